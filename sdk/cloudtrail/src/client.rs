@@ -2,7 +2,7 @@
 #[allow(unused_imports)]
 use super::{error::*, input::*, output::*, types::*};
 #[allow(unused_imports)]
-use rboto::value as rv;
+use rboto::__private as rv;
 #[allow(unused_imports)]
 use std::collections::HashMap;
 /// A client for AWS CloudTrail.
@@ -24,11 +24,14 @@ impl Client {
         &self.inner
     }
     /// Sends an input built on its own (`Input::default().member(..)`).
-    pub async fn send<I>(&self, input: I) -> Result<I::Output, super::Error>
+    pub fn send<I>(
+        &self,
+        input: I,
+    ) -> rboto::ResponseFuture<I::Output, super::error::Exception>
     where
         I: rboto::OperationInput<Error = super::error::Exception>,
     {
-        self.inner.call(input).await
+        self.inner.send_input(input)
     }
     /// Presigns an input instead of sending it (boto3's `generate_presigned_url`): the
     /// input may come from this client (`client.op().member(..)`) or be built alone.
@@ -43,20 +46,29 @@ impl Client {
         self.inner.presign(input, presign).await
     }
     /// Adds one or more tags to a trail, event data store, dashboard, or channel, up to a limit of 50. Overwrites an existing tag's value when a new value is specified for an existing tag key. Tag key names must be unique; you cannot have two keys with the same name but different values. If you specify a key without a value, the tag will be created with the specified key and a value of null. You can tag a trail or event data store that applies to all Amazon Web Services Regions only from the Region in which the trail or event data store was created (also known as its home Region).
-    pub fn add_tags(&self) -> AddTagsRequest<rboto::ServiceClient> {
-        AddTagsRequest::with_client(self.inner.clone())
+    pub fn add_tags(&self) -> AddTagsInput {
+        AddTagsInput {
+            _client: rboto::__private::Bound::to(&self.inner),
+            ..Default::default()
+        }
     }
     /// **Important:** CloudTrail Lake will no longer be open to new customers starting May 31, 2026. If you would like to use CloudTrail Lake, sign up prior to that date. Existing customers can continue to use the service as normal. For more information, see [CloudTrail Lake availability change](https://docs.aws.amazon.com/awscloudtrail/latest/userguide/cloudtrail-lake-service-availability-change.html).
     ///
     /// Cancels a query if the query is not in a terminated state, such as `CANCELLED`, `FAILED`, `TIMED_OUT`, or `FINISHED`. You must specify an ARN value for `EventDataStore`. The ID of the query that you want to cancel is also required. When you run `CancelQuery`, the query status might show as `CANCELLED` even if the operation is not yet finished.
-    pub fn cancel_query(&self) -> CancelQueryRequest<rboto::ServiceClient> {
-        CancelQueryRequest::with_client(self.inner.clone())
+    pub fn cancel_query(&self) -> CancelQueryInput {
+        CancelQueryInput {
+            _client: rboto::__private::Bound::to(&self.inner),
+            ..Default::default()
+        }
     }
     /// **Important:** CloudTrail Lake will no longer be open to new customers starting May 31, 2026. If you would like to use CloudTrail Lake, sign up prior to that date. Existing customers can continue to use the service as normal. For more information, see [CloudTrail Lake availability change](https://docs.aws.amazon.com/awscloudtrail/latest/userguide/cloudtrail-lake-service-availability-change.html).
     ///
     /// Creates a channel for CloudTrail to ingest events from a partner or external source. After you create a channel, a CloudTrail Lake event data store can log events from the partner or source that you specify.
-    pub fn create_channel(&self) -> CreateChannelRequest<rboto::ServiceClient> {
-        CreateChannelRequest::with_client(self.inner.clone())
+    pub fn create_channel(&self) -> CreateChannelInput {
+        CreateChannelInput {
+            _client: rboto::__private::Bound::to(&self.inner),
+            ..Default::default()
+        }
     }
     /// **Important:** CloudTrail Lake will no longer be open to new customers starting May 31, 2026. If you would like to use CloudTrail Lake, sign up prior to that date. Existing customers can continue to use the service as normal. For more information, see [CloudTrail Lake availability change](https://docs.aws.amazon.com/awscloudtrail/latest/userguide/cloudtrail-lake-service-availability-change.html).
     ///
@@ -70,82 +82,112 @@ impl Client {
     /// To set a refresh schedule, CloudTrail must be granted permissions to run the `StartDashboardRefresh` operation to refresh the dashboard on your behalf. To provide permissions, run the `PutResourcePolicy` operation to attach a resource-based policy to the dashboard. For more information, see [Resource-based policy example for a dashboard](https://docs.aws.amazon.com/awscloudtrail/latest/userguide/security_iam_resource-based-policy-examples.html#security_iam_resource-based-policy-examples-dashboards) in the *CloudTrail User Guide*.
     ///
     /// For more information about dashboards, see [CloudTrail Lake dashboards](https://docs.aws.amazon.com/awscloudtrail/latest/userguide/lake-dashboard.html) in the *CloudTrail User Guide*.
-    pub fn create_dashboard(&self) -> CreateDashboardRequest<rboto::ServiceClient> {
-        CreateDashboardRequest::with_client(self.inner.clone())
+    pub fn create_dashboard(&self) -> CreateDashboardInput {
+        CreateDashboardInput {
+            _client: rboto::__private::Bound::to(&self.inner),
+            ..Default::default()
+        }
     }
     /// **Important:** CloudTrail Lake will no longer be open to new customers starting May 31, 2026. If you would like to use CloudTrail Lake, sign up prior to that date. Existing customers can continue to use the service as normal. For more information, see [CloudTrail Lake availability change](https://docs.aws.amazon.com/awscloudtrail/latest/userguide/cloudtrail-lake-service-availability-change.html).
     ///
     /// Creates a new event data store.
-    pub fn create_event_data_store(
-        &self,
-    ) -> CreateEventDataStoreRequest<rboto::ServiceClient> {
-        CreateEventDataStoreRequest::with_client(self.inner.clone())
+    pub fn create_event_data_store(&self) -> CreateEventDataStoreInput {
+        CreateEventDataStoreInput {
+            _client: rboto::__private::Bound::to(&self.inner),
+            ..Default::default()
+        }
     }
     /// Creates a trail that specifies the settings for delivery of log data to an Amazon S3 bucket.
-    pub fn create_trail(&self) -> CreateTrailRequest<rboto::ServiceClient> {
-        CreateTrailRequest::with_client(self.inner.clone())
+    pub fn create_trail(&self) -> CreateTrailInput {
+        CreateTrailInput {
+            _client: rboto::__private::Bound::to(&self.inner),
+            ..Default::default()
+        }
     }
     /// **Important:** CloudTrail Lake will no longer be open to new customers starting May 31, 2026. If you would like to use CloudTrail Lake, sign up prior to that date. Existing customers can continue to use the service as normal. For more information, see [CloudTrail Lake availability change](https://docs.aws.amazon.com/awscloudtrail/latest/userguide/cloudtrail-lake-service-availability-change.html).
     ///
     /// Deletes a channel.
-    pub fn delete_channel(&self) -> DeleteChannelRequest<rboto::ServiceClient> {
-        DeleteChannelRequest::with_client(self.inner.clone())
+    pub fn delete_channel(&self) -> DeleteChannelInput {
+        DeleteChannelInput {
+            _client: rboto::__private::Bound::to(&self.inner),
+            ..Default::default()
+        }
     }
     /// **Important:** CloudTrail Lake will no longer be open to new customers starting May 31, 2026. If you would like to use CloudTrail Lake, sign up prior to that date. Existing customers can continue to use the service as normal. For more information, see [CloudTrail Lake availability change](https://docs.aws.amazon.com/awscloudtrail/latest/userguide/cloudtrail-lake-service-availability-change.html).
     ///
     /// Deletes the specified dashboard. You cannot delete a dashboard that has termination protection enabled.
-    pub fn delete_dashboard(&self) -> DeleteDashboardRequest<rboto::ServiceClient> {
-        DeleteDashboardRequest::with_client(self.inner.clone())
+    pub fn delete_dashboard(&self) -> DeleteDashboardInput {
+        DeleteDashboardInput {
+            _client: rboto::__private::Bound::to(&self.inner),
+            ..Default::default()
+        }
     }
     /// **Important:** CloudTrail Lake will no longer be open to new customers starting May 31, 2026. If you would like to use CloudTrail Lake, sign up prior to that date. Existing customers can continue to use the service as normal. For more information, see [CloudTrail Lake availability change](https://docs.aws.amazon.com/awscloudtrail/latest/userguide/cloudtrail-lake-service-availability-change.html).
     ///
     /// Disables the event data store specified by `EventDataStore`, which accepts an event data store ARN. After you run `DeleteEventDataStore`, the event data store enters a `PENDING_DELETION` state, and is automatically deleted after a wait period of seven days. `TerminationProtectionEnabled` must be set to `False` on the event data store and the `FederationStatus` must be `DISABLED`. You cannot delete an event data store if `TerminationProtectionEnabled` is `True` or the `FederationStatus` is `ENABLED`.
     ///
     /// After you run `DeleteEventDataStore` on an event data store, you cannot run `ListQueries`, `DescribeQuery`, or `GetQueryResults` on queries that are using an event data store in a `PENDING_DELETION` state. An event data store in the `PENDING_DELETION` state does not incur costs.
-    pub fn delete_event_data_store(
-        &self,
-    ) -> DeleteEventDataStoreRequest<rboto::ServiceClient> {
-        DeleteEventDataStoreRequest::with_client(self.inner.clone())
+    pub fn delete_event_data_store(&self) -> DeleteEventDataStoreInput {
+        DeleteEventDataStoreInput {
+            _client: rboto::__private::Bound::to(&self.inner),
+            ..Default::default()
+        }
     }
     /// Deletes the resource-based policy attached to the CloudTrail event data store, dashboard, or channel.
-    pub fn delete_resource_policy(
-        &self,
-    ) -> DeleteResourcePolicyRequest<rboto::ServiceClient> {
-        DeleteResourcePolicyRequest::with_client(self.inner.clone())
+    pub fn delete_resource_policy(&self) -> DeleteResourcePolicyInput {
+        DeleteResourcePolicyInput {
+            _client: rboto::__private::Bound::to(&self.inner),
+            ..Default::default()
+        }
     }
     /// Deletes a trail. This operation must be called from the Region in which the trail was created. `DeleteTrail` cannot be called on the shadow trails (replicated trails in other Regions) of a trail that is enabled in all Regions.
     ///
     /// **Important:** While deleting a CloudTrail trail is an irreversible action, CloudTrail does not delete log files in the Amazon S3 bucket for that trail, the Amazon S3 bucket itself, or the CloudWatchlog group to which the trail delivers events. Deleting a multi-Region trail will stop logging of events in all Amazon Web Services Regions enabled in your Amazon Web Services account. Deleting a single-Region trail will stop logging of events in that Region only. It will not stop logging of events in other Regions even if the trails in those other Regions have identical names to the deleted trail.
     ///
     /// For information about account closure and deletion of CloudTrail trails, see [https://docs.aws.amazon.com/awscloudtrail/latest/userguide/cloudtrail-account-closure.html](https://docs.aws.amazon.com/awscloudtrail/latest/userguide/cloudtrail-account-closure.html).
-    pub fn delete_trail(&self) -> DeleteTrailRequest<rboto::ServiceClient> {
-        DeleteTrailRequest::with_client(self.inner.clone())
+    pub fn delete_trail(&self) -> DeleteTrailInput {
+        DeleteTrailInput {
+            _client: rboto::__private::Bound::to(&self.inner),
+            ..Default::default()
+        }
     }
     /// Removes CloudTrail delegated administrator permissions from a member account in an organization.
     pub fn deregister_organization_delegated_admin(
         &self,
-    ) -> DeregisterOrganizationDelegatedAdminRequest<rboto::ServiceClient> {
-        DeregisterOrganizationDelegatedAdminRequest::with_client(self.inner.clone())
+    ) -> DeregisterOrganizationDelegatedAdminInput {
+        DeregisterOrganizationDelegatedAdminInput {
+            _client: rboto::__private::Bound::to(&self.inner),
+            ..Default::default()
+        }
     }
     /// **Important:** CloudTrail Lake will no longer be open to new customers starting May 31, 2026. If you would like to use CloudTrail Lake, sign up prior to that date. Existing customers can continue to use the service as normal. For more information, see [CloudTrail Lake availability change](https://docs.aws.amazon.com/awscloudtrail/latest/userguide/cloudtrail-lake-service-availability-change.html).
     ///
     /// Returns metadata about a query, including query run time in milliseconds, number of events scanned and matched, and query status. If the query results were delivered to an S3 bucket, the response also provides the S3 URI and the delivery status.
     ///
     /// You must specify either `QueryId` or `QueryAlias`. Specifying the `QueryAlias` parameter returns information about the last query run for the alias. You can provide `RefreshId` along with `QueryAlias` to view the query results of a dashboard query for the specified `RefreshId`.
-    pub fn describe_query(&self) -> DescribeQueryRequest<rboto::ServiceClient> {
-        DescribeQueryRequest::with_client(self.inner.clone())
+    pub fn describe_query(&self) -> DescribeQueryInput {
+        DescribeQueryInput {
+            _client: rboto::__private::Bound::to(&self.inner),
+            ..Default::default()
+        }
     }
     /// Retrieves settings for one or more trails associated with the current Region for your account.
-    pub fn describe_trails(&self) -> DescribeTrailsRequest<rboto::ServiceClient> {
-        DescribeTrailsRequest::with_client(self.inner.clone())
+    pub fn describe_trails(&self) -> DescribeTrailsInput {
+        DescribeTrailsInput {
+            _client: rboto::__private::Bound::to(&self.inner),
+            ..Default::default()
+        }
     }
     /// **Important:** CloudTrail Lake will no longer be open to new customers starting May 31, 2026. If you would like to use CloudTrail Lake, sign up prior to that date. Existing customers can continue to use the service as normal. For more information, see [CloudTrail Lake availability change](https://docs.aws.amazon.com/awscloudtrail/latest/userguide/cloudtrail-lake-service-availability-change.html).
     ///
     /// Disables Lake query federation on the specified event data store. When you disable federation, CloudTrail disables the integration with Glue, Lake Formation, and Amazon Athena. After disabling Lake query federation, you can no longer query your event data in Amazon Athena.
     ///
     /// No CloudTrail Lake data is deleted when you disable federation and you can continue to run queries in CloudTrail Lake.
-    pub fn disable_federation(&self) -> DisableFederationRequest<rboto::ServiceClient> {
-        DisableFederationRequest::with_client(self.inner.clone())
+    pub fn disable_federation(&self) -> DisableFederationInput {
+        DisableFederationInput {
+            _client: rboto::__private::Bound::to(&self.inner),
+            ..Default::default()
+        }
     }
     /// **Important:** CloudTrail Lake will no longer be open to new customers starting May 31, 2026. If you would like to use CloudTrail Lake, sign up prior to that date. Existing customers can continue to use the service as normal. For more information, see [CloudTrail Lake availability change](https://docs.aws.amazon.com/awscloudtrail/latest/userguide/cloudtrail-lake-service-availability-change.html).
     ///
@@ -154,8 +196,11 @@ impl Client {
     /// When you enable Lake query federation, CloudTrail creates a managed database named `aws:cloudtrail` (if the database doesn't already exist) and a managed federated table in the Glue Data Catalog. The event data store ID is used for the table name. CloudTrail registers the role ARN and event data store in [Lake Formation](https://docs.aws.amazon.com/awscloudtrail/latest/userguide/query-federation-lake-formation.html), the service responsible for allowing fine-grained access control of the federated resources in the Glue Data Catalog.
     ///
     /// For more information about Lake query federation, see [Federate an event data store](https://docs.aws.amazon.com/awscloudtrail/latest/userguide/query-federation.html).
-    pub fn enable_federation(&self) -> EnableFederationRequest<rboto::ServiceClient> {
-        EnableFederationRequest::with_client(self.inner.clone())
+    pub fn enable_federation(&self) -> EnableFederationInput {
+        EnableFederationInput {
+            _client: rboto::__private::Bound::to(&self.inner),
+            ..Default::default()
+        }
     }
     /// **Important:** CloudTrail Lake will no longer be open to new customers starting May 31, 2026. If you would like to use CloudTrail Lake, sign up prior to that date. Existing customers can continue to use the service as normal. For more information, see [CloudTrail Lake availability change](https://docs.aws.amazon.com/awscloudtrail/latest/userguide/cloudtrail-lake-service-availability-change.html).
     ///
@@ -168,34 +213,45 @@ impl Client {
     /// **Note:** Do not include any personally identifying, confidential, or sensitive information in your prompts.
     ///
     /// This feature uses generative AI large language models (LLMs); we recommend double-checking the LLM response.
-    pub fn generate_query(&self) -> GenerateQueryRequest<rboto::ServiceClient> {
-        GenerateQueryRequest::with_client(self.inner.clone())
+    pub fn generate_query(&self) -> GenerateQueryInput {
+        GenerateQueryInput {
+            _client: rboto::__private::Bound::to(&self.inner),
+            ..Default::default()
+        }
     }
     /// **Important:** CloudTrail Lake will no longer be open to new customers starting May 31, 2026. If you would like to use CloudTrail Lake, sign up prior to that date. Existing customers can continue to use the service as normal. For more information, see [CloudTrail Lake availability change](https://docs.aws.amazon.com/awscloudtrail/latest/userguide/cloudtrail-lake-service-availability-change.html).
     ///
     /// Returns information about a specific channel.
-    pub fn get_channel(&self) -> GetChannelRequest<rboto::ServiceClient> {
-        GetChannelRequest::with_client(self.inner.clone())
+    pub fn get_channel(&self) -> GetChannelInput {
+        GetChannelInput {
+            _client: rboto::__private::Bound::to(&self.inner),
+            ..Default::default()
+        }
     }
     /// **Important:** CloudTrail Lake will no longer be open to new customers starting May 31, 2026. If you would like to use CloudTrail Lake, sign up prior to that date. Existing customers can continue to use the service as normal. For more information, see [CloudTrail Lake availability change](https://docs.aws.amazon.com/awscloudtrail/latest/userguide/cloudtrail-lake-service-availability-change.html).
     ///
     /// Returns the specified dashboard.
-    pub fn get_dashboard(&self) -> GetDashboardRequest<rboto::ServiceClient> {
-        GetDashboardRequest::with_client(self.inner.clone())
+    pub fn get_dashboard(&self) -> GetDashboardInput {
+        GetDashboardInput {
+            _client: rboto::__private::Bound::to(&self.inner),
+            ..Default::default()
+        }
     }
     /// Retrieves the current event configuration settings for the specified event data store or trail. The response includes maximum event size configuration, the context key selectors configured for the event data store, and any aggregation settings configured for the trail.
-    pub fn get_event_configuration(
-        &self,
-    ) -> GetEventConfigurationRequest<rboto::ServiceClient> {
-        GetEventConfigurationRequest::with_client(self.inner.clone())
+    pub fn get_event_configuration(&self) -> GetEventConfigurationInput {
+        GetEventConfigurationInput {
+            _client: rboto::__private::Bound::to(&self.inner),
+            ..Default::default()
+        }
     }
     /// **Important:** CloudTrail Lake will no longer be open to new customers starting May 31, 2026. If you would like to use CloudTrail Lake, sign up prior to that date. Existing customers can continue to use the service as normal. For more information, see [CloudTrail Lake availability change](https://docs.aws.amazon.com/awscloudtrail/latest/userguide/cloudtrail-lake-service-availability-change.html).
     ///
     /// Returns information about an event data store specified as either an ARN or the ID portion of the ARN.
-    pub fn get_event_data_store(
-        &self,
-    ) -> GetEventDataStoreRequest<rboto::ServiceClient> {
-        GetEventDataStoreRequest::with_client(self.inner.clone())
+    pub fn get_event_data_store(&self) -> GetEventDataStoreInput {
+        GetEventDataStoreInput {
+            _client: rboto::__private::Bound::to(&self.inner),
+            ..Default::default()
+        }
     }
     /// Describes the settings for the event selectors that you configured for your trail. The information returned for your event selectors includes the following:
     ///
@@ -209,76 +265,106 @@ impl Client {
     /// - [Logging management events](https://docs.aws.amazon.com/awscloudtrail/latest/userguide/logging-management-events-with-cloudtrail.html)
     /// - [Logging data events](https://docs.aws.amazon.com/awscloudtrail/latest/userguide/logging-data-events-with-cloudtrail.html)
     /// - [Logging network activity events](https://docs.aws.amazon.com/awscloudtrail/latest/userguide/logging-network-events-with-cloudtrail.html)
-    pub fn get_event_selectors(&self) -> GetEventSelectorsRequest<rboto::ServiceClient> {
-        GetEventSelectorsRequest::with_client(self.inner.clone())
+    pub fn get_event_selectors(&self) -> GetEventSelectorsInput {
+        GetEventSelectorsInput {
+            _client: rboto::__private::Bound::to(&self.inner),
+            ..Default::default()
+        }
     }
     /// **Important:** CloudTrail Lake will no longer be open to new customers starting May 31, 2026. If you would like to use CloudTrail Lake, sign up prior to that date. Existing customers can continue to use the service as normal. For more information, see [CloudTrail Lake availability change](https://docs.aws.amazon.com/awscloudtrail/latest/userguide/cloudtrail-lake-service-availability-change.html).
     ///
     /// Returns information about a specific import.
-    pub fn get_import(&self) -> GetImportRequest<rboto::ServiceClient> {
-        GetImportRequest::with_client(self.inner.clone())
+    pub fn get_import(&self) -> GetImportInput {
+        GetImportInput {
+            _client: rboto::__private::Bound::to(&self.inner),
+            ..Default::default()
+        }
     }
     /// Describes the settings for the Insights event selectors that you configured for your trail or event data store. `GetInsightSelectors` shows if CloudTrail Insights logging is enabled and which Insights types are configured with corresponding event categories. If you run `GetInsightSelectors` on a trail or event data store that does not have Insights events enabled, the operation throws the exception `InsightNotEnabledException`
     ///
     /// Specify either the `EventDataStore` parameter to get Insights event selectors for an event data store, or the `TrailName` parameter to the get Insights event selectors for a trail. You cannot specify these parameters together.
     ///
     /// For more information, see [Working with CloudTrail Insights](https://docs.aws.amazon.com/awscloudtrail/latest/userguide/logging-insights-events-with-cloudtrail.html) in the *CloudTrail User Guide*.
-    pub fn get_insight_selectors(
-        &self,
-    ) -> GetInsightSelectorsRequest<rboto::ServiceClient> {
-        GetInsightSelectorsRequest::with_client(self.inner.clone())
+    pub fn get_insight_selectors(&self) -> GetInsightSelectorsInput {
+        GetInsightSelectorsInput {
+            _client: rboto::__private::Bound::to(&self.inner),
+            ..Default::default()
+        }
     }
     /// **Important:** CloudTrail Lake will no longer be open to new customers starting May 31, 2026. If you would like to use CloudTrail Lake, sign up prior to that date. Existing customers can continue to use the service as normal. For more information, see [CloudTrail Lake availability change](https://docs.aws.amazon.com/awscloudtrail/latest/userguide/cloudtrail-lake-service-availability-change.html).
     ///
     /// Gets event data results of a query. You must specify the `QueryID` value returned by the `StartQuery` operation.
-    pub fn get_query_results(&self) -> GetQueryResultsRequest<rboto::ServiceClient> {
-        GetQueryResultsRequest::with_client(self.inner.clone())
+    pub fn get_query_results(&self) -> GetQueryResultsInput {
+        GetQueryResultsInput {
+            _client: rboto::__private::Bound::to(&self.inner),
+            ..Default::default()
+        }
     }
     /// Retrieves the JSON text of the resource-based policy document attached to the CloudTrail event data store, dashboard, or channel.
-    pub fn get_resource_policy(&self) -> GetResourcePolicyRequest<rboto::ServiceClient> {
-        GetResourcePolicyRequest::with_client(self.inner.clone())
+    pub fn get_resource_policy(&self) -> GetResourcePolicyInput {
+        GetResourcePolicyInput {
+            _client: rboto::__private::Bound::to(&self.inner),
+            ..Default::default()
+        }
     }
     /// Returns settings information for a specified trail.
-    pub fn get_trail(&self) -> GetTrailRequest<rboto::ServiceClient> {
-        GetTrailRequest::with_client(self.inner.clone())
+    pub fn get_trail(&self) -> GetTrailInput {
+        GetTrailInput {
+            _client: rboto::__private::Bound::to(&self.inner),
+            ..Default::default()
+        }
     }
     /// Returns a JSON-formatted list of information about the specified trail. Fields include information on delivery errors, Amazon SNS and Amazon S3 errors, and start and stop logging times for each trail. This operation returns trail status from a single Region. To return trail status from all Regions, you must call the operation on each Region.
-    pub fn get_trail_status(&self) -> GetTrailStatusRequest<rboto::ServiceClient> {
-        GetTrailStatusRequest::with_client(self.inner.clone())
+    pub fn get_trail_status(&self) -> GetTrailStatusInput {
+        GetTrailStatusInput {
+            _client: rboto::__private::Bound::to(&self.inner),
+            ..Default::default()
+        }
     }
     /// **Important:** CloudTrail Lake will no longer be open to new customers starting May 31, 2026. If you would like to use CloudTrail Lake, sign up prior to that date. Existing customers can continue to use the service as normal. For more information, see [CloudTrail Lake availability change](https://docs.aws.amazon.com/awscloudtrail/latest/userguide/cloudtrail-lake-service-availability-change.html).
     ///
     /// Lists the channels in the current account, and their source names.
-    pub fn list_channels(&self) -> ListChannelsRequest<rboto::ServiceClient> {
-        ListChannelsRequest::with_client(self.inner.clone())
+    pub fn list_channels(&self) -> ListChannelsInput {
+        ListChannelsInput {
+            _client: rboto::__private::Bound::to(&self.inner),
+            ..Default::default()
+        }
     }
     /// **Important:** CloudTrail Lake will no longer be open to new customers starting May 31, 2026. If you would like to use CloudTrail Lake, sign up prior to that date. Existing customers can continue to use the service as normal. For more information, see [CloudTrail Lake availability change](https://docs.aws.amazon.com/awscloudtrail/latest/userguide/cloudtrail-lake-service-availability-change.html).
     ///
     /// Returns information about all dashboards in the account, in the current Region.
-    pub fn list_dashboards(&self) -> ListDashboardsRequest<rboto::ServiceClient> {
-        ListDashboardsRequest::with_client(self.inner.clone())
+    pub fn list_dashboards(&self) -> ListDashboardsInput {
+        ListDashboardsInput {
+            _client: rboto::__private::Bound::to(&self.inner),
+            ..Default::default()
+        }
     }
     /// **Important:** CloudTrail Lake will no longer be open to new customers starting May 31, 2026. If you would like to use CloudTrail Lake, sign up prior to that date. Existing customers can continue to use the service as normal. For more information, see [CloudTrail Lake availability change](https://docs.aws.amazon.com/awscloudtrail/latest/userguide/cloudtrail-lake-service-availability-change.html).
     ///
     /// Returns information about all event data stores in the account, in the current Region.
-    pub fn list_event_data_stores(
-        &self,
-    ) -> ListEventDataStoresRequest<rboto::ServiceClient> {
-        ListEventDataStoresRequest::with_client(self.inner.clone())
+    pub fn list_event_data_stores(&self) -> ListEventDataStoresInput {
+        ListEventDataStoresInput {
+            _client: rboto::__private::Bound::to(&self.inner),
+            ..Default::default()
+        }
     }
     /// **Important:** CloudTrail Lake will no longer be open to new customers starting May 31, 2026. If you would like to use CloudTrail Lake, sign up prior to that date. Existing customers can continue to use the service as normal. For more information, see [CloudTrail Lake availability change](https://docs.aws.amazon.com/awscloudtrail/latest/userguide/cloudtrail-lake-service-availability-change.html).
     ///
     /// Returns a list of failures for the specified import.
-    pub fn list_import_failures(
-        &self,
-    ) -> ListImportFailuresRequest<rboto::ServiceClient> {
-        ListImportFailuresRequest::with_client(self.inner.clone())
+    pub fn list_import_failures(&self) -> ListImportFailuresInput {
+        ListImportFailuresInput {
+            _client: rboto::__private::Bound::to(&self.inner),
+            ..Default::default()
+        }
     }
     /// **Important:** CloudTrail Lake will no longer be open to new customers starting May 31, 2026. If you would like to use CloudTrail Lake, sign up prior to that date. Existing customers can continue to use the service as normal. For more information, see [CloudTrail Lake availability change](https://docs.aws.amazon.com/awscloudtrail/latest/userguide/cloudtrail-lake-service-availability-change.html).
     ///
     /// Returns information on all imports, or a select set of imports by `ImportStatus` or `Destination`.
-    pub fn list_imports(&self) -> ListImportsRequest<rboto::ServiceClient> {
-        ListImportsRequest::with_client(self.inner.clone())
+    pub fn list_imports(&self) -> ListImportsInput {
+        ListImportsInput {
+            _client: rboto::__private::Bound::to(&self.inner),
+            ..Default::default()
+        }
     }
     /// Returns Insights events generated on a trail that logs data events. You can list Insights events that occurred in a Region within the last 90 days.
     ///
@@ -293,8 +379,11 @@ impl Client {
     /// The rate of ListInsightsData requests is limited to two per second, per account, per Region. If this limit is exceeded, a throttling error occurs.
     ///
     /// **Note:** For data event Insights on organization trails, only the management account and delegated administrator accounts can call `ListInsightsData`. For these callers, the API returns Insights events only for the caller's own account. Member accounts cannot call this API on organization trails.
-    pub fn list_insights_data(&self) -> ListInsightsDataRequest<rboto::ServiceClient> {
-        ListInsightsDataRequest::with_client(self.inner.clone())
+    pub fn list_insights_data(&self) -> ListInsightsDataInput {
+        ListInsightsDataInput {
+            _client: rboto::__private::Bound::to(&self.inner),
+            ..Default::default()
+        }
     }
     /// Returns Insights metrics data for trails that have enabled Insights. The request must include the `EventSource`, `EventName`, and `InsightType` parameters.
     ///
@@ -312,30 +401,43 @@ impl Client {
     /// - If `ListInsightsMetricData` is invoked without `TrailName` parameter, access to the `ListInsightsMetricData` API operation is linked to the `cloudtrail:LookupEvents` action only. To use this operation, you must have permissions to perform the `cloudtrail:LookupEvents` action.
     ///
     /// **Note:** For data event Insights on organization trails, only the management account and delegated administrator accounts can call `ListInsightsMetricData`. For these callers, the API returns Insights metrics only for the caller's own account. Member accounts cannot call this API on organization trails.
-    pub fn list_insights_metric_data(
-        &self,
-    ) -> ListInsightsMetricDataRequest<rboto::ServiceClient> {
-        ListInsightsMetricDataRequest::with_client(self.inner.clone())
+    pub fn list_insights_metric_data(&self) -> ListInsightsMetricDataInput {
+        ListInsightsMetricDataInput {
+            _client: rboto::__private::Bound::to(&self.inner),
+            ..Default::default()
+        }
     }
     /// Returns all public keys whose private keys were used to sign the digest files within the specified time range. The public key is needed to validate digest files that were signed with its corresponding private key.
     ///
     /// **Note:** CloudTrail uses different private and public key pairs per Region. Each digest file is signed with a private key unique to its Region. When you validate a digest file from a specific Region, you must look in the same Region for its corresponding public key.
-    pub fn list_public_keys(&self) -> ListPublicKeysRequest<rboto::ServiceClient> {
-        ListPublicKeysRequest::with_client(self.inner.clone())
+    pub fn list_public_keys(&self) -> ListPublicKeysInput {
+        ListPublicKeysInput {
+            _client: rboto::__private::Bound::to(&self.inner),
+            ..Default::default()
+        }
     }
     /// **Important:** CloudTrail Lake will no longer be open to new customers starting May 31, 2026. If you would like to use CloudTrail Lake, sign up prior to that date. Existing customers can continue to use the service as normal. For more information, see [CloudTrail Lake availability change](https://docs.aws.amazon.com/awscloudtrail/latest/userguide/cloudtrail-lake-service-availability-change.html).
     ///
     /// Returns a list of queries and query statuses for the past seven days. You must specify an ARN value for `EventDataStore`. Optionally, to shorten the list of results, you can specify a time range, formatted as timestamps, by adding `StartTime` and `EndTime` parameters, and a `QueryStatus` value. Valid values for `QueryStatus` include `QUEUED`, `RUNNING`, `FINISHED`, `FAILED`, `TIMED_OUT`, or `CANCELLED`.
-    pub fn list_queries(&self) -> ListQueriesRequest<rboto::ServiceClient> {
-        ListQueriesRequest::with_client(self.inner.clone())
+    pub fn list_queries(&self) -> ListQueriesInput {
+        ListQueriesInput {
+            _client: rboto::__private::Bound::to(&self.inner),
+            ..Default::default()
+        }
     }
     /// Lists the tags for the specified trails, event data stores, dashboards, or channels in the current Region.
-    pub fn list_tags(&self) -> ListTagsRequest<rboto::ServiceClient> {
-        ListTagsRequest::with_client(self.inner.clone())
+    pub fn list_tags(&self) -> ListTagsInput {
+        ListTagsInput {
+            _client: rboto::__private::Bound::to(&self.inner),
+            ..Default::default()
+        }
     }
     /// Lists trails that are in the current account.
-    pub fn list_trails(&self) -> ListTrailsRequest<rboto::ServiceClient> {
-        ListTrailsRequest::with_client(self.inner.clone())
+    pub fn list_trails(&self) -> ListTrailsInput {
+        ListTrailsInput {
+            _client: rboto::__private::Bound::to(&self.inner),
+            ..Default::default()
+        }
     }
     /// Looks up [management events](https://docs.aws.amazon.com/awscloudtrail/latest/userguide/cloudtrail-concepts.html#cloudtrail-concepts-management-events) or [CloudTrail Insights events](https://docs.aws.amazon.com/awscloudtrail/latest/userguide/cloudtrail-concepts.html#cloudtrail-concepts-insights-events) that are captured by CloudTrail. You can look up events that occurred in a Region within the last 90 days.
     ///
@@ -361,14 +463,18 @@ impl Client {
     /// All attributes are optional. The default number of results returned is 50, with a maximum of 50 possible. The response includes a token that you can use to get the next page of results.
     ///
     /// **Important:** The rate of lookup requests is limited to two per second, per account, per Region. If this limit is exceeded, a throttling error occurs.
-    pub fn lookup_events(&self) -> LookupEventsRequest<rboto::ServiceClient> {
-        LookupEventsRequest::with_client(self.inner.clone())
+    pub fn lookup_events(&self) -> LookupEventsInput {
+        LookupEventsInput {
+            _client: rboto::__private::Bound::to(&self.inner),
+            ..Default::default()
+        }
     }
     /// Updates the event configuration settings for the specified event data store or trail. This operation supports updating the maximum event size, adding or modifying context key selectors for event data store, and configuring aggregation settings for the trail.
-    pub fn put_event_configuration(
-        &self,
-    ) -> PutEventConfigurationRequest<rboto::ServiceClient> {
-        PutEventConfigurationRequest::with_client(self.inner.clone())
+    pub fn put_event_configuration(&self) -> PutEventConfigurationInput {
+        PutEventConfigurationInput {
+            _client: rboto::__private::Bound::to(&self.inner),
+            ..Default::default()
+        }
     }
     /// Configures event selectors (also referred to as *basic event selectors*) or advanced event selectors for your trail. You can use either `AdvancedEventSelectors` or `EventSelectors`, but not both. If you apply `AdvancedEventSelectors` to a trail, any existing `EventSelectors` are overwritten.
     ///
@@ -399,8 +505,11 @@ impl Client {
     /// You can configure up to five event selectors for each trail.
     ///
     /// You can add advanced event selectors, and conditions for your advanced event selectors, up to a maximum of 500 values for all conditions and selectors on a trail. For more information, see [Logging management events](https://docs.aws.amazon.com/awscloudtrail/latest/userguide/logging-management-events-with-cloudtrail.html), [Logging data events](https://docs.aws.amazon.com/awscloudtrail/latest/userguide/logging-data-events-with-cloudtrail.html), [Logging network activity events](https://docs.aws.amazon.com/awscloudtrail/latest/userguide/logging-network-events-with-cloudtrail.html), and [Quotas in CloudTrail](https://docs.aws.amazon.com/awscloudtrail/latest/userguide/WhatIsCloudTrail-Limits.html) in the *CloudTrail User Guide*.
-    pub fn put_event_selectors(&self) -> PutEventSelectorsRequest<rboto::ServiceClient> {
-        PutEventSelectorsRequest::with_client(self.inner.clone())
+    pub fn put_event_selectors(&self) -> PutEventSelectorsInput {
+        PutEventSelectorsInput {
+            _client: rboto::__private::Bound::to(&self.inner),
+            ..Default::default()
+        }
     }
     /// Lets you enable Insights event logging on specific event categories by specifying the Insights selectors that you want to enable on an existing trail or event data store. You also use `PutInsightSelectors` to turn off Insights event logging, by passing an empty list of Insights types. The valid Insights event types are `ApiErrorRateInsight` and `ApiCallRateInsight`, and valid EventCategories are `Management` and `Data`.
     ///
@@ -416,58 +525,72 @@ impl Client {
     /// To log CloudTrail Insights events on API call volume, the trail or event data store must log `write` management events. To log CloudTrail Insights events on API error rate, the trail or event data store must log `read` or `write` management events. You can call `GetEventSelectors` on a trail to check whether the trail logs management events. You can call `GetEventDataStore` on an event data store to check whether the event data store logs management events.
     ///
     /// For more information, see [Working with CloudTrail Insights](https://docs.aws.amazon.com/awscloudtrail/latest/userguide/logging-insights-events-with-cloudtrail.html) in the *CloudTrail User Guide*.
-    pub fn put_insight_selectors(
-        &self,
-    ) -> PutInsightSelectorsRequest<rboto::ServiceClient> {
-        PutInsightSelectorsRequest::with_client(self.inner.clone())
+    pub fn put_insight_selectors(&self) -> PutInsightSelectorsInput {
+        PutInsightSelectorsInput {
+            _client: rboto::__private::Bound::to(&self.inner),
+            ..Default::default()
+        }
     }
     /// Attaches a resource-based permission policy to a CloudTrail event data store, dashboard, or channel. For more information about resource-based policies, see [CloudTrail resource-based policy examples](https://docs.aws.amazon.com/awscloudtrail/latest/userguide/security_iam_resource-based-policy-examples.html) in the *CloudTrail User Guide*.
-    pub fn put_resource_policy(&self) -> PutResourcePolicyRequest<rboto::ServiceClient> {
-        PutResourcePolicyRequest::with_client(self.inner.clone())
+    pub fn put_resource_policy(&self) -> PutResourcePolicyInput {
+        PutResourcePolicyInput {
+            _client: rboto::__private::Bound::to(&self.inner),
+            ..Default::default()
+        }
     }
     /// Registers an organization’s member account as the CloudTrail [delegated administrator](https://docs.aws.amazon.com/awscloudtrail/latest/userguide/cloudtrail-delegated-administrator.html).
     pub fn register_organization_delegated_admin(
         &self,
-    ) -> RegisterOrganizationDelegatedAdminRequest<rboto::ServiceClient> {
-        RegisterOrganizationDelegatedAdminRequest::with_client(self.inner.clone())
+    ) -> RegisterOrganizationDelegatedAdminInput {
+        RegisterOrganizationDelegatedAdminInput {
+            _client: rboto::__private::Bound::to(&self.inner),
+            ..Default::default()
+        }
     }
     /// Removes the specified tags from a trail, event data store, dashboard, or channel.
-    pub fn remove_tags(&self) -> RemoveTagsRequest<rboto::ServiceClient> {
-        RemoveTagsRequest::with_client(self.inner.clone())
+    pub fn remove_tags(&self) -> RemoveTagsInput {
+        RemoveTagsInput {
+            _client: rboto::__private::Bound::to(&self.inner),
+            ..Default::default()
+        }
     }
     /// **Important:** CloudTrail Lake will no longer be open to new customers starting May 31, 2026. If you would like to use CloudTrail Lake, sign up prior to that date. Existing customers can continue to use the service as normal. For more information, see [CloudTrail Lake availability change](https://docs.aws.amazon.com/awscloudtrail/latest/userguide/cloudtrail-lake-service-availability-change.html).
     ///
     /// Restores a deleted event data store specified by `EventDataStore`, which accepts an event data store ARN. You can only restore a deleted event data store within the seven-day wait period after deletion. Restoring an event data store can take several minutes, depending on the size of the event data store.
-    pub fn restore_event_data_store(
-        &self,
-    ) -> RestoreEventDataStoreRequest<rboto::ServiceClient> {
-        RestoreEventDataStoreRequest::with_client(self.inner.clone())
+    pub fn restore_event_data_store(&self) -> RestoreEventDataStoreInput {
+        RestoreEventDataStoreInput {
+            _client: rboto::__private::Bound::to(&self.inner),
+            ..Default::default()
+        }
     }
     /// **Important:** CloudTrail Lake will no longer be open to new customers starting May 31, 2026. If you would like to use CloudTrail Lake, sign up prior to that date. Existing customers can continue to use the service as normal. For more information, see [CloudTrail Lake availability change](https://docs.aws.amazon.com/awscloudtrail/latest/userguide/cloudtrail-lake-service-availability-change.html).
     ///
     /// Searches sample queries and returns a list of sample queries that are sorted by relevance. To search for sample queries, provide a natural language `SearchPhrase` in English.
-    pub fn search_sample_queries(
-        &self,
-    ) -> SearchSampleQueriesRequest<rboto::ServiceClient> {
-        SearchSampleQueriesRequest::with_client(self.inner.clone())
+    pub fn search_sample_queries(&self) -> SearchSampleQueriesInput {
+        SearchSampleQueriesInput {
+            _client: rboto::__private::Bound::to(&self.inner),
+            ..Default::default()
+        }
     }
     /// **Important:** CloudTrail Lake will no longer be open to new customers starting May 31, 2026. If you would like to use CloudTrail Lake, sign up prior to that date. Existing customers can continue to use the service as normal. For more information, see [CloudTrail Lake availability change](https://docs.aws.amazon.com/awscloudtrail/latest/userguide/cloudtrail-lake-service-availability-change.html).
     ///
     /// Starts a refresh of the specified dashboard.
     ///
     /// Each time a dashboard is refreshed, CloudTrail runs queries to populate the dashboard's widgets. CloudTrail must be granted permissions to run the `StartQuery` operation on your behalf. To provide permissions, run the `PutResourcePolicy` operation to attach a resource-based policy to each event data store. For more information, see [Example: Allow CloudTrail to run queries to populate a dashboard](https://docs.aws.amazon.com/awscloudtrail/latest/userguide/security_iam_resource-based-policy-examples.html#security_iam_resource-based-policy-examples-eds-dashboard) in the *CloudTrail User Guide*.
-    pub fn start_dashboard_refresh(
-        &self,
-    ) -> StartDashboardRefreshRequest<rboto::ServiceClient> {
-        StartDashboardRefreshRequest::with_client(self.inner.clone())
+    pub fn start_dashboard_refresh(&self) -> StartDashboardRefreshInput {
+        StartDashboardRefreshInput {
+            _client: rboto::__private::Bound::to(&self.inner),
+            ..Default::default()
+        }
     }
     /// **Important:** CloudTrail Lake will no longer be open to new customers starting May 31, 2026. If you would like to use CloudTrail Lake, sign up prior to that date. Existing customers can continue to use the service as normal. For more information, see [CloudTrail Lake availability change](https://docs.aws.amazon.com/awscloudtrail/latest/userguide/cloudtrail-lake-service-availability-change.html).
     ///
     /// Starts the ingestion of live events on an event data store specified as either an ARN or the ID portion of the ARN. To start ingestion, the event data store `Status` must be `STOPPED_INGESTION` and the `eventCategory` must be `Management`, `Data`, `NetworkActivity`, or `ConfigurationItem`.
-    pub fn start_event_data_store_ingestion(
-        &self,
-    ) -> StartEventDataStoreIngestionRequest<rboto::ServiceClient> {
-        StartEventDataStoreIngestionRequest::with_client(self.inner.clone())
+    pub fn start_event_data_store_ingestion(&self) -> StartEventDataStoreIngestionInput {
+        StartEventDataStoreIngestionInput {
+            _client: rboto::__private::Bound::to(&self.inner),
+            ..Default::default()
+        }
     }
     /// **Important:** CloudTrail Lake will no longer be open to new customers starting May 31, 2026. If you would like to use CloudTrail Lake, sign up prior to that date. Existing customers can continue to use the service as normal. For more information, see [CloudTrail Lake availability change](https://docs.aws.amazon.com/awscloudtrail/latest/userguide/cloudtrail-lake-service-availability-change.html).
     ///
@@ -478,44 +601,63 @@ impl Client {
     /// When you retry an import, the `ImportID` parameter is required.
     ///
     /// **Note:** If the destination event data store is for an organization, you must use the management account to import trail events. You cannot use the delegated administrator account for the organization.
-    pub fn start_import(&self) -> StartImportRequest<rboto::ServiceClient> {
-        StartImportRequest::with_client(self.inner.clone())
+    pub fn start_import(&self) -> StartImportInput {
+        StartImportInput {
+            _client: rboto::__private::Bound::to(&self.inner),
+            ..Default::default()
+        }
     }
     /// Starts the recording of Amazon Web Services API calls and log file delivery for a trail. For a trail that is enabled in all Regions, this operation must be called from the Region in which the trail was created. This operation cannot be called on the shadow trails (replicated trails in other Regions) of a trail that is enabled in all Regions.
-    pub fn start_logging(&self) -> StartLoggingRequest<rboto::ServiceClient> {
-        StartLoggingRequest::with_client(self.inner.clone())
+    pub fn start_logging(&self) -> StartLoggingInput {
+        StartLoggingInput {
+            _client: rboto::__private::Bound::to(&self.inner),
+            ..Default::default()
+        }
     }
     /// **Important:** CloudTrail Lake will no longer be open to new customers starting May 31, 2026. If you would like to use CloudTrail Lake, sign up prior to that date. Existing customers can continue to use the service as normal. For more information, see [CloudTrail Lake availability change](https://docs.aws.amazon.com/awscloudtrail/latest/userguide/cloudtrail-lake-service-availability-change.html).
     ///
     /// Starts a CloudTrail Lake query. Use the `QueryStatement` parameter to provide your SQL query, enclosed in single quotation marks. Use the optional `DeliveryS3Uri` parameter to deliver the query results to an S3 bucket.
     ///
     /// `StartQuery` requires you specify either the `QueryStatement` parameter, or a `QueryAlias` and any `QueryParameters`. In the current release, the `QueryAlias` and `QueryParameters` parameters are used only for the queries that populate the CloudTrail Lake dashboards.
-    pub fn start_query(&self) -> StartQueryRequest<rboto::ServiceClient> {
-        StartQueryRequest::with_client(self.inner.clone())
+    pub fn start_query(&self) -> StartQueryInput {
+        StartQueryInput {
+            _client: rboto::__private::Bound::to(&self.inner),
+            ..Default::default()
+        }
     }
     /// **Important:** CloudTrail Lake will no longer be open to new customers starting May 31, 2026. If you would like to use CloudTrail Lake, sign up prior to that date. Existing customers can continue to use the service as normal. For more information, see [CloudTrail Lake availability change](https://docs.aws.amazon.com/awscloudtrail/latest/userguide/cloudtrail-lake-service-availability-change.html).
     ///
     /// Stops the ingestion of live events on an event data store specified as either an ARN or the ID portion of the ARN. To stop ingestion, the event data store `Status` must be `ENABLED` and the `eventCategory` must be `Management`, `Data`, `NetworkActivity`, or `ConfigurationItem`.
-    pub fn stop_event_data_store_ingestion(
-        &self,
-    ) -> StopEventDataStoreIngestionRequest<rboto::ServiceClient> {
-        StopEventDataStoreIngestionRequest::with_client(self.inner.clone())
+    pub fn stop_event_data_store_ingestion(&self) -> StopEventDataStoreIngestionInput {
+        StopEventDataStoreIngestionInput {
+            _client: rboto::__private::Bound::to(&self.inner),
+            ..Default::default()
+        }
     }
     /// **Important:** CloudTrail Lake will no longer be open to new customers starting May 31, 2026. If you would like to use CloudTrail Lake, sign up prior to that date. Existing customers can continue to use the service as normal. For more information, see [CloudTrail Lake availability change](https://docs.aws.amazon.com/awscloudtrail/latest/userguide/cloudtrail-lake-service-availability-change.html).
     ///
     /// Stops a specified import.
-    pub fn stop_import(&self) -> StopImportRequest<rboto::ServiceClient> {
-        StopImportRequest::with_client(self.inner.clone())
+    pub fn stop_import(&self) -> StopImportInput {
+        StopImportInput {
+            _client: rboto::__private::Bound::to(&self.inner),
+            ..Default::default()
+        }
     }
     /// Suspends the recording of Amazon Web Services API calls and log file delivery for the specified trail. Under most circumstances, there is no need to use this action. You can update a trail without stopping it first. This action is the only way to stop recording. For a trail enabled in all Regions, this operation must be called from the Region in which the trail was created, or an `InvalidHomeRegionException` will occur. This operation cannot be called on the shadow trails (replicated trails in other Regions) of a trail enabled in all Regions.
-    pub fn stop_logging(&self) -> StopLoggingRequest<rboto::ServiceClient> {
-        StopLoggingRequest::with_client(self.inner.clone())
+    pub fn stop_logging(&self) -> StopLoggingInput {
+        StopLoggingInput {
+            _client: rboto::__private::Bound::to(&self.inner),
+            ..Default::default()
+        }
     }
     /// **Important:** CloudTrail Lake will no longer be open to new customers starting May 31, 2026. If you would like to use CloudTrail Lake, sign up prior to that date. Existing customers can continue to use the service as normal. For more information, see [CloudTrail Lake availability change](https://docs.aws.amazon.com/awscloudtrail/latest/userguide/cloudtrail-lake-service-availability-change.html).
     ///
     /// Updates a channel specified by a required channel ARN or UUID.
-    pub fn update_channel(&self) -> UpdateChannelRequest<rboto::ServiceClient> {
-        UpdateChannelRequest::with_client(self.inner.clone())
+    pub fn update_channel(&self) -> UpdateChannelInput {
+        UpdateChannelInput {
+            _client: rboto::__private::Bound::to(&self.inner),
+            ..Default::default()
+        }
     }
     /// **Important:** CloudTrail Lake will no longer be open to new customers starting May 31, 2026. If you would like to use CloudTrail Lake, sign up prior to that date. Existing customers can continue to use the service as normal. For more information, see [CloudTrail Lake availability change](https://docs.aws.amazon.com/awscloudtrail/latest/userguide/cloudtrail-lake-service-availability-change.html).
     ///
@@ -524,8 +666,11 @@ impl Client {
     /// To set a refresh schedule, CloudTrail must be granted permissions to run the `StartDashboardRefresh` operation to refresh the dashboard on your behalf. To provide permissions, run the `PutResourcePolicy` operation to attach a resource-based policy to the dashboard. For more information, see [Resource-based policy example for a dashboard](https://docs.aws.amazon.com/awscloudtrail/latest/userguide/security_iam_resource-based-policy-examples.html#security_iam_resource-based-policy-examples-dashboards) in the *CloudTrail User Guide*.
     ///
     /// CloudTrail runs queries to populate the dashboard's widgets during a manual or scheduled refresh. CloudTrail must be granted permissions to run the `StartQuery` operation on your behalf. To provide permissions, run the `PutResourcePolicy` operation to attach a resource-based policy to each event data store. For more information, see [Example: Allow CloudTrail to run queries to populate a dashboard](https://docs.aws.amazon.com/awscloudtrail/latest/userguide/security_iam_resource-based-policy-examples.html#security_iam_resource-based-policy-examples-eds-dashboard) in the *CloudTrail User Guide*.
-    pub fn update_dashboard(&self) -> UpdateDashboardRequest<rboto::ServiceClient> {
-        UpdateDashboardRequest::with_client(self.inner.clone())
+    pub fn update_dashboard(&self) -> UpdateDashboardInput {
+        UpdateDashboardInput {
+            _client: rboto::__private::Bound::to(&self.inner),
+            ..Default::default()
+        }
     }
     /// **Important:** CloudTrail Lake will no longer be open to new customers starting May 31, 2026. If you would like to use CloudTrail Lake, sign up prior to that date. Existing customers can continue to use the service as normal. For more information, see [CloudTrail Lake availability change](https://docs.aws.amazon.com/awscloudtrail/latest/userguide/cloudtrail-lake-service-availability-change.html).
     ///
@@ -534,13 +679,17 @@ impl Client {
     /// For event data stores for CloudTrail events, `AdvancedEventSelectors` includes or excludes management, data, or network activity events in your event data store. For more information about `AdvancedEventSelectors`, see [AdvancedEventSelectors](https://docs.aws.amazon.com/awscloudtrail/latest/APIReference/API_AdvancedEventSelector.html).
     ///
     /// For event data stores for CloudTrail Insights events, Config configuration items, Audit Manager evidence, or non-Amazon Web Services events, `AdvancedEventSelectors` includes events of that type in your event data store.
-    pub fn update_event_data_store(
-        &self,
-    ) -> UpdateEventDataStoreRequest<rboto::ServiceClient> {
-        UpdateEventDataStoreRequest::with_client(self.inner.clone())
+    pub fn update_event_data_store(&self) -> UpdateEventDataStoreInput {
+        UpdateEventDataStoreInput {
+            _client: rboto::__private::Bound::to(&self.inner),
+            ..Default::default()
+        }
     }
     /// Updates trail settings that control what events you are logging, and how to handle log files. Changes to a trail do not require stopping the CloudTrail service. Use this action to designate an existing bucket for log delivery. If the existing bucket has previously been a target for CloudTrail log files, an IAM policy exists for the bucket. `UpdateTrail` must be called from the Region in which the trail was created; otherwise, an `InvalidHomeRegionException` is thrown.
-    pub fn update_trail(&self) -> UpdateTrailRequest<rboto::ServiceClient> {
-        UpdateTrailRequest::with_client(self.inner.clone())
+    pub fn update_trail(&self) -> UpdateTrailInput {
+        UpdateTrailInput {
+            _client: rboto::__private::Bound::to(&self.inner),
+            ..Default::default()
+        }
     }
 }

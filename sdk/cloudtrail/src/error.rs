@@ -344,424 +344,402 @@ impl rboto::ModeledError for Exception {
     fn from_modeled(index: usize, value: rboto::Value) -> Option<Self> {
         Some(
             match index {
-                0 => {
-                    Self::AccessDeniedException(
-                        rboto::FromValue::from_value(value).ok()?,
-                    )
-                }
+                0 => Self::AccessDeniedException(rv::FromValue::from_value(value).ok()?),
                 1 => {
                     Self::AccountHasOngoingImportException(
-                        rboto::FromValue::from_value(value).ok()?,
+                        rv::FromValue::from_value(value).ok()?,
                     )
                 }
                 2 => {
                     Self::AccountNotFoundException(
-                        rboto::FromValue::from_value(value).ok()?,
+                        rv::FromValue::from_value(value).ok()?,
                     )
                 }
                 3 => {
                     Self::AccountNotRegisteredException(
-                        rboto::FromValue::from_value(value).ok()?,
+                        rv::FromValue::from_value(value).ok()?,
                     )
                 }
                 4 => {
                     Self::AccountRegisteredException(
-                        rboto::FromValue::from_value(value).ok()?,
+                        rv::FromValue::from_value(value).ok()?,
                     )
                 }
                 5 => {
                     Self::CannotDelegateManagementAccountException(
-                        rboto::FromValue::from_value(value).ok()?,
+                        rv::FromValue::from_value(value).ok()?,
                     )
                 }
                 6 => {
                     Self::ChannelArnInvalidException(
-                        rboto::FromValue::from_value(value).ok()?,
+                        rv::FromValue::from_value(value).ok()?,
                     )
                 }
                 7 => {
                     Self::ChannelAlreadyExistsException(
-                        rboto::FromValue::from_value(value).ok()?,
+                        rv::FromValue::from_value(value).ok()?,
                     )
                 }
                 8 => {
                     Self::ChannelExistsForEdsException(
-                        rboto::FromValue::from_value(value).ok()?,
+                        rv::FromValue::from_value(value).ok()?,
                     )
                 }
                 9 => {
                     Self::ChannelMaxLimitExceededException(
-                        rboto::FromValue::from_value(value).ok()?,
+                        rv::FromValue::from_value(value).ok()?,
                     )
                 }
                 10 => {
                     Self::ChannelNotFoundException(
-                        rboto::FromValue::from_value(value).ok()?,
+                        rv::FromValue::from_value(value).ok()?,
                     )
                 }
                 11 => {
                     Self::CloudTrailArnInvalidException(
-                        rboto::FromValue::from_value(value).ok()?,
+                        rv::FromValue::from_value(value).ok()?,
                     )
                 }
                 12 => {
                     Self::CloudTrailAccessNotEnabledException(
-                        rboto::FromValue::from_value(value).ok()?,
+                        rv::FromValue::from_value(value).ok()?,
                     )
                 }
                 13 => {
                     Self::CloudTrailInvalidClientTokenIdException(
-                        rboto::FromValue::from_value(value).ok()?,
+                        rv::FromValue::from_value(value).ok()?,
                     )
                 }
                 14 => {
                     Self::CloudWatchLogsDeliveryUnavailableException(
-                        rboto::FromValue::from_value(value).ok()?,
+                        rv::FromValue::from_value(value).ok()?,
                     )
                 }
                 15 => {
                     Self::ConcurrentModificationException(
-                        rboto::FromValue::from_value(value).ok()?,
+                        rv::FromValue::from_value(value).ok()?,
                     )
                 }
-                16 => Self::ConflictException(rboto::FromValue::from_value(value).ok()?),
+                16 => Self::ConflictException(rv::FromValue::from_value(value).ok()?),
                 17 => {
                     Self::DelegatedAdminAccountLimitExceededException(
-                        rboto::FromValue::from_value(value).ok()?,
+                        rv::FromValue::from_value(value).ok()?,
                     )
                 }
                 18 => {
                     Self::EventDataStoreArnInvalidException(
-                        rboto::FromValue::from_value(value).ok()?,
+                        rv::FromValue::from_value(value).ok()?,
                     )
                 }
                 19 => {
                     Self::EventDataStoreAlreadyExistsException(
-                        rboto::FromValue::from_value(value).ok()?,
+                        rv::FromValue::from_value(value).ok()?,
                     )
                 }
                 20 => {
                     Self::EventDataStoreFederationEnabledException(
-                        rboto::FromValue::from_value(value).ok()?,
+                        rv::FromValue::from_value(value).ok()?,
                     )
                 }
                 21 => {
                     Self::EventDataStoreHasOngoingImportException(
-                        rboto::FromValue::from_value(value).ok()?,
+                        rv::FromValue::from_value(value).ok()?,
                     )
                 }
                 22 => {
                     Self::EventDataStoreMaxLimitExceededException(
-                        rboto::FromValue::from_value(value).ok()?,
+                        rv::FromValue::from_value(value).ok()?,
                     )
                 }
                 23 => {
                     Self::EventDataStoreNotFoundException(
-                        rboto::FromValue::from_value(value).ok()?,
+                        rv::FromValue::from_value(value).ok()?,
                     )
                 }
                 24 => {
                     Self::EventDataStoreTerminationProtectedException(
-                        rboto::FromValue::from_value(value).ok()?,
+                        rv::FromValue::from_value(value).ok()?,
                     )
                 }
                 25 => {
                     Self::GenerateResponseException(
-                        rboto::FromValue::from_value(value).ok()?,
+                        rv::FromValue::from_value(value).ok()?,
                     )
                 }
                 26 => {
-                    Self::ImportNotFoundException(
-                        rboto::FromValue::from_value(value).ok()?,
-                    )
+                    Self::ImportNotFoundException(rv::FromValue::from_value(value).ok()?)
                 }
                 27 => {
                     Self::InactiveEventDataStoreException(
-                        rboto::FromValue::from_value(value).ok()?,
+                        rv::FromValue::from_value(value).ok()?,
                     )
                 }
                 28 => {
-                    Self::InactiveQueryException(
-                        rboto::FromValue::from_value(value).ok()?,
-                    )
+                    Self::InactiveQueryException(rv::FromValue::from_value(value).ok()?)
                 }
                 29 => {
                     Self::InsightNotEnabledException(
-                        rboto::FromValue::from_value(value).ok()?,
+                        rv::FromValue::from_value(value).ok()?,
                     )
                 }
                 30 => {
                     Self::InsufficientDependencyServiceAccessPermissionException(
-                        rboto::FromValue::from_value(value).ok()?,
+                        rv::FromValue::from_value(value).ok()?,
                     )
                 }
                 31 => {
                     Self::InsufficientEncryptionPolicyException(
-                        rboto::FromValue::from_value(value).ok()?,
+                        rv::FromValue::from_value(value).ok()?,
                     )
                 }
                 32 => {
                     Self::InsufficientIamAccessPermissionException(
-                        rboto::FromValue::from_value(value).ok()?,
+                        rv::FromValue::from_value(value).ok()?,
                     )
                 }
                 33 => {
                     Self::InsufficientS3BucketPolicyException(
-                        rboto::FromValue::from_value(value).ok()?,
+                        rv::FromValue::from_value(value).ok()?,
                     )
                 }
                 34 => {
                     Self::InsufficientSnsTopicPolicyException(
-                        rboto::FromValue::from_value(value).ok()?,
+                        rv::FromValue::from_value(value).ok()?,
                     )
                 }
                 35 => {
                     Self::InvalidCloudWatchLogsLogGroupArnException(
-                        rboto::FromValue::from_value(value).ok()?,
+                        rv::FromValue::from_value(value).ok()?,
                     )
                 }
                 36 => {
                     Self::InvalidCloudWatchLogsRoleArnException(
-                        rboto::FromValue::from_value(value).ok()?,
+                        rv::FromValue::from_value(value).ok()?,
                     )
                 }
                 37 => {
                     Self::InvalidDateRangeException(
-                        rboto::FromValue::from_value(value).ok()?,
+                        rv::FromValue::from_value(value).ok()?,
                     )
                 }
                 38 => {
                     Self::InvalidEventCategoryException(
-                        rboto::FromValue::from_value(value).ok()?,
+                        rv::FromValue::from_value(value).ok()?,
                     )
                 }
                 39 => {
                     Self::InvalidEventDataStoreCategoryException(
-                        rboto::FromValue::from_value(value).ok()?,
+                        rv::FromValue::from_value(value).ok()?,
                     )
                 }
                 40 => {
                     Self::InvalidEventDataStoreStatusException(
-                        rboto::FromValue::from_value(value).ok()?,
+                        rv::FromValue::from_value(value).ok()?,
                     )
                 }
                 41 => {
                     Self::InvalidEventSelectorsException(
-                        rboto::FromValue::from_value(value).ok()?,
+                        rv::FromValue::from_value(value).ok()?,
                     )
                 }
                 42 => {
                     Self::InvalidHomeRegionException(
-                        rboto::FromValue::from_value(value).ok()?,
+                        rv::FromValue::from_value(value).ok()?,
                     )
                 }
                 43 => {
                     Self::InvalidImportSourceException(
-                        rboto::FromValue::from_value(value).ok()?,
+                        rv::FromValue::from_value(value).ok()?,
                     )
                 }
                 44 => {
                     Self::InvalidInsightSelectorsException(
-                        rboto::FromValue::from_value(value).ok()?,
+                        rv::FromValue::from_value(value).ok()?,
                     )
                 }
                 45 => {
                     Self::InvalidKmsKeyIdException(
-                        rboto::FromValue::from_value(value).ok()?,
+                        rv::FromValue::from_value(value).ok()?,
                     )
                 }
                 46 => {
                     Self::InvalidLookupAttributesException(
-                        rboto::FromValue::from_value(value).ok()?,
+                        rv::FromValue::from_value(value).ok()?,
                     )
                 }
                 47 => {
                     Self::InvalidMaxResultsException(
-                        rboto::FromValue::from_value(value).ok()?,
+                        rv::FromValue::from_value(value).ok()?,
                     )
                 }
                 48 => {
                     Self::InvalidNextTokenException(
-                        rboto::FromValue::from_value(value).ok()?,
+                        rv::FromValue::from_value(value).ok()?,
                     )
                 }
                 49 => {
                     Self::InvalidParameterCombinationException(
-                        rboto::FromValue::from_value(value).ok()?,
+                        rv::FromValue::from_value(value).ok()?,
                     )
                 }
                 50 => {
                     Self::InvalidParameterException(
-                        rboto::FromValue::from_value(value).ok()?,
+                        rv::FromValue::from_value(value).ok()?,
                     )
                 }
                 51 => {
                     Self::InvalidQueryStatementException(
-                        rboto::FromValue::from_value(value).ok()?,
+                        rv::FromValue::from_value(value).ok()?,
                     )
                 }
                 52 => {
                     Self::InvalidQueryStatusException(
-                        rboto::FromValue::from_value(value).ok()?,
+                        rv::FromValue::from_value(value).ok()?,
                     )
                 }
                 53 => {
                     Self::InvalidS3BucketNameException(
-                        rboto::FromValue::from_value(value).ok()?,
+                        rv::FromValue::from_value(value).ok()?,
                     )
                 }
                 54 => {
                     Self::InvalidS3PrefixException(
-                        rboto::FromValue::from_value(value).ok()?,
+                        rv::FromValue::from_value(value).ok()?,
                     )
                 }
                 55 => {
                     Self::InvalidSnsTopicNameException(
-                        rboto::FromValue::from_value(value).ok()?,
+                        rv::FromValue::from_value(value).ok()?,
                     )
                 }
                 56 => {
-                    Self::InvalidSourceException(
-                        rboto::FromValue::from_value(value).ok()?,
-                    )
+                    Self::InvalidSourceException(rv::FromValue::from_value(value).ok()?)
                 }
                 57 => {
                     Self::InvalidTagParameterException(
-                        rboto::FromValue::from_value(value).ok()?,
+                        rv::FromValue::from_value(value).ok()?,
                     )
                 }
                 58 => {
                     Self::InvalidTimeRangeException(
-                        rboto::FromValue::from_value(value).ok()?,
+                        rv::FromValue::from_value(value).ok()?,
                     )
                 }
-                59 => {
-                    Self::InvalidTokenException(
-                        rboto::FromValue::from_value(value).ok()?,
-                    )
-                }
+                59 => Self::InvalidTokenException(rv::FromValue::from_value(value).ok()?),
                 60 => {
                     Self::InvalidTrailNameException(
-                        rboto::FromValue::from_value(value).ok()?,
+                        rv::FromValue::from_value(value).ok()?,
                     )
                 }
-                61 => Self::KmsException(rboto::FromValue::from_value(value).ok()?),
+                61 => Self::KmsException(rv::FromValue::from_value(value).ok()?),
                 62 => {
-                    Self::KmsKeyDisabledException(
-                        rboto::FromValue::from_value(value).ok()?,
-                    )
+                    Self::KmsKeyDisabledException(rv::FromValue::from_value(value).ok()?)
                 }
                 63 => {
-                    Self::KmsKeyNotFoundException(
-                        rboto::FromValue::from_value(value).ok()?,
-                    )
+                    Self::KmsKeyNotFoundException(rv::FromValue::from_value(value).ok()?)
                 }
                 64 => {
                     Self::MaxConcurrentQueriesException(
-                        rboto::FromValue::from_value(value).ok()?,
+                        rv::FromValue::from_value(value).ok()?,
                     )
                 }
                 65 => {
                     Self::MaximumNumberOfTrailsExceededException(
-                        rboto::FromValue::from_value(value).ok()?,
+                        rv::FromValue::from_value(value).ok()?,
                     )
                 }
                 66 => {
                     Self::NoManagementAccountSlrExistsException(
-                        rboto::FromValue::from_value(value).ok()?,
+                        rv::FromValue::from_value(value).ok()?,
                     )
                 }
                 67 => {
                     Self::NotOrganizationManagementAccountException(
-                        rboto::FromValue::from_value(value).ok()?,
+                        rv::FromValue::from_value(value).ok()?,
                     )
                 }
                 68 => {
                     Self::NotOrganizationMasterAccountException(
-                        rboto::FromValue::from_value(value).ok()?,
+                        rv::FromValue::from_value(value).ok()?,
                     )
                 }
                 69 => {
                     Self::OperationNotPermittedException(
-                        rboto::FromValue::from_value(value).ok()?,
+                        rv::FromValue::from_value(value).ok()?,
                     )
                 }
                 70 => {
                     Self::OrganizationNotInAllFeaturesModeException(
-                        rboto::FromValue::from_value(value).ok()?,
+                        rv::FromValue::from_value(value).ok()?,
                     )
                 }
                 71 => {
                     Self::OrganizationsNotInUseException(
-                        rboto::FromValue::from_value(value).ok()?,
+                        rv::FromValue::from_value(value).ok()?,
                     )
                 }
                 72 => {
                     Self::QueryIdNotFoundException(
-                        rboto::FromValue::from_value(value).ok()?,
+                        rv::FromValue::from_value(value).ok()?,
                     )
                 }
                 73 => {
                     Self::ResourceArnNotValidException(
-                        rboto::FromValue::from_value(value).ok()?,
+                        rv::FromValue::from_value(value).ok()?,
                     )
                 }
                 74 => {
                     Self::ResourceNotFoundException(
-                        rboto::FromValue::from_value(value).ok()?,
+                        rv::FromValue::from_value(value).ok()?,
                     )
                 }
                 75 => {
                     Self::ResourcePolicyNotFoundException(
-                        rboto::FromValue::from_value(value).ok()?,
+                        rv::FromValue::from_value(value).ok()?,
                     )
                 }
                 76 => {
                     Self::ResourcePolicyNotValidException(
-                        rboto::FromValue::from_value(value).ok()?,
+                        rv::FromValue::from_value(value).ok()?,
                     )
                 }
                 77 => {
                     Self::ResourceTypeNotSupportedException(
-                        rboto::FromValue::from_value(value).ok()?,
+                        rv::FromValue::from_value(value).ok()?,
                     )
                 }
                 78 => {
                     Self::S3BucketDoesNotExistException(
-                        rboto::FromValue::from_value(value).ok()?,
+                        rv::FromValue::from_value(value).ok()?,
                     )
                 }
                 79 => {
                     Self::ServiceQuotaExceededException(
-                        rboto::FromValue::from_value(value).ok()?,
+                        rv::FromValue::from_value(value).ok()?,
                     )
                 }
                 80 => {
                     Self::TagsLimitExceededException(
-                        rboto::FromValue::from_value(value).ok()?,
+                        rv::FromValue::from_value(value).ok()?,
                     )
                 }
-                81 => {
-                    Self::ThrottlingException(rboto::FromValue::from_value(value).ok()?)
-                }
+                81 => Self::ThrottlingException(rv::FromValue::from_value(value).ok()?),
                 82 => {
                     Self::TrailAlreadyExistsException(
-                        rboto::FromValue::from_value(value).ok()?,
+                        rv::FromValue::from_value(value).ok()?,
                     )
                 }
                 83 => {
-                    Self::TrailNotFoundException(
-                        rboto::FromValue::from_value(value).ok()?,
-                    )
+                    Self::TrailNotFoundException(rv::FromValue::from_value(value).ok()?)
                 }
                 84 => {
                     Self::TrailNotProvidedException(
-                        rboto::FromValue::from_value(value).ok()?,
+                        rv::FromValue::from_value(value).ok()?,
                     )
                 }
                 85 => {
                     Self::UnsupportedOperationException(
-                        rboto::FromValue::from_value(value).ok()?,
+                        rv::FromValue::from_value(value).ok()?,
                     )
                 }
                 _ => return None,
@@ -774,780 +752,570 @@ pub type Error = rboto::Error<Exception>;
 #[allow(unused_imports)]
 use super::{input::*, output::*, types::*};
 #[allow(unused_imports)]
-use rboto::value as rv;
+use rboto::__private as rv;
 #[allow(unused_imports)]
 use std::collections::HashMap;
 /// You do not have sufficient access to perform this action.
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct AccessDeniedException {}
-impl rboto::FromValue for AccessDeniedException {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        rv::Members::of(v, "AccessDeniedException")?;
-        Ok(Self {})
-    }
-}
+rboto::__structure!(AccessDeniedException "AccessDeniedException"[from] {} {});
 /// This exception is thrown when you start a new import and a previous import is still in progress.
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct AccountHasOngoingImportException {}
-impl rboto::FromValue for AccountHasOngoingImportException {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        rv::Members::of(v, "AccountHasOngoingImportException")?;
-        Ok(Self {})
-    }
-}
+rboto::__structure!(
+    AccountHasOngoingImportException "AccountHasOngoingImportException"[from] {} {}
+);
 /// This exception is thrown when the specified account is not found or not part of an organization.
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct AccountNotFoundException {}
-impl rboto::FromValue for AccountNotFoundException {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        rv::Members::of(v, "AccountNotFoundException")?;
-        Ok(Self {})
-    }
-}
+rboto::__structure!(AccountNotFoundException "AccountNotFoundException"[from] {} {});
 /// This exception is thrown when the specified account is not registered as the CloudTrail delegated administrator.
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct AccountNotRegisteredException {}
-impl rboto::FromValue for AccountNotRegisteredException {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        rv::Members::of(v, "AccountNotRegisteredException")?;
-        Ok(Self {})
-    }
-}
+rboto::__structure!(
+    AccountNotRegisteredException "AccountNotRegisteredException"[from] {} {}
+);
 /// This exception is thrown when the account is already registered as the CloudTrail delegated administrator.
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct AccountRegisteredException {}
-impl rboto::FromValue for AccountRegisteredException {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        rv::Members::of(v, "AccountRegisteredException")?;
-        Ok(Self {})
-    }
-}
+rboto::__structure!(AccountRegisteredException "AccountRegisteredException"[from] {} {});
 /// This exception is thrown when the management account of an organization is registered as the CloudTrail delegated administrator.
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct CannotDelegateManagementAccountException {}
-impl rboto::FromValue for CannotDelegateManagementAccountException {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        rv::Members::of(v, "CannotDelegateManagementAccountException")?;
-        Ok(Self {})
-    }
-}
+rboto::__structure!(
+    CannotDelegateManagementAccountException
+    "CannotDelegateManagementAccountException"[from] {} {}
+);
 /// This exception is thrown when the specified value of `ChannelARN` is not valid.
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct ChannelArnInvalidException {}
-impl rboto::FromValue for ChannelArnInvalidException {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        rv::Members::of(v, "ChannelARNInvalidException")?;
-        Ok(Self {})
-    }
-}
+rboto::__structure!(ChannelArnInvalidException "ChannelARNInvalidException"[from] {} {});
 /// This exception is thrown when the provided channel already exists.
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct ChannelAlreadyExistsException {}
-impl rboto::FromValue for ChannelAlreadyExistsException {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        rv::Members::of(v, "ChannelAlreadyExistsException")?;
-        Ok(Self {})
-    }
-}
+rboto::__structure!(
+    ChannelAlreadyExistsException "ChannelAlreadyExistsException"[from] {} {}
+);
 /// This exception is thrown when the specified event data store cannot yet be deleted because it is in use by a channel.
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct ChannelExistsForEdsException {}
-impl rboto::FromValue for ChannelExistsForEdsException {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        rv::Members::of(v, "ChannelExistsForEDSException")?;
-        Ok(Self {})
-    }
-}
+rboto::__structure!(
+    ChannelExistsForEdsException "ChannelExistsForEDSException"[from] {} {}
+);
 /// This exception is thrown when the maximum number of channels limit is exceeded.
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct ChannelMaxLimitExceededException {}
-impl rboto::FromValue for ChannelMaxLimitExceededException {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        rv::Members::of(v, "ChannelMaxLimitExceededException")?;
-        Ok(Self {})
-    }
-}
+rboto::__structure!(
+    ChannelMaxLimitExceededException "ChannelMaxLimitExceededException"[from] {} {}
+);
 /// This exception is thrown when CloudTrail cannot find the specified channel.
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct ChannelNotFoundException {}
-impl rboto::FromValue for ChannelNotFoundException {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        rv::Members::of(v, "ChannelNotFoundException")?;
-        Ok(Self {})
-    }
-}
+rboto::__structure!(ChannelNotFoundException "ChannelNotFoundException"[from] {} {});
 /// This exception is thrown when an operation is called with an ARN that is not valid.
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct CloudTrailArnInvalidException {}
-impl rboto::FromValue for CloudTrailArnInvalidException {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        rv::Members::of(v, "CloudTrailARNInvalidException")?;
-        Ok(Self {})
-    }
-}
+rboto::__structure!(
+    CloudTrailArnInvalidException "CloudTrailARNInvalidException"[from] {} {}
+);
 /// This exception is thrown when trusted access has not been enabled between CloudTrail and Organizations.
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct CloudTrailAccessNotEnabledException {}
-impl rboto::FromValue for CloudTrailAccessNotEnabledException {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        rv::Members::of(v, "CloudTrailAccessNotEnabledException")?;
-        Ok(Self {})
-    }
-}
+rboto::__structure!(
+    CloudTrailAccessNotEnabledException "CloudTrailAccessNotEnabledException"[from] {} {}
+);
 /// This exception is thrown when a call results in the `InvalidClientTokenId` error code. This can occur when you are creating or updating a trail to send notifications to an Amazon SNS topic that is in a suspended Amazon Web Services account.
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct CloudTrailInvalidClientTokenIdException {}
-impl rboto::FromValue for CloudTrailInvalidClientTokenIdException {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        rv::Members::of(v, "CloudTrailInvalidClientTokenIdException")?;
-        Ok(Self {})
-    }
-}
+rboto::__structure!(
+    CloudTrailInvalidClientTokenIdException
+    "CloudTrailInvalidClientTokenIdException"[from] {} {}
+);
 /// Cannot set a CloudWatch Logs delivery for this Region.
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct CloudWatchLogsDeliveryUnavailableException {}
-impl rboto::FromValue for CloudWatchLogsDeliveryUnavailableException {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        rv::Members::of(v, "CloudWatchLogsDeliveryUnavailableException")?;
-        Ok(Self {})
-    }
-}
+rboto::__structure!(
+    CloudWatchLogsDeliveryUnavailableException
+    "CloudWatchLogsDeliveryUnavailableException"[from] {} {}
+);
 /// You are trying to update a resource when another request is in progress. Allow sufficient wait time for the previous request to complete, then retry your request.
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct ConcurrentModificationException {}
-impl rboto::FromValue for ConcurrentModificationException {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        rv::Members::of(v, "ConcurrentModificationException")?;
-        Ok(Self {})
-    }
-}
+rboto::__structure!(
+    ConcurrentModificationException "ConcurrentModificationException"[from] {} {}
+);
 /// This exception is thrown when the specified resource is not ready for an operation. This can occur when you try to run an operation on a resource before CloudTrail has time to fully load the resource, or because another operation is modifying the resource. If this exception occurs, wait a few minutes, and then try the operation again.
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct ConflictException {}
-impl rboto::FromValue for ConflictException {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        rv::Members::of(v, "ConflictException")?;
-        Ok(Self {})
-    }
-}
+rboto::__structure!(ConflictException "ConflictException"[from] {} {});
 /// This exception is thrown when the maximum number of CloudTrail delegated administrators is reached.
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct DelegatedAdminAccountLimitExceededException {}
-impl rboto::FromValue for DelegatedAdminAccountLimitExceededException {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        rv::Members::of(v, "DelegatedAdminAccountLimitExceededException")?;
-        Ok(Self {})
-    }
-}
+rboto::__structure!(
+    DelegatedAdminAccountLimitExceededException
+    "DelegatedAdminAccountLimitExceededException"[from] {} {}
+);
 /// The specified event data store ARN is not valid or does not map to an event data store in your account.
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct EventDataStoreArnInvalidException {}
-impl rboto::FromValue for EventDataStoreArnInvalidException {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        rv::Members::of(v, "EventDataStoreARNInvalidException")?;
-        Ok(Self {})
-    }
-}
+rboto::__structure!(
+    EventDataStoreArnInvalidException "EventDataStoreARNInvalidException"[from] {} {}
+);
 /// An event data store with that name already exists.
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct EventDataStoreAlreadyExistsException {}
-impl rboto::FromValue for EventDataStoreAlreadyExistsException {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        rv::Members::of(v, "EventDataStoreAlreadyExistsException")?;
-        Ok(Self {})
-    }
-}
+rboto::__structure!(
+    EventDataStoreAlreadyExistsException "EventDataStoreAlreadyExistsException"[from] {}
+    {}
+);
 /// You cannot delete the event data store because Lake query federation is enabled. To delete the event data store, run the `DisableFederation` operation to disable Lake query federation on the event data store.
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct EventDataStoreFederationEnabledException {}
-impl rboto::FromValue for EventDataStoreFederationEnabledException {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        rv::Members::of(v, "EventDataStoreFederationEnabledException")?;
-        Ok(Self {})
-    }
-}
+rboto::__structure!(
+    EventDataStoreFederationEnabledException
+    "EventDataStoreFederationEnabledException"[from] {} {}
+);
 /// This exception is thrown when you try to update or delete an event data store that currently has an import in progress.
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct EventDataStoreHasOngoingImportException {}
-impl rboto::FromValue for EventDataStoreHasOngoingImportException {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        rv::Members::of(v, "EventDataStoreHasOngoingImportException")?;
-        Ok(Self {})
-    }
-}
+rboto::__structure!(
+    EventDataStoreHasOngoingImportException
+    "EventDataStoreHasOngoingImportException"[from] {} {}
+);
 /// Your account has used the maximum number of event data stores.
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct EventDataStoreMaxLimitExceededException {}
-impl rboto::FromValue for EventDataStoreMaxLimitExceededException {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        rv::Members::of(v, "EventDataStoreMaxLimitExceededException")?;
-        Ok(Self {})
-    }
-}
+rboto::__structure!(
+    EventDataStoreMaxLimitExceededException
+    "EventDataStoreMaxLimitExceededException"[from] {} {}
+);
 /// The specified event data store was not found.
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct EventDataStoreNotFoundException {}
-impl rboto::FromValue for EventDataStoreNotFoundException {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        rv::Members::of(v, "EventDataStoreNotFoundException")?;
-        Ok(Self {})
-    }
-}
+rboto::__structure!(
+    EventDataStoreNotFoundException "EventDataStoreNotFoundException"[from] {} {}
+);
 /// The event data store cannot be deleted because termination protection is enabled for it.
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct EventDataStoreTerminationProtectedException {}
-impl rboto::FromValue for EventDataStoreTerminationProtectedException {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        rv::Members::of(v, "EventDataStoreTerminationProtectedException")?;
-        Ok(Self {})
-    }
-}
+rboto::__structure!(
+    EventDataStoreTerminationProtectedException
+    "EventDataStoreTerminationProtectedException"[from] {} {}
+);
 /// This exception is thrown when a valid query could not be generated for the provided prompt.
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct GenerateResponseException {}
-impl rboto::FromValue for GenerateResponseException {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        rv::Members::of(v, "GenerateResponseException")?;
-        Ok(Self {})
-    }
-}
+rboto::__structure!(GenerateResponseException "GenerateResponseException"[from] {} {});
 /// The specified import was not found.
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct ImportNotFoundException {}
-impl rboto::FromValue for ImportNotFoundException {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        rv::Members::of(v, "ImportNotFoundException")?;
-        Ok(Self {})
-    }
-}
+rboto::__structure!(ImportNotFoundException "ImportNotFoundException"[from] {} {});
 /// The event data store is inactive.
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct InactiveEventDataStoreException {}
-impl rboto::FromValue for InactiveEventDataStoreException {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        rv::Members::of(v, "InactiveEventDataStoreException")?;
-        Ok(Self {})
-    }
-}
+rboto::__structure!(
+    InactiveEventDataStoreException "InactiveEventDataStoreException"[from] {} {}
+);
 /// The specified query cannot be canceled because it is in the `FINISHED`, `FAILED`, `TIMED_OUT`, or `CANCELLED` state.
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct InactiveQueryException {}
-impl rboto::FromValue for InactiveQueryException {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        rv::Members::of(v, "InactiveQueryException")?;
-        Ok(Self {})
-    }
-}
+rboto::__structure!(InactiveQueryException "InactiveQueryException"[from] {} {});
 /// If you run `GetInsightSelectors` on a trail or event data store that does not have Insights events enabled, the operation throws the exception `InsightNotEnabledException`.
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct InsightNotEnabledException {}
-impl rboto::FromValue for InsightNotEnabledException {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        rv::Members::of(v, "InsightNotEnabledException")?;
-        Ok(Self {})
-    }
-}
+rboto::__structure!(InsightNotEnabledException "InsightNotEnabledException"[from] {} {});
 /// This exception is thrown when the IAM identity that is used to create the organization resource lacks one or more required permissions for creating an organization resource in a required service.
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct InsufficientDependencyServiceAccessPermissionException {}
-impl rboto::FromValue for InsufficientDependencyServiceAccessPermissionException {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        rv::Members::of(v, "InsufficientDependencyServiceAccessPermissionException")?;
-        Ok(Self {})
-    }
-}
+rboto::__structure!(
+    InsufficientDependencyServiceAccessPermissionException
+    "InsufficientDependencyServiceAccessPermissionException"[from] {} {}
+);
 /// For the `CreateTrail` `PutInsightSelectors`, `UpdateTrail`, `StartQuery`, and `StartImport` operations, this exception is thrown when the policy on the S3 bucket or KMS key does not have sufficient permissions for the operation.
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct InsufficientEncryptionPolicyException {}
-impl rboto::FromValue for InsufficientEncryptionPolicyException {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        rv::Members::of(v, "InsufficientEncryptionPolicyException")?;
-        Ok(Self {})
-    }
-}
+rboto::__structure!(
+    InsufficientEncryptionPolicyException "InsufficientEncryptionPolicyException"[from]
+    {} {}
+);
 /// The task can't be completed because you are signed in with an account that lacks permissions to view or create a service-linked role. Sign in with an account that has the required permissions and then try again.
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct InsufficientIamAccessPermissionException {}
-impl rboto::FromValue for InsufficientIamAccessPermissionException {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        rv::Members::of(v, "InsufficientIAMAccessPermissionException")?;
-        Ok(Self {})
-    }
-}
+rboto::__structure!(
+    InsufficientIamAccessPermissionException
+    "InsufficientIAMAccessPermissionException"[from] {} {}
+);
 /// This exception is thrown when the policy on the S3 bucket is not sufficient.
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct InsufficientS3BucketPolicyException {}
-impl rboto::FromValue for InsufficientS3BucketPolicyException {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        rv::Members::of(v, "InsufficientS3BucketPolicyException")?;
-        Ok(Self {})
-    }
-}
+rboto::__structure!(
+    InsufficientS3BucketPolicyException "InsufficientS3BucketPolicyException"[from] {} {}
+);
 /// This exception is thrown when the policy on the Amazon SNS topic is not sufficient.
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct InsufficientSnsTopicPolicyException {}
-impl rboto::FromValue for InsufficientSnsTopicPolicyException {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        rv::Members::of(v, "InsufficientSnsTopicPolicyException")?;
-        Ok(Self {})
-    }
-}
+rboto::__structure!(
+    InsufficientSnsTopicPolicyException "InsufficientSnsTopicPolicyException"[from] {} {}
+);
 /// This exception is thrown when the provided CloudWatch Logs log group is not valid.
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct InvalidCloudWatchLogsLogGroupArnException {}
-impl rboto::FromValue for InvalidCloudWatchLogsLogGroupArnException {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        rv::Members::of(v, "InvalidCloudWatchLogsLogGroupArnException")?;
-        Ok(Self {})
-    }
-}
+rboto::__structure!(
+    InvalidCloudWatchLogsLogGroupArnException
+    "InvalidCloudWatchLogsLogGroupArnException"[from] {} {}
+);
 /// This exception is thrown when the provided role is not valid.
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct InvalidCloudWatchLogsRoleArnException {}
-impl rboto::FromValue for InvalidCloudWatchLogsRoleArnException {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        rv::Members::of(v, "InvalidCloudWatchLogsRoleArnException")?;
-        Ok(Self {})
-    }
-}
+rboto::__structure!(
+    InvalidCloudWatchLogsRoleArnException "InvalidCloudWatchLogsRoleArnException"[from]
+    {} {}
+);
 /// A date range for the query was specified that is not valid. Be sure that the start time is chronologically before the end time. For more information about writing a query, see [Create or edit a query](https://docs.aws.amazon.com/awscloudtrail/latest/userguide/query-create-edit-query.html) in the *CloudTrail User Guide*.
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct InvalidDateRangeException {}
-impl rboto::FromValue for InvalidDateRangeException {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        rv::Members::of(v, "InvalidDateRangeException")?;
-        Ok(Self {})
-    }
-}
+rboto::__structure!(InvalidDateRangeException "InvalidDateRangeException"[from] {} {});
 /// Occurs if an event category that is not valid is specified as a value of `EventCategory`.
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct InvalidEventCategoryException {}
-impl rboto::FromValue for InvalidEventCategoryException {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        rv::Members::of(v, "InvalidEventCategoryException")?;
-        Ok(Self {})
-    }
-}
+rboto::__structure!(
+    InvalidEventCategoryException "InvalidEventCategoryException"[from] {} {}
+);
 /// This exception is thrown when event categories of specified event data stores are not valid.
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct InvalidEventDataStoreCategoryException {}
-impl rboto::FromValue for InvalidEventDataStoreCategoryException {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        rv::Members::of(v, "InvalidEventDataStoreCategoryException")?;
-        Ok(Self {})
-    }
-}
+rboto::__structure!(
+    InvalidEventDataStoreCategoryException "InvalidEventDataStoreCategoryException"[from]
+    {} {}
+);
 /// The event data store is not in a status that supports the operation.
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct InvalidEventDataStoreStatusException {}
-impl rboto::FromValue for InvalidEventDataStoreStatusException {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        rv::Members::of(v, "InvalidEventDataStoreStatusException")?;
-        Ok(Self {})
-    }
-}
+rboto::__structure!(
+    InvalidEventDataStoreStatusException "InvalidEventDataStoreStatusException"[from] {}
+    {}
+);
 /// This exception is thrown when the `PutEventSelectors` operation is called with a number of event selectors, advanced event selectors, or data resources that is not valid. The combination of event selectors or advanced event selectors and data resources is not valid. A trail can have up to 5 event selectors.
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct InvalidEventSelectorsException {}
-impl rboto::FromValue for InvalidEventSelectorsException {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        rv::Members::of(v, "InvalidEventSelectorsException")?;
-        Ok(Self {})
-    }
-}
+rboto::__structure!(
+    InvalidEventSelectorsException "InvalidEventSelectorsException"[from] {} {}
+);
 /// This exception is thrown when an operation is called on a trail from a Region other than the Region in which the trail was created.
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct InvalidHomeRegionException {}
-impl rboto::FromValue for InvalidHomeRegionException {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        rv::Members::of(v, "InvalidHomeRegionException")?;
-        Ok(Self {})
-    }
-}
+rboto::__structure!(InvalidHomeRegionException "InvalidHomeRegionException"[from] {} {});
 /// This exception is thrown when the provided source S3 bucket is not valid for import.
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct InvalidImportSourceException {}
-impl rboto::FromValue for InvalidImportSourceException {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        rv::Members::of(v, "InvalidImportSourceException")?;
-        Ok(Self {})
-    }
-}
+rboto::__structure!(
+    InvalidImportSourceException "InvalidImportSourceException"[from] {} {}
+);
 /// For `PutInsightSelectors`, this exception is thrown when the formatting or syntax of the `InsightSelectors` JSON statement is not valid, or the specified `InsightType` in the `InsightSelectors` statement is not valid. Valid values for `InsightType` are `ApiCallRateInsight` and `ApiErrorRateInsight`.
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct InvalidInsightSelectorsException {}
-impl rboto::FromValue for InvalidInsightSelectorsException {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        rv::Members::of(v, "InvalidInsightSelectorsException")?;
-        Ok(Self {})
-    }
-}
+rboto::__structure!(
+    InvalidInsightSelectorsException "InvalidInsightSelectorsException"[from] {} {}
+);
 /// This exception is thrown when the KMS key ARN is not valid.
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct InvalidKmsKeyIdException {}
-impl rboto::FromValue for InvalidKmsKeyIdException {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        rv::Members::of(v, "InvalidKmsKeyIdException")?;
-        Ok(Self {})
-    }
-}
+rboto::__structure!(InvalidKmsKeyIdException "InvalidKmsKeyIdException"[from] {} {});
 /// Occurs when a lookup attribute is specified that is not valid.
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct InvalidLookupAttributesException {}
-impl rboto::FromValue for InvalidLookupAttributesException {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        rv::Members::of(v, "InvalidLookupAttributesException")?;
-        Ok(Self {})
-    }
-}
+rboto::__structure!(
+    InvalidLookupAttributesException "InvalidLookupAttributesException"[from] {} {}
+);
 /// This exception is thrown if the limit specified is not valid.
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct InvalidMaxResultsException {}
-impl rboto::FromValue for InvalidMaxResultsException {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        rv::Members::of(v, "InvalidMaxResultsException")?;
-        Ok(Self {})
-    }
-}
+rboto::__structure!(InvalidMaxResultsException "InvalidMaxResultsException"[from] {} {});
 /// A token that is not valid, or a token that was previously used in a request with different parameters. This exception is thrown if the token is not valid.
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct InvalidNextTokenException {}
-impl rboto::FromValue for InvalidNextTokenException {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        rv::Members::of(v, "InvalidNextTokenException")?;
-        Ok(Self {})
-    }
-}
+rboto::__structure!(InvalidNextTokenException "InvalidNextTokenException"[from] {} {});
 /// This exception is thrown when the combination of parameters provided is not valid.
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct InvalidParameterCombinationException {}
-impl rboto::FromValue for InvalidParameterCombinationException {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        rv::Members::of(v, "InvalidParameterCombinationException")?;
-        Ok(Self {})
-    }
-}
+rboto::__structure!(
+    InvalidParameterCombinationException "InvalidParameterCombinationException"[from] {}
+    {}
+);
 /// The request includes a parameter that is not valid.
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct InvalidParameterException {}
-impl rboto::FromValue for InvalidParameterException {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        rv::Members::of(v, "InvalidParameterException")?;
-        Ok(Self {})
-    }
-}
+rboto::__structure!(InvalidParameterException "InvalidParameterException"[from] {} {});
 /// The query that was submitted has validation errors, or uses incorrect syntax or unsupported keywords. For more information about writing a query, see [Create or edit a query](https://docs.aws.amazon.com/awscloudtrail/latest/userguide/query-create-edit-query.html) in the *CloudTrail User Guide*.
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct InvalidQueryStatementException {}
-impl rboto::FromValue for InvalidQueryStatementException {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        rv::Members::of(v, "InvalidQueryStatementException")?;
-        Ok(Self {})
-    }
-}
+rboto::__structure!(
+    InvalidQueryStatementException "InvalidQueryStatementException"[from] {} {}
+);
 /// The query status is not valid for the operation.
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct InvalidQueryStatusException {}
-impl rboto::FromValue for InvalidQueryStatusException {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        rv::Members::of(v, "InvalidQueryStatusException")?;
-        Ok(Self {})
-    }
-}
+rboto::__structure!(
+    InvalidQueryStatusException "InvalidQueryStatusException"[from] {} {}
+);
 /// This exception is thrown when the provided S3 bucket name is not valid.
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct InvalidS3BucketNameException {}
-impl rboto::FromValue for InvalidS3BucketNameException {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        rv::Members::of(v, "InvalidS3BucketNameException")?;
-        Ok(Self {})
-    }
-}
+rboto::__structure!(
+    InvalidS3BucketNameException "InvalidS3BucketNameException"[from] {} {}
+);
 /// This exception is thrown when the provided S3 prefix is not valid.
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct InvalidS3PrefixException {}
-impl rboto::FromValue for InvalidS3PrefixException {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        rv::Members::of(v, "InvalidS3PrefixException")?;
-        Ok(Self {})
-    }
-}
+rboto::__structure!(InvalidS3PrefixException "InvalidS3PrefixException"[from] {} {});
 /// This exception is thrown when the provided SNS topic name is not valid.
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct InvalidSnsTopicNameException {}
-impl rboto::FromValue for InvalidSnsTopicNameException {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        rv::Members::of(v, "InvalidSnsTopicNameException")?;
-        Ok(Self {})
-    }
-}
+rboto::__structure!(
+    InvalidSnsTopicNameException "InvalidSnsTopicNameException"[from] {} {}
+);
 /// This exception is thrown when the specified value of `Source` is not valid.
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct InvalidSourceException {}
-impl rboto::FromValue for InvalidSourceException {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        rv::Members::of(v, "InvalidSourceException")?;
-        Ok(Self {})
-    }
-}
+rboto::__structure!(InvalidSourceException "InvalidSourceException"[from] {} {});
 /// This exception is thrown when the specified tag key or values are not valid. It can also occur if there are duplicate tags or too many tags on the resource.
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct InvalidTagParameterException {}
-impl rboto::FromValue for InvalidTagParameterException {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        rv::Members::of(v, "InvalidTagParameterException")?;
-        Ok(Self {})
-    }
-}
+rboto::__structure!(
+    InvalidTagParameterException "InvalidTagParameterException"[from] {} {}
+);
 /// Occurs if the timestamp values are not valid. Either the start time occurs after the end time, or the time range is outside the range of possible values.
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct InvalidTimeRangeException {}
-impl rboto::FromValue for InvalidTimeRangeException {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        rv::Members::of(v, "InvalidTimeRangeException")?;
-        Ok(Self {})
-    }
-}
+rboto::__structure!(InvalidTimeRangeException "InvalidTimeRangeException"[from] {} {});
 /// Reserved for future use.
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct InvalidTokenException {}
-impl rboto::FromValue for InvalidTokenException {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        rv::Members::of(v, "InvalidTokenException")?;
-        Ok(Self {})
-    }
-}
+rboto::__structure!(InvalidTokenException "InvalidTokenException"[from] {} {});
 /// This exception is thrown when the provided trail name is not valid. Trail names must meet the following requirements:
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct InvalidTrailNameException {}
-impl rboto::FromValue for InvalidTrailNameException {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        rv::Members::of(v, "InvalidTrailNameException")?;
-        Ok(Self {})
-    }
-}
+rboto::__structure!(InvalidTrailNameException "InvalidTrailNameException"[from] {} {});
 /// This exception is thrown when there is an issue with the specified KMS key and the trail or event data store can't be updated.
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct KmsException {}
-impl rboto::FromValue for KmsException {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        rv::Members::of(v, "KmsException")?;
-        Ok(Self {})
-    }
-}
+rboto::__structure!(KmsException "KmsException"[from] {} {});
 /// This exception is no longer in use.
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct KmsKeyDisabledException {}
-impl rboto::FromValue for KmsKeyDisabledException {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        rv::Members::of(v, "KmsKeyDisabledException")?;
-        Ok(Self {})
-    }
-}
+rboto::__structure!(KmsKeyDisabledException "KmsKeyDisabledException"[from] {} {});
 /// This exception is thrown when the KMS key does not exist, when the S3 bucket and the KMS key are not in the same Region, or when the KMS key associated with the Amazon SNS topic either does not exist or is not in the same Region.
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct KmsKeyNotFoundException {}
-impl rboto::FromValue for KmsKeyNotFoundException {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        rv::Members::of(v, "KmsKeyNotFoundException")?;
-        Ok(Self {})
-    }
-}
+rboto::__structure!(KmsKeyNotFoundException "KmsKeyNotFoundException"[from] {} {});
 /// You are already running the maximum number of concurrent queries. The maximum number of concurrent queries is 10. Wait a minute for some queries to finish, and then run the query again.
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct MaxConcurrentQueriesException {}
-impl rboto::FromValue for MaxConcurrentQueriesException {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        rv::Members::of(v, "MaxConcurrentQueriesException")?;
-        Ok(Self {})
-    }
-}
+rboto::__structure!(
+    MaxConcurrentQueriesException "MaxConcurrentQueriesException"[from] {} {}
+);
 /// This exception is thrown when the maximum number of trails is reached.
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct MaximumNumberOfTrailsExceededException {}
-impl rboto::FromValue for MaximumNumberOfTrailsExceededException {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        rv::Members::of(v, "MaximumNumberOfTrailsExceededException")?;
-        Ok(Self {})
-    }
-}
+rboto::__structure!(
+    MaximumNumberOfTrailsExceededException "MaximumNumberOfTrailsExceededException"[from]
+    {} {}
+);
 /// This exception is thrown when the management account does not have a service-linked role.
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct NoManagementAccountSlrExistsException {}
-impl rboto::FromValue for NoManagementAccountSlrExistsException {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        rv::Members::of(v, "NoManagementAccountSLRExistsException")?;
-        Ok(Self {})
-    }
-}
+rboto::__structure!(
+    NoManagementAccountSlrExistsException "NoManagementAccountSLRExistsException"[from]
+    {} {}
+);
 /// This exception is thrown when the account making the request is not the organization's management account.
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct NotOrganizationManagementAccountException {}
-impl rboto::FromValue for NotOrganizationManagementAccountException {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        rv::Members::of(v, "NotOrganizationManagementAccountException")?;
-        Ok(Self {})
-    }
-}
+rboto::__structure!(
+    NotOrganizationManagementAccountException
+    "NotOrganizationManagementAccountException"[from] {} {}
+);
 /// This exception is thrown when the Amazon Web Services account making the request to create or update an organization trail or event data store is not the management account for an organization in Organizations.
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct NotOrganizationMasterAccountException {}
-impl rboto::FromValue for NotOrganizationMasterAccountException {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        rv::Members::of(v, "NotOrganizationMasterAccountException")?;
-        Ok(Self {})
-    }
-}
+rboto::__structure!(
+    NotOrganizationMasterAccountException "NotOrganizationMasterAccountException"[from]
+    {} {}
+);
 /// This exception is thrown when the requested operation is not permitted.
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct OperationNotPermittedException {}
-impl rboto::FromValue for OperationNotPermittedException {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        rv::Members::of(v, "OperationNotPermittedException")?;
-        Ok(Self {})
-    }
-}
+rboto::__structure!(
+    OperationNotPermittedException "OperationNotPermittedException"[from] {} {}
+);
 /// This exception is thrown when Organizations is not configured to support all features. All features must be enabled in Organizations to support creating an organization trail or event data store.
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct OrganizationNotInAllFeaturesModeException {}
-impl rboto::FromValue for OrganizationNotInAllFeaturesModeException {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        rv::Members::of(v, "OrganizationNotInAllFeaturesModeException")?;
-        Ok(Self {})
-    }
-}
+rboto::__structure!(
+    OrganizationNotInAllFeaturesModeException
+    "OrganizationNotInAllFeaturesModeException"[from] {} {}
+);
 /// This exception is thrown when the request is made from an Amazon Web Services account that is not a member of an organization. To make this request, sign in using the credentials of an account that belongs to an organization.
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct OrganizationsNotInUseException {}
-impl rboto::FromValue for OrganizationsNotInUseException {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        rv::Members::of(v, "OrganizationsNotInUseException")?;
-        Ok(Self {})
-    }
-}
+rboto::__structure!(
+    OrganizationsNotInUseException "OrganizationsNotInUseException"[from] {} {}
+);
 /// The query ID does not exist or does not map to a query.
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct QueryIdNotFoundException {}
-impl rboto::FromValue for QueryIdNotFoundException {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        rv::Members::of(v, "QueryIdNotFoundException")?;
-        Ok(Self {})
-    }
-}
+rboto::__structure!(QueryIdNotFoundException "QueryIdNotFoundException"[from] {} {});
 /// This exception is thrown when the provided resource does not exist, or the ARN format of the resource is not valid.
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct ResourceArnNotValidException {}
-impl rboto::FromValue for ResourceArnNotValidException {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        rv::Members::of(v, "ResourceARNNotValidException")?;
-        Ok(Self {})
-    }
-}
+rboto::__structure!(
+    ResourceArnNotValidException "ResourceARNNotValidException"[from] {} {}
+);
 /// This exception is thrown when the specified resource is not found.
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct ResourceNotFoundException {}
-impl rboto::FromValue for ResourceNotFoundException {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        rv::Members::of(v, "ResourceNotFoundException")?;
-        Ok(Self {})
-    }
-}
+rboto::__structure!(ResourceNotFoundException "ResourceNotFoundException"[from] {} {});
 /// This exception is thrown when the specified resource policy is not found.
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct ResourcePolicyNotFoundException {}
-impl rboto::FromValue for ResourcePolicyNotFoundException {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        rv::Members::of(v, "ResourcePolicyNotFoundException")?;
-        Ok(Self {})
-    }
-}
+rboto::__structure!(
+    ResourcePolicyNotFoundException "ResourcePolicyNotFoundException"[from] {} {}
+);
 /// This exception is thrown when the resouce-based policy has syntax errors, or contains a principal that is not valid.
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct ResourcePolicyNotValidException {}
-impl rboto::FromValue for ResourcePolicyNotValidException {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        rv::Members::of(v, "ResourcePolicyNotValidException")?;
-        Ok(Self {})
-    }
-}
+rboto::__structure!(
+    ResourcePolicyNotValidException "ResourcePolicyNotValidException"[from] {} {}
+);
 /// This exception is thrown when the specified resource type is not supported by CloudTrail.
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct ResourceTypeNotSupportedException {}
-impl rboto::FromValue for ResourceTypeNotSupportedException {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        rv::Members::of(v, "ResourceTypeNotSupportedException")?;
-        Ok(Self {})
-    }
-}
+rboto::__structure!(
+    ResourceTypeNotSupportedException "ResourceTypeNotSupportedException"[from] {} {}
+);
 /// This exception is thrown when the specified S3 bucket does not exist.
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct S3BucketDoesNotExistException {}
-impl rboto::FromValue for S3BucketDoesNotExistException {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        rv::Members::of(v, "S3BucketDoesNotExistException")?;
-        Ok(Self {})
-    }
-}
+rboto::__structure!(
+    S3BucketDoesNotExistException "S3BucketDoesNotExistException"[from] {} {}
+);
 /// This exception is thrown when the quota is exceeded. For information about CloudTrail quotas, see [Service quotas](https://docs.aws.amazon.com/general/latest/gr/ct.html#limits_cloudtrail) in the *Amazon Web Services General Reference*.
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct ServiceQuotaExceededException {}
-impl rboto::FromValue for ServiceQuotaExceededException {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        rv::Members::of(v, "ServiceQuotaExceededException")?;
-        Ok(Self {})
-    }
-}
+rboto::__structure!(
+    ServiceQuotaExceededException "ServiceQuotaExceededException"[from] {} {}
+);
 /// The number of tags per trail, event data store, dashboard, or channel has exceeded the permitted amount. Currently, the limit is 50.
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct TagsLimitExceededException {}
-impl rboto::FromValue for TagsLimitExceededException {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        rv::Members::of(v, "TagsLimitExceededException")?;
-        Ok(Self {})
-    }
-}
+rboto::__structure!(TagsLimitExceededException "TagsLimitExceededException"[from] {} {});
 /// This exception is thrown when the request rate exceeds the limit.
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct ThrottlingException {}
-impl rboto::FromValue for ThrottlingException {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        rv::Members::of(v, "ThrottlingException")?;
-        Ok(Self {})
-    }
-}
+rboto::__structure!(ThrottlingException "ThrottlingException"[from] {} {});
 /// This exception is thrown when the specified trail already exists.
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct TrailAlreadyExistsException {}
-impl rboto::FromValue for TrailAlreadyExistsException {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        rv::Members::of(v, "TrailAlreadyExistsException")?;
-        Ok(Self {})
-    }
-}
+rboto::__structure!(
+    TrailAlreadyExistsException "TrailAlreadyExistsException"[from] {} {}
+);
 /// This exception is thrown when the trail with the given name is not found.
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct TrailNotFoundException {}
-impl rboto::FromValue for TrailNotFoundException {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        rv::Members::of(v, "TrailNotFoundException")?;
-        Ok(Self {})
-    }
-}
+rboto::__structure!(TrailNotFoundException "TrailNotFoundException"[from] {} {});
 /// This exception is no longer in use.
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct TrailNotProvidedException {}
-impl rboto::FromValue for TrailNotProvidedException {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        rv::Members::of(v, "TrailNotProvidedException")?;
-        Ok(Self {})
-    }
-}
+rboto::__structure!(TrailNotProvidedException "TrailNotProvidedException"[from] {} {});
 /// This exception is thrown when the requested operation is not supported.
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct UnsupportedOperationException {}
-impl rboto::FromValue for UnsupportedOperationException {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        rv::Members::of(v, "UnsupportedOperationException")?;
-        Ok(Self {})
-    }
-}
+rboto::__structure!(
+    UnsupportedOperationException "UnsupportedOperationException"[from] {} {}
+);

@@ -3,59 +3,26 @@
 #[allow(unused_imports)]
 use super::{error::*, output::*, types::*};
 #[allow(unused_imports)]
-use rboto::value as rv;
+use rboto::__private as rv;
 #[allow(unused_imports)]
 use std::collections::HashMap;
 /// Specifies the tags to add to a trail, event data store, dashboard, or channel.
-#[derive(Clone, PartialEq)]
-pub struct AddTagsRequest<C = ()> {
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct AddTagsInput {
     /// Specifies the ARN of the trail, event data store, dashboard, or channel to which one or more tags will be added.
     pub resource_id: Option<String>,
     /// Contains a list of tags, up to a limit of 50
     pub tags_list: Option<Vec<Tag>>,
-    #[doc(hidden)]
-    pub _client: C,
+    pub(crate) _client: rboto::__private::Bound,
 }
-impl Default for AddTagsRequest {
-    fn default() -> Self {
-        Self::with_client(())
-    }
-}
-impl<C> AddTagsRequest<C> {
-    #[doc(hidden)]
-    pub fn with_client(client: C) -> Self {
-        Self {
-            resource_id: None,
-            tags_list: None,
-            _client: client,
-        }
-    }
-    /// Sets `ResourceId`.
-    pub fn resource_id(mut self, v: impl Into<String>) -> Self {
-        self.resource_id = Some(v.into());
-        self
-    }
-    /// Sets `TagsList`.
-    pub fn tags_list(mut self, v: impl Into<Vec<Tag>>) -> Self {
-        self.tags_list = Some(v.into());
-        self
-    }
-}
-impl<C> ::std::fmt::Debug for AddTagsRequest<C> {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.debug_struct("AddTagsRequest")
-            .field("resource_id", &self.resource_id)
-            .field("tags_list", &self.tags_list)
-            .finish()
-    }
-}
-impl<C> rboto::IntoValue for AddTagsRequest<C> {
-    fn into_value(self) -> rboto::Value {
-        rboto::Value::Struct(vec![rv::opt(self.resource_id), rv::opt(self.tags_list)])
-    }
-}
-#[derive(Clone, PartialEq)]
-pub struct CancelQueryRequest<C = ()> {
+rboto::__structure!(
+    AddTagsInput "AddTagsRequest"[set debug into] { resource_id : String, tags_list : Vec
+    < Tag > } { _client }
+);
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct CancelQueryInput {
     /// The ARN (or the ID suffix of the ARN) of an event data store on which the specified query is running.
     ///
     /// **Deprecated.**
@@ -64,64 +31,15 @@ pub struct CancelQueryRequest<C = ()> {
     pub query_id: Option<String>,
     /// The account ID of the event data store owner.
     pub event_data_store_owner_account_id: Option<String>,
-    #[doc(hidden)]
-    pub _client: C,
+    pub(crate) _client: rboto::__private::Bound,
 }
-impl Default for CancelQueryRequest {
-    fn default() -> Self {
-        Self::with_client(())
-    }
-}
-impl<C> CancelQueryRequest<C> {
-    #[doc(hidden)]
-    pub fn with_client(client: C) -> Self {
-        Self {
-            event_data_store: None,
-            query_id: None,
-            event_data_store_owner_account_id: None,
-            _client: client,
-        }
-    }
-    /// Sets `EventDataStore`.
-    pub fn event_data_store(mut self, v: impl Into<String>) -> Self {
-        self.event_data_store = Some(v.into());
-        self
-    }
-    /// Sets `QueryId`.
-    pub fn query_id(mut self, v: impl Into<String>) -> Self {
-        self.query_id = Some(v.into());
-        self
-    }
-    /// Sets `EventDataStoreOwnerAccountId`.
-    pub fn event_data_store_owner_account_id(mut self, v: impl Into<String>) -> Self {
-        self.event_data_store_owner_account_id = Some(v.into());
-        self
-    }
-}
-impl<C> ::std::fmt::Debug for CancelQueryRequest<C> {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.debug_struct("CancelQueryRequest")
-            .field("event_data_store", &self.event_data_store)
-            .field("query_id", &self.query_id)
-            .field(
-                "event_data_store_owner_account_id",
-                &self.event_data_store_owner_account_id,
-            )
-            .finish()
-    }
-}
-impl<C> rboto::IntoValue for CancelQueryRequest<C> {
-    fn into_value(self) -> rboto::Value {
-        rboto::Value::Struct(
-            vec![
-                rv::opt(self.event_data_store), rv::opt(self.query_id), rv::opt(self
-                .event_data_store_owner_account_id)
-            ],
-        )
-    }
-}
-#[derive(Clone, PartialEq)]
-pub struct CreateChannelRequest<C = ()> {
+rboto::__structure!(
+    CancelQueryInput "CancelQueryRequest"[set debug into] { event_data_store : String,
+    query_id : String, event_data_store_owner_account_id : String } { _client }
+);
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct CreateChannelInput {
     /// The name of the channel.
     pub name: Option<String>,
     /// The name of the partner or external event source. You cannot change this name after you create the channel. A maximum of one channel is allowed per source.
@@ -129,68 +47,15 @@ pub struct CreateChannelRequest<C = ()> {
     /// One or more event data stores to which events arriving through a channel will be logged.
     pub destinations: Option<Vec<Destination>>,
     pub tags: Option<Vec<Tag>>,
-    #[doc(hidden)]
-    pub _client: C,
+    pub(crate) _client: rboto::__private::Bound,
 }
-impl Default for CreateChannelRequest {
-    fn default() -> Self {
-        Self::with_client(())
-    }
-}
-impl<C> CreateChannelRequest<C> {
-    #[doc(hidden)]
-    pub fn with_client(client: C) -> Self {
-        Self {
-            name: None,
-            source: None,
-            destinations: None,
-            tags: None,
-            _client: client,
-        }
-    }
-    /// Sets `Name`.
-    pub fn name(mut self, v: impl Into<String>) -> Self {
-        self.name = Some(v.into());
-        self
-    }
-    /// Sets `Source`.
-    pub fn source(mut self, v: impl Into<String>) -> Self {
-        self.source = Some(v.into());
-        self
-    }
-    /// Sets `Destinations`.
-    pub fn destinations(mut self, v: impl Into<Vec<Destination>>) -> Self {
-        self.destinations = Some(v.into());
-        self
-    }
-    /// Sets `Tags`.
-    pub fn tags(mut self, v: impl Into<Vec<Tag>>) -> Self {
-        self.tags = Some(v.into());
-        self
-    }
-}
-impl<C> ::std::fmt::Debug for CreateChannelRequest<C> {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.debug_struct("CreateChannelRequest")
-            .field("name", &self.name)
-            .field("source", &self.source)
-            .field("destinations", &self.destinations)
-            .field("tags", &self.tags)
-            .finish()
-    }
-}
-impl<C> rboto::IntoValue for CreateChannelRequest<C> {
-    fn into_value(self) -> rboto::Value {
-        rboto::Value::Struct(
-            vec![
-                rv::opt(self.name), rv::opt(self.source), rv::opt(self.destinations),
-                rv::opt(self.tags)
-            ],
-        )
-    }
-}
-#[derive(Clone, PartialEq)]
-pub struct CreateDashboardRequest<C = ()> {
+rboto::__structure!(
+    CreateChannelInput "CreateChannelRequest"[set debug into] { name : String, source :
+    String, destinations : Vec < Destination >, tags : Vec < Tag > } { _client }
+);
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct CreateDashboardInput {
     /// The name of the dashboard. The name must be unique to your account.
     pub name: Option<String>,
     /// The refresh schedule configuration for the dashboard.
@@ -200,79 +65,16 @@ pub struct CreateDashboardRequest<C = ()> {
     pub termination_protection_enabled: Option<bool>,
     /// An array of widgets for a custom dashboard. A custom dashboard can have a maximum of ten widgets.
     pub widgets: Option<Vec<RequestWidget>>,
-    #[doc(hidden)]
-    pub _client: C,
+    pub(crate) _client: rboto::__private::Bound,
 }
-impl Default for CreateDashboardRequest {
-    fn default() -> Self {
-        Self::with_client(())
-    }
-}
-impl<C> CreateDashboardRequest<C> {
-    #[doc(hidden)]
-    pub fn with_client(client: C) -> Self {
-        Self {
-            name: None,
-            refresh_schedule: None,
-            tags_list: None,
-            termination_protection_enabled: None,
-            widgets: None,
-            _client: client,
-        }
-    }
-    /// Sets `Name`.
-    pub fn name(mut self, v: impl Into<String>) -> Self {
-        self.name = Some(v.into());
-        self
-    }
-    /// Sets `RefreshSchedule`.
-    pub fn refresh_schedule(mut self, v: RefreshSchedule) -> Self {
-        self.refresh_schedule = Some(v);
-        self
-    }
-    /// Sets `TagsList`.
-    pub fn tags_list(mut self, v: impl Into<Vec<Tag>>) -> Self {
-        self.tags_list = Some(v.into());
-        self
-    }
-    /// Sets `TerminationProtectionEnabled`.
-    pub fn termination_protection_enabled(mut self, v: bool) -> Self {
-        self.termination_protection_enabled = Some(v);
-        self
-    }
-    /// Sets `Widgets`.
-    pub fn widgets(mut self, v: impl Into<Vec<RequestWidget>>) -> Self {
-        self.widgets = Some(v.into());
-        self
-    }
-}
-impl<C> ::std::fmt::Debug for CreateDashboardRequest<C> {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.debug_struct("CreateDashboardRequest")
-            .field("name", &self.name)
-            .field("refresh_schedule", &self.refresh_schedule)
-            .field("tags_list", &self.tags_list)
-            .field(
-                "termination_protection_enabled",
-                &self.termination_protection_enabled,
-            )
-            .field("widgets", &self.widgets)
-            .finish()
-    }
-}
-impl<C> rboto::IntoValue for CreateDashboardRequest<C> {
-    fn into_value(self) -> rboto::Value {
-        rboto::Value::Struct(
-            vec![
-                rv::opt(self.name), rv::opt(self.refresh_schedule), rv::opt(self
-                .tags_list), rv::opt(self.termination_protection_enabled), rv::opt(self
-                .widgets)
-            ],
-        )
-    }
-}
-#[derive(Clone, PartialEq)]
-pub struct CreateEventDataStoreRequest<C = ()> {
+rboto::__structure!(
+    CreateDashboardInput "CreateDashboardRequest"[set debug into] { name : String,
+    refresh_schedule : RefreshSchedule, tags_list : Vec < Tag >,
+    termination_protection_enabled = bool, widgets : Vec < RequestWidget > } { _client }
+);
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct CreateEventDataStoreInput {
     /// The name of the event data store.
     pub name: Option<String>,
     /// The advanced event selectors to use to select the events for the data store. You can configure up to five advanced event selectors for each event data store.
@@ -292,120 +94,19 @@ pub struct CreateEventDataStoreRequest<C = ()> {
     pub start_ingestion: Option<bool>,
     /// The billing mode for the event data store determines the cost for ingesting events and the default and maximum retention period for the event data store.
     pub billing_mode: Option<BillingMode>,
-    #[doc(hidden)]
-    pub _client: C,
+    pub(crate) _client: rboto::__private::Bound,
 }
-impl Default for CreateEventDataStoreRequest {
-    fn default() -> Self {
-        Self::with_client(())
-    }
-}
-impl<C> CreateEventDataStoreRequest<C> {
-    #[doc(hidden)]
-    pub fn with_client(client: C) -> Self {
-        Self {
-            name: None,
-            advanced_event_selectors: None,
-            multi_region_enabled: None,
-            organization_enabled: None,
-            retention_period: None,
-            termination_protection_enabled: None,
-            tags_list: None,
-            kms_key_id: None,
-            start_ingestion: None,
-            billing_mode: None,
-            _client: client,
-        }
-    }
-    /// Sets `Name`.
-    pub fn name(mut self, v: impl Into<String>) -> Self {
-        self.name = Some(v.into());
-        self
-    }
-    /// Sets `AdvancedEventSelectors`.
-    pub fn advanced_event_selectors(
-        mut self,
-        v: impl Into<Vec<AdvancedEventSelector>>,
-    ) -> Self {
-        self.advanced_event_selectors = Some(v.into());
-        self
-    }
-    /// Sets `MultiRegionEnabled`.
-    pub fn multi_region_enabled(mut self, v: bool) -> Self {
-        self.multi_region_enabled = Some(v);
-        self
-    }
-    /// Sets `OrganizationEnabled`.
-    pub fn organization_enabled(mut self, v: bool) -> Self {
-        self.organization_enabled = Some(v);
-        self
-    }
-    /// Sets `RetentionPeriod`.
-    pub fn retention_period(mut self, v: i32) -> Self {
-        self.retention_period = Some(v);
-        self
-    }
-    /// Sets `TerminationProtectionEnabled`.
-    pub fn termination_protection_enabled(mut self, v: bool) -> Self {
-        self.termination_protection_enabled = Some(v);
-        self
-    }
-    /// Sets `TagsList`.
-    pub fn tags_list(mut self, v: impl Into<Vec<Tag>>) -> Self {
-        self.tags_list = Some(v.into());
-        self
-    }
-    /// Sets `KmsKeyId`.
-    pub fn kms_key_id(mut self, v: impl Into<String>) -> Self {
-        self.kms_key_id = Some(v.into());
-        self
-    }
-    /// Sets `StartIngestion`.
-    pub fn start_ingestion(mut self, v: bool) -> Self {
-        self.start_ingestion = Some(v);
-        self
-    }
-    /// Sets `BillingMode`.
-    pub fn billing_mode(mut self, v: impl Into<BillingMode>) -> Self {
-        self.billing_mode = Some(v.into());
-        self
-    }
-}
-impl<C> ::std::fmt::Debug for CreateEventDataStoreRequest<C> {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.debug_struct("CreateEventDataStoreRequest")
-            .field("name", &self.name)
-            .field("advanced_event_selectors", &self.advanced_event_selectors)
-            .field("multi_region_enabled", &self.multi_region_enabled)
-            .field("organization_enabled", &self.organization_enabled)
-            .field("retention_period", &self.retention_period)
-            .field(
-                "termination_protection_enabled",
-                &self.termination_protection_enabled,
-            )
-            .field("tags_list", &self.tags_list)
-            .field("kms_key_id", &self.kms_key_id)
-            .field("start_ingestion", &self.start_ingestion)
-            .field("billing_mode", &self.billing_mode)
-            .finish()
-    }
-}
-impl<C> rboto::IntoValue for CreateEventDataStoreRequest<C> {
-    fn into_value(self) -> rboto::Value {
-        rboto::Value::Struct(
-            vec![
-                rv::opt(self.name), rv::opt(self.advanced_event_selectors), rv::opt(self
-                .multi_region_enabled), rv::opt(self.organization_enabled), rv::opt(self
-                .retention_period), rv::opt(self.termination_protection_enabled),
-                rv::opt(self.tags_list), rv::opt(self.kms_key_id), rv::opt(self
-                .start_ingestion), rv::opt(self.billing_mode)
-            ],
-        )
-    }
-}
+rboto::__structure!(
+    CreateEventDataStoreInput "CreateEventDataStoreRequest"[set debug into] { name :
+    String, advanced_event_selectors : Vec < AdvancedEventSelector >,
+    multi_region_enabled = bool, organization_enabled = bool, retention_period = i32,
+    termination_protection_enabled = bool, tags_list : Vec < Tag >, kms_key_id : String,
+    start_ingestion = bool, billing_mode : BillingMode } { _client }
+);
 /// Specifies the settings for each trail.
-#[derive(Clone, PartialEq)]
-pub struct CreateTrailRequest<C = ()> {
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct CreateTrailInput {
     /// Specifies the name of the trail. The name must meet the following requirements:
     pub name: Option<String>,
     /// Specifies the name of the Amazon S3 bucket designated for publishing log files. For information about bucket naming rules, see [Bucket naming rules](https://docs.aws.amazon.com/AmazonS3/latest/userguide/bucketnamingrules.html) in the *Amazon Simple Storage Service User Guide*.
@@ -431,366 +132,87 @@ pub struct CreateTrailRequest<C = ()> {
     pub tags_list: Option<Vec<Tag>>,
     /// Specifies whether recursive logging is enabled for the trail. If you set `RecursiveLogging` to `false`, CloudTrail suppresses events generated by CloudTrail when it delivers log files to your trail's destinations, including Amazon S3 and CloudWatch Logs. The default value is `true`.
     pub recursive_logging: Option<bool>,
-    #[doc(hidden)]
-    pub _client: C,
+    pub(crate) _client: rboto::__private::Bound,
 }
-impl Default for CreateTrailRequest {
-    fn default() -> Self {
-        Self::with_client(())
-    }
-}
-impl<C> CreateTrailRequest<C> {
-    #[doc(hidden)]
-    pub fn with_client(client: C) -> Self {
-        Self {
-            name: None,
-            s3_bucket_name: None,
-            s3_key_prefix: None,
-            sns_topic_name: None,
-            include_global_service_events: None,
-            is_multi_region_trail: None,
-            enable_log_file_validation: None,
-            cloud_watch_logs_log_group_arn: None,
-            cloud_watch_logs_role_arn: None,
-            kms_key_id: None,
-            is_organization_trail: None,
-            tags_list: None,
-            recursive_logging: None,
-            _client: client,
-        }
-    }
-    /// Sets `Name`.
-    pub fn name(mut self, v: impl Into<String>) -> Self {
-        self.name = Some(v.into());
-        self
-    }
-    /// Sets `S3BucketName`.
-    pub fn s3_bucket_name(mut self, v: impl Into<String>) -> Self {
-        self.s3_bucket_name = Some(v.into());
-        self
-    }
-    /// Sets `S3KeyPrefix`.
-    pub fn s3_key_prefix(mut self, v: impl Into<String>) -> Self {
-        self.s3_key_prefix = Some(v.into());
-        self
-    }
-    /// Sets `SnsTopicName`.
-    pub fn sns_topic_name(mut self, v: impl Into<String>) -> Self {
-        self.sns_topic_name = Some(v.into());
-        self
-    }
-    /// Sets `IncludeGlobalServiceEvents`.
-    pub fn include_global_service_events(mut self, v: bool) -> Self {
-        self.include_global_service_events = Some(v);
-        self
-    }
-    /// Sets `IsMultiRegionTrail`.
-    pub fn is_multi_region_trail(mut self, v: bool) -> Self {
-        self.is_multi_region_trail = Some(v);
-        self
-    }
-    /// Sets `EnableLogFileValidation`.
-    pub fn enable_log_file_validation(mut self, v: bool) -> Self {
-        self.enable_log_file_validation = Some(v);
-        self
-    }
-    /// Sets `CloudWatchLogsLogGroupArn`.
-    pub fn cloud_watch_logs_log_group_arn(mut self, v: impl Into<String>) -> Self {
-        self.cloud_watch_logs_log_group_arn = Some(v.into());
-        self
-    }
-    /// Sets `CloudWatchLogsRoleArn`.
-    pub fn cloud_watch_logs_role_arn(mut self, v: impl Into<String>) -> Self {
-        self.cloud_watch_logs_role_arn = Some(v.into());
-        self
-    }
-    /// Sets `KmsKeyId`.
-    pub fn kms_key_id(mut self, v: impl Into<String>) -> Self {
-        self.kms_key_id = Some(v.into());
-        self
-    }
-    /// Sets `IsOrganizationTrail`.
-    pub fn is_organization_trail(mut self, v: bool) -> Self {
-        self.is_organization_trail = Some(v);
-        self
-    }
-    /// Sets `TagsList`.
-    pub fn tags_list(mut self, v: impl Into<Vec<Tag>>) -> Self {
-        self.tags_list = Some(v.into());
-        self
-    }
-    /// Sets `RecursiveLogging`.
-    pub fn recursive_logging(mut self, v: bool) -> Self {
-        self.recursive_logging = Some(v);
-        self
-    }
-}
-impl<C> ::std::fmt::Debug for CreateTrailRequest<C> {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.debug_struct("CreateTrailRequest")
-            .field("name", &self.name)
-            .field("s3_bucket_name", &self.s3_bucket_name)
-            .field("s3_key_prefix", &self.s3_key_prefix)
-            .field("sns_topic_name", &self.sns_topic_name)
-            .field("include_global_service_events", &self.include_global_service_events)
-            .field("is_multi_region_trail", &self.is_multi_region_trail)
-            .field("enable_log_file_validation", &self.enable_log_file_validation)
-            .field(
-                "cloud_watch_logs_log_group_arn",
-                &self.cloud_watch_logs_log_group_arn,
-            )
-            .field("cloud_watch_logs_role_arn", &self.cloud_watch_logs_role_arn)
-            .field("kms_key_id", &self.kms_key_id)
-            .field("is_organization_trail", &self.is_organization_trail)
-            .field("tags_list", &self.tags_list)
-            .field("recursive_logging", &self.recursive_logging)
-            .finish()
-    }
-}
-impl<C> rboto::IntoValue for CreateTrailRequest<C> {
-    fn into_value(self) -> rboto::Value {
-        rboto::Value::Struct(
-            vec![
-                rv::opt(self.name), rv::opt(self.s3_bucket_name), rv::opt(self
-                .s3_key_prefix), rv::opt(self.sns_topic_name), rv::opt(self
-                .include_global_service_events), rv::opt(self.is_multi_region_trail),
-                rv::opt(self.enable_log_file_validation), rv::opt(self
-                .cloud_watch_logs_log_group_arn), rv::opt(self
-                .cloud_watch_logs_role_arn), rv::opt(self.kms_key_id), rv::opt(self
-                .is_organization_trail), rv::opt(self.tags_list), rv::opt(self
-                .recursive_logging)
-            ],
-        )
-    }
-}
-#[derive(Clone, PartialEq)]
-pub struct DeleteChannelRequest<C = ()> {
+rboto::__structure!(
+    CreateTrailInput "CreateTrailRequest"[set debug into] { name : String, s3_bucket_name
+    : String, s3_key_prefix : String, sns_topic_name : String,
+    include_global_service_events = bool, is_multi_region_trail = bool,
+    enable_log_file_validation = bool, cloud_watch_logs_log_group_arn : String,
+    cloud_watch_logs_role_arn : String, kms_key_id : String, is_organization_trail =
+    bool, tags_list : Vec < Tag >, recursive_logging = bool } { _client }
+);
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct DeleteChannelInput {
     /// The ARN or the `UUID` value of the channel that you want to delete.
     pub channel: Option<String>,
-    #[doc(hidden)]
-    pub _client: C,
+    pub(crate) _client: rboto::__private::Bound,
 }
-impl Default for DeleteChannelRequest {
-    fn default() -> Self {
-        Self::with_client(())
-    }
-}
-impl<C> DeleteChannelRequest<C> {
-    #[doc(hidden)]
-    pub fn with_client(client: C) -> Self {
-        Self {
-            channel: None,
-            _client: client,
-        }
-    }
-    /// Sets `Channel`.
-    pub fn channel(mut self, v: impl Into<String>) -> Self {
-        self.channel = Some(v.into());
-        self
-    }
-}
-impl<C> ::std::fmt::Debug for DeleteChannelRequest<C> {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.debug_struct("DeleteChannelRequest").field("channel", &self.channel).finish()
-    }
-}
-impl<C> rboto::IntoValue for DeleteChannelRequest<C> {
-    fn into_value(self) -> rboto::Value {
-        rboto::Value::Struct(vec![rv::opt(self.channel)])
-    }
-}
-#[derive(Clone, PartialEq)]
-pub struct DeleteDashboardRequest<C = ()> {
+rboto::__structure!(
+    DeleteChannelInput "DeleteChannelRequest"[set debug into] { channel : String } {
+    _client }
+);
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct DeleteDashboardInput {
     /// The name or ARN for the dashboard.
     pub dashboard_id: Option<String>,
-    #[doc(hidden)]
-    pub _client: C,
+    pub(crate) _client: rboto::__private::Bound,
 }
-impl Default for DeleteDashboardRequest {
-    fn default() -> Self {
-        Self::with_client(())
-    }
-}
-impl<C> DeleteDashboardRequest<C> {
-    #[doc(hidden)]
-    pub fn with_client(client: C) -> Self {
-        Self {
-            dashboard_id: None,
-            _client: client,
-        }
-    }
-    /// Sets `DashboardId`.
-    pub fn dashboard_id(mut self, v: impl Into<String>) -> Self {
-        self.dashboard_id = Some(v.into());
-        self
-    }
-}
-impl<C> ::std::fmt::Debug for DeleteDashboardRequest<C> {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.debug_struct("DeleteDashboardRequest")
-            .field("dashboard_id", &self.dashboard_id)
-            .finish()
-    }
-}
-impl<C> rboto::IntoValue for DeleteDashboardRequest<C> {
-    fn into_value(self) -> rboto::Value {
-        rboto::Value::Struct(vec![rv::opt(self.dashboard_id)])
-    }
-}
-#[derive(Clone, PartialEq)]
-pub struct DeleteEventDataStoreRequest<C = ()> {
+rboto::__structure!(
+    DeleteDashboardInput "DeleteDashboardRequest"[set debug into] { dashboard_id : String
+    } { _client }
+);
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct DeleteEventDataStoreInput {
     /// The ARN (or the ID suffix of the ARN) of the event data store to delete.
     pub event_data_store: Option<String>,
-    #[doc(hidden)]
-    pub _client: C,
+    pub(crate) _client: rboto::__private::Bound,
 }
-impl Default for DeleteEventDataStoreRequest {
-    fn default() -> Self {
-        Self::with_client(())
-    }
-}
-impl<C> DeleteEventDataStoreRequest<C> {
-    #[doc(hidden)]
-    pub fn with_client(client: C) -> Self {
-        Self {
-            event_data_store: None,
-            _client: client,
-        }
-    }
-    /// Sets `EventDataStore`.
-    pub fn event_data_store(mut self, v: impl Into<String>) -> Self {
-        self.event_data_store = Some(v.into());
-        self
-    }
-}
-impl<C> ::std::fmt::Debug for DeleteEventDataStoreRequest<C> {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.debug_struct("DeleteEventDataStoreRequest")
-            .field("event_data_store", &self.event_data_store)
-            .finish()
-    }
-}
-impl<C> rboto::IntoValue for DeleteEventDataStoreRequest<C> {
-    fn into_value(self) -> rboto::Value {
-        rboto::Value::Struct(vec![rv::opt(self.event_data_store)])
-    }
-}
-#[derive(Clone, PartialEq)]
-pub struct DeleteResourcePolicyRequest<C = ()> {
+rboto::__structure!(
+    DeleteEventDataStoreInput "DeleteEventDataStoreRequest"[set debug into] {
+    event_data_store : String } { _client }
+);
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct DeleteResourcePolicyInput {
     /// The Amazon Resource Name (ARN) of the CloudTrail event data store, dashboard, or channel you're deleting the resource-based policy from.
     pub resource_arn: Option<String>,
-    #[doc(hidden)]
-    pub _client: C,
+    pub(crate) _client: rboto::__private::Bound,
 }
-impl Default for DeleteResourcePolicyRequest {
-    fn default() -> Self {
-        Self::with_client(())
-    }
-}
-impl<C> DeleteResourcePolicyRequest<C> {
-    #[doc(hidden)]
-    pub fn with_client(client: C) -> Self {
-        Self {
-            resource_arn: None,
-            _client: client,
-        }
-    }
-    /// Sets `ResourceArn`.
-    pub fn resource_arn(mut self, v: impl Into<String>) -> Self {
-        self.resource_arn = Some(v.into());
-        self
-    }
-}
-impl<C> ::std::fmt::Debug for DeleteResourcePolicyRequest<C> {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.debug_struct("DeleteResourcePolicyRequest")
-            .field("resource_arn", &self.resource_arn)
-            .finish()
-    }
-}
-impl<C> rboto::IntoValue for DeleteResourcePolicyRequest<C> {
-    fn into_value(self) -> rboto::Value {
-        rboto::Value::Struct(vec![rv::opt(self.resource_arn)])
-    }
-}
+rboto::__structure!(
+    DeleteResourcePolicyInput "DeleteResourcePolicyRequest"[set debug into] {
+    resource_arn : String } { _client }
+);
 /// The request that specifies the name of a trail to delete.
-#[derive(Clone, PartialEq)]
-pub struct DeleteTrailRequest<C = ()> {
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct DeleteTrailInput {
     /// Specifies the name or the CloudTrail ARN of the trail to be deleted. The following is the format of a trail ARN. `arn:aws:cloudtrail:us-east-2:123456789012:trail/MyTrail`
     pub name: Option<String>,
-    #[doc(hidden)]
-    pub _client: C,
+    pub(crate) _client: rboto::__private::Bound,
 }
-impl Default for DeleteTrailRequest {
-    fn default() -> Self {
-        Self::with_client(())
-    }
-}
-impl<C> DeleteTrailRequest<C> {
-    #[doc(hidden)]
-    pub fn with_client(client: C) -> Self {
-        Self {
-            name: None,
-            _client: client,
-        }
-    }
-    /// Sets `Name`.
-    pub fn name(mut self, v: impl Into<String>) -> Self {
-        self.name = Some(v.into());
-        self
-    }
-}
-impl<C> ::std::fmt::Debug for DeleteTrailRequest<C> {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.debug_struct("DeleteTrailRequest").field("name", &self.name).finish()
-    }
-}
-impl<C> rboto::IntoValue for DeleteTrailRequest<C> {
-    fn into_value(self) -> rboto::Value {
-        rboto::Value::Struct(vec![rv::opt(self.name)])
-    }
-}
+rboto::__structure!(
+    DeleteTrailInput "DeleteTrailRequest"[set debug into] { name : String } { _client }
+);
 /// Removes CloudTrail delegated administrator permissions from a specified member account in an organization that is currently designated as a delegated administrator.
-#[derive(Clone, PartialEq)]
-pub struct DeregisterOrganizationDelegatedAdminRequest<C = ()> {
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct DeregisterOrganizationDelegatedAdminInput {
     /// A delegated administrator account ID. This is a member account in an organization that is currently designated as a delegated administrator.
     pub delegated_admin_account_id: Option<String>,
-    #[doc(hidden)]
-    pub _client: C,
+    pub(crate) _client: rboto::__private::Bound,
 }
-impl Default for DeregisterOrganizationDelegatedAdminRequest {
-    fn default() -> Self {
-        Self::with_client(())
-    }
-}
-impl<C> DeregisterOrganizationDelegatedAdminRequest<C> {
-    #[doc(hidden)]
-    pub fn with_client(client: C) -> Self {
-        Self {
-            delegated_admin_account_id: None,
-            _client: client,
-        }
-    }
-    /// Sets `DelegatedAdminAccountId`.
-    pub fn delegated_admin_account_id(mut self, v: impl Into<String>) -> Self {
-        self.delegated_admin_account_id = Some(v.into());
-        self
-    }
-}
-impl<C> ::std::fmt::Debug for DeregisterOrganizationDelegatedAdminRequest<C> {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.debug_struct("DeregisterOrganizationDelegatedAdminRequest")
-            .field("delegated_admin_account_id", &self.delegated_admin_account_id)
-            .finish()
-    }
-}
-impl<C> rboto::IntoValue for DeregisterOrganizationDelegatedAdminRequest<C> {
-    fn into_value(self) -> rboto::Value {
-        rboto::Value::Struct(vec![rv::opt(self.delegated_admin_account_id)])
-    }
-}
-#[derive(Clone, PartialEq)]
-pub struct DescribeQueryRequest<C = ()> {
+rboto::__structure!(
+    DeregisterOrganizationDelegatedAdminInput
+    "DeregisterOrganizationDelegatedAdminRequest"[set debug into] {
+    delegated_admin_account_id : String } { _client }
+);
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct DescribeQueryInput {
     /// The ARN (or the ID suffix of the ARN) of an event data store on which the specified query was run.
     ///
     /// **Deprecated.**
@@ -803,547 +225,146 @@ pub struct DescribeQueryRequest<C = ()> {
     pub refresh_id: Option<String>,
     /// The account ID of the event data store owner.
     pub event_data_store_owner_account_id: Option<String>,
-    #[doc(hidden)]
-    pub _client: C,
+    pub(crate) _client: rboto::__private::Bound,
 }
-impl Default for DescribeQueryRequest {
-    fn default() -> Self {
-        Self::with_client(())
-    }
-}
-impl<C> DescribeQueryRequest<C> {
-    #[doc(hidden)]
-    pub fn with_client(client: C) -> Self {
-        Self {
-            event_data_store: None,
-            query_id: None,
-            query_alias: None,
-            refresh_id: None,
-            event_data_store_owner_account_id: None,
-            _client: client,
-        }
-    }
-    /// Sets `EventDataStore`.
-    pub fn event_data_store(mut self, v: impl Into<String>) -> Self {
-        self.event_data_store = Some(v.into());
-        self
-    }
-    /// Sets `QueryId`.
-    pub fn query_id(mut self, v: impl Into<String>) -> Self {
-        self.query_id = Some(v.into());
-        self
-    }
-    /// Sets `QueryAlias`.
-    pub fn query_alias(mut self, v: impl Into<String>) -> Self {
-        self.query_alias = Some(v.into());
-        self
-    }
-    /// Sets `RefreshId`.
-    pub fn refresh_id(mut self, v: impl Into<String>) -> Self {
-        self.refresh_id = Some(v.into());
-        self
-    }
-    /// Sets `EventDataStoreOwnerAccountId`.
-    pub fn event_data_store_owner_account_id(mut self, v: impl Into<String>) -> Self {
-        self.event_data_store_owner_account_id = Some(v.into());
-        self
-    }
-}
-impl<C> ::std::fmt::Debug for DescribeQueryRequest<C> {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.debug_struct("DescribeQueryRequest")
-            .field("event_data_store", &self.event_data_store)
-            .field("query_id", &self.query_id)
-            .field("query_alias", &self.query_alias)
-            .field("refresh_id", &self.refresh_id)
-            .field(
-                "event_data_store_owner_account_id",
-                &self.event_data_store_owner_account_id,
-            )
-            .finish()
-    }
-}
-impl<C> rboto::IntoValue for DescribeQueryRequest<C> {
-    fn into_value(self) -> rboto::Value {
-        rboto::Value::Struct(
-            vec![
-                rv::opt(self.event_data_store), rv::opt(self.query_id), rv::opt(self
-                .query_alias), rv::opt(self.refresh_id), rv::opt(self
-                .event_data_store_owner_account_id)
-            ],
-        )
-    }
-}
+rboto::__structure!(
+    DescribeQueryInput "DescribeQueryRequest"[set debug into] { event_data_store :
+    String, query_id : String, query_alias : String, refresh_id : String,
+    event_data_store_owner_account_id : String } { _client }
+);
 /// Returns information about the trail.
-#[derive(Clone, PartialEq)]
-pub struct DescribeTrailsRequest<C = ()> {
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct DescribeTrailsInput {
     /// Specifies a list of trail names, trail ARNs, or both, of the trails to describe. The format of a trail ARN is:
     pub trail_name_list: Option<Vec<String>>,
     /// Specifies whether to include shadow trails in the response. A shadow trail is the replication in a Region of a trail that was created in a different Region, or in the case of an organization trail, the replication of an organization trail in member accounts. If you do not include shadow trails, organization trails in a member account and Region replication trails will not be returned.
     pub include_shadow_trails: Option<bool>,
-    #[doc(hidden)]
-    pub _client: C,
+    pub(crate) _client: rboto::__private::Bound,
 }
-impl Default for DescribeTrailsRequest {
-    fn default() -> Self {
-        Self::with_client(())
-    }
-}
-impl<C> DescribeTrailsRequest<C> {
-    #[doc(hidden)]
-    pub fn with_client(client: C) -> Self {
-        Self {
-            trail_name_list: None,
-            include_shadow_trails: None,
-            _client: client,
-        }
-    }
-    /// Sets `trailNameList`.
-    pub fn trail_name_list(mut self, v: impl Into<Vec<String>>) -> Self {
-        self.trail_name_list = Some(v.into());
-        self
-    }
-    /// Sets `includeShadowTrails`.
-    pub fn include_shadow_trails(mut self, v: bool) -> Self {
-        self.include_shadow_trails = Some(v);
-        self
-    }
-}
-impl<C> ::std::fmt::Debug for DescribeTrailsRequest<C> {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.debug_struct("DescribeTrailsRequest")
-            .field("trail_name_list", &self.trail_name_list)
-            .field("include_shadow_trails", &self.include_shadow_trails)
-            .finish()
-    }
-}
-impl<C> rboto::IntoValue for DescribeTrailsRequest<C> {
-    fn into_value(self) -> rboto::Value {
-        rboto::Value::Struct(
-            vec![rv::opt(self.trail_name_list), rv::opt(self.include_shadow_trails)],
-        )
-    }
-}
-#[derive(Clone, PartialEq)]
-pub struct DisableFederationRequest<C = ()> {
+rboto::__structure!(
+    DescribeTrailsInput "DescribeTrailsRequest"[set debug into] { trail_name_list : Vec <
+    String >, include_shadow_trails = bool } { _client }
+);
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct DisableFederationInput {
     /// The ARN (or ID suffix of the ARN) of the event data store for which you want to disable Lake query federation.
     pub event_data_store: Option<String>,
-    #[doc(hidden)]
-    pub _client: C,
+    pub(crate) _client: rboto::__private::Bound,
 }
-impl Default for DisableFederationRequest {
-    fn default() -> Self {
-        Self::with_client(())
-    }
-}
-impl<C> DisableFederationRequest<C> {
-    #[doc(hidden)]
-    pub fn with_client(client: C) -> Self {
-        Self {
-            event_data_store: None,
-            _client: client,
-        }
-    }
-    /// Sets `EventDataStore`.
-    pub fn event_data_store(mut self, v: impl Into<String>) -> Self {
-        self.event_data_store = Some(v.into());
-        self
-    }
-}
-impl<C> ::std::fmt::Debug for DisableFederationRequest<C> {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.debug_struct("DisableFederationRequest")
-            .field("event_data_store", &self.event_data_store)
-            .finish()
-    }
-}
-impl<C> rboto::IntoValue for DisableFederationRequest<C> {
-    fn into_value(self) -> rboto::Value {
-        rboto::Value::Struct(vec![rv::opt(self.event_data_store)])
-    }
-}
-#[derive(Clone, PartialEq)]
-pub struct EnableFederationRequest<C = ()> {
+rboto::__structure!(
+    DisableFederationInput "DisableFederationRequest"[set debug into] { event_data_store
+    : String } { _client }
+);
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct EnableFederationInput {
     /// The ARN (or ID suffix of the ARN) of the event data store for which you want to enable Lake query federation.
     pub event_data_store: Option<String>,
     /// The ARN of the federation role to use for the event data store. Amazon Web Services services like Lake Formation use this federation role to access data for the federated event data store. The federation role must exist in your account and provide the [required minimum permissions](https://docs.aws.amazon.com/awscloudtrail/latest/userguide/query-federation.html#query-federation-permissions-role).
     pub federation_role_arn: Option<String>,
-    #[doc(hidden)]
-    pub _client: C,
+    pub(crate) _client: rboto::__private::Bound,
 }
-impl Default for EnableFederationRequest {
-    fn default() -> Self {
-        Self::with_client(())
-    }
-}
-impl<C> EnableFederationRequest<C> {
-    #[doc(hidden)]
-    pub fn with_client(client: C) -> Self {
-        Self {
-            event_data_store: None,
-            federation_role_arn: None,
-            _client: client,
-        }
-    }
-    /// Sets `EventDataStore`.
-    pub fn event_data_store(mut self, v: impl Into<String>) -> Self {
-        self.event_data_store = Some(v.into());
-        self
-    }
-    /// Sets `FederationRoleArn`.
-    pub fn federation_role_arn(mut self, v: impl Into<String>) -> Self {
-        self.federation_role_arn = Some(v.into());
-        self
-    }
-}
-impl<C> ::std::fmt::Debug for EnableFederationRequest<C> {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.debug_struct("EnableFederationRequest")
-            .field("event_data_store", &self.event_data_store)
-            .field("federation_role_arn", &self.federation_role_arn)
-            .finish()
-    }
-}
-impl<C> rboto::IntoValue for EnableFederationRequest<C> {
-    fn into_value(self) -> rboto::Value {
-        rboto::Value::Struct(
-            vec![rv::opt(self.event_data_store), rv::opt(self.federation_role_arn)],
-        )
-    }
-}
-#[derive(Clone, PartialEq)]
-pub struct GenerateQueryRequest<C = ()> {
+rboto::__structure!(
+    EnableFederationInput "EnableFederationRequest"[set debug into] { event_data_store :
+    String, federation_role_arn : String } { _client }
+);
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct GenerateQueryInput {
     /// The ARN (or ID suffix of the ARN) of the event data store that you want to query. You can only specify one event data store.
     pub event_data_stores: Option<Vec<String>>,
     /// The prompt that you want to use to generate the query. The prompt must be in English. For example prompts, see [Example prompts](https://docs.aws.amazon.com/awscloudtrail/latest/userguide/lake-query-generator.html#lake-query-generator-examples) in the *CloudTrail* user guide.
     pub prompt: Option<String>,
-    #[doc(hidden)]
-    pub _client: C,
+    pub(crate) _client: rboto::__private::Bound,
 }
-impl Default for GenerateQueryRequest {
-    fn default() -> Self {
-        Self::with_client(())
-    }
-}
-impl<C> GenerateQueryRequest<C> {
-    #[doc(hidden)]
-    pub fn with_client(client: C) -> Self {
-        Self {
-            event_data_stores: None,
-            prompt: None,
-            _client: client,
-        }
-    }
-    /// Sets `EventDataStores`.
-    pub fn event_data_stores(mut self, v: impl Into<Vec<String>>) -> Self {
-        self.event_data_stores = Some(v.into());
-        self
-    }
-    /// Sets `Prompt`.
-    pub fn prompt(mut self, v: impl Into<String>) -> Self {
-        self.prompt = Some(v.into());
-        self
-    }
-}
-impl<C> ::std::fmt::Debug for GenerateQueryRequest<C> {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.debug_struct("GenerateQueryRequest")
-            .field("event_data_stores", &self.event_data_stores)
-            .field("prompt", &self.prompt)
-            .finish()
-    }
-}
-impl<C> rboto::IntoValue for GenerateQueryRequest<C> {
-    fn into_value(self) -> rboto::Value {
-        rboto::Value::Struct(vec![rv::opt(self.event_data_stores), rv::opt(self.prompt)])
-    }
-}
-#[derive(Clone, PartialEq)]
-pub struct GetChannelRequest<C = ()> {
+rboto::__structure!(
+    GenerateQueryInput "GenerateQueryRequest"[set debug into] { event_data_stores : Vec <
+    String >, prompt : String } { _client }
+);
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct GetChannelInput {
     /// The ARN or `UUID` of a channel.
     pub channel: Option<String>,
-    #[doc(hidden)]
-    pub _client: C,
+    pub(crate) _client: rboto::__private::Bound,
 }
-impl Default for GetChannelRequest {
-    fn default() -> Self {
-        Self::with_client(())
-    }
-}
-impl<C> GetChannelRequest<C> {
-    #[doc(hidden)]
-    pub fn with_client(client: C) -> Self {
-        Self {
-            channel: None,
-            _client: client,
-        }
-    }
-    /// Sets `Channel`.
-    pub fn channel(mut self, v: impl Into<String>) -> Self {
-        self.channel = Some(v.into());
-        self
-    }
-}
-impl<C> ::std::fmt::Debug for GetChannelRequest<C> {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.debug_struct("GetChannelRequest").field("channel", &self.channel).finish()
-    }
-}
-impl<C> rboto::IntoValue for GetChannelRequest<C> {
-    fn into_value(self) -> rboto::Value {
-        rboto::Value::Struct(vec![rv::opt(self.channel)])
-    }
-}
-#[derive(Clone, PartialEq)]
-pub struct GetDashboardRequest<C = ()> {
+rboto::__structure!(
+    GetChannelInput "GetChannelRequest"[set debug into] { channel : String } { _client }
+);
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct GetDashboardInput {
     /// The name or ARN for the dashboard.
     pub dashboard_id: Option<String>,
-    #[doc(hidden)]
-    pub _client: C,
+    pub(crate) _client: rboto::__private::Bound,
 }
-impl Default for GetDashboardRequest {
-    fn default() -> Self {
-        Self::with_client(())
-    }
-}
-impl<C> GetDashboardRequest<C> {
-    #[doc(hidden)]
-    pub fn with_client(client: C) -> Self {
-        Self {
-            dashboard_id: None,
-            _client: client,
-        }
-    }
-    /// Sets `DashboardId`.
-    pub fn dashboard_id(mut self, v: impl Into<String>) -> Self {
-        self.dashboard_id = Some(v.into());
-        self
-    }
-}
-impl<C> ::std::fmt::Debug for GetDashboardRequest<C> {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.debug_struct("GetDashboardRequest")
-            .field("dashboard_id", &self.dashboard_id)
-            .finish()
-    }
-}
-impl<C> rboto::IntoValue for GetDashboardRequest<C> {
-    fn into_value(self) -> rboto::Value {
-        rboto::Value::Struct(vec![rv::opt(self.dashboard_id)])
-    }
-}
-#[derive(Clone, PartialEq)]
-pub struct GetEventConfigurationRequest<C = ()> {
+rboto::__structure!(
+    GetDashboardInput "GetDashboardRequest"[set debug into] { dashboard_id : String } {
+    _client }
+);
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct GetEventConfigurationInput {
     /// The name of the trail for which you want to retrieve event configuration settings.
     pub trail_name: Option<String>,
     /// The Amazon Resource Name (ARN) or ID suffix of the ARN of the event data store for which you want to retrieve event configuration settings.
     pub event_data_store: Option<String>,
-    #[doc(hidden)]
-    pub _client: C,
+    pub(crate) _client: rboto::__private::Bound,
 }
-impl Default for GetEventConfigurationRequest {
-    fn default() -> Self {
-        Self::with_client(())
-    }
-}
-impl<C> GetEventConfigurationRequest<C> {
-    #[doc(hidden)]
-    pub fn with_client(client: C) -> Self {
-        Self {
-            trail_name: None,
-            event_data_store: None,
-            _client: client,
-        }
-    }
-    /// Sets `TrailName`.
-    pub fn trail_name(mut self, v: impl Into<String>) -> Self {
-        self.trail_name = Some(v.into());
-        self
-    }
-    /// Sets `EventDataStore`.
-    pub fn event_data_store(mut self, v: impl Into<String>) -> Self {
-        self.event_data_store = Some(v.into());
-        self
-    }
-}
-impl<C> ::std::fmt::Debug for GetEventConfigurationRequest<C> {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.debug_struct("GetEventConfigurationRequest")
-            .field("trail_name", &self.trail_name)
-            .field("event_data_store", &self.event_data_store)
-            .finish()
-    }
-}
-impl<C> rboto::IntoValue for GetEventConfigurationRequest<C> {
-    fn into_value(self) -> rboto::Value {
-        rboto::Value::Struct(
-            vec![rv::opt(self.trail_name), rv::opt(self.event_data_store)],
-        )
-    }
-}
-#[derive(Clone, PartialEq)]
-pub struct GetEventDataStoreRequest<C = ()> {
+rboto::__structure!(
+    GetEventConfigurationInput "GetEventConfigurationRequest"[set debug into] {
+    trail_name : String, event_data_store : String } { _client }
+);
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct GetEventDataStoreInput {
     /// The ARN (or ID suffix of the ARN) of the event data store about which you want information.
     pub event_data_store: Option<String>,
-    #[doc(hidden)]
-    pub _client: C,
+    pub(crate) _client: rboto::__private::Bound,
 }
-impl Default for GetEventDataStoreRequest {
-    fn default() -> Self {
-        Self::with_client(())
-    }
-}
-impl<C> GetEventDataStoreRequest<C> {
-    #[doc(hidden)]
-    pub fn with_client(client: C) -> Self {
-        Self {
-            event_data_store: None,
-            _client: client,
-        }
-    }
-    /// Sets `EventDataStore`.
-    pub fn event_data_store(mut self, v: impl Into<String>) -> Self {
-        self.event_data_store = Some(v.into());
-        self
-    }
-}
-impl<C> ::std::fmt::Debug for GetEventDataStoreRequest<C> {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.debug_struct("GetEventDataStoreRequest")
-            .field("event_data_store", &self.event_data_store)
-            .finish()
-    }
-}
-impl<C> rboto::IntoValue for GetEventDataStoreRequest<C> {
-    fn into_value(self) -> rboto::Value {
-        rboto::Value::Struct(vec![rv::opt(self.event_data_store)])
-    }
-}
-#[derive(Clone, PartialEq)]
-pub struct GetEventSelectorsRequest<C = ()> {
+rboto::__structure!(
+    GetEventDataStoreInput "GetEventDataStoreRequest"[set debug into] { event_data_store
+    : String } { _client }
+);
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct GetEventSelectorsInput {
     /// Specifies the name of the trail or trail ARN. If you specify a trail name, the string must meet the following requirements:
     pub trail_name: Option<String>,
-    #[doc(hidden)]
-    pub _client: C,
+    pub(crate) _client: rboto::__private::Bound,
 }
-impl Default for GetEventSelectorsRequest {
-    fn default() -> Self {
-        Self::with_client(())
-    }
-}
-impl<C> GetEventSelectorsRequest<C> {
-    #[doc(hidden)]
-    pub fn with_client(client: C) -> Self {
-        Self {
-            trail_name: None,
-            _client: client,
-        }
-    }
-    /// Sets `TrailName`.
-    pub fn trail_name(mut self, v: impl Into<String>) -> Self {
-        self.trail_name = Some(v.into());
-        self
-    }
-}
-impl<C> ::std::fmt::Debug for GetEventSelectorsRequest<C> {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.debug_struct("GetEventSelectorsRequest")
-            .field("trail_name", &self.trail_name)
-            .finish()
-    }
-}
-impl<C> rboto::IntoValue for GetEventSelectorsRequest<C> {
-    fn into_value(self) -> rboto::Value {
-        rboto::Value::Struct(vec![rv::opt(self.trail_name)])
-    }
-}
-#[derive(Clone, PartialEq)]
-pub struct GetImportRequest<C = ()> {
+rboto::__structure!(
+    GetEventSelectorsInput "GetEventSelectorsRequest"[set debug into] { trail_name :
+    String } { _client }
+);
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct GetImportInput {
     /// The ID for the import.
     pub import_id: Option<String>,
-    #[doc(hidden)]
-    pub _client: C,
+    pub(crate) _client: rboto::__private::Bound,
 }
-impl Default for GetImportRequest {
-    fn default() -> Self {
-        Self::with_client(())
-    }
-}
-impl<C> GetImportRequest<C> {
-    #[doc(hidden)]
-    pub fn with_client(client: C) -> Self {
-        Self {
-            import_id: None,
-            _client: client,
-        }
-    }
-    /// Sets `ImportId`.
-    pub fn import_id(mut self, v: impl Into<String>) -> Self {
-        self.import_id = Some(v.into());
-        self
-    }
-}
-impl<C> ::std::fmt::Debug for GetImportRequest<C> {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.debug_struct("GetImportRequest").field("import_id", &self.import_id).finish()
-    }
-}
-impl<C> rboto::IntoValue for GetImportRequest<C> {
-    fn into_value(self) -> rboto::Value {
-        rboto::Value::Struct(vec![rv::opt(self.import_id)])
-    }
-}
-#[derive(Clone, PartialEq)]
-pub struct GetInsightSelectorsRequest<C = ()> {
+rboto::__structure!(
+    GetImportInput "GetImportRequest"[set debug into] { import_id : String } { _client }
+);
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct GetInsightSelectorsInput {
     /// Specifies the name of the trail or trail ARN. If you specify a trail name, the string must meet the following requirements:
     pub trail_name: Option<String>,
     /// Specifies the ARN (or ID suffix of the ARN) of the event data store for which you want to get Insights selectors.
     pub event_data_store: Option<String>,
-    #[doc(hidden)]
-    pub _client: C,
+    pub(crate) _client: rboto::__private::Bound,
 }
-impl Default for GetInsightSelectorsRequest {
-    fn default() -> Self {
-        Self::with_client(())
-    }
-}
-impl<C> GetInsightSelectorsRequest<C> {
-    #[doc(hidden)]
-    pub fn with_client(client: C) -> Self {
-        Self {
-            trail_name: None,
-            event_data_store: None,
-            _client: client,
-        }
-    }
-    /// Sets `TrailName`.
-    pub fn trail_name(mut self, v: impl Into<String>) -> Self {
-        self.trail_name = Some(v.into());
-        self
-    }
-    /// Sets `EventDataStore`.
-    pub fn event_data_store(mut self, v: impl Into<String>) -> Self {
-        self.event_data_store = Some(v.into());
-        self
-    }
-}
-impl<C> ::std::fmt::Debug for GetInsightSelectorsRequest<C> {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.debug_struct("GetInsightSelectorsRequest")
-            .field("trail_name", &self.trail_name)
-            .field("event_data_store", &self.event_data_store)
-            .finish()
-    }
-}
-impl<C> rboto::IntoValue for GetInsightSelectorsRequest<C> {
-    fn into_value(self) -> rboto::Value {
-        rboto::Value::Struct(
-            vec![rv::opt(self.trail_name), rv::opt(self.event_data_store)],
-        )
-    }
-}
-#[derive(Clone, PartialEq)]
-pub struct GetQueryResultsRequest<C = ()> {
+rboto::__structure!(
+    GetInsightSelectorsInput "GetInsightSelectorsRequest"[set debug into] { trail_name :
+    String, event_data_store : String } { _client }
+);
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct GetQueryResultsInput {
     /// The ARN (or ID suffix of the ARN) of the event data store against which the query was run.
     ///
     /// **Deprecated.**
@@ -1356,237 +377,62 @@ pub struct GetQueryResultsRequest<C = ()> {
     pub max_query_results: Option<i32>,
     /// The account ID of the event data store owner.
     pub event_data_store_owner_account_id: Option<String>,
-    #[doc(hidden)]
-    pub _client: C,
+    pub(crate) _client: rboto::__private::Bound,
 }
-impl Default for GetQueryResultsRequest {
-    fn default() -> Self {
-        Self::with_client(())
-    }
-}
-impl<C> GetQueryResultsRequest<C> {
-    #[doc(hidden)]
-    pub fn with_client(client: C) -> Self {
-        Self {
-            event_data_store: None,
-            query_id: None,
-            next_token: None,
-            max_query_results: None,
-            event_data_store_owner_account_id: None,
-            _client: client,
-        }
-    }
-    /// Sets `EventDataStore`.
-    pub fn event_data_store(mut self, v: impl Into<String>) -> Self {
-        self.event_data_store = Some(v.into());
-        self
-    }
-    /// Sets `QueryId`.
-    pub fn query_id(mut self, v: impl Into<String>) -> Self {
-        self.query_id = Some(v.into());
-        self
-    }
-    /// Sets `NextToken`.
-    pub fn next_token(mut self, v: impl Into<String>) -> Self {
-        self.next_token = Some(v.into());
-        self
-    }
-    /// Sets `MaxQueryResults`.
-    pub fn max_query_results(mut self, v: i32) -> Self {
-        self.max_query_results = Some(v);
-        self
-    }
-    /// Sets `EventDataStoreOwnerAccountId`.
-    pub fn event_data_store_owner_account_id(mut self, v: impl Into<String>) -> Self {
-        self.event_data_store_owner_account_id = Some(v.into());
-        self
-    }
-}
-impl<C> ::std::fmt::Debug for GetQueryResultsRequest<C> {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.debug_struct("GetQueryResultsRequest")
-            .field("event_data_store", &self.event_data_store)
-            .field("query_id", &self.query_id)
-            .field("next_token", &self.next_token)
-            .field("max_query_results", &self.max_query_results)
-            .field(
-                "event_data_store_owner_account_id",
-                &self.event_data_store_owner_account_id,
-            )
-            .finish()
-    }
-}
-impl<C> rboto::IntoValue for GetQueryResultsRequest<C> {
-    fn into_value(self) -> rboto::Value {
-        rboto::Value::Struct(
-            vec![
-                rv::opt(self.event_data_store), rv::opt(self.query_id), rv::opt(self
-                .next_token), rv::opt(self.max_query_results), rv::opt(self
-                .event_data_store_owner_account_id)
-            ],
-        )
-    }
-}
-#[derive(Clone, PartialEq)]
-pub struct GetResourcePolicyRequest<C = ()> {
+rboto::__structure!(
+    GetQueryResultsInput "GetQueryResultsRequest"[set debug into] { event_data_store :
+    String, query_id : String, next_token : String, max_query_results = i32,
+    event_data_store_owner_account_id : String } { _client }
+);
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct GetResourcePolicyInput {
     /// The Amazon Resource Name (ARN) of the CloudTrail event data store, dashboard, or channel attached to the resource-based policy.
     pub resource_arn: Option<String>,
-    #[doc(hidden)]
-    pub _client: C,
+    pub(crate) _client: rboto::__private::Bound,
 }
-impl Default for GetResourcePolicyRequest {
-    fn default() -> Self {
-        Self::with_client(())
-    }
-}
-impl<C> GetResourcePolicyRequest<C> {
-    #[doc(hidden)]
-    pub fn with_client(client: C) -> Self {
-        Self {
-            resource_arn: None,
-            _client: client,
-        }
-    }
-    /// Sets `ResourceArn`.
-    pub fn resource_arn(mut self, v: impl Into<String>) -> Self {
-        self.resource_arn = Some(v.into());
-        self
-    }
-}
-impl<C> ::std::fmt::Debug for GetResourcePolicyRequest<C> {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.debug_struct("GetResourcePolicyRequest")
-            .field("resource_arn", &self.resource_arn)
-            .finish()
-    }
-}
-impl<C> rboto::IntoValue for GetResourcePolicyRequest<C> {
-    fn into_value(self) -> rboto::Value {
-        rboto::Value::Struct(vec![rv::opt(self.resource_arn)])
-    }
-}
-#[derive(Clone, PartialEq)]
-pub struct GetTrailRequest<C = ()> {
+rboto::__structure!(
+    GetResourcePolicyInput "GetResourcePolicyRequest"[set debug into] { resource_arn :
+    String } { _client }
+);
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct GetTrailInput {
     /// The name or the Amazon Resource Name (ARN) of the trail for which you want to retrieve settings information.
     pub name: Option<String>,
-    #[doc(hidden)]
-    pub _client: C,
+    pub(crate) _client: rboto::__private::Bound,
 }
-impl Default for GetTrailRequest {
-    fn default() -> Self {
-        Self::with_client(())
-    }
-}
-impl<C> GetTrailRequest<C> {
-    #[doc(hidden)]
-    pub fn with_client(client: C) -> Self {
-        Self {
-            name: None,
-            _client: client,
-        }
-    }
-    /// Sets `Name`.
-    pub fn name(mut self, v: impl Into<String>) -> Self {
-        self.name = Some(v.into());
-        self
-    }
-}
-impl<C> ::std::fmt::Debug for GetTrailRequest<C> {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.debug_struct("GetTrailRequest").field("name", &self.name).finish()
-    }
-}
-impl<C> rboto::IntoValue for GetTrailRequest<C> {
-    fn into_value(self) -> rboto::Value {
-        rboto::Value::Struct(vec![rv::opt(self.name)])
-    }
-}
+rboto::__structure!(
+    GetTrailInput "GetTrailRequest"[set debug into] { name : String } { _client }
+);
 /// The name of a trail about which you want the current status.
-#[derive(Clone, PartialEq)]
-pub struct GetTrailStatusRequest<C = ()> {
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct GetTrailStatusInput {
     /// Specifies the name or the CloudTrail ARN of the trail for which you are requesting status. To get the status of a shadow trail (a replication of the trail in another Region), you must specify its ARN.
     pub name: Option<String>,
-    #[doc(hidden)]
-    pub _client: C,
+    pub(crate) _client: rboto::__private::Bound,
 }
-impl Default for GetTrailStatusRequest {
-    fn default() -> Self {
-        Self::with_client(())
-    }
-}
-impl<C> GetTrailStatusRequest<C> {
-    #[doc(hidden)]
-    pub fn with_client(client: C) -> Self {
-        Self {
-            name: None,
-            _client: client,
-        }
-    }
-    /// Sets `Name`.
-    pub fn name(mut self, v: impl Into<String>) -> Self {
-        self.name = Some(v.into());
-        self
-    }
-}
-impl<C> ::std::fmt::Debug for GetTrailStatusRequest<C> {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.debug_struct("GetTrailStatusRequest").field("name", &self.name).finish()
-    }
-}
-impl<C> rboto::IntoValue for GetTrailStatusRequest<C> {
-    fn into_value(self) -> rboto::Value {
-        rboto::Value::Struct(vec![rv::opt(self.name)])
-    }
-}
-#[derive(Clone, PartialEq)]
-pub struct ListChannelsRequest<C = ()> {
+rboto::__structure!(
+    GetTrailStatusInput "GetTrailStatusRequest"[set debug into] { name : String } {
+    _client }
+);
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct ListChannelsInput {
     /// The maximum number of CloudTrail channels to display on a single page.
     pub max_results: Option<i32>,
     /// The token to use to get the next page of results after a previous API call. This token must be passed in with the same parameters that were specified in the original call. For example, if the original call specified an AttributeKey of 'Username' with a value of 'root', the call with NextToken should include those same parameters.
     pub next_token: Option<String>,
-    #[doc(hidden)]
-    pub _client: C,
+    pub(crate) _client: rboto::__private::Bound,
 }
-impl Default for ListChannelsRequest {
-    fn default() -> Self {
-        Self::with_client(())
-    }
-}
-impl<C> ListChannelsRequest<C> {
-    #[doc(hidden)]
-    pub fn with_client(client: C) -> Self {
-        Self {
-            max_results: None,
-            next_token: None,
-            _client: client,
-        }
-    }
-    /// Sets `MaxResults`.
-    pub fn max_results(mut self, v: i32) -> Self {
-        self.max_results = Some(v);
-        self
-    }
-    /// Sets `NextToken`.
-    pub fn next_token(mut self, v: impl Into<String>) -> Self {
-        self.next_token = Some(v.into());
-        self
-    }
-}
-impl<C> ::std::fmt::Debug for ListChannelsRequest<C> {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.debug_struct("ListChannelsRequest")
-            .field("max_results", &self.max_results)
-            .field("next_token", &self.next_token)
-            .finish()
-    }
-}
-impl<C> rboto::IntoValue for ListChannelsRequest<C> {
-    fn into_value(self) -> rboto::Value {
-        rboto::Value::Struct(vec![rv::opt(self.max_results), rv::opt(self.next_token)])
-    }
-}
-#[derive(Clone, PartialEq)]
-pub struct ListDashboardsRequest<C = ()> {
+rboto::__structure!(
+    ListChannelsInput "ListChannelsRequest"[set debug into] { max_results = i32,
+    next_token : String } { _client }
+);
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct ListDashboardsInput {
     /// Specify a name prefix to filter on.
     pub name_prefix: Option<String>,
     /// Specify a dashboard type to filter on: `CUSTOM` or `MANAGED`.
@@ -1595,176 +441,43 @@ pub struct ListDashboardsRequest<C = ()> {
     pub next_token: Option<String>,
     /// The maximum number of dashboards to display on a single page.
     pub max_results: Option<i32>,
-    #[doc(hidden)]
-    pub _client: C,
+    pub(crate) _client: rboto::__private::Bound,
 }
-impl Default for ListDashboardsRequest {
-    fn default() -> Self {
-        Self::with_client(())
-    }
-}
-impl<C> ListDashboardsRequest<C> {
-    #[doc(hidden)]
-    pub fn with_client(client: C) -> Self {
-        Self {
-            name_prefix: None,
-            type_: None,
-            next_token: None,
-            max_results: None,
-            _client: client,
-        }
-    }
-    /// Sets `NamePrefix`.
-    pub fn name_prefix(mut self, v: impl Into<String>) -> Self {
-        self.name_prefix = Some(v.into());
-        self
-    }
-    /// Sets `Type`.
-    pub fn type_(mut self, v: impl Into<DashboardType>) -> Self {
-        self.type_ = Some(v.into());
-        self
-    }
-    /// Sets `NextToken`.
-    pub fn next_token(mut self, v: impl Into<String>) -> Self {
-        self.next_token = Some(v.into());
-        self
-    }
-    /// Sets `MaxResults`.
-    pub fn max_results(mut self, v: i32) -> Self {
-        self.max_results = Some(v);
-        self
-    }
-}
-impl<C> ::std::fmt::Debug for ListDashboardsRequest<C> {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.debug_struct("ListDashboardsRequest")
-            .field("name_prefix", &self.name_prefix)
-            .field("type_", &self.type_)
-            .field("next_token", &self.next_token)
-            .field("max_results", &self.max_results)
-            .finish()
-    }
-}
-impl<C> rboto::IntoValue for ListDashboardsRequest<C> {
-    fn into_value(self) -> rboto::Value {
-        rboto::Value::Struct(
-            vec![
-                rv::opt(self.name_prefix), rv::opt(self.type_), rv::opt(self.next_token),
-                rv::opt(self.max_results)
-            ],
-        )
-    }
-}
-#[derive(Clone, PartialEq)]
-pub struct ListEventDataStoresRequest<C = ()> {
+rboto::__structure!(
+    ListDashboardsInput "ListDashboardsRequest"[set debug into] { name_prefix : String,
+    type_ : DashboardType, next_token : String, max_results = i32 } { _client }
+);
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct ListEventDataStoresInput {
     /// A token you can use to get the next page of event data store results.
     pub next_token: Option<String>,
     /// The maximum number of event data stores to display on a single page.
     pub max_results: Option<i32>,
-    #[doc(hidden)]
-    pub _client: C,
+    pub(crate) _client: rboto::__private::Bound,
 }
-impl Default for ListEventDataStoresRequest {
-    fn default() -> Self {
-        Self::with_client(())
-    }
-}
-impl<C> ListEventDataStoresRequest<C> {
-    #[doc(hidden)]
-    pub fn with_client(client: C) -> Self {
-        Self {
-            next_token: None,
-            max_results: None,
-            _client: client,
-        }
-    }
-    /// Sets `NextToken`.
-    pub fn next_token(mut self, v: impl Into<String>) -> Self {
-        self.next_token = Some(v.into());
-        self
-    }
-    /// Sets `MaxResults`.
-    pub fn max_results(mut self, v: i32) -> Self {
-        self.max_results = Some(v);
-        self
-    }
-}
-impl<C> ::std::fmt::Debug for ListEventDataStoresRequest<C> {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.debug_struct("ListEventDataStoresRequest")
-            .field("next_token", &self.next_token)
-            .field("max_results", &self.max_results)
-            .finish()
-    }
-}
-impl<C> rboto::IntoValue for ListEventDataStoresRequest<C> {
-    fn into_value(self) -> rboto::Value {
-        rboto::Value::Struct(vec![rv::opt(self.next_token), rv::opt(self.max_results)])
-    }
-}
-#[derive(Clone, PartialEq)]
-pub struct ListImportFailuresRequest<C = ()> {
+rboto::__structure!(
+    ListEventDataStoresInput "ListEventDataStoresRequest"[set debug into] { next_token :
+    String, max_results = i32 } { _client }
+);
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct ListImportFailuresInput {
     /// The ID of the import.
     pub import_id: Option<String>,
     /// The maximum number of failures to display on a single page.
     pub max_results: Option<i32>,
     /// A token you can use to get the next page of import failures.
     pub next_token: Option<String>,
-    #[doc(hidden)]
-    pub _client: C,
+    pub(crate) _client: rboto::__private::Bound,
 }
-impl Default for ListImportFailuresRequest {
-    fn default() -> Self {
-        Self::with_client(())
-    }
-}
-impl<C> ListImportFailuresRequest<C> {
-    #[doc(hidden)]
-    pub fn with_client(client: C) -> Self {
-        Self {
-            import_id: None,
-            max_results: None,
-            next_token: None,
-            _client: client,
-        }
-    }
-    /// Sets `ImportId`.
-    pub fn import_id(mut self, v: impl Into<String>) -> Self {
-        self.import_id = Some(v.into());
-        self
-    }
-    /// Sets `MaxResults`.
-    pub fn max_results(mut self, v: i32) -> Self {
-        self.max_results = Some(v);
-        self
-    }
-    /// Sets `NextToken`.
-    pub fn next_token(mut self, v: impl Into<String>) -> Self {
-        self.next_token = Some(v.into());
-        self
-    }
-}
-impl<C> ::std::fmt::Debug for ListImportFailuresRequest<C> {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.debug_struct("ListImportFailuresRequest")
-            .field("import_id", &self.import_id)
-            .field("max_results", &self.max_results)
-            .field("next_token", &self.next_token)
-            .finish()
-    }
-}
-impl<C> rboto::IntoValue for ListImportFailuresRequest<C> {
-    fn into_value(self) -> rboto::Value {
-        rboto::Value::Struct(
-            vec![
-                rv::opt(self.import_id), rv::opt(self.max_results), rv::opt(self
-                .next_token)
-            ],
-        )
-    }
-}
-#[derive(Clone, PartialEq)]
-pub struct ListImportsRequest<C = ()> {
+rboto::__structure!(
+    ListImportFailuresInput "ListImportFailuresRequest"[set debug into] { import_id :
+    String, max_results = i32, next_token : String } { _client }
+);
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct ListImportsInput {
     /// The maximum number of imports to display on a single page.
     pub max_results: Option<i32>,
     /// The ARN of the destination event data store.
@@ -1773,68 +486,15 @@ pub struct ListImportsRequest<C = ()> {
     pub import_status: Option<ImportStatus>,
     /// A token you can use to get the next page of import results.
     pub next_token: Option<String>,
-    #[doc(hidden)]
-    pub _client: C,
+    pub(crate) _client: rboto::__private::Bound,
 }
-impl Default for ListImportsRequest {
-    fn default() -> Self {
-        Self::with_client(())
-    }
-}
-impl<C> ListImportsRequest<C> {
-    #[doc(hidden)]
-    pub fn with_client(client: C) -> Self {
-        Self {
-            max_results: None,
-            destination: None,
-            import_status: None,
-            next_token: None,
-            _client: client,
-        }
-    }
-    /// Sets `MaxResults`.
-    pub fn max_results(mut self, v: i32) -> Self {
-        self.max_results = Some(v);
-        self
-    }
-    /// Sets `Destination`.
-    pub fn destination(mut self, v: impl Into<String>) -> Self {
-        self.destination = Some(v.into());
-        self
-    }
-    /// Sets `ImportStatus`.
-    pub fn import_status(mut self, v: impl Into<ImportStatus>) -> Self {
-        self.import_status = Some(v.into());
-        self
-    }
-    /// Sets `NextToken`.
-    pub fn next_token(mut self, v: impl Into<String>) -> Self {
-        self.next_token = Some(v.into());
-        self
-    }
-}
-impl<C> ::std::fmt::Debug for ListImportsRequest<C> {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.debug_struct("ListImportsRequest")
-            .field("max_results", &self.max_results)
-            .field("destination", &self.destination)
-            .field("import_status", &self.import_status)
-            .field("next_token", &self.next_token)
-            .finish()
-    }
-}
-impl<C> rboto::IntoValue for ListImportsRequest<C> {
-    fn into_value(self) -> rboto::Value {
-        rboto::Value::Struct(
-            vec![
-                rv::opt(self.max_results), rv::opt(self.destination), rv::opt(self
-                .import_status), rv::opt(self.next_token)
-            ],
-        )
-    }
-}
-#[derive(Clone, PartialEq)]
-pub struct ListInsightsDataRequest<C = ()> {
+rboto::__structure!(
+    ListImportsInput "ListImportsRequest"[set debug into] { max_results = i32,
+    destination : String, import_status : ImportStatus, next_token : String } { _client }
+);
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct ListInsightsDataInput {
     /// The Amazon Resource Name(ARN) of the trail for which you want to retrieve Insights events.
     pub insight_source: Option<String>,
     /// Specifies the category of events returned. To fetch Insights events, specify `InsightsEvents` as the value of `DataType`
@@ -1849,90 +509,17 @@ pub struct ListInsightsDataRequest<C = ()> {
     pub max_results: Option<i32>,
     /// The token to use to get the next page of results after a previous API call. This token must be passed in with the same parameters that were specified in the original call. For example, if the original call specified a EventName as a dimension with `PutObject` as a value, the call with NextToken should include those same parameters.
     pub next_token: Option<String>,
-    #[doc(hidden)]
-    pub _client: C,
+    pub(crate) _client: rboto::__private::Bound,
 }
-impl Default for ListInsightsDataRequest {
-    fn default() -> Self {
-        Self::with_client(())
-    }
-}
-impl<C> ListInsightsDataRequest<C> {
-    #[doc(hidden)]
-    pub fn with_client(client: C) -> Self {
-        Self {
-            insight_source: None,
-            data_type: None,
-            dimensions: None,
-            start_time: None,
-            end_time: None,
-            max_results: None,
-            next_token: None,
-            _client: client,
-        }
-    }
-    /// Sets `InsightSource`.
-    pub fn insight_source(mut self, v: impl Into<String>) -> Self {
-        self.insight_source = Some(v.into());
-        self
-    }
-    /// Sets `DataType`.
-    pub fn data_type(mut self, v: impl Into<ListInsightsDataType>) -> Self {
-        self.data_type = Some(v.into());
-        self
-    }
-    /// Sets `Dimensions`.
-    pub fn dimensions(mut self, v: impl Into<HashMap<String, String>>) -> Self {
-        self.dimensions = Some(v.into());
-        self
-    }
-    /// Sets `StartTime`.
-    pub fn start_time(mut self, v: impl Into<rboto::DateTime>) -> Self {
-        self.start_time = Some(v.into());
-        self
-    }
-    /// Sets `EndTime`.
-    pub fn end_time(mut self, v: impl Into<rboto::DateTime>) -> Self {
-        self.end_time = Some(v.into());
-        self
-    }
-    /// Sets `MaxResults`.
-    pub fn max_results(mut self, v: i32) -> Self {
-        self.max_results = Some(v);
-        self
-    }
-    /// Sets `NextToken`.
-    pub fn next_token(mut self, v: impl Into<String>) -> Self {
-        self.next_token = Some(v.into());
-        self
-    }
-}
-impl<C> ::std::fmt::Debug for ListInsightsDataRequest<C> {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.debug_struct("ListInsightsDataRequest")
-            .field("insight_source", &self.insight_source)
-            .field("data_type", &self.data_type)
-            .field("dimensions", &self.dimensions)
-            .field("start_time", &self.start_time)
-            .field("end_time", &self.end_time)
-            .field("max_results", &self.max_results)
-            .field("next_token", &self.next_token)
-            .finish()
-    }
-}
-impl<C> rboto::IntoValue for ListInsightsDataRequest<C> {
-    fn into_value(self) -> rboto::Value {
-        rboto::Value::Struct(
-            vec![
-                rv::opt(self.insight_source), rv::opt(self.data_type), rv::opt(self
-                .dimensions), rv::opt(self.start_time), rv::opt(self.end_time),
-                rv::opt(self.max_results), rv::opt(self.next_token)
-            ],
-        )
-    }
-}
-#[derive(Clone, PartialEq)]
-pub struct ListInsightsMetricDataRequest<C = ()> {
+rboto::__structure!(
+    ListInsightsDataInput "ListInsightsDataRequest"[set debug into] { insight_source :
+    String, data_type : ListInsightsDataType, dimensions : HashMap < String, String >,
+    start_time : rboto::DateTime, end_time : rboto::DateTime, max_results = i32,
+    next_token : String } { _client }
+);
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct ListInsightsMetricDataInput {
     /// The Amazon Resource Name(ARN) or name of the trail for which you want to retrieve Insights metrics data. This parameter should only be provided to fetch Insights metrics data generated on trails logging data events. This parameter is not required for Insights metric data generated on trails logging management events.
     pub trail_name: Option<String>,
     /// The Amazon Web Services service to which the request was made, such as `iam.amazonaws.com` or `s3.amazonaws.com`.
@@ -1955,182 +542,34 @@ pub struct ListInsightsMetricDataRequest<C = ()> {
     pub max_results: Option<i32>,
     /// Returned if all datapoints can't be returned in a single call. For example, due to reaching `MaxResults`.
     pub next_token: Option<String>,
-    #[doc(hidden)]
-    pub _client: C,
+    pub(crate) _client: rboto::__private::Bound,
 }
-impl Default for ListInsightsMetricDataRequest {
-    fn default() -> Self {
-        Self::with_client(())
-    }
-}
-impl<C> ListInsightsMetricDataRequest<C> {
-    #[doc(hidden)]
-    pub fn with_client(client: C) -> Self {
-        Self {
-            trail_name: None,
-            event_source: None,
-            event_name: None,
-            insight_type: None,
-            error_code: None,
-            start_time: None,
-            end_time: None,
-            period: None,
-            data_type: None,
-            max_results: None,
-            next_token: None,
-            _client: client,
-        }
-    }
-    /// Sets `TrailName`.
-    pub fn trail_name(mut self, v: impl Into<String>) -> Self {
-        self.trail_name = Some(v.into());
-        self
-    }
-    /// Sets `EventSource`.
-    pub fn event_source(mut self, v: impl Into<String>) -> Self {
-        self.event_source = Some(v.into());
-        self
-    }
-    /// Sets `EventName`.
-    pub fn event_name(mut self, v: impl Into<String>) -> Self {
-        self.event_name = Some(v.into());
-        self
-    }
-    /// Sets `InsightType`.
-    pub fn insight_type(mut self, v: impl Into<InsightType>) -> Self {
-        self.insight_type = Some(v.into());
-        self
-    }
-    /// Sets `ErrorCode`.
-    pub fn error_code(mut self, v: impl Into<String>) -> Self {
-        self.error_code = Some(v.into());
-        self
-    }
-    /// Sets `StartTime`.
-    pub fn start_time(mut self, v: impl Into<rboto::DateTime>) -> Self {
-        self.start_time = Some(v.into());
-        self
-    }
-    /// Sets `EndTime`.
-    pub fn end_time(mut self, v: impl Into<rboto::DateTime>) -> Self {
-        self.end_time = Some(v.into());
-        self
-    }
-    /// Sets `Period`.
-    pub fn period(mut self, v: i32) -> Self {
-        self.period = Some(v);
-        self
-    }
-    /// Sets `DataType`.
-    pub fn data_type(mut self, v: impl Into<InsightsMetricDataType>) -> Self {
-        self.data_type = Some(v.into());
-        self
-    }
-    /// Sets `MaxResults`.
-    pub fn max_results(mut self, v: i32) -> Self {
-        self.max_results = Some(v);
-        self
-    }
-    /// Sets `NextToken`.
-    pub fn next_token(mut self, v: impl Into<String>) -> Self {
-        self.next_token = Some(v.into());
-        self
-    }
-}
-impl<C> ::std::fmt::Debug for ListInsightsMetricDataRequest<C> {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.debug_struct("ListInsightsMetricDataRequest")
-            .field("trail_name", &self.trail_name)
-            .field("event_source", &self.event_source)
-            .field("event_name", &self.event_name)
-            .field("insight_type", &self.insight_type)
-            .field("error_code", &self.error_code)
-            .field("start_time", &self.start_time)
-            .field("end_time", &self.end_time)
-            .field("period", &self.period)
-            .field("data_type", &self.data_type)
-            .field("max_results", &self.max_results)
-            .field("next_token", &self.next_token)
-            .finish()
-    }
-}
-impl<C> rboto::IntoValue for ListInsightsMetricDataRequest<C> {
-    fn into_value(self) -> rboto::Value {
-        rboto::Value::Struct(
-            vec![
-                rv::opt(self.trail_name), rv::opt(self.event_source), rv::opt(self
-                .event_name), rv::opt(self.insight_type), rv::opt(self.error_code),
-                rv::opt(self.start_time), rv::opt(self.end_time), rv::opt(self.period),
-                rv::opt(self.data_type), rv::opt(self.max_results), rv::opt(self
-                .next_token)
-            ],
-        )
-    }
-}
+rboto::__structure!(
+    ListInsightsMetricDataInput "ListInsightsMetricDataRequest"[set debug into] {
+    trail_name : String, event_source : String, event_name : String, insight_type :
+    InsightType, error_code : String, start_time : rboto::DateTime, end_time :
+    rboto::DateTime, period = i32, data_type : InsightsMetricDataType, max_results = i32,
+    next_token : String } { _client }
+);
 /// Requests the public keys for a specified time range.
-#[derive(Clone, PartialEq)]
-pub struct ListPublicKeysRequest<C = ()> {
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct ListPublicKeysInput {
     /// Optionally specifies, in UTC, the start of the time range to look up public keys for CloudTrail digest files. If not specified, the current time is used, and the current public key is returned.
     pub start_time: Option<rboto::DateTime>,
     /// Optionally specifies, in UTC, the end of the time range to look up public keys for CloudTrail digest files. If not specified, the current time is used.
     pub end_time: Option<rboto::DateTime>,
     /// Reserved for future use.
     pub next_token: Option<String>,
-    #[doc(hidden)]
-    pub _client: C,
+    pub(crate) _client: rboto::__private::Bound,
 }
-impl Default for ListPublicKeysRequest {
-    fn default() -> Self {
-        Self::with_client(())
-    }
-}
-impl<C> ListPublicKeysRequest<C> {
-    #[doc(hidden)]
-    pub fn with_client(client: C) -> Self {
-        Self {
-            start_time: None,
-            end_time: None,
-            next_token: None,
-            _client: client,
-        }
-    }
-    /// Sets `StartTime`.
-    pub fn start_time(mut self, v: impl Into<rboto::DateTime>) -> Self {
-        self.start_time = Some(v.into());
-        self
-    }
-    /// Sets `EndTime`.
-    pub fn end_time(mut self, v: impl Into<rboto::DateTime>) -> Self {
-        self.end_time = Some(v.into());
-        self
-    }
-    /// Sets `NextToken`.
-    pub fn next_token(mut self, v: impl Into<String>) -> Self {
-        self.next_token = Some(v.into());
-        self
-    }
-}
-impl<C> ::std::fmt::Debug for ListPublicKeysRequest<C> {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.debug_struct("ListPublicKeysRequest")
-            .field("start_time", &self.start_time)
-            .field("end_time", &self.end_time)
-            .field("next_token", &self.next_token)
-            .finish()
-    }
-}
-impl<C> rboto::IntoValue for ListPublicKeysRequest<C> {
-    fn into_value(self) -> rboto::Value {
-        rboto::Value::Struct(
-            vec![
-                rv::opt(self.start_time), rv::opt(self.end_time), rv::opt(self
-                .next_token)
-            ],
-        )
-    }
-}
-#[derive(Clone, PartialEq)]
-pub struct ListQueriesRequest<C = ()> {
+rboto::__structure!(
+    ListPublicKeysInput "ListPublicKeysRequest"[set debug into] { start_time :
+    rboto::DateTime, end_time : rboto::DateTime, next_token : String } { _client }
+);
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct ListQueriesInput {
     /// The ARN (or the ID suffix of the ARN) of an event data store on which queries were run.
     pub event_data_store: Option<String>,
     /// A token you can use to get the next page of results.
@@ -2143,172 +582,42 @@ pub struct ListQueriesRequest<C = ()> {
     pub end_time: Option<rboto::DateTime>,
     /// The status of queries that you want to return in results. Valid values for `QueryStatus` include `QUEUED`, `RUNNING`, `FINISHED`, `FAILED`, `TIMED_OUT`, or `CANCELLED`.
     pub query_status: Option<QueryStatus>,
-    #[doc(hidden)]
-    pub _client: C,
+    pub(crate) _client: rboto::__private::Bound,
 }
-impl Default for ListQueriesRequest {
-    fn default() -> Self {
-        Self::with_client(())
-    }
-}
-impl<C> ListQueriesRequest<C> {
-    #[doc(hidden)]
-    pub fn with_client(client: C) -> Self {
-        Self {
-            event_data_store: None,
-            next_token: None,
-            max_results: None,
-            start_time: None,
-            end_time: None,
-            query_status: None,
-            _client: client,
-        }
-    }
-    /// Sets `EventDataStore`.
-    pub fn event_data_store(mut self, v: impl Into<String>) -> Self {
-        self.event_data_store = Some(v.into());
-        self
-    }
-    /// Sets `NextToken`.
-    pub fn next_token(mut self, v: impl Into<String>) -> Self {
-        self.next_token = Some(v.into());
-        self
-    }
-    /// Sets `MaxResults`.
-    pub fn max_results(mut self, v: i32) -> Self {
-        self.max_results = Some(v);
-        self
-    }
-    /// Sets `StartTime`.
-    pub fn start_time(mut self, v: impl Into<rboto::DateTime>) -> Self {
-        self.start_time = Some(v.into());
-        self
-    }
-    /// Sets `EndTime`.
-    pub fn end_time(mut self, v: impl Into<rboto::DateTime>) -> Self {
-        self.end_time = Some(v.into());
-        self
-    }
-    /// Sets `QueryStatus`.
-    pub fn query_status(mut self, v: impl Into<QueryStatus>) -> Self {
-        self.query_status = Some(v.into());
-        self
-    }
-}
-impl<C> ::std::fmt::Debug for ListQueriesRequest<C> {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.debug_struct("ListQueriesRequest")
-            .field("event_data_store", &self.event_data_store)
-            .field("next_token", &self.next_token)
-            .field("max_results", &self.max_results)
-            .field("start_time", &self.start_time)
-            .field("end_time", &self.end_time)
-            .field("query_status", &self.query_status)
-            .finish()
-    }
-}
-impl<C> rboto::IntoValue for ListQueriesRequest<C> {
-    fn into_value(self) -> rboto::Value {
-        rboto::Value::Struct(
-            vec![
-                rv::opt(self.event_data_store), rv::opt(self.next_token), rv::opt(self
-                .max_results), rv::opt(self.start_time), rv::opt(self.end_time),
-                rv::opt(self.query_status)
-            ],
-        )
-    }
-}
+rboto::__structure!(
+    ListQueriesInput "ListQueriesRequest"[set debug into] { event_data_store : String,
+    next_token : String, max_results = i32, start_time : rboto::DateTime, end_time :
+    rboto::DateTime, query_status : QueryStatus } { _client }
+);
 /// Specifies a list of tags to return.
-#[derive(Clone, PartialEq)]
-pub struct ListTagsRequest<C = ()> {
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct ListTagsInput {
     /// Specifies a list of trail, event data store, dashboard, or channel ARNs whose tags will be listed. The list has a limit of 20 ARNs.
     pub resource_id_list: Option<Vec<String>>,
     /// Reserved for future use.
     pub next_token: Option<String>,
-    #[doc(hidden)]
-    pub _client: C,
+    pub(crate) _client: rboto::__private::Bound,
 }
-impl Default for ListTagsRequest {
-    fn default() -> Self {
-        Self::with_client(())
-    }
-}
-impl<C> ListTagsRequest<C> {
-    #[doc(hidden)]
-    pub fn with_client(client: C) -> Self {
-        Self {
-            resource_id_list: None,
-            next_token: None,
-            _client: client,
-        }
-    }
-    /// Sets `ResourceIdList`.
-    pub fn resource_id_list(mut self, v: impl Into<Vec<String>>) -> Self {
-        self.resource_id_list = Some(v.into());
-        self
-    }
-    /// Sets `NextToken`.
-    pub fn next_token(mut self, v: impl Into<String>) -> Self {
-        self.next_token = Some(v.into());
-        self
-    }
-}
-impl<C> ::std::fmt::Debug for ListTagsRequest<C> {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.debug_struct("ListTagsRequest")
-            .field("resource_id_list", &self.resource_id_list)
-            .field("next_token", &self.next_token)
-            .finish()
-    }
-}
-impl<C> rboto::IntoValue for ListTagsRequest<C> {
-    fn into_value(self) -> rboto::Value {
-        rboto::Value::Struct(
-            vec![rv::opt(self.resource_id_list), rv::opt(self.next_token)],
-        )
-    }
-}
-#[derive(Clone, PartialEq)]
-pub struct ListTrailsRequest<C = ()> {
+rboto::__structure!(
+    ListTagsInput "ListTagsRequest"[set debug into] { resource_id_list : Vec < String >,
+    next_token : String } { _client }
+);
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct ListTrailsInput {
     /// The token to use to get the next page of results after a previous API call. This token must be passed in with the same parameters that were specified in the original call. For example, if the original call specified an AttributeKey of 'Username' with a value of 'root', the call with NextToken should include those same parameters.
     pub next_token: Option<String>,
-    #[doc(hidden)]
-    pub _client: C,
+    pub(crate) _client: rboto::__private::Bound,
 }
-impl Default for ListTrailsRequest {
-    fn default() -> Self {
-        Self::with_client(())
+rboto::__structure!(
+    ListTrailsInput "ListTrailsRequest"[set debug into] { next_token : String } { _client
     }
-}
-impl<C> ListTrailsRequest<C> {
-    #[doc(hidden)]
-    pub fn with_client(client: C) -> Self {
-        Self {
-            next_token: None,
-            _client: client,
-        }
-    }
-    /// Sets `NextToken`.
-    pub fn next_token(mut self, v: impl Into<String>) -> Self {
-        self.next_token = Some(v.into());
-        self
-    }
-}
-impl<C> ::std::fmt::Debug for ListTrailsRequest<C> {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.debug_struct("ListTrailsRequest")
-            .field("next_token", &self.next_token)
-            .finish()
-    }
-}
-impl<C> rboto::IntoValue for ListTrailsRequest<C> {
-    fn into_value(self) -> rboto::Value {
-        rboto::Value::Struct(vec![rv::opt(self.next_token)])
-    }
-}
+);
 /// Contains a request for LookupEvents.
-#[derive(Clone, PartialEq)]
-pub struct LookupEventsRequest<C = ()> {
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct LookupEventsInput {
     /// Contains a list of lookup attributes. Currently the list can contain only one item.
     pub lookup_attributes: Option<Vec<LookupAttribute>>,
     /// Specifies that only events that occur after or at the specified time are returned. If the specified start time is after the specified end time, an error is returned.
@@ -2321,83 +630,16 @@ pub struct LookupEventsRequest<C = ()> {
     pub max_results: Option<i32>,
     /// The token to use to get the next page of results after a previous API call. This token must be passed in with the same parameters that were specified in the original call. For example, if the original call specified an AttributeKey of 'Username' with a value of 'root', the call with NextToken should include those same parameters.
     pub next_token: Option<String>,
-    #[doc(hidden)]
-    pub _client: C,
+    pub(crate) _client: rboto::__private::Bound,
 }
-impl Default for LookupEventsRequest {
-    fn default() -> Self {
-        Self::with_client(())
-    }
-}
-impl<C> LookupEventsRequest<C> {
-    #[doc(hidden)]
-    pub fn with_client(client: C) -> Self {
-        Self {
-            lookup_attributes: None,
-            start_time: None,
-            end_time: None,
-            event_category: None,
-            max_results: None,
-            next_token: None,
-            _client: client,
-        }
-    }
-    /// Sets `LookupAttributes`.
-    pub fn lookup_attributes(mut self, v: impl Into<Vec<LookupAttribute>>) -> Self {
-        self.lookup_attributes = Some(v.into());
-        self
-    }
-    /// Sets `StartTime`.
-    pub fn start_time(mut self, v: impl Into<rboto::DateTime>) -> Self {
-        self.start_time = Some(v.into());
-        self
-    }
-    /// Sets `EndTime`.
-    pub fn end_time(mut self, v: impl Into<rboto::DateTime>) -> Self {
-        self.end_time = Some(v.into());
-        self
-    }
-    /// Sets `EventCategory`.
-    pub fn event_category(mut self, v: impl Into<EventCategory>) -> Self {
-        self.event_category = Some(v.into());
-        self
-    }
-    /// Sets `MaxResults`.
-    pub fn max_results(mut self, v: i32) -> Self {
-        self.max_results = Some(v);
-        self
-    }
-    /// Sets `NextToken`.
-    pub fn next_token(mut self, v: impl Into<String>) -> Self {
-        self.next_token = Some(v.into());
-        self
-    }
-}
-impl<C> ::std::fmt::Debug for LookupEventsRequest<C> {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.debug_struct("LookupEventsRequest")
-            .field("lookup_attributes", &self.lookup_attributes)
-            .field("start_time", &self.start_time)
-            .field("end_time", &self.end_time)
-            .field("event_category", &self.event_category)
-            .field("max_results", &self.max_results)
-            .field("next_token", &self.next_token)
-            .finish()
-    }
-}
-impl<C> rboto::IntoValue for LookupEventsRequest<C> {
-    fn into_value(self) -> rboto::Value {
-        rboto::Value::Struct(
-            vec![
-                rv::opt(self.lookup_attributes), rv::opt(self.start_time), rv::opt(self
-                .end_time), rv::opt(self.event_category), rv::opt(self.max_results),
-                rv::opt(self.next_token)
-            ],
-        )
-    }
-}
-#[derive(Clone, PartialEq)]
-pub struct PutEventConfigurationRequest<C = ()> {
+rboto::__structure!(
+    LookupEventsInput "LookupEventsRequest"[set debug into] { lookup_attributes : Vec <
+    LookupAttribute >, start_time : rboto::DateTime, end_time : rboto::DateTime,
+    event_category : EventCategory, max_results = i32, next_token : String } { _client }
+);
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct PutEventConfigurationInput {
     /// The name of the trail for which you want to update event configuration settings.
     pub trail_name: Option<String>,
     /// The Amazon Resource Name (ARN) or ID suffix of the ARN of the event data store for which event configuration settings are updated.
@@ -2408,146 +650,33 @@ pub struct PutEventConfigurationRequest<C = ()> {
     pub context_key_selectors: Option<Vec<ContextKeySelector>>,
     /// The list of aggregation configurations that you want to configure for the trail.
     pub aggregation_configurations: Option<Vec<AggregationConfiguration>>,
-    #[doc(hidden)]
-    pub _client: C,
+    pub(crate) _client: rboto::__private::Bound,
 }
-impl Default for PutEventConfigurationRequest {
-    fn default() -> Self {
-        Self::with_client(())
-    }
-}
-impl<C> PutEventConfigurationRequest<C> {
-    #[doc(hidden)]
-    pub fn with_client(client: C) -> Self {
-        Self {
-            trail_name: None,
-            event_data_store: None,
-            max_event_size: None,
-            context_key_selectors: None,
-            aggregation_configurations: None,
-            _client: client,
-        }
-    }
-    /// Sets `TrailName`.
-    pub fn trail_name(mut self, v: impl Into<String>) -> Self {
-        self.trail_name = Some(v.into());
-        self
-    }
-    /// Sets `EventDataStore`.
-    pub fn event_data_store(mut self, v: impl Into<String>) -> Self {
-        self.event_data_store = Some(v.into());
-        self
-    }
-    /// Sets `MaxEventSize`.
-    pub fn max_event_size(mut self, v: impl Into<MaxEventSize>) -> Self {
-        self.max_event_size = Some(v.into());
-        self
-    }
-    /// Sets `ContextKeySelectors`.
-    pub fn context_key_selectors(
-        mut self,
-        v: impl Into<Vec<ContextKeySelector>>,
-    ) -> Self {
-        self.context_key_selectors = Some(v.into());
-        self
-    }
-    /// Sets `AggregationConfigurations`.
-    pub fn aggregation_configurations(
-        mut self,
-        v: impl Into<Vec<AggregationConfiguration>>,
-    ) -> Self {
-        self.aggregation_configurations = Some(v.into());
-        self
-    }
-}
-impl<C> ::std::fmt::Debug for PutEventConfigurationRequest<C> {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.debug_struct("PutEventConfigurationRequest")
-            .field("trail_name", &self.trail_name)
-            .field("event_data_store", &self.event_data_store)
-            .field("max_event_size", &self.max_event_size)
-            .field("context_key_selectors", &self.context_key_selectors)
-            .field("aggregation_configurations", &self.aggregation_configurations)
-            .finish()
-    }
-}
-impl<C> rboto::IntoValue for PutEventConfigurationRequest<C> {
-    fn into_value(self) -> rboto::Value {
-        rboto::Value::Struct(
-            vec![
-                rv::opt(self.trail_name), rv::opt(self.event_data_store), rv::opt(self
-                .max_event_size), rv::opt(self.context_key_selectors), rv::opt(self
-                .aggregation_configurations)
-            ],
-        )
-    }
-}
-#[derive(Clone, PartialEq)]
-pub struct PutEventSelectorsRequest<C = ()> {
+rboto::__structure!(
+    PutEventConfigurationInput "PutEventConfigurationRequest"[set debug into] {
+    trail_name : String, event_data_store : String, max_event_size : MaxEventSize,
+    context_key_selectors : Vec < ContextKeySelector >, aggregation_configurations : Vec
+    < AggregationConfiguration > } { _client }
+);
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct PutEventSelectorsInput {
     /// Specifies the name of the trail or trail ARN. If you specify a trail name, the string must meet the following requirements:
     pub trail_name: Option<String>,
     /// Specifies the settings for your event selectors. You can use event selectors to log management events and data events for the following resource types:
     pub event_selectors: Option<Vec<EventSelector>>,
     /// Specifies the settings for advanced event selectors. You can use advanced event selectors to log management events, data events for all resource types, and network activity events.
     pub advanced_event_selectors: Option<Vec<AdvancedEventSelector>>,
-    #[doc(hidden)]
-    pub _client: C,
+    pub(crate) _client: rboto::__private::Bound,
 }
-impl Default for PutEventSelectorsRequest {
-    fn default() -> Self {
-        Self::with_client(())
-    }
-}
-impl<C> PutEventSelectorsRequest<C> {
-    #[doc(hidden)]
-    pub fn with_client(client: C) -> Self {
-        Self {
-            trail_name: None,
-            event_selectors: None,
-            advanced_event_selectors: None,
-            _client: client,
-        }
-    }
-    /// Sets `TrailName`.
-    pub fn trail_name(mut self, v: impl Into<String>) -> Self {
-        self.trail_name = Some(v.into());
-        self
-    }
-    /// Sets `EventSelectors`.
-    pub fn event_selectors(mut self, v: impl Into<Vec<EventSelector>>) -> Self {
-        self.event_selectors = Some(v.into());
-        self
-    }
-    /// Sets `AdvancedEventSelectors`.
-    pub fn advanced_event_selectors(
-        mut self,
-        v: impl Into<Vec<AdvancedEventSelector>>,
-    ) -> Self {
-        self.advanced_event_selectors = Some(v.into());
-        self
-    }
-}
-impl<C> ::std::fmt::Debug for PutEventSelectorsRequest<C> {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.debug_struct("PutEventSelectorsRequest")
-            .field("trail_name", &self.trail_name)
-            .field("event_selectors", &self.event_selectors)
-            .field("advanced_event_selectors", &self.advanced_event_selectors)
-            .finish()
-    }
-}
-impl<C> rboto::IntoValue for PutEventSelectorsRequest<C> {
-    fn into_value(self) -> rboto::Value {
-        rboto::Value::Struct(
-            vec![
-                rv::opt(self.trail_name), rv::opt(self.event_selectors), rv::opt(self
-                .advanced_event_selectors)
-            ],
-        )
-    }
-}
-#[derive(Clone, PartialEq)]
-pub struct PutInsightSelectorsRequest<C = ()> {
+rboto::__structure!(
+    PutEventSelectorsInput "PutEventSelectorsRequest"[set debug into] { trail_name :
+    String, event_selectors : Vec < EventSelector >, advanced_event_selectors : Vec <
+    AdvancedEventSelector > } { _client }
+);
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct PutInsightSelectorsInput {
     /// The name of the CloudTrail trail for which you want to change or add Insights selectors.
     pub trail_name: Option<String>,
     /// Contains the Insights types you want to log on a specific category of events on a trail or event data store. `ApiCallRateInsight` and `ApiErrorRateInsight` are valid Insight types.The EventCategory field can specify `Management` or `Data` events or both. For event data store, you can log Insights for management events only.
@@ -2556,393 +685,107 @@ pub struct PutInsightSelectorsRequest<C = ()> {
     pub event_data_store: Option<String>,
     /// The ARN (or ID suffix of the ARN) of the destination event data store that logs Insights events. To enable Insights on an event data store, you must provide both the `EventDataStore` and `InsightsDestination` parameters.
     pub insights_destination: Option<String>,
-    #[doc(hidden)]
-    pub _client: C,
+    pub(crate) _client: rboto::__private::Bound,
 }
-impl Default for PutInsightSelectorsRequest {
-    fn default() -> Self {
-        Self::with_client(())
-    }
-}
-impl<C> PutInsightSelectorsRequest<C> {
-    #[doc(hidden)]
-    pub fn with_client(client: C) -> Self {
-        Self {
-            trail_name: None,
-            insight_selectors: None,
-            event_data_store: None,
-            insights_destination: None,
-            _client: client,
-        }
-    }
-    /// Sets `TrailName`.
-    pub fn trail_name(mut self, v: impl Into<String>) -> Self {
-        self.trail_name = Some(v.into());
-        self
-    }
-    /// Sets `InsightSelectors`.
-    pub fn insight_selectors(mut self, v: impl Into<Vec<InsightSelector>>) -> Self {
-        self.insight_selectors = Some(v.into());
-        self
-    }
-    /// Sets `EventDataStore`.
-    pub fn event_data_store(mut self, v: impl Into<String>) -> Self {
-        self.event_data_store = Some(v.into());
-        self
-    }
-    /// Sets `InsightsDestination`.
-    pub fn insights_destination(mut self, v: impl Into<String>) -> Self {
-        self.insights_destination = Some(v.into());
-        self
-    }
-}
-impl<C> ::std::fmt::Debug for PutInsightSelectorsRequest<C> {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.debug_struct("PutInsightSelectorsRequest")
-            .field("trail_name", &self.trail_name)
-            .field("insight_selectors", &self.insight_selectors)
-            .field("event_data_store", &self.event_data_store)
-            .field("insights_destination", &self.insights_destination)
-            .finish()
-    }
-}
-impl<C> rboto::IntoValue for PutInsightSelectorsRequest<C> {
-    fn into_value(self) -> rboto::Value {
-        rboto::Value::Struct(
-            vec![
-                rv::opt(self.trail_name), rv::opt(self.insight_selectors), rv::opt(self
-                .event_data_store), rv::opt(self.insights_destination)
-            ],
-        )
-    }
-}
-#[derive(Clone, PartialEq)]
-pub struct PutResourcePolicyRequest<C = ()> {
+rboto::__structure!(
+    PutInsightSelectorsInput "PutInsightSelectorsRequest"[set debug into] { trail_name :
+    String, insight_selectors : Vec < InsightSelector >, event_data_store : String,
+    insights_destination : String } { _client }
+);
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct PutResourcePolicyInput {
     /// The Amazon Resource Name (ARN) of the CloudTrail event data store, dashboard, or channel attached to the resource-based policy.
     pub resource_arn: Option<String>,
     /// A JSON-formatted string for an Amazon Web Services resource-based policy.
     pub resource_policy: Option<String>,
-    #[doc(hidden)]
-    pub _client: C,
+    pub(crate) _client: rboto::__private::Bound,
 }
-impl Default for PutResourcePolicyRequest {
-    fn default() -> Self {
-        Self::with_client(())
-    }
-}
-impl<C> PutResourcePolicyRequest<C> {
-    #[doc(hidden)]
-    pub fn with_client(client: C) -> Self {
-        Self {
-            resource_arn: None,
-            resource_policy: None,
-            _client: client,
-        }
-    }
-    /// Sets `ResourceArn`.
-    pub fn resource_arn(mut self, v: impl Into<String>) -> Self {
-        self.resource_arn = Some(v.into());
-        self
-    }
-    /// Sets `ResourcePolicy`.
-    pub fn resource_policy(mut self, v: impl Into<String>) -> Self {
-        self.resource_policy = Some(v.into());
-        self
-    }
-}
-impl<C> ::std::fmt::Debug for PutResourcePolicyRequest<C> {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.debug_struct("PutResourcePolicyRequest")
-            .field("resource_arn", &self.resource_arn)
-            .field("resource_policy", &self.resource_policy)
-            .finish()
-    }
-}
-impl<C> rboto::IntoValue for PutResourcePolicyRequest<C> {
-    fn into_value(self) -> rboto::Value {
-        rboto::Value::Struct(
-            vec![rv::opt(self.resource_arn), rv::opt(self.resource_policy)],
-        )
-    }
-}
+rboto::__structure!(
+    PutResourcePolicyInput "PutResourcePolicyRequest"[set debug into] { resource_arn :
+    String, resource_policy : String } { _client }
+);
 /// Specifies an organization member account ID as a CloudTrail delegated administrator.
-#[derive(Clone, PartialEq)]
-pub struct RegisterOrganizationDelegatedAdminRequest<C = ()> {
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct RegisterOrganizationDelegatedAdminInput {
     /// An organization member account ID that you want to designate as a delegated administrator.
     pub member_account_id: Option<String>,
-    #[doc(hidden)]
-    pub _client: C,
+    pub(crate) _client: rboto::__private::Bound,
 }
-impl Default for RegisterOrganizationDelegatedAdminRequest {
-    fn default() -> Self {
-        Self::with_client(())
-    }
-}
-impl<C> RegisterOrganizationDelegatedAdminRequest<C> {
-    #[doc(hidden)]
-    pub fn with_client(client: C) -> Self {
-        Self {
-            member_account_id: None,
-            _client: client,
-        }
-    }
-    /// Sets `MemberAccountId`.
-    pub fn member_account_id(mut self, v: impl Into<String>) -> Self {
-        self.member_account_id = Some(v.into());
-        self
-    }
-}
-impl<C> ::std::fmt::Debug for RegisterOrganizationDelegatedAdminRequest<C> {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.debug_struct("RegisterOrganizationDelegatedAdminRequest")
-            .field("member_account_id", &self.member_account_id)
-            .finish()
-    }
-}
-impl<C> rboto::IntoValue for RegisterOrganizationDelegatedAdminRequest<C> {
-    fn into_value(self) -> rboto::Value {
-        rboto::Value::Struct(vec![rv::opt(self.member_account_id)])
-    }
-}
+rboto::__structure!(
+    RegisterOrganizationDelegatedAdminInput
+    "RegisterOrganizationDelegatedAdminRequest"[set debug into] { member_account_id :
+    String } { _client }
+);
 /// Specifies the tags to remove from a trail, event data store, dashboard, or channel.
-#[derive(Clone, PartialEq)]
-pub struct RemoveTagsRequest<C = ()> {
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct RemoveTagsInput {
     /// Specifies the ARN of the trail, event data store, dashboard, or channel from which tags should be removed.
     pub resource_id: Option<String>,
     /// Specifies a list of tags to be removed.
     pub tags_list: Option<Vec<Tag>>,
-    #[doc(hidden)]
-    pub _client: C,
+    pub(crate) _client: rboto::__private::Bound,
 }
-impl Default for RemoveTagsRequest {
-    fn default() -> Self {
-        Self::with_client(())
-    }
-}
-impl<C> RemoveTagsRequest<C> {
-    #[doc(hidden)]
-    pub fn with_client(client: C) -> Self {
-        Self {
-            resource_id: None,
-            tags_list: None,
-            _client: client,
-        }
-    }
-    /// Sets `ResourceId`.
-    pub fn resource_id(mut self, v: impl Into<String>) -> Self {
-        self.resource_id = Some(v.into());
-        self
-    }
-    /// Sets `TagsList`.
-    pub fn tags_list(mut self, v: impl Into<Vec<Tag>>) -> Self {
-        self.tags_list = Some(v.into());
-        self
-    }
-}
-impl<C> ::std::fmt::Debug for RemoveTagsRequest<C> {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.debug_struct("RemoveTagsRequest")
-            .field("resource_id", &self.resource_id)
-            .field("tags_list", &self.tags_list)
-            .finish()
-    }
-}
-impl<C> rboto::IntoValue for RemoveTagsRequest<C> {
-    fn into_value(self) -> rboto::Value {
-        rboto::Value::Struct(vec![rv::opt(self.resource_id), rv::opt(self.tags_list)])
-    }
-}
-#[derive(Clone, PartialEq)]
-pub struct RestoreEventDataStoreRequest<C = ()> {
+rboto::__structure!(
+    RemoveTagsInput "RemoveTagsRequest"[set debug into] { resource_id : String, tags_list
+    : Vec < Tag > } { _client }
+);
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct RestoreEventDataStoreInput {
     /// The ARN (or the ID suffix of the ARN) of the event data store that you want to restore.
     pub event_data_store: Option<String>,
-    #[doc(hidden)]
-    pub _client: C,
+    pub(crate) _client: rboto::__private::Bound,
 }
-impl Default for RestoreEventDataStoreRequest {
-    fn default() -> Self {
-        Self::with_client(())
-    }
-}
-impl<C> RestoreEventDataStoreRequest<C> {
-    #[doc(hidden)]
-    pub fn with_client(client: C) -> Self {
-        Self {
-            event_data_store: None,
-            _client: client,
-        }
-    }
-    /// Sets `EventDataStore`.
-    pub fn event_data_store(mut self, v: impl Into<String>) -> Self {
-        self.event_data_store = Some(v.into());
-        self
-    }
-}
-impl<C> ::std::fmt::Debug for RestoreEventDataStoreRequest<C> {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.debug_struct("RestoreEventDataStoreRequest")
-            .field("event_data_store", &self.event_data_store)
-            .finish()
-    }
-}
-impl<C> rboto::IntoValue for RestoreEventDataStoreRequest<C> {
-    fn into_value(self) -> rboto::Value {
-        rboto::Value::Struct(vec![rv::opt(self.event_data_store)])
-    }
-}
-#[derive(Clone, PartialEq)]
-pub struct SearchSampleQueriesRequest<C = ()> {
+rboto::__structure!(
+    RestoreEventDataStoreInput "RestoreEventDataStoreRequest"[set debug into] {
+    event_data_store : String } { _client }
+);
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct SearchSampleQueriesInput {
     /// The natural language phrase to use for the semantic search. The phrase must be in English. The length constraint is in characters, not words.
     pub search_phrase: Option<String>,
     /// The maximum number of results to return on a single page. The default value is 10.
     pub max_results: Option<i32>,
     /// A token you can use to get the next page of results. The length constraint is in characters, not words.
     pub next_token: Option<String>,
-    #[doc(hidden)]
-    pub _client: C,
+    pub(crate) _client: rboto::__private::Bound,
 }
-impl Default for SearchSampleQueriesRequest {
-    fn default() -> Self {
-        Self::with_client(())
-    }
-}
-impl<C> SearchSampleQueriesRequest<C> {
-    #[doc(hidden)]
-    pub fn with_client(client: C) -> Self {
-        Self {
-            search_phrase: None,
-            max_results: None,
-            next_token: None,
-            _client: client,
-        }
-    }
-    /// Sets `SearchPhrase`.
-    pub fn search_phrase(mut self, v: impl Into<String>) -> Self {
-        self.search_phrase = Some(v.into());
-        self
-    }
-    /// Sets `MaxResults`.
-    pub fn max_results(mut self, v: i32) -> Self {
-        self.max_results = Some(v);
-        self
-    }
-    /// Sets `NextToken`.
-    pub fn next_token(mut self, v: impl Into<String>) -> Self {
-        self.next_token = Some(v.into());
-        self
-    }
-}
-impl<C> ::std::fmt::Debug for SearchSampleQueriesRequest<C> {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.debug_struct("SearchSampleQueriesRequest")
-            .field("search_phrase", &self.search_phrase)
-            .field("max_results", &self.max_results)
-            .field("next_token", &self.next_token)
-            .finish()
-    }
-}
-impl<C> rboto::IntoValue for SearchSampleQueriesRequest<C> {
-    fn into_value(self) -> rboto::Value {
-        rboto::Value::Struct(
-            vec![
-                rv::opt(self.search_phrase), rv::opt(self.max_results), rv::opt(self
-                .next_token)
-            ],
-        )
-    }
-}
-#[derive(Clone, PartialEq)]
-pub struct StartDashboardRefreshRequest<C = ()> {
+rboto::__structure!(
+    SearchSampleQueriesInput "SearchSampleQueriesRequest"[set debug into] { search_phrase
+    : String, max_results = i32, next_token : String } { _client }
+);
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct StartDashboardRefreshInput {
     /// The name or ARN of the dashboard.
     pub dashboard_id: Option<String>,
     /// The query parameter values for the dashboard
     pub query_parameter_values: Option<HashMap<String, String>>,
-    #[doc(hidden)]
-    pub _client: C,
+    pub(crate) _client: rboto::__private::Bound,
 }
-impl Default for StartDashboardRefreshRequest {
-    fn default() -> Self {
-        Self::with_client(())
-    }
-}
-impl<C> StartDashboardRefreshRequest<C> {
-    #[doc(hidden)]
-    pub fn with_client(client: C) -> Self {
-        Self {
-            dashboard_id: None,
-            query_parameter_values: None,
-            _client: client,
-        }
-    }
-    /// Sets `DashboardId`.
-    pub fn dashboard_id(mut self, v: impl Into<String>) -> Self {
-        self.dashboard_id = Some(v.into());
-        self
-    }
-    /// Sets `QueryParameterValues`.
-    pub fn query_parameter_values(
-        mut self,
-        v: impl Into<HashMap<String, String>>,
-    ) -> Self {
-        self.query_parameter_values = Some(v.into());
-        self
-    }
-}
-impl<C> ::std::fmt::Debug for StartDashboardRefreshRequest<C> {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.debug_struct("StartDashboardRefreshRequest")
-            .field("dashboard_id", &self.dashboard_id)
-            .field("query_parameter_values", &self.query_parameter_values)
-            .finish()
-    }
-}
-impl<C> rboto::IntoValue for StartDashboardRefreshRequest<C> {
-    fn into_value(self) -> rboto::Value {
-        rboto::Value::Struct(
-            vec![rv::opt(self.dashboard_id), rv::opt(self.query_parameter_values)],
-        )
-    }
-}
-#[derive(Clone, PartialEq)]
-pub struct StartEventDataStoreIngestionRequest<C = ()> {
+rboto::__structure!(
+    StartDashboardRefreshInput "StartDashboardRefreshRequest"[set debug into] {
+    dashboard_id : String, query_parameter_values : HashMap < String, String > } {
+    _client }
+);
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct StartEventDataStoreIngestionInput {
     /// The ARN (or ID suffix of the ARN) of the event data store for which you want to start ingestion.
     pub event_data_store: Option<String>,
-    #[doc(hidden)]
-    pub _client: C,
+    pub(crate) _client: rboto::__private::Bound,
 }
-impl Default for StartEventDataStoreIngestionRequest {
-    fn default() -> Self {
-        Self::with_client(())
-    }
-}
-impl<C> StartEventDataStoreIngestionRequest<C> {
-    #[doc(hidden)]
-    pub fn with_client(client: C) -> Self {
-        Self {
-            event_data_store: None,
-            _client: client,
-        }
-    }
-    /// Sets `EventDataStore`.
-    pub fn event_data_store(mut self, v: impl Into<String>) -> Self {
-        self.event_data_store = Some(v.into());
-        self
-    }
-}
-impl<C> ::std::fmt::Debug for StartEventDataStoreIngestionRequest<C> {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.debug_struct("StartEventDataStoreIngestionRequest")
-            .field("event_data_store", &self.event_data_store)
-            .finish()
-    }
-}
-impl<C> rboto::IntoValue for StartEventDataStoreIngestionRequest<C> {
-    fn into_value(self) -> rboto::Value {
-        rboto::Value::Struct(vec![rv::opt(self.event_data_store)])
-    }
-}
-#[derive(Clone, PartialEq)]
-pub struct StartImportRequest<C = ()> {
+rboto::__structure!(
+    StartEventDataStoreIngestionInput "StartEventDataStoreIngestionRequest"[set debug
+    into] { event_data_store : String } { _client }
+);
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct StartImportInput {
     /// The ARN of the destination event data store. Use this parameter for a new import.
     pub destinations: Option<Vec<String>>,
     /// The source S3 bucket for the import. Use this parameter for a new import.
@@ -2953,112 +796,27 @@ pub struct StartImportRequest<C = ()> {
     pub end_event_time: Option<rboto::DateTime>,
     /// The ID of the import. Use this parameter when you are retrying an import.
     pub import_id: Option<String>,
-    #[doc(hidden)]
-    pub _client: C,
+    pub(crate) _client: rboto::__private::Bound,
 }
-impl Default for StartImportRequest {
-    fn default() -> Self {
-        Self::with_client(())
-    }
-}
-impl<C> StartImportRequest<C> {
-    #[doc(hidden)]
-    pub fn with_client(client: C) -> Self {
-        Self {
-            destinations: None,
-            import_source: None,
-            start_event_time: None,
-            end_event_time: None,
-            import_id: None,
-            _client: client,
-        }
-    }
-    /// Sets `Destinations`.
-    pub fn destinations(mut self, v: impl Into<Vec<String>>) -> Self {
-        self.destinations = Some(v.into());
-        self
-    }
-    /// Sets `ImportSource`.
-    pub fn import_source(mut self, v: ImportSource) -> Self {
-        self.import_source = Some(v);
-        self
-    }
-    /// Sets `StartEventTime`.
-    pub fn start_event_time(mut self, v: impl Into<rboto::DateTime>) -> Self {
-        self.start_event_time = Some(v.into());
-        self
-    }
-    /// Sets `EndEventTime`.
-    pub fn end_event_time(mut self, v: impl Into<rboto::DateTime>) -> Self {
-        self.end_event_time = Some(v.into());
-        self
-    }
-    /// Sets `ImportId`.
-    pub fn import_id(mut self, v: impl Into<String>) -> Self {
-        self.import_id = Some(v.into());
-        self
-    }
-}
-impl<C> ::std::fmt::Debug for StartImportRequest<C> {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.debug_struct("StartImportRequest")
-            .field("destinations", &self.destinations)
-            .field("import_source", &self.import_source)
-            .field("start_event_time", &self.start_event_time)
-            .field("end_event_time", &self.end_event_time)
-            .field("import_id", &self.import_id)
-            .finish()
-    }
-}
-impl<C> rboto::IntoValue for StartImportRequest<C> {
-    fn into_value(self) -> rboto::Value {
-        rboto::Value::Struct(
-            vec![
-                rv::opt(self.destinations), rv::opt(self.import_source), rv::opt(self
-                .start_event_time), rv::opt(self.end_event_time), rv::opt(self.import_id)
-            ],
-        )
-    }
-}
+rboto::__structure!(
+    StartImportInput "StartImportRequest"[set debug into] { destinations : Vec < String
+    >, import_source : ImportSource, start_event_time : rboto::DateTime, end_event_time :
+    rboto::DateTime, import_id : String } { _client }
+);
 /// The request to CloudTrail to start logging Amazon Web Services API calls for an account.
-#[derive(Clone, PartialEq)]
-pub struct StartLoggingRequest<C = ()> {
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct StartLoggingInput {
     /// Specifies the name or the CloudTrail ARN of the trail for which CloudTrail logs Amazon Web Services API calls. The following is the format of a trail ARN.
     pub name: Option<String>,
-    #[doc(hidden)]
-    pub _client: C,
+    pub(crate) _client: rboto::__private::Bound,
 }
-impl Default for StartLoggingRequest {
-    fn default() -> Self {
-        Self::with_client(())
-    }
-}
-impl<C> StartLoggingRequest<C> {
-    #[doc(hidden)]
-    pub fn with_client(client: C) -> Self {
-        Self {
-            name: None,
-            _client: client,
-        }
-    }
-    /// Sets `Name`.
-    pub fn name(mut self, v: impl Into<String>) -> Self {
-        self.name = Some(v.into());
-        self
-    }
-}
-impl<C> ::std::fmt::Debug for StartLoggingRequest<C> {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.debug_struct("StartLoggingRequest").field("name", &self.name).finish()
-    }
-}
-impl<C> rboto::IntoValue for StartLoggingRequest<C> {
-    fn into_value(self) -> rboto::Value {
-        rboto::Value::Struct(vec![rv::opt(self.name)])
-    }
-}
-#[derive(Clone, PartialEq)]
-pub struct StartQueryRequest<C = ()> {
+rboto::__structure!(
+    StartLoggingInput "StartLoggingRequest"[set debug into] { name : String } { _client }
+);
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct StartQueryInput {
     /// The SQL code of your query.
     pub query_statement: Option<String>,
     /// The URI for the S3 bucket where CloudTrail delivers the query results.
@@ -3069,248 +827,64 @@ pub struct StartQueryRequest<C = ()> {
     pub query_parameters: Option<Vec<String>>,
     /// The account ID of the event data store owner.
     pub event_data_store_owner_account_id: Option<String>,
-    #[doc(hidden)]
-    pub _client: C,
+    pub(crate) _client: rboto::__private::Bound,
 }
-impl Default for StartQueryRequest {
-    fn default() -> Self {
-        Self::with_client(())
-    }
-}
-impl<C> StartQueryRequest<C> {
-    #[doc(hidden)]
-    pub fn with_client(client: C) -> Self {
-        Self {
-            query_statement: None,
-            delivery_s3_uri: None,
-            query_alias: None,
-            query_parameters: None,
-            event_data_store_owner_account_id: None,
-            _client: client,
-        }
-    }
-    /// Sets `QueryStatement`.
-    pub fn query_statement(mut self, v: impl Into<String>) -> Self {
-        self.query_statement = Some(v.into());
-        self
-    }
-    /// Sets `DeliveryS3Uri`.
-    pub fn delivery_s3_uri(mut self, v: impl Into<String>) -> Self {
-        self.delivery_s3_uri = Some(v.into());
-        self
-    }
-    /// Sets `QueryAlias`.
-    pub fn query_alias(mut self, v: impl Into<String>) -> Self {
-        self.query_alias = Some(v.into());
-        self
-    }
-    /// Sets `QueryParameters`.
-    pub fn query_parameters(mut self, v: impl Into<Vec<String>>) -> Self {
-        self.query_parameters = Some(v.into());
-        self
-    }
-    /// Sets `EventDataStoreOwnerAccountId`.
-    pub fn event_data_store_owner_account_id(mut self, v: impl Into<String>) -> Self {
-        self.event_data_store_owner_account_id = Some(v.into());
-        self
-    }
-}
-impl<C> ::std::fmt::Debug for StartQueryRequest<C> {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.debug_struct("StartQueryRequest")
-            .field("query_statement", &self.query_statement)
-            .field("delivery_s3_uri", &self.delivery_s3_uri)
-            .field("query_alias", &self.query_alias)
-            .field("query_parameters", &self.query_parameters)
-            .field(
-                "event_data_store_owner_account_id",
-                &self.event_data_store_owner_account_id,
-            )
-            .finish()
-    }
-}
-impl<C> rboto::IntoValue for StartQueryRequest<C> {
-    fn into_value(self) -> rboto::Value {
-        rboto::Value::Struct(
-            vec![
-                rv::opt(self.query_statement), rv::opt(self.delivery_s3_uri),
-                rv::opt(self.query_alias), rv::opt(self.query_parameters), rv::opt(self
-                .event_data_store_owner_account_id)
-            ],
-        )
-    }
-}
-#[derive(Clone, PartialEq)]
-pub struct StopEventDataStoreIngestionRequest<C = ()> {
+rboto::__structure!(
+    StartQueryInput "StartQueryRequest"[set debug into] { query_statement : String,
+    delivery_s3_uri : String, query_alias : String, query_parameters : Vec < String >,
+    event_data_store_owner_account_id : String } { _client }
+);
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct StopEventDataStoreIngestionInput {
     /// The ARN (or ID suffix of the ARN) of the event data store for which you want to stop ingestion.
     pub event_data_store: Option<String>,
-    #[doc(hidden)]
-    pub _client: C,
+    pub(crate) _client: rboto::__private::Bound,
 }
-impl Default for StopEventDataStoreIngestionRequest {
-    fn default() -> Self {
-        Self::with_client(())
-    }
-}
-impl<C> StopEventDataStoreIngestionRequest<C> {
-    #[doc(hidden)]
-    pub fn with_client(client: C) -> Self {
-        Self {
-            event_data_store: None,
-            _client: client,
-        }
-    }
-    /// Sets `EventDataStore`.
-    pub fn event_data_store(mut self, v: impl Into<String>) -> Self {
-        self.event_data_store = Some(v.into());
-        self
-    }
-}
-impl<C> ::std::fmt::Debug for StopEventDataStoreIngestionRequest<C> {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.debug_struct("StopEventDataStoreIngestionRequest")
-            .field("event_data_store", &self.event_data_store)
-            .finish()
-    }
-}
-impl<C> rboto::IntoValue for StopEventDataStoreIngestionRequest<C> {
-    fn into_value(self) -> rboto::Value {
-        rboto::Value::Struct(vec![rv::opt(self.event_data_store)])
-    }
-}
-#[derive(Clone, PartialEq)]
-pub struct StopImportRequest<C = ()> {
+rboto::__structure!(
+    StopEventDataStoreIngestionInput "StopEventDataStoreIngestionRequest"[set debug into]
+    { event_data_store : String } { _client }
+);
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct StopImportInput {
     /// The ID of the import.
     pub import_id: Option<String>,
-    #[doc(hidden)]
-    pub _client: C,
+    pub(crate) _client: rboto::__private::Bound,
 }
-impl Default for StopImportRequest {
-    fn default() -> Self {
-        Self::with_client(())
+rboto::__structure!(
+    StopImportInput "StopImportRequest"[set debug into] { import_id : String } { _client
     }
-}
-impl<C> StopImportRequest<C> {
-    #[doc(hidden)]
-    pub fn with_client(client: C) -> Self {
-        Self {
-            import_id: None,
-            _client: client,
-        }
-    }
-    /// Sets `ImportId`.
-    pub fn import_id(mut self, v: impl Into<String>) -> Self {
-        self.import_id = Some(v.into());
-        self
-    }
-}
-impl<C> ::std::fmt::Debug for StopImportRequest<C> {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.debug_struct("StopImportRequest").field("import_id", &self.import_id).finish()
-    }
-}
-impl<C> rboto::IntoValue for StopImportRequest<C> {
-    fn into_value(self) -> rboto::Value {
-        rboto::Value::Struct(vec![rv::opt(self.import_id)])
-    }
-}
+);
 /// Passes the request to CloudTrail to stop logging Amazon Web Services API calls for the specified account.
-#[derive(Clone, PartialEq)]
-pub struct StopLoggingRequest<C = ()> {
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct StopLoggingInput {
     /// Specifies the name or the CloudTrail ARN of the trail for which CloudTrail will stop logging Amazon Web Services API calls. The following is the format of a trail ARN.
     pub name: Option<String>,
-    #[doc(hidden)]
-    pub _client: C,
+    pub(crate) _client: rboto::__private::Bound,
 }
-impl Default for StopLoggingRequest {
-    fn default() -> Self {
-        Self::with_client(())
-    }
-}
-impl<C> StopLoggingRequest<C> {
-    #[doc(hidden)]
-    pub fn with_client(client: C) -> Self {
-        Self {
-            name: None,
-            _client: client,
-        }
-    }
-    /// Sets `Name`.
-    pub fn name(mut self, v: impl Into<String>) -> Self {
-        self.name = Some(v.into());
-        self
-    }
-}
-impl<C> ::std::fmt::Debug for StopLoggingRequest<C> {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.debug_struct("StopLoggingRequest").field("name", &self.name).finish()
-    }
-}
-impl<C> rboto::IntoValue for StopLoggingRequest<C> {
-    fn into_value(self) -> rboto::Value {
-        rboto::Value::Struct(vec![rv::opt(self.name)])
-    }
-}
-#[derive(Clone, PartialEq)]
-pub struct UpdateChannelRequest<C = ()> {
+rboto::__structure!(
+    StopLoggingInput "StopLoggingRequest"[set debug into] { name : String } { _client }
+);
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct UpdateChannelInput {
     /// The ARN or ID (the ARN suffix) of the channel that you want to update.
     pub channel: Option<String>,
     /// The ARNs of event data stores that you want to log events arriving through the channel.
     pub destinations: Option<Vec<Destination>>,
     /// Changes the name of the channel.
     pub name: Option<String>,
-    #[doc(hidden)]
-    pub _client: C,
+    pub(crate) _client: rboto::__private::Bound,
 }
-impl Default for UpdateChannelRequest {
-    fn default() -> Self {
-        Self::with_client(())
-    }
-}
-impl<C> UpdateChannelRequest<C> {
-    #[doc(hidden)]
-    pub fn with_client(client: C) -> Self {
-        Self {
-            channel: None,
-            destinations: None,
-            name: None,
-            _client: client,
-        }
-    }
-    /// Sets `Channel`.
-    pub fn channel(mut self, v: impl Into<String>) -> Self {
-        self.channel = Some(v.into());
-        self
-    }
-    /// Sets `Destinations`.
-    pub fn destinations(mut self, v: impl Into<Vec<Destination>>) -> Self {
-        self.destinations = Some(v.into());
-        self
-    }
-    /// Sets `Name`.
-    pub fn name(mut self, v: impl Into<String>) -> Self {
-        self.name = Some(v.into());
-        self
-    }
-}
-impl<C> ::std::fmt::Debug for UpdateChannelRequest<C> {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.debug_struct("UpdateChannelRequest")
-            .field("channel", &self.channel)
-            .field("destinations", &self.destinations)
-            .field("name", &self.name)
-            .finish()
-    }
-}
-impl<C> rboto::IntoValue for UpdateChannelRequest<C> {
-    fn into_value(self) -> rboto::Value {
-        rboto::Value::Struct(
-            vec![rv::opt(self.channel), rv::opt(self.destinations), rv::opt(self.name)],
-        )
-    }
-}
-#[derive(Clone, PartialEq)]
-pub struct UpdateDashboardRequest<C = ()> {
+rboto::__structure!(
+    UpdateChannelInput "UpdateChannelRequest"[set debug into] { channel : String,
+    destinations : Vec < Destination >, name : String } { _client }
+);
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct UpdateDashboardInput {
     /// The name or ARN of the dashboard.
     pub dashboard_id: Option<String>,
     /// An array of widgets for the dashboard. A custom dashboard can have a maximum of 10 widgets.
@@ -3319,71 +893,16 @@ pub struct UpdateDashboardRequest<C = ()> {
     pub refresh_schedule: Option<RefreshSchedule>,
     /// Specifies whether termination protection is enabled for the dashboard. If termination protection is enabled, you cannot delete the dashboard until termination protection is disabled.
     pub termination_protection_enabled: Option<bool>,
-    #[doc(hidden)]
-    pub _client: C,
+    pub(crate) _client: rboto::__private::Bound,
 }
-impl Default for UpdateDashboardRequest {
-    fn default() -> Self {
-        Self::with_client(())
-    }
-}
-impl<C> UpdateDashboardRequest<C> {
-    #[doc(hidden)]
-    pub fn with_client(client: C) -> Self {
-        Self {
-            dashboard_id: None,
-            widgets: None,
-            refresh_schedule: None,
-            termination_protection_enabled: None,
-            _client: client,
-        }
-    }
-    /// Sets `DashboardId`.
-    pub fn dashboard_id(mut self, v: impl Into<String>) -> Self {
-        self.dashboard_id = Some(v.into());
-        self
-    }
-    /// Sets `Widgets`.
-    pub fn widgets(mut self, v: impl Into<Vec<RequestWidget>>) -> Self {
-        self.widgets = Some(v.into());
-        self
-    }
-    /// Sets `RefreshSchedule`.
-    pub fn refresh_schedule(mut self, v: RefreshSchedule) -> Self {
-        self.refresh_schedule = Some(v);
-        self
-    }
-    /// Sets `TerminationProtectionEnabled`.
-    pub fn termination_protection_enabled(mut self, v: bool) -> Self {
-        self.termination_protection_enabled = Some(v);
-        self
-    }
-}
-impl<C> ::std::fmt::Debug for UpdateDashboardRequest<C> {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.debug_struct("UpdateDashboardRequest")
-            .field("dashboard_id", &self.dashboard_id)
-            .field("widgets", &self.widgets)
-            .field("refresh_schedule", &self.refresh_schedule)
-            .field(
-                "termination_protection_enabled",
-                &self.termination_protection_enabled,
-            )
-            .finish()
-    }
-}
-impl<C> rboto::IntoValue for UpdateDashboardRequest<C> {
-    fn into_value(self) -> rboto::Value {
-        rboto::Value::Struct(
-            vec![
-                rv::opt(self.dashboard_id), rv::opt(self.widgets), rv::opt(self
-                .refresh_schedule), rv::opt(self.termination_protection_enabled)
-            ],
-        )
-    }
-}
-#[derive(Clone, PartialEq)]
-pub struct UpdateEventDataStoreRequest<C = ()> {
+rboto::__structure!(
+    UpdateDashboardInput "UpdateDashboardRequest"[set debug into] { dashboard_id :
+    String, widgets : Vec < RequestWidget >, refresh_schedule : RefreshSchedule,
+    termination_protection_enabled = bool } { _client }
+);
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct UpdateEventDataStoreInput {
     /// The ARN (or the ID suffix of the ARN) of the event data store that you want to update.
     pub event_data_store: Option<String>,
     /// The event data store name.
@@ -3402,113 +921,19 @@ pub struct UpdateEventDataStoreRequest<C = ()> {
     pub kms_key_id: Option<String>,
     /// **Note:** You can't change the billing mode from `EXTENDABLE_RETENTION_PRICING` to `FIXED_RETENTION_PRICING`. If `BillingMode` is set to `EXTENDABLE_RETENTION_PRICING` and you want to use `FIXED_RETENTION_PRICING` instead, you'll need to stop ingestion on the event data store and create a new event data store that uses `FIXED_RETENTION_PRICING`.
     pub billing_mode: Option<BillingMode>,
-    #[doc(hidden)]
-    pub _client: C,
+    pub(crate) _client: rboto::__private::Bound,
 }
-impl Default for UpdateEventDataStoreRequest {
-    fn default() -> Self {
-        Self::with_client(())
-    }
-}
-impl<C> UpdateEventDataStoreRequest<C> {
-    #[doc(hidden)]
-    pub fn with_client(client: C) -> Self {
-        Self {
-            event_data_store: None,
-            name: None,
-            advanced_event_selectors: None,
-            multi_region_enabled: None,
-            organization_enabled: None,
-            retention_period: None,
-            termination_protection_enabled: None,
-            kms_key_id: None,
-            billing_mode: None,
-            _client: client,
-        }
-    }
-    /// Sets `EventDataStore`.
-    pub fn event_data_store(mut self, v: impl Into<String>) -> Self {
-        self.event_data_store = Some(v.into());
-        self
-    }
-    /// Sets `Name`.
-    pub fn name(mut self, v: impl Into<String>) -> Self {
-        self.name = Some(v.into());
-        self
-    }
-    /// Sets `AdvancedEventSelectors`.
-    pub fn advanced_event_selectors(
-        mut self,
-        v: impl Into<Vec<AdvancedEventSelector>>,
-    ) -> Self {
-        self.advanced_event_selectors = Some(v.into());
-        self
-    }
-    /// Sets `MultiRegionEnabled`.
-    pub fn multi_region_enabled(mut self, v: bool) -> Self {
-        self.multi_region_enabled = Some(v);
-        self
-    }
-    /// Sets `OrganizationEnabled`.
-    pub fn organization_enabled(mut self, v: bool) -> Self {
-        self.organization_enabled = Some(v);
-        self
-    }
-    /// Sets `RetentionPeriod`.
-    pub fn retention_period(mut self, v: i32) -> Self {
-        self.retention_period = Some(v);
-        self
-    }
-    /// Sets `TerminationProtectionEnabled`.
-    pub fn termination_protection_enabled(mut self, v: bool) -> Self {
-        self.termination_protection_enabled = Some(v);
-        self
-    }
-    /// Sets `KmsKeyId`.
-    pub fn kms_key_id(mut self, v: impl Into<String>) -> Self {
-        self.kms_key_id = Some(v.into());
-        self
-    }
-    /// Sets `BillingMode`.
-    pub fn billing_mode(mut self, v: impl Into<BillingMode>) -> Self {
-        self.billing_mode = Some(v.into());
-        self
-    }
-}
-impl<C> ::std::fmt::Debug for UpdateEventDataStoreRequest<C> {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.debug_struct("UpdateEventDataStoreRequest")
-            .field("event_data_store", &self.event_data_store)
-            .field("name", &self.name)
-            .field("advanced_event_selectors", &self.advanced_event_selectors)
-            .field("multi_region_enabled", &self.multi_region_enabled)
-            .field("organization_enabled", &self.organization_enabled)
-            .field("retention_period", &self.retention_period)
-            .field(
-                "termination_protection_enabled",
-                &self.termination_protection_enabled,
-            )
-            .field("kms_key_id", &self.kms_key_id)
-            .field("billing_mode", &self.billing_mode)
-            .finish()
-    }
-}
-impl<C> rboto::IntoValue for UpdateEventDataStoreRequest<C> {
-    fn into_value(self) -> rboto::Value {
-        rboto::Value::Struct(
-            vec![
-                rv::opt(self.event_data_store), rv::opt(self.name), rv::opt(self
-                .advanced_event_selectors), rv::opt(self.multi_region_enabled),
-                rv::opt(self.organization_enabled), rv::opt(self.retention_period),
-                rv::opt(self.termination_protection_enabled), rv::opt(self.kms_key_id),
-                rv::opt(self.billing_mode)
-            ],
-        )
-    }
-}
+rboto::__structure!(
+    UpdateEventDataStoreInput "UpdateEventDataStoreRequest"[set debug into] {
+    event_data_store : String, name : String, advanced_event_selectors : Vec <
+    AdvancedEventSelector >, multi_region_enabled = bool, organization_enabled = bool,
+    retention_period = i32, termination_protection_enabled = bool, kms_key_id : String,
+    billing_mode : BillingMode } { _client }
+);
 /// Specifies settings to update for the trail.
-#[derive(Clone, PartialEq)]
-pub struct UpdateTrailRequest<C = ()> {
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct UpdateTrailInput {
     /// Specifies the name of the trail or trail ARN. If `Name` is a trail name, the string must meet the following requirements:
     pub name: Option<String>,
     /// Specifies the name of the Amazon S3 bucket designated for publishing log files. See [Amazon S3 Bucket naming rules](https://docs.aws.amazon.com/AmazonS3/latest/userguide/bucketnamingrules.html).
@@ -3533,127 +958,13 @@ pub struct UpdateTrailRequest<C = ()> {
     pub is_organization_trail: Option<bool>,
     /// Specifies whether recursive logging is enabled for the trail. If you set `RecursiveLogging` to `false`, CloudTrail suppresses events generated by CloudTrail when it delivers log files to your trail's destinations, including Amazon S3 and CloudWatch Logs. The default value is `true`.
     pub recursive_logging: Option<bool>,
-    #[doc(hidden)]
-    pub _client: C,
+    pub(crate) _client: rboto::__private::Bound,
 }
-impl Default for UpdateTrailRequest {
-    fn default() -> Self {
-        Self::with_client(())
-    }
-}
-impl<C> UpdateTrailRequest<C> {
-    #[doc(hidden)]
-    pub fn with_client(client: C) -> Self {
-        Self {
-            name: None,
-            s3_bucket_name: None,
-            s3_key_prefix: None,
-            sns_topic_name: None,
-            include_global_service_events: None,
-            is_multi_region_trail: None,
-            enable_log_file_validation: None,
-            cloud_watch_logs_log_group_arn: None,
-            cloud_watch_logs_role_arn: None,
-            kms_key_id: None,
-            is_organization_trail: None,
-            recursive_logging: None,
-            _client: client,
-        }
-    }
-    /// Sets `Name`.
-    pub fn name(mut self, v: impl Into<String>) -> Self {
-        self.name = Some(v.into());
-        self
-    }
-    /// Sets `S3BucketName`.
-    pub fn s3_bucket_name(mut self, v: impl Into<String>) -> Self {
-        self.s3_bucket_name = Some(v.into());
-        self
-    }
-    /// Sets `S3KeyPrefix`.
-    pub fn s3_key_prefix(mut self, v: impl Into<String>) -> Self {
-        self.s3_key_prefix = Some(v.into());
-        self
-    }
-    /// Sets `SnsTopicName`.
-    pub fn sns_topic_name(mut self, v: impl Into<String>) -> Self {
-        self.sns_topic_name = Some(v.into());
-        self
-    }
-    /// Sets `IncludeGlobalServiceEvents`.
-    pub fn include_global_service_events(mut self, v: bool) -> Self {
-        self.include_global_service_events = Some(v);
-        self
-    }
-    /// Sets `IsMultiRegionTrail`.
-    pub fn is_multi_region_trail(mut self, v: bool) -> Self {
-        self.is_multi_region_trail = Some(v);
-        self
-    }
-    /// Sets `EnableLogFileValidation`.
-    pub fn enable_log_file_validation(mut self, v: bool) -> Self {
-        self.enable_log_file_validation = Some(v);
-        self
-    }
-    /// Sets `CloudWatchLogsLogGroupArn`.
-    pub fn cloud_watch_logs_log_group_arn(mut self, v: impl Into<String>) -> Self {
-        self.cloud_watch_logs_log_group_arn = Some(v.into());
-        self
-    }
-    /// Sets `CloudWatchLogsRoleArn`.
-    pub fn cloud_watch_logs_role_arn(mut self, v: impl Into<String>) -> Self {
-        self.cloud_watch_logs_role_arn = Some(v.into());
-        self
-    }
-    /// Sets `KmsKeyId`.
-    pub fn kms_key_id(mut self, v: impl Into<String>) -> Self {
-        self.kms_key_id = Some(v.into());
-        self
-    }
-    /// Sets `IsOrganizationTrail`.
-    pub fn is_organization_trail(mut self, v: bool) -> Self {
-        self.is_organization_trail = Some(v);
-        self
-    }
-    /// Sets `RecursiveLogging`.
-    pub fn recursive_logging(mut self, v: bool) -> Self {
-        self.recursive_logging = Some(v);
-        self
-    }
-}
-impl<C> ::std::fmt::Debug for UpdateTrailRequest<C> {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.debug_struct("UpdateTrailRequest")
-            .field("name", &self.name)
-            .field("s3_bucket_name", &self.s3_bucket_name)
-            .field("s3_key_prefix", &self.s3_key_prefix)
-            .field("sns_topic_name", &self.sns_topic_name)
-            .field("include_global_service_events", &self.include_global_service_events)
-            .field("is_multi_region_trail", &self.is_multi_region_trail)
-            .field("enable_log_file_validation", &self.enable_log_file_validation)
-            .field(
-                "cloud_watch_logs_log_group_arn",
-                &self.cloud_watch_logs_log_group_arn,
-            )
-            .field("cloud_watch_logs_role_arn", &self.cloud_watch_logs_role_arn)
-            .field("kms_key_id", &self.kms_key_id)
-            .field("is_organization_trail", &self.is_organization_trail)
-            .field("recursive_logging", &self.recursive_logging)
-            .finish()
-    }
-}
-impl<C> rboto::IntoValue for UpdateTrailRequest<C> {
-    fn into_value(self) -> rboto::Value {
-        rboto::Value::Struct(
-            vec![
-                rv::opt(self.name), rv::opt(self.s3_bucket_name), rv::opt(self
-                .s3_key_prefix), rv::opt(self.sns_topic_name), rv::opt(self
-                .include_global_service_events), rv::opt(self.is_multi_region_trail),
-                rv::opt(self.enable_log_file_validation), rv::opt(self
-                .cloud_watch_logs_log_group_arn), rv::opt(self
-                .cloud_watch_logs_role_arn), rv::opt(self.kms_key_id), rv::opt(self
-                .is_organization_trail), rv::opt(self.recursive_logging)
-            ],
-        )
-    }
-}
+rboto::__structure!(
+    UpdateTrailInput "UpdateTrailRequest"[set debug into] { name : String, s3_bucket_name
+    : String, s3_key_prefix : String, sns_topic_name : String,
+    include_global_service_events = bool, is_multi_region_trail = bool,
+    enable_log_file_validation = bool, cloud_watch_logs_log_group_arn : String,
+    cloud_watch_logs_role_arn : String, kms_key_id : String, is_organization_trail =
+    bool, recursive_logging = bool } { _client }
+);

@@ -2,734 +2,100 @@
 #[allow(unused_imports)]
 use super::{error::*, input::*, output::*, types::*};
 #[allow(unused_imports)]
-use rboto::value as rv;
+use rboto::__private as rv;
 #[allow(unused_imports)]
 use std::collections::HashMap;
-impl<C> rboto::OperationInput for AddTagsRequest<C> {
-    type Output = AddTagsResponse;
-    type Error = super::error::Exception;
-    const OPERATION: &'static rboto::schema::Operation = &super::schema::ops::ADD_TAGS;
-}
-impl AddTagsRequest<rboto::ServiceClient> {
-    /// Sends the `AddTags` request.
-    pub async fn send(self) -> Result<AddTagsResponse, super::Error> {
-        let client = self._client.clone();
-        client.call(self).await
-    }
-}
-impl<C> rboto::OperationInput for CancelQueryRequest<C> {
-    type Output = CancelQueryResponse;
-    type Error = super::error::Exception;
-    const OPERATION: &'static rboto::schema::Operation = &super::schema::ops::CANCEL_QUERY;
-}
-impl CancelQueryRequest<rboto::ServiceClient> {
-    /// Sends the `CancelQuery` request.
-    pub async fn send(self) -> Result<CancelQueryResponse, super::Error> {
-        let client = self._client.clone();
-        client.call(self).await
-    }
-}
-impl<C> rboto::OperationInput for CreateChannelRequest<C> {
-    type Output = CreateChannelResponse;
-    type Error = super::error::Exception;
-    const OPERATION: &'static rboto::schema::Operation = &super::schema::ops::CREATE_CHANNEL;
-}
-impl CreateChannelRequest<rboto::ServiceClient> {
-    /// Sends the `CreateChannel` request.
-    pub async fn send(self) -> Result<CreateChannelResponse, super::Error> {
-        let client = self._client.clone();
-        client.call(self).await
-    }
-}
-impl<C> rboto::OperationInput for CreateDashboardRequest<C> {
-    type Output = CreateDashboardResponse;
-    type Error = super::error::Exception;
-    const OPERATION: &'static rboto::schema::Operation = &super::schema::ops::CREATE_DASHBOARD;
-}
-impl CreateDashboardRequest<rboto::ServiceClient> {
-    /// Sends the `CreateDashboard` request.
-    pub async fn send(self) -> Result<CreateDashboardResponse, super::Error> {
-        let client = self._client.clone();
-        client.call(self).await
-    }
-}
-impl<C> rboto::OperationInput for CreateEventDataStoreRequest<C> {
-    type Output = CreateEventDataStoreResponse;
-    type Error = super::error::Exception;
-    const OPERATION: &'static rboto::schema::Operation = &super::schema::ops::CREATE_EVENT_DATA_STORE;
-}
-impl CreateEventDataStoreRequest<rboto::ServiceClient> {
-    /// Sends the `CreateEventDataStore` request.
-    pub async fn send(self) -> Result<CreateEventDataStoreResponse, super::Error> {
-        let client = self._client.clone();
-        client.call(self).await
-    }
-}
-impl<C> rboto::OperationInput for CreateTrailRequest<C> {
-    type Output = CreateTrailResponse;
-    type Error = super::error::Exception;
-    const OPERATION: &'static rboto::schema::Operation = &super::schema::ops::CREATE_TRAIL;
-}
-impl CreateTrailRequest<rboto::ServiceClient> {
-    /// Sends the `CreateTrail` request.
-    pub async fn send(self) -> Result<CreateTrailResponse, super::Error> {
-        let client = self._client.clone();
-        client.call(self).await
-    }
-}
-impl<C> rboto::OperationInput for DeleteChannelRequest<C> {
-    type Output = DeleteChannelResponse;
-    type Error = super::error::Exception;
-    const OPERATION: &'static rboto::schema::Operation = &super::schema::ops::DELETE_CHANNEL;
-}
-impl DeleteChannelRequest<rboto::ServiceClient> {
-    /// Sends the `DeleteChannel` request.
-    pub async fn send(self) -> Result<DeleteChannelResponse, super::Error> {
-        let client = self._client.clone();
-        client.call(self).await
-    }
-}
-impl<C> rboto::OperationInput for DeleteDashboardRequest<C> {
-    type Output = DeleteDashboardResponse;
-    type Error = super::error::Exception;
-    const OPERATION: &'static rboto::schema::Operation = &super::schema::ops::DELETE_DASHBOARD;
-}
-impl DeleteDashboardRequest<rboto::ServiceClient> {
-    /// Sends the `DeleteDashboard` request.
-    pub async fn send(self) -> Result<DeleteDashboardResponse, super::Error> {
-        let client = self._client.clone();
-        client.call(self).await
-    }
-}
-impl<C> rboto::OperationInput for DeleteEventDataStoreRequest<C> {
-    type Output = DeleteEventDataStoreResponse;
-    type Error = super::error::Exception;
-    const OPERATION: &'static rboto::schema::Operation = &super::schema::ops::DELETE_EVENT_DATA_STORE;
-}
-impl DeleteEventDataStoreRequest<rboto::ServiceClient> {
-    /// Sends the `DeleteEventDataStore` request.
-    pub async fn send(self) -> Result<DeleteEventDataStoreResponse, super::Error> {
-        let client = self._client.clone();
-        client.call(self).await
-    }
-}
-impl<C> rboto::OperationInput for DeleteResourcePolicyRequest<C> {
-    type Output = DeleteResourcePolicyResponse;
-    type Error = super::error::Exception;
-    const OPERATION: &'static rboto::schema::Operation = &super::schema::ops::DELETE_RESOURCE_POLICY;
-}
-impl DeleteResourcePolicyRequest<rboto::ServiceClient> {
-    /// Sends the `DeleteResourcePolicy` request.
-    pub async fn send(self) -> Result<DeleteResourcePolicyResponse, super::Error> {
-        let client = self._client.clone();
-        client.call(self).await
-    }
-}
-impl<C> rboto::OperationInput for DeleteTrailRequest<C> {
-    type Output = DeleteTrailResponse;
-    type Error = super::error::Exception;
-    const OPERATION: &'static rboto::schema::Operation = &super::schema::ops::DELETE_TRAIL;
-}
-impl DeleteTrailRequest<rboto::ServiceClient> {
-    /// Sends the `DeleteTrail` request.
-    pub async fn send(self) -> Result<DeleteTrailResponse, super::Error> {
-        let client = self._client.clone();
-        client.call(self).await
-    }
-}
-impl<C> rboto::OperationInput for DeregisterOrganizationDelegatedAdminRequest<C> {
-    type Output = DeregisterOrganizationDelegatedAdminResponse;
-    type Error = super::error::Exception;
-    const OPERATION: &'static rboto::schema::Operation = &super::schema::ops::DEREGISTER_ORGANIZATION_DELEGATED_ADMIN;
-}
-impl DeregisterOrganizationDelegatedAdminRequest<rboto::ServiceClient> {
-    /// Sends the `DeregisterOrganizationDelegatedAdmin` request.
-    pub async fn send(
-        self,
-    ) -> Result<DeregisterOrganizationDelegatedAdminResponse, super::Error> {
-        let client = self._client.clone();
-        client.call(self).await
-    }
-}
-impl<C> rboto::OperationInput for DescribeQueryRequest<C> {
-    type Output = DescribeQueryResponse;
-    type Error = super::error::Exception;
-    const OPERATION: &'static rboto::schema::Operation = &super::schema::ops::DESCRIBE_QUERY;
-}
-impl DescribeQueryRequest<rboto::ServiceClient> {
-    /// Sends the `DescribeQuery` request.
-    pub async fn send(self) -> Result<DescribeQueryResponse, super::Error> {
-        let client = self._client.clone();
-        client.call(self).await
-    }
-}
-impl<C> rboto::OperationInput for DescribeTrailsRequest<C> {
-    type Output = DescribeTrailsResponse;
-    type Error = super::error::Exception;
-    const OPERATION: &'static rboto::schema::Operation = &super::schema::ops::DESCRIBE_TRAILS;
-}
-impl DescribeTrailsRequest<rboto::ServiceClient> {
-    /// Sends the `DescribeTrails` request.
-    pub async fn send(self) -> Result<DescribeTrailsResponse, super::Error> {
-        let client = self._client.clone();
-        client.call(self).await
-    }
-}
-impl<C> rboto::OperationInput for DisableFederationRequest<C> {
-    type Output = DisableFederationResponse;
-    type Error = super::error::Exception;
-    const OPERATION: &'static rboto::schema::Operation = &super::schema::ops::DISABLE_FEDERATION;
-}
-impl DisableFederationRequest<rboto::ServiceClient> {
-    /// Sends the `DisableFederation` request.
-    pub async fn send(self) -> Result<DisableFederationResponse, super::Error> {
-        let client = self._client.clone();
-        client.call(self).await
-    }
-}
-impl<C> rboto::OperationInput for EnableFederationRequest<C> {
-    type Output = EnableFederationResponse;
-    type Error = super::error::Exception;
-    const OPERATION: &'static rboto::schema::Operation = &super::schema::ops::ENABLE_FEDERATION;
-}
-impl EnableFederationRequest<rboto::ServiceClient> {
-    /// Sends the `EnableFederation` request.
-    pub async fn send(self) -> Result<EnableFederationResponse, super::Error> {
-        let client = self._client.clone();
-        client.call(self).await
-    }
-}
-impl<C> rboto::OperationInput for GenerateQueryRequest<C> {
-    type Output = GenerateQueryResponse;
-    type Error = super::error::Exception;
-    const OPERATION: &'static rboto::schema::Operation = &super::schema::ops::GENERATE_QUERY;
-}
-impl GenerateQueryRequest<rboto::ServiceClient> {
-    /// Sends the `GenerateQuery` request.
-    pub async fn send(self) -> Result<GenerateQueryResponse, super::Error> {
-        let client = self._client.clone();
-        client.call(self).await
-    }
-}
-impl<C> rboto::OperationInput for GetChannelRequest<C> {
-    type Output = GetChannelResponse;
-    type Error = super::error::Exception;
-    const OPERATION: &'static rboto::schema::Operation = &super::schema::ops::GET_CHANNEL;
-}
-impl GetChannelRequest<rboto::ServiceClient> {
-    /// Sends the `GetChannel` request.
-    pub async fn send(self) -> Result<GetChannelResponse, super::Error> {
-        let client = self._client.clone();
-        client.call(self).await
-    }
-}
-impl<C> rboto::OperationInput for GetDashboardRequest<C> {
-    type Output = GetDashboardResponse;
-    type Error = super::error::Exception;
-    const OPERATION: &'static rboto::schema::Operation = &super::schema::ops::GET_DASHBOARD;
-}
-impl GetDashboardRequest<rboto::ServiceClient> {
-    /// Sends the `GetDashboard` request.
-    pub async fn send(self) -> Result<GetDashboardResponse, super::Error> {
-        let client = self._client.clone();
-        client.call(self).await
-    }
-}
-impl<C> rboto::OperationInput for GetEventConfigurationRequest<C> {
-    type Output = GetEventConfigurationResponse;
-    type Error = super::error::Exception;
-    const OPERATION: &'static rboto::schema::Operation = &super::schema::ops::GET_EVENT_CONFIGURATION;
-}
-impl GetEventConfigurationRequest<rboto::ServiceClient> {
-    /// Sends the `GetEventConfiguration` request.
-    pub async fn send(self) -> Result<GetEventConfigurationResponse, super::Error> {
-        let client = self._client.clone();
-        client.call(self).await
-    }
-}
-impl<C> rboto::OperationInput for GetEventDataStoreRequest<C> {
-    type Output = GetEventDataStoreResponse;
-    type Error = super::error::Exception;
-    const OPERATION: &'static rboto::schema::Operation = &super::schema::ops::GET_EVENT_DATA_STORE;
-}
-impl GetEventDataStoreRequest<rboto::ServiceClient> {
-    /// Sends the `GetEventDataStore` request.
-    pub async fn send(self) -> Result<GetEventDataStoreResponse, super::Error> {
-        let client = self._client.clone();
-        client.call(self).await
-    }
-}
-impl<C> rboto::OperationInput for GetEventSelectorsRequest<C> {
-    type Output = GetEventSelectorsResponse;
-    type Error = super::error::Exception;
-    const OPERATION: &'static rboto::schema::Operation = &super::schema::ops::GET_EVENT_SELECTORS;
-}
-impl GetEventSelectorsRequest<rboto::ServiceClient> {
-    /// Sends the `GetEventSelectors` request.
-    pub async fn send(self) -> Result<GetEventSelectorsResponse, super::Error> {
-        let client = self._client.clone();
-        client.call(self).await
-    }
-}
-impl<C> rboto::OperationInput for GetImportRequest<C> {
-    type Output = GetImportResponse;
-    type Error = super::error::Exception;
-    const OPERATION: &'static rboto::schema::Operation = &super::schema::ops::GET_IMPORT;
-}
-impl GetImportRequest<rboto::ServiceClient> {
-    /// Sends the `GetImport` request.
-    pub async fn send(self) -> Result<GetImportResponse, super::Error> {
-        let client = self._client.clone();
-        client.call(self).await
-    }
-}
-impl<C> rboto::OperationInput for GetInsightSelectorsRequest<C> {
-    type Output = GetInsightSelectorsResponse;
-    type Error = super::error::Exception;
-    const OPERATION: &'static rboto::schema::Operation = &super::schema::ops::GET_INSIGHT_SELECTORS;
-}
-impl GetInsightSelectorsRequest<rboto::ServiceClient> {
-    /// Sends the `GetInsightSelectors` request.
-    pub async fn send(self) -> Result<GetInsightSelectorsResponse, super::Error> {
-        let client = self._client.clone();
-        client.call(self).await
-    }
-}
-impl<C> rboto::OperationInput for GetQueryResultsRequest<C> {
-    type Output = GetQueryResultsResponse;
-    type Error = super::error::Exception;
-    const OPERATION: &'static rboto::schema::Operation = &super::schema::ops::GET_QUERY_RESULTS;
-}
-impl GetQueryResultsRequest<rboto::ServiceClient> {
-    /// Sends the `GetQueryResults` request.
-    pub async fn send(self) -> Result<GetQueryResultsResponse, super::Error> {
-        let client = self._client.clone();
-        client.call(self).await
-    }
-}
-impl<C> rboto::OperationInput for GetResourcePolicyRequest<C> {
-    type Output = GetResourcePolicyResponse;
-    type Error = super::error::Exception;
-    const OPERATION: &'static rboto::schema::Operation = &super::schema::ops::GET_RESOURCE_POLICY;
-}
-impl GetResourcePolicyRequest<rboto::ServiceClient> {
-    /// Sends the `GetResourcePolicy` request.
-    pub async fn send(self) -> Result<GetResourcePolicyResponse, super::Error> {
-        let client = self._client.clone();
-        client.call(self).await
-    }
-}
-impl<C> rboto::OperationInput for GetTrailRequest<C> {
-    type Output = GetTrailResponse;
-    type Error = super::error::Exception;
-    const OPERATION: &'static rboto::schema::Operation = &super::schema::ops::GET_TRAIL;
-}
-impl GetTrailRequest<rboto::ServiceClient> {
-    /// Sends the `GetTrail` request.
-    pub async fn send(self) -> Result<GetTrailResponse, super::Error> {
-        let client = self._client.clone();
-        client.call(self).await
-    }
-}
-impl<C> rboto::OperationInput for GetTrailStatusRequest<C> {
-    type Output = GetTrailStatusResponse;
-    type Error = super::error::Exception;
-    const OPERATION: &'static rboto::schema::Operation = &super::schema::ops::GET_TRAIL_STATUS;
-}
-impl GetTrailStatusRequest<rboto::ServiceClient> {
-    /// Sends the `GetTrailStatus` request.
-    pub async fn send(self) -> Result<GetTrailStatusResponse, super::Error> {
-        let client = self._client.clone();
-        client.call(self).await
-    }
-}
-impl<C> rboto::OperationInput for ListChannelsRequest<C> {
-    type Output = ListChannelsResponse;
-    type Error = super::error::Exception;
-    const OPERATION: &'static rboto::schema::Operation = &super::schema::ops::LIST_CHANNELS;
-}
-impl ListChannelsRequest<rboto::ServiceClient> {
-    /// Sends the `ListChannels` request.
-    pub async fn send(self) -> Result<ListChannelsResponse, super::Error> {
-        let client = self._client.clone();
-        client.call(self).await
-    }
-}
-impl<C> rboto::OperationInput for ListDashboardsRequest<C> {
-    type Output = ListDashboardsResponse;
-    type Error = super::error::Exception;
-    const OPERATION: &'static rboto::schema::Operation = &super::schema::ops::LIST_DASHBOARDS;
-}
-impl ListDashboardsRequest<rboto::ServiceClient> {
-    /// Sends the `ListDashboards` request.
-    pub async fn send(self) -> Result<ListDashboardsResponse, super::Error> {
-        let client = self._client.clone();
-        client.call(self).await
-    }
-}
-impl<C> rboto::OperationInput for ListEventDataStoresRequest<C> {
-    type Output = ListEventDataStoresResponse;
-    type Error = super::error::Exception;
-    const OPERATION: &'static rboto::schema::Operation = &super::schema::ops::LIST_EVENT_DATA_STORES;
-}
-impl ListEventDataStoresRequest<rboto::ServiceClient> {
-    /// Sends the `ListEventDataStores` request.
-    pub async fn send(self) -> Result<ListEventDataStoresResponse, super::Error> {
-        let client = self._client.clone();
-        client.call(self).await
-    }
-}
-impl<C> rboto::OperationInput for ListImportFailuresRequest<C> {
-    type Output = ListImportFailuresResponse;
-    type Error = super::error::Exception;
-    const OPERATION: &'static rboto::schema::Operation = &super::schema::ops::LIST_IMPORT_FAILURES;
-}
-impl ListImportFailuresRequest<rboto::ServiceClient> {
-    /// Sends the `ListImportFailures` request.
-    pub async fn send(self) -> Result<ListImportFailuresResponse, super::Error> {
-        let client = self._client.clone();
-        client.call(self).await
-    }
-}
-impl<C> rboto::OperationInput for ListImportsRequest<C> {
-    type Output = ListImportsResponse;
-    type Error = super::error::Exception;
-    const OPERATION: &'static rboto::schema::Operation = &super::schema::ops::LIST_IMPORTS;
-}
-impl ListImportsRequest<rboto::ServiceClient> {
-    /// Sends the `ListImports` request.
-    pub async fn send(self) -> Result<ListImportsResponse, super::Error> {
-        let client = self._client.clone();
-        client.call(self).await
-    }
-}
-impl<C> rboto::OperationInput for ListInsightsDataRequest<C> {
-    type Output = ListInsightsDataResponse;
-    type Error = super::error::Exception;
-    const OPERATION: &'static rboto::schema::Operation = &super::schema::ops::LIST_INSIGHTS_DATA;
-}
-impl ListInsightsDataRequest<rboto::ServiceClient> {
-    /// Sends the `ListInsightsData` request.
-    pub async fn send(self) -> Result<ListInsightsDataResponse, super::Error> {
-        let client = self._client.clone();
-        client.call(self).await
-    }
-}
-impl<C> rboto::OperationInput for ListInsightsMetricDataRequest<C> {
-    type Output = ListInsightsMetricDataResponse;
-    type Error = super::error::Exception;
-    const OPERATION: &'static rboto::schema::Operation = &super::schema::ops::LIST_INSIGHTS_METRIC_DATA;
-}
-impl ListInsightsMetricDataRequest<rboto::ServiceClient> {
-    /// Sends the `ListInsightsMetricData` request.
-    pub async fn send(self) -> Result<ListInsightsMetricDataResponse, super::Error> {
-        let client = self._client.clone();
-        client.call(self).await
-    }
-}
-impl<C> rboto::OperationInput for ListPublicKeysRequest<C> {
-    type Output = ListPublicKeysResponse;
-    type Error = super::error::Exception;
-    const OPERATION: &'static rboto::schema::Operation = &super::schema::ops::LIST_PUBLIC_KEYS;
-}
-impl ListPublicKeysRequest<rboto::ServiceClient> {
-    /// Sends the `ListPublicKeys` request.
-    pub async fn send(self) -> Result<ListPublicKeysResponse, super::Error> {
-        let client = self._client.clone();
-        client.call(self).await
-    }
-}
-impl<C> rboto::OperationInput for ListQueriesRequest<C> {
-    type Output = ListQueriesResponse;
-    type Error = super::error::Exception;
-    const OPERATION: &'static rboto::schema::Operation = &super::schema::ops::LIST_QUERIES;
-}
-impl ListQueriesRequest<rboto::ServiceClient> {
-    /// Sends the `ListQueries` request.
-    pub async fn send(self) -> Result<ListQueriesResponse, super::Error> {
-        let client = self._client.clone();
-        client.call(self).await
-    }
-}
-impl<C> rboto::OperationInput for ListTagsRequest<C> {
-    type Output = ListTagsResponse;
-    type Error = super::error::Exception;
-    const OPERATION: &'static rboto::schema::Operation = &super::schema::ops::LIST_TAGS;
-}
-impl ListTagsRequest<rboto::ServiceClient> {
-    /// Sends the `ListTags` request.
-    pub async fn send(self) -> Result<ListTagsResponse, super::Error> {
-        let client = self._client.clone();
-        client.call(self).await
-    }
-}
-impl<C> rboto::OperationInput for ListTrailsRequest<C> {
-    type Output = ListTrailsResponse;
-    type Error = super::error::Exception;
-    const OPERATION: &'static rboto::schema::Operation = &super::schema::ops::LIST_TRAILS;
-}
-impl ListTrailsRequest<rboto::ServiceClient> {
-    /// Sends the `ListTrails` request.
-    pub async fn send(self) -> Result<ListTrailsResponse, super::Error> {
-        let client = self._client.clone();
-        client.call(self).await
-    }
-}
-impl<C> rboto::OperationInput for LookupEventsRequest<C> {
-    type Output = LookupEventsResponse;
-    type Error = super::error::Exception;
-    const OPERATION: &'static rboto::schema::Operation = &super::schema::ops::LOOKUP_EVENTS;
-}
-impl LookupEventsRequest<rboto::ServiceClient> {
-    /// Sends the `LookupEvents` request.
-    pub async fn send(self) -> Result<LookupEventsResponse, super::Error> {
-        let client = self._client.clone();
-        client.call(self).await
-    }
-}
-impl<C> rboto::OperationInput for PutEventConfigurationRequest<C> {
-    type Output = PutEventConfigurationResponse;
-    type Error = super::error::Exception;
-    const OPERATION: &'static rboto::schema::Operation = &super::schema::ops::PUT_EVENT_CONFIGURATION;
-}
-impl PutEventConfigurationRequest<rboto::ServiceClient> {
-    /// Sends the `PutEventConfiguration` request.
-    pub async fn send(self) -> Result<PutEventConfigurationResponse, super::Error> {
-        let client = self._client.clone();
-        client.call(self).await
-    }
-}
-impl<C> rboto::OperationInput for PutEventSelectorsRequest<C> {
-    type Output = PutEventSelectorsResponse;
-    type Error = super::error::Exception;
-    const OPERATION: &'static rboto::schema::Operation = &super::schema::ops::PUT_EVENT_SELECTORS;
-}
-impl PutEventSelectorsRequest<rboto::ServiceClient> {
-    /// Sends the `PutEventSelectors` request.
-    pub async fn send(self) -> Result<PutEventSelectorsResponse, super::Error> {
-        let client = self._client.clone();
-        client.call(self).await
-    }
-}
-impl<C> rboto::OperationInput for PutInsightSelectorsRequest<C> {
-    type Output = PutInsightSelectorsResponse;
-    type Error = super::error::Exception;
-    const OPERATION: &'static rboto::schema::Operation = &super::schema::ops::PUT_INSIGHT_SELECTORS;
-}
-impl PutInsightSelectorsRequest<rboto::ServiceClient> {
-    /// Sends the `PutInsightSelectors` request.
-    pub async fn send(self) -> Result<PutInsightSelectorsResponse, super::Error> {
-        let client = self._client.clone();
-        client.call(self).await
-    }
-}
-impl<C> rboto::OperationInput for PutResourcePolicyRequest<C> {
-    type Output = PutResourcePolicyResponse;
-    type Error = super::error::Exception;
-    const OPERATION: &'static rboto::schema::Operation = &super::schema::ops::PUT_RESOURCE_POLICY;
-}
-impl PutResourcePolicyRequest<rboto::ServiceClient> {
-    /// Sends the `PutResourcePolicy` request.
-    pub async fn send(self) -> Result<PutResourcePolicyResponse, super::Error> {
-        let client = self._client.clone();
-        client.call(self).await
-    }
-}
-impl<C> rboto::OperationInput for RegisterOrganizationDelegatedAdminRequest<C> {
-    type Output = RegisterOrganizationDelegatedAdminResponse;
-    type Error = super::error::Exception;
-    const OPERATION: &'static rboto::schema::Operation = &super::schema::ops::REGISTER_ORGANIZATION_DELEGATED_ADMIN;
-}
-impl RegisterOrganizationDelegatedAdminRequest<rboto::ServiceClient> {
-    /// Sends the `RegisterOrganizationDelegatedAdmin` request.
-    pub async fn send(
-        self,
-    ) -> Result<RegisterOrganizationDelegatedAdminResponse, super::Error> {
-        let client = self._client.clone();
-        client.call(self).await
-    }
-}
-impl<C> rboto::OperationInput for RemoveTagsRequest<C> {
-    type Output = RemoveTagsResponse;
-    type Error = super::error::Exception;
-    const OPERATION: &'static rboto::schema::Operation = &super::schema::ops::REMOVE_TAGS;
-}
-impl RemoveTagsRequest<rboto::ServiceClient> {
-    /// Sends the `RemoveTags` request.
-    pub async fn send(self) -> Result<RemoveTagsResponse, super::Error> {
-        let client = self._client.clone();
-        client.call(self).await
-    }
-}
-impl<C> rboto::OperationInput for RestoreEventDataStoreRequest<C> {
-    type Output = RestoreEventDataStoreResponse;
-    type Error = super::error::Exception;
-    const OPERATION: &'static rboto::schema::Operation = &super::schema::ops::RESTORE_EVENT_DATA_STORE;
-}
-impl RestoreEventDataStoreRequest<rboto::ServiceClient> {
-    /// Sends the `RestoreEventDataStore` request.
-    pub async fn send(self) -> Result<RestoreEventDataStoreResponse, super::Error> {
-        let client = self._client.clone();
-        client.call(self).await
-    }
-}
-impl<C> rboto::OperationInput for SearchSampleQueriesRequest<C> {
-    type Output = SearchSampleQueriesResponse;
-    type Error = super::error::Exception;
-    const OPERATION: &'static rboto::schema::Operation = &super::schema::ops::SEARCH_SAMPLE_QUERIES;
-}
-impl SearchSampleQueriesRequest<rboto::ServiceClient> {
-    /// Sends the `SearchSampleQueries` request.
-    pub async fn send(self) -> Result<SearchSampleQueriesResponse, super::Error> {
-        let client = self._client.clone();
-        client.call(self).await
-    }
-}
-impl<C> rboto::OperationInput for StartDashboardRefreshRequest<C> {
-    type Output = StartDashboardRefreshResponse;
-    type Error = super::error::Exception;
-    const OPERATION: &'static rboto::schema::Operation = &super::schema::ops::START_DASHBOARD_REFRESH;
-}
-impl StartDashboardRefreshRequest<rboto::ServiceClient> {
-    /// Sends the `StartDashboardRefresh` request.
-    pub async fn send(self) -> Result<StartDashboardRefreshResponse, super::Error> {
-        let client = self._client.clone();
-        client.call(self).await
-    }
-}
-impl<C> rboto::OperationInput for StartEventDataStoreIngestionRequest<C> {
-    type Output = StartEventDataStoreIngestionResponse;
-    type Error = super::error::Exception;
-    const OPERATION: &'static rboto::schema::Operation = &super::schema::ops::START_EVENT_DATA_STORE_INGESTION;
-}
-impl StartEventDataStoreIngestionRequest<rboto::ServiceClient> {
-    /// Sends the `StartEventDataStoreIngestion` request.
-    pub async fn send(
-        self,
-    ) -> Result<StartEventDataStoreIngestionResponse, super::Error> {
-        let client = self._client.clone();
-        client.call(self).await
-    }
-}
-impl<C> rboto::OperationInput for StartImportRequest<C> {
-    type Output = StartImportResponse;
-    type Error = super::error::Exception;
-    const OPERATION: &'static rboto::schema::Operation = &super::schema::ops::START_IMPORT;
-}
-impl StartImportRequest<rboto::ServiceClient> {
-    /// Sends the `StartImport` request.
-    pub async fn send(self) -> Result<StartImportResponse, super::Error> {
-        let client = self._client.clone();
-        client.call(self).await
-    }
-}
-impl<C> rboto::OperationInput for StartLoggingRequest<C> {
-    type Output = StartLoggingResponse;
-    type Error = super::error::Exception;
-    const OPERATION: &'static rboto::schema::Operation = &super::schema::ops::START_LOGGING;
-}
-impl StartLoggingRequest<rboto::ServiceClient> {
-    /// Sends the `StartLogging` request.
-    pub async fn send(self) -> Result<StartLoggingResponse, super::Error> {
-        let client = self._client.clone();
-        client.call(self).await
-    }
-}
-impl<C> rboto::OperationInput for StartQueryRequest<C> {
-    type Output = StartQueryResponse;
-    type Error = super::error::Exception;
-    const OPERATION: &'static rboto::schema::Operation = &super::schema::ops::START_QUERY;
-}
-impl StartQueryRequest<rboto::ServiceClient> {
-    /// Sends the `StartQuery` request.
-    pub async fn send(self) -> Result<StartQueryResponse, super::Error> {
-        let client = self._client.clone();
-        client.call(self).await
-    }
-}
-impl<C> rboto::OperationInput for StopEventDataStoreIngestionRequest<C> {
-    type Output = StopEventDataStoreIngestionResponse;
-    type Error = super::error::Exception;
-    const OPERATION: &'static rboto::schema::Operation = &super::schema::ops::STOP_EVENT_DATA_STORE_INGESTION;
-}
-impl StopEventDataStoreIngestionRequest<rboto::ServiceClient> {
-    /// Sends the `StopEventDataStoreIngestion` request.
-    pub async fn send(
-        self,
-    ) -> Result<StopEventDataStoreIngestionResponse, super::Error> {
-        let client = self._client.clone();
-        client.call(self).await
-    }
-}
-impl<C> rboto::OperationInput for StopImportRequest<C> {
-    type Output = StopImportResponse;
-    type Error = super::error::Exception;
-    const OPERATION: &'static rboto::schema::Operation = &super::schema::ops::STOP_IMPORT;
-}
-impl StopImportRequest<rboto::ServiceClient> {
-    /// Sends the `StopImport` request.
-    pub async fn send(self) -> Result<StopImportResponse, super::Error> {
-        let client = self._client.clone();
-        client.call(self).await
-    }
-}
-impl<C> rboto::OperationInput for StopLoggingRequest<C> {
-    type Output = StopLoggingResponse;
-    type Error = super::error::Exception;
-    const OPERATION: &'static rboto::schema::Operation = &super::schema::ops::STOP_LOGGING;
-}
-impl StopLoggingRequest<rboto::ServiceClient> {
-    /// Sends the `StopLogging` request.
-    pub async fn send(self) -> Result<StopLoggingResponse, super::Error> {
-        let client = self._client.clone();
-        client.call(self).await
-    }
-}
-impl<C> rboto::OperationInput for UpdateChannelRequest<C> {
-    type Output = UpdateChannelResponse;
-    type Error = super::error::Exception;
-    const OPERATION: &'static rboto::schema::Operation = &super::schema::ops::UPDATE_CHANNEL;
-}
-impl UpdateChannelRequest<rboto::ServiceClient> {
-    /// Sends the `UpdateChannel` request.
-    pub async fn send(self) -> Result<UpdateChannelResponse, super::Error> {
-        let client = self._client.clone();
-        client.call(self).await
-    }
-}
-impl<C> rboto::OperationInput for UpdateDashboardRequest<C> {
-    type Output = UpdateDashboardResponse;
-    type Error = super::error::Exception;
-    const OPERATION: &'static rboto::schema::Operation = &super::schema::ops::UPDATE_DASHBOARD;
-}
-impl UpdateDashboardRequest<rboto::ServiceClient> {
-    /// Sends the `UpdateDashboard` request.
-    pub async fn send(self) -> Result<UpdateDashboardResponse, super::Error> {
-        let client = self._client.clone();
-        client.call(self).await
-    }
-}
-impl<C> rboto::OperationInput for UpdateEventDataStoreRequest<C> {
-    type Output = UpdateEventDataStoreResponse;
-    type Error = super::error::Exception;
-    const OPERATION: &'static rboto::schema::Operation = &super::schema::ops::UPDATE_EVENT_DATA_STORE;
-}
-impl UpdateEventDataStoreRequest<rboto::ServiceClient> {
-    /// Sends the `UpdateEventDataStore` request.
-    pub async fn send(self) -> Result<UpdateEventDataStoreResponse, super::Error> {
-        let client = self._client.clone();
-        client.call(self).await
-    }
-}
-impl<C> rboto::OperationInput for UpdateTrailRequest<C> {
-    type Output = UpdateTrailResponse;
-    type Error = super::error::Exception;
-    const OPERATION: &'static rboto::schema::Operation = &super::schema::ops::UPDATE_TRAIL;
-}
-impl UpdateTrailRequest<rboto::ServiceClient> {
-    /// Sends the `UpdateTrail` request.
-    pub async fn send(self) -> Result<UpdateTrailResponse, super::Error> {
-        let client = self._client.clone();
-        client.call(self).await
-    }
-}
+rboto::__operations!(
+    super::error::Exception; AddTagsInput => AddTagsOutput =
+    super::schema::ops::ADD_TAGS, "AddTags"; CancelQueryInput => CancelQueryOutput =
+    super::schema::ops::CANCEL_QUERY, "CancelQuery"; CreateChannelInput =>
+    CreateChannelOutput = super::schema::ops::CREATE_CHANNEL, "CreateChannel";
+    CreateDashboardInput => CreateDashboardOutput = super::schema::ops::CREATE_DASHBOARD,
+    "CreateDashboard"; CreateEventDataStoreInput => CreateEventDataStoreOutput =
+    super::schema::ops::CREATE_EVENT_DATA_STORE, "CreateEventDataStore"; CreateTrailInput
+    => CreateTrailOutput = super::schema::ops::CREATE_TRAIL, "CreateTrail";
+    DeleteChannelInput => DeleteChannelOutput = super::schema::ops::DELETE_CHANNEL,
+    "DeleteChannel"; DeleteDashboardInput => DeleteDashboardOutput =
+    super::schema::ops::DELETE_DASHBOARD, "DeleteDashboard"; DeleteEventDataStoreInput =>
+    DeleteEventDataStoreOutput = super::schema::ops::DELETE_EVENT_DATA_STORE,
+    "DeleteEventDataStore"; DeleteResourcePolicyInput => DeleteResourcePolicyOutput =
+    super::schema::ops::DELETE_RESOURCE_POLICY, "DeleteResourcePolicy"; DeleteTrailInput
+    => DeleteTrailOutput = super::schema::ops::DELETE_TRAIL, "DeleteTrail";
+    DeregisterOrganizationDelegatedAdminInput =>
+    DeregisterOrganizationDelegatedAdminOutput =
+    super::schema::ops::DEREGISTER_ORGANIZATION_DELEGATED_ADMIN,
+    "DeregisterOrganizationDelegatedAdmin"; DescribeQueryInput => DescribeQueryOutput =
+    super::schema::ops::DESCRIBE_QUERY, "DescribeQuery"; DescribeTrailsInput =>
+    DescribeTrailsOutput = super::schema::ops::DESCRIBE_TRAILS, "DescribeTrails";
+    DisableFederationInput => DisableFederationOutput =
+    super::schema::ops::DISABLE_FEDERATION, "DisableFederation"; EnableFederationInput =>
+    EnableFederationOutput = super::schema::ops::ENABLE_FEDERATION, "EnableFederation";
+    GenerateQueryInput => GenerateQueryOutput = super::schema::ops::GENERATE_QUERY,
+    "GenerateQuery"; GetChannelInput => GetChannelOutput =
+    super::schema::ops::GET_CHANNEL, "GetChannel"; GetDashboardInput =>
+    GetDashboardOutput = super::schema::ops::GET_DASHBOARD, "GetDashboard";
+    GetEventConfigurationInput => GetEventConfigurationOutput =
+    super::schema::ops::GET_EVENT_CONFIGURATION, "GetEventConfiguration";
+    GetEventDataStoreInput => GetEventDataStoreOutput =
+    super::schema::ops::GET_EVENT_DATA_STORE, "GetEventDataStore"; GetEventSelectorsInput
+    => GetEventSelectorsOutput = super::schema::ops::GET_EVENT_SELECTORS,
+    "GetEventSelectors"; GetImportInput => GetImportOutput =
+    super::schema::ops::GET_IMPORT, "GetImport"; GetInsightSelectorsInput =>
+    GetInsightSelectorsOutput = super::schema::ops::GET_INSIGHT_SELECTORS,
+    "GetInsightSelectors"; GetQueryResultsInput => GetQueryResultsOutput =
+    super::schema::ops::GET_QUERY_RESULTS, "GetQueryResults"; GetResourcePolicyInput =>
+    GetResourcePolicyOutput = super::schema::ops::GET_RESOURCE_POLICY,
+    "GetResourcePolicy"; GetTrailInput => GetTrailOutput = super::schema::ops::GET_TRAIL,
+    "GetTrail"; GetTrailStatusInput => GetTrailStatusOutput =
+    super::schema::ops::GET_TRAIL_STATUS, "GetTrailStatus"; ListChannelsInput =>
+    ListChannelsOutput = super::schema::ops::LIST_CHANNELS, "ListChannels";
+    ListDashboardsInput => ListDashboardsOutput = super::schema::ops::LIST_DASHBOARDS,
+    "ListDashboards"; ListEventDataStoresInput => ListEventDataStoresOutput =
+    super::schema::ops::LIST_EVENT_DATA_STORES, "ListEventDataStores";
+    ListImportFailuresInput => ListImportFailuresOutput =
+    super::schema::ops::LIST_IMPORT_FAILURES, "ListImportFailures"; ListImportsInput =>
+    ListImportsOutput = super::schema::ops::LIST_IMPORTS, "ListImports";
+    ListInsightsDataInput => ListInsightsDataOutput =
+    super::schema::ops::LIST_INSIGHTS_DATA, "ListInsightsData";
+    ListInsightsMetricDataInput => ListInsightsMetricDataOutput =
+    super::schema::ops::LIST_INSIGHTS_METRIC_DATA, "ListInsightsMetricData";
+    ListPublicKeysInput => ListPublicKeysOutput = super::schema::ops::LIST_PUBLIC_KEYS,
+    "ListPublicKeys"; ListQueriesInput => ListQueriesOutput =
+    super::schema::ops::LIST_QUERIES, "ListQueries"; ListTagsInput => ListTagsOutput =
+    super::schema::ops::LIST_TAGS, "ListTags"; ListTrailsInput => ListTrailsOutput =
+    super::schema::ops::LIST_TRAILS, "ListTrails"; LookupEventsInput =>
+    LookupEventsOutput = super::schema::ops::LOOKUP_EVENTS, "LookupEvents";
+    PutEventConfigurationInput => PutEventConfigurationOutput =
+    super::schema::ops::PUT_EVENT_CONFIGURATION, "PutEventConfiguration";
+    PutEventSelectorsInput => PutEventSelectorsOutput =
+    super::schema::ops::PUT_EVENT_SELECTORS, "PutEventSelectors";
+    PutInsightSelectorsInput => PutInsightSelectorsOutput =
+    super::schema::ops::PUT_INSIGHT_SELECTORS, "PutInsightSelectors";
+    PutResourcePolicyInput => PutResourcePolicyOutput =
+    super::schema::ops::PUT_RESOURCE_POLICY, "PutResourcePolicy";
+    RegisterOrganizationDelegatedAdminInput => RegisterOrganizationDelegatedAdminOutput =
+    super::schema::ops::REGISTER_ORGANIZATION_DELEGATED_ADMIN,
+    "RegisterOrganizationDelegatedAdmin"; RemoveTagsInput => RemoveTagsOutput =
+    super::schema::ops::REMOVE_TAGS, "RemoveTags"; RestoreEventDataStoreInput =>
+    RestoreEventDataStoreOutput = super::schema::ops::RESTORE_EVENT_DATA_STORE,
+    "RestoreEventDataStore"; SearchSampleQueriesInput => SearchSampleQueriesOutput =
+    super::schema::ops::SEARCH_SAMPLE_QUERIES, "SearchSampleQueries";
+    StartDashboardRefreshInput => StartDashboardRefreshOutput =
+    super::schema::ops::START_DASHBOARD_REFRESH, "StartDashboardRefresh";
+    StartEventDataStoreIngestionInput => StartEventDataStoreIngestionOutput =
+    super::schema::ops::START_EVENT_DATA_STORE_INGESTION, "StartEventDataStoreIngestion";
+    StartImportInput => StartImportOutput = super::schema::ops::START_IMPORT,
+    "StartImport"; StartLoggingInput => StartLoggingOutput =
+    super::schema::ops::START_LOGGING, "StartLogging"; StartQueryInput =>
+    StartQueryOutput = super::schema::ops::START_QUERY, "StartQuery";
+    StopEventDataStoreIngestionInput => StopEventDataStoreIngestionOutput =
+    super::schema::ops::STOP_EVENT_DATA_STORE_INGESTION, "StopEventDataStoreIngestion";
+    StopImportInput => StopImportOutput = super::schema::ops::STOP_IMPORT, "StopImport";
+    StopLoggingInput => StopLoggingOutput = super::schema::ops::STOP_LOGGING,
+    "StopLogging"; UpdateChannelInput => UpdateChannelOutput =
+    super::schema::ops::UPDATE_CHANNEL, "UpdateChannel"; UpdateDashboardInput =>
+    UpdateDashboardOutput = super::schema::ops::UPDATE_DASHBOARD, "UpdateDashboard";
+    UpdateEventDataStoreInput => UpdateEventDataStoreOutput =
+    super::schema::ops::UPDATE_EVENT_DATA_STORE, "UpdateEventDataStore"; UpdateTrailInput
+    => UpdateTrailOutput = super::schema::ops::UPDATE_TRAIL, "UpdateTrail";
+);

@@ -3,39 +3,34 @@
 #[allow(unused_imports)]
 use super::{error::*, input::*, types::*};
 #[allow(unused_imports)]
-use rboto::value as rv;
+use rboto::__private as rv;
 #[allow(unused_imports)]
 use std::collections::HashMap;
 /// Returns the objects or data if successful. Otherwise, returns an error.
-#[derive(Clone, Debug, Default, PartialEq)]
-pub struct AddTagsResponse {}
-impl rboto::FromValue for AddTagsResponse {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        rv::Members::of(v, "AddTagsResponse")?;
-        Ok(Self {})
-    }
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct AddTagsOutput {
+    pub(crate) _meta: rboto::__private::Meta,
 }
-#[derive(Clone, Debug, Default, PartialEq)]
-pub struct CancelQueryResponse {
+rboto::__structure!(AddTagsOutput "AddTagsResponse"[debug from output] {} { _meta });
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct CancelQueryOutput {
     /// The ID of the canceled query.
     pub query_id: Option<String>,
     /// Shows the status of a query after a `CancelQuery` request. Typically, the values shown are either `RUNNING` or `CANCELLED`.
     pub query_status: Option<QueryStatus>,
     /// The account ID of the event data store owner.
     pub event_data_store_owner_account_id: Option<String>,
+    pub(crate) _meta: rboto::__private::Meta,
 }
-impl rboto::FromValue for CancelQueryResponse {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "CancelQueryResponse")?;
-        Ok(Self {
-            query_id: m.take(0)?,
-            query_status: m.take(1)?,
-            event_data_store_owner_account_id: m.take(2)?,
-        })
-    }
-}
-#[derive(Clone, Debug, Default, PartialEq)]
-pub struct CreateChannelResponse {
+rboto::__structure!(
+    CancelQueryOutput "CancelQueryResponse"[debug from output] { query_id : String,
+    query_status : QueryStatus, event_data_store_owner_account_id : String } { _meta }
+);
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct CreateChannelOutput {
     /// The Amazon Resource Name (ARN) of the new channel.
     pub channel_arn: Option<String>,
     /// The name of the new channel.
@@ -45,21 +40,16 @@ pub struct CreateChannelResponse {
     /// The event data stores that log the events arriving through the channel.
     pub destinations: Option<Vec<Destination>>,
     pub tags: Option<Vec<Tag>>,
+    pub(crate) _meta: rboto::__private::Meta,
 }
-impl rboto::FromValue for CreateChannelResponse {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "CreateChannelResponse")?;
-        Ok(Self {
-            channel_arn: m.take(0)?,
-            name: m.take(1)?,
-            source: m.take(2)?,
-            destinations: m.take(3)?,
-            tags: m.take(4)?,
-        })
-    }
-}
-#[derive(Clone, Debug, Default, PartialEq)]
-pub struct CreateDashboardResponse {
+rboto::__structure!(
+    CreateChannelOutput "CreateChannelResponse"[debug from output] { channel_arn :
+    String, name : String, source : String, destinations : Vec < Destination >, tags :
+    Vec < Tag > } { _meta }
+);
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct CreateDashboardOutput {
     /// The ARN for the dashboard.
     pub dashboard_arn: Option<String>,
     /// The name of the dashboard.
@@ -73,23 +63,17 @@ pub struct CreateDashboardResponse {
     pub refresh_schedule: Option<RefreshSchedule>,
     /// Indicates whether termination protection is enabled for the dashboard.
     pub termination_protection_enabled: Option<bool>,
+    pub(crate) _meta: rboto::__private::Meta,
 }
-impl rboto::FromValue for CreateDashboardResponse {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "CreateDashboardResponse")?;
-        Ok(Self {
-            dashboard_arn: m.take(0)?,
-            name: m.take(1)?,
-            type_: m.take(2)?,
-            widgets: m.take(3)?,
-            tags_list: m.take(4)?,
-            refresh_schedule: m.take(5)?,
-            termination_protection_enabled: m.take(6)?,
-        })
-    }
-}
-#[derive(Clone, Debug, Default, PartialEq)]
-pub struct CreateEventDataStoreResponse {
+rboto::__structure!(
+    CreateDashboardOutput "CreateDashboardResponse"[debug from output] { dashboard_arn :
+    String, name : String, type_ : DashboardType, widgets : Vec < Widget >, tags_list :
+    Vec < Tag >, refresh_schedule : RefreshSchedule, termination_protection_enabled =
+    bool } { _meta }
+);
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct CreateEventDataStoreOutput {
     /// The ARN of the event data store.
     pub event_data_store_arn: Option<String>,
     /// The name of the event data store.
@@ -115,30 +99,21 @@ pub struct CreateEventDataStoreResponse {
     pub kms_key_id: Option<String>,
     /// The billing mode for the event data store.
     pub billing_mode: Option<BillingMode>,
+    pub(crate) _meta: rboto::__private::Meta,
 }
-impl rboto::FromValue for CreateEventDataStoreResponse {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "CreateEventDataStoreResponse")?;
-        Ok(Self {
-            event_data_store_arn: m.take(0)?,
-            name: m.take(1)?,
-            status: m.take(2)?,
-            advanced_event_selectors: m.take(3)?,
-            multi_region_enabled: m.take(4)?,
-            organization_enabled: m.take(5)?,
-            retention_period: m.take(6)?,
-            termination_protection_enabled: m.take(7)?,
-            tags_list: m.take(8)?,
-            created_timestamp: m.take(9)?,
-            updated_timestamp: m.take(10)?,
-            kms_key_id: m.take(11)?,
-            billing_mode: m.take(12)?,
-        })
-    }
-}
+rboto::__structure!(
+    CreateEventDataStoreOutput "CreateEventDataStoreResponse"[debug from output] {
+    event_data_store_arn : String, name : String, status : EventDataStoreStatus,
+    advanced_event_selectors : Vec < AdvancedEventSelector >, multi_region_enabled =
+    bool, organization_enabled = bool, retention_period = i32,
+    termination_protection_enabled = bool, tags_list : Vec < Tag >, created_timestamp :
+    rboto::DateTime, updated_timestamp : rboto::DateTime, kms_key_id : String,
+    billing_mode : BillingMode } { _meta }
+);
 /// Returns the objects or data listed below if successful. Otherwise, returns an error.
-#[derive(Clone, Debug, Default, PartialEq)]
-pub struct CreateTrailResponse {
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct CreateTrailOutput {
     /// Specifies the name of the trail.
     pub name: Option<String>,
     /// Specifies the name of the Amazon S3 bucket designated for publishing log files.
@@ -169,80 +144,73 @@ pub struct CreateTrailResponse {
     pub is_organization_trail: Option<bool>,
     /// Specifies whether recursive logging is enabled for the trail.
     pub recursive_logging: Option<bool>,
+    pub(crate) _meta: rboto::__private::Meta,
 }
-impl rboto::FromValue for CreateTrailResponse {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "CreateTrailResponse")?;
-        Ok(Self {
-            name: m.take(0)?,
-            s3_bucket_name: m.take(1)?,
-            s3_key_prefix: m.take(2)?,
-            sns_topic_name: m.take(3)?,
-            sns_topic_arn: m.take(4)?,
-            include_global_service_events: m.take(5)?,
-            is_multi_region_trail: m.take(6)?,
-            trail_arn: m.take(7)?,
-            log_file_validation_enabled: m.take(8)?,
-            cloud_watch_logs_log_group_arn: m.take(9)?,
-            cloud_watch_logs_role_arn: m.take(10)?,
-            kms_key_id: m.take(11)?,
-            is_organization_trail: m.take(12)?,
-            recursive_logging: m.take(13)?,
-        })
+rboto::__structure!(
+    CreateTrailOutput "CreateTrailResponse"[debug from output] { name : String,
+    s3_bucket_name : String, s3_key_prefix : String, sns_topic_name : String,
+    sns_topic_arn : String, include_global_service_events = bool, is_multi_region_trail =
+    bool, trail_arn : String, log_file_validation_enabled = bool,
+    cloud_watch_logs_log_group_arn : String, cloud_watch_logs_role_arn : String,
+    kms_key_id : String, is_organization_trail = bool, recursive_logging = bool } { _meta
     }
+);
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct DeleteChannelOutput {
+    pub(crate) _meta: rboto::__private::Meta,
 }
-#[derive(Clone, Debug, Default, PartialEq)]
-pub struct DeleteChannelResponse {}
-impl rboto::FromValue for DeleteChannelResponse {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        rv::Members::of(v, "DeleteChannelResponse")?;
-        Ok(Self {})
-    }
+rboto::__structure!(
+    DeleteChannelOutput "DeleteChannelResponse"[debug from output] {} { _meta }
+);
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct DeleteDashboardOutput {
+    pub(crate) _meta: rboto::__private::Meta,
 }
-#[derive(Clone, Debug, Default, PartialEq)]
-pub struct DeleteDashboardResponse {}
-impl rboto::FromValue for DeleteDashboardResponse {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        rv::Members::of(v, "DeleteDashboardResponse")?;
-        Ok(Self {})
-    }
+rboto::__structure!(
+    DeleteDashboardOutput "DeleteDashboardResponse"[debug from output] {} { _meta }
+);
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct DeleteEventDataStoreOutput {
+    pub(crate) _meta: rboto::__private::Meta,
 }
-#[derive(Clone, Debug, Default, PartialEq)]
-pub struct DeleteEventDataStoreResponse {}
-impl rboto::FromValue for DeleteEventDataStoreResponse {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        rv::Members::of(v, "DeleteEventDataStoreResponse")?;
-        Ok(Self {})
-    }
+rboto::__structure!(
+    DeleteEventDataStoreOutput "DeleteEventDataStoreResponse"[debug from output] {} {
+    _meta }
+);
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct DeleteResourcePolicyOutput {
+    pub(crate) _meta: rboto::__private::Meta,
 }
-#[derive(Clone, Debug, Default, PartialEq)]
-pub struct DeleteResourcePolicyResponse {}
-impl rboto::FromValue for DeleteResourcePolicyResponse {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        rv::Members::of(v, "DeleteResourcePolicyResponse")?;
-        Ok(Self {})
-    }
-}
+rboto::__structure!(
+    DeleteResourcePolicyOutput "DeleteResourcePolicyResponse"[debug from output] {} {
+    _meta }
+);
 /// Returns the objects or data listed below if successful. Otherwise, returns an error.
-#[derive(Clone, Debug, Default, PartialEq)]
-pub struct DeleteTrailResponse {}
-impl rboto::FromValue for DeleteTrailResponse {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        rv::Members::of(v, "DeleteTrailResponse")?;
-        Ok(Self {})
-    }
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct DeleteTrailOutput {
+    pub(crate) _meta: rboto::__private::Meta,
 }
+rboto::__structure!(
+    DeleteTrailOutput "DeleteTrailResponse"[debug from output] {} { _meta }
+);
 /// Returns the following response if successful. Otherwise, returns an error.
-#[derive(Clone, Debug, Default, PartialEq)]
-pub struct DeregisterOrganizationDelegatedAdminResponse {}
-impl rboto::FromValue for DeregisterOrganizationDelegatedAdminResponse {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        rv::Members::of(v, "DeregisterOrganizationDelegatedAdminResponse")?;
-        Ok(Self {})
-    }
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct DeregisterOrganizationDelegatedAdminOutput {
+    pub(crate) _meta: rboto::__private::Meta,
 }
-#[derive(Clone, Debug, Default, PartialEq)]
-pub struct DescribeQueryResponse {
+rboto::__structure!(
+    DeregisterOrganizationDelegatedAdminOutput
+    "DeregisterOrganizationDelegatedAdminResponse"[debug from output] {} { _meta }
+);
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct DescribeQueryOutput {
     /// The ID of the query.
     pub query_id: Option<String>,
     /// The SQL code of a query.
@@ -261,91 +229,74 @@ pub struct DescribeQueryResponse {
     pub prompt: Option<String>,
     /// The account ID of the event data store owner.
     pub event_data_store_owner_account_id: Option<String>,
+    pub(crate) _meta: rboto::__private::Meta,
 }
-impl rboto::FromValue for DescribeQueryResponse {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "DescribeQueryResponse")?;
-        Ok(Self {
-            query_id: m.take(0)?,
-            query_string: m.take(1)?,
-            query_status: m.take(2)?,
-            query_statistics: m.take(3)?,
-            error_message: m.take(4)?,
-            delivery_s3_uri: m.take(5)?,
-            delivery_status: m.take(6)?,
-            prompt: m.take(7)?,
-            event_data_store_owner_account_id: m.take(8)?,
-        })
-    }
-}
+rboto::__structure!(
+    DescribeQueryOutput "DescribeQueryResponse"[debug from output] { query_id : String,
+    query_string : String, query_status : QueryStatus, query_statistics :
+    QueryStatisticsForDescribeQuery, error_message : String, delivery_s3_uri : String,
+    delivery_status : DeliveryStatus, prompt : String, event_data_store_owner_account_id
+    : String } { _meta }
+);
 /// Returns the objects or data listed below if successful. Otherwise, returns an error.
-#[derive(Clone, Debug, Default, PartialEq)]
-pub struct DescribeTrailsResponse {
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct DescribeTrailsOutput {
     /// The list of trail objects. Trail objects with string values are only returned if values for the objects exist in a trail's configuration. For example, `SNSTopicName` and `SNSTopicARN` are only returned in results if a trail is configured to send SNS notifications. Similarly, `KMSKeyId` only appears in results if a trail's log files are encrypted with KMS customer managed keys.
     pub trail_list: Option<Vec<Trail>>,
+    pub(crate) _meta: rboto::__private::Meta,
 }
-impl rboto::FromValue for DescribeTrailsResponse {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "DescribeTrailsResponse")?;
-        Ok(Self { trail_list: m.take(0)? })
-    }
-}
-#[derive(Clone, Debug, Default, PartialEq)]
-pub struct DisableFederationResponse {
+rboto::__structure!(
+    DescribeTrailsOutput "DescribeTrailsResponse"[debug from output] { trail_list : Vec <
+    Trail > } { _meta }
+);
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct DisableFederationOutput {
     /// The ARN of the event data store for which you disabled Lake query federation.
     pub event_data_store_arn: Option<String>,
     /// The federation status.
     pub federation_status: Option<FederationStatus>,
+    pub(crate) _meta: rboto::__private::Meta,
 }
-impl rboto::FromValue for DisableFederationResponse {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "DisableFederationResponse")?;
-        Ok(Self {
-            event_data_store_arn: m.take(0)?,
-            federation_status: m.take(1)?,
-        })
-    }
-}
-#[derive(Clone, Debug, Default, PartialEq)]
-pub struct EnableFederationResponse {
+rboto::__structure!(
+    DisableFederationOutput "DisableFederationResponse"[debug from output] {
+    event_data_store_arn : String, federation_status : FederationStatus } { _meta }
+);
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct EnableFederationOutput {
     /// The ARN of the event data store for which you enabled Lake query federation.
     pub event_data_store_arn: Option<String>,
     /// The federation status.
     pub federation_status: Option<FederationStatus>,
     /// The ARN of the federation role.
     pub federation_role_arn: Option<String>,
+    pub(crate) _meta: rboto::__private::Meta,
 }
-impl rboto::FromValue for EnableFederationResponse {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "EnableFederationResponse")?;
-        Ok(Self {
-            event_data_store_arn: m.take(0)?,
-            federation_status: m.take(1)?,
-            federation_role_arn: m.take(2)?,
-        })
-    }
-}
-#[derive(Clone, Debug, Default, PartialEq)]
-pub struct GenerateQueryResponse {
+rboto::__structure!(
+    EnableFederationOutput "EnableFederationResponse"[debug from output] {
+    event_data_store_arn : String, federation_status : FederationStatus,
+    federation_role_arn : String } { _meta }
+);
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct GenerateQueryOutput {
     /// The SQL query statement generated from the prompt.
     pub query_statement: Option<String>,
     /// An alias that identifies the prompt. When you run the `StartQuery` operation, you can pass in either the `QueryAlias` or `QueryStatement` parameter.
     pub query_alias: Option<String>,
     /// The account ID of the event data store owner.
     pub event_data_store_owner_account_id: Option<String>,
+    pub(crate) _meta: rboto::__private::Meta,
 }
-impl rboto::FromValue for GenerateQueryResponse {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "GenerateQueryResponse")?;
-        Ok(Self {
-            query_statement: m.take(0)?,
-            query_alias: m.take(1)?,
-            event_data_store_owner_account_id: m.take(2)?,
-        })
-    }
-}
-#[derive(Clone, Debug, Default, PartialEq)]
-pub struct GetChannelResponse {
+rboto::__structure!(
+    GenerateQueryOutput "GenerateQueryResponse"[debug from output] { query_statement :
+    String, query_alias : String, event_data_store_owner_account_id : String } { _meta }
+);
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct GetChannelOutput {
     /// The ARN of an channel returned by a `GetChannel` request.
     pub channel_arn: Option<String>,
     /// The name of the CloudTrail channel. For service-linked channels, the name is `aws-service-channel/service-name/custom-suffix` where `service-name` represents the name of the Amazon Web Services service that created the channel and `custom-suffix` represents the suffix generated by the Amazon Web Services service.
@@ -358,22 +309,16 @@ pub struct GetChannelResponse {
     pub destinations: Option<Vec<Destination>>,
     /// A table showing information about the most recent successful and failed attempts to ingest events.
     pub ingestion_status: Option<IngestionStatus>,
+    pub(crate) _meta: rboto::__private::Meta,
 }
-impl rboto::FromValue for GetChannelResponse {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "GetChannelResponse")?;
-        Ok(Self {
-            channel_arn: m.take(0)?,
-            name: m.take(1)?,
-            source: m.take(2)?,
-            source_config: m.take(3)?,
-            destinations: m.take(4)?,
-            ingestion_status: m.take(5)?,
-        })
-    }
-}
-#[derive(Clone, Debug, Default, PartialEq)]
-pub struct GetDashboardResponse {
+rboto::__structure!(
+    GetChannelOutput "GetChannelResponse"[debug from output] { channel_arn : String, name
+    : String, source : String, source_config : SourceConfig, destinations : Vec <
+    Destination >, ingestion_status : IngestionStatus } { _meta }
+);
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct GetDashboardOutput {
     /// The ARN for the dashboard.
     pub dashboard_arn: Option<String>,
     /// The type of dashboard.
@@ -394,26 +339,19 @@ pub struct GetDashboardResponse {
     pub last_refresh_failure_reason: Option<String>,
     /// Indicates whether termination protection is enabled for the dashboard.
     pub termination_protection_enabled: Option<bool>,
+    pub(crate) _meta: rboto::__private::Meta,
 }
-impl rboto::FromValue for GetDashboardResponse {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "GetDashboardResponse")?;
-        Ok(Self {
-            dashboard_arn: m.take(0)?,
-            type_: m.take(1)?,
-            status: m.take(2)?,
-            widgets: m.take(3)?,
-            refresh_schedule: m.take(4)?,
-            created_timestamp: m.take(5)?,
-            updated_timestamp: m.take(6)?,
-            last_refresh_id: m.take(7)?,
-            last_refresh_failure_reason: m.take(8)?,
-            termination_protection_enabled: m.take(9)?,
-        })
+rboto::__structure!(
+    GetDashboardOutput "GetDashboardResponse"[debug from output] { dashboard_arn :
+    String, type_ : DashboardType, status : DashboardStatus, widgets : Vec < Widget >,
+    refresh_schedule : RefreshSchedule, created_timestamp : rboto::DateTime,
+    updated_timestamp : rboto::DateTime, last_refresh_id : String,
+    last_refresh_failure_reason : String, termination_protection_enabled = bool } { _meta
     }
-}
-#[derive(Clone, Debug, Default, PartialEq)]
-pub struct GetEventConfigurationResponse {
+);
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct GetEventConfigurationOutput {
     /// The Amazon Resource Name (ARN) of the trail for which the event configuration settings are returned.
     pub trail_arn: Option<String>,
     /// The Amazon Resource Name (ARN) or ID suffix of the ARN of the event data store for which the event configuration settings are returned.
@@ -424,21 +362,17 @@ pub struct GetEventConfigurationResponse {
     pub context_key_selectors: Option<Vec<ContextKeySelector>>,
     /// The list of aggregation configurations that are configured for the trail.
     pub aggregation_configurations: Option<Vec<AggregationConfiguration>>,
+    pub(crate) _meta: rboto::__private::Meta,
 }
-impl rboto::FromValue for GetEventConfigurationResponse {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "GetEventConfigurationResponse")?;
-        Ok(Self {
-            trail_arn: m.take(0)?,
-            event_data_store_arn: m.take(1)?,
-            max_event_size: m.take(2)?,
-            context_key_selectors: m.take(3)?,
-            aggregation_configurations: m.take(4)?,
-        })
-    }
-}
-#[derive(Clone, Debug, Default, PartialEq)]
-pub struct GetEventDataStoreResponse {
+rboto::__structure!(
+    GetEventConfigurationOutput "GetEventConfigurationResponse"[debug from output] {
+    trail_arn : String, event_data_store_arn : String, max_event_size : MaxEventSize,
+    context_key_selectors : Vec < ContextKeySelector >, aggregation_configurations : Vec
+    < AggregationConfiguration > } { _meta }
+);
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct GetEventDataStoreOutput {
     /// The event data store Amazon Resource Number (ARN).
     pub event_data_store_arn: Option<String>,
     /// The name of the event data store.
@@ -469,50 +403,37 @@ pub struct GetEventDataStoreResponse {
     pub federation_role_arn: Option<String>,
     /// The partition keys for the event data store. To improve query performance and efficiency, CloudTrail Lake organizes event data into partitions based on values derived from partition keys.
     pub partition_keys: Option<Vec<PartitionKey>>,
+    pub(crate) _meta: rboto::__private::Meta,
 }
-impl rboto::FromValue for GetEventDataStoreResponse {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "GetEventDataStoreResponse")?;
-        Ok(Self {
-            event_data_store_arn: m.take(0)?,
-            name: m.take(1)?,
-            status: m.take(2)?,
-            advanced_event_selectors: m.take(3)?,
-            multi_region_enabled: m.take(4)?,
-            organization_enabled: m.take(5)?,
-            retention_period: m.take(6)?,
-            termination_protection_enabled: m.take(7)?,
-            created_timestamp: m.take(8)?,
-            updated_timestamp: m.take(9)?,
-            kms_key_id: m.take(10)?,
-            billing_mode: m.take(11)?,
-            federation_status: m.take(12)?,
-            federation_role_arn: m.take(13)?,
-            partition_keys: m.take(14)?,
-        })
-    }
-}
-#[derive(Clone, Debug, Default, PartialEq)]
-pub struct GetEventSelectorsResponse {
+rboto::__structure!(
+    GetEventDataStoreOutput "GetEventDataStoreResponse"[debug from output] {
+    event_data_store_arn : String, name : String, status : EventDataStoreStatus,
+    advanced_event_selectors : Vec < AdvancedEventSelector >, multi_region_enabled =
+    bool, organization_enabled = bool, retention_period = i32,
+    termination_protection_enabled = bool, created_timestamp : rboto::DateTime,
+    updated_timestamp : rboto::DateTime, kms_key_id : String, billing_mode : BillingMode,
+    federation_status : FederationStatus, federation_role_arn : String, partition_keys :
+    Vec < PartitionKey > } { _meta }
+);
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct GetEventSelectorsOutput {
     /// The specified trail ARN that has the event selectors.
     pub trail_arn: Option<String>,
     /// The event selectors that are configured for the trail.
     pub event_selectors: Option<Vec<EventSelector>>,
     /// The advanced event selectors that are configured for the trail.
     pub advanced_event_selectors: Option<Vec<AdvancedEventSelector>>,
+    pub(crate) _meta: rboto::__private::Meta,
 }
-impl rboto::FromValue for GetEventSelectorsResponse {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "GetEventSelectorsResponse")?;
-        Ok(Self {
-            trail_arn: m.take(0)?,
-            event_selectors: m.take(1)?,
-            advanced_event_selectors: m.take(2)?,
-        })
-    }
-}
-#[derive(Clone, Debug, Default, PartialEq)]
-pub struct GetImportResponse {
+rboto::__structure!(
+    GetEventSelectorsOutput "GetEventSelectorsResponse"[debug from output] { trail_arn :
+    String, event_selectors : Vec < EventSelector >, advanced_event_selectors : Vec <
+    AdvancedEventSelector > } { _meta }
+);
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct GetImportOutput {
     /// The ID of the import.
     pub import_id: Option<String>,
     /// The ARN of the destination event data store.
@@ -531,25 +452,18 @@ pub struct GetImportResponse {
     pub updated_timestamp: Option<rboto::DateTime>,
     /// Provides statistics for the import. CloudTrail does not update import statistics in real-time. Returned values for parameters such as `EventsCompleted` may be lower than the actual value, because CloudTrail updates statistics incrementally over the course of the import.
     pub import_statistics: Option<ImportStatistics>,
+    pub(crate) _meta: rboto::__private::Meta,
 }
-impl rboto::FromValue for GetImportResponse {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "GetImportResponse")?;
-        Ok(Self {
-            import_id: m.take(0)?,
-            destinations: m.take(1)?,
-            import_source: m.take(2)?,
-            start_event_time: m.take(3)?,
-            end_event_time: m.take(4)?,
-            import_status: m.take(5)?,
-            created_timestamp: m.take(6)?,
-            updated_timestamp: m.take(7)?,
-            import_statistics: m.take(8)?,
-        })
-    }
-}
-#[derive(Clone, Debug, Default, PartialEq)]
-pub struct GetInsightSelectorsResponse {
+rboto::__structure!(
+    GetImportOutput "GetImportResponse"[debug from output] { import_id : String,
+    destinations : Vec < String >, import_source : ImportSource, start_event_time :
+    rboto::DateTime, end_event_time : rboto::DateTime, import_status : ImportStatus,
+    created_timestamp : rboto::DateTime, updated_timestamp : rboto::DateTime,
+    import_statistics : ImportStatistics } { _meta }
+);
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct GetInsightSelectorsOutput {
     /// The Amazon Resource Name (ARN) of a trail for which you want to get Insights selectors.
     pub trail_arn: Option<String>,
     /// Contains the Insights types that are enabled on a trail or event data store. It also specifies the event categories on which a particular Insight type is enabled. `ApiCallRateInsight` and `ApiErrorRateInsight` are valid Insight types.The EventCategory field can specify `Management` or `Data` events or both. For event data store, you can log Insights for management events only.
@@ -558,20 +472,16 @@ pub struct GetInsightSelectorsResponse {
     pub event_data_store_arn: Option<String>,
     /// The ARN of the destination event data store that logs Insights events.
     pub insights_destination: Option<String>,
+    pub(crate) _meta: rboto::__private::Meta,
 }
-impl rboto::FromValue for GetInsightSelectorsResponse {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "GetInsightSelectorsResponse")?;
-        Ok(Self {
-            trail_arn: m.take(0)?,
-            insight_selectors: m.take(1)?,
-            event_data_store_arn: m.take(2)?,
-            insights_destination: m.take(3)?,
-        })
-    }
-}
-#[derive(Clone, Debug, Default, PartialEq)]
-pub struct GetQueryResultsResponse {
+rboto::__structure!(
+    GetInsightSelectorsOutput "GetInsightSelectorsResponse"[debug from output] {
+    trail_arn : String, insight_selectors : Vec < InsightSelector >, event_data_store_arn
+    : String, insights_destination : String } { _meta }
+);
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct GetQueryResultsOutput {
     /// The status of the query. Values include `QUEUED`, `RUNNING`, `FINISHED`, `FAILED`, `TIMED_OUT`, or `CANCELLED`.
     pub query_status: Option<QueryStatus>,
     /// Shows the count of query results.
@@ -582,51 +492,43 @@ pub struct GetQueryResultsResponse {
     pub next_token: Option<String>,
     /// The error message returned if a query failed.
     pub error_message: Option<String>,
+    pub(crate) _meta: rboto::__private::Meta,
 }
-impl rboto::FromValue for GetQueryResultsResponse {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "GetQueryResultsResponse")?;
-        Ok(Self {
-            query_status: m.take(0)?,
-            query_statistics: m.take(1)?,
-            query_result_rows: m.take(2)?,
-            next_token: m.take(3)?,
-            error_message: m.take(4)?,
-        })
+rboto::__structure!(
+    GetQueryResultsOutput "GetQueryResultsResponse"[debug from output] { query_status :
+    QueryStatus, query_statistics : QueryStatistics, query_result_rows : Vec < Vec <
+    HashMap < String, String > > >, next_token : String, error_message : String } { _meta
     }
-}
-#[derive(Clone, Debug, Default, PartialEq)]
-pub struct GetResourcePolicyResponse {
+);
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct GetResourcePolicyOutput {
     /// The Amazon Resource Name (ARN) of the CloudTrail event data store, dashboard, or channel attached to resource-based policy.
     pub resource_arn: Option<String>,
     /// A JSON-formatted string that contains the resource-based policy attached to the CloudTrail event data store, dashboard, or channel.
     pub resource_policy: Option<String>,
     /// The default resource-based policy that is automatically generated for the delegated administrator of an Organizations organization. This policy will be evaluated in tandem with any policy you submit for the resource.
     pub delegated_admin_resource_policy: Option<String>,
+    pub(crate) _meta: rboto::__private::Meta,
 }
-impl rboto::FromValue for GetResourcePolicyResponse {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "GetResourcePolicyResponse")?;
-        Ok(Self {
-            resource_arn: m.take(0)?,
-            resource_policy: m.take(1)?,
-            delegated_admin_resource_policy: m.take(2)?,
-        })
-    }
-}
-#[derive(Clone, Debug, Default, PartialEq)]
-pub struct GetTrailResponse {
+rboto::__structure!(
+    GetResourcePolicyOutput "GetResourcePolicyResponse"[debug from output] { resource_arn
+    : String, resource_policy : String, delegated_admin_resource_policy : String } {
+    _meta }
+);
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct GetTrailOutput {
     pub trail: Option<Trail>,
+    pub(crate) _meta: rboto::__private::Meta,
 }
-impl rboto::FromValue for GetTrailResponse {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "GetTrailResponse")?;
-        Ok(Self { trail: m.take(0)? })
-    }
-}
+rboto::__structure!(
+    GetTrailOutput "GetTrailResponse"[debug from output] { trail : Trail } { _meta }
+);
 /// Returns the objects or data listed below if successful. Otherwise, returns an error.
-#[derive(Clone, Debug, Default, PartialEq)]
-pub struct GetTrailStatusResponse {
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct GetTrailStatusOutput {
     /// Whether the CloudTrail trail is currently logging Amazon Web Services API calls.
     pub is_logging: Option<bool>,
     /// Displays any Amazon S3 error that CloudTrail encountered when attempting to deliver log files to the designated bucket. For more information, see [Error Responses](https://docs.aws.amazon.com/AmazonS3/latest/API/ErrorResponses.html) in the Amazon S3 API Reference.
@@ -661,129 +563,101 @@ pub struct GetTrailStatusResponse {
     pub time_logging_started: Option<String>,
     /// This field is no longer in use.
     pub time_logging_stopped: Option<String>,
+    pub(crate) _meta: rboto::__private::Meta,
 }
-impl rboto::FromValue for GetTrailStatusResponse {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "GetTrailStatusResponse")?;
-        Ok(Self {
-            is_logging: m.take(0)?,
-            latest_delivery_error: m.take(1)?,
-            latest_notification_error: m.take(2)?,
-            latest_delivery_time: m.take(3)?,
-            latest_notification_time: m.take(4)?,
-            start_logging_time: m.take(5)?,
-            stop_logging_time: m.take(6)?,
-            latest_cloud_watch_logs_delivery_error: m.take(7)?,
-            latest_cloud_watch_logs_delivery_time: m.take(8)?,
-            latest_digest_delivery_time: m.take(9)?,
-            latest_digest_delivery_error: m.take(10)?,
-            latest_delivery_attempt_time: m.take(11)?,
-            latest_notification_attempt_time: m.take(12)?,
-            latest_notification_attempt_succeeded: m.take(13)?,
-            latest_delivery_attempt_succeeded: m.take(14)?,
-            time_logging_started: m.take(15)?,
-            time_logging_stopped: m.take(16)?,
-        })
-    }
-}
-#[derive(Clone, Debug, Default, PartialEq)]
-pub struct ListChannelsResponse {
+rboto::__structure!(
+    GetTrailStatusOutput "GetTrailStatusResponse"[debug from output] { is_logging = bool,
+    latest_delivery_error : String, latest_notification_error : String,
+    latest_delivery_time : rboto::DateTime, latest_notification_time : rboto::DateTime,
+    start_logging_time : rboto::DateTime, stop_logging_time : rboto::DateTime,
+    latest_cloud_watch_logs_delivery_error : String,
+    latest_cloud_watch_logs_delivery_time : rboto::DateTime, latest_digest_delivery_time
+    : rboto::DateTime, latest_digest_delivery_error : String,
+    latest_delivery_attempt_time : String, latest_notification_attempt_time : String,
+    latest_notification_attempt_succeeded : String, latest_delivery_attempt_succeeded :
+    String, time_logging_started : String, time_logging_stopped : String } { _meta }
+);
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct ListChannelsOutput {
     /// The list of channels in the account.
     pub channels: Option<Vec<Channel>>,
     /// The token to use to get the next page of results after a previous API call.
     pub next_token: Option<String>,
+    pub(crate) _meta: rboto::__private::Meta,
 }
-impl rboto::FromValue for ListChannelsResponse {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "ListChannelsResponse")?;
-        Ok(Self {
-            channels: m.take(0)?,
-            next_token: m.take(1)?,
-        })
-    }
-}
-#[derive(Clone, Debug, Default, PartialEq)]
-pub struct ListDashboardsResponse {
+rboto::__structure!(
+    ListChannelsOutput "ListChannelsResponse"[debug from output] { channels : Vec <
+    Channel >, next_token : String } { _meta }
+);
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct ListDashboardsOutput {
     /// Contains information about dashboards in the account, in the current Region that match the applied filters.
     pub dashboards: Option<Vec<DashboardDetail>>,
     /// A token you can use to get the next page of dashboard results.
     pub next_token: Option<String>,
+    pub(crate) _meta: rboto::__private::Meta,
 }
-impl rboto::FromValue for ListDashboardsResponse {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "ListDashboardsResponse")?;
-        Ok(Self {
-            dashboards: m.take(0)?,
-            next_token: m.take(1)?,
-        })
-    }
-}
-#[derive(Clone, Debug, Default, PartialEq)]
-pub struct ListEventDataStoresResponse {
+rboto::__structure!(
+    ListDashboardsOutput "ListDashboardsResponse"[debug from output] { dashboards : Vec <
+    DashboardDetail >, next_token : String } { _meta }
+);
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct ListEventDataStoresOutput {
     /// Contains information about event data stores in the account, in the current Region.
     pub event_data_stores: Option<Vec<EventDataStore>>,
     /// A token you can use to get the next page of results.
     pub next_token: Option<String>,
+    pub(crate) _meta: rboto::__private::Meta,
 }
-impl rboto::FromValue for ListEventDataStoresResponse {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "ListEventDataStoresResponse")?;
-        Ok(Self {
-            event_data_stores: m.take(0)?,
-            next_token: m.take(1)?,
-        })
-    }
-}
-#[derive(Clone, Debug, Default, PartialEq)]
-pub struct ListImportFailuresResponse {
+rboto::__structure!(
+    ListEventDataStoresOutput "ListEventDataStoresResponse"[debug from output] {
+    event_data_stores : Vec < EventDataStore >, next_token : String } { _meta }
+);
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct ListImportFailuresOutput {
     /// Contains information about the import failures.
     pub failures: Option<Vec<ImportFailureListItem>>,
     /// A token you can use to get the next page of results.
     pub next_token: Option<String>,
+    pub(crate) _meta: rboto::__private::Meta,
 }
-impl rboto::FromValue for ListImportFailuresResponse {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "ListImportFailuresResponse")?;
-        Ok(Self {
-            failures: m.take(0)?,
-            next_token: m.take(1)?,
-        })
-    }
-}
-#[derive(Clone, Debug, Default, PartialEq)]
-pub struct ListImportsResponse {
+rboto::__structure!(
+    ListImportFailuresOutput "ListImportFailuresResponse"[debug from output] { failures :
+    Vec < ImportFailureListItem >, next_token : String } { _meta }
+);
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct ListImportsOutput {
     /// The list of returned imports.
     pub imports: Option<Vec<ImportsListItem>>,
     /// A token you can use to get the next page of import results.
     pub next_token: Option<String>,
+    pub(crate) _meta: rboto::__private::Meta,
 }
-impl rboto::FromValue for ListImportsResponse {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "ListImportsResponse")?;
-        Ok(Self {
-            imports: m.take(0)?,
-            next_token: m.take(1)?,
-        })
-    }
-}
-#[derive(Clone, Debug, Default, PartialEq)]
-pub struct ListInsightsDataResponse {
+rboto::__structure!(
+    ListImportsOutput "ListImportsResponse"[debug from output] { imports : Vec <
+    ImportsListItem >, next_token : String } { _meta }
+);
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct ListInsightsDataOutput {
     /// A list of events returned based on the InsightSource, DataType or Dimensions specified. The events list is sorted by time. The most recent event is listed first.
     pub events: Option<Vec<Event>>,
     /// The token to use to get the next page of results after a previous API call. If the token does not appear, there are no more results to return. The token must be passed in with the same parameters as the previous call. For example, if the original call specified a EventName as a dimension with `PutObject` as a value, the call with NextToken should include those same parameters.
     pub next_token: Option<String>,
+    pub(crate) _meta: rboto::__private::Meta,
 }
-impl rboto::FromValue for ListInsightsDataResponse {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "ListInsightsDataResponse")?;
-        Ok(Self {
-            events: m.take(0)?,
-            next_token: m.take(1)?,
-        })
-    }
-}
-#[derive(Clone, Debug, Default, PartialEq)]
-pub struct ListInsightsMetricDataResponse {
+rboto::__structure!(
+    ListInsightsDataOutput "ListInsightsDataResponse"[debug from output] { events : Vec <
+    Event >, next_token : String } { _meta }
+);
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct ListInsightsMetricDataOutput {
     /// Specifies the ARN of the trail. This is only returned when Insights is enabled on a trail logging data events.
     pub trail_arn: Option<String>,
     /// The Amazon Web Services service to which the request was made, such as `iam.amazonaws.com` or `s3.amazonaws.com`.
@@ -800,107 +674,85 @@ pub struct ListInsightsMetricDataResponse {
     pub values: Option<Vec<f64>>,
     /// Only returned if the full results could not be returned in a single query. You can set the `NextToken` parameter in the next request to this value to continue retrieval.
     pub next_token: Option<String>,
+    pub(crate) _meta: rboto::__private::Meta,
 }
-impl rboto::FromValue for ListInsightsMetricDataResponse {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "ListInsightsMetricDataResponse")?;
-        Ok(Self {
-            trail_arn: m.take(0)?,
-            event_source: m.take(1)?,
-            event_name: m.take(2)?,
-            insight_type: m.take(3)?,
-            error_code: m.take(4)?,
-            timestamps: m.take(5)?,
-            values: m.take(6)?,
-            next_token: m.take(7)?,
-        })
-    }
-}
+rboto::__structure!(
+    ListInsightsMetricDataOutput "ListInsightsMetricDataResponse"[debug from output] {
+    trail_arn : String, event_source : String, event_name : String, insight_type :
+    InsightType, error_code : String, timestamps : Vec < rboto::DateTime >, values : Vec
+    < f64 >, next_token : String } { _meta }
+);
 /// Returns the objects or data listed below if successful. Otherwise, returns an error.
-#[derive(Clone, Debug, Default, PartialEq)]
-pub struct ListPublicKeysResponse {
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct ListPublicKeysOutput {
     /// Contains an array of PublicKey objects.
     pub public_key_list: Option<Vec<PublicKey>>,
     /// Reserved for future use.
     pub next_token: Option<String>,
+    pub(crate) _meta: rboto::__private::Meta,
 }
-impl rboto::FromValue for ListPublicKeysResponse {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "ListPublicKeysResponse")?;
-        Ok(Self {
-            public_key_list: m.take(0)?,
-            next_token: m.take(1)?,
-        })
-    }
-}
-#[derive(Clone, Debug, Default, PartialEq)]
-pub struct ListQueriesResponse {
+rboto::__structure!(
+    ListPublicKeysOutput "ListPublicKeysResponse"[debug from output] { public_key_list :
+    Vec < PublicKey >, next_token : String } { _meta }
+);
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct ListQueriesOutput {
     /// Lists matching query results, and shows query ID, status, and creation time of each query.
     pub queries: Option<Vec<Query>>,
     /// A token you can use to get the next page of results.
     pub next_token: Option<String>,
+    pub(crate) _meta: rboto::__private::Meta,
 }
-impl rboto::FromValue for ListQueriesResponse {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "ListQueriesResponse")?;
-        Ok(Self {
-            queries: m.take(0)?,
-            next_token: m.take(1)?,
-        })
-    }
-}
+rboto::__structure!(
+    ListQueriesOutput "ListQueriesResponse"[debug from output] { queries : Vec < Query >,
+    next_token : String } { _meta }
+);
 /// Returns the objects or data listed below if successful. Otherwise, returns an error.
-#[derive(Clone, Debug, Default, PartialEq)]
-pub struct ListTagsResponse {
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct ListTagsOutput {
     /// A list of resource tags.
     pub resource_tag_list: Option<Vec<ResourceTag>>,
     /// Reserved for future use.
     pub next_token: Option<String>,
+    pub(crate) _meta: rboto::__private::Meta,
 }
-impl rboto::FromValue for ListTagsResponse {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "ListTagsResponse")?;
-        Ok(Self {
-            resource_tag_list: m.take(0)?,
-            next_token: m.take(1)?,
-        })
-    }
-}
-#[derive(Clone, Debug, Default, PartialEq)]
-pub struct ListTrailsResponse {
+rboto::__structure!(
+    ListTagsOutput "ListTagsResponse"[debug from output] { resource_tag_list : Vec <
+    ResourceTag >, next_token : String } { _meta }
+);
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct ListTrailsOutput {
     /// Returns the name, ARN, and home Region of trails in the current account.
     pub trails: Option<Vec<TrailInfo>>,
     /// The token to use to get the next page of results after a previous API call. If the token does not appear, there are no more results to return. The token must be passed in with the same parameters as the previous call. For example, if the original call specified an AttributeKey of 'Username' with a value of 'root', the call with NextToken should include those same parameters.
     pub next_token: Option<String>,
+    pub(crate) _meta: rboto::__private::Meta,
 }
-impl rboto::FromValue for ListTrailsResponse {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "ListTrailsResponse")?;
-        Ok(Self {
-            trails: m.take(0)?,
-            next_token: m.take(1)?,
-        })
-    }
-}
+rboto::__structure!(
+    ListTrailsOutput "ListTrailsResponse"[debug from output] { trails : Vec < TrailInfo
+    >, next_token : String } { _meta }
+);
 /// Contains a response to a LookupEvents action.
-#[derive(Clone, Debug, Default, PartialEq)]
-pub struct LookupEventsResponse {
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct LookupEventsOutput {
     /// A list of events returned based on the lookup attributes specified and the CloudTrail event. The events list is sorted by time. The most recent event is listed first.
     pub events: Option<Vec<Event>>,
     /// The token to use to get the next page of results after a previous API call. If the token does not appear, there are no more results to return. The token must be passed in with the same parameters as the previous call. For example, if the original call specified an AttributeKey of 'Username' with a value of 'root', the call with NextToken should include those same parameters.
     pub next_token: Option<String>,
+    pub(crate) _meta: rboto::__private::Meta,
 }
-impl rboto::FromValue for LookupEventsResponse {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "LookupEventsResponse")?;
-        Ok(Self {
-            events: m.take(0)?,
-            next_token: m.take(1)?,
-        })
-    }
-}
-#[derive(Clone, Debug, Default, PartialEq)]
-pub struct PutEventConfigurationResponse {
+rboto::__structure!(
+    LookupEventsOutput "LookupEventsResponse"[debug from output] { events : Vec < Event
+    >, next_token : String } { _meta }
+);
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct PutEventConfigurationOutput {
     /// The Amazon Resource Name (ARN) of the trail that has aggregation enabled.
     pub trail_arn: Option<String>,
     /// The Amazon Resource Name (ARN) or ID suffix of the ARN of the event data store for which the event configuration settings were updated.
@@ -911,40 +763,33 @@ pub struct PutEventConfigurationResponse {
     pub context_key_selectors: Option<Vec<ContextKeySelector>>,
     /// A list of aggregation configurations that are configured for the trail.
     pub aggregation_configurations: Option<Vec<AggregationConfiguration>>,
+    pub(crate) _meta: rboto::__private::Meta,
 }
-impl rboto::FromValue for PutEventConfigurationResponse {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "PutEventConfigurationResponse")?;
-        Ok(Self {
-            trail_arn: m.take(0)?,
-            event_data_store_arn: m.take(1)?,
-            max_event_size: m.take(2)?,
-            context_key_selectors: m.take(3)?,
-            aggregation_configurations: m.take(4)?,
-        })
-    }
-}
-#[derive(Clone, Debug, Default, PartialEq)]
-pub struct PutEventSelectorsResponse {
+rboto::__structure!(
+    PutEventConfigurationOutput "PutEventConfigurationResponse"[debug from output] {
+    trail_arn : String, event_data_store_arn : String, max_event_size : MaxEventSize,
+    context_key_selectors : Vec < ContextKeySelector >, aggregation_configurations : Vec
+    < AggregationConfiguration > } { _meta }
+);
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct PutEventSelectorsOutput {
     /// Specifies the ARN of the trail that was updated with event selectors. The following is the format of a trail ARN.
     pub trail_arn: Option<String>,
     /// Specifies the event selectors configured for your trail.
     pub event_selectors: Option<Vec<EventSelector>>,
     /// Specifies the advanced event selectors configured for your trail.
     pub advanced_event_selectors: Option<Vec<AdvancedEventSelector>>,
+    pub(crate) _meta: rboto::__private::Meta,
 }
-impl rboto::FromValue for PutEventSelectorsResponse {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "PutEventSelectorsResponse")?;
-        Ok(Self {
-            trail_arn: m.take(0)?,
-            event_selectors: m.take(1)?,
-            advanced_event_selectors: m.take(2)?,
-        })
-    }
-}
-#[derive(Clone, Debug, Default, PartialEq)]
-pub struct PutInsightSelectorsResponse {
+rboto::__structure!(
+    PutEventSelectorsOutput "PutEventSelectorsResponse"[debug from output] { trail_arn :
+    String, event_selectors : Vec < EventSelector >, advanced_event_selectors : Vec <
+    AdvancedEventSelector > } { _meta }
+);
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct PutInsightSelectorsOutput {
     /// The Amazon Resource Name (ARN) of a trail for which you want to change or add Insights selectors.
     pub trail_arn: Option<String>,
     /// Contains the Insights types you want to log on a specific category of events in a trail or event data store. `ApiCallRateInsight` and `ApiErrorRateInsight` are valid Insight types.The EventCategory field can specify `Management` or `Data` events or both. For event data store, you can only log Insights for management events only.
@@ -953,57 +798,51 @@ pub struct PutInsightSelectorsResponse {
     pub event_data_store_arn: Option<String>,
     /// The ARN of the destination event data store that logs Insights events.
     pub insights_destination: Option<String>,
+    pub(crate) _meta: rboto::__private::Meta,
 }
-impl rboto::FromValue for PutInsightSelectorsResponse {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "PutInsightSelectorsResponse")?;
-        Ok(Self {
-            trail_arn: m.take(0)?,
-            insight_selectors: m.take(1)?,
-            event_data_store_arn: m.take(2)?,
-            insights_destination: m.take(3)?,
-        })
-    }
-}
-#[derive(Clone, Debug, Default, PartialEq)]
-pub struct PutResourcePolicyResponse {
+rboto::__structure!(
+    PutInsightSelectorsOutput "PutInsightSelectorsResponse"[debug from output] {
+    trail_arn : String, insight_selectors : Vec < InsightSelector >, event_data_store_arn
+    : String, insights_destination : String } { _meta }
+);
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct PutResourcePolicyOutput {
     /// The Amazon Resource Name (ARN) of the CloudTrail event data store, dashboard, or channel attached to the resource-based policy.
     pub resource_arn: Option<String>,
     /// The JSON-formatted string of the Amazon Web Services resource-based policy attached to the CloudTrail event data store, dashboard, or channel.
     pub resource_policy: Option<String>,
     /// The default resource-based policy that is automatically generated for the delegated administrator of an Organizations organization. This policy will be evaluated in tandem with any policy you submit for the resource.
     pub delegated_admin_resource_policy: Option<String>,
+    pub(crate) _meta: rboto::__private::Meta,
 }
-impl rboto::FromValue for PutResourcePolicyResponse {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "PutResourcePolicyResponse")?;
-        Ok(Self {
-            resource_arn: m.take(0)?,
-            resource_policy: m.take(1)?,
-            delegated_admin_resource_policy: m.take(2)?,
-        })
-    }
-}
+rboto::__structure!(
+    PutResourcePolicyOutput "PutResourcePolicyResponse"[debug from output] { resource_arn
+    : String, resource_policy : String, delegated_admin_resource_policy : String } {
+    _meta }
+);
 /// Returns the following response if successful. Otherwise, returns an error.
-#[derive(Clone, Debug, Default, PartialEq)]
-pub struct RegisterOrganizationDelegatedAdminResponse {}
-impl rboto::FromValue for RegisterOrganizationDelegatedAdminResponse {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        rv::Members::of(v, "RegisterOrganizationDelegatedAdminResponse")?;
-        Ok(Self {})
-    }
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct RegisterOrganizationDelegatedAdminOutput {
+    pub(crate) _meta: rboto::__private::Meta,
 }
+rboto::__structure!(
+    RegisterOrganizationDelegatedAdminOutput
+    "RegisterOrganizationDelegatedAdminResponse"[debug from output] {} { _meta }
+);
 /// Returns the objects or data listed below if successful. Otherwise, returns an error.
-#[derive(Clone, Debug, Default, PartialEq)]
-pub struct RemoveTagsResponse {}
-impl rboto::FromValue for RemoveTagsResponse {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        rv::Members::of(v, "RemoveTagsResponse")?;
-        Ok(Self {})
-    }
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct RemoveTagsOutput {
+    pub(crate) _meta: rboto::__private::Meta,
 }
-#[derive(Clone, Debug, Default, PartialEq)]
-pub struct RestoreEventDataStoreResponse {
+rboto::__structure!(
+    RemoveTagsOutput "RemoveTagsResponse"[debug from output] {} { _meta }
+);
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct RestoreEventDataStoreOutput {
     /// The event data store ARN.
     pub event_data_store_arn: Option<String>,
     /// The name of the event data store.
@@ -1028,63 +867,54 @@ pub struct RestoreEventDataStoreResponse {
     pub kms_key_id: Option<String>,
     /// The billing mode for the event data store.
     pub billing_mode: Option<BillingMode>,
+    pub(crate) _meta: rboto::__private::Meta,
 }
-impl rboto::FromValue for RestoreEventDataStoreResponse {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "RestoreEventDataStoreResponse")?;
-        Ok(Self {
-            event_data_store_arn: m.take(0)?,
-            name: m.take(1)?,
-            status: m.take(2)?,
-            advanced_event_selectors: m.take(3)?,
-            multi_region_enabled: m.take(4)?,
-            organization_enabled: m.take(5)?,
-            retention_period: m.take(6)?,
-            termination_protection_enabled: m.take(7)?,
-            created_timestamp: m.take(8)?,
-            updated_timestamp: m.take(9)?,
-            kms_key_id: m.take(10)?,
-            billing_mode: m.take(11)?,
-        })
-    }
-}
-#[derive(Clone, Debug, Default, PartialEq)]
-pub struct SearchSampleQueriesResponse {
+rboto::__structure!(
+    RestoreEventDataStoreOutput "RestoreEventDataStoreResponse"[debug from output] {
+    event_data_store_arn : String, name : String, status : EventDataStoreStatus,
+    advanced_event_selectors : Vec < AdvancedEventSelector >, multi_region_enabled =
+    bool, organization_enabled = bool, retention_period = i32,
+    termination_protection_enabled = bool, created_timestamp : rboto::DateTime,
+    updated_timestamp : rboto::DateTime, kms_key_id : String, billing_mode : BillingMode
+    } { _meta }
+);
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct SearchSampleQueriesOutput {
     /// A list of objects containing the search results ordered from most relevant to least relevant.
     pub search_results: Option<Vec<SearchSampleQueriesSearchResult>>,
     /// A token you can use to get the next page of results.
     pub next_token: Option<String>,
+    pub(crate) _meta: rboto::__private::Meta,
 }
-impl rboto::FromValue for SearchSampleQueriesResponse {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "SearchSampleQueriesResponse")?;
-        Ok(Self {
-            search_results: m.take(0)?,
-            next_token: m.take(1)?,
-        })
-    }
-}
-#[derive(Clone, Debug, Default, PartialEq)]
-pub struct StartDashboardRefreshResponse {
+rboto::__structure!(
+    SearchSampleQueriesOutput "SearchSampleQueriesResponse"[debug from output] {
+    search_results : Vec < SearchSampleQueriesSearchResult >, next_token : String } {
+    _meta }
+);
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct StartDashboardRefreshOutput {
     /// The refresh ID for the dashboard.
     pub refresh_id: Option<String>,
+    pub(crate) _meta: rboto::__private::Meta,
 }
-impl rboto::FromValue for StartDashboardRefreshResponse {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "StartDashboardRefreshResponse")?;
-        Ok(Self { refresh_id: m.take(0)? })
-    }
+rboto::__structure!(
+    StartDashboardRefreshOutput "StartDashboardRefreshResponse"[debug from output] {
+    refresh_id : String } { _meta }
+);
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct StartEventDataStoreIngestionOutput {
+    pub(crate) _meta: rboto::__private::Meta,
 }
-#[derive(Clone, Debug, Default, PartialEq)]
-pub struct StartEventDataStoreIngestionResponse {}
-impl rboto::FromValue for StartEventDataStoreIngestionResponse {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        rv::Members::of(v, "StartEventDataStoreIngestionResponse")?;
-        Ok(Self {})
-    }
-}
-#[derive(Clone, Debug, Default, PartialEq)]
-pub struct StartImportResponse {
+rboto::__structure!(
+    StartEventDataStoreIngestionOutput "StartEventDataStoreIngestionResponse"[debug from
+    output] {} { _meta }
+);
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct StartImportOutput {
     /// The ID of the import.
     pub import_id: Option<String>,
     /// The ARN of the destination event data store.
@@ -1101,57 +931,48 @@ pub struct StartImportResponse {
     pub created_timestamp: Option<rboto::DateTime>,
     /// The timestamp of the import's last update, if applicable.
     pub updated_timestamp: Option<rboto::DateTime>,
+    pub(crate) _meta: rboto::__private::Meta,
 }
-impl rboto::FromValue for StartImportResponse {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "StartImportResponse")?;
-        Ok(Self {
-            import_id: m.take(0)?,
-            destinations: m.take(1)?,
-            import_source: m.take(2)?,
-            start_event_time: m.take(3)?,
-            end_event_time: m.take(4)?,
-            import_status: m.take(5)?,
-            created_timestamp: m.take(6)?,
-            updated_timestamp: m.take(7)?,
-        })
-    }
-}
+rboto::__structure!(
+    StartImportOutput "StartImportResponse"[debug from output] { import_id : String,
+    destinations : Vec < String >, import_source : ImportSource, start_event_time :
+    rboto::DateTime, end_event_time : rboto::DateTime, import_status : ImportStatus,
+    created_timestamp : rboto::DateTime, updated_timestamp : rboto::DateTime } { _meta }
+);
 /// Returns the objects or data listed below if successful. Otherwise, returns an error.
-#[derive(Clone, Debug, Default, PartialEq)]
-pub struct StartLoggingResponse {}
-impl rboto::FromValue for StartLoggingResponse {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        rv::Members::of(v, "StartLoggingResponse")?;
-        Ok(Self {})
-    }
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct StartLoggingOutput {
+    pub(crate) _meta: rboto::__private::Meta,
 }
-#[derive(Clone, Debug, Default, PartialEq)]
-pub struct StartQueryResponse {
+rboto::__structure!(
+    StartLoggingOutput "StartLoggingResponse"[debug from output] {} { _meta }
+);
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct StartQueryOutput {
     /// The ID of the started query.
     pub query_id: Option<String>,
     /// The account ID of the event data store owner.
     pub event_data_store_owner_account_id: Option<String>,
+    pub(crate) _meta: rboto::__private::Meta,
 }
-impl rboto::FromValue for StartQueryResponse {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "StartQueryResponse")?;
-        Ok(Self {
-            query_id: m.take(0)?,
-            event_data_store_owner_account_id: m.take(1)?,
-        })
-    }
+rboto::__structure!(
+    StartQueryOutput "StartQueryResponse"[debug from output] { query_id : String,
+    event_data_store_owner_account_id : String } { _meta }
+);
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct StopEventDataStoreIngestionOutput {
+    pub(crate) _meta: rboto::__private::Meta,
 }
-#[derive(Clone, Debug, Default, PartialEq)]
-pub struct StopEventDataStoreIngestionResponse {}
-impl rboto::FromValue for StopEventDataStoreIngestionResponse {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        rv::Members::of(v, "StopEventDataStoreIngestionResponse")?;
-        Ok(Self {})
-    }
-}
-#[derive(Clone, Debug, Default, PartialEq)]
-pub struct StopImportResponse {
+rboto::__structure!(
+    StopEventDataStoreIngestionOutput "StopEventDataStoreIngestionResponse"[debug from
+    output] {} { _meta }
+);
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct StopImportOutput {
     /// The ID for the import.
     pub import_id: Option<String>,
     /// The source S3 bucket for the import.
@@ -1170,34 +991,27 @@ pub struct StopImportResponse {
     pub end_event_time: Option<rboto::DateTime>,
     /// Returns information on the stopped import.
     pub import_statistics: Option<ImportStatistics>,
+    pub(crate) _meta: rboto::__private::Meta,
 }
-impl rboto::FromValue for StopImportResponse {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "StopImportResponse")?;
-        Ok(Self {
-            import_id: m.take(0)?,
-            import_source: m.take(1)?,
-            destinations: m.take(2)?,
-            import_status: m.take(3)?,
-            created_timestamp: m.take(4)?,
-            updated_timestamp: m.take(5)?,
-            start_event_time: m.take(6)?,
-            end_event_time: m.take(7)?,
-            import_statistics: m.take(8)?,
-        })
-    }
-}
+rboto::__structure!(
+    StopImportOutput "StopImportResponse"[debug from output] { import_id : String,
+    import_source : ImportSource, destinations : Vec < String >, import_status :
+    ImportStatus, created_timestamp : rboto::DateTime, updated_timestamp :
+    rboto::DateTime, start_event_time : rboto::DateTime, end_event_time :
+    rboto::DateTime, import_statistics : ImportStatistics } { _meta }
+);
 /// Returns the objects or data listed below if successful. Otherwise, returns an error.
-#[derive(Clone, Debug, Default, PartialEq)]
-pub struct StopLoggingResponse {}
-impl rboto::FromValue for StopLoggingResponse {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        rv::Members::of(v, "StopLoggingResponse")?;
-        Ok(Self {})
-    }
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct StopLoggingOutput {
+    pub(crate) _meta: rboto::__private::Meta,
 }
-#[derive(Clone, Debug, Default, PartialEq)]
-pub struct UpdateChannelResponse {
+rboto::__structure!(
+    StopLoggingOutput "StopLoggingResponse"[debug from output] {} { _meta }
+);
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct UpdateChannelOutput {
     /// The ARN of the channel that was updated.
     pub channel_arn: Option<String>,
     /// The name of the channel that was updated.
@@ -1206,20 +1020,16 @@ pub struct UpdateChannelResponse {
     pub source: Option<String>,
     /// The event data stores that log events arriving through the channel.
     pub destinations: Option<Vec<Destination>>,
+    pub(crate) _meta: rboto::__private::Meta,
 }
-impl rboto::FromValue for UpdateChannelResponse {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "UpdateChannelResponse")?;
-        Ok(Self {
-            channel_arn: m.take(0)?,
-            name: m.take(1)?,
-            source: m.take(2)?,
-            destinations: m.take(3)?,
-        })
+rboto::__structure!(
+    UpdateChannelOutput "UpdateChannelResponse"[debug from output] { channel_arn :
+    String, name : String, source : String, destinations : Vec < Destination > } { _meta
     }
-}
-#[derive(Clone, Debug, Default, PartialEq)]
-pub struct UpdateDashboardResponse {
+);
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct UpdateDashboardOutput {
     /// The ARN for the dashboard.
     pub dashboard_arn: Option<String>,
     /// The name for the dashboard.
@@ -1236,24 +1046,17 @@ pub struct UpdateDashboardResponse {
     pub created_timestamp: Option<rboto::DateTime>,
     /// The timestamp that shows when the dashboard was updated.
     pub updated_timestamp: Option<rboto::DateTime>,
+    pub(crate) _meta: rboto::__private::Meta,
 }
-impl rboto::FromValue for UpdateDashboardResponse {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "UpdateDashboardResponse")?;
-        Ok(Self {
-            dashboard_arn: m.take(0)?,
-            name: m.take(1)?,
-            type_: m.take(2)?,
-            widgets: m.take(3)?,
-            refresh_schedule: m.take(4)?,
-            termination_protection_enabled: m.take(5)?,
-            created_timestamp: m.take(6)?,
-            updated_timestamp: m.take(7)?,
-        })
-    }
-}
-#[derive(Clone, Debug, Default, PartialEq)]
-pub struct UpdateEventDataStoreResponse {
+rboto::__structure!(
+    UpdateDashboardOutput "UpdateDashboardResponse"[debug from output] { dashboard_arn :
+    String, name : String, type_ : DashboardType, widgets : Vec < Widget >,
+    refresh_schedule : RefreshSchedule, termination_protection_enabled = bool,
+    created_timestamp : rboto::DateTime, updated_timestamp : rboto::DateTime } { _meta }
+);
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct UpdateEventDataStoreOutput {
     /// The ARN of the event data store.
     pub event_data_store_arn: Option<String>,
     /// The name of the event data store.
@@ -1282,31 +1085,21 @@ pub struct UpdateEventDataStoreResponse {
     pub federation_status: Option<FederationStatus>,
     /// If Lake query federation is enabled, provides the ARN of the federation role used to access the resources for the federated event data store.
     pub federation_role_arn: Option<String>,
+    pub(crate) _meta: rboto::__private::Meta,
 }
-impl rboto::FromValue for UpdateEventDataStoreResponse {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "UpdateEventDataStoreResponse")?;
-        Ok(Self {
-            event_data_store_arn: m.take(0)?,
-            name: m.take(1)?,
-            status: m.take(2)?,
-            advanced_event_selectors: m.take(3)?,
-            multi_region_enabled: m.take(4)?,
-            organization_enabled: m.take(5)?,
-            retention_period: m.take(6)?,
-            termination_protection_enabled: m.take(7)?,
-            created_timestamp: m.take(8)?,
-            updated_timestamp: m.take(9)?,
-            kms_key_id: m.take(10)?,
-            billing_mode: m.take(11)?,
-            federation_status: m.take(12)?,
-            federation_role_arn: m.take(13)?,
-        })
-    }
-}
+rboto::__structure!(
+    UpdateEventDataStoreOutput "UpdateEventDataStoreResponse"[debug from output] {
+    event_data_store_arn : String, name : String, status : EventDataStoreStatus,
+    advanced_event_selectors : Vec < AdvancedEventSelector >, multi_region_enabled =
+    bool, organization_enabled = bool, retention_period = i32,
+    termination_protection_enabled = bool, created_timestamp : rboto::DateTime,
+    updated_timestamp : rboto::DateTime, kms_key_id : String, billing_mode : BillingMode,
+    federation_status : FederationStatus, federation_role_arn : String } { _meta }
+);
 /// Returns the objects or data listed below if successful. Otherwise, returns an error.
-#[derive(Clone, Debug, Default, PartialEq)]
-pub struct UpdateTrailResponse {
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct UpdateTrailOutput {
     /// Specifies the name of the trail.
     pub name: Option<String>,
     /// Specifies the name of the Amazon S3 bucket designated for publishing log files.
@@ -1337,25 +1130,14 @@ pub struct UpdateTrailResponse {
     pub is_organization_trail: Option<bool>,
     /// Specifies whether recursive logging is enabled for the trail.
     pub recursive_logging: Option<bool>,
+    pub(crate) _meta: rboto::__private::Meta,
 }
-impl rboto::FromValue for UpdateTrailResponse {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "UpdateTrailResponse")?;
-        Ok(Self {
-            name: m.take(0)?,
-            s3_bucket_name: m.take(1)?,
-            s3_key_prefix: m.take(2)?,
-            sns_topic_name: m.take(3)?,
-            sns_topic_arn: m.take(4)?,
-            include_global_service_events: m.take(5)?,
-            is_multi_region_trail: m.take(6)?,
-            trail_arn: m.take(7)?,
-            log_file_validation_enabled: m.take(8)?,
-            cloud_watch_logs_log_group_arn: m.take(9)?,
-            cloud_watch_logs_role_arn: m.take(10)?,
-            kms_key_id: m.take(11)?,
-            is_organization_trail: m.take(12)?,
-            recursive_logging: m.take(13)?,
-        })
+rboto::__structure!(
+    UpdateTrailOutput "UpdateTrailResponse"[debug from output] { name : String,
+    s3_bucket_name : String, s3_key_prefix : String, sns_topic_name : String,
+    sns_topic_arn : String, include_global_service_events = bool, is_multi_region_trail =
+    bool, trail_arn : String, log_file_validation_enabled = bool,
+    cloud_watch_logs_log_group_arn : String, cloud_watch_logs_role_arn : String,
+    kms_key_id : String, is_organization_trail = bool, recursive_logging = bool } { _meta
     }
-}
+);

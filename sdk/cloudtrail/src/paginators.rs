@@ -7,10 +7,10 @@ pub static LOOKUP_EVENTS: PaginatorSpec = PaginatorSpec::new(
         &["Events"],
     )
     .limit("MaxResults");
-impl super::input::LookupEventsRequest<rboto::ServiceClient> {
+impl super::input::LookupEventsInput {
     /// Pages through `LookupEvents` (botocore's `get_paginator("lookup_events")`).
     pub fn into_paginator(self) -> Paginator<Self> {
-        Paginator::new(self._client.clone(), self, &LOOKUP_EVENTS)
+        Paginator::of_input(self, &LOOKUP_EVENTS)
     }
 }
 pub static LIST_PUBLIC_KEYS: PaginatorSpec = PaginatorSpec::new(
@@ -18,10 +18,10 @@ pub static LIST_PUBLIC_KEYS: PaginatorSpec = PaginatorSpec::new(
     &["NextToken"],
     &["PublicKeyList"],
 );
-impl super::input::ListPublicKeysRequest<rboto::ServiceClient> {
+impl super::input::ListPublicKeysInput {
     /// Pages through `ListPublicKeys` (botocore's `get_paginator("list_public_keys")`).
     pub fn into_paginator(self) -> Paginator<Self> {
-        Paginator::new(self._client.clone(), self, &LIST_PUBLIC_KEYS)
+        Paginator::of_input(self, &LIST_PUBLIC_KEYS)
     }
 }
 pub static LIST_TAGS: PaginatorSpec = PaginatorSpec::new(
@@ -29,10 +29,10 @@ pub static LIST_TAGS: PaginatorSpec = PaginatorSpec::new(
     &["NextToken"],
     &["ResourceTagList"],
 );
-impl super::input::ListTagsRequest<rboto::ServiceClient> {
+impl super::input::ListTagsInput {
     /// Pages through `ListTags` (botocore's `get_paginator("list_tags")`).
     pub fn into_paginator(self) -> Paginator<Self> {
-        Paginator::new(self._client.clone(), self, &LIST_TAGS)
+        Paginator::of_input(self, &LIST_TAGS)
     }
 }
 pub static LIST_TRAILS: PaginatorSpec = PaginatorSpec::new(
@@ -40,10 +40,10 @@ pub static LIST_TRAILS: PaginatorSpec = PaginatorSpec::new(
     &["NextToken"],
     &["Trails"],
 );
-impl super::input::ListTrailsRequest<rboto::ServiceClient> {
+impl super::input::ListTrailsInput {
     /// Pages through `ListTrails` (botocore's `get_paginator("list_trails")`).
     pub fn into_paginator(self) -> Paginator<Self> {
-        Paginator::new(self._client.clone(), self, &LIST_TRAILS)
+        Paginator::of_input(self, &LIST_TRAILS)
     }
 }
 pub static LIST_IMPORT_FAILURES: PaginatorSpec = PaginatorSpec::new(
@@ -52,10 +52,10 @@ pub static LIST_IMPORT_FAILURES: PaginatorSpec = PaginatorSpec::new(
         &["Failures"],
     )
     .limit("MaxResults");
-impl super::input::ListImportFailuresRequest<rboto::ServiceClient> {
+impl super::input::ListImportFailuresInput {
     /// Pages through `ListImportFailures` (botocore's `get_paginator("list_import_failures")`).
     pub fn into_paginator(self) -> Paginator<Self> {
-        Paginator::new(self._client.clone(), self, &LIST_IMPORT_FAILURES)
+        Paginator::of_input(self, &LIST_IMPORT_FAILURES)
     }
 }
 pub static LIST_IMPORTS: PaginatorSpec = PaginatorSpec::new(
@@ -64,10 +64,10 @@ pub static LIST_IMPORTS: PaginatorSpec = PaginatorSpec::new(
         &["Imports"],
     )
     .limit("MaxResults");
-impl super::input::ListImportsRequest<rboto::ServiceClient> {
+impl super::input::ListImportsInput {
     /// Pages through `ListImports` (botocore's `get_paginator("list_imports")`).
     pub fn into_paginator(self) -> Paginator<Self> {
-        Paginator::new(self._client.clone(), self, &LIST_IMPORTS)
+        Paginator::of_input(self, &LIST_IMPORTS)
     }
 }
 pub static LIST_INSIGHTS_DATA: PaginatorSpec = PaginatorSpec::new(
@@ -76,9 +76,9 @@ pub static LIST_INSIGHTS_DATA: PaginatorSpec = PaginatorSpec::new(
         &["Events"],
     )
     .limit("MaxResults");
-impl super::input::ListInsightsDataRequest<rboto::ServiceClient> {
+impl super::input::ListInsightsDataInput {
     /// Pages through `ListInsightsData` (botocore's `get_paginator("list_insights_data")`).
     pub fn into_paginator(self) -> Paginator<Self> {
-        Paginator::new(self._client.clone(), self, &LIST_INSIGHTS_DATA)
+        Paginator::of_input(self, &LIST_INSIGHTS_DATA)
     }
 }

@@ -3,45 +3,25 @@
 #[allow(unused_imports)]
 use super::{error::*, input::*, output::*};
 #[allow(unused_imports)]
-use rboto::value as rv;
+use rboto::__private as rv;
 #[allow(unused_imports)]
 use std::collections::HashMap;
 /// Advanced event selectors let you create fine-grained selectors for CloudTrail management, data, and network activity events. They help you control costs by logging only those events that are important to you.
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct AdvancedEventSelector {
     /// An optional, descriptive name for an advanced event selector, such as "Log data events for only two S3 buckets".
     pub name: Option<String>,
     /// Contains all selector statements in an advanced event selector.
     pub field_selectors: Option<Vec<AdvancedFieldSelector>>,
 }
-impl AdvancedEventSelector {
-    /// Sets `Name`.
-    pub fn name(mut self, v: impl Into<String>) -> Self {
-        self.name = Some(v.into());
-        self
-    }
-    /// Sets `FieldSelectors`.
-    pub fn field_selectors(mut self, v: impl Into<Vec<AdvancedFieldSelector>>) -> Self {
-        self.field_selectors = Some(v.into());
-        self
-    }
-}
-impl rboto::IntoValue for AdvancedEventSelector {
-    fn into_value(self) -> rboto::Value {
-        rboto::Value::Struct(vec![rv::opt(self.name), rv::opt(self.field_selectors)])
-    }
-}
-impl rboto::FromValue for AdvancedEventSelector {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "AdvancedEventSelector")?;
-        Ok(Self {
-            name: m.take(0)?,
-            field_selectors: m.take(1)?,
-        })
-    }
-}
+rboto::__structure!(
+    AdvancedEventSelector "AdvancedEventSelector"[set into from] { name : String,
+    field_selectors : Vec < AdvancedFieldSelector > } {}
+);
 /// A single selector statement in an advanced event selector.
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct AdvancedFieldSelector {
     /// A field in a CloudTrail event record on which to filter events to be logged. For event data stores for CloudTrail Insights events, Config configuration items, Audit Manager evidence, or events outside of Amazon Web Services, the field is used only for selecting events as filtering is not supported.
     pub field: Option<String>,
@@ -58,498 +38,110 @@ pub struct AdvancedFieldSelector {
     /// An operator that excludes events that match the last few characters of the event record field specified as the value of `Field`.
     pub not_ends_with: Option<Vec<String>>,
 }
-impl AdvancedFieldSelector {
-    /// Sets `Field`.
-    pub fn field(mut self, v: impl Into<String>) -> Self {
-        self.field = Some(v.into());
-        self
-    }
-    /// Sets `Equals`.
-    pub fn equals(mut self, v: impl Into<Vec<String>>) -> Self {
-        self.equals = Some(v.into());
-        self
-    }
-    /// Sets `StartsWith`.
-    pub fn starts_with(mut self, v: impl Into<Vec<String>>) -> Self {
-        self.starts_with = Some(v.into());
-        self
-    }
-    /// Sets `EndsWith`.
-    pub fn ends_with(mut self, v: impl Into<Vec<String>>) -> Self {
-        self.ends_with = Some(v.into());
-        self
-    }
-    /// Sets `NotEquals`.
-    pub fn not_equals(mut self, v: impl Into<Vec<String>>) -> Self {
-        self.not_equals = Some(v.into());
-        self
-    }
-    /// Sets `NotStartsWith`.
-    pub fn not_starts_with(mut self, v: impl Into<Vec<String>>) -> Self {
-        self.not_starts_with = Some(v.into());
-        self
-    }
-    /// Sets `NotEndsWith`.
-    pub fn not_ends_with(mut self, v: impl Into<Vec<String>>) -> Self {
-        self.not_ends_with = Some(v.into());
-        self
-    }
-}
-impl rboto::IntoValue for AdvancedFieldSelector {
-    fn into_value(self) -> rboto::Value {
-        rboto::Value::Struct(
-            vec![
-                rv::opt(self.field), rv::opt(self.equals), rv::opt(self.starts_with),
-                rv::opt(self.ends_with), rv::opt(self.not_equals), rv::opt(self
-                .not_starts_with), rv::opt(self.not_ends_with)
-            ],
-        )
-    }
-}
-impl rboto::FromValue for AdvancedFieldSelector {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "AdvancedFieldSelector")?;
-        Ok(Self {
-            field: m.take(0)?,
-            equals: m.take(1)?,
-            starts_with: m.take(2)?,
-            ends_with: m.take(3)?,
-            not_equals: m.take(4)?,
-            not_starts_with: m.take(5)?,
-            not_ends_with: m.take(6)?,
-        })
-    }
-}
+rboto::__structure!(
+    AdvancedFieldSelector "AdvancedFieldSelector"[set into from] { field : String, equals
+    : Vec < String >, starts_with : Vec < String >, ends_with : Vec < String >,
+    not_equals : Vec < String >, not_starts_with : Vec < String >, not_ends_with : Vec <
+    String > } {}
+);
 /// An object that contains configuration settings for aggregating events.
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct AggregationConfiguration {
     /// A list of aggregation templates that can be used to configure event aggregation.
     pub templates: Option<Vec<Template>>,
     /// Specifies the event category for which aggregation should be performed.
     pub event_category: Option<EventCategoryAggregation>,
 }
-impl AggregationConfiguration {
-    /// Sets `Templates`.
-    pub fn templates(mut self, v: impl Into<Vec<Template>>) -> Self {
-        self.templates = Some(v.into());
-        self
-    }
-    /// Sets `EventCategory`.
-    pub fn event_category(mut self, v: impl Into<EventCategoryAggregation>) -> Self {
-        self.event_category = Some(v.into());
-        self
-    }
-}
-impl rboto::IntoValue for AggregationConfiguration {
-    fn into_value(self) -> rboto::Value {
-        rboto::Value::Struct(vec![rv::opt(self.templates), rv::opt(self.event_category)])
-    }
-}
-impl rboto::FromValue for AggregationConfiguration {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "AggregationConfiguration")?;
-        Ok(Self {
-            templates: m.take(0)?,
-            event_category: m.take(1)?,
-        })
-    }
-}
-#[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
-#[non_exhaustive]
-pub enum BillingMode {
-    /// `EXTENDABLE_RETENTION_PRICING`
-    ExtendableRetentionPricing,
-    /// `FIXED_RETENTION_PRICING`
-    FixedRetentionPricing,
-    /// A value this version of the SDK does not know.
-    Unknown(String),
-}
-impl BillingMode {
-    /// Every value the model lists.
-    pub const VALUES: &'static [&'static str] = &[
-        "EXTENDABLE_RETENTION_PRICING",
-        "FIXED_RETENTION_PRICING",
-    ];
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::ExtendableRetentionPricing => "EXTENDABLE_RETENTION_PRICING",
-            Self::FixedRetentionPricing => "FIXED_RETENTION_PRICING",
-            Self::Unknown(s) => s,
-        }
-    }
-}
-impl rv::StringEnum for BillingMode {
-    fn as_str(&self) -> &str {
-        BillingMode::as_str(self)
-    }
-    fn from_wire(s: String) -> Self {
-        match s.as_str() {
-            "EXTENDABLE_RETENTION_PRICING" => Self::ExtendableRetentionPricing,
-            "FIXED_RETENTION_PRICING" => Self::FixedRetentionPricing,
-            _ => Self::Unknown(s),
-        }
-    }
-}
-rboto::enum_value!(str BillingMode);
+rboto::__structure!(
+    AggregationConfiguration "AggregationConfiguration"[set into from] { templates : Vec
+    < Template >, event_category : EventCategoryAggregation } {}
+);
+rboto::__string_enum!(
+    BillingMode { ExtendableRetentionPricing = "EXTENDABLE_RETENTION_PRICING",
+    FixedRetentionPricing = "FIXED_RETENTION_PRICING" }
+);
 /// Contains information about a returned CloudTrail channel.
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct Channel {
     /// The Amazon Resource Name (ARN) of a channel.
     pub channel_arn: Option<String>,
     /// The name of the CloudTrail channel. For service-linked channels, the name is `aws-service-channel/service-name/custom-suffix` where `service-name` represents the name of the Amazon Web Services service that created the channel and `custom-suffix` represents the suffix created by the Amazon Web Services service.
     pub name: Option<String>,
 }
-impl Channel {
-    /// Sets `ChannelArn`.
-    pub fn channel_arn(mut self, v: impl Into<String>) -> Self {
-        self.channel_arn = Some(v.into());
-        self
-    }
-    /// Sets `Name`.
-    pub fn name(mut self, v: impl Into<String>) -> Self {
-        self.name = Some(v.into());
-        self
-    }
-}
-impl rboto::FromValue for Channel {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "Channel")?;
-        Ok(Self {
-            channel_arn: m.take(0)?,
-            name: m.take(1)?,
-        })
-    }
-}
+rboto::__structure!(
+    Channel "Channel"[set from] { channel_arn : String, name : String } {}
+);
 /// An object that contains information types to be included in CloudTrail enriched events.
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct ContextKeySelector {
     /// Specifies the type of the event record field in ContextKeySelector. Valid values include RequestContext, TagContext.
     pub type_: Option<TypeShape>,
     /// A list of keys defined by Type to be included in CloudTrail enriched events.
     pub equals: Option<Vec<String>>,
 }
-impl ContextKeySelector {
-    /// Sets `Type`.
-    pub fn type_(mut self, v: impl Into<TypeShape>) -> Self {
-        self.type_ = Some(v.into());
-        self
-    }
-    /// Sets `Equals`.
-    pub fn equals(mut self, v: impl Into<Vec<String>>) -> Self {
-        self.equals = Some(v.into());
-        self
-    }
-}
-impl rboto::IntoValue for ContextKeySelector {
-    fn into_value(self) -> rboto::Value {
-        rboto::Value::Struct(vec![rv::opt(self.type_), rv::opt(self.equals)])
-    }
-}
-impl rboto::FromValue for ContextKeySelector {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "ContextKeySelector")?;
-        Ok(Self {
-            type_: m.take(0)?,
-            equals: m.take(1)?,
-        })
-    }
-}
+rboto::__structure!(
+    ContextKeySelector "ContextKeySelector"[set into from] { type_ : TypeShape, equals :
+    Vec < String > } {}
+);
 /// Provides information about a CloudTrail Lake dashboard.
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct DashboardDetail {
     /// The ARN for the dashboard.
     pub dashboard_arn: Option<String>,
     /// The type of dashboard.
     pub type_: Option<DashboardType>,
 }
-impl DashboardDetail {
-    /// Sets `DashboardArn`.
-    pub fn dashboard_arn(mut self, v: impl Into<String>) -> Self {
-        self.dashboard_arn = Some(v.into());
-        self
-    }
-    /// Sets `Type`.
-    pub fn type_(mut self, v: impl Into<DashboardType>) -> Self {
-        self.type_ = Some(v.into());
-        self
-    }
-}
-impl rboto::FromValue for DashboardDetail {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "DashboardDetail")?;
-        Ok(Self {
-            dashboard_arn: m.take(0)?,
-            type_: m.take(1)?,
-        })
-    }
-}
-#[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
-#[non_exhaustive]
-pub enum DashboardStatus {
-    /// `CREATING`
-    Creating,
-    /// `CREATED`
-    Created,
-    /// `UPDATING`
-    Updating,
-    /// `UPDATED`
-    Updated,
-    /// `DELETING`
-    Deleting,
-    /// A value this version of the SDK does not know.
-    Unknown(String),
-}
-impl DashboardStatus {
-    /// Every value the model lists.
-    pub const VALUES: &'static [&'static str] = &[
-        "CREATING",
-        "CREATED",
-        "UPDATING",
-        "UPDATED",
-        "DELETING",
-    ];
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Creating => "CREATING",
-            Self::Created => "CREATED",
-            Self::Updating => "UPDATING",
-            Self::Updated => "UPDATED",
-            Self::Deleting => "DELETING",
-            Self::Unknown(s) => s,
-        }
-    }
-}
-impl rv::StringEnum for DashboardStatus {
-    fn as_str(&self) -> &str {
-        DashboardStatus::as_str(self)
-    }
-    fn from_wire(s: String) -> Self {
-        match s.as_str() {
-            "CREATING" => Self::Creating,
-            "CREATED" => Self::Created,
-            "UPDATING" => Self::Updating,
-            "UPDATED" => Self::Updated,
-            "DELETING" => Self::Deleting,
-            _ => Self::Unknown(s),
-        }
-    }
-}
-rboto::enum_value!(str DashboardStatus);
-#[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
-#[non_exhaustive]
-pub enum DashboardType {
-    /// `MANAGED`
-    Managed,
-    /// `CUSTOM`
-    Custom,
-    /// A value this version of the SDK does not know.
-    Unknown(String),
-}
-impl DashboardType {
-    /// Every value the model lists.
-    pub const VALUES: &'static [&'static str] = &["MANAGED", "CUSTOM"];
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Managed => "MANAGED",
-            Self::Custom => "CUSTOM",
-            Self::Unknown(s) => s,
-        }
-    }
-}
-impl rv::StringEnum for DashboardType {
-    fn as_str(&self) -> &str {
-        DashboardType::as_str(self)
-    }
-    fn from_wire(s: String) -> Self {
-        match s.as_str() {
-            "MANAGED" => Self::Managed,
-            "CUSTOM" => Self::Custom,
-            _ => Self::Unknown(s),
-        }
-    }
-}
-rboto::enum_value!(str DashboardType);
+rboto::__structure!(
+    DashboardDetail "DashboardDetail"[set from] { dashboard_arn : String, type_ :
+    DashboardType } {}
+);
+rboto::__string_enum!(
+    DashboardStatus { Creating = "CREATING", Created = "CREATED", Updating = "UPDATING",
+    Updated = "UPDATED", Deleting = "DELETING" }
+);
+rboto::__string_enum!(DashboardType { Managed = "MANAGED", Custom = "CUSTOM" });
 /// You can configure the `DataResource` in an `EventSelector` to log data events for the following three resource types:
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct DataResource {
     /// The resource type in which you want to log data events. You can specify the following *basic* event selector resource types:
     pub type_: Option<String>,
     /// An array of Amazon Resource Name (ARN) strings or partial ARN strings for the specified resource type.
     pub values: Option<Vec<String>>,
 }
-impl DataResource {
-    /// Sets `Type`.
-    pub fn type_(mut self, v: impl Into<String>) -> Self {
-        self.type_ = Some(v.into());
-        self
-    }
-    /// Sets `Values`.
-    pub fn values(mut self, v: impl Into<Vec<String>>) -> Self {
-        self.values = Some(v.into());
-        self
-    }
-}
-impl rboto::IntoValue for DataResource {
-    fn into_value(self) -> rboto::Value {
-        rboto::Value::Struct(vec![rv::opt(self.type_), rv::opt(self.values)])
-    }
-}
-impl rboto::FromValue for DataResource {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "DataResource")?;
-        Ok(Self {
-            type_: m.take(0)?,
-            values: m.take(1)?,
-        })
-    }
-}
-#[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
-#[non_exhaustive]
-pub enum DeliveryStatus {
-    /// `SUCCESS`
-    Success,
-    /// `FAILED`
-    Failed,
-    /// `FAILED_SIGNING_FILE`
-    FailedSigningFile,
-    /// `PENDING`
-    Pending,
-    /// `RESOURCE_NOT_FOUND`
-    ResourceNotFound,
-    /// `ACCESS_DENIED`
-    AccessDenied,
-    /// `ACCESS_DENIED_SIGNING_FILE`
-    AccessDeniedSigningFile,
-    /// `CANCELLED`
-    Cancelled,
-    /// `UNKNOWN`
-    UnknownValue,
-    /// A value this version of the SDK does not know.
-    Unknown(String),
-}
-impl DeliveryStatus {
-    /// Every value the model lists.
-    pub const VALUES: &'static [&'static str] = &[
-        "SUCCESS",
-        "FAILED",
-        "FAILED_SIGNING_FILE",
-        "PENDING",
-        "RESOURCE_NOT_FOUND",
-        "ACCESS_DENIED",
-        "ACCESS_DENIED_SIGNING_FILE",
-        "CANCELLED",
-        "UNKNOWN",
-    ];
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Success => "SUCCESS",
-            Self::Failed => "FAILED",
-            Self::FailedSigningFile => "FAILED_SIGNING_FILE",
-            Self::Pending => "PENDING",
-            Self::ResourceNotFound => "RESOURCE_NOT_FOUND",
-            Self::AccessDenied => "ACCESS_DENIED",
-            Self::AccessDeniedSigningFile => "ACCESS_DENIED_SIGNING_FILE",
-            Self::Cancelled => "CANCELLED",
-            Self::UnknownValue => "UNKNOWN",
-            Self::Unknown(s) => s,
-        }
-    }
-}
-impl rv::StringEnum for DeliveryStatus {
-    fn as_str(&self) -> &str {
-        DeliveryStatus::as_str(self)
-    }
-    fn from_wire(s: String) -> Self {
-        match s.as_str() {
-            "SUCCESS" => Self::Success,
-            "FAILED" => Self::Failed,
-            "FAILED_SIGNING_FILE" => Self::FailedSigningFile,
-            "PENDING" => Self::Pending,
-            "RESOURCE_NOT_FOUND" => Self::ResourceNotFound,
-            "ACCESS_DENIED" => Self::AccessDenied,
-            "ACCESS_DENIED_SIGNING_FILE" => Self::AccessDeniedSigningFile,
-            "CANCELLED" => Self::Cancelled,
-            "UNKNOWN" => Self::UnknownValue,
-            _ => Self::Unknown(s),
-        }
-    }
-}
-rboto::enum_value!(str DeliveryStatus);
+rboto::__structure!(
+    DataResource "DataResource"[set into from] { type_ : String, values : Vec < String >
+    } {}
+);
+rboto::__string_enum!(
+    DeliveryStatus { Success = "SUCCESS", Failed = "FAILED", FailedSigningFile =
+    "FAILED_SIGNING_FILE", Pending = "PENDING", ResourceNotFound = "RESOURCE_NOT_FOUND",
+    AccessDenied = "ACCESS_DENIED", AccessDeniedSigningFile =
+    "ACCESS_DENIED_SIGNING_FILE", Cancelled = "CANCELLED", UnknownValue = "UNKNOWN" }
+);
 /// Contains information about the destination receiving events.
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct Destination {
     /// The type of destination for events arriving from a channel. For channels used for a CloudTrail Lake integration, the value is `EVENT_DATA_STORE`. For service-linked channels, the value is `AWS_SERVICE`.
     pub type_: Option<DestinationType>,
     /// For channels used for a CloudTrail Lake integration, the location is the ARN of an event data store that receives events from a channel. For service-linked channels, the location is the name of the Amazon Web Services service.
     pub location: Option<String>,
 }
-impl Destination {
-    /// Sets `Type`.
-    pub fn type_(mut self, v: impl Into<DestinationType>) -> Self {
-        self.type_ = Some(v.into());
-        self
-    }
-    /// Sets `Location`.
-    pub fn location(mut self, v: impl Into<String>) -> Self {
-        self.location = Some(v.into());
-        self
-    }
-}
-impl rboto::IntoValue for Destination {
-    fn into_value(self) -> rboto::Value {
-        rboto::Value::Struct(vec![rv::opt(self.type_), rv::opt(self.location)])
-    }
-}
-impl rboto::FromValue for Destination {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "Destination")?;
-        Ok(Self {
-            type_: m.take(0)?,
-            location: m.take(1)?,
-        })
-    }
-}
-#[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
-#[non_exhaustive]
-pub enum DestinationType {
-    /// `EVENT_DATA_STORE`
-    EventDataStore,
-    /// `AWS_SERVICE`
-    AwsService,
-    /// A value this version of the SDK does not know.
-    Unknown(String),
-}
-impl DestinationType {
-    /// Every value the model lists.
-    pub const VALUES: &'static [&'static str] = &["EVENT_DATA_STORE", "AWS_SERVICE"];
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::EventDataStore => "EVENT_DATA_STORE",
-            Self::AwsService => "AWS_SERVICE",
-            Self::Unknown(s) => s,
-        }
-    }
-}
-impl rv::StringEnum for DestinationType {
-    fn as_str(&self) -> &str {
-        DestinationType::as_str(self)
-    }
-    fn from_wire(s: String) -> Self {
-        match s.as_str() {
-            "EVENT_DATA_STORE" => Self::EventDataStore,
-            "AWS_SERVICE" => Self::AwsService,
-            _ => Self::Unknown(s),
-        }
-    }
-}
-rboto::enum_value!(str DestinationType);
+rboto::__structure!(
+    Destination "Destination"[set into from] { type_ : DestinationType, location : String
+    } {}
+);
+rboto::__string_enum!(
+    DestinationType { EventDataStore = "EVENT_DATA_STORE", AwsService = "AWS_SERVICE" }
+);
 /// Contains information about an event that was returned by a lookup request. The result includes a representation of a CloudTrail event.
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct Event {
     /// The CloudTrail ID of the event returned.
     pub event_id: Option<String>,
@@ -570,134 +162,20 @@ pub struct Event {
     /// A JSON string that contains a representation of the event returned.
     pub cloud_trail_event: Option<String>,
 }
-impl Event {
-    /// Sets `EventId`.
-    pub fn event_id(mut self, v: impl Into<String>) -> Self {
-        self.event_id = Some(v.into());
-        self
-    }
-    /// Sets `EventName`.
-    pub fn event_name(mut self, v: impl Into<String>) -> Self {
-        self.event_name = Some(v.into());
-        self
-    }
-    /// Sets `ReadOnly`.
-    pub fn read_only(mut self, v: impl Into<String>) -> Self {
-        self.read_only = Some(v.into());
-        self
-    }
-    /// Sets `AccessKeyId`.
-    pub fn access_key_id(mut self, v: impl Into<String>) -> Self {
-        self.access_key_id = Some(v.into());
-        self
-    }
-    /// Sets `EventTime`.
-    pub fn event_time(mut self, v: impl Into<rboto::DateTime>) -> Self {
-        self.event_time = Some(v.into());
-        self
-    }
-    /// Sets `EventSource`.
-    pub fn event_source(mut self, v: impl Into<String>) -> Self {
-        self.event_source = Some(v.into());
-        self
-    }
-    /// Sets `Username`.
-    pub fn username(mut self, v: impl Into<String>) -> Self {
-        self.username = Some(v.into());
-        self
-    }
-    /// Sets `Resources`.
-    pub fn resources(mut self, v: impl Into<Vec<Resource>>) -> Self {
-        self.resources = Some(v.into());
-        self
-    }
-    /// Sets `CloudTrailEvent`.
-    pub fn cloud_trail_event(mut self, v: impl Into<String>) -> Self {
-        self.cloud_trail_event = Some(v.into());
-        self
-    }
-}
-impl rboto::FromValue for Event {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "Event")?;
-        Ok(Self {
-            event_id: m.take(0)?,
-            event_name: m.take(1)?,
-            read_only: m.take(2)?,
-            access_key_id: m.take(3)?,
-            event_time: m.take(4)?,
-            event_source: m.take(5)?,
-            username: m.take(6)?,
-            resources: m.take(7)?,
-            cloud_trail_event: m.take(8)?,
-        })
-    }
-}
-/// Specifies the event category for which aggregation configuration is enabled. Valid value is Data.
-#[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
-#[non_exhaustive]
-pub enum EventCategory {
-    /// `insight`
-    Insight,
-    /// A value this version of the SDK does not know.
-    Unknown(String),
-}
-impl EventCategory {
-    /// Every value the model lists.
-    pub const VALUES: &'static [&'static str] = &["insight"];
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Insight => "insight",
-            Self::Unknown(s) => s,
-        }
-    }
-}
-impl rv::StringEnum for EventCategory {
-    fn as_str(&self) -> &str {
-        EventCategory::as_str(self)
-    }
-    fn from_wire(s: String) -> Self {
-        match s.as_str() {
-            "insight" => Self::Insight,
-            _ => Self::Unknown(s),
-        }
-    }
-}
-rboto::enum_value!(str EventCategory);
-#[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
-#[non_exhaustive]
-pub enum EventCategoryAggregation {
-    /// `Data`
-    Data,
-    /// A value this version of the SDK does not know.
-    Unknown(String),
-}
-impl EventCategoryAggregation {
-    /// Every value the model lists.
-    pub const VALUES: &'static [&'static str] = &["Data"];
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Data => "Data",
-            Self::Unknown(s) => s,
-        }
-    }
-}
-impl rv::StringEnum for EventCategoryAggregation {
-    fn as_str(&self) -> &str {
-        EventCategoryAggregation::as_str(self)
-    }
-    fn from_wire(s: String) -> Self {
-        match s.as_str() {
-            "Data" => Self::Data,
-            _ => Self::Unknown(s),
-        }
-    }
-}
-rboto::enum_value!(str EventCategoryAggregation);
+rboto::__structure!(
+    Event "Event"[set from] { event_id : String, event_name : String, read_only : String,
+    access_key_id : String, event_time : rboto::DateTime, event_source : String, username
+    : String, resources : Vec < Resource >, cloud_trail_event : String } {}
+);
+rboto::__string_enum!(
+    #[doc =
+    " Specifies the event category for which aggregation configuration is enabled. Valid value is Data."]
+    EventCategory { Insight = "insight" }
+);
+rboto::__string_enum!(EventCategoryAggregation { Data = "Data" });
 /// A storage lake of event data against which you can run complex SQL-based queries. An event data store can include events that you have logged on your account. To select events for an event data store, use [advanced event selectors](https://docs.aws.amazon.com/awscloudtrail/latest/userguide/cloudtrail-lake-concepts.html#adv-event-selectors).
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct EventDataStore {
     /// The ARN of the event data store.
     pub event_data_store_arn: Option<String>,
@@ -736,138 +214,21 @@ pub struct EventDataStore {
     /// **Deprecated.**
     pub updated_timestamp: Option<rboto::DateTime>,
 }
-impl EventDataStore {
-    /// Sets `EventDataStoreArn`.
-    pub fn event_data_store_arn(mut self, v: impl Into<String>) -> Self {
-        self.event_data_store_arn = Some(v.into());
-        self
-    }
-    /// Sets `Name`.
-    pub fn name(mut self, v: impl Into<String>) -> Self {
-        self.name = Some(v.into());
-        self
-    }
-    /// Sets `TerminationProtectionEnabled`.
-    pub fn termination_protection_enabled(mut self, v: bool) -> Self {
-        self.termination_protection_enabled = Some(v);
-        self
-    }
-    /// Sets `Status`.
-    pub fn status(mut self, v: impl Into<EventDataStoreStatus>) -> Self {
-        self.status = Some(v.into());
-        self
-    }
-    /// Sets `AdvancedEventSelectors`.
-    pub fn advanced_event_selectors(
-        mut self,
-        v: impl Into<Vec<AdvancedEventSelector>>,
-    ) -> Self {
-        self.advanced_event_selectors = Some(v.into());
-        self
-    }
-    /// Sets `MultiRegionEnabled`.
-    pub fn multi_region_enabled(mut self, v: bool) -> Self {
-        self.multi_region_enabled = Some(v);
-        self
-    }
-    /// Sets `OrganizationEnabled`.
-    pub fn organization_enabled(mut self, v: bool) -> Self {
-        self.organization_enabled = Some(v);
-        self
-    }
-    /// Sets `RetentionPeriod`.
-    pub fn retention_period(mut self, v: i32) -> Self {
-        self.retention_period = Some(v);
-        self
-    }
-    /// Sets `CreatedTimestamp`.
-    pub fn created_timestamp(mut self, v: impl Into<rboto::DateTime>) -> Self {
-        self.created_timestamp = Some(v.into());
-        self
-    }
-    /// Sets `UpdatedTimestamp`.
-    pub fn updated_timestamp(mut self, v: impl Into<rboto::DateTime>) -> Self {
-        self.updated_timestamp = Some(v.into());
-        self
-    }
-}
-impl rboto::FromValue for EventDataStore {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "EventDataStore")?;
-        Ok(Self {
-            event_data_store_arn: m.take(0)?,
-            name: m.take(1)?,
-            termination_protection_enabled: m.take(2)?,
-            status: m.take(3)?,
-            advanced_event_selectors: m.take(4)?,
-            multi_region_enabled: m.take(5)?,
-            organization_enabled: m.take(6)?,
-            retention_period: m.take(7)?,
-            created_timestamp: m.take(8)?,
-            updated_timestamp: m.take(9)?,
-        })
-    }
-}
-#[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
-#[non_exhaustive]
-pub enum EventDataStoreStatus {
-    /// `CREATED`
-    Created,
-    /// `ENABLED`
-    Enabled,
-    /// `PENDING_DELETION`
-    PendingDeletion,
-    /// `STARTING_INGESTION`
-    StartingIngestion,
-    /// `STOPPING_INGESTION`
-    StoppingIngestion,
-    /// `STOPPED_INGESTION`
-    StoppedIngestion,
-    /// A value this version of the SDK does not know.
-    Unknown(String),
-}
-impl EventDataStoreStatus {
-    /// Every value the model lists.
-    pub const VALUES: &'static [&'static str] = &[
-        "CREATED",
-        "ENABLED",
-        "PENDING_DELETION",
-        "STARTING_INGESTION",
-        "STOPPING_INGESTION",
-        "STOPPED_INGESTION",
-    ];
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Created => "CREATED",
-            Self::Enabled => "ENABLED",
-            Self::PendingDeletion => "PENDING_DELETION",
-            Self::StartingIngestion => "STARTING_INGESTION",
-            Self::StoppingIngestion => "STOPPING_INGESTION",
-            Self::StoppedIngestion => "STOPPED_INGESTION",
-            Self::Unknown(s) => s,
-        }
-    }
-}
-impl rv::StringEnum for EventDataStoreStatus {
-    fn as_str(&self) -> &str {
-        EventDataStoreStatus::as_str(self)
-    }
-    fn from_wire(s: String) -> Self {
-        match s.as_str() {
-            "CREATED" => Self::Created,
-            "ENABLED" => Self::Enabled,
-            "PENDING_DELETION" => Self::PendingDeletion,
-            "STARTING_INGESTION" => Self::StartingIngestion,
-            "STOPPING_INGESTION" => Self::StoppingIngestion,
-            "STOPPED_INGESTION" => Self::StoppedIngestion,
-            _ => Self::Unknown(s),
-        }
-    }
-}
-rboto::enum_value!(str EventDataStoreStatus);
+rboto::__structure!(
+    EventDataStore "EventDataStore"[set from] { event_data_store_arn : String, name :
+    String, termination_protection_enabled = bool, status : EventDataStoreStatus,
+    advanced_event_selectors : Vec < AdvancedEventSelector >, multi_region_enabled =
+    bool, organization_enabled = bool, retention_period = i32, created_timestamp :
+    rboto::DateTime, updated_timestamp : rboto::DateTime } {}
+);
+rboto::__string_enum!(
+    EventDataStoreStatus { Created = "CREATED", Enabled = "ENABLED", PendingDeletion =
+    "PENDING_DELETION", StartingIngestion = "STARTING_INGESTION", StoppingIngestion =
+    "STOPPING_INGESTION", StoppedIngestion = "STOPPED_INGESTION" }
+);
 /// Use event selectors to further specify the management and data event settings for your trail. By default, trails created without specific event selectors will be configured to log all read and write management events, and no data events. When an event occurs in your account, CloudTrail evaluates the event selector for all trails.
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct EventSelector {
     /// Specify if you want your trail to log read-only events, write-only events, or all. For example, the EC2 `GetConsoleOutput` is a read-only API operation and `RunInstances` is a write-only API operation.
     pub read_write_type: Option<ReadWriteType>,
@@ -878,103 +239,18 @@ pub struct EventSelector {
     /// An optional list of service event sources from which you do not want management events to be logged on your trail. In this release, the list can be empty (disables the filter), or it can filter out Key Management Service or Amazon RDS Data API events by containing `kms.amazonaws.com` or `rdsdata.amazonaws.com`.
     pub exclude_management_event_sources: Option<Vec<String>>,
 }
-impl EventSelector {
-    /// Sets `ReadWriteType`.
-    pub fn read_write_type(mut self, v: impl Into<ReadWriteType>) -> Self {
-        self.read_write_type = Some(v.into());
-        self
-    }
-    /// Sets `IncludeManagementEvents`.
-    pub fn include_management_events(mut self, v: bool) -> Self {
-        self.include_management_events = Some(v);
-        self
-    }
-    /// Sets `DataResources`.
-    pub fn data_resources(mut self, v: impl Into<Vec<DataResource>>) -> Self {
-        self.data_resources = Some(v.into());
-        self
-    }
-    /// Sets `ExcludeManagementEventSources`.
-    pub fn exclude_management_event_sources(
-        mut self,
-        v: impl Into<Vec<String>>,
-    ) -> Self {
-        self.exclude_management_event_sources = Some(v.into());
-        self
-    }
-}
-impl rboto::IntoValue for EventSelector {
-    fn into_value(self) -> rboto::Value {
-        rboto::Value::Struct(
-            vec![
-                rv::opt(self.read_write_type), rv::opt(self.include_management_events),
-                rv::opt(self.data_resources), rv::opt(self
-                .exclude_management_event_sources)
-            ],
-        )
-    }
-}
-impl rboto::FromValue for EventSelector {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "EventSelector")?;
-        Ok(Self {
-            read_write_type: m.take(0)?,
-            include_management_events: m.take(1)?,
-            data_resources: m.take(2)?,
-            exclude_management_event_sources: m.take(3)?,
-        })
-    }
-}
-#[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
-#[non_exhaustive]
-pub enum FederationStatus {
-    /// `ENABLING`
-    Enabling,
-    /// `ENABLED`
-    Enabled,
-    /// `DISABLING`
-    Disabling,
-    /// `DISABLED`
-    Disabled,
-    /// A value this version of the SDK does not know.
-    Unknown(String),
-}
-impl FederationStatus {
-    /// Every value the model lists.
-    pub const VALUES: &'static [&'static str] = &[
-        "ENABLING",
-        "ENABLED",
-        "DISABLING",
-        "DISABLED",
-    ];
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Enabling => "ENABLING",
-            Self::Enabled => "ENABLED",
-            Self::Disabling => "DISABLING",
-            Self::Disabled => "DISABLED",
-            Self::Unknown(s) => s,
-        }
-    }
-}
-impl rv::StringEnum for FederationStatus {
-    fn as_str(&self) -> &str {
-        FederationStatus::as_str(self)
-    }
-    fn from_wire(s: String) -> Self {
-        match s.as_str() {
-            "ENABLING" => Self::Enabling,
-            "ENABLED" => Self::Enabled,
-            "DISABLING" => Self::Disabling,
-            "DISABLED" => Self::Disabled,
-            _ => Self::Unknown(s),
-        }
-    }
-}
-rboto::enum_value!(str FederationStatus);
+rboto::__structure!(
+    EventSelector "EventSelector"[set into from] { read_write_type : ReadWriteType,
+    include_management_events = bool, data_resources : Vec < DataResource >,
+    exclude_management_event_sources : Vec < String > } {}
+);
+rboto::__string_enum!(
+    FederationStatus { Enabling = "ENABLING", Enabled = "ENABLED", Disabling =
+    "DISABLING", Disabled = "DISABLED" }
+);
 /// Provides information about an import failure.
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct ImportFailureListItem {
     /// The location of the failure in the S3 bucket.
     pub location: Option<String>,
@@ -987,110 +263,27 @@ pub struct ImportFailureListItem {
     /// When the import was last updated.
     pub last_updated_time: Option<rboto::DateTime>,
 }
-impl ImportFailureListItem {
-    /// Sets `Location`.
-    pub fn location(mut self, v: impl Into<String>) -> Self {
-        self.location = Some(v.into());
-        self
-    }
-    /// Sets `Status`.
-    pub fn status(mut self, v: impl Into<ImportFailureStatus>) -> Self {
-        self.status = Some(v.into());
-        self
-    }
-    /// Sets `ErrorType`.
-    pub fn error_type(mut self, v: impl Into<String>) -> Self {
-        self.error_type = Some(v.into());
-        self
-    }
-    /// Sets `ErrorMessage`.
-    pub fn error_message(mut self, v: impl Into<String>) -> Self {
-        self.error_message = Some(v.into());
-        self
-    }
-    /// Sets `LastUpdatedTime`.
-    pub fn last_updated_time(mut self, v: impl Into<rboto::DateTime>) -> Self {
-        self.last_updated_time = Some(v.into());
-        self
-    }
-}
-impl rboto::FromValue for ImportFailureListItem {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "ImportFailureListItem")?;
-        Ok(Self {
-            location: m.take(0)?,
-            status: m.take(1)?,
-            error_type: m.take(2)?,
-            error_message: m.take(3)?,
-            last_updated_time: m.take(4)?,
-        })
-    }
-}
-#[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
-#[non_exhaustive]
-pub enum ImportFailureStatus {
-    /// `FAILED`
-    Failed,
-    /// `RETRY`
-    Retry,
-    /// `SUCCEEDED`
-    Succeeded,
-    /// A value this version of the SDK does not know.
-    Unknown(String),
-}
-impl ImportFailureStatus {
-    /// Every value the model lists.
-    pub const VALUES: &'static [&'static str] = &["FAILED", "RETRY", "SUCCEEDED"];
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Failed => "FAILED",
-            Self::Retry => "RETRY",
-            Self::Succeeded => "SUCCEEDED",
-            Self::Unknown(s) => s,
-        }
-    }
-}
-impl rv::StringEnum for ImportFailureStatus {
-    fn as_str(&self) -> &str {
-        ImportFailureStatus::as_str(self)
-    }
-    fn from_wire(s: String) -> Self {
-        match s.as_str() {
-            "FAILED" => Self::Failed,
-            "RETRY" => Self::Retry,
-            "SUCCEEDED" => Self::Succeeded,
-            _ => Self::Unknown(s),
-        }
-    }
-}
-rboto::enum_value!(str ImportFailureStatus);
+rboto::__structure!(
+    ImportFailureListItem "ImportFailureListItem"[set from] { location : String, status :
+    ImportFailureStatus, error_type : String, error_message : String, last_updated_time :
+    rboto::DateTime } {}
+);
+rboto::__string_enum!(
+    ImportFailureStatus { Failed = "FAILED", Retry = "RETRY", Succeeded = "SUCCEEDED" }
+);
 /// The import source.
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct ImportSource {
     /// The source S3 bucket.
     pub s3: Option<S3ImportSource>,
 }
-impl ImportSource {
-    /// Sets `S3`.
-    pub fn s3(mut self, v: S3ImportSource) -> Self {
-        self.s3 = Some(v);
-        self
-    }
-}
-impl rboto::IntoValue for ImportSource {
-    fn into_value(self) -> rboto::Value {
-        rboto::Value::Struct(vec![rv::opt(self.s3)])
-    }
-}
-impl rboto::FromValue for ImportSource {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "ImportSource")?;
-        Ok(Self { s3: m.take(0)? })
-    }
-}
+rboto::__structure!(
+    ImportSource "ImportSource"[set into from] { s3 : S3ImportSource } {}
+);
 /// Provides statistics for the specified `ImportID`. CloudTrail does not update import statistics in real-time. Returned values for parameters such as `EventsCompleted` may be lower than the actual value, because CloudTrail updates statistics incrementally over the course of the import.
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct ImportStatistics {
     /// The number of S3 prefixes found for the import.
     pub prefixes_found: Option<i64>,
@@ -1103,100 +296,18 @@ pub struct ImportStatistics {
     /// The number of failed entries.
     pub failed_entries: Option<i64>,
 }
-impl ImportStatistics {
-    /// Sets `PrefixesFound`.
-    pub fn prefixes_found(mut self, v: i64) -> Self {
-        self.prefixes_found = Some(v);
-        self
-    }
-    /// Sets `PrefixesCompleted`.
-    pub fn prefixes_completed(mut self, v: i64) -> Self {
-        self.prefixes_completed = Some(v);
-        self
-    }
-    /// Sets `FilesCompleted`.
-    pub fn files_completed(mut self, v: i64) -> Self {
-        self.files_completed = Some(v);
-        self
-    }
-    /// Sets `EventsCompleted`.
-    pub fn events_completed(mut self, v: i64) -> Self {
-        self.events_completed = Some(v);
-        self
-    }
-    /// Sets `FailedEntries`.
-    pub fn failed_entries(mut self, v: i64) -> Self {
-        self.failed_entries = Some(v);
-        self
-    }
-}
-impl rboto::FromValue for ImportStatistics {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "ImportStatistics")?;
-        Ok(Self {
-            prefixes_found: m.take(0)?,
-            prefixes_completed: m.take(1)?,
-            files_completed: m.take(2)?,
-            events_completed: m.take(3)?,
-            failed_entries: m.take(4)?,
-        })
-    }
-}
-#[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
-#[non_exhaustive]
-pub enum ImportStatus {
-    /// `INITIALIZING`
-    Initializing,
-    /// `IN_PROGRESS`
-    InProgress,
-    /// `FAILED`
-    Failed,
-    /// `STOPPED`
-    Stopped,
-    /// `COMPLETED`
-    Completed,
-    /// A value this version of the SDK does not know.
-    Unknown(String),
-}
-impl ImportStatus {
-    /// Every value the model lists.
-    pub const VALUES: &'static [&'static str] = &[
-        "INITIALIZING",
-        "IN_PROGRESS",
-        "FAILED",
-        "STOPPED",
-        "COMPLETED",
-    ];
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Initializing => "INITIALIZING",
-            Self::InProgress => "IN_PROGRESS",
-            Self::Failed => "FAILED",
-            Self::Stopped => "STOPPED",
-            Self::Completed => "COMPLETED",
-            Self::Unknown(s) => s,
-        }
-    }
-}
-impl rv::StringEnum for ImportStatus {
-    fn as_str(&self) -> &str {
-        ImportStatus::as_str(self)
-    }
-    fn from_wire(s: String) -> Self {
-        match s.as_str() {
-            "INITIALIZING" => Self::Initializing,
-            "IN_PROGRESS" => Self::InProgress,
-            "FAILED" => Self::Failed,
-            "STOPPED" => Self::Stopped,
-            "COMPLETED" => Self::Completed,
-            _ => Self::Unknown(s),
-        }
-    }
-}
-rboto::enum_value!(str ImportStatus);
+rboto::__structure!(
+    ImportStatistics "ImportStatistics"[set from] { prefixes_found = i64,
+    prefixes_completed = i64, files_completed = i64, events_completed = i64,
+    failed_entries = i64 } {}
+);
+rboto::__string_enum!(
+    ImportStatus { Initializing = "INITIALIZING", InProgress = "IN_PROGRESS", Failed =
+    "FAILED", Stopped = "STOPPED", Completed = "COMPLETED" }
+);
 /// Contains information about an import that was returned by a lookup request.
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct ImportsListItem {
     /// The ID of the import.
     pub import_id: Option<String>,
@@ -1209,47 +320,14 @@ pub struct ImportsListItem {
     /// The timestamp of the import's last update.
     pub updated_timestamp: Option<rboto::DateTime>,
 }
-impl ImportsListItem {
-    /// Sets `ImportId`.
-    pub fn import_id(mut self, v: impl Into<String>) -> Self {
-        self.import_id = Some(v.into());
-        self
-    }
-    /// Sets `ImportStatus`.
-    pub fn import_status(mut self, v: impl Into<ImportStatus>) -> Self {
-        self.import_status = Some(v.into());
-        self
-    }
-    /// Sets `Destinations`.
-    pub fn destinations(mut self, v: impl Into<Vec<String>>) -> Self {
-        self.destinations = Some(v.into());
-        self
-    }
-    /// Sets `CreatedTimestamp`.
-    pub fn created_timestamp(mut self, v: impl Into<rboto::DateTime>) -> Self {
-        self.created_timestamp = Some(v.into());
-        self
-    }
-    /// Sets `UpdatedTimestamp`.
-    pub fn updated_timestamp(mut self, v: impl Into<rboto::DateTime>) -> Self {
-        self.updated_timestamp = Some(v.into());
-        self
-    }
-}
-impl rboto::FromValue for ImportsListItem {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "ImportsListItem")?;
-        Ok(Self {
-            import_id: m.take(0)?,
-            import_status: m.take(1)?,
-            destinations: m.take(2)?,
-            created_timestamp: m.take(3)?,
-            updated_timestamp: m.take(4)?,
-        })
-    }
-}
+rboto::__structure!(
+    ImportsListItem "ImportsListItem"[set from] { import_id : String, import_status :
+    ImportStatus, destinations : Vec < String >, created_timestamp : rboto::DateTime,
+    updated_timestamp : rboto::DateTime } {}
+);
 /// A table showing information about the most recent successful and failed attempts to ingest events.
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct IngestionStatus {
     /// The time stamp of the most recent successful ingestion of events for the channel.
     pub latest_ingestion_success_time: Option<rboto::DateTime>,
@@ -1262,391 +340,72 @@ pub struct IngestionStatus {
     /// The event ID of the most recent attempt to ingest events.
     pub latest_ingestion_attempt_event_id: Option<String>,
 }
-impl IngestionStatus {
-    /// Sets `LatestIngestionSuccessTime`.
-    pub fn latest_ingestion_success_time(
-        mut self,
-        v: impl Into<rboto::DateTime>,
-    ) -> Self {
-        self.latest_ingestion_success_time = Some(v.into());
-        self
-    }
-    /// Sets `LatestIngestionSuccessEventID`.
-    pub fn latest_ingestion_success_event_id(mut self, v: impl Into<String>) -> Self {
-        self.latest_ingestion_success_event_id = Some(v.into());
-        self
-    }
-    /// Sets `LatestIngestionErrorCode`.
-    pub fn latest_ingestion_error_code(mut self, v: impl Into<String>) -> Self {
-        self.latest_ingestion_error_code = Some(v.into());
-        self
-    }
-    /// Sets `LatestIngestionAttemptTime`.
-    pub fn latest_ingestion_attempt_time(
-        mut self,
-        v: impl Into<rboto::DateTime>,
-    ) -> Self {
-        self.latest_ingestion_attempt_time = Some(v.into());
-        self
-    }
-    /// Sets `LatestIngestionAttemptEventID`.
-    pub fn latest_ingestion_attempt_event_id(mut self, v: impl Into<String>) -> Self {
-        self.latest_ingestion_attempt_event_id = Some(v.into());
-        self
-    }
-}
-impl rboto::FromValue for IngestionStatus {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "IngestionStatus")?;
-        Ok(Self {
-            latest_ingestion_success_time: m.take(0)?,
-            latest_ingestion_success_event_id: m.take(1)?,
-            latest_ingestion_error_code: m.take(2)?,
-            latest_ingestion_attempt_time: m.take(3)?,
-            latest_ingestion_attempt_event_id: m.take(4)?,
-        })
-    }
-}
+rboto::__structure!(
+    IngestionStatus "IngestionStatus"[set from] { latest_ingestion_success_time :
+    rboto::DateTime, latest_ingestion_success_event_id : String,
+    latest_ingestion_error_code : String, latest_ingestion_attempt_time :
+    rboto::DateTime, latest_ingestion_attempt_event_id : String } {}
+);
 /// A JSON string that contains a list of Insights types that are logged on a trail or event data store.
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct InsightSelector {
     /// The type of Insights events to log on a trail or event data store. `ApiCallRateInsight` and `ApiErrorRateInsight` are valid Insight types.
     pub insight_type: Option<InsightType>,
     /// Select the event category on which Insights should be enabled.
     pub event_categories: Option<Vec<SourceEventCategory>>,
 }
-impl InsightSelector {
-    /// Sets `InsightType`.
-    pub fn insight_type(mut self, v: impl Into<InsightType>) -> Self {
-        self.insight_type = Some(v.into());
-        self
+rboto::__structure!(
+    InsightSelector "InsightSelector"[set into from] { insight_type : InsightType,
+    event_categories : Vec < SourceEventCategory > } {}
+);
+rboto::__string_enum!(
+    InsightType { ApiCallRateInsight = "ApiCallRateInsight", ApiErrorRateInsight =
+    "ApiErrorRateInsight" }
+);
+rboto::__string_enum!(
+    InsightsMetricDataType { FillWithZeros = "FillWithZeros", NonZeroData = "NonZeroData"
     }
-    /// Sets `EventCategories`.
-    pub fn event_categories(mut self, v: impl Into<Vec<SourceEventCategory>>) -> Self {
-        self.event_categories = Some(v.into());
-        self
-    }
-}
-impl rboto::IntoValue for InsightSelector {
-    fn into_value(self) -> rboto::Value {
-        rboto::Value::Struct(
-            vec![rv::opt(self.insight_type), rv::opt(self.event_categories)],
-        )
-    }
-}
-impl rboto::FromValue for InsightSelector {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "InsightSelector")?;
-        Ok(Self {
-            insight_type: m.take(0)?,
-            event_categories: m.take(1)?,
-        })
-    }
-}
-#[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
-#[non_exhaustive]
-pub enum InsightType {
-    /// `ApiCallRateInsight`
-    ApiCallRateInsight,
-    /// `ApiErrorRateInsight`
-    ApiErrorRateInsight,
-    /// A value this version of the SDK does not know.
-    Unknown(String),
-}
-impl InsightType {
-    /// Every value the model lists.
-    pub const VALUES: &'static [&'static str] = &[
-        "ApiCallRateInsight",
-        "ApiErrorRateInsight",
-    ];
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::ApiCallRateInsight => "ApiCallRateInsight",
-            Self::ApiErrorRateInsight => "ApiErrorRateInsight",
-            Self::Unknown(s) => s,
-        }
-    }
-}
-impl rv::StringEnum for InsightType {
-    fn as_str(&self) -> &str {
-        InsightType::as_str(self)
-    }
-    fn from_wire(s: String) -> Self {
-        match s.as_str() {
-            "ApiCallRateInsight" => Self::ApiCallRateInsight,
-            "ApiErrorRateInsight" => Self::ApiErrorRateInsight,
-            _ => Self::Unknown(s),
-        }
-    }
-}
-rboto::enum_value!(str InsightType);
-#[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
-#[non_exhaustive]
-pub enum InsightsMetricDataType {
-    /// `FillWithZeros`
-    FillWithZeros,
-    /// `NonZeroData`
-    NonZeroData,
-    /// A value this version of the SDK does not know.
-    Unknown(String),
-}
-impl InsightsMetricDataType {
-    /// Every value the model lists.
-    pub const VALUES: &'static [&'static str] = &["FillWithZeros", "NonZeroData"];
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::FillWithZeros => "FillWithZeros",
-            Self::NonZeroData => "NonZeroData",
-            Self::Unknown(s) => s,
-        }
-    }
-}
-impl rv::StringEnum for InsightsMetricDataType {
-    fn as_str(&self) -> &str {
-        InsightsMetricDataType::as_str(self)
-    }
-    fn from_wire(s: String) -> Self {
-        match s.as_str() {
-            "FillWithZeros" => Self::FillWithZeros,
-            "NonZeroData" => Self::NonZeroData,
-            _ => Self::Unknown(s),
-        }
-    }
-}
-rboto::enum_value!(str InsightsMetricDataType);
-#[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
-#[non_exhaustive]
-pub enum ListInsightsDataDimensionKey {
-    /// `EventId`
-    EventId,
-    /// `EventName`
-    EventName,
-    /// `EventSource`
-    EventSource,
-    /// A value this version of the SDK does not know.
-    Unknown(String),
-}
-impl ListInsightsDataDimensionKey {
-    /// Every value the model lists.
-    pub const VALUES: &'static [&'static str] = &["EventId", "EventName", "EventSource"];
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::EventId => "EventId",
-            Self::EventName => "EventName",
-            Self::EventSource => "EventSource",
-            Self::Unknown(s) => s,
-        }
-    }
-}
-impl rv::StringEnum for ListInsightsDataDimensionKey {
-    fn as_str(&self) -> &str {
-        ListInsightsDataDimensionKey::as_str(self)
-    }
-    fn from_wire(s: String) -> Self {
-        match s.as_str() {
-            "EventId" => Self::EventId,
-            "EventName" => Self::EventName,
-            "EventSource" => Self::EventSource,
-            _ => Self::Unknown(s),
-        }
-    }
-}
-rboto::enum_value!(str ListInsightsDataDimensionKey);
-#[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
-#[non_exhaustive]
-pub enum ListInsightsDataType {
-    /// `InsightsEvents`
-    InsightsEvents,
-    /// A value this version of the SDK does not know.
-    Unknown(String),
-}
-impl ListInsightsDataType {
-    /// Every value the model lists.
-    pub const VALUES: &'static [&'static str] = &["InsightsEvents"];
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::InsightsEvents => "InsightsEvents",
-            Self::Unknown(s) => s,
-        }
-    }
-}
-impl rv::StringEnum for ListInsightsDataType {
-    fn as_str(&self) -> &str {
-        ListInsightsDataType::as_str(self)
-    }
-    fn from_wire(s: String) -> Self {
-        match s.as_str() {
-            "InsightsEvents" => Self::InsightsEvents,
-            _ => Self::Unknown(s),
-        }
-    }
-}
-rboto::enum_value!(str ListInsightsDataType);
+);
+rboto::__string_enum!(
+    ListInsightsDataDimensionKey { EventId = "EventId", EventName = "EventName",
+    EventSource = "EventSource" }
+);
+rboto::__string_enum!(ListInsightsDataType { InsightsEvents = "InsightsEvents" });
 /// Specifies an attribute and value that filter the events returned.
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct LookupAttribute {
     /// Specifies an attribute on which to filter the events returned.
     pub attribute_key: Option<LookupAttributeKey>,
     /// Specifies a value for the specified `AttributeKey`.
     pub attribute_value: Option<String>,
 }
-impl LookupAttribute {
-    /// Sets `AttributeKey`.
-    pub fn attribute_key(mut self, v: impl Into<LookupAttributeKey>) -> Self {
-        self.attribute_key = Some(v.into());
-        self
-    }
-    /// Sets `AttributeValue`.
-    pub fn attribute_value(mut self, v: impl Into<String>) -> Self {
-        self.attribute_value = Some(v.into());
-        self
-    }
-}
-impl rboto::IntoValue for LookupAttribute {
-    fn into_value(self) -> rboto::Value {
-        rboto::Value::Struct(
-            vec![rv::opt(self.attribute_key), rv::opt(self.attribute_value)],
-        )
-    }
-}
-#[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
-#[non_exhaustive]
-pub enum LookupAttributeKey {
-    /// `EventId`
-    EventId,
-    /// `EventName`
-    EventName,
-    /// `ReadOnly`
-    ReadOnly,
-    /// `Username`
-    Username,
-    /// `ResourceType`
-    ResourceType,
-    /// `ResourceName`
-    ResourceName,
-    /// `EventSource`
-    EventSource,
-    /// `AccessKeyId`
-    AccessKeyId,
-    /// A value this version of the SDK does not know.
-    Unknown(String),
-}
-impl LookupAttributeKey {
-    /// Every value the model lists.
-    pub const VALUES: &'static [&'static str] = &[
-        "EventId",
-        "EventName",
-        "ReadOnly",
-        "Username",
-        "ResourceType",
-        "ResourceName",
-        "EventSource",
-        "AccessKeyId",
-    ];
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::EventId => "EventId",
-            Self::EventName => "EventName",
-            Self::ReadOnly => "ReadOnly",
-            Self::Username => "Username",
-            Self::ResourceType => "ResourceType",
-            Self::ResourceName => "ResourceName",
-            Self::EventSource => "EventSource",
-            Self::AccessKeyId => "AccessKeyId",
-            Self::Unknown(s) => s,
-        }
-    }
-}
-impl rv::StringEnum for LookupAttributeKey {
-    fn as_str(&self) -> &str {
-        LookupAttributeKey::as_str(self)
-    }
-    fn from_wire(s: String) -> Self {
-        match s.as_str() {
-            "EventId" => Self::EventId,
-            "EventName" => Self::EventName,
-            "ReadOnly" => Self::ReadOnly,
-            "Username" => Self::Username,
-            "ResourceType" => Self::ResourceType,
-            "ResourceName" => Self::ResourceName,
-            "EventSource" => Self::EventSource,
-            "AccessKeyId" => Self::AccessKeyId,
-            _ => Self::Unknown(s),
-        }
-    }
-}
-rboto::enum_value!(str LookupAttributeKey);
-#[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
-#[non_exhaustive]
-pub enum MaxEventSize {
-    /// `Standard`
-    Standard,
-    /// `Large`
-    Large,
-    /// A value this version of the SDK does not know.
-    Unknown(String),
-}
-impl MaxEventSize {
-    /// Every value the model lists.
-    pub const VALUES: &'static [&'static str] = &["Standard", "Large"];
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Standard => "Standard",
-            Self::Large => "Large",
-            Self::Unknown(s) => s,
-        }
-    }
-}
-impl rv::StringEnum for MaxEventSize {
-    fn as_str(&self) -> &str {
-        MaxEventSize::as_str(self)
-    }
-    fn from_wire(s: String) -> Self {
-        match s.as_str() {
-            "Standard" => Self::Standard,
-            "Large" => Self::Large,
-            _ => Self::Unknown(s),
-        }
-    }
-}
-rboto::enum_value!(str MaxEventSize);
+rboto::__structure!(
+    LookupAttribute "LookupAttribute"[set into] { attribute_key : LookupAttributeKey,
+    attribute_value : String } {}
+);
+rboto::__string_enum!(
+    LookupAttributeKey { EventId = "EventId", EventName = "EventName", ReadOnly =
+    "ReadOnly", Username = "Username", ResourceType = "ResourceType", ResourceName =
+    "ResourceName", EventSource = "EventSource", AccessKeyId = "AccessKeyId" }
+);
+rboto::__string_enum!(MaxEventSize { Standard = "Standard", Large = "Large" });
 /// Contains information about a partition key for an event data store.
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct PartitionKey {
     /// The name of the partition key.
     pub name: Option<String>,
     /// The data type of the partition key. For example, `bigint` or `string`.
     pub type_: Option<String>,
 }
-impl PartitionKey {
-    /// Sets `Name`.
-    pub fn name(mut self, v: impl Into<String>) -> Self {
-        self.name = Some(v.into());
-        self
-    }
-    /// Sets `Type`.
-    pub fn type_(mut self, v: impl Into<String>) -> Self {
-        self.type_ = Some(v.into());
-        self
-    }
-}
-impl rboto::FromValue for PartitionKey {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "PartitionKey")?;
-        Ok(Self {
-            name: m.take(0)?,
-            type_: m.take(1)?,
-        })
-    }
-}
+rboto::__structure!(
+    PartitionKey "PartitionKey"[set from] { name : String, type_ : String } {}
+);
 /// Contains information about a returned public key.
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct PublicKey {
     /// The DER encoded public key value in PKCS#1 format.
     pub value: Option<rboto::Blob>,
@@ -1657,41 +416,13 @@ pub struct PublicKey {
     /// The fingerprint of the public key.
     pub fingerprint: Option<String>,
 }
-impl PublicKey {
-    /// Sets `Value`.
-    pub fn value(mut self, v: impl Into<rboto::Blob>) -> Self {
-        self.value = Some(v.into());
-        self
-    }
-    /// Sets `ValidityStartTime`.
-    pub fn validity_start_time(mut self, v: impl Into<rboto::DateTime>) -> Self {
-        self.validity_start_time = Some(v.into());
-        self
-    }
-    /// Sets `ValidityEndTime`.
-    pub fn validity_end_time(mut self, v: impl Into<rboto::DateTime>) -> Self {
-        self.validity_end_time = Some(v.into());
-        self
-    }
-    /// Sets `Fingerprint`.
-    pub fn fingerprint(mut self, v: impl Into<String>) -> Self {
-        self.fingerprint = Some(v.into());
-        self
-    }
-}
-impl rboto::FromValue for PublicKey {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "PublicKey")?;
-        Ok(Self {
-            value: m.take(0)?,
-            validity_start_time: m.take(1)?,
-            validity_end_time: m.take(2)?,
-            fingerprint: m.take(3)?,
-        })
-    }
-}
+rboto::__structure!(
+    PublicKey "PublicKey"[set from] { value : rboto::Blob, validity_start_time :
+    rboto::DateTime, validity_end_time : rboto::DateTime, fingerprint : String } {}
+);
 /// A SQL string of criteria about events that you want to collect in an event data store.
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct Query {
     /// The ID of a query.
     pub query_id: Option<String>,
@@ -1700,35 +431,13 @@ pub struct Query {
     /// The creation time of a query.
     pub creation_time: Option<rboto::DateTime>,
 }
-impl Query {
-    /// Sets `QueryId`.
-    pub fn query_id(mut self, v: impl Into<String>) -> Self {
-        self.query_id = Some(v.into());
-        self
-    }
-    /// Sets `QueryStatus`.
-    pub fn query_status(mut self, v: impl Into<QueryStatus>) -> Self {
-        self.query_status = Some(v.into());
-        self
-    }
-    /// Sets `CreationTime`.
-    pub fn creation_time(mut self, v: impl Into<rboto::DateTime>) -> Self {
-        self.creation_time = Some(v.into());
-        self
-    }
-}
-impl rboto::FromValue for Query {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "Query")?;
-        Ok(Self {
-            query_id: m.take(0)?,
-            query_status: m.take(1)?,
-            creation_time: m.take(2)?,
-        })
-    }
-}
+rboto::__structure!(
+    Query "Query"[set from] { query_id : String, query_status : QueryStatus,
+    creation_time : rboto::DateTime } {}
+);
 /// Metadata about a query, such as the number of results.
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct QueryStatistics {
     /// The number of results returned.
     pub results_count: Option<i32>,
@@ -1737,35 +446,13 @@ pub struct QueryStatistics {
     /// The total bytes that the query scanned in the event data store. This value matches the number of bytes for which your account is billed for the query, unless the query is still running.
     pub bytes_scanned: Option<i64>,
 }
-impl QueryStatistics {
-    /// Sets `ResultsCount`.
-    pub fn results_count(mut self, v: i32) -> Self {
-        self.results_count = Some(v);
-        self
-    }
-    /// Sets `TotalResultsCount`.
-    pub fn total_results_count(mut self, v: i32) -> Self {
-        self.total_results_count = Some(v);
-        self
-    }
-    /// Sets `BytesScanned`.
-    pub fn bytes_scanned(mut self, v: i64) -> Self {
-        self.bytes_scanned = Some(v);
-        self
-    }
-}
-impl rboto::FromValue for QueryStatistics {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "QueryStatistics")?;
-        Ok(Self {
-            results_count: m.take(0)?,
-            total_results_count: m.take(1)?,
-            bytes_scanned: m.take(2)?,
-        })
-    }
-}
+rboto::__structure!(
+    QueryStatistics "QueryStatistics"[set from] { results_count = i32,
+    total_results_count = i32, bytes_scanned = i64 } {}
+);
 /// Gets metadata about a query, including the number of events that were matched, the total number of events scanned, the query run time in milliseconds, and the query's creation time.
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct QueryStatisticsForDescribeQuery {
     /// The number of events that matched a query.
     pub events_matched: Option<i64>,
@@ -1778,144 +465,21 @@ pub struct QueryStatisticsForDescribeQuery {
     /// The creation time of the query.
     pub creation_time: Option<rboto::DateTime>,
 }
-impl QueryStatisticsForDescribeQuery {
-    /// Sets `EventsMatched`.
-    pub fn events_matched(mut self, v: i64) -> Self {
-        self.events_matched = Some(v);
-        self
-    }
-    /// Sets `EventsScanned`.
-    pub fn events_scanned(mut self, v: i64) -> Self {
-        self.events_scanned = Some(v);
-        self
-    }
-    /// Sets `BytesScanned`.
-    pub fn bytes_scanned(mut self, v: i64) -> Self {
-        self.bytes_scanned = Some(v);
-        self
-    }
-    /// Sets `ExecutionTimeInMillis`.
-    pub fn execution_time_in_millis(mut self, v: i32) -> Self {
-        self.execution_time_in_millis = Some(v);
-        self
-    }
-    /// Sets `CreationTime`.
-    pub fn creation_time(mut self, v: impl Into<rboto::DateTime>) -> Self {
-        self.creation_time = Some(v.into());
-        self
-    }
-}
-impl rboto::FromValue for QueryStatisticsForDescribeQuery {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "QueryStatisticsForDescribeQuery")?;
-        Ok(Self {
-            events_matched: m.take(0)?,
-            events_scanned: m.take(1)?,
-            bytes_scanned: m.take(2)?,
-            execution_time_in_millis: m.take(3)?,
-            creation_time: m.take(4)?,
-        })
-    }
-}
-#[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
-#[non_exhaustive]
-pub enum QueryStatus {
-    /// `QUEUED`
-    Queued,
-    /// `RUNNING`
-    Running,
-    /// `FINISHED`
-    Finished,
-    /// `FAILED`
-    Failed,
-    /// `CANCELLED`
-    Cancelled,
-    /// `TIMED_OUT`
-    TimedOut,
-    /// A value this version of the SDK does not know.
-    Unknown(String),
-}
-impl QueryStatus {
-    /// Every value the model lists.
-    pub const VALUES: &'static [&'static str] = &[
-        "QUEUED",
-        "RUNNING",
-        "FINISHED",
-        "FAILED",
-        "CANCELLED",
-        "TIMED_OUT",
-    ];
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Queued => "QUEUED",
-            Self::Running => "RUNNING",
-            Self::Finished => "FINISHED",
-            Self::Failed => "FAILED",
-            Self::Cancelled => "CANCELLED",
-            Self::TimedOut => "TIMED_OUT",
-            Self::Unknown(s) => s,
-        }
-    }
-}
-impl rv::StringEnum for QueryStatus {
-    fn as_str(&self) -> &str {
-        QueryStatus::as_str(self)
-    }
-    fn from_wire(s: String) -> Self {
-        match s.as_str() {
-            "QUEUED" => Self::Queued,
-            "RUNNING" => Self::Running,
-            "FINISHED" => Self::Finished,
-            "FAILED" => Self::Failed,
-            "CANCELLED" => Self::Cancelled,
-            "TIMED_OUT" => Self::TimedOut,
-            _ => Self::Unknown(s),
-        }
-    }
-}
-rboto::enum_value!(str QueryStatus);
-#[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
-#[non_exhaustive]
-pub enum ReadWriteType {
-    /// `ReadOnly`
-    ReadOnly,
-    /// `WriteOnly`
-    WriteOnly,
-    /// `All`
-    All,
-    /// A value this version of the SDK does not know.
-    Unknown(String),
-}
-impl ReadWriteType {
-    /// Every value the model lists.
-    pub const VALUES: &'static [&'static str] = &["ReadOnly", "WriteOnly", "All"];
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::ReadOnly => "ReadOnly",
-            Self::WriteOnly => "WriteOnly",
-            Self::All => "All",
-            Self::Unknown(s) => s,
-        }
-    }
-}
-impl rv::StringEnum for ReadWriteType {
-    fn as_str(&self) -> &str {
-        ReadWriteType::as_str(self)
-    }
-    fn from_wire(s: String) -> Self {
-        match s.as_str() {
-            "ReadOnly" => Self::ReadOnly,
-            "WriteOnly" => Self::WriteOnly,
-            "All" => Self::All,
-            _ => Self::Unknown(s),
-        }
-    }
-}
-rboto::enum_value!(str ReadWriteType);
+rboto::__structure!(
+    QueryStatisticsForDescribeQuery "QueryStatisticsForDescribeQuery"[set from] {
+    events_matched = i64, events_scanned = i64, bytes_scanned = i64,
+    execution_time_in_millis = i32, creation_time : rboto::DateTime } {}
+);
+rboto::__string_enum!(
+    QueryStatus { Queued = "QUEUED", Running = "RUNNING", Finished = "FINISHED", Failed =
+    "FAILED", Cancelled = "CANCELLED", TimedOut = "TIMED_OUT" }
+);
+rboto::__string_enum!(
+    ReadWriteType { ReadOnly = "ReadOnly", WriteOnly = "WriteOnly", All = "All" }
+);
 /// The schedule for a dashboard refresh.
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct RefreshSchedule {
     /// The frequency at which you want the dashboard refreshed.
     pub frequency: Option<RefreshScheduleFrequency>,
@@ -1924,148 +488,30 @@ pub struct RefreshSchedule {
     /// The time of day in UTC to run the schedule; for hourly only refer to minutes; default is 00:00.
     pub time_of_day: Option<String>,
 }
-impl RefreshSchedule {
-    /// Sets `Frequency`.
-    pub fn frequency(mut self, v: RefreshScheduleFrequency) -> Self {
-        self.frequency = Some(v);
-        self
-    }
-    /// Sets `Status`.
-    pub fn status(mut self, v: impl Into<RefreshScheduleStatus>) -> Self {
-        self.status = Some(v.into());
-        self
-    }
-    /// Sets `TimeOfDay`.
-    pub fn time_of_day(mut self, v: impl Into<String>) -> Self {
-        self.time_of_day = Some(v.into());
-        self
-    }
-}
-impl rboto::IntoValue for RefreshSchedule {
-    fn into_value(self) -> rboto::Value {
-        rboto::Value::Struct(
-            vec![
-                rv::opt(self.frequency), rv::opt(self.status), rv::opt(self.time_of_day)
-            ],
-        )
-    }
-}
-impl rboto::FromValue for RefreshSchedule {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "RefreshSchedule")?;
-        Ok(Self {
-            frequency: m.take(0)?,
-            status: m.take(1)?,
-            time_of_day: m.take(2)?,
-        })
-    }
-}
+rboto::__structure!(
+    RefreshSchedule "RefreshSchedule"[set into from] { frequency :
+    RefreshScheduleFrequency, status : RefreshScheduleStatus, time_of_day : String } {}
+);
 /// Specifies the frequency for a dashboard refresh schedule.
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct RefreshScheduleFrequency {
     /// The unit to use for the refresh.
     pub unit: Option<RefreshScheduleFrequencyUnit>,
     /// The value for the refresh schedule.
     pub value: Option<i32>,
 }
-impl RefreshScheduleFrequency {
-    /// Sets `Unit`.
-    pub fn unit(mut self, v: impl Into<RefreshScheduleFrequencyUnit>) -> Self {
-        self.unit = Some(v.into());
-        self
-    }
-    /// Sets `Value`.
-    pub fn value(mut self, v: i32) -> Self {
-        self.value = Some(v);
-        self
-    }
-}
-impl rboto::IntoValue for RefreshScheduleFrequency {
-    fn into_value(self) -> rboto::Value {
-        rboto::Value::Struct(vec![rv::opt(self.unit), rv::opt(self.value)])
-    }
-}
-impl rboto::FromValue for RefreshScheduleFrequency {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "RefreshScheduleFrequency")?;
-        Ok(Self {
-            unit: m.take(0)?,
-            value: m.take(1)?,
-        })
-    }
-}
-#[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
-#[non_exhaustive]
-pub enum RefreshScheduleFrequencyUnit {
-    /// `HOURS`
-    Hours,
-    /// `DAYS`
-    Days,
-    /// A value this version of the SDK does not know.
-    Unknown(String),
-}
-impl RefreshScheduleFrequencyUnit {
-    /// Every value the model lists.
-    pub const VALUES: &'static [&'static str] = &["HOURS", "DAYS"];
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Hours => "HOURS",
-            Self::Days => "DAYS",
-            Self::Unknown(s) => s,
-        }
-    }
-}
-impl rv::StringEnum for RefreshScheduleFrequencyUnit {
-    fn as_str(&self) -> &str {
-        RefreshScheduleFrequencyUnit::as_str(self)
-    }
-    fn from_wire(s: String) -> Self {
-        match s.as_str() {
-            "HOURS" => Self::Hours,
-            "DAYS" => Self::Days,
-            _ => Self::Unknown(s),
-        }
-    }
-}
-rboto::enum_value!(str RefreshScheduleFrequencyUnit);
-#[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
-#[non_exhaustive]
-pub enum RefreshScheduleStatus {
-    /// `ENABLED`
-    Enabled,
-    /// `DISABLED`
-    Disabled,
-    /// A value this version of the SDK does not know.
-    Unknown(String),
-}
-impl RefreshScheduleStatus {
-    /// Every value the model lists.
-    pub const VALUES: &'static [&'static str] = &["ENABLED", "DISABLED"];
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Enabled => "ENABLED",
-            Self::Disabled => "DISABLED",
-            Self::Unknown(s) => s,
-        }
-    }
-}
-impl rv::StringEnum for RefreshScheduleStatus {
-    fn as_str(&self) -> &str {
-        RefreshScheduleStatus::as_str(self)
-    }
-    fn from_wire(s: String) -> Self {
-        match s.as_str() {
-            "ENABLED" => Self::Enabled,
-            "DISABLED" => Self::Disabled,
-            _ => Self::Unknown(s),
-        }
-    }
-}
-rboto::enum_value!(str RefreshScheduleStatus);
+rboto::__structure!(
+    RefreshScheduleFrequency "RefreshScheduleFrequency"[set into from] { unit :
+    RefreshScheduleFrequencyUnit, value = i32 } {}
+);
+rboto::__string_enum!(RefreshScheduleFrequencyUnit { Hours = "HOURS", Days = "DAYS" });
+rboto::__string_enum!(
+    RefreshScheduleStatus { Enabled = "ENABLED", Disabled = "DISABLED" }
+);
 /// Contains information about a widget on a CloudTrail Lake dashboard.
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct RequestWidget {
     /// The query statement for the widget. For custom dashboard widgets, you can query across multiple event data stores as long as all event data stores exist in your account.
     pub query_statement: Option<String>,
@@ -2074,93 +520,38 @@ pub struct RequestWidget {
     /// The view properties for the widget. For more information about view properties, see [View properties for widgets](https://docs.aws.amazon.com/awscloudtrail/latest/userguide/lake-widget-properties.html) in the *CloudTrail User Guide*.
     pub view_properties: Option<HashMap<String, String>>,
 }
-impl RequestWidget {
-    /// Sets `QueryStatement`.
-    pub fn query_statement(mut self, v: impl Into<String>) -> Self {
-        self.query_statement = Some(v.into());
-        self
-    }
-    /// Sets `QueryParameters`.
-    pub fn query_parameters(mut self, v: impl Into<Vec<String>>) -> Self {
-        self.query_parameters = Some(v.into());
-        self
-    }
-    /// Sets `ViewProperties`.
-    pub fn view_properties(mut self, v: impl Into<HashMap<String, String>>) -> Self {
-        self.view_properties = Some(v.into());
-        self
-    }
-}
-impl rboto::IntoValue for RequestWidget {
-    fn into_value(self) -> rboto::Value {
-        rboto::Value::Struct(
-            vec![
-                rv::opt(self.query_statement), rv::opt(self.query_parameters),
-                rv::opt(self.view_properties)
-            ],
-        )
-    }
-}
+rboto::__structure!(
+    RequestWidget "RequestWidget"[set into] { query_statement : String, query_parameters
+    : Vec < String >, view_properties : HashMap < String, String > } {}
+);
 /// Specifies the type and name of a resource referenced by an event.
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct Resource {
     /// The type of a resource referenced by the event returned. When the resource type cannot be determined, null is returned. Some examples of resource types are: **Instance** for EC2, **Trail** for CloudTrail, **DBInstance** for Amazon RDS, and **AccessKey** for IAM.
     pub resource_type: Option<String>,
     /// The name of the resource referenced by the event returned. These are user-created names whose values will depend on the environment. For example, the resource name might be "auto-scaling-test-group" for an Auto Scaling Group or "i-1234567" for an EC2 Instance.
     pub resource_name: Option<String>,
 }
-impl Resource {
-    /// Sets `ResourceType`.
-    pub fn resource_type(mut self, v: impl Into<String>) -> Self {
-        self.resource_type = Some(v.into());
-        self
-    }
-    /// Sets `ResourceName`.
-    pub fn resource_name(mut self, v: impl Into<String>) -> Self {
-        self.resource_name = Some(v.into());
-        self
-    }
-}
-impl rboto::FromValue for Resource {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "Resource")?;
-        Ok(Self {
-            resource_type: m.take(0)?,
-            resource_name: m.take(1)?,
-        })
-    }
-}
+rboto::__structure!(
+    Resource "Resource"[set from] { resource_type : String, resource_name : String } {}
+);
 /// A resource tag.
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct ResourceTag {
     /// Specifies the ARN of the resource.
     pub resource_id: Option<String>,
     /// A list of tags.
     pub tags_list: Option<Vec<Tag>>,
 }
-impl ResourceTag {
-    /// Sets `ResourceId`.
-    pub fn resource_id(mut self, v: impl Into<String>) -> Self {
-        self.resource_id = Some(v.into());
-        self
-    }
-    /// Sets `TagsList`.
-    pub fn tags_list(mut self, v: impl Into<Vec<Tag>>) -> Self {
-        self.tags_list = Some(v.into());
-        self
-    }
-}
-impl rboto::FromValue for ResourceTag {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "ResourceTag")?;
-        Ok(Self {
-            resource_id: m.take(0)?,
-            tags_list: m.take(1)?,
-        })
-    }
-}
+rboto::__structure!(
+    ResourceTag "ResourceTag"[set from] { resource_id : String, tags_list : Vec < Tag > }
+    {}
+);
 /// The settings for the source S3 bucket.
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct S3ImportSource {
     /// The URI for the source S3 bucket.
     pub s3_location_uri: Option<String>,
@@ -2169,45 +560,13 @@ pub struct S3ImportSource {
     /// The IAM ARN role used to access the source S3 bucket.
     pub s3_bucket_access_role_arn: Option<String>,
 }
-impl S3ImportSource {
-    /// Sets `S3LocationUri`.
-    pub fn s3_location_uri(mut self, v: impl Into<String>) -> Self {
-        self.s3_location_uri = Some(v.into());
-        self
-    }
-    /// Sets `S3BucketRegion`.
-    pub fn s3_bucket_region(mut self, v: impl Into<String>) -> Self {
-        self.s3_bucket_region = Some(v.into());
-        self
-    }
-    /// Sets `S3BucketAccessRoleArn`.
-    pub fn s3_bucket_access_role_arn(mut self, v: impl Into<String>) -> Self {
-        self.s3_bucket_access_role_arn = Some(v.into());
-        self
-    }
-}
-impl rboto::IntoValue for S3ImportSource {
-    fn into_value(self) -> rboto::Value {
-        rboto::Value::Struct(
-            vec![
-                rv::opt(self.s3_location_uri), rv::opt(self.s3_bucket_region),
-                rv::opt(self.s3_bucket_access_role_arn)
-            ],
-        )
-    }
-}
-impl rboto::FromValue for S3ImportSource {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "S3ImportSource")?;
-        Ok(Self {
-            s3_location_uri: m.take(0)?,
-            s3_bucket_region: m.take(1)?,
-            s3_bucket_access_role_arn: m.take(2)?,
-        })
-    }
-}
+rboto::__structure!(
+    S3ImportSource "S3ImportSource"[set into from] { s3_location_uri : String,
+    s3_bucket_region : String, s3_bucket_access_role_arn : String } {}
+);
 /// A search result returned by the `SearchSampleQueries` operation.
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct SearchSampleQueriesSearchResult {
     /// The name of a sample query.
     pub name: Option<String>,
@@ -2218,186 +577,43 @@ pub struct SearchSampleQueriesSearchResult {
     /// A value between 0 and 1 indicating the similarity between the search phrase and result.
     pub relevance: Option<f32>,
 }
-impl SearchSampleQueriesSearchResult {
-    /// Sets `Name`.
-    pub fn name(mut self, v: impl Into<String>) -> Self {
-        self.name = Some(v.into());
-        self
-    }
-    /// Sets `Description`.
-    pub fn description(mut self, v: impl Into<String>) -> Self {
-        self.description = Some(v.into());
-        self
-    }
-    /// Sets `SQL`.
-    pub fn sql(mut self, v: impl Into<String>) -> Self {
-        self.sql = Some(v.into());
-        self
-    }
-    /// Sets `Relevance`.
-    pub fn relevance(mut self, v: f32) -> Self {
-        self.relevance = Some(v);
-        self
-    }
-}
-impl rboto::FromValue for SearchSampleQueriesSearchResult {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "SearchSampleQueriesSearchResult")?;
-        Ok(Self {
-            name: m.take(0)?,
-            description: m.take(1)?,
-            sql: m.take(2)?,
-            relevance: m.take(3)?,
-        })
-    }
-}
+rboto::__structure!(
+    SearchSampleQueriesSearchResult "SearchSampleQueriesSearchResult"[set from] { name :
+    String, description : String, sql : String, relevance = f32 } {}
+);
 /// Contains configuration information about the channel.
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct SourceConfig {
     /// Specifies whether the channel applies to a single Region or to all Regions.
     pub apply_to_all_regions: Option<bool>,
     /// The advanced event selectors that are configured for the channel.
     pub advanced_event_selectors: Option<Vec<AdvancedEventSelector>>,
 }
-impl SourceConfig {
-    /// Sets `ApplyToAllRegions`.
-    pub fn apply_to_all_regions(mut self, v: bool) -> Self {
-        self.apply_to_all_regions = Some(v);
-        self
-    }
-    /// Sets `AdvancedEventSelectors`.
-    pub fn advanced_event_selectors(
-        mut self,
-        v: impl Into<Vec<AdvancedEventSelector>>,
-    ) -> Self {
-        self.advanced_event_selectors = Some(v.into());
-        self
-    }
-}
-impl rboto::FromValue for SourceConfig {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "SourceConfig")?;
-        Ok(Self {
-            apply_to_all_regions: m.take(0)?,
-            advanced_event_selectors: m.take(1)?,
-        })
-    }
-}
-#[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
-#[non_exhaustive]
-pub enum SourceEventCategory {
-    /// `Management`
-    Management,
-    /// `Data`
-    Data,
-    /// A value this version of the SDK does not know.
-    Unknown(String),
-}
-impl SourceEventCategory {
-    /// Every value the model lists.
-    pub const VALUES: &'static [&'static str] = &["Management", "Data"];
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Management => "Management",
-            Self::Data => "Data",
-            Self::Unknown(s) => s,
-        }
-    }
-}
-impl rv::StringEnum for SourceEventCategory {
-    fn as_str(&self) -> &str {
-        SourceEventCategory::as_str(self)
-    }
-    fn from_wire(s: String) -> Self {
-        match s.as_str() {
-            "Management" => Self::Management,
-            "Data" => Self::Data,
-            _ => Self::Unknown(s),
-        }
-    }
-}
-rboto::enum_value!(str SourceEventCategory);
+rboto::__structure!(
+    SourceConfig "SourceConfig"[set from] { apply_to_all_regions = bool,
+    advanced_event_selectors : Vec < AdvancedEventSelector > } {}
+);
+rboto::__string_enum!(SourceEventCategory { Management = "Management", Data = "Data" });
 /// A custom key-value pair associated with a resource such as a CloudTrail trail, event data store, dashboard, or channel.
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct Tag {
     /// The key in a key-value pair. The key must be must be no longer than 128 Unicode characters. The key must be unique for the resource to which it applies.
     pub key: Option<String>,
     /// The value in a key-value pair of a tag. The value must be no longer than 256 Unicode characters.
     pub value: Option<String>,
 }
-impl Tag {
-    /// Sets `Key`.
-    pub fn key(mut self, v: impl Into<String>) -> Self {
-        self.key = Some(v.into());
-        self
-    }
-    /// Sets `Value`.
-    pub fn value(mut self, v: impl Into<String>) -> Self {
-        self.value = Some(v.into());
-        self
-    }
-}
-impl rboto::IntoValue for Tag {
-    fn into_value(self) -> rboto::Value {
-        rboto::Value::Struct(vec![rv::opt(self.key), rv::opt(self.value)])
-    }
-}
-impl rboto::FromValue for Tag {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "Tag")?;
-        Ok(Self {
-            key: m.take(0)?,
-            value: m.take(1)?,
-        })
-    }
-}
-/// Specifies the type of the aggregation templates in the aggregation configuration. Valid values include API_ACTIVITY, RESOURCE_ACCESS and USER_ACTIONS.
-#[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
-#[non_exhaustive]
-pub enum Template {
-    /// `API_ACTIVITY`
-    ApiActivity,
-    /// `RESOURCE_ACCESS`
-    ResourceAccess,
-    /// `USER_ACTIONS`
-    UserActions,
-    /// A value this version of the SDK does not know.
-    Unknown(String),
-}
-impl Template {
-    /// Every value the model lists.
-    pub const VALUES: &'static [&'static str] = &[
-        "API_ACTIVITY",
-        "RESOURCE_ACCESS",
-        "USER_ACTIONS",
-    ];
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::ApiActivity => "API_ACTIVITY",
-            Self::ResourceAccess => "RESOURCE_ACCESS",
-            Self::UserActions => "USER_ACTIONS",
-            Self::Unknown(s) => s,
-        }
-    }
-}
-impl rv::StringEnum for Template {
-    fn as_str(&self) -> &str {
-        Template::as_str(self)
-    }
-    fn from_wire(s: String) -> Self {
-        match s.as_str() {
-            "API_ACTIVITY" => Self::ApiActivity,
-            "RESOURCE_ACCESS" => Self::ResourceAccess,
-            "USER_ACTIONS" => Self::UserActions,
-            _ => Self::Unknown(s),
-        }
-    }
-}
-rboto::enum_value!(str Template);
+rboto::__structure!(Tag "Tag"[set into from] { key : String, value : String } {});
+rboto::__string_enum!(
+    #[doc =
+    " Specifies the type of the aggregation templates in the aggregation configuration. Valid values include API_ACTIVITY, RESOURCE_ACCESS and USER_ACTIONS."]
+    Template { ApiActivity = "API_ACTIVITY", ResourceAccess = "RESOURCE_ACCESS",
+    UserActions = "USER_ACTIONS" }
+);
 /// The settings for a trail.
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct Trail {
     /// Name of the trail set by calling CreateTrail. The maximum length is 128 characters.
     pub name: Option<String>,
@@ -2436,119 +652,18 @@ pub struct Trail {
     /// Specifies whether recursive logging is enabled for the trail. If you set `RecursiveLogging` to `false`, CloudTrail suppresses events generated by CloudTrail when it delivers log files to your trail's destinations, including Amazon S3 and CloudWatch Logs. The default value is `true`.
     pub recursive_logging: Option<bool>,
 }
-impl Trail {
-    /// Sets `Name`.
-    pub fn name(mut self, v: impl Into<String>) -> Self {
-        self.name = Some(v.into());
-        self
-    }
-    /// Sets `S3BucketName`.
-    pub fn s3_bucket_name(mut self, v: impl Into<String>) -> Self {
-        self.s3_bucket_name = Some(v.into());
-        self
-    }
-    /// Sets `S3KeyPrefix`.
-    pub fn s3_key_prefix(mut self, v: impl Into<String>) -> Self {
-        self.s3_key_prefix = Some(v.into());
-        self
-    }
-    /// Sets `SnsTopicName`.
-    pub fn sns_topic_name(mut self, v: impl Into<String>) -> Self {
-        self.sns_topic_name = Some(v.into());
-        self
-    }
-    /// Sets `SnsTopicARN`.
-    pub fn sns_topic_arn(mut self, v: impl Into<String>) -> Self {
-        self.sns_topic_arn = Some(v.into());
-        self
-    }
-    /// Sets `IncludeGlobalServiceEvents`.
-    pub fn include_global_service_events(mut self, v: bool) -> Self {
-        self.include_global_service_events = Some(v);
-        self
-    }
-    /// Sets `IsMultiRegionTrail`.
-    pub fn is_multi_region_trail(mut self, v: bool) -> Self {
-        self.is_multi_region_trail = Some(v);
-        self
-    }
-    /// Sets `HomeRegion`.
-    pub fn home_region(mut self, v: impl Into<String>) -> Self {
-        self.home_region = Some(v.into());
-        self
-    }
-    /// Sets `TrailARN`.
-    pub fn trail_arn(mut self, v: impl Into<String>) -> Self {
-        self.trail_arn = Some(v.into());
-        self
-    }
-    /// Sets `LogFileValidationEnabled`.
-    pub fn log_file_validation_enabled(mut self, v: bool) -> Self {
-        self.log_file_validation_enabled = Some(v);
-        self
-    }
-    /// Sets `CloudWatchLogsLogGroupArn`.
-    pub fn cloud_watch_logs_log_group_arn(mut self, v: impl Into<String>) -> Self {
-        self.cloud_watch_logs_log_group_arn = Some(v.into());
-        self
-    }
-    /// Sets `CloudWatchLogsRoleArn`.
-    pub fn cloud_watch_logs_role_arn(mut self, v: impl Into<String>) -> Self {
-        self.cloud_watch_logs_role_arn = Some(v.into());
-        self
-    }
-    /// Sets `KmsKeyId`.
-    pub fn kms_key_id(mut self, v: impl Into<String>) -> Self {
-        self.kms_key_id = Some(v.into());
-        self
-    }
-    /// Sets `HasCustomEventSelectors`.
-    pub fn has_custom_event_selectors(mut self, v: bool) -> Self {
-        self.has_custom_event_selectors = Some(v);
-        self
-    }
-    /// Sets `HasInsightSelectors`.
-    pub fn has_insight_selectors(mut self, v: bool) -> Self {
-        self.has_insight_selectors = Some(v);
-        self
-    }
-    /// Sets `IsOrganizationTrail`.
-    pub fn is_organization_trail(mut self, v: bool) -> Self {
-        self.is_organization_trail = Some(v);
-        self
-    }
-    /// Sets `RecursiveLogging`.
-    pub fn recursive_logging(mut self, v: bool) -> Self {
-        self.recursive_logging = Some(v);
-        self
-    }
-}
-impl rboto::FromValue for Trail {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "Trail")?;
-        Ok(Self {
-            name: m.take(0)?,
-            s3_bucket_name: m.take(1)?,
-            s3_key_prefix: m.take(2)?,
-            sns_topic_name: m.take(3)?,
-            sns_topic_arn: m.take(4)?,
-            include_global_service_events: m.take(5)?,
-            is_multi_region_trail: m.take(6)?,
-            home_region: m.take(7)?,
-            trail_arn: m.take(8)?,
-            log_file_validation_enabled: m.take(9)?,
-            cloud_watch_logs_log_group_arn: m.take(10)?,
-            cloud_watch_logs_role_arn: m.take(11)?,
-            kms_key_id: m.take(12)?,
-            has_custom_event_selectors: m.take(13)?,
-            has_insight_selectors: m.take(14)?,
-            is_organization_trail: m.take(15)?,
-            recursive_logging: m.take(16)?,
-        })
-    }
-}
+rboto::__structure!(
+    Trail "Trail"[set from] { name : String, s3_bucket_name : String, s3_key_prefix :
+    String, sns_topic_name : String, sns_topic_arn : String,
+    include_global_service_events = bool, is_multi_region_trail = bool, home_region :
+    String, trail_arn : String, log_file_validation_enabled = bool,
+    cloud_watch_logs_log_group_arn : String, cloud_watch_logs_role_arn : String,
+    kms_key_id : String, has_custom_event_selectors = bool, has_insight_selectors = bool,
+    is_organization_trail = bool, recursive_logging = bool } {}
+);
 /// Information about a CloudTrail trail, including the trail's name, home Region, and Amazon Resource Name (ARN).
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct TrailInfo {
     /// The ARN of a trail.
     pub trail_arn: Option<String>,
@@ -2557,70 +672,16 @@ pub struct TrailInfo {
     /// The Amazon Web Services Region in which a trail was created.
     pub home_region: Option<String>,
 }
-impl TrailInfo {
-    /// Sets `TrailARN`.
-    pub fn trail_arn(mut self, v: impl Into<String>) -> Self {
-        self.trail_arn = Some(v.into());
-        self
-    }
-    /// Sets `Name`.
-    pub fn name(mut self, v: impl Into<String>) -> Self {
-        self.name = Some(v.into());
-        self
-    }
-    /// Sets `HomeRegion`.
-    pub fn home_region(mut self, v: impl Into<String>) -> Self {
-        self.home_region = Some(v.into());
-        self
-    }
-}
-impl rboto::FromValue for TrailInfo {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "TrailInfo")?;
-        Ok(Self {
-            trail_arn: m.take(0)?,
-            name: m.take(1)?,
-            home_region: m.take(2)?,
-        })
-    }
-}
-#[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
-#[non_exhaustive]
-pub enum TypeShape {
-    /// `TagContext`
-    TagContext,
-    /// `RequestContext`
-    RequestContext,
-    /// A value this version of the SDK does not know.
-    Unknown(String),
-}
-impl TypeShape {
-    /// Every value the model lists.
-    pub const VALUES: &'static [&'static str] = &["TagContext", "RequestContext"];
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::TagContext => "TagContext",
-            Self::RequestContext => "RequestContext",
-            Self::Unknown(s) => s,
-        }
-    }
-}
-impl rv::StringEnum for TypeShape {
-    fn as_str(&self) -> &str {
-        TypeShape::as_str(self)
-    }
-    fn from_wire(s: String) -> Self {
-        match s.as_str() {
-            "TagContext" => Self::TagContext,
-            "RequestContext" => Self::RequestContext,
-            _ => Self::Unknown(s),
-        }
-    }
-}
-rboto::enum_value!(str TypeShape);
+rboto::__structure!(
+    TrailInfo "TrailInfo"[set from] { trail_arn : String, name : String, home_region :
+    String } {}
+);
+rboto::__string_enum!(
+    TypeShape { TagContext = "TagContext", RequestContext = "RequestContext" }
+);
 /// A widget on a CloudTrail Lake dashboard.
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct Widget {
     /// The query alias used to identify the query for the widget.
     pub query_alias: Option<String>,
@@ -2631,36 +692,7 @@ pub struct Widget {
     /// The view properties for the widget. For more information about view properties, see [View properties for widgets](https://docs.aws.amazon.com/awscloudtrail/latest/userguide/lake-widget-properties.html) in the *CloudTrail User Guide*..
     pub view_properties: Option<HashMap<String, String>>,
 }
-impl Widget {
-    /// Sets `QueryAlias`.
-    pub fn query_alias(mut self, v: impl Into<String>) -> Self {
-        self.query_alias = Some(v.into());
-        self
-    }
-    /// Sets `QueryStatement`.
-    pub fn query_statement(mut self, v: impl Into<String>) -> Self {
-        self.query_statement = Some(v.into());
-        self
-    }
-    /// Sets `QueryParameters`.
-    pub fn query_parameters(mut self, v: impl Into<Vec<String>>) -> Self {
-        self.query_parameters = Some(v.into());
-        self
-    }
-    /// Sets `ViewProperties`.
-    pub fn view_properties(mut self, v: impl Into<HashMap<String, String>>) -> Self {
-        self.view_properties = Some(v.into());
-        self
-    }
-}
-impl rboto::FromValue for Widget {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "Widget")?;
-        Ok(Self {
-            query_alias: m.take(0)?,
-            query_statement: m.take(1)?,
-            query_parameters: m.take(2)?,
-            view_properties: m.take(3)?,
-        })
-    }
-}
+rboto::__structure!(
+    Widget "Widget"[set from] { query_alias : String, query_statement : String,
+    query_parameters : Vec < String >, view_properties : HashMap < String, String > } {}
+);

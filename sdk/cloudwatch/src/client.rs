@@ -2,7 +2,7 @@
 #[allow(unused_imports)]
 use super::{error::*, input::*, output::*, types::*};
 #[allow(unused_imports)]
-use rboto::value as rv;
+use rboto::__private as rv;
 #[allow(unused_imports)]
 use std::collections::HashMap;
 /// A client for Amazon CloudWatch.
@@ -24,11 +24,14 @@ impl Client {
         &self.inner
     }
     /// Sends an input built on its own (`Input::default().member(..)`).
-    pub async fn send<I>(&self, input: I) -> Result<I::Output, super::Error>
+    pub fn send<I>(
+        &self,
+        input: I,
+    ) -> rboto::ResponseFuture<I::Output, super::error::Exception>
     where
         I: rboto::OperationInput<Error = super::error::Exception>,
     {
-        self.inner.call(input).await
+        self.inner.send_input(input)
     }
     /// Presigns an input instead of sending it (boto3's `generate_presigned_url`): the
     /// input may come from this client (`client.op().member(..)`) or be built alone.
@@ -64,10 +67,11 @@ impl Client {
     /// If any of these checks on the new key fails, the operation fails and the existing key association (if any) remains unchanged. Common failure causes include the new key being disabled, the key policy not granting the required permissions to Amazon CloudWatch, or the caller lacking `kms:Decrypt` permission on the new key.
     ///
     /// For more information about using customer managed keys with Amazon CloudWatch, see [Encryption at rest with customer managed keys](https://docs.aws.amazon.com/AmazonCloudWatch/latest/monitoring/cmk-encryption.html) in the *Amazon CloudWatch User Guide*.
-    pub fn associate_dataset_kms_key(
-        &self,
-    ) -> AssociateDatasetKmsKeyInput<rboto::ServiceClient> {
-        AssociateDatasetKmsKeyInput::with_client(self.inner.clone())
+    pub fn associate_dataset_kms_key(&self) -> AssociateDatasetKmsKeyInput {
+        AssociateDatasetKmsKeyInput {
+            _client: rboto::__private::Bound::to(&self.inner),
+            ..Default::default()
+        }
     }
     /// Creates a resource metrics configuration for an Amazon Web Services resource. After you create a configuration, Amazon CloudWatch collects detailed metrics for that resource.
     ///
@@ -78,8 +82,11 @@ impl Client {
     /// To create a resource metrics configuration, you must have the `cloudwatch:CreateResourceMetricsConfiguration` permission. For information about scoping this permission to specific resources, see [Condition keys for resource metrics configuration access](https://docs.aws.amazon.com/AmazonCloudWatch/latest/monitoring/iam-cw-condition-keys-resource-arn.html) in the *Amazon CloudWatch User Guide*.
     pub fn create_resource_metrics_configuration(
         &self,
-    ) -> CreateResourceMetricsConfigurationInput<rboto::ServiceClient> {
-        CreateResourceMetricsConfigurationInput::with_client(self.inner.clone())
+    ) -> CreateResourceMetricsConfigurationInput {
+        CreateResourceMetricsConfigurationInput {
+            _client: rboto::__private::Bound::to(&self.inner),
+            ..Default::default()
+        }
     }
     /// Deletes a specific alarm mute rule.
     ///
@@ -90,10 +97,11 @@ impl Client {
     /// **Permissions**
     ///
     /// To delete a mute rule, you need the `cloudwatch:DeleteAlarmMuteRule` permission on the alarm mute rule resource.
-    pub fn delete_alarm_mute_rule(
-        &self,
-    ) -> DeleteAlarmMuteRuleInput<rboto::ServiceClient> {
-        DeleteAlarmMuteRuleInput::with_client(self.inner.clone())
+    pub fn delete_alarm_mute_rule(&self) -> DeleteAlarmMuteRuleInput {
+        DeleteAlarmMuteRuleInput {
+            _client: rboto::__private::Bound::to(&self.inner),
+            ..Default::default()
+        }
     }
     /// Deletes the specified alarms. You can delete up to 100 alarms in one operation. However, this total can include no more than one composite alarm. For example, you could delete 99 metric alarms and one composite alarms with one operation, but you can't delete two composite alarms with one operation. Log alarms cannot be batch deleted.
     ///
@@ -104,24 +112,34 @@ impl Client {
     /// To get out of such a situation, you must break the cycle by changing the rule of one of the composite alarms in the cycle to remove a dependency that creates the cycle. The simplest change to make to break a cycle is to change the `AlarmRule` of one of the alarms to `false`.
     ///
     /// Additionally, the evaluation of composite alarms stops if CloudWatch detects a cycle in the evaluation path.
-    pub fn delete_alarms(&self) -> DeleteAlarmsInput<rboto::ServiceClient> {
-        DeleteAlarmsInput::with_client(self.inner.clone())
+    pub fn delete_alarms(&self) -> DeleteAlarmsInput {
+        DeleteAlarmsInput {
+            _client: rboto::__private::Bound::to(&self.inner),
+            ..Default::default()
+        }
     }
     /// Deletes the specified anomaly detection model from your account. For more information about how to delete an anomaly detection model, see [Deleting an anomaly detection model](https://docs.aws.amazon.com/AmazonCloudWatch/latest/monitoring/Create_Anomaly_Detection_Alarm.html#Delete_Anomaly_Detection_Model) in the *CloudWatch User Guide*.
-    pub fn delete_anomaly_detector(
-        &self,
-    ) -> DeleteAnomalyDetectorInput<rboto::ServiceClient> {
-        DeleteAnomalyDetectorInput::with_client(self.inner.clone())
+    pub fn delete_anomaly_detector(&self) -> DeleteAnomalyDetectorInput {
+        DeleteAnomalyDetectorInput {
+            _client: rboto::__private::Bound::to(&self.inner),
+            ..Default::default()
+        }
     }
     /// Deletes all dashboards that you specify. You can specify up to 100 dashboards to delete. If there is an error during this call, the operation attempts to delete as many dashboards as possible.
-    pub fn delete_dashboards(&self) -> DeleteDashboardsInput<rboto::ServiceClient> {
-        DeleteDashboardsInput::with_client(self.inner.clone())
+    pub fn delete_dashboards(&self) -> DeleteDashboardsInput {
+        DeleteDashboardsInput {
+            _client: rboto::__private::Bound::to(&self.inner),
+            ..Default::default()
+        }
     }
     /// Permanently deletes the specified Contributor Insights rules.
     ///
     /// If you create a rule, delete it, and then re-create it with the same name, historical data from the first time the rule was created might not be available.
-    pub fn delete_insight_rules(&self) -> DeleteInsightRulesInput<rboto::ServiceClient> {
-        DeleteInsightRulesInput::with_client(self.inner.clone())
+    pub fn delete_insight_rules(&self) -> DeleteInsightRulesInput {
+        DeleteInsightRulesInput {
+            _client: rboto::__private::Bound::to(&self.inner),
+            ..Default::default()
+        }
     }
     /// Deletes a metric data query definition.
     ///
@@ -132,12 +150,18 @@ impl Client {
     /// To delete a definition, you need the `cloudwatch:DeleteMetricDataQueryDefinition` permission on the metric data query definition resource. You can use the `aws:ResourceTag/${TagKey}` condition key to control access based on the tags of the definition.
     pub fn delete_metric_data_query_definition(
         &self,
-    ) -> DeleteMetricDataQueryDefinitionInput<rboto::ServiceClient> {
-        DeleteMetricDataQueryDefinitionInput::with_client(self.inner.clone())
+    ) -> DeleteMetricDataQueryDefinitionInput {
+        DeleteMetricDataQueryDefinitionInput {
+            _client: rboto::__private::Bound::to(&self.inner),
+            ..Default::default()
+        }
     }
     /// Permanently deletes the metric stream that you specify.
-    pub fn delete_metric_stream(&self) -> DeleteMetricStreamInput<rboto::ServiceClient> {
-        DeleteMetricStreamInput::with_client(self.inner.clone())
+    pub fn delete_metric_stream(&self) -> DeleteMetricStreamInput {
+        DeleteMetricStreamInput {
+            _client: rboto::__private::Bound::to(&self.inner),
+            ..Default::default()
+        }
     }
     /// Deletes the resource metrics configuration for an Amazon Web Services resource. After you delete the configuration, Amazon CloudWatch stops collecting detailed metrics for the resource. Metric data that Amazon CloudWatch already collected for the resource is not deleted.
     ///
@@ -146,64 +170,77 @@ impl Client {
     /// To delete a resource metrics configuration, you must have the `cloudwatch:DeleteResourceMetricsConfiguration` permission. For information about scoping this permission to specific resources, see [Condition keys for resource metrics configuration access](https://docs.aws.amazon.com/AmazonCloudWatch/latest/monitoring/iam-cw-condition-keys-resource-arn.html) in the *Amazon CloudWatch User Guide*.
     pub fn delete_resource_metrics_configuration(
         &self,
-    ) -> DeleteResourceMetricsConfigurationInput<rboto::ServiceClient> {
-        DeleteResourceMetricsConfigurationInput::with_client(self.inner.clone())
+    ) -> DeleteResourceMetricsConfigurationInput {
+        DeleteResourceMetricsConfigurationInput {
+            _client: rboto::__private::Bound::to(&self.inner),
+            ..Default::default()
+        }
     }
     /// Returns the information of the current alarm contributors that are in `ALARM` state. This operation returns details about the individual time series that contribute to the alarm's state.
-    pub fn describe_alarm_contributors(
-        &self,
-    ) -> DescribeAlarmContributorsInput<rboto::ServiceClient> {
-        DescribeAlarmContributorsInput::with_client(self.inner.clone())
+    pub fn describe_alarm_contributors(&self) -> DescribeAlarmContributorsInput {
+        DescribeAlarmContributorsInput {
+            _client: rboto::__private::Bound::to(&self.inner),
+            ..Default::default()
+        }
     }
     /// Retrieves the history for the specified alarm. You can filter the results by date range or item type. If an alarm name is not specified, the histories for either all metric alarms or all composite alarms are returned.
     ///
     /// CloudWatch retains the history of an alarm even if you delete the alarm.
     ///
     /// To use this operation and return information about a composite alarm, you must be signed on with the `cloudwatch:DescribeAlarmHistory` permission that is scoped to `*`. You can't return information about composite alarms if your `cloudwatch:DescribeAlarmHistory` permission has a narrower scope.
-    pub fn describe_alarm_history(
-        &self,
-    ) -> DescribeAlarmHistoryInput<rboto::ServiceClient> {
-        DescribeAlarmHistoryInput::with_client(self.inner.clone())
+    pub fn describe_alarm_history(&self) -> DescribeAlarmHistoryInput {
+        DescribeAlarmHistoryInput {
+            _client: rboto::__private::Bound::to(&self.inner),
+            ..Default::default()
+        }
     }
     /// Retrieves the specified alarms. You can filter the results by specifying a prefix for the alarm name, the alarm state, or a prefix for any action.
     ///
     /// To use this operation and return information about composite alarms, you must be signed on with the `cloudwatch:DescribeAlarms` permission that is scoped to `*`. You can't return information about composite alarms if your `cloudwatch:DescribeAlarms` permission has a narrower scope.
-    pub fn describe_alarms(&self) -> DescribeAlarmsInput<rboto::ServiceClient> {
-        DescribeAlarmsInput::with_client(self.inner.clone())
+    pub fn describe_alarms(&self) -> DescribeAlarmsInput {
+        DescribeAlarmsInput {
+            _client: rboto::__private::Bound::to(&self.inner),
+            ..Default::default()
+        }
     }
     /// Retrieves the alarms for the specified metric. To filter the results, specify a statistic, period, or unit.
     ///
     /// This operation retrieves only standard alarms that are based on the specified metric. It does not return alarms based on math expressions that use the specified metric, or composite alarms that use the specified metric.
-    pub fn describe_alarms_for_metric(
-        &self,
-    ) -> DescribeAlarmsForMetricInput<rboto::ServiceClient> {
-        DescribeAlarmsForMetricInput::with_client(self.inner.clone())
+    pub fn describe_alarms_for_metric(&self) -> DescribeAlarmsForMetricInput {
+        DescribeAlarmsForMetricInput {
+            _client: rboto::__private::Bound::to(&self.inner),
+            ..Default::default()
+        }
     }
     /// Lists the anomaly detection models that you have created in your account. For single metric anomaly detectors, you can list all of the models in your account or filter the results to only the models that are related to a certain namespace, metric name, or metric dimension. For metric math anomaly detectors, you can list them by adding `METRIC_MATH` to the `AnomalyDetectorTypes` array. This will return all metric math anomaly detectors in your account.
-    pub fn describe_anomaly_detectors(
-        &self,
-    ) -> DescribeAnomalyDetectorsInput<rboto::ServiceClient> {
-        DescribeAnomalyDetectorsInput::with_client(self.inner.clone())
+    pub fn describe_anomaly_detectors(&self) -> DescribeAnomalyDetectorsInput {
+        DescribeAnomalyDetectorsInput {
+            _client: rboto::__private::Bound::to(&self.inner),
+            ..Default::default()
+        }
     }
     /// Returns a list of all the Contributor Insights rules in your account.
     ///
     /// For more information about Contributor Insights, see [Using Contributor Insights to Analyze High-Cardinality Data](https://docs.aws.amazon.com/AmazonCloudWatch/latest/monitoring/ContributorInsights.html).
-    pub fn describe_insight_rules(
-        &self,
-    ) -> DescribeInsightRulesInput<rboto::ServiceClient> {
-        DescribeInsightRulesInput::with_client(self.inner.clone())
+    pub fn describe_insight_rules(&self) -> DescribeInsightRulesInput {
+        DescribeInsightRulesInput {
+            _client: rboto::__private::Bound::to(&self.inner),
+            ..Default::default()
+        }
     }
     /// Disables the actions for the specified alarms. When an alarm's actions are disabled, the alarm actions do not execute when the alarm state changes.
-    pub fn disable_alarm_actions(
-        &self,
-    ) -> DisableAlarmActionsInput<rboto::ServiceClient> {
-        DisableAlarmActionsInput::with_client(self.inner.clone())
+    pub fn disable_alarm_actions(&self) -> DisableAlarmActionsInput {
+        DisableAlarmActionsInput {
+            _client: rboto::__private::Bound::to(&self.inner),
+            ..Default::default()
+        }
     }
     /// Disables the specified Contributor Insights rules. When rules are disabled, they do not analyze log groups and do not incur costs.
-    pub fn disable_insight_rules(
-        &self,
-    ) -> DisableInsightRulesInput<rboto::ServiceClient> {
-        DisableInsightRulesInput::with_client(self.inner.clone())
+    pub fn disable_insight_rules(&self) -> DisableInsightRulesInput {
+        DisableInsightRulesInput {
+            _client: rboto::__private::Bound::to(&self.inner),
+            ..Default::default()
+        }
     }
     /// Removes the customer managed Amazon Web Services Key Management Service (Amazon Web Services KMS) key association from the specified dataset. After this operation completes, data that you publish to the dataset is encrypted at rest using an Amazon Web Services owned key managed by Amazon CloudWatch.
     ///
@@ -216,18 +253,25 @@ impl Client {
     /// **Important:** Disassociating a KMS key from a dataset does not immediately remove the `kms:Decrypt` requirement on data plane operations. For up to three hours after disassociation, callers must continue to have `kms:Decrypt` permission on the previously associated key. Some data might still be encrypted with that key during this window. After this enforcement window elapses, the `kms:Decrypt` requirement is lifted.
     ///
     /// For more information about using customer managed keys with Amazon CloudWatch, see [Encryption at rest with customer managed keys](https://docs.aws.amazon.com/AmazonCloudWatch/latest/monitoring/cmk-encryption.html) in the *Amazon CloudWatch User Guide*.
-    pub fn disassociate_dataset_kms_key(
-        &self,
-    ) -> DisassociateDatasetKmsKeyInput<rboto::ServiceClient> {
-        DisassociateDatasetKmsKeyInput::with_client(self.inner.clone())
+    pub fn disassociate_dataset_kms_key(&self) -> DisassociateDatasetKmsKeyInput {
+        DisassociateDatasetKmsKeyInput {
+            _client: rboto::__private::Bound::to(&self.inner),
+            ..Default::default()
+        }
     }
     /// Enables the actions for the specified alarms.
-    pub fn enable_alarm_actions(&self) -> EnableAlarmActionsInput<rboto::ServiceClient> {
-        EnableAlarmActionsInput::with_client(self.inner.clone())
+    pub fn enable_alarm_actions(&self) -> EnableAlarmActionsInput {
+        EnableAlarmActionsInput {
+            _client: rboto::__private::Bound::to(&self.inner),
+            ..Default::default()
+        }
     }
     /// Enables the specified Contributor Insights rules. When rules are enabled, they immediately begin analyzing log data.
-    pub fn enable_insight_rules(&self) -> EnableInsightRulesInput<rboto::ServiceClient> {
-        EnableInsightRulesInput::with_client(self.inner.clone())
+    pub fn enable_insight_rules(&self) -> EnableInsightRulesInput {
+        EnableInsightRulesInput {
+            _client: rboto::__private::Bound::to(&self.inner),
+            ..Default::default()
+        }
     }
     /// Retrieves details for a specific alarm mute rule.
     ///
@@ -242,24 +286,33 @@ impl Client {
     /// **Permissions**
     ///
     /// To retrieve details for a mute rule, you need the `cloudwatch:GetAlarmMuteRule` permission on the alarm mute rule resource.
-    pub fn get_alarm_mute_rule(&self) -> GetAlarmMuteRuleInput<rboto::ServiceClient> {
-        GetAlarmMuteRuleInput::with_client(self.inner.clone())
+    pub fn get_alarm_mute_rule(&self) -> GetAlarmMuteRuleInput {
+        GetAlarmMuteRuleInput {
+            _client: rboto::__private::Bound::to(&self.inner),
+            ..Default::default()
+        }
     }
     /// Displays the details of the dashboard that you specify.
     ///
     /// To copy an existing dashboard, use `GetDashboard`, and then use the data returned within `DashboardBody` as the template for the new dashboard when you call `PutDashboard` to create the copy.
     ///
     /// You might have recently enabled an [opt-in Region (Region that is disabled by default)](https://docs.aws.amazon.com/glossary/latest/reference/glos-chap.html#optinregion) for your account. In that Region, `GetDashboard` can return an access denied error for up to 24 hours after you enable the Region. This delay occurs while dashboard data propagates. The error does not indicate a problem with your permissions. Because dashboards are global, you can call `GetDashboard` in any other enabled Region, or retry after propagation completes.
-    pub fn get_dashboard(&self) -> GetDashboardInput<rboto::ServiceClient> {
-        GetDashboardInput::with_client(self.inner.clone())
+    pub fn get_dashboard(&self) -> GetDashboardInput {
+        GetDashboardInput {
+            _client: rboto::__private::Bound::to(&self.inner),
+            ..Default::default()
+        }
     }
     /// Returns information about the specified dataset. This includes its identifier, Amazon Resource Name (ARN), and any customer managed Amazon Web Services Key Management Service (Amazon Web Services KMS) key that is currently associated with it.
     ///
     /// Only the `default` dataset is supported. The `default` dataset is implicit for every account in every Region — you can call `GetDataset` for it without first creating it. If no customer managed KMS key has been associated with the dataset, the response omits the `KmsKeyArn` field, indicating that data is encrypted at rest using an Amazon Web Services owned key managed by Amazon CloudWatch.
     ///
     /// To associate a customer managed KMS key with a dataset, use [AssociateDatasetKmsKey](https://docs.aws.amazon.com/AmazonCloudWatch/latest/APIReference/API_AssociateDatasetKmsKey.html). To remove the association, use [DisassociateDatasetKmsKey](https://docs.aws.amazon.com/AmazonCloudWatch/latest/APIReference/API_DisassociateDatasetKmsKey.html).
-    pub fn get_dataset(&self) -> GetDatasetInput<rboto::ServiceClient> {
-        GetDatasetInput::with_client(self.inner.clone())
+    pub fn get_dataset(&self) -> GetDatasetInput {
+        GetDatasetInput {
+            _client: rboto::__private::Bound::to(&self.inner),
+            ..Default::default()
+        }
     }
     /// This operation returns the time series data collected by a Contributor Insights rule. The data includes the identity and number of contributors to the log group.
     ///
@@ -274,10 +327,11 @@ impl Client {
     /// - `Minimum` -- the minimum value from a single observation during the time period represented by that data point.
     /// - `Maximum` -- the maximum value from a single observation during the time period represented by that data point.
     /// - `Average` -- the average value from all contributors during the time period represented by that data point.
-    pub fn get_insight_rule_report(
-        &self,
-    ) -> GetInsightRuleReportInput<rboto::ServiceClient> {
-        GetInsightRuleReportInput::with_client(self.inner.clone())
+    pub fn get_insight_rule_report(&self) -> GetInsightRuleReportInput {
+        GetInsightRuleReportInput {
+            _client: rboto::__private::Bound::to(&self.inner),
+            ..Default::default()
+        }
     }
     /// You can use the `GetMetricData` API to retrieve CloudWatch metric values. The operation can also include a CloudWatch Metrics Insights query, and one or more metric math functions.
     ///
@@ -301,18 +355,22 @@ impl Client {
     /// **Using Metrics Insights queries with metric math**
     ///
     /// You can't mix a Metric Insights query and metric math syntax in the same expression, but you can reference results from a Metrics Insights query within other Metric math expressions. A Metrics Insights query without a **GROUP BY** clause returns a single time-series (TS), and can be used as input for a metric math expression that expects a single time series. A Metrics Insights query with a **GROUP BY** clause returns an array of time-series (TS\[\]), and can be used as input for a metric math expression that expects an array of time series.
-    pub fn get_metric_data(&self) -> GetMetricDataInput<rboto::ServiceClient> {
-        GetMetricDataInput::with_client(self.inner.clone())
+    pub fn get_metric_data(&self) -> GetMetricDataInput {
+        GetMetricDataInput {
+            _client: rboto::__private::Bound::to(&self.inner),
+            ..Default::default()
+        }
     }
     /// Returns a metric data query definition, including its expression.
     ///
     /// **Permissions**
     ///
     /// To get a definition, you need the `cloudwatch:GetMetricDataQueryDefinition` permission on the metric data query definition resource. You can use the `aws:ResourceTag/${TagKey}` condition key to control access based on the tags of the definition.
-    pub fn get_metric_data_query_definition(
-        &self,
-    ) -> GetMetricDataQueryDefinitionInput<rboto::ServiceClient> {
-        GetMetricDataQueryDefinitionInput::with_client(self.inner.clone())
+    pub fn get_metric_data_query_definition(&self) -> GetMetricDataQueryDefinitionInput {
+        GetMetricDataQueryDefinitionInput {
+            _client: rboto::__private::Bound::to(&self.inner),
+            ..Default::default()
+        }
     }
     /// Gets statistics for the specified metric.
     ///
@@ -339,14 +397,18 @@ impl Client {
     /// CloudWatch started retaining 5-minute and 1-hour metric data as of July 9, 2016.
     ///
     /// For information about metrics and dimensions supported by Amazon Web Services services, see the [Amazon CloudWatch Metrics and Dimensions Reference](https://docs.aws.amazon.com/AmazonCloudWatch/latest/monitoring/CW_Support_For_AWS.html) in the *Amazon CloudWatch User Guide*.
-    pub fn get_metric_statistics(
-        &self,
-    ) -> GetMetricStatisticsInput<rboto::ServiceClient> {
-        GetMetricStatisticsInput::with_client(self.inner.clone())
+    pub fn get_metric_statistics(&self) -> GetMetricStatisticsInput {
+        GetMetricStatisticsInput {
+            _client: rboto::__private::Bound::to(&self.inner),
+            ..Default::default()
+        }
     }
     /// Returns information about the metric stream that you specify.
-    pub fn get_metric_stream(&self) -> GetMetricStreamInput<rboto::ServiceClient> {
-        GetMetricStreamInput::with_client(self.inner.clone())
+    pub fn get_metric_stream(&self) -> GetMetricStreamInput {
+        GetMetricStreamInput {
+            _client: rboto::__private::Bound::to(&self.inner),
+            ..Default::default()
+        }
     }
     /// You can use the `GetMetricWidgetImage` API to retrieve a snapshot graph of one or more Amazon CloudWatch metrics as a bitmap image. You can then embed this image into your services and products, such as wiki pages, reports, and documents. You could also retrieve images regularly, such as every minute, and create your own custom live dashboard.
     ///
@@ -358,14 +420,18 @@ impl Client {
     ///
     /// - As many as 100 metrics in the graph.
     /// - Up to 100 KB uncompressed payload.
-    pub fn get_metric_widget_image(
-        &self,
-    ) -> GetMetricWidgetImageInput<rboto::ServiceClient> {
-        GetMetricWidgetImageInput::with_client(self.inner.clone())
+    pub fn get_metric_widget_image(&self) -> GetMetricWidgetImageInput {
+        GetMetricWidgetImageInput {
+            _client: rboto::__private::Bound::to(&self.inner),
+            ..Default::default()
+        }
     }
     /// Returns the current status of vended metric enrichment for the account, including whether CloudWatch vended metrics are enriched with resource ARN and resource tag labels and queryable using PromQL. For the list of supported resources, see [Supported Amazon Web Services infrastructure metrics](https://docs.aws.amazon.com/AmazonCloudWatch/latest/monitoring/UsingResourceTagsForTelemetry.html).
-    pub fn get_o_tel_enrichment(&self) -> GetOTelEnrichmentInput<rboto::ServiceClient> {
-        GetOTelEnrichmentInput::with_client(self.inner.clone())
+    pub fn get_o_tel_enrichment(&self) -> GetOTelEnrichmentInput {
+        GetOTelEnrichmentInput {
+            _client: rboto::__private::Bound::to(&self.inner),
+            ..Default::default()
+        }
     }
     /// Retrieves the current resource metrics configuration for an Amazon Web Services resource. The response includes the resource ARN, any metric selections, and the times at which the configuration was created and last updated.
     ///
@@ -374,8 +440,11 @@ impl Client {
     /// To retrieve a resource metrics configuration, you must have the `cloudwatch:GetResourceMetricsConfiguration` permission. For information about scoping this permission to specific resources, see [Condition keys for resource metrics configuration access](https://docs.aws.amazon.com/AmazonCloudWatch/latest/monitoring/iam-cw-condition-keys-resource-arn.html) in the *Amazon CloudWatch User Guide*.
     pub fn get_resource_metrics_configuration(
         &self,
-    ) -> GetResourceMetricsConfigurationInput<rboto::ServiceClient> {
-        GetResourceMetricsConfigurationInput::with_client(self.inner.clone())
+    ) -> GetResourceMetricsConfigurationInput {
+        GetResourceMetricsConfigurationInput {
+            _client: rboto::__private::Bound::to(&self.inner),
+            ..Default::default()
+        }
     }
     /// Lists alarm mute rules in your Amazon Web Services account and region.
     ///
@@ -386,24 +455,29 @@ impl Client {
     /// **Permissions**
     ///
     /// To list mute rules, you need the `cloudwatch:ListAlarmMuteRules` permission.
-    pub fn list_alarm_mute_rules(
-        &self,
-    ) -> ListAlarmMuteRulesInput<rboto::ServiceClient> {
-        ListAlarmMuteRulesInput::with_client(self.inner.clone())
+    pub fn list_alarm_mute_rules(&self) -> ListAlarmMuteRulesInput {
+        ListAlarmMuteRulesInput {
+            _client: rboto::__private::Bound::to(&self.inner),
+            ..Default::default()
+        }
     }
     /// Returns a list of the dashboards for your account. If you include `DashboardNamePrefix`, only those dashboards with names starting with the prefix are listed. Otherwise, all dashboards in your account are listed.
     ///
     /// `ListDashboards` returns up to 1000 results on one page. If there are more than 1000 dashboards, you can call `ListDashboards` again and include the value you received for `NextToken` in the first call, to receive the next 1000 results.
     ///
     /// You might have recently enabled an [opt-in Region (Region that is disabled by default)](https://docs.aws.amazon.com/glossary/latest/reference/glos-chap.html#optinregion) for your account. In that Region, `ListDashboards` can return an access denied error for up to 24 hours after you enable the Region. This delay occurs while dashboard data propagates. The error does not indicate a problem with your permissions. Because dashboards are global, you can call `ListDashboards` in any other enabled Region, or retry after propagation completes.
-    pub fn list_dashboards(&self) -> ListDashboardsInput<rboto::ServiceClient> {
-        ListDashboardsInput::with_client(self.inner.clone())
+    pub fn list_dashboards(&self) -> ListDashboardsInput {
+        ListDashboardsInput {
+            _client: rboto::__private::Bound::to(&self.inner),
+            ..Default::default()
+        }
     }
     /// Returns a list that contains the number of managed Contributor Insights rules in your account.
-    pub fn list_managed_insight_rules(
-        &self,
-    ) -> ListManagedInsightRulesInput<rboto::ServiceClient> {
-        ListManagedInsightRulesInput::with_client(self.inner.clone())
+    pub fn list_managed_insight_rules(&self) -> ListManagedInsightRulesInput {
+        ListManagedInsightRulesInput {
+            _client: rboto::__private::Bound::to(&self.inner),
+            ..Default::default()
+        }
     }
     /// Lists the metric data query definitions in your account and Region.
     ///
@@ -416,12 +490,18 @@ impl Client {
     /// To list definitions, you need the `cloudwatch:ListMetricDataQueryDefinitions` permission. This permission applies to all definitions in the account and Region. The results aren't filtered by tags.
     pub fn list_metric_data_query_definitions(
         &self,
-    ) -> ListMetricDataQueryDefinitionsInput<rboto::ServiceClient> {
-        ListMetricDataQueryDefinitionsInput::with_client(self.inner.clone())
+    ) -> ListMetricDataQueryDefinitionsInput {
+        ListMetricDataQueryDefinitionsInput {
+            _client: rboto::__private::Bound::to(&self.inner),
+            ..Default::default()
+        }
     }
     /// Returns a list of metric streams in this account.
-    pub fn list_metric_streams(&self) -> ListMetricStreamsInput<rboto::ServiceClient> {
-        ListMetricStreamsInput::with_client(self.inner.clone())
+    pub fn list_metric_streams(&self) -> ListMetricStreamsInput {
+        ListMetricStreamsInput {
+            _client: rboto::__private::Bound::to(&self.inner),
+            ..Default::default()
+        }
     }
     /// List the specified metrics. You can use the returned metrics with [GetMetricData](https://docs.aws.amazon.com/AmazonCloudWatch/latest/APIReference/API_GetMetricData.html) or [GetMetricStatistics](https://docs.aws.amazon.com/AmazonCloudWatch/latest/APIReference/API_GetMetricStatistics.html) to get statistical data.
     ///
@@ -432,14 +512,18 @@ impl Client {
     /// If you are using CloudWatch cross-account observability, you can use this operation in a monitoring account and view metrics from the linked source accounts. For more information, see [CloudWatch cross-account observability](https://docs.aws.amazon.com/AmazonCloudWatch/latest/monitoring/CloudWatch-Unified-Cross-Account.html).
     ///
     /// `ListMetrics` doesn't return information about metrics if those metrics haven't reported data in the past two weeks. To retrieve those metrics, use [GetMetricData](https://docs.aws.amazon.com/AmazonCloudWatch/latest/APIReference/API_GetMetricData.html) or [GetMetricStatistics](https://docs.aws.amazon.com/AmazonCloudWatch/latest/APIReference/API_GetMetricStatistics.html).
-    pub fn list_metrics(&self) -> ListMetricsInput<rboto::ServiceClient> {
-        ListMetricsInput::with_client(self.inner.clone())
+    pub fn list_metrics(&self) -> ListMetricsInput {
+        ListMetricsInput {
+            _client: rboto::__private::Bound::to(&self.inner),
+            ..Default::default()
+        }
     }
     /// Displays the tags associated with a CloudWatch resource. Currently, alarms, dashboards, metric streams and Contributor Insights rules support tagging.
-    pub fn list_tags_for_resource(
-        &self,
-    ) -> ListTagsForResourceInput<rboto::ServiceClient> {
-        ListTagsForResourceInput::with_client(self.inner.clone())
+    pub fn list_tags_for_resource(&self) -> ListTagsForResourceInput {
+        ListTagsForResourceInput {
+            _client: rboto::__private::Bound::to(&self.inner),
+            ..Default::default()
+        }
     }
     /// Creates or updates an alarm mute rule.
     ///
@@ -456,16 +540,22 @@ impl Client {
     /// For example, If you want to allow a user to create mute rules that target only specific alarms named "WebServerCPUAlarm" and "DatabaseConnectionAlarm", you would create an IAM policy with one statement granting `cloudwatch:PutAlarmMuteRule` on the alarm mute rule resource (`arn:aws:cloudwatch:[REGION]:123456789012:alarm-mute-rule:*`), and another statement granting `cloudwatch:PutAlarmMuteRule` on the targeted alarm resources (`arn:aws:cloudwatch:[REGION]:123456789012:alarm:WebServerCPUAlarm` and `arn:aws:cloudwatch:[REGION]:123456789012:alarm:DatabaseConnectionAlarm`).
     ///
     /// You can also use IAM policy conditions to allow targeting alarms based on resource tags. For example, you can restrict users to create/update mute rules to only target alarms that have a specific tag key-value pair, such as `Team=TeamA`.
-    pub fn put_alarm_mute_rule(&self) -> PutAlarmMuteRuleInput<rboto::ServiceClient> {
-        PutAlarmMuteRuleInput::with_client(self.inner.clone())
+    pub fn put_alarm_mute_rule(&self) -> PutAlarmMuteRuleInput {
+        PutAlarmMuteRuleInput {
+            _client: rboto::__private::Bound::to(&self.inner),
+            ..Default::default()
+        }
     }
     /// Creates an anomaly detection model for a CloudWatch metric. You can use the model to display a band of expected normal values when the metric is graphed.
     ///
     /// If you have enabled unified cross-account observability, and this account is a monitoring account, the metric can be in the same account or a source account. You can specify the account ID in the object you specify in the `SingleMetricAnomalyDetector` parameter.
     ///
     /// For more information, see [CloudWatch Anomaly Detection](https://docs.aws.amazon.com/AmazonCloudWatch/latest/monitoring/CloudWatch_Anomaly_Detection.html).
-    pub fn put_anomaly_detector(&self) -> PutAnomalyDetectorInput<rboto::ServiceClient> {
-        PutAnomalyDetectorInput::with_client(self.inner.clone())
+    pub fn put_anomaly_detector(&self) -> PutAnomalyDetectorInput {
+        PutAnomalyDetectorInput {
+            _client: rboto::__private::Bound::to(&self.inner),
+            ..Default::default()
+        }
     }
     /// Creates or updates a *composite alarm*. When you create a composite alarm, you specify a rule expression for the alarm that takes into account the alarm states of other alarms that you have created. The composite alarm goes into ALARM state only if all conditions of the rule are met.
     ///
@@ -493,8 +583,11 @@ impl Client {
     /// To use this operation, you must be signed on with the `cloudwatch:PutCompositeAlarm` permission that is scoped to `*`. You can't create a composite alarms if your `cloudwatch:PutCompositeAlarm` permission has a narrower scope.
     ///
     /// If you are an IAM user, you must have `iam:CreateServiceLinkedRole` to create a composite alarm that has Systems Manager OpsItem actions.
-    pub fn put_composite_alarm(&self) -> PutCompositeAlarmInput<rboto::ServiceClient> {
-        PutCompositeAlarmInput::with_client(self.inner.clone())
+    pub fn put_composite_alarm(&self) -> PutCompositeAlarmInput {
+        PutCompositeAlarmInput {
+            _client: rboto::__private::Bound::to(&self.inner),
+            ..Default::default()
+        }
     }
     /// Creates a dashboard if it does not already exist, or updates an existing dashboard. If you update a dashboard, the entire contents are replaced with what you specify here.
     ///
@@ -503,14 +596,20 @@ impl Client {
     /// A simple way to create a dashboard using `PutDashboard` is to copy an existing dashboard. To copy an existing dashboard using the console, you can load the dashboard and then use the View/edit source command in the Actions menu to display the JSON block for that dashboard. Another way to copy a dashboard is to use `GetDashboard`, and then use the data returned within `DashboardBody` as the template for the new dashboard when you call `PutDashboard`.
     ///
     /// When you create a dashboard with `PutDashboard`, a good practice is to add a text widget at the top of the dashboard with a message that the dashboard was created by script and should not be changed in the console. This message could also point console users to the location of the `DashboardBody` script or the CloudFormation template used to create the dashboard.
-    pub fn put_dashboard(&self) -> PutDashboardInput<rboto::ServiceClient> {
-        PutDashboardInput::with_client(self.inner.clone())
+    pub fn put_dashboard(&self) -> PutDashboardInput {
+        PutDashboardInput {
+            _client: rboto::__private::Bound::to(&self.inner),
+            ..Default::default()
+        }
     }
     /// Creates a Contributor Insights rule. Rules evaluate log events in a CloudWatch Logs log group, enabling you to find contributor data for the log events in that log group. For more information, see [Using Contributor Insights to Analyze High-Cardinality Data](https://docs.aws.amazon.com/AmazonCloudWatch/latest/monitoring/ContributorInsights.html).
     ///
     /// If you create a rule, delete it, and then re-create it with the same name, historical data from the first time the rule was created might not be available.
-    pub fn put_insight_rule(&self) -> PutInsightRuleInput<rboto::ServiceClient> {
-        PutInsightRuleInput::with_client(self.inner.clone())
+    pub fn put_insight_rule(&self) -> PutInsightRuleInput {
+        PutInsightRuleInput {
+            _client: rboto::__private::Bound::to(&self.inner),
+            ..Default::default()
+        }
     }
     /// Creates or updates a log alarm. A log alarm evaluates the results of a CloudWatch Logs scheduled query against the configured threshold and comparison operator to determine its state.
     ///
@@ -523,14 +622,18 @@ impl Client {
     /// **Permissions**
     ///
     /// To create or update a log alarm, you must have the `cloudwatch:PutLogAlarm` permission. The IAM role specified in `ScheduledQueryRoleARN` must grant the CloudWatch Alarms service permission to execute scheduled queries on the specified log groups. If you set `ActionLogLineCount`, the role specified in `ActionLogLineRoleArn` must grant permission to retrieve log events for inclusion in alarm notifications.
-    pub fn put_log_alarm(&self) -> PutLogAlarmInput<rboto::ServiceClient> {
-        PutLogAlarmInput::with_client(self.inner.clone())
+    pub fn put_log_alarm(&self) -> PutLogAlarmInput {
+        PutLogAlarmInput {
+            _client: rboto::__private::Bound::to(&self.inner),
+            ..Default::default()
+        }
     }
     /// Creates a managed Contributor Insights rule for a specified Amazon Web Services resource. When you enable a managed rule, you create a Contributor Insights rule that collects data from Amazon Web Services services. You cannot edit these rules with `PutInsightRule`. The rules can be enabled, disabled, and deleted using `EnableInsightRules`, `DisableInsightRules`, and `DeleteInsightRules`. If a previously created managed rule is currently disabled, a subsequent call to this API will re-enable it. Use `ListManagedInsightRules` to describe all available rules.
-    pub fn put_managed_insight_rules(
-        &self,
-    ) -> PutManagedInsightRulesInput<rboto::ServiceClient> {
-        PutManagedInsightRulesInput::with_client(self.inner.clone())
+    pub fn put_managed_insight_rules(&self) -> PutManagedInsightRulesInput {
+        PutManagedInsightRulesInput {
+            _client: rboto::__private::Bound::to(&self.inner),
+            ..Default::default()
+        }
     }
     /// Creates or updates an alarm and associates it with the specified metric, metric math expression, anomaly detection model, Metrics Insights query, or PromQL query. For more information about using a Metrics Insights query for an alarm, see [Create alarms on Metrics Insights queries](https://docs.aws.amazon.com/AmazonCloudWatch/latest/monitoring/Create_Metrics_Insights_Alarm.html).
     ///
@@ -555,8 +658,11 @@ impl Client {
     ///
     /// - The account where the metrics are located (the *sharing account*) must already have a sharing role named **CloudWatch-CrossAccountSharingRole**. If it does not already have this role, you must create it using the instructions in **Set up a sharing account** in [Cross-account cross-Region CloudWatch console](https://docs.aws.amazon.com/AmazonCloudWatch/latest/monitoring/Cross-Account-Cross-Region.html#enable-cross-account-cross-Region). The policy for that role must grant access to the ID of the account where you are creating the alarm.
     /// - The account where you are creating the alarm (the *monitoring account*) must already have a service-linked role named **AWSServiceRoleForCloudWatchCrossAccount** to allow CloudWatch to assume the sharing role in the sharing account. If it does not, you must create it following the directions in **Set up a monitoring account** in [Cross-account cross-Region CloudWatch console](https://docs.aws.amazon.com/AmazonCloudWatch/latest/monitoring/Cross-Account-Cross-Region.html#enable-cross-account-cross-Region).
-    pub fn put_metric_alarm(&self) -> PutMetricAlarmInput<rboto::ServiceClient> {
-        PutMetricAlarmInput::with_client(self.inner.clone())
+    pub fn put_metric_alarm(&self) -> PutMetricAlarmInput {
+        PutMetricAlarmInput {
+            _client: rboto::__private::Bound::to(&self.inner),
+            ..Default::default()
+        }
     }
     /// Publishes metric data to Amazon CloudWatch. CloudWatch associates the data with the specified metric. If the specified metric does not exist, CloudWatch creates the metric. When CloudWatch creates a metric, it can take up to fifteen minutes for the metric to appear in calls to [ListMetrics](https://docs.aws.amazon.com/AmazonCloudWatch/latest/APIReference/API_ListMetrics.html).
     ///
@@ -578,8 +684,11 @@ impl Client {
     ///
     /// - The `SampleCount` value of the statistic set is 1 and `Min`, `Max`, and `Sum` are all equal.
     /// - The `Min` and `Max` are equal, and `Sum` is equal to `Min` multiplied by `SampleCount`.
-    pub fn put_metric_data(&self) -> PutMetricDataInput<rboto::ServiceClient> {
-        PutMetricDataInput::with_client(self.inner.clone())
+    pub fn put_metric_data(&self) -> PutMetricDataInput {
+        PutMetricDataInput {
+            _client: rboto::__private::Bound::to(&self.inner),
+            ..Default::default()
+        }
     }
     /// Creates or updates a metric data query definition.
     ///
@@ -596,10 +705,11 @@ impl Client {
     /// To create or update a definition, you need the `cloudwatch:PutMetricDataQueryDefinition` permission on the metric data query definition resource. The resource ARN has the format `arn:aws:cloudwatch:Region:account-id:metric-query-definition/Id`.
     ///
     /// To add tags when you create a definition, you also need the `cloudwatch:TagResource` permission. You can use the `aws:RequestTag/${TagKey}` and `aws:TagKeys` condition keys to control which tags can be added.
-    pub fn put_metric_data_query_definition(
-        &self,
-    ) -> PutMetricDataQueryDefinitionInput<rboto::ServiceClient> {
-        PutMetricDataQueryDefinitionInput::with_client(self.inner.clone())
+    pub fn put_metric_data_query_definition(&self) -> PutMetricDataQueryDefinitionInput {
+        PutMetricDataQueryDefinitionInput {
+            _client: rboto::__private::Bound::to(&self.inner),
+            ..Default::default()
+        }
     }
     /// Creates or updates a metric stream. Metric streams can automatically stream CloudWatch metrics to Amazon Web Services destinations, including Amazon S3, and to many third-party solutions.
     ///
@@ -618,8 +728,11 @@ impl Client {
     /// When you use `PutMetricStream` to create a new metric stream, the stream is created in the `running` state. If you use it to update an existing stream, the state of the stream is not changed.
     ///
     /// If you are using CloudWatch cross-account observability and you create a metric stream in a monitoring account, you can choose whether to include metrics from source accounts in the stream. For more information, see [CloudWatch cross-account observability](https://docs.aws.amazon.com/AmazonCloudWatch/latest/monitoring/CloudWatch-Unified-Cross-Account.html).
-    pub fn put_metric_stream(&self) -> PutMetricStreamInput<rboto::ServiceClient> {
-        PutMetricStreamInput::with_client(self.inner.clone())
+    pub fn put_metric_stream(&self) -> PutMetricStreamInput {
+        PutMetricStreamInput {
+            _client: rboto::__private::Bound::to(&self.inner),
+            ..Default::default()
+        }
     }
     /// Temporarily sets the state of an alarm for testing purposes. When the updated state differs from the previous value, the action configured for the appropriate state is invoked. For example, if your alarm is configured to send an Amazon SNS message when an alarm is triggered, temporarily changing the alarm state to `ALARM` sends an SNS message.
     ///
@@ -628,32 +741,43 @@ impl Client {
     /// If you use `SetAlarmState` on a composite alarm, the composite alarm is not guaranteed to return to its actual state. It returns to its actual state only once any of its children alarms change state. It is also reevaluated if you update its configuration.
     ///
     /// If an alarm triggers EC2 Auto Scaling policies or application Auto Scaling policies, you must include information in the `StateReasonData` parameter to enable the policy to take the correct action.
-    pub fn set_alarm_state(&self) -> SetAlarmStateInput<rboto::ServiceClient> {
-        SetAlarmStateInput::with_client(self.inner.clone())
+    pub fn set_alarm_state(&self) -> SetAlarmStateInput {
+        SetAlarmStateInput {
+            _client: rboto::__private::Bound::to(&self.inner),
+            ..Default::default()
+        }
     }
     /// Starts the streaming of metrics for one or more of your metric streams.
-    pub fn start_metric_streams(&self) -> StartMetricStreamsInput<rboto::ServiceClient> {
-        StartMetricStreamsInput::with_client(self.inner.clone())
+    pub fn start_metric_streams(&self) -> StartMetricStreamsInput {
+        StartMetricStreamsInput {
+            _client: rboto::__private::Bound::to(&self.inner),
+            ..Default::default()
+        }
     }
     /// Enables enrichment and PromQL access for CloudWatch vended metrics for [supported Amazon Web Services resources](https://docs.aws.amazon.com/AmazonCloudWatch/latest/monitoring/UsingResourceTagsForTelemetry.html) in the account. Once enabled, metrics that contain a resource identifier dimension (for example, EC2 `CPUUtilization` with an `InstanceId` dimension) are enriched with resource ARN and resource tag labels and become queryable using PromQL.
     ///
     /// Before calling this operation, you must enable resource tags on telemetry for your account. For more information, see [Enable resource tags on telemetry](https://docs.aws.amazon.com/AmazonCloudWatch/latest/monitoring/EnableResourceTagsOnTelemetry.html).
     ///
     /// Optionally, `IncludeFilters` and `ExcludeFilters` limit enrichment to a subset of the account's metrics. These filters are stored only when this operation starts enrichment. Calling `StartOTelEnrichment` for an account where enrichment is already running has no effect and does not modify the filters that are applied. To change them, use [UpdateOTelEnrichment](https://docs.aws.amazon.com/AmazonCloudWatch/latest/APIReference/API_UpdateOTelEnrichment.html).
-    pub fn start_o_tel_enrichment(
-        &self,
-    ) -> StartOTelEnrichmentInput<rboto::ServiceClient> {
-        StartOTelEnrichmentInput::with_client(self.inner.clone())
+    pub fn start_o_tel_enrichment(&self) -> StartOTelEnrichmentInput {
+        StartOTelEnrichmentInput {
+            _client: rboto::__private::Bound::to(&self.inner),
+            ..Default::default()
+        }
     }
     /// Stops the streaming of metrics for one or more of your metric streams.
-    pub fn stop_metric_streams(&self) -> StopMetricStreamsInput<rboto::ServiceClient> {
-        StopMetricStreamsInput::with_client(self.inner.clone())
+    pub fn stop_metric_streams(&self) -> StopMetricStreamsInput {
+        StopMetricStreamsInput {
+            _client: rboto::__private::Bound::to(&self.inner),
+            ..Default::default()
+        }
     }
     /// Disables enrichment and PromQL access for CloudWatch vended metrics for [supported Amazon Web Services resources](https://docs.aws.amazon.com/AmazonCloudWatch/latest/monitoring/UsingResourceTagsForTelemetry.html) in the account. After disabling, these metrics are no longer enriched with resource ARN and resource tag labels, and cannot be queried using PromQL.
-    pub fn stop_o_tel_enrichment(
-        &self,
-    ) -> StopOTelEnrichmentInput<rboto::ServiceClient> {
-        StopOTelEnrichmentInput::with_client(self.inner.clone())
+    pub fn stop_o_tel_enrichment(&self) -> StopOTelEnrichmentInput {
+        StopOTelEnrichmentInput {
+            _client: rboto::__private::Bound::to(&self.inner),
+            ..Default::default()
+        }
     }
     /// Assigns one or more tags (key-value pairs) to the specified CloudWatch resource. Currently, the only CloudWatch resources that can be tagged are alarms, dashboards, metric streams and Contributor Insights rules.
     ///
@@ -664,20 +788,27 @@ impl Client {
     /// You can use the `TagResource` action with an alarm that already has tags. If you specify a new tag key for the alarm, this tag is appended to the list of tags associated with the alarm. If you specify a tag key that is already associated with the alarm, the new tag value that you specify replaces the previous value for that tag.
     ///
     /// You can associate as many as 50 tags with a CloudWatch resource.
-    pub fn tag_resource(&self) -> TagResourceInput<rboto::ServiceClient> {
-        TagResourceInput::with_client(self.inner.clone())
+    pub fn tag_resource(&self) -> TagResourceInput {
+        TagResourceInput {
+            _client: rboto::__private::Bound::to(&self.inner),
+            ..Default::default()
+        }
     }
     /// Removes one or more tags from the specified resource. Currently, alarms, dashboards, metric streams and Contributor Insights rules support tagging.
-    pub fn untag_resource(&self) -> UntagResourceInput<rboto::ServiceClient> {
-        UntagResourceInput::with_client(self.inner.clone())
+    pub fn untag_resource(&self) -> UntagResourceInput {
+        UntagResourceInput {
+            _client: rboto::__private::Bound::to(&self.inner),
+            ..Default::default()
+        }
     }
     /// Replaces the filters that determine which CloudWatch vended metrics are enriched with resource ARN and resource tag labels for the account. Enrichment must already be running for the account. If it is not, this operation returns a `ResourceNotFoundException`. To start enrichment, use [StartOTelEnrichment](https://docs.aws.amazon.com/AmazonCloudWatch/latest/APIReference/API_StartOTelEnrichment.html).
     ///
     /// The filters in the request completely replace the stored filters; they are not merged with them. `IncludeFilters` and `ExcludeFilters` are replaced as a pair, so a request that specifies only `IncludeFilters` also clears the stored `ExcludeFilters`, and a request that specifies neither clears both.
-    pub fn update_o_tel_enrichment(
-        &self,
-    ) -> UpdateOTelEnrichmentInput<rboto::ServiceClient> {
-        UpdateOTelEnrichmentInput::with_client(self.inner.clone())
+    pub fn update_o_tel_enrichment(&self) -> UpdateOTelEnrichmentInput {
+        UpdateOTelEnrichmentInput {
+            _client: rboto::__private::Bound::to(&self.inner),
+            ..Default::default()
+        }
     }
     /// Updates the resource metrics configuration for an Amazon Web Services resource. The `MetricSelections` value that you provide replaces any existing metric selections for the resource; it is not merged with them.
     ///
@@ -688,7 +819,10 @@ impl Client {
     /// To update a resource metrics configuration, you must have the `cloudwatch:UpdateResourceMetricsConfiguration` permission. For information about scoping this permission to specific resources, see [Condition keys for resource metrics configuration access](https://docs.aws.amazon.com/AmazonCloudWatch/latest/monitoring/iam-cw-condition-keys-resource-arn.html) in the *Amazon CloudWatch User Guide*.
     pub fn update_resource_metrics_configuration(
         &self,
-    ) -> UpdateResourceMetricsConfigurationInput<rboto::ServiceClient> {
-        UpdateResourceMetricsConfigurationInput::with_client(self.inner.clone())
+    ) -> UpdateResourceMetricsConfigurationInput {
+        UpdateResourceMetricsConfigurationInput {
+            _client: rboto::__private::Bound::to(&self.inner),
+            ..Default::default()
+        }
     }
 }

@@ -77,71 +77,57 @@ impl rboto::ModeledError for Exception {
             match index {
                 0 => {
                     Self::ConcurrentModificationException(
-                        rboto::FromValue::from_value(value).ok()?,
+                        rv::FromValue::from_value(value).ok()?,
                     )
                 }
-                1 => Self::ConflictException(rboto::FromValue::from_value(value).ok()?),
+                1 => Self::ConflictException(rv::FromValue::from_value(value).ok()?),
                 2 => {
                     Self::DashboardInvalidInputError(
-                        rboto::FromValue::from_value(value).ok()?,
+                        rv::FromValue::from_value(value).ok()?,
                     )
                 }
-                3 => {
-                    Self::DashboardNotFoundError(
-                        rboto::FromValue::from_value(value).ok()?,
-                    )
-                }
-                4 => {
-                    Self::InternalServiceFault(rboto::FromValue::from_value(value).ok()?)
-                }
-                5 => Self::InvalidFormatFault(rboto::FromValue::from_value(value).ok()?),
-                6 => Self::InvalidNextToken(rboto::FromValue::from_value(value).ok()?),
+                3 => Self::DashboardNotFoundError(rv::FromValue::from_value(value).ok()?),
+                4 => Self::InternalServiceFault(rv::FromValue::from_value(value).ok()?),
+                5 => Self::InvalidFormatFault(rv::FromValue::from_value(value).ok()?),
+                6 => Self::InvalidNextToken(rv::FromValue::from_value(value).ok()?),
                 7 => {
                     Self::InvalidParameterCombinationException(
-                        rboto::FromValue::from_value(value).ok()?,
+                        rv::FromValue::from_value(value).ok()?,
                     )
                 }
                 8 => {
                     Self::InvalidParameterValueException(
-                        rboto::FromValue::from_value(value).ok()?,
+                        rv::FromValue::from_value(value).ok()?,
                     )
                 }
                 9 => {
                     Self::KmsAccessDeniedException(
-                        rboto::FromValue::from_value(value).ok()?,
+                        rv::FromValue::from_value(value).ok()?,
                     )
                 }
                 10 => {
-                    Self::KmsKeyDisabledException(
-                        rboto::FromValue::from_value(value).ok()?,
-                    )
+                    Self::KmsKeyDisabledException(rv::FromValue::from_value(value).ok()?)
                 }
                 11 => {
-                    Self::KmsKeyNotFoundException(
-                        rboto::FromValue::from_value(value).ok()?,
-                    )
+                    Self::KmsKeyNotFoundException(rv::FromValue::from_value(value).ok()?)
                 }
                 12 => {
-                    Self::LimitExceededException(
-                        rboto::FromValue::from_value(value).ok()?,
-                    )
+                    Self::LimitExceededException(rv::FromValue::from_value(value).ok()?)
                 }
-                13 => Self::LimitExceededFault(rboto::FromValue::from_value(value).ok()?),
+                13 => Self::LimitExceededFault(rv::FromValue::from_value(value).ok()?),
                 14 => {
                     Self::MissingRequiredParameterException(
-                        rboto::FromValue::from_value(value).ok()?,
+                        rv::FromValue::from_value(value).ok()?,
                     )
                 }
-                15 => Self::ResourceConflict(rboto::FromValue::from_value(value).ok()?),
-                16 => Self::ResourceNotFound(rboto::FromValue::from_value(value).ok()?),
+                15 => Self::ResourceConflict(rv::FromValue::from_value(value).ok()?),
+                16 => Self::ResourceNotFound(rv::FromValue::from_value(value).ok()?),
                 17 => {
                     Self::ResourceNotFoundException(
-                        rboto::FromValue::from_value(value).ok()?,
+                        rv::FromValue::from_value(value).ok()?,
                     )
                 }
-                18 => {
-                    Self::ValidationException(rboto::FromValue::from_value(value).ok()?)
-                }
+                18 => Self::ValidationException(rv::FromValue::from_value(value).ok()?),
                 _ => return None,
             },
         )
@@ -152,219 +138,170 @@ pub type Error = rboto::Error<Exception>;
 #[allow(unused_imports)]
 use super::{input::*, output::*, types::*};
 #[allow(unused_imports)]
-use rboto::value as rv;
+use rboto::__private as rv;
 #[allow(unused_imports)]
 use std::collections::HashMap;
 /// More than one process tried to modify a resource at the same time.
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct ConcurrentModificationException {}
-impl rboto::FromValue for ConcurrentModificationException {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        rv::Members::of(v, "ConcurrentModificationException")?;
-        Ok(Self {})
-    }
-}
+rboto::__structure!(
+    ConcurrentModificationException "ConcurrentModificationException"[from] {} {}
+);
 /// This operation attempted to create a resource that already exists.
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct ConflictException {
     pub message: Option<String>,
 }
-impl rboto::FromValue for ConflictException {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "ConflictException")?;
-        Ok(Self { message: m.take(0)? })
-    }
-}
+rboto::__structure!(ConflictException "ConflictException"[from] { message : String } {});
 /// Some part of the dashboard data is invalid.
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct DashboardInvalidInputError {
     pub message: Option<String>,
     pub dashboard_validation_messages: Option<Vec<DashboardValidationMessage>>,
 }
-impl rboto::FromValue for DashboardInvalidInputError {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "DashboardInvalidInputError")?;
-        Ok(Self {
-            message: m.take(0)?,
-            dashboard_validation_messages: m.take(1)?,
-        })
-    }
-}
+rboto::__structure!(
+    DashboardInvalidInputError "DashboardInvalidInputError"[from] { message : String,
+    dashboard_validation_messages : Vec < DashboardValidationMessage > } {}
+);
 /// The specified dashboard does not exist.
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct DashboardNotFoundError {
     pub message: Option<String>,
 }
-impl rboto::FromValue for DashboardNotFoundError {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "DashboardNotFoundError")?;
-        Ok(Self { message: m.take(0)? })
-    }
-}
+rboto::__structure!(
+    DashboardNotFoundError "DashboardNotFoundError"[from] { message : String } {}
+);
 /// Request processing has failed due to some unknown error, exception, or failure.
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct InternalServiceFault {
     pub message: Option<String>,
 }
-impl rboto::FromValue for InternalServiceFault {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "InternalServiceFault")?;
-        Ok(Self { message: m.take(0)? })
-    }
-}
+rboto::__structure!(
+    InternalServiceFault "InternalServiceFault"[from] { message : String } {}
+);
 /// Data was not syntactically valid JSON.
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct InvalidFormatFault {
     pub message: Option<String>,
 }
-impl rboto::FromValue for InvalidFormatFault {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "InvalidFormatFault")?;
-        Ok(Self { message: m.take(0)? })
-    }
-}
+rboto::__structure!(
+    InvalidFormatFault "InvalidFormatFault"[from] { message : String } {}
+);
 /// The next token specified is invalid.
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct InvalidNextToken {
     pub message: Option<String>,
 }
-impl rboto::FromValue for InvalidNextToken {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "InvalidNextToken")?;
-        Ok(Self { message: m.take(0)? })
-    }
-}
+rboto::__structure!(InvalidNextToken "InvalidNextToken"[from] { message : String } {});
 /// Parameters were used together that cannot be used together.
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct InvalidParameterCombinationException {
     pub message: Option<String>,
 }
-impl rboto::FromValue for InvalidParameterCombinationException {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "InvalidParameterCombinationException")?;
-        Ok(Self { message: m.take(0)? })
-    }
-}
+rboto::__structure!(
+    InvalidParameterCombinationException "InvalidParameterCombinationException"[from] {
+    message : String } {}
+);
 /// The value of an input parameter is bad or out-of-range.
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct InvalidParameterValueException {
     pub message: Option<String>,
 }
-impl rboto::FromValue for InvalidParameterValueException {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "InvalidParameterValueException")?;
-        Ok(Self { message: m.take(0)? })
-    }
-}
+rboto::__structure!(
+    InvalidParameterValueException "InvalidParameterValueException"[from] { message :
+    String } {}
+);
 /// The operation was denied because either the calling principal lacks the required Amazon Web Services Key Management Service (Amazon Web Services KMS) permission on the key, or the key policy does not grant Amazon CloudWatch the permissions it needs to use the key.
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct KmsAccessDeniedException {
     pub message: Option<String>,
 }
-impl rboto::FromValue for KmsAccessDeniedException {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "KmsAccessDeniedException")?;
-        Ok(Self { message: m.take(0)? })
-    }
-}
+rboto::__structure!(
+    KmsAccessDeniedException "KmsAccessDeniedException"[from] { message : String } {}
+);
 /// The specified Amazon Web Services Key Management Service (Amazon Web Services KMS) key is disabled or pending deletion. Re-enable the key (or restore it, if it is pending deletion) and retry the operation.
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct KmsKeyDisabledException {
     pub message: Option<String>,
 }
-impl rboto::FromValue for KmsKeyDisabledException {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "KmsKeyDisabledException")?;
-        Ok(Self { message: m.take(0)? })
-    }
-}
+rboto::__structure!(
+    KmsKeyDisabledException "KmsKeyDisabledException"[from] { message : String } {}
+);
 /// The specified Amazon Web Services Key Management Service (Amazon Web Services KMS) key could not be found. Verify that the key Amazon Resource Name (ARN) is correct, that the key exists, and that it is in the same Amazon Web Services Region as the resource.
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct KmsKeyNotFoundException {
     pub message: Option<String>,
 }
-impl rboto::FromValue for KmsKeyNotFoundException {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "KmsKeyNotFoundException")?;
-        Ok(Self { message: m.take(0)? })
-    }
-}
+rboto::__structure!(
+    KmsKeyNotFoundException "KmsKeyNotFoundException"[from] { message : String } {}
+);
 /// The operation exceeded one or more limits.
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct LimitExceededException {}
-impl rboto::FromValue for LimitExceededException {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        rv::Members::of(v, "LimitExceededException")?;
-        Ok(Self {})
-    }
-}
+rboto::__structure!(LimitExceededException "LimitExceededException"[from] {} {});
 /// The quota for alarms for this customer has already been reached.
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct LimitExceededFault {
     pub message: Option<String>,
 }
-impl rboto::FromValue for LimitExceededFault {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "LimitExceededFault")?;
-        Ok(Self { message: m.take(0)? })
-    }
-}
+rboto::__structure!(
+    LimitExceededFault "LimitExceededFault"[from] { message : String } {}
+);
 /// An input parameter that is required is missing.
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct MissingRequiredParameterException {
     pub message: Option<String>,
 }
-impl rboto::FromValue for MissingRequiredParameterException {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "MissingRequiredParameterException")?;
-        Ok(Self { message: m.take(0)? })
-    }
-}
+rboto::__structure!(
+    MissingRequiredParameterException "MissingRequiredParameterException"[from] { message
+    : String } {}
+);
 /// The operation could not be completed because the request conflicts with the current state of the alarm or its underlying scheduled query resource.
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct ResourceConflict {
     pub message: Option<String>,
 }
-impl rboto::FromValue for ResourceConflict {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "ResourceConflict")?;
-        Ok(Self { message: m.take(0)? })
-    }
-}
+rboto::__structure!(ResourceConflict "ResourceConflict"[from] { message : String } {});
 /// The named resource does not exist.
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct ResourceNotFound {
     pub message: Option<String>,
 }
-impl rboto::FromValue for ResourceNotFound {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "ResourceNotFound")?;
-        Ok(Self { message: m.take(0)? })
-    }
-}
+rboto::__structure!(ResourceNotFound "ResourceNotFound"[from] { message : String } {});
 /// The named resource does not exist.
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct ResourceNotFoundException {
     pub resource_type: Option<String>,
     pub resource_id: Option<String>,
 }
-impl rboto::FromValue for ResourceNotFoundException {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "ResourceNotFoundException")?;
-        Ok(Self {
-            resource_type: m.take(0)?,
-            resource_id: m.take(1)?,
-        })
-    }
-}
+rboto::__structure!(
+    ResourceNotFoundException "ResourceNotFoundException"[from] { resource_type : String,
+    resource_id : String } {}
+);
 /// The request failed validation. One or more input parameters do not satisfy the constraints that the operation requires.
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct ValidationException {
     pub message: Option<String>,
 }
-impl rboto::FromValue for ValidationException {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "ValidationException")?;
-        Ok(Self { message: m.take(0)? })
-    }
-}
+rboto::__structure!(
+    ValidationException "ValidationException"[from] { message : String } {}
+);

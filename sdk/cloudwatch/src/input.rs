@@ -3,189 +3,62 @@
 #[allow(unused_imports)]
 use super::{error::*, output::*, types::*};
 #[allow(unused_imports)]
-use rboto::value as rv;
+use rboto::__private as rv;
 #[allow(unused_imports)]
 use std::collections::HashMap;
-#[derive(Clone, PartialEq)]
-pub struct AssociateDatasetKmsKeyInput<C = ()> {
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct AssociateDatasetKmsKeyInput {
     /// Specifies the identifier of the dataset that you want to associate the KMS key with. For the `default` dataset, you can specify either `default` or the full dataset Amazon Resource Name (ARN) in the format `arn:aws:cloudwatch:Region:account-id:dataset/default`.
     pub dataset_identifier: Option<String>,
     /// Specifies the Amazon Resource Name (ARN) of the customer managed KMS key to associate with the dataset. The key must be a symmetric encryption KMS key (`SYMMETRIC_DEFAULT`) in the same Amazon Web Services Region as the dataset.
     pub kms_key_arn: Option<String>,
-    #[doc(hidden)]
-    pub _client: C,
+    pub(crate) _client: rboto::__private::Bound,
 }
-impl Default for AssociateDatasetKmsKeyInput {
-    fn default() -> Self {
-        Self::with_client(())
-    }
-}
-impl<C> AssociateDatasetKmsKeyInput<C> {
-    #[doc(hidden)]
-    pub fn with_client(client: C) -> Self {
-        Self {
-            dataset_identifier: None,
-            kms_key_arn: None,
-            _client: client,
-        }
-    }
-    /// Sets `DatasetIdentifier`.
-    pub fn dataset_identifier(mut self, v: impl Into<String>) -> Self {
-        self.dataset_identifier = Some(v.into());
-        self
-    }
-    /// Sets `KmsKeyArn`.
-    pub fn kms_key_arn(mut self, v: impl Into<String>) -> Self {
-        self.kms_key_arn = Some(v.into());
-        self
-    }
-}
-impl<C> ::std::fmt::Debug for AssociateDatasetKmsKeyInput<C> {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.debug_struct("AssociateDatasetKmsKeyInput")
-            .field("dataset_identifier", &self.dataset_identifier)
-            .field("kms_key_arn", &self.kms_key_arn)
-            .finish()
-    }
-}
-impl<C> rboto::IntoValue for AssociateDatasetKmsKeyInput<C> {
-    fn into_value(self) -> rboto::Value {
-        rboto::Value::Struct(
-            vec![rv::opt(self.dataset_identifier), rv::opt(self.kms_key_arn)],
-        )
-    }
-}
+rboto::__structure!(
+    AssociateDatasetKmsKeyInput "AssociateDatasetKmsKeyInput"[set debug into] {
+    dataset_identifier : String, kms_key_arn : String } { _client }
+);
 /// Specifies the resource ARN and optional metric selections for a `CreateResourceMetricsConfiguration` request.
-#[derive(Clone, PartialEq)]
-pub struct CreateResourceMetricsConfigurationInput<C = ()> {
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct CreateResourceMetricsConfigurationInput {
     /// The Amazon Resource Name (ARN) of the Amazon Web Services resource to enable detailed monitoring for.
     pub resource_arn: Option<String>,
     /// Specifies which metrics Amazon CloudWatch collects for the resource. If you omit this parameter, Amazon CloudWatch collects all available detailed metrics for the resource.
     pub metric_selections: Option<Vec<ResourceMetricSelection>>,
-    #[doc(hidden)]
-    pub _client: C,
+    pub(crate) _client: rboto::__private::Bound,
 }
-impl Default for CreateResourceMetricsConfigurationInput {
-    fn default() -> Self {
-        Self::with_client(())
-    }
-}
-impl<C> CreateResourceMetricsConfigurationInput<C> {
-    #[doc(hidden)]
-    pub fn with_client(client: C) -> Self {
-        Self {
-            resource_arn: None,
-            metric_selections: None,
-            _client: client,
-        }
-    }
-    /// Sets `ResourceArn`.
-    pub fn resource_arn(mut self, v: impl Into<String>) -> Self {
-        self.resource_arn = Some(v.into());
-        self
-    }
-    /// Sets `MetricSelections`.
-    pub fn metric_selections(
-        mut self,
-        v: impl Into<Vec<ResourceMetricSelection>>,
-    ) -> Self {
-        self.metric_selections = Some(v.into());
-        self
-    }
-}
-impl<C> ::std::fmt::Debug for CreateResourceMetricsConfigurationInput<C> {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.debug_struct("CreateResourceMetricsConfigurationInput")
-            .field("resource_arn", &self.resource_arn)
-            .field("metric_selections", &self.metric_selections)
-            .finish()
-    }
-}
-impl<C> rboto::IntoValue for CreateResourceMetricsConfigurationInput<C> {
-    fn into_value(self) -> rboto::Value {
-        rboto::Value::Struct(
-            vec![rv::opt(self.resource_arn), rv::opt(self.metric_selections)],
-        )
-    }
-}
-#[derive(Clone, PartialEq)]
-pub struct DeleteAlarmMuteRuleInput<C = ()> {
+rboto::__structure!(
+    CreateResourceMetricsConfigurationInput "CreateResourceMetricsConfigurationInput"[set
+    debug into] { resource_arn : String, metric_selections : Vec <
+    ResourceMetricSelection > } { _client }
+);
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct DeleteAlarmMuteRuleInput {
     /// The name of the alarm mute rule to delete.
     pub alarm_mute_rule_name: Option<String>,
-    #[doc(hidden)]
-    pub _client: C,
+    pub(crate) _client: rboto::__private::Bound,
 }
-impl Default for DeleteAlarmMuteRuleInput {
-    fn default() -> Self {
-        Self::with_client(())
-    }
-}
-impl<C> DeleteAlarmMuteRuleInput<C> {
-    #[doc(hidden)]
-    pub fn with_client(client: C) -> Self {
-        Self {
-            alarm_mute_rule_name: None,
-            _client: client,
-        }
-    }
-    /// Sets `AlarmMuteRuleName`.
-    pub fn alarm_mute_rule_name(mut self, v: impl Into<String>) -> Self {
-        self.alarm_mute_rule_name = Some(v.into());
-        self
-    }
-}
-impl<C> ::std::fmt::Debug for DeleteAlarmMuteRuleInput<C> {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.debug_struct("DeleteAlarmMuteRuleInput")
-            .field("alarm_mute_rule_name", &self.alarm_mute_rule_name)
-            .finish()
-    }
-}
-impl<C> rboto::IntoValue for DeleteAlarmMuteRuleInput<C> {
-    fn into_value(self) -> rboto::Value {
-        rboto::Value::Struct(vec![rv::opt(self.alarm_mute_rule_name)])
-    }
-}
-#[derive(Clone, PartialEq)]
-pub struct DeleteAlarmsInput<C = ()> {
+rboto::__structure!(
+    DeleteAlarmMuteRuleInput "DeleteAlarmMuteRuleInput"[set debug into] {
+    alarm_mute_rule_name : String } { _client }
+);
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct DeleteAlarmsInput {
     /// The alarms to be deleted. Do not enclose the alarm names in quote marks.
     pub alarm_names: Option<Vec<String>>,
-    #[doc(hidden)]
-    pub _client: C,
+    pub(crate) _client: rboto::__private::Bound,
 }
-impl Default for DeleteAlarmsInput {
-    fn default() -> Self {
-        Self::with_client(())
-    }
-}
-impl<C> DeleteAlarmsInput<C> {
-    #[doc(hidden)]
-    pub fn with_client(client: C) -> Self {
-        Self {
-            alarm_names: None,
-            _client: client,
-        }
-    }
-    /// Sets `AlarmNames`.
-    pub fn alarm_names(mut self, v: impl Into<Vec<String>>) -> Self {
-        self.alarm_names = Some(v.into());
-        self
-    }
-}
-impl<C> ::std::fmt::Debug for DeleteAlarmsInput<C> {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.debug_struct("DeleteAlarmsInput")
-            .field("alarm_names", &self.alarm_names)
-            .finish()
-    }
-}
-impl<C> rboto::IntoValue for DeleteAlarmsInput<C> {
-    fn into_value(self) -> rboto::Value {
-        rboto::Value::Struct(vec![rv::opt(self.alarm_names)])
-    }
-}
-#[derive(Clone, PartialEq)]
-pub struct DeleteAnomalyDetectorInput<C = ()> {
+rboto::__structure!(
+    DeleteAlarmsInput "DeleteAlarmsInput"[set debug into] { alarm_names : Vec < String >
+    } { _client }
+);
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct DeleteAnomalyDetectorInput {
     /// Specifies the unique identifier of the anomaly detector to delete. If you specify this parameter, you do not need to specify a metric to identify the detector.
     pub anomaly_detector_id: Option<String>,
     /// The namespace associated with the anomaly detection model to delete.
@@ -208,330 +81,87 @@ pub struct DeleteAnomalyDetectorInput<C = ()> {
     pub single_metric_anomaly_detector: Option<SingleMetricAnomalyDetector>,
     /// The metric math anomaly detector to be deleted.
     pub metric_math_anomaly_detector: Option<MetricMathAnomalyDetector>,
-    #[doc(hidden)]
-    pub _client: C,
+    pub(crate) _client: rboto::__private::Bound,
 }
-impl Default for DeleteAnomalyDetectorInput {
-    fn default() -> Self {
-        Self::with_client(())
-    }
-}
-impl<C> DeleteAnomalyDetectorInput<C> {
-    #[doc(hidden)]
-    pub fn with_client(client: C) -> Self {
-        Self {
-            anomaly_detector_id: None,
-            namespace: None,
-            metric_name: None,
-            dimensions: None,
-            stat: None,
-            single_metric_anomaly_detector: None,
-            metric_math_anomaly_detector: None,
-            _client: client,
-        }
-    }
-    /// Sets `AnomalyDetectorId`.
-    pub fn anomaly_detector_id(mut self, v: impl Into<String>) -> Self {
-        self.anomaly_detector_id = Some(v.into());
-        self
-    }
-    /// Sets `Namespace`.
-    pub fn namespace(mut self, v: impl Into<String>) -> Self {
-        self.namespace = Some(v.into());
-        self
-    }
-    /// Sets `MetricName`.
-    pub fn metric_name(mut self, v: impl Into<String>) -> Self {
-        self.metric_name = Some(v.into());
-        self
-    }
-    /// Sets `Dimensions`.
-    pub fn dimensions(mut self, v: impl Into<Vec<Dimension>>) -> Self {
-        self.dimensions = Some(v.into());
-        self
-    }
-    /// Sets `Stat`.
-    pub fn stat(mut self, v: impl Into<String>) -> Self {
-        self.stat = Some(v.into());
-        self
-    }
-    /// Sets `SingleMetricAnomalyDetector`.
-    pub fn single_metric_anomaly_detector(
-        mut self,
-        v: SingleMetricAnomalyDetector,
-    ) -> Self {
-        self.single_metric_anomaly_detector = Some(v);
-        self
-    }
-    /// Sets `MetricMathAnomalyDetector`.
-    pub fn metric_math_anomaly_detector(mut self, v: MetricMathAnomalyDetector) -> Self {
-        self.metric_math_anomaly_detector = Some(v);
-        self
-    }
-}
-impl<C> ::std::fmt::Debug for DeleteAnomalyDetectorInput<C> {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.debug_struct("DeleteAnomalyDetectorInput")
-            .field("anomaly_detector_id", &self.anomaly_detector_id)
-            .field("namespace", &self.namespace)
-            .field("metric_name", &self.metric_name)
-            .field("dimensions", &self.dimensions)
-            .field("stat", &self.stat)
-            .field(
-                "single_metric_anomaly_detector",
-                &self.single_metric_anomaly_detector,
-            )
-            .field("metric_math_anomaly_detector", &self.metric_math_anomaly_detector)
-            .finish()
-    }
-}
-impl<C> rboto::IntoValue for DeleteAnomalyDetectorInput<C> {
-    fn into_value(self) -> rboto::Value {
-        rboto::Value::Struct(
-            vec![
-                rv::opt(self.anomaly_detector_id), rv::opt(self.namespace), rv::opt(self
-                .metric_name), rv::opt(self.dimensions), rv::opt(self.stat), rv::opt(self
-                .single_metric_anomaly_detector), rv::opt(self
-                .metric_math_anomaly_detector)
-            ],
-        )
-    }
-}
-#[derive(Clone, PartialEq)]
-pub struct DeleteDashboardsInput<C = ()> {
+rboto::__structure!(
+    DeleteAnomalyDetectorInput "DeleteAnomalyDetectorInput"[set debug into] {
+    anomaly_detector_id : String, namespace : String, metric_name : String, dimensions :
+    Vec < Dimension >, stat : String, single_metric_anomaly_detector :
+    SingleMetricAnomalyDetector, metric_math_anomaly_detector : MetricMathAnomalyDetector
+    } { _client }
+);
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct DeleteDashboardsInput {
     /// The dashboards to be deleted. This parameter is required.
     pub dashboard_names: Option<Vec<String>>,
-    #[doc(hidden)]
-    pub _client: C,
+    pub(crate) _client: rboto::__private::Bound,
 }
-impl Default for DeleteDashboardsInput {
-    fn default() -> Self {
-        Self::with_client(())
-    }
-}
-impl<C> DeleteDashboardsInput<C> {
-    #[doc(hidden)]
-    pub fn with_client(client: C) -> Self {
-        Self {
-            dashboard_names: None,
-            _client: client,
-        }
-    }
-    /// Sets `DashboardNames`.
-    pub fn dashboard_names(mut self, v: impl Into<Vec<String>>) -> Self {
-        self.dashboard_names = Some(v.into());
-        self
-    }
-}
-impl<C> ::std::fmt::Debug for DeleteDashboardsInput<C> {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.debug_struct("DeleteDashboardsInput")
-            .field("dashboard_names", &self.dashboard_names)
-            .finish()
-    }
-}
-impl<C> rboto::IntoValue for DeleteDashboardsInput<C> {
-    fn into_value(self) -> rboto::Value {
-        rboto::Value::Struct(vec![rv::opt(self.dashboard_names)])
-    }
-}
-#[derive(Clone, PartialEq)]
-pub struct DeleteInsightRulesInput<C = ()> {
+rboto::__structure!(
+    DeleteDashboardsInput "DeleteDashboardsInput"[set debug into] { dashboard_names : Vec
+    < String > } { _client }
+);
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct DeleteInsightRulesInput {
     /// An array of the rule names to delete. If you need to find out the names of your rules, use [DescribeInsightRules](https://docs.aws.amazon.com/AmazonCloudWatch/latest/APIReference/API_DescribeInsightRules.html).
     pub rule_names: Option<Vec<String>>,
-    #[doc(hidden)]
-    pub _client: C,
+    pub(crate) _client: rboto::__private::Bound,
 }
-impl Default for DeleteInsightRulesInput {
-    fn default() -> Self {
-        Self::with_client(())
-    }
-}
-impl<C> DeleteInsightRulesInput<C> {
-    #[doc(hidden)]
-    pub fn with_client(client: C) -> Self {
-        Self {
-            rule_names: None,
-            _client: client,
-        }
-    }
-    /// Sets `RuleNames`.
-    pub fn rule_names(mut self, v: impl Into<Vec<String>>) -> Self {
-        self.rule_names = Some(v.into());
-        self
-    }
-}
-impl<C> ::std::fmt::Debug for DeleteInsightRulesInput<C> {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.debug_struct("DeleteInsightRulesInput")
-            .field("rule_names", &self.rule_names)
-            .finish()
-    }
-}
-impl<C> rboto::IntoValue for DeleteInsightRulesInput<C> {
-    fn into_value(self) -> rboto::Value {
-        rboto::Value::Struct(vec![rv::opt(self.rule_names)])
-    }
-}
-#[derive(Clone, PartialEq)]
-pub struct DeleteMetricDataQueryDefinitionInput<C = ()> {
+rboto::__structure!(
+    DeleteInsightRulesInput "DeleteInsightRulesInput"[set debug into] { rule_names : Vec
+    < String > } { _client }
+);
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct DeleteMetricDataQueryDefinitionInput {
     /// The ID of the metric data query definition to delete.
     pub id: Option<String>,
-    #[doc(hidden)]
-    pub _client: C,
+    pub(crate) _client: rboto::__private::Bound,
 }
-impl Default for DeleteMetricDataQueryDefinitionInput {
-    fn default() -> Self {
-        Self::with_client(())
-    }
-}
-impl<C> DeleteMetricDataQueryDefinitionInput<C> {
-    #[doc(hidden)]
-    pub fn with_client(client: C) -> Self {
-        Self { id: None, _client: client }
-    }
-    /// Sets `Id`.
-    pub fn id(mut self, v: impl Into<String>) -> Self {
-        self.id = Some(v.into());
-        self
-    }
-}
-impl<C> ::std::fmt::Debug for DeleteMetricDataQueryDefinitionInput<C> {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.debug_struct("DeleteMetricDataQueryDefinitionInput")
-            .field("id", &self.id)
-            .finish()
-    }
-}
-impl<C> rboto::IntoValue for DeleteMetricDataQueryDefinitionInput<C> {
-    fn into_value(self) -> rboto::Value {
-        rboto::Value::Struct(vec![rv::opt(self.id)])
-    }
-}
-#[derive(Clone, PartialEq)]
-pub struct DeleteMetricStreamInput<C = ()> {
+rboto::__structure!(
+    DeleteMetricDataQueryDefinitionInput "DeleteMetricDataQueryDefinitionInput"[set debug
+    into] { id : String } { _client }
+);
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct DeleteMetricStreamInput {
     /// The name of the metric stream to delete.
     pub name: Option<String>,
-    #[doc(hidden)]
-    pub _client: C,
+    pub(crate) _client: rboto::__private::Bound,
 }
-impl Default for DeleteMetricStreamInput {
-    fn default() -> Self {
-        Self::with_client(())
-    }
-}
-impl<C> DeleteMetricStreamInput<C> {
-    #[doc(hidden)]
-    pub fn with_client(client: C) -> Self {
-        Self {
-            name: None,
-            _client: client,
-        }
-    }
-    /// Sets `Name`.
-    pub fn name(mut self, v: impl Into<String>) -> Self {
-        self.name = Some(v.into());
-        self
-    }
-}
-impl<C> ::std::fmt::Debug for DeleteMetricStreamInput<C> {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.debug_struct("DeleteMetricStreamInput").field("name", &self.name).finish()
-    }
-}
-impl<C> rboto::IntoValue for DeleteMetricStreamInput<C> {
-    fn into_value(self) -> rboto::Value {
-        rboto::Value::Struct(vec![rv::opt(self.name)])
-    }
-}
+rboto::__structure!(
+    DeleteMetricStreamInput "DeleteMetricStreamInput"[set debug into] { name : String } {
+    _client }
+);
 /// Specifies the resource ARN for a `DeleteResourceMetricsConfiguration` request.
-#[derive(Clone, PartialEq)]
-pub struct DeleteResourceMetricsConfigurationInput<C = ()> {
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct DeleteResourceMetricsConfigurationInput {
     /// The Amazon Resource Name (ARN) of the Amazon Web Services resource to delete the resource metrics configuration for.
     pub resource_arn: Option<String>,
-    #[doc(hidden)]
-    pub _client: C,
+    pub(crate) _client: rboto::__private::Bound,
 }
-impl Default for DeleteResourceMetricsConfigurationInput {
-    fn default() -> Self {
-        Self::with_client(())
-    }
-}
-impl<C> DeleteResourceMetricsConfigurationInput<C> {
-    #[doc(hidden)]
-    pub fn with_client(client: C) -> Self {
-        Self {
-            resource_arn: None,
-            _client: client,
-        }
-    }
-    /// Sets `ResourceArn`.
-    pub fn resource_arn(mut self, v: impl Into<String>) -> Self {
-        self.resource_arn = Some(v.into());
-        self
-    }
-}
-impl<C> ::std::fmt::Debug for DeleteResourceMetricsConfigurationInput<C> {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.debug_struct("DeleteResourceMetricsConfigurationInput")
-            .field("resource_arn", &self.resource_arn)
-            .finish()
-    }
-}
-impl<C> rboto::IntoValue for DeleteResourceMetricsConfigurationInput<C> {
-    fn into_value(self) -> rboto::Value {
-        rboto::Value::Struct(vec![rv::opt(self.resource_arn)])
-    }
-}
-#[derive(Clone, PartialEq)]
-pub struct DescribeAlarmContributorsInput<C = ()> {
+rboto::__structure!(
+    DeleteResourceMetricsConfigurationInput "DeleteResourceMetricsConfigurationInput"[set
+    debug into] { resource_arn : String } { _client }
+);
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct DescribeAlarmContributorsInput {
     /// The name of the alarm for which to retrieve contributor information.
     pub alarm_name: Option<String>,
     /// The token returned by a previous call to indicate that there is more data available.
     pub next_token: Option<String>,
-    #[doc(hidden)]
-    pub _client: C,
+    pub(crate) _client: rboto::__private::Bound,
 }
-impl Default for DescribeAlarmContributorsInput {
-    fn default() -> Self {
-        Self::with_client(())
-    }
-}
-impl<C> DescribeAlarmContributorsInput<C> {
-    #[doc(hidden)]
-    pub fn with_client(client: C) -> Self {
-        Self {
-            alarm_name: None,
-            next_token: None,
-            _client: client,
-        }
-    }
-    /// Sets `AlarmName`.
-    pub fn alarm_name(mut self, v: impl Into<String>) -> Self {
-        self.alarm_name = Some(v.into());
-        self
-    }
-    /// Sets `NextToken`.
-    pub fn next_token(mut self, v: impl Into<String>) -> Self {
-        self.next_token = Some(v.into());
-        self
-    }
-}
-impl<C> ::std::fmt::Debug for DescribeAlarmContributorsInput<C> {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.debug_struct("DescribeAlarmContributorsInput")
-            .field("alarm_name", &self.alarm_name)
-            .field("next_token", &self.next_token)
-            .finish()
-    }
-}
-impl<C> rboto::IntoValue for DescribeAlarmContributorsInput<C> {
-    fn into_value(self) -> rboto::Value {
-        rboto::Value::Struct(vec![rv::opt(self.alarm_name), rv::opt(self.next_token)])
-    }
-}
-#[derive(Clone, PartialEq)]
-pub struct DescribeAlarmHistoryInput<C = ()> {
+rboto::__structure!(
+    DescribeAlarmContributorsInput "DescribeAlarmContributorsInput"[set debug into] {
+    alarm_name : String, next_token : String } { _client }
+);
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct DescribeAlarmHistoryInput {
     /// The name of the alarm.
     pub alarm_name: Option<String>,
     /// The unique identifier of a specific alarm contributor to filter the alarm history results.
@@ -550,105 +180,18 @@ pub struct DescribeAlarmHistoryInput<C = ()> {
     pub next_token: Option<String>,
     /// Specified whether to return the newest or oldest alarm history first. Specify `TimestampDescending` to have the newest event history returned first, and specify `TimestampAscending` to have the oldest history returned first.
     pub scan_by: Option<ScanBy>,
-    #[doc(hidden)]
-    pub _client: C,
+    pub(crate) _client: rboto::__private::Bound,
 }
-impl Default for DescribeAlarmHistoryInput {
-    fn default() -> Self {
-        Self::with_client(())
+rboto::__structure!(
+    DescribeAlarmHistoryInput "DescribeAlarmHistoryInput"[set debug into] { alarm_name :
+    String, alarm_contributor_id : String, alarm_types : Vec < AlarmType >,
+    history_item_type : HistoryItemType, start_date : rboto::DateTime, end_date :
+    rboto::DateTime, max_records = i32, next_token : String, scan_by : ScanBy } { _client
     }
-}
-impl<C> DescribeAlarmHistoryInput<C> {
-    #[doc(hidden)]
-    pub fn with_client(client: C) -> Self {
-        Self {
-            alarm_name: None,
-            alarm_contributor_id: None,
-            alarm_types: None,
-            history_item_type: None,
-            start_date: None,
-            end_date: None,
-            max_records: None,
-            next_token: None,
-            scan_by: None,
-            _client: client,
-        }
-    }
-    /// Sets `AlarmName`.
-    pub fn alarm_name(mut self, v: impl Into<String>) -> Self {
-        self.alarm_name = Some(v.into());
-        self
-    }
-    /// Sets `AlarmContributorId`.
-    pub fn alarm_contributor_id(mut self, v: impl Into<String>) -> Self {
-        self.alarm_contributor_id = Some(v.into());
-        self
-    }
-    /// Sets `AlarmTypes`.
-    pub fn alarm_types(mut self, v: impl Into<Vec<AlarmType>>) -> Self {
-        self.alarm_types = Some(v.into());
-        self
-    }
-    /// Sets `HistoryItemType`.
-    pub fn history_item_type(mut self, v: impl Into<HistoryItemType>) -> Self {
-        self.history_item_type = Some(v.into());
-        self
-    }
-    /// Sets `StartDate`.
-    pub fn start_date(mut self, v: impl Into<rboto::DateTime>) -> Self {
-        self.start_date = Some(v.into());
-        self
-    }
-    /// Sets `EndDate`.
-    pub fn end_date(mut self, v: impl Into<rboto::DateTime>) -> Self {
-        self.end_date = Some(v.into());
-        self
-    }
-    /// Sets `MaxRecords`.
-    pub fn max_records(mut self, v: i32) -> Self {
-        self.max_records = Some(v);
-        self
-    }
-    /// Sets `NextToken`.
-    pub fn next_token(mut self, v: impl Into<String>) -> Self {
-        self.next_token = Some(v.into());
-        self
-    }
-    /// Sets `ScanBy`.
-    pub fn scan_by(mut self, v: impl Into<ScanBy>) -> Self {
-        self.scan_by = Some(v.into());
-        self
-    }
-}
-impl<C> ::std::fmt::Debug for DescribeAlarmHistoryInput<C> {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.debug_struct("DescribeAlarmHistoryInput")
-            .field("alarm_name", &self.alarm_name)
-            .field("alarm_contributor_id", &self.alarm_contributor_id)
-            .field("alarm_types", &self.alarm_types)
-            .field("history_item_type", &self.history_item_type)
-            .field("start_date", &self.start_date)
-            .field("end_date", &self.end_date)
-            .field("max_records", &self.max_records)
-            .field("next_token", &self.next_token)
-            .field("scan_by", &self.scan_by)
-            .finish()
-    }
-}
-impl<C> rboto::IntoValue for DescribeAlarmHistoryInput<C> {
-    fn into_value(self) -> rboto::Value {
-        rboto::Value::Struct(
-            vec![
-                rv::opt(self.alarm_name), rv::opt(self.alarm_contributor_id),
-                rv::opt(self.alarm_types), rv::opt(self.history_item_type), rv::opt(self
-                .start_date), rv::opt(self.end_date), rv::opt(self.max_records),
-                rv::opt(self.next_token), rv::opt(self.scan_by)
-            ],
-        )
-    }
-}
-#[derive(Clone, PartialEq)]
-pub struct DescribeAlarmsForMetricInput<C = ()> {
+);
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct DescribeAlarmsForMetricInput {
     /// The name of the metric.
     pub metric_name: Option<String>,
     /// The namespace of the metric.
@@ -663,90 +206,17 @@ pub struct DescribeAlarmsForMetricInput<C = ()> {
     pub period: Option<i32>,
     /// The unit for the metric.
     pub unit: Option<StandardUnit>,
-    #[doc(hidden)]
-    pub _client: C,
+    pub(crate) _client: rboto::__private::Bound,
 }
-impl Default for DescribeAlarmsForMetricInput {
-    fn default() -> Self {
-        Self::with_client(())
+rboto::__structure!(
+    DescribeAlarmsForMetricInput "DescribeAlarmsForMetricInput"[set debug into] {
+    metric_name : String, namespace : String, statistic : Statistic, extended_statistic :
+    String, dimensions : Vec < Dimension >, period = i32, unit : StandardUnit } { _client
     }
-}
-impl<C> DescribeAlarmsForMetricInput<C> {
-    #[doc(hidden)]
-    pub fn with_client(client: C) -> Self {
-        Self {
-            metric_name: None,
-            namespace: None,
-            statistic: None,
-            extended_statistic: None,
-            dimensions: None,
-            period: None,
-            unit: None,
-            _client: client,
-        }
-    }
-    /// Sets `MetricName`.
-    pub fn metric_name(mut self, v: impl Into<String>) -> Self {
-        self.metric_name = Some(v.into());
-        self
-    }
-    /// Sets `Namespace`.
-    pub fn namespace(mut self, v: impl Into<String>) -> Self {
-        self.namespace = Some(v.into());
-        self
-    }
-    /// Sets `Statistic`.
-    pub fn statistic(mut self, v: impl Into<Statistic>) -> Self {
-        self.statistic = Some(v.into());
-        self
-    }
-    /// Sets `ExtendedStatistic`.
-    pub fn extended_statistic(mut self, v: impl Into<String>) -> Self {
-        self.extended_statistic = Some(v.into());
-        self
-    }
-    /// Sets `Dimensions`.
-    pub fn dimensions(mut self, v: impl Into<Vec<Dimension>>) -> Self {
-        self.dimensions = Some(v.into());
-        self
-    }
-    /// Sets `Period`.
-    pub fn period(mut self, v: i32) -> Self {
-        self.period = Some(v);
-        self
-    }
-    /// Sets `Unit`.
-    pub fn unit(mut self, v: impl Into<StandardUnit>) -> Self {
-        self.unit = Some(v.into());
-        self
-    }
-}
-impl<C> ::std::fmt::Debug for DescribeAlarmsForMetricInput<C> {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.debug_struct("DescribeAlarmsForMetricInput")
-            .field("metric_name", &self.metric_name)
-            .field("namespace", &self.namespace)
-            .field("statistic", &self.statistic)
-            .field("extended_statistic", &self.extended_statistic)
-            .field("dimensions", &self.dimensions)
-            .field("period", &self.period)
-            .field("unit", &self.unit)
-            .finish()
-    }
-}
-impl<C> rboto::IntoValue for DescribeAlarmsForMetricInput<C> {
-    fn into_value(self) -> rboto::Value {
-        rboto::Value::Struct(
-            vec![
-                rv::opt(self.metric_name), rv::opt(self.namespace), rv::opt(self
-                .statistic), rv::opt(self.extended_statistic), rv::opt(self.dimensions),
-                rv::opt(self.period), rv::opt(self.unit)
-            ],
-        )
-    }
-}
-#[derive(Clone, PartialEq)]
-pub struct DescribeAlarmsInput<C = ()> {
+);
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct DescribeAlarmsInput {
     /// The names of the alarms to retrieve information about.
     pub alarm_names: Option<Vec<String>>,
     /// An alarm name prefix. If you specify this parameter, you receive information about all alarms that have names that start with this prefix.
@@ -765,105 +235,18 @@ pub struct DescribeAlarmsInput<C = ()> {
     pub max_records: Option<i32>,
     /// The token returned by a previous call to indicate that there is more data available.
     pub next_token: Option<String>,
-    #[doc(hidden)]
-    pub _client: C,
+    pub(crate) _client: rboto::__private::Bound,
 }
-impl Default for DescribeAlarmsInput {
-    fn default() -> Self {
-        Self::with_client(())
-    }
-}
-impl<C> DescribeAlarmsInput<C> {
-    #[doc(hidden)]
-    pub fn with_client(client: C) -> Self {
-        Self {
-            alarm_names: None,
-            alarm_name_prefix: None,
-            alarm_types: None,
-            children_of_alarm_name: None,
-            parents_of_alarm_name: None,
-            state_value: None,
-            action_prefix: None,
-            max_records: None,
-            next_token: None,
-            _client: client,
-        }
-    }
-    /// Sets `AlarmNames`.
-    pub fn alarm_names(mut self, v: impl Into<Vec<String>>) -> Self {
-        self.alarm_names = Some(v.into());
-        self
-    }
-    /// Sets `AlarmNamePrefix`.
-    pub fn alarm_name_prefix(mut self, v: impl Into<String>) -> Self {
-        self.alarm_name_prefix = Some(v.into());
-        self
-    }
-    /// Sets `AlarmTypes`.
-    pub fn alarm_types(mut self, v: impl Into<Vec<AlarmType>>) -> Self {
-        self.alarm_types = Some(v.into());
-        self
-    }
-    /// Sets `ChildrenOfAlarmName`.
-    pub fn children_of_alarm_name(mut self, v: impl Into<String>) -> Self {
-        self.children_of_alarm_name = Some(v.into());
-        self
-    }
-    /// Sets `ParentsOfAlarmName`.
-    pub fn parents_of_alarm_name(mut self, v: impl Into<String>) -> Self {
-        self.parents_of_alarm_name = Some(v.into());
-        self
-    }
-    /// Sets `StateValue`.
-    pub fn state_value(mut self, v: impl Into<StateValue>) -> Self {
-        self.state_value = Some(v.into());
-        self
-    }
-    /// Sets `ActionPrefix`.
-    pub fn action_prefix(mut self, v: impl Into<String>) -> Self {
-        self.action_prefix = Some(v.into());
-        self
-    }
-    /// Sets `MaxRecords`.
-    pub fn max_records(mut self, v: i32) -> Self {
-        self.max_records = Some(v);
-        self
-    }
-    /// Sets `NextToken`.
-    pub fn next_token(mut self, v: impl Into<String>) -> Self {
-        self.next_token = Some(v.into());
-        self
-    }
-}
-impl<C> ::std::fmt::Debug for DescribeAlarmsInput<C> {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.debug_struct("DescribeAlarmsInput")
-            .field("alarm_names", &self.alarm_names)
-            .field("alarm_name_prefix", &self.alarm_name_prefix)
-            .field("alarm_types", &self.alarm_types)
-            .field("children_of_alarm_name", &self.children_of_alarm_name)
-            .field("parents_of_alarm_name", &self.parents_of_alarm_name)
-            .field("state_value", &self.state_value)
-            .field("action_prefix", &self.action_prefix)
-            .field("max_records", &self.max_records)
-            .field("next_token", &self.next_token)
-            .finish()
-    }
-}
-impl<C> rboto::IntoValue for DescribeAlarmsInput<C> {
-    fn into_value(self) -> rboto::Value {
-        rboto::Value::Struct(
-            vec![
-                rv::opt(self.alarm_names), rv::opt(self.alarm_name_prefix), rv::opt(self
-                .alarm_types), rv::opt(self.children_of_alarm_name), rv::opt(self
-                .parents_of_alarm_name), rv::opt(self.state_value), rv::opt(self
-                .action_prefix), rv::opt(self.max_records), rv::opt(self.next_token)
-            ],
-        )
-    }
-}
-#[derive(Clone, PartialEq)]
-pub struct DescribeAnomalyDetectorsInput<C = ()> {
+rboto::__structure!(
+    DescribeAlarmsInput "DescribeAlarmsInput"[set debug into] { alarm_names : Vec <
+    String >, alarm_name_prefix : String, alarm_types : Vec < AlarmType >,
+    children_of_alarm_name : String, parents_of_alarm_name : String, state_value :
+    StateValue, action_prefix : String, max_records = i32, next_token : String } {
+    _client }
+);
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct DescribeAnomalyDetectorsInput {
     /// Specifies the unique identifiers of the anomaly detectors to describe. You can specify up to 50 identifiers. If you specify this parameter, you cannot also specify the `Namespace`, `MetricName`, `Dimensions`, or `AnomalyDetectorTypes` metric filters.
     pub anomaly_detector_ids: Option<Vec<String>>,
     /// Use the token returned by the previous operation to request the next page of results.
@@ -878,445 +261,118 @@ pub struct DescribeAnomalyDetectorsInput<C = ()> {
     pub dimensions: Option<Vec<Dimension>>,
     /// The anomaly detector types to request when using `DescribeAnomalyDetectorsInput`. If empty, defaults to `SINGLE_METRIC`.
     pub anomaly_detector_types: Option<Vec<AnomalyDetectorType>>,
-    #[doc(hidden)]
-    pub _client: C,
+    pub(crate) _client: rboto::__private::Bound,
 }
-impl Default for DescribeAnomalyDetectorsInput {
-    fn default() -> Self {
-        Self::with_client(())
-    }
-}
-impl<C> DescribeAnomalyDetectorsInput<C> {
-    #[doc(hidden)]
-    pub fn with_client(client: C) -> Self {
-        Self {
-            anomaly_detector_ids: None,
-            next_token: None,
-            max_results: None,
-            namespace: None,
-            metric_name: None,
-            dimensions: None,
-            anomaly_detector_types: None,
-            _client: client,
-        }
-    }
-    /// Sets `AnomalyDetectorIds`.
-    pub fn anomaly_detector_ids(mut self, v: impl Into<Vec<String>>) -> Self {
-        self.anomaly_detector_ids = Some(v.into());
-        self
-    }
-    /// Sets `NextToken`.
-    pub fn next_token(mut self, v: impl Into<String>) -> Self {
-        self.next_token = Some(v.into());
-        self
-    }
-    /// Sets `MaxResults`.
-    pub fn max_results(mut self, v: i32) -> Self {
-        self.max_results = Some(v);
-        self
-    }
-    /// Sets `Namespace`.
-    pub fn namespace(mut self, v: impl Into<String>) -> Self {
-        self.namespace = Some(v.into());
-        self
-    }
-    /// Sets `MetricName`.
-    pub fn metric_name(mut self, v: impl Into<String>) -> Self {
-        self.metric_name = Some(v.into());
-        self
-    }
-    /// Sets `Dimensions`.
-    pub fn dimensions(mut self, v: impl Into<Vec<Dimension>>) -> Self {
-        self.dimensions = Some(v.into());
-        self
-    }
-    /// Sets `AnomalyDetectorTypes`.
-    pub fn anomaly_detector_types(
-        mut self,
-        v: impl Into<Vec<AnomalyDetectorType>>,
-    ) -> Self {
-        self.anomaly_detector_types = Some(v.into());
-        self
-    }
-}
-impl<C> ::std::fmt::Debug for DescribeAnomalyDetectorsInput<C> {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.debug_struct("DescribeAnomalyDetectorsInput")
-            .field("anomaly_detector_ids", &self.anomaly_detector_ids)
-            .field("next_token", &self.next_token)
-            .field("max_results", &self.max_results)
-            .field("namespace", &self.namespace)
-            .field("metric_name", &self.metric_name)
-            .field("dimensions", &self.dimensions)
-            .field("anomaly_detector_types", &self.anomaly_detector_types)
-            .finish()
-    }
-}
-impl<C> rboto::IntoValue for DescribeAnomalyDetectorsInput<C> {
-    fn into_value(self) -> rboto::Value {
-        rboto::Value::Struct(
-            vec![
-                rv::opt(self.anomaly_detector_ids), rv::opt(self.next_token),
-                rv::opt(self.max_results), rv::opt(self.namespace), rv::opt(self
-                .metric_name), rv::opt(self.dimensions), rv::opt(self
-                .anomaly_detector_types)
-            ],
-        )
-    }
-}
-#[derive(Clone, PartialEq)]
-pub struct DescribeInsightRulesInput<C = ()> {
+rboto::__structure!(
+    DescribeAnomalyDetectorsInput "DescribeAnomalyDetectorsInput"[set debug into] {
+    anomaly_detector_ids : Vec < String >, next_token : String, max_results = i32,
+    namespace : String, metric_name : String, dimensions : Vec < Dimension >,
+    anomaly_detector_types : Vec < AnomalyDetectorType > } { _client }
+);
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct DescribeInsightRulesInput {
     /// Include this value, if it was returned by the previous operation, to get the next set of rules.
     pub next_token: Option<String>,
     /// The maximum number of results to return in one operation. If you omit this parameter, the default of 500 is used.
     pub max_results: Option<i32>,
-    #[doc(hidden)]
-    pub _client: C,
+    pub(crate) _client: rboto::__private::Bound,
 }
-impl Default for DescribeInsightRulesInput {
-    fn default() -> Self {
-        Self::with_client(())
-    }
-}
-impl<C> DescribeInsightRulesInput<C> {
-    #[doc(hidden)]
-    pub fn with_client(client: C) -> Self {
-        Self {
-            next_token: None,
-            max_results: None,
-            _client: client,
-        }
-    }
-    /// Sets `NextToken`.
-    pub fn next_token(mut self, v: impl Into<String>) -> Self {
-        self.next_token = Some(v.into());
-        self
-    }
-    /// Sets `MaxResults`.
-    pub fn max_results(mut self, v: i32) -> Self {
-        self.max_results = Some(v);
-        self
-    }
-}
-impl<C> ::std::fmt::Debug for DescribeInsightRulesInput<C> {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.debug_struct("DescribeInsightRulesInput")
-            .field("next_token", &self.next_token)
-            .field("max_results", &self.max_results)
-            .finish()
-    }
-}
-impl<C> rboto::IntoValue for DescribeInsightRulesInput<C> {
-    fn into_value(self) -> rboto::Value {
-        rboto::Value::Struct(vec![rv::opt(self.next_token), rv::opt(self.max_results)])
-    }
-}
-#[derive(Clone, PartialEq)]
-pub struct DisableAlarmActionsInput<C = ()> {
+rboto::__structure!(
+    DescribeInsightRulesInput "DescribeInsightRulesInput"[set debug into] { next_token :
+    String, max_results = i32 } { _client }
+);
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct DisableAlarmActionsInput {
     /// The names of the alarms.
     pub alarm_names: Option<Vec<String>>,
-    #[doc(hidden)]
-    pub _client: C,
+    pub(crate) _client: rboto::__private::Bound,
 }
-impl Default for DisableAlarmActionsInput {
-    fn default() -> Self {
-        Self::with_client(())
-    }
-}
-impl<C> DisableAlarmActionsInput<C> {
-    #[doc(hidden)]
-    pub fn with_client(client: C) -> Self {
-        Self {
-            alarm_names: None,
-            _client: client,
-        }
-    }
-    /// Sets `AlarmNames`.
-    pub fn alarm_names(mut self, v: impl Into<Vec<String>>) -> Self {
-        self.alarm_names = Some(v.into());
-        self
-    }
-}
-impl<C> ::std::fmt::Debug for DisableAlarmActionsInput<C> {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.debug_struct("DisableAlarmActionsInput")
-            .field("alarm_names", &self.alarm_names)
-            .finish()
-    }
-}
-impl<C> rboto::IntoValue for DisableAlarmActionsInput<C> {
-    fn into_value(self) -> rboto::Value {
-        rboto::Value::Struct(vec![rv::opt(self.alarm_names)])
-    }
-}
-#[derive(Clone, PartialEq)]
-pub struct DisableInsightRulesInput<C = ()> {
+rboto::__structure!(
+    DisableAlarmActionsInput "DisableAlarmActionsInput"[set debug into] { alarm_names :
+    Vec < String > } { _client }
+);
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct DisableInsightRulesInput {
     /// An array of the rule names to disable. If you need to find out the names of your rules, use [DescribeInsightRules](https://docs.aws.amazon.com/AmazonCloudWatch/latest/APIReference/API_DescribeInsightRules.html).
     pub rule_names: Option<Vec<String>>,
-    #[doc(hidden)]
-    pub _client: C,
+    pub(crate) _client: rboto::__private::Bound,
 }
-impl Default for DisableInsightRulesInput {
-    fn default() -> Self {
-        Self::with_client(())
-    }
-}
-impl<C> DisableInsightRulesInput<C> {
-    #[doc(hidden)]
-    pub fn with_client(client: C) -> Self {
-        Self {
-            rule_names: None,
-            _client: client,
-        }
-    }
-    /// Sets `RuleNames`.
-    pub fn rule_names(mut self, v: impl Into<Vec<String>>) -> Self {
-        self.rule_names = Some(v.into());
-        self
-    }
-}
-impl<C> ::std::fmt::Debug for DisableInsightRulesInput<C> {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.debug_struct("DisableInsightRulesInput")
-            .field("rule_names", &self.rule_names)
-            .finish()
-    }
-}
-impl<C> rboto::IntoValue for DisableInsightRulesInput<C> {
-    fn into_value(self) -> rboto::Value {
-        rboto::Value::Struct(vec![rv::opt(self.rule_names)])
-    }
-}
-#[derive(Clone, PartialEq)]
-pub struct DisassociateDatasetKmsKeyInput<C = ()> {
+rboto::__structure!(
+    DisableInsightRulesInput "DisableInsightRulesInput"[set debug into] { rule_names :
+    Vec < String > } { _client }
+);
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct DisassociateDatasetKmsKeyInput {
     /// Specifies the identifier of the dataset from which to remove the KMS key association. For the `default` dataset, you can specify either `default` or the full dataset Amazon Resource Name (ARN) in the format `arn:aws:cloudwatch:Region:account-id:dataset/default`.
     pub dataset_identifier: Option<String>,
-    #[doc(hidden)]
-    pub _client: C,
+    pub(crate) _client: rboto::__private::Bound,
 }
-impl Default for DisassociateDatasetKmsKeyInput {
-    fn default() -> Self {
-        Self::with_client(())
-    }
-}
-impl<C> DisassociateDatasetKmsKeyInput<C> {
-    #[doc(hidden)]
-    pub fn with_client(client: C) -> Self {
-        Self {
-            dataset_identifier: None,
-            _client: client,
-        }
-    }
-    /// Sets `DatasetIdentifier`.
-    pub fn dataset_identifier(mut self, v: impl Into<String>) -> Self {
-        self.dataset_identifier = Some(v.into());
-        self
-    }
-}
-impl<C> ::std::fmt::Debug for DisassociateDatasetKmsKeyInput<C> {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.debug_struct("DisassociateDatasetKmsKeyInput")
-            .field("dataset_identifier", &self.dataset_identifier)
-            .finish()
-    }
-}
-impl<C> rboto::IntoValue for DisassociateDatasetKmsKeyInput<C> {
-    fn into_value(self) -> rboto::Value {
-        rboto::Value::Struct(vec![rv::opt(self.dataset_identifier)])
-    }
-}
-#[derive(Clone, PartialEq)]
-pub struct EnableAlarmActionsInput<C = ()> {
+rboto::__structure!(
+    DisassociateDatasetKmsKeyInput "DisassociateDatasetKmsKeyInput"[set debug into] {
+    dataset_identifier : String } { _client }
+);
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct EnableAlarmActionsInput {
     /// The names of the alarms.
     pub alarm_names: Option<Vec<String>>,
-    #[doc(hidden)]
-    pub _client: C,
+    pub(crate) _client: rboto::__private::Bound,
 }
-impl Default for EnableAlarmActionsInput {
-    fn default() -> Self {
-        Self::with_client(())
-    }
-}
-impl<C> EnableAlarmActionsInput<C> {
-    #[doc(hidden)]
-    pub fn with_client(client: C) -> Self {
-        Self {
-            alarm_names: None,
-            _client: client,
-        }
-    }
-    /// Sets `AlarmNames`.
-    pub fn alarm_names(mut self, v: impl Into<Vec<String>>) -> Self {
-        self.alarm_names = Some(v.into());
-        self
-    }
-}
-impl<C> ::std::fmt::Debug for EnableAlarmActionsInput<C> {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.debug_struct("EnableAlarmActionsInput")
-            .field("alarm_names", &self.alarm_names)
-            .finish()
-    }
-}
-impl<C> rboto::IntoValue for EnableAlarmActionsInput<C> {
-    fn into_value(self) -> rboto::Value {
-        rboto::Value::Struct(vec![rv::opt(self.alarm_names)])
-    }
-}
-#[derive(Clone, PartialEq)]
-pub struct EnableInsightRulesInput<C = ()> {
+rboto::__structure!(
+    EnableAlarmActionsInput "EnableAlarmActionsInput"[set debug into] { alarm_names : Vec
+    < String > } { _client }
+);
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct EnableInsightRulesInput {
     /// An array of the rule names to enable. If you need to find out the names of your rules, use [DescribeInsightRules](https://docs.aws.amazon.com/AmazonCloudWatch/latest/APIReference/API_DescribeInsightRules.html).
     pub rule_names: Option<Vec<String>>,
-    #[doc(hidden)]
-    pub _client: C,
+    pub(crate) _client: rboto::__private::Bound,
 }
-impl Default for EnableInsightRulesInput {
-    fn default() -> Self {
-        Self::with_client(())
-    }
-}
-impl<C> EnableInsightRulesInput<C> {
-    #[doc(hidden)]
-    pub fn with_client(client: C) -> Self {
-        Self {
-            rule_names: None,
-            _client: client,
-        }
-    }
-    /// Sets `RuleNames`.
-    pub fn rule_names(mut self, v: impl Into<Vec<String>>) -> Self {
-        self.rule_names = Some(v.into());
-        self
-    }
-}
-impl<C> ::std::fmt::Debug for EnableInsightRulesInput<C> {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.debug_struct("EnableInsightRulesInput")
-            .field("rule_names", &self.rule_names)
-            .finish()
-    }
-}
-impl<C> rboto::IntoValue for EnableInsightRulesInput<C> {
-    fn into_value(self) -> rboto::Value {
-        rboto::Value::Struct(vec![rv::opt(self.rule_names)])
-    }
-}
-#[derive(Clone, PartialEq)]
-pub struct GetAlarmMuteRuleInput<C = ()> {
+rboto::__structure!(
+    EnableInsightRulesInput "EnableInsightRulesInput"[set debug into] { rule_names : Vec
+    < String > } { _client }
+);
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct GetAlarmMuteRuleInput {
     /// The name of the alarm mute rule to retrieve.
     pub alarm_mute_rule_name: Option<String>,
-    #[doc(hidden)]
-    pub _client: C,
+    pub(crate) _client: rboto::__private::Bound,
 }
-impl Default for GetAlarmMuteRuleInput {
-    fn default() -> Self {
-        Self::with_client(())
-    }
-}
-impl<C> GetAlarmMuteRuleInput<C> {
-    #[doc(hidden)]
-    pub fn with_client(client: C) -> Self {
-        Self {
-            alarm_mute_rule_name: None,
-            _client: client,
-        }
-    }
-    /// Sets `AlarmMuteRuleName`.
-    pub fn alarm_mute_rule_name(mut self, v: impl Into<String>) -> Self {
-        self.alarm_mute_rule_name = Some(v.into());
-        self
-    }
-}
-impl<C> ::std::fmt::Debug for GetAlarmMuteRuleInput<C> {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.debug_struct("GetAlarmMuteRuleInput")
-            .field("alarm_mute_rule_name", &self.alarm_mute_rule_name)
-            .finish()
-    }
-}
-impl<C> rboto::IntoValue for GetAlarmMuteRuleInput<C> {
-    fn into_value(self) -> rboto::Value {
-        rboto::Value::Struct(vec![rv::opt(self.alarm_mute_rule_name)])
-    }
-}
-#[derive(Clone, PartialEq)]
-pub struct GetDashboardInput<C = ()> {
+rboto::__structure!(
+    GetAlarmMuteRuleInput "GetAlarmMuteRuleInput"[set debug into] { alarm_mute_rule_name
+    : String } { _client }
+);
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct GetDashboardInput {
     /// The name of the dashboard to be described.
     pub dashboard_name: Option<String>,
-    #[doc(hidden)]
-    pub _client: C,
+    pub(crate) _client: rboto::__private::Bound,
 }
-impl Default for GetDashboardInput {
-    fn default() -> Self {
-        Self::with_client(())
-    }
-}
-impl<C> GetDashboardInput<C> {
-    #[doc(hidden)]
-    pub fn with_client(client: C) -> Self {
-        Self {
-            dashboard_name: None,
-            _client: client,
-        }
-    }
-    /// Sets `DashboardName`.
-    pub fn dashboard_name(mut self, v: impl Into<String>) -> Self {
-        self.dashboard_name = Some(v.into());
-        self
-    }
-}
-impl<C> ::std::fmt::Debug for GetDashboardInput<C> {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.debug_struct("GetDashboardInput")
-            .field("dashboard_name", &self.dashboard_name)
-            .finish()
-    }
-}
-impl<C> rboto::IntoValue for GetDashboardInput<C> {
-    fn into_value(self) -> rboto::Value {
-        rboto::Value::Struct(vec![rv::opt(self.dashboard_name)])
-    }
-}
-#[derive(Clone, PartialEq)]
-pub struct GetDatasetInput<C = ()> {
+rboto::__structure!(
+    GetDashboardInput "GetDashboardInput"[set debug into] { dashboard_name : String } {
+    _client }
+);
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct GetDatasetInput {
     /// Specifies the identifier of the dataset to retrieve. For the `default` dataset, you can specify either `default` or the full dataset Amazon Resource Name (ARN) in the format `arn:aws:cloudwatch:Region:account-id:dataset/default`.
     pub dataset_identifier: Option<String>,
-    #[doc(hidden)]
-    pub _client: C,
+    pub(crate) _client: rboto::__private::Bound,
 }
-impl Default for GetDatasetInput {
-    fn default() -> Self {
-        Self::with_client(())
-    }
-}
-impl<C> GetDatasetInput<C> {
-    #[doc(hidden)]
-    pub fn with_client(client: C) -> Self {
-        Self {
-            dataset_identifier: None,
-            _client: client,
-        }
-    }
-    /// Sets `DatasetIdentifier`.
-    pub fn dataset_identifier(mut self, v: impl Into<String>) -> Self {
-        self.dataset_identifier = Some(v.into());
-        self
-    }
-}
-impl<C> ::std::fmt::Debug for GetDatasetInput<C> {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.debug_struct("GetDatasetInput")
-            .field("dataset_identifier", &self.dataset_identifier)
-            .finish()
-    }
-}
-impl<C> rboto::IntoValue for GetDatasetInput<C> {
-    fn into_value(self) -> rboto::Value {
-        rboto::Value::Struct(vec![rv::opt(self.dataset_identifier)])
-    }
-}
-#[derive(Clone, PartialEq)]
-pub struct GetInsightRuleReportInput<C = ()> {
+rboto::__structure!(
+    GetDatasetInput "GetDatasetInput"[set debug into] { dataset_identifier : String } {
+    _client }
+);
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct GetInsightRuleReportInput {
     /// The name of the rule that you want to see data from.
     pub rule_name: Option<String>,
     /// The start time of the data to use in the report. When used in a raw HTTP Query API, it is formatted as `yyyy-MM-dd'T'HH:mm:ss`. For example, `2019-07-01T23:59:59`.
@@ -1331,90 +387,17 @@ pub struct GetInsightRuleReportInput<C = ()> {
     pub metrics: Option<Vec<String>>,
     /// Determines what statistic to use to rank the contributors. Valid values are `Sum` and `Maximum`.
     pub order_by: Option<String>,
-    #[doc(hidden)]
-    pub _client: C,
+    pub(crate) _client: rboto::__private::Bound,
 }
-impl Default for GetInsightRuleReportInput {
-    fn default() -> Self {
-        Self::with_client(())
+rboto::__structure!(
+    GetInsightRuleReportInput "GetInsightRuleReportInput"[set debug into] { rule_name :
+    String, start_time : rboto::DateTime, end_time : rboto::DateTime, period = i32,
+    max_contributor_count = i32, metrics : Vec < String >, order_by : String } { _client
     }
-}
-impl<C> GetInsightRuleReportInput<C> {
-    #[doc(hidden)]
-    pub fn with_client(client: C) -> Self {
-        Self {
-            rule_name: None,
-            start_time: None,
-            end_time: None,
-            period: None,
-            max_contributor_count: None,
-            metrics: None,
-            order_by: None,
-            _client: client,
-        }
-    }
-    /// Sets `RuleName`.
-    pub fn rule_name(mut self, v: impl Into<String>) -> Self {
-        self.rule_name = Some(v.into());
-        self
-    }
-    /// Sets `StartTime`.
-    pub fn start_time(mut self, v: impl Into<rboto::DateTime>) -> Self {
-        self.start_time = Some(v.into());
-        self
-    }
-    /// Sets `EndTime`.
-    pub fn end_time(mut self, v: impl Into<rboto::DateTime>) -> Self {
-        self.end_time = Some(v.into());
-        self
-    }
-    /// Sets `Period`.
-    pub fn period(mut self, v: i32) -> Self {
-        self.period = Some(v);
-        self
-    }
-    /// Sets `MaxContributorCount`.
-    pub fn max_contributor_count(mut self, v: i32) -> Self {
-        self.max_contributor_count = Some(v);
-        self
-    }
-    /// Sets `Metrics`.
-    pub fn metrics(mut self, v: impl Into<Vec<String>>) -> Self {
-        self.metrics = Some(v.into());
-        self
-    }
-    /// Sets `OrderBy`.
-    pub fn order_by(mut self, v: impl Into<String>) -> Self {
-        self.order_by = Some(v.into());
-        self
-    }
-}
-impl<C> ::std::fmt::Debug for GetInsightRuleReportInput<C> {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.debug_struct("GetInsightRuleReportInput")
-            .field("rule_name", &self.rule_name)
-            .field("start_time", &self.start_time)
-            .field("end_time", &self.end_time)
-            .field("period", &self.period)
-            .field("max_contributor_count", &self.max_contributor_count)
-            .field("metrics", &self.metrics)
-            .field("order_by", &self.order_by)
-            .finish()
-    }
-}
-impl<C> rboto::IntoValue for GetInsightRuleReportInput<C> {
-    fn into_value(self) -> rboto::Value {
-        rboto::Value::Struct(
-            vec![
-                rv::opt(self.rule_name), rv::opt(self.start_time), rv::opt(self
-                .end_time), rv::opt(self.period), rv::opt(self.max_contributor_count),
-                rv::opt(self.metrics), rv::opt(self.order_by)
-            ],
-        )
-    }
-}
-#[derive(Clone, PartialEq)]
-pub struct GetMetricDataInput<C = ()> {
+);
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct GetMetricDataInput {
     /// The metric queries to be returned. A single `GetMetricData` call can include as many as 500 `MetricDataQuery` structures. Each of these structures can specify either a metric to retrieve, a Metrics Insights query, or a math expression to perform on retrieved data.
     pub metric_data_queries: Option<Vec<MetricDataQuery>>,
     /// The time stamp indicating the earliest data to be returned.
@@ -1429,125 +412,28 @@ pub struct GetMetricDataInput<C = ()> {
     pub max_datapoints: Option<i32>,
     /// This structure includes the `Timezone` parameter, which you can use to specify your time zone so that the labels of returned data display the correct time for your time zone.
     pub label_options: Option<LabelOptions>,
-    #[doc(hidden)]
-    pub _client: C,
+    pub(crate) _client: rboto::__private::Bound,
 }
-impl Default for GetMetricDataInput {
-    fn default() -> Self {
-        Self::with_client(())
-    }
-}
-impl<C> GetMetricDataInput<C> {
-    #[doc(hidden)]
-    pub fn with_client(client: C) -> Self {
-        Self {
-            metric_data_queries: None,
-            start_time: None,
-            end_time: None,
-            next_token: None,
-            scan_by: None,
-            max_datapoints: None,
-            label_options: None,
-            _client: client,
-        }
-    }
-    /// Sets `MetricDataQueries`.
-    pub fn metric_data_queries(mut self, v: impl Into<Vec<MetricDataQuery>>) -> Self {
-        self.metric_data_queries = Some(v.into());
-        self
-    }
-    /// Sets `StartTime`.
-    pub fn start_time(mut self, v: impl Into<rboto::DateTime>) -> Self {
-        self.start_time = Some(v.into());
-        self
-    }
-    /// Sets `EndTime`.
-    pub fn end_time(mut self, v: impl Into<rboto::DateTime>) -> Self {
-        self.end_time = Some(v.into());
-        self
-    }
-    /// Sets `NextToken`.
-    pub fn next_token(mut self, v: impl Into<String>) -> Self {
-        self.next_token = Some(v.into());
-        self
-    }
-    /// Sets `ScanBy`.
-    pub fn scan_by(mut self, v: impl Into<ScanBy>) -> Self {
-        self.scan_by = Some(v.into());
-        self
-    }
-    /// Sets `MaxDatapoints`.
-    pub fn max_datapoints(mut self, v: i32) -> Self {
-        self.max_datapoints = Some(v);
-        self
-    }
-    /// Sets `LabelOptions`.
-    pub fn label_options(mut self, v: LabelOptions) -> Self {
-        self.label_options = Some(v);
-        self
-    }
-}
-impl<C> ::std::fmt::Debug for GetMetricDataInput<C> {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.debug_struct("GetMetricDataInput")
-            .field("metric_data_queries", &self.metric_data_queries)
-            .field("start_time", &self.start_time)
-            .field("end_time", &self.end_time)
-            .field("next_token", &self.next_token)
-            .field("scan_by", &self.scan_by)
-            .field("max_datapoints", &self.max_datapoints)
-            .field("label_options", &self.label_options)
-            .finish()
-    }
-}
-impl<C> rboto::IntoValue for GetMetricDataInput<C> {
-    fn into_value(self) -> rboto::Value {
-        rboto::Value::Struct(
-            vec![
-                rv::opt(self.metric_data_queries), rv::opt(self.start_time), rv::opt(self
-                .end_time), rv::opt(self.next_token), rv::opt(self.scan_by), rv::opt(self
-                .max_datapoints), rv::opt(self.label_options)
-            ],
-        )
-    }
-}
-#[derive(Clone, PartialEq)]
-pub struct GetMetricDataQueryDefinitionInput<C = ()> {
+rboto::__structure!(
+    GetMetricDataInput "GetMetricDataInput"[set debug into] { metric_data_queries : Vec <
+    MetricDataQuery >, start_time : rboto::DateTime, end_time : rboto::DateTime,
+    next_token : String, scan_by : ScanBy, max_datapoints = i32, label_options :
+    LabelOptions } { _client }
+);
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct GetMetricDataQueryDefinitionInput {
     /// The ID of the metric data query definition to retrieve.
     pub id: Option<String>,
-    #[doc(hidden)]
-    pub _client: C,
+    pub(crate) _client: rboto::__private::Bound,
 }
-impl Default for GetMetricDataQueryDefinitionInput {
-    fn default() -> Self {
-        Self::with_client(())
-    }
-}
-impl<C> GetMetricDataQueryDefinitionInput<C> {
-    #[doc(hidden)]
-    pub fn with_client(client: C) -> Self {
-        Self { id: None, _client: client }
-    }
-    /// Sets `Id`.
-    pub fn id(mut self, v: impl Into<String>) -> Self {
-        self.id = Some(v.into());
-        self
-    }
-}
-impl<C> ::std::fmt::Debug for GetMetricDataQueryDefinitionInput<C> {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.debug_struct("GetMetricDataQueryDefinitionInput")
-            .field("id", &self.id)
-            .finish()
-    }
-}
-impl<C> rboto::IntoValue for GetMetricDataQueryDefinitionInput<C> {
-    fn into_value(self) -> rboto::Value {
-        rboto::Value::Struct(vec![rv::opt(self.id)])
-    }
-}
-#[derive(Clone, PartialEq)]
-pub struct GetMetricStatisticsInput<C = ()> {
+rboto::__structure!(
+    GetMetricDataQueryDefinitionInput "GetMetricDataQueryDefinitionInput"[set debug into]
+    { id : String } { _client }
+);
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct GetMetricStatisticsInput {
     /// The namespace of the metric, with or without spaces.
     pub namespace: Option<String>,
     /// The name of the metric, with or without spaces.
@@ -1566,255 +452,61 @@ pub struct GetMetricStatisticsInput<C = ()> {
     pub extended_statistics: Option<Vec<String>>,
     /// The unit for a given metric. If you omit `Unit`, all data that was collected with any unit is returned, along with the corresponding units that were specified when the data was reported to CloudWatch. If you specify a unit, the operation returns only data that was collected with that unit specified.
     pub unit: Option<StandardUnit>,
-    #[doc(hidden)]
-    pub _client: C,
+    pub(crate) _client: rboto::__private::Bound,
 }
-impl Default for GetMetricStatisticsInput {
-    fn default() -> Self {
-        Self::with_client(())
-    }
-}
-impl<C> GetMetricStatisticsInput<C> {
-    #[doc(hidden)]
-    pub fn with_client(client: C) -> Self {
-        Self {
-            namespace: None,
-            metric_name: None,
-            dimensions: None,
-            start_time: None,
-            end_time: None,
-            period: None,
-            statistics: None,
-            extended_statistics: None,
-            unit: None,
-            _client: client,
-        }
-    }
-    /// Sets `Namespace`.
-    pub fn namespace(mut self, v: impl Into<String>) -> Self {
-        self.namespace = Some(v.into());
-        self
-    }
-    /// Sets `MetricName`.
-    pub fn metric_name(mut self, v: impl Into<String>) -> Self {
-        self.metric_name = Some(v.into());
-        self
-    }
-    /// Sets `Dimensions`.
-    pub fn dimensions(mut self, v: impl Into<Vec<Dimension>>) -> Self {
-        self.dimensions = Some(v.into());
-        self
-    }
-    /// Sets `StartTime`.
-    pub fn start_time(mut self, v: impl Into<rboto::DateTime>) -> Self {
-        self.start_time = Some(v.into());
-        self
-    }
-    /// Sets `EndTime`.
-    pub fn end_time(mut self, v: impl Into<rboto::DateTime>) -> Self {
-        self.end_time = Some(v.into());
-        self
-    }
-    /// Sets `Period`.
-    pub fn period(mut self, v: i32) -> Self {
-        self.period = Some(v);
-        self
-    }
-    /// Sets `Statistics`.
-    pub fn statistics(mut self, v: impl Into<Vec<Statistic>>) -> Self {
-        self.statistics = Some(v.into());
-        self
-    }
-    /// Sets `ExtendedStatistics`.
-    pub fn extended_statistics(mut self, v: impl Into<Vec<String>>) -> Self {
-        self.extended_statistics = Some(v.into());
-        self
-    }
-    /// Sets `Unit`.
-    pub fn unit(mut self, v: impl Into<StandardUnit>) -> Self {
-        self.unit = Some(v.into());
-        self
-    }
-}
-impl<C> ::std::fmt::Debug for GetMetricStatisticsInput<C> {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.debug_struct("GetMetricStatisticsInput")
-            .field("namespace", &self.namespace)
-            .field("metric_name", &self.metric_name)
-            .field("dimensions", &self.dimensions)
-            .field("start_time", &self.start_time)
-            .field("end_time", &self.end_time)
-            .field("period", &self.period)
-            .field("statistics", &self.statistics)
-            .field("extended_statistics", &self.extended_statistics)
-            .field("unit", &self.unit)
-            .finish()
-    }
-}
-impl<C> rboto::IntoValue for GetMetricStatisticsInput<C> {
-    fn into_value(self) -> rboto::Value {
-        rboto::Value::Struct(
-            vec![
-                rv::opt(self.namespace), rv::opt(self.metric_name), rv::opt(self
-                .dimensions), rv::opt(self.start_time), rv::opt(self.end_time),
-                rv::opt(self.period), rv::opt(self.statistics), rv::opt(self
-                .extended_statistics), rv::opt(self.unit)
-            ],
-        )
-    }
-}
-#[derive(Clone, PartialEq)]
-pub struct GetMetricStreamInput<C = ()> {
+rboto::__structure!(
+    GetMetricStatisticsInput "GetMetricStatisticsInput"[set debug into] { namespace :
+    String, metric_name : String, dimensions : Vec < Dimension >, start_time :
+    rboto::DateTime, end_time : rboto::DateTime, period = i32, statistics : Vec <
+    Statistic >, extended_statistics : Vec < String >, unit : StandardUnit } { _client }
+);
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct GetMetricStreamInput {
     /// The name of the metric stream to retrieve information about.
     pub name: Option<String>,
-    #[doc(hidden)]
-    pub _client: C,
+    pub(crate) _client: rboto::__private::Bound,
 }
-impl Default for GetMetricStreamInput {
-    fn default() -> Self {
-        Self::with_client(())
-    }
-}
-impl<C> GetMetricStreamInput<C> {
-    #[doc(hidden)]
-    pub fn with_client(client: C) -> Self {
-        Self {
-            name: None,
-            _client: client,
-        }
-    }
-    /// Sets `Name`.
-    pub fn name(mut self, v: impl Into<String>) -> Self {
-        self.name = Some(v.into());
-        self
-    }
-}
-impl<C> ::std::fmt::Debug for GetMetricStreamInput<C> {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.debug_struct("GetMetricStreamInput").field("name", &self.name).finish()
-    }
-}
-impl<C> rboto::IntoValue for GetMetricStreamInput<C> {
-    fn into_value(self) -> rboto::Value {
-        rboto::Value::Struct(vec![rv::opt(self.name)])
-    }
-}
-#[derive(Clone, PartialEq)]
-pub struct GetMetricWidgetImageInput<C = ()> {
+rboto::__structure!(
+    GetMetricStreamInput "GetMetricStreamInput"[set debug into] { name : String } {
+    _client }
+);
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct GetMetricWidgetImageInput {
     /// A JSON string that defines the bitmap graph to be retrieved. The string includes the metrics to include in the graph, statistics, annotations, title, axis limits, and so on. You can include only one `MetricWidget` parameter in each `GetMetricWidgetImage` call.
     pub metric_widget: Option<String>,
     /// The format of the resulting image. Only PNG images are supported.
     pub output_format: Option<String>,
-    #[doc(hidden)]
-    pub _client: C,
+    pub(crate) _client: rboto::__private::Bound,
 }
-impl Default for GetMetricWidgetImageInput {
-    fn default() -> Self {
-        Self::with_client(())
-    }
+rboto::__structure!(
+    GetMetricWidgetImageInput "GetMetricWidgetImageInput"[set debug into] { metric_widget
+    : String, output_format : String } { _client }
+);
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct GetOTelEnrichmentInput {
+    pub(crate) _client: rboto::__private::Bound,
 }
-impl<C> GetMetricWidgetImageInput<C> {
-    #[doc(hidden)]
-    pub fn with_client(client: C) -> Self {
-        Self {
-            metric_widget: None,
-            output_format: None,
-            _client: client,
-        }
-    }
-    /// Sets `MetricWidget`.
-    pub fn metric_widget(mut self, v: impl Into<String>) -> Self {
-        self.metric_widget = Some(v.into());
-        self
-    }
-    /// Sets `OutputFormat`.
-    pub fn output_format(mut self, v: impl Into<String>) -> Self {
-        self.output_format = Some(v.into());
-        self
-    }
-}
-impl<C> ::std::fmt::Debug for GetMetricWidgetImageInput<C> {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.debug_struct("GetMetricWidgetImageInput")
-            .field("metric_widget", &self.metric_widget)
-            .field("output_format", &self.output_format)
-            .finish()
-    }
-}
-impl<C> rboto::IntoValue for GetMetricWidgetImageInput<C> {
-    fn into_value(self) -> rboto::Value {
-        rboto::Value::Struct(
-            vec![rv::opt(self.metric_widget), rv::opt(self.output_format)],
-        )
-    }
-}
-#[derive(Clone, PartialEq)]
-pub struct GetOTelEnrichmentInput<C = ()> {
-    #[doc(hidden)]
-    pub _client: C,
-}
-impl Default for GetOTelEnrichmentInput {
-    fn default() -> Self {
-        Self::with_client(())
-    }
-}
-impl<C> GetOTelEnrichmentInput<C> {
-    #[doc(hidden)]
-    pub fn with_client(client: C) -> Self {
-        Self { _client: client }
-    }
-}
-impl<C> ::std::fmt::Debug for GetOTelEnrichmentInput<C> {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.debug_struct("GetOTelEnrichmentInput").finish()
-    }
-}
-impl<C> rboto::IntoValue for GetOTelEnrichmentInput<C> {
-    fn into_value(self) -> rboto::Value {
-        rboto::Value::Struct(vec![])
-    }
-}
+rboto::__structure!(
+    GetOTelEnrichmentInput "GetOTelEnrichmentInput"[set debug into] {} { _client }
+);
 /// Specifies the resource ARN for a `GetResourceMetricsConfiguration` request.
-#[derive(Clone, PartialEq)]
-pub struct GetResourceMetricsConfigurationInput<C = ()> {
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct GetResourceMetricsConfigurationInput {
     /// The Amazon Resource Name (ARN) of the Amazon Web Services resource to retrieve the resource metrics configuration for.
     pub resource_arn: Option<String>,
-    #[doc(hidden)]
-    pub _client: C,
+    pub(crate) _client: rboto::__private::Bound,
 }
-impl Default for GetResourceMetricsConfigurationInput {
-    fn default() -> Self {
-        Self::with_client(())
-    }
-}
-impl<C> GetResourceMetricsConfigurationInput<C> {
-    #[doc(hidden)]
-    pub fn with_client(client: C) -> Self {
-        Self {
-            resource_arn: None,
-            _client: client,
-        }
-    }
-    /// Sets `ResourceArn`.
-    pub fn resource_arn(mut self, v: impl Into<String>) -> Self {
-        self.resource_arn = Some(v.into());
-        self
-    }
-}
-impl<C> ::std::fmt::Debug for GetResourceMetricsConfigurationInput<C> {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.debug_struct("GetResourceMetricsConfigurationInput")
-            .field("resource_arn", &self.resource_arn)
-            .finish()
-    }
-}
-impl<C> rboto::IntoValue for GetResourceMetricsConfigurationInput<C> {
-    fn into_value(self) -> rboto::Value {
-        rboto::Value::Struct(vec![rv::opt(self.resource_arn)])
-    }
-}
-#[derive(Clone, PartialEq)]
-pub struct ListAlarmMuteRulesInput<C = ()> {
+rboto::__structure!(
+    GetResourceMetricsConfigurationInput "GetResourceMetricsConfigurationInput"[set debug
+    into] { resource_arn : String } { _client }
+);
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct ListAlarmMuteRulesInput {
     /// Filter results to show only mute rules that target the specified alarm name.
     pub alarm_name: Option<String>,
     /// Filter results to show only mute rules with the specified statuses. Valid values are `SCHEDULED`, `ACTIVE`, or `EXPIRED`.
@@ -1823,272 +515,70 @@ pub struct ListAlarmMuteRulesInput<C = ()> {
     pub max_records: Option<i32>,
     /// The token returned from a previous call to indicate where to continue retrieving results.
     pub next_token: Option<String>,
-    #[doc(hidden)]
-    pub _client: C,
+    pub(crate) _client: rboto::__private::Bound,
 }
-impl Default for ListAlarmMuteRulesInput {
-    fn default() -> Self {
-        Self::with_client(())
-    }
-}
-impl<C> ListAlarmMuteRulesInput<C> {
-    #[doc(hidden)]
-    pub fn with_client(client: C) -> Self {
-        Self {
-            alarm_name: None,
-            statuses: None,
-            max_records: None,
-            next_token: None,
-            _client: client,
-        }
-    }
-    /// Sets `AlarmName`.
-    pub fn alarm_name(mut self, v: impl Into<String>) -> Self {
-        self.alarm_name = Some(v.into());
-        self
-    }
-    /// Sets `Statuses`.
-    pub fn statuses(mut self, v: impl Into<Vec<AlarmMuteRuleStatus>>) -> Self {
-        self.statuses = Some(v.into());
-        self
-    }
-    /// Sets `MaxRecords`.
-    pub fn max_records(mut self, v: i32) -> Self {
-        self.max_records = Some(v);
-        self
-    }
-    /// Sets `NextToken`.
-    pub fn next_token(mut self, v: impl Into<String>) -> Self {
-        self.next_token = Some(v.into());
-        self
-    }
-}
-impl<C> ::std::fmt::Debug for ListAlarmMuteRulesInput<C> {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.debug_struct("ListAlarmMuteRulesInput")
-            .field("alarm_name", &self.alarm_name)
-            .field("statuses", &self.statuses)
-            .field("max_records", &self.max_records)
-            .field("next_token", &self.next_token)
-            .finish()
-    }
-}
-impl<C> rboto::IntoValue for ListAlarmMuteRulesInput<C> {
-    fn into_value(self) -> rboto::Value {
-        rboto::Value::Struct(
-            vec![
-                rv::opt(self.alarm_name), rv::opt(self.statuses), rv::opt(self
-                .max_records), rv::opt(self.next_token)
-            ],
-        )
-    }
-}
-#[derive(Clone, PartialEq)]
-pub struct ListDashboardsInput<C = ()> {
+rboto::__structure!(
+    ListAlarmMuteRulesInput "ListAlarmMuteRulesInput"[set debug into] { alarm_name :
+    String, statuses : Vec < AlarmMuteRuleStatus >, max_records = i32, next_token :
+    String } { _client }
+);
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct ListDashboardsInput {
     /// If you specify this parameter, only the dashboards with names starting with the specified string are listed. The maximum length is 255, and valid characters are A-Z, a-z, 0-9, ".", "-", and "\_".
     pub dashboard_name_prefix: Option<String>,
     /// The token returned by a previous call to indicate that there is more data available.
     pub next_token: Option<String>,
-    #[doc(hidden)]
-    pub _client: C,
+    pub(crate) _client: rboto::__private::Bound,
 }
-impl Default for ListDashboardsInput {
-    fn default() -> Self {
-        Self::with_client(())
-    }
-}
-impl<C> ListDashboardsInput<C> {
-    #[doc(hidden)]
-    pub fn with_client(client: C) -> Self {
-        Self {
-            dashboard_name_prefix: None,
-            next_token: None,
-            _client: client,
-        }
-    }
-    /// Sets `DashboardNamePrefix`.
-    pub fn dashboard_name_prefix(mut self, v: impl Into<String>) -> Self {
-        self.dashboard_name_prefix = Some(v.into());
-        self
-    }
-    /// Sets `NextToken`.
-    pub fn next_token(mut self, v: impl Into<String>) -> Self {
-        self.next_token = Some(v.into());
-        self
-    }
-}
-impl<C> ::std::fmt::Debug for ListDashboardsInput<C> {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.debug_struct("ListDashboardsInput")
-            .field("dashboard_name_prefix", &self.dashboard_name_prefix)
-            .field("next_token", &self.next_token)
-            .finish()
-    }
-}
-impl<C> rboto::IntoValue for ListDashboardsInput<C> {
-    fn into_value(self) -> rboto::Value {
-        rboto::Value::Struct(
-            vec![rv::opt(self.dashboard_name_prefix), rv::opt(self.next_token)],
-        )
-    }
-}
-#[derive(Clone, PartialEq)]
-pub struct ListManagedInsightRulesInput<C = ()> {
+rboto::__structure!(
+    ListDashboardsInput "ListDashboardsInput"[set debug into] { dashboard_name_prefix :
+    String, next_token : String } { _client }
+);
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct ListManagedInsightRulesInput {
     /// The ARN of an Amazon Web Services resource that has managed Contributor Insights rules.
     pub resource_arn: Option<String>,
     /// Include this value to get the next set of rules if the value was returned by the previous operation.
     pub next_token: Option<String>,
     /// The maximum number of results to return in one operation. If you omit this parameter, the default number is used. The default number is `100`.
     pub max_results: Option<i32>,
-    #[doc(hidden)]
-    pub _client: C,
+    pub(crate) _client: rboto::__private::Bound,
 }
-impl Default for ListManagedInsightRulesInput {
-    fn default() -> Self {
-        Self::with_client(())
-    }
-}
-impl<C> ListManagedInsightRulesInput<C> {
-    #[doc(hidden)]
-    pub fn with_client(client: C) -> Self {
-        Self {
-            resource_arn: None,
-            next_token: None,
-            max_results: None,
-            _client: client,
-        }
-    }
-    /// Sets `ResourceARN`.
-    pub fn resource_arn(mut self, v: impl Into<String>) -> Self {
-        self.resource_arn = Some(v.into());
-        self
-    }
-    /// Sets `NextToken`.
-    pub fn next_token(mut self, v: impl Into<String>) -> Self {
-        self.next_token = Some(v.into());
-        self
-    }
-    /// Sets `MaxResults`.
-    pub fn max_results(mut self, v: i32) -> Self {
-        self.max_results = Some(v);
-        self
-    }
-}
-impl<C> ::std::fmt::Debug for ListManagedInsightRulesInput<C> {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.debug_struct("ListManagedInsightRulesInput")
-            .field("resource_arn", &self.resource_arn)
-            .field("next_token", &self.next_token)
-            .field("max_results", &self.max_results)
-            .finish()
-    }
-}
-impl<C> rboto::IntoValue for ListManagedInsightRulesInput<C> {
-    fn into_value(self) -> rboto::Value {
-        rboto::Value::Struct(
-            vec![
-                rv::opt(self.resource_arn), rv::opt(self.next_token), rv::opt(self
-                .max_results)
-            ],
-        )
-    }
-}
-#[derive(Clone, PartialEq)]
-pub struct ListMetricDataQueryDefinitionsInput<C = ()> {
+rboto::__structure!(
+    ListManagedInsightRulesInput "ListManagedInsightRulesInput"[set debug into] {
+    resource_arn : String, next_token : String, max_results = i32 } { _client }
+);
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct ListMetricDataQueryDefinitionsInput {
     /// The maximum number of metric data query definitions to return in one call. The default is 100.
     pub max_results: Option<i32>,
     /// The token returned by a previous call to indicate where to continue retrieving results.
     pub next_token: Option<String>,
-    #[doc(hidden)]
-    pub _client: C,
+    pub(crate) _client: rboto::__private::Bound,
 }
-impl Default for ListMetricDataQueryDefinitionsInput {
-    fn default() -> Self {
-        Self::with_client(())
-    }
-}
-impl<C> ListMetricDataQueryDefinitionsInput<C> {
-    #[doc(hidden)]
-    pub fn with_client(client: C) -> Self {
-        Self {
-            max_results: None,
-            next_token: None,
-            _client: client,
-        }
-    }
-    /// Sets `MaxResults`.
-    pub fn max_results(mut self, v: i32) -> Self {
-        self.max_results = Some(v);
-        self
-    }
-    /// Sets `NextToken`.
-    pub fn next_token(mut self, v: impl Into<String>) -> Self {
-        self.next_token = Some(v.into());
-        self
-    }
-}
-impl<C> ::std::fmt::Debug for ListMetricDataQueryDefinitionsInput<C> {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.debug_struct("ListMetricDataQueryDefinitionsInput")
-            .field("max_results", &self.max_results)
-            .field("next_token", &self.next_token)
-            .finish()
-    }
-}
-impl<C> rboto::IntoValue for ListMetricDataQueryDefinitionsInput<C> {
-    fn into_value(self) -> rboto::Value {
-        rboto::Value::Struct(vec![rv::opt(self.max_results), rv::opt(self.next_token)])
-    }
-}
-#[derive(Clone, PartialEq)]
-pub struct ListMetricStreamsInput<C = ()> {
+rboto::__structure!(
+    ListMetricDataQueryDefinitionsInput "ListMetricDataQueryDefinitionsInput"[set debug
+    into] { max_results = i32, next_token : String } { _client }
+);
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct ListMetricStreamsInput {
     /// Include this value, if it was returned by the previous call, to get the next set of metric streams.
     pub next_token: Option<String>,
     /// The maximum number of results to return in one operation.
     pub max_results: Option<i32>,
-    #[doc(hidden)]
-    pub _client: C,
+    pub(crate) _client: rboto::__private::Bound,
 }
-impl Default for ListMetricStreamsInput {
-    fn default() -> Self {
-        Self::with_client(())
-    }
-}
-impl<C> ListMetricStreamsInput<C> {
-    #[doc(hidden)]
-    pub fn with_client(client: C) -> Self {
-        Self {
-            next_token: None,
-            max_results: None,
-            _client: client,
-        }
-    }
-    /// Sets `NextToken`.
-    pub fn next_token(mut self, v: impl Into<String>) -> Self {
-        self.next_token = Some(v.into());
-        self
-    }
-    /// Sets `MaxResults`.
-    pub fn max_results(mut self, v: i32) -> Self {
-        self.max_results = Some(v);
-        self
-    }
-}
-impl<C> ::std::fmt::Debug for ListMetricStreamsInput<C> {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.debug_struct("ListMetricStreamsInput")
-            .field("next_token", &self.next_token)
-            .field("max_results", &self.max_results)
-            .finish()
-    }
-}
-impl<C> rboto::IntoValue for ListMetricStreamsInput<C> {
-    fn into_value(self) -> rboto::Value {
-        rboto::Value::Struct(vec![rv::opt(self.next_token), rv::opt(self.max_results)])
-    }
-}
-#[derive(Clone, PartialEq)]
-pub struct ListMetricsInput<C = ()> {
+rboto::__structure!(
+    ListMetricStreamsInput "ListMetricStreamsInput"[set debug into] { next_token :
+    String, max_results = i32 } { _client }
+);
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct ListMetricsInput {
     /// The metric namespace to filter against. Only the namespace that matches exactly will be returned.
     pub namespace: Option<String>,
     /// The name of the metric to filter against. Only the metrics with names that match exactly will be returned.
@@ -2103,128 +593,28 @@ pub struct ListMetricsInput<C = ()> {
     pub include_linked_accounts: Option<bool>,
     /// When you use this operation in a monitoring account, use this field to return metrics only from one source account. To do so, specify that source account ID in this field, and also specify `true` for `IncludeLinkedAccounts`.
     pub owning_account: Option<String>,
-    #[doc(hidden)]
-    pub _client: C,
+    pub(crate) _client: rboto::__private::Bound,
 }
-impl Default for ListMetricsInput {
-    fn default() -> Self {
-        Self::with_client(())
+rboto::__structure!(
+    ListMetricsInput "ListMetricsInput"[set debug into] { namespace : String, metric_name
+    : String, dimensions : Vec < DimensionFilter >, next_token : String, recently_active
+    : RecentlyActive, include_linked_accounts = bool, owning_account : String } { _client
     }
-}
-impl<C> ListMetricsInput<C> {
-    #[doc(hidden)]
-    pub fn with_client(client: C) -> Self {
-        Self {
-            namespace: None,
-            metric_name: None,
-            dimensions: None,
-            next_token: None,
-            recently_active: None,
-            include_linked_accounts: None,
-            owning_account: None,
-            _client: client,
-        }
-    }
-    /// Sets `Namespace`.
-    pub fn namespace(mut self, v: impl Into<String>) -> Self {
-        self.namespace = Some(v.into());
-        self
-    }
-    /// Sets `MetricName`.
-    pub fn metric_name(mut self, v: impl Into<String>) -> Self {
-        self.metric_name = Some(v.into());
-        self
-    }
-    /// Sets `Dimensions`.
-    pub fn dimensions(mut self, v: impl Into<Vec<DimensionFilter>>) -> Self {
-        self.dimensions = Some(v.into());
-        self
-    }
-    /// Sets `NextToken`.
-    pub fn next_token(mut self, v: impl Into<String>) -> Self {
-        self.next_token = Some(v.into());
-        self
-    }
-    /// Sets `RecentlyActive`.
-    pub fn recently_active(mut self, v: impl Into<RecentlyActive>) -> Self {
-        self.recently_active = Some(v.into());
-        self
-    }
-    /// Sets `IncludeLinkedAccounts`.
-    pub fn include_linked_accounts(mut self, v: bool) -> Self {
-        self.include_linked_accounts = Some(v);
-        self
-    }
-    /// Sets `OwningAccount`.
-    pub fn owning_account(mut self, v: impl Into<String>) -> Self {
-        self.owning_account = Some(v.into());
-        self
-    }
-}
-impl<C> ::std::fmt::Debug for ListMetricsInput<C> {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.debug_struct("ListMetricsInput")
-            .field("namespace", &self.namespace)
-            .field("metric_name", &self.metric_name)
-            .field("dimensions", &self.dimensions)
-            .field("next_token", &self.next_token)
-            .field("recently_active", &self.recently_active)
-            .field("include_linked_accounts", &self.include_linked_accounts)
-            .field("owning_account", &self.owning_account)
-            .finish()
-    }
-}
-impl<C> rboto::IntoValue for ListMetricsInput<C> {
-    fn into_value(self) -> rboto::Value {
-        rboto::Value::Struct(
-            vec![
-                rv::opt(self.namespace), rv::opt(self.metric_name), rv::opt(self
-                .dimensions), rv::opt(self.next_token), rv::opt(self.recently_active),
-                rv::opt(self.include_linked_accounts), rv::opt(self.owning_account)
-            ],
-        )
-    }
-}
-#[derive(Clone, PartialEq)]
-pub struct ListTagsForResourceInput<C = ()> {
+);
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct ListTagsForResourceInput {
     /// The ARN of the CloudWatch resource that you want to view tags for.
     pub resource_arn: Option<String>,
-    #[doc(hidden)]
-    pub _client: C,
+    pub(crate) _client: rboto::__private::Bound,
 }
-impl Default for ListTagsForResourceInput {
-    fn default() -> Self {
-        Self::with_client(())
-    }
-}
-impl<C> ListTagsForResourceInput<C> {
-    #[doc(hidden)]
-    pub fn with_client(client: C) -> Self {
-        Self {
-            resource_arn: None,
-            _client: client,
-        }
-    }
-    /// Sets `ResourceARN`.
-    pub fn resource_arn(mut self, v: impl Into<String>) -> Self {
-        self.resource_arn = Some(v.into());
-        self
-    }
-}
-impl<C> ::std::fmt::Debug for ListTagsForResourceInput<C> {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.debug_struct("ListTagsForResourceInput")
-            .field("resource_arn", &self.resource_arn)
-            .finish()
-    }
-}
-impl<C> rboto::IntoValue for ListTagsForResourceInput<C> {
-    fn into_value(self) -> rboto::Value {
-        rboto::Value::Struct(vec![rv::opt(self.resource_arn)])
-    }
-}
-#[derive(Clone, PartialEq)]
-pub struct PutAlarmMuteRuleInput<C = ()> {
+rboto::__structure!(
+    ListTagsForResourceInput "ListTagsForResourceInput"[set debug into] { resource_arn :
+    String } { _client }
+);
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct PutAlarmMuteRuleInput {
     /// The name of the alarm mute rule. This name must be unique within your Amazon Web Services account and region.
     pub name: Option<String>,
     /// A description of the alarm mute rule that helps you identify its purpose.
@@ -2239,90 +629,16 @@ pub struct PutAlarmMuteRuleInput<C = ()> {
     pub start_date: Option<rboto::DateTime>,
     /// The date and time when the mute rule expires and is no longer evaluated, specified as a timestamp in ISO 8601 format (for example, `2026-12-31T23:59:59Z`). After this time, the rule status becomes EXPIRED and will no longer mute the targeted alarms.
     pub expire_date: Option<rboto::DateTime>,
-    #[doc(hidden)]
-    pub _client: C,
+    pub(crate) _client: rboto::__private::Bound,
 }
-impl Default for PutAlarmMuteRuleInput {
-    fn default() -> Self {
-        Self::with_client(())
-    }
-}
-impl<C> PutAlarmMuteRuleInput<C> {
-    #[doc(hidden)]
-    pub fn with_client(client: C) -> Self {
-        Self {
-            name: None,
-            description: None,
-            rule: None,
-            mute_targets: None,
-            tags: None,
-            start_date: None,
-            expire_date: None,
-            _client: client,
-        }
-    }
-    /// Sets `Name`.
-    pub fn name(mut self, v: impl Into<String>) -> Self {
-        self.name = Some(v.into());
-        self
-    }
-    /// Sets `Description`.
-    pub fn description(mut self, v: impl Into<String>) -> Self {
-        self.description = Some(v.into());
-        self
-    }
-    /// Sets `Rule`.
-    pub fn rule(mut self, v: Rule) -> Self {
-        self.rule = Some(v);
-        self
-    }
-    /// Sets `MuteTargets`.
-    pub fn mute_targets(mut self, v: MuteTargets) -> Self {
-        self.mute_targets = Some(v);
-        self
-    }
-    /// Sets `Tags`.
-    pub fn tags(mut self, v: impl Into<Vec<Tag>>) -> Self {
-        self.tags = Some(v.into());
-        self
-    }
-    /// Sets `StartDate`.
-    pub fn start_date(mut self, v: impl Into<rboto::DateTime>) -> Self {
-        self.start_date = Some(v.into());
-        self
-    }
-    /// Sets `ExpireDate`.
-    pub fn expire_date(mut self, v: impl Into<rboto::DateTime>) -> Self {
-        self.expire_date = Some(v.into());
-        self
-    }
-}
-impl<C> ::std::fmt::Debug for PutAlarmMuteRuleInput<C> {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.debug_struct("PutAlarmMuteRuleInput")
-            .field("name", &self.name)
-            .field("description", &self.description)
-            .field("rule", &self.rule)
-            .field("mute_targets", &self.mute_targets)
-            .field("tags", &self.tags)
-            .field("start_date", &self.start_date)
-            .field("expire_date", &self.expire_date)
-            .finish()
-    }
-}
-impl<C> rboto::IntoValue for PutAlarmMuteRuleInput<C> {
-    fn into_value(self) -> rboto::Value {
-        rboto::Value::Struct(
-            vec![
-                rv::opt(self.name), rv::opt(self.description), rv::opt(self.rule),
-                rv::opt(self.mute_targets), rv::opt(self.tags), rv::opt(self.start_date),
-                rv::opt(self.expire_date)
-            ],
-        )
-    }
-}
-#[derive(Clone, PartialEq)]
-pub struct PutAnomalyDetectorInput<C = ()> {
+rboto::__structure!(
+    PutAlarmMuteRuleInput "PutAlarmMuteRuleInput"[set debug into] { name : String,
+    description : String, rule : Rule, mute_targets : MuteTargets, tags : Vec < Tag >,
+    start_date : rboto::DateTime, expire_date : rboto::DateTime } { _client }
+);
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct PutAnomalyDetectorInput {
     /// The namespace of the metric to create the anomaly detection model for.
     ///
     /// **Deprecated.**
@@ -2347,105 +663,18 @@ pub struct PutAnomalyDetectorInput<C = ()> {
     pub single_metric_anomaly_detector: Option<SingleMetricAnomalyDetector>,
     /// The metric math anomaly detector to be created.
     pub metric_math_anomaly_detector: Option<MetricMathAnomalyDetector>,
-    #[doc(hidden)]
-    pub _client: C,
+    pub(crate) _client: rboto::__private::Bound,
 }
-impl Default for PutAnomalyDetectorInput {
-    fn default() -> Self {
-        Self::with_client(())
-    }
-}
-impl<C> PutAnomalyDetectorInput<C> {
-    #[doc(hidden)]
-    pub fn with_client(client: C) -> Self {
-        Self {
-            namespace: None,
-            metric_name: None,
-            dimensions: None,
-            stat: None,
-            configuration: None,
-            metric_characteristics: None,
-            single_metric_anomaly_detector: None,
-            metric_math_anomaly_detector: None,
-            _client: client,
-        }
-    }
-    /// Sets `Namespace`.
-    pub fn namespace(mut self, v: impl Into<String>) -> Self {
-        self.namespace = Some(v.into());
-        self
-    }
-    /// Sets `MetricName`.
-    pub fn metric_name(mut self, v: impl Into<String>) -> Self {
-        self.metric_name = Some(v.into());
-        self
-    }
-    /// Sets `Dimensions`.
-    pub fn dimensions(mut self, v: impl Into<Vec<Dimension>>) -> Self {
-        self.dimensions = Some(v.into());
-        self
-    }
-    /// Sets `Stat`.
-    pub fn stat(mut self, v: impl Into<String>) -> Self {
-        self.stat = Some(v.into());
-        self
-    }
-    /// Sets `Configuration`.
-    pub fn configuration(mut self, v: AnomalyDetectorConfiguration) -> Self {
-        self.configuration = Some(v);
-        self
-    }
-    /// Sets `MetricCharacteristics`.
-    pub fn metric_characteristics(mut self, v: MetricCharacteristics) -> Self {
-        self.metric_characteristics = Some(v);
-        self
-    }
-    /// Sets `SingleMetricAnomalyDetector`.
-    pub fn single_metric_anomaly_detector(
-        mut self,
-        v: SingleMetricAnomalyDetector,
-    ) -> Self {
-        self.single_metric_anomaly_detector = Some(v);
-        self
-    }
-    /// Sets `MetricMathAnomalyDetector`.
-    pub fn metric_math_anomaly_detector(mut self, v: MetricMathAnomalyDetector) -> Self {
-        self.metric_math_anomaly_detector = Some(v);
-        self
-    }
-}
-impl<C> ::std::fmt::Debug for PutAnomalyDetectorInput<C> {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.debug_struct("PutAnomalyDetectorInput")
-            .field("namespace", &self.namespace)
-            .field("metric_name", &self.metric_name)
-            .field("dimensions", &self.dimensions)
-            .field("stat", &self.stat)
-            .field("configuration", &self.configuration)
-            .field("metric_characteristics", &self.metric_characteristics)
-            .field(
-                "single_metric_anomaly_detector",
-                &self.single_metric_anomaly_detector,
-            )
-            .field("metric_math_anomaly_detector", &self.metric_math_anomaly_detector)
-            .finish()
-    }
-}
-impl<C> rboto::IntoValue for PutAnomalyDetectorInput<C> {
-    fn into_value(self) -> rboto::Value {
-        rboto::Value::Struct(
-            vec![
-                rv::opt(self.namespace), rv::opt(self.metric_name), rv::opt(self
-                .dimensions), rv::opt(self.stat), rv::opt(self.configuration),
-                rv::opt(self.metric_characteristics), rv::opt(self
-                .single_metric_anomaly_detector), rv::opt(self
-                .metric_math_anomaly_detector)
-            ],
-        )
-    }
-}
-#[derive(Clone, PartialEq)]
-pub struct PutCompositeAlarmInput<C = ()> {
+rboto::__structure!(
+    PutAnomalyDetectorInput "PutAnomalyDetectorInput"[set debug into] { namespace :
+    String, metric_name : String, dimensions : Vec < Dimension >, stat : String,
+    configuration : AnomalyDetectorConfiguration, metric_characteristics :
+    MetricCharacteristics, single_metric_anomaly_detector : SingleMetricAnomalyDetector,
+    metric_math_anomaly_detector : MetricMathAnomalyDetector } { _client }
+);
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct PutCompositeAlarmInput {
     /// Indicates whether actions should be executed during any changes to the alarm state of the composite alarm. The default is `TRUE`.
     pub actions_enabled: Option<bool>,
     /// The actions to execute when this alarm transitions to the `ALARM` state from any other state. Each action is specified as an Amazon Resource Name (ARN).
@@ -2470,195 +699,34 @@ pub struct PutCompositeAlarmInput<C = ()> {
     pub actions_suppressor_extension_period: Option<i32>,
     /// Settings that change the content of the notifications and events that the alarm sends when its state changes. These settings apply to the alarm's actions, whichever state triggers them.
     pub action_configuration: Option<ActionConfiguration>,
-    #[doc(hidden)]
-    pub _client: C,
+    pub(crate) _client: rboto::__private::Bound,
 }
-impl Default for PutCompositeAlarmInput {
-    fn default() -> Self {
-        Self::with_client(())
-    }
-}
-impl<C> PutCompositeAlarmInput<C> {
-    #[doc(hidden)]
-    pub fn with_client(client: C) -> Self {
-        Self {
-            actions_enabled: None,
-            alarm_actions: None,
-            alarm_description: None,
-            alarm_name: None,
-            alarm_rule: None,
-            insufficient_data_actions: None,
-            ok_actions: None,
-            tags: None,
-            actions_suppressor: None,
-            actions_suppressor_wait_period: None,
-            actions_suppressor_extension_period: None,
-            action_configuration: None,
-            _client: client,
-        }
-    }
-    /// Sets `ActionsEnabled`.
-    pub fn actions_enabled(mut self, v: bool) -> Self {
-        self.actions_enabled = Some(v);
-        self
-    }
-    /// Sets `AlarmActions`.
-    pub fn alarm_actions(mut self, v: impl Into<Vec<String>>) -> Self {
-        self.alarm_actions = Some(v.into());
-        self
-    }
-    /// Sets `AlarmDescription`.
-    pub fn alarm_description(mut self, v: impl Into<String>) -> Self {
-        self.alarm_description = Some(v.into());
-        self
-    }
-    /// Sets `AlarmName`.
-    pub fn alarm_name(mut self, v: impl Into<String>) -> Self {
-        self.alarm_name = Some(v.into());
-        self
-    }
-    /// Sets `AlarmRule`.
-    pub fn alarm_rule(mut self, v: impl Into<String>) -> Self {
-        self.alarm_rule = Some(v.into());
-        self
-    }
-    /// Sets `InsufficientDataActions`.
-    pub fn insufficient_data_actions(mut self, v: impl Into<Vec<String>>) -> Self {
-        self.insufficient_data_actions = Some(v.into());
-        self
-    }
-    /// Sets `OKActions`.
-    pub fn ok_actions(mut self, v: impl Into<Vec<String>>) -> Self {
-        self.ok_actions = Some(v.into());
-        self
-    }
-    /// Sets `Tags`.
-    pub fn tags(mut self, v: impl Into<Vec<Tag>>) -> Self {
-        self.tags = Some(v.into());
-        self
-    }
-    /// Sets `ActionsSuppressor`.
-    pub fn actions_suppressor(mut self, v: impl Into<String>) -> Self {
-        self.actions_suppressor = Some(v.into());
-        self
-    }
-    /// Sets `ActionsSuppressorWaitPeriod`.
-    pub fn actions_suppressor_wait_period(mut self, v: i32) -> Self {
-        self.actions_suppressor_wait_period = Some(v);
-        self
-    }
-    /// Sets `ActionsSuppressorExtensionPeriod`.
-    pub fn actions_suppressor_extension_period(mut self, v: i32) -> Self {
-        self.actions_suppressor_extension_period = Some(v);
-        self
-    }
-    /// Sets `ActionConfiguration`.
-    pub fn action_configuration(mut self, v: ActionConfiguration) -> Self {
-        self.action_configuration = Some(v);
-        self
-    }
-}
-impl<C> ::std::fmt::Debug for PutCompositeAlarmInput<C> {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.debug_struct("PutCompositeAlarmInput")
-            .field("actions_enabled", &self.actions_enabled)
-            .field("alarm_actions", &self.alarm_actions)
-            .field("alarm_description", &self.alarm_description)
-            .field("alarm_name", &self.alarm_name)
-            .field("alarm_rule", &self.alarm_rule)
-            .field("insufficient_data_actions", &self.insufficient_data_actions)
-            .field("ok_actions", &self.ok_actions)
-            .field("tags", &self.tags)
-            .field("actions_suppressor", &self.actions_suppressor)
-            .field(
-                "actions_suppressor_wait_period",
-                &self.actions_suppressor_wait_period,
-            )
-            .field(
-                "actions_suppressor_extension_period",
-                &self.actions_suppressor_extension_period,
-            )
-            .field("action_configuration", &self.action_configuration)
-            .finish()
-    }
-}
-impl<C> rboto::IntoValue for PutCompositeAlarmInput<C> {
-    fn into_value(self) -> rboto::Value {
-        rboto::Value::Struct(
-            vec![
-                rv::opt(self.actions_enabled), rv::opt(self.alarm_actions), rv::opt(self
-                .alarm_description), rv::opt(self.alarm_name), rv::opt(self.alarm_rule),
-                rv::opt(self.insufficient_data_actions), rv::opt(self.ok_actions),
-                rv::opt(self.tags), rv::opt(self.actions_suppressor), rv::opt(self
-                .actions_suppressor_wait_period), rv::opt(self
-                .actions_suppressor_extension_period), rv::opt(self.action_configuration)
-            ],
-        )
-    }
-}
-#[derive(Clone, PartialEq)]
-pub struct PutDashboardInput<C = ()> {
+rboto::__structure!(
+    PutCompositeAlarmInput "PutCompositeAlarmInput"[set debug into] { actions_enabled =
+    bool, alarm_actions : Vec < String >, alarm_description : String, alarm_name :
+    String, alarm_rule : String, insufficient_data_actions : Vec < String >, ok_actions :
+    Vec < String >, tags : Vec < Tag >, actions_suppressor : String,
+    actions_suppressor_wait_period = i32, actions_suppressor_extension_period = i32,
+    action_configuration : ActionConfiguration } { _client }
+);
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct PutDashboardInput {
     /// The name of the dashboard. If a dashboard with this name already exists, this call modifies that dashboard, replacing its current contents. Otherwise, a new dashboard is created. The maximum length is 255, and valid characters are A-Z, a-z, 0-9, "-", and "\_". This parameter is required.
     pub dashboard_name: Option<String>,
     /// The detailed information about the dashboard in JSON format, including the widgets to include and their location on the dashboard. This parameter is required.
     pub dashboard_body: Option<String>,
     /// A list of key-value pairs to associate with the dashboard. You can associate as many as 50 tags with a dashboard.
     pub tags: Option<Vec<Tag>>,
-    #[doc(hidden)]
-    pub _client: C,
+    pub(crate) _client: rboto::__private::Bound,
 }
-impl Default for PutDashboardInput {
-    fn default() -> Self {
-        Self::with_client(())
-    }
-}
-impl<C> PutDashboardInput<C> {
-    #[doc(hidden)]
-    pub fn with_client(client: C) -> Self {
-        Self {
-            dashboard_name: None,
-            dashboard_body: None,
-            tags: None,
-            _client: client,
-        }
-    }
-    /// Sets `DashboardName`.
-    pub fn dashboard_name(mut self, v: impl Into<String>) -> Self {
-        self.dashboard_name = Some(v.into());
-        self
-    }
-    /// Sets `DashboardBody`.
-    pub fn dashboard_body(mut self, v: impl Into<String>) -> Self {
-        self.dashboard_body = Some(v.into());
-        self
-    }
-    /// Sets `Tags`.
-    pub fn tags(mut self, v: impl Into<Vec<Tag>>) -> Self {
-        self.tags = Some(v.into());
-        self
-    }
-}
-impl<C> ::std::fmt::Debug for PutDashboardInput<C> {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.debug_struct("PutDashboardInput")
-            .field("dashboard_name", &self.dashboard_name)
-            .field("dashboard_body", &self.dashboard_body)
-            .field("tags", &self.tags)
-            .finish()
-    }
-}
-impl<C> rboto::IntoValue for PutDashboardInput<C> {
-    fn into_value(self) -> rboto::Value {
-        rboto::Value::Struct(
-            vec![
-                rv::opt(self.dashboard_name), rv::opt(self.dashboard_body), rv::opt(self
-                .tags)
-            ],
-        )
-    }
-}
-#[derive(Clone, PartialEq)]
-pub struct PutInsightRuleInput<C = ()> {
+rboto::__structure!(
+    PutDashboardInput "PutDashboardInput"[set debug into] { dashboard_name : String,
+    dashboard_body : String, tags : Vec < Tag > } { _client }
+);
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct PutInsightRuleInput {
     /// A unique name for the rule.
     pub rule_name: Option<String>,
     /// The state of the rule. Valid values are ENABLED and DISABLED.
@@ -2669,76 +737,16 @@ pub struct PutInsightRuleInput<C = ()> {
     pub tags: Option<Vec<Tag>>,
     /// Specify `true` to have this rule evaluate log events after they have been transformed by [Log transformation](https://docs.aws.amazon.com/AmazonCloudWatch/latest/logs/CloudWatch-Logs-Transformation.html). If you specify `true`, then the log events in log groups that have transformers will be evaluated by Contributor Insights after being transformed.
     pub apply_on_transformed_logs: Option<bool>,
-    #[doc(hidden)]
-    pub _client: C,
+    pub(crate) _client: rboto::__private::Bound,
 }
-impl Default for PutInsightRuleInput {
-    fn default() -> Self {
-        Self::with_client(())
-    }
-}
-impl<C> PutInsightRuleInput<C> {
-    #[doc(hidden)]
-    pub fn with_client(client: C) -> Self {
-        Self {
-            rule_name: None,
-            rule_state: None,
-            rule_definition: None,
-            tags: None,
-            apply_on_transformed_logs: None,
-            _client: client,
-        }
-    }
-    /// Sets `RuleName`.
-    pub fn rule_name(mut self, v: impl Into<String>) -> Self {
-        self.rule_name = Some(v.into());
-        self
-    }
-    /// Sets `RuleState`.
-    pub fn rule_state(mut self, v: impl Into<String>) -> Self {
-        self.rule_state = Some(v.into());
-        self
-    }
-    /// Sets `RuleDefinition`.
-    pub fn rule_definition(mut self, v: impl Into<String>) -> Self {
-        self.rule_definition = Some(v.into());
-        self
-    }
-    /// Sets `Tags`.
-    pub fn tags(mut self, v: impl Into<Vec<Tag>>) -> Self {
-        self.tags = Some(v.into());
-        self
-    }
-    /// Sets `ApplyOnTransformedLogs`.
-    pub fn apply_on_transformed_logs(mut self, v: bool) -> Self {
-        self.apply_on_transformed_logs = Some(v);
-        self
-    }
-}
-impl<C> ::std::fmt::Debug for PutInsightRuleInput<C> {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.debug_struct("PutInsightRuleInput")
-            .field("rule_name", &self.rule_name)
-            .field("rule_state", &self.rule_state)
-            .field("rule_definition", &self.rule_definition)
-            .field("tags", &self.tags)
-            .field("apply_on_transformed_logs", &self.apply_on_transformed_logs)
-            .finish()
-    }
-}
-impl<C> rboto::IntoValue for PutInsightRuleInput<C> {
-    fn into_value(self) -> rboto::Value {
-        rboto::Value::Struct(
-            vec![
-                rv::opt(self.rule_name), rv::opt(self.rule_state), rv::opt(self
-                .rule_definition), rv::opt(self.tags), rv::opt(self
-                .apply_on_transformed_logs)
-            ],
-        )
-    }
-}
-#[derive(Clone, PartialEq)]
-pub struct PutLogAlarmInput<C = ()> {
+rboto::__structure!(
+    PutInsightRuleInput "PutInsightRuleInput"[set debug into] { rule_name : String,
+    rule_state : String, rule_definition : String, tags : Vec < Tag >,
+    apply_on_transformed_logs = bool } { _client }
+);
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct PutLogAlarmInput {
     /// The name for the alarm. This name must be unique within the Amazon Web Services account and Region.
     pub alarm_name: Option<String>,
     /// The description for the alarm.
@@ -2773,207 +781,33 @@ pub struct PutLogAlarmInput<C = ()> {
     pub warm_up_configuration: Option<WarmUpConfiguration>,
     /// Settings that change the content of the notifications and events that the alarm sends when its state changes. These settings apply to the alarm's actions, whichever state triggers them.
     pub action_configuration: Option<ActionConfiguration>,
-    #[doc(hidden)]
-    pub _client: C,
+    pub(crate) _client: rboto::__private::Bound,
 }
-impl Default for PutLogAlarmInput {
-    fn default() -> Self {
-        Self::with_client(())
-    }
-}
-impl<C> PutLogAlarmInput<C> {
-    #[doc(hidden)]
-    pub fn with_client(client: C) -> Self {
-        Self {
-            alarm_name: None,
-            alarm_description: None,
-            scheduled_query_configuration: None,
-            action_log_line_count: None,
-            action_log_line_role_arn: None,
-            actions_enabled: None,
-            ok_actions: None,
-            alarm_actions: None,
-            insufficient_data_actions: None,
-            query_results_to_evaluate: None,
-            query_results_to_alarm: None,
-            threshold: None,
-            comparison_operator: None,
-            treat_missing_data: None,
-            tags: None,
-            warm_up_configuration: None,
-            action_configuration: None,
-            _client: client,
-        }
-    }
-    /// Sets `AlarmName`.
-    pub fn alarm_name(mut self, v: impl Into<String>) -> Self {
-        self.alarm_name = Some(v.into());
-        self
-    }
-    /// Sets `AlarmDescription`.
-    pub fn alarm_description(mut self, v: impl Into<String>) -> Self {
-        self.alarm_description = Some(v.into());
-        self
-    }
-    /// Sets `ScheduledQueryConfiguration`.
-    pub fn scheduled_query_configuration(
-        mut self,
-        v: ScheduledQueryConfiguration,
-    ) -> Self {
-        self.scheduled_query_configuration = Some(v);
-        self
-    }
-    /// Sets `ActionLogLineCount`.
-    pub fn action_log_line_count(mut self, v: i32) -> Self {
-        self.action_log_line_count = Some(v);
-        self
-    }
-    /// Sets `ActionLogLineRoleArn`.
-    pub fn action_log_line_role_arn(mut self, v: impl Into<String>) -> Self {
-        self.action_log_line_role_arn = Some(v.into());
-        self
-    }
-    /// Sets `ActionsEnabled`.
-    pub fn actions_enabled(mut self, v: bool) -> Self {
-        self.actions_enabled = Some(v);
-        self
-    }
-    /// Sets `OKActions`.
-    pub fn ok_actions(mut self, v: impl Into<Vec<String>>) -> Self {
-        self.ok_actions = Some(v.into());
-        self
-    }
-    /// Sets `AlarmActions`.
-    pub fn alarm_actions(mut self, v: impl Into<Vec<String>>) -> Self {
-        self.alarm_actions = Some(v.into());
-        self
-    }
-    /// Sets `InsufficientDataActions`.
-    pub fn insufficient_data_actions(mut self, v: impl Into<Vec<String>>) -> Self {
-        self.insufficient_data_actions = Some(v.into());
-        self
-    }
-    /// Sets `QueryResultsToEvaluate`.
-    pub fn query_results_to_evaluate(mut self, v: i32) -> Self {
-        self.query_results_to_evaluate = Some(v);
-        self
-    }
-    /// Sets `QueryResultsToAlarm`.
-    pub fn query_results_to_alarm(mut self, v: i32) -> Self {
-        self.query_results_to_alarm = Some(v);
-        self
-    }
-    /// Sets `Threshold`.
-    pub fn threshold(mut self, v: f64) -> Self {
-        self.threshold = Some(v);
-        self
-    }
-    /// Sets `ComparisonOperator`.
-    pub fn comparison_operator(mut self, v: impl Into<ComparisonOperator>) -> Self {
-        self.comparison_operator = Some(v.into());
-        self
-    }
-    /// Sets `TreatMissingData`.
-    pub fn treat_missing_data(mut self, v: impl Into<String>) -> Self {
-        self.treat_missing_data = Some(v.into());
-        self
-    }
-    /// Sets `Tags`.
-    pub fn tags(mut self, v: impl Into<Vec<Tag>>) -> Self {
-        self.tags = Some(v.into());
-        self
-    }
-    /// Sets `WarmUpConfiguration`.
-    pub fn warm_up_configuration(mut self, v: WarmUpConfiguration) -> Self {
-        self.warm_up_configuration = Some(v);
-        self
-    }
-    /// Sets `ActionConfiguration`.
-    pub fn action_configuration(mut self, v: ActionConfiguration) -> Self {
-        self.action_configuration = Some(v);
-        self
-    }
-}
-impl<C> ::std::fmt::Debug for PutLogAlarmInput<C> {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.debug_struct("PutLogAlarmInput")
-            .field("alarm_name", &self.alarm_name)
-            .field("alarm_description", &self.alarm_description)
-            .field("scheduled_query_configuration", &self.scheduled_query_configuration)
-            .field("action_log_line_count", &self.action_log_line_count)
-            .field("action_log_line_role_arn", &self.action_log_line_role_arn)
-            .field("actions_enabled", &self.actions_enabled)
-            .field("ok_actions", &self.ok_actions)
-            .field("alarm_actions", &self.alarm_actions)
-            .field("insufficient_data_actions", &self.insufficient_data_actions)
-            .field("query_results_to_evaluate", &self.query_results_to_evaluate)
-            .field("query_results_to_alarm", &self.query_results_to_alarm)
-            .field("threshold", &self.threshold)
-            .field("comparison_operator", &self.comparison_operator)
-            .field("treat_missing_data", &self.treat_missing_data)
-            .field("tags", &self.tags)
-            .field("warm_up_configuration", &self.warm_up_configuration)
-            .field("action_configuration", &self.action_configuration)
-            .finish()
-    }
-}
-impl<C> rboto::IntoValue for PutLogAlarmInput<C> {
-    fn into_value(self) -> rboto::Value {
-        rboto::Value::Struct(
-            vec![
-                rv::opt(self.alarm_name), rv::opt(self.alarm_description), rv::opt(self
-                .scheduled_query_configuration), rv::opt(self.action_log_line_count),
-                rv::opt(self.action_log_line_role_arn), rv::opt(self.actions_enabled),
-                rv::opt(self.ok_actions), rv::opt(self.alarm_actions), rv::opt(self
-                .insufficient_data_actions), rv::opt(self.query_results_to_evaluate),
-                rv::opt(self.query_results_to_alarm), rv::opt(self.threshold),
-                rv::opt(self.comparison_operator), rv::opt(self.treat_missing_data),
-                rv::opt(self.tags), rv::opt(self.warm_up_configuration), rv::opt(self
-                .action_configuration)
-            ],
-        )
-    }
-}
-#[derive(Clone, PartialEq)]
-pub struct PutManagedInsightRulesInput<C = ()> {
+rboto::__structure!(
+    PutLogAlarmInput "PutLogAlarmInput"[set debug into] { alarm_name : String,
+    alarm_description : String, scheduled_query_configuration :
+    ScheduledQueryConfiguration, action_log_line_count = i32, action_log_line_role_arn :
+    String, actions_enabled = bool, ok_actions : Vec < String >, alarm_actions : Vec <
+    String >, insufficient_data_actions : Vec < String >, query_results_to_evaluate =
+    i32, query_results_to_alarm = i32, threshold = f64, comparison_operator :
+    ComparisonOperator, treat_missing_data : String, tags : Vec < Tag >,
+    warm_up_configuration : WarmUpConfiguration, action_configuration :
+    ActionConfiguration } { _client }
+);
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct PutManagedInsightRulesInput {
     /// A list of `ManagedRules` to enable.
     pub managed_rules: Option<Vec<ManagedRule>>,
-    #[doc(hidden)]
-    pub _client: C,
+    pub(crate) _client: rboto::__private::Bound,
 }
-impl Default for PutManagedInsightRulesInput {
-    fn default() -> Self {
-        Self::with_client(())
-    }
-}
-impl<C> PutManagedInsightRulesInput<C> {
-    #[doc(hidden)]
-    pub fn with_client(client: C) -> Self {
-        Self {
-            managed_rules: None,
-            _client: client,
-        }
-    }
-    /// Sets `ManagedRules`.
-    pub fn managed_rules(mut self, v: impl Into<Vec<ManagedRule>>) -> Self {
-        self.managed_rules = Some(v.into());
-        self
-    }
-}
-impl<C> ::std::fmt::Debug for PutManagedInsightRulesInput<C> {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.debug_struct("PutManagedInsightRulesInput")
-            .field("managed_rules", &self.managed_rules)
-            .finish()
-    }
-}
-impl<C> rboto::IntoValue for PutManagedInsightRulesInput<C> {
-    fn into_value(self) -> rboto::Value {
-        rboto::Value::Struct(vec![rv::opt(self.managed_rules)])
-    }
-}
-#[derive(Clone, PartialEq)]
-pub struct PutMetricAlarmInput<C = ()> {
+rboto::__structure!(
+    PutManagedInsightRulesInput "PutManagedInsightRulesInput"[set debug into] {
+    managed_rules : Vec < ManagedRule > } { _client }
+);
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct PutMetricAlarmInput {
     /// The name for the alarm. This name must be unique within the Region.
     pub alarm_name: Option<String>,
     /// The description for the alarm.
@@ -3028,243 +862,25 @@ pub struct PutMetricAlarmInput<C = ()> {
     pub evaluation_interval: Option<i32>,
     /// Settings that change the content of the notifications and events that the alarm sends when its state changes. These settings apply to the alarm's actions, whichever state triggers them.
     pub action_configuration: Option<ActionConfiguration>,
-    #[doc(hidden)]
-    pub _client: C,
+    pub(crate) _client: rboto::__private::Bound,
 }
-impl Default for PutMetricAlarmInput {
-    fn default() -> Self {
-        Self::with_client(())
-    }
-}
-impl<C> PutMetricAlarmInput<C> {
-    #[doc(hidden)]
-    pub fn with_client(client: C) -> Self {
-        Self {
-            alarm_name: None,
-            alarm_description: None,
-            actions_enabled: None,
-            ok_actions: None,
-            alarm_actions: None,
-            insufficient_data_actions: None,
-            metric_name: None,
-            namespace: None,
-            statistic: None,
-            extended_statistic: None,
-            dimensions: None,
-            period: None,
-            unit: None,
-            evaluation_periods: None,
-            datapoints_to_alarm: None,
-            threshold: None,
-            comparison_operator: None,
-            treat_missing_data: None,
-            evaluate_low_sample_count_percentile: None,
-            metrics: None,
-            tags: None,
-            threshold_metric_id: None,
-            evaluation_window: None,
-            warm_up_configuration: None,
-            evaluation_criteria: None,
-            evaluation_interval: None,
-            action_configuration: None,
-            _client: client,
-        }
-    }
-    /// Sets `AlarmName`.
-    pub fn alarm_name(mut self, v: impl Into<String>) -> Self {
-        self.alarm_name = Some(v.into());
-        self
-    }
-    /// Sets `AlarmDescription`.
-    pub fn alarm_description(mut self, v: impl Into<String>) -> Self {
-        self.alarm_description = Some(v.into());
-        self
-    }
-    /// Sets `ActionsEnabled`.
-    pub fn actions_enabled(mut self, v: bool) -> Self {
-        self.actions_enabled = Some(v);
-        self
-    }
-    /// Sets `OKActions`.
-    pub fn ok_actions(mut self, v: impl Into<Vec<String>>) -> Self {
-        self.ok_actions = Some(v.into());
-        self
-    }
-    /// Sets `AlarmActions`.
-    pub fn alarm_actions(mut self, v: impl Into<Vec<String>>) -> Self {
-        self.alarm_actions = Some(v.into());
-        self
-    }
-    /// Sets `InsufficientDataActions`.
-    pub fn insufficient_data_actions(mut self, v: impl Into<Vec<String>>) -> Self {
-        self.insufficient_data_actions = Some(v.into());
-        self
-    }
-    /// Sets `MetricName`.
-    pub fn metric_name(mut self, v: impl Into<String>) -> Self {
-        self.metric_name = Some(v.into());
-        self
-    }
-    /// Sets `Namespace`.
-    pub fn namespace(mut self, v: impl Into<String>) -> Self {
-        self.namespace = Some(v.into());
-        self
-    }
-    /// Sets `Statistic`.
-    pub fn statistic(mut self, v: impl Into<Statistic>) -> Self {
-        self.statistic = Some(v.into());
-        self
-    }
-    /// Sets `ExtendedStatistic`.
-    pub fn extended_statistic(mut self, v: impl Into<String>) -> Self {
-        self.extended_statistic = Some(v.into());
-        self
-    }
-    /// Sets `Dimensions`.
-    pub fn dimensions(mut self, v: impl Into<Vec<Dimension>>) -> Self {
-        self.dimensions = Some(v.into());
-        self
-    }
-    /// Sets `Period`.
-    pub fn period(mut self, v: i32) -> Self {
-        self.period = Some(v);
-        self
-    }
-    /// Sets `Unit`.
-    pub fn unit(mut self, v: impl Into<StandardUnit>) -> Self {
-        self.unit = Some(v.into());
-        self
-    }
-    /// Sets `EvaluationPeriods`.
-    pub fn evaluation_periods(mut self, v: i32) -> Self {
-        self.evaluation_periods = Some(v);
-        self
-    }
-    /// Sets `DatapointsToAlarm`.
-    pub fn datapoints_to_alarm(mut self, v: i32) -> Self {
-        self.datapoints_to_alarm = Some(v);
-        self
-    }
-    /// Sets `Threshold`.
-    pub fn threshold(mut self, v: f64) -> Self {
-        self.threshold = Some(v);
-        self
-    }
-    /// Sets `ComparisonOperator`.
-    pub fn comparison_operator(mut self, v: impl Into<ComparisonOperator>) -> Self {
-        self.comparison_operator = Some(v.into());
-        self
-    }
-    /// Sets `TreatMissingData`.
-    pub fn treat_missing_data(mut self, v: impl Into<String>) -> Self {
-        self.treat_missing_data = Some(v.into());
-        self
-    }
-    /// Sets `EvaluateLowSampleCountPercentile`.
-    pub fn evaluate_low_sample_count_percentile(mut self, v: impl Into<String>) -> Self {
-        self.evaluate_low_sample_count_percentile = Some(v.into());
-        self
-    }
-    /// Sets `Metrics`.
-    pub fn metrics(mut self, v: impl Into<Vec<MetricDataQuery>>) -> Self {
-        self.metrics = Some(v.into());
-        self
-    }
-    /// Sets `Tags`.
-    pub fn tags(mut self, v: impl Into<Vec<Tag>>) -> Self {
-        self.tags = Some(v.into());
-        self
-    }
-    /// Sets `ThresholdMetricId`.
-    pub fn threshold_metric_id(mut self, v: impl Into<String>) -> Self {
-        self.threshold_metric_id = Some(v.into());
-        self
-    }
-    /// Sets `EvaluationWindow`.
-    pub fn evaluation_window(mut self, v: EvaluationWindow) -> Self {
-        self.evaluation_window = Some(v);
-        self
-    }
-    /// Sets `WarmUpConfiguration`.
-    pub fn warm_up_configuration(mut self, v: WarmUpConfiguration) -> Self {
-        self.warm_up_configuration = Some(v);
-        self
-    }
-    /// Sets `EvaluationCriteria`.
-    pub fn evaluation_criteria(mut self, v: EvaluationCriteria) -> Self {
-        self.evaluation_criteria = Some(v);
-        self
-    }
-    /// Sets `EvaluationInterval`.
-    pub fn evaluation_interval(mut self, v: i32) -> Self {
-        self.evaluation_interval = Some(v);
-        self
-    }
-    /// Sets `ActionConfiguration`.
-    pub fn action_configuration(mut self, v: ActionConfiguration) -> Self {
-        self.action_configuration = Some(v);
-        self
-    }
-}
-impl<C> ::std::fmt::Debug for PutMetricAlarmInput<C> {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.debug_struct("PutMetricAlarmInput")
-            .field("alarm_name", &self.alarm_name)
-            .field("alarm_description", &self.alarm_description)
-            .field("actions_enabled", &self.actions_enabled)
-            .field("ok_actions", &self.ok_actions)
-            .field("alarm_actions", &self.alarm_actions)
-            .field("insufficient_data_actions", &self.insufficient_data_actions)
-            .field("metric_name", &self.metric_name)
-            .field("namespace", &self.namespace)
-            .field("statistic", &self.statistic)
-            .field("extended_statistic", &self.extended_statistic)
-            .field("dimensions", &self.dimensions)
-            .field("period", &self.period)
-            .field("unit", &self.unit)
-            .field("evaluation_periods", &self.evaluation_periods)
-            .field("datapoints_to_alarm", &self.datapoints_to_alarm)
-            .field("threshold", &self.threshold)
-            .field("comparison_operator", &self.comparison_operator)
-            .field("treat_missing_data", &self.treat_missing_data)
-            .field(
-                "evaluate_low_sample_count_percentile",
-                &self.evaluate_low_sample_count_percentile,
-            )
-            .field("metrics", &self.metrics)
-            .field("tags", &self.tags)
-            .field("threshold_metric_id", &self.threshold_metric_id)
-            .field("evaluation_window", &self.evaluation_window)
-            .field("warm_up_configuration", &self.warm_up_configuration)
-            .field("evaluation_criteria", &self.evaluation_criteria)
-            .field("evaluation_interval", &self.evaluation_interval)
-            .field("action_configuration", &self.action_configuration)
-            .finish()
-    }
-}
-impl<C> rboto::IntoValue for PutMetricAlarmInput<C> {
-    fn into_value(self) -> rboto::Value {
-        rboto::Value::Struct(
-            vec![
-                rv::opt(self.alarm_name), rv::opt(self.alarm_description), rv::opt(self
-                .actions_enabled), rv::opt(self.ok_actions), rv::opt(self.alarm_actions),
-                rv::opt(self.insufficient_data_actions), rv::opt(self.metric_name),
-                rv::opt(self.namespace), rv::opt(self.statistic), rv::opt(self
-                .extended_statistic), rv::opt(self.dimensions), rv::opt(self.period),
-                rv::opt(self.unit), rv::opt(self.evaluation_periods), rv::opt(self
-                .datapoints_to_alarm), rv::opt(self.threshold), rv::opt(self
-                .comparison_operator), rv::opt(self.treat_missing_data), rv::opt(self
-                .evaluate_low_sample_count_percentile), rv::opt(self.metrics),
-                rv::opt(self.tags), rv::opt(self.threshold_metric_id), rv::opt(self
-                .evaluation_window), rv::opt(self.warm_up_configuration), rv::opt(self
-                .evaluation_criteria), rv::opt(self.evaluation_interval), rv::opt(self
-                .action_configuration)
-            ],
-        )
-    }
-}
-#[derive(Clone, PartialEq)]
-pub struct PutMetricDataInput<C = ()> {
+rboto::__structure!(
+    PutMetricAlarmInput "PutMetricAlarmInput"[set debug into] { alarm_name : String,
+    alarm_description : String, actions_enabled = bool, ok_actions : Vec < String >,
+    alarm_actions : Vec < String >, insufficient_data_actions : Vec < String >,
+    metric_name : String, namespace : String, statistic : Statistic, extended_statistic :
+    String, dimensions : Vec < Dimension >, period = i32, unit : StandardUnit,
+    evaluation_periods = i32, datapoints_to_alarm = i32, threshold = f64,
+    comparison_operator : ComparisonOperator, treat_missing_data : String,
+    evaluate_low_sample_count_percentile : String, metrics : Vec < MetricDataQuery >,
+    tags : Vec < Tag >, threshold_metric_id : String, evaluation_window :
+    EvaluationWindow, warm_up_configuration : WarmUpConfiguration, evaluation_criteria :
+    EvaluationCriteria, evaluation_interval = i32, action_configuration :
+    ActionConfiguration } { _client }
+);
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct PutMetricDataInput {
     /// The namespace for the metric data. You can use ASCII characters for the namespace, except for control characters which are not supported.
     pub namespace: Option<String>,
     /// The data for the metrics. Use this parameter if your metrics do not contain associated entities. The array can include no more than 1000 metrics per call.
@@ -3273,68 +889,16 @@ pub struct PutMetricDataInput<C = ()> {
     pub entity_metric_data: Option<Vec<EntityMetricData>>,
     /// Whether to accept valid metric data when an invalid entity is sent.
     pub strict_entity_validation: Option<bool>,
-    #[doc(hidden)]
-    pub _client: C,
+    pub(crate) _client: rboto::__private::Bound,
 }
-impl Default for PutMetricDataInput {
-    fn default() -> Self {
-        Self::with_client(())
-    }
-}
-impl<C> PutMetricDataInput<C> {
-    #[doc(hidden)]
-    pub fn with_client(client: C) -> Self {
-        Self {
-            namespace: None,
-            metric_data: None,
-            entity_metric_data: None,
-            strict_entity_validation: None,
-            _client: client,
-        }
-    }
-    /// Sets `Namespace`.
-    pub fn namespace(mut self, v: impl Into<String>) -> Self {
-        self.namespace = Some(v.into());
-        self
-    }
-    /// Sets `MetricData`.
-    pub fn metric_data(mut self, v: impl Into<Vec<MetricDatum>>) -> Self {
-        self.metric_data = Some(v.into());
-        self
-    }
-    /// Sets `EntityMetricData`.
-    pub fn entity_metric_data(mut self, v: impl Into<Vec<EntityMetricData>>) -> Self {
-        self.entity_metric_data = Some(v.into());
-        self
-    }
-    /// Sets `StrictEntityValidation`.
-    pub fn strict_entity_validation(mut self, v: bool) -> Self {
-        self.strict_entity_validation = Some(v);
-        self
-    }
-}
-impl<C> ::std::fmt::Debug for PutMetricDataInput<C> {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.debug_struct("PutMetricDataInput")
-            .field("namespace", &self.namespace)
-            .field("metric_data", &self.metric_data)
-            .field("entity_metric_data", &self.entity_metric_data)
-            .field("strict_entity_validation", &self.strict_entity_validation)
-            .finish()
-    }
-}
-impl<C> rboto::IntoValue for PutMetricDataInput<C> {
-    fn into_value(self) -> rboto::Value {
-        rboto::Value::Struct(
-            vec![
-                rv::opt(self.namespace), rv::opt(self.metric_data), rv::opt(self
-                .entity_metric_data), rv::opt(self.strict_entity_validation)
-            ],
-        )
-    }
-}
-#[derive(Clone, PartialEq)]
-pub struct PutMetricDataQueryDefinitionInput<C = ()> {
+rboto::__structure!(
+    PutMetricDataInput "PutMetricDataInput"[set debug into] { namespace : String,
+    metric_data : Vec < MetricDatum >, entity_metric_data : Vec < EntityMetricData >,
+    strict_entity_validation = bool } { _client }
+);
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct PutMetricDataQueryDefinitionInput {
     /// The ID of the metric data query definition to update. Omit this parameter to create a definition. CloudWatch then generates the ID and returns it in the response.
     pub id: Option<String>,
     /// The name of the metric data query definition. Use slashes (`/`) to organize definitions into folders, for example `team/web/latency`. The path must meet the following requirements:
@@ -3345,75 +909,16 @@ pub struct PutMetricDataQueryDefinitionInput<C = ()> {
     pub type_: Option<QueryType>,
     /// A list of key-value pairs to associate with the metric data query definition. You can use tags to categorize definitions and to control access to them. Tags are applied only when the request creates a definition, that is, when you omit `Id`. To change the tags of an existing definition, use `TagResource` and `UntagResource`.
     pub tags: Option<Vec<Tag>>,
-    #[doc(hidden)]
-    pub _client: C,
+    pub(crate) _client: rboto::__private::Bound,
 }
-impl Default for PutMetricDataQueryDefinitionInput {
-    fn default() -> Self {
-        Self::with_client(())
-    }
-}
-impl<C> PutMetricDataQueryDefinitionInput<C> {
-    #[doc(hidden)]
-    pub fn with_client(client: C) -> Self {
-        Self {
-            id: None,
-            path: None,
-            expression: None,
-            type_: None,
-            tags: None,
-            _client: client,
-        }
-    }
-    /// Sets `Id`.
-    pub fn id(mut self, v: impl Into<String>) -> Self {
-        self.id = Some(v.into());
-        self
-    }
-    /// Sets `Path`.
-    pub fn path(mut self, v: impl Into<String>) -> Self {
-        self.path = Some(v.into());
-        self
-    }
-    /// Sets `Expression`.
-    pub fn expression(mut self, v: impl Into<String>) -> Self {
-        self.expression = Some(v.into());
-        self
-    }
-    /// Sets `Type`.
-    pub fn type_(mut self, v: impl Into<QueryType>) -> Self {
-        self.type_ = Some(v.into());
-        self
-    }
-    /// Sets `Tags`.
-    pub fn tags(mut self, v: impl Into<Vec<Tag>>) -> Self {
-        self.tags = Some(v.into());
-        self
-    }
-}
-impl<C> ::std::fmt::Debug for PutMetricDataQueryDefinitionInput<C> {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.debug_struct("PutMetricDataQueryDefinitionInput")
-            .field("id", &self.id)
-            .field("path", &self.path)
-            .field("expression", &rboto::types::Redacted(&self.expression))
-            .field("type_", &self.type_)
-            .field("tags", &self.tags)
-            .finish()
-    }
-}
-impl<C> rboto::IntoValue for PutMetricDataQueryDefinitionInput<C> {
-    fn into_value(self) -> rboto::Value {
-        rboto::Value::Struct(
-            vec![
-                rv::opt(self.id), rv::opt(self.path), rv::opt(self.expression),
-                rv::opt(self.type_), rv::opt(self.tags)
-            ],
-        )
-    }
-}
-#[derive(Clone, PartialEq)]
-pub struct PutMetricStreamInput<C = ()> {
+rboto::__structure!(
+    PutMetricDataQueryDefinitionInput "PutMetricDataQueryDefinitionInput"[set debug into]
+    { id : String, path : String, expression : String[sensitive], type_ : QueryType, tags
+    : Vec < Tag > } { _client }
+);
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct PutMetricStreamInput {
     /// If you are creating a new metric stream, this is the name for the new stream. The name must be different than the names of other metric streams in this account and Region.
     pub name: Option<String>,
     /// If you specify this parameter, the stream sends only the metrics from the metric namespaces that you specify here.
@@ -3432,112 +937,19 @@ pub struct PutMetricStreamInput<C = ()> {
     pub statistics_configurations: Option<Vec<MetricStreamStatisticsConfiguration>>,
     /// If you are creating a metric stream in a monitoring account, specify `true` to include metrics from source accounts in the metric stream.
     pub include_linked_accounts_metrics: Option<bool>,
-    #[doc(hidden)]
-    pub _client: C,
+    pub(crate) _client: rboto::__private::Bound,
 }
-impl Default for PutMetricStreamInput {
-    fn default() -> Self {
-        Self::with_client(())
-    }
-}
-impl<C> PutMetricStreamInput<C> {
-    #[doc(hidden)]
-    pub fn with_client(client: C) -> Self {
-        Self {
-            name: None,
-            include_filters: None,
-            exclude_filters: None,
-            firehose_arn: None,
-            role_arn: None,
-            output_format: None,
-            tags: None,
-            statistics_configurations: None,
-            include_linked_accounts_metrics: None,
-            _client: client,
-        }
-    }
-    /// Sets `Name`.
-    pub fn name(mut self, v: impl Into<String>) -> Self {
-        self.name = Some(v.into());
-        self
-    }
-    /// Sets `IncludeFilters`.
-    pub fn include_filters(mut self, v: impl Into<Vec<MetricStreamFilter>>) -> Self {
-        self.include_filters = Some(v.into());
-        self
-    }
-    /// Sets `ExcludeFilters`.
-    pub fn exclude_filters(mut self, v: impl Into<Vec<MetricStreamFilter>>) -> Self {
-        self.exclude_filters = Some(v.into());
-        self
-    }
-    /// Sets `FirehoseArn`.
-    pub fn firehose_arn(mut self, v: impl Into<String>) -> Self {
-        self.firehose_arn = Some(v.into());
-        self
-    }
-    /// Sets `RoleArn`.
-    pub fn role_arn(mut self, v: impl Into<String>) -> Self {
-        self.role_arn = Some(v.into());
-        self
-    }
-    /// Sets `OutputFormat`.
-    pub fn output_format(mut self, v: impl Into<MetricStreamOutputFormat>) -> Self {
-        self.output_format = Some(v.into());
-        self
-    }
-    /// Sets `Tags`.
-    pub fn tags(mut self, v: impl Into<Vec<Tag>>) -> Self {
-        self.tags = Some(v.into());
-        self
-    }
-    /// Sets `StatisticsConfigurations`.
-    pub fn statistics_configurations(
-        mut self,
-        v: impl Into<Vec<MetricStreamStatisticsConfiguration>>,
-    ) -> Self {
-        self.statistics_configurations = Some(v.into());
-        self
-    }
-    /// Sets `IncludeLinkedAccountsMetrics`.
-    pub fn include_linked_accounts_metrics(mut self, v: bool) -> Self {
-        self.include_linked_accounts_metrics = Some(v);
-        self
-    }
-}
-impl<C> ::std::fmt::Debug for PutMetricStreamInput<C> {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.debug_struct("PutMetricStreamInput")
-            .field("name", &self.name)
-            .field("include_filters", &self.include_filters)
-            .field("exclude_filters", &self.exclude_filters)
-            .field("firehose_arn", &self.firehose_arn)
-            .field("role_arn", &self.role_arn)
-            .field("output_format", &self.output_format)
-            .field("tags", &self.tags)
-            .field("statistics_configurations", &self.statistics_configurations)
-            .field(
-                "include_linked_accounts_metrics",
-                &self.include_linked_accounts_metrics,
-            )
-            .finish()
-    }
-}
-impl<C> rboto::IntoValue for PutMetricStreamInput<C> {
-    fn into_value(self) -> rboto::Value {
-        rboto::Value::Struct(
-            vec![
-                rv::opt(self.name), rv::opt(self.include_filters), rv::opt(self
-                .exclude_filters), rv::opt(self.firehose_arn), rv::opt(self.role_arn),
-                rv::opt(self.output_format), rv::opt(self.tags), rv::opt(self
-                .statistics_configurations), rv::opt(self
-                .include_linked_accounts_metrics)
-            ],
-        )
-    }
-}
-#[derive(Clone, PartialEq)]
-pub struct SetAlarmStateInput<C = ()> {
+rboto::__structure!(
+    PutMetricStreamInput "PutMetricStreamInput"[set debug into] { name : String,
+    include_filters : Vec < MetricStreamFilter >, exclude_filters : Vec <
+    MetricStreamFilter >, firehose_arn : String, role_arn : String, output_format :
+    MetricStreamOutputFormat, tags : Vec < Tag >, statistics_configurations : Vec <
+    MetricStreamStatisticsConfiguration >, include_linked_accounts_metrics = bool } {
+    _client }
+);
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct SetAlarmStateInput {
     /// The name of the alarm.
     pub alarm_name: Option<String>,
     /// The value of the state.
@@ -3546,418 +958,109 @@ pub struct SetAlarmStateInput<C = ()> {
     pub state_reason: Option<String>,
     /// The reason that this alarm is set to this specific state, in JSON format.
     pub state_reason_data: Option<String>,
-    #[doc(hidden)]
-    pub _client: C,
+    pub(crate) _client: rboto::__private::Bound,
 }
-impl Default for SetAlarmStateInput {
-    fn default() -> Self {
-        Self::with_client(())
-    }
-}
-impl<C> SetAlarmStateInput<C> {
-    #[doc(hidden)]
-    pub fn with_client(client: C) -> Self {
-        Self {
-            alarm_name: None,
-            state_value: None,
-            state_reason: None,
-            state_reason_data: None,
-            _client: client,
-        }
-    }
-    /// Sets `AlarmName`.
-    pub fn alarm_name(mut self, v: impl Into<String>) -> Self {
-        self.alarm_name = Some(v.into());
-        self
-    }
-    /// Sets `StateValue`.
-    pub fn state_value(mut self, v: impl Into<StateValue>) -> Self {
-        self.state_value = Some(v.into());
-        self
-    }
-    /// Sets `StateReason`.
-    pub fn state_reason(mut self, v: impl Into<String>) -> Self {
-        self.state_reason = Some(v.into());
-        self
-    }
-    /// Sets `StateReasonData`.
-    pub fn state_reason_data(mut self, v: impl Into<String>) -> Self {
-        self.state_reason_data = Some(v.into());
-        self
-    }
-}
-impl<C> ::std::fmt::Debug for SetAlarmStateInput<C> {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.debug_struct("SetAlarmStateInput")
-            .field("alarm_name", &self.alarm_name)
-            .field("state_value", &self.state_value)
-            .field("state_reason", &self.state_reason)
-            .field("state_reason_data", &self.state_reason_data)
-            .finish()
-    }
-}
-impl<C> rboto::IntoValue for SetAlarmStateInput<C> {
-    fn into_value(self) -> rboto::Value {
-        rboto::Value::Struct(
-            vec![
-                rv::opt(self.alarm_name), rv::opt(self.state_value), rv::opt(self
-                .state_reason), rv::opt(self.state_reason_data)
-            ],
-        )
-    }
-}
-#[derive(Clone, PartialEq)]
-pub struct StartMetricStreamsInput<C = ()> {
+rboto::__structure!(
+    SetAlarmStateInput "SetAlarmStateInput"[set debug into] { alarm_name : String,
+    state_value : StateValue, state_reason : String, state_reason_data : String } {
+    _client }
+);
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct StartMetricStreamsInput {
     /// The array of the names of metric streams to start streaming.
     pub names: Option<Vec<String>>,
-    #[doc(hidden)]
-    pub _client: C,
+    pub(crate) _client: rboto::__private::Bound,
 }
-impl Default for StartMetricStreamsInput {
-    fn default() -> Self {
-        Self::with_client(())
-    }
-}
-impl<C> StartMetricStreamsInput<C> {
-    #[doc(hidden)]
-    pub fn with_client(client: C) -> Self {
-        Self {
-            names: None,
-            _client: client,
-        }
-    }
-    /// Sets `Names`.
-    pub fn names(mut self, v: impl Into<Vec<String>>) -> Self {
-        self.names = Some(v.into());
-        self
-    }
-}
-impl<C> ::std::fmt::Debug for StartMetricStreamsInput<C> {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.debug_struct("StartMetricStreamsInput").field("names", &self.names).finish()
-    }
-}
-impl<C> rboto::IntoValue for StartMetricStreamsInput<C> {
-    fn into_value(self) -> rboto::Value {
-        rboto::Value::Struct(vec![rv::opt(self.names)])
-    }
-}
-#[derive(Clone, PartialEq)]
-pub struct StartOTelEnrichmentInput<C = ()> {
+rboto::__structure!(
+    StartMetricStreamsInput "StartMetricStreamsInput"[set debug into] { names : Vec <
+    String > } { _client }
+);
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct StartOTelEnrichmentInput {
     /// The metric namespaces, and the metric names, to enrich. If this parameter is omitted, every namespace that Amazon CloudWatch supports for enrichment is in scope.
     pub include_filters: Option<Vec<OTelEnrichmentMetricSelector>>,
     /// The metric namespaces, and the metric names, to leave unenriched. If this parameter is omitted, nothing is excluded.
     pub exclude_filters: Option<Vec<OTelEnrichmentMetricSelector>>,
-    #[doc(hidden)]
-    pub _client: C,
+    pub(crate) _client: rboto::__private::Bound,
 }
-impl Default for StartOTelEnrichmentInput {
-    fn default() -> Self {
-        Self::with_client(())
-    }
-}
-impl<C> StartOTelEnrichmentInput<C> {
-    #[doc(hidden)]
-    pub fn with_client(client: C) -> Self {
-        Self {
-            include_filters: None,
-            exclude_filters: None,
-            _client: client,
-        }
-    }
-    /// Sets `IncludeFilters`.
-    pub fn include_filters(
-        mut self,
-        v: impl Into<Vec<OTelEnrichmentMetricSelector>>,
-    ) -> Self {
-        self.include_filters = Some(v.into());
-        self
-    }
-    /// Sets `ExcludeFilters`.
-    pub fn exclude_filters(
-        mut self,
-        v: impl Into<Vec<OTelEnrichmentMetricSelector>>,
-    ) -> Self {
-        self.exclude_filters = Some(v.into());
-        self
-    }
-}
-impl<C> ::std::fmt::Debug for StartOTelEnrichmentInput<C> {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.debug_struct("StartOTelEnrichmentInput")
-            .field("include_filters", &self.include_filters)
-            .field("exclude_filters", &self.exclude_filters)
-            .finish()
-    }
-}
-impl<C> rboto::IntoValue for StartOTelEnrichmentInput<C> {
-    fn into_value(self) -> rboto::Value {
-        rboto::Value::Struct(
-            vec![rv::opt(self.include_filters), rv::opt(self.exclude_filters)],
-        )
-    }
-}
-#[derive(Clone, PartialEq)]
-pub struct StopMetricStreamsInput<C = ()> {
+rboto::__structure!(
+    StartOTelEnrichmentInput "StartOTelEnrichmentInput"[set debug into] { include_filters
+    : Vec < OTelEnrichmentMetricSelector >, exclude_filters : Vec <
+    OTelEnrichmentMetricSelector > } { _client }
+);
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct StopMetricStreamsInput {
     /// The array of the names of metric streams to stop streaming.
     pub names: Option<Vec<String>>,
-    #[doc(hidden)]
-    pub _client: C,
+    pub(crate) _client: rboto::__private::Bound,
 }
-impl Default for StopMetricStreamsInput {
-    fn default() -> Self {
-        Self::with_client(())
-    }
+rboto::__structure!(
+    StopMetricStreamsInput "StopMetricStreamsInput"[set debug into] { names : Vec <
+    String > } { _client }
+);
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct StopOTelEnrichmentInput {
+    pub(crate) _client: rboto::__private::Bound,
 }
-impl<C> StopMetricStreamsInput<C> {
-    #[doc(hidden)]
-    pub fn with_client(client: C) -> Self {
-        Self {
-            names: None,
-            _client: client,
-        }
-    }
-    /// Sets `Names`.
-    pub fn names(mut self, v: impl Into<Vec<String>>) -> Self {
-        self.names = Some(v.into());
-        self
-    }
-}
-impl<C> ::std::fmt::Debug for StopMetricStreamsInput<C> {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.debug_struct("StopMetricStreamsInput").field("names", &self.names).finish()
-    }
-}
-impl<C> rboto::IntoValue for StopMetricStreamsInput<C> {
-    fn into_value(self) -> rboto::Value {
-        rboto::Value::Struct(vec![rv::opt(self.names)])
-    }
-}
-#[derive(Clone, PartialEq)]
-pub struct StopOTelEnrichmentInput<C = ()> {
-    #[doc(hidden)]
-    pub _client: C,
-}
-impl Default for StopOTelEnrichmentInput {
-    fn default() -> Self {
-        Self::with_client(())
-    }
-}
-impl<C> StopOTelEnrichmentInput<C> {
-    #[doc(hidden)]
-    pub fn with_client(client: C) -> Self {
-        Self { _client: client }
-    }
-}
-impl<C> ::std::fmt::Debug for StopOTelEnrichmentInput<C> {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.debug_struct("StopOTelEnrichmentInput").finish()
-    }
-}
-impl<C> rboto::IntoValue for StopOTelEnrichmentInput<C> {
-    fn into_value(self) -> rboto::Value {
-        rboto::Value::Struct(vec![])
-    }
-}
-#[derive(Clone, PartialEq)]
-pub struct TagResourceInput<C = ()> {
+rboto::__structure!(
+    StopOTelEnrichmentInput "StopOTelEnrichmentInput"[set debug into] {} { _client }
+);
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct TagResourceInput {
     /// The ARN of the CloudWatch resource that you're adding tags to.
     pub resource_arn: Option<String>,
     /// The list of key-value pairs to associate with the alarm.
     pub tags: Option<Vec<Tag>>,
-    #[doc(hidden)]
-    pub _client: C,
+    pub(crate) _client: rboto::__private::Bound,
 }
-impl Default for TagResourceInput {
-    fn default() -> Self {
-        Self::with_client(())
-    }
-}
-impl<C> TagResourceInput<C> {
-    #[doc(hidden)]
-    pub fn with_client(client: C) -> Self {
-        Self {
-            resource_arn: None,
-            tags: None,
-            _client: client,
-        }
-    }
-    /// Sets `ResourceARN`.
-    pub fn resource_arn(mut self, v: impl Into<String>) -> Self {
-        self.resource_arn = Some(v.into());
-        self
-    }
-    /// Sets `Tags`.
-    pub fn tags(mut self, v: impl Into<Vec<Tag>>) -> Self {
-        self.tags = Some(v.into());
-        self
-    }
-}
-impl<C> ::std::fmt::Debug for TagResourceInput<C> {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.debug_struct("TagResourceInput")
-            .field("resource_arn", &self.resource_arn)
-            .field("tags", &self.tags)
-            .finish()
-    }
-}
-impl<C> rboto::IntoValue for TagResourceInput<C> {
-    fn into_value(self) -> rboto::Value {
-        rboto::Value::Struct(vec![rv::opt(self.resource_arn), rv::opt(self.tags)])
-    }
-}
-#[derive(Clone, PartialEq)]
-pub struct UntagResourceInput<C = ()> {
+rboto::__structure!(
+    TagResourceInput "TagResourceInput"[set debug into] { resource_arn : String, tags :
+    Vec < Tag > } { _client }
+);
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct UntagResourceInput {
     /// The ARN of the CloudWatch resource that you're removing tags from.
     pub resource_arn: Option<String>,
     /// The list of tag keys to remove from the resource.
     pub tag_keys: Option<Vec<String>>,
-    #[doc(hidden)]
-    pub _client: C,
+    pub(crate) _client: rboto::__private::Bound,
 }
-impl Default for UntagResourceInput {
-    fn default() -> Self {
-        Self::with_client(())
-    }
-}
-impl<C> UntagResourceInput<C> {
-    #[doc(hidden)]
-    pub fn with_client(client: C) -> Self {
-        Self {
-            resource_arn: None,
-            tag_keys: None,
-            _client: client,
-        }
-    }
-    /// Sets `ResourceARN`.
-    pub fn resource_arn(mut self, v: impl Into<String>) -> Self {
-        self.resource_arn = Some(v.into());
-        self
-    }
-    /// Sets `TagKeys`.
-    pub fn tag_keys(mut self, v: impl Into<Vec<String>>) -> Self {
-        self.tag_keys = Some(v.into());
-        self
-    }
-}
-impl<C> ::std::fmt::Debug for UntagResourceInput<C> {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.debug_struct("UntagResourceInput")
-            .field("resource_arn", &self.resource_arn)
-            .field("tag_keys", &self.tag_keys)
-            .finish()
-    }
-}
-impl<C> rboto::IntoValue for UntagResourceInput<C> {
-    fn into_value(self) -> rboto::Value {
-        rboto::Value::Struct(vec![rv::opt(self.resource_arn), rv::opt(self.tag_keys)])
-    }
-}
-#[derive(Clone, PartialEq)]
-pub struct UpdateOTelEnrichmentInput<C = ()> {
+rboto::__structure!(
+    UntagResourceInput "UntagResourceInput"[set debug into] { resource_arn : String,
+    tag_keys : Vec < String > } { _client }
+);
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct UpdateOTelEnrichmentInput {
     /// The metric namespaces, and the metric names, to enrich. If this parameter is omitted, every namespace that Amazon CloudWatch supports for enrichment is in scope.
     pub include_filters: Option<Vec<OTelEnrichmentMetricSelector>>,
     /// The metric namespaces, and the metric names, to leave unenriched. If this parameter is omitted, nothing is excluded.
     pub exclude_filters: Option<Vec<OTelEnrichmentMetricSelector>>,
-    #[doc(hidden)]
-    pub _client: C,
+    pub(crate) _client: rboto::__private::Bound,
 }
-impl Default for UpdateOTelEnrichmentInput {
-    fn default() -> Self {
-        Self::with_client(())
-    }
-}
-impl<C> UpdateOTelEnrichmentInput<C> {
-    #[doc(hidden)]
-    pub fn with_client(client: C) -> Self {
-        Self {
-            include_filters: None,
-            exclude_filters: None,
-            _client: client,
-        }
-    }
-    /// Sets `IncludeFilters`.
-    pub fn include_filters(
-        mut self,
-        v: impl Into<Vec<OTelEnrichmentMetricSelector>>,
-    ) -> Self {
-        self.include_filters = Some(v.into());
-        self
-    }
-    /// Sets `ExcludeFilters`.
-    pub fn exclude_filters(
-        mut self,
-        v: impl Into<Vec<OTelEnrichmentMetricSelector>>,
-    ) -> Self {
-        self.exclude_filters = Some(v.into());
-        self
-    }
-}
-impl<C> ::std::fmt::Debug for UpdateOTelEnrichmentInput<C> {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.debug_struct("UpdateOTelEnrichmentInput")
-            .field("include_filters", &self.include_filters)
-            .field("exclude_filters", &self.exclude_filters)
-            .finish()
-    }
-}
-impl<C> rboto::IntoValue for UpdateOTelEnrichmentInput<C> {
-    fn into_value(self) -> rboto::Value {
-        rboto::Value::Struct(
-            vec![rv::opt(self.include_filters), rv::opt(self.exclude_filters)],
-        )
-    }
-}
+rboto::__structure!(
+    UpdateOTelEnrichmentInput "UpdateOTelEnrichmentInput"[set debug into] {
+    include_filters : Vec < OTelEnrichmentMetricSelector >, exclude_filters : Vec <
+    OTelEnrichmentMetricSelector > } { _client }
+);
 /// Specifies the resource ARN and optional replacement metric selections for an `UpdateResourceMetricsConfiguration` request.
-#[derive(Clone, PartialEq)]
-pub struct UpdateResourceMetricsConfigurationInput<C = ()> {
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct UpdateResourceMetricsConfigurationInput {
     /// The Amazon Resource Name (ARN) of the Amazon Web Services resource to update the resource metrics configuration for.
     pub resource_arn: Option<String>,
     /// Specifies which metrics Amazon CloudWatch collects for the resource. The selections that you provide completely replace any existing metric selections.
     pub metric_selections: Option<Vec<ResourceMetricSelection>>,
-    #[doc(hidden)]
-    pub _client: C,
+    pub(crate) _client: rboto::__private::Bound,
 }
-impl Default for UpdateResourceMetricsConfigurationInput {
-    fn default() -> Self {
-        Self::with_client(())
-    }
-}
-impl<C> UpdateResourceMetricsConfigurationInput<C> {
-    #[doc(hidden)]
-    pub fn with_client(client: C) -> Self {
-        Self {
-            resource_arn: None,
-            metric_selections: None,
-            _client: client,
-        }
-    }
-    /// Sets `ResourceArn`.
-    pub fn resource_arn(mut self, v: impl Into<String>) -> Self {
-        self.resource_arn = Some(v.into());
-        self
-    }
-    /// Sets `MetricSelections`.
-    pub fn metric_selections(
-        mut self,
-        v: impl Into<Vec<ResourceMetricSelection>>,
-    ) -> Self {
-        self.metric_selections = Some(v.into());
-        self
-    }
-}
-impl<C> ::std::fmt::Debug for UpdateResourceMetricsConfigurationInput<C> {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.debug_struct("UpdateResourceMetricsConfigurationInput")
-            .field("resource_arn", &self.resource_arn)
-            .field("metric_selections", &self.metric_selections)
-            .finish()
-    }
-}
-impl<C> rboto::IntoValue for UpdateResourceMetricsConfigurationInput<C> {
-    fn into_value(self) -> rboto::Value {
-        rboto::Value::Struct(
-            vec![rv::opt(self.resource_arn), rv::opt(self.metric_selections)],
-        )
-    }
-}
+rboto::__structure!(
+    UpdateResourceMetricsConfigurationInput "UpdateResourceMetricsConfigurationInput"[set
+    debug into] { resource_arn : String, metric_selections : Vec <
+    ResourceMetricSelection > } { _client }
+);

@@ -2,726 +2,114 @@
 #[allow(unused_imports)]
 use super::{error::*, input::*, output::*, types::*};
 #[allow(unused_imports)]
-use rboto::value as rv;
+use rboto::__private as rv;
 #[allow(unused_imports)]
 use std::collections::HashMap;
-impl<C> rboto::OperationInput for AssociateDatasetKmsKeyInput<C> {
-    type Output = AssociateDatasetKmsKeyOutput;
-    type Error = super::error::Exception;
-    const OPERATION: &'static rboto::schema::Operation = &super::schema::ops::ASSOCIATE_DATASET_KMS_KEY;
-}
-impl AssociateDatasetKmsKeyInput<rboto::ServiceClient> {
-    /// Sends the `AssociateDatasetKmsKey` request.
-    pub async fn send(self) -> Result<AssociateDatasetKmsKeyOutput, super::Error> {
-        let client = self._client.clone();
-        client.call(self).await
-    }
-}
-impl<C> rboto::OperationInput for CreateResourceMetricsConfigurationInput<C> {
-    type Output = CreateResourceMetricsConfigurationOutput;
-    type Error = super::error::Exception;
-    const OPERATION: &'static rboto::schema::Operation = &super::schema::ops::CREATE_RESOURCE_METRICS_CONFIGURATION;
-}
-impl CreateResourceMetricsConfigurationInput<rboto::ServiceClient> {
-    /// Sends the `CreateResourceMetricsConfiguration` request.
-    pub async fn send(
-        self,
-    ) -> Result<CreateResourceMetricsConfigurationOutput, super::Error> {
-        let client = self._client.clone();
-        client.call(self).await
-    }
-}
-impl<C> rboto::OperationInput for DeleteAlarmMuteRuleInput<C> {
-    type Output = ();
-    type Error = super::error::Exception;
-    const OPERATION: &'static rboto::schema::Operation = &super::schema::ops::DELETE_ALARM_MUTE_RULE;
-}
-impl DeleteAlarmMuteRuleInput<rboto::ServiceClient> {
-    /// Sends the `DeleteAlarmMuteRule` request.
-    pub async fn send(self) -> Result<(), super::Error> {
-        let client = self._client.clone();
-        client.call(self).await
-    }
-}
-impl<C> rboto::OperationInput for DeleteAlarmsInput<C> {
-    type Output = ();
-    type Error = super::error::Exception;
-    const OPERATION: &'static rboto::schema::Operation = &super::schema::ops::DELETE_ALARMS;
-}
-impl DeleteAlarmsInput<rboto::ServiceClient> {
-    /// Sends the `DeleteAlarms` request.
-    pub async fn send(self) -> Result<(), super::Error> {
-        let client = self._client.clone();
-        client.call(self).await
-    }
-}
-impl<C> rboto::OperationInput for DeleteAnomalyDetectorInput<C> {
-    type Output = DeleteAnomalyDetectorOutput;
-    type Error = super::error::Exception;
-    const OPERATION: &'static rboto::schema::Operation = &super::schema::ops::DELETE_ANOMALY_DETECTOR;
-}
-impl DeleteAnomalyDetectorInput<rboto::ServiceClient> {
-    /// Sends the `DeleteAnomalyDetector` request.
-    pub async fn send(self) -> Result<DeleteAnomalyDetectorOutput, super::Error> {
-        let client = self._client.clone();
-        client.call(self).await
-    }
-}
-impl<C> rboto::OperationInput for DeleteDashboardsInput<C> {
-    type Output = DeleteDashboardsOutput;
-    type Error = super::error::Exception;
-    const OPERATION: &'static rboto::schema::Operation = &super::schema::ops::DELETE_DASHBOARDS;
-}
-impl DeleteDashboardsInput<rboto::ServiceClient> {
-    /// Sends the `DeleteDashboards` request.
-    pub async fn send(self) -> Result<DeleteDashboardsOutput, super::Error> {
-        let client = self._client.clone();
-        client.call(self).await
-    }
-}
-impl<C> rboto::OperationInput for DeleteInsightRulesInput<C> {
-    type Output = DeleteInsightRulesOutput;
-    type Error = super::error::Exception;
-    const OPERATION: &'static rboto::schema::Operation = &super::schema::ops::DELETE_INSIGHT_RULES;
-}
-impl DeleteInsightRulesInput<rboto::ServiceClient> {
-    /// Sends the `DeleteInsightRules` request.
-    pub async fn send(self) -> Result<DeleteInsightRulesOutput, super::Error> {
-        let client = self._client.clone();
-        client.call(self).await
-    }
-}
-impl<C> rboto::OperationInput for DeleteMetricDataQueryDefinitionInput<C> {
-    type Output = DeleteMetricDataQueryDefinitionOutput;
-    type Error = super::error::Exception;
-    const OPERATION: &'static rboto::schema::Operation = &super::schema::ops::DELETE_METRIC_DATA_QUERY_DEFINITION;
-}
-impl DeleteMetricDataQueryDefinitionInput<rboto::ServiceClient> {
-    /// Sends the `DeleteMetricDataQueryDefinition` request.
-    pub async fn send(
-        self,
-    ) -> Result<DeleteMetricDataQueryDefinitionOutput, super::Error> {
-        let client = self._client.clone();
-        client.call(self).await
-    }
-}
-impl<C> rboto::OperationInput for DeleteMetricStreamInput<C> {
-    type Output = DeleteMetricStreamOutput;
-    type Error = super::error::Exception;
-    const OPERATION: &'static rboto::schema::Operation = &super::schema::ops::DELETE_METRIC_STREAM;
-}
-impl DeleteMetricStreamInput<rboto::ServiceClient> {
-    /// Sends the `DeleteMetricStream` request.
-    pub async fn send(self) -> Result<DeleteMetricStreamOutput, super::Error> {
-        let client = self._client.clone();
-        client.call(self).await
-    }
-}
-impl<C> rboto::OperationInput for DeleteResourceMetricsConfigurationInput<C> {
-    type Output = DeleteResourceMetricsConfigurationOutput;
-    type Error = super::error::Exception;
-    const OPERATION: &'static rboto::schema::Operation = &super::schema::ops::DELETE_RESOURCE_METRICS_CONFIGURATION;
-}
-impl DeleteResourceMetricsConfigurationInput<rboto::ServiceClient> {
-    /// Sends the `DeleteResourceMetricsConfiguration` request.
-    pub async fn send(
-        self,
-    ) -> Result<DeleteResourceMetricsConfigurationOutput, super::Error> {
-        let client = self._client.clone();
-        client.call(self).await
-    }
-}
-impl<C> rboto::OperationInput for DescribeAlarmContributorsInput<C> {
-    type Output = DescribeAlarmContributorsOutput;
-    type Error = super::error::Exception;
-    const OPERATION: &'static rboto::schema::Operation = &super::schema::ops::DESCRIBE_ALARM_CONTRIBUTORS;
-}
-impl DescribeAlarmContributorsInput<rboto::ServiceClient> {
-    /// Sends the `DescribeAlarmContributors` request.
-    pub async fn send(self) -> Result<DescribeAlarmContributorsOutput, super::Error> {
-        let client = self._client.clone();
-        client.call(self).await
-    }
-}
-impl<C> rboto::OperationInput for DescribeAlarmHistoryInput<C> {
-    type Output = DescribeAlarmHistoryOutput;
-    type Error = super::error::Exception;
-    const OPERATION: &'static rboto::schema::Operation = &super::schema::ops::DESCRIBE_ALARM_HISTORY;
-}
-impl DescribeAlarmHistoryInput<rboto::ServiceClient> {
-    /// Sends the `DescribeAlarmHistory` request.
-    pub async fn send(self) -> Result<DescribeAlarmHistoryOutput, super::Error> {
-        let client = self._client.clone();
-        client.call(self).await
-    }
-}
-impl<C> rboto::OperationInput for DescribeAlarmsInput<C> {
-    type Output = DescribeAlarmsOutput;
-    type Error = super::error::Exception;
-    const OPERATION: &'static rboto::schema::Operation = &super::schema::ops::DESCRIBE_ALARMS;
-}
-impl DescribeAlarmsInput<rboto::ServiceClient> {
-    /// Sends the `DescribeAlarms` request.
-    pub async fn send(self) -> Result<DescribeAlarmsOutput, super::Error> {
-        let client = self._client.clone();
-        client.call(self).await
-    }
-}
-impl<C> rboto::OperationInput for DescribeAlarmsForMetricInput<C> {
-    type Output = DescribeAlarmsForMetricOutput;
-    type Error = super::error::Exception;
-    const OPERATION: &'static rboto::schema::Operation = &super::schema::ops::DESCRIBE_ALARMS_FOR_METRIC;
-}
-impl DescribeAlarmsForMetricInput<rboto::ServiceClient> {
-    /// Sends the `DescribeAlarmsForMetric` request.
-    pub async fn send(self) -> Result<DescribeAlarmsForMetricOutput, super::Error> {
-        let client = self._client.clone();
-        client.call(self).await
-    }
-}
-impl<C> rboto::OperationInput for DescribeAnomalyDetectorsInput<C> {
-    type Output = DescribeAnomalyDetectorsOutput;
-    type Error = super::error::Exception;
-    const OPERATION: &'static rboto::schema::Operation = &super::schema::ops::DESCRIBE_ANOMALY_DETECTORS;
-}
-impl DescribeAnomalyDetectorsInput<rboto::ServiceClient> {
-    /// Sends the `DescribeAnomalyDetectors` request.
-    pub async fn send(self) -> Result<DescribeAnomalyDetectorsOutput, super::Error> {
-        let client = self._client.clone();
-        client.call(self).await
-    }
-}
-impl<C> rboto::OperationInput for DescribeInsightRulesInput<C> {
-    type Output = DescribeInsightRulesOutput;
-    type Error = super::error::Exception;
-    const OPERATION: &'static rboto::schema::Operation = &super::schema::ops::DESCRIBE_INSIGHT_RULES;
-}
-impl DescribeInsightRulesInput<rboto::ServiceClient> {
-    /// Sends the `DescribeInsightRules` request.
-    pub async fn send(self) -> Result<DescribeInsightRulesOutput, super::Error> {
-        let client = self._client.clone();
-        client.call(self).await
-    }
-}
-impl<C> rboto::OperationInput for DisableAlarmActionsInput<C> {
-    type Output = ();
-    type Error = super::error::Exception;
-    const OPERATION: &'static rboto::schema::Operation = &super::schema::ops::DISABLE_ALARM_ACTIONS;
-}
-impl DisableAlarmActionsInput<rboto::ServiceClient> {
-    /// Sends the `DisableAlarmActions` request.
-    pub async fn send(self) -> Result<(), super::Error> {
-        let client = self._client.clone();
-        client.call(self).await
-    }
-}
-impl<C> rboto::OperationInput for DisableInsightRulesInput<C> {
-    type Output = DisableInsightRulesOutput;
-    type Error = super::error::Exception;
-    const OPERATION: &'static rboto::schema::Operation = &super::schema::ops::DISABLE_INSIGHT_RULES;
-}
-impl DisableInsightRulesInput<rboto::ServiceClient> {
-    /// Sends the `DisableInsightRules` request.
-    pub async fn send(self) -> Result<DisableInsightRulesOutput, super::Error> {
-        let client = self._client.clone();
-        client.call(self).await
-    }
-}
-impl<C> rboto::OperationInput for DisassociateDatasetKmsKeyInput<C> {
-    type Output = DisassociateDatasetKmsKeyOutput;
-    type Error = super::error::Exception;
-    const OPERATION: &'static rboto::schema::Operation = &super::schema::ops::DISASSOCIATE_DATASET_KMS_KEY;
-}
-impl DisassociateDatasetKmsKeyInput<rboto::ServiceClient> {
-    /// Sends the `DisassociateDatasetKmsKey` request.
-    pub async fn send(self) -> Result<DisassociateDatasetKmsKeyOutput, super::Error> {
-        let client = self._client.clone();
-        client.call(self).await
-    }
-}
-impl<C> rboto::OperationInput for EnableAlarmActionsInput<C> {
-    type Output = ();
-    type Error = super::error::Exception;
-    const OPERATION: &'static rboto::schema::Operation = &super::schema::ops::ENABLE_ALARM_ACTIONS;
-}
-impl EnableAlarmActionsInput<rboto::ServiceClient> {
-    /// Sends the `EnableAlarmActions` request.
-    pub async fn send(self) -> Result<(), super::Error> {
-        let client = self._client.clone();
-        client.call(self).await
-    }
-}
-impl<C> rboto::OperationInput for EnableInsightRulesInput<C> {
-    type Output = EnableInsightRulesOutput;
-    type Error = super::error::Exception;
-    const OPERATION: &'static rboto::schema::Operation = &super::schema::ops::ENABLE_INSIGHT_RULES;
-}
-impl EnableInsightRulesInput<rboto::ServiceClient> {
-    /// Sends the `EnableInsightRules` request.
-    pub async fn send(self) -> Result<EnableInsightRulesOutput, super::Error> {
-        let client = self._client.clone();
-        client.call(self).await
-    }
-}
-impl<C> rboto::OperationInput for GetAlarmMuteRuleInput<C> {
-    type Output = GetAlarmMuteRuleOutput;
-    type Error = super::error::Exception;
-    const OPERATION: &'static rboto::schema::Operation = &super::schema::ops::GET_ALARM_MUTE_RULE;
-}
-impl GetAlarmMuteRuleInput<rboto::ServiceClient> {
-    /// Sends the `GetAlarmMuteRule` request.
-    pub async fn send(self) -> Result<GetAlarmMuteRuleOutput, super::Error> {
-        let client = self._client.clone();
-        client.call(self).await
-    }
-}
-impl<C> rboto::OperationInput for GetDashboardInput<C> {
-    type Output = GetDashboardOutput;
-    type Error = super::error::Exception;
-    const OPERATION: &'static rboto::schema::Operation = &super::schema::ops::GET_DASHBOARD;
-}
-impl GetDashboardInput<rboto::ServiceClient> {
-    /// Sends the `GetDashboard` request.
-    pub async fn send(self) -> Result<GetDashboardOutput, super::Error> {
-        let client = self._client.clone();
-        client.call(self).await
-    }
-}
-impl<C> rboto::OperationInput for GetDatasetInput<C> {
-    type Output = GetDatasetOutput;
-    type Error = super::error::Exception;
-    const OPERATION: &'static rboto::schema::Operation = &super::schema::ops::GET_DATASET;
-}
-impl GetDatasetInput<rboto::ServiceClient> {
-    /// Sends the `GetDataset` request.
-    pub async fn send(self) -> Result<GetDatasetOutput, super::Error> {
-        let client = self._client.clone();
-        client.call(self).await
-    }
-}
-impl<C> rboto::OperationInput for GetInsightRuleReportInput<C> {
-    type Output = GetInsightRuleReportOutput;
-    type Error = super::error::Exception;
-    const OPERATION: &'static rboto::schema::Operation = &super::schema::ops::GET_INSIGHT_RULE_REPORT;
-}
-impl GetInsightRuleReportInput<rboto::ServiceClient> {
-    /// Sends the `GetInsightRuleReport` request.
-    pub async fn send(self) -> Result<GetInsightRuleReportOutput, super::Error> {
-        let client = self._client.clone();
-        client.call(self).await
-    }
-}
-impl<C> rboto::OperationInput for GetMetricDataInput<C> {
-    type Output = GetMetricDataOutput;
-    type Error = super::error::Exception;
-    const OPERATION: &'static rboto::schema::Operation = &super::schema::ops::GET_METRIC_DATA;
-}
-impl GetMetricDataInput<rboto::ServiceClient> {
-    /// Sends the `GetMetricData` request.
-    pub async fn send(self) -> Result<GetMetricDataOutput, super::Error> {
-        let client = self._client.clone();
-        client.call(self).await
-    }
-}
-impl<C> rboto::OperationInput for GetMetricDataQueryDefinitionInput<C> {
-    type Output = GetMetricDataQueryDefinitionOutput;
-    type Error = super::error::Exception;
-    const OPERATION: &'static rboto::schema::Operation = &super::schema::ops::GET_METRIC_DATA_QUERY_DEFINITION;
-}
-impl GetMetricDataQueryDefinitionInput<rboto::ServiceClient> {
-    /// Sends the `GetMetricDataQueryDefinition` request.
-    pub async fn send(self) -> Result<GetMetricDataQueryDefinitionOutput, super::Error> {
-        let client = self._client.clone();
-        client.call(self).await
-    }
-}
-impl<C> rboto::OperationInput for GetMetricStatisticsInput<C> {
-    type Output = GetMetricStatisticsOutput;
-    type Error = super::error::Exception;
-    const OPERATION: &'static rboto::schema::Operation = &super::schema::ops::GET_METRIC_STATISTICS;
-}
-impl GetMetricStatisticsInput<rboto::ServiceClient> {
-    /// Sends the `GetMetricStatistics` request.
-    pub async fn send(self) -> Result<GetMetricStatisticsOutput, super::Error> {
-        let client = self._client.clone();
-        client.call(self).await
-    }
-}
-impl<C> rboto::OperationInput for GetMetricStreamInput<C> {
-    type Output = GetMetricStreamOutput;
-    type Error = super::error::Exception;
-    const OPERATION: &'static rboto::schema::Operation = &super::schema::ops::GET_METRIC_STREAM;
-}
-impl GetMetricStreamInput<rboto::ServiceClient> {
-    /// Sends the `GetMetricStream` request.
-    pub async fn send(self) -> Result<GetMetricStreamOutput, super::Error> {
-        let client = self._client.clone();
-        client.call(self).await
-    }
-}
-impl<C> rboto::OperationInput for GetMetricWidgetImageInput<C> {
-    type Output = GetMetricWidgetImageOutput;
-    type Error = super::error::Exception;
-    const OPERATION: &'static rboto::schema::Operation = &super::schema::ops::GET_METRIC_WIDGET_IMAGE;
-}
-impl GetMetricWidgetImageInput<rboto::ServiceClient> {
-    /// Sends the `GetMetricWidgetImage` request.
-    pub async fn send(self) -> Result<GetMetricWidgetImageOutput, super::Error> {
-        let client = self._client.clone();
-        client.call(self).await
-    }
-}
-impl<C> rboto::OperationInput for GetOTelEnrichmentInput<C> {
-    type Output = GetOTelEnrichmentOutput;
-    type Error = super::error::Exception;
-    const OPERATION: &'static rboto::schema::Operation = &super::schema::ops::GET_O_TEL_ENRICHMENT;
-}
-impl GetOTelEnrichmentInput<rboto::ServiceClient> {
-    /// Sends the `GetOTelEnrichment` request.
-    pub async fn send(self) -> Result<GetOTelEnrichmentOutput, super::Error> {
-        let client = self._client.clone();
-        client.call(self).await
-    }
-}
-impl<C> rboto::OperationInput for GetResourceMetricsConfigurationInput<C> {
-    type Output = GetResourceMetricsConfigurationOutput;
-    type Error = super::error::Exception;
-    const OPERATION: &'static rboto::schema::Operation = &super::schema::ops::GET_RESOURCE_METRICS_CONFIGURATION;
-}
-impl GetResourceMetricsConfigurationInput<rboto::ServiceClient> {
-    /// Sends the `GetResourceMetricsConfiguration` request.
-    pub async fn send(
-        self,
-    ) -> Result<GetResourceMetricsConfigurationOutput, super::Error> {
-        let client = self._client.clone();
-        client.call(self).await
-    }
-}
-impl<C> rboto::OperationInput for ListAlarmMuteRulesInput<C> {
-    type Output = ListAlarmMuteRulesOutput;
-    type Error = super::error::Exception;
-    const OPERATION: &'static rboto::schema::Operation = &super::schema::ops::LIST_ALARM_MUTE_RULES;
-}
-impl ListAlarmMuteRulesInput<rboto::ServiceClient> {
-    /// Sends the `ListAlarmMuteRules` request.
-    pub async fn send(self) -> Result<ListAlarmMuteRulesOutput, super::Error> {
-        let client = self._client.clone();
-        client.call(self).await
-    }
-}
-impl<C> rboto::OperationInput for ListDashboardsInput<C> {
-    type Output = ListDashboardsOutput;
-    type Error = super::error::Exception;
-    const OPERATION: &'static rboto::schema::Operation = &super::schema::ops::LIST_DASHBOARDS;
-}
-impl ListDashboardsInput<rboto::ServiceClient> {
-    /// Sends the `ListDashboards` request.
-    pub async fn send(self) -> Result<ListDashboardsOutput, super::Error> {
-        let client = self._client.clone();
-        client.call(self).await
-    }
-}
-impl<C> rboto::OperationInput for ListManagedInsightRulesInput<C> {
-    type Output = ListManagedInsightRulesOutput;
-    type Error = super::error::Exception;
-    const OPERATION: &'static rboto::schema::Operation = &super::schema::ops::LIST_MANAGED_INSIGHT_RULES;
-}
-impl ListManagedInsightRulesInput<rboto::ServiceClient> {
-    /// Sends the `ListManagedInsightRules` request.
-    pub async fn send(self) -> Result<ListManagedInsightRulesOutput, super::Error> {
-        let client = self._client.clone();
-        client.call(self).await
-    }
-}
-impl<C> rboto::OperationInput for ListMetricDataQueryDefinitionsInput<C> {
-    type Output = ListMetricDataQueryDefinitionsOutput;
-    type Error = super::error::Exception;
-    const OPERATION: &'static rboto::schema::Operation = &super::schema::ops::LIST_METRIC_DATA_QUERY_DEFINITIONS;
-}
-impl ListMetricDataQueryDefinitionsInput<rboto::ServiceClient> {
-    /// Sends the `ListMetricDataQueryDefinitions` request.
-    pub async fn send(
-        self,
-    ) -> Result<ListMetricDataQueryDefinitionsOutput, super::Error> {
-        let client = self._client.clone();
-        client.call(self).await
-    }
-}
-impl<C> rboto::OperationInput for ListMetricStreamsInput<C> {
-    type Output = ListMetricStreamsOutput;
-    type Error = super::error::Exception;
-    const OPERATION: &'static rboto::schema::Operation = &super::schema::ops::LIST_METRIC_STREAMS;
-}
-impl ListMetricStreamsInput<rboto::ServiceClient> {
-    /// Sends the `ListMetricStreams` request.
-    pub async fn send(self) -> Result<ListMetricStreamsOutput, super::Error> {
-        let client = self._client.clone();
-        client.call(self).await
-    }
-}
-impl<C> rboto::OperationInput for ListMetricsInput<C> {
-    type Output = ListMetricsOutput;
-    type Error = super::error::Exception;
-    const OPERATION: &'static rboto::schema::Operation = &super::schema::ops::LIST_METRICS;
-}
-impl ListMetricsInput<rboto::ServiceClient> {
-    /// Sends the `ListMetrics` request.
-    pub async fn send(self) -> Result<ListMetricsOutput, super::Error> {
-        let client = self._client.clone();
-        client.call(self).await
-    }
-}
-impl<C> rboto::OperationInput for ListTagsForResourceInput<C> {
-    type Output = ListTagsForResourceOutput;
-    type Error = super::error::Exception;
-    const OPERATION: &'static rboto::schema::Operation = &super::schema::ops::LIST_TAGS_FOR_RESOURCE;
-}
-impl ListTagsForResourceInput<rboto::ServiceClient> {
-    /// Sends the `ListTagsForResource` request.
-    pub async fn send(self) -> Result<ListTagsForResourceOutput, super::Error> {
-        let client = self._client.clone();
-        client.call(self).await
-    }
-}
-impl<C> rboto::OperationInput for PutAlarmMuteRuleInput<C> {
-    type Output = ();
-    type Error = super::error::Exception;
-    const OPERATION: &'static rboto::schema::Operation = &super::schema::ops::PUT_ALARM_MUTE_RULE;
-}
-impl PutAlarmMuteRuleInput<rboto::ServiceClient> {
-    /// Sends the `PutAlarmMuteRule` request.
-    pub async fn send(self) -> Result<(), super::Error> {
-        let client = self._client.clone();
-        client.call(self).await
-    }
-}
-impl<C> rboto::OperationInput for PutAnomalyDetectorInput<C> {
-    type Output = PutAnomalyDetectorOutput;
-    type Error = super::error::Exception;
-    const OPERATION: &'static rboto::schema::Operation = &super::schema::ops::PUT_ANOMALY_DETECTOR;
-}
-impl PutAnomalyDetectorInput<rboto::ServiceClient> {
-    /// Sends the `PutAnomalyDetector` request.
-    pub async fn send(self) -> Result<PutAnomalyDetectorOutput, super::Error> {
-        let client = self._client.clone();
-        client.call(self).await
-    }
-}
-impl<C> rboto::OperationInput for PutCompositeAlarmInput<C> {
-    type Output = ();
-    type Error = super::error::Exception;
-    const OPERATION: &'static rboto::schema::Operation = &super::schema::ops::PUT_COMPOSITE_ALARM;
-}
-impl PutCompositeAlarmInput<rboto::ServiceClient> {
-    /// Sends the `PutCompositeAlarm` request.
-    pub async fn send(self) -> Result<(), super::Error> {
-        let client = self._client.clone();
-        client.call(self).await
-    }
-}
-impl<C> rboto::OperationInput for PutDashboardInput<C> {
-    type Output = PutDashboardOutput;
-    type Error = super::error::Exception;
-    const OPERATION: &'static rboto::schema::Operation = &super::schema::ops::PUT_DASHBOARD;
-}
-impl PutDashboardInput<rboto::ServiceClient> {
-    /// Sends the `PutDashboard` request.
-    pub async fn send(self) -> Result<PutDashboardOutput, super::Error> {
-        let client = self._client.clone();
-        client.call(self).await
-    }
-}
-impl<C> rboto::OperationInput for PutInsightRuleInput<C> {
-    type Output = PutInsightRuleOutput;
-    type Error = super::error::Exception;
-    const OPERATION: &'static rboto::schema::Operation = &super::schema::ops::PUT_INSIGHT_RULE;
-}
-impl PutInsightRuleInput<rboto::ServiceClient> {
-    /// Sends the `PutInsightRule` request.
-    pub async fn send(self) -> Result<PutInsightRuleOutput, super::Error> {
-        let client = self._client.clone();
-        client.call(self).await
-    }
-}
-impl<C> rboto::OperationInput for PutLogAlarmInput<C> {
-    type Output = ();
-    type Error = super::error::Exception;
-    const OPERATION: &'static rboto::schema::Operation = &super::schema::ops::PUT_LOG_ALARM;
-}
-impl PutLogAlarmInput<rboto::ServiceClient> {
-    /// Sends the `PutLogAlarm` request.
-    pub async fn send(self) -> Result<(), super::Error> {
-        let client = self._client.clone();
-        client.call(self).await
-    }
-}
-impl<C> rboto::OperationInput for PutManagedInsightRulesInput<C> {
-    type Output = PutManagedInsightRulesOutput;
-    type Error = super::error::Exception;
-    const OPERATION: &'static rboto::schema::Operation = &super::schema::ops::PUT_MANAGED_INSIGHT_RULES;
-}
-impl PutManagedInsightRulesInput<rboto::ServiceClient> {
-    /// Sends the `PutManagedInsightRules` request.
-    pub async fn send(self) -> Result<PutManagedInsightRulesOutput, super::Error> {
-        let client = self._client.clone();
-        client.call(self).await
-    }
-}
-impl<C> rboto::OperationInput for PutMetricAlarmInput<C> {
-    type Output = ();
-    type Error = super::error::Exception;
-    const OPERATION: &'static rboto::schema::Operation = &super::schema::ops::PUT_METRIC_ALARM;
-}
-impl PutMetricAlarmInput<rboto::ServiceClient> {
-    /// Sends the `PutMetricAlarm` request.
-    pub async fn send(self) -> Result<(), super::Error> {
-        let client = self._client.clone();
-        client.call(self).await
-    }
-}
-impl<C> rboto::OperationInput for PutMetricDataInput<C> {
-    type Output = ();
-    type Error = super::error::Exception;
-    const OPERATION: &'static rboto::schema::Operation = &super::schema::ops::PUT_METRIC_DATA;
-}
-impl PutMetricDataInput<rboto::ServiceClient> {
-    /// Sends the `PutMetricData` request.
-    pub async fn send(self) -> Result<(), super::Error> {
-        let client = self._client.clone();
-        client.call(self).await
-    }
-}
-impl<C> rboto::OperationInput for PutMetricDataQueryDefinitionInput<C> {
-    type Output = PutMetricDataQueryDefinitionOutput;
-    type Error = super::error::Exception;
-    const OPERATION: &'static rboto::schema::Operation = &super::schema::ops::PUT_METRIC_DATA_QUERY_DEFINITION;
-}
-impl PutMetricDataQueryDefinitionInput<rboto::ServiceClient> {
-    /// Sends the `PutMetricDataQueryDefinition` request.
-    pub async fn send(self) -> Result<PutMetricDataQueryDefinitionOutput, super::Error> {
-        let client = self._client.clone();
-        client.call(self).await
-    }
-}
-impl<C> rboto::OperationInput for PutMetricStreamInput<C> {
-    type Output = PutMetricStreamOutput;
-    type Error = super::error::Exception;
-    const OPERATION: &'static rboto::schema::Operation = &super::schema::ops::PUT_METRIC_STREAM;
-}
-impl PutMetricStreamInput<rboto::ServiceClient> {
-    /// Sends the `PutMetricStream` request.
-    pub async fn send(self) -> Result<PutMetricStreamOutput, super::Error> {
-        let client = self._client.clone();
-        client.call(self).await
-    }
-}
-impl<C> rboto::OperationInput for SetAlarmStateInput<C> {
-    type Output = ();
-    type Error = super::error::Exception;
-    const OPERATION: &'static rboto::schema::Operation = &super::schema::ops::SET_ALARM_STATE;
-}
-impl SetAlarmStateInput<rboto::ServiceClient> {
-    /// Sends the `SetAlarmState` request.
-    pub async fn send(self) -> Result<(), super::Error> {
-        let client = self._client.clone();
-        client.call(self).await
-    }
-}
-impl<C> rboto::OperationInput for StartMetricStreamsInput<C> {
-    type Output = StartMetricStreamsOutput;
-    type Error = super::error::Exception;
-    const OPERATION: &'static rboto::schema::Operation = &super::schema::ops::START_METRIC_STREAMS;
-}
-impl StartMetricStreamsInput<rboto::ServiceClient> {
-    /// Sends the `StartMetricStreams` request.
-    pub async fn send(self) -> Result<StartMetricStreamsOutput, super::Error> {
-        let client = self._client.clone();
-        client.call(self).await
-    }
-}
-impl<C> rboto::OperationInput for StartOTelEnrichmentInput<C> {
-    type Output = StartOTelEnrichmentOutput;
-    type Error = super::error::Exception;
-    const OPERATION: &'static rboto::schema::Operation = &super::schema::ops::START_O_TEL_ENRICHMENT;
-}
-impl StartOTelEnrichmentInput<rboto::ServiceClient> {
-    /// Sends the `StartOTelEnrichment` request.
-    pub async fn send(self) -> Result<StartOTelEnrichmentOutput, super::Error> {
-        let client = self._client.clone();
-        client.call(self).await
-    }
-}
-impl<C> rboto::OperationInput for StopMetricStreamsInput<C> {
-    type Output = StopMetricStreamsOutput;
-    type Error = super::error::Exception;
-    const OPERATION: &'static rboto::schema::Operation = &super::schema::ops::STOP_METRIC_STREAMS;
-}
-impl StopMetricStreamsInput<rboto::ServiceClient> {
-    /// Sends the `StopMetricStreams` request.
-    pub async fn send(self) -> Result<StopMetricStreamsOutput, super::Error> {
-        let client = self._client.clone();
-        client.call(self).await
-    }
-}
-impl<C> rboto::OperationInput for StopOTelEnrichmentInput<C> {
-    type Output = StopOTelEnrichmentOutput;
-    type Error = super::error::Exception;
-    const OPERATION: &'static rboto::schema::Operation = &super::schema::ops::STOP_O_TEL_ENRICHMENT;
-}
-impl StopOTelEnrichmentInput<rboto::ServiceClient> {
-    /// Sends the `StopOTelEnrichment` request.
-    pub async fn send(self) -> Result<StopOTelEnrichmentOutput, super::Error> {
-        let client = self._client.clone();
-        client.call(self).await
-    }
-}
-impl<C> rboto::OperationInput for TagResourceInput<C> {
-    type Output = TagResourceOutput;
-    type Error = super::error::Exception;
-    const OPERATION: &'static rboto::schema::Operation = &super::schema::ops::TAG_RESOURCE;
-}
-impl TagResourceInput<rboto::ServiceClient> {
-    /// Sends the `TagResource` request.
-    pub async fn send(self) -> Result<TagResourceOutput, super::Error> {
-        let client = self._client.clone();
-        client.call(self).await
-    }
-}
-impl<C> rboto::OperationInput for UntagResourceInput<C> {
-    type Output = UntagResourceOutput;
-    type Error = super::error::Exception;
-    const OPERATION: &'static rboto::schema::Operation = &super::schema::ops::UNTAG_RESOURCE;
-}
-impl UntagResourceInput<rboto::ServiceClient> {
-    /// Sends the `UntagResource` request.
-    pub async fn send(self) -> Result<UntagResourceOutput, super::Error> {
-        let client = self._client.clone();
-        client.call(self).await
-    }
-}
-impl<C> rboto::OperationInput for UpdateOTelEnrichmentInput<C> {
-    type Output = UpdateOTelEnrichmentOutput;
-    type Error = super::error::Exception;
-    const OPERATION: &'static rboto::schema::Operation = &super::schema::ops::UPDATE_O_TEL_ENRICHMENT;
-}
-impl UpdateOTelEnrichmentInput<rboto::ServiceClient> {
-    /// Sends the `UpdateOTelEnrichment` request.
-    pub async fn send(self) -> Result<UpdateOTelEnrichmentOutput, super::Error> {
-        let client = self._client.clone();
-        client.call(self).await
-    }
-}
-impl<C> rboto::OperationInput for UpdateResourceMetricsConfigurationInput<C> {
-    type Output = UpdateResourceMetricsConfigurationOutput;
-    type Error = super::error::Exception;
-    const OPERATION: &'static rboto::schema::Operation = &super::schema::ops::UPDATE_RESOURCE_METRICS_CONFIGURATION;
-}
-impl UpdateResourceMetricsConfigurationInput<rboto::ServiceClient> {
-    /// Sends the `UpdateResourceMetricsConfiguration` request.
-    pub async fn send(
-        self,
-    ) -> Result<UpdateResourceMetricsConfigurationOutput, super::Error> {
-        let client = self._client.clone();
-        client.call(self).await
-    }
-}
+rboto::__operations!(
+    super::error::Exception; AssociateDatasetKmsKeyInput => AssociateDatasetKmsKeyOutput
+    = super::schema::ops::ASSOCIATE_DATASET_KMS_KEY, "AssociateDatasetKmsKey";
+    CreateResourceMetricsConfigurationInput => CreateResourceMetricsConfigurationOutput =
+    super::schema::ops::CREATE_RESOURCE_METRICS_CONFIGURATION,
+    "CreateResourceMetricsConfiguration"; DeleteAlarmMuteRuleInput =>
+    DeleteAlarmMuteRuleOutput = super::schema::ops::DELETE_ALARM_MUTE_RULE,
+    "DeleteAlarmMuteRule"; DeleteAlarmsInput => DeleteAlarmsOutput =
+    super::schema::ops::DELETE_ALARMS, "DeleteAlarms"; DeleteAnomalyDetectorInput =>
+    DeleteAnomalyDetectorOutput = super::schema::ops::DELETE_ANOMALY_DETECTOR,
+    "DeleteAnomalyDetector"; DeleteDashboardsInput => DeleteDashboardsOutput =
+    super::schema::ops::DELETE_DASHBOARDS, "DeleteDashboards"; DeleteInsightRulesInput =>
+    DeleteInsightRulesOutput = super::schema::ops::DELETE_INSIGHT_RULES,
+    "DeleteInsightRules"; DeleteMetricDataQueryDefinitionInput =>
+    DeleteMetricDataQueryDefinitionOutput =
+    super::schema::ops::DELETE_METRIC_DATA_QUERY_DEFINITION,
+    "DeleteMetricDataQueryDefinition"; DeleteMetricStreamInput =>
+    DeleteMetricStreamOutput = super::schema::ops::DELETE_METRIC_STREAM,
+    "DeleteMetricStream"; DeleteResourceMetricsConfigurationInput =>
+    DeleteResourceMetricsConfigurationOutput =
+    super::schema::ops::DELETE_RESOURCE_METRICS_CONFIGURATION,
+    "DeleteResourceMetricsConfiguration"; DescribeAlarmContributorsInput =>
+    DescribeAlarmContributorsOutput = super::schema::ops::DESCRIBE_ALARM_CONTRIBUTORS,
+    "DescribeAlarmContributors"; DescribeAlarmHistoryInput => DescribeAlarmHistoryOutput
+    = super::schema::ops::DESCRIBE_ALARM_HISTORY, "DescribeAlarmHistory";
+    DescribeAlarmsInput => DescribeAlarmsOutput = super::schema::ops::DESCRIBE_ALARMS,
+    "DescribeAlarms"; DescribeAlarmsForMetricInput => DescribeAlarmsForMetricOutput =
+    super::schema::ops::DESCRIBE_ALARMS_FOR_METRIC, "DescribeAlarmsForMetric";
+    DescribeAnomalyDetectorsInput => DescribeAnomalyDetectorsOutput =
+    super::schema::ops::DESCRIBE_ANOMALY_DETECTORS, "DescribeAnomalyDetectors";
+    DescribeInsightRulesInput => DescribeInsightRulesOutput =
+    super::schema::ops::DESCRIBE_INSIGHT_RULES, "DescribeInsightRules";
+    DisableAlarmActionsInput => DisableAlarmActionsOutput =
+    super::schema::ops::DISABLE_ALARM_ACTIONS, "DisableAlarmActions";
+    DisableInsightRulesInput => DisableInsightRulesOutput =
+    super::schema::ops::DISABLE_INSIGHT_RULES, "DisableInsightRules";
+    DisassociateDatasetKmsKeyInput => DisassociateDatasetKmsKeyOutput =
+    super::schema::ops::DISASSOCIATE_DATASET_KMS_KEY, "DisassociateDatasetKmsKey";
+    EnableAlarmActionsInput => EnableAlarmActionsOutput =
+    super::schema::ops::ENABLE_ALARM_ACTIONS, "EnableAlarmActions";
+    EnableInsightRulesInput => EnableInsightRulesOutput =
+    super::schema::ops::ENABLE_INSIGHT_RULES, "EnableInsightRules"; GetAlarmMuteRuleInput
+    => GetAlarmMuteRuleOutput = super::schema::ops::GET_ALARM_MUTE_RULE,
+    "GetAlarmMuteRule"; GetDashboardInput => GetDashboardOutput =
+    super::schema::ops::GET_DASHBOARD, "GetDashboard"; GetDatasetInput =>
+    GetDatasetOutput = super::schema::ops::GET_DATASET, "GetDataset";
+    GetInsightRuleReportInput => GetInsightRuleReportOutput =
+    super::schema::ops::GET_INSIGHT_RULE_REPORT, "GetInsightRuleReport";
+    GetMetricDataInput => GetMetricDataOutput = super::schema::ops::GET_METRIC_DATA,
+    "GetMetricData"; GetMetricDataQueryDefinitionInput =>
+    GetMetricDataQueryDefinitionOutput =
+    super::schema::ops::GET_METRIC_DATA_QUERY_DEFINITION, "GetMetricDataQueryDefinition";
+    GetMetricStatisticsInput => GetMetricStatisticsOutput =
+    super::schema::ops::GET_METRIC_STATISTICS, "GetMetricStatistics";
+    GetMetricStreamInput => GetMetricStreamOutput =
+    super::schema::ops::GET_METRIC_STREAM, "GetMetricStream"; GetMetricWidgetImageInput
+    => GetMetricWidgetImageOutput = super::schema::ops::GET_METRIC_WIDGET_IMAGE,
+    "GetMetricWidgetImage"; GetOTelEnrichmentInput => GetOTelEnrichmentOutput =
+    super::schema::ops::GET_O_TEL_ENRICHMENT, "GetOTelEnrichment";
+    GetResourceMetricsConfigurationInput => GetResourceMetricsConfigurationOutput =
+    super::schema::ops::GET_RESOURCE_METRICS_CONFIGURATION,
+    "GetResourceMetricsConfiguration"; ListAlarmMuteRulesInput =>
+    ListAlarmMuteRulesOutput = super::schema::ops::LIST_ALARM_MUTE_RULES,
+    "ListAlarmMuteRules"; ListDashboardsInput => ListDashboardsOutput =
+    super::schema::ops::LIST_DASHBOARDS, "ListDashboards"; ListManagedInsightRulesInput
+    => ListManagedInsightRulesOutput = super::schema::ops::LIST_MANAGED_INSIGHT_RULES,
+    "ListManagedInsightRules"; ListMetricDataQueryDefinitionsInput =>
+    ListMetricDataQueryDefinitionsOutput =
+    super::schema::ops::LIST_METRIC_DATA_QUERY_DEFINITIONS,
+    "ListMetricDataQueryDefinitions"; ListMetricStreamsInput => ListMetricStreamsOutput =
+    super::schema::ops::LIST_METRIC_STREAMS, "ListMetricStreams"; ListMetricsInput =>
+    ListMetricsOutput = super::schema::ops::LIST_METRICS, "ListMetrics";
+    ListTagsForResourceInput => ListTagsForResourceOutput =
+    super::schema::ops::LIST_TAGS_FOR_RESOURCE, "ListTagsForResource";
+    PutAlarmMuteRuleInput => PutAlarmMuteRuleOutput =
+    super::schema::ops::PUT_ALARM_MUTE_RULE, "PutAlarmMuteRule"; PutAnomalyDetectorInput
+    => PutAnomalyDetectorOutput = super::schema::ops::PUT_ANOMALY_DETECTOR,
+    "PutAnomalyDetector"; PutCompositeAlarmInput => PutCompositeAlarmOutput =
+    super::schema::ops::PUT_COMPOSITE_ALARM, "PutCompositeAlarm"; PutDashboardInput =>
+    PutDashboardOutput = super::schema::ops::PUT_DASHBOARD, "PutDashboard";
+    PutInsightRuleInput => PutInsightRuleOutput = super::schema::ops::PUT_INSIGHT_RULE,
+    "PutInsightRule"; PutLogAlarmInput => PutLogAlarmOutput =
+    super::schema::ops::PUT_LOG_ALARM, "PutLogAlarm"; PutManagedInsightRulesInput =>
+    PutManagedInsightRulesOutput = super::schema::ops::PUT_MANAGED_INSIGHT_RULES,
+    "PutManagedInsightRules"; PutMetricAlarmInput => PutMetricAlarmOutput =
+    super::schema::ops::PUT_METRIC_ALARM, "PutMetricAlarm"; PutMetricDataInput =>
+    PutMetricDataOutput = super::schema::ops::PUT_METRIC_DATA, "PutMetricData";
+    PutMetricDataQueryDefinitionInput => PutMetricDataQueryDefinitionOutput =
+    super::schema::ops::PUT_METRIC_DATA_QUERY_DEFINITION, "PutMetricDataQueryDefinition";
+    PutMetricStreamInput => PutMetricStreamOutput =
+    super::schema::ops::PUT_METRIC_STREAM, "PutMetricStream"; SetAlarmStateInput =>
+    SetAlarmStateOutput = super::schema::ops::SET_ALARM_STATE, "SetAlarmState";
+    StartMetricStreamsInput => StartMetricStreamsOutput =
+    super::schema::ops::START_METRIC_STREAMS, "StartMetricStreams";
+    StartOTelEnrichmentInput => StartOTelEnrichmentOutput =
+    super::schema::ops::START_O_TEL_ENRICHMENT, "StartOTelEnrichment";
+    StopMetricStreamsInput => StopMetricStreamsOutput =
+    super::schema::ops::STOP_METRIC_STREAMS, "StopMetricStreams"; StopOTelEnrichmentInput
+    => StopOTelEnrichmentOutput = super::schema::ops::STOP_O_TEL_ENRICHMENT,
+    "StopOTelEnrichment"; TagResourceInput => TagResourceOutput =
+    super::schema::ops::TAG_RESOURCE, "TagResource"; UntagResourceInput =>
+    UntagResourceOutput = super::schema::ops::UNTAG_RESOURCE, "UntagResource";
+    UpdateOTelEnrichmentInput => UpdateOTelEnrichmentOutput =
+    super::schema::ops::UPDATE_O_TEL_ENRICHMENT, "UpdateOTelEnrichment";
+    UpdateResourceMetricsConfigurationInput => UpdateResourceMetricsConfigurationOutput =
+    super::schema::ops::UPDATE_RESOURCE_METRICS_CONFIGURATION,
+    "UpdateResourceMetricsConfiguration";
+);

@@ -3,127 +3,125 @@
 #[allow(unused_imports)]
 use super::{error::*, input::*, types::*};
 #[allow(unused_imports)]
-use rboto::value as rv;
+use rboto::__private as rv;
 #[allow(unused_imports)]
 use std::collections::HashMap;
-#[derive(Clone, Debug, Default, PartialEq)]
-pub struct AssociateDatasetKmsKeyOutput {}
-impl rboto::FromValue for AssociateDatasetKmsKeyOutput {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        rv::Members::of(v, "AssociateDatasetKmsKeyOutput")?;
-        Ok(Self {})
-    }
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct AssociateDatasetKmsKeyOutput {
+    pub(crate) _meta: rboto::__private::Meta,
 }
+rboto::__structure!(
+    AssociateDatasetKmsKeyOutput "AssociateDatasetKmsKeyOutput"[debug from output] {} {
+    _meta }
+);
 /// Returns the newly created resource metrics configuration.
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
 pub struct CreateResourceMetricsConfigurationOutput {
     /// The resource metrics configuration that was created by this operation.
     pub resource_metrics_configuration: Option<ResourceMetricsConfiguration>,
+    pub(crate) _meta: rboto::__private::Meta,
 }
-impl rboto::FromValue for CreateResourceMetricsConfigurationOutput {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "CreateResourceMetricsConfigurationOutput")?;
-        Ok(Self {
-            resource_metrics_configuration: m.take(0)?,
-        })
-    }
+rboto::__structure!(
+    CreateResourceMetricsConfigurationOutput
+    "CreateResourceMetricsConfigurationOutput"[debug from output] {
+    resource_metrics_configuration : ResourceMetricsConfiguration } { _meta }
+);
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct DeleteAnomalyDetectorOutput {
+    pub(crate) _meta: rboto::__private::Meta,
 }
-#[derive(Clone, Debug, Default, PartialEq)]
-pub struct DeleteAnomalyDetectorOutput {}
-impl rboto::FromValue for DeleteAnomalyDetectorOutput {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        rv::Members::of(v, "DeleteAnomalyDetectorOutput")?;
-        Ok(Self {})
-    }
+rboto::__structure!(
+    DeleteAnomalyDetectorOutput "DeleteAnomalyDetectorOutput"[debug from output] {} {
+    _meta }
+);
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct DeleteDashboardsOutput {
+    pub(crate) _meta: rboto::__private::Meta,
 }
-#[derive(Clone, Debug, Default, PartialEq)]
-pub struct DeleteDashboardsOutput {}
-impl rboto::FromValue for DeleteDashboardsOutput {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        rv::Members::of(v, "DeleteDashboardsOutput")?;
-        Ok(Self {})
-    }
-}
-#[derive(Clone, Debug, Default, PartialEq)]
+rboto::__structure!(
+    DeleteDashboardsOutput "DeleteDashboardsOutput"[debug from output] {} { _meta }
+);
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
 pub struct DeleteInsightRulesOutput {
     /// An array listing the rules that could not be deleted. You cannot delete built-in rules.
     pub failures: Option<Vec<PartialFailure>>,
+    pub(crate) _meta: rboto::__private::Meta,
 }
-impl rboto::FromValue for DeleteInsightRulesOutput {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "DeleteInsightRulesOutput")?;
-        Ok(Self { failures: m.take(0)? })
-    }
+rboto::__structure!(
+    DeleteInsightRulesOutput "DeleteInsightRulesOutput"[debug from output] { failures :
+    Vec < PartialFailure > } { _meta }
+);
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct DeleteMetricDataQueryDefinitionOutput {
+    pub(crate) _meta: rboto::__private::Meta,
 }
-#[derive(Clone, Debug, Default, PartialEq)]
-pub struct DeleteMetricDataQueryDefinitionOutput {}
-impl rboto::FromValue for DeleteMetricDataQueryDefinitionOutput {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        rv::Members::of(v, "DeleteMetricDataQueryDefinitionOutput")?;
-        Ok(Self {})
-    }
+rboto::__structure!(
+    DeleteMetricDataQueryDefinitionOutput "DeleteMetricDataQueryDefinitionOutput"[debug
+    from output] {} { _meta }
+);
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct DeleteMetricStreamOutput {
+    pub(crate) _meta: rboto::__private::Meta,
 }
-#[derive(Clone, Debug, Default, PartialEq)]
-pub struct DeleteMetricStreamOutput {}
-impl rboto::FromValue for DeleteMetricStreamOutput {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        rv::Members::of(v, "DeleteMetricStreamOutput")?;
-        Ok(Self {})
-    }
-}
+rboto::__structure!(
+    DeleteMetricStreamOutput "DeleteMetricStreamOutput"[debug from output] {} { _meta }
+);
 /// No data is returned.
-#[derive(Clone, Debug, Default, PartialEq)]
-pub struct DeleteResourceMetricsConfigurationOutput {}
-impl rboto::FromValue for DeleteResourceMetricsConfigurationOutput {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        rv::Members::of(v, "DeleteResourceMetricsConfigurationOutput")?;
-        Ok(Self {})
-    }
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct DeleteResourceMetricsConfigurationOutput {
+    pub(crate) _meta: rboto::__private::Meta,
 }
-#[derive(Clone, Debug, Default, PartialEq)]
+rboto::__structure!(
+    DeleteResourceMetricsConfigurationOutput
+    "DeleteResourceMetricsConfigurationOutput"[debug from output] {} { _meta }
+);
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
 pub struct DescribeAlarmContributorsOutput {
     /// A list of alarm contributors that provide details about the individual time series contributing to the alarm's state.
     pub alarm_contributors: Option<Vec<AlarmContributor>>,
     /// The token that marks the start of the next batch of returned results.
     pub next_token: Option<String>,
+    pub(crate) _meta: rboto::__private::Meta,
 }
-impl rboto::FromValue for DescribeAlarmContributorsOutput {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "DescribeAlarmContributorsOutput")?;
-        Ok(Self {
-            alarm_contributors: m.take(0)?,
-            next_token: m.take(1)?,
-        })
-    }
-}
-#[derive(Clone, Debug, Default, PartialEq)]
+rboto::__structure!(
+    DescribeAlarmContributorsOutput "DescribeAlarmContributorsOutput"[debug from output]
+    { alarm_contributors : Vec < AlarmContributor >, next_token : String } { _meta }
+);
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
 pub struct DescribeAlarmHistoryOutput {
     /// The alarm histories, in JSON format.
     pub alarm_history_items: Option<Vec<AlarmHistoryItem>>,
     /// The token that marks the start of the next batch of returned results.
     pub next_token: Option<String>,
+    pub(crate) _meta: rboto::__private::Meta,
 }
-impl rboto::FromValue for DescribeAlarmHistoryOutput {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "DescribeAlarmHistoryOutput")?;
-        Ok(Self {
-            alarm_history_items: m.take(0)?,
-            next_token: m.take(1)?,
-        })
-    }
-}
-#[derive(Clone, Debug, Default, PartialEq)]
+rboto::__structure!(
+    DescribeAlarmHistoryOutput "DescribeAlarmHistoryOutput"[debug from output] {
+    alarm_history_items : Vec < AlarmHistoryItem >, next_token : String } { _meta }
+);
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
 pub struct DescribeAlarmsForMetricOutput {
     /// The information for each alarm with the specified metric.
     pub metric_alarms: Option<Vec<MetricAlarm>>,
+    pub(crate) _meta: rboto::__private::Meta,
 }
-impl rboto::FromValue for DescribeAlarmsForMetricOutput {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "DescribeAlarmsForMetricOutput")?;
-        Ok(Self { metric_alarms: m.take(0)? })
-    }
-}
-#[derive(Clone, Debug, Default, PartialEq)]
+rboto::__structure!(
+    DescribeAlarmsForMetricOutput "DescribeAlarmsForMetricOutput"[debug from output] {
+    metric_alarms : Vec < MetricAlarm > } { _meta }
+);
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
 pub struct DescribeAlarmsOutput {
     /// The information about any composite alarms returned by the operation.
     pub composite_alarms: Option<Vec<CompositeAlarm>>,
@@ -133,81 +131,72 @@ pub struct DescribeAlarmsOutput {
     pub log_alarms: Option<Vec<LogAlarm>>,
     /// The token that marks the start of the next batch of returned results.
     pub next_token: Option<String>,
+    pub(crate) _meta: rboto::__private::Meta,
 }
-impl rboto::FromValue for DescribeAlarmsOutput {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "DescribeAlarmsOutput")?;
-        Ok(Self {
-            composite_alarms: m.take(0)?,
-            metric_alarms: m.take(1)?,
-            log_alarms: m.take(2)?,
-            next_token: m.take(3)?,
-        })
-    }
-}
-#[derive(Clone, Debug, Default, PartialEq)]
+rboto::__structure!(
+    DescribeAlarmsOutput "DescribeAlarmsOutput"[debug from output] { composite_alarms :
+    Vec < CompositeAlarm >, metric_alarms : Vec < MetricAlarm >, log_alarms : Vec <
+    LogAlarm >, next_token : String } { _meta }
+);
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
 pub struct DescribeAnomalyDetectorsOutput {
     /// The list of anomaly detection models returned by the operation.
     pub anomaly_detectors: Option<Vec<AnomalyDetector>>,
     /// A token that you can use in a subsequent operation to retrieve the next set of results.
     pub next_token: Option<String>,
+    pub(crate) _meta: rboto::__private::Meta,
 }
-impl rboto::FromValue for DescribeAnomalyDetectorsOutput {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "DescribeAnomalyDetectorsOutput")?;
-        Ok(Self {
-            anomaly_detectors: m.take(0)?,
-            next_token: m.take(1)?,
-        })
-    }
-}
-#[derive(Clone, Debug, Default, PartialEq)]
+rboto::__structure!(
+    DescribeAnomalyDetectorsOutput "DescribeAnomalyDetectorsOutput"[debug from output] {
+    anomaly_detectors : Vec < AnomalyDetector >, next_token : String } { _meta }
+);
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
 pub struct DescribeInsightRulesOutput {
     /// If this parameter is present, it is a token that marks the start of the next batch of returned results.
     pub next_token: Option<String>,
     /// The rules returned by the operation.
     pub insight_rules: Option<Vec<InsightRule>>,
+    pub(crate) _meta: rboto::__private::Meta,
 }
-impl rboto::FromValue for DescribeInsightRulesOutput {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "DescribeInsightRulesOutput")?;
-        Ok(Self {
-            next_token: m.take(0)?,
-            insight_rules: m.take(1)?,
-        })
-    }
-}
-#[derive(Clone, Debug, Default, PartialEq)]
+rboto::__structure!(
+    DescribeInsightRulesOutput "DescribeInsightRulesOutput"[debug from output] {
+    next_token : String, insight_rules : Vec < InsightRule > } { _meta }
+);
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
 pub struct DisableInsightRulesOutput {
     /// An array listing the rules that could not be disabled. You cannot disable built-in rules.
     pub failures: Option<Vec<PartialFailure>>,
+    pub(crate) _meta: rboto::__private::Meta,
 }
-impl rboto::FromValue for DisableInsightRulesOutput {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "DisableInsightRulesOutput")?;
-        Ok(Self { failures: m.take(0)? })
-    }
+rboto::__structure!(
+    DisableInsightRulesOutput "DisableInsightRulesOutput"[debug from output] { failures :
+    Vec < PartialFailure > } { _meta }
+);
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct DisassociateDatasetKmsKeyOutput {
+    pub(crate) _meta: rboto::__private::Meta,
 }
-#[derive(Clone, Debug, Default, PartialEq)]
-pub struct DisassociateDatasetKmsKeyOutput {}
-impl rboto::FromValue for DisassociateDatasetKmsKeyOutput {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        rv::Members::of(v, "DisassociateDatasetKmsKeyOutput")?;
-        Ok(Self {})
-    }
-}
-#[derive(Clone, Debug, Default, PartialEq)]
+rboto::__structure!(
+    DisassociateDatasetKmsKeyOutput "DisassociateDatasetKmsKeyOutput"[debug from output]
+    {} { _meta }
+);
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
 pub struct EnableInsightRulesOutput {
     /// An array listing the rules that could not be enabled. You cannot disable or enable built-in rules.
     pub failures: Option<Vec<PartialFailure>>,
+    pub(crate) _meta: rboto::__private::Meta,
 }
-impl rboto::FromValue for EnableInsightRulesOutput {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "EnableInsightRulesOutput")?;
-        Ok(Self { failures: m.take(0)? })
-    }
-}
-#[derive(Clone, Debug, Default, PartialEq)]
+rboto::__structure!(
+    EnableInsightRulesOutput "EnableInsightRulesOutput"[debug from output] { failures :
+    Vec < PartialFailure > } { _meta }
+);
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
 pub struct GetAlarmMuteRuleOutput {
     /// The name of the alarm mute rule.
     pub name: Option<String>,
@@ -229,25 +218,17 @@ pub struct GetAlarmMuteRuleOutput {
     pub last_updated_timestamp: Option<rboto::DateTime>,
     /// Indicates whether the mute rule is one-time or recurring. Valid values are `ONE_TIME` or `RECURRING`.
     pub mute_type: Option<String>,
+    pub(crate) _meta: rboto::__private::Meta,
 }
-impl rboto::FromValue for GetAlarmMuteRuleOutput {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "GetAlarmMuteRuleOutput")?;
-        Ok(Self {
-            name: m.take(0)?,
-            alarm_mute_rule_arn: m.take(1)?,
-            description: m.take(2)?,
-            rule: m.take(3)?,
-            mute_targets: m.take(4)?,
-            start_date: m.take(5)?,
-            expire_date: m.take(6)?,
-            status: m.take(7)?,
-            last_updated_timestamp: m.take(8)?,
-            mute_type: m.take(9)?,
-        })
-    }
-}
-#[derive(Clone, Debug, Default, PartialEq)]
+rboto::__structure!(
+    GetAlarmMuteRuleOutput "GetAlarmMuteRuleOutput"[debug from output] { name : String,
+    alarm_mute_rule_arn : String, description : String, rule : Rule, mute_targets :
+    MuteTargets, start_date : rboto::DateTime, expire_date : rboto::DateTime, status :
+    AlarmMuteRuleStatus, last_updated_timestamp : rboto::DateTime, mute_type : String } {
+    _meta }
+);
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
 pub struct GetDashboardOutput {
     /// The Amazon Resource Name (ARN) of the dashboard.
     pub dashboard_arn: Option<String>,
@@ -255,18 +236,14 @@ pub struct GetDashboardOutput {
     pub dashboard_body: Option<String>,
     /// The name of the dashboard.
     pub dashboard_name: Option<String>,
+    pub(crate) _meta: rboto::__private::Meta,
 }
-impl rboto::FromValue for GetDashboardOutput {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "GetDashboardOutput")?;
-        Ok(Self {
-            dashboard_arn: m.take(0)?,
-            dashboard_body: m.take(1)?,
-            dashboard_name: m.take(2)?,
-        })
-    }
-}
-#[derive(Clone, Debug, Default, PartialEq)]
+rboto::__structure!(
+    GetDashboardOutput "GetDashboardOutput"[debug from output] { dashboard_arn : String,
+    dashboard_body : String, dashboard_name : String } { _meta }
+);
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
 pub struct GetDatasetOutput {
     /// Returns the identifier of the dataset.
     pub dataset_id: Option<String>,
@@ -274,18 +251,14 @@ pub struct GetDatasetOutput {
     pub arn: Option<String>,
     /// Returns the Amazon Resource Name (ARN) of the customer managed Amazon Web Services KMS key that is currently associated with the dataset, if any. If the dataset is not associated with a customer managed KMS key, this field is not included in the response and the dataset is encrypted at rest using an Amazon Web Services owned key.
     pub kms_key_arn: Option<String>,
+    pub(crate) _meta: rboto::__private::Meta,
 }
-impl rboto::FromValue for GetDatasetOutput {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "GetDatasetOutput")?;
-        Ok(Self {
-            dataset_id: m.take(0)?,
-            arn: m.take(1)?,
-            kms_key_arn: m.take(2)?,
-        })
-    }
-}
-#[derive(Clone, Debug, Default, PartialEq)]
+rboto::__structure!(
+    GetDatasetOutput "GetDatasetOutput"[debug from output] { dataset_id : String, arn :
+    String, kms_key_arn : String } { _meta }
+);
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
 pub struct GetInsightRuleReportOutput {
     /// An array of the strings used as the keys for this rule. The keys are the dimensions used to classify contributors. If the rule contains more than one key, then each unique combination of values for the keys is counted as a unique contributor.
     pub key_labels: Option<Vec<String>>,
@@ -299,21 +272,16 @@ pub struct GetInsightRuleReportOutput {
     pub contributors: Option<Vec<InsightRuleContributor>>,
     /// A time series of metric data points that matches the time period in the rule request.
     pub metric_datapoints: Option<Vec<InsightRuleMetricDatapoint>>,
+    pub(crate) _meta: rboto::__private::Meta,
 }
-impl rboto::FromValue for GetInsightRuleReportOutput {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "GetInsightRuleReportOutput")?;
-        Ok(Self {
-            key_labels: m.take(0)?,
-            aggregation_statistic: m.take(1)?,
-            aggregate_value: m.take(2)?,
-            approximate_unique_count: m.take(3)?,
-            contributors: m.take(4)?,
-            metric_datapoints: m.take(5)?,
-        })
-    }
-}
-#[derive(Clone, Debug, Default, PartialEq)]
+rboto::__structure!(
+    GetInsightRuleReportOutput "GetInsightRuleReportOutput"[debug from output] {
+    key_labels : Vec < String >, aggregation_statistic : String, aggregate_value = f64,
+    approximate_unique_count = i64, contributors : Vec < InsightRuleContributor >,
+    metric_datapoints : Vec < InsightRuleMetricDatapoint > } { _meta }
+);
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
 pub struct GetMetricDataOutput {
     /// The metrics that are returned, including the metric name, namespace, and dimensions.
     pub metric_data_results: Option<Vec<MetricDataResult>>,
@@ -321,18 +289,15 @@ pub struct GetMetricDataOutput {
     pub next_token: Option<String>,
     /// Contains a message about this `GetMetricData` operation, if the operation results in such a message. An example of a message that might be returned is `Maximum number of allowed metrics exceeded`. If there is a message, as much of the operation as possible is still executed.
     pub messages: Option<Vec<MessageData>>,
+    pub(crate) _meta: rboto::__private::Meta,
 }
-impl rboto::FromValue for GetMetricDataOutput {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "GetMetricDataOutput")?;
-        Ok(Self {
-            metric_data_results: m.take(0)?,
-            next_token: m.take(1)?,
-            messages: m.take(2)?,
-        })
-    }
-}
+rboto::__structure!(
+    GetMetricDataOutput "GetMetricDataOutput"[debug from output] { metric_data_results :
+    Vec < MetricDataResult >, next_token : String, messages : Vec < MessageData > } {
+    _meta }
+);
 #[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
 pub struct GetMetricDataQueryDefinitionOutput {
     /// The ID of the metric data query definition.
     pub id: Option<String>,
@@ -348,51 +313,29 @@ pub struct GetMetricDataQueryDefinitionOutput {
     pub created_at: Option<rboto::DateTime>,
     /// The date and time when you last updated the metric data query definition.
     pub updated_at: Option<rboto::DateTime>,
+    pub(crate) _meta: rboto::__private::Meta,
 }
-impl ::std::fmt::Debug for GetMetricDataQueryDefinitionOutput {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.debug_struct("GetMetricDataQueryDefinitionOutput")
-            .field("id", &self.id)
-            .field("arn", &self.arn)
-            .field("path", &self.path)
-            .field("expression", &rboto::types::Redacted(&self.expression))
-            .field("type_", &self.type_)
-            .field("created_at", &self.created_at)
-            .field("updated_at", &self.updated_at)
-            .finish()
-    }
-}
-impl rboto::FromValue for GetMetricDataQueryDefinitionOutput {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "GetMetricDataQueryDefinitionOutput")?;
-        Ok(Self {
-            id: m.take(0)?,
-            arn: m.take(1)?,
-            path: m.take(2)?,
-            expression: m.take(3)?,
-            type_: m.take(4)?,
-            created_at: m.take(5)?,
-            updated_at: m.take(6)?,
-        })
-    }
-}
-#[derive(Clone, Debug, Default, PartialEq)]
+rboto::__structure!(
+    GetMetricDataQueryDefinitionOutput "GetMetricDataQueryDefinitionOutput"[debug from
+    output] { id : String, arn : String, path : String, expression : String[sensitive],
+    type_ : QueryType, created_at : rboto::DateTime, updated_at : rboto::DateTime } {
+    _meta }
+);
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
 pub struct GetMetricStatisticsOutput {
     /// A label for the specified metric.
     pub label: Option<String>,
     /// The data points for the specified metric.
     pub datapoints: Option<Vec<Datapoint>>,
+    pub(crate) _meta: rboto::__private::Meta,
 }
-impl rboto::FromValue for GetMetricStatisticsOutput {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "GetMetricStatisticsOutput")?;
-        Ok(Self {
-            label: m.take(0)?,
-            datapoints: m.take(1)?,
-        })
-    }
-}
-#[derive(Clone, Debug, Default, PartialEq)]
+rboto::__structure!(
+    GetMetricStatisticsOutput "GetMetricStatisticsOutput"[debug from output] { label :
+    String, datapoints : Vec < Datapoint > } { _meta }
+);
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
 pub struct GetMetricStreamOutput {
     /// The ARN of the metric stream.
     pub arn: Option<String>,
@@ -418,40 +361,30 @@ pub struct GetMetricStreamOutput {
     pub statistics_configurations: Option<Vec<MetricStreamStatisticsConfiguration>>,
     /// If this is `true` and this metric stream is in a monitoring account, then the stream includes metrics from source accounts that the monitoring account is linked to.
     pub include_linked_accounts_metrics: Option<bool>,
+    pub(crate) _meta: rboto::__private::Meta,
 }
-impl rboto::FromValue for GetMetricStreamOutput {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "GetMetricStreamOutput")?;
-        Ok(Self {
-            arn: m.take(0)?,
-            name: m.take(1)?,
-            include_filters: m.take(2)?,
-            exclude_filters: m.take(3)?,
-            firehose_arn: m.take(4)?,
-            role_arn: m.take(5)?,
-            state: m.take(6)?,
-            creation_date: m.take(7)?,
-            last_update_date: m.take(8)?,
-            output_format: m.take(9)?,
-            statistics_configurations: m.take(10)?,
-            include_linked_accounts_metrics: m.take(11)?,
-        })
-    }
-}
-#[derive(Clone, Debug, Default, PartialEq)]
+rboto::__structure!(
+    GetMetricStreamOutput "GetMetricStreamOutput"[debug from output] { arn : String, name
+    : String, include_filters : Vec < MetricStreamFilter >, exclude_filters : Vec <
+    MetricStreamFilter >, firehose_arn : String, role_arn : String, state : String,
+    creation_date : rboto::DateTime, last_update_date : rboto::DateTime, output_format :
+    MetricStreamOutputFormat, statistics_configurations : Vec <
+    MetricStreamStatisticsConfiguration >, include_linked_accounts_metrics = bool } {
+    _meta }
+);
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
 pub struct GetMetricWidgetImageOutput {
     /// The image of the graph, in the output format specified. The output is base64-encoded.
     pub metric_widget_image: Option<rboto::Blob>,
+    pub(crate) _meta: rboto::__private::Meta,
 }
-impl rboto::FromValue for GetMetricWidgetImageOutput {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "GetMetricWidgetImageOutput")?;
-        Ok(Self {
-            metric_widget_image: m.take(0)?,
-        })
-    }
-}
-#[derive(Clone, Debug, Default, PartialEq)]
+rboto::__structure!(
+    GetMetricWidgetImageOutput "GetMetricWidgetImageOutput"[debug from output] {
+    metric_widget_image : rboto::Blob } { _meta }
+);
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
 pub struct GetOTelEnrichmentOutput {
     /// The status of OTel enrichment for the account. Valid values are `Running` (enrichment is enabled) and `Stopped` (enrichment is disabled).
     pub status: Option<OTelEnrichmentStatus>,
@@ -463,114 +396,96 @@ pub struct GetOTelEnrichmentOutput {
     pub created_at: Option<rboto::DateTime>,
     /// The date and time that the enrichment configuration for the account was last stored.
     pub updated_at: Option<rboto::DateTime>,
+    pub(crate) _meta: rboto::__private::Meta,
 }
-impl rboto::FromValue for GetOTelEnrichmentOutput {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "GetOTelEnrichmentOutput")?;
-        Ok(Self {
-            status: m.take(0)?,
-            include_filters: m.take(1)?,
-            exclude_filters: m.take(2)?,
-            created_at: m.take(3)?,
-            updated_at: m.take(4)?,
-        })
-    }
-}
+rboto::__structure!(
+    GetOTelEnrichmentOutput "GetOTelEnrichmentOutput"[debug from output] { status :
+    OTelEnrichmentStatus, include_filters : Vec < OTelEnrichmentMetricSelector >,
+    exclude_filters : Vec < OTelEnrichmentMetricSelector >, created_at : rboto::DateTime,
+    updated_at : rboto::DateTime } { _meta }
+);
 /// Returns the current resource metrics configuration for the specified resource.
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
 pub struct GetResourceMetricsConfigurationOutput {
     /// The resource metrics configuration for the specified resource.
     pub resource_metrics_configuration: Option<ResourceMetricsConfiguration>,
+    pub(crate) _meta: rboto::__private::Meta,
 }
-impl rboto::FromValue for GetResourceMetricsConfigurationOutput {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "GetResourceMetricsConfigurationOutput")?;
-        Ok(Self {
-            resource_metrics_configuration: m.take(0)?,
-        })
-    }
-}
-#[derive(Clone, Debug, Default, PartialEq)]
+rboto::__structure!(
+    GetResourceMetricsConfigurationOutput "GetResourceMetricsConfigurationOutput"[debug
+    from output] { resource_metrics_configuration : ResourceMetricsConfiguration } {
+    _meta }
+);
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
 pub struct ListAlarmMuteRulesOutput {
     /// A list of alarm mute rule summaries.
     pub alarm_mute_rule_summaries: Option<Vec<AlarmMuteRuleSummary>>,
     /// The token to use when requesting the next set of results. If this field is absent, there are no more results to retrieve.
     pub next_token: Option<String>,
+    pub(crate) _meta: rboto::__private::Meta,
 }
-impl rboto::FromValue for ListAlarmMuteRulesOutput {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "ListAlarmMuteRulesOutput")?;
-        Ok(Self {
-            alarm_mute_rule_summaries: m.take(0)?,
-            next_token: m.take(1)?,
-        })
-    }
-}
-#[derive(Clone, Debug, Default, PartialEq)]
+rboto::__structure!(
+    ListAlarmMuteRulesOutput "ListAlarmMuteRulesOutput"[debug from output] {
+    alarm_mute_rule_summaries : Vec < AlarmMuteRuleSummary >, next_token : String } {
+    _meta }
+);
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
 pub struct ListDashboardsOutput {
     /// The list of matching dashboards.
     pub dashboard_entries: Option<Vec<DashboardEntry>>,
     /// The token that marks the start of the next batch of returned results.
     pub next_token: Option<String>,
+    pub(crate) _meta: rboto::__private::Meta,
 }
-impl rboto::FromValue for ListDashboardsOutput {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "ListDashboardsOutput")?;
-        Ok(Self {
-            dashboard_entries: m.take(0)?,
-            next_token: m.take(1)?,
-        })
-    }
-}
-#[derive(Clone, Debug, Default, PartialEq)]
+rboto::__structure!(
+    ListDashboardsOutput "ListDashboardsOutput"[debug from output] { dashboard_entries :
+    Vec < DashboardEntry >, next_token : String } { _meta }
+);
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
 pub struct ListManagedInsightRulesOutput {
     /// The managed rules that are available for the specified Amazon Web Services resource.
     pub managed_rules: Option<Vec<ManagedRuleDescription>>,
     /// Include this value to get the next set of rules if the value was returned by the previous operation.
     pub next_token: Option<String>,
+    pub(crate) _meta: rboto::__private::Meta,
 }
-impl rboto::FromValue for ListManagedInsightRulesOutput {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "ListManagedInsightRulesOutput")?;
-        Ok(Self {
-            managed_rules: m.take(0)?,
-            next_token: m.take(1)?,
-        })
-    }
-}
-#[derive(Clone, Debug, Default, PartialEq)]
+rboto::__structure!(
+    ListManagedInsightRulesOutput "ListManagedInsightRulesOutput"[debug from output] {
+    managed_rules : Vec < ManagedRuleDescription >, next_token : String } { _meta }
+);
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
 pub struct ListMetricDataQueryDefinitionsOutput {
     /// A list of metric data query definition summaries.
     pub items: Option<Vec<MetricDataQueryDefinitionSummary>>,
     /// The token to use when requesting the next set of results. If this field is absent, there are no more results to retrieve.
     pub next_token: Option<String>,
+    pub(crate) _meta: rboto::__private::Meta,
 }
-impl rboto::FromValue for ListMetricDataQueryDefinitionsOutput {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "ListMetricDataQueryDefinitionsOutput")?;
-        Ok(Self {
-            items: m.take(0)?,
-            next_token: m.take(1)?,
-        })
-    }
-}
-#[derive(Clone, Debug, Default, PartialEq)]
+rboto::__structure!(
+    ListMetricDataQueryDefinitionsOutput "ListMetricDataQueryDefinitionsOutput"[debug
+    from output] { items : Vec < MetricDataQueryDefinitionSummary >, next_token : String
+    } { _meta }
+);
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
 pub struct ListMetricStreamsOutput {
     /// The token that marks the start of the next batch of returned results. You can use this token in a subsequent operation to get the next batch of results.
     pub next_token: Option<String>,
     /// The array of metric stream information.
     pub entries: Option<Vec<MetricStreamEntry>>,
+    pub(crate) _meta: rboto::__private::Meta,
 }
-impl rboto::FromValue for ListMetricStreamsOutput {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "ListMetricStreamsOutput")?;
-        Ok(Self {
-            next_token: m.take(0)?,
-            entries: m.take(1)?,
-        })
-    }
-}
-#[derive(Clone, Debug, Default, PartialEq)]
+rboto::__structure!(
+    ListMetricStreamsOutput "ListMetricStreamsOutput"[debug from output] { next_token :
+    String, entries : Vec < MetricStreamEntry > } { _meta }
+);
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
 pub struct ListMetricsOutput {
     /// The metrics that match your request.
     pub metrics: Option<Vec<Metric>>,
@@ -578,74 +493,66 @@ pub struct ListMetricsOutput {
     pub next_token: Option<String>,
     /// If you are using this operation in a monitoring account, this array contains the account IDs of the source accounts where the metrics in the returned data are from.
     pub owning_accounts: Option<Vec<String>>,
+    pub(crate) _meta: rboto::__private::Meta,
 }
-impl rboto::FromValue for ListMetricsOutput {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "ListMetricsOutput")?;
-        Ok(Self {
-            metrics: m.take(0)?,
-            next_token: m.take(1)?,
-            owning_accounts: m.take(2)?,
-        })
-    }
-}
-#[derive(Clone, Debug, Default, PartialEq)]
+rboto::__structure!(
+    ListMetricsOutput "ListMetricsOutput"[debug from output] { metrics : Vec < Metric >,
+    next_token : String, owning_accounts : Vec < String > } { _meta }
+);
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
 pub struct ListTagsForResourceOutput {
     /// The list of tag keys and values associated with the resource you specified.
     pub tags: Option<Vec<Tag>>,
+    pub(crate) _meta: rboto::__private::Meta,
 }
-impl rboto::FromValue for ListTagsForResourceOutput {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "ListTagsForResourceOutput")?;
-        Ok(Self { tags: m.take(0)? })
-    }
-}
-#[derive(Clone, Debug, Default, PartialEq)]
+rboto::__structure!(
+    ListTagsForResourceOutput "ListTagsForResourceOutput"[debug from output] { tags : Vec
+    < Tag > } { _meta }
+);
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
 pub struct PutAnomalyDetectorOutput {
     /// The unique identifier of the anomaly detector that you created or updated.
     pub anomaly_detector_id: Option<String>,
+    pub(crate) _meta: rboto::__private::Meta,
 }
-impl rboto::FromValue for PutAnomalyDetectorOutput {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "PutAnomalyDetectorOutput")?;
-        Ok(Self {
-            anomaly_detector_id: m.take(0)?,
-        })
-    }
-}
-#[derive(Clone, Debug, Default, PartialEq)]
+rboto::__structure!(
+    PutAnomalyDetectorOutput "PutAnomalyDetectorOutput"[debug from output] {
+    anomaly_detector_id : String } { _meta }
+);
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
 pub struct PutDashboardOutput {
     /// If the input for `PutDashboard` was correct and the dashboard was successfully created or modified, this result is empty.
     pub dashboard_validation_messages: Option<Vec<DashboardValidationMessage>>,
+    pub(crate) _meta: rboto::__private::Meta,
 }
-impl rboto::FromValue for PutDashboardOutput {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "PutDashboardOutput")?;
-        Ok(Self {
-            dashboard_validation_messages: m.take(0)?,
-        })
-    }
+rboto::__structure!(
+    PutDashboardOutput "PutDashboardOutput"[debug from output] {
+    dashboard_validation_messages : Vec < DashboardValidationMessage > } { _meta }
+);
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct PutInsightRuleOutput {
+    pub(crate) _meta: rboto::__private::Meta,
 }
-#[derive(Clone, Debug, Default, PartialEq)]
-pub struct PutInsightRuleOutput {}
-impl rboto::FromValue for PutInsightRuleOutput {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        rv::Members::of(v, "PutInsightRuleOutput")?;
-        Ok(Self {})
-    }
-}
-#[derive(Clone, Debug, Default, PartialEq)]
+rboto::__structure!(
+    PutInsightRuleOutput "PutInsightRuleOutput"[debug from output] {} { _meta }
+);
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
 pub struct PutManagedInsightRulesOutput {
     /// An array that lists the rules that could not be enabled.
     pub failures: Option<Vec<PartialFailure>>,
+    pub(crate) _meta: rboto::__private::Meta,
 }
-impl rboto::FromValue for PutManagedInsightRulesOutput {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "PutManagedInsightRulesOutput")?;
-        Ok(Self { failures: m.take(0)? })
-    }
-}
+rboto::__structure!(
+    PutManagedInsightRulesOutput "PutManagedInsightRulesOutput"[debug from output] {
+    failures : Vec < PartialFailure > } { _meta }
+);
 #[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
 pub struct PutMetricDataQueryDefinitionOutput {
     /// The ID of the metric data query definition.
     pub id: Option<String>,
@@ -661,54 +568,35 @@ pub struct PutMetricDataQueryDefinitionOutput {
     pub created_at: Option<rboto::DateTime>,
     /// The date and time when you last updated the metric data query definition.
     pub updated_at: Option<rboto::DateTime>,
+    pub(crate) _meta: rboto::__private::Meta,
 }
-impl ::std::fmt::Debug for PutMetricDataQueryDefinitionOutput {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.debug_struct("PutMetricDataQueryDefinitionOutput")
-            .field("id", &self.id)
-            .field("arn", &self.arn)
-            .field("path", &self.path)
-            .field("expression", &rboto::types::Redacted(&self.expression))
-            .field("type_", &self.type_)
-            .field("created_at", &self.created_at)
-            .field("updated_at", &self.updated_at)
-            .finish()
-    }
-}
-impl rboto::FromValue for PutMetricDataQueryDefinitionOutput {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "PutMetricDataQueryDefinitionOutput")?;
-        Ok(Self {
-            id: m.take(0)?,
-            arn: m.take(1)?,
-            path: m.take(2)?,
-            expression: m.take(3)?,
-            type_: m.take(4)?,
-            created_at: m.take(5)?,
-            updated_at: m.take(6)?,
-        })
-    }
-}
-#[derive(Clone, Debug, Default, PartialEq)]
+rboto::__structure!(
+    PutMetricDataQueryDefinitionOutput "PutMetricDataQueryDefinitionOutput"[debug from
+    output] { id : String, arn : String, path : String, expression : String[sensitive],
+    type_ : QueryType, created_at : rboto::DateTime, updated_at : rboto::DateTime } {
+    _meta }
+);
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
 pub struct PutMetricStreamOutput {
     /// The ARN of the metric stream.
     pub arn: Option<String>,
+    pub(crate) _meta: rboto::__private::Meta,
 }
-impl rboto::FromValue for PutMetricStreamOutput {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "PutMetricStreamOutput")?;
-        Ok(Self { arn: m.take(0)? })
-    }
+rboto::__structure!(
+    PutMetricStreamOutput "PutMetricStreamOutput"[debug from output] { arn : String } {
+    _meta }
+);
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct StartMetricStreamsOutput {
+    pub(crate) _meta: rboto::__private::Meta,
 }
-#[derive(Clone, Debug, Default, PartialEq)]
-pub struct StartMetricStreamsOutput {}
-impl rboto::FromValue for StartMetricStreamsOutput {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        rv::Members::of(v, "StartMetricStreamsOutput")?;
-        Ok(Self {})
-    }
-}
-#[derive(Clone, Debug, Default, PartialEq)]
+rboto::__structure!(
+    StartMetricStreamsOutput "StartMetricStreamsOutput"[debug from output] {} { _meta }
+);
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
 pub struct StartOTelEnrichmentOutput {
     /// The include filters that are stored for the account.
     pub include_filters: Option<Vec<OTelEnrichmentMetricSelector>>,
@@ -718,51 +606,48 @@ pub struct StartOTelEnrichmentOutput {
     pub created_at: Option<rboto::DateTime>,
     /// The date and time that the enrichment configuration for the account was last stored.
     pub updated_at: Option<rboto::DateTime>,
+    pub(crate) _meta: rboto::__private::Meta,
 }
-impl rboto::FromValue for StartOTelEnrichmentOutput {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "StartOTelEnrichmentOutput")?;
-        Ok(Self {
-            include_filters: m.take(0)?,
-            exclude_filters: m.take(1)?,
-            created_at: m.take(2)?,
-            updated_at: m.take(3)?,
-        })
-    }
+rboto::__structure!(
+    StartOTelEnrichmentOutput "StartOTelEnrichmentOutput"[debug from output] {
+    include_filters : Vec < OTelEnrichmentMetricSelector >, exclude_filters : Vec <
+    OTelEnrichmentMetricSelector >, created_at : rboto::DateTime, updated_at :
+    rboto::DateTime } { _meta }
+);
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct StopMetricStreamsOutput {
+    pub(crate) _meta: rboto::__private::Meta,
 }
-#[derive(Clone, Debug, Default, PartialEq)]
-pub struct StopMetricStreamsOutput {}
-impl rboto::FromValue for StopMetricStreamsOutput {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        rv::Members::of(v, "StopMetricStreamsOutput")?;
-        Ok(Self {})
-    }
+rboto::__structure!(
+    StopMetricStreamsOutput "StopMetricStreamsOutput"[debug from output] {} { _meta }
+);
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct StopOTelEnrichmentOutput {
+    pub(crate) _meta: rboto::__private::Meta,
 }
-#[derive(Clone, Debug, Default, PartialEq)]
-pub struct StopOTelEnrichmentOutput {}
-impl rboto::FromValue for StopOTelEnrichmentOutput {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        rv::Members::of(v, "StopOTelEnrichmentOutput")?;
-        Ok(Self {})
-    }
+rboto::__structure!(
+    StopOTelEnrichmentOutput "StopOTelEnrichmentOutput"[debug from output] {} { _meta }
+);
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct TagResourceOutput {
+    pub(crate) _meta: rboto::__private::Meta,
 }
-#[derive(Clone, Debug, Default, PartialEq)]
-pub struct TagResourceOutput {}
-impl rboto::FromValue for TagResourceOutput {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        rv::Members::of(v, "TagResourceOutput")?;
-        Ok(Self {})
-    }
+rboto::__structure!(
+    TagResourceOutput "TagResourceOutput"[debug from output] {} { _meta }
+);
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct UntagResourceOutput {
+    pub(crate) _meta: rboto::__private::Meta,
 }
-#[derive(Clone, Debug, Default, PartialEq)]
-pub struct UntagResourceOutput {}
-impl rboto::FromValue for UntagResourceOutput {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        rv::Members::of(v, "UntagResourceOutput")?;
-        Ok(Self {})
-    }
-}
-#[derive(Clone, Debug, Default, PartialEq)]
+rboto::__structure!(
+    UntagResourceOutput "UntagResourceOutput"[debug from output] {} { _meta }
+);
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
 pub struct UpdateOTelEnrichmentOutput {
     /// The include filters that are stored for the account after the replacement. This parameter is omitted when the request cleared the include filters, which means that every supported namespace is in scope.
     pub include_filters: Option<Vec<OTelEnrichmentMetricSelector>>,
@@ -772,29 +657,104 @@ pub struct UpdateOTelEnrichmentOutput {
     pub created_at: Option<rboto::DateTime>,
     /// The date and time that the enrichment configuration for the account was last stored.
     pub updated_at: Option<rboto::DateTime>,
+    pub(crate) _meta: rboto::__private::Meta,
 }
-impl rboto::FromValue for UpdateOTelEnrichmentOutput {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "UpdateOTelEnrichmentOutput")?;
-        Ok(Self {
-            include_filters: m.take(0)?,
-            exclude_filters: m.take(1)?,
-            created_at: m.take(2)?,
-            updated_at: m.take(3)?,
-        })
-    }
-}
+rboto::__structure!(
+    UpdateOTelEnrichmentOutput "UpdateOTelEnrichmentOutput"[debug from output] {
+    include_filters : Vec < OTelEnrichmentMetricSelector >, exclude_filters : Vec <
+    OTelEnrichmentMetricSelector >, created_at : rboto::DateTime, updated_at :
+    rboto::DateTime } { _meta }
+);
 /// Returns the updated resource metrics configuration.
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
 pub struct UpdateResourceMetricsConfigurationOutput {
     /// The resource metrics configuration after the update was applied.
     pub resource_metrics_configuration: Option<ResourceMetricsConfiguration>,
+    pub(crate) _meta: rboto::__private::Meta,
 }
-impl rboto::FromValue for UpdateResourceMetricsConfigurationOutput {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "UpdateResourceMetricsConfigurationOutput")?;
-        Ok(Self {
-            resource_metrics_configuration: m.take(0)?,
-        })
-    }
+rboto::__structure!(
+    UpdateResourceMetricsConfigurationOutput
+    "UpdateResourceMetricsConfigurationOutput"[debug from output] {
+    resource_metrics_configuration : ResourceMetricsConfiguration } { _meta }
+);
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct DeleteAlarmMuteRuleOutput {
+    pub(crate) _meta: rboto::__private::Meta,
 }
+rboto::__structure!(
+    DeleteAlarmMuteRuleOutput "DeleteAlarmMuteRuleOutput"[debug from output] {} { _meta }
+);
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct DeleteAlarmsOutput {
+    pub(crate) _meta: rboto::__private::Meta,
+}
+rboto::__structure!(
+    DeleteAlarmsOutput "DeleteAlarmsOutput"[debug from output] {} { _meta }
+);
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct DisableAlarmActionsOutput {
+    pub(crate) _meta: rboto::__private::Meta,
+}
+rboto::__structure!(
+    DisableAlarmActionsOutput "DisableAlarmActionsOutput"[debug from output] {} { _meta }
+);
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct EnableAlarmActionsOutput {
+    pub(crate) _meta: rboto::__private::Meta,
+}
+rboto::__structure!(
+    EnableAlarmActionsOutput "EnableAlarmActionsOutput"[debug from output] {} { _meta }
+);
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct PutAlarmMuteRuleOutput {
+    pub(crate) _meta: rboto::__private::Meta,
+}
+rboto::__structure!(
+    PutAlarmMuteRuleOutput "PutAlarmMuteRuleOutput"[debug from output] {} { _meta }
+);
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct PutCompositeAlarmOutput {
+    pub(crate) _meta: rboto::__private::Meta,
+}
+rboto::__structure!(
+    PutCompositeAlarmOutput "PutCompositeAlarmOutput"[debug from output] {} { _meta }
+);
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct PutLogAlarmOutput {
+    pub(crate) _meta: rboto::__private::Meta,
+}
+rboto::__structure!(
+    PutLogAlarmOutput "PutLogAlarmOutput"[debug from output] {} { _meta }
+);
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct PutMetricAlarmOutput {
+    pub(crate) _meta: rboto::__private::Meta,
+}
+rboto::__structure!(
+    PutMetricAlarmOutput "PutMetricAlarmOutput"[debug from output] {} { _meta }
+);
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct PutMetricDataOutput {
+    pub(crate) _meta: rboto::__private::Meta,
+}
+rboto::__structure!(
+    PutMetricDataOutput "PutMetricDataOutput"[debug from output] {} { _meta }
+);
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct SetAlarmStateOutput {
+    pub(crate) _meta: rboto::__private::Meta,
+}
+rboto::__structure!(
+    SetAlarmStateOutput "SetAlarmStateOutput"[debug from output] {} { _meta }
+);

@@ -7,10 +7,10 @@ pub static DESCRIBE_ALARM_HISTORY: PaginatorSpec = PaginatorSpec::new(
         &["AlarmHistoryItems"],
     )
     .limit("MaxRecords");
-impl super::input::DescribeAlarmHistoryInput<rboto::ServiceClient> {
+impl super::input::DescribeAlarmHistoryInput {
     /// Pages through `DescribeAlarmHistory` (botocore's `get_paginator("describe_alarm_history")`).
     pub fn into_paginator(self) -> Paginator<Self> {
-        Paginator::new(self._client.clone(), self, &DESCRIBE_ALARM_HISTORY)
+        Paginator::of_input(self, &DESCRIBE_ALARM_HISTORY)
     }
 }
 pub static DESCRIBE_ALARMS: PaginatorSpec = PaginatorSpec::new(
@@ -19,10 +19,10 @@ pub static DESCRIBE_ALARMS: PaginatorSpec = PaginatorSpec::new(
         &["MetricAlarms", "CompositeAlarms", "LogAlarms"],
     )
     .limit("MaxRecords");
-impl super::input::DescribeAlarmsInput<rboto::ServiceClient> {
+impl super::input::DescribeAlarmsInput {
     /// Pages through `DescribeAlarms` (botocore's `get_paginator("describe_alarms")`).
     pub fn into_paginator(self) -> Paginator<Self> {
-        Paginator::new(self._client.clone(), self, &DESCRIBE_ALARMS)
+        Paginator::of_input(self, &DESCRIBE_ALARMS)
     }
 }
 pub static LIST_DASHBOARDS: PaginatorSpec = PaginatorSpec::new(
@@ -30,10 +30,10 @@ pub static LIST_DASHBOARDS: PaginatorSpec = PaginatorSpec::new(
     &["NextToken"],
     &["DashboardEntries"],
 );
-impl super::input::ListDashboardsInput<rboto::ServiceClient> {
+impl super::input::ListDashboardsInput {
     /// Pages through `ListDashboards` (botocore's `get_paginator("list_dashboards")`).
     pub fn into_paginator(self) -> Paginator<Self> {
-        Paginator::new(self._client.clone(), self, &LIST_DASHBOARDS)
+        Paginator::of_input(self, &LIST_DASHBOARDS)
     }
 }
 pub static LIST_METRICS: PaginatorSpec = PaginatorSpec::new(
@@ -41,10 +41,10 @@ pub static LIST_METRICS: PaginatorSpec = PaginatorSpec::new(
     &["NextToken"],
     &["Metrics", "OwningAccounts"],
 );
-impl super::input::ListMetricsInput<rboto::ServiceClient> {
+impl super::input::ListMetricsInput {
     /// Pages through `ListMetrics` (botocore's `get_paginator("list_metrics")`).
     pub fn into_paginator(self) -> Paginator<Self> {
-        Paginator::new(self._client.clone(), self, &LIST_METRICS)
+        Paginator::of_input(self, &LIST_METRICS)
     }
 }
 pub static GET_METRIC_DATA: PaginatorSpec = PaginatorSpec::new(
@@ -53,10 +53,10 @@ pub static GET_METRIC_DATA: PaginatorSpec = PaginatorSpec::new(
         &["MetricDataResults", "Messages"],
     )
     .limit("MaxDatapoints");
-impl super::input::GetMetricDataInput<rboto::ServiceClient> {
+impl super::input::GetMetricDataInput {
     /// Pages through `GetMetricData` (botocore's `get_paginator("get_metric_data")`).
     pub fn into_paginator(self) -> Paginator<Self> {
-        Paginator::new(self._client.clone(), self, &GET_METRIC_DATA)
+        Paginator::of_input(self, &GET_METRIC_DATA)
     }
 }
 pub static DESCRIBE_ANOMALY_DETECTORS: PaginatorSpec = PaginatorSpec::new(
@@ -65,10 +65,10 @@ pub static DESCRIBE_ANOMALY_DETECTORS: PaginatorSpec = PaginatorSpec::new(
         &["AnomalyDetectors"],
     )
     .limit("MaxResults");
-impl super::input::DescribeAnomalyDetectorsInput<rboto::ServiceClient> {
+impl super::input::DescribeAnomalyDetectorsInput {
     /// Pages through `DescribeAnomalyDetectors` (botocore's `get_paginator("describe_anomaly_detectors")`).
     pub fn into_paginator(self) -> Paginator<Self> {
-        Paginator::new(self._client.clone(), self, &DESCRIBE_ANOMALY_DETECTORS)
+        Paginator::of_input(self, &DESCRIBE_ANOMALY_DETECTORS)
     }
 }
 pub static LIST_ALARM_MUTE_RULES: PaginatorSpec = PaginatorSpec::new(
@@ -77,10 +77,10 @@ pub static LIST_ALARM_MUTE_RULES: PaginatorSpec = PaginatorSpec::new(
         &["AlarmMuteRuleSummaries"],
     )
     .limit("MaxRecords");
-impl super::input::ListAlarmMuteRulesInput<rboto::ServiceClient> {
+impl super::input::ListAlarmMuteRulesInput {
     /// Pages through `ListAlarmMuteRules` (botocore's `get_paginator("list_alarm_mute_rules")`).
     pub fn into_paginator(self) -> Paginator<Self> {
-        Paginator::new(self._client.clone(), self, &LIST_ALARM_MUTE_RULES)
+        Paginator::of_input(self, &LIST_ALARM_MUTE_RULES)
     }
 }
 pub static LIST_METRIC_DATA_QUERY_DEFINITIONS: PaginatorSpec = PaginatorSpec::new(
@@ -89,9 +89,9 @@ pub static LIST_METRIC_DATA_QUERY_DEFINITIONS: PaginatorSpec = PaginatorSpec::ne
         &["Items"],
     )
     .limit("MaxResults");
-impl super::input::ListMetricDataQueryDefinitionsInput<rboto::ServiceClient> {
+impl super::input::ListMetricDataQueryDefinitionsInput {
     /// Pages through `ListMetricDataQueryDefinitions` (botocore's `get_paginator("list_metric_data_query_definitions")`).
     pub fn into_paginator(self) -> Paginator<Self> {
-        Paginator::new(self._client.clone(), self, &LIST_METRIC_DATA_QUERY_DEFINITIONS)
+        Paginator::of_input(self, &LIST_METRIC_DATA_QUERY_DEFINITIONS)
     }
 }

@@ -3,80 +3,27 @@
 #[allow(unused_imports)]
 use super::{error::*, input::*, output::*};
 #[allow(unused_imports)]
-use rboto::value as rv;
+use rboto::__private as rv;
 #[allow(unused_imports)]
 use std::collections::HashMap;
 /// Settings that change the content of the notifications and events that an alarm sends when its state changes. These settings apply to the alarm's actions, whichever state triggers them.
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct ActionConfiguration {
     /// Settings for including the alarm's tags in its action notifications and state-change events.
     pub alarm_tags_propagation: Option<AlarmTagsPropagation>,
 }
-impl ActionConfiguration {
-    /// Sets `AlarmTagsPropagation`.
-    pub fn alarm_tags_propagation(mut self, v: AlarmTagsPropagation) -> Self {
-        self.alarm_tags_propagation = Some(v);
-        self
-    }
-}
-impl rboto::IntoValue for ActionConfiguration {
-    fn into_value(self) -> rboto::Value {
-        rboto::Value::Struct(vec![rv::opt(self.alarm_tags_propagation)])
-    }
-}
-impl rboto::FromValue for ActionConfiguration {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "ActionConfiguration")?;
-        Ok(Self {
-            alarm_tags_propagation: m.take(0)?,
-        })
-    }
-}
-#[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
-#[non_exhaustive]
-pub enum ActionsSuppressedBy {
-    /// `WaitPeriod`
-    WaitPeriod,
-    /// `ExtensionPeriod`
-    ExtensionPeriod,
-    /// `Alarm`
-    Alarm,
-    /// A value this version of the SDK does not know.
-    Unknown(String),
-}
-impl ActionsSuppressedBy {
-    /// Every value the model lists.
-    pub const VALUES: &'static [&'static str] = &[
-        "WaitPeriod",
-        "ExtensionPeriod",
-        "Alarm",
-    ];
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::WaitPeriod => "WaitPeriod",
-            Self::ExtensionPeriod => "ExtensionPeriod",
-            Self::Alarm => "Alarm",
-            Self::Unknown(s) => s,
-        }
-    }
-}
-impl rv::StringEnum for ActionsSuppressedBy {
-    fn as_str(&self) -> &str {
-        ActionsSuppressedBy::as_str(self)
-    }
-    fn from_wire(s: String) -> Self {
-        match s.as_str() {
-            "WaitPeriod" => Self::WaitPeriod,
-            "ExtensionPeriod" => Self::ExtensionPeriod,
-            "Alarm" => Self::Alarm,
-            _ => Self::Unknown(s),
-        }
-    }
-}
-rboto::enum_value!(str ActionsSuppressedBy);
+rboto::__structure!(
+    ActionConfiguration "ActionConfiguration"[set into from] { alarm_tags_propagation :
+    AlarmTagsPropagation } {}
+);
+rboto::__string_enum!(
+    ActionsSuppressedBy { WaitPeriod = "WaitPeriod", ExtensionPeriod = "ExtensionPeriod",
+    Alarm = "Alarm" }
+);
 /// Represents an individual contributor to a multi-timeseries alarm, containing information about a specific time series and its contribution to the alarm's state.
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct AlarmContributor {
     /// The unique identifier for this alarm contributor.
     pub contributor_id: Option<String>,
@@ -87,47 +34,14 @@ pub struct AlarmContributor {
     /// The timestamp when the contributor last transitioned to its current state.
     pub state_transitioned_timestamp: Option<rboto::DateTime>,
 }
-impl AlarmContributor {
-    /// Sets `ContributorId`.
-    pub fn contributor_id(mut self, v: impl Into<String>) -> Self {
-        self.contributor_id = Some(v.into());
-        self
-    }
-    /// Sets `ContributorAttributes`.
-    pub fn contributor_attributes(
-        mut self,
-        v: impl Into<HashMap<String, String>>,
-    ) -> Self {
-        self.contributor_attributes = Some(v.into());
-        self
-    }
-    /// Sets `StateReason`.
-    pub fn state_reason(mut self, v: impl Into<String>) -> Self {
-        self.state_reason = Some(v.into());
-        self
-    }
-    /// Sets `StateTransitionedTimestamp`.
-    pub fn state_transitioned_timestamp(
-        mut self,
-        v: impl Into<rboto::DateTime>,
-    ) -> Self {
-        self.state_transitioned_timestamp = Some(v.into());
-        self
-    }
-}
-impl rboto::FromValue for AlarmContributor {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "AlarmContributor")?;
-        Ok(Self {
-            contributor_id: m.take(0)?,
-            contributor_attributes: m.take(1)?,
-            state_reason: m.take(2)?,
-            state_transitioned_timestamp: m.take(3)?,
-        })
-    }
-}
+rboto::__structure!(
+    AlarmContributor "AlarmContributor"[set from] { contributor_id : String,
+    contributor_attributes : HashMap < String, String >, state_reason : String,
+    state_transitioned_timestamp : rboto::DateTime } {}
+);
 /// Represents the history of a specific alarm.
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct AlarmHistoryItem {
     /// The descriptive name for the alarm.
     pub alarm_name: Option<String>,
@@ -146,107 +60,19 @@ pub struct AlarmHistoryItem {
     /// A map of attributes that describe the alarm contributor associated with this history item, providing context about the contributor's characteristics at the time of the event.
     pub alarm_contributor_attributes: Option<HashMap<String, String>>,
 }
-impl AlarmHistoryItem {
-    /// Sets `AlarmName`.
-    pub fn alarm_name(mut self, v: impl Into<String>) -> Self {
-        self.alarm_name = Some(v.into());
-        self
+rboto::__structure!(
+    AlarmHistoryItem "AlarmHistoryItem"[set from] { alarm_name : String,
+    alarm_contributor_id : String, alarm_type : AlarmType, timestamp : rboto::DateTime,
+    history_item_type : HistoryItemType, history_summary : String, history_data : String,
+    alarm_contributor_attributes : HashMap < String, String > } {}
+);
+rboto::__string_enum!(
+    AlarmMuteRuleStatus { Scheduled = "SCHEDULED", Active = "ACTIVE", Expired = "EXPIRED"
     }
-    /// Sets `AlarmContributorId`.
-    pub fn alarm_contributor_id(mut self, v: impl Into<String>) -> Self {
-        self.alarm_contributor_id = Some(v.into());
-        self
-    }
-    /// Sets `AlarmType`.
-    pub fn alarm_type(mut self, v: impl Into<AlarmType>) -> Self {
-        self.alarm_type = Some(v.into());
-        self
-    }
-    /// Sets `Timestamp`.
-    pub fn timestamp(mut self, v: impl Into<rboto::DateTime>) -> Self {
-        self.timestamp = Some(v.into());
-        self
-    }
-    /// Sets `HistoryItemType`.
-    pub fn history_item_type(mut self, v: impl Into<HistoryItemType>) -> Self {
-        self.history_item_type = Some(v.into());
-        self
-    }
-    /// Sets `HistorySummary`.
-    pub fn history_summary(mut self, v: impl Into<String>) -> Self {
-        self.history_summary = Some(v.into());
-        self
-    }
-    /// Sets `HistoryData`.
-    pub fn history_data(mut self, v: impl Into<String>) -> Self {
-        self.history_data = Some(v.into());
-        self
-    }
-    /// Sets `AlarmContributorAttributes`.
-    pub fn alarm_contributor_attributes(
-        mut self,
-        v: impl Into<HashMap<String, String>>,
-    ) -> Self {
-        self.alarm_contributor_attributes = Some(v.into());
-        self
-    }
-}
-impl rboto::FromValue for AlarmHistoryItem {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "AlarmHistoryItem")?;
-        Ok(Self {
-            alarm_name: m.take(0)?,
-            alarm_contributor_id: m.take(1)?,
-            alarm_type: m.take(2)?,
-            timestamp: m.take(3)?,
-            history_item_type: m.take(4)?,
-            history_summary: m.take(5)?,
-            history_data: m.take(6)?,
-            alarm_contributor_attributes: m.take(7)?,
-        })
-    }
-}
-#[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
-#[non_exhaustive]
-pub enum AlarmMuteRuleStatus {
-    /// `SCHEDULED`
-    Scheduled,
-    /// `ACTIVE`
-    Active,
-    /// `EXPIRED`
-    Expired,
-    /// A value this version of the SDK does not know.
-    Unknown(String),
-}
-impl AlarmMuteRuleStatus {
-    /// Every value the model lists.
-    pub const VALUES: &'static [&'static str] = &["SCHEDULED", "ACTIVE", "EXPIRED"];
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Scheduled => "SCHEDULED",
-            Self::Active => "ACTIVE",
-            Self::Expired => "EXPIRED",
-            Self::Unknown(s) => s,
-        }
-    }
-}
-impl rv::StringEnum for AlarmMuteRuleStatus {
-    fn as_str(&self) -> &str {
-        AlarmMuteRuleStatus::as_str(self)
-    }
-    fn from_wire(s: String) -> Self {
-        match s.as_str() {
-            "SCHEDULED" => Self::Scheduled,
-            "ACTIVE" => Self::Active,
-            "EXPIRED" => Self::Expired,
-            _ => Self::Unknown(s),
-        }
-    }
-}
-rboto::enum_value!(str AlarmMuteRuleStatus);
+);
 /// Summary information about an alarm mute rule, including its name, status, and configuration details.
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct AlarmMuteRuleSummary {
     /// The Amazon Resource Name (ARN) of the alarm mute rule.
     pub alarm_mute_rule_arn: Option<String>,
@@ -259,47 +85,14 @@ pub struct AlarmMuteRuleSummary {
     /// The date and time when the mute rule was last updated.
     pub last_updated_timestamp: Option<rboto::DateTime>,
 }
-impl AlarmMuteRuleSummary {
-    /// Sets `AlarmMuteRuleArn`.
-    pub fn alarm_mute_rule_arn(mut self, v: impl Into<String>) -> Self {
-        self.alarm_mute_rule_arn = Some(v.into());
-        self
-    }
-    /// Sets `ExpireDate`.
-    pub fn expire_date(mut self, v: impl Into<rboto::DateTime>) -> Self {
-        self.expire_date = Some(v.into());
-        self
-    }
-    /// Sets `Status`.
-    pub fn status(mut self, v: impl Into<AlarmMuteRuleStatus>) -> Self {
-        self.status = Some(v.into());
-        self
-    }
-    /// Sets `MuteType`.
-    pub fn mute_type(mut self, v: impl Into<String>) -> Self {
-        self.mute_type = Some(v.into());
-        self
-    }
-    /// Sets `LastUpdatedTimestamp`.
-    pub fn last_updated_timestamp(mut self, v: impl Into<rboto::DateTime>) -> Self {
-        self.last_updated_timestamp = Some(v.into());
-        self
-    }
-}
-impl rboto::FromValue for AlarmMuteRuleSummary {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "AlarmMuteRuleSummary")?;
-        Ok(Self {
-            alarm_mute_rule_arn: m.take(0)?,
-            expire_date: m.take(1)?,
-            status: m.take(2)?,
-            mute_type: m.take(3)?,
-            last_updated_timestamp: m.take(4)?,
-        })
-    }
-}
+rboto::__structure!(
+    AlarmMuteRuleSummary "AlarmMuteRuleSummary"[set from] { alarm_mute_rule_arn : String,
+    expire_date : rboto::DateTime, status : AlarmMuteRuleStatus, mute_type : String,
+    last_updated_timestamp : rboto::DateTime } {}
+);
 /// Contains the configuration that determines how a PromQL alarm evaluates its contributors, including the query to run and the durations that define when contributors transition between states.
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct AlarmPromQlCriteria {
     /// The PromQL query that the alarm evaluates. The query must return a result of vector type. Each entry in the vector result represents an alarm contributor.
     pub query: Option<String>,
@@ -308,45 +101,13 @@ pub struct AlarmPromQlCriteria {
     /// The duration, in seconds, that a contributor must continuously not be breaching before it transitions back to the `OK` state.
     pub recovery_period: Option<i32>,
 }
-impl AlarmPromQlCriteria {
-    /// Sets `Query`.
-    pub fn query(mut self, v: impl Into<String>) -> Self {
-        self.query = Some(v.into());
-        self
-    }
-    /// Sets `PendingPeriod`.
-    pub fn pending_period(mut self, v: i32) -> Self {
-        self.pending_period = Some(v);
-        self
-    }
-    /// Sets `RecoveryPeriod`.
-    pub fn recovery_period(mut self, v: i32) -> Self {
-        self.recovery_period = Some(v);
-        self
-    }
-}
-impl rboto::IntoValue for AlarmPromQlCriteria {
-    fn into_value(self) -> rboto::Value {
-        rboto::Value::Struct(
-            vec![
-                rv::opt(self.query), rv::opt(self.pending_period), rv::opt(self
-                .recovery_period)
-            ],
-        )
-    }
-}
-impl rboto::FromValue for AlarmPromQlCriteria {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "AlarmPromQLCriteria")?;
-        Ok(Self {
-            query: m.take(0)?,
-            pending_period: m.take(1)?,
-            recovery_period: m.take(2)?,
-        })
-    }
-}
+rboto::__structure!(
+    AlarmPromQlCriteria "AlarmPromQLCriteria"[set into from] { query : String,
+    pending_period = i32, recovery_period = i32 } {}
+);
 /// Includes the alarm's tags in the notifications that the alarm sends to Amazon SNS topics and Lambda functions. The tags are also included in the alarm's state-change events in Amazon EventBridge. Other types of alarm actions don't receive the tags.
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct AlarmTagsPropagation {
     /// Set to `true` to include the alarm's tags. Set to `false` to stop including them.
     pub enabled: Option<bool>,
@@ -355,88 +116,17 @@ pub struct AlarmTagsPropagation {
     /// The tag keys to exclude. All of the alarm's tags except those with these keys are included.
     pub excluded_tag_keys: Option<Vec<String>>,
 }
-impl AlarmTagsPropagation {
-    /// Sets `Enabled`.
-    pub fn enabled(mut self, v: bool) -> Self {
-        self.enabled = Some(v);
-        self
-    }
-    /// Sets `IncludedTagKeys`.
-    pub fn included_tag_keys(mut self, v: impl Into<Vec<String>>) -> Self {
-        self.included_tag_keys = Some(v.into());
-        self
-    }
-    /// Sets `ExcludedTagKeys`.
-    pub fn excluded_tag_keys(mut self, v: impl Into<Vec<String>>) -> Self {
-        self.excluded_tag_keys = Some(v.into());
-        self
-    }
-}
-impl rboto::IntoValue for AlarmTagsPropagation {
-    fn into_value(self) -> rboto::Value {
-        rboto::Value::Struct(
-            vec![
-                rv::opt(self.enabled), rv::opt(self.included_tag_keys), rv::opt(self
-                .excluded_tag_keys)
-            ],
-        )
-    }
-}
-impl rboto::FromValue for AlarmTagsPropagation {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "AlarmTagsPropagation")?;
-        Ok(Self {
-            enabled: m.take(0)?,
-            included_tag_keys: m.take(1)?,
-            excluded_tag_keys: m.take(2)?,
-        })
-    }
-}
-#[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
-#[non_exhaustive]
-pub enum AlarmType {
-    /// `CompositeAlarm`
-    CompositeAlarm,
-    /// `MetricAlarm`
-    MetricAlarm,
-    /// `LogAlarm`
-    LogAlarm,
-    /// A value this version of the SDK does not know.
-    Unknown(String),
-}
-impl AlarmType {
-    /// Every value the model lists.
-    pub const VALUES: &'static [&'static str] = &[
-        "CompositeAlarm",
-        "MetricAlarm",
-        "LogAlarm",
-    ];
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::CompositeAlarm => "CompositeAlarm",
-            Self::MetricAlarm => "MetricAlarm",
-            Self::LogAlarm => "LogAlarm",
-            Self::Unknown(s) => s,
-        }
-    }
-}
-impl rv::StringEnum for AlarmType {
-    fn as_str(&self) -> &str {
-        AlarmType::as_str(self)
-    }
-    fn from_wire(s: String) -> Self {
-        match s.as_str() {
-            "CompositeAlarm" => Self::CompositeAlarm,
-            "MetricAlarm" => Self::MetricAlarm,
-            "LogAlarm" => Self::LogAlarm,
-            _ => Self::Unknown(s),
-        }
-    }
-}
-rboto::enum_value!(str AlarmType);
+rboto::__structure!(
+    AlarmTagsPropagation "AlarmTagsPropagation"[set into from] { enabled = bool,
+    included_tag_keys : Vec < String >, excluded_tag_keys : Vec < String > } {}
+);
+rboto::__string_enum!(
+    AlarmType { CompositeAlarm = "CompositeAlarm", MetricAlarm = "MetricAlarm", LogAlarm
+    = "LogAlarm" }
+);
 /// An anomaly detection model associated with a particular CloudWatch metric, statistic, or metric math expression. You can use the model to display a band of expected, normal values when the metric is graphed.
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct AnomalyDetector {
     /// The unique identifier of the anomaly detector.
     pub anomaly_detector_id: Option<String>,
@@ -467,119 +157,20 @@ pub struct AnomalyDetector {
     /// The CloudWatch metric math expression for this anomaly detector.
     pub metric_math_anomaly_detector: Option<MetricMathAnomalyDetector>,
 }
-impl AnomalyDetector {
-    /// Sets `AnomalyDetectorId`.
-    pub fn anomaly_detector_id(mut self, v: impl Into<String>) -> Self {
-        self.anomaly_detector_id = Some(v.into());
-        self
-    }
-    /// Sets `Namespace`.
-    pub fn namespace(mut self, v: impl Into<String>) -> Self {
-        self.namespace = Some(v.into());
-        self
-    }
-    /// Sets `MetricName`.
-    pub fn metric_name(mut self, v: impl Into<String>) -> Self {
-        self.metric_name = Some(v.into());
-        self
-    }
-    /// Sets `Dimensions`.
-    pub fn dimensions(mut self, v: impl Into<Vec<Dimension>>) -> Self {
-        self.dimensions = Some(v.into());
-        self
-    }
-    /// Sets `Stat`.
-    pub fn stat(mut self, v: impl Into<String>) -> Self {
-        self.stat = Some(v.into());
-        self
-    }
-    /// Sets `Configuration`.
-    pub fn configuration(mut self, v: AnomalyDetectorConfiguration) -> Self {
-        self.configuration = Some(v);
-        self
-    }
-    /// Sets `StateValue`.
-    pub fn state_value(mut self, v: impl Into<AnomalyDetectorStateValue>) -> Self {
-        self.state_value = Some(v.into());
-        self
-    }
-    /// Sets `MetricCharacteristics`.
-    pub fn metric_characteristics(mut self, v: MetricCharacteristics) -> Self {
-        self.metric_characteristics = Some(v);
-        self
-    }
-    /// Sets `SingleMetricAnomalyDetector`.
-    pub fn single_metric_anomaly_detector(
-        mut self,
-        v: SingleMetricAnomalyDetector,
-    ) -> Self {
-        self.single_metric_anomaly_detector = Some(v);
-        self
-    }
-    /// Sets `MetricMathAnomalyDetector`.
-    pub fn metric_math_anomaly_detector(mut self, v: MetricMathAnomalyDetector) -> Self {
-        self.metric_math_anomaly_detector = Some(v);
-        self
-    }
-}
-impl rboto::FromValue for AnomalyDetector {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "AnomalyDetector")?;
-        Ok(Self {
-            anomaly_detector_id: m.take(0)?,
-            namespace: m.take(1)?,
-            metric_name: m.take(2)?,
-            dimensions: m.take(3)?,
-            stat: m.take(4)?,
-            configuration: m.take(5)?,
-            state_value: m.take(6)?,
-            metric_characteristics: m.take(7)?,
-            single_metric_anomaly_detector: m.take(8)?,
-            metric_math_anomaly_detector: m.take(9)?,
-        })
-    }
-}
-#[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
-#[non_exhaustive]
-pub enum AnomalyDetectorAdaptationSpeed {
-    /// `FAST`
-    Fast,
-    /// `NORMAL`
-    Normal,
-    /// `SLOW`
-    Slow,
-    /// A value this version of the SDK does not know.
-    Unknown(String),
-}
-impl AnomalyDetectorAdaptationSpeed {
-    /// Every value the model lists.
-    pub const VALUES: &'static [&'static str] = &["FAST", "NORMAL", "SLOW"];
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Fast => "FAST",
-            Self::Normal => "NORMAL",
-            Self::Slow => "SLOW",
-            Self::Unknown(s) => s,
-        }
-    }
-}
-impl rv::StringEnum for AnomalyDetectorAdaptationSpeed {
-    fn as_str(&self) -> &str {
-        AnomalyDetectorAdaptationSpeed::as_str(self)
-    }
-    fn from_wire(s: String) -> Self {
-        match s.as_str() {
-            "FAST" => Self::Fast,
-            "NORMAL" => Self::Normal,
-            "SLOW" => Self::Slow,
-            _ => Self::Unknown(s),
-        }
-    }
-}
-rboto::enum_value!(str AnomalyDetectorAdaptationSpeed);
+rboto::__structure!(
+    AnomalyDetector "AnomalyDetector"[set from] { anomaly_detector_id : String, namespace
+    : String, metric_name : String, dimensions : Vec < Dimension >, stat : String,
+    configuration : AnomalyDetectorConfiguration, state_value :
+    AnomalyDetectorStateValue, metric_characteristics : MetricCharacteristics,
+    single_metric_anomaly_detector : SingleMetricAnomalyDetector,
+    metric_math_anomaly_detector : MetricMathAnomalyDetector } {}
+);
+rboto::__string_enum!(
+    AnomalyDetectorAdaptationSpeed { Fast = "FAST", Normal = "NORMAL", Slow = "SLOW" }
+);
 /// The configuration specifies details about how the anomaly detection model is to be trained, including time ranges to exclude from use for training the model and the time zone to use for the metric.
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct AnomalyDetectorConfiguration {
     /// An array of time ranges to exclude from use when the anomaly detection model is trained. Use this to make sure that events that could cause unusual values for the metric, such as deployments, aren't used when CloudWatch creates the model.
     pub excluded_time_ranges: Option<Vec<Range>>,
@@ -590,241 +181,34 @@ pub struct AnomalyDetectorConfiguration {
     /// The aggressiveness with which CloudWatch filters outliers from the metric data that the anomaly detection model uses. Stronger filtering excludes more extreme values, which can produce a tighter band of expected values but may also suppress legitimate spikes.
     pub outlier_filtering_strength: Option<AnomalyDetectorOutlierFilteringStrength>,
 }
-impl AnomalyDetectorConfiguration {
-    /// Sets `ExcludedTimeRanges`.
-    pub fn excluded_time_ranges(mut self, v: impl Into<Vec<Range>>) -> Self {
-        self.excluded_time_ranges = Some(v.into());
-        self
-    }
-    /// Sets `MetricTimezone`.
-    pub fn metric_timezone(mut self, v: impl Into<String>) -> Self {
-        self.metric_timezone = Some(v.into());
-        self
-    }
-    /// Sets `AdaptationSpeed`.
-    pub fn adaptation_speed(
-        mut self,
-        v: impl Into<AnomalyDetectorAdaptationSpeed>,
-    ) -> Self {
-        self.adaptation_speed = Some(v.into());
-        self
-    }
-    /// Sets `OutlierFilteringStrength`.
-    pub fn outlier_filtering_strength(
-        mut self,
-        v: impl Into<AnomalyDetectorOutlierFilteringStrength>,
-    ) -> Self {
-        self.outlier_filtering_strength = Some(v.into());
-        self
-    }
-}
-impl rboto::IntoValue for AnomalyDetectorConfiguration {
-    fn into_value(self) -> rboto::Value {
-        rboto::Value::Struct(
-            vec![
-                rv::opt(self.excluded_time_ranges), rv::opt(self.metric_timezone),
-                rv::opt(self.adaptation_speed), rv::opt(self.outlier_filtering_strength)
-            ],
-        )
-    }
-}
-impl rboto::FromValue for AnomalyDetectorConfiguration {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "AnomalyDetectorConfiguration")?;
-        Ok(Self {
-            excluded_time_ranges: m.take(0)?,
-            metric_timezone: m.take(1)?,
-            adaptation_speed: m.take(2)?,
-            outlier_filtering_strength: m.take(3)?,
-        })
-    }
-}
-#[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
-#[non_exhaustive]
-pub enum AnomalyDetectorOutlierFilteringStrength {
-    /// `MINIMAL`
-    Minimal,
-    /// `MODERATE`
-    Moderate,
-    /// `STRICT`
-    Strict,
-    /// A value this version of the SDK does not know.
-    Unknown(String),
-}
-impl AnomalyDetectorOutlierFilteringStrength {
-    /// Every value the model lists.
-    pub const VALUES: &'static [&'static str] = &["MINIMAL", "MODERATE", "STRICT"];
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Minimal => "MINIMAL",
-            Self::Moderate => "MODERATE",
-            Self::Strict => "STRICT",
-            Self::Unknown(s) => s,
-        }
-    }
-}
-impl rv::StringEnum for AnomalyDetectorOutlierFilteringStrength {
-    fn as_str(&self) -> &str {
-        AnomalyDetectorOutlierFilteringStrength::as_str(self)
-    }
-    fn from_wire(s: String) -> Self {
-        match s.as_str() {
-            "MINIMAL" => Self::Minimal,
-            "MODERATE" => Self::Moderate,
-            "STRICT" => Self::Strict,
-            _ => Self::Unknown(s),
-        }
-    }
-}
-rboto::enum_value!(str AnomalyDetectorOutlierFilteringStrength);
-#[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
-#[non_exhaustive]
-pub enum AnomalyDetectorStateValue {
-    /// `PENDING_TRAINING`
-    PendingTraining,
-    /// `TRAINED_INSUFFICIENT_DATA`
-    TrainedInsufficientData,
-    /// `TRAINED`
-    Trained,
-    /// A value this version of the SDK does not know.
-    Unknown(String),
-}
-impl AnomalyDetectorStateValue {
-    /// Every value the model lists.
-    pub const VALUES: &'static [&'static str] = &[
-        "PENDING_TRAINING",
-        "TRAINED_INSUFFICIENT_DATA",
-        "TRAINED",
-    ];
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::PendingTraining => "PENDING_TRAINING",
-            Self::TrainedInsufficientData => "TRAINED_INSUFFICIENT_DATA",
-            Self::Trained => "TRAINED",
-            Self::Unknown(s) => s,
-        }
-    }
-}
-impl rv::StringEnum for AnomalyDetectorStateValue {
-    fn as_str(&self) -> &str {
-        AnomalyDetectorStateValue::as_str(self)
-    }
-    fn from_wire(s: String) -> Self {
-        match s.as_str() {
-            "PENDING_TRAINING" => Self::PendingTraining,
-            "TRAINED_INSUFFICIENT_DATA" => Self::TrainedInsufficientData,
-            "TRAINED" => Self::Trained,
-            _ => Self::Unknown(s),
-        }
-    }
-}
-rboto::enum_value!(str AnomalyDetectorStateValue);
-#[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
-#[non_exhaustive]
-pub enum AnomalyDetectorType {
-    /// `SINGLE_METRIC`
-    SingleMetric,
-    /// `METRIC_MATH`
-    MetricMath,
-    /// A value this version of the SDK does not know.
-    Unknown(String),
-}
-impl AnomalyDetectorType {
-    /// Every value the model lists.
-    pub const VALUES: &'static [&'static str] = &["SINGLE_METRIC", "METRIC_MATH"];
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::SingleMetric => "SINGLE_METRIC",
-            Self::MetricMath => "METRIC_MATH",
-            Self::Unknown(s) => s,
-        }
-    }
-}
-impl rv::StringEnum for AnomalyDetectorType {
-    fn as_str(&self) -> &str {
-        AnomalyDetectorType::as_str(self)
-    }
-    fn from_wire(s: String) -> Self {
-        match s.as_str() {
-            "SINGLE_METRIC" => Self::SingleMetric,
-            "METRIC_MATH" => Self::MetricMath,
-            _ => Self::Unknown(s),
-        }
-    }
-}
-rboto::enum_value!(str AnomalyDetectorType);
-#[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
-#[non_exhaustive]
-pub enum ComparisonOperator {
-    /// `GreaterThanOrEqualToThreshold`
-    GreaterThanOrEqualToThreshold,
-    /// `GreaterThanThreshold`
-    GreaterThanThreshold,
-    /// `LessThanThreshold`
-    LessThanThreshold,
-    /// `LessThanOrEqualToThreshold`
-    LessThanOrEqualToThreshold,
-    /// `LessThanLowerOrGreaterThanUpperThreshold`
-    LessThanLowerOrGreaterThanUpperThreshold,
-    /// `LessThanLowerThreshold`
-    LessThanLowerThreshold,
-    /// `GreaterThanUpperThreshold`
-    GreaterThanUpperThreshold,
-    /// A value this version of the SDK does not know.
-    Unknown(String),
-}
-impl ComparisonOperator {
-    /// Every value the model lists.
-    pub const VALUES: &'static [&'static str] = &[
-        "GreaterThanOrEqualToThreshold",
-        "GreaterThanThreshold",
-        "LessThanThreshold",
-        "LessThanOrEqualToThreshold",
-        "LessThanLowerOrGreaterThanUpperThreshold",
-        "LessThanLowerThreshold",
-        "GreaterThanUpperThreshold",
-    ];
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::GreaterThanOrEqualToThreshold => "GreaterThanOrEqualToThreshold",
-            Self::GreaterThanThreshold => "GreaterThanThreshold",
-            Self::LessThanThreshold => "LessThanThreshold",
-            Self::LessThanOrEqualToThreshold => "LessThanOrEqualToThreshold",
-            Self::LessThanLowerOrGreaterThanUpperThreshold => {
-                "LessThanLowerOrGreaterThanUpperThreshold"
-            }
-            Self::LessThanLowerThreshold => "LessThanLowerThreshold",
-            Self::GreaterThanUpperThreshold => "GreaterThanUpperThreshold",
-            Self::Unknown(s) => s,
-        }
-    }
-}
-impl rv::StringEnum for ComparisonOperator {
-    fn as_str(&self) -> &str {
-        ComparisonOperator::as_str(self)
-    }
-    fn from_wire(s: String) -> Self {
-        match s.as_str() {
-            "GreaterThanOrEqualToThreshold" => Self::GreaterThanOrEqualToThreshold,
-            "GreaterThanThreshold" => Self::GreaterThanThreshold,
-            "LessThanThreshold" => Self::LessThanThreshold,
-            "LessThanOrEqualToThreshold" => Self::LessThanOrEqualToThreshold,
-            "LessThanLowerOrGreaterThanUpperThreshold" => {
-                Self::LessThanLowerOrGreaterThanUpperThreshold
-            }
-            "LessThanLowerThreshold" => Self::LessThanLowerThreshold,
-            "GreaterThanUpperThreshold" => Self::GreaterThanUpperThreshold,
-            _ => Self::Unknown(s),
-        }
-    }
-}
-rboto::enum_value!(str ComparisonOperator);
+rboto::__structure!(
+    AnomalyDetectorConfiguration "AnomalyDetectorConfiguration"[set into from] {
+    excluded_time_ranges : Vec < Range >, metric_timezone : String, adaptation_speed :
+    AnomalyDetectorAdaptationSpeed, outlier_filtering_strength :
+    AnomalyDetectorOutlierFilteringStrength } {}
+);
+rboto::__string_enum!(
+    AnomalyDetectorOutlierFilteringStrength { Minimal = "MINIMAL", Moderate = "MODERATE",
+    Strict = "STRICT" }
+);
+rboto::__string_enum!(
+    AnomalyDetectorStateValue { PendingTraining = "PENDING_TRAINING",
+    TrainedInsufficientData = "TRAINED_INSUFFICIENT_DATA", Trained = "TRAINED" }
+);
+rboto::__string_enum!(
+    AnomalyDetectorType { SingleMetric = "SINGLE_METRIC", MetricMath = "METRIC_MATH" }
+);
+rboto::__string_enum!(
+    ComparisonOperator { GreaterThanOrEqualToThreshold = "GreaterThanOrEqualToThreshold",
+    GreaterThanThreshold = "GreaterThanThreshold", LessThanThreshold =
+    "LessThanThreshold", LessThanOrEqualToThreshold = "LessThanOrEqualToThreshold",
+    LessThanLowerOrGreaterThanUpperThreshold =
+    "LessThanLowerOrGreaterThanUpperThreshold", LessThanLowerThreshold =
+    "LessThanLowerThreshold", GreaterThanUpperThreshold = "GreaterThanUpperThreshold" }
+);
 /// The details about a composite alarm.
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct CompositeAlarm {
     /// Indicates whether actions should be executed during any changes to the alarm state.
     pub actions_enabled: Option<bool>,
@@ -867,143 +251,21 @@ pub struct CompositeAlarm {
     /// Settings that change the content of the notifications and events that the alarm sends when its state changes. These settings apply to the alarm's actions, whichever state triggers them.
     pub action_configuration: Option<ActionConfiguration>,
 }
-impl CompositeAlarm {
-    /// Sets `ActionsEnabled`.
-    pub fn actions_enabled(mut self, v: bool) -> Self {
-        self.actions_enabled = Some(v);
-        self
-    }
-    /// Sets `AlarmActions`.
-    pub fn alarm_actions(mut self, v: impl Into<Vec<String>>) -> Self {
-        self.alarm_actions = Some(v.into());
-        self
-    }
-    /// Sets `AlarmArn`.
-    pub fn alarm_arn(mut self, v: impl Into<String>) -> Self {
-        self.alarm_arn = Some(v.into());
-        self
-    }
-    /// Sets `AlarmConfigurationUpdatedTimestamp`.
-    pub fn alarm_configuration_updated_timestamp(
-        mut self,
-        v: impl Into<rboto::DateTime>,
-    ) -> Self {
-        self.alarm_configuration_updated_timestamp = Some(v.into());
-        self
-    }
-    /// Sets `AlarmDescription`.
-    pub fn alarm_description(mut self, v: impl Into<String>) -> Self {
-        self.alarm_description = Some(v.into());
-        self
-    }
-    /// Sets `AlarmName`.
-    pub fn alarm_name(mut self, v: impl Into<String>) -> Self {
-        self.alarm_name = Some(v.into());
-        self
-    }
-    /// Sets `AlarmRule`.
-    pub fn alarm_rule(mut self, v: impl Into<String>) -> Self {
-        self.alarm_rule = Some(v.into());
-        self
-    }
-    /// Sets `InsufficientDataActions`.
-    pub fn insufficient_data_actions(mut self, v: impl Into<Vec<String>>) -> Self {
-        self.insufficient_data_actions = Some(v.into());
-        self
-    }
-    /// Sets `OKActions`.
-    pub fn ok_actions(mut self, v: impl Into<Vec<String>>) -> Self {
-        self.ok_actions = Some(v.into());
-        self
-    }
-    /// Sets `StateReason`.
-    pub fn state_reason(mut self, v: impl Into<String>) -> Self {
-        self.state_reason = Some(v.into());
-        self
-    }
-    /// Sets `StateReasonData`.
-    pub fn state_reason_data(mut self, v: impl Into<String>) -> Self {
-        self.state_reason_data = Some(v.into());
-        self
-    }
-    /// Sets `StateUpdatedTimestamp`.
-    pub fn state_updated_timestamp(mut self, v: impl Into<rboto::DateTime>) -> Self {
-        self.state_updated_timestamp = Some(v.into());
-        self
-    }
-    /// Sets `StateValue`.
-    pub fn state_value(mut self, v: impl Into<StateValue>) -> Self {
-        self.state_value = Some(v.into());
-        self
-    }
-    /// Sets `StateTransitionedTimestamp`.
-    pub fn state_transitioned_timestamp(
-        mut self,
-        v: impl Into<rboto::DateTime>,
-    ) -> Self {
-        self.state_transitioned_timestamp = Some(v.into());
-        self
-    }
-    /// Sets `ActionsSuppressedBy`.
-    pub fn actions_suppressed_by(mut self, v: impl Into<ActionsSuppressedBy>) -> Self {
-        self.actions_suppressed_by = Some(v.into());
-        self
-    }
-    /// Sets `ActionsSuppressedReason`.
-    pub fn actions_suppressed_reason(mut self, v: impl Into<String>) -> Self {
-        self.actions_suppressed_reason = Some(v.into());
-        self
-    }
-    /// Sets `ActionsSuppressor`.
-    pub fn actions_suppressor(mut self, v: impl Into<String>) -> Self {
-        self.actions_suppressor = Some(v.into());
-        self
-    }
-    /// Sets `ActionsSuppressorWaitPeriod`.
-    pub fn actions_suppressor_wait_period(mut self, v: i32) -> Self {
-        self.actions_suppressor_wait_period = Some(v);
-        self
-    }
-    /// Sets `ActionsSuppressorExtensionPeriod`.
-    pub fn actions_suppressor_extension_period(mut self, v: i32) -> Self {
-        self.actions_suppressor_extension_period = Some(v);
-        self
-    }
-    /// Sets `ActionConfiguration`.
-    pub fn action_configuration(mut self, v: ActionConfiguration) -> Self {
-        self.action_configuration = Some(v);
-        self
-    }
-}
-impl rboto::FromValue for CompositeAlarm {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "CompositeAlarm")?;
-        Ok(Self {
-            actions_enabled: m.take(0)?,
-            alarm_actions: m.take(1)?,
-            alarm_arn: m.take(2)?,
-            alarm_configuration_updated_timestamp: m.take(3)?,
-            alarm_description: m.take(4)?,
-            alarm_name: m.take(5)?,
-            alarm_rule: m.take(6)?,
-            insufficient_data_actions: m.take(7)?,
-            ok_actions: m.take(8)?,
-            state_reason: m.take(9)?,
-            state_reason_data: m.take(10)?,
-            state_updated_timestamp: m.take(11)?,
-            state_value: m.take(12)?,
-            state_transitioned_timestamp: m.take(13)?,
-            actions_suppressed_by: m.take(14)?,
-            actions_suppressed_reason: m.take(15)?,
-            actions_suppressor: m.take(16)?,
-            actions_suppressor_wait_period: m.take(17)?,
-            actions_suppressor_extension_period: m.take(18)?,
-            action_configuration: m.take(19)?,
-        })
-    }
-}
+rboto::__structure!(
+    CompositeAlarm "CompositeAlarm"[set from] { actions_enabled = bool, alarm_actions :
+    Vec < String >, alarm_arn : String, alarm_configuration_updated_timestamp :
+    rboto::DateTime, alarm_description : String, alarm_name : String, alarm_rule :
+    String, insufficient_data_actions : Vec < String >, ok_actions : Vec < String >,
+    state_reason : String, state_reason_data : String, state_updated_timestamp :
+    rboto::DateTime, state_value : StateValue, state_transitioned_timestamp :
+    rboto::DateTime, actions_suppressed_by : ActionsSuppressedBy,
+    actions_suppressed_reason : String, actions_suppressor : String,
+    actions_suppressor_wait_period = i32, actions_suppressor_extension_period = i32,
+    action_configuration : ActionConfiguration } {}
+);
 /// Represents a specific dashboard.
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct DashboardEntry {
     /// The name of the dashboard.
     pub dashboard_name: Option<String>,
@@ -1014,70 +276,26 @@ pub struct DashboardEntry {
     /// The size of the dashboard, in bytes.
     pub size: Option<i64>,
 }
-impl DashboardEntry {
-    /// Sets `DashboardName`.
-    pub fn dashboard_name(mut self, v: impl Into<String>) -> Self {
-        self.dashboard_name = Some(v.into());
-        self
-    }
-    /// Sets `DashboardArn`.
-    pub fn dashboard_arn(mut self, v: impl Into<String>) -> Self {
-        self.dashboard_arn = Some(v.into());
-        self
-    }
-    /// Sets `LastModified`.
-    pub fn last_modified(mut self, v: impl Into<rboto::DateTime>) -> Self {
-        self.last_modified = Some(v.into());
-        self
-    }
-    /// Sets `Size`.
-    pub fn size(mut self, v: i64) -> Self {
-        self.size = Some(v);
-        self
-    }
-}
-impl rboto::FromValue for DashboardEntry {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "DashboardEntry")?;
-        Ok(Self {
-            dashboard_name: m.take(0)?,
-            dashboard_arn: m.take(1)?,
-            last_modified: m.take(2)?,
-            size: m.take(3)?,
-        })
-    }
-}
+rboto::__structure!(
+    DashboardEntry "DashboardEntry"[set from] { dashboard_name : String, dashboard_arn :
+    String, last_modified : rboto::DateTime, size = i64 } {}
+);
 /// An error or warning for the operation.
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct DashboardValidationMessage {
     /// The data path related to the message.
     pub data_path: Option<String>,
     /// A message describing the error or warning.
     pub message: Option<String>,
 }
-impl DashboardValidationMessage {
-    /// Sets `DataPath`.
-    pub fn data_path(mut self, v: impl Into<String>) -> Self {
-        self.data_path = Some(v.into());
-        self
-    }
-    /// Sets `Message`.
-    pub fn message(mut self, v: impl Into<String>) -> Self {
-        self.message = Some(v.into());
-        self
-    }
-}
-impl rboto::FromValue for DashboardValidationMessage {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "DashboardValidationMessage")?;
-        Ok(Self {
-            data_path: m.take(0)?,
-            message: m.take(1)?,
-        })
-    }
-}
+rboto::__structure!(
+    DashboardValidationMessage "DashboardValidationMessage"[set from] { data_path :
+    String, message : String } {}
+);
 /// Encapsulates the statistical data that CloudWatch computes from metric data.
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct Datapoint {
     /// The time stamp used for the data point.
     pub timestamp: Option<rboto::DateTime>,
@@ -1096,174 +314,61 @@ pub struct Datapoint {
     /// The percentile statistic for the data point.
     pub extended_statistics: Option<HashMap<String, f64>>,
 }
-impl Datapoint {
-    /// Sets `Timestamp`.
-    pub fn timestamp(mut self, v: impl Into<rboto::DateTime>) -> Self {
-        self.timestamp = Some(v.into());
-        self
-    }
-    /// Sets `SampleCount`.
-    pub fn sample_count(mut self, v: f64) -> Self {
-        self.sample_count = Some(v);
-        self
-    }
-    /// Sets `Average`.
-    pub fn average(mut self, v: f64) -> Self {
-        self.average = Some(v);
-        self
-    }
-    /// Sets `Sum`.
-    pub fn sum(mut self, v: f64) -> Self {
-        self.sum = Some(v);
-        self
-    }
-    /// Sets `Minimum`.
-    pub fn minimum(mut self, v: f64) -> Self {
-        self.minimum = Some(v);
-        self
-    }
-    /// Sets `Maximum`.
-    pub fn maximum(mut self, v: f64) -> Self {
-        self.maximum = Some(v);
-        self
-    }
-    /// Sets `Unit`.
-    pub fn unit(mut self, v: impl Into<StandardUnit>) -> Self {
-        self.unit = Some(v.into());
-        self
-    }
-    /// Sets `ExtendedStatistics`.
-    pub fn extended_statistics(mut self, v: impl Into<HashMap<String, f64>>) -> Self {
-        self.extended_statistics = Some(v.into());
-        self
-    }
-}
-impl rboto::FromValue for Datapoint {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "Datapoint")?;
-        Ok(Self {
-            timestamp: m.take(0)?,
-            sample_count: m.take(1)?,
-            average: m.take(2)?,
-            sum: m.take(3)?,
-            minimum: m.take(4)?,
-            maximum: m.take(5)?,
-            unit: m.take(6)?,
-            extended_statistics: m.take(7)?,
-        })
-    }
-}
+rboto::__structure!(
+    Datapoint "Datapoint"[set from] { timestamp : rboto::DateTime, sample_count = f64,
+    average = f64, sum = f64, minimum = f64, maximum = f64, unit : StandardUnit,
+    extended_statistics : HashMap < String, f64 > } {}
+);
 /// A dimension is a name/value pair that is part of the identity of a metric. Because dimensions are part of the unique identifier for a metric, whenever you add a unique name/value pair to one of your metrics, you are creating a new variation of that metric. For example, many Amazon EC2 metrics publish `InstanceId` as a dimension name, and the actual instance ID as the value for that dimension.
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct Dimension {
     /// The name of the dimension. Dimension names must contain only ASCII characters, must include at least one non-whitespace character, and cannot start with a colon (`:`). ASCII control characters are not supported as part of dimension names.
     pub name: Option<String>,
     /// The value of the dimension. Dimension values must contain only ASCII characters and must include at least one non-whitespace character. ASCII control characters are not supported as part of dimension values.
     pub value: Option<String>,
 }
-impl Dimension {
-    /// Sets `Name`.
-    pub fn name(mut self, v: impl Into<String>) -> Self {
-        self.name = Some(v.into());
-        self
-    }
-    /// Sets `Value`.
-    pub fn value(mut self, v: impl Into<String>) -> Self {
-        self.value = Some(v.into());
-        self
-    }
-}
-impl rboto::IntoValue for Dimension {
-    fn into_value(self) -> rboto::Value {
-        rboto::Value::Struct(vec![rv::opt(self.name), rv::opt(self.value)])
-    }
-}
-impl rboto::FromValue for Dimension {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "Dimension")?;
-        Ok(Self {
-            name: m.take(0)?,
-            value: m.take(1)?,
-        })
-    }
-}
+rboto::__structure!(
+    Dimension "Dimension"[set into from] { name : String, value : String } {}
+);
 /// Represents filters for a dimension.
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct DimensionFilter {
     /// The dimension name to be matched.
     pub name: Option<String>,
     /// The value of the dimension to be matched.
     pub value: Option<String>,
 }
-impl DimensionFilter {
-    /// Sets `Name`.
-    pub fn name(mut self, v: impl Into<String>) -> Self {
-        self.name = Some(v.into());
-        self
-    }
-    /// Sets `Value`.
-    pub fn value(mut self, v: impl Into<String>) -> Self {
-        self.value = Some(v.into());
-        self
-    }
-}
-impl rboto::IntoValue for DimensionFilter {
-    fn into_value(self) -> rboto::Value {
-        rboto::Value::Struct(vec![rv::opt(self.name), rv::opt(self.value)])
-    }
-}
+rboto::__structure!(
+    DimensionFilter "DimensionFilter"[set into] { name : String, value : String } {}
+);
 /// An entity associated with metrics, to allow for finding related telemetry. An entity is typically a resource or service within your system. For example, metrics from an Amazon EC2 instance could be associated with that instance as the entity. Similarly, metrics from a service that you own could be associated with that service as the entity.
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct Entity {
     /// The attributes of the entity which identify the specific entity, as a list of key-value pairs. Entities with the same `KeyAttributes` are considered to be the same entity. For an entity to be valid, the `KeyAttributes` must exist and be formatted correctly.
     pub key_attributes: Option<HashMap<String, String>>,
     /// Additional attributes of the entity that are not used to specify the identity of the entity. A list of key-value pairs.
     pub attributes: Option<HashMap<String, String>>,
 }
-impl Entity {
-    /// Sets `KeyAttributes`.
-    pub fn key_attributes(mut self, v: impl Into<HashMap<String, String>>) -> Self {
-        self.key_attributes = Some(v.into());
-        self
-    }
-    /// Sets `Attributes`.
-    pub fn attributes(mut self, v: impl Into<HashMap<String, String>>) -> Self {
-        self.attributes = Some(v.into());
-        self
-    }
-}
-impl rboto::IntoValue for Entity {
-    fn into_value(self) -> rboto::Value {
-        rboto::Value::Struct(
-            vec![rv::opt(self.key_attributes), rv::opt(self.attributes)],
-        )
-    }
-}
+rboto::__structure!(
+    Entity "Entity"[set into] { key_attributes : HashMap < String, String >, attributes :
+    HashMap < String, String > } {}
+);
 /// A set of metrics that are associated with an entity, such as a specific service or resource. Contains the entity and the list of metric data associated with it.
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct EntityMetricData {
     /// The entity associated with the metrics.
     pub entity: Option<Entity>,
     /// The metric data.
     pub metric_data: Option<Vec<MetricDatum>>,
 }
-impl EntityMetricData {
-    /// Sets `Entity`.
-    pub fn entity(mut self, v: Entity) -> Self {
-        self.entity = Some(v);
-        self
-    }
-    /// Sets `MetricData`.
-    pub fn metric_data(mut self, v: impl Into<Vec<MetricDatum>>) -> Self {
-        self.metric_data = Some(v.into());
-        self
-    }
-}
-impl rboto::IntoValue for EntityMetricData {
-    fn into_value(self) -> rboto::Value {
-        rboto::Value::Struct(vec![rv::opt(self.entity), rv::opt(self.metric_data)])
-    }
-}
+rboto::__structure!(
+    EntityMetricData "EntityMetricData"[set into] { entity : Entity, metric_data : Vec <
+    MetricDatum > } {}
+);
 /// The evaluation criteria for an alarm. This is a union type that currently supports `PromQLCriteria`.
 #[derive(Clone, PartialEq)]
 #[derive(Debug)]
@@ -1274,67 +379,28 @@ pub enum EvaluationCriteria {
     /// A member this version of the SDK does not know.
     Unknown,
 }
-impl rboto::IntoValue for EvaluationCriteria {
+impl rv::IntoValue for EvaluationCriteria {
     fn into_value(self) -> rboto::Value {
         match self {
-            Self::PromQlCriteria(v) => rv::union(1, 0, rboto::IntoValue::into_value(v)),
+            Self::PromQlCriteria(v) => rv::union(1, 0, rv::IntoValue::into_value(v)),
             Self::Unknown => rv::union(1, 1, rboto::Value::Bool(false)),
         }
     }
 }
-impl rboto::FromValue for EvaluationCriteria {
+impl rv::FromValue for EvaluationCriteria {
     fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
         Ok(
             match rv::Members::of(v, "EvaluationCriteria")?.take_union() {
-                Some((0, v)) => Self::PromQlCriteria(rboto::FromValue::from_value(v)?),
+                Some((0, v)) => Self::PromQlCriteria(rv::FromValue::from_value(v)?),
                 _ => Self::Unknown,
             },
         )
     }
 }
-#[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
-#[non_exhaustive]
-pub enum EvaluationState {
-    /// `PARTIAL_DATA`
-    PartialData,
-    /// `EVALUATION_FAILURE`
-    EvaluationFailure,
-    /// `EVALUATION_ERROR`
-    EvaluationError,
-    /// A value this version of the SDK does not know.
-    Unknown(String),
-}
-impl EvaluationState {
-    /// Every value the model lists.
-    pub const VALUES: &'static [&'static str] = &[
-        "PARTIAL_DATA",
-        "EVALUATION_FAILURE",
-        "EVALUATION_ERROR",
-    ];
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::PartialData => "PARTIAL_DATA",
-            Self::EvaluationFailure => "EVALUATION_FAILURE",
-            Self::EvaluationError => "EVALUATION_ERROR",
-            Self::Unknown(s) => s,
-        }
-    }
-}
-impl rv::StringEnum for EvaluationState {
-    fn as_str(&self) -> &str {
-        EvaluationState::as_str(self)
-    }
-    fn from_wire(s: String) -> Self {
-        match s.as_str() {
-            "PARTIAL_DATA" => Self::PartialData,
-            "EVALUATION_FAILURE" => Self::EvaluationFailure,
-            "EVALUATION_ERROR" => Self::EvaluationError,
-            _ => Self::Unknown(s),
-        }
-    }
-}
-rboto::enum_value!(str EvaluationState);
+rboto::__string_enum!(
+    EvaluationState { PartialData = "PARTIAL_DATA", EvaluationFailure =
+    "EVALUATION_FAILURE", EvaluationError = "EVALUATION_ERROR" }
+);
 /// The evaluation window that an alarm uses to select the range of metric data that it evaluates each time it runs. This is a union type. Set exactly one of its members, `SlidingWindow` or `WallClockWindow`. If you don't set `EvaluationWindow`, the alarm uses a `SlidingWindow` by default.
 #[derive(Clone, PartialEq)]
 #[derive(Debug)]
@@ -1347,81 +413,34 @@ pub enum EvaluationWindow {
     /// A member this version of the SDK does not know.
     Unknown,
 }
-impl rboto::IntoValue for EvaluationWindow {
+impl rv::IntoValue for EvaluationWindow {
     fn into_value(self) -> rboto::Value {
         match self {
-            Self::WallClockWindow(v) => rv::union(2, 0, rboto::IntoValue::into_value(v)),
-            Self::SlidingWindow(v) => rv::union(2, 1, rboto::IntoValue::into_value(v)),
+            Self::WallClockWindow(v) => rv::union(2, 0, rv::IntoValue::into_value(v)),
+            Self::SlidingWindow(v) => rv::union(2, 1, rv::IntoValue::into_value(v)),
             Self::Unknown => rv::union(2, 2, rboto::Value::Bool(false)),
         }
     }
 }
-impl rboto::FromValue for EvaluationWindow {
+impl rv::FromValue for EvaluationWindow {
     fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
         Ok(
             match rv::Members::of(v, "EvaluationWindow")?.take_union() {
-                Some((0, v)) => Self::WallClockWindow(rboto::FromValue::from_value(v)?),
-                Some((1, v)) => Self::SlidingWindow(rboto::FromValue::from_value(v)?),
+                Some((0, v)) => Self::WallClockWindow(rv::FromValue::from_value(v)?),
+                Some((1, v)) => Self::SlidingWindow(rv::FromValue::from_value(v)?),
                 _ => Self::Unknown,
             },
         )
     }
 }
-#[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
-#[non_exhaustive]
-pub enum HistoryItemType {
-    /// `ConfigurationUpdate`
-    ConfigurationUpdate,
-    /// `StateUpdate`
-    StateUpdate,
-    /// `Action`
-    Action,
-    /// `AlarmContributorStateUpdate`
-    AlarmContributorStateUpdate,
-    /// `AlarmContributorAction`
-    AlarmContributorAction,
-    /// A value this version of the SDK does not know.
-    Unknown(String),
-}
-impl HistoryItemType {
-    /// Every value the model lists.
-    pub const VALUES: &'static [&'static str] = &[
-        "ConfigurationUpdate",
-        "StateUpdate",
-        "Action",
-        "AlarmContributorStateUpdate",
-        "AlarmContributorAction",
-    ];
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::ConfigurationUpdate => "ConfigurationUpdate",
-            Self::StateUpdate => "StateUpdate",
-            Self::Action => "Action",
-            Self::AlarmContributorStateUpdate => "AlarmContributorStateUpdate",
-            Self::AlarmContributorAction => "AlarmContributorAction",
-            Self::Unknown(s) => s,
-        }
-    }
-}
-impl rv::StringEnum for HistoryItemType {
-    fn as_str(&self) -> &str {
-        HistoryItemType::as_str(self)
-    }
-    fn from_wire(s: String) -> Self {
-        match s.as_str() {
-            "ConfigurationUpdate" => Self::ConfigurationUpdate,
-            "StateUpdate" => Self::StateUpdate,
-            "Action" => Self::Action,
-            "AlarmContributorStateUpdate" => Self::AlarmContributorStateUpdate,
-            "AlarmContributorAction" => Self::AlarmContributorAction,
-            _ => Self::Unknown(s),
-        }
-    }
-}
-rboto::enum_value!(str HistoryItemType);
+rboto::__string_enum!(
+    HistoryItemType { ConfigurationUpdate = "ConfigurationUpdate", StateUpdate =
+    "StateUpdate", Action = "Action", AlarmContributorStateUpdate =
+    "AlarmContributorStateUpdate", AlarmContributorAction = "AlarmContributorAction" }
+);
 /// This structure contains the definition for a Contributor Insights rule. For more information about this rule, see [Using Constributor Insights to analyze high-cardinality data](https://docs.aws.amazon.com/AmazonCloudWatch/latest/monitoring/ContributorInsights.html) in the *Amazon CloudWatch User Guide*.
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct InsightRule {
     /// The name of the rule.
     pub name: Option<String>,
@@ -1436,53 +455,13 @@ pub struct InsightRule {
     /// Displays whether the rule is evaluated on the transformed versions of logs, for log groups that have [Log transformation](https://docs.aws.amazon.com/AmazonCloudWatch/latest/logs/CloudWatch-Logs-Transformation.html) enabled. If this is `false`, log events are evaluated before they are transformed.
     pub apply_on_transformed_logs: Option<bool>,
 }
-impl InsightRule {
-    /// Sets `Name`.
-    pub fn name(mut self, v: impl Into<String>) -> Self {
-        self.name = Some(v.into());
-        self
-    }
-    /// Sets `State`.
-    pub fn state(mut self, v: impl Into<String>) -> Self {
-        self.state = Some(v.into());
-        self
-    }
-    /// Sets `Schema`.
-    pub fn schema(mut self, v: impl Into<String>) -> Self {
-        self.schema = Some(v.into());
-        self
-    }
-    /// Sets `Definition`.
-    pub fn definition(mut self, v: impl Into<String>) -> Self {
-        self.definition = Some(v.into());
-        self
-    }
-    /// Sets `ManagedRule`.
-    pub fn managed_rule(mut self, v: bool) -> Self {
-        self.managed_rule = Some(v);
-        self
-    }
-    /// Sets `ApplyOnTransformedLogs`.
-    pub fn apply_on_transformed_logs(mut self, v: bool) -> Self {
-        self.apply_on_transformed_logs = Some(v);
-        self
-    }
-}
-impl rboto::FromValue for InsightRule {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "InsightRule")?;
-        Ok(Self {
-            name: m.take(0)?,
-            state: m.take(1)?,
-            schema: m.take(2)?,
-            definition: m.take(3)?,
-            managed_rule: m.take(4)?,
-            apply_on_transformed_logs: m.take(5)?,
-        })
-    }
-}
+rboto::__structure!(
+    InsightRule "InsightRule"[set from] { name : String, state : String, schema : String,
+    definition : String, managed_rule = bool, apply_on_transformed_logs = bool } {}
+);
 /// One of the unique contributors found by a Contributor Insights rule. If the rule contains multiple keys, then a unique contributor is a unique combination of values from all the keys in the rule.
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct InsightRuleContributor {
     /// One of the log entry field keywords that is used to define contributors for this rule.
     pub keys: Option<Vec<String>>,
@@ -1491,67 +470,27 @@ pub struct InsightRuleContributor {
     /// An array of the data points where this contributor is present. Only the data points when this contributor appeared are included in the array.
     pub datapoints: Option<Vec<InsightRuleContributorDatapoint>>,
 }
-impl InsightRuleContributor {
-    /// Sets `Keys`.
-    pub fn keys(mut self, v: impl Into<Vec<String>>) -> Self {
-        self.keys = Some(v.into());
-        self
-    }
-    /// Sets `ApproximateAggregateValue`.
-    pub fn approximate_aggregate_value(mut self, v: f64) -> Self {
-        self.approximate_aggregate_value = Some(v);
-        self
-    }
-    /// Sets `Datapoints`.
-    pub fn datapoints(
-        mut self,
-        v: impl Into<Vec<InsightRuleContributorDatapoint>>,
-    ) -> Self {
-        self.datapoints = Some(v.into());
-        self
-    }
-}
-impl rboto::FromValue for InsightRuleContributor {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "InsightRuleContributor")?;
-        Ok(Self {
-            keys: m.take(0)?,
-            approximate_aggregate_value: m.take(1)?,
-            datapoints: m.take(2)?,
-        })
-    }
-}
+rboto::__structure!(
+    InsightRuleContributor "InsightRuleContributor"[set from] { keys : Vec < String >,
+    approximate_aggregate_value = f64, datapoints : Vec < InsightRuleContributorDatapoint
+    > } {}
+);
 /// One data point related to one contributor.
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct InsightRuleContributorDatapoint {
     /// The timestamp of the data point.
     pub timestamp: Option<rboto::DateTime>,
     /// The approximate value that this contributor added during this timestamp.
     pub approximate_value: Option<f64>,
 }
-impl InsightRuleContributorDatapoint {
-    /// Sets `Timestamp`.
-    pub fn timestamp(mut self, v: impl Into<rboto::DateTime>) -> Self {
-        self.timestamp = Some(v.into());
-        self
-    }
-    /// Sets `ApproximateValue`.
-    pub fn approximate_value(mut self, v: f64) -> Self {
-        self.approximate_value = Some(v);
-        self
-    }
-}
-impl rboto::FromValue for InsightRuleContributorDatapoint {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "InsightRuleContributorDatapoint")?;
-        Ok(Self {
-            timestamp: m.take(0)?,
-            approximate_value: m.take(1)?,
-        })
-    }
-}
+rboto::__structure!(
+    InsightRuleContributorDatapoint "InsightRuleContributorDatapoint"[set from] {
+    timestamp : rboto::DateTime, approximate_value = f64 } {}
+);
 /// One data point from the metric time series returned in a Contributor Insights rule report.
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct InsightRuleMetricDatapoint {
     /// The timestamp of the data point.
     pub timestamp: Option<rboto::DateTime>,
@@ -1570,83 +509,22 @@ pub struct InsightRuleMetricDatapoint {
     /// The maximum value from a single occurence from a single contributor during the time period represented by that data point.
     pub maximum: Option<f64>,
 }
-impl InsightRuleMetricDatapoint {
-    /// Sets `Timestamp`.
-    pub fn timestamp(mut self, v: impl Into<rboto::DateTime>) -> Self {
-        self.timestamp = Some(v.into());
-        self
-    }
-    /// Sets `UniqueContributors`.
-    pub fn unique_contributors(mut self, v: f64) -> Self {
-        self.unique_contributors = Some(v);
-        self
-    }
-    /// Sets `MaxContributorValue`.
-    pub fn max_contributor_value(mut self, v: f64) -> Self {
-        self.max_contributor_value = Some(v);
-        self
-    }
-    /// Sets `SampleCount`.
-    pub fn sample_count(mut self, v: f64) -> Self {
-        self.sample_count = Some(v);
-        self
-    }
-    /// Sets `Average`.
-    pub fn average(mut self, v: f64) -> Self {
-        self.average = Some(v);
-        self
-    }
-    /// Sets `Sum`.
-    pub fn sum(mut self, v: f64) -> Self {
-        self.sum = Some(v);
-        self
-    }
-    /// Sets `Minimum`.
-    pub fn minimum(mut self, v: f64) -> Self {
-        self.minimum = Some(v);
-        self
-    }
-    /// Sets `Maximum`.
-    pub fn maximum(mut self, v: f64) -> Self {
-        self.maximum = Some(v);
-        self
-    }
-}
-impl rboto::FromValue for InsightRuleMetricDatapoint {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "InsightRuleMetricDatapoint")?;
-        Ok(Self {
-            timestamp: m.take(0)?,
-            unique_contributors: m.take(1)?,
-            max_contributor_value: m.take(2)?,
-            sample_count: m.take(3)?,
-            average: m.take(4)?,
-            sum: m.take(5)?,
-            minimum: m.take(6)?,
-            maximum: m.take(7)?,
-        })
-    }
-}
+rboto::__structure!(
+    InsightRuleMetricDatapoint "InsightRuleMetricDatapoint"[set from] { timestamp :
+    rboto::DateTime, unique_contributors = f64, max_contributor_value = f64, sample_count
+    = f64, average = f64, sum = f64, minimum = f64, maximum = f64 } {}
+);
 /// This structure includes the `Timezone` parameter, which you can use to specify your time zone so that the labels that are associated with returned metrics display the correct time for your time zone.
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct LabelOptions {
     /// The time zone to use for metric data return in this operation. The format is `+` or `-` followed by four digits. The first two digits indicate the number of hours ahead or behind of UTC, and the final two digits are the number of minutes. For example, +0130 indicates a time zone that is 1 hour and 30 minutes ahead of UTC. The default is +0000.
     pub timezone: Option<String>,
 }
-impl LabelOptions {
-    /// Sets `Timezone`.
-    pub fn timezone(mut self, v: impl Into<String>) -> Self {
-        self.timezone = Some(v.into());
-        self
-    }
-}
-impl rboto::IntoValue for LabelOptions {
-    fn into_value(self) -> rboto::Value {
-        rboto::Value::Struct(vec![rv::opt(self.timezone)])
-    }
-}
+rboto::__structure!(LabelOptions "LabelOptions"[set into] { timezone : String } {});
 /// The details about a log alarm.
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct LogAlarm {
     /// The name of the alarm.
     pub alarm_name: Option<String>,
@@ -1697,170 +575,22 @@ pub struct LogAlarm {
     /// Settings that change the content of the notifications and events that the alarm sends when its state changes. These settings apply to the alarm's actions, whichever state triggers them.
     pub action_configuration: Option<ActionConfiguration>,
 }
-impl LogAlarm {
-    /// Sets `AlarmName`.
-    pub fn alarm_name(mut self, v: impl Into<String>) -> Self {
-        self.alarm_name = Some(v.into());
-        self
-    }
-    /// Sets `AlarmArn`.
-    pub fn alarm_arn(mut self, v: impl Into<String>) -> Self {
-        self.alarm_arn = Some(v.into());
-        self
-    }
-    /// Sets `AlarmDescription`.
-    pub fn alarm_description(mut self, v: impl Into<String>) -> Self {
-        self.alarm_description = Some(v.into());
-        self
-    }
-    /// Sets `AlarmConfigurationUpdatedTimestamp`.
-    pub fn alarm_configuration_updated_timestamp(
-        mut self,
-        v: impl Into<rboto::DateTime>,
-    ) -> Self {
-        self.alarm_configuration_updated_timestamp = Some(v.into());
-        self
-    }
-    /// Sets `ActionsEnabled`.
-    pub fn actions_enabled(mut self, v: bool) -> Self {
-        self.actions_enabled = Some(v);
-        self
-    }
-    /// Sets `OKActions`.
-    pub fn ok_actions(mut self, v: impl Into<Vec<String>>) -> Self {
-        self.ok_actions = Some(v.into());
-        self
-    }
-    /// Sets `AlarmActions`.
-    pub fn alarm_actions(mut self, v: impl Into<Vec<String>>) -> Self {
-        self.alarm_actions = Some(v.into());
-        self
-    }
-    /// Sets `InsufficientDataActions`.
-    pub fn insufficient_data_actions(mut self, v: impl Into<Vec<String>>) -> Self {
-        self.insufficient_data_actions = Some(v.into());
-        self
-    }
-    /// Sets `StateValue`.
-    pub fn state_value(mut self, v: impl Into<StateValue>) -> Self {
-        self.state_value = Some(v.into());
-        self
-    }
-    /// Sets `StateReason`.
-    pub fn state_reason(mut self, v: impl Into<String>) -> Self {
-        self.state_reason = Some(v.into());
-        self
-    }
-    /// Sets `StateReasonData`.
-    pub fn state_reason_data(mut self, v: impl Into<String>) -> Self {
-        self.state_reason_data = Some(v.into());
-        self
-    }
-    /// Sets `StateUpdatedTimestamp`.
-    pub fn state_updated_timestamp(mut self, v: impl Into<rboto::DateTime>) -> Self {
-        self.state_updated_timestamp = Some(v.into());
-        self
-    }
-    /// Sets `ScheduledQueryConfiguration`.
-    pub fn scheduled_query_configuration(
-        mut self,
-        v: ScheduledQueryConfiguration,
-    ) -> Self {
-        self.scheduled_query_configuration = Some(v);
-        self
-    }
-    /// Sets `QueryResultsToEvaluate`.
-    pub fn query_results_to_evaluate(mut self, v: i32) -> Self {
-        self.query_results_to_evaluate = Some(v);
-        self
-    }
-    /// Sets `QueryResultsToAlarm`.
-    pub fn query_results_to_alarm(mut self, v: i32) -> Self {
-        self.query_results_to_alarm = Some(v);
-        self
-    }
-    /// Sets `Threshold`.
-    pub fn threshold(mut self, v: f64) -> Self {
-        self.threshold = Some(v);
-        self
-    }
-    /// Sets `ComparisonOperator`.
-    pub fn comparison_operator(mut self, v: impl Into<ComparisonOperator>) -> Self {
-        self.comparison_operator = Some(v.into());
-        self
-    }
-    /// Sets `TreatMissingData`.
-    pub fn treat_missing_data(mut self, v: impl Into<String>) -> Self {
-        self.treat_missing_data = Some(v.into());
-        self
-    }
-    /// Sets `StateTransitionedTimestamp`.
-    pub fn state_transitioned_timestamp(
-        mut self,
-        v: impl Into<rboto::DateTime>,
-    ) -> Self {
-        self.state_transitioned_timestamp = Some(v.into());
-        self
-    }
-    /// Sets `EvaluationState`.
-    pub fn evaluation_state(mut self, v: impl Into<EvaluationState>) -> Self {
-        self.evaluation_state = Some(v.into());
-        self
-    }
-    /// Sets `ActionLogLineCount`.
-    pub fn action_log_line_count(mut self, v: i32) -> Self {
-        self.action_log_line_count = Some(v);
-        self
-    }
-    /// Sets `ActionLogLineRoleArn`.
-    pub fn action_log_line_role_arn(mut self, v: impl Into<String>) -> Self {
-        self.action_log_line_role_arn = Some(v.into());
-        self
-    }
-    /// Sets `WarmUpConfiguration`.
-    pub fn warm_up_configuration(mut self, v: WarmUpConfiguration) -> Self {
-        self.warm_up_configuration = Some(v);
-        self
-    }
-    /// Sets `ActionConfiguration`.
-    pub fn action_configuration(mut self, v: ActionConfiguration) -> Self {
-        self.action_configuration = Some(v);
-        self
-    }
-}
-impl rboto::FromValue for LogAlarm {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "LogAlarm")?;
-        Ok(Self {
-            alarm_name: m.take(0)?,
-            alarm_arn: m.take(1)?,
-            alarm_description: m.take(2)?,
-            alarm_configuration_updated_timestamp: m.take(3)?,
-            actions_enabled: m.take(4)?,
-            ok_actions: m.take(5)?,
-            alarm_actions: m.take(6)?,
-            insufficient_data_actions: m.take(7)?,
-            state_value: m.take(8)?,
-            state_reason: m.take(9)?,
-            state_reason_data: m.take(10)?,
-            state_updated_timestamp: m.take(11)?,
-            scheduled_query_configuration: m.take(12)?,
-            query_results_to_evaluate: m.take(13)?,
-            query_results_to_alarm: m.take(14)?,
-            threshold: m.take(15)?,
-            comparison_operator: m.take(16)?,
-            treat_missing_data: m.take(17)?,
-            state_transitioned_timestamp: m.take(18)?,
-            evaluation_state: m.take(19)?,
-            action_log_line_count: m.take(20)?,
-            action_log_line_role_arn: m.take(21)?,
-            warm_up_configuration: m.take(22)?,
-            action_configuration: m.take(23)?,
-        })
-    }
-}
+rboto::__structure!(
+    LogAlarm "LogAlarm"[set from] { alarm_name : String, alarm_arn : String,
+    alarm_description : String, alarm_configuration_updated_timestamp : rboto::DateTime,
+    actions_enabled = bool, ok_actions : Vec < String >, alarm_actions : Vec < String >,
+    insufficient_data_actions : Vec < String >, state_value : StateValue, state_reason :
+    String, state_reason_data : String, state_updated_timestamp : rboto::DateTime,
+    scheduled_query_configuration : ScheduledQueryConfiguration,
+    query_results_to_evaluate = i32, query_results_to_alarm = i32, threshold = f64,
+    comparison_operator : ComparisonOperator, treat_missing_data : String,
+    state_transitioned_timestamp : rboto::DateTime, evaluation_state : EvaluationState,
+    action_log_line_count = i32, action_log_line_role_arn : String, warm_up_configuration
+    : WarmUpConfiguration, action_configuration : ActionConfiguration } {}
+);
 /// Contains the information that's required to enable a managed Contributor Insights rule for an Amazon Web Services resource.
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct ManagedRule {
     /// The template name for the managed Contributor Insights rule, as returned by `ListManagedInsightRules`.
     pub template_name: Option<String>,
@@ -1869,35 +599,13 @@ pub struct ManagedRule {
     /// A list of key-value pairs that you can associate with a managed Contributor Insights rule. You can associate as many as 50 tags with a rule. Tags can help you organize and categorize your resources. You also can use them to scope user permissions by granting a user permission to access or change only the resources that have certain tag values.
     pub tags: Option<Vec<Tag>>,
 }
-impl ManagedRule {
-    /// Sets `TemplateName`.
-    pub fn template_name(mut self, v: impl Into<String>) -> Self {
-        self.template_name = Some(v.into());
-        self
-    }
-    /// Sets `ResourceARN`.
-    pub fn resource_arn(mut self, v: impl Into<String>) -> Self {
-        self.resource_arn = Some(v.into());
-        self
-    }
-    /// Sets `Tags`.
-    pub fn tags(mut self, v: impl Into<Vec<Tag>>) -> Self {
-        self.tags = Some(v.into());
-        self
-    }
-}
-impl rboto::IntoValue for ManagedRule {
-    fn into_value(self) -> rboto::Value {
-        rboto::Value::Struct(
-            vec![
-                rv::opt(self.template_name), rv::opt(self.resource_arn), rv::opt(self
-                .tags)
-            ],
-        )
-    }
-}
+rboto::__structure!(
+    ManagedRule "ManagedRule"[set into] { template_name : String, resource_arn : String,
+    tags : Vec < Tag > } {}
+);
 /// Contains information about managed Contributor Insights rules, as returned by `ListManagedInsightRules`.
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct ManagedRuleDescription {
     /// The template name for the managed rule. Used to enable managed rules using `PutManagedInsightRules`.
     pub template_name: Option<String>,
@@ -1906,93 +614,38 @@ pub struct ManagedRuleDescription {
     /// Describes the state of a managed rule. If present, it contains information about the Contributor Insights rule that contains information about the related Amazon Web Services resource.
     pub rule_state: Option<ManagedRuleState>,
 }
-impl ManagedRuleDescription {
-    /// Sets `TemplateName`.
-    pub fn template_name(mut self, v: impl Into<String>) -> Self {
-        self.template_name = Some(v.into());
-        self
-    }
-    /// Sets `ResourceARN`.
-    pub fn resource_arn(mut self, v: impl Into<String>) -> Self {
-        self.resource_arn = Some(v.into());
-        self
-    }
-    /// Sets `RuleState`.
-    pub fn rule_state(mut self, v: ManagedRuleState) -> Self {
-        self.rule_state = Some(v);
-        self
-    }
-}
-impl rboto::FromValue for ManagedRuleDescription {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "ManagedRuleDescription")?;
-        Ok(Self {
-            template_name: m.take(0)?,
-            resource_arn: m.take(1)?,
-            rule_state: m.take(2)?,
-        })
-    }
-}
+rboto::__structure!(
+    ManagedRuleDescription "ManagedRuleDescription"[set from] { template_name : String,
+    resource_arn : String, rule_state : ManagedRuleState } {}
+);
 /// The status of a managed Contributor Insights rule.
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct ManagedRuleState {
     /// The name of the Contributor Insights rule that contains data for the specified Amazon Web Services resource.
     pub rule_name: Option<String>,
     /// Indicates whether the rule is enabled or disabled.
     pub state: Option<String>,
 }
-impl ManagedRuleState {
-    /// Sets `RuleName`.
-    pub fn rule_name(mut self, v: impl Into<String>) -> Self {
-        self.rule_name = Some(v.into());
-        self
-    }
-    /// Sets `State`.
-    pub fn state(mut self, v: impl Into<String>) -> Self {
-        self.state = Some(v.into());
-        self
-    }
-}
-impl rboto::FromValue for ManagedRuleState {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "ManagedRuleState")?;
-        Ok(Self {
-            rule_name: m.take(0)?,
-            state: m.take(1)?,
-        })
-    }
-}
+rboto::__structure!(
+    ManagedRuleState "ManagedRuleState"[set from] { rule_name : String, state : String }
+    {}
+);
 /// A message returned by the `GetMetricData`API, including a code and a description.
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct MessageData {
     /// The error code or status code associated with the message.
     pub code: Option<String>,
     /// The message text.
     pub value: Option<String>,
 }
-impl MessageData {
-    /// Sets `Code`.
-    pub fn code(mut self, v: impl Into<String>) -> Self {
-        self.code = Some(v.into());
-        self
-    }
-    /// Sets `Value`.
-    pub fn value(mut self, v: impl Into<String>) -> Self {
-        self.value = Some(v.into());
-        self
-    }
-}
-impl rboto::FromValue for MessageData {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "MessageData")?;
-        Ok(Self {
-            code: m.take(0)?,
-            value: m.take(1)?,
-        })
-    }
-}
+rboto::__structure!(
+    MessageData "MessageData"[set from] { code : String, value : String } {}
+);
 /// Represents a specific metric.
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct Metric {
     /// The namespace of the metric.
     pub namespace: Option<String>,
@@ -2001,45 +654,13 @@ pub struct Metric {
     /// The dimensions for the metric.
     pub dimensions: Option<Vec<Dimension>>,
 }
-impl Metric {
-    /// Sets `Namespace`.
-    pub fn namespace(mut self, v: impl Into<String>) -> Self {
-        self.namespace = Some(v.into());
-        self
-    }
-    /// Sets `MetricName`.
-    pub fn metric_name(mut self, v: impl Into<String>) -> Self {
-        self.metric_name = Some(v.into());
-        self
-    }
-    /// Sets `Dimensions`.
-    pub fn dimensions(mut self, v: impl Into<Vec<Dimension>>) -> Self {
-        self.dimensions = Some(v.into());
-        self
-    }
-}
-impl rboto::IntoValue for Metric {
-    fn into_value(self) -> rboto::Value {
-        rboto::Value::Struct(
-            vec![
-                rv::opt(self.namespace), rv::opt(self.metric_name), rv::opt(self
-                .dimensions)
-            ],
-        )
-    }
-}
-impl rboto::FromValue for Metric {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "Metric")?;
-        Ok(Self {
-            namespace: m.take(0)?,
-            metric_name: m.take(1)?,
-            dimensions: m.take(2)?,
-        })
-    }
-}
+rboto::__structure!(
+    Metric "Metric"[set into from] { namespace : String, metric_name : String, dimensions
+    : Vec < Dimension > } {}
+);
 /// The details about a metric alarm.
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct MetricAlarm {
     /// The name of the alarm.
     pub alarm_name: Option<String>,
@@ -2110,253 +731,37 @@ pub struct MetricAlarm {
     /// Settings that change the content of the notifications and events that the alarm sends when its state changes. These settings apply to the alarm's actions, whichever state triggers them.
     pub action_configuration: Option<ActionConfiguration>,
 }
-impl MetricAlarm {
-    /// Sets `AlarmName`.
-    pub fn alarm_name(mut self, v: impl Into<String>) -> Self {
-        self.alarm_name = Some(v.into());
-        self
-    }
-    /// Sets `AlarmArn`.
-    pub fn alarm_arn(mut self, v: impl Into<String>) -> Self {
-        self.alarm_arn = Some(v.into());
-        self
-    }
-    /// Sets `AlarmDescription`.
-    pub fn alarm_description(mut self, v: impl Into<String>) -> Self {
-        self.alarm_description = Some(v.into());
-        self
-    }
-    /// Sets `AlarmConfigurationUpdatedTimestamp`.
-    pub fn alarm_configuration_updated_timestamp(
-        mut self,
-        v: impl Into<rboto::DateTime>,
-    ) -> Self {
-        self.alarm_configuration_updated_timestamp = Some(v.into());
-        self
-    }
-    /// Sets `ActionsEnabled`.
-    pub fn actions_enabled(mut self, v: bool) -> Self {
-        self.actions_enabled = Some(v);
-        self
-    }
-    /// Sets `OKActions`.
-    pub fn ok_actions(mut self, v: impl Into<Vec<String>>) -> Self {
-        self.ok_actions = Some(v.into());
-        self
-    }
-    /// Sets `AlarmActions`.
-    pub fn alarm_actions(mut self, v: impl Into<Vec<String>>) -> Self {
-        self.alarm_actions = Some(v.into());
-        self
-    }
-    /// Sets `InsufficientDataActions`.
-    pub fn insufficient_data_actions(mut self, v: impl Into<Vec<String>>) -> Self {
-        self.insufficient_data_actions = Some(v.into());
-        self
-    }
-    /// Sets `StateValue`.
-    pub fn state_value(mut self, v: impl Into<StateValue>) -> Self {
-        self.state_value = Some(v.into());
-        self
-    }
-    /// Sets `StateReason`.
-    pub fn state_reason(mut self, v: impl Into<String>) -> Self {
-        self.state_reason = Some(v.into());
-        self
-    }
-    /// Sets `StateReasonData`.
-    pub fn state_reason_data(mut self, v: impl Into<String>) -> Self {
-        self.state_reason_data = Some(v.into());
-        self
-    }
-    /// Sets `StateUpdatedTimestamp`.
-    pub fn state_updated_timestamp(mut self, v: impl Into<rboto::DateTime>) -> Self {
-        self.state_updated_timestamp = Some(v.into());
-        self
-    }
-    /// Sets `MetricName`.
-    pub fn metric_name(mut self, v: impl Into<String>) -> Self {
-        self.metric_name = Some(v.into());
-        self
-    }
-    /// Sets `Namespace`.
-    pub fn namespace(mut self, v: impl Into<String>) -> Self {
-        self.namespace = Some(v.into());
-        self
-    }
-    /// Sets `Statistic`.
-    pub fn statistic(mut self, v: impl Into<Statistic>) -> Self {
-        self.statistic = Some(v.into());
-        self
-    }
-    /// Sets `ExtendedStatistic`.
-    pub fn extended_statistic(mut self, v: impl Into<String>) -> Self {
-        self.extended_statistic = Some(v.into());
-        self
-    }
-    /// Sets `Dimensions`.
-    pub fn dimensions(mut self, v: impl Into<Vec<Dimension>>) -> Self {
-        self.dimensions = Some(v.into());
-        self
-    }
-    /// Sets `Period`.
-    pub fn period(mut self, v: i32) -> Self {
-        self.period = Some(v);
-        self
-    }
-    /// Sets `Unit`.
-    pub fn unit(mut self, v: impl Into<StandardUnit>) -> Self {
-        self.unit = Some(v.into());
-        self
-    }
-    /// Sets `EvaluationPeriods`.
-    pub fn evaluation_periods(mut self, v: i32) -> Self {
-        self.evaluation_periods = Some(v);
-        self
-    }
-    /// Sets `DatapointsToAlarm`.
-    pub fn datapoints_to_alarm(mut self, v: i32) -> Self {
-        self.datapoints_to_alarm = Some(v);
-        self
-    }
-    /// Sets `Threshold`.
-    pub fn threshold(mut self, v: f64) -> Self {
-        self.threshold = Some(v);
-        self
-    }
-    /// Sets `ComparisonOperator`.
-    pub fn comparison_operator(mut self, v: impl Into<ComparisonOperator>) -> Self {
-        self.comparison_operator = Some(v.into());
-        self
-    }
-    /// Sets `TreatMissingData`.
-    pub fn treat_missing_data(mut self, v: impl Into<String>) -> Self {
-        self.treat_missing_data = Some(v.into());
-        self
-    }
-    /// Sets `EvaluateLowSampleCountPercentile`.
-    pub fn evaluate_low_sample_count_percentile(mut self, v: impl Into<String>) -> Self {
-        self.evaluate_low_sample_count_percentile = Some(v.into());
-        self
-    }
-    /// Sets `Metrics`.
-    pub fn metrics(mut self, v: impl Into<Vec<MetricDataQuery>>) -> Self {
-        self.metrics = Some(v.into());
-        self
-    }
-    /// Sets `ThresholdMetricId`.
-    pub fn threshold_metric_id(mut self, v: impl Into<String>) -> Self {
-        self.threshold_metric_id = Some(v.into());
-        self
-    }
-    /// Sets `EvaluationState`.
-    pub fn evaluation_state(mut self, v: impl Into<EvaluationState>) -> Self {
-        self.evaluation_state = Some(v.into());
-        self
-    }
-    /// Sets `StateTransitionedTimestamp`.
-    pub fn state_transitioned_timestamp(
-        mut self,
-        v: impl Into<rboto::DateTime>,
-    ) -> Self {
-        self.state_transitioned_timestamp = Some(v.into());
-        self
-    }
-    /// Sets `EvaluationWindow`.
-    pub fn evaluation_window(mut self, v: EvaluationWindow) -> Self {
-        self.evaluation_window = Some(v);
-        self
-    }
-    /// Sets `WarmUpConfiguration`.
-    pub fn warm_up_configuration(mut self, v: WarmUpConfiguration) -> Self {
-        self.warm_up_configuration = Some(v);
-        self
-    }
-    /// Sets `EvaluationCriteria`.
-    pub fn evaluation_criteria(mut self, v: EvaluationCriteria) -> Self {
-        self.evaluation_criteria = Some(v);
-        self
-    }
-    /// Sets `EvaluationInterval`.
-    pub fn evaluation_interval(mut self, v: i32) -> Self {
-        self.evaluation_interval = Some(v);
-        self
-    }
-    /// Sets `ActionConfiguration`.
-    pub fn action_configuration(mut self, v: ActionConfiguration) -> Self {
-        self.action_configuration = Some(v);
-        self
-    }
-}
-impl rboto::FromValue for MetricAlarm {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "MetricAlarm")?;
-        Ok(Self {
-            alarm_name: m.take(0)?,
-            alarm_arn: m.take(1)?,
-            alarm_description: m.take(2)?,
-            alarm_configuration_updated_timestamp: m.take(3)?,
-            actions_enabled: m.take(4)?,
-            ok_actions: m.take(5)?,
-            alarm_actions: m.take(6)?,
-            insufficient_data_actions: m.take(7)?,
-            state_value: m.take(8)?,
-            state_reason: m.take(9)?,
-            state_reason_data: m.take(10)?,
-            state_updated_timestamp: m.take(11)?,
-            metric_name: m.take(12)?,
-            namespace: m.take(13)?,
-            statistic: m.take(14)?,
-            extended_statistic: m.take(15)?,
-            dimensions: m.take(16)?,
-            period: m.take(17)?,
-            unit: m.take(18)?,
-            evaluation_periods: m.take(19)?,
-            datapoints_to_alarm: m.take(20)?,
-            threshold: m.take(21)?,
-            comparison_operator: m.take(22)?,
-            treat_missing_data: m.take(23)?,
-            evaluate_low_sample_count_percentile: m.take(24)?,
-            metrics: m.take(25)?,
-            threshold_metric_id: m.take(26)?,
-            evaluation_state: m.take(27)?,
-            state_transitioned_timestamp: m.take(28)?,
-            evaluation_window: m.take(29)?,
-            warm_up_configuration: m.take(30)?,
-            evaluation_criteria: m.take(31)?,
-            evaluation_interval: m.take(32)?,
-            action_configuration: m.take(33)?,
-        })
-    }
-}
+rboto::__structure!(
+    MetricAlarm "MetricAlarm"[set from] { alarm_name : String, alarm_arn : String,
+    alarm_description : String, alarm_configuration_updated_timestamp : rboto::DateTime,
+    actions_enabled = bool, ok_actions : Vec < String >, alarm_actions : Vec < String >,
+    insufficient_data_actions : Vec < String >, state_value : StateValue, state_reason :
+    String, state_reason_data : String, state_updated_timestamp : rboto::DateTime,
+    metric_name : String, namespace : String, statistic : Statistic, extended_statistic :
+    String, dimensions : Vec < Dimension >, period = i32, unit : StandardUnit,
+    evaluation_periods = i32, datapoints_to_alarm = i32, threshold = f64,
+    comparison_operator : ComparisonOperator, treat_missing_data : String,
+    evaluate_low_sample_count_percentile : String, metrics : Vec < MetricDataQuery >,
+    threshold_metric_id : String, evaluation_state : EvaluationState,
+    state_transitioned_timestamp : rboto::DateTime, evaluation_window : EvaluationWindow,
+    warm_up_configuration : WarmUpConfiguration, evaluation_criteria :
+    EvaluationCriteria, evaluation_interval = i32, action_configuration :
+    ActionConfiguration } {}
+);
 /// This object includes parameters that you can use to provide information to CloudWatch to help it build more accurate anomaly detection models.
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct MetricCharacteristics {
     /// Set this parameter to `true` if values for this metric consistently include spikes that should not be considered to be anomalies. With this set to `true`, CloudWatch will expect to see spikes that occurred consistently during the model training period, and won't flag future similar spikes as anomalies.
     pub periodic_spikes: Option<bool>,
 }
-impl MetricCharacteristics {
-    /// Sets `PeriodicSpikes`.
-    pub fn periodic_spikes(mut self, v: bool) -> Self {
-        self.periodic_spikes = Some(v);
-        self
-    }
-}
-impl rboto::IntoValue for MetricCharacteristics {
-    fn into_value(self) -> rboto::Value {
-        rboto::Value::Struct(vec![rv::opt(self.periodic_spikes)])
-    }
-}
-impl rboto::FromValue for MetricCharacteristics {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "MetricCharacteristics")?;
-        Ok(Self {
-            periodic_spikes: m.take(0)?,
-        })
-    }
-}
+rboto::__structure!(
+    MetricCharacteristics "MetricCharacteristics"[set into from] { periodic_spikes = bool
+    } {}
+);
 /// This structure is used in both `GetMetricData` and `PutMetricAlarm`. The supported use of this structure is different for those two operations.
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct MetricDataQuery {
     /// A short name used to tie this object to the results in the response. This name must be unique within a single call to `GetMetricData`. If you are performing math expressions on this set of data, this name represents that data and can serve as a variable in the mathematical expression. The valid characters are letters, numbers, and underscore. The first character must be a lowercase letter.
     pub id: Option<String>,
@@ -2373,70 +778,14 @@ pub struct MetricDataQuery {
     /// The ID of the account where the metrics are located.
     pub account_id: Option<String>,
 }
-impl MetricDataQuery {
-    /// Sets `Id`.
-    pub fn id(mut self, v: impl Into<String>) -> Self {
-        self.id = Some(v.into());
-        self
-    }
-    /// Sets `MetricStat`.
-    pub fn metric_stat(mut self, v: MetricStat) -> Self {
-        self.metric_stat = Some(v);
-        self
-    }
-    /// Sets `Expression`.
-    pub fn expression(mut self, v: impl Into<String>) -> Self {
-        self.expression = Some(v.into());
-        self
-    }
-    /// Sets `Label`.
-    pub fn label(mut self, v: impl Into<String>) -> Self {
-        self.label = Some(v.into());
-        self
-    }
-    /// Sets `ReturnData`.
-    pub fn return_data(mut self, v: bool) -> Self {
-        self.return_data = Some(v);
-        self
-    }
-    /// Sets `Period`.
-    pub fn period(mut self, v: i32) -> Self {
-        self.period = Some(v);
-        self
-    }
-    /// Sets `AccountId`.
-    pub fn account_id(mut self, v: impl Into<String>) -> Self {
-        self.account_id = Some(v.into());
-        self
-    }
-}
-impl rboto::IntoValue for MetricDataQuery {
-    fn into_value(self) -> rboto::Value {
-        rboto::Value::Struct(
-            vec![
-                rv::opt(self.id), rv::opt(self.metric_stat), rv::opt(self.expression),
-                rv::opt(self.label), rv::opt(self.return_data), rv::opt(self.period),
-                rv::opt(self.account_id)
-            ],
-        )
-    }
-}
-impl rboto::FromValue for MetricDataQuery {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "MetricDataQuery")?;
-        Ok(Self {
-            id: m.take(0)?,
-            metric_stat: m.take(1)?,
-            expression: m.take(2)?,
-            label: m.take(3)?,
-            return_data: m.take(4)?,
-            period: m.take(5)?,
-            account_id: m.take(6)?,
-        })
-    }
-}
+rboto::__structure!(
+    MetricDataQuery "MetricDataQuery"[set into from] { id : String, metric_stat :
+    MetricStat, expression : String, label : String, return_data = bool, period = i32,
+    account_id : String } {}
+);
 /// Summary information about a metric data query definition. To get the expression, call `GetMetricDataQueryDefinition`.
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct MetricDataQueryDefinitionSummary {
     /// The ID of the metric data query definition.
     pub id: Option<String>,
@@ -2447,41 +796,13 @@ pub struct MetricDataQueryDefinitionSummary {
     /// The date and time when you last updated the metric data query definition.
     pub updated_at: Option<rboto::DateTime>,
 }
-impl MetricDataQueryDefinitionSummary {
-    /// Sets `Id`.
-    pub fn id(mut self, v: impl Into<String>) -> Self {
-        self.id = Some(v.into());
-        self
-    }
-    /// Sets `Path`.
-    pub fn path(mut self, v: impl Into<String>) -> Self {
-        self.path = Some(v.into());
-        self
-    }
-    /// Sets `Type`.
-    pub fn type_(mut self, v: impl Into<QueryType>) -> Self {
-        self.type_ = Some(v.into());
-        self
-    }
-    /// Sets `UpdatedAt`.
-    pub fn updated_at(mut self, v: impl Into<rboto::DateTime>) -> Self {
-        self.updated_at = Some(v.into());
-        self
-    }
-}
-impl rboto::FromValue for MetricDataQueryDefinitionSummary {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "MetricDataQueryDefinitionSummary")?;
-        Ok(Self {
-            id: m.take(0)?,
-            path: m.take(1)?,
-            type_: m.take(2)?,
-            updated_at: m.take(3)?,
-        })
-    }
-}
+rboto::__structure!(
+    MetricDataQueryDefinitionSummary "MetricDataQueryDefinitionSummary"[set from] { id :
+    String, path : String, type_ : QueryType, updated_at : rboto::DateTime } {}
+);
 /// A `GetMetricData` call returns an array of `MetricDataResult` structures. Each of these structures includes the data points for that metric, along with the timestamps of those data points and other identifying information.
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct MetricDataResult {
     /// The short name you specified to represent this metric.
     pub id: Option<String>,
@@ -2496,53 +817,14 @@ pub struct MetricDataResult {
     /// A list of messages with additional information about the data returned.
     pub messages: Option<Vec<MessageData>>,
 }
-impl MetricDataResult {
-    /// Sets `Id`.
-    pub fn id(mut self, v: impl Into<String>) -> Self {
-        self.id = Some(v.into());
-        self
-    }
-    /// Sets `Label`.
-    pub fn label(mut self, v: impl Into<String>) -> Self {
-        self.label = Some(v.into());
-        self
-    }
-    /// Sets `Timestamps`.
-    pub fn timestamps(mut self, v: impl Into<Vec<rboto::DateTime>>) -> Self {
-        self.timestamps = Some(v.into());
-        self
-    }
-    /// Sets `Values`.
-    pub fn values(mut self, v: impl Into<Vec<f64>>) -> Self {
-        self.values = Some(v.into());
-        self
-    }
-    /// Sets `StatusCode`.
-    pub fn status_code(mut self, v: impl Into<StatusCode>) -> Self {
-        self.status_code = Some(v.into());
-        self
-    }
-    /// Sets `Messages`.
-    pub fn messages(mut self, v: impl Into<Vec<MessageData>>) -> Self {
-        self.messages = Some(v.into());
-        self
-    }
-}
-impl rboto::FromValue for MetricDataResult {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "MetricDataResult")?;
-        Ok(Self {
-            id: m.take(0)?,
-            label: m.take(1)?,
-            timestamps: m.take(2)?,
-            values: m.take(3)?,
-            status_code: m.take(4)?,
-            messages: m.take(5)?,
-        })
-    }
-}
+rboto::__structure!(
+    MetricDataResult "MetricDataResult"[set from] { id : String, label : String,
+    timestamps : Vec < rboto::DateTime >, values : Vec < f64 >, status_code : StatusCode,
+    messages : Vec < MessageData > } {}
+);
 /// Encapsulates the information sent to either create a metric or add new values to be aggregated into an existing metric.
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct MetricDatum {
     /// The name of the metric.
     pub metric_name: Option<String>,
@@ -2563,93 +845,26 @@ pub struct MetricDatum {
     /// Valid values are 1 and 60. Setting this to 1 specifies this metric as a high-resolution metric, so that CloudWatch stores the metric with sub-minute resolution down to one second. Setting this to 60 specifies this metric as a regular-resolution metric, which CloudWatch stores at 1-minute resolution. Currently, high resolution is available only for custom metrics.
     pub storage_resolution: Option<i32>,
 }
-impl MetricDatum {
-    /// Sets `MetricName`.
-    pub fn metric_name(mut self, v: impl Into<String>) -> Self {
-        self.metric_name = Some(v.into());
-        self
-    }
-    /// Sets `Dimensions`.
-    pub fn dimensions(mut self, v: impl Into<Vec<Dimension>>) -> Self {
-        self.dimensions = Some(v.into());
-        self
-    }
-    /// Sets `Timestamp`.
-    pub fn timestamp(mut self, v: impl Into<rboto::DateTime>) -> Self {
-        self.timestamp = Some(v.into());
-        self
-    }
-    /// Sets `Value`.
-    pub fn value(mut self, v: f64) -> Self {
-        self.value = Some(v);
-        self
-    }
-    /// Sets `StatisticValues`.
-    pub fn statistic_values(mut self, v: StatisticSet) -> Self {
-        self.statistic_values = Some(v);
-        self
-    }
-    /// Sets `Values`.
-    pub fn values(mut self, v: impl Into<Vec<f64>>) -> Self {
-        self.values = Some(v.into());
-        self
-    }
-    /// Sets `Counts`.
-    pub fn counts(mut self, v: impl Into<Vec<f64>>) -> Self {
-        self.counts = Some(v.into());
-        self
-    }
-    /// Sets `Unit`.
-    pub fn unit(mut self, v: impl Into<StandardUnit>) -> Self {
-        self.unit = Some(v.into());
-        self
-    }
-    /// Sets `StorageResolution`.
-    pub fn storage_resolution(mut self, v: i32) -> Self {
-        self.storage_resolution = Some(v);
-        self
-    }
-}
-impl rboto::IntoValue for MetricDatum {
-    fn into_value(self) -> rboto::Value {
-        rboto::Value::Struct(
-            vec![
-                rv::opt(self.metric_name), rv::opt(self.dimensions), rv::opt(self
-                .timestamp), rv::opt(self.value), rv::opt(self.statistic_values),
-                rv::opt(self.values), rv::opt(self.counts), rv::opt(self.unit),
-                rv::opt(self.storage_resolution)
-            ],
-        )
-    }
-}
+rboto::__structure!(
+    MetricDatum "MetricDatum"[set into] { metric_name : String, dimensions : Vec <
+    Dimension >, timestamp : rboto::DateTime, value = f64, statistic_values :
+    StatisticSet, values : Vec < f64 >, counts : Vec < f64 >, unit : StandardUnit,
+    storage_resolution = i32 } {}
+);
 /// Indicates the CloudWatch math expression that provides the time series the anomaly detector uses as input. The designated math expression must return a single time series.
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct MetricMathAnomalyDetector {
     /// An array of metric data query structures that enables you to create an anomaly detector based on the result of a metric math expression. Each item in `MetricDataQueries` gets a metric or performs a math expression. One item in `MetricDataQueries` is the expression that provides the time series that the anomaly detector uses as input.
     pub metric_data_queries: Option<Vec<MetricDataQuery>>,
 }
-impl MetricMathAnomalyDetector {
-    /// Sets `MetricDataQueries`.
-    pub fn metric_data_queries(mut self, v: impl Into<Vec<MetricDataQuery>>) -> Self {
-        self.metric_data_queries = Some(v.into());
-        self
-    }
-}
-impl rboto::IntoValue for MetricMathAnomalyDetector {
-    fn into_value(self) -> rboto::Value {
-        rboto::Value::Struct(vec![rv::opt(self.metric_data_queries)])
-    }
-}
-impl rboto::FromValue for MetricMathAnomalyDetector {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "MetricMathAnomalyDetector")?;
-        Ok(Self {
-            metric_data_queries: m.take(0)?,
-        })
-    }
-}
+rboto::__structure!(
+    MetricMathAnomalyDetector "MetricMathAnomalyDetector"[set into from] {
+    metric_data_queries : Vec < MetricDataQuery > } {}
+);
 /// This structure defines the metric to be returned, along with the statistics, period, and units.
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct MetricStat {
     /// The metric to return, including the metric name, namespace, and dimensions.
     pub metric: Option<Metric>,
@@ -2660,51 +875,13 @@ pub struct MetricStat {
     /// When you are using a `Put` operation, this defines what unit you want to use when storing the metric.
     pub unit: Option<StandardUnit>,
 }
-impl MetricStat {
-    /// Sets `Metric`.
-    pub fn metric(mut self, v: Metric) -> Self {
-        self.metric = Some(v);
-        self
-    }
-    /// Sets `Period`.
-    pub fn period(mut self, v: i32) -> Self {
-        self.period = Some(v);
-        self
-    }
-    /// Sets `Stat`.
-    pub fn stat(mut self, v: impl Into<String>) -> Self {
-        self.stat = Some(v.into());
-        self
-    }
-    /// Sets `Unit`.
-    pub fn unit(mut self, v: impl Into<StandardUnit>) -> Self {
-        self.unit = Some(v.into());
-        self
-    }
-}
-impl rboto::IntoValue for MetricStat {
-    fn into_value(self) -> rboto::Value {
-        rboto::Value::Struct(
-            vec![
-                rv::opt(self.metric), rv::opt(self.period), rv::opt(self.stat),
-                rv::opt(self.unit)
-            ],
-        )
-    }
-}
-impl rboto::FromValue for MetricStat {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "MetricStat")?;
-        Ok(Self {
-            metric: m.take(0)?,
-            period: m.take(1)?,
-            stat: m.take(2)?,
-            unit: m.take(3)?,
-        })
-    }
-}
+rboto::__structure!(
+    MetricStat "MetricStat"[set into from] { metric : Metric, period = i32, stat :
+    String, unit : StandardUnit } {}
+);
 /// This structure contains the configuration information about one metric stream.
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct MetricStreamEntry {
     /// The ARN of the metric stream.
     pub arn: Option<String>,
@@ -2721,303 +898,85 @@ pub struct MetricStreamEntry {
     /// The output format of this metric stream. Valid values are `json`, `opentelemetry1.0`, and `opentelemetry0.7`.
     pub output_format: Option<MetricStreamOutputFormat>,
 }
-impl MetricStreamEntry {
-    /// Sets `Arn`.
-    pub fn arn(mut self, v: impl Into<String>) -> Self {
-        self.arn = Some(v.into());
-        self
-    }
-    /// Sets `CreationDate`.
-    pub fn creation_date(mut self, v: impl Into<rboto::DateTime>) -> Self {
-        self.creation_date = Some(v.into());
-        self
-    }
-    /// Sets `LastUpdateDate`.
-    pub fn last_update_date(mut self, v: impl Into<rboto::DateTime>) -> Self {
-        self.last_update_date = Some(v.into());
-        self
-    }
-    /// Sets `Name`.
-    pub fn name(mut self, v: impl Into<String>) -> Self {
-        self.name = Some(v.into());
-        self
-    }
-    /// Sets `FirehoseArn`.
-    pub fn firehose_arn(mut self, v: impl Into<String>) -> Self {
-        self.firehose_arn = Some(v.into());
-        self
-    }
-    /// Sets `State`.
-    pub fn state(mut self, v: impl Into<String>) -> Self {
-        self.state = Some(v.into());
-        self
-    }
-    /// Sets `OutputFormat`.
-    pub fn output_format(mut self, v: impl Into<MetricStreamOutputFormat>) -> Self {
-        self.output_format = Some(v.into());
-        self
-    }
-}
-impl rboto::FromValue for MetricStreamEntry {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "MetricStreamEntry")?;
-        Ok(Self {
-            arn: m.take(0)?,
-            creation_date: m.take(1)?,
-            last_update_date: m.take(2)?,
-            name: m.take(3)?,
-            firehose_arn: m.take(4)?,
-            state: m.take(5)?,
-            output_format: m.take(6)?,
-        })
-    }
-}
+rboto::__structure!(
+    MetricStreamEntry "MetricStreamEntry"[set from] { arn : String, creation_date :
+    rboto::DateTime, last_update_date : rboto::DateTime, name : String, firehose_arn :
+    String, state : String, output_format : MetricStreamOutputFormat } {}
+);
 /// This structure contains a metric namespace and optionally, a list of metric names, to either include in a metric stream or exclude from a metric stream.
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct MetricStreamFilter {
     /// The name of the metric namespace for this filter.
     pub namespace: Option<String>,
     /// The names of the metrics to either include or exclude from the metric stream.
     pub metric_names: Option<Vec<String>>,
 }
-impl MetricStreamFilter {
-    /// Sets `Namespace`.
-    pub fn namespace(mut self, v: impl Into<String>) -> Self {
-        self.namespace = Some(v.into());
-        self
-    }
-    /// Sets `MetricNames`.
-    pub fn metric_names(mut self, v: impl Into<Vec<String>>) -> Self {
-        self.metric_names = Some(v.into());
-        self
-    }
-}
-impl rboto::IntoValue for MetricStreamFilter {
-    fn into_value(self) -> rboto::Value {
-        rboto::Value::Struct(vec![rv::opt(self.namespace), rv::opt(self.metric_names)])
-    }
-}
-impl rboto::FromValue for MetricStreamFilter {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "MetricStreamFilter")?;
-        Ok(Self {
-            namespace: m.take(0)?,
-            metric_names: m.take(1)?,
-        })
-    }
-}
-#[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
-#[non_exhaustive]
-pub enum MetricStreamOutputFormat {
-    /// `json`
-    Json,
-    /// `opentelemetry0.7`
-    Opentelemetry0_7,
-    /// `opentelemetry1.0`
-    Opentelemetry1_0,
-    /// A value this version of the SDK does not know.
-    Unknown(String),
-}
-impl MetricStreamOutputFormat {
-    /// Every value the model lists.
-    pub const VALUES: &'static [&'static str] = &[
-        "json",
-        "opentelemetry0.7",
-        "opentelemetry1.0",
-    ];
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Json => "json",
-            Self::Opentelemetry0_7 => "opentelemetry0.7",
-            Self::Opentelemetry1_0 => "opentelemetry1.0",
-            Self::Unknown(s) => s,
-        }
-    }
-}
-impl rv::StringEnum for MetricStreamOutputFormat {
-    fn as_str(&self) -> &str {
-        MetricStreamOutputFormat::as_str(self)
-    }
-    fn from_wire(s: String) -> Self {
-        match s.as_str() {
-            "json" => Self::Json,
-            "opentelemetry0.7" => Self::Opentelemetry0_7,
-            "opentelemetry1.0" => Self::Opentelemetry1_0,
-            _ => Self::Unknown(s),
-        }
-    }
-}
-rboto::enum_value!(str MetricStreamOutputFormat);
+rboto::__structure!(
+    MetricStreamFilter "MetricStreamFilter"[set into from] { namespace : String,
+    metric_names : Vec < String > } {}
+);
+rboto::__string_enum!(
+    MetricStreamOutputFormat { Json = "json", Opentelemetry0_7 = "opentelemetry0.7",
+    Opentelemetry1_0 = "opentelemetry1.0" }
+);
 /// By default, a metric stream always sends the `MAX`, `MIN`, `SUM`, and `SAMPLECOUNT` statistics for each metric that is streamed. This structure contains information for one metric that includes additional statistics in the stream.
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct MetricStreamStatisticsConfiguration {
     /// An array of metric name and namespace pairs that stream the additional statistics listed in the value of the `AdditionalStatistics` parameter. There can be as many as 100 pairs in the array.
     pub include_metrics: Option<Vec<MetricStreamStatisticsMetric>>,
     /// The list of additional statistics that are to be streamed for the metrics listed in the `IncludeMetrics` array in this structure. This list can include as many as 20 statistics.
     pub additional_statistics: Option<Vec<String>>,
 }
-impl MetricStreamStatisticsConfiguration {
-    /// Sets `IncludeMetrics`.
-    pub fn include_metrics(
-        mut self,
-        v: impl Into<Vec<MetricStreamStatisticsMetric>>,
-    ) -> Self {
-        self.include_metrics = Some(v.into());
-        self
-    }
-    /// Sets `AdditionalStatistics`.
-    pub fn additional_statistics(mut self, v: impl Into<Vec<String>>) -> Self {
-        self.additional_statistics = Some(v.into());
-        self
-    }
-}
-impl rboto::IntoValue for MetricStreamStatisticsConfiguration {
-    fn into_value(self) -> rboto::Value {
-        rboto::Value::Struct(
-            vec![rv::opt(self.include_metrics), rv::opt(self.additional_statistics)],
-        )
-    }
-}
-impl rboto::FromValue for MetricStreamStatisticsConfiguration {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "MetricStreamStatisticsConfiguration")?;
-        Ok(Self {
-            include_metrics: m.take(0)?,
-            additional_statistics: m.take(1)?,
-        })
-    }
-}
+rboto::__structure!(
+    MetricStreamStatisticsConfiguration "MetricStreamStatisticsConfiguration"[set into
+    from] { include_metrics : Vec < MetricStreamStatisticsMetric >, additional_statistics
+    : Vec < String > } {}
+);
 /// This object contains the information for one metric that is to be streamed with additional statistics.
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct MetricStreamStatisticsMetric {
     /// The namespace of the metric.
     pub namespace: Option<String>,
     /// The name of the metric.
     pub metric_name: Option<String>,
 }
-impl MetricStreamStatisticsMetric {
-    /// Sets `Namespace`.
-    pub fn namespace(mut self, v: impl Into<String>) -> Self {
-        self.namespace = Some(v.into());
-        self
-    }
-    /// Sets `MetricName`.
-    pub fn metric_name(mut self, v: impl Into<String>) -> Self {
-        self.metric_name = Some(v.into());
-        self
-    }
-}
-impl rboto::IntoValue for MetricStreamStatisticsMetric {
-    fn into_value(self) -> rboto::Value {
-        rboto::Value::Struct(vec![rv::opt(self.namespace), rv::opt(self.metric_name)])
-    }
-}
-impl rboto::FromValue for MetricStreamStatisticsMetric {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "MetricStreamStatisticsMetric")?;
-        Ok(Self {
-            namespace: m.take(0)?,
-            metric_name: m.take(1)?,
-        })
-    }
-}
+rboto::__structure!(
+    MetricStreamStatisticsMetric "MetricStreamStatisticsMetric"[set into from] {
+    namespace : String, metric_name : String } {}
+);
 /// Specifies which alarms an alarm mute rule applies to.
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct MuteTargets {
     /// The list of alarm names that this mute rule targets. You can specify up to 100 alarm names.
     pub alarm_names: Option<Vec<String>>,
 }
-impl MuteTargets {
-    /// Sets `AlarmNames`.
-    pub fn alarm_names(mut self, v: impl Into<Vec<String>>) -> Self {
-        self.alarm_names = Some(v.into());
-        self
-    }
-}
-impl rboto::IntoValue for MuteTargets {
-    fn into_value(self) -> rboto::Value {
-        rboto::Value::Struct(vec![rv::opt(self.alarm_names)])
-    }
-}
-impl rboto::FromValue for MuteTargets {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "MuteTargets")?;
-        Ok(Self { alarm_names: m.take(0)? })
-    }
-}
+rboto::__structure!(
+    MuteTargets "MuteTargets"[set into from] { alarm_names : Vec < String > } {}
+);
 /// Selects the metrics in one namespace, for use in the `IncludeFilters` or `ExcludeFilters` parameter of [StartOTelEnrichment](https://docs.aws.amazon.com/AmazonCloudWatch/latest/APIReference/API_StartOTelEnrichment.html) or [UpdateOTelEnrichment](https://docs.aws.amazon.com/AmazonCloudWatch/latest/APIReference/API_UpdateOTelEnrichment.html).
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct OTelEnrichmentMetricSelector {
     /// The namespace of the metrics to select. Namespaces are matched exactly and are case-sensitive.
     pub namespace: Option<String>,
     /// The names of the metrics to select within the namespace. Metric names are matched exactly and are case-sensitive. If this parameter is omitted, every metric in the namespace is selected.
     pub metric_names: Option<Vec<String>>,
 }
-impl OTelEnrichmentMetricSelector {
-    /// Sets `Namespace`.
-    pub fn namespace(mut self, v: impl Into<String>) -> Self {
-        self.namespace = Some(v.into());
-        self
-    }
-    /// Sets `MetricNames`.
-    pub fn metric_names(mut self, v: impl Into<Vec<String>>) -> Self {
-        self.metric_names = Some(v.into());
-        self
-    }
-}
-impl rboto::IntoValue for OTelEnrichmentMetricSelector {
-    fn into_value(self) -> rboto::Value {
-        rboto::Value::Struct(vec![rv::opt(self.namespace), rv::opt(self.metric_names)])
-    }
-}
-impl rboto::FromValue for OTelEnrichmentMetricSelector {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "OTelEnrichmentMetricSelector")?;
-        Ok(Self {
-            namespace: m.take(0)?,
-            metric_names: m.take(1)?,
-        })
-    }
-}
-/// The status of OTel enrichment for the account.
-#[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
-#[non_exhaustive]
-pub enum OTelEnrichmentStatus {
-    /// `Running`
-    Running,
-    /// `Stopped`
-    Stopped,
-    /// A value this version of the SDK does not know.
-    Unknown(String),
-}
-impl OTelEnrichmentStatus {
-    /// Every value the model lists.
-    pub const VALUES: &'static [&'static str] = &["Running", "Stopped"];
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Running => "Running",
-            Self::Stopped => "Stopped",
-            Self::Unknown(s) => s,
-        }
-    }
-}
-impl rv::StringEnum for OTelEnrichmentStatus {
-    fn as_str(&self) -> &str {
-        OTelEnrichmentStatus::as_str(self)
-    }
-    fn from_wire(s: String) -> Self {
-        match s.as_str() {
-            "Running" => Self::Running,
-            "Stopped" => Self::Stopped,
-            _ => Self::Unknown(s),
-        }
-    }
-}
-rboto::enum_value!(str OTelEnrichmentStatus);
+rboto::__structure!(
+    OTelEnrichmentMetricSelector "OTelEnrichmentMetricSelector"[set into from] {
+    namespace : String, metric_names : Vec < String > } {}
+);
+rboto::__string_enum!(
+    #[doc = " The status of OTel enrichment for the account."] OTelEnrichmentStatus {
+    Running = "Running", Stopped = "Stopped" }
+);
 /// This array is empty if the API operation was successful for all the rules specified in the request. If the operation could not process one of the rules, the following data is returned for each of those rules.
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct PartialFailure {
     /// The specified rule that could not be deleted.
     pub failure_resource: Option<String>,
@@ -3028,171 +987,41 @@ pub struct PartialFailure {
     /// A description of the error.
     pub failure_description: Option<String>,
 }
-impl PartialFailure {
-    /// Sets `FailureResource`.
-    pub fn failure_resource(mut self, v: impl Into<String>) -> Self {
-        self.failure_resource = Some(v.into());
-        self
-    }
-    /// Sets `ExceptionType`.
-    pub fn exception_type(mut self, v: impl Into<String>) -> Self {
-        self.exception_type = Some(v.into());
-        self
-    }
-    /// Sets `FailureCode`.
-    pub fn failure_code(mut self, v: impl Into<String>) -> Self {
-        self.failure_code = Some(v.into());
-        self
-    }
-    /// Sets `FailureDescription`.
-    pub fn failure_description(mut self, v: impl Into<String>) -> Self {
-        self.failure_description = Some(v.into());
-        self
-    }
-}
-impl rboto::FromValue for PartialFailure {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "PartialFailure")?;
-        Ok(Self {
-            failure_resource: m.take(0)?,
-            exception_type: m.take(1)?,
-            failure_code: m.take(2)?,
-            failure_description: m.take(3)?,
-        })
-    }
-}
-#[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
-#[non_exhaustive]
-pub enum QueryType {
-    /// `PROMQL`
-    Promql,
-    /// `SQL`
-    Sql,
-    /// `METRIC_MATH`
-    MetricMath,
-    /// A value this version of the SDK does not know.
-    Unknown(String),
-}
-impl QueryType {
-    /// Every value the model lists.
-    pub const VALUES: &'static [&'static str] = &["PROMQL", "SQL", "METRIC_MATH"];
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Promql => "PROMQL",
-            Self::Sql => "SQL",
-            Self::MetricMath => "METRIC_MATH",
-            Self::Unknown(s) => s,
-        }
-    }
-}
-impl rv::StringEnum for QueryType {
-    fn as_str(&self) -> &str {
-        QueryType::as_str(self)
-    }
-    fn from_wire(s: String) -> Self {
-        match s.as_str() {
-            "PROMQL" => Self::Promql,
-            "SQL" => Self::Sql,
-            "METRIC_MATH" => Self::MetricMath,
-            _ => Self::Unknown(s),
-        }
-    }
-}
-rboto::enum_value!(str QueryType);
+rboto::__structure!(
+    PartialFailure "PartialFailure"[set from] { failure_resource : String, exception_type
+    : String, failure_code : String, failure_description : String } {}
+);
+rboto::__string_enum!(
+    QueryType { Promql = "PROMQL", Sql = "SQL", MetricMath = "METRIC_MATH" }
+);
 /// Specifies one range of days or times to exclude from use for training an anomaly detection model.
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct Range {
     /// The start time of the range to exclude. The format is `yyyy-MM-dd'T'HH:mm:ss`. For example, `2019-07-01T23:59:59`.
     pub start_time: Option<rboto::DateTime>,
     /// The end time of the range to exclude. The format is `yyyy-MM-dd'T'HH:mm:ss`. For example, `2019-07-01T23:59:59`.
     pub end_time: Option<rboto::DateTime>,
 }
-impl Range {
-    /// Sets `StartTime`.
-    pub fn start_time(mut self, v: impl Into<rboto::DateTime>) -> Self {
-        self.start_time = Some(v.into());
-        self
-    }
-    /// Sets `EndTime`.
-    pub fn end_time(mut self, v: impl Into<rboto::DateTime>) -> Self {
-        self.end_time = Some(v.into());
-        self
-    }
-}
-impl rboto::IntoValue for Range {
-    fn into_value(self) -> rboto::Value {
-        rboto::Value::Struct(vec![rv::opt(self.start_time), rv::opt(self.end_time)])
-    }
-}
-impl rboto::FromValue for Range {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "Range")?;
-        Ok(Self {
-            start_time: m.take(0)?,
-            end_time: m.take(1)?,
-        })
-    }
-}
-#[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
-#[non_exhaustive]
-pub enum RecentlyActive {
-    /// `PT3H`
-    Pt3h,
-    /// A value this version of the SDK does not know.
-    Unknown(String),
-}
-impl RecentlyActive {
-    /// Every value the model lists.
-    pub const VALUES: &'static [&'static str] = &["PT3H"];
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Pt3h => "PT3H",
-            Self::Unknown(s) => s,
-        }
-    }
-}
-impl rv::StringEnum for RecentlyActive {
-    fn as_str(&self) -> &str {
-        RecentlyActive::as_str(self)
-    }
-    fn from_wire(s: String) -> Self {
-        match s.as_str() {
-            "PT3H" => Self::Pt3h,
-            _ => Self::Unknown(s),
-        }
-    }
-}
-rboto::enum_value!(str RecentlyActive);
+rboto::__structure!(
+    Range "Range"[set into from] { start_time : rboto::DateTime, end_time :
+    rboto::DateTime } {}
+);
+rboto::__string_enum!(RecentlyActive { Pt3h = "PT3H" });
 /// Specifies which metrics Amazon CloudWatch collects for a resource metrics configuration. Include this in a [CreateResourceMetricsConfiguration](https://docs.aws.amazon.com/AmazonCloudWatch/latest/APIReference/API_CreateResourceMetricsConfiguration.html) or…
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct ResourceMetricSelection {
     /// The names of the metrics to collect for the resource. Amazon CloudWatch collects only the metrics that you list here.
     pub include_metrics: Option<Vec<String>>,
 }
-impl ResourceMetricSelection {
-    /// Sets `IncludeMetrics`.
-    pub fn include_metrics(mut self, v: impl Into<Vec<String>>) -> Self {
-        self.include_metrics = Some(v.into());
-        self
-    }
-}
-impl rboto::IntoValue for ResourceMetricSelection {
-    fn into_value(self) -> rboto::Value {
-        rboto::Value::Struct(vec![rv::opt(self.include_metrics)])
-    }
-}
-impl rboto::FromValue for ResourceMetricSelection {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "ResourceMetricSelection")?;
-        Ok(Self {
-            include_metrics: m.take(0)?,
-        })
-    }
-}
+rboto::__structure!(
+    ResourceMetricSelection "ResourceMetricSelection"[set into from] { include_metrics :
+    Vec < String > } {}
+);
 /// Represents a resource metrics configuration for an Amazon Web Services resource. A resource metrics configuration enables detailed metric collection for the resource that is identified by its Amazon Resource Name (ARN). Each Amazon Web Services resource can have only one resource metrics configuration.
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct ResourceMetricsConfiguration {
     /// The Amazon Resource Name (ARN) of the Amazon Web Services resource that this configuration applies to.
     pub resource_arn: Option<String>,
@@ -3203,106 +1032,26 @@ pub struct ResourceMetricsConfiguration {
     /// The metrics that Amazon CloudWatch collects for the resource. If this field is not present, Amazon CloudWatch collects all available detailed metrics for the resource.
     pub metric_selections: Option<Vec<ResourceMetricSelection>>,
 }
-impl ResourceMetricsConfiguration {
-    /// Sets `ResourceArn`.
-    pub fn resource_arn(mut self, v: impl Into<String>) -> Self {
-        self.resource_arn = Some(v.into());
-        self
-    }
-    /// Sets `CreatedAt`.
-    pub fn created_at(mut self, v: impl Into<rboto::DateTime>) -> Self {
-        self.created_at = Some(v.into());
-        self
-    }
-    /// Sets `UpdatedAt`.
-    pub fn updated_at(mut self, v: impl Into<rboto::DateTime>) -> Self {
-        self.updated_at = Some(v.into());
-        self
-    }
-    /// Sets `MetricSelections`.
-    pub fn metric_selections(
-        mut self,
-        v: impl Into<Vec<ResourceMetricSelection>>,
-    ) -> Self {
-        self.metric_selections = Some(v.into());
-        self
-    }
-}
-impl rboto::FromValue for ResourceMetricsConfiguration {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "ResourceMetricsConfiguration")?;
-        Ok(Self {
-            resource_arn: m.take(0)?,
-            created_at: m.take(1)?,
-            updated_at: m.take(2)?,
-            metric_selections: m.take(3)?,
-        })
-    }
-}
+rboto::__structure!(
+    ResourceMetricsConfiguration "ResourceMetricsConfiguration"[set from] { resource_arn
+    : String, created_at : rboto::DateTime, updated_at : rboto::DateTime,
+    metric_selections : Vec < ResourceMetricSelection > } {}
+);
 /// Defines the schedule configuration for an alarm mute rule.
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct Rule {
     /// The schedule configuration that defines when the mute rule activates and how long it remains active.
     pub schedule: Option<Schedule>,
 }
-impl Rule {
-    /// Sets `Schedule`.
-    pub fn schedule(mut self, v: Schedule) -> Self {
-        self.schedule = Some(v);
-        self
-    }
-}
-impl rboto::IntoValue for Rule {
-    fn into_value(self) -> rboto::Value {
-        rboto::Value::Struct(vec![rv::opt(self.schedule)])
-    }
-}
-impl rboto::FromValue for Rule {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "Rule")?;
-        Ok(Self { schedule: m.take(0)? })
-    }
-}
-#[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
-#[non_exhaustive]
-pub enum ScanBy {
-    /// `TimestampDescending`
-    TimestampDescending,
-    /// `TimestampAscending`
-    TimestampAscending,
-    /// A value this version of the SDK does not know.
-    Unknown(String),
-}
-impl ScanBy {
-    /// Every value the model lists.
-    pub const VALUES: &'static [&'static str] = &[
-        "TimestampDescending",
-        "TimestampAscending",
-    ];
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::TimestampDescending => "TimestampDescending",
-            Self::TimestampAscending => "TimestampAscending",
-            Self::Unknown(s) => s,
-        }
-    }
-}
-impl rv::StringEnum for ScanBy {
-    fn as_str(&self) -> &str {
-        ScanBy::as_str(self)
-    }
-    fn from_wire(s: String) -> Self {
-        match s.as_str() {
-            "TimestampDescending" => Self::TimestampDescending,
-            "TimestampAscending" => Self::TimestampAscending,
-            _ => Self::Unknown(s),
-        }
-    }
-}
-rboto::enum_value!(str ScanBy);
+rboto::__structure!(Rule "Rule"[set into from] { schedule : Schedule } {});
+rboto::__string_enum!(
+    ScanBy { TimestampDescending = "TimestampDescending", TimestampAscending =
+    "TimestampAscending" }
+);
 /// Specifies when and how long an alarm mute rule is active.
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct Schedule {
     /// The schedule expression that defines when the mute rule activates. The expression must be between 1 and 256 characters in length.
     pub expression: Option<String>,
@@ -3311,44 +1060,13 @@ pub struct Schedule {
     /// The time zone to use when evaluating the schedule expression. The time zone must be between 1 and 50 characters in length.
     pub timezone: Option<String>,
 }
-impl Schedule {
-    /// Sets `Expression`.
-    pub fn expression(mut self, v: impl Into<String>) -> Self {
-        self.expression = Some(v.into());
-        self
-    }
-    /// Sets `Duration`.
-    pub fn duration(mut self, v: impl Into<String>) -> Self {
-        self.duration = Some(v.into());
-        self
-    }
-    /// Sets `Timezone`.
-    pub fn timezone(mut self, v: impl Into<String>) -> Self {
-        self.timezone = Some(v.into());
-        self
-    }
-}
-impl rboto::IntoValue for Schedule {
-    fn into_value(self) -> rboto::Value {
-        rboto::Value::Struct(
-            vec![
-                rv::opt(self.expression), rv::opt(self.duration), rv::opt(self.timezone)
-            ],
-        )
-    }
-}
-impl rboto::FromValue for Schedule {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "Schedule")?;
-        Ok(Self {
-            expression: m.take(0)?,
-            duration: m.take(1)?,
-            timezone: m.take(2)?,
-        })
-    }
-}
+rboto::__structure!(
+    Schedule "Schedule"[set into from] { expression : String, duration : String, timezone
+    : String } {}
+);
 /// Contains the schedule expression and time-range offsets that define when a scheduled query runs and what time range each execution covers.
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct ScheduleConfiguration {
     /// The schedule expression that defines how often the underlying CloudWatch Logs scheduled query runs. Specify a `rate()` expression, for example `rate(5 minutes)`.
     pub schedule_expression: Option<String>,
@@ -3357,45 +1075,13 @@ pub struct ScheduleConfiguration {
     /// The offset, in seconds, before the scheduled execution time at which the query time range ends. Must be non-negative and less than `StartTimeOffset`. The default is 0.
     pub end_time_offset: Option<i64>,
 }
-impl ScheduleConfiguration {
-    /// Sets `ScheduleExpression`.
-    pub fn schedule_expression(mut self, v: impl Into<String>) -> Self {
-        self.schedule_expression = Some(v.into());
-        self
-    }
-    /// Sets `StartTimeOffset`.
-    pub fn start_time_offset(mut self, v: i64) -> Self {
-        self.start_time_offset = Some(v);
-        self
-    }
-    /// Sets `EndTimeOffset`.
-    pub fn end_time_offset(mut self, v: i64) -> Self {
-        self.end_time_offset = Some(v);
-        self
-    }
-}
-impl rboto::IntoValue for ScheduleConfiguration {
-    fn into_value(self) -> rboto::Value {
-        rboto::Value::Struct(
-            vec![
-                rv::opt(self.schedule_expression), rv::opt(self.start_time_offset),
-                rv::opt(self.end_time_offset)
-            ],
-        )
-    }
-}
-impl rboto::FromValue for ScheduleConfiguration {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "ScheduleConfiguration")?;
-        Ok(Self {
-            schedule_expression: m.take(0)?,
-            start_time_offset: m.take(1)?,
-            end_time_offset: m.take(2)?,
-        })
-    }
-}
+rboto::__structure!(
+    ScheduleConfiguration "ScheduleConfiguration"[set into from] { schedule_expression :
+    String, start_time_offset = i64, end_time_offset = i64 } {}
+);
 /// The configuration of the CloudWatch Logs scheduled query that backs a log alarm.
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct ScheduledQueryConfiguration {
     /// The CloudWatch Logs query to execute on each scheduled run. Length constraints: maximum of 10,000 characters.
     pub query_string: Option<String>,
@@ -3412,71 +1098,15 @@ pub struct ScheduledQueryConfiguration {
     /// A list of key-value pairs to associate with the underlying scheduled query resource.
     pub tags: Option<Vec<Tag>>,
 }
-impl ScheduledQueryConfiguration {
-    /// Sets `QueryString`.
-    pub fn query_string(mut self, v: impl Into<String>) -> Self {
-        self.query_string = Some(v.into());
-        self
-    }
-    /// Sets `LogGroupIdentifiers`.
-    pub fn log_group_identifiers(mut self, v: impl Into<Vec<String>>) -> Self {
-        self.log_group_identifiers = Some(v.into());
-        self
-    }
-    /// Sets `QueryARN`.
-    pub fn query_arn(mut self, v: impl Into<String>) -> Self {
-        self.query_arn = Some(v.into());
-        self
-    }
-    /// Sets `ScheduledQueryRoleARN`.
-    pub fn scheduled_query_role_arn(mut self, v: impl Into<String>) -> Self {
-        self.scheduled_query_role_arn = Some(v.into());
-        self
-    }
-    /// Sets `ScheduleConfiguration`.
-    pub fn schedule_configuration(mut self, v: ScheduleConfiguration) -> Self {
-        self.schedule_configuration = Some(v);
-        self
-    }
-    /// Sets `AggregationExpression`.
-    pub fn aggregation_expression(mut self, v: impl Into<String>) -> Self {
-        self.aggregation_expression = Some(v.into());
-        self
-    }
-    /// Sets `Tags`.
-    pub fn tags(mut self, v: impl Into<Vec<Tag>>) -> Self {
-        self.tags = Some(v.into());
-        self
-    }
-}
-impl rboto::IntoValue for ScheduledQueryConfiguration {
-    fn into_value(self) -> rboto::Value {
-        rboto::Value::Struct(
-            vec![
-                rv::opt(self.query_string), rv::opt(self.log_group_identifiers),
-                rv::opt(self.query_arn), rv::opt(self.scheduled_query_role_arn),
-                rv::opt(self.schedule_configuration), rv::opt(self
-                .aggregation_expression), rv::opt(self.tags)
-            ],
-        )
-    }
-}
-impl rboto::FromValue for ScheduledQueryConfiguration {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "ScheduledQueryConfiguration")?;
-        Ok(Self {
-            query_string: m.take(0)?,
-            log_group_identifiers: m.take(1)?,
-            query_arn: m.take(2)?,
-            scheduled_query_role_arn: m.take(3)?,
-            schedule_configuration: m.take(4)?,
-            aggregation_expression: m.take(5)?,
-            tags: m.take(6)?,
-        })
-    }
-}
+rboto::__structure!(
+    ScheduledQueryConfiguration "ScheduledQueryConfiguration"[set into from] {
+    query_string : String, log_group_identifiers : Vec < String >, query_arn : String,
+    scheduled_query_role_arn : String, schedule_configuration : ScheduleConfiguration,
+    aggregation_expression : String, tags : Vec < Tag > } {}
+);
 /// Designates the CloudWatch metric and statistic that provides the time series the anomaly detector uses as input. If you have enabled unified cross-account observability, and this account is a monitoring account, the metric can be in the same account or a source account.
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct SingleMetricAnomalyDetector {
     /// If the CloudWatch metric that provides the time series that the anomaly detector uses as input is in another account, specify that account ID here. If you omit this parameter, the current account is used.
     pub account_id: Option<String>,
@@ -3489,327 +1119,38 @@ pub struct SingleMetricAnomalyDetector {
     /// The statistic to use for the metric and anomaly detection model.
     pub stat: Option<String>,
 }
-impl SingleMetricAnomalyDetector {
-    /// Sets `AccountId`.
-    pub fn account_id(mut self, v: impl Into<String>) -> Self {
-        self.account_id = Some(v.into());
-        self
-    }
-    /// Sets `Namespace`.
-    pub fn namespace(mut self, v: impl Into<String>) -> Self {
-        self.namespace = Some(v.into());
-        self
-    }
-    /// Sets `MetricName`.
-    pub fn metric_name(mut self, v: impl Into<String>) -> Self {
-        self.metric_name = Some(v.into());
-        self
-    }
-    /// Sets `Dimensions`.
-    pub fn dimensions(mut self, v: impl Into<Vec<Dimension>>) -> Self {
-        self.dimensions = Some(v.into());
-        self
-    }
-    /// Sets `Stat`.
-    pub fn stat(mut self, v: impl Into<String>) -> Self {
-        self.stat = Some(v.into());
-        self
-    }
-}
-impl rboto::IntoValue for SingleMetricAnomalyDetector {
-    fn into_value(self) -> rboto::Value {
-        rboto::Value::Struct(
-            vec![
-                rv::opt(self.account_id), rv::opt(self.namespace), rv::opt(self
-                .metric_name), rv::opt(self.dimensions), rv::opt(self.stat)
-            ],
-        )
-    }
-}
-impl rboto::FromValue for SingleMetricAnomalyDetector {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "SingleMetricAnomalyDetector")?;
-        Ok(Self {
-            account_id: m.take(0)?,
-            namespace: m.take(1)?,
-            metric_name: m.take(2)?,
-            dimensions: m.take(3)?,
-            stat: m.take(4)?,
-        })
-    }
-}
+rboto::__structure!(
+    SingleMetricAnomalyDetector "SingleMetricAnomalyDetector"[set into from] { account_id
+    : String, namespace : String, metric_name : String, dimensions : Vec < Dimension >,
+    stat : String } {}
+);
 /// An evaluation window that advances each time the alarm is evaluated, forming a rolling time window. This is the default evaluation window. A sliding window has no additional configuration options.
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct SlidingWindow {}
-impl SlidingWindow {}
-impl rboto::IntoValue for SlidingWindow {
-    fn into_value(self) -> rboto::Value {
-        rboto::Value::Struct(vec![])
-    }
-}
-impl rboto::FromValue for SlidingWindow {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        rv::Members::of(v, "SlidingWindow")?;
-        Ok(Self {})
-    }
-}
-#[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
-#[non_exhaustive]
-pub enum StandardUnit {
-    /// `Seconds`
-    Seconds,
-    /// `Microseconds`
-    Microseconds,
-    /// `Milliseconds`
-    Milliseconds,
-    /// `Bytes`
-    Bytes,
-    /// `Kilobytes`
-    Kilobytes,
-    /// `Megabytes`
-    Megabytes,
-    /// `Gigabytes`
-    Gigabytes,
-    /// `Terabytes`
-    Terabytes,
-    /// `Bits`
-    Bits,
-    /// `Kilobits`
-    Kilobits,
-    /// `Megabits`
-    Megabits,
-    /// `Gigabits`
-    Gigabits,
-    /// `Terabits`
-    Terabits,
-    /// `Percent`
-    Percent,
-    /// `Count`
-    Count,
-    /// `Bytes/Second`
-    BytesSecond,
-    /// `Kilobytes/Second`
-    KilobytesSecond,
-    /// `Megabytes/Second`
-    MegabytesSecond,
-    /// `Gigabytes/Second`
-    GigabytesSecond,
-    /// `Terabytes/Second`
-    TerabytesSecond,
-    /// `Bits/Second`
-    BitsSecond,
-    /// `Kilobits/Second`
-    KilobitsSecond,
-    /// `Megabits/Second`
-    MegabitsSecond,
-    /// `Gigabits/Second`
-    GigabitsSecond,
-    /// `Terabits/Second`
-    TerabitsSecond,
-    /// `Count/Second`
-    CountSecond,
-    /// `None`
-    None,
-    /// A value this version of the SDK does not know.
-    Unknown(String),
-}
-impl StandardUnit {
-    /// Every value the model lists.
-    pub const VALUES: &'static [&'static str] = &[
-        "Seconds",
-        "Microseconds",
-        "Milliseconds",
-        "Bytes",
-        "Kilobytes",
-        "Megabytes",
-        "Gigabytes",
-        "Terabytes",
-        "Bits",
-        "Kilobits",
-        "Megabits",
-        "Gigabits",
-        "Terabits",
-        "Percent",
-        "Count",
-        "Bytes/Second",
-        "Kilobytes/Second",
-        "Megabytes/Second",
-        "Gigabytes/Second",
-        "Terabytes/Second",
-        "Bits/Second",
-        "Kilobits/Second",
-        "Megabits/Second",
-        "Gigabits/Second",
-        "Terabits/Second",
-        "Count/Second",
-        "None",
-    ];
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Seconds => "Seconds",
-            Self::Microseconds => "Microseconds",
-            Self::Milliseconds => "Milliseconds",
-            Self::Bytes => "Bytes",
-            Self::Kilobytes => "Kilobytes",
-            Self::Megabytes => "Megabytes",
-            Self::Gigabytes => "Gigabytes",
-            Self::Terabytes => "Terabytes",
-            Self::Bits => "Bits",
-            Self::Kilobits => "Kilobits",
-            Self::Megabits => "Megabits",
-            Self::Gigabits => "Gigabits",
-            Self::Terabits => "Terabits",
-            Self::Percent => "Percent",
-            Self::Count => "Count",
-            Self::BytesSecond => "Bytes/Second",
-            Self::KilobytesSecond => "Kilobytes/Second",
-            Self::MegabytesSecond => "Megabytes/Second",
-            Self::GigabytesSecond => "Gigabytes/Second",
-            Self::TerabytesSecond => "Terabytes/Second",
-            Self::BitsSecond => "Bits/Second",
-            Self::KilobitsSecond => "Kilobits/Second",
-            Self::MegabitsSecond => "Megabits/Second",
-            Self::GigabitsSecond => "Gigabits/Second",
-            Self::TerabitsSecond => "Terabits/Second",
-            Self::CountSecond => "Count/Second",
-            Self::None => "None",
-            Self::Unknown(s) => s,
-        }
-    }
-}
-impl rv::StringEnum for StandardUnit {
-    fn as_str(&self) -> &str {
-        StandardUnit::as_str(self)
-    }
-    fn from_wire(s: String) -> Self {
-        match s.as_str() {
-            "Seconds" => Self::Seconds,
-            "Microseconds" => Self::Microseconds,
-            "Milliseconds" => Self::Milliseconds,
-            "Bytes" => Self::Bytes,
-            "Kilobytes" => Self::Kilobytes,
-            "Megabytes" => Self::Megabytes,
-            "Gigabytes" => Self::Gigabytes,
-            "Terabytes" => Self::Terabytes,
-            "Bits" => Self::Bits,
-            "Kilobits" => Self::Kilobits,
-            "Megabits" => Self::Megabits,
-            "Gigabits" => Self::Gigabits,
-            "Terabits" => Self::Terabits,
-            "Percent" => Self::Percent,
-            "Count" => Self::Count,
-            "Bytes/Second" => Self::BytesSecond,
-            "Kilobytes/Second" => Self::KilobytesSecond,
-            "Megabytes/Second" => Self::MegabytesSecond,
-            "Gigabytes/Second" => Self::GigabytesSecond,
-            "Terabytes/Second" => Self::TerabytesSecond,
-            "Bits/Second" => Self::BitsSecond,
-            "Kilobits/Second" => Self::KilobitsSecond,
-            "Megabits/Second" => Self::MegabitsSecond,
-            "Gigabits/Second" => Self::GigabitsSecond,
-            "Terabits/Second" => Self::TerabitsSecond,
-            "Count/Second" => Self::CountSecond,
-            "None" => Self::None,
-            _ => Self::Unknown(s),
-        }
-    }
-}
-rboto::enum_value!(str StandardUnit);
-#[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
-#[non_exhaustive]
-pub enum StateValue {
-    /// `OK`
-    Ok,
-    /// `ALARM`
-    Alarm,
-    /// `INSUFFICIENT_DATA`
-    InsufficientData,
-    /// A value this version of the SDK does not know.
-    Unknown(String),
-}
-impl StateValue {
-    /// Every value the model lists.
-    pub const VALUES: &'static [&'static str] = &["OK", "ALARM", "INSUFFICIENT_DATA"];
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Ok => "OK",
-            Self::Alarm => "ALARM",
-            Self::InsufficientData => "INSUFFICIENT_DATA",
-            Self::Unknown(s) => s,
-        }
-    }
-}
-impl rv::StringEnum for StateValue {
-    fn as_str(&self) -> &str {
-        StateValue::as_str(self)
-    }
-    fn from_wire(s: String) -> Self {
-        match s.as_str() {
-            "OK" => Self::Ok,
-            "ALARM" => Self::Alarm,
-            "INSUFFICIENT_DATA" => Self::InsufficientData,
-            _ => Self::Unknown(s),
-        }
-    }
-}
-rboto::enum_value!(str StateValue);
-#[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
-#[non_exhaustive]
-pub enum Statistic {
-    /// `SampleCount`
-    SampleCount,
-    /// `Average`
-    Average,
-    /// `Sum`
-    Sum,
-    /// `Minimum`
-    Minimum,
-    /// `Maximum`
-    Maximum,
-    /// A value this version of the SDK does not know.
-    Unknown(String),
-}
-impl Statistic {
-    /// Every value the model lists.
-    pub const VALUES: &'static [&'static str] = &[
-        "SampleCount",
-        "Average",
-        "Sum",
-        "Minimum",
-        "Maximum",
-    ];
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::SampleCount => "SampleCount",
-            Self::Average => "Average",
-            Self::Sum => "Sum",
-            Self::Minimum => "Minimum",
-            Self::Maximum => "Maximum",
-            Self::Unknown(s) => s,
-        }
-    }
-}
-impl rv::StringEnum for Statistic {
-    fn as_str(&self) -> &str {
-        Statistic::as_str(self)
-    }
-    fn from_wire(s: String) -> Self {
-        match s.as_str() {
-            "SampleCount" => Self::SampleCount,
-            "Average" => Self::Average,
-            "Sum" => Self::Sum,
-            "Minimum" => Self::Minimum,
-            "Maximum" => Self::Maximum,
-            _ => Self::Unknown(s),
-        }
-    }
-}
-rboto::enum_value!(str Statistic);
+rboto::__structure!(SlidingWindow "SlidingWindow"[set into from] {} {});
+rboto::__string_enum!(
+    StandardUnit { Seconds = "Seconds", Microseconds = "Microseconds", Milliseconds =
+    "Milliseconds", Bytes = "Bytes", Kilobytes = "Kilobytes", Megabytes = "Megabytes",
+    Gigabytes = "Gigabytes", Terabytes = "Terabytes", Bits = "Bits", Kilobits =
+    "Kilobits", Megabits = "Megabits", Gigabits = "Gigabits", Terabits = "Terabits",
+    Percent = "Percent", Count = "Count", BytesSecond = "Bytes/Second", KilobytesSecond =
+    "Kilobytes/Second", MegabytesSecond = "Megabytes/Second", GigabytesSecond =
+    "Gigabytes/Second", TerabytesSecond = "Terabytes/Second", BitsSecond = "Bits/Second",
+    KilobitsSecond = "Kilobits/Second", MegabitsSecond = "Megabits/Second",
+    GigabitsSecond = "Gigabits/Second", TerabitsSecond = "Terabits/Second", CountSecond =
+    "Count/Second", None = "None" }
+);
+rboto::__string_enum!(
+    StateValue { Ok = "OK", Alarm = "ALARM", InsufficientData = "INSUFFICIENT_DATA" }
+);
+rboto::__string_enum!(
+    Statistic { SampleCount = "SampleCount", Average = "Average", Sum = "Sum", Minimum =
+    "Minimum", Maximum = "Maximum" }
+);
 /// Represents a set of statistics that describes a specific metric.
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct StatisticSet {
     /// The number of samples used for the statistic set.
     pub sample_count: Option<f64>,
@@ -3820,180 +1161,45 @@ pub struct StatisticSet {
     /// The maximum value of the sample set.
     pub maximum: Option<f64>,
 }
-impl StatisticSet {
-    /// Sets `SampleCount`.
-    pub fn sample_count(mut self, v: f64) -> Self {
-        self.sample_count = Some(v);
-        self
-    }
-    /// Sets `Sum`.
-    pub fn sum(mut self, v: f64) -> Self {
-        self.sum = Some(v);
-        self
-    }
-    /// Sets `Minimum`.
-    pub fn minimum(mut self, v: f64) -> Self {
-        self.minimum = Some(v);
-        self
-    }
-    /// Sets `Maximum`.
-    pub fn maximum(mut self, v: f64) -> Self {
-        self.maximum = Some(v);
-        self
-    }
-}
-impl rboto::IntoValue for StatisticSet {
-    fn into_value(self) -> rboto::Value {
-        rboto::Value::Struct(
-            vec![
-                rv::opt(self.sample_count), rv::opt(self.sum), rv::opt(self.minimum),
-                rv::opt(self.maximum)
-            ],
-        )
-    }
-}
-#[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
-#[non_exhaustive]
-pub enum StatusCode {
-    /// `Complete`
-    Complete,
-    /// `InternalError`
-    InternalError,
-    /// `PartialData`
-    PartialData,
-    /// `Forbidden`
-    Forbidden,
-    /// A value this version of the SDK does not know.
-    Unknown(String),
-}
-impl StatusCode {
-    /// Every value the model lists.
-    pub const VALUES: &'static [&'static str] = &[
-        "Complete",
-        "InternalError",
-        "PartialData",
-        "Forbidden",
-    ];
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Complete => "Complete",
-            Self::InternalError => "InternalError",
-            Self::PartialData => "PartialData",
-            Self::Forbidden => "Forbidden",
-            Self::Unknown(s) => s,
-        }
-    }
-}
-impl rv::StringEnum for StatusCode {
-    fn as_str(&self) -> &str {
-        StatusCode::as_str(self)
-    }
-    fn from_wire(s: String) -> Self {
-        match s.as_str() {
-            "Complete" => Self::Complete,
-            "InternalError" => Self::InternalError,
-            "PartialData" => Self::PartialData,
-            "Forbidden" => Self::Forbidden,
-            _ => Self::Unknown(s),
-        }
-    }
-}
-rboto::enum_value!(str StatusCode);
+rboto::__structure!(
+    StatisticSet "StatisticSet"[set into] { sample_count = f64, sum = f64, minimum = f64,
+    maximum = f64 } {}
+);
+rboto::__string_enum!(
+    StatusCode { Complete = "Complete", InternalError = "InternalError", PartialData =
+    "PartialData", Forbidden = "Forbidden" }
+);
 /// A key-value pair associated with a CloudWatch resource.
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct Tag {
     /// A string that you can use to assign a value. The combination of tag keys and values can help you organize and categorize your resources.
     pub key: Option<String>,
     /// The value for the specified tag key.
     pub value: Option<String>,
 }
-impl Tag {
-    /// Sets `Key`.
-    pub fn key(mut self, v: impl Into<String>) -> Self {
-        self.key = Some(v.into());
-        self
-    }
-    /// Sets `Value`.
-    pub fn value(mut self, v: impl Into<String>) -> Self {
-        self.value = Some(v.into());
-        self
-    }
-}
-impl rboto::IntoValue for Tag {
-    fn into_value(self) -> rboto::Value {
-        rboto::Value::Struct(vec![rv::opt(self.key), rv::opt(self.value)])
-    }
-}
-impl rboto::FromValue for Tag {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "Tag")?;
-        Ok(Self {
-            key: m.take(0)?,
-            value: m.take(1)?,
-        })
-    }
-}
+rboto::__structure!(Tag "Tag"[set into from] { key : String, value : String } {});
 /// An evaluation window that aligns the evaluated range to fixed clock boundaries that match the alarm's period, such as the top of the hour, midnight, or the start of the calendar week, optionally in a specific time zone.
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct WallClockWindow {
     /// The time zone to use when the alarm aligns the evaluation window to clock boundaries. You can specify an IANA time zone name (for example, `America/New_York`), a fixed UTC offset (for example, `+05:30`), or an offset-prefixed identifier (for example, `UTC+05:30`). The offset must be aligned to a multiple of 5 minutes. If you don't specify a time zone, CloudWatch uses `UTC`.
     pub timezone: Option<String>,
 }
-impl WallClockWindow {
-    /// Sets `Timezone`.
-    pub fn timezone(mut self, v: impl Into<String>) -> Self {
-        self.timezone = Some(v.into());
-        self
-    }
-}
-impl rboto::IntoValue for WallClockWindow {
-    fn into_value(self) -> rboto::Value {
-        rboto::Value::Struct(vec![rv::opt(self.timezone)])
-    }
-}
-impl rboto::FromValue for WallClockWindow {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "WallClockWindow")?;
-        Ok(Self { timezone: m.take(0)? })
-    }
-}
+rboto::__structure!(
+    WallClockWindow "WallClockWindow"[set into from] { timezone : String } {}
+);
 /// The configuration settings that define the warm-up behavior for an alarm. Use these settings to delay alarm evaluation after you create or update the alarm, which reduces alarm noise while a new resource or service starts publishing data.
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct WarmUpConfiguration {
     /// The length of the warm-up period, in minutes. After you create or update the alarm, the alarm stays in `INSUFFICIENT_DATA` for this duration. During this time, the alarm does not perform alarm actions.
     pub warm_up_period_duration_in_minutes: Option<i32>,
     /// Specifies whether the alarm waits for the full warm-up period before it starts to evaluate. The default is `false`. If `true`, the alarm waits the entire `WarmUpPeriodDurationInMinutes` before it starts to evaluate, even if metric data arrives earlier. If `false`, the alarm ends the warm-up period early. Evaluation begins as soon as the alarm has enough metric data to fill its evaluation window.
     pub only_start_evaluating_after_warm_up_period_ends: Option<bool>,
 }
-impl WarmUpConfiguration {
-    /// Sets `WarmUpPeriodDurationInMinutes`.
-    pub fn warm_up_period_duration_in_minutes(mut self, v: i32) -> Self {
-        self.warm_up_period_duration_in_minutes = Some(v);
-        self
-    }
-    /// Sets `OnlyStartEvaluatingAfterWarmUpPeriodEnds`.
-    pub fn only_start_evaluating_after_warm_up_period_ends(mut self, v: bool) -> Self {
-        self.only_start_evaluating_after_warm_up_period_ends = Some(v);
-        self
-    }
-}
-impl rboto::IntoValue for WarmUpConfiguration {
-    fn into_value(self) -> rboto::Value {
-        rboto::Value::Struct(
-            vec![
-                rv::opt(self.warm_up_period_duration_in_minutes), rv::opt(self
-                .only_start_evaluating_after_warm_up_period_ends)
-            ],
-        )
-    }
-}
-impl rboto::FromValue for WarmUpConfiguration {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "WarmUpConfiguration")?;
-        Ok(Self {
-            warm_up_period_duration_in_minutes: m.take(0)?,
-            only_start_evaluating_after_warm_up_period_ends: m.take(1)?,
-        })
-    }
-}
+rboto::__structure!(
+    WarmUpConfiguration "WarmUpConfiguration"[set into from] {
+    warm_up_period_duration_in_minutes = i32,
+    only_start_evaluating_after_warm_up_period_ends = bool } {}
+);

@@ -28,23 +28,23 @@ pub static LOG_ALARM_EXISTS: WaiterSpec = WaiterSpec::new(
     40,
     &[Acceptor::new(Success, Path, "length(LogAlarms[]) > `0`", Bool(true))],
 );
-impl super::input::DescribeAlarmsInput<rboto::ServiceClient> {
+impl super::input::DescribeAlarmsInput {
     /// Waits for `AlarmExists`: polls `DescribeAlarms` every 5 s, at most 40 times (botocore's `get_waiter("alarm_exists")`).
     pub fn wait_until_alarm_exists(self) -> Waiter<Self> {
-        Waiter::new(self._client.clone(), self, &ALARM_EXISTS)
+        Waiter::of_input(self, &ALARM_EXISTS)
     }
     /// Waits for `CompositeAlarmExists`: polls `DescribeAlarms` every 5 s, at most 40 times (botocore's `get_waiter("composite_alarm_exists")`).
     pub fn wait_until_composite_alarm_exists(self) -> Waiter<Self> {
-        Waiter::new(self._client.clone(), self, &COMPOSITE_ALARM_EXISTS)
+        Waiter::of_input(self, &COMPOSITE_ALARM_EXISTS)
     }
     /// Waits for `LogAlarmExists`: polls `DescribeAlarms` every 5 s, at most 40 times (botocore's `get_waiter("log_alarm_exists")`).
     pub fn wait_until_log_alarm_exists(self) -> Waiter<Self> {
-        Waiter::new(self._client.clone(), self, &LOG_ALARM_EXISTS)
+        Waiter::of_input(self, &LOG_ALARM_EXISTS)
     }
 }
-impl super::input::GetAlarmMuteRuleInput<rboto::ServiceClient> {
+impl super::input::GetAlarmMuteRuleInput {
     /// Waits for `AlarmMuteRuleExists`: polls `GetAlarmMuteRule` every 5 s, at most 40 times (botocore's `get_waiter("alarm_mute_rule_exists")`).
     pub fn wait_until_alarm_mute_rule_exists(self) -> Waiter<Self> {
-        Waiter::new(self._client.clone(), self, &ALARM_MUTE_RULE_EXISTS)
+        Waiter::of_input(self, &ALARM_MUTE_RULE_EXISTS)
     }
 }

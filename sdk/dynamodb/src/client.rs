@@ -2,7 +2,7 @@
 #[allow(unused_imports)]
 use super::{error::*, input::*, output::*, types::*};
 #[allow(unused_imports)]
-use rboto::value as rv;
+use rboto::__private as rv;
 #[allow(unused_imports)]
 use std::collections::HashMap;
 /// A client for Amazon DynamoDB.
@@ -24,11 +24,14 @@ impl Client {
         &self.inner
     }
     /// Sends an input built on its own (`Input::default().member(..)`).
-    pub async fn send<I>(&self, input: I) -> Result<I::Output, super::Error>
+    pub fn send<I>(
+        &self,
+        input: I,
+    ) -> rboto::ResponseFuture<I::Output, super::error::Exception>
     where
         I: rboto::OperationInput<Error = super::error::Exception>,
     {
-        self.inner.call(input).await
+        self.inner.send_input(input)
     }
     /// Presigns an input instead of sending it (boto3's `generate_presigned_url`): the
     /// input may come from this client (`client.op().member(..)`) or be built alone.
@@ -47,10 +50,11 @@ impl Client {
     /// **Note:** The entire batch must consist of either read statements or write statements, you cannot mix both in one batch.
     ///
     /// **Important:** A HTTP 200 response does not mean that all statements in the BatchExecuteStatement succeeded. Error details for individual statements can be found under the [Error](https://docs.aws.amazon.com/amazondynamodb/latest/APIReference/API_BatchStatementResponse.html#DDB-Type-BatchStatementResponse-Error) field of the `BatchStatementResponse` for each statement.
-    pub fn batch_execute_statement(
-        &self,
-    ) -> BatchExecuteStatementInput<rboto::ServiceClient> {
-        BatchExecuteStatementInput::with_client(self.inner.clone())
+    pub fn batch_execute_statement(&self) -> BatchExecuteStatementInput {
+        BatchExecuteStatementInput {
+            _client: rboto::__private::Bound::to(&self.inner),
+            ..Default::default()
+        }
     }
     /// The `BatchGetItem` operation returns the attributes of one or more items from one or more tables. You identify requested items by primary key.
     ///
@@ -75,8 +79,11 @@ impl Client {
     /// If a requested item does not exist, it is not returned in the result. Requests for nonexistent items consume the minimum read capacity units according to the type of read. For more information, see [Working with Tables](https://docs.aws.amazon.com/amazondynamodb/latest/developerguide/WorkingWithTables.html#CapacityUnitCalculations) in the *Amazon DynamoDB Developer Guide*.
     ///
     /// **Note:** `BatchGetItem` will result in a `ValidationException` if the same key is specified multiple times.
-    pub fn batch_get_item(&self) -> BatchGetItemInput<rboto::ServiceClient> {
-        BatchGetItemInput::with_client(self.inner.clone())
+    pub fn batch_get_item(&self) -> BatchGetItemInput {
+        BatchGetItemInput {
+            _client: rboto::__private::Bound::to(&self.inner),
+            ..Default::default()
+        }
     }
     /// The `BatchWriteItem` operation puts or deletes multiple items in one or more tables. A single call to `BatchWriteItem` can transmit up to 16MB of data over the network, consisting of up to 25 item put or delete operations. While individual items can be up to 400 KB once stored, it's important to note that an item's representation might be greater than 400KB while being sent in DynamoDB's JSON format for the API call. For more details on this distinction, see [Naming Rules and Data Types](https://docs.aws.amazon.com/amazondynamodb/latest/developerguide/HowItWorks.NamingRulesDataTypes.html).
     ///
@@ -106,14 +113,18 @@ impl Client {
     /// - Any individual item in a batch exceeds 400 KB.
     /// - The total request size exceeds 16 MB.
     /// - Any individual items with keys exceeding the key length limits. For a partition key, the limit is 2048 bytes and for a sort key, the limit is 1024 bytes.
-    pub fn batch_write_item(&self) -> BatchWriteItemInput<rboto::ServiceClient> {
-        BatchWriteItemInput::with_client(self.inner.clone())
+    pub fn batch_write_item(&self) -> BatchWriteItemInput {
+        BatchWriteItemInput {
+            _client: rboto::__private::Bound::to(&self.inner),
+            ..Default::default()
+        }
     }
     /// Cancels an in-progress bulk operation asynchronously. Cancellation doesn't remove items that the operation has already written. Use `DescribeBulkOperation` to monitor the operation until it reaches a terminal status.
-    pub fn cancel_bulk_operation(
-        &self,
-    ) -> CancelBulkOperationInput<rboto::ServiceClient> {
-        CancelBulkOperationInput::with_client(self.inner.clone())
+    pub fn cancel_bulk_operation(&self) -> CancelBulkOperationInput {
+        CancelBulkOperationInput {
+            _client: rboto::__private::Bound::to(&self.inner),
+            ..Default::default()
+        }
     }
     /// Creates a backup for an existing table.
     ///
@@ -133,8 +144,11 @@ impl Client {
     /// - Local secondary indexes (LSIs)
     /// - Streams
     /// - Provisioned read and write capacity
-    pub fn create_backup(&self) -> CreateBackupInput<rboto::ServiceClient> {
-        CreateBackupInput::with_client(self.inner.clone())
+    pub fn create_backup(&self) -> CreateBackupInput {
+        CreateBackupInput {
+            _client: rboto::__private::Bound::to(&self.inner),
+            ..Default::default()
+        }
     }
     /// Creates a global table from an existing table. A global table creates a replication relationship between two or more DynamoDB tables with the same table name in the provided Regions.
     ///
@@ -162,8 +176,11 @@ impl Client {
     /// **Important:** Write capacity settings should be set consistently across your replica tables and secondary indexes. DynamoDB strongly recommends enabling auto scaling to manage the write capacity settings for all of your global tables replicas and indexes.
     ///
     /// If you prefer to manage write capacity settings manually, you should provision equal replicated write capacity units to your replica tables. You should also provision equal replicated write capacity units to matching secondary indexes across your global table.
-    pub fn create_global_table(&self) -> CreateGlobalTableInput<rboto::ServiceClient> {
-        CreateGlobalTableInput::with_client(self.inner.clone())
+    pub fn create_global_table(&self) -> CreateGlobalTableInput {
+        CreateGlobalTableInput {
+            _client: rboto::__private::Bound::to(&self.inner),
+            ..Default::default()
+        }
     }
     /// The `CreateTable` operation adds a new table to your account. In an Amazon Web Services account, table names must be unique within each Region. That is, you can have two tables with same name if you create the tables in different Regions.
     ///
@@ -172,14 +189,20 @@ impl Client {
     /// You can optionally define secondary indexes on the new table, as part of the `CreateTable` operation. If you want to create multiple tables with secondary indexes on them, you must create the tables sequentially. Only one table with secondary indexes can be in the `CREATING` state at any given time.
     ///
     /// You can use the `DescribeTable` action to check the table status.
-    pub fn create_table(&self) -> CreateTableInput<rboto::ServiceClient> {
-        CreateTableInput::with_client(self.inner.clone())
+    pub fn create_table(&self) -> CreateTableInput {
+        CreateTableInput {
+            _client: rboto::__private::Bound::to(&self.inner),
+            ..Default::default()
+        }
     }
     /// Deletes an existing backup of a table.
     ///
     /// You can call `DeleteBackup` at a maximum rate of 10 times per second.
-    pub fn delete_backup(&self) -> DeleteBackupInput<rboto::ServiceClient> {
-        DeleteBackupInput::with_client(self.inner.clone())
+    pub fn delete_backup(&self) -> DeleteBackupInput {
+        DeleteBackupInput {
+            _client: rboto::__private::Bound::to(&self.inner),
+            ..Default::default()
+        }
     }
     /// Deletes a single item in a table by primary key. You can perform a conditional delete operation that deletes the item if it exists, or if it has an expected attribute value.
     ///
@@ -188,8 +211,11 @@ impl Client {
     /// Unless you specify conditions, the `DeleteItem` is an idempotent operation; running it multiple times on the same item or attribute does *not* result in an error response.
     ///
     /// Conditional deletes are useful for deleting items only if specific conditions are met. If those conditions are met, DynamoDB performs the delete. Otherwise, the item is not deleted.
-    pub fn delete_item(&self) -> DeleteItemInput<rboto::ServiceClient> {
-        DeleteItemInput::with_client(self.inner.clone())
+    pub fn delete_item(&self) -> DeleteItemInput {
+        DeleteItemInput {
+            _client: rboto::__private::Bound::to(&self.inner),
+            ..Default::default()
+        }
     }
     /// Deletes the resource-based policy attached to the resource, which can be a table or stream.
     ///
@@ -198,10 +224,11 @@ impl Client {
     /// **Important:** To make sure that you don't inadvertently lock yourself out of your own resources, the root principal in your Amazon Web Services account can perform `DeleteResourcePolicy` requests, even if your resource-based policy explicitly denies the root principal's access.
     ///
     /// **Note:** `DeleteResourcePolicy` is an asynchronous operation. If you issue a `GetResourcePolicy` request immediately after running the `DeleteResourcePolicy` request, DynamoDB might still return the deleted policy. This is because the policy for your resource might not have been deleted yet. Wait for a few seconds, and then try the `GetResourcePolicy` request again.
-    pub fn delete_resource_policy(
-        &self,
-    ) -> DeleteResourcePolicyInput<rboto::ServiceClient> {
-        DeleteResourcePolicyInput::with_client(self.inner.clone())
+    pub fn delete_resource_policy(&self) -> DeleteResourcePolicyInput {
+        DeleteResourcePolicyInput {
+            _client: rboto::__private::Bound::to(&self.inner),
+            ..Default::default()
+        }
     }
     /// The `DeleteTable` operation deletes a table and all of its items. After a `DeleteTable` request, the specified table is in the `DELETING` state until DynamoDB completes the deletion. If the table is in the `ACTIVE` state, you can delete it. If a table is in `CREATING` or `UPDATING` states, then DynamoDB returns a `ResourceInUseException`. If the specified table does not exist, DynamoDB returns a `ResourceNotFoundException`. If table is already in the `DELETING` state, no error is returned.
     ///
@@ -212,20 +239,27 @@ impl Client {
     /// If you have DynamoDB Streams enabled on the table, then the corresponding stream on that table goes into the `DISABLED` state, and the stream is automatically deleted after 24 hours.
     ///
     /// Use the `DescribeTable` action to check the status of the table.
-    pub fn delete_table(&self) -> DeleteTableInput<rboto::ServiceClient> {
-        DeleteTableInput::with_client(self.inner.clone())
+    pub fn delete_table(&self) -> DeleteTableInput {
+        DeleteTableInput {
+            _client: rboto::__private::Bound::to(&self.inner),
+            ..Default::default()
+        }
     }
     /// Describes an existing backup of a table.
     ///
     /// You can call `DescribeBackup` at a maximum rate of 10 times per second.
-    pub fn describe_backup(&self) -> DescribeBackupInput<rboto::ServiceClient> {
-        DescribeBackupInput::with_client(self.inner.clone())
+    pub fn describe_backup(&self) -> DescribeBackupInput {
+        DescribeBackupInput {
+            _client: rboto::__private::Bound::to(&self.inner),
+            ..Default::default()
+        }
     }
     /// Describes the specified bulk operation.
-    pub fn describe_bulk_operation(
-        &self,
-    ) -> DescribeBulkOperationInput<rboto::ServiceClient> {
-        DescribeBulkOperationInput::with_client(self.inner.clone())
+    pub fn describe_bulk_operation(&self) -> DescribeBulkOperationInput {
+        DescribeBulkOperationInput {
+            _client: rboto::__private::Bound::to(&self.inner),
+            ..Default::default()
+        }
     }
     /// Checks the status of continuous backups and point in time recovery on the specified table. Continuous backups are `ENABLED` on all tables at table creation. If point in time recovery is enabled, `PointInTimeRecoveryStatus` will be set to ENABLED.
     ///
@@ -234,54 +268,70 @@ impl Client {
     /// `LatestRestorableDateTime` is typically 5 minutes before the current time. You can restore your table to any point in time in the last 35 days. You can set the recovery period to any value between 1 and 35 days.
     ///
     /// You can call `DescribeContinuousBackups` at a maximum rate of 10 times per second.
-    pub fn describe_continuous_backups(
-        &self,
-    ) -> DescribeContinuousBackupsInput<rboto::ServiceClient> {
-        DescribeContinuousBackupsInput::with_client(self.inner.clone())
+    pub fn describe_continuous_backups(&self) -> DescribeContinuousBackupsInput {
+        DescribeContinuousBackupsInput {
+            _client: rboto::__private::Bound::to(&self.inner),
+            ..Default::default()
+        }
     }
     /// Returns information about contributor insights for a given table or global secondary index.
-    pub fn describe_contributor_insights(
-        &self,
-    ) -> DescribeContributorInsightsInput<rboto::ServiceClient> {
-        DescribeContributorInsightsInput::with_client(self.inner.clone())
+    pub fn describe_contributor_insights(&self) -> DescribeContributorInsightsInput {
+        DescribeContributorInsightsInput {
+            _client: rboto::__private::Bound::to(&self.inner),
+            ..Default::default()
+        }
     }
     /// Returns the regional endpoint information. For more information on policy permissions, please see [Internetwork traffic privacy](https://docs.aws.amazon.com/amazondynamodb/latest/developerguide/inter-network-traffic-privacy.html#inter-network-traffic-DescribeEndpoints).
-    pub fn describe_endpoints(&self) -> DescribeEndpointsRequest<rboto::ServiceClient> {
-        DescribeEndpointsRequest::with_client(self.inner.clone())
+    pub fn describe_endpoints(&self) -> DescribeEndpointsInput {
+        DescribeEndpointsInput {
+            _client: rboto::__private::Bound::to(&self.inner),
+            ..Default::default()
+        }
     }
     /// Describes an existing table export.
-    pub fn describe_export(&self) -> DescribeExportInput<rboto::ServiceClient> {
-        DescribeExportInput::with_client(self.inner.clone())
+    pub fn describe_export(&self) -> DescribeExportInput {
+        DescribeExportInput {
+            _client: rboto::__private::Bound::to(&self.inner),
+            ..Default::default()
+        }
     }
     /// Returns information about the specified global table.
     ///
     /// **Important:** This documentation is for version 2017.11.29 (Legacy) of global tables, which should be avoided for new global tables. Customers should use [Global Tables version 2019.11.21 (Current)](https://docs.aws.amazon.com/amazondynamodb/latest/developerguide/GlobalTables.html) when possible, because it provides greater flexibility, higher efficiency, and consumes less write capacity than 2017.11.29 (Legacy).
     ///
     /// To determine which version you're using, see [Determining the global table version you are using](https://docs.aws.amazon.com/amazondynamodb/latest/developerguide/globaltables.DetermineVersion.html). To update existing global tables from version 2017.11.29 (Legacy) to version 2019.11.21 (Current), see [Upgrading global tables](https://docs.aws.amazon.com/amazondynamodb/latest/developerguide/V2globaltables_upgrade.html).
-    pub fn describe_global_table(
-        &self,
-    ) -> DescribeGlobalTableInput<rboto::ServiceClient> {
-        DescribeGlobalTableInput::with_client(self.inner.clone())
+    pub fn describe_global_table(&self) -> DescribeGlobalTableInput {
+        DescribeGlobalTableInput {
+            _client: rboto::__private::Bound::to(&self.inner),
+            ..Default::default()
+        }
     }
     /// Describes Region-specific settings for a global table.
     ///
     /// **Important:** This documentation is for version 2017.11.29 (Legacy) of global tables, which should be avoided for new global tables. Customers should use [Global Tables version 2019.11.21 (Current)](https://docs.aws.amazon.com/amazondynamodb/latest/developerguide/GlobalTables.html) when possible, because it provides greater flexibility, higher efficiency, and consumes less write capacity than 2017.11.29 (Legacy).
     ///
     /// To determine which version you're using, see [Determining the global table version you are using](https://docs.aws.amazon.com/amazondynamodb/latest/developerguide/globaltables.DetermineVersion.html). To update existing global tables from version 2017.11.29 (Legacy) to version 2019.11.21 (Current), see [Upgrading global tables](https://docs.aws.amazon.com/amazondynamodb/latest/developerguide/V2globaltables_upgrade.html).
-    pub fn describe_global_table_settings(
-        &self,
-    ) -> DescribeGlobalTableSettingsInput<rboto::ServiceClient> {
-        DescribeGlobalTableSettingsInput::with_client(self.inner.clone())
+    pub fn describe_global_table_settings(&self) -> DescribeGlobalTableSettingsInput {
+        DescribeGlobalTableSettingsInput {
+            _client: rboto::__private::Bound::to(&self.inner),
+            ..Default::default()
+        }
     }
     /// Represents the properties of the import.
-    pub fn describe_import(&self) -> DescribeImportInput<rboto::ServiceClient> {
-        DescribeImportInput::with_client(self.inner.clone())
+    pub fn describe_import(&self) -> DescribeImportInput {
+        DescribeImportInput {
+            _client: rboto::__private::Bound::to(&self.inner),
+            ..Default::default()
+        }
     }
     /// Returns information about the status of Kinesis streaming.
     pub fn describe_kinesis_streaming_destination(
         &self,
-    ) -> DescribeKinesisStreamingDestinationInput<rboto::ServiceClient> {
-        DescribeKinesisStreamingDestinationInput::with_client(self.inner.clone())
+    ) -> DescribeKinesisStreamingDestinationInput {
+        DescribeKinesisStreamingDestinationInput {
+            _client: rboto::__private::Bound::to(&self.inner),
+            ..Default::default()
+        }
     }
     /// Returns the current provisioned-capacity quotas for your Amazon Web Services account in a Region, both for the Region as a whole and for any one DynamoDB table that you create there.
     ///
@@ -309,64 +359,90 @@ impl Client {
     /// **Note:** `DescribeLimits` should only be called periodically. You can expect throttling errors if you call it more than once in a minute.
     ///
     /// The `DescribeLimits` Request element has no content.
-    pub fn describe_limits(&self) -> DescribeLimitsInput<rboto::ServiceClient> {
-        DescribeLimitsInput::with_client(self.inner.clone())
+    pub fn describe_limits(&self) -> DescribeLimitsInput {
+        DescribeLimitsInput {
+            _client: rboto::__private::Bound::to(&self.inner),
+            ..Default::default()
+        }
     }
     /// Returns information about the table, including the current status of the table, when it was created, the primary key schema, and any indexes on the table.
     ///
     /// **Note:** If you issue a `DescribeTable` request immediately after a `CreateTable` request, DynamoDB might return a `ResourceNotFoundException`. This is because `DescribeTable` uses an eventually consistent query, and the metadata for your table might not be available at that moment. Wait for a few seconds, and then try the `DescribeTable` request again.
-    pub fn describe_table(&self) -> DescribeTableInput<rboto::ServiceClient> {
-        DescribeTableInput::with_client(self.inner.clone())
+    pub fn describe_table(&self) -> DescribeTableInput {
+        DescribeTableInput {
+            _client: rboto::__private::Bound::to(&self.inner),
+            ..Default::default()
+        }
     }
     /// Describes auto scaling settings across replicas of the global table at once.
     pub fn describe_table_replica_auto_scaling(
         &self,
-    ) -> DescribeTableReplicaAutoScalingInput<rboto::ServiceClient> {
-        DescribeTableReplicaAutoScalingInput::with_client(self.inner.clone())
+    ) -> DescribeTableReplicaAutoScalingInput {
+        DescribeTableReplicaAutoScalingInput {
+            _client: rboto::__private::Bound::to(&self.inner),
+            ..Default::default()
+        }
     }
     /// Gives a description of the Time to Live (TTL) status on the specified table.
-    pub fn describe_time_to_live(
-        &self,
-    ) -> DescribeTimeToLiveInput<rboto::ServiceClient> {
-        DescribeTimeToLiveInput::with_client(self.inner.clone())
+    pub fn describe_time_to_live(&self) -> DescribeTimeToLiveInput {
+        DescribeTimeToLiveInput {
+            _client: rboto::__private::Bound::to(&self.inner),
+            ..Default::default()
+        }
     }
     /// Stops replication from the DynamoDB table to the Kinesis data stream. This is done without deleting either of the resources.
     pub fn disable_kinesis_streaming_destination(
         &self,
-    ) -> DisableKinesisStreamingDestinationInput<rboto::ServiceClient> {
-        DisableKinesisStreamingDestinationInput::with_client(self.inner.clone())
+    ) -> DisableKinesisStreamingDestinationInput {
+        DisableKinesisStreamingDestinationInput {
+            _client: rboto::__private::Bound::to(&self.inner),
+            ..Default::default()
+        }
     }
     /// Starts table data replication to the specified Kinesis data stream at a timestamp chosen during the enable workflow. If this operation doesn't return results immediately, use DescribeKinesisStreamingDestination to check if streaming to the Kinesis data stream is ACTIVE.
     pub fn enable_kinesis_streaming_destination(
         &self,
-    ) -> EnableKinesisStreamingDestinationInput<rboto::ServiceClient> {
-        EnableKinesisStreamingDestinationInput::with_client(self.inner.clone())
+    ) -> EnableKinesisStreamingDestinationInput {
+        EnableKinesisStreamingDestinationInput {
+            _client: rboto::__private::Bound::to(&self.inner),
+            ..Default::default()
+        }
     }
     /// This operation allows you to perform reads and singleton writes on data stored in DynamoDB, using PartiQL.
     ///
     /// For PartiQL reads (`SELECT` statement), if the total number of processed items exceeds the maximum dataset size limit of 1 MB, the read stops and results are returned to the user as a `LastEvaluatedKey` value to continue the read in a subsequent operation. If the filter criteria in `WHERE` clause does not match any data, the read will return an empty result set.
     ///
     /// A single `SELECT` statement response can return up to the maximum number of items (if using the Limit parameter) or a maximum of 1 MB of data (and then apply any filtering to the results using `WHERE` clause). If `LastEvaluatedKey` is present in the response, you need to paginate the result set. If `NextToken` is present, you need to paginate the result set and include `NextToken`.
-    pub fn execute_statement(&self) -> ExecuteStatementInput<rboto::ServiceClient> {
-        ExecuteStatementInput::with_client(self.inner.clone())
+    pub fn execute_statement(&self) -> ExecuteStatementInput {
+        ExecuteStatementInput {
+            _client: rboto::__private::Bound::to(&self.inner),
+            ..Default::default()
+        }
     }
     /// This operation allows you to perform transactional reads or writes on data stored in DynamoDB, using PartiQL.
     ///
     /// **Note:** The entire transaction must consist of either read statements or write statements, you cannot mix both in one transaction. The EXISTS function is an exception and can be used to check the condition of specific attributes of the item in a similar manner to `ConditionCheck` in the [TransactWriteItems](https://docs.aws.amazon.com/amazondynamodb/latest/developerguide/transaction-apis.html#transaction-apis-txwriteitems) API.
-    pub fn execute_transaction(&self) -> ExecuteTransactionInput<rboto::ServiceClient> {
-        ExecuteTransactionInput::with_client(self.inner.clone())
+    pub fn execute_transaction(&self) -> ExecuteTransactionInput {
+        ExecuteTransactionInput {
+            _client: rboto::__private::Bound::to(&self.inner),
+            ..Default::default()
+        }
     }
     /// Exports table data to an S3 bucket. The table must have point in time recovery enabled, and you can export data from any time within the point in time recovery window.
-    pub fn export_table_to_point_in_time(
-        &self,
-    ) -> ExportTableToPointInTimeInput<rboto::ServiceClient> {
-        ExportTableToPointInTimeInput::with_client(self.inner.clone())
+    pub fn export_table_to_point_in_time(&self) -> ExportTableToPointInTimeInput {
+        ExportTableToPointInTimeInput {
+            _client: rboto::__private::Bound::to(&self.inner),
+            ..Default::default()
+        }
     }
     /// The `GetItem` operation returns a set of attributes for the item with the given primary key. If there is no matching item, `GetItem` does not return any data and there will be no `Item` element in the response.
     ///
     /// `GetItem` provides an eventually consistent read by default. If your application requires a strongly consistent read, set `ConsistentRead` to `true`. Although a strongly consistent read might take more time than an eventually consistent read, it always returns the last updated value.
-    pub fn get_item(&self) -> GetItemInput<rboto::ServiceClient> {
-        GetItemInput::with_client(self.inner.clone())
+    pub fn get_item(&self) -> GetItemInput {
+        GetItemInput {
+            _client: rboto::__private::Bound::to(&self.inner),
+            ..Default::default()
+        }
     }
     /// Returns the resource-based policy document attached to the resource, which can be a table or stream, in JSON format.
     ///
@@ -379,12 +455,18 @@ impl Client {
     /// Because `GetResourcePolicy` uses an *eventually consistent* query, the metadata for your policy or table might not be available at that moment. Wait for a few seconds, and then retry the `GetResourcePolicy` request.
     ///
     /// After a `GetResourcePolicy` request returns a policy created using the `PutResourcePolicy` request, the policy will be applied in the authorization of requests to the resource. Because this process is eventually consistent, it will take some time to apply the policy to all requests to a resource. Policies that you attach while creating a table using the `CreateTable` request will always be applied to all requests for that table.
-    pub fn get_resource_policy(&self) -> GetResourcePolicyInput<rboto::ServiceClient> {
-        GetResourcePolicyInput::with_client(self.inner.clone())
+    pub fn get_resource_policy(&self) -> GetResourcePolicyInput {
+        GetResourcePolicyInput {
+            _client: rboto::__private::Bound::to(&self.inner),
+            ..Default::default()
+        }
     }
     /// Imports table data from an S3 bucket.
-    pub fn import_table(&self) -> ImportTableInput<rboto::ServiceClient> {
-        ImportTableInput::with_client(self.inner.clone())
+    pub fn import_table(&self) -> ImportTableInput {
+        ImportTableInput {
+            _client: rboto::__private::Bound::to(&self.inner),
+            ..Default::default()
+        }
     }
     /// List DynamoDB backups that are associated with an Amazon Web Services account and weren't made with Amazon Web Services Backup. To list these backups for a given table, specify `TableName`. `ListBackups` returns a paginated list of results with at most 1 MB worth of items in a page. You can also specify a maximum number of entries to be returned in a page.
     ///
@@ -393,46 +475,66 @@ impl Client {
     /// You can call `ListBackups` a maximum of five times per second.
     ///
     /// If you want to retrieve the complete list of backups made with Amazon Web Services Backup, use the [Amazon Web Services Backup list API.](https://docs.aws.amazon.com/aws-backup/latest/devguide/API_ListBackupJobs.html)
-    pub fn list_backups(&self) -> ListBackupsInput<rboto::ServiceClient> {
-        ListBackupsInput::with_client(self.inner.clone())
+    pub fn list_backups(&self) -> ListBackupsInput {
+        ListBackupsInput {
+            _client: rboto::__private::Bound::to(&self.inner),
+            ..Default::default()
+        }
     }
     /// Lists bulk operations that started within the past 90 days for the current Amazon Web Services account and Amazon Web Services Region, with the most recent operations first. Results are paginated. Use the `NextToken` parameter to retrieve additional results.
-    pub fn list_bulk_operations(&self) -> ListBulkOperationsInput<rboto::ServiceClient> {
-        ListBulkOperationsInput::with_client(self.inner.clone())
+    pub fn list_bulk_operations(&self) -> ListBulkOperationsInput {
+        ListBulkOperationsInput {
+            _client: rboto::__private::Bound::to(&self.inner),
+            ..Default::default()
+        }
     }
     /// Returns a list of ContributorInsightsSummary for a table and all its global secondary indexes.
-    pub fn list_contributor_insights(
-        &self,
-    ) -> ListContributorInsightsInput<rboto::ServiceClient> {
-        ListContributorInsightsInput::with_client(self.inner.clone())
+    pub fn list_contributor_insights(&self) -> ListContributorInsightsInput {
+        ListContributorInsightsInput {
+            _client: rboto::__private::Bound::to(&self.inner),
+            ..Default::default()
+        }
     }
     /// Lists completed exports within the past 90 days, in reverse alphanumeric order of `ExportArn`.
-    pub fn list_exports(&self) -> ListExportsInput<rboto::ServiceClient> {
-        ListExportsInput::with_client(self.inner.clone())
+    pub fn list_exports(&self) -> ListExportsInput {
+        ListExportsInput {
+            _client: rboto::__private::Bound::to(&self.inner),
+            ..Default::default()
+        }
     }
     /// Lists all global tables that have a replica in the specified Region.
     ///
     /// **Important:** This documentation is for version 2017.11.29 (Legacy) of global tables, which should be avoided for new global tables. Customers should use [Global Tables version 2019.11.21 (Current)](https://docs.aws.amazon.com/amazondynamodb/latest/developerguide/GlobalTables.html) when possible, because it provides greater flexibility, higher efficiency, and consumes less write capacity than 2017.11.29 (Legacy).
     ///
     /// To determine which version you're using, see [Determining the global table version you are using](https://docs.aws.amazon.com/amazondynamodb/latest/developerguide/globaltables.DetermineVersion.html). To update existing global tables from version 2017.11.29 (Legacy) to version 2019.11.21 (Current), see [Upgrading global tables](https://docs.aws.amazon.com/amazondynamodb/latest/developerguide/V2globaltables_upgrade.html).
-    pub fn list_global_tables(&self) -> ListGlobalTablesInput<rboto::ServiceClient> {
-        ListGlobalTablesInput::with_client(self.inner.clone())
+    pub fn list_global_tables(&self) -> ListGlobalTablesInput {
+        ListGlobalTablesInput {
+            _client: rboto::__private::Bound::to(&self.inner),
+            ..Default::default()
+        }
     }
     /// Lists completed imports within the past 90 days.
-    pub fn list_imports(&self) -> ListImportsInput<rboto::ServiceClient> {
-        ListImportsInput::with_client(self.inner.clone())
+    pub fn list_imports(&self) -> ListImportsInput {
+        ListImportsInput {
+            _client: rboto::__private::Bound::to(&self.inner),
+            ..Default::default()
+        }
     }
     /// Returns an array of table names associated with the current account and endpoint. The output from `ListTables` is paginated, with each page returning a maximum of 100 table names.
-    pub fn list_tables(&self) -> ListTablesInput<rboto::ServiceClient> {
-        ListTablesInput::with_client(self.inner.clone())
+    pub fn list_tables(&self) -> ListTablesInput {
+        ListTablesInput {
+            _client: rboto::__private::Bound::to(&self.inner),
+            ..Default::default()
+        }
     }
     /// List all tags on an Amazon DynamoDB resource. You can call ListTagsOfResource up to 10 times per second, per account.
     ///
     /// For an overview on tagging DynamoDB resources, see [Tagging for DynamoDB](https://docs.aws.amazon.com/amazondynamodb/latest/developerguide/Tagging.html) in the *Amazon DynamoDB Developer Guide*.
-    pub fn list_tags_of_resource(
-        &self,
-    ) -> ListTagsOfResourceInput<rboto::ServiceClient> {
-        ListTagsOfResourceInput::with_client(self.inner.clone())
+    pub fn list_tags_of_resource(&self) -> ListTagsOfResourceInput {
+        ListTagsOfResourceInput {
+            _client: rboto::__private::Bound::to(&self.inner),
+            ..Default::default()
+        }
     }
     /// Creates a new item, or replaces an old item with a new item. If an item that has the same primary key as the new item already exists in the specified table, the new item completely replaces the existing item. You can perform a conditional put operation (add a new item if one with the specified primary key doesn't exist), or replace an existing item if it has certain attribute values. You can return the item's attribute values in the same operation, using the `ReturnValues` parameter.
     ///
@@ -447,16 +549,22 @@ impl Client {
     /// **Note:** To determine whether `PutItem` overwrote an existing item, use `ReturnValues` set to `ALL_OLD`. If the response includes the `Attributes` element, an existing item was overwritten.
     ///
     /// For more information about `PutItem`, see [Working with Items](https://docs.aws.amazon.com/amazondynamodb/latest/developerguide/WorkingWithItems.html) in the *Amazon DynamoDB Developer Guide*.
-    pub fn put_item(&self) -> PutItemInput<rboto::ServiceClient> {
-        PutItemInput::with_client(self.inner.clone())
+    pub fn put_item(&self) -> PutItemInput {
+        PutItemInput {
+            _client: rboto::__private::Bound::to(&self.inner),
+            ..Default::default()
+        }
     }
     /// Attaches a resource-based policy document to the resource, which can be a table or stream. When you attach a resource-based policy using this API, the policy application is [*eventually consistent*](https://docs.aws.amazon.com/amazondynamodb/latest/developerguide/HowItWorks.ReadConsistency.html) .
     ///
     /// `PutResourcePolicy` is an idempotent operation; running it multiple times on the same resource using the same policy document will return the same revision ID. If you specify an `ExpectedRevisionId` that doesn't match the current policy's `RevisionId`, the `PolicyNotFoundException` will be returned.
     ///
     /// **Note:** `PutResourcePolicy` is an asynchronous operation. If you issue a `GetResourcePolicy` request immediately after a `PutResourcePolicy` request, DynamoDB might return your previous policy, if there was one, or return the `PolicyNotFoundException`. This is because `GetResourcePolicy` uses an eventually consistent query, and the metadata for your policy or table might not be available at that moment. Wait for a few seconds, and then try the `GetResourcePolicy` request again.
-    pub fn put_resource_policy(&self) -> PutResourcePolicyInput<rboto::ServiceClient> {
-        PutResourcePolicyInput::with_client(self.inner.clone())
+    pub fn put_resource_policy(&self) -> PutResourcePolicyInput {
+        PutResourcePolicyInput {
+            _client: rboto::__private::Bound::to(&self.inner),
+            ..Default::default()
+        }
     }
     /// You must provide the name of the partition key attribute and a single value for that attribute. `Query` returns all items with that partition key value. Optionally, you can provide a sort key attribute and use a comparison operator to refine the search results.
     ///
@@ -475,8 +583,11 @@ impl Client {
     /// **Note:** A `Query` operation can return an empty result set and a `LastEvaluatedKey` if all the items read for the page of results are filtered out.
     ///
     /// You can query a table, a local secondary index, or a global secondary index. For a query on a table or on a local secondary index, you can set the `ConsistentRead` parameter to `true` and obtain a strongly consistent result. Global secondary indexes support eventually consistent reads only, so do not specify `ConsistentRead` when querying a global secondary index.
-    pub fn query(&self) -> QueryInput<rboto::ServiceClient> {
-        QueryInput::with_client(self.inner.clone())
+    pub fn query(&self) -> QueryInput {
+        QueryInput {
+            _client: rboto::__private::Bound::to(&self.inner),
+            ..Default::default()
+        }
     }
     /// Creates a new table from an existing backup. Any number of users can execute up to 50 concurrent restores (any type of restore) in a given account.
     ///
@@ -490,10 +601,11 @@ impl Client {
     /// - Tags
     /// - Stream settings
     /// - Time to Live (TTL) settings
-    pub fn restore_table_from_backup(
-        &self,
-    ) -> RestoreTableFromBackupInput<rboto::ServiceClient> {
-        RestoreTableFromBackupInput::with_client(self.inner.clone())
+    pub fn restore_table_from_backup(&self) -> RestoreTableFromBackupInput {
+        RestoreTableFromBackupInput {
+            _client: rboto::__private::Bound::to(&self.inner),
+            ..Default::default()
+        }
     }
     /// Restores the specified table to the specified point in time within `EarliestRestorableDateTime` and `LatestRestorableDateTime`. You can restore your table to any point in time in the last 35 days. You can set the recovery period to any value between 1 and 35 days. Any number of users can execute up to 50 concurrent restores (any type of restore) in a given account.
     ///
@@ -517,10 +629,11 @@ impl Client {
     /// - Stream settings
     /// - Time to Live (TTL) settings
     /// - Point in time recovery settings
-    pub fn restore_table_to_point_in_time(
-        &self,
-    ) -> RestoreTableToPointInTimeInput<rboto::ServiceClient> {
-        RestoreTableToPointInTimeInput::with_client(self.inner.clone())
+    pub fn restore_table_to_point_in_time(&self) -> RestoreTableToPointInTimeInput {
+        RestoreTableToPointInTimeInput {
+            _client: rboto::__private::Bound::to(&self.inner),
+            ..Default::default()
+        }
     }
     /// The `Scan` operation returns one or more items and item attributes by accessing every item in a table or a secondary index. To have DynamoDB return fewer items, you can provide a `FilterExpression` operation.
     ///
@@ -535,8 +648,11 @@ impl Client {
     /// By default, a `Scan` uses eventually consistent reads when accessing the items in a table. Therefore, the results from an eventually consistent `Scan` may not include the latest item changes at the time the scan iterates through each item in the table. If you require a strongly consistent read of each item as the scan iterates through the items in the table, you can set the `ConsistentRead` parameter to true. Strong consistency only relates to the consistency of the read at the item level.
     ///
     /// **Note:** DynamoDB does not provide snapshot isolation for a scan operation when the `ConsistentRead` parameter is set to true. Thus, a DynamoDB scan operation does not guarantee that all reads in a scan see a consistent snapshot of the table when the scan operation was requested.
-    pub fn scan(&self) -> ScanInput<rboto::ServiceClient> {
-        ScanInput::with_client(self.inner.clone())
+    pub fn scan(&self) -> ScanInput {
+        ScanInput {
+            _client: rboto::__private::Bound::to(&self.inner),
+            ..Default::default()
+        }
     }
     /// Performs a vector similarity search on a vector index associated with an Amazon DynamoDB table, and returns the most similar items sorted by similarity score based on the distance function configured for the index.
     ///
@@ -545,12 +661,18 @@ impl Client {
     /// - `COSINE` - Returns the items with the *k smallest* scores. Scores range from 0 (identical) to 2 (opposite). Lower scores indicate higher similarity.
     /// - `EUCLIDEAN` - Returns the items with the *k smallest* scores. Scores represent the Euclidean distance between vectors. Lower scores indicate higher similarity.
     /// - `DOT_PRODUCT` - Returns the items with the *k highest* scores. Higher scores indicate higher similarity.
-    pub fn search_vectors(&self) -> SearchVectorsInput<rboto::ServiceClient> {
-        SearchVectorsInput::with_client(self.inner.clone())
+    pub fn search_vectors(&self) -> SearchVectorsInput {
+        SearchVectorsInput {
+            _client: rboto::__private::Bound::to(&self.inner),
+            ..Default::default()
+        }
     }
     /// Starts an asynchronous bulk operation that reads items from Amazon S3 and writes them to an existing DynamoDB table, so you can efficiently load or migrate large datasets.
-    pub fn start_bulk_put_items(&self) -> StartBulkPutItemsInput<rboto::ServiceClient> {
-        StartBulkPutItemsInput::with_client(self.inner.clone())
+    pub fn start_bulk_put_items(&self) -> StartBulkPutItemsInput {
+        StartBulkPutItemsInput {
+            _client: rboto::__private::Bound::to(&self.inner),
+            ..Default::default()
+        }
     }
     /// Associate a set of tags with an Amazon DynamoDB resource. You can then activate these user-defined tags so that they appear on the Billing and Cost Management console for cost allocation tracking. You can call TagResource up to five times per second, per account.
     ///
@@ -558,8 +680,11 @@ impl Client {
     /// - The application or removal of tags using `TagResource` and `UntagResource` APIs is eventually consistent. `ListTagsOfResource` API will only reflect the changes after a few seconds.
     ///
     /// For an overview on tagging DynamoDB resources, see [Tagging for DynamoDB](https://docs.aws.amazon.com/amazondynamodb/latest/developerguide/Tagging.html) in the *Amazon DynamoDB Developer Guide*.
-    pub fn tag_resource(&self) -> TagResourceInput<rboto::ServiceClient> {
-        TagResourceInput::with_client(self.inner.clone())
+    pub fn tag_resource(&self) -> TagResourceInput {
+        TagResourceInput {
+            _client: rboto::__private::Bound::to(&self.inner),
+            ..Default::default()
+        }
     }
     /// `TransactGetItems` is a synchronous operation that atomically retrieves multiple items from one or more tables (but not from indexes) in a single account and Region. A `TransactGetItems` call can contain up to 100 `TransactGetItem` objects, each of which contains a `Get` structure that specifies an item to retrieve from a table in the account and Region. A call to `TransactGetItems` cannot retrieve items from tables in more than one Amazon Web Services account or Region. The aggregate size of the items in the transaction cannot exceed 4 MB.
     ///
@@ -569,8 +694,11 @@ impl Client {
     /// - There is insufficient provisioned capacity for the transaction to be completed.
     /// - There is a user error, such as an invalid data format.
     /// - The aggregate size of the items in the transaction exceeded 4 MB.
-    pub fn transact_get_items(&self) -> TransactGetItemsInput<rboto::ServiceClient> {
-        TransactGetItemsInput::with_client(self.inner.clone())
+    pub fn transact_get_items(&self) -> TransactGetItemsInput {
+        TransactGetItemsInput {
+            _client: rboto::__private::Bound::to(&self.inner),
+            ..Default::default()
+        }
     }
     /// `TransactWriteItems` is a synchronous write operation that groups up to 100 action requests. These actions can target items in different tables, but not in different Amazon Web Services accounts or Regions, and no two actions can target the same item. For example, you cannot both `ConditionCheck` and `Update` the same item. The aggregate size of the items in the transaction cannot exceed 4 MB.
     ///
@@ -589,8 +717,11 @@ impl Client {
     /// - An item size becomes too large (bigger than 400 KB), a local secondary index (LSI) becomes too large, or a similar validation error occurs because of changes made by the transaction.
     /// - The aggregate size of the items in the transaction exceeds 4 MB.
     /// - There is a user error, such as an invalid data format.
-    pub fn transact_write_items(&self) -> TransactWriteItemsInput<rboto::ServiceClient> {
-        TransactWriteItemsInput::with_client(self.inner.clone())
+    pub fn transact_write_items(&self) -> TransactWriteItemsInput {
+        TransactWriteItemsInput {
+            _client: rboto::__private::Bound::to(&self.inner),
+            ..Default::default()
+        }
     }
     /// Removes the association of tags from an Amazon DynamoDB resource. You can call `UntagResource` up to five times per second, per account.
     ///
@@ -598,24 +729,29 @@ impl Client {
     /// - The application or removal of tags using `TagResource` and `UntagResource` APIs is eventually consistent. `ListTagsOfResource` API will only reflect the changes after a few seconds.
     ///
     /// For an overview on tagging DynamoDB resources, see [Tagging for DynamoDB](https://docs.aws.amazon.com/amazondynamodb/latest/developerguide/Tagging.html) in the *Amazon DynamoDB Developer Guide*.
-    pub fn untag_resource(&self) -> UntagResourceInput<rboto::ServiceClient> {
-        UntagResourceInput::with_client(self.inner.clone())
+    pub fn untag_resource(&self) -> UntagResourceInput {
+        UntagResourceInput {
+            _client: rboto::__private::Bound::to(&self.inner),
+            ..Default::default()
+        }
     }
     /// `UpdateContinuousBackups` enables or disables point in time recovery for the specified table. A successful `UpdateContinuousBackups` call returns the current `ContinuousBackupsDescription`. Continuous backups are `ENABLED` on all tables at table creation. If point in time recovery is enabled, `PointInTimeRecoveryStatus` will be set to ENABLED.
     ///
     /// Once continuous backups and point in time recovery are enabled, you can restore to any point in time within `EarliestRestorableDateTime` and `LatestRestorableDateTime`.
     ///
     /// `LatestRestorableDateTime` is typically 5 minutes before the current time. You can restore your table to any point in time in the last 35 days. You can set the `RecoveryPeriodInDays` to any value between 1 and 35 days.
-    pub fn update_continuous_backups(
-        &self,
-    ) -> UpdateContinuousBackupsInput<rboto::ServiceClient> {
-        UpdateContinuousBackupsInput::with_client(self.inner.clone())
+    pub fn update_continuous_backups(&self) -> UpdateContinuousBackupsInput {
+        UpdateContinuousBackupsInput {
+            _client: rboto::__private::Bound::to(&self.inner),
+            ..Default::default()
+        }
     }
     /// Updates the status for contributor insights for a specific table or index. CloudWatch Contributor Insights for DynamoDB graphs display the partition key and (if applicable) sort key of frequently accessed items and frequently throttled items in plaintext. If you require the use of Amazon Web Services Key Management Service (KMS) to encrypt this table’s partition key and sort key data with an Amazon Web Services managed key or customer managed key, you should not enable CloudWatch Contributor Insights for DynamoDB for this table.
-    pub fn update_contributor_insights(
-        &self,
-    ) -> UpdateContributorInsightsInput<rboto::ServiceClient> {
-        UpdateContributorInsightsInput::with_client(self.inner.clone())
+    pub fn update_contributor_insights(&self) -> UpdateContributorInsightsInput {
+        UpdateContributorInsightsInput {
+            _client: rboto::__private::Bound::to(&self.inner),
+            ..Default::default()
+        }
     }
     /// Adds or removes replicas in the specified global table. The global table must already exist to be able to use this operation. Any replica to be added must be empty, have the same name as the global table, have the same key schema, have DynamoDB Streams enabled, and have the same provisioned and maximum write capacity units.
     ///
@@ -632,30 +768,40 @@ impl Client {
     /// - The global secondary indexes must have the same name.
     /// - The global secondary indexes must have the same hash key and sort key (if present).
     /// - The global secondary indexes must have the same provisioned and maximum write capacity units.
-    pub fn update_global_table(&self) -> UpdateGlobalTableInput<rboto::ServiceClient> {
-        UpdateGlobalTableInput::with_client(self.inner.clone())
+    pub fn update_global_table(&self) -> UpdateGlobalTableInput {
+        UpdateGlobalTableInput {
+            _client: rboto::__private::Bound::to(&self.inner),
+            ..Default::default()
+        }
     }
     /// Updates settings for a global table.
     ///
     /// **Important:** This documentation is for version 2017.11.29 (Legacy) of global tables, which should be avoided for new global tables. Customers should use [Global Tables version 2019.11.21 (Current)](https://docs.aws.amazon.com/amazondynamodb/latest/developerguide/GlobalTables.html) when possible, because it provides greater flexibility, higher efficiency, and consumes less write capacity than 2017.11.29 (Legacy).
     ///
     /// To determine which version you're using, see [Determining the global table version you are using](https://docs.aws.amazon.com/amazondynamodb/latest/developerguide/globaltables.DetermineVersion.html). To update existing global tables from version 2017.11.29 (Legacy) to version 2019.11.21 (Current), see [Upgrading global tables](https://docs.aws.amazon.com/amazondynamodb/latest/developerguide/V2globaltables_upgrade.html).
-    pub fn update_global_table_settings(
-        &self,
-    ) -> UpdateGlobalTableSettingsInput<rboto::ServiceClient> {
-        UpdateGlobalTableSettingsInput::with_client(self.inner.clone())
+    pub fn update_global_table_settings(&self) -> UpdateGlobalTableSettingsInput {
+        UpdateGlobalTableSettingsInput {
+            _client: rboto::__private::Bound::to(&self.inner),
+            ..Default::default()
+        }
     }
     /// Edits an existing item's attributes, or adds a new item to the table if it does not already exist. You can put, delete, or add attribute values. You can also perform a conditional update on an existing item (insert a new attribute name-value pair if it doesn't exist, or replace an existing name-value pair if it has certain expected attribute values).
     ///
     /// You can also return the item's attribute values in the same `UpdateItem` operation using the `ReturnValues` parameter.
-    pub fn update_item(&self) -> UpdateItemInput<rboto::ServiceClient> {
-        UpdateItemInput::with_client(self.inner.clone())
+    pub fn update_item(&self) -> UpdateItemInput {
+        UpdateItemInput {
+            _client: rboto::__private::Bound::to(&self.inner),
+            ..Default::default()
+        }
     }
     /// The command to update the Kinesis stream destination.
     pub fn update_kinesis_streaming_destination(
         &self,
-    ) -> UpdateKinesisStreamingDestinationInput<rboto::ServiceClient> {
-        UpdateKinesisStreamingDestinationInput::with_client(self.inner.clone())
+    ) -> UpdateKinesisStreamingDestinationInput {
+        UpdateKinesisStreamingDestinationInput {
+            _client: rboto::__private::Bound::to(&self.inner),
+            ..Default::default()
+        }
     }
     /// Modifies the provisioned throughput settings, global secondary indexes, DynamoDB Streams settings, or global table replica settings for a given table.
     ///
@@ -672,14 +818,20 @@ impl Client {
     /// To use this operation to disassociate a local replica, you must have the `dynamodb:UpdateTable` and `dynamodb:DisassociateTableReplica` IAM permissions on the local replica. Send disassociation and disassociation protection requests to the replica's Region using credentials for the account that owns the replica. For prerequisites and the procedure, see [Disassociating a global table replica](https://docs.aws.amazon.com/amazondynamodb/latest/developerguide/globaltables-disassociate.html) in the *Amazon DynamoDB Developer Guide*.
     ///
     /// To confirm successful disassociation, call `DescribeTable` in the replica's Region and verify that `TableStatus` is `ACTIVE` and `Replicas` is absent or empty. If `TableStatus` returns to `ACTIVE` but the response still includes a `Replicas` list, the disassociation did not complete. Check `ReplicaStatus` for a replication-permission or encryption-access problem, resolve it, and retry.
-    pub fn update_table(&self) -> UpdateTableInput<rboto::ServiceClient> {
-        UpdateTableInput::with_client(self.inner.clone())
+    pub fn update_table(&self) -> UpdateTableInput {
+        UpdateTableInput {
+            _client: rboto::__private::Bound::to(&self.inner),
+            ..Default::default()
+        }
     }
     /// Updates auto scaling settings on your global tables at once.
     pub fn update_table_replica_auto_scaling(
         &self,
-    ) -> UpdateTableReplicaAutoScalingInput<rboto::ServiceClient> {
-        UpdateTableReplicaAutoScalingInput::with_client(self.inner.clone())
+    ) -> UpdateTableReplicaAutoScalingInput {
+        UpdateTableReplicaAutoScalingInput {
+            _client: rboto::__private::Bound::to(&self.inner),
+            ..Default::default()
+        }
     }
     /// The `UpdateTimeToLive` method enables or disables Time to Live (TTL) for the specified table. A successful `UpdateTimeToLive` call returns the current `TimeToLiveSpecification`. It can take up to one hour for the change to fully process. Any additional `UpdateTimeToLive` calls for the same table during this one hour duration result in a `ValidationException`.
     ///
@@ -694,7 +846,10 @@ impl Client {
     /// As items are deleted, they are removed from any local secondary index and global secondary index immediately in the same eventually consistent way as a standard delete operation.
     ///
     /// For more information, see [Time To Live](https://docs.aws.amazon.com/amazondynamodb/latest/developerguide/TTL.html) in the Amazon DynamoDB Developer Guide.
-    pub fn update_time_to_live(&self) -> UpdateTimeToLiveInput<rboto::ServiceClient> {
-        UpdateTimeToLiveInput::with_client(self.inner.clone())
+    pub fn update_time_to_live(&self) -> UpdateTimeToLiveInput {
+        UpdateTimeToLiveInput {
+            _client: rboto::__private::Bound::to(&self.inner),
+            ..Default::default()
+        }
     }
 }

@@ -132,164 +132,130 @@ impl rboto::ModeledError for Exception {
     fn from_modeled(index: usize, value: rboto::Value) -> Option<Self> {
         Some(
             match index {
-                0 => {
-                    Self::BackupInUseException(rboto::FromValue::from_value(value).ok()?)
-                }
+                0 => Self::BackupInUseException(rv::FromValue::from_value(value).ok()?),
                 1 => {
-                    Self::BackupNotFoundException(
-                        rboto::FromValue::from_value(value).ok()?,
-                    )
+                    Self::BackupNotFoundException(rv::FromValue::from_value(value).ok()?)
                 }
                 2 => {
                     Self::ConditionalCheckFailedException(
-                        rboto::FromValue::from_value(value).ok()?,
+                        rv::FromValue::from_value(value).ok()?,
                     )
                 }
                 3 => {
                     Self::ContinuousBackupsUnavailableException(
-                        rboto::FromValue::from_value(value).ok()?,
+                        rv::FromValue::from_value(value).ok()?,
                     )
                 }
-                4 => {
-                    Self::DuplicateItemException(
-                        rboto::FromValue::from_value(value).ok()?,
-                    )
-                }
+                4 => Self::DuplicateItemException(rv::FromValue::from_value(value).ok()?),
                 5 => {
-                    Self::ExportConflictException(
-                        rboto::FromValue::from_value(value).ok()?,
-                    )
+                    Self::ExportConflictException(rv::FromValue::from_value(value).ok()?)
                 }
                 6 => {
-                    Self::ExportNotFoundException(
-                        rboto::FromValue::from_value(value).ok()?,
-                    )
+                    Self::ExportNotFoundException(rv::FromValue::from_value(value).ok()?)
                 }
                 7 => {
                     Self::GlobalTableAlreadyExistsException(
-                        rboto::FromValue::from_value(value).ok()?,
+                        rv::FromValue::from_value(value).ok()?,
                     )
                 }
                 8 => {
                     Self::GlobalTableNotFoundException(
-                        rboto::FromValue::from_value(value).ok()?,
+                        rv::FromValue::from_value(value).ok()?,
                     )
                 }
                 9 => {
                     Self::IdempotentParameterMismatchException(
-                        rboto::FromValue::from_value(value).ok()?,
+                        rv::FromValue::from_value(value).ok()?,
                     )
                 }
                 10 => {
-                    Self::ImportConflictException(
-                        rboto::FromValue::from_value(value).ok()?,
-                    )
+                    Self::ImportConflictException(rv::FromValue::from_value(value).ok()?)
                 }
                 11 => {
-                    Self::ImportNotFoundException(
-                        rboto::FromValue::from_value(value).ok()?,
-                    )
+                    Self::ImportNotFoundException(rv::FromValue::from_value(value).ok()?)
                 }
                 12 => {
-                    Self::IndexNotFoundException(
-                        rboto::FromValue::from_value(value).ok()?,
-                    )
+                    Self::IndexNotFoundException(rv::FromValue::from_value(value).ok()?)
                 }
-                13 => {
-                    Self::InternalServerError(rboto::FromValue::from_value(value).ok()?)
-                }
+                13 => Self::InternalServerError(rv::FromValue::from_value(value).ok()?),
                 14 => {
                     Self::InvalidExportTimeException(
-                        rboto::FromValue::from_value(value).ok()?,
+                        rv::FromValue::from_value(value).ok()?,
                     )
                 }
                 15 => {
                     Self::InvalidRestoreTimeException(
-                        rboto::FromValue::from_value(value).ok()?,
+                        rv::FromValue::from_value(value).ok()?,
                     )
                 }
                 16 => {
                     Self::ItemCollectionSizeLimitExceededException(
-                        rboto::FromValue::from_value(value).ok()?,
+                        rv::FromValue::from_value(value).ok()?,
                     )
                 }
                 17 => {
-                    Self::LimitExceededException(
-                        rboto::FromValue::from_value(value).ok()?,
-                    )
+                    Self::LimitExceededException(rv::FromValue::from_value(value).ok()?)
                 }
                 18 => {
                     Self::PointInTimeRecoveryUnavailableException(
-                        rboto::FromValue::from_value(value).ok()?,
+                        rv::FromValue::from_value(value).ok()?,
                     )
                 }
                 19 => {
-                    Self::PolicyNotFoundException(
-                        rboto::FromValue::from_value(value).ok()?,
-                    )
+                    Self::PolicyNotFoundException(rv::FromValue::from_value(value).ok()?)
                 }
                 20 => {
                     Self::ProvisionedThroughputExceededException(
-                        rboto::FromValue::from_value(value).ok()?,
+                        rv::FromValue::from_value(value).ok()?,
                     )
                 }
                 21 => {
                     Self::ReplicaAlreadyExistsException(
-                        rboto::FromValue::from_value(value).ok()?,
+                        rv::FromValue::from_value(value).ok()?,
                     )
                 }
                 22 => {
                     Self::ReplicaNotFoundException(
-                        rboto::FromValue::from_value(value).ok()?,
+                        rv::FromValue::from_value(value).ok()?,
                     )
                 }
                 23 => {
                     Self::ReplicatedWriteConflictException(
-                        rboto::FromValue::from_value(value).ok()?,
+                        rv::FromValue::from_value(value).ok()?,
                     )
                 }
-                24 => {
-                    Self::RequestLimitExceeded(rboto::FromValue::from_value(value).ok()?)
-                }
+                24 => Self::RequestLimitExceeded(rv::FromValue::from_value(value).ok()?),
                 25 => {
-                    Self::ResourceInUseException(
-                        rboto::FromValue::from_value(value).ok()?,
-                    )
+                    Self::ResourceInUseException(rv::FromValue::from_value(value).ok()?)
                 }
                 26 => {
                     Self::ResourceNotFoundException(
-                        rboto::FromValue::from_value(value).ok()?,
+                        rv::FromValue::from_value(value).ok()?,
                     )
                 }
                 27 => {
                     Self::TableAlreadyExistsException(
-                        rboto::FromValue::from_value(value).ok()?,
+                        rv::FromValue::from_value(value).ok()?,
                     )
                 }
-                28 => {
-                    Self::TableInUseException(rboto::FromValue::from_value(value).ok()?)
-                }
+                28 => Self::TableInUseException(rv::FromValue::from_value(value).ok()?),
                 29 => {
-                    Self::TableNotFoundException(
-                        rboto::FromValue::from_value(value).ok()?,
-                    )
+                    Self::TableNotFoundException(rv::FromValue::from_value(value).ok()?)
                 }
-                30 => {
-                    Self::ThrottlingException(rboto::FromValue::from_value(value).ok()?)
-                }
+                30 => Self::ThrottlingException(rv::FromValue::from_value(value).ok()?),
                 31 => {
                     Self::TransactionCanceledException(
-                        rboto::FromValue::from_value(value).ok()?,
+                        rv::FromValue::from_value(value).ok()?,
                     )
                 }
                 32 => {
                     Self::TransactionConflictException(
-                        rboto::FromValue::from_value(value).ok()?,
+                        rv::FromValue::from_value(value).ok()?,
                     )
                 }
                 33 => {
                     Self::TransactionInProgressException(
-                        rboto::FromValue::from_value(value).ok()?,
+                        rv::FromValue::from_value(value).ok()?,
                     )
                 }
                 _ => return None,
@@ -302,412 +268,346 @@ pub type Error = rboto::Error<Exception>;
 #[allow(unused_imports)]
 use super::{input::*, output::*, types::*};
 #[allow(unused_imports)]
-use rboto::value as rv;
+use rboto::__private as rv;
 #[allow(unused_imports)]
 use std::collections::HashMap;
 /// There is another ongoing conflicting backup control plane operation on the table. The backup is either being created, deleted or restored to a table.
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct BackupInUseException {
     pub message: Option<String>,
 }
-impl rboto::FromValue for BackupInUseException {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "BackupInUseException")?;
-        Ok(Self { message: m.take(0)? })
-    }
-}
+rboto::__structure!(
+    BackupInUseException "BackupInUseException"[from] { message : String } {}
+);
 /// Backup not found for the given BackupARN.
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct BackupNotFoundException {
     pub message: Option<String>,
 }
-impl rboto::FromValue for BackupNotFoundException {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "BackupNotFoundException")?;
-        Ok(Self { message: m.take(0)? })
-    }
-}
+rboto::__structure!(
+    BackupNotFoundException "BackupNotFoundException"[from] { message : String } {}
+);
 /// A condition specified in the operation failed to be evaluated.
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct ConditionalCheckFailedException {
     /// The conditional request failed.
     pub message: Option<String>,
     /// Item which caused the `ConditionalCheckFailedException`.
     pub item: Option<HashMap<String, AttributeValue>>,
 }
-impl rboto::FromValue for ConditionalCheckFailedException {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "ConditionalCheckFailedException")?;
-        Ok(Self {
-            message: m.take(0)?,
-            item: m.take(1)?,
-        })
-    }
-}
+rboto::__structure!(
+    ConditionalCheckFailedException "ConditionalCheckFailedException"[from] { message :
+    String, item : HashMap < String, AttributeValue > } {}
+);
 /// Backups have not yet been enabled for this table.
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct ContinuousBackupsUnavailableException {
     pub message: Option<String>,
 }
-impl rboto::FromValue for ContinuousBackupsUnavailableException {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "ContinuousBackupsUnavailableException")?;
-        Ok(Self { message: m.take(0)? })
-    }
-}
+rboto::__structure!(
+    ContinuousBackupsUnavailableException "ContinuousBackupsUnavailableException"[from] {
+    message : String } {}
+);
 /// There was an attempt to insert an item with the same primary key as an item that already exists in the DynamoDB table.
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct DuplicateItemException {
     pub message: Option<String>,
 }
-impl rboto::FromValue for DuplicateItemException {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "DuplicateItemException")?;
-        Ok(Self { message: m.take(0)? })
-    }
-}
+rboto::__structure!(
+    DuplicateItemException "DuplicateItemException"[from] { message : String } {}
+);
 /// There was a conflict when writing to the specified S3 bucket.
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct ExportConflictException {
     pub message: Option<String>,
 }
-impl rboto::FromValue for ExportConflictException {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "ExportConflictException")?;
-        Ok(Self { message: m.take(0)? })
-    }
-}
+rboto::__structure!(
+    ExportConflictException "ExportConflictException"[from] { message : String } {}
+);
 /// The specified export was not found.
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct ExportNotFoundException {
     pub message: Option<String>,
 }
-impl rboto::FromValue for ExportNotFoundException {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "ExportNotFoundException")?;
-        Ok(Self { message: m.take(0)? })
-    }
-}
+rboto::__structure!(
+    ExportNotFoundException "ExportNotFoundException"[from] { message : String } {}
+);
 /// The specified global table already exists.
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct GlobalTableAlreadyExistsException {
     pub message: Option<String>,
 }
-impl rboto::FromValue for GlobalTableAlreadyExistsException {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "GlobalTableAlreadyExistsException")?;
-        Ok(Self { message: m.take(0)? })
-    }
-}
+rboto::__structure!(
+    GlobalTableAlreadyExistsException "GlobalTableAlreadyExistsException"[from] { message
+    : String } {}
+);
 /// The specified global table does not exist.
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct GlobalTableNotFoundException {
     pub message: Option<String>,
 }
-impl rboto::FromValue for GlobalTableNotFoundException {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "GlobalTableNotFoundException")?;
-        Ok(Self { message: m.take(0)? })
-    }
-}
+rboto::__structure!(
+    GlobalTableNotFoundException "GlobalTableNotFoundException"[from] { message : String
+    } {}
+);
 /// DynamoDB rejected the request because you retried a request with a different payload but with an idempotent token that was already used.
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct IdempotentParameterMismatchException {
     pub message: Option<String>,
 }
-impl rboto::FromValue for IdempotentParameterMismatchException {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "IdempotentParameterMismatchException")?;
-        Ok(Self { message: m.take(0)? })
-    }
-}
+rboto::__structure!(
+    IdempotentParameterMismatchException "IdempotentParameterMismatchException"[from] {
+    message : String } {}
+);
 /// There was a conflict when importing from the specified S3 source. This can occur when the current import conflicts with a previous import request that had the same client token.
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct ImportConflictException {
     pub message: Option<String>,
 }
-impl rboto::FromValue for ImportConflictException {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "ImportConflictException")?;
-        Ok(Self { message: m.take(0)? })
-    }
-}
+rboto::__structure!(
+    ImportConflictException "ImportConflictException"[from] { message : String } {}
+);
 /// The specified import was not found.
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct ImportNotFoundException {
     pub message: Option<String>,
 }
-impl rboto::FromValue for ImportNotFoundException {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "ImportNotFoundException")?;
-        Ok(Self { message: m.take(0)? })
-    }
-}
+rboto::__structure!(
+    ImportNotFoundException "ImportNotFoundException"[from] { message : String } {}
+);
 /// The operation tried to access a nonexistent index.
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct IndexNotFoundException {
     pub message: Option<String>,
 }
-impl rboto::FromValue for IndexNotFoundException {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "IndexNotFoundException")?;
-        Ok(Self { message: m.take(0)? })
-    }
-}
+rboto::__structure!(
+    IndexNotFoundException "IndexNotFoundException"[from] { message : String } {}
+);
 /// An error occurred on the server side.
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct InternalServerError {
     /// The server encountered an internal error trying to fulfill the request.
     pub message: Option<String>,
 }
-impl rboto::FromValue for InternalServerError {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "InternalServerError")?;
-        Ok(Self { message: m.take(0)? })
-    }
-}
+rboto::__structure!(
+    InternalServerError "InternalServerError"[from] { message : String } {}
+);
 /// The specified `ExportTime` is outside of the point in time recovery window.
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct InvalidExportTimeException {
     pub message: Option<String>,
 }
-impl rboto::FromValue for InvalidExportTimeException {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "InvalidExportTimeException")?;
-        Ok(Self { message: m.take(0)? })
-    }
-}
+rboto::__structure!(
+    InvalidExportTimeException "InvalidExportTimeException"[from] { message : String } {}
+);
 /// An invalid restore time was specified. RestoreDateTime must be between EarliestRestorableDateTime and LatestRestorableDateTime.
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct InvalidRestoreTimeException {
     pub message: Option<String>,
 }
-impl rboto::FromValue for InvalidRestoreTimeException {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "InvalidRestoreTimeException")?;
-        Ok(Self { message: m.take(0)? })
-    }
-}
+rboto::__structure!(
+    InvalidRestoreTimeException "InvalidRestoreTimeException"[from] { message : String }
+    {}
+);
 /// An item collection is too large. This exception is only returned for tables that have one or more local secondary indexes.
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct ItemCollectionSizeLimitExceededException {
     /// The total size of an item collection has exceeded the maximum limit of 10 gigabytes.
     pub message: Option<String>,
 }
-impl rboto::FromValue for ItemCollectionSizeLimitExceededException {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "ItemCollectionSizeLimitExceededException")?;
-        Ok(Self { message: m.take(0)? })
-    }
-}
+rboto::__structure!(
+    ItemCollectionSizeLimitExceededException
+    "ItemCollectionSizeLimitExceededException"[from] { message : String } {}
+);
 /// There is no limit to the number of daily on-demand backups that can be taken.
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct LimitExceededException {
     /// Too many operations for a given subscriber.
     pub message: Option<String>,
 }
-impl rboto::FromValue for LimitExceededException {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "LimitExceededException")?;
-        Ok(Self { message: m.take(0)? })
-    }
-}
+rboto::__structure!(
+    LimitExceededException "LimitExceededException"[from] { message : String } {}
+);
 /// Point in time recovery has not yet been enabled for this source table.
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct PointInTimeRecoveryUnavailableException {
     pub message: Option<String>,
 }
-impl rboto::FromValue for PointInTimeRecoveryUnavailableException {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "PointInTimeRecoveryUnavailableException")?;
-        Ok(Self { message: m.take(0)? })
-    }
-}
+rboto::__structure!(
+    PointInTimeRecoveryUnavailableException
+    "PointInTimeRecoveryUnavailableException"[from] { message : String } {}
+);
 /// The operation tried to access a nonexistent resource-based policy.
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct PolicyNotFoundException {
     pub message: Option<String>,
 }
-impl rboto::FromValue for PolicyNotFoundException {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "PolicyNotFoundException")?;
-        Ok(Self { message: m.take(0)? })
-    }
-}
+rboto::__structure!(
+    PolicyNotFoundException "PolicyNotFoundException"[from] { message : String } {}
+);
 /// The request was denied due to request throttling. For detailed information about why the request was throttled and the ARN of the impacted resource, find the [ThrottlingReason](https://docs.aws.amazon.com/amazondynamodb/latest/APIReference/API_ThrottlingReason.html) field in the returned exception. The Amazon Web Services SDKs for DynamoDB automatically retry requests that receive this exception.
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct ProvisionedThroughputExceededException {
     /// You exceeded your maximum allowed provisioned throughput.
     pub message: Option<String>,
     /// A list of [ThrottlingReason](https://docs.aws.amazon.com/amazondynamodb/latest/APIReference/API_ThrottlingReason.html) that provide detailed diagnostic information about why the request was throttled.
     pub throttling_reasons: Option<Vec<ThrottlingReason>>,
 }
-impl rboto::FromValue for ProvisionedThroughputExceededException {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "ProvisionedThroughputExceededException")?;
-        Ok(Self {
-            message: m.take(0)?,
-            throttling_reasons: m.take(1)?,
-        })
-    }
-}
+rboto::__structure!(
+    ProvisionedThroughputExceededException "ProvisionedThroughputExceededException"[from]
+    { message : String, throttling_reasons : Vec < ThrottlingReason > } {}
+);
 /// The specified replica is already part of the global table.
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct ReplicaAlreadyExistsException {
     pub message: Option<String>,
 }
-impl rboto::FromValue for ReplicaAlreadyExistsException {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "ReplicaAlreadyExistsException")?;
-        Ok(Self { message: m.take(0)? })
-    }
-}
+rboto::__structure!(
+    ReplicaAlreadyExistsException "ReplicaAlreadyExistsException"[from] { message :
+    String } {}
+);
 /// The specified replica is no longer part of the global table.
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct ReplicaNotFoundException {
     pub message: Option<String>,
 }
-impl rboto::FromValue for ReplicaNotFoundException {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "ReplicaNotFoundException")?;
-        Ok(Self { message: m.take(0)? })
-    }
-}
+rboto::__structure!(
+    ReplicaNotFoundException "ReplicaNotFoundException"[from] { message : String } {}
+);
 /// The request was rejected because one or more items in the request are being modified by a request in another Region.
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct ReplicatedWriteConflictException {
     pub message: Option<String>,
 }
-impl rboto::FromValue for ReplicatedWriteConflictException {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "ReplicatedWriteConflictException")?;
-        Ok(Self { message: m.take(0)? })
-    }
-}
+rboto::__structure!(
+    ReplicatedWriteConflictException "ReplicatedWriteConflictException"[from] { message :
+    String } {}
+);
 /// Throughput exceeds the current throughput quota for your account. For detailed information about why the request was throttled and the ARN of the impacted resource, find the [ThrottlingReason](https://docs.aws.amazon.com/amazondynamodb/latest/APIReference/API_ThrottlingReason.html) field in the returned exception.
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct RequestLimitExceeded {
     pub message: Option<String>,
     /// A list of [ThrottlingReason](https://docs.aws.amazon.com/amazondynamodb/latest/APIReference/API_ThrottlingReason.html) that provide detailed diagnostic information about why the request was throttled.
     pub throttling_reasons: Option<Vec<ThrottlingReason>>,
 }
-impl rboto::FromValue for RequestLimitExceeded {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "RequestLimitExceeded")?;
-        Ok(Self {
-            message: m.take(0)?,
-            throttling_reasons: m.take(1)?,
-        })
-    }
-}
+rboto::__structure!(
+    RequestLimitExceeded "RequestLimitExceeded"[from] { message : String,
+    throttling_reasons : Vec < ThrottlingReason > } {}
+);
 /// The operation conflicts with the resource's availability. For example:
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct ResourceInUseException {
     /// The resource which is being attempted to be changed is in use.
     pub message: Option<String>,
 }
-impl rboto::FromValue for ResourceInUseException {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "ResourceInUseException")?;
-        Ok(Self { message: m.take(0)? })
-    }
-}
+rboto::__structure!(
+    ResourceInUseException "ResourceInUseException"[from] { message : String } {}
+);
 /// The operation tried to access a nonexistent table or index. The resource might not be specified correctly, or its status might not be `ACTIVE`.
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct ResourceNotFoundException {
     /// The resource which is being requested does not exist.
     pub message: Option<String>,
 }
-impl rboto::FromValue for ResourceNotFoundException {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "ResourceNotFoundException")?;
-        Ok(Self { message: m.take(0)? })
-    }
-}
+rboto::__structure!(
+    ResourceNotFoundException "ResourceNotFoundException"[from] { message : String } {}
+);
 /// A target table with the specified name already exists.
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct TableAlreadyExistsException {
     pub message: Option<String>,
 }
-impl rboto::FromValue for TableAlreadyExistsException {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "TableAlreadyExistsException")?;
-        Ok(Self { message: m.take(0)? })
-    }
-}
+rboto::__structure!(
+    TableAlreadyExistsException "TableAlreadyExistsException"[from] { message : String }
+    {}
+);
 /// A target table with the specified name is either being created or deleted.
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct TableInUseException {
     pub message: Option<String>,
 }
-impl rboto::FromValue for TableInUseException {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "TableInUseException")?;
-        Ok(Self { message: m.take(0)? })
-    }
-}
+rboto::__structure!(
+    TableInUseException "TableInUseException"[from] { message : String } {}
+);
 /// A source table with the name `TableName` does not currently exist within the subscriber's account or the subscriber is operating in the wrong Amazon Web Services Region.
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct TableNotFoundException {
     pub message: Option<String>,
 }
-impl rboto::FromValue for TableNotFoundException {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "TableNotFoundException")?;
-        Ok(Self { message: m.take(0)? })
-    }
-}
+rboto::__structure!(
+    TableNotFoundException "TableNotFoundException"[from] { message : String } {}
+);
 /// The request was denied due to request throttling. For detailed information about why the request was throttled and the ARN of the impacted resource, find the [ThrottlingReason](https://docs.aws.amazon.com/amazondynamodb/latest/APIReference/API_ThrottlingReason.html) field in the returned exception.
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct ThrottlingException {
     pub message: Option<String>,
     /// A list of [ThrottlingReason](https://docs.aws.amazon.com/amazondynamodb/latest/APIReference/API_ThrottlingReason.html) that provide detailed diagnostic information about why the request was throttled.
     pub throttling_reasons: Option<Vec<ThrottlingReason>>,
 }
-impl rboto::FromValue for ThrottlingException {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "ThrottlingException")?;
-        Ok(Self {
-            message: m.take(0)?,
-            throttling_reasons: m.take(1)?,
-        })
-    }
-}
+rboto::__structure!(
+    ThrottlingException "ThrottlingException"[from] { message : String,
+    throttling_reasons : Vec < ThrottlingReason > } {}
+);
 /// The entire transaction request was canceled.
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct TransactionCanceledException {
     pub message: Option<String>,
     /// A list of cancellation reasons.
     pub cancellation_reasons: Option<Vec<CancellationReason>>,
 }
-impl rboto::FromValue for TransactionCanceledException {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "TransactionCanceledException")?;
-        Ok(Self {
-            message: m.take(0)?,
-            cancellation_reasons: m.take(1)?,
-        })
-    }
-}
+rboto::__structure!(
+    TransactionCanceledException "TransactionCanceledException"[from] { message : String,
+    cancellation_reasons : Vec < CancellationReason > } {}
+);
 /// Operation was rejected because there is an ongoing transaction for the item.
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct TransactionConflictException {
     pub message: Option<String>,
 }
-impl rboto::FromValue for TransactionConflictException {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "TransactionConflictException")?;
-        Ok(Self { message: m.take(0)? })
-    }
-}
+rboto::__structure!(
+    TransactionConflictException "TransactionConflictException"[from] { message : String
+    } {}
+);
 /// The transaction with the given request token is already in progress.
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct TransactionInProgressException {
     pub message: Option<String>,
 }
-impl rboto::FromValue for TransactionInProgressException {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "TransactionInProgressException")?;
-        Ok(Self { message: m.take(0)? })
-    }
-}
+rboto::__structure!(
+    TransactionInProgressException "TransactionInProgressException"[from] { message :
+    String } {}
+);

@@ -3,325 +3,93 @@
 #[allow(unused_imports)]
 use super::{error::*, output::*, types::*};
 #[allow(unused_imports)]
-use rboto::value as rv;
+use rboto::__private as rv;
 #[allow(unused_imports)]
 use std::collections::HashMap;
-#[derive(Clone, PartialEq)]
-pub struct BatchExecuteStatementInput<C = ()> {
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct BatchExecuteStatementInput {
     /// The list of PartiQL statements representing the batch to run.
     pub statements: Option<Vec<BatchStatementRequest>>,
     pub return_consumed_capacity: Option<ReturnConsumedCapacity>,
-    #[doc(hidden)]
-    pub _client: C,
+    pub(crate) _client: rboto::__private::Bound,
 }
-impl Default for BatchExecuteStatementInput {
-    fn default() -> Self {
-        Self::with_client(())
-    }
-}
-impl<C> BatchExecuteStatementInput<C> {
-    #[doc(hidden)]
-    pub fn with_client(client: C) -> Self {
-        Self {
-            statements: None,
-            return_consumed_capacity: None,
-            _client: client,
-        }
-    }
-    /// Sets `Statements`.
-    pub fn statements(mut self, v: impl Into<Vec<BatchStatementRequest>>) -> Self {
-        self.statements = Some(v.into());
-        self
-    }
-    /// Sets `ReturnConsumedCapacity`.
-    pub fn return_consumed_capacity(
-        mut self,
-        v: impl Into<ReturnConsumedCapacity>,
-    ) -> Self {
-        self.return_consumed_capacity = Some(v.into());
-        self
-    }
-}
-impl<C> ::std::fmt::Debug for BatchExecuteStatementInput<C> {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.debug_struct("BatchExecuteStatementInput")
-            .field("statements", &self.statements)
-            .field("return_consumed_capacity", &self.return_consumed_capacity)
-            .finish()
-    }
-}
-impl<C> rboto::IntoValue for BatchExecuteStatementInput<C> {
-    fn into_value(self) -> rboto::Value {
-        rboto::Value::Struct(
-            vec![rv::opt(self.statements), rv::opt(self.return_consumed_capacity)],
-        )
-    }
-}
+rboto::__structure!(
+    BatchExecuteStatementInput "BatchExecuteStatementInput"[set debug into] { statements
+    : Vec < BatchStatementRequest >, return_consumed_capacity : ReturnConsumedCapacity }
+    { _client }
+);
 /// Represents the input of a `BatchGetItem` operation.
-#[derive(Clone, PartialEq)]
-pub struct BatchGetItemInput<C = ()> {
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct BatchGetItemInput {
     /// A map of one or more table names or table ARNs and, for each table, a map that describes one or more items to retrieve from that table. Each table name or ARN can be used only once per `BatchGetItem` request.
     pub request_items: Option<HashMap<String, KeysAndAttributes>>,
     pub return_consumed_capacity: Option<ReturnConsumedCapacity>,
-    #[doc(hidden)]
-    pub _client: C,
+    pub(crate) _client: rboto::__private::Bound,
 }
-impl Default for BatchGetItemInput {
-    fn default() -> Self {
-        Self::with_client(())
-    }
-}
-impl<C> BatchGetItemInput<C> {
-    #[doc(hidden)]
-    pub fn with_client(client: C) -> Self {
-        Self {
-            request_items: None,
-            return_consumed_capacity: None,
-            _client: client,
-        }
-    }
-    /// Sets `RequestItems`.
-    pub fn request_items(
-        mut self,
-        v: impl Into<HashMap<String, KeysAndAttributes>>,
-    ) -> Self {
-        self.request_items = Some(v.into());
-        self
-    }
-    /// Sets `ReturnConsumedCapacity`.
-    pub fn return_consumed_capacity(
-        mut self,
-        v: impl Into<ReturnConsumedCapacity>,
-    ) -> Self {
-        self.return_consumed_capacity = Some(v.into());
-        self
-    }
-}
-impl<C> ::std::fmt::Debug for BatchGetItemInput<C> {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.debug_struct("BatchGetItemInput")
-            .field("request_items", &self.request_items)
-            .field("return_consumed_capacity", &self.return_consumed_capacity)
-            .finish()
-    }
-}
-impl<C> rboto::IntoValue for BatchGetItemInput<C> {
-    fn into_value(self) -> rboto::Value {
-        rboto::Value::Struct(
-            vec![rv::opt(self.request_items), rv::opt(self.return_consumed_capacity)],
-        )
-    }
-}
+rboto::__structure!(
+    BatchGetItemInput "BatchGetItemInput"[set debug into] { request_items : HashMap <
+    String, KeysAndAttributes >, return_consumed_capacity : ReturnConsumedCapacity } {
+    _client }
+);
 /// Represents the input of a `BatchWriteItem` operation.
-#[derive(Clone, PartialEq)]
-pub struct BatchWriteItemInput<C = ()> {
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct BatchWriteItemInput {
     /// A map of one or more table names or table ARNs and, for each table, a list of operations to be performed (`DeleteRequest` or `PutRequest`). Each element in the map consists of the following:
     pub request_items: Option<HashMap<String, Vec<WriteRequest>>>,
     pub return_consumed_capacity: Option<ReturnConsumedCapacity>,
     /// Determines whether item collection metrics are returned. If set to `SIZE`, the response includes statistics about item collections, if any, that were modified during the operation are returned in the response. If set to `NONE` (the default), no statistics are returned.
     pub return_item_collection_metrics: Option<ReturnItemCollectionMetrics>,
-    #[doc(hidden)]
-    pub _client: C,
+    pub(crate) _client: rboto::__private::Bound,
 }
-impl Default for BatchWriteItemInput {
-    fn default() -> Self {
-        Self::with_client(())
-    }
-}
-impl<C> BatchWriteItemInput<C> {
-    #[doc(hidden)]
-    pub fn with_client(client: C) -> Self {
-        Self {
-            request_items: None,
-            return_consumed_capacity: None,
-            return_item_collection_metrics: None,
-            _client: client,
-        }
-    }
-    /// Sets `RequestItems`.
-    pub fn request_items(
-        mut self,
-        v: impl Into<HashMap<String, Vec<WriteRequest>>>,
-    ) -> Self {
-        self.request_items = Some(v.into());
-        self
-    }
-    /// Sets `ReturnConsumedCapacity`.
-    pub fn return_consumed_capacity(
-        mut self,
-        v: impl Into<ReturnConsumedCapacity>,
-    ) -> Self {
-        self.return_consumed_capacity = Some(v.into());
-        self
-    }
-    /// Sets `ReturnItemCollectionMetrics`.
-    pub fn return_item_collection_metrics(
-        mut self,
-        v: impl Into<ReturnItemCollectionMetrics>,
-    ) -> Self {
-        self.return_item_collection_metrics = Some(v.into());
-        self
-    }
-}
-impl<C> ::std::fmt::Debug for BatchWriteItemInput<C> {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.debug_struct("BatchWriteItemInput")
-            .field("request_items", &self.request_items)
-            .field("return_consumed_capacity", &self.return_consumed_capacity)
-            .field(
-                "return_item_collection_metrics",
-                &self.return_item_collection_metrics,
-            )
-            .finish()
-    }
-}
-impl<C> rboto::IntoValue for BatchWriteItemInput<C> {
-    fn into_value(self) -> rboto::Value {
-        rboto::Value::Struct(
-            vec![
-                rv::opt(self.request_items), rv::opt(self.return_consumed_capacity),
-                rv::opt(self.return_item_collection_metrics)
-            ],
-        )
-    }
-}
-#[derive(Clone, PartialEq)]
-pub struct CancelBulkOperationInput<C = ()> {
+rboto::__structure!(
+    BatchWriteItemInput "BatchWriteItemInput"[set debug into] { request_items : HashMap <
+    String, Vec < WriteRequest > >, return_consumed_capacity : ReturnConsumedCapacity,
+    return_item_collection_metrics : ReturnItemCollectionMetrics } { _client }
+);
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct CancelBulkOperationInput {
     /// The Amazon Resource Name (ARN) of the bulk operation to cancel.
     pub bulk_operation_arn: Option<String>,
-    #[doc(hidden)]
-    pub _client: C,
+    pub(crate) _client: rboto::__private::Bound,
 }
-impl Default for CancelBulkOperationInput {
-    fn default() -> Self {
-        Self::with_client(())
-    }
-}
-impl<C> CancelBulkOperationInput<C> {
-    #[doc(hidden)]
-    pub fn with_client(client: C) -> Self {
-        Self {
-            bulk_operation_arn: None,
-            _client: client,
-        }
-    }
-    /// Sets `BulkOperationArn`.
-    pub fn bulk_operation_arn(mut self, v: impl Into<String>) -> Self {
-        self.bulk_operation_arn = Some(v.into());
-        self
-    }
-}
-impl<C> ::std::fmt::Debug for CancelBulkOperationInput<C> {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.debug_struct("CancelBulkOperationInput")
-            .field("bulk_operation_arn", &self.bulk_operation_arn)
-            .finish()
-    }
-}
-impl<C> rboto::IntoValue for CancelBulkOperationInput<C> {
-    fn into_value(self) -> rboto::Value {
-        rboto::Value::Struct(vec![rv::opt(self.bulk_operation_arn)])
-    }
-}
-#[derive(Clone, PartialEq)]
-pub struct CreateBackupInput<C = ()> {
+rboto::__structure!(
+    CancelBulkOperationInput "CancelBulkOperationInput"[set debug into] {
+    bulk_operation_arn : String } { _client }
+);
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct CreateBackupInput {
     /// The name of the table. You can also provide the Amazon Resource Name (ARN) of the table in this parameter.
     pub table_name: Option<String>,
     /// Specified name for the backup.
     pub backup_name: Option<String>,
-    #[doc(hidden)]
-    pub _client: C,
+    pub(crate) _client: rboto::__private::Bound,
 }
-impl Default for CreateBackupInput {
-    fn default() -> Self {
-        Self::with_client(())
-    }
-}
-impl<C> CreateBackupInput<C> {
-    #[doc(hidden)]
-    pub fn with_client(client: C) -> Self {
-        Self {
-            table_name: None,
-            backup_name: None,
-            _client: client,
-        }
-    }
-    /// Sets `TableName`.
-    pub fn table_name(mut self, v: impl Into<String>) -> Self {
-        self.table_name = Some(v.into());
-        self
-    }
-    /// Sets `BackupName`.
-    pub fn backup_name(mut self, v: impl Into<String>) -> Self {
-        self.backup_name = Some(v.into());
-        self
-    }
-}
-impl<C> ::std::fmt::Debug for CreateBackupInput<C> {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.debug_struct("CreateBackupInput")
-            .field("table_name", &self.table_name)
-            .field("backup_name", &self.backup_name)
-            .finish()
-    }
-}
-impl<C> rboto::IntoValue for CreateBackupInput<C> {
-    fn into_value(self) -> rboto::Value {
-        rboto::Value::Struct(vec![rv::opt(self.table_name), rv::opt(self.backup_name)])
-    }
-}
-#[derive(Clone, PartialEq)]
-pub struct CreateGlobalTableInput<C = ()> {
+rboto::__structure!(
+    CreateBackupInput "CreateBackupInput"[set debug into] { table_name : String,
+    backup_name : String } { _client }
+);
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct CreateGlobalTableInput {
     /// The global table name.
     pub global_table_name: Option<String>,
     /// The Regions where the global table needs to be created.
     pub replication_group: Option<Vec<Replica>>,
-    #[doc(hidden)]
-    pub _client: C,
+    pub(crate) _client: rboto::__private::Bound,
 }
-impl Default for CreateGlobalTableInput {
-    fn default() -> Self {
-        Self::with_client(())
-    }
-}
-impl<C> CreateGlobalTableInput<C> {
-    #[doc(hidden)]
-    pub fn with_client(client: C) -> Self {
-        Self {
-            global_table_name: None,
-            replication_group: None,
-            _client: client,
-        }
-    }
-    /// Sets `GlobalTableName`.
-    pub fn global_table_name(mut self, v: impl Into<String>) -> Self {
-        self.global_table_name = Some(v.into());
-        self
-    }
-    /// Sets `ReplicationGroup`.
-    pub fn replication_group(mut self, v: impl Into<Vec<Replica>>) -> Self {
-        self.replication_group = Some(v.into());
-        self
-    }
-}
-impl<C> ::std::fmt::Debug for CreateGlobalTableInput<C> {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.debug_struct("CreateGlobalTableInput")
-            .field("global_table_name", &self.global_table_name)
-            .field("replication_group", &self.replication_group)
-            .finish()
-    }
-}
-impl<C> rboto::IntoValue for CreateGlobalTableInput<C> {
-    fn into_value(self) -> rboto::Value {
-        rboto::Value::Struct(
-            vec![rv::opt(self.global_table_name), rv::opt(self.replication_group)],
-        )
-    }
-}
+rboto::__structure!(
+    CreateGlobalTableInput "CreateGlobalTableInput"[set debug into] { global_table_name :
+    String, replication_group : Vec < Replica > } { _client }
+);
 /// Represents the input of a `CreateTable` operation.
-#[derive(Clone, PartialEq)]
-pub struct CreateTableInput<C = ()> {
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct CreateTableInput {
     /// An array of attributes that describe the key schema for the table and indexes.
     pub attribute_definitions: Option<Vec<AttributeDefinition>>,
     /// The name of the table to create. You can also provide the Amazon Resource Name (ARN) of the table in this parameter.
@@ -360,228 +128,35 @@ pub struct CreateTableInput<C = ()> {
     >,
     /// One or more vector indexes to be created on the table. Each vector index enables similarity search on a vector attribute. Each element in the list consists of:
     pub vector_indexes: Option<Vec<VectorIndex>>,
-    #[doc(hidden)]
-    pub _client: C,
+    pub(crate) _client: rboto::__private::Bound,
 }
-impl Default for CreateTableInput {
-    fn default() -> Self {
-        Self::with_client(())
-    }
-}
-impl<C> CreateTableInput<C> {
-    #[doc(hidden)]
-    pub fn with_client(client: C) -> Self {
-        Self {
-            attribute_definitions: None,
-            table_name: None,
-            key_schema: None,
-            local_secondary_indexes: None,
-            global_secondary_indexes: None,
-            billing_mode: None,
-            provisioned_throughput: None,
-            stream_specification: None,
-            sse_specification: None,
-            tags: None,
-            table_class: None,
-            deletion_protection_enabled: None,
-            warm_throughput: None,
-            resource_policy: None,
-            on_demand_throughput: None,
-            global_table_source_arn: None,
-            global_table_settings_replication_mode: None,
-            vector_indexes: None,
-            _client: client,
-        }
-    }
-    /// Sets `AttributeDefinitions`.
-    pub fn attribute_definitions(
-        mut self,
-        v: impl Into<Vec<AttributeDefinition>>,
-    ) -> Self {
-        self.attribute_definitions = Some(v.into());
-        self
-    }
-    /// Sets `TableName`.
-    pub fn table_name(mut self, v: impl Into<String>) -> Self {
-        self.table_name = Some(v.into());
-        self
-    }
-    /// Sets `KeySchema`.
-    pub fn key_schema(mut self, v: impl Into<Vec<KeySchemaElement>>) -> Self {
-        self.key_schema = Some(v.into());
-        self
-    }
-    /// Sets `LocalSecondaryIndexes`.
-    pub fn local_secondary_indexes(
-        mut self,
-        v: impl Into<Vec<LocalSecondaryIndex>>,
-    ) -> Self {
-        self.local_secondary_indexes = Some(v.into());
-        self
-    }
-    /// Sets `GlobalSecondaryIndexes`.
-    pub fn global_secondary_indexes(
-        mut self,
-        v: impl Into<Vec<GlobalSecondaryIndex>>,
-    ) -> Self {
-        self.global_secondary_indexes = Some(v.into());
-        self
-    }
-    /// Sets `BillingMode`.
-    pub fn billing_mode(mut self, v: impl Into<BillingMode>) -> Self {
-        self.billing_mode = Some(v.into());
-        self
-    }
-    /// Sets `ProvisionedThroughput`.
-    pub fn provisioned_throughput(mut self, v: ProvisionedThroughput) -> Self {
-        self.provisioned_throughput = Some(v);
-        self
-    }
-    /// Sets `StreamSpecification`.
-    pub fn stream_specification(mut self, v: StreamSpecification) -> Self {
-        self.stream_specification = Some(v);
-        self
-    }
-    /// Sets `SSESpecification`.
-    pub fn sse_specification(mut self, v: SseSpecification) -> Self {
-        self.sse_specification = Some(v);
-        self
-    }
-    /// Sets `Tags`.
-    pub fn tags(mut self, v: impl Into<Vec<Tag>>) -> Self {
-        self.tags = Some(v.into());
-        self
-    }
-    /// Sets `TableClass`.
-    pub fn table_class(mut self, v: impl Into<TableClass>) -> Self {
-        self.table_class = Some(v.into());
-        self
-    }
-    /// Sets `DeletionProtectionEnabled`.
-    pub fn deletion_protection_enabled(mut self, v: bool) -> Self {
-        self.deletion_protection_enabled = Some(v);
-        self
-    }
-    /// Sets `WarmThroughput`.
-    pub fn warm_throughput(mut self, v: WarmThroughput) -> Self {
-        self.warm_throughput = Some(v);
-        self
-    }
-    /// Sets `ResourcePolicy`.
-    pub fn resource_policy(mut self, v: impl Into<String>) -> Self {
-        self.resource_policy = Some(v.into());
-        self
-    }
-    /// Sets `OnDemandThroughput`.
-    pub fn on_demand_throughput(mut self, v: OnDemandThroughput) -> Self {
-        self.on_demand_throughput = Some(v);
-        self
-    }
-    /// Sets `GlobalTableSourceArn`.
-    pub fn global_table_source_arn(mut self, v: impl Into<String>) -> Self {
-        self.global_table_source_arn = Some(v.into());
-        self
-    }
-    /// Sets `GlobalTableSettingsReplicationMode`.
-    pub fn global_table_settings_replication_mode(
-        mut self,
-        v: impl Into<GlobalTableSettingsReplicationMode>,
-    ) -> Self {
-        self.global_table_settings_replication_mode = Some(v.into());
-        self
-    }
-    /// Sets `VectorIndexes`.
-    pub fn vector_indexes(mut self, v: impl Into<Vec<VectorIndex>>) -> Self {
-        self.vector_indexes = Some(v.into());
-        self
-    }
-}
-impl<C> ::std::fmt::Debug for CreateTableInput<C> {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.debug_struct("CreateTableInput")
-            .field("attribute_definitions", &self.attribute_definitions)
-            .field("table_name", &self.table_name)
-            .field("key_schema", &self.key_schema)
-            .field("local_secondary_indexes", &self.local_secondary_indexes)
-            .field("global_secondary_indexes", &self.global_secondary_indexes)
-            .field("billing_mode", &self.billing_mode)
-            .field("provisioned_throughput", &self.provisioned_throughput)
-            .field("stream_specification", &self.stream_specification)
-            .field("sse_specification", &self.sse_specification)
-            .field("tags", &self.tags)
-            .field("table_class", &self.table_class)
-            .field("deletion_protection_enabled", &self.deletion_protection_enabled)
-            .field("warm_throughput", &self.warm_throughput)
-            .field("resource_policy", &self.resource_policy)
-            .field("on_demand_throughput", &self.on_demand_throughput)
-            .field("global_table_source_arn", &self.global_table_source_arn)
-            .field(
-                "global_table_settings_replication_mode",
-                &self.global_table_settings_replication_mode,
-            )
-            .field("vector_indexes", &self.vector_indexes)
-            .finish()
-    }
-}
-impl<C> rboto::IntoValue for CreateTableInput<C> {
-    fn into_value(self) -> rboto::Value {
-        rboto::Value::Struct(
-            vec![
-                rv::opt(self.attribute_definitions), rv::opt(self.table_name),
-                rv::opt(self.key_schema), rv::opt(self.local_secondary_indexes),
-                rv::opt(self.global_secondary_indexes), rv::opt(self.billing_mode),
-                rv::opt(self.provisioned_throughput), rv::opt(self.stream_specification),
-                rv::opt(self.sse_specification), rv::opt(self.tags), rv::opt(self
-                .table_class), rv::opt(self.deletion_protection_enabled), rv::opt(self
-                .warm_throughput), rv::opt(self.resource_policy), rv::opt(self
-                .on_demand_throughput), rv::opt(self.global_table_source_arn),
-                rv::opt(self.global_table_settings_replication_mode), rv::opt(self
-                .vector_indexes)
-            ],
-        )
-    }
-}
-#[derive(Clone, PartialEq)]
-pub struct DeleteBackupInput<C = ()> {
+rboto::__structure!(
+    CreateTableInput "CreateTableInput"[set debug into] { attribute_definitions : Vec <
+    AttributeDefinition >, table_name : String, key_schema : Vec < KeySchemaElement >,
+    local_secondary_indexes : Vec < LocalSecondaryIndex >, global_secondary_indexes : Vec
+    < GlobalSecondaryIndex >, billing_mode : BillingMode, provisioned_throughput :
+    ProvisionedThroughput, stream_specification : StreamSpecification, sse_specification
+    : SseSpecification, tags : Vec < Tag >, table_class : TableClass,
+    deletion_protection_enabled = bool, warm_throughput : WarmThroughput, resource_policy
+    : String, on_demand_throughput : OnDemandThroughput, global_table_source_arn :
+    String, global_table_settings_replication_mode : GlobalTableSettingsReplicationMode,
+    vector_indexes : Vec < VectorIndex > } { _client }
+);
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct DeleteBackupInput {
     /// The ARN associated with the backup.
     pub backup_arn: Option<String>,
-    #[doc(hidden)]
-    pub _client: C,
+    pub(crate) _client: rboto::__private::Bound,
 }
-impl Default for DeleteBackupInput {
-    fn default() -> Self {
-        Self::with_client(())
-    }
-}
-impl<C> DeleteBackupInput<C> {
-    #[doc(hidden)]
-    pub fn with_client(client: C) -> Self {
-        Self {
-            backup_arn: None,
-            _client: client,
-        }
-    }
-    /// Sets `BackupArn`.
-    pub fn backup_arn(mut self, v: impl Into<String>) -> Self {
-        self.backup_arn = Some(v.into());
-        self
-    }
-}
-impl<C> ::std::fmt::Debug for DeleteBackupInput<C> {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.debug_struct("DeleteBackupInput")
-            .field("backup_arn", &self.backup_arn)
-            .finish()
-    }
-}
-impl<C> rboto::IntoValue for DeleteBackupInput<C> {
-    fn into_value(self) -> rboto::Value {
-        rboto::Value::Struct(vec![rv::opt(self.backup_arn)])
-    }
-}
+rboto::__structure!(
+    DeleteBackupInput "DeleteBackupInput"[set debug into] { backup_arn : String } {
+    _client }
+);
 /// Represents the input of a `DeleteItem` operation.
-#[derive(Clone, PartialEq)]
-pub struct DeleteItemInput<C = ()> {
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct DeleteItemInput {
     /// The name of the table from which to delete the item. You can also provide the Amazon Resource Name (ARN) of the table in this parameter.
     pub table_name: Option<String>,
     /// A map of attribute names to `AttributeValue` objects, representing the primary key of the item to delete.
@@ -605,751 +180,200 @@ pub struct DeleteItemInput<C = ()> {
     pub return_values_on_condition_check_failure: Option<
         ReturnValuesOnConditionCheckFailure,
     >,
-    #[doc(hidden)]
-    pub _client: C,
+    pub(crate) _client: rboto::__private::Bound,
 }
-impl Default for DeleteItemInput {
-    fn default() -> Self {
-        Self::with_client(())
-    }
-}
-impl<C> DeleteItemInput<C> {
-    #[doc(hidden)]
-    pub fn with_client(client: C) -> Self {
-        Self {
-            table_name: None,
-            key: None,
-            expected: None,
-            conditional_operator: None,
-            return_values: None,
-            return_consumed_capacity: None,
-            return_item_collection_metrics: None,
-            condition_expression: None,
-            expression_attribute_names: None,
-            expression_attribute_values: None,
-            return_values_on_condition_check_failure: None,
-            _client: client,
-        }
-    }
-    /// Sets `TableName`.
-    pub fn table_name(mut self, v: impl Into<String>) -> Self {
-        self.table_name = Some(v.into());
-        self
-    }
-    /// Sets `Key`.
-    pub fn key(mut self, v: impl Into<HashMap<String, AttributeValue>>) -> Self {
-        self.key = Some(v.into());
-        self
-    }
-    /// Sets `Expected`.
-    pub fn expected(
-        mut self,
-        v: impl Into<HashMap<String, ExpectedAttributeValue>>,
-    ) -> Self {
-        self.expected = Some(v.into());
-        self
-    }
-    /// Sets `ConditionalOperator`.
-    pub fn conditional_operator(mut self, v: impl Into<ConditionalOperator>) -> Self {
-        self.conditional_operator = Some(v.into());
-        self
-    }
-    /// Sets `ReturnValues`.
-    pub fn return_values(mut self, v: impl Into<ReturnValue>) -> Self {
-        self.return_values = Some(v.into());
-        self
-    }
-    /// Sets `ReturnConsumedCapacity`.
-    pub fn return_consumed_capacity(
-        mut self,
-        v: impl Into<ReturnConsumedCapacity>,
-    ) -> Self {
-        self.return_consumed_capacity = Some(v.into());
-        self
-    }
-    /// Sets `ReturnItemCollectionMetrics`.
-    pub fn return_item_collection_metrics(
-        mut self,
-        v: impl Into<ReturnItemCollectionMetrics>,
-    ) -> Self {
-        self.return_item_collection_metrics = Some(v.into());
-        self
-    }
-    /// Sets `ConditionExpression`.
-    pub fn condition_expression(mut self, v: impl Into<String>) -> Self {
-        self.condition_expression = Some(v.into());
-        self
-    }
-    /// Sets `ExpressionAttributeNames`.
-    pub fn expression_attribute_names(
-        mut self,
-        v: impl Into<HashMap<String, String>>,
-    ) -> Self {
-        self.expression_attribute_names = Some(v.into());
-        self
-    }
-    /// Sets `ExpressionAttributeValues`.
-    pub fn expression_attribute_values(
-        mut self,
-        v: impl Into<HashMap<String, AttributeValue>>,
-    ) -> Self {
-        self.expression_attribute_values = Some(v.into());
-        self
-    }
-    /// Sets `ReturnValuesOnConditionCheckFailure`.
-    pub fn return_values_on_condition_check_failure(
-        mut self,
-        v: impl Into<ReturnValuesOnConditionCheckFailure>,
-    ) -> Self {
-        self.return_values_on_condition_check_failure = Some(v.into());
-        self
-    }
-}
-impl<C> ::std::fmt::Debug for DeleteItemInput<C> {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.debug_struct("DeleteItemInput")
-            .field("table_name", &self.table_name)
-            .field("key", &self.key)
-            .field("expected", &self.expected)
-            .field("conditional_operator", &self.conditional_operator)
-            .field("return_values", &self.return_values)
-            .field("return_consumed_capacity", &self.return_consumed_capacity)
-            .field(
-                "return_item_collection_metrics",
-                &self.return_item_collection_metrics,
-            )
-            .field("condition_expression", &self.condition_expression)
-            .field("expression_attribute_names", &self.expression_attribute_names)
-            .field("expression_attribute_values", &self.expression_attribute_values)
-            .field(
-                "return_values_on_condition_check_failure",
-                &self.return_values_on_condition_check_failure,
-            )
-            .finish()
-    }
-}
-impl<C> rboto::IntoValue for DeleteItemInput<C> {
-    fn into_value(self) -> rboto::Value {
-        rboto::Value::Struct(
-            vec![
-                rv::opt(self.table_name), rv::opt(self.key), rv::opt(self.expected),
-                rv::opt(self.conditional_operator), rv::opt(self.return_values),
-                rv::opt(self.return_consumed_capacity), rv::opt(self
-                .return_item_collection_metrics), rv::opt(self.condition_expression),
-                rv::opt(self.expression_attribute_names), rv::opt(self
-                .expression_attribute_values), rv::opt(self
-                .return_values_on_condition_check_failure)
-            ],
-        )
-    }
-}
-#[derive(Clone, PartialEq)]
-pub struct DeleteResourcePolicyInput<C = ()> {
+rboto::__structure!(
+    DeleteItemInput "DeleteItemInput"[set debug into] { table_name : String, key :
+    HashMap < String, AttributeValue >, expected : HashMap < String,
+    ExpectedAttributeValue >, conditional_operator : ConditionalOperator, return_values :
+    ReturnValue, return_consumed_capacity : ReturnConsumedCapacity,
+    return_item_collection_metrics : ReturnItemCollectionMetrics, condition_expression :
+    String, expression_attribute_names : HashMap < String, String >,
+    expression_attribute_values : HashMap < String, AttributeValue >,
+    return_values_on_condition_check_failure : ReturnValuesOnConditionCheckFailure } {
+    _client }
+);
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct DeleteResourcePolicyInput {
     /// The Amazon Resource Name (ARN) of the DynamoDB resource from which the policy will be removed. The resources you can specify include tables and streams. If you remove the policy of a table, it will also remove the permissions for the table's indexes defined in that policy document. This is because index permissions are defined in the table's policy.
     pub resource_arn: Option<String>,
     /// A string value that you can use to conditionally delete your policy. When you provide an expected revision ID, if the revision ID of the existing policy on the resource doesn't match or if there's no policy attached to the resource, the request will fail and return a `PolicyNotFoundException`.
     pub expected_revision_id: Option<String>,
-    #[doc(hidden)]
-    pub _client: C,
+    pub(crate) _client: rboto::__private::Bound,
 }
-impl Default for DeleteResourcePolicyInput {
-    fn default() -> Self {
-        Self::with_client(())
-    }
-}
-impl<C> DeleteResourcePolicyInput<C> {
-    #[doc(hidden)]
-    pub fn with_client(client: C) -> Self {
-        Self {
-            resource_arn: None,
-            expected_revision_id: None,
-            _client: client,
-        }
-    }
-    /// Sets `ResourceArn`.
-    pub fn resource_arn(mut self, v: impl Into<String>) -> Self {
-        self.resource_arn = Some(v.into());
-        self
-    }
-    /// Sets `ExpectedRevisionId`.
-    pub fn expected_revision_id(mut self, v: impl Into<String>) -> Self {
-        self.expected_revision_id = Some(v.into());
-        self
-    }
-}
-impl<C> ::std::fmt::Debug for DeleteResourcePolicyInput<C> {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.debug_struct("DeleteResourcePolicyInput")
-            .field("resource_arn", &self.resource_arn)
-            .field("expected_revision_id", &self.expected_revision_id)
-            .finish()
-    }
-}
-impl<C> rboto::IntoValue for DeleteResourcePolicyInput<C> {
-    fn into_value(self) -> rboto::Value {
-        rboto::Value::Struct(
-            vec![rv::opt(self.resource_arn), rv::opt(self.expected_revision_id)],
-        )
-    }
-}
+rboto::__structure!(
+    DeleteResourcePolicyInput "DeleteResourcePolicyInput"[set debug into] { resource_arn
+    : String, expected_revision_id : String } { _client }
+);
 /// Represents the input of a `DeleteTable` operation.
-#[derive(Clone, PartialEq)]
-pub struct DeleteTableInput<C = ()> {
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct DeleteTableInput {
     /// The name of the table to delete. You can also provide the Amazon Resource Name (ARN) of the table in this parameter.
     pub table_name: Option<String>,
-    #[doc(hidden)]
-    pub _client: C,
+    pub(crate) _client: rboto::__private::Bound,
 }
-impl Default for DeleteTableInput {
-    fn default() -> Self {
-        Self::with_client(())
+rboto::__structure!(
+    DeleteTableInput "DeleteTableInput"[set debug into] { table_name : String } { _client
     }
-}
-impl<C> DeleteTableInput<C> {
-    #[doc(hidden)]
-    pub fn with_client(client: C) -> Self {
-        Self {
-            table_name: None,
-            _client: client,
-        }
-    }
-    /// Sets `TableName`.
-    pub fn table_name(mut self, v: impl Into<String>) -> Self {
-        self.table_name = Some(v.into());
-        self
-    }
-}
-impl<C> ::std::fmt::Debug for DeleteTableInput<C> {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.debug_struct("DeleteTableInput").field("table_name", &self.table_name).finish()
-    }
-}
-impl<C> rboto::IntoValue for DeleteTableInput<C> {
-    fn into_value(self) -> rboto::Value {
-        rboto::Value::Struct(vec![rv::opt(self.table_name)])
-    }
-}
-#[derive(Clone, PartialEq)]
-pub struct DescribeBackupInput<C = ()> {
+);
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct DescribeBackupInput {
     /// The Amazon Resource Name (ARN) associated with the backup.
     pub backup_arn: Option<String>,
-    #[doc(hidden)]
-    pub _client: C,
+    pub(crate) _client: rboto::__private::Bound,
 }
-impl Default for DescribeBackupInput {
-    fn default() -> Self {
-        Self::with_client(())
-    }
-}
-impl<C> DescribeBackupInput<C> {
-    #[doc(hidden)]
-    pub fn with_client(client: C) -> Self {
-        Self {
-            backup_arn: None,
-            _client: client,
-        }
-    }
-    /// Sets `BackupArn`.
-    pub fn backup_arn(mut self, v: impl Into<String>) -> Self {
-        self.backup_arn = Some(v.into());
-        self
-    }
-}
-impl<C> ::std::fmt::Debug for DescribeBackupInput<C> {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.debug_struct("DescribeBackupInput")
-            .field("backup_arn", &self.backup_arn)
-            .finish()
-    }
-}
-impl<C> rboto::IntoValue for DescribeBackupInput<C> {
-    fn into_value(self) -> rboto::Value {
-        rboto::Value::Struct(vec![rv::opt(self.backup_arn)])
-    }
-}
-#[derive(Clone, PartialEq)]
-pub struct DescribeBulkOperationInput<C = ()> {
+rboto::__structure!(
+    DescribeBackupInput "DescribeBackupInput"[set debug into] { backup_arn : String } {
+    _client }
+);
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct DescribeBulkOperationInput {
     /// The Amazon Resource Name (ARN) of the bulk operation to describe.
     pub bulk_operation_arn: Option<String>,
-    #[doc(hidden)]
-    pub _client: C,
+    pub(crate) _client: rboto::__private::Bound,
 }
-impl Default for DescribeBulkOperationInput {
-    fn default() -> Self {
-        Self::with_client(())
-    }
-}
-impl<C> DescribeBulkOperationInput<C> {
-    #[doc(hidden)]
-    pub fn with_client(client: C) -> Self {
-        Self {
-            bulk_operation_arn: None,
-            _client: client,
-        }
-    }
-    /// Sets `BulkOperationArn`.
-    pub fn bulk_operation_arn(mut self, v: impl Into<String>) -> Self {
-        self.bulk_operation_arn = Some(v.into());
-        self
-    }
-}
-impl<C> ::std::fmt::Debug for DescribeBulkOperationInput<C> {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.debug_struct("DescribeBulkOperationInput")
-            .field("bulk_operation_arn", &self.bulk_operation_arn)
-            .finish()
-    }
-}
-impl<C> rboto::IntoValue for DescribeBulkOperationInput<C> {
-    fn into_value(self) -> rboto::Value {
-        rboto::Value::Struct(vec![rv::opt(self.bulk_operation_arn)])
-    }
-}
-#[derive(Clone, PartialEq)]
-pub struct DescribeContinuousBackupsInput<C = ()> {
+rboto::__structure!(
+    DescribeBulkOperationInput "DescribeBulkOperationInput"[set debug into] {
+    bulk_operation_arn : String } { _client }
+);
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct DescribeContinuousBackupsInput {
     /// Name of the table for which the customer wants to check the continuous backups and point in time recovery settings.
     pub table_name: Option<String>,
-    #[doc(hidden)]
-    pub _client: C,
+    pub(crate) _client: rboto::__private::Bound,
 }
-impl Default for DescribeContinuousBackupsInput {
-    fn default() -> Self {
-        Self::with_client(())
-    }
-}
-impl<C> DescribeContinuousBackupsInput<C> {
-    #[doc(hidden)]
-    pub fn with_client(client: C) -> Self {
-        Self {
-            table_name: None,
-            _client: client,
-        }
-    }
-    /// Sets `TableName`.
-    pub fn table_name(mut self, v: impl Into<String>) -> Self {
-        self.table_name = Some(v.into());
-        self
-    }
-}
-impl<C> ::std::fmt::Debug for DescribeContinuousBackupsInput<C> {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.debug_struct("DescribeContinuousBackupsInput")
-            .field("table_name", &self.table_name)
-            .finish()
-    }
-}
-impl<C> rboto::IntoValue for DescribeContinuousBackupsInput<C> {
-    fn into_value(self) -> rboto::Value {
-        rboto::Value::Struct(vec![rv::opt(self.table_name)])
-    }
-}
-#[derive(Clone, PartialEq)]
-pub struct DescribeContributorInsightsInput<C = ()> {
+rboto::__structure!(
+    DescribeContinuousBackupsInput "DescribeContinuousBackupsInput"[set debug into] {
+    table_name : String } { _client }
+);
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct DescribeContributorInsightsInput {
     /// The name of the table to describe. You can also provide the Amazon Resource Name (ARN) of the table in this parameter.
     pub table_name: Option<String>,
     /// The name of the global secondary index to describe, if applicable.
     pub index_name: Option<String>,
-    #[doc(hidden)]
-    pub _client: C,
+    pub(crate) _client: rboto::__private::Bound,
 }
-impl Default for DescribeContributorInsightsInput {
-    fn default() -> Self {
-        Self::with_client(())
-    }
+rboto::__structure!(
+    DescribeContributorInsightsInput "DescribeContributorInsightsInput"[set debug into] {
+    table_name : String, index_name : String } { _client }
+);
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct DescribeEndpointsInput {
+    pub(crate) _client: rboto::__private::Bound,
 }
-impl<C> DescribeContributorInsightsInput<C> {
-    #[doc(hidden)]
-    pub fn with_client(client: C) -> Self {
-        Self {
-            table_name: None,
-            index_name: None,
-            _client: client,
-        }
-    }
-    /// Sets `TableName`.
-    pub fn table_name(mut self, v: impl Into<String>) -> Self {
-        self.table_name = Some(v.into());
-        self
-    }
-    /// Sets `IndexName`.
-    pub fn index_name(mut self, v: impl Into<String>) -> Self {
-        self.index_name = Some(v.into());
-        self
-    }
-}
-impl<C> ::std::fmt::Debug for DescribeContributorInsightsInput<C> {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.debug_struct("DescribeContributorInsightsInput")
-            .field("table_name", &self.table_name)
-            .field("index_name", &self.index_name)
-            .finish()
-    }
-}
-impl<C> rboto::IntoValue for DescribeContributorInsightsInput<C> {
-    fn into_value(self) -> rboto::Value {
-        rboto::Value::Struct(vec![rv::opt(self.table_name), rv::opt(self.index_name)])
-    }
-}
-#[derive(Clone, PartialEq)]
-pub struct DescribeEndpointsRequest<C = ()> {
-    #[doc(hidden)]
-    pub _client: C,
-}
-impl Default for DescribeEndpointsRequest {
-    fn default() -> Self {
-        Self::with_client(())
-    }
-}
-impl<C> DescribeEndpointsRequest<C> {
-    #[doc(hidden)]
-    pub fn with_client(client: C) -> Self {
-        Self { _client: client }
-    }
-}
-impl<C> ::std::fmt::Debug for DescribeEndpointsRequest<C> {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.debug_struct("DescribeEndpointsRequest").finish()
-    }
-}
-impl<C> rboto::IntoValue for DescribeEndpointsRequest<C> {
-    fn into_value(self) -> rboto::Value {
-        rboto::Value::Struct(vec![])
-    }
-}
-#[derive(Clone, PartialEq)]
-pub struct DescribeExportInput<C = ()> {
+rboto::__structure!(
+    DescribeEndpointsInput "DescribeEndpointsRequest"[set debug into] {} { _client }
+);
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct DescribeExportInput {
     /// The Amazon Resource Name (ARN) associated with the export.
     pub export_arn: Option<String>,
-    #[doc(hidden)]
-    pub _client: C,
+    pub(crate) _client: rboto::__private::Bound,
 }
-impl Default for DescribeExportInput {
-    fn default() -> Self {
-        Self::with_client(())
-    }
-}
-impl<C> DescribeExportInput<C> {
-    #[doc(hidden)]
-    pub fn with_client(client: C) -> Self {
-        Self {
-            export_arn: None,
-            _client: client,
-        }
-    }
-    /// Sets `ExportArn`.
-    pub fn export_arn(mut self, v: impl Into<String>) -> Self {
-        self.export_arn = Some(v.into());
-        self
-    }
-}
-impl<C> ::std::fmt::Debug for DescribeExportInput<C> {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.debug_struct("DescribeExportInput")
-            .field("export_arn", &self.export_arn)
-            .finish()
-    }
-}
-impl<C> rboto::IntoValue for DescribeExportInput<C> {
-    fn into_value(self) -> rboto::Value {
-        rboto::Value::Struct(vec![rv::opt(self.export_arn)])
-    }
-}
-#[derive(Clone, PartialEq)]
-pub struct DescribeGlobalTableInput<C = ()> {
+rboto::__structure!(
+    DescribeExportInput "DescribeExportInput"[set debug into] { export_arn : String } {
+    _client }
+);
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct DescribeGlobalTableInput {
     /// The name of the global table.
     pub global_table_name: Option<String>,
-    #[doc(hidden)]
-    pub _client: C,
+    pub(crate) _client: rboto::__private::Bound,
 }
-impl Default for DescribeGlobalTableInput {
-    fn default() -> Self {
-        Self::with_client(())
-    }
-}
-impl<C> DescribeGlobalTableInput<C> {
-    #[doc(hidden)]
-    pub fn with_client(client: C) -> Self {
-        Self {
-            global_table_name: None,
-            _client: client,
-        }
-    }
-    /// Sets `GlobalTableName`.
-    pub fn global_table_name(mut self, v: impl Into<String>) -> Self {
-        self.global_table_name = Some(v.into());
-        self
-    }
-}
-impl<C> ::std::fmt::Debug for DescribeGlobalTableInput<C> {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.debug_struct("DescribeGlobalTableInput")
-            .field("global_table_name", &self.global_table_name)
-            .finish()
-    }
-}
-impl<C> rboto::IntoValue for DescribeGlobalTableInput<C> {
-    fn into_value(self) -> rboto::Value {
-        rboto::Value::Struct(vec![rv::opt(self.global_table_name)])
-    }
-}
-#[derive(Clone, PartialEq)]
-pub struct DescribeGlobalTableSettingsInput<C = ()> {
+rboto::__structure!(
+    DescribeGlobalTableInput "DescribeGlobalTableInput"[set debug into] {
+    global_table_name : String } { _client }
+);
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct DescribeGlobalTableSettingsInput {
     /// The name of the global table to describe.
     pub global_table_name: Option<String>,
-    #[doc(hidden)]
-    pub _client: C,
+    pub(crate) _client: rboto::__private::Bound,
 }
-impl Default for DescribeGlobalTableSettingsInput {
-    fn default() -> Self {
-        Self::with_client(())
-    }
-}
-impl<C> DescribeGlobalTableSettingsInput<C> {
-    #[doc(hidden)]
-    pub fn with_client(client: C) -> Self {
-        Self {
-            global_table_name: None,
-            _client: client,
-        }
-    }
-    /// Sets `GlobalTableName`.
-    pub fn global_table_name(mut self, v: impl Into<String>) -> Self {
-        self.global_table_name = Some(v.into());
-        self
-    }
-}
-impl<C> ::std::fmt::Debug for DescribeGlobalTableSettingsInput<C> {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.debug_struct("DescribeGlobalTableSettingsInput")
-            .field("global_table_name", &self.global_table_name)
-            .finish()
-    }
-}
-impl<C> rboto::IntoValue for DescribeGlobalTableSettingsInput<C> {
-    fn into_value(self) -> rboto::Value {
-        rboto::Value::Struct(vec![rv::opt(self.global_table_name)])
-    }
-}
-#[derive(Clone, PartialEq)]
-pub struct DescribeImportInput<C = ()> {
+rboto::__structure!(
+    DescribeGlobalTableSettingsInput "DescribeGlobalTableSettingsInput"[set debug into] {
+    global_table_name : String } { _client }
+);
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct DescribeImportInput {
     /// The Amazon Resource Name (ARN) associated with the table you're importing to.
     pub import_arn: Option<String>,
-    #[doc(hidden)]
-    pub _client: C,
+    pub(crate) _client: rboto::__private::Bound,
 }
-impl Default for DescribeImportInput {
-    fn default() -> Self {
-        Self::with_client(())
-    }
-}
-impl<C> DescribeImportInput<C> {
-    #[doc(hidden)]
-    pub fn with_client(client: C) -> Self {
-        Self {
-            import_arn: None,
-            _client: client,
-        }
-    }
-    /// Sets `ImportArn`.
-    pub fn import_arn(mut self, v: impl Into<String>) -> Self {
-        self.import_arn = Some(v.into());
-        self
-    }
-}
-impl<C> ::std::fmt::Debug for DescribeImportInput<C> {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.debug_struct("DescribeImportInput")
-            .field("import_arn", &self.import_arn)
-            .finish()
-    }
-}
-impl<C> rboto::IntoValue for DescribeImportInput<C> {
-    fn into_value(self) -> rboto::Value {
-        rboto::Value::Struct(vec![rv::opt(self.import_arn)])
-    }
-}
-#[derive(Clone, PartialEq)]
-pub struct DescribeKinesisStreamingDestinationInput<C = ()> {
+rboto::__structure!(
+    DescribeImportInput "DescribeImportInput"[set debug into] { import_arn : String } {
+    _client }
+);
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct DescribeKinesisStreamingDestinationInput {
     /// The name of the table being described. You can also provide the Amazon Resource Name (ARN) of the table in this parameter.
     pub table_name: Option<String>,
-    #[doc(hidden)]
-    pub _client: C,
+    pub(crate) _client: rboto::__private::Bound,
 }
-impl Default for DescribeKinesisStreamingDestinationInput {
-    fn default() -> Self {
-        Self::with_client(())
-    }
-}
-impl<C> DescribeKinesisStreamingDestinationInput<C> {
-    #[doc(hidden)]
-    pub fn with_client(client: C) -> Self {
-        Self {
-            table_name: None,
-            _client: client,
-        }
-    }
-    /// Sets `TableName`.
-    pub fn table_name(mut self, v: impl Into<String>) -> Self {
-        self.table_name = Some(v.into());
-        self
-    }
-}
-impl<C> ::std::fmt::Debug for DescribeKinesisStreamingDestinationInput<C> {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.debug_struct("DescribeKinesisStreamingDestinationInput")
-            .field("table_name", &self.table_name)
-            .finish()
-    }
-}
-impl<C> rboto::IntoValue for DescribeKinesisStreamingDestinationInput<C> {
-    fn into_value(self) -> rboto::Value {
-        rboto::Value::Struct(vec![rv::opt(self.table_name)])
-    }
-}
+rboto::__structure!(
+    DescribeKinesisStreamingDestinationInput
+    "DescribeKinesisStreamingDestinationInput"[set debug into] { table_name : String } {
+    _client }
+);
 /// Represents the input of a `DescribeLimits` operation. Has no content.
-#[derive(Clone, PartialEq)]
-pub struct DescribeLimitsInput<C = ()> {
-    #[doc(hidden)]
-    pub _client: C,
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct DescribeLimitsInput {
+    pub(crate) _client: rboto::__private::Bound,
 }
-impl Default for DescribeLimitsInput {
-    fn default() -> Self {
-        Self::with_client(())
-    }
-}
-impl<C> DescribeLimitsInput<C> {
-    #[doc(hidden)]
-    pub fn with_client(client: C) -> Self {
-        Self { _client: client }
-    }
-}
-impl<C> ::std::fmt::Debug for DescribeLimitsInput<C> {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.debug_struct("DescribeLimitsInput").finish()
-    }
-}
-impl<C> rboto::IntoValue for DescribeLimitsInput<C> {
-    fn into_value(self) -> rboto::Value {
-        rboto::Value::Struct(vec![])
-    }
-}
+rboto::__structure!(
+    DescribeLimitsInput "DescribeLimitsInput"[set debug into] {} { _client }
+);
 /// Represents the input of a `DescribeTable` operation.
-#[derive(Clone, PartialEq)]
-pub struct DescribeTableInput<C = ()> {
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct DescribeTableInput {
     /// The name of the table to describe. You can also provide the Amazon Resource Name (ARN) of the table in this parameter.
     pub table_name: Option<String>,
-    #[doc(hidden)]
-    pub _client: C,
+    pub(crate) _client: rboto::__private::Bound,
 }
-impl Default for DescribeTableInput {
-    fn default() -> Self {
-        Self::with_client(())
-    }
-}
-impl<C> DescribeTableInput<C> {
-    #[doc(hidden)]
-    pub fn with_client(client: C) -> Self {
-        Self {
-            table_name: None,
-            _client: client,
-        }
-    }
-    /// Sets `TableName`.
-    pub fn table_name(mut self, v: impl Into<String>) -> Self {
-        self.table_name = Some(v.into());
-        self
-    }
-}
-impl<C> ::std::fmt::Debug for DescribeTableInput<C> {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.debug_struct("DescribeTableInput")
-            .field("table_name", &self.table_name)
-            .finish()
-    }
-}
-impl<C> rboto::IntoValue for DescribeTableInput<C> {
-    fn into_value(self) -> rboto::Value {
-        rboto::Value::Struct(vec![rv::opt(self.table_name)])
-    }
-}
-#[derive(Clone, PartialEq)]
-pub struct DescribeTableReplicaAutoScalingInput<C = ()> {
+rboto::__structure!(
+    DescribeTableInput "DescribeTableInput"[set debug into] { table_name : String } {
+    _client }
+);
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct DescribeTableReplicaAutoScalingInput {
     /// The name of the table. You can also provide the Amazon Resource Name (ARN) of the table in this parameter.
     pub table_name: Option<String>,
-    #[doc(hidden)]
-    pub _client: C,
+    pub(crate) _client: rboto::__private::Bound,
 }
-impl Default for DescribeTableReplicaAutoScalingInput {
-    fn default() -> Self {
-        Self::with_client(())
-    }
-}
-impl<C> DescribeTableReplicaAutoScalingInput<C> {
-    #[doc(hidden)]
-    pub fn with_client(client: C) -> Self {
-        Self {
-            table_name: None,
-            _client: client,
-        }
-    }
-    /// Sets `TableName`.
-    pub fn table_name(mut self, v: impl Into<String>) -> Self {
-        self.table_name = Some(v.into());
-        self
-    }
-}
-impl<C> ::std::fmt::Debug for DescribeTableReplicaAutoScalingInput<C> {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.debug_struct("DescribeTableReplicaAutoScalingInput")
-            .field("table_name", &self.table_name)
-            .finish()
-    }
-}
-impl<C> rboto::IntoValue for DescribeTableReplicaAutoScalingInput<C> {
-    fn into_value(self) -> rboto::Value {
-        rboto::Value::Struct(vec![rv::opt(self.table_name)])
-    }
-}
-#[derive(Clone, PartialEq)]
-pub struct DescribeTimeToLiveInput<C = ()> {
+rboto::__structure!(
+    DescribeTableReplicaAutoScalingInput "DescribeTableReplicaAutoScalingInput"[set debug
+    into] { table_name : String } { _client }
+);
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct DescribeTimeToLiveInput {
     /// The name of the table to be described. You can also provide the Amazon Resource Name (ARN) of the table in this parameter.
     pub table_name: Option<String>,
-    #[doc(hidden)]
-    pub _client: C,
+    pub(crate) _client: rboto::__private::Bound,
 }
-impl Default for DescribeTimeToLiveInput {
-    fn default() -> Self {
-        Self::with_client(())
-    }
-}
-impl<C> DescribeTimeToLiveInput<C> {
-    #[doc(hidden)]
-    pub fn with_client(client: C) -> Self {
-        Self {
-            table_name: None,
-            _client: client,
-        }
-    }
-    /// Sets `TableName`.
-    pub fn table_name(mut self, v: impl Into<String>) -> Self {
-        self.table_name = Some(v.into());
-        self
-    }
-}
-impl<C> ::std::fmt::Debug for DescribeTimeToLiveInput<C> {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.debug_struct("DescribeTimeToLiveInput")
-            .field("table_name", &self.table_name)
-            .finish()
-    }
-}
-impl<C> rboto::IntoValue for DescribeTimeToLiveInput<C> {
-    fn into_value(self) -> rboto::Value {
-        rboto::Value::Struct(vec![rv::opt(self.table_name)])
-    }
-}
-#[derive(Clone, PartialEq)]
-pub struct ExecuteStatementInput<C = ()> {
+rboto::__structure!(
+    DescribeTimeToLiveInput "DescribeTimeToLiveInput"[set debug into] { table_name :
+    String } { _client }
+);
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct ExecuteStatementInput {
     /// The PartiQL statement representing the operation to run.
     pub statement: Option<String>,
     /// The parameters for the PartiQL statement, if any.
@@ -1365,167 +389,34 @@ pub struct ExecuteStatementInput<C = ()> {
     pub return_values_on_condition_check_failure: Option<
         ReturnValuesOnConditionCheckFailure,
     >,
-    #[doc(hidden)]
-    pub _client: C,
+    pub(crate) _client: rboto::__private::Bound,
 }
-impl Default for ExecuteStatementInput {
-    fn default() -> Self {
-        Self::with_client(())
-    }
-}
-impl<C> ExecuteStatementInput<C> {
-    #[doc(hidden)]
-    pub fn with_client(client: C) -> Self {
-        Self {
-            statement: None,
-            parameters: None,
-            consistent_read: None,
-            next_token: None,
-            return_consumed_capacity: None,
-            limit: None,
-            return_values_on_condition_check_failure: None,
-            _client: client,
-        }
-    }
-    /// Sets `Statement`.
-    pub fn statement(mut self, v: impl Into<String>) -> Self {
-        self.statement = Some(v.into());
-        self
-    }
-    /// Sets `Parameters`.
-    pub fn parameters(mut self, v: impl Into<Vec<AttributeValue>>) -> Self {
-        self.parameters = Some(v.into());
-        self
-    }
-    /// Sets `ConsistentRead`.
-    pub fn consistent_read(mut self, v: bool) -> Self {
-        self.consistent_read = Some(v);
-        self
-    }
-    /// Sets `NextToken`.
-    pub fn next_token(mut self, v: impl Into<String>) -> Self {
-        self.next_token = Some(v.into());
-        self
-    }
-    /// Sets `ReturnConsumedCapacity`.
-    pub fn return_consumed_capacity(
-        mut self,
-        v: impl Into<ReturnConsumedCapacity>,
-    ) -> Self {
-        self.return_consumed_capacity = Some(v.into());
-        self
-    }
-    /// Sets `Limit`.
-    pub fn limit(mut self, v: i32) -> Self {
-        self.limit = Some(v);
-        self
-    }
-    /// Sets `ReturnValuesOnConditionCheckFailure`.
-    pub fn return_values_on_condition_check_failure(
-        mut self,
-        v: impl Into<ReturnValuesOnConditionCheckFailure>,
-    ) -> Self {
-        self.return_values_on_condition_check_failure = Some(v.into());
-        self
-    }
-}
-impl<C> ::std::fmt::Debug for ExecuteStatementInput<C> {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.debug_struct("ExecuteStatementInput")
-            .field("statement", &self.statement)
-            .field("parameters", &self.parameters)
-            .field("consistent_read", &self.consistent_read)
-            .field("next_token", &self.next_token)
-            .field("return_consumed_capacity", &self.return_consumed_capacity)
-            .field("limit", &self.limit)
-            .field(
-                "return_values_on_condition_check_failure",
-                &self.return_values_on_condition_check_failure,
-            )
-            .finish()
-    }
-}
-impl<C> rboto::IntoValue for ExecuteStatementInput<C> {
-    fn into_value(self) -> rboto::Value {
-        rboto::Value::Struct(
-            vec![
-                rv::opt(self.statement), rv::opt(self.parameters), rv::opt(self
-                .consistent_read), rv::opt(self.next_token), rv::opt(self
-                .return_consumed_capacity), rv::opt(self.limit), rv::opt(self
-                .return_values_on_condition_check_failure)
-            ],
-        )
-    }
-}
-#[derive(Clone, PartialEq)]
-pub struct ExecuteTransactionInput<C = ()> {
+rboto::__structure!(
+    ExecuteStatementInput "ExecuteStatementInput"[set debug into] { statement : String,
+    parameters : Vec < AttributeValue >, consistent_read = bool, next_token : String,
+    return_consumed_capacity : ReturnConsumedCapacity, limit = i32,
+    return_values_on_condition_check_failure : ReturnValuesOnConditionCheckFailure } {
+    _client }
+);
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct ExecuteTransactionInput {
     /// The list of PartiQL statements representing the transaction to run.
     pub transact_statements: Option<Vec<ParameterizedStatement>>,
     /// Set this value to get remaining results, if `NextToken` was returned in the statement response.
     pub client_request_token: Option<String>,
     /// Determines the level of detail about either provisioned or on-demand throughput consumption that is returned in the response. For more information, see [TransactGetItems](https://docs.aws.amazon.com/amazondynamodb/latest/APIReference/API_TransactGetItems.html) and [TransactWriteItems](https://docs.aws.amazon.com/amazondynamodb/latest/APIReference/API_TransactWriteItems.html).
     pub return_consumed_capacity: Option<ReturnConsumedCapacity>,
-    #[doc(hidden)]
-    pub _client: C,
+    pub(crate) _client: rboto::__private::Bound,
 }
-impl Default for ExecuteTransactionInput {
-    fn default() -> Self {
-        Self::with_client(())
-    }
-}
-impl<C> ExecuteTransactionInput<C> {
-    #[doc(hidden)]
-    pub fn with_client(client: C) -> Self {
-        Self {
-            transact_statements: None,
-            client_request_token: None,
-            return_consumed_capacity: None,
-            _client: client,
-        }
-    }
-    /// Sets `TransactStatements`.
-    pub fn transact_statements(
-        mut self,
-        v: impl Into<Vec<ParameterizedStatement>>,
-    ) -> Self {
-        self.transact_statements = Some(v.into());
-        self
-    }
-    /// Sets `ClientRequestToken`.
-    pub fn client_request_token(mut self, v: impl Into<String>) -> Self {
-        self.client_request_token = Some(v.into());
-        self
-    }
-    /// Sets `ReturnConsumedCapacity`.
-    pub fn return_consumed_capacity(
-        mut self,
-        v: impl Into<ReturnConsumedCapacity>,
-    ) -> Self {
-        self.return_consumed_capacity = Some(v.into());
-        self
-    }
-}
-impl<C> ::std::fmt::Debug for ExecuteTransactionInput<C> {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.debug_struct("ExecuteTransactionInput")
-            .field("transact_statements", &self.transact_statements)
-            .field("client_request_token", &self.client_request_token)
-            .field("return_consumed_capacity", &self.return_consumed_capacity)
-            .finish()
-    }
-}
-impl<C> rboto::IntoValue for ExecuteTransactionInput<C> {
-    fn into_value(self) -> rboto::Value {
-        rboto::Value::Struct(
-            vec![
-                rv::opt(self.transact_statements), rv::opt(self.client_request_token),
-                rv::opt(self.return_consumed_capacity)
-            ],
-        )
-    }
-}
-#[derive(Clone, PartialEq)]
-pub struct ExportTableToPointInTimeInput<C = ()> {
+rboto::__structure!(
+    ExecuteTransactionInput "ExecuteTransactionInput"[set debug into] {
+    transact_statements : Vec < ParameterizedStatement >, client_request_token : String,
+    return_consumed_capacity : ReturnConsumedCapacity } { _client }
+);
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct ExportTableToPointInTimeInput {
     /// The Amazon Resource Name (ARN) associated with the table to export.
     pub table_arn: Option<String>,
     /// Time in the past from which to export table data, counted in seconds from the start of the Unix epoch. The table export will be a snapshot of the table's state at this point in time.
@@ -1550,135 +441,20 @@ pub struct ExportTableToPointInTimeInput<C = ()> {
     pub incremental_export_specification: Option<IncrementalExportSpecification>,
     /// The criteria used to filter which items are included in the point-in-time export. When you specify this parameter, only items that match the key conditions and filter expressions are exported.
     pub filter_specification: Option<FilterSpecification>,
-    #[doc(hidden)]
-    pub _client: C,
+    pub(crate) _client: rboto::__private::Bound,
 }
-impl Default for ExportTableToPointInTimeInput {
-    fn default() -> Self {
-        Self::with_client(())
-    }
-}
-impl<C> ExportTableToPointInTimeInput<C> {
-    #[doc(hidden)]
-    pub fn with_client(client: C) -> Self {
-        Self {
-            table_arn: None,
-            export_time: None,
-            client_token: None,
-            s3_bucket: None,
-            s3_bucket_owner: None,
-            s3_prefix: None,
-            s3_sse_algorithm: None,
-            s3_sse_kms_key_id: None,
-            export_format: None,
-            export_type: None,
-            incremental_export_specification: None,
-            filter_specification: None,
-            _client: client,
-        }
-    }
-    /// Sets `TableArn`.
-    pub fn table_arn(mut self, v: impl Into<String>) -> Self {
-        self.table_arn = Some(v.into());
-        self
-    }
-    /// Sets `ExportTime`.
-    pub fn export_time(mut self, v: impl Into<rboto::DateTime>) -> Self {
-        self.export_time = Some(v.into());
-        self
-    }
-    /// Sets `ClientToken`.
-    pub fn client_token(mut self, v: impl Into<String>) -> Self {
-        self.client_token = Some(v.into());
-        self
-    }
-    /// Sets `S3Bucket`.
-    pub fn s3_bucket(mut self, v: impl Into<String>) -> Self {
-        self.s3_bucket = Some(v.into());
-        self
-    }
-    /// Sets `S3BucketOwner`.
-    pub fn s3_bucket_owner(mut self, v: impl Into<String>) -> Self {
-        self.s3_bucket_owner = Some(v.into());
-        self
-    }
-    /// Sets `S3Prefix`.
-    pub fn s3_prefix(mut self, v: impl Into<String>) -> Self {
-        self.s3_prefix = Some(v.into());
-        self
-    }
-    /// Sets `S3SseAlgorithm`.
-    pub fn s3_sse_algorithm(mut self, v: impl Into<S3SseAlgorithm>) -> Self {
-        self.s3_sse_algorithm = Some(v.into());
-        self
-    }
-    /// Sets `S3SseKmsKeyId`.
-    pub fn s3_sse_kms_key_id(mut self, v: impl Into<String>) -> Self {
-        self.s3_sse_kms_key_id = Some(v.into());
-        self
-    }
-    /// Sets `ExportFormat`.
-    pub fn export_format(mut self, v: impl Into<ExportFormat>) -> Self {
-        self.export_format = Some(v.into());
-        self
-    }
-    /// Sets `ExportType`.
-    pub fn export_type(mut self, v: impl Into<ExportType>) -> Self {
-        self.export_type = Some(v.into());
-        self
-    }
-    /// Sets `IncrementalExportSpecification`.
-    pub fn incremental_export_specification(
-        mut self,
-        v: IncrementalExportSpecification,
-    ) -> Self {
-        self.incremental_export_specification = Some(v);
-        self
-    }
-    /// Sets `FilterSpecification`.
-    pub fn filter_specification(mut self, v: FilterSpecification) -> Self {
-        self.filter_specification = Some(v);
-        self
-    }
-}
-impl<C> ::std::fmt::Debug for ExportTableToPointInTimeInput<C> {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.debug_struct("ExportTableToPointInTimeInput")
-            .field("table_arn", &self.table_arn)
-            .field("export_time", &self.export_time)
-            .field("client_token", &self.client_token)
-            .field("s3_bucket", &self.s3_bucket)
-            .field("s3_bucket_owner", &self.s3_bucket_owner)
-            .field("s3_prefix", &self.s3_prefix)
-            .field("s3_sse_algorithm", &self.s3_sse_algorithm)
-            .field("s3_sse_kms_key_id", &self.s3_sse_kms_key_id)
-            .field("export_format", &self.export_format)
-            .field("export_type", &self.export_type)
-            .field(
-                "incremental_export_specification",
-                &self.incremental_export_specification,
-            )
-            .field("filter_specification", &self.filter_specification)
-            .finish()
-    }
-}
-impl<C> rboto::IntoValue for ExportTableToPointInTimeInput<C> {
-    fn into_value(self) -> rboto::Value {
-        rboto::Value::Struct(
-            vec![
-                rv::opt(self.table_arn), rv::opt(self.export_time), rv::opt(self
-                .client_token), rv::opt(self.s3_bucket), rv::opt(self.s3_bucket_owner),
-                rv::opt(self.s3_prefix), rv::opt(self.s3_sse_algorithm), rv::opt(self
-                .s3_sse_kms_key_id), rv::opt(self.export_format), rv::opt(self
-                .export_type), rv::opt(self.incremental_export_specification),
-                rv::opt(self.filter_specification)
-            ],
-        )
-    }
-}
+rboto::__structure!(
+    ExportTableToPointInTimeInput "ExportTableToPointInTimeInput"[set debug into] {
+    table_arn : String, export_time : rboto::DateTime, client_token : String, s3_bucket :
+    String, s3_bucket_owner : String, s3_prefix : String, s3_sse_algorithm :
+    S3SseAlgorithm, s3_sse_kms_key_id : String, export_format : ExportFormat, export_type
+    : ExportType, incremental_export_specification : IncrementalExportSpecification,
+    filter_specification : FilterSpecification } { _client }
+);
 /// Represents the input of a `GetItem` operation.
-#[derive(Clone, PartialEq)]
-pub struct GetItemInput<C = ()> {
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct GetItemInput {
     /// The name of the table containing the requested item. You can also provide the Amazon Resource Name (ARN) of the table in this parameter.
     pub table_name: Option<String>,
     /// A map of attribute names to `AttributeValue` objects, representing the primary key of the item to retrieve.
@@ -1692,135 +468,28 @@ pub struct GetItemInput<C = ()> {
     pub projection_expression: Option<String>,
     /// One or more substitution tokens for attribute names in an expression. The following are some use cases for using `ExpressionAttributeNames`:
     pub expression_attribute_names: Option<HashMap<String, String>>,
-    #[doc(hidden)]
-    pub _client: C,
+    pub(crate) _client: rboto::__private::Bound,
 }
-impl Default for GetItemInput {
-    fn default() -> Self {
-        Self::with_client(())
-    }
-}
-impl<C> GetItemInput<C> {
-    #[doc(hidden)]
-    pub fn with_client(client: C) -> Self {
-        Self {
-            table_name: None,
-            key: None,
-            attributes_to_get: None,
-            consistent_read: None,
-            return_consumed_capacity: None,
-            projection_expression: None,
-            expression_attribute_names: None,
-            _client: client,
-        }
-    }
-    /// Sets `TableName`.
-    pub fn table_name(mut self, v: impl Into<String>) -> Self {
-        self.table_name = Some(v.into());
-        self
-    }
-    /// Sets `Key`.
-    pub fn key(mut self, v: impl Into<HashMap<String, AttributeValue>>) -> Self {
-        self.key = Some(v.into());
-        self
-    }
-    /// Sets `AttributesToGet`.
-    pub fn attributes_to_get(mut self, v: impl Into<Vec<String>>) -> Self {
-        self.attributes_to_get = Some(v.into());
-        self
-    }
-    /// Sets `ConsistentRead`.
-    pub fn consistent_read(mut self, v: bool) -> Self {
-        self.consistent_read = Some(v);
-        self
-    }
-    /// Sets `ReturnConsumedCapacity`.
-    pub fn return_consumed_capacity(
-        mut self,
-        v: impl Into<ReturnConsumedCapacity>,
-    ) -> Self {
-        self.return_consumed_capacity = Some(v.into());
-        self
-    }
-    /// Sets `ProjectionExpression`.
-    pub fn projection_expression(mut self, v: impl Into<String>) -> Self {
-        self.projection_expression = Some(v.into());
-        self
-    }
-    /// Sets `ExpressionAttributeNames`.
-    pub fn expression_attribute_names(
-        mut self,
-        v: impl Into<HashMap<String, String>>,
-    ) -> Self {
-        self.expression_attribute_names = Some(v.into());
-        self
-    }
-}
-impl<C> ::std::fmt::Debug for GetItemInput<C> {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.debug_struct("GetItemInput")
-            .field("table_name", &self.table_name)
-            .field("key", &self.key)
-            .field("attributes_to_get", &self.attributes_to_get)
-            .field("consistent_read", &self.consistent_read)
-            .field("return_consumed_capacity", &self.return_consumed_capacity)
-            .field("projection_expression", &self.projection_expression)
-            .field("expression_attribute_names", &self.expression_attribute_names)
-            .finish()
-    }
-}
-impl<C> rboto::IntoValue for GetItemInput<C> {
-    fn into_value(self) -> rboto::Value {
-        rboto::Value::Struct(
-            vec![
-                rv::opt(self.table_name), rv::opt(self.key), rv::opt(self
-                .attributes_to_get), rv::opt(self.consistent_read), rv::opt(self
-                .return_consumed_capacity), rv::opt(self.projection_expression),
-                rv::opt(self.expression_attribute_names)
-            ],
-        )
-    }
-}
-#[derive(Clone, PartialEq)]
-pub struct GetResourcePolicyInput<C = ()> {
+rboto::__structure!(
+    GetItemInput "GetItemInput"[set debug into] { table_name : String, key : HashMap <
+    String, AttributeValue >, attributes_to_get : Vec < String >, consistent_read = bool,
+    return_consumed_capacity : ReturnConsumedCapacity, projection_expression : String,
+    expression_attribute_names : HashMap < String, String > } { _client }
+);
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct GetResourcePolicyInput {
     /// The Amazon Resource Name (ARN) of the DynamoDB resource to which the policy is attached. The resources you can specify include tables and streams.
     pub resource_arn: Option<String>,
-    #[doc(hidden)]
-    pub _client: C,
+    pub(crate) _client: rboto::__private::Bound,
 }
-impl Default for GetResourcePolicyInput {
-    fn default() -> Self {
-        Self::with_client(())
-    }
-}
-impl<C> GetResourcePolicyInput<C> {
-    #[doc(hidden)]
-    pub fn with_client(client: C) -> Self {
-        Self {
-            resource_arn: None,
-            _client: client,
-        }
-    }
-    /// Sets `ResourceArn`.
-    pub fn resource_arn(mut self, v: impl Into<String>) -> Self {
-        self.resource_arn = Some(v.into());
-        self
-    }
-}
-impl<C> ::std::fmt::Debug for GetResourcePolicyInput<C> {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.debug_struct("GetResourcePolicyInput")
-            .field("resource_arn", &self.resource_arn)
-            .finish()
-    }
-}
-impl<C> rboto::IntoValue for GetResourcePolicyInput<C> {
-    fn into_value(self) -> rboto::Value {
-        rboto::Value::Struct(vec![rv::opt(self.resource_arn)])
-    }
-}
-#[derive(Clone, PartialEq)]
-pub struct ImportTableInput<C = ()> {
+rboto::__structure!(
+    GetResourcePolicyInput "GetResourcePolicyInput"[set debug into] { resource_arn :
+    String } { _client }
+);
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct ImportTableInput {
     /// Providing a `ClientToken` makes the call to `ImportTableInput` idempotent, meaning that multiple identical calls have the same effect as one single call.
     pub client_token: Option<String>,
     /// The S3 bucket that provides the source for the import.
@@ -1833,83 +502,17 @@ pub struct ImportTableInput<C = ()> {
     pub input_compression_type: Option<InputCompressionType>,
     /// Parameters for the table to import the data into.
     pub table_creation_parameters: Option<TableCreationParameters>,
-    #[doc(hidden)]
-    pub _client: C,
+    pub(crate) _client: rboto::__private::Bound,
 }
-impl Default for ImportTableInput {
-    fn default() -> Self {
-        Self::with_client(())
-    }
-}
-impl<C> ImportTableInput<C> {
-    #[doc(hidden)]
-    pub fn with_client(client: C) -> Self {
-        Self {
-            client_token: None,
-            s3_bucket_source: None,
-            input_format: None,
-            input_format_options: None,
-            input_compression_type: None,
-            table_creation_parameters: None,
-            _client: client,
-        }
-    }
-    /// Sets `ClientToken`.
-    pub fn client_token(mut self, v: impl Into<String>) -> Self {
-        self.client_token = Some(v.into());
-        self
-    }
-    /// Sets `S3BucketSource`.
-    pub fn s3_bucket_source(mut self, v: S3BucketSource) -> Self {
-        self.s3_bucket_source = Some(v);
-        self
-    }
-    /// Sets `InputFormat`.
-    pub fn input_format(mut self, v: impl Into<InputFormat>) -> Self {
-        self.input_format = Some(v.into());
-        self
-    }
-    /// Sets `InputFormatOptions`.
-    pub fn input_format_options(mut self, v: InputFormatOptions) -> Self {
-        self.input_format_options = Some(v);
-        self
-    }
-    /// Sets `InputCompressionType`.
-    pub fn input_compression_type(mut self, v: impl Into<InputCompressionType>) -> Self {
-        self.input_compression_type = Some(v.into());
-        self
-    }
-    /// Sets `TableCreationParameters`.
-    pub fn table_creation_parameters(mut self, v: TableCreationParameters) -> Self {
-        self.table_creation_parameters = Some(v);
-        self
-    }
-}
-impl<C> ::std::fmt::Debug for ImportTableInput<C> {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.debug_struct("ImportTableInput")
-            .field("client_token", &self.client_token)
-            .field("s3_bucket_source", &self.s3_bucket_source)
-            .field("input_format", &self.input_format)
-            .field("input_format_options", &self.input_format_options)
-            .field("input_compression_type", &self.input_compression_type)
-            .field("table_creation_parameters", &self.table_creation_parameters)
-            .finish()
-    }
-}
-impl<C> rboto::IntoValue for ImportTableInput<C> {
-    fn into_value(self) -> rboto::Value {
-        rboto::Value::Struct(
-            vec![
-                rv::opt(self.client_token), rv::opt(self.s3_bucket_source), rv::opt(self
-                .input_format), rv::opt(self.input_format_options), rv::opt(self
-                .input_compression_type), rv::opt(self.table_creation_parameters)
-            ],
-        )
-    }
-}
-#[derive(Clone, PartialEq)]
-pub struct ListBackupsInput<C = ()> {
+rboto::__structure!(
+    ImportTableInput "ImportTableInput"[set debug into] { client_token : String,
+    s3_bucket_source : S3BucketSource, input_format : InputFormat, input_format_options :
+    InputFormatOptions, input_compression_type : InputCompressionType,
+    table_creation_parameters : TableCreationParameters } { _client }
+);
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct ListBackupsInput {
     /// Lists the backups from the table specified in `TableName`. You can also provide the Amazon Resource Name (ARN) of the table in this parameter.
     pub table_name: Option<String>,
     /// Maximum number of backups to return at once.
@@ -1922,475 +525,119 @@ pub struct ListBackupsInput<C = ()> {
     pub exclusive_start_backup_arn: Option<String>,
     /// The backups from the table specified by `BackupType` are listed.
     pub backup_type: Option<BackupTypeFilter>,
-    #[doc(hidden)]
-    pub _client: C,
+    pub(crate) _client: rboto::__private::Bound,
 }
-impl Default for ListBackupsInput {
-    fn default() -> Self {
-        Self::with_client(())
-    }
-}
-impl<C> ListBackupsInput<C> {
-    #[doc(hidden)]
-    pub fn with_client(client: C) -> Self {
-        Self {
-            table_name: None,
-            limit: None,
-            time_range_lower_bound: None,
-            time_range_upper_bound: None,
-            exclusive_start_backup_arn: None,
-            backup_type: None,
-            _client: client,
-        }
-    }
-    /// Sets `TableName`.
-    pub fn table_name(mut self, v: impl Into<String>) -> Self {
-        self.table_name = Some(v.into());
-        self
-    }
-    /// Sets `Limit`.
-    pub fn limit(mut self, v: i32) -> Self {
-        self.limit = Some(v);
-        self
-    }
-    /// Sets `TimeRangeLowerBound`.
-    pub fn time_range_lower_bound(mut self, v: impl Into<rboto::DateTime>) -> Self {
-        self.time_range_lower_bound = Some(v.into());
-        self
-    }
-    /// Sets `TimeRangeUpperBound`.
-    pub fn time_range_upper_bound(mut self, v: impl Into<rboto::DateTime>) -> Self {
-        self.time_range_upper_bound = Some(v.into());
-        self
-    }
-    /// Sets `ExclusiveStartBackupArn`.
-    pub fn exclusive_start_backup_arn(mut self, v: impl Into<String>) -> Self {
-        self.exclusive_start_backup_arn = Some(v.into());
-        self
-    }
-    /// Sets `BackupType`.
-    pub fn backup_type(mut self, v: impl Into<BackupTypeFilter>) -> Self {
-        self.backup_type = Some(v.into());
-        self
-    }
-}
-impl<C> ::std::fmt::Debug for ListBackupsInput<C> {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.debug_struct("ListBackupsInput")
-            .field("table_name", &self.table_name)
-            .field("limit", &self.limit)
-            .field("time_range_lower_bound", &self.time_range_lower_bound)
-            .field("time_range_upper_bound", &self.time_range_upper_bound)
-            .field("exclusive_start_backup_arn", &self.exclusive_start_backup_arn)
-            .field("backup_type", &self.backup_type)
-            .finish()
-    }
-}
-impl<C> rboto::IntoValue for ListBackupsInput<C> {
-    fn into_value(self) -> rboto::Value {
-        rboto::Value::Struct(
-            vec![
-                rv::opt(self.table_name), rv::opt(self.limit), rv::opt(self
-                .time_range_lower_bound), rv::opt(self.time_range_upper_bound),
-                rv::opt(self.exclusive_start_backup_arn), rv::opt(self.backup_type)
-            ],
-        )
-    }
-}
-#[derive(Clone, PartialEq)]
-pub struct ListBulkOperationsInput<C = ()> {
+rboto::__structure!(
+    ListBackupsInput "ListBackupsInput"[set debug into] { table_name : String, limit =
+    i32, time_range_lower_bound : rboto::DateTime, time_range_upper_bound :
+    rboto::DateTime, exclusive_start_backup_arn : String, backup_type : BackupTypeFilter
+    } { _client }
+);
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct ListBulkOperationsInput {
     /// The maximum number of bulk operation summaries to return in one page. If you don't specify a value, DynamoDB uses 10.
     pub max_results: Option<i32>,
     /// An optional string that, if supplied, must be copied from the output of a previous call to `ListBulkOperations`. When provided in this manner, the API fetches the next page of results.
     pub next_token: Option<String>,
-    #[doc(hidden)]
-    pub _client: C,
+    pub(crate) _client: rboto::__private::Bound,
 }
-impl Default for ListBulkOperationsInput {
-    fn default() -> Self {
-        Self::with_client(())
-    }
-}
-impl<C> ListBulkOperationsInput<C> {
-    #[doc(hidden)]
-    pub fn with_client(client: C) -> Self {
-        Self {
-            max_results: None,
-            next_token: None,
-            _client: client,
-        }
-    }
-    /// Sets `MaxResults`.
-    pub fn max_results(mut self, v: i32) -> Self {
-        self.max_results = Some(v);
-        self
-    }
-    /// Sets `NextToken`.
-    pub fn next_token(mut self, v: impl Into<String>) -> Self {
-        self.next_token = Some(v.into());
-        self
-    }
-}
-impl<C> ::std::fmt::Debug for ListBulkOperationsInput<C> {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.debug_struct("ListBulkOperationsInput")
-            .field("max_results", &self.max_results)
-            .field("next_token", &self.next_token)
-            .finish()
-    }
-}
-impl<C> rboto::IntoValue for ListBulkOperationsInput<C> {
-    fn into_value(self) -> rboto::Value {
-        rboto::Value::Struct(vec![rv::opt(self.max_results), rv::opt(self.next_token)])
-    }
-}
-#[derive(Clone, PartialEq)]
-pub struct ListContributorInsightsInput<C = ()> {
+rboto::__structure!(
+    ListBulkOperationsInput "ListBulkOperationsInput"[set debug into] { max_results =
+    i32, next_token : String } { _client }
+);
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct ListContributorInsightsInput {
     /// The name of the table. You can also provide the Amazon Resource Name (ARN) of the table in this parameter.
     pub table_name: Option<String>,
     /// A token to for the desired page, if there is one.
     pub next_token: Option<String>,
     /// Maximum number of results to return per page.
     pub max_results: Option<i32>,
-    #[doc(hidden)]
-    pub _client: C,
+    pub(crate) _client: rboto::__private::Bound,
 }
-impl Default for ListContributorInsightsInput {
-    fn default() -> Self {
-        Self::with_client(())
-    }
-}
-impl<C> ListContributorInsightsInput<C> {
-    #[doc(hidden)]
-    pub fn with_client(client: C) -> Self {
-        Self {
-            table_name: None,
-            next_token: None,
-            max_results: None,
-            _client: client,
-        }
-    }
-    /// Sets `TableName`.
-    pub fn table_name(mut self, v: impl Into<String>) -> Self {
-        self.table_name = Some(v.into());
-        self
-    }
-    /// Sets `NextToken`.
-    pub fn next_token(mut self, v: impl Into<String>) -> Self {
-        self.next_token = Some(v.into());
-        self
-    }
-    /// Sets `MaxResults`.
-    pub fn max_results(mut self, v: i32) -> Self {
-        self.max_results = Some(v);
-        self
-    }
-}
-impl<C> ::std::fmt::Debug for ListContributorInsightsInput<C> {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.debug_struct("ListContributorInsightsInput")
-            .field("table_name", &self.table_name)
-            .field("next_token", &self.next_token)
-            .field("max_results", &self.max_results)
-            .finish()
-    }
-}
-impl<C> rboto::IntoValue for ListContributorInsightsInput<C> {
-    fn into_value(self) -> rboto::Value {
-        rboto::Value::Struct(
-            vec![
-                rv::opt(self.table_name), rv::opt(self.next_token), rv::opt(self
-                .max_results)
-            ],
-        )
-    }
-}
-#[derive(Clone, PartialEq)]
-pub struct ListExportsInput<C = ()> {
+rboto::__structure!(
+    ListContributorInsightsInput "ListContributorInsightsInput"[set debug into] {
+    table_name : String, next_token : String, max_results = i32 } { _client }
+);
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct ListExportsInput {
     /// The Amazon Resource Name (ARN) associated with the exported table.
     pub table_arn: Option<String>,
     /// Maximum number of results to return per page.
     pub max_results: Option<i32>,
     /// An optional string that, if supplied, must be copied from the output of a previous call to `ListExports`. When provided in this manner, the API fetches the next page of results.
     pub next_token: Option<String>,
-    #[doc(hidden)]
-    pub _client: C,
+    pub(crate) _client: rboto::__private::Bound,
 }
-impl Default for ListExportsInput {
-    fn default() -> Self {
-        Self::with_client(())
-    }
-}
-impl<C> ListExportsInput<C> {
-    #[doc(hidden)]
-    pub fn with_client(client: C) -> Self {
-        Self {
-            table_arn: None,
-            max_results: None,
-            next_token: None,
-            _client: client,
-        }
-    }
-    /// Sets `TableArn`.
-    pub fn table_arn(mut self, v: impl Into<String>) -> Self {
-        self.table_arn = Some(v.into());
-        self
-    }
-    /// Sets `MaxResults`.
-    pub fn max_results(mut self, v: i32) -> Self {
-        self.max_results = Some(v);
-        self
-    }
-    /// Sets `NextToken`.
-    pub fn next_token(mut self, v: impl Into<String>) -> Self {
-        self.next_token = Some(v.into());
-        self
-    }
-}
-impl<C> ::std::fmt::Debug for ListExportsInput<C> {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.debug_struct("ListExportsInput")
-            .field("table_arn", &self.table_arn)
-            .field("max_results", &self.max_results)
-            .field("next_token", &self.next_token)
-            .finish()
-    }
-}
-impl<C> rboto::IntoValue for ListExportsInput<C> {
-    fn into_value(self) -> rboto::Value {
-        rboto::Value::Struct(
-            vec![
-                rv::opt(self.table_arn), rv::opt(self.max_results), rv::opt(self
-                .next_token)
-            ],
-        )
-    }
-}
-#[derive(Clone, PartialEq)]
-pub struct ListGlobalTablesInput<C = ()> {
+rboto::__structure!(
+    ListExportsInput "ListExportsInput"[set debug into] { table_arn : String, max_results
+    = i32, next_token : String } { _client }
+);
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct ListGlobalTablesInput {
     /// The first global table name that this operation will evaluate.
     pub exclusive_start_global_table_name: Option<String>,
     /// The maximum number of table names to return, if the parameter is not specified DynamoDB defaults to 100.
     pub limit: Option<i32>,
     /// Lists the global tables in a specific Region.
     pub region_name: Option<String>,
-    #[doc(hidden)]
-    pub _client: C,
+    pub(crate) _client: rboto::__private::Bound,
 }
-impl Default for ListGlobalTablesInput {
-    fn default() -> Self {
-        Self::with_client(())
-    }
-}
-impl<C> ListGlobalTablesInput<C> {
-    #[doc(hidden)]
-    pub fn with_client(client: C) -> Self {
-        Self {
-            exclusive_start_global_table_name: None,
-            limit: None,
-            region_name: None,
-            _client: client,
-        }
-    }
-    /// Sets `ExclusiveStartGlobalTableName`.
-    pub fn exclusive_start_global_table_name(mut self, v: impl Into<String>) -> Self {
-        self.exclusive_start_global_table_name = Some(v.into());
-        self
-    }
-    /// Sets `Limit`.
-    pub fn limit(mut self, v: i32) -> Self {
-        self.limit = Some(v);
-        self
-    }
-    /// Sets `RegionName`.
-    pub fn region_name(mut self, v: impl Into<String>) -> Self {
-        self.region_name = Some(v.into());
-        self
-    }
-}
-impl<C> ::std::fmt::Debug for ListGlobalTablesInput<C> {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.debug_struct("ListGlobalTablesInput")
-            .field(
-                "exclusive_start_global_table_name",
-                &self.exclusive_start_global_table_name,
-            )
-            .field("limit", &self.limit)
-            .field("region_name", &self.region_name)
-            .finish()
-    }
-}
-impl<C> rboto::IntoValue for ListGlobalTablesInput<C> {
-    fn into_value(self) -> rboto::Value {
-        rboto::Value::Struct(
-            vec![
-                rv::opt(self.exclusive_start_global_table_name), rv::opt(self.limit),
-                rv::opt(self.region_name)
-            ],
-        )
-    }
-}
-#[derive(Clone, PartialEq)]
-pub struct ListImportsInput<C = ()> {
+rboto::__structure!(
+    ListGlobalTablesInput "ListGlobalTablesInput"[set debug into] {
+    exclusive_start_global_table_name : String, limit = i32, region_name : String } {
+    _client }
+);
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct ListImportsInput {
     /// The Amazon Resource Name (ARN) associated with the table that was imported to.
     pub table_arn: Option<String>,
     /// The number of `ImportSummary`objects returned in a single page.
     pub page_size: Option<i32>,
     /// An optional string that, if supplied, must be copied from the output of a previous call to `ListImports`. When provided in this manner, the API fetches the next page of results.
     pub next_token: Option<String>,
-    #[doc(hidden)]
-    pub _client: C,
+    pub(crate) _client: rboto::__private::Bound,
 }
-impl Default for ListImportsInput {
-    fn default() -> Self {
-        Self::with_client(())
-    }
-}
-impl<C> ListImportsInput<C> {
-    #[doc(hidden)]
-    pub fn with_client(client: C) -> Self {
-        Self {
-            table_arn: None,
-            page_size: None,
-            next_token: None,
-            _client: client,
-        }
-    }
-    /// Sets `TableArn`.
-    pub fn table_arn(mut self, v: impl Into<String>) -> Self {
-        self.table_arn = Some(v.into());
-        self
-    }
-    /// Sets `PageSize`.
-    pub fn page_size(mut self, v: i32) -> Self {
-        self.page_size = Some(v);
-        self
-    }
-    /// Sets `NextToken`.
-    pub fn next_token(mut self, v: impl Into<String>) -> Self {
-        self.next_token = Some(v.into());
-        self
-    }
-}
-impl<C> ::std::fmt::Debug for ListImportsInput<C> {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.debug_struct("ListImportsInput")
-            .field("table_arn", &self.table_arn)
-            .field("page_size", &self.page_size)
-            .field("next_token", &self.next_token)
-            .finish()
-    }
-}
-impl<C> rboto::IntoValue for ListImportsInput<C> {
-    fn into_value(self) -> rboto::Value {
-        rboto::Value::Struct(
-            vec![
-                rv::opt(self.table_arn), rv::opt(self.page_size), rv::opt(self
-                .next_token)
-            ],
-        )
-    }
-}
+rboto::__structure!(
+    ListImportsInput "ListImportsInput"[set debug into] { table_arn : String, page_size =
+    i32, next_token : String } { _client }
+);
 /// Represents the input of a `ListTables` operation.
-#[derive(Clone, PartialEq)]
-pub struct ListTablesInput<C = ()> {
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct ListTablesInput {
     /// The first table name that this operation will evaluate. Use the value that was returned for `LastEvaluatedTableName` in a previous operation, so that you can obtain the next page of results.
     pub exclusive_start_table_name: Option<String>,
     /// A maximum number of table names to return. If this parameter is not specified, the limit is 100.
     pub limit: Option<i32>,
-    #[doc(hidden)]
-    pub _client: C,
+    pub(crate) _client: rboto::__private::Bound,
 }
-impl Default for ListTablesInput {
-    fn default() -> Self {
-        Self::with_client(())
-    }
-}
-impl<C> ListTablesInput<C> {
-    #[doc(hidden)]
-    pub fn with_client(client: C) -> Self {
-        Self {
-            exclusive_start_table_name: None,
-            limit: None,
-            _client: client,
-        }
-    }
-    /// Sets `ExclusiveStartTableName`.
-    pub fn exclusive_start_table_name(mut self, v: impl Into<String>) -> Self {
-        self.exclusive_start_table_name = Some(v.into());
-        self
-    }
-    /// Sets `Limit`.
-    pub fn limit(mut self, v: i32) -> Self {
-        self.limit = Some(v);
-        self
-    }
-}
-impl<C> ::std::fmt::Debug for ListTablesInput<C> {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.debug_struct("ListTablesInput")
-            .field("exclusive_start_table_name", &self.exclusive_start_table_name)
-            .field("limit", &self.limit)
-            .finish()
-    }
-}
-impl<C> rboto::IntoValue for ListTablesInput<C> {
-    fn into_value(self) -> rboto::Value {
-        rboto::Value::Struct(
-            vec![rv::opt(self.exclusive_start_table_name), rv::opt(self.limit)],
-        )
-    }
-}
-#[derive(Clone, PartialEq)]
-pub struct ListTagsOfResourceInput<C = ()> {
+rboto::__structure!(
+    ListTablesInput "ListTablesInput"[set debug into] { exclusive_start_table_name :
+    String, limit = i32 } { _client }
+);
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct ListTagsOfResourceInput {
     /// The Amazon DynamoDB resource with tags to be listed. This value is an Amazon Resource Name (ARN).
     pub resource_arn: Option<String>,
     /// An optional string that, if supplied, must be copied from the output of a previous call to ListTagOfResource. When provided in this manner, this API fetches the next page of results.
     pub next_token: Option<String>,
-    #[doc(hidden)]
-    pub _client: C,
+    pub(crate) _client: rboto::__private::Bound,
 }
-impl Default for ListTagsOfResourceInput {
-    fn default() -> Self {
-        Self::with_client(())
-    }
-}
-impl<C> ListTagsOfResourceInput<C> {
-    #[doc(hidden)]
-    pub fn with_client(client: C) -> Self {
-        Self {
-            resource_arn: None,
-            next_token: None,
-            _client: client,
-        }
-    }
-    /// Sets `ResourceArn`.
-    pub fn resource_arn(mut self, v: impl Into<String>) -> Self {
-        self.resource_arn = Some(v.into());
-        self
-    }
-    /// Sets `NextToken`.
-    pub fn next_token(mut self, v: impl Into<String>) -> Self {
-        self.next_token = Some(v.into());
-        self
-    }
-}
-impl<C> ::std::fmt::Debug for ListTagsOfResourceInput<C> {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.debug_struct("ListTagsOfResourceInput")
-            .field("resource_arn", &self.resource_arn)
-            .field("next_token", &self.next_token)
-            .finish()
-    }
-}
-impl<C> rboto::IntoValue for ListTagsOfResourceInput<C> {
-    fn into_value(self) -> rboto::Value {
-        rboto::Value::Struct(vec![rv::opt(self.resource_arn), rv::opt(self.next_token)])
-    }
-}
+rboto::__structure!(
+    ListTagsOfResourceInput "ListTagsOfResourceInput"[set debug into] { resource_arn :
+    String, next_token : String } { _client }
+);
 /// Represents the input of a `PutItem` operation.
-#[derive(Clone, PartialEq)]
-pub struct PutItemInput<C = ()> {
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct PutItemInput {
     /// The name of the table to contain the item. You can also provide the Amazon Resource Name (ARN) of the table in this parameter.
     pub table_name: Option<String>,
     /// A map of attribute name/value pairs, one for each attribute. Only the primary key attributes are required; you can optionally provide other attribute name-value pairs for the item.
@@ -2414,145 +661,21 @@ pub struct PutItemInput<C = ()> {
     pub return_values_on_condition_check_failure: Option<
         ReturnValuesOnConditionCheckFailure,
     >,
-    #[doc(hidden)]
-    pub _client: C,
+    pub(crate) _client: rboto::__private::Bound,
 }
-impl Default for PutItemInput {
-    fn default() -> Self {
-        Self::with_client(())
-    }
-}
-impl<C> PutItemInput<C> {
-    #[doc(hidden)]
-    pub fn with_client(client: C) -> Self {
-        Self {
-            table_name: None,
-            item: None,
-            expected: None,
-            return_values: None,
-            return_consumed_capacity: None,
-            return_item_collection_metrics: None,
-            conditional_operator: None,
-            condition_expression: None,
-            expression_attribute_names: None,
-            expression_attribute_values: None,
-            return_values_on_condition_check_failure: None,
-            _client: client,
-        }
-    }
-    /// Sets `TableName`.
-    pub fn table_name(mut self, v: impl Into<String>) -> Self {
-        self.table_name = Some(v.into());
-        self
-    }
-    /// Sets `Item`.
-    pub fn item(mut self, v: impl Into<HashMap<String, AttributeValue>>) -> Self {
-        self.item = Some(v.into());
-        self
-    }
-    /// Sets `Expected`.
-    pub fn expected(
-        mut self,
-        v: impl Into<HashMap<String, ExpectedAttributeValue>>,
-    ) -> Self {
-        self.expected = Some(v.into());
-        self
-    }
-    /// Sets `ReturnValues`.
-    pub fn return_values(mut self, v: impl Into<ReturnValue>) -> Self {
-        self.return_values = Some(v.into());
-        self
-    }
-    /// Sets `ReturnConsumedCapacity`.
-    pub fn return_consumed_capacity(
-        mut self,
-        v: impl Into<ReturnConsumedCapacity>,
-    ) -> Self {
-        self.return_consumed_capacity = Some(v.into());
-        self
-    }
-    /// Sets `ReturnItemCollectionMetrics`.
-    pub fn return_item_collection_metrics(
-        mut self,
-        v: impl Into<ReturnItemCollectionMetrics>,
-    ) -> Self {
-        self.return_item_collection_metrics = Some(v.into());
-        self
-    }
-    /// Sets `ConditionalOperator`.
-    pub fn conditional_operator(mut self, v: impl Into<ConditionalOperator>) -> Self {
-        self.conditional_operator = Some(v.into());
-        self
-    }
-    /// Sets `ConditionExpression`.
-    pub fn condition_expression(mut self, v: impl Into<String>) -> Self {
-        self.condition_expression = Some(v.into());
-        self
-    }
-    /// Sets `ExpressionAttributeNames`.
-    pub fn expression_attribute_names(
-        mut self,
-        v: impl Into<HashMap<String, String>>,
-    ) -> Self {
-        self.expression_attribute_names = Some(v.into());
-        self
-    }
-    /// Sets `ExpressionAttributeValues`.
-    pub fn expression_attribute_values(
-        mut self,
-        v: impl Into<HashMap<String, AttributeValue>>,
-    ) -> Self {
-        self.expression_attribute_values = Some(v.into());
-        self
-    }
-    /// Sets `ReturnValuesOnConditionCheckFailure`.
-    pub fn return_values_on_condition_check_failure(
-        mut self,
-        v: impl Into<ReturnValuesOnConditionCheckFailure>,
-    ) -> Self {
-        self.return_values_on_condition_check_failure = Some(v.into());
-        self
-    }
-}
-impl<C> ::std::fmt::Debug for PutItemInput<C> {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.debug_struct("PutItemInput")
-            .field("table_name", &self.table_name)
-            .field("item", &self.item)
-            .field("expected", &self.expected)
-            .field("return_values", &self.return_values)
-            .field("return_consumed_capacity", &self.return_consumed_capacity)
-            .field(
-                "return_item_collection_metrics",
-                &self.return_item_collection_metrics,
-            )
-            .field("conditional_operator", &self.conditional_operator)
-            .field("condition_expression", &self.condition_expression)
-            .field("expression_attribute_names", &self.expression_attribute_names)
-            .field("expression_attribute_values", &self.expression_attribute_values)
-            .field(
-                "return_values_on_condition_check_failure",
-                &self.return_values_on_condition_check_failure,
-            )
-            .finish()
-    }
-}
-impl<C> rboto::IntoValue for PutItemInput<C> {
-    fn into_value(self) -> rboto::Value {
-        rboto::Value::Struct(
-            vec![
-                rv::opt(self.table_name), rv::opt(self.item), rv::opt(self.expected),
-                rv::opt(self.return_values), rv::opt(self.return_consumed_capacity),
-                rv::opt(self.return_item_collection_metrics), rv::opt(self
-                .conditional_operator), rv::opt(self.condition_expression), rv::opt(self
-                .expression_attribute_names), rv::opt(self.expression_attribute_values),
-                rv::opt(self.return_values_on_condition_check_failure)
-            ],
-        )
-    }
-}
-#[derive(Clone, PartialEq)]
-pub struct PutResourcePolicyInput<C = ()> {
+rboto::__structure!(
+    PutItemInput "PutItemInput"[set debug into] { table_name : String, item : HashMap <
+    String, AttributeValue >, expected : HashMap < String, ExpectedAttributeValue >,
+    return_values : ReturnValue, return_consumed_capacity : ReturnConsumedCapacity,
+    return_item_collection_metrics : ReturnItemCollectionMetrics, conditional_operator :
+    ConditionalOperator, condition_expression : String, expression_attribute_names :
+    HashMap < String, String >, expression_attribute_values : HashMap < String,
+    AttributeValue >, return_values_on_condition_check_failure :
+    ReturnValuesOnConditionCheckFailure } { _client }
+);
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct PutResourcePolicyInput {
     /// The Amazon Resource Name (ARN) of the DynamoDB resource to which the policy will be attached. The resources you can specify include tables and streams.
     pub resource_arn: Option<String>,
     /// An Amazon Web Services resource-based policy document in JSON format.
@@ -2561,72 +684,17 @@ pub struct PutResourcePolicyInput<C = ()> {
     pub expected_revision_id: Option<String>,
     /// Set this parameter to `true` to confirm that you want to remove your permissions to change the policy of this resource in the future.
     pub confirm_remove_self_resource_access: Option<bool>,
-    #[doc(hidden)]
-    pub _client: C,
+    pub(crate) _client: rboto::__private::Bound,
 }
-impl Default for PutResourcePolicyInput {
-    fn default() -> Self {
-        Self::with_client(())
-    }
-}
-impl<C> PutResourcePolicyInput<C> {
-    #[doc(hidden)]
-    pub fn with_client(client: C) -> Self {
-        Self {
-            resource_arn: None,
-            policy: None,
-            expected_revision_id: None,
-            confirm_remove_self_resource_access: None,
-            _client: client,
-        }
-    }
-    /// Sets `ResourceArn`.
-    pub fn resource_arn(mut self, v: impl Into<String>) -> Self {
-        self.resource_arn = Some(v.into());
-        self
-    }
-    /// Sets `Policy`.
-    pub fn policy(mut self, v: impl Into<String>) -> Self {
-        self.policy = Some(v.into());
-        self
-    }
-    /// Sets `ExpectedRevisionId`.
-    pub fn expected_revision_id(mut self, v: impl Into<String>) -> Self {
-        self.expected_revision_id = Some(v.into());
-        self
-    }
-    /// Sets `ConfirmRemoveSelfResourceAccess`.
-    pub fn confirm_remove_self_resource_access(mut self, v: bool) -> Self {
-        self.confirm_remove_self_resource_access = Some(v);
-        self
-    }
-}
-impl<C> ::std::fmt::Debug for PutResourcePolicyInput<C> {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.debug_struct("PutResourcePolicyInput")
-            .field("resource_arn", &self.resource_arn)
-            .field("policy", &self.policy)
-            .field("expected_revision_id", &self.expected_revision_id)
-            .field(
-                "confirm_remove_self_resource_access",
-                &self.confirm_remove_self_resource_access,
-            )
-            .finish()
-    }
-}
-impl<C> rboto::IntoValue for PutResourcePolicyInput<C> {
-    fn into_value(self) -> rboto::Value {
-        rboto::Value::Struct(
-            vec![
-                rv::opt(self.resource_arn), rv::opt(self.policy), rv::opt(self
-                .expected_revision_id), rv::opt(self.confirm_remove_self_resource_access)
-            ],
-        )
-    }
-}
+rboto::__structure!(
+    PutResourcePolicyInput "PutResourcePolicyInput"[set debug into] { resource_arn :
+    String, policy : String, expected_revision_id : String,
+    confirm_remove_self_resource_access = bool } { _client }
+);
 /// Represents the input of a `Query` operation.
-#[derive(Clone, PartialEq)]
-pub struct QueryInput<C = ()> {
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct QueryInput {
     /// The name of the table containing the requested items. You can also provide the Amazon Resource Name (ARN) of the table in this parameter.
     pub table_name: Option<String>,
     /// The name of an index to query. This index can be any local secondary index or global secondary index on the table. Note that if you use the `IndexName` parameter, you must also provide `TableName.`
@@ -2660,178 +728,22 @@ pub struct QueryInput<C = ()> {
     pub expression_attribute_names: Option<HashMap<String, String>>,
     /// One or more values that can be substituted in an expression.
     pub expression_attribute_values: Option<HashMap<String, AttributeValue>>,
-    #[doc(hidden)]
-    pub _client: C,
+    pub(crate) _client: rboto::__private::Bound,
 }
-impl Default for QueryInput {
-    fn default() -> Self {
-        Self::with_client(())
-    }
-}
-impl<C> QueryInput<C> {
-    #[doc(hidden)]
-    pub fn with_client(client: C) -> Self {
-        Self {
-            table_name: None,
-            index_name: None,
-            select: None,
-            attributes_to_get: None,
-            limit: None,
-            consistent_read: None,
-            key_conditions: None,
-            query_filter: None,
-            conditional_operator: None,
-            scan_index_forward: None,
-            exclusive_start_key: None,
-            return_consumed_capacity: None,
-            projection_expression: None,
-            filter_expression: None,
-            key_condition_expression: None,
-            expression_attribute_names: None,
-            expression_attribute_values: None,
-            _client: client,
-        }
-    }
-    /// Sets `TableName`.
-    pub fn table_name(mut self, v: impl Into<String>) -> Self {
-        self.table_name = Some(v.into());
-        self
-    }
-    /// Sets `IndexName`.
-    pub fn index_name(mut self, v: impl Into<String>) -> Self {
-        self.index_name = Some(v.into());
-        self
-    }
-    /// Sets `Select`.
-    pub fn select(mut self, v: impl Into<Select>) -> Self {
-        self.select = Some(v.into());
-        self
-    }
-    /// Sets `AttributesToGet`.
-    pub fn attributes_to_get(mut self, v: impl Into<Vec<String>>) -> Self {
-        self.attributes_to_get = Some(v.into());
-        self
-    }
-    /// Sets `Limit`.
-    pub fn limit(mut self, v: i32) -> Self {
-        self.limit = Some(v);
-        self
-    }
-    /// Sets `ConsistentRead`.
-    pub fn consistent_read(mut self, v: bool) -> Self {
-        self.consistent_read = Some(v);
-        self
-    }
-    /// Sets `KeyConditions`.
-    pub fn key_conditions(mut self, v: impl Into<HashMap<String, Condition>>) -> Self {
-        self.key_conditions = Some(v.into());
-        self
-    }
-    /// Sets `QueryFilter`.
-    pub fn query_filter(mut self, v: impl Into<HashMap<String, Condition>>) -> Self {
-        self.query_filter = Some(v.into());
-        self
-    }
-    /// Sets `ConditionalOperator`.
-    pub fn conditional_operator(mut self, v: impl Into<ConditionalOperator>) -> Self {
-        self.conditional_operator = Some(v.into());
-        self
-    }
-    /// Sets `ScanIndexForward`.
-    pub fn scan_index_forward(mut self, v: bool) -> Self {
-        self.scan_index_forward = Some(v);
-        self
-    }
-    /// Sets `ExclusiveStartKey`.
-    pub fn exclusive_start_key(
-        mut self,
-        v: impl Into<HashMap<String, AttributeValue>>,
-    ) -> Self {
-        self.exclusive_start_key = Some(v.into());
-        self
-    }
-    /// Sets `ReturnConsumedCapacity`.
-    pub fn return_consumed_capacity(
-        mut self,
-        v: impl Into<ReturnConsumedCapacity>,
-    ) -> Self {
-        self.return_consumed_capacity = Some(v.into());
-        self
-    }
-    /// Sets `ProjectionExpression`.
-    pub fn projection_expression(mut self, v: impl Into<String>) -> Self {
-        self.projection_expression = Some(v.into());
-        self
-    }
-    /// Sets `FilterExpression`.
-    pub fn filter_expression(mut self, v: impl Into<String>) -> Self {
-        self.filter_expression = Some(v.into());
-        self
-    }
-    /// Sets `KeyConditionExpression`.
-    pub fn key_condition_expression(mut self, v: impl Into<String>) -> Self {
-        self.key_condition_expression = Some(v.into());
-        self
-    }
-    /// Sets `ExpressionAttributeNames`.
-    pub fn expression_attribute_names(
-        mut self,
-        v: impl Into<HashMap<String, String>>,
-    ) -> Self {
-        self.expression_attribute_names = Some(v.into());
-        self
-    }
-    /// Sets `ExpressionAttributeValues`.
-    pub fn expression_attribute_values(
-        mut self,
-        v: impl Into<HashMap<String, AttributeValue>>,
-    ) -> Self {
-        self.expression_attribute_values = Some(v.into());
-        self
-    }
-}
-impl<C> ::std::fmt::Debug for QueryInput<C> {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.debug_struct("QueryInput")
-            .field("table_name", &self.table_name)
-            .field("index_name", &self.index_name)
-            .field("select", &self.select)
-            .field("attributes_to_get", &self.attributes_to_get)
-            .field("limit", &self.limit)
-            .field("consistent_read", &self.consistent_read)
-            .field("key_conditions", &self.key_conditions)
-            .field("query_filter", &self.query_filter)
-            .field("conditional_operator", &self.conditional_operator)
-            .field("scan_index_forward", &self.scan_index_forward)
-            .field("exclusive_start_key", &self.exclusive_start_key)
-            .field("return_consumed_capacity", &self.return_consumed_capacity)
-            .field("projection_expression", &self.projection_expression)
-            .field("filter_expression", &self.filter_expression)
-            .field("key_condition_expression", &self.key_condition_expression)
-            .field("expression_attribute_names", &self.expression_attribute_names)
-            .field("expression_attribute_values", &self.expression_attribute_values)
-            .finish()
-    }
-}
-impl<C> rboto::IntoValue for QueryInput<C> {
-    fn into_value(self) -> rboto::Value {
-        rboto::Value::Struct(
-            vec![
-                rv::opt(self.table_name), rv::opt(self.index_name), rv::opt(self.select),
-                rv::opt(self.attributes_to_get), rv::opt(self.limit), rv::opt(self
-                .consistent_read), rv::opt(self.key_conditions), rv::opt(self
-                .query_filter), rv::opt(self.conditional_operator), rv::opt(self
-                .scan_index_forward), rv::opt(self.exclusive_start_key), rv::opt(self
-                .return_consumed_capacity), rv::opt(self.projection_expression),
-                rv::opt(self.filter_expression), rv::opt(self.key_condition_expression),
-                rv::opt(self.expression_attribute_names), rv::opt(self
-                .expression_attribute_values)
-            ],
-        )
-    }
-}
-#[derive(Clone, PartialEq)]
-pub struct RestoreTableFromBackupInput<C = ()> {
+rboto::__structure!(
+    QueryInput "QueryInput"[set debug into] { table_name : String, index_name : String,
+    select : Select, attributes_to_get : Vec < String >, limit = i32, consistent_read =
+    bool, key_conditions : HashMap < String, Condition >, query_filter : HashMap <
+    String, Condition >, conditional_operator : ConditionalOperator, scan_index_forward =
+    bool, exclusive_start_key : HashMap < String, AttributeValue >,
+    return_consumed_capacity : ReturnConsumedCapacity, projection_expression : String,
+    filter_expression : String, key_condition_expression : String,
+    expression_attribute_names : HashMap < String, String >, expression_attribute_values
+    : HashMap < String, AttributeValue > } { _client }
+);
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct RestoreTableFromBackupInput {
     /// The name of the new table to which the backup must be restored.
     pub target_table_name: Option<String>,
     /// The Amazon Resource Name (ARN) associated with the backup.
@@ -2849,122 +761,20 @@ pub struct RestoreTableFromBackupInput<C = ()> {
     pub sse_specification_override: Option<SseSpecification>,
     /// The vector indexes for the restored table. If not specified, all vector indexes from the backup are restored. The indexes provided must match existing vector indexes from the backup. You can choose to exclude some or all of the vector indexes at the time of restore.
     pub vector_index_override: Option<Vec<VectorIndex>>,
-    #[doc(hidden)]
-    pub _client: C,
+    pub(crate) _client: rboto::__private::Bound,
 }
-impl Default for RestoreTableFromBackupInput {
-    fn default() -> Self {
-        Self::with_client(())
-    }
-}
-impl<C> RestoreTableFromBackupInput<C> {
-    #[doc(hidden)]
-    pub fn with_client(client: C) -> Self {
-        Self {
-            target_table_name: None,
-            backup_arn: None,
-            billing_mode_override: None,
-            global_secondary_index_override: None,
-            local_secondary_index_override: None,
-            provisioned_throughput_override: None,
-            on_demand_throughput_override: None,
-            sse_specification_override: None,
-            vector_index_override: None,
-            _client: client,
-        }
-    }
-    /// Sets `TargetTableName`.
-    pub fn target_table_name(mut self, v: impl Into<String>) -> Self {
-        self.target_table_name = Some(v.into());
-        self
-    }
-    /// Sets `BackupArn`.
-    pub fn backup_arn(mut self, v: impl Into<String>) -> Self {
-        self.backup_arn = Some(v.into());
-        self
-    }
-    /// Sets `BillingModeOverride`.
-    pub fn billing_mode_override(mut self, v: impl Into<BillingMode>) -> Self {
-        self.billing_mode_override = Some(v.into());
-        self
-    }
-    /// Sets `GlobalSecondaryIndexOverride`.
-    pub fn global_secondary_index_override(
-        mut self,
-        v: impl Into<Vec<GlobalSecondaryIndex>>,
-    ) -> Self {
-        self.global_secondary_index_override = Some(v.into());
-        self
-    }
-    /// Sets `LocalSecondaryIndexOverride`.
-    pub fn local_secondary_index_override(
-        mut self,
-        v: impl Into<Vec<LocalSecondaryIndex>>,
-    ) -> Self {
-        self.local_secondary_index_override = Some(v.into());
-        self
-    }
-    /// Sets `ProvisionedThroughputOverride`.
-    pub fn provisioned_throughput_override(mut self, v: ProvisionedThroughput) -> Self {
-        self.provisioned_throughput_override = Some(v);
-        self
-    }
-    /// Sets `OnDemandThroughputOverride`.
-    pub fn on_demand_throughput_override(mut self, v: OnDemandThroughput) -> Self {
-        self.on_demand_throughput_override = Some(v);
-        self
-    }
-    /// Sets `SSESpecificationOverride`.
-    pub fn sse_specification_override(mut self, v: SseSpecification) -> Self {
-        self.sse_specification_override = Some(v);
-        self
-    }
-    /// Sets `VectorIndexOverride`.
-    pub fn vector_index_override(mut self, v: impl Into<Vec<VectorIndex>>) -> Self {
-        self.vector_index_override = Some(v.into());
-        self
-    }
-}
-impl<C> ::std::fmt::Debug for RestoreTableFromBackupInput<C> {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.debug_struct("RestoreTableFromBackupInput")
-            .field("target_table_name", &self.target_table_name)
-            .field("backup_arn", &self.backup_arn)
-            .field("billing_mode_override", &self.billing_mode_override)
-            .field(
-                "global_secondary_index_override",
-                &self.global_secondary_index_override,
-            )
-            .field(
-                "local_secondary_index_override",
-                &self.local_secondary_index_override,
-            )
-            .field(
-                "provisioned_throughput_override",
-                &self.provisioned_throughput_override,
-            )
-            .field("on_demand_throughput_override", &self.on_demand_throughput_override)
-            .field("sse_specification_override", &self.sse_specification_override)
-            .field("vector_index_override", &self.vector_index_override)
-            .finish()
-    }
-}
-impl<C> rboto::IntoValue for RestoreTableFromBackupInput<C> {
-    fn into_value(self) -> rboto::Value {
-        rboto::Value::Struct(
-            vec![
-                rv::opt(self.target_table_name), rv::opt(self.backup_arn), rv::opt(self
-                .billing_mode_override), rv::opt(self.global_secondary_index_override),
-                rv::opt(self.local_secondary_index_override), rv::opt(self
-                .provisioned_throughput_override), rv::opt(self
-                .on_demand_throughput_override), rv::opt(self
-                .sse_specification_override), rv::opt(self.vector_index_override)
-            ],
-        )
-    }
-}
-#[derive(Clone, PartialEq)]
-pub struct RestoreTableToPointInTimeInput<C = ()> {
+rboto::__structure!(
+    RestoreTableFromBackupInput "RestoreTableFromBackupInput"[set debug into] {
+    target_table_name : String, backup_arn : String, billing_mode_override : BillingMode,
+    global_secondary_index_override : Vec < GlobalSecondaryIndex >,
+    local_secondary_index_override : Vec < LocalSecondaryIndex >,
+    provisioned_throughput_override : ProvisionedThroughput,
+    on_demand_throughput_override : OnDemandThroughput, sse_specification_override :
+    SseSpecification, vector_index_override : Vec < VectorIndex > } { _client }
+);
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct RestoreTableToPointInTimeInput {
     /// The DynamoDB table that will be restored. This value is an Amazon Resource Name (ARN).
     pub source_table_arn: Option<String>,
     /// Name of the source table that is being restored.
@@ -2988,147 +798,22 @@ pub struct RestoreTableToPointInTimeInput<C = ()> {
     pub sse_specification_override: Option<SseSpecification>,
     /// The vector indexes for the restored table. If not specified, all vector indexes from the source table are restored. The indexes provided must match existing vector indexes from the source table. You can choose to exclude some or all of the vector indexes at the time of restore.
     pub vector_index_override: Option<Vec<VectorIndex>>,
-    #[doc(hidden)]
-    pub _client: C,
+    pub(crate) _client: rboto::__private::Bound,
 }
-impl Default for RestoreTableToPointInTimeInput {
-    fn default() -> Self {
-        Self::with_client(())
-    }
-}
-impl<C> RestoreTableToPointInTimeInput<C> {
-    #[doc(hidden)]
-    pub fn with_client(client: C) -> Self {
-        Self {
-            source_table_arn: None,
-            source_table_name: None,
-            target_table_name: None,
-            use_latest_restorable_time: None,
-            restore_date_time: None,
-            billing_mode_override: None,
-            global_secondary_index_override: None,
-            local_secondary_index_override: None,
-            provisioned_throughput_override: None,
-            on_demand_throughput_override: None,
-            sse_specification_override: None,
-            vector_index_override: None,
-            _client: client,
-        }
-    }
-    /// Sets `SourceTableArn`.
-    pub fn source_table_arn(mut self, v: impl Into<String>) -> Self {
-        self.source_table_arn = Some(v.into());
-        self
-    }
-    /// Sets `SourceTableName`.
-    pub fn source_table_name(mut self, v: impl Into<String>) -> Self {
-        self.source_table_name = Some(v.into());
-        self
-    }
-    /// Sets `TargetTableName`.
-    pub fn target_table_name(mut self, v: impl Into<String>) -> Self {
-        self.target_table_name = Some(v.into());
-        self
-    }
-    /// Sets `UseLatestRestorableTime`.
-    pub fn use_latest_restorable_time(mut self, v: bool) -> Self {
-        self.use_latest_restorable_time = Some(v);
-        self
-    }
-    /// Sets `RestoreDateTime`.
-    pub fn restore_date_time(mut self, v: impl Into<rboto::DateTime>) -> Self {
-        self.restore_date_time = Some(v.into());
-        self
-    }
-    /// Sets `BillingModeOverride`.
-    pub fn billing_mode_override(mut self, v: impl Into<BillingMode>) -> Self {
-        self.billing_mode_override = Some(v.into());
-        self
-    }
-    /// Sets `GlobalSecondaryIndexOverride`.
-    pub fn global_secondary_index_override(
-        mut self,
-        v: impl Into<Vec<GlobalSecondaryIndex>>,
-    ) -> Self {
-        self.global_secondary_index_override = Some(v.into());
-        self
-    }
-    /// Sets `LocalSecondaryIndexOverride`.
-    pub fn local_secondary_index_override(
-        mut self,
-        v: impl Into<Vec<LocalSecondaryIndex>>,
-    ) -> Self {
-        self.local_secondary_index_override = Some(v.into());
-        self
-    }
-    /// Sets `ProvisionedThroughputOverride`.
-    pub fn provisioned_throughput_override(mut self, v: ProvisionedThroughput) -> Self {
-        self.provisioned_throughput_override = Some(v);
-        self
-    }
-    /// Sets `OnDemandThroughputOverride`.
-    pub fn on_demand_throughput_override(mut self, v: OnDemandThroughput) -> Self {
-        self.on_demand_throughput_override = Some(v);
-        self
-    }
-    /// Sets `SSESpecificationOverride`.
-    pub fn sse_specification_override(mut self, v: SseSpecification) -> Self {
-        self.sse_specification_override = Some(v);
-        self
-    }
-    /// Sets `VectorIndexOverride`.
-    pub fn vector_index_override(mut self, v: impl Into<Vec<VectorIndex>>) -> Self {
-        self.vector_index_override = Some(v.into());
-        self
-    }
-}
-impl<C> ::std::fmt::Debug for RestoreTableToPointInTimeInput<C> {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.debug_struct("RestoreTableToPointInTimeInput")
-            .field("source_table_arn", &self.source_table_arn)
-            .field("source_table_name", &self.source_table_name)
-            .field("target_table_name", &self.target_table_name)
-            .field("use_latest_restorable_time", &self.use_latest_restorable_time)
-            .field("restore_date_time", &self.restore_date_time)
-            .field("billing_mode_override", &self.billing_mode_override)
-            .field(
-                "global_secondary_index_override",
-                &self.global_secondary_index_override,
-            )
-            .field(
-                "local_secondary_index_override",
-                &self.local_secondary_index_override,
-            )
-            .field(
-                "provisioned_throughput_override",
-                &self.provisioned_throughput_override,
-            )
-            .field("on_demand_throughput_override", &self.on_demand_throughput_override)
-            .field("sse_specification_override", &self.sse_specification_override)
-            .field("vector_index_override", &self.vector_index_override)
-            .finish()
-    }
-}
-impl<C> rboto::IntoValue for RestoreTableToPointInTimeInput<C> {
-    fn into_value(self) -> rboto::Value {
-        rboto::Value::Struct(
-            vec![
-                rv::opt(self.source_table_arn), rv::opt(self.source_table_name),
-                rv::opt(self.target_table_name), rv::opt(self
-                .use_latest_restorable_time), rv::opt(self.restore_date_time),
-                rv::opt(self.billing_mode_override), rv::opt(self
-                .global_secondary_index_override), rv::opt(self
-                .local_secondary_index_override), rv::opt(self
-                .provisioned_throughput_override), rv::opt(self
-                .on_demand_throughput_override), rv::opt(self
-                .sse_specification_override), rv::opt(self.vector_index_override)
-            ],
-        )
-    }
-}
+rboto::__structure!(
+    RestoreTableToPointInTimeInput "RestoreTableToPointInTimeInput"[set debug into] {
+    source_table_arn : String, source_table_name : String, target_table_name : String,
+    use_latest_restorable_time = bool, restore_date_time : rboto::DateTime,
+    billing_mode_override : BillingMode, global_secondary_index_override : Vec <
+    GlobalSecondaryIndex >, local_secondary_index_override : Vec < LocalSecondaryIndex >,
+    provisioned_throughput_override : ProvisionedThroughput,
+    on_demand_throughput_override : OnDemandThroughput, sse_specification_override :
+    SseSpecification, vector_index_override : Vec < VectorIndex > } { _client }
+);
 /// Represents the input of a `Scan` operation.
-#[derive(Clone, PartialEq)]
-pub struct ScanInput<C = ()> {
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct ScanInput {
     /// The name of the table containing the requested items or if you provide `IndexName`, the name of the table to which that index belongs.
     pub table_name: Option<String>,
     /// The name of a secondary index to scan. This index can be any local secondary index or global secondary index. Note that if you use the `IndexName` parameter, you must also provide `TableName`.
@@ -3160,170 +845,21 @@ pub struct ScanInput<C = ()> {
     pub expression_attribute_values: Option<HashMap<String, AttributeValue>>,
     /// A Boolean value that determines the read consistency model during the scan:
     pub consistent_read: Option<bool>,
-    #[doc(hidden)]
-    pub _client: C,
+    pub(crate) _client: rboto::__private::Bound,
 }
-impl Default for ScanInput {
-    fn default() -> Self {
-        Self::with_client(())
-    }
-}
-impl<C> ScanInput<C> {
-    #[doc(hidden)]
-    pub fn with_client(client: C) -> Self {
-        Self {
-            table_name: None,
-            index_name: None,
-            attributes_to_get: None,
-            limit: None,
-            select: None,
-            scan_filter: None,
-            conditional_operator: None,
-            exclusive_start_key: None,
-            return_consumed_capacity: None,
-            total_segments: None,
-            segment: None,
-            projection_expression: None,
-            filter_expression: None,
-            expression_attribute_names: None,
-            expression_attribute_values: None,
-            consistent_read: None,
-            _client: client,
-        }
-    }
-    /// Sets `TableName`.
-    pub fn table_name(mut self, v: impl Into<String>) -> Self {
-        self.table_name = Some(v.into());
-        self
-    }
-    /// Sets `IndexName`.
-    pub fn index_name(mut self, v: impl Into<String>) -> Self {
-        self.index_name = Some(v.into());
-        self
-    }
-    /// Sets `AttributesToGet`.
-    pub fn attributes_to_get(mut self, v: impl Into<Vec<String>>) -> Self {
-        self.attributes_to_get = Some(v.into());
-        self
-    }
-    /// Sets `Limit`.
-    pub fn limit(mut self, v: i32) -> Self {
-        self.limit = Some(v);
-        self
-    }
-    /// Sets `Select`.
-    pub fn select(mut self, v: impl Into<Select>) -> Self {
-        self.select = Some(v.into());
-        self
-    }
-    /// Sets `ScanFilter`.
-    pub fn scan_filter(mut self, v: impl Into<HashMap<String, Condition>>) -> Self {
-        self.scan_filter = Some(v.into());
-        self
-    }
-    /// Sets `ConditionalOperator`.
-    pub fn conditional_operator(mut self, v: impl Into<ConditionalOperator>) -> Self {
-        self.conditional_operator = Some(v.into());
-        self
-    }
-    /// Sets `ExclusiveStartKey`.
-    pub fn exclusive_start_key(
-        mut self,
-        v: impl Into<HashMap<String, AttributeValue>>,
-    ) -> Self {
-        self.exclusive_start_key = Some(v.into());
-        self
-    }
-    /// Sets `ReturnConsumedCapacity`.
-    pub fn return_consumed_capacity(
-        mut self,
-        v: impl Into<ReturnConsumedCapacity>,
-    ) -> Self {
-        self.return_consumed_capacity = Some(v.into());
-        self
-    }
-    /// Sets `TotalSegments`.
-    pub fn total_segments(mut self, v: i32) -> Self {
-        self.total_segments = Some(v);
-        self
-    }
-    /// Sets `Segment`.
-    pub fn segment(mut self, v: i32) -> Self {
-        self.segment = Some(v);
-        self
-    }
-    /// Sets `ProjectionExpression`.
-    pub fn projection_expression(mut self, v: impl Into<String>) -> Self {
-        self.projection_expression = Some(v.into());
-        self
-    }
-    /// Sets `FilterExpression`.
-    pub fn filter_expression(mut self, v: impl Into<String>) -> Self {
-        self.filter_expression = Some(v.into());
-        self
-    }
-    /// Sets `ExpressionAttributeNames`.
-    pub fn expression_attribute_names(
-        mut self,
-        v: impl Into<HashMap<String, String>>,
-    ) -> Self {
-        self.expression_attribute_names = Some(v.into());
-        self
-    }
-    /// Sets `ExpressionAttributeValues`.
-    pub fn expression_attribute_values(
-        mut self,
-        v: impl Into<HashMap<String, AttributeValue>>,
-    ) -> Self {
-        self.expression_attribute_values = Some(v.into());
-        self
-    }
-    /// Sets `ConsistentRead`.
-    pub fn consistent_read(mut self, v: bool) -> Self {
-        self.consistent_read = Some(v);
-        self
-    }
-}
-impl<C> ::std::fmt::Debug for ScanInput<C> {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.debug_struct("ScanInput")
-            .field("table_name", &self.table_name)
-            .field("index_name", &self.index_name)
-            .field("attributes_to_get", &self.attributes_to_get)
-            .field("limit", &self.limit)
-            .field("select", &self.select)
-            .field("scan_filter", &self.scan_filter)
-            .field("conditional_operator", &self.conditional_operator)
-            .field("exclusive_start_key", &self.exclusive_start_key)
-            .field("return_consumed_capacity", &self.return_consumed_capacity)
-            .field("total_segments", &self.total_segments)
-            .field("segment", &self.segment)
-            .field("projection_expression", &self.projection_expression)
-            .field("filter_expression", &self.filter_expression)
-            .field("expression_attribute_names", &self.expression_attribute_names)
-            .field("expression_attribute_values", &self.expression_attribute_values)
-            .field("consistent_read", &self.consistent_read)
-            .finish()
-    }
-}
-impl<C> rboto::IntoValue for ScanInput<C> {
-    fn into_value(self) -> rboto::Value {
-        rboto::Value::Struct(
-            vec![
-                rv::opt(self.table_name), rv::opt(self.index_name), rv::opt(self
-                .attributes_to_get), rv::opt(self.limit), rv::opt(self.select),
-                rv::opt(self.scan_filter), rv::opt(self.conditional_operator),
-                rv::opt(self.exclusive_start_key), rv::opt(self
-                .return_consumed_capacity), rv::opt(self.total_segments), rv::opt(self
-                .segment), rv::opt(self.projection_expression), rv::opt(self
-                .filter_expression), rv::opt(self.expression_attribute_names),
-                rv::opt(self.expression_attribute_values), rv::opt(self.consistent_read)
-            ],
-        )
-    }
-}
-#[derive(Clone, PartialEq)]
-pub struct SearchVectorsInput<C = ()> {
+rboto::__structure!(
+    ScanInput "ScanInput"[set debug into] { table_name : String, index_name : String,
+    attributes_to_get : Vec < String >, limit = i32, select : Select, scan_filter :
+    HashMap < String, Condition >, conditional_operator : ConditionalOperator,
+    exclusive_start_key : HashMap < String, AttributeValue >, return_consumed_capacity :
+    ReturnConsumedCapacity, total_segments = i32, segment = i32, projection_expression :
+    String, filter_expression : String, expression_attribute_names : HashMap < String,
+    String >, expression_attribute_values : HashMap < String, AttributeValue >,
+    consistent_read = bool } { _client }
+);
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct SearchVectorsInput {
     /// The name or Amazon Resource Name (ARN) of the table containing the vector index.
     pub table_name: Option<String>,
     /// The name of the vector index to search. The index must be in the `ACTIVE` state.
@@ -3341,115 +877,19 @@ pub struct SearchVectorsInput<C = ()> {
     pub search_condition_expression: Option<String>,
     /// The number of most similar results to return.
     pub top_k: Option<i32>,
-    #[doc(hidden)]
-    pub _client: C,
+    pub(crate) _client: rboto::__private::Bound,
 }
-impl Default for SearchVectorsInput {
-    fn default() -> Self {
-        Self::with_client(())
+rboto::__structure!(
+    SearchVectorsInput "SearchVectorsInput"[set debug into] { table_name : String,
+    index_name : String, return_consumed_capacity : ReturnConsumedCapacity,
+    expression_attribute_names : HashMap < String, String >, expression_attribute_values
+    : HashMap < String, AttributeValue >, projection_expression : String, search_vector :
+    Vec < AttributeValue >, search_condition_expression : String, top_k = i32 } { _client
     }
-}
-impl<C> SearchVectorsInput<C> {
-    #[doc(hidden)]
-    pub fn with_client(client: C) -> Self {
-        Self {
-            table_name: None,
-            index_name: None,
-            return_consumed_capacity: None,
-            expression_attribute_names: None,
-            expression_attribute_values: None,
-            projection_expression: None,
-            search_vector: None,
-            search_condition_expression: None,
-            top_k: None,
-            _client: client,
-        }
-    }
-    /// Sets `TableName`.
-    pub fn table_name(mut self, v: impl Into<String>) -> Self {
-        self.table_name = Some(v.into());
-        self
-    }
-    /// Sets `IndexName`.
-    pub fn index_name(mut self, v: impl Into<String>) -> Self {
-        self.index_name = Some(v.into());
-        self
-    }
-    /// Sets `ReturnConsumedCapacity`.
-    pub fn return_consumed_capacity(
-        mut self,
-        v: impl Into<ReturnConsumedCapacity>,
-    ) -> Self {
-        self.return_consumed_capacity = Some(v.into());
-        self
-    }
-    /// Sets `ExpressionAttributeNames`.
-    pub fn expression_attribute_names(
-        mut self,
-        v: impl Into<HashMap<String, String>>,
-    ) -> Self {
-        self.expression_attribute_names = Some(v.into());
-        self
-    }
-    /// Sets `ExpressionAttributeValues`.
-    pub fn expression_attribute_values(
-        mut self,
-        v: impl Into<HashMap<String, AttributeValue>>,
-    ) -> Self {
-        self.expression_attribute_values = Some(v.into());
-        self
-    }
-    /// Sets `ProjectionExpression`.
-    pub fn projection_expression(mut self, v: impl Into<String>) -> Self {
-        self.projection_expression = Some(v.into());
-        self
-    }
-    /// Sets `SearchVector`.
-    pub fn search_vector(mut self, v: impl Into<Vec<AttributeValue>>) -> Self {
-        self.search_vector = Some(v.into());
-        self
-    }
-    /// Sets `SearchConditionExpression`.
-    pub fn search_condition_expression(mut self, v: impl Into<String>) -> Self {
-        self.search_condition_expression = Some(v.into());
-        self
-    }
-    /// Sets `TopK`.
-    pub fn top_k(mut self, v: i32) -> Self {
-        self.top_k = Some(v);
-        self
-    }
-}
-impl<C> ::std::fmt::Debug for SearchVectorsInput<C> {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.debug_struct("SearchVectorsInput")
-            .field("table_name", &self.table_name)
-            .field("index_name", &self.index_name)
-            .field("return_consumed_capacity", &self.return_consumed_capacity)
-            .field("expression_attribute_names", &self.expression_attribute_names)
-            .field("expression_attribute_values", &self.expression_attribute_values)
-            .field("projection_expression", &self.projection_expression)
-            .field("search_vector", &self.search_vector)
-            .field("search_condition_expression", &self.search_condition_expression)
-            .field("top_k", &self.top_k)
-            .finish()
-    }
-}
-impl<C> rboto::IntoValue for SearchVectorsInput<C> {
-    fn into_value(self) -> rboto::Value {
-        rboto::Value::Struct(
-            vec![
-                rv::opt(self.table_name), rv::opt(self.index_name), rv::opt(self
-                .return_consumed_capacity), rv::opt(self.expression_attribute_names),
-                rv::opt(self.expression_attribute_values), rv::opt(self
-                .projection_expression), rv::opt(self.search_vector), rv::opt(self
-                .search_condition_expression), rv::opt(self.top_k)
-            ],
-        )
-    }
-}
-#[derive(Clone, PartialEq)]
-pub struct StartBulkPutItemsInput<C = ()> {
+);
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct StartBulkPutItemsInput {
     /// A unique, case-sensitive identifier that ensures the bulk operation starts no more than one time. During the 8 hours after the initial request, repeated requests that use the same token and parameters return the same bulk operation. If a request reuses the token with different parameters, DynamoDB returns an `IdempotentParameterMismatchException`.
     pub client_token: Option<String>,
     /// The Amazon S3 location, data format, and compression settings for the input objects.
@@ -3462,185 +902,43 @@ pub struct StartBulkPutItemsInput<C = ()> {
     pub max_write_request_units: Option<i64>,
     /// The performance tier for the bulk operation. Valid values are `STANDARD` and `ACCELERATED`. If you don't specify a value, the operation uses `STANDARD`.
     pub performance_tier: Option<BulkOperationPerformanceTier>,
-    #[doc(hidden)]
-    pub _client: C,
+    pub(crate) _client: rboto::__private::Bound,
 }
-impl Default for StartBulkPutItemsInput {
-    fn default() -> Self {
-        Self::with_client(())
-    }
-}
-impl<C> StartBulkPutItemsInput<C> {
-    #[doc(hidden)]
-    pub fn with_client(client: C) -> Self {
-        Self {
-            client_token: None,
-            input_s3_configuration: None,
-            output_s3_configuration: None,
-            table_name: None,
-            max_write_request_units: None,
-            performance_tier: None,
-            _client: client,
-        }
-    }
-    /// Sets `ClientToken`.
-    pub fn client_token(mut self, v: impl Into<String>) -> Self {
-        self.client_token = Some(v.into());
-        self
-    }
-    /// Sets `InputS3Configuration`.
-    pub fn input_s3_configuration(mut self, v: InputS3Configuration) -> Self {
-        self.input_s3_configuration = Some(v);
-        self
-    }
-    /// Sets `OutputS3Configuration`.
-    pub fn output_s3_configuration(mut self, v: OutputS3Configuration) -> Self {
-        self.output_s3_configuration = Some(v);
-        self
-    }
-    /// Sets `TableName`.
-    pub fn table_name(mut self, v: impl Into<String>) -> Self {
-        self.table_name = Some(v.into());
-        self
-    }
-    /// Sets `MaxWriteRequestUnits`.
-    pub fn max_write_request_units(mut self, v: i64) -> Self {
-        self.max_write_request_units = Some(v);
-        self
-    }
-    /// Sets `PerformanceTier`.
-    pub fn performance_tier(
-        mut self,
-        v: impl Into<BulkOperationPerformanceTier>,
-    ) -> Self {
-        self.performance_tier = Some(v.into());
-        self
-    }
-}
-impl<C> ::std::fmt::Debug for StartBulkPutItemsInput<C> {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.debug_struct("StartBulkPutItemsInput")
-            .field("client_token", &self.client_token)
-            .field("input_s3_configuration", &self.input_s3_configuration)
-            .field("output_s3_configuration", &self.output_s3_configuration)
-            .field("table_name", &self.table_name)
-            .field("max_write_request_units", &self.max_write_request_units)
-            .field("performance_tier", &self.performance_tier)
-            .finish()
-    }
-}
-impl<C> rboto::IntoValue for StartBulkPutItemsInput<C> {
-    fn into_value(self) -> rboto::Value {
-        rboto::Value::Struct(
-            vec![
-                rv::opt(self.client_token), rv::opt(self.input_s3_configuration),
-                rv::opt(self.output_s3_configuration), rv::opt(self.table_name),
-                rv::opt(self.max_write_request_units), rv::opt(self.performance_tier)
-            ],
-        )
-    }
-}
-#[derive(Clone, PartialEq)]
-pub struct TagResourceInput<C = ()> {
+rboto::__structure!(
+    StartBulkPutItemsInput "StartBulkPutItemsInput"[set debug into] { client_token :
+    String, input_s3_configuration : InputS3Configuration, output_s3_configuration :
+    OutputS3Configuration, table_name : String, max_write_request_units = i64,
+    performance_tier : BulkOperationPerformanceTier } { _client }
+);
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct TagResourceInput {
     /// Identifies the Amazon DynamoDB resource to which tags should be added. This value is an Amazon Resource Name (ARN).
     pub resource_arn: Option<String>,
     /// The tags to be assigned to the Amazon DynamoDB resource.
     pub tags: Option<Vec<Tag>>,
-    #[doc(hidden)]
-    pub _client: C,
+    pub(crate) _client: rboto::__private::Bound,
 }
-impl Default for TagResourceInput {
-    fn default() -> Self {
-        Self::with_client(())
-    }
-}
-impl<C> TagResourceInput<C> {
-    #[doc(hidden)]
-    pub fn with_client(client: C) -> Self {
-        Self {
-            resource_arn: None,
-            tags: None,
-            _client: client,
-        }
-    }
-    /// Sets `ResourceArn`.
-    pub fn resource_arn(mut self, v: impl Into<String>) -> Self {
-        self.resource_arn = Some(v.into());
-        self
-    }
-    /// Sets `Tags`.
-    pub fn tags(mut self, v: impl Into<Vec<Tag>>) -> Self {
-        self.tags = Some(v.into());
-        self
-    }
-}
-impl<C> ::std::fmt::Debug for TagResourceInput<C> {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.debug_struct("TagResourceInput")
-            .field("resource_arn", &self.resource_arn)
-            .field("tags", &self.tags)
-            .finish()
-    }
-}
-impl<C> rboto::IntoValue for TagResourceInput<C> {
-    fn into_value(self) -> rboto::Value {
-        rboto::Value::Struct(vec![rv::opt(self.resource_arn), rv::opt(self.tags)])
-    }
-}
-#[derive(Clone, PartialEq)]
-pub struct TransactGetItemsInput<C = ()> {
+rboto::__structure!(
+    TagResourceInput "TagResourceInput"[set debug into] { resource_arn : String, tags :
+    Vec < Tag > } { _client }
+);
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct TransactGetItemsInput {
     /// An ordered array of up to 100 `TransactGetItem` objects, each of which contains a `Get` structure.
     pub transact_items: Option<Vec<TransactGetItem>>,
     /// A value of `TOTAL` causes consumed capacity information to be returned, and a value of `NONE` prevents that information from being returned. No other value is valid.
     pub return_consumed_capacity: Option<ReturnConsumedCapacity>,
-    #[doc(hidden)]
-    pub _client: C,
+    pub(crate) _client: rboto::__private::Bound,
 }
-impl Default for TransactGetItemsInput {
-    fn default() -> Self {
-        Self::with_client(())
-    }
-}
-impl<C> TransactGetItemsInput<C> {
-    #[doc(hidden)]
-    pub fn with_client(client: C) -> Self {
-        Self {
-            transact_items: None,
-            return_consumed_capacity: None,
-            _client: client,
-        }
-    }
-    /// Sets `TransactItems`.
-    pub fn transact_items(mut self, v: impl Into<Vec<TransactGetItem>>) -> Self {
-        self.transact_items = Some(v.into());
-        self
-    }
-    /// Sets `ReturnConsumedCapacity`.
-    pub fn return_consumed_capacity(
-        mut self,
-        v: impl Into<ReturnConsumedCapacity>,
-    ) -> Self {
-        self.return_consumed_capacity = Some(v.into());
-        self
-    }
-}
-impl<C> ::std::fmt::Debug for TransactGetItemsInput<C> {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.debug_struct("TransactGetItemsInput")
-            .field("transact_items", &self.transact_items)
-            .field("return_consumed_capacity", &self.return_consumed_capacity)
-            .finish()
-    }
-}
-impl<C> rboto::IntoValue for TransactGetItemsInput<C> {
-    fn into_value(self) -> rboto::Value {
-        rboto::Value::Struct(
-            vec![rv::opt(self.transact_items), rv::opt(self.return_consumed_capacity)],
-        )
-    }
-}
-#[derive(Clone, PartialEq)]
-pub struct TransactWriteItemsInput<C = ()> {
+rboto::__structure!(
+    TransactGetItemsInput "TransactGetItemsInput"[set debug into] { transact_items : Vec
+    < TransactGetItem >, return_consumed_capacity : ReturnConsumedCapacity } { _client }
+);
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct TransactWriteItemsInput {
     /// An ordered array of up to 100 `TransactWriteItem` objects, each of which contains a `ConditionCheck`, `Put`, `Update`, or `Delete` object. These can operate on items in different tables, but the tables must reside in the same Amazon Web Services account and Region, and no two of them can operate on the same item.
     pub transact_items: Option<Vec<TransactWriteItem>>,
     pub return_consumed_capacity: Option<ReturnConsumedCapacity>,
@@ -3648,183 +946,44 @@ pub struct TransactWriteItemsInput<C = ()> {
     pub return_item_collection_metrics: Option<ReturnItemCollectionMetrics>,
     /// Providing a `ClientRequestToken` makes the call to `TransactWriteItems` idempotent, meaning that multiple identical calls have the same effect as one single call.
     pub client_request_token: Option<String>,
-    #[doc(hidden)]
-    pub _client: C,
+    pub(crate) _client: rboto::__private::Bound,
 }
-impl Default for TransactWriteItemsInput {
-    fn default() -> Self {
-        Self::with_client(())
-    }
-}
-impl<C> TransactWriteItemsInput<C> {
-    #[doc(hidden)]
-    pub fn with_client(client: C) -> Self {
-        Self {
-            transact_items: None,
-            return_consumed_capacity: None,
-            return_item_collection_metrics: None,
-            client_request_token: None,
-            _client: client,
-        }
-    }
-    /// Sets `TransactItems`.
-    pub fn transact_items(mut self, v: impl Into<Vec<TransactWriteItem>>) -> Self {
-        self.transact_items = Some(v.into());
-        self
-    }
-    /// Sets `ReturnConsumedCapacity`.
-    pub fn return_consumed_capacity(
-        mut self,
-        v: impl Into<ReturnConsumedCapacity>,
-    ) -> Self {
-        self.return_consumed_capacity = Some(v.into());
-        self
-    }
-    /// Sets `ReturnItemCollectionMetrics`.
-    pub fn return_item_collection_metrics(
-        mut self,
-        v: impl Into<ReturnItemCollectionMetrics>,
-    ) -> Self {
-        self.return_item_collection_metrics = Some(v.into());
-        self
-    }
-    /// Sets `ClientRequestToken`.
-    pub fn client_request_token(mut self, v: impl Into<String>) -> Self {
-        self.client_request_token = Some(v.into());
-        self
-    }
-}
-impl<C> ::std::fmt::Debug for TransactWriteItemsInput<C> {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.debug_struct("TransactWriteItemsInput")
-            .field("transact_items", &self.transact_items)
-            .field("return_consumed_capacity", &self.return_consumed_capacity)
-            .field(
-                "return_item_collection_metrics",
-                &self.return_item_collection_metrics,
-            )
-            .field("client_request_token", &self.client_request_token)
-            .finish()
-    }
-}
-impl<C> rboto::IntoValue for TransactWriteItemsInput<C> {
-    fn into_value(self) -> rboto::Value {
-        rboto::Value::Struct(
-            vec![
-                rv::opt(self.transact_items), rv::opt(self.return_consumed_capacity),
-                rv::opt(self.return_item_collection_metrics), rv::opt(self
-                .client_request_token)
-            ],
-        )
-    }
-}
-#[derive(Clone, PartialEq)]
-pub struct UntagResourceInput<C = ()> {
+rboto::__structure!(
+    TransactWriteItemsInput "TransactWriteItemsInput"[set debug into] { transact_items :
+    Vec < TransactWriteItem >, return_consumed_capacity : ReturnConsumedCapacity,
+    return_item_collection_metrics : ReturnItemCollectionMetrics, client_request_token :
+    String } { _client }
+);
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct UntagResourceInput {
     /// The DynamoDB resource that the tags will be removed from. This value is an Amazon Resource Name (ARN).
     pub resource_arn: Option<String>,
     /// A list of tag keys. Existing tags of the resource whose keys are members of this list will be removed from the DynamoDB resource.
     pub tag_keys: Option<Vec<String>>,
-    #[doc(hidden)]
-    pub _client: C,
+    pub(crate) _client: rboto::__private::Bound,
 }
-impl Default for UntagResourceInput {
-    fn default() -> Self {
-        Self::with_client(())
-    }
-}
-impl<C> UntagResourceInput<C> {
-    #[doc(hidden)]
-    pub fn with_client(client: C) -> Self {
-        Self {
-            resource_arn: None,
-            tag_keys: None,
-            _client: client,
-        }
-    }
-    /// Sets `ResourceArn`.
-    pub fn resource_arn(mut self, v: impl Into<String>) -> Self {
-        self.resource_arn = Some(v.into());
-        self
-    }
-    /// Sets `TagKeys`.
-    pub fn tag_keys(mut self, v: impl Into<Vec<String>>) -> Self {
-        self.tag_keys = Some(v.into());
-        self
-    }
-}
-impl<C> ::std::fmt::Debug for UntagResourceInput<C> {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.debug_struct("UntagResourceInput")
-            .field("resource_arn", &self.resource_arn)
-            .field("tag_keys", &self.tag_keys)
-            .finish()
-    }
-}
-impl<C> rboto::IntoValue for UntagResourceInput<C> {
-    fn into_value(self) -> rboto::Value {
-        rboto::Value::Struct(vec![rv::opt(self.resource_arn), rv::opt(self.tag_keys)])
-    }
-}
-#[derive(Clone, PartialEq)]
-pub struct UpdateContinuousBackupsInput<C = ()> {
+rboto::__structure!(
+    UntagResourceInput "UntagResourceInput"[set debug into] { resource_arn : String,
+    tag_keys : Vec < String > } { _client }
+);
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct UpdateContinuousBackupsInput {
     /// The name of the table. You can also provide the Amazon Resource Name (ARN) of the table in this parameter.
     pub table_name: Option<String>,
     /// Represents the settings used to enable point in time recovery.
     pub point_in_time_recovery_specification: Option<PointInTimeRecoverySpecification>,
-    #[doc(hidden)]
-    pub _client: C,
+    pub(crate) _client: rboto::__private::Bound,
 }
-impl Default for UpdateContinuousBackupsInput {
-    fn default() -> Self {
-        Self::with_client(())
-    }
-}
-impl<C> UpdateContinuousBackupsInput<C> {
-    #[doc(hidden)]
-    pub fn with_client(client: C) -> Self {
-        Self {
-            table_name: None,
-            point_in_time_recovery_specification: None,
-            _client: client,
-        }
-    }
-    /// Sets `TableName`.
-    pub fn table_name(mut self, v: impl Into<String>) -> Self {
-        self.table_name = Some(v.into());
-        self
-    }
-    /// Sets `PointInTimeRecoverySpecification`.
-    pub fn point_in_time_recovery_specification(
-        mut self,
-        v: PointInTimeRecoverySpecification,
-    ) -> Self {
-        self.point_in_time_recovery_specification = Some(v);
-        self
-    }
-}
-impl<C> ::std::fmt::Debug for UpdateContinuousBackupsInput<C> {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.debug_struct("UpdateContinuousBackupsInput")
-            .field("table_name", &self.table_name)
-            .field(
-                "point_in_time_recovery_specification",
-                &self.point_in_time_recovery_specification,
-            )
-            .finish()
-    }
-}
-impl<C> rboto::IntoValue for UpdateContinuousBackupsInput<C> {
-    fn into_value(self) -> rboto::Value {
-        rboto::Value::Struct(
-            vec![
-                rv::opt(self.table_name), rv::opt(self
-                .point_in_time_recovery_specification)
-            ],
-        )
-    }
-}
-#[derive(Clone, PartialEq)]
-pub struct UpdateContributorInsightsInput<C = ()> {
+rboto::__structure!(
+    UpdateContinuousBackupsInput "UpdateContinuousBackupsInput"[set debug into] {
+    table_name : String, point_in_time_recovery_specification :
+    PointInTimeRecoverySpecification } { _client }
+);
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct UpdateContributorInsightsInput {
     /// The name of the table. You can also provide the Amazon Resource Name (ARN) of the table in this parameter.
     pub table_name: Option<String>,
     /// The global secondary index name, if applicable.
@@ -3833,123 +992,30 @@ pub struct UpdateContributorInsightsInput<C = ()> {
     pub contributor_insights_action: Option<ContributorInsightsAction>,
     /// Specifies whether to track all access and throttled events or throttled events only for the DynamoDB table or index.
     pub contributor_insights_mode: Option<ContributorInsightsMode>,
-    #[doc(hidden)]
-    pub _client: C,
+    pub(crate) _client: rboto::__private::Bound,
 }
-impl Default for UpdateContributorInsightsInput {
-    fn default() -> Self {
-        Self::with_client(())
-    }
-}
-impl<C> UpdateContributorInsightsInput<C> {
-    #[doc(hidden)]
-    pub fn with_client(client: C) -> Self {
-        Self {
-            table_name: None,
-            index_name: None,
-            contributor_insights_action: None,
-            contributor_insights_mode: None,
-            _client: client,
-        }
-    }
-    /// Sets `TableName`.
-    pub fn table_name(mut self, v: impl Into<String>) -> Self {
-        self.table_name = Some(v.into());
-        self
-    }
-    /// Sets `IndexName`.
-    pub fn index_name(mut self, v: impl Into<String>) -> Self {
-        self.index_name = Some(v.into());
-        self
-    }
-    /// Sets `ContributorInsightsAction`.
-    pub fn contributor_insights_action(
-        mut self,
-        v: impl Into<ContributorInsightsAction>,
-    ) -> Self {
-        self.contributor_insights_action = Some(v.into());
-        self
-    }
-    /// Sets `ContributorInsightsMode`.
-    pub fn contributor_insights_mode(
-        mut self,
-        v: impl Into<ContributorInsightsMode>,
-    ) -> Self {
-        self.contributor_insights_mode = Some(v.into());
-        self
-    }
-}
-impl<C> ::std::fmt::Debug for UpdateContributorInsightsInput<C> {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.debug_struct("UpdateContributorInsightsInput")
-            .field("table_name", &self.table_name)
-            .field("index_name", &self.index_name)
-            .field("contributor_insights_action", &self.contributor_insights_action)
-            .field("contributor_insights_mode", &self.contributor_insights_mode)
-            .finish()
-    }
-}
-impl<C> rboto::IntoValue for UpdateContributorInsightsInput<C> {
-    fn into_value(self) -> rboto::Value {
-        rboto::Value::Struct(
-            vec![
-                rv::opt(self.table_name), rv::opt(self.index_name), rv::opt(self
-                .contributor_insights_action), rv::opt(self.contributor_insights_mode)
-            ],
-        )
-    }
-}
-#[derive(Clone, PartialEq)]
-pub struct UpdateGlobalTableInput<C = ()> {
+rboto::__structure!(
+    UpdateContributorInsightsInput "UpdateContributorInsightsInput"[set debug into] {
+    table_name : String, index_name : String, contributor_insights_action :
+    ContributorInsightsAction, contributor_insights_mode : ContributorInsightsMode } {
+    _client }
+);
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct UpdateGlobalTableInput {
     /// The global table name.
     pub global_table_name: Option<String>,
     /// A list of Regions that should be added or removed from the global table.
     pub replica_updates: Option<Vec<ReplicaUpdate>>,
-    #[doc(hidden)]
-    pub _client: C,
+    pub(crate) _client: rboto::__private::Bound,
 }
-impl Default for UpdateGlobalTableInput {
-    fn default() -> Self {
-        Self::with_client(())
-    }
-}
-impl<C> UpdateGlobalTableInput<C> {
-    #[doc(hidden)]
-    pub fn with_client(client: C) -> Self {
-        Self {
-            global_table_name: None,
-            replica_updates: None,
-            _client: client,
-        }
-    }
-    /// Sets `GlobalTableName`.
-    pub fn global_table_name(mut self, v: impl Into<String>) -> Self {
-        self.global_table_name = Some(v.into());
-        self
-    }
-    /// Sets `ReplicaUpdates`.
-    pub fn replica_updates(mut self, v: impl Into<Vec<ReplicaUpdate>>) -> Self {
-        self.replica_updates = Some(v.into());
-        self
-    }
-}
-impl<C> ::std::fmt::Debug for UpdateGlobalTableInput<C> {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.debug_struct("UpdateGlobalTableInput")
-            .field("global_table_name", &self.global_table_name)
-            .field("replica_updates", &self.replica_updates)
-            .finish()
-    }
-}
-impl<C> rboto::IntoValue for UpdateGlobalTableInput<C> {
-    fn into_value(self) -> rboto::Value {
-        rboto::Value::Struct(
-            vec![rv::opt(self.global_table_name), rv::opt(self.replica_updates)],
-        )
-    }
-}
-#[derive(Clone, PartialEq)]
-pub struct UpdateGlobalTableSettingsInput<C = ()> {
+rboto::__structure!(
+    UpdateGlobalTableInput "UpdateGlobalTableInput"[set debug into] { global_table_name :
+    String, replica_updates : Vec < ReplicaUpdate > } { _client }
+);
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct UpdateGlobalTableSettingsInput {
     /// The name of the global table
     pub global_table_name: Option<String>,
     /// The billing mode of the global table. If `GlobalTableBillingMode` is not specified, the global table defaults to `PROVISIONED` capacity billing mode.
@@ -3966,107 +1032,21 @@ pub struct UpdateGlobalTableSettingsInput<C = ()> {
     >,
     /// Represents the settings for a global table in a Region that will be modified.
     pub replica_settings_update: Option<Vec<ReplicaSettingsUpdate>>,
-    #[doc(hidden)]
-    pub _client: C,
+    pub(crate) _client: rboto::__private::Bound,
 }
-impl Default for UpdateGlobalTableSettingsInput {
-    fn default() -> Self {
-        Self::with_client(())
-    }
-}
-impl<C> UpdateGlobalTableSettingsInput<C> {
-    #[doc(hidden)]
-    pub fn with_client(client: C) -> Self {
-        Self {
-            global_table_name: None,
-            global_table_billing_mode: None,
-            global_table_provisioned_write_capacity_units: None,
-            global_table_provisioned_write_capacity_auto_scaling_settings_update: None,
-            global_table_global_secondary_index_settings_update: None,
-            replica_settings_update: None,
-            _client: client,
-        }
-    }
-    /// Sets `GlobalTableName`.
-    pub fn global_table_name(mut self, v: impl Into<String>) -> Self {
-        self.global_table_name = Some(v.into());
-        self
-    }
-    /// Sets `GlobalTableBillingMode`.
-    pub fn global_table_billing_mode(mut self, v: impl Into<BillingMode>) -> Self {
-        self.global_table_billing_mode = Some(v.into());
-        self
-    }
-    /// Sets `GlobalTableProvisionedWriteCapacityUnits`.
-    pub fn global_table_provisioned_write_capacity_units(mut self, v: i64) -> Self {
-        self.global_table_provisioned_write_capacity_units = Some(v);
-        self
-    }
-    /// Sets `GlobalTableProvisionedWriteCapacityAutoScalingSettingsUpdate`.
-    pub fn global_table_provisioned_write_capacity_auto_scaling_settings_update(
-        mut self,
-        v: AutoScalingSettingsUpdate,
-    ) -> Self {
-        self.global_table_provisioned_write_capacity_auto_scaling_settings_update = Some(
-            v,
-        );
-        self
-    }
-    /// Sets `GlobalTableGlobalSecondaryIndexSettingsUpdate`.
-    pub fn global_table_global_secondary_index_settings_update(
-        mut self,
-        v: impl Into<Vec<GlobalTableGlobalSecondaryIndexSettingsUpdate>>,
-    ) -> Self {
-        self.global_table_global_secondary_index_settings_update = Some(v.into());
-        self
-    }
-    /// Sets `ReplicaSettingsUpdate`.
-    pub fn replica_settings_update(
-        mut self,
-        v: impl Into<Vec<ReplicaSettingsUpdate>>,
-    ) -> Self {
-        self.replica_settings_update = Some(v.into());
-        self
-    }
-}
-impl<C> ::std::fmt::Debug for UpdateGlobalTableSettingsInput<C> {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.debug_struct("UpdateGlobalTableSettingsInput")
-            .field("global_table_name", &self.global_table_name)
-            .field("global_table_billing_mode", &self.global_table_billing_mode)
-            .field(
-                "global_table_provisioned_write_capacity_units",
-                &self.global_table_provisioned_write_capacity_units,
-            )
-            .field(
-                "global_table_provisioned_write_capacity_auto_scaling_settings_update",
-                &self
-                    .global_table_provisioned_write_capacity_auto_scaling_settings_update,
-            )
-            .field(
-                "global_table_global_secondary_index_settings_update",
-                &self.global_table_global_secondary_index_settings_update,
-            )
-            .field("replica_settings_update", &self.replica_settings_update)
-            .finish()
-    }
-}
-impl<C> rboto::IntoValue for UpdateGlobalTableSettingsInput<C> {
-    fn into_value(self) -> rboto::Value {
-        rboto::Value::Struct(
-            vec![
-                rv::opt(self.global_table_name), rv::opt(self.global_table_billing_mode),
-                rv::opt(self.global_table_provisioned_write_capacity_units), rv::opt(self
-                .global_table_provisioned_write_capacity_auto_scaling_settings_update),
-                rv::opt(self.global_table_global_secondary_index_settings_update),
-                rv::opt(self.replica_settings_update)
-            ],
-        )
-    }
-}
+rboto::__structure!(
+    UpdateGlobalTableSettingsInput "UpdateGlobalTableSettingsInput"[set debug into] {
+    global_table_name : String, global_table_billing_mode : BillingMode,
+    global_table_provisioned_write_capacity_units = i64,
+    global_table_provisioned_write_capacity_auto_scaling_settings_update :
+    AutoScalingSettingsUpdate, global_table_global_secondary_index_settings_update : Vec
+    < GlobalTableGlobalSecondaryIndexSettingsUpdate >, replica_settings_update : Vec <
+    ReplicaSettingsUpdate > } { _client }
+);
 /// Represents the input of an `UpdateItem` operation.
-#[derive(Clone, PartialEq)]
-pub struct UpdateItemInput<C = ()> {
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct UpdateItemInput {
     /// The name of the table containing the item to update. You can also provide the Amazon Resource Name (ARN) of the table in this parameter.
     pub table_name: Option<String>,
     /// The primary key of the item to be updated. Each element consists of an attribute name and a value for that attribute.
@@ -4094,164 +1074,23 @@ pub struct UpdateItemInput<C = ()> {
     pub return_values_on_condition_check_failure: Option<
         ReturnValuesOnConditionCheckFailure,
     >,
-    #[doc(hidden)]
-    pub _client: C,
+    pub(crate) _client: rboto::__private::Bound,
 }
-impl Default for UpdateItemInput {
-    fn default() -> Self {
-        Self::with_client(())
-    }
-}
-impl<C> UpdateItemInput<C> {
-    #[doc(hidden)]
-    pub fn with_client(client: C) -> Self {
-        Self {
-            table_name: None,
-            key: None,
-            attribute_updates: None,
-            expected: None,
-            conditional_operator: None,
-            return_values: None,
-            return_consumed_capacity: None,
-            return_item_collection_metrics: None,
-            update_expression: None,
-            condition_expression: None,
-            expression_attribute_names: None,
-            expression_attribute_values: None,
-            return_values_on_condition_check_failure: None,
-            _client: client,
-        }
-    }
-    /// Sets `TableName`.
-    pub fn table_name(mut self, v: impl Into<String>) -> Self {
-        self.table_name = Some(v.into());
-        self
-    }
-    /// Sets `Key`.
-    pub fn key(mut self, v: impl Into<HashMap<String, AttributeValue>>) -> Self {
-        self.key = Some(v.into());
-        self
-    }
-    /// Sets `AttributeUpdates`.
-    pub fn attribute_updates(
-        mut self,
-        v: impl Into<HashMap<String, AttributeValueUpdate>>,
-    ) -> Self {
-        self.attribute_updates = Some(v.into());
-        self
-    }
-    /// Sets `Expected`.
-    pub fn expected(
-        mut self,
-        v: impl Into<HashMap<String, ExpectedAttributeValue>>,
-    ) -> Self {
-        self.expected = Some(v.into());
-        self
-    }
-    /// Sets `ConditionalOperator`.
-    pub fn conditional_operator(mut self, v: impl Into<ConditionalOperator>) -> Self {
-        self.conditional_operator = Some(v.into());
-        self
-    }
-    /// Sets `ReturnValues`.
-    pub fn return_values(mut self, v: impl Into<ReturnValue>) -> Self {
-        self.return_values = Some(v.into());
-        self
-    }
-    /// Sets `ReturnConsumedCapacity`.
-    pub fn return_consumed_capacity(
-        mut self,
-        v: impl Into<ReturnConsumedCapacity>,
-    ) -> Self {
-        self.return_consumed_capacity = Some(v.into());
-        self
-    }
-    /// Sets `ReturnItemCollectionMetrics`.
-    pub fn return_item_collection_metrics(
-        mut self,
-        v: impl Into<ReturnItemCollectionMetrics>,
-    ) -> Self {
-        self.return_item_collection_metrics = Some(v.into());
-        self
-    }
-    /// Sets `UpdateExpression`.
-    pub fn update_expression(mut self, v: impl Into<String>) -> Self {
-        self.update_expression = Some(v.into());
-        self
-    }
-    /// Sets `ConditionExpression`.
-    pub fn condition_expression(mut self, v: impl Into<String>) -> Self {
-        self.condition_expression = Some(v.into());
-        self
-    }
-    /// Sets `ExpressionAttributeNames`.
-    pub fn expression_attribute_names(
-        mut self,
-        v: impl Into<HashMap<String, String>>,
-    ) -> Self {
-        self.expression_attribute_names = Some(v.into());
-        self
-    }
-    /// Sets `ExpressionAttributeValues`.
-    pub fn expression_attribute_values(
-        mut self,
-        v: impl Into<HashMap<String, AttributeValue>>,
-    ) -> Self {
-        self.expression_attribute_values = Some(v.into());
-        self
-    }
-    /// Sets `ReturnValuesOnConditionCheckFailure`.
-    pub fn return_values_on_condition_check_failure(
-        mut self,
-        v: impl Into<ReturnValuesOnConditionCheckFailure>,
-    ) -> Self {
-        self.return_values_on_condition_check_failure = Some(v.into());
-        self
-    }
-}
-impl<C> ::std::fmt::Debug for UpdateItemInput<C> {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.debug_struct("UpdateItemInput")
-            .field("table_name", &self.table_name)
-            .field("key", &self.key)
-            .field("attribute_updates", &self.attribute_updates)
-            .field("expected", &self.expected)
-            .field("conditional_operator", &self.conditional_operator)
-            .field("return_values", &self.return_values)
-            .field("return_consumed_capacity", &self.return_consumed_capacity)
-            .field(
-                "return_item_collection_metrics",
-                &self.return_item_collection_metrics,
-            )
-            .field("update_expression", &self.update_expression)
-            .field("condition_expression", &self.condition_expression)
-            .field("expression_attribute_names", &self.expression_attribute_names)
-            .field("expression_attribute_values", &self.expression_attribute_values)
-            .field(
-                "return_values_on_condition_check_failure",
-                &self.return_values_on_condition_check_failure,
-            )
-            .finish()
-    }
-}
-impl<C> rboto::IntoValue for UpdateItemInput<C> {
-    fn into_value(self) -> rboto::Value {
-        rboto::Value::Struct(
-            vec![
-                rv::opt(self.table_name), rv::opt(self.key), rv::opt(self
-                .attribute_updates), rv::opt(self.expected), rv::opt(self
-                .conditional_operator), rv::opt(self.return_values), rv::opt(self
-                .return_consumed_capacity), rv::opt(self.return_item_collection_metrics),
-                rv::opt(self.update_expression), rv::opt(self.condition_expression),
-                rv::opt(self.expression_attribute_names), rv::opt(self
-                .expression_attribute_values), rv::opt(self
-                .return_values_on_condition_check_failure)
-            ],
-        )
-    }
-}
-#[derive(Clone, PartialEq)]
-pub struct UpdateKinesisStreamingDestinationInput<C = ()> {
+rboto::__structure!(
+    UpdateItemInput "UpdateItemInput"[set debug into] { table_name : String, key :
+    HashMap < String, AttributeValue >, attribute_updates : HashMap < String,
+    AttributeValueUpdate >, expected : HashMap < String, ExpectedAttributeValue >,
+    conditional_operator : ConditionalOperator, return_values : ReturnValue,
+    return_consumed_capacity : ReturnConsumedCapacity, return_item_collection_metrics :
+    ReturnItemCollectionMetrics, update_expression : String, condition_expression :
+    String, expression_attribute_names : HashMap < String, String >,
+    expression_attribute_values : HashMap < String, AttributeValue >,
+    return_values_on_condition_check_failure : ReturnValuesOnConditionCheckFailure } {
+    _client }
+);
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct UpdateKinesisStreamingDestinationInput {
     /// The table name for the Kinesis streaming destination input. You can also provide the ARN of the table in this parameter.
     pub table_name: Option<String>,
     /// The Amazon Resource Name (ARN) for the Kinesis stream input.
@@ -4260,68 +1099,18 @@ pub struct UpdateKinesisStreamingDestinationInput<C = ()> {
     pub update_kinesis_streaming_configuration: Option<
         UpdateKinesisStreamingConfiguration,
     >,
-    #[doc(hidden)]
-    pub _client: C,
+    pub(crate) _client: rboto::__private::Bound,
 }
-impl Default for UpdateKinesisStreamingDestinationInput {
-    fn default() -> Self {
-        Self::with_client(())
-    }
-}
-impl<C> UpdateKinesisStreamingDestinationInput<C> {
-    #[doc(hidden)]
-    pub fn with_client(client: C) -> Self {
-        Self {
-            table_name: None,
-            stream_arn: None,
-            update_kinesis_streaming_configuration: None,
-            _client: client,
-        }
-    }
-    /// Sets `TableName`.
-    pub fn table_name(mut self, v: impl Into<String>) -> Self {
-        self.table_name = Some(v.into());
-        self
-    }
-    /// Sets `StreamArn`.
-    pub fn stream_arn(mut self, v: impl Into<String>) -> Self {
-        self.stream_arn = Some(v.into());
-        self
-    }
-    /// Sets `UpdateKinesisStreamingConfiguration`.
-    pub fn update_kinesis_streaming_configuration(
-        mut self,
-        v: UpdateKinesisStreamingConfiguration,
-    ) -> Self {
-        self.update_kinesis_streaming_configuration = Some(v);
-        self
-    }
-}
-impl<C> ::std::fmt::Debug for UpdateKinesisStreamingDestinationInput<C> {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.debug_struct("UpdateKinesisStreamingDestinationInput")
-            .field("table_name", &self.table_name)
-            .field("stream_arn", &self.stream_arn)
-            .field(
-                "update_kinesis_streaming_configuration",
-                &self.update_kinesis_streaming_configuration,
-            )
-            .finish()
-    }
-}
-impl<C> rboto::IntoValue for UpdateKinesisStreamingDestinationInput<C> {
-    fn into_value(self) -> rboto::Value {
-        rboto::Value::Struct(
-            vec![
-                rv::opt(self.table_name), rv::opt(self.stream_arn), rv::opt(self
-                .update_kinesis_streaming_configuration)
-            ],
-        )
-    }
-}
+rboto::__structure!(
+    UpdateKinesisStreamingDestinationInput "UpdateKinesisStreamingDestinationInput"[set
+    debug into] { table_name : String, stream_arn : String,
+    update_kinesis_streaming_configuration : UpdateKinesisStreamingConfiguration } {
+    _client }
+);
 /// Represents the input of an `UpdateTable` operation.
-#[derive(Clone, PartialEq)]
-pub struct UpdateTableInput<C = ()> {
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct UpdateTableInput {
     /// An array of attributes that describe the key schema for the table and indexes. If you are adding a new global secondary index to the table, `AttributeDefinitions` must include the key element(s) of the new index.
     pub attribute_definitions: Option<Vec<AttributeDefinition>>,
     /// The name of the table to be updated. You can also provide the Amazon Resource Name (ARN) of the table in this parameter.
@@ -4358,191 +1147,24 @@ pub struct UpdateTableInput<C = ()> {
     pub disassociation_protection_enabled: Option<bool>,
     /// A list of vector indexes to be added to or removed from the table. You can add or remove one vector index for each `UpdateTable` operation.
     pub vector_index_updates: Option<Vec<VectorIndexUpdate>>,
-    #[doc(hidden)]
-    pub _client: C,
+    pub(crate) _client: rboto::__private::Bound,
 }
-impl Default for UpdateTableInput {
-    fn default() -> Self {
-        Self::with_client(())
-    }
-}
-impl<C> UpdateTableInput<C> {
-    #[doc(hidden)]
-    pub fn with_client(client: C) -> Self {
-        Self {
-            attribute_definitions: None,
-            table_name: None,
-            billing_mode: None,
-            provisioned_throughput: None,
-            global_secondary_index_updates: None,
-            stream_specification: None,
-            sse_specification: None,
-            replica_updates: None,
-            table_class: None,
-            deletion_protection_enabled: None,
-            multi_region_consistency: None,
-            global_table_witness_updates: None,
-            on_demand_throughput: None,
-            warm_throughput: None,
-            global_table_settings_replication_mode: None,
-            disassociation_protection_enabled: None,
-            vector_index_updates: None,
-            _client: client,
-        }
-    }
-    /// Sets `AttributeDefinitions`.
-    pub fn attribute_definitions(
-        mut self,
-        v: impl Into<Vec<AttributeDefinition>>,
-    ) -> Self {
-        self.attribute_definitions = Some(v.into());
-        self
-    }
-    /// Sets `TableName`.
-    pub fn table_name(mut self, v: impl Into<String>) -> Self {
-        self.table_name = Some(v.into());
-        self
-    }
-    /// Sets `BillingMode`.
-    pub fn billing_mode(mut self, v: impl Into<BillingMode>) -> Self {
-        self.billing_mode = Some(v.into());
-        self
-    }
-    /// Sets `ProvisionedThroughput`.
-    pub fn provisioned_throughput(mut self, v: ProvisionedThroughput) -> Self {
-        self.provisioned_throughput = Some(v);
-        self
-    }
-    /// Sets `GlobalSecondaryIndexUpdates`.
-    pub fn global_secondary_index_updates(
-        mut self,
-        v: impl Into<Vec<GlobalSecondaryIndexUpdate>>,
-    ) -> Self {
-        self.global_secondary_index_updates = Some(v.into());
-        self
-    }
-    /// Sets `StreamSpecification`.
-    pub fn stream_specification(mut self, v: StreamSpecification) -> Self {
-        self.stream_specification = Some(v);
-        self
-    }
-    /// Sets `SSESpecification`.
-    pub fn sse_specification(mut self, v: SseSpecification) -> Self {
-        self.sse_specification = Some(v);
-        self
-    }
-    /// Sets `ReplicaUpdates`.
-    pub fn replica_updates(mut self, v: impl Into<Vec<ReplicationGroupUpdate>>) -> Self {
-        self.replica_updates = Some(v.into());
-        self
-    }
-    /// Sets `TableClass`.
-    pub fn table_class(mut self, v: impl Into<TableClass>) -> Self {
-        self.table_class = Some(v.into());
-        self
-    }
-    /// Sets `DeletionProtectionEnabled`.
-    pub fn deletion_protection_enabled(mut self, v: bool) -> Self {
-        self.deletion_protection_enabled = Some(v);
-        self
-    }
-    /// Sets `MultiRegionConsistency`.
-    pub fn multi_region_consistency(
-        mut self,
-        v: impl Into<MultiRegionConsistency>,
-    ) -> Self {
-        self.multi_region_consistency = Some(v.into());
-        self
-    }
-    /// Sets `GlobalTableWitnessUpdates`.
-    pub fn global_table_witness_updates(
-        mut self,
-        v: impl Into<Vec<GlobalTableWitnessGroupUpdate>>,
-    ) -> Self {
-        self.global_table_witness_updates = Some(v.into());
-        self
-    }
-    /// Sets `OnDemandThroughput`.
-    pub fn on_demand_throughput(mut self, v: OnDemandThroughput) -> Self {
-        self.on_demand_throughput = Some(v);
-        self
-    }
-    /// Sets `WarmThroughput`.
-    pub fn warm_throughput(mut self, v: WarmThroughput) -> Self {
-        self.warm_throughput = Some(v);
-        self
-    }
-    /// Sets `GlobalTableSettingsReplicationMode`.
-    pub fn global_table_settings_replication_mode(
-        mut self,
-        v: impl Into<GlobalTableSettingsReplicationMode>,
-    ) -> Self {
-        self.global_table_settings_replication_mode = Some(v.into());
-        self
-    }
-    /// Sets `DisassociationProtectionEnabled`.
-    pub fn disassociation_protection_enabled(mut self, v: bool) -> Self {
-        self.disassociation_protection_enabled = Some(v);
-        self
-    }
-    /// Sets `VectorIndexUpdates`.
-    pub fn vector_index_updates(mut self, v: impl Into<Vec<VectorIndexUpdate>>) -> Self {
-        self.vector_index_updates = Some(v.into());
-        self
-    }
-}
-impl<C> ::std::fmt::Debug for UpdateTableInput<C> {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.debug_struct("UpdateTableInput")
-            .field("attribute_definitions", &self.attribute_definitions)
-            .field("table_name", &self.table_name)
-            .field("billing_mode", &self.billing_mode)
-            .field("provisioned_throughput", &self.provisioned_throughput)
-            .field(
-                "global_secondary_index_updates",
-                &self.global_secondary_index_updates,
-            )
-            .field("stream_specification", &self.stream_specification)
-            .field("sse_specification", &self.sse_specification)
-            .field("replica_updates", &self.replica_updates)
-            .field("table_class", &self.table_class)
-            .field("deletion_protection_enabled", &self.deletion_protection_enabled)
-            .field("multi_region_consistency", &self.multi_region_consistency)
-            .field("global_table_witness_updates", &self.global_table_witness_updates)
-            .field("on_demand_throughput", &self.on_demand_throughput)
-            .field("warm_throughput", &self.warm_throughput)
-            .field(
-                "global_table_settings_replication_mode",
-                &self.global_table_settings_replication_mode,
-            )
-            .field(
-                "disassociation_protection_enabled",
-                &self.disassociation_protection_enabled,
-            )
-            .field("vector_index_updates", &self.vector_index_updates)
-            .finish()
-    }
-}
-impl<C> rboto::IntoValue for UpdateTableInput<C> {
-    fn into_value(self) -> rboto::Value {
-        rboto::Value::Struct(
-            vec![
-                rv::opt(self.attribute_definitions), rv::opt(self.table_name),
-                rv::opt(self.billing_mode), rv::opt(self.provisioned_throughput),
-                rv::opt(self.global_secondary_index_updates), rv::opt(self
-                .stream_specification), rv::opt(self.sse_specification), rv::opt(self
-                .replica_updates), rv::opt(self.table_class), rv::opt(self
-                .deletion_protection_enabled), rv::opt(self.multi_region_consistency),
-                rv::opt(self.global_table_witness_updates), rv::opt(self
-                .on_demand_throughput), rv::opt(self.warm_throughput), rv::opt(self
-                .global_table_settings_replication_mode), rv::opt(self
-                .disassociation_protection_enabled), rv::opt(self.vector_index_updates)
-            ],
-        )
-    }
-}
-#[derive(Clone, PartialEq)]
-pub struct UpdateTableReplicaAutoScalingInput<C = ()> {
+rboto::__structure!(
+    UpdateTableInput "UpdateTableInput"[set debug into] { attribute_definitions : Vec <
+    AttributeDefinition >, table_name : String, billing_mode : BillingMode,
+    provisioned_throughput : ProvisionedThroughput, global_secondary_index_updates : Vec
+    < GlobalSecondaryIndexUpdate >, stream_specification : StreamSpecification,
+    sse_specification : SseSpecification, replica_updates : Vec < ReplicationGroupUpdate
+    >, table_class : TableClass, deletion_protection_enabled = bool,
+    multi_region_consistency : MultiRegionConsistency, global_table_witness_updates : Vec
+    < GlobalTableWitnessGroupUpdate >, on_demand_throughput : OnDemandThroughput,
+    warm_throughput : WarmThroughput, global_table_settings_replication_mode :
+    GlobalTableSettingsReplicationMode, disassociation_protection_enabled = bool,
+    vector_index_updates : Vec < VectorIndexUpdate > } { _client }
+);
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct UpdateTableReplicaAutoScalingInput {
     /// Represents the auto scaling settings of the global secondary indexes of the replica to be updated.
     pub global_secondary_index_updates: Option<
         Vec<GlobalSecondaryIndexAutoScalingUpdate>,
@@ -4554,134 +1176,32 @@ pub struct UpdateTableReplicaAutoScalingInput<C = ()> {
     >,
     /// Represents the auto scaling settings of replicas of the table that will be modified.
     pub replica_updates: Option<Vec<ReplicaAutoScalingUpdate>>,
-    #[doc(hidden)]
-    pub _client: C,
+    pub(crate) _client: rboto::__private::Bound,
 }
-impl Default for UpdateTableReplicaAutoScalingInput {
-    fn default() -> Self {
-        Self::with_client(())
-    }
-}
-impl<C> UpdateTableReplicaAutoScalingInput<C> {
-    #[doc(hidden)]
-    pub fn with_client(client: C) -> Self {
-        Self {
-            global_secondary_index_updates: None,
-            table_name: None,
-            provisioned_write_capacity_auto_scaling_update: None,
-            replica_updates: None,
-            _client: client,
-        }
-    }
-    /// Sets `GlobalSecondaryIndexUpdates`.
-    pub fn global_secondary_index_updates(
-        mut self,
-        v: impl Into<Vec<GlobalSecondaryIndexAutoScalingUpdate>>,
-    ) -> Self {
-        self.global_secondary_index_updates = Some(v.into());
-        self
-    }
-    /// Sets `TableName`.
-    pub fn table_name(mut self, v: impl Into<String>) -> Self {
-        self.table_name = Some(v.into());
-        self
-    }
-    /// Sets `ProvisionedWriteCapacityAutoScalingUpdate`.
-    pub fn provisioned_write_capacity_auto_scaling_update(
-        mut self,
-        v: AutoScalingSettingsUpdate,
-    ) -> Self {
-        self.provisioned_write_capacity_auto_scaling_update = Some(v);
-        self
-    }
-    /// Sets `ReplicaUpdates`.
-    pub fn replica_updates(
-        mut self,
-        v: impl Into<Vec<ReplicaAutoScalingUpdate>>,
-    ) -> Self {
-        self.replica_updates = Some(v.into());
-        self
-    }
-}
-impl<C> ::std::fmt::Debug for UpdateTableReplicaAutoScalingInput<C> {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.debug_struct("UpdateTableReplicaAutoScalingInput")
-            .field(
-                "global_secondary_index_updates",
-                &self.global_secondary_index_updates,
-            )
-            .field("table_name", &self.table_name)
-            .field(
-                "provisioned_write_capacity_auto_scaling_update",
-                &self.provisioned_write_capacity_auto_scaling_update,
-            )
-            .field("replica_updates", &self.replica_updates)
-            .finish()
-    }
-}
-impl<C> rboto::IntoValue for UpdateTableReplicaAutoScalingInput<C> {
-    fn into_value(self) -> rboto::Value {
-        rboto::Value::Struct(
-            vec![
-                rv::opt(self.global_secondary_index_updates), rv::opt(self.table_name),
-                rv::opt(self.provisioned_write_capacity_auto_scaling_update),
-                rv::opt(self.replica_updates)
-            ],
-        )
-    }
-}
+rboto::__structure!(
+    UpdateTableReplicaAutoScalingInput "UpdateTableReplicaAutoScalingInput"[set debug
+    into] { global_secondary_index_updates : Vec < GlobalSecondaryIndexAutoScalingUpdate
+    >, table_name : String, provisioned_write_capacity_auto_scaling_update :
+    AutoScalingSettingsUpdate, replica_updates : Vec < ReplicaAutoScalingUpdate > } {
+    _client }
+);
 /// Represents the input of an `UpdateTimeToLive` operation.
-#[derive(Clone, PartialEq)]
-pub struct UpdateTimeToLiveInput<C = ()> {
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct UpdateTimeToLiveInput {
     /// The name of the table to be configured. You can also provide the Amazon Resource Name (ARN) of the table in this parameter.
     pub table_name: Option<String>,
     /// Represents the settings used to enable or disable Time to Live for the specified table.
     pub time_to_live_specification: Option<TimeToLiveSpecification>,
-    #[doc(hidden)]
-    pub _client: C,
+    pub(crate) _client: rboto::__private::Bound,
 }
-impl Default for UpdateTimeToLiveInput {
-    fn default() -> Self {
-        Self::with_client(())
-    }
-}
-impl<C> UpdateTimeToLiveInput<C> {
-    #[doc(hidden)]
-    pub fn with_client(client: C) -> Self {
-        Self {
-            table_name: None,
-            time_to_live_specification: None,
-            _client: client,
-        }
-    }
-    /// Sets `TableName`.
-    pub fn table_name(mut self, v: impl Into<String>) -> Self {
-        self.table_name = Some(v.into());
-        self
-    }
-    /// Sets `TimeToLiveSpecification`.
-    pub fn time_to_live_specification(mut self, v: TimeToLiveSpecification) -> Self {
-        self.time_to_live_specification = Some(v);
-        self
-    }
-}
-impl<C> ::std::fmt::Debug for UpdateTimeToLiveInput<C> {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.debug_struct("UpdateTimeToLiveInput")
-            .field("table_name", &self.table_name)
-            .field("time_to_live_specification", &self.time_to_live_specification)
-            .finish()
-    }
-}
-impl<C> rboto::IntoValue for UpdateTimeToLiveInput<C> {
-    fn into_value(self) -> rboto::Value {
-        rboto::Value::Struct(
-            vec![rv::opt(self.table_name), rv::opt(self.time_to_live_specification)],
-        )
-    }
-}
-#[derive(Clone, PartialEq)]
-pub struct DisableKinesisStreamingDestinationInput<C = ()> {
+rboto::__structure!(
+    UpdateTimeToLiveInput "UpdateTimeToLiveInput"[set debug into] { table_name : String,
+    time_to_live_specification : TimeToLiveSpecification } { _client }
+);
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct DisableKinesisStreamingDestinationInput {
     /// The name of the DynamoDB table. You can also provide the Amazon Resource Name (ARN) of the table in this parameter.
     pub table_name: Option<String>,
     /// The ARN for a Kinesis data stream.
@@ -4690,67 +1210,17 @@ pub struct DisableKinesisStreamingDestinationInput<C = ()> {
     pub enable_kinesis_streaming_configuration: Option<
         EnableKinesisStreamingConfiguration,
     >,
-    #[doc(hidden)]
-    pub _client: C,
+    pub(crate) _client: rboto::__private::Bound,
 }
-impl Default for DisableKinesisStreamingDestinationInput {
-    fn default() -> Self {
-        Self::with_client(())
-    }
-}
-impl<C> DisableKinesisStreamingDestinationInput<C> {
-    #[doc(hidden)]
-    pub fn with_client(client: C) -> Self {
-        Self {
-            table_name: None,
-            stream_arn: None,
-            enable_kinesis_streaming_configuration: None,
-            _client: client,
-        }
-    }
-    /// Sets `TableName`.
-    pub fn table_name(mut self, v: impl Into<String>) -> Self {
-        self.table_name = Some(v.into());
-        self
-    }
-    /// Sets `StreamArn`.
-    pub fn stream_arn(mut self, v: impl Into<String>) -> Self {
-        self.stream_arn = Some(v.into());
-        self
-    }
-    /// Sets `EnableKinesisStreamingConfiguration`.
-    pub fn enable_kinesis_streaming_configuration(
-        mut self,
-        v: EnableKinesisStreamingConfiguration,
-    ) -> Self {
-        self.enable_kinesis_streaming_configuration = Some(v);
-        self
-    }
-}
-impl<C> ::std::fmt::Debug for DisableKinesisStreamingDestinationInput<C> {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.debug_struct("DisableKinesisStreamingDestinationInput")
-            .field("table_name", &self.table_name)
-            .field("stream_arn", &self.stream_arn)
-            .field(
-                "enable_kinesis_streaming_configuration",
-                &self.enable_kinesis_streaming_configuration,
-            )
-            .finish()
-    }
-}
-impl<C> rboto::IntoValue for DisableKinesisStreamingDestinationInput<C> {
-    fn into_value(self) -> rboto::Value {
-        rboto::Value::Struct(
-            vec![
-                rv::opt(self.table_name), rv::opt(self.stream_arn), rv::opt(self
-                .enable_kinesis_streaming_configuration)
-            ],
-        )
-    }
-}
-#[derive(Clone, PartialEq)]
-pub struct EnableKinesisStreamingDestinationInput<C = ()> {
+rboto::__structure!(
+    DisableKinesisStreamingDestinationInput "KinesisStreamingDestinationInput"[set debug
+    into] { table_name : String, stream_arn : String,
+    enable_kinesis_streaming_configuration : EnableKinesisStreamingConfiguration } {
+    _client }
+);
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct EnableKinesisStreamingDestinationInput {
     /// The name of the DynamoDB table. You can also provide the Amazon Resource Name (ARN) of the table in this parameter.
     pub table_name: Option<String>,
     /// The ARN for a Kinesis data stream.
@@ -4759,62 +1229,11 @@ pub struct EnableKinesisStreamingDestinationInput<C = ()> {
     pub enable_kinesis_streaming_configuration: Option<
         EnableKinesisStreamingConfiguration,
     >,
-    #[doc(hidden)]
-    pub _client: C,
+    pub(crate) _client: rboto::__private::Bound,
 }
-impl Default for EnableKinesisStreamingDestinationInput {
-    fn default() -> Self {
-        Self::with_client(())
-    }
-}
-impl<C> EnableKinesisStreamingDestinationInput<C> {
-    #[doc(hidden)]
-    pub fn with_client(client: C) -> Self {
-        Self {
-            table_name: None,
-            stream_arn: None,
-            enable_kinesis_streaming_configuration: None,
-            _client: client,
-        }
-    }
-    /// Sets `TableName`.
-    pub fn table_name(mut self, v: impl Into<String>) -> Self {
-        self.table_name = Some(v.into());
-        self
-    }
-    /// Sets `StreamArn`.
-    pub fn stream_arn(mut self, v: impl Into<String>) -> Self {
-        self.stream_arn = Some(v.into());
-        self
-    }
-    /// Sets `EnableKinesisStreamingConfiguration`.
-    pub fn enable_kinesis_streaming_configuration(
-        mut self,
-        v: EnableKinesisStreamingConfiguration,
-    ) -> Self {
-        self.enable_kinesis_streaming_configuration = Some(v);
-        self
-    }
-}
-impl<C> ::std::fmt::Debug for EnableKinesisStreamingDestinationInput<C> {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.debug_struct("EnableKinesisStreamingDestinationInput")
-            .field("table_name", &self.table_name)
-            .field("stream_arn", &self.stream_arn)
-            .field(
-                "enable_kinesis_streaming_configuration",
-                &self.enable_kinesis_streaming_configuration,
-            )
-            .finish()
-    }
-}
-impl<C> rboto::IntoValue for EnableKinesisStreamingDestinationInput<C> {
-    fn into_value(self) -> rboto::Value {
-        rboto::Value::Struct(
-            vec![
-                rv::opt(self.table_name), rv::opt(self.stream_arn), rv::opt(self
-                .enable_kinesis_streaming_configuration)
-            ],
-        )
-    }
-}
+rboto::__structure!(
+    EnableKinesisStreamingDestinationInput "KinesisStreamingDestinationInput"[set debug
+    into] { table_name : String, stream_arn : String,
+    enable_kinesis_streaming_configuration : EnableKinesisStreamingConfiguration } {
+    _client }
+);

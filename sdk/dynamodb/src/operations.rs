@@ -2,758 +2,109 @@
 #[allow(unused_imports)]
 use super::{error::*, input::*, output::*, types::*};
 #[allow(unused_imports)]
-use rboto::value as rv;
+use rboto::__private as rv;
 #[allow(unused_imports)]
 use std::collections::HashMap;
-impl<C> rboto::OperationInput for BatchExecuteStatementInput<C> {
-    type Output = BatchExecuteStatementOutput;
-    type Error = super::error::Exception;
-    const OPERATION: &'static rboto::schema::Operation = &super::schema::ops::BATCH_EXECUTE_STATEMENT;
-}
-impl BatchExecuteStatementInput<rboto::ServiceClient> {
-    /// Sends the `BatchExecuteStatement` request.
-    pub async fn send(self) -> Result<BatchExecuteStatementOutput, super::Error> {
-        let client = self._client.clone();
-        client.call(self).await
-    }
-}
-impl<C> rboto::OperationInput for BatchGetItemInput<C> {
-    type Output = BatchGetItemOutput;
-    type Error = super::error::Exception;
-    const OPERATION: &'static rboto::schema::Operation = &super::schema::ops::BATCH_GET_ITEM;
-}
-impl BatchGetItemInput<rboto::ServiceClient> {
-    /// Sends the `BatchGetItem` request.
-    pub async fn send(self) -> Result<BatchGetItemOutput, super::Error> {
-        let client = self._client.clone();
-        client.call(self).await
-    }
-}
-impl<C> rboto::OperationInput for BatchWriteItemInput<C> {
-    type Output = BatchWriteItemOutput;
-    type Error = super::error::Exception;
-    const OPERATION: &'static rboto::schema::Operation = &super::schema::ops::BATCH_WRITE_ITEM;
-}
-impl BatchWriteItemInput<rboto::ServiceClient> {
-    /// Sends the `BatchWriteItem` request.
-    pub async fn send(self) -> Result<BatchWriteItemOutput, super::Error> {
-        let client = self._client.clone();
-        client.call(self).await
-    }
-}
-impl<C> rboto::OperationInput for CancelBulkOperationInput<C> {
-    type Output = CancelBulkOperationOutput;
-    type Error = super::error::Exception;
-    const OPERATION: &'static rboto::schema::Operation = &super::schema::ops::CANCEL_BULK_OPERATION;
-}
-impl CancelBulkOperationInput<rboto::ServiceClient> {
-    /// Sends the `CancelBulkOperation` request.
-    pub async fn send(self) -> Result<CancelBulkOperationOutput, super::Error> {
-        let client = self._client.clone();
-        client.call(self).await
-    }
-}
-impl<C> rboto::OperationInput for CreateBackupInput<C> {
-    type Output = CreateBackupOutput;
-    type Error = super::error::Exception;
-    const OPERATION: &'static rboto::schema::Operation = &super::schema::ops::CREATE_BACKUP;
-}
-impl CreateBackupInput<rboto::ServiceClient> {
-    /// Sends the `CreateBackup` request.
-    pub async fn send(self) -> Result<CreateBackupOutput, super::Error> {
-        let client = self._client.clone();
-        client.call(self).await
-    }
-}
-impl<C> rboto::OperationInput for CreateGlobalTableInput<C> {
-    type Output = CreateGlobalTableOutput;
-    type Error = super::error::Exception;
-    const OPERATION: &'static rboto::schema::Operation = &super::schema::ops::CREATE_GLOBAL_TABLE;
-}
-impl CreateGlobalTableInput<rboto::ServiceClient> {
-    /// Sends the `CreateGlobalTable` request.
-    pub async fn send(self) -> Result<CreateGlobalTableOutput, super::Error> {
-        let client = self._client.clone();
-        client.call(self).await
-    }
-}
-impl<C> rboto::OperationInput for CreateTableInput<C> {
-    type Output = CreateTableOutput;
-    type Error = super::error::Exception;
-    const OPERATION: &'static rboto::schema::Operation = &super::schema::ops::CREATE_TABLE;
-}
-impl CreateTableInput<rboto::ServiceClient> {
-    /// Sends the `CreateTable` request.
-    pub async fn send(self) -> Result<CreateTableOutput, super::Error> {
-        let client = self._client.clone();
-        client.call(self).await
-    }
-}
-impl<C> rboto::OperationInput for DeleteBackupInput<C> {
-    type Output = DeleteBackupOutput;
-    type Error = super::error::Exception;
-    const OPERATION: &'static rboto::schema::Operation = &super::schema::ops::DELETE_BACKUP;
-}
-impl DeleteBackupInput<rboto::ServiceClient> {
-    /// Sends the `DeleteBackup` request.
-    pub async fn send(self) -> Result<DeleteBackupOutput, super::Error> {
-        let client = self._client.clone();
-        client.call(self).await
-    }
-}
-impl<C> rboto::OperationInput for DeleteItemInput<C> {
-    type Output = DeleteItemOutput;
-    type Error = super::error::Exception;
-    const OPERATION: &'static rboto::schema::Operation = &super::schema::ops::DELETE_ITEM;
-}
-impl DeleteItemInput<rboto::ServiceClient> {
-    /// Sends the `DeleteItem` request.
-    pub async fn send(self) -> Result<DeleteItemOutput, super::Error> {
-        let client = self._client.clone();
-        client.call(self).await
-    }
-}
-impl<C> rboto::OperationInput for DeleteResourcePolicyInput<C> {
-    type Output = DeleteResourcePolicyOutput;
-    type Error = super::error::Exception;
-    const OPERATION: &'static rboto::schema::Operation = &super::schema::ops::DELETE_RESOURCE_POLICY;
-}
-impl DeleteResourcePolicyInput<rboto::ServiceClient> {
-    /// Sends the `DeleteResourcePolicy` request.
-    pub async fn send(self) -> Result<DeleteResourcePolicyOutput, super::Error> {
-        let client = self._client.clone();
-        client.call(self).await
-    }
-}
-impl<C> rboto::OperationInput for DeleteTableInput<C> {
-    type Output = DeleteTableOutput;
-    type Error = super::error::Exception;
-    const OPERATION: &'static rboto::schema::Operation = &super::schema::ops::DELETE_TABLE;
-}
-impl DeleteTableInput<rboto::ServiceClient> {
-    /// Sends the `DeleteTable` request.
-    pub async fn send(self) -> Result<DeleteTableOutput, super::Error> {
-        let client = self._client.clone();
-        client.call(self).await
-    }
-}
-impl<C> rboto::OperationInput for DescribeBackupInput<C> {
-    type Output = DescribeBackupOutput;
-    type Error = super::error::Exception;
-    const OPERATION: &'static rboto::schema::Operation = &super::schema::ops::DESCRIBE_BACKUP;
-}
-impl DescribeBackupInput<rboto::ServiceClient> {
-    /// Sends the `DescribeBackup` request.
-    pub async fn send(self) -> Result<DescribeBackupOutput, super::Error> {
-        let client = self._client.clone();
-        client.call(self).await
-    }
-}
-impl<C> rboto::OperationInput for DescribeBulkOperationInput<C> {
-    type Output = DescribeBulkOperationOutput;
-    type Error = super::error::Exception;
-    const OPERATION: &'static rboto::schema::Operation = &super::schema::ops::DESCRIBE_BULK_OPERATION;
-}
-impl DescribeBulkOperationInput<rboto::ServiceClient> {
-    /// Sends the `DescribeBulkOperation` request.
-    pub async fn send(self) -> Result<DescribeBulkOperationOutput, super::Error> {
-        let client = self._client.clone();
-        client.call(self).await
-    }
-}
-impl<C> rboto::OperationInput for DescribeContinuousBackupsInput<C> {
-    type Output = DescribeContinuousBackupsOutput;
-    type Error = super::error::Exception;
-    const OPERATION: &'static rboto::schema::Operation = &super::schema::ops::DESCRIBE_CONTINUOUS_BACKUPS;
-}
-impl DescribeContinuousBackupsInput<rboto::ServiceClient> {
-    /// Sends the `DescribeContinuousBackups` request.
-    pub async fn send(self) -> Result<DescribeContinuousBackupsOutput, super::Error> {
-        let client = self._client.clone();
-        client.call(self).await
-    }
-}
-impl<C> rboto::OperationInput for DescribeContributorInsightsInput<C> {
-    type Output = DescribeContributorInsightsOutput;
-    type Error = super::error::Exception;
-    const OPERATION: &'static rboto::schema::Operation = &super::schema::ops::DESCRIBE_CONTRIBUTOR_INSIGHTS;
-}
-impl DescribeContributorInsightsInput<rboto::ServiceClient> {
-    /// Sends the `DescribeContributorInsights` request.
-    pub async fn send(self) -> Result<DescribeContributorInsightsOutput, super::Error> {
-        let client = self._client.clone();
-        client.call(self).await
-    }
-}
-impl<C> rboto::OperationInput for DescribeEndpointsRequest<C> {
-    type Output = DescribeEndpointsResponse;
-    type Error = super::error::Exception;
-    const OPERATION: &'static rboto::schema::Operation = &super::schema::ops::DESCRIBE_ENDPOINTS;
-}
-impl DescribeEndpointsRequest<rboto::ServiceClient> {
-    /// Sends the `DescribeEndpoints` request.
-    pub async fn send(self) -> Result<DescribeEndpointsResponse, super::Error> {
-        let client = self._client.clone();
-        client.call(self).await
-    }
-}
-impl<C> rboto::OperationInput for DescribeExportInput<C> {
-    type Output = DescribeExportOutput;
-    type Error = super::error::Exception;
-    const OPERATION: &'static rboto::schema::Operation = &super::schema::ops::DESCRIBE_EXPORT;
-}
-impl DescribeExportInput<rboto::ServiceClient> {
-    /// Sends the `DescribeExport` request.
-    pub async fn send(self) -> Result<DescribeExportOutput, super::Error> {
-        let client = self._client.clone();
-        client.call(self).await
-    }
-}
-impl<C> rboto::OperationInput for DescribeGlobalTableInput<C> {
-    type Output = DescribeGlobalTableOutput;
-    type Error = super::error::Exception;
-    const OPERATION: &'static rboto::schema::Operation = &super::schema::ops::DESCRIBE_GLOBAL_TABLE;
-}
-impl DescribeGlobalTableInput<rboto::ServiceClient> {
-    /// Sends the `DescribeGlobalTable` request.
-    pub async fn send(self) -> Result<DescribeGlobalTableOutput, super::Error> {
-        let client = self._client.clone();
-        client.call(self).await
-    }
-}
-impl<C> rboto::OperationInput for DescribeGlobalTableSettingsInput<C> {
-    type Output = DescribeGlobalTableSettingsOutput;
-    type Error = super::error::Exception;
-    const OPERATION: &'static rboto::schema::Operation = &super::schema::ops::DESCRIBE_GLOBAL_TABLE_SETTINGS;
-}
-impl DescribeGlobalTableSettingsInput<rboto::ServiceClient> {
-    /// Sends the `DescribeGlobalTableSettings` request.
-    pub async fn send(self) -> Result<DescribeGlobalTableSettingsOutput, super::Error> {
-        let client = self._client.clone();
-        client.call(self).await
-    }
-}
-impl<C> rboto::OperationInput for DescribeImportInput<C> {
-    type Output = DescribeImportOutput;
-    type Error = super::error::Exception;
-    const OPERATION: &'static rboto::schema::Operation = &super::schema::ops::DESCRIBE_IMPORT;
-}
-impl DescribeImportInput<rboto::ServiceClient> {
-    /// Sends the `DescribeImport` request.
-    pub async fn send(self) -> Result<DescribeImportOutput, super::Error> {
-        let client = self._client.clone();
-        client.call(self).await
-    }
-}
-impl<C> rboto::OperationInput for DescribeKinesisStreamingDestinationInput<C> {
-    type Output = DescribeKinesisStreamingDestinationOutput;
-    type Error = super::error::Exception;
-    const OPERATION: &'static rboto::schema::Operation = &super::schema::ops::DESCRIBE_KINESIS_STREAMING_DESTINATION;
-}
-impl DescribeKinesisStreamingDestinationInput<rboto::ServiceClient> {
-    /// Sends the `DescribeKinesisStreamingDestination` request.
-    pub async fn send(
-        self,
-    ) -> Result<DescribeKinesisStreamingDestinationOutput, super::Error> {
-        let client = self._client.clone();
-        client.call(self).await
-    }
-}
-impl<C> rboto::OperationInput for DescribeLimitsInput<C> {
-    type Output = DescribeLimitsOutput;
-    type Error = super::error::Exception;
-    const OPERATION: &'static rboto::schema::Operation = &super::schema::ops::DESCRIBE_LIMITS;
-}
-impl DescribeLimitsInput<rboto::ServiceClient> {
-    /// Sends the `DescribeLimits` request.
-    pub async fn send(self) -> Result<DescribeLimitsOutput, super::Error> {
-        let client = self._client.clone();
-        client.call(self).await
-    }
-}
-impl<C> rboto::OperationInput for DescribeTableInput<C> {
-    type Output = DescribeTableOutput;
-    type Error = super::error::Exception;
-    const OPERATION: &'static rboto::schema::Operation = &super::schema::ops::DESCRIBE_TABLE;
-}
-impl DescribeTableInput<rboto::ServiceClient> {
-    /// Sends the `DescribeTable` request.
-    pub async fn send(self) -> Result<DescribeTableOutput, super::Error> {
-        let client = self._client.clone();
-        client.call(self).await
-    }
-}
-impl<C> rboto::OperationInput for DescribeTableReplicaAutoScalingInput<C> {
-    type Output = DescribeTableReplicaAutoScalingOutput;
-    type Error = super::error::Exception;
-    const OPERATION: &'static rboto::schema::Operation = &super::schema::ops::DESCRIBE_TABLE_REPLICA_AUTO_SCALING;
-}
-impl DescribeTableReplicaAutoScalingInput<rboto::ServiceClient> {
-    /// Sends the `DescribeTableReplicaAutoScaling` request.
-    pub async fn send(
-        self,
-    ) -> Result<DescribeTableReplicaAutoScalingOutput, super::Error> {
-        let client = self._client.clone();
-        client.call(self).await
-    }
-}
-impl<C> rboto::OperationInput for DescribeTimeToLiveInput<C> {
-    type Output = DescribeTimeToLiveOutput;
-    type Error = super::error::Exception;
-    const OPERATION: &'static rboto::schema::Operation = &super::schema::ops::DESCRIBE_TIME_TO_LIVE;
-}
-impl DescribeTimeToLiveInput<rboto::ServiceClient> {
-    /// Sends the `DescribeTimeToLive` request.
-    pub async fn send(self) -> Result<DescribeTimeToLiveOutput, super::Error> {
-        let client = self._client.clone();
-        client.call(self).await
-    }
-}
-impl<C> rboto::OperationInput for DisableKinesisStreamingDestinationInput<C> {
-    type Output = KinesisStreamingDestinationOutput;
-    type Error = super::error::Exception;
-    const OPERATION: &'static rboto::schema::Operation = &super::schema::ops::DISABLE_KINESIS_STREAMING_DESTINATION;
-}
-impl DisableKinesisStreamingDestinationInput<rboto::ServiceClient> {
-    /// Sends the `DisableKinesisStreamingDestination` request.
-    pub async fn send(self) -> Result<KinesisStreamingDestinationOutput, super::Error> {
-        let client = self._client.clone();
-        client.call(self).await
-    }
-}
-impl<C> rboto::OperationInput for EnableKinesisStreamingDestinationInput<C> {
-    type Output = KinesisStreamingDestinationOutput;
-    type Error = super::error::Exception;
-    const OPERATION: &'static rboto::schema::Operation = &super::schema::ops::ENABLE_KINESIS_STREAMING_DESTINATION;
-}
-impl EnableKinesisStreamingDestinationInput<rboto::ServiceClient> {
-    /// Sends the `EnableKinesisStreamingDestination` request.
-    pub async fn send(self) -> Result<KinesisStreamingDestinationOutput, super::Error> {
-        let client = self._client.clone();
-        client.call(self).await
-    }
-}
-impl<C> rboto::OperationInput for ExecuteStatementInput<C> {
-    type Output = ExecuteStatementOutput;
-    type Error = super::error::Exception;
-    const OPERATION: &'static rboto::schema::Operation = &super::schema::ops::EXECUTE_STATEMENT;
-}
-impl ExecuteStatementInput<rboto::ServiceClient> {
-    /// Sends the `ExecuteStatement` request.
-    pub async fn send(self) -> Result<ExecuteStatementOutput, super::Error> {
-        let client = self._client.clone();
-        client.call(self).await
-    }
-}
-impl<C> rboto::OperationInput for ExecuteTransactionInput<C> {
-    type Output = ExecuteTransactionOutput;
-    type Error = super::error::Exception;
-    const OPERATION: &'static rboto::schema::Operation = &super::schema::ops::EXECUTE_TRANSACTION;
-}
-impl ExecuteTransactionInput<rboto::ServiceClient> {
-    /// Sends the `ExecuteTransaction` request.
-    pub async fn send(self) -> Result<ExecuteTransactionOutput, super::Error> {
-        let client = self._client.clone();
-        client.call(self).await
-    }
-}
-impl<C> rboto::OperationInput for ExportTableToPointInTimeInput<C> {
-    type Output = ExportTableToPointInTimeOutput;
-    type Error = super::error::Exception;
-    const OPERATION: &'static rboto::schema::Operation = &super::schema::ops::EXPORT_TABLE_TO_POINT_IN_TIME;
-}
-impl ExportTableToPointInTimeInput<rboto::ServiceClient> {
-    /// Sends the `ExportTableToPointInTime` request.
-    pub async fn send(self) -> Result<ExportTableToPointInTimeOutput, super::Error> {
-        let client = self._client.clone();
-        client.call(self).await
-    }
-}
-impl<C> rboto::OperationInput for GetItemInput<C> {
-    type Output = GetItemOutput;
-    type Error = super::error::Exception;
-    const OPERATION: &'static rboto::schema::Operation = &super::schema::ops::GET_ITEM;
-}
-impl GetItemInput<rboto::ServiceClient> {
-    /// Sends the `GetItem` request.
-    pub async fn send(self) -> Result<GetItemOutput, super::Error> {
-        let client = self._client.clone();
-        client.call(self).await
-    }
-}
-impl<C> rboto::OperationInput for GetResourcePolicyInput<C> {
-    type Output = GetResourcePolicyOutput;
-    type Error = super::error::Exception;
-    const OPERATION: &'static rboto::schema::Operation = &super::schema::ops::GET_RESOURCE_POLICY;
-}
-impl GetResourcePolicyInput<rboto::ServiceClient> {
-    /// Sends the `GetResourcePolicy` request.
-    pub async fn send(self) -> Result<GetResourcePolicyOutput, super::Error> {
-        let client = self._client.clone();
-        client.call(self).await
-    }
-}
-impl<C> rboto::OperationInput for ImportTableInput<C> {
-    type Output = ImportTableOutput;
-    type Error = super::error::Exception;
-    const OPERATION: &'static rboto::schema::Operation = &super::schema::ops::IMPORT_TABLE;
-}
-impl ImportTableInput<rboto::ServiceClient> {
-    /// Sends the `ImportTable` request.
-    pub async fn send(self) -> Result<ImportTableOutput, super::Error> {
-        let client = self._client.clone();
-        client.call(self).await
-    }
-}
-impl<C> rboto::OperationInput for ListBackupsInput<C> {
-    type Output = ListBackupsOutput;
-    type Error = super::error::Exception;
-    const OPERATION: &'static rboto::schema::Operation = &super::schema::ops::LIST_BACKUPS;
-}
-impl ListBackupsInput<rboto::ServiceClient> {
-    /// Sends the `ListBackups` request.
-    pub async fn send(self) -> Result<ListBackupsOutput, super::Error> {
-        let client = self._client.clone();
-        client.call(self).await
-    }
-}
-impl<C> rboto::OperationInput for ListBulkOperationsInput<C> {
-    type Output = ListBulkOperationsOutput;
-    type Error = super::error::Exception;
-    const OPERATION: &'static rboto::schema::Operation = &super::schema::ops::LIST_BULK_OPERATIONS;
-}
-impl ListBulkOperationsInput<rboto::ServiceClient> {
-    /// Sends the `ListBulkOperations` request.
-    pub async fn send(self) -> Result<ListBulkOperationsOutput, super::Error> {
-        let client = self._client.clone();
-        client.call(self).await
-    }
-}
-impl<C> rboto::OperationInput for ListContributorInsightsInput<C> {
-    type Output = ListContributorInsightsOutput;
-    type Error = super::error::Exception;
-    const OPERATION: &'static rboto::schema::Operation = &super::schema::ops::LIST_CONTRIBUTOR_INSIGHTS;
-}
-impl ListContributorInsightsInput<rboto::ServiceClient> {
-    /// Sends the `ListContributorInsights` request.
-    pub async fn send(self) -> Result<ListContributorInsightsOutput, super::Error> {
-        let client = self._client.clone();
-        client.call(self).await
-    }
-}
-impl<C> rboto::OperationInput for ListExportsInput<C> {
-    type Output = ListExportsOutput;
-    type Error = super::error::Exception;
-    const OPERATION: &'static rboto::schema::Operation = &super::schema::ops::LIST_EXPORTS;
-}
-impl ListExportsInput<rboto::ServiceClient> {
-    /// Sends the `ListExports` request.
-    pub async fn send(self) -> Result<ListExportsOutput, super::Error> {
-        let client = self._client.clone();
-        client.call(self).await
-    }
-}
-impl<C> rboto::OperationInput for ListGlobalTablesInput<C> {
-    type Output = ListGlobalTablesOutput;
-    type Error = super::error::Exception;
-    const OPERATION: &'static rboto::schema::Operation = &super::schema::ops::LIST_GLOBAL_TABLES;
-}
-impl ListGlobalTablesInput<rboto::ServiceClient> {
-    /// Sends the `ListGlobalTables` request.
-    pub async fn send(self) -> Result<ListGlobalTablesOutput, super::Error> {
-        let client = self._client.clone();
-        client.call(self).await
-    }
-}
-impl<C> rboto::OperationInput for ListImportsInput<C> {
-    type Output = ListImportsOutput;
-    type Error = super::error::Exception;
-    const OPERATION: &'static rboto::schema::Operation = &super::schema::ops::LIST_IMPORTS;
-}
-impl ListImportsInput<rboto::ServiceClient> {
-    /// Sends the `ListImports` request.
-    pub async fn send(self) -> Result<ListImportsOutput, super::Error> {
-        let client = self._client.clone();
-        client.call(self).await
-    }
-}
-impl<C> rboto::OperationInput for ListTablesInput<C> {
-    type Output = ListTablesOutput;
-    type Error = super::error::Exception;
-    const OPERATION: &'static rboto::schema::Operation = &super::schema::ops::LIST_TABLES;
-}
-impl ListTablesInput<rboto::ServiceClient> {
-    /// Sends the `ListTables` request.
-    pub async fn send(self) -> Result<ListTablesOutput, super::Error> {
-        let client = self._client.clone();
-        client.call(self).await
-    }
-}
-impl<C> rboto::OperationInput for ListTagsOfResourceInput<C> {
-    type Output = ListTagsOfResourceOutput;
-    type Error = super::error::Exception;
-    const OPERATION: &'static rboto::schema::Operation = &super::schema::ops::LIST_TAGS_OF_RESOURCE;
-}
-impl ListTagsOfResourceInput<rboto::ServiceClient> {
-    /// Sends the `ListTagsOfResource` request.
-    pub async fn send(self) -> Result<ListTagsOfResourceOutput, super::Error> {
-        let client = self._client.clone();
-        client.call(self).await
-    }
-}
-impl<C> rboto::OperationInput for PutItemInput<C> {
-    type Output = PutItemOutput;
-    type Error = super::error::Exception;
-    const OPERATION: &'static rboto::schema::Operation = &super::schema::ops::PUT_ITEM;
-}
-impl PutItemInput<rboto::ServiceClient> {
-    /// Sends the `PutItem` request.
-    pub async fn send(self) -> Result<PutItemOutput, super::Error> {
-        let client = self._client.clone();
-        client.call(self).await
-    }
-}
-impl<C> rboto::OperationInput for PutResourcePolicyInput<C> {
-    type Output = PutResourcePolicyOutput;
-    type Error = super::error::Exception;
-    const OPERATION: &'static rboto::schema::Operation = &super::schema::ops::PUT_RESOURCE_POLICY;
-}
-impl PutResourcePolicyInput<rboto::ServiceClient> {
-    /// Sends the `PutResourcePolicy` request.
-    pub async fn send(self) -> Result<PutResourcePolicyOutput, super::Error> {
-        let client = self._client.clone();
-        client.call(self).await
-    }
-}
-impl<C> rboto::OperationInput for QueryInput<C> {
-    type Output = QueryOutput;
-    type Error = super::error::Exception;
-    const OPERATION: &'static rboto::schema::Operation = &super::schema::ops::QUERY;
-}
-impl QueryInput<rboto::ServiceClient> {
-    /// Sends the `Query` request.
-    pub async fn send(self) -> Result<QueryOutput, super::Error> {
-        let client = self._client.clone();
-        client.call(self).await
-    }
-}
-impl<C> rboto::OperationInput for RestoreTableFromBackupInput<C> {
-    type Output = RestoreTableFromBackupOutput;
-    type Error = super::error::Exception;
-    const OPERATION: &'static rboto::schema::Operation = &super::schema::ops::RESTORE_TABLE_FROM_BACKUP;
-}
-impl RestoreTableFromBackupInput<rboto::ServiceClient> {
-    /// Sends the `RestoreTableFromBackup` request.
-    pub async fn send(self) -> Result<RestoreTableFromBackupOutput, super::Error> {
-        let client = self._client.clone();
-        client.call(self).await
-    }
-}
-impl<C> rboto::OperationInput for RestoreTableToPointInTimeInput<C> {
-    type Output = RestoreTableToPointInTimeOutput;
-    type Error = super::error::Exception;
-    const OPERATION: &'static rboto::schema::Operation = &super::schema::ops::RESTORE_TABLE_TO_POINT_IN_TIME;
-}
-impl RestoreTableToPointInTimeInput<rboto::ServiceClient> {
-    /// Sends the `RestoreTableToPointInTime` request.
-    pub async fn send(self) -> Result<RestoreTableToPointInTimeOutput, super::Error> {
-        let client = self._client.clone();
-        client.call(self).await
-    }
-}
-impl<C> rboto::OperationInput for ScanInput<C> {
-    type Output = ScanOutput;
-    type Error = super::error::Exception;
-    const OPERATION: &'static rboto::schema::Operation = &super::schema::ops::SCAN;
-}
-impl ScanInput<rboto::ServiceClient> {
-    /// Sends the `Scan` request.
-    pub async fn send(self) -> Result<ScanOutput, super::Error> {
-        let client = self._client.clone();
-        client.call(self).await
-    }
-}
-impl<C> rboto::OperationInput for SearchVectorsInput<C> {
-    type Output = SearchVectorsOutput;
-    type Error = super::error::Exception;
-    const OPERATION: &'static rboto::schema::Operation = &super::schema::ops::SEARCH_VECTORS;
-}
-impl SearchVectorsInput<rboto::ServiceClient> {
-    /// Sends the `SearchVectors` request.
-    pub async fn send(self) -> Result<SearchVectorsOutput, super::Error> {
-        let client = self._client.clone();
-        client.call(self).await
-    }
-}
-impl<C> rboto::OperationInput for StartBulkPutItemsInput<C> {
-    type Output = StartBulkPutItemsOutput;
-    type Error = super::error::Exception;
-    const OPERATION: &'static rboto::schema::Operation = &super::schema::ops::START_BULK_PUT_ITEMS;
-}
-impl StartBulkPutItemsInput<rboto::ServiceClient> {
-    /// Sends the `StartBulkPutItems` request.
-    pub async fn send(self) -> Result<StartBulkPutItemsOutput, super::Error> {
-        let client = self._client.clone();
-        client.call(self).await
-    }
-}
-impl<C> rboto::OperationInput for TagResourceInput<C> {
-    type Output = ();
-    type Error = super::error::Exception;
-    const OPERATION: &'static rboto::schema::Operation = &super::schema::ops::TAG_RESOURCE;
-}
-impl TagResourceInput<rboto::ServiceClient> {
-    /// Sends the `TagResource` request.
-    pub async fn send(self) -> Result<(), super::Error> {
-        let client = self._client.clone();
-        client.call(self).await
-    }
-}
-impl<C> rboto::OperationInput for TransactGetItemsInput<C> {
-    type Output = TransactGetItemsOutput;
-    type Error = super::error::Exception;
-    const OPERATION: &'static rboto::schema::Operation = &super::schema::ops::TRANSACT_GET_ITEMS;
-}
-impl TransactGetItemsInput<rboto::ServiceClient> {
-    /// Sends the `TransactGetItems` request.
-    pub async fn send(self) -> Result<TransactGetItemsOutput, super::Error> {
-        let client = self._client.clone();
-        client.call(self).await
-    }
-}
-impl<C> rboto::OperationInput for TransactWriteItemsInput<C> {
-    type Output = TransactWriteItemsOutput;
-    type Error = super::error::Exception;
-    const OPERATION: &'static rboto::schema::Operation = &super::schema::ops::TRANSACT_WRITE_ITEMS;
-}
-impl TransactWriteItemsInput<rboto::ServiceClient> {
-    /// Sends the `TransactWriteItems` request.
-    pub async fn send(self) -> Result<TransactWriteItemsOutput, super::Error> {
-        let client = self._client.clone();
-        client.call(self).await
-    }
-}
-impl<C> rboto::OperationInput for UntagResourceInput<C> {
-    type Output = ();
-    type Error = super::error::Exception;
-    const OPERATION: &'static rboto::schema::Operation = &super::schema::ops::UNTAG_RESOURCE;
-}
-impl UntagResourceInput<rboto::ServiceClient> {
-    /// Sends the `UntagResource` request.
-    pub async fn send(self) -> Result<(), super::Error> {
-        let client = self._client.clone();
-        client.call(self).await
-    }
-}
-impl<C> rboto::OperationInput for UpdateContinuousBackupsInput<C> {
-    type Output = UpdateContinuousBackupsOutput;
-    type Error = super::error::Exception;
-    const OPERATION: &'static rboto::schema::Operation = &super::schema::ops::UPDATE_CONTINUOUS_BACKUPS;
-}
-impl UpdateContinuousBackupsInput<rboto::ServiceClient> {
-    /// Sends the `UpdateContinuousBackups` request.
-    pub async fn send(self) -> Result<UpdateContinuousBackupsOutput, super::Error> {
-        let client = self._client.clone();
-        client.call(self).await
-    }
-}
-impl<C> rboto::OperationInput for UpdateContributorInsightsInput<C> {
-    type Output = UpdateContributorInsightsOutput;
-    type Error = super::error::Exception;
-    const OPERATION: &'static rboto::schema::Operation = &super::schema::ops::UPDATE_CONTRIBUTOR_INSIGHTS;
-}
-impl UpdateContributorInsightsInput<rboto::ServiceClient> {
-    /// Sends the `UpdateContributorInsights` request.
-    pub async fn send(self) -> Result<UpdateContributorInsightsOutput, super::Error> {
-        let client = self._client.clone();
-        client.call(self).await
-    }
-}
-impl<C> rboto::OperationInput for UpdateGlobalTableInput<C> {
-    type Output = UpdateGlobalTableOutput;
-    type Error = super::error::Exception;
-    const OPERATION: &'static rboto::schema::Operation = &super::schema::ops::UPDATE_GLOBAL_TABLE;
-}
-impl UpdateGlobalTableInput<rboto::ServiceClient> {
-    /// Sends the `UpdateGlobalTable` request.
-    pub async fn send(self) -> Result<UpdateGlobalTableOutput, super::Error> {
-        let client = self._client.clone();
-        client.call(self).await
-    }
-}
-impl<C> rboto::OperationInput for UpdateGlobalTableSettingsInput<C> {
-    type Output = UpdateGlobalTableSettingsOutput;
-    type Error = super::error::Exception;
-    const OPERATION: &'static rboto::schema::Operation = &super::schema::ops::UPDATE_GLOBAL_TABLE_SETTINGS;
-}
-impl UpdateGlobalTableSettingsInput<rboto::ServiceClient> {
-    /// Sends the `UpdateGlobalTableSettings` request.
-    pub async fn send(self) -> Result<UpdateGlobalTableSettingsOutput, super::Error> {
-        let client = self._client.clone();
-        client.call(self).await
-    }
-}
-impl<C> rboto::OperationInput for UpdateItemInput<C> {
-    type Output = UpdateItemOutput;
-    type Error = super::error::Exception;
-    const OPERATION: &'static rboto::schema::Operation = &super::schema::ops::UPDATE_ITEM;
-}
-impl UpdateItemInput<rboto::ServiceClient> {
-    /// Sends the `UpdateItem` request.
-    pub async fn send(self) -> Result<UpdateItemOutput, super::Error> {
-        let client = self._client.clone();
-        client.call(self).await
-    }
-}
-impl<C> rboto::OperationInput for UpdateKinesisStreamingDestinationInput<C> {
-    type Output = UpdateKinesisStreamingDestinationOutput;
-    type Error = super::error::Exception;
-    const OPERATION: &'static rboto::schema::Operation = &super::schema::ops::UPDATE_KINESIS_STREAMING_DESTINATION;
-}
-impl UpdateKinesisStreamingDestinationInput<rboto::ServiceClient> {
-    /// Sends the `UpdateKinesisStreamingDestination` request.
-    pub async fn send(
-        self,
-    ) -> Result<UpdateKinesisStreamingDestinationOutput, super::Error> {
-        let client = self._client.clone();
-        client.call(self).await
-    }
-}
-impl<C> rboto::OperationInput for UpdateTableInput<C> {
-    type Output = UpdateTableOutput;
-    type Error = super::error::Exception;
-    const OPERATION: &'static rboto::schema::Operation = &super::schema::ops::UPDATE_TABLE;
-}
-impl UpdateTableInput<rboto::ServiceClient> {
-    /// Sends the `UpdateTable` request.
-    pub async fn send(self) -> Result<UpdateTableOutput, super::Error> {
-        let client = self._client.clone();
-        client.call(self).await
-    }
-}
-impl<C> rboto::OperationInput for UpdateTableReplicaAutoScalingInput<C> {
-    type Output = UpdateTableReplicaAutoScalingOutput;
-    type Error = super::error::Exception;
-    const OPERATION: &'static rboto::schema::Operation = &super::schema::ops::UPDATE_TABLE_REPLICA_AUTO_SCALING;
-}
-impl UpdateTableReplicaAutoScalingInput<rboto::ServiceClient> {
-    /// Sends the `UpdateTableReplicaAutoScaling` request.
-    pub async fn send(
-        self,
-    ) -> Result<UpdateTableReplicaAutoScalingOutput, super::Error> {
-        let client = self._client.clone();
-        client.call(self).await
-    }
-}
-impl<C> rboto::OperationInput for UpdateTimeToLiveInput<C> {
-    type Output = UpdateTimeToLiveOutput;
-    type Error = super::error::Exception;
-    const OPERATION: &'static rboto::schema::Operation = &super::schema::ops::UPDATE_TIME_TO_LIVE;
-}
-impl UpdateTimeToLiveInput<rboto::ServiceClient> {
-    /// Sends the `UpdateTimeToLive` request.
-    pub async fn send(self) -> Result<UpdateTimeToLiveOutput, super::Error> {
-        let client = self._client.clone();
-        client.call(self).await
-    }
-}
+rboto::__operations!(
+    super::error::Exception; BatchExecuteStatementInput => BatchExecuteStatementOutput =
+    super::schema::ops::BATCH_EXECUTE_STATEMENT, "BatchExecuteStatement";
+    BatchGetItemInput => BatchGetItemOutput = super::schema::ops::BATCH_GET_ITEM,
+    "BatchGetItem"; BatchWriteItemInput => BatchWriteItemOutput =
+    super::schema::ops::BATCH_WRITE_ITEM, "BatchWriteItem"; CancelBulkOperationInput =>
+    CancelBulkOperationOutput = super::schema::ops::CANCEL_BULK_OPERATION,
+    "CancelBulkOperation"; CreateBackupInput => CreateBackupOutput =
+    super::schema::ops::CREATE_BACKUP, "CreateBackup"; CreateGlobalTableInput =>
+    CreateGlobalTableOutput = super::schema::ops::CREATE_GLOBAL_TABLE,
+    "CreateGlobalTable"; CreateTableInput => CreateTableOutput =
+    super::schema::ops::CREATE_TABLE, "CreateTable"; DeleteBackupInput =>
+    DeleteBackupOutput = super::schema::ops::DELETE_BACKUP, "DeleteBackup";
+    DeleteItemInput => DeleteItemOutput = super::schema::ops::DELETE_ITEM, "DeleteItem";
+    DeleteResourcePolicyInput => DeleteResourcePolicyOutput =
+    super::schema::ops::DELETE_RESOURCE_POLICY, "DeleteResourcePolicy"; DeleteTableInput
+    => DeleteTableOutput = super::schema::ops::DELETE_TABLE, "DeleteTable";
+    DescribeBackupInput => DescribeBackupOutput = super::schema::ops::DESCRIBE_BACKUP,
+    "DescribeBackup"; DescribeBulkOperationInput => DescribeBulkOperationOutput =
+    super::schema::ops::DESCRIBE_BULK_OPERATION, "DescribeBulkOperation";
+    DescribeContinuousBackupsInput => DescribeContinuousBackupsOutput =
+    super::schema::ops::DESCRIBE_CONTINUOUS_BACKUPS, "DescribeContinuousBackups";
+    DescribeContributorInsightsInput => DescribeContributorInsightsOutput =
+    super::schema::ops::DESCRIBE_CONTRIBUTOR_INSIGHTS, "DescribeContributorInsights";
+    DescribeEndpointsInput => DescribeEndpointsOutput =
+    super::schema::ops::DESCRIBE_ENDPOINTS, "DescribeEndpoints"; DescribeExportInput =>
+    DescribeExportOutput = super::schema::ops::DESCRIBE_EXPORT, "DescribeExport";
+    DescribeGlobalTableInput => DescribeGlobalTableOutput =
+    super::schema::ops::DESCRIBE_GLOBAL_TABLE, "DescribeGlobalTable";
+    DescribeGlobalTableSettingsInput => DescribeGlobalTableSettingsOutput =
+    super::schema::ops::DESCRIBE_GLOBAL_TABLE_SETTINGS, "DescribeGlobalTableSettings";
+    DescribeImportInput => DescribeImportOutput = super::schema::ops::DESCRIBE_IMPORT,
+    "DescribeImport"; DescribeKinesisStreamingDestinationInput =>
+    DescribeKinesisStreamingDestinationOutput =
+    super::schema::ops::DESCRIBE_KINESIS_STREAMING_DESTINATION,
+    "DescribeKinesisStreamingDestination"; DescribeLimitsInput => DescribeLimitsOutput =
+    super::schema::ops::DESCRIBE_LIMITS, "DescribeLimits"; DescribeTableInput =>
+    DescribeTableOutput = super::schema::ops::DESCRIBE_TABLE, "DescribeTable";
+    DescribeTableReplicaAutoScalingInput => DescribeTableReplicaAutoScalingOutput =
+    super::schema::ops::DESCRIBE_TABLE_REPLICA_AUTO_SCALING,
+    "DescribeTableReplicaAutoScaling"; DescribeTimeToLiveInput =>
+    DescribeTimeToLiveOutput = super::schema::ops::DESCRIBE_TIME_TO_LIVE,
+    "DescribeTimeToLive"; DisableKinesisStreamingDestinationInput =>
+    DisableKinesisStreamingDestinationOutput =
+    super::schema::ops::DISABLE_KINESIS_STREAMING_DESTINATION,
+    "DisableKinesisStreamingDestination"; EnableKinesisStreamingDestinationInput =>
+    EnableKinesisStreamingDestinationOutput =
+    super::schema::ops::ENABLE_KINESIS_STREAMING_DESTINATION,
+    "EnableKinesisStreamingDestination"; ExecuteStatementInput => ExecuteStatementOutput
+    = super::schema::ops::EXECUTE_STATEMENT, "ExecuteStatement"; ExecuteTransactionInput
+    => ExecuteTransactionOutput = super::schema::ops::EXECUTE_TRANSACTION,
+    "ExecuteTransaction"; ExportTableToPointInTimeInput => ExportTableToPointInTimeOutput
+    = super::schema::ops::EXPORT_TABLE_TO_POINT_IN_TIME, "ExportTableToPointInTime";
+    GetItemInput => GetItemOutput = super::schema::ops::GET_ITEM, "GetItem";
+    GetResourcePolicyInput => GetResourcePolicyOutput =
+    super::schema::ops::GET_RESOURCE_POLICY, "GetResourcePolicy"; ImportTableInput =>
+    ImportTableOutput = super::schema::ops::IMPORT_TABLE, "ImportTable"; ListBackupsInput
+    => ListBackupsOutput = super::schema::ops::LIST_BACKUPS, "ListBackups";
+    ListBulkOperationsInput => ListBulkOperationsOutput =
+    super::schema::ops::LIST_BULK_OPERATIONS, "ListBulkOperations";
+    ListContributorInsightsInput => ListContributorInsightsOutput =
+    super::schema::ops::LIST_CONTRIBUTOR_INSIGHTS, "ListContributorInsights";
+    ListExportsInput => ListExportsOutput = super::schema::ops::LIST_EXPORTS,
+    "ListExports"; ListGlobalTablesInput => ListGlobalTablesOutput =
+    super::schema::ops::LIST_GLOBAL_TABLES, "ListGlobalTables"; ListImportsInput =>
+    ListImportsOutput = super::schema::ops::LIST_IMPORTS, "ListImports"; ListTablesInput
+    => ListTablesOutput = super::schema::ops::LIST_TABLES, "ListTables";
+    ListTagsOfResourceInput => ListTagsOfResourceOutput =
+    super::schema::ops::LIST_TAGS_OF_RESOURCE, "ListTagsOfResource"; PutItemInput =>
+    PutItemOutput = super::schema::ops::PUT_ITEM, "PutItem"; PutResourcePolicyInput =>
+    PutResourcePolicyOutput = super::schema::ops::PUT_RESOURCE_POLICY,
+    "PutResourcePolicy"; QueryInput => QueryOutput = super::schema::ops::QUERY, "Query";
+    RestoreTableFromBackupInput => RestoreTableFromBackupOutput =
+    super::schema::ops::RESTORE_TABLE_FROM_BACKUP, "RestoreTableFromBackup";
+    RestoreTableToPointInTimeInput => RestoreTableToPointInTimeOutput =
+    super::schema::ops::RESTORE_TABLE_TO_POINT_IN_TIME, "RestoreTableToPointInTime";
+    ScanInput => ScanOutput = super::schema::ops::SCAN, "Scan"; SearchVectorsInput =>
+    SearchVectorsOutput = super::schema::ops::SEARCH_VECTORS, "SearchVectors";
+    StartBulkPutItemsInput => StartBulkPutItemsOutput =
+    super::schema::ops::START_BULK_PUT_ITEMS, "StartBulkPutItems"; TagResourceInput =>
+    TagResourceOutput = super::schema::ops::TAG_RESOURCE, "TagResource";
+    TransactGetItemsInput => TransactGetItemsOutput =
+    super::schema::ops::TRANSACT_GET_ITEMS, "TransactGetItems"; TransactWriteItemsInput
+    => TransactWriteItemsOutput = super::schema::ops::TRANSACT_WRITE_ITEMS,
+    "TransactWriteItems"; UntagResourceInput => UntagResourceOutput =
+    super::schema::ops::UNTAG_RESOURCE, "UntagResource"; UpdateContinuousBackupsInput =>
+    UpdateContinuousBackupsOutput = super::schema::ops::UPDATE_CONTINUOUS_BACKUPS,
+    "UpdateContinuousBackups"; UpdateContributorInsightsInput =>
+    UpdateContributorInsightsOutput = super::schema::ops::UPDATE_CONTRIBUTOR_INSIGHTS,
+    "UpdateContributorInsights"; UpdateGlobalTableInput => UpdateGlobalTableOutput =
+    super::schema::ops::UPDATE_GLOBAL_TABLE, "UpdateGlobalTable";
+    UpdateGlobalTableSettingsInput => UpdateGlobalTableSettingsOutput =
+    super::schema::ops::UPDATE_GLOBAL_TABLE_SETTINGS, "UpdateGlobalTableSettings";
+    UpdateItemInput => UpdateItemOutput = super::schema::ops::UPDATE_ITEM, "UpdateItem";
+    UpdateKinesisStreamingDestinationInput => UpdateKinesisStreamingDestinationOutput =
+    super::schema::ops::UPDATE_KINESIS_STREAMING_DESTINATION,
+    "UpdateKinesisStreamingDestination"; UpdateTableInput => UpdateTableOutput =
+    super::schema::ops::UPDATE_TABLE, "UpdateTable"; UpdateTableReplicaAutoScalingInput
+    => UpdateTableReplicaAutoScalingOutput =
+    super::schema::ops::UPDATE_TABLE_REPLICA_AUTO_SCALING,
+    "UpdateTableReplicaAutoScaling"; UpdateTimeToLiveInput => UpdateTimeToLiveOutput =
+    super::schema::ops::UPDATE_TIME_TO_LIVE, "UpdateTimeToLive";
+);

@@ -3,27 +3,26 @@
 #[allow(unused_imports)]
 use super::{error::*, input::*, types::*};
 #[allow(unused_imports)]
-use rboto::value as rv;
+use rboto::__private as rv;
 #[allow(unused_imports)]
 use std::collections::HashMap;
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
 pub struct BatchExecuteStatementOutput {
     /// The response to each PartiQL statement in the batch. The values of the list are ordered according to the ordering of the request statements.
     pub responses: Option<Vec<BatchStatementResponse>>,
     /// The capacity units consumed by the entire operation. The values of the list are ordered according to the ordering of the statements.
     pub consumed_capacity: Option<Vec<ConsumedCapacity>>,
+    pub(crate) _meta: rboto::__private::Meta,
 }
-impl rboto::FromValue for BatchExecuteStatementOutput {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "BatchExecuteStatementOutput")?;
-        Ok(Self {
-            responses: m.take(0)?,
-            consumed_capacity: m.take(1)?,
-        })
-    }
-}
+rboto::__structure!(
+    BatchExecuteStatementOutput "BatchExecuteStatementOutput"[debug from output] {
+    responses : Vec < BatchStatementResponse >, consumed_capacity : Vec <
+    ConsumedCapacity > } { _meta }
+);
 /// Represents the output of a `BatchGetItem` operation.
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
 pub struct BatchGetItemOutput {
     /// A map of table name or table ARN to a list of items. Each object in `Responses` consists of a table name or ARN, along with a map of attribute data consisting of the data type and attribute value.
     pub responses: Option<HashMap<String, Vec<HashMap<String, AttributeValue>>>>,
@@ -31,19 +30,16 @@ pub struct BatchGetItemOutput {
     pub unprocessed_keys: Option<HashMap<String, KeysAndAttributes>>,
     /// The read capacity units consumed by the entire `BatchGetItem` operation.
     pub consumed_capacity: Option<Vec<ConsumedCapacity>>,
+    pub(crate) _meta: rboto::__private::Meta,
 }
-impl rboto::FromValue for BatchGetItemOutput {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "BatchGetItemOutput")?;
-        Ok(Self {
-            responses: m.take(0)?,
-            unprocessed_keys: m.take(1)?,
-            consumed_capacity: m.take(2)?,
-        })
-    }
-}
+rboto::__structure!(
+    BatchGetItemOutput "BatchGetItemOutput"[debug from output] { responses : HashMap <
+    String, Vec < HashMap < String, AttributeValue > > >, unprocessed_keys : HashMap <
+    String, KeysAndAttributes >, consumed_capacity : Vec < ConsumedCapacity > } { _meta }
+);
 /// Represents the output of a `BatchWriteItem` operation.
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
 pub struct BatchWriteItemOutput {
     /// A map of tables and requests against those tables that were not processed. The `UnprocessedItems` value is in the same form as `RequestItems`, so you can provide this value directly to a subsequent `BatchWriteItem` operation. For more information, see `RequestItems` in the Request Parameters section.
     pub unprocessed_items: Option<HashMap<String, Vec<WriteRequest>>>,
@@ -51,86 +47,75 @@ pub struct BatchWriteItemOutput {
     pub item_collection_metrics: Option<HashMap<String, Vec<ItemCollectionMetrics>>>,
     /// The capacity units consumed by the entire `BatchWriteItem` operation.
     pub consumed_capacity: Option<Vec<ConsumedCapacity>>,
+    pub(crate) _meta: rboto::__private::Meta,
 }
-impl rboto::FromValue for BatchWriteItemOutput {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "BatchWriteItemOutput")?;
-        Ok(Self {
-            unprocessed_items: m.take(0)?,
-            item_collection_metrics: m.take(1)?,
-            consumed_capacity: m.take(2)?,
-        })
-    }
-}
-#[derive(Clone, Debug, Default, PartialEq)]
+rboto::__structure!(
+    BatchWriteItemOutput "BatchWriteItemOutput"[debug from output] { unprocessed_items :
+    HashMap < String, Vec < WriteRequest > >, item_collection_metrics : HashMap < String,
+    Vec < ItemCollectionMetrics > >, consumed_capacity : Vec < ConsumedCapacity > } {
+    _meta }
+);
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
 pub struct CancelBulkOperationOutput {
     /// The Amazon Resource Name (ARN) of the bulk operation for which DynamoDB accepted the cancellation request.
     pub bulk_operation_arn: Option<String>,
     /// The status returned after DynamoDB accepts the cancellation request. This value is `CANCELLING`. Use `DescribeBulkOperation` to determine when the operation reaches `CANCELLED`.
     pub bulk_operation_status: Option<BulkOperationStatus>,
+    pub(crate) _meta: rboto::__private::Meta,
 }
-impl rboto::FromValue for CancelBulkOperationOutput {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "CancelBulkOperationOutput")?;
-        Ok(Self {
-            bulk_operation_arn: m.take(0)?,
-            bulk_operation_status: m.take(1)?,
-        })
-    }
-}
-#[derive(Clone, Debug, Default, PartialEq)]
+rboto::__structure!(
+    CancelBulkOperationOutput "CancelBulkOperationOutput"[debug from output] {
+    bulk_operation_arn : String, bulk_operation_status : BulkOperationStatus } { _meta }
+);
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
 pub struct CreateBackupOutput {
     /// Contains the details of the backup created for the table.
     pub backup_details: Option<BackupDetails>,
+    pub(crate) _meta: rboto::__private::Meta,
 }
-impl rboto::FromValue for CreateBackupOutput {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "CreateBackupOutput")?;
-        Ok(Self { backup_details: m.take(0)? })
-    }
-}
-#[derive(Clone, Debug, Default, PartialEq)]
+rboto::__structure!(
+    CreateBackupOutput "CreateBackupOutput"[debug from output] { backup_details :
+    BackupDetails } { _meta }
+);
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
 pub struct CreateGlobalTableOutput {
     /// Contains the details of the global table.
     pub global_table_description: Option<GlobalTableDescription>,
+    pub(crate) _meta: rboto::__private::Meta,
 }
-impl rboto::FromValue for CreateGlobalTableOutput {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "CreateGlobalTableOutput")?;
-        Ok(Self {
-            global_table_description: m.take(0)?,
-        })
-    }
-}
+rboto::__structure!(
+    CreateGlobalTableOutput "CreateGlobalTableOutput"[debug from output] {
+    global_table_description : GlobalTableDescription } { _meta }
+);
 /// Represents the output of a `CreateTable` operation.
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
 pub struct CreateTableOutput {
     /// Represents the properties of the table.
     pub table_description: Option<TableDescription>,
+    pub(crate) _meta: rboto::__private::Meta,
 }
-impl rboto::FromValue for CreateTableOutput {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "CreateTableOutput")?;
-        Ok(Self {
-            table_description: m.take(0)?,
-        })
-    }
-}
-#[derive(Clone, Debug, Default, PartialEq)]
+rboto::__structure!(
+    CreateTableOutput "CreateTableOutput"[debug from output] { table_description :
+    TableDescription } { _meta }
+);
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
 pub struct DeleteBackupOutput {
     /// Contains the description of the backup created for the table.
     pub backup_description: Option<BackupDescription>,
+    pub(crate) _meta: rboto::__private::Meta,
 }
-impl rboto::FromValue for DeleteBackupOutput {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "DeleteBackupOutput")?;
-        Ok(Self {
-            backup_description: m.take(0)?,
-        })
-    }
-}
+rboto::__structure!(
+    DeleteBackupOutput "DeleteBackupOutput"[debug from output] { backup_description :
+    BackupDescription } { _meta }
+);
 /// Represents the output of a `DeleteItem` operation.
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
 pub struct DeleteItemOutput {
     /// A map of attribute names to `AttributeValue` objects, representing the item as it appeared before the `DeleteItem` operation. This map appears in the response only if `ReturnValues` was specified as `ALL_OLD` in the request.
     pub attributes: Option<HashMap<String, AttributeValue>>,
@@ -138,82 +123,71 @@ pub struct DeleteItemOutput {
     pub consumed_capacity: Option<ConsumedCapacity>,
     /// Information about item collections, if any, that were affected by the `DeleteItem` operation. `ItemCollectionMetrics` is only returned if the `ReturnItemCollectionMetrics` parameter was specified. If the table does not have any local secondary indexes, this information is not returned in the response.
     pub item_collection_metrics: Option<ItemCollectionMetrics>,
+    pub(crate) _meta: rboto::__private::Meta,
 }
-impl rboto::FromValue for DeleteItemOutput {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "DeleteItemOutput")?;
-        Ok(Self {
-            attributes: m.take(0)?,
-            consumed_capacity: m.take(1)?,
-            item_collection_metrics: m.take(2)?,
-        })
-    }
-}
-#[derive(Clone, Debug, Default, PartialEq)]
+rboto::__structure!(
+    DeleteItemOutput "DeleteItemOutput"[debug from output] { attributes : HashMap <
+    String, AttributeValue >, consumed_capacity : ConsumedCapacity,
+    item_collection_metrics : ItemCollectionMetrics } { _meta }
+);
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
 pub struct DeleteResourcePolicyOutput {
     /// A unique string that represents the revision ID of the policy. If you're comparing revision IDs, make sure to always use string comparison logic.
     pub revision_id: Option<String>,
+    pub(crate) _meta: rboto::__private::Meta,
 }
-impl rboto::FromValue for DeleteResourcePolicyOutput {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "DeleteResourcePolicyOutput")?;
-        Ok(Self { revision_id: m.take(0)? })
-    }
-}
+rboto::__structure!(
+    DeleteResourcePolicyOutput "DeleteResourcePolicyOutput"[debug from output] {
+    revision_id : String } { _meta }
+);
 /// Represents the output of a `DeleteTable` operation.
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
 pub struct DeleteTableOutput {
     /// Represents the properties of a table.
     pub table_description: Option<TableDescription>,
+    pub(crate) _meta: rboto::__private::Meta,
 }
-impl rboto::FromValue for DeleteTableOutput {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "DeleteTableOutput")?;
-        Ok(Self {
-            table_description: m.take(0)?,
-        })
-    }
-}
-#[derive(Clone, Debug, Default, PartialEq)]
+rboto::__structure!(
+    DeleteTableOutput "DeleteTableOutput"[debug from output] { table_description :
+    TableDescription } { _meta }
+);
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
 pub struct DescribeBackupOutput {
     /// Contains the description of the backup created for the table.
     pub backup_description: Option<BackupDescription>,
+    pub(crate) _meta: rboto::__private::Meta,
 }
-impl rboto::FromValue for DescribeBackupOutput {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "DescribeBackupOutput")?;
-        Ok(Self {
-            backup_description: m.take(0)?,
-        })
-    }
-}
-#[derive(Clone, Debug, Default, PartialEq)]
+rboto::__structure!(
+    DescribeBackupOutput "DescribeBackupOutput"[debug from output] { backup_description :
+    BackupDescription } { _meta }
+);
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
 pub struct DescribeBulkOperationOutput {
     /// Contains detailed information about the bulk operation.
     pub bulk_operation_description: Option<BulkOperationDescription>,
+    pub(crate) _meta: rboto::__private::Meta,
 }
-impl rboto::FromValue for DescribeBulkOperationOutput {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "DescribeBulkOperationOutput")?;
-        Ok(Self {
-            bulk_operation_description: m.take(0)?,
-        })
-    }
-}
-#[derive(Clone, Debug, Default, PartialEq)]
+rboto::__structure!(
+    DescribeBulkOperationOutput "DescribeBulkOperationOutput"[debug from output] {
+    bulk_operation_description : BulkOperationDescription } { _meta }
+);
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
 pub struct DescribeContinuousBackupsOutput {
     /// Represents the continuous backups and point in time recovery settings on the table.
     pub continuous_backups_description: Option<ContinuousBackupsDescription>,
+    pub(crate) _meta: rboto::__private::Meta,
 }
-impl rboto::FromValue for DescribeContinuousBackupsOutput {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "DescribeContinuousBackupsOutput")?;
-        Ok(Self {
-            continuous_backups_description: m.take(0)?,
-        })
-    }
-}
-#[derive(Clone, Debug, Default, PartialEq)]
+rboto::__structure!(
+    DescribeContinuousBackupsOutput "DescribeContinuousBackupsOutput"[debug from output]
+    { continuous_backups_description : ContinuousBackupsDescription } { _meta }
+);
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
 pub struct DescribeContributorInsightsOutput {
     /// The name of the table being described.
     pub table_name: Option<String>,
@@ -229,105 +203,90 @@ pub struct DescribeContributorInsightsOutput {
     pub failure_exception: Option<FailureException>,
     /// The mode of CloudWatch Contributor Insights for DynamoDB that determines which events are emitted. Can be set to track all access and throttled events or throttled events only.
     pub contributor_insights_mode: Option<ContributorInsightsMode>,
+    pub(crate) _meta: rboto::__private::Meta,
 }
-impl rboto::FromValue for DescribeContributorInsightsOutput {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "DescribeContributorInsightsOutput")?;
-        Ok(Self {
-            table_name: m.take(0)?,
-            index_name: m.take(1)?,
-            contributor_insights_rule_list: m.take(2)?,
-            contributor_insights_status: m.take(3)?,
-            last_update_date_time: m.take(4)?,
-            failure_exception: m.take(5)?,
-            contributor_insights_mode: m.take(6)?,
-        })
-    }
-}
-#[derive(Clone, Debug, Default, PartialEq)]
-pub struct DescribeEndpointsResponse {
+rboto::__structure!(
+    DescribeContributorInsightsOutput "DescribeContributorInsightsOutput"[debug from
+    output] { table_name : String, index_name : String, contributor_insights_rule_list :
+    Vec < String >, contributor_insights_status : ContributorInsightsStatus,
+    last_update_date_time : rboto::DateTime, failure_exception : FailureException,
+    contributor_insights_mode : ContributorInsightsMode } { _meta }
+);
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct DescribeEndpointsOutput {
     /// List of endpoints.
     pub endpoints: Option<Vec<Endpoint>>,
+    pub(crate) _meta: rboto::__private::Meta,
 }
-impl rboto::FromValue for DescribeEndpointsResponse {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "DescribeEndpointsResponse")?;
-        Ok(Self { endpoints: m.take(0)? })
-    }
-}
-#[derive(Clone, Debug, Default, PartialEq)]
+rboto::__structure!(
+    DescribeEndpointsOutput "DescribeEndpointsResponse"[debug from output] { endpoints :
+    Vec < Endpoint > } { _meta }
+);
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
 pub struct DescribeExportOutput {
     /// Represents the properties of the export.
     pub export_description: Option<ExportDescription>,
+    pub(crate) _meta: rboto::__private::Meta,
 }
-impl rboto::FromValue for DescribeExportOutput {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "DescribeExportOutput")?;
-        Ok(Self {
-            export_description: m.take(0)?,
-        })
-    }
-}
-#[derive(Clone, Debug, Default, PartialEq)]
+rboto::__structure!(
+    DescribeExportOutput "DescribeExportOutput"[debug from output] { export_description :
+    ExportDescription } { _meta }
+);
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
 pub struct DescribeGlobalTableOutput {
     /// Contains the details of the global table.
     pub global_table_description: Option<GlobalTableDescription>,
+    pub(crate) _meta: rboto::__private::Meta,
 }
-impl rboto::FromValue for DescribeGlobalTableOutput {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "DescribeGlobalTableOutput")?;
-        Ok(Self {
-            global_table_description: m.take(0)?,
-        })
-    }
-}
-#[derive(Clone, Debug, Default, PartialEq)]
+rboto::__structure!(
+    DescribeGlobalTableOutput "DescribeGlobalTableOutput"[debug from output] {
+    global_table_description : GlobalTableDescription } { _meta }
+);
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
 pub struct DescribeGlobalTableSettingsOutput {
     /// The name of the global table.
     pub global_table_name: Option<String>,
     /// The Region-specific settings for the global table.
     pub replica_settings: Option<Vec<ReplicaSettingsDescription>>,
+    pub(crate) _meta: rboto::__private::Meta,
 }
-impl rboto::FromValue for DescribeGlobalTableSettingsOutput {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "DescribeGlobalTableSettingsOutput")?;
-        Ok(Self {
-            global_table_name: m.take(0)?,
-            replica_settings: m.take(1)?,
-        })
-    }
-}
-#[derive(Clone, Debug, Default, PartialEq)]
+rboto::__structure!(
+    DescribeGlobalTableSettingsOutput "DescribeGlobalTableSettingsOutput"[debug from
+    output] { global_table_name : String, replica_settings : Vec <
+    ReplicaSettingsDescription > } { _meta }
+);
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
 pub struct DescribeImportOutput {
     /// Represents the properties of the table created for the import, and parameters of the import. The import parameters include import status, how many items were processed, and how many errors were encountered.
     pub import_table_description: Option<ImportTableDescription>,
+    pub(crate) _meta: rboto::__private::Meta,
 }
-impl rboto::FromValue for DescribeImportOutput {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "DescribeImportOutput")?;
-        Ok(Self {
-            import_table_description: m.take(0)?,
-        })
-    }
-}
-#[derive(Clone, Debug, Default, PartialEq)]
+rboto::__structure!(
+    DescribeImportOutput "DescribeImportOutput"[debug from output] {
+    import_table_description : ImportTableDescription } { _meta }
+);
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
 pub struct DescribeKinesisStreamingDestinationOutput {
     /// The name of the table being described.
     pub table_name: Option<String>,
     /// The list of replica structures for the table being described.
     pub kinesis_data_stream_destinations: Option<Vec<KinesisDataStreamDestination>>,
+    pub(crate) _meta: rboto::__private::Meta,
 }
-impl rboto::FromValue for DescribeKinesisStreamingDestinationOutput {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "DescribeKinesisStreamingDestinationOutput")?;
-        Ok(Self {
-            table_name: m.take(0)?,
-            kinesis_data_stream_destinations: m.take(1)?,
-        })
-    }
-}
+rboto::__structure!(
+    DescribeKinesisStreamingDestinationOutput
+    "DescribeKinesisStreamingDestinationOutput"[debug from output] { table_name : String,
+    kinesis_data_stream_destinations : Vec < KinesisDataStreamDestination > } { _meta }
+);
 /// Represents the output of a `DescribeLimits` operation.
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
 pub struct DescribeLimitsOutput {
     /// The maximum total read capacity units that your account allows you to provision across all of your tables in this Region.
     pub account_max_read_capacity_units: Option<i64>,
@@ -337,56 +296,49 @@ pub struct DescribeLimitsOutput {
     pub table_max_read_capacity_units: Option<i64>,
     /// The maximum write capacity units that your account allows you to provision for a new table that you are creating in this Region, including the write capacity units provisioned for its global secondary indexes (GSIs).
     pub table_max_write_capacity_units: Option<i64>,
+    pub(crate) _meta: rboto::__private::Meta,
 }
-impl rboto::FromValue for DescribeLimitsOutput {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "DescribeLimitsOutput")?;
-        Ok(Self {
-            account_max_read_capacity_units: m.take(0)?,
-            account_max_write_capacity_units: m.take(1)?,
-            table_max_read_capacity_units: m.take(2)?,
-            table_max_write_capacity_units: m.take(3)?,
-        })
-    }
-}
+rboto::__structure!(
+    DescribeLimitsOutput "DescribeLimitsOutput"[debug from output] {
+    account_max_read_capacity_units = i64, account_max_write_capacity_units = i64,
+    table_max_read_capacity_units = i64, table_max_write_capacity_units = i64 } { _meta }
+);
 /// Represents the output of a `DescribeTable` operation.
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
 pub struct DescribeTableOutput {
     /// The properties of the table.
     pub table: Option<TableDescription>,
+    pub(crate) _meta: rboto::__private::Meta,
 }
-impl rboto::FromValue for DescribeTableOutput {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "DescribeTableOutput")?;
-        Ok(Self { table: m.take(0)? })
-    }
-}
-#[derive(Clone, Debug, Default, PartialEq)]
+rboto::__structure!(
+    DescribeTableOutput "DescribeTableOutput"[debug from output] { table :
+    TableDescription } { _meta }
+);
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
 pub struct DescribeTableReplicaAutoScalingOutput {
     /// Represents the auto scaling properties of the table.
     pub table_auto_scaling_description: Option<TableAutoScalingDescription>,
+    pub(crate) _meta: rboto::__private::Meta,
 }
-impl rboto::FromValue for DescribeTableReplicaAutoScalingOutput {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "DescribeTableReplicaAutoScalingOutput")?;
-        Ok(Self {
-            table_auto_scaling_description: m.take(0)?,
-        })
+rboto::__structure!(
+    DescribeTableReplicaAutoScalingOutput "DescribeTableReplicaAutoScalingOutput"[debug
+    from output] { table_auto_scaling_description : TableAutoScalingDescription } { _meta
     }
-}
-#[derive(Clone, Debug, Default, PartialEq)]
+);
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
 pub struct DescribeTimeToLiveOutput {
     pub time_to_live_description: Option<TimeToLiveDescription>,
+    pub(crate) _meta: rboto::__private::Meta,
 }
-impl rboto::FromValue for DescribeTimeToLiveOutput {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "DescribeTimeToLiveOutput")?;
-        Ok(Self {
-            time_to_live_description: m.take(0)?,
-        })
-    }
-}
-#[derive(Clone, Debug, Default, PartialEq)]
+rboto::__structure!(
+    DescribeTimeToLiveOutput "DescribeTimeToLiveOutput"[debug from output] {
+    time_to_live_description : TimeToLiveDescription } { _meta }
+);
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
 pub struct ExecuteStatementOutput {
     /// If a read operation was used, this property will contain the result of the read operation; a map of attribute names and their values. For the write operations this value will be empty.
     pub items: Option<Vec<HashMap<String, AttributeValue>>>,
@@ -395,248 +347,185 @@ pub struct ExecuteStatementOutput {
     pub consumed_capacity: Option<ConsumedCapacity>,
     /// The primary key of the item where the operation stopped, inclusive of the previous result set. Use this value to start a new operation, excluding this value in the new request. If `LastEvaluatedKey` is empty, then the "last page" of results has been processed and there is no more data to be retrieved.
     pub last_evaluated_key: Option<HashMap<String, AttributeValue>>,
+    pub(crate) _meta: rboto::__private::Meta,
 }
-impl rboto::FromValue for ExecuteStatementOutput {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "ExecuteStatementOutput")?;
-        Ok(Self {
-            items: m.take(0)?,
-            next_token: m.take(1)?,
-            consumed_capacity: m.take(2)?,
-            last_evaluated_key: m.take(3)?,
-        })
-    }
-}
-#[derive(Clone, Debug, Default, PartialEq)]
+rboto::__structure!(
+    ExecuteStatementOutput "ExecuteStatementOutput"[debug from output] { items : Vec <
+    HashMap < String, AttributeValue > >, next_token : String, consumed_capacity :
+    ConsumedCapacity, last_evaluated_key : HashMap < String, AttributeValue > } { _meta }
+);
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
 pub struct ExecuteTransactionOutput {
     /// The response to a PartiQL transaction.
     pub responses: Option<Vec<ItemResponse>>,
     /// The capacity units consumed by the entire operation. The values of the list are ordered according to the ordering of the statements.
     pub consumed_capacity: Option<Vec<ConsumedCapacity>>,
+    pub(crate) _meta: rboto::__private::Meta,
 }
-impl rboto::FromValue for ExecuteTransactionOutput {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "ExecuteTransactionOutput")?;
-        Ok(Self {
-            responses: m.take(0)?,
-            consumed_capacity: m.take(1)?,
-        })
-    }
-}
-#[derive(Clone, Debug, Default, PartialEq)]
+rboto::__structure!(
+    ExecuteTransactionOutput "ExecuteTransactionOutput"[debug from output] { responses :
+    Vec < ItemResponse >, consumed_capacity : Vec < ConsumedCapacity > } { _meta }
+);
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
 pub struct ExportTableToPointInTimeOutput {
     /// Contains a description of the table export.
     pub export_description: Option<ExportDescription>,
+    pub(crate) _meta: rboto::__private::Meta,
 }
-impl rboto::FromValue for ExportTableToPointInTimeOutput {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "ExportTableToPointInTimeOutput")?;
-        Ok(Self {
-            export_description: m.take(0)?,
-        })
-    }
-}
+rboto::__structure!(
+    ExportTableToPointInTimeOutput "ExportTableToPointInTimeOutput"[debug from output] {
+    export_description : ExportDescription } { _meta }
+);
 /// Represents the output of a `GetItem` operation.
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
 pub struct GetItemOutput {
     /// A map of attribute names to `AttributeValue` objects, as specified by `ProjectionExpression`.
     pub item: Option<HashMap<String, AttributeValue>>,
     /// The capacity units consumed by the `GetItem` operation. The data returned includes the total provisioned throughput consumed, along with statistics for the table and any indexes involved in the operation. `ConsumedCapacity` is only returned if the `ReturnConsumedCapacity` parameter was specified.
     pub consumed_capacity: Option<ConsumedCapacity>,
+    pub(crate) _meta: rboto::__private::Meta,
 }
-impl rboto::FromValue for GetItemOutput {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "GetItemOutput")?;
-        Ok(Self {
-            item: m.take(0)?,
-            consumed_capacity: m.take(1)?,
-        })
-    }
-}
-#[derive(Clone, Debug, Default, PartialEq)]
+rboto::__structure!(
+    GetItemOutput "GetItemOutput"[debug from output] { item : HashMap < String,
+    AttributeValue >, consumed_capacity : ConsumedCapacity } { _meta }
+);
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
 pub struct GetResourcePolicyOutput {
     /// The resource-based policy document attached to the resource, which can be a table or stream, in JSON format.
     pub policy: Option<String>,
     /// A unique string that represents the revision ID of the policy. If you're comparing revision IDs, make sure to always use string comparison logic.
     pub revision_id: Option<String>,
+    pub(crate) _meta: rboto::__private::Meta,
 }
-impl rboto::FromValue for GetResourcePolicyOutput {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "GetResourcePolicyOutput")?;
-        Ok(Self {
-            policy: m.take(0)?,
-            revision_id: m.take(1)?,
-        })
-    }
-}
-#[derive(Clone, Debug, Default, PartialEq)]
+rboto::__structure!(
+    GetResourcePolicyOutput "GetResourcePolicyOutput"[debug from output] { policy :
+    String, revision_id : String } { _meta }
+);
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
 pub struct ImportTableOutput {
     /// Represents the properties of the table created for the import, and parameters of the import. The import parameters include import status, how many items were processed, and how many errors were encountered.
     pub import_table_description: Option<ImportTableDescription>,
+    pub(crate) _meta: rboto::__private::Meta,
 }
-impl rboto::FromValue for ImportTableOutput {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "ImportTableOutput")?;
-        Ok(Self {
-            import_table_description: m.take(0)?,
-        })
-    }
-}
-#[derive(Clone, Debug, Default, PartialEq)]
-pub struct KinesisStreamingDestinationOutput {
-    /// The name of the table being modified.
-    pub table_name: Option<String>,
-    /// The ARN for the specific Kinesis data stream.
-    pub stream_arn: Option<String>,
-    /// The current status of the replication.
-    pub destination_status: Option<DestinationStatus>,
-    /// The destination for the Kinesis streaming information that is being enabled.
-    pub enable_kinesis_streaming_configuration: Option<
-        EnableKinesisStreamingConfiguration,
-    >,
-}
-impl rboto::FromValue for KinesisStreamingDestinationOutput {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "KinesisStreamingDestinationOutput")?;
-        Ok(Self {
-            table_name: m.take(0)?,
-            stream_arn: m.take(1)?,
-            destination_status: m.take(2)?,
-            enable_kinesis_streaming_configuration: m.take(3)?,
-        })
-    }
-}
-#[derive(Clone, Debug, Default, PartialEq)]
+rboto::__structure!(
+    ImportTableOutput "ImportTableOutput"[debug from output] { import_table_description :
+    ImportTableDescription } { _meta }
+);
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
 pub struct ListBackupsOutput {
     /// List of `BackupSummary` objects.
     pub backup_summaries: Option<Vec<BackupSummary>>,
     /// The ARN of the backup last evaluated when the current page of results was returned, inclusive of the current page of results. This value may be specified as the `ExclusiveStartBackupArn` of a new `ListBackups` operation in order to fetch the next page of results.
     pub last_evaluated_backup_arn: Option<String>,
+    pub(crate) _meta: rboto::__private::Meta,
 }
-impl rboto::FromValue for ListBackupsOutput {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "ListBackupsOutput")?;
-        Ok(Self {
-            backup_summaries: m.take(0)?,
-            last_evaluated_backup_arn: m.take(1)?,
-        })
-    }
-}
-#[derive(Clone, Debug, Default, PartialEq)]
+rboto::__structure!(
+    ListBackupsOutput "ListBackupsOutput"[debug from output] { backup_summaries : Vec <
+    BackupSummary >, last_evaluated_backup_arn : String } { _meta }
+);
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
 pub struct ListBulkOperationsOutput {
     /// A list of bulk operation summaries for the current Amazon Web Services account and Amazon Web Services Region.
     pub bulk_operations_summary_list: Option<Vec<BulkOperationSummary>>,
     /// If this value is returned, there are additional results to be displayed. To retrieve them, call `ListBulkOperations` again, with `NextToken` set to this value.
     pub next_token: Option<String>,
+    pub(crate) _meta: rboto::__private::Meta,
 }
-impl rboto::FromValue for ListBulkOperationsOutput {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "ListBulkOperationsOutput")?;
-        Ok(Self {
-            bulk_operations_summary_list: m.take(0)?,
-            next_token: m.take(1)?,
-        })
-    }
-}
-#[derive(Clone, Debug, Default, PartialEq)]
+rboto::__structure!(
+    ListBulkOperationsOutput "ListBulkOperationsOutput"[debug from output] {
+    bulk_operations_summary_list : Vec < BulkOperationSummary >, next_token : String } {
+    _meta }
+);
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
 pub struct ListContributorInsightsOutput {
     /// A list of ContributorInsightsSummary.
     pub contributor_insights_summaries: Option<Vec<ContributorInsightsSummary>>,
     /// A token to go to the next page if there is one.
     pub next_token: Option<String>,
+    pub(crate) _meta: rboto::__private::Meta,
 }
-impl rboto::FromValue for ListContributorInsightsOutput {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "ListContributorInsightsOutput")?;
-        Ok(Self {
-            contributor_insights_summaries: m.take(0)?,
-            next_token: m.take(1)?,
-        })
-    }
-}
-#[derive(Clone, Debug, Default, PartialEq)]
+rboto::__structure!(
+    ListContributorInsightsOutput "ListContributorInsightsOutput"[debug from output] {
+    contributor_insights_summaries : Vec < ContributorInsightsSummary >, next_token :
+    String } { _meta }
+);
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
 pub struct ListExportsOutput {
     /// A list of `ExportSummary` objects.
     pub export_summaries: Option<Vec<ExportSummary>>,
     /// If this value is returned, there are additional results to be displayed. To retrieve them, call `ListExports` again, with `NextToken` set to this value.
     pub next_token: Option<String>,
+    pub(crate) _meta: rboto::__private::Meta,
 }
-impl rboto::FromValue for ListExportsOutput {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "ListExportsOutput")?;
-        Ok(Self {
-            export_summaries: m.take(0)?,
-            next_token: m.take(1)?,
-        })
-    }
-}
-#[derive(Clone, Debug, Default, PartialEq)]
+rboto::__structure!(
+    ListExportsOutput "ListExportsOutput"[debug from output] { export_summaries : Vec <
+    ExportSummary >, next_token : String } { _meta }
+);
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
 pub struct ListGlobalTablesOutput {
     /// List of global table names.
     pub global_tables: Option<Vec<GlobalTable>>,
     /// Last evaluated global table name.
     pub last_evaluated_global_table_name: Option<String>,
+    pub(crate) _meta: rboto::__private::Meta,
 }
-impl rboto::FromValue for ListGlobalTablesOutput {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "ListGlobalTablesOutput")?;
-        Ok(Self {
-            global_tables: m.take(0)?,
-            last_evaluated_global_table_name: m.take(1)?,
-        })
-    }
-}
-#[derive(Clone, Debug, Default, PartialEq)]
+rboto::__structure!(
+    ListGlobalTablesOutput "ListGlobalTablesOutput"[debug from output] { global_tables :
+    Vec < GlobalTable >, last_evaluated_global_table_name : String } { _meta }
+);
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
 pub struct ListImportsOutput {
     /// A list of `ImportSummary` objects.
     pub import_summary_list: Option<Vec<ImportSummary>>,
     /// If this value is returned, there are additional results to be displayed. To retrieve them, call `ListImports` again, with `NextToken` set to this value.
     pub next_token: Option<String>,
+    pub(crate) _meta: rboto::__private::Meta,
 }
-impl rboto::FromValue for ListImportsOutput {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "ListImportsOutput")?;
-        Ok(Self {
-            import_summary_list: m.take(0)?,
-            next_token: m.take(1)?,
-        })
-    }
-}
+rboto::__structure!(
+    ListImportsOutput "ListImportsOutput"[debug from output] { import_summary_list : Vec
+    < ImportSummary >, next_token : String } { _meta }
+);
 /// Represents the output of a `ListTables` operation.
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
 pub struct ListTablesOutput {
     /// The names of the tables associated with the current account at the current endpoint. The maximum size of this array is 100.
     pub table_names: Option<Vec<String>>,
     /// The name of the last table in the current page of results. Use this value as the `ExclusiveStartTableName` in a new request to obtain the next page of results, until all the table names are returned.
     pub last_evaluated_table_name: Option<String>,
+    pub(crate) _meta: rboto::__private::Meta,
 }
-impl rboto::FromValue for ListTablesOutput {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "ListTablesOutput")?;
-        Ok(Self {
-            table_names: m.take(0)?,
-            last_evaluated_table_name: m.take(1)?,
-        })
-    }
-}
-#[derive(Clone, Debug, Default, PartialEq)]
+rboto::__structure!(
+    ListTablesOutput "ListTablesOutput"[debug from output] { table_names : Vec < String
+    >, last_evaluated_table_name : String } { _meta }
+);
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
 pub struct ListTagsOfResourceOutput {
     /// The tags currently associated with the Amazon DynamoDB resource.
     pub tags: Option<Vec<Tag>>,
     /// If this value is returned, there are additional results to be displayed. To retrieve them, call ListTagsOfResource again, with NextToken set to this value.
     pub next_token: Option<String>,
+    pub(crate) _meta: rboto::__private::Meta,
 }
-impl rboto::FromValue for ListTagsOfResourceOutput {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "ListTagsOfResourceOutput")?;
-        Ok(Self {
-            tags: m.take(0)?,
-            next_token: m.take(1)?,
-        })
-    }
-}
+rboto::__structure!(
+    ListTagsOfResourceOutput "ListTagsOfResourceOutput"[debug from output] { tags : Vec <
+    Tag >, next_token : String } { _meta }
+);
 /// Represents the output of a `PutItem` operation.
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
 pub struct PutItemOutput {
     /// The attribute values as they appeared before the `PutItem` operation, but only if `ReturnValues` is specified as `ALL_OLD` in the request. Each element consists of an attribute name and an attribute value.
     pub attributes: Option<HashMap<String, AttributeValue>>,
@@ -644,30 +533,27 @@ pub struct PutItemOutput {
     pub consumed_capacity: Option<ConsumedCapacity>,
     /// Information about item collections, if any, that were affected by the `PutItem` operation. `ItemCollectionMetrics` is only returned if the `ReturnItemCollectionMetrics` parameter was specified. If the table does not have any local secondary indexes, this information is not returned in the response.
     pub item_collection_metrics: Option<ItemCollectionMetrics>,
+    pub(crate) _meta: rboto::__private::Meta,
 }
-impl rboto::FromValue for PutItemOutput {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "PutItemOutput")?;
-        Ok(Self {
-            attributes: m.take(0)?,
-            consumed_capacity: m.take(1)?,
-            item_collection_metrics: m.take(2)?,
-        })
-    }
-}
-#[derive(Clone, Debug, Default, PartialEq)]
+rboto::__structure!(
+    PutItemOutput "PutItemOutput"[debug from output] { attributes : HashMap < String,
+    AttributeValue >, consumed_capacity : ConsumedCapacity, item_collection_metrics :
+    ItemCollectionMetrics } { _meta }
+);
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
 pub struct PutResourcePolicyOutput {
     /// A unique string that represents the revision ID of the policy. If you're comparing revision IDs, make sure to always use string comparison logic.
     pub revision_id: Option<String>,
+    pub(crate) _meta: rboto::__private::Meta,
 }
-impl rboto::FromValue for PutResourcePolicyOutput {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "PutResourcePolicyOutput")?;
-        Ok(Self { revision_id: m.take(0)? })
-    }
-}
+rboto::__structure!(
+    PutResourcePolicyOutput "PutResourcePolicyOutput"[debug from output] { revision_id :
+    String } { _meta }
+);
 /// Represents the output of a `Query` operation.
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
 pub struct QueryOutput {
     /// An array of item attributes that match the query criteria. Each element in this array consists of an attribute name and the value for that attribute.
     pub items: Option<Vec<HashMap<String, AttributeValue>>>,
@@ -679,47 +565,38 @@ pub struct QueryOutput {
     pub last_evaluated_key: Option<HashMap<String, AttributeValue>>,
     /// The capacity units consumed by the `Query` operation. The data returned includes the total provisioned throughput consumed, along with statistics for the table and any indexes involved in the operation. `ConsumedCapacity` is only returned if the `ReturnConsumedCapacity` parameter was specified.
     pub consumed_capacity: Option<ConsumedCapacity>,
+    pub(crate) _meta: rboto::__private::Meta,
 }
-impl rboto::FromValue for QueryOutput {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "QueryOutput")?;
-        Ok(Self {
-            items: m.take(0)?,
-            count: m.take(1)?,
-            scanned_count: m.take(2)?,
-            last_evaluated_key: m.take(3)?,
-            consumed_capacity: m.take(4)?,
-        })
-    }
-}
-#[derive(Clone, Debug, Default, PartialEq)]
+rboto::__structure!(
+    QueryOutput "QueryOutput"[debug from output] { items : Vec < HashMap < String,
+    AttributeValue > >, count = i32, scanned_count = i32, last_evaluated_key : HashMap <
+    String, AttributeValue >, consumed_capacity : ConsumedCapacity } { _meta }
+);
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
 pub struct RestoreTableFromBackupOutput {
     /// The description of the table created from an existing backup.
     pub table_description: Option<TableDescription>,
+    pub(crate) _meta: rboto::__private::Meta,
 }
-impl rboto::FromValue for RestoreTableFromBackupOutput {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "RestoreTableFromBackupOutput")?;
-        Ok(Self {
-            table_description: m.take(0)?,
-        })
-    }
-}
-#[derive(Clone, Debug, Default, PartialEq)]
+rboto::__structure!(
+    RestoreTableFromBackupOutput "RestoreTableFromBackupOutput"[debug from output] {
+    table_description : TableDescription } { _meta }
+);
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
 pub struct RestoreTableToPointInTimeOutput {
     /// Represents the properties of a table.
     pub table_description: Option<TableDescription>,
+    pub(crate) _meta: rboto::__private::Meta,
 }
-impl rboto::FromValue for RestoreTableToPointInTimeOutput {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "RestoreTableToPointInTimeOutput")?;
-        Ok(Self {
-            table_description: m.take(0)?,
-        })
-    }
-}
+rboto::__structure!(
+    RestoreTableToPointInTimeOutput "RestoreTableToPointInTimeOutput"[debug from output]
+    { table_description : TableDescription } { _meta }
+);
 /// Represents the output of a `Scan` operation.
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
 pub struct ScanOutput {
     /// An array of item attributes that match the scan criteria. Each element in this array consists of an attribute name and the value for that attribute.
     pub items: Option<Vec<HashMap<String, AttributeValue>>>,
@@ -731,94 +608,78 @@ pub struct ScanOutput {
     pub last_evaluated_key: Option<HashMap<String, AttributeValue>>,
     /// The capacity units consumed by the `Scan` operation. The data returned includes the total provisioned throughput consumed, along with statistics for the table and any indexes involved in the operation. `ConsumedCapacity` is only returned if the `ReturnConsumedCapacity` parameter was specified.
     pub consumed_capacity: Option<ConsumedCapacity>,
+    pub(crate) _meta: rboto::__private::Meta,
 }
-impl rboto::FromValue for ScanOutput {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "ScanOutput")?;
-        Ok(Self {
-            items: m.take(0)?,
-            count: m.take(1)?,
-            scanned_count: m.take(2)?,
-            last_evaluated_key: m.take(3)?,
-            consumed_capacity: m.take(4)?,
-        })
-    }
-}
-#[derive(Clone, Debug, Default, PartialEq)]
+rboto::__structure!(
+    ScanOutput "ScanOutput"[debug from output] { items : Vec < HashMap < String,
+    AttributeValue > >, count = i32, scanned_count = i32, last_evaluated_key : HashMap <
+    String, AttributeValue >, consumed_capacity : ConsumedCapacity } { _meta }
+);
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
 pub struct SearchVectorsOutput {
     /// The capacity units consumed by the `SearchVectors` operation. Contains `VectorSearchRequestBytes`, which represents the vector search capacity consumed.
     pub consumed_capacity: Option<VectorCapacity>,
     /// A list of items returned by the vector similarity search, sorted by similarity with the most similar item first. Each item contains the projected attributes and a similarity score.
     pub search_results: Option<Vec<SearchResultItem>>,
+    pub(crate) _meta: rboto::__private::Meta,
 }
-impl rboto::FromValue for SearchVectorsOutput {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "SearchVectorsOutput")?;
-        Ok(Self {
-            consumed_capacity: m.take(0)?,
-            search_results: m.take(1)?,
-        })
-    }
-}
-#[derive(Clone, Debug, Default, PartialEq)]
+rboto::__structure!(
+    SearchVectorsOutput "SearchVectorsOutput"[debug from output] { consumed_capacity :
+    VectorCapacity, search_results : Vec < SearchResultItem > } { _meta }
+);
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
 pub struct StartBulkPutItemsOutput {
     /// Contains detailed information about a bulk operation.
     pub bulk_operation_description: Option<BulkOperationDescription>,
+    pub(crate) _meta: rboto::__private::Meta,
 }
-impl rboto::FromValue for StartBulkPutItemsOutput {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "StartBulkPutItemsOutput")?;
-        Ok(Self {
-            bulk_operation_description: m.take(0)?,
-        })
-    }
-}
-#[derive(Clone, Debug, Default, PartialEq)]
+rboto::__structure!(
+    StartBulkPutItemsOutput "StartBulkPutItemsOutput"[debug from output] {
+    bulk_operation_description : BulkOperationDescription } { _meta }
+);
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
 pub struct TransactGetItemsOutput {
     /// If the *ReturnConsumedCapacity* value was `TOTAL`, this is an array of `ConsumedCapacity` objects, one for each table addressed by `TransactGetItem` objects in the *TransactItems* parameter. These `ConsumedCapacity` objects report the read-capacity units consumed by the `TransactGetItems` call in that table.
     pub consumed_capacity: Option<Vec<ConsumedCapacity>>,
     /// An ordered array of up to 100 `ItemResponse` objects, each of which corresponds to the `TransactGetItem` object in the same position in the *TransactItems* array. Each `ItemResponse` object contains a Map of the name-value pairs that are the projected attributes of the requested item.
     pub responses: Option<Vec<ItemResponse>>,
+    pub(crate) _meta: rboto::__private::Meta,
 }
-impl rboto::FromValue for TransactGetItemsOutput {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "TransactGetItemsOutput")?;
-        Ok(Self {
-            consumed_capacity: m.take(0)?,
-            responses: m.take(1)?,
-        })
-    }
-}
-#[derive(Clone, Debug, Default, PartialEq)]
+rboto::__structure!(
+    TransactGetItemsOutput "TransactGetItemsOutput"[debug from output] {
+    consumed_capacity : Vec < ConsumedCapacity >, responses : Vec < ItemResponse > } {
+    _meta }
+);
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
 pub struct TransactWriteItemsOutput {
     /// The capacity units consumed by the entire `TransactWriteItems` operation. The values of the list are ordered according to the ordering of the `TransactItems` request parameter.
     pub consumed_capacity: Option<Vec<ConsumedCapacity>>,
     /// A list of tables that were processed by `TransactWriteItems` and, for each table, information about any item collections that were affected by individual `UpdateItem`, `PutItem`, or `DeleteItem` operations.
     pub item_collection_metrics: Option<HashMap<String, Vec<ItemCollectionMetrics>>>,
+    pub(crate) _meta: rboto::__private::Meta,
 }
-impl rboto::FromValue for TransactWriteItemsOutput {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "TransactWriteItemsOutput")?;
-        Ok(Self {
-            consumed_capacity: m.take(0)?,
-            item_collection_metrics: m.take(1)?,
-        })
-    }
-}
-#[derive(Clone, Debug, Default, PartialEq)]
+rboto::__structure!(
+    TransactWriteItemsOutput "TransactWriteItemsOutput"[debug from output] {
+    consumed_capacity : Vec < ConsumedCapacity >, item_collection_metrics : HashMap <
+    String, Vec < ItemCollectionMetrics > > } { _meta }
+);
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
 pub struct UpdateContinuousBackupsOutput {
     /// Represents the continuous backups and point in time recovery settings on the table.
     pub continuous_backups_description: Option<ContinuousBackupsDescription>,
+    pub(crate) _meta: rboto::__private::Meta,
 }
-impl rboto::FromValue for UpdateContinuousBackupsOutput {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "UpdateContinuousBackupsOutput")?;
-        Ok(Self {
-            continuous_backups_description: m.take(0)?,
-        })
-    }
-}
-#[derive(Clone, Debug, Default, PartialEq)]
+rboto::__structure!(
+    UpdateContinuousBackupsOutput "UpdateContinuousBackupsOutput"[debug from output] {
+    continuous_backups_description : ContinuousBackupsDescription } { _meta }
+);
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
 pub struct UpdateContributorInsightsOutput {
     /// The name of the table.
     pub table_name: Option<String>,
@@ -828,49 +689,42 @@ pub struct UpdateContributorInsightsOutput {
     pub contributor_insights_status: Option<ContributorInsightsStatus>,
     /// The updated mode of CloudWatch Contributor Insights that determines whether to monitor all access and throttled events or to track throttled events exclusively.
     pub contributor_insights_mode: Option<ContributorInsightsMode>,
+    pub(crate) _meta: rboto::__private::Meta,
 }
-impl rboto::FromValue for UpdateContributorInsightsOutput {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "UpdateContributorInsightsOutput")?;
-        Ok(Self {
-            table_name: m.take(0)?,
-            index_name: m.take(1)?,
-            contributor_insights_status: m.take(2)?,
-            contributor_insights_mode: m.take(3)?,
-        })
-    }
-}
-#[derive(Clone, Debug, Default, PartialEq)]
+rboto::__structure!(
+    UpdateContributorInsightsOutput "UpdateContributorInsightsOutput"[debug from output]
+    { table_name : String, index_name : String, contributor_insights_status :
+    ContributorInsightsStatus, contributor_insights_mode : ContributorInsightsMode } {
+    _meta }
+);
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
 pub struct UpdateGlobalTableOutput {
     /// Contains the details of the global table.
     pub global_table_description: Option<GlobalTableDescription>,
+    pub(crate) _meta: rboto::__private::Meta,
 }
-impl rboto::FromValue for UpdateGlobalTableOutput {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "UpdateGlobalTableOutput")?;
-        Ok(Self {
-            global_table_description: m.take(0)?,
-        })
-    }
-}
-#[derive(Clone, Debug, Default, PartialEq)]
+rboto::__structure!(
+    UpdateGlobalTableOutput "UpdateGlobalTableOutput"[debug from output] {
+    global_table_description : GlobalTableDescription } { _meta }
+);
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
 pub struct UpdateGlobalTableSettingsOutput {
     /// The name of the global table.
     pub global_table_name: Option<String>,
     /// The Region-specific settings for the global table.
     pub replica_settings: Option<Vec<ReplicaSettingsDescription>>,
+    pub(crate) _meta: rboto::__private::Meta,
 }
-impl rboto::FromValue for UpdateGlobalTableSettingsOutput {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "UpdateGlobalTableSettingsOutput")?;
-        Ok(Self {
-            global_table_name: m.take(0)?,
-            replica_settings: m.take(1)?,
-        })
-    }
-}
+rboto::__structure!(
+    UpdateGlobalTableSettingsOutput "UpdateGlobalTableSettingsOutput"[debug from output]
+    { global_table_name : String, replica_settings : Vec < ReplicaSettingsDescription > }
+    { _meta }
+);
 /// Represents the output of an `UpdateItem` operation.
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
 pub struct UpdateItemOutput {
     /// A map of attribute values as they appear before or after the `UpdateItem` operation, as determined by the `ReturnValues` parameter.
     pub attributes: Option<HashMap<String, AttributeValue>>,
@@ -878,18 +732,15 @@ pub struct UpdateItemOutput {
     pub consumed_capacity: Option<ConsumedCapacity>,
     /// Information about item collections, if any, that were affected by the `UpdateItem` operation. `ItemCollectionMetrics` is only returned if the `ReturnItemCollectionMetrics` parameter was specified. If the table does not have any local secondary indexes, this information is not returned in the response.
     pub item_collection_metrics: Option<ItemCollectionMetrics>,
+    pub(crate) _meta: rboto::__private::Meta,
 }
-impl rboto::FromValue for UpdateItemOutput {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "UpdateItemOutput")?;
-        Ok(Self {
-            attributes: m.take(0)?,
-            consumed_capacity: m.take(1)?,
-            item_collection_metrics: m.take(2)?,
-        })
-    }
-}
-#[derive(Clone, Debug, Default, PartialEq)]
+rboto::__structure!(
+    UpdateItemOutput "UpdateItemOutput"[debug from output] { attributes : HashMap <
+    String, AttributeValue >, consumed_capacity : ConsumedCapacity,
+    item_collection_metrics : ItemCollectionMetrics } { _meta }
+);
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
 pub struct UpdateKinesisStreamingDestinationOutput {
     /// The table name for the Kinesis streaming destination output.
     pub table_name: Option<String>,
@@ -901,55 +752,104 @@ pub struct UpdateKinesisStreamingDestinationOutput {
     pub update_kinesis_streaming_configuration: Option<
         UpdateKinesisStreamingConfiguration,
     >,
+    pub(crate) _meta: rboto::__private::Meta,
 }
-impl rboto::FromValue for UpdateKinesisStreamingDestinationOutput {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "UpdateKinesisStreamingDestinationOutput")?;
-        Ok(Self {
-            table_name: m.take(0)?,
-            stream_arn: m.take(1)?,
-            destination_status: m.take(2)?,
-            update_kinesis_streaming_configuration: m.take(3)?,
-        })
-    }
-}
+rboto::__structure!(
+    UpdateKinesisStreamingDestinationOutput
+    "UpdateKinesisStreamingDestinationOutput"[debug from output] { table_name : String,
+    stream_arn : String, destination_status : DestinationStatus,
+    update_kinesis_streaming_configuration : UpdateKinesisStreamingConfiguration } {
+    _meta }
+);
 /// Represents the output of an `UpdateTable` operation.
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
 pub struct UpdateTableOutput {
     /// Represents the properties of the table.
     pub table_description: Option<TableDescription>,
+    pub(crate) _meta: rboto::__private::Meta,
 }
-impl rboto::FromValue for UpdateTableOutput {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "UpdateTableOutput")?;
-        Ok(Self {
-            table_description: m.take(0)?,
-        })
-    }
-}
-#[derive(Clone, Debug, Default, PartialEq)]
+rboto::__structure!(
+    UpdateTableOutput "UpdateTableOutput"[debug from output] { table_description :
+    TableDescription } { _meta }
+);
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
 pub struct UpdateTableReplicaAutoScalingOutput {
     /// Returns information about the auto scaling settings of a table with replicas.
     pub table_auto_scaling_description: Option<TableAutoScalingDescription>,
+    pub(crate) _meta: rboto::__private::Meta,
 }
-impl rboto::FromValue for UpdateTableReplicaAutoScalingOutput {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "UpdateTableReplicaAutoScalingOutput")?;
-        Ok(Self {
-            table_auto_scaling_description: m.take(0)?,
-        })
-    }
-}
-#[derive(Clone, Debug, Default, PartialEq)]
+rboto::__structure!(
+    UpdateTableReplicaAutoScalingOutput "UpdateTableReplicaAutoScalingOutput"[debug from
+    output] { table_auto_scaling_description : TableAutoScalingDescription } { _meta }
+);
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
 pub struct UpdateTimeToLiveOutput {
     /// Represents the output of an `UpdateTimeToLive` operation.
     pub time_to_live_specification: Option<TimeToLiveSpecification>,
+    pub(crate) _meta: rboto::__private::Meta,
 }
-impl rboto::FromValue for UpdateTimeToLiveOutput {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "UpdateTimeToLiveOutput")?;
-        Ok(Self {
-            time_to_live_specification: m.take(0)?,
-        })
-    }
+rboto::__structure!(
+    UpdateTimeToLiveOutput "UpdateTimeToLiveOutput"[debug from output] {
+    time_to_live_specification : TimeToLiveSpecification } { _meta }
+);
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct DisableKinesisStreamingDestinationOutput {
+    /// The name of the table being modified.
+    pub table_name: Option<String>,
+    /// The ARN for the specific Kinesis data stream.
+    pub stream_arn: Option<String>,
+    /// The current status of the replication.
+    pub destination_status: Option<DestinationStatus>,
+    /// The destination for the Kinesis streaming information that is being enabled.
+    pub enable_kinesis_streaming_configuration: Option<
+        EnableKinesisStreamingConfiguration,
+    >,
+    pub(crate) _meta: rboto::__private::Meta,
 }
+rboto::__structure!(
+    DisableKinesisStreamingDestinationOutput "KinesisStreamingDestinationOutput"[debug
+    from output] { table_name : String, stream_arn : String, destination_status :
+    DestinationStatus, enable_kinesis_streaming_configuration :
+    EnableKinesisStreamingConfiguration } { _meta }
+);
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct EnableKinesisStreamingDestinationOutput {
+    /// The name of the table being modified.
+    pub table_name: Option<String>,
+    /// The ARN for the specific Kinesis data stream.
+    pub stream_arn: Option<String>,
+    /// The current status of the replication.
+    pub destination_status: Option<DestinationStatus>,
+    /// The destination for the Kinesis streaming information that is being enabled.
+    pub enable_kinesis_streaming_configuration: Option<
+        EnableKinesisStreamingConfiguration,
+    >,
+    pub(crate) _meta: rboto::__private::Meta,
+}
+rboto::__structure!(
+    EnableKinesisStreamingDestinationOutput "KinesisStreamingDestinationOutput"[debug
+    from output] { table_name : String, stream_arn : String, destination_status :
+    DestinationStatus, enable_kinesis_streaming_configuration :
+    EnableKinesisStreamingConfiguration } { _meta }
+);
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct TagResourceOutput {
+    pub(crate) _meta: rboto::__private::Meta,
+}
+rboto::__structure!(
+    TagResourceOutput "TagResourceOutput"[debug from output] {} { _meta }
+);
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct UntagResourceOutput {
+    pub(crate) _meta: rboto::__private::Meta,
+}
+rboto::__structure!(
+    UntagResourceOutput "UntagResourceOutput"[debug from output] {} { _meta }
+);

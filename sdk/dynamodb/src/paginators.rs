@@ -7,10 +7,10 @@ pub static LIST_BACKUPS: PaginatorSpec = PaginatorSpec::new(
         &["BackupSummaries"],
     )
     .limit("Limit");
-impl super::input::ListBackupsInput<rboto::ServiceClient> {
+impl super::input::ListBackupsInput {
     /// Pages through `ListBackups` (botocore's `get_paginator("list_backups")`).
     pub fn into_paginator(self) -> Paginator<Self> {
-        Paginator::new(self._client.clone(), self, &LIST_BACKUPS)
+        Paginator::of_input(self, &LIST_BACKUPS)
     }
 }
 pub static LIST_TABLES: PaginatorSpec = PaginatorSpec::new(
@@ -19,10 +19,10 @@ pub static LIST_TABLES: PaginatorSpec = PaginatorSpec::new(
         &["TableNames"],
     )
     .limit("Limit");
-impl super::input::ListTablesInput<rboto::ServiceClient> {
+impl super::input::ListTablesInput {
     /// Pages through `ListTables` (botocore's `get_paginator("list_tables")`).
     pub fn into_paginator(self) -> Paginator<Self> {
-        Paginator::new(self._client.clone(), self, &LIST_TABLES)
+        Paginator::of_input(self, &LIST_TABLES)
     }
 }
 pub static QUERY: PaginatorSpec = PaginatorSpec::new(
@@ -32,10 +32,10 @@ pub static QUERY: PaginatorSpec = PaginatorSpec::new(
     )
     .limit("Limit")
     .non_aggregate(&["ConsumedCapacity"]);
-impl super::input::QueryInput<rboto::ServiceClient> {
+impl super::input::QueryInput {
     /// Pages through `Query` (botocore's `get_paginator("query")`).
     pub fn into_paginator(self) -> Paginator<Self> {
-        Paginator::new(self._client.clone(), self, &QUERY)
+        Paginator::of_input(self, &QUERY)
     }
 }
 pub static SCAN: PaginatorSpec = PaginatorSpec::new(
@@ -45,10 +45,10 @@ pub static SCAN: PaginatorSpec = PaginatorSpec::new(
     )
     .limit("Limit")
     .non_aggregate(&["ConsumedCapacity"]);
-impl super::input::ScanInput<rboto::ServiceClient> {
+impl super::input::ScanInput {
     /// Pages through `Scan` (botocore's `get_paginator("scan")`).
     pub fn into_paginator(self) -> Paginator<Self> {
-        Paginator::new(self._client.clone(), self, &SCAN)
+        Paginator::of_input(self, &SCAN)
     }
 }
 pub static LIST_TAGS_OF_RESOURCE: PaginatorSpec = PaginatorSpec::new(
@@ -56,10 +56,10 @@ pub static LIST_TAGS_OF_RESOURCE: PaginatorSpec = PaginatorSpec::new(
     &["NextToken"],
     &["Tags"],
 );
-impl super::input::ListTagsOfResourceInput<rboto::ServiceClient> {
+impl super::input::ListTagsOfResourceInput {
     /// Pages through `ListTagsOfResource` (botocore's `get_paginator("list_tags_of_resource")`).
     pub fn into_paginator(self) -> Paginator<Self> {
-        Paginator::new(self._client.clone(), self, &LIST_TAGS_OF_RESOURCE)
+        Paginator::of_input(self, &LIST_TAGS_OF_RESOURCE)
     }
 }
 pub static LIST_BULK_OPERATIONS: PaginatorSpec = PaginatorSpec::new(
@@ -68,9 +68,9 @@ pub static LIST_BULK_OPERATIONS: PaginatorSpec = PaginatorSpec::new(
         &["BulkOperationsSummaryList"],
     )
     .limit("MaxResults");
-impl super::input::ListBulkOperationsInput<rboto::ServiceClient> {
+impl super::input::ListBulkOperationsInput {
     /// Pages through `ListBulkOperations` (botocore's `get_paginator("list_bulk_operations")`).
     pub fn into_paginator(self) -> Paginator<Self> {
-        Paginator::new(self._client.clone(), self, &LIST_BULK_OPERATIONS)
+        Paginator::of_input(self, &LIST_BULK_OPERATIONS)
     }
 }

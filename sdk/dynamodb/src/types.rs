@@ -3,46 +3,16 @@
 #[allow(unused_imports)]
 use super::{error::*, input::*, output::*};
 #[allow(unused_imports)]
-use rboto::value as rv;
+use rboto::__private as rv;
 #[allow(unused_imports)]
 use std::collections::HashMap;
-#[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
-#[non_exhaustive]
-pub enum ApproximateCreationDateTimePrecision {
-    /// `MILLISECOND`
-    Millisecond,
-    /// `MICROSECOND`
-    Microsecond,
-    /// A value this version of the SDK does not know.
-    Unknown(String),
-}
-impl ApproximateCreationDateTimePrecision {
-    /// Every value the model lists.
-    pub const VALUES: &'static [&'static str] = &["MILLISECOND", "MICROSECOND"];
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Millisecond => "MILLISECOND",
-            Self::Microsecond => "MICROSECOND",
-            Self::Unknown(s) => s,
-        }
-    }
-}
-impl rv::StringEnum for ApproximateCreationDateTimePrecision {
-    fn as_str(&self) -> &str {
-        ApproximateCreationDateTimePrecision::as_str(self)
-    }
-    fn from_wire(s: String) -> Self {
-        match s.as_str() {
-            "MILLISECOND" => Self::Millisecond,
-            "MICROSECOND" => Self::Microsecond,
-            _ => Self::Unknown(s),
-        }
-    }
-}
-rboto::enum_value!(str ApproximateCreationDateTimePrecision);
+rboto::__string_enum!(
+    ApproximateCreationDateTimePrecision { Millisecond = "MILLISECOND", Microsecond =
+    "MICROSECOND" }
+);
 /// Contains details of a table archival operation.
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct ArchivalSummary {
     /// The date and time when table archival was initiated by DynamoDB, in UNIX epoch time format.
     pub archival_date_time: Option<rboto::DateTime>,
@@ -51,110 +21,27 @@ pub struct ArchivalSummary {
     /// The Amazon Resource Name (ARN) of the backup the table was archived to, when applicable in the archival reason. If you wish to restore this backup to the same table name, you will need to delete the original table.
     pub archival_backup_arn: Option<String>,
 }
-impl ArchivalSummary {
-    /// Sets `ArchivalDateTime`.
-    pub fn archival_date_time(mut self, v: impl Into<rboto::DateTime>) -> Self {
-        self.archival_date_time = Some(v.into());
-        self
-    }
-    /// Sets `ArchivalReason`.
-    pub fn archival_reason(mut self, v: impl Into<String>) -> Self {
-        self.archival_reason = Some(v.into());
-        self
-    }
-    /// Sets `ArchivalBackupArn`.
-    pub fn archival_backup_arn(mut self, v: impl Into<String>) -> Self {
-        self.archival_backup_arn = Some(v.into());
-        self
-    }
-}
-impl rboto::FromValue for ArchivalSummary {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "ArchivalSummary")?;
-        Ok(Self {
-            archival_date_time: m.take(0)?,
-            archival_reason: m.take(1)?,
-            archival_backup_arn: m.take(2)?,
-        })
-    }
-}
-#[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
-#[non_exhaustive]
-pub enum AttributeAction {
-    /// `ADD`
-    Add,
-    /// `PUT`
-    Put,
-    /// `DELETE`
-    Delete,
-    /// A value this version of the SDK does not know.
-    Unknown(String),
-}
-impl AttributeAction {
-    /// Every value the model lists.
-    pub const VALUES: &'static [&'static str] = &["ADD", "PUT", "DELETE"];
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Add => "ADD",
-            Self::Put => "PUT",
-            Self::Delete => "DELETE",
-            Self::Unknown(s) => s,
-        }
-    }
-}
-impl rv::StringEnum for AttributeAction {
-    fn as_str(&self) -> &str {
-        AttributeAction::as_str(self)
-    }
-    fn from_wire(s: String) -> Self {
-        match s.as_str() {
-            "ADD" => Self::Add,
-            "PUT" => Self::Put,
-            "DELETE" => Self::Delete,
-            _ => Self::Unknown(s),
-        }
-    }
-}
-rboto::enum_value!(str AttributeAction);
+rboto::__structure!(
+    ArchivalSummary "ArchivalSummary"[set from] { archival_date_time : rboto::DateTime,
+    archival_reason : String, archival_backup_arn : String } {}
+);
+rboto::__string_enum!(AttributeAction { Add = "ADD", Put = "PUT", Delete = "DELETE" });
 /// Represents an attribute for describing the schema for the table and indexes.
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct AttributeDefinition {
     /// A name for the attribute.
     pub attribute_name: Option<String>,
     /// The data type for the attribute, where:
     pub attribute_type: Option<ScalarAttributeType>,
 }
-impl AttributeDefinition {
-    /// Sets `AttributeName`.
-    pub fn attribute_name(mut self, v: impl Into<String>) -> Self {
-        self.attribute_name = Some(v.into());
-        self
-    }
-    /// Sets `AttributeType`.
-    pub fn attribute_type(mut self, v: impl Into<ScalarAttributeType>) -> Self {
-        self.attribute_type = Some(v.into());
-        self
-    }
-}
-impl rboto::IntoValue for AttributeDefinition {
-    fn into_value(self) -> rboto::Value {
-        rboto::Value::Struct(
-            vec![rv::opt(self.attribute_name), rv::opt(self.attribute_type)],
-        )
-    }
-}
-impl rboto::FromValue for AttributeDefinition {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "AttributeDefinition")?;
-        Ok(Self {
-            attribute_name: m.take(0)?,
-            attribute_type: m.take(1)?,
-        })
-    }
-}
+rboto::__structure!(
+    AttributeDefinition "AttributeDefinition"[set into from] { attribute_name : String,
+    attribute_type : ScalarAttributeType } {}
+);
 /// Represents the data for an attribute.
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct AttributeValue {
     /// An attribute of type String. For example:
     pub s: Option<String>,
@@ -177,113 +64,28 @@ pub struct AttributeValue {
     /// An attribute of type Boolean. For example:
     pub bool: Option<bool>,
 }
-impl AttributeValue {
-    /// Sets `S`.
-    pub fn s(mut self, v: impl Into<String>) -> Self {
-        self.s = Some(v.into());
-        self
-    }
-    /// Sets `N`.
-    pub fn n(mut self, v: impl Into<String>) -> Self {
-        self.n = Some(v.into());
-        self
-    }
-    /// Sets `B`.
-    pub fn b(mut self, v: impl Into<rboto::Blob>) -> Self {
-        self.b = Some(v.into());
-        self
-    }
-    /// Sets `SS`.
-    pub fn ss(mut self, v: impl Into<Vec<String>>) -> Self {
-        self.ss = Some(v.into());
-        self
-    }
-    /// Sets `NS`.
-    pub fn ns(mut self, v: impl Into<Vec<String>>) -> Self {
-        self.ns = Some(v.into());
-        self
-    }
-    /// Sets `BS`.
-    pub fn bs(mut self, v: impl Into<Vec<rboto::Blob>>) -> Self {
-        self.bs = Some(v.into());
-        self
-    }
-    /// Sets `M`.
-    pub fn m(mut self, v: impl Into<HashMap<String, AttributeValue>>) -> Self {
-        self.m = Some(v.into());
-        self
-    }
-    /// Sets `L`.
-    pub fn l(mut self, v: impl Into<Vec<AttributeValue>>) -> Self {
-        self.l = Some(v.into());
-        self
-    }
-    /// Sets `NULL`.
-    pub fn null(mut self, v: bool) -> Self {
-        self.null = Some(v);
-        self
-    }
-    /// Sets `BOOL`.
-    pub fn bool(mut self, v: bool) -> Self {
-        self.bool = Some(v);
-        self
-    }
-}
-impl rboto::IntoValue for AttributeValue {
-    fn into_value(self) -> rboto::Value {
-        rboto::Value::Struct(
-            vec![
-                rv::opt(self.s), rv::opt(self.n), rv::opt(self.b), rv::opt(self.ss),
-                rv::opt(self.ns), rv::opt(self.bs), rv::opt(self.m), rv::opt(self.l),
-                rv::opt(self.null), rv::opt(self.bool)
-            ],
-        )
-    }
-}
-impl rboto::FromValue for AttributeValue {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "AttributeValue")?;
-        Ok(Self {
-            s: m.take(0)?,
-            n: m.take(1)?,
-            b: m.take(2)?,
-            ss: m.take(3)?,
-            ns: m.take(4)?,
-            bs: m.take(5)?,
-            m: m.take(6)?,
-            l: m.take(7)?,
-            null: m.take(8)?,
-            bool: m.take(9)?,
-        })
-    }
-}
+rboto::__structure!(
+    AttributeValue "AttributeValue"[set into from] { s : String, n : String, b :
+    rboto::Blob, ss : Vec < String >, ns : Vec < String >, bs : Vec < rboto::Blob >, m :
+    HashMap < String, AttributeValue >, l : Vec < AttributeValue >, null = bool, bool =
+    bool } {}
+);
 /// For the `UpdateItem` operation, represents the attributes to be modified, the action to perform on each, and the new value for each.
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct AttributeValueUpdate {
     /// Represents the data for an attribute.
     pub value: Option<AttributeValue>,
     /// Specifies how to perform the update. Valid values are `PUT` (default), `DELETE`, and `ADD`. The behavior depends on whether the specified primary key already exists in the table.
     pub action: Option<AttributeAction>,
 }
-impl AttributeValueUpdate {
-    /// Sets `Value`.
-    pub fn value(mut self, v: AttributeValue) -> Self {
-        self.value = Some(v);
-        self
-    }
-    /// Sets `Action`.
-    pub fn action(mut self, v: impl Into<AttributeAction>) -> Self {
-        self.action = Some(v.into());
-        self
-    }
-}
-impl rboto::IntoValue for AttributeValueUpdate {
-    fn into_value(self) -> rboto::Value {
-        rboto::Value::Struct(vec![rv::opt(self.value), rv::opt(self.action)])
-    }
-}
+rboto::__structure!(
+    AttributeValueUpdate "AttributeValueUpdate"[set into] { value : AttributeValue,
+    action : AttributeAction } {}
+);
 /// Represents the properties of the scaling policy.
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct AutoScalingPolicyDescription {
     /// The name of the scaling policy.
     pub policy_name: Option<String>,
@@ -292,32 +94,14 @@ pub struct AutoScalingPolicyDescription {
         AutoScalingTargetTrackingScalingPolicyConfigurationDescription,
     >,
 }
-impl AutoScalingPolicyDescription {
-    /// Sets `PolicyName`.
-    pub fn policy_name(mut self, v: impl Into<String>) -> Self {
-        self.policy_name = Some(v.into());
-        self
-    }
-    /// Sets `TargetTrackingScalingPolicyConfiguration`.
-    pub fn target_tracking_scaling_policy_configuration(
-        mut self,
-        v: AutoScalingTargetTrackingScalingPolicyConfigurationDescription,
-    ) -> Self {
-        self.target_tracking_scaling_policy_configuration = Some(v);
-        self
-    }
-}
-impl rboto::FromValue for AutoScalingPolicyDescription {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "AutoScalingPolicyDescription")?;
-        Ok(Self {
-            policy_name: m.take(0)?,
-            target_tracking_scaling_policy_configuration: m.take(1)?,
-        })
-    }
-}
+rboto::__structure!(
+    AutoScalingPolicyDescription "AutoScalingPolicyDescription"[set from] { policy_name :
+    String, target_tracking_scaling_policy_configuration :
+    AutoScalingTargetTrackingScalingPolicyConfigurationDescription } {}
+);
 /// Represents the auto scaling policy to be modified.
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct AutoScalingPolicyUpdate {
     /// The name of the scaling policy.
     pub policy_name: Option<String>,
@@ -326,33 +110,14 @@ pub struct AutoScalingPolicyUpdate {
         AutoScalingTargetTrackingScalingPolicyConfigurationUpdate,
     >,
 }
-impl AutoScalingPolicyUpdate {
-    /// Sets `PolicyName`.
-    pub fn policy_name(mut self, v: impl Into<String>) -> Self {
-        self.policy_name = Some(v.into());
-        self
-    }
-    /// Sets `TargetTrackingScalingPolicyConfiguration`.
-    pub fn target_tracking_scaling_policy_configuration(
-        mut self,
-        v: AutoScalingTargetTrackingScalingPolicyConfigurationUpdate,
-    ) -> Self {
-        self.target_tracking_scaling_policy_configuration = Some(v);
-        self
-    }
-}
-impl rboto::IntoValue for AutoScalingPolicyUpdate {
-    fn into_value(self) -> rboto::Value {
-        rboto::Value::Struct(
-            vec![
-                rv::opt(self.policy_name), rv::opt(self
-                .target_tracking_scaling_policy_configuration)
-            ],
-        )
-    }
-}
+rboto::__structure!(
+    AutoScalingPolicyUpdate "AutoScalingPolicyUpdate"[set into] { policy_name : String,
+    target_tracking_scaling_policy_configuration :
+    AutoScalingTargetTrackingScalingPolicyConfigurationUpdate } {}
+);
 /// Represents the auto scaling settings for a global table or global secondary index.
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct AutoScalingSettingsDescription {
     /// The minimum capacity units that a global table or global secondary index should be scaled down to.
     pub minimum_units: Option<i64>,
@@ -365,50 +130,15 @@ pub struct AutoScalingSettingsDescription {
     /// Information about the scaling policies.
     pub scaling_policies: Option<Vec<AutoScalingPolicyDescription>>,
 }
-impl AutoScalingSettingsDescription {
-    /// Sets `MinimumUnits`.
-    pub fn minimum_units(mut self, v: i64) -> Self {
-        self.minimum_units = Some(v);
-        self
-    }
-    /// Sets `MaximumUnits`.
-    pub fn maximum_units(mut self, v: i64) -> Self {
-        self.maximum_units = Some(v);
-        self
-    }
-    /// Sets `AutoScalingDisabled`.
-    pub fn auto_scaling_disabled(mut self, v: bool) -> Self {
-        self.auto_scaling_disabled = Some(v);
-        self
-    }
-    /// Sets `AutoScalingRoleArn`.
-    pub fn auto_scaling_role_arn(mut self, v: impl Into<String>) -> Self {
-        self.auto_scaling_role_arn = Some(v.into());
-        self
-    }
-    /// Sets `ScalingPolicies`.
-    pub fn scaling_policies(
-        mut self,
-        v: impl Into<Vec<AutoScalingPolicyDescription>>,
-    ) -> Self {
-        self.scaling_policies = Some(v.into());
-        self
-    }
-}
-impl rboto::FromValue for AutoScalingSettingsDescription {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "AutoScalingSettingsDescription")?;
-        Ok(Self {
-            minimum_units: m.take(0)?,
-            maximum_units: m.take(1)?,
-            auto_scaling_disabled: m.take(2)?,
-            auto_scaling_role_arn: m.take(3)?,
-            scaling_policies: m.take(4)?,
-        })
-    }
-}
+rboto::__structure!(
+    AutoScalingSettingsDescription "AutoScalingSettingsDescription"[set from] {
+    minimum_units = i64, maximum_units = i64, auto_scaling_disabled = bool,
+    auto_scaling_role_arn : String, scaling_policies : Vec < AutoScalingPolicyDescription
+    > } {}
+);
 /// Represents the auto scaling settings to be modified for a global table or global secondary index.
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct AutoScalingSettingsUpdate {
     /// The minimum capacity units that a global table or global secondary index should be scaled down to.
     pub minimum_units: Option<i64>,
@@ -421,46 +151,14 @@ pub struct AutoScalingSettingsUpdate {
     /// The scaling policy to apply for scaling target global table or global secondary index capacity units.
     pub scaling_policy_update: Option<AutoScalingPolicyUpdate>,
 }
-impl AutoScalingSettingsUpdate {
-    /// Sets `MinimumUnits`.
-    pub fn minimum_units(mut self, v: i64) -> Self {
-        self.minimum_units = Some(v);
-        self
-    }
-    /// Sets `MaximumUnits`.
-    pub fn maximum_units(mut self, v: i64) -> Self {
-        self.maximum_units = Some(v);
-        self
-    }
-    /// Sets `AutoScalingDisabled`.
-    pub fn auto_scaling_disabled(mut self, v: bool) -> Self {
-        self.auto_scaling_disabled = Some(v);
-        self
-    }
-    /// Sets `AutoScalingRoleArn`.
-    pub fn auto_scaling_role_arn(mut self, v: impl Into<String>) -> Self {
-        self.auto_scaling_role_arn = Some(v.into());
-        self
-    }
-    /// Sets `ScalingPolicyUpdate`.
-    pub fn scaling_policy_update(mut self, v: AutoScalingPolicyUpdate) -> Self {
-        self.scaling_policy_update = Some(v);
-        self
-    }
-}
-impl rboto::IntoValue for AutoScalingSettingsUpdate {
-    fn into_value(self) -> rboto::Value {
-        rboto::Value::Struct(
-            vec![
-                rv::opt(self.minimum_units), rv::opt(self.maximum_units), rv::opt(self
-                .auto_scaling_disabled), rv::opt(self.auto_scaling_role_arn),
-                rv::opt(self.scaling_policy_update)
-            ],
-        )
-    }
-}
+rboto::__structure!(
+    AutoScalingSettingsUpdate "AutoScalingSettingsUpdate"[set into] { minimum_units =
+    i64, maximum_units = i64, auto_scaling_disabled = bool, auto_scaling_role_arn :
+    String, scaling_policy_update : AutoScalingPolicyUpdate } {}
+);
 /// Represents the properties of a target tracking scaling policy.
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct AutoScalingTargetTrackingScalingPolicyConfigurationDescription {
     /// Indicates whether scale in by the target tracking policy is disabled. If the value is true, scale in is disabled and the target tracking policy won't remove capacity from the scalable resource. Otherwise, scale in is enabled and the target tracking policy can remove capacity from the scalable resource. The default value is false.
     pub disable_scale_in: Option<bool>,
@@ -471,45 +169,15 @@ pub struct AutoScalingTargetTrackingScalingPolicyConfigurationDescription {
     /// The target value for the metric. The range is 8.515920e-109 to 1.174271e+108 (Base 10) or 2e-360 to 2e360 (Base 2).
     pub target_value: Option<f64>,
 }
-impl AutoScalingTargetTrackingScalingPolicyConfigurationDescription {
-    /// Sets `DisableScaleIn`.
-    pub fn disable_scale_in(mut self, v: bool) -> Self {
-        self.disable_scale_in = Some(v);
-        self
-    }
-    /// Sets `ScaleInCooldown`.
-    pub fn scale_in_cooldown(mut self, v: i32) -> Self {
-        self.scale_in_cooldown = Some(v);
-        self
-    }
-    /// Sets `ScaleOutCooldown`.
-    pub fn scale_out_cooldown(mut self, v: i32) -> Self {
-        self.scale_out_cooldown = Some(v);
-        self
-    }
-    /// Sets `TargetValue`.
-    pub fn target_value(mut self, v: f64) -> Self {
-        self.target_value = Some(v);
-        self
-    }
-}
-impl rboto::FromValue
-for AutoScalingTargetTrackingScalingPolicyConfigurationDescription {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(
-            v,
-            "AutoScalingTargetTrackingScalingPolicyConfigurationDescription",
-        )?;
-        Ok(Self {
-            disable_scale_in: m.take(0)?,
-            scale_in_cooldown: m.take(1)?,
-            scale_out_cooldown: m.take(2)?,
-            target_value: m.take(3)?,
-        })
-    }
-}
+rboto::__structure!(
+    AutoScalingTargetTrackingScalingPolicyConfigurationDescription
+    "AutoScalingTargetTrackingScalingPolicyConfigurationDescription"[set from] {
+    disable_scale_in = bool, scale_in_cooldown = i32, scale_out_cooldown = i32,
+    target_value = f64 } {}
+);
 /// Represents the settings of a target tracking scaling policy that will be modified.
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct AutoScalingTargetTrackingScalingPolicyConfigurationUpdate {
     /// Indicates whether scale in by the target tracking policy is disabled. If the value is true, scale in is disabled and the target tracking policy won't remove capacity from the scalable resource. Otherwise, scale in is enabled and the target tracking policy can remove capacity from the scalable resource. The default value is false.
     pub disable_scale_in: Option<bool>,
@@ -520,40 +188,15 @@ pub struct AutoScalingTargetTrackingScalingPolicyConfigurationUpdate {
     /// The target value for the metric. The range is 8.515920e-109 to 1.174271e+108 (Base 10) or 2e-360 to 2e360 (Base 2).
     pub target_value: Option<f64>,
 }
-impl AutoScalingTargetTrackingScalingPolicyConfigurationUpdate {
-    /// Sets `DisableScaleIn`.
-    pub fn disable_scale_in(mut self, v: bool) -> Self {
-        self.disable_scale_in = Some(v);
-        self
-    }
-    /// Sets `ScaleInCooldown`.
-    pub fn scale_in_cooldown(mut self, v: i32) -> Self {
-        self.scale_in_cooldown = Some(v);
-        self
-    }
-    /// Sets `ScaleOutCooldown`.
-    pub fn scale_out_cooldown(mut self, v: i32) -> Self {
-        self.scale_out_cooldown = Some(v);
-        self
-    }
-    /// Sets `TargetValue`.
-    pub fn target_value(mut self, v: f64) -> Self {
-        self.target_value = Some(v);
-        self
-    }
-}
-impl rboto::IntoValue for AutoScalingTargetTrackingScalingPolicyConfigurationUpdate {
-    fn into_value(self) -> rboto::Value {
-        rboto::Value::Struct(
-            vec![
-                rv::opt(self.disable_scale_in), rv::opt(self.scale_in_cooldown),
-                rv::opt(self.scale_out_cooldown), rv::opt(self.target_value)
-            ],
-        )
-    }
-}
+rboto::__structure!(
+    AutoScalingTargetTrackingScalingPolicyConfigurationUpdate
+    "AutoScalingTargetTrackingScalingPolicyConfigurationUpdate"[set into] {
+    disable_scale_in = bool, scale_in_cooldown = i32, scale_out_cooldown = i32,
+    target_value = f64 } {}
+);
 /// Contains the description of the backup created for the table.
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct BackupDescription {
     /// Contains the details of the backup created for the table.
     pub backup_details: Option<BackupDetails>,
@@ -562,35 +205,14 @@ pub struct BackupDescription {
     /// Contains the details of the features enabled on the table when the backup was created. For example, LSIs, GSIs, streams, TTL.
     pub source_table_feature_details: Option<SourceTableFeatureDetails>,
 }
-impl BackupDescription {
-    /// Sets `BackupDetails`.
-    pub fn backup_details(mut self, v: BackupDetails) -> Self {
-        self.backup_details = Some(v);
-        self
-    }
-    /// Sets `SourceTableDetails`.
-    pub fn source_table_details(mut self, v: SourceTableDetails) -> Self {
-        self.source_table_details = Some(v);
-        self
-    }
-    /// Sets `SourceTableFeatureDetails`.
-    pub fn source_table_feature_details(mut self, v: SourceTableFeatureDetails) -> Self {
-        self.source_table_feature_details = Some(v);
-        self
-    }
-}
-impl rboto::FromValue for BackupDescription {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "BackupDescription")?;
-        Ok(Self {
-            backup_details: m.take(0)?,
-            source_table_details: m.take(1)?,
-            source_table_feature_details: m.take(2)?,
-        })
-    }
-}
+rboto::__structure!(
+    BackupDescription "BackupDescription"[set from] { backup_details : BackupDetails,
+    source_table_details : SourceTableDetails, source_table_feature_details :
+    SourceTableFeatureDetails } {}
+);
 /// Contains the details of the backup created for the table.
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct BackupDetails {
     /// ARN associated with the backup.
     pub backup_arn: Option<String>,
@@ -607,98 +229,18 @@ pub struct BackupDetails {
     /// Time at which the automatic on-demand backup created by DynamoDB will expire. This `SYSTEM` on-demand backup expires automatically 35 days after its creation.
     pub backup_expiry_date_time: Option<rboto::DateTime>,
 }
-impl BackupDetails {
-    /// Sets `BackupArn`.
-    pub fn backup_arn(mut self, v: impl Into<String>) -> Self {
-        self.backup_arn = Some(v.into());
-        self
-    }
-    /// Sets `BackupName`.
-    pub fn backup_name(mut self, v: impl Into<String>) -> Self {
-        self.backup_name = Some(v.into());
-        self
-    }
-    /// Sets `BackupSizeBytes`.
-    pub fn backup_size_bytes(mut self, v: i64) -> Self {
-        self.backup_size_bytes = Some(v);
-        self
-    }
-    /// Sets `BackupStatus`.
-    pub fn backup_status(mut self, v: impl Into<BackupStatus>) -> Self {
-        self.backup_status = Some(v.into());
-        self
-    }
-    /// Sets `BackupType`.
-    pub fn backup_type(mut self, v: impl Into<BackupType>) -> Self {
-        self.backup_type = Some(v.into());
-        self
-    }
-    /// Sets `BackupCreationDateTime`.
-    pub fn backup_creation_date_time(mut self, v: impl Into<rboto::DateTime>) -> Self {
-        self.backup_creation_date_time = Some(v.into());
-        self
-    }
-    /// Sets `BackupExpiryDateTime`.
-    pub fn backup_expiry_date_time(mut self, v: impl Into<rboto::DateTime>) -> Self {
-        self.backup_expiry_date_time = Some(v.into());
-        self
-    }
-}
-impl rboto::FromValue for BackupDetails {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "BackupDetails")?;
-        Ok(Self {
-            backup_arn: m.take(0)?,
-            backup_name: m.take(1)?,
-            backup_size_bytes: m.take(2)?,
-            backup_status: m.take(3)?,
-            backup_type: m.take(4)?,
-            backup_creation_date_time: m.take(5)?,
-            backup_expiry_date_time: m.take(6)?,
-        })
-    }
-}
-#[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
-#[non_exhaustive]
-pub enum BackupStatus {
-    /// `CREATING`
-    Creating,
-    /// `DELETED`
-    Deleted,
-    /// `AVAILABLE`
-    Available,
-    /// A value this version of the SDK does not know.
-    Unknown(String),
-}
-impl BackupStatus {
-    /// Every value the model lists.
-    pub const VALUES: &'static [&'static str] = &["CREATING", "DELETED", "AVAILABLE"];
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Creating => "CREATING",
-            Self::Deleted => "DELETED",
-            Self::Available => "AVAILABLE",
-            Self::Unknown(s) => s,
-        }
-    }
-}
-impl rv::StringEnum for BackupStatus {
-    fn as_str(&self) -> &str {
-        BackupStatus::as_str(self)
-    }
-    fn from_wire(s: String) -> Self {
-        match s.as_str() {
-            "CREATING" => Self::Creating,
-            "DELETED" => Self::Deleted,
-            "AVAILABLE" => Self::Available,
-            _ => Self::Unknown(s),
-        }
-    }
-}
-rboto::enum_value!(str BackupStatus);
+rboto::__structure!(
+    BackupDetails "BackupDetails"[set from] { backup_arn : String, backup_name : String,
+    backup_size_bytes = i64, backup_status : BackupStatus, backup_type : BackupType,
+    backup_creation_date_time : rboto::DateTime, backup_expiry_date_time :
+    rboto::DateTime } {}
+);
+rboto::__string_enum!(
+    BackupStatus { Creating = "CREATING", Deleted = "DELETED", Available = "AVAILABLE" }
+);
 /// Contains details for the backup.
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct BackupSummary {
     /// Name of the table.
     pub table_name: Option<String>,
@@ -721,159 +263,23 @@ pub struct BackupSummary {
     /// Size of the backup in bytes.
     pub backup_size_bytes: Option<i64>,
 }
-impl BackupSummary {
-    /// Sets `TableName`.
-    pub fn table_name(mut self, v: impl Into<String>) -> Self {
-        self.table_name = Some(v.into());
-        self
-    }
-    /// Sets `TableId`.
-    pub fn table_id(mut self, v: impl Into<String>) -> Self {
-        self.table_id = Some(v.into());
-        self
-    }
-    /// Sets `TableArn`.
-    pub fn table_arn(mut self, v: impl Into<String>) -> Self {
-        self.table_arn = Some(v.into());
-        self
-    }
-    /// Sets `BackupArn`.
-    pub fn backup_arn(mut self, v: impl Into<String>) -> Self {
-        self.backup_arn = Some(v.into());
-        self
-    }
-    /// Sets `BackupName`.
-    pub fn backup_name(mut self, v: impl Into<String>) -> Self {
-        self.backup_name = Some(v.into());
-        self
-    }
-    /// Sets `BackupCreationDateTime`.
-    pub fn backup_creation_date_time(mut self, v: impl Into<rboto::DateTime>) -> Self {
-        self.backup_creation_date_time = Some(v.into());
-        self
-    }
-    /// Sets `BackupExpiryDateTime`.
-    pub fn backup_expiry_date_time(mut self, v: impl Into<rboto::DateTime>) -> Self {
-        self.backup_expiry_date_time = Some(v.into());
-        self
-    }
-    /// Sets `BackupStatus`.
-    pub fn backup_status(mut self, v: impl Into<BackupStatus>) -> Self {
-        self.backup_status = Some(v.into());
-        self
-    }
-    /// Sets `BackupType`.
-    pub fn backup_type(mut self, v: impl Into<BackupType>) -> Self {
-        self.backup_type = Some(v.into());
-        self
-    }
-    /// Sets `BackupSizeBytes`.
-    pub fn backup_size_bytes(mut self, v: i64) -> Self {
-        self.backup_size_bytes = Some(v);
-        self
-    }
-}
-impl rboto::FromValue for BackupSummary {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "BackupSummary")?;
-        Ok(Self {
-            table_name: m.take(0)?,
-            table_id: m.take(1)?,
-            table_arn: m.take(2)?,
-            backup_arn: m.take(3)?,
-            backup_name: m.take(4)?,
-            backup_creation_date_time: m.take(5)?,
-            backup_expiry_date_time: m.take(6)?,
-            backup_status: m.take(7)?,
-            backup_type: m.take(8)?,
-            backup_size_bytes: m.take(9)?,
-        })
-    }
-}
-#[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
-#[non_exhaustive]
-pub enum BackupType {
-    /// `USER`
-    User,
-    /// `SYSTEM`
-    System,
-    /// `AWS_BACKUP`
-    AwsBackup,
-    /// A value this version of the SDK does not know.
-    Unknown(String),
-}
-impl BackupType {
-    /// Every value the model lists.
-    pub const VALUES: &'static [&'static str] = &["USER", "SYSTEM", "AWS_BACKUP"];
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::User => "USER",
-            Self::System => "SYSTEM",
-            Self::AwsBackup => "AWS_BACKUP",
-            Self::Unknown(s) => s,
-        }
-    }
-}
-impl rv::StringEnum for BackupType {
-    fn as_str(&self) -> &str {
-        BackupType::as_str(self)
-    }
-    fn from_wire(s: String) -> Self {
-        match s.as_str() {
-            "USER" => Self::User,
-            "SYSTEM" => Self::System,
-            "AWS_BACKUP" => Self::AwsBackup,
-            _ => Self::Unknown(s),
-        }
-    }
-}
-rboto::enum_value!(str BackupType);
-#[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
-#[non_exhaustive]
-pub enum BackupTypeFilter {
-    /// `USER`
-    User,
-    /// `SYSTEM`
-    System,
-    /// `AWS_BACKUP`
-    AwsBackup,
-    /// `ALL`
-    All,
-    /// A value this version of the SDK does not know.
-    Unknown(String),
-}
-impl BackupTypeFilter {
-    /// Every value the model lists.
-    pub const VALUES: &'static [&'static str] = &["USER", "SYSTEM", "AWS_BACKUP", "ALL"];
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::User => "USER",
-            Self::System => "SYSTEM",
-            Self::AwsBackup => "AWS_BACKUP",
-            Self::All => "ALL",
-            Self::Unknown(s) => s,
-        }
-    }
-}
-impl rv::StringEnum for BackupTypeFilter {
-    fn as_str(&self) -> &str {
-        BackupTypeFilter::as_str(self)
-    }
-    fn from_wire(s: String) -> Self {
-        match s.as_str() {
-            "USER" => Self::User,
-            "SYSTEM" => Self::System,
-            "AWS_BACKUP" => Self::AwsBackup,
-            "ALL" => Self::All,
-            _ => Self::Unknown(s),
-        }
-    }
-}
-rboto::enum_value!(str BackupTypeFilter);
+rboto::__structure!(
+    BackupSummary "BackupSummary"[set from] { table_name : String, table_id : String,
+    table_arn : String, backup_arn : String, backup_name : String,
+    backup_creation_date_time : rboto::DateTime, backup_expiry_date_time :
+    rboto::DateTime, backup_status : BackupStatus, backup_type : BackupType,
+    backup_size_bytes = i64 } {}
+);
+rboto::__string_enum!(
+    BackupType { User = "USER", System = "SYSTEM", AwsBackup = "AWS_BACKUP" }
+);
+rboto::__string_enum!(
+    BackupTypeFilter { User = "USER", System = "SYSTEM", AwsBackup = "AWS_BACKUP", All =
+    "ALL" }
+);
 /// An error associated with a statement in a PartiQL batch that was run.
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct BatchStatementError {
     /// The error code associated with the failed PartiQL batch statement.
     pub code: Option<BatchStatementErrorCodeEnum>,
@@ -882,118 +288,23 @@ pub struct BatchStatementError {
     /// The item which caused the condition check to fail. This will be set if ReturnValuesOnConditionCheckFailure is specified as `ALL_OLD`.
     pub item: Option<HashMap<String, AttributeValue>>,
 }
-impl BatchStatementError {
-    /// Sets `Code`.
-    pub fn code(mut self, v: impl Into<BatchStatementErrorCodeEnum>) -> Self {
-        self.code = Some(v.into());
-        self
-    }
-    /// Sets `Message`.
-    pub fn message(mut self, v: impl Into<String>) -> Self {
-        self.message = Some(v.into());
-        self
-    }
-    /// Sets `Item`.
-    pub fn item(mut self, v: impl Into<HashMap<String, AttributeValue>>) -> Self {
-        self.item = Some(v.into());
-        self
-    }
-}
-impl rboto::FromValue for BatchStatementError {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "BatchStatementError")?;
-        Ok(Self {
-            code: m.take(0)?,
-            message: m.take(1)?,
-            item: m.take(2)?,
-        })
-    }
-}
-#[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
-#[non_exhaustive]
-pub enum BatchStatementErrorCodeEnum {
-    /// `ConditionalCheckFailed`
-    ConditionalCheckFailed,
-    /// `ItemCollectionSizeLimitExceeded`
-    ItemCollectionSizeLimitExceeded,
-    /// `RequestLimitExceeded`
-    RequestLimitExceeded,
-    /// `ValidationError`
-    ValidationError,
-    /// `ProvisionedThroughputExceeded`
-    ProvisionedThroughputExceeded,
-    /// `TransactionConflict`
-    TransactionConflict,
-    /// `ThrottlingError`
-    ThrottlingError,
-    /// `InternalServerError`
-    InternalServerError,
-    /// `ResourceNotFound`
-    ResourceNotFound,
-    /// `AccessDenied`
-    AccessDenied,
-    /// `DuplicateItem`
-    DuplicateItem,
-    /// A value this version of the SDK does not know.
-    Unknown(String),
-}
-impl BatchStatementErrorCodeEnum {
-    /// Every value the model lists.
-    pub const VALUES: &'static [&'static str] = &[
-        "ConditionalCheckFailed",
-        "ItemCollectionSizeLimitExceeded",
-        "RequestLimitExceeded",
-        "ValidationError",
-        "ProvisionedThroughputExceeded",
-        "TransactionConflict",
-        "ThrottlingError",
-        "InternalServerError",
-        "ResourceNotFound",
-        "AccessDenied",
-        "DuplicateItem",
-    ];
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::ConditionalCheckFailed => "ConditionalCheckFailed",
-            Self::ItemCollectionSizeLimitExceeded => "ItemCollectionSizeLimitExceeded",
-            Self::RequestLimitExceeded => "RequestLimitExceeded",
-            Self::ValidationError => "ValidationError",
-            Self::ProvisionedThroughputExceeded => "ProvisionedThroughputExceeded",
-            Self::TransactionConflict => "TransactionConflict",
-            Self::ThrottlingError => "ThrottlingError",
-            Self::InternalServerError => "InternalServerError",
-            Self::ResourceNotFound => "ResourceNotFound",
-            Self::AccessDenied => "AccessDenied",
-            Self::DuplicateItem => "DuplicateItem",
-            Self::Unknown(s) => s,
-        }
-    }
-}
-impl rv::StringEnum for BatchStatementErrorCodeEnum {
-    fn as_str(&self) -> &str {
-        BatchStatementErrorCodeEnum::as_str(self)
-    }
-    fn from_wire(s: String) -> Self {
-        match s.as_str() {
-            "ConditionalCheckFailed" => Self::ConditionalCheckFailed,
-            "ItemCollectionSizeLimitExceeded" => Self::ItemCollectionSizeLimitExceeded,
-            "RequestLimitExceeded" => Self::RequestLimitExceeded,
-            "ValidationError" => Self::ValidationError,
-            "ProvisionedThroughputExceeded" => Self::ProvisionedThroughputExceeded,
-            "TransactionConflict" => Self::TransactionConflict,
-            "ThrottlingError" => Self::ThrottlingError,
-            "InternalServerError" => Self::InternalServerError,
-            "ResourceNotFound" => Self::ResourceNotFound,
-            "AccessDenied" => Self::AccessDenied,
-            "DuplicateItem" => Self::DuplicateItem,
-            _ => Self::Unknown(s),
-        }
-    }
-}
-rboto::enum_value!(str BatchStatementErrorCodeEnum);
+rboto::__structure!(
+    BatchStatementError "BatchStatementError"[set from] { code :
+    BatchStatementErrorCodeEnum, message : String, item : HashMap < String,
+    AttributeValue > } {}
+);
+rboto::__string_enum!(
+    BatchStatementErrorCodeEnum { ConditionalCheckFailed = "ConditionalCheckFailed",
+    ItemCollectionSizeLimitExceeded = "ItemCollectionSizeLimitExceeded",
+    RequestLimitExceeded = "RequestLimitExceeded", ValidationError = "ValidationError",
+    ProvisionedThroughputExceeded = "ProvisionedThroughputExceeded", TransactionConflict
+    = "TransactionConflict", ThrottlingError = "ThrottlingError", InternalServerError =
+    "InternalServerError", ResourceNotFound = "ResourceNotFound", AccessDenied =
+    "AccessDenied", DuplicateItem = "DuplicateItem" }
+);
 /// A PartiQL batch statement request.
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct BatchStatementRequest {
     /// A valid PartiQL statement.
     pub statement: Option<String>,
@@ -1006,43 +317,14 @@ pub struct BatchStatementRequest {
         ReturnValuesOnConditionCheckFailure,
     >,
 }
-impl BatchStatementRequest {
-    /// Sets `Statement`.
-    pub fn statement(mut self, v: impl Into<String>) -> Self {
-        self.statement = Some(v.into());
-        self
-    }
-    /// Sets `Parameters`.
-    pub fn parameters(mut self, v: impl Into<Vec<AttributeValue>>) -> Self {
-        self.parameters = Some(v.into());
-        self
-    }
-    /// Sets `ConsistentRead`.
-    pub fn consistent_read(mut self, v: bool) -> Self {
-        self.consistent_read = Some(v);
-        self
-    }
-    /// Sets `ReturnValuesOnConditionCheckFailure`.
-    pub fn return_values_on_condition_check_failure(
-        mut self,
-        v: impl Into<ReturnValuesOnConditionCheckFailure>,
-    ) -> Self {
-        self.return_values_on_condition_check_failure = Some(v.into());
-        self
-    }
-}
-impl rboto::IntoValue for BatchStatementRequest {
-    fn into_value(self) -> rboto::Value {
-        rboto::Value::Struct(
-            vec![
-                rv::opt(self.statement), rv::opt(self.parameters), rv::opt(self
-                .consistent_read), rv::opt(self.return_values_on_condition_check_failure)
-            ],
-        )
-    }
-}
+rboto::__structure!(
+    BatchStatementRequest "BatchStatementRequest"[set into] { statement : String,
+    parameters : Vec < AttributeValue >, consistent_read = bool,
+    return_values_on_condition_check_failure : ReturnValuesOnConditionCheckFailure } {}
+);
 /// A PartiQL batch statement response..
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct BatchStatementResponse {
     /// The error associated with a failed PartiQL batch statement.
     pub error: Option<BatchStatementError>,
@@ -1051,121 +333,40 @@ pub struct BatchStatementResponse {
     /// A DynamoDB item associated with a BatchStatementResponse
     pub item: Option<HashMap<String, AttributeValue>>,
 }
-impl BatchStatementResponse {
-    /// Sets `Error`.
-    pub fn error(mut self, v: BatchStatementError) -> Self {
-        self.error = Some(v);
-        self
-    }
-    /// Sets `TableName`.
-    pub fn table_name(mut self, v: impl Into<String>) -> Self {
-        self.table_name = Some(v.into());
-        self
-    }
-    /// Sets `Item`.
-    pub fn item(mut self, v: impl Into<HashMap<String, AttributeValue>>) -> Self {
-        self.item = Some(v.into());
-        self
-    }
-}
-impl rboto::FromValue for BatchStatementResponse {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "BatchStatementResponse")?;
-        Ok(Self {
-            error: m.take(0)?,
-            table_name: m.take(1)?,
-            item: m.take(2)?,
-        })
-    }
-}
-#[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
-#[non_exhaustive]
-pub enum BillingMode {
-    /// `PROVISIONED`
-    Provisioned,
-    /// `PAY_PER_REQUEST`
-    PayPerRequest,
-    /// A value this version of the SDK does not know.
-    Unknown(String),
-}
-impl BillingMode {
-    /// Every value the model lists.
-    pub const VALUES: &'static [&'static str] = &["PROVISIONED", "PAY_PER_REQUEST"];
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Provisioned => "PROVISIONED",
-            Self::PayPerRequest => "PAY_PER_REQUEST",
-            Self::Unknown(s) => s,
-        }
-    }
-}
-impl rv::StringEnum for BillingMode {
-    fn as_str(&self) -> &str {
-        BillingMode::as_str(self)
-    }
-    fn from_wire(s: String) -> Self {
-        match s.as_str() {
-            "PROVISIONED" => Self::Provisioned,
-            "PAY_PER_REQUEST" => Self::PayPerRequest,
-            _ => Self::Unknown(s),
-        }
-    }
-}
-rboto::enum_value!(str BillingMode);
+rboto::__structure!(
+    BatchStatementResponse "BatchStatementResponse"[set from] { error :
+    BatchStatementError, table_name : String, item : HashMap < String, AttributeValue > }
+    {}
+);
+rboto::__string_enum!(
+    BillingMode { Provisioned = "PROVISIONED", PayPerRequest = "PAY_PER_REQUEST" }
+);
 /// Contains the details for the read/write capacity mode. This page talks about `PROVISIONED` and `PAY_PER_REQUEST` billing modes. For more information about these modes, see [Read/write capacity mode](https://docs.aws.amazon.com/amazondynamodb/latest/developerguide/HowItWorks.ReadWriteCapacityMode.html).
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct BillingModeSummary {
     /// Controls how you are charged for read and write throughput and how you manage capacity. This setting can be changed later.
     pub billing_mode: Option<BillingMode>,
     /// Represents the time when `PAY_PER_REQUEST` was last set as the read/write capacity mode.
     pub last_update_to_pay_per_request_date_time: Option<rboto::DateTime>,
 }
-impl BillingModeSummary {
-    /// Sets `BillingMode`.
-    pub fn billing_mode(mut self, v: impl Into<BillingMode>) -> Self {
-        self.billing_mode = Some(v.into());
-        self
-    }
-    /// Sets `LastUpdateToPayPerRequestDateTime`.
-    pub fn last_update_to_pay_per_request_date_time(
-        mut self,
-        v: impl Into<rboto::DateTime>,
-    ) -> Self {
-        self.last_update_to_pay_per_request_date_time = Some(v.into());
-        self
-    }
-}
-impl rboto::FromValue for BillingModeSummary {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "BillingModeSummary")?;
-        Ok(Self {
-            billing_mode: m.take(0)?,
-            last_update_to_pay_per_request_date_time: m.take(1)?,
-        })
-    }
-}
+rboto::__structure!(
+    BillingModeSummary "BillingModeSummary"[set from] { billing_mode : BillingMode,
+    last_update_to_pay_per_request_date_time : rboto::DateTime } {}
+);
 /// Contains the bulk put bytes used during a bulk operation.
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct BulkOperationBytes {
     /// The number of bulk put bytes.
     pub bulk_put_bytes: Option<i64>,
 }
-impl BulkOperationBytes {
-    /// Sets `BulkPutBytes`.
-    pub fn bulk_put_bytes(mut self, v: i64) -> Self {
-        self.bulk_put_bytes = Some(v);
-        self
-    }
-}
-impl rboto::FromValue for BulkOperationBytes {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "BulkOperationBytes")?;
-        Ok(Self { bulk_put_bytes: m.take(0)? })
-    }
-}
+rboto::__structure!(
+    BulkOperationBytes "BulkOperationBytes"[set from] { bulk_put_bytes = i64 } {}
+);
 /// Contains detailed information about a bulk operation.
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct BulkOperationDescription {
     /// The Amazon Resource Name (ARN) of the bulk operation.
     pub bulk_operation_arn: Option<String>,
@@ -1202,253 +403,31 @@ pub struct BulkOperationDescription {
     /// The performance tier selected for the bulk operation. Valid values are `STANDARD` and `ACCELERATED`. If the start request omitted this value, DynamoDB uses `STANDARD`.
     pub performance_tier: Option<BulkOperationPerformanceTier>,
 }
-impl BulkOperationDescription {
-    /// Sets `BulkOperationArn`.
-    pub fn bulk_operation_arn(mut self, v: impl Into<String>) -> Self {
-        self.bulk_operation_arn = Some(v.into());
-        self
-    }
-    /// Sets `BulkOperationStatus`.
-    pub fn bulk_operation_status(mut self, v: impl Into<BulkOperationStatus>) -> Self {
-        self.bulk_operation_status = Some(v.into());
-        self
-    }
-    /// Sets `TableDetails`.
-    pub fn table_details(mut self, v: impl Into<Vec<BulkOperationTableDetail>>) -> Self {
-        self.table_details = Some(v.into());
-        self
-    }
-    /// Sets `ClientToken`.
-    pub fn client_token(mut self, v: impl Into<String>) -> Self {
-        self.client_token = Some(v.into());
-        self
-    }
-    /// Sets `InputS3Configuration`.
-    pub fn input_s3_configuration(mut self, v: InputS3Configuration) -> Self {
-        self.input_s3_configuration = Some(v);
-        self
-    }
-    /// Sets `OutputS3Configuration`.
-    pub fn output_s3_configuration(mut self, v: OutputS3Configuration) -> Self {
-        self.output_s3_configuration = Some(v);
-        self
-    }
-    /// Sets `StartTime`.
-    pub fn start_time(mut self, v: impl Into<rboto::DateTime>) -> Self {
-        self.start_time = Some(v.into());
-        self
-    }
-    /// Sets `EndTime`.
-    pub fn end_time(mut self, v: impl Into<rboto::DateTime>) -> Self {
-        self.end_time = Some(v.into());
-        self
-    }
-    /// Sets `ProcessedItemCount`.
-    pub fn processed_item_count(mut self, v: i64) -> Self {
-        self.processed_item_count = Some(v);
-        self
-    }
-    /// Sets `ProcessedInputBytes`.
-    pub fn processed_input_bytes(mut self, v: i64) -> Self {
-        self.processed_input_bytes = Some(v);
-        self
-    }
-    /// Sets `TotalInputBytes`.
-    pub fn total_input_bytes(mut self, v: i64) -> Self {
-        self.total_input_bytes = Some(v);
-        self
-    }
-    /// Sets `BulkOperationUsage`.
-    pub fn bulk_operation_usage(
-        mut self,
-        v: impl Into<Vec<BulkOperationUsage>>,
-    ) -> Self {
-        self.bulk_operation_usage = Some(v.into());
-        self
-    }
-    /// Sets `FailedItemCount`.
-    pub fn failed_item_count(mut self, v: i64) -> Self {
-        self.failed_item_count = Some(v);
-        self
-    }
-    /// Sets `FailureCode`.
-    pub fn failure_code(mut self, v: impl Into<String>) -> Self {
-        self.failure_code = Some(v.into());
-        self
-    }
-    /// Sets `FailureMessage`.
-    pub fn failure_message(mut self, v: impl Into<String>) -> Self {
-        self.failure_message = Some(v.into());
-        self
-    }
-    /// Sets `MaxWriteRequestUnits`.
-    pub fn max_write_request_units(mut self, v: i64) -> Self {
-        self.max_write_request_units = Some(v);
-        self
-    }
-    /// Sets `PerformanceTier`.
-    pub fn performance_tier(
-        mut self,
-        v: impl Into<BulkOperationPerformanceTier>,
-    ) -> Self {
-        self.performance_tier = Some(v.into());
-        self
-    }
-}
-impl rboto::FromValue for BulkOperationDescription {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "BulkOperationDescription")?;
-        Ok(Self {
-            bulk_operation_arn: m.take(0)?,
-            bulk_operation_status: m.take(1)?,
-            table_details: m.take(2)?,
-            client_token: m.take(3)?,
-            input_s3_configuration: m.take(4)?,
-            output_s3_configuration: m.take(5)?,
-            start_time: m.take(6)?,
-            end_time: m.take(7)?,
-            processed_item_count: m.take(8)?,
-            processed_input_bytes: m.take(9)?,
-            total_input_bytes: m.take(10)?,
-            bulk_operation_usage: m.take(11)?,
-            failed_item_count: m.take(12)?,
-            failure_code: m.take(13)?,
-            failure_message: m.take(14)?,
-            max_write_request_units: m.take(15)?,
-            performance_tier: m.take(16)?,
-        })
-    }
-}
-#[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
-#[non_exhaustive]
-pub enum BulkOperationInputFormat {
-    /// `DYNAMODB_JSON`
-    DynamodbJson,
-    /// `ION`
-    Ion,
-    /// A value this version of the SDK does not know.
-    Unknown(String),
-}
-impl BulkOperationInputFormat {
-    /// Every value the model lists.
-    pub const VALUES: &'static [&'static str] = &["DYNAMODB_JSON", "ION"];
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::DynamodbJson => "DYNAMODB_JSON",
-            Self::Ion => "ION",
-            Self::Unknown(s) => s,
-        }
-    }
-}
-impl rv::StringEnum for BulkOperationInputFormat {
-    fn as_str(&self) -> &str {
-        BulkOperationInputFormat::as_str(self)
-    }
-    fn from_wire(s: String) -> Self {
-        match s.as_str() {
-            "DYNAMODB_JSON" => Self::DynamodbJson,
-            "ION" => Self::Ion,
-            _ => Self::Unknown(s),
-        }
-    }
-}
-rboto::enum_value!(str BulkOperationInputFormat);
-#[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
-#[non_exhaustive]
-pub enum BulkOperationPerformanceTier {
-    /// `STANDARD`
-    Standard,
-    /// `ACCELERATED`
-    Accelerated,
-    /// A value this version of the SDK does not know.
-    Unknown(String),
-}
-impl BulkOperationPerformanceTier {
-    /// Every value the model lists.
-    pub const VALUES: &'static [&'static str] = &["STANDARD", "ACCELERATED"];
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Standard => "STANDARD",
-            Self::Accelerated => "ACCELERATED",
-            Self::Unknown(s) => s,
-        }
-    }
-}
-impl rv::StringEnum for BulkOperationPerformanceTier {
-    fn as_str(&self) -> &str {
-        BulkOperationPerformanceTier::as_str(self)
-    }
-    fn from_wire(s: String) -> Self {
-        match s.as_str() {
-            "STANDARD" => Self::Standard,
-            "ACCELERATED" => Self::Accelerated,
-            _ => Self::Unknown(s),
-        }
-    }
-}
-rboto::enum_value!(str BulkOperationPerformanceTier);
-#[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
-#[non_exhaustive]
-pub enum BulkOperationStatus {
-    /// `IN_PROGRESS`
-    InProgress,
-    /// `COMPLETED`
-    Completed,
-    /// `COMPLETED_WITH_ERRORS`
-    CompletedWithErrors,
-    /// `CANCELLING`
-    Cancelling,
-    /// `CANCELLED`
-    Cancelled,
-    /// `FAILED`
-    Failed,
-    /// A value this version of the SDK does not know.
-    Unknown(String),
-}
-impl BulkOperationStatus {
-    /// Every value the model lists.
-    pub const VALUES: &'static [&'static str] = &[
-        "IN_PROGRESS",
-        "COMPLETED",
-        "COMPLETED_WITH_ERRORS",
-        "CANCELLING",
-        "CANCELLED",
-        "FAILED",
-    ];
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::InProgress => "IN_PROGRESS",
-            Self::Completed => "COMPLETED",
-            Self::CompletedWithErrors => "COMPLETED_WITH_ERRORS",
-            Self::Cancelling => "CANCELLING",
-            Self::Cancelled => "CANCELLED",
-            Self::Failed => "FAILED",
-            Self::Unknown(s) => s,
-        }
-    }
-}
-impl rv::StringEnum for BulkOperationStatus {
-    fn as_str(&self) -> &str {
-        BulkOperationStatus::as_str(self)
-    }
-    fn from_wire(s: String) -> Self {
-        match s.as_str() {
-            "IN_PROGRESS" => Self::InProgress,
-            "COMPLETED" => Self::Completed,
-            "COMPLETED_WITH_ERRORS" => Self::CompletedWithErrors,
-            "CANCELLING" => Self::Cancelling,
-            "CANCELLED" => Self::Cancelled,
-            "FAILED" => Self::Failed,
-            _ => Self::Unknown(s),
-        }
-    }
-}
-rboto::enum_value!(str BulkOperationStatus);
+rboto::__structure!(
+    BulkOperationDescription "BulkOperationDescription"[set from] { bulk_operation_arn :
+    String, bulk_operation_status : BulkOperationStatus, table_details : Vec <
+    BulkOperationTableDetail >, client_token : String, input_s3_configuration :
+    InputS3Configuration, output_s3_configuration : OutputS3Configuration, start_time :
+    rboto::DateTime, end_time : rboto::DateTime, processed_item_count = i64,
+    processed_input_bytes = i64, total_input_bytes = i64, bulk_operation_usage : Vec <
+    BulkOperationUsage >, failed_item_count = i64, failure_code : String, failure_message
+    : String, max_write_request_units = i64, performance_tier :
+    BulkOperationPerformanceTier } {}
+);
+rboto::__string_enum!(
+    BulkOperationInputFormat { DynamodbJson = "DYNAMODB_JSON", Ion = "ION" }
+);
+rboto::__string_enum!(
+    BulkOperationPerformanceTier { Standard = "STANDARD", Accelerated = "ACCELERATED" }
+);
+rboto::__string_enum!(
+    BulkOperationStatus { InProgress = "IN_PROGRESS", Completed = "COMPLETED",
+    CompletedWithErrors = "COMPLETED_WITH_ERRORS", Cancelling = "CANCELLING", Cancelled =
+    "CANCELLED", Failed = "FAILED" }
+);
 /// Contains summary information about a bulk operation.
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct BulkOperationSummary {
     /// The Amazon Resource Name (ARN) of the bulk operation.
     pub bulk_operation_arn: Option<String>,
@@ -1459,70 +438,27 @@ pub struct BulkOperationSummary {
     /// The time when the operation reached a terminal status. DynamoDB omits this value while the operation remains in progress.
     pub end_time: Option<rboto::DateTime>,
 }
-impl BulkOperationSummary {
-    /// Sets `BulkOperationArn`.
-    pub fn bulk_operation_arn(mut self, v: impl Into<String>) -> Self {
-        self.bulk_operation_arn = Some(v.into());
-        self
-    }
-    /// Sets `BulkOperationStatus`.
-    pub fn bulk_operation_status(mut self, v: impl Into<BulkOperationStatus>) -> Self {
-        self.bulk_operation_status = Some(v.into());
-        self
-    }
-    /// Sets `StartTime`.
-    pub fn start_time(mut self, v: impl Into<rboto::DateTime>) -> Self {
-        self.start_time = Some(v.into());
-        self
-    }
-    /// Sets `EndTime`.
-    pub fn end_time(mut self, v: impl Into<rboto::DateTime>) -> Self {
-        self.end_time = Some(v.into());
-        self
-    }
-}
-impl rboto::FromValue for BulkOperationSummary {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "BulkOperationSummary")?;
-        Ok(Self {
-            bulk_operation_arn: m.take(0)?,
-            bulk_operation_status: m.take(1)?,
-            start_time: m.take(2)?,
-            end_time: m.take(3)?,
-        })
-    }
-}
+rboto::__structure!(
+    BulkOperationSummary "BulkOperationSummary"[set from] { bulk_operation_arn : String,
+    bulk_operation_status : BulkOperationStatus, start_time : rboto::DateTime, end_time :
+    rboto::DateTime } {}
+);
 /// Contains identifying information for a table associated with a bulk operation.
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct BulkOperationTableDetail {
     /// The name or ARN of the table associated with the bulk operation.
     pub table_name: Option<String>,
     /// The unique identifier of the table associated with the bulk operation.
     pub table_id: Option<String>,
 }
-impl BulkOperationTableDetail {
-    /// Sets `TableName`.
-    pub fn table_name(mut self, v: impl Into<String>) -> Self {
-        self.table_name = Some(v.into());
-        self
-    }
-    /// Sets `TableId`.
-    pub fn table_id(mut self, v: impl Into<String>) -> Self {
-        self.table_id = Some(v.into());
-        self
-    }
-}
-impl rboto::FromValue for BulkOperationTableDetail {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "BulkOperationTableDetail")?;
-        Ok(Self {
-            table_name: m.take(0)?,
-            table_id: m.take(1)?,
-        })
-    }
-}
+rboto::__structure!(
+    BulkOperationTableDetail "BulkOperationTableDetail"[set from] { table_name : String,
+    table_id : String } {}
+);
 /// Contains the bytes used during a bulk operation, including a breakdown for the table and its indexes.
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct BulkOperationUsage {
     /// The name or ARN of the table associated with the reported usage.
     pub table_name: Option<String>,
@@ -1537,83 +473,27 @@ pub struct BulkOperationUsage {
     /// The bulk put vector bytes used on each vector index affected by the operation, keyed by index name.
     pub vector_indexes: Option<HashMap<String, BulkOperationVectorBytes>>,
 }
-impl BulkOperationUsage {
-    /// Sets `TableName`.
-    pub fn table_name(mut self, v: impl Into<String>) -> Self {
-        self.table_name = Some(v.into());
-        self
-    }
-    /// Sets `BulkPutBytes`.
-    pub fn bulk_put_bytes(mut self, v: i64) -> Self {
-        self.bulk_put_bytes = Some(v);
-        self
-    }
-    /// Sets `Table`.
-    pub fn table(mut self, v: BulkOperationBytes) -> Self {
-        self.table = Some(v);
-        self
-    }
-    /// Sets `LocalSecondaryIndexes`.
-    pub fn local_secondary_indexes(
-        mut self,
-        v: impl Into<HashMap<String, BulkOperationBytes>>,
-    ) -> Self {
-        self.local_secondary_indexes = Some(v.into());
-        self
-    }
-    /// Sets `GlobalSecondaryIndexes`.
-    pub fn global_secondary_indexes(
-        mut self,
-        v: impl Into<HashMap<String, BulkOperationBytes>>,
-    ) -> Self {
-        self.global_secondary_indexes = Some(v.into());
-        self
-    }
-    /// Sets `VectorIndexes`.
-    pub fn vector_indexes(
-        mut self,
-        v: impl Into<HashMap<String, BulkOperationVectorBytes>>,
-    ) -> Self {
-        self.vector_indexes = Some(v.into());
-        self
-    }
-}
-impl rboto::FromValue for BulkOperationUsage {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "BulkOperationUsage")?;
-        Ok(Self {
-            table_name: m.take(0)?,
-            bulk_put_bytes: m.take(1)?,
-            table: m.take(2)?,
-            local_secondary_indexes: m.take(3)?,
-            global_secondary_indexes: m.take(4)?,
-            vector_indexes: m.take(5)?,
-        })
-    }
-}
+rboto::__structure!(
+    BulkOperationUsage "BulkOperationUsage"[set from] { table_name : String,
+    bulk_put_bytes = i64, table : BulkOperationBytes, local_secondary_indexes : HashMap <
+    String, BulkOperationBytes >, global_secondary_indexes : HashMap < String,
+    BulkOperationBytes >, vector_indexes : HashMap < String, BulkOperationVectorBytes > }
+    {}
+);
 /// Contains the bulk put vector bytes used by a vector index during a bulk operation.
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct BulkOperationVectorBytes {
     /// The number of bulk put vector bytes used on the vector index.
     pub bulk_put_vector_bytes: Option<i64>,
 }
-impl BulkOperationVectorBytes {
-    /// Sets `BulkPutVectorBytes`.
-    pub fn bulk_put_vector_bytes(mut self, v: i64) -> Self {
-        self.bulk_put_vector_bytes = Some(v);
-        self
-    }
-}
-impl rboto::FromValue for BulkOperationVectorBytes {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "BulkOperationVectorBytes")?;
-        Ok(Self {
-            bulk_put_vector_bytes: m.take(0)?,
-        })
-    }
-}
+rboto::__structure!(
+    BulkOperationVectorBytes "BulkOperationVectorBytes"[set from] { bulk_put_vector_bytes
+    = i64 } {}
+);
 /// An ordered list of errors for each item in the request which caused the transaction to get cancelled. The values of the list are ordered according to the ordering of the `TransactWriteItems` request parameter. If no error occurred for the associated item an error with a Null code and Null message will be present.
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct CancellationReason {
     /// Item in the request which caused the transaction to get cancelled.
     pub item: Option<HashMap<String, AttributeValue>>,
@@ -1622,35 +502,13 @@ pub struct CancellationReason {
     /// Cancellation reason message description.
     pub message: Option<String>,
 }
-impl CancellationReason {
-    /// Sets `Item`.
-    pub fn item(mut self, v: impl Into<HashMap<String, AttributeValue>>) -> Self {
-        self.item = Some(v.into());
-        self
-    }
-    /// Sets `Code`.
-    pub fn code(mut self, v: impl Into<String>) -> Self {
-        self.code = Some(v.into());
-        self
-    }
-    /// Sets `Message`.
-    pub fn message(mut self, v: impl Into<String>) -> Self {
-        self.message = Some(v.into());
-        self
-    }
-}
-impl rboto::FromValue for CancellationReason {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "CancellationReason")?;
-        Ok(Self {
-            item: m.take(0)?,
-            code: m.take(1)?,
-            message: m.take(2)?,
-        })
-    }
-}
+rboto::__structure!(
+    CancellationReason "CancellationReason"[set from] { item : HashMap < String,
+    AttributeValue >, code : String, message : String } {}
+);
 /// Represents the amount of provisioned throughput capacity consumed on a table or an index.
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct Capacity {
     /// The total number of read capacity units consumed on a table or an index.
     pub read_capacity_units: Option<f64>,
@@ -1659,155 +517,31 @@ pub struct Capacity {
     /// The total number of capacity units consumed on a table or an index.
     pub capacity_units: Option<f64>,
 }
-impl Capacity {
-    /// Sets `ReadCapacityUnits`.
-    pub fn read_capacity_units(mut self, v: f64) -> Self {
-        self.read_capacity_units = Some(v);
-        self
-    }
-    /// Sets `WriteCapacityUnits`.
-    pub fn write_capacity_units(mut self, v: f64) -> Self {
-        self.write_capacity_units = Some(v);
-        self
-    }
-    /// Sets `CapacityUnits`.
-    pub fn capacity_units(mut self, v: f64) -> Self {
-        self.capacity_units = Some(v);
-        self
-    }
-}
-impl rboto::FromValue for Capacity {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "Capacity")?;
-        Ok(Self {
-            read_capacity_units: m.take(0)?,
-            write_capacity_units: m.take(1)?,
-            capacity_units: m.take(2)?,
-        })
-    }
-}
-#[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
-#[non_exhaustive]
-pub enum ComparisonOperator {
-    /// `EQ`
-    Eq,
-    /// `NE`
-    Ne,
-    /// `IN`
-    In,
-    /// `LE`
-    Le,
-    /// `LT`
-    Lt,
-    /// `GE`
-    Ge,
-    /// `GT`
-    Gt,
-    /// `BETWEEN`
-    Between,
-    /// `NOT_NULL`
-    NotNull,
-    /// `NULL`
-    Null,
-    /// `CONTAINS`
-    Contains,
-    /// `NOT_CONTAINS`
-    NotContains,
-    /// `BEGINS_WITH`
-    BeginsWith,
-    /// A value this version of the SDK does not know.
-    Unknown(String),
-}
-impl ComparisonOperator {
-    /// Every value the model lists.
-    pub const VALUES: &'static [&'static str] = &[
-        "EQ",
-        "NE",
-        "IN",
-        "LE",
-        "LT",
-        "GE",
-        "GT",
-        "BETWEEN",
-        "NOT_NULL",
-        "NULL",
-        "CONTAINS",
-        "NOT_CONTAINS",
-        "BEGINS_WITH",
-    ];
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Eq => "EQ",
-            Self::Ne => "NE",
-            Self::In => "IN",
-            Self::Le => "LE",
-            Self::Lt => "LT",
-            Self::Ge => "GE",
-            Self::Gt => "GT",
-            Self::Between => "BETWEEN",
-            Self::NotNull => "NOT_NULL",
-            Self::Null => "NULL",
-            Self::Contains => "CONTAINS",
-            Self::NotContains => "NOT_CONTAINS",
-            Self::BeginsWith => "BEGINS_WITH",
-            Self::Unknown(s) => s,
-        }
-    }
-}
-impl rv::StringEnum for ComparisonOperator {
-    fn as_str(&self) -> &str {
-        ComparisonOperator::as_str(self)
-    }
-    fn from_wire(s: String) -> Self {
-        match s.as_str() {
-            "EQ" => Self::Eq,
-            "NE" => Self::Ne,
-            "IN" => Self::In,
-            "LE" => Self::Le,
-            "LT" => Self::Lt,
-            "GE" => Self::Ge,
-            "GT" => Self::Gt,
-            "BETWEEN" => Self::Between,
-            "NOT_NULL" => Self::NotNull,
-            "NULL" => Self::Null,
-            "CONTAINS" => Self::Contains,
-            "NOT_CONTAINS" => Self::NotContains,
-            "BEGINS_WITH" => Self::BeginsWith,
-            _ => Self::Unknown(s),
-        }
-    }
-}
-rboto::enum_value!(str ComparisonOperator);
+rboto::__structure!(
+    Capacity "Capacity"[set from] { read_capacity_units = f64, write_capacity_units =
+    f64, capacity_units = f64 } {}
+);
+rboto::__string_enum!(
+    ComparisonOperator { Eq = "EQ", Ne = "NE", In = "IN", Le = "LE", Lt = "LT", Ge =
+    "GE", Gt = "GT", Between = "BETWEEN", NotNull = "NOT_NULL", Null = "NULL", Contains =
+    "CONTAINS", NotContains = "NOT_CONTAINS", BeginsWith = "BEGINS_WITH" }
+);
 /// Represents the selection criteria for a `Query` or `Scan` operation:
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct Condition {
     /// One or more values to evaluate against the supplied attribute. The number of values in the list depends on the `ComparisonOperator` being used.
     pub attribute_value_list: Option<Vec<AttributeValue>>,
     /// A comparator for evaluating attributes. For example, equals, greater than, less than, etc.
     pub comparison_operator: Option<ComparisonOperator>,
 }
-impl Condition {
-    /// Sets `AttributeValueList`.
-    pub fn attribute_value_list(mut self, v: impl Into<Vec<AttributeValue>>) -> Self {
-        self.attribute_value_list = Some(v.into());
-        self
-    }
-    /// Sets `ComparisonOperator`.
-    pub fn comparison_operator(mut self, v: impl Into<ComparisonOperator>) -> Self {
-        self.comparison_operator = Some(v.into());
-        self
-    }
-}
-impl rboto::IntoValue for Condition {
-    fn into_value(self) -> rboto::Value {
-        rboto::Value::Struct(
-            vec![rv::opt(self.attribute_value_list), rv::opt(self.comparison_operator)],
-        )
-    }
-}
+rboto::__structure!(
+    Condition "Condition"[set into] { attribute_value_list : Vec < AttributeValue >,
+    comparison_operator : ComparisonOperator } {}
+);
 /// Represents a request to perform a check that an item exists or to check the condition of specific attributes of the item.
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct ConditionCheck {
     /// The primary key of the item to be checked. Each element consists of an attribute name and a value for that attribute.
     pub key: Option<HashMap<String, AttributeValue>>,
@@ -1824,96 +558,17 @@ pub struct ConditionCheck {
         ReturnValuesOnConditionCheckFailure,
     >,
 }
-impl ConditionCheck {
-    /// Sets `Key`.
-    pub fn key(mut self, v: impl Into<HashMap<String, AttributeValue>>) -> Self {
-        self.key = Some(v.into());
-        self
-    }
-    /// Sets `TableName`.
-    pub fn table_name(mut self, v: impl Into<String>) -> Self {
-        self.table_name = Some(v.into());
-        self
-    }
-    /// Sets `ConditionExpression`.
-    pub fn condition_expression(mut self, v: impl Into<String>) -> Self {
-        self.condition_expression = Some(v.into());
-        self
-    }
-    /// Sets `ExpressionAttributeNames`.
-    pub fn expression_attribute_names(
-        mut self,
-        v: impl Into<HashMap<String, String>>,
-    ) -> Self {
-        self.expression_attribute_names = Some(v.into());
-        self
-    }
-    /// Sets `ExpressionAttributeValues`.
-    pub fn expression_attribute_values(
-        mut self,
-        v: impl Into<HashMap<String, AttributeValue>>,
-    ) -> Self {
-        self.expression_attribute_values = Some(v.into());
-        self
-    }
-    /// Sets `ReturnValuesOnConditionCheckFailure`.
-    pub fn return_values_on_condition_check_failure(
-        mut self,
-        v: impl Into<ReturnValuesOnConditionCheckFailure>,
-    ) -> Self {
-        self.return_values_on_condition_check_failure = Some(v.into());
-        self
-    }
-}
-impl rboto::IntoValue for ConditionCheck {
-    fn into_value(self) -> rboto::Value {
-        rboto::Value::Struct(
-            vec![
-                rv::opt(self.key), rv::opt(self.table_name), rv::opt(self
-                .condition_expression), rv::opt(self.expression_attribute_names),
-                rv::opt(self.expression_attribute_values), rv::opt(self
-                .return_values_on_condition_check_failure)
-            ],
-        )
-    }
-}
-#[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
-#[non_exhaustive]
-pub enum ConditionalOperator {
-    /// `AND`
-    And,
-    /// `OR`
-    Or,
-    /// A value this version of the SDK does not know.
-    Unknown(String),
-}
-impl ConditionalOperator {
-    /// Every value the model lists.
-    pub const VALUES: &'static [&'static str] = &["AND", "OR"];
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::And => "AND",
-            Self::Or => "OR",
-            Self::Unknown(s) => s,
-        }
-    }
-}
-impl rv::StringEnum for ConditionalOperator {
-    fn as_str(&self) -> &str {
-        ConditionalOperator::as_str(self)
-    }
-    fn from_wire(s: String) -> Self {
-        match s.as_str() {
-            "AND" => Self::And,
-            "OR" => Self::Or,
-            _ => Self::Unknown(s),
-        }
-    }
-}
-rboto::enum_value!(str ConditionalOperator);
+rboto::__structure!(
+    ConditionCheck "ConditionCheck"[set into] { key : HashMap < String, AttributeValue >,
+    table_name : String, condition_expression : String, expression_attribute_names :
+    HashMap < String, String >, expression_attribute_values : HashMap < String,
+    AttributeValue >, return_values_on_condition_check_failure :
+    ReturnValuesOnConditionCheckFailure } {}
+);
+rboto::__string_enum!(ConditionalOperator { And = "AND", Or = "OR" });
 /// The capacity units consumed by an operation. The data returned includes the total provisioned throughput consumed, along with statistics for the table and any indexes involved in the operation. `ConsumedCapacity` is only returned if the request asked for it.
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct ConsumedCapacity {
     /// The name of the table that was affected by the operation. If you had specified the Amazon Resource Name (ARN) of a table in the input, you'll see the table ARN in the response.
     pub table_name: Option<String>,
@@ -1932,270 +587,44 @@ pub struct ConsumedCapacity {
     /// The amount of throughput consumed on each vector index affected by the operation. Each entry contains `VectorWriteRequestBytes` (for write operations) or `VectorSearchRequestBytes` (for search operations).
     pub vector_indexes: Option<HashMap<String, VectorCapacity>>,
 }
-impl ConsumedCapacity {
-    /// Sets `TableName`.
-    pub fn table_name(mut self, v: impl Into<String>) -> Self {
-        self.table_name = Some(v.into());
-        self
-    }
-    /// Sets `CapacityUnits`.
-    pub fn capacity_units(mut self, v: f64) -> Self {
-        self.capacity_units = Some(v);
-        self
-    }
-    /// Sets `ReadCapacityUnits`.
-    pub fn read_capacity_units(mut self, v: f64) -> Self {
-        self.read_capacity_units = Some(v);
-        self
-    }
-    /// Sets `WriteCapacityUnits`.
-    pub fn write_capacity_units(mut self, v: f64) -> Self {
-        self.write_capacity_units = Some(v);
-        self
-    }
-    /// Sets `Table`.
-    pub fn table(mut self, v: Capacity) -> Self {
-        self.table = Some(v);
-        self
-    }
-    /// Sets `LocalSecondaryIndexes`.
-    pub fn local_secondary_indexes(
-        mut self,
-        v: impl Into<HashMap<String, Capacity>>,
-    ) -> Self {
-        self.local_secondary_indexes = Some(v.into());
-        self
-    }
-    /// Sets `GlobalSecondaryIndexes`.
-    pub fn global_secondary_indexes(
-        mut self,
-        v: impl Into<HashMap<String, Capacity>>,
-    ) -> Self {
-        self.global_secondary_indexes = Some(v.into());
-        self
-    }
-    /// Sets `VectorIndexes`.
-    pub fn vector_indexes(
-        mut self,
-        v: impl Into<HashMap<String, VectorCapacity>>,
-    ) -> Self {
-        self.vector_indexes = Some(v.into());
-        self
-    }
-}
-impl rboto::FromValue for ConsumedCapacity {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "ConsumedCapacity")?;
-        Ok(Self {
-            table_name: m.take(0)?,
-            capacity_units: m.take(1)?,
-            read_capacity_units: m.take(2)?,
-            write_capacity_units: m.take(3)?,
-            table: m.take(4)?,
-            local_secondary_indexes: m.take(5)?,
-            global_secondary_indexes: m.take(6)?,
-            vector_indexes: m.take(7)?,
-        })
-    }
-}
+rboto::__structure!(
+    ConsumedCapacity "ConsumedCapacity"[set from] { table_name : String, capacity_units =
+    f64, read_capacity_units = f64, write_capacity_units = f64, table : Capacity,
+    local_secondary_indexes : HashMap < String, Capacity >, global_secondary_indexes :
+    HashMap < String, Capacity >, vector_indexes : HashMap < String, VectorCapacity > }
+    {}
+);
 /// Represents the continuous backups and point in time recovery settings on the table.
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct ContinuousBackupsDescription {
     /// `ContinuousBackupsStatus` can be one of the following states: ENABLED, DISABLED
     pub continuous_backups_status: Option<ContinuousBackupsStatus>,
     /// The description of the point in time recovery settings applied to the table.
     pub point_in_time_recovery_description: Option<PointInTimeRecoveryDescription>,
 }
-impl ContinuousBackupsDescription {
-    /// Sets `ContinuousBackupsStatus`.
-    pub fn continuous_backups_status(
-        mut self,
-        v: impl Into<ContinuousBackupsStatus>,
-    ) -> Self {
-        self.continuous_backups_status = Some(v.into());
-        self
-    }
-    /// Sets `PointInTimeRecoveryDescription`.
-    pub fn point_in_time_recovery_description(
-        mut self,
-        v: PointInTimeRecoveryDescription,
-    ) -> Self {
-        self.point_in_time_recovery_description = Some(v);
-        self
-    }
-}
-impl rboto::FromValue for ContinuousBackupsDescription {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "ContinuousBackupsDescription")?;
-        Ok(Self {
-            continuous_backups_status: m.take(0)?,
-            point_in_time_recovery_description: m.take(1)?,
-        })
-    }
-}
-#[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
-#[non_exhaustive]
-pub enum ContinuousBackupsStatus {
-    /// `ENABLED`
-    Enabled,
-    /// `DISABLED`
-    Disabled,
-    /// A value this version of the SDK does not know.
-    Unknown(String),
-}
-impl ContinuousBackupsStatus {
-    /// Every value the model lists.
-    pub const VALUES: &'static [&'static str] = &["ENABLED", "DISABLED"];
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Enabled => "ENABLED",
-            Self::Disabled => "DISABLED",
-            Self::Unknown(s) => s,
-        }
-    }
-}
-impl rv::StringEnum for ContinuousBackupsStatus {
-    fn as_str(&self) -> &str {
-        ContinuousBackupsStatus::as_str(self)
-    }
-    fn from_wire(s: String) -> Self {
-        match s.as_str() {
-            "ENABLED" => Self::Enabled,
-            "DISABLED" => Self::Disabled,
-            _ => Self::Unknown(s),
-        }
-    }
-}
-rboto::enum_value!(str ContinuousBackupsStatus);
-#[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
-#[non_exhaustive]
-pub enum ContributorInsightsAction {
-    /// `ENABLE`
-    Enable,
-    /// `DISABLE`
-    Disable,
-    /// A value this version of the SDK does not know.
-    Unknown(String),
-}
-impl ContributorInsightsAction {
-    /// Every value the model lists.
-    pub const VALUES: &'static [&'static str] = &["ENABLE", "DISABLE"];
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Enable => "ENABLE",
-            Self::Disable => "DISABLE",
-            Self::Unknown(s) => s,
-        }
-    }
-}
-impl rv::StringEnum for ContributorInsightsAction {
-    fn as_str(&self) -> &str {
-        ContributorInsightsAction::as_str(self)
-    }
-    fn from_wire(s: String) -> Self {
-        match s.as_str() {
-            "ENABLE" => Self::Enable,
-            "DISABLE" => Self::Disable,
-            _ => Self::Unknown(s),
-        }
-    }
-}
-rboto::enum_value!(str ContributorInsightsAction);
-#[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
-#[non_exhaustive]
-pub enum ContributorInsightsMode {
-    /// `ACCESSED_AND_THROTTLED_KEYS`
-    AccessedAndThrottledKeys,
-    /// `THROTTLED_KEYS`
-    ThrottledKeys,
-    /// A value this version of the SDK does not know.
-    Unknown(String),
-}
-impl ContributorInsightsMode {
-    /// Every value the model lists.
-    pub const VALUES: &'static [&'static str] = &[
-        "ACCESSED_AND_THROTTLED_KEYS",
-        "THROTTLED_KEYS",
-    ];
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::AccessedAndThrottledKeys => "ACCESSED_AND_THROTTLED_KEYS",
-            Self::ThrottledKeys => "THROTTLED_KEYS",
-            Self::Unknown(s) => s,
-        }
-    }
-}
-impl rv::StringEnum for ContributorInsightsMode {
-    fn as_str(&self) -> &str {
-        ContributorInsightsMode::as_str(self)
-    }
-    fn from_wire(s: String) -> Self {
-        match s.as_str() {
-            "ACCESSED_AND_THROTTLED_KEYS" => Self::AccessedAndThrottledKeys,
-            "THROTTLED_KEYS" => Self::ThrottledKeys,
-            _ => Self::Unknown(s),
-        }
-    }
-}
-rboto::enum_value!(str ContributorInsightsMode);
-#[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
-#[non_exhaustive]
-pub enum ContributorInsightsStatus {
-    /// `ENABLING`
-    Enabling,
-    /// `ENABLED`
-    Enabled,
-    /// `DISABLING`
-    Disabling,
-    /// `DISABLED`
-    Disabled,
-    /// `FAILED`
-    Failed,
-    /// A value this version of the SDK does not know.
-    Unknown(String),
-}
-impl ContributorInsightsStatus {
-    /// Every value the model lists.
-    pub const VALUES: &'static [&'static str] = &[
-        "ENABLING",
-        "ENABLED",
-        "DISABLING",
-        "DISABLED",
-        "FAILED",
-    ];
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Enabling => "ENABLING",
-            Self::Enabled => "ENABLED",
-            Self::Disabling => "DISABLING",
-            Self::Disabled => "DISABLED",
-            Self::Failed => "FAILED",
-            Self::Unknown(s) => s,
-        }
-    }
-}
-impl rv::StringEnum for ContributorInsightsStatus {
-    fn as_str(&self) -> &str {
-        ContributorInsightsStatus::as_str(self)
-    }
-    fn from_wire(s: String) -> Self {
-        match s.as_str() {
-            "ENABLING" => Self::Enabling,
-            "ENABLED" => Self::Enabled,
-            "DISABLING" => Self::Disabling,
-            "DISABLED" => Self::Disabled,
-            "FAILED" => Self::Failed,
-            _ => Self::Unknown(s),
-        }
-    }
-}
-rboto::enum_value!(str ContributorInsightsStatus);
+rboto::__structure!(
+    ContinuousBackupsDescription "ContinuousBackupsDescription"[set from] {
+    continuous_backups_status : ContinuousBackupsStatus,
+    point_in_time_recovery_description : PointInTimeRecoveryDescription } {}
+);
+rboto::__string_enum!(
+    ContinuousBackupsStatus { Enabled = "ENABLED", Disabled = "DISABLED" }
+);
+rboto::__string_enum!(
+    ContributorInsightsAction { Enable = "ENABLE", Disable = "DISABLE" }
+);
+rboto::__string_enum!(
+    ContributorInsightsMode { AccessedAndThrottledKeys = "ACCESSED_AND_THROTTLED_KEYS",
+    ThrottledKeys = "THROTTLED_KEYS" }
+);
+rboto::__string_enum!(
+    ContributorInsightsStatus { Enabling = "ENABLING", Enabled = "ENABLED", Disabling =
+    "DISABLING", Disabled = "DISABLED", Failed = "FAILED" }
+);
 /// Represents a Contributor Insights summary entry.
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct ContributorInsightsSummary {
     /// Name of the table associated with the summary.
     pub table_name: Option<String>,
@@ -2206,47 +635,14 @@ pub struct ContributorInsightsSummary {
     /// Indicates the current mode of CloudWatch Contributor Insights, specifying whether it tracks all access and throttled events or throttled events only for the DynamoDB table or index.
     pub contributor_insights_mode: Option<ContributorInsightsMode>,
 }
-impl ContributorInsightsSummary {
-    /// Sets `TableName`.
-    pub fn table_name(mut self, v: impl Into<String>) -> Self {
-        self.table_name = Some(v.into());
-        self
-    }
-    /// Sets `IndexName`.
-    pub fn index_name(mut self, v: impl Into<String>) -> Self {
-        self.index_name = Some(v.into());
-        self
-    }
-    /// Sets `ContributorInsightsStatus`.
-    pub fn contributor_insights_status(
-        mut self,
-        v: impl Into<ContributorInsightsStatus>,
-    ) -> Self {
-        self.contributor_insights_status = Some(v.into());
-        self
-    }
-    /// Sets `ContributorInsightsMode`.
-    pub fn contributor_insights_mode(
-        mut self,
-        v: impl Into<ContributorInsightsMode>,
-    ) -> Self {
-        self.contributor_insights_mode = Some(v.into());
-        self
-    }
-}
-impl rboto::FromValue for ContributorInsightsSummary {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "ContributorInsightsSummary")?;
-        Ok(Self {
-            table_name: m.take(0)?,
-            index_name: m.take(1)?,
-            contributor_insights_status: m.take(2)?,
-            contributor_insights_mode: m.take(3)?,
-        })
-    }
-}
+rboto::__structure!(
+    ContributorInsightsSummary "ContributorInsightsSummary"[set from] { table_name :
+    String, index_name : String, contributor_insights_status : ContributorInsightsStatus,
+    contributor_insights_mode : ContributorInsightsMode } {}
+);
 /// Represents a new global secondary index to be added to an existing table.
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct CreateGlobalSecondaryIndexAction {
     /// The name of the global secondary index to be created.
     pub index_name: Option<String>,
@@ -2261,87 +657,36 @@ pub struct CreateGlobalSecondaryIndexAction {
     /// Represents the warm throughput value (in read units per second and write units per second) when creating a secondary index.
     pub warm_throughput: Option<WarmThroughput>,
 }
-impl CreateGlobalSecondaryIndexAction {
-    /// Sets `IndexName`.
-    pub fn index_name(mut self, v: impl Into<String>) -> Self {
-        self.index_name = Some(v.into());
-        self
-    }
-    /// Sets `KeySchema`.
-    pub fn key_schema(mut self, v: impl Into<Vec<KeySchemaElement>>) -> Self {
-        self.key_schema = Some(v.into());
-        self
-    }
-    /// Sets `Projection`.
-    pub fn projection(mut self, v: Projection) -> Self {
-        self.projection = Some(v);
-        self
-    }
-    /// Sets `ProvisionedThroughput`.
-    pub fn provisioned_throughput(mut self, v: ProvisionedThroughput) -> Self {
-        self.provisioned_throughput = Some(v);
-        self
-    }
-    /// Sets `OnDemandThroughput`.
-    pub fn on_demand_throughput(mut self, v: OnDemandThroughput) -> Self {
-        self.on_demand_throughput = Some(v);
-        self
-    }
-    /// Sets `WarmThroughput`.
-    pub fn warm_throughput(mut self, v: WarmThroughput) -> Self {
-        self.warm_throughput = Some(v);
-        self
-    }
-}
-impl rboto::IntoValue for CreateGlobalSecondaryIndexAction {
-    fn into_value(self) -> rboto::Value {
-        rboto::Value::Struct(
-            vec![
-                rv::opt(self.index_name), rv::opt(self.key_schema), rv::opt(self
-                .projection), rv::opt(self.provisioned_throughput), rv::opt(self
-                .on_demand_throughput), rv::opt(self.warm_throughput)
-            ],
-        )
-    }
-}
+rboto::__structure!(
+    CreateGlobalSecondaryIndexAction "CreateGlobalSecondaryIndexAction"[set into] {
+    index_name : String, key_schema : Vec < KeySchemaElement >, projection : Projection,
+    provisioned_throughput : ProvisionedThroughput, on_demand_throughput :
+    OnDemandThroughput, warm_throughput : WarmThroughput } {}
+);
 /// Specifies the action to add a new witness Region to a MRSC global table. A MRSC global table can be configured with either three replicas, or with two replicas and one witness.
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct CreateGlobalTableWitnessGroupMemberAction {
     /// The Amazon Web Services Region name to be added as a witness Region for the MRSC global table. The witness must be in a different Region than the replicas and within the same Region set:
     pub region_name: Option<String>,
 }
-impl CreateGlobalTableWitnessGroupMemberAction {
-    /// Sets `RegionName`.
-    pub fn region_name(mut self, v: impl Into<String>) -> Self {
-        self.region_name = Some(v.into());
-        self
-    }
-}
-impl rboto::IntoValue for CreateGlobalTableWitnessGroupMemberAction {
-    fn into_value(self) -> rboto::Value {
-        rboto::Value::Struct(vec![rv::opt(self.region_name)])
-    }
-}
+rboto::__structure!(
+    CreateGlobalTableWitnessGroupMemberAction
+    "CreateGlobalTableWitnessGroupMemberAction"[set into] { region_name : String } {}
+);
 /// Represents a replica to be added.
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct CreateReplicaAction {
     /// The Region of the replica to be added.
     pub region_name: Option<String>,
 }
-impl CreateReplicaAction {
-    /// Sets `RegionName`.
-    pub fn region_name(mut self, v: impl Into<String>) -> Self {
-        self.region_name = Some(v.into());
-        self
-    }
-}
-impl rboto::IntoValue for CreateReplicaAction {
-    fn into_value(self) -> rboto::Value {
-        rboto::Value::Struct(vec![rv::opt(self.region_name)])
-    }
-}
+rboto::__structure!(
+    CreateReplicaAction "CreateReplicaAction"[set into] { region_name : String } {}
+);
 /// Represents a replica to be created.
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct CreateReplicationGroupMemberAction {
     /// The Region where the new replica will be created.
     pub region_name: Option<String>,
@@ -2356,61 +701,16 @@ pub struct CreateReplicationGroupMemberAction {
     /// Replica-specific table class. If not specified, uses the source table's table class.
     pub table_class_override: Option<TableClass>,
 }
-impl CreateReplicationGroupMemberAction {
-    /// Sets `RegionName`.
-    pub fn region_name(mut self, v: impl Into<String>) -> Self {
-        self.region_name = Some(v.into());
-        self
-    }
-    /// Sets `KMSMasterKeyId`.
-    pub fn kms_master_key_id(mut self, v: impl Into<String>) -> Self {
-        self.kms_master_key_id = Some(v.into());
-        self
-    }
-    /// Sets `ProvisionedThroughputOverride`.
-    pub fn provisioned_throughput_override(
-        mut self,
-        v: ProvisionedThroughputOverride,
-    ) -> Self {
-        self.provisioned_throughput_override = Some(v);
-        self
-    }
-    /// Sets `OnDemandThroughputOverride`.
-    pub fn on_demand_throughput_override(
-        mut self,
-        v: OnDemandThroughputOverride,
-    ) -> Self {
-        self.on_demand_throughput_override = Some(v);
-        self
-    }
-    /// Sets `GlobalSecondaryIndexes`.
-    pub fn global_secondary_indexes(
-        mut self,
-        v: impl Into<Vec<ReplicaGlobalSecondaryIndex>>,
-    ) -> Self {
-        self.global_secondary_indexes = Some(v.into());
-        self
-    }
-    /// Sets `TableClassOverride`.
-    pub fn table_class_override(mut self, v: impl Into<TableClass>) -> Self {
-        self.table_class_override = Some(v.into());
-        self
-    }
-}
-impl rboto::IntoValue for CreateReplicationGroupMemberAction {
-    fn into_value(self) -> rboto::Value {
-        rboto::Value::Struct(
-            vec![
-                rv::opt(self.region_name), rv::opt(self.kms_master_key_id), rv::opt(self
-                .provisioned_throughput_override), rv::opt(self
-                .on_demand_throughput_override), rv::opt(self.global_secondary_indexes),
-                rv::opt(self.table_class_override)
-            ],
-        )
-    }
-}
+rboto::__structure!(
+    CreateReplicationGroupMemberAction "CreateReplicationGroupMemberAction"[set into] {
+    region_name : String, kms_master_key_id : String, provisioned_throughput_override :
+    ProvisionedThroughputOverride, on_demand_throughput_override :
+    OnDemandThroughputOverride, global_secondary_indexes : Vec <
+    ReplicaGlobalSecondaryIndex >, table_class_override : TableClass } {}
+);
 /// A new vector index to be added to a table.
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct CreateVectorIndexAction {
     /// The name of the vector index. Must be unique within the table.
     pub index_name: Option<String>,
@@ -2425,85 +725,28 @@ pub struct CreateVectorIndexAction {
     /// The distance function used to calculate similarity. Valid values: `COSINE`, `EUCLIDEAN`, `DOT_PRODUCT`.
     pub distance_function: Option<VectorDistanceFunction>,
 }
-impl CreateVectorIndexAction {
-    /// Sets `IndexName`.
-    pub fn index_name(mut self, v: impl Into<String>) -> Self {
-        self.index_name = Some(v.into());
-        self
-    }
-    /// Sets `VectorAttribute`.
-    pub fn vector_attribute(mut self, v: VectorAttributeDefinition) -> Self {
-        self.vector_attribute = Some(v);
-        self
-    }
-    /// Sets `SearchSchema`.
-    pub fn search_schema(mut self, v: impl Into<Vec<SearchSchemaElement>>) -> Self {
-        self.search_schema = Some(v.into());
-        self
-    }
-    /// Sets `Projection`.
-    pub fn projection(mut self, v: Projection) -> Self {
-        self.projection = Some(v);
-        self
-    }
-    /// Sets `Dimensions`.
-    pub fn dimensions(mut self, v: i64) -> Self {
-        self.dimensions = Some(v);
-        self
-    }
-    /// Sets `DistanceFunction`.
-    pub fn distance_function(mut self, v: impl Into<VectorDistanceFunction>) -> Self {
-        self.distance_function = Some(v.into());
-        self
-    }
-}
-impl rboto::IntoValue for CreateVectorIndexAction {
-    fn into_value(self) -> rboto::Value {
-        rboto::Value::Struct(
-            vec![
-                rv::opt(self.index_name), rv::opt(self.vector_attribute), rv::opt(self
-                .search_schema), rv::opt(self.projection), rv::opt(self.dimensions),
-                rv::opt(self.distance_function)
-            ],
-        )
-    }
-}
+rboto::__structure!(
+    CreateVectorIndexAction "CreateVectorIndexAction"[set into] { index_name : String,
+    vector_attribute : VectorAttributeDefinition, search_schema : Vec <
+    SearchSchemaElement >, projection : Projection, dimensions = i64, distance_function :
+    VectorDistanceFunction } {}
+);
 /// Processing options for the CSV file being imported.
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct CsvOptions {
     /// The delimiter used for separating items in the CSV file being imported.
     pub delimiter: Option<String>,
     /// List of the headers used to specify a common header for all source CSV files being imported. If this field is specified then the first line of each CSV file is treated as data instead of the header. If this field is not specified the the first line of each CSV file is treated as the header.
     pub header_list: Option<Vec<String>>,
 }
-impl CsvOptions {
-    /// Sets `Delimiter`.
-    pub fn delimiter(mut self, v: impl Into<String>) -> Self {
-        self.delimiter = Some(v.into());
-        self
-    }
-    /// Sets `HeaderList`.
-    pub fn header_list(mut self, v: impl Into<Vec<String>>) -> Self {
-        self.header_list = Some(v.into());
-        self
-    }
-}
-impl rboto::IntoValue for CsvOptions {
-    fn into_value(self) -> rboto::Value {
-        rboto::Value::Struct(vec![rv::opt(self.delimiter), rv::opt(self.header_list)])
-    }
-}
-impl rboto::FromValue for CsvOptions {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "CsvOptions")?;
-        Ok(Self {
-            delimiter: m.take(0)?,
-            header_list: m.take(1)?,
-        })
-    }
-}
+rboto::__structure!(
+    CsvOptions "CsvOptions"[set into from] { delimiter : String, header_list : Vec <
+    String > } {}
+);
 /// Represents a request to perform a `DeleteItem` operation.
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct Delete {
     /// The primary key of the item to be deleted. Each element consists of an attribute name and a value for that attribute.
     pub key: Option<HashMap<String, AttributeValue>>,
@@ -2520,354 +763,130 @@ pub struct Delete {
         ReturnValuesOnConditionCheckFailure,
     >,
 }
-impl Delete {
-    /// Sets `Key`.
-    pub fn key(mut self, v: impl Into<HashMap<String, AttributeValue>>) -> Self {
-        self.key = Some(v.into());
-        self
-    }
-    /// Sets `TableName`.
-    pub fn table_name(mut self, v: impl Into<String>) -> Self {
-        self.table_name = Some(v.into());
-        self
-    }
-    /// Sets `ConditionExpression`.
-    pub fn condition_expression(mut self, v: impl Into<String>) -> Self {
-        self.condition_expression = Some(v.into());
-        self
-    }
-    /// Sets `ExpressionAttributeNames`.
-    pub fn expression_attribute_names(
-        mut self,
-        v: impl Into<HashMap<String, String>>,
-    ) -> Self {
-        self.expression_attribute_names = Some(v.into());
-        self
-    }
-    /// Sets `ExpressionAttributeValues`.
-    pub fn expression_attribute_values(
-        mut self,
-        v: impl Into<HashMap<String, AttributeValue>>,
-    ) -> Self {
-        self.expression_attribute_values = Some(v.into());
-        self
-    }
-    /// Sets `ReturnValuesOnConditionCheckFailure`.
-    pub fn return_values_on_condition_check_failure(
-        mut self,
-        v: impl Into<ReturnValuesOnConditionCheckFailure>,
-    ) -> Self {
-        self.return_values_on_condition_check_failure = Some(v.into());
-        self
-    }
-}
-impl rboto::IntoValue for Delete {
-    fn into_value(self) -> rboto::Value {
-        rboto::Value::Struct(
-            vec![
-                rv::opt(self.key), rv::opt(self.table_name), rv::opt(self
-                .condition_expression), rv::opt(self.expression_attribute_names),
-                rv::opt(self.expression_attribute_values), rv::opt(self
-                .return_values_on_condition_check_failure)
-            ],
-        )
-    }
-}
+rboto::__structure!(
+    Delete "Delete"[set into] { key : HashMap < String, AttributeValue >, table_name :
+    String, condition_expression : String, expression_attribute_names : HashMap < String,
+    String >, expression_attribute_values : HashMap < String, AttributeValue >,
+    return_values_on_condition_check_failure : ReturnValuesOnConditionCheckFailure } {}
+);
 /// Represents a global secondary index to be deleted from an existing table.
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct DeleteGlobalSecondaryIndexAction {
     /// The name of the global secondary index to be deleted.
     pub index_name: Option<String>,
 }
-impl DeleteGlobalSecondaryIndexAction {
-    /// Sets `IndexName`.
-    pub fn index_name(mut self, v: impl Into<String>) -> Self {
-        self.index_name = Some(v.into());
-        self
-    }
-}
-impl rboto::IntoValue for DeleteGlobalSecondaryIndexAction {
-    fn into_value(self) -> rboto::Value {
-        rboto::Value::Struct(vec![rv::opt(self.index_name)])
-    }
-}
+rboto::__structure!(
+    DeleteGlobalSecondaryIndexAction "DeleteGlobalSecondaryIndexAction"[set into] {
+    index_name : String } {}
+);
 /// Specifies the action to remove a witness Region from a MRSC global table. You cannot delete a single witness from a MRSC global table - you must delete both a replica and the witness together. The deletion of both a witness and replica converts the remaining replica to a single-Region DynamoDB table.
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct DeleteGlobalTableWitnessGroupMemberAction {
     /// The witness Region name to be removed from the MRSC global table.
     pub region_name: Option<String>,
 }
-impl DeleteGlobalTableWitnessGroupMemberAction {
-    /// Sets `RegionName`.
-    pub fn region_name(mut self, v: impl Into<String>) -> Self {
-        self.region_name = Some(v.into());
-        self
-    }
-}
-impl rboto::IntoValue for DeleteGlobalTableWitnessGroupMemberAction {
-    fn into_value(self) -> rboto::Value {
-        rboto::Value::Struct(vec![rv::opt(self.region_name)])
-    }
-}
+rboto::__structure!(
+    DeleteGlobalTableWitnessGroupMemberAction
+    "DeleteGlobalTableWitnessGroupMemberAction"[set into] { region_name : String } {}
+);
 /// Represents a replica to be removed.
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct DeleteReplicaAction {
     /// The Region of the replica to be removed.
     pub region_name: Option<String>,
 }
-impl DeleteReplicaAction {
-    /// Sets `RegionName`.
-    pub fn region_name(mut self, v: impl Into<String>) -> Self {
-        self.region_name = Some(v.into());
-        self
-    }
-}
-impl rboto::IntoValue for DeleteReplicaAction {
-    fn into_value(self) -> rboto::Value {
-        rboto::Value::Struct(vec![rv::opt(self.region_name)])
-    }
-}
+rboto::__structure!(
+    DeleteReplicaAction "DeleteReplicaAction"[set into] { region_name : String } {}
+);
 /// Represents a replica to be deleted.
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct DeleteReplicationGroupMemberAction {
     /// The Region where the replica exists.
     pub region_name: Option<String>,
 }
-impl DeleteReplicationGroupMemberAction {
-    /// Sets `RegionName`.
-    pub fn region_name(mut self, v: impl Into<String>) -> Self {
-        self.region_name = Some(v.into());
-        self
-    }
-}
-impl rboto::IntoValue for DeleteReplicationGroupMemberAction {
-    fn into_value(self) -> rboto::Value {
-        rboto::Value::Struct(vec![rv::opt(self.region_name)])
-    }
-}
+rboto::__structure!(
+    DeleteReplicationGroupMemberAction "DeleteReplicationGroupMemberAction"[set into] {
+    region_name : String } {}
+);
 /// Represents a request to perform a `DeleteItem` operation on an item.
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct DeleteRequest {
     /// A map of attribute name to attribute values, representing the primary key of the item to delete. All of the table's primary key attributes must be specified, and their data types must match those of the table's key schema.
     pub key: Option<HashMap<String, AttributeValue>>,
 }
-impl DeleteRequest {
-    /// Sets `Key`.
-    pub fn key(mut self, v: impl Into<HashMap<String, AttributeValue>>) -> Self {
-        self.key = Some(v.into());
-        self
-    }
-}
-impl rboto::IntoValue for DeleteRequest {
-    fn into_value(self) -> rboto::Value {
-        rboto::Value::Struct(vec![rv::opt(self.key)])
-    }
-}
-impl rboto::FromValue for DeleteRequest {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "DeleteRequest")?;
-        Ok(Self { key: m.take(0)? })
-    }
-}
+rboto::__structure!(
+    DeleteRequest "DeleteRequest"[set into from] { key : HashMap < String, AttributeValue
+    > } {}
+);
 /// A vector index to be removed from a table.
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct DeleteVectorIndexAction {
     /// The name of the vector index to delete.
     pub index_name: Option<String>,
 }
-impl DeleteVectorIndexAction {
-    /// Sets `IndexName`.
-    pub fn index_name(mut self, v: impl Into<String>) -> Self {
-        self.index_name = Some(v.into());
-        self
-    }
-}
-impl rboto::IntoValue for DeleteVectorIndexAction {
-    fn into_value(self) -> rboto::Value {
-        rboto::Value::Struct(vec![rv::opt(self.index_name)])
-    }
-}
-#[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
-#[non_exhaustive]
-pub enum DestinationStatus {
-    /// `ENABLING`
-    Enabling,
-    /// `ACTIVE`
-    Active,
-    /// `DISABLING`
-    Disabling,
-    /// `DISABLED`
-    Disabled,
-    /// `ENABLE_FAILED`
-    EnableFailed,
-    /// `UPDATING`
-    Updating,
-    /// A value this version of the SDK does not know.
-    Unknown(String),
-}
-impl DestinationStatus {
-    /// Every value the model lists.
-    pub const VALUES: &'static [&'static str] = &[
-        "ENABLING",
-        "ACTIVE",
-        "DISABLING",
-        "DISABLED",
-        "ENABLE_FAILED",
-        "UPDATING",
-    ];
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Enabling => "ENABLING",
-            Self::Active => "ACTIVE",
-            Self::Disabling => "DISABLING",
-            Self::Disabled => "DISABLED",
-            Self::EnableFailed => "ENABLE_FAILED",
-            Self::Updating => "UPDATING",
-            Self::Unknown(s) => s,
-        }
-    }
-}
-impl rv::StringEnum for DestinationStatus {
-    fn as_str(&self) -> &str {
-        DestinationStatus::as_str(self)
-    }
-    fn from_wire(s: String) -> Self {
-        match s.as_str() {
-            "ENABLING" => Self::Enabling,
-            "ACTIVE" => Self::Active,
-            "DISABLING" => Self::Disabling,
-            "DISABLED" => Self::Disabled,
-            "ENABLE_FAILED" => Self::EnableFailed,
-            "UPDATING" => Self::Updating,
-            _ => Self::Unknown(s),
-        }
-    }
-}
-rboto::enum_value!(str DestinationStatus);
+rboto::__structure!(
+    DeleteVectorIndexAction "DeleteVectorIndexAction"[set into] { index_name : String }
+    {}
+);
+rboto::__string_enum!(
+    DestinationStatus { Enabling = "ENABLING", Active = "ACTIVE", Disabling =
+    "DISABLING", Disabled = "DISABLED", EnableFailed = "ENABLE_FAILED", Updating =
+    "UPDATING" }
+);
 /// The parameters for disassociating the local replica from a global table using Version 2019.11.21 with multi-Region eventual consistency (MREC).
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct DisassociateReplicationGroupMemberAction {
     /// The Region of the replica to disassociate. Set this value to the Region where you send the `UpdateTable` request. You must use credentials for the account that owns the replica.
     pub region_name: Option<String>,
     /// The mode for handling pending replication before disassociation completes. You must specify `WAIT_FOR_REPLICATION`. For more information, see [Disassociating a global table replica](https://docs.aws.amazon.com/amazondynamodb/latest/developerguide/globaltables-disassociate.html) in the *Amazon DynamoDB Developer Guide*.
     pub disassociation_mode: Option<DisassociationMode>,
 }
-impl DisassociateReplicationGroupMemberAction {
-    /// Sets `RegionName`.
-    pub fn region_name(mut self, v: impl Into<String>) -> Self {
-        self.region_name = Some(v.into());
-        self
-    }
-    /// Sets `DisassociationMode`.
-    pub fn disassociation_mode(mut self, v: impl Into<DisassociationMode>) -> Self {
-        self.disassociation_mode = Some(v.into());
-        self
-    }
-}
-impl rboto::IntoValue for DisassociateReplicationGroupMemberAction {
-    fn into_value(self) -> rboto::Value {
-        rboto::Value::Struct(
-            vec![rv::opt(self.region_name), rv::opt(self.disassociation_mode)],
-        )
-    }
-}
-/// Specifies how pending replication is handled before a replica is disassociated. `WAIT_FOR_REPLICATION` is the only supported value.
-#[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
-#[non_exhaustive]
-pub enum DisassociationMode {
-    /// `WAIT_FOR_REPLICATION`
-    WaitForReplication,
-    /// A value this version of the SDK does not know.
-    Unknown(String),
-}
-impl DisassociationMode {
-    /// Every value the model lists.
-    pub const VALUES: &'static [&'static str] = &["WAIT_FOR_REPLICATION"];
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::WaitForReplication => "WAIT_FOR_REPLICATION",
-            Self::Unknown(s) => s,
-        }
-    }
-}
-impl rv::StringEnum for DisassociationMode {
-    fn as_str(&self) -> &str {
-        DisassociationMode::as_str(self)
-    }
-    fn from_wire(s: String) -> Self {
-        match s.as_str() {
-            "WAIT_FOR_REPLICATION" => Self::WaitForReplication,
-            _ => Self::Unknown(s),
-        }
-    }
-}
-rboto::enum_value!(str DisassociationMode);
+rboto::__structure!(
+    DisassociateReplicationGroupMemberAction
+    "DisassociateReplicationGroupMemberAction"[set into] { region_name : String,
+    disassociation_mode : DisassociationMode } {}
+);
+rboto::__string_enum!(
+    #[doc =
+    " Specifies how pending replication is handled before a replica is disassociated. `WAIT_FOR_REPLICATION` is the only supported value."]
+    DisassociationMode { WaitForReplication = "WAIT_FOR_REPLICATION" }
+);
 /// Enables setting the configuration for Kinesis Streaming.
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct EnableKinesisStreamingConfiguration {
     /// Toggle for the precision of Kinesis data stream timestamp. The values are either `MILLISECOND` or `MICROSECOND`.
     pub approximate_creation_date_time_precision: Option<
         ApproximateCreationDateTimePrecision,
     >,
 }
-impl EnableKinesisStreamingConfiguration {
-    /// Sets `ApproximateCreationDateTimePrecision`.
-    pub fn approximate_creation_date_time_precision(
-        mut self,
-        v: impl Into<ApproximateCreationDateTimePrecision>,
-    ) -> Self {
-        self.approximate_creation_date_time_precision = Some(v.into());
-        self
-    }
-}
-impl rboto::IntoValue for EnableKinesisStreamingConfiguration {
-    fn into_value(self) -> rboto::Value {
-        rboto::Value::Struct(
-            vec![rv::opt(self.approximate_creation_date_time_precision)],
-        )
-    }
-}
-impl rboto::FromValue for EnableKinesisStreamingConfiguration {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "EnableKinesisStreamingConfiguration")?;
-        Ok(Self {
-            approximate_creation_date_time_precision: m.take(0)?,
-        })
-    }
-}
+rboto::__structure!(
+    EnableKinesisStreamingConfiguration "EnableKinesisStreamingConfiguration"[set into
+    from] { approximate_creation_date_time_precision :
+    ApproximateCreationDateTimePrecision } {}
+);
 /// An endpoint information details.
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct Endpoint {
     /// IP address of the endpoint.
     pub address: Option<String>,
     /// Endpoint cache time to live (TTL) value.
     pub cache_period_in_minutes: Option<i64>,
 }
-impl Endpoint {
-    /// Sets `Address`.
-    pub fn address(mut self, v: impl Into<String>) -> Self {
-        self.address = Some(v.into());
-        self
-    }
-    /// Sets `CachePeriodInMinutes`.
-    pub fn cache_period_in_minutes(mut self, v: i64) -> Self {
-        self.cache_period_in_minutes = Some(v);
-        self
-    }
-}
-impl rboto::FromValue for Endpoint {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "Endpoint")?;
-        Ok(Self {
-            address: m.take(0)?,
-            cache_period_in_minutes: m.take(1)?,
-        })
-    }
-}
+rboto::__structure!(
+    Endpoint "Endpoint"[set from] { address : String, cache_period_in_minutes = i64 } {}
+);
 /// Represents a condition to be compared with an attribute value. This condition can be used with `DeleteItem`, `PutItem`, or `UpdateItem` operations; if the comparison evaluates to true, the operation succeeds; if not, the operation fails. You can use `ExpectedAttributeValue` in one of two different ways:
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct ExpectedAttributeValue {
     /// Represents the data for the expected attribute.
     pub value: Option<AttributeValue>,
@@ -2878,40 +897,14 @@ pub struct ExpectedAttributeValue {
     /// One or more values to evaluate against the supplied attribute. The number of values in the list depends on the `ComparisonOperator` being used.
     pub attribute_value_list: Option<Vec<AttributeValue>>,
 }
-impl ExpectedAttributeValue {
-    /// Sets `Value`.
-    pub fn value(mut self, v: AttributeValue) -> Self {
-        self.value = Some(v);
-        self
-    }
-    /// Sets `Exists`.
-    pub fn exists(mut self, v: bool) -> Self {
-        self.exists = Some(v);
-        self
-    }
-    /// Sets `ComparisonOperator`.
-    pub fn comparison_operator(mut self, v: impl Into<ComparisonOperator>) -> Self {
-        self.comparison_operator = Some(v.into());
-        self
-    }
-    /// Sets `AttributeValueList`.
-    pub fn attribute_value_list(mut self, v: impl Into<Vec<AttributeValue>>) -> Self {
-        self.attribute_value_list = Some(v.into());
-        self
-    }
-}
-impl rboto::IntoValue for ExpectedAttributeValue {
-    fn into_value(self) -> rboto::Value {
-        rboto::Value::Struct(
-            vec![
-                rv::opt(self.value), rv::opt(self.exists), rv::opt(self
-                .comparison_operator), rv::opt(self.attribute_value_list)
-            ],
-        )
-    }
-}
+rboto::__structure!(
+    ExpectedAttributeValue "ExpectedAttributeValue"[set into] { value : AttributeValue,
+    exists = bool, comparison_operator : ComparisonOperator, attribute_value_list : Vec <
+    AttributeValue > } {}
+);
 /// Represents the properties of the exported table.
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct ExportDescription {
     /// The Amazon Resource Name (ARN) of the table export.
     pub export_arn: Option<String>,
@@ -2958,226 +951,25 @@ pub struct ExportDescription {
     /// The filter criteria applied to the export. When present, only items that match the specified key conditions and filter expressions are included in the export output.
     pub filter_specification: Option<FilterSpecification>,
 }
-impl ExportDescription {
-    /// Sets `ExportArn`.
-    pub fn export_arn(mut self, v: impl Into<String>) -> Self {
-        self.export_arn = Some(v.into());
-        self
+rboto::__structure!(
+    ExportDescription "ExportDescription"[set from] { export_arn : String, export_status
+    : ExportStatus, start_time : rboto::DateTime, end_time : rboto::DateTime,
+    export_manifest : String, table_arn : String, table_id : String, export_time :
+    rboto::DateTime, client_token : String, s3_bucket : String, s3_bucket_owner : String,
+    s3_prefix : String, s3_sse_algorithm : S3SseAlgorithm, s3_sse_kms_key_id : String,
+    failure_code : String, failure_message : String, export_format : ExportFormat,
+    billed_size_bytes = i64, item_count = i64, export_type : ExportType,
+    incremental_export_specification : IncrementalExportSpecification,
+    filter_specification : FilterSpecification } {}
+);
+rboto::__string_enum!(ExportFormat { DynamodbJson = "DYNAMODB_JSON", Ion = "ION" });
+rboto::__string_enum!(
+    ExportStatus { InProgress = "IN_PROGRESS", Completed = "COMPLETED", Failed = "FAILED"
     }
-    /// Sets `ExportStatus`.
-    pub fn export_status(mut self, v: impl Into<ExportStatus>) -> Self {
-        self.export_status = Some(v.into());
-        self
-    }
-    /// Sets `StartTime`.
-    pub fn start_time(mut self, v: impl Into<rboto::DateTime>) -> Self {
-        self.start_time = Some(v.into());
-        self
-    }
-    /// Sets `EndTime`.
-    pub fn end_time(mut self, v: impl Into<rboto::DateTime>) -> Self {
-        self.end_time = Some(v.into());
-        self
-    }
-    /// Sets `ExportManifest`.
-    pub fn export_manifest(mut self, v: impl Into<String>) -> Self {
-        self.export_manifest = Some(v.into());
-        self
-    }
-    /// Sets `TableArn`.
-    pub fn table_arn(mut self, v: impl Into<String>) -> Self {
-        self.table_arn = Some(v.into());
-        self
-    }
-    /// Sets `TableId`.
-    pub fn table_id(mut self, v: impl Into<String>) -> Self {
-        self.table_id = Some(v.into());
-        self
-    }
-    /// Sets `ExportTime`.
-    pub fn export_time(mut self, v: impl Into<rboto::DateTime>) -> Self {
-        self.export_time = Some(v.into());
-        self
-    }
-    /// Sets `ClientToken`.
-    pub fn client_token(mut self, v: impl Into<String>) -> Self {
-        self.client_token = Some(v.into());
-        self
-    }
-    /// Sets `S3Bucket`.
-    pub fn s3_bucket(mut self, v: impl Into<String>) -> Self {
-        self.s3_bucket = Some(v.into());
-        self
-    }
-    /// Sets `S3BucketOwner`.
-    pub fn s3_bucket_owner(mut self, v: impl Into<String>) -> Self {
-        self.s3_bucket_owner = Some(v.into());
-        self
-    }
-    /// Sets `S3Prefix`.
-    pub fn s3_prefix(mut self, v: impl Into<String>) -> Self {
-        self.s3_prefix = Some(v.into());
-        self
-    }
-    /// Sets `S3SseAlgorithm`.
-    pub fn s3_sse_algorithm(mut self, v: impl Into<S3SseAlgorithm>) -> Self {
-        self.s3_sse_algorithm = Some(v.into());
-        self
-    }
-    /// Sets `S3SseKmsKeyId`.
-    pub fn s3_sse_kms_key_id(mut self, v: impl Into<String>) -> Self {
-        self.s3_sse_kms_key_id = Some(v.into());
-        self
-    }
-    /// Sets `FailureCode`.
-    pub fn failure_code(mut self, v: impl Into<String>) -> Self {
-        self.failure_code = Some(v.into());
-        self
-    }
-    /// Sets `FailureMessage`.
-    pub fn failure_message(mut self, v: impl Into<String>) -> Self {
-        self.failure_message = Some(v.into());
-        self
-    }
-    /// Sets `ExportFormat`.
-    pub fn export_format(mut self, v: impl Into<ExportFormat>) -> Self {
-        self.export_format = Some(v.into());
-        self
-    }
-    /// Sets `BilledSizeBytes`.
-    pub fn billed_size_bytes(mut self, v: i64) -> Self {
-        self.billed_size_bytes = Some(v);
-        self
-    }
-    /// Sets `ItemCount`.
-    pub fn item_count(mut self, v: i64) -> Self {
-        self.item_count = Some(v);
-        self
-    }
-    /// Sets `ExportType`.
-    pub fn export_type(mut self, v: impl Into<ExportType>) -> Self {
-        self.export_type = Some(v.into());
-        self
-    }
-    /// Sets `IncrementalExportSpecification`.
-    pub fn incremental_export_specification(
-        mut self,
-        v: IncrementalExportSpecification,
-    ) -> Self {
-        self.incremental_export_specification = Some(v);
-        self
-    }
-    /// Sets `FilterSpecification`.
-    pub fn filter_specification(mut self, v: FilterSpecification) -> Self {
-        self.filter_specification = Some(v);
-        self
-    }
-}
-impl rboto::FromValue for ExportDescription {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "ExportDescription")?;
-        Ok(Self {
-            export_arn: m.take(0)?,
-            export_status: m.take(1)?,
-            start_time: m.take(2)?,
-            end_time: m.take(3)?,
-            export_manifest: m.take(4)?,
-            table_arn: m.take(5)?,
-            table_id: m.take(6)?,
-            export_time: m.take(7)?,
-            client_token: m.take(8)?,
-            s3_bucket: m.take(9)?,
-            s3_bucket_owner: m.take(10)?,
-            s3_prefix: m.take(11)?,
-            s3_sse_algorithm: m.take(12)?,
-            s3_sse_kms_key_id: m.take(13)?,
-            failure_code: m.take(14)?,
-            failure_message: m.take(15)?,
-            export_format: m.take(16)?,
-            billed_size_bytes: m.take(17)?,
-            item_count: m.take(18)?,
-            export_type: m.take(19)?,
-            incremental_export_specification: m.take(20)?,
-            filter_specification: m.take(21)?,
-        })
-    }
-}
-#[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
-#[non_exhaustive]
-pub enum ExportFormat {
-    /// `DYNAMODB_JSON`
-    DynamodbJson,
-    /// `ION`
-    Ion,
-    /// A value this version of the SDK does not know.
-    Unknown(String),
-}
-impl ExportFormat {
-    /// Every value the model lists.
-    pub const VALUES: &'static [&'static str] = &["DYNAMODB_JSON", "ION"];
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::DynamodbJson => "DYNAMODB_JSON",
-            Self::Ion => "ION",
-            Self::Unknown(s) => s,
-        }
-    }
-}
-impl rv::StringEnum for ExportFormat {
-    fn as_str(&self) -> &str {
-        ExportFormat::as_str(self)
-    }
-    fn from_wire(s: String) -> Self {
-        match s.as_str() {
-            "DYNAMODB_JSON" => Self::DynamodbJson,
-            "ION" => Self::Ion,
-            _ => Self::Unknown(s),
-        }
-    }
-}
-rboto::enum_value!(str ExportFormat);
-#[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
-#[non_exhaustive]
-pub enum ExportStatus {
-    /// `IN_PROGRESS`
-    InProgress,
-    /// `COMPLETED`
-    Completed,
-    /// `FAILED`
-    Failed,
-    /// A value this version of the SDK does not know.
-    Unknown(String),
-}
-impl ExportStatus {
-    /// Every value the model lists.
-    pub const VALUES: &'static [&'static str] = &["IN_PROGRESS", "COMPLETED", "FAILED"];
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::InProgress => "IN_PROGRESS",
-            Self::Completed => "COMPLETED",
-            Self::Failed => "FAILED",
-            Self::Unknown(s) => s,
-        }
-    }
-}
-impl rv::StringEnum for ExportStatus {
-    fn as_str(&self) -> &str {
-        ExportStatus::as_str(self)
-    }
-    fn from_wire(s: String) -> Self {
-        match s.as_str() {
-            "IN_PROGRESS" => Self::InProgress,
-            "COMPLETED" => Self::Completed,
-            "FAILED" => Self::Failed,
-            _ => Self::Unknown(s),
-        }
-    }
-}
-rboto::enum_value!(str ExportStatus);
+);
 /// Summary information about an export task.
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct ExportSummary {
     /// The Amazon Resource Name (ARN) of the export.
     pub export_arn: Option<String>,
@@ -3186,134 +978,32 @@ pub struct ExportSummary {
     /// The type of export that was performed. Valid values are `FULL_EXPORT` or `INCREMENTAL_EXPORT`.
     pub export_type: Option<ExportType>,
 }
-impl ExportSummary {
-    /// Sets `ExportArn`.
-    pub fn export_arn(mut self, v: impl Into<String>) -> Self {
-        self.export_arn = Some(v.into());
-        self
-    }
-    /// Sets `ExportStatus`.
-    pub fn export_status(mut self, v: impl Into<ExportStatus>) -> Self {
-        self.export_status = Some(v.into());
-        self
-    }
-    /// Sets `ExportType`.
-    pub fn export_type(mut self, v: impl Into<ExportType>) -> Self {
-        self.export_type = Some(v.into());
-        self
-    }
-}
-impl rboto::FromValue for ExportSummary {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "ExportSummary")?;
-        Ok(Self {
-            export_arn: m.take(0)?,
-            export_status: m.take(1)?,
-            export_type: m.take(2)?,
-        })
-    }
-}
-#[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
-#[non_exhaustive]
-pub enum ExportType {
-    /// `FULL_EXPORT`
-    FullExport,
-    /// `INCREMENTAL_EXPORT`
-    IncrementalExport,
-    /// A value this version of the SDK does not know.
-    Unknown(String),
-}
-impl ExportType {
-    /// Every value the model lists.
-    pub const VALUES: &'static [&'static str] = &["FULL_EXPORT", "INCREMENTAL_EXPORT"];
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::FullExport => "FULL_EXPORT",
-            Self::IncrementalExport => "INCREMENTAL_EXPORT",
-            Self::Unknown(s) => s,
-        }
-    }
-}
-impl rv::StringEnum for ExportType {
-    fn as_str(&self) -> &str {
-        ExportType::as_str(self)
-    }
-    fn from_wire(s: String) -> Self {
-        match s.as_str() {
-            "FULL_EXPORT" => Self::FullExport,
-            "INCREMENTAL_EXPORT" => Self::IncrementalExport,
-            _ => Self::Unknown(s),
-        }
-    }
-}
-rboto::enum_value!(str ExportType);
-#[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
-#[non_exhaustive]
-pub enum ExportViewType {
-    /// `NEW_IMAGE`
-    NewImage,
-    /// `NEW_AND_OLD_IMAGES`
-    NewAndOldImages,
-    /// A value this version of the SDK does not know.
-    Unknown(String),
-}
-impl ExportViewType {
-    /// Every value the model lists.
-    pub const VALUES: &'static [&'static str] = &["NEW_IMAGE", "NEW_AND_OLD_IMAGES"];
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::NewImage => "NEW_IMAGE",
-            Self::NewAndOldImages => "NEW_AND_OLD_IMAGES",
-            Self::Unknown(s) => s,
-        }
-    }
-}
-impl rv::StringEnum for ExportViewType {
-    fn as_str(&self) -> &str {
-        ExportViewType::as_str(self)
-    }
-    fn from_wire(s: String) -> Self {
-        match s.as_str() {
-            "NEW_IMAGE" => Self::NewImage,
-            "NEW_AND_OLD_IMAGES" => Self::NewAndOldImages,
-            _ => Self::Unknown(s),
-        }
-    }
-}
-rboto::enum_value!(str ExportViewType);
+rboto::__structure!(
+    ExportSummary "ExportSummary"[set from] { export_arn : String, export_status :
+    ExportStatus, export_type : ExportType } {}
+);
+rboto::__string_enum!(
+    ExportType { FullExport = "FULL_EXPORT", IncrementalExport = "INCREMENTAL_EXPORT" }
+);
+rboto::__string_enum!(
+    ExportViewType { NewImage = "NEW_IMAGE", NewAndOldImages = "NEW_AND_OLD_IMAGES" }
+);
 /// Represents a failure a contributor insights operation.
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct FailureException {
     /// Exception name.
     pub exception_name: Option<String>,
     /// Description of the failure.
     pub exception_description: Option<String>,
 }
-impl FailureException {
-    /// Sets `ExceptionName`.
-    pub fn exception_name(mut self, v: impl Into<String>) -> Self {
-        self.exception_name = Some(v.into());
-        self
-    }
-    /// Sets `ExceptionDescription`.
-    pub fn exception_description(mut self, v: impl Into<String>) -> Self {
-        self.exception_description = Some(v.into());
-        self
-    }
-}
-impl rboto::FromValue for FailureException {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "FailureException")?;
-        Ok(Self {
-            exception_name: m.take(0)?,
-            exception_description: m.take(1)?,
-        })
-    }
-}
+rboto::__structure!(
+    FailureException "FailureException"[set from] { exception_name : String,
+    exception_description : String } {}
+);
 /// Contains the filter criteria used to limit which items are included in an export. If you don't include this parameter, all items and attributes are exported.
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct FilterSpecification {
     /// A condition that filters which items are included in the export. This parameter uses the same syntax as `FilterExpression` in `Query` and `Scan`. If you don't provide `KeyConditionExpression`, this expression can also reference key attributes. If you don't specify this parameter, all items are included in the export.
     pub filter_expression: Option<String>,
@@ -3326,64 +1016,15 @@ pub struct FilterSpecification {
     /// One or more values that can be substituted in an expression. For more information, see [Expression Attribute Values](https://docs.aws.amazon.com/amazondynamodb/latest/developerguide/Expressions.ExpressionAttributeValues.html) in the Amazon DynamoDB Developer Guide.
     pub expression_attribute_values: Option<HashMap<String, AttributeValue>>,
 }
-impl FilterSpecification {
-    /// Sets `FilterExpression`.
-    pub fn filter_expression(mut self, v: impl Into<String>) -> Self {
-        self.filter_expression = Some(v.into());
-        self
-    }
-    /// Sets `ProjectionExpression`.
-    pub fn projection_expression(mut self, v: impl Into<String>) -> Self {
-        self.projection_expression = Some(v.into());
-        self
-    }
-    /// Sets `KeyConditionExpression`.
-    pub fn key_condition_expression(mut self, v: impl Into<String>) -> Self {
-        self.key_condition_expression = Some(v.into());
-        self
-    }
-    /// Sets `ExpressionAttributeNames`.
-    pub fn expression_attribute_names(
-        mut self,
-        v: impl Into<HashMap<String, String>>,
-    ) -> Self {
-        self.expression_attribute_names = Some(v.into());
-        self
-    }
-    /// Sets `ExpressionAttributeValues`.
-    pub fn expression_attribute_values(
-        mut self,
-        v: impl Into<HashMap<String, AttributeValue>>,
-    ) -> Self {
-        self.expression_attribute_values = Some(v.into());
-        self
-    }
-}
-impl rboto::IntoValue for FilterSpecification {
-    fn into_value(self) -> rboto::Value {
-        rboto::Value::Struct(
-            vec![
-                rv::opt(self.filter_expression), rv::opt(self.projection_expression),
-                rv::opt(self.key_condition_expression), rv::opt(self
-                .expression_attribute_names), rv::opt(self.expression_attribute_values)
-            ],
-        )
-    }
-}
-impl rboto::FromValue for FilterSpecification {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "FilterSpecification")?;
-        Ok(Self {
-            filter_expression: m.take(0)?,
-            projection_expression: m.take(1)?,
-            key_condition_expression: m.take(2)?,
-            expression_attribute_names: m.take(3)?,
-            expression_attribute_values: m.take(4)?,
-        })
-    }
-}
+rboto::__structure!(
+    FilterSpecification "FilterSpecification"[set into from] { filter_expression :
+    String, projection_expression : String, key_condition_expression : String,
+    expression_attribute_names : HashMap < String, String >, expression_attribute_values
+    : HashMap < String, AttributeValue > } {}
+);
 /// Specifies an item and related attribute values to retrieve in a `TransactGetItem` object.
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct Get {
     /// A map of attribute names to `AttributeValue` objects that specifies the primary key of the item to retrieve.
     pub key: Option<HashMap<String, AttributeValue>>,
@@ -3394,43 +1035,14 @@ pub struct Get {
     /// One or more substitution tokens for attribute names in the ProjectionExpression parameter.
     pub expression_attribute_names: Option<HashMap<String, String>>,
 }
-impl Get {
-    /// Sets `Key`.
-    pub fn key(mut self, v: impl Into<HashMap<String, AttributeValue>>) -> Self {
-        self.key = Some(v.into());
-        self
-    }
-    /// Sets `TableName`.
-    pub fn table_name(mut self, v: impl Into<String>) -> Self {
-        self.table_name = Some(v.into());
-        self
-    }
-    /// Sets `ProjectionExpression`.
-    pub fn projection_expression(mut self, v: impl Into<String>) -> Self {
-        self.projection_expression = Some(v.into());
-        self
-    }
-    /// Sets `ExpressionAttributeNames`.
-    pub fn expression_attribute_names(
-        mut self,
-        v: impl Into<HashMap<String, String>>,
-    ) -> Self {
-        self.expression_attribute_names = Some(v.into());
-        self
-    }
-}
-impl rboto::IntoValue for Get {
-    fn into_value(self) -> rboto::Value {
-        rboto::Value::Struct(
-            vec![
-                rv::opt(self.key), rv::opt(self.table_name), rv::opt(self
-                .projection_expression), rv::opt(self.expression_attribute_names)
-            ],
-        )
-    }
-}
+rboto::__structure!(
+    Get "Get"[set into] { key : HashMap < String, AttributeValue >, table_name : String,
+    projection_expression : String, expression_attribute_names : HashMap < String, String
+    > } {}
+);
 /// Represents the properties of a global secondary index.
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct GlobalSecondaryIndex {
     /// The name of the global secondary index. The name must be unique among all other indexes on this table.
     pub index_name: Option<String>,
@@ -3445,64 +1057,15 @@ pub struct GlobalSecondaryIndex {
     /// Represents the warm throughput value (in read units per second and write units per second) for the specified secondary index. If you use this parameter, you must specify `ReadUnitsPerSecond`, `WriteUnitsPerSecond`, or both.
     pub warm_throughput: Option<WarmThroughput>,
 }
-impl GlobalSecondaryIndex {
-    /// Sets `IndexName`.
-    pub fn index_name(mut self, v: impl Into<String>) -> Self {
-        self.index_name = Some(v.into());
-        self
-    }
-    /// Sets `KeySchema`.
-    pub fn key_schema(mut self, v: impl Into<Vec<KeySchemaElement>>) -> Self {
-        self.key_schema = Some(v.into());
-        self
-    }
-    /// Sets `Projection`.
-    pub fn projection(mut self, v: Projection) -> Self {
-        self.projection = Some(v);
-        self
-    }
-    /// Sets `ProvisionedThroughput`.
-    pub fn provisioned_throughput(mut self, v: ProvisionedThroughput) -> Self {
-        self.provisioned_throughput = Some(v);
-        self
-    }
-    /// Sets `OnDemandThroughput`.
-    pub fn on_demand_throughput(mut self, v: OnDemandThroughput) -> Self {
-        self.on_demand_throughput = Some(v);
-        self
-    }
-    /// Sets `WarmThroughput`.
-    pub fn warm_throughput(mut self, v: WarmThroughput) -> Self {
-        self.warm_throughput = Some(v);
-        self
-    }
-}
-impl rboto::IntoValue for GlobalSecondaryIndex {
-    fn into_value(self) -> rboto::Value {
-        rboto::Value::Struct(
-            vec![
-                rv::opt(self.index_name), rv::opt(self.key_schema), rv::opt(self
-                .projection), rv::opt(self.provisioned_throughput), rv::opt(self
-                .on_demand_throughput), rv::opt(self.warm_throughput)
-            ],
-        )
-    }
-}
-impl rboto::FromValue for GlobalSecondaryIndex {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "GlobalSecondaryIndex")?;
-        Ok(Self {
-            index_name: m.take(0)?,
-            key_schema: m.take(1)?,
-            projection: m.take(2)?,
-            provisioned_throughput: m.take(3)?,
-            on_demand_throughput: m.take(4)?,
-            warm_throughput: m.take(5)?,
-        })
-    }
-}
+rboto::__structure!(
+    GlobalSecondaryIndex "GlobalSecondaryIndex"[set into from] { index_name : String,
+    key_schema : Vec < KeySchemaElement >, projection : Projection,
+    provisioned_throughput : ProvisionedThroughput, on_demand_throughput :
+    OnDemandThroughput, warm_throughput : WarmThroughput } {}
+);
 /// Represents the auto scaling settings of a global secondary index for a global table that will be modified.
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct GlobalSecondaryIndexAutoScalingUpdate {
     /// The name of the global secondary index.
     pub index_name: Option<String>,
@@ -3510,33 +1073,14 @@ pub struct GlobalSecondaryIndexAutoScalingUpdate {
         AutoScalingSettingsUpdate,
     >,
 }
-impl GlobalSecondaryIndexAutoScalingUpdate {
-    /// Sets `IndexName`.
-    pub fn index_name(mut self, v: impl Into<String>) -> Self {
-        self.index_name = Some(v.into());
-        self
-    }
-    /// Sets `ProvisionedWriteCapacityAutoScalingUpdate`.
-    pub fn provisioned_write_capacity_auto_scaling_update(
-        mut self,
-        v: AutoScalingSettingsUpdate,
-    ) -> Self {
-        self.provisioned_write_capacity_auto_scaling_update = Some(v);
-        self
-    }
-}
-impl rboto::IntoValue for GlobalSecondaryIndexAutoScalingUpdate {
-    fn into_value(self) -> rboto::Value {
-        rboto::Value::Struct(
-            vec![
-                rv::opt(self.index_name), rv::opt(self
-                .provisioned_write_capacity_auto_scaling_update)
-            ],
-        )
-    }
-}
+rboto::__structure!(
+    GlobalSecondaryIndexAutoScalingUpdate "GlobalSecondaryIndexAutoScalingUpdate"[set
+    into] { index_name : String, provisioned_write_capacity_auto_scaling_update :
+    AutoScalingSettingsUpdate } {}
+);
 /// Represents the properties of a global secondary index.
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct GlobalSecondaryIndexDescription {
     /// The name of the global secondary index.
     pub index_name: Option<String>,
@@ -3561,89 +1105,17 @@ pub struct GlobalSecondaryIndexDescription {
     /// Represents the warm throughput value (in read units per second and write units per second) for the specified secondary index.
     pub warm_throughput: Option<GlobalSecondaryIndexWarmThroughputDescription>,
 }
-impl GlobalSecondaryIndexDescription {
-    /// Sets `IndexName`.
-    pub fn index_name(mut self, v: impl Into<String>) -> Self {
-        self.index_name = Some(v.into());
-        self
-    }
-    /// Sets `KeySchema`.
-    pub fn key_schema(mut self, v: impl Into<Vec<KeySchemaElement>>) -> Self {
-        self.key_schema = Some(v.into());
-        self
-    }
-    /// Sets `Projection`.
-    pub fn projection(mut self, v: Projection) -> Self {
-        self.projection = Some(v);
-        self
-    }
-    /// Sets `IndexStatus`.
-    pub fn index_status(mut self, v: impl Into<IndexStatus>) -> Self {
-        self.index_status = Some(v.into());
-        self
-    }
-    /// Sets `Backfilling`.
-    pub fn backfilling(mut self, v: bool) -> Self {
-        self.backfilling = Some(v);
-        self
-    }
-    /// Sets `ProvisionedThroughput`.
-    pub fn provisioned_throughput(
-        mut self,
-        v: ProvisionedThroughputDescription,
-    ) -> Self {
-        self.provisioned_throughput = Some(v);
-        self
-    }
-    /// Sets `IndexSizeBytes`.
-    pub fn index_size_bytes(mut self, v: i64) -> Self {
-        self.index_size_bytes = Some(v);
-        self
-    }
-    /// Sets `ItemCount`.
-    pub fn item_count(mut self, v: i64) -> Self {
-        self.item_count = Some(v);
-        self
-    }
-    /// Sets `IndexArn`.
-    pub fn index_arn(mut self, v: impl Into<String>) -> Self {
-        self.index_arn = Some(v.into());
-        self
-    }
-    /// Sets `OnDemandThroughput`.
-    pub fn on_demand_throughput(mut self, v: OnDemandThroughput) -> Self {
-        self.on_demand_throughput = Some(v);
-        self
-    }
-    /// Sets `WarmThroughput`.
-    pub fn warm_throughput(
-        mut self,
-        v: GlobalSecondaryIndexWarmThroughputDescription,
-    ) -> Self {
-        self.warm_throughput = Some(v);
-        self
-    }
-}
-impl rboto::FromValue for GlobalSecondaryIndexDescription {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "GlobalSecondaryIndexDescription")?;
-        Ok(Self {
-            index_name: m.take(0)?,
-            key_schema: m.take(1)?,
-            projection: m.take(2)?,
-            index_status: m.take(3)?,
-            backfilling: m.take(4)?,
-            provisioned_throughput: m.take(5)?,
-            index_size_bytes: m.take(6)?,
-            item_count: m.take(7)?,
-            index_arn: m.take(8)?,
-            on_demand_throughput: m.take(9)?,
-            warm_throughput: m.take(10)?,
-        })
-    }
-}
+rboto::__structure!(
+    GlobalSecondaryIndexDescription "GlobalSecondaryIndexDescription"[set from] {
+    index_name : String, key_schema : Vec < KeySchemaElement >, projection : Projection,
+    index_status : IndexStatus, backfilling = bool, provisioned_throughput :
+    ProvisionedThroughputDescription, index_size_bytes = i64, item_count = i64, index_arn
+    : String, on_demand_throughput : OnDemandThroughput, warm_throughput :
+    GlobalSecondaryIndexWarmThroughputDescription } {}
+);
 /// Represents the properties of a global secondary index for the table when the backup was created.
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct GlobalSecondaryIndexInfo {
     /// The name of the global secondary index.
     pub index_name: Option<String>,
@@ -3655,47 +1127,15 @@ pub struct GlobalSecondaryIndexInfo {
     pub provisioned_throughput: Option<ProvisionedThroughput>,
     pub on_demand_throughput: Option<OnDemandThroughput>,
 }
-impl GlobalSecondaryIndexInfo {
-    /// Sets `IndexName`.
-    pub fn index_name(mut self, v: impl Into<String>) -> Self {
-        self.index_name = Some(v.into());
-        self
-    }
-    /// Sets `KeySchema`.
-    pub fn key_schema(mut self, v: impl Into<Vec<KeySchemaElement>>) -> Self {
-        self.key_schema = Some(v.into());
-        self
-    }
-    /// Sets `Projection`.
-    pub fn projection(mut self, v: Projection) -> Self {
-        self.projection = Some(v);
-        self
-    }
-    /// Sets `ProvisionedThroughput`.
-    pub fn provisioned_throughput(mut self, v: ProvisionedThroughput) -> Self {
-        self.provisioned_throughput = Some(v);
-        self
-    }
-    /// Sets `OnDemandThroughput`.
-    pub fn on_demand_throughput(mut self, v: OnDemandThroughput) -> Self {
-        self.on_demand_throughput = Some(v);
-        self
-    }
-}
-impl rboto::FromValue for GlobalSecondaryIndexInfo {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "GlobalSecondaryIndexInfo")?;
-        Ok(Self {
-            index_name: m.take(0)?,
-            key_schema: m.take(1)?,
-            projection: m.take(2)?,
-            provisioned_throughput: m.take(3)?,
-            on_demand_throughput: m.take(4)?,
-        })
-    }
-}
+rboto::__structure!(
+    GlobalSecondaryIndexInfo "GlobalSecondaryIndexInfo"[set from] { index_name : String,
+    key_schema : Vec < KeySchemaElement >, projection : Projection,
+    provisioned_throughput : ProvisionedThroughput, on_demand_throughput :
+    OnDemandThroughput } {}
+);
 /// Represents one of the following:
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct GlobalSecondaryIndexUpdate {
     /// The name of an existing global secondary index, along with new provisioned throughput settings to be applied to that index.
     pub update: Option<UpdateGlobalSecondaryIndexAction>,
@@ -3704,32 +1144,14 @@ pub struct GlobalSecondaryIndexUpdate {
     /// The name of an existing global secondary index to be removed.
     pub delete: Option<DeleteGlobalSecondaryIndexAction>,
 }
-impl GlobalSecondaryIndexUpdate {
-    /// Sets `Update`.
-    pub fn update(mut self, v: UpdateGlobalSecondaryIndexAction) -> Self {
-        self.update = Some(v);
-        self
-    }
-    /// Sets `Create`.
-    pub fn create(mut self, v: CreateGlobalSecondaryIndexAction) -> Self {
-        self.create = Some(v);
-        self
-    }
-    /// Sets `Delete`.
-    pub fn delete(mut self, v: DeleteGlobalSecondaryIndexAction) -> Self {
-        self.delete = Some(v);
-        self
-    }
-}
-impl rboto::IntoValue for GlobalSecondaryIndexUpdate {
-    fn into_value(self) -> rboto::Value {
-        rboto::Value::Struct(
-            vec![rv::opt(self.update), rv::opt(self.create), rv::opt(self.delete)],
-        )
-    }
-}
+rboto::__structure!(
+    GlobalSecondaryIndexUpdate "GlobalSecondaryIndexUpdate"[set into] { update :
+    UpdateGlobalSecondaryIndexAction, create : CreateGlobalSecondaryIndexAction, delete :
+    DeleteGlobalSecondaryIndexAction } {}
+);
 /// The description of the warm throughput value on a global secondary index.
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct GlobalSecondaryIndexWarmThroughputDescription {
     /// Represents warm throughput read units per second value for a global secondary index.
     pub read_units_per_second: Option<i64>,
@@ -3738,64 +1160,27 @@ pub struct GlobalSecondaryIndexWarmThroughputDescription {
     /// Represents the warm throughput status being created or updated on a global secondary index. The status can only be `UPDATING` or `ACTIVE`.
     pub status: Option<IndexStatus>,
 }
-impl GlobalSecondaryIndexWarmThroughputDescription {
-    /// Sets `ReadUnitsPerSecond`.
-    pub fn read_units_per_second(mut self, v: i64) -> Self {
-        self.read_units_per_second = Some(v);
-        self
-    }
-    /// Sets `WriteUnitsPerSecond`.
-    pub fn write_units_per_second(mut self, v: i64) -> Self {
-        self.write_units_per_second = Some(v);
-        self
-    }
-    /// Sets `Status`.
-    pub fn status(mut self, v: impl Into<IndexStatus>) -> Self {
-        self.status = Some(v.into());
-        self
-    }
-}
-impl rboto::FromValue for GlobalSecondaryIndexWarmThroughputDescription {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "GlobalSecondaryIndexWarmThroughputDescription")?;
-        Ok(Self {
-            read_units_per_second: m.take(0)?,
-            write_units_per_second: m.take(1)?,
-            status: m.take(2)?,
-        })
-    }
-}
+rboto::__structure!(
+    GlobalSecondaryIndexWarmThroughputDescription
+    "GlobalSecondaryIndexWarmThroughputDescription"[set from] { read_units_per_second =
+    i64, write_units_per_second = i64, status : IndexStatus } {}
+);
 /// Represents the properties of a global table.
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct GlobalTable {
     /// The global table name.
     pub global_table_name: Option<String>,
     /// The Regions where the global table has replicas.
     pub replication_group: Option<Vec<Replica>>,
 }
-impl GlobalTable {
-    /// Sets `GlobalTableName`.
-    pub fn global_table_name(mut self, v: impl Into<String>) -> Self {
-        self.global_table_name = Some(v.into());
-        self
-    }
-    /// Sets `ReplicationGroup`.
-    pub fn replication_group(mut self, v: impl Into<Vec<Replica>>) -> Self {
-        self.replication_group = Some(v.into());
-        self
-    }
-}
-impl rboto::FromValue for GlobalTable {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "GlobalTable")?;
-        Ok(Self {
-            global_table_name: m.take(0)?,
-            replication_group: m.take(1)?,
-        })
-    }
-}
+rboto::__structure!(
+    GlobalTable "GlobalTable"[set from] { global_table_name : String, replication_group :
+    Vec < Replica > } {}
+);
 /// Contains details about the global table.
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct GlobalTableDescription {
     /// The Regions where the global table has replicas.
     pub replication_group: Option<Vec<ReplicaDescription>>,
@@ -3808,47 +1193,15 @@ pub struct GlobalTableDescription {
     /// The global table name.
     pub global_table_name: Option<String>,
 }
-impl GlobalTableDescription {
-    /// Sets `ReplicationGroup`.
-    pub fn replication_group(mut self, v: impl Into<Vec<ReplicaDescription>>) -> Self {
-        self.replication_group = Some(v.into());
-        self
-    }
-    /// Sets `GlobalTableArn`.
-    pub fn global_table_arn(mut self, v: impl Into<String>) -> Self {
-        self.global_table_arn = Some(v.into());
-        self
-    }
-    /// Sets `CreationDateTime`.
-    pub fn creation_date_time(mut self, v: impl Into<rboto::DateTime>) -> Self {
-        self.creation_date_time = Some(v.into());
-        self
-    }
-    /// Sets `GlobalTableStatus`.
-    pub fn global_table_status(mut self, v: impl Into<GlobalTableStatus>) -> Self {
-        self.global_table_status = Some(v.into());
-        self
-    }
-    /// Sets `GlobalTableName`.
-    pub fn global_table_name(mut self, v: impl Into<String>) -> Self {
-        self.global_table_name = Some(v.into());
-        self
-    }
-}
-impl rboto::FromValue for GlobalTableDescription {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "GlobalTableDescription")?;
-        Ok(Self {
-            replication_group: m.take(0)?,
-            global_table_arn: m.take(1)?,
-            creation_date_time: m.take(2)?,
-            global_table_status: m.take(3)?,
-            global_table_name: m.take(4)?,
-        })
-    }
-}
+rboto::__structure!(
+    GlobalTableDescription "GlobalTableDescription"[set from] { replication_group : Vec <
+    ReplicaDescription >, global_table_arn : String, creation_date_time :
+    rboto::DateTime, global_table_status : GlobalTableStatus, global_table_name : String
+    } {}
+);
 /// Represents the settings of a global secondary index for a global table that will be modified.
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct GlobalTableGlobalSecondaryIndexSettingsUpdate {
     /// The name of the global secondary index. The name must be unique among all other indexes on this table.
     pub index_name: Option<String>,
@@ -3859,236 +1212,55 @@ pub struct GlobalTableGlobalSecondaryIndexSettingsUpdate {
         AutoScalingSettingsUpdate,
     >,
 }
-impl GlobalTableGlobalSecondaryIndexSettingsUpdate {
-    /// Sets `IndexName`.
-    pub fn index_name(mut self, v: impl Into<String>) -> Self {
-        self.index_name = Some(v.into());
-        self
-    }
-    /// Sets `ProvisionedWriteCapacityUnits`.
-    pub fn provisioned_write_capacity_units(mut self, v: i64) -> Self {
-        self.provisioned_write_capacity_units = Some(v);
-        self
-    }
-    /// Sets `ProvisionedWriteCapacityAutoScalingSettingsUpdate`.
-    pub fn provisioned_write_capacity_auto_scaling_settings_update(
-        mut self,
-        v: AutoScalingSettingsUpdate,
-    ) -> Self {
-        self.provisioned_write_capacity_auto_scaling_settings_update = Some(v);
-        self
-    }
-}
-impl rboto::IntoValue for GlobalTableGlobalSecondaryIndexSettingsUpdate {
-    fn into_value(self) -> rboto::Value {
-        rboto::Value::Struct(
-            vec![
-                rv::opt(self.index_name), rv::opt(self.provisioned_write_capacity_units),
-                rv::opt(self.provisioned_write_capacity_auto_scaling_settings_update)
-            ],
-        )
-    }
-}
-#[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
-#[non_exhaustive]
-pub enum GlobalTableSettingsReplicationMode {
-    /// `ENABLED`
-    Enabled,
-    /// `DISABLED`
-    Disabled,
-    /// `ENABLED_WITH_OVERRIDES`
-    EnabledWithOverrides,
-    /// A value this version of the SDK does not know.
-    Unknown(String),
-}
-impl GlobalTableSettingsReplicationMode {
-    /// Every value the model lists.
-    pub const VALUES: &'static [&'static str] = &[
-        "ENABLED",
-        "DISABLED",
-        "ENABLED_WITH_OVERRIDES",
-    ];
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Enabled => "ENABLED",
-            Self::Disabled => "DISABLED",
-            Self::EnabledWithOverrides => "ENABLED_WITH_OVERRIDES",
-            Self::Unknown(s) => s,
-        }
-    }
-}
-impl rv::StringEnum for GlobalTableSettingsReplicationMode {
-    fn as_str(&self) -> &str {
-        GlobalTableSettingsReplicationMode::as_str(self)
-    }
-    fn from_wire(s: String) -> Self {
-        match s.as_str() {
-            "ENABLED" => Self::Enabled,
-            "DISABLED" => Self::Disabled,
-            "ENABLED_WITH_OVERRIDES" => Self::EnabledWithOverrides,
-            _ => Self::Unknown(s),
-        }
-    }
-}
-rboto::enum_value!(str GlobalTableSettingsReplicationMode);
-#[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
-#[non_exhaustive]
-pub enum GlobalTableStatus {
-    /// `CREATING`
-    Creating,
-    /// `ACTIVE`
-    Active,
-    /// `DELETING`
-    Deleting,
-    /// `UPDATING`
-    Updating,
-    /// A value this version of the SDK does not know.
-    Unknown(String),
-}
-impl GlobalTableStatus {
-    /// Every value the model lists.
-    pub const VALUES: &'static [&'static str] = &[
-        "CREATING",
-        "ACTIVE",
-        "DELETING",
-        "UPDATING",
-    ];
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Creating => "CREATING",
-            Self::Active => "ACTIVE",
-            Self::Deleting => "DELETING",
-            Self::Updating => "UPDATING",
-            Self::Unknown(s) => s,
-        }
-    }
-}
-impl rv::StringEnum for GlobalTableStatus {
-    fn as_str(&self) -> &str {
-        GlobalTableStatus::as_str(self)
-    }
-    fn from_wire(s: String) -> Self {
-        match s.as_str() {
-            "CREATING" => Self::Creating,
-            "ACTIVE" => Self::Active,
-            "DELETING" => Self::Deleting,
-            "UPDATING" => Self::Updating,
-            _ => Self::Unknown(s),
-        }
-    }
-}
-rboto::enum_value!(str GlobalTableStatus);
+rboto::__structure!(
+    GlobalTableGlobalSecondaryIndexSettingsUpdate
+    "GlobalTableGlobalSecondaryIndexSettingsUpdate"[set into] { index_name : String,
+    provisioned_write_capacity_units = i64,
+    provisioned_write_capacity_auto_scaling_settings_update : AutoScalingSettingsUpdate }
+    {}
+);
+rboto::__string_enum!(
+    GlobalTableSettingsReplicationMode { Enabled = "ENABLED", Disabled = "DISABLED",
+    EnabledWithOverrides = "ENABLED_WITH_OVERRIDES" }
+);
+rboto::__string_enum!(
+    GlobalTableStatus { Creating = "CREATING", Active = "ACTIVE", Deleting = "DELETING",
+    Updating = "UPDATING" }
+);
 /// Represents the properties of a witness Region in a MRSC global table.
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct GlobalTableWitnessDescription {
     /// The name of the Amazon Web Services Region that serves as a witness for the MRSC global table.
     pub region_name: Option<String>,
     /// The current status of the witness Region in the MRSC global table.
     pub witness_status: Option<WitnessStatus>,
 }
-impl GlobalTableWitnessDescription {
-    /// Sets `RegionName`.
-    pub fn region_name(mut self, v: impl Into<String>) -> Self {
-        self.region_name = Some(v.into());
-        self
-    }
-    /// Sets `WitnessStatus`.
-    pub fn witness_status(mut self, v: impl Into<WitnessStatus>) -> Self {
-        self.witness_status = Some(v.into());
-        self
-    }
-}
-impl rboto::FromValue for GlobalTableWitnessDescription {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "GlobalTableWitnessDescription")?;
-        Ok(Self {
-            region_name: m.take(0)?,
-            witness_status: m.take(1)?,
-        })
-    }
-}
+rboto::__structure!(
+    GlobalTableWitnessDescription "GlobalTableWitnessDescription"[set from] { region_name
+    : String, witness_status : WitnessStatus } {}
+);
 /// Represents one of the following:
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct GlobalTableWitnessGroupUpdate {
     /// Specifies a witness Region to be added to a new MRSC global table. The witness must be added when creating the MRSC global table.
     pub create: Option<CreateGlobalTableWitnessGroupMemberAction>,
     /// Specifies a witness Region to be removed from an existing global table. Must be done in conjunction with removing a replica. The deletion of both a witness and replica converts the remaining replica to a single-Region DynamoDB table.
     pub delete: Option<DeleteGlobalTableWitnessGroupMemberAction>,
 }
-impl GlobalTableWitnessGroupUpdate {
-    /// Sets `Create`.
-    pub fn create(mut self, v: CreateGlobalTableWitnessGroupMemberAction) -> Self {
-        self.create = Some(v);
-        self
-    }
-    /// Sets `Delete`.
-    pub fn delete(mut self, v: DeleteGlobalTableWitnessGroupMemberAction) -> Self {
-        self.delete = Some(v);
-        self
-    }
-}
-impl rboto::IntoValue for GlobalTableWitnessGroupUpdate {
-    fn into_value(self) -> rboto::Value {
-        rboto::Value::Struct(vec![rv::opt(self.create), rv::opt(self.delete)])
-    }
-}
-#[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
-#[non_exhaustive]
-pub enum ImportStatus {
-    /// `IN_PROGRESS`
-    InProgress,
-    /// `COMPLETED`
-    Completed,
-    /// `CANCELLING`
-    Cancelling,
-    /// `CANCELLED`
-    Cancelled,
-    /// `FAILED`
-    Failed,
-    /// A value this version of the SDK does not know.
-    Unknown(String),
-}
-impl ImportStatus {
-    /// Every value the model lists.
-    pub const VALUES: &'static [&'static str] = &[
-        "IN_PROGRESS",
-        "COMPLETED",
-        "CANCELLING",
-        "CANCELLED",
-        "FAILED",
-    ];
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::InProgress => "IN_PROGRESS",
-            Self::Completed => "COMPLETED",
-            Self::Cancelling => "CANCELLING",
-            Self::Cancelled => "CANCELLED",
-            Self::Failed => "FAILED",
-            Self::Unknown(s) => s,
-        }
-    }
-}
-impl rv::StringEnum for ImportStatus {
-    fn as_str(&self) -> &str {
-        ImportStatus::as_str(self)
-    }
-    fn from_wire(s: String) -> Self {
-        match s.as_str() {
-            "IN_PROGRESS" => Self::InProgress,
-            "COMPLETED" => Self::Completed,
-            "CANCELLING" => Self::Cancelling,
-            "CANCELLED" => Self::Cancelled,
-            "FAILED" => Self::Failed,
-            _ => Self::Unknown(s),
-        }
-    }
-}
-rboto::enum_value!(str ImportStatus);
+rboto::__structure!(
+    GlobalTableWitnessGroupUpdate "GlobalTableWitnessGroupUpdate"[set into] { create :
+    CreateGlobalTableWitnessGroupMemberAction, delete :
+    DeleteGlobalTableWitnessGroupMemberAction } {}
+);
+rboto::__string_enum!(
+    ImportStatus { InProgress = "IN_PROGRESS", Completed = "COMPLETED", Cancelling =
+    "CANCELLING", Cancelled = "CANCELLED", Failed = "FAILED" }
+);
 /// Summary information about the source file for the import.
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct ImportSummary {
     /// The Amazon Resource Number (ARN) corresponding to the import request.
     pub import_arn: Option<String>,
@@ -4107,65 +1279,15 @@ pub struct ImportSummary {
     /// The time at which this import task ended.
     pub end_time: Option<rboto::DateTime>,
 }
-impl ImportSummary {
-    /// Sets `ImportArn`.
-    pub fn import_arn(mut self, v: impl Into<String>) -> Self {
-        self.import_arn = Some(v.into());
-        self
-    }
-    /// Sets `ImportStatus`.
-    pub fn import_status(mut self, v: impl Into<ImportStatus>) -> Self {
-        self.import_status = Some(v.into());
-        self
-    }
-    /// Sets `TableArn`.
-    pub fn table_arn(mut self, v: impl Into<String>) -> Self {
-        self.table_arn = Some(v.into());
-        self
-    }
-    /// Sets `S3BucketSource`.
-    pub fn s3_bucket_source(mut self, v: S3BucketSource) -> Self {
-        self.s3_bucket_source = Some(v);
-        self
-    }
-    /// Sets `CloudWatchLogGroupArn`.
-    pub fn cloud_watch_log_group_arn(mut self, v: impl Into<String>) -> Self {
-        self.cloud_watch_log_group_arn = Some(v.into());
-        self
-    }
-    /// Sets `InputFormat`.
-    pub fn input_format(mut self, v: impl Into<InputFormat>) -> Self {
-        self.input_format = Some(v.into());
-        self
-    }
-    /// Sets `StartTime`.
-    pub fn start_time(mut self, v: impl Into<rboto::DateTime>) -> Self {
-        self.start_time = Some(v.into());
-        self
-    }
-    /// Sets `EndTime`.
-    pub fn end_time(mut self, v: impl Into<rboto::DateTime>) -> Self {
-        self.end_time = Some(v.into());
-        self
-    }
-}
-impl rboto::FromValue for ImportSummary {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "ImportSummary")?;
-        Ok(Self {
-            import_arn: m.take(0)?,
-            import_status: m.take(1)?,
-            table_arn: m.take(2)?,
-            s3_bucket_source: m.take(3)?,
-            cloud_watch_log_group_arn: m.take(4)?,
-            input_format: m.take(5)?,
-            start_time: m.take(6)?,
-            end_time: m.take(7)?,
-        })
-    }
-}
+rboto::__structure!(
+    ImportSummary "ImportSummary"[set from] { import_arn : String, import_status :
+    ImportStatus, table_arn : String, s3_bucket_source : S3BucketSource,
+    cloud_watch_log_group_arn : String, input_format : InputFormat, start_time :
+    rboto::DateTime, end_time : rboto::DateTime } {}
+);
 /// Represents the properties of the table being imported into.
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct ImportTableDescription {
     /// The Amazon Resource Number (ARN) corresponding to the import request.
     pub import_arn: Option<String>,
@@ -4206,131 +1328,19 @@ pub struct ImportTableDescription {
     /// The error message corresponding to the failure that the import job ran into during execution.
     pub failure_message: Option<String>,
 }
-impl ImportTableDescription {
-    /// Sets `ImportArn`.
-    pub fn import_arn(mut self, v: impl Into<String>) -> Self {
-        self.import_arn = Some(v.into());
-        self
-    }
-    /// Sets `ImportStatus`.
-    pub fn import_status(mut self, v: impl Into<ImportStatus>) -> Self {
-        self.import_status = Some(v.into());
-        self
-    }
-    /// Sets `TableArn`.
-    pub fn table_arn(mut self, v: impl Into<String>) -> Self {
-        self.table_arn = Some(v.into());
-        self
-    }
-    /// Sets `TableId`.
-    pub fn table_id(mut self, v: impl Into<String>) -> Self {
-        self.table_id = Some(v.into());
-        self
-    }
-    /// Sets `ClientToken`.
-    pub fn client_token(mut self, v: impl Into<String>) -> Self {
-        self.client_token = Some(v.into());
-        self
-    }
-    /// Sets `S3BucketSource`.
-    pub fn s3_bucket_source(mut self, v: S3BucketSource) -> Self {
-        self.s3_bucket_source = Some(v);
-        self
-    }
-    /// Sets `ErrorCount`.
-    pub fn error_count(mut self, v: i64) -> Self {
-        self.error_count = Some(v);
-        self
-    }
-    /// Sets `CloudWatchLogGroupArn`.
-    pub fn cloud_watch_log_group_arn(mut self, v: impl Into<String>) -> Self {
-        self.cloud_watch_log_group_arn = Some(v.into());
-        self
-    }
-    /// Sets `InputFormat`.
-    pub fn input_format(mut self, v: impl Into<InputFormat>) -> Self {
-        self.input_format = Some(v.into());
-        self
-    }
-    /// Sets `InputFormatOptions`.
-    pub fn input_format_options(mut self, v: InputFormatOptions) -> Self {
-        self.input_format_options = Some(v);
-        self
-    }
-    /// Sets `InputCompressionType`.
-    pub fn input_compression_type(mut self, v: impl Into<InputCompressionType>) -> Self {
-        self.input_compression_type = Some(v.into());
-        self
-    }
-    /// Sets `TableCreationParameters`.
-    pub fn table_creation_parameters(mut self, v: TableCreationParameters) -> Self {
-        self.table_creation_parameters = Some(v);
-        self
-    }
-    /// Sets `StartTime`.
-    pub fn start_time(mut self, v: impl Into<rboto::DateTime>) -> Self {
-        self.start_time = Some(v.into());
-        self
-    }
-    /// Sets `EndTime`.
-    pub fn end_time(mut self, v: impl Into<rboto::DateTime>) -> Self {
-        self.end_time = Some(v.into());
-        self
-    }
-    /// Sets `ProcessedSizeBytes`.
-    pub fn processed_size_bytes(mut self, v: i64) -> Self {
-        self.processed_size_bytes = Some(v);
-        self
-    }
-    /// Sets `ProcessedItemCount`.
-    pub fn processed_item_count(mut self, v: i64) -> Self {
-        self.processed_item_count = Some(v);
-        self
-    }
-    /// Sets `ImportedItemCount`.
-    pub fn imported_item_count(mut self, v: i64) -> Self {
-        self.imported_item_count = Some(v);
-        self
-    }
-    /// Sets `FailureCode`.
-    pub fn failure_code(mut self, v: impl Into<String>) -> Self {
-        self.failure_code = Some(v.into());
-        self
-    }
-    /// Sets `FailureMessage`.
-    pub fn failure_message(mut self, v: impl Into<String>) -> Self {
-        self.failure_message = Some(v.into());
-        self
-    }
-}
-impl rboto::FromValue for ImportTableDescription {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "ImportTableDescription")?;
-        Ok(Self {
-            import_arn: m.take(0)?,
-            import_status: m.take(1)?,
-            table_arn: m.take(2)?,
-            table_id: m.take(3)?,
-            client_token: m.take(4)?,
-            s3_bucket_source: m.take(5)?,
-            error_count: m.take(6)?,
-            cloud_watch_log_group_arn: m.take(7)?,
-            input_format: m.take(8)?,
-            input_format_options: m.take(9)?,
-            input_compression_type: m.take(10)?,
-            table_creation_parameters: m.take(11)?,
-            start_time: m.take(12)?,
-            end_time: m.take(13)?,
-            processed_size_bytes: m.take(14)?,
-            processed_item_count: m.take(15)?,
-            imported_item_count: m.take(16)?,
-            failure_code: m.take(17)?,
-            failure_message: m.take(18)?,
-        })
-    }
-}
+rboto::__structure!(
+    ImportTableDescription "ImportTableDescription"[set from] { import_arn : String,
+    import_status : ImportStatus, table_arn : String, table_id : String, client_token :
+    String, s3_bucket_source : S3BucketSource, error_count = i64,
+    cloud_watch_log_group_arn : String, input_format : InputFormat, input_format_options
+    : InputFormatOptions, input_compression_type : InputCompressionType,
+    table_creation_parameters : TableCreationParameters, start_time : rboto::DateTime,
+    end_time : rboto::DateTime, processed_size_bytes = i64, processed_item_count = i64,
+    imported_item_count = i64, failure_code : String, failure_message : String } {}
+);
 /// Optional object containing the parameters specific to an incremental export.
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct IncrementalExportSpecification {
     /// Time in the past which provides the inclusive start range for the export table's data, counted in seconds from the start of the Unix epoch. The incremental export will reflect the table's state including and after this point in time.
     pub export_from_time: Option<rboto::DateTime>,
@@ -4339,195 +1349,34 @@ pub struct IncrementalExportSpecification {
     /// The view type that was chosen for the export. Valid values are `NEW_AND_OLD_IMAGES` and `NEW_IMAGES`. The default value is `NEW_AND_OLD_IMAGES`.
     pub export_view_type: Option<ExportViewType>,
 }
-impl IncrementalExportSpecification {
-    /// Sets `ExportFromTime`.
-    pub fn export_from_time(mut self, v: impl Into<rboto::DateTime>) -> Self {
-        self.export_from_time = Some(v.into());
-        self
-    }
-    /// Sets `ExportToTime`.
-    pub fn export_to_time(mut self, v: impl Into<rboto::DateTime>) -> Self {
-        self.export_to_time = Some(v.into());
-        self
-    }
-    /// Sets `ExportViewType`.
-    pub fn export_view_type(mut self, v: impl Into<ExportViewType>) -> Self {
-        self.export_view_type = Some(v.into());
-        self
-    }
-}
-impl rboto::IntoValue for IncrementalExportSpecification {
-    fn into_value(self) -> rboto::Value {
-        rboto::Value::Struct(
-            vec![
-                rv::opt(self.export_from_time), rv::opt(self.export_to_time),
-                rv::opt(self.export_view_type)
-            ],
-        )
-    }
-}
-impl rboto::FromValue for IncrementalExportSpecification {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "IncrementalExportSpecification")?;
-        Ok(Self {
-            export_from_time: m.take(0)?,
-            export_to_time: m.take(1)?,
-            export_view_type: m.take(2)?,
-        })
-    }
-}
-#[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
-#[non_exhaustive]
-pub enum IndexStatus {
-    /// `CREATING`
-    Creating,
-    /// `UPDATING`
-    Updating,
-    /// `DELETING`
-    Deleting,
-    /// `ACTIVE`
-    Active,
-    /// A value this version of the SDK does not know.
-    Unknown(String),
-}
-impl IndexStatus {
-    /// Every value the model lists.
-    pub const VALUES: &'static [&'static str] = &[
-        "CREATING",
-        "UPDATING",
-        "DELETING",
-        "ACTIVE",
-    ];
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Creating => "CREATING",
-            Self::Updating => "UPDATING",
-            Self::Deleting => "DELETING",
-            Self::Active => "ACTIVE",
-            Self::Unknown(s) => s,
-        }
-    }
-}
-impl rv::StringEnum for IndexStatus {
-    fn as_str(&self) -> &str {
-        IndexStatus::as_str(self)
-    }
-    fn from_wire(s: String) -> Self {
-        match s.as_str() {
-            "CREATING" => Self::Creating,
-            "UPDATING" => Self::Updating,
-            "DELETING" => Self::Deleting,
-            "ACTIVE" => Self::Active,
-            _ => Self::Unknown(s),
-        }
-    }
-}
-rboto::enum_value!(str IndexStatus);
-#[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
-#[non_exhaustive]
-pub enum InputCompressionType {
-    /// `GZIP`
-    Gzip,
-    /// `ZSTD`
-    Zstd,
-    /// `NONE`
-    None,
-    /// A value this version of the SDK does not know.
-    Unknown(String),
-}
-impl InputCompressionType {
-    /// Every value the model lists.
-    pub const VALUES: &'static [&'static str] = &["GZIP", "ZSTD", "NONE"];
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Gzip => "GZIP",
-            Self::Zstd => "ZSTD",
-            Self::None => "NONE",
-            Self::Unknown(s) => s,
-        }
-    }
-}
-impl rv::StringEnum for InputCompressionType {
-    fn as_str(&self) -> &str {
-        InputCompressionType::as_str(self)
-    }
-    fn from_wire(s: String) -> Self {
-        match s.as_str() {
-            "GZIP" => Self::Gzip,
-            "ZSTD" => Self::Zstd,
-            "NONE" => Self::None,
-            _ => Self::Unknown(s),
-        }
-    }
-}
-rboto::enum_value!(str InputCompressionType);
-#[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
-#[non_exhaustive]
-pub enum InputFormat {
-    /// `DYNAMODB_JSON`
-    DynamodbJson,
-    /// `ION`
-    Ion,
-    /// `CSV`
-    Csv,
-    /// A value this version of the SDK does not know.
-    Unknown(String),
-}
-impl InputFormat {
-    /// Every value the model lists.
-    pub const VALUES: &'static [&'static str] = &["DYNAMODB_JSON", "ION", "CSV"];
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::DynamodbJson => "DYNAMODB_JSON",
-            Self::Ion => "ION",
-            Self::Csv => "CSV",
-            Self::Unknown(s) => s,
-        }
-    }
-}
-impl rv::StringEnum for InputFormat {
-    fn as_str(&self) -> &str {
-        InputFormat::as_str(self)
-    }
-    fn from_wire(s: String) -> Self {
-        match s.as_str() {
-            "DYNAMODB_JSON" => Self::DynamodbJson,
-            "ION" => Self::Ion,
-            "CSV" => Self::Csv,
-            _ => Self::Unknown(s),
-        }
-    }
-}
-rboto::enum_value!(str InputFormat);
+rboto::__structure!(
+    IncrementalExportSpecification "IncrementalExportSpecification"[set into from] {
+    export_from_time : rboto::DateTime, export_to_time : rboto::DateTime,
+    export_view_type : ExportViewType } {}
+);
+rboto::__string_enum!(
+    IndexStatus { Creating = "CREATING", Updating = "UPDATING", Deleting = "DELETING",
+    Active = "ACTIVE" }
+);
+rboto::__string_enum!(
+    InputCompressionType { Gzip = "GZIP", Zstd = "ZSTD", None = "NONE" }
+);
+rboto::__string_enum!(
+    InputFormat { DynamodbJson = "DYNAMODB_JSON", Ion = "ION", Csv = "CSV" }
+);
 /// The format options for the data that was imported into the target table. There is one value, CsvOption.
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct InputFormatOptions {
     /// The options for imported source files in CSV format. The values are Delimiter and HeaderList.
     pub csv: Option<CsvOptions>,
 }
-impl InputFormatOptions {
-    /// Sets `Csv`.
-    pub fn csv(mut self, v: CsvOptions) -> Self {
-        self.csv = Some(v);
-        self
-    }
-}
-impl rboto::IntoValue for InputFormatOptions {
-    fn into_value(self) -> rboto::Value {
-        rboto::Value::Struct(vec![rv::opt(self.csv)])
-    }
-}
-impl rboto::FromValue for InputFormatOptions {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "InputFormatOptions")?;
-        Ok(Self { csv: m.take(0)? })
-    }
-}
+rboto::__structure!(
+    InputFormatOptions "InputFormatOptions"[set into from] { csv : CsvOptions } {}
+);
 /// Contains the Amazon S3 location and format settings for bulk operation input. The `S3Bucket` and `InputFormat` fields are required.
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct InputS3Configuration {
     /// The Amazon Web Services account ID of the input bucket owner. If you omit this value, DynamoDB uses the Amazon Web Services account ID of the requester.
     pub s3_bucket_owner: Option<String>,
@@ -4540,178 +1389,52 @@ pub struct InputS3Configuration {
     /// The compression type of the input objects. Valid values are `GZIP`, `ZSTD`, and `NONE`. If you don't specify a value, DynamoDB uses `NONE`.
     pub input_compression_type: Option<InputCompressionType>,
 }
-impl InputS3Configuration {
-    /// Sets `S3BucketOwner`.
-    pub fn s3_bucket_owner(mut self, v: impl Into<String>) -> Self {
-        self.s3_bucket_owner = Some(v.into());
-        self
-    }
-    /// Sets `S3Bucket`.
-    pub fn s3_bucket(mut self, v: impl Into<String>) -> Self {
-        self.s3_bucket = Some(v.into());
-        self
-    }
-    /// Sets `S3KeyPrefix`.
-    pub fn s3_key_prefix(mut self, v: impl Into<String>) -> Self {
-        self.s3_key_prefix = Some(v.into());
-        self
-    }
-    /// Sets `InputFormat`.
-    pub fn input_format(mut self, v: impl Into<BulkOperationInputFormat>) -> Self {
-        self.input_format = Some(v.into());
-        self
-    }
-    /// Sets `InputCompressionType`.
-    pub fn input_compression_type(mut self, v: impl Into<InputCompressionType>) -> Self {
-        self.input_compression_type = Some(v.into());
-        self
-    }
-}
-impl rboto::IntoValue for InputS3Configuration {
-    fn into_value(self) -> rboto::Value {
-        rboto::Value::Struct(
-            vec![
-                rv::opt(self.s3_bucket_owner), rv::opt(self.s3_bucket), rv::opt(self
-                .s3_key_prefix), rv::opt(self.input_format), rv::opt(self
-                .input_compression_type)
-            ],
-        )
-    }
-}
-impl rboto::FromValue for InputS3Configuration {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "InputS3Configuration")?;
-        Ok(Self {
-            s3_bucket_owner: m.take(0)?,
-            s3_bucket: m.take(1)?,
-            s3_key_prefix: m.take(2)?,
-            input_format: m.take(3)?,
-            input_compression_type: m.take(4)?,
-        })
-    }
-}
+rboto::__structure!(
+    InputS3Configuration "InputS3Configuration"[set into from] { s3_bucket_owner :
+    String, s3_bucket : String, s3_key_prefix : String, input_format :
+    BulkOperationInputFormat, input_compression_type : InputCompressionType } {}
+);
 /// Information about item collections, if any, that were affected by the operation. `ItemCollectionMetrics` is only returned if the request asked for it. If the table does not have any local secondary indexes, this information is not returned in the response.
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct ItemCollectionMetrics {
     /// The partition key value of the item collection. This value is the same as the partition key value of the item.
     pub item_collection_key: Option<HashMap<String, AttributeValue>>,
     /// An estimate of item collection size, in gigabytes. This value is a two-element array containing a lower bound and an upper bound for the estimate. The estimate includes the size of all the items in the table, plus the size of all attributes projected into all of the local secondary indexes on that table. Use this estimate to measure whether a local secondary index is approaching its size limit.
     pub size_estimate_range_gb: Option<Vec<f64>>,
 }
-impl ItemCollectionMetrics {
-    /// Sets `ItemCollectionKey`.
-    pub fn item_collection_key(
-        mut self,
-        v: impl Into<HashMap<String, AttributeValue>>,
-    ) -> Self {
-        self.item_collection_key = Some(v.into());
-        self
-    }
-    /// Sets `SizeEstimateRangeGB`.
-    pub fn size_estimate_range_gb(mut self, v: impl Into<Vec<f64>>) -> Self {
-        self.size_estimate_range_gb = Some(v.into());
-        self
-    }
-}
-impl rboto::FromValue for ItemCollectionMetrics {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "ItemCollectionMetrics")?;
-        Ok(Self {
-            item_collection_key: m.take(0)?,
-            size_estimate_range_gb: m.take(1)?,
-        })
-    }
-}
+rboto::__structure!(
+    ItemCollectionMetrics "ItemCollectionMetrics"[set from] { item_collection_key :
+    HashMap < String, AttributeValue >, size_estimate_range_gb : Vec < f64 > } {}
+);
 /// Details for the requested item.
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct ItemResponse {
     /// Map of attribute data consisting of the data type and attribute value.
     pub item: Option<HashMap<String, AttributeValue>>,
 }
-impl ItemResponse {
-    /// Sets `Item`.
-    pub fn item(mut self, v: impl Into<HashMap<String, AttributeValue>>) -> Self {
-        self.item = Some(v.into());
-        self
-    }
-}
-impl rboto::FromValue for ItemResponse {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "ItemResponse")?;
-        Ok(Self { item: m.take(0)? })
-    }
-}
+rboto::__structure!(
+    ItemResponse "ItemResponse"[set from] { item : HashMap < String, AttributeValue > }
+    {}
+);
 /// Represents *a single element* of a key schema. A key schema specifies the attributes that make up the primary key of a table, or the key attributes of an index.
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct KeySchemaElement {
     /// The name of a key attribute.
     pub attribute_name: Option<String>,
     /// The role that this key attribute will assume:
     pub key_type: Option<KeyType>,
 }
-impl KeySchemaElement {
-    /// Sets `AttributeName`.
-    pub fn attribute_name(mut self, v: impl Into<String>) -> Self {
-        self.attribute_name = Some(v.into());
-        self
-    }
-    /// Sets `KeyType`.
-    pub fn key_type(mut self, v: impl Into<KeyType>) -> Self {
-        self.key_type = Some(v.into());
-        self
-    }
-}
-impl rboto::IntoValue for KeySchemaElement {
-    fn into_value(self) -> rboto::Value {
-        rboto::Value::Struct(vec![rv::opt(self.attribute_name), rv::opt(self.key_type)])
-    }
-}
-impl rboto::FromValue for KeySchemaElement {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "KeySchemaElement")?;
-        Ok(Self {
-            attribute_name: m.take(0)?,
-            key_type: m.take(1)?,
-        })
-    }
-}
-#[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
-#[non_exhaustive]
-pub enum KeyType {
-    /// `HASH`
-    Hash,
-    /// `RANGE`
-    Range,
-    /// A value this version of the SDK does not know.
-    Unknown(String),
-}
-impl KeyType {
-    /// Every value the model lists.
-    pub const VALUES: &'static [&'static str] = &["HASH", "RANGE"];
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Hash => "HASH",
-            Self::Range => "RANGE",
-            Self::Unknown(s) => s,
-        }
-    }
-}
-impl rv::StringEnum for KeyType {
-    fn as_str(&self) -> &str {
-        KeyType::as_str(self)
-    }
-    fn from_wire(s: String) -> Self {
-        match s.as_str() {
-            "HASH" => Self::Hash,
-            "RANGE" => Self::Range,
-            _ => Self::Unknown(s),
-        }
-    }
-}
-rboto::enum_value!(str KeyType);
+rboto::__structure!(
+    KeySchemaElement "KeySchemaElement"[set into from] { attribute_name : String,
+    key_type : KeyType } {}
+);
+rboto::__string_enum!(KeyType { Hash = "HASH", Range = "RANGE" });
 /// Represents a set of primary keys and, for each key, the attributes to retrieve from the table.
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct KeysAndAttributes {
     /// The primary key attribute values that define the items and the attributes associated with the items.
     pub keys: Option<Vec<HashMap<String, AttributeValue>>>,
@@ -4724,61 +1447,15 @@ pub struct KeysAndAttributes {
     /// One or more substitution tokens for attribute names in an expression. The following are some use cases for using `ExpressionAttributeNames`:
     pub expression_attribute_names: Option<HashMap<String, String>>,
 }
-impl KeysAndAttributes {
-    /// Sets `Keys`.
-    pub fn keys(mut self, v: impl Into<Vec<HashMap<String, AttributeValue>>>) -> Self {
-        self.keys = Some(v.into());
-        self
-    }
-    /// Sets `AttributesToGet`.
-    pub fn attributes_to_get(mut self, v: impl Into<Vec<String>>) -> Self {
-        self.attributes_to_get = Some(v.into());
-        self
-    }
-    /// Sets `ConsistentRead`.
-    pub fn consistent_read(mut self, v: bool) -> Self {
-        self.consistent_read = Some(v);
-        self
-    }
-    /// Sets `ProjectionExpression`.
-    pub fn projection_expression(mut self, v: impl Into<String>) -> Self {
-        self.projection_expression = Some(v.into());
-        self
-    }
-    /// Sets `ExpressionAttributeNames`.
-    pub fn expression_attribute_names(
-        mut self,
-        v: impl Into<HashMap<String, String>>,
-    ) -> Self {
-        self.expression_attribute_names = Some(v.into());
-        self
-    }
-}
-impl rboto::IntoValue for KeysAndAttributes {
-    fn into_value(self) -> rboto::Value {
-        rboto::Value::Struct(
-            vec![
-                rv::opt(self.keys), rv::opt(self.attributes_to_get), rv::opt(self
-                .consistent_read), rv::opt(self.projection_expression), rv::opt(self
-                .expression_attribute_names)
-            ],
-        )
-    }
-}
-impl rboto::FromValue for KeysAndAttributes {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "KeysAndAttributes")?;
-        Ok(Self {
-            keys: m.take(0)?,
-            attributes_to_get: m.take(1)?,
-            consistent_read: m.take(2)?,
-            projection_expression: m.take(3)?,
-            expression_attribute_names: m.take(4)?,
-        })
-    }
-}
+rboto::__structure!(
+    KeysAndAttributes "KeysAndAttributes"[set into from] { keys : Vec < HashMap < String,
+    AttributeValue > >, attributes_to_get : Vec < String >, consistent_read = bool,
+    projection_expression : String, expression_attribute_names : HashMap < String, String
+    > } {}
+);
 /// Describes a Kinesis data stream destination.
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct KinesisDataStreamDestination {
     /// The ARN for a specific Kinesis data stream.
     pub stream_arn: Option<String>,
@@ -4791,43 +1468,14 @@ pub struct KinesisDataStreamDestination {
         ApproximateCreationDateTimePrecision,
     >,
 }
-impl KinesisDataStreamDestination {
-    /// Sets `StreamArn`.
-    pub fn stream_arn(mut self, v: impl Into<String>) -> Self {
-        self.stream_arn = Some(v.into());
-        self
-    }
-    /// Sets `DestinationStatus`.
-    pub fn destination_status(mut self, v: impl Into<DestinationStatus>) -> Self {
-        self.destination_status = Some(v.into());
-        self
-    }
-    /// Sets `DestinationStatusDescription`.
-    pub fn destination_status_description(mut self, v: impl Into<String>) -> Self {
-        self.destination_status_description = Some(v.into());
-        self
-    }
-    /// Sets `ApproximateCreationDateTimePrecision`.
-    pub fn approximate_creation_date_time_precision(
-        mut self,
-        v: impl Into<ApproximateCreationDateTimePrecision>,
-    ) -> Self {
-        self.approximate_creation_date_time_precision = Some(v.into());
-        self
-    }
-}
-impl rboto::FromValue for KinesisDataStreamDestination {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "KinesisDataStreamDestination")?;
-        Ok(Self {
-            stream_arn: m.take(0)?,
-            destination_status: m.take(1)?,
-            destination_status_description: m.take(2)?,
-            approximate_creation_date_time_precision: m.take(3)?,
-        })
-    }
-}
+rboto::__structure!(
+    KinesisDataStreamDestination "KinesisDataStreamDestination"[set from] { stream_arn :
+    String, destination_status : DestinationStatus, destination_status_description :
+    String, approximate_creation_date_time_precision :
+    ApproximateCreationDateTimePrecision } {}
+);
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct KinesisStreamingDestinationInput {
     /// The name of the DynamoDB table. You can also provide the Amazon Resource Name (ARN) of the table in this parameter.
     pub table_name: Option<String>,
@@ -4838,38 +1486,33 @@ pub struct KinesisStreamingDestinationInput {
         EnableKinesisStreamingConfiguration,
     >,
 }
-impl KinesisStreamingDestinationInput {
-    /// Sets `TableName`.
-    pub fn table_name(mut self, v: impl Into<String>) -> Self {
-        self.table_name = Some(v.into());
-        self
-    }
-    /// Sets `StreamArn`.
-    pub fn stream_arn(mut self, v: impl Into<String>) -> Self {
-        self.stream_arn = Some(v.into());
-        self
-    }
-    /// Sets `EnableKinesisStreamingConfiguration`.
-    pub fn enable_kinesis_streaming_configuration(
-        mut self,
-        v: EnableKinesisStreamingConfiguration,
-    ) -> Self {
-        self.enable_kinesis_streaming_configuration = Some(v);
-        self
-    }
+rboto::__structure!(
+    KinesisStreamingDestinationInput "KinesisStreamingDestinationInput"[set into] {
+    table_name : String, stream_arn : String, enable_kinesis_streaming_configuration :
+    EnableKinesisStreamingConfiguration } {}
+);
+#[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
+pub struct KinesisStreamingDestinationOutput {
+    /// The name of the table being modified.
+    pub table_name: Option<String>,
+    /// The ARN for the specific Kinesis data stream.
+    pub stream_arn: Option<String>,
+    /// The current status of the replication.
+    pub destination_status: Option<DestinationStatus>,
+    /// The destination for the Kinesis streaming information that is being enabled.
+    pub enable_kinesis_streaming_configuration: Option<
+        EnableKinesisStreamingConfiguration,
+    >,
 }
-impl rboto::IntoValue for KinesisStreamingDestinationInput {
-    fn into_value(self) -> rboto::Value {
-        rboto::Value::Struct(
-            vec![
-                rv::opt(self.table_name), rv::opt(self.stream_arn), rv::opt(self
-                .enable_kinesis_streaming_configuration)
-            ],
-        )
-    }
-}
+rboto::__structure!(
+    KinesisStreamingDestinationOutput "KinesisStreamingDestinationOutput"[set from] {
+    table_name : String, stream_arn : String, destination_status : DestinationStatus,
+    enable_kinesis_streaming_configuration : EnableKinesisStreamingConfiguration } {}
+);
 /// Represents the properties of a local secondary index.
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct LocalSecondaryIndex {
     /// The name of the local secondary index. The name must be unique among all other indexes on this table.
     pub index_name: Option<String>,
@@ -4878,35 +1521,13 @@ pub struct LocalSecondaryIndex {
     /// Represents attributes that are copied (projected) from the table into the local secondary index. These are in addition to the primary key attributes and index key attributes, which are automatically projected.
     pub projection: Option<Projection>,
 }
-impl LocalSecondaryIndex {
-    /// Sets `IndexName`.
-    pub fn index_name(mut self, v: impl Into<String>) -> Self {
-        self.index_name = Some(v.into());
-        self
-    }
-    /// Sets `KeySchema`.
-    pub fn key_schema(mut self, v: impl Into<Vec<KeySchemaElement>>) -> Self {
-        self.key_schema = Some(v.into());
-        self
-    }
-    /// Sets `Projection`.
-    pub fn projection(mut self, v: Projection) -> Self {
-        self.projection = Some(v);
-        self
-    }
-}
-impl rboto::IntoValue for LocalSecondaryIndex {
-    fn into_value(self) -> rboto::Value {
-        rboto::Value::Struct(
-            vec![
-                rv::opt(self.index_name), rv::opt(self.key_schema), rv::opt(self
-                .projection)
-            ],
-        )
-    }
-}
+rboto::__structure!(
+    LocalSecondaryIndex "LocalSecondaryIndex"[set into] { index_name : String, key_schema
+    : Vec < KeySchemaElement >, projection : Projection } {}
+);
 /// Represents the properties of a local secondary index.
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct LocalSecondaryIndexDescription {
     /// Represents the name of the local secondary index.
     pub index_name: Option<String>,
@@ -4921,53 +1542,14 @@ pub struct LocalSecondaryIndexDescription {
     /// The Amazon Resource Name (ARN) that uniquely identifies the index.
     pub index_arn: Option<String>,
 }
-impl LocalSecondaryIndexDescription {
-    /// Sets `IndexName`.
-    pub fn index_name(mut self, v: impl Into<String>) -> Self {
-        self.index_name = Some(v.into());
-        self
-    }
-    /// Sets `KeySchema`.
-    pub fn key_schema(mut self, v: impl Into<Vec<KeySchemaElement>>) -> Self {
-        self.key_schema = Some(v.into());
-        self
-    }
-    /// Sets `Projection`.
-    pub fn projection(mut self, v: Projection) -> Self {
-        self.projection = Some(v);
-        self
-    }
-    /// Sets `IndexSizeBytes`.
-    pub fn index_size_bytes(mut self, v: i64) -> Self {
-        self.index_size_bytes = Some(v);
-        self
-    }
-    /// Sets `ItemCount`.
-    pub fn item_count(mut self, v: i64) -> Self {
-        self.item_count = Some(v);
-        self
-    }
-    /// Sets `IndexArn`.
-    pub fn index_arn(mut self, v: impl Into<String>) -> Self {
-        self.index_arn = Some(v.into());
-        self
-    }
-}
-impl rboto::FromValue for LocalSecondaryIndexDescription {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "LocalSecondaryIndexDescription")?;
-        Ok(Self {
-            index_name: m.take(0)?,
-            key_schema: m.take(1)?,
-            projection: m.take(2)?,
-            index_size_bytes: m.take(3)?,
-            item_count: m.take(4)?,
-            index_arn: m.take(5)?,
-        })
-    }
-}
+rboto::__structure!(
+    LocalSecondaryIndexDescription "LocalSecondaryIndexDescription"[set from] {
+    index_name : String, key_schema : Vec < KeySchemaElement >, projection : Projection,
+    index_size_bytes = i64, item_count = i64, index_arn : String } {}
+);
 /// Represents the properties of a local secondary index for the table when the backup was created.
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct LocalSecondaryIndexInfo {
     /// Represents the name of the local secondary index.
     pub index_name: Option<String>,
@@ -4976,135 +1558,40 @@ pub struct LocalSecondaryIndexInfo {
     /// Represents attributes that are copied (projected) from the table into the global secondary index. These are in addition to the primary key attributes and index key attributes, which are automatically projected.
     pub projection: Option<Projection>,
 }
-impl LocalSecondaryIndexInfo {
-    /// Sets `IndexName`.
-    pub fn index_name(mut self, v: impl Into<String>) -> Self {
-        self.index_name = Some(v.into());
-        self
-    }
-    /// Sets `KeySchema`.
-    pub fn key_schema(mut self, v: impl Into<Vec<KeySchemaElement>>) -> Self {
-        self.key_schema = Some(v.into());
-        self
-    }
-    /// Sets `Projection`.
-    pub fn projection(mut self, v: Projection) -> Self {
-        self.projection = Some(v);
-        self
-    }
-}
-impl rboto::FromValue for LocalSecondaryIndexInfo {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "LocalSecondaryIndexInfo")?;
-        Ok(Self {
-            index_name: m.take(0)?,
-            key_schema: m.take(1)?,
-            projection: m.take(2)?,
-        })
-    }
-}
-#[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
-#[non_exhaustive]
-pub enum MultiRegionConsistency {
-    /// `EVENTUAL`
-    Eventual,
-    /// `STRONG`
-    Strong,
-    /// A value this version of the SDK does not know.
-    Unknown(String),
-}
-impl MultiRegionConsistency {
-    /// Every value the model lists.
-    pub const VALUES: &'static [&'static str] = &["EVENTUAL", "STRONG"];
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Eventual => "EVENTUAL",
-            Self::Strong => "STRONG",
-            Self::Unknown(s) => s,
-        }
-    }
-}
-impl rv::StringEnum for MultiRegionConsistency {
-    fn as_str(&self) -> &str {
-        MultiRegionConsistency::as_str(self)
-    }
-    fn from_wire(s: String) -> Self {
-        match s.as_str() {
-            "EVENTUAL" => Self::Eventual,
-            "STRONG" => Self::Strong,
-            _ => Self::Unknown(s),
-        }
-    }
-}
-rboto::enum_value!(str MultiRegionConsistency);
+rboto::__structure!(
+    LocalSecondaryIndexInfo "LocalSecondaryIndexInfo"[set from] { index_name : String,
+    key_schema : Vec < KeySchemaElement >, projection : Projection } {}
+);
+rboto::__string_enum!(
+    MultiRegionConsistency { Eventual = "EVENTUAL", Strong = "STRONG" }
+);
 /// Sets the maximum number of read and write units for the specified on-demand table. If you use this parameter, you must specify `MaxReadRequestUnits`, `MaxWriteRequestUnits`, or both.
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct OnDemandThroughput {
     /// Maximum number of read request units for the specified table.
     pub max_read_request_units: Option<i64>,
     /// Maximum number of write request units for the specified table.
     pub max_write_request_units: Option<i64>,
 }
-impl OnDemandThroughput {
-    /// Sets `MaxReadRequestUnits`.
-    pub fn max_read_request_units(mut self, v: i64) -> Self {
-        self.max_read_request_units = Some(v);
-        self
-    }
-    /// Sets `MaxWriteRequestUnits`.
-    pub fn max_write_request_units(mut self, v: i64) -> Self {
-        self.max_write_request_units = Some(v);
-        self
-    }
-}
-impl rboto::IntoValue for OnDemandThroughput {
-    fn into_value(self) -> rboto::Value {
-        rboto::Value::Struct(
-            vec![
-                rv::opt(self.max_read_request_units), rv::opt(self
-                .max_write_request_units)
-            ],
-        )
-    }
-}
-impl rboto::FromValue for OnDemandThroughput {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "OnDemandThroughput")?;
-        Ok(Self {
-            max_read_request_units: m.take(0)?,
-            max_write_request_units: m.take(1)?,
-        })
-    }
-}
+rboto::__structure!(
+    OnDemandThroughput "OnDemandThroughput"[set into from] { max_read_request_units =
+    i64, max_write_request_units = i64 } {}
+);
 /// Overrides the on-demand throughput settings for this replica table. If you don't specify a value for this parameter, it uses the source table's on-demand throughput settings.
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct OnDemandThroughputOverride {
     /// Maximum number of read request units for the specified replica table.
     pub max_read_request_units: Option<i64>,
 }
-impl OnDemandThroughputOverride {
-    /// Sets `MaxReadRequestUnits`.
-    pub fn max_read_request_units(mut self, v: i64) -> Self {
-        self.max_read_request_units = Some(v);
-        self
-    }
-}
-impl rboto::IntoValue for OnDemandThroughputOverride {
-    fn into_value(self) -> rboto::Value {
-        rboto::Value::Struct(vec![rv::opt(self.max_read_request_units)])
-    }
-}
-impl rboto::FromValue for OnDemandThroughputOverride {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "OnDemandThroughputOverride")?;
-        Ok(Self {
-            max_read_request_units: m.take(0)?,
-        })
-    }
-}
+rboto::__structure!(
+    OnDemandThroughputOverride "OnDemandThroughputOverride"[set into from] {
+    max_read_request_units = i64 } {}
+);
 /// Contains the Amazon S3 location, encryption settings, and output types for a bulk operation. The `S3Bucket` and `OutputType` fields are required.
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct OutputS3Configuration {
     /// The Amazon Web Services account ID of the output bucket owner. If you omit this value, DynamoDB uses the Amazon Web Services account ID of the requester.
     pub s3_bucket_owner: Option<String>,
@@ -5119,99 +1606,17 @@ pub struct OutputS3Configuration {
     /// The following values describe the types of output that DynamoDB writes for individual input items. Include one or both values.
     pub output_type: Option<Vec<OutputTypeEnum>>,
 }
-impl OutputS3Configuration {
-    /// Sets `S3BucketOwner`.
-    pub fn s3_bucket_owner(mut self, v: impl Into<String>) -> Self {
-        self.s3_bucket_owner = Some(v.into());
-        self
-    }
-    /// Sets `S3Bucket`.
-    pub fn s3_bucket(mut self, v: impl Into<String>) -> Self {
-        self.s3_bucket = Some(v.into());
-        self
-    }
-    /// Sets `S3KeyPrefix`.
-    pub fn s3_key_prefix(mut self, v: impl Into<String>) -> Self {
-        self.s3_key_prefix = Some(v.into());
-        self
-    }
-    /// Sets `S3SseAlgorithm`.
-    pub fn s3_sse_algorithm(mut self, v: impl Into<S3SseAlgorithm>) -> Self {
-        self.s3_sse_algorithm = Some(v.into());
-        self
-    }
-    /// Sets `S3SseKmsKeyId`.
-    pub fn s3_sse_kms_key_id(mut self, v: impl Into<String>) -> Self {
-        self.s3_sse_kms_key_id = Some(v.into());
-        self
-    }
-    /// Sets `OutputType`.
-    pub fn output_type(mut self, v: impl Into<Vec<OutputTypeEnum>>) -> Self {
-        self.output_type = Some(v.into());
-        self
-    }
-}
-impl rboto::IntoValue for OutputS3Configuration {
-    fn into_value(self) -> rboto::Value {
-        rboto::Value::Struct(
-            vec![
-                rv::opt(self.s3_bucket_owner), rv::opt(self.s3_bucket), rv::opt(self
-                .s3_key_prefix), rv::opt(self.s3_sse_algorithm), rv::opt(self
-                .s3_sse_kms_key_id), rv::opt(self.output_type)
-            ],
-        )
-    }
-}
-impl rboto::FromValue for OutputS3Configuration {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "OutputS3Configuration")?;
-        Ok(Self {
-            s3_bucket_owner: m.take(0)?,
-            s3_bucket: m.take(1)?,
-            s3_key_prefix: m.take(2)?,
-            s3_sse_algorithm: m.take(3)?,
-            s3_sse_kms_key_id: m.take(4)?,
-            output_type: m.take(5)?,
-        })
-    }
-}
-#[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
-#[non_exhaustive]
-pub enum OutputTypeEnum {
-    /// `ERROR`
-    Error,
-    /// `CONDITION_CHECK_FAILURE`
-    ConditionCheckFailure,
-    /// A value this version of the SDK does not know.
-    Unknown(String),
-}
-impl OutputTypeEnum {
-    /// Every value the model lists.
-    pub const VALUES: &'static [&'static str] = &["ERROR", "CONDITION_CHECK_FAILURE"];
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Error => "ERROR",
-            Self::ConditionCheckFailure => "CONDITION_CHECK_FAILURE",
-            Self::Unknown(s) => s,
-        }
-    }
-}
-impl rv::StringEnum for OutputTypeEnum {
-    fn as_str(&self) -> &str {
-        OutputTypeEnum::as_str(self)
-    }
-    fn from_wire(s: String) -> Self {
-        match s.as_str() {
-            "ERROR" => Self::Error,
-            "CONDITION_CHECK_FAILURE" => Self::ConditionCheckFailure,
-            _ => Self::Unknown(s),
-        }
-    }
-}
-rboto::enum_value!(str OutputTypeEnum);
+rboto::__structure!(
+    OutputS3Configuration "OutputS3Configuration"[set into from] { s3_bucket_owner :
+    String, s3_bucket : String, s3_key_prefix : String, s3_sse_algorithm :
+    S3SseAlgorithm, s3_sse_kms_key_id : String, output_type : Vec < OutputTypeEnum > } {}
+);
+rboto::__string_enum!(
+    OutputTypeEnum { Error = "ERROR", ConditionCheckFailure = "CONDITION_CHECK_FAILURE" }
+);
 /// Represents a PartiQL statement that uses parameters.
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct ParameterizedStatement {
     /// A PartiQL statement that uses parameters.
     pub statement: Option<String>,
@@ -5222,38 +1627,14 @@ pub struct ParameterizedStatement {
         ReturnValuesOnConditionCheckFailure,
     >,
 }
-impl ParameterizedStatement {
-    /// Sets `Statement`.
-    pub fn statement(mut self, v: impl Into<String>) -> Self {
-        self.statement = Some(v.into());
-        self
-    }
-    /// Sets `Parameters`.
-    pub fn parameters(mut self, v: impl Into<Vec<AttributeValue>>) -> Self {
-        self.parameters = Some(v.into());
-        self
-    }
-    /// Sets `ReturnValuesOnConditionCheckFailure`.
-    pub fn return_values_on_condition_check_failure(
-        mut self,
-        v: impl Into<ReturnValuesOnConditionCheckFailure>,
-    ) -> Self {
-        self.return_values_on_condition_check_failure = Some(v.into());
-        self
-    }
-}
-impl rboto::IntoValue for ParameterizedStatement {
-    fn into_value(self) -> rboto::Value {
-        rboto::Value::Struct(
-            vec![
-                rv::opt(self.statement), rv::opt(self.parameters), rv::opt(self
-                .return_values_on_condition_check_failure)
-            ],
-        )
-    }
-}
+rboto::__structure!(
+    ParameterizedStatement "ParameterizedStatement"[set into] { statement : String,
+    parameters : Vec < AttributeValue >, return_values_on_condition_check_failure :
+    ReturnValuesOnConditionCheckFailure } {}
+);
 /// The description of the point in time settings applied to the table.
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct PointInTimeRecoveryDescription {
     /// The current state of point in time recovery:
     pub point_in_time_recovery_status: Option<PointInTimeRecoveryStatus>,
@@ -5264,223 +1645,60 @@ pub struct PointInTimeRecoveryDescription {
     /// `LatestRestorableDateTime` is typically 5 minutes before the current time.
     pub latest_restorable_date_time: Option<rboto::DateTime>,
 }
-impl PointInTimeRecoveryDescription {
-    /// Sets `PointInTimeRecoveryStatus`.
-    pub fn point_in_time_recovery_status(
-        mut self,
-        v: impl Into<PointInTimeRecoveryStatus>,
-    ) -> Self {
-        self.point_in_time_recovery_status = Some(v.into());
-        self
-    }
-    /// Sets `RecoveryPeriodInDays`.
-    pub fn recovery_period_in_days(mut self, v: i32) -> Self {
-        self.recovery_period_in_days = Some(v);
-        self
-    }
-    /// Sets `EarliestRestorableDateTime`.
-    pub fn earliest_restorable_date_time(
-        mut self,
-        v: impl Into<rboto::DateTime>,
-    ) -> Self {
-        self.earliest_restorable_date_time = Some(v.into());
-        self
-    }
-    /// Sets `LatestRestorableDateTime`.
-    pub fn latest_restorable_date_time(mut self, v: impl Into<rboto::DateTime>) -> Self {
-        self.latest_restorable_date_time = Some(v.into());
-        self
-    }
-}
-impl rboto::FromValue for PointInTimeRecoveryDescription {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "PointInTimeRecoveryDescription")?;
-        Ok(Self {
-            point_in_time_recovery_status: m.take(0)?,
-            recovery_period_in_days: m.take(1)?,
-            earliest_restorable_date_time: m.take(2)?,
-            latest_restorable_date_time: m.take(3)?,
-        })
-    }
-}
+rboto::__structure!(
+    PointInTimeRecoveryDescription "PointInTimeRecoveryDescription"[set from] {
+    point_in_time_recovery_status : PointInTimeRecoveryStatus, recovery_period_in_days =
+    i32, earliest_restorable_date_time : rboto::DateTime, latest_restorable_date_time :
+    rboto::DateTime } {}
+);
 /// Represents the settings used to enable point in time recovery.
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct PointInTimeRecoverySpecification {
     /// Indicates whether point in time recovery is enabled (true) or disabled (false) on the table.
     pub point_in_time_recovery_enabled: Option<bool>,
     /// The number of preceding days for which continuous backups are taken and maintained. Your table data is only recoverable to any point-in-time from within the configured recovery period. This parameter is optional. If no value is provided, the value will default to 35.
     pub recovery_period_in_days: Option<i32>,
 }
-impl PointInTimeRecoverySpecification {
-    /// Sets `PointInTimeRecoveryEnabled`.
-    pub fn point_in_time_recovery_enabled(mut self, v: bool) -> Self {
-        self.point_in_time_recovery_enabled = Some(v);
-        self
-    }
-    /// Sets `RecoveryPeriodInDays`.
-    pub fn recovery_period_in_days(mut self, v: i32) -> Self {
-        self.recovery_period_in_days = Some(v);
-        self
-    }
-}
-impl rboto::IntoValue for PointInTimeRecoverySpecification {
-    fn into_value(self) -> rboto::Value {
-        rboto::Value::Struct(
-            vec![
-                rv::opt(self.point_in_time_recovery_enabled), rv::opt(self
-                .recovery_period_in_days)
-            ],
-        )
-    }
-}
-#[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
-#[non_exhaustive]
-pub enum PointInTimeRecoveryStatus {
-    /// `ENABLED`
-    Enabled,
-    /// `DISABLED`
-    Disabled,
-    /// A value this version of the SDK does not know.
-    Unknown(String),
-}
-impl PointInTimeRecoveryStatus {
-    /// Every value the model lists.
-    pub const VALUES: &'static [&'static str] = &["ENABLED", "DISABLED"];
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Enabled => "ENABLED",
-            Self::Disabled => "DISABLED",
-            Self::Unknown(s) => s,
-        }
-    }
-}
-impl rv::StringEnum for PointInTimeRecoveryStatus {
-    fn as_str(&self) -> &str {
-        PointInTimeRecoveryStatus::as_str(self)
-    }
-    fn from_wire(s: String) -> Self {
-        match s.as_str() {
-            "ENABLED" => Self::Enabled,
-            "DISABLED" => Self::Disabled,
-            _ => Self::Unknown(s),
-        }
-    }
-}
-rboto::enum_value!(str PointInTimeRecoveryStatus);
+rboto::__structure!(
+    PointInTimeRecoverySpecification "PointInTimeRecoverySpecification"[set into] {
+    point_in_time_recovery_enabled = bool, recovery_period_in_days = i32 } {}
+);
+rboto::__string_enum!(
+    PointInTimeRecoveryStatus { Enabled = "ENABLED", Disabled = "DISABLED" }
+);
 /// Represents attributes that are copied (projected) from the table into an index. These are in addition to the primary key attributes and index key attributes, which are automatically projected.
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct Projection {
     /// The set of attributes that are projected into the index:
     pub projection_type: Option<ProjectionType>,
     /// Represents the non-key attribute names which will be projected into the index.
     pub non_key_attributes: Option<Vec<String>>,
 }
-impl Projection {
-    /// Sets `ProjectionType`.
-    pub fn projection_type(mut self, v: impl Into<ProjectionType>) -> Self {
-        self.projection_type = Some(v.into());
-        self
-    }
-    /// Sets `NonKeyAttributes`.
-    pub fn non_key_attributes(mut self, v: impl Into<Vec<String>>) -> Self {
-        self.non_key_attributes = Some(v.into());
-        self
-    }
-}
-impl rboto::IntoValue for Projection {
-    fn into_value(self) -> rboto::Value {
-        rboto::Value::Struct(
-            vec![rv::opt(self.projection_type), rv::opt(self.non_key_attributes)],
-        )
-    }
-}
-impl rboto::FromValue for Projection {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "Projection")?;
-        Ok(Self {
-            projection_type: m.take(0)?,
-            non_key_attributes: m.take(1)?,
-        })
-    }
-}
-#[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
-#[non_exhaustive]
-pub enum ProjectionType {
-    /// `ALL`
-    All,
-    /// `KEYS_ONLY`
-    KeysOnly,
-    /// `INCLUDE`
-    Include,
-    /// A value this version of the SDK does not know.
-    Unknown(String),
-}
-impl ProjectionType {
-    /// Every value the model lists.
-    pub const VALUES: &'static [&'static str] = &["ALL", "KEYS_ONLY", "INCLUDE"];
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::All => "ALL",
-            Self::KeysOnly => "KEYS_ONLY",
-            Self::Include => "INCLUDE",
-            Self::Unknown(s) => s,
-        }
-    }
-}
-impl rv::StringEnum for ProjectionType {
-    fn as_str(&self) -> &str {
-        ProjectionType::as_str(self)
-    }
-    fn from_wire(s: String) -> Self {
-        match s.as_str() {
-            "ALL" => Self::All,
-            "KEYS_ONLY" => Self::KeysOnly,
-            "INCLUDE" => Self::Include,
-            _ => Self::Unknown(s),
-        }
-    }
-}
-rboto::enum_value!(str ProjectionType);
+rboto::__structure!(
+    Projection "Projection"[set into from] { projection_type : ProjectionType,
+    non_key_attributes : Vec < String > } {}
+);
+rboto::__string_enum!(
+    ProjectionType { All = "ALL", KeysOnly = "KEYS_ONLY", Include = "INCLUDE" }
+);
 /// Represents the provisioned throughput settings for the specified global secondary index. You must use `ProvisionedThroughput` or `OnDemandThroughput` based on your table’s capacity mode.
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct ProvisionedThroughput {
     /// The maximum number of strongly consistent reads consumed per second before DynamoDB returns a `ThrottlingException`. For more information, see [Specifying Read and Write Requirements](https://docs.aws.amazon.com/amazondynamodb/latest/developerguide/ProvisionedThroughput.html) in the *Amazon DynamoDB Developer Guide*.
     pub read_capacity_units: Option<i64>,
     /// The maximum number of writes consumed per second before DynamoDB returns a `ThrottlingException`. For more information, see [Specifying Read and Write Requirements](https://docs.aws.amazon.com/amazondynamodb/latest/developerguide/ProvisionedThroughput.html) in the *Amazon DynamoDB Developer Guide*.
     pub write_capacity_units: Option<i64>,
 }
-impl ProvisionedThroughput {
-    /// Sets `ReadCapacityUnits`.
-    pub fn read_capacity_units(mut self, v: i64) -> Self {
-        self.read_capacity_units = Some(v);
-        self
-    }
-    /// Sets `WriteCapacityUnits`.
-    pub fn write_capacity_units(mut self, v: i64) -> Self {
-        self.write_capacity_units = Some(v);
-        self
-    }
-}
-impl rboto::IntoValue for ProvisionedThroughput {
-    fn into_value(self) -> rboto::Value {
-        rboto::Value::Struct(
-            vec![rv::opt(self.read_capacity_units), rv::opt(self.write_capacity_units)],
-        )
-    }
-}
-impl rboto::FromValue for ProvisionedThroughput {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "ProvisionedThroughput")?;
-        Ok(Self {
-            read_capacity_units: m.take(0)?,
-            write_capacity_units: m.take(1)?,
-        })
-    }
-}
+rboto::__structure!(
+    ProvisionedThroughput "ProvisionedThroughput"[set into from] { read_capacity_units =
+    i64, write_capacity_units = i64 } {}
+);
 /// Represents the provisioned throughput settings for the table, consisting of read and write capacity units, along with data about increases and decreases.
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct ProvisionedThroughputDescription {
     /// The date and time of the last provisioned throughput increase for this table.
     pub last_increase_date_time: Option<rboto::DateTime>,
@@ -5493,73 +1711,26 @@ pub struct ProvisionedThroughputDescription {
     /// The maximum number of writes consumed per second before DynamoDB returns a `ThrottlingException`.
     pub write_capacity_units: Option<i64>,
 }
-impl ProvisionedThroughputDescription {
-    /// Sets `LastIncreaseDateTime`.
-    pub fn last_increase_date_time(mut self, v: impl Into<rboto::DateTime>) -> Self {
-        self.last_increase_date_time = Some(v.into());
-        self
-    }
-    /// Sets `LastDecreaseDateTime`.
-    pub fn last_decrease_date_time(mut self, v: impl Into<rboto::DateTime>) -> Self {
-        self.last_decrease_date_time = Some(v.into());
-        self
-    }
-    /// Sets `NumberOfDecreasesToday`.
-    pub fn number_of_decreases_today(mut self, v: i64) -> Self {
-        self.number_of_decreases_today = Some(v);
-        self
-    }
-    /// Sets `ReadCapacityUnits`.
-    pub fn read_capacity_units(mut self, v: i64) -> Self {
-        self.read_capacity_units = Some(v);
-        self
-    }
-    /// Sets `WriteCapacityUnits`.
-    pub fn write_capacity_units(mut self, v: i64) -> Self {
-        self.write_capacity_units = Some(v);
-        self
-    }
-}
-impl rboto::FromValue for ProvisionedThroughputDescription {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "ProvisionedThroughputDescription")?;
-        Ok(Self {
-            last_increase_date_time: m.take(0)?,
-            last_decrease_date_time: m.take(1)?,
-            number_of_decreases_today: m.take(2)?,
-            read_capacity_units: m.take(3)?,
-            write_capacity_units: m.take(4)?,
-        })
-    }
-}
+rboto::__structure!(
+    ProvisionedThroughputDescription "ProvisionedThroughputDescription"[set from] {
+    last_increase_date_time : rboto::DateTime, last_decrease_date_time : rboto::DateTime,
+    number_of_decreases_today = i64, read_capacity_units = i64, write_capacity_units =
+    i64 } {}
+);
 /// Replica-specific provisioned throughput settings. If not specified, uses the source table's provisioned throughput settings.
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct ProvisionedThroughputOverride {
     /// Replica-specific read capacity units. If not specified, uses the source table's read capacity settings.
     pub read_capacity_units: Option<i64>,
 }
-impl ProvisionedThroughputOverride {
-    /// Sets `ReadCapacityUnits`.
-    pub fn read_capacity_units(mut self, v: i64) -> Self {
-        self.read_capacity_units = Some(v);
-        self
-    }
-}
-impl rboto::IntoValue for ProvisionedThroughputOverride {
-    fn into_value(self) -> rboto::Value {
-        rboto::Value::Struct(vec![rv::opt(self.read_capacity_units)])
-    }
-}
-impl rboto::FromValue for ProvisionedThroughputOverride {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "ProvisionedThroughputOverride")?;
-        Ok(Self {
-            read_capacity_units: m.take(0)?,
-        })
-    }
-}
+rboto::__structure!(
+    ProvisionedThroughputOverride "ProvisionedThroughputOverride"[set into from] {
+    read_capacity_units = i64 } {}
+);
 /// Represents a request to perform a `PutItem` operation.
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct Put {
     /// A map of attribute name to attribute values, representing the primary key of the item to be written by `PutItem`. All of the table's primary key attributes must be specified, and their data types must match those of the table's key schema. If any attributes are present in the item that are part of an index key schema for the table, their types must match the index key schema.
     pub item: Option<HashMap<String, AttributeValue>>,
@@ -5576,109 +1747,34 @@ pub struct Put {
         ReturnValuesOnConditionCheckFailure,
     >,
 }
-impl Put {
-    /// Sets `Item`.
-    pub fn item(mut self, v: impl Into<HashMap<String, AttributeValue>>) -> Self {
-        self.item = Some(v.into());
-        self
-    }
-    /// Sets `TableName`.
-    pub fn table_name(mut self, v: impl Into<String>) -> Self {
-        self.table_name = Some(v.into());
-        self
-    }
-    /// Sets `ConditionExpression`.
-    pub fn condition_expression(mut self, v: impl Into<String>) -> Self {
-        self.condition_expression = Some(v.into());
-        self
-    }
-    /// Sets `ExpressionAttributeNames`.
-    pub fn expression_attribute_names(
-        mut self,
-        v: impl Into<HashMap<String, String>>,
-    ) -> Self {
-        self.expression_attribute_names = Some(v.into());
-        self
-    }
-    /// Sets `ExpressionAttributeValues`.
-    pub fn expression_attribute_values(
-        mut self,
-        v: impl Into<HashMap<String, AttributeValue>>,
-    ) -> Self {
-        self.expression_attribute_values = Some(v.into());
-        self
-    }
-    /// Sets `ReturnValuesOnConditionCheckFailure`.
-    pub fn return_values_on_condition_check_failure(
-        mut self,
-        v: impl Into<ReturnValuesOnConditionCheckFailure>,
-    ) -> Self {
-        self.return_values_on_condition_check_failure = Some(v.into());
-        self
-    }
-}
-impl rboto::IntoValue for Put {
-    fn into_value(self) -> rboto::Value {
-        rboto::Value::Struct(
-            vec![
-                rv::opt(self.item), rv::opt(self.table_name), rv::opt(self
-                .condition_expression), rv::opt(self.expression_attribute_names),
-                rv::opt(self.expression_attribute_values), rv::opt(self
-                .return_values_on_condition_check_failure)
-            ],
-        )
-    }
-}
+rboto::__structure!(
+    Put "Put"[set into] { item : HashMap < String, AttributeValue >, table_name : String,
+    condition_expression : String, expression_attribute_names : HashMap < String, String
+    >, expression_attribute_values : HashMap < String, AttributeValue >,
+    return_values_on_condition_check_failure : ReturnValuesOnConditionCheckFailure } {}
+);
 /// Represents a request to perform a `PutItem` operation on an item.
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct PutRequest {
     /// A map of attribute name to attribute values, representing the primary key of an item to be processed by `PutItem`. All of the table's primary key attributes must be specified, and their data types must match those of the table's key schema. If any attributes are present in the item that are part of an index key schema for the table, their types must match the index key schema.
     pub item: Option<HashMap<String, AttributeValue>>,
 }
-impl PutRequest {
-    /// Sets `Item`.
-    pub fn item(mut self, v: impl Into<HashMap<String, AttributeValue>>) -> Self {
-        self.item = Some(v.into());
-        self
-    }
-}
-impl rboto::IntoValue for PutRequest {
-    fn into_value(self) -> rboto::Value {
-        rboto::Value::Struct(vec![rv::opt(self.item)])
-    }
-}
-impl rboto::FromValue for PutRequest {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "PutRequest")?;
-        Ok(Self { item: m.take(0)? })
-    }
-}
+rboto::__structure!(
+    PutRequest "PutRequest"[set into from] { item : HashMap < String, AttributeValue > }
+    {}
+);
 /// Represents the properties of a replica.
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct Replica {
     /// The Region where the replica needs to be created.
     pub region_name: Option<String>,
 }
-impl Replica {
-    /// Sets `RegionName`.
-    pub fn region_name(mut self, v: impl Into<String>) -> Self {
-        self.region_name = Some(v.into());
-        self
-    }
-}
-impl rboto::IntoValue for Replica {
-    fn into_value(self) -> rboto::Value {
-        rboto::Value::Struct(vec![rv::opt(self.region_name)])
-    }
-}
-impl rboto::FromValue for Replica {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "Replica")?;
-        Ok(Self { region_name: m.take(0)? })
-    }
-}
+rboto::__structure!(Replica "Replica"[set into from] { region_name : String } {});
 /// Represents the auto scaling settings of the replica.
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct ReplicaAutoScalingDescription {
     /// The Region where the replica exists.
     pub region_name: Option<String>,
@@ -5695,56 +1791,18 @@ pub struct ReplicaAutoScalingDescription {
     /// The current state of the replica:
     pub replica_status: Option<ReplicaStatus>,
 }
-impl ReplicaAutoScalingDescription {
-    /// Sets `RegionName`.
-    pub fn region_name(mut self, v: impl Into<String>) -> Self {
-        self.region_name = Some(v.into());
-        self
-    }
-    /// Sets `GlobalSecondaryIndexes`.
-    pub fn global_secondary_indexes(
-        mut self,
-        v: impl Into<Vec<ReplicaGlobalSecondaryIndexAutoScalingDescription>>,
-    ) -> Self {
-        self.global_secondary_indexes = Some(v.into());
-        self
-    }
-    /// Sets `ReplicaProvisionedReadCapacityAutoScalingSettings`.
-    pub fn replica_provisioned_read_capacity_auto_scaling_settings(
-        mut self,
-        v: AutoScalingSettingsDescription,
-    ) -> Self {
-        self.replica_provisioned_read_capacity_auto_scaling_settings = Some(v);
-        self
-    }
-    /// Sets `ReplicaProvisionedWriteCapacityAutoScalingSettings`.
-    pub fn replica_provisioned_write_capacity_auto_scaling_settings(
-        mut self,
-        v: AutoScalingSettingsDescription,
-    ) -> Self {
-        self.replica_provisioned_write_capacity_auto_scaling_settings = Some(v);
-        self
-    }
-    /// Sets `ReplicaStatus`.
-    pub fn replica_status(mut self, v: impl Into<ReplicaStatus>) -> Self {
-        self.replica_status = Some(v.into());
-        self
-    }
-}
-impl rboto::FromValue for ReplicaAutoScalingDescription {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "ReplicaAutoScalingDescription")?;
-        Ok(Self {
-            region_name: m.take(0)?,
-            global_secondary_indexes: m.take(1)?,
-            replica_provisioned_read_capacity_auto_scaling_settings: m.take(2)?,
-            replica_provisioned_write_capacity_auto_scaling_settings: m.take(3)?,
-            replica_status: m.take(4)?,
-        })
-    }
-}
+rboto::__structure!(
+    ReplicaAutoScalingDescription "ReplicaAutoScalingDescription"[set from] { region_name
+    : String, global_secondary_indexes : Vec <
+    ReplicaGlobalSecondaryIndexAutoScalingDescription >,
+    replica_provisioned_read_capacity_auto_scaling_settings :
+    AutoScalingSettingsDescription,
+    replica_provisioned_write_capacity_auto_scaling_settings :
+    AutoScalingSettingsDescription, replica_status : ReplicaStatus } {}
+);
 /// Represents the auto scaling settings of a replica that will be modified.
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct ReplicaAutoScalingUpdate {
     /// The Region where the replica exists.
     pub region_name: Option<String>,
@@ -5756,42 +1814,16 @@ pub struct ReplicaAutoScalingUpdate {
         AutoScalingSettingsUpdate,
     >,
 }
-impl ReplicaAutoScalingUpdate {
-    /// Sets `RegionName`.
-    pub fn region_name(mut self, v: impl Into<String>) -> Self {
-        self.region_name = Some(v.into());
-        self
-    }
-    /// Sets `ReplicaGlobalSecondaryIndexUpdates`.
-    pub fn replica_global_secondary_index_updates(
-        mut self,
-        v: impl Into<Vec<ReplicaGlobalSecondaryIndexAutoScalingUpdate>>,
-    ) -> Self {
-        self.replica_global_secondary_index_updates = Some(v.into());
-        self
-    }
-    /// Sets `ReplicaProvisionedReadCapacityAutoScalingUpdate`.
-    pub fn replica_provisioned_read_capacity_auto_scaling_update(
-        mut self,
-        v: AutoScalingSettingsUpdate,
-    ) -> Self {
-        self.replica_provisioned_read_capacity_auto_scaling_update = Some(v);
-        self
-    }
-}
-impl rboto::IntoValue for ReplicaAutoScalingUpdate {
-    fn into_value(self) -> rboto::Value {
-        rboto::Value::Struct(
-            vec![
-                rv::opt(self.region_name), rv::opt(self
-                .replica_global_secondary_index_updates), rv::opt(self
-                .replica_provisioned_read_capacity_auto_scaling_update)
-            ],
-        )
-    }
-}
+rboto::__structure!(
+    ReplicaAutoScalingUpdate "ReplicaAutoScalingUpdate"[set into] { region_name : String,
+    replica_global_secondary_index_updates : Vec <
+    ReplicaGlobalSecondaryIndexAutoScalingUpdate >,
+    replica_provisioned_read_capacity_auto_scaling_update : AutoScalingSettingsUpdate }
+    {}
+);
 /// Contains the details of the replica.
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct ReplicaDescription {
     /// The name of the Region.
     pub region_name: Option<String>,
@@ -5821,110 +1853,20 @@ pub struct ReplicaDescription {
         GlobalTableSettingsReplicationMode,
     >,
 }
-impl ReplicaDescription {
-    /// Sets `RegionName`.
-    pub fn region_name(mut self, v: impl Into<String>) -> Self {
-        self.region_name = Some(v.into());
-        self
-    }
-    /// Sets `ReplicaStatus`.
-    pub fn replica_status(mut self, v: impl Into<ReplicaStatus>) -> Self {
-        self.replica_status = Some(v.into());
-        self
-    }
-    /// Sets `ReplicaArn`.
-    pub fn replica_arn(mut self, v: impl Into<String>) -> Self {
-        self.replica_arn = Some(v.into());
-        self
-    }
-    /// Sets `ReplicaStatusDescription`.
-    pub fn replica_status_description(mut self, v: impl Into<String>) -> Self {
-        self.replica_status_description = Some(v.into());
-        self
-    }
-    /// Sets `ReplicaStatusPercentProgress`.
-    pub fn replica_status_percent_progress(mut self, v: impl Into<String>) -> Self {
-        self.replica_status_percent_progress = Some(v.into());
-        self
-    }
-    /// Sets `KMSMasterKeyId`.
-    pub fn kms_master_key_id(mut self, v: impl Into<String>) -> Self {
-        self.kms_master_key_id = Some(v.into());
-        self
-    }
-    /// Sets `ProvisionedThroughputOverride`.
-    pub fn provisioned_throughput_override(
-        mut self,
-        v: ProvisionedThroughputOverride,
-    ) -> Self {
-        self.provisioned_throughput_override = Some(v);
-        self
-    }
-    /// Sets `OnDemandThroughputOverride`.
-    pub fn on_demand_throughput_override(
-        mut self,
-        v: OnDemandThroughputOverride,
-    ) -> Self {
-        self.on_demand_throughput_override = Some(v);
-        self
-    }
-    /// Sets `WarmThroughput`.
-    pub fn warm_throughput(mut self, v: TableWarmThroughputDescription) -> Self {
-        self.warm_throughput = Some(v);
-        self
-    }
-    /// Sets `GlobalSecondaryIndexes`.
-    pub fn global_secondary_indexes(
-        mut self,
-        v: impl Into<Vec<ReplicaGlobalSecondaryIndexDescription>>,
-    ) -> Self {
-        self.global_secondary_indexes = Some(v.into());
-        self
-    }
-    /// Sets `ReplicaInaccessibleDateTime`.
-    pub fn replica_inaccessible_date_time(
-        mut self,
-        v: impl Into<rboto::DateTime>,
-    ) -> Self {
-        self.replica_inaccessible_date_time = Some(v.into());
-        self
-    }
-    /// Sets `ReplicaTableClassSummary`.
-    pub fn replica_table_class_summary(mut self, v: TableClassSummary) -> Self {
-        self.replica_table_class_summary = Some(v);
-        self
-    }
-    /// Sets `GlobalTableSettingsReplicationMode`.
-    pub fn global_table_settings_replication_mode(
-        mut self,
-        v: impl Into<GlobalTableSettingsReplicationMode>,
-    ) -> Self {
-        self.global_table_settings_replication_mode = Some(v.into());
-        self
-    }
-}
-impl rboto::FromValue for ReplicaDescription {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "ReplicaDescription")?;
-        Ok(Self {
-            region_name: m.take(0)?,
-            replica_status: m.take(1)?,
-            replica_arn: m.take(2)?,
-            replica_status_description: m.take(3)?,
-            replica_status_percent_progress: m.take(4)?,
-            kms_master_key_id: m.take(5)?,
-            provisioned_throughput_override: m.take(6)?,
-            on_demand_throughput_override: m.take(7)?,
-            warm_throughput: m.take(8)?,
-            global_secondary_indexes: m.take(9)?,
-            replica_inaccessible_date_time: m.take(10)?,
-            replica_table_class_summary: m.take(11)?,
-            global_table_settings_replication_mode: m.take(12)?,
-        })
-    }
-}
+rboto::__structure!(
+    ReplicaDescription "ReplicaDescription"[set from] { region_name : String,
+    replica_status : ReplicaStatus, replica_arn : String, replica_status_description :
+    String, replica_status_percent_progress : String, kms_master_key_id : String,
+    provisioned_throughput_override : ProvisionedThroughputOverride,
+    on_demand_throughput_override : OnDemandThroughputOverride, warm_throughput :
+    TableWarmThroughputDescription, global_secondary_indexes : Vec <
+    ReplicaGlobalSecondaryIndexDescription >, replica_inaccessible_date_time :
+    rboto::DateTime, replica_table_class_summary : TableClassSummary,
+    global_table_settings_replication_mode : GlobalTableSettingsReplicationMode } {}
+);
 /// Represents the properties of a replica global secondary index.
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct ReplicaGlobalSecondaryIndex {
     /// The name of the global secondary index.
     pub index_name: Option<String>,
@@ -5933,41 +1875,14 @@ pub struct ReplicaGlobalSecondaryIndex {
     /// Overrides the maximum on-demand throughput settings for the specified global secondary index in the specified replica table.
     pub on_demand_throughput_override: Option<OnDemandThroughputOverride>,
 }
-impl ReplicaGlobalSecondaryIndex {
-    /// Sets `IndexName`.
-    pub fn index_name(mut self, v: impl Into<String>) -> Self {
-        self.index_name = Some(v.into());
-        self
-    }
-    /// Sets `ProvisionedThroughputOverride`.
-    pub fn provisioned_throughput_override(
-        mut self,
-        v: ProvisionedThroughputOverride,
-    ) -> Self {
-        self.provisioned_throughput_override = Some(v);
-        self
-    }
-    /// Sets `OnDemandThroughputOverride`.
-    pub fn on_demand_throughput_override(
-        mut self,
-        v: OnDemandThroughputOverride,
-    ) -> Self {
-        self.on_demand_throughput_override = Some(v);
-        self
-    }
-}
-impl rboto::IntoValue for ReplicaGlobalSecondaryIndex {
-    fn into_value(self) -> rboto::Value {
-        rboto::Value::Struct(
-            vec![
-                rv::opt(self.index_name), rv::opt(self.provisioned_throughput_override),
-                rv::opt(self.on_demand_throughput_override)
-            ],
-        )
-    }
-}
+rboto::__structure!(
+    ReplicaGlobalSecondaryIndex "ReplicaGlobalSecondaryIndex"[set into] { index_name :
+    String, provisioned_throughput_override : ProvisionedThroughputOverride,
+    on_demand_throughput_override : OnDemandThroughputOverride } {}
+);
 /// Represents the auto scaling configuration for a replica global secondary index.
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct ReplicaGlobalSecondaryIndexAutoScalingDescription {
     /// The name of the global secondary index.
     pub index_name: Option<String>,
@@ -5980,82 +1895,29 @@ pub struct ReplicaGlobalSecondaryIndexAutoScalingDescription {
         AutoScalingSettingsDescription,
     >,
 }
-impl ReplicaGlobalSecondaryIndexAutoScalingDescription {
-    /// Sets `IndexName`.
-    pub fn index_name(mut self, v: impl Into<String>) -> Self {
-        self.index_name = Some(v.into());
-        self
-    }
-    /// Sets `IndexStatus`.
-    pub fn index_status(mut self, v: impl Into<IndexStatus>) -> Self {
-        self.index_status = Some(v.into());
-        self
-    }
-    /// Sets `ProvisionedReadCapacityAutoScalingSettings`.
-    pub fn provisioned_read_capacity_auto_scaling_settings(
-        mut self,
-        v: AutoScalingSettingsDescription,
-    ) -> Self {
-        self.provisioned_read_capacity_auto_scaling_settings = Some(v);
-        self
-    }
-    /// Sets `ProvisionedWriteCapacityAutoScalingSettings`.
-    pub fn provisioned_write_capacity_auto_scaling_settings(
-        mut self,
-        v: AutoScalingSettingsDescription,
-    ) -> Self {
-        self.provisioned_write_capacity_auto_scaling_settings = Some(v);
-        self
-    }
-}
-impl rboto::FromValue for ReplicaGlobalSecondaryIndexAutoScalingDescription {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(
-            v,
-            "ReplicaGlobalSecondaryIndexAutoScalingDescription",
-        )?;
-        Ok(Self {
-            index_name: m.take(0)?,
-            index_status: m.take(1)?,
-            provisioned_read_capacity_auto_scaling_settings: m.take(2)?,
-            provisioned_write_capacity_auto_scaling_settings: m.take(3)?,
-        })
-    }
-}
+rboto::__structure!(
+    ReplicaGlobalSecondaryIndexAutoScalingDescription
+    "ReplicaGlobalSecondaryIndexAutoScalingDescription"[set from] { index_name : String,
+    index_status : IndexStatus, provisioned_read_capacity_auto_scaling_settings :
+    AutoScalingSettingsDescription, provisioned_write_capacity_auto_scaling_settings :
+    AutoScalingSettingsDescription } {}
+);
 /// Represents the auto scaling settings of a global secondary index for a replica that will be modified.
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct ReplicaGlobalSecondaryIndexAutoScalingUpdate {
     /// The name of the global secondary index.
     pub index_name: Option<String>,
     pub provisioned_read_capacity_auto_scaling_update: Option<AutoScalingSettingsUpdate>,
 }
-impl ReplicaGlobalSecondaryIndexAutoScalingUpdate {
-    /// Sets `IndexName`.
-    pub fn index_name(mut self, v: impl Into<String>) -> Self {
-        self.index_name = Some(v.into());
-        self
-    }
-    /// Sets `ProvisionedReadCapacityAutoScalingUpdate`.
-    pub fn provisioned_read_capacity_auto_scaling_update(
-        mut self,
-        v: AutoScalingSettingsUpdate,
-    ) -> Self {
-        self.provisioned_read_capacity_auto_scaling_update = Some(v);
-        self
-    }
-}
-impl rboto::IntoValue for ReplicaGlobalSecondaryIndexAutoScalingUpdate {
-    fn into_value(self) -> rboto::Value {
-        rboto::Value::Struct(
-            vec![
-                rv::opt(self.index_name), rv::opt(self
-                .provisioned_read_capacity_auto_scaling_update)
-            ],
-        )
-    }
-}
+rboto::__structure!(
+    ReplicaGlobalSecondaryIndexAutoScalingUpdate
+    "ReplicaGlobalSecondaryIndexAutoScalingUpdate"[set into] { index_name : String,
+    provisioned_read_capacity_auto_scaling_update : AutoScalingSettingsUpdate } {}
+);
 /// Represents the properties of a replica global secondary index.
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct ReplicaGlobalSecondaryIndexDescription {
     /// The name of the global secondary index.
     pub index_name: Option<String>,
@@ -6066,50 +1928,16 @@ pub struct ReplicaGlobalSecondaryIndexDescription {
     /// Represents the warm throughput of the global secondary index for this replica.
     pub warm_throughput: Option<GlobalSecondaryIndexWarmThroughputDescription>,
 }
-impl ReplicaGlobalSecondaryIndexDescription {
-    /// Sets `IndexName`.
-    pub fn index_name(mut self, v: impl Into<String>) -> Self {
-        self.index_name = Some(v.into());
-        self
-    }
-    /// Sets `ProvisionedThroughputOverride`.
-    pub fn provisioned_throughput_override(
-        mut self,
-        v: ProvisionedThroughputOverride,
-    ) -> Self {
-        self.provisioned_throughput_override = Some(v);
-        self
-    }
-    /// Sets `OnDemandThroughputOverride`.
-    pub fn on_demand_throughput_override(
-        mut self,
-        v: OnDemandThroughputOverride,
-    ) -> Self {
-        self.on_demand_throughput_override = Some(v);
-        self
-    }
-    /// Sets `WarmThroughput`.
-    pub fn warm_throughput(
-        mut self,
-        v: GlobalSecondaryIndexWarmThroughputDescription,
-    ) -> Self {
-        self.warm_throughput = Some(v);
-        self
-    }
-}
-impl rboto::FromValue for ReplicaGlobalSecondaryIndexDescription {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "ReplicaGlobalSecondaryIndexDescription")?;
-        Ok(Self {
-            index_name: m.take(0)?,
-            provisioned_throughput_override: m.take(1)?,
-            on_demand_throughput_override: m.take(2)?,
-            warm_throughput: m.take(3)?,
-        })
-    }
-}
+rboto::__structure!(
+    ReplicaGlobalSecondaryIndexDescription "ReplicaGlobalSecondaryIndexDescription"[set
+    from] { index_name : String, provisioned_throughput_override :
+    ProvisionedThroughputOverride, on_demand_throughput_override :
+    OnDemandThroughputOverride, warm_throughput :
+    GlobalSecondaryIndexWarmThroughputDescription } {}
+);
 /// Represents the properties of a global secondary index.
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct ReplicaGlobalSecondaryIndexSettingsDescription {
     /// The name of the global secondary index. The name must be unique among all other indexes on this table.
     pub index_name: Option<String>,
@@ -6128,62 +1956,18 @@ pub struct ReplicaGlobalSecondaryIndexSettingsDescription {
         AutoScalingSettingsDescription,
     >,
 }
-impl ReplicaGlobalSecondaryIndexSettingsDescription {
-    /// Sets `IndexName`.
-    pub fn index_name(mut self, v: impl Into<String>) -> Self {
-        self.index_name = Some(v.into());
-        self
-    }
-    /// Sets `IndexStatus`.
-    pub fn index_status(mut self, v: impl Into<IndexStatus>) -> Self {
-        self.index_status = Some(v.into());
-        self
-    }
-    /// Sets `ProvisionedReadCapacityUnits`.
-    pub fn provisioned_read_capacity_units(mut self, v: i64) -> Self {
-        self.provisioned_read_capacity_units = Some(v);
-        self
-    }
-    /// Sets `ProvisionedReadCapacityAutoScalingSettings`.
-    pub fn provisioned_read_capacity_auto_scaling_settings(
-        mut self,
-        v: AutoScalingSettingsDescription,
-    ) -> Self {
-        self.provisioned_read_capacity_auto_scaling_settings = Some(v);
-        self
-    }
-    /// Sets `ProvisionedWriteCapacityUnits`.
-    pub fn provisioned_write_capacity_units(mut self, v: i64) -> Self {
-        self.provisioned_write_capacity_units = Some(v);
-        self
-    }
-    /// Sets `ProvisionedWriteCapacityAutoScalingSettings`.
-    pub fn provisioned_write_capacity_auto_scaling_settings(
-        mut self,
-        v: AutoScalingSettingsDescription,
-    ) -> Self {
-        self.provisioned_write_capacity_auto_scaling_settings = Some(v);
-        self
-    }
-}
-impl rboto::FromValue for ReplicaGlobalSecondaryIndexSettingsDescription {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(
-            v,
-            "ReplicaGlobalSecondaryIndexSettingsDescription",
-        )?;
-        Ok(Self {
-            index_name: m.take(0)?,
-            index_status: m.take(1)?,
-            provisioned_read_capacity_units: m.take(2)?,
-            provisioned_read_capacity_auto_scaling_settings: m.take(3)?,
-            provisioned_write_capacity_units: m.take(4)?,
-            provisioned_write_capacity_auto_scaling_settings: m.take(5)?,
-        })
-    }
-}
+rboto::__structure!(
+    ReplicaGlobalSecondaryIndexSettingsDescription
+    "ReplicaGlobalSecondaryIndexSettingsDescription"[set from] { index_name : String,
+    index_status : IndexStatus, provisioned_read_capacity_units = i64,
+    provisioned_read_capacity_auto_scaling_settings : AutoScalingSettingsDescription,
+    provisioned_write_capacity_units = i64,
+    provisioned_write_capacity_auto_scaling_settings : AutoScalingSettingsDescription }
+    {}
+);
 /// Represents the settings of a global secondary index for a global table that will be modified.
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct ReplicaGlobalSecondaryIndexSettingsUpdate {
     /// The name of the global secondary index. The name must be unique among all other indexes on this table.
     pub index_name: Option<String>,
@@ -6194,38 +1978,16 @@ pub struct ReplicaGlobalSecondaryIndexSettingsUpdate {
         AutoScalingSettingsUpdate,
     >,
 }
-impl ReplicaGlobalSecondaryIndexSettingsUpdate {
-    /// Sets `IndexName`.
-    pub fn index_name(mut self, v: impl Into<String>) -> Self {
-        self.index_name = Some(v.into());
-        self
-    }
-    /// Sets `ProvisionedReadCapacityUnits`.
-    pub fn provisioned_read_capacity_units(mut self, v: i64) -> Self {
-        self.provisioned_read_capacity_units = Some(v);
-        self
-    }
-    /// Sets `ProvisionedReadCapacityAutoScalingSettingsUpdate`.
-    pub fn provisioned_read_capacity_auto_scaling_settings_update(
-        mut self,
-        v: AutoScalingSettingsUpdate,
-    ) -> Self {
-        self.provisioned_read_capacity_auto_scaling_settings_update = Some(v);
-        self
-    }
-}
-impl rboto::IntoValue for ReplicaGlobalSecondaryIndexSettingsUpdate {
-    fn into_value(self) -> rboto::Value {
-        rboto::Value::Struct(
-            vec![
-                rv::opt(self.index_name), rv::opt(self.provisioned_read_capacity_units),
-                rv::opt(self.provisioned_read_capacity_auto_scaling_settings_update)
-            ],
-        )
-    }
-}
+rboto::__structure!(
+    ReplicaGlobalSecondaryIndexSettingsUpdate
+    "ReplicaGlobalSecondaryIndexSettingsUpdate"[set into] { index_name : String,
+    provisioned_read_capacity_units = i64,
+    provisioned_read_capacity_auto_scaling_settings_update : AutoScalingSettingsUpdate }
+    {}
+);
 /// Represents the properties of a replica.
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct ReplicaSettingsDescription {
     /// The Region name of the replica.
     pub region_name: Option<String>,
@@ -6251,80 +2013,20 @@ pub struct ReplicaSettingsDescription {
     >,
     pub replica_table_class_summary: Option<TableClassSummary>,
 }
-impl ReplicaSettingsDescription {
-    /// Sets `RegionName`.
-    pub fn region_name(mut self, v: impl Into<String>) -> Self {
-        self.region_name = Some(v.into());
-        self
-    }
-    /// Sets `ReplicaStatus`.
-    pub fn replica_status(mut self, v: impl Into<ReplicaStatus>) -> Self {
-        self.replica_status = Some(v.into());
-        self
-    }
-    /// Sets `ReplicaBillingModeSummary`.
-    pub fn replica_billing_mode_summary(mut self, v: BillingModeSummary) -> Self {
-        self.replica_billing_mode_summary = Some(v);
-        self
-    }
-    /// Sets `ReplicaProvisionedReadCapacityUnits`.
-    pub fn replica_provisioned_read_capacity_units(mut self, v: i64) -> Self {
-        self.replica_provisioned_read_capacity_units = Some(v);
-        self
-    }
-    /// Sets `ReplicaProvisionedReadCapacityAutoScalingSettings`.
-    pub fn replica_provisioned_read_capacity_auto_scaling_settings(
-        mut self,
-        v: AutoScalingSettingsDescription,
-    ) -> Self {
-        self.replica_provisioned_read_capacity_auto_scaling_settings = Some(v);
-        self
-    }
-    /// Sets `ReplicaProvisionedWriteCapacityUnits`.
-    pub fn replica_provisioned_write_capacity_units(mut self, v: i64) -> Self {
-        self.replica_provisioned_write_capacity_units = Some(v);
-        self
-    }
-    /// Sets `ReplicaProvisionedWriteCapacityAutoScalingSettings`.
-    pub fn replica_provisioned_write_capacity_auto_scaling_settings(
-        mut self,
-        v: AutoScalingSettingsDescription,
-    ) -> Self {
-        self.replica_provisioned_write_capacity_auto_scaling_settings = Some(v);
-        self
-    }
-    /// Sets `ReplicaGlobalSecondaryIndexSettings`.
-    pub fn replica_global_secondary_index_settings(
-        mut self,
-        v: impl Into<Vec<ReplicaGlobalSecondaryIndexSettingsDescription>>,
-    ) -> Self {
-        self.replica_global_secondary_index_settings = Some(v.into());
-        self
-    }
-    /// Sets `ReplicaTableClassSummary`.
-    pub fn replica_table_class_summary(mut self, v: TableClassSummary) -> Self {
-        self.replica_table_class_summary = Some(v);
-        self
-    }
-}
-impl rboto::FromValue for ReplicaSettingsDescription {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "ReplicaSettingsDescription")?;
-        Ok(Self {
-            region_name: m.take(0)?,
-            replica_status: m.take(1)?,
-            replica_billing_mode_summary: m.take(2)?,
-            replica_provisioned_read_capacity_units: m.take(3)?,
-            replica_provisioned_read_capacity_auto_scaling_settings: m.take(4)?,
-            replica_provisioned_write_capacity_units: m.take(5)?,
-            replica_provisioned_write_capacity_auto_scaling_settings: m.take(6)?,
-            replica_global_secondary_index_settings: m.take(7)?,
-            replica_table_class_summary: m.take(8)?,
-        })
-    }
-}
+rboto::__structure!(
+    ReplicaSettingsDescription "ReplicaSettingsDescription"[set from] { region_name :
+    String, replica_status : ReplicaStatus, replica_billing_mode_summary :
+    BillingModeSummary, replica_provisioned_read_capacity_units = i64,
+    replica_provisioned_read_capacity_auto_scaling_settings :
+    AutoScalingSettingsDescription, replica_provisioned_write_capacity_units = i64,
+    replica_provisioned_write_capacity_auto_scaling_settings :
+    AutoScalingSettingsDescription, replica_global_secondary_index_settings : Vec <
+    ReplicaGlobalSecondaryIndexSettingsDescription >, replica_table_class_summary :
+    TableClassSummary } {}
+);
 /// Represents the settings for a global table in a Region that will be modified.
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct ReplicaSettingsUpdate {
     /// The Region of the replica to be added.
     pub region_name: Option<String>,
@@ -6341,161 +2043,36 @@ pub struct ReplicaSettingsUpdate {
     /// Replica-specific table class. If not specified, uses the source table's table class.
     pub replica_table_class: Option<TableClass>,
 }
-impl ReplicaSettingsUpdate {
-    /// Sets `RegionName`.
-    pub fn region_name(mut self, v: impl Into<String>) -> Self {
-        self.region_name = Some(v.into());
-        self
-    }
-    /// Sets `ReplicaProvisionedReadCapacityUnits`.
-    pub fn replica_provisioned_read_capacity_units(mut self, v: i64) -> Self {
-        self.replica_provisioned_read_capacity_units = Some(v);
-        self
-    }
-    /// Sets `ReplicaProvisionedReadCapacityAutoScalingSettingsUpdate`.
-    pub fn replica_provisioned_read_capacity_auto_scaling_settings_update(
-        mut self,
-        v: AutoScalingSettingsUpdate,
-    ) -> Self {
-        self.replica_provisioned_read_capacity_auto_scaling_settings_update = Some(v);
-        self
-    }
-    /// Sets `ReplicaGlobalSecondaryIndexSettingsUpdate`.
-    pub fn replica_global_secondary_index_settings_update(
-        mut self,
-        v: impl Into<Vec<ReplicaGlobalSecondaryIndexSettingsUpdate>>,
-    ) -> Self {
-        self.replica_global_secondary_index_settings_update = Some(v.into());
-        self
-    }
-    /// Sets `ReplicaTableClass`.
-    pub fn replica_table_class(mut self, v: impl Into<TableClass>) -> Self {
-        self.replica_table_class = Some(v.into());
-        self
-    }
-}
-impl rboto::IntoValue for ReplicaSettingsUpdate {
-    fn into_value(self) -> rboto::Value {
-        rboto::Value::Struct(
-            vec![
-                rv::opt(self.region_name), rv::opt(self
-                .replica_provisioned_read_capacity_units), rv::opt(self
-                .replica_provisioned_read_capacity_auto_scaling_settings_update),
-                rv::opt(self.replica_global_secondary_index_settings_update),
-                rv::opt(self.replica_table_class)
-            ],
-        )
-    }
-}
-#[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
-#[non_exhaustive]
-pub enum ReplicaStatus {
-    /// `CREATING`
-    Creating,
-    /// `CREATION_FAILED`
-    CreationFailed,
-    /// `UPDATING`
-    Updating,
-    /// `DELETING`
-    Deleting,
-    /// `ACTIVE`
-    Active,
-    /// `REGION_DISABLED`
-    RegionDisabled,
-    /// `INACCESSIBLE_ENCRYPTION_CREDENTIALS`
-    InaccessibleEncryptionCredentials,
-    /// `ARCHIVING`
-    Archiving,
-    /// `ARCHIVED`
-    Archived,
-    /// `REPLICATION_NOT_AUTHORIZED`
-    ReplicationNotAuthorized,
-    /// A value this version of the SDK does not know.
-    Unknown(String),
-}
-impl ReplicaStatus {
-    /// Every value the model lists.
-    pub const VALUES: &'static [&'static str] = &[
-        "CREATING",
-        "CREATION_FAILED",
-        "UPDATING",
-        "DELETING",
-        "ACTIVE",
-        "REGION_DISABLED",
-        "INACCESSIBLE_ENCRYPTION_CREDENTIALS",
-        "ARCHIVING",
-        "ARCHIVED",
-        "REPLICATION_NOT_AUTHORIZED",
-    ];
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Creating => "CREATING",
-            Self::CreationFailed => "CREATION_FAILED",
-            Self::Updating => "UPDATING",
-            Self::Deleting => "DELETING",
-            Self::Active => "ACTIVE",
-            Self::RegionDisabled => "REGION_DISABLED",
-            Self::InaccessibleEncryptionCredentials => {
-                "INACCESSIBLE_ENCRYPTION_CREDENTIALS"
-            }
-            Self::Archiving => "ARCHIVING",
-            Self::Archived => "ARCHIVED",
-            Self::ReplicationNotAuthorized => "REPLICATION_NOT_AUTHORIZED",
-            Self::Unknown(s) => s,
-        }
-    }
-}
-impl rv::StringEnum for ReplicaStatus {
-    fn as_str(&self) -> &str {
-        ReplicaStatus::as_str(self)
-    }
-    fn from_wire(s: String) -> Self {
-        match s.as_str() {
-            "CREATING" => Self::Creating,
-            "CREATION_FAILED" => Self::CreationFailed,
-            "UPDATING" => Self::Updating,
-            "DELETING" => Self::Deleting,
-            "ACTIVE" => Self::Active,
-            "REGION_DISABLED" => Self::RegionDisabled,
-            "INACCESSIBLE_ENCRYPTION_CREDENTIALS" => {
-                Self::InaccessibleEncryptionCredentials
-            }
-            "ARCHIVING" => Self::Archiving,
-            "ARCHIVED" => Self::Archived,
-            "REPLICATION_NOT_AUTHORIZED" => Self::ReplicationNotAuthorized,
-            _ => Self::Unknown(s),
-        }
-    }
-}
-rboto::enum_value!(str ReplicaStatus);
+rboto::__structure!(
+    ReplicaSettingsUpdate "ReplicaSettingsUpdate"[set into] { region_name : String,
+    replica_provisioned_read_capacity_units = i64,
+    replica_provisioned_read_capacity_auto_scaling_settings_update :
+    AutoScalingSettingsUpdate, replica_global_secondary_index_settings_update : Vec <
+    ReplicaGlobalSecondaryIndexSettingsUpdate >, replica_table_class : TableClass } {}
+);
+rboto::__string_enum!(
+    ReplicaStatus { Creating = "CREATING", CreationFailed = "CREATION_FAILED", Updating =
+    "UPDATING", Deleting = "DELETING", Active = "ACTIVE", RegionDisabled =
+    "REGION_DISABLED", InaccessibleEncryptionCredentials =
+    "INACCESSIBLE_ENCRYPTION_CREDENTIALS", Archiving = "ARCHIVING", Archived =
+    "ARCHIVED", ReplicationNotAuthorized = "REPLICATION_NOT_AUTHORIZED" }
+);
 /// Represents one of the following:
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct ReplicaUpdate {
     /// The parameters required for creating a replica on an existing global table.
     pub create: Option<CreateReplicaAction>,
     /// The name of the existing replica to be removed.
     pub delete: Option<DeleteReplicaAction>,
 }
-impl ReplicaUpdate {
-    /// Sets `Create`.
-    pub fn create(mut self, v: CreateReplicaAction) -> Self {
-        self.create = Some(v);
-        self
-    }
-    /// Sets `Delete`.
-    pub fn delete(mut self, v: DeleteReplicaAction) -> Self {
-        self.delete = Some(v);
-        self
-    }
-}
-impl rboto::IntoValue for ReplicaUpdate {
-    fn into_value(self) -> rboto::Value {
-        rboto::Value::Struct(vec![rv::opt(self.create), rv::opt(self.delete)])
-    }
-}
+rboto::__structure!(
+    ReplicaUpdate "ReplicaUpdate"[set into] { create : CreateReplicaAction, delete :
+    DeleteReplicaAction } {}
+);
 /// Represents one of the following:
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct ReplicationGroupUpdate {
     /// The parameters required for creating a replica for the table.
     pub create: Option<CreateReplicationGroupMemberAction>,
@@ -6506,40 +2083,15 @@ pub struct ReplicationGroupUpdate {
     /// The parameters for disassociating the local replica from the global table and retaining it as a standalone regional table.
     pub disassociate: Option<DisassociateReplicationGroupMemberAction>,
 }
-impl ReplicationGroupUpdate {
-    /// Sets `Create`.
-    pub fn create(mut self, v: CreateReplicationGroupMemberAction) -> Self {
-        self.create = Some(v);
-        self
-    }
-    /// Sets `Update`.
-    pub fn update(mut self, v: UpdateReplicationGroupMemberAction) -> Self {
-        self.update = Some(v);
-        self
-    }
-    /// Sets `Delete`.
-    pub fn delete(mut self, v: DeleteReplicationGroupMemberAction) -> Self {
-        self.delete = Some(v);
-        self
-    }
-    /// Sets `Disassociate`.
-    pub fn disassociate(mut self, v: DisassociateReplicationGroupMemberAction) -> Self {
-        self.disassociate = Some(v);
-        self
-    }
-}
-impl rboto::IntoValue for ReplicationGroupUpdate {
-    fn into_value(self) -> rboto::Value {
-        rboto::Value::Struct(
-            vec![
-                rv::opt(self.create), rv::opt(self.update), rv::opt(self.delete),
-                rv::opt(self.disassociate)
-            ],
-        )
-    }
-}
+rboto::__structure!(
+    ReplicationGroupUpdate "ReplicationGroupUpdate"[set into] { create :
+    CreateReplicationGroupMemberAction, update : UpdateReplicationGroupMemberAction,
+    delete : DeleteReplicationGroupMemberAction, disassociate :
+    DisassociateReplicationGroupMemberAction } {}
+);
 /// Contains details for the restore.
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct RestoreSummary {
     /// The Amazon Resource Name (ARN) of the backup from which the table was restored.
     pub source_backup_arn: Option<String>,
@@ -6550,204 +2102,27 @@ pub struct RestoreSummary {
     /// Indicates if a restore is in progress or not.
     pub restore_in_progress: Option<bool>,
 }
-impl RestoreSummary {
-    /// Sets `SourceBackupArn`.
-    pub fn source_backup_arn(mut self, v: impl Into<String>) -> Self {
-        self.source_backup_arn = Some(v.into());
-        self
-    }
-    /// Sets `SourceTableArn`.
-    pub fn source_table_arn(mut self, v: impl Into<String>) -> Self {
-        self.source_table_arn = Some(v.into());
-        self
-    }
-    /// Sets `RestoreDateTime`.
-    pub fn restore_date_time(mut self, v: impl Into<rboto::DateTime>) -> Self {
-        self.restore_date_time = Some(v.into());
-        self
-    }
-    /// Sets `RestoreInProgress`.
-    pub fn restore_in_progress(mut self, v: bool) -> Self {
-        self.restore_in_progress = Some(v);
-        self
-    }
-}
-impl rboto::FromValue for RestoreSummary {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "RestoreSummary")?;
-        Ok(Self {
-            source_backup_arn: m.take(0)?,
-            source_table_arn: m.take(1)?,
-            restore_date_time: m.take(2)?,
-            restore_in_progress: m.take(3)?,
-        })
-    }
-}
-/// Determines the level of detail about either provisioned or on-demand throughput consumption that is returned in the response:
-#[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
-#[non_exhaustive]
-pub enum ReturnConsumedCapacity {
-    /// `INDEXES`
-    Indexes,
-    /// `TOTAL`
-    Total,
-    /// `NONE`
-    None,
-    /// A value this version of the SDK does not know.
-    Unknown(String),
-}
-impl ReturnConsumedCapacity {
-    /// Every value the model lists.
-    pub const VALUES: &'static [&'static str] = &["INDEXES", "TOTAL", "NONE"];
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Indexes => "INDEXES",
-            Self::Total => "TOTAL",
-            Self::None => "NONE",
-            Self::Unknown(s) => s,
-        }
-    }
-}
-impl rv::StringEnum for ReturnConsumedCapacity {
-    fn as_str(&self) -> &str {
-        ReturnConsumedCapacity::as_str(self)
-    }
-    fn from_wire(s: String) -> Self {
-        match s.as_str() {
-            "INDEXES" => Self::Indexes,
-            "TOTAL" => Self::Total,
-            "NONE" => Self::None,
-            _ => Self::Unknown(s),
-        }
-    }
-}
-rboto::enum_value!(str ReturnConsumedCapacity);
-#[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
-#[non_exhaustive]
-pub enum ReturnItemCollectionMetrics {
-    /// `SIZE`
-    Size,
-    /// `NONE`
-    None,
-    /// A value this version of the SDK does not know.
-    Unknown(String),
-}
-impl ReturnItemCollectionMetrics {
-    /// Every value the model lists.
-    pub const VALUES: &'static [&'static str] = &["SIZE", "NONE"];
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Size => "SIZE",
-            Self::None => "NONE",
-            Self::Unknown(s) => s,
-        }
-    }
-}
-impl rv::StringEnum for ReturnItemCollectionMetrics {
-    fn as_str(&self) -> &str {
-        ReturnItemCollectionMetrics::as_str(self)
-    }
-    fn from_wire(s: String) -> Self {
-        match s.as_str() {
-            "SIZE" => Self::Size,
-            "NONE" => Self::None,
-            _ => Self::Unknown(s),
-        }
-    }
-}
-rboto::enum_value!(str ReturnItemCollectionMetrics);
-#[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
-#[non_exhaustive]
-pub enum ReturnValue {
-    /// `NONE`
-    None,
-    /// `ALL_OLD`
-    AllOld,
-    /// `UPDATED_OLD`
-    UpdatedOld,
-    /// `ALL_NEW`
-    AllNew,
-    /// `UPDATED_NEW`
-    UpdatedNew,
-    /// A value this version of the SDK does not know.
-    Unknown(String),
-}
-impl ReturnValue {
-    /// Every value the model lists.
-    pub const VALUES: &'static [&'static str] = &[
-        "NONE",
-        "ALL_OLD",
-        "UPDATED_OLD",
-        "ALL_NEW",
-        "UPDATED_NEW",
-    ];
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::None => "NONE",
-            Self::AllOld => "ALL_OLD",
-            Self::UpdatedOld => "UPDATED_OLD",
-            Self::AllNew => "ALL_NEW",
-            Self::UpdatedNew => "UPDATED_NEW",
-            Self::Unknown(s) => s,
-        }
-    }
-}
-impl rv::StringEnum for ReturnValue {
-    fn as_str(&self) -> &str {
-        ReturnValue::as_str(self)
-    }
-    fn from_wire(s: String) -> Self {
-        match s.as_str() {
-            "NONE" => Self::None,
-            "ALL_OLD" => Self::AllOld,
-            "UPDATED_OLD" => Self::UpdatedOld,
-            "ALL_NEW" => Self::AllNew,
-            "UPDATED_NEW" => Self::UpdatedNew,
-            _ => Self::Unknown(s),
-        }
-    }
-}
-rboto::enum_value!(str ReturnValue);
-#[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
-#[non_exhaustive]
-pub enum ReturnValuesOnConditionCheckFailure {
-    /// `ALL_OLD`
-    AllOld,
-    /// `NONE`
-    None,
-    /// A value this version of the SDK does not know.
-    Unknown(String),
-}
-impl ReturnValuesOnConditionCheckFailure {
-    /// Every value the model lists.
-    pub const VALUES: &'static [&'static str] = &["ALL_OLD", "NONE"];
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::AllOld => "ALL_OLD",
-            Self::None => "NONE",
-            Self::Unknown(s) => s,
-        }
-    }
-}
-impl rv::StringEnum for ReturnValuesOnConditionCheckFailure {
-    fn as_str(&self) -> &str {
-        ReturnValuesOnConditionCheckFailure::as_str(self)
-    }
-    fn from_wire(s: String) -> Self {
-        match s.as_str() {
-            "ALL_OLD" => Self::AllOld,
-            "NONE" => Self::None,
-            _ => Self::Unknown(s),
-        }
-    }
-}
-rboto::enum_value!(str ReturnValuesOnConditionCheckFailure);
+rboto::__structure!(
+    RestoreSummary "RestoreSummary"[set from] { source_backup_arn : String,
+    source_table_arn : String, restore_date_time : rboto::DateTime, restore_in_progress =
+    bool } {}
+);
+rboto::__string_enum!(
+    #[doc =
+    " Determines the level of detail about either provisioned or on-demand throughput consumption that is returned in the response:"]
+    ReturnConsumedCapacity { Indexes = "INDEXES", Total = "TOTAL", None = "NONE" }
+);
+rboto::__string_enum!(ReturnItemCollectionMetrics { Size = "SIZE", None = "NONE" });
+rboto::__string_enum!(
+    ReturnValue { None = "NONE", AllOld = "ALL_OLD", UpdatedOld = "UPDATED_OLD", AllNew =
+    "ALL_NEW", UpdatedNew = "UPDATED_NEW" }
+);
+rboto::__string_enum!(
+    ReturnValuesOnConditionCheckFailure { AllOld = "ALL_OLD", None = "NONE" }
+);
 /// The S3 bucket that is being imported from.
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct S3BucketSource {
     /// The account number of the S3 bucket that is being imported from. If the bucket is owned by the requester this is optional.
     pub s3_bucket_owner: Option<String>,
@@ -6756,80 +2131,14 @@ pub struct S3BucketSource {
     /// The key prefix shared by all S3 Objects that are being imported.
     pub s3_key_prefix: Option<String>,
 }
-impl S3BucketSource {
-    /// Sets `S3BucketOwner`.
-    pub fn s3_bucket_owner(mut self, v: impl Into<String>) -> Self {
-        self.s3_bucket_owner = Some(v.into());
-        self
-    }
-    /// Sets `S3Bucket`.
-    pub fn s3_bucket(mut self, v: impl Into<String>) -> Self {
-        self.s3_bucket = Some(v.into());
-        self
-    }
-    /// Sets `S3KeyPrefix`.
-    pub fn s3_key_prefix(mut self, v: impl Into<String>) -> Self {
-        self.s3_key_prefix = Some(v.into());
-        self
-    }
-}
-impl rboto::IntoValue for S3BucketSource {
-    fn into_value(self) -> rboto::Value {
-        rboto::Value::Struct(
-            vec![
-                rv::opt(self.s3_bucket_owner), rv::opt(self.s3_bucket), rv::opt(self
-                .s3_key_prefix)
-            ],
-        )
-    }
-}
-impl rboto::FromValue for S3BucketSource {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "S3BucketSource")?;
-        Ok(Self {
-            s3_bucket_owner: m.take(0)?,
-            s3_bucket: m.take(1)?,
-            s3_key_prefix: m.take(2)?,
-        })
-    }
-}
-#[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
-#[non_exhaustive]
-pub enum S3SseAlgorithm {
-    /// `AES256`
-    Aes256,
-    /// `KMS`
-    Kms,
-    /// A value this version of the SDK does not know.
-    Unknown(String),
-}
-impl S3SseAlgorithm {
-    /// Every value the model lists.
-    pub const VALUES: &'static [&'static str] = &["AES256", "KMS"];
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Aes256 => "AES256",
-            Self::Kms => "KMS",
-            Self::Unknown(s) => s,
-        }
-    }
-}
-impl rv::StringEnum for S3SseAlgorithm {
-    fn as_str(&self) -> &str {
-        S3SseAlgorithm::as_str(self)
-    }
-    fn from_wire(s: String) -> Self {
-        match s.as_str() {
-            "AES256" => Self::Aes256,
-            "KMS" => Self::Kms,
-            _ => Self::Unknown(s),
-        }
-    }
-}
-rboto::enum_value!(str S3SseAlgorithm);
+rboto::__structure!(
+    S3BucketSource "S3BucketSource"[set into from] { s3_bucket_owner : String, s3_bucket
+    : String, s3_key_prefix : String } {}
+);
+rboto::__string_enum!(S3SseAlgorithm { Aes256 = "AES256", Kms = "KMS" });
 /// The description of the server-side encryption status on the specified table.
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct SseDescription {
     /// Represents the current state of server-side encryption. The only supported values are:
     pub status: Option<SseStatus>,
@@ -6840,44 +2149,13 @@ pub struct SseDescription {
     /// Indicates the time, in UNIX epoch date format, when DynamoDB detected that the table's KMS key was inaccessible. This attribute will automatically be cleared when DynamoDB detects that the table's KMS key is accessible again. DynamoDB will initiate the table archival process when table's KMS key remains inaccessible for more than seven days from this date.
     pub inaccessible_encryption_date_time: Option<rboto::DateTime>,
 }
-impl SseDescription {
-    /// Sets `Status`.
-    pub fn status(mut self, v: impl Into<SseStatus>) -> Self {
-        self.status = Some(v.into());
-        self
-    }
-    /// Sets `SSEType`.
-    pub fn sse_type(mut self, v: impl Into<SseType>) -> Self {
-        self.sse_type = Some(v.into());
-        self
-    }
-    /// Sets `KMSMasterKeyArn`.
-    pub fn kms_master_key_arn(mut self, v: impl Into<String>) -> Self {
-        self.kms_master_key_arn = Some(v.into());
-        self
-    }
-    /// Sets `InaccessibleEncryptionDateTime`.
-    pub fn inaccessible_encryption_date_time(
-        mut self,
-        v: impl Into<rboto::DateTime>,
-    ) -> Self {
-        self.inaccessible_encryption_date_time = Some(v.into());
-        self
-    }
-}
-impl rboto::FromValue for SseDescription {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "SSEDescription")?;
-        Ok(Self {
-            status: m.take(0)?,
-            sse_type: m.take(1)?,
-            kms_master_key_arn: m.take(2)?,
-            inaccessible_encryption_date_time: m.take(3)?,
-        })
-    }
-}
+rboto::__structure!(
+    SseDescription "SSEDescription"[set from] { status : SseStatus, sse_type : SseType,
+    kms_master_key_arn : String, inaccessible_encryption_date_time : rboto::DateTime } {}
+);
 /// Represents the settings used to enable server-side encryption.
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct SseSpecification {
     /// Indicates whether server-side encryption is done using an Amazon Web Services managed key or an Amazon Web Services owned key. If enabled (true), server-side encryption type is set to `KMS` and an Amazon Web Services managed key is used (KMS charges apply). If disabled (false) or not specified, server-side encryption is set to Amazon Web Services owned key.
     pub enabled: Option<bool>,
@@ -6886,323 +2164,53 @@ pub struct SseSpecification {
     /// The KMS key that should be used for the KMS encryption. To specify a key, use its key ID, Amazon Resource Name (ARN), alias name, or alias ARN. Note that you should only provide this parameter if the key is different from the default DynamoDB key `alias/aws/dynamodb`.
     pub kms_master_key_id: Option<String>,
 }
-impl SseSpecification {
-    /// Sets `Enabled`.
-    pub fn enabled(mut self, v: bool) -> Self {
-        self.enabled = Some(v);
-        self
-    }
-    /// Sets `SSEType`.
-    pub fn sse_type(mut self, v: impl Into<SseType>) -> Self {
-        self.sse_type = Some(v.into());
-        self
-    }
-    /// Sets `KMSMasterKeyId`.
-    pub fn kms_master_key_id(mut self, v: impl Into<String>) -> Self {
-        self.kms_master_key_id = Some(v.into());
-        self
-    }
-}
-impl rboto::IntoValue for SseSpecification {
-    fn into_value(self) -> rboto::Value {
-        rboto::Value::Struct(
-            vec![
-                rv::opt(self.enabled), rv::opt(self.sse_type), rv::opt(self
-                .kms_master_key_id)
-            ],
-        )
-    }
-}
-impl rboto::FromValue for SseSpecification {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "SSESpecification")?;
-        Ok(Self {
-            enabled: m.take(0)?,
-            sse_type: m.take(1)?,
-            kms_master_key_id: m.take(2)?,
-        })
-    }
-}
-#[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
-#[non_exhaustive]
-pub enum SseStatus {
-    /// `ENABLING`
-    Enabling,
-    /// `ENABLED`
-    Enabled,
-    /// `DISABLING`
-    Disabling,
-    /// `DISABLED`
-    Disabled,
-    /// `UPDATING`
-    Updating,
-    /// A value this version of the SDK does not know.
-    Unknown(String),
-}
-impl SseStatus {
-    /// Every value the model lists.
-    pub const VALUES: &'static [&'static str] = &[
-        "ENABLING",
-        "ENABLED",
-        "DISABLING",
-        "DISABLED",
-        "UPDATING",
-    ];
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Enabling => "ENABLING",
-            Self::Enabled => "ENABLED",
-            Self::Disabling => "DISABLING",
-            Self::Disabled => "DISABLED",
-            Self::Updating => "UPDATING",
-            Self::Unknown(s) => s,
-        }
-    }
-}
-impl rv::StringEnum for SseStatus {
-    fn as_str(&self) -> &str {
-        SseStatus::as_str(self)
-    }
-    fn from_wire(s: String) -> Self {
-        match s.as_str() {
-            "ENABLING" => Self::Enabling,
-            "ENABLED" => Self::Enabled,
-            "DISABLING" => Self::Disabling,
-            "DISABLED" => Self::Disabled,
-            "UPDATING" => Self::Updating,
-            _ => Self::Unknown(s),
-        }
-    }
-}
-rboto::enum_value!(str SseStatus);
-#[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
-#[non_exhaustive]
-pub enum SseType {
-    /// `AES256`
-    Aes256,
-    /// `KMS`
-    Kms,
-    /// A value this version of the SDK does not know.
-    Unknown(String),
-}
-impl SseType {
-    /// Every value the model lists.
-    pub const VALUES: &'static [&'static str] = &["AES256", "KMS"];
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Aes256 => "AES256",
-            Self::Kms => "KMS",
-            Self::Unknown(s) => s,
-        }
-    }
-}
-impl rv::StringEnum for SseType {
-    fn as_str(&self) -> &str {
-        SseType::as_str(self)
-    }
-    fn from_wire(s: String) -> Self {
-        match s.as_str() {
-            "AES256" => Self::Aes256,
-            "KMS" => Self::Kms,
-            _ => Self::Unknown(s),
-        }
-    }
-}
-rboto::enum_value!(str SseType);
-#[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
-#[non_exhaustive]
-pub enum ScalarAttributeType {
-    /// `S`
-    S,
-    /// `N`
-    N,
-    /// `B`
-    B,
-    /// A value this version of the SDK does not know.
-    Unknown(String),
-}
-impl ScalarAttributeType {
-    /// Every value the model lists.
-    pub const VALUES: &'static [&'static str] = &["S", "N", "B"];
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::S => "S",
-            Self::N => "N",
-            Self::B => "B",
-            Self::Unknown(s) => s,
-        }
-    }
-}
-impl rv::StringEnum for ScalarAttributeType {
-    fn as_str(&self) -> &str {
-        ScalarAttributeType::as_str(self)
-    }
-    fn from_wire(s: String) -> Self {
-        match s.as_str() {
-            "S" => Self::S,
-            "N" => Self::N,
-            "B" => Self::B,
-            _ => Self::Unknown(s),
-        }
-    }
-}
-rboto::enum_value!(str ScalarAttributeType);
+rboto::__structure!(
+    SseSpecification "SSESpecification"[set into from] { enabled = bool, sse_type :
+    SseType, kms_master_key_id : String } {}
+);
+rboto::__string_enum!(
+    SseStatus { Enabling = "ENABLING", Enabled = "ENABLED", Disabling = "DISABLING",
+    Disabled = "DISABLED", Updating = "UPDATING" }
+);
+rboto::__string_enum!(SseType { Aes256 = "AES256", Kms = "KMS" });
+rboto::__string_enum!(ScalarAttributeType { S = "S", N = "N", B = "B" });
 /// A single result from a `SearchVectors` operation.
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct SearchResultItem {
     /// A map of attribute names to `AttributeValue` objects, representing the projected attributes of the item returned by the vector search.
     pub item: Option<HashMap<String, AttributeValue>>,
     /// The similarity score for this item relative to the search vector. The interpretation depends on the distance function configured for the vector index.
     pub score: Option<f64>,
 }
-impl SearchResultItem {
-    /// Sets `Item`.
-    pub fn item(mut self, v: impl Into<HashMap<String, AttributeValue>>) -> Self {
-        self.item = Some(v.into());
-        self
-    }
-    /// Sets `Score`.
-    pub fn score(mut self, v: f64) -> Self {
-        self.score = Some(v);
-        self
-    }
-}
-impl rboto::FromValue for SearchResultItem {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "SearchResultItem")?;
-        Ok(Self {
-            item: m.take(0)?,
-            score: m.take(1)?,
-        })
-    }
-}
+rboto::__structure!(
+    SearchResultItem "SearchResultItem"[set from] { item : HashMap < String,
+    AttributeValue >, score = f64 } {}
+);
 /// An element in the search schema of a vector index.
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct SearchSchemaElement {
     /// The name of the attribute.
     pub attribute_name: Option<String>,
     /// The role of the attribute in the search schema. Valid values:
     pub search_schema_element_type: Option<SearchSchemaElementType>,
 }
-impl SearchSchemaElement {
-    /// Sets `AttributeName`.
-    pub fn attribute_name(mut self, v: impl Into<String>) -> Self {
-        self.attribute_name = Some(v.into());
-        self
-    }
-    /// Sets `SearchSchemaElementType`.
-    pub fn search_schema_element_type(
-        mut self,
-        v: impl Into<SearchSchemaElementType>,
-    ) -> Self {
-        self.search_schema_element_type = Some(v.into());
-        self
-    }
-}
-impl rboto::IntoValue for SearchSchemaElement {
-    fn into_value(self) -> rboto::Value {
-        rboto::Value::Struct(
-            vec![rv::opt(self.attribute_name), rv::opt(self.search_schema_element_type)],
-        )
-    }
-}
-impl rboto::FromValue for SearchSchemaElement {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "SearchSchemaElement")?;
-        Ok(Self {
-            attribute_name: m.take(0)?,
-            search_schema_element_type: m.take(1)?,
-        })
-    }
-}
-#[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
-#[non_exhaustive]
-pub enum SearchSchemaElementType {
-    /// `HASH`
-    Hash,
-    /// `INLINE_FILTER`
-    InlineFilter,
-    /// A value this version of the SDK does not know.
-    Unknown(String),
-}
-impl SearchSchemaElementType {
-    /// Every value the model lists.
-    pub const VALUES: &'static [&'static str] = &["HASH", "INLINE_FILTER"];
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Hash => "HASH",
-            Self::InlineFilter => "INLINE_FILTER",
-            Self::Unknown(s) => s,
-        }
-    }
-}
-impl rv::StringEnum for SearchSchemaElementType {
-    fn as_str(&self) -> &str {
-        SearchSchemaElementType::as_str(self)
-    }
-    fn from_wire(s: String) -> Self {
-        match s.as_str() {
-            "HASH" => Self::Hash,
-            "INLINE_FILTER" => Self::InlineFilter,
-            _ => Self::Unknown(s),
-        }
-    }
-}
-rboto::enum_value!(str SearchSchemaElementType);
-#[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
-#[non_exhaustive]
-pub enum Select {
-    /// `ALL_ATTRIBUTES`
-    AllAttributes,
-    /// `ALL_PROJECTED_ATTRIBUTES`
-    AllProjectedAttributes,
-    /// `SPECIFIC_ATTRIBUTES`
-    SpecificAttributes,
-    /// `COUNT`
-    Count,
-    /// A value this version of the SDK does not know.
-    Unknown(String),
-}
-impl Select {
-    /// Every value the model lists.
-    pub const VALUES: &'static [&'static str] = &[
-        "ALL_ATTRIBUTES",
-        "ALL_PROJECTED_ATTRIBUTES",
-        "SPECIFIC_ATTRIBUTES",
-        "COUNT",
-    ];
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::AllAttributes => "ALL_ATTRIBUTES",
-            Self::AllProjectedAttributes => "ALL_PROJECTED_ATTRIBUTES",
-            Self::SpecificAttributes => "SPECIFIC_ATTRIBUTES",
-            Self::Count => "COUNT",
-            Self::Unknown(s) => s,
-        }
-    }
-}
-impl rv::StringEnum for Select {
-    fn as_str(&self) -> &str {
-        Select::as_str(self)
-    }
-    fn from_wire(s: String) -> Self {
-        match s.as_str() {
-            "ALL_ATTRIBUTES" => Self::AllAttributes,
-            "ALL_PROJECTED_ATTRIBUTES" => Self::AllProjectedAttributes,
-            "SPECIFIC_ATTRIBUTES" => Self::SpecificAttributes,
-            "COUNT" => Self::Count,
-            _ => Self::Unknown(s),
-        }
-    }
-}
-rboto::enum_value!(str Select);
+rboto::__structure!(
+    SearchSchemaElement "SearchSchemaElement"[set into from] { attribute_name : String,
+    search_schema_element_type : SearchSchemaElementType } {}
+);
+rboto::__string_enum!(
+    SearchSchemaElementType { Hash = "HASH", InlineFilter = "INLINE_FILTER" }
+);
+rboto::__string_enum!(
+    Select { AllAttributes = "ALL_ATTRIBUTES", AllProjectedAttributes =
+    "ALL_PROJECTED_ATTRIBUTES", SpecificAttributes = "SPECIFIC_ATTRIBUTES", Count =
+    "COUNT" }
+);
 /// Contains the details of the table when the backup was created.
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct SourceTableDetails {
     /// The name of the table for which the backup was created.
     pub table_name: Option<String>,
@@ -7224,77 +2232,16 @@ pub struct SourceTableDetails {
     /// Controls how you are charged for read and write throughput and how you manage capacity. This setting can be changed later.
     pub billing_mode: Option<BillingMode>,
 }
-impl SourceTableDetails {
-    /// Sets `TableName`.
-    pub fn table_name(mut self, v: impl Into<String>) -> Self {
-        self.table_name = Some(v.into());
-        self
-    }
-    /// Sets `TableId`.
-    pub fn table_id(mut self, v: impl Into<String>) -> Self {
-        self.table_id = Some(v.into());
-        self
-    }
-    /// Sets `TableArn`.
-    pub fn table_arn(mut self, v: impl Into<String>) -> Self {
-        self.table_arn = Some(v.into());
-        self
-    }
-    /// Sets `TableSizeBytes`.
-    pub fn table_size_bytes(mut self, v: i64) -> Self {
-        self.table_size_bytes = Some(v);
-        self
-    }
-    /// Sets `KeySchema`.
-    pub fn key_schema(mut self, v: impl Into<Vec<KeySchemaElement>>) -> Self {
-        self.key_schema = Some(v.into());
-        self
-    }
-    /// Sets `TableCreationDateTime`.
-    pub fn table_creation_date_time(mut self, v: impl Into<rboto::DateTime>) -> Self {
-        self.table_creation_date_time = Some(v.into());
-        self
-    }
-    /// Sets `ProvisionedThroughput`.
-    pub fn provisioned_throughput(mut self, v: ProvisionedThroughput) -> Self {
-        self.provisioned_throughput = Some(v);
-        self
-    }
-    /// Sets `OnDemandThroughput`.
-    pub fn on_demand_throughput(mut self, v: OnDemandThroughput) -> Self {
-        self.on_demand_throughput = Some(v);
-        self
-    }
-    /// Sets `ItemCount`.
-    pub fn item_count(mut self, v: i64) -> Self {
-        self.item_count = Some(v);
-        self
-    }
-    /// Sets `BillingMode`.
-    pub fn billing_mode(mut self, v: impl Into<BillingMode>) -> Self {
-        self.billing_mode = Some(v.into());
-        self
-    }
-}
-impl rboto::FromValue for SourceTableDetails {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "SourceTableDetails")?;
-        Ok(Self {
-            table_name: m.take(0)?,
-            table_id: m.take(1)?,
-            table_arn: m.take(2)?,
-            table_size_bytes: m.take(3)?,
-            key_schema: m.take(4)?,
-            table_creation_date_time: m.take(5)?,
-            provisioned_throughput: m.take(6)?,
-            on_demand_throughput: m.take(7)?,
-            item_count: m.take(8)?,
-            billing_mode: m.take(9)?,
-        })
-    }
-}
+rboto::__structure!(
+    SourceTableDetails "SourceTableDetails"[set from] { table_name : String, table_id :
+    String, table_arn : String, table_size_bytes = i64, key_schema : Vec <
+    KeySchemaElement >, table_creation_date_time : rboto::DateTime,
+    provisioned_throughput : ProvisionedThroughput, on_demand_throughput :
+    OnDemandThroughput, item_count = i64, billing_mode : BillingMode } {}
+);
 /// Contains the details of the features enabled on the table when the backup was created. For example, LSIs, GSIs, streams, TTL.
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct SourceTableFeatureDetails {
     /// Represents the LSI properties for the table when the backup was created. It includes the IndexName, KeySchema and Projection for the LSIs on the table at the time of backup.
     pub local_secondary_indexes: Option<Vec<LocalSecondaryIndexInfo>>,
@@ -7309,143 +2256,33 @@ pub struct SourceTableFeatureDetails {
     /// The vector index properties for the table at the time the backup was created, including the index name, vector attribute, dimensions, distance function, search schema, and projection.
     pub vector_indexes: Option<Vec<VectorIndexInfo>>,
 }
-impl SourceTableFeatureDetails {
-    /// Sets `LocalSecondaryIndexes`.
-    pub fn local_secondary_indexes(
-        mut self,
-        v: impl Into<Vec<LocalSecondaryIndexInfo>>,
-    ) -> Self {
-        self.local_secondary_indexes = Some(v.into());
-        self
-    }
-    /// Sets `GlobalSecondaryIndexes`.
-    pub fn global_secondary_indexes(
-        mut self,
-        v: impl Into<Vec<GlobalSecondaryIndexInfo>>,
-    ) -> Self {
-        self.global_secondary_indexes = Some(v.into());
-        self
-    }
-    /// Sets `StreamDescription`.
-    pub fn stream_description(mut self, v: StreamSpecification) -> Self {
-        self.stream_description = Some(v);
-        self
-    }
-    /// Sets `TimeToLiveDescription`.
-    pub fn time_to_live_description(mut self, v: TimeToLiveDescription) -> Self {
-        self.time_to_live_description = Some(v);
-        self
-    }
-    /// Sets `SSEDescription`.
-    pub fn sse_description(mut self, v: SseDescription) -> Self {
-        self.sse_description = Some(v);
-        self
-    }
-    /// Sets `VectorIndexes`.
-    pub fn vector_indexes(mut self, v: impl Into<Vec<VectorIndexInfo>>) -> Self {
-        self.vector_indexes = Some(v.into());
-        self
-    }
-}
-impl rboto::FromValue for SourceTableFeatureDetails {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "SourceTableFeatureDetails")?;
-        Ok(Self {
-            local_secondary_indexes: m.take(0)?,
-            global_secondary_indexes: m.take(1)?,
-            stream_description: m.take(2)?,
-            time_to_live_description: m.take(3)?,
-            sse_description: m.take(4)?,
-            vector_indexes: m.take(5)?,
-        })
-    }
-}
+rboto::__structure!(
+    SourceTableFeatureDetails "SourceTableFeatureDetails"[set from] {
+    local_secondary_indexes : Vec < LocalSecondaryIndexInfo >, global_secondary_indexes :
+    Vec < GlobalSecondaryIndexInfo >, stream_description : StreamSpecification,
+    time_to_live_description : TimeToLiveDescription, sse_description : SseDescription,
+    vector_indexes : Vec < VectorIndexInfo > } {}
+);
 /// Represents the DynamoDB Streams configuration for a table in DynamoDB.
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct StreamSpecification {
     /// Indicates whether DynamoDB Streams is enabled (true) or disabled (false) on the table.
     pub stream_enabled: Option<bool>,
     /// When an item in the table is modified, `StreamViewType` determines what information is written to the stream for this table. Valid values for `StreamViewType` are:
     pub stream_view_type: Option<StreamViewType>,
 }
-impl StreamSpecification {
-    /// Sets `StreamEnabled`.
-    pub fn stream_enabled(mut self, v: bool) -> Self {
-        self.stream_enabled = Some(v);
-        self
-    }
-    /// Sets `StreamViewType`.
-    pub fn stream_view_type(mut self, v: impl Into<StreamViewType>) -> Self {
-        self.stream_view_type = Some(v.into());
-        self
-    }
-}
-impl rboto::IntoValue for StreamSpecification {
-    fn into_value(self) -> rboto::Value {
-        rboto::Value::Struct(
-            vec![rv::opt(self.stream_enabled), rv::opt(self.stream_view_type)],
-        )
-    }
-}
-impl rboto::FromValue for StreamSpecification {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "StreamSpecification")?;
-        Ok(Self {
-            stream_enabled: m.take(0)?,
-            stream_view_type: m.take(1)?,
-        })
-    }
-}
-#[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
-#[non_exhaustive]
-pub enum StreamViewType {
-    /// `NEW_IMAGE`
-    NewImage,
-    /// `OLD_IMAGE`
-    OldImage,
-    /// `NEW_AND_OLD_IMAGES`
-    NewAndOldImages,
-    /// `KEYS_ONLY`
-    KeysOnly,
-    /// A value this version of the SDK does not know.
-    Unknown(String),
-}
-impl StreamViewType {
-    /// Every value the model lists.
-    pub const VALUES: &'static [&'static str] = &[
-        "NEW_IMAGE",
-        "OLD_IMAGE",
-        "NEW_AND_OLD_IMAGES",
-        "KEYS_ONLY",
-    ];
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::NewImage => "NEW_IMAGE",
-            Self::OldImage => "OLD_IMAGE",
-            Self::NewAndOldImages => "NEW_AND_OLD_IMAGES",
-            Self::KeysOnly => "KEYS_ONLY",
-            Self::Unknown(s) => s,
-        }
-    }
-}
-impl rv::StringEnum for StreamViewType {
-    fn as_str(&self) -> &str {
-        StreamViewType::as_str(self)
-    }
-    fn from_wire(s: String) -> Self {
-        match s.as_str() {
-            "NEW_IMAGE" => Self::NewImage,
-            "OLD_IMAGE" => Self::OldImage,
-            "NEW_AND_OLD_IMAGES" => Self::NewAndOldImages,
-            "KEYS_ONLY" => Self::KeysOnly,
-            _ => Self::Unknown(s),
-        }
-    }
-}
-rboto::enum_value!(str StreamViewType);
+rboto::__structure!(
+    StreamSpecification "StreamSpecification"[set into from] { stream_enabled = bool,
+    stream_view_type : StreamViewType } {}
+);
+rboto::__string_enum!(
+    StreamViewType { NewImage = "NEW_IMAGE", OldImage = "OLD_IMAGE", NewAndOldImages =
+    "NEW_AND_OLD_IMAGES", KeysOnly = "KEYS_ONLY" }
+);
 /// Represents the auto scaling configuration for a global table.
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct TableAutoScalingDescription {
     /// The name of the table.
     pub table_name: Option<String>,
@@ -7454,102 +2291,31 @@ pub struct TableAutoScalingDescription {
     /// Represents replicas of the global table.
     pub replicas: Option<Vec<ReplicaAutoScalingDescription>>,
 }
-impl TableAutoScalingDescription {
-    /// Sets `TableName`.
-    pub fn table_name(mut self, v: impl Into<String>) -> Self {
-        self.table_name = Some(v.into());
-        self
-    }
-    /// Sets `TableStatus`.
-    pub fn table_status(mut self, v: impl Into<TableStatus>) -> Self {
-        self.table_status = Some(v.into());
-        self
-    }
-    /// Sets `Replicas`.
-    pub fn replicas(mut self, v: impl Into<Vec<ReplicaAutoScalingDescription>>) -> Self {
-        self.replicas = Some(v.into());
-        self
-    }
-}
-impl rboto::FromValue for TableAutoScalingDescription {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "TableAutoScalingDescription")?;
-        Ok(Self {
-            table_name: m.take(0)?,
-            table_status: m.take(1)?,
-            replicas: m.take(2)?,
-        })
-    }
-}
-#[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
-#[non_exhaustive]
-pub enum TableClass {
-    /// `STANDARD`
-    Standard,
-    /// `STANDARD_INFREQUENT_ACCESS`
-    StandardInfrequentAccess,
-    /// A value this version of the SDK does not know.
-    Unknown(String),
-}
-impl TableClass {
-    /// Every value the model lists.
-    pub const VALUES: &'static [&'static str] = &[
-        "STANDARD",
-        "STANDARD_INFREQUENT_ACCESS",
-    ];
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Standard => "STANDARD",
-            Self::StandardInfrequentAccess => "STANDARD_INFREQUENT_ACCESS",
-            Self::Unknown(s) => s,
-        }
-    }
-}
-impl rv::StringEnum for TableClass {
-    fn as_str(&self) -> &str {
-        TableClass::as_str(self)
-    }
-    fn from_wire(s: String) -> Self {
-        match s.as_str() {
-            "STANDARD" => Self::Standard,
-            "STANDARD_INFREQUENT_ACCESS" => Self::StandardInfrequentAccess,
-            _ => Self::Unknown(s),
-        }
-    }
-}
-rboto::enum_value!(str TableClass);
+rboto::__structure!(
+    TableAutoScalingDescription "TableAutoScalingDescription"[set from] { table_name :
+    String, table_status : TableStatus, replicas : Vec < ReplicaAutoScalingDescription >
+    } {}
+);
+rboto::__string_enum!(
+    TableClass { Standard = "STANDARD", StandardInfrequentAccess =
+    "STANDARD_INFREQUENT_ACCESS" }
+);
 /// Contains details of the table class.
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct TableClassSummary {
     /// The table class of the specified table. Valid values are `STANDARD` and `STANDARD_INFREQUENT_ACCESS`.
     pub table_class: Option<TableClass>,
     /// The date and time at which the table class was last updated.
     pub last_update_date_time: Option<rboto::DateTime>,
 }
-impl TableClassSummary {
-    /// Sets `TableClass`.
-    pub fn table_class(mut self, v: impl Into<TableClass>) -> Self {
-        self.table_class = Some(v.into());
-        self
-    }
-    /// Sets `LastUpdateDateTime`.
-    pub fn last_update_date_time(mut self, v: impl Into<rboto::DateTime>) -> Self {
-        self.last_update_date_time = Some(v.into());
-        self
-    }
-}
-impl rboto::FromValue for TableClassSummary {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "TableClassSummary")?;
-        Ok(Self {
-            table_class: m.take(0)?,
-            last_update_date_time: m.take(1)?,
-        })
-    }
-}
+rboto::__structure!(
+    TableClassSummary "TableClassSummary"[set from] { table_class : TableClass,
+    last_update_date_time : rboto::DateTime } {}
+);
 /// The parameters for the table created as part of the import operation.
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct TableCreationParameters {
     /// The name of the table created as part of the import operation.
     pub table_name: Option<String>,
@@ -7567,90 +2333,17 @@ pub struct TableCreationParameters {
     /// The vector indexes of the table to be created as part of the import operation.
     pub vector_indexes: Option<Vec<VectorIndex>>,
 }
-impl TableCreationParameters {
-    /// Sets `TableName`.
-    pub fn table_name(mut self, v: impl Into<String>) -> Self {
-        self.table_name = Some(v.into());
-        self
-    }
-    /// Sets `AttributeDefinitions`.
-    pub fn attribute_definitions(
-        mut self,
-        v: impl Into<Vec<AttributeDefinition>>,
-    ) -> Self {
-        self.attribute_definitions = Some(v.into());
-        self
-    }
-    /// Sets `KeySchema`.
-    pub fn key_schema(mut self, v: impl Into<Vec<KeySchemaElement>>) -> Self {
-        self.key_schema = Some(v.into());
-        self
-    }
-    /// Sets `BillingMode`.
-    pub fn billing_mode(mut self, v: impl Into<BillingMode>) -> Self {
-        self.billing_mode = Some(v.into());
-        self
-    }
-    /// Sets `ProvisionedThroughput`.
-    pub fn provisioned_throughput(mut self, v: ProvisionedThroughput) -> Self {
-        self.provisioned_throughput = Some(v);
-        self
-    }
-    /// Sets `OnDemandThroughput`.
-    pub fn on_demand_throughput(mut self, v: OnDemandThroughput) -> Self {
-        self.on_demand_throughput = Some(v);
-        self
-    }
-    /// Sets `SSESpecification`.
-    pub fn sse_specification(mut self, v: SseSpecification) -> Self {
-        self.sse_specification = Some(v);
-        self
-    }
-    /// Sets `GlobalSecondaryIndexes`.
-    pub fn global_secondary_indexes(
-        mut self,
-        v: impl Into<Vec<GlobalSecondaryIndex>>,
-    ) -> Self {
-        self.global_secondary_indexes = Some(v.into());
-        self
-    }
-    /// Sets `VectorIndexes`.
-    pub fn vector_indexes(mut self, v: impl Into<Vec<VectorIndex>>) -> Self {
-        self.vector_indexes = Some(v.into());
-        self
-    }
-}
-impl rboto::IntoValue for TableCreationParameters {
-    fn into_value(self) -> rboto::Value {
-        rboto::Value::Struct(
-            vec![
-                rv::opt(self.table_name), rv::opt(self.attribute_definitions),
-                rv::opt(self.key_schema), rv::opt(self.billing_mode), rv::opt(self
-                .provisioned_throughput), rv::opt(self.on_demand_throughput),
-                rv::opt(self.sse_specification), rv::opt(self.global_secondary_indexes),
-                rv::opt(self.vector_indexes)
-            ],
-        )
-    }
-}
-impl rboto::FromValue for TableCreationParameters {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "TableCreationParameters")?;
-        Ok(Self {
-            table_name: m.take(0)?,
-            attribute_definitions: m.take(1)?,
-            key_schema: m.take(2)?,
-            billing_mode: m.take(3)?,
-            provisioned_throughput: m.take(4)?,
-            on_demand_throughput: m.take(5)?,
-            sse_specification: m.take(6)?,
-            global_secondary_indexes: m.take(7)?,
-            vector_indexes: m.take(8)?,
-        })
-    }
-}
+rboto::__structure!(
+    TableCreationParameters "TableCreationParameters"[set into from] { table_name :
+    String, attribute_definitions : Vec < AttributeDefinition >, key_schema : Vec <
+    KeySchemaElement >, billing_mode : BillingMode, provisioned_throughput :
+    ProvisionedThroughput, on_demand_throughput : OnDemandThroughput, sse_specification :
+    SseSpecification, global_secondary_indexes : Vec < GlobalSecondaryIndex >,
+    vector_indexes : Vec < VectorIndex > } {}
+);
 /// Represents the properties of a table.
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct TableDescription {
     /// An array of `AttributeDefinition` objects. Each of these objects describes one attribute in the table and index key schema.
     pub attribute_definitions: Option<Vec<AttributeDefinition>>,
@@ -7715,290 +2408,34 @@ pub struct TableDescription {
     /// The vector indexes, if any, on the table. Each element is composed of:
     pub vector_indexes: Option<Vec<VectorIndexDescription>>,
 }
-impl TableDescription {
-    /// Sets `AttributeDefinitions`.
-    pub fn attribute_definitions(
-        mut self,
-        v: impl Into<Vec<AttributeDefinition>>,
-    ) -> Self {
-        self.attribute_definitions = Some(v.into());
-        self
-    }
-    /// Sets `TableName`.
-    pub fn table_name(mut self, v: impl Into<String>) -> Self {
-        self.table_name = Some(v.into());
-        self
-    }
-    /// Sets `KeySchema`.
-    pub fn key_schema(mut self, v: impl Into<Vec<KeySchemaElement>>) -> Self {
-        self.key_schema = Some(v.into());
-        self
-    }
-    /// Sets `TableStatus`.
-    pub fn table_status(mut self, v: impl Into<TableStatus>) -> Self {
-        self.table_status = Some(v.into());
-        self
-    }
-    /// Sets `CreationDateTime`.
-    pub fn creation_date_time(mut self, v: impl Into<rboto::DateTime>) -> Self {
-        self.creation_date_time = Some(v.into());
-        self
-    }
-    /// Sets `ProvisionedThroughput`.
-    pub fn provisioned_throughput(
-        mut self,
-        v: ProvisionedThroughputDescription,
-    ) -> Self {
-        self.provisioned_throughput = Some(v);
-        self
-    }
-    /// Sets `TableSizeBytes`.
-    pub fn table_size_bytes(mut self, v: i64) -> Self {
-        self.table_size_bytes = Some(v);
-        self
-    }
-    /// Sets `ItemCount`.
-    pub fn item_count(mut self, v: i64) -> Self {
-        self.item_count = Some(v);
-        self
-    }
-    /// Sets `TableArn`.
-    pub fn table_arn(mut self, v: impl Into<String>) -> Self {
-        self.table_arn = Some(v.into());
-        self
-    }
-    /// Sets `TableId`.
-    pub fn table_id(mut self, v: impl Into<String>) -> Self {
-        self.table_id = Some(v.into());
-        self
-    }
-    /// Sets `BillingModeSummary`.
-    pub fn billing_mode_summary(mut self, v: BillingModeSummary) -> Self {
-        self.billing_mode_summary = Some(v);
-        self
-    }
-    /// Sets `LocalSecondaryIndexes`.
-    pub fn local_secondary_indexes(
-        mut self,
-        v: impl Into<Vec<LocalSecondaryIndexDescription>>,
-    ) -> Self {
-        self.local_secondary_indexes = Some(v.into());
-        self
-    }
-    /// Sets `GlobalSecondaryIndexes`.
-    pub fn global_secondary_indexes(
-        mut self,
-        v: impl Into<Vec<GlobalSecondaryIndexDescription>>,
-    ) -> Self {
-        self.global_secondary_indexes = Some(v.into());
-        self
-    }
-    /// Sets `StreamSpecification`.
-    pub fn stream_specification(mut self, v: StreamSpecification) -> Self {
-        self.stream_specification = Some(v);
-        self
-    }
-    /// Sets `LatestStreamLabel`.
-    pub fn latest_stream_label(mut self, v: impl Into<String>) -> Self {
-        self.latest_stream_label = Some(v.into());
-        self
-    }
-    /// Sets `LatestStreamArn`.
-    pub fn latest_stream_arn(mut self, v: impl Into<String>) -> Self {
-        self.latest_stream_arn = Some(v.into());
-        self
-    }
-    /// Sets `GlobalTableVersion`.
-    pub fn global_table_version(mut self, v: impl Into<String>) -> Self {
-        self.global_table_version = Some(v.into());
-        self
-    }
-    /// Sets `Replicas`.
-    pub fn replicas(mut self, v: impl Into<Vec<ReplicaDescription>>) -> Self {
-        self.replicas = Some(v.into());
-        self
-    }
-    /// Sets `GlobalTableWitnesses`.
-    pub fn global_table_witnesses(
-        mut self,
-        v: impl Into<Vec<GlobalTableWitnessDescription>>,
-    ) -> Self {
-        self.global_table_witnesses = Some(v.into());
-        self
-    }
-    /// Sets `GlobalTableSettingsReplicationMode`.
-    pub fn global_table_settings_replication_mode(
-        mut self,
-        v: impl Into<GlobalTableSettingsReplicationMode>,
-    ) -> Self {
-        self.global_table_settings_replication_mode = Some(v.into());
-        self
-    }
-    /// Sets `RestoreSummary`.
-    pub fn restore_summary(mut self, v: RestoreSummary) -> Self {
-        self.restore_summary = Some(v);
-        self
-    }
-    /// Sets `SSEDescription`.
-    pub fn sse_description(mut self, v: SseDescription) -> Self {
-        self.sse_description = Some(v);
-        self
-    }
-    /// Sets `ArchivalSummary`.
-    pub fn archival_summary(mut self, v: ArchivalSummary) -> Self {
-        self.archival_summary = Some(v);
-        self
-    }
-    /// Sets `TableClassSummary`.
-    pub fn table_class_summary(mut self, v: TableClassSummary) -> Self {
-        self.table_class_summary = Some(v);
-        self
-    }
-    /// Sets `DeletionProtectionEnabled`.
-    pub fn deletion_protection_enabled(mut self, v: bool) -> Self {
-        self.deletion_protection_enabled = Some(v);
-        self
-    }
-    /// Sets `DisassociationProtectionEnabled`.
-    pub fn disassociation_protection_enabled(mut self, v: bool) -> Self {
-        self.disassociation_protection_enabled = Some(v);
-        self
-    }
-    /// Sets `OnDemandThroughput`.
-    pub fn on_demand_throughput(mut self, v: OnDemandThroughput) -> Self {
-        self.on_demand_throughput = Some(v);
-        self
-    }
-    /// Sets `WarmThroughput`.
-    pub fn warm_throughput(mut self, v: TableWarmThroughputDescription) -> Self {
-        self.warm_throughput = Some(v);
-        self
-    }
-    /// Sets `MultiRegionConsistency`.
-    pub fn multi_region_consistency(
-        mut self,
-        v: impl Into<MultiRegionConsistency>,
-    ) -> Self {
-        self.multi_region_consistency = Some(v.into());
-        self
-    }
-    /// Sets `VectorIndexes`.
-    pub fn vector_indexes(mut self, v: impl Into<Vec<VectorIndexDescription>>) -> Self {
-        self.vector_indexes = Some(v.into());
-        self
-    }
-}
-impl rboto::FromValue for TableDescription {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "TableDescription")?;
-        Ok(Self {
-            attribute_definitions: m.take(0)?,
-            table_name: m.take(1)?,
-            key_schema: m.take(2)?,
-            table_status: m.take(3)?,
-            creation_date_time: m.take(4)?,
-            provisioned_throughput: m.take(5)?,
-            table_size_bytes: m.take(6)?,
-            item_count: m.take(7)?,
-            table_arn: m.take(8)?,
-            table_id: m.take(9)?,
-            billing_mode_summary: m.take(10)?,
-            local_secondary_indexes: m.take(11)?,
-            global_secondary_indexes: m.take(12)?,
-            stream_specification: m.take(13)?,
-            latest_stream_label: m.take(14)?,
-            latest_stream_arn: m.take(15)?,
-            global_table_version: m.take(16)?,
-            replicas: m.take(17)?,
-            global_table_witnesses: m.take(18)?,
-            global_table_settings_replication_mode: m.take(19)?,
-            restore_summary: m.take(20)?,
-            sse_description: m.take(21)?,
-            archival_summary: m.take(22)?,
-            table_class_summary: m.take(23)?,
-            deletion_protection_enabled: m.take(24)?,
-            disassociation_protection_enabled: m.take(25)?,
-            on_demand_throughput: m.take(26)?,
-            warm_throughput: m.take(27)?,
-            multi_region_consistency: m.take(28)?,
-            vector_indexes: m.take(29)?,
-        })
-    }
-}
-#[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
-#[non_exhaustive]
-pub enum TableStatus {
-    /// `CREATING`
-    Creating,
-    /// `UPDATING`
-    Updating,
-    /// `DELETING`
-    Deleting,
-    /// `ACTIVE`
-    Active,
-    /// `INACCESSIBLE_ENCRYPTION_CREDENTIALS`
-    InaccessibleEncryptionCredentials,
-    /// `ARCHIVING`
-    Archiving,
-    /// `ARCHIVED`
-    Archived,
-    /// `REPLICATION_NOT_AUTHORIZED`
-    ReplicationNotAuthorized,
-    /// A value this version of the SDK does not know.
-    Unknown(String),
-}
-impl TableStatus {
-    /// Every value the model lists.
-    pub const VALUES: &'static [&'static str] = &[
-        "CREATING",
-        "UPDATING",
-        "DELETING",
-        "ACTIVE",
-        "INACCESSIBLE_ENCRYPTION_CREDENTIALS",
-        "ARCHIVING",
-        "ARCHIVED",
-        "REPLICATION_NOT_AUTHORIZED",
-    ];
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Creating => "CREATING",
-            Self::Updating => "UPDATING",
-            Self::Deleting => "DELETING",
-            Self::Active => "ACTIVE",
-            Self::InaccessibleEncryptionCredentials => {
-                "INACCESSIBLE_ENCRYPTION_CREDENTIALS"
-            }
-            Self::Archiving => "ARCHIVING",
-            Self::Archived => "ARCHIVED",
-            Self::ReplicationNotAuthorized => "REPLICATION_NOT_AUTHORIZED",
-            Self::Unknown(s) => s,
-        }
-    }
-}
-impl rv::StringEnum for TableStatus {
-    fn as_str(&self) -> &str {
-        TableStatus::as_str(self)
-    }
-    fn from_wire(s: String) -> Self {
-        match s.as_str() {
-            "CREATING" => Self::Creating,
-            "UPDATING" => Self::Updating,
-            "DELETING" => Self::Deleting,
-            "ACTIVE" => Self::Active,
-            "INACCESSIBLE_ENCRYPTION_CREDENTIALS" => {
-                Self::InaccessibleEncryptionCredentials
-            }
-            "ARCHIVING" => Self::Archiving,
-            "ARCHIVED" => Self::Archived,
-            "REPLICATION_NOT_AUTHORIZED" => Self::ReplicationNotAuthorized,
-            _ => Self::Unknown(s),
-        }
-    }
-}
-rboto::enum_value!(str TableStatus);
+rboto::__structure!(
+    TableDescription "TableDescription"[set from] { attribute_definitions : Vec <
+    AttributeDefinition >, table_name : String, key_schema : Vec < KeySchemaElement >,
+    table_status : TableStatus, creation_date_time : rboto::DateTime,
+    provisioned_throughput : ProvisionedThroughputDescription, table_size_bytes = i64,
+    item_count = i64, table_arn : String, table_id : String, billing_mode_summary :
+    BillingModeSummary, local_secondary_indexes : Vec < LocalSecondaryIndexDescription >,
+    global_secondary_indexes : Vec < GlobalSecondaryIndexDescription >,
+    stream_specification : StreamSpecification, latest_stream_label : String,
+    latest_stream_arn : String, global_table_version : String, replicas : Vec <
+    ReplicaDescription >, global_table_witnesses : Vec < GlobalTableWitnessDescription >,
+    global_table_settings_replication_mode : GlobalTableSettingsReplicationMode,
+    restore_summary : RestoreSummary, sse_description : SseDescription, archival_summary
+    : ArchivalSummary, table_class_summary : TableClassSummary,
+    deletion_protection_enabled = bool, disassociation_protection_enabled = bool,
+    on_demand_throughput : OnDemandThroughput, warm_throughput :
+    TableWarmThroughputDescription, multi_region_consistency : MultiRegionConsistency,
+    vector_indexes : Vec < VectorIndexDescription > } {}
+);
+rboto::__string_enum!(
+    TableStatus { Creating = "CREATING", Updating = "UPDATING", Deleting = "DELETING",
+    Active = "ACTIVE", InaccessibleEncryptionCredentials =
+    "INACCESSIBLE_ENCRYPTION_CREDENTIALS", Archiving = "ARCHIVING", Archived =
+    "ARCHIVED", ReplicationNotAuthorized = "REPLICATION_NOT_AUTHORIZED" }
+);
 /// Represents the warm throughput value (in read units per second and write units per second) of the table. Warm throughput is applicable for DynamoDB Standard-IA tables and specifies the minimum provisioned capacity maintained for immediate data access.
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct TableWarmThroughputDescription {
     /// Represents the base table's warm throughput value in read units per second.
     pub read_units_per_second: Option<i64>,
@@ -8007,227 +2444,74 @@ pub struct TableWarmThroughputDescription {
     /// Represents warm throughput value of the base table.
     pub status: Option<TableStatus>,
 }
-impl TableWarmThroughputDescription {
-    /// Sets `ReadUnitsPerSecond`.
-    pub fn read_units_per_second(mut self, v: i64) -> Self {
-        self.read_units_per_second = Some(v);
-        self
-    }
-    /// Sets `WriteUnitsPerSecond`.
-    pub fn write_units_per_second(mut self, v: i64) -> Self {
-        self.write_units_per_second = Some(v);
-        self
-    }
-    /// Sets `Status`.
-    pub fn status(mut self, v: impl Into<TableStatus>) -> Self {
-        self.status = Some(v.into());
-        self
-    }
-}
-impl rboto::FromValue for TableWarmThroughputDescription {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "TableWarmThroughputDescription")?;
-        Ok(Self {
-            read_units_per_second: m.take(0)?,
-            write_units_per_second: m.take(1)?,
-            status: m.take(2)?,
-        })
-    }
-}
+rboto::__structure!(
+    TableWarmThroughputDescription "TableWarmThroughputDescription"[set from] {
+    read_units_per_second = i64, write_units_per_second = i64, status : TableStatus } {}
+);
 /// Describes a tag. A tag is a key-value pair. You can add up to 50 tags to a single DynamoDB table.
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct Tag {
     /// The key of the tag. Tag keys are case sensitive. Each DynamoDB table can only have up to one tag with the same key. If you try to add an existing tag (same key), the existing tag value will be updated to the new value.
     pub key: Option<String>,
     /// The value of the tag. Tag values are case-sensitive and can be null.
     pub value: Option<String>,
 }
-impl Tag {
-    /// Sets `Key`.
-    pub fn key(mut self, v: impl Into<String>) -> Self {
-        self.key = Some(v.into());
-        self
-    }
-    /// Sets `Value`.
-    pub fn value(mut self, v: impl Into<String>) -> Self {
-        self.value = Some(v.into());
-        self
-    }
-}
-impl rboto::IntoValue for Tag {
-    fn into_value(self) -> rboto::Value {
-        rboto::Value::Struct(vec![rv::opt(self.key), rv::opt(self.value)])
-    }
-}
-impl rboto::FromValue for Tag {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "Tag")?;
-        Ok(Self {
-            key: m.take(0)?,
-            value: m.take(1)?,
-        })
-    }
-}
+rboto::__structure!(Tag "Tag"[set into from] { key : String, value : String } {});
 /// Represents the specific reason why a DynamoDB request was throttled and the ARN of the impacted resource. This helps identify exactly what resource is being throttled, what type of operation caused it, and why the throttling occurred.
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct ThrottlingReason {
     /// The reason for throttling. The throttling reason follows a specific format: `ResourceType+OperationType+LimitType`:
     pub reason: Option<String>,
     /// The Amazon Resource Name (ARN) of the DynamoDB table or index that experienced the throttling event.
     pub resource: Option<String>,
 }
-impl ThrottlingReason {
-    /// Sets `reason`.
-    pub fn reason(mut self, v: impl Into<String>) -> Self {
-        self.reason = Some(v.into());
-        self
-    }
-    /// Sets `resource`.
-    pub fn resource(mut self, v: impl Into<String>) -> Self {
-        self.resource = Some(v.into());
-        self
-    }
-}
-impl rboto::FromValue for ThrottlingReason {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "ThrottlingReason")?;
-        Ok(Self {
-            reason: m.take(0)?,
-            resource: m.take(1)?,
-        })
-    }
-}
+rboto::__structure!(
+    ThrottlingReason "ThrottlingReason"[set from] { reason : String, resource : String }
+    {}
+);
 /// The description of the Time to Live (TTL) status on the specified table.
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct TimeToLiveDescription {
     /// The TTL status for the table.
     pub time_to_live_status: Option<TimeToLiveStatus>,
     /// The name of the TTL attribute for items in the table.
     pub attribute_name: Option<String>,
 }
-impl TimeToLiveDescription {
-    /// Sets `TimeToLiveStatus`.
-    pub fn time_to_live_status(mut self, v: impl Into<TimeToLiveStatus>) -> Self {
-        self.time_to_live_status = Some(v.into());
-        self
-    }
-    /// Sets `AttributeName`.
-    pub fn attribute_name(mut self, v: impl Into<String>) -> Self {
-        self.attribute_name = Some(v.into());
-        self
-    }
-}
-impl rboto::FromValue for TimeToLiveDescription {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "TimeToLiveDescription")?;
-        Ok(Self {
-            time_to_live_status: m.take(0)?,
-            attribute_name: m.take(1)?,
-        })
-    }
-}
+rboto::__structure!(
+    TimeToLiveDescription "TimeToLiveDescription"[set from] { time_to_live_status :
+    TimeToLiveStatus, attribute_name : String } {}
+);
 /// Represents the settings used to enable or disable Time to Live (TTL) for the specified table.
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct TimeToLiveSpecification {
     /// Indicates whether TTL is to be enabled (true) or disabled (false) on the table.
     pub enabled: Option<bool>,
     /// The name of the TTL attribute used to store the expiration time for items in the table.
     pub attribute_name: Option<String>,
 }
-impl TimeToLiveSpecification {
-    /// Sets `Enabled`.
-    pub fn enabled(mut self, v: bool) -> Self {
-        self.enabled = Some(v);
-        self
-    }
-    /// Sets `AttributeName`.
-    pub fn attribute_name(mut self, v: impl Into<String>) -> Self {
-        self.attribute_name = Some(v.into());
-        self
-    }
-}
-impl rboto::IntoValue for TimeToLiveSpecification {
-    fn into_value(self) -> rboto::Value {
-        rboto::Value::Struct(vec![rv::opt(self.enabled), rv::opt(self.attribute_name)])
-    }
-}
-impl rboto::FromValue for TimeToLiveSpecification {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "TimeToLiveSpecification")?;
-        Ok(Self {
-            enabled: m.take(0)?,
-            attribute_name: m.take(1)?,
-        })
-    }
-}
-#[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
-#[non_exhaustive]
-pub enum TimeToLiveStatus {
-    /// `ENABLING`
-    Enabling,
-    /// `DISABLING`
-    Disabling,
-    /// `ENABLED`
-    Enabled,
-    /// `DISABLED`
-    Disabled,
-    /// A value this version of the SDK does not know.
-    Unknown(String),
-}
-impl TimeToLiveStatus {
-    /// Every value the model lists.
-    pub const VALUES: &'static [&'static str] = &[
-        "ENABLING",
-        "DISABLING",
-        "ENABLED",
-        "DISABLED",
-    ];
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Enabling => "ENABLING",
-            Self::Disabling => "DISABLING",
-            Self::Enabled => "ENABLED",
-            Self::Disabled => "DISABLED",
-            Self::Unknown(s) => s,
-        }
-    }
-}
-impl rv::StringEnum for TimeToLiveStatus {
-    fn as_str(&self) -> &str {
-        TimeToLiveStatus::as_str(self)
-    }
-    fn from_wire(s: String) -> Self {
-        match s.as_str() {
-            "ENABLING" => Self::Enabling,
-            "DISABLING" => Self::Disabling,
-            "ENABLED" => Self::Enabled,
-            "DISABLED" => Self::Disabled,
-            _ => Self::Unknown(s),
-        }
-    }
-}
-rboto::enum_value!(str TimeToLiveStatus);
+rboto::__structure!(
+    TimeToLiveSpecification "TimeToLiveSpecification"[set into from] { enabled = bool,
+    attribute_name : String } {}
+);
+rboto::__string_enum!(
+    TimeToLiveStatus { Enabling = "ENABLING", Disabling = "DISABLING", Enabled =
+    "ENABLED", Disabled = "DISABLED" }
+);
 /// Specifies an item to be retrieved as part of the transaction.
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct TransactGetItem {
     /// Contains the primary key that identifies the item to get, together with the name of the table that contains the item, and optionally the specific attributes of the item to retrieve.
     pub get: Option<Get>,
 }
-impl TransactGetItem {
-    /// Sets `Get`.
-    pub fn get(mut self, v: Get) -> Self {
-        self.get = Some(v);
-        self
-    }
-}
-impl rboto::IntoValue for TransactGetItem {
-    fn into_value(self) -> rboto::Value {
-        rboto::Value::Struct(vec![rv::opt(self.get)])
-    }
-}
+rboto::__structure!(TransactGetItem "TransactGetItem"[set into] { get : Get } {});
 /// A list of requests that can perform update, put, delete, or check operations on multiple items in one or more tables atomically.
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct TransactWriteItem {
     /// A request to perform a check item operation.
     pub condition_check: Option<ConditionCheck>,
@@ -8238,40 +2522,13 @@ pub struct TransactWriteItem {
     /// A request to perform an `UpdateItem` operation.
     pub update: Option<Update>,
 }
-impl TransactWriteItem {
-    /// Sets `ConditionCheck`.
-    pub fn condition_check(mut self, v: ConditionCheck) -> Self {
-        self.condition_check = Some(v);
-        self
-    }
-    /// Sets `Put`.
-    pub fn put(mut self, v: Put) -> Self {
-        self.put = Some(v);
-        self
-    }
-    /// Sets `Delete`.
-    pub fn delete(mut self, v: Delete) -> Self {
-        self.delete = Some(v);
-        self
-    }
-    /// Sets `Update`.
-    pub fn update(mut self, v: Update) -> Self {
-        self.update = Some(v);
-        self
-    }
-}
-impl rboto::IntoValue for TransactWriteItem {
-    fn into_value(self) -> rboto::Value {
-        rboto::Value::Struct(
-            vec![
-                rv::opt(self.condition_check), rv::opt(self.put), rv::opt(self.delete),
-                rv::opt(self.update)
-            ],
-        )
-    }
-}
+rboto::__structure!(
+    TransactWriteItem "TransactWriteItem"[set into] { condition_check : ConditionCheck,
+    put : Put, delete : Delete, update : Update } {}
+);
 /// Represents a request to perform an `UpdateItem` operation.
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct Update {
     /// The primary key of the item to be updated. Each element consists of an attribute name and a value for that attribute.
     pub key: Option<HashMap<String, AttributeValue>>,
@@ -8290,66 +2547,16 @@ pub struct Update {
         ReturnValuesOnConditionCheckFailure,
     >,
 }
-impl Update {
-    /// Sets `Key`.
-    pub fn key(mut self, v: impl Into<HashMap<String, AttributeValue>>) -> Self {
-        self.key = Some(v.into());
-        self
-    }
-    /// Sets `UpdateExpression`.
-    pub fn update_expression(mut self, v: impl Into<String>) -> Self {
-        self.update_expression = Some(v.into());
-        self
-    }
-    /// Sets `TableName`.
-    pub fn table_name(mut self, v: impl Into<String>) -> Self {
-        self.table_name = Some(v.into());
-        self
-    }
-    /// Sets `ConditionExpression`.
-    pub fn condition_expression(mut self, v: impl Into<String>) -> Self {
-        self.condition_expression = Some(v.into());
-        self
-    }
-    /// Sets `ExpressionAttributeNames`.
-    pub fn expression_attribute_names(
-        mut self,
-        v: impl Into<HashMap<String, String>>,
-    ) -> Self {
-        self.expression_attribute_names = Some(v.into());
-        self
-    }
-    /// Sets `ExpressionAttributeValues`.
-    pub fn expression_attribute_values(
-        mut self,
-        v: impl Into<HashMap<String, AttributeValue>>,
-    ) -> Self {
-        self.expression_attribute_values = Some(v.into());
-        self
-    }
-    /// Sets `ReturnValuesOnConditionCheckFailure`.
-    pub fn return_values_on_condition_check_failure(
-        mut self,
-        v: impl Into<ReturnValuesOnConditionCheckFailure>,
-    ) -> Self {
-        self.return_values_on_condition_check_failure = Some(v.into());
-        self
-    }
-}
-impl rboto::IntoValue for Update {
-    fn into_value(self) -> rboto::Value {
-        rboto::Value::Struct(
-            vec![
-                rv::opt(self.key), rv::opt(self.update_expression), rv::opt(self
-                .table_name), rv::opt(self.condition_expression), rv::opt(self
-                .expression_attribute_names), rv::opt(self.expression_attribute_values),
-                rv::opt(self.return_values_on_condition_check_failure)
-            ],
-        )
-    }
-}
+rboto::__structure!(
+    Update "Update"[set into] { key : HashMap < String, AttributeValue >,
+    update_expression : String, table_name : String, condition_expression : String,
+    expression_attribute_names : HashMap < String, String >, expression_attribute_values
+    : HashMap < String, AttributeValue >, return_values_on_condition_check_failure :
+    ReturnValuesOnConditionCheckFailure } {}
+);
 /// Represents the new provisioned throughput settings to be applied to a global secondary index.
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct UpdateGlobalSecondaryIndexAction {
     /// The name of the global secondary index to be updated.
     pub index_name: Option<String>,
@@ -8360,73 +2567,28 @@ pub struct UpdateGlobalSecondaryIndexAction {
     /// Represents the warm throughput value of the new provisioned throughput settings to be applied to a global secondary index.
     pub warm_throughput: Option<WarmThroughput>,
 }
-impl UpdateGlobalSecondaryIndexAction {
-    /// Sets `IndexName`.
-    pub fn index_name(mut self, v: impl Into<String>) -> Self {
-        self.index_name = Some(v.into());
-        self
-    }
-    /// Sets `ProvisionedThroughput`.
-    pub fn provisioned_throughput(mut self, v: ProvisionedThroughput) -> Self {
-        self.provisioned_throughput = Some(v);
-        self
-    }
-    /// Sets `OnDemandThroughput`.
-    pub fn on_demand_throughput(mut self, v: OnDemandThroughput) -> Self {
-        self.on_demand_throughput = Some(v);
-        self
-    }
-    /// Sets `WarmThroughput`.
-    pub fn warm_throughput(mut self, v: WarmThroughput) -> Self {
-        self.warm_throughput = Some(v);
-        self
-    }
-}
-impl rboto::IntoValue for UpdateGlobalSecondaryIndexAction {
-    fn into_value(self) -> rboto::Value {
-        rboto::Value::Struct(
-            vec![
-                rv::opt(self.index_name), rv::opt(self.provisioned_throughput),
-                rv::opt(self.on_demand_throughput), rv::opt(self.warm_throughput)
-            ],
-        )
-    }
-}
+rboto::__structure!(
+    UpdateGlobalSecondaryIndexAction "UpdateGlobalSecondaryIndexAction"[set into] {
+    index_name : String, provisioned_throughput : ProvisionedThroughput,
+    on_demand_throughput : OnDemandThroughput, warm_throughput : WarmThroughput } {}
+);
 /// Enables updating the configuration for Kinesis Streaming.
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct UpdateKinesisStreamingConfiguration {
     /// Enables updating the precision of Kinesis data stream timestamp.
     pub approximate_creation_date_time_precision: Option<
         ApproximateCreationDateTimePrecision,
     >,
 }
-impl UpdateKinesisStreamingConfiguration {
-    /// Sets `ApproximateCreationDateTimePrecision`.
-    pub fn approximate_creation_date_time_precision(
-        mut self,
-        v: impl Into<ApproximateCreationDateTimePrecision>,
-    ) -> Self {
-        self.approximate_creation_date_time_precision = Some(v.into());
-        self
-    }
-}
-impl rboto::IntoValue for UpdateKinesisStreamingConfiguration {
-    fn into_value(self) -> rboto::Value {
-        rboto::Value::Struct(
-            vec![rv::opt(self.approximate_creation_date_time_precision)],
-        )
-    }
-}
-impl rboto::FromValue for UpdateKinesisStreamingConfiguration {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "UpdateKinesisStreamingConfiguration")?;
-        Ok(Self {
-            approximate_creation_date_time_precision: m.take(0)?,
-        })
-    }
-}
+rboto::__structure!(
+    UpdateKinesisStreamingConfiguration "UpdateKinesisStreamingConfiguration"[set into
+    from] { approximate_creation_date_time_precision :
+    ApproximateCreationDateTimePrecision } {}
+);
 /// Represents a replica to be modified.
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct UpdateReplicationGroupMemberAction {
     /// The Region where the replica exists.
     pub region_name: Option<String>,
@@ -8441,153 +2603,44 @@ pub struct UpdateReplicationGroupMemberAction {
     /// Replica-specific table class. If not specified, uses the source table's table class.
     pub table_class_override: Option<TableClass>,
 }
-impl UpdateReplicationGroupMemberAction {
-    /// Sets `RegionName`.
-    pub fn region_name(mut self, v: impl Into<String>) -> Self {
-        self.region_name = Some(v.into());
-        self
-    }
-    /// Sets `KMSMasterKeyId`.
-    pub fn kms_master_key_id(mut self, v: impl Into<String>) -> Self {
-        self.kms_master_key_id = Some(v.into());
-        self
-    }
-    /// Sets `ProvisionedThroughputOverride`.
-    pub fn provisioned_throughput_override(
-        mut self,
-        v: ProvisionedThroughputOverride,
-    ) -> Self {
-        self.provisioned_throughput_override = Some(v);
-        self
-    }
-    /// Sets `OnDemandThroughputOverride`.
-    pub fn on_demand_throughput_override(
-        mut self,
-        v: OnDemandThroughputOverride,
-    ) -> Self {
-        self.on_demand_throughput_override = Some(v);
-        self
-    }
-    /// Sets `GlobalSecondaryIndexes`.
-    pub fn global_secondary_indexes(
-        mut self,
-        v: impl Into<Vec<ReplicaGlobalSecondaryIndex>>,
-    ) -> Self {
-        self.global_secondary_indexes = Some(v.into());
-        self
-    }
-    /// Sets `TableClassOverride`.
-    pub fn table_class_override(mut self, v: impl Into<TableClass>) -> Self {
-        self.table_class_override = Some(v.into());
-        self
-    }
-}
-impl rboto::IntoValue for UpdateReplicationGroupMemberAction {
-    fn into_value(self) -> rboto::Value {
-        rboto::Value::Struct(
-            vec![
-                rv::opt(self.region_name), rv::opt(self.kms_master_key_id), rv::opt(self
-                .provisioned_throughput_override), rv::opt(self
-                .on_demand_throughput_override), rv::opt(self.global_secondary_indexes),
-                rv::opt(self.table_class_override)
-            ],
-        )
-    }
-}
+rboto::__structure!(
+    UpdateReplicationGroupMemberAction "UpdateReplicationGroupMemberAction"[set into] {
+    region_name : String, kms_master_key_id : String, provisioned_throughput_override :
+    ProvisionedThroughputOverride, on_demand_throughput_override :
+    OnDemandThroughputOverride, global_secondary_indexes : Vec <
+    ReplicaGlobalSecondaryIndex >, table_class_override : TableClass } {}
+);
 /// The definition of a vector attribute for a vector index.
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct VectorAttributeDefinition {
     /// The name of the vector attribute.
     pub attribute_name: Option<String>,
 }
-impl VectorAttributeDefinition {
-    /// Sets `AttributeName`.
-    pub fn attribute_name(mut self, v: impl Into<String>) -> Self {
-        self.attribute_name = Some(v.into());
-        self
-    }
-}
-impl rboto::IntoValue for VectorAttributeDefinition {
-    fn into_value(self) -> rboto::Value {
-        rboto::Value::Struct(vec![rv::opt(self.attribute_name)])
-    }
-}
-impl rboto::FromValue for VectorAttributeDefinition {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "VectorAttributeDefinition")?;
-        Ok(Self { attribute_name: m.take(0)? })
-    }
-}
+rboto::__structure!(
+    VectorAttributeDefinition "VectorAttributeDefinition"[set into from] { attribute_name
+    : String } {}
+);
 /// The consumed capacity for vector index operations, including vector search request bytes and vector write request bytes.
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct VectorCapacity {
     /// The number of vector search request bytes consumed by a `SearchVectors` operation.
     pub vector_search_request_bytes: Option<f64>,
     /// The number of vector write request bytes consumed when writing to a vector index. Reported for write operations that modify attributes indexed by a vector index.
     pub vector_write_request_bytes: Option<f64>,
 }
-impl VectorCapacity {
-    /// Sets `VectorSearchRequestBytes`.
-    pub fn vector_search_request_bytes(mut self, v: f64) -> Self {
-        self.vector_search_request_bytes = Some(v);
-        self
-    }
-    /// Sets `VectorWriteRequestBytes`.
-    pub fn vector_write_request_bytes(mut self, v: f64) -> Self {
-        self.vector_write_request_bytes = Some(v);
-        self
-    }
-}
-impl rboto::FromValue for VectorCapacity {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "VectorCapacity")?;
-        Ok(Self {
-            vector_search_request_bytes: m.take(0)?,
-            vector_write_request_bytes: m.take(1)?,
-        })
-    }
-}
-#[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
-#[non_exhaustive]
-pub enum VectorDistanceFunction {
-    /// `COSINE`
-    Cosine,
-    /// `DOT_PRODUCT`
-    DotProduct,
-    /// `EUCLIDEAN`
-    Euclidean,
-    /// A value this version of the SDK does not know.
-    Unknown(String),
-}
-impl VectorDistanceFunction {
-    /// Every value the model lists.
-    pub const VALUES: &'static [&'static str] = &["COSINE", "DOT_PRODUCT", "EUCLIDEAN"];
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Cosine => "COSINE",
-            Self::DotProduct => "DOT_PRODUCT",
-            Self::Euclidean => "EUCLIDEAN",
-            Self::Unknown(s) => s,
-        }
-    }
-}
-impl rv::StringEnum for VectorDistanceFunction {
-    fn as_str(&self) -> &str {
-        VectorDistanceFunction::as_str(self)
-    }
-    fn from_wire(s: String) -> Self {
-        match s.as_str() {
-            "COSINE" => Self::Cosine,
-            "DOT_PRODUCT" => Self::DotProduct,
-            "EUCLIDEAN" => Self::Euclidean,
-            _ => Self::Unknown(s),
-        }
-    }
-}
-rboto::enum_value!(str VectorDistanceFunction);
+rboto::__structure!(
+    VectorCapacity "VectorCapacity"[set from] { vector_search_request_bytes = f64,
+    vector_write_request_bytes = f64 } {}
+);
+rboto::__string_enum!(
+    VectorDistanceFunction { Cosine = "COSINE", DotProduct = "DOT_PRODUCT", Euclidean =
+    "EUCLIDEAN" }
+);
 /// Contains the configuration settings for a vector index, including the index name, vector attribute, dimensions, distance function, search schema, and projection.
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct VectorIndex {
     /// The name of the vector index.
     pub index_name: Option<String>,
@@ -8602,64 +2655,14 @@ pub struct VectorIndex {
     /// The distance function used to calculate similarity between vectors. Valid values: `COSINE`, `EUCLIDEAN`, `DOT_PRODUCT`.
     pub distance_function: Option<VectorDistanceFunction>,
 }
-impl VectorIndex {
-    /// Sets `IndexName`.
-    pub fn index_name(mut self, v: impl Into<String>) -> Self {
-        self.index_name = Some(v.into());
-        self
-    }
-    /// Sets `VectorAttribute`.
-    pub fn vector_attribute(mut self, v: VectorAttributeDefinition) -> Self {
-        self.vector_attribute = Some(v);
-        self
-    }
-    /// Sets `SearchSchema`.
-    pub fn search_schema(mut self, v: impl Into<Vec<SearchSchemaElement>>) -> Self {
-        self.search_schema = Some(v.into());
-        self
-    }
-    /// Sets `Projection`.
-    pub fn projection(mut self, v: Projection) -> Self {
-        self.projection = Some(v);
-        self
-    }
-    /// Sets `Dimensions`.
-    pub fn dimensions(mut self, v: i64) -> Self {
-        self.dimensions = Some(v);
-        self
-    }
-    /// Sets `DistanceFunction`.
-    pub fn distance_function(mut self, v: impl Into<VectorDistanceFunction>) -> Self {
-        self.distance_function = Some(v.into());
-        self
-    }
-}
-impl rboto::IntoValue for VectorIndex {
-    fn into_value(self) -> rboto::Value {
-        rboto::Value::Struct(
-            vec![
-                rv::opt(self.index_name), rv::opt(self.vector_attribute), rv::opt(self
-                .search_schema), rv::opt(self.projection), rv::opt(self.dimensions),
-                rv::opt(self.distance_function)
-            ],
-        )
-    }
-}
-impl rboto::FromValue for VectorIndex {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "VectorIndex")?;
-        Ok(Self {
-            index_name: m.take(0)?,
-            vector_attribute: m.take(1)?,
-            search_schema: m.take(2)?,
-            projection: m.take(3)?,
-            dimensions: m.take(4)?,
-            distance_function: m.take(5)?,
-        })
-    }
-}
+rboto::__structure!(
+    VectorIndex "VectorIndex"[set into from] { index_name : String, vector_attribute :
+    VectorAttributeDefinition, search_schema : Vec < SearchSchemaElement >, projection :
+    Projection, dimensions = i64, distance_function : VectorDistanceFunction } {}
+);
 /// Contains the current state and configuration of a vector index, including its status, size, item count, and the settings specified when the index was created.
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct VectorIndexDescription {
     /// The name of the vector index.
     pub index_name: Option<String>,
@@ -8684,83 +2687,16 @@ pub struct VectorIndexDescription {
     /// The Amazon Resource Name (ARN) that uniquely identifies the vector index.
     pub index_arn: Option<String>,
 }
-impl VectorIndexDescription {
-    /// Sets `IndexName`.
-    pub fn index_name(mut self, v: impl Into<String>) -> Self {
-        self.index_name = Some(v.into());
-        self
-    }
-    /// Sets `SearchSchema`.
-    pub fn search_schema(mut self, v: impl Into<Vec<SearchSchemaElement>>) -> Self {
-        self.search_schema = Some(v.into());
-        self
-    }
-    /// Sets `Projection`.
-    pub fn projection(mut self, v: Projection) -> Self {
-        self.projection = Some(v);
-        self
-    }
-    /// Sets `VectorAttribute`.
-    pub fn vector_attribute(mut self, v: VectorAttributeDefinition) -> Self {
-        self.vector_attribute = Some(v);
-        self
-    }
-    /// Sets `Dimensions`.
-    pub fn dimensions(mut self, v: i64) -> Self {
-        self.dimensions = Some(v);
-        self
-    }
-    /// Sets `DistanceFunction`.
-    pub fn distance_function(mut self, v: impl Into<VectorDistanceFunction>) -> Self {
-        self.distance_function = Some(v.into());
-        self
-    }
-    /// Sets `IndexStatus`.
-    pub fn index_status(mut self, v: impl Into<IndexStatus>) -> Self {
-        self.index_status = Some(v.into());
-        self
-    }
-    /// Sets `Backfilling`.
-    pub fn backfilling(mut self, v: bool) -> Self {
-        self.backfilling = Some(v);
-        self
-    }
-    /// Sets `IndexSizeBytes`.
-    pub fn index_size_bytes(mut self, v: i64) -> Self {
-        self.index_size_bytes = Some(v);
-        self
-    }
-    /// Sets `ItemCount`.
-    pub fn item_count(mut self, v: i64) -> Self {
-        self.item_count = Some(v);
-        self
-    }
-    /// Sets `IndexArn`.
-    pub fn index_arn(mut self, v: impl Into<String>) -> Self {
-        self.index_arn = Some(v.into());
-        self
-    }
-}
-impl rboto::FromValue for VectorIndexDescription {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "VectorIndexDescription")?;
-        Ok(Self {
-            index_name: m.take(0)?,
-            search_schema: m.take(1)?,
-            projection: m.take(2)?,
-            vector_attribute: m.take(3)?,
-            dimensions: m.take(4)?,
-            distance_function: m.take(5)?,
-            index_status: m.take(6)?,
-            backfilling: m.take(7)?,
-            index_size_bytes: m.take(8)?,
-            item_count: m.take(9)?,
-            index_arn: m.take(10)?,
-        })
-    }
-}
+rboto::__structure!(
+    VectorIndexDescription "VectorIndexDescription"[set from] { index_name : String,
+    search_schema : Vec < SearchSchemaElement >, projection : Projection,
+    vector_attribute : VectorAttributeDefinition, dimensions = i64, distance_function :
+    VectorDistanceFunction, index_status : IndexStatus, backfilling = bool,
+    index_size_bytes = i64, item_count = i64, index_arn : String } {}
+);
 /// Contains the configuration of a vector index as it existed at the time a backup was created.
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct VectorIndexInfo {
     /// The name of the vector index.
     pub index_name: Option<String>,
@@ -8775,186 +2711,50 @@ pub struct VectorIndexInfo {
     /// The distance function used to calculate similarity between vectors.
     pub distance_function: Option<VectorDistanceFunction>,
 }
-impl VectorIndexInfo {
-    /// Sets `IndexName`.
-    pub fn index_name(mut self, v: impl Into<String>) -> Self {
-        self.index_name = Some(v.into());
-        self
-    }
-    /// Sets `VectorAttribute`.
-    pub fn vector_attribute(mut self, v: VectorAttributeDefinition) -> Self {
-        self.vector_attribute = Some(v);
-        self
-    }
-    /// Sets `SearchSchema`.
-    pub fn search_schema(mut self, v: impl Into<Vec<SearchSchemaElement>>) -> Self {
-        self.search_schema = Some(v.into());
-        self
-    }
-    /// Sets `Projection`.
-    pub fn projection(mut self, v: Projection) -> Self {
-        self.projection = Some(v);
-        self
-    }
-    /// Sets `Dimensions`.
-    pub fn dimensions(mut self, v: i64) -> Self {
-        self.dimensions = Some(v);
-        self
-    }
-    /// Sets `DistanceFunction`.
-    pub fn distance_function(mut self, v: impl Into<VectorDistanceFunction>) -> Self {
-        self.distance_function = Some(v.into());
-        self
-    }
-}
-impl rboto::FromValue for VectorIndexInfo {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "VectorIndexInfo")?;
-        Ok(Self {
-            index_name: m.take(0)?,
-            vector_attribute: m.take(1)?,
-            search_schema: m.take(2)?,
-            projection: m.take(3)?,
-            dimensions: m.take(4)?,
-            distance_function: m.take(5)?,
-        })
-    }
-}
+rboto::__structure!(
+    VectorIndexInfo "VectorIndexInfo"[set from] { index_name : String, vector_attribute :
+    VectorAttributeDefinition, search_schema : Vec < SearchSchemaElement >, projection :
+    Projection, dimensions = i64, distance_function : VectorDistanceFunction } {}
+);
 /// A vector index to be added to or removed from a table.
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct VectorIndexUpdate {
     /// The configuration for creating a new vector index on the table.
     pub create: Option<CreateVectorIndexAction>,
     /// The configuration for deleting an existing vector index from the table.
     pub delete: Option<DeleteVectorIndexAction>,
 }
-impl VectorIndexUpdate {
-    /// Sets `Create`.
-    pub fn create(mut self, v: CreateVectorIndexAction) -> Self {
-        self.create = Some(v);
-        self
-    }
-    /// Sets `Delete`.
-    pub fn delete(mut self, v: DeleteVectorIndexAction) -> Self {
-        self.delete = Some(v);
-        self
-    }
-}
-impl rboto::IntoValue for VectorIndexUpdate {
-    fn into_value(self) -> rboto::Value {
-        rboto::Value::Struct(vec![rv::opt(self.create), rv::opt(self.delete)])
-    }
-}
+rboto::__structure!(
+    VectorIndexUpdate "VectorIndexUpdate"[set into] { create : CreateVectorIndexAction,
+    delete : DeleteVectorIndexAction } {}
+);
 /// Provides visibility into the number of read and write operations your table or secondary index can instantaneously support. The settings can be modified using the `UpdateTable` operation to meet the throughput requirements of an upcoming peak event.
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct WarmThroughput {
     /// Represents the number of read operations your base table can instantaneously support.
     pub read_units_per_second: Option<i64>,
     /// Represents the number of write operations your base table can instantaneously support.
     pub write_units_per_second: Option<i64>,
 }
-impl WarmThroughput {
-    /// Sets `ReadUnitsPerSecond`.
-    pub fn read_units_per_second(mut self, v: i64) -> Self {
-        self.read_units_per_second = Some(v);
-        self
-    }
-    /// Sets `WriteUnitsPerSecond`.
-    pub fn write_units_per_second(mut self, v: i64) -> Self {
-        self.write_units_per_second = Some(v);
-        self
-    }
-}
-impl rboto::IntoValue for WarmThroughput {
-    fn into_value(self) -> rboto::Value {
-        rboto::Value::Struct(
-            vec![
-                rv::opt(self.read_units_per_second), rv::opt(self.write_units_per_second)
-            ],
-        )
-    }
-}
-impl rboto::FromValue for WarmThroughput {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "WarmThroughput")?;
-        Ok(Self {
-            read_units_per_second: m.take(0)?,
-            write_units_per_second: m.take(1)?,
-        })
-    }
-}
-#[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
-#[non_exhaustive]
-pub enum WitnessStatus {
-    /// `CREATING`
-    Creating,
-    /// `DELETING`
-    Deleting,
-    /// `ACTIVE`
-    Active,
-    /// A value this version of the SDK does not know.
-    Unknown(String),
-}
-impl WitnessStatus {
-    /// Every value the model lists.
-    pub const VALUES: &'static [&'static str] = &["CREATING", "DELETING", "ACTIVE"];
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Creating => "CREATING",
-            Self::Deleting => "DELETING",
-            Self::Active => "ACTIVE",
-            Self::Unknown(s) => s,
-        }
-    }
-}
-impl rv::StringEnum for WitnessStatus {
-    fn as_str(&self) -> &str {
-        WitnessStatus::as_str(self)
-    }
-    fn from_wire(s: String) -> Self {
-        match s.as_str() {
-            "CREATING" => Self::Creating,
-            "DELETING" => Self::Deleting,
-            "ACTIVE" => Self::Active,
-            _ => Self::Unknown(s),
-        }
-    }
-}
-rboto::enum_value!(str WitnessStatus);
+rboto::__structure!(
+    WarmThroughput "WarmThroughput"[set into from] { read_units_per_second = i64,
+    write_units_per_second = i64 } {}
+);
+rboto::__string_enum!(
+    WitnessStatus { Creating = "CREATING", Deleting = "DELETING", Active = "ACTIVE" }
+);
 /// Represents an operation to perform - either `DeleteItem` or `PutItem`. You can only request one of these operations, not both, in a single `WriteRequest`. If you do need to perform both of these operations, you need to provide two separate `WriteRequest` objects.
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct WriteRequest {
     /// A request to perform a `PutItem` operation.
     pub put_request: Option<PutRequest>,
     /// A request to perform a `DeleteItem` operation.
     pub delete_request: Option<DeleteRequest>,
 }
-impl WriteRequest {
-    /// Sets `PutRequest`.
-    pub fn put_request(mut self, v: PutRequest) -> Self {
-        self.put_request = Some(v);
-        self
-    }
-    /// Sets `DeleteRequest`.
-    pub fn delete_request(mut self, v: DeleteRequest) -> Self {
-        self.delete_request = Some(v);
-        self
-    }
-}
-impl rboto::IntoValue for WriteRequest {
-    fn into_value(self) -> rboto::Value {
-        rboto::Value::Struct(
-            vec![rv::opt(self.put_request), rv::opt(self.delete_request)],
-        )
-    }
-}
-impl rboto::FromValue for WriteRequest {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "WriteRequest")?;
-        Ok(Self {
-            put_request: m.take(0)?,
-            delete_request: m.take(1)?,
-        })
-    }
-}
+rboto::__structure!(
+    WriteRequest "WriteRequest"[set into from] { put_request : PutRequest, delete_request
+    : DeleteRequest } {}
+);

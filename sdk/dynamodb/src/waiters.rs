@@ -109,45 +109,45 @@ pub static TABLE_NOT_EXISTS: WaiterSpec = WaiterSpec::new(
     25,
     &[Acceptor::new(Success, Error, "", Str("ResourceNotFoundException"))],
 );
-impl super::input::DescribeBulkOperationInput<rboto::ServiceClient> {
+impl super::input::DescribeBulkOperationInput {
     /// Wait until a bulk operation is completed.
     ///
     /// Waits for `BulkOperationCompleted`: polls `DescribeBulkOperation` every 20 s, at most 180 times (botocore's `get_waiter("bulk_operation_completed")`).
     pub fn wait_until_bulk_operation_completed(self) -> Waiter<Self> {
-        Waiter::new(self._client.clone(), self, &BULK_OPERATION_COMPLETED)
+        Waiter::of_input(self, &BULK_OPERATION_COMPLETED)
     }
 }
-impl super::input::DescribeContributorInsightsInput<rboto::ServiceClient> {
+impl super::input::DescribeContributorInsightsInput {
     /// Waits for `ContributorInsightsEnabled`: polls `DescribeContributorInsights` every 20 s, at most 30 times (botocore's `get_waiter("contributor_insights_enabled")`).
     pub fn wait_until_contributor_insights_enabled(self) -> Waiter<Self> {
-        Waiter::new(self._client.clone(), self, &CONTRIBUTOR_INSIGHTS_ENABLED)
+        Waiter::of_input(self, &CONTRIBUTOR_INSIGHTS_ENABLED)
     }
 }
-impl super::input::DescribeExportInput<rboto::ServiceClient> {
+impl super::input::DescribeExportInput {
     /// Waits for `ExportCompleted`: polls `DescribeExport` every 20 s, at most 60 times (botocore's `get_waiter("export_completed")`).
     pub fn wait_until_export_completed(self) -> Waiter<Self> {
-        Waiter::new(self._client.clone(), self, &EXPORT_COMPLETED)
+        Waiter::of_input(self, &EXPORT_COMPLETED)
     }
 }
-impl super::input::DescribeImportInput<rboto::ServiceClient> {
+impl super::input::DescribeImportInput {
     /// Waits for `ImportCompleted`: polls `DescribeImport` every 20 s, at most 60 times (botocore's `get_waiter("import_completed")`).
     pub fn wait_until_import_completed(self) -> Waiter<Self> {
-        Waiter::new(self._client.clone(), self, &IMPORT_COMPLETED)
+        Waiter::of_input(self, &IMPORT_COMPLETED)
     }
 }
-impl super::input::DescribeKinesisStreamingDestinationInput<rboto::ServiceClient> {
+impl super::input::DescribeKinesisStreamingDestinationInput {
     /// Waits for `KinesisStreamingDestinationActive`: polls `DescribeKinesisStreamingDestination` every 20 s, at most 30 times (botocore's `get_waiter("kinesis_streaming_destination_active")`).
     pub fn wait_until_kinesis_streaming_destination_active(self) -> Waiter<Self> {
-        Waiter::new(self._client.clone(), self, &KINESIS_STREAMING_DESTINATION_ACTIVE)
+        Waiter::of_input(self, &KINESIS_STREAMING_DESTINATION_ACTIVE)
     }
 }
-impl super::input::DescribeTableInput<rboto::ServiceClient> {
+impl super::input::DescribeTableInput {
     /// Waits for `TableExists`: polls `DescribeTable` every 20 s, at most 25 times (botocore's `get_waiter("table_exists")`).
     pub fn wait_until_table_exists(self) -> Waiter<Self> {
-        Waiter::new(self._client.clone(), self, &TABLE_EXISTS)
+        Waiter::of_input(self, &TABLE_EXISTS)
     }
     /// Waits for `TableNotExists`: polls `DescribeTable` every 20 s, at most 25 times (botocore's `get_waiter("table_not_exists")`).
     pub fn wait_until_table_not_exists(self) -> Waiter<Self> {
-        Waiter::new(self._client.clone(), self, &TABLE_NOT_EXISTS)
+        Waiter::of_input(self, &TABLE_NOT_EXISTS)
     }
 }

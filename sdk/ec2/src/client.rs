@@ -2,7 +2,7 @@
 #[allow(unused_imports)]
 use super::{error::*, input::*, output::*, types::*};
 #[allow(unused_imports)]
-use rboto::value as rv;
+use rboto::__private as rv;
 #[allow(unused_imports)]
 use std::collections::HashMap;
 /// A client for Amazon Elastic Compute Cloud.
@@ -24,11 +24,14 @@ impl Client {
         &self.inner
     }
     /// Sends an input built on its own (`Input::default().member(..)`).
-    pub async fn send<I>(&self, input: I) -> Result<I::Output, super::Error>
+    pub fn send<I>(
+        &self,
+        input: I,
+    ) -> rboto::ResponseFuture<I::Output, super::error::Exception>
     where
         I: rboto::OperationInput<Error = super::error::Exception>,
     {
-        self.inner.call(input).await
+        self.inner.send_input(input)
     }
     /// Presigns an input instead of sending it (boto3's `generate_presigned_url`): the
     /// input may come from this client (`client.op().member(..)`) or be built alone.
@@ -43,66 +46,85 @@ impl Client {
         self.inner.presign(input, presign).await
     }
     /// Accepts an Elastic IP address transfer. For more information, see [Accept a transferred Elastic IP address](https://docs.aws.amazon.com/vpc/latest/userguide/vpc-eips.html#using-instance-addressing-eips-transfer-accept) in the *Amazon VPC User Guide*.
-    pub fn accept_address_transfer(
-        &self,
-    ) -> AcceptAddressTransferRequest<rboto::ServiceClient> {
-        AcceptAddressTransferRequest::with_client(self.inner.clone())
+    pub fn accept_address_transfer(&self) -> AcceptAddressTransferInput {
+        AcceptAddressTransferInput {
+            _client: rboto::__private::Bound::to(&self.inner),
+            ..Default::default()
+        }
     }
     /// Accepts a request to assign billing of the available capacity of a shared Capacity Reservation to your account. For more information, see [Billing assignment for shared Amazon EC2 Capacity Reservations](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/assign-billing.html).
     pub fn accept_capacity_reservation_billing_ownership(
         &self,
-    ) -> AcceptCapacityReservationBillingOwnershipRequest<rboto::ServiceClient> {
-        AcceptCapacityReservationBillingOwnershipRequest::with_client(self.inner.clone())
+    ) -> AcceptCapacityReservationBillingOwnershipInput {
+        AcceptCapacityReservationBillingOwnershipInput {
+            _client: rboto::__private::Bound::to(&self.inner),
+            ..Default::default()
+        }
     }
     /// Accepts the Convertible Reserved Instance exchange quote described in the GetReservedInstancesExchangeQuote call.
     pub fn accept_reserved_instances_exchange_quote(
         &self,
-    ) -> AcceptReservedInstancesExchangeQuoteRequest<rboto::ServiceClient> {
-        AcceptReservedInstancesExchangeQuoteRequest::with_client(self.inner.clone())
+    ) -> AcceptReservedInstancesExchangeQuoteInput {
+        AcceptReservedInstancesExchangeQuoteInput {
+            _client: rboto::__private::Bound::to(&self.inner),
+            ..Default::default()
+        }
     }
     /// Accepts a Transit Gateway attachment request for a Client VPN endpoint. The Transit Gateway owner must accept the attachment request before the Client VPN endpoint can route traffic through the Transit Gateway.
     pub fn accept_transit_gateway_client_vpn_attachment(
         &self,
-    ) -> AcceptTransitGatewayClientVpnAttachmentRequest<rboto::ServiceClient> {
-        AcceptTransitGatewayClientVpnAttachmentRequest::with_client(self.inner.clone())
+    ) -> AcceptTransitGatewayClientVpnAttachmentInput {
+        AcceptTransitGatewayClientVpnAttachmentInput {
+            _client: rboto::__private::Bound::to(&self.inner),
+            ..Default::default()
+        }
     }
     /// Accepts a request to associate subnets with a transit gateway multicast domain.
     pub fn accept_transit_gateway_multicast_domain_associations(
         &self,
-    ) -> AcceptTransitGatewayMulticastDomainAssociationsRequest<rboto::ServiceClient> {
-        AcceptTransitGatewayMulticastDomainAssociationsRequest::with_client(
-            self.inner.clone(),
-        )
+    ) -> AcceptTransitGatewayMulticastDomainAssociationsInput {
+        AcceptTransitGatewayMulticastDomainAssociationsInput {
+            _client: rboto::__private::Bound::to(&self.inner),
+            ..Default::default()
+        }
     }
     /// Accepts a transit gateway peering attachment request. The peering attachment must be in the `pendingAcceptance` state.
     pub fn accept_transit_gateway_peering_attachment(
         &self,
-    ) -> AcceptTransitGatewayPeeringAttachmentRequest<rboto::ServiceClient> {
-        AcceptTransitGatewayPeeringAttachmentRequest::with_client(self.inner.clone())
+    ) -> AcceptTransitGatewayPeeringAttachmentInput {
+        AcceptTransitGatewayPeeringAttachmentInput {
+            _client: rboto::__private::Bound::to(&self.inner),
+            ..Default::default()
+        }
     }
     /// Accepts a request to attach a VPC to a transit gateway.
     ///
     /// The VPC attachment must be in the `pendingAcceptance` state. Use DescribeTransitGatewayVpcAttachments to view your pending VPC attachment requests. Use RejectTransitGatewayVpcAttachment to reject a VPC attachment request.
     pub fn accept_transit_gateway_vpc_attachment(
         &self,
-    ) -> AcceptTransitGatewayVpcAttachmentRequest<rboto::ServiceClient> {
-        AcceptTransitGatewayVpcAttachmentRequest::with_client(self.inner.clone())
+    ) -> AcceptTransitGatewayVpcAttachmentInput {
+        AcceptTransitGatewayVpcAttachmentInput {
+            _client: rboto::__private::Bound::to(&self.inner),
+            ..Default::default()
+        }
     }
     /// Accepts connection requests to your VPC endpoint service.
-    pub fn accept_vpc_endpoint_connections(
-        &self,
-    ) -> AcceptVpcEndpointConnectionsRequest<rboto::ServiceClient> {
-        AcceptVpcEndpointConnectionsRequest::with_client(self.inner.clone())
+    pub fn accept_vpc_endpoint_connections(&self) -> AcceptVpcEndpointConnectionsInput {
+        AcceptVpcEndpointConnectionsInput {
+            _client: rboto::__private::Bound::to(&self.inner),
+            ..Default::default()
+        }
     }
     /// Accept a VPC peering connection request. To accept a request, the VPC peering connection must be in the `pending-acceptance` state, and you must be the owner of the peer VPC. Use DescribeVpcPeeringConnections to view your outstanding VPC peering connection requests.
     ///
     /// For an inter-Region VPC peering connection request, you must accept the VPC peering connection in the Region of the accepter VPC.
     ///
     /// If the requester allows multipath resilience, accepting the request also allows multipath resilience for the accepter VPC, and the `multipathResilienceStatus` of the VPC peering connection becomes `enabled`. Additional charges apply. For more information, see [Amazon VPC pricing](http://aws.amazon.com/vpc/pricing/). To stop allowing multipath resilience for the accepter VPC, use ModifyVpcPeeringConnectionOptions and set `AllowMultipathResilience` to `false`.
-    pub fn accept_vpc_peering_connection(
-        &self,
-    ) -> AcceptVpcPeeringConnectionRequest<rboto::ServiceClient> {
-        AcceptVpcPeeringConnectionRequest::with_client(self.inner.clone())
+    pub fn accept_vpc_peering_connection(&self) -> AcceptVpcPeeringConnectionInput {
+        AcceptVpcPeeringConnectionInput {
+            _client: rboto::__private::Bound::to(&self.inner),
+            ..Default::default()
+        }
     }
     /// Advertises an IPv4 or IPv6 address range that is provisioned for use with your Amazon Web Services resources through bring your own IP addresses (BYOIP).
     ///
@@ -111,10 +133,11 @@ impl Client {
     /// We recommend that you stop advertising the BYOIP CIDR from other locations when you advertise it from Amazon Web Services. To minimize down time, you can configure your Amazon Web Services resources to use an address from a BYOIP CIDR before it is advertised, and then simultaneously stop advertising it from the current location and start advertising it through Amazon Web Services.
     ///
     /// It can take a few minutes before traffic to the specified addresses starts routing to Amazon Web Services because of BGP propagation delays.
-    pub fn advertise_byoip_cidr(
-        &self,
-    ) -> AdvertiseByoipCidrRequest<rboto::ServiceClient> {
-        AdvertiseByoipCidrRequest::with_client(self.inner.clone())
+    pub fn advertise_byoip_cidr(&self) -> AdvertiseByoipCidrInput {
+        AdvertiseByoipCidrInput {
+            _client: rboto::__private::Bound::to(&self.inner),
+            ..Default::default()
+        }
     }
     /// Allocates an Elastic IP address to your Amazon Web Services account. After you allocate the Elastic IP address you can associate it with an instance or network interface. After you release an Elastic IP address, it is released to the IP address pool and can be allocated to a different Amazon Web Services account.
     ///
@@ -130,40 +153,49 @@ impl Client {
     /// If you release an Elastic IP address, you might be able to recover it. You cannot recover an Elastic IP address that you released after it is allocated to another Amazon Web Services account. To attempt to recover an Elastic IP address that you released, specify it in this operation.
     ///
     /// You can allocate a carrier IP address which is a public IP address from a telecommunication carrier, to a network interface which resides in a subnet in a Wavelength Zone (for example an EC2 instance).
-    pub fn allocate_address(&self) -> AllocateAddressRequest<rboto::ServiceClient> {
-        AllocateAddressRequest::with_client(self.inner.clone())
+    pub fn allocate_address(&self) -> AllocateAddressInput {
+        AllocateAddressInput {
+            _client: rboto::__private::Bound::to(&self.inner),
+            ..Default::default()
+        }
     }
     /// Allocates a Dedicated Host to your account. At a minimum, specify the supported instance type or instance family, the Availability Zone in which to allocate the host, and the number of hosts to allocate.
-    pub fn allocate_hosts(&self) -> AllocateHostsRequest<rboto::ServiceClient> {
-        AllocateHostsRequest::with_client(self.inner.clone())
+    pub fn allocate_hosts(&self) -> AllocateHostsInput {
+        AllocateHostsInput {
+            _client: rboto::__private::Bound::to(&self.inner),
+            ..Default::default()
+        }
     }
     /// Allocate a CIDR from an IPAM pool. The Region you use should be the IPAM pool locale. The locale is the Amazon Web Services Region where this IPAM pool is available for allocations.
     ///
     /// In IPAM, an allocation is a CIDR assignment from an IPAM pool to another IPAM pool or to a resource. For more information, see [Allocate CIDRs](https://docs.aws.amazon.com/vpc/latest/ipam/allocate-cidrs-ipam.html) in the *Amazon VPC IPAM User Guide*.
     ///
     /// **Note:** This action creates an allocation with strong consistency. The returned CIDR will not overlap with any other allocations from the same pool.
-    pub fn allocate_ipam_pool_cidr(
-        &self,
-    ) -> AllocateIpamPoolCidrRequest<rboto::ServiceClient> {
-        AllocateIpamPoolCidrRequest::with_client(self.inner.clone())
+    pub fn allocate_ipam_pool_cidr(&self) -> AllocateIpamPoolCidrInput {
+        AllocateIpamPoolCidrInput {
+            _client: rboto::__private::Bound::to(&self.inner),
+            ..Default::default()
+        }
     }
     /// Applies a security group to the association between the target network and the Client VPN endpoint. This action replaces the existing security groups with the specified security groups.
     pub fn apply_security_groups_to_client_vpn_target_network(
         &self,
-    ) -> ApplySecurityGroupsToClientVpnTargetNetworkRequest<rboto::ServiceClient> {
-        ApplySecurityGroupsToClientVpnTargetNetworkRequest::with_client(
-            self.inner.clone(),
-        )
+    ) -> ApplySecurityGroupsToClientVpnTargetNetworkInput {
+        ApplySecurityGroupsToClientVpnTargetNetworkInput {
+            _client: rboto::__private::Bound::to(&self.inner),
+            ..Default::default()
+        }
     }
     /// Assigns the specified IPv6 addresses to the specified network interface. You can specify specific IPv6 addresses, or you can specify the number of IPv6 addresses to be automatically assigned from the subnet's IPv6 CIDR block range. You can assign as many IPv6 addresses to a network interface as you can assign private IPv4 addresses, and the limit varies by instance type.
     ///
     /// You must specify either the IPv6 addresses or the IPv6 address count in the request.
     ///
     /// You can optionally use Prefix Delegation on the network interface. You must specify either the IPV6 Prefix Delegation prefixes, or the IPv6 Prefix Delegation count. For information, see [Assigning prefixes to network interfaces](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/ec2-prefix-eni.html) in the *Amazon EC2 User Guide*.
-    pub fn assign_ipv6_addresses(
-        &self,
-    ) -> AssignIpv6AddressesRequest<rboto::ServiceClient> {
-        AssignIpv6AddressesRequest::with_client(self.inner.clone())
+    pub fn assign_ipv6_addresses(&self) -> AssignIpv6AddressesInput {
+        AssignIpv6AddressesInput {
+            _client: rboto::__private::Bound::to(&self.inner),
+            ..Default::default()
+        }
     }
     /// Assigns the specified secondary private IP addresses to the specified network interface.
     ///
@@ -176,16 +208,20 @@ impl Client {
     /// You must specify either the IP addresses or the IP address count in the request.
     ///
     /// You can optionally use Prefix Delegation on the network interface. You must specify either the IPv4 Prefix Delegation prefixes, or the IPv4 Prefix Delegation count. For information, see [Assigning prefixes to network interfaces](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/ec2-prefix-eni.html) in the *Amazon EC2 User Guide*.
-    pub fn assign_private_ip_addresses(
-        &self,
-    ) -> AssignPrivateIpAddressesRequest<rboto::ServiceClient> {
-        AssignPrivateIpAddressesRequest::with_client(self.inner.clone())
+    pub fn assign_private_ip_addresses(&self) -> AssignPrivateIpAddressesInput {
+        AssignPrivateIpAddressesInput {
+            _client: rboto::__private::Bound::to(&self.inner),
+            ..Default::default()
+        }
     }
     /// Assigns private IPv4 addresses to a private NAT gateway. For more information, see [Work with NAT gateways](https://docs.aws.amazon.com/vpc/latest/userguide/nat-gateway-working-with.html) in the *Amazon VPC User Guide*.
     pub fn assign_private_nat_gateway_address(
         &self,
-    ) -> AssignPrivateNatGatewayAddressRequest<rboto::ServiceClient> {
-        AssignPrivateNatGatewayAddressRequest::with_client(self.inner.clone())
+    ) -> AssignPrivateNatGatewayAddressInput {
+        AssignPrivateNatGatewayAddressInput {
+            _client: rboto::__private::Bound::to(&self.inner),
+            ..Default::default()
+        }
     }
     /// Associates an Elastic IP address, or carrier IP address (for instances that are in subnets in Wavelength Zones) with an instance or a network interface. Before you can use an Elastic IP address, you must allocate it to your account.
     ///
@@ -196,8 +232,11 @@ impl Client {
     /// You cannot associate an Elastic IP address with an interface in a different network border group.
     ///
     /// **Important:** This is an idempotent operation. If you perform the operation more than once, Amazon EC2 doesn't return an error, and you may be charged for each time the Elastic IP address is remapped to the same instance. For more information, see the *Elastic IP Addresses* section of [Amazon EC2 Pricing](http://aws.amazon.com/ec2/pricing/).
-    pub fn associate_address(&self) -> AssociateAddressRequest<rboto::ServiceClient> {
-        AssociateAddressRequest::with_client(self.inner.clone())
+    pub fn associate_address(&self) -> AssociateAddressInput {
+        AssociateAddressInput {
+            _client: rboto::__private::Bound::to(&self.inner),
+            ..Default::default()
+        }
     }
     /// Associates an application status check with instances or [tags](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/Using_Tags.html). Once you create an association, health monitoring automatically begins for the specified instances or for instances that match the specified tags. The following rules apply:
     ///
@@ -209,32 +248,42 @@ impl Client {
     /// - You can associate [tags](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/Using_Tags.html) so that the application status check automatically monitors all current and future instances that have the specified tags.
     pub fn associate_application_status_check(
         &self,
-    ) -> AssociateApplicationStatusCheckRequest<rboto::ServiceClient> {
-        AssociateApplicationStatusCheckRequest::with_client(self.inner.clone())
+    ) -> AssociateApplicationStatusCheckInput {
+        AssociateApplicationStatusCheckInput {
+            _client: rboto::__private::Bound::to(&self.inner),
+            ..Default::default()
+        }
     }
     /// Initiates a request to assign billing of the unused capacity of a shared Capacity Reservation to a consumer account that is consolidated under the same Amazon Web Services organizations payer account. For more information, see [Billing assignment for shared Amazon EC2 Capacity Reservations](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/assign-billing.html).
     pub fn associate_capacity_reservation_billing_owner(
         &self,
-    ) -> AssociateCapacityReservationBillingOwnerRequest<rboto::ServiceClient> {
-        AssociateCapacityReservationBillingOwnerRequest::with_client(self.inner.clone())
+    ) -> AssociateCapacityReservationBillingOwnerInput {
+        AssociateCapacityReservationBillingOwnerInput {
+            _client: rboto::__private::Bound::to(&self.inner),
+            ..Default::default()
+        }
     }
     /// Associates a target network with a Client VPN endpoint. A target network is a subnet in a VPC. You can associate multiple subnets from the same VPC with a Client VPN endpoint. You can associate only one subnet in each Availability Zone. We recommend that you associate at least two subnets to provide Availability Zone redundancy.
     ///
     /// If you specified a VPC when you created the Client VPN endpoint or if you have previous subnet associations, the specified subnet must be in the same VPC. To specify a subnet that's in a different VPC, you must first modify the Client VPN endpoint (ModifyClientVpnEndpoint) and change the VPC that's associated with it.
     pub fn associate_client_vpn_target_network(
         &self,
-    ) -> AssociateClientVpnTargetNetworkRequest<rboto::ServiceClient> {
-        AssociateClientVpnTargetNetworkRequest::with_client(self.inner.clone())
+    ) -> AssociateClientVpnTargetNetworkInput {
+        AssociateClientVpnTargetNetworkInput {
+            _client: rboto::__private::Bound::to(&self.inner),
+            ..Default::default()
+        }
     }
     /// Associates a set of DHCP options (that you've previously created) with the specified VPC, or associates no DHCP options with the VPC.
     ///
     /// After you associate the options with the VPC, any existing instances and all new instances that you launch in that VPC use the options. You don't need to restart or relaunch the instances. They automatically pick up the changes within a few hours, depending on how frequently the instance renews its DHCP lease. You can explicitly renew the lease using the operating system on the instance.
     ///
     /// For more information, see [DHCP option sets](https://docs.aws.amazon.com/vpc/latest/userguide/VPC_DHCP_Options.html) in the *Amazon VPC User Guide*.
-    pub fn associate_dhcp_options(
-        &self,
-    ) -> AssociateDhcpOptionsRequest<rboto::ServiceClient> {
-        AssociateDhcpOptionsRequest::with_client(self.inner.clone())
+    pub fn associate_dhcp_options(&self) -> AssociateDhcpOptionsInput {
+        AssociateDhcpOptionsInput {
+            _client: rboto::__private::Bound::to(&self.inner),
+            ..Default::default()
+        }
     }
     /// Associates an Identity and Access Management (IAM) role with an Certificate Manager (ACM) certificate. This enables the certificate to be used by the ACM for Nitro Enclaves application inside an enclave. For more information, see [Certificate Manager for Nitro Enclaves](https://docs.aws.amazon.com/enclaves/latest/user/nitro-enclave-refapp.html) in the *Amazon Web Services Nitro Enclaves User Guide*.
     ///
@@ -243,54 +292,65 @@ impl Client {
     /// To enable the IAM role to access the Amazon S3 object, you must grant it permission to call `s3:GetObject` on the Amazon S3 bucket returned by the command. To enable the IAM role to access the KMS key, you must grant it permission to call `kms:Decrypt` on the KMS key returned by the command. For more information, see [Grant the role permission to access the certificate and encryption key](https://docs.aws.amazon.com/enclaves/latest/user/nitro-enclave-refapp.html#add-policy) in the *Amazon Web Services Nitro Enclaves User Guide*.
     pub fn associate_enclave_certificate_iam_role(
         &self,
-    ) -> AssociateEnclaveCertificateIamRoleRequest<rboto::ServiceClient> {
-        AssociateEnclaveCertificateIamRoleRequest::with_client(self.inner.clone())
+    ) -> AssociateEnclaveCertificateIamRoleInput {
+        AssociateEnclaveCertificateIamRoleInput {
+            _client: rboto::__private::Bound::to(&self.inner),
+            ..Default::default()
+        }
     }
     /// Associates an IAM instance profile with a running or stopped instance. You cannot associate more than one IAM instance profile with an instance.
-    pub fn associate_iam_instance_profile(
-        &self,
-    ) -> AssociateIamInstanceProfileRequest<rboto::ServiceClient> {
-        AssociateIamInstanceProfileRequest::with_client(self.inner.clone())
+    pub fn associate_iam_instance_profile(&self) -> AssociateIamInstanceProfileInput {
+        AssociateIamInstanceProfileInput {
+            _client: rboto::__private::Bound::to(&self.inner),
+            ..Default::default()
+        }
     }
     /// Associates one or more targets with an event window. Only one type of target (instance IDs, Dedicated Host IDs, or tags) can be specified with an event window.
     ///
     /// For more information, see [Define event windows for scheduled events](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/event-windows.html) in the *Amazon EC2 User Guide*.
-    pub fn associate_instance_event_window(
-        &self,
-    ) -> AssociateInstanceEventWindowRequest<rboto::ServiceClient> {
-        AssociateInstanceEventWindowRequest::with_client(self.inner.clone())
+    pub fn associate_instance_event_window(&self) -> AssociateInstanceEventWindowInput {
+        AssociateInstanceEventWindowInput {
+            _client: rboto::__private::Bound::to(&self.inner),
+            ..Default::default()
+        }
     }
     /// Associates your Autonomous System Number (ASN) with a BYOIP CIDR that you own in the same Amazon Web Services Region. For more information, see [Tutorial: Bring your ASN to IPAM](https://docs.aws.amazon.com/vpc/latest/ipam/tutorials-byoasn.html) in the *Amazon VPC IPAM guide*.
     ///
     /// After the association succeeds, the ASN is eligible for advertisement. You can view the association with [DescribeByoipCidrs](https://docs.aws.amazon.com/AWSEC2/latest/APIReference/API_DescribeByoipCidrs.html). You can advertise the CIDR with [AdvertiseByoipCidr](https://docs.aws.amazon.com/AWSEC2/latest/APIReference/API_AdvertiseByoipCidr.html).
-    pub fn associate_ipam_byoasn(
-        &self,
-    ) -> AssociateIpamByoasnRequest<rboto::ServiceClient> {
-        AssociateIpamByoasnRequest::with_client(self.inner.clone())
+    pub fn associate_ipam_byoasn(&self) -> AssociateIpamByoasnInput {
+        AssociateIpamByoasnInput {
+            _client: rboto::__private::Bound::to(&self.inner),
+            ..Default::default()
+        }
     }
     /// Associates an IPAM resource discovery with an Amazon VPC IPAM. A resource discovery is an IPAM component that enables IPAM to manage and monitor resources that belong to the owning account.
     pub fn associate_ipam_resource_discovery(
         &self,
-    ) -> AssociateIpamResourceDiscoveryRequest<rboto::ServiceClient> {
-        AssociateIpamResourceDiscoveryRequest::with_client(self.inner.clone())
+    ) -> AssociateIpamResourceDiscoveryInput {
+        AssociateIpamResourceDiscoveryInput {
+            _client: rboto::__private::Bound::to(&self.inner),
+            ..Default::default()
+        }
     }
     /// Associates an additional KMS key with an encrypted Amazon EBS snapshot. With the associated key, you have a second, independent way to access the snapshot's data, in addition to the key the snapshot is already encrypted under. Associating a key doesn't re-encrypt the snapshot or grant access to its original key.
     ///
     /// For more information, see [Associated KMS keys](https://docs.aws.amazon.com/ebs/latest/userguide/associated-kms-keys.html) in the *Amazon EBS User Guide*.
-    pub fn associate_kms_key_id(
-        &self,
-    ) -> AssociateKmsKeyIdRequest<rboto::ServiceClient> {
-        AssociateKmsKeyIdRequest::with_client(self.inner.clone())
+    pub fn associate_kms_key_id(&self) -> AssociateKmsKeyIdInput {
+        AssociateKmsKeyIdInput {
+            _client: rboto::__private::Bound::to(&self.inner),
+            ..Default::default()
+        }
     }
     /// Associates Elastic IP addresses (EIPs) and private IPv4 addresses with a public NAT gateway. For more information, see [Work with NAT gateways](https://docs.aws.amazon.com/vpc/latest/userguide/nat-gateway-working-with.html) in the *Amazon VPC User Guide*.
     ///
     /// By default, you can associate up to 2 Elastic IP addresses per public NAT gateway. You can increase the limit by requesting a quota adjustment. For more information, see [Elastic IP address quotas](https://docs.aws.amazon.com/vpc/latest/userguide/amazon-vpc-limits.html#vpc-limits-eips) in the *Amazon VPC User Guide*.
     ///
     /// **Important:** When you associate an EIP or secondary EIPs with a public NAT gateway, the network border group of the EIPs must match the network border group of the Availability Zone (AZ) that the public NAT gateway is in. If it's not the same, the EIP will fail to associate. You can see the network border group for the subnet's AZ by viewing the details of the subnet. Similarly, you can view the network border group of an EIP by viewing the details of the EIP address. For more information about network border groups and EIPs, see [Allocate an Elastic IP address](https://docs.aws.amazon.com/vpc/latest/userguide/WorkWithEIPs.html) in the *Amazon VPC User Guide*.
-    pub fn associate_nat_gateway_address(
-        &self,
-    ) -> AssociateNatGatewayAddressRequest<rboto::ServiceClient> {
-        AssociateNatGatewayAddressRequest::with_client(self.inner.clone())
+    pub fn associate_nat_gateway_address(&self) -> AssociateNatGatewayAddressInput {
+        AssociateNatGatewayAddressInput {
+            _client: rboto::__private::Bound::to(&self.inner),
+            ..Default::default()
+        }
     }
     /// Associates a flex cost allocation policy with one or more network resources. You can associate the policy directly with specific resources by resource ID, or you can associate it with a scope of resources in an account, Amazon VPC, or subnet.
     ///
@@ -301,28 +361,31 @@ impl Client {
     /// - A network resource can have only one active association, across all policies. If a resource is already associated, the response includes it in the failures with the code `ResourceAlreadyAssociated`.
     pub fn associate_networking_flex_cost_allocation_policy(
         &self,
-    ) -> AssociateNetworkingFlexCostAllocationPolicyRequest<rboto::ServiceClient> {
-        AssociateNetworkingFlexCostAllocationPolicyRequest::with_client(
-            self.inner.clone(),
-        )
+    ) -> AssociateNetworkingFlexCostAllocationPolicyInput {
+        AssociateNetworkingFlexCostAllocationPolicyInput {
+            _client: rboto::__private::Bound::to(&self.inner),
+            ..Default::default()
+        }
     }
     /// Associates a route server with a VPC to enable dynamic route updates.
     ///
     /// A route server association is the connection established between a route server and a VPC.
     ///
     /// For more information see [Dynamic routing in your VPC with VPC Route Server](https://docs.aws.amazon.com/vpc/latest/userguide/dynamic-routing-route-server.html) in the *Amazon VPC User Guide*.
-    pub fn associate_route_server(
-        &self,
-    ) -> AssociateRouteServerRequest<rboto::ServiceClient> {
-        AssociateRouteServerRequest::with_client(self.inner.clone())
+    pub fn associate_route_server(&self) -> AssociateRouteServerInput {
+        AssociateRouteServerInput {
+            _client: rboto::__private::Bound::to(&self.inner),
+            ..Default::default()
+        }
     }
     /// Associates a subnet in your VPC or an internet gateway or virtual private gateway attached to your VPC with a route table in your VPC. This association causes traffic from the subnet or gateway to be routed according to the routes in the route table. The action returns an association ID, which you need in order to disassociate the route table later. A route table can be associated with multiple subnets.
     ///
     /// For more information, see [Route tables](https://docs.aws.amazon.com/vpc/latest/userguide/VPC_Route_Tables.html) in the *Amazon VPC User Guide*.
-    pub fn associate_route_table(
-        &self,
-    ) -> AssociateRouteTableRequest<rboto::ServiceClient> {
-        AssociateRouteTableRequest::with_client(self.inner.clone())
+    pub fn associate_route_table(&self) -> AssociateRouteTableInput {
+        AssociateRouteTableInput {
+            _client: rboto::__private::Bound::to(&self.inner),
+            ..Default::default()
+        }
     }
     /// Associates a security group with another VPC in the same Region. This enables you to use the same security group with network interfaces and instances in the specified VPC.
     ///
@@ -333,54 +396,67 @@ impl Client {
     /// - You must own the security group.
     /// - You cannot use this feature with default security groups.
     /// - You cannot use this feature with the default VPC.
-    pub fn associate_security_group_vpc(
-        &self,
-    ) -> AssociateSecurityGroupVpcRequest<rboto::ServiceClient> {
-        AssociateSecurityGroupVpcRequest::with_client(self.inner.clone())
+    pub fn associate_security_group_vpc(&self) -> AssociateSecurityGroupVpcInput {
+        AssociateSecurityGroupVpcInput {
+            _client: rboto::__private::Bound::to(&self.inner),
+            ..Default::default()
+        }
     }
     /// Associates a CIDR block with your subnet. You can only associate a single IPv6 CIDR block with your subnet.
-    pub fn associate_subnet_cidr_block(
-        &self,
-    ) -> AssociateSubnetCidrBlockRequest<rboto::ServiceClient> {
-        AssociateSubnetCidrBlockRequest::with_client(self.inner.clone())
+    pub fn associate_subnet_cidr_block(&self) -> AssociateSubnetCidrBlockInput {
+        AssociateSubnetCidrBlockInput {
+            _client: rboto::__private::Bound::to(&self.inner),
+            ..Default::default()
+        }
     }
     /// Associates the specified subnets and transit gateway attachments with the specified transit gateway multicast domain.
     ///
     /// The transit gateway attachment must be in the available state before you can add a resource. Use [DescribeTransitGatewayAttachments](https://docs.aws.amazon.com/AWSEC2/latest/APIReference/API_DescribeTransitGatewayAttachments.html) to see the state of the attachment.
     pub fn associate_transit_gateway_multicast_domain(
         &self,
-    ) -> AssociateTransitGatewayMulticastDomainRequest<rboto::ServiceClient> {
-        AssociateTransitGatewayMulticastDomainRequest::with_client(self.inner.clone())
+    ) -> AssociateTransitGatewayMulticastDomainInput {
+        AssociateTransitGatewayMulticastDomainInput {
+            _client: rboto::__private::Bound::to(&self.inner),
+            ..Default::default()
+        }
     }
     /// Associates the specified transit gateway attachment with a transit gateway policy table.
     pub fn associate_transit_gateway_policy_table(
         &self,
-    ) -> AssociateTransitGatewayPolicyTableRequest<rboto::ServiceClient> {
-        AssociateTransitGatewayPolicyTableRequest::with_client(self.inner.clone())
+    ) -> AssociateTransitGatewayPolicyTableInput {
+        AssociateTransitGatewayPolicyTableInput {
+            _client: rboto::__private::Bound::to(&self.inner),
+            ..Default::default()
+        }
     }
     /// Associates the specified attachment with the specified transit gateway route table. You can associate only one route table with an attachment.
     pub fn associate_transit_gateway_route_table(
         &self,
-    ) -> AssociateTransitGatewayRouteTableRequest<rboto::ServiceClient> {
-        AssociateTransitGatewayRouteTableRequest::with_client(self.inner.clone())
+    ) -> AssociateTransitGatewayRouteTableInput {
+        AssociateTransitGatewayRouteTableInput {
+            _client: rboto::__private::Bound::to(&self.inner),
+            ..Default::default()
+        }
     }
     /// Associates a branch network interface with a trunk network interface.
     ///
     /// Before you create the association, use [CreateNetworkInterface](https://docs.aws.amazon.com/AWSEC2/latest/APIReference/API_CreateNetworkInterface.html) command and set the interface type to `trunk`. You must also create a network interface for each branch network interface that you want to associate with the trunk network interface.
-    pub fn associate_trunk_interface(
-        &self,
-    ) -> AssociateTrunkInterfaceRequest<rboto::ServiceClient> {
-        AssociateTrunkInterfaceRequest::with_client(self.inner.clone())
+    pub fn associate_trunk_interface(&self) -> AssociateTrunkInterfaceInput {
+        AssociateTrunkInterfaceInput {
+            _client: rboto::__private::Bound::to(&self.inner),
+            ..Default::default()
+        }
     }
     /// Associates a CIDR block with your VPC. You can associate a secondary IPv4 CIDR block, an Amazon-provided IPv6 CIDR block, or an IPv6 CIDR block from an IPv6 address pool that you provisioned through bring your own IP addresses ([BYOIP](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/ec2-byoip.html)).
     ///
     /// You must specify one of the following in the request: an IPv4 CIDR block, an IPv6 pool, or an Amazon-provided IPv6 CIDR block.
     ///
     /// For more information about associating CIDR blocks with your VPC and applicable restrictions, see [IP addressing for your VPCs and subnets](https://docs.aws.amazon.com/vpc/latest/userguide/vpc-ip-addressing.html) in the *Amazon VPC User Guide*.
-    pub fn associate_vpc_cidr_block(
-        &self,
-    ) -> AssociateVpcCidrBlockRequest<rboto::ServiceClient> {
-        AssociateVpcCidrBlockRequest::with_client(self.inner.clone())
+    pub fn associate_vpc_cidr_block(&self) -> AssociateVpcCidrBlockInput {
+        AssociateVpcCidrBlockInput {
+            _client: rboto::__private::Bound::to(&self.inner),
+            ..Default::default()
+        }
     }
     /// **Note:** This action is deprecated.
     ///
@@ -389,36 +465,43 @@ impl Client {
     /// After you've linked an instance, you cannot change the VPC security groups that are associated with it. To change the security groups, you must first unlink the instance, and then link it again.
     ///
     /// Linking your instance to a VPC is sometimes referred to as *attaching* your instance.
-    pub fn attach_classic_link_vpc(
-        &self,
-    ) -> AttachClassicLinkVpcRequest<rboto::ServiceClient> {
-        AttachClassicLinkVpcRequest::with_client(self.inner.clone())
+    pub fn attach_classic_link_vpc(&self) -> AttachClassicLinkVpcInput {
+        AttachClassicLinkVpcInput {
+            _client: rboto::__private::Bound::to(&self.inner),
+            ..Default::default()
+        }
     }
     /// Attaches a watermark to a non-public AMI. The watermark is a structured identifier that automatically propagates to all derivative images created through [CreateImage](https://docs.aws.amazon.com/AWSEC2/latest/APIReference/API_CreateImage.html), and [CopyImage](https://docs.aws.amazon.com/AWSEC2/latest/APIReference/API_CopyImage.html).
     ///
     /// Only the AMI owner can attach watermarks. Watermarks cannot be added to public AMIs.
-    pub fn attach_image_watermark(
-        &self,
-    ) -> AttachImageWatermarkRequest<rboto::ServiceClient> {
-        AttachImageWatermarkRequest::with_client(self.inner.clone())
+    pub fn attach_image_watermark(&self) -> AttachImageWatermarkInput {
+        AttachImageWatermarkInput {
+            _client: rboto::__private::Bound::to(&self.inner),
+            ..Default::default()
+        }
     }
     /// Attaches an internet gateway or a virtual private gateway to a VPC, enabling connectivity between the internet and the VPC. For more information, see [Internet gateways](https://docs.aws.amazon.com/vpc/latest/userguide/VPC_Internet_Gateway.html) in the *Amazon VPC User Guide*.
-    pub fn attach_internet_gateway(
-        &self,
-    ) -> AttachInternetGatewayRequest<rboto::ServiceClient> {
-        AttachInternetGatewayRequest::with_client(self.inner.clone())
+    pub fn attach_internet_gateway(&self) -> AttachInternetGatewayInput {
+        AttachInternetGatewayInput {
+            _client: rboto::__private::Bound::to(&self.inner),
+            ..Default::default()
+        }
     }
     /// Attaches a network interface to an instance.
-    pub fn attach_network_interface(
-        &self,
-    ) -> AttachNetworkInterfaceRequest<rboto::ServiceClient> {
-        AttachNetworkInterfaceRequest::with_client(self.inner.clone())
+    pub fn attach_network_interface(&self) -> AttachNetworkInterfaceInput {
+        AttachNetworkInterfaceInput {
+            _client: rboto::__private::Bound::to(&self.inner),
+            ..Default::default()
+        }
     }
     /// Attaches the specified Amazon Web Services Verified Access trust provider to the specified Amazon Web Services Verified Access instance.
     pub fn attach_verified_access_trust_provider(
         &self,
-    ) -> AttachVerifiedAccessTrustProviderRequest<rboto::ServiceClient> {
-        AttachVerifiedAccessTrustProviderRequest::with_client(self.inner.clone())
+    ) -> AttachVerifiedAccessTrustProviderInput {
+        AttachVerifiedAccessTrustProviderInput {
+            _client: rboto::__private::Bound::to(&self.inner),
+            ..Default::default()
+        }
     }
     /// Attaches an Amazon EBS volume to a `running` or `stopped` instance, and exposes it to the instance with the specified device name.
     ///
@@ -434,20 +517,27 @@ impl Client {
     /// - The instance type and operating system of the instance must support the product. For example, you can't detach a volume from a Windows instance and attach it to a Linux instance.
     ///
     /// For more information, see [Attach an Amazon EBS volume to an instance](https://docs.aws.amazon.com/ebs/latest/userguide/ebs-attaching-volume.html) in the *Amazon EBS User Guide*.
-    pub fn attach_volume(&self) -> AttachVolumeRequest<rboto::ServiceClient> {
-        AttachVolumeRequest::with_client(self.inner.clone())
+    pub fn attach_volume(&self) -> AttachVolumeInput {
+        AttachVolumeInput {
+            _client: rboto::__private::Bound::to(&self.inner),
+            ..Default::default()
+        }
     }
     /// Attaches an available virtual private gateway to a VPC. You can attach one virtual private gateway to one VPC at a time.
     ///
     /// For more information, see [Amazon Web Services Site-to-Site VPN](https://docs.aws.amazon.com/vpn/latest/s2svpn/VPC_VPN.html) in the *Amazon Web Services Site-to-Site VPN User Guide*.
-    pub fn attach_vpn_gateway(&self) -> AttachVpnGatewayRequest<rboto::ServiceClient> {
-        AttachVpnGatewayRequest::with_client(self.inner.clone())
+    pub fn attach_vpn_gateway(&self) -> AttachVpnGatewayInput {
+        AttachVpnGatewayInput {
+            _client: rboto::__private::Bound::to(&self.inner),
+            ..Default::default()
+        }
     }
     /// Adds an ingress authorization rule to a Client VPN endpoint. Ingress authorization rules act as firewall rules that grant access to networks. You must configure ingress authorization rules to enable clients to access resources in Amazon Web Services or on-premises networks.
-    pub fn authorize_client_vpn_ingress(
-        &self,
-    ) -> AuthorizeClientVpnIngressRequest<rboto::ServiceClient> {
-        AuthorizeClientVpnIngressRequest::with_client(self.inner.clone())
+    pub fn authorize_client_vpn_ingress(&self) -> AuthorizeClientVpnIngressInput {
+        AuthorizeClientVpnIngressInput {
+            _client: rboto::__private::Bound::to(&self.inner),
+            ..Default::default()
+        }
     }
     /// Adds the specified outbound (egress) rules to a security group.
     ///
@@ -460,10 +550,11 @@ impl Client {
     /// For examples of rules that you can add to security groups for specific access scenarios, see [Security group rules for different use cases](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/security-group-rules-reference.html) in the *Amazon EC2 User Guide*.
     ///
     /// For information about security group quotas, see [Amazon VPC quotas](https://docs.aws.amazon.com/vpc/latest/userguide/amazon-vpc-limits.html) in the *Amazon VPC User Guide*.
-    pub fn authorize_security_group_egress(
-        &self,
-    ) -> AuthorizeSecurityGroupEgressRequest<rboto::ServiceClient> {
-        AuthorizeSecurityGroupEgressRequest::with_client(self.inner.clone())
+    pub fn authorize_security_group_egress(&self) -> AuthorizeSecurityGroupEgressInput {
+        AuthorizeSecurityGroupEgressInput {
+            _client: rboto::__private::Bound::to(&self.inner),
+            ..Default::default()
+        }
     }
     /// Adds the specified inbound (ingress) rules to a security group.
     ///
@@ -478,28 +569,40 @@ impl Client {
     /// For more information about security group quotas, see [Amazon VPC quotas](https://docs.aws.amazon.com/vpc/latest/userguide/amazon-vpc-limits.html) in the *Amazon VPC User Guide*.
     pub fn authorize_security_group_ingress(
         &self,
-    ) -> AuthorizeSecurityGroupIngressRequest<rboto::ServiceClient> {
-        AuthorizeSecurityGroupIngressRequest::with_client(self.inner.clone())
+    ) -> AuthorizeSecurityGroupIngressInput {
+        AuthorizeSecurityGroupIngressInput {
+            _client: rboto::__private::Bound::to(&self.inner),
+            ..Default::default()
+        }
     }
     /// Modifies multiple routing policy registrations in a single operation. You can create, update, or delete Route Origin Authorizations (ROAs) in batch.
     pub fn batch_modify_ipam_routing_policy_registrations(
         &self,
-    ) -> BatchModifyIpamRoutingPolicyRegistrationsRequest<rboto::ServiceClient> {
-        BatchModifyIpamRoutingPolicyRegistrationsRequest::with_client(self.inner.clone())
+    ) -> BatchModifyIpamRoutingPolicyRegistrationsInput {
+        BatchModifyIpamRoutingPolicyRegistrationsInput {
+            _client: rboto::__private::Bound::to(&self.inner),
+            ..Default::default()
+        }
     }
     /// Bundles an Amazon instance store-backed Windows instance.
     ///
     /// During bundling, only the root device volume (C:\\) is bundled. Data on other instance store volumes is not preserved.
     ///
     /// **Note:** BundleInstance is no longer supported. To create an AMI, use [CreateImage](https://docs.aws.amazon.com/AWSEC2/latest/APIReference/API_CreateImage.html) instead. For more information about creating an Amazon EBS-backed AMI, see [Create an Amazon EBS-backed AMI](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/creating-an-ami-ebs.html) in the *Amazon EC2 User Guide*.
-    pub fn bundle_instance(&self) -> BundleInstanceRequest<rboto::ServiceClient> {
-        BundleInstanceRequest::with_client(self.inner.clone())
+    pub fn bundle_instance(&self) -> BundleInstanceInput {
+        BundleInstanceInput {
+            _client: rboto::__private::Bound::to(&self.inner),
+            ..Default::default()
+        }
     }
     /// Cancels a bundling operation for an instance store-backed Windows instance.
     ///
     /// **Note:** CancelBundleTask is no longer supported because [BundleInstance](https://docs.aws.amazon.com/AWSEC2/latest/APIReference/API_BundleInstance.html), the operation it cancels, is no longer supported.
-    pub fn cancel_bundle_task(&self) -> CancelBundleTaskRequest<rboto::ServiceClient> {
-        CancelBundleTaskRequest::with_client(self.inner.clone())
+    pub fn cancel_bundle_task(&self) -> CancelBundleTaskInput {
+        CancelBundleTaskInput {
+            _client: rboto::__private::Bound::to(&self.inner),
+            ..Default::default()
+        }
     }
     /// Cancels the specified Capacity Reservation, releases the reserved capacity, and changes the Capacity Reservation's state to `cancelled`.
     ///
@@ -514,10 +617,11 @@ impl Client {
     /// **Note:** You can't modify or cancel a Capacity Block. For more information, see [Capacity Blocks for ML](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/ec2-capacity-blocks.html).
     ///
     /// Instances running in the reserved capacity continue running until you stop them. Stopped instances that target the Capacity Reservation can no longer launch. Modify these instances to either target a different Capacity Reservation, launch On-Demand Instance capacity, or run in any open Capacity Reservation that has matching attributes and sufficient capacity.
-    pub fn cancel_capacity_reservation(
-        &self,
-    ) -> CancelCapacityReservationRequest<rboto::ServiceClient> {
-        CancelCapacityReservationRequest::with_client(self.inner.clone())
+    pub fn cancel_capacity_reservation(&self) -> CancelCapacityReservationInput {
+        CancelCapacityReservationInput {
+            _client: rboto::__private::Bound::to(&self.inner),
+            ..Default::default()
+        }
     }
     /// Cancels one or more Capacity Reservation Fleets. When you cancel a Capacity Reservation Fleet, the following happens:
     ///
@@ -526,14 +630,18 @@ impl Client {
     /// - The Fleet stops creating new Capacity Reservations.
     pub fn cancel_capacity_reservation_fleets(
         &self,
-    ) -> CancelCapacityReservationFleetsRequest<rboto::ServiceClient> {
-        CancelCapacityReservationFleetsRequest::with_client(self.inner.clone())
+    ) -> CancelCapacityReservationFleetsInput {
+        CancelCapacityReservationFleetsInput {
+            _client: rboto::__private::Bound::to(&self.inner),
+            ..Default::default()
+        }
     }
     /// Cancels an active conversion task. The task can be the import of an instance or volume. The action removes all artifacts of the conversion, including a partially uploaded volume or instance. If the conversion is complete or is in the process of transferring the final disk image, the command fails and returns an exception.
-    pub fn cancel_conversion_task(
-        &self,
-    ) -> CancelConversionRequest<rboto::ServiceClient> {
-        CancelConversionRequest::with_client(self.inner.clone())
+    pub fn cancel_conversion_task(&self) -> CancelConversionTaskInput {
+        CancelConversionTaskInput {
+            _client: rboto::__private::Bound::to(&self.inner),
+            ..Default::default()
+        }
     }
     /// Cancels the generation of an account status report.
     ///
@@ -542,30 +650,43 @@ impl Client {
     /// For more information, see [Generating the account status report for declarative policies](https://docs.aws.amazon.com/organizations/latest/userguide/orgs_manage_policies_declarative_status-report.html) in the *Amazon Web Services Organizations User Guide*.
     pub fn cancel_declarative_policies_report(
         &self,
-    ) -> CancelDeclarativePoliciesReportRequest<rboto::ServiceClient> {
-        CancelDeclarativePoliciesReportRequest::with_client(self.inner.clone())
+    ) -> CancelDeclarativePoliciesReportInput {
+        CancelDeclarativePoliciesReportInput {
+            _client: rboto::__private::Bound::to(&self.inner),
+            ..Default::default()
+        }
     }
     /// Cancels an active export task. The request removes all artifacts of the export, including any partially-created Amazon S3 objects. If the export task is complete or is in the process of transferring the final disk image, the command fails and returns an error.
-    pub fn cancel_export_task(&self) -> CancelExportTaskRequest<rboto::ServiceClient> {
-        CancelExportTaskRequest::with_client(self.inner.clone())
+    pub fn cancel_export_task(&self) -> CancelExportTaskInput {
+        CancelExportTaskInput {
+            _client: rboto::__private::Bound::to(&self.inner),
+            ..Default::default()
+        }
     }
     /// Removes your Amazon Web Services account from the launch permissions for the specified AMI. For more information, see [Cancel having an AMI shared with your Amazon Web Services account](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/cancel-sharing-an-AMI.html) in the *Amazon EC2 User Guide*.
-    pub fn cancel_image_launch_permission(
-        &self,
-    ) -> CancelImageLaunchPermissionRequest<rboto::ServiceClient> {
-        CancelImageLaunchPermissionRequest::with_client(self.inner.clone())
+    pub fn cancel_image_launch_permission(&self) -> CancelImageLaunchPermissionInput {
+        CancelImageLaunchPermissionInput {
+            _client: rboto::__private::Bound::to(&self.inner),
+            ..Default::default()
+        }
     }
     /// Cancels an in-process import virtual machine or import snapshot task.
-    pub fn cancel_import_task(&self) -> CancelImportTaskRequest<rboto::ServiceClient> {
-        CancelImportTaskRequest::with_client(self.inner.clone())
+    pub fn cancel_import_task(&self) -> CancelImportTaskInput {
+        CancelImportTaskInput {
+            _client: rboto::__private::Bound::to(&self.inner),
+            ..Default::default()
+        }
     }
     /// Cancels the specified Reserved Instance listing in the Reserved Instance Marketplace.
     ///
     /// For more information, see [Sell in the Reserved Instance Marketplace](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/ri-market-general.html) in the *Amazon EC2 User Guide*.
     pub fn cancel_reserved_instances_listing(
         &self,
-    ) -> CancelReservedInstancesListingRequest<rboto::ServiceClient> {
-        CancelReservedInstancesListingRequest::with_client(self.inner.clone())
+    ) -> CancelReservedInstancesListingInput {
+        CancelReservedInstancesListingInput {
+            _client: rboto::__private::Bound::to(&self.inner),
+            ..Default::default()
+        }
     }
     /// Cancels the specified Spot Fleet requests.
     ///
@@ -582,28 +703,34 @@ impl Client {
     /// **Restrictions**
     ///
     /// - You can delete up to 100 fleets in a single request. If you exceed the specified number, no fleets are deleted.
-    pub fn cancel_spot_fleet_requests(
-        &self,
-    ) -> CancelSpotFleetRequestsRequest<rboto::ServiceClient> {
-        CancelSpotFleetRequestsRequest::with_client(self.inner.clone())
+    pub fn cancel_spot_fleet_requests(&self) -> CancelSpotFleetRequestsInput {
+        CancelSpotFleetRequestsInput {
+            _client: rboto::__private::Bound::to(&self.inner),
+            ..Default::default()
+        }
     }
     /// Cancels one or more Spot Instance requests.
     ///
     /// **Important:** Canceling a Spot Instance request does not terminate running Spot Instances associated with the request.
-    pub fn cancel_spot_instance_requests(
-        &self,
-    ) -> CancelSpotInstanceRequestsRequest<rboto::ServiceClient> {
-        CancelSpotInstanceRequestsRequest::with_client(self.inner.clone())
+    pub fn cancel_spot_instance_requests(&self) -> CancelSpotInstanceRequestsInput {
+        CancelSpotInstanceRequestsInput {
+            _client: rboto::__private::Bound::to(&self.inner),
+            ..Default::default()
+        }
     }
     /// Determines whether a product code is associated with an instance. This action can only be used by the owner of the product code. It is useful when a product code owner must verify whether another user's instance is eligible for support.
-    pub fn confirm_product_instance(
-        &self,
-    ) -> ConfirmProductInstanceRequest<rboto::ServiceClient> {
-        ConfirmProductInstanceRequest::with_client(self.inner.clone())
+    pub fn confirm_product_instance(&self) -> ConfirmProductInstanceInput {
+        ConfirmProductInstanceInput {
+            _client: rboto::__private::Bound::to(&self.inner),
+            ..Default::default()
+        }
     }
     /// Copies the specified Amazon FPGA Image (AFI) to the current Region.
-    pub fn copy_fpga_image(&self) -> CopyFpgaImageRequest<rboto::ServiceClient> {
-        CopyFpgaImageRequest::with_client(self.inner.clone())
+    pub fn copy_fpga_image(&self) -> CopyFpgaImageInput {
+        CopyFpgaImageInput {
+            _client: rboto::__private::Bound::to(&self.inner),
+            ..Default::default()
+        }
     }
     /// Initiates an AMI copy operation. You must specify the source AMI ID and both the source and destination locations. The copy operation must be initiated in the destination Region.
     ///
@@ -638,8 +765,11 @@ impl Client {
     /// - Region to Local Zone, and Local Zone to Local Zone: Not all Local Zones require encrypted snapshots. In Local Zones that require encrypted snapshots, backing snapshots are automatically encrypted during copy. In Local Zones where encryption is not required, snapshots retain their original encryption state (encrypted or unencrypted) by default.
     ///
     /// For more information, including the required permissions for copying an AMI, see [Copy an Amazon EC2 AMI](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/CopyingAMIs.html) in the *Amazon EC2 User Guide*.
-    pub fn copy_image(&self) -> CopyImageRequest<rboto::ServiceClient> {
-        CopyImageRequest::with_client(self.inner.clone())
+    pub fn copy_image(&self) -> CopyImageInput {
+        CopyImageInput {
+            _client: rboto::__private::Bound::to(&self.inner),
+            ..Default::default()
+        }
     }
     /// Creates an exact copy of an Amazon EBS snapshot.
     ///
@@ -656,12 +786,18 @@ impl Client {
     /// **Note:** Snapshots copies have an arbitrary source volume ID. Do not use this volume ID for any purpose.
     ///
     /// For more information, see [Copy an Amazon EBS snapshot](https://docs.aws.amazon.com/ebs/latest/userguide/ebs-copy-snapshot.html) in the *Amazon EBS User Guide*.
-    pub fn copy_snapshot(&self) -> CopySnapshotRequest<rboto::ServiceClient> {
-        CopySnapshotRequest::with_client(self.inner.clone())
+    pub fn copy_snapshot(&self) -> CopySnapshotInput {
+        CopySnapshotInput {
+            _client: rboto::__private::Bound::to(&self.inner),
+            ..Default::default()
+        }
     }
     /// Creates a crash-consistent, point-in-time copy of an existing Amazon EBS volume within the same Availability Zone. The volume copy can be attached to an Amazon EC2 instance once it reaches the `available` state. For more information, see [Copy an Amazon EBS volume](https://docs.aws.amazon.com/ebs/latest/userguide/ebs-copying-volume.html).
-    pub fn copy_volumes(&self) -> CopyVolumesRequest<rboto::ServiceClient> {
-        CopyVolumesRequest::with_client(self.inner.clone())
+    pub fn copy_volumes(&self) -> CopyVolumesInput {
+        CopyVolumesInput {
+            _client: rboto::__private::Bound::to(&self.inner),
+            ..Default::default()
+        }
     }
     /// Creates an application status check for monitoring the health of applications running on your instances. You can configure the protocol, port, path, and thresholds for the health check. The following rules apply:
     ///
@@ -672,16 +808,20 @@ impl Client {
     /// - You can specify `Aggregation` as `included` or `excluded`. If you do not specify a value, it defaults to `included`, which means the check contributes to the instance-level application status.
     /// - You can use the following default values: `Interval` is 60 seconds, `Timeout` is 6 seconds, `FailureThreshold` is 2, `SuccessThreshold` is 2, `StatusCodeMatcher` is `200`, `InitializationGracePeriodSeconds` is 300 seconds.
     /// - You can tag the application status check during creation. For more information, see [Tag your Amazon EC2 resources](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/Using_Tags.html).
-    pub fn create_application_status_check(
-        &self,
-    ) -> CreateApplicationStatusCheckRequest<rboto::ServiceClient> {
-        CreateApplicationStatusCheckRequest::with_client(self.inner.clone())
+    pub fn create_application_status_check(&self) -> CreateApplicationStatusCheckInput {
+        CreateApplicationStatusCheckInput {
+            _client: rboto::__private::Bound::to(&self.inner),
+            ..Default::default()
+        }
     }
     /// Creates a new data export configuration for EC2 Capacity Manager. This allows you to automatically export capacity usage data to an S3 bucket on a scheduled basis. The exported data includes metrics for On-Demand, Spot, and Capacity Reservations usage across your organization.
     pub fn create_capacity_manager_data_export(
         &self,
-    ) -> CreateCapacityManagerDataExportRequest<rboto::ServiceClient> {
-        CreateCapacityManagerDataExportRequest::with_client(self.inner.clone())
+    ) -> CreateCapacityManagerDataExportInput {
+        CreateCapacityManagerDataExportInput {
+            _client: rboto::__private::Bound::to(&self.inner),
+            ..Default::default()
+        }
     }
     /// Creates a new Capacity Reservation with the specified attributes. Capacity Reservations enable you to reserve capacity for your Amazon EC2 instances in a specific Availability Zone for any duration.
     ///
@@ -693,92 +833,120 @@ impl Client {
     ///
     /// - Amazon EC2 does not have sufficient capacity. In this case, try again at a later time, try in a different Availability Zone, or request a smaller Capacity Reservation. If your workload is flexible across instance types and sizes, try with different instance attributes.
     /// - The requested quantity exceeds your On-Demand Instance quota. In this case, increase your On-Demand Instance quota for the requested instance type and try again. For more information, see [Amazon EC2 Service Quotas](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/ec2-resource-limits.html) in the *Amazon EC2 User Guide*.
-    pub fn create_capacity_reservation(
-        &self,
-    ) -> CreateCapacityReservationRequest<rboto::ServiceClient> {
-        CreateCapacityReservationRequest::with_client(self.inner.clone())
+    pub fn create_capacity_reservation(&self) -> CreateCapacityReservationInput {
+        CreateCapacityReservationInput {
+            _client: rboto::__private::Bound::to(&self.inner),
+            ..Default::default()
+        }
     }
     /// Create a new Capacity Reservation by splitting the capacity of the source Capacity Reservation. The new Capacity Reservation will have the same attributes as the source Capacity Reservation except for tags. The source Capacity Reservation must be `active` and owned by your Amazon Web Services account.
     pub fn create_capacity_reservation_by_splitting(
         &self,
-    ) -> CreateCapacityReservationBySplittingRequest<rboto::ServiceClient> {
-        CreateCapacityReservationBySplittingRequest::with_client(self.inner.clone())
+    ) -> CreateCapacityReservationBySplittingInput {
+        CreateCapacityReservationBySplittingInput {
+            _client: rboto::__private::Bound::to(&self.inner),
+            ..Default::default()
+        }
     }
     /// Generates a cancellation quote for a future-dated Capacity Reservation that is within its commitment duration. The quote includes the cancellation terms and a quote ID that you can pass to the `CancelCapacityReservation` action. Cancellation quotes are valid for 24 hours.
     pub fn create_capacity_reservation_cancellation_quote(
         &self,
-    ) -> CreateCapacityReservationCancellationQuoteRequest<rboto::ServiceClient> {
-        CreateCapacityReservationCancellationQuoteRequest::with_client(
-            self.inner.clone(),
-        )
+    ) -> CreateCapacityReservationCancellationQuoteInput {
+        CreateCapacityReservationCancellationQuoteInput {
+            _client: rboto::__private::Bound::to(&self.inner),
+            ..Default::default()
+        }
     }
     /// Generates a quote for changing the start date of a future-dated Capacity Reservation that has not yet been delivered. The quote includes the new start date, the resulting commitment end date, and a quote ID. Pass the quote ID to `ModifyCapacityReservation` to apply the change.
     ///
     /// The cumulative pushout across all changes is limited to 30 days from the Capacity Reservation's original start date. Quotes are valid for 24 hours, and always expire at least one hour before the start date.
     pub fn create_capacity_reservation_date_change_quote(
         &self,
-    ) -> CreateCapacityReservationDateChangeQuoteRequest<rboto::ServiceClient> {
-        CreateCapacityReservationDateChangeQuoteRequest::with_client(self.inner.clone())
+    ) -> CreateCapacityReservationDateChangeQuoteInput {
+        CreateCapacityReservationDateChangeQuoteInput {
+            _client: rboto::__private::Bound::to(&self.inner),
+            ..Default::default()
+        }
     }
     /// Creates a Capacity Reservation Fleet. For more information, see [Create a Capacity Reservation Fleet](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/work-with-cr-fleets.html#create-crfleet) in the *Amazon EC2 User Guide*.
     pub fn create_capacity_reservation_fleet(
         &self,
-    ) -> CreateCapacityReservationFleetRequest<rboto::ServiceClient> {
-        CreateCapacityReservationFleetRequest::with_client(self.inner.clone())
+    ) -> CreateCapacityReservationFleetInput {
+        CreateCapacityReservationFleetInput {
+            _client: rboto::__private::Bound::to(&self.inner),
+            ..Default::default()
+        }
     }
     /// Creates a carrier gateway. For more information about carrier gateways, see [Carrier gateways](https://docs.aws.amazon.com/wavelength/latest/developerguide/how-wavelengths-work.html#wavelength-carrier-gateway) in the *Amazon Web Services Wavelength Developer Guide*.
-    pub fn create_carrier_gateway(
-        &self,
-    ) -> CreateCarrierGatewayRequest<rboto::ServiceClient> {
-        CreateCarrierGatewayRequest::with_client(self.inner.clone())
+    pub fn create_carrier_gateway(&self) -> CreateCarrierGatewayInput {
+        CreateCarrierGatewayInput {
+            _client: rboto::__private::Bound::to(&self.inner),
+            ..Default::default()
+        }
     }
     /// Creates a Client VPN endpoint. A Client VPN endpoint is the resource you create and configure to enable and manage client VPN sessions. It is the destination endpoint at which all client VPN sessions are terminated.
-    pub fn create_client_vpn_endpoint(
-        &self,
-    ) -> CreateClientVpnEndpointRequest<rboto::ServiceClient> {
-        CreateClientVpnEndpointRequest::with_client(self.inner.clone())
+    pub fn create_client_vpn_endpoint(&self) -> CreateClientVpnEndpointInput {
+        CreateClientVpnEndpointInput {
+            _client: rboto::__private::Bound::to(&self.inner),
+            ..Default::default()
+        }
     }
     /// Adds a route to a network to a Client VPN endpoint. Each Client VPN endpoint has a route table that describes the available destination network routes. Each route in the route table specifies the path for traﬃc to speciﬁc resources or networks.
-    pub fn create_client_vpn_route(
-        &self,
-    ) -> CreateClientVpnRouteRequest<rboto::ServiceClient> {
-        CreateClientVpnRouteRequest::with_client(self.inner.clone())
+    pub fn create_client_vpn_route(&self) -> CreateClientVpnRouteInput {
+        CreateClientVpnRouteInput {
+            _client: rboto::__private::Bound::to(&self.inner),
+            ..Default::default()
+        }
     }
     /// Creates a range of customer-owned IP addresses.
-    pub fn create_coip_cidr(&self) -> CreateCoipCidrRequest<rboto::ServiceClient> {
-        CreateCoipCidrRequest::with_client(self.inner.clone())
+    pub fn create_coip_cidr(&self) -> CreateCoipCidrInput {
+        CreateCoipCidrInput {
+            _client: rboto::__private::Bound::to(&self.inner),
+            ..Default::default()
+        }
     }
     /// Creates a pool of customer-owned IP (CoIP) addresses.
-    pub fn create_coip_pool(&self) -> CreateCoipPoolRequest<rboto::ServiceClient> {
-        CreateCoipPoolRequest::with_client(self.inner.clone())
+    pub fn create_coip_pool(&self) -> CreateCoipPoolInput {
+        CreateCoipPoolInput {
+            _client: rboto::__private::Bound::to(&self.inner),
+            ..Default::default()
+        }
     }
     /// Provides information to Amazon Web Services about your customer gateway device. The customer gateway device is the appliance at your end of the VPN connection. You must provide the IP address of the customer gateway device’s external interface. The IP address must be static and can be behind a device performing network address translation (NAT).
     ///
     /// For devices that use Border Gateway Protocol (BGP), you can also provide the device's BGP Autonomous System Number (ASN). You can use an existing ASN assigned to your network. If you don't have an ASN already, you can use a private ASN. For more information, see [Customer gateway options for your Site-to-Site VPN connection](https://docs.aws.amazon.com/vpn/latest/s2svpn/cgw-options.html) in the *Amazon Web Services Site-to-Site VPN User Guide*.
     ///
     /// To create more than one customer gateway with the same VPN type, IP address, and BGP ASN, specify a unique device name for each customer gateway. An identical request returns information about the existing customer gateway; it doesn't create a new customer gateway.
-    pub fn create_customer_gateway(
-        &self,
-    ) -> CreateCustomerGatewayRequest<rboto::ServiceClient> {
-        CreateCustomerGatewayRequest::with_client(self.inner.clone())
+    pub fn create_customer_gateway(&self) -> CreateCustomerGatewayInput {
+        CreateCustomerGatewayInput {
+            _client: rboto::__private::Bound::to(&self.inner),
+            ..Default::default()
+        }
     }
     /// Creates a default subnet with a size `/20` IPv4 CIDR block in the specified Availability Zone in your default VPC. You can have only one default subnet per Availability Zone. For more information, see [Create a default subnet](https://docs.aws.amazon.com/vpc/latest/userguide/work-with-default-vpc.html#create-default-subnet) in the *Amazon VPC User Guide*.
-    pub fn create_default_subnet(
-        &self,
-    ) -> CreateDefaultSubnetRequest<rboto::ServiceClient> {
-        CreateDefaultSubnetRequest::with_client(self.inner.clone())
+    pub fn create_default_subnet(&self) -> CreateDefaultSubnetInput {
+        CreateDefaultSubnetInput {
+            _client: rboto::__private::Bound::to(&self.inner),
+            ..Default::default()
+        }
     }
     /// Creates a default VPC with a size `/16` IPv4 CIDR block and a default subnet in each Availability Zone. For more information about the components of a default VPC, see [Default VPCs](https://docs.aws.amazon.com/vpc/latest/userguide/default-vpc.html) in the *Amazon VPC User Guide*. You cannot specify the components of the default VPC yourself.
     ///
     /// If you deleted your previous default VPC, you can create a default VPC. You cannot have more than one default VPC per Region.
-    pub fn create_default_vpc(&self) -> CreateDefaultVpcRequest<rboto::ServiceClient> {
-        CreateDefaultVpcRequest::with_client(self.inner.clone())
+    pub fn create_default_vpc(&self) -> CreateDefaultVpcInput {
+        CreateDefaultVpcInput {
+            _client: rboto::__private::Bound::to(&self.inner),
+            ..Default::default()
+        }
     }
     /// Delegates ownership of the Amazon EBS root volume for an Apple silicon Mac instance to an administrative user.
     pub fn create_delegate_mac_volume_ownership_task(
         &self,
-    ) -> CreateDelegateMacVolumeOwnershipTaskRequest<rboto::ServiceClient> {
-        CreateDelegateMacVolumeOwnershipTaskRequest::with_client(self.inner.clone())
+    ) -> CreateDelegateMacVolumeOwnershipTaskInput {
+        CreateDelegateMacVolumeOwnershipTaskInput {
+            _client: rboto::__private::Bound::to(&self.inner),
+            ..Default::default()
+        }
     }
     /// Creates a custom set of DHCP options. After you create a DHCP option set, you associate it with a VPC. After you associate a DHCP option set with a VPC, all existing and newly launched instances in the VPC use this set of DHCP options.
     ///
@@ -792,22 +960,31 @@ impl Client {
     /// - `netbios-name-servers` - The IP addresses of up to four NetBIOS name servers.
     /// - `netbios-node-type` - The NetBIOS node type (1, 2, 4, or 8). We recommend that you specify 2. Broadcast and multicast are not supported. For more information about NetBIOS node types, see [RFC 2132](https://www.ietf.org/rfc/rfc2132.txt).
     /// - `ipv6-address-preferred-lease-time` - A value (in seconds, minutes, hours, or years) for how frequently a running instance with an IPv6 assigned to it goes through DHCPv6 lease renewal. Acceptable values are between 140 and 2147483647 seconds (approximately 68 years). If no value is entered, the default lease time is 140 seconds. If you use long-term addressing for EC2 instances, you can increase the lease time and avoid frequent lease renewal requests. Lease renewal typically occurs when half of the lease time has elapsed.
-    pub fn create_dhcp_options(&self) -> CreateDhcpOptionsRequest<rboto::ServiceClient> {
-        CreateDhcpOptionsRequest::with_client(self.inner.clone())
+    pub fn create_dhcp_options(&self) -> CreateDhcpOptionsInput {
+        CreateDhcpOptionsInput {
+            _client: rboto::__private::Bound::to(&self.inner),
+            ..Default::default()
+        }
     }
     /// \[IPv6 only\] Creates an egress-only internet gateway for your VPC. An egress-only internet gateway is used to enable outbound communication over IPv6 from instances in your VPC to the internet, and prevents hosts outside of your VPC from initiating an IPv6 connection with your instance.
     pub fn create_egress_only_internet_gateway(
         &self,
-    ) -> CreateEgressOnlyInternetGatewayRequest<rboto::ServiceClient> {
-        CreateEgressOnlyInternetGatewayRequest::with_client(self.inner.clone())
+    ) -> CreateEgressOnlyInternetGatewayInput {
+        CreateEgressOnlyInternetGatewayInput {
+            _client: rboto::__private::Bound::to(&self.inner),
+            ..Default::default()
+        }
     }
     /// Creates an EC2 Fleet that contains the configuration information for On-Demand Instances and Spot Instances. Instances are launched immediately if there is available capacity.
     ///
     /// A single EC2 Fleet can include multiple launch specifications that vary by instance type, AMI, Availability Zone, or subnet.
     ///
     /// For more information, see [EC2 Fleet](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/ec2-fleet.html) in the *Amazon EC2 User Guide*.
-    pub fn create_fleet(&self) -> CreateFleetRequest<rboto::ServiceClient> {
-        CreateFleetRequest::with_client(self.inner.clone())
+    pub fn create_fleet(&self) -> CreateFleetInput {
+        CreateFleetInput {
+            _client: rboto::__private::Bound::to(&self.inner),
+            ..Default::default()
+        }
     }
     /// Creates one or more flow logs to capture information about IP traffic for a specific network interface, subnet, or VPC.
     ///
@@ -816,16 +993,22 @@ impl Client {
     /// When publishing to CloudWatch Logs, flow log records are published to a log group, and each network interface has a unique log stream in the log group. When publishing to Amazon S3, flow log records for all of the monitored network interfaces are published to a single log file object that is stored in the specified bucket.
     ///
     /// For more information, see [VPC Flow Logs](https://docs.aws.amazon.com/vpc/latest/userguide/flow-logs.html) in the *Amazon VPC User Guide*.
-    pub fn create_flow_logs(&self) -> CreateFlowLogsRequest<rboto::ServiceClient> {
-        CreateFlowLogsRequest::with_client(self.inner.clone())
+    pub fn create_flow_logs(&self) -> CreateFlowLogsInput {
+        CreateFlowLogsInput {
+            _client: rboto::__private::Bound::to(&self.inner),
+            ..Default::default()
+        }
     }
     /// Creates an Amazon FPGA Image (AFI) from the specified design checkpoint (DCP).
     ///
     /// The create operation is asynchronous. To verify that the AFI was successfully created and is ready for use, check the output logs.
     ///
     /// An AFI contains the FPGA bitstream that is ready to download to an FPGA. You can securely deploy an AFI on multiple FPGA-accelerated instances. For more information, see the [Amazon Web Services FPGA Hardware Development Kit](https://github.com/aws/aws-fpga/).
-    pub fn create_fpga_image(&self) -> CreateFpgaImageRequest<rboto::ServiceClient> {
-        CreateFpgaImageRequest::with_client(self.inner.clone())
+    pub fn create_fpga_image(&self) -> CreateFpgaImageInput {
+        CreateFpgaImageInput {
+            _client: rboto::__private::Bound::to(&self.inner),
+            ..Default::default()
+        }
     }
     /// Creates an Amazon EBS-backed AMI from an Amazon EBS-backed instance that is either running or stopped.
     ///
@@ -838,24 +1021,31 @@ impl Client {
     /// - If the source instance is on an Outpost that supports local snapshots, you can create the snapshots on the same Outpost or in the parent Region of that Outpost. In this case, you must use the `SnapshotLocation` parameter to specify where to create the snapshots.
     ///
     /// For more information, see [Create an Amazon EBS-backed AMI](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/creating-an-ami-ebs.html) in the *Amazon Elastic Compute Cloud User Guide*.
-    pub fn create_image(&self) -> CreateImageRequest<rboto::ServiceClient> {
-        CreateImageRequest::with_client(self.inner.clone())
+    pub fn create_image(&self) -> CreateImageInput {
+        CreateImageInput {
+            _client: rboto::__private::Bound::to(&self.inner),
+            ..Default::default()
+        }
     }
     /// Creates a report that shows how your image is used across other Amazon Web Services accounts. The report provides visibility into which accounts are using the specified image, and how many resources (EC2 instances, EC2 launch templates, Image Builder image recipes, or Image Builder container recipes) are referencing it.
     ///
     /// For more information, see [View your AMI usage](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/your-ec2-ami-usage.html) in the *Amazon EC2 User Guide*.
-    pub fn create_image_usage_report(
-        &self,
-    ) -> CreateImageUsageReportRequest<rboto::ServiceClient> {
-        CreateImageUsageReportRequest::with_client(self.inner.clone())
+    pub fn create_image_usage_report(&self) -> CreateImageUsageReportInput {
+        CreateImageUsageReportInput {
+            _client: rboto::__private::Bound::to(&self.inner),
+            ..Default::default()
+        }
     }
     /// Creates an EC2 Instance Connect Endpoint.
     ///
     /// An EC2 Instance Connect Endpoint allows you to connect to an instance, without requiring the instance to have a public IPv4 or public IPv6 address. For more information, see [Connect to your instances using EC2 Instance Connect Endpoint](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/Connect-using-EC2-Instance-Connect-Endpoint.html) in the *Amazon EC2 User Guide*.
     pub fn create_instance_connect_endpoint(
         &self,
-    ) -> CreateInstanceConnectEndpointRequest<rboto::ServiceClient> {
-        CreateInstanceConnectEndpointRequest::with_client(self.inner.clone())
+    ) -> CreateInstanceConnectEndpointInput {
+        CreateInstanceConnectEndpointInput {
+            _client: rboto::__private::Bound::to(&self.inner),
+            ..Default::default()
+        }
     }
     /// Creates an event window in which scheduled events for the associated Amazon EC2 instances can run.
     ///
@@ -873,80 +1063,98 @@ impl Client {
     /// - Unscheduled maintenance such as AutoRecovery and unplanned reboots.
     ///
     /// For more information, see [Define event windows for scheduled events](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/event-windows.html) in the *Amazon EC2 User Guide*.
-    pub fn create_instance_event_window(
-        &self,
-    ) -> CreateInstanceEventWindowRequest<rboto::ServiceClient> {
-        CreateInstanceEventWindowRequest::with_client(self.inner.clone())
+    pub fn create_instance_event_window(&self) -> CreateInstanceEventWindowInput {
+        CreateInstanceEventWindowInput {
+            _client: rboto::__private::Bound::to(&self.inner),
+            ..Default::default()
+        }
     }
     /// Exports a running or stopped instance to an Amazon S3 bucket.
     ///
     /// For information about the prerequisites for your Amazon S3 bucket, supported operating systems, image formats, and known limitations for the types of instances you can export, see [Exporting an instance as a VM Using VM Import/Export](https://docs.aws.amazon.com/vm-import/latest/userguide/vmexport.html) in the *VM Import/Export User Guide*.
-    pub fn create_instance_export_task(
-        &self,
-    ) -> CreateInstanceExportTaskRequest<rboto::ServiceClient> {
-        CreateInstanceExportTaskRequest::with_client(self.inner.clone())
+    pub fn create_instance_export_task(&self) -> CreateInstanceExportTaskInput {
+        CreateInstanceExportTaskInput {
+            _client: rboto::__private::Bound::to(&self.inner),
+            ..Default::default()
+        }
     }
     /// Creates an internet gateway for use with a VPC. After creating the internet gateway, you attach it to a VPC using AttachInternetGateway.
     ///
     /// For more information, see [Internet gateways](https://docs.aws.amazon.com/vpc/latest/userguide/VPC_Internet_Gateway.html) in the *Amazon VPC User Guide*.
-    pub fn create_internet_gateway(
-        &self,
-    ) -> CreateInternetGatewayRequest<rboto::ServiceClient> {
-        CreateInternetGatewayRequest::with_client(self.inner.clone())
+    pub fn create_internet_gateway(&self) -> CreateInternetGatewayInput {
+        CreateInternetGatewayInput {
+            _client: rboto::__private::Bound::to(&self.inner),
+            ..Default::default()
+        }
     }
     /// Creates an interruptible Capacity Reservation by specifying the number of unused instances you want to allocate from your source reservation. This helps you make unused capacity available for other workloads within your account while maintaining control to reclaim it.
     pub fn create_interruptible_capacity_reservation_allocation(
         &self,
-    ) -> CreateInterruptibleCapacityReservationAllocationRequest<rboto::ServiceClient> {
-        CreateInterruptibleCapacityReservationAllocationRequest::with_client(
-            self.inner.clone(),
-        )
+    ) -> CreateInterruptibleCapacityReservationAllocationInput {
+        CreateInterruptibleCapacityReservationAllocationInput {
+            _client: rboto::__private::Bound::to(&self.inner),
+            ..Default::default()
+        }
     }
     /// Create an IPAM. Amazon VPC IP Address Manager (IPAM) is a VPC feature that you can use to automate your IP address management workflows including assigning, tracking, troubleshooting, and auditing IP addresses across Amazon Web Services Regions and accounts throughout your Amazon Web Services Organization.
     ///
     /// For more information, see [Create an IPAM](https://docs.aws.amazon.com/vpc/latest/ipam/create-ipam.html) in the *Amazon VPC IPAM User Guide*.
-    pub fn create_ipam(&self) -> CreateIpamRequest<rboto::ServiceClient> {
-        CreateIpamRequest::with_client(self.inner.clone())
+    pub fn create_ipam(&self) -> CreateIpamInput {
+        CreateIpamInput {
+            _client: rboto::__private::Bound::to(&self.inner),
+            ..Default::default()
+        }
     }
     /// Create a verification token.
     ///
     /// A verification token is an Amazon Web Services-generated random value that you can use to prove ownership of an external resource. For example, you can use a verification token to validate that you control a public IP address range when you bring an IP address range to Amazon Web Services (BYOIP).
     pub fn create_ipam_external_resource_verification_token(
         &self,
-    ) -> CreateIpamExternalResourceVerificationTokenRequest<rboto::ServiceClient> {
-        CreateIpamExternalResourceVerificationTokenRequest::with_client(
-            self.inner.clone(),
-        )
+    ) -> CreateIpamExternalResourceVerificationTokenInput {
+        CreateIpamExternalResourceVerificationTokenInput {
+            _client: rboto::__private::Bound::to(&self.inner),
+            ..Default::default()
+        }
     }
     /// Creates an association between an IPAM and a Regional Internet Registry (RIR) for Resource Public Key Infrastructure (RPKI) management. You can use this association to create Route Origin Authorizations (ROAs) for IP address prefixes registered with the internet registry. Your IPAM must be in the Advanced tier to use this feature.
     pub fn create_ipam_internet_registry_association(
         &self,
-    ) -> CreateIpamInternetRegistryAssociationRequest<rboto::ServiceClient> {
-        CreateIpamInternetRegistryAssociationRequest::with_client(self.inner.clone())
+    ) -> CreateIpamInternetRegistryAssociationInput {
+        CreateIpamInternetRegistryAssociationInput {
+            _client: rboto::__private::Bound::to(&self.inner),
+            ..Default::default()
+        }
     }
     /// Creates an IPAM policy.
     ///
     /// An IPAM policy is a set of rules that define how public IPv4 addresses from IPAM pools are allocated to Amazon Web Services resources. Each rule maps an Amazon Web Services service to IPAM pools that the service will use to get IP addresses. A single policy can have multiple rules and be applied to multiple Amazon Web Services Regions. If the IPAM pool run out of addresses then the services fallback to Amazon-provided IP addresses. A policy can be applied to an individual Amazon Web Services account or an entity within Amazon Web Services Organizations.
     ///
     /// For more information, see [Define public IPv4 allocation strategy with IPAM policies](https://docs.aws.amazon.com/vpc/latest/ipam/define-public-ipv4-allocation-strategy-with-ipam-policies.html) in the *Amazon VPC IPAM User Guide*.
-    pub fn create_ipam_policy(&self) -> CreateIpamPolicyRequest<rboto::ServiceClient> {
-        CreateIpamPolicyRequest::with_client(self.inner.clone())
+    pub fn create_ipam_policy(&self) -> CreateIpamPolicyInput {
+        CreateIpamPolicyInput {
+            _client: rboto::__private::Bound::to(&self.inner),
+            ..Default::default()
+        }
     }
     /// Create an IP address pool for Amazon VPC IP Address Manager (IPAM). In IPAM, a pool is a collection of contiguous IP addresses CIDRs. Pools enable you to organize your IP addresses according to your routing and security needs. For example, if you have separate routing and security needs for development and production applications, you can create a pool for each.
     ///
     /// For more information, see [Create a top-level pool](https://docs.aws.amazon.com/vpc/latest/ipam/create-top-ipam.html) in the *Amazon VPC IPAM User Guide*.
-    pub fn create_ipam_pool(&self) -> CreateIpamPoolRequest<rboto::ServiceClient> {
-        CreateIpamPoolRequest::with_client(self.inner.clone())
+    pub fn create_ipam_pool(&self) -> CreateIpamPoolInput {
+        CreateIpamPoolInput {
+            _client: rboto::__private::Bound::to(&self.inner),
+            ..Default::default()
+        }
     }
     /// Creates an IPAM prefix list resolver.
     ///
     /// An IPAM prefix list resolver is a component that manages the synchronization between IPAM's CIDR selection rules and customer-managed prefix lists. It automates connectivity configurations by selecting CIDRs from IPAM's database based on your business logic and synchronizing them with prefix lists used in resources such as VPC route tables and security groups.
     ///
     /// For more information about IPAM prefix list resolver, see [Automate prefix list updates with IPAM](https://docs.aws.amazon.com/vpc/latest/ipam/automate-prefix-list-updates.html) in the *Amazon VPC IPAM User Guide*.
-    pub fn create_ipam_prefix_list_resolver(
-        &self,
-    ) -> CreateIpamPrefixListResolverRequest<rboto::ServiceClient> {
-        CreateIpamPrefixListResolverRequest::with_client(self.inner.clone())
+    pub fn create_ipam_prefix_list_resolver(&self) -> CreateIpamPrefixListResolverInput {
+        CreateIpamPrefixListResolverInput {
+            _client: rboto::__private::Bound::to(&self.inner),
+            ..Default::default()
+        }
     }
     /// Creates an IPAM prefix list resolver target.
     ///
@@ -955,26 +1163,36 @@ impl Client {
     /// For more information about IPAM prefix list resolver, see [Automate prefix list updates with IPAM](https://docs.aws.amazon.com/vpc/latest/ipam/automate-prefix-list-updates.html) in the *Amazon VPC IPAM User Guide*.
     pub fn create_ipam_prefix_list_resolver_target(
         &self,
-    ) -> CreateIpamPrefixListResolverTargetRequest<rboto::ServiceClient> {
-        CreateIpamPrefixListResolverTargetRequest::with_client(self.inner.clone())
+    ) -> CreateIpamPrefixListResolverTargetInput {
+        CreateIpamPrefixListResolverTargetInput {
+            _client: rboto::__private::Bound::to(&self.inner),
+            ..Default::default()
+        }
     }
     /// Creates an IPAM resource discovery. A resource discovery is an IPAM component that enables IPAM to manage and monitor resources that belong to the owning account.
-    pub fn create_ipam_resource_discovery(
-        &self,
-    ) -> CreateIpamResourceDiscoveryRequest<rboto::ServiceClient> {
-        CreateIpamResourceDiscoveryRequest::with_client(self.inner.clone())
+    pub fn create_ipam_resource_discovery(&self) -> CreateIpamResourceDiscoveryInput {
+        CreateIpamResourceDiscoveryInput {
+            _client: rboto::__private::Bound::to(&self.inner),
+            ..Default::default()
+        }
     }
     /// Creates a routing policy registration and publishes Route Origin Authorizations (ROAs) to the RPKI for the specified CIDR prefix and ASNs.
     pub fn create_ipam_routing_policy_registration(
         &self,
-    ) -> CreateIpamRoutingPolicyRegistrationRequest<rboto::ServiceClient> {
-        CreateIpamRoutingPolicyRegistrationRequest::with_client(self.inner.clone())
+    ) -> CreateIpamRoutingPolicyRegistrationInput {
+        CreateIpamRoutingPolicyRegistrationInput {
+            _client: rboto::__private::Bound::to(&self.inner),
+            ..Default::default()
+        }
     }
     /// Create an IPAM scope. In IPAM, a scope is the highest-level container within IPAM. An IPAM contains two default scopes. Each scope represents the IP space for a single network. The private scope is intended for all private IP address space. The public scope is intended for all public IP address space. Scopes enable you to reuse IP addresses across multiple unconnected networks without causing IP address overlap or conflict.
     ///
     /// For more information, see [Add a scope](https://docs.aws.amazon.com/vpc/latest/ipam/add-scope-ipam.html) in the *Amazon VPC IPAM User Guide*.
-    pub fn create_ipam_scope(&self) -> CreateIpamScopeRequest<rboto::ServiceClient> {
-        CreateIpamScopeRequest::with_client(self.inner.clone())
+    pub fn create_ipam_scope(&self) -> CreateIpamScopeInput {
+        CreateIpamScopeInput {
+            _client: rboto::__private::Bound::to(&self.inner),
+            ..Default::default()
+        }
     }
     /// Creates an ED25519 or 2048-bit RSA key pair with the specified name and in the specified format. Amazon EC2 stores the public key and displays the private key for you to save to a file. The private key is returned as an unencrypted PEM encoded PKCS#1 private key or an unencrypted PPK formatted private key for use with PuTTY. If a key with the specified name already exists, Amazon EC2 returns an error.
     ///
@@ -983,18 +1201,22 @@ impl Client {
     /// You can have up to 5,000 key pairs per Amazon Web Services Region.
     ///
     /// For more information, see [Amazon EC2 key pairs](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/ec2-key-pairs.html) in the *Amazon EC2 User Guide*.
-    pub fn create_key_pair(&self) -> CreateKeyPairRequest<rboto::ServiceClient> {
-        CreateKeyPairRequest::with_client(self.inner.clone())
+    pub fn create_key_pair(&self) -> CreateKeyPairInput {
+        CreateKeyPairInput {
+            _client: rboto::__private::Bound::to(&self.inner),
+            ..Default::default()
+        }
     }
     /// Creates a launch template.
     ///
     /// A launch template contains the parameters to launch an instance. When you launch an instance using RunInstances, you can specify a launch template instead of providing the launch parameters in the request. For more information, see [Store instance launch parameters in Amazon EC2 launch templates](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/ec2-launch-templates.html) in the *Amazon EC2 User Guide*.
     ///
     /// To clone an existing launch template as the basis for a new launch template, use the Amazon EC2 console. The API, SDKs, and CLI do not support cloning a template. For more information, see [Create a launch template from an existing launch template](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/create-launch-template.html#create-launch-template-from-existing-launch-template) in the *Amazon EC2 User Guide*.
-    pub fn create_launch_template(
-        &self,
-    ) -> CreateLaunchTemplateRequest<rboto::ServiceClient> {
-        CreateLaunchTemplateRequest::with_client(self.inner.clone())
+    pub fn create_launch_template(&self) -> CreateLaunchTemplateInput {
+        CreateLaunchTemplateInput {
+            _client: rboto::__private::Bound::to(&self.inner),
+            ..Default::default()
+        }
     }
     /// Creates a new version of a launch template. You must specify an existing launch template, either by name or ID. You can determine whether the new version inherits parameters from a source version, and add or overwrite parameters as needed.
     ///
@@ -1003,55 +1225,64 @@ impl Client {
     /// Launch templates are immutable; after you create a launch template, you can't modify it. Instead, you can create a new version of the launch template that includes the changes that you require.
     ///
     /// For more information, see [Modify a launch template (manage launch template versions)](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/manage-launch-template-versions.html) in the *Amazon EC2 User Guide*.
-    pub fn create_launch_template_version(
-        &self,
-    ) -> CreateLaunchTemplateVersionRequest<rboto::ServiceClient> {
-        CreateLaunchTemplateVersionRequest::with_client(self.inner.clone())
+    pub fn create_launch_template_version(&self) -> CreateLaunchTemplateVersionInput {
+        CreateLaunchTemplateVersionInput {
+            _client: rboto::__private::Bound::to(&self.inner),
+            ..Default::default()
+        }
     }
     /// Creates a static route for the specified local gateway route table. You must specify one of the following targets:
     ///
     /// - `LocalGatewayVirtualInterfaceGroupId`
     /// - `NetworkInterfaceId`
-    pub fn create_local_gateway_route(
-        &self,
-    ) -> CreateLocalGatewayRouteRequest<rboto::ServiceClient> {
-        CreateLocalGatewayRouteRequest::with_client(self.inner.clone())
+    pub fn create_local_gateway_route(&self) -> CreateLocalGatewayRouteInput {
+        CreateLocalGatewayRouteInput {
+            _client: rboto::__private::Bound::to(&self.inner),
+            ..Default::default()
+        }
     }
     /// Creates a local gateway route table.
-    pub fn create_local_gateway_route_table(
-        &self,
-    ) -> CreateLocalGatewayRouteTableRequest<rboto::ServiceClient> {
-        CreateLocalGatewayRouteTableRequest::with_client(self.inner.clone())
+    pub fn create_local_gateway_route_table(&self) -> CreateLocalGatewayRouteTableInput {
+        CreateLocalGatewayRouteTableInput {
+            _client: rboto::__private::Bound::to(&self.inner),
+            ..Default::default()
+        }
     }
     /// Creates a local gateway route table virtual interface group association.
     pub fn create_local_gateway_route_table_virtual_interface_group_association(
         &self,
-    ) -> CreateLocalGatewayRouteTableVirtualInterfaceGroupAssociationRequest<
-        rboto::ServiceClient,
-    > {
-        CreateLocalGatewayRouteTableVirtualInterfaceGroupAssociationRequest::with_client(
-            self.inner.clone(),
-        )
+    ) -> CreateLocalGatewayRouteTableVirtualInterfaceGroupAssociationInput {
+        CreateLocalGatewayRouteTableVirtualInterfaceGroupAssociationInput {
+            _client: rboto::__private::Bound::to(&self.inner),
+            ..Default::default()
+        }
     }
     /// Associates the specified VPC with the specified local gateway route table.
     pub fn create_local_gateway_route_table_vpc_association(
         &self,
-    ) -> CreateLocalGatewayRouteTableVpcAssociationRequest<rboto::ServiceClient> {
-        CreateLocalGatewayRouteTableVpcAssociationRequest::with_client(
-            self.inner.clone(),
-        )
+    ) -> CreateLocalGatewayRouteTableVpcAssociationInput {
+        CreateLocalGatewayRouteTableVpcAssociationInput {
+            _client: rboto::__private::Bound::to(&self.inner),
+            ..Default::default()
+        }
     }
     /// Create a virtual interface for a local gateway.
     pub fn create_local_gateway_virtual_interface(
         &self,
-    ) -> CreateLocalGatewayVirtualInterfaceRequest<rboto::ServiceClient> {
-        CreateLocalGatewayVirtualInterfaceRequest::with_client(self.inner.clone())
+    ) -> CreateLocalGatewayVirtualInterfaceInput {
+        CreateLocalGatewayVirtualInterfaceInput {
+            _client: rboto::__private::Bound::to(&self.inner),
+            ..Default::default()
+        }
     }
     /// Create a local gateway virtual interface group.
     pub fn create_local_gateway_virtual_interface_group(
         &self,
-    ) -> CreateLocalGatewayVirtualInterfaceGroupRequest<rboto::ServiceClient> {
-        CreateLocalGatewayVirtualInterfaceGroupRequest::with_client(self.inner.clone())
+    ) -> CreateLocalGatewayVirtualInterfaceGroupInput {
+        CreateLocalGatewayVirtualInterfaceGroupInput {
+            _client: rboto::__private::Bound::to(&self.inner),
+            ..Default::default()
+        }
     }
     /// Creates a System Integrity Protection (SIP) modification task to configure the SIP settings for an x86 Mac instance or Apple silicon Mac instance. For more information, see [Configure SIP for Amazon EC2 instances](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/mac-sip-settings.html#mac-sip-configure) in the *Amazon EC2 User Guide*.
     ///
@@ -1071,26 +1302,27 @@ impl Client {
     /// - `MacSystemIntegrityProtectionConfigurationRequest "NvramProtections=disabled"`
     pub fn create_mac_system_integrity_protection_modification_task(
         &self,
-    ) -> CreateMacSystemIntegrityProtectionModificationTaskRequest<
-        rboto::ServiceClient,
-    > {
-        CreateMacSystemIntegrityProtectionModificationTaskRequest::with_client(
-            self.inner.clone(),
-        )
+    ) -> CreateMacSystemIntegrityProtectionModificationTaskInput {
+        CreateMacSystemIntegrityProtectionModificationTaskInput {
+            _client: rboto::__private::Bound::to(&self.inner),
+            ..Default::default()
+        }
     }
     /// Creates a managed prefix list. You can specify entries for the prefix list. Each entry consists of a CIDR block and an optional description.
-    pub fn create_managed_prefix_list(
-        &self,
-    ) -> CreateManagedPrefixListRequest<rboto::ServiceClient> {
-        CreateManagedPrefixListRequest::with_client(self.inner.clone())
+    pub fn create_managed_prefix_list(&self) -> CreateManagedPrefixListInput {
+        CreateManagedPrefixListInput {
+            _client: rboto::__private::Bound::to(&self.inner),
+            ..Default::default()
+        }
     }
     /// Creates a metric category. A metric category is a set of additional metrics that you can associate with an instance that has detailed monitoring enabled.
     ///
     /// For more information, see [Use metric categories for additional metrics](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/manage-detailed-monitoring.html#detailed-monitoring-metric-categories) in the *Amazon EC2 User Guide*.
-    pub fn create_metric_category(
-        &self,
-    ) -> CreateMetricCategoryRequest<rboto::ServiceClient> {
-        CreateMetricCategoryRequest::with_client(self.inner.clone())
+    pub fn create_metric_category(&self) -> CreateMetricCategoryInput {
+        CreateMetricCategoryInput {
+            _client: rboto::__private::Bound::to(&self.inner),
+            ..Default::default()
+        }
     }
     /// Creates a NAT gateway in the specified subnet. This action creates a network interface in the specified subnet with a private IP address from the IP address range of the subnet. You can create either a public NAT gateway or a private NAT gateway.
     ///
@@ -1101,14 +1333,20 @@ impl Client {
     /// For more information, see [NAT gateways](https://docs.aws.amazon.com/vpc/latest/userguide/vpc-nat-gateway.html) in the *Amazon VPC User Guide*.
     ///
     /// **Important:** When you create a public NAT gateway and assign it an EIP or secondary EIPs, the network border group of the EIPs must match the network border group of the Availability Zone (AZ) that the public NAT gateway is in. If it's not the same, the NAT gateway will fail to launch. You can see the network border group for the subnet's AZ by viewing the details of the subnet. Similarly, you can view the network border group of an EIP by viewing the details of the EIP address. For more information about network border groups and EIPs, see [Allocate an Elastic IP address](https://docs.aws.amazon.com/vpc/latest/userguide/WorkWithEIPs.html) in the *Amazon VPC User Guide*.
-    pub fn create_nat_gateway(&self) -> CreateNatGatewayRequest<rboto::ServiceClient> {
-        CreateNatGatewayRequest::with_client(self.inner.clone())
+    pub fn create_nat_gateway(&self) -> CreateNatGatewayInput {
+        CreateNatGatewayInput {
+            _client: rboto::__private::Bound::to(&self.inner),
+            ..Default::default()
+        }
     }
     /// Creates a network ACL in a VPC. Network ACLs provide an optional layer of security (in addition to security groups) for the instances in your VPC.
     ///
     /// For more information, see [Network ACLs](https://docs.aws.amazon.com/vpc/latest/userguide/vpc-network-acls.html) in the *Amazon VPC User Guide*.
-    pub fn create_network_acl(&self) -> CreateNetworkAclRequest<rboto::ServiceClient> {
-        CreateNetworkAclRequest::with_client(self.inner.clone())
+    pub fn create_network_acl(&self) -> CreateNetworkAclInput {
+        CreateNetworkAclInput {
+            _client: rboto::__private::Bound::to(&self.inner),
+            ..Default::default()
+        }
     }
     /// Creates an entry (a rule) in a network ACL with the specified rule number. Each network ACL has a set of numbered ingress rules and a separate set of numbered egress rules. When determining whether a packet should be allowed in or out of a subnet associated with the ACL, we process the entries in the ACL according to the rule numbers, in ascending order. Each network ACL has a set of ingress rules and a separate set of egress rules.
     ///
@@ -1117,76 +1355,91 @@ impl Client {
     /// After you add an entry, you can't modify it; you must either replace it, or create an entry and delete the old one.
     ///
     /// For more information about network ACLs, see [Network ACLs](https://docs.aws.amazon.com/vpc/latest/userguide/vpc-network-acls.html) in the *Amazon VPC User Guide*.
-    pub fn create_network_acl_entry(
-        &self,
-    ) -> CreateNetworkAclEntryRequest<rboto::ServiceClient> {
-        CreateNetworkAclEntryRequest::with_client(self.inner.clone())
+    pub fn create_network_acl_entry(&self) -> CreateNetworkAclEntryInput {
+        CreateNetworkAclEntryInput {
+            _client: rboto::__private::Bound::to(&self.inner),
+            ..Default::default()
+        }
     }
     /// Creates a Network Access Scope.
     ///
     /// Amazon Web Services Network Access Analyzer enables cloud networking and cloud operations teams to verify that their networks on Amazon Web Services conform to their network security and governance objectives. For more information, see the [Amazon Web Services Network Access Analyzer Guide](https://docs.aws.amazon.com/vpc/latest/network-access-analyzer/).
     pub fn create_network_insights_access_scope(
         &self,
-    ) -> CreateNetworkInsightsAccessScopeRequest<rboto::ServiceClient> {
-        CreateNetworkInsightsAccessScopeRequest::with_client(self.inner.clone())
+    ) -> CreateNetworkInsightsAccessScopeInput {
+        CreateNetworkInsightsAccessScopeInput {
+            _client: rboto::__private::Bound::to(&self.inner),
+            ..Default::default()
+        }
     }
     /// Creates a path to analyze for reachability.
     ///
     /// Reachability Analyzer enables you to analyze and debug network reachability between two resources in your virtual private cloud (VPC). For more information, see the [Reachability Analyzer Guide](https://docs.aws.amazon.com/vpc/latest/reachability/).
-    pub fn create_network_insights_path(
-        &self,
-    ) -> CreateNetworkInsightsPathRequest<rboto::ServiceClient> {
-        CreateNetworkInsightsPathRequest::with_client(self.inner.clone())
+    pub fn create_network_insights_path(&self) -> CreateNetworkInsightsPathInput {
+        CreateNetworkInsightsPathInput {
+            _client: rboto::__private::Bound::to(&self.inner),
+            ..Default::default()
+        }
     }
     /// Creates a network interface in the specified subnet.
     ///
     /// The number of IP addresses you can assign to a network interface varies by instance type.
     ///
     /// For more information about network interfaces, see [Elastic network interfaces](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/using-eni.html) in the *Amazon EC2 User Guide*.
-    pub fn create_network_interface(
-        &self,
-    ) -> CreateNetworkInterfaceRequest<rboto::ServiceClient> {
-        CreateNetworkInterfaceRequest::with_client(self.inner.clone())
+    pub fn create_network_interface(&self) -> CreateNetworkInterfaceInput {
+        CreateNetworkInterfaceInput {
+            _client: rboto::__private::Bound::to(&self.inner),
+            ..Default::default()
+        }
     }
     /// Grants an Amazon Web Services-authorized account permission to attach the specified network interface to an instance in their account.
     ///
     /// You can grant permission to a single Amazon Web Services account only, and only one account at a time.
     pub fn create_network_interface_permission(
         &self,
-    ) -> CreateNetworkInterfacePermissionRequest<rboto::ServiceClient> {
-        CreateNetworkInterfacePermissionRequest::with_client(self.inner.clone())
+    ) -> CreateNetworkInterfacePermissionInput {
+        CreateNetworkInterfacePermissionInput {
+            _client: rboto::__private::Bound::to(&self.inner),
+            ..Default::default()
+        }
     }
     /// Creates a flex cost allocation policy for Networking Flexible Cost Allocation (FCA), a feature of Amazon Virtual Private Cloud (Amazon VPC). The policy allocates the charges of a shared networking resource at the reporting granularity that you specify. You can create a policy for one of the following resource types: NAT gateways, Amazon VPC peering connections, or EC2 instances. Policies can allocate data transfer charges for all three types, and data processing charges for NAT gateways.
     ///
     /// You can have up to 100 policies per account in each Amazon Web Services Region, plus one additional policy per network resource type created by a declarative policy, for a maximum of 103 policies in an Amazon Web Services Region.
     pub fn create_networking_flex_cost_allocation_policy(
         &self,
-    ) -> CreateNetworkingFlexCostAllocationPolicyRequest<rboto::ServiceClient> {
-        CreateNetworkingFlexCostAllocationPolicyRequest::with_client(self.inner.clone())
+    ) -> CreateNetworkingFlexCostAllocationPolicyInput {
+        CreateNetworkingFlexCostAllocationPolicyInput {
+            _client: rboto::__private::Bound::to(&self.inner),
+            ..Default::default()
+        }
     }
     /// Creates a placement group in which to launch instances. The strategy of the placement group determines how the instances are organized within the group.
     ///
     /// A `cluster` placement group is a logical grouping of instances within a single Availability Zone that benefit from low network latency, high network throughput. A `spread` placement group places instances on distinct hardware. A `partition` placement group places groups of instances in different partitions, where instances in one partition do not share the same hardware with instances in another partition. A `precision-time` placement group places instances on supported hardware with direct access to high-precision time sources in Amazon Web Services infrastructure.
     ///
     /// For more information, see [Placement groups](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/placement-groups.html) in the *Amazon EC2 User Guide*.
-    pub fn create_placement_group(
-        &self,
-    ) -> CreatePlacementGroupRequest<rboto::ServiceClient> {
-        CreatePlacementGroupRequest::with_client(self.inner.clone())
+    pub fn create_placement_group(&self) -> CreatePlacementGroupInput {
+        CreatePlacementGroupInput {
+            _client: rboto::__private::Bound::to(&self.inner),
+            ..Default::default()
+        }
     }
     /// Creates a public IPv4 address pool. A public IPv4 pool is an EC2 IP address pool required for the public IPv4 CIDRs that you own and bring to Amazon Web Services to manage with IPAM. IPv6 addresses you bring to Amazon Web Services, however, use IPAM pools only. To monitor the status of pool creation, use [DescribePublicIpv4Pools](https://docs.aws.amazon.com/AWSEC2/latest/APIReference/API_DescribePublicIpv4Pools.html).
-    pub fn create_public_ipv4_pool(
-        &self,
-    ) -> CreatePublicIpv4PoolRequest<rboto::ServiceClient> {
-        CreatePublicIpv4PoolRequest::with_client(self.inner.clone())
+    pub fn create_public_ipv4_pool(&self) -> CreatePublicIpv4PoolInput {
+        CreatePublicIpv4PoolInput {
+            _client: rboto::__private::Bound::to(&self.inner),
+            ..Default::default()
+        }
     }
     /// Replaces the EBS-backed root volume for a `running` instance with a new volume that is restored to the original root volume's launch state, that is restored to a specific snapshot taken from the original root volume, that is restored from an AMI that has the same key characteristics as that of the instance, or that is replaced by a specified volume.
     ///
     /// For more information, see [Replace a root volume](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/replace-root.html) in the *Amazon EC2 User Guide*.
-    pub fn create_replace_root_volume_task(
-        &self,
-    ) -> CreateReplaceRootVolumeTaskRequest<rboto::ServiceClient> {
-        CreateReplaceRootVolumeTaskRequest::with_client(self.inner.clone())
+    pub fn create_replace_root_volume_task(&self) -> CreateReplaceRootVolumeTaskInput {
+        CreateReplaceRootVolumeTaskInput {
+            _client: rboto::__private::Bound::to(&self.inner),
+            ..Default::default()
+        }
     }
     /// Creates a listing for Amazon EC2 Standard Reserved Instances to be sold in the Reserved Instance Marketplace. You can submit one Standard Reserved Instance listing at a time. To get a list of your Standard Reserved Instances, you can use the DescribeReservedInstances operation.
     ///
@@ -1199,18 +1452,22 @@ impl Client {
     /// For more information, see [Sell in the Reserved Instance Marketplace](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/ri-market-general.html) in the *Amazon EC2 User Guide*.
     pub fn create_reserved_instances_listing(
         &self,
-    ) -> CreateReservedInstancesListingRequest<rboto::ServiceClient> {
-        CreateReservedInstancesListingRequest::with_client(self.inner.clone())
+    ) -> CreateReservedInstancesListingInput {
+        CreateReservedInstancesListingInput {
+            _client: rboto::__private::Bound::to(&self.inner),
+            ..Default::default()
+        }
     }
     /// Starts a task that restores an AMI from an Amazon S3 object that was previously created by using [CreateStoreImageTask](https://docs.aws.amazon.com/AWSEC2/latest/APIReference/API_CreateStoreImageTask.html).
     ///
     /// To use this API, you must have the required permissions. For more information, see [Permissions for storing and restoring AMIs using S3](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/work-with-ami-store-restore.html#ami-s3-permissions) in the *Amazon EC2 User Guide*.
     ///
     /// For more information, see [Store and restore an AMI using S3](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/ami-store-restore.html) in the *Amazon EC2 User Guide*.
-    pub fn create_restore_image_task(
-        &self,
-    ) -> CreateRestoreImageTaskRequest<rboto::ServiceClient> {
-        CreateRestoreImageTaskRequest::with_client(self.inner.clone())
+    pub fn create_restore_image_task(&self) -> CreateRestoreImageTaskInput {
+        CreateRestoreImageTaskInput {
+            _client: rboto::__private::Bound::to(&self.inner),
+            ..Default::default()
+        }
     }
     /// Creates a route in a route table within a VPC.
     ///
@@ -1224,8 +1481,11 @@ impl Client {
     /// Both routes apply to the traffic destined for `192.0.2.3`. However, the second route in the list covers a smaller number of IP addresses and is therefore more specific, so we use that route to determine where to target the traffic.
     ///
     /// For more information about route tables, see [Route tables](https://docs.aws.amazon.com/vpc/latest/userguide/VPC_Route_Tables.html) in the *Amazon VPC User Guide*.
-    pub fn create_route(&self) -> CreateRouteRequest<rboto::ServiceClient> {
-        CreateRouteRequest::with_client(self.inner.clone())
+    pub fn create_route(&self) -> CreateRouteInput {
+        CreateRouteInput {
+            _client: rboto::__private::Bound::to(&self.inner),
+            ..Default::default()
+        }
     }
     /// Creates a new route server to manage dynamic routing in a VPC.
     ///
@@ -1240,18 +1500,22 @@ impl Client {
     /// Route server does not support route tables associated with virtual private gateways. To propagate routes into a transit gateway route table, use [Transit Gateway Connect](https://docs.aws.amazon.com/vpc/latest/tgw/tgw-connect.html).
     ///
     /// For more information see [Dynamic routing in your VPC with VPC Route Server](https://docs.aws.amazon.com/vpc/latest/userguide/dynamic-routing-route-server.html) in the *Amazon VPC User Guide*.
-    pub fn create_route_server(&self) -> CreateRouteServerRequest<rboto::ServiceClient> {
-        CreateRouteServerRequest::with_client(self.inner.clone())
+    pub fn create_route_server(&self) -> CreateRouteServerInput {
+        CreateRouteServerInput {
+            _client: rboto::__private::Bound::to(&self.inner),
+            ..Default::default()
+        }
     }
     /// Creates a new endpoint for a route server in a specified subnet.
     ///
     /// A route server endpoint is an Amazon Web Services-managed component inside a subnet that facilitates [BGP (Border Gateway Protocol)](https://en.wikipedia.org/wiki/Border_Gateway_Protocol) connections between your route server and your BGP peers.
     ///
     /// For more information see [Dynamic routing in your VPC with VPC Route Server](https://docs.aws.amazon.com/vpc/latest/userguide/dynamic-routing-route-server.html) in the *Amazon VPC User Guide*.
-    pub fn create_route_server_endpoint(
-        &self,
-    ) -> CreateRouteServerEndpointRequest<rboto::ServiceClient> {
-        CreateRouteServerEndpointRequest::with_client(self.inner.clone())
+    pub fn create_route_server_endpoint(&self) -> CreateRouteServerEndpointInput {
+        CreateRouteServerEndpointInput {
+            _client: rboto::__private::Bound::to(&self.inner),
+            ..Default::default()
+        }
     }
     /// Creates a new BGP peer for a specified route server endpoint.
     ///
@@ -1262,34 +1526,40 @@ impl Client {
     /// - Can initiate BGP sessions
     ///
     /// For more information see [Dynamic routing in your VPC with VPC Route Server](https://docs.aws.amazon.com/vpc/latest/userguide/dynamic-routing-route-server.html) in the *Amazon VPC User Guide*.
-    pub fn create_route_server_peer(
-        &self,
-    ) -> CreateRouteServerPeerRequest<rboto::ServiceClient> {
-        CreateRouteServerPeerRequest::with_client(self.inner.clone())
+    pub fn create_route_server_peer(&self) -> CreateRouteServerPeerInput {
+        CreateRouteServerPeerInput {
+            _client: rboto::__private::Bound::to(&self.inner),
+            ..Default::default()
+        }
     }
     /// Creates a route table for the specified VPC. After you create a route table, you can add routes and associate the table with a subnet.
     ///
     /// For more information, see [Route tables](https://docs.aws.amazon.com/vpc/latest/userguide/VPC_Route_Tables.html) in the *Amazon VPC User Guide*.
-    pub fn create_route_table(&self) -> CreateRouteTableRequest<rboto::ServiceClient> {
-        CreateRouteTableRequest::with_client(self.inner.clone())
+    pub fn create_route_table(&self) -> CreateRouteTableInput {
+        CreateRouteTableInput {
+            _client: rboto::__private::Bound::to(&self.inner),
+            ..Default::default()
+        }
     }
     /// Creates a secondary network.
     ///
     /// The allowed size for a secondary network CIDR block is between /28 netmask (16 IP addresses) and /12 netmask (1,048,576 IP addresses).
-    pub fn create_secondary_network(
-        &self,
-    ) -> CreateSecondaryNetworkRequest<rboto::ServiceClient> {
-        CreateSecondaryNetworkRequest::with_client(self.inner.clone())
+    pub fn create_secondary_network(&self) -> CreateSecondaryNetworkInput {
+        CreateSecondaryNetworkInput {
+            _client: rboto::__private::Bound::to(&self.inner),
+            ..Default::default()
+        }
     }
     /// Creates a secondary subnet in a secondary network.
     ///
     /// A secondary subnet CIDR block must not overlap with the CIDR block of an existing secondary subnet in the secondary network. After you create a secondary subnet, you can't change its CIDR block.
     ///
     /// The allowed size for a secondary subnet CIDR block is between /28 netmask (16 IP addresses) and /12 netmask (1,048,576 IP addresses). Amazon reserves the first four IP addresses and the last IP address in each secondary subnet for internal use.
-    pub fn create_secondary_subnet(
-        &self,
-    ) -> CreateSecondarySubnetRequest<rboto::ServiceClient> {
-        CreateSecondarySubnetRequest::with_client(self.inner.clone())
+    pub fn create_secondary_subnet(&self) -> CreateSecondarySubnetInput {
+        CreateSecondarySubnetInput {
+            _client: rboto::__private::Bound::to(&self.inner),
+            ..Default::default()
+        }
     }
     /// Creates a security group.
     ///
@@ -1302,10 +1572,11 @@ impl Client {
     /// You can add or remove rules from your security groups using AuthorizeSecurityGroupIngress, AuthorizeSecurityGroupEgress, RevokeSecurityGroupIngress, and RevokeSecurityGroupEgress.
     ///
     /// For more information about VPC security group limits, see [Amazon VPC Limits](https://docs.aws.amazon.com/vpc/latest/userguide/amazon-vpc-limits.html).
-    pub fn create_security_group(
-        &self,
-    ) -> CreateSecurityGroupRequest<rboto::ServiceClient> {
-        CreateSecurityGroupRequest::with_client(self.inner.clone())
+    pub fn create_security_group(&self) -> CreateSecurityGroupInput {
+        CreateSecurityGroupInput {
+            _client: rboto::__private::Bound::to(&self.inner),
+            ..Default::default()
+        }
     }
     /// Creates a snapshot of an EBS volume and stores it in Amazon S3. You can use snapshots for backups, to make copies of EBS volumes, and to save data before shutting down an instance.
     ///
@@ -1322,8 +1593,11 @@ impl Client {
     /// When you create a snapshot for an EBS volume that serves as a root device, we recommend that you stop the instance before taking the snapshot.
     ///
     /// Snapshots that are taken from encrypted volumes are automatically encrypted. Volumes that are created from encrypted snapshots are also automatically encrypted. Your encrypted volumes and any associated snapshots always remain protected. For more information, see [Amazon EBS encryption](https://docs.aws.amazon.com/ebs/latest/userguide/ebs-encryption.html) in the *Amazon EBS User Guide*.
-    pub fn create_snapshot(&self) -> CreateSnapshotRequest<rboto::ServiceClient> {
-        CreateSnapshotRequest::with_client(self.inner.clone())
+    pub fn create_snapshot(&self) -> CreateSnapshotInput {
+        CreateSnapshotInput {
+            _client: rboto::__private::Bound::to(&self.inner),
+            ..Default::default()
+        }
     }
     /// Creates crash-consistent snapshots of multiple EBS volumes attached to an Amazon EC2 instance. Volumes are chosen by specifying an instance. Each volume attached to the specified instance will produce one snapshot that is crash-consistent across the instance. You can include all of the volumes currently attached to the instance, or you can exclude the root volume or specific data (non-root) volumes from the multi-volume snapshot set.
     ///
@@ -1332,24 +1606,31 @@ impl Client {
     /// - If the source instance is in a Region, you must create the snapshots in the same Region as the instance.
     /// - If the source instance is in a Local Zone, you can create the snapshots in the same Local Zone or in its parent Amazon Web Services Region.
     /// - If the source instance is on an Outpost, you can create the snapshots on the same Outpost or in its parent Amazon Web Services Region.
-    pub fn create_snapshots(&self) -> CreateSnapshotsRequest<rboto::ServiceClient> {
-        CreateSnapshotsRequest::with_client(self.inner.clone())
+    pub fn create_snapshots(&self) -> CreateSnapshotsInput {
+        CreateSnapshotsInput {
+            _client: rboto::__private::Bound::to(&self.inner),
+            ..Default::default()
+        }
     }
     /// Creates a data feed for Spot Instances, enabling you to view Spot Instance usage logs. You can create one data feed per Amazon Web Services account. For more information, see [Spot Instance data feed](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/spot-data-feeds.html) in the *Amazon EC2 User Guide*.
     pub fn create_spot_datafeed_subscription(
         &self,
-    ) -> CreateSpotDatafeedSubscriptionRequest<rboto::ServiceClient> {
-        CreateSpotDatafeedSubscriptionRequest::with_client(self.inner.clone())
+    ) -> CreateSpotDatafeedSubscriptionInput {
+        CreateSpotDatafeedSubscriptionInput {
+            _client: rboto::__private::Bound::to(&self.inner),
+            ..Default::default()
+        }
     }
     /// Stores an AMI as a single object in an Amazon S3 bucket.
     ///
     /// To use this API, you must have the required permissions. For more information, see [Permissions for storing and restoring AMIs using S3](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/work-with-ami-store-restore.html#ami-s3-permissions) in the *Amazon EC2 User Guide*.
     ///
     /// For more information, see [Store and restore an AMI using S3](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/ami-store-restore.html) in the *Amazon EC2 User Guide*.
-    pub fn create_store_image_task(
-        &self,
-    ) -> CreateStoreImageTaskRequest<rboto::ServiceClient> {
-        CreateStoreImageTaskRequest::with_client(self.inner.clone())
+    pub fn create_store_image_task(&self) -> CreateStoreImageTaskInput {
+        CreateStoreImageTaskInput {
+            _client: rboto::__private::Bound::to(&self.inner),
+            ..Default::default()
+        }
     }
     /// Creates a subnet in the specified VPC. For an IPv4 only subnet, specify an IPv4 CIDR block. If the VPC has an IPv6 CIDR block, you can create an IPv6 only subnet or a dual stack subnet instead. For an IPv6 only subnet, specify an IPv6 CIDR block. For a dual stack subnet, specify both an IPv4 CIDR block and an IPv6 CIDR block.
     ///
@@ -1364,30 +1645,38 @@ impl Client {
     /// When you stop an instance in a subnet, it retains its private IPv4 address. It's therefore possible to have a subnet with no running instances (they're all stopped), but no remaining IP addresses available.
     ///
     /// For more information, see [Subnets](https://docs.aws.amazon.com/vpc/latest/userguide/configure-subnets.html) in the *Amazon VPC User Guide*.
-    pub fn create_subnet(&self) -> CreateSubnetRequest<rboto::ServiceClient> {
-        CreateSubnetRequest::with_client(self.inner.clone())
+    pub fn create_subnet(&self) -> CreateSubnetInput {
+        CreateSubnetInput {
+            _client: rboto::__private::Bound::to(&self.inner),
+            ..Default::default()
+        }
     }
     /// Creates a subnet CIDR reservation. For more information, see [Subnet CIDR reservations](https://docs.aws.amazon.com/vpc/latest/userguide/subnet-cidr-reservation.html) in the *Amazon VPC User Guide* and [Manage prefixes for your network interfaces](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/work-with-prefixes.html) in the *Amazon EC2 User Guide*.
-    pub fn create_subnet_cidr_reservation(
-        &self,
-    ) -> CreateSubnetCidrReservationRequest<rboto::ServiceClient> {
-        CreateSubnetCidrReservationRequest::with_client(self.inner.clone())
+    pub fn create_subnet_cidr_reservation(&self) -> CreateSubnetCidrReservationInput {
+        CreateSubnetCidrReservationInput {
+            _client: rboto::__private::Bound::to(&self.inner),
+            ..Default::default()
+        }
     }
     /// Adds or overwrites only the specified tags for the specified Amazon EC2 resource or resources. When you specify an existing tag key, the value is overwritten with the new value. Each resource can have a maximum of 50 tags. Each tag consists of a key and optional value. Tag keys must be unique per resource.
     ///
     /// For more information about tags, see [Tag your Amazon EC2 resources](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/Using_Tags.html) in the *Amazon Elastic Compute Cloud User Guide*. For more information about creating IAM policies that control users' access to resources based on tags, see [Supported resource-level permissions for Amazon EC2 API actions](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/ec2-supported-iam-actions-resources.html) in the *Amazon Elastic Compute Cloud User Guide*.
-    pub fn create_tags(&self) -> CreateTagsRequest<rboto::ServiceClient> {
-        CreateTagsRequest::with_client(self.inner.clone())
+    pub fn create_tags(&self) -> CreateTagsInput {
+        CreateTagsInput {
+            _client: rboto::__private::Bound::to(&self.inner),
+            ..Default::default()
+        }
     }
     /// Creates a Traffic Mirror filter.
     ///
     /// A Traffic Mirror filter is a set of rules that defines the traffic to mirror.
     ///
     /// By default, no traffic is mirrored. To mirror traffic, use [CreateTrafficMirrorFilterRule](https://docs.aws.amazon.com/AWSEC2/latest/APIReference/API_CreateTrafficMirrorFilterRule.htm) to add Traffic Mirror rules to the filter. The rules you add define what traffic gets mirrored. You can also use [ModifyTrafficMirrorFilterNetworkServices](https://docs.aws.amazon.com/AWSEC2/latest/APIReference/API_ModifyTrafficMirrorFilterNetworkServices.html) to mirror supported network services.
-    pub fn create_traffic_mirror_filter(
-        &self,
-    ) -> CreateTrafficMirrorFilterRequest<rboto::ServiceClient> {
-        CreateTrafficMirrorFilterRequest::with_client(self.inner.clone())
+    pub fn create_traffic_mirror_filter(&self) -> CreateTrafficMirrorFilterInput {
+        CreateTrafficMirrorFilterInput {
+            _client: rboto::__private::Bound::to(&self.inner),
+            ..Default::default()
+        }
     }
     /// Creates a Traffic Mirror filter rule.
     ///
@@ -1396,8 +1685,11 @@ impl Client {
     /// You need the Traffic Mirror filter ID when you create the rule.
     pub fn create_traffic_mirror_filter_rule(
         &self,
-    ) -> CreateTrafficMirrorFilterRuleRequest<rboto::ServiceClient> {
-        CreateTrafficMirrorFilterRuleRequest::with_client(self.inner.clone())
+    ) -> CreateTrafficMirrorFilterRuleInput {
+        CreateTrafficMirrorFilterRuleInput {
+            _client: rboto::__private::Bound::to(&self.inner),
+            ..Default::default()
+        }
     }
     /// Creates a Traffic Mirror session.
     ///
@@ -1406,10 +1698,11 @@ impl Client {
     /// The Traffic Mirror source and the Traffic Mirror target (monitoring appliances) can be in the same VPC, or in a different VPC connected via VPC peering or a transit gateway.
     ///
     /// By default, no traffic is mirrored. Use [CreateTrafficMirrorFilter](https://docs.aws.amazon.com/AWSEC2/latest/APIReference/API_CreateTrafficMirrorFilter.html) to create filter rules that specify the traffic to mirror.
-    pub fn create_traffic_mirror_session(
-        &self,
-    ) -> CreateTrafficMirrorSessionRequest<rboto::ServiceClient> {
-        CreateTrafficMirrorSessionRequest::with_client(self.inner.clone())
+    pub fn create_traffic_mirror_session(&self) -> CreateTrafficMirrorSessionInput {
+        CreateTrafficMirrorSessionInput {
+            _client: rboto::__private::Bound::to(&self.inner),
+            ..Default::default()
+        }
     }
     /// Creates a target for your Traffic Mirror session.
     ///
@@ -1418,10 +1711,11 @@ impl Client {
     /// A Traffic Mirror target can be a network interface, a Network Load Balancer, or a Gateway Load Balancer endpoint.
     ///
     /// To use the target in a Traffic Mirror session, use [CreateTrafficMirrorSession](https://docs.aws.amazon.com/AWSEC2/latest/APIReference/API_CreateTrafficMirrorSession.htm).
-    pub fn create_traffic_mirror_target(
-        &self,
-    ) -> CreateTrafficMirrorTargetRequest<rboto::ServiceClient> {
-        CreateTrafficMirrorTargetRequest::with_client(self.inner.clone())
+    pub fn create_traffic_mirror_target(&self) -> CreateTrafficMirrorTargetInput {
+        CreateTrafficMirrorTargetInput {
+            _client: rboto::__private::Bound::to(&self.inner),
+            ..Default::default()
+        }
     }
     /// Creates a transit gateway.
     ///
@@ -1432,18 +1726,20 @@ impl Client {
     /// To attach a VPN connection, use CreateCustomerGateway to create a customer gateway and specify the ID of the customer gateway and the ID of the transit gateway in a call to CreateVpnConnection.
     ///
     /// When you create a transit gateway, we create a default transit gateway route table and use it as the default association route table and the default propagation route table. You can use CreateTransitGatewayRouteTable to create additional transit gateway route tables. If you disable automatic route propagation, we do not create a default transit gateway route table. You can use EnableTransitGatewayRouteTablePropagation to propagate routes from a resource attachment to a transit gateway route table. If you disable automatic associations, you can use AssociateTransitGatewayRouteTable to associate a resource attachment with a transit gateway route table.
-    pub fn create_transit_gateway(
-        &self,
-    ) -> CreateTransitGatewayRequest<rboto::ServiceClient> {
-        CreateTransitGatewayRequest::with_client(self.inner.clone())
+    pub fn create_transit_gateway(&self) -> CreateTransitGatewayInput {
+        CreateTransitGatewayInput {
+            _client: rboto::__private::Bound::to(&self.inner),
+            ..Default::default()
+        }
     }
     /// Creates a Connect attachment from a specified transit gateway attachment. A Connect attachment is a GRE-based tunnel attachment that you can use to establish a connection between a transit gateway and an appliance.
     ///
     /// A Connect attachment uses an existing VPC or Amazon Web Services Direct Connect attachment as the underlying transport mechanism.
-    pub fn create_transit_gateway_connect(
-        &self,
-    ) -> CreateTransitGatewayConnectRequest<rboto::ServiceClient> {
-        CreateTransitGatewayConnectRequest::with_client(self.inner.clone())
+    pub fn create_transit_gateway_connect(&self) -> CreateTransitGatewayConnectInput {
+        CreateTransitGatewayConnectInput {
+            _client: rboto::__private::Bound::to(&self.inner),
+            ..Default::default()
+        }
     }
     /// Creates a Connect peer for a specified transit gateway Connect attachment between a transit gateway and an appliance.
     ///
@@ -1452,84 +1748,114 @@ impl Client {
     /// For more information, see [Connect peers](https://docs.aws.amazon.com/vpc/latest/tgw/tgw-connect.html#tgw-connect-peer) in the *Amazon Web Services Transit Gateways Guide*.
     pub fn create_transit_gateway_connect_peer(
         &self,
-    ) -> CreateTransitGatewayConnectPeerRequest<rboto::ServiceClient> {
-        CreateTransitGatewayConnectPeerRequest::with_client(self.inner.clone())
+    ) -> CreateTransitGatewayConnectPeerInput {
+        CreateTransitGatewayConnectPeerInput {
+            _client: rboto::__private::Bound::to(&self.inner),
+            ..Default::default()
+        }
     }
     /// Creates a metering policy for a transit gateway to track and measure network traffic.
     pub fn create_transit_gateway_metering_policy(
         &self,
-    ) -> CreateTransitGatewayMeteringPolicyRequest<rboto::ServiceClient> {
-        CreateTransitGatewayMeteringPolicyRequest::with_client(self.inner.clone())
+    ) -> CreateTransitGatewayMeteringPolicyInput {
+        CreateTransitGatewayMeteringPolicyInput {
+            _client: rboto::__private::Bound::to(&self.inner),
+            ..Default::default()
+        }
     }
     /// Creates an entry in a transit gateway metering policy to define traffic measurement rules.
     pub fn create_transit_gateway_metering_policy_entry(
         &self,
-    ) -> CreateTransitGatewayMeteringPolicyEntryRequest<rboto::ServiceClient> {
-        CreateTransitGatewayMeteringPolicyEntryRequest::with_client(self.inner.clone())
+    ) -> CreateTransitGatewayMeteringPolicyEntryInput {
+        CreateTransitGatewayMeteringPolicyEntryInput {
+            _client: rboto::__private::Bound::to(&self.inner),
+            ..Default::default()
+        }
     }
     /// Creates a multicast domain using the specified transit gateway.
     ///
     /// The transit gateway must be in the available state before you create a domain. Use [DescribeTransitGateways](https://docs.aws.amazon.com/AWSEC2/latest/APIReference/API_DescribeTransitGateways.html) to see the state of transit gateway.
     pub fn create_transit_gateway_multicast_domain(
         &self,
-    ) -> CreateTransitGatewayMulticastDomainRequest<rboto::ServiceClient> {
-        CreateTransitGatewayMulticastDomainRequest::with_client(self.inner.clone())
+    ) -> CreateTransitGatewayMulticastDomainInput {
+        CreateTransitGatewayMulticastDomainInput {
+            _client: rboto::__private::Bound::to(&self.inner),
+            ..Default::default()
+        }
     }
     /// Creates a network function attachment that connects the specified transit gateway to a Gateway Load Balancer endpoint service. Traffic that you route to the attachment is sent to the network function appliances behind the endpoint service. To use this operation, you must be the owner of the transit gateway.
     ///
     /// You can create one network function attachment for each combination of transit gateway and endpoint service. The attachment remains in the `pendingAcceptance` state until the endpoint service owner accepts the endpoint connection.
     pub fn create_transit_gateway_network_function_attachment(
         &self,
-    ) -> CreateTransitGatewayNetworkFunctionAttachmentRequest<rboto::ServiceClient> {
-        CreateTransitGatewayNetworkFunctionAttachmentRequest::with_client(
-            self.inner.clone(),
-        )
+    ) -> CreateTransitGatewayNetworkFunctionAttachmentInput {
+        CreateTransitGatewayNetworkFunctionAttachmentInput {
+            _client: rboto::__private::Bound::to(&self.inner),
+            ..Default::default()
+        }
     }
     /// Requests a transit gateway peering attachment between the specified transit gateway (requester) and a peer transit gateway (accepter). The peer transit gateway can be in your account or a different Amazon Web Services account.
     ///
     /// After you create the peering attachment, the owner of the accepter transit gateway must accept the attachment request.
     pub fn create_transit_gateway_peering_attachment(
         &self,
-    ) -> CreateTransitGatewayPeeringAttachmentRequest<rboto::ServiceClient> {
-        CreateTransitGatewayPeeringAttachmentRequest::with_client(self.inner.clone())
+    ) -> CreateTransitGatewayPeeringAttachmentInput {
+        CreateTransitGatewayPeeringAttachmentInput {
+            _client: rboto::__private::Bound::to(&self.inner),
+            ..Default::default()
+        }
     }
     /// Creates a transit gateway policy table.
     pub fn create_transit_gateway_policy_table(
         &self,
-    ) -> CreateTransitGatewayPolicyTableRequest<rboto::ServiceClient> {
-        CreateTransitGatewayPolicyTableRequest::with_client(self.inner.clone())
+    ) -> CreateTransitGatewayPolicyTableInput {
+        CreateTransitGatewayPolicyTableInput {
+            _client: rboto::__private::Bound::to(&self.inner),
+            ..Default::default()
+        }
     }
     /// Creates an entry in a transit gateway policy table to route matching traffic to a specified route table.
     pub fn create_transit_gateway_policy_table_entry(
         &self,
-    ) -> CreateTransitGatewayPolicyTableEntryRequest<rboto::ServiceClient> {
-        CreateTransitGatewayPolicyTableEntryRequest::with_client(self.inner.clone())
+    ) -> CreateTransitGatewayPolicyTableEntryInput {
+        CreateTransitGatewayPolicyTableEntryInput {
+            _client: rboto::__private::Bound::to(&self.inner),
+            ..Default::default()
+        }
     }
     /// Creates a reference (route) to a prefix list in a specified transit gateway route table.
     pub fn create_transit_gateway_prefix_list_reference(
         &self,
-    ) -> CreateTransitGatewayPrefixListReferenceRequest<rboto::ServiceClient> {
-        CreateTransitGatewayPrefixListReferenceRequest::with_client(self.inner.clone())
+    ) -> CreateTransitGatewayPrefixListReferenceInput {
+        CreateTransitGatewayPrefixListReferenceInput {
+            _client: rboto::__private::Bound::to(&self.inner),
+            ..Default::default()
+        }
     }
     /// Creates a static route for the specified transit gateway route table.
-    pub fn create_transit_gateway_route(
-        &self,
-    ) -> CreateTransitGatewayRouteRequest<rboto::ServiceClient> {
-        CreateTransitGatewayRouteRequest::with_client(self.inner.clone())
+    pub fn create_transit_gateway_route(&self) -> CreateTransitGatewayRouteInput {
+        CreateTransitGatewayRouteInput {
+            _client: rboto::__private::Bound::to(&self.inner),
+            ..Default::default()
+        }
     }
     /// Creates a route table for the specified transit gateway.
     pub fn create_transit_gateway_route_table(
         &self,
-    ) -> CreateTransitGatewayRouteTableRequest<rboto::ServiceClient> {
-        CreateTransitGatewayRouteTableRequest::with_client(self.inner.clone())
+    ) -> CreateTransitGatewayRouteTableInput {
+        CreateTransitGatewayRouteTableInput {
+            _client: rboto::__private::Bound::to(&self.inner),
+            ..Default::default()
+        }
     }
     /// Advertises a new transit gateway route table.
     pub fn create_transit_gateway_route_table_announcement(
         &self,
-    ) -> CreateTransitGatewayRouteTableAnnouncementRequest<rboto::ServiceClient> {
-        CreateTransitGatewayRouteTableAnnouncementRequest::with_client(
-            self.inner.clone(),
-        )
+    ) -> CreateTransitGatewayRouteTableAnnouncementInput {
+        CreateTransitGatewayRouteTableAnnouncementInput {
+            _client: rboto::__private::Bound::to(&self.inner),
+            ..Default::default()
+        }
     }
     /// Attaches the specified VPC to the specified transit gateway.
     ///
@@ -1538,32 +1864,41 @@ impl Client {
     /// To send VPC traffic to an attached transit gateway, add a route to the VPC route table using CreateRoute.
     pub fn create_transit_gateway_vpc_attachment(
         &self,
-    ) -> CreateTransitGatewayVpcAttachmentRequest<rboto::ServiceClient> {
-        CreateTransitGatewayVpcAttachmentRequest::with_client(self.inner.clone())
+    ) -> CreateTransitGatewayVpcAttachmentInput {
+        CreateTransitGatewayVpcAttachmentInput {
+            _client: rboto::__private::Bound::to(&self.inner),
+            ..Default::default()
+        }
     }
     /// An Amazon Web Services Verified Access endpoint is where you define your application along with an optional endpoint-level access policy.
-    pub fn create_verified_access_endpoint(
-        &self,
-    ) -> CreateVerifiedAccessEndpointRequest<rboto::ServiceClient> {
-        CreateVerifiedAccessEndpointRequest::with_client(self.inner.clone())
+    pub fn create_verified_access_endpoint(&self) -> CreateVerifiedAccessEndpointInput {
+        CreateVerifiedAccessEndpointInput {
+            _client: rboto::__private::Bound::to(&self.inner),
+            ..Default::default()
+        }
     }
     /// An Amazon Web Services Verified Access group is a collection of Amazon Web Services Verified Access endpoints who's associated applications have similar security requirements. Each instance within a Verified Access group shares an Verified Access policy. For example, you can group all Verified Access instances associated with "sales" applications together and use one common Verified Access policy.
-    pub fn create_verified_access_group(
-        &self,
-    ) -> CreateVerifiedAccessGroupRequest<rboto::ServiceClient> {
-        CreateVerifiedAccessGroupRequest::with_client(self.inner.clone())
+    pub fn create_verified_access_group(&self) -> CreateVerifiedAccessGroupInput {
+        CreateVerifiedAccessGroupInput {
+            _client: rboto::__private::Bound::to(&self.inner),
+            ..Default::default()
+        }
     }
     /// An Amazon Web Services Verified Access instance is a regional entity that evaluates application requests and grants access only when your security requirements are met.
-    pub fn create_verified_access_instance(
-        &self,
-    ) -> CreateVerifiedAccessInstanceRequest<rboto::ServiceClient> {
-        CreateVerifiedAccessInstanceRequest::with_client(self.inner.clone())
+    pub fn create_verified_access_instance(&self) -> CreateVerifiedAccessInstanceInput {
+        CreateVerifiedAccessInstanceInput {
+            _client: rboto::__private::Bound::to(&self.inner),
+            ..Default::default()
+        }
     }
     /// A trust provider is a third-party entity that creates, maintains, and manages identity information for users and devices. When an application request is made, the identity information sent by the trust provider is evaluated by Verified Access before allowing or denying the application request.
     pub fn create_verified_access_trust_provider(
         &self,
-    ) -> CreateVerifiedAccessTrustProviderRequest<rboto::ServiceClient> {
-        CreateVerifiedAccessTrustProviderRequest::with_client(self.inner.clone())
+    ) -> CreateVerifiedAccessTrustProviderInput {
+        CreateVerifiedAccessTrustProviderInput {
+            _client: rboto::__private::Bound::to(&self.inner),
+            ..Default::default()
+        }
     }
     /// Creates an EBS volume that can be attached to an instance in the same Availability Zone.
     ///
@@ -1574,8 +1909,11 @@ impl Client {
     /// You can tag your volumes during creation. For more information, see [Tag your Amazon EC2 resources](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/Using_Tags.html) in the *Amazon EC2 User Guide*.
     ///
     /// For more information, see [Create an Amazon EBS volume](https://docs.aws.amazon.com/ebs/latest/userguide/ebs-creating-volume.html) in the *Amazon EBS User Guide*.
-    pub fn create_volume(&self) -> CreateVolumeRequest<rboto::ServiceClient> {
-        CreateVolumeRequest::with_client(self.inner.clone())
+    pub fn create_volume(&self) -> CreateVolumeInput {
+        CreateVolumeInput {
+            _client: rboto::__private::Bound::to(&self.inner),
+            ..Default::default()
+        }
     }
     /// Creates a VPC with the specified CIDR blocks.
     ///
@@ -1584,34 +1922,47 @@ impl Client {
     /// By default, each instance that you launch in the VPC has the default DHCP options, which include only a default DNS server that we provide (AmazonProvidedDNS). For more information, see [DHCP option sets](https://docs.aws.amazon.com/vpc/latest/userguide/VPC_DHCP_Options.html) in the *Amazon VPC User Guide*.
     ///
     /// You can specify DNS options and tenancy for a VPC when you create it. You can't change the tenancy of a VPC after you create it. For more information, see [VPC configuration options](https://docs.aws.amazon.com/vpc/latest/userguide/create-vpc-options.html) in the *Amazon VPC User Guide*.
-    pub fn create_vpc(&self) -> CreateVpcRequest<rboto::ServiceClient> {
-        CreateVpcRequest::with_client(self.inner.clone())
+    pub fn create_vpc(&self) -> CreateVpcInput {
+        CreateVpcInput {
+            _client: rboto::__private::Bound::to(&self.inner),
+            ..Default::default()
+        }
     }
     /// Create a VPC Block Public Access (BPA) exclusion. A VPC BPA exclusion is a mode that can be applied to a single VPC or subnet that exempts it from the account’s BPA mode and will allow bidirectional or egress-only access. You can create BPA exclusions for VPCs and subnets even when BPA is not enabled on the account to ensure that there is no traffic disruption to the exclusions when VPC BPA is turned on. To learn more about VPC BPA, see [Block public access to VPCs and subnets](https://docs.aws.amazon.com/vpc/latest/userguide/security-vpc-bpa.html) in the *Amazon VPC User Guide*.
     pub fn create_vpc_block_public_access_exclusion(
         &self,
-    ) -> CreateVpcBlockPublicAccessExclusionRequest<rboto::ServiceClient> {
-        CreateVpcBlockPublicAccessExclusionRequest::with_client(self.inner.clone())
+    ) -> CreateVpcBlockPublicAccessExclusionInput {
+        CreateVpcBlockPublicAccessExclusionInput {
+            _client: rboto::__private::Bound::to(&self.inner),
+            ..Default::default()
+        }
     }
     /// Creates a VPC Encryption Control configuration for a specified VPC. VPC Encryption Control enables you to enforce encryption for all data in transit within and between VPCs to meet compliance requirements for standards like HIPAA, FedRAMP, and PCI DSS.
     ///
     /// For more information, see [Enforce VPC encryption in transit](https://docs.aws.amazon.com/vpc/latest/userguide/vpc-encryption-controls.html) in the *Amazon VPC User Guide*.
-    pub fn create_vpc_encryption_control(
-        &self,
-    ) -> CreateVpcEncryptionControlRequest<rboto::ServiceClient> {
-        CreateVpcEncryptionControlRequest::with_client(self.inner.clone())
+    pub fn create_vpc_encryption_control(&self) -> CreateVpcEncryptionControlInput {
+        CreateVpcEncryptionControlInput {
+            _client: rboto::__private::Bound::to(&self.inner),
+            ..Default::default()
+        }
     }
     /// Creates a VPC endpoint. A VPC endpoint provides a private connection between the specified VPC and the specified endpoint service. You can use an endpoint service provided by Amazon Web Services, an Amazon Web Services Marketplace Partner, or another Amazon Web Services account. For more information, see the [Amazon Web Services PrivateLink User Guide](https://docs.aws.amazon.com/vpc/latest/privatelink/).
-    pub fn create_vpc_endpoint(&self) -> CreateVpcEndpointRequest<rboto::ServiceClient> {
-        CreateVpcEndpointRequest::with_client(self.inner.clone())
+    pub fn create_vpc_endpoint(&self) -> CreateVpcEndpointInput {
+        CreateVpcEndpointInput {
+            _client: rboto::__private::Bound::to(&self.inner),
+            ..Default::default()
+        }
     }
     /// Creates a connection notification for a specified VPC endpoint or VPC endpoint service. A connection notification notifies you of specific endpoint events. You must create an SNS topic to receive notifications. For more information, see [Creating an Amazon SNS topic](https://docs.aws.amazon.com/sns/latest/dg/CreateTopic.html) in the *Amazon SNS Developer Guide*.
     ///
     /// You can create a connection notification for interface endpoints only.
     pub fn create_vpc_endpoint_connection_notification(
         &self,
-    ) -> CreateVpcEndpointConnectionNotificationRequest<rboto::ServiceClient> {
-        CreateVpcEndpointConnectionNotificationRequest::with_client(self.inner.clone())
+    ) -> CreateVpcEndpointConnectionNotificationInput {
+        CreateVpcEndpointConnectionNotificationInput {
+            _client: rboto::__private::Bound::to(&self.inner),
+            ..Default::default()
+        }
     }
     /// Creates a VPC endpoint service to which service consumers (Amazon Web Services accounts, users, and IAM roles) can connect.
     ///
@@ -1625,8 +1976,11 @@ impl Client {
     /// For more information, see the [Amazon Web Services PrivateLink Guide](https://docs.aws.amazon.com/vpc/latest/privatelink/).
     pub fn create_vpc_endpoint_service_configuration(
         &self,
-    ) -> CreateVpcEndpointServiceConfigurationRequest<rboto::ServiceClient> {
-        CreateVpcEndpointServiceConfigurationRequest::with_client(self.inner.clone())
+    ) -> CreateVpcEndpointServiceConfigurationInput {
+        CreateVpcEndpointServiceConfigurationInput {
+            _client: rboto::__private::Bound::to(&self.inner),
+            ..Default::default()
+        }
     }
     /// Requests a VPC peering connection between two VPCs: a requester VPC that you own and an accepter VPC with which to create the connection. The accepter VPC can belong to another Amazon Web Services account and can be in a different Region to the requester VPC. The requester VPC and accepter VPC cannot have overlapping CIDR blocks.
     ///
@@ -1637,16 +1991,18 @@ impl Client {
     /// Multipath resilience replicates the traffic of an inter-Region VPC peering connection across multiple network paths.
     ///
     /// If you create a VPC peering connection request between VPCs with overlapping CIDR blocks, the VPC peering connection has a status of `failed`.
-    pub fn create_vpc_peering_connection(
-        &self,
-    ) -> CreateVpcPeeringConnectionRequest<rboto::ServiceClient> {
-        CreateVpcPeeringConnectionRequest::with_client(self.inner.clone())
+    pub fn create_vpc_peering_connection(&self) -> CreateVpcPeeringConnectionInput {
+        CreateVpcPeeringConnectionInput {
+            _client: rboto::__private::Bound::to(&self.inner),
+            ..Default::default()
+        }
     }
     /// Creates a VPN concentrator that aggregates multiple VPN connections to a transit gateway.
-    pub fn create_vpn_concentrator(
-        &self,
-    ) -> CreateVpnConcentratorRequest<rboto::ServiceClient> {
-        CreateVpnConcentratorRequest::with_client(self.inner.clone())
+    pub fn create_vpn_concentrator(&self) -> CreateVpnConcentratorInput {
+        CreateVpnConcentratorInput {
+            _client: rboto::__private::Bound::to(&self.inner),
+            ..Default::default()
+        }
     }
     /// Creates a VPN connection between an existing virtual private gateway or transit gateway and a customer gateway. The supported connection type is `ipsec.1`.
     ///
@@ -1659,91 +2015,117 @@ impl Client {
     /// This is an idempotent operation. If you perform the operation more than once, Amazon EC2 doesn't return an error.
     ///
     /// For more information, see [Amazon Web Services Site-to-Site VPN](https://docs.aws.amazon.com/vpn/latest/s2svpn/VPC_VPN.html) in the *Amazon Web Services Site-to-Site VPN User Guide*.
-    pub fn create_vpn_connection(
-        &self,
-    ) -> CreateVpnConnectionRequest<rboto::ServiceClient> {
-        CreateVpnConnectionRequest::with_client(self.inner.clone())
+    pub fn create_vpn_connection(&self) -> CreateVpnConnectionInput {
+        CreateVpnConnectionInput {
+            _client: rboto::__private::Bound::to(&self.inner),
+            ..Default::default()
+        }
     }
     /// Creates a static route associated with a VPN connection between an existing virtual private gateway and a VPN customer gateway. The static route allows traffic to be routed from the virtual private gateway to the VPN customer gateway.
     ///
     /// For more information, see [Amazon Web Services Site-to-Site VPN](https://docs.aws.amazon.com/vpn/latest/s2svpn/VPC_VPN.html) in the *Amazon Web Services Site-to-Site VPN User Guide*.
-    pub fn create_vpn_connection_route(
-        &self,
-    ) -> CreateVpnConnectionRouteRequest<rboto::ServiceClient> {
-        CreateVpnConnectionRouteRequest::with_client(self.inner.clone())
+    pub fn create_vpn_connection_route(&self) -> CreateVpnConnectionRouteInput {
+        CreateVpnConnectionRouteInput {
+            _client: rboto::__private::Bound::to(&self.inner),
+            ..Default::default()
+        }
     }
     /// Creates a virtual private gateway. A virtual private gateway is the endpoint on the VPC side of your VPN connection. You can create a virtual private gateway before creating the VPC itself.
     ///
     /// For more information, see [Amazon Web Services Site-to-Site VPN](https://docs.aws.amazon.com/vpn/latest/s2svpn/VPC_VPN.html) in the *Amazon Web Services Site-to-Site VPN User Guide*.
-    pub fn create_vpn_gateway(&self) -> CreateVpnGatewayRequest<rboto::ServiceClient> {
-        CreateVpnGatewayRequest::with_client(self.inner.clone())
+    pub fn create_vpn_gateway(&self) -> CreateVpnGatewayInput {
+        CreateVpnGatewayInput {
+            _client: rboto::__private::Bound::to(&self.inner),
+            ..Default::default()
+        }
     }
     /// Deletes an application status check. The following rules apply:
     ///
     /// - Deleting a check automatically removes all of its associations.
     /// - Use `DescribeApplicationStatusChecks` to view existing checks before deleting.
-    pub fn delete_application_status_check(
-        &self,
-    ) -> DeleteApplicationStatusCheckRequest<rboto::ServiceClient> {
-        DeleteApplicationStatusCheckRequest::with_client(self.inner.clone())
+    pub fn delete_application_status_check(&self) -> DeleteApplicationStatusCheckInput {
+        DeleteApplicationStatusCheckInput {
+            _client: rboto::__private::Bound::to(&self.inner),
+            ..Default::default()
+        }
     }
     /// Deletes an existing Capacity Manager data export configuration. This stops future scheduled exports but does not delete previously exported files from S3.
     pub fn delete_capacity_manager_data_export(
         &self,
-    ) -> DeleteCapacityManagerDataExportRequest<rboto::ServiceClient> {
-        DeleteCapacityManagerDataExportRequest::with_client(self.inner.clone())
+    ) -> DeleteCapacityManagerDataExportInput {
+        DeleteCapacityManagerDataExportInput {
+            _client: rboto::__private::Bound::to(&self.inner),
+            ..Default::default()
+        }
     }
     /// Deletes a carrier gateway.
     ///
     /// **Important:** If you do not delete the route that contains the carrier gateway as the Target, the route is a blackhole route. For information about how to delete a route, see [DeleteRoute](https://docs.aws.amazon.com/AWSEC2/latest/APIReference/API_DeleteRoute.html).
-    pub fn delete_carrier_gateway(
-        &self,
-    ) -> DeleteCarrierGatewayRequest<rboto::ServiceClient> {
-        DeleteCarrierGatewayRequest::with_client(self.inner.clone())
+    pub fn delete_carrier_gateway(&self) -> DeleteCarrierGatewayInput {
+        DeleteCarrierGatewayInput {
+            _client: rboto::__private::Bound::to(&self.inner),
+            ..Default::default()
+        }
     }
     /// Deletes the specified Client VPN endpoint. You must disassociate all target networks before you can delete a Client VPN endpoint.
-    pub fn delete_client_vpn_endpoint(
-        &self,
-    ) -> DeleteClientVpnEndpointRequest<rboto::ServiceClient> {
-        DeleteClientVpnEndpointRequest::with_client(self.inner.clone())
+    pub fn delete_client_vpn_endpoint(&self) -> DeleteClientVpnEndpointInput {
+        DeleteClientVpnEndpointInput {
+            _client: rboto::__private::Bound::to(&self.inner),
+            ..Default::default()
+        }
     }
     /// Deletes the authorization policy for a Client VPN endpoint.
     pub fn delete_client_vpn_endpoint_authorization_policy(
         &self,
-    ) -> DeleteClientVpnEndpointAuthorizationPolicyRequest<rboto::ServiceClient> {
-        DeleteClientVpnEndpointAuthorizationPolicyRequest::with_client(
-            self.inner.clone(),
-        )
+    ) -> DeleteClientVpnEndpointAuthorizationPolicyInput {
+        DeleteClientVpnEndpointAuthorizationPolicyInput {
+            _client: rboto::__private::Bound::to(&self.inner),
+            ..Default::default()
+        }
     }
     /// Deletes a route from a Client VPN endpoint. You can only delete routes that you manually added using the **CreateClientVpnRoute** action. You cannot delete routes that were automatically added when associating a subnet. To remove routes that have been automatically added, disassociate the target subnet from the Client VPN endpoint.
-    pub fn delete_client_vpn_route(
-        &self,
-    ) -> DeleteClientVpnRouteRequest<rboto::ServiceClient> {
-        DeleteClientVpnRouteRequest::with_client(self.inner.clone())
+    pub fn delete_client_vpn_route(&self) -> DeleteClientVpnRouteInput {
+        DeleteClientVpnRouteInput {
+            _client: rboto::__private::Bound::to(&self.inner),
+            ..Default::default()
+        }
     }
     /// Deletes a range of customer-owned IP addresses.
-    pub fn delete_coip_cidr(&self) -> DeleteCoipCidrRequest<rboto::ServiceClient> {
-        DeleteCoipCidrRequest::with_client(self.inner.clone())
+    pub fn delete_coip_cidr(&self) -> DeleteCoipCidrInput {
+        DeleteCoipCidrInput {
+            _client: rboto::__private::Bound::to(&self.inner),
+            ..Default::default()
+        }
     }
     /// Deletes a pool of customer-owned IP (CoIP) addresses.
-    pub fn delete_coip_pool(&self) -> DeleteCoipPoolRequest<rboto::ServiceClient> {
-        DeleteCoipPoolRequest::with_client(self.inner.clone())
+    pub fn delete_coip_pool(&self) -> DeleteCoipPoolInput {
+        DeleteCoipPoolInput {
+            _client: rboto::__private::Bound::to(&self.inner),
+            ..Default::default()
+        }
     }
     /// Deletes the specified customer gateway. You must delete the VPN connection before you can delete the customer gateway.
-    pub fn delete_customer_gateway(
-        &self,
-    ) -> DeleteCustomerGatewayRequest<rboto::ServiceClient> {
-        DeleteCustomerGatewayRequest::with_client(self.inner.clone())
+    pub fn delete_customer_gateway(&self) -> DeleteCustomerGatewayInput {
+        DeleteCustomerGatewayInput {
+            _client: rboto::__private::Bound::to(&self.inner),
+            ..Default::default()
+        }
     }
     /// Deletes the specified set of DHCP options. You must disassociate the set of DHCP options before you can delete it. You can disassociate the set of DHCP options by associating either a new set of options or the default set of options with the VPC.
-    pub fn delete_dhcp_options(&self) -> DeleteDhcpOptionsRequest<rboto::ServiceClient> {
-        DeleteDhcpOptionsRequest::with_client(self.inner.clone())
+    pub fn delete_dhcp_options(&self) -> DeleteDhcpOptionsInput {
+        DeleteDhcpOptionsInput {
+            _client: rboto::__private::Bound::to(&self.inner),
+            ..Default::default()
+        }
     }
     /// Deletes an egress-only internet gateway.
     pub fn delete_egress_only_internet_gateway(
         &self,
-    ) -> DeleteEgressOnlyInternetGatewayRequest<rboto::ServiceClient> {
-        DeleteEgressOnlyInternetGatewayRequest::with_client(self.inner.clone())
+    ) -> DeleteEgressOnlyInternetGatewayInput {
+        DeleteEgressOnlyInternetGatewayInput {
+            _client: rboto::__private::Bound::to(&self.inner),
+            ..Default::default()
+        }
     }
     /// Deletes the specified EC2 Fleet request.
     ///
@@ -1767,122 +2149,165 @@ impl Client {
     /// - If you exceed the specified number of fleets to delete, no fleets are deleted.
     ///
     /// For more information, see [Delete an EC2 Fleet request and the instances in the fleet](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/delete-fleet.html) in the *Amazon EC2 User Guide*.
-    pub fn delete_fleets(&self) -> DeleteFleetsRequest<rboto::ServiceClient> {
-        DeleteFleetsRequest::with_client(self.inner.clone())
+    pub fn delete_fleets(&self) -> DeleteFleetsInput {
+        DeleteFleetsInput {
+            _client: rboto::__private::Bound::to(&self.inner),
+            ..Default::default()
+        }
     }
     /// Deletes one or more flow logs.
-    pub fn delete_flow_logs(&self) -> DeleteFlowLogsRequest<rboto::ServiceClient> {
-        DeleteFlowLogsRequest::with_client(self.inner.clone())
+    pub fn delete_flow_logs(&self) -> DeleteFlowLogsInput {
+        DeleteFlowLogsInput {
+            _client: rboto::__private::Bound::to(&self.inner),
+            ..Default::default()
+        }
     }
     /// Deletes the specified Amazon FPGA Image (AFI).
-    pub fn delete_fpga_image(&self) -> DeleteFpgaImageRequest<rboto::ServiceClient> {
-        DeleteFpgaImageRequest::with_client(self.inner.clone())
+    pub fn delete_fpga_image(&self) -> DeleteFpgaImageInput {
+        DeleteFpgaImageInput {
+            _client: rboto::__private::Bound::to(&self.inner),
+            ..Default::default()
+        }
     }
     /// Deletes the specified image usage report.
     ///
     /// For more information, see [View your AMI usage](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/your-ec2-ami-usage.html) in the *Amazon EC2 User Guide*.
-    pub fn delete_image_usage_report(
-        &self,
-    ) -> DeleteImageUsageReportRequest<rboto::ServiceClient> {
-        DeleteImageUsageReportRequest::with_client(self.inner.clone())
+    pub fn delete_image_usage_report(&self) -> DeleteImageUsageReportInput {
+        DeleteImageUsageReportInput {
+            _client: rboto::__private::Bound::to(&self.inner),
+            ..Default::default()
+        }
     }
     /// Deletes the specified EC2 Instance Connect Endpoint.
     pub fn delete_instance_connect_endpoint(
         &self,
-    ) -> DeleteInstanceConnectEndpointRequest<rboto::ServiceClient> {
-        DeleteInstanceConnectEndpointRequest::with_client(self.inner.clone())
+    ) -> DeleteInstanceConnectEndpointInput {
+        DeleteInstanceConnectEndpointInput {
+            _client: rboto::__private::Bound::to(&self.inner),
+            ..Default::default()
+        }
     }
     /// Deletes the specified event window.
     ///
     /// For more information, see [Define event windows for scheduled events](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/event-windows.html) in the *Amazon EC2 User Guide*.
-    pub fn delete_instance_event_window(
-        &self,
-    ) -> DeleteInstanceEventWindowRequest<rboto::ServiceClient> {
-        DeleteInstanceEventWindowRequest::with_client(self.inner.clone())
+    pub fn delete_instance_event_window(&self) -> DeleteInstanceEventWindowInput {
+        DeleteInstanceEventWindowInput {
+            _client: rboto::__private::Bound::to(&self.inner),
+            ..Default::default()
+        }
     }
     /// Deletes the specified internet gateway. You must detach the internet gateway from the VPC before you can delete it.
-    pub fn delete_internet_gateway(
-        &self,
-    ) -> DeleteInternetGatewayRequest<rboto::ServiceClient> {
-        DeleteInternetGatewayRequest::with_client(self.inner.clone())
+    pub fn delete_internet_gateway(&self) -> DeleteInternetGatewayInput {
+        DeleteInternetGatewayInput {
+            _client: rboto::__private::Bound::to(&self.inner),
+            ..Default::default()
+        }
     }
     /// Delete an IPAM. Deleting an IPAM removes all monitored data associated with the IPAM including the historical data for CIDRs.
     ///
     /// For more information, see [Delete an IPAM](https://docs.aws.amazon.com/vpc/latest/ipam/delete-ipam.html) in the *Amazon VPC IPAM User Guide*.
-    pub fn delete_ipam(&self) -> DeleteIpamRequest<rboto::ServiceClient> {
-        DeleteIpamRequest::with_client(self.inner.clone())
+    pub fn delete_ipam(&self) -> DeleteIpamInput {
+        DeleteIpamInput {
+            _client: rboto::__private::Bound::to(&self.inner),
+            ..Default::default()
+        }
     }
     /// Delete a verification token.
     ///
     /// A verification token is an Amazon Web Services-generated random value that you can use to prove ownership of an external resource. For example, you can use a verification token to validate that you control a public IP address range when you bring an IP address range to Amazon Web Services (BYOIP).
     pub fn delete_ipam_external_resource_verification_token(
         &self,
-    ) -> DeleteIpamExternalResourceVerificationTokenRequest<rboto::ServiceClient> {
-        DeleteIpamExternalResourceVerificationTokenRequest::with_client(
-            self.inner.clone(),
-        )
+    ) -> DeleteIpamExternalResourceVerificationTokenInput {
+        DeleteIpamExternalResourceVerificationTokenInput {
+            _client: rboto::__private::Bound::to(&self.inner),
+            ..Default::default()
+        }
     }
     /// Deletes an IPAM internet registry association. Before deleting, you must remove all routing policy registrations associated with the internet registry.
     pub fn delete_ipam_internet_registry_association(
         &self,
-    ) -> DeleteIpamInternetRegistryAssociationRequest<rboto::ServiceClient> {
-        DeleteIpamInternetRegistryAssociationRequest::with_client(self.inner.clone())
+    ) -> DeleteIpamInternetRegistryAssociationInput {
+        DeleteIpamInternetRegistryAssociationInput {
+            _client: rboto::__private::Bound::to(&self.inner),
+            ..Default::default()
+        }
     }
     /// Deletes an IPAM policy.
     ///
     /// An IPAM policy is a set of rules that define how public IPv4 addresses from IPAM pools are allocated to Amazon Web Services resources. Each rule maps an Amazon Web Services service to IPAM pools that the service will use to get IP addresses. A single policy can have multiple rules and be applied to multiple Amazon Web Services Regions. If the IPAM pool run out of addresses then the services fallback to Amazon-provided IP addresses. A policy can be applied to an individual Amazon Web Services account or an entity within Amazon Web Services Organizations.
-    pub fn delete_ipam_policy(&self) -> DeleteIpamPolicyRequest<rboto::ServiceClient> {
-        DeleteIpamPolicyRequest::with_client(self.inner.clone())
+    pub fn delete_ipam_policy(&self) -> DeleteIpamPolicyInput {
+        DeleteIpamPolicyInput {
+            _client: rboto::__private::Bound::to(&self.inner),
+            ..Default::default()
+        }
     }
     /// Delete an IPAM pool.
     ///
     /// **Note:** You cannot delete an IPAM pool if there are allocations in it or CIDRs provisioned to it. To release allocations, see [ReleaseIpamPoolAllocation](https://docs.aws.amazon.com/AWSEC2/latest/APIReference/API_ReleaseIpamPoolAllocation.html). To deprovision pool CIDRs, see [DeprovisionIpamPoolCidr](https://docs.aws.amazon.com/AWSEC2/latest/APIReference/API_DeprovisionIpamPoolCidr.html).
     ///
     /// For more information, see [Delete a pool](https://docs.aws.amazon.com/vpc/latest/ipam/delete-pool-ipam.html) in the *Amazon VPC IPAM User Guide*.
-    pub fn delete_ipam_pool(&self) -> DeleteIpamPoolRequest<rboto::ServiceClient> {
-        DeleteIpamPoolRequest::with_client(self.inner.clone())
+    pub fn delete_ipam_pool(&self) -> DeleteIpamPoolInput {
+        DeleteIpamPoolInput {
+            _client: rboto::__private::Bound::to(&self.inner),
+            ..Default::default()
+        }
     }
     /// Deletes an IPAM prefix list resolver. Before deleting a resolver, you must first delete all resolver targets associated with it.
-    pub fn delete_ipam_prefix_list_resolver(
-        &self,
-    ) -> DeleteIpamPrefixListResolverRequest<rboto::ServiceClient> {
-        DeleteIpamPrefixListResolverRequest::with_client(self.inner.clone())
+    pub fn delete_ipam_prefix_list_resolver(&self) -> DeleteIpamPrefixListResolverInput {
+        DeleteIpamPrefixListResolverInput {
+            _client: rboto::__private::Bound::to(&self.inner),
+            ..Default::default()
+        }
     }
     /// Deletes an IPAM prefix list resolver target. This removes the association between the resolver and the managed prefix list, stopping automatic CIDR synchronization.
     ///
     /// For more information about IPAM prefix list resolver, see [Automate prefix list updates with IPAM](https://docs.aws.amazon.com/vpc/latest/ipam/automate-prefix-list-updates.html) in the *Amazon VPC IPAM User Guide*.
     pub fn delete_ipam_prefix_list_resolver_target(
         &self,
-    ) -> DeleteIpamPrefixListResolverTargetRequest<rboto::ServiceClient> {
-        DeleteIpamPrefixListResolverTargetRequest::with_client(self.inner.clone())
+    ) -> DeleteIpamPrefixListResolverTargetInput {
+        DeleteIpamPrefixListResolverTargetInput {
+            _client: rboto::__private::Bound::to(&self.inner),
+            ..Default::default()
+        }
     }
     /// Deletes an IPAM resource discovery. A resource discovery is an IPAM component that enables IPAM to manage and monitor resources that belong to the owning account.
-    pub fn delete_ipam_resource_discovery(
-        &self,
-    ) -> DeleteIpamResourceDiscoveryRequest<rboto::ServiceClient> {
-        DeleteIpamResourceDiscoveryRequest::with_client(self.inner.clone())
+    pub fn delete_ipam_resource_discovery(&self) -> DeleteIpamResourceDiscoveryInput {
+        DeleteIpamResourceDiscoveryInput {
+            _client: rboto::__private::Bound::to(&self.inner),
+            ..Default::default()
+        }
     }
     /// Deletes a routing policy registration for a specified CIDR prefix.
     pub fn delete_ipam_routing_policy_registration(
         &self,
-    ) -> DeleteIpamRoutingPolicyRegistrationRequest<rboto::ServiceClient> {
-        DeleteIpamRoutingPolicyRegistrationRequest::with_client(self.inner.clone())
+    ) -> DeleteIpamRoutingPolicyRegistrationInput {
+        DeleteIpamRoutingPolicyRegistrationInput {
+            _client: rboto::__private::Bound::to(&self.inner),
+            ..Default::default()
+        }
     }
     /// Delete the scope for an IPAM. You cannot delete the default scopes.
     ///
     /// For more information, see [Delete a scope](https://docs.aws.amazon.com/vpc/latest/ipam/delete-scope-ipam.html) in the *Amazon VPC IPAM User Guide*.
-    pub fn delete_ipam_scope(&self) -> DeleteIpamScopeRequest<rboto::ServiceClient> {
-        DeleteIpamScopeRequest::with_client(self.inner.clone())
+    pub fn delete_ipam_scope(&self) -> DeleteIpamScopeInput {
+        DeleteIpamScopeInput {
+            _client: rboto::__private::Bound::to(&self.inner),
+            ..Default::default()
+        }
     }
     /// Deletes the specified key pair, by removing the public key from Amazon EC2.
-    pub fn delete_key_pair(&self) -> DeleteKeyPairRequest<rboto::ServiceClient> {
-        DeleteKeyPairRequest::with_client(self.inner.clone())
+    pub fn delete_key_pair(&self) -> DeleteKeyPairInput {
+        DeleteKeyPairInput {
+            _client: rboto::__private::Bound::to(&self.inner),
+            ..Default::default()
+        }
     }
     /// Deletes a launch template. Deleting a launch template deletes all of its versions.
-    pub fn delete_launch_template(
-        &self,
-    ) -> DeleteLaunchTemplateRequest<rboto::ServiceClient> {
-        DeleteLaunchTemplateRequest::with_client(self.inner.clone())
+    pub fn delete_launch_template(&self) -> DeleteLaunchTemplateInput {
+        DeleteLaunchTemplateInput {
+            _client: rboto::__private::Bound::to(&self.inner),
+            ..Default::default()
+        }
     }
     /// Deletes one or more versions of a launch template.
     ///
@@ -1891,146 +2316,187 @@ impl Client {
     /// You can delete up to 200 launch template versions in a single request. To delete more than 200 versions in a single request, use DeleteLaunchTemplate, which deletes the launch template and all of its versions.
     ///
     /// For more information, see [Delete a launch template version](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/delete-launch-template.html#delete-launch-template-version) in the *Amazon EC2 User Guide*.
-    pub fn delete_launch_template_versions(
-        &self,
-    ) -> DeleteLaunchTemplateVersionsRequest<rboto::ServiceClient> {
-        DeleteLaunchTemplateVersionsRequest::with_client(self.inner.clone())
+    pub fn delete_launch_template_versions(&self) -> DeleteLaunchTemplateVersionsInput {
+        DeleteLaunchTemplateVersionsInput {
+            _client: rboto::__private::Bound::to(&self.inner),
+            ..Default::default()
+        }
     }
     /// Deletes the specified route from the specified local gateway route table.
-    pub fn delete_local_gateway_route(
-        &self,
-    ) -> DeleteLocalGatewayRouteRequest<rboto::ServiceClient> {
-        DeleteLocalGatewayRouteRequest::with_client(self.inner.clone())
+    pub fn delete_local_gateway_route(&self) -> DeleteLocalGatewayRouteInput {
+        DeleteLocalGatewayRouteInput {
+            _client: rboto::__private::Bound::to(&self.inner),
+            ..Default::default()
+        }
     }
     /// Deletes a local gateway route table.
-    pub fn delete_local_gateway_route_table(
-        &self,
-    ) -> DeleteLocalGatewayRouteTableRequest<rboto::ServiceClient> {
-        DeleteLocalGatewayRouteTableRequest::with_client(self.inner.clone())
+    pub fn delete_local_gateway_route_table(&self) -> DeleteLocalGatewayRouteTableInput {
+        DeleteLocalGatewayRouteTableInput {
+            _client: rboto::__private::Bound::to(&self.inner),
+            ..Default::default()
+        }
     }
     /// Deletes a local gateway route table virtual interface group association.
     pub fn delete_local_gateway_route_table_virtual_interface_group_association(
         &self,
-    ) -> DeleteLocalGatewayRouteTableVirtualInterfaceGroupAssociationRequest<
-        rboto::ServiceClient,
-    > {
-        DeleteLocalGatewayRouteTableVirtualInterfaceGroupAssociationRequest::with_client(
-            self.inner.clone(),
-        )
+    ) -> DeleteLocalGatewayRouteTableVirtualInterfaceGroupAssociationInput {
+        DeleteLocalGatewayRouteTableVirtualInterfaceGroupAssociationInput {
+            _client: rboto::__private::Bound::to(&self.inner),
+            ..Default::default()
+        }
     }
     /// Deletes the specified association between a VPC and local gateway route table.
     pub fn delete_local_gateway_route_table_vpc_association(
         &self,
-    ) -> DeleteLocalGatewayRouteTableVpcAssociationRequest<rboto::ServiceClient> {
-        DeleteLocalGatewayRouteTableVpcAssociationRequest::with_client(
-            self.inner.clone(),
-        )
+    ) -> DeleteLocalGatewayRouteTableVpcAssociationInput {
+        DeleteLocalGatewayRouteTableVpcAssociationInput {
+            _client: rboto::__private::Bound::to(&self.inner),
+            ..Default::default()
+        }
     }
     /// Deletes the specified local gateway virtual interface.
     pub fn delete_local_gateway_virtual_interface(
         &self,
-    ) -> DeleteLocalGatewayVirtualInterfaceRequest<rboto::ServiceClient> {
-        DeleteLocalGatewayVirtualInterfaceRequest::with_client(self.inner.clone())
+    ) -> DeleteLocalGatewayVirtualInterfaceInput {
+        DeleteLocalGatewayVirtualInterfaceInput {
+            _client: rboto::__private::Bound::to(&self.inner),
+            ..Default::default()
+        }
     }
     /// Delete the specified local gateway interface group.
     pub fn delete_local_gateway_virtual_interface_group(
         &self,
-    ) -> DeleteLocalGatewayVirtualInterfaceGroupRequest<rboto::ServiceClient> {
-        DeleteLocalGatewayVirtualInterfaceGroupRequest::with_client(self.inner.clone())
+    ) -> DeleteLocalGatewayVirtualInterfaceGroupInput {
+        DeleteLocalGatewayVirtualInterfaceGroupInput {
+            _client: rboto::__private::Bound::to(&self.inner),
+            ..Default::default()
+        }
     }
     /// Deletes the specified managed prefix list. You must first remove all references to the prefix list in your resources.
-    pub fn delete_managed_prefix_list(
-        &self,
-    ) -> DeleteManagedPrefixListRequest<rboto::ServiceClient> {
-        DeleteManagedPrefixListRequest::with_client(self.inner.clone())
+    pub fn delete_managed_prefix_list(&self) -> DeleteManagedPrefixListInput {
+        DeleteManagedPrefixListInput {
+            _client: rboto::__private::Bound::to(&self.inner),
+            ..Default::default()
+        }
     }
     /// Deletes the specified metric category. Associations between the metric category and your instances are removed asynchronously.
     ///
     /// For more information, see [Use metric categories for additional metrics](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/manage-detailed-monitoring.html#detailed-monitoring-metric-categories) in the *Amazon EC2 User Guide*.
-    pub fn delete_metric_category(
-        &self,
-    ) -> DeleteMetricCategoryRequest<rboto::ServiceClient> {
-        DeleteMetricCategoryRequest::with_client(self.inner.clone())
+    pub fn delete_metric_category(&self) -> DeleteMetricCategoryInput {
+        DeleteMetricCategoryInput {
+            _client: rboto::__private::Bound::to(&self.inner),
+            ..Default::default()
+        }
     }
     /// Deletes the specified NAT gateway. Deleting a public NAT gateway disassociates its Elastic IP address, but does not release the address from your account. Deleting a NAT gateway does not delete any NAT gateway routes in your route tables.
-    pub fn delete_nat_gateway(&self) -> DeleteNatGatewayRequest<rboto::ServiceClient> {
-        DeleteNatGatewayRequest::with_client(self.inner.clone())
+    pub fn delete_nat_gateway(&self) -> DeleteNatGatewayInput {
+        DeleteNatGatewayInput {
+            _client: rboto::__private::Bound::to(&self.inner),
+            ..Default::default()
+        }
     }
     /// Deletes the specified network ACL. You can't delete the ACL if it's associated with any subnets. You can't delete the default network ACL.
-    pub fn delete_network_acl(&self) -> DeleteNetworkAclRequest<rboto::ServiceClient> {
-        DeleteNetworkAclRequest::with_client(self.inner.clone())
+    pub fn delete_network_acl(&self) -> DeleteNetworkAclInput {
+        DeleteNetworkAclInput {
+            _client: rboto::__private::Bound::to(&self.inner),
+            ..Default::default()
+        }
     }
     /// Deletes the specified ingress or egress entry (rule) from the specified network ACL.
-    pub fn delete_network_acl_entry(
-        &self,
-    ) -> DeleteNetworkAclEntryRequest<rboto::ServiceClient> {
-        DeleteNetworkAclEntryRequest::with_client(self.inner.clone())
+    pub fn delete_network_acl_entry(&self) -> DeleteNetworkAclEntryInput {
+        DeleteNetworkAclEntryInput {
+            _client: rboto::__private::Bound::to(&self.inner),
+            ..Default::default()
+        }
     }
     /// Deletes the specified Network Access Scope.
     pub fn delete_network_insights_access_scope(
         &self,
-    ) -> DeleteNetworkInsightsAccessScopeRequest<rboto::ServiceClient> {
-        DeleteNetworkInsightsAccessScopeRequest::with_client(self.inner.clone())
+    ) -> DeleteNetworkInsightsAccessScopeInput {
+        DeleteNetworkInsightsAccessScopeInput {
+            _client: rboto::__private::Bound::to(&self.inner),
+            ..Default::default()
+        }
     }
     /// Deletes the specified Network Access Scope analysis.
     pub fn delete_network_insights_access_scope_analysis(
         &self,
-    ) -> DeleteNetworkInsightsAccessScopeAnalysisRequest<rboto::ServiceClient> {
-        DeleteNetworkInsightsAccessScopeAnalysisRequest::with_client(self.inner.clone())
+    ) -> DeleteNetworkInsightsAccessScopeAnalysisInput {
+        DeleteNetworkInsightsAccessScopeAnalysisInput {
+            _client: rboto::__private::Bound::to(&self.inner),
+            ..Default::default()
+        }
     }
     /// Deletes the specified network insights analysis.
     pub fn delete_network_insights_analysis(
         &self,
-    ) -> DeleteNetworkInsightsAnalysisRequest<rboto::ServiceClient> {
-        DeleteNetworkInsightsAnalysisRequest::with_client(self.inner.clone())
+    ) -> DeleteNetworkInsightsAnalysisInput {
+        DeleteNetworkInsightsAnalysisInput {
+            _client: rboto::__private::Bound::to(&self.inner),
+            ..Default::default()
+        }
     }
     /// Deletes the specified path.
-    pub fn delete_network_insights_path(
-        &self,
-    ) -> DeleteNetworkInsightsPathRequest<rboto::ServiceClient> {
-        DeleteNetworkInsightsPathRequest::with_client(self.inner.clone())
+    pub fn delete_network_insights_path(&self) -> DeleteNetworkInsightsPathInput {
+        DeleteNetworkInsightsPathInput {
+            _client: rboto::__private::Bound::to(&self.inner),
+            ..Default::default()
+        }
     }
     /// Deletes the specified network interface. You must detach the network interface before you can delete it.
-    pub fn delete_network_interface(
-        &self,
-    ) -> DeleteNetworkInterfaceRequest<rboto::ServiceClient> {
-        DeleteNetworkInterfaceRequest::with_client(self.inner.clone())
+    pub fn delete_network_interface(&self) -> DeleteNetworkInterfaceInput {
+        DeleteNetworkInterfaceInput {
+            _client: rboto::__private::Bound::to(&self.inner),
+            ..Default::default()
+        }
     }
     /// Deletes a permission for a network interface. By default, you cannot delete the permission if the account for which you're removing the permission has attached the network interface to an instance. However, you can force delete the permission, regardless of any attachment.
     pub fn delete_network_interface_permission(
         &self,
-    ) -> DeleteNetworkInterfacePermissionRequest<rboto::ServiceClient> {
-        DeleteNetworkInterfacePermissionRequest::with_client(self.inner.clone())
+    ) -> DeleteNetworkInterfacePermissionInput {
+        DeleteNetworkInterfacePermissionInput {
+            _client: rboto::__private::Bound::to(&self.inner),
+            ..Default::default()
+        }
     }
     /// Deletes one or more flex cost allocation policies.
     pub fn delete_networking_flex_cost_allocation_policies(
         &self,
-    ) -> DeleteNetworkingFlexCostAllocationPoliciesRequest<rboto::ServiceClient> {
-        DeleteNetworkingFlexCostAllocationPoliciesRequest::with_client(
-            self.inner.clone(),
-        )
+    ) -> DeleteNetworkingFlexCostAllocationPoliciesInput {
+        DeleteNetworkingFlexCostAllocationPoliciesInput {
+            _client: rboto::__private::Bound::to(&self.inner),
+            ..Default::default()
+        }
     }
     /// Deletes the specified placement group. You must terminate all instances in the placement group before you can delete the placement group. You cannot delete a placement group that is a parent of a cluster placement group. Delete the cluster placement groups first. For more information, see [Placement groups](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/placement-groups.html) in the *Amazon EC2 User Guide*.
-    pub fn delete_placement_group(
-        &self,
-    ) -> DeletePlacementGroupRequest<rboto::ServiceClient> {
-        DeletePlacementGroupRequest::with_client(self.inner.clone())
+    pub fn delete_placement_group(&self) -> DeletePlacementGroupInput {
+        DeletePlacementGroupInput {
+            _client: rboto::__private::Bound::to(&self.inner),
+            ..Default::default()
+        }
     }
     /// Delete a public IPv4 pool. A public IPv4 pool is an EC2 IP address pool required for the public IPv4 CIDRs that you own and bring to Amazon Web Services to manage with IPAM. IPv6 addresses you bring to Amazon Web Services, however, use IPAM pools only.
-    pub fn delete_public_ipv4_pool(
-        &self,
-    ) -> DeletePublicIpv4PoolRequest<rboto::ServiceClient> {
-        DeletePublicIpv4PoolRequest::with_client(self.inner.clone())
+    pub fn delete_public_ipv4_pool(&self) -> DeletePublicIpv4PoolInput {
+        DeletePublicIpv4PoolInput {
+            _client: rboto::__private::Bound::to(&self.inner),
+            ..Default::default()
+        }
     }
     /// Deletes the queued purchases for the specified Reserved Instances.
     pub fn delete_queued_reserved_instances(
         &self,
-    ) -> DeleteQueuedReservedInstancesRequest<rboto::ServiceClient> {
-        DeleteQueuedReservedInstancesRequest::with_client(self.inner.clone())
+    ) -> DeleteQueuedReservedInstancesInput {
+        DeleteQueuedReservedInstancesInput {
+            _client: rboto::__private::Bound::to(&self.inner),
+            ..Default::default()
+        }
     }
     /// Deletes the specified route from the specified route table.
-    pub fn delete_route(&self) -> DeleteRouteRequest<rboto::ServiceClient> {
-        DeleteRouteRequest::with_client(self.inner.clone())
+    pub fn delete_route(&self) -> DeleteRouteInput {
+        DeleteRouteInput {
+            _client: rboto::__private::Bound::to(&self.inner),
+            ..Default::default()
+        }
     }
     /// Deletes the specified route server.
     ///
@@ -2045,16 +2511,20 @@ impl Client {
     /// Route server does not support route tables associated with virtual private gateways. To propagate routes into a transit gateway route table, use [Transit Gateway Connect](https://docs.aws.amazon.com/vpc/latest/tgw/tgw-connect.html).
     ///
     /// For more information see [Dynamic routing in your VPC with VPC Route Server](https://docs.aws.amazon.com/vpc/latest/userguide/dynamic-routing-route-server.html) in the *Amazon VPC User Guide*.
-    pub fn delete_route_server(&self) -> DeleteRouteServerRequest<rboto::ServiceClient> {
-        DeleteRouteServerRequest::with_client(self.inner.clone())
+    pub fn delete_route_server(&self) -> DeleteRouteServerInput {
+        DeleteRouteServerInput {
+            _client: rboto::__private::Bound::to(&self.inner),
+            ..Default::default()
+        }
     }
     /// Deletes the specified route server endpoint.
     ///
     /// A route server endpoint is an Amazon Web Services-managed component inside a subnet that facilitates [BGP (Border Gateway Protocol)](https://en.wikipedia.org/wiki/Border_Gateway_Protocol) connections between your route server and your BGP peers.
-    pub fn delete_route_server_endpoint(
-        &self,
-    ) -> DeleteRouteServerEndpointRequest<rboto::ServiceClient> {
-        DeleteRouteServerEndpointRequest::with_client(self.inner.clone())
+    pub fn delete_route_server_endpoint(&self) -> DeleteRouteServerEndpointInput {
+        DeleteRouteServerEndpointInput {
+            _client: rboto::__private::Bound::to(&self.inner),
+            ..Default::default()
+        }
     }
     /// Deletes the specified BGP peer from a route server.
     ///
@@ -2063,34 +2533,41 @@ impl Client {
     /// - Have an elastic network interface in the VPC
     /// - Support BGP (Border Gateway Protocol)
     /// - Can initiate BGP sessions
-    pub fn delete_route_server_peer(
-        &self,
-    ) -> DeleteRouteServerPeerRequest<rboto::ServiceClient> {
-        DeleteRouteServerPeerRequest::with_client(self.inner.clone())
+    pub fn delete_route_server_peer(&self) -> DeleteRouteServerPeerInput {
+        DeleteRouteServerPeerInput {
+            _client: rboto::__private::Bound::to(&self.inner),
+            ..Default::default()
+        }
     }
     /// Deletes the specified route table. You must disassociate the route table from any subnets before you can delete it. You can't delete the main route table.
-    pub fn delete_route_table(&self) -> DeleteRouteTableRequest<rboto::ServiceClient> {
-        DeleteRouteTableRequest::with_client(self.inner.clone())
+    pub fn delete_route_table(&self) -> DeleteRouteTableInput {
+        DeleteRouteTableInput {
+            _client: rboto::__private::Bound::to(&self.inner),
+            ..Default::default()
+        }
     }
     /// Deletes a secondary network. You must delete all secondary subnets in the secondary network before you can delete the secondary network.
-    pub fn delete_secondary_network(
-        &self,
-    ) -> DeleteSecondaryNetworkRequest<rboto::ServiceClient> {
-        DeleteSecondaryNetworkRequest::with_client(self.inner.clone())
+    pub fn delete_secondary_network(&self) -> DeleteSecondaryNetworkInput {
+        DeleteSecondaryNetworkInput {
+            _client: rboto::__private::Bound::to(&self.inner),
+            ..Default::default()
+        }
     }
     /// Deletes a secondary subnet. A secondary subnet must not contain any secondary interfaces prior to deletion.
-    pub fn delete_secondary_subnet(
-        &self,
-    ) -> DeleteSecondarySubnetRequest<rboto::ServiceClient> {
-        DeleteSecondarySubnetRequest::with_client(self.inner.clone())
+    pub fn delete_secondary_subnet(&self) -> DeleteSecondarySubnetInput {
+        DeleteSecondarySubnetInput {
+            _client: rboto::__private::Bound::to(&self.inner),
+            ..Default::default()
+        }
     }
     /// Deletes a security group.
     ///
     /// If you attempt to delete a security group that is associated with an instance or network interface, is referenced by another security group in the same VPC, or has a VPC association, the operation fails with `DependencyViolation`.
-    pub fn delete_security_group(
-        &self,
-    ) -> DeleteSecurityGroupRequest<rboto::ServiceClient> {
-        DeleteSecurityGroupRequest::with_client(self.inner.clone())
+    pub fn delete_security_group(&self) -> DeleteSecurityGroupInput {
+        DeleteSecurityGroupInput {
+            _client: rboto::__private::Bound::to(&self.inner),
+            ..Default::default()
+        }
     }
     /// Deletes the specified snapshot.
     ///
@@ -2099,222 +2576,301 @@ impl Client {
     /// You cannot delete a snapshot of the root device of an EBS volume used by a registered AMI. You must first deregister the AMI before you can delete the snapshot.
     ///
     /// For more information, see [Delete an Amazon EBS snapshot](https://docs.aws.amazon.com/ebs/latest/userguide/ebs-deleting-snapshot.html) in the *Amazon EBS User Guide*.
-    pub fn delete_snapshot(&self) -> DeleteSnapshotRequest<rboto::ServiceClient> {
-        DeleteSnapshotRequest::with_client(self.inner.clone())
+    pub fn delete_snapshot(&self) -> DeleteSnapshotInput {
+        DeleteSnapshotInput {
+            _client: rboto::__private::Bound::to(&self.inner),
+            ..Default::default()
+        }
     }
     /// Deletes the data feed for Spot Instances.
     pub fn delete_spot_datafeed_subscription(
         &self,
-    ) -> DeleteSpotDatafeedSubscriptionRequest<rboto::ServiceClient> {
-        DeleteSpotDatafeedSubscriptionRequest::with_client(self.inner.clone())
+    ) -> DeleteSpotDatafeedSubscriptionInput {
+        DeleteSpotDatafeedSubscriptionInput {
+            _client: rboto::__private::Bound::to(&self.inner),
+            ..Default::default()
+        }
     }
     /// Deletes the specified subnet. You must terminate all running instances in the subnet before you can delete the subnet.
-    pub fn delete_subnet(&self) -> DeleteSubnetRequest<rboto::ServiceClient> {
-        DeleteSubnetRequest::with_client(self.inner.clone())
+    pub fn delete_subnet(&self) -> DeleteSubnetInput {
+        DeleteSubnetInput {
+            _client: rboto::__private::Bound::to(&self.inner),
+            ..Default::default()
+        }
     }
     /// Deletes a subnet CIDR reservation.
-    pub fn delete_subnet_cidr_reservation(
-        &self,
-    ) -> DeleteSubnetCidrReservationRequest<rboto::ServiceClient> {
-        DeleteSubnetCidrReservationRequest::with_client(self.inner.clone())
+    pub fn delete_subnet_cidr_reservation(&self) -> DeleteSubnetCidrReservationInput {
+        DeleteSubnetCidrReservationInput {
+            _client: rboto::__private::Bound::to(&self.inner),
+            ..Default::default()
+        }
     }
     /// Deletes the specified set of tags from the specified set of resources.
     ///
     /// To list the current tags, use DescribeTags. For more information about tags, see [Tag your Amazon EC2 resources](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/Using_Tags.html) in the *Amazon Elastic Compute Cloud User Guide*.
-    pub fn delete_tags(&self) -> DeleteTagsRequest<rboto::ServiceClient> {
-        DeleteTagsRequest::with_client(self.inner.clone())
+    pub fn delete_tags(&self) -> DeleteTagsInput {
+        DeleteTagsInput {
+            _client: rboto::__private::Bound::to(&self.inner),
+            ..Default::default()
+        }
     }
     /// Deletes the specified Traffic Mirror filter.
     ///
     /// You cannot delete a Traffic Mirror filter that is in use by a Traffic Mirror session.
-    pub fn delete_traffic_mirror_filter(
-        &self,
-    ) -> DeleteTrafficMirrorFilterRequest<rboto::ServiceClient> {
-        DeleteTrafficMirrorFilterRequest::with_client(self.inner.clone())
+    pub fn delete_traffic_mirror_filter(&self) -> DeleteTrafficMirrorFilterInput {
+        DeleteTrafficMirrorFilterInput {
+            _client: rboto::__private::Bound::to(&self.inner),
+            ..Default::default()
+        }
     }
     /// Deletes the specified Traffic Mirror rule.
     pub fn delete_traffic_mirror_filter_rule(
         &self,
-    ) -> DeleteTrafficMirrorFilterRuleRequest<rboto::ServiceClient> {
-        DeleteTrafficMirrorFilterRuleRequest::with_client(self.inner.clone())
+    ) -> DeleteTrafficMirrorFilterRuleInput {
+        DeleteTrafficMirrorFilterRuleInput {
+            _client: rboto::__private::Bound::to(&self.inner),
+            ..Default::default()
+        }
     }
     /// Deletes the specified Traffic Mirror session.
-    pub fn delete_traffic_mirror_session(
-        &self,
-    ) -> DeleteTrafficMirrorSessionRequest<rboto::ServiceClient> {
-        DeleteTrafficMirrorSessionRequest::with_client(self.inner.clone())
+    pub fn delete_traffic_mirror_session(&self) -> DeleteTrafficMirrorSessionInput {
+        DeleteTrafficMirrorSessionInput {
+            _client: rboto::__private::Bound::to(&self.inner),
+            ..Default::default()
+        }
     }
     /// Deletes the specified Traffic Mirror target.
     ///
     /// You cannot delete a Traffic Mirror target that is in use by a Traffic Mirror session.
-    pub fn delete_traffic_mirror_target(
-        &self,
-    ) -> DeleteTrafficMirrorTargetRequest<rboto::ServiceClient> {
-        DeleteTrafficMirrorTargetRequest::with_client(self.inner.clone())
+    pub fn delete_traffic_mirror_target(&self) -> DeleteTrafficMirrorTargetInput {
+        DeleteTrafficMirrorTargetInput {
+            _client: rboto::__private::Bound::to(&self.inner),
+            ..Default::default()
+        }
     }
     /// Deletes the specified transit gateway.
-    pub fn delete_transit_gateway(
-        &self,
-    ) -> DeleteTransitGatewayRequest<rboto::ServiceClient> {
-        DeleteTransitGatewayRequest::with_client(self.inner.clone())
+    pub fn delete_transit_gateway(&self) -> DeleteTransitGatewayInput {
+        DeleteTransitGatewayInput {
+            _client: rboto::__private::Bound::to(&self.inner),
+            ..Default::default()
+        }
     }
     /// Deletes a Transit Gateway attachment for a Client VPN endpoint. The Transit Gateway owner can delete the attachment to remove the association between the Client VPN endpoint and the Transit Gateway.
     pub fn delete_transit_gateway_client_vpn_attachment(
         &self,
-    ) -> DeleteTransitGatewayClientVpnAttachmentRequest<rboto::ServiceClient> {
-        DeleteTransitGatewayClientVpnAttachmentRequest::with_client(self.inner.clone())
+    ) -> DeleteTransitGatewayClientVpnAttachmentInput {
+        DeleteTransitGatewayClientVpnAttachmentInput {
+            _client: rboto::__private::Bound::to(&self.inner),
+            ..Default::default()
+        }
     }
     /// Deletes the specified Connect attachment. You must first delete any Connect peers for the attachment.
-    pub fn delete_transit_gateway_connect(
-        &self,
-    ) -> DeleteTransitGatewayConnectRequest<rboto::ServiceClient> {
-        DeleteTransitGatewayConnectRequest::with_client(self.inner.clone())
+    pub fn delete_transit_gateway_connect(&self) -> DeleteTransitGatewayConnectInput {
+        DeleteTransitGatewayConnectInput {
+            _client: rboto::__private::Bound::to(&self.inner),
+            ..Default::default()
+        }
     }
     /// Deletes the specified Connect peer.
     pub fn delete_transit_gateway_connect_peer(
         &self,
-    ) -> DeleteTransitGatewayConnectPeerRequest<rboto::ServiceClient> {
-        DeleteTransitGatewayConnectPeerRequest::with_client(self.inner.clone())
+    ) -> DeleteTransitGatewayConnectPeerInput {
+        DeleteTransitGatewayConnectPeerInput {
+            _client: rboto::__private::Bound::to(&self.inner),
+            ..Default::default()
+        }
     }
     /// Deletes a transit gateway metering policy.
     pub fn delete_transit_gateway_metering_policy(
         &self,
-    ) -> DeleteTransitGatewayMeteringPolicyRequest<rboto::ServiceClient> {
-        DeleteTransitGatewayMeteringPolicyRequest::with_client(self.inner.clone())
+    ) -> DeleteTransitGatewayMeteringPolicyInput {
+        DeleteTransitGatewayMeteringPolicyInput {
+            _client: rboto::__private::Bound::to(&self.inner),
+            ..Default::default()
+        }
     }
     /// Deletes an entry from a transit gateway metering policy.
     pub fn delete_transit_gateway_metering_policy_entry(
         &self,
-    ) -> DeleteTransitGatewayMeteringPolicyEntryRequest<rboto::ServiceClient> {
-        DeleteTransitGatewayMeteringPolicyEntryRequest::with_client(self.inner.clone())
+    ) -> DeleteTransitGatewayMeteringPolicyEntryInput {
+        DeleteTransitGatewayMeteringPolicyEntryInput {
+            _client: rboto::__private::Bound::to(&self.inner),
+            ..Default::default()
+        }
     }
     /// Deletes the specified transit gateway multicast domain.
     pub fn delete_transit_gateway_multicast_domain(
         &self,
-    ) -> DeleteTransitGatewayMulticastDomainRequest<rboto::ServiceClient> {
-        DeleteTransitGatewayMulticastDomainRequest::with_client(self.inner.clone())
+    ) -> DeleteTransitGatewayMulticastDomainInput {
+        DeleteTransitGatewayMulticastDomainInput {
+            _client: rboto::__private::Bound::to(&self.inner),
+            ..Default::default()
+        }
     }
     /// Deletes the specified network function attachment. The attachment must be in the `available` or `pendingAcceptance` state.
     pub fn delete_transit_gateway_network_function_attachment(
         &self,
-    ) -> DeleteTransitGatewayNetworkFunctionAttachmentRequest<rboto::ServiceClient> {
-        DeleteTransitGatewayNetworkFunctionAttachmentRequest::with_client(
-            self.inner.clone(),
-        )
+    ) -> DeleteTransitGatewayNetworkFunctionAttachmentInput {
+        DeleteTransitGatewayNetworkFunctionAttachmentInput {
+            _client: rboto::__private::Bound::to(&self.inner),
+            ..Default::default()
+        }
     }
     /// Deletes a transit gateway peering attachment.
     pub fn delete_transit_gateway_peering_attachment(
         &self,
-    ) -> DeleteTransitGatewayPeeringAttachmentRequest<rboto::ServiceClient> {
-        DeleteTransitGatewayPeeringAttachmentRequest::with_client(self.inner.clone())
+    ) -> DeleteTransitGatewayPeeringAttachmentInput {
+        DeleteTransitGatewayPeeringAttachmentInput {
+            _client: rboto::__private::Bound::to(&self.inner),
+            ..Default::default()
+        }
     }
     /// Deletes the specified transit gateway policy table.
     pub fn delete_transit_gateway_policy_table(
         &self,
-    ) -> DeleteTransitGatewayPolicyTableRequest<rboto::ServiceClient> {
-        DeleteTransitGatewayPolicyTableRequest::with_client(self.inner.clone())
+    ) -> DeleteTransitGatewayPolicyTableInput {
+        DeleteTransitGatewayPolicyTableInput {
+            _client: rboto::__private::Bound::to(&self.inner),
+            ..Default::default()
+        }
     }
     /// Deletes the specified transit gateway policy table entry.
     pub fn delete_transit_gateway_policy_table_entry(
         &self,
-    ) -> DeleteTransitGatewayPolicyTableEntryRequest<rboto::ServiceClient> {
-        DeleteTransitGatewayPolicyTableEntryRequest::with_client(self.inner.clone())
+    ) -> DeleteTransitGatewayPolicyTableEntryInput {
+        DeleteTransitGatewayPolicyTableEntryInput {
+            _client: rboto::__private::Bound::to(&self.inner),
+            ..Default::default()
+        }
     }
     /// Deletes a reference (route) to a prefix list in a specified transit gateway route table.
     pub fn delete_transit_gateway_prefix_list_reference(
         &self,
-    ) -> DeleteTransitGatewayPrefixListReferenceRequest<rboto::ServiceClient> {
-        DeleteTransitGatewayPrefixListReferenceRequest::with_client(self.inner.clone())
+    ) -> DeleteTransitGatewayPrefixListReferenceInput {
+        DeleteTransitGatewayPrefixListReferenceInput {
+            _client: rboto::__private::Bound::to(&self.inner),
+            ..Default::default()
+        }
     }
     /// Deletes the specified route from the specified transit gateway route table.
-    pub fn delete_transit_gateway_route(
-        &self,
-    ) -> DeleteTransitGatewayRouteRequest<rboto::ServiceClient> {
-        DeleteTransitGatewayRouteRequest::with_client(self.inner.clone())
+    pub fn delete_transit_gateway_route(&self) -> DeleteTransitGatewayRouteInput {
+        DeleteTransitGatewayRouteInput {
+            _client: rboto::__private::Bound::to(&self.inner),
+            ..Default::default()
+        }
     }
     /// Deletes the specified transit gateway route table. Before you can delete a transit gateway route table, you must disassociate all attachments from it by using DisassociateTransitGatewayRouteTable and wait for the disassociations to complete. You can't delete a transit gateway route table that is the default association route table or default propagation route table for the transit gateway. To change the default route tables, use ModifyTransitGateway.
     pub fn delete_transit_gateway_route_table(
         &self,
-    ) -> DeleteTransitGatewayRouteTableRequest<rboto::ServiceClient> {
-        DeleteTransitGatewayRouteTableRequest::with_client(self.inner.clone())
+    ) -> DeleteTransitGatewayRouteTableInput {
+        DeleteTransitGatewayRouteTableInput {
+            _client: rboto::__private::Bound::to(&self.inner),
+            ..Default::default()
+        }
     }
     /// Advertises to the transit gateway that a transit gateway route table is deleted.
     pub fn delete_transit_gateway_route_table_announcement(
         &self,
-    ) -> DeleteTransitGatewayRouteTableAnnouncementRequest<rboto::ServiceClient> {
-        DeleteTransitGatewayRouteTableAnnouncementRequest::with_client(
-            self.inner.clone(),
-        )
+    ) -> DeleteTransitGatewayRouteTableAnnouncementInput {
+        DeleteTransitGatewayRouteTableAnnouncementInput {
+            _client: rboto::__private::Bound::to(&self.inner),
+            ..Default::default()
+        }
     }
     /// Deletes the specified VPC attachment.
     pub fn delete_transit_gateway_vpc_attachment(
         &self,
-    ) -> DeleteTransitGatewayVpcAttachmentRequest<rboto::ServiceClient> {
-        DeleteTransitGatewayVpcAttachmentRequest::with_client(self.inner.clone())
+    ) -> DeleteTransitGatewayVpcAttachmentInput {
+        DeleteTransitGatewayVpcAttachmentInput {
+            _client: rboto::__private::Bound::to(&self.inner),
+            ..Default::default()
+        }
     }
     /// Delete an Amazon Web Services Verified Access endpoint.
-    pub fn delete_verified_access_endpoint(
-        &self,
-    ) -> DeleteVerifiedAccessEndpointRequest<rboto::ServiceClient> {
-        DeleteVerifiedAccessEndpointRequest::with_client(self.inner.clone())
+    pub fn delete_verified_access_endpoint(&self) -> DeleteVerifiedAccessEndpointInput {
+        DeleteVerifiedAccessEndpointInput {
+            _client: rboto::__private::Bound::to(&self.inner),
+            ..Default::default()
+        }
     }
     /// Delete an Amazon Web Services Verified Access group.
-    pub fn delete_verified_access_group(
-        &self,
-    ) -> DeleteVerifiedAccessGroupRequest<rboto::ServiceClient> {
-        DeleteVerifiedAccessGroupRequest::with_client(self.inner.clone())
+    pub fn delete_verified_access_group(&self) -> DeleteVerifiedAccessGroupInput {
+        DeleteVerifiedAccessGroupInput {
+            _client: rboto::__private::Bound::to(&self.inner),
+            ..Default::default()
+        }
     }
     /// Delete an Amazon Web Services Verified Access instance.
-    pub fn delete_verified_access_instance(
-        &self,
-    ) -> DeleteVerifiedAccessInstanceRequest<rboto::ServiceClient> {
-        DeleteVerifiedAccessInstanceRequest::with_client(self.inner.clone())
+    pub fn delete_verified_access_instance(&self) -> DeleteVerifiedAccessInstanceInput {
+        DeleteVerifiedAccessInstanceInput {
+            _client: rboto::__private::Bound::to(&self.inner),
+            ..Default::default()
+        }
     }
     /// Delete an Amazon Web Services Verified Access trust provider.
     pub fn delete_verified_access_trust_provider(
         &self,
-    ) -> DeleteVerifiedAccessTrustProviderRequest<rboto::ServiceClient> {
-        DeleteVerifiedAccessTrustProviderRequest::with_client(self.inner.clone())
+    ) -> DeleteVerifiedAccessTrustProviderInput {
+        DeleteVerifiedAccessTrustProviderInput {
+            _client: rboto::__private::Bound::to(&self.inner),
+            ..Default::default()
+        }
     }
     /// Deletes the specified EBS volume. The volume must be in the `available` state (not attached to an instance).
     ///
     /// The volume can remain in the `deleting` state for several minutes.
     ///
     /// For more information, see [Delete an Amazon EBS volume](https://docs.aws.amazon.com/ebs/latest/userguide/ebs-deleting-volume.html) in the *Amazon EBS User Guide*.
-    pub fn delete_volume(&self) -> DeleteVolumeRequest<rboto::ServiceClient> {
-        DeleteVolumeRequest::with_client(self.inner.clone())
+    pub fn delete_volume(&self) -> DeleteVolumeInput {
+        DeleteVolumeInput {
+            _client: rboto::__private::Bound::to(&self.inner),
+            ..Default::default()
+        }
     }
     /// Deletes the specified VPC. You must detach or delete all gateways and resources that are associated with the VPC before you can delete it. For example, you must terminate all instances running in the VPC, delete all security groups associated with the VPC (except the default one), delete all route tables associated with the VPC (except the default one), and so on. When you delete the VPC, it deletes the default security group, network ACL, and route table for the VPC.
     ///
     /// If you created a flow log for the VPC that you are deleting, note that flow logs for deleted VPCs are eventually automatically removed.
-    pub fn delete_vpc(&self) -> DeleteVpcRequest<rboto::ServiceClient> {
-        DeleteVpcRequest::with_client(self.inner.clone())
+    pub fn delete_vpc(&self) -> DeleteVpcInput {
+        DeleteVpcInput {
+            _client: rboto::__private::Bound::to(&self.inner),
+            ..Default::default()
+        }
     }
     /// Delete a VPC Block Public Access (BPA) exclusion. A VPC BPA exclusion is a mode that can be applied to a single VPC or subnet that exempts it from the account’s BPA mode and will allow bidirectional or egress-only access. You can create BPA exclusions for VPCs and subnets even when BPA is not enabled on the account to ensure that there is no traffic disruption to the exclusions when VPC BPA is turned on. To learn more about VPC BPA, see [Block public access to VPCs and subnets](https://docs.aws.amazon.com/vpc/latest/userguide/security-vpc-bpa.html) in the *Amazon VPC User Guide*.
     pub fn delete_vpc_block_public_access_exclusion(
         &self,
-    ) -> DeleteVpcBlockPublicAccessExclusionRequest<rboto::ServiceClient> {
-        DeleteVpcBlockPublicAccessExclusionRequest::with_client(self.inner.clone())
+    ) -> DeleteVpcBlockPublicAccessExclusionInput {
+        DeleteVpcBlockPublicAccessExclusionInput {
+            _client: rboto::__private::Bound::to(&self.inner),
+            ..Default::default()
+        }
     }
     /// Deletes a VPC Encryption Control configuration. This removes the encryption policy enforcement from the specified VPC.
     ///
     /// For more information, see [Enforce VPC encryption in transit](https://docs.aws.amazon.com/vpc/latest/userguide/vpc-encryption-controls.html) in the *Amazon VPC User Guide*.
-    pub fn delete_vpc_encryption_control(
-        &self,
-    ) -> DeleteVpcEncryptionControlRequest<rboto::ServiceClient> {
-        DeleteVpcEncryptionControlRequest::with_client(self.inner.clone())
+    pub fn delete_vpc_encryption_control(&self) -> DeleteVpcEncryptionControlInput {
+        DeleteVpcEncryptionControlInput {
+            _client: rboto::__private::Bound::to(&self.inner),
+            ..Default::default()
+        }
     }
     /// Deletes the specified VPC endpoint connection notifications.
     pub fn delete_vpc_endpoint_connection_notifications(
         &self,
-    ) -> DeleteVpcEndpointConnectionNotificationsRequest<rboto::ServiceClient> {
-        DeleteVpcEndpointConnectionNotificationsRequest::with_client(self.inner.clone())
+    ) -> DeleteVpcEndpointConnectionNotificationsInput {
+        DeleteVpcEndpointConnectionNotificationsInput {
+            _client: rboto::__private::Bound::to(&self.inner),
+            ..Default::default()
+        }
     }
     /// Deletes the specified VPC endpoint service configurations. Before you can delete an endpoint service configuration, you must reject any `Available` or `PendingAcceptance` interface endpoint connections that are attached to the service.
     pub fn delete_vpc_endpoint_service_configurations(
         &self,
-    ) -> DeleteVpcEndpointServiceConfigurationsRequest<rboto::ServiceClient> {
-        DeleteVpcEndpointServiceConfigurationsRequest::with_client(self.inner.clone())
+    ) -> DeleteVpcEndpointServiceConfigurationsInput {
+        DeleteVpcEndpointServiceConfigurationsInput {
+            _client: rboto::__private::Bound::to(&self.inner),
+            ..Default::default()
+        }
     }
     /// Deletes the specified VPC endpoints.
     ///
@@ -2323,68 +2879,82 @@ impl Client {
     /// When you delete a Gateway Load Balancer endpoint, we delete its endpoint network interfaces. You can only delete Gateway Load Balancer endpoints when the routes that are associated with the endpoint are deleted.
     ///
     /// When you delete an interface endpoint, we delete its endpoint network interfaces.
-    pub fn delete_vpc_endpoints(
-        &self,
-    ) -> DeleteVpcEndpointsRequest<rboto::ServiceClient> {
-        DeleteVpcEndpointsRequest::with_client(self.inner.clone())
+    pub fn delete_vpc_endpoints(&self) -> DeleteVpcEndpointsInput {
+        DeleteVpcEndpointsInput {
+            _client: rboto::__private::Bound::to(&self.inner),
+            ..Default::default()
+        }
     }
     /// Deletes a VPC peering connection. Either the owner of the requester VPC or the owner of the accepter VPC can delete the VPC peering connection if it's in the `active` state. The owner of the requester VPC can delete a VPC peering connection in the `pending-acceptance` state. You cannot delete a VPC peering connection that's in the `failed` or `rejected` state.
-    pub fn delete_vpc_peering_connection(
-        &self,
-    ) -> DeleteVpcPeeringConnectionRequest<rboto::ServiceClient> {
-        DeleteVpcPeeringConnectionRequest::with_client(self.inner.clone())
+    pub fn delete_vpc_peering_connection(&self) -> DeleteVpcPeeringConnectionInput {
+        DeleteVpcPeeringConnectionInput {
+            _client: rboto::__private::Bound::to(&self.inner),
+            ..Default::default()
+        }
     }
     /// Deletes the specified VPN concentrator.
-    pub fn delete_vpn_concentrator(
-        &self,
-    ) -> DeleteVpnConcentratorRequest<rboto::ServiceClient> {
-        DeleteVpnConcentratorRequest::with_client(self.inner.clone())
+    pub fn delete_vpn_concentrator(&self) -> DeleteVpnConcentratorInput {
+        DeleteVpnConcentratorInput {
+            _client: rboto::__private::Bound::to(&self.inner),
+            ..Default::default()
+        }
     }
     /// Deletes the specified VPN connection.
     ///
     /// If you're deleting the VPC and its associated components, we recommend that you detach the virtual private gateway from the VPC and delete the VPC before deleting the VPN connection. If you believe that the tunnel credentials for your VPN connection have been compromised, you can delete the VPN connection and create a new one that has new keys, without needing to delete the VPC or virtual private gateway. If you create a new VPN connection, you must reconfigure the customer gateway device using the new configuration information returned with the new VPN connection ID.
     ///
     /// For certificate-based authentication, delete all Certificate Manager (ACM) private certificates used for the Amazon Web Services-side tunnel endpoints for the VPN connection before deleting the VPN connection.
-    pub fn delete_vpn_connection(
-        &self,
-    ) -> DeleteVpnConnectionRequest<rboto::ServiceClient> {
-        DeleteVpnConnectionRequest::with_client(self.inner.clone())
+    pub fn delete_vpn_connection(&self) -> DeleteVpnConnectionInput {
+        DeleteVpnConnectionInput {
+            _client: rboto::__private::Bound::to(&self.inner),
+            ..Default::default()
+        }
     }
     /// Deletes the specified static route associated with a VPN connection between an existing virtual private gateway and a VPN customer gateway. The static route allows traffic to be routed from the virtual private gateway to the VPN customer gateway.
-    pub fn delete_vpn_connection_route(
-        &self,
-    ) -> DeleteVpnConnectionRouteRequest<rboto::ServiceClient> {
-        DeleteVpnConnectionRouteRequest::with_client(self.inner.clone())
+    pub fn delete_vpn_connection_route(&self) -> DeleteVpnConnectionRouteInput {
+        DeleteVpnConnectionRouteInput {
+            _client: rboto::__private::Bound::to(&self.inner),
+            ..Default::default()
+        }
     }
     /// Deletes the specified virtual private gateway. You must first detach the virtual private gateway from the VPC. Note that you don't need to delete the virtual private gateway if you plan to delete and recreate the VPN connection between your VPC and your network.
-    pub fn delete_vpn_gateway(&self) -> DeleteVpnGatewayRequest<rboto::ServiceClient> {
-        DeleteVpnGatewayRequest::with_client(self.inner.clone())
+    pub fn delete_vpn_gateway(&self) -> DeleteVpnGatewayInput {
+        DeleteVpnGatewayInput {
+            _client: rboto::__private::Bound::to(&self.inner),
+            ..Default::default()
+        }
     }
     /// Releases the specified address range that you provisioned for use with your Amazon Web Services resources through bring your own IP addresses (BYOIP) and deletes the corresponding address pool.
     ///
     /// Before you can release an address range, you must stop advertising it and you must not have any IP addresses allocated from its address range.
-    pub fn deprovision_byoip_cidr(
-        &self,
-    ) -> DeprovisionByoipCidrRequest<rboto::ServiceClient> {
-        DeprovisionByoipCidrRequest::with_client(self.inner.clone())
+    pub fn deprovision_byoip_cidr(&self) -> DeprovisionByoipCidrInput {
+        DeprovisionByoipCidrInput {
+            _client: rboto::__private::Bound::to(&self.inner),
+            ..Default::default()
+        }
     }
     /// Deprovisions your Autonomous System Number (ASN) from your Amazon Web Services account. This action can only be called after any BYOIP CIDR associations are removed from your Amazon Web Services account with [DisassociateIpamByoasn](https://docs.aws.amazon.com/AWSEC2/latest/APIReference/API_DisassociateIpamByoasn.html). For more information, see [Tutorial: Bring your ASN to IPAM](https://docs.aws.amazon.com/vpc/latest/ipam/tutorials-byoasn.html) in the *Amazon VPC IPAM guide*.
-    pub fn deprovision_ipam_byoasn(
-        &self,
-    ) -> DeprovisionIpamByoasnRequest<rboto::ServiceClient> {
-        DeprovisionIpamByoasnRequest::with_client(self.inner.clone())
+    pub fn deprovision_ipam_byoasn(&self) -> DeprovisionIpamByoasnInput {
+        DeprovisionIpamByoasnInput {
+            _client: rboto::__private::Bound::to(&self.inner),
+            ..Default::default()
+        }
     }
     /// Deprovision a CIDR provisioned from an IPAM pool. If you deprovision a CIDR from a pool that has a source pool, the CIDR is recycled back into the source pool. For more information, see [Deprovision pool CIDRs](https://docs.aws.amazon.com/vpc/latest/ipam/depro-pool-cidr-ipam.html) in the *Amazon VPC IPAM User Guide*.
-    pub fn deprovision_ipam_pool_cidr(
-        &self,
-    ) -> DeprovisionIpamPoolCidrRequest<rboto::ServiceClient> {
-        DeprovisionIpamPoolCidrRequest::with_client(self.inner.clone())
+    pub fn deprovision_ipam_pool_cidr(&self) -> DeprovisionIpamPoolCidrInput {
+        DeprovisionIpamPoolCidrInput {
+            _client: rboto::__private::Bound::to(&self.inner),
+            ..Default::default()
+        }
     }
     /// Deprovision a CIDR from a public IPv4 pool.
     pub fn deprovision_public_ipv4_pool_cidr(
         &self,
-    ) -> DeprovisionPublicIpv4PoolCidrRequest<rboto::ServiceClient> {
-        DeprovisionPublicIpv4PoolCidrRequest::with_client(self.inner.clone())
+    ) -> DeprovisionPublicIpv4PoolCidrInput {
+        DeprovisionPublicIpv4PoolCidrInput {
+            _client: rboto::__private::Bound::to(&self.inner),
+            ..Default::default()
+        }
     }
     /// Deregisters the specified AMI. A deregistered AMI can't be used to launch new instances.
     ///
@@ -2399,32 +2969,38 @@ impl Client {
     /// - For instance store-backed AMIs: The files uploaded to Amazon S3 during AMI creation. You'll continue to incur S3 storage costs.
     ///
     /// For more information, see [Deregister an Amazon EC2 AMI](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/deregister-ami.html) in the *Amazon EC2 User Guide*.
-    pub fn deregister_image(&self) -> DeregisterImageRequest<rboto::ServiceClient> {
-        DeregisterImageRequest::with_client(self.inner.clone())
+    pub fn deregister_image(&self) -> DeregisterImageInput {
+        DeregisterImageInput {
+            _client: rboto::__private::Bound::to(&self.inner),
+            ..Default::default()
+        }
     }
     /// Deregisters tag keys to prevent tags that have the specified tag keys from being included in scheduled event notifications for resources in the Region.
     pub fn deregister_instance_event_notification_attributes(
         &self,
-    ) -> DeregisterInstanceEventNotificationAttributesRequest<rboto::ServiceClient> {
-        DeregisterInstanceEventNotificationAttributesRequest::with_client(
-            self.inner.clone(),
-        )
+    ) -> DeregisterInstanceEventNotificationAttributesInput {
+        DeregisterInstanceEventNotificationAttributesInput {
+            _client: rboto::__private::Bound::to(&self.inner),
+            ..Default::default()
+        }
     }
     /// Deregisters the specified members (network interfaces) from the transit gateway multicast group.
     pub fn deregister_transit_gateway_multicast_group_members(
         &self,
-    ) -> DeregisterTransitGatewayMulticastGroupMembersRequest<rboto::ServiceClient> {
-        DeregisterTransitGatewayMulticastGroupMembersRequest::with_client(
-            self.inner.clone(),
-        )
+    ) -> DeregisterTransitGatewayMulticastGroupMembersInput {
+        DeregisterTransitGatewayMulticastGroupMembersInput {
+            _client: rboto::__private::Bound::to(&self.inner),
+            ..Default::default()
+        }
     }
     /// Deregisters the specified sources (network interfaces) from the transit gateway multicast group.
     pub fn deregister_transit_gateway_multicast_group_sources(
         &self,
-    ) -> DeregisterTransitGatewayMulticastGroupSourcesRequest<rboto::ServiceClient> {
-        DeregisterTransitGatewayMulticastGroupSourcesRequest::with_client(
-            self.inner.clone(),
-        )
+    ) -> DeregisterTransitGatewayMulticastGroupSourcesInput {
+        DeregisterTransitGatewayMulticastGroupSourcesInput {
+            _client: rboto::__private::Bound::to(&self.inner),
+            ..Default::default()
+        }
     }
     /// Describes attributes of your Amazon Web Services account. The following are the supported account attributes:
     ///
@@ -2436,66 +3012,78 @@ impl Client {
     /// - `vpc-max-security-groups-per-interface`: The maximum number of security groups that you can assign to a network interface.
     ///
     /// **Note:** The order of the elements in the response, including those within nested structures, might vary. Applications should not assume the elements appear in a particular order.
-    pub fn describe_account_attributes(
-        &self,
-    ) -> DescribeAccountAttributesRequest<rboto::ServiceClient> {
-        DescribeAccountAttributesRequest::with_client(self.inner.clone())
+    pub fn describe_account_attributes(&self) -> DescribeAccountAttributesInput {
+        DescribeAccountAttributesInput {
+            _client: rboto::__private::Bound::to(&self.inner),
+            ..Default::default()
+        }
     }
     /// Describes the account-level VPC Encryption Control configuration for your account. VPC Encryption Control enables you to enforce encryption for all data in transit within and between VPCs to meet compliance requirements.
     ///
     /// For more information, see [Enforce VPC encryption in transit](https://docs.aws.amazon.com/vpc/latest/userguide/vpc-encryption-controls.html) in the *Amazon VPC User Guide*.
     pub fn describe_account_vpc_encryption_control(
         &self,
-    ) -> DescribeAccountVpcEncryptionControlRequest<rboto::ServiceClient> {
-        DescribeAccountVpcEncryptionControlRequest::with_client(self.inner.clone())
+    ) -> DescribeAccountVpcEncryptionControlInput {
+        DescribeAccountVpcEncryptionControlInput {
+            _client: rboto::__private::Bound::to(&self.inner),
+            ..Default::default()
+        }
     }
     /// Describes an Elastic IP address transfer. For more information, see [Transfer Elastic IP addresses](https://docs.aws.amazon.com/vpc/latest/userguide/vpc-eips.html#transfer-EIPs-intro) in the *Amazon VPC User Guide*.
     ///
     /// When you transfer an Elastic IP address, there is a two-step handshake between the source and transfer Amazon Web Services accounts. When the source account starts the transfer, the transfer account has seven days to accept the Elastic IP address transfer. During those seven days, the source account can view the pending transfer by using this action. After seven days, the transfer expires and ownership of the Elastic IP address returns to the source account. Accepted transfers are visible to the source account for 14 days after the transfers have been accepted.
-    pub fn describe_address_transfers(
-        &self,
-    ) -> DescribeAddressTransfersRequest<rboto::ServiceClient> {
-        DescribeAddressTransfersRequest::with_client(self.inner.clone())
+    pub fn describe_address_transfers(&self) -> DescribeAddressTransfersInput {
+        DescribeAddressTransfersInput {
+            _client: rboto::__private::Bound::to(&self.inner),
+            ..Default::default()
+        }
     }
     /// Describes the specified Elastic IP addresses or all of your Elastic IP addresses.
-    pub fn describe_addresses(&self) -> DescribeAddressesRequest<rboto::ServiceClient> {
-        DescribeAddressesRequest::with_client(self.inner.clone())
+    pub fn describe_addresses(&self) -> DescribeAddressesInput {
+        DescribeAddressesInput {
+            _client: rboto::__private::Bound::to(&self.inner),
+            ..Default::default()
+        }
     }
     /// Describes the attributes of the specified Elastic IP addresses. For requirements, see [Using reverse DNS for email applications](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/elastic-ip-addresses-eip.html#Using_Elastic_Addressing_Reverse_DNS).
-    pub fn describe_addresses_attribute(
-        &self,
-    ) -> DescribeAddressesAttributeRequest<rboto::ServiceClient> {
-        DescribeAddressesAttributeRequest::with_client(self.inner.clone())
+    pub fn describe_addresses_attribute(&self) -> DescribeAddressesAttributeInput {
+        DescribeAddressesAttributeInput {
+            _client: rboto::__private::Bound::to(&self.inner),
+            ..Default::default()
+        }
     }
     /// Describes the longer ID format settings for all resource types in a specific Region. This request is useful for performing a quick audit to determine whether a specific Region is fully opted in for longer IDs (17-character IDs).
     ///
     /// This request only returns information about resource types that support longer IDs.
     ///
     /// The following resource types support longer IDs: `bundle` | `conversion-task` | `customer-gateway` | `dhcp-options` | `elastic-ip-allocation` | `elastic-ip-association` | `export-task` | `flow-log` | `image` | `import-task` | `instance` | `internet-gateway` | `network-acl` | `network-acl-association` | `network-interface` | `network-interface-attachment` | `prefix-list` | `reservation` | `route-table` | `route-table-association` | `security-group` | `snapshot` | `subnet` | `subnet-cidr-block-association` | `volume` | `vpc` | `vpc-cidr-block-association` | `vpc-endpoint` | `vpc-peering-connection` | `vpn-connection` | `vpn-gateway`.
-    pub fn describe_aggregate_id_format(
-        &self,
-    ) -> DescribeAggregateIdFormatRequest<rboto::ServiceClient> {
-        DescribeAggregateIdFormatRequest::with_client(self.inner.clone())
+    pub fn describe_aggregate_id_format(&self) -> DescribeAggregateIdFormatInput {
+        DescribeAggregateIdFormatInput {
+            _client: rboto::__private::Bound::to(&self.inner),
+            ..Default::default()
+        }
     }
     /// Describes the aggregated application health status for the specified instances. The following rules apply:
     ///
     /// - The instance-level status is derived from all application status checks with the aggregation setting set to `included`.
     /// - Use `DescribeApplicationStatusChecks` to view the configuration of individual checks.
     /// - Use `EnableApplicationStatusCheckSuppression` to temporarily suppress health check results from affecting the instance-level status.
-    pub fn describe_application_status(
-        &self,
-    ) -> DescribeApplicationStatusRequest<rboto::ServiceClient> {
-        DescribeApplicationStatusRequest::with_client(self.inner.clone())
+    pub fn describe_application_status(&self) -> DescribeApplicationStatusInput {
+        DescribeApplicationStatusInput {
+            _client: rboto::__private::Bound::to(&self.inner),
+            ..Default::default()
+        }
     }
     /// Describes the associations for one or more application status checks. For more information, see [Application status checks](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/monitoring-application-status-checks.html). To avoid timeouts and retrieve complete results, use the pagination parameters.
     ///
     /// **Note:** The order of the elements in the response, including those within nested structures, might vary.
     pub fn describe_application_status_check_associations(
         &self,
-    ) -> DescribeApplicationStatusCheckAssociationsRequest<rboto::ServiceClient> {
-        DescribeApplicationStatusCheckAssociationsRequest::with_client(
-            self.inner.clone(),
-        )
+    ) -> DescribeApplicationStatusCheckAssociationsInput {
+        DescribeApplicationStatusCheckAssociationsInput {
+            _client: rboto::__private::Bound::to(&self.inner),
+            ..Default::default()
+        }
     }
     /// Describes application status checks, including configuration details such as protocol, port, path, thresholds, and associations. Results are paginated. Use the `NextToken` parameter to retrieve additional results. The following rules apply:
     ///
@@ -2503,110 +3091,137 @@ impl Client {
     /// - Use `DescribeApplicationStatus` to see the actual health status of instances.
     pub fn describe_application_status_checks(
         &self,
-    ) -> DescribeApplicationStatusChecksRequest<rboto::ServiceClient> {
-        DescribeApplicationStatusChecksRequest::with_client(self.inner.clone())
+    ) -> DescribeApplicationStatusChecksInput {
+        DescribeApplicationStatusChecksInput {
+            _client: rboto::__private::Bound::to(&self.inner),
+            ..Default::default()
+        }
     }
     /// Describes the Availability Zones, Local Zones, and Wavelength Zones that are available to you.
     ///
     /// For more information about Availability Zones, Local Zones, and Wavelength Zones, see [Regions and zones](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/using-regions-availability-zones.html) in the *Amazon EC2 User Guide*.
     ///
     /// **Note:** The order of the elements in the response, including those within nested structures, might vary. Applications should not assume the elements appear in a particular order.
-    pub fn describe_availability_zones(
-        &self,
-    ) -> DescribeAvailabilityZonesRequest<rboto::ServiceClient> {
-        DescribeAvailabilityZonesRequest::with_client(self.inner.clone())
+    pub fn describe_availability_zones(&self) -> DescribeAvailabilityZonesInput {
+        DescribeAvailabilityZonesInput {
+            _client: rboto::__private::Bound::to(&self.inner),
+            ..Default::default()
+        }
     }
     /// Describes the current Infrastructure Performance metric subscriptions.
     pub fn describe_aws_network_performance_metric_subscriptions(
         &self,
-    ) -> DescribeAwsNetworkPerformanceMetricSubscriptionsRequest<rboto::ServiceClient> {
-        DescribeAwsNetworkPerformanceMetricSubscriptionsRequest::with_client(
-            self.inner.clone(),
-        )
+    ) -> DescribeAwsNetworkPerformanceMetricSubscriptionsInput {
+        DescribeAwsNetworkPerformanceMetricSubscriptionsInput {
+            _client: rboto::__private::Bound::to(&self.inner),
+            ..Default::default()
+        }
     }
     /// Describes the specified bundle tasks or all of your bundle tasks.
     ///
     /// **Note:** Completed bundle tasks are listed for only a limited time. If your bundle task is no longer in the list, you can still register an AMI from it. Just use `RegisterImage` with the Amazon S3 bucket name and image manifest name you provided to the bundle task.
     ///
     /// **Note:** The order of the elements in the response, including those within nested structures, might vary. Applications should not assume the elements appear in a particular order.
-    pub fn describe_bundle_tasks(
-        &self,
-    ) -> DescribeBundleTasksRequest<rboto::ServiceClient> {
-        DescribeBundleTasksRequest::with_client(self.inner.clone())
+    pub fn describe_bundle_tasks(&self) -> DescribeBundleTasksInput {
+        DescribeBundleTasksInput {
+            _client: rboto::__private::Bound::to(&self.inner),
+            ..Default::default()
+        }
     }
     /// Describes the IP address ranges that were provisioned for use with Amazon Web Services resources through through bring your own IP addresses (BYOIP).
-    pub fn describe_byoip_cidrs(
-        &self,
-    ) -> DescribeByoipCidrsRequest<rboto::ServiceClient> {
-        DescribeByoipCidrsRequest::with_client(self.inner.clone())
+    pub fn describe_byoip_cidrs(&self) -> DescribeByoipCidrsInput {
+        DescribeByoipCidrsInput {
+            _client: rboto::__private::Bound::to(&self.inner),
+            ..Default::default()
+        }
     }
     /// Describes the events for the specified Capacity Block extension during the specified time.
     pub fn describe_capacity_block_extension_history(
         &self,
-    ) -> DescribeCapacityBlockExtensionHistoryRequest<rboto::ServiceClient> {
-        DescribeCapacityBlockExtensionHistoryRequest::with_client(self.inner.clone())
+    ) -> DescribeCapacityBlockExtensionHistoryInput {
+        DescribeCapacityBlockExtensionHistoryInput {
+            _client: rboto::__private::Bound::to(&self.inner),
+            ..Default::default()
+        }
     }
     /// Describes Capacity Block extension offerings available for purchase in the Amazon Web Services Region that you're currently using.
     pub fn describe_capacity_block_extension_offerings(
         &self,
-    ) -> DescribeCapacityBlockExtensionOfferingsRequest<rboto::ServiceClient> {
-        DescribeCapacityBlockExtensionOfferingsRequest::with_client(self.inner.clone())
+    ) -> DescribeCapacityBlockExtensionOfferingsInput {
+        DescribeCapacityBlockExtensionOfferingsInput {
+            _client: rboto::__private::Bound::to(&self.inner),
+            ..Default::default()
+        }
     }
     /// Describes Capacity Block offerings available for purchase in the Amazon Web Services Region that you're currently using. With Capacity Blocks, you can purchase a specific GPU instance type or EC2 UltraServer for a period of time.
     ///
     /// To search for an available Capacity Block offering, you specify a reservation duration and instance count.
     pub fn describe_capacity_block_offerings(
         &self,
-    ) -> DescribeCapacityBlockOfferingsRequest<rboto::ServiceClient> {
-        DescribeCapacityBlockOfferingsRequest::with_client(self.inner.clone())
+    ) -> DescribeCapacityBlockOfferingsInput {
+        DescribeCapacityBlockOfferingsInput {
+            _client: rboto::__private::Bound::to(&self.inner),
+            ..Default::default()
+        }
     }
     /// Describes the availability of capacity for the specified Capacity blocks, or all of your Capacity Blocks.
-    pub fn describe_capacity_block_status(
-        &self,
-    ) -> DescribeCapacityBlockStatusRequest<rboto::ServiceClient> {
-        DescribeCapacityBlockStatusRequest::with_client(self.inner.clone())
+    pub fn describe_capacity_block_status(&self) -> DescribeCapacityBlockStatusInput {
+        DescribeCapacityBlockStatusInput {
+            _client: rboto::__private::Bound::to(&self.inner),
+            ..Default::default()
+        }
     }
     /// Describes details about Capacity Blocks in the Amazon Web Services Region that you're currently using.
-    pub fn describe_capacity_blocks(
-        &self,
-    ) -> DescribeCapacityBlocksRequest<rboto::ServiceClient> {
-        DescribeCapacityBlocksRequest::with_client(self.inner.clone())
+    pub fn describe_capacity_blocks(&self) -> DescribeCapacityBlocksInput {
+        DescribeCapacityBlocksInput {
+            _client: rboto::__private::Bound::to(&self.inner),
+            ..Default::default()
+        }
     }
     /// Describes one or more Capacity Manager data export configurations. Returns information about export settings, delivery status, and recent export activity.
     pub fn describe_capacity_manager_data_exports(
         &self,
-    ) -> DescribeCapacityManagerDataExportsRequest<rboto::ServiceClient> {
-        DescribeCapacityManagerDataExportsRequest::with_client(self.inner.clone())
+    ) -> DescribeCapacityManagerDataExportsInput {
+        DescribeCapacityManagerDataExportsInput {
+            _client: rboto::__private::Bound::to(&self.inner),
+            ..Default::default()
+        }
     }
     /// Describes a request to assign the billing of the unused capacity of a Capacity Reservation. For more information, see [Billing assignment for shared Amazon EC2 Capacity Reservations](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/transfer-billing.html).
     pub fn describe_capacity_reservation_billing_requests(
         &self,
-    ) -> DescribeCapacityReservationBillingRequestsRequest<rboto::ServiceClient> {
-        DescribeCapacityReservationBillingRequestsRequest::with_client(
-            self.inner.clone(),
-        )
+    ) -> DescribeCapacityReservationBillingRequestsInput {
+        DescribeCapacityReservationBillingRequestsInput {
+            _client: rboto::__private::Bound::to(&self.inner),
+            ..Default::default()
+        }
     }
     /// Describes one or more Capacity Reservation cancellation quotes. The results describe only the quotes that you have previously generated by using the `CreateCapacityReservationCancellationQuote` action.
     pub fn describe_capacity_reservation_cancellation_quotes(
         &self,
-    ) -> DescribeCapacityReservationCancellationQuotesRequest<rboto::ServiceClient> {
-        DescribeCapacityReservationCancellationQuotesRequest::with_client(
-            self.inner.clone(),
-        )
+    ) -> DescribeCapacityReservationCancellationQuotesInput {
+        DescribeCapacityReservationCancellationQuotesInput {
+            _client: rboto::__private::Bound::to(&self.inner),
+            ..Default::default()
+        }
     }
     /// Describes one or more Capacity Reservation date change quotes that you generated by using the `CreateCapacityReservationDateChangeQuote` operation.
     pub fn describe_capacity_reservation_date_change_quotes(
         &self,
-    ) -> DescribeCapacityReservationDateChangeQuotesRequest<rboto::ServiceClient> {
-        DescribeCapacityReservationDateChangeQuotesRequest::with_client(
-            self.inner.clone(),
-        )
+    ) -> DescribeCapacityReservationDateChangeQuotesInput {
+        DescribeCapacityReservationDateChangeQuotesInput {
+            _client: rboto::__private::Bound::to(&self.inner),
+            ..Default::default()
+        }
     }
     /// Describes one or more Capacity Reservation Fleets.
     pub fn describe_capacity_reservation_fleets(
         &self,
-    ) -> DescribeCapacityReservationFleetsRequest<rboto::ServiceClient> {
-        DescribeCapacityReservationFleetsRequest::with_client(self.inner.clone())
+    ) -> DescribeCapacityReservationFleetsInput {
+        DescribeCapacityReservationFleetsInput {
+            _client: rboto::__private::Bound::to(&self.inner),
+            ..Default::default()
+        }
     }
     /// Describes a tree-based hierarchy that represents the physical host placement of your pending or active Capacity Reservations within an Availability Zone or Local Zone. You can use this information to determine the relative proximity of your capacity within the Amazon Web Services network before it is launched and use this information to allocate capacity together to support your tightly coupled workloads.
     ///
@@ -2617,78 +3232,98 @@ impl Client {
     /// For more information, see [Amazon EC2 topology](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/ec2-instance-topology.html) in the *Amazon EC2 User Guide*.
     pub fn describe_capacity_reservation_topology(
         &self,
-    ) -> DescribeCapacityReservationTopologyRequest<rboto::ServiceClient> {
-        DescribeCapacityReservationTopologyRequest::with_client(self.inner.clone())
+    ) -> DescribeCapacityReservationTopologyInput {
+        DescribeCapacityReservationTopologyInput {
+            _client: rboto::__private::Bound::to(&self.inner),
+            ..Default::default()
+        }
     }
     /// Describes one or more of your Capacity Reservations. The results describe only the Capacity Reservations in the Amazon Web Services Region that you're currently using.
-    pub fn describe_capacity_reservations(
-        &self,
-    ) -> DescribeCapacityReservationsRequest<rboto::ServiceClient> {
-        DescribeCapacityReservationsRequest::with_client(self.inner.clone())
+    pub fn describe_capacity_reservations(&self) -> DescribeCapacityReservationsInput {
+        DescribeCapacityReservationsInput {
+            _client: rboto::__private::Bound::to(&self.inner),
+            ..Default::default()
+        }
     }
     /// Describes one or more of your carrier gateways.
-    pub fn describe_carrier_gateways(
-        &self,
-    ) -> DescribeCarrierGatewaysRequest<rboto::ServiceClient> {
-        DescribeCarrierGatewaysRequest::with_client(self.inner.clone())
+    pub fn describe_carrier_gateways(&self) -> DescribeCarrierGatewaysInput {
+        DescribeCarrierGatewaysInput {
+            _client: rboto::__private::Bound::to(&self.inner),
+            ..Default::default()
+        }
     }
     /// **Note:** This action is deprecated.
     ///
     /// Describes your linked EC2-Classic instances. This request only returns information about EC2-Classic instances linked to a VPC through ClassicLink. You cannot use this request to return information about other instances.
-    pub fn describe_classic_link_instances(
-        &self,
-    ) -> DescribeClassicLinkInstancesRequest<rboto::ServiceClient> {
-        DescribeClassicLinkInstancesRequest::with_client(self.inner.clone())
+    pub fn describe_classic_link_instances(&self) -> DescribeClassicLinkInstancesInput {
+        DescribeClassicLinkInstancesInput {
+            _client: rboto::__private::Bound::to(&self.inner),
+            ..Default::default()
+        }
     }
     /// Describes the authorization rules for a specified Client VPN endpoint.
     pub fn describe_client_vpn_authorization_rules(
         &self,
-    ) -> DescribeClientVpnAuthorizationRulesRequest<rboto::ServiceClient> {
-        DescribeClientVpnAuthorizationRulesRequest::with_client(self.inner.clone())
+    ) -> DescribeClientVpnAuthorizationRulesInput {
+        DescribeClientVpnAuthorizationRulesInput {
+            _client: rboto::__private::Bound::to(&self.inner),
+            ..Default::default()
+        }
     }
     /// Describes active client connections and connections that have been terminated within the last 60 minutes for the specified Client VPN endpoint.
-    pub fn describe_client_vpn_connections(
-        &self,
-    ) -> DescribeClientVpnConnectionsRequest<rboto::ServiceClient> {
-        DescribeClientVpnConnectionsRequest::with_client(self.inner.clone())
+    pub fn describe_client_vpn_connections(&self) -> DescribeClientVpnConnectionsInput {
+        DescribeClientVpnConnectionsInput {
+            _client: rboto::__private::Bound::to(&self.inner),
+            ..Default::default()
+        }
     }
     /// Describes one or more Client VPN endpoints in the account.
-    pub fn describe_client_vpn_endpoints(
-        &self,
-    ) -> DescribeClientVpnEndpointsRequest<rboto::ServiceClient> {
-        DescribeClientVpnEndpointsRequest::with_client(self.inner.clone())
+    pub fn describe_client_vpn_endpoints(&self) -> DescribeClientVpnEndpointsInput {
+        DescribeClientVpnEndpointsInput {
+            _client: rboto::__private::Bound::to(&self.inner),
+            ..Default::default()
+        }
     }
     /// Describes the routes for the specified Client VPN endpoint.
-    pub fn describe_client_vpn_routes(
-        &self,
-    ) -> DescribeClientVpnRoutesRequest<rboto::ServiceClient> {
-        DescribeClientVpnRoutesRequest::with_client(self.inner.clone())
+    pub fn describe_client_vpn_routes(&self) -> DescribeClientVpnRoutesInput {
+        DescribeClientVpnRoutesInput {
+            _client: rboto::__private::Bound::to(&self.inner),
+            ..Default::default()
+        }
     }
     /// Describes the target networks associated with the specified Client VPN endpoint.
     pub fn describe_client_vpn_target_networks(
         &self,
-    ) -> DescribeClientVpnTargetNetworksRequest<rboto::ServiceClient> {
-        DescribeClientVpnTargetNetworksRequest::with_client(self.inner.clone())
+    ) -> DescribeClientVpnTargetNetworksInput {
+        DescribeClientVpnTargetNetworksInput {
+            _client: rboto::__private::Bound::to(&self.inner),
+            ..Default::default()
+        }
     }
     /// Describes the specified customer-owned address pools or all of your customer-owned address pools.
-    pub fn describe_coip_pools(&self) -> DescribeCoipPoolsRequest<rboto::ServiceClient> {
-        DescribeCoipPoolsRequest::with_client(self.inner.clone())
+    pub fn describe_coip_pools(&self) -> DescribeCoipPoolsInput {
+        DescribeCoipPoolsInput {
+            _client: rboto::__private::Bound::to(&self.inner),
+            ..Default::default()
+        }
     }
     /// Describes the specified conversion tasks or all your conversion tasks. For more information, see the [VM Import/Export User Guide](https://docs.aws.amazon.com/vm-import/latest/userguide/).
     ///
     /// For information about the import manifest referenced by this API action, see [VM Import Manifest](https://docs.aws.amazon.com/AWSEC2/latest/APIReference/manifest.html).
-    pub fn describe_conversion_tasks(
-        &self,
-    ) -> DescribeConversionTasksRequest<rboto::ServiceClient> {
-        DescribeConversionTasksRequest::with_client(self.inner.clone())
+    pub fn describe_conversion_tasks(&self) -> DescribeConversionTasksInput {
+        DescribeConversionTasksInput {
+            _client: rboto::__private::Bound::to(&self.inner),
+            ..Default::default()
+        }
     }
     /// Describes one or more of your VPN customer gateways.
     ///
     /// For more information, see [Amazon Web Services Site-to-Site VPN](https://docs.aws.amazon.com/vpn/latest/s2svpn/VPC_VPN.html) in the *Amazon Web Services Site-to-Site VPN User Guide*.
-    pub fn describe_customer_gateways(
-        &self,
-    ) -> DescribeCustomerGatewaysRequest<rboto::ServiceClient> {
-        DescribeCustomerGatewaysRequest::with_client(self.inner.clone())
+    pub fn describe_customer_gateways(&self) -> DescribeCustomerGatewaysInput {
+        DescribeCustomerGatewaysInput {
+            _client: rboto::__private::Bound::to(&self.inner),
+            ..Default::default()
+        }
     }
     /// Describes the metadata of an account status report, including the status of the report.
     ///
@@ -2697,176 +3332,218 @@ impl Client {
     /// For more information, see [Generating the account status report for declarative policies](https://docs.aws.amazon.com/organizations/latest/userguide/orgs_manage_policies_declarative_status-report.html) in the *Amazon Web Services Organizations User Guide*.
     pub fn describe_declarative_policies_reports(
         &self,
-    ) -> DescribeDeclarativePoliciesReportsRequest<rboto::ServiceClient> {
-        DescribeDeclarativePoliciesReportsRequest::with_client(self.inner.clone())
+    ) -> DescribeDeclarativePoliciesReportsInput {
+        DescribeDeclarativePoliciesReportsInput {
+            _client: rboto::__private::Bound::to(&self.inner),
+            ..Default::default()
+        }
     }
     /// Describes your DHCP option sets. The default is to describe all your DHCP option sets. Alternatively, you can specify specific DHCP option set IDs or filter the results to include only the DHCP option sets that match specific criteria.
     ///
     /// For more information, see [DHCP option sets](https://docs.aws.amazon.com/vpc/latest/userguide/VPC_DHCP_Options.html) in the *Amazon VPC User Guide*.
-    pub fn describe_dhcp_options(
-        &self,
-    ) -> DescribeDhcpOptionsRequest<rboto::ServiceClient> {
-        DescribeDhcpOptionsRequest::with_client(self.inner.clone())
+    pub fn describe_dhcp_options(&self) -> DescribeDhcpOptionsInput {
+        DescribeDhcpOptionsInput {
+            _client: rboto::__private::Bound::to(&self.inner),
+            ..Default::default()
+        }
     }
     /// Describes your egress-only internet gateways. The default is to describe all your egress-only internet gateways. Alternatively, you can specify specific egress-only internet gateway IDs or filter the results to include only the egress-only internet gateways that match specific criteria.
     pub fn describe_egress_only_internet_gateways(
         &self,
-    ) -> DescribeEgressOnlyInternetGatewaysRequest<rboto::ServiceClient> {
-        DescribeEgressOnlyInternetGatewaysRequest::with_client(self.inner.clone())
+    ) -> DescribeEgressOnlyInternetGatewaysInput {
+        DescribeEgressOnlyInternetGatewaysInput {
+            _client: rboto::__private::Bound::to(&self.inner),
+            ..Default::default()
+        }
     }
     /// **Note:** Amazon Elastic Graphics reached end of life on January 8, 2024.
     ///
     /// Describes the Elastic Graphics accelerator associated with your instances.
-    pub fn describe_elastic_gpus(
-        &self,
-    ) -> DescribeElasticGpusRequest<rboto::ServiceClient> {
-        DescribeElasticGpusRequest::with_client(self.inner.clone())
+    pub fn describe_elastic_gpus(&self) -> DescribeElasticGpusInput {
+        DescribeElasticGpusInput {
+            _client: rboto::__private::Bound::to(&self.inner),
+            ..Default::default()
+        }
     }
     /// Describes the specified export image tasks or all of your export image tasks.
-    pub fn describe_export_image_tasks(
-        &self,
-    ) -> DescribeExportImageTasksRequest<rboto::ServiceClient> {
-        DescribeExportImageTasksRequest::with_client(self.inner.clone())
+    pub fn describe_export_image_tasks(&self) -> DescribeExportImageTasksInput {
+        DescribeExportImageTasksInput {
+            _client: rboto::__private::Bound::to(&self.inner),
+            ..Default::default()
+        }
     }
     /// Describes the specified export instance tasks or all of your export instance tasks.
-    pub fn describe_export_tasks(
-        &self,
-    ) -> DescribeExportTasksRequest<rboto::ServiceClient> {
-        DescribeExportTasksRequest::with_client(self.inner.clone())
+    pub fn describe_export_tasks(&self) -> DescribeExportTasksInput {
+        DescribeExportTasksInput {
+            _client: rboto::__private::Bound::to(&self.inner),
+            ..Default::default()
+        }
     }
     /// Describe details for Windows AMIs that are configured for Windows fast launch.
-    pub fn describe_fast_launch_images(
-        &self,
-    ) -> DescribeFastLaunchImagesRequest<rboto::ServiceClient> {
-        DescribeFastLaunchImagesRequest::with_client(self.inner.clone())
+    pub fn describe_fast_launch_images(&self) -> DescribeFastLaunchImagesInput {
+        DescribeFastLaunchImagesInput {
+            _client: rboto::__private::Bound::to(&self.inner),
+            ..Default::default()
+        }
     }
     /// Describes the state of fast snapshot restores for your snapshots.
-    pub fn describe_fast_snapshot_restores(
-        &self,
-    ) -> DescribeFastSnapshotRestoresRequest<rboto::ServiceClient> {
-        DescribeFastSnapshotRestoresRequest::with_client(self.inner.clone())
+    pub fn describe_fast_snapshot_restores(&self) -> DescribeFastSnapshotRestoresInput {
+        DescribeFastSnapshotRestoresInput {
+            _client: rboto::__private::Bound::to(&self.inner),
+            ..Default::default()
+        }
     }
     /// Describes the events for the specified EC2 Fleet during the specified time.
     ///
     /// EC2 Fleet events are delayed by up to 30 seconds before they can be described. This ensures that you can query by the last evaluated time and not miss a recorded event. EC2 Fleet events are available for 48 hours.
     ///
     /// For more information, see [Monitor fleet events using Amazon EventBridge](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/fleet-monitor.html) in the *Amazon EC2 User Guide*.
-    pub fn describe_fleet_history(
-        &self,
-    ) -> DescribeFleetHistoryRequest<rboto::ServiceClient> {
-        DescribeFleetHistoryRequest::with_client(self.inner.clone())
+    pub fn describe_fleet_history(&self) -> DescribeFleetHistoryInput {
+        DescribeFleetHistoryInput {
+            _client: rboto::__private::Bound::to(&self.inner),
+            ..Default::default()
+        }
     }
     /// Describes the running instances for the specified EC2 Fleet.
     ///
     /// **Note:** Currently, `DescribeFleetInstances` does not support fleets of type `instant`. Instead, use `DescribeFleets`, specifying the `instant` fleet ID in the request.
     ///
     /// For more information, see [Describe your EC2 Fleet](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/manage-ec2-fleet.html#monitor-ec2-fleet) in the *Amazon EC2 User Guide*.
-    pub fn describe_fleet_instances(
-        &self,
-    ) -> DescribeFleetInstancesRequest<rboto::ServiceClient> {
-        DescribeFleetInstancesRequest::with_client(self.inner.clone())
+    pub fn describe_fleet_instances(&self) -> DescribeFleetInstancesInput {
+        DescribeFleetInstancesInput {
+            _client: rboto::__private::Bound::to(&self.inner),
+            ..Default::default()
+        }
     }
     /// Describes the specified EC2 Fleet or all of your EC2 Fleets.
     ///
     /// **Important:** If a fleet is of type `instant`, you must specify the fleet ID in the request, otherwise the fleet does not appear in the response.
     ///
     /// For more information, see [Describe your EC2 Fleet](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/manage-ec2-fleet.html#monitor-ec2-fleet) in the *Amazon EC2 User Guide*.
-    pub fn describe_fleets(&self) -> DescribeFleetsRequest<rboto::ServiceClient> {
-        DescribeFleetsRequest::with_client(self.inner.clone())
+    pub fn describe_fleets(&self) -> DescribeFleetsInput {
+        DescribeFleetsInput {
+            _client: rboto::__private::Bound::to(&self.inner),
+            ..Default::default()
+        }
     }
     /// Describes one or more flow logs.
     ///
     /// To view the published flow log records, you must view the log destination. For example, the CloudWatch Logs log group, the Amazon S3 bucket, or the Kinesis Data Firehose delivery stream.
-    pub fn describe_flow_logs(&self) -> DescribeFlowLogsRequest<rboto::ServiceClient> {
-        DescribeFlowLogsRequest::with_client(self.inner.clone())
+    pub fn describe_flow_logs(&self) -> DescribeFlowLogsInput {
+        DescribeFlowLogsInput {
+            _client: rboto::__private::Bound::to(&self.inner),
+            ..Default::default()
+        }
     }
     /// Describes the specified attribute of the specified Amazon FPGA Image (AFI).
-    pub fn describe_fpga_image_attribute(
-        &self,
-    ) -> DescribeFpgaImageAttributeRequest<rboto::ServiceClient> {
-        DescribeFpgaImageAttributeRequest::with_client(self.inner.clone())
+    pub fn describe_fpga_image_attribute(&self) -> DescribeFpgaImageAttributeInput {
+        DescribeFpgaImageAttributeInput {
+            _client: rboto::__private::Bound::to(&self.inner),
+            ..Default::default()
+        }
     }
     /// Describes the Amazon FPGA Images (AFIs) available to you. These include public AFIs, private AFIs that you own, and AFIs owned by other Amazon Web Services accounts for which you have load permissions.
-    pub fn describe_fpga_images(
-        &self,
-    ) -> DescribeFpgaImagesRequest<rboto::ServiceClient> {
-        DescribeFpgaImagesRequest::with_client(self.inner.clone())
+    pub fn describe_fpga_images(&self) -> DescribeFpgaImagesInput {
+        DescribeFpgaImagesInput {
+            _client: rboto::__private::Bound::to(&self.inner),
+            ..Default::default()
+        }
     }
     /// Describes the Dedicated Host reservations that are available to purchase.
     ///
     /// The results describe all of the Dedicated Host reservation offerings, including offerings that might not match the instance family and Region of your Dedicated Hosts. When purchasing an offering, ensure that the instance family and Region of the offering matches that of the Dedicated Hosts with which it is to be associated. For more information about supported instance types, see [Dedicated Hosts](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/dedicated-hosts-overview.html) in the *Amazon EC2 User Guide*.
     pub fn describe_host_reservation_offerings(
         &self,
-    ) -> DescribeHostReservationOfferingsRequest<rboto::ServiceClient> {
-        DescribeHostReservationOfferingsRequest::with_client(self.inner.clone())
+    ) -> DescribeHostReservationOfferingsInput {
+        DescribeHostReservationOfferingsInput {
+            _client: rboto::__private::Bound::to(&self.inner),
+            ..Default::default()
+        }
     }
     /// Describes reservations that are associated with Dedicated Hosts in your account.
-    pub fn describe_host_reservations(
-        &self,
-    ) -> DescribeHostReservationsRequest<rboto::ServiceClient> {
-        DescribeHostReservationsRequest::with_client(self.inner.clone())
+    pub fn describe_host_reservations(&self) -> DescribeHostReservationsInput {
+        DescribeHostReservationsInput {
+            _client: rboto::__private::Bound::to(&self.inner),
+            ..Default::default()
+        }
     }
     /// Describes the specified Dedicated Hosts or all your Dedicated Hosts.
     ///
     /// The results describe only the Dedicated Hosts in the Region you're currently using. All listed instances consume capacity on your Dedicated Host. Dedicated Hosts that have recently been released are listed with the state `released`.
-    pub fn describe_hosts(&self) -> DescribeHostsRequest<rboto::ServiceClient> {
-        DescribeHostsRequest::with_client(self.inner.clone())
+    pub fn describe_hosts(&self) -> DescribeHostsInput {
+        DescribeHostsInput {
+            _client: rboto::__private::Bound::to(&self.inner),
+            ..Default::default()
+        }
     }
     /// Describes your IAM instance profile associations.
     pub fn describe_iam_instance_profile_associations(
         &self,
-    ) -> DescribeIamInstanceProfileAssociationsRequest<rboto::ServiceClient> {
-        DescribeIamInstanceProfileAssociationsRequest::with_client(self.inner.clone())
+    ) -> DescribeIamInstanceProfileAssociationsInput {
+        DescribeIamInstanceProfileAssociationsInput {
+            _client: rboto::__private::Bound::to(&self.inner),
+            ..Default::default()
+        }
     }
     /// Describes the ID format settings for your resources on a per-Region basis, for example, to view which resource types are enabled for longer IDs. This request only returns information about resource types whose ID formats can be modified; it does not return information about other resource types.
     ///
     /// The following resource types support longer IDs: `bundle` | `conversion-task` | `customer-gateway` | `dhcp-options` | `elastic-ip-allocation` | `elastic-ip-association` | `export-task` | `flow-log` | `image` | `import-task` | `instance` | `internet-gateway` | `network-acl` | `network-acl-association` | `network-interface` | `network-interface-attachment` | `prefix-list` | `reservation` | `route-table` | `route-table-association` | `security-group` | `snapshot` | `subnet` | `subnet-cidr-block-association` | `volume` | `vpc` | `vpc-cidr-block-association` | `vpc-endpoint` | `vpc-peering-connection` | `vpn-connection` | `vpn-gateway`.
     ///
     /// These settings apply to the IAM user who makes the request; they do not apply to the entire Amazon Web Services account. By default, an IAM user defaults to the same settings as the root user, unless they explicitly override the settings by running the ModifyIdFormat command. Resources created with longer IDs are visible to all IAM users, regardless of these settings and provided that they have permission to use the relevant `Describe` command for the resource type.
-    pub fn describe_id_format(&self) -> DescribeIdFormatRequest<rboto::ServiceClient> {
-        DescribeIdFormatRequest::with_client(self.inner.clone())
+    pub fn describe_id_format(&self) -> DescribeIdFormatInput {
+        DescribeIdFormatInput {
+            _client: rboto::__private::Bound::to(&self.inner),
+            ..Default::default()
+        }
     }
     /// Describes the ID format settings for resources for the specified IAM user, IAM role, or root user. For example, you can view the resource types that are enabled for longer IDs. This request only returns information about resource types whose ID formats can be modified; it does not return information about other resource types. For more information, see [Resource IDs](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/resource-ids.html) in the *Amazon Elastic Compute Cloud User Guide*.
     ///
     /// The following resource types support longer IDs: `bundle` | `conversion-task` | `customer-gateway` | `dhcp-options` | `elastic-ip-allocation` | `elastic-ip-association` | `export-task` | `flow-log` | `image` | `import-task` | `instance` | `internet-gateway` | `network-acl` | `network-acl-association` | `network-interface` | `network-interface-attachment` | `prefix-list` | `reservation` | `route-table` | `route-table-association` | `security-group` | `snapshot` | `subnet` | `subnet-cidr-block-association` | `volume` | `vpc` | `vpc-cidr-block-association` | `vpc-endpoint` | `vpc-peering-connection` | `vpn-connection` | `vpn-gateway`.
     ///
     /// These settings apply to the principal specified in the request. They do not apply to the principal that makes the request.
-    pub fn describe_identity_id_format(
-        &self,
-    ) -> DescribeIdentityIdFormatRequest<rboto::ServiceClient> {
-        DescribeIdentityIdFormatRequest::with_client(self.inner.clone())
+    pub fn describe_identity_id_format(&self) -> DescribeIdentityIdFormatInput {
+        DescribeIdentityIdFormatInput {
+            _client: rboto::__private::Bound::to(&self.inner),
+            ..Default::default()
+        }
     }
     /// Describes the specified attribute of the specified AMI. You can specify only one attribute at a time.
     ///
     /// **Note:** The order of the elements in the response, including those within nested structures, might vary. Applications should not assume the elements appear in a particular order.
-    pub fn describe_image_attribute(
-        &self,
-    ) -> DescribeImageAttributeRequest<rboto::ServiceClient> {
-        DescribeImageAttributeRequest::with_client(self.inner.clone())
+    pub fn describe_image_attribute(&self) -> DescribeImageAttributeInput {
+        DescribeImageAttributeInput {
+            _client: rboto::__private::Bound::to(&self.inner),
+            ..Default::default()
+        }
     }
     /// Describes your Amazon Web Services resources that are referencing the specified images.
     ///
     /// For more information, see [Identify your resources referencing specified AMIs](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/ec2-ami-references.html) in the *Amazon EC2 User Guide*.
-    pub fn describe_image_references(
-        &self,
-    ) -> DescribeImageReferencesRequest<rboto::ServiceClient> {
-        DescribeImageReferencesRequest::with_client(self.inner.clone())
+    pub fn describe_image_references(&self) -> DescribeImageReferencesInput {
+        DescribeImageReferencesInput {
+            _client: rboto::__private::Bound::to(&self.inner),
+            ..Default::default()
+        }
     }
     /// Describes the entries in image usage reports, showing how your images are used across other Amazon Web Services accounts.
     ///
     /// For more information, see [View your AMI usage](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/your-ec2-ami-usage.html) in the *Amazon EC2 User Guide*.
     pub fn describe_image_usage_report_entries(
         &self,
-    ) -> DescribeImageUsageReportEntriesRequest<rboto::ServiceClient> {
-        DescribeImageUsageReportEntriesRequest::with_client(self.inner.clone())
+    ) -> DescribeImageUsageReportEntriesInput {
+        DescribeImageUsageReportEntriesInput {
+            _client: rboto::__private::Bound::to(&self.inner),
+            ..Default::default()
+        }
     }
     /// Describes the configuration and status of image usage reports, filtered by report IDs or image IDs.
     ///
     /// For more information, see [View your AMI usage](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/your-ec2-ami-usage.html) in the *Amazon EC2 User Guide*.
-    pub fn describe_image_usage_reports(
-        &self,
-    ) -> DescribeImageUsageReportsRequest<rboto::ServiceClient> {
-        DescribeImageUsageReportsRequest::with_client(self.inner.clone())
+    pub fn describe_image_usage_reports(&self) -> DescribeImageUsageReportsInput {
+        DescribeImageUsageReportsInput {
+            _client: rboto::__private::Bound::to(&self.inner),
+            ..Default::default()
+        }
     }
     /// Describes the specified images (AMIs, AKIs, and ARIs) available to you or all of the images available to you.
     ///
@@ -2881,32 +3558,41 @@ impl Client {
     /// **Important:** We strongly recommend using only paginated requests. Unpaginated requests are susceptible to throttling and timeouts.
     ///
     /// **Note:** The order of the elements in the response, including those within nested structures, might vary. Applications should not assume the elements appear in a particular order.
-    pub fn describe_images(&self) -> DescribeImagesRequest<rboto::ServiceClient> {
-        DescribeImagesRequest::with_client(self.inner.clone())
+    pub fn describe_images(&self) -> DescribeImagesInput {
+        DescribeImagesInput {
+            _client: rboto::__private::Bound::to(&self.inner),
+            ..Default::default()
+        }
     }
     /// Displays details about an import virtual machine or import snapshot tasks that are already created.
-    pub fn describe_import_image_tasks(
-        &self,
-    ) -> DescribeImportImageTasksRequest<rboto::ServiceClient> {
-        DescribeImportImageTasksRequest::with_client(self.inner.clone())
+    pub fn describe_import_image_tasks(&self) -> DescribeImportImageTasksInput {
+        DescribeImportImageTasksInput {
+            _client: rboto::__private::Bound::to(&self.inner),
+            ..Default::default()
+        }
     }
     /// Describes your import snapshot tasks.
-    pub fn describe_import_snapshot_tasks(
-        &self,
-    ) -> DescribeImportSnapshotTasksRequest<rboto::ServiceClient> {
-        DescribeImportSnapshotTasksRequest::with_client(self.inner.clone())
+    pub fn describe_import_snapshot_tasks(&self) -> DescribeImportSnapshotTasksInput {
+        DescribeImportSnapshotTasksInput {
+            _client: rboto::__private::Bound::to(&self.inner),
+            ..Default::default()
+        }
     }
     /// Describes the specified attribute of the specified instance. You can specify only one attribute at a time. Available attributes include SQL license exemption configuration for instances registered with the SQL LE service.
-    pub fn describe_instance_attribute(
-        &self,
-    ) -> DescribeInstanceAttributeRequest<rboto::ServiceClient> {
-        DescribeInstanceAttributeRequest::with_client(self.inner.clone())
+    pub fn describe_instance_attribute(&self) -> DescribeInstanceAttributeInput {
+        DescribeInstanceAttributeInput {
+            _client: rboto::__private::Bound::to(&self.inner),
+            ..Default::default()
+        }
     }
     /// Describes the specified EC2 Instance Connect Endpoints or all EC2 Instance Connect Endpoints.
     pub fn describe_instance_connect_endpoints(
         &self,
-    ) -> DescribeInstanceConnectEndpointsRequest<rboto::ServiceClient> {
-        DescribeInstanceConnectEndpointsRequest::with_client(self.inner.clone())
+    ) -> DescribeInstanceConnectEndpointsInput {
+        DescribeInstanceConnectEndpointsInput {
+            _client: rboto::__private::Bound::to(&self.inner),
+            ..Default::default()
+        }
     }
     /// Describes the credit option for CPU usage of the specified burstable performance instances. The credit options are `standard` and `unlimited`.
     ///
@@ -2921,26 +3607,31 @@ impl Client {
     /// For more information, see [Burstable performance instances](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/burstable-performance-instances.html) in the *Amazon EC2 User Guide*.
     pub fn describe_instance_credit_specifications(
         &self,
-    ) -> DescribeInstanceCreditSpecificationsRequest<rboto::ServiceClient> {
-        DescribeInstanceCreditSpecificationsRequest::with_client(self.inner.clone())
+    ) -> DescribeInstanceCreditSpecificationsInput {
+        DescribeInstanceCreditSpecificationsInput {
+            _client: rboto::__private::Bound::to(&self.inner),
+            ..Default::default()
+        }
     }
     /// Describes the tag keys that are registered to appear in scheduled event notifications for resources in the current Region.
     pub fn describe_instance_event_notification_attributes(
         &self,
-    ) -> DescribeInstanceEventNotificationAttributesRequest<rboto::ServiceClient> {
-        DescribeInstanceEventNotificationAttributesRequest::with_client(
-            self.inner.clone(),
-        )
+    ) -> DescribeInstanceEventNotificationAttributesInput {
+        DescribeInstanceEventNotificationAttributesInput {
+            _client: rboto::__private::Bound::to(&self.inner),
+            ..Default::default()
+        }
     }
     /// Describes the specified event windows or all event windows.
     ///
     /// If you specify event window IDs, the output includes information for only the specified event windows. If you specify filters, the output includes information for only those event windows that meet the filter criteria. If you do not specify event windows IDs or filters, the output includes information for all event windows, which can affect performance. We recommend that you use pagination to ensure that the operation returns quickly and successfully.
     ///
     /// For more information, see [Define event windows for scheduled events](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/event-windows.html) in the *Amazon EC2 User Guide*.
-    pub fn describe_instance_event_windows(
-        &self,
-    ) -> DescribeInstanceEventWindowsRequest<rboto::ServiceClient> {
-        DescribeInstanceEventWindowsRequest::with_client(self.inner.clone())
+    pub fn describe_instance_event_windows(&self) -> DescribeInstanceEventWindowsInput {
+        DescribeInstanceEventWindowsInput {
+            _client: rboto::__private::Bound::to(&self.inner),
+            ..Default::default()
+        }
     }
     /// Describes the AMI that was used to launch an instance, even if the AMI is deprecated, deregistered, made private (no longer public or shared with your account), or not allowed.
     ///
@@ -2955,20 +3646,27 @@ impl Client {
     /// **Note:** The order of the elements in the response, including those within nested structures, might vary. Applications should not assume the elements appear in a particular order.
     pub fn describe_instance_image_metadata(
         &self,
-    ) -> DescribeInstanceImageMetadataRequest<rboto::ServiceClient> {
-        DescribeInstanceImageMetadataRequest::with_client(self.inner.clone())
+    ) -> DescribeInstanceImageMetadataInput {
+        DescribeInstanceImageMetadataInput {
+            _client: rboto::__private::Bound::to(&self.inner),
+            ..Default::default()
+        }
     }
     /// Describes the historical SQL Server High Availability states for Amazon EC2 instances that are enabled for Amazon EC2 High Availability for SQL Server monitoring.
     pub fn describe_instance_sql_ha_history_states(
         &self,
-    ) -> DescribeInstanceSqlHaHistoryStatesRequest<rboto::ServiceClient> {
-        DescribeInstanceSqlHaHistoryStatesRequest::with_client(self.inner.clone())
+    ) -> DescribeInstanceSqlHaHistoryStatesInput {
+        DescribeInstanceSqlHaHistoryStatesInput {
+            _client: rboto::__private::Bound::to(&self.inner),
+            ..Default::default()
+        }
     }
     /// Describes the SQL Server High Availability states for Amazon EC2 instances that are enabled for Amazon EC2 High Availability for SQL Server monitoring.
-    pub fn describe_instance_sql_ha_states(
-        &self,
-    ) -> DescribeInstanceSqlHaStatesRequest<rboto::ServiceClient> {
-        DescribeInstanceSqlHaStatesRequest::with_client(self.inner.clone())
+    pub fn describe_instance_sql_ha_states(&self) -> DescribeInstanceSqlHaStatesInput {
+        DescribeInstanceSqlHaStatesInput {
+            _client: rboto::__private::Bound::to(&self.inner),
+            ..Default::default()
+        }
     }
     /// Describes the status of the specified instances or all of your instances. By default, only running instances are described, unless you specifically indicate to return the status of all instances.
     ///
@@ -2982,10 +3680,11 @@ impl Client {
     /// The Amazon EC2 API follows an eventual consistency model. This means that the result of an API command you run that creates or modifies resources might not be immediately available to all subsequent commands you run. For guidance on how to manage eventual consistency, see [Eventual consistency in the Amazon EC2 API](https://docs.aws.amazon.com/ec2/latest/devguide/eventual-consistency.html) in the *Amazon EC2 Developer Guide*.
     ///
     /// **Note:** The order of the elements in the response, including those within nested structures, might vary. Applications should not assume the elements appear in a particular order.
-    pub fn describe_instance_status(
-        &self,
-    ) -> DescribeInstanceStatusRequest<rboto::ServiceClient> {
-        DescribeInstanceStatusRequest::with_client(self.inner.clone())
+    pub fn describe_instance_status(&self) -> DescribeInstanceStatusInput {
+        DescribeInstanceStatusInput {
+            _client: rboto::__private::Bound::to(&self.inner),
+            ..Default::default()
+        }
     }
     /// Describes a tree-based hierarchy that represents the physical host placement of your EC2 instances within an Availability Zone or Local Zone. You can use this information to determine the relative proximity of your EC2 instances within the Amazon Web Services network to support your tightly coupled workloads.
     ///
@@ -2994,22 +3693,27 @@ impl Client {
     /// **Note:** The Amazon EC2 API follows an eventual consistency model due to the distributed nature of the system supporting it. As a result, when you call the DescribeInstanceTopology API command immediately after launching instances, the response might return a `null` value for `capacityBlockId` because the data might not have fully propagated across all subsystems. For more information, see [Eventual consistency in the Amazon EC2 API](https://docs.aws.amazon.com/ec2/latest/devguide/eventual-consistency.html) in the *Amazon EC2 Developer Guide*.
     ///
     /// For more information, see [Amazon EC2 topology](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/ec2-instance-topology.html) in the *Amazon EC2 User Guide*.
-    pub fn describe_instance_topology(
-        &self,
-    ) -> DescribeInstanceTopologyRequest<rboto::ServiceClient> {
-        DescribeInstanceTopologyRequest::with_client(self.inner.clone())
+    pub fn describe_instance_topology(&self) -> DescribeInstanceTopologyInput {
+        DescribeInstanceTopologyInput {
+            _client: rboto::__private::Bound::to(&self.inner),
+            ..Default::default()
+        }
     }
     /// Lists the instance types that are offered for the specified location. If no location is specified, the default is to list the instance types that are offered in the current Region.
     pub fn describe_instance_type_offerings(
         &self,
-    ) -> DescribeInstanceTypeOfferingsRequest<rboto::ServiceClient> {
-        DescribeInstanceTypeOfferingsRequest::with_client(self.inner.clone())
+    ) -> DescribeInstanceTypeOfferingsInput {
+        DescribeInstanceTypeOfferingsInput {
+            _client: rboto::__private::Bound::to(&self.inner),
+            ..Default::default()
+        }
     }
     /// Describes the specified instance types. By default, all instance types for the current Region are described. Alternatively, you can filter the results. To include instance types that are not supported in the current Region, set `IncludeUnsupportedInRegion` to `true`.
-    pub fn describe_instance_types(
-        &self,
-    ) -> DescribeInstanceTypesRequest<rboto::ServiceClient> {
-        DescribeInstanceTypesRequest::with_client(self.inner.clone())
+    pub fn describe_instance_types(&self) -> DescribeInstanceTypesInput {
+        DescribeInstanceTypesInput {
+            _client: rboto::__private::Bound::to(&self.inner),
+            ..Default::default()
+        }
     }
     /// Describes the specified instances or all instances.
     ///
@@ -3028,318 +3732,396 @@ impl Client {
     /// **Important:** We strongly recommend using only paginated requests. Unpaginated requests are susceptible to throttling and timeouts.
     ///
     /// **Note:** The order of the elements in the response, including those within nested structures, might vary. Applications should not assume the elements appear in a particular order.
-    pub fn describe_instances(&self) -> DescribeInstancesRequest<rboto::ServiceClient> {
-        DescribeInstancesRequest::with_client(self.inner.clone())
+    pub fn describe_instances(&self) -> DescribeInstancesInput {
+        DescribeInstancesInput {
+            _client: rboto::__private::Bound::to(&self.inner),
+            ..Default::default()
+        }
     }
     /// Describes your internet gateways. The default is to describe all your internet gateways. Alternatively, you can specify specific internet gateway IDs or filter the results to include only the internet gateways that match specific criteria.
-    pub fn describe_internet_gateways(
-        &self,
-    ) -> DescribeInternetGatewaysRequest<rboto::ServiceClient> {
-        DescribeInternetGatewaysRequest::with_client(self.inner.clone())
+    pub fn describe_internet_gateways(&self) -> DescribeInternetGatewaysInput {
+        DescribeInternetGatewaysInput {
+            _client: rboto::__private::Bound::to(&self.inner),
+            ..Default::default()
+        }
     }
     /// Describes your Autonomous System Numbers (ASNs), their provisioning statuses, and the BYOIP CIDRs with which they are associated. For more information, see [Tutorial: Bring your ASN to IPAM](https://docs.aws.amazon.com/vpc/latest/ipam/tutorials-byoasn.html) in the *Amazon VPC IPAM guide*.
-    pub fn describe_ipam_byoasn(
-        &self,
-    ) -> DescribeIpamByoasnRequest<rboto::ServiceClient> {
-        DescribeIpamByoasnRequest::with_client(self.inner.clone())
+    pub fn describe_ipam_byoasn(&self) -> DescribeIpamByoasnInput {
+        DescribeIpamByoasnInput {
+            _client: rboto::__private::Bound::to(&self.inner),
+            ..Default::default()
+        }
     }
     /// Describe verification tokens.
     ///
     /// A verification token is an Amazon Web Services-generated random value that you can use to prove ownership of an external resource. For example, you can use a verification token to validate that you control a public IP address range when you bring an IP address range to Amazon Web Services (BYOIP).
     pub fn describe_ipam_external_resource_verification_tokens(
         &self,
-    ) -> DescribeIpamExternalResourceVerificationTokensRequest<rboto::ServiceClient> {
-        DescribeIpamExternalResourceVerificationTokensRequest::with_client(
-            self.inner.clone(),
-        )
+    ) -> DescribeIpamExternalResourceVerificationTokensInput {
+        DescribeIpamExternalResourceVerificationTokensInput {
+            _client: rboto::__private::Bound::to(&self.inner),
+            ..Default::default()
+        }
     }
     /// Describes one or more IPAM internet registry associations. We recommend using pagination to ensure that the operation returns quickly and successfully.
     pub fn describe_ipam_internet_registry_associations(
         &self,
-    ) -> DescribeIpamInternetRegistryAssociationsRequest<rboto::ServiceClient> {
-        DescribeIpamInternetRegistryAssociationsRequest::with_client(self.inner.clone())
+    ) -> DescribeIpamInternetRegistryAssociationsInput {
+        DescribeIpamInternetRegistryAssociationsInput {
+            _client: rboto::__private::Bound::to(&self.inner),
+            ..Default::default()
+        }
     }
     /// Describes one or more IPAM policies.
     ///
     /// An IPAM policy is a set of rules that define how public IPv4 addresses from IPAM pools are allocated to Amazon Web Services resources. Each rule maps an Amazon Web Services service to IPAM pools that the service will use to get IP addresses. A single policy can have multiple rules and be applied to multiple Amazon Web Services Regions. If the IPAM pool run out of addresses then the services fallback to Amazon-provided IP addresses. A policy can be applied to an individual Amazon Web Services account or an entity within Amazon Web Services Organizations.
-    pub fn describe_ipam_policies(
-        &self,
-    ) -> DescribeIpamPoliciesRequest<rboto::ServiceClient> {
-        DescribeIpamPoliciesRequest::with_client(self.inner.clone())
+    pub fn describe_ipam_policies(&self) -> DescribeIpamPoliciesInput {
+        DescribeIpamPoliciesInput {
+            _client: rboto::__private::Bound::to(&self.inner),
+            ..Default::default()
+        }
     }
     /// Describes IPAM pool allocations. You can describe all allocations owned by you across all pools, or you can describe specific allocations by ID.
     ///
     /// If you specify `IpamPoolAllocationIds`, the results include only the specified allocations. If you do not specify `IpamPoolAllocationIds`, the results include all allocations owned by you. You can use `Filters` to narrow the results.
     ///
     /// **Note:** This action returns only allocations directly owned by you. To view all allocations in a pool you own or that has been shared with you, including allocations owned by other accounts, use [GetIpamPoolAllocations](https://docs.aws.amazon.com/AWSEC2/latest/APIReference/API_GetIpamPoolAllocations.html).
-    pub fn describe_ipam_pool_allocations(
-        &self,
-    ) -> DescribeIpamPoolAllocationsRequest<rboto::ServiceClient> {
-        DescribeIpamPoolAllocationsRequest::with_client(self.inner.clone())
+    pub fn describe_ipam_pool_allocations(&self) -> DescribeIpamPoolAllocationsInput {
+        DescribeIpamPoolAllocationsInput {
+            _client: rboto::__private::Bound::to(&self.inner),
+            ..Default::default()
+        }
     }
     /// Get information about your IPAM pools.
-    pub fn describe_ipam_pools(&self) -> DescribeIpamPoolsRequest<rboto::ServiceClient> {
-        DescribeIpamPoolsRequest::with_client(self.inner.clone())
+    pub fn describe_ipam_pools(&self) -> DescribeIpamPoolsInput {
+        DescribeIpamPoolsInput {
+            _client: rboto::__private::Bound::to(&self.inner),
+            ..Default::default()
+        }
     }
     /// Describes one or more IPAM prefix list resolver Targets. Use this operation to view the configuration and status of resolver targets.
     pub fn describe_ipam_prefix_list_resolver_targets(
         &self,
-    ) -> DescribeIpamPrefixListResolverTargetsRequest<rboto::ServiceClient> {
-        DescribeIpamPrefixListResolverTargetsRequest::with_client(self.inner.clone())
+    ) -> DescribeIpamPrefixListResolverTargetsInput {
+        DescribeIpamPrefixListResolverTargetsInput {
+            _client: rboto::__private::Bound::to(&self.inner),
+            ..Default::default()
+        }
     }
     /// Describes one or more IPAM prefix list resolvers. Use this operation to view the configuration, status, and properties of your resolvers.
     pub fn describe_ipam_prefix_list_resolvers(
         &self,
-    ) -> DescribeIpamPrefixListResolversRequest<rboto::ServiceClient> {
-        DescribeIpamPrefixListResolversRequest::with_client(self.inner.clone())
+    ) -> DescribeIpamPrefixListResolversInput {
+        DescribeIpamPrefixListResolversInput {
+            _client: rboto::__private::Bound::to(&self.inner),
+            ..Default::default()
+        }
     }
     /// Describes IPAM resource discoveries. A resource discovery is an IPAM component that enables IPAM to manage and monitor resources that belong to the owning account.
     pub fn describe_ipam_resource_discoveries(
         &self,
-    ) -> DescribeIpamResourceDiscoveriesRequest<rboto::ServiceClient> {
-        DescribeIpamResourceDiscoveriesRequest::with_client(self.inner.clone())
+    ) -> DescribeIpamResourceDiscoveriesInput {
+        DescribeIpamResourceDiscoveriesInput {
+            _client: rboto::__private::Bound::to(&self.inner),
+            ..Default::default()
+        }
     }
     /// Describes resource discovery association with an Amazon VPC IPAM. An associated resource discovery is a resource discovery that has been associated with an IPAM..
     pub fn describe_ipam_resource_discovery_associations(
         &self,
-    ) -> DescribeIpamResourceDiscoveryAssociationsRequest<rboto::ServiceClient> {
-        DescribeIpamResourceDiscoveryAssociationsRequest::with_client(self.inner.clone())
+    ) -> DescribeIpamResourceDiscoveryAssociationsInput {
+        DescribeIpamResourceDiscoveryAssociationsInput {
+            _client: rboto::__private::Bound::to(&self.inner),
+            ..Default::default()
+        }
     }
     /// Get information about your IPAM scopes.
-    pub fn describe_ipam_scopes(
-        &self,
-    ) -> DescribeIpamScopesRequest<rboto::ServiceClient> {
-        DescribeIpamScopesRequest::with_client(self.inner.clone())
+    pub fn describe_ipam_scopes(&self) -> DescribeIpamScopesInput {
+        DescribeIpamScopesInput {
+            _client: rboto::__private::Bound::to(&self.inner),
+            ..Default::default()
+        }
     }
     /// Get information about your IPAM pools.
     ///
     /// For more information, see [What is IPAM?](https://docs.aws.amazon.com/vpc/latest/ipam/what-is-it-ipam.html) in the *Amazon VPC IPAM User Guide*.
-    pub fn describe_ipams(&self) -> DescribeIpamsRequest<rboto::ServiceClient> {
-        DescribeIpamsRequest::with_client(self.inner.clone())
+    pub fn describe_ipams(&self) -> DescribeIpamsInput {
+        DescribeIpamsInput {
+            _client: rboto::__private::Bound::to(&self.inner),
+            ..Default::default()
+        }
     }
     /// Describes your IPv6 address pools.
-    pub fn describe_ipv6_pools(&self) -> DescribeIpv6PoolsRequest<rboto::ServiceClient> {
-        DescribeIpv6PoolsRequest::with_client(self.inner.clone())
+    pub fn describe_ipv6_pools(&self) -> DescribeIpv6PoolsInput {
+        DescribeIpv6PoolsInput {
+            _client: rboto::__private::Bound::to(&self.inner),
+            ..Default::default()
+        }
     }
     /// Describes the specified key pairs or all of your key pairs.
     ///
     /// For more information about key pairs, see [Amazon EC2 key pairs](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/ec2-key-pairs.html) in the *Amazon EC2 User Guide*.
-    pub fn describe_key_pairs(&self) -> DescribeKeyPairsRequest<rboto::ServiceClient> {
-        DescribeKeyPairsRequest::with_client(self.inner.clone())
+    pub fn describe_key_pairs(&self) -> DescribeKeyPairsInput {
+        DescribeKeyPairsInput {
+            _client: rboto::__private::Bound::to(&self.inner),
+            ..Default::default()
+        }
     }
     /// Describes one or more versions of a specified launch template. You can describe all versions, individual versions, or a range of versions. You can also describe all the latest versions or all the default versions of all the launch templates in your account.
     pub fn describe_launch_template_versions(
         &self,
-    ) -> DescribeLaunchTemplateVersionsRequest<rboto::ServiceClient> {
-        DescribeLaunchTemplateVersionsRequest::with_client(self.inner.clone())
+    ) -> DescribeLaunchTemplateVersionsInput {
+        DescribeLaunchTemplateVersionsInput {
+            _client: rboto::__private::Bound::to(&self.inner),
+            ..Default::default()
+        }
     }
     /// Describes one or more launch templates.
-    pub fn describe_launch_templates(
-        &self,
-    ) -> DescribeLaunchTemplatesRequest<rboto::ServiceClient> {
-        DescribeLaunchTemplatesRequest::with_client(self.inner.clone())
+    pub fn describe_launch_templates(&self) -> DescribeLaunchTemplatesInput {
+        DescribeLaunchTemplatesInput {
+            _client: rboto::__private::Bound::to(&self.inner),
+            ..Default::default()
+        }
     }
     /// Describes the associations between virtual interface groups and local gateway route tables.
     pub fn describe_local_gateway_route_table_virtual_interface_group_associations(
         &self,
-    ) -> DescribeLocalGatewayRouteTableVirtualInterfaceGroupAssociationsRequest<
-        rboto::ServiceClient,
-    > {
-        DescribeLocalGatewayRouteTableVirtualInterfaceGroupAssociationsRequest::with_client(
-            self.inner.clone(),
-        )
+    ) -> DescribeLocalGatewayRouteTableVirtualInterfaceGroupAssociationsInput {
+        DescribeLocalGatewayRouteTableVirtualInterfaceGroupAssociationsInput {
+            _client: rboto::__private::Bound::to(&self.inner),
+            ..Default::default()
+        }
     }
     /// Describes the specified associations between VPCs and local gateway route tables.
     pub fn describe_local_gateway_route_table_vpc_associations(
         &self,
-    ) -> DescribeLocalGatewayRouteTableVpcAssociationsRequest<rboto::ServiceClient> {
-        DescribeLocalGatewayRouteTableVpcAssociationsRequest::with_client(
-            self.inner.clone(),
-        )
+    ) -> DescribeLocalGatewayRouteTableVpcAssociationsInput {
+        DescribeLocalGatewayRouteTableVpcAssociationsInput {
+            _client: rboto::__private::Bound::to(&self.inner),
+            ..Default::default()
+        }
     }
     /// Describes one or more local gateway route tables. By default, all local gateway route tables are described. Alternatively, you can filter the results.
     pub fn describe_local_gateway_route_tables(
         &self,
-    ) -> DescribeLocalGatewayRouteTablesRequest<rboto::ServiceClient> {
-        DescribeLocalGatewayRouteTablesRequest::with_client(self.inner.clone())
+    ) -> DescribeLocalGatewayRouteTablesInput {
+        DescribeLocalGatewayRouteTablesInput {
+            _client: rboto::__private::Bound::to(&self.inner),
+            ..Default::default()
+        }
     }
     /// Describes the specified local gateway virtual interface groups.
     pub fn describe_local_gateway_virtual_interface_groups(
         &self,
-    ) -> DescribeLocalGatewayVirtualInterfaceGroupsRequest<rboto::ServiceClient> {
-        DescribeLocalGatewayVirtualInterfaceGroupsRequest::with_client(
-            self.inner.clone(),
-        )
+    ) -> DescribeLocalGatewayVirtualInterfaceGroupsInput {
+        DescribeLocalGatewayVirtualInterfaceGroupsInput {
+            _client: rboto::__private::Bound::to(&self.inner),
+            ..Default::default()
+        }
     }
     /// Describes the specified local gateway virtual interfaces.
     pub fn describe_local_gateway_virtual_interfaces(
         &self,
-    ) -> DescribeLocalGatewayVirtualInterfacesRequest<rboto::ServiceClient> {
-        DescribeLocalGatewayVirtualInterfacesRequest::with_client(self.inner.clone())
+    ) -> DescribeLocalGatewayVirtualInterfacesInput {
+        DescribeLocalGatewayVirtualInterfacesInput {
+            _client: rboto::__private::Bound::to(&self.inner),
+            ..Default::default()
+        }
     }
     /// Describes one or more local gateways. By default, all local gateways are described. Alternatively, you can filter the results.
-    pub fn describe_local_gateways(
-        &self,
-    ) -> DescribeLocalGatewaysRequest<rboto::ServiceClient> {
-        DescribeLocalGatewaysRequest::with_client(self.inner.clone())
+    pub fn describe_local_gateways(&self) -> DescribeLocalGatewaysInput {
+        DescribeLocalGatewaysInput {
+            _client: rboto::__private::Bound::to(&self.inner),
+            ..Default::default()
+        }
     }
     /// Describes the lock status for a snapshot.
-    pub fn describe_locked_snapshots(
-        &self,
-    ) -> DescribeLockedSnapshotsRequest<rboto::ServiceClient> {
-        DescribeLockedSnapshotsRequest::with_client(self.inner.clone())
+    pub fn describe_locked_snapshots(&self) -> DescribeLockedSnapshotsInput {
+        DescribeLockedSnapshotsInput {
+            _client: rboto::__private::Bound::to(&self.inner),
+            ..Default::default()
+        }
     }
     /// Describes the specified EC2 Mac Dedicated Host or all of your EC2 Mac Dedicated Hosts.
-    pub fn describe_mac_hosts(&self) -> DescribeMacHostsRequest<rboto::ServiceClient> {
-        DescribeMacHostsRequest::with_client(self.inner.clone())
+    pub fn describe_mac_hosts(&self) -> DescribeMacHostsInput {
+        DescribeMacHostsInput {
+            _client: rboto::__private::Bound::to(&self.inner),
+            ..Default::default()
+        }
     }
     /// Describes a System Integrity Protection (SIP) modification task or volume ownership delegation task for an Amazon EC2 Mac instance. For more information, see [Configure SIP for Amazon EC2 instances](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/mac-sip-settings.html#mac-sip-configure) in the *Amazon EC2 User Guide*.
-    pub fn describe_mac_modification_tasks(
-        &self,
-    ) -> DescribeMacModificationTasksRequest<rboto::ServiceClient> {
-        DescribeMacModificationTasksRequest::with_client(self.inner.clone())
+    pub fn describe_mac_modification_tasks(&self) -> DescribeMacModificationTasksInput {
+        DescribeMacModificationTasksInput {
+            _client: rboto::__private::Bound::to(&self.inner),
+            ..Default::default()
+        }
     }
     /// Describes your managed prefix lists and any Amazon Web Services-managed prefix lists.
-    pub fn describe_managed_prefix_lists(
-        &self,
-    ) -> DescribeManagedPrefixListsRequest<rboto::ServiceClient> {
-        DescribeManagedPrefixListsRequest::with_client(self.inner.clone())
+    pub fn describe_managed_prefix_lists(&self) -> DescribeManagedPrefixListsInput {
+        DescribeManagedPrefixListsInput {
+            _client: rboto::__private::Bound::to(&self.inner),
+            ..Default::default()
+        }
     }
     /// Describes the specified metric categories, or all of your metric categories.
     ///
     /// For more information, see [Use metric categories for additional metrics](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/manage-detailed-monitoring.html#detailed-monitoring-metric-categories) in the *Amazon EC2 User Guide*.
-    pub fn describe_metric_categories(
-        &self,
-    ) -> DescribeMetricCategoriesRequest<rboto::ServiceClient> {
-        DescribeMetricCategoriesRequest::with_client(self.inner.clone())
+    pub fn describe_metric_categories(&self) -> DescribeMetricCategoriesInput {
+        DescribeMetricCategoriesInput {
+            _client: rboto::__private::Bound::to(&self.inner),
+            ..Default::default()
+        }
     }
     /// **Note:** This action is deprecated.
     ///
     /// Describes your Elastic IP addresses that are being moved from or being restored to the EC2-Classic platform. This request does not return information about any other Elastic IP addresses in your account.
-    pub fn describe_moving_addresses(
-        &self,
-    ) -> DescribeMovingAddressesRequest<rboto::ServiceClient> {
-        DescribeMovingAddressesRequest::with_client(self.inner.clone())
+    pub fn describe_moving_addresses(&self) -> DescribeMovingAddressesInput {
+        DescribeMovingAddressesInput {
+            _client: rboto::__private::Bound::to(&self.inner),
+            ..Default::default()
+        }
     }
     /// Describes your NAT gateways. The default is to describe all your NAT gateways. Alternatively, you can specify specific NAT gateway IDs or filter the results to include only the NAT gateways that match specific criteria.
-    pub fn describe_nat_gateways(
-        &self,
-    ) -> DescribeNatGatewaysRequest<rboto::ServiceClient> {
-        DescribeNatGatewaysRequest::with_client(self.inner.clone())
+    pub fn describe_nat_gateways(&self) -> DescribeNatGatewaysInput {
+        DescribeNatGatewaysInput {
+            _client: rboto::__private::Bound::to(&self.inner),
+            ..Default::default()
+        }
     }
     /// Describes your network ACLs. The default is to describe all your network ACLs. Alternatively, you can specify specific network ACL IDs or filter the results to include only the network ACLs that match specific criteria.
     ///
     /// For more information, see [Network ACLs](https://docs.aws.amazon.com/vpc/latest/userguide/vpc-network-acls.html) in the *Amazon VPC User Guide*.
-    pub fn describe_network_acls(
-        &self,
-    ) -> DescribeNetworkAclsRequest<rboto::ServiceClient> {
-        DescribeNetworkAclsRequest::with_client(self.inner.clone())
+    pub fn describe_network_acls(&self) -> DescribeNetworkAclsInput {
+        DescribeNetworkAclsInput {
+            _client: rboto::__private::Bound::to(&self.inner),
+            ..Default::default()
+        }
     }
     /// Describes the specified Network Access Scope analyses.
     pub fn describe_network_insights_access_scope_analyses(
         &self,
-    ) -> DescribeNetworkInsightsAccessScopeAnalysesRequest<rboto::ServiceClient> {
-        DescribeNetworkInsightsAccessScopeAnalysesRequest::with_client(
-            self.inner.clone(),
-        )
+    ) -> DescribeNetworkInsightsAccessScopeAnalysesInput {
+        DescribeNetworkInsightsAccessScopeAnalysesInput {
+            _client: rboto::__private::Bound::to(&self.inner),
+            ..Default::default()
+        }
     }
     /// Describes the specified Network Access Scopes.
     pub fn describe_network_insights_access_scopes(
         &self,
-    ) -> DescribeNetworkInsightsAccessScopesRequest<rboto::ServiceClient> {
-        DescribeNetworkInsightsAccessScopesRequest::with_client(self.inner.clone())
+    ) -> DescribeNetworkInsightsAccessScopesInput {
+        DescribeNetworkInsightsAccessScopesInput {
+            _client: rboto::__private::Bound::to(&self.inner),
+            ..Default::default()
+        }
     }
     /// Describes one or more of your network insights analyses.
     pub fn describe_network_insights_analyses(
         &self,
-    ) -> DescribeNetworkInsightsAnalysesRequest<rboto::ServiceClient> {
-        DescribeNetworkInsightsAnalysesRequest::with_client(self.inner.clone())
+    ) -> DescribeNetworkInsightsAnalysesInput {
+        DescribeNetworkInsightsAnalysesInput {
+            _client: rboto::__private::Bound::to(&self.inner),
+            ..Default::default()
+        }
     }
     /// Describes one or more of your paths.
-    pub fn describe_network_insights_paths(
-        &self,
-    ) -> DescribeNetworkInsightsPathsRequest<rboto::ServiceClient> {
-        DescribeNetworkInsightsPathsRequest::with_client(self.inner.clone())
+    pub fn describe_network_insights_paths(&self) -> DescribeNetworkInsightsPathsInput {
+        DescribeNetworkInsightsPathsInput {
+            _client: rboto::__private::Bound::to(&self.inner),
+            ..Default::default()
+        }
     }
     /// Describes a network interface attribute. You can specify only one attribute at a time.
     pub fn describe_network_interface_attribute(
         &self,
-    ) -> DescribeNetworkInterfaceAttributeRequest<rboto::ServiceClient> {
-        DescribeNetworkInterfaceAttributeRequest::with_client(self.inner.clone())
+    ) -> DescribeNetworkInterfaceAttributeInput {
+        DescribeNetworkInterfaceAttributeInput {
+            _client: rboto::__private::Bound::to(&self.inner),
+            ..Default::default()
+        }
     }
     /// Describes the permissions for your network interfaces.
     pub fn describe_network_interface_permissions(
         &self,
-    ) -> DescribeNetworkInterfacePermissionsRequest<rboto::ServiceClient> {
-        DescribeNetworkInterfacePermissionsRequest::with_client(self.inner.clone())
+    ) -> DescribeNetworkInterfacePermissionsInput {
+        DescribeNetworkInterfacePermissionsInput {
+            _client: rboto::__private::Bound::to(&self.inner),
+            ..Default::default()
+        }
     }
     /// Describes the specified network interfaces or all your network interfaces.
     ///
     /// If you have a large number of network interfaces, the operation fails unless you use pagination or one of the following filters: `attachment.instance-id`, `group-id`, `mac-address`, `private-dns-name`, `private-ip-address`, `subnet-id`, or `vpc-id`.
     ///
     /// **Important:** We strongly recommend using only paginated requests. Unpaginated requests are susceptible to throttling and timeouts.
-    pub fn describe_network_interfaces(
-        &self,
-    ) -> DescribeNetworkInterfacesRequest<rboto::ServiceClient> {
-        DescribeNetworkInterfacesRequest::with_client(self.inner.clone())
+    pub fn describe_network_interfaces(&self) -> DescribeNetworkInterfacesInput {
+        DescribeNetworkInterfacesInput {
+            _client: rboto::__private::Bound::to(&self.inner),
+            ..Default::default()
+        }
     }
     /// Describes one or more of your flex cost allocation policies. We recommend using pagination to ensure that the operation returns quickly and successfully.
     pub fn describe_networking_flex_cost_allocation_policies(
         &self,
-    ) -> DescribeNetworkingFlexCostAllocationPoliciesRequest<rboto::ServiceClient> {
-        DescribeNetworkingFlexCostAllocationPoliciesRequest::with_client(
-            self.inner.clone(),
-        )
+    ) -> DescribeNetworkingFlexCostAllocationPoliciesInput {
+        DescribeNetworkingFlexCostAllocationPoliciesInput {
+            _client: rboto::__private::Bound::to(&self.inner),
+            ..Default::default()
+        }
     }
     /// Describes the associations between your flex cost allocation policies and network resources. We recommend using pagination to ensure that the operation returns quickly and successfully.
     pub fn describe_networking_flex_cost_allocation_policy_associations(
         &self,
-    ) -> DescribeNetworkingFlexCostAllocationPolicyAssociationsRequest<
-        rboto::ServiceClient,
-    > {
-        DescribeNetworkingFlexCostAllocationPolicyAssociationsRequest::with_client(
-            self.inner.clone(),
-        )
+    ) -> DescribeNetworkingFlexCostAllocationPolicyAssociationsInput {
+        DescribeNetworkingFlexCostAllocationPolicyAssociationsInput {
+            _client: rboto::__private::Bound::to(&self.inner),
+            ..Default::default()
+        }
     }
     /// Describes the Outposts link aggregation groups (LAGs).
     ///
     /// **Note:** LAGs are only available for second-generation Outposts racks at this time.
-    pub fn describe_outpost_lags(
-        &self,
-    ) -> DescribeOutpostLagsRequest<rboto::ServiceClient> {
-        DescribeOutpostLagsRequest::with_client(self.inner.clone())
+    pub fn describe_outpost_lags(&self) -> DescribeOutpostLagsInput {
+        DescribeOutpostLagsInput {
+            _client: rboto::__private::Bound::to(&self.inner),
+            ..Default::default()
+        }
     }
     /// Describes the specified placement groups or all of your placement groups.
     ///
     /// **Note:** To describe a specific placement group that is *shared* with your account, you must specify the ID of the placement group using the `GroupId` parameter. Specifying the name of a *shared* placement group using the `GroupNames` parameter will result in an error.
     ///
     /// For more information, see [Placement groups](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/placement-groups.html) in the *Amazon EC2 User Guide*.
-    pub fn describe_placement_groups(
-        &self,
-    ) -> DescribePlacementGroupsRequest<rboto::ServiceClient> {
-        DescribePlacementGroupsRequest::with_client(self.inner.clone())
+    pub fn describe_placement_groups(&self) -> DescribePlacementGroupsInput {
+        DescribePlacementGroupsInput {
+            _client: rboto::__private::Bound::to(&self.inner),
+            ..Default::default()
+        }
     }
     /// Describes available Amazon Web Services services in a prefix list format, which includes the prefix list name and prefix list ID of the service and the IP address range for the service.
-    pub fn describe_prefix_lists(
-        &self,
-    ) -> DescribePrefixListsRequest<rboto::ServiceClient> {
-        DescribePrefixListsRequest::with_client(self.inner.clone())
+    pub fn describe_prefix_lists(&self) -> DescribePrefixListsInput {
+        DescribePrefixListsInput {
+            _client: rboto::__private::Bound::to(&self.inner),
+            ..Default::default()
+        }
     }
     /// Describes the ID format settings for the root user and all IAM roles and IAM users that have explicitly specified a longer ID (17-character ID) preference.
     ///
     /// By default, all IAM roles and IAM users default to the same ID settings as the root user, unless they explicitly override the settings. This request is useful for identifying those IAM users and IAM roles that have overridden the default ID settings.
     ///
     /// The following resource types support longer IDs: `bundle` | `conversion-task` | `customer-gateway` | `dhcp-options` | `elastic-ip-allocation` | `elastic-ip-association` | `export-task` | `flow-log` | `image` | `import-task` | `instance` | `internet-gateway` | `network-acl` | `network-acl-association` | `network-interface` | `network-interface-attachment` | `prefix-list` | `reservation` | `route-table` | `route-table-association` | `security-group` | `snapshot` | `subnet` | `subnet-cidr-block-association` | `volume` | `vpc` | `vpc-cidr-block-association` | `vpc-endpoint` | `vpc-peering-connection` | `vpn-connection` | `vpn-gateway`.
-    pub fn describe_principal_id_format(
-        &self,
-    ) -> DescribePrincipalIdFormatRequest<rboto::ServiceClient> {
-        DescribePrincipalIdFormatRequest::with_client(self.inner.clone())
+    pub fn describe_principal_id_format(&self) -> DescribePrincipalIdFormatInput {
+        DescribePrincipalIdFormatInput {
+            _client: rboto::__private::Bound::to(&self.inner),
+            ..Default::default()
+        }
     }
     /// Describes the specified IPv4 address pools.
-    pub fn describe_public_ipv4_pools(
-        &self,
-    ) -> DescribePublicIpv4PoolsRequest<rboto::ServiceClient> {
-        DescribePublicIpv4PoolsRequest::with_client(self.inner.clone())
+    pub fn describe_public_ipv4_pools(&self) -> DescribePublicIpv4PoolsInput {
+        DescribePublicIpv4PoolsInput {
+            _client: rboto::__private::Bound::to(&self.inner),
+            ..Default::default()
+        }
     }
     /// Describes the Regions that are enabled for your account, or all Regions.
     ///
@@ -3348,24 +4130,31 @@ impl Client {
     /// For information about enabling and disabling Regions for your account, see [Specify which Amazon Web Services Regions your account can use](https://docs.aws.amazon.com/accounts/latest/reference/manage-acct-regions.html) in the *Amazon Web Services Account Management Reference Guide*.
     ///
     /// **Note:** The order of the elements in the response, including those within nested structures, might vary. Applications should not assume the elements appear in a particular order.
-    pub fn describe_regions(&self) -> DescribeRegionsRequest<rboto::ServiceClient> {
-        DescribeRegionsRequest::with_client(self.inner.clone())
+    pub fn describe_regions(&self) -> DescribeRegionsInput {
+        DescribeRegionsInput {
+            _client: rboto::__private::Bound::to(&self.inner),
+            ..Default::default()
+        }
     }
     /// Describes a root volume replacement task. For more information, see [Replace a root volume](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/replace-root.html) in the *Amazon EC2 User Guide*.
     pub fn describe_replace_root_volume_tasks(
         &self,
-    ) -> DescribeReplaceRootVolumeTasksRequest<rboto::ServiceClient> {
-        DescribeReplaceRootVolumeTasksRequest::with_client(self.inner.clone())
+    ) -> DescribeReplaceRootVolumeTasksInput {
+        DescribeReplaceRootVolumeTasksInput {
+            _client: rboto::__private::Bound::to(&self.inner),
+            ..Default::default()
+        }
     }
     /// Describes one or more of the Reserved Instances that you purchased.
     ///
     /// For more information about Reserved Instances, see [Reserved Instances](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/concepts-on-demand-reserved-instances.html) in the *Amazon EC2 User Guide*.
     ///
     /// **Note:** The order of the elements in the response, including those within nested structures, might vary. Applications should not assume the elements appear in a particular order.
-    pub fn describe_reserved_instances(
-        &self,
-    ) -> DescribeReservedInstancesRequest<rboto::ServiceClient> {
-        DescribeReservedInstancesRequest::with_client(self.inner.clone())
+    pub fn describe_reserved_instances(&self) -> DescribeReservedInstancesInput {
+        DescribeReservedInstancesInput {
+            _client: rboto::__private::Bound::to(&self.inner),
+            ..Default::default()
+        }
     }
     /// Describes your account's Reserved Instance listings in the Reserved Instance Marketplace.
     ///
@@ -3380,8 +4169,11 @@ impl Client {
     /// **Note:** The order of the elements in the response, including those within nested structures, might vary. Applications should not assume the elements appear in a particular order.
     pub fn describe_reserved_instances_listings(
         &self,
-    ) -> DescribeReservedInstancesListingsRequest<rboto::ServiceClient> {
-        DescribeReservedInstancesListingsRequest::with_client(self.inner.clone())
+    ) -> DescribeReservedInstancesListingsInput {
+        DescribeReservedInstancesListingsInput {
+            _client: rboto::__private::Bound::to(&self.inner),
+            ..Default::default()
+        }
     }
     /// Describes the modifications made to your Reserved Instances. If no parameter is specified, information about all your Reserved Instances modification requests is returned. If a modification ID is specified, only information about the specific modification is returned.
     ///
@@ -3390,8 +4182,11 @@ impl Client {
     /// **Note:** The order of the elements in the response, including those within nested structures, might vary. Applications should not assume the elements appear in a particular order.
     pub fn describe_reserved_instances_modifications(
         &self,
-    ) -> DescribeReservedInstancesModificationsRequest<rboto::ServiceClient> {
-        DescribeReservedInstancesModificationsRequest::with_client(self.inner.clone())
+    ) -> DescribeReservedInstancesModificationsInput {
+        DescribeReservedInstancesModificationsInput {
+            _client: rboto::__private::Bound::to(&self.inner),
+            ..Default::default()
+        }
     }
     /// Describes Reserved Instance offerings that are available for purchase. With Reserved Instances, you purchase the right to launch instances for a period of time. During that time period, you do not receive insufficient capacity errors, and you pay a lower usage rate than the rate charged for On-Demand instances for the actual time used.
     ///
@@ -3402,18 +4197,22 @@ impl Client {
     /// **Note:** The order of the elements in the response, including those within nested structures, might vary. Applications should not assume the elements appear in a particular order.
     pub fn describe_reserved_instances_offerings(
         &self,
-    ) -> DescribeReservedInstancesOfferingsRequest<rboto::ServiceClient> {
-        DescribeReservedInstancesOfferingsRequest::with_client(self.inner.clone())
+    ) -> DescribeReservedInstancesOfferingsInput {
+        DescribeReservedInstancesOfferingsInput {
+            _client: rboto::__private::Bound::to(&self.inner),
+            ..Default::default()
+        }
     }
     /// Describes one or more route server endpoints.
     ///
     /// A route server endpoint is an Amazon Web Services-managed component inside a subnet that facilitates [BGP (Border Gateway Protocol)](https://en.wikipedia.org/wiki/Border_Gateway_Protocol) connections between your route server and your BGP peers.
     ///
     /// For more information see [Dynamic routing in your VPC with VPC Route Server](https://docs.aws.amazon.com/vpc/latest/userguide/dynamic-routing-route-server.html) in the *Amazon VPC User Guide*.
-    pub fn describe_route_server_endpoints(
-        &self,
-    ) -> DescribeRouteServerEndpointsRequest<rboto::ServiceClient> {
-        DescribeRouteServerEndpointsRequest::with_client(self.inner.clone())
+    pub fn describe_route_server_endpoints(&self) -> DescribeRouteServerEndpointsInput {
+        DescribeRouteServerEndpointsInput {
+            _client: rboto::__private::Bound::to(&self.inner),
+            ..Default::default()
+        }
     }
     /// Describes one or more route server peers.
     ///
@@ -3424,10 +4223,11 @@ impl Client {
     /// - Can initiate BGP sessions
     ///
     /// For more information see [Dynamic routing in your VPC with VPC Route Server](https://docs.aws.amazon.com/vpc/latest/userguide/dynamic-routing-route-server.html) in the *Amazon VPC User Guide*.
-    pub fn describe_route_server_peers(
-        &self,
-    ) -> DescribeRouteServerPeersRequest<rboto::ServiceClient> {
-        DescribeRouteServerPeersRequest::with_client(self.inner.clone())
+    pub fn describe_route_server_peers(&self) -> DescribeRouteServerPeersInput {
+        DescribeRouteServerPeersInput {
+            _client: rboto::__private::Bound::to(&self.inner),
+            ..Default::default()
+        }
     }
     /// Describes one or more route servers.
     ///
@@ -3442,20 +4242,22 @@ impl Client {
     /// Route server does not support route tables associated with virtual private gateways. To propagate routes into a transit gateway route table, use [Transit Gateway Connect](https://docs.aws.amazon.com/vpc/latest/tgw/tgw-connect.html).
     ///
     /// For more information see [Dynamic routing in your VPC with VPC Route Server](https://docs.aws.amazon.com/vpc/latest/userguide/dynamic-routing-route-server.html) in the *Amazon VPC User Guide*.
-    pub fn describe_route_servers(
-        &self,
-    ) -> DescribeRouteServersRequest<rboto::ServiceClient> {
-        DescribeRouteServersRequest::with_client(self.inner.clone())
+    pub fn describe_route_servers(&self) -> DescribeRouteServersInput {
+        DescribeRouteServersInput {
+            _client: rboto::__private::Bound::to(&self.inner),
+            ..Default::default()
+        }
     }
     /// Describes your route tables. The default is to describe all your route tables. Alternatively, you can specify specific route table IDs or filter the results to include only the route tables that match specific criteria.
     ///
     /// Each subnet in your VPC must be associated with a route table. If a subnet is not explicitly associated with any route table, it is implicitly associated with the main route table. This command does not return the subnet ID for implicit associations.
     ///
     /// For more information, see [Route tables](https://docs.aws.amazon.com/vpc/latest/userguide/VPC_Route_Tables.html) in the *Amazon VPC User Guide*.
-    pub fn describe_route_tables(
-        &self,
-    ) -> DescribeRouteTablesRequest<rboto::ServiceClient> {
-        DescribeRouteTablesRequest::with_client(self.inner.clone())
+    pub fn describe_route_tables(&self) -> DescribeRouteTablesInput {
+        DescribeRouteTablesInput {
+            _client: rboto::__private::Bound::to(&self.inner),
+            ..Default::default()
+        }
     }
     /// Finds available schedules that meet the specified criteria.
     ///
@@ -3464,76 +4266,96 @@ impl Client {
     /// After you find a schedule that meets your needs, call PurchaseScheduledInstances to purchase Scheduled Instances with that schedule.
     pub fn describe_scheduled_instance_availability(
         &self,
-    ) -> DescribeScheduledInstanceAvailabilityRequest<rboto::ServiceClient> {
-        DescribeScheduledInstanceAvailabilityRequest::with_client(self.inner.clone())
+    ) -> DescribeScheduledInstanceAvailabilityInput {
+        DescribeScheduledInstanceAvailabilityInput {
+            _client: rboto::__private::Bound::to(&self.inner),
+            ..Default::default()
+        }
     }
     /// Describes the specified Scheduled Instances or all your Scheduled Instances.
-    pub fn describe_scheduled_instances(
-        &self,
-    ) -> DescribeScheduledInstancesRequest<rboto::ServiceClient> {
-        DescribeScheduledInstancesRequest::with_client(self.inner.clone())
+    pub fn describe_scheduled_instances(&self) -> DescribeScheduledInstancesInput {
+        DescribeScheduledInstancesInput {
+            _client: rboto::__private::Bound::to(&self.inner),
+            ..Default::default()
+        }
     }
     /// Describes one or more of your secondary interfaces.
-    pub fn describe_secondary_interfaces(
-        &self,
-    ) -> DescribeSecondaryInterfacesRequest<rboto::ServiceClient> {
-        DescribeSecondaryInterfacesRequest::with_client(self.inner.clone())
+    pub fn describe_secondary_interfaces(&self) -> DescribeSecondaryInterfacesInput {
+        DescribeSecondaryInterfacesInput {
+            _client: rboto::__private::Bound::to(&self.inner),
+            ..Default::default()
+        }
     }
     /// Describes one or more secondary networks.
-    pub fn describe_secondary_networks(
-        &self,
-    ) -> DescribeSecondaryNetworksRequest<rboto::ServiceClient> {
-        DescribeSecondaryNetworksRequest::with_client(self.inner.clone())
+    pub fn describe_secondary_networks(&self) -> DescribeSecondaryNetworksInput {
+        DescribeSecondaryNetworksInput {
+            _client: rboto::__private::Bound::to(&self.inner),
+            ..Default::default()
+        }
     }
     /// Describes one or more of your secondary subnets.
-    pub fn describe_secondary_subnets(
-        &self,
-    ) -> DescribeSecondarySubnetsRequest<rboto::ServiceClient> {
-        DescribeSecondarySubnetsRequest::with_client(self.inner.clone())
+    pub fn describe_secondary_subnets(&self) -> DescribeSecondarySubnetsInput {
+        DescribeSecondarySubnetsInput {
+            _client: rboto::__private::Bound::to(&self.inner),
+            ..Default::default()
+        }
     }
     /// Describes the VPCs on the other side of a VPC peering or Transit Gateway connection that are referencing the security groups you've specified in this request.
     pub fn describe_security_group_references(
         &self,
-    ) -> DescribeSecurityGroupReferencesRequest<rboto::ServiceClient> {
-        DescribeSecurityGroupReferencesRequest::with_client(self.inner.clone())
+    ) -> DescribeSecurityGroupReferencesInput {
+        DescribeSecurityGroupReferencesInput {
+            _client: rboto::__private::Bound::to(&self.inner),
+            ..Default::default()
+        }
     }
     /// Describes one or more of your security group rules.
-    pub fn describe_security_group_rules(
-        &self,
-    ) -> DescribeSecurityGroupRulesRequest<rboto::ServiceClient> {
-        DescribeSecurityGroupRulesRequest::with_client(self.inner.clone())
+    pub fn describe_security_group_rules(&self) -> DescribeSecurityGroupRulesInput {
+        DescribeSecurityGroupRulesInput {
+            _client: rboto::__private::Bound::to(&self.inner),
+            ..Default::default()
+        }
     }
     /// Describes security group VPC associations made with [AssociateSecurityGroupVpc](https://docs.aws.amazon.com/AWSEC2/latest/APIReference/API_AssociateSecurityGroupVpc.html).
     pub fn describe_security_group_vpc_associations(
         &self,
-    ) -> DescribeSecurityGroupVpcAssociationsRequest<rboto::ServiceClient> {
-        DescribeSecurityGroupVpcAssociationsRequest::with_client(self.inner.clone())
+    ) -> DescribeSecurityGroupVpcAssociationsInput {
+        DescribeSecurityGroupVpcAssociationsInput {
+            _client: rboto::__private::Bound::to(&self.inner),
+            ..Default::default()
+        }
     }
     /// Describes the specified security groups or all of your security groups.
-    pub fn describe_security_groups(
-        &self,
-    ) -> DescribeSecurityGroupsRequest<rboto::ServiceClient> {
-        DescribeSecurityGroupsRequest::with_client(self.inner.clone())
+    pub fn describe_security_groups(&self) -> DescribeSecurityGroupsInput {
+        DescribeSecurityGroupsInput {
+            _client: rboto::__private::Bound::to(&self.inner),
+            ..Default::default()
+        }
     }
     /// Describes the Outpost service link virtual interfaces.
     pub fn describe_service_link_virtual_interfaces(
         &self,
-    ) -> DescribeServiceLinkVirtualInterfacesRequest<rboto::ServiceClient> {
-        DescribeServiceLinkVirtualInterfacesRequest::with_client(self.inner.clone())
+    ) -> DescribeServiceLinkVirtualInterfacesInput {
+        DescribeServiceLinkVirtualInterfacesInput {
+            _client: rboto::__private::Bound::to(&self.inner),
+            ..Default::default()
+        }
     }
     /// Describes the specified attribute of the specified snapshot. You can specify only one attribute at a time.
     ///
     /// For more information about EBS snapshots, see [Amazon EBS snapshots](https://docs.aws.amazon.com/ebs/latest/userguide/ebs-snapshots.html) in the *Amazon EBS User Guide*.
-    pub fn describe_snapshot_attribute(
-        &self,
-    ) -> DescribeSnapshotAttributeRequest<rboto::ServiceClient> {
-        DescribeSnapshotAttributeRequest::with_client(self.inner.clone())
+    pub fn describe_snapshot_attribute(&self) -> DescribeSnapshotAttributeInput {
+        DescribeSnapshotAttributeInput {
+            _client: rboto::__private::Bound::to(&self.inner),
+            ..Default::default()
+        }
     }
     /// Describes the storage tier status of one or more Amazon EBS snapshots.
-    pub fn describe_snapshot_tier_status(
-        &self,
-    ) -> DescribeSnapshotTierStatusRequest<rboto::ServiceClient> {
-        DescribeSnapshotTierStatusRequest::with_client(self.inner.clone())
+    pub fn describe_snapshot_tier_status(&self) -> DescribeSnapshotTierStatusInput {
+        DescribeSnapshotTierStatusInput {
+            _client: rboto::__private::Bound::to(&self.inner),
+            ..Default::default()
+        }
     }
     /// Describes the specified EBS snapshots available to you or all of the EBS snapshots available to you.
     ///
@@ -3558,20 +4380,27 @@ impl Client {
     /// For more information about EBS snapshots, see [Amazon EBS snapshots](https://docs.aws.amazon.com/ebs/latest/userguide/ebs-snapshots.html) in the *Amazon EBS User Guide*.
     ///
     /// **Important:** We strongly recommend using only paginated requests. Unpaginated requests are susceptible to throttling and timeouts.
-    pub fn describe_snapshots(&self) -> DescribeSnapshotsRequest<rboto::ServiceClient> {
-        DescribeSnapshotsRequest::with_client(self.inner.clone())
+    pub fn describe_snapshots(&self) -> DescribeSnapshotsInput {
+        DescribeSnapshotsInput {
+            _client: rboto::__private::Bound::to(&self.inner),
+            ..Default::default()
+        }
     }
     /// Describes the data feed for Spot Instances. For more information, see [Spot Instance data feed](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/spot-data-feeds.html) in the *Amazon EC2 User Guide*.
     pub fn describe_spot_datafeed_subscription(
         &self,
-    ) -> DescribeSpotDatafeedSubscriptionRequest<rboto::ServiceClient> {
-        DescribeSpotDatafeedSubscriptionRequest::with_client(self.inner.clone())
+    ) -> DescribeSpotDatafeedSubscriptionInput {
+        DescribeSpotDatafeedSubscriptionInput {
+            _client: rboto::__private::Bound::to(&self.inner),
+            ..Default::default()
+        }
     }
     /// Describes the running instances for the specified Spot Fleet.
-    pub fn describe_spot_fleet_instances(
-        &self,
-    ) -> DescribeSpotFleetInstancesRequest<rboto::ServiceClient> {
-        DescribeSpotFleetInstancesRequest::with_client(self.inner.clone())
+    pub fn describe_spot_fleet_instances(&self) -> DescribeSpotFleetInstancesInput {
+        DescribeSpotFleetInstancesInput {
+            _client: rboto::__private::Bound::to(&self.inner),
+            ..Default::default()
+        }
     }
     /// Describes the events for the specified Spot Fleet request during the specified time.
     ///
@@ -3580,16 +4409,20 @@ impl Client {
     /// For more information, see [Monitor fleet events using Amazon EventBridge](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/fleet-monitor.html) in the *Amazon EC2 User Guide*.
     pub fn describe_spot_fleet_request_history(
         &self,
-    ) -> DescribeSpotFleetRequestHistoryRequest<rboto::ServiceClient> {
-        DescribeSpotFleetRequestHistoryRequest::with_client(self.inner.clone())
+    ) -> DescribeSpotFleetRequestHistoryInput {
+        DescribeSpotFleetRequestHistoryInput {
+            _client: rboto::__private::Bound::to(&self.inner),
+            ..Default::default()
+        }
     }
     /// Describes your Spot Fleet requests.
     ///
     /// Spot Fleet requests are deleted 48 hours after they are canceled and their instances are terminated.
-    pub fn describe_spot_fleet_requests(
-        &self,
-    ) -> DescribeSpotFleetRequestsRequest<rboto::ServiceClient> {
-        DescribeSpotFleetRequestsRequest::with_client(self.inner.clone())
+    pub fn describe_spot_fleet_requests(&self) -> DescribeSpotFleetRequestsInput {
+        DescribeSpotFleetRequestsInput {
+            _client: rboto::__private::Bound::to(&self.inner),
+            ..Default::default()
+        }
     }
     /// Describes the specified Spot Instance requests.
     ///
@@ -3598,24 +4431,27 @@ impl Client {
     /// We recommend that you set `MaxResults` to a value between 5 and 1000 to limit the number of items returned. This paginates the output, which makes the list more manageable and returns the items faster. If the list of items exceeds your `MaxResults` value, then that number of items is returned along with a `NextToken` value that can be passed to a subsequent `DescribeSpotInstanceRequests` request to retrieve the remaining items.
     ///
     /// Spot Instance requests are deleted four hours after they are canceled and their instances are terminated.
-    pub fn describe_spot_instance_requests(
-        &self,
-    ) -> DescribeSpotInstanceRequestsRequest<rboto::ServiceClient> {
-        DescribeSpotInstanceRequestsRequest::with_client(self.inner.clone())
+    pub fn describe_spot_instance_requests(&self) -> DescribeSpotInstanceRequestsInput {
+        DescribeSpotInstanceRequestsInput {
+            _client: rboto::__private::Bound::to(&self.inner),
+            ..Default::default()
+        }
     }
     /// Describes the Spot price history. For more information, see [Spot Instance pricing history](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/using-spot-instances-history.html) in the *Amazon EC2 User Guide*.
     ///
     /// When you specify a start and end time, the operation returns the prices of the instance types within that time range. It also returns the last price change before the start time, which is the effective price as of the start time.
-    pub fn describe_spot_price_history(
-        &self,
-    ) -> DescribeSpotPriceHistoryRequest<rboto::ServiceClient> {
-        DescribeSpotPriceHistoryRequest::with_client(self.inner.clone())
+    pub fn describe_spot_price_history(&self) -> DescribeSpotPriceHistoryInput {
+        DescribeSpotPriceHistoryInput {
+            _client: rboto::__private::Bound::to(&self.inner),
+            ..Default::default()
+        }
     }
     /// Describes the stale security group rules for security groups referenced across a VPC peering connection, transit gateway connection, or with a security group VPC association. Rules are stale when they reference a deleted security group. Rules can also be stale if they reference a security group in a peer VPC for which the VPC peering connection has been deleted, across a transit gateway where the transit gateway has been deleted (or [the transit gateway security group referencing feature](https://docs.aws.amazon.com/vpc/latest/tgw/tgw-vpc-attachments.html#vpc-attachment-security) has been disabled), or if a security group VPC association has been disassociated.
-    pub fn describe_stale_security_groups(
-        &self,
-    ) -> DescribeStaleSecurityGroupsRequest<rboto::ServiceClient> {
-        DescribeStaleSecurityGroupsRequest::with_client(self.inner.clone())
+    pub fn describe_stale_security_groups(&self) -> DescribeStaleSecurityGroupsInput {
+        DescribeStaleSecurityGroupsInput {
+            _client: rboto::__private::Bound::to(&self.inner),
+            ..Default::default()
+        }
     }
     /// Describes the progress of the AMI store tasks. You can describe the store tasks for specified AMIs. If you don't specify the AMIs, you get a paginated list of store tasks from the last 31 days.
     ///
@@ -3626,16 +4462,20 @@ impl Client {
     /// To use this API, you must have the required permissions. For more information, see [Permissions for storing and restoring AMIs using S3](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/work-with-ami-store-restore.html#ami-s3-permissions) in the *Amazon EC2 User Guide*.
     ///
     /// For more information, see [Store and restore an AMI using S3](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/ami-store-restore.html) in the *Amazon EC2 User Guide*.
-    pub fn describe_store_image_tasks(
-        &self,
-    ) -> DescribeStoreImageTasksRequest<rboto::ServiceClient> {
-        DescribeStoreImageTasksRequest::with_client(self.inner.clone())
+    pub fn describe_store_image_tasks(&self) -> DescribeStoreImageTasksInput {
+        DescribeStoreImageTasksInput {
+            _client: rboto::__private::Bound::to(&self.inner),
+            ..Default::default()
+        }
     }
     /// Describes your subnets. The default is to describe all your subnets. Alternatively, you can specify specific subnet IDs or filter the results to include only the subnets that match specific criteria.
     ///
     /// For more information, see [Subnets](https://docs.aws.amazon.com/vpc/latest/userguide/configure-subnets.html) in the *Amazon VPC User Guide*.
-    pub fn describe_subnets(&self) -> DescribeSubnetsRequest<rboto::ServiceClient> {
-        DescribeSubnetsRequest::with_client(self.inner.clone())
+    pub fn describe_subnets(&self) -> DescribeSubnetsInput {
+        DescribeSubnetsInput {
+            _client: rboto::__private::Bound::to(&self.inner),
+            ..Default::default()
+        }
     }
     /// Describes the specified tags for your EC2 resources.
     ///
@@ -3644,156 +4484,210 @@ impl Client {
     /// **Important:** We strongly recommend using only paginated requests. Unpaginated requests are susceptible to throttling and timeouts.
     ///
     /// **Note:** The order of the elements in the response, including those within nested structures, might vary. Applications should not assume the elements appear in a particular order.
-    pub fn describe_tags(&self) -> DescribeTagsRequest<rboto::ServiceClient> {
-        DescribeTagsRequest::with_client(self.inner.clone())
+    pub fn describe_tags(&self) -> DescribeTagsInput {
+        DescribeTagsInput {
+            _client: rboto::__private::Bound::to(&self.inner),
+            ..Default::default()
+        }
     }
     /// Describe traffic mirror filters that determine the traffic that is mirrored.
     pub fn describe_traffic_mirror_filter_rules(
         &self,
-    ) -> DescribeTrafficMirrorFilterRulesRequest<rboto::ServiceClient> {
-        DescribeTrafficMirrorFilterRulesRequest::with_client(self.inner.clone())
+    ) -> DescribeTrafficMirrorFilterRulesInput {
+        DescribeTrafficMirrorFilterRulesInput {
+            _client: rboto::__private::Bound::to(&self.inner),
+            ..Default::default()
+        }
     }
     /// Describes one or more Traffic Mirror filters.
-    pub fn describe_traffic_mirror_filters(
-        &self,
-    ) -> DescribeTrafficMirrorFiltersRequest<rboto::ServiceClient> {
-        DescribeTrafficMirrorFiltersRequest::with_client(self.inner.clone())
+    pub fn describe_traffic_mirror_filters(&self) -> DescribeTrafficMirrorFiltersInput {
+        DescribeTrafficMirrorFiltersInput {
+            _client: rboto::__private::Bound::to(&self.inner),
+            ..Default::default()
+        }
     }
     /// Describes one or more Traffic Mirror sessions. By default, all Traffic Mirror sessions are described. Alternatively, you can filter the results.
     pub fn describe_traffic_mirror_sessions(
         &self,
-    ) -> DescribeTrafficMirrorSessionsRequest<rboto::ServiceClient> {
-        DescribeTrafficMirrorSessionsRequest::with_client(self.inner.clone())
+    ) -> DescribeTrafficMirrorSessionsInput {
+        DescribeTrafficMirrorSessionsInput {
+            _client: rboto::__private::Bound::to(&self.inner),
+            ..Default::default()
+        }
     }
     /// Information about one or more Traffic Mirror targets.
-    pub fn describe_traffic_mirror_targets(
-        &self,
-    ) -> DescribeTrafficMirrorTargetsRequest<rboto::ServiceClient> {
-        DescribeTrafficMirrorTargetsRequest::with_client(self.inner.clone())
+    pub fn describe_traffic_mirror_targets(&self) -> DescribeTrafficMirrorTargetsInput {
+        DescribeTrafficMirrorTargetsInput {
+            _client: rboto::__private::Bound::to(&self.inner),
+            ..Default::default()
+        }
     }
     /// Describes one or more attachments between resources and transit gateways. By default, all attachments are described. Alternatively, you can filter the results by attachment ID, attachment state, resource ID, or resource owner.
     pub fn describe_transit_gateway_attachments(
         &self,
-    ) -> DescribeTransitGatewayAttachmentsRequest<rboto::ServiceClient> {
-        DescribeTransitGatewayAttachmentsRequest::with_client(self.inner.clone())
+    ) -> DescribeTransitGatewayAttachmentsInput {
+        DescribeTransitGatewayAttachmentsInput {
+            _client: rboto::__private::Bound::to(&self.inner),
+            ..Default::default()
+        }
     }
     /// Describes one or more Connect peers.
     pub fn describe_transit_gateway_connect_peers(
         &self,
-    ) -> DescribeTransitGatewayConnectPeersRequest<rboto::ServiceClient> {
-        DescribeTransitGatewayConnectPeersRequest::with_client(self.inner.clone())
+    ) -> DescribeTransitGatewayConnectPeersInput {
+        DescribeTransitGatewayConnectPeersInput {
+            _client: rboto::__private::Bound::to(&self.inner),
+            ..Default::default()
+        }
     }
     /// Describes one or more Connect attachments.
     pub fn describe_transit_gateway_connects(
         &self,
-    ) -> DescribeTransitGatewayConnectsRequest<rboto::ServiceClient> {
-        DescribeTransitGatewayConnectsRequest::with_client(self.inner.clone())
+    ) -> DescribeTransitGatewayConnectsInput {
+        DescribeTransitGatewayConnectsInput {
+            _client: rboto::__private::Bound::to(&self.inner),
+            ..Default::default()
+        }
     }
     /// Describes one or more transit gateway metering policies.
     pub fn describe_transit_gateway_metering_policies(
         &self,
-    ) -> DescribeTransitGatewayMeteringPoliciesRequest<rboto::ServiceClient> {
-        DescribeTransitGatewayMeteringPoliciesRequest::with_client(self.inner.clone())
+    ) -> DescribeTransitGatewayMeteringPoliciesInput {
+        DescribeTransitGatewayMeteringPoliciesInput {
+            _client: rboto::__private::Bound::to(&self.inner),
+            ..Default::default()
+        }
     }
     /// Describes one or more transit gateway multicast domains.
     pub fn describe_transit_gateway_multicast_domains(
         &self,
-    ) -> DescribeTransitGatewayMulticastDomainsRequest<rboto::ServiceClient> {
-        DescribeTransitGatewayMulticastDomainsRequest::with_client(self.inner.clone())
+    ) -> DescribeTransitGatewayMulticastDomainsInput {
+        DescribeTransitGatewayMulticastDomainsInput {
+            _client: rboto::__private::Bound::to(&self.inner),
+            ..Default::default()
+        }
     }
     /// Describes one or more network function attachments. You can describe attachments that you own or that are attached to a transit gateway that you own.
     pub fn describe_transit_gateway_network_function_attachments(
         &self,
-    ) -> DescribeTransitGatewayNetworkFunctionAttachmentsRequest<rboto::ServiceClient> {
-        DescribeTransitGatewayNetworkFunctionAttachmentsRequest::with_client(
-            self.inner.clone(),
-        )
+    ) -> DescribeTransitGatewayNetworkFunctionAttachmentsInput {
+        DescribeTransitGatewayNetworkFunctionAttachmentsInput {
+            _client: rboto::__private::Bound::to(&self.inner),
+            ..Default::default()
+        }
     }
     /// Describes your transit gateway peering attachments.
     pub fn describe_transit_gateway_peering_attachments(
         &self,
-    ) -> DescribeTransitGatewayPeeringAttachmentsRequest<rboto::ServiceClient> {
-        DescribeTransitGatewayPeeringAttachmentsRequest::with_client(self.inner.clone())
+    ) -> DescribeTransitGatewayPeeringAttachmentsInput {
+        DescribeTransitGatewayPeeringAttachmentsInput {
+            _client: rboto::__private::Bound::to(&self.inner),
+            ..Default::default()
+        }
     }
     /// Describes one or more transit gateway route policy tables.
     pub fn describe_transit_gateway_policy_tables(
         &self,
-    ) -> DescribeTransitGatewayPolicyTablesRequest<rboto::ServiceClient> {
-        DescribeTransitGatewayPolicyTablesRequest::with_client(self.inner.clone())
+    ) -> DescribeTransitGatewayPolicyTablesInput {
+        DescribeTransitGatewayPolicyTablesInput {
+            _client: rboto::__private::Bound::to(&self.inner),
+            ..Default::default()
+        }
     }
     /// Describes one or more transit gateway route table advertisements.
     pub fn describe_transit_gateway_route_table_announcements(
         &self,
-    ) -> DescribeTransitGatewayRouteTableAnnouncementsRequest<rboto::ServiceClient> {
-        DescribeTransitGatewayRouteTableAnnouncementsRequest::with_client(
-            self.inner.clone(),
-        )
+    ) -> DescribeTransitGatewayRouteTableAnnouncementsInput {
+        DescribeTransitGatewayRouteTableAnnouncementsInput {
+            _client: rboto::__private::Bound::to(&self.inner),
+            ..Default::default()
+        }
     }
     /// Describes one or more transit gateway route tables. By default, all transit gateway route tables are described. Alternatively, you can filter the results.
     pub fn describe_transit_gateway_route_tables(
         &self,
-    ) -> DescribeTransitGatewayRouteTablesRequest<rboto::ServiceClient> {
-        DescribeTransitGatewayRouteTablesRequest::with_client(self.inner.clone())
+    ) -> DescribeTransitGatewayRouteTablesInput {
+        DescribeTransitGatewayRouteTablesInput {
+            _client: rboto::__private::Bound::to(&self.inner),
+            ..Default::default()
+        }
     }
     /// Describes one or more VPC attachments. By default, all VPC attachments are described. Alternatively, you can filter the results.
     pub fn describe_transit_gateway_vpc_attachments(
         &self,
-    ) -> DescribeTransitGatewayVpcAttachmentsRequest<rboto::ServiceClient> {
-        DescribeTransitGatewayVpcAttachmentsRequest::with_client(self.inner.clone())
+    ) -> DescribeTransitGatewayVpcAttachmentsInput {
+        DescribeTransitGatewayVpcAttachmentsInput {
+            _client: rboto::__private::Bound::to(&self.inner),
+            ..Default::default()
+        }
     }
     /// Describes one or more transit gateways. By default, all transit gateways are described. Alternatively, you can filter the results.
-    pub fn describe_transit_gateways(
-        &self,
-    ) -> DescribeTransitGatewaysRequest<rboto::ServiceClient> {
-        DescribeTransitGatewaysRequest::with_client(self.inner.clone())
+    pub fn describe_transit_gateways(&self) -> DescribeTransitGatewaysInput {
+        DescribeTransitGatewaysInput {
+            _client: rboto::__private::Bound::to(&self.inner),
+            ..Default::default()
+        }
     }
     /// Describes one or more network interface trunk associations.
     pub fn describe_trunk_interface_associations(
         &self,
-    ) -> DescribeTrunkInterfaceAssociationsRequest<rboto::ServiceClient> {
-        DescribeTrunkInterfaceAssociationsRequest::with_client(self.inner.clone())
+    ) -> DescribeTrunkInterfaceAssociationsInput {
+        DescribeTrunkInterfaceAssociationsInput {
+            _client: rboto::__private::Bound::to(&self.inner),
+            ..Default::default()
+        }
     }
     /// Describes the specified Amazon Web Services Verified Access endpoints.
     pub fn describe_verified_access_endpoints(
         &self,
-    ) -> DescribeVerifiedAccessEndpointsRequest<rboto::ServiceClient> {
-        DescribeVerifiedAccessEndpointsRequest::with_client(self.inner.clone())
+    ) -> DescribeVerifiedAccessEndpointsInput {
+        DescribeVerifiedAccessEndpointsInput {
+            _client: rboto::__private::Bound::to(&self.inner),
+            ..Default::default()
+        }
     }
     /// Describes the specified Verified Access groups.
-    pub fn describe_verified_access_groups(
-        &self,
-    ) -> DescribeVerifiedAccessGroupsRequest<rboto::ServiceClient> {
-        DescribeVerifiedAccessGroupsRequest::with_client(self.inner.clone())
+    pub fn describe_verified_access_groups(&self) -> DescribeVerifiedAccessGroupsInput {
+        DescribeVerifiedAccessGroupsInput {
+            _client: rboto::__private::Bound::to(&self.inner),
+            ..Default::default()
+        }
     }
     /// Describes the specified Amazon Web Services Verified Access instances.
     pub fn describe_verified_access_instance_logging_configurations(
         &self,
-    ) -> DescribeVerifiedAccessInstanceLoggingConfigurationsRequest<
-        rboto::ServiceClient,
-    > {
-        DescribeVerifiedAccessInstanceLoggingConfigurationsRequest::with_client(
-            self.inner.clone(),
-        )
+    ) -> DescribeVerifiedAccessInstanceLoggingConfigurationsInput {
+        DescribeVerifiedAccessInstanceLoggingConfigurationsInput {
+            _client: rboto::__private::Bound::to(&self.inner),
+            ..Default::default()
+        }
     }
     /// Describes the specified Amazon Web Services Verified Access instances.
     pub fn describe_verified_access_instances(
         &self,
-    ) -> DescribeVerifiedAccessInstancesRequest<rboto::ServiceClient> {
-        DescribeVerifiedAccessInstancesRequest::with_client(self.inner.clone())
+    ) -> DescribeVerifiedAccessInstancesInput {
+        DescribeVerifiedAccessInstancesInput {
+            _client: rboto::__private::Bound::to(&self.inner),
+            ..Default::default()
+        }
     }
     /// Describes the specified Amazon Web Services Verified Access trust providers.
     pub fn describe_verified_access_trust_providers(
         &self,
-    ) -> DescribeVerifiedAccessTrustProvidersRequest<rboto::ServiceClient> {
-        DescribeVerifiedAccessTrustProvidersRequest::with_client(self.inner.clone())
+    ) -> DescribeVerifiedAccessTrustProvidersInput {
+        DescribeVerifiedAccessTrustProvidersInput {
+            _client: rboto::__private::Bound::to(&self.inner),
+            ..Default::default()
+        }
     }
     /// Describes the specified attribute of the specified volume. You can specify only one attribute at a time.
     ///
     /// For more information about EBS volumes, see [Amazon EBS volumes](https://docs.aws.amazon.com/ebs/latest/userguide/ebs-volumes.html) in the *Amazon EBS User Guide*.
-    pub fn describe_volume_attribute(
-        &self,
-    ) -> DescribeVolumeAttributeRequest<rboto::ServiceClient> {
-        DescribeVolumeAttributeRequest::with_client(self.inner.clone())
+    pub fn describe_volume_attribute(&self) -> DescribeVolumeAttributeInput {
+        DescribeVolumeAttributeInput {
+            _client: rboto::__private::Bound::to(&self.inner),
+            ..Default::default()
+        }
     }
     /// Describes the status of the specified volumes. Volume status provides the result of the checks performed on your volumes to determine events that can impair the performance of your volumes. The performance of a volume can be affected if an issue occurs on the volume's underlying host. If the volume's underlying host experiences a power outage or system issue, after the system is restored, there could be data inconsistencies on the volume. Volume events notify you if this occurs. Volume actions notify you if any action needs to be taken in response to the event.
     ///
@@ -3808,10 +4702,11 @@ impl Client {
     /// Volume status is based on the volume status checks, and does not reflect the volume state. Therefore, volume status does not indicate volumes in the `error` state (for example, when a volume is incapable of accepting I/O.)
     ///
     /// **Note:** The order of the elements in the response, including those within nested structures, might vary. Applications should not assume the elements appear in a particular order.
-    pub fn describe_volume_status(
-        &self,
-    ) -> DescribeVolumeStatusRequest<rboto::ServiceClient> {
-        DescribeVolumeStatusRequest::with_client(self.inner.clone())
+    pub fn describe_volume_status(&self) -> DescribeVolumeStatusInput {
+        DescribeVolumeStatusInput {
+            _client: rboto::__private::Bound::to(&self.inner),
+            ..Default::default()
+        }
     }
     /// Describes the specified EBS volumes or all of your EBS volumes.
     ///
@@ -3822,172 +4717,221 @@ impl Client {
     /// **Important:** We strongly recommend using only paginated requests. Unpaginated requests are susceptible to throttling and timeouts.
     ///
     /// **Note:** The order of the elements in the response, including those within nested structures, might vary. Applications should not assume the elements appear in a particular order.
-    pub fn describe_volumes(&self) -> DescribeVolumesRequest<rboto::ServiceClient> {
-        DescribeVolumesRequest::with_client(self.inner.clone())
+    pub fn describe_volumes(&self) -> DescribeVolumesInput {
+        DescribeVolumesInput {
+            _client: rboto::__private::Bound::to(&self.inner),
+            ..Default::default()
+        }
     }
     /// Describes the most recent volume modification request for the specified EBS volumes.
     ///
     /// For more information, see [Monitor the progress of volume modifications](https://docs.aws.amazon.com/ebs/latest/userguide/monitoring-volume-modifications.html) in the *Amazon EBS User Guide*.
-    pub fn describe_volumes_modifications(
-        &self,
-    ) -> DescribeVolumesModificationsRequest<rboto::ServiceClient> {
-        DescribeVolumesModificationsRequest::with_client(self.inner.clone())
+    pub fn describe_volumes_modifications(&self) -> DescribeVolumesModificationsInput {
+        DescribeVolumesModificationsInput {
+            _client: rboto::__private::Bound::to(&self.inner),
+            ..Default::default()
+        }
     }
     /// Describes the specified attribute of the specified VPC. You can specify only one attribute at a time.
-    pub fn describe_vpc_attribute(
-        &self,
-    ) -> DescribeVpcAttributeRequest<rboto::ServiceClient> {
-        DescribeVpcAttributeRequest::with_client(self.inner.clone())
+    pub fn describe_vpc_attribute(&self) -> DescribeVpcAttributeInput {
+        DescribeVpcAttributeInput {
+            _client: rboto::__private::Bound::to(&self.inner),
+            ..Default::default()
+        }
     }
     /// Describe VPC Block Public Access (BPA) exclusions. A VPC BPA exclusion is a mode that can be applied to a single VPC or subnet that exempts it from the account’s BPA mode and will allow bidirectional or egress-only access. You can create BPA exclusions for VPCs and subnets even when BPA is not enabled on the account to ensure that there is no traffic disruption to the exclusions when VPC BPA is turned on. To learn more about VPC BPA, see [Block public access to VPCs and subnets](https://docs.aws.amazon.com/vpc/latest/userguide/security-vpc-bpa.html) in the *Amazon VPC User Guide*.
     pub fn describe_vpc_block_public_access_exclusions(
         &self,
-    ) -> DescribeVpcBlockPublicAccessExclusionsRequest<rboto::ServiceClient> {
-        DescribeVpcBlockPublicAccessExclusionsRequest::with_client(self.inner.clone())
+    ) -> DescribeVpcBlockPublicAccessExclusionsInput {
+        DescribeVpcBlockPublicAccessExclusionsInput {
+            _client: rboto::__private::Bound::to(&self.inner),
+            ..Default::default()
+        }
     }
     /// Describe VPC Block Public Access (BPA) options. VPC Block Public Access (BPA) enables you to block resources in VPCs and subnets that you own in a Region from reaching or being reached from the internet through internet gateways and egress-only internet gateways. To learn more about VPC BPA, see [Block public access to VPCs and subnets](https://docs.aws.amazon.com/vpc/latest/userguide/security-vpc-bpa.html) in the *Amazon VPC User Guide*.
     pub fn describe_vpc_block_public_access_options(
         &self,
-    ) -> DescribeVpcBlockPublicAccessOptionsRequest<rboto::ServiceClient> {
-        DescribeVpcBlockPublicAccessOptionsRequest::with_client(self.inner.clone())
+    ) -> DescribeVpcBlockPublicAccessOptionsInput {
+        DescribeVpcBlockPublicAccessOptionsInput {
+            _client: rboto::__private::Bound::to(&self.inner),
+            ..Default::default()
+        }
     }
     /// **Note:** This action is deprecated.
     ///
     /// Describes the ClassicLink status of the specified VPCs.
-    pub fn describe_vpc_classic_link(
-        &self,
-    ) -> DescribeVpcClassicLinkRequest<rboto::ServiceClient> {
-        DescribeVpcClassicLinkRequest::with_client(self.inner.clone())
+    pub fn describe_vpc_classic_link(&self) -> DescribeVpcClassicLinkInput {
+        DescribeVpcClassicLinkInput {
+            _client: rboto::__private::Bound::to(&self.inner),
+            ..Default::default()
+        }
     }
     /// **Note:** This action is deprecated.
     ///
     /// Describes the ClassicLink DNS support status of one or more VPCs. If enabled, the DNS hostname of a linked EC2-Classic instance resolves to its private IP address when addressed from an instance in the VPC to which it's linked. Similarly, the DNS hostname of an instance in a VPC resolves to its private IP address when addressed from a linked EC2-Classic instance.
     pub fn describe_vpc_classic_link_dns_support(
         &self,
-    ) -> DescribeVpcClassicLinkDnsSupportRequest<rboto::ServiceClient> {
-        DescribeVpcClassicLinkDnsSupportRequest::with_client(self.inner.clone())
+    ) -> DescribeVpcClassicLinkDnsSupportInput {
+        DescribeVpcClassicLinkDnsSupportInput {
+            _client: rboto::__private::Bound::to(&self.inner),
+            ..Default::default()
+        }
     }
     /// Describes one or more VPC Encryption Control configurations. VPC Encryption Control enables you to enforce encryption for all data in transit within and between VPCs to meet compliance requirements You can filter the results to return information about specific encryption controls or VPCs.
     ///
     /// For more information, see [Enforce VPC encryption in transit](https://docs.aws.amazon.com/vpc/latest/userguide/vpc-encryption-controls.html) in the *Amazon VPC User Guide*.
     pub fn describe_vpc_encryption_controls(
         &self,
-    ) -> DescribeVpcEncryptionControlsRequest<rboto::ServiceClient> {
-        DescribeVpcEncryptionControlsRequest::with_client(self.inner.clone())
+    ) -> DescribeVpcEncryptionControlsInput {
+        DescribeVpcEncryptionControlsInput {
+            _client: rboto::__private::Bound::to(&self.inner),
+            ..Default::default()
+        }
     }
     /// Describes the VPC resources, VPC endpoint services, Amazon Lattice services, or service networks associated with the VPC endpoint.
     pub fn describe_vpc_endpoint_associations(
         &self,
-    ) -> DescribeVpcEndpointAssociationsRequest<rboto::ServiceClient> {
-        DescribeVpcEndpointAssociationsRequest::with_client(self.inner.clone())
+    ) -> DescribeVpcEndpointAssociationsInput {
+        DescribeVpcEndpointAssociationsInput {
+            _client: rboto::__private::Bound::to(&self.inner),
+            ..Default::default()
+        }
     }
     /// Describes the connection notifications for VPC endpoints and VPC endpoint services.
     pub fn describe_vpc_endpoint_connection_notifications(
         &self,
-    ) -> DescribeVpcEndpointConnectionNotificationsRequest<rboto::ServiceClient> {
-        DescribeVpcEndpointConnectionNotificationsRequest::with_client(
-            self.inner.clone(),
-        )
+    ) -> DescribeVpcEndpointConnectionNotificationsInput {
+        DescribeVpcEndpointConnectionNotificationsInput {
+            _client: rboto::__private::Bound::to(&self.inner),
+            ..Default::default()
+        }
     }
     /// Describes the VPC endpoint connections to your VPC endpoint services, including any endpoints that are pending your acceptance.
     pub fn describe_vpc_endpoint_connections(
         &self,
-    ) -> DescribeVpcEndpointConnectionsRequest<rboto::ServiceClient> {
-        DescribeVpcEndpointConnectionsRequest::with_client(self.inner.clone())
+    ) -> DescribeVpcEndpointConnectionsInput {
+        DescribeVpcEndpointConnectionsInput {
+            _client: rboto::__private::Bound::to(&self.inner),
+            ..Default::default()
+        }
     }
     /// Describes the VPC endpoint service configurations in your account (your services).
     pub fn describe_vpc_endpoint_service_configurations(
         &self,
-    ) -> DescribeVpcEndpointServiceConfigurationsRequest<rboto::ServiceClient> {
-        DescribeVpcEndpointServiceConfigurationsRequest::with_client(self.inner.clone())
+    ) -> DescribeVpcEndpointServiceConfigurationsInput {
+        DescribeVpcEndpointServiceConfigurationsInput {
+            _client: rboto::__private::Bound::to(&self.inner),
+            ..Default::default()
+        }
     }
     /// Describes the principals (service consumers) that are permitted to discover your VPC endpoint service. Principal ARNs with path components aren't supported.
     pub fn describe_vpc_endpoint_service_permissions(
         &self,
-    ) -> DescribeVpcEndpointServicePermissionsRequest<rboto::ServiceClient> {
-        DescribeVpcEndpointServicePermissionsRequest::with_client(self.inner.clone())
+    ) -> DescribeVpcEndpointServicePermissionsInput {
+        DescribeVpcEndpointServicePermissionsInput {
+            _client: rboto::__private::Bound::to(&self.inner),
+            ..Default::default()
+        }
     }
     /// Describes available services to which you can create a VPC endpoint.
     ///
     /// When the service provider and the consumer have different accounts in multiple Availability Zones, and the consumer views the VPC endpoint service information, the response only includes the common Availability Zones. For example, when the service provider account uses `us-east-1a` and `us-east-1c` and the consumer uses `us-east-1a` and `us-east-1b`, the response includes the VPC endpoint services in the common Availability Zone, `us-east-1a`.
-    pub fn describe_vpc_endpoint_services(
-        &self,
-    ) -> DescribeVpcEndpointServicesRequest<rboto::ServiceClient> {
-        DescribeVpcEndpointServicesRequest::with_client(self.inner.clone())
+    pub fn describe_vpc_endpoint_services(&self) -> DescribeVpcEndpointServicesInput {
+        DescribeVpcEndpointServicesInput {
+            _client: rboto::__private::Bound::to(&self.inner),
+            ..Default::default()
+        }
     }
     /// Describes your VPC endpoints. The default is to describe all your VPC endpoints. Alternatively, you can specify specific VPC endpoint IDs or filter the results to include only the VPC endpoints that match specific criteria.
-    pub fn describe_vpc_endpoints(
-        &self,
-    ) -> DescribeVpcEndpointsRequest<rboto::ServiceClient> {
-        DescribeVpcEndpointsRequest::with_client(self.inner.clone())
+    pub fn describe_vpc_endpoints(&self) -> DescribeVpcEndpointsInput {
+        DescribeVpcEndpointsInput {
+            _client: rboto::__private::Bound::to(&self.inner),
+            ..Default::default()
+        }
     }
     /// Describes your VPC peering connections. The default is to describe all your VPC peering connections. Alternatively, you can specify specific VPC peering connection IDs or filter the results to include only the VPC peering connections that match specific criteria.
     pub fn describe_vpc_peering_connections(
         &self,
-    ) -> DescribeVpcPeeringConnectionsRequest<rboto::ServiceClient> {
-        DescribeVpcPeeringConnectionsRequest::with_client(self.inner.clone())
+    ) -> DescribeVpcPeeringConnectionsInput {
+        DescribeVpcPeeringConnectionsInput {
+            _client: rboto::__private::Bound::to(&self.inner),
+            ..Default::default()
+        }
     }
     /// Describes your VPCs. The default is to describe all your VPCs. Alternatively, you can specify specific VPC IDs or filter the results to include only the VPCs that match specific criteria.
-    pub fn describe_vpcs(&self) -> DescribeVpcsRequest<rboto::ServiceClient> {
-        DescribeVpcsRequest::with_client(self.inner.clone())
+    pub fn describe_vpcs(&self) -> DescribeVpcsInput {
+        DescribeVpcsInput {
+            _client: rboto::__private::Bound::to(&self.inner),
+            ..Default::default()
+        }
     }
     /// Describes one or more of your VPN concentrators.
-    pub fn describe_vpn_concentrators(
-        &self,
-    ) -> DescribeVpnConcentratorsRequest<rboto::ServiceClient> {
-        DescribeVpnConcentratorsRequest::with_client(self.inner.clone())
+    pub fn describe_vpn_concentrators(&self) -> DescribeVpnConcentratorsInput {
+        DescribeVpnConcentratorsInput {
+            _client: rboto::__private::Bound::to(&self.inner),
+            ..Default::default()
+        }
     }
     /// Describes one or more of your VPN connections.
     ///
     /// For more information, see [Amazon Web Services Site-to-Site VPN](https://docs.aws.amazon.com/vpn/latest/s2svpn/VPC_VPN.html) in the *Amazon Web Services Site-to-Site VPN User Guide*.
-    pub fn describe_vpn_connections(
-        &self,
-    ) -> DescribeVpnConnectionsRequest<rboto::ServiceClient> {
-        DescribeVpnConnectionsRequest::with_client(self.inner.clone())
+    pub fn describe_vpn_connections(&self) -> DescribeVpnConnectionsInput {
+        DescribeVpnConnectionsInput {
+            _client: rboto::__private::Bound::to(&self.inner),
+            ..Default::default()
+        }
     }
     /// Describes one or more of your virtual private gateways.
     ///
     /// For more information, see [Amazon Web Services Site-to-Site VPN](https://docs.aws.amazon.com/vpn/latest/s2svpn/VPC_VPN.html) in the *Amazon Web Services Site-to-Site VPN User Guide*.
-    pub fn describe_vpn_gateways(
-        &self,
-    ) -> DescribeVpnGatewaysRequest<rboto::ServiceClient> {
-        DescribeVpnGatewaysRequest::with_client(self.inner.clone())
+    pub fn describe_vpn_gateways(&self) -> DescribeVpnGatewaysInput {
+        DescribeVpnGatewaysInput {
+            _client: rboto::__private::Bound::to(&self.inner),
+            ..Default::default()
+        }
     }
     /// **Note:** This action is deprecated.
     ///
     /// Unlinks (detaches) a linked EC2-Classic instance from a VPC. After the instance has been unlinked, the VPC security groups are no longer associated with it. An instance is automatically unlinked from a VPC when it's stopped.
-    pub fn detach_classic_link_vpc(
-        &self,
-    ) -> DetachClassicLinkVpcRequest<rboto::ServiceClient> {
-        DetachClassicLinkVpcRequest::with_client(self.inner.clone())
+    pub fn detach_classic_link_vpc(&self) -> DetachClassicLinkVpcInput {
+        DetachClassicLinkVpcInput {
+            _client: rboto::__private::Bound::to(&self.inner),
+            ..Default::default()
+        }
     }
     /// Removes a watermark from the specified AMI. This is an idempotent operation. It succeeds even if the watermark does not exist on the image.
     ///
     /// Removing a watermark from an image does not affect derivative images that already carry the watermark.
     ///
     /// Only the AMI owner can detach watermarks.
-    pub fn detach_image_watermark(
-        &self,
-    ) -> DetachImageWatermarkRequest<rboto::ServiceClient> {
-        DetachImageWatermarkRequest::with_client(self.inner.clone())
+    pub fn detach_image_watermark(&self) -> DetachImageWatermarkInput {
+        DetachImageWatermarkInput {
+            _client: rboto::__private::Bound::to(&self.inner),
+            ..Default::default()
+        }
     }
     /// Detaches an internet gateway from a VPC, disabling connectivity between the internet and the VPC. The VPC must not contain any running instances with Elastic IP addresses or public IPv4 addresses.
-    pub fn detach_internet_gateway(
-        &self,
-    ) -> DetachInternetGatewayRequest<rboto::ServiceClient> {
-        DetachInternetGatewayRequest::with_client(self.inner.clone())
+    pub fn detach_internet_gateway(&self) -> DetachInternetGatewayInput {
+        DetachInternetGatewayInput {
+            _client: rboto::__private::Bound::to(&self.inner),
+            ..Default::default()
+        }
     }
     /// Detaches a network interface from an instance.
-    pub fn detach_network_interface(
-        &self,
-    ) -> DetachNetworkInterfaceRequest<rboto::ServiceClient> {
-        DetachNetworkInterfaceRequest::with_client(self.inner.clone())
+    pub fn detach_network_interface(&self) -> DetachNetworkInterfaceInput {
+        DetachNetworkInterfaceInput {
+            _client: rboto::__private::Bound::to(&self.inner),
+            ..Default::default()
+        }
     }
     /// Detaches the specified Amazon Web Services Verified Access trust provider from the specified Amazon Web Services Verified Access instance.
     pub fn detach_verified_access_trust_provider(
         &self,
-    ) -> DetachVerifiedAccessTrustProviderRequest<rboto::ServiceClient> {
-        DetachVerifiedAccessTrustProviderRequest::with_client(self.inner.clone())
+    ) -> DetachVerifiedAccessTrustProviderInput {
+        DetachVerifiedAccessTrustProviderInput {
+            _client: rboto::__private::Bound::to(&self.inner),
+            ..Default::default()
+        }
     }
     /// Detaches an EBS volume from an instance. Make sure to unmount any file systems on the device within your operating system before detaching the volume. Failure to do so can result in the volume becoming stuck in the `busy` state while detaching. If this happens, detachment can be delayed indefinitely until you unmount the volume, force detachment, reboot the instance, or all three. If an EBS volume is the root device of an instance, it can't be detached while the instance is running. To detach the root volume, stop the instance first.
     ///
@@ -3996,50 +4940,63 @@ impl Client {
     /// You can't detach or force detach volumes that are attached to Amazon Web Services-managed resources. Attempting to do this results in the `UnsupportedOperationException` exception.
     ///
     /// For more information, see [Detach an Amazon EBS volume](https://docs.aws.amazon.com/ebs/latest/userguide/ebs-detaching-volume.html) in the *Amazon EBS User Guide*.
-    pub fn detach_volume(&self) -> DetachVolumeRequest<rboto::ServiceClient> {
-        DetachVolumeRequest::with_client(self.inner.clone())
+    pub fn detach_volume(&self) -> DetachVolumeInput {
+        DetachVolumeInput {
+            _client: rboto::__private::Bound::to(&self.inner),
+            ..Default::default()
+        }
     }
     /// Detaches a virtual private gateway from a VPC. You do this if you're planning to turn off the VPC and not use it anymore. You can confirm a virtual private gateway has been completely detached from a VPC by describing the virtual private gateway (any attachments to the virtual private gateway are also described).
     ///
     /// You must wait for the attachment's state to switch to `detached` before you can delete the VPC or attach a different VPC to the virtual private gateway.
-    pub fn detach_vpn_gateway(&self) -> DetachVpnGatewayRequest<rboto::ServiceClient> {
-        DetachVpnGatewayRequest::with_client(self.inner.clone())
+    pub fn detach_vpn_gateway(&self) -> DetachVpnGatewayInput {
+        DetachVpnGatewayInput {
+            _client: rboto::__private::Bound::to(&self.inner),
+            ..Default::default()
+        }
     }
     /// Disables Elastic IP address transfer. For more information, see [Transfer Elastic IP addresses](https://docs.aws.amazon.com/vpc/latest/userguide/vpc-eips.html#transfer-EIPs-intro) in the *Amazon VPC User Guide*.
-    pub fn disable_address_transfer(
-        &self,
-    ) -> DisableAddressTransferRequest<rboto::ServiceClient> {
-        DisableAddressTransferRequest::with_client(self.inner.clone())
+    pub fn disable_address_transfer(&self) -> DisableAddressTransferInput {
+        DisableAddressTransferInput {
+            _client: rboto::__private::Bound::to(&self.inner),
+            ..Default::default()
+        }
     }
     /// Disables Allowed AMIs for your account in the specified Amazon Web Services Region. When set to `disabled`, the image criteria in your Allowed AMIs settings do not apply, and no restrictions are placed on AMI discoverability or usage. Users in your account can launch instances using any public AMI or AMI shared with your account.
     ///
     /// **Note:** The Allowed AMIs feature does not restrict the AMIs owned by your account. Regardless of the criteria you set, the AMIs created by your account will always be discoverable and usable by users in your account.
     ///
     /// For more information, see [Control the discovery and use of AMIs in Amazon EC2 with Allowed AMIs](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/ec2-allowed-amis.html) in *Amazon EC2 User Guide*.
-    pub fn disable_allowed_images_settings(
-        &self,
-    ) -> DisableAllowedImagesSettingsRequest<rboto::ServiceClient> {
-        DisableAllowedImagesSettingsRequest::with_client(self.inner.clone())
+    pub fn disable_allowed_images_settings(&self) -> DisableAllowedImagesSettingsInput {
+        DisableAllowedImagesSettingsInput {
+            _client: rboto::__private::Bound::to(&self.inner),
+            ..Default::default()
+        }
     }
     /// Disables suppression of application status checks for the specified instances. After suppression is disabled, health check results resume affecting the instance-level application status. You can specify a maximum of 100 instance IDs for each request.
     pub fn disable_application_status_check_suppression(
         &self,
-    ) -> DisableApplicationStatusCheckSuppressionRequest<rboto::ServiceClient> {
-        DisableApplicationStatusCheckSuppressionRequest::with_client(self.inner.clone())
+    ) -> DisableApplicationStatusCheckSuppressionInput {
+        DisableApplicationStatusCheckSuppressionInput {
+            _client: rboto::__private::Bound::to(&self.inner),
+            ..Default::default()
+        }
     }
     /// Disables Infrastructure Performance metric subscriptions.
     pub fn disable_aws_network_performance_metric_subscription(
         &self,
-    ) -> DisableAwsNetworkPerformanceMetricSubscriptionRequest<rboto::ServiceClient> {
-        DisableAwsNetworkPerformanceMetricSubscriptionRequest::with_client(
-            self.inner.clone(),
-        )
+    ) -> DisableAwsNetworkPerformanceMetricSubscriptionInput {
+        DisableAwsNetworkPerformanceMetricSubscriptionInput {
+            _client: rboto::__private::Bound::to(&self.inner),
+            ..Default::default()
+        }
     }
     /// Disables EC2 Capacity Manager for your account. This stops data ingestion and removes access to capacity analytics and optimization recommendations. Previously collected data is retained but no new data will be processed.
-    pub fn disable_capacity_manager(
-        &self,
-    ) -> DisableCapacityManagerRequest<rboto::ServiceClient> {
-        DisableCapacityManagerRequest::with_client(self.inner.clone())
+    pub fn disable_capacity_manager(&self) -> DisableCapacityManagerInput {
+        DisableCapacityManagerInput {
+            _client: rboto::__private::Bound::to(&self.inner),
+            ..Default::default()
+        }
     }
     /// Disables EBS encryption by default for your account in the current Region.
     ///
@@ -4050,20 +5007,27 @@ impl Client {
     /// For more information, see [Amazon EBS encryption](https://docs.aws.amazon.com/ebs/latest/userguide/ebs-encryption.html) in the *Amazon EBS User Guide*.
     pub fn disable_ebs_encryption_by_default(
         &self,
-    ) -> DisableEbsEncryptionByDefaultRequest<rboto::ServiceClient> {
-        DisableEbsEncryptionByDefaultRequest::with_client(self.inner.clone())
+    ) -> DisableEbsEncryptionByDefaultInput {
+        DisableEbsEncryptionByDefaultInput {
+            _client: rboto::__private::Bound::to(&self.inner),
+            ..Default::default()
+        }
     }
     /// Discontinue Windows fast launch for a Windows AMI, and clean up existing pre-provisioned snapshots. After you disable Windows fast launch, the AMI uses the standard launch process for each new instance. Amazon EC2 must remove all pre-provisioned snapshots before you can enable Windows fast launch again.
     ///
     /// **Note:** You can only change these settings for Windows AMIs that you own or that have been shared with you.
-    pub fn disable_fast_launch(&self) -> DisableFastLaunchRequest<rboto::ServiceClient> {
-        DisableFastLaunchRequest::with_client(self.inner.clone())
+    pub fn disable_fast_launch(&self) -> DisableFastLaunchInput {
+        DisableFastLaunchInput {
+            _client: rboto::__private::Bound::to(&self.inner),
+            ..Default::default()
+        }
     }
     /// Disables fast snapshot restores for the specified snapshots in the specified Availability Zones.
-    pub fn disable_fast_snapshot_restores(
-        &self,
-    ) -> DisableFastSnapshotRestoresRequest<rboto::ServiceClient> {
-        DisableFastSnapshotRestoresRequest::with_client(self.inner.clone())
+    pub fn disable_fast_snapshot_restores(&self) -> DisableFastSnapshotRestoresInput {
+        DisableFastSnapshotRestoresInput {
+            _client: rboto::__private::Bound::to(&self.inner),
+            ..Default::default()
+        }
     }
     /// Sets the AMI state to `disabled` and removes all launch permissions from the AMI. A disabled AMI can't be used for instance launches.
     ///
@@ -4076,24 +5040,31 @@ impl Client {
     /// You can re-enable a disabled AMI using [EnableImage](https://docs.aws.amazon.com/AWSEC2/latest/APIReference/API_EnableImage.html).
     ///
     /// For more information, see [Disable an AMI](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/disable-an-ami.html) in the *Amazon EC2 User Guide*.
-    pub fn disable_image(&self) -> DisableImageRequest<rboto::ServiceClient> {
-        DisableImageRequest::with_client(self.inner.clone())
+    pub fn disable_image(&self) -> DisableImageInput {
+        DisableImageInput {
+            _client: rboto::__private::Bound::to(&self.inner),
+            ..Default::default()
+        }
     }
     /// Disables *block public access for AMIs* at the account level in the specified Amazon Web Services Region. This removes the *block public access* restriction from your account. With the restriction removed, you can publicly share your AMIs in the specified Amazon Web Services Region.
     ///
     /// For more information, see [Block public access to your AMIs](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/block-public-access-to-amis.html) in the *Amazon EC2 User Guide*.
     pub fn disable_image_block_public_access(
         &self,
-    ) -> DisableImageBlockPublicAccessRequest<rboto::ServiceClient> {
-        DisableImageBlockPublicAccessRequest::with_client(self.inner.clone())
+    ) -> DisableImageBlockPublicAccessInput {
+        DisableImageBlockPublicAccessInput {
+            _client: rboto::__private::Bound::to(&self.inner),
+            ..Default::default()
+        }
     }
     /// Cancels the deprecation of the specified AMI.
     ///
     /// For more information, see [Deprecate an Amazon EC2 AMI](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/ami-deprecate.html) in the *Amazon EC2 User Guide*.
-    pub fn disable_image_deprecation(
-        &self,
-    ) -> DisableImageDeprecationRequest<rboto::ServiceClient> {
-        DisableImageDeprecationRequest::with_client(self.inner.clone())
+    pub fn disable_image_deprecation(&self) -> DisableImageDeprecationInput {
+        DisableImageDeprecationInput {
+            _client: rboto::__private::Bound::to(&self.inner),
+            ..Default::default()
+        }
     }
     /// Disables deregistration protection for an AMI. When deregistration protection is disabled, the AMI can be deregistered.
     ///
@@ -4102,26 +5073,38 @@ impl Client {
     /// For more information, see [Protect an Amazon EC2 AMI from deregistration](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/ami-deregistration-protection.html) in the *Amazon EC2 User Guide*.
     pub fn disable_image_deregistration_protection(
         &self,
-    ) -> DisableImageDeregistrationProtectionRequest<rboto::ServiceClient> {
-        DisableImageDeregistrationProtectionRequest::with_client(self.inner.clone())
+    ) -> DisableImageDeregistrationProtectionInput {
+        DisableImageDeregistrationProtectionInput {
+            _client: rboto::__private::Bound::to(&self.inner),
+            ..Default::default()
+        }
     }
     /// Disable Amazon EC2 instances running in an SQL Server High Availability cluster from SQL Server High Availability instance standby detection monitoring. Once disabled, Amazon Web Services no longer monitors the metadata for the instances to determine whether they are active or standby nodes in the SQL Server High Availability cluster.
     pub fn disable_instance_sql_ha_standby_detections(
         &self,
-    ) -> DisableInstanceSqlHaStandbyDetectionsRequest<rboto::ServiceClient> {
-        DisableInstanceSqlHaStandbyDetectionsRequest::with_client(self.inner.clone())
+    ) -> DisableInstanceSqlHaStandbyDetectionsInput {
+        DisableInstanceSqlHaStandbyDetectionsInput {
+            _client: rboto::__private::Bound::to(&self.inner),
+            ..Default::default()
+        }
     }
     /// Disable the IPAM account. For more information, see [Enable integration with Organizations](https://docs.aws.amazon.com/vpc/latest/ipam/enable-integ-ipam.html) in the *Amazon VPC IPAM User Guide*.
     pub fn disable_ipam_organization_admin_account(
         &self,
-    ) -> DisableIpamOrganizationAdminAccountRequest<rboto::ServiceClient> {
-        DisableIpamOrganizationAdminAccountRequest::with_client(self.inner.clone())
+    ) -> DisableIpamOrganizationAdminAccountInput {
+        DisableIpamOrganizationAdminAccountInput {
+            _client: rboto::__private::Bound::to(&self.inner),
+            ..Default::default()
+        }
     }
     /// Disables an IPAM policy.
     ///
     /// An IPAM policy is a set of rules that define how public IPv4 addresses from IPAM pools are allocated to Amazon Web Services resources. Each rule maps an Amazon Web Services service to IPAM pools that the service will use to get IP addresses. A single policy can have multiple rules and be applied to multiple Amazon Web Services Regions. If the IPAM pool run out of addresses then the services fallback to Amazon-provided IP addresses. A policy can be applied to an individual Amazon Web Services account or an entity within Amazon Web Services Organizations.
-    pub fn disable_ipam_policy(&self) -> DisableIpamPolicyRequest<rboto::ServiceClient> {
-        DisableIpamPolicyRequest::with_client(self.inner.clone())
+    pub fn disable_ipam_policy(&self) -> DisableIpamPolicyInput {
+        DisableIpamPolicyInput {
+            _client: rboto::__private::Bound::to(&self.inner),
+            ..Default::default()
+        }
     }
     /// Disables route propagation from a route server to a specified route table.
     ///
@@ -4140,14 +5123,18 @@ impl Client {
     /// For more information see [Dynamic routing in your VPC with VPC Route Server](https://docs.aws.amazon.com/vpc/latest/userguide/dynamic-routing-route-server.html) in the *Amazon VPC User Guide*.
     pub fn disable_route_server_propagation(
         &self,
-    ) -> DisableRouteServerPropagationRequest<rboto::ServiceClient> {
-        DisableRouteServerPropagationRequest::with_client(self.inner.clone())
+    ) -> DisableRouteServerPropagationInput {
+        DisableRouteServerPropagationInput {
+            _client: rboto::__private::Bound::to(&self.inner),
+            ..Default::default()
+        }
     }
     /// Disables access to the EC2 serial console of all instances for your account. By default, access to the EC2 serial console is disabled for your account. For more information, see [Manage account access to the EC2 serial console](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/configure-access-to-serial-console.html#serial-console-account-access) in the *Amazon EC2 User Guide*.
-    pub fn disable_serial_console_access(
-        &self,
-    ) -> DisableSerialConsoleAccessRequest<rboto::ServiceClient> {
-        DisableSerialConsoleAccessRequest::with_client(self.inner.clone())
+    pub fn disable_serial_console_access(&self) -> DisableSerialConsoleAccessInput {
+        DisableSerialConsoleAccessInput {
+            _client: rboto::__private::Bound::to(&self.inner),
+            ..Default::default()
+        }
     }
     /// Disables the *block public access for snapshots* setting at the account level for the specified Amazon Web Services Region. After you disable block public access for snapshots in a Region, users can publicly share snapshots in that Region.
     ///
@@ -4158,30 +5145,36 @@ impl Client {
     /// For more information, see [Block public access for snapshots](https://docs.aws.amazon.com/ebs/latest/userguide/block-public-access-snapshots.html) in the *Amazon EBS User Guide* .
     pub fn disable_snapshot_block_public_access(
         &self,
-    ) -> DisableSnapshotBlockPublicAccessRequest<rboto::ServiceClient> {
-        DisableSnapshotBlockPublicAccessRequest::with_client(self.inner.clone())
+    ) -> DisableSnapshotBlockPublicAccessInput {
+        DisableSnapshotBlockPublicAccessInput {
+            _client: rboto::__private::Bound::to(&self.inner),
+            ..Default::default()
+        }
     }
     /// Disables the specified resource attachment from propagating routes to the specified propagation route table.
     pub fn disable_transit_gateway_route_table_propagation(
         &self,
-    ) -> DisableTransitGatewayRouteTablePropagationRequest<rboto::ServiceClient> {
-        DisableTransitGatewayRouteTablePropagationRequest::with_client(
-            self.inner.clone(),
-        )
+    ) -> DisableTransitGatewayRouteTablePropagationInput {
+        DisableTransitGatewayRouteTablePropagationInput {
+            _client: rboto::__private::Bound::to(&self.inner),
+            ..Default::default()
+        }
     }
     /// Disables a virtual private gateway (VGW) from propagating routes to a specified route table of a VPC.
-    pub fn disable_vgw_route_propagation(
-        &self,
-    ) -> DisableVgwRoutePropagationRequest<rboto::ServiceClient> {
-        DisableVgwRoutePropagationRequest::with_client(self.inner.clone())
+    pub fn disable_vgw_route_propagation(&self) -> DisableVgwRoutePropagationInput {
+        DisableVgwRoutePropagationInput {
+            _client: rboto::__private::Bound::to(&self.inner),
+            ..Default::default()
+        }
     }
     /// **Note:** This action is deprecated.
     ///
     /// Disables ClassicLink for a VPC. You cannot disable ClassicLink for a VPC that has EC2-Classic instances linked to it.
-    pub fn disable_vpc_classic_link(
-        &self,
-    ) -> DisableVpcClassicLinkRequest<rboto::ServiceClient> {
-        DisableVpcClassicLinkRequest::with_client(self.inner.clone())
+    pub fn disable_vpc_classic_link(&self) -> DisableVpcClassicLinkInput {
+        DisableVpcClassicLinkInput {
+            _client: rboto::__private::Bound::to(&self.inner),
+            ..Default::default()
+        }
     }
     /// **Note:** This action is deprecated.
     ///
@@ -4190,8 +5183,11 @@ impl Client {
     /// You must specify a VPC ID in the request.
     pub fn disable_vpc_classic_link_dns_support(
         &self,
-    ) -> DisableVpcClassicLinkDnsSupportRequest<rboto::ServiceClient> {
-        DisableVpcClassicLinkDnsSupportRequest::with_client(self.inner.clone())
+    ) -> DisableVpcClassicLinkDnsSupportInput {
+        DisableVpcClassicLinkDnsSupportInput {
+            _client: rboto::__private::Bound::to(&self.inner),
+            ..Default::default()
+        }
     }
     /// Disassociates an Elastic IP address from the instance or network interface it's associated with.
     ///
@@ -4202,10 +5198,11 @@ impl Client {
     /// - Network interface has a `publicDualStackDnsName` publicDnsName
     /// - Public IPv4 address is the primary public IPv4 address
     /// - Network interface only has one remaining public IPv4 address
-    pub fn disassociate_address(
-        &self,
-    ) -> DisassociateAddressRequest<rboto::ServiceClient> {
-        DisassociateAddressRequest::with_client(self.inner.clone())
+    pub fn disassociate_address(&self) -> DisassociateAddressInput {
+        DisassociateAddressInput {
+            _client: rboto::__private::Bound::to(&self.inner),
+            ..Default::default()
+        }
     }
     /// Disassociates an application status check from instances or [tags](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/Using_Tags.html). After disassociation, health monitoring stops for the affected instances. The following rules apply:
     ///
@@ -4214,16 +5211,20 @@ impl Client {
     /// - Tag keys must not be blank.
     pub fn disassociate_application_status_check(
         &self,
-    ) -> DisassociateApplicationStatusCheckRequest<rboto::ServiceClient> {
-        DisassociateApplicationStatusCheckRequest::with_client(self.inner.clone())
+    ) -> DisassociateApplicationStatusCheckInput {
+        DisassociateApplicationStatusCheckInput {
+            _client: rboto::__private::Bound::to(&self.inner),
+            ..Default::default()
+        }
     }
     /// Cancels a pending request to assign billing of the unused capacity of a Capacity Reservation to a consumer account, or revokes a request that has already been accepted. For more information, see [Billing assignment for shared Amazon EC2 Capacity Reservations](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/assign-billing.html).
     pub fn disassociate_capacity_reservation_billing_owner(
         &self,
-    ) -> DisassociateCapacityReservationBillingOwnerRequest<rboto::ServiceClient> {
-        DisassociateCapacityReservationBillingOwnerRequest::with_client(
-            self.inner.clone(),
-        )
+    ) -> DisassociateCapacityReservationBillingOwnerInput {
+        DisassociateCapacityReservationBillingOwnerInput {
+            _client: rboto::__private::Bound::to(&self.inner),
+            ..Default::default()
+        }
     }
     /// Disassociates a target network from the specified Client VPN endpoint. When you disassociate the last target network from a Client VPN, the following happens:
     ///
@@ -4233,48 +5234,65 @@ impl Client {
     /// - The Client VPN endpoint's status changes to `pending-associate`
     pub fn disassociate_client_vpn_target_network(
         &self,
-    ) -> DisassociateClientVpnTargetNetworkRequest<rboto::ServiceClient> {
-        DisassociateClientVpnTargetNetworkRequest::with_client(self.inner.clone())
+    ) -> DisassociateClientVpnTargetNetworkInput {
+        DisassociateClientVpnTargetNetworkInput {
+            _client: rboto::__private::Bound::to(&self.inner),
+            ..Default::default()
+        }
     }
     /// Disassociates an IAM role from an Certificate Manager (ACM) certificate. Disassociating an IAM role from an ACM certificate removes the Amazon S3 object that contains the certificate, certificate chain, and encrypted private key from the Amazon S3 bucket. It also revokes the IAM role's permission to use the KMS key used to encrypt the private key. This effectively revokes the role's permission to use the certificate.
     pub fn disassociate_enclave_certificate_iam_role(
         &self,
-    ) -> DisassociateEnclaveCertificateIamRoleRequest<rboto::ServiceClient> {
-        DisassociateEnclaveCertificateIamRoleRequest::with_client(self.inner.clone())
+    ) -> DisassociateEnclaveCertificateIamRoleInput {
+        DisassociateEnclaveCertificateIamRoleInput {
+            _client: rboto::__private::Bound::to(&self.inner),
+            ..Default::default()
+        }
     }
     /// Disassociates an IAM instance profile from a running or stopped instance.
     ///
     /// Use DescribeIamInstanceProfileAssociations to get the association ID.
     pub fn disassociate_iam_instance_profile(
         &self,
-    ) -> DisassociateIamInstanceProfileRequest<rboto::ServiceClient> {
-        DisassociateIamInstanceProfileRequest::with_client(self.inner.clone())
+    ) -> DisassociateIamInstanceProfileInput {
+        DisassociateIamInstanceProfileInput {
+            _client: rboto::__private::Bound::to(&self.inner),
+            ..Default::default()
+        }
     }
     /// Disassociates one or more targets from an event window.
     ///
     /// For more information, see [Define event windows for scheduled events](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/event-windows.html) in the *Amazon EC2 User Guide*.
     pub fn disassociate_instance_event_window(
         &self,
-    ) -> DisassociateInstanceEventWindowRequest<rboto::ServiceClient> {
-        DisassociateInstanceEventWindowRequest::with_client(self.inner.clone())
+    ) -> DisassociateInstanceEventWindowInput {
+        DisassociateInstanceEventWindowInput {
+            _client: rboto::__private::Bound::to(&self.inner),
+            ..Default::default()
+        }
     }
     /// Remove the association between your Autonomous System Number (ASN) and your BYOIP CIDR. You may want to use this action to disassociate an ASN from a CIDR or if you want to swap ASNs. For more information, see [Tutorial: Bring your ASN to IPAM](https://docs.aws.amazon.com/vpc/latest/ipam/tutorials-byoasn.html) in the *Amazon VPC IPAM guide*.
-    pub fn disassociate_ipam_byoasn(
-        &self,
-    ) -> DisassociateIpamByoasnRequest<rboto::ServiceClient> {
-        DisassociateIpamByoasnRequest::with_client(self.inner.clone())
+    pub fn disassociate_ipam_byoasn(&self) -> DisassociateIpamByoasnInput {
+        DisassociateIpamByoasnInput {
+            _client: rboto::__private::Bound::to(&self.inner),
+            ..Default::default()
+        }
     }
     /// Disassociates a resource discovery from an Amazon VPC IPAM. A resource discovery is an IPAM component that enables IPAM to manage and monitor resources that belong to the owning account.
     pub fn disassociate_ipam_resource_discovery(
         &self,
-    ) -> DisassociateIpamResourceDiscoveryRequest<rboto::ServiceClient> {
-        DisassociateIpamResourceDiscoveryRequest::with_client(self.inner.clone())
+    ) -> DisassociateIpamResourceDiscoveryInput {
+        DisassociateIpamResourceDiscoveryInput {
+            _client: rboto::__private::Bound::to(&self.inner),
+            ..Default::default()
+        }
     }
     /// Removes an associated KMS key from an Amazon EBS snapshot. After you disassociate the key, it can no longer be used to access the snapshot's data. The snapshot's original encryption key is unaffected.
-    pub fn disassociate_kms_key_id(
-        &self,
-    ) -> DisassociateKmsKeyIdRequest<rboto::ServiceClient> {
-        DisassociateKmsKeyIdRequest::with_client(self.inner.clone())
+    pub fn disassociate_kms_key_id(&self) -> DisassociateKmsKeyIdInput {
+        DisassociateKmsKeyIdInput {
+            _client: rboto::__private::Bound::to(&self.inner),
+            ..Default::default()
+        }
     }
     /// Disassociates secondary Elastic IP addresses (EIPs) from a public NAT gateway. You cannot disassociate your primary EIP. For more information, see [Edit secondary IP address associations](https://docs.aws.amazon.com/vpc/latest/userguide/nat-gateway-working-with.html#nat-gateway-edit-secondary) in the *Amazon VPC User Guide*.
     ///
@@ -4283,84 +5301,104 @@ impl Client {
     /// An EIP is released only at the end of MaxDrainDurationSeconds. It stays associated and supports the existing connections but does not support any new connections (new connections are distributed across the remaining associated EIPs). As the existing connections drain out, the EIPs (and the corresponding private IP addresses mapped to them) are released.
     pub fn disassociate_nat_gateway_address(
         &self,
-    ) -> DisassociateNatGatewayAddressRequest<rboto::ServiceClient> {
-        DisassociateNatGatewayAddressRequest::with_client(self.inner.clone())
+    ) -> DisassociateNatGatewayAddressInput {
+        DisassociateNatGatewayAddressInput {
+            _client: rboto::__private::Bound::to(&self.inner),
+            ..Default::default()
+        }
     }
     /// Disassociates a flex cost allocation policy from one or more network resources.
     pub fn disassociate_networking_flex_cost_allocation_policy(
         &self,
-    ) -> DisassociateNetworkingFlexCostAllocationPolicyRequest<rboto::ServiceClient> {
-        DisassociateNetworkingFlexCostAllocationPolicyRequest::with_client(
-            self.inner.clone(),
-        )
+    ) -> DisassociateNetworkingFlexCostAllocationPolicyInput {
+        DisassociateNetworkingFlexCostAllocationPolicyInput {
+            _client: rboto::__private::Bound::to(&self.inner),
+            ..Default::default()
+        }
     }
     /// Disassociates a route server from a VPC.
     ///
     /// A route server association is the connection established between a route server and a VPC.
     ///
     /// For more information see [Dynamic routing in your VPC with VPC Route Server](https://docs.aws.amazon.com/vpc/latest/userguide/dynamic-routing-route-server.html) in the *Amazon VPC User Guide*.
-    pub fn disassociate_route_server(
-        &self,
-    ) -> DisassociateRouteServerRequest<rboto::ServiceClient> {
-        DisassociateRouteServerRequest::with_client(self.inner.clone())
+    pub fn disassociate_route_server(&self) -> DisassociateRouteServerInput {
+        DisassociateRouteServerInput {
+            _client: rboto::__private::Bound::to(&self.inner),
+            ..Default::default()
+        }
     }
     /// Disassociates a subnet or gateway from a route table.
     ///
     /// After you perform this action, the subnet no longer uses the routes in the route table. Instead, it uses the routes in the VPC's main route table. For more information about route tables, see [Route tables](https://docs.aws.amazon.com/vpc/latest/userguide/VPC_Route_Tables.html) in the *Amazon VPC User Guide*.
-    pub fn disassociate_route_table(
-        &self,
-    ) -> DisassociateRouteTableRequest<rboto::ServiceClient> {
-        DisassociateRouteTableRequest::with_client(self.inner.clone())
+    pub fn disassociate_route_table(&self) -> DisassociateRouteTableInput {
+        DisassociateRouteTableInput {
+            _client: rboto::__private::Bound::to(&self.inner),
+            ..Default::default()
+        }
     }
     /// Disassociates a security group from a VPC. You cannot disassociate the security group if any Elastic network interfaces in the associated VPC are still associated with the security group. Note that the disassociation is asynchronous and you can check the status of the request with [DescribeSecurityGroupVpcAssociations](https://docs.aws.amazon.com/AWSEC2/latest/APIReference/API_DescribeSecurityGroupVpcAssociations.html).
-    pub fn disassociate_security_group_vpc(
-        &self,
-    ) -> DisassociateSecurityGroupVpcRequest<rboto::ServiceClient> {
-        DisassociateSecurityGroupVpcRequest::with_client(self.inner.clone())
+    pub fn disassociate_security_group_vpc(&self) -> DisassociateSecurityGroupVpcInput {
+        DisassociateSecurityGroupVpcInput {
+            _client: rboto::__private::Bound::to(&self.inner),
+            ..Default::default()
+        }
     }
     /// Disassociates a CIDR block from a subnet. Currently, you can disassociate an IPv6 CIDR block only. You must detach or delete all gateways and resources that are associated with the CIDR block before you can disassociate it.
-    pub fn disassociate_subnet_cidr_block(
-        &self,
-    ) -> DisassociateSubnetCidrBlockRequest<rboto::ServiceClient> {
-        DisassociateSubnetCidrBlockRequest::with_client(self.inner.clone())
+    pub fn disassociate_subnet_cidr_block(&self) -> DisassociateSubnetCidrBlockInput {
+        DisassociateSubnetCidrBlockInput {
+            _client: rboto::__private::Bound::to(&self.inner),
+            ..Default::default()
+        }
     }
     /// Disassociates the specified subnets from the transit gateway multicast domain.
     pub fn disassociate_transit_gateway_multicast_domain(
         &self,
-    ) -> DisassociateTransitGatewayMulticastDomainRequest<rboto::ServiceClient> {
-        DisassociateTransitGatewayMulticastDomainRequest::with_client(self.inner.clone())
+    ) -> DisassociateTransitGatewayMulticastDomainInput {
+        DisassociateTransitGatewayMulticastDomainInput {
+            _client: rboto::__private::Bound::to(&self.inner),
+            ..Default::default()
+        }
     }
     /// Removes the association between an an attachment and a policy table.
     pub fn disassociate_transit_gateway_policy_table(
         &self,
-    ) -> DisassociateTransitGatewayPolicyTableRequest<rboto::ServiceClient> {
-        DisassociateTransitGatewayPolicyTableRequest::with_client(self.inner.clone())
+    ) -> DisassociateTransitGatewayPolicyTableInput {
+        DisassociateTransitGatewayPolicyTableInput {
+            _client: rboto::__private::Bound::to(&self.inner),
+            ..Default::default()
+        }
     }
     /// Disassociates a resource attachment from a transit gateway route table.
     pub fn disassociate_transit_gateway_route_table(
         &self,
-    ) -> DisassociateTransitGatewayRouteTableRequest<rboto::ServiceClient> {
-        DisassociateTransitGatewayRouteTableRequest::with_client(self.inner.clone())
+    ) -> DisassociateTransitGatewayRouteTableInput {
+        DisassociateTransitGatewayRouteTableInput {
+            _client: rboto::__private::Bound::to(&self.inner),
+            ..Default::default()
+        }
     }
     /// Removes an association between a branch network interface with a trunk network interface.
-    pub fn disassociate_trunk_interface(
-        &self,
-    ) -> DisassociateTrunkInterfaceRequest<rboto::ServiceClient> {
-        DisassociateTrunkInterfaceRequest::with_client(self.inner.clone())
+    pub fn disassociate_trunk_interface(&self) -> DisassociateTrunkInterfaceInput {
+        DisassociateTrunkInterfaceInput {
+            _client: rboto::__private::Bound::to(&self.inner),
+            ..Default::default()
+        }
     }
     /// Disassociates a CIDR block from a VPC. To disassociate the CIDR block, you must specify its association ID. You can get the association ID by using DescribeVpcs. You must detach or delete all gateways and resources that are associated with the CIDR block before you can disassociate it.
     ///
     /// You cannot disassociate the CIDR block with which you originally created the VPC (the primary CIDR block).
-    pub fn disassociate_vpc_cidr_block(
-        &self,
-    ) -> DisassociateVpcCidrBlockRequest<rboto::ServiceClient> {
-        DisassociateVpcCidrBlockRequest::with_client(self.inner.clone())
+    pub fn disassociate_vpc_cidr_block(&self) -> DisassociateVpcCidrBlockInput {
+        DisassociateVpcCidrBlockInput {
+            _client: rboto::__private::Bound::to(&self.inner),
+            ..Default::default()
+        }
     }
     /// Enables Elastic IP address transfer. For more information, see [Transfer Elastic IP addresses](https://docs.aws.amazon.com/vpc/latest/userguide/vpc-eips.html#transfer-EIPs-intro) in the *Amazon VPC User Guide*.
-    pub fn enable_address_transfer(
-        &self,
-    ) -> EnableAddressTransferRequest<rboto::ServiceClient> {
-        EnableAddressTransferRequest::with_client(self.inner.clone())
+    pub fn enable_address_transfer(&self) -> EnableAddressTransferInput {
+        EnableAddressTransferInput {
+            _client: rboto::__private::Bound::to(&self.inner),
+            ..Default::default()
+        }
     }
     /// Enables Allowed AMIs for your account in the specified Amazon Web Services Region. Two values are accepted:
     ///
@@ -4372,10 +5410,11 @@ impl Client {
     /// **Note:** The Allowed AMIs feature does not restrict the AMIs owned by your account. Regardless of the criteria you set, the AMIs created by your account will always be discoverable and usable by users in your account.
     ///
     /// For more information, see [Control the discovery and use of AMIs in Amazon EC2 with Allowed AMIs](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/ec2-allowed-amis.html) in *Amazon EC2 User Guide*.
-    pub fn enable_allowed_images_settings(
-        &self,
-    ) -> EnableAllowedImagesSettingsRequest<rboto::ServiceClient> {
-        EnableAllowedImagesSettingsRequest::with_client(self.inner.clone())
+    pub fn enable_allowed_images_settings(&self) -> EnableAllowedImagesSettingsInput {
+        EnableAllowedImagesSettingsInput {
+            _client: rboto::__private::Bound::to(&self.inner),
+            ..Default::default()
+        }
     }
     /// Suppresses application status checks for the specified instances. While suppressed, health checks continue to run but do not affect the instance-level application status. The following rules apply:
     ///
@@ -4384,22 +5423,27 @@ impl Client {
     /// - If you do not specify `DurationSeconds`, suppression continues indefinitely until you call `DisableApplicationStatusCheckSuppression`.
     pub fn enable_application_status_check_suppression(
         &self,
-    ) -> EnableApplicationStatusCheckSuppressionRequest<rboto::ServiceClient> {
-        EnableApplicationStatusCheckSuppressionRequest::with_client(self.inner.clone())
+    ) -> EnableApplicationStatusCheckSuppressionInput {
+        EnableApplicationStatusCheckSuppressionInput {
+            _client: rboto::__private::Bound::to(&self.inner),
+            ..Default::default()
+        }
     }
     /// Enables Infrastructure Performance subscriptions.
     pub fn enable_aws_network_performance_metric_subscription(
         &self,
-    ) -> EnableAwsNetworkPerformanceMetricSubscriptionRequest<rboto::ServiceClient> {
-        EnableAwsNetworkPerformanceMetricSubscriptionRequest::with_client(
-            self.inner.clone(),
-        )
+    ) -> EnableAwsNetworkPerformanceMetricSubscriptionInput {
+        EnableAwsNetworkPerformanceMetricSubscriptionInput {
+            _client: rboto::__private::Bound::to(&self.inner),
+            ..Default::default()
+        }
     }
     /// Enables EC2 Capacity Manager for your account. This starts data ingestion for your EC2 capacity usage across On-Demand, Spot, and Capacity Reservations. Initial data processing may take several hours to complete.
-    pub fn enable_capacity_manager(
-        &self,
-    ) -> EnableCapacityManagerRequest<rboto::ServiceClient> {
-        EnableCapacityManagerRequest::with_client(self.inner.clone())
+    pub fn enable_capacity_manager(&self) -> EnableCapacityManagerInput {
+        EnableCapacityManagerInput {
+            _client: rboto::__private::Bound::to(&self.inner),
+            ..Default::default()
+        }
     }
     /// Enables EBS encryption by default for your account in the current Region.
     ///
@@ -4408,52 +5452,62 @@ impl Client {
     /// Enabling encryption by default has no effect on the encryption status of your existing volumes.
     ///
     /// After you enable encryption by default, you can no longer launch instances using instance types that do not support encryption. For more information, see [Supported instance types](https://docs.aws.amazon.com/ebs/latest/userguide/ebs-encryption-requirements.html#ebs-encryption_supported_instances).
-    pub fn enable_ebs_encryption_by_default(
-        &self,
-    ) -> EnableEbsEncryptionByDefaultRequest<rboto::ServiceClient> {
-        EnableEbsEncryptionByDefaultRequest::with_client(self.inner.clone())
+    pub fn enable_ebs_encryption_by_default(&self) -> EnableEbsEncryptionByDefaultInput {
+        EnableEbsEncryptionByDefaultInput {
+            _client: rboto::__private::Bound::to(&self.inner),
+            ..Default::default()
+        }
     }
     /// When you enable Windows fast launch for a Windows AMI, images are pre-provisioned, using snapshots to launch instances up to 65% faster. To create the optimized Windows image, Amazon EC2 launches an instance and runs through Sysprep steps, rebooting as required. Then it creates a set of reserved snapshots that are used for subsequent launches. The reserved snapshots are automatically replenished as they are used, depending on your settings for launch frequency.
     ///
     /// **Note:** You can only change these settings for Windows AMIs that you own or that have been shared with you.
-    pub fn enable_fast_launch(&self) -> EnableFastLaunchRequest<rboto::ServiceClient> {
-        EnableFastLaunchRequest::with_client(self.inner.clone())
+    pub fn enable_fast_launch(&self) -> EnableFastLaunchInput {
+        EnableFastLaunchInput {
+            _client: rboto::__private::Bound::to(&self.inner),
+            ..Default::default()
+        }
     }
     /// Enables fast snapshot restores for the specified snapshots in the specified Availability Zones.
     ///
     /// You get the full benefit of fast snapshot restores after they enter the `enabled` state.
     ///
     /// For more information, see [Amazon EBS fast snapshot restore](https://docs.aws.amazon.com/ebs/latest/userguide/ebs-fast-snapshot-restore.html) in the *Amazon EBS User Guide*.
-    pub fn enable_fast_snapshot_restores(
-        &self,
-    ) -> EnableFastSnapshotRestoresRequest<rboto::ServiceClient> {
-        EnableFastSnapshotRestoresRequest::with_client(self.inner.clone())
+    pub fn enable_fast_snapshot_restores(&self) -> EnableFastSnapshotRestoresInput {
+        EnableFastSnapshotRestoresInput {
+            _client: rboto::__private::Bound::to(&self.inner),
+            ..Default::default()
+        }
     }
     /// Re-enables a disabled AMI. The re-enabled AMI is marked as `available` and can be used for instance launches, appears in describe operations, and can be shared. Amazon Web Services accounts, organizations, and Organizational Units that lost access to the AMI when it was disabled do not regain access automatically. Once the AMI is available, it can be shared with them again.
     ///
     /// Only the AMI owner can re-enable a disabled AMI.
     ///
     /// For more information, see [Disable an Amazon EC2 AMI](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/disable-an-ami.html) in the *Amazon EC2 User Guide*.
-    pub fn enable_image(&self) -> EnableImageRequest<rboto::ServiceClient> {
-        EnableImageRequest::with_client(self.inner.clone())
+    pub fn enable_image(&self) -> EnableImageInput {
+        EnableImageInput {
+            _client: rboto::__private::Bound::to(&self.inner),
+            ..Default::default()
+        }
     }
     /// Enables *block public access for AMIs* at the account level in the specified Amazon Web Services Region. This prevents the public sharing of your AMIs. However, if you already have public AMIs, they will remain publicly available.
     ///
     /// The API can take up to 10 minutes to configure this setting. During this time, if you run [GetImageBlockPublicAccessState](https://docs.aws.amazon.com/AWSEC2/latest/APIReference/API_GetImageBlockPublicAccessState.html), the response will be `unblocked`. When the API has completed the configuration, the response will be `block-new-sharing`.
     ///
     /// For more information, see [Block public access to your AMIs](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/block-public-access-to-amis.html) in the *Amazon EC2 User Guide*.
-    pub fn enable_image_block_public_access(
-        &self,
-    ) -> EnableImageBlockPublicAccessRequest<rboto::ServiceClient> {
-        EnableImageBlockPublicAccessRequest::with_client(self.inner.clone())
+    pub fn enable_image_block_public_access(&self) -> EnableImageBlockPublicAccessInput {
+        EnableImageBlockPublicAccessInput {
+            _client: rboto::__private::Bound::to(&self.inner),
+            ..Default::default()
+        }
     }
     /// Enables deprecation of the specified AMI at the specified date and time.
     ///
     /// For more information, see [Deprecate an AMI](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/ami-deprecate.html) in the *Amazon EC2 User Guide*.
-    pub fn enable_image_deprecation(
-        &self,
-    ) -> EnableImageDeprecationRequest<rboto::ServiceClient> {
-        EnableImageDeprecationRequest::with_client(self.inner.clone())
+    pub fn enable_image_deprecation(&self) -> EnableImageDeprecationInput {
+        EnableImageDeprecationInput {
+            _client: rboto::__private::Bound::to(&self.inner),
+            ..Default::default()
+        }
     }
     /// Enables deregistration protection for an AMI. When deregistration protection is enabled, the AMI can't be deregistered.
     ///
@@ -4462,62 +5516,80 @@ impl Client {
     /// For more information, see [Protect an Amazon EC2 AMI from deregistration](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/ami-deregistration-protection.html) in the *Amazon EC2 User Guide*.
     pub fn enable_image_deregistration_protection(
         &self,
-    ) -> EnableImageDeregistrationProtectionRequest<rboto::ServiceClient> {
-        EnableImageDeregistrationProtectionRequest::with_client(self.inner.clone())
+    ) -> EnableImageDeregistrationProtectionInput {
+        EnableImageDeregistrationProtectionInput {
+            _client: rboto::__private::Bound::to(&self.inner),
+            ..Default::default()
+        }
     }
     /// Enable Amazon EC2 instances running in an SQL Server High Availability cluster for SQL Server High Availability instance standby detection monitoring. Once enabled, Amazon Web Services monitors the metadata for the instances to determine whether they are active or standby nodes in the SQL Server High Availability cluster. If the instances are determined to be standby failover nodes, Amazon Web Services automatically applies SQL Server licensing fee waiver for those instances.
     ///
     /// To register an instance, it must be running a Windows SQL Server license-included AMI and have the Amazon Web Services Systems Manager agent installed and running. Only Windows Server 2019 and later and SQL Server (Standard and Enterprise editions) 2017 and later are supported. For more information, see [Prerequisites for using SQL Server High Availability instance standby detection](https://docs.aws.amazon.com/sql-server-ec2/latest/userguide/prerequisites-and-requirements.html).
     pub fn enable_instance_sql_ha_standby_detections(
         &self,
-    ) -> EnableInstanceSqlHaStandbyDetectionsRequest<rboto::ServiceClient> {
-        EnableInstanceSqlHaStandbyDetectionsRequest::with_client(self.inner.clone())
+    ) -> EnableInstanceSqlHaStandbyDetectionsInput {
+        EnableInstanceSqlHaStandbyDetectionsInput {
+            _client: rboto::__private::Bound::to(&self.inner),
+            ..Default::default()
+        }
     }
     /// Enables Resource Public Key Infrastructure (RPKI) on an existing IPAM internet registry association by providing BGP Public Key Infrastructure (BPKI) certificate details. After enabling, you can create Route Origin Authorizations (ROAs) for prefixes registered with the internet registry.
     pub fn enable_ipam_internet_registry_association(
         &self,
-    ) -> EnableIpamInternetRegistryAssociationRequest<rboto::ServiceClient> {
-        EnableIpamInternetRegistryAssociationRequest::with_client(self.inner.clone())
+    ) -> EnableIpamInternetRegistryAssociationInput {
+        EnableIpamInternetRegistryAssociationInput {
+            _client: rboto::__private::Bound::to(&self.inner),
+            ..Default::default()
+        }
     }
     /// Enable an Organizations member account as the IPAM admin account. You cannot select the Organizations management account as the IPAM admin account. For more information, see [Enable integration with Organizations](https://docs.aws.amazon.com/vpc/latest/ipam/enable-integ-ipam.html) in the *Amazon VPC IPAM User Guide*.
     pub fn enable_ipam_organization_admin_account(
         &self,
-    ) -> EnableIpamOrganizationAdminAccountRequest<rboto::ServiceClient> {
-        EnableIpamOrganizationAdminAccountRequest::with_client(self.inner.clone())
+    ) -> EnableIpamOrganizationAdminAccountInput {
+        EnableIpamOrganizationAdminAccountInput {
+            _client: rboto::__private::Bound::to(&self.inner),
+            ..Default::default()
+        }
     }
     /// Enables an IPAM policy.
     ///
     /// An IPAM policy is a set of rules that define how public IPv4 addresses from IPAM pools are allocated to Amazon Web Services resources. Each rule maps an Amazon Web Services service to IPAM pools that the service will use to get IP addresses. A single policy can have multiple rules and be applied to multiple Amazon Web Services Regions. If the IPAM pool run out of addresses then the services fallback to Amazon-provided IP addresses. A policy can be applied to an individual Amazon Web Services account or an entity within Amazon Web Services Organizations.
     ///
     /// For more information, see [Define public IPv4 allocation strategy with IPAM policies](https://docs.aws.amazon.com/vpc/latest/ipam/define-public-ipv4-allocation-strategy-with-ipam-policies.html) in the *Amazon VPC IPAM User Guide*.
-    pub fn enable_ipam_policy(&self) -> EnableIpamPolicyRequest<rboto::ServiceClient> {
-        EnableIpamPolicyRequest::with_client(self.inner.clone())
+    pub fn enable_ipam_policy(&self) -> EnableIpamPolicyInput {
+        EnableIpamPolicyInput {
+            _client: rboto::__private::Bound::to(&self.inner),
+            ..Default::default()
+        }
     }
     /// Establishes a trust relationship between Reachability Analyzer and Organizations. This operation must be performed by the management account for the organization.
     ///
     /// After you establish a trust relationship, a user in the management account or a delegated administrator account can run a cross-account analysis using resources from the member accounts.
     pub fn enable_reachability_analyzer_organization_sharing(
         &self,
-    ) -> EnableReachabilityAnalyzerOrganizationSharingRequest<rboto::ServiceClient> {
-        EnableReachabilityAnalyzerOrganizationSharingRequest::with_client(
-            self.inner.clone(),
-        )
+    ) -> EnableReachabilityAnalyzerOrganizationSharingInput {
+        EnableReachabilityAnalyzerOrganizationSharingInput {
+            _client: rboto::__private::Bound::to(&self.inner),
+            ..Default::default()
+        }
     }
     /// Defines which route tables the route server can update with routes.
     ///
     /// When enabled, route server propagation installs the routes in the FIB on the route table you've specified. Route server supports IPv4 and IPv6 route propagation.
     ///
     /// For more information see [Dynamic routing in your VPC with VPC Route Server](https://docs.aws.amazon.com/vpc/latest/userguide/dynamic-routing-route-server.html) in the *Amazon VPC User Guide*.
-    pub fn enable_route_server_propagation(
-        &self,
-    ) -> EnableRouteServerPropagationRequest<rboto::ServiceClient> {
-        EnableRouteServerPropagationRequest::with_client(self.inner.clone())
+    pub fn enable_route_server_propagation(&self) -> EnableRouteServerPropagationInput {
+        EnableRouteServerPropagationInput {
+            _client: rboto::__private::Bound::to(&self.inner),
+            ..Default::default()
+        }
     }
     /// Enables access to the EC2 serial console of all instances for your account. By default, access to the EC2 serial console is disabled for your account. For more information, see [Manage account access to the EC2 serial console](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/configure-access-to-serial-console.html#serial-console-account-access) in the *Amazon EC2 User Guide*.
-    pub fn enable_serial_console_access(
-        &self,
-    ) -> EnableSerialConsoleAccessRequest<rboto::ServiceClient> {
-        EnableSerialConsoleAccessRequest::with_client(self.inner.clone())
+    pub fn enable_serial_console_access(&self) -> EnableSerialConsoleAccessInput {
+        EnableSerialConsoleAccessInput {
+            _client: rboto::__private::Bound::to(&self.inner),
+            ..Default::default()
+        }
     }
     /// Enables or modifies the *block public access for snapshots* setting at the account level for the specified Amazon Web Services Region. After you enable block public access for snapshots in a Region, users can no longer request public sharing for snapshots in that Region. Snapshots that are already publicly shared are either treated as private or they remain publicly shared, depending on the **State** that you specify.
     ///
@@ -4528,32 +5600,43 @@ impl Client {
     /// For more information, see [Block public access for snapshots](https://docs.aws.amazon.com/ebs/latest/userguide/block-public-access-snapshots.html) in the *Amazon EBS User Guide*.
     pub fn enable_snapshot_block_public_access(
         &self,
-    ) -> EnableSnapshotBlockPublicAccessRequest<rboto::ServiceClient> {
-        EnableSnapshotBlockPublicAccessRequest::with_client(self.inner.clone())
+    ) -> EnableSnapshotBlockPublicAccessInput {
+        EnableSnapshotBlockPublicAccessInput {
+            _client: rboto::__private::Bound::to(&self.inner),
+            ..Default::default()
+        }
     }
     /// Enables the specified attachment to propagate routes to the specified propagation route table.
     pub fn enable_transit_gateway_route_table_propagation(
         &self,
-    ) -> EnableTransitGatewayRouteTablePropagationRequest<rboto::ServiceClient> {
-        EnableTransitGatewayRouteTablePropagationRequest::with_client(self.inner.clone())
+    ) -> EnableTransitGatewayRouteTablePropagationInput {
+        EnableTransitGatewayRouteTablePropagationInput {
+            _client: rboto::__private::Bound::to(&self.inner),
+            ..Default::default()
+        }
     }
     /// Enables a virtual private gateway (VGW) to propagate routes to the specified route table of a VPC.
-    pub fn enable_vgw_route_propagation(
-        &self,
-    ) -> EnableVgwRoutePropagationRequest<rboto::ServiceClient> {
-        EnableVgwRoutePropagationRequest::with_client(self.inner.clone())
+    pub fn enable_vgw_route_propagation(&self) -> EnableVgwRoutePropagationInput {
+        EnableVgwRoutePropagationInput {
+            _client: rboto::__private::Bound::to(&self.inner),
+            ..Default::default()
+        }
     }
     /// Enables I/O operations for a volume that had I/O operations disabled because the data on the volume was potentially inconsistent.
-    pub fn enable_volume_io(&self) -> EnableVolumeIoRequest<rboto::ServiceClient> {
-        EnableVolumeIoRequest::with_client(self.inner.clone())
+    pub fn enable_volume_io(&self) -> EnableVolumeIoInput {
+        EnableVolumeIoInput {
+            _client: rboto::__private::Bound::to(&self.inner),
+            ..Default::default()
+        }
     }
     /// **Note:** This action is deprecated.
     ///
     /// Enables a VPC for ClassicLink. You can then link EC2-Classic instances to your ClassicLink-enabled VPC to allow communication over private IP addresses. You cannot enable your VPC for ClassicLink if any of your VPC route tables have existing routes for address ranges within the `10.0.0.0/8` IP address range, excluding local routes for VPCs in the `10.0.0.0/16` and `10.1.0.0/16` IP address ranges.
-    pub fn enable_vpc_classic_link(
-        &self,
-    ) -> EnableVpcClassicLinkRequest<rboto::ServiceClient> {
-        EnableVpcClassicLinkRequest::with_client(self.inner.clone())
+    pub fn enable_vpc_classic_link(&self) -> EnableVpcClassicLinkInput {
+        EnableVpcClassicLinkInput {
+            _client: rboto::__private::Bound::to(&self.inner),
+            ..Default::default()
+        }
     }
     /// **Note:** This action is deprecated.
     ///
@@ -4562,100 +5645,127 @@ impl Client {
     /// You must specify a VPC ID in the request.
     pub fn enable_vpc_classic_link_dns_support(
         &self,
-    ) -> EnableVpcClassicLinkDnsSupportRequest<rboto::ServiceClient> {
-        EnableVpcClassicLinkDnsSupportRequest::with_client(self.inner.clone())
+    ) -> EnableVpcClassicLinkDnsSupportInput {
+        EnableVpcClassicLinkDnsSupportInput {
+            _client: rboto::__private::Bound::to(&self.inner),
+            ..Default::default()
+        }
     }
     /// Downloads the client certificate revocation list for the specified Client VPN endpoint.
     pub fn export_client_vpn_client_certificate_revocation_list(
         &self,
-    ) -> ExportClientVpnClientCertificateRevocationListRequest<rboto::ServiceClient> {
-        ExportClientVpnClientCertificateRevocationListRequest::with_client(
-            self.inner.clone(),
-        )
+    ) -> ExportClientVpnClientCertificateRevocationListInput {
+        ExportClientVpnClientCertificateRevocationListInput {
+            _client: rboto::__private::Bound::to(&self.inner),
+            ..Default::default()
+        }
     }
     /// Downloads the contents of the Client VPN endpoint configuration file for the specified Client VPN endpoint. The Client VPN endpoint configuration file includes the Client VPN endpoint and certificate information clients need to establish a connection with the Client VPN endpoint.
     pub fn export_client_vpn_client_configuration(
         &self,
-    ) -> ExportClientVpnClientConfigurationRequest<rboto::ServiceClient> {
-        ExportClientVpnClientConfigurationRequest::with_client(self.inner.clone())
+    ) -> ExportClientVpnClientConfigurationInput {
+        ExportClientVpnClientConfigurationInput {
+            _client: rboto::__private::Bound::to(&self.inner),
+            ..Default::default()
+        }
     }
     /// Exports an Amazon Machine Image (AMI) to a VM file. For more information, see [Exporting a VM directly from an Amazon Machine Image (AMI)](https://docs.aws.amazon.com/vm-import/latest/userguide/vmexport_image.html) in the *VM Import/Export User Guide*.
-    pub fn export_image(&self) -> ExportImageRequest<rboto::ServiceClient> {
-        ExportImageRequest::with_client(self.inner.clone())
+    pub fn export_image(&self) -> ExportImageInput {
+        ExportImageInput {
+            _client: rboto::__private::Bound::to(&self.inner),
+            ..Default::default()
+        }
     }
     /// Exports routes from the specified transit gateway route table to the specified S3 bucket. By default, all routes are exported. Alternatively, you can filter by CIDR range.
     ///
     /// The routes are saved to the specified bucket in a JSON file. For more information, see [Export route tables to Amazon S3](https://docs.aws.amazon.com/vpc/latest/tgw/tgw-route-tables.html#tgw-export-route-tables) in the *Amazon Web Services Transit Gateways Guide*.
-    pub fn export_transit_gateway_routes(
-        &self,
-    ) -> ExportTransitGatewayRoutesRequest<rboto::ServiceClient> {
-        ExportTransitGatewayRoutesRequest::with_client(self.inner.clone())
+    pub fn export_transit_gateway_routes(&self) -> ExportTransitGatewayRoutesInput {
+        ExportTransitGatewayRoutesInput {
+            _client: rboto::__private::Bound::to(&self.inner),
+            ..Default::default()
+        }
     }
     /// Exports the client configuration for a Verified Access instance.
     pub fn export_verified_access_instance_client_configuration(
         &self,
-    ) -> ExportVerifiedAccessInstanceClientConfigurationRequest<rboto::ServiceClient> {
-        ExportVerifiedAccessInstanceClientConfigurationRequest::with_client(
-            self.inner.clone(),
-        )
+    ) -> ExportVerifiedAccessInstanceClientConfigurationInput {
+        ExportVerifiedAccessInstanceClientConfigurationInput {
+            _client: rboto::__private::Bound::to(&self.inner),
+            ..Default::default()
+        }
     }
     /// Returns the currently negotiated security parameters for an active VPN tunnel, including IKE version, DH groups, encryption algorithms, and integrity algorithms.
-    pub fn get_active_vpn_tunnel_status(
-        &self,
-    ) -> GetActiveVpnTunnelStatusRequest<rboto::ServiceClient> {
-        GetActiveVpnTunnelStatusRequest::with_client(self.inner.clone())
+    pub fn get_active_vpn_tunnel_status(&self) -> GetActiveVpnTunnelStatusInput {
+        GetActiveVpnTunnelStatusInput {
+            _client: rboto::__private::Bound::to(&self.inner),
+            ..Default::default()
+        }
     }
     /// Gets the current state of the Allowed AMIs setting and the list of Allowed AMIs criteria at the account level in the specified Region.
     ///
     /// **Note:** The Allowed AMIs feature does not restrict the AMIs owned by your account. Regardless of the criteria you set, the AMIs created by your account will always be discoverable and usable by users in your account.
     ///
     /// For more information, see [Control the discovery and use of AMIs in Amazon EC2 with Allowed AMIs](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/ec2-allowed-amis.html) in *Amazon EC2 User Guide*.
-    pub fn get_allowed_images_settings(
-        &self,
-    ) -> GetAllowedImagesSettingsRequest<rboto::ServiceClient> {
-        GetAllowedImagesSettingsRequest::with_client(self.inner.clone())
+    pub fn get_allowed_images_settings(&self) -> GetAllowedImagesSettingsInput {
+        GetAllowedImagesSettingsInput {
+            _client: rboto::__private::Bound::to(&self.inner),
+            ..Default::default()
+        }
     }
     /// Returns the IAM roles that are associated with the specified ACM (ACM) certificate. It also returns the name of the Amazon S3 bucket and the Amazon S3 object key where the certificate, certificate chain, and encrypted private key bundle are stored, and the ARN of the KMS key that's used to encrypt the private key.
     pub fn get_associated_enclave_certificate_iam_roles(
         &self,
-    ) -> GetAssociatedEnclaveCertificateIamRolesRequest<rboto::ServiceClient> {
-        GetAssociatedEnclaveCertificateIamRolesRequest::with_client(self.inner.clone())
+    ) -> GetAssociatedEnclaveCertificateIamRolesInput {
+        GetAssociatedEnclaveCertificateIamRolesInput {
+            _client: rboto::__private::Bound::to(&self.inner),
+            ..Default::default()
+        }
     }
     /// Gets information about the IPv6 CIDR block associations for a specified IPv6 address pool.
-    pub fn get_associated_ipv6_pool_cidrs(
-        &self,
-    ) -> GetAssociatedIpv6PoolCidrsRequest<rboto::ServiceClient> {
-        GetAssociatedIpv6PoolCidrsRequest::with_client(self.inner.clone())
+    pub fn get_associated_ipv6_pool_cidrs(&self) -> GetAssociatedIpv6PoolCidrsInput {
+        GetAssociatedIpv6PoolCidrsInput {
+            _client: rboto::__private::Bound::to(&self.inner),
+            ..Default::default()
+        }
     }
     /// Gets network performance data.
-    pub fn get_aws_network_performance_data(
-        &self,
-    ) -> GetAwsNetworkPerformanceDataRequest<rboto::ServiceClient> {
-        GetAwsNetworkPerformanceDataRequest::with_client(self.inner.clone())
+    pub fn get_aws_network_performance_data(&self) -> GetAwsNetworkPerformanceDataInput {
+        GetAwsNetworkPerformanceDataInput {
+            _client: rboto::__private::Bound::to(&self.inner),
+            ..Default::default()
+        }
     }
     /// Retrieves the current configuration and status of EC2 Capacity Manager for your account, including enablement status, Organizations access settings, and data ingestion status.
-    pub fn get_capacity_manager_attributes(
-        &self,
-    ) -> GetCapacityManagerAttributesRequest<rboto::ServiceClient> {
-        GetCapacityManagerAttributesRequest::with_client(self.inner.clone())
+    pub fn get_capacity_manager_attributes(&self) -> GetCapacityManagerAttributesInput {
+        GetCapacityManagerAttributesInput {
+            _client: rboto::__private::Bound::to(&self.inner),
+            ..Default::default()
+        }
     }
     /// Retrieves capacity usage metrics for your EC2 resources. Returns time-series data for metrics like unused capacity, utilization rates, and costs across On-Demand, Spot, and Capacity Reservations. Data can be grouped and filtered by various dimensions such as region, account, and instance family.
-    pub fn get_capacity_manager_metric_data(
-        &self,
-    ) -> GetCapacityManagerMetricDataRequest<rboto::ServiceClient> {
-        GetCapacityManagerMetricDataRequest::with_client(self.inner.clone())
+    pub fn get_capacity_manager_metric_data(&self) -> GetCapacityManagerMetricDataInput {
+        GetCapacityManagerMetricDataInput {
+            _client: rboto::__private::Bound::to(&self.inner),
+            ..Default::default()
+        }
     }
     /// Retrieves the available dimension values for capacity metrics within a specified time range. This is useful for discovering what accounts, regions, instance families, and other dimensions have data available for filtering and grouping.
     pub fn get_capacity_manager_metric_dimensions(
         &self,
-    ) -> GetCapacityManagerMetricDimensionsRequest<rboto::ServiceClient> {
-        GetCapacityManagerMetricDimensionsRequest::with_client(self.inner.clone())
+    ) -> GetCapacityManagerMetricDimensionsInput {
+        GetCapacityManagerMetricDimensionsInput {
+            _client: rboto::__private::Bound::to(&self.inner),
+            ..Default::default()
+        }
     }
     /// Retrieves the tag keys that are currently being monitored by EC2 Capacity Manager. Monitored tag keys are included as dimensions in capacity metric data, enabling you to group and filter metrics by tag values.
     pub fn get_capacity_manager_monitored_tag_keys(
         &self,
-    ) -> GetCapacityManagerMonitoredTagKeysRequest<rboto::ServiceClient> {
-        GetCapacityManagerMonitoredTagKeysRequest::with_client(self.inner.clone())
+    ) -> GetCapacityManagerMonitoredTagKeysInput {
+        GetCapacityManagerMonitoredTagKeysInput {
+            _client: rboto::__private::Bound::to(&self.inner),
+            ..Default::default()
+        }
     }
     /// Scores how well each instance type and Availability Zone combination can support a capacity request, based on current Amazon EC2 capacity. The response includes a score for each combination and an aggregate score for all combinations in the request. This action doesn't launch or reserve instances, and a score doesn't guarantee that a later launch will succeed.
     ///
@@ -4664,40 +5774,54 @@ impl Client {
     /// For more information, see [Check supportability](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/capacity-manager-supportability.html) in the *Amazon EC2 User Guide*.
     pub fn get_capacity_manager_supportability_scores(
         &self,
-    ) -> GetCapacityManagerSupportabilityScoresRequest<rboto::ServiceClient> {
-        GetCapacityManagerSupportabilityScoresRequest::with_client(self.inner.clone())
+    ) -> GetCapacityManagerSupportabilityScoresInput {
+        GetCapacityManagerSupportabilityScoresInput {
+            _client: rboto::__private::Bound::to(&self.inner),
+            ..Default::default()
+        }
     }
     /// Gets usage information about a Capacity Reservation. If the Capacity Reservation is shared, it shows usage information for the Capacity Reservation owner and each Amazon Web Services account that is currently using the shared capacity. If the Capacity Reservation is not shared, it shows only the Capacity Reservation owner's usage.
-    pub fn get_capacity_reservation_usage(
-        &self,
-    ) -> GetCapacityReservationUsageRequest<rboto::ServiceClient> {
-        GetCapacityReservationUsageRequest::with_client(self.inner.clone())
+    pub fn get_capacity_reservation_usage(&self) -> GetCapacityReservationUsageInput {
+        GetCapacityReservationUsageInput {
+            _client: rboto::__private::Bound::to(&self.inner),
+            ..Default::default()
+        }
     }
     /// Describes the authorization policy for a Client VPN endpoint.
     pub fn get_client_vpn_endpoint_authorization_policy(
         &self,
-    ) -> GetClientVpnEndpointAuthorizationPolicyRequest<rboto::ServiceClient> {
-        GetClientVpnEndpointAuthorizationPolicyRequest::with_client(self.inner.clone())
+    ) -> GetClientVpnEndpointAuthorizationPolicyInput {
+        GetClientVpnEndpointAuthorizationPolicyInput {
+            _client: rboto::__private::Bound::to(&self.inner),
+            ..Default::default()
+        }
     }
     /// Describes the allocations from the specified customer-owned address pool.
-    pub fn get_coip_pool_usage(&self) -> GetCoipPoolUsageRequest<rboto::ServiceClient> {
-        GetCoipPoolUsageRequest::with_client(self.inner.clone())
+    pub fn get_coip_pool_usage(&self) -> GetCoipPoolUsageInput {
+        GetCoipPoolUsageInput {
+            _client: rboto::__private::Bound::to(&self.inner),
+            ..Default::default()
+        }
     }
     /// Gets the console output for the specified instance. For Linux instances, the instance console output displays the exact console output that would normally be displayed on a physical monitor attached to a computer. For Windows instances, the instance console output includes the last three system event log errors.
     ///
     /// For more information, see [Instance console output](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/instance-console.html#instance-console-console-output) in the *Amazon EC2 User Guide*.
-    pub fn get_console_output(&self) -> GetConsoleOutputRequest<rboto::ServiceClient> {
-        GetConsoleOutputRequest::with_client(self.inner.clone())
+    pub fn get_console_output(&self) -> GetConsoleOutputInput {
+        GetConsoleOutputInput {
+            _client: rboto::__private::Bound::to(&self.inner),
+            ..Default::default()
+        }
     }
     /// Retrieve a JPG-format screenshot of a running instance to help with troubleshooting.
     ///
     /// The returned content is Base64-encoded.
     ///
     /// For more information, see [Instance console output](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/troubleshoot-unreachable-instance.html#instance-console-console-output) in the *Amazon EC2 User Guide*.
-    pub fn get_console_screenshot(
-        &self,
-    ) -> GetConsoleScreenshotRequest<rboto::ServiceClient> {
-        GetConsoleScreenshotRequest::with_client(self.inner.clone())
+    pub fn get_console_screenshot(&self) -> GetConsoleScreenshotInput {
+        GetConsoleScreenshotInput {
+            _client: rboto::__private::Bound::to(&self.inner),
+            ..Default::default()
+        }
     }
     /// Retrieves a summary of the account status report.
     ///
@@ -4706,40 +5830,49 @@ impl Client {
     /// For more information, see [Generating the account status report for declarative policies](https://docs.aws.amazon.com/organizations/latest/userguide/orgs_manage_policies_declarative_status-report.html) in the *Amazon Web Services Organizations User Guide*.
     pub fn get_declarative_policies_report_summary(
         &self,
-    ) -> GetDeclarativePoliciesReportSummaryRequest<rboto::ServiceClient> {
-        GetDeclarativePoliciesReportSummaryRequest::with_client(self.inner.clone())
+    ) -> GetDeclarativePoliciesReportSummaryInput {
+        GetDeclarativePoliciesReportSummaryInput {
+            _client: rboto::__private::Bound::to(&self.inner),
+            ..Default::default()
+        }
     }
     /// Describes the default credit option for CPU usage of a burstable performance instance family.
     ///
     /// For more information, see [Burstable performance instances](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/burstable-performance-instances.html) in the *Amazon EC2 User Guide*.
     pub fn get_default_credit_specification(
         &self,
-    ) -> GetDefaultCreditSpecificationRequest<rboto::ServiceClient> {
-        GetDefaultCreditSpecificationRequest::with_client(self.inner.clone())
+    ) -> GetDefaultCreditSpecificationInput {
+        GetDefaultCreditSpecificationInput {
+            _client: rboto::__private::Bound::to(&self.inner),
+            ..Default::default()
+        }
     }
     /// Describes the default KMS key for EBS encryption by default for your account in this Region.
     ///
     /// For more information, see [Amazon EBS encryption](https://docs.aws.amazon.com/ebs/latest/userguide/ebs-encryption.html) in the *Amazon EBS User Guide*.
-    pub fn get_ebs_default_kms_key_id(
-        &self,
-    ) -> GetEbsDefaultKmsKeyIdRequest<rboto::ServiceClient> {
-        GetEbsDefaultKmsKeyIdRequest::with_client(self.inner.clone())
+    pub fn get_ebs_default_kms_key_id(&self) -> GetEbsDefaultKmsKeyIdInput {
+        GetEbsDefaultKmsKeyIdInput {
+            _client: rboto::__private::Bound::to(&self.inner),
+            ..Default::default()
+        }
     }
     /// Describes whether EBS encryption by default is enabled for your account in the current Region.
     ///
     /// For more information, see [Amazon EBS encryption](https://docs.aws.amazon.com/ebs/latest/userguide/ebs-encryption.html) in the *Amazon EBS User Guide*.
-    pub fn get_ebs_encryption_by_default(
-        &self,
-    ) -> GetEbsEncryptionByDefaultRequest<rboto::ServiceClient> {
-        GetEbsEncryptionByDefaultRequest::with_client(self.inner.clone())
+    pub fn get_ebs_encryption_by_default(&self) -> GetEbsEncryptionByDefaultInput {
+        GetEbsEncryptionByDefaultInput {
+            _client: rboto::__private::Bound::to(&self.inner),
+            ..Default::default()
+        }
     }
     /// Gets the enabled IPAM policy.
     ///
     /// An IPAM policy is a set of rules that define how public IPv4 addresses from IPAM pools are allocated to Amazon Web Services resources. Each rule maps an Amazon Web Services service to IPAM pools that the service will use to get IP addresses. A single policy can have multiple rules and be applied to multiple Amazon Web Services Regions. If the IPAM pool run out of addresses then the services fallback to Amazon-provided IP addresses. A policy can be applied to an individual Amazon Web Services account or an entity within Amazon Web Services Organizations.
-    pub fn get_enabled_ipam_policy(
-        &self,
-    ) -> GetEnabledIpamPolicyRequest<rboto::ServiceClient> {
-        GetEnabledIpamPolicyRequest::with_client(self.inner.clone())
+    pub fn get_enabled_ipam_policy(&self) -> GetEnabledIpamPolicyInput {
+        GetEnabledIpamPolicyInput {
+            _client: rboto::__private::Bound::to(&self.inner),
+            ..Default::default()
+        }
     }
     /// Generates a CloudFormation template that streamlines and automates the integration of VPC flow logs with Amazon Athena. This make it easier for you to query and gain insights from VPC flow logs data. Based on the information that you provide, we configure resources in the template to do the following:
     ///
@@ -4751,54 +5884,74 @@ impl Client {
     /// **Note:** `GetFlowLogsIntegrationTemplate` does not support integration between Amazon Web Services Transit Gateway Flow Logs or Amazon Web Services Cloud WAN Flow Logs and Amazon Athena.
     pub fn get_flow_logs_integration_template(
         &self,
-    ) -> GetFlowLogsIntegrationTemplateRequest<rboto::ServiceClient> {
-        GetFlowLogsIntegrationTemplateRequest::with_client(self.inner.clone())
+    ) -> GetFlowLogsIntegrationTemplateInput {
+        GetFlowLogsIntegrationTemplateInput {
+            _client: rboto::__private::Bound::to(&self.inner),
+            ..Default::default()
+        }
     }
     /// Lists the resource groups to which a Capacity Reservation has been added.
     pub fn get_groups_for_capacity_reservation(
         &self,
-    ) -> GetGroupsForCapacityReservationRequest<rboto::ServiceClient> {
-        GetGroupsForCapacityReservationRequest::with_client(self.inner.clone())
+    ) -> GetGroupsForCapacityReservationInput {
+        GetGroupsForCapacityReservationInput {
+            _client: rboto::__private::Bound::to(&self.inner),
+            ..Default::default()
+        }
     }
     /// Preview a reservation purchase with configurations that match those of your Dedicated Host. You must have active Dedicated Hosts in your account before you purchase a reservation.
     ///
     /// This is a preview of the PurchaseHostReservation action and does not result in the offering being purchased.
     pub fn get_host_reservation_purchase_preview(
         &self,
-    ) -> GetHostReservationPurchasePreviewRequest<rboto::ServiceClient> {
-        GetHostReservationPurchasePreviewRequest::with_client(self.inner.clone())
+    ) -> GetHostReservationPurchasePreviewInput {
+        GetHostReservationPurchasePreviewInput {
+            _client: rboto::__private::Bound::to(&self.inner),
+            ..Default::default()
+        }
     }
     /// Retrieves the ancestry chain of the specified AMI, tracing its lineage back to the root AMI. For more information, see [AMI ancestry](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/ami-ancestry.html) in *Amazon EC2 User Guide*.
-    pub fn get_image_ancestry(&self) -> GetImageAncestryRequest<rboto::ServiceClient> {
-        GetImageAncestryRequest::with_client(self.inner.clone())
+    pub fn get_image_ancestry(&self) -> GetImageAncestryInput {
+        GetImageAncestryInput {
+            _client: rboto::__private::Bound::to(&self.inner),
+            ..Default::default()
+        }
     }
     /// Gets the current state of *block public access for AMIs* at the account level in the specified Amazon Web Services Region.
     ///
     /// For more information, see [Block public access to your AMIs](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/block-public-access-to-amis.html) in the *Amazon EC2 User Guide*.
     pub fn get_image_block_public_access_state(
         &self,
-    ) -> GetImageBlockPublicAccessStateRequest<rboto::ServiceClient> {
-        GetImageBlockPublicAccessStateRequest::with_client(self.inner.clone())
+    ) -> GetImageBlockPublicAccessStateInput {
+        GetImageBlockPublicAccessStateInput {
+            _client: rboto::__private::Bound::to(&self.inner),
+            ..Default::default()
+        }
     }
     /// Describes the Amazon Inspector vulnerability findings for the specified AMI.
     ///
     /// You can get findings for AMIs that you own, AMIs that are shared with you, and public AMIs. Amazon Inspector returns findings only for AMIs that it has scanned.
-    pub fn get_image_findings(&self) -> GetImageFindingsRequest<rboto::ServiceClient> {
-        GetImageFindingsRequest::with_client(self.inner.clone())
+    pub fn get_image_findings(&self) -> GetImageFindingsInput {
+        GetImageFindingsInput {
+            _client: rboto::__private::Bound::to(&self.inner),
+            ..Default::default()
+        }
     }
     /// Gets the default instance metadata service (IMDS) settings that are set at the account level in the specified Amazon Web Services Region.
     ///
     /// For more information, see [Order of precedence for instance metadata options](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/configuring-instance-metadata-options.html#instance-metadata-options-order-of-precedence) in the *Amazon EC2 User Guide*.
-    pub fn get_instance_metadata_defaults(
-        &self,
-    ) -> GetInstanceMetadataDefaultsRequest<rboto::ServiceClient> {
-        GetInstanceMetadataDefaultsRequest::with_client(self.inner.clone())
+    pub fn get_instance_metadata_defaults(&self) -> GetInstanceMetadataDefaultsInput {
+        GetInstanceMetadataDefaultsInput {
+            _client: rboto::__private::Bound::to(&self.inner),
+            ..Default::default()
+        }
     }
     /// Gets the public endorsement key associated with the Nitro Trusted Platform Module (NitroTPM) for the specified instance.
-    pub fn get_instance_tpm_ek_pub(
-        &self,
-    ) -> GetInstanceTpmEkPubRequest<rboto::ServiceClient> {
-        GetInstanceTpmEkPubRequest::with_client(self.inner.clone())
+    pub fn get_instance_tpm_ek_pub(&self) -> GetInstanceTpmEkPubInput {
+        GetInstanceTpmEkPubInput {
+            _client: rboto::__private::Bound::to(&self.inner),
+            ..Default::default()
+        }
     }
     /// Returns a list of instance types with the specified instance attributes. You can use the response to preview the instance types without launching instances. Note that the response does not consider capacity.
     ///
@@ -4807,70 +5960,90 @@ impl Client {
     /// For more information, see [Preview instance types with specified attributes](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/ec2-fleet-attribute-based-instance-type-selection.html#ec2fleet-get-instance-types-from-instance-requirements), [Specify attributes for instance type selection for EC2 Fleet or Spot Fleet](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/ec2-fleet-attribute-based-instance-type-selection.html), and [Spot placement score](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/spot-placement-score.html) in the *Amazon EC2 User Guide*, and [Creating mixed instance groups using attribute-based instance type selection](https://docs.aws.amazon.com/autoscaling/ec2/userguide/create-asg-instance-type-requirements.html) in the *Amazon EC2 Auto Scaling User Guide*.
     pub fn get_instance_types_from_instance_requirements(
         &self,
-    ) -> GetInstanceTypesFromInstanceRequirementsRequest<rboto::ServiceClient> {
-        GetInstanceTypesFromInstanceRequirementsRequest::with_client(self.inner.clone())
+    ) -> GetInstanceTypesFromInstanceRequirementsInput {
+        GetInstanceTypesFromInstanceRequirementsInput {
+            _client: rboto::__private::Bound::to(&self.inner),
+            ..Default::default()
+        }
     }
     /// A binary representation of the UEFI variable store. Only non-volatile variables are stored. This is a base64 encoded and zlib compressed binary value that must be properly encoded.
     ///
     /// When you use [register-image](https://docs.aws.amazon.com/cli/latest/reference/ec2/register-image.html) to create an AMI, you can create an exact copy of your variable store by passing the UEFI data in the `UefiData` parameter. You can modify the UEFI data by using the [python-uefivars tool](https://github.com/awslabs/python-uefivars) on GitHub. You can use the tool to convert the UEFI data into a human-readable format (JSON), which you can inspect and modify, and then convert back into the binary format to use with register-image.
     ///
     /// For more information, see [UEFI Secure Boot](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/uefi-secure-boot.html) in the *Amazon EC2 User Guide*.
-    pub fn get_instance_uefi_data(
-        &self,
-    ) -> GetInstanceUefiDataRequest<rboto::ServiceClient> {
-        GetInstanceUefiDataRequest::with_client(self.inner.clone())
+    pub fn get_instance_uefi_data(&self) -> GetInstanceUefiDataInput {
+        GetInstanceUefiDataInput {
+            _client: rboto::__private::Bound::to(&self.inner),
+            ..Default::default()
+        }
     }
     /// Retrieve historical information about a CIDR within an IPAM scope. For more information, see [View the history of IP addresses](https://docs.aws.amazon.com/vpc/latest/ipam/view-history-cidr-ipam.html) in the *Amazon VPC IPAM User Guide*.
-    pub fn get_ipam_address_history(
-        &self,
-    ) -> GetIpamAddressHistoryRequest<rboto::ServiceClient> {
-        GetIpamAddressHistoryRequest::with_client(self.inner.clone())
+    pub fn get_ipam_address_history(&self) -> GetIpamAddressHistoryInput {
+        GetIpamAddressHistoryInput {
+            _client: rboto::__private::Bound::to(&self.inner),
+            ..Default::default()
+        }
     }
     /// Gets IPAM discovered accounts. A discovered account is an Amazon Web Services account that is monitored under a resource discovery. If you have integrated IPAM with Amazon Web Services Organizations, all accounts in the organization are discovered accounts. Only the IPAM account can get all discovered accounts in the organization.
-    pub fn get_ipam_discovered_accounts(
-        &self,
-    ) -> GetIpamDiscoveredAccountsRequest<rboto::ServiceClient> {
-        GetIpamDiscoveredAccountsRequest::with_client(self.inner.clone())
+    pub fn get_ipam_discovered_accounts(&self) -> GetIpamDiscoveredAccountsInput {
+        GetIpamDiscoveredAccountsInput {
+            _client: rboto::__private::Bound::to(&self.inner),
+            ..Default::default()
+        }
     }
     /// Gets the public IP addresses that have been discovered by IPAM.
     pub fn get_ipam_discovered_public_addresses(
         &self,
-    ) -> GetIpamDiscoveredPublicAddressesRequest<rboto::ServiceClient> {
-        GetIpamDiscoveredPublicAddressesRequest::with_client(self.inner.clone())
+    ) -> GetIpamDiscoveredPublicAddressesInput {
+        GetIpamDiscoveredPublicAddressesInput {
+            _client: rboto::__private::Bound::to(&self.inner),
+            ..Default::default()
+        }
     }
     /// Returns the resource CIDRs that are monitored as part of a resource discovery. A discovered resource is a resource CIDR monitored under a resource discovery. The following resources can be discovered: VPCs, Public IPv4 pools, VPC subnets, and Elastic IP addresses.
     pub fn get_ipam_discovered_resource_cidrs(
         &self,
-    ) -> GetIpamDiscoveredResourceCidrsRequest<rboto::ServiceClient> {
-        GetIpamDiscoveredResourceCidrsRequest::with_client(self.inner.clone())
+    ) -> GetIpamDiscoveredResourceCidrsInput {
+        GetIpamDiscoveredResourceCidrsInput {
+            _client: rboto::__private::Bound::to(&self.inner),
+            ..Default::default()
+        }
     }
     /// Retrieves Border Gateway Protocol (BGP) routes discovered by IPAM resource discovery for a specified Region. Use this operation to view the Bring Your Own IP (BYOIP) address ranges that are currently advertised through BGP. We recommend using pagination to ensure that the operation returns quickly and successfully.
-    pub fn get_ipam_discovered_routes(
-        &self,
-    ) -> GetIpamDiscoveredRoutesRequest<rboto::ServiceClient> {
-        GetIpamDiscoveredRoutesRequest::with_client(self.inner.clone())
+    pub fn get_ipam_discovered_routes(&self) -> GetIpamDiscoveredRoutesInput {
+        GetIpamDiscoveredRoutesInput {
+            _client: rboto::__private::Bound::to(&self.inner),
+            ..Default::default()
+        }
     }
     /// Retrieves Autonomous System Numbers (ASNs) registered with an internet registry for an IPAM internet registry association. We recommend using pagination to ensure that the operation returns quickly and successfully.
     pub fn get_ipam_internet_registry_association_asns(
         &self,
-    ) -> GetIpamInternetRegistryAssociationAsnsRequest<rboto::ServiceClient> {
-        GetIpamInternetRegistryAssociationAsnsRequest::with_client(self.inner.clone())
+    ) -> GetIpamInternetRegistryAssociationAsnsInput {
+        GetIpamInternetRegistryAssociationAsnsInput {
+            _client: rboto::__private::Bound::to(&self.inner),
+            ..Default::default()
+        }
     }
     /// Retrieves IP address CIDRs registered with an internet registry for an IPAM internet registry association. We recommend using pagination to ensure that the operation returns quickly and successfully.
     pub fn get_ipam_internet_registry_association_cidrs(
         &self,
-    ) -> GetIpamInternetRegistryAssociationCidrsRequest<rboto::ServiceClient> {
-        GetIpamInternetRegistryAssociationCidrsRequest::with_client(self.inner.clone())
+    ) -> GetIpamInternetRegistryAssociationCidrsInput {
+        GetIpamInternetRegistryAssociationCidrsInput {
+            _client: rboto::__private::Bound::to(&self.inner),
+            ..Default::default()
+        }
     }
     /// Gets the allocation rules for an IPAM policy.
     ///
     /// An IPAM policy is a set of rules that define how public IPv4 addresses from IPAM pools are allocated to Amazon Web Services resources. Each rule maps an Amazon Web Services service to IPAM pools that the service will use to get IP addresses. A single policy can have multiple rules and be applied to multiple Amazon Web Services Regions. If the IPAM pool run out of addresses then the services fallback to Amazon-provided IP addresses. A policy can be applied to an individual Amazon Web Services account or an entity within Amazon Web Services Organizations.
     ///
     /// Allocation rules are optional configurations within an IPAM policy that map Amazon Web Services resource types to specific IPAM pools. If no rules are defined, the resource types default to using Amazon-provided IP addresses.
-    pub fn get_ipam_policy_allocation_rules(
-        &self,
-    ) -> GetIpamPolicyAllocationRulesRequest<rboto::ServiceClient> {
-        GetIpamPolicyAllocationRulesRequest::with_client(self.inner.clone())
+    pub fn get_ipam_policy_allocation_rules(&self) -> GetIpamPolicyAllocationRulesInput {
+        GetIpamPolicyAllocationRulesInput {
+            _client: rboto::__private::Bound::to(&self.inner),
+            ..Default::default()
+        }
     }
     /// Gets the Amazon Web Services Organizations targets for an IPAM policy.
     ///
@@ -4879,32 +6052,45 @@ impl Client {
     /// A target can be an individual Amazon Web Services account or an entity within an Amazon Web Services Organization to which an IPAM policy can be applied.
     pub fn get_ipam_policy_organization_targets(
         &self,
-    ) -> GetIpamPolicyOrganizationTargetsRequest<rboto::ServiceClient> {
-        GetIpamPolicyOrganizationTargetsRequest::with_client(self.inner.clone())
+    ) -> GetIpamPolicyOrganizationTargetsInput {
+        GetIpamPolicyOrganizationTargetsInput {
+            _client: rboto::__private::Bound::to(&self.inner),
+            ..Default::default()
+        }
     }
     /// Get a list of all the CIDR allocations in an IPAM pool. The Region you use should be the IPAM pool locale. The locale is the Amazon Web Services Region where this IPAM pool is available for allocations.
     ///
     /// **Note:** If you use this action after [AllocateIpamPoolCidr](https://docs.aws.amazon.com/AWSEC2/latest/APIReference/API_AllocateIpamPoolCidr.html) or [ReleaseIpamPoolAllocation](https://docs.aws.amazon.com/AWSEC2/latest/APIReference/API_ReleaseIpamPoolAllocation.html), note that all EC2 API actions follow an [eventual consistency](https://docs.aws.amazon.com/ec2/latest/devguide/eventual-consistency.html) model.
-    pub fn get_ipam_pool_allocations(
-        &self,
-    ) -> GetIpamPoolAllocationsRequest<rboto::ServiceClient> {
-        GetIpamPoolAllocationsRequest::with_client(self.inner.clone())
+    pub fn get_ipam_pool_allocations(&self) -> GetIpamPoolAllocationsInput {
+        GetIpamPoolAllocationsInput {
+            _client: rboto::__private::Bound::to(&self.inner),
+            ..Default::default()
+        }
     }
     /// Get the CIDRs provisioned to an IPAM pool.
-    pub fn get_ipam_pool_cidrs(&self) -> GetIpamPoolCidrsRequest<rboto::ServiceClient> {
-        GetIpamPoolCidrsRequest::with_client(self.inner.clone())
+    pub fn get_ipam_pool_cidrs(&self) -> GetIpamPoolCidrsInput {
+        GetIpamPoolCidrsInput {
+            _client: rboto::__private::Bound::to(&self.inner),
+            ..Default::default()
+        }
     }
     /// Retrieves the CIDR selection rules for an IPAM prefix list resolver. Use this operation to view the business logic that determines which CIDRs are selected for synchronization with prefix lists.
     pub fn get_ipam_prefix_list_resolver_rules(
         &self,
-    ) -> GetIpamPrefixListResolverRulesRequest<rboto::ServiceClient> {
-        GetIpamPrefixListResolverRulesRequest::with_client(self.inner.clone())
+    ) -> GetIpamPrefixListResolverRulesInput {
+        GetIpamPrefixListResolverRulesInput {
+            _client: rboto::__private::Bound::to(&self.inner),
+            ..Default::default()
+        }
     }
     /// Retrieves the CIDR entries for a specific version of an IPAM prefix list resolver. This shows the actual CIDRs that were selected and synchronized at a particular point in time.
     pub fn get_ipam_prefix_list_resolver_version_entries(
         &self,
-    ) -> GetIpamPrefixListResolverVersionEntriesRequest<rboto::ServiceClient> {
-        GetIpamPrefixListResolverVersionEntriesRequest::with_client(self.inner.clone())
+    ) -> GetIpamPrefixListResolverVersionEntriesInput {
+        GetIpamPrefixListResolverVersionEntriesInput {
+            _client: rboto::__private::Bound::to(&self.inner),
+            ..Default::default()
+        }
     }
     /// Retrieves version information for an IPAM prefix list resolver.
     ///
@@ -4934,86 +6120,113 @@ impl Client {
     /// **Version 2 CIDRs:** 10.1.0.0/16, 10.2.0.0/16, 10.3.0.0/16
     pub fn get_ipam_prefix_list_resolver_versions(
         &self,
-    ) -> GetIpamPrefixListResolverVersionsRequest<rboto::ServiceClient> {
-        GetIpamPrefixListResolverVersionsRequest::with_client(self.inner.clone())
+    ) -> GetIpamPrefixListResolverVersionsInput {
+        GetIpamPrefixListResolverVersionsInput {
+            _client: rboto::__private::Bound::to(&self.inner),
+            ..Default::default()
+        }
     }
     /// Returns resource CIDRs managed by IPAM in a given scope. If an IPAM is associated with more than one resource discovery, the resource CIDRs across all of the resource discoveries is returned. A resource discovery is an IPAM component that enables IPAM to manage and monitor resources that belong to the owning account.
-    pub fn get_ipam_resource_cidrs(
-        &self,
-    ) -> GetIpamResourceCidrsRequest<rboto::ServiceClient> {
-        GetIpamResourceCidrsRequest::with_client(self.inner.clone())
+    pub fn get_ipam_resource_cidrs(&self) -> GetIpamResourceCidrsInput {
+        GetIpamResourceCidrsInput {
+            _client: rboto::__private::Bound::to(&self.inner),
+            ..Default::default()
+        }
     }
     /// Retrieves the current Route Origin Authorizations (ROAs) published to the RPKI for an IPAM internet registry association. We recommend using pagination to ensure that the operation returns quickly and successfully.
     pub fn get_ipam_route_origin_authorizations(
         &self,
-    ) -> GetIpamRouteOriginAuthorizationsRequest<rboto::ServiceClient> {
-        GetIpamRouteOriginAuthorizationsRequest::with_client(self.inner.clone())
+    ) -> GetIpamRouteOriginAuthorizationsInput {
+        GetIpamRouteOriginAuthorizationsInput {
+            _client: rboto::__private::Bound::to(&self.inner),
+            ..Default::default()
+        }
     }
     /// Retrieves route protection findings for an IPAM. Route protection findings show the Resource Public Key Infrastructure (RPKI) validation status of your Bring Your Own IP (BYOIP) routes. Findings identify routes that have valid, invalid, or unknown validation states. We recommend using pagination to ensure that the operation returns quickly and successfully.
     pub fn get_ipam_route_protection_findings(
         &self,
-    ) -> GetIpamRouteProtectionFindingsRequest<rboto::ServiceClient> {
-        GetIpamRouteProtectionFindingsRequest::with_client(self.inner.clone())
+    ) -> GetIpamRouteProtectionFindingsInput {
+        GetIpamRouteProtectionFindingsInput {
+            _client: rboto::__private::Bound::to(&self.inner),
+            ..Default::default()
+        }
     }
     /// Retrieves the history of routing policy registration changes for an IPAM internet registry association. We recommend using pagination to ensure that the operation returns quickly and successfully.
     pub fn get_ipam_routing_policy_registration_deltas(
         &self,
-    ) -> GetIpamRoutingPolicyRegistrationDeltasRequest<rboto::ServiceClient> {
-        GetIpamRoutingPolicyRegistrationDeltasRequest::with_client(self.inner.clone())
+    ) -> GetIpamRoutingPolicyRegistrationDeltasInput {
+        GetIpamRoutingPolicyRegistrationDeltasInput {
+            _client: rboto::__private::Bound::to(&self.inner),
+            ..Default::default()
+        }
     }
     /// Retrieves routing policy registrations for an IPAM internet registry association. Each registration represents a Route Origin Authorization (ROA) that has been created or is pending publication to the RPKI. We recommend using pagination to ensure that the operation returns quickly and successfully.
     pub fn get_ipam_routing_policy_registrations(
         &self,
-    ) -> GetIpamRoutingPolicyRegistrationsRequest<rboto::ServiceClient> {
-        GetIpamRoutingPolicyRegistrationsRequest::with_client(self.inner.clone())
+    ) -> GetIpamRoutingPolicyRegistrationsInput {
+        GetIpamRoutingPolicyRegistrationsInput {
+            _client: rboto::__private::Bound::to(&self.inner),
+            ..Default::default()
+        }
     }
     /// Retrieves the configuration data of the specified instance. You can use this data to create a launch template.
     ///
     /// This action calls on other describe actions to get instance information. Depending on your instance configuration, you may need to allow the following actions in your IAM policy: `DescribeSpotInstanceRequests`, `DescribeInstanceCreditSpecifications`, `DescribeVolumes`, and `DescribeInstanceAttribute`. Or, you can allow `describe*` depending on your instance requirements.
-    pub fn get_launch_template_data(
-        &self,
-    ) -> GetLaunchTemplateDataRequest<rboto::ServiceClient> {
-        GetLaunchTemplateDataRequest::with_client(self.inner.clone())
+    pub fn get_launch_template_data(&self) -> GetLaunchTemplateDataInput {
+        GetLaunchTemplateDataInput {
+            _client: rboto::__private::Bound::to(&self.inner),
+            ..Default::default()
+        }
     }
     /// Gets information about the resources that are associated with the specified managed prefix list.
     pub fn get_managed_prefix_list_associations(
         &self,
-    ) -> GetManagedPrefixListAssociationsRequest<rboto::ServiceClient> {
-        GetManagedPrefixListAssociationsRequest::with_client(self.inner.clone())
+    ) -> GetManagedPrefixListAssociationsInput {
+        GetManagedPrefixListAssociationsInput {
+            _client: rboto::__private::Bound::to(&self.inner),
+            ..Default::default()
+        }
     }
     /// Gets information about the entries for a specified managed prefix list.
-    pub fn get_managed_prefix_list_entries(
-        &self,
-    ) -> GetManagedPrefixListEntriesRequest<rboto::ServiceClient> {
-        GetManagedPrefixListEntriesRequest::with_client(self.inner.clone())
+    pub fn get_managed_prefix_list_entries(&self) -> GetManagedPrefixListEntriesInput {
+        GetManagedPrefixListEntriesInput {
+            _client: rboto::__private::Bound::to(&self.inner),
+            ..Default::default()
+        }
     }
     /// Retrieves the managed resource visibility configuration for the account. The response indicates whether managed resources are hidden or visible by default.
-    pub fn get_managed_resource_visibility(
-        &self,
-    ) -> GetManagedResourceVisibilityRequest<rboto::ServiceClient> {
-        GetManagedResourceVisibilityRequest::with_client(self.inner.clone())
+    pub fn get_managed_resource_visibility(&self) -> GetManagedResourceVisibilityInput {
+        GetManagedResourceVisibilityInput {
+            _client: rboto::__private::Bound::to(&self.inner),
+            ..Default::default()
+        }
     }
     /// Gets the findings for the specified Network Access Scope analysis.
     pub fn get_network_insights_access_scope_analysis_findings(
         &self,
-    ) -> GetNetworkInsightsAccessScopeAnalysisFindingsRequest<rboto::ServiceClient> {
-        GetNetworkInsightsAccessScopeAnalysisFindingsRequest::with_client(
-            self.inner.clone(),
-        )
+    ) -> GetNetworkInsightsAccessScopeAnalysisFindingsInput {
+        GetNetworkInsightsAccessScopeAnalysisFindingsInput {
+            _client: rboto::__private::Bound::to(&self.inner),
+            ..Default::default()
+        }
     }
     /// Gets the content for the specified Network Access Scope.
     pub fn get_network_insights_access_scope_content(
         &self,
-    ) -> GetNetworkInsightsAccessScopeContentRequest<rboto::ServiceClient> {
-        GetNetworkInsightsAccessScopeContentRequest::with_client(self.inner.clone())
+    ) -> GetNetworkInsightsAccessScopeContentInput {
+        GetNetworkInsightsAccessScopeContentInput {
+            _client: rboto::__private::Bound::to(&self.inner),
+            ..Default::default()
+        }
     }
     /// Retrieves the versions of a flex cost allocation policy.
     pub fn get_networking_flex_cost_allocation_policy_versions(
         &self,
-    ) -> GetNetworkingFlexCostAllocationPolicyVersionsRequest<rboto::ServiceClient> {
-        GetNetworkingFlexCostAllocationPolicyVersionsRequest::with_client(
-            self.inner.clone(),
-        )
+    ) -> GetNetworkingFlexCostAllocationPolicyVersionsInput {
+        GetNetworkingFlexCostAllocationPolicyVersionsInput {
+            _client: rboto::__private::Bound::to(&self.inner),
+            ..Default::default()
+        }
     }
     /// Retrieves the encrypted administrator password for a running Windows instance.
     ///
@@ -5024,24 +6237,31 @@ impl Client {
     /// The password is encrypted using the key pair that you specified when you launched the instance. You must provide the corresponding key pair file.
     ///
     /// When you launch an instance, password generation and encryption may take a few minutes. If you try to retrieve the password before it's available, the output returns an empty string. We recommend that you wait up to 15 minutes after launching an instance before trying to retrieve the generated password.
-    pub fn get_password_data(&self) -> GetPasswordDataRequest<rboto::ServiceClient> {
-        GetPasswordDataRequest::with_client(self.inner.clone())
+    pub fn get_password_data(&self) -> GetPasswordDataInput {
+        GetPasswordDataInput {
+            _client: rboto::__private::Bound::to(&self.inner),
+            ..Default::default()
+        }
     }
     /// Returns a quote and exchange information for exchanging one or more specified Convertible Reserved Instances for a new Convertible Reserved Instance. If the exchange cannot be performed, the reason is returned in the response. Use AcceptReservedInstancesExchangeQuote to perform the exchange.
     pub fn get_reserved_instances_exchange_quote(
         &self,
-    ) -> GetReservedInstancesExchangeQuoteRequest<rboto::ServiceClient> {
-        GetReservedInstancesExchangeQuoteRequest::with_client(self.inner.clone())
+    ) -> GetReservedInstancesExchangeQuoteInput {
+        GetReservedInstancesExchangeQuoteInput {
+            _client: rboto::__private::Bound::to(&self.inner),
+            ..Default::default()
+        }
     }
     /// Gets information about the associations for the specified route server.
     ///
     /// A route server association is the connection established between a route server and a VPC.
     ///
     /// For more information see [Dynamic routing in your VPC with VPC Route Server](https://docs.aws.amazon.com/vpc/latest/userguide/dynamic-routing-route-server.html) in the *Amazon VPC User Guide*.
-    pub fn get_route_server_associations(
-        &self,
-    ) -> GetRouteServerAssociationsRequest<rboto::ServiceClient> {
-        GetRouteServerAssociationsRequest::with_client(self.inner.clone())
+    pub fn get_route_server_associations(&self) -> GetRouteServerAssociationsInput {
+        GetRouteServerAssociationsInput {
+            _client: rboto::__private::Bound::to(&self.inner),
+            ..Default::default()
+        }
     }
     /// Gets information about the route propagations for the specified route server.
     ///
@@ -5056,10 +6276,11 @@ impl Client {
     /// - Internet gateway route tables
     ///
     /// Route server does not support route tables associated with virtual private gateways. To propagate routes into a transit gateway route table, use [Transit Gateway Connect](https://docs.aws.amazon.com/vpc/latest/tgw/tgw-connect.html).
-    pub fn get_route_server_propagations(
-        &self,
-    ) -> GetRouteServerPropagationsRequest<rboto::ServiceClient> {
-        GetRouteServerPropagationsRequest::with_client(self.inner.clone())
+    pub fn get_route_server_propagations(&self) -> GetRouteServerPropagationsInput {
+        GetRouteServerPropagationsInput {
+            _client: rboto::__private::Bound::to(&self.inner),
+            ..Default::default()
+        }
     }
     /// Gets the routing database for the specified route server. The [Routing Information Base (RIB)](https://en.wikipedia.org/wiki/Routing_table) serves as a database that stores all the routing information and network topology data collected by a router or routing system, such as routes learned from BGP peers. The RIB is constantly updated as new routing information is received or existing routes change. This ensures that the route server always has the most current view of the network topology and can make optimal routing decisions.
     ///
@@ -5074,158 +6295,207 @@ impl Client {
     /// Route server does not support route tables associated with virtual private gateways. To propagate routes into a transit gateway route table, use [Transit Gateway Connect](https://docs.aws.amazon.com/vpc/latest/tgw/tgw-connect.html).
     pub fn get_route_server_routing_database(
         &self,
-    ) -> GetRouteServerRoutingDatabaseRequest<rboto::ServiceClient> {
-        GetRouteServerRoutingDatabaseRequest::with_client(self.inner.clone())
+    ) -> GetRouteServerRoutingDatabaseInput {
+        GetRouteServerRoutingDatabaseInput {
+            _client: rboto::__private::Bound::to(&self.inner),
+            ..Default::default()
+        }
     }
     /// Gets security groups that can be associated by the Amazon Web Services account making the request with network interfaces in the specified VPC.
-    pub fn get_security_groups_for_vpc(
-        &self,
-    ) -> GetSecurityGroupsForVpcRequest<rboto::ServiceClient> {
-        GetSecurityGroupsForVpcRequest::with_client(self.inner.clone())
+    pub fn get_security_groups_for_vpc(&self) -> GetSecurityGroupsForVpcInput {
+        GetSecurityGroupsForVpcInput {
+            _client: rboto::__private::Bound::to(&self.inner),
+            ..Default::default()
+        }
     }
     /// Retrieves the access status of your account to the EC2 serial console of all instances. By default, access to the EC2 serial console is disabled for your account. For more information, see [Manage account access to the EC2 serial console](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/configure-access-to-serial-console.html#serial-console-account-access) in the *Amazon EC2 User Guide*.
-    pub fn get_serial_console_access_status(
-        &self,
-    ) -> GetSerialConsoleAccessStatusRequest<rboto::ServiceClient> {
-        GetSerialConsoleAccessStatusRequest::with_client(self.inner.clone())
+    pub fn get_serial_console_access_status(&self) -> GetSerialConsoleAccessStatusInput {
+        GetSerialConsoleAccessStatusInput {
+            _client: rboto::__private::Bound::to(&self.inner),
+            ..Default::default()
+        }
     }
     /// Gets the current state of *block public access for snapshots* setting for the account and Region.
     ///
     /// For more information, see [Block public access for snapshots](https://docs.aws.amazon.com/ebs/latest/userguide/block-public-access-snapshots.html) in the *Amazon EBS User Guide*.
     pub fn get_snapshot_block_public_access_state(
         &self,
-    ) -> GetSnapshotBlockPublicAccessStateRequest<rboto::ServiceClient> {
-        GetSnapshotBlockPublicAccessStateRequest::with_client(self.inner.clone())
+    ) -> GetSnapshotBlockPublicAccessStateInput {
+        GetSnapshotBlockPublicAccessStateInput {
+            _client: rboto::__private::Bound::to(&self.inner),
+            ..Default::default()
+        }
     }
     /// Calculates the Spot placement score for a Region or Availability Zone based on the specified target capacity and compute requirements.
     ///
     /// You can specify your compute requirements either by using `InstanceRequirementsWithMetadata` and letting Amazon EC2 choose the optimal instance types to fulfill your Spot request, or you can specify the instance types by using `InstanceTypes`.
     ///
     /// For more information, see [Spot placement score](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/spot-placement-score.html) in the *Amazon EC2 User Guide*.
-    pub fn get_spot_placement_scores(
-        &self,
-    ) -> GetSpotPlacementScoresRequest<rboto::ServiceClient> {
-        GetSpotPlacementScoresRequest::with_client(self.inner.clone())
+    pub fn get_spot_placement_scores(&self) -> GetSpotPlacementScoresInput {
+        GetSpotPlacementScoresInput {
+            _client: rboto::__private::Bound::to(&self.inner),
+            ..Default::default()
+        }
     }
     /// Gets information about the subnet CIDR reservations.
-    pub fn get_subnet_cidr_reservations(
-        &self,
-    ) -> GetSubnetCidrReservationsRequest<rboto::ServiceClient> {
-        GetSubnetCidrReservationsRequest::with_client(self.inner.clone())
+    pub fn get_subnet_cidr_reservations(&self) -> GetSubnetCidrReservationsInput {
+        GetSubnetCidrReservationsInput {
+            _client: rboto::__private::Bound::to(&self.inner),
+            ..Default::default()
+        }
     }
     /// Describes the NAT configuration for the specified transit gateway attachment. Only the owner of the transit gateway can describe the NAT configuration.
     pub fn get_transit_gateway_attachment_nat_configuration(
         &self,
-    ) -> GetTransitGatewayAttachmentNatConfigurationRequest<rboto::ServiceClient> {
-        GetTransitGatewayAttachmentNatConfigurationRequest::with_client(
-            self.inner.clone(),
-        )
+    ) -> GetTransitGatewayAttachmentNatConfigurationInput {
+        GetTransitGatewayAttachmentNatConfigurationInput {
+            _client: rboto::__private::Bound::to(&self.inner),
+            ..Default::default()
+        }
     }
     /// Lists the route tables to which the specified resource attachment propagates routes.
     pub fn get_transit_gateway_attachment_propagations(
         &self,
-    ) -> GetTransitGatewayAttachmentPropagationsRequest<rboto::ServiceClient> {
-        GetTransitGatewayAttachmentPropagationsRequest::with_client(self.inner.clone())
+    ) -> GetTransitGatewayAttachmentPropagationsInput {
+        GetTransitGatewayAttachmentPropagationsInput {
+            _client: rboto::__private::Bound::to(&self.inner),
+            ..Default::default()
+        }
     }
     /// Retrieves the entries for a transit gateway metering policy.
     pub fn get_transit_gateway_metering_policy_entries(
         &self,
-    ) -> GetTransitGatewayMeteringPolicyEntriesRequest<rboto::ServiceClient> {
-        GetTransitGatewayMeteringPolicyEntriesRequest::with_client(self.inner.clone())
+    ) -> GetTransitGatewayMeteringPolicyEntriesInput {
+        GetTransitGatewayMeteringPolicyEntriesInput {
+            _client: rboto::__private::Bound::to(&self.inner),
+            ..Default::default()
+        }
     }
     /// Gets information about the associations for the transit gateway multicast domain.
     pub fn get_transit_gateway_multicast_domain_associations(
         &self,
-    ) -> GetTransitGatewayMulticastDomainAssociationsRequest<rboto::ServiceClient> {
-        GetTransitGatewayMulticastDomainAssociationsRequest::with_client(
-            self.inner.clone(),
-        )
+    ) -> GetTransitGatewayMulticastDomainAssociationsInput {
+        GetTransitGatewayMulticastDomainAssociationsInput {
+            _client: rboto::__private::Bound::to(&self.inner),
+            ..Default::default()
+        }
     }
     /// Gets a list of the transit gateway policy table associations.
     pub fn get_transit_gateway_policy_table_associations(
         &self,
-    ) -> GetTransitGatewayPolicyTableAssociationsRequest<rboto::ServiceClient> {
-        GetTransitGatewayPolicyTableAssociationsRequest::with_client(self.inner.clone())
+    ) -> GetTransitGatewayPolicyTableAssociationsInput {
+        GetTransitGatewayPolicyTableAssociationsInput {
+            _client: rboto::__private::Bound::to(&self.inner),
+            ..Default::default()
+        }
     }
     /// Returns a list of transit gateway policy table entries.
     pub fn get_transit_gateway_policy_table_entries(
         &self,
-    ) -> GetTransitGatewayPolicyTableEntriesRequest<rboto::ServiceClient> {
-        GetTransitGatewayPolicyTableEntriesRequest::with_client(self.inner.clone())
+    ) -> GetTransitGatewayPolicyTableEntriesInput {
+        GetTransitGatewayPolicyTableEntriesInput {
+            _client: rboto::__private::Bound::to(&self.inner),
+            ..Default::default()
+        }
     }
     /// Gets information about the prefix list references in a specified transit gateway route table.
     pub fn get_transit_gateway_prefix_list_references(
         &self,
-    ) -> GetTransitGatewayPrefixListReferencesRequest<rboto::ServiceClient> {
-        GetTransitGatewayPrefixListReferencesRequest::with_client(self.inner.clone())
+    ) -> GetTransitGatewayPrefixListReferencesInput {
+        GetTransitGatewayPrefixListReferencesInput {
+            _client: rboto::__private::Bound::to(&self.inner),
+            ..Default::default()
+        }
     }
     /// Gets information about the associations for the specified transit gateway route table.
     pub fn get_transit_gateway_route_table_associations(
         &self,
-    ) -> GetTransitGatewayRouteTableAssociationsRequest<rboto::ServiceClient> {
-        GetTransitGatewayRouteTableAssociationsRequest::with_client(self.inner.clone())
+    ) -> GetTransitGatewayRouteTableAssociationsInput {
+        GetTransitGatewayRouteTableAssociationsInput {
+            _client: rboto::__private::Bound::to(&self.inner),
+            ..Default::default()
+        }
     }
     /// Gets information about the route table propagations for the specified transit gateway route table.
     pub fn get_transit_gateway_route_table_propagations(
         &self,
-    ) -> GetTransitGatewayRouteTablePropagationsRequest<rboto::ServiceClient> {
-        GetTransitGatewayRouteTablePropagationsRequest::with_client(self.inner.clone())
+    ) -> GetTransitGatewayRouteTablePropagationsInput {
+        GetTransitGatewayRouteTablePropagationsInput {
+            _client: rboto::__private::Bound::to(&self.inner),
+            ..Default::default()
+        }
     }
     /// Get the Verified Access policy associated with the endpoint.
     pub fn get_verified_access_endpoint_policy(
         &self,
-    ) -> GetVerifiedAccessEndpointPolicyRequest<rboto::ServiceClient> {
-        GetVerifiedAccessEndpointPolicyRequest::with_client(self.inner.clone())
+    ) -> GetVerifiedAccessEndpointPolicyInput {
+        GetVerifiedAccessEndpointPolicyInput {
+            _client: rboto::__private::Bound::to(&self.inner),
+            ..Default::default()
+        }
     }
     /// Gets the targets for the specified network CIDR endpoint for Verified Access.
     pub fn get_verified_access_endpoint_targets(
         &self,
-    ) -> GetVerifiedAccessEndpointTargetsRequest<rboto::ServiceClient> {
-        GetVerifiedAccessEndpointTargetsRequest::with_client(self.inner.clone())
+    ) -> GetVerifiedAccessEndpointTargetsInput {
+        GetVerifiedAccessEndpointTargetsInput {
+            _client: rboto::__private::Bound::to(&self.inner),
+            ..Default::default()
+        }
     }
     /// Shows the contents of the Verified Access policy associated with the group.
-    pub fn get_verified_access_group_policy(
-        &self,
-    ) -> GetVerifiedAccessGroupPolicyRequest<rboto::ServiceClient> {
-        GetVerifiedAccessGroupPolicyRequest::with_client(self.inner.clone())
+    pub fn get_verified_access_group_policy(&self) -> GetVerifiedAccessGroupPolicyInput {
+        GetVerifiedAccessGroupPolicyInput {
+            _client: rboto::__private::Bound::to(&self.inner),
+            ..Default::default()
+        }
     }
     /// Gets information about resources in a VPC that are blocking encryption enforcement.
     ///
     /// For more information, see [Enforce VPC encryption in transit](https://docs.aws.amazon.com/vpc/latest/userguide/vpc-encryption-controls.html) in the *Amazon VPC User Guide*.
     pub fn get_vpc_resources_blocking_encryption_enforcement(
         &self,
-    ) -> GetVpcResourcesBlockingEncryptionEnforcementRequest<rboto::ServiceClient> {
-        GetVpcResourcesBlockingEncryptionEnforcementRequest::with_client(
-            self.inner.clone(),
-        )
+    ) -> GetVpcResourcesBlockingEncryptionEnforcementInput {
+        GetVpcResourcesBlockingEncryptionEnforcementInput {
+            _client: rboto::__private::Bound::to(&self.inner),
+            ..Default::default()
+        }
     }
     /// Download an Amazon Web Services-provided sample configuration file to be used with the customer gateway device specified for your Site-to-Site VPN connection.
     pub fn get_vpn_connection_device_sample_configuration(
         &self,
-    ) -> GetVpnConnectionDeviceSampleConfigurationRequest<rboto::ServiceClient> {
-        GetVpnConnectionDeviceSampleConfigurationRequest::with_client(self.inner.clone())
+    ) -> GetVpnConnectionDeviceSampleConfigurationInput {
+        GetVpnConnectionDeviceSampleConfigurationInput {
+            _client: rboto::__private::Bound::to(&self.inner),
+            ..Default::default()
+        }
     }
     /// Obtain a list of customer gateway devices for which sample configuration files can be provided. The request has no additional parameters. You can also see the list of device types with sample configuration files available under [Your customer gateway device](https://docs.aws.amazon.com/vpn/latest/s2svpn/your-cgw.html) in the *Amazon Web Services Site-to-Site VPN User Guide*.
-    pub fn get_vpn_connection_device_types(
-        &self,
-    ) -> GetVpnConnectionDeviceTypesRequest<rboto::ServiceClient> {
-        GetVpnConnectionDeviceTypesRequest::with_client(self.inner.clone())
+    pub fn get_vpn_connection_device_types(&self) -> GetVpnConnectionDeviceTypesInput {
+        GetVpnConnectionDeviceTypesInput {
+            _client: rboto::__private::Bound::to(&self.inner),
+            ..Default::default()
+        }
     }
     /// Get details of available tunnel endpoint maintenance.
     pub fn get_vpn_tunnel_replacement_status(
         &self,
-    ) -> GetVpnTunnelReplacementStatusRequest<rboto::ServiceClient> {
-        GetVpnTunnelReplacementStatusRequest::with_client(self.inner.clone())
+    ) -> GetVpnTunnelReplacementStatusInput {
+        GetVpnTunnelReplacementStatusInput {
+            _client: rboto::__private::Bound::to(&self.inner),
+            ..Default::default()
+        }
     }
     /// Uploads a client certificate revocation list to the specified Client VPN endpoint. Uploading a client certificate revocation list overwrites the existing client certificate revocation list.
     ///
     /// Uploading a client certificate revocation list resets existing client connections.
     pub fn import_client_vpn_client_certificate_revocation_list(
         &self,
-    ) -> ImportClientVpnClientCertificateRevocationListRequest<rboto::ServiceClient> {
-        ImportClientVpnClientCertificateRevocationListRequest::with_client(
-            self.inner.clone(),
-        )
+    ) -> ImportClientVpnClientCertificateRevocationListInput {
+        ImportClientVpnClientCertificateRevocationListInput {
+            _client: rboto::__private::Bound::to(&self.inner),
+            ..Default::default()
+        }
     }
     /// **Note:** To import your virtual machines (VMs) with a console-based experience, you can use the *Import virtual machine images to Amazon Web Services* template in the [Migration Hub Orchestrator console](https://console.aws.amazon.com/migrationhub/orchestrator). For more information, see the [*Migration Hub Orchestrator User Guide*](https://docs.aws.amazon.com/migrationhub-orchestrator/latest/userguide/import-vm-images.html) .
     ///
@@ -5234,8 +6504,11 @@ impl Client {
     /// **Important:** Amazon Web Services VM Import/Export strongly recommends specifying a value for either the `--license-type` or `--usage-operation` parameter when you create a new VM Import task. This ensures your operating system is licensed appropriately and your billing is optimized.
     ///
     /// For more information, see [Importing a VM as an image using VM Import/Export](https://docs.aws.amazon.com/vm-import/latest/userguide/vmimport-image-import.html) in the *VM Import/Export User Guide*.
-    pub fn import_image(&self) -> ImportImageRequest<rboto::ServiceClient> {
-        ImportImageRequest::with_client(self.inner.clone())
+    pub fn import_image(&self) -> ImportImageInput {
+        ImportImageInput {
+            _client: rboto::__private::Bound::to(&self.inner),
+            ..Default::default()
+        }
     }
     /// **Note:** We recommend that you use the [`ImportImage`](https://docs.aws.amazon.com/AWSEC2/latest/APIReference/API_ImportImage.html) API instead. For more information, see [Importing a VM as an image using VM Import/Export](https://docs.aws.amazon.com/vm-import/latest/userguide/vmimport-image-import.html) in the *VM Import/Export User Guide*.
     ///
@@ -5246,20 +6519,29 @@ impl Client {
     /// For information about the import manifest referenced by this API action, see [VM Import Manifest](https://docs.aws.amazon.com/AWSEC2/latest/APIReference/manifest.html).
     ///
     /// This API action is not supported by the Command Line Interface (CLI).
-    pub fn import_instance(&self) -> ImportInstanceRequest<rboto::ServiceClient> {
-        ImportInstanceRequest::with_client(self.inner.clone())
+    pub fn import_instance(&self) -> ImportInstanceInput {
+        ImportInstanceInput {
+            _client: rboto::__private::Bound::to(&self.inner),
+            ..Default::default()
+        }
     }
     /// Imports the public key from an RSA or ED25519 key pair that you created using a third-party tool. You give Amazon Web Services only the public key. The private key is never transferred between you and Amazon Web Services.
     ///
     /// For more information about the requirements for importing a key pair, see [Create a key pair and import the public key to Amazon EC2](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/create-key-pairs.html#how-to-generate-your-own-key-and-import-it-to-aws) in the *Amazon EC2 User Guide*.
-    pub fn import_key_pair(&self) -> ImportKeyPairRequest<rboto::ServiceClient> {
-        ImportKeyPairRequest::with_client(self.inner.clone())
+    pub fn import_key_pair(&self) -> ImportKeyPairInput {
+        ImportKeyPairInput {
+            _client: rboto::__private::Bound::to(&self.inner),
+            ..Default::default()
+        }
     }
     /// Imports a disk into an EBS snapshot.
     ///
     /// For more information, see [Importing a disk as a snapshot using VM Import/Export](https://docs.aws.amazon.com/vm-import/latest/userguide/vmimport-import-snapshot.html) in the *VM Import/Export User Guide*.
-    pub fn import_snapshot(&self) -> ImportSnapshotRequest<rboto::ServiceClient> {
-        ImportSnapshotRequest::with_client(self.inner.clone())
+    pub fn import_snapshot(&self) -> ImportSnapshotInput {
+        ImportSnapshotInput {
+            _client: rboto::__private::Bound::to(&self.inner),
+            ..Default::default()
+        }
     }
     /// **Note:** This API action supports only single-volume VMs. To import multi-volume VMs, use ImportImage instead. To import a disk to a snapshot, use ImportSnapshot instead.
     ///
@@ -5268,26 +6550,32 @@ impl Client {
     /// For information about the import manifest referenced by this API action, see [VM Import Manifest](https://docs.aws.amazon.com/AWSEC2/latest/APIReference/manifest.html).
     ///
     /// This API action is not supported by the Command Line Interface (CLI).
-    pub fn import_volume(&self) -> ImportVolumeRequest<rboto::ServiceClient> {
-        ImportVolumeRequest::with_client(self.inner.clone())
+    pub fn import_volume(&self) -> ImportVolumeInput {
+        ImportVolumeInput {
+            _client: rboto::__private::Bound::to(&self.inner),
+            ..Default::default()
+        }
     }
     /// Lists one or more AMIs that are currently in the Recycle Bin. For more information, see [Recycle Bin](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/recycle-bin.html) in the *Amazon EC2 User Guide*.
-    pub fn list_images_in_recycle_bin(
-        &self,
-    ) -> ListImagesInRecycleBinRequest<rboto::ServiceClient> {
-        ListImagesInRecycleBinRequest::with_client(self.inner.clone())
+    pub fn list_images_in_recycle_bin(&self) -> ListImagesInRecycleBinInput {
+        ListImagesInRecycleBinInput {
+            _client: rboto::__private::Bound::to(&self.inner),
+            ..Default::default()
+        }
     }
     /// Lists one or more snapshots that are currently in the Recycle Bin.
-    pub fn list_snapshots_in_recycle_bin(
-        &self,
-    ) -> ListSnapshotsInRecycleBinRequest<rboto::ServiceClient> {
-        ListSnapshotsInRecycleBinRequest::with_client(self.inner.clone())
+    pub fn list_snapshots_in_recycle_bin(&self) -> ListSnapshotsInRecycleBinInput {
+        ListSnapshotsInRecycleBinInput {
+            _client: rboto::__private::Bound::to(&self.inner),
+            ..Default::default()
+        }
     }
     /// Lists one or more volumes that are currently in the Recycle Bin.
-    pub fn list_volumes_in_recycle_bin(
-        &self,
-    ) -> ListVolumesInRecycleBinRequest<rboto::ServiceClient> {
-        ListVolumesInRecycleBinRequest::with_client(self.inner.clone())
+    pub fn list_volumes_in_recycle_bin(&self) -> ListVolumesInRecycleBinInput {
+        ListVolumesInRecycleBinInput {
+            _client: rboto::__private::Bound::to(&self.inner),
+            ..Default::default()
+        }
     }
     /// Locks an Amazon EBS snapshot in either *governance* or *compliance* mode to protect it against accidental or malicious deletions for a specific duration. A locked snapshot can't be deleted.
     ///
@@ -5296,37 +6584,46 @@ impl Client {
     /// - If the snapshot is locked in governance mode, you can modify the lock mode and the lock duration or lock expiration date.
     /// - If the snapshot is locked in compliance mode and it is in the cooling-off period, you can modify the lock mode and the lock duration or lock expiration date.
     /// - If the snapshot is locked in compliance mode and the cooling-off period has lapsed, you can only increase the lock duration or extend the lock expiration date.
-    pub fn lock_snapshot(&self) -> LockSnapshotRequest<rboto::ServiceClient> {
-        LockSnapshotRequest::with_client(self.inner.clone())
+    pub fn lock_snapshot(&self) -> LockSnapshotInput {
+        LockSnapshotInput {
+            _client: rboto::__private::Bound::to(&self.inner),
+            ..Default::default()
+        }
     }
     /// Modifies the account-level VPC Encryption Control configuration. This sets the encryption control mode and resource exclusions that apply to the VPCs in your account. VPC Encryption Control enables you to enforce encryption for all data in transit within and between VPCs to meet compliance requirements.
     ///
     /// For more information, see [Enforce VPC encryption in transit](https://docs.aws.amazon.com/vpc/latest/userguide/vpc-encryption-controls.html) in the *Amazon VPC User Guide*.
     pub fn modify_account_vpc_encryption_control(
         &self,
-    ) -> ModifyAccountVpcEncryptionControlRequest<rboto::ServiceClient> {
-        ModifyAccountVpcEncryptionControlRequest::with_client(self.inner.clone())
+    ) -> ModifyAccountVpcEncryptionControlInput {
+        ModifyAccountVpcEncryptionControlInput {
+            _client: rboto::__private::Bound::to(&self.inner),
+            ..Default::default()
+        }
     }
     /// Modifies an attribute of the specified Elastic IP address. For requirements, see [Using reverse DNS for email applications](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/elastic-ip-addresses-eip.html#Using_Elastic_Addressing_Reverse_DNS).
-    pub fn modify_address_attribute(
-        &self,
-    ) -> ModifyAddressAttributeRequest<rboto::ServiceClient> {
-        ModifyAddressAttributeRequest::with_client(self.inner.clone())
+    pub fn modify_address_attribute(&self) -> ModifyAddressAttributeInput {
+        ModifyAddressAttributeInput {
+            _client: rboto::__private::Bound::to(&self.inner),
+            ..Default::default()
+        }
     }
     /// Modifies an existing application status check. You can update the protocol, port, path, thresholds, and other configuration settings. The following rules apply:
     ///
     /// - The application status check must exist and belong to your account.
     /// - Changes take effect on the next health check interval.
-    pub fn modify_application_status_check(
-        &self,
-    ) -> ModifyApplicationStatusCheckRequest<rboto::ServiceClient> {
-        ModifyApplicationStatusCheckRequest::with_client(self.inner.clone())
+    pub fn modify_application_status_check(&self) -> ModifyApplicationStatusCheckInput {
+        ModifyApplicationStatusCheckInput {
+            _client: rboto::__private::Bound::to(&self.inner),
+            ..Default::default()
+        }
     }
     /// Changes the opt-in status of the specified zone group for your account.
-    pub fn modify_availability_zone_group(
-        &self,
-    ) -> ModifyAvailabilityZoneGroupRequest<rboto::ServiceClient> {
-        ModifyAvailabilityZoneGroupRequest::with_client(self.inner.clone())
+    pub fn modify_availability_zone_group(&self) -> ModifyAvailabilityZoneGroupInput {
+        ModifyAvailabilityZoneGroupInput {
+            _client: rboto::__private::Bound::to(&self.inner),
+            ..Default::default()
+        }
     }
     /// Modifies a Capacity Reservation's capacity, instance eligibility, and the conditions under which it is to be released. You can't modify a Capacity Reservation's instance type, EBS optimization, platform, instance store settings, Availability Zone, or tenancy. If you need to modify any of these attributes, we recommend that you cancel the Capacity Reservation, and then create a new one with the required attributes. For more information, see [Modify an active Capacity Reservation](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/capacity-reservations-modify.html).
     ///
@@ -5339,32 +6636,38 @@ impl Client {
     /// - `expired`, `cancelled`, `unsupported`, or `failed` state - You can't modify the Capacity Reservation in any way.
     ///
     /// For a future-dated Capacity Reservation that has not yet been delivered, pushing out the start date requires a quote generated by `CreateCapacityReservationDateChangeQuote`. For more information, see [Modify an active Capacity Reservation](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/capacity-reservations-modify.html) in the *Amazon EC2 User Guide*.
-    pub fn modify_capacity_reservation(
-        &self,
-    ) -> ModifyCapacityReservationRequest<rboto::ServiceClient> {
-        ModifyCapacityReservationRequest::with_client(self.inner.clone())
+    pub fn modify_capacity_reservation(&self) -> ModifyCapacityReservationInput {
+        ModifyCapacityReservationInput {
+            _client: rboto::__private::Bound::to(&self.inner),
+            ..Default::default()
+        }
     }
     /// Modifies a Capacity Reservation Fleet.
     ///
     /// When you modify the total target capacity of a Capacity Reservation Fleet, the Fleet automatically creates new Capacity Reservations, or modifies or cancels existing Capacity Reservations in the Fleet to meet the new total target capacity. When you modify the end date for the Fleet, the end dates for all of the individual Capacity Reservations in the Fleet are updated accordingly.
     pub fn modify_capacity_reservation_fleet(
         &self,
-    ) -> ModifyCapacityReservationFleetRequest<rboto::ServiceClient> {
-        ModifyCapacityReservationFleetRequest::with_client(self.inner.clone())
+    ) -> ModifyCapacityReservationFleetInput {
+        ModifyCapacityReservationFleetInput {
+            _client: rboto::__private::Bound::to(&self.inner),
+            ..Default::default()
+        }
     }
     /// Modifies the specified Client VPN endpoint. Modifying the DNS server resets existing client connections.
-    pub fn modify_client_vpn_endpoint(
-        &self,
-    ) -> ModifyClientVpnEndpointRequest<rboto::ServiceClient> {
-        ModifyClientVpnEndpointRequest::with_client(self.inner.clone())
+    pub fn modify_client_vpn_endpoint(&self) -> ModifyClientVpnEndpointInput {
+        ModifyClientVpnEndpointInput {
+            _client: rboto::__private::Bound::to(&self.inner),
+            ..Default::default()
+        }
     }
     /// Creates or updates the authorization policy for a Client VPN endpoint. A Client VPN endpoint can have one authorization policy. If a policy already exists for the endpoint, the values that you specify replace the corresponding values in the existing policy, and values that you do not specify remain unchanged.
     pub fn modify_client_vpn_endpoint_authorization_policy(
         &self,
-    ) -> ModifyClientVpnEndpointAuthorizationPolicyRequest<rboto::ServiceClient> {
-        ModifyClientVpnEndpointAuthorizationPolicyRequest::with_client(
-            self.inner.clone(),
-        )
+    ) -> ModifyClientVpnEndpointAuthorizationPolicyInput {
+        ModifyClientVpnEndpointAuthorizationPolicyInput {
+            _client: rboto::__private::Bound::to(&self.inner),
+            ..Default::default()
+        }
     }
     /// Modifies the default credit option for CPU usage of burstable performance instances. The default credit option is set at the account level per Amazon Web Services Region, and is specified per instance family. All new burstable performance instances in the account launch using the default credit option.
     ///
@@ -5373,8 +6676,11 @@ impl Client {
     /// For more information, see [Burstable performance instances](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/burstable-performance-instances.html) in the *Amazon EC2 User Guide*.
     pub fn modify_default_credit_specification(
         &self,
-    ) -> ModifyDefaultCreditSpecificationRequest<rboto::ServiceClient> {
-        ModifyDefaultCreditSpecificationRequest::with_client(self.inner.clone())
+    ) -> ModifyDefaultCreditSpecificationInput {
+        ModifyDefaultCreditSpecificationInput {
+            _client: rboto::__private::Bound::to(&self.inner),
+            ..Default::default()
+        }
     }
     /// Changes the default KMS key for EBS encryption by default for your account in this Region.
     ///
@@ -5383,10 +6689,11 @@ impl Client {
     /// If you delete or disable the customer managed KMS key that you specified for use with encryption by default, your instances will fail to launch.
     ///
     /// For more information, see [Amazon EBS encryption](https://docs.aws.amazon.com/ebs/latest/userguide/ebs-encryption.html) in the *Amazon EBS User Guide*.
-    pub fn modify_ebs_default_kms_key_id(
-        &self,
-    ) -> ModifyEbsDefaultKmsKeyIdRequest<rboto::ServiceClient> {
-        ModifyEbsDefaultKmsKeyIdRequest::with_client(self.inner.clone())
+    pub fn modify_ebs_default_kms_key_id(&self) -> ModifyEbsDefaultKmsKeyIdInput {
+        ModifyEbsDefaultKmsKeyIdInput {
+            _client: rboto::__private::Bound::to(&self.inner),
+            ..Default::default()
+        }
     }
     /// Modifies the specified EC2 Fleet.
     ///
@@ -5399,20 +6706,27 @@ impl Client {
     /// To scale down your EC2 Fleet, decrease its target capacity. First, the EC2 Fleet cancels any open requests that exceed the new target capacity. You can request that the EC2 Fleet terminate Spot Instances until the size of the fleet no longer exceeds the new target capacity. If the allocation strategy is `lowest-price`, the EC2 Fleet terminates the instances with the highest price per unit. If the allocation strategy is `capacity-optimized`, the EC2 Fleet terminates the instances in the Spot Instance pools that have the least available Spot Instance capacity. If the allocation strategy is `diversified`, the EC2 Fleet terminates instances across the Spot Instance pools. Alternatively, you can request that the EC2 Fleet keep the fleet at its current size, but not replace any Spot Instances that are interrupted or that you terminate manually.
     ///
     /// If you are finished with your EC2 Fleet for now, but will use it again later, you can set the target capacity to 0.
-    pub fn modify_fleet(&self) -> ModifyFleetRequest<rboto::ServiceClient> {
-        ModifyFleetRequest::with_client(self.inner.clone())
+    pub fn modify_fleet(&self) -> ModifyFleetInput {
+        ModifyFleetInput {
+            _client: rboto::__private::Bound::to(&self.inner),
+            ..Default::default()
+        }
     }
     /// Modifies the specified attribute of the specified Amazon FPGA Image (AFI).
-    pub fn modify_fpga_image_attribute(
-        &self,
-    ) -> ModifyFpgaImageAttributeRequest<rboto::ServiceClient> {
-        ModifyFpgaImageAttributeRequest::with_client(self.inner.clone())
+    pub fn modify_fpga_image_attribute(&self) -> ModifyFpgaImageAttributeInput {
+        ModifyFpgaImageAttributeInput {
+            _client: rboto::__private::Bound::to(&self.inner),
+            ..Default::default()
+        }
     }
     /// Modify the auto-placement setting of a Dedicated Host. When auto-placement is enabled, any instances that you launch with a tenancy of `host` but without a specific host ID are placed onto any available Dedicated Host in your account that has auto-placement enabled. When auto-placement is disabled, you need to provide a host ID to have the instance launch onto a specific host. If no host ID is provided, the instance is launched onto a suitable host with auto-placement enabled.
     ///
     /// You can also use this API action to modify a Dedicated Host to support either multiple instance types in an instance family, or to support a specific instance type only.
-    pub fn modify_hosts(&self) -> ModifyHostsRequest<rboto::ServiceClient> {
-        ModifyHostsRequest::with_client(self.inner.clone())
+    pub fn modify_hosts(&self) -> ModifyHostsInput {
+        ModifyHostsInput {
+            _client: rboto::__private::Bound::to(&self.inner),
+            ..Default::default()
+        }
     }
     /// Modifies the ID format for the specified resource on a per-Region basis. You can specify that resources should receive longer IDs (17-character IDs) when they are created.
     ///
@@ -5421,8 +6735,11 @@ impl Client {
     /// This setting applies to the IAM user who makes the request; it does not apply to the entire Amazon Web Services account. By default, an IAM user defaults to the same settings as the root user. If you're using this action as the root user, then these settings apply to the entire account, unless an IAM user explicitly overrides these settings for themselves. For more information, see [Resource IDs](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/resource-ids.html) in the *Amazon Elastic Compute Cloud User Guide*.
     ///
     /// Resources created with longer IDs are visible to all IAM roles and users, regardless of these settings and provided that they have permission to use the relevant `Describe` command for the resource type.
-    pub fn modify_id_format(&self) -> ModifyIdFormatRequest<rboto::ServiceClient> {
-        ModifyIdFormatRequest::with_client(self.inner.clone())
+    pub fn modify_id_format(&self) -> ModifyIdFormatInput {
+        ModifyIdFormatInput {
+            _client: rboto::__private::Bound::to(&self.inner),
+            ..Default::default()
+        }
     }
     /// Modifies the ID format of a resource for a specified IAM user, IAM role, or the root user for an account; or all IAM users, IAM roles, and the root user for an account. You can specify that resources should receive longer IDs (17-character IDs) when they are created.
     ///
@@ -5433,10 +6750,11 @@ impl Client {
     /// This setting applies to the principal specified in the request; it does not apply to the principal that makes the request.
     ///
     /// Resources created with longer IDs are visible to all IAM roles and users, regardless of these settings and provided that they have permission to use the relevant `Describe` command for the resource type.
-    pub fn modify_identity_id_format(
-        &self,
-    ) -> ModifyIdentityIdFormatRequest<rboto::ServiceClient> {
-        ModifyIdentityIdFormatRequest::with_client(self.inner.clone())
+    pub fn modify_identity_id_format(&self) -> ModifyIdentityIdFormatInput {
+        ModifyIdentityIdFormatInput {
+            _client: rboto::__private::Bound::to(&self.inner),
+            ..Default::default()
+        }
     }
     /// Modifies the specified attribute of the specified AMI. You can specify only one attribute at a time.
     ///
@@ -5445,60 +6763,71 @@ impl Client {
     /// Images with an Amazon Web Services Marketplace product code cannot be made public.
     ///
     /// To enable the SriovNetSupport enhanced networking attribute of an image, enable SriovNetSupport on an instance and create an AMI from the instance.
-    pub fn modify_image_attribute(
-        &self,
-    ) -> ModifyImageAttributeRequest<rboto::ServiceClient> {
-        ModifyImageAttributeRequest::with_client(self.inner.clone())
+    pub fn modify_image_attribute(&self) -> ModifyImageAttributeInput {
+        ModifyImageAttributeInput {
+            _client: rboto::__private::Bound::to(&self.inner),
+            ..Default::default()
+        }
     }
     /// Modifies the specified attribute of the specified instance. You can specify only one attribute at a time.
     ///
     /// **Note:** Using this action to change the security groups associated with an elastic network interface (ENI) attached to an instance can result in an error if the instance has more than one ENI. To change the security groups associated with an ENI attached to an instance that has multiple ENIs, we recommend that you use the ModifyNetworkInterfaceAttribute action.
     ///
     /// To modify some attributes, the instance must be stopped. For more information, see [Modify a stopped instance](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/Using_ChangingAttributesWhileInstanceStopped.html) in the *Amazon EC2 User Guide*.
-    pub fn modify_instance_attribute(
-        &self,
-    ) -> ModifyInstanceAttributeRequest<rboto::ServiceClient> {
-        ModifyInstanceAttributeRequest::with_client(self.inner.clone())
+    pub fn modify_instance_attribute(&self) -> ModifyInstanceAttributeInput {
+        ModifyInstanceAttributeInput {
+            _client: rboto::__private::Bound::to(&self.inner),
+            ..Default::default()
+        }
     }
     /// Modifies the Capacity Reservation settings for a stopped instance. Use this action to configure an instance to target a specific Capacity Reservation, run in any `open` Capacity Reservation with matching attributes, run in On-Demand Instance capacity, or only run in a Capacity Reservation.
     pub fn modify_instance_capacity_reservation_attributes(
         &self,
-    ) -> ModifyInstanceCapacityReservationAttributesRequest<rboto::ServiceClient> {
-        ModifyInstanceCapacityReservationAttributesRequest::with_client(
-            self.inner.clone(),
-        )
+    ) -> ModifyInstanceCapacityReservationAttributesInput {
+        ModifyInstanceCapacityReservationAttributesInput {
+            _client: rboto::__private::Bound::to(&self.inner),
+            ..Default::default()
+        }
     }
     /// Modifies the specified EC2 Instance Connect Endpoint.
     ///
     /// For more information, see [Modify an EC2 Instance Connect Endpoint](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/modify-ec2-instance-connect-endpoint.html) in the *Amazon EC2 User Guide*.
     pub fn modify_instance_connect_endpoint(
         &self,
-    ) -> ModifyInstanceConnectEndpointRequest<rboto::ServiceClient> {
-        ModifyInstanceConnectEndpointRequest::with_client(self.inner.clone())
+    ) -> ModifyInstanceConnectEndpointInput {
+        ModifyInstanceConnectEndpointInput {
+            _client: rboto::__private::Bound::to(&self.inner),
+            ..Default::default()
+        }
     }
     /// By default, all vCPUs for the instance type are active when you launch an instance. When you configure the number of active vCPUs for the instance, it can help you save on licensing costs and optimize performance. The base cost of the instance remains unchanged.
     ///
     /// The number of active vCPUs equals the number of threads per CPU core multiplied by the number of cores. The instance must be in a `Stopped` state before you make changes.
     ///
     /// **Note:** Some instance type options do not support this capability. For more information, see [Supported CPU options](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/cpu-options-supported-instances-values.html) in the *Amazon EC2 User Guide*.
-    pub fn modify_instance_cpu_options(
-        &self,
-    ) -> ModifyInstanceCpuOptionsRequest<rboto::ServiceClient> {
-        ModifyInstanceCpuOptionsRequest::with_client(self.inner.clone())
+    pub fn modify_instance_cpu_options(&self) -> ModifyInstanceCpuOptionsInput {
+        ModifyInstanceCpuOptionsInput {
+            _client: rboto::__private::Bound::to(&self.inner),
+            ..Default::default()
+        }
     }
     /// Modifies the credit option for CPU usage on a running or stopped burstable performance instance. The credit options are `standard` and `unlimited`.
     ///
     /// For more information, see [Burstable performance instances](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/burstable-performance-instances.html) in the *Amazon EC2 User Guide*.
     pub fn modify_instance_credit_specification(
         &self,
-    ) -> ModifyInstanceCreditSpecificationRequest<rboto::ServiceClient> {
-        ModifyInstanceCreditSpecificationRequest::with_client(self.inner.clone())
+    ) -> ModifyInstanceCreditSpecificationInput {
+        ModifyInstanceCreditSpecificationInput {
+            _client: rboto::__private::Bound::to(&self.inner),
+            ..Default::default()
+        }
     }
     /// Modifies the start time for a scheduled Amazon EC2 instance event.
-    pub fn modify_instance_event_start_time(
-        &self,
-    ) -> ModifyInstanceEventStartTimeRequest<rboto::ServiceClient> {
-        ModifyInstanceEventStartTimeRequest::with_client(self.inner.clone())
+    pub fn modify_instance_event_start_time(&self) -> ModifyInstanceEventStartTimeInput {
+        ModifyInstanceEventStartTimeInput {
+            _client: rboto::__private::Bound::to(&self.inner),
+            ..Default::default()
+        }
     }
     /// Modifies the specified event window.
     ///
@@ -5509,38 +6838,51 @@ impl Client {
     /// If Amazon Web Services has already scheduled an event, modifying an event window won't change the time of the scheduled event.
     ///
     /// For more information, see [Define event windows for scheduled events](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/event-windows.html) in the *Amazon EC2 User Guide*.
-    pub fn modify_instance_event_window(
-        &self,
-    ) -> ModifyInstanceEventWindowRequest<rboto::ServiceClient> {
-        ModifyInstanceEventWindowRequest::with_client(self.inner.clone())
+    pub fn modify_instance_event_window(&self) -> ModifyInstanceEventWindowInput {
+        ModifyInstanceEventWindowInput {
+            _client: rboto::__private::Bound::to(&self.inner),
+            ..Default::default()
+        }
     }
     /// Modifies the recovery behavior of your instance to disable simplified automatic recovery or set the recovery behavior to default. The default configuration will not enable simplified automatic recovery for an unsupported instance type. For more information, see [Simplified automatic recovery](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/ec2-instance-recover.html#instance-configuration-recovery).
     ///
     /// Modifies the reboot migration behavior during a user-initiated reboot of an instance that has a pending `system-reboot` event. For more information, see [Enable or disable reboot migration](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/schedevents_actions_reboot.html#reboot-migration).
     pub fn modify_instance_maintenance_options(
         &self,
-    ) -> ModifyInstanceMaintenanceOptionsRequest<rboto::ServiceClient> {
-        ModifyInstanceMaintenanceOptionsRequest::with_client(self.inner.clone())
+    ) -> ModifyInstanceMaintenanceOptionsInput {
+        ModifyInstanceMaintenanceOptionsInput {
+            _client: rboto::__private::Bound::to(&self.inner),
+            ..Default::default()
+        }
     }
     /// Modifies the default instance metadata service (IMDS) settings at the account level in the specified Amazon Web Services Region.
     ///
     /// **Note:** To remove a parameter's account-level default setting, specify `no-preference`. If an account-level setting is cleared with `no-preference`, then the instance launch considers the other instance metadata settings. For more information, see [Order of precedence for instance metadata options](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/configuring-instance-metadata-options.html#instance-metadata-options-order-of-precedence) in the *Amazon EC2 User Guide*.
     pub fn modify_instance_metadata_defaults(
         &self,
-    ) -> ModifyInstanceMetadataDefaultsRequest<rboto::ServiceClient> {
-        ModifyInstanceMetadataDefaultsRequest::with_client(self.inner.clone())
+    ) -> ModifyInstanceMetadataDefaultsInput {
+        ModifyInstanceMetadataDefaultsInput {
+            _client: rboto::__private::Bound::to(&self.inner),
+            ..Default::default()
+        }
     }
     /// Modify the instance metadata parameters on a running or stopped instance. When you modify the parameters on a stopped instance, they are applied when the instance is started. When you modify the parameters on a running instance, the API responds with a state of “pending”. After the parameter modifications are successfully applied to the instance, the state of the modifications changes from “pending” to “applied” in subsequent describe-instances API calls. For more information, see [Instance metadata and user data](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/ec2-instance-metadata.html) in the *Amazon EC2 User Guide*.
     pub fn modify_instance_metadata_options(
         &self,
-    ) -> ModifyInstanceMetadataOptionsRequest<rboto::ServiceClient> {
-        ModifyInstanceMetadataOptionsRequest::with_client(self.inner.clone())
+    ) -> ModifyInstanceMetadataOptionsInput {
+        ModifyInstanceMetadataOptionsInput {
+            _client: rboto::__private::Bound::to(&self.inner),
+            ..Default::default()
+        }
     }
     /// Change the configuration of the network performance options for an existing instance.
     pub fn modify_instance_network_performance_options(
         &self,
-    ) -> ModifyInstanceNetworkPerformanceRequest<rboto::ServiceClient> {
-        ModifyInstanceNetworkPerformanceRequest::with_client(self.inner.clone())
+    ) -> ModifyInstanceNetworkPerformanceOptionsInput {
+        ModifyInstanceNetworkPerformanceOptionsInput {
+            _client: rboto::__private::Bound::to(&self.inner),
+            ..Default::default()
+        }
     }
     /// Modifies the placement attributes for a specified instance. You can do the following:
     ///
@@ -5552,14 +6894,18 @@ impl Client {
     /// At least one attribute for affinity, host ID, tenancy, or placement group name must be specified in the request. Affinity and tenancy can be modified in the same request.
     ///
     /// To modify the host ID, tenancy, placement group, or partition for an instance, the instance must be in the `stopped` state.
-    pub fn modify_instance_placement(
-        &self,
-    ) -> ModifyInstancePlacementRequest<rboto::ServiceClient> {
-        ModifyInstancePlacementRequest::with_client(self.inner.clone())
+    pub fn modify_instance_placement(&self) -> ModifyInstancePlacementInput {
+        ModifyInstancePlacementInput {
+            _client: rboto::__private::Bound::to(&self.inner),
+            ..Default::default()
+        }
     }
     /// Modify the configurations of an IPAM.
-    pub fn modify_ipam(&self) -> ModifyIpamRequest<rboto::ServiceClient> {
-        ModifyIpamRequest::with_client(self.inner.clone())
+    pub fn modify_ipam(&self) -> ModifyIpamInput {
+        ModifyIpamInput {
+            _client: rboto::__private::Bound::to(&self.inner),
+            ..Default::default()
+        }
     }
     /// Modifies the allocation rules in an IPAM policy.
     ///
@@ -5568,128 +6914,165 @@ impl Client {
     /// Allocation rules are optional configurations within an IPAM policy that map Amazon Web Services resource types to specific IPAM pools. If no rules are defined, the resource types default to using Amazon-provided IP addresses.
     pub fn modify_ipam_policy_allocation_rules(
         &self,
-    ) -> ModifyIpamPolicyAllocationRulesRequest<rboto::ServiceClient> {
-        ModifyIpamPolicyAllocationRulesRequest::with_client(self.inner.clone())
+    ) -> ModifyIpamPolicyAllocationRulesInput {
+        ModifyIpamPolicyAllocationRulesInput {
+            _client: rboto::__private::Bound::to(&self.inner),
+            ..Default::default()
+        }
     }
     /// Modify the configurations of an IPAM pool.
     ///
     /// For more information, see [Modify a pool](https://docs.aws.amazon.com/vpc/latest/ipam/mod-pool-ipam.html) in the *Amazon VPC IPAM User Guide*.
-    pub fn modify_ipam_pool(&self) -> ModifyIpamPoolRequest<rboto::ServiceClient> {
-        ModifyIpamPoolRequest::with_client(self.inner.clone())
+    pub fn modify_ipam_pool(&self) -> ModifyIpamPoolInput {
+        ModifyIpamPoolInput {
+            _client: rboto::__private::Bound::to(&self.inner),
+            ..Default::default()
+        }
     }
     /// Modifies the description of an IPAM pool allocation. For more information, see [Modify an IPAM pool allocation](https://docs.aws.amazon.com/vpc/latest/ipam/modify-alloc-ipam.html) in the *Amazon VPC IPAM User Guide*.
-    pub fn modify_ipam_pool_allocation(
-        &self,
-    ) -> ModifyIpamPoolAllocationRequest<rboto::ServiceClient> {
-        ModifyIpamPoolAllocationRequest::with_client(self.inner.clone())
+    pub fn modify_ipam_pool_allocation(&self) -> ModifyIpamPoolAllocationInput {
+        ModifyIpamPoolAllocationInput {
+            _client: rboto::__private::Bound::to(&self.inner),
+            ..Default::default()
+        }
     }
     /// Modifies an IPAM prefix list resolver. You can update the description and CIDR selection rules. Changes to rules will trigger re-evaluation and potential updates to associated prefix lists.
-    pub fn modify_ipam_prefix_list_resolver(
-        &self,
-    ) -> ModifyIpamPrefixListResolverRequest<rboto::ServiceClient> {
-        ModifyIpamPrefixListResolverRequest::with_client(self.inner.clone())
+    pub fn modify_ipam_prefix_list_resolver(&self) -> ModifyIpamPrefixListResolverInput {
+        ModifyIpamPrefixListResolverInput {
+            _client: rboto::__private::Bound::to(&self.inner),
+            ..Default::default()
+        }
     }
     /// Modifies an IPAM prefix list resolver target. You can update version tracking settings and the desired version of the target prefix list.
     pub fn modify_ipam_prefix_list_resolver_target(
         &self,
-    ) -> ModifyIpamPrefixListResolverTargetRequest<rboto::ServiceClient> {
-        ModifyIpamPrefixListResolverTargetRequest::with_client(self.inner.clone())
+    ) -> ModifyIpamPrefixListResolverTargetInput {
+        ModifyIpamPrefixListResolverTargetInput {
+            _client: rboto::__private::Bound::to(&self.inner),
+            ..Default::default()
+        }
     }
     /// Modify a resource CIDR. You can use this action to transfer resource CIDRs between scopes and ignore resource CIDRs that you do not want to manage. If set to false, the resource will not be tracked for overlap, it cannot be auto-imported into a pool, and it will be removed from any pool it has an allocation in.
     ///
     /// For more information, see [Move resource CIDRs between scopes](https://docs.aws.amazon.com/vpc/latest/ipam/move-resource-ipam.html) and [Change the monitoring state of resource CIDRs](https://docs.aws.amazon.com/vpc/latest/ipam/change-monitoring-state-ipam.html) in the *Amazon VPC IPAM User Guide*.
-    pub fn modify_ipam_resource_cidr(
-        &self,
-    ) -> ModifyIpamResourceCidrRequest<rboto::ServiceClient> {
-        ModifyIpamResourceCidrRequest::with_client(self.inner.clone())
+    pub fn modify_ipam_resource_cidr(&self) -> ModifyIpamResourceCidrInput {
+        ModifyIpamResourceCidrInput {
+            _client: rboto::__private::Bound::to(&self.inner),
+            ..Default::default()
+        }
     }
     /// Modifies a resource discovery. A resource discovery is an IPAM component that enables IPAM to manage and monitor resources that belong to the owning account.
-    pub fn modify_ipam_resource_discovery(
-        &self,
-    ) -> ModifyIpamResourceDiscoveryRequest<rboto::ServiceClient> {
-        ModifyIpamResourceDiscoveryRequest::with_client(self.inner.clone())
+    pub fn modify_ipam_resource_discovery(&self) -> ModifyIpamResourceDiscoveryInput {
+        ModifyIpamResourceDiscoveryInput {
+            _client: rboto::__private::Bound::to(&self.inner),
+            ..Default::default()
+        }
     }
     /// Modifies an existing routing policy registration. You can update the authorized ASNs, maximum prefix length, and other properties of a Route Origin Authorization (ROA).
     pub fn modify_ipam_routing_policy_registration(
         &self,
-    ) -> ModifyIpamRoutingPolicyRegistrationRequest<rboto::ServiceClient> {
-        ModifyIpamRoutingPolicyRegistrationRequest::with_client(self.inner.clone())
+    ) -> ModifyIpamRoutingPolicyRegistrationInput {
+        ModifyIpamRoutingPolicyRegistrationInput {
+            _client: rboto::__private::Bound::to(&self.inner),
+            ..Default::default()
+        }
     }
     /// Modify an IPAM scope.
-    pub fn modify_ipam_scope(&self) -> ModifyIpamScopeRequest<rboto::ServiceClient> {
-        ModifyIpamScopeRequest::with_client(self.inner.clone())
+    pub fn modify_ipam_scope(&self) -> ModifyIpamScopeInput {
+        ModifyIpamScopeInput {
+            _client: rboto::__private::Bound::to(&self.inner),
+            ..Default::default()
+        }
     }
     /// Modifies a launch template. You can specify which version of the launch template to set as the default version. When launching an instance, the default version applies when a launch template version is not specified.
-    pub fn modify_launch_template(
-        &self,
-    ) -> ModifyLaunchTemplateRequest<rboto::ServiceClient> {
-        ModifyLaunchTemplateRequest::with_client(self.inner.clone())
+    pub fn modify_launch_template(&self) -> ModifyLaunchTemplateInput {
+        ModifyLaunchTemplateInput {
+            _client: rboto::__private::Bound::to(&self.inner),
+            ..Default::default()
+        }
     }
     /// Modifies the specified local gateway route.
-    pub fn modify_local_gateway_route(
-        &self,
-    ) -> ModifyLocalGatewayRouteRequest<rboto::ServiceClient> {
-        ModifyLocalGatewayRouteRequest::with_client(self.inner.clone())
+    pub fn modify_local_gateway_route(&self) -> ModifyLocalGatewayRouteInput {
+        ModifyLocalGatewayRouteInput {
+            _client: rboto::__private::Bound::to(&self.inner),
+            ..Default::default()
+        }
     }
     /// Modifies the specified managed prefix list.
     ///
     /// Adding or removing entries in a prefix list creates a new version of the prefix list. Changing the name of the prefix list does not affect the version.
     ///
     /// If you specify a current version number that does not match the true current version number, the request fails.
-    pub fn modify_managed_prefix_list(
-        &self,
-    ) -> ModifyManagedPrefixListRequest<rboto::ServiceClient> {
-        ModifyManagedPrefixListRequest::with_client(self.inner.clone())
+    pub fn modify_managed_prefix_list(&self) -> ModifyManagedPrefixListInput {
+        ModifyManagedPrefixListInput {
+            _client: rboto::__private::Bound::to(&self.inner),
+            ..Default::default()
+        }
     }
     /// Modifies the managed resource visibility configuration for the account. Use this operation to control whether managed resources are hidden or visible by default. Visibility settings are account-wide and affect all IAM principals uniformly. Hidden resources remain fully operational and billable.
     pub fn modify_managed_resource_visibility(
         &self,
-    ) -> ModifyManagedResourceVisibilityRequest<rboto::ServiceClient> {
-        ModifyManagedResourceVisibilityRequest::with_client(self.inner.clone())
+    ) -> ModifyManagedResourceVisibilityInput {
+        ModifyManagedResourceVisibilityInput {
+            _client: rboto::__private::Bound::to(&self.inner),
+            ..Default::default()
+        }
     }
     /// Modifies the metrics in the specified metric category. The metrics that you specify replace the existing metrics.
     ///
     /// Instances that are associated with the metric category are updated asynchronously.
     ///
     /// For more information, see [Use metric categories for additional metrics](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/manage-detailed-monitoring.html#detailed-monitoring-metric-categories) in the *Amazon EC2 User Guide*.
-    pub fn modify_metric_category(
-        &self,
-    ) -> ModifyMetricCategoryRequest<rboto::ServiceClient> {
-        ModifyMetricCategoryRequest::with_client(self.inner.clone())
+    pub fn modify_metric_category(&self) -> ModifyMetricCategoryInput {
+        ModifyMetricCategoryInput {
+            _client: rboto::__private::Bound::to(&self.inner),
+            ..Default::default()
+        }
     }
     /// Modifies the specified network interface attribute. You can specify only one attribute at a time. You can use this action to attach and detach security groups from an existing EC2 instance.
     pub fn modify_network_interface_attribute(
         &self,
-    ) -> ModifyNetworkInterfaceAttributeRequest<rboto::ServiceClient> {
-        ModifyNetworkInterfaceAttributeRequest::with_client(self.inner.clone())
+    ) -> ModifyNetworkInterfaceAttributeInput {
+        ModifyNetworkInterfaceAttributeInput {
+            _client: rboto::__private::Bound::to(&self.inner),
+            ..Default::default()
+        }
     }
     /// Modifies a flex cost allocation policy. Changing a policy document or `ShowBackEnabled` creates a new version of the policy. Changing only the description doesn't create a new version.
     ///
     /// A policy can have up to 100 versions. Versions are never removed, so after a policy reaches 100 versions, you can't change its policy document or `ShowBackEnabled`. Policies that are managed by a declarative policy aren't subject to this limit.
     pub fn modify_networking_flex_cost_allocation_policy(
         &self,
-    ) -> ModifyNetworkingFlexCostAllocationPolicyRequest<rboto::ServiceClient> {
-        ModifyNetworkingFlexCostAllocationPolicyRequest::with_client(self.inner.clone())
+    ) -> ModifyNetworkingFlexCostAllocationPolicyInput {
+        ModifyNetworkingFlexCostAllocationPolicyInput {
+            _client: rboto::__private::Bound::to(&self.inner),
+            ..Default::default()
+        }
     }
     /// Modifies the options for instance hostnames for the specified instance.
-    pub fn modify_private_dns_name_options(
-        &self,
-    ) -> ModifyPrivateDnsNameOptionsRequest<rboto::ServiceClient> {
-        ModifyPrivateDnsNameOptionsRequest::with_client(self.inner.clone())
+    pub fn modify_private_dns_name_options(&self) -> ModifyPrivateDnsNameOptionsInput {
+        ModifyPrivateDnsNameOptionsInput {
+            _client: rboto::__private::Bound::to(&self.inner),
+            ..Default::default()
+        }
     }
     /// Modify public hostname options for a network interface. For more information, see [EC2 instance hostnames, DNS names, and domains](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/ec2-instance-naming.html) in the *Amazon EC2 User Guide*.
     pub fn modify_public_ip_dns_name_options(
         &self,
-    ) -> ModifyPublicIpDnsNameOptionsRequest<rboto::ServiceClient> {
-        ModifyPublicIpDnsNameOptionsRequest::with_client(self.inner.clone())
+    ) -> ModifyPublicIpDnsNameOptionsInput {
+        ModifyPublicIpDnsNameOptionsInput {
+            _client: rboto::__private::Bound::to(&self.inner),
+            ..Default::default()
+        }
     }
     /// Modifies the configuration of your Reserved Instances, such as the Availability Zone, instance count, or instance type. The Reserved Instances to be modified must be identical, except for Availability Zone, network platform, and instance type.
     ///
     /// For more information, see [Modify Reserved Instances](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/ri-modifying.html) in the *Amazon EC2 User Guide*.
-    pub fn modify_reserved_instances(
-        &self,
-    ) -> ModifyReservedInstancesRequest<rboto::ServiceClient> {
-        ModifyReservedInstancesRequest::with_client(self.inner.clone())
+    pub fn modify_reserved_instances(&self) -> ModifyReservedInstancesInput {
+        ModifyReservedInstancesInput {
+            _client: rboto::__private::Bound::to(&self.inner),
+            ..Default::default()
+        }
     }
     /// Modifies the configuration of an existing route server.
     ///
@@ -5704,30 +7087,36 @@ impl Client {
     /// Route server does not support route tables associated with virtual private gateways. To propagate routes into a transit gateway route table, use [Transit Gateway Connect](https://docs.aws.amazon.com/vpc/latest/tgw/tgw-connect.html).
     ///
     /// For more information see [Dynamic routing in your VPC with VPC Route Server](https://docs.aws.amazon.com/vpc/latest/userguide/dynamic-routing-route-server.html) in the *Amazon VPC User Guide*.
-    pub fn modify_route_server(&self) -> ModifyRouteServerRequest<rboto::ServiceClient> {
-        ModifyRouteServerRequest::with_client(self.inner.clone())
+    pub fn modify_route_server(&self) -> ModifyRouteServerInput {
+        ModifyRouteServerInput {
+            _client: rboto::__private::Bound::to(&self.inner),
+            ..Default::default()
+        }
     }
     /// Modifies the rules of a security group.
-    pub fn modify_security_group_rules(
-        &self,
-    ) -> ModifySecurityGroupRulesRequest<rboto::ServiceClient> {
-        ModifySecurityGroupRulesRequest::with_client(self.inner.clone())
+    pub fn modify_security_group_rules(&self) -> ModifySecurityGroupRulesInput {
+        ModifySecurityGroupRulesInput {
+            _client: rboto::__private::Bound::to(&self.inner),
+            ..Default::default()
+        }
     }
     /// Adds or removes permission settings for the specified snapshot. You may add or remove specified Amazon Web Services account IDs from a snapshot's list of create volume permissions, but you cannot do both in a single operation. If you need to both add and remove account IDs for a snapshot, you must use multiple operations. You can make up to 500 modifications to a snapshot in a single operation.
     ///
     /// Encrypted snapshots and snapshots with Amazon Web Services Marketplace product codes cannot be made public. Snapshots encrypted with your default KMS key cannot be shared with other accounts.
     ///
     /// For more information about modifying snapshot permissions, see [Share a snapshot](https://docs.aws.amazon.com/ebs/latest/userguide/ebs-modifying-snapshot-permissions.html) in the *Amazon EBS User Guide*.
-    pub fn modify_snapshot_attribute(
-        &self,
-    ) -> ModifySnapshotAttributeRequest<rboto::ServiceClient> {
-        ModifySnapshotAttributeRequest::with_client(self.inner.clone())
+    pub fn modify_snapshot_attribute(&self) -> ModifySnapshotAttributeInput {
+        ModifySnapshotAttributeInput {
+            _client: rboto::__private::Bound::to(&self.inner),
+            ..Default::default()
+        }
     }
     /// Archives an Amazon EBS snapshot. When you archive a snapshot, it is converted to a full snapshot that includes all of the blocks of data that were written to the volume at the time the snapshot was created, and moved from the standard tier to the archive tier. For more information, see [Archive Amazon EBS snapshots](https://docs.aws.amazon.com/ebs/latest/userguide/snapshot-archive.html) in the *Amazon EBS User Guide*.
-    pub fn modify_snapshot_tier(
-        &self,
-    ) -> ModifySnapshotTierRequest<rboto::ServiceClient> {
-        ModifySnapshotTierRequest::with_client(self.inner.clone())
+    pub fn modify_snapshot_tier(&self) -> ModifySnapshotTierInput {
+        ModifySnapshotTierInput {
+            _client: rboto::__private::Bound::to(&self.inner),
+            ..Default::default()
+        }
     }
     /// Modifies the specified Spot Fleet request.
     ///
@@ -5740,10 +7129,11 @@ impl Client {
     /// To scale down your Spot Fleet, decrease its target capacity. First, the Spot Fleet cancels any open requests that exceed the new target capacity. You can request that the Spot Fleet terminate Spot Instances until the size of the fleet no longer exceeds the new target capacity. If the allocation strategy is `lowestPrice`, the Spot Fleet terminates the instances with the highest price per unit. If the allocation strategy is `capacityOptimized`, the Spot Fleet terminates the instances in the Spot Instance pools that have the least available Spot Instance capacity. If the allocation strategy is `diversified`, the Spot Fleet terminates instances across the Spot Instance pools. Alternatively, you can request that the Spot Fleet keep the fleet at its current size, but not replace any Spot Instances that are interrupted or that you terminate manually.
     ///
     /// If you are finished with your Spot Fleet for now, but will use it again later, you can set the target capacity to 0.
-    pub fn modify_spot_fleet_request(
-        &self,
-    ) -> ModifySpotFleetRequestRequest<rboto::ServiceClient> {
-        ModifySpotFleetRequestRequest::with_client(self.inner.clone())
+    pub fn modify_spot_fleet_request(&self) -> ModifySpotFleetRequestInput {
+        ModifySpotFleetRequestInput {
+            _client: rboto::__private::Bound::to(&self.inner),
+            ..Default::default()
+        }
     }
     /// Modifies a subnet attribute. You can only modify one attribute at a time.
     ///
@@ -5756,38 +7146,47 @@ impl Client {
     ///
     /// - [Outpost servers](https://docs.aws.amazon.com/outposts/latest/userguide/how-servers-work.html)
     /// - [Outpost racks](https://docs.aws.amazon.com/outposts/latest/userguide/how-racks-work.html)
-    pub fn modify_subnet_attribute(
-        &self,
-    ) -> ModifySubnetAttributeRequest<rboto::ServiceClient> {
-        ModifySubnetAttributeRequest::with_client(self.inner.clone())
+    pub fn modify_subnet_attribute(&self) -> ModifySubnetAttributeInput {
+        ModifySubnetAttributeInput {
+            _client: rboto::__private::Bound::to(&self.inner),
+            ..Default::default()
+        }
     }
     /// Allows or restricts mirroring network services.
     ///
     /// By default, Amazon DNS network services are not eligible for Traffic Mirror. Use `AddNetworkServices` to add network services to a Traffic Mirror filter. When a network service is added to the Traffic Mirror filter, all traffic related to that network service will be mirrored. When you no longer want to mirror network services, use `RemoveNetworkServices` to remove the network services from the Traffic Mirror filter.
     pub fn modify_traffic_mirror_filter_network_services(
         &self,
-    ) -> ModifyTrafficMirrorFilterNetworkServicesRequest<rboto::ServiceClient> {
-        ModifyTrafficMirrorFilterNetworkServicesRequest::with_client(self.inner.clone())
+    ) -> ModifyTrafficMirrorFilterNetworkServicesInput {
+        ModifyTrafficMirrorFilterNetworkServicesInput {
+            _client: rboto::__private::Bound::to(&self.inner),
+            ..Default::default()
+        }
     }
     /// Modifies the specified Traffic Mirror rule.
     ///
     /// `DestinationCidrBlock` and `SourceCidrBlock` must both be an IPv4 range or an IPv6 range.
     pub fn modify_traffic_mirror_filter_rule(
         &self,
-    ) -> ModifyTrafficMirrorFilterRuleRequest<rboto::ServiceClient> {
-        ModifyTrafficMirrorFilterRuleRequest::with_client(self.inner.clone())
+    ) -> ModifyTrafficMirrorFilterRuleInput {
+        ModifyTrafficMirrorFilterRuleInput {
+            _client: rboto::__private::Bound::to(&self.inner),
+            ..Default::default()
+        }
     }
     /// Modifies a Traffic Mirror session.
-    pub fn modify_traffic_mirror_session(
-        &self,
-    ) -> ModifyTrafficMirrorSessionRequest<rboto::ServiceClient> {
-        ModifyTrafficMirrorSessionRequest::with_client(self.inner.clone())
+    pub fn modify_traffic_mirror_session(&self) -> ModifyTrafficMirrorSessionInput {
+        ModifyTrafficMirrorSessionInput {
+            _client: rboto::__private::Bound::to(&self.inner),
+            ..Default::default()
+        }
     }
     /// Modifies the specified transit gateway. When you modify a transit gateway, the modified options are applied to new transit gateway attachments only. Your existing transit gateway attachments are not modified.
-    pub fn modify_transit_gateway(
-        &self,
-    ) -> ModifyTransitGatewayRequest<rboto::ServiceClient> {
-        ModifyTransitGatewayRequest::with_client(self.inner.clone())
+    pub fn modify_transit_gateway(&self) -> ModifyTransitGatewayInput {
+        ModifyTransitGatewayInput {
+            _client: rboto::__private::Bound::to(&self.inner),
+            ..Default::default()
+        }
     }
     /// Modifies the NAT configuration for the specified transit gateway attachment. Use this operation to do the following:
     ///
@@ -5802,96 +7201,126 @@ impl Client {
     /// The transit gateway applies changes asynchronously. To check the result, use `GetTransitGatewayAttachmentNatConfiguration`.
     pub fn modify_transit_gateway_attachment_nat_configuration(
         &self,
-    ) -> ModifyTransitGatewayAttachmentNatConfigurationRequest<rboto::ServiceClient> {
-        ModifyTransitGatewayAttachmentNatConfigurationRequest::with_client(
-            self.inner.clone(),
-        )
+    ) -> ModifyTransitGatewayAttachmentNatConfigurationInput {
+        ModifyTransitGatewayAttachmentNatConfigurationInput {
+            _client: rboto::__private::Bound::to(&self.inner),
+            ..Default::default()
+        }
     }
     /// Modifies a transit gateway metering policy.
     pub fn modify_transit_gateway_metering_policy(
         &self,
-    ) -> ModifyTransitGatewayMeteringPolicyRequest<rboto::ServiceClient> {
-        ModifyTransitGatewayMeteringPolicyRequest::with_client(self.inner.clone())
+    ) -> ModifyTransitGatewayMeteringPolicyInput {
+        ModifyTransitGatewayMeteringPolicyInput {
+            _client: rboto::__private::Bound::to(&self.inner),
+            ..Default::default()
+        }
     }
     /// Adds Availability Zones to or removes Availability Zones from the specified network function attachment. The attachment must be in the `available` state. You must specify at least one Availability Zone to add or remove, and the attachment must keep at least one Availability Zone.
     ///
     /// Adding an Availability Zone provisions a new Gateway Load Balancer endpoint in that Availability Zone. If the endpoint service doesn't automatically accept connection requests, the endpoint service owner must accept the endpoint connection for each Availability Zone that you add.
     pub fn modify_transit_gateway_network_function_attachment(
         &self,
-    ) -> ModifyTransitGatewayNetworkFunctionAttachmentRequest<rboto::ServiceClient> {
-        ModifyTransitGatewayNetworkFunctionAttachmentRequest::with_client(
-            self.inner.clone(),
-        )
+    ) -> ModifyTransitGatewayNetworkFunctionAttachmentInput {
+        ModifyTransitGatewayNetworkFunctionAttachmentInput {
+            _client: rboto::__private::Bound::to(&self.inner),
+            ..Default::default()
+        }
     }
     /// Modifies the options for a transit gateway peering attachment. The peering attachment must be in the `available` state.
     ///
     /// You can allow multipath resilience for your side of an inter-Region transit gateway peering attachment between supported Regions. Multipath resilience isn't supported for transit gateway peering attachments in the same Region. It takes effect only when both the requester and the accepter allow it. To modify the requester side, send the request in the Region of the requester transit gateway. To modify the accepter side, send the request in the Region of the accepter transit gateway. To check whether multipath resilience is in effect, use DescribeTransitGatewayPeeringAttachments and check `multipathResilienceStatus`.
     pub fn modify_transit_gateway_peering_attachment(
         &self,
-    ) -> ModifyTransitGatewayPeeringAttachmentRequest<rboto::ServiceClient> {
-        ModifyTransitGatewayPeeringAttachmentRequest::with_client(self.inner.clone())
+    ) -> ModifyTransitGatewayPeeringAttachmentInput {
+        ModifyTransitGatewayPeeringAttachmentInput {
+            _client: rboto::__private::Bound::to(&self.inner),
+            ..Default::default()
+        }
     }
     /// Modifies the specified transit gateway policy table entry.
     pub fn modify_transit_gateway_policy_table_entry(
         &self,
-    ) -> ModifyTransitGatewayPolicyTableEntryRequest<rboto::ServiceClient> {
-        ModifyTransitGatewayPolicyTableEntryRequest::with_client(self.inner.clone())
+    ) -> ModifyTransitGatewayPolicyTableEntryInput {
+        ModifyTransitGatewayPolicyTableEntryInput {
+            _client: rboto::__private::Bound::to(&self.inner),
+            ..Default::default()
+        }
     }
     /// Modifies a reference (route) to a prefix list in a specified transit gateway route table.
     pub fn modify_transit_gateway_prefix_list_reference(
         &self,
-    ) -> ModifyTransitGatewayPrefixListReferenceRequest<rboto::ServiceClient> {
-        ModifyTransitGatewayPrefixListReferenceRequest::with_client(self.inner.clone())
+    ) -> ModifyTransitGatewayPrefixListReferenceInput {
+        ModifyTransitGatewayPrefixListReferenceInput {
+            _client: rboto::__private::Bound::to(&self.inner),
+            ..Default::default()
+        }
     }
     /// Modifies the specified VPC attachment.
     pub fn modify_transit_gateway_vpc_attachment(
         &self,
-    ) -> ModifyTransitGatewayVpcAttachmentRequest<rboto::ServiceClient> {
-        ModifyTransitGatewayVpcAttachmentRequest::with_client(self.inner.clone())
+    ) -> ModifyTransitGatewayVpcAttachmentInput {
+        ModifyTransitGatewayVpcAttachmentInput {
+            _client: rboto::__private::Bound::to(&self.inner),
+            ..Default::default()
+        }
     }
     /// Modifies the configuration of the specified Amazon Web Services Verified Access endpoint.
-    pub fn modify_verified_access_endpoint(
-        &self,
-    ) -> ModifyVerifiedAccessEndpointRequest<rboto::ServiceClient> {
-        ModifyVerifiedAccessEndpointRequest::with_client(self.inner.clone())
+    pub fn modify_verified_access_endpoint(&self) -> ModifyVerifiedAccessEndpointInput {
+        ModifyVerifiedAccessEndpointInput {
+            _client: rboto::__private::Bound::to(&self.inner),
+            ..Default::default()
+        }
     }
     /// Modifies the specified Amazon Web Services Verified Access endpoint policy.
     pub fn modify_verified_access_endpoint_policy(
         &self,
-    ) -> ModifyVerifiedAccessEndpointPolicyRequest<rboto::ServiceClient> {
-        ModifyVerifiedAccessEndpointPolicyRequest::with_client(self.inner.clone())
+    ) -> ModifyVerifiedAccessEndpointPolicyInput {
+        ModifyVerifiedAccessEndpointPolicyInput {
+            _client: rboto::__private::Bound::to(&self.inner),
+            ..Default::default()
+        }
     }
     /// Modifies the specified Amazon Web Services Verified Access group configuration.
-    pub fn modify_verified_access_group(
-        &self,
-    ) -> ModifyVerifiedAccessGroupRequest<rboto::ServiceClient> {
-        ModifyVerifiedAccessGroupRequest::with_client(self.inner.clone())
+    pub fn modify_verified_access_group(&self) -> ModifyVerifiedAccessGroupInput {
+        ModifyVerifiedAccessGroupInput {
+            _client: rboto::__private::Bound::to(&self.inner),
+            ..Default::default()
+        }
     }
     /// Modifies the specified Amazon Web Services Verified Access group policy.
     pub fn modify_verified_access_group_policy(
         &self,
-    ) -> ModifyVerifiedAccessGroupPolicyRequest<rboto::ServiceClient> {
-        ModifyVerifiedAccessGroupPolicyRequest::with_client(self.inner.clone())
+    ) -> ModifyVerifiedAccessGroupPolicyInput {
+        ModifyVerifiedAccessGroupPolicyInput {
+            _client: rboto::__private::Bound::to(&self.inner),
+            ..Default::default()
+        }
     }
     /// Modifies the configuration of the specified Amazon Web Services Verified Access instance.
-    pub fn modify_verified_access_instance(
-        &self,
-    ) -> ModifyVerifiedAccessInstanceRequest<rboto::ServiceClient> {
-        ModifyVerifiedAccessInstanceRequest::with_client(self.inner.clone())
+    pub fn modify_verified_access_instance(&self) -> ModifyVerifiedAccessInstanceInput {
+        ModifyVerifiedAccessInstanceInput {
+            _client: rboto::__private::Bound::to(&self.inner),
+            ..Default::default()
+        }
     }
     /// Modifies the logging configuration for the specified Amazon Web Services Verified Access instance.
     pub fn modify_verified_access_instance_logging_configuration(
         &self,
-    ) -> ModifyVerifiedAccessInstanceLoggingConfigurationRequest<rboto::ServiceClient> {
-        ModifyVerifiedAccessInstanceLoggingConfigurationRequest::with_client(
-            self.inner.clone(),
-        )
+    ) -> ModifyVerifiedAccessInstanceLoggingConfigurationInput {
+        ModifyVerifiedAccessInstanceLoggingConfigurationInput {
+            _client: rboto::__private::Bound::to(&self.inner),
+            ..Default::default()
+        }
     }
     /// Modifies the configuration of the specified Amazon Web Services Verified Access trust provider.
     pub fn modify_verified_access_trust_provider(
         &self,
-    ) -> ModifyVerifiedAccessTrustProviderRequest<rboto::ServiceClient> {
-        ModifyVerifiedAccessTrustProviderRequest::with_client(self.inner.clone())
+    ) -> ModifyVerifiedAccessTrustProviderInput {
+        ModifyVerifiedAccessTrustProviderInput {
+            _client: rboto::__private::Bound::to(&self.inner),
+            ..Default::default()
+        }
     }
     /// You can modify several parameters of an existing EBS volume, including volume size, volume type, and IOPS capacity. If your EBS volume is attached to a current-generation EC2 instance type, you might be able to apply these changes without stopping the instance or detaching the volume from it. For more information about modifying EBS volumes, see [Amazon EBS Elastic Volumes](https://docs.aws.amazon.com/ebs/latest/userguide/ebs-modify-volume.html) in the *Amazon EBS User Guide*.
     ///
@@ -5902,76 +7331,101 @@ impl Client {
     /// With previous-generation instance types, resizing an EBS volume might require detaching and reattaching the volume or stopping and restarting the instance.
     ///
     /// After you initiate a volume modification, you must wait for that modification to reach the `completed` state before you can initiate another modification for the same volume. You can modify a volume up to four times within a rolling 24-hour period, as long as the volume is in the `in-use` or `available` state, and all previous modifications for that volume are `completed`. If you exceed this limit, you get an error message that indicates when you can perform your next modification.
-    pub fn modify_volume(&self) -> ModifyVolumeRequest<rboto::ServiceClient> {
-        ModifyVolumeRequest::with_client(self.inner.clone())
+    pub fn modify_volume(&self) -> ModifyVolumeInput {
+        ModifyVolumeInput {
+            _client: rboto::__private::Bound::to(&self.inner),
+            ..Default::default()
+        }
     }
     /// Modifies a volume attribute.
     ///
     /// By default, all I/O operations for the volume are suspended when the data on the volume is determined to be potentially inconsistent, to prevent undetectable, latent data corruption. The I/O access to the volume can be resumed by first enabling I/O access and then checking the data consistency on your volume.
     ///
     /// You can change the default behavior to resume I/O operations. We recommend that you change this only for boot volumes or for volumes that are stateless or disposable.
-    pub fn modify_volume_attribute(
-        &self,
-    ) -> ModifyVolumeAttributeRequest<rboto::ServiceClient> {
-        ModifyVolumeAttributeRequest::with_client(self.inner.clone())
+    pub fn modify_volume_attribute(&self) -> ModifyVolumeAttributeInput {
+        ModifyVolumeAttributeInput {
+            _client: rboto::__private::Bound::to(&self.inner),
+            ..Default::default()
+        }
     }
     /// Modifies the specified attribute of the specified VPC.
-    pub fn modify_vpc_attribute(
-        &self,
-    ) -> ModifyVpcAttributeRequest<rboto::ServiceClient> {
-        ModifyVpcAttributeRequest::with_client(self.inner.clone())
+    pub fn modify_vpc_attribute(&self) -> ModifyVpcAttributeInput {
+        ModifyVpcAttributeInput {
+            _client: rboto::__private::Bound::to(&self.inner),
+            ..Default::default()
+        }
     }
     /// Modify VPC Block Public Access (BPA) exclusions. A VPC BPA exclusion is a mode that can be applied to a single VPC or subnet that exempts it from the account’s BPA mode and will allow bidirectional or egress-only access. You can create BPA exclusions for VPCs and subnets even when BPA is not enabled on the account to ensure that there is no traffic disruption to the exclusions when VPC BPA is turned on.
     pub fn modify_vpc_block_public_access_exclusion(
         &self,
-    ) -> ModifyVpcBlockPublicAccessExclusionRequest<rboto::ServiceClient> {
-        ModifyVpcBlockPublicAccessExclusionRequest::with_client(self.inner.clone())
+    ) -> ModifyVpcBlockPublicAccessExclusionInput {
+        ModifyVpcBlockPublicAccessExclusionInput {
+            _client: rboto::__private::Bound::to(&self.inner),
+            ..Default::default()
+        }
     }
     /// Modify VPC Block Public Access (BPA) options. VPC Block Public Access (BPA) enables you to block resources in VPCs and subnets that you own in a Region from reaching or being reached from the internet through internet gateways and egress-only internet gateways. To learn more about VPC BPA, see [Block public access to VPCs and subnets](https://docs.aws.amazon.com/vpc/latest/userguide/security-vpc-bpa.html) in the *Amazon VPC User Guide*.
     pub fn modify_vpc_block_public_access_options(
         &self,
-    ) -> ModifyVpcBlockPublicAccessOptionsRequest<rboto::ServiceClient> {
-        ModifyVpcBlockPublicAccessOptionsRequest::with_client(self.inner.clone())
+    ) -> ModifyVpcBlockPublicAccessOptionsInput {
+        ModifyVpcBlockPublicAccessOptionsInput {
+            _client: rboto::__private::Bound::to(&self.inner),
+            ..Default::default()
+        }
     }
     /// Modifies the encryption control configuration for a VPC. You can update the encryption mode and exclusion settings for various gateway types and peering connections.
     ///
     /// For more information, see [Enforce VPC encryption in transit](https://docs.aws.amazon.com/vpc/latest/userguide/vpc-encryption-controls.html) in the *Amazon VPC User Guide*.
-    pub fn modify_vpc_encryption_control(
-        &self,
-    ) -> ModifyVpcEncryptionControlRequest<rboto::ServiceClient> {
-        ModifyVpcEncryptionControlRequest::with_client(self.inner.clone())
+    pub fn modify_vpc_encryption_control(&self) -> ModifyVpcEncryptionControlInput {
+        ModifyVpcEncryptionControlInput {
+            _client: rboto::__private::Bound::to(&self.inner),
+            ..Default::default()
+        }
     }
     /// Modifies attributes of a specified VPC endpoint. The attributes that you can modify depend on the type of VPC endpoint (interface, gateway, or Gateway Load Balancer). For more information, see the [Amazon Web Services PrivateLink Guide](https://docs.aws.amazon.com/vpc/latest/privatelink/).
-    pub fn modify_vpc_endpoint(&self) -> ModifyVpcEndpointRequest<rboto::ServiceClient> {
-        ModifyVpcEndpointRequest::with_client(self.inner.clone())
+    pub fn modify_vpc_endpoint(&self) -> ModifyVpcEndpointInput {
+        ModifyVpcEndpointInput {
+            _client: rboto::__private::Bound::to(&self.inner),
+            ..Default::default()
+        }
     }
     /// Modifies a connection notification for VPC endpoint or VPC endpoint service. You can change the SNS topic for the notification, or the events for which to be notified.
     pub fn modify_vpc_endpoint_connection_notification(
         &self,
-    ) -> ModifyVpcEndpointConnectionNotificationRequest<rboto::ServiceClient> {
-        ModifyVpcEndpointConnectionNotificationRequest::with_client(self.inner.clone())
+    ) -> ModifyVpcEndpointConnectionNotificationInput {
+        ModifyVpcEndpointConnectionNotificationInput {
+            _client: rboto::__private::Bound::to(&self.inner),
+            ..Default::default()
+        }
     }
     /// Modifies the billing account for VPC endpoint usage/charges.
     pub fn modify_vpc_endpoint_payer_responsibility(
         &self,
-    ) -> ModifyVpcEndpointPayerResponsibilityRequest<rboto::ServiceClient> {
-        ModifyVpcEndpointPayerResponsibilityRequest::with_client(self.inner.clone())
+    ) -> ModifyVpcEndpointPayerResponsibilityInput {
+        ModifyVpcEndpointPayerResponsibilityInput {
+            _client: rboto::__private::Bound::to(&self.inner),
+            ..Default::default()
+        }
     }
     /// Modifies the attributes of the specified VPC endpoint service configuration.
     ///
     /// If you set or modify the private DNS name, you must prove that you own the private DNS domain name.
     pub fn modify_vpc_endpoint_service_configuration(
         &self,
-    ) -> ModifyVpcEndpointServiceConfigurationRequest<rboto::ServiceClient> {
-        ModifyVpcEndpointServiceConfigurationRequest::with_client(self.inner.clone())
+    ) -> ModifyVpcEndpointServiceConfigurationInput {
+        ModifyVpcEndpointServiceConfigurationInput {
+            _client: rboto::__private::Bound::to(&self.inner),
+            ..Default::default()
+        }
     }
     /// Modifies the payer responsibility for your VPC endpoint service.
     pub fn modify_vpc_endpoint_service_payer_responsibility(
         &self,
-    ) -> ModifyVpcEndpointServicePayerResponsibilityRequest<rboto::ServiceClient> {
-        ModifyVpcEndpointServicePayerResponsibilityRequest::with_client(
-            self.inner.clone(),
-        )
+    ) -> ModifyVpcEndpointServicePayerResponsibilityInput {
+        ModifyVpcEndpointServicePayerResponsibilityInput {
+            _client: rboto::__private::Bound::to(&self.inner),
+            ..Default::default()
+        }
     }
     /// Modifies the permissions for your VPC endpoint service. You can add or remove permissions for service consumers (Amazon Web Services accounts, users, and IAM roles) to connect to your endpoint service. Principal ARNs with path components aren't supported.
     ///
@@ -5980,8 +7434,11 @@ impl Client {
     /// By default, principals that you grant permissions to can create VPC endpoints that connect to your endpoint service. For Gateway Load Balancer endpoint services, you can instead grant permissions so that principals can create transit gateway attachments that connect to your endpoint service. To do so, specify `transit-gateway-attachment` for `PermissionType`. The two permission types are independent. A principal can have either or both.
     pub fn modify_vpc_endpoint_service_permissions(
         &self,
-    ) -> ModifyVpcEndpointServicePermissionsRequest<rboto::ServiceClient> {
-        ModifyVpcEndpointServicePermissionsRequest::with_client(self.inner.clone())
+    ) -> ModifyVpcEndpointServicePermissionsInput {
+        ModifyVpcEndpointServicePermissionsInput {
+            _client: rboto::__private::Bound::to(&self.inner),
+            ..Default::default()
+        }
     }
     /// Modifies the VPC peering connection options on one side of a VPC peering connection.
     ///
@@ -5990,16 +7447,22 @@ impl Client {
     /// Multipath resilience replicates the traffic of an inter-Region VPC peering connection across multiple network paths. You can allow multipath resilience for your side of the connection if both of its Regions are supported. It takes effect only when both the requester and the accepter allow it. Additional charges apply when multipath resilience is in effect. For more information, see [Amazon VPC pricing](http://aws.amazon.com/vpc/pricing/). To check whether multipath resilience is in effect, use DescribeVpcPeeringConnections and check `multipathResilienceStatus`.
     pub fn modify_vpc_peering_connection_options(
         &self,
-    ) -> ModifyVpcPeeringConnectionOptionsRequest<rboto::ServiceClient> {
-        ModifyVpcPeeringConnectionOptionsRequest::with_client(self.inner.clone())
+    ) -> ModifyVpcPeeringConnectionOptionsInput {
+        ModifyVpcPeeringConnectionOptionsInput {
+            _client: rboto::__private::Bound::to(&self.inner),
+            ..Default::default()
+        }
     }
     /// Modifies the instance tenancy attribute of the specified VPC. You can change the instance tenancy attribute of a VPC to `default` only. You cannot change the instance tenancy attribute to `dedicated`.
     ///
     /// After you modify the tenancy of the VPC, any new instances that you launch into the VPC have a tenancy of `default`, unless you specify otherwise during launch. The tenancy of any existing instances in the VPC is not affected.
     ///
     /// For more information, see [Dedicated Instances](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/dedicated-instance.html) in the *Amazon EC2 User Guide*.
-    pub fn modify_vpc_tenancy(&self) -> ModifyVpcTenancyRequest<rboto::ServiceClient> {
-        ModifyVpcTenancyRequest::with_client(self.inner.clone())
+    pub fn modify_vpc_tenancy(&self) -> ModifyVpcTenancyInput {
+        ModifyVpcTenancyInput {
+            _client: rboto::__private::Bound::to(&self.inner),
+            ..Default::default()
+        }
     }
     /// Modifies the customer gateway or the target gateway of an Amazon Web Services Site-to-Site VPN connection. To modify the target gateway, the following migration options are available:
     ///
@@ -6023,50 +7486,61 @@ impl Client {
     /// If you deleted VPN static routes, you must add the static routes to the transit gateway route table.
     ///
     /// After you perform this operation, the VPN endpoint's IP addresses on the Amazon Web Services side and the tunnel options remain intact. Your Amazon Web Services Site-to-Site VPN connection will be temporarily unavailable for a brief period while we provision the new endpoints.
-    pub fn modify_vpn_connection(
-        &self,
-    ) -> ModifyVpnConnectionRequest<rboto::ServiceClient> {
-        ModifyVpnConnectionRequest::with_client(self.inner.clone())
+    pub fn modify_vpn_connection(&self) -> ModifyVpnConnectionInput {
+        ModifyVpnConnectionInput {
+            _client: rboto::__private::Bound::to(&self.inner),
+            ..Default::default()
+        }
     }
     /// Modifies the connection options for your Site-to-Site VPN connection.
     ///
     /// When you modify the VPN connection options, the VPN endpoint IP addresses on the Amazon Web Services side do not change, and the tunnel options do not change. Your VPN connection will be temporarily unavailable for a brief period while the VPN connection is updated.
-    pub fn modify_vpn_connection_options(
-        &self,
-    ) -> ModifyVpnConnectionOptionsRequest<rboto::ServiceClient> {
-        ModifyVpnConnectionOptionsRequest::with_client(self.inner.clone())
+    pub fn modify_vpn_connection_options(&self) -> ModifyVpnConnectionOptionsInput {
+        ModifyVpnConnectionOptionsInput {
+            _client: rboto::__private::Bound::to(&self.inner),
+            ..Default::default()
+        }
     }
     /// Modifies the VPN tunnel endpoint certificate.
-    pub fn modify_vpn_tunnel_certificate(
-        &self,
-    ) -> ModifyVpnTunnelCertificateRequest<rboto::ServiceClient> {
-        ModifyVpnTunnelCertificateRequest::with_client(self.inner.clone())
+    pub fn modify_vpn_tunnel_certificate(&self) -> ModifyVpnTunnelCertificateInput {
+        ModifyVpnTunnelCertificateInput {
+            _client: rboto::__private::Bound::to(&self.inner),
+            ..Default::default()
+        }
     }
     /// Modifies the options for a VPN tunnel in an Amazon Web Services Site-to-Site VPN connection. You can modify multiple options for a tunnel in a single request, but you can only modify one tunnel at a time. For more information, see [Site-to-Site VPN tunnel options for your Site-to-Site VPN connection](https://docs.aws.amazon.com/vpn/latest/s2svpn/VPNTunnels.html) in the *Amazon Web Services Site-to-Site VPN User Guide*.
-    pub fn modify_vpn_tunnel_options(
-        &self,
-    ) -> ModifyVpnTunnelOptionsRequest<rboto::ServiceClient> {
-        ModifyVpnTunnelOptionsRequest::with_client(self.inner.clone())
+    pub fn modify_vpn_tunnel_options(&self) -> ModifyVpnTunnelOptionsInput {
+        ModifyVpnTunnelOptionsInput {
+            _client: rboto::__private::Bound::to(&self.inner),
+            ..Default::default()
+        }
     }
     /// Enables detailed monitoring for a running instance. Otherwise, basic monitoring is enabled. For more information, see [Monitor your instances using CloudWatch](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/using-cloudwatch.html) in the *Amazon EC2 User Guide*.
     ///
     /// To disable detailed monitoring, see [UnmonitorInstances](https://docs.aws.amazon.com/AWSEC2/latest/APIReference/API_UnmonitorInstances.html).
-    pub fn monitor_instances(&self) -> MonitorInstancesRequest<rboto::ServiceClient> {
-        MonitorInstancesRequest::with_client(self.inner.clone())
+    pub fn monitor_instances(&self) -> MonitorInstancesInput {
+        MonitorInstancesInput {
+            _client: rboto::__private::Bound::to(&self.inner),
+            ..Default::default()
+        }
     }
     /// **Note:** This action is deprecated.
     ///
     /// Moves an Elastic IP address from the EC2-Classic platform to the EC2-VPC platform. The Elastic IP address must be allocated to your account for more than 24 hours, and it must not be associated with an instance. After the Elastic IP address is moved, it is no longer available for use in the EC2-Classic platform. You cannot move an Elastic IP address that was originally allocated for use in the EC2-VPC platform to the EC2-Classic platform.
-    pub fn move_address_to_vpc(&self) -> MoveAddressToVpcRequest<rboto::ServiceClient> {
-        MoveAddressToVpcRequest::with_client(self.inner.clone())
+    pub fn move_address_to_vpc(&self) -> MoveAddressToVpcInput {
+        MoveAddressToVpcInput {
+            _client: rboto::__private::Bound::to(&self.inner),
+            ..Default::default()
+        }
     }
     /// Move a BYOIPv4 CIDR to IPAM from a public IPv4 pool.
     ///
     /// If you already have a BYOIPv4 CIDR with Amazon Web Services, you can move the CIDR to IPAM from a public IPv4 pool. You cannot move an IPv6 CIDR to IPAM. If you are bringing a new IP address to Amazon Web Services for the first time, complete the steps in [Tutorial: BYOIP address CIDRs to IPAM](https://docs.aws.amazon.com/vpc/latest/ipam/tutorials-byoip-ipam.html).
-    pub fn move_byoip_cidr_to_ipam(
-        &self,
-    ) -> MoveByoipCidrToIpamRequest<rboto::ServiceClient> {
-        MoveByoipCidrToIpamRequest::with_client(self.inner.clone())
+    pub fn move_byoip_cidr_to_ipam(&self) -> MoveByoipCidrToIpamInput {
+        MoveByoipCidrToIpamInput {
+            _client: rboto::__private::Bound::to(&self.inner),
+            ..Default::default()
+        }
     }
     /// Move available capacity from a source Capacity Reservation to a destination Capacity Reservation. The source Capacity Reservation and the destination Capacity Reservation must be `active`, owned by your Amazon Web Services account, and share the following:
     ///
@@ -6078,58 +7552,70 @@ impl Client {
     /// - Capacity Reservation end time - `At specific time` or `Manually`.
     pub fn move_capacity_reservation_instances(
         &self,
-    ) -> MoveCapacityReservationInstancesRequest<rboto::ServiceClient> {
-        MoveCapacityReservationInstancesRequest::with_client(self.inner.clone())
+    ) -> MoveCapacityReservationInstancesInput {
+        MoveCapacityReservationInstancesInput {
+            _client: rboto::__private::Bound::to(&self.inner),
+            ..Default::default()
+        }
     }
     /// Provisions an IPv4 or IPv6 address range for use with your Amazon Web Services resources through bring your own IP addresses (BYOIP) and creates a corresponding address pool. After the address range is provisioned, it is ready to be advertised.
     ///
     /// Amazon Web Services verifies that you own the address range and are authorized to advertise it. You must ensure that the address range is registered to you and that you created an RPKI ROA to authorize Amazon ASNs 16509 and 14618 to advertise the address range. For the Amazon Web Services GovCloud (US) Regions, authorize only ASN 8987. For the Amazon Web Services European Sovereign Cloud, authorize ASNs 16509 and 214101. For more information, see [Bring your own IP addresses (BYOIP)](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/ec2-byoip.html) in the *Amazon EC2 User Guide*.
     ///
     /// Provisioning an address range is an asynchronous operation, so the call returns immediately, but the address range is not ready to use until its status changes from `pending-provision` to `provisioned`. For more information, see [Onboard your address range](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/byoip-onboard.html).
-    pub fn provision_byoip_cidr(
-        &self,
-    ) -> ProvisionByoipCidrRequest<rboto::ServiceClient> {
-        ProvisionByoipCidrRequest::with_client(self.inner.clone())
+    pub fn provision_byoip_cidr(&self) -> ProvisionByoipCidrInput {
+        ProvisionByoipCidrInput {
+            _client: rboto::__private::Bound::to(&self.inner),
+            ..Default::default()
+        }
     }
     /// Provisions your Autonomous System Number (ASN) for use in your Amazon Web Services account. This action requires authorization context for Amazon to bring the ASN to an Amazon Web Services account. For more information, see [Tutorial: Bring your ASN to IPAM](https://docs.aws.amazon.com/vpc/latest/ipam/tutorials-byoasn.html) in the *Amazon VPC IPAM guide*.
-    pub fn provision_ipam_byoasn(
-        &self,
-    ) -> ProvisionIpamByoasnRequest<rboto::ServiceClient> {
-        ProvisionIpamByoasnRequest::with_client(self.inner.clone())
+    pub fn provision_ipam_byoasn(&self) -> ProvisionIpamByoasnInput {
+        ProvisionIpamByoasnInput {
+            _client: rboto::__private::Bound::to(&self.inner),
+            ..Default::default()
+        }
     }
     /// Provision a CIDR to an IPAM pool. You can use this action to provision new CIDRs to a top-level pool or to transfer a CIDR from a top-level pool to a pool within it.
     ///
     /// For more information, see [Provision CIDRs to pools](https://docs.aws.amazon.com/vpc/latest/ipam/prov-cidr-ipam.html) in the *Amazon VPC IPAM User Guide*.
-    pub fn provision_ipam_pool_cidr(
-        &self,
-    ) -> ProvisionIpamPoolCidrRequest<rboto::ServiceClient> {
-        ProvisionIpamPoolCidrRequest::with_client(self.inner.clone())
+    pub fn provision_ipam_pool_cidr(&self) -> ProvisionIpamPoolCidrInput {
+        ProvisionIpamPoolCidrInput {
+            _client: rboto::__private::Bound::to(&self.inner),
+            ..Default::default()
+        }
     }
     /// Provision a CIDR to a public IPv4 pool.
     ///
     /// For more information about IPAM, see [What is IPAM?](https://docs.aws.amazon.com/vpc/latest/ipam/what-is-it-ipam.html) in the *Amazon VPC IPAM User Guide*.
-    pub fn provision_public_ipv4_pool_cidr(
-        &self,
-    ) -> ProvisionPublicIpv4PoolCidrRequest<rboto::ServiceClient> {
-        ProvisionPublicIpv4PoolCidrRequest::with_client(self.inner.clone())
+    pub fn provision_public_ipv4_pool_cidr(&self) -> ProvisionPublicIpv4PoolCidrInput {
+        ProvisionPublicIpv4PoolCidrInput {
+            _client: rboto::__private::Bound::to(&self.inner),
+            ..Default::default()
+        }
     }
     /// Purchase the Capacity Block for use with your account. With Capacity Blocks you ensure GPU capacity is available for machine learning (ML) workloads. You must specify the ID of the Capacity Block offering you are purchasing.
-    pub fn purchase_capacity_block(
-        &self,
-    ) -> PurchaseCapacityBlockRequest<rboto::ServiceClient> {
-        PurchaseCapacityBlockRequest::with_client(self.inner.clone())
+    pub fn purchase_capacity_block(&self) -> PurchaseCapacityBlockInput {
+        PurchaseCapacityBlockInput {
+            _client: rboto::__private::Bound::to(&self.inner),
+            ..Default::default()
+        }
     }
     /// Purchase the Capacity Block extension for use with your account. You must specify the ID of the Capacity Block extension offering you are purchasing.
     pub fn purchase_capacity_block_extension(
         &self,
-    ) -> PurchaseCapacityBlockExtensionRequest<rboto::ServiceClient> {
-        PurchaseCapacityBlockExtensionRequest::with_client(self.inner.clone())
+    ) -> PurchaseCapacityBlockExtensionInput {
+        PurchaseCapacityBlockExtensionInput {
+            _client: rboto::__private::Bound::to(&self.inner),
+            ..Default::default()
+        }
     }
     /// Purchase a reservation with configurations that match those of your Dedicated Host. You must have active Dedicated Hosts in your account before you purchase a reservation. This action results in the specified reservation being purchased and charged to your account.
-    pub fn purchase_host_reservation(
-        &self,
-    ) -> PurchaseHostReservationRequest<rboto::ServiceClient> {
-        PurchaseHostReservationRequest::with_client(self.inner.clone())
+    pub fn purchase_host_reservation(&self) -> PurchaseHostReservationInput {
+        PurchaseHostReservationInput {
+            _client: rboto::__private::Bound::to(&self.inner),
+            ..Default::default()
+        }
     }
     /// Purchases a Reserved Instance for use with your account. With Reserved Instances, you pay a lower hourly rate compared to On-Demand instance pricing.
     ///
@@ -6140,8 +7626,11 @@ impl Client {
     /// For more information, see [Reserved Instances](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/concepts-on-demand-reserved-instances.html) and [Sell in the Reserved Instance Marketplace](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/ri-market-general.html) in the *Amazon EC2 User Guide*.
     pub fn purchase_reserved_instances_offering(
         &self,
-    ) -> PurchaseReservedInstancesOfferingRequest<rboto::ServiceClient> {
-        PurchaseReservedInstancesOfferingRequest::with_client(self.inner.clone())
+    ) -> PurchaseReservedInstancesOfferingInput {
+        PurchaseReservedInstancesOfferingInput {
+            _client: rboto::__private::Bound::to(&self.inner),
+            ..Default::default()
+        }
     }
     /// **Note:** You can no longer purchase Scheduled Instances.
     ///
@@ -6150,18 +7639,22 @@ impl Client {
     /// Scheduled Instances enable you to purchase Amazon EC2 compute capacity by the hour for a one-year term. Before you can purchase a Scheduled Instance, you must call DescribeScheduledInstanceAvailability to check for available schedules and obtain a purchase token. After you purchase a Scheduled Instance, you must call RunScheduledInstances during each scheduled time period.
     ///
     /// After you purchase a Scheduled Instance, you can't cancel, modify, or resell your purchase.
-    pub fn purchase_scheduled_instances(
-        &self,
-    ) -> PurchaseScheduledInstancesRequest<rboto::ServiceClient> {
-        PurchaseScheduledInstancesRequest::with_client(self.inner.clone())
+    pub fn purchase_scheduled_instances(&self) -> PurchaseScheduledInstancesInput {
+        PurchaseScheduledInstancesInput {
+            _client: rboto::__private::Bound::to(&self.inner),
+            ..Default::default()
+        }
     }
     /// Requests a reboot of the specified instances. This operation is asynchronous; it only queues a request to reboot the specified instances. The operation succeeds if the instances are valid and belong to you. Requests to reboot terminated instances are ignored.
     ///
     /// If an instance does not cleanly shut down within a few minutes, Amazon EC2 performs a hard reboot.
     ///
     /// For more information about troubleshooting, see [Troubleshoot an unreachable instance](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/instance-console.html) in the *Amazon EC2 User Guide*.
-    pub fn reboot_instances(&self) -> RebootInstancesRequest<rboto::ServiceClient> {
-        RebootInstancesRequest::with_client(self.inner.clone())
+    pub fn reboot_instances(&self) -> RebootInstancesInput {
+        RebootInstancesInput {
+            _client: rboto::__private::Bound::to(&self.inner),
+            ..Default::default()
+        }
     }
     /// Registers an AMI. When you're creating an instance-store backed AMI, registering the AMI is the final step in the creation process. For more information about creating AMIs, see [Create an AMI from a snapshot](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/creating-an-ami-ebs.html#creating-launching-ami-from-snapshot) and [Create an instance-store backed AMI](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/creating-an-ami-instance-store.html) in the *Amazon EC2 User Guide*.
     ///
@@ -6180,28 +7673,33 @@ impl Client {
     /// In most cases, AMIs for Windows, RedHat, SUSE, and SQL Server require correct licensing information to be present on the AMI. For more information, see [Understand AMI billing information](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/ami-billing-info.html) in the *Amazon EC2 User Guide*. When creating an AMI from a snapshot, the `RegisterImage` operation derives the correct billing information from the snapshot's metadata, but this requires the appropriate metadata to be present. To verify if the correct billing information was applied, check the `PlatformDetails` field on the new AMI. If the field is empty or doesn't match the expected operating system code (for example, Windows, RedHat, SUSE, or SQL), the AMI creation was unsuccessful, and you should discard the AMI and instead create the AMI from an instance. For more information, see [Create an AMI from an instance](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/creating-an-ami-ebs.html#how-to-create-ebs-ami) in the *Amazon EC2 User Guide*.
     ///
     /// If you purchase a Reserved Instance to apply to an On-Demand Instance that was launched from an AMI with a billing product code, make sure that the Reserved Instance has the matching billing product code. If you purchase a Reserved Instance without the matching billing product code, the Reserved Instance is not applied to the On-Demand Instance. For information about how to obtain the platform details and billing information of an AMI, see [Understand AMI billing information](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/ami-billing-info.html) in the *Amazon EC2 User Guide*.
-    pub fn register_image(&self) -> RegisterImageRequest<rboto::ServiceClient> {
-        RegisterImageRequest::with_client(self.inner.clone())
+    pub fn register_image(&self) -> RegisterImageInput {
+        RegisterImageInput {
+            _client: rboto::__private::Bound::to(&self.inner),
+            ..Default::default()
+        }
     }
     /// Registers a set of tag keys to include in scheduled event notifications for your resources.
     ///
     /// To remove tags, use [DeregisterInstanceEventNotificationAttributes](https://docs.aws.amazon.com/AWSEC2/latest/APIReference/API_DeregisterInstanceEventNotificationAttributes.html).
     pub fn register_instance_event_notification_attributes(
         &self,
-    ) -> RegisterInstanceEventNotificationAttributesRequest<rboto::ServiceClient> {
-        RegisterInstanceEventNotificationAttributesRequest::with_client(
-            self.inner.clone(),
-        )
+    ) -> RegisterInstanceEventNotificationAttributesInput {
+        RegisterInstanceEventNotificationAttributesInput {
+            _client: rboto::__private::Bound::to(&self.inner),
+            ..Default::default()
+        }
     }
     /// Registers members (network interfaces) with the transit gateway multicast group. A member is a network interface associated with a supported EC2 instance that receives multicast traffic. For more information, see [Multicast on transit gateways](https://docs.aws.amazon.com/vpc/latest/tgw/tgw-multicast-overview.html) in the *Amazon Web Services Transit Gateways Guide*.
     ///
     /// After you add the members, use [SearchTransitGatewayMulticastGroups](https://docs.aws.amazon.com/AWSEC2/latest/APIReference/API_SearchTransitGatewayMulticastGroups.html) to verify that the members were added to the transit gateway multicast group.
     pub fn register_transit_gateway_multicast_group_members(
         &self,
-    ) -> RegisterTransitGatewayMulticastGroupMembersRequest<rboto::ServiceClient> {
-        RegisterTransitGatewayMulticastGroupMembersRequest::with_client(
-            self.inner.clone(),
-        )
+    ) -> RegisterTransitGatewayMulticastGroupMembersInput {
+        RegisterTransitGatewayMulticastGroupMembersInput {
+            _client: rboto::__private::Bound::to(&self.inner),
+            ..Default::default()
+        }
     }
     /// Registers sources (network interfaces) with the specified transit gateway multicast group.
     ///
@@ -6210,56 +7708,72 @@ impl Client {
     /// After you add the source, use [SearchTransitGatewayMulticastGroups](https://docs.aws.amazon.com/AWSEC2/latest/APIReference/API_SearchTransitGatewayMulticastGroups.html) to verify that the source was added to the multicast group.
     pub fn register_transit_gateway_multicast_group_sources(
         &self,
-    ) -> RegisterTransitGatewayMulticastGroupSourcesRequest<rboto::ServiceClient> {
-        RegisterTransitGatewayMulticastGroupSourcesRequest::with_client(
-            self.inner.clone(),
-        )
+    ) -> RegisterTransitGatewayMulticastGroupSourcesInput {
+        RegisterTransitGatewayMulticastGroupSourcesInput {
+            _client: rboto::__private::Bound::to(&self.inner),
+            ..Default::default()
+        }
     }
     /// Rejects a request to assign billing of the available capacity of a shared Capacity Reservation to your account. For more information, see [Billing assignment for shared Amazon EC2 Capacity Reservations](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/assign-billing.html).
     pub fn reject_capacity_reservation_billing_ownership(
         &self,
-    ) -> RejectCapacityReservationBillingOwnershipRequest<rboto::ServiceClient> {
-        RejectCapacityReservationBillingOwnershipRequest::with_client(self.inner.clone())
+    ) -> RejectCapacityReservationBillingOwnershipInput {
+        RejectCapacityReservationBillingOwnershipInput {
+            _client: rboto::__private::Bound::to(&self.inner),
+            ..Default::default()
+        }
     }
     /// Rejects a Transit Gateway attachment request for a Client VPN endpoint. The Transit Gateway owner can reject the attachment request to prevent the Client VPN endpoint from routing traffic through the Transit Gateway.
     pub fn reject_transit_gateway_client_vpn_attachment(
         &self,
-    ) -> RejectTransitGatewayClientVpnAttachmentRequest<rboto::ServiceClient> {
-        RejectTransitGatewayClientVpnAttachmentRequest::with_client(self.inner.clone())
+    ) -> RejectTransitGatewayClientVpnAttachmentInput {
+        RejectTransitGatewayClientVpnAttachmentInput {
+            _client: rboto::__private::Bound::to(&self.inner),
+            ..Default::default()
+        }
     }
     /// Rejects a request to associate cross-account subnets with a transit gateway multicast domain.
     pub fn reject_transit_gateway_multicast_domain_associations(
         &self,
-    ) -> RejectTransitGatewayMulticastDomainAssociationsRequest<rboto::ServiceClient> {
-        RejectTransitGatewayMulticastDomainAssociationsRequest::with_client(
-            self.inner.clone(),
-        )
+    ) -> RejectTransitGatewayMulticastDomainAssociationsInput {
+        RejectTransitGatewayMulticastDomainAssociationsInput {
+            _client: rboto::__private::Bound::to(&self.inner),
+            ..Default::default()
+        }
     }
     /// Rejects a transit gateway peering attachment request.
     pub fn reject_transit_gateway_peering_attachment(
         &self,
-    ) -> RejectTransitGatewayPeeringAttachmentRequest<rboto::ServiceClient> {
-        RejectTransitGatewayPeeringAttachmentRequest::with_client(self.inner.clone())
+    ) -> RejectTransitGatewayPeeringAttachmentInput {
+        RejectTransitGatewayPeeringAttachmentInput {
+            _client: rboto::__private::Bound::to(&self.inner),
+            ..Default::default()
+        }
     }
     /// Rejects a request to attach a VPC to a transit gateway.
     ///
     /// The VPC attachment must be in the `pendingAcceptance` state. Use DescribeTransitGatewayVpcAttachments to view your pending VPC attachment requests. Use AcceptTransitGatewayVpcAttachment to accept a VPC attachment request.
     pub fn reject_transit_gateway_vpc_attachment(
         &self,
-    ) -> RejectTransitGatewayVpcAttachmentRequest<rboto::ServiceClient> {
-        RejectTransitGatewayVpcAttachmentRequest::with_client(self.inner.clone())
+    ) -> RejectTransitGatewayVpcAttachmentInput {
+        RejectTransitGatewayVpcAttachmentInput {
+            _client: rboto::__private::Bound::to(&self.inner),
+            ..Default::default()
+        }
     }
     /// Rejects VPC endpoint connection requests to your VPC endpoint service.
-    pub fn reject_vpc_endpoint_connections(
-        &self,
-    ) -> RejectVpcEndpointConnectionsRequest<rboto::ServiceClient> {
-        RejectVpcEndpointConnectionsRequest::with_client(self.inner.clone())
+    pub fn reject_vpc_endpoint_connections(&self) -> RejectVpcEndpointConnectionsInput {
+        RejectVpcEndpointConnectionsInput {
+            _client: rboto::__private::Bound::to(&self.inner),
+            ..Default::default()
+        }
     }
     /// Rejects a VPC peering connection request. The VPC peering connection must be in the `pending-acceptance` state. Use the DescribeVpcPeeringConnections request to view your outstanding VPC peering connection requests. To delete an active VPC peering connection, or to delete a VPC peering connection request that you initiated, use DeleteVpcPeeringConnection.
-    pub fn reject_vpc_peering_connection(
-        &self,
-    ) -> RejectVpcPeeringConnectionRequest<rboto::ServiceClient> {
-        RejectVpcPeeringConnectionRequest::with_client(self.inner.clone())
+    pub fn reject_vpc_peering_connection(&self) -> RejectVpcPeeringConnectionInput {
+        RejectVpcPeeringConnectionInput {
+            _client: rboto::__private::Bound::to(&self.inner),
+            ..Default::default()
+        }
     }
     /// Releases the specified Elastic IP address.
     ///
@@ -6270,32 +7784,42 @@ impl Client {
     /// After releasing an Elastic IP address, it is released to the IP address pool. Be sure to update your DNS records and any servers or devices that communicate with the address. If you attempt to release an Elastic IP address that you already released, you'll get an `AuthFailure` error if the address is already allocated to another Amazon Web Services account.
     ///
     /// After you release an Elastic IP address, you might be able to recover it. For more information, see [Release an Elastic IP address](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/using-instance-addressing-eips-releasing.html).
-    pub fn release_address(&self) -> ReleaseAddressRequest<rboto::ServiceClient> {
-        ReleaseAddressRequest::with_client(self.inner.clone())
+    pub fn release_address(&self) -> ReleaseAddressInput {
+        ReleaseAddressInput {
+            _client: rboto::__private::Bound::to(&self.inner),
+            ..Default::default()
+        }
     }
     /// When you no longer want to use an On-Demand Dedicated Host it can be released. On-Demand billing is stopped and the host goes into `released` state. The host ID of Dedicated Hosts that have been released can no longer be specified in another request, for example, to modify the host. You must stop or terminate all instances on a host before it can be released.
     ///
     /// When Dedicated Hosts are released, it may take some time for them to stop counting toward your limit and you may receive capacity errors when trying to allocate new Dedicated Hosts. Wait a few minutes and then try again.
     ///
     /// Released hosts still appear in a DescribeHosts response.
-    pub fn release_hosts(&self) -> ReleaseHostsRequest<rboto::ServiceClient> {
-        ReleaseHostsRequest::with_client(self.inner.clone())
+    pub fn release_hosts(&self) -> ReleaseHostsInput {
+        ReleaseHostsInput {
+            _client: rboto::__private::Bound::to(&self.inner),
+            ..Default::default()
+        }
     }
     /// Release an allocation within an IPAM pool. The Region you use should be the IPAM pool locale. The locale is the Amazon Web Services Region where this IPAM pool is available for allocations. You can only use this action to release manual allocations. To remove an allocation for a resource without deleting the resource, set its monitored state to false using [ModifyIpamResourceCidr](https://docs.aws.amazon.com/AWSEC2/latest/APIReference/API_ModifyIpamResourceCidr.html). For more information, see [Release an allocation](https://docs.aws.amazon.com/vpc/latest/ipam/release-alloc-ipam.html) in the *Amazon VPC IPAM User Guide*.
     ///
     /// **Note:** All EC2 API actions follow an [eventual consistency](https://docs.aws.amazon.com/ec2/latest/devguide/eventual-consistency.html) model.
-    pub fn release_ipam_pool_allocation(
-        &self,
-    ) -> ReleaseIpamPoolAllocationRequest<rboto::ServiceClient> {
-        ReleaseIpamPoolAllocationRequest::with_client(self.inner.clone())
+    pub fn release_ipam_pool_allocation(&self) -> ReleaseIpamPoolAllocationInput {
+        ReleaseIpamPoolAllocationInput {
+            _client: rboto::__private::Bound::to(&self.inner),
+            ..Default::default()
+        }
     }
     /// Replaces an IAM instance profile for the specified running instance. You can use this action to change the IAM instance profile that's associated with an instance without having to disassociate the existing IAM instance profile first.
     ///
     /// Use DescribeIamInstanceProfileAssociations to get the association ID.
     pub fn replace_iam_instance_profile_association(
         &self,
-    ) -> ReplaceIamInstanceProfileAssociationRequest<rboto::ServiceClient> {
-        ReplaceIamInstanceProfileAssociationRequest::with_client(self.inner.clone())
+    ) -> ReplaceIamInstanceProfileAssociationInput {
+        ReplaceIamInstanceProfileAssociationInput {
+            _client: rboto::__private::Bound::to(&self.inner),
+            ..Default::default()
+        }
     }
     /// Sets or replaces the criteria for Allowed AMIs.
     ///
@@ -6308,10 +7832,11 @@ impl Client {
     /// For more information, see [Control the discovery and use of AMIs in Amazon EC2 with Allowed AMIs](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/ec2-allowed-amis.html) in *Amazon EC2 User Guide*.
     pub fn replace_image_criteria_in_allowed_images_settings(
         &self,
-    ) -> ReplaceImageCriteriaInAllowedImagesSettingsRequest<rboto::ServiceClient> {
-        ReplaceImageCriteriaInAllowedImagesSettingsRequest::with_client(
-            self.inner.clone(),
-        )
+    ) -> ReplaceImageCriteriaInAllowedImagesSettingsInput {
+        ReplaceImageCriteriaInAllowedImagesSettingsInput {
+            _client: rboto::__private::Bound::to(&self.inner),
+            ..Default::default()
+        }
     }
     /// Replaces or removes the instance type specification for an AMI. The instance type specification defines which instance types are compatible with the AMI.
     ///
@@ -6330,56 +7855,70 @@ impl Client {
     /// To set the instance type specification, you must be the AMI owner. You cannot set an instance type specification on an AMI that is listed in Amazon Web Services Marketplace, and you cannot list an AMI in Amazon Web Services Marketplace if it has an instance type specification set.
     pub fn replace_image_instance_type_specification(
         &self,
-    ) -> ReplaceImageInstanceTypeSpecificationRequest<rboto::ServiceClient> {
-        ReplaceImageInstanceTypeSpecificationRequest::with_client(self.inner.clone())
+    ) -> ReplaceImageInstanceTypeSpecificationInput {
+        ReplaceImageInstanceTypeSpecificationInput {
+            _client: rboto::__private::Bound::to(&self.inner),
+            ..Default::default()
+        }
     }
     /// Changes which network ACL a subnet is associated with. By default when you create a subnet, it's automatically associated with the default network ACL. For more information, see [Network ACLs](https://docs.aws.amazon.com/vpc/latest/userguide/vpc-network-acls.html) in the *Amazon VPC User Guide*.
     ///
     /// This is an idempotent operation.
-    pub fn replace_network_acl_association(
-        &self,
-    ) -> ReplaceNetworkAclAssociationRequest<rboto::ServiceClient> {
-        ReplaceNetworkAclAssociationRequest::with_client(self.inner.clone())
+    pub fn replace_network_acl_association(&self) -> ReplaceNetworkAclAssociationInput {
+        ReplaceNetworkAclAssociationInput {
+            _client: rboto::__private::Bound::to(&self.inner),
+            ..Default::default()
+        }
     }
     /// Replaces an entry (rule) in a network ACL. For more information, see [Network ACLs](https://docs.aws.amazon.com/vpc/latest/userguide/vpc-network-acls.html) in the *Amazon VPC User Guide*.
-    pub fn replace_network_acl_entry(
-        &self,
-    ) -> ReplaceNetworkAclEntryRequest<rboto::ServiceClient> {
-        ReplaceNetworkAclEntryRequest::with_client(self.inner.clone())
+    pub fn replace_network_acl_entry(&self) -> ReplaceNetworkAclEntryInput {
+        ReplaceNetworkAclEntryInput {
+            _client: rboto::__private::Bound::to(&self.inner),
+            ..Default::default()
+        }
     }
     /// Replaces an existing route within a route table in a VPC.
     ///
     /// You must specify either a destination CIDR block or a prefix list ID. You must also specify exactly one of the resources from the parameter list, or reset the local route to its default target.
     ///
     /// For more information, see [Route tables](https://docs.aws.amazon.com/vpc/latest/userguide/VPC_Route_Tables.html) in the *Amazon VPC User Guide*.
-    pub fn replace_route(&self) -> ReplaceRouteRequest<rboto::ServiceClient> {
-        ReplaceRouteRequest::with_client(self.inner.clone())
+    pub fn replace_route(&self) -> ReplaceRouteInput {
+        ReplaceRouteInput {
+            _client: rboto::__private::Bound::to(&self.inner),
+            ..Default::default()
+        }
     }
     /// Changes the route table associated with a given subnet, internet gateway, or virtual private gateway in a VPC. After the operation completes, the subnet or gateway uses the routes in the new route table. For more information about route tables, see [Route tables](https://docs.aws.amazon.com/vpc/latest/userguide/VPC_Route_Tables.html) in the *Amazon VPC User Guide*.
     ///
     /// You can also use this operation to change which table is the main route table in the VPC. Specify the main route table's association ID and the route table ID of the new main route table.
-    pub fn replace_route_table_association(
-        &self,
-    ) -> ReplaceRouteTableAssociationRequest<rboto::ServiceClient> {
-        ReplaceRouteTableAssociationRequest::with_client(self.inner.clone())
+    pub fn replace_route_table_association(&self) -> ReplaceRouteTableAssociationInput {
+        ReplaceRouteTableAssociationInput {
+            _client: rboto::__private::Bound::to(&self.inner),
+            ..Default::default()
+        }
     }
     /// Replaces the specified route in the specified transit gateway route table.
-    pub fn replace_transit_gateway_route(
-        &self,
-    ) -> ReplaceTransitGatewayRouteRequest<rboto::ServiceClient> {
-        ReplaceTransitGatewayRouteRequest::with_client(self.inner.clone())
+    pub fn replace_transit_gateway_route(&self) -> ReplaceTransitGatewayRouteInput {
+        ReplaceTransitGatewayRouteInput {
+            _client: rboto::__private::Bound::to(&self.inner),
+            ..Default::default()
+        }
     }
     /// Trigger replacement of specified VPN tunnel.
-    pub fn replace_vpn_tunnel(&self) -> ReplaceVpnTunnelRequest<rboto::ServiceClient> {
-        ReplaceVpnTunnelRequest::with_client(self.inner.clone())
+    pub fn replace_vpn_tunnel(&self) -> ReplaceVpnTunnelInput {
+        ReplaceVpnTunnelInput {
+            _client: rboto::__private::Bound::to(&self.inner),
+            ..Default::default()
+        }
     }
     /// Submits feedback about the status of an instance. The instance must be in the `running` state. If your experience with the instance differs from the instance status returned by DescribeInstanceStatus, use ReportInstanceStatus to report your experience with the instance. Amazon EC2 collects this information to improve the accuracy of status checks.
     ///
     /// Use of this action does not change the value returned by DescribeInstanceStatus.
-    pub fn report_instance_status(
-        &self,
-    ) -> ReportInstanceStatusRequest<rboto::ServiceClient> {
-        ReportInstanceStatusRequest::with_client(self.inner.clone())
+    pub fn report_instance_status(&self) -> ReportInstanceStatusInput {
+        ReportInstanceStatusInput {
+            _client: rboto::__private::Bound::to(&self.inner),
+            ..Default::default()
+        }
     }
     /// Creates a Spot Fleet request.
     ///
@@ -6396,112 +7935,136 @@ impl Client {
     /// For more information, see [Spot Fleet requests](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/spot-fleet-requests.html) in the *Amazon EC2 User Guide*.
     ///
     /// **Important:** We strongly discourage using the RequestSpotFleet API because it is a legacy API with no planned investment. For options for requesting Spot Instances, see [Which is the best Spot request method to use?](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/spot-best-practices.html#which-spot-request-method-to-use) in the *Amazon EC2 User Guide*.
-    pub fn request_spot_fleet(&self) -> RequestSpotFleetRequest<rboto::ServiceClient> {
-        RequestSpotFleetRequest::with_client(self.inner.clone())
+    pub fn request_spot_fleet(&self) -> RequestSpotFleetInput {
+        RequestSpotFleetInput {
+            _client: rboto::__private::Bound::to(&self.inner),
+            ..Default::default()
+        }
     }
     /// Creates a Spot Instance request.
     ///
     /// For more information, see [Work with Spot Instance](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/spot-requests.html) in the *Amazon EC2 User Guide*.
     ///
     /// **Important:** We strongly discourage using the RequestSpotInstances API because it is a legacy API with no planned investment. For options for requesting Spot Instances, see [Which is the best Spot request method to use?](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/spot-best-practices.html#which-spot-request-method-to-use) in the *Amazon EC2 User Guide*.
-    pub fn request_spot_instances(
-        &self,
-    ) -> RequestSpotInstancesRequest<rboto::ServiceClient> {
-        RequestSpotInstancesRequest::with_client(self.inner.clone())
+    pub fn request_spot_instances(&self) -> RequestSpotInstancesInput {
+        RequestSpotInstancesInput {
+            _client: rboto::__private::Bound::to(&self.inner),
+            ..Default::default()
+        }
     }
     /// Resets the attribute of the specified IP address. For requirements, see [Using reverse DNS for email applications](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/elastic-ip-addresses-eip.html#Using_Elastic_Addressing_Reverse_DNS).
-    pub fn reset_address_attribute(
-        &self,
-    ) -> ResetAddressAttributeRequest<rboto::ServiceClient> {
-        ResetAddressAttributeRequest::with_client(self.inner.clone())
+    pub fn reset_address_attribute(&self) -> ResetAddressAttributeInput {
+        ResetAddressAttributeInput {
+            _client: rboto::__private::Bound::to(&self.inner),
+            ..Default::default()
+        }
     }
     /// Resets the default KMS key for EBS encryption for your account in this Region to the Amazon Web Services managed KMS key for EBS.
     ///
     /// After resetting the default KMS key to the Amazon Web Services managed KMS key, you can continue to encrypt by a customer managed KMS key by specifying it when you create the volume. For more information, see [Amazon EBS encryption](https://docs.aws.amazon.com/ebs/latest/userguide/ebs-encryption.html) in the *Amazon EBS User Guide*.
-    pub fn reset_ebs_default_kms_key_id(
-        &self,
-    ) -> ResetEbsDefaultKmsKeyIdRequest<rboto::ServiceClient> {
-        ResetEbsDefaultKmsKeyIdRequest::with_client(self.inner.clone())
+    pub fn reset_ebs_default_kms_key_id(&self) -> ResetEbsDefaultKmsKeyIdInput {
+        ResetEbsDefaultKmsKeyIdInput {
+            _client: rboto::__private::Bound::to(&self.inner),
+            ..Default::default()
+        }
     }
     /// Resets the specified attribute of the specified Amazon FPGA Image (AFI) to its default value. You can only reset the load permission attribute.
-    pub fn reset_fpga_image_attribute(
-        &self,
-    ) -> ResetFpgaImageAttributeRequest<rboto::ServiceClient> {
-        ResetFpgaImageAttributeRequest::with_client(self.inner.clone())
+    pub fn reset_fpga_image_attribute(&self) -> ResetFpgaImageAttributeInput {
+        ResetFpgaImageAttributeInput {
+            _client: rboto::__private::Bound::to(&self.inner),
+            ..Default::default()
+        }
     }
     /// Resets an attribute of an AMI to its default value.
-    pub fn reset_image_attribute(
-        &self,
-    ) -> ResetImageAttributeRequest<rboto::ServiceClient> {
-        ResetImageAttributeRequest::with_client(self.inner.clone())
+    pub fn reset_image_attribute(&self) -> ResetImageAttributeInput {
+        ResetImageAttributeInput {
+            _client: rboto::__private::Bound::to(&self.inner),
+            ..Default::default()
+        }
     }
     /// Resets an attribute of an instance to its default value. To reset the `kernel` or `ramdisk`, the instance must be in a stopped state. To reset the `sourceDestCheck`, the instance can be either running or stopped.
     ///
     /// The `sourceDestCheck` attribute controls whether source/destination checking is enabled. The default value is `true`, which means checking is enabled. This value must be `false` for a NAT instance to perform NAT. For more information, see [NAT instances](https://docs.aws.amazon.com/AmazonVPC/latest/UserGuide/VPC_NAT_Instance.html) in the *Amazon VPC User Guide*.
-    pub fn reset_instance_attribute(
-        &self,
-    ) -> ResetInstanceAttributeRequest<rboto::ServiceClient> {
-        ResetInstanceAttributeRequest::with_client(self.inner.clone())
+    pub fn reset_instance_attribute(&self) -> ResetInstanceAttributeInput {
+        ResetInstanceAttributeInput {
+            _client: rboto::__private::Bound::to(&self.inner),
+            ..Default::default()
+        }
     }
     /// Resets a network interface attribute. You can specify only one attribute at a time.
     pub fn reset_network_interface_attribute(
         &self,
-    ) -> ResetNetworkInterfaceAttributeRequest<rboto::ServiceClient> {
-        ResetNetworkInterfaceAttributeRequest::with_client(self.inner.clone())
+    ) -> ResetNetworkInterfaceAttributeInput {
+        ResetNetworkInterfaceAttributeInput {
+            _client: rboto::__private::Bound::to(&self.inner),
+            ..Default::default()
+        }
     }
     /// Resets permission settings for the specified snapshot.
     ///
     /// For more information about modifying snapshot permissions, see [Share a snapshot](https://docs.aws.amazon.com/ebs/latest/userguide/ebs-modifying-snapshot-permissions.html) in the *Amazon EBS User Guide*.
-    pub fn reset_snapshot_attribute(
-        &self,
-    ) -> ResetSnapshotAttributeRequest<rboto::ServiceClient> {
-        ResetSnapshotAttributeRequest::with_client(self.inner.clone())
+    pub fn reset_snapshot_attribute(&self) -> ResetSnapshotAttributeInput {
+        ResetSnapshotAttributeInput {
+            _client: rboto::__private::Bound::to(&self.inner),
+            ..Default::default()
+        }
     }
     /// **Note:** This action is deprecated.
     ///
     /// Restores an Elastic IP address that was previously moved to the EC2-VPC platform back to the EC2-Classic platform. You cannot move an Elastic IP address that was originally allocated for use in EC2-VPC. The Elastic IP address must not be associated with an instance or network interface.
-    pub fn restore_address_to_classic(
-        &self,
-    ) -> RestoreAddressToClassicRequest<rboto::ServiceClient> {
-        RestoreAddressToClassicRequest::with_client(self.inner.clone())
+    pub fn restore_address_to_classic(&self) -> RestoreAddressToClassicInput {
+        RestoreAddressToClassicInput {
+            _client: rboto::__private::Bound::to(&self.inner),
+            ..Default::default()
+        }
     }
     /// Restores an AMI from the Recycle Bin. For more information, see [Recover deleted Amazon EBS snapshots and EBS-back AMIs with Recycle Bin](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/recycle-bin.html) in the *Amazon EC2 User Guide*.
-    pub fn restore_image_from_recycle_bin(
-        &self,
-    ) -> RestoreImageFromRecycleBinRequest<rboto::ServiceClient> {
-        RestoreImageFromRecycleBinRequest::with_client(self.inner.clone())
+    pub fn restore_image_from_recycle_bin(&self) -> RestoreImageFromRecycleBinInput {
+        RestoreImageFromRecycleBinInput {
+            _client: rboto::__private::Bound::to(&self.inner),
+            ..Default::default()
+        }
     }
     /// Restores the entries from a previous version of a managed prefix list to a new version of the prefix list.
     pub fn restore_managed_prefix_list_version(
         &self,
-    ) -> RestoreManagedPrefixListVersionRequest<rboto::ServiceClient> {
-        RestoreManagedPrefixListVersionRequest::with_client(self.inner.clone())
+    ) -> RestoreManagedPrefixListVersionInput {
+        RestoreManagedPrefixListVersionInput {
+            _client: rboto::__private::Bound::to(&self.inner),
+            ..Default::default()
+        }
     }
     /// Restores a snapshot from the Recycle Bin. For more information, see [Restore snapshots from the Recycle Bin](https://docs.aws.amazon.com/ebs/latest/userguide/recycle-bin-working-with-snaps.html#recycle-bin-restore-snaps) in the *Amazon EBS User Guide*.
     pub fn restore_snapshot_from_recycle_bin(
         &self,
-    ) -> RestoreSnapshotFromRecycleBinRequest<rboto::ServiceClient> {
-        RestoreSnapshotFromRecycleBinRequest::with_client(self.inner.clone())
+    ) -> RestoreSnapshotFromRecycleBinInput {
+        RestoreSnapshotFromRecycleBinInput {
+            _client: rboto::__private::Bound::to(&self.inner),
+            ..Default::default()
+        }
     }
     /// Restores an archived Amazon EBS snapshot for use temporarily or permanently, or modifies the restore period or restore type for a snapshot that was previously temporarily restored.
     ///
     /// For more information see [Restore an archived snapshot](https://docs.aws.amazon.com/ebs/latest/userguide/working-with-snapshot-archiving.html#restore-archived-snapshot) and [modify the restore period or restore type for a temporarily restored snapshot](https://docs.aws.amazon.com/ebs/latest/userguide/working-with-snapshot-archiving.html#modify-temp-restore-period) in the *Amazon EBS User Guide*.
-    pub fn restore_snapshot_tier(
-        &self,
-    ) -> RestoreSnapshotTierRequest<rboto::ServiceClient> {
-        RestoreSnapshotTierRequest::with_client(self.inner.clone())
+    pub fn restore_snapshot_tier(&self) -> RestoreSnapshotTierInput {
+        RestoreSnapshotTierInput {
+            _client: rboto::__private::Bound::to(&self.inner),
+            ..Default::default()
+        }
     }
     /// Restores a volume from the Recycle Bin. For more information, see [Restore volumes from the Recycle Bin](https://docs.aws.amazon.com/ebs/latest/userguide/recycle-bin-working-with-volumes.html#recycle-bin-restore-volumes) in the *Amazon EBS User Guide*.
-    pub fn restore_volume_from_recycle_bin(
-        &self,
-    ) -> RestoreVolumeFromRecycleBinRequest<rboto::ServiceClient> {
-        RestoreVolumeFromRecycleBinRequest::with_client(self.inner.clone())
+    pub fn restore_volume_from_recycle_bin(&self) -> RestoreVolumeFromRecycleBinInput {
+        RestoreVolumeFromRecycleBinInput {
+            _client: rboto::__private::Bound::to(&self.inner),
+            ..Default::default()
+        }
     }
     /// Removes an ingress authorization rule from a Client VPN endpoint.
-    pub fn revoke_client_vpn_ingress(
-        &self,
-    ) -> RevokeClientVpnIngressRequest<rboto::ServiceClient> {
-        RevokeClientVpnIngressRequest::with_client(self.inner.clone())
+    pub fn revoke_client_vpn_ingress(&self) -> RevokeClientVpnIngressInput {
+        RevokeClientVpnIngressInput {
+            _client: rboto::__private::Bound::to(&self.inner),
+            ..Default::default()
+        }
     }
     /// Removes the specified outbound (egress) rules from the specified security group.
     ///
@@ -6512,10 +8075,11 @@ impl Client {
     /// Amazon Web Services recommends that you describe the security group to verify that the rules were removed.
     ///
     /// Rule changes are propagated to instances within the security group as quickly as possible. However, a small delay might occur.
-    pub fn revoke_security_group_egress(
-        &self,
-    ) -> RevokeSecurityGroupEgressRequest<rboto::ServiceClient> {
-        RevokeSecurityGroupEgressRequest::with_client(self.inner.clone())
+    pub fn revoke_security_group_egress(&self) -> RevokeSecurityGroupEgressInput {
+        RevokeSecurityGroupEgressInput {
+            _client: rboto::__private::Bound::to(&self.inner),
+            ..Default::default()
+        }
     }
     /// Removes the specified inbound (ingress) rules from a security group.
     ///
@@ -6528,10 +8092,11 @@ impl Client {
     /// Amazon Web Services recommends that you describe the security group to verify that the rules were removed.
     ///
     /// Rule changes are propagated to instances within the security group as quickly as possible. However, a small delay might occur.
-    pub fn revoke_security_group_ingress(
-        &self,
-    ) -> RevokeSecurityGroupIngressRequest<rboto::ServiceClient> {
-        RevokeSecurityGroupIngressRequest::with_client(self.inner.clone())
+    pub fn revoke_security_group_ingress(&self) -> RevokeSecurityGroupIngressInput {
+        RevokeSecurityGroupIngressInput {
+            _client: rboto::__private::Bound::to(&self.inner),
+            ..Default::default()
+        }
     }
     /// Launches the specified number of instances using an AMI for which you have permissions.
     ///
@@ -6554,36 +8119,45 @@ impl Client {
     /// Linux instances have access to the public key of the key pair at boot. You can use this key to provide secure access to the instance. Amazon EC2 public images use this feature to provide secure access without passwords. For more information, see [Key pairs](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/ec2-key-pairs.html).
     ///
     /// For troubleshooting, see [What to do if an instance immediately terminates](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/Using_InstanceStraightToTerminated.html), and [Troubleshooting connecting to your instance](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/TroubleshootingInstancesConnecting.html).
-    pub fn run_instances(&self) -> RunInstancesRequest<rboto::ServiceClient> {
-        RunInstancesRequest::with_client(self.inner.clone())
+    pub fn run_instances(&self) -> RunInstancesInput {
+        RunInstancesInput {
+            _client: rboto::__private::Bound::to(&self.inner),
+            ..Default::default()
+        }
     }
     /// Launches the specified Scheduled Instances.
     ///
     /// Before you can launch a Scheduled Instance, you must purchase it and obtain an identifier using PurchaseScheduledInstances.
     ///
     /// You must launch a Scheduled Instance during its scheduled time period. You can't stop or reboot a Scheduled Instance, but you can terminate it as needed. If you terminate a Scheduled Instance before the current scheduled time period ends, you can launch it again after a few minutes.
-    pub fn run_scheduled_instances(
-        &self,
-    ) -> RunScheduledInstancesRequest<rboto::ServiceClient> {
-        RunScheduledInstancesRequest::with_client(self.inner.clone())
+    pub fn run_scheduled_instances(&self) -> RunScheduledInstancesInput {
+        RunScheduledInstancesInput {
+            _client: rboto::__private::Bound::to(&self.inner),
+            ..Default::default()
+        }
     }
     /// Searches for routes in the specified local gateway route table.
-    pub fn search_local_gateway_routes(
-        &self,
-    ) -> SearchLocalGatewayRoutesRequest<rboto::ServiceClient> {
-        SearchLocalGatewayRoutesRequest::with_client(self.inner.clone())
+    pub fn search_local_gateway_routes(&self) -> SearchLocalGatewayRoutesInput {
+        SearchLocalGatewayRoutesInput {
+            _client: rboto::__private::Bound::to(&self.inner),
+            ..Default::default()
+        }
     }
     /// Searches one or more transit gateway multicast groups and returns the group membership information.
     pub fn search_transit_gateway_multicast_groups(
         &self,
-    ) -> SearchTransitGatewayMulticastGroupsRequest<rboto::ServiceClient> {
-        SearchTransitGatewayMulticastGroupsRequest::with_client(self.inner.clone())
+    ) -> SearchTransitGatewayMulticastGroupsInput {
+        SearchTransitGatewayMulticastGroupsInput {
+            _client: rboto::__private::Bound::to(&self.inner),
+            ..Default::default()
+        }
     }
     /// Searches for routes in the specified transit gateway route table.
-    pub fn search_transit_gateway_routes(
-        &self,
-    ) -> SearchTransitGatewayRoutesRequest<rboto::ServiceClient> {
-        SearchTransitGatewayRoutesRequest::with_client(self.inner.clone())
+    pub fn search_transit_gateway_routes(&self) -> SearchTransitGatewayRoutesInput {
+        SearchTransitGatewayRoutesInput {
+            _client: rboto::__private::Bound::to(&self.inner),
+            ..Default::default()
+        }
     }
     /// Sends a diagnostic interrupt to the specified Amazon EC2 instance to trigger a *kernel panic* (on Linux instances), or a *blue screen*/*stop error* (on Windows instances). For instances based on Intel and AMD processors, the interrupt is received as a *non-maskable interrupt* (NMI).
     ///
@@ -6592,10 +8166,11 @@ impl Client {
     /// Before sending a diagnostic interrupt to your instance, ensure that its operating system is configured to perform the required diagnostic tasks.
     ///
     /// For more information about configuring your operating system to generate a crash dump when a kernel panic or stop error occurs, see [Send a diagnostic interrupt (for advanced users)](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/diagnostic-interrupt.html) in the *Amazon EC2 User Guide*.
-    pub fn send_diagnostic_interrupt(
-        &self,
-    ) -> SendDiagnosticInterruptRequest<rboto::ServiceClient> {
-        SendDiagnosticInterruptRequest::with_client(self.inner.clone())
+    pub fn send_diagnostic_interrupt(&self) -> SendDiagnosticInterruptInput {
+        SendDiagnosticInterruptInput {
+            _client: rboto::__private::Bound::to(&self.inner),
+            ..Default::default()
+        }
     }
     /// Generates an account status report. The report is generated asynchronously, and can take several hours to complete.
     ///
@@ -6615,8 +8190,11 @@ impl Client {
     /// For more information, including the required IAM permissions to run this API, see [Generating the account status report for declarative policies](https://docs.aws.amazon.com/organizations/latest/userguide/orgs_manage_policies_declarative_status-report.html) in the *Amazon Web Services Organizations User Guide*.
     pub fn start_declarative_policies_report(
         &self,
-    ) -> StartDeclarativePoliciesReportRequest<rboto::ServiceClient> {
-        StartDeclarativePoliciesReportRequest::with_client(self.inner.clone())
+    ) -> StartDeclarativePoliciesReportInput {
+        StartDeclarativePoliciesReportInput {
+            _client: rboto::__private::Bound::to(&self.inner),
+            ..Default::default()
+        }
     }
     /// Starts an Amazon EBS-backed instance that you've previously stopped.
     ///
@@ -6629,20 +8207,27 @@ impl Client {
     /// If you attempt to start a T3 instance with `host` tenancy and the `unlimited` CPU credit option, the request fails. The `unlimited` CPU credit option is not supported on Dedicated Hosts. Before you start the instance, either change its CPU credit option to `standard`, or change its tenancy to `default` or `dedicated`.
     ///
     /// For more information, see [Stop and start Amazon EC2 instances](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/Stop_Start.html) in the *Amazon EC2 User Guide*.
-    pub fn start_instances(&self) -> StartInstancesRequest<rboto::ServiceClient> {
-        StartInstancesRequest::with_client(self.inner.clone())
+    pub fn start_instances(&self) -> StartInstancesInput {
+        StartInstancesInput {
+            _client: rboto::__private::Bound::to(&self.inner),
+            ..Default::default()
+        }
     }
     /// Starts analyzing the specified Network Access Scope.
     pub fn start_network_insights_access_scope_analysis(
         &self,
-    ) -> StartNetworkInsightsAccessScopeAnalysisRequest<rboto::ServiceClient> {
-        StartNetworkInsightsAccessScopeAnalysisRequest::with_client(self.inner.clone())
+    ) -> StartNetworkInsightsAccessScopeAnalysisInput {
+        StartNetworkInsightsAccessScopeAnalysisInput {
+            _client: rboto::__private::Bound::to(&self.inner),
+            ..Default::default()
+        }
     }
     /// Starts analyzing the specified path. If the path is reachable, the operation returns the shortest feasible path.
-    pub fn start_network_insights_analysis(
-        &self,
-    ) -> StartNetworkInsightsAnalysisRequest<rboto::ServiceClient> {
-        StartNetworkInsightsAnalysisRequest::with_client(self.inner.clone())
+    pub fn start_network_insights_analysis(&self) -> StartNetworkInsightsAnalysisInput {
+        StartNetworkInsightsAnalysisInput {
+            _client: rboto::__private::Bound::to(&self.inner),
+            ..Default::default()
+        }
     }
     /// Initiates the verification process to prove that the service provider owns the private DNS name domain for the endpoint service.
     ///
@@ -6651,10 +8236,11 @@ impl Client {
     /// Before the service provider runs this command, they must add a record to the DNS server.
     pub fn start_vpc_endpoint_service_private_dns_verification(
         &self,
-    ) -> StartVpcEndpointServicePrivateDnsVerificationRequest<rboto::ServiceClient> {
-        StartVpcEndpointServicePrivateDnsVerificationRequest::with_client(
-            self.inner.clone(),
-        )
+    ) -> StartVpcEndpointServicePrivateDnsVerificationInput {
+        StartVpcEndpointServicePrivateDnsVerificationInput {
+            _client: rboto::__private::Bound::to(&self.inner),
+            ..Default::default()
+        }
     }
     /// Stops an Amazon EBS-backed instance. You can restart your instance at any time using the [StartInstances](https://docs.aws.amazon.com/AWSEC2/latest/APIReference/API_StartInstances.html) API. For more information, see [Stop and start Amazon EC2 instances](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/Stop_Start.html) in the *Amazon EC2 User Guide*.
     ///
@@ -6669,14 +8255,20 @@ impl Client {
     /// We don't charge for instance usage or data transfer fees when an instance is stopped. However, the root volume and any data volumes remain and continue to persist your data, and you're charged for volume usage. Every time you start your instance, Amazon EC2 charges a one-minute minimum for instance usage, followed by per-second billing.
     ///
     /// You can't stop or hibernate instance store-backed instances.
-    pub fn stop_instances(&self) -> StopInstancesRequest<rboto::ServiceClient> {
-        StopInstancesRequest::with_client(self.inner.clone())
+    pub fn stop_instances(&self) -> StopInstancesInput {
+        StopInstancesInput {
+            _client: rboto::__private::Bound::to(&self.inner),
+            ..Default::default()
+        }
     }
     /// Terminates active Client VPN endpoint connections. This action can be used to terminate a specific client connection, or up to five connections established by a specific user.
     pub fn terminate_client_vpn_connections(
         &self,
-    ) -> TerminateClientVpnConnectionsRequest<rboto::ServiceClient> {
-        TerminateClientVpnConnectionsRequest::with_client(self.inner.clone())
+    ) -> TerminateClientVpnConnectionsInput {
+        TerminateClientVpnConnectionsInput {
+            _client: rboto::__private::Bound::to(&self.inner),
+            ..Default::default()
+        }
     }
     /// Terminates (deletes) the specified instances. This operation is [idempotent](https://docs.aws.amazon.com/ec2/latest/devguide/ec2-api-idempotency.html); if you terminate an instance more than once, each call succeeds.
     ///
@@ -6714,22 +8306,25 @@ impl Client {
     /// You can stop, start, and terminate EBS-backed instances. You can only terminate instance store-backed instances. What happens to an instance differs if you stop or terminate it. For example, when you stop an instance, the root device and any other devices attached to the instance persist. When you terminate an instance, any attached EBS volumes with the `DeleteOnTermination` block device mapping parameter set to `true` are automatically deleted. For more information about the differences between stopping and terminating instances, see [Amazon EC2 instance state changes](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/ec2-instance-lifecycle.html) in the *Amazon EC2 User Guide*.
     ///
     /// When you terminate an instance, we attempt to terminate it forcibly after a short while. If your instance appears stuck in the shutting-down state after a period of time, there might be an issue with the underlying host computer. For more information about terminating and troubleshooting terminating your instances, see [Terminate Amazon EC2 instances](https://docs.aws.amazon.com/) and [Troubleshooting terminating your instance](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/TroubleshootingInstancesShuttingDown.html) in the *Amazon EC2 User Guide*.
-    pub fn terminate_instances(
-        &self,
-    ) -> TerminateInstancesRequest<rboto::ServiceClient> {
-        TerminateInstancesRequest::with_client(self.inner.clone())
+    pub fn terminate_instances(&self) -> TerminateInstancesInput {
+        TerminateInstancesInput {
+            _client: rboto::__private::Bound::to(&self.inner),
+            ..Default::default()
+        }
     }
     /// Unassigns the specified IPv6 addresses or Prefix Delegation prefixes from a network interface.
-    pub fn unassign_ipv6_addresses(
-        &self,
-    ) -> UnassignIpv6AddressesRequest<rboto::ServiceClient> {
-        UnassignIpv6AddressesRequest::with_client(self.inner.clone())
+    pub fn unassign_ipv6_addresses(&self) -> UnassignIpv6AddressesInput {
+        UnassignIpv6AddressesInput {
+            _client: rboto::__private::Bound::to(&self.inner),
+            ..Default::default()
+        }
     }
     /// Unassigns the specified secondary private IP addresses or IPv4 Prefix Delegation prefixes from a network interface.
-    pub fn unassign_private_ip_addresses(
-        &self,
-    ) -> UnassignPrivateIpAddressesRequest<rboto::ServiceClient> {
-        UnassignPrivateIpAddressesRequest::with_client(self.inner.clone())
+    pub fn unassign_private_ip_addresses(&self) -> UnassignPrivateIpAddressesInput {
+        UnassignPrivateIpAddressesInput {
+            _client: rboto::__private::Bound::to(&self.inner),
+            ..Default::default()
+        }
     }
     /// Unassigns secondary private IPv4 addresses from a private NAT gateway. You cannot unassign your primary private IP. For more information, see [Edit secondary IP address associations](https://docs.aws.amazon.com/vpc/latest/userguide/nat-gateway-working-with.html#nat-gateway-edit-secondary) in the *Amazon VPC User Guide*.
     ///
@@ -6738,67 +8333,91 @@ impl Client {
     /// A private IP address will only be released at the end of MaxDrainDurationSeconds. The private IP addresses stay associated and support the existing connections, but do not support any new connections (new connections are distributed across the remaining assigned private IP address). After the existing connections drain out, the private IP addresses are released.
     pub fn unassign_private_nat_gateway_address(
         &self,
-    ) -> UnassignPrivateNatGatewayAddressRequest<rboto::ServiceClient> {
-        UnassignPrivateNatGatewayAddressRequest::with_client(self.inner.clone())
+    ) -> UnassignPrivateNatGatewayAddressInput {
+        UnassignPrivateNatGatewayAddressInput {
+            _client: rboto::__private::Bound::to(&self.inner),
+            ..Default::default()
+        }
     }
     /// Unlocks a snapshot that is locked in governance mode or that is locked in compliance mode but still in the cooling-off period. You can't unlock a snapshot that is locked in compliance mode after the cooling-off period has expired.
-    pub fn unlock_snapshot(&self) -> UnlockSnapshotRequest<rboto::ServiceClient> {
-        UnlockSnapshotRequest::with_client(self.inner.clone())
+    pub fn unlock_snapshot(&self) -> UnlockSnapshotInput {
+        UnlockSnapshotInput {
+            _client: rboto::__private::Bound::to(&self.inner),
+            ..Default::default()
+        }
     }
     /// Disables detailed monitoring for a running instance. For more information, see [Monitoring your instances and volumes](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/using-cloudwatch.html) in the *Amazon EC2 User Guide*.
-    pub fn unmonitor_instances(
-        &self,
-    ) -> UnmonitorInstancesRequest<rboto::ServiceClient> {
-        UnmonitorInstancesRequest::with_client(self.inner.clone())
+    pub fn unmonitor_instances(&self) -> UnmonitorInstancesInput {
+        UnmonitorInstancesInput {
+            _client: rboto::__private::Bound::to(&self.inner),
+            ..Default::default()
+        }
     }
     /// Activates or deactivates tag keys for monitoring by EC2 Capacity Manager. Activated tag keys are included as dimensions in capacity metric data, enabling you to group and filter metrics by tag values.
     pub fn update_capacity_manager_monitored_tag_keys(
         &self,
-    ) -> UpdateCapacityManagerMonitoredTagKeysRequest<rboto::ServiceClient> {
-        UpdateCapacityManagerMonitoredTagKeysRequest::with_client(self.inner.clone())
+    ) -> UpdateCapacityManagerMonitoredTagKeysInput {
+        UpdateCapacityManagerMonitoredTagKeysInput {
+            _client: rboto::__private::Bound::to(&self.inner),
+            ..Default::default()
+        }
     }
     /// Updates the Organizations access setting for EC2 Capacity Manager. This controls whether Capacity Manager can aggregate data from all accounts in your Amazon Web Services Organization or only from the current account.
     pub fn update_capacity_manager_organizations_access(
         &self,
-    ) -> UpdateCapacityManagerOrganizationsAccessRequest<rboto::ServiceClient> {
-        UpdateCapacityManagerOrganizationsAccessRequest::with_client(self.inner.clone())
+    ) -> UpdateCapacityManagerOrganizationsAccessInput {
+        UpdateCapacityManagerOrganizationsAccessInput {
+            _client: rboto::__private::Bound::to(&self.inner),
+            ..Default::default()
+        }
     }
     /// Modifies the number of instances allocated to an interruptible reservation, allowing you to add more capacity or reclaim capacity to your source Capacity Reservation.
     pub fn update_interruptible_capacity_reservation_allocation(
         &self,
-    ) -> UpdateInterruptibleCapacityReservationAllocationRequest<rboto::ServiceClient> {
-        UpdateInterruptibleCapacityReservationAllocationRequest::with_client(
-            self.inner.clone(),
-        )
+    ) -> UpdateInterruptibleCapacityReservationAllocationInput {
+        UpdateInterruptibleCapacityReservationAllocationInput {
+            _client: rboto::__private::Bound::to(&self.inner),
+            ..Default::default()
+        }
     }
     /// Updates the description of an egress (outbound) security group rule. You can replace an existing description, or add a description to a rule that did not have one previously. You can remove a description for a security group rule by omitting the description parameter in the request.
     pub fn update_security_group_rule_descriptions_egress(
         &self,
-    ) -> UpdateSecurityGroupRuleDescriptionsEgressRequest<rboto::ServiceClient> {
-        UpdateSecurityGroupRuleDescriptionsEgressRequest::with_client(self.inner.clone())
+    ) -> UpdateSecurityGroupRuleDescriptionsEgressInput {
+        UpdateSecurityGroupRuleDescriptionsEgressInput {
+            _client: rboto::__private::Bound::to(&self.inner),
+            ..Default::default()
+        }
     }
     /// Updates the description of an ingress (inbound) security group rule. You can replace an existing description, or add a description to a rule that did not have one previously. You can remove a description for a security group rule by omitting the description parameter in the request.
     pub fn update_security_group_rule_descriptions_ingress(
         &self,
-    ) -> UpdateSecurityGroupRuleDescriptionsIngressRequest<rboto::ServiceClient> {
-        UpdateSecurityGroupRuleDescriptionsIngressRequest::with_client(
-            self.inner.clone(),
-        )
+    ) -> UpdateSecurityGroupRuleDescriptionsIngressInput {
+        UpdateSecurityGroupRuleDescriptionsIngressInput {
+            _client: rboto::__private::Bound::to(&self.inner),
+            ..Default::default()
+        }
     }
     /// Validates whether the specified security groups can be associated with a single network interface. The operation checks Amazon Virtual Private Cloud (Amazon VPC) quotas. It checks inbound or outbound rules per security group and security groups per network interface. Only authorized Amazon Web Services services can call this operation.
     ///
     /// For more information about security group quotas, see [Amazon VPC quotas](https://docs.aws.amazon.com/vpc/latest/userguide/amazon-vpc-limits.html#vpc-limits-security-groups) in the *Amazon VPC User Guide*.
     pub fn validate_security_group_quotas_for_interface(
         &self,
-    ) -> ValidateSecurityGroupQuotasForInterfaceRequest<rboto::ServiceClient> {
-        ValidateSecurityGroupQuotasForInterfaceRequest::with_client(self.inner.clone())
+    ) -> ValidateSecurityGroupQuotasForInterfaceInput {
+        ValidateSecurityGroupQuotasForInterfaceInput {
+            _client: rboto::__private::Bound::to(&self.inner),
+            ..Default::default()
+        }
     }
     /// Stops advertising an address range that is provisioned as an address pool.
     ///
     /// You can perform this operation at most once every 10 seconds, even if you specify different address ranges each time.
     ///
     /// It can take a few minutes before traffic to the specified addresses stops routing to Amazon Web Services because of BGP propagation delays.
-    pub fn withdraw_byoip_cidr(&self) -> WithdrawByoipCidrRequest<rboto::ServiceClient> {
-        WithdrawByoipCidrRequest::with_client(self.inner.clone())
+    pub fn withdraw_byoip_cidr(&self) -> WithdrawByoipCidrInput {
+        WithdrawByoipCidrInput {
+            _client: rboto::__private::Bound::to(&self.inner),
+            ..Default::default()
+        }
     }
 }

@@ -2,10694 +2,1982 @@
 #[allow(unused_imports)]
 use super::{error::*, input::*, output::*, types::*};
 #[allow(unused_imports)]
-use rboto::value as rv;
+use rboto::__private as rv;
 #[allow(unused_imports)]
 use std::collections::HashMap;
-impl<C> rboto::OperationInput for AcceptAddressTransferRequest<C> {
-    type Output = AcceptAddressTransferResult;
-    type Error = super::error::Exception;
-    const OPERATION: &'static rboto::schema::Operation = &super::schema::ops::ACCEPT_ADDRESS_TRANSFER;
-}
-impl AcceptAddressTransferRequest<rboto::ServiceClient> {
-    /// Sends the `AcceptAddressTransfer` request.
-    pub async fn send(self) -> Result<AcceptAddressTransferResult, super::Error> {
-        let client = self._client.clone();
-        client.call(self).await
-    }
-}
-impl<C> rboto::OperationInput for AcceptCapacityReservationBillingOwnershipRequest<C> {
-    type Output = AcceptCapacityReservationBillingOwnershipResult;
-    type Error = super::error::Exception;
-    const OPERATION: &'static rboto::schema::Operation = &super::schema::ops::ACCEPT_CAPACITY_RESERVATION_BILLING_OWNERSHIP;
-}
-impl AcceptCapacityReservationBillingOwnershipRequest<rboto::ServiceClient> {
-    /// Sends the `AcceptCapacityReservationBillingOwnership` request.
-    pub async fn send(
-        self,
-    ) -> Result<AcceptCapacityReservationBillingOwnershipResult, super::Error> {
-        let client = self._client.clone();
-        client.call(self).await
-    }
-}
-impl<C> rboto::OperationInput for AcceptReservedInstancesExchangeQuoteRequest<C> {
-    type Output = AcceptReservedInstancesExchangeQuoteResult;
-    type Error = super::error::Exception;
-    const OPERATION: &'static rboto::schema::Operation = &super::schema::ops::ACCEPT_RESERVED_INSTANCES_EXCHANGE_QUOTE;
-}
-impl AcceptReservedInstancesExchangeQuoteRequest<rboto::ServiceClient> {
-    /// Sends the `AcceptReservedInstancesExchangeQuote` request.
-    pub async fn send(
-        self,
-    ) -> Result<AcceptReservedInstancesExchangeQuoteResult, super::Error> {
-        let client = self._client.clone();
-        client.call(self).await
-    }
-}
-impl<C> rboto::OperationInput for AcceptTransitGatewayClientVpnAttachmentRequest<C> {
-    type Output = AcceptTransitGatewayClientVpnAttachmentResult;
-    type Error = super::error::Exception;
-    const OPERATION: &'static rboto::schema::Operation = &super::schema::ops::ACCEPT_TRANSIT_GATEWAY_CLIENT_VPN_ATTACHMENT;
-}
-impl AcceptTransitGatewayClientVpnAttachmentRequest<rboto::ServiceClient> {
-    /// Sends the `AcceptTransitGatewayClientVpnAttachment` request.
-    pub async fn send(
-        self,
-    ) -> Result<AcceptTransitGatewayClientVpnAttachmentResult, super::Error> {
-        let client = self._client.clone();
-        client.call(self).await
-    }
-}
-impl<C> rboto::OperationInput
-for AcceptTransitGatewayMulticastDomainAssociationsRequest<C> {
-    type Output = AcceptTransitGatewayMulticastDomainAssociationsResult;
-    type Error = super::error::Exception;
-    const OPERATION: &'static rboto::schema::Operation = &super::schema::ops::ACCEPT_TRANSIT_GATEWAY_MULTICAST_DOMAIN_ASSOCIATIONS;
-}
-impl AcceptTransitGatewayMulticastDomainAssociationsRequest<rboto::ServiceClient> {
-    /// Sends the `AcceptTransitGatewayMulticastDomainAssociations` request.
-    pub async fn send(
-        self,
-    ) -> Result<AcceptTransitGatewayMulticastDomainAssociationsResult, super::Error> {
-        let client = self._client.clone();
-        client.call(self).await
-    }
-}
-impl<C> rboto::OperationInput for AcceptTransitGatewayPeeringAttachmentRequest<C> {
-    type Output = AcceptTransitGatewayPeeringAttachmentResult;
-    type Error = super::error::Exception;
-    const OPERATION: &'static rboto::schema::Operation = &super::schema::ops::ACCEPT_TRANSIT_GATEWAY_PEERING_ATTACHMENT;
-}
-impl AcceptTransitGatewayPeeringAttachmentRequest<rboto::ServiceClient> {
-    /// Sends the `AcceptTransitGatewayPeeringAttachment` request.
-    pub async fn send(
-        self,
-    ) -> Result<AcceptTransitGatewayPeeringAttachmentResult, super::Error> {
-        let client = self._client.clone();
-        client.call(self).await
-    }
-}
-impl<C> rboto::OperationInput for AcceptTransitGatewayVpcAttachmentRequest<C> {
-    type Output = AcceptTransitGatewayVpcAttachmentResult;
-    type Error = super::error::Exception;
-    const OPERATION: &'static rboto::schema::Operation = &super::schema::ops::ACCEPT_TRANSIT_GATEWAY_VPC_ATTACHMENT;
-}
-impl AcceptTransitGatewayVpcAttachmentRequest<rboto::ServiceClient> {
-    /// Sends the `AcceptTransitGatewayVpcAttachment` request.
-    pub async fn send(
-        self,
-    ) -> Result<AcceptTransitGatewayVpcAttachmentResult, super::Error> {
-        let client = self._client.clone();
-        client.call(self).await
-    }
-}
-impl<C> rboto::OperationInput for AcceptVpcEndpointConnectionsRequest<C> {
-    type Output = AcceptVpcEndpointConnectionsResult;
-    type Error = super::error::Exception;
-    const OPERATION: &'static rboto::schema::Operation = &super::schema::ops::ACCEPT_VPC_ENDPOINT_CONNECTIONS;
-}
-impl AcceptVpcEndpointConnectionsRequest<rboto::ServiceClient> {
-    /// Sends the `AcceptVpcEndpointConnections` request.
-    pub async fn send(self) -> Result<AcceptVpcEndpointConnectionsResult, super::Error> {
-        let client = self._client.clone();
-        client.call(self).await
-    }
-}
-impl<C> rboto::OperationInput for AcceptVpcPeeringConnectionRequest<C> {
-    type Output = AcceptVpcPeeringConnectionResult;
-    type Error = super::error::Exception;
-    const OPERATION: &'static rboto::schema::Operation = &super::schema::ops::ACCEPT_VPC_PEERING_CONNECTION;
-}
-impl AcceptVpcPeeringConnectionRequest<rboto::ServiceClient> {
-    /// Sends the `AcceptVpcPeeringConnection` request.
-    pub async fn send(self) -> Result<AcceptVpcPeeringConnectionResult, super::Error> {
-        let client = self._client.clone();
-        client.call(self).await
-    }
-}
-impl<C> rboto::OperationInput for AdvertiseByoipCidrRequest<C> {
-    type Output = AdvertiseByoipCidrResult;
-    type Error = super::error::Exception;
-    const OPERATION: &'static rboto::schema::Operation = &super::schema::ops::ADVERTISE_BYOIP_CIDR;
-}
-impl AdvertiseByoipCidrRequest<rboto::ServiceClient> {
-    /// Sends the `AdvertiseByoipCidr` request.
-    pub async fn send(self) -> Result<AdvertiseByoipCidrResult, super::Error> {
-        let client = self._client.clone();
-        client.call(self).await
-    }
-}
-impl<C> rboto::OperationInput for AllocateAddressRequest<C> {
-    type Output = AllocateAddressResult;
-    type Error = super::error::Exception;
-    const OPERATION: &'static rboto::schema::Operation = &super::schema::ops::ALLOCATE_ADDRESS;
-}
-impl AllocateAddressRequest<rboto::ServiceClient> {
-    /// Sends the `AllocateAddress` request.
-    pub async fn send(self) -> Result<AllocateAddressResult, super::Error> {
-        let client = self._client.clone();
-        client.call(self).await
-    }
-}
-impl<C> rboto::OperationInput for AllocateHostsRequest<C> {
-    type Output = AllocateHostsResult;
-    type Error = super::error::Exception;
-    const OPERATION: &'static rboto::schema::Operation = &super::schema::ops::ALLOCATE_HOSTS;
-}
-impl AllocateHostsRequest<rboto::ServiceClient> {
-    /// Sends the `AllocateHosts` request.
-    pub async fn send(self) -> Result<AllocateHostsResult, super::Error> {
-        let client = self._client.clone();
-        client.call(self).await
-    }
-}
-impl<C> rboto::OperationInput for AllocateIpamPoolCidrRequest<C> {
-    type Output = AllocateIpamPoolCidrResult;
-    type Error = super::error::Exception;
-    const OPERATION: &'static rboto::schema::Operation = &super::schema::ops::ALLOCATE_IPAM_POOL_CIDR;
-}
-impl AllocateIpamPoolCidrRequest<rboto::ServiceClient> {
-    /// Sends the `AllocateIpamPoolCidr` request.
-    pub async fn send(self) -> Result<AllocateIpamPoolCidrResult, super::Error> {
-        let client = self._client.clone();
-        client.call(self).await
-    }
-}
-impl<C> rboto::OperationInput for ApplySecurityGroupsToClientVpnTargetNetworkRequest<C> {
-    type Output = ApplySecurityGroupsToClientVpnTargetNetworkResult;
-    type Error = super::error::Exception;
-    const OPERATION: &'static rboto::schema::Operation = &super::schema::ops::APPLY_SECURITY_GROUPS_TO_CLIENT_VPN_TARGET_NETWORK;
-}
-impl ApplySecurityGroupsToClientVpnTargetNetworkRequest<rboto::ServiceClient> {
-    /// Sends the `ApplySecurityGroupsToClientVpnTargetNetwork` request.
-    pub async fn send(
-        self,
-    ) -> Result<ApplySecurityGroupsToClientVpnTargetNetworkResult, super::Error> {
-        let client = self._client.clone();
-        client.call(self).await
-    }
-}
-impl<C> rboto::OperationInput for AssignIpv6AddressesRequest<C> {
-    type Output = AssignIpv6AddressesResult;
-    type Error = super::error::Exception;
-    const OPERATION: &'static rboto::schema::Operation = &super::schema::ops::ASSIGN_IPV6_ADDRESSES;
-}
-impl AssignIpv6AddressesRequest<rboto::ServiceClient> {
-    /// Sends the `AssignIpv6Addresses` request.
-    pub async fn send(self) -> Result<AssignIpv6AddressesResult, super::Error> {
-        let client = self._client.clone();
-        client.call(self).await
-    }
-}
-impl<C> rboto::OperationInput for AssignPrivateIpAddressesRequest<C> {
-    type Output = AssignPrivateIpAddressesResult;
-    type Error = super::error::Exception;
-    const OPERATION: &'static rboto::schema::Operation = &super::schema::ops::ASSIGN_PRIVATE_IP_ADDRESSES;
-}
-impl AssignPrivateIpAddressesRequest<rboto::ServiceClient> {
-    /// Sends the `AssignPrivateIpAddresses` request.
-    pub async fn send(self) -> Result<AssignPrivateIpAddressesResult, super::Error> {
-        let client = self._client.clone();
-        client.call(self).await
-    }
-}
-impl<C> rboto::OperationInput for AssignPrivateNatGatewayAddressRequest<C> {
-    type Output = AssignPrivateNatGatewayAddressResult;
-    type Error = super::error::Exception;
-    const OPERATION: &'static rboto::schema::Operation = &super::schema::ops::ASSIGN_PRIVATE_NAT_GATEWAY_ADDRESS;
-}
-impl AssignPrivateNatGatewayAddressRequest<rboto::ServiceClient> {
-    /// Sends the `AssignPrivateNatGatewayAddress` request.
-    pub async fn send(
-        self,
-    ) -> Result<AssignPrivateNatGatewayAddressResult, super::Error> {
-        let client = self._client.clone();
-        client.call(self).await
-    }
-}
-impl<C> rboto::OperationInput for AssociateAddressRequest<C> {
-    type Output = AssociateAddressResult;
-    type Error = super::error::Exception;
-    const OPERATION: &'static rboto::schema::Operation = &super::schema::ops::ASSOCIATE_ADDRESS;
-}
-impl AssociateAddressRequest<rboto::ServiceClient> {
-    /// Sends the `AssociateAddress` request.
-    pub async fn send(self) -> Result<AssociateAddressResult, super::Error> {
-        let client = self._client.clone();
-        client.call(self).await
-    }
-}
-impl<C> rboto::OperationInput for AssociateApplicationStatusCheckRequest<C> {
-    type Output = AssociateApplicationStatusCheckResult;
-    type Error = super::error::Exception;
-    const OPERATION: &'static rboto::schema::Operation = &super::schema::ops::ASSOCIATE_APPLICATION_STATUS_CHECK;
-}
-impl AssociateApplicationStatusCheckRequest<rboto::ServiceClient> {
-    /// Sends the `AssociateApplicationStatusCheck` request.
-    pub async fn send(
-        self,
-    ) -> Result<AssociateApplicationStatusCheckResult, super::Error> {
-        let client = self._client.clone();
-        client.call(self).await
-    }
-}
-impl<C> rboto::OperationInput for AssociateCapacityReservationBillingOwnerRequest<C> {
-    type Output = AssociateCapacityReservationBillingOwnerResult;
-    type Error = super::error::Exception;
-    const OPERATION: &'static rboto::schema::Operation = &super::schema::ops::ASSOCIATE_CAPACITY_RESERVATION_BILLING_OWNER;
-}
-impl AssociateCapacityReservationBillingOwnerRequest<rboto::ServiceClient> {
-    /// Sends the `AssociateCapacityReservationBillingOwner` request.
-    pub async fn send(
-        self,
-    ) -> Result<AssociateCapacityReservationBillingOwnerResult, super::Error> {
-        let client = self._client.clone();
-        client.call(self).await
-    }
-}
-impl<C> rboto::OperationInput for AssociateClientVpnTargetNetworkRequest<C> {
-    type Output = AssociateClientVpnTargetNetworkResult;
-    type Error = super::error::Exception;
-    const OPERATION: &'static rboto::schema::Operation = &super::schema::ops::ASSOCIATE_CLIENT_VPN_TARGET_NETWORK;
-}
-impl AssociateClientVpnTargetNetworkRequest<rboto::ServiceClient> {
-    /// Sends the `AssociateClientVpnTargetNetwork` request.
-    pub async fn send(
-        self,
-    ) -> Result<AssociateClientVpnTargetNetworkResult, super::Error> {
-        let client = self._client.clone();
-        client.call(self).await
-    }
-}
-impl<C> rboto::OperationInput for AssociateDhcpOptionsRequest<C> {
-    type Output = ();
-    type Error = super::error::Exception;
-    const OPERATION: &'static rboto::schema::Operation = &super::schema::ops::ASSOCIATE_DHCP_OPTIONS;
-}
-impl AssociateDhcpOptionsRequest<rboto::ServiceClient> {
-    /// Sends the `AssociateDhcpOptions` request.
-    pub async fn send(self) -> Result<(), super::Error> {
-        let client = self._client.clone();
-        client.call(self).await
-    }
-}
-impl<C> rboto::OperationInput for AssociateEnclaveCertificateIamRoleRequest<C> {
-    type Output = AssociateEnclaveCertificateIamRoleResult;
-    type Error = super::error::Exception;
-    const OPERATION: &'static rboto::schema::Operation = &super::schema::ops::ASSOCIATE_ENCLAVE_CERTIFICATE_IAM_ROLE;
-}
-impl AssociateEnclaveCertificateIamRoleRequest<rboto::ServiceClient> {
-    /// Sends the `AssociateEnclaveCertificateIamRole` request.
-    pub async fn send(
-        self,
-    ) -> Result<AssociateEnclaveCertificateIamRoleResult, super::Error> {
-        let client = self._client.clone();
-        client.call(self).await
-    }
-}
-impl<C> rboto::OperationInput for AssociateIamInstanceProfileRequest<C> {
-    type Output = AssociateIamInstanceProfileResult;
-    type Error = super::error::Exception;
-    const OPERATION: &'static rboto::schema::Operation = &super::schema::ops::ASSOCIATE_IAM_INSTANCE_PROFILE;
-}
-impl AssociateIamInstanceProfileRequest<rboto::ServiceClient> {
-    /// Sends the `AssociateIamInstanceProfile` request.
-    pub async fn send(self) -> Result<AssociateIamInstanceProfileResult, super::Error> {
-        let client = self._client.clone();
-        client.call(self).await
-    }
-}
-impl<C> rboto::OperationInput for AssociateInstanceEventWindowRequest<C> {
-    type Output = AssociateInstanceEventWindowResult;
-    type Error = super::error::Exception;
-    const OPERATION: &'static rboto::schema::Operation = &super::schema::ops::ASSOCIATE_INSTANCE_EVENT_WINDOW;
-}
-impl AssociateInstanceEventWindowRequest<rboto::ServiceClient> {
-    /// Sends the `AssociateInstanceEventWindow` request.
-    pub async fn send(self) -> Result<AssociateInstanceEventWindowResult, super::Error> {
-        let client = self._client.clone();
-        client.call(self).await
-    }
-}
-impl<C> rboto::OperationInput for AssociateIpamByoasnRequest<C> {
-    type Output = AssociateIpamByoasnResult;
-    type Error = super::error::Exception;
-    const OPERATION: &'static rboto::schema::Operation = &super::schema::ops::ASSOCIATE_IPAM_BYOASN;
-}
-impl AssociateIpamByoasnRequest<rboto::ServiceClient> {
-    /// Sends the `AssociateIpamByoasn` request.
-    pub async fn send(self) -> Result<AssociateIpamByoasnResult, super::Error> {
-        let client = self._client.clone();
-        client.call(self).await
-    }
-}
-impl<C> rboto::OperationInput for AssociateIpamResourceDiscoveryRequest<C> {
-    type Output = AssociateIpamResourceDiscoveryResult;
-    type Error = super::error::Exception;
-    const OPERATION: &'static rboto::schema::Operation = &super::schema::ops::ASSOCIATE_IPAM_RESOURCE_DISCOVERY;
-}
-impl AssociateIpamResourceDiscoveryRequest<rboto::ServiceClient> {
-    /// Sends the `AssociateIpamResourceDiscovery` request.
-    pub async fn send(
-        self,
-    ) -> Result<AssociateIpamResourceDiscoveryResult, super::Error> {
-        let client = self._client.clone();
-        client.call(self).await
-    }
-}
-impl<C> rboto::OperationInput for AssociateKmsKeyIdRequest<C> {
-    type Output = AssociateKmsKeyIdResult;
-    type Error = super::error::Exception;
-    const OPERATION: &'static rboto::schema::Operation = &super::schema::ops::ASSOCIATE_KMS_KEY_ID;
-}
-impl AssociateKmsKeyIdRequest<rboto::ServiceClient> {
-    /// Sends the `AssociateKmsKeyId` request.
-    pub async fn send(self) -> Result<AssociateKmsKeyIdResult, super::Error> {
-        let client = self._client.clone();
-        client.call(self).await
-    }
-}
-impl<C> rboto::OperationInput for AssociateNatGatewayAddressRequest<C> {
-    type Output = AssociateNatGatewayAddressResult;
-    type Error = super::error::Exception;
-    const OPERATION: &'static rboto::schema::Operation = &super::schema::ops::ASSOCIATE_NAT_GATEWAY_ADDRESS;
-}
-impl AssociateNatGatewayAddressRequest<rboto::ServiceClient> {
-    /// Sends the `AssociateNatGatewayAddress` request.
-    pub async fn send(self) -> Result<AssociateNatGatewayAddressResult, super::Error> {
-        let client = self._client.clone();
-        client.call(self).await
-    }
-}
-impl<C> rboto::OperationInput for AssociateNetworkingFlexCostAllocationPolicyRequest<C> {
-    type Output = AssociateNetworkingFlexCostAllocationPolicyResult;
-    type Error = super::error::Exception;
-    const OPERATION: &'static rboto::schema::Operation = &super::schema::ops::ASSOCIATE_NETWORKING_FLEX_COST_ALLOCATION_POLICY;
-}
-impl AssociateNetworkingFlexCostAllocationPolicyRequest<rboto::ServiceClient> {
-    /// Sends the `AssociateNetworkingFlexCostAllocationPolicy` request.
-    pub async fn send(
-        self,
-    ) -> Result<AssociateNetworkingFlexCostAllocationPolicyResult, super::Error> {
-        let client = self._client.clone();
-        client.call(self).await
-    }
-}
-impl<C> rboto::OperationInput for AssociateRouteServerRequest<C> {
-    type Output = AssociateRouteServerResult;
-    type Error = super::error::Exception;
-    const OPERATION: &'static rboto::schema::Operation = &super::schema::ops::ASSOCIATE_ROUTE_SERVER;
-}
-impl AssociateRouteServerRequest<rboto::ServiceClient> {
-    /// Sends the `AssociateRouteServer` request.
-    pub async fn send(self) -> Result<AssociateRouteServerResult, super::Error> {
-        let client = self._client.clone();
-        client.call(self).await
-    }
-}
-impl<C> rboto::OperationInput for AssociateRouteTableRequest<C> {
-    type Output = AssociateRouteTableResult;
-    type Error = super::error::Exception;
-    const OPERATION: &'static rboto::schema::Operation = &super::schema::ops::ASSOCIATE_ROUTE_TABLE;
-}
-impl AssociateRouteTableRequest<rboto::ServiceClient> {
-    /// Sends the `AssociateRouteTable` request.
-    pub async fn send(self) -> Result<AssociateRouteTableResult, super::Error> {
-        let client = self._client.clone();
-        client.call(self).await
-    }
-}
-impl<C> rboto::OperationInput for AssociateSecurityGroupVpcRequest<C> {
-    type Output = AssociateSecurityGroupVpcResult;
-    type Error = super::error::Exception;
-    const OPERATION: &'static rboto::schema::Operation = &super::schema::ops::ASSOCIATE_SECURITY_GROUP_VPC;
-}
-impl AssociateSecurityGroupVpcRequest<rboto::ServiceClient> {
-    /// Sends the `AssociateSecurityGroupVpc` request.
-    pub async fn send(self) -> Result<AssociateSecurityGroupVpcResult, super::Error> {
-        let client = self._client.clone();
-        client.call(self).await
-    }
-}
-impl<C> rboto::OperationInput for AssociateSubnetCidrBlockRequest<C> {
-    type Output = AssociateSubnetCidrBlockResult;
-    type Error = super::error::Exception;
-    const OPERATION: &'static rboto::schema::Operation = &super::schema::ops::ASSOCIATE_SUBNET_CIDR_BLOCK;
-}
-impl AssociateSubnetCidrBlockRequest<rboto::ServiceClient> {
-    /// Sends the `AssociateSubnetCidrBlock` request.
-    pub async fn send(self) -> Result<AssociateSubnetCidrBlockResult, super::Error> {
-        let client = self._client.clone();
-        client.call(self).await
-    }
-}
-impl<C> rboto::OperationInput for AssociateTransitGatewayMulticastDomainRequest<C> {
-    type Output = AssociateTransitGatewayMulticastDomainResult;
-    type Error = super::error::Exception;
-    const OPERATION: &'static rboto::schema::Operation = &super::schema::ops::ASSOCIATE_TRANSIT_GATEWAY_MULTICAST_DOMAIN;
-}
-impl AssociateTransitGatewayMulticastDomainRequest<rboto::ServiceClient> {
-    /// Sends the `AssociateTransitGatewayMulticastDomain` request.
-    pub async fn send(
-        self,
-    ) -> Result<AssociateTransitGatewayMulticastDomainResult, super::Error> {
-        let client = self._client.clone();
-        client.call(self).await
-    }
-}
-impl<C> rboto::OperationInput for AssociateTransitGatewayPolicyTableRequest<C> {
-    type Output = AssociateTransitGatewayPolicyTableResult;
-    type Error = super::error::Exception;
-    const OPERATION: &'static rboto::schema::Operation = &super::schema::ops::ASSOCIATE_TRANSIT_GATEWAY_POLICY_TABLE;
-}
-impl AssociateTransitGatewayPolicyTableRequest<rboto::ServiceClient> {
-    /// Sends the `AssociateTransitGatewayPolicyTable` request.
-    pub async fn send(
-        self,
-    ) -> Result<AssociateTransitGatewayPolicyTableResult, super::Error> {
-        let client = self._client.clone();
-        client.call(self).await
-    }
-}
-impl<C> rboto::OperationInput for AssociateTransitGatewayRouteTableRequest<C> {
-    type Output = AssociateTransitGatewayRouteTableResult;
-    type Error = super::error::Exception;
-    const OPERATION: &'static rboto::schema::Operation = &super::schema::ops::ASSOCIATE_TRANSIT_GATEWAY_ROUTE_TABLE;
-}
-impl AssociateTransitGatewayRouteTableRequest<rboto::ServiceClient> {
-    /// Sends the `AssociateTransitGatewayRouteTable` request.
-    pub async fn send(
-        self,
-    ) -> Result<AssociateTransitGatewayRouteTableResult, super::Error> {
-        let client = self._client.clone();
-        client.call(self).await
-    }
-}
-impl<C> rboto::OperationInput for AssociateTrunkInterfaceRequest<C> {
-    type Output = AssociateTrunkInterfaceResult;
-    type Error = super::error::Exception;
-    const OPERATION: &'static rboto::schema::Operation = &super::schema::ops::ASSOCIATE_TRUNK_INTERFACE;
-}
-impl AssociateTrunkInterfaceRequest<rboto::ServiceClient> {
-    /// Sends the `AssociateTrunkInterface` request.
-    pub async fn send(self) -> Result<AssociateTrunkInterfaceResult, super::Error> {
-        let client = self._client.clone();
-        client.call(self).await
-    }
-}
-impl<C> rboto::OperationInput for AssociateVpcCidrBlockRequest<C> {
-    type Output = AssociateVpcCidrBlockResult;
-    type Error = super::error::Exception;
-    const OPERATION: &'static rboto::schema::Operation = &super::schema::ops::ASSOCIATE_VPC_CIDR_BLOCK;
-}
-impl AssociateVpcCidrBlockRequest<rboto::ServiceClient> {
-    /// Sends the `AssociateVpcCidrBlock` request.
-    pub async fn send(self) -> Result<AssociateVpcCidrBlockResult, super::Error> {
-        let client = self._client.clone();
-        client.call(self).await
-    }
-}
-impl<C> rboto::OperationInput for AttachClassicLinkVpcRequest<C> {
-    type Output = AttachClassicLinkVpcResult;
-    type Error = super::error::Exception;
-    const OPERATION: &'static rboto::schema::Operation = &super::schema::ops::ATTACH_CLASSIC_LINK_VPC;
-}
-impl AttachClassicLinkVpcRequest<rboto::ServiceClient> {
-    /// Sends the `AttachClassicLinkVpc` request.
-    pub async fn send(self) -> Result<AttachClassicLinkVpcResult, super::Error> {
-        let client = self._client.clone();
-        client.call(self).await
-    }
-}
-impl<C> rboto::OperationInput for AttachImageWatermarkRequest<C> {
-    type Output = AttachImageWatermarkResult;
-    type Error = super::error::Exception;
-    const OPERATION: &'static rboto::schema::Operation = &super::schema::ops::ATTACH_IMAGE_WATERMARK;
-}
-impl AttachImageWatermarkRequest<rboto::ServiceClient> {
-    /// Sends the `AttachImageWatermark` request.
-    pub async fn send(self) -> Result<AttachImageWatermarkResult, super::Error> {
-        let client = self._client.clone();
-        client.call(self).await
-    }
-}
-impl<C> rboto::OperationInput for AttachInternetGatewayRequest<C> {
-    type Output = ();
-    type Error = super::error::Exception;
-    const OPERATION: &'static rboto::schema::Operation = &super::schema::ops::ATTACH_INTERNET_GATEWAY;
-}
-impl AttachInternetGatewayRequest<rboto::ServiceClient> {
-    /// Sends the `AttachInternetGateway` request.
-    pub async fn send(self) -> Result<(), super::Error> {
-        let client = self._client.clone();
-        client.call(self).await
-    }
-}
-impl<C> rboto::OperationInput for AttachNetworkInterfaceRequest<C> {
-    type Output = AttachNetworkInterfaceResult;
-    type Error = super::error::Exception;
-    const OPERATION: &'static rboto::schema::Operation = &super::schema::ops::ATTACH_NETWORK_INTERFACE;
-}
-impl AttachNetworkInterfaceRequest<rboto::ServiceClient> {
-    /// Sends the `AttachNetworkInterface` request.
-    pub async fn send(self) -> Result<AttachNetworkInterfaceResult, super::Error> {
-        let client = self._client.clone();
-        client.call(self).await
-    }
-}
-impl<C> rboto::OperationInput for AttachVerifiedAccessTrustProviderRequest<C> {
-    type Output = AttachVerifiedAccessTrustProviderResult;
-    type Error = super::error::Exception;
-    const OPERATION: &'static rboto::schema::Operation = &super::schema::ops::ATTACH_VERIFIED_ACCESS_TRUST_PROVIDER;
-}
-impl AttachVerifiedAccessTrustProviderRequest<rboto::ServiceClient> {
-    /// Sends the `AttachVerifiedAccessTrustProvider` request.
-    pub async fn send(
-        self,
-    ) -> Result<AttachVerifiedAccessTrustProviderResult, super::Error> {
-        let client = self._client.clone();
-        client.call(self).await
-    }
-}
-impl<C> rboto::OperationInput for AttachVolumeRequest<C> {
-    type Output = VolumeAttachment;
-    type Error = super::error::Exception;
-    const OPERATION: &'static rboto::schema::Operation = &super::schema::ops::ATTACH_VOLUME;
-}
-impl AttachVolumeRequest<rboto::ServiceClient> {
-    /// Sends the `AttachVolume` request.
-    pub async fn send(self) -> Result<VolumeAttachment, super::Error> {
-        let client = self._client.clone();
-        client.call(self).await
-    }
-}
-impl<C> rboto::OperationInput for AttachVpnGatewayRequest<C> {
-    type Output = AttachVpnGatewayResult;
-    type Error = super::error::Exception;
-    const OPERATION: &'static rboto::schema::Operation = &super::schema::ops::ATTACH_VPN_GATEWAY;
-}
-impl AttachVpnGatewayRequest<rboto::ServiceClient> {
-    /// Sends the `AttachVpnGateway` request.
-    pub async fn send(self) -> Result<AttachVpnGatewayResult, super::Error> {
-        let client = self._client.clone();
-        client.call(self).await
-    }
-}
-impl<C> rboto::OperationInput for AuthorizeClientVpnIngressRequest<C> {
-    type Output = AuthorizeClientVpnIngressResult;
-    type Error = super::error::Exception;
-    const OPERATION: &'static rboto::schema::Operation = &super::schema::ops::AUTHORIZE_CLIENT_VPN_INGRESS;
-}
-impl AuthorizeClientVpnIngressRequest<rboto::ServiceClient> {
-    /// Sends the `AuthorizeClientVpnIngress` request.
-    pub async fn send(self) -> Result<AuthorizeClientVpnIngressResult, super::Error> {
-        let client = self._client.clone();
-        client.call(self).await
-    }
-}
-impl<C> rboto::OperationInput for AuthorizeSecurityGroupEgressRequest<C> {
-    type Output = AuthorizeSecurityGroupEgressResult;
-    type Error = super::error::Exception;
-    const OPERATION: &'static rboto::schema::Operation = &super::schema::ops::AUTHORIZE_SECURITY_GROUP_EGRESS;
-}
-impl AuthorizeSecurityGroupEgressRequest<rboto::ServiceClient> {
-    /// Sends the `AuthorizeSecurityGroupEgress` request.
-    pub async fn send(self) -> Result<AuthorizeSecurityGroupEgressResult, super::Error> {
-        let client = self._client.clone();
-        client.call(self).await
-    }
-}
-impl<C> rboto::OperationInput for AuthorizeSecurityGroupIngressRequest<C> {
-    type Output = AuthorizeSecurityGroupIngressResult;
-    type Error = super::error::Exception;
-    const OPERATION: &'static rboto::schema::Operation = &super::schema::ops::AUTHORIZE_SECURITY_GROUP_INGRESS;
-}
-impl AuthorizeSecurityGroupIngressRequest<rboto::ServiceClient> {
-    /// Sends the `AuthorizeSecurityGroupIngress` request.
-    pub async fn send(
-        self,
-    ) -> Result<AuthorizeSecurityGroupIngressResult, super::Error> {
-        let client = self._client.clone();
-        client.call(self).await
-    }
-}
-impl<C> rboto::OperationInput for BatchModifyIpamRoutingPolicyRegistrationsRequest<C> {
-    type Output = BatchModifyIpamRoutingPolicyRegistrationsResult;
-    type Error = super::error::Exception;
-    const OPERATION: &'static rboto::schema::Operation = &super::schema::ops::BATCH_MODIFY_IPAM_ROUTING_POLICY_REGISTRATIONS;
-}
-impl BatchModifyIpamRoutingPolicyRegistrationsRequest<rboto::ServiceClient> {
-    /// Sends the `BatchModifyIpamRoutingPolicyRegistrations` request.
-    pub async fn send(
-        self,
-    ) -> Result<BatchModifyIpamRoutingPolicyRegistrationsResult, super::Error> {
-        let client = self._client.clone();
-        client.call(self).await
-    }
-}
-impl<C> rboto::OperationInput for BundleInstanceRequest<C> {
-    type Output = BundleInstanceResult;
-    type Error = super::error::Exception;
-    const OPERATION: &'static rboto::schema::Operation = &super::schema::ops::BUNDLE_INSTANCE;
-}
-impl BundleInstanceRequest<rboto::ServiceClient> {
-    /// Sends the `BundleInstance` request.
-    pub async fn send(self) -> Result<BundleInstanceResult, super::Error> {
-        let client = self._client.clone();
-        client.call(self).await
-    }
-}
-impl<C> rboto::OperationInput for CancelBundleTaskRequest<C> {
-    type Output = CancelBundleTaskResult;
-    type Error = super::error::Exception;
-    const OPERATION: &'static rboto::schema::Operation = &super::schema::ops::CANCEL_BUNDLE_TASK;
-}
-impl CancelBundleTaskRequest<rboto::ServiceClient> {
-    /// Sends the `CancelBundleTask` request.
-    pub async fn send(self) -> Result<CancelBundleTaskResult, super::Error> {
-        let client = self._client.clone();
-        client.call(self).await
-    }
-}
-impl<C> rboto::OperationInput for CancelCapacityReservationRequest<C> {
-    type Output = CancelCapacityReservationResult;
-    type Error = super::error::Exception;
-    const OPERATION: &'static rboto::schema::Operation = &super::schema::ops::CANCEL_CAPACITY_RESERVATION;
-}
-impl CancelCapacityReservationRequest<rboto::ServiceClient> {
-    /// Sends the `CancelCapacityReservation` request.
-    pub async fn send(self) -> Result<CancelCapacityReservationResult, super::Error> {
-        let client = self._client.clone();
-        client.call(self).await
-    }
-}
-impl<C> rboto::OperationInput for CancelCapacityReservationFleetsRequest<C> {
-    type Output = CancelCapacityReservationFleetsResult;
-    type Error = super::error::Exception;
-    const OPERATION: &'static rboto::schema::Operation = &super::schema::ops::CANCEL_CAPACITY_RESERVATION_FLEETS;
-}
-impl CancelCapacityReservationFleetsRequest<rboto::ServiceClient> {
-    /// Sends the `CancelCapacityReservationFleets` request.
-    pub async fn send(
-        self,
-    ) -> Result<CancelCapacityReservationFleetsResult, super::Error> {
-        let client = self._client.clone();
-        client.call(self).await
-    }
-}
-impl<C> rboto::OperationInput for CancelConversionRequest<C> {
-    type Output = ();
-    type Error = super::error::Exception;
-    const OPERATION: &'static rboto::schema::Operation = &super::schema::ops::CANCEL_CONVERSION_TASK;
-}
-impl CancelConversionRequest<rboto::ServiceClient> {
-    /// Sends the `CancelConversionTask` request.
-    pub async fn send(self) -> Result<(), super::Error> {
-        let client = self._client.clone();
-        client.call(self).await
-    }
-}
-impl<C> rboto::OperationInput for CancelDeclarativePoliciesReportRequest<C> {
-    type Output = CancelDeclarativePoliciesReportResult;
-    type Error = super::error::Exception;
-    const OPERATION: &'static rboto::schema::Operation = &super::schema::ops::CANCEL_DECLARATIVE_POLICIES_REPORT;
-}
-impl CancelDeclarativePoliciesReportRequest<rboto::ServiceClient> {
-    /// Sends the `CancelDeclarativePoliciesReport` request.
-    pub async fn send(
-        self,
-    ) -> Result<CancelDeclarativePoliciesReportResult, super::Error> {
-        let client = self._client.clone();
-        client.call(self).await
-    }
-}
-impl<C> rboto::OperationInput for CancelExportTaskRequest<C> {
-    type Output = ();
-    type Error = super::error::Exception;
-    const OPERATION: &'static rboto::schema::Operation = &super::schema::ops::CANCEL_EXPORT_TASK;
-}
-impl CancelExportTaskRequest<rboto::ServiceClient> {
-    /// Sends the `CancelExportTask` request.
-    pub async fn send(self) -> Result<(), super::Error> {
-        let client = self._client.clone();
-        client.call(self).await
-    }
-}
-impl<C> rboto::OperationInput for CancelImageLaunchPermissionRequest<C> {
-    type Output = CancelImageLaunchPermissionResult;
-    type Error = super::error::Exception;
-    const OPERATION: &'static rboto::schema::Operation = &super::schema::ops::CANCEL_IMAGE_LAUNCH_PERMISSION;
-}
-impl CancelImageLaunchPermissionRequest<rboto::ServiceClient> {
-    /// Sends the `CancelImageLaunchPermission` request.
-    pub async fn send(self) -> Result<CancelImageLaunchPermissionResult, super::Error> {
-        let client = self._client.clone();
-        client.call(self).await
-    }
-}
-impl<C> rboto::OperationInput for CancelImportTaskRequest<C> {
-    type Output = CancelImportTaskResult;
-    type Error = super::error::Exception;
-    const OPERATION: &'static rboto::schema::Operation = &super::schema::ops::CANCEL_IMPORT_TASK;
-}
-impl CancelImportTaskRequest<rboto::ServiceClient> {
-    /// Sends the `CancelImportTask` request.
-    pub async fn send(self) -> Result<CancelImportTaskResult, super::Error> {
-        let client = self._client.clone();
-        client.call(self).await
-    }
-}
-impl<C> rboto::OperationInput for CancelReservedInstancesListingRequest<C> {
-    type Output = CancelReservedInstancesListingResult;
-    type Error = super::error::Exception;
-    const OPERATION: &'static rboto::schema::Operation = &super::schema::ops::CANCEL_RESERVED_INSTANCES_LISTING;
-}
-impl CancelReservedInstancesListingRequest<rboto::ServiceClient> {
-    /// Sends the `CancelReservedInstancesListing` request.
-    pub async fn send(
-        self,
-    ) -> Result<CancelReservedInstancesListingResult, super::Error> {
-        let client = self._client.clone();
-        client.call(self).await
-    }
-}
-impl<C> rboto::OperationInput for CancelSpotFleetRequestsRequest<C> {
-    type Output = CancelSpotFleetRequestsResponse;
-    type Error = super::error::Exception;
-    const OPERATION: &'static rboto::schema::Operation = &super::schema::ops::CANCEL_SPOT_FLEET_REQUESTS;
-}
-impl CancelSpotFleetRequestsRequest<rboto::ServiceClient> {
-    /// Sends the `CancelSpotFleetRequests` request.
-    pub async fn send(self) -> Result<CancelSpotFleetRequestsResponse, super::Error> {
-        let client = self._client.clone();
-        client.call(self).await
-    }
-}
-impl<C> rboto::OperationInput for CancelSpotInstanceRequestsRequest<C> {
-    type Output = CancelSpotInstanceRequestsResult;
-    type Error = super::error::Exception;
-    const OPERATION: &'static rboto::schema::Operation = &super::schema::ops::CANCEL_SPOT_INSTANCE_REQUESTS;
-}
-impl CancelSpotInstanceRequestsRequest<rboto::ServiceClient> {
-    /// Sends the `CancelSpotInstanceRequests` request.
-    pub async fn send(self) -> Result<CancelSpotInstanceRequestsResult, super::Error> {
-        let client = self._client.clone();
-        client.call(self).await
-    }
-}
-impl<C> rboto::OperationInput for ConfirmProductInstanceRequest<C> {
-    type Output = ConfirmProductInstanceResult;
-    type Error = super::error::Exception;
-    const OPERATION: &'static rboto::schema::Operation = &super::schema::ops::CONFIRM_PRODUCT_INSTANCE;
-}
-impl ConfirmProductInstanceRequest<rboto::ServiceClient> {
-    /// Sends the `ConfirmProductInstance` request.
-    pub async fn send(self) -> Result<ConfirmProductInstanceResult, super::Error> {
-        let client = self._client.clone();
-        client.call(self).await
-    }
-}
-impl<C> rboto::OperationInput for CopyFpgaImageRequest<C> {
-    type Output = CopyFpgaImageResult;
-    type Error = super::error::Exception;
-    const OPERATION: &'static rboto::schema::Operation = &super::schema::ops::COPY_FPGA_IMAGE;
-}
-impl CopyFpgaImageRequest<rboto::ServiceClient> {
-    /// Sends the `CopyFpgaImage` request.
-    pub async fn send(self) -> Result<CopyFpgaImageResult, super::Error> {
-        let client = self._client.clone();
-        client.call(self).await
-    }
-}
-impl<C> rboto::OperationInput for CopyImageRequest<C> {
-    type Output = CopyImageResult;
-    type Error = super::error::Exception;
-    const OPERATION: &'static rboto::schema::Operation = &super::schema::ops::COPY_IMAGE;
-}
-impl CopyImageRequest<rboto::ServiceClient> {
-    /// Sends the `CopyImage` request.
-    pub async fn send(self) -> Result<CopyImageResult, super::Error> {
-        let client = self._client.clone();
-        client.call(self).await
-    }
-}
-impl<C> rboto::OperationInput for CopySnapshotRequest<C> {
-    type Output = CopySnapshotResult;
-    type Error = super::error::Exception;
-    const OPERATION: &'static rboto::schema::Operation = &super::schema::ops::COPY_SNAPSHOT;
-}
-impl CopySnapshotRequest<rboto::ServiceClient> {
-    /// Sends the `CopySnapshot` request.
-    pub async fn send(self) -> Result<CopySnapshotResult, super::Error> {
-        let client = self._client.clone();
-        client.call(self).await
-    }
-}
-impl<C> rboto::OperationInput for CopyVolumesRequest<C> {
-    type Output = CopyVolumesResult;
-    type Error = super::error::Exception;
-    const OPERATION: &'static rboto::schema::Operation = &super::schema::ops::COPY_VOLUMES;
-}
-impl CopyVolumesRequest<rboto::ServiceClient> {
-    /// Sends the `CopyVolumes` request.
-    pub async fn send(self) -> Result<CopyVolumesResult, super::Error> {
-        let client = self._client.clone();
-        client.call(self).await
-    }
-}
-impl<C> rboto::OperationInput for CreateApplicationStatusCheckRequest<C> {
-    type Output = CreateApplicationStatusCheckResult;
-    type Error = super::error::Exception;
-    const OPERATION: &'static rboto::schema::Operation = &super::schema::ops::CREATE_APPLICATION_STATUS_CHECK;
-}
-impl CreateApplicationStatusCheckRequest<rboto::ServiceClient> {
-    /// Sends the `CreateApplicationStatusCheck` request.
-    pub async fn send(self) -> Result<CreateApplicationStatusCheckResult, super::Error> {
-        let client = self._client.clone();
-        client.call(self).await
-    }
-}
-impl<C> rboto::OperationInput for CreateCapacityManagerDataExportRequest<C> {
-    type Output = CreateCapacityManagerDataExportResult;
-    type Error = super::error::Exception;
-    const OPERATION: &'static rboto::schema::Operation = &super::schema::ops::CREATE_CAPACITY_MANAGER_DATA_EXPORT;
-}
-impl CreateCapacityManagerDataExportRequest<rboto::ServiceClient> {
-    /// Sends the `CreateCapacityManagerDataExport` request.
-    pub async fn send(
-        self,
-    ) -> Result<CreateCapacityManagerDataExportResult, super::Error> {
-        let client = self._client.clone();
-        client.call(self).await
-    }
-}
-impl<C> rboto::OperationInput for CreateCapacityReservationRequest<C> {
-    type Output = CreateCapacityReservationResult;
-    type Error = super::error::Exception;
-    const OPERATION: &'static rboto::schema::Operation = &super::schema::ops::CREATE_CAPACITY_RESERVATION;
-}
-impl CreateCapacityReservationRequest<rboto::ServiceClient> {
-    /// Sends the `CreateCapacityReservation` request.
-    pub async fn send(self) -> Result<CreateCapacityReservationResult, super::Error> {
-        let client = self._client.clone();
-        client.call(self).await
-    }
-}
-impl<C> rboto::OperationInput for CreateCapacityReservationBySplittingRequest<C> {
-    type Output = CreateCapacityReservationBySplittingResult;
-    type Error = super::error::Exception;
-    const OPERATION: &'static rboto::schema::Operation = &super::schema::ops::CREATE_CAPACITY_RESERVATION_BY_SPLITTING;
-}
-impl CreateCapacityReservationBySplittingRequest<rboto::ServiceClient> {
-    /// Sends the `CreateCapacityReservationBySplitting` request.
-    pub async fn send(
-        self,
-    ) -> Result<CreateCapacityReservationBySplittingResult, super::Error> {
-        let client = self._client.clone();
-        client.call(self).await
-    }
-}
-impl<C> rboto::OperationInput for CreateCapacityReservationCancellationQuoteRequest<C> {
-    type Output = CreateCapacityReservationCancellationQuoteResult;
-    type Error = super::error::Exception;
-    const OPERATION: &'static rboto::schema::Operation = &super::schema::ops::CREATE_CAPACITY_RESERVATION_CANCELLATION_QUOTE;
-}
-impl CreateCapacityReservationCancellationQuoteRequest<rboto::ServiceClient> {
-    /// Sends the `CreateCapacityReservationCancellationQuote` request.
-    pub async fn send(
-        self,
-    ) -> Result<CreateCapacityReservationCancellationQuoteResult, super::Error> {
-        let client = self._client.clone();
-        client.call(self).await
-    }
-}
-impl<C> rboto::OperationInput for CreateCapacityReservationDateChangeQuoteRequest<C> {
-    type Output = CreateCapacityReservationDateChangeQuoteResult;
-    type Error = super::error::Exception;
-    const OPERATION: &'static rboto::schema::Operation = &super::schema::ops::CREATE_CAPACITY_RESERVATION_DATE_CHANGE_QUOTE;
-}
-impl CreateCapacityReservationDateChangeQuoteRequest<rboto::ServiceClient> {
-    /// Sends the `CreateCapacityReservationDateChangeQuote` request.
-    pub async fn send(
-        self,
-    ) -> Result<CreateCapacityReservationDateChangeQuoteResult, super::Error> {
-        let client = self._client.clone();
-        client.call(self).await
-    }
-}
-impl<C> rboto::OperationInput for CreateCapacityReservationFleetRequest<C> {
-    type Output = CreateCapacityReservationFleetResult;
-    type Error = super::error::Exception;
-    const OPERATION: &'static rboto::schema::Operation = &super::schema::ops::CREATE_CAPACITY_RESERVATION_FLEET;
-}
-impl CreateCapacityReservationFleetRequest<rboto::ServiceClient> {
-    /// Sends the `CreateCapacityReservationFleet` request.
-    pub async fn send(
-        self,
-    ) -> Result<CreateCapacityReservationFleetResult, super::Error> {
-        let client = self._client.clone();
-        client.call(self).await
-    }
-}
-impl<C> rboto::OperationInput for CreateCarrierGatewayRequest<C> {
-    type Output = CreateCarrierGatewayResult;
-    type Error = super::error::Exception;
-    const OPERATION: &'static rboto::schema::Operation = &super::schema::ops::CREATE_CARRIER_GATEWAY;
-}
-impl CreateCarrierGatewayRequest<rboto::ServiceClient> {
-    /// Sends the `CreateCarrierGateway` request.
-    pub async fn send(self) -> Result<CreateCarrierGatewayResult, super::Error> {
-        let client = self._client.clone();
-        client.call(self).await
-    }
-}
-impl<C> rboto::OperationInput for CreateClientVpnEndpointRequest<C> {
-    type Output = CreateClientVpnEndpointResult;
-    type Error = super::error::Exception;
-    const OPERATION: &'static rboto::schema::Operation = &super::schema::ops::CREATE_CLIENT_VPN_ENDPOINT;
-}
-impl CreateClientVpnEndpointRequest<rboto::ServiceClient> {
-    /// Sends the `CreateClientVpnEndpoint` request.
-    pub async fn send(self) -> Result<CreateClientVpnEndpointResult, super::Error> {
-        let client = self._client.clone();
-        client.call(self).await
-    }
-}
-impl<C> rboto::OperationInput for CreateClientVpnRouteRequest<C> {
-    type Output = CreateClientVpnRouteResult;
-    type Error = super::error::Exception;
-    const OPERATION: &'static rboto::schema::Operation = &super::schema::ops::CREATE_CLIENT_VPN_ROUTE;
-}
-impl CreateClientVpnRouteRequest<rboto::ServiceClient> {
-    /// Sends the `CreateClientVpnRoute` request.
-    pub async fn send(self) -> Result<CreateClientVpnRouteResult, super::Error> {
-        let client = self._client.clone();
-        client.call(self).await
-    }
-}
-impl<C> rboto::OperationInput for CreateCoipCidrRequest<C> {
-    type Output = CreateCoipCidrResult;
-    type Error = super::error::Exception;
-    const OPERATION: &'static rboto::schema::Operation = &super::schema::ops::CREATE_COIP_CIDR;
-}
-impl CreateCoipCidrRequest<rboto::ServiceClient> {
-    /// Sends the `CreateCoipCidr` request.
-    pub async fn send(self) -> Result<CreateCoipCidrResult, super::Error> {
-        let client = self._client.clone();
-        client.call(self).await
-    }
-}
-impl<C> rboto::OperationInput for CreateCoipPoolRequest<C> {
-    type Output = CreateCoipPoolResult;
-    type Error = super::error::Exception;
-    const OPERATION: &'static rboto::schema::Operation = &super::schema::ops::CREATE_COIP_POOL;
-}
-impl CreateCoipPoolRequest<rboto::ServiceClient> {
-    /// Sends the `CreateCoipPool` request.
-    pub async fn send(self) -> Result<CreateCoipPoolResult, super::Error> {
-        let client = self._client.clone();
-        client.call(self).await
-    }
-}
-impl<C> rboto::OperationInput for CreateCustomerGatewayRequest<C> {
-    type Output = CreateCustomerGatewayResult;
-    type Error = super::error::Exception;
-    const OPERATION: &'static rboto::schema::Operation = &super::schema::ops::CREATE_CUSTOMER_GATEWAY;
-}
-impl CreateCustomerGatewayRequest<rboto::ServiceClient> {
-    /// Sends the `CreateCustomerGateway` request.
-    pub async fn send(self) -> Result<CreateCustomerGatewayResult, super::Error> {
-        let client = self._client.clone();
-        client.call(self).await
-    }
-}
-impl<C> rboto::OperationInput for CreateDefaultSubnetRequest<C> {
-    type Output = CreateDefaultSubnetResult;
-    type Error = super::error::Exception;
-    const OPERATION: &'static rboto::schema::Operation = &super::schema::ops::CREATE_DEFAULT_SUBNET;
-}
-impl CreateDefaultSubnetRequest<rboto::ServiceClient> {
-    /// Sends the `CreateDefaultSubnet` request.
-    pub async fn send(self) -> Result<CreateDefaultSubnetResult, super::Error> {
-        let client = self._client.clone();
-        client.call(self).await
-    }
-}
-impl<C> rboto::OperationInput for CreateDefaultVpcRequest<C> {
-    type Output = CreateDefaultVpcResult;
-    type Error = super::error::Exception;
-    const OPERATION: &'static rboto::schema::Operation = &super::schema::ops::CREATE_DEFAULT_VPC;
-}
-impl CreateDefaultVpcRequest<rboto::ServiceClient> {
-    /// Sends the `CreateDefaultVpc` request.
-    pub async fn send(self) -> Result<CreateDefaultVpcResult, super::Error> {
-        let client = self._client.clone();
-        client.call(self).await
-    }
-}
-impl<C> rboto::OperationInput for CreateDelegateMacVolumeOwnershipTaskRequest<C> {
-    type Output = CreateDelegateMacVolumeOwnershipTaskResult;
-    type Error = super::error::Exception;
-    const OPERATION: &'static rboto::schema::Operation = &super::schema::ops::CREATE_DELEGATE_MAC_VOLUME_OWNERSHIP_TASK;
-}
-impl CreateDelegateMacVolumeOwnershipTaskRequest<rboto::ServiceClient> {
-    /// Sends the `CreateDelegateMacVolumeOwnershipTask` request.
-    pub async fn send(
-        self,
-    ) -> Result<CreateDelegateMacVolumeOwnershipTaskResult, super::Error> {
-        let client = self._client.clone();
-        client.call(self).await
-    }
-}
-impl<C> rboto::OperationInput for CreateDhcpOptionsRequest<C> {
-    type Output = CreateDhcpOptionsResult;
-    type Error = super::error::Exception;
-    const OPERATION: &'static rboto::schema::Operation = &super::schema::ops::CREATE_DHCP_OPTIONS;
-}
-impl CreateDhcpOptionsRequest<rboto::ServiceClient> {
-    /// Sends the `CreateDhcpOptions` request.
-    pub async fn send(self) -> Result<CreateDhcpOptionsResult, super::Error> {
-        let client = self._client.clone();
-        client.call(self).await
-    }
-}
-impl<C> rboto::OperationInput for CreateEgressOnlyInternetGatewayRequest<C> {
-    type Output = CreateEgressOnlyInternetGatewayResult;
-    type Error = super::error::Exception;
-    const OPERATION: &'static rboto::schema::Operation = &super::schema::ops::CREATE_EGRESS_ONLY_INTERNET_GATEWAY;
-}
-impl CreateEgressOnlyInternetGatewayRequest<rboto::ServiceClient> {
-    /// Sends the `CreateEgressOnlyInternetGateway` request.
-    pub async fn send(
-        self,
-    ) -> Result<CreateEgressOnlyInternetGatewayResult, super::Error> {
-        let client = self._client.clone();
-        client.call(self).await
-    }
-}
-impl<C> rboto::OperationInput for CreateFleetRequest<C> {
-    type Output = CreateFleetResult;
-    type Error = super::error::Exception;
-    const OPERATION: &'static rboto::schema::Operation = &super::schema::ops::CREATE_FLEET;
-}
-impl CreateFleetRequest<rboto::ServiceClient> {
-    /// Sends the `CreateFleet` request.
-    pub async fn send(self) -> Result<CreateFleetResult, super::Error> {
-        let client = self._client.clone();
-        client.call(self).await
-    }
-}
-impl<C> rboto::OperationInput for CreateFlowLogsRequest<C> {
-    type Output = CreateFlowLogsResult;
-    type Error = super::error::Exception;
-    const OPERATION: &'static rboto::schema::Operation = &super::schema::ops::CREATE_FLOW_LOGS;
-}
-impl CreateFlowLogsRequest<rboto::ServiceClient> {
-    /// Sends the `CreateFlowLogs` request.
-    pub async fn send(self) -> Result<CreateFlowLogsResult, super::Error> {
-        let client = self._client.clone();
-        client.call(self).await
-    }
-}
-impl<C> rboto::OperationInput for CreateFpgaImageRequest<C> {
-    type Output = CreateFpgaImageResult;
-    type Error = super::error::Exception;
-    const OPERATION: &'static rboto::schema::Operation = &super::schema::ops::CREATE_FPGA_IMAGE;
-}
-impl CreateFpgaImageRequest<rboto::ServiceClient> {
-    /// Sends the `CreateFpgaImage` request.
-    pub async fn send(self) -> Result<CreateFpgaImageResult, super::Error> {
-        let client = self._client.clone();
-        client.call(self).await
-    }
-}
-impl<C> rboto::OperationInput for CreateImageRequest<C> {
-    type Output = CreateImageResult;
-    type Error = super::error::Exception;
-    const OPERATION: &'static rboto::schema::Operation = &super::schema::ops::CREATE_IMAGE;
-}
-impl CreateImageRequest<rboto::ServiceClient> {
-    /// Sends the `CreateImage` request.
-    pub async fn send(self) -> Result<CreateImageResult, super::Error> {
-        let client = self._client.clone();
-        client.call(self).await
-    }
-}
-impl<C> rboto::OperationInput for CreateImageUsageReportRequest<C> {
-    type Output = CreateImageUsageReportResult;
-    type Error = super::error::Exception;
-    const OPERATION: &'static rboto::schema::Operation = &super::schema::ops::CREATE_IMAGE_USAGE_REPORT;
-}
-impl CreateImageUsageReportRequest<rboto::ServiceClient> {
-    /// Sends the `CreateImageUsageReport` request.
-    pub async fn send(self) -> Result<CreateImageUsageReportResult, super::Error> {
-        let client = self._client.clone();
-        client.call(self).await
-    }
-}
-impl<C> rboto::OperationInput for CreateInstanceConnectEndpointRequest<C> {
-    type Output = CreateInstanceConnectEndpointResult;
-    type Error = super::error::Exception;
-    const OPERATION: &'static rboto::schema::Operation = &super::schema::ops::CREATE_INSTANCE_CONNECT_ENDPOINT;
-}
-impl CreateInstanceConnectEndpointRequest<rboto::ServiceClient> {
-    /// Sends the `CreateInstanceConnectEndpoint` request.
-    pub async fn send(
-        self,
-    ) -> Result<CreateInstanceConnectEndpointResult, super::Error> {
-        let client = self._client.clone();
-        client.call(self).await
-    }
-}
-impl<C> rboto::OperationInput for CreateInstanceEventWindowRequest<C> {
-    type Output = CreateInstanceEventWindowResult;
-    type Error = super::error::Exception;
-    const OPERATION: &'static rboto::schema::Operation = &super::schema::ops::CREATE_INSTANCE_EVENT_WINDOW;
-}
-impl CreateInstanceEventWindowRequest<rboto::ServiceClient> {
-    /// Sends the `CreateInstanceEventWindow` request.
-    pub async fn send(self) -> Result<CreateInstanceEventWindowResult, super::Error> {
-        let client = self._client.clone();
-        client.call(self).await
-    }
-}
-impl<C> rboto::OperationInput for CreateInstanceExportTaskRequest<C> {
-    type Output = CreateInstanceExportTaskResult;
-    type Error = super::error::Exception;
-    const OPERATION: &'static rboto::schema::Operation = &super::schema::ops::CREATE_INSTANCE_EXPORT_TASK;
-}
-impl CreateInstanceExportTaskRequest<rboto::ServiceClient> {
-    /// Sends the `CreateInstanceExportTask` request.
-    pub async fn send(self) -> Result<CreateInstanceExportTaskResult, super::Error> {
-        let client = self._client.clone();
-        client.call(self).await
-    }
-}
-impl<C> rboto::OperationInput for CreateInternetGatewayRequest<C> {
-    type Output = CreateInternetGatewayResult;
-    type Error = super::error::Exception;
-    const OPERATION: &'static rboto::schema::Operation = &super::schema::ops::CREATE_INTERNET_GATEWAY;
-}
-impl CreateInternetGatewayRequest<rboto::ServiceClient> {
-    /// Sends the `CreateInternetGateway` request.
-    pub async fn send(self) -> Result<CreateInternetGatewayResult, super::Error> {
-        let client = self._client.clone();
-        client.call(self).await
-    }
-}
-impl<C> rboto::OperationInput
-for CreateInterruptibleCapacityReservationAllocationRequest<C> {
-    type Output = CreateInterruptibleCapacityReservationAllocationResult;
-    type Error = super::error::Exception;
-    const OPERATION: &'static rboto::schema::Operation = &super::schema::ops::CREATE_INTERRUPTIBLE_CAPACITY_RESERVATION_ALLOCATION;
-}
-impl CreateInterruptibleCapacityReservationAllocationRequest<rboto::ServiceClient> {
-    /// Sends the `CreateInterruptibleCapacityReservationAllocation` request.
-    pub async fn send(
-        self,
-    ) -> Result<CreateInterruptibleCapacityReservationAllocationResult, super::Error> {
-        let client = self._client.clone();
-        client.call(self).await
-    }
-}
-impl<C> rboto::OperationInput for CreateIpamRequest<C> {
-    type Output = CreateIpamResult;
-    type Error = super::error::Exception;
-    const OPERATION: &'static rboto::schema::Operation = &super::schema::ops::CREATE_IPAM;
-}
-impl CreateIpamRequest<rboto::ServiceClient> {
-    /// Sends the `CreateIpam` request.
-    pub async fn send(self) -> Result<CreateIpamResult, super::Error> {
-        let client = self._client.clone();
-        client.call(self).await
-    }
-}
-impl<C> rboto::OperationInput for CreateIpamExternalResourceVerificationTokenRequest<C> {
-    type Output = CreateIpamExternalResourceVerificationTokenResult;
-    type Error = super::error::Exception;
-    const OPERATION: &'static rboto::schema::Operation = &super::schema::ops::CREATE_IPAM_EXTERNAL_RESOURCE_VERIFICATION_TOKEN;
-}
-impl CreateIpamExternalResourceVerificationTokenRequest<rboto::ServiceClient> {
-    /// Sends the `CreateIpamExternalResourceVerificationToken` request.
-    pub async fn send(
-        self,
-    ) -> Result<CreateIpamExternalResourceVerificationTokenResult, super::Error> {
-        let client = self._client.clone();
-        client.call(self).await
-    }
-}
-impl<C> rboto::OperationInput for CreateIpamInternetRegistryAssociationRequest<C> {
-    type Output = CreateIpamInternetRegistryAssociationResult;
-    type Error = super::error::Exception;
-    const OPERATION: &'static rboto::schema::Operation = &super::schema::ops::CREATE_IPAM_INTERNET_REGISTRY_ASSOCIATION;
-}
-impl CreateIpamInternetRegistryAssociationRequest<rboto::ServiceClient> {
-    /// Sends the `CreateIpamInternetRegistryAssociation` request.
-    pub async fn send(
-        self,
-    ) -> Result<CreateIpamInternetRegistryAssociationResult, super::Error> {
-        let client = self._client.clone();
-        client.call(self).await
-    }
-}
-impl<C> rboto::OperationInput for CreateIpamPolicyRequest<C> {
-    type Output = CreateIpamPolicyResult;
-    type Error = super::error::Exception;
-    const OPERATION: &'static rboto::schema::Operation = &super::schema::ops::CREATE_IPAM_POLICY;
-}
-impl CreateIpamPolicyRequest<rboto::ServiceClient> {
-    /// Sends the `CreateIpamPolicy` request.
-    pub async fn send(self) -> Result<CreateIpamPolicyResult, super::Error> {
-        let client = self._client.clone();
-        client.call(self).await
-    }
-}
-impl<C> rboto::OperationInput for CreateIpamPoolRequest<C> {
-    type Output = CreateIpamPoolResult;
-    type Error = super::error::Exception;
-    const OPERATION: &'static rboto::schema::Operation = &super::schema::ops::CREATE_IPAM_POOL;
-}
-impl CreateIpamPoolRequest<rboto::ServiceClient> {
-    /// Sends the `CreateIpamPool` request.
-    pub async fn send(self) -> Result<CreateIpamPoolResult, super::Error> {
-        let client = self._client.clone();
-        client.call(self).await
-    }
-}
-impl<C> rboto::OperationInput for CreateIpamPrefixListResolverRequest<C> {
-    type Output = CreateIpamPrefixListResolverResult;
-    type Error = super::error::Exception;
-    const OPERATION: &'static rboto::schema::Operation = &super::schema::ops::CREATE_IPAM_PREFIX_LIST_RESOLVER;
-}
-impl CreateIpamPrefixListResolverRequest<rboto::ServiceClient> {
-    /// Sends the `CreateIpamPrefixListResolver` request.
-    pub async fn send(self) -> Result<CreateIpamPrefixListResolverResult, super::Error> {
-        let client = self._client.clone();
-        client.call(self).await
-    }
-}
-impl<C> rboto::OperationInput for CreateIpamPrefixListResolverTargetRequest<C> {
-    type Output = CreateIpamPrefixListResolverTargetResult;
-    type Error = super::error::Exception;
-    const OPERATION: &'static rboto::schema::Operation = &super::schema::ops::CREATE_IPAM_PREFIX_LIST_RESOLVER_TARGET;
-}
-impl CreateIpamPrefixListResolverTargetRequest<rboto::ServiceClient> {
-    /// Sends the `CreateIpamPrefixListResolverTarget` request.
-    pub async fn send(
-        self,
-    ) -> Result<CreateIpamPrefixListResolverTargetResult, super::Error> {
-        let client = self._client.clone();
-        client.call(self).await
-    }
-}
-impl<C> rboto::OperationInput for CreateIpamResourceDiscoveryRequest<C> {
-    type Output = CreateIpamResourceDiscoveryResult;
-    type Error = super::error::Exception;
-    const OPERATION: &'static rboto::schema::Operation = &super::schema::ops::CREATE_IPAM_RESOURCE_DISCOVERY;
-}
-impl CreateIpamResourceDiscoveryRequest<rboto::ServiceClient> {
-    /// Sends the `CreateIpamResourceDiscovery` request.
-    pub async fn send(self) -> Result<CreateIpamResourceDiscoveryResult, super::Error> {
-        let client = self._client.clone();
-        client.call(self).await
-    }
-}
-impl<C> rboto::OperationInput for CreateIpamRoutingPolicyRegistrationRequest<C> {
-    type Output = CreateIpamRoutingPolicyRegistrationResult;
-    type Error = super::error::Exception;
-    const OPERATION: &'static rboto::schema::Operation = &super::schema::ops::CREATE_IPAM_ROUTING_POLICY_REGISTRATION;
-}
-impl CreateIpamRoutingPolicyRegistrationRequest<rboto::ServiceClient> {
-    /// Sends the `CreateIpamRoutingPolicyRegistration` request.
-    pub async fn send(
-        self,
-    ) -> Result<CreateIpamRoutingPolicyRegistrationResult, super::Error> {
-        let client = self._client.clone();
-        client.call(self).await
-    }
-}
-impl<C> rboto::OperationInput for CreateIpamScopeRequest<C> {
-    type Output = CreateIpamScopeResult;
-    type Error = super::error::Exception;
-    const OPERATION: &'static rboto::schema::Operation = &super::schema::ops::CREATE_IPAM_SCOPE;
-}
-impl CreateIpamScopeRequest<rboto::ServiceClient> {
-    /// Sends the `CreateIpamScope` request.
-    pub async fn send(self) -> Result<CreateIpamScopeResult, super::Error> {
-        let client = self._client.clone();
-        client.call(self).await
-    }
-}
-impl<C> rboto::OperationInput for CreateKeyPairRequest<C> {
-    type Output = KeyPair;
-    type Error = super::error::Exception;
-    const OPERATION: &'static rboto::schema::Operation = &super::schema::ops::CREATE_KEY_PAIR;
-}
-impl CreateKeyPairRequest<rboto::ServiceClient> {
-    /// Sends the `CreateKeyPair` request.
-    pub async fn send(self) -> Result<KeyPair, super::Error> {
-        let client = self._client.clone();
-        client.call(self).await
-    }
-}
-impl<C> rboto::OperationInput for CreateLaunchTemplateRequest<C> {
-    type Output = CreateLaunchTemplateResult;
-    type Error = super::error::Exception;
-    const OPERATION: &'static rboto::schema::Operation = &super::schema::ops::CREATE_LAUNCH_TEMPLATE;
-}
-impl CreateLaunchTemplateRequest<rboto::ServiceClient> {
-    /// Sends the `CreateLaunchTemplate` request.
-    pub async fn send(self) -> Result<CreateLaunchTemplateResult, super::Error> {
-        let client = self._client.clone();
-        client.call(self).await
-    }
-}
-impl<C> rboto::OperationInput for CreateLaunchTemplateVersionRequest<C> {
-    type Output = CreateLaunchTemplateVersionResult;
-    type Error = super::error::Exception;
-    const OPERATION: &'static rboto::schema::Operation = &super::schema::ops::CREATE_LAUNCH_TEMPLATE_VERSION;
-}
-impl CreateLaunchTemplateVersionRequest<rboto::ServiceClient> {
-    /// Sends the `CreateLaunchTemplateVersion` request.
-    pub async fn send(self) -> Result<CreateLaunchTemplateVersionResult, super::Error> {
-        let client = self._client.clone();
-        client.call(self).await
-    }
-}
-impl<C> rboto::OperationInput for CreateLocalGatewayRouteRequest<C> {
-    type Output = CreateLocalGatewayRouteResult;
-    type Error = super::error::Exception;
-    const OPERATION: &'static rboto::schema::Operation = &super::schema::ops::CREATE_LOCAL_GATEWAY_ROUTE;
-}
-impl CreateLocalGatewayRouteRequest<rboto::ServiceClient> {
-    /// Sends the `CreateLocalGatewayRoute` request.
-    pub async fn send(self) -> Result<CreateLocalGatewayRouteResult, super::Error> {
-        let client = self._client.clone();
-        client.call(self).await
-    }
-}
-impl<C> rboto::OperationInput for CreateLocalGatewayRouteTableRequest<C> {
-    type Output = CreateLocalGatewayRouteTableResult;
-    type Error = super::error::Exception;
-    const OPERATION: &'static rboto::schema::Operation = &super::schema::ops::CREATE_LOCAL_GATEWAY_ROUTE_TABLE;
-}
-impl CreateLocalGatewayRouteTableRequest<rboto::ServiceClient> {
-    /// Sends the `CreateLocalGatewayRouteTable` request.
-    pub async fn send(self) -> Result<CreateLocalGatewayRouteTableResult, super::Error> {
-        let client = self._client.clone();
-        client.call(self).await
-    }
-}
-impl<C> rboto::OperationInput
-for CreateLocalGatewayRouteTableVirtualInterfaceGroupAssociationRequest<C> {
-    type Output = CreateLocalGatewayRouteTableVirtualInterfaceGroupAssociationResult;
-    type Error = super::error::Exception;
-    const OPERATION: &'static rboto::schema::Operation = &super::schema::ops::CREATE_LOCAL_GATEWAY_ROUTE_TABLE_VIRTUAL_INTERFACE_GROUP_ASSOCIATION;
-}
-impl CreateLocalGatewayRouteTableVirtualInterfaceGroupAssociationRequest<
-    rboto::ServiceClient,
-> {
-    /// Sends the `CreateLocalGatewayRouteTableVirtualInterfaceGroupAssociation` request.
-    pub async fn send(
-        self,
-    ) -> Result<
-        CreateLocalGatewayRouteTableVirtualInterfaceGroupAssociationResult,
-        super::Error,
-    > {
-        let client = self._client.clone();
-        client.call(self).await
-    }
-}
-impl<C> rboto::OperationInput for CreateLocalGatewayRouteTableVpcAssociationRequest<C> {
-    type Output = CreateLocalGatewayRouteTableVpcAssociationResult;
-    type Error = super::error::Exception;
-    const OPERATION: &'static rboto::schema::Operation = &super::schema::ops::CREATE_LOCAL_GATEWAY_ROUTE_TABLE_VPC_ASSOCIATION;
-}
-impl CreateLocalGatewayRouteTableVpcAssociationRequest<rboto::ServiceClient> {
-    /// Sends the `CreateLocalGatewayRouteTableVpcAssociation` request.
-    pub async fn send(
-        self,
-    ) -> Result<CreateLocalGatewayRouteTableVpcAssociationResult, super::Error> {
-        let client = self._client.clone();
-        client.call(self).await
-    }
-}
-impl<C> rboto::OperationInput for CreateLocalGatewayVirtualInterfaceRequest<C> {
-    type Output = CreateLocalGatewayVirtualInterfaceResult;
-    type Error = super::error::Exception;
-    const OPERATION: &'static rboto::schema::Operation = &super::schema::ops::CREATE_LOCAL_GATEWAY_VIRTUAL_INTERFACE;
-}
-impl CreateLocalGatewayVirtualInterfaceRequest<rboto::ServiceClient> {
-    /// Sends the `CreateLocalGatewayVirtualInterface` request.
-    pub async fn send(
-        self,
-    ) -> Result<CreateLocalGatewayVirtualInterfaceResult, super::Error> {
-        let client = self._client.clone();
-        client.call(self).await
-    }
-}
-impl<C> rboto::OperationInput for CreateLocalGatewayVirtualInterfaceGroupRequest<C> {
-    type Output = CreateLocalGatewayVirtualInterfaceGroupResult;
-    type Error = super::error::Exception;
-    const OPERATION: &'static rboto::schema::Operation = &super::schema::ops::CREATE_LOCAL_GATEWAY_VIRTUAL_INTERFACE_GROUP;
-}
-impl CreateLocalGatewayVirtualInterfaceGroupRequest<rboto::ServiceClient> {
-    /// Sends the `CreateLocalGatewayVirtualInterfaceGroup` request.
-    pub async fn send(
-        self,
-    ) -> Result<CreateLocalGatewayVirtualInterfaceGroupResult, super::Error> {
-        let client = self._client.clone();
-        client.call(self).await
-    }
-}
-impl<C> rboto::OperationInput
-for CreateMacSystemIntegrityProtectionModificationTaskRequest<C> {
-    type Output = CreateMacSystemIntegrityProtectionModificationTaskResult;
-    type Error = super::error::Exception;
-    const OPERATION: &'static rboto::schema::Operation = &super::schema::ops::CREATE_MAC_SYSTEM_INTEGRITY_PROTECTION_MODIFICATION_TASK;
-}
-impl CreateMacSystemIntegrityProtectionModificationTaskRequest<rboto::ServiceClient> {
-    /// Sends the `CreateMacSystemIntegrityProtectionModificationTask` request.
-    pub async fn send(
-        self,
-    ) -> Result<CreateMacSystemIntegrityProtectionModificationTaskResult, super::Error> {
-        let client = self._client.clone();
-        client.call(self).await
-    }
-}
-impl<C> rboto::OperationInput for CreateManagedPrefixListRequest<C> {
-    type Output = CreateManagedPrefixListResult;
-    type Error = super::error::Exception;
-    const OPERATION: &'static rboto::schema::Operation = &super::schema::ops::CREATE_MANAGED_PREFIX_LIST;
-}
-impl CreateManagedPrefixListRequest<rboto::ServiceClient> {
-    /// Sends the `CreateManagedPrefixList` request.
-    pub async fn send(self) -> Result<CreateManagedPrefixListResult, super::Error> {
-        let client = self._client.clone();
-        client.call(self).await
-    }
-}
-impl<C> rboto::OperationInput for CreateMetricCategoryRequest<C> {
-    type Output = CreateMetricCategoryResult;
-    type Error = super::error::Exception;
-    const OPERATION: &'static rboto::schema::Operation = &super::schema::ops::CREATE_METRIC_CATEGORY;
-}
-impl CreateMetricCategoryRequest<rboto::ServiceClient> {
-    /// Sends the `CreateMetricCategory` request.
-    pub async fn send(self) -> Result<CreateMetricCategoryResult, super::Error> {
-        let client = self._client.clone();
-        client.call(self).await
-    }
-}
-impl<C> rboto::OperationInput for CreateNatGatewayRequest<C> {
-    type Output = CreateNatGatewayResult;
-    type Error = super::error::Exception;
-    const OPERATION: &'static rboto::schema::Operation = &super::schema::ops::CREATE_NAT_GATEWAY;
-}
-impl CreateNatGatewayRequest<rboto::ServiceClient> {
-    /// Sends the `CreateNatGateway` request.
-    pub async fn send(self) -> Result<CreateNatGatewayResult, super::Error> {
-        let client = self._client.clone();
-        client.call(self).await
-    }
-}
-impl<C> rboto::OperationInput for CreateNetworkAclRequest<C> {
-    type Output = CreateNetworkAclResult;
-    type Error = super::error::Exception;
-    const OPERATION: &'static rboto::schema::Operation = &super::schema::ops::CREATE_NETWORK_ACL;
-}
-impl CreateNetworkAclRequest<rboto::ServiceClient> {
-    /// Sends the `CreateNetworkAcl` request.
-    pub async fn send(self) -> Result<CreateNetworkAclResult, super::Error> {
-        let client = self._client.clone();
-        client.call(self).await
-    }
-}
-impl<C> rboto::OperationInput for CreateNetworkAclEntryRequest<C> {
-    type Output = ();
-    type Error = super::error::Exception;
-    const OPERATION: &'static rboto::schema::Operation = &super::schema::ops::CREATE_NETWORK_ACL_ENTRY;
-}
-impl CreateNetworkAclEntryRequest<rboto::ServiceClient> {
-    /// Sends the `CreateNetworkAclEntry` request.
-    pub async fn send(self) -> Result<(), super::Error> {
-        let client = self._client.clone();
-        client.call(self).await
-    }
-}
-impl<C> rboto::OperationInput for CreateNetworkInsightsAccessScopeRequest<C> {
-    type Output = CreateNetworkInsightsAccessScopeResult;
-    type Error = super::error::Exception;
-    const OPERATION: &'static rboto::schema::Operation = &super::schema::ops::CREATE_NETWORK_INSIGHTS_ACCESS_SCOPE;
-}
-impl CreateNetworkInsightsAccessScopeRequest<rboto::ServiceClient> {
-    /// Sends the `CreateNetworkInsightsAccessScope` request.
-    pub async fn send(
-        self,
-    ) -> Result<CreateNetworkInsightsAccessScopeResult, super::Error> {
-        let client = self._client.clone();
-        client.call(self).await
-    }
-}
-impl<C> rboto::OperationInput for CreateNetworkInsightsPathRequest<C> {
-    type Output = CreateNetworkInsightsPathResult;
-    type Error = super::error::Exception;
-    const OPERATION: &'static rboto::schema::Operation = &super::schema::ops::CREATE_NETWORK_INSIGHTS_PATH;
-}
-impl CreateNetworkInsightsPathRequest<rboto::ServiceClient> {
-    /// Sends the `CreateNetworkInsightsPath` request.
-    pub async fn send(self) -> Result<CreateNetworkInsightsPathResult, super::Error> {
-        let client = self._client.clone();
-        client.call(self).await
-    }
-}
-impl<C> rboto::OperationInput for CreateNetworkInterfaceRequest<C> {
-    type Output = CreateNetworkInterfaceResult;
-    type Error = super::error::Exception;
-    const OPERATION: &'static rboto::schema::Operation = &super::schema::ops::CREATE_NETWORK_INTERFACE;
-}
-impl CreateNetworkInterfaceRequest<rboto::ServiceClient> {
-    /// Sends the `CreateNetworkInterface` request.
-    pub async fn send(self) -> Result<CreateNetworkInterfaceResult, super::Error> {
-        let client = self._client.clone();
-        client.call(self).await
-    }
-}
-impl<C> rboto::OperationInput for CreateNetworkInterfacePermissionRequest<C> {
-    type Output = CreateNetworkInterfacePermissionResult;
-    type Error = super::error::Exception;
-    const OPERATION: &'static rboto::schema::Operation = &super::schema::ops::CREATE_NETWORK_INTERFACE_PERMISSION;
-}
-impl CreateNetworkInterfacePermissionRequest<rboto::ServiceClient> {
-    /// Sends the `CreateNetworkInterfacePermission` request.
-    pub async fn send(
-        self,
-    ) -> Result<CreateNetworkInterfacePermissionResult, super::Error> {
-        let client = self._client.clone();
-        client.call(self).await
-    }
-}
-impl<C> rboto::OperationInput for CreateNetworkingFlexCostAllocationPolicyRequest<C> {
-    type Output = CreateNetworkingFlexCostAllocationPolicyResult;
-    type Error = super::error::Exception;
-    const OPERATION: &'static rboto::schema::Operation = &super::schema::ops::CREATE_NETWORKING_FLEX_COST_ALLOCATION_POLICY;
-}
-impl CreateNetworkingFlexCostAllocationPolicyRequest<rboto::ServiceClient> {
-    /// Sends the `CreateNetworkingFlexCostAllocationPolicy` request.
-    pub async fn send(
-        self,
-    ) -> Result<CreateNetworkingFlexCostAllocationPolicyResult, super::Error> {
-        let client = self._client.clone();
-        client.call(self).await
-    }
-}
-impl<C> rboto::OperationInput for CreatePlacementGroupRequest<C> {
-    type Output = CreatePlacementGroupResult;
-    type Error = super::error::Exception;
-    const OPERATION: &'static rboto::schema::Operation = &super::schema::ops::CREATE_PLACEMENT_GROUP;
-}
-impl CreatePlacementGroupRequest<rboto::ServiceClient> {
-    /// Sends the `CreatePlacementGroup` request.
-    pub async fn send(self) -> Result<CreatePlacementGroupResult, super::Error> {
-        let client = self._client.clone();
-        client.call(self).await
-    }
-}
-impl<C> rboto::OperationInput for CreatePublicIpv4PoolRequest<C> {
-    type Output = CreatePublicIpv4PoolResult;
-    type Error = super::error::Exception;
-    const OPERATION: &'static rboto::schema::Operation = &super::schema::ops::CREATE_PUBLIC_IPV4_POOL;
-}
-impl CreatePublicIpv4PoolRequest<rboto::ServiceClient> {
-    /// Sends the `CreatePublicIpv4Pool` request.
-    pub async fn send(self) -> Result<CreatePublicIpv4PoolResult, super::Error> {
-        let client = self._client.clone();
-        client.call(self).await
-    }
-}
-impl<C> rboto::OperationInput for CreateReplaceRootVolumeTaskRequest<C> {
-    type Output = CreateReplaceRootVolumeTaskResult;
-    type Error = super::error::Exception;
-    const OPERATION: &'static rboto::schema::Operation = &super::schema::ops::CREATE_REPLACE_ROOT_VOLUME_TASK;
-}
-impl CreateReplaceRootVolumeTaskRequest<rboto::ServiceClient> {
-    /// Sends the `CreateReplaceRootVolumeTask` request.
-    pub async fn send(self) -> Result<CreateReplaceRootVolumeTaskResult, super::Error> {
-        let client = self._client.clone();
-        client.call(self).await
-    }
-}
-impl<C> rboto::OperationInput for CreateReservedInstancesListingRequest<C> {
-    type Output = CreateReservedInstancesListingResult;
-    type Error = super::error::Exception;
-    const OPERATION: &'static rboto::schema::Operation = &super::schema::ops::CREATE_RESERVED_INSTANCES_LISTING;
-}
-impl CreateReservedInstancesListingRequest<rboto::ServiceClient> {
-    /// Sends the `CreateReservedInstancesListing` request.
-    pub async fn send(
-        self,
-    ) -> Result<CreateReservedInstancesListingResult, super::Error> {
-        let client = self._client.clone();
-        client.call(self).await
-    }
-}
-impl<C> rboto::OperationInput for CreateRestoreImageTaskRequest<C> {
-    type Output = CreateRestoreImageTaskResult;
-    type Error = super::error::Exception;
-    const OPERATION: &'static rboto::schema::Operation = &super::schema::ops::CREATE_RESTORE_IMAGE_TASK;
-}
-impl CreateRestoreImageTaskRequest<rboto::ServiceClient> {
-    /// Sends the `CreateRestoreImageTask` request.
-    pub async fn send(self) -> Result<CreateRestoreImageTaskResult, super::Error> {
-        let client = self._client.clone();
-        client.call(self).await
-    }
-}
-impl<C> rboto::OperationInput for CreateRouteRequest<C> {
-    type Output = CreateRouteResult;
-    type Error = super::error::Exception;
-    const OPERATION: &'static rboto::schema::Operation = &super::schema::ops::CREATE_ROUTE;
-}
-impl CreateRouteRequest<rboto::ServiceClient> {
-    /// Sends the `CreateRoute` request.
-    pub async fn send(self) -> Result<CreateRouteResult, super::Error> {
-        let client = self._client.clone();
-        client.call(self).await
-    }
-}
-impl<C> rboto::OperationInput for CreateRouteServerRequest<C> {
-    type Output = CreateRouteServerResult;
-    type Error = super::error::Exception;
-    const OPERATION: &'static rboto::schema::Operation = &super::schema::ops::CREATE_ROUTE_SERVER;
-}
-impl CreateRouteServerRequest<rboto::ServiceClient> {
-    /// Sends the `CreateRouteServer` request.
-    pub async fn send(self) -> Result<CreateRouteServerResult, super::Error> {
-        let client = self._client.clone();
-        client.call(self).await
-    }
-}
-impl<C> rboto::OperationInput for CreateRouteServerEndpointRequest<C> {
-    type Output = CreateRouteServerEndpointResult;
-    type Error = super::error::Exception;
-    const OPERATION: &'static rboto::schema::Operation = &super::schema::ops::CREATE_ROUTE_SERVER_ENDPOINT;
-}
-impl CreateRouteServerEndpointRequest<rboto::ServiceClient> {
-    /// Sends the `CreateRouteServerEndpoint` request.
-    pub async fn send(self) -> Result<CreateRouteServerEndpointResult, super::Error> {
-        let client = self._client.clone();
-        client.call(self).await
-    }
-}
-impl<C> rboto::OperationInput for CreateRouteServerPeerRequest<C> {
-    type Output = CreateRouteServerPeerResult;
-    type Error = super::error::Exception;
-    const OPERATION: &'static rboto::schema::Operation = &super::schema::ops::CREATE_ROUTE_SERVER_PEER;
-}
-impl CreateRouteServerPeerRequest<rboto::ServiceClient> {
-    /// Sends the `CreateRouteServerPeer` request.
-    pub async fn send(self) -> Result<CreateRouteServerPeerResult, super::Error> {
-        let client = self._client.clone();
-        client.call(self).await
-    }
-}
-impl<C> rboto::OperationInput for CreateRouteTableRequest<C> {
-    type Output = CreateRouteTableResult;
-    type Error = super::error::Exception;
-    const OPERATION: &'static rboto::schema::Operation = &super::schema::ops::CREATE_ROUTE_TABLE;
-}
-impl CreateRouteTableRequest<rboto::ServiceClient> {
-    /// Sends the `CreateRouteTable` request.
-    pub async fn send(self) -> Result<CreateRouteTableResult, super::Error> {
-        let client = self._client.clone();
-        client.call(self).await
-    }
-}
-impl<C> rboto::OperationInput for CreateSecondaryNetworkRequest<C> {
-    type Output = CreateSecondaryNetworkResult;
-    type Error = super::error::Exception;
-    const OPERATION: &'static rboto::schema::Operation = &super::schema::ops::CREATE_SECONDARY_NETWORK;
-}
-impl CreateSecondaryNetworkRequest<rboto::ServiceClient> {
-    /// Sends the `CreateSecondaryNetwork` request.
-    pub async fn send(self) -> Result<CreateSecondaryNetworkResult, super::Error> {
-        let client = self._client.clone();
-        client.call(self).await
-    }
-}
-impl<C> rboto::OperationInput for CreateSecondarySubnetRequest<C> {
-    type Output = CreateSecondarySubnetResult;
-    type Error = super::error::Exception;
-    const OPERATION: &'static rboto::schema::Operation = &super::schema::ops::CREATE_SECONDARY_SUBNET;
-}
-impl CreateSecondarySubnetRequest<rboto::ServiceClient> {
-    /// Sends the `CreateSecondarySubnet` request.
-    pub async fn send(self) -> Result<CreateSecondarySubnetResult, super::Error> {
-        let client = self._client.clone();
-        client.call(self).await
-    }
-}
-impl<C> rboto::OperationInput for CreateSecurityGroupRequest<C> {
-    type Output = CreateSecurityGroupResult;
-    type Error = super::error::Exception;
-    const OPERATION: &'static rboto::schema::Operation = &super::schema::ops::CREATE_SECURITY_GROUP;
-}
-impl CreateSecurityGroupRequest<rboto::ServiceClient> {
-    /// Sends the `CreateSecurityGroup` request.
-    pub async fn send(self) -> Result<CreateSecurityGroupResult, super::Error> {
-        let client = self._client.clone();
-        client.call(self).await
-    }
-}
-impl<C> rboto::OperationInput for CreateSnapshotRequest<C> {
-    type Output = Snapshot;
-    type Error = super::error::Exception;
-    const OPERATION: &'static rboto::schema::Operation = &super::schema::ops::CREATE_SNAPSHOT;
-}
-impl CreateSnapshotRequest<rboto::ServiceClient> {
-    /// Sends the `CreateSnapshot` request.
-    pub async fn send(self) -> Result<Snapshot, super::Error> {
-        let client = self._client.clone();
-        client.call(self).await
-    }
-}
-impl<C> rboto::OperationInput for CreateSnapshotsRequest<C> {
-    type Output = CreateSnapshotsResult;
-    type Error = super::error::Exception;
-    const OPERATION: &'static rboto::schema::Operation = &super::schema::ops::CREATE_SNAPSHOTS;
-}
-impl CreateSnapshotsRequest<rboto::ServiceClient> {
-    /// Sends the `CreateSnapshots` request.
-    pub async fn send(self) -> Result<CreateSnapshotsResult, super::Error> {
-        let client = self._client.clone();
-        client.call(self).await
-    }
-}
-impl<C> rboto::OperationInput for CreateSpotDatafeedSubscriptionRequest<C> {
-    type Output = CreateSpotDatafeedSubscriptionResult;
-    type Error = super::error::Exception;
-    const OPERATION: &'static rboto::schema::Operation = &super::schema::ops::CREATE_SPOT_DATAFEED_SUBSCRIPTION;
-}
-impl CreateSpotDatafeedSubscriptionRequest<rboto::ServiceClient> {
-    /// Sends the `CreateSpotDatafeedSubscription` request.
-    pub async fn send(
-        self,
-    ) -> Result<CreateSpotDatafeedSubscriptionResult, super::Error> {
-        let client = self._client.clone();
-        client.call(self).await
-    }
-}
-impl<C> rboto::OperationInput for CreateStoreImageTaskRequest<C> {
-    type Output = CreateStoreImageTaskResult;
-    type Error = super::error::Exception;
-    const OPERATION: &'static rboto::schema::Operation = &super::schema::ops::CREATE_STORE_IMAGE_TASK;
-}
-impl CreateStoreImageTaskRequest<rboto::ServiceClient> {
-    /// Sends the `CreateStoreImageTask` request.
-    pub async fn send(self) -> Result<CreateStoreImageTaskResult, super::Error> {
-        let client = self._client.clone();
-        client.call(self).await
-    }
-}
-impl<C> rboto::OperationInput for CreateSubnetRequest<C> {
-    type Output = CreateSubnetResult;
-    type Error = super::error::Exception;
-    const OPERATION: &'static rboto::schema::Operation = &super::schema::ops::CREATE_SUBNET;
-}
-impl CreateSubnetRequest<rboto::ServiceClient> {
-    /// Sends the `CreateSubnet` request.
-    pub async fn send(self) -> Result<CreateSubnetResult, super::Error> {
-        let client = self._client.clone();
-        client.call(self).await
-    }
-}
-impl<C> rboto::OperationInput for CreateSubnetCidrReservationRequest<C> {
-    type Output = CreateSubnetCidrReservationResult;
-    type Error = super::error::Exception;
-    const OPERATION: &'static rboto::schema::Operation = &super::schema::ops::CREATE_SUBNET_CIDR_RESERVATION;
-}
-impl CreateSubnetCidrReservationRequest<rboto::ServiceClient> {
-    /// Sends the `CreateSubnetCidrReservation` request.
-    pub async fn send(self) -> Result<CreateSubnetCidrReservationResult, super::Error> {
-        let client = self._client.clone();
-        client.call(self).await
-    }
-}
-impl<C> rboto::OperationInput for CreateTagsRequest<C> {
-    type Output = ();
-    type Error = super::error::Exception;
-    const OPERATION: &'static rboto::schema::Operation = &super::schema::ops::CREATE_TAGS;
-}
-impl CreateTagsRequest<rboto::ServiceClient> {
-    /// Sends the `CreateTags` request.
-    pub async fn send(self) -> Result<(), super::Error> {
-        let client = self._client.clone();
-        client.call(self).await
-    }
-}
-impl<C> rboto::OperationInput for CreateTrafficMirrorFilterRequest<C> {
-    type Output = CreateTrafficMirrorFilterResult;
-    type Error = super::error::Exception;
-    const OPERATION: &'static rboto::schema::Operation = &super::schema::ops::CREATE_TRAFFIC_MIRROR_FILTER;
-}
-impl CreateTrafficMirrorFilterRequest<rboto::ServiceClient> {
-    /// Sends the `CreateTrafficMirrorFilter` request.
-    pub async fn send(self) -> Result<CreateTrafficMirrorFilterResult, super::Error> {
-        let client = self._client.clone();
-        client.call(self).await
-    }
-}
-impl<C> rboto::OperationInput for CreateTrafficMirrorFilterRuleRequest<C> {
-    type Output = CreateTrafficMirrorFilterRuleResult;
-    type Error = super::error::Exception;
-    const OPERATION: &'static rboto::schema::Operation = &super::schema::ops::CREATE_TRAFFIC_MIRROR_FILTER_RULE;
-}
-impl CreateTrafficMirrorFilterRuleRequest<rboto::ServiceClient> {
-    /// Sends the `CreateTrafficMirrorFilterRule` request.
-    pub async fn send(
-        self,
-    ) -> Result<CreateTrafficMirrorFilterRuleResult, super::Error> {
-        let client = self._client.clone();
-        client.call(self).await
-    }
-}
-impl<C> rboto::OperationInput for CreateTrafficMirrorSessionRequest<C> {
-    type Output = CreateTrafficMirrorSessionResult;
-    type Error = super::error::Exception;
-    const OPERATION: &'static rboto::schema::Operation = &super::schema::ops::CREATE_TRAFFIC_MIRROR_SESSION;
-}
-impl CreateTrafficMirrorSessionRequest<rboto::ServiceClient> {
-    /// Sends the `CreateTrafficMirrorSession` request.
-    pub async fn send(self) -> Result<CreateTrafficMirrorSessionResult, super::Error> {
-        let client = self._client.clone();
-        client.call(self).await
-    }
-}
-impl<C> rboto::OperationInput for CreateTrafficMirrorTargetRequest<C> {
-    type Output = CreateTrafficMirrorTargetResult;
-    type Error = super::error::Exception;
-    const OPERATION: &'static rboto::schema::Operation = &super::schema::ops::CREATE_TRAFFIC_MIRROR_TARGET;
-}
-impl CreateTrafficMirrorTargetRequest<rboto::ServiceClient> {
-    /// Sends the `CreateTrafficMirrorTarget` request.
-    pub async fn send(self) -> Result<CreateTrafficMirrorTargetResult, super::Error> {
-        let client = self._client.clone();
-        client.call(self).await
-    }
-}
-impl<C> rboto::OperationInput for CreateTransitGatewayRequest<C> {
-    type Output = CreateTransitGatewayResult;
-    type Error = super::error::Exception;
-    const OPERATION: &'static rboto::schema::Operation = &super::schema::ops::CREATE_TRANSIT_GATEWAY;
-}
-impl CreateTransitGatewayRequest<rboto::ServiceClient> {
-    /// Sends the `CreateTransitGateway` request.
-    pub async fn send(self) -> Result<CreateTransitGatewayResult, super::Error> {
-        let client = self._client.clone();
-        client.call(self).await
-    }
-}
-impl<C> rboto::OperationInput for CreateTransitGatewayConnectRequest<C> {
-    type Output = CreateTransitGatewayConnectResult;
-    type Error = super::error::Exception;
-    const OPERATION: &'static rboto::schema::Operation = &super::schema::ops::CREATE_TRANSIT_GATEWAY_CONNECT;
-}
-impl CreateTransitGatewayConnectRequest<rboto::ServiceClient> {
-    /// Sends the `CreateTransitGatewayConnect` request.
-    pub async fn send(self) -> Result<CreateTransitGatewayConnectResult, super::Error> {
-        let client = self._client.clone();
-        client.call(self).await
-    }
-}
-impl<C> rboto::OperationInput for CreateTransitGatewayConnectPeerRequest<C> {
-    type Output = CreateTransitGatewayConnectPeerResult;
-    type Error = super::error::Exception;
-    const OPERATION: &'static rboto::schema::Operation = &super::schema::ops::CREATE_TRANSIT_GATEWAY_CONNECT_PEER;
-}
-impl CreateTransitGatewayConnectPeerRequest<rboto::ServiceClient> {
-    /// Sends the `CreateTransitGatewayConnectPeer` request.
-    pub async fn send(
-        self,
-    ) -> Result<CreateTransitGatewayConnectPeerResult, super::Error> {
-        let client = self._client.clone();
-        client.call(self).await
-    }
-}
-impl<C> rboto::OperationInput for CreateTransitGatewayMeteringPolicyRequest<C> {
-    type Output = CreateTransitGatewayMeteringPolicyResult;
-    type Error = super::error::Exception;
-    const OPERATION: &'static rboto::schema::Operation = &super::schema::ops::CREATE_TRANSIT_GATEWAY_METERING_POLICY;
-}
-impl CreateTransitGatewayMeteringPolicyRequest<rboto::ServiceClient> {
-    /// Sends the `CreateTransitGatewayMeteringPolicy` request.
-    pub async fn send(
-        self,
-    ) -> Result<CreateTransitGatewayMeteringPolicyResult, super::Error> {
-        let client = self._client.clone();
-        client.call(self).await
-    }
-}
-impl<C> rboto::OperationInput for CreateTransitGatewayMeteringPolicyEntryRequest<C> {
-    type Output = CreateTransitGatewayMeteringPolicyEntryResult;
-    type Error = super::error::Exception;
-    const OPERATION: &'static rboto::schema::Operation = &super::schema::ops::CREATE_TRANSIT_GATEWAY_METERING_POLICY_ENTRY;
-}
-impl CreateTransitGatewayMeteringPolicyEntryRequest<rboto::ServiceClient> {
-    /// Sends the `CreateTransitGatewayMeteringPolicyEntry` request.
-    pub async fn send(
-        self,
-    ) -> Result<CreateTransitGatewayMeteringPolicyEntryResult, super::Error> {
-        let client = self._client.clone();
-        client.call(self).await
-    }
-}
-impl<C> rboto::OperationInput for CreateTransitGatewayMulticastDomainRequest<C> {
-    type Output = CreateTransitGatewayMulticastDomainResult;
-    type Error = super::error::Exception;
-    const OPERATION: &'static rboto::schema::Operation = &super::schema::ops::CREATE_TRANSIT_GATEWAY_MULTICAST_DOMAIN;
-}
-impl CreateTransitGatewayMulticastDomainRequest<rboto::ServiceClient> {
-    /// Sends the `CreateTransitGatewayMulticastDomain` request.
-    pub async fn send(
-        self,
-    ) -> Result<CreateTransitGatewayMulticastDomainResult, super::Error> {
-        let client = self._client.clone();
-        client.call(self).await
-    }
-}
-impl<C> rboto::OperationInput
-for CreateTransitGatewayNetworkFunctionAttachmentRequest<C> {
-    type Output = CreateTransitGatewayNetworkFunctionAttachmentResult;
-    type Error = super::error::Exception;
-    const OPERATION: &'static rboto::schema::Operation = &super::schema::ops::CREATE_TRANSIT_GATEWAY_NETWORK_FUNCTION_ATTACHMENT;
-}
-impl CreateTransitGatewayNetworkFunctionAttachmentRequest<rboto::ServiceClient> {
-    /// Sends the `CreateTransitGatewayNetworkFunctionAttachment` request.
-    pub async fn send(
-        self,
-    ) -> Result<CreateTransitGatewayNetworkFunctionAttachmentResult, super::Error> {
-        let client = self._client.clone();
-        client.call(self).await
-    }
-}
-impl<C> rboto::OperationInput for CreateTransitGatewayPeeringAttachmentRequest<C> {
-    type Output = CreateTransitGatewayPeeringAttachmentResult;
-    type Error = super::error::Exception;
-    const OPERATION: &'static rboto::schema::Operation = &super::schema::ops::CREATE_TRANSIT_GATEWAY_PEERING_ATTACHMENT;
-}
-impl CreateTransitGatewayPeeringAttachmentRequest<rboto::ServiceClient> {
-    /// Sends the `CreateTransitGatewayPeeringAttachment` request.
-    pub async fn send(
-        self,
-    ) -> Result<CreateTransitGatewayPeeringAttachmentResult, super::Error> {
-        let client = self._client.clone();
-        client.call(self).await
-    }
-}
-impl<C> rboto::OperationInput for CreateTransitGatewayPolicyTableRequest<C> {
-    type Output = CreateTransitGatewayPolicyTableResult;
-    type Error = super::error::Exception;
-    const OPERATION: &'static rboto::schema::Operation = &super::schema::ops::CREATE_TRANSIT_GATEWAY_POLICY_TABLE;
-}
-impl CreateTransitGatewayPolicyTableRequest<rboto::ServiceClient> {
-    /// Sends the `CreateTransitGatewayPolicyTable` request.
-    pub async fn send(
-        self,
-    ) -> Result<CreateTransitGatewayPolicyTableResult, super::Error> {
-        let client = self._client.clone();
-        client.call(self).await
-    }
-}
-impl<C> rboto::OperationInput for CreateTransitGatewayPolicyTableEntryRequest<C> {
-    type Output = CreateTransitGatewayPolicyTableEntryResult;
-    type Error = super::error::Exception;
-    const OPERATION: &'static rboto::schema::Operation = &super::schema::ops::CREATE_TRANSIT_GATEWAY_POLICY_TABLE_ENTRY;
-}
-impl CreateTransitGatewayPolicyTableEntryRequest<rboto::ServiceClient> {
-    /// Sends the `CreateTransitGatewayPolicyTableEntry` request.
-    pub async fn send(
-        self,
-    ) -> Result<CreateTransitGatewayPolicyTableEntryResult, super::Error> {
-        let client = self._client.clone();
-        client.call(self).await
-    }
-}
-impl<C> rboto::OperationInput for CreateTransitGatewayPrefixListReferenceRequest<C> {
-    type Output = CreateTransitGatewayPrefixListReferenceResult;
-    type Error = super::error::Exception;
-    const OPERATION: &'static rboto::schema::Operation = &super::schema::ops::CREATE_TRANSIT_GATEWAY_PREFIX_LIST_REFERENCE;
-}
-impl CreateTransitGatewayPrefixListReferenceRequest<rboto::ServiceClient> {
-    /// Sends the `CreateTransitGatewayPrefixListReference` request.
-    pub async fn send(
-        self,
-    ) -> Result<CreateTransitGatewayPrefixListReferenceResult, super::Error> {
-        let client = self._client.clone();
-        client.call(self).await
-    }
-}
-impl<C> rboto::OperationInput for CreateTransitGatewayRouteRequest<C> {
-    type Output = CreateTransitGatewayRouteResult;
-    type Error = super::error::Exception;
-    const OPERATION: &'static rboto::schema::Operation = &super::schema::ops::CREATE_TRANSIT_GATEWAY_ROUTE;
-}
-impl CreateTransitGatewayRouteRequest<rboto::ServiceClient> {
-    /// Sends the `CreateTransitGatewayRoute` request.
-    pub async fn send(self) -> Result<CreateTransitGatewayRouteResult, super::Error> {
-        let client = self._client.clone();
-        client.call(self).await
-    }
-}
-impl<C> rboto::OperationInput for CreateTransitGatewayRouteTableRequest<C> {
-    type Output = CreateTransitGatewayRouteTableResult;
-    type Error = super::error::Exception;
-    const OPERATION: &'static rboto::schema::Operation = &super::schema::ops::CREATE_TRANSIT_GATEWAY_ROUTE_TABLE;
-}
-impl CreateTransitGatewayRouteTableRequest<rboto::ServiceClient> {
-    /// Sends the `CreateTransitGatewayRouteTable` request.
-    pub async fn send(
-        self,
-    ) -> Result<CreateTransitGatewayRouteTableResult, super::Error> {
-        let client = self._client.clone();
-        client.call(self).await
-    }
-}
-impl<C> rboto::OperationInput for CreateTransitGatewayRouteTableAnnouncementRequest<C> {
-    type Output = CreateTransitGatewayRouteTableAnnouncementResult;
-    type Error = super::error::Exception;
-    const OPERATION: &'static rboto::schema::Operation = &super::schema::ops::CREATE_TRANSIT_GATEWAY_ROUTE_TABLE_ANNOUNCEMENT;
-}
-impl CreateTransitGatewayRouteTableAnnouncementRequest<rboto::ServiceClient> {
-    /// Sends the `CreateTransitGatewayRouteTableAnnouncement` request.
-    pub async fn send(
-        self,
-    ) -> Result<CreateTransitGatewayRouteTableAnnouncementResult, super::Error> {
-        let client = self._client.clone();
-        client.call(self).await
-    }
-}
-impl<C> rboto::OperationInput for CreateTransitGatewayVpcAttachmentRequest<C> {
-    type Output = CreateTransitGatewayVpcAttachmentResult;
-    type Error = super::error::Exception;
-    const OPERATION: &'static rboto::schema::Operation = &super::schema::ops::CREATE_TRANSIT_GATEWAY_VPC_ATTACHMENT;
-}
-impl CreateTransitGatewayVpcAttachmentRequest<rboto::ServiceClient> {
-    /// Sends the `CreateTransitGatewayVpcAttachment` request.
-    pub async fn send(
-        self,
-    ) -> Result<CreateTransitGatewayVpcAttachmentResult, super::Error> {
-        let client = self._client.clone();
-        client.call(self).await
-    }
-}
-impl<C> rboto::OperationInput for CreateVerifiedAccessEndpointRequest<C> {
-    type Output = CreateVerifiedAccessEndpointResult;
-    type Error = super::error::Exception;
-    const OPERATION: &'static rboto::schema::Operation = &super::schema::ops::CREATE_VERIFIED_ACCESS_ENDPOINT;
-}
-impl CreateVerifiedAccessEndpointRequest<rboto::ServiceClient> {
-    /// Sends the `CreateVerifiedAccessEndpoint` request.
-    pub async fn send(self) -> Result<CreateVerifiedAccessEndpointResult, super::Error> {
-        let client = self._client.clone();
-        client.call(self).await
-    }
-}
-impl<C> rboto::OperationInput for CreateVerifiedAccessGroupRequest<C> {
-    type Output = CreateVerifiedAccessGroupResult;
-    type Error = super::error::Exception;
-    const OPERATION: &'static rboto::schema::Operation = &super::schema::ops::CREATE_VERIFIED_ACCESS_GROUP;
-}
-impl CreateVerifiedAccessGroupRequest<rboto::ServiceClient> {
-    /// Sends the `CreateVerifiedAccessGroup` request.
-    pub async fn send(self) -> Result<CreateVerifiedAccessGroupResult, super::Error> {
-        let client = self._client.clone();
-        client.call(self).await
-    }
-}
-impl<C> rboto::OperationInput for CreateVerifiedAccessInstanceRequest<C> {
-    type Output = CreateVerifiedAccessInstanceResult;
-    type Error = super::error::Exception;
-    const OPERATION: &'static rboto::schema::Operation = &super::schema::ops::CREATE_VERIFIED_ACCESS_INSTANCE;
-}
-impl CreateVerifiedAccessInstanceRequest<rboto::ServiceClient> {
-    /// Sends the `CreateVerifiedAccessInstance` request.
-    pub async fn send(self) -> Result<CreateVerifiedAccessInstanceResult, super::Error> {
-        let client = self._client.clone();
-        client.call(self).await
-    }
-}
-impl<C> rboto::OperationInput for CreateVerifiedAccessTrustProviderRequest<C> {
-    type Output = CreateVerifiedAccessTrustProviderResult;
-    type Error = super::error::Exception;
-    const OPERATION: &'static rboto::schema::Operation = &super::schema::ops::CREATE_VERIFIED_ACCESS_TRUST_PROVIDER;
-}
-impl CreateVerifiedAccessTrustProviderRequest<rboto::ServiceClient> {
-    /// Sends the `CreateVerifiedAccessTrustProvider` request.
-    pub async fn send(
-        self,
-    ) -> Result<CreateVerifiedAccessTrustProviderResult, super::Error> {
-        let client = self._client.clone();
-        client.call(self).await
-    }
-}
-impl<C> rboto::OperationInput for CreateVolumeRequest<C> {
-    type Output = Volume;
-    type Error = super::error::Exception;
-    const OPERATION: &'static rboto::schema::Operation = &super::schema::ops::CREATE_VOLUME;
-}
-impl CreateVolumeRequest<rboto::ServiceClient> {
-    /// Sends the `CreateVolume` request.
-    pub async fn send(self) -> Result<Volume, super::Error> {
-        let client = self._client.clone();
-        client.call(self).await
-    }
-}
-impl<C> rboto::OperationInput for CreateVpcRequest<C> {
-    type Output = CreateVpcResult;
-    type Error = super::error::Exception;
-    const OPERATION: &'static rboto::schema::Operation = &super::schema::ops::CREATE_VPC;
-}
-impl CreateVpcRequest<rboto::ServiceClient> {
-    /// Sends the `CreateVpc` request.
-    pub async fn send(self) -> Result<CreateVpcResult, super::Error> {
-        let client = self._client.clone();
-        client.call(self).await
-    }
-}
-impl<C> rboto::OperationInput for CreateVpcBlockPublicAccessExclusionRequest<C> {
-    type Output = CreateVpcBlockPublicAccessExclusionResult;
-    type Error = super::error::Exception;
-    const OPERATION: &'static rboto::schema::Operation = &super::schema::ops::CREATE_VPC_BLOCK_PUBLIC_ACCESS_EXCLUSION;
-}
-impl CreateVpcBlockPublicAccessExclusionRequest<rboto::ServiceClient> {
-    /// Sends the `CreateVpcBlockPublicAccessExclusion` request.
-    pub async fn send(
-        self,
-    ) -> Result<CreateVpcBlockPublicAccessExclusionResult, super::Error> {
-        let client = self._client.clone();
-        client.call(self).await
-    }
-}
-impl<C> rboto::OperationInput for CreateVpcEncryptionControlRequest<C> {
-    type Output = CreateVpcEncryptionControlResult;
-    type Error = super::error::Exception;
-    const OPERATION: &'static rboto::schema::Operation = &super::schema::ops::CREATE_VPC_ENCRYPTION_CONTROL;
-}
-impl CreateVpcEncryptionControlRequest<rboto::ServiceClient> {
-    /// Sends the `CreateVpcEncryptionControl` request.
-    pub async fn send(self) -> Result<CreateVpcEncryptionControlResult, super::Error> {
-        let client = self._client.clone();
-        client.call(self).await
-    }
-}
-impl<C> rboto::OperationInput for CreateVpcEndpointRequest<C> {
-    type Output = CreateVpcEndpointResult;
-    type Error = super::error::Exception;
-    const OPERATION: &'static rboto::schema::Operation = &super::schema::ops::CREATE_VPC_ENDPOINT;
-}
-impl CreateVpcEndpointRequest<rboto::ServiceClient> {
-    /// Sends the `CreateVpcEndpoint` request.
-    pub async fn send(self) -> Result<CreateVpcEndpointResult, super::Error> {
-        let client = self._client.clone();
-        client.call(self).await
-    }
-}
-impl<C> rboto::OperationInput for CreateVpcEndpointConnectionNotificationRequest<C> {
-    type Output = CreateVpcEndpointConnectionNotificationResult;
-    type Error = super::error::Exception;
-    const OPERATION: &'static rboto::schema::Operation = &super::schema::ops::CREATE_VPC_ENDPOINT_CONNECTION_NOTIFICATION;
-}
-impl CreateVpcEndpointConnectionNotificationRequest<rboto::ServiceClient> {
-    /// Sends the `CreateVpcEndpointConnectionNotification` request.
-    pub async fn send(
-        self,
-    ) -> Result<CreateVpcEndpointConnectionNotificationResult, super::Error> {
-        let client = self._client.clone();
-        client.call(self).await
-    }
-}
-impl<C> rboto::OperationInput for CreateVpcEndpointServiceConfigurationRequest<C> {
-    type Output = CreateVpcEndpointServiceConfigurationResult;
-    type Error = super::error::Exception;
-    const OPERATION: &'static rboto::schema::Operation = &super::schema::ops::CREATE_VPC_ENDPOINT_SERVICE_CONFIGURATION;
-}
-impl CreateVpcEndpointServiceConfigurationRequest<rboto::ServiceClient> {
-    /// Sends the `CreateVpcEndpointServiceConfiguration` request.
-    pub async fn send(
-        self,
-    ) -> Result<CreateVpcEndpointServiceConfigurationResult, super::Error> {
-        let client = self._client.clone();
-        client.call(self).await
-    }
-}
-impl<C> rboto::OperationInput for CreateVpcPeeringConnectionRequest<C> {
-    type Output = CreateVpcPeeringConnectionResult;
-    type Error = super::error::Exception;
-    const OPERATION: &'static rboto::schema::Operation = &super::schema::ops::CREATE_VPC_PEERING_CONNECTION;
-}
-impl CreateVpcPeeringConnectionRequest<rboto::ServiceClient> {
-    /// Sends the `CreateVpcPeeringConnection` request.
-    pub async fn send(self) -> Result<CreateVpcPeeringConnectionResult, super::Error> {
-        let client = self._client.clone();
-        client.call(self).await
-    }
-}
-impl<C> rboto::OperationInput for CreateVpnConcentratorRequest<C> {
-    type Output = CreateVpnConcentratorResult;
-    type Error = super::error::Exception;
-    const OPERATION: &'static rboto::schema::Operation = &super::schema::ops::CREATE_VPN_CONCENTRATOR;
-}
-impl CreateVpnConcentratorRequest<rboto::ServiceClient> {
-    /// Sends the `CreateVpnConcentrator` request.
-    pub async fn send(self) -> Result<CreateVpnConcentratorResult, super::Error> {
-        let client = self._client.clone();
-        client.call(self).await
-    }
-}
-impl<C> rboto::OperationInput for CreateVpnConnectionRequest<C> {
-    type Output = CreateVpnConnectionResult;
-    type Error = super::error::Exception;
-    const OPERATION: &'static rboto::schema::Operation = &super::schema::ops::CREATE_VPN_CONNECTION;
-}
-impl CreateVpnConnectionRequest<rboto::ServiceClient> {
-    /// Sends the `CreateVpnConnection` request.
-    pub async fn send(self) -> Result<CreateVpnConnectionResult, super::Error> {
-        let client = self._client.clone();
-        client.call(self).await
-    }
-}
-impl<C> rboto::OperationInput for CreateVpnConnectionRouteRequest<C> {
-    type Output = ();
-    type Error = super::error::Exception;
-    const OPERATION: &'static rboto::schema::Operation = &super::schema::ops::CREATE_VPN_CONNECTION_ROUTE;
-}
-impl CreateVpnConnectionRouteRequest<rboto::ServiceClient> {
-    /// Sends the `CreateVpnConnectionRoute` request.
-    pub async fn send(self) -> Result<(), super::Error> {
-        let client = self._client.clone();
-        client.call(self).await
-    }
-}
-impl<C> rboto::OperationInput for CreateVpnGatewayRequest<C> {
-    type Output = CreateVpnGatewayResult;
-    type Error = super::error::Exception;
-    const OPERATION: &'static rboto::schema::Operation = &super::schema::ops::CREATE_VPN_GATEWAY;
-}
-impl CreateVpnGatewayRequest<rboto::ServiceClient> {
-    /// Sends the `CreateVpnGateway` request.
-    pub async fn send(self) -> Result<CreateVpnGatewayResult, super::Error> {
-        let client = self._client.clone();
-        client.call(self).await
-    }
-}
-impl<C> rboto::OperationInput for DeleteApplicationStatusCheckRequest<C> {
-    type Output = DeleteApplicationStatusCheckResult;
-    type Error = super::error::Exception;
-    const OPERATION: &'static rboto::schema::Operation = &super::schema::ops::DELETE_APPLICATION_STATUS_CHECK;
-}
-impl DeleteApplicationStatusCheckRequest<rboto::ServiceClient> {
-    /// Sends the `DeleteApplicationStatusCheck` request.
-    pub async fn send(self) -> Result<DeleteApplicationStatusCheckResult, super::Error> {
-        let client = self._client.clone();
-        client.call(self).await
-    }
-}
-impl<C> rboto::OperationInput for DeleteCapacityManagerDataExportRequest<C> {
-    type Output = DeleteCapacityManagerDataExportResult;
-    type Error = super::error::Exception;
-    const OPERATION: &'static rboto::schema::Operation = &super::schema::ops::DELETE_CAPACITY_MANAGER_DATA_EXPORT;
-}
-impl DeleteCapacityManagerDataExportRequest<rboto::ServiceClient> {
-    /// Sends the `DeleteCapacityManagerDataExport` request.
-    pub async fn send(
-        self,
-    ) -> Result<DeleteCapacityManagerDataExportResult, super::Error> {
-        let client = self._client.clone();
-        client.call(self).await
-    }
-}
-impl<C> rboto::OperationInput for DeleteCarrierGatewayRequest<C> {
-    type Output = DeleteCarrierGatewayResult;
-    type Error = super::error::Exception;
-    const OPERATION: &'static rboto::schema::Operation = &super::schema::ops::DELETE_CARRIER_GATEWAY;
-}
-impl DeleteCarrierGatewayRequest<rboto::ServiceClient> {
-    /// Sends the `DeleteCarrierGateway` request.
-    pub async fn send(self) -> Result<DeleteCarrierGatewayResult, super::Error> {
-        let client = self._client.clone();
-        client.call(self).await
-    }
-}
-impl<C> rboto::OperationInput for DeleteClientVpnEndpointRequest<C> {
-    type Output = DeleteClientVpnEndpointResult;
-    type Error = super::error::Exception;
-    const OPERATION: &'static rboto::schema::Operation = &super::schema::ops::DELETE_CLIENT_VPN_ENDPOINT;
-}
-impl DeleteClientVpnEndpointRequest<rboto::ServiceClient> {
-    /// Sends the `DeleteClientVpnEndpoint` request.
-    pub async fn send(self) -> Result<DeleteClientVpnEndpointResult, super::Error> {
-        let client = self._client.clone();
-        client.call(self).await
-    }
-}
-impl<C> rboto::OperationInput for DeleteClientVpnEndpointAuthorizationPolicyRequest<C> {
-    type Output = DeleteClientVpnEndpointAuthorizationPolicyResult;
-    type Error = super::error::Exception;
-    const OPERATION: &'static rboto::schema::Operation = &super::schema::ops::DELETE_CLIENT_VPN_ENDPOINT_AUTHORIZATION_POLICY;
-}
-impl DeleteClientVpnEndpointAuthorizationPolicyRequest<rboto::ServiceClient> {
-    /// Sends the `DeleteClientVpnEndpointAuthorizationPolicy` request.
-    pub async fn send(
-        self,
-    ) -> Result<DeleteClientVpnEndpointAuthorizationPolicyResult, super::Error> {
-        let client = self._client.clone();
-        client.call(self).await
-    }
-}
-impl<C> rboto::OperationInput for DeleteClientVpnRouteRequest<C> {
-    type Output = DeleteClientVpnRouteResult;
-    type Error = super::error::Exception;
-    const OPERATION: &'static rboto::schema::Operation = &super::schema::ops::DELETE_CLIENT_VPN_ROUTE;
-}
-impl DeleteClientVpnRouteRequest<rboto::ServiceClient> {
-    /// Sends the `DeleteClientVpnRoute` request.
-    pub async fn send(self) -> Result<DeleteClientVpnRouteResult, super::Error> {
-        let client = self._client.clone();
-        client.call(self).await
-    }
-}
-impl<C> rboto::OperationInput for DeleteCoipCidrRequest<C> {
-    type Output = DeleteCoipCidrResult;
-    type Error = super::error::Exception;
-    const OPERATION: &'static rboto::schema::Operation = &super::schema::ops::DELETE_COIP_CIDR;
-}
-impl DeleteCoipCidrRequest<rboto::ServiceClient> {
-    /// Sends the `DeleteCoipCidr` request.
-    pub async fn send(self) -> Result<DeleteCoipCidrResult, super::Error> {
-        let client = self._client.clone();
-        client.call(self).await
-    }
-}
-impl<C> rboto::OperationInput for DeleteCoipPoolRequest<C> {
-    type Output = DeleteCoipPoolResult;
-    type Error = super::error::Exception;
-    const OPERATION: &'static rboto::schema::Operation = &super::schema::ops::DELETE_COIP_POOL;
-}
-impl DeleteCoipPoolRequest<rboto::ServiceClient> {
-    /// Sends the `DeleteCoipPool` request.
-    pub async fn send(self) -> Result<DeleteCoipPoolResult, super::Error> {
-        let client = self._client.clone();
-        client.call(self).await
-    }
-}
-impl<C> rboto::OperationInput for DeleteCustomerGatewayRequest<C> {
-    type Output = ();
-    type Error = super::error::Exception;
-    const OPERATION: &'static rboto::schema::Operation = &super::schema::ops::DELETE_CUSTOMER_GATEWAY;
-}
-impl DeleteCustomerGatewayRequest<rboto::ServiceClient> {
-    /// Sends the `DeleteCustomerGateway` request.
-    pub async fn send(self) -> Result<(), super::Error> {
-        let client = self._client.clone();
-        client.call(self).await
-    }
-}
-impl<C> rboto::OperationInput for DeleteDhcpOptionsRequest<C> {
-    type Output = ();
-    type Error = super::error::Exception;
-    const OPERATION: &'static rboto::schema::Operation = &super::schema::ops::DELETE_DHCP_OPTIONS;
-}
-impl DeleteDhcpOptionsRequest<rboto::ServiceClient> {
-    /// Sends the `DeleteDhcpOptions` request.
-    pub async fn send(self) -> Result<(), super::Error> {
-        let client = self._client.clone();
-        client.call(self).await
-    }
-}
-impl<C> rboto::OperationInput for DeleteEgressOnlyInternetGatewayRequest<C> {
-    type Output = DeleteEgressOnlyInternetGatewayResult;
-    type Error = super::error::Exception;
-    const OPERATION: &'static rboto::schema::Operation = &super::schema::ops::DELETE_EGRESS_ONLY_INTERNET_GATEWAY;
-}
-impl DeleteEgressOnlyInternetGatewayRequest<rboto::ServiceClient> {
-    /// Sends the `DeleteEgressOnlyInternetGateway` request.
-    pub async fn send(
-        self,
-    ) -> Result<DeleteEgressOnlyInternetGatewayResult, super::Error> {
-        let client = self._client.clone();
-        client.call(self).await
-    }
-}
-impl<C> rboto::OperationInput for DeleteFleetsRequest<C> {
-    type Output = DeleteFleetsResult;
-    type Error = super::error::Exception;
-    const OPERATION: &'static rboto::schema::Operation = &super::schema::ops::DELETE_FLEETS;
-}
-impl DeleteFleetsRequest<rboto::ServiceClient> {
-    /// Sends the `DeleteFleets` request.
-    pub async fn send(self) -> Result<DeleteFleetsResult, super::Error> {
-        let client = self._client.clone();
-        client.call(self).await
-    }
-}
-impl<C> rboto::OperationInput for DeleteFlowLogsRequest<C> {
-    type Output = DeleteFlowLogsResult;
-    type Error = super::error::Exception;
-    const OPERATION: &'static rboto::schema::Operation = &super::schema::ops::DELETE_FLOW_LOGS;
-}
-impl DeleteFlowLogsRequest<rboto::ServiceClient> {
-    /// Sends the `DeleteFlowLogs` request.
-    pub async fn send(self) -> Result<DeleteFlowLogsResult, super::Error> {
-        let client = self._client.clone();
-        client.call(self).await
-    }
-}
-impl<C> rboto::OperationInput for DeleteFpgaImageRequest<C> {
-    type Output = DeleteFpgaImageResult;
-    type Error = super::error::Exception;
-    const OPERATION: &'static rboto::schema::Operation = &super::schema::ops::DELETE_FPGA_IMAGE;
-}
-impl DeleteFpgaImageRequest<rboto::ServiceClient> {
-    /// Sends the `DeleteFpgaImage` request.
-    pub async fn send(self) -> Result<DeleteFpgaImageResult, super::Error> {
-        let client = self._client.clone();
-        client.call(self).await
-    }
-}
-impl<C> rboto::OperationInput for DeleteImageUsageReportRequest<C> {
-    type Output = DeleteImageUsageReportResult;
-    type Error = super::error::Exception;
-    const OPERATION: &'static rboto::schema::Operation = &super::schema::ops::DELETE_IMAGE_USAGE_REPORT;
-}
-impl DeleteImageUsageReportRequest<rboto::ServiceClient> {
-    /// Sends the `DeleteImageUsageReport` request.
-    pub async fn send(self) -> Result<DeleteImageUsageReportResult, super::Error> {
-        let client = self._client.clone();
-        client.call(self).await
-    }
-}
-impl<C> rboto::OperationInput for DeleteInstanceConnectEndpointRequest<C> {
-    type Output = DeleteInstanceConnectEndpointResult;
-    type Error = super::error::Exception;
-    const OPERATION: &'static rboto::schema::Operation = &super::schema::ops::DELETE_INSTANCE_CONNECT_ENDPOINT;
-}
-impl DeleteInstanceConnectEndpointRequest<rboto::ServiceClient> {
-    /// Sends the `DeleteInstanceConnectEndpoint` request.
-    pub async fn send(
-        self,
-    ) -> Result<DeleteInstanceConnectEndpointResult, super::Error> {
-        let client = self._client.clone();
-        client.call(self).await
-    }
-}
-impl<C> rboto::OperationInput for DeleteInstanceEventWindowRequest<C> {
-    type Output = DeleteInstanceEventWindowResult;
-    type Error = super::error::Exception;
-    const OPERATION: &'static rboto::schema::Operation = &super::schema::ops::DELETE_INSTANCE_EVENT_WINDOW;
-}
-impl DeleteInstanceEventWindowRequest<rboto::ServiceClient> {
-    /// Sends the `DeleteInstanceEventWindow` request.
-    pub async fn send(self) -> Result<DeleteInstanceEventWindowResult, super::Error> {
-        let client = self._client.clone();
-        client.call(self).await
-    }
-}
-impl<C> rboto::OperationInput for DeleteInternetGatewayRequest<C> {
-    type Output = ();
-    type Error = super::error::Exception;
-    const OPERATION: &'static rboto::schema::Operation = &super::schema::ops::DELETE_INTERNET_GATEWAY;
-}
-impl DeleteInternetGatewayRequest<rboto::ServiceClient> {
-    /// Sends the `DeleteInternetGateway` request.
-    pub async fn send(self) -> Result<(), super::Error> {
-        let client = self._client.clone();
-        client.call(self).await
-    }
-}
-impl<C> rboto::OperationInput for DeleteIpamRequest<C> {
-    type Output = DeleteIpamResult;
-    type Error = super::error::Exception;
-    const OPERATION: &'static rboto::schema::Operation = &super::schema::ops::DELETE_IPAM;
-}
-impl DeleteIpamRequest<rboto::ServiceClient> {
-    /// Sends the `DeleteIpam` request.
-    pub async fn send(self) -> Result<DeleteIpamResult, super::Error> {
-        let client = self._client.clone();
-        client.call(self).await
-    }
-}
-impl<C> rboto::OperationInput for DeleteIpamExternalResourceVerificationTokenRequest<C> {
-    type Output = DeleteIpamExternalResourceVerificationTokenResult;
-    type Error = super::error::Exception;
-    const OPERATION: &'static rboto::schema::Operation = &super::schema::ops::DELETE_IPAM_EXTERNAL_RESOURCE_VERIFICATION_TOKEN;
-}
-impl DeleteIpamExternalResourceVerificationTokenRequest<rboto::ServiceClient> {
-    /// Sends the `DeleteIpamExternalResourceVerificationToken` request.
-    pub async fn send(
-        self,
-    ) -> Result<DeleteIpamExternalResourceVerificationTokenResult, super::Error> {
-        let client = self._client.clone();
-        client.call(self).await
-    }
-}
-impl<C> rboto::OperationInput for DeleteIpamInternetRegistryAssociationRequest<C> {
-    type Output = DeleteIpamInternetRegistryAssociationResult;
-    type Error = super::error::Exception;
-    const OPERATION: &'static rboto::schema::Operation = &super::schema::ops::DELETE_IPAM_INTERNET_REGISTRY_ASSOCIATION;
-}
-impl DeleteIpamInternetRegistryAssociationRequest<rboto::ServiceClient> {
-    /// Sends the `DeleteIpamInternetRegistryAssociation` request.
-    pub async fn send(
-        self,
-    ) -> Result<DeleteIpamInternetRegistryAssociationResult, super::Error> {
-        let client = self._client.clone();
-        client.call(self).await
-    }
-}
-impl<C> rboto::OperationInput for DeleteIpamPolicyRequest<C> {
-    type Output = DeleteIpamPolicyResult;
-    type Error = super::error::Exception;
-    const OPERATION: &'static rboto::schema::Operation = &super::schema::ops::DELETE_IPAM_POLICY;
-}
-impl DeleteIpamPolicyRequest<rboto::ServiceClient> {
-    /// Sends the `DeleteIpamPolicy` request.
-    pub async fn send(self) -> Result<DeleteIpamPolicyResult, super::Error> {
-        let client = self._client.clone();
-        client.call(self).await
-    }
-}
-impl<C> rboto::OperationInput for DeleteIpamPoolRequest<C> {
-    type Output = DeleteIpamPoolResult;
-    type Error = super::error::Exception;
-    const OPERATION: &'static rboto::schema::Operation = &super::schema::ops::DELETE_IPAM_POOL;
-}
-impl DeleteIpamPoolRequest<rboto::ServiceClient> {
-    /// Sends the `DeleteIpamPool` request.
-    pub async fn send(self) -> Result<DeleteIpamPoolResult, super::Error> {
-        let client = self._client.clone();
-        client.call(self).await
-    }
-}
-impl<C> rboto::OperationInput for DeleteIpamPrefixListResolverRequest<C> {
-    type Output = DeleteIpamPrefixListResolverResult;
-    type Error = super::error::Exception;
-    const OPERATION: &'static rboto::schema::Operation = &super::schema::ops::DELETE_IPAM_PREFIX_LIST_RESOLVER;
-}
-impl DeleteIpamPrefixListResolverRequest<rboto::ServiceClient> {
-    /// Sends the `DeleteIpamPrefixListResolver` request.
-    pub async fn send(self) -> Result<DeleteIpamPrefixListResolverResult, super::Error> {
-        let client = self._client.clone();
-        client.call(self).await
-    }
-}
-impl<C> rboto::OperationInput for DeleteIpamPrefixListResolverTargetRequest<C> {
-    type Output = DeleteIpamPrefixListResolverTargetResult;
-    type Error = super::error::Exception;
-    const OPERATION: &'static rboto::schema::Operation = &super::schema::ops::DELETE_IPAM_PREFIX_LIST_RESOLVER_TARGET;
-}
-impl DeleteIpamPrefixListResolverTargetRequest<rboto::ServiceClient> {
-    /// Sends the `DeleteIpamPrefixListResolverTarget` request.
-    pub async fn send(
-        self,
-    ) -> Result<DeleteIpamPrefixListResolverTargetResult, super::Error> {
-        let client = self._client.clone();
-        client.call(self).await
-    }
-}
-impl<C> rboto::OperationInput for DeleteIpamResourceDiscoveryRequest<C> {
-    type Output = DeleteIpamResourceDiscoveryResult;
-    type Error = super::error::Exception;
-    const OPERATION: &'static rboto::schema::Operation = &super::schema::ops::DELETE_IPAM_RESOURCE_DISCOVERY;
-}
-impl DeleteIpamResourceDiscoveryRequest<rboto::ServiceClient> {
-    /// Sends the `DeleteIpamResourceDiscovery` request.
-    pub async fn send(self) -> Result<DeleteIpamResourceDiscoveryResult, super::Error> {
-        let client = self._client.clone();
-        client.call(self).await
-    }
-}
-impl<C> rboto::OperationInput for DeleteIpamRoutingPolicyRegistrationRequest<C> {
-    type Output = DeleteIpamRoutingPolicyRegistrationResult;
-    type Error = super::error::Exception;
-    const OPERATION: &'static rboto::schema::Operation = &super::schema::ops::DELETE_IPAM_ROUTING_POLICY_REGISTRATION;
-}
-impl DeleteIpamRoutingPolicyRegistrationRequest<rboto::ServiceClient> {
-    /// Sends the `DeleteIpamRoutingPolicyRegistration` request.
-    pub async fn send(
-        self,
-    ) -> Result<DeleteIpamRoutingPolicyRegistrationResult, super::Error> {
-        let client = self._client.clone();
-        client.call(self).await
-    }
-}
-impl<C> rboto::OperationInput for DeleteIpamScopeRequest<C> {
-    type Output = DeleteIpamScopeResult;
-    type Error = super::error::Exception;
-    const OPERATION: &'static rboto::schema::Operation = &super::schema::ops::DELETE_IPAM_SCOPE;
-}
-impl DeleteIpamScopeRequest<rboto::ServiceClient> {
-    /// Sends the `DeleteIpamScope` request.
-    pub async fn send(self) -> Result<DeleteIpamScopeResult, super::Error> {
-        let client = self._client.clone();
-        client.call(self).await
-    }
-}
-impl<C> rboto::OperationInput for DeleteKeyPairRequest<C> {
-    type Output = DeleteKeyPairResult;
-    type Error = super::error::Exception;
-    const OPERATION: &'static rboto::schema::Operation = &super::schema::ops::DELETE_KEY_PAIR;
-}
-impl DeleteKeyPairRequest<rboto::ServiceClient> {
-    /// Sends the `DeleteKeyPair` request.
-    pub async fn send(self) -> Result<DeleteKeyPairResult, super::Error> {
-        let client = self._client.clone();
-        client.call(self).await
-    }
-}
-impl<C> rboto::OperationInput for DeleteLaunchTemplateRequest<C> {
-    type Output = DeleteLaunchTemplateResult;
-    type Error = super::error::Exception;
-    const OPERATION: &'static rboto::schema::Operation = &super::schema::ops::DELETE_LAUNCH_TEMPLATE;
-}
-impl DeleteLaunchTemplateRequest<rboto::ServiceClient> {
-    /// Sends the `DeleteLaunchTemplate` request.
-    pub async fn send(self) -> Result<DeleteLaunchTemplateResult, super::Error> {
-        let client = self._client.clone();
-        client.call(self).await
-    }
-}
-impl<C> rboto::OperationInput for DeleteLaunchTemplateVersionsRequest<C> {
-    type Output = DeleteLaunchTemplateVersionsResult;
-    type Error = super::error::Exception;
-    const OPERATION: &'static rboto::schema::Operation = &super::schema::ops::DELETE_LAUNCH_TEMPLATE_VERSIONS;
-}
-impl DeleteLaunchTemplateVersionsRequest<rboto::ServiceClient> {
-    /// Sends the `DeleteLaunchTemplateVersions` request.
-    pub async fn send(self) -> Result<DeleteLaunchTemplateVersionsResult, super::Error> {
-        let client = self._client.clone();
-        client.call(self).await
-    }
-}
-impl<C> rboto::OperationInput for DeleteLocalGatewayRouteRequest<C> {
-    type Output = DeleteLocalGatewayRouteResult;
-    type Error = super::error::Exception;
-    const OPERATION: &'static rboto::schema::Operation = &super::schema::ops::DELETE_LOCAL_GATEWAY_ROUTE;
-}
-impl DeleteLocalGatewayRouteRequest<rboto::ServiceClient> {
-    /// Sends the `DeleteLocalGatewayRoute` request.
-    pub async fn send(self) -> Result<DeleteLocalGatewayRouteResult, super::Error> {
-        let client = self._client.clone();
-        client.call(self).await
-    }
-}
-impl<C> rboto::OperationInput for DeleteLocalGatewayRouteTableRequest<C> {
-    type Output = DeleteLocalGatewayRouteTableResult;
-    type Error = super::error::Exception;
-    const OPERATION: &'static rboto::schema::Operation = &super::schema::ops::DELETE_LOCAL_GATEWAY_ROUTE_TABLE;
-}
-impl DeleteLocalGatewayRouteTableRequest<rboto::ServiceClient> {
-    /// Sends the `DeleteLocalGatewayRouteTable` request.
-    pub async fn send(self) -> Result<DeleteLocalGatewayRouteTableResult, super::Error> {
-        let client = self._client.clone();
-        client.call(self).await
-    }
-}
-impl<C> rboto::OperationInput
-for DeleteLocalGatewayRouteTableVirtualInterfaceGroupAssociationRequest<C> {
-    type Output = DeleteLocalGatewayRouteTableVirtualInterfaceGroupAssociationResult;
-    type Error = super::error::Exception;
-    const OPERATION: &'static rboto::schema::Operation = &super::schema::ops::DELETE_LOCAL_GATEWAY_ROUTE_TABLE_VIRTUAL_INTERFACE_GROUP_ASSOCIATION;
-}
-impl DeleteLocalGatewayRouteTableVirtualInterfaceGroupAssociationRequest<
-    rboto::ServiceClient,
-> {
-    /// Sends the `DeleteLocalGatewayRouteTableVirtualInterfaceGroupAssociation` request.
-    pub async fn send(
-        self,
-    ) -> Result<
-        DeleteLocalGatewayRouteTableVirtualInterfaceGroupAssociationResult,
-        super::Error,
-    > {
-        let client = self._client.clone();
-        client.call(self).await
-    }
-}
-impl<C> rboto::OperationInput for DeleteLocalGatewayRouteTableVpcAssociationRequest<C> {
-    type Output = DeleteLocalGatewayRouteTableVpcAssociationResult;
-    type Error = super::error::Exception;
-    const OPERATION: &'static rboto::schema::Operation = &super::schema::ops::DELETE_LOCAL_GATEWAY_ROUTE_TABLE_VPC_ASSOCIATION;
-}
-impl DeleteLocalGatewayRouteTableVpcAssociationRequest<rboto::ServiceClient> {
-    /// Sends the `DeleteLocalGatewayRouteTableVpcAssociation` request.
-    pub async fn send(
-        self,
-    ) -> Result<DeleteLocalGatewayRouteTableVpcAssociationResult, super::Error> {
-        let client = self._client.clone();
-        client.call(self).await
-    }
-}
-impl<C> rboto::OperationInput for DeleteLocalGatewayVirtualInterfaceRequest<C> {
-    type Output = DeleteLocalGatewayVirtualInterfaceResult;
-    type Error = super::error::Exception;
-    const OPERATION: &'static rboto::schema::Operation = &super::schema::ops::DELETE_LOCAL_GATEWAY_VIRTUAL_INTERFACE;
-}
-impl DeleteLocalGatewayVirtualInterfaceRequest<rboto::ServiceClient> {
-    /// Sends the `DeleteLocalGatewayVirtualInterface` request.
-    pub async fn send(
-        self,
-    ) -> Result<DeleteLocalGatewayVirtualInterfaceResult, super::Error> {
-        let client = self._client.clone();
-        client.call(self).await
-    }
-}
-impl<C> rboto::OperationInput for DeleteLocalGatewayVirtualInterfaceGroupRequest<C> {
-    type Output = DeleteLocalGatewayVirtualInterfaceGroupResult;
-    type Error = super::error::Exception;
-    const OPERATION: &'static rboto::schema::Operation = &super::schema::ops::DELETE_LOCAL_GATEWAY_VIRTUAL_INTERFACE_GROUP;
-}
-impl DeleteLocalGatewayVirtualInterfaceGroupRequest<rboto::ServiceClient> {
-    /// Sends the `DeleteLocalGatewayVirtualInterfaceGroup` request.
-    pub async fn send(
-        self,
-    ) -> Result<DeleteLocalGatewayVirtualInterfaceGroupResult, super::Error> {
-        let client = self._client.clone();
-        client.call(self).await
-    }
-}
-impl<C> rboto::OperationInput for DeleteManagedPrefixListRequest<C> {
-    type Output = DeleteManagedPrefixListResult;
-    type Error = super::error::Exception;
-    const OPERATION: &'static rboto::schema::Operation = &super::schema::ops::DELETE_MANAGED_PREFIX_LIST;
-}
-impl DeleteManagedPrefixListRequest<rboto::ServiceClient> {
-    /// Sends the `DeleteManagedPrefixList` request.
-    pub async fn send(self) -> Result<DeleteManagedPrefixListResult, super::Error> {
-        let client = self._client.clone();
-        client.call(self).await
-    }
-}
-impl<C> rboto::OperationInput for DeleteMetricCategoryRequest<C> {
-    type Output = DeleteMetricCategoryResult;
-    type Error = super::error::Exception;
-    const OPERATION: &'static rboto::schema::Operation = &super::schema::ops::DELETE_METRIC_CATEGORY;
-}
-impl DeleteMetricCategoryRequest<rboto::ServiceClient> {
-    /// Sends the `DeleteMetricCategory` request.
-    pub async fn send(self) -> Result<DeleteMetricCategoryResult, super::Error> {
-        let client = self._client.clone();
-        client.call(self).await
-    }
-}
-impl<C> rboto::OperationInput for DeleteNatGatewayRequest<C> {
-    type Output = DeleteNatGatewayResult;
-    type Error = super::error::Exception;
-    const OPERATION: &'static rboto::schema::Operation = &super::schema::ops::DELETE_NAT_GATEWAY;
-}
-impl DeleteNatGatewayRequest<rboto::ServiceClient> {
-    /// Sends the `DeleteNatGateway` request.
-    pub async fn send(self) -> Result<DeleteNatGatewayResult, super::Error> {
-        let client = self._client.clone();
-        client.call(self).await
-    }
-}
-impl<C> rboto::OperationInput for DeleteNetworkAclRequest<C> {
-    type Output = ();
-    type Error = super::error::Exception;
-    const OPERATION: &'static rboto::schema::Operation = &super::schema::ops::DELETE_NETWORK_ACL;
-}
-impl DeleteNetworkAclRequest<rboto::ServiceClient> {
-    /// Sends the `DeleteNetworkAcl` request.
-    pub async fn send(self) -> Result<(), super::Error> {
-        let client = self._client.clone();
-        client.call(self).await
-    }
-}
-impl<C> rboto::OperationInput for DeleteNetworkAclEntryRequest<C> {
-    type Output = ();
-    type Error = super::error::Exception;
-    const OPERATION: &'static rboto::schema::Operation = &super::schema::ops::DELETE_NETWORK_ACL_ENTRY;
-}
-impl DeleteNetworkAclEntryRequest<rboto::ServiceClient> {
-    /// Sends the `DeleteNetworkAclEntry` request.
-    pub async fn send(self) -> Result<(), super::Error> {
-        let client = self._client.clone();
-        client.call(self).await
-    }
-}
-impl<C> rboto::OperationInput for DeleteNetworkInsightsAccessScopeRequest<C> {
-    type Output = DeleteNetworkInsightsAccessScopeResult;
-    type Error = super::error::Exception;
-    const OPERATION: &'static rboto::schema::Operation = &super::schema::ops::DELETE_NETWORK_INSIGHTS_ACCESS_SCOPE;
-}
-impl DeleteNetworkInsightsAccessScopeRequest<rboto::ServiceClient> {
-    /// Sends the `DeleteNetworkInsightsAccessScope` request.
-    pub async fn send(
-        self,
-    ) -> Result<DeleteNetworkInsightsAccessScopeResult, super::Error> {
-        let client = self._client.clone();
-        client.call(self).await
-    }
-}
-impl<C> rboto::OperationInput for DeleteNetworkInsightsAccessScopeAnalysisRequest<C> {
-    type Output = DeleteNetworkInsightsAccessScopeAnalysisResult;
-    type Error = super::error::Exception;
-    const OPERATION: &'static rboto::schema::Operation = &super::schema::ops::DELETE_NETWORK_INSIGHTS_ACCESS_SCOPE_ANALYSIS;
-}
-impl DeleteNetworkInsightsAccessScopeAnalysisRequest<rboto::ServiceClient> {
-    /// Sends the `DeleteNetworkInsightsAccessScopeAnalysis` request.
-    pub async fn send(
-        self,
-    ) -> Result<DeleteNetworkInsightsAccessScopeAnalysisResult, super::Error> {
-        let client = self._client.clone();
-        client.call(self).await
-    }
-}
-impl<C> rboto::OperationInput for DeleteNetworkInsightsAnalysisRequest<C> {
-    type Output = DeleteNetworkInsightsAnalysisResult;
-    type Error = super::error::Exception;
-    const OPERATION: &'static rboto::schema::Operation = &super::schema::ops::DELETE_NETWORK_INSIGHTS_ANALYSIS;
-}
-impl DeleteNetworkInsightsAnalysisRequest<rboto::ServiceClient> {
-    /// Sends the `DeleteNetworkInsightsAnalysis` request.
-    pub async fn send(
-        self,
-    ) -> Result<DeleteNetworkInsightsAnalysisResult, super::Error> {
-        let client = self._client.clone();
-        client.call(self).await
-    }
-}
-impl<C> rboto::OperationInput for DeleteNetworkInsightsPathRequest<C> {
-    type Output = DeleteNetworkInsightsPathResult;
-    type Error = super::error::Exception;
-    const OPERATION: &'static rboto::schema::Operation = &super::schema::ops::DELETE_NETWORK_INSIGHTS_PATH;
-}
-impl DeleteNetworkInsightsPathRequest<rboto::ServiceClient> {
-    /// Sends the `DeleteNetworkInsightsPath` request.
-    pub async fn send(self) -> Result<DeleteNetworkInsightsPathResult, super::Error> {
-        let client = self._client.clone();
-        client.call(self).await
-    }
-}
-impl<C> rboto::OperationInput for DeleteNetworkInterfaceRequest<C> {
-    type Output = ();
-    type Error = super::error::Exception;
-    const OPERATION: &'static rboto::schema::Operation = &super::schema::ops::DELETE_NETWORK_INTERFACE;
-}
-impl DeleteNetworkInterfaceRequest<rboto::ServiceClient> {
-    /// Sends the `DeleteNetworkInterface` request.
-    pub async fn send(self) -> Result<(), super::Error> {
-        let client = self._client.clone();
-        client.call(self).await
-    }
-}
-impl<C> rboto::OperationInput for DeleteNetworkInterfacePermissionRequest<C> {
-    type Output = DeleteNetworkInterfacePermissionResult;
-    type Error = super::error::Exception;
-    const OPERATION: &'static rboto::schema::Operation = &super::schema::ops::DELETE_NETWORK_INTERFACE_PERMISSION;
-}
-impl DeleteNetworkInterfacePermissionRequest<rboto::ServiceClient> {
-    /// Sends the `DeleteNetworkInterfacePermission` request.
-    pub async fn send(
-        self,
-    ) -> Result<DeleteNetworkInterfacePermissionResult, super::Error> {
-        let client = self._client.clone();
-        client.call(self).await
-    }
-}
-impl<C> rboto::OperationInput for DeleteNetworkingFlexCostAllocationPoliciesRequest<C> {
-    type Output = DeleteNetworkingFlexCostAllocationPoliciesResult;
-    type Error = super::error::Exception;
-    const OPERATION: &'static rboto::schema::Operation = &super::schema::ops::DELETE_NETWORKING_FLEX_COST_ALLOCATION_POLICIES;
-}
-impl DeleteNetworkingFlexCostAllocationPoliciesRequest<rboto::ServiceClient> {
-    /// Sends the `DeleteNetworkingFlexCostAllocationPolicies` request.
-    pub async fn send(
-        self,
-    ) -> Result<DeleteNetworkingFlexCostAllocationPoliciesResult, super::Error> {
-        let client = self._client.clone();
-        client.call(self).await
-    }
-}
-impl<C> rboto::OperationInput for DeletePlacementGroupRequest<C> {
-    type Output = ();
-    type Error = super::error::Exception;
-    const OPERATION: &'static rboto::schema::Operation = &super::schema::ops::DELETE_PLACEMENT_GROUP;
-}
-impl DeletePlacementGroupRequest<rboto::ServiceClient> {
-    /// Sends the `DeletePlacementGroup` request.
-    pub async fn send(self) -> Result<(), super::Error> {
-        let client = self._client.clone();
-        client.call(self).await
-    }
-}
-impl<C> rboto::OperationInput for DeletePublicIpv4PoolRequest<C> {
-    type Output = DeletePublicIpv4PoolResult;
-    type Error = super::error::Exception;
-    const OPERATION: &'static rboto::schema::Operation = &super::schema::ops::DELETE_PUBLIC_IPV4_POOL;
-}
-impl DeletePublicIpv4PoolRequest<rboto::ServiceClient> {
-    /// Sends the `DeletePublicIpv4Pool` request.
-    pub async fn send(self) -> Result<DeletePublicIpv4PoolResult, super::Error> {
-        let client = self._client.clone();
-        client.call(self).await
-    }
-}
-impl<C> rboto::OperationInput for DeleteQueuedReservedInstancesRequest<C> {
-    type Output = DeleteQueuedReservedInstancesResult;
-    type Error = super::error::Exception;
-    const OPERATION: &'static rboto::schema::Operation = &super::schema::ops::DELETE_QUEUED_RESERVED_INSTANCES;
-}
-impl DeleteQueuedReservedInstancesRequest<rboto::ServiceClient> {
-    /// Sends the `DeleteQueuedReservedInstances` request.
-    pub async fn send(
-        self,
-    ) -> Result<DeleteQueuedReservedInstancesResult, super::Error> {
-        let client = self._client.clone();
-        client.call(self).await
-    }
-}
-impl<C> rboto::OperationInput for DeleteRouteRequest<C> {
-    type Output = ();
-    type Error = super::error::Exception;
-    const OPERATION: &'static rboto::schema::Operation = &super::schema::ops::DELETE_ROUTE;
-}
-impl DeleteRouteRequest<rboto::ServiceClient> {
-    /// Sends the `DeleteRoute` request.
-    pub async fn send(self) -> Result<(), super::Error> {
-        let client = self._client.clone();
-        client.call(self).await
-    }
-}
-impl<C> rboto::OperationInput for DeleteRouteServerRequest<C> {
-    type Output = DeleteRouteServerResult;
-    type Error = super::error::Exception;
-    const OPERATION: &'static rboto::schema::Operation = &super::schema::ops::DELETE_ROUTE_SERVER;
-}
-impl DeleteRouteServerRequest<rboto::ServiceClient> {
-    /// Sends the `DeleteRouteServer` request.
-    pub async fn send(self) -> Result<DeleteRouteServerResult, super::Error> {
-        let client = self._client.clone();
-        client.call(self).await
-    }
-}
-impl<C> rboto::OperationInput for DeleteRouteServerEndpointRequest<C> {
-    type Output = DeleteRouteServerEndpointResult;
-    type Error = super::error::Exception;
-    const OPERATION: &'static rboto::schema::Operation = &super::schema::ops::DELETE_ROUTE_SERVER_ENDPOINT;
-}
-impl DeleteRouteServerEndpointRequest<rboto::ServiceClient> {
-    /// Sends the `DeleteRouteServerEndpoint` request.
-    pub async fn send(self) -> Result<DeleteRouteServerEndpointResult, super::Error> {
-        let client = self._client.clone();
-        client.call(self).await
-    }
-}
-impl<C> rboto::OperationInput for DeleteRouteServerPeerRequest<C> {
-    type Output = DeleteRouteServerPeerResult;
-    type Error = super::error::Exception;
-    const OPERATION: &'static rboto::schema::Operation = &super::schema::ops::DELETE_ROUTE_SERVER_PEER;
-}
-impl DeleteRouteServerPeerRequest<rboto::ServiceClient> {
-    /// Sends the `DeleteRouteServerPeer` request.
-    pub async fn send(self) -> Result<DeleteRouteServerPeerResult, super::Error> {
-        let client = self._client.clone();
-        client.call(self).await
-    }
-}
-impl<C> rboto::OperationInput for DeleteRouteTableRequest<C> {
-    type Output = ();
-    type Error = super::error::Exception;
-    const OPERATION: &'static rboto::schema::Operation = &super::schema::ops::DELETE_ROUTE_TABLE;
-}
-impl DeleteRouteTableRequest<rboto::ServiceClient> {
-    /// Sends the `DeleteRouteTable` request.
-    pub async fn send(self) -> Result<(), super::Error> {
-        let client = self._client.clone();
-        client.call(self).await
-    }
-}
-impl<C> rboto::OperationInput for DeleteSecondaryNetworkRequest<C> {
-    type Output = DeleteSecondaryNetworkResult;
-    type Error = super::error::Exception;
-    const OPERATION: &'static rboto::schema::Operation = &super::schema::ops::DELETE_SECONDARY_NETWORK;
-}
-impl DeleteSecondaryNetworkRequest<rboto::ServiceClient> {
-    /// Sends the `DeleteSecondaryNetwork` request.
-    pub async fn send(self) -> Result<DeleteSecondaryNetworkResult, super::Error> {
-        let client = self._client.clone();
-        client.call(self).await
-    }
-}
-impl<C> rboto::OperationInput for DeleteSecondarySubnetRequest<C> {
-    type Output = DeleteSecondarySubnetResult;
-    type Error = super::error::Exception;
-    const OPERATION: &'static rboto::schema::Operation = &super::schema::ops::DELETE_SECONDARY_SUBNET;
-}
-impl DeleteSecondarySubnetRequest<rboto::ServiceClient> {
-    /// Sends the `DeleteSecondarySubnet` request.
-    pub async fn send(self) -> Result<DeleteSecondarySubnetResult, super::Error> {
-        let client = self._client.clone();
-        client.call(self).await
-    }
-}
-impl<C> rboto::OperationInput for DeleteSecurityGroupRequest<C> {
-    type Output = DeleteSecurityGroupResult;
-    type Error = super::error::Exception;
-    const OPERATION: &'static rboto::schema::Operation = &super::schema::ops::DELETE_SECURITY_GROUP;
-}
-impl DeleteSecurityGroupRequest<rboto::ServiceClient> {
-    /// Sends the `DeleteSecurityGroup` request.
-    pub async fn send(self) -> Result<DeleteSecurityGroupResult, super::Error> {
-        let client = self._client.clone();
-        client.call(self).await
-    }
-}
-impl<C> rboto::OperationInput for DeleteSnapshotRequest<C> {
-    type Output = ();
-    type Error = super::error::Exception;
-    const OPERATION: &'static rboto::schema::Operation = &super::schema::ops::DELETE_SNAPSHOT;
-}
-impl DeleteSnapshotRequest<rboto::ServiceClient> {
-    /// Sends the `DeleteSnapshot` request.
-    pub async fn send(self) -> Result<(), super::Error> {
-        let client = self._client.clone();
-        client.call(self).await
-    }
-}
-impl<C> rboto::OperationInput for DeleteSpotDatafeedSubscriptionRequest<C> {
-    type Output = ();
-    type Error = super::error::Exception;
-    const OPERATION: &'static rboto::schema::Operation = &super::schema::ops::DELETE_SPOT_DATAFEED_SUBSCRIPTION;
-}
-impl DeleteSpotDatafeedSubscriptionRequest<rboto::ServiceClient> {
-    /// Sends the `DeleteSpotDatafeedSubscription` request.
-    pub async fn send(self) -> Result<(), super::Error> {
-        let client = self._client.clone();
-        client.call(self).await
-    }
-}
-impl<C> rboto::OperationInput for DeleteSubnetRequest<C> {
-    type Output = ();
-    type Error = super::error::Exception;
-    const OPERATION: &'static rboto::schema::Operation = &super::schema::ops::DELETE_SUBNET;
-}
-impl DeleteSubnetRequest<rboto::ServiceClient> {
-    /// Sends the `DeleteSubnet` request.
-    pub async fn send(self) -> Result<(), super::Error> {
-        let client = self._client.clone();
-        client.call(self).await
-    }
-}
-impl<C> rboto::OperationInput for DeleteSubnetCidrReservationRequest<C> {
-    type Output = DeleteSubnetCidrReservationResult;
-    type Error = super::error::Exception;
-    const OPERATION: &'static rboto::schema::Operation = &super::schema::ops::DELETE_SUBNET_CIDR_RESERVATION;
-}
-impl DeleteSubnetCidrReservationRequest<rboto::ServiceClient> {
-    /// Sends the `DeleteSubnetCidrReservation` request.
-    pub async fn send(self) -> Result<DeleteSubnetCidrReservationResult, super::Error> {
-        let client = self._client.clone();
-        client.call(self).await
-    }
-}
-impl<C> rboto::OperationInput for DeleteTagsRequest<C> {
-    type Output = ();
-    type Error = super::error::Exception;
-    const OPERATION: &'static rboto::schema::Operation = &super::schema::ops::DELETE_TAGS;
-}
-impl DeleteTagsRequest<rboto::ServiceClient> {
-    /// Sends the `DeleteTags` request.
-    pub async fn send(self) -> Result<(), super::Error> {
-        let client = self._client.clone();
-        client.call(self).await
-    }
-}
-impl<C> rboto::OperationInput for DeleteTrafficMirrorFilterRequest<C> {
-    type Output = DeleteTrafficMirrorFilterResult;
-    type Error = super::error::Exception;
-    const OPERATION: &'static rboto::schema::Operation = &super::schema::ops::DELETE_TRAFFIC_MIRROR_FILTER;
-}
-impl DeleteTrafficMirrorFilterRequest<rboto::ServiceClient> {
-    /// Sends the `DeleteTrafficMirrorFilter` request.
-    pub async fn send(self) -> Result<DeleteTrafficMirrorFilterResult, super::Error> {
-        let client = self._client.clone();
-        client.call(self).await
-    }
-}
-impl<C> rboto::OperationInput for DeleteTrafficMirrorFilterRuleRequest<C> {
-    type Output = DeleteTrafficMirrorFilterRuleResult;
-    type Error = super::error::Exception;
-    const OPERATION: &'static rboto::schema::Operation = &super::schema::ops::DELETE_TRAFFIC_MIRROR_FILTER_RULE;
-}
-impl DeleteTrafficMirrorFilterRuleRequest<rboto::ServiceClient> {
-    /// Sends the `DeleteTrafficMirrorFilterRule` request.
-    pub async fn send(
-        self,
-    ) -> Result<DeleteTrafficMirrorFilterRuleResult, super::Error> {
-        let client = self._client.clone();
-        client.call(self).await
-    }
-}
-impl<C> rboto::OperationInput for DeleteTrafficMirrorSessionRequest<C> {
-    type Output = DeleteTrafficMirrorSessionResult;
-    type Error = super::error::Exception;
-    const OPERATION: &'static rboto::schema::Operation = &super::schema::ops::DELETE_TRAFFIC_MIRROR_SESSION;
-}
-impl DeleteTrafficMirrorSessionRequest<rboto::ServiceClient> {
-    /// Sends the `DeleteTrafficMirrorSession` request.
-    pub async fn send(self) -> Result<DeleteTrafficMirrorSessionResult, super::Error> {
-        let client = self._client.clone();
-        client.call(self).await
-    }
-}
-impl<C> rboto::OperationInput for DeleteTrafficMirrorTargetRequest<C> {
-    type Output = DeleteTrafficMirrorTargetResult;
-    type Error = super::error::Exception;
-    const OPERATION: &'static rboto::schema::Operation = &super::schema::ops::DELETE_TRAFFIC_MIRROR_TARGET;
-}
-impl DeleteTrafficMirrorTargetRequest<rboto::ServiceClient> {
-    /// Sends the `DeleteTrafficMirrorTarget` request.
-    pub async fn send(self) -> Result<DeleteTrafficMirrorTargetResult, super::Error> {
-        let client = self._client.clone();
-        client.call(self).await
-    }
-}
-impl<C> rboto::OperationInput for DeleteTransitGatewayRequest<C> {
-    type Output = DeleteTransitGatewayResult;
-    type Error = super::error::Exception;
-    const OPERATION: &'static rboto::schema::Operation = &super::schema::ops::DELETE_TRANSIT_GATEWAY;
-}
-impl DeleteTransitGatewayRequest<rboto::ServiceClient> {
-    /// Sends the `DeleteTransitGateway` request.
-    pub async fn send(self) -> Result<DeleteTransitGatewayResult, super::Error> {
-        let client = self._client.clone();
-        client.call(self).await
-    }
-}
-impl<C> rboto::OperationInput for DeleteTransitGatewayClientVpnAttachmentRequest<C> {
-    type Output = DeleteTransitGatewayClientVpnAttachmentResult;
-    type Error = super::error::Exception;
-    const OPERATION: &'static rboto::schema::Operation = &super::schema::ops::DELETE_TRANSIT_GATEWAY_CLIENT_VPN_ATTACHMENT;
-}
-impl DeleteTransitGatewayClientVpnAttachmentRequest<rboto::ServiceClient> {
-    /// Sends the `DeleteTransitGatewayClientVpnAttachment` request.
-    pub async fn send(
-        self,
-    ) -> Result<DeleteTransitGatewayClientVpnAttachmentResult, super::Error> {
-        let client = self._client.clone();
-        client.call(self).await
-    }
-}
-impl<C> rboto::OperationInput for DeleteTransitGatewayConnectRequest<C> {
-    type Output = DeleteTransitGatewayConnectResult;
-    type Error = super::error::Exception;
-    const OPERATION: &'static rboto::schema::Operation = &super::schema::ops::DELETE_TRANSIT_GATEWAY_CONNECT;
-}
-impl DeleteTransitGatewayConnectRequest<rboto::ServiceClient> {
-    /// Sends the `DeleteTransitGatewayConnect` request.
-    pub async fn send(self) -> Result<DeleteTransitGatewayConnectResult, super::Error> {
-        let client = self._client.clone();
-        client.call(self).await
-    }
-}
-impl<C> rboto::OperationInput for DeleteTransitGatewayConnectPeerRequest<C> {
-    type Output = DeleteTransitGatewayConnectPeerResult;
-    type Error = super::error::Exception;
-    const OPERATION: &'static rboto::schema::Operation = &super::schema::ops::DELETE_TRANSIT_GATEWAY_CONNECT_PEER;
-}
-impl DeleteTransitGatewayConnectPeerRequest<rboto::ServiceClient> {
-    /// Sends the `DeleteTransitGatewayConnectPeer` request.
-    pub async fn send(
-        self,
-    ) -> Result<DeleteTransitGatewayConnectPeerResult, super::Error> {
-        let client = self._client.clone();
-        client.call(self).await
-    }
-}
-impl<C> rboto::OperationInput for DeleteTransitGatewayMeteringPolicyRequest<C> {
-    type Output = DeleteTransitGatewayMeteringPolicyResult;
-    type Error = super::error::Exception;
-    const OPERATION: &'static rboto::schema::Operation = &super::schema::ops::DELETE_TRANSIT_GATEWAY_METERING_POLICY;
-}
-impl DeleteTransitGatewayMeteringPolicyRequest<rboto::ServiceClient> {
-    /// Sends the `DeleteTransitGatewayMeteringPolicy` request.
-    pub async fn send(
-        self,
-    ) -> Result<DeleteTransitGatewayMeteringPolicyResult, super::Error> {
-        let client = self._client.clone();
-        client.call(self).await
-    }
-}
-impl<C> rboto::OperationInput for DeleteTransitGatewayMeteringPolicyEntryRequest<C> {
-    type Output = DeleteTransitGatewayMeteringPolicyEntryResult;
-    type Error = super::error::Exception;
-    const OPERATION: &'static rboto::schema::Operation = &super::schema::ops::DELETE_TRANSIT_GATEWAY_METERING_POLICY_ENTRY;
-}
-impl DeleteTransitGatewayMeteringPolicyEntryRequest<rboto::ServiceClient> {
-    /// Sends the `DeleteTransitGatewayMeteringPolicyEntry` request.
-    pub async fn send(
-        self,
-    ) -> Result<DeleteTransitGatewayMeteringPolicyEntryResult, super::Error> {
-        let client = self._client.clone();
-        client.call(self).await
-    }
-}
-impl<C> rboto::OperationInput for DeleteTransitGatewayMulticastDomainRequest<C> {
-    type Output = DeleteTransitGatewayMulticastDomainResult;
-    type Error = super::error::Exception;
-    const OPERATION: &'static rboto::schema::Operation = &super::schema::ops::DELETE_TRANSIT_GATEWAY_MULTICAST_DOMAIN;
-}
-impl DeleteTransitGatewayMulticastDomainRequest<rboto::ServiceClient> {
-    /// Sends the `DeleteTransitGatewayMulticastDomain` request.
-    pub async fn send(
-        self,
-    ) -> Result<DeleteTransitGatewayMulticastDomainResult, super::Error> {
-        let client = self._client.clone();
-        client.call(self).await
-    }
-}
-impl<C> rboto::OperationInput
-for DeleteTransitGatewayNetworkFunctionAttachmentRequest<C> {
-    type Output = DeleteTransitGatewayNetworkFunctionAttachmentResult;
-    type Error = super::error::Exception;
-    const OPERATION: &'static rboto::schema::Operation = &super::schema::ops::DELETE_TRANSIT_GATEWAY_NETWORK_FUNCTION_ATTACHMENT;
-}
-impl DeleteTransitGatewayNetworkFunctionAttachmentRequest<rboto::ServiceClient> {
-    /// Sends the `DeleteTransitGatewayNetworkFunctionAttachment` request.
-    pub async fn send(
-        self,
-    ) -> Result<DeleteTransitGatewayNetworkFunctionAttachmentResult, super::Error> {
-        let client = self._client.clone();
-        client.call(self).await
-    }
-}
-impl<C> rboto::OperationInput for DeleteTransitGatewayPeeringAttachmentRequest<C> {
-    type Output = DeleteTransitGatewayPeeringAttachmentResult;
-    type Error = super::error::Exception;
-    const OPERATION: &'static rboto::schema::Operation = &super::schema::ops::DELETE_TRANSIT_GATEWAY_PEERING_ATTACHMENT;
-}
-impl DeleteTransitGatewayPeeringAttachmentRequest<rboto::ServiceClient> {
-    /// Sends the `DeleteTransitGatewayPeeringAttachment` request.
-    pub async fn send(
-        self,
-    ) -> Result<DeleteTransitGatewayPeeringAttachmentResult, super::Error> {
-        let client = self._client.clone();
-        client.call(self).await
-    }
-}
-impl<C> rboto::OperationInput for DeleteTransitGatewayPolicyTableRequest<C> {
-    type Output = DeleteTransitGatewayPolicyTableResult;
-    type Error = super::error::Exception;
-    const OPERATION: &'static rboto::schema::Operation = &super::schema::ops::DELETE_TRANSIT_GATEWAY_POLICY_TABLE;
-}
-impl DeleteTransitGatewayPolicyTableRequest<rboto::ServiceClient> {
-    /// Sends the `DeleteTransitGatewayPolicyTable` request.
-    pub async fn send(
-        self,
-    ) -> Result<DeleteTransitGatewayPolicyTableResult, super::Error> {
-        let client = self._client.clone();
-        client.call(self).await
-    }
-}
-impl<C> rboto::OperationInput for DeleteTransitGatewayPolicyTableEntryRequest<C> {
-    type Output = DeleteTransitGatewayPolicyTableEntryResult;
-    type Error = super::error::Exception;
-    const OPERATION: &'static rboto::schema::Operation = &super::schema::ops::DELETE_TRANSIT_GATEWAY_POLICY_TABLE_ENTRY;
-}
-impl DeleteTransitGatewayPolicyTableEntryRequest<rboto::ServiceClient> {
-    /// Sends the `DeleteTransitGatewayPolicyTableEntry` request.
-    pub async fn send(
-        self,
-    ) -> Result<DeleteTransitGatewayPolicyTableEntryResult, super::Error> {
-        let client = self._client.clone();
-        client.call(self).await
-    }
-}
-impl<C> rboto::OperationInput for DeleteTransitGatewayPrefixListReferenceRequest<C> {
-    type Output = DeleteTransitGatewayPrefixListReferenceResult;
-    type Error = super::error::Exception;
-    const OPERATION: &'static rboto::schema::Operation = &super::schema::ops::DELETE_TRANSIT_GATEWAY_PREFIX_LIST_REFERENCE;
-}
-impl DeleteTransitGatewayPrefixListReferenceRequest<rboto::ServiceClient> {
-    /// Sends the `DeleteTransitGatewayPrefixListReference` request.
-    pub async fn send(
-        self,
-    ) -> Result<DeleteTransitGatewayPrefixListReferenceResult, super::Error> {
-        let client = self._client.clone();
-        client.call(self).await
-    }
-}
-impl<C> rboto::OperationInput for DeleteTransitGatewayRouteRequest<C> {
-    type Output = DeleteTransitGatewayRouteResult;
-    type Error = super::error::Exception;
-    const OPERATION: &'static rboto::schema::Operation = &super::schema::ops::DELETE_TRANSIT_GATEWAY_ROUTE;
-}
-impl DeleteTransitGatewayRouteRequest<rboto::ServiceClient> {
-    /// Sends the `DeleteTransitGatewayRoute` request.
-    pub async fn send(self) -> Result<DeleteTransitGatewayRouteResult, super::Error> {
-        let client = self._client.clone();
-        client.call(self).await
-    }
-}
-impl<C> rboto::OperationInput for DeleteTransitGatewayRouteTableRequest<C> {
-    type Output = DeleteTransitGatewayRouteTableResult;
-    type Error = super::error::Exception;
-    const OPERATION: &'static rboto::schema::Operation = &super::schema::ops::DELETE_TRANSIT_GATEWAY_ROUTE_TABLE;
-}
-impl DeleteTransitGatewayRouteTableRequest<rboto::ServiceClient> {
-    /// Sends the `DeleteTransitGatewayRouteTable` request.
-    pub async fn send(
-        self,
-    ) -> Result<DeleteTransitGatewayRouteTableResult, super::Error> {
-        let client = self._client.clone();
-        client.call(self).await
-    }
-}
-impl<C> rboto::OperationInput for DeleteTransitGatewayRouteTableAnnouncementRequest<C> {
-    type Output = DeleteTransitGatewayRouteTableAnnouncementResult;
-    type Error = super::error::Exception;
-    const OPERATION: &'static rboto::schema::Operation = &super::schema::ops::DELETE_TRANSIT_GATEWAY_ROUTE_TABLE_ANNOUNCEMENT;
-}
-impl DeleteTransitGatewayRouteTableAnnouncementRequest<rboto::ServiceClient> {
-    /// Sends the `DeleteTransitGatewayRouteTableAnnouncement` request.
-    pub async fn send(
-        self,
-    ) -> Result<DeleteTransitGatewayRouteTableAnnouncementResult, super::Error> {
-        let client = self._client.clone();
-        client.call(self).await
-    }
-}
-impl<C> rboto::OperationInput for DeleteTransitGatewayVpcAttachmentRequest<C> {
-    type Output = DeleteTransitGatewayVpcAttachmentResult;
-    type Error = super::error::Exception;
-    const OPERATION: &'static rboto::schema::Operation = &super::schema::ops::DELETE_TRANSIT_GATEWAY_VPC_ATTACHMENT;
-}
-impl DeleteTransitGatewayVpcAttachmentRequest<rboto::ServiceClient> {
-    /// Sends the `DeleteTransitGatewayVpcAttachment` request.
-    pub async fn send(
-        self,
-    ) -> Result<DeleteTransitGatewayVpcAttachmentResult, super::Error> {
-        let client = self._client.clone();
-        client.call(self).await
-    }
-}
-impl<C> rboto::OperationInput for DeleteVerifiedAccessEndpointRequest<C> {
-    type Output = DeleteVerifiedAccessEndpointResult;
-    type Error = super::error::Exception;
-    const OPERATION: &'static rboto::schema::Operation = &super::schema::ops::DELETE_VERIFIED_ACCESS_ENDPOINT;
-}
-impl DeleteVerifiedAccessEndpointRequest<rboto::ServiceClient> {
-    /// Sends the `DeleteVerifiedAccessEndpoint` request.
-    pub async fn send(self) -> Result<DeleteVerifiedAccessEndpointResult, super::Error> {
-        let client = self._client.clone();
-        client.call(self).await
-    }
-}
-impl<C> rboto::OperationInput for DeleteVerifiedAccessGroupRequest<C> {
-    type Output = DeleteVerifiedAccessGroupResult;
-    type Error = super::error::Exception;
-    const OPERATION: &'static rboto::schema::Operation = &super::schema::ops::DELETE_VERIFIED_ACCESS_GROUP;
-}
-impl DeleteVerifiedAccessGroupRequest<rboto::ServiceClient> {
-    /// Sends the `DeleteVerifiedAccessGroup` request.
-    pub async fn send(self) -> Result<DeleteVerifiedAccessGroupResult, super::Error> {
-        let client = self._client.clone();
-        client.call(self).await
-    }
-}
-impl<C> rboto::OperationInput for DeleteVerifiedAccessInstanceRequest<C> {
-    type Output = DeleteVerifiedAccessInstanceResult;
-    type Error = super::error::Exception;
-    const OPERATION: &'static rboto::schema::Operation = &super::schema::ops::DELETE_VERIFIED_ACCESS_INSTANCE;
-}
-impl DeleteVerifiedAccessInstanceRequest<rboto::ServiceClient> {
-    /// Sends the `DeleteVerifiedAccessInstance` request.
-    pub async fn send(self) -> Result<DeleteVerifiedAccessInstanceResult, super::Error> {
-        let client = self._client.clone();
-        client.call(self).await
-    }
-}
-impl<C> rboto::OperationInput for DeleteVerifiedAccessTrustProviderRequest<C> {
-    type Output = DeleteVerifiedAccessTrustProviderResult;
-    type Error = super::error::Exception;
-    const OPERATION: &'static rboto::schema::Operation = &super::schema::ops::DELETE_VERIFIED_ACCESS_TRUST_PROVIDER;
-}
-impl DeleteVerifiedAccessTrustProviderRequest<rboto::ServiceClient> {
-    /// Sends the `DeleteVerifiedAccessTrustProvider` request.
-    pub async fn send(
-        self,
-    ) -> Result<DeleteVerifiedAccessTrustProviderResult, super::Error> {
-        let client = self._client.clone();
-        client.call(self).await
-    }
-}
-impl<C> rboto::OperationInput for DeleteVolumeRequest<C> {
-    type Output = ();
-    type Error = super::error::Exception;
-    const OPERATION: &'static rboto::schema::Operation = &super::schema::ops::DELETE_VOLUME;
-}
-impl DeleteVolumeRequest<rboto::ServiceClient> {
-    /// Sends the `DeleteVolume` request.
-    pub async fn send(self) -> Result<(), super::Error> {
-        let client = self._client.clone();
-        client.call(self).await
-    }
-}
-impl<C> rboto::OperationInput for DeleteVpcRequest<C> {
-    type Output = ();
-    type Error = super::error::Exception;
-    const OPERATION: &'static rboto::schema::Operation = &super::schema::ops::DELETE_VPC;
-}
-impl DeleteVpcRequest<rboto::ServiceClient> {
-    /// Sends the `DeleteVpc` request.
-    pub async fn send(self) -> Result<(), super::Error> {
-        let client = self._client.clone();
-        client.call(self).await
-    }
-}
-impl<C> rboto::OperationInput for DeleteVpcBlockPublicAccessExclusionRequest<C> {
-    type Output = DeleteVpcBlockPublicAccessExclusionResult;
-    type Error = super::error::Exception;
-    const OPERATION: &'static rboto::schema::Operation = &super::schema::ops::DELETE_VPC_BLOCK_PUBLIC_ACCESS_EXCLUSION;
-}
-impl DeleteVpcBlockPublicAccessExclusionRequest<rboto::ServiceClient> {
-    /// Sends the `DeleteVpcBlockPublicAccessExclusion` request.
-    pub async fn send(
-        self,
-    ) -> Result<DeleteVpcBlockPublicAccessExclusionResult, super::Error> {
-        let client = self._client.clone();
-        client.call(self).await
-    }
-}
-impl<C> rboto::OperationInput for DeleteVpcEncryptionControlRequest<C> {
-    type Output = DeleteVpcEncryptionControlResult;
-    type Error = super::error::Exception;
-    const OPERATION: &'static rboto::schema::Operation = &super::schema::ops::DELETE_VPC_ENCRYPTION_CONTROL;
-}
-impl DeleteVpcEncryptionControlRequest<rboto::ServiceClient> {
-    /// Sends the `DeleteVpcEncryptionControl` request.
-    pub async fn send(self) -> Result<DeleteVpcEncryptionControlResult, super::Error> {
-        let client = self._client.clone();
-        client.call(self).await
-    }
-}
-impl<C> rboto::OperationInput for DeleteVpcEndpointConnectionNotificationsRequest<C> {
-    type Output = DeleteVpcEndpointConnectionNotificationsResult;
-    type Error = super::error::Exception;
-    const OPERATION: &'static rboto::schema::Operation = &super::schema::ops::DELETE_VPC_ENDPOINT_CONNECTION_NOTIFICATIONS;
-}
-impl DeleteVpcEndpointConnectionNotificationsRequest<rboto::ServiceClient> {
-    /// Sends the `DeleteVpcEndpointConnectionNotifications` request.
-    pub async fn send(
-        self,
-    ) -> Result<DeleteVpcEndpointConnectionNotificationsResult, super::Error> {
-        let client = self._client.clone();
-        client.call(self).await
-    }
-}
-impl<C> rboto::OperationInput for DeleteVpcEndpointServiceConfigurationsRequest<C> {
-    type Output = DeleteVpcEndpointServiceConfigurationsResult;
-    type Error = super::error::Exception;
-    const OPERATION: &'static rboto::schema::Operation = &super::schema::ops::DELETE_VPC_ENDPOINT_SERVICE_CONFIGURATIONS;
-}
-impl DeleteVpcEndpointServiceConfigurationsRequest<rboto::ServiceClient> {
-    /// Sends the `DeleteVpcEndpointServiceConfigurations` request.
-    pub async fn send(
-        self,
-    ) -> Result<DeleteVpcEndpointServiceConfigurationsResult, super::Error> {
-        let client = self._client.clone();
-        client.call(self).await
-    }
-}
-impl<C> rboto::OperationInput for DeleteVpcEndpointsRequest<C> {
-    type Output = DeleteVpcEndpointsResult;
-    type Error = super::error::Exception;
-    const OPERATION: &'static rboto::schema::Operation = &super::schema::ops::DELETE_VPC_ENDPOINTS;
-}
-impl DeleteVpcEndpointsRequest<rboto::ServiceClient> {
-    /// Sends the `DeleteVpcEndpoints` request.
-    pub async fn send(self) -> Result<DeleteVpcEndpointsResult, super::Error> {
-        let client = self._client.clone();
-        client.call(self).await
-    }
-}
-impl<C> rboto::OperationInput for DeleteVpcPeeringConnectionRequest<C> {
-    type Output = DeleteVpcPeeringConnectionResult;
-    type Error = super::error::Exception;
-    const OPERATION: &'static rboto::schema::Operation = &super::schema::ops::DELETE_VPC_PEERING_CONNECTION;
-}
-impl DeleteVpcPeeringConnectionRequest<rboto::ServiceClient> {
-    /// Sends the `DeleteVpcPeeringConnection` request.
-    pub async fn send(self) -> Result<DeleteVpcPeeringConnectionResult, super::Error> {
-        let client = self._client.clone();
-        client.call(self).await
-    }
-}
-impl<C> rboto::OperationInput for DeleteVpnConcentratorRequest<C> {
-    type Output = DeleteVpnConcentratorResult;
-    type Error = super::error::Exception;
-    const OPERATION: &'static rboto::schema::Operation = &super::schema::ops::DELETE_VPN_CONCENTRATOR;
-}
-impl DeleteVpnConcentratorRequest<rboto::ServiceClient> {
-    /// Sends the `DeleteVpnConcentrator` request.
-    pub async fn send(self) -> Result<DeleteVpnConcentratorResult, super::Error> {
-        let client = self._client.clone();
-        client.call(self).await
-    }
-}
-impl<C> rboto::OperationInput for DeleteVpnConnectionRequest<C> {
-    type Output = ();
-    type Error = super::error::Exception;
-    const OPERATION: &'static rboto::schema::Operation = &super::schema::ops::DELETE_VPN_CONNECTION;
-}
-impl DeleteVpnConnectionRequest<rboto::ServiceClient> {
-    /// Sends the `DeleteVpnConnection` request.
-    pub async fn send(self) -> Result<(), super::Error> {
-        let client = self._client.clone();
-        client.call(self).await
-    }
-}
-impl<C> rboto::OperationInput for DeleteVpnConnectionRouteRequest<C> {
-    type Output = ();
-    type Error = super::error::Exception;
-    const OPERATION: &'static rboto::schema::Operation = &super::schema::ops::DELETE_VPN_CONNECTION_ROUTE;
-}
-impl DeleteVpnConnectionRouteRequest<rboto::ServiceClient> {
-    /// Sends the `DeleteVpnConnectionRoute` request.
-    pub async fn send(self) -> Result<(), super::Error> {
-        let client = self._client.clone();
-        client.call(self).await
-    }
-}
-impl<C> rboto::OperationInput for DeleteVpnGatewayRequest<C> {
-    type Output = ();
-    type Error = super::error::Exception;
-    const OPERATION: &'static rboto::schema::Operation = &super::schema::ops::DELETE_VPN_GATEWAY;
-}
-impl DeleteVpnGatewayRequest<rboto::ServiceClient> {
-    /// Sends the `DeleteVpnGateway` request.
-    pub async fn send(self) -> Result<(), super::Error> {
-        let client = self._client.clone();
-        client.call(self).await
-    }
-}
-impl<C> rboto::OperationInput for DeprovisionByoipCidrRequest<C> {
-    type Output = DeprovisionByoipCidrResult;
-    type Error = super::error::Exception;
-    const OPERATION: &'static rboto::schema::Operation = &super::schema::ops::DEPROVISION_BYOIP_CIDR;
-}
-impl DeprovisionByoipCidrRequest<rboto::ServiceClient> {
-    /// Sends the `DeprovisionByoipCidr` request.
-    pub async fn send(self) -> Result<DeprovisionByoipCidrResult, super::Error> {
-        let client = self._client.clone();
-        client.call(self).await
-    }
-}
-impl<C> rboto::OperationInput for DeprovisionIpamByoasnRequest<C> {
-    type Output = DeprovisionIpamByoasnResult;
-    type Error = super::error::Exception;
-    const OPERATION: &'static rboto::schema::Operation = &super::schema::ops::DEPROVISION_IPAM_BYOASN;
-}
-impl DeprovisionIpamByoasnRequest<rboto::ServiceClient> {
-    /// Sends the `DeprovisionIpamByoasn` request.
-    pub async fn send(self) -> Result<DeprovisionIpamByoasnResult, super::Error> {
-        let client = self._client.clone();
-        client.call(self).await
-    }
-}
-impl<C> rboto::OperationInput for DeprovisionIpamPoolCidrRequest<C> {
-    type Output = DeprovisionIpamPoolCidrResult;
-    type Error = super::error::Exception;
-    const OPERATION: &'static rboto::schema::Operation = &super::schema::ops::DEPROVISION_IPAM_POOL_CIDR;
-}
-impl DeprovisionIpamPoolCidrRequest<rboto::ServiceClient> {
-    /// Sends the `DeprovisionIpamPoolCidr` request.
-    pub async fn send(self) -> Result<DeprovisionIpamPoolCidrResult, super::Error> {
-        let client = self._client.clone();
-        client.call(self).await
-    }
-}
-impl<C> rboto::OperationInput for DeprovisionPublicIpv4PoolCidrRequest<C> {
-    type Output = DeprovisionPublicIpv4PoolCidrResult;
-    type Error = super::error::Exception;
-    const OPERATION: &'static rboto::schema::Operation = &super::schema::ops::DEPROVISION_PUBLIC_IPV4_POOL_CIDR;
-}
-impl DeprovisionPublicIpv4PoolCidrRequest<rboto::ServiceClient> {
-    /// Sends the `DeprovisionPublicIpv4PoolCidr` request.
-    pub async fn send(
-        self,
-    ) -> Result<DeprovisionPublicIpv4PoolCidrResult, super::Error> {
-        let client = self._client.clone();
-        client.call(self).await
-    }
-}
-impl<C> rboto::OperationInput for DeregisterImageRequest<C> {
-    type Output = DeregisterImageResult;
-    type Error = super::error::Exception;
-    const OPERATION: &'static rboto::schema::Operation = &super::schema::ops::DEREGISTER_IMAGE;
-}
-impl DeregisterImageRequest<rboto::ServiceClient> {
-    /// Sends the `DeregisterImage` request.
-    pub async fn send(self) -> Result<DeregisterImageResult, super::Error> {
-        let client = self._client.clone();
-        client.call(self).await
-    }
-}
-impl<C> rboto::OperationInput
-for DeregisterInstanceEventNotificationAttributesRequest<C> {
-    type Output = DeregisterInstanceEventNotificationAttributesResult;
-    type Error = super::error::Exception;
-    const OPERATION: &'static rboto::schema::Operation = &super::schema::ops::DEREGISTER_INSTANCE_EVENT_NOTIFICATION_ATTRIBUTES;
-}
-impl DeregisterInstanceEventNotificationAttributesRequest<rboto::ServiceClient> {
-    /// Sends the `DeregisterInstanceEventNotificationAttributes` request.
-    pub async fn send(
-        self,
-    ) -> Result<DeregisterInstanceEventNotificationAttributesResult, super::Error> {
-        let client = self._client.clone();
-        client.call(self).await
-    }
-}
-impl<C> rboto::OperationInput
-for DeregisterTransitGatewayMulticastGroupMembersRequest<C> {
-    type Output = DeregisterTransitGatewayMulticastGroupMembersResult;
-    type Error = super::error::Exception;
-    const OPERATION: &'static rboto::schema::Operation = &super::schema::ops::DEREGISTER_TRANSIT_GATEWAY_MULTICAST_GROUP_MEMBERS;
-}
-impl DeregisterTransitGatewayMulticastGroupMembersRequest<rboto::ServiceClient> {
-    /// Sends the `DeregisterTransitGatewayMulticastGroupMembers` request.
-    pub async fn send(
-        self,
-    ) -> Result<DeregisterTransitGatewayMulticastGroupMembersResult, super::Error> {
-        let client = self._client.clone();
-        client.call(self).await
-    }
-}
-impl<C> rboto::OperationInput
-for DeregisterTransitGatewayMulticastGroupSourcesRequest<C> {
-    type Output = DeregisterTransitGatewayMulticastGroupSourcesResult;
-    type Error = super::error::Exception;
-    const OPERATION: &'static rboto::schema::Operation = &super::schema::ops::DEREGISTER_TRANSIT_GATEWAY_MULTICAST_GROUP_SOURCES;
-}
-impl DeregisterTransitGatewayMulticastGroupSourcesRequest<rboto::ServiceClient> {
-    /// Sends the `DeregisterTransitGatewayMulticastGroupSources` request.
-    pub async fn send(
-        self,
-    ) -> Result<DeregisterTransitGatewayMulticastGroupSourcesResult, super::Error> {
-        let client = self._client.clone();
-        client.call(self).await
-    }
-}
-impl<C> rboto::OperationInput for DescribeAccountAttributesRequest<C> {
-    type Output = DescribeAccountAttributesResult;
-    type Error = super::error::Exception;
-    const OPERATION: &'static rboto::schema::Operation = &super::schema::ops::DESCRIBE_ACCOUNT_ATTRIBUTES;
-}
-impl DescribeAccountAttributesRequest<rboto::ServiceClient> {
-    /// Sends the `DescribeAccountAttributes` request.
-    pub async fn send(self) -> Result<DescribeAccountAttributesResult, super::Error> {
-        let client = self._client.clone();
-        client.call(self).await
-    }
-}
-impl<C> rboto::OperationInput for DescribeAccountVpcEncryptionControlRequest<C> {
-    type Output = DescribeAccountVpcEncryptionControlResult;
-    type Error = super::error::Exception;
-    const OPERATION: &'static rboto::schema::Operation = &super::schema::ops::DESCRIBE_ACCOUNT_VPC_ENCRYPTION_CONTROL;
-}
-impl DescribeAccountVpcEncryptionControlRequest<rboto::ServiceClient> {
-    /// Sends the `DescribeAccountVpcEncryptionControl` request.
-    pub async fn send(
-        self,
-    ) -> Result<DescribeAccountVpcEncryptionControlResult, super::Error> {
-        let client = self._client.clone();
-        client.call(self).await
-    }
-}
-impl<C> rboto::OperationInput for DescribeAddressTransfersRequest<C> {
-    type Output = DescribeAddressTransfersResult;
-    type Error = super::error::Exception;
-    const OPERATION: &'static rboto::schema::Operation = &super::schema::ops::DESCRIBE_ADDRESS_TRANSFERS;
-}
-impl DescribeAddressTransfersRequest<rboto::ServiceClient> {
-    /// Sends the `DescribeAddressTransfers` request.
-    pub async fn send(self) -> Result<DescribeAddressTransfersResult, super::Error> {
-        let client = self._client.clone();
-        client.call(self).await
-    }
-}
-impl<C> rboto::OperationInput for DescribeAddressesRequest<C> {
-    type Output = DescribeAddressesResult;
-    type Error = super::error::Exception;
-    const OPERATION: &'static rboto::schema::Operation = &super::schema::ops::DESCRIBE_ADDRESSES;
-}
-impl DescribeAddressesRequest<rboto::ServiceClient> {
-    /// Sends the `DescribeAddresses` request.
-    pub async fn send(self) -> Result<DescribeAddressesResult, super::Error> {
-        let client = self._client.clone();
-        client.call(self).await
-    }
-}
-impl<C> rboto::OperationInput for DescribeAddressesAttributeRequest<C> {
-    type Output = DescribeAddressesAttributeResult;
-    type Error = super::error::Exception;
-    const OPERATION: &'static rboto::schema::Operation = &super::schema::ops::DESCRIBE_ADDRESSES_ATTRIBUTE;
-}
-impl DescribeAddressesAttributeRequest<rboto::ServiceClient> {
-    /// Sends the `DescribeAddressesAttribute` request.
-    pub async fn send(self) -> Result<DescribeAddressesAttributeResult, super::Error> {
-        let client = self._client.clone();
-        client.call(self).await
-    }
-}
-impl<C> rboto::OperationInput for DescribeAggregateIdFormatRequest<C> {
-    type Output = DescribeAggregateIdFormatResult;
-    type Error = super::error::Exception;
-    const OPERATION: &'static rboto::schema::Operation = &super::schema::ops::DESCRIBE_AGGREGATE_ID_FORMAT;
-}
-impl DescribeAggregateIdFormatRequest<rboto::ServiceClient> {
-    /// Sends the `DescribeAggregateIdFormat` request.
-    pub async fn send(self) -> Result<DescribeAggregateIdFormatResult, super::Error> {
-        let client = self._client.clone();
-        client.call(self).await
-    }
-}
-impl<C> rboto::OperationInput for DescribeApplicationStatusRequest<C> {
-    type Output = DescribeApplicationStatusResult;
-    type Error = super::error::Exception;
-    const OPERATION: &'static rboto::schema::Operation = &super::schema::ops::DESCRIBE_APPLICATION_STATUS;
-}
-impl DescribeApplicationStatusRequest<rboto::ServiceClient> {
-    /// Sends the `DescribeApplicationStatus` request.
-    pub async fn send(self) -> Result<DescribeApplicationStatusResult, super::Error> {
-        let client = self._client.clone();
-        client.call(self).await
-    }
-}
-impl<C> rboto::OperationInput for DescribeApplicationStatusCheckAssociationsRequest<C> {
-    type Output = DescribeApplicationStatusCheckAssociationsResult;
-    type Error = super::error::Exception;
-    const OPERATION: &'static rboto::schema::Operation = &super::schema::ops::DESCRIBE_APPLICATION_STATUS_CHECK_ASSOCIATIONS;
-}
-impl DescribeApplicationStatusCheckAssociationsRequest<rboto::ServiceClient> {
-    /// Sends the `DescribeApplicationStatusCheckAssociations` request.
-    pub async fn send(
-        self,
-    ) -> Result<DescribeApplicationStatusCheckAssociationsResult, super::Error> {
-        let client = self._client.clone();
-        client.call(self).await
-    }
-}
-impl<C> rboto::OperationInput for DescribeApplicationStatusChecksRequest<C> {
-    type Output = DescribeApplicationStatusChecksResult;
-    type Error = super::error::Exception;
-    const OPERATION: &'static rboto::schema::Operation = &super::schema::ops::DESCRIBE_APPLICATION_STATUS_CHECKS;
-}
-impl DescribeApplicationStatusChecksRequest<rboto::ServiceClient> {
-    /// Sends the `DescribeApplicationStatusChecks` request.
-    pub async fn send(
-        self,
-    ) -> Result<DescribeApplicationStatusChecksResult, super::Error> {
-        let client = self._client.clone();
-        client.call(self).await
-    }
-}
-impl<C> rboto::OperationInput for DescribeAvailabilityZonesRequest<C> {
-    type Output = DescribeAvailabilityZonesResult;
-    type Error = super::error::Exception;
-    const OPERATION: &'static rboto::schema::Operation = &super::schema::ops::DESCRIBE_AVAILABILITY_ZONES;
-}
-impl DescribeAvailabilityZonesRequest<rboto::ServiceClient> {
-    /// Sends the `DescribeAvailabilityZones` request.
-    pub async fn send(self) -> Result<DescribeAvailabilityZonesResult, super::Error> {
-        let client = self._client.clone();
-        client.call(self).await
-    }
-}
-impl<C> rboto::OperationInput
-for DescribeAwsNetworkPerformanceMetricSubscriptionsRequest<C> {
-    type Output = DescribeAwsNetworkPerformanceMetricSubscriptionsResult;
-    type Error = super::error::Exception;
-    const OPERATION: &'static rboto::schema::Operation = &super::schema::ops::DESCRIBE_AWS_NETWORK_PERFORMANCE_METRIC_SUBSCRIPTIONS;
-}
-impl DescribeAwsNetworkPerformanceMetricSubscriptionsRequest<rboto::ServiceClient> {
-    /// Sends the `DescribeAwsNetworkPerformanceMetricSubscriptions` request.
-    pub async fn send(
-        self,
-    ) -> Result<DescribeAwsNetworkPerformanceMetricSubscriptionsResult, super::Error> {
-        let client = self._client.clone();
-        client.call(self).await
-    }
-}
-impl<C> rboto::OperationInput for DescribeBundleTasksRequest<C> {
-    type Output = DescribeBundleTasksResult;
-    type Error = super::error::Exception;
-    const OPERATION: &'static rboto::schema::Operation = &super::schema::ops::DESCRIBE_BUNDLE_TASKS;
-}
-impl DescribeBundleTasksRequest<rboto::ServiceClient> {
-    /// Sends the `DescribeBundleTasks` request.
-    pub async fn send(self) -> Result<DescribeBundleTasksResult, super::Error> {
-        let client = self._client.clone();
-        client.call(self).await
-    }
-}
-impl<C> rboto::OperationInput for DescribeByoipCidrsRequest<C> {
-    type Output = DescribeByoipCidrsResult;
-    type Error = super::error::Exception;
-    const OPERATION: &'static rboto::schema::Operation = &super::schema::ops::DESCRIBE_BYOIP_CIDRS;
-}
-impl DescribeByoipCidrsRequest<rboto::ServiceClient> {
-    /// Sends the `DescribeByoipCidrs` request.
-    pub async fn send(self) -> Result<DescribeByoipCidrsResult, super::Error> {
-        let client = self._client.clone();
-        client.call(self).await
-    }
-}
-impl<C> rboto::OperationInput for DescribeCapacityBlockExtensionHistoryRequest<C> {
-    type Output = DescribeCapacityBlockExtensionHistoryResult;
-    type Error = super::error::Exception;
-    const OPERATION: &'static rboto::schema::Operation = &super::schema::ops::DESCRIBE_CAPACITY_BLOCK_EXTENSION_HISTORY;
-}
-impl DescribeCapacityBlockExtensionHistoryRequest<rboto::ServiceClient> {
-    /// Sends the `DescribeCapacityBlockExtensionHistory` request.
-    pub async fn send(
-        self,
-    ) -> Result<DescribeCapacityBlockExtensionHistoryResult, super::Error> {
-        let client = self._client.clone();
-        client.call(self).await
-    }
-}
-impl<C> rboto::OperationInput for DescribeCapacityBlockExtensionOfferingsRequest<C> {
-    type Output = DescribeCapacityBlockExtensionOfferingsResult;
-    type Error = super::error::Exception;
-    const OPERATION: &'static rboto::schema::Operation = &super::schema::ops::DESCRIBE_CAPACITY_BLOCK_EXTENSION_OFFERINGS;
-}
-impl DescribeCapacityBlockExtensionOfferingsRequest<rboto::ServiceClient> {
-    /// Sends the `DescribeCapacityBlockExtensionOfferings` request.
-    pub async fn send(
-        self,
-    ) -> Result<DescribeCapacityBlockExtensionOfferingsResult, super::Error> {
-        let client = self._client.clone();
-        client.call(self).await
-    }
-}
-impl<C> rboto::OperationInput for DescribeCapacityBlockOfferingsRequest<C> {
-    type Output = DescribeCapacityBlockOfferingsResult;
-    type Error = super::error::Exception;
-    const OPERATION: &'static rboto::schema::Operation = &super::schema::ops::DESCRIBE_CAPACITY_BLOCK_OFFERINGS;
-}
-impl DescribeCapacityBlockOfferingsRequest<rboto::ServiceClient> {
-    /// Sends the `DescribeCapacityBlockOfferings` request.
-    pub async fn send(
-        self,
-    ) -> Result<DescribeCapacityBlockOfferingsResult, super::Error> {
-        let client = self._client.clone();
-        client.call(self).await
-    }
-}
-impl<C> rboto::OperationInput for DescribeCapacityBlockStatusRequest<C> {
-    type Output = DescribeCapacityBlockStatusResult;
-    type Error = super::error::Exception;
-    const OPERATION: &'static rboto::schema::Operation = &super::schema::ops::DESCRIBE_CAPACITY_BLOCK_STATUS;
-}
-impl DescribeCapacityBlockStatusRequest<rboto::ServiceClient> {
-    /// Sends the `DescribeCapacityBlockStatus` request.
-    pub async fn send(self) -> Result<DescribeCapacityBlockStatusResult, super::Error> {
-        let client = self._client.clone();
-        client.call(self).await
-    }
-}
-impl<C> rboto::OperationInput for DescribeCapacityBlocksRequest<C> {
-    type Output = DescribeCapacityBlocksResult;
-    type Error = super::error::Exception;
-    const OPERATION: &'static rboto::schema::Operation = &super::schema::ops::DESCRIBE_CAPACITY_BLOCKS;
-}
-impl DescribeCapacityBlocksRequest<rboto::ServiceClient> {
-    /// Sends the `DescribeCapacityBlocks` request.
-    pub async fn send(self) -> Result<DescribeCapacityBlocksResult, super::Error> {
-        let client = self._client.clone();
-        client.call(self).await
-    }
-}
-impl<C> rboto::OperationInput for DescribeCapacityManagerDataExportsRequest<C> {
-    type Output = DescribeCapacityManagerDataExportsResult;
-    type Error = super::error::Exception;
-    const OPERATION: &'static rboto::schema::Operation = &super::schema::ops::DESCRIBE_CAPACITY_MANAGER_DATA_EXPORTS;
-}
-impl DescribeCapacityManagerDataExportsRequest<rboto::ServiceClient> {
-    /// Sends the `DescribeCapacityManagerDataExports` request.
-    pub async fn send(
-        self,
-    ) -> Result<DescribeCapacityManagerDataExportsResult, super::Error> {
-        let client = self._client.clone();
-        client.call(self).await
-    }
-}
-impl<C> rboto::OperationInput for DescribeCapacityReservationBillingRequestsRequest<C> {
-    type Output = DescribeCapacityReservationBillingRequestsResult;
-    type Error = super::error::Exception;
-    const OPERATION: &'static rboto::schema::Operation = &super::schema::ops::DESCRIBE_CAPACITY_RESERVATION_BILLING_REQUESTS;
-}
-impl DescribeCapacityReservationBillingRequestsRequest<rboto::ServiceClient> {
-    /// Sends the `DescribeCapacityReservationBillingRequests` request.
-    pub async fn send(
-        self,
-    ) -> Result<DescribeCapacityReservationBillingRequestsResult, super::Error> {
-        let client = self._client.clone();
-        client.call(self).await
-    }
-}
-impl<C> rboto::OperationInput
-for DescribeCapacityReservationCancellationQuotesRequest<C> {
-    type Output = DescribeCapacityReservationCancellationQuotesResult;
-    type Error = super::error::Exception;
-    const OPERATION: &'static rboto::schema::Operation = &super::schema::ops::DESCRIBE_CAPACITY_RESERVATION_CANCELLATION_QUOTES;
-}
-impl DescribeCapacityReservationCancellationQuotesRequest<rboto::ServiceClient> {
-    /// Sends the `DescribeCapacityReservationCancellationQuotes` request.
-    pub async fn send(
-        self,
-    ) -> Result<DescribeCapacityReservationCancellationQuotesResult, super::Error> {
-        let client = self._client.clone();
-        client.call(self).await
-    }
-}
-impl<C> rboto::OperationInput for DescribeCapacityReservationDateChangeQuotesRequest<C> {
-    type Output = DescribeCapacityReservationDateChangeQuotesResult;
-    type Error = super::error::Exception;
-    const OPERATION: &'static rboto::schema::Operation = &super::schema::ops::DESCRIBE_CAPACITY_RESERVATION_DATE_CHANGE_QUOTES;
-}
-impl DescribeCapacityReservationDateChangeQuotesRequest<rboto::ServiceClient> {
-    /// Sends the `DescribeCapacityReservationDateChangeQuotes` request.
-    pub async fn send(
-        self,
-    ) -> Result<DescribeCapacityReservationDateChangeQuotesResult, super::Error> {
-        let client = self._client.clone();
-        client.call(self).await
-    }
-}
-impl<C> rboto::OperationInput for DescribeCapacityReservationFleetsRequest<C> {
-    type Output = DescribeCapacityReservationFleetsResult;
-    type Error = super::error::Exception;
-    const OPERATION: &'static rboto::schema::Operation = &super::schema::ops::DESCRIBE_CAPACITY_RESERVATION_FLEETS;
-}
-impl DescribeCapacityReservationFleetsRequest<rboto::ServiceClient> {
-    /// Sends the `DescribeCapacityReservationFleets` request.
-    pub async fn send(
-        self,
-    ) -> Result<DescribeCapacityReservationFleetsResult, super::Error> {
-        let client = self._client.clone();
-        client.call(self).await
-    }
-}
-impl<C> rboto::OperationInput for DescribeCapacityReservationTopologyRequest<C> {
-    type Output = DescribeCapacityReservationTopologyResult;
-    type Error = super::error::Exception;
-    const OPERATION: &'static rboto::schema::Operation = &super::schema::ops::DESCRIBE_CAPACITY_RESERVATION_TOPOLOGY;
-}
-impl DescribeCapacityReservationTopologyRequest<rboto::ServiceClient> {
-    /// Sends the `DescribeCapacityReservationTopology` request.
-    pub async fn send(
-        self,
-    ) -> Result<DescribeCapacityReservationTopologyResult, super::Error> {
-        let client = self._client.clone();
-        client.call(self).await
-    }
-}
-impl<C> rboto::OperationInput for DescribeCapacityReservationsRequest<C> {
-    type Output = DescribeCapacityReservationsResult;
-    type Error = super::error::Exception;
-    const OPERATION: &'static rboto::schema::Operation = &super::schema::ops::DESCRIBE_CAPACITY_RESERVATIONS;
-}
-impl DescribeCapacityReservationsRequest<rboto::ServiceClient> {
-    /// Sends the `DescribeCapacityReservations` request.
-    pub async fn send(self) -> Result<DescribeCapacityReservationsResult, super::Error> {
-        let client = self._client.clone();
-        client.call(self).await
-    }
-}
-impl<C> rboto::OperationInput for DescribeCarrierGatewaysRequest<C> {
-    type Output = DescribeCarrierGatewaysResult;
-    type Error = super::error::Exception;
-    const OPERATION: &'static rboto::schema::Operation = &super::schema::ops::DESCRIBE_CARRIER_GATEWAYS;
-}
-impl DescribeCarrierGatewaysRequest<rboto::ServiceClient> {
-    /// Sends the `DescribeCarrierGateways` request.
-    pub async fn send(self) -> Result<DescribeCarrierGatewaysResult, super::Error> {
-        let client = self._client.clone();
-        client.call(self).await
-    }
-}
-impl<C> rboto::OperationInput for DescribeClassicLinkInstancesRequest<C> {
-    type Output = DescribeClassicLinkInstancesResult;
-    type Error = super::error::Exception;
-    const OPERATION: &'static rboto::schema::Operation = &super::schema::ops::DESCRIBE_CLASSIC_LINK_INSTANCES;
-}
-impl DescribeClassicLinkInstancesRequest<rboto::ServiceClient> {
-    /// Sends the `DescribeClassicLinkInstances` request.
-    pub async fn send(self) -> Result<DescribeClassicLinkInstancesResult, super::Error> {
-        let client = self._client.clone();
-        client.call(self).await
-    }
-}
-impl<C> rboto::OperationInput for DescribeClientVpnAuthorizationRulesRequest<C> {
-    type Output = DescribeClientVpnAuthorizationRulesResult;
-    type Error = super::error::Exception;
-    const OPERATION: &'static rboto::schema::Operation = &super::schema::ops::DESCRIBE_CLIENT_VPN_AUTHORIZATION_RULES;
-}
-impl DescribeClientVpnAuthorizationRulesRequest<rboto::ServiceClient> {
-    /// Sends the `DescribeClientVpnAuthorizationRules` request.
-    pub async fn send(
-        self,
-    ) -> Result<DescribeClientVpnAuthorizationRulesResult, super::Error> {
-        let client = self._client.clone();
-        client.call(self).await
-    }
-}
-impl<C> rboto::OperationInput for DescribeClientVpnConnectionsRequest<C> {
-    type Output = DescribeClientVpnConnectionsResult;
-    type Error = super::error::Exception;
-    const OPERATION: &'static rboto::schema::Operation = &super::schema::ops::DESCRIBE_CLIENT_VPN_CONNECTIONS;
-}
-impl DescribeClientVpnConnectionsRequest<rboto::ServiceClient> {
-    /// Sends the `DescribeClientVpnConnections` request.
-    pub async fn send(self) -> Result<DescribeClientVpnConnectionsResult, super::Error> {
-        let client = self._client.clone();
-        client.call(self).await
-    }
-}
-impl<C> rboto::OperationInput for DescribeClientVpnEndpointsRequest<C> {
-    type Output = DescribeClientVpnEndpointsResult;
-    type Error = super::error::Exception;
-    const OPERATION: &'static rboto::schema::Operation = &super::schema::ops::DESCRIBE_CLIENT_VPN_ENDPOINTS;
-}
-impl DescribeClientVpnEndpointsRequest<rboto::ServiceClient> {
-    /// Sends the `DescribeClientVpnEndpoints` request.
-    pub async fn send(self) -> Result<DescribeClientVpnEndpointsResult, super::Error> {
-        let client = self._client.clone();
-        client.call(self).await
-    }
-}
-impl<C> rboto::OperationInput for DescribeClientVpnRoutesRequest<C> {
-    type Output = DescribeClientVpnRoutesResult;
-    type Error = super::error::Exception;
-    const OPERATION: &'static rboto::schema::Operation = &super::schema::ops::DESCRIBE_CLIENT_VPN_ROUTES;
-}
-impl DescribeClientVpnRoutesRequest<rboto::ServiceClient> {
-    /// Sends the `DescribeClientVpnRoutes` request.
-    pub async fn send(self) -> Result<DescribeClientVpnRoutesResult, super::Error> {
-        let client = self._client.clone();
-        client.call(self).await
-    }
-}
-impl<C> rboto::OperationInput for DescribeClientVpnTargetNetworksRequest<C> {
-    type Output = DescribeClientVpnTargetNetworksResult;
-    type Error = super::error::Exception;
-    const OPERATION: &'static rboto::schema::Operation = &super::schema::ops::DESCRIBE_CLIENT_VPN_TARGET_NETWORKS;
-}
-impl DescribeClientVpnTargetNetworksRequest<rboto::ServiceClient> {
-    /// Sends the `DescribeClientVpnTargetNetworks` request.
-    pub async fn send(
-        self,
-    ) -> Result<DescribeClientVpnTargetNetworksResult, super::Error> {
-        let client = self._client.clone();
-        client.call(self).await
-    }
-}
-impl<C> rboto::OperationInput for DescribeCoipPoolsRequest<C> {
-    type Output = DescribeCoipPoolsResult;
-    type Error = super::error::Exception;
-    const OPERATION: &'static rboto::schema::Operation = &super::schema::ops::DESCRIBE_COIP_POOLS;
-}
-impl DescribeCoipPoolsRequest<rboto::ServiceClient> {
-    /// Sends the `DescribeCoipPools` request.
-    pub async fn send(self) -> Result<DescribeCoipPoolsResult, super::Error> {
-        let client = self._client.clone();
-        client.call(self).await
-    }
-}
-impl<C> rboto::OperationInput for DescribeConversionTasksRequest<C> {
-    type Output = DescribeConversionTasksResult;
-    type Error = super::error::Exception;
-    const OPERATION: &'static rboto::schema::Operation = &super::schema::ops::DESCRIBE_CONVERSION_TASKS;
-}
-impl DescribeConversionTasksRequest<rboto::ServiceClient> {
-    /// Sends the `DescribeConversionTasks` request.
-    pub async fn send(self) -> Result<DescribeConversionTasksResult, super::Error> {
-        let client = self._client.clone();
-        client.call(self).await
-    }
-}
-impl<C> rboto::OperationInput for DescribeCustomerGatewaysRequest<C> {
-    type Output = DescribeCustomerGatewaysResult;
-    type Error = super::error::Exception;
-    const OPERATION: &'static rboto::schema::Operation = &super::schema::ops::DESCRIBE_CUSTOMER_GATEWAYS;
-}
-impl DescribeCustomerGatewaysRequest<rboto::ServiceClient> {
-    /// Sends the `DescribeCustomerGateways` request.
-    pub async fn send(self) -> Result<DescribeCustomerGatewaysResult, super::Error> {
-        let client = self._client.clone();
-        client.call(self).await
-    }
-}
-impl<C> rboto::OperationInput for DescribeDeclarativePoliciesReportsRequest<C> {
-    type Output = DescribeDeclarativePoliciesReportsResult;
-    type Error = super::error::Exception;
-    const OPERATION: &'static rboto::schema::Operation = &super::schema::ops::DESCRIBE_DECLARATIVE_POLICIES_REPORTS;
-}
-impl DescribeDeclarativePoliciesReportsRequest<rboto::ServiceClient> {
-    /// Sends the `DescribeDeclarativePoliciesReports` request.
-    pub async fn send(
-        self,
-    ) -> Result<DescribeDeclarativePoliciesReportsResult, super::Error> {
-        let client = self._client.clone();
-        client.call(self).await
-    }
-}
-impl<C> rboto::OperationInput for DescribeDhcpOptionsRequest<C> {
-    type Output = DescribeDhcpOptionsResult;
-    type Error = super::error::Exception;
-    const OPERATION: &'static rboto::schema::Operation = &super::schema::ops::DESCRIBE_DHCP_OPTIONS;
-}
-impl DescribeDhcpOptionsRequest<rboto::ServiceClient> {
-    /// Sends the `DescribeDhcpOptions` request.
-    pub async fn send(self) -> Result<DescribeDhcpOptionsResult, super::Error> {
-        let client = self._client.clone();
-        client.call(self).await
-    }
-}
-impl<C> rboto::OperationInput for DescribeEgressOnlyInternetGatewaysRequest<C> {
-    type Output = DescribeEgressOnlyInternetGatewaysResult;
-    type Error = super::error::Exception;
-    const OPERATION: &'static rboto::schema::Operation = &super::schema::ops::DESCRIBE_EGRESS_ONLY_INTERNET_GATEWAYS;
-}
-impl DescribeEgressOnlyInternetGatewaysRequest<rboto::ServiceClient> {
-    /// Sends the `DescribeEgressOnlyInternetGateways` request.
-    pub async fn send(
-        self,
-    ) -> Result<DescribeEgressOnlyInternetGatewaysResult, super::Error> {
-        let client = self._client.clone();
-        client.call(self).await
-    }
-}
-impl<C> rboto::OperationInput for DescribeElasticGpusRequest<C> {
-    type Output = DescribeElasticGpusResult;
-    type Error = super::error::Exception;
-    const OPERATION: &'static rboto::schema::Operation = &super::schema::ops::DESCRIBE_ELASTIC_GPUS;
-}
-impl DescribeElasticGpusRequest<rboto::ServiceClient> {
-    /// Sends the `DescribeElasticGpus` request.
-    pub async fn send(self) -> Result<DescribeElasticGpusResult, super::Error> {
-        let client = self._client.clone();
-        client.call(self).await
-    }
-}
-impl<C> rboto::OperationInput for DescribeExportImageTasksRequest<C> {
-    type Output = DescribeExportImageTasksResult;
-    type Error = super::error::Exception;
-    const OPERATION: &'static rboto::schema::Operation = &super::schema::ops::DESCRIBE_EXPORT_IMAGE_TASKS;
-}
-impl DescribeExportImageTasksRequest<rboto::ServiceClient> {
-    /// Sends the `DescribeExportImageTasks` request.
-    pub async fn send(self) -> Result<DescribeExportImageTasksResult, super::Error> {
-        let client = self._client.clone();
-        client.call(self).await
-    }
-}
-impl<C> rboto::OperationInput for DescribeExportTasksRequest<C> {
-    type Output = DescribeExportTasksResult;
-    type Error = super::error::Exception;
-    const OPERATION: &'static rboto::schema::Operation = &super::schema::ops::DESCRIBE_EXPORT_TASKS;
-}
-impl DescribeExportTasksRequest<rboto::ServiceClient> {
-    /// Sends the `DescribeExportTasks` request.
-    pub async fn send(self) -> Result<DescribeExportTasksResult, super::Error> {
-        let client = self._client.clone();
-        client.call(self).await
-    }
-}
-impl<C> rboto::OperationInput for DescribeFastLaunchImagesRequest<C> {
-    type Output = DescribeFastLaunchImagesResult;
-    type Error = super::error::Exception;
-    const OPERATION: &'static rboto::schema::Operation = &super::schema::ops::DESCRIBE_FAST_LAUNCH_IMAGES;
-}
-impl DescribeFastLaunchImagesRequest<rboto::ServiceClient> {
-    /// Sends the `DescribeFastLaunchImages` request.
-    pub async fn send(self) -> Result<DescribeFastLaunchImagesResult, super::Error> {
-        let client = self._client.clone();
-        client.call(self).await
-    }
-}
-impl<C> rboto::OperationInput for DescribeFastSnapshotRestoresRequest<C> {
-    type Output = DescribeFastSnapshotRestoresResult;
-    type Error = super::error::Exception;
-    const OPERATION: &'static rboto::schema::Operation = &super::schema::ops::DESCRIBE_FAST_SNAPSHOT_RESTORES;
-}
-impl DescribeFastSnapshotRestoresRequest<rboto::ServiceClient> {
-    /// Sends the `DescribeFastSnapshotRestores` request.
-    pub async fn send(self) -> Result<DescribeFastSnapshotRestoresResult, super::Error> {
-        let client = self._client.clone();
-        client.call(self).await
-    }
-}
-impl<C> rboto::OperationInput for DescribeFleetHistoryRequest<C> {
-    type Output = DescribeFleetHistoryResult;
-    type Error = super::error::Exception;
-    const OPERATION: &'static rboto::schema::Operation = &super::schema::ops::DESCRIBE_FLEET_HISTORY;
-}
-impl DescribeFleetHistoryRequest<rboto::ServiceClient> {
-    /// Sends the `DescribeFleetHistory` request.
-    pub async fn send(self) -> Result<DescribeFleetHistoryResult, super::Error> {
-        let client = self._client.clone();
-        client.call(self).await
-    }
-}
-impl<C> rboto::OperationInput for DescribeFleetInstancesRequest<C> {
-    type Output = DescribeFleetInstancesResult;
-    type Error = super::error::Exception;
-    const OPERATION: &'static rboto::schema::Operation = &super::schema::ops::DESCRIBE_FLEET_INSTANCES;
-}
-impl DescribeFleetInstancesRequest<rboto::ServiceClient> {
-    /// Sends the `DescribeFleetInstances` request.
-    pub async fn send(self) -> Result<DescribeFleetInstancesResult, super::Error> {
-        let client = self._client.clone();
-        client.call(self).await
-    }
-}
-impl<C> rboto::OperationInput for DescribeFleetsRequest<C> {
-    type Output = DescribeFleetsResult;
-    type Error = super::error::Exception;
-    const OPERATION: &'static rboto::schema::Operation = &super::schema::ops::DESCRIBE_FLEETS;
-}
-impl DescribeFleetsRequest<rboto::ServiceClient> {
-    /// Sends the `DescribeFleets` request.
-    pub async fn send(self) -> Result<DescribeFleetsResult, super::Error> {
-        let client = self._client.clone();
-        client.call(self).await
-    }
-}
-impl<C> rboto::OperationInput for DescribeFlowLogsRequest<C> {
-    type Output = DescribeFlowLogsResult;
-    type Error = super::error::Exception;
-    const OPERATION: &'static rboto::schema::Operation = &super::schema::ops::DESCRIBE_FLOW_LOGS;
-}
-impl DescribeFlowLogsRequest<rboto::ServiceClient> {
-    /// Sends the `DescribeFlowLogs` request.
-    pub async fn send(self) -> Result<DescribeFlowLogsResult, super::Error> {
-        let client = self._client.clone();
-        client.call(self).await
-    }
-}
-impl<C> rboto::OperationInput for DescribeFpgaImageAttributeRequest<C> {
-    type Output = DescribeFpgaImageAttributeResult;
-    type Error = super::error::Exception;
-    const OPERATION: &'static rboto::schema::Operation = &super::schema::ops::DESCRIBE_FPGA_IMAGE_ATTRIBUTE;
-}
-impl DescribeFpgaImageAttributeRequest<rboto::ServiceClient> {
-    /// Sends the `DescribeFpgaImageAttribute` request.
-    pub async fn send(self) -> Result<DescribeFpgaImageAttributeResult, super::Error> {
-        let client = self._client.clone();
-        client.call(self).await
-    }
-}
-impl<C> rboto::OperationInput for DescribeFpgaImagesRequest<C> {
-    type Output = DescribeFpgaImagesResult;
-    type Error = super::error::Exception;
-    const OPERATION: &'static rboto::schema::Operation = &super::schema::ops::DESCRIBE_FPGA_IMAGES;
-}
-impl DescribeFpgaImagesRequest<rboto::ServiceClient> {
-    /// Sends the `DescribeFpgaImages` request.
-    pub async fn send(self) -> Result<DescribeFpgaImagesResult, super::Error> {
-        let client = self._client.clone();
-        client.call(self).await
-    }
-}
-impl<C> rboto::OperationInput for DescribeHostReservationOfferingsRequest<C> {
-    type Output = DescribeHostReservationOfferingsResult;
-    type Error = super::error::Exception;
-    const OPERATION: &'static rboto::schema::Operation = &super::schema::ops::DESCRIBE_HOST_RESERVATION_OFFERINGS;
-}
-impl DescribeHostReservationOfferingsRequest<rboto::ServiceClient> {
-    /// Sends the `DescribeHostReservationOfferings` request.
-    pub async fn send(
-        self,
-    ) -> Result<DescribeHostReservationOfferingsResult, super::Error> {
-        let client = self._client.clone();
-        client.call(self).await
-    }
-}
-impl<C> rboto::OperationInput for DescribeHostReservationsRequest<C> {
-    type Output = DescribeHostReservationsResult;
-    type Error = super::error::Exception;
-    const OPERATION: &'static rboto::schema::Operation = &super::schema::ops::DESCRIBE_HOST_RESERVATIONS;
-}
-impl DescribeHostReservationsRequest<rboto::ServiceClient> {
-    /// Sends the `DescribeHostReservations` request.
-    pub async fn send(self) -> Result<DescribeHostReservationsResult, super::Error> {
-        let client = self._client.clone();
-        client.call(self).await
-    }
-}
-impl<C> rboto::OperationInput for DescribeHostsRequest<C> {
-    type Output = DescribeHostsResult;
-    type Error = super::error::Exception;
-    const OPERATION: &'static rboto::schema::Operation = &super::schema::ops::DESCRIBE_HOSTS;
-}
-impl DescribeHostsRequest<rboto::ServiceClient> {
-    /// Sends the `DescribeHosts` request.
-    pub async fn send(self) -> Result<DescribeHostsResult, super::Error> {
-        let client = self._client.clone();
-        client.call(self).await
-    }
-}
-impl<C> rboto::OperationInput for DescribeIamInstanceProfileAssociationsRequest<C> {
-    type Output = DescribeIamInstanceProfileAssociationsResult;
-    type Error = super::error::Exception;
-    const OPERATION: &'static rboto::schema::Operation = &super::schema::ops::DESCRIBE_IAM_INSTANCE_PROFILE_ASSOCIATIONS;
-}
-impl DescribeIamInstanceProfileAssociationsRequest<rboto::ServiceClient> {
-    /// Sends the `DescribeIamInstanceProfileAssociations` request.
-    pub async fn send(
-        self,
-    ) -> Result<DescribeIamInstanceProfileAssociationsResult, super::Error> {
-        let client = self._client.clone();
-        client.call(self).await
-    }
-}
-impl<C> rboto::OperationInput for DescribeIdFormatRequest<C> {
-    type Output = DescribeIdFormatResult;
-    type Error = super::error::Exception;
-    const OPERATION: &'static rboto::schema::Operation = &super::schema::ops::DESCRIBE_ID_FORMAT;
-}
-impl DescribeIdFormatRequest<rboto::ServiceClient> {
-    /// Sends the `DescribeIdFormat` request.
-    pub async fn send(self) -> Result<DescribeIdFormatResult, super::Error> {
-        let client = self._client.clone();
-        client.call(self).await
-    }
-}
-impl<C> rboto::OperationInput for DescribeIdentityIdFormatRequest<C> {
-    type Output = DescribeIdentityIdFormatResult;
-    type Error = super::error::Exception;
-    const OPERATION: &'static rboto::schema::Operation = &super::schema::ops::DESCRIBE_IDENTITY_ID_FORMAT;
-}
-impl DescribeIdentityIdFormatRequest<rboto::ServiceClient> {
-    /// Sends the `DescribeIdentityIdFormat` request.
-    pub async fn send(self) -> Result<DescribeIdentityIdFormatResult, super::Error> {
-        let client = self._client.clone();
-        client.call(self).await
-    }
-}
-impl<C> rboto::OperationInput for DescribeImageAttributeRequest<C> {
-    type Output = ImageAttribute;
-    type Error = super::error::Exception;
-    const OPERATION: &'static rboto::schema::Operation = &super::schema::ops::DESCRIBE_IMAGE_ATTRIBUTE;
-}
-impl DescribeImageAttributeRequest<rboto::ServiceClient> {
-    /// Sends the `DescribeImageAttribute` request.
-    pub async fn send(self) -> Result<ImageAttribute, super::Error> {
-        let client = self._client.clone();
-        client.call(self).await
-    }
-}
-impl<C> rboto::OperationInput for DescribeImageReferencesRequest<C> {
-    type Output = DescribeImageReferencesResult;
-    type Error = super::error::Exception;
-    const OPERATION: &'static rboto::schema::Operation = &super::schema::ops::DESCRIBE_IMAGE_REFERENCES;
-}
-impl DescribeImageReferencesRequest<rboto::ServiceClient> {
-    /// Sends the `DescribeImageReferences` request.
-    pub async fn send(self) -> Result<DescribeImageReferencesResult, super::Error> {
-        let client = self._client.clone();
-        client.call(self).await
-    }
-}
-impl<C> rboto::OperationInput for DescribeImageUsageReportEntriesRequest<C> {
-    type Output = DescribeImageUsageReportEntriesResult;
-    type Error = super::error::Exception;
-    const OPERATION: &'static rboto::schema::Operation = &super::schema::ops::DESCRIBE_IMAGE_USAGE_REPORT_ENTRIES;
-}
-impl DescribeImageUsageReportEntriesRequest<rboto::ServiceClient> {
-    /// Sends the `DescribeImageUsageReportEntries` request.
-    pub async fn send(
-        self,
-    ) -> Result<DescribeImageUsageReportEntriesResult, super::Error> {
-        let client = self._client.clone();
-        client.call(self).await
-    }
-}
-impl<C> rboto::OperationInput for DescribeImageUsageReportsRequest<C> {
-    type Output = DescribeImageUsageReportsResult;
-    type Error = super::error::Exception;
-    const OPERATION: &'static rboto::schema::Operation = &super::schema::ops::DESCRIBE_IMAGE_USAGE_REPORTS;
-}
-impl DescribeImageUsageReportsRequest<rboto::ServiceClient> {
-    /// Sends the `DescribeImageUsageReports` request.
-    pub async fn send(self) -> Result<DescribeImageUsageReportsResult, super::Error> {
-        let client = self._client.clone();
-        client.call(self).await
-    }
-}
-impl<C> rboto::OperationInput for DescribeImagesRequest<C> {
-    type Output = DescribeImagesResult;
-    type Error = super::error::Exception;
-    const OPERATION: &'static rboto::schema::Operation = &super::schema::ops::DESCRIBE_IMAGES;
-}
-impl DescribeImagesRequest<rboto::ServiceClient> {
-    /// Sends the `DescribeImages` request.
-    pub async fn send(self) -> Result<DescribeImagesResult, super::Error> {
-        let client = self._client.clone();
-        client.call(self).await
-    }
-}
-impl<C> rboto::OperationInput for DescribeImportImageTasksRequest<C> {
-    type Output = DescribeImportImageTasksResult;
-    type Error = super::error::Exception;
-    const OPERATION: &'static rboto::schema::Operation = &super::schema::ops::DESCRIBE_IMPORT_IMAGE_TASKS;
-}
-impl DescribeImportImageTasksRequest<rboto::ServiceClient> {
-    /// Sends the `DescribeImportImageTasks` request.
-    pub async fn send(self) -> Result<DescribeImportImageTasksResult, super::Error> {
-        let client = self._client.clone();
-        client.call(self).await
-    }
-}
-impl<C> rboto::OperationInput for DescribeImportSnapshotTasksRequest<C> {
-    type Output = DescribeImportSnapshotTasksResult;
-    type Error = super::error::Exception;
-    const OPERATION: &'static rboto::schema::Operation = &super::schema::ops::DESCRIBE_IMPORT_SNAPSHOT_TASKS;
-}
-impl DescribeImportSnapshotTasksRequest<rboto::ServiceClient> {
-    /// Sends the `DescribeImportSnapshotTasks` request.
-    pub async fn send(self) -> Result<DescribeImportSnapshotTasksResult, super::Error> {
-        let client = self._client.clone();
-        client.call(self).await
-    }
-}
-impl<C> rboto::OperationInput for DescribeInstanceAttributeRequest<C> {
-    type Output = InstanceAttribute;
-    type Error = super::error::Exception;
-    const OPERATION: &'static rboto::schema::Operation = &super::schema::ops::DESCRIBE_INSTANCE_ATTRIBUTE;
-}
-impl DescribeInstanceAttributeRequest<rboto::ServiceClient> {
-    /// Sends the `DescribeInstanceAttribute` request.
-    pub async fn send(self) -> Result<InstanceAttribute, super::Error> {
-        let client = self._client.clone();
-        client.call(self).await
-    }
-}
-impl<C> rboto::OperationInput for DescribeInstanceConnectEndpointsRequest<C> {
-    type Output = DescribeInstanceConnectEndpointsResult;
-    type Error = super::error::Exception;
-    const OPERATION: &'static rboto::schema::Operation = &super::schema::ops::DESCRIBE_INSTANCE_CONNECT_ENDPOINTS;
-}
-impl DescribeInstanceConnectEndpointsRequest<rboto::ServiceClient> {
-    /// Sends the `DescribeInstanceConnectEndpoints` request.
-    pub async fn send(
-        self,
-    ) -> Result<DescribeInstanceConnectEndpointsResult, super::Error> {
-        let client = self._client.clone();
-        client.call(self).await
-    }
-}
-impl<C> rboto::OperationInput for DescribeInstanceCreditSpecificationsRequest<C> {
-    type Output = DescribeInstanceCreditSpecificationsResult;
-    type Error = super::error::Exception;
-    const OPERATION: &'static rboto::schema::Operation = &super::schema::ops::DESCRIBE_INSTANCE_CREDIT_SPECIFICATIONS;
-}
-impl DescribeInstanceCreditSpecificationsRequest<rboto::ServiceClient> {
-    /// Sends the `DescribeInstanceCreditSpecifications` request.
-    pub async fn send(
-        self,
-    ) -> Result<DescribeInstanceCreditSpecificationsResult, super::Error> {
-        let client = self._client.clone();
-        client.call(self).await
-    }
-}
-impl<C> rboto::OperationInput for DescribeInstanceEventNotificationAttributesRequest<C> {
-    type Output = DescribeInstanceEventNotificationAttributesResult;
-    type Error = super::error::Exception;
-    const OPERATION: &'static rboto::schema::Operation = &super::schema::ops::DESCRIBE_INSTANCE_EVENT_NOTIFICATION_ATTRIBUTES;
-}
-impl DescribeInstanceEventNotificationAttributesRequest<rboto::ServiceClient> {
-    /// Sends the `DescribeInstanceEventNotificationAttributes` request.
-    pub async fn send(
-        self,
-    ) -> Result<DescribeInstanceEventNotificationAttributesResult, super::Error> {
-        let client = self._client.clone();
-        client.call(self).await
-    }
-}
-impl<C> rboto::OperationInput for DescribeInstanceEventWindowsRequest<C> {
-    type Output = DescribeInstanceEventWindowsResult;
-    type Error = super::error::Exception;
-    const OPERATION: &'static rboto::schema::Operation = &super::schema::ops::DESCRIBE_INSTANCE_EVENT_WINDOWS;
-}
-impl DescribeInstanceEventWindowsRequest<rboto::ServiceClient> {
-    /// Sends the `DescribeInstanceEventWindows` request.
-    pub async fn send(self) -> Result<DescribeInstanceEventWindowsResult, super::Error> {
-        let client = self._client.clone();
-        client.call(self).await
-    }
-}
-impl<C> rboto::OperationInput for DescribeInstanceImageMetadataRequest<C> {
-    type Output = DescribeInstanceImageMetadataResult;
-    type Error = super::error::Exception;
-    const OPERATION: &'static rboto::schema::Operation = &super::schema::ops::DESCRIBE_INSTANCE_IMAGE_METADATA;
-}
-impl DescribeInstanceImageMetadataRequest<rboto::ServiceClient> {
-    /// Sends the `DescribeInstanceImageMetadata` request.
-    pub async fn send(
-        self,
-    ) -> Result<DescribeInstanceImageMetadataResult, super::Error> {
-        let client = self._client.clone();
-        client.call(self).await
-    }
-}
-impl<C> rboto::OperationInput for DescribeInstanceSqlHaHistoryStatesRequest<C> {
-    type Output = DescribeInstanceSqlHaHistoryStatesResult;
-    type Error = super::error::Exception;
-    const OPERATION: &'static rboto::schema::Operation = &super::schema::ops::DESCRIBE_INSTANCE_SQL_HA_HISTORY_STATES;
-}
-impl DescribeInstanceSqlHaHistoryStatesRequest<rboto::ServiceClient> {
-    /// Sends the `DescribeInstanceSqlHaHistoryStates` request.
-    pub async fn send(
-        self,
-    ) -> Result<DescribeInstanceSqlHaHistoryStatesResult, super::Error> {
-        let client = self._client.clone();
-        client.call(self).await
-    }
-}
-impl<C> rboto::OperationInput for DescribeInstanceSqlHaStatesRequest<C> {
-    type Output = DescribeInstanceSqlHaStatesResult;
-    type Error = super::error::Exception;
-    const OPERATION: &'static rboto::schema::Operation = &super::schema::ops::DESCRIBE_INSTANCE_SQL_HA_STATES;
-}
-impl DescribeInstanceSqlHaStatesRequest<rboto::ServiceClient> {
-    /// Sends the `DescribeInstanceSqlHaStates` request.
-    pub async fn send(self) -> Result<DescribeInstanceSqlHaStatesResult, super::Error> {
-        let client = self._client.clone();
-        client.call(self).await
-    }
-}
-impl<C> rboto::OperationInput for DescribeInstanceStatusRequest<C> {
-    type Output = DescribeInstanceStatusResult;
-    type Error = super::error::Exception;
-    const OPERATION: &'static rboto::schema::Operation = &super::schema::ops::DESCRIBE_INSTANCE_STATUS;
-}
-impl DescribeInstanceStatusRequest<rboto::ServiceClient> {
-    /// Sends the `DescribeInstanceStatus` request.
-    pub async fn send(self) -> Result<DescribeInstanceStatusResult, super::Error> {
-        let client = self._client.clone();
-        client.call(self).await
-    }
-}
-impl<C> rboto::OperationInput for DescribeInstanceTopologyRequest<C> {
-    type Output = DescribeInstanceTopologyResult;
-    type Error = super::error::Exception;
-    const OPERATION: &'static rboto::schema::Operation = &super::schema::ops::DESCRIBE_INSTANCE_TOPOLOGY;
-}
-impl DescribeInstanceTopologyRequest<rboto::ServiceClient> {
-    /// Sends the `DescribeInstanceTopology` request.
-    pub async fn send(self) -> Result<DescribeInstanceTopologyResult, super::Error> {
-        let client = self._client.clone();
-        client.call(self).await
-    }
-}
-impl<C> rboto::OperationInput for DescribeInstanceTypeOfferingsRequest<C> {
-    type Output = DescribeInstanceTypeOfferingsResult;
-    type Error = super::error::Exception;
-    const OPERATION: &'static rboto::schema::Operation = &super::schema::ops::DESCRIBE_INSTANCE_TYPE_OFFERINGS;
-}
-impl DescribeInstanceTypeOfferingsRequest<rboto::ServiceClient> {
-    /// Sends the `DescribeInstanceTypeOfferings` request.
-    pub async fn send(
-        self,
-    ) -> Result<DescribeInstanceTypeOfferingsResult, super::Error> {
-        let client = self._client.clone();
-        client.call(self).await
-    }
-}
-impl<C> rboto::OperationInput for DescribeInstanceTypesRequest<C> {
-    type Output = DescribeInstanceTypesResult;
-    type Error = super::error::Exception;
-    const OPERATION: &'static rboto::schema::Operation = &super::schema::ops::DESCRIBE_INSTANCE_TYPES;
-}
-impl DescribeInstanceTypesRequest<rboto::ServiceClient> {
-    /// Sends the `DescribeInstanceTypes` request.
-    pub async fn send(self) -> Result<DescribeInstanceTypesResult, super::Error> {
-        let client = self._client.clone();
-        client.call(self).await
-    }
-}
-impl<C> rboto::OperationInput for DescribeInstancesRequest<C> {
-    type Output = DescribeInstancesResult;
-    type Error = super::error::Exception;
-    const OPERATION: &'static rboto::schema::Operation = &super::schema::ops::DESCRIBE_INSTANCES;
-}
-impl DescribeInstancesRequest<rboto::ServiceClient> {
-    /// Sends the `DescribeInstances` request.
-    pub async fn send(self) -> Result<DescribeInstancesResult, super::Error> {
-        let client = self._client.clone();
-        client.call(self).await
-    }
-}
-impl<C> rboto::OperationInput for DescribeInternetGatewaysRequest<C> {
-    type Output = DescribeInternetGatewaysResult;
-    type Error = super::error::Exception;
-    const OPERATION: &'static rboto::schema::Operation = &super::schema::ops::DESCRIBE_INTERNET_GATEWAYS;
-}
-impl DescribeInternetGatewaysRequest<rboto::ServiceClient> {
-    /// Sends the `DescribeInternetGateways` request.
-    pub async fn send(self) -> Result<DescribeInternetGatewaysResult, super::Error> {
-        let client = self._client.clone();
-        client.call(self).await
-    }
-}
-impl<C> rboto::OperationInput for DescribeIpamByoasnRequest<C> {
-    type Output = DescribeIpamByoasnResult;
-    type Error = super::error::Exception;
-    const OPERATION: &'static rboto::schema::Operation = &super::schema::ops::DESCRIBE_IPAM_BYOASN;
-}
-impl DescribeIpamByoasnRequest<rboto::ServiceClient> {
-    /// Sends the `DescribeIpamByoasn` request.
-    pub async fn send(self) -> Result<DescribeIpamByoasnResult, super::Error> {
-        let client = self._client.clone();
-        client.call(self).await
-    }
-}
-impl<C> rboto::OperationInput
-for DescribeIpamExternalResourceVerificationTokensRequest<C> {
-    type Output = DescribeIpamExternalResourceVerificationTokensResult;
-    type Error = super::error::Exception;
-    const OPERATION: &'static rboto::schema::Operation = &super::schema::ops::DESCRIBE_IPAM_EXTERNAL_RESOURCE_VERIFICATION_TOKENS;
-}
-impl DescribeIpamExternalResourceVerificationTokensRequest<rboto::ServiceClient> {
-    /// Sends the `DescribeIpamExternalResourceVerificationTokens` request.
-    pub async fn send(
-        self,
-    ) -> Result<DescribeIpamExternalResourceVerificationTokensResult, super::Error> {
-        let client = self._client.clone();
-        client.call(self).await
-    }
-}
-impl<C> rboto::OperationInput for DescribeIpamInternetRegistryAssociationsRequest<C> {
-    type Output = DescribeIpamInternetRegistryAssociationsResult;
-    type Error = super::error::Exception;
-    const OPERATION: &'static rboto::schema::Operation = &super::schema::ops::DESCRIBE_IPAM_INTERNET_REGISTRY_ASSOCIATIONS;
-}
-impl DescribeIpamInternetRegistryAssociationsRequest<rboto::ServiceClient> {
-    /// Sends the `DescribeIpamInternetRegistryAssociations` request.
-    pub async fn send(
-        self,
-    ) -> Result<DescribeIpamInternetRegistryAssociationsResult, super::Error> {
-        let client = self._client.clone();
-        client.call(self).await
-    }
-}
-impl<C> rboto::OperationInput for DescribeIpamPoliciesRequest<C> {
-    type Output = DescribeIpamPoliciesResult;
-    type Error = super::error::Exception;
-    const OPERATION: &'static rboto::schema::Operation = &super::schema::ops::DESCRIBE_IPAM_POLICIES;
-}
-impl DescribeIpamPoliciesRequest<rboto::ServiceClient> {
-    /// Sends the `DescribeIpamPolicies` request.
-    pub async fn send(self) -> Result<DescribeIpamPoliciesResult, super::Error> {
-        let client = self._client.clone();
-        client.call(self).await
-    }
-}
-impl<C> rboto::OperationInput for DescribeIpamPoolAllocationsRequest<C> {
-    type Output = DescribeIpamPoolAllocationsResult;
-    type Error = super::error::Exception;
-    const OPERATION: &'static rboto::schema::Operation = &super::schema::ops::DESCRIBE_IPAM_POOL_ALLOCATIONS;
-}
-impl DescribeIpamPoolAllocationsRequest<rboto::ServiceClient> {
-    /// Sends the `DescribeIpamPoolAllocations` request.
-    pub async fn send(self) -> Result<DescribeIpamPoolAllocationsResult, super::Error> {
-        let client = self._client.clone();
-        client.call(self).await
-    }
-}
-impl<C> rboto::OperationInput for DescribeIpamPoolsRequest<C> {
-    type Output = DescribeIpamPoolsResult;
-    type Error = super::error::Exception;
-    const OPERATION: &'static rboto::schema::Operation = &super::schema::ops::DESCRIBE_IPAM_POOLS;
-}
-impl DescribeIpamPoolsRequest<rboto::ServiceClient> {
-    /// Sends the `DescribeIpamPools` request.
-    pub async fn send(self) -> Result<DescribeIpamPoolsResult, super::Error> {
-        let client = self._client.clone();
-        client.call(self).await
-    }
-}
-impl<C> rboto::OperationInput for DescribeIpamPrefixListResolverTargetsRequest<C> {
-    type Output = DescribeIpamPrefixListResolverTargetsResult;
-    type Error = super::error::Exception;
-    const OPERATION: &'static rboto::schema::Operation = &super::schema::ops::DESCRIBE_IPAM_PREFIX_LIST_RESOLVER_TARGETS;
-}
-impl DescribeIpamPrefixListResolverTargetsRequest<rboto::ServiceClient> {
-    /// Sends the `DescribeIpamPrefixListResolverTargets` request.
-    pub async fn send(
-        self,
-    ) -> Result<DescribeIpamPrefixListResolverTargetsResult, super::Error> {
-        let client = self._client.clone();
-        client.call(self).await
-    }
-}
-impl<C> rboto::OperationInput for DescribeIpamPrefixListResolversRequest<C> {
-    type Output = DescribeIpamPrefixListResolversResult;
-    type Error = super::error::Exception;
-    const OPERATION: &'static rboto::schema::Operation = &super::schema::ops::DESCRIBE_IPAM_PREFIX_LIST_RESOLVERS;
-}
-impl DescribeIpamPrefixListResolversRequest<rboto::ServiceClient> {
-    /// Sends the `DescribeIpamPrefixListResolvers` request.
-    pub async fn send(
-        self,
-    ) -> Result<DescribeIpamPrefixListResolversResult, super::Error> {
-        let client = self._client.clone();
-        client.call(self).await
-    }
-}
-impl<C> rboto::OperationInput for DescribeIpamResourceDiscoveriesRequest<C> {
-    type Output = DescribeIpamResourceDiscoveriesResult;
-    type Error = super::error::Exception;
-    const OPERATION: &'static rboto::schema::Operation = &super::schema::ops::DESCRIBE_IPAM_RESOURCE_DISCOVERIES;
-}
-impl DescribeIpamResourceDiscoveriesRequest<rboto::ServiceClient> {
-    /// Sends the `DescribeIpamResourceDiscoveries` request.
-    pub async fn send(
-        self,
-    ) -> Result<DescribeIpamResourceDiscoveriesResult, super::Error> {
-        let client = self._client.clone();
-        client.call(self).await
-    }
-}
-impl<C> rboto::OperationInput for DescribeIpamResourceDiscoveryAssociationsRequest<C> {
-    type Output = DescribeIpamResourceDiscoveryAssociationsResult;
-    type Error = super::error::Exception;
-    const OPERATION: &'static rboto::schema::Operation = &super::schema::ops::DESCRIBE_IPAM_RESOURCE_DISCOVERY_ASSOCIATIONS;
-}
-impl DescribeIpamResourceDiscoveryAssociationsRequest<rboto::ServiceClient> {
-    /// Sends the `DescribeIpamResourceDiscoveryAssociations` request.
-    pub async fn send(
-        self,
-    ) -> Result<DescribeIpamResourceDiscoveryAssociationsResult, super::Error> {
-        let client = self._client.clone();
-        client.call(self).await
-    }
-}
-impl<C> rboto::OperationInput for DescribeIpamScopesRequest<C> {
-    type Output = DescribeIpamScopesResult;
-    type Error = super::error::Exception;
-    const OPERATION: &'static rboto::schema::Operation = &super::schema::ops::DESCRIBE_IPAM_SCOPES;
-}
-impl DescribeIpamScopesRequest<rboto::ServiceClient> {
-    /// Sends the `DescribeIpamScopes` request.
-    pub async fn send(self) -> Result<DescribeIpamScopesResult, super::Error> {
-        let client = self._client.clone();
-        client.call(self).await
-    }
-}
-impl<C> rboto::OperationInput for DescribeIpamsRequest<C> {
-    type Output = DescribeIpamsResult;
-    type Error = super::error::Exception;
-    const OPERATION: &'static rboto::schema::Operation = &super::schema::ops::DESCRIBE_IPAMS;
-}
-impl DescribeIpamsRequest<rboto::ServiceClient> {
-    /// Sends the `DescribeIpams` request.
-    pub async fn send(self) -> Result<DescribeIpamsResult, super::Error> {
-        let client = self._client.clone();
-        client.call(self).await
-    }
-}
-impl<C> rboto::OperationInput for DescribeIpv6PoolsRequest<C> {
-    type Output = DescribeIpv6PoolsResult;
-    type Error = super::error::Exception;
-    const OPERATION: &'static rboto::schema::Operation = &super::schema::ops::DESCRIBE_IPV6_POOLS;
-}
-impl DescribeIpv6PoolsRequest<rboto::ServiceClient> {
-    /// Sends the `DescribeIpv6Pools` request.
-    pub async fn send(self) -> Result<DescribeIpv6PoolsResult, super::Error> {
-        let client = self._client.clone();
-        client.call(self).await
-    }
-}
-impl<C> rboto::OperationInput for DescribeKeyPairsRequest<C> {
-    type Output = DescribeKeyPairsResult;
-    type Error = super::error::Exception;
-    const OPERATION: &'static rboto::schema::Operation = &super::schema::ops::DESCRIBE_KEY_PAIRS;
-}
-impl DescribeKeyPairsRequest<rboto::ServiceClient> {
-    /// Sends the `DescribeKeyPairs` request.
-    pub async fn send(self) -> Result<DescribeKeyPairsResult, super::Error> {
-        let client = self._client.clone();
-        client.call(self).await
-    }
-}
-impl<C> rboto::OperationInput for DescribeLaunchTemplateVersionsRequest<C> {
-    type Output = DescribeLaunchTemplateVersionsResult;
-    type Error = super::error::Exception;
-    const OPERATION: &'static rboto::schema::Operation = &super::schema::ops::DESCRIBE_LAUNCH_TEMPLATE_VERSIONS;
-}
-impl DescribeLaunchTemplateVersionsRequest<rboto::ServiceClient> {
-    /// Sends the `DescribeLaunchTemplateVersions` request.
-    pub async fn send(
-        self,
-    ) -> Result<DescribeLaunchTemplateVersionsResult, super::Error> {
-        let client = self._client.clone();
-        client.call(self).await
-    }
-}
-impl<C> rboto::OperationInput for DescribeLaunchTemplatesRequest<C> {
-    type Output = DescribeLaunchTemplatesResult;
-    type Error = super::error::Exception;
-    const OPERATION: &'static rboto::schema::Operation = &super::schema::ops::DESCRIBE_LAUNCH_TEMPLATES;
-}
-impl DescribeLaunchTemplatesRequest<rboto::ServiceClient> {
-    /// Sends the `DescribeLaunchTemplates` request.
-    pub async fn send(self) -> Result<DescribeLaunchTemplatesResult, super::Error> {
-        let client = self._client.clone();
-        client.call(self).await
-    }
-}
-impl<C> rboto::OperationInput
-for DescribeLocalGatewayRouteTableVirtualInterfaceGroupAssociationsRequest<C> {
-    type Output = DescribeLocalGatewayRouteTableVirtualInterfaceGroupAssociationsResult;
-    type Error = super::error::Exception;
-    const OPERATION: &'static rboto::schema::Operation = &super::schema::ops::DESCRIBE_LOCAL_GATEWAY_ROUTE_TABLE_VIRTUAL_INTERFACE_GROUP_ASSOCIATIONS;
-}
-impl DescribeLocalGatewayRouteTableVirtualInterfaceGroupAssociationsRequest<
-    rboto::ServiceClient,
-> {
-    /// Sends the `DescribeLocalGatewayRouteTableVirtualInterfaceGroupAssociations` request.
-    pub async fn send(
-        self,
-    ) -> Result<
-        DescribeLocalGatewayRouteTableVirtualInterfaceGroupAssociationsResult,
-        super::Error,
-    > {
-        let client = self._client.clone();
-        client.call(self).await
-    }
-}
-impl<C> rboto::OperationInput
-for DescribeLocalGatewayRouteTableVpcAssociationsRequest<C> {
-    type Output = DescribeLocalGatewayRouteTableVpcAssociationsResult;
-    type Error = super::error::Exception;
-    const OPERATION: &'static rboto::schema::Operation = &super::schema::ops::DESCRIBE_LOCAL_GATEWAY_ROUTE_TABLE_VPC_ASSOCIATIONS;
-}
-impl DescribeLocalGatewayRouteTableVpcAssociationsRequest<rboto::ServiceClient> {
-    /// Sends the `DescribeLocalGatewayRouteTableVpcAssociations` request.
-    pub async fn send(
-        self,
-    ) -> Result<DescribeLocalGatewayRouteTableVpcAssociationsResult, super::Error> {
-        let client = self._client.clone();
-        client.call(self).await
-    }
-}
-impl<C> rboto::OperationInput for DescribeLocalGatewayRouteTablesRequest<C> {
-    type Output = DescribeLocalGatewayRouteTablesResult;
-    type Error = super::error::Exception;
-    const OPERATION: &'static rboto::schema::Operation = &super::schema::ops::DESCRIBE_LOCAL_GATEWAY_ROUTE_TABLES;
-}
-impl DescribeLocalGatewayRouteTablesRequest<rboto::ServiceClient> {
-    /// Sends the `DescribeLocalGatewayRouteTables` request.
-    pub async fn send(
-        self,
-    ) -> Result<DescribeLocalGatewayRouteTablesResult, super::Error> {
-        let client = self._client.clone();
-        client.call(self).await
-    }
-}
-impl<C> rboto::OperationInput for DescribeLocalGatewayVirtualInterfaceGroupsRequest<C> {
-    type Output = DescribeLocalGatewayVirtualInterfaceGroupsResult;
-    type Error = super::error::Exception;
-    const OPERATION: &'static rboto::schema::Operation = &super::schema::ops::DESCRIBE_LOCAL_GATEWAY_VIRTUAL_INTERFACE_GROUPS;
-}
-impl DescribeLocalGatewayVirtualInterfaceGroupsRequest<rboto::ServiceClient> {
-    /// Sends the `DescribeLocalGatewayVirtualInterfaceGroups` request.
-    pub async fn send(
-        self,
-    ) -> Result<DescribeLocalGatewayVirtualInterfaceGroupsResult, super::Error> {
-        let client = self._client.clone();
-        client.call(self).await
-    }
-}
-impl<C> rboto::OperationInput for DescribeLocalGatewayVirtualInterfacesRequest<C> {
-    type Output = DescribeLocalGatewayVirtualInterfacesResult;
-    type Error = super::error::Exception;
-    const OPERATION: &'static rboto::schema::Operation = &super::schema::ops::DESCRIBE_LOCAL_GATEWAY_VIRTUAL_INTERFACES;
-}
-impl DescribeLocalGatewayVirtualInterfacesRequest<rboto::ServiceClient> {
-    /// Sends the `DescribeLocalGatewayVirtualInterfaces` request.
-    pub async fn send(
-        self,
-    ) -> Result<DescribeLocalGatewayVirtualInterfacesResult, super::Error> {
-        let client = self._client.clone();
-        client.call(self).await
-    }
-}
-impl<C> rboto::OperationInput for DescribeLocalGatewaysRequest<C> {
-    type Output = DescribeLocalGatewaysResult;
-    type Error = super::error::Exception;
-    const OPERATION: &'static rboto::schema::Operation = &super::schema::ops::DESCRIBE_LOCAL_GATEWAYS;
-}
-impl DescribeLocalGatewaysRequest<rboto::ServiceClient> {
-    /// Sends the `DescribeLocalGateways` request.
-    pub async fn send(self) -> Result<DescribeLocalGatewaysResult, super::Error> {
-        let client = self._client.clone();
-        client.call(self).await
-    }
-}
-impl<C> rboto::OperationInput for DescribeLockedSnapshotsRequest<C> {
-    type Output = DescribeLockedSnapshotsResult;
-    type Error = super::error::Exception;
-    const OPERATION: &'static rboto::schema::Operation = &super::schema::ops::DESCRIBE_LOCKED_SNAPSHOTS;
-}
-impl DescribeLockedSnapshotsRequest<rboto::ServiceClient> {
-    /// Sends the `DescribeLockedSnapshots` request.
-    pub async fn send(self) -> Result<DescribeLockedSnapshotsResult, super::Error> {
-        let client = self._client.clone();
-        client.call(self).await
-    }
-}
-impl<C> rboto::OperationInput for DescribeMacHostsRequest<C> {
-    type Output = DescribeMacHostsResult;
-    type Error = super::error::Exception;
-    const OPERATION: &'static rboto::schema::Operation = &super::schema::ops::DESCRIBE_MAC_HOSTS;
-}
-impl DescribeMacHostsRequest<rboto::ServiceClient> {
-    /// Sends the `DescribeMacHosts` request.
-    pub async fn send(self) -> Result<DescribeMacHostsResult, super::Error> {
-        let client = self._client.clone();
-        client.call(self).await
-    }
-}
-impl<C> rboto::OperationInput for DescribeMacModificationTasksRequest<C> {
-    type Output = DescribeMacModificationTasksResult;
-    type Error = super::error::Exception;
-    const OPERATION: &'static rboto::schema::Operation = &super::schema::ops::DESCRIBE_MAC_MODIFICATION_TASKS;
-}
-impl DescribeMacModificationTasksRequest<rboto::ServiceClient> {
-    /// Sends the `DescribeMacModificationTasks` request.
-    pub async fn send(self) -> Result<DescribeMacModificationTasksResult, super::Error> {
-        let client = self._client.clone();
-        client.call(self).await
-    }
-}
-impl<C> rboto::OperationInput for DescribeManagedPrefixListsRequest<C> {
-    type Output = DescribeManagedPrefixListsResult;
-    type Error = super::error::Exception;
-    const OPERATION: &'static rboto::schema::Operation = &super::schema::ops::DESCRIBE_MANAGED_PREFIX_LISTS;
-}
-impl DescribeManagedPrefixListsRequest<rboto::ServiceClient> {
-    /// Sends the `DescribeManagedPrefixLists` request.
-    pub async fn send(self) -> Result<DescribeManagedPrefixListsResult, super::Error> {
-        let client = self._client.clone();
-        client.call(self).await
-    }
-}
-impl<C> rboto::OperationInput for DescribeMetricCategoriesRequest<C> {
-    type Output = DescribeMetricCategoriesResult;
-    type Error = super::error::Exception;
-    const OPERATION: &'static rboto::schema::Operation = &super::schema::ops::DESCRIBE_METRIC_CATEGORIES;
-}
-impl DescribeMetricCategoriesRequest<rboto::ServiceClient> {
-    /// Sends the `DescribeMetricCategories` request.
-    pub async fn send(self) -> Result<DescribeMetricCategoriesResult, super::Error> {
-        let client = self._client.clone();
-        client.call(self).await
-    }
-}
-impl<C> rboto::OperationInput for DescribeMovingAddressesRequest<C> {
-    type Output = DescribeMovingAddressesResult;
-    type Error = super::error::Exception;
-    const OPERATION: &'static rboto::schema::Operation = &super::schema::ops::DESCRIBE_MOVING_ADDRESSES;
-}
-impl DescribeMovingAddressesRequest<rboto::ServiceClient> {
-    /// Sends the `DescribeMovingAddresses` request.
-    pub async fn send(self) -> Result<DescribeMovingAddressesResult, super::Error> {
-        let client = self._client.clone();
-        client.call(self).await
-    }
-}
-impl<C> rboto::OperationInput for DescribeNatGatewaysRequest<C> {
-    type Output = DescribeNatGatewaysResult;
-    type Error = super::error::Exception;
-    const OPERATION: &'static rboto::schema::Operation = &super::schema::ops::DESCRIBE_NAT_GATEWAYS;
-}
-impl DescribeNatGatewaysRequest<rboto::ServiceClient> {
-    /// Sends the `DescribeNatGateways` request.
-    pub async fn send(self) -> Result<DescribeNatGatewaysResult, super::Error> {
-        let client = self._client.clone();
-        client.call(self).await
-    }
-}
-impl<C> rboto::OperationInput for DescribeNetworkAclsRequest<C> {
-    type Output = DescribeNetworkAclsResult;
-    type Error = super::error::Exception;
-    const OPERATION: &'static rboto::schema::Operation = &super::schema::ops::DESCRIBE_NETWORK_ACLS;
-}
-impl DescribeNetworkAclsRequest<rboto::ServiceClient> {
-    /// Sends the `DescribeNetworkAcls` request.
-    pub async fn send(self) -> Result<DescribeNetworkAclsResult, super::Error> {
-        let client = self._client.clone();
-        client.call(self).await
-    }
-}
-impl<C> rboto::OperationInput for DescribeNetworkInsightsAccessScopeAnalysesRequest<C> {
-    type Output = DescribeNetworkInsightsAccessScopeAnalysesResult;
-    type Error = super::error::Exception;
-    const OPERATION: &'static rboto::schema::Operation = &super::schema::ops::DESCRIBE_NETWORK_INSIGHTS_ACCESS_SCOPE_ANALYSES;
-}
-impl DescribeNetworkInsightsAccessScopeAnalysesRequest<rboto::ServiceClient> {
-    /// Sends the `DescribeNetworkInsightsAccessScopeAnalyses` request.
-    pub async fn send(
-        self,
-    ) -> Result<DescribeNetworkInsightsAccessScopeAnalysesResult, super::Error> {
-        let client = self._client.clone();
-        client.call(self).await
-    }
-}
-impl<C> rboto::OperationInput for DescribeNetworkInsightsAccessScopesRequest<C> {
-    type Output = DescribeNetworkInsightsAccessScopesResult;
-    type Error = super::error::Exception;
-    const OPERATION: &'static rboto::schema::Operation = &super::schema::ops::DESCRIBE_NETWORK_INSIGHTS_ACCESS_SCOPES;
-}
-impl DescribeNetworkInsightsAccessScopesRequest<rboto::ServiceClient> {
-    /// Sends the `DescribeNetworkInsightsAccessScopes` request.
-    pub async fn send(
-        self,
-    ) -> Result<DescribeNetworkInsightsAccessScopesResult, super::Error> {
-        let client = self._client.clone();
-        client.call(self).await
-    }
-}
-impl<C> rboto::OperationInput for DescribeNetworkInsightsAnalysesRequest<C> {
-    type Output = DescribeNetworkInsightsAnalysesResult;
-    type Error = super::error::Exception;
-    const OPERATION: &'static rboto::schema::Operation = &super::schema::ops::DESCRIBE_NETWORK_INSIGHTS_ANALYSES;
-}
-impl DescribeNetworkInsightsAnalysesRequest<rboto::ServiceClient> {
-    /// Sends the `DescribeNetworkInsightsAnalyses` request.
-    pub async fn send(
-        self,
-    ) -> Result<DescribeNetworkInsightsAnalysesResult, super::Error> {
-        let client = self._client.clone();
-        client.call(self).await
-    }
-}
-impl<C> rboto::OperationInput for DescribeNetworkInsightsPathsRequest<C> {
-    type Output = DescribeNetworkInsightsPathsResult;
-    type Error = super::error::Exception;
-    const OPERATION: &'static rboto::schema::Operation = &super::schema::ops::DESCRIBE_NETWORK_INSIGHTS_PATHS;
-}
-impl DescribeNetworkInsightsPathsRequest<rboto::ServiceClient> {
-    /// Sends the `DescribeNetworkInsightsPaths` request.
-    pub async fn send(self) -> Result<DescribeNetworkInsightsPathsResult, super::Error> {
-        let client = self._client.clone();
-        client.call(self).await
-    }
-}
-impl<C> rboto::OperationInput for DescribeNetworkInterfaceAttributeRequest<C> {
-    type Output = DescribeNetworkInterfaceAttributeResult;
-    type Error = super::error::Exception;
-    const OPERATION: &'static rboto::schema::Operation = &super::schema::ops::DESCRIBE_NETWORK_INTERFACE_ATTRIBUTE;
-}
-impl DescribeNetworkInterfaceAttributeRequest<rboto::ServiceClient> {
-    /// Sends the `DescribeNetworkInterfaceAttribute` request.
-    pub async fn send(
-        self,
-    ) -> Result<DescribeNetworkInterfaceAttributeResult, super::Error> {
-        let client = self._client.clone();
-        client.call(self).await
-    }
-}
-impl<C> rboto::OperationInput for DescribeNetworkInterfacePermissionsRequest<C> {
-    type Output = DescribeNetworkInterfacePermissionsResult;
-    type Error = super::error::Exception;
-    const OPERATION: &'static rboto::schema::Operation = &super::schema::ops::DESCRIBE_NETWORK_INTERFACE_PERMISSIONS;
-}
-impl DescribeNetworkInterfacePermissionsRequest<rboto::ServiceClient> {
-    /// Sends the `DescribeNetworkInterfacePermissions` request.
-    pub async fn send(
-        self,
-    ) -> Result<DescribeNetworkInterfacePermissionsResult, super::Error> {
-        let client = self._client.clone();
-        client.call(self).await
-    }
-}
-impl<C> rboto::OperationInput for DescribeNetworkInterfacesRequest<C> {
-    type Output = DescribeNetworkInterfacesResult;
-    type Error = super::error::Exception;
-    const OPERATION: &'static rboto::schema::Operation = &super::schema::ops::DESCRIBE_NETWORK_INTERFACES;
-}
-impl DescribeNetworkInterfacesRequest<rboto::ServiceClient> {
-    /// Sends the `DescribeNetworkInterfaces` request.
-    pub async fn send(self) -> Result<DescribeNetworkInterfacesResult, super::Error> {
-        let client = self._client.clone();
-        client.call(self).await
-    }
-}
-impl<C> rboto::OperationInput
-for DescribeNetworkingFlexCostAllocationPoliciesRequest<C> {
-    type Output = DescribeNetworkingFlexCostAllocationPoliciesResult;
-    type Error = super::error::Exception;
-    const OPERATION: &'static rboto::schema::Operation = &super::schema::ops::DESCRIBE_NETWORKING_FLEX_COST_ALLOCATION_POLICIES;
-}
-impl DescribeNetworkingFlexCostAllocationPoliciesRequest<rboto::ServiceClient> {
-    /// Sends the `DescribeNetworkingFlexCostAllocationPolicies` request.
-    pub async fn send(
-        self,
-    ) -> Result<DescribeNetworkingFlexCostAllocationPoliciesResult, super::Error> {
-        let client = self._client.clone();
-        client.call(self).await
-    }
-}
-impl<C> rboto::OperationInput
-for DescribeNetworkingFlexCostAllocationPolicyAssociationsRequest<C> {
-    type Output = DescribeNetworkingFlexCostAllocationPolicyAssociationsResult;
-    type Error = super::error::Exception;
-    const OPERATION: &'static rboto::schema::Operation = &super::schema::ops::DESCRIBE_NETWORKING_FLEX_COST_ALLOCATION_POLICY_ASSOCIATIONS;
-}
-impl DescribeNetworkingFlexCostAllocationPolicyAssociationsRequest<
-    rboto::ServiceClient,
-> {
-    /// Sends the `DescribeNetworkingFlexCostAllocationPolicyAssociations` request.
-    pub async fn send(
-        self,
-    ) -> Result<
-        DescribeNetworkingFlexCostAllocationPolicyAssociationsResult,
-        super::Error,
-    > {
-        let client = self._client.clone();
-        client.call(self).await
-    }
-}
-impl<C> rboto::OperationInput for DescribeOutpostLagsRequest<C> {
-    type Output = DescribeOutpostLagsResult;
-    type Error = super::error::Exception;
-    const OPERATION: &'static rboto::schema::Operation = &super::schema::ops::DESCRIBE_OUTPOST_LAGS;
-}
-impl DescribeOutpostLagsRequest<rboto::ServiceClient> {
-    /// Sends the `DescribeOutpostLags` request.
-    pub async fn send(self) -> Result<DescribeOutpostLagsResult, super::Error> {
-        let client = self._client.clone();
-        client.call(self).await
-    }
-}
-impl<C> rboto::OperationInput for DescribePlacementGroupsRequest<C> {
-    type Output = DescribePlacementGroupsResult;
-    type Error = super::error::Exception;
-    const OPERATION: &'static rboto::schema::Operation = &super::schema::ops::DESCRIBE_PLACEMENT_GROUPS;
-}
-impl DescribePlacementGroupsRequest<rboto::ServiceClient> {
-    /// Sends the `DescribePlacementGroups` request.
-    pub async fn send(self) -> Result<DescribePlacementGroupsResult, super::Error> {
-        let client = self._client.clone();
-        client.call(self).await
-    }
-}
-impl<C> rboto::OperationInput for DescribePrefixListsRequest<C> {
-    type Output = DescribePrefixListsResult;
-    type Error = super::error::Exception;
-    const OPERATION: &'static rboto::schema::Operation = &super::schema::ops::DESCRIBE_PREFIX_LISTS;
-}
-impl DescribePrefixListsRequest<rboto::ServiceClient> {
-    /// Sends the `DescribePrefixLists` request.
-    pub async fn send(self) -> Result<DescribePrefixListsResult, super::Error> {
-        let client = self._client.clone();
-        client.call(self).await
-    }
-}
-impl<C> rboto::OperationInput for DescribePrincipalIdFormatRequest<C> {
-    type Output = DescribePrincipalIdFormatResult;
-    type Error = super::error::Exception;
-    const OPERATION: &'static rboto::schema::Operation = &super::schema::ops::DESCRIBE_PRINCIPAL_ID_FORMAT;
-}
-impl DescribePrincipalIdFormatRequest<rboto::ServiceClient> {
-    /// Sends the `DescribePrincipalIdFormat` request.
-    pub async fn send(self) -> Result<DescribePrincipalIdFormatResult, super::Error> {
-        let client = self._client.clone();
-        client.call(self).await
-    }
-}
-impl<C> rboto::OperationInput for DescribePublicIpv4PoolsRequest<C> {
-    type Output = DescribePublicIpv4PoolsResult;
-    type Error = super::error::Exception;
-    const OPERATION: &'static rboto::schema::Operation = &super::schema::ops::DESCRIBE_PUBLIC_IPV4_POOLS;
-}
-impl DescribePublicIpv4PoolsRequest<rboto::ServiceClient> {
-    /// Sends the `DescribePublicIpv4Pools` request.
-    pub async fn send(self) -> Result<DescribePublicIpv4PoolsResult, super::Error> {
-        let client = self._client.clone();
-        client.call(self).await
-    }
-}
-impl<C> rboto::OperationInput for DescribeRegionsRequest<C> {
-    type Output = DescribeRegionsResult;
-    type Error = super::error::Exception;
-    const OPERATION: &'static rboto::schema::Operation = &super::schema::ops::DESCRIBE_REGIONS;
-}
-impl DescribeRegionsRequest<rboto::ServiceClient> {
-    /// Sends the `DescribeRegions` request.
-    pub async fn send(self) -> Result<DescribeRegionsResult, super::Error> {
-        let client = self._client.clone();
-        client.call(self).await
-    }
-}
-impl<C> rboto::OperationInput for DescribeReplaceRootVolumeTasksRequest<C> {
-    type Output = DescribeReplaceRootVolumeTasksResult;
-    type Error = super::error::Exception;
-    const OPERATION: &'static rboto::schema::Operation = &super::schema::ops::DESCRIBE_REPLACE_ROOT_VOLUME_TASKS;
-}
-impl DescribeReplaceRootVolumeTasksRequest<rboto::ServiceClient> {
-    /// Sends the `DescribeReplaceRootVolumeTasks` request.
-    pub async fn send(
-        self,
-    ) -> Result<DescribeReplaceRootVolumeTasksResult, super::Error> {
-        let client = self._client.clone();
-        client.call(self).await
-    }
-}
-impl<C> rboto::OperationInput for DescribeReservedInstancesRequest<C> {
-    type Output = DescribeReservedInstancesResult;
-    type Error = super::error::Exception;
-    const OPERATION: &'static rboto::schema::Operation = &super::schema::ops::DESCRIBE_RESERVED_INSTANCES;
-}
-impl DescribeReservedInstancesRequest<rboto::ServiceClient> {
-    /// Sends the `DescribeReservedInstances` request.
-    pub async fn send(self) -> Result<DescribeReservedInstancesResult, super::Error> {
-        let client = self._client.clone();
-        client.call(self).await
-    }
-}
-impl<C> rboto::OperationInput for DescribeReservedInstancesListingsRequest<C> {
-    type Output = DescribeReservedInstancesListingsResult;
-    type Error = super::error::Exception;
-    const OPERATION: &'static rboto::schema::Operation = &super::schema::ops::DESCRIBE_RESERVED_INSTANCES_LISTINGS;
-}
-impl DescribeReservedInstancesListingsRequest<rboto::ServiceClient> {
-    /// Sends the `DescribeReservedInstancesListings` request.
-    pub async fn send(
-        self,
-    ) -> Result<DescribeReservedInstancesListingsResult, super::Error> {
-        let client = self._client.clone();
-        client.call(self).await
-    }
-}
-impl<C> rboto::OperationInput for DescribeReservedInstancesModificationsRequest<C> {
-    type Output = DescribeReservedInstancesModificationsResult;
-    type Error = super::error::Exception;
-    const OPERATION: &'static rboto::schema::Operation = &super::schema::ops::DESCRIBE_RESERVED_INSTANCES_MODIFICATIONS;
-}
-impl DescribeReservedInstancesModificationsRequest<rboto::ServiceClient> {
-    /// Sends the `DescribeReservedInstancesModifications` request.
-    pub async fn send(
-        self,
-    ) -> Result<DescribeReservedInstancesModificationsResult, super::Error> {
-        let client = self._client.clone();
-        client.call(self).await
-    }
-}
-impl<C> rboto::OperationInput for DescribeReservedInstancesOfferingsRequest<C> {
-    type Output = DescribeReservedInstancesOfferingsResult;
-    type Error = super::error::Exception;
-    const OPERATION: &'static rboto::schema::Operation = &super::schema::ops::DESCRIBE_RESERVED_INSTANCES_OFFERINGS;
-}
-impl DescribeReservedInstancesOfferingsRequest<rboto::ServiceClient> {
-    /// Sends the `DescribeReservedInstancesOfferings` request.
-    pub async fn send(
-        self,
-    ) -> Result<DescribeReservedInstancesOfferingsResult, super::Error> {
-        let client = self._client.clone();
-        client.call(self).await
-    }
-}
-impl<C> rboto::OperationInput for DescribeRouteServerEndpointsRequest<C> {
-    type Output = DescribeRouteServerEndpointsResult;
-    type Error = super::error::Exception;
-    const OPERATION: &'static rboto::schema::Operation = &super::schema::ops::DESCRIBE_ROUTE_SERVER_ENDPOINTS;
-}
-impl DescribeRouteServerEndpointsRequest<rboto::ServiceClient> {
-    /// Sends the `DescribeRouteServerEndpoints` request.
-    pub async fn send(self) -> Result<DescribeRouteServerEndpointsResult, super::Error> {
-        let client = self._client.clone();
-        client.call(self).await
-    }
-}
-impl<C> rboto::OperationInput for DescribeRouteServerPeersRequest<C> {
-    type Output = DescribeRouteServerPeersResult;
-    type Error = super::error::Exception;
-    const OPERATION: &'static rboto::schema::Operation = &super::schema::ops::DESCRIBE_ROUTE_SERVER_PEERS;
-}
-impl DescribeRouteServerPeersRequest<rboto::ServiceClient> {
-    /// Sends the `DescribeRouteServerPeers` request.
-    pub async fn send(self) -> Result<DescribeRouteServerPeersResult, super::Error> {
-        let client = self._client.clone();
-        client.call(self).await
-    }
-}
-impl<C> rboto::OperationInput for DescribeRouteServersRequest<C> {
-    type Output = DescribeRouteServersResult;
-    type Error = super::error::Exception;
-    const OPERATION: &'static rboto::schema::Operation = &super::schema::ops::DESCRIBE_ROUTE_SERVERS;
-}
-impl DescribeRouteServersRequest<rboto::ServiceClient> {
-    /// Sends the `DescribeRouteServers` request.
-    pub async fn send(self) -> Result<DescribeRouteServersResult, super::Error> {
-        let client = self._client.clone();
-        client.call(self).await
-    }
-}
-impl<C> rboto::OperationInput for DescribeRouteTablesRequest<C> {
-    type Output = DescribeRouteTablesResult;
-    type Error = super::error::Exception;
-    const OPERATION: &'static rboto::schema::Operation = &super::schema::ops::DESCRIBE_ROUTE_TABLES;
-}
-impl DescribeRouteTablesRequest<rboto::ServiceClient> {
-    /// Sends the `DescribeRouteTables` request.
-    pub async fn send(self) -> Result<DescribeRouteTablesResult, super::Error> {
-        let client = self._client.clone();
-        client.call(self).await
-    }
-}
-impl<C> rboto::OperationInput for DescribeScheduledInstanceAvailabilityRequest<C> {
-    type Output = DescribeScheduledInstanceAvailabilityResult;
-    type Error = super::error::Exception;
-    const OPERATION: &'static rboto::schema::Operation = &super::schema::ops::DESCRIBE_SCHEDULED_INSTANCE_AVAILABILITY;
-}
-impl DescribeScheduledInstanceAvailabilityRequest<rboto::ServiceClient> {
-    /// Sends the `DescribeScheduledInstanceAvailability` request.
-    pub async fn send(
-        self,
-    ) -> Result<DescribeScheduledInstanceAvailabilityResult, super::Error> {
-        let client = self._client.clone();
-        client.call(self).await
-    }
-}
-impl<C> rboto::OperationInput for DescribeScheduledInstancesRequest<C> {
-    type Output = DescribeScheduledInstancesResult;
-    type Error = super::error::Exception;
-    const OPERATION: &'static rboto::schema::Operation = &super::schema::ops::DESCRIBE_SCHEDULED_INSTANCES;
-}
-impl DescribeScheduledInstancesRequest<rboto::ServiceClient> {
-    /// Sends the `DescribeScheduledInstances` request.
-    pub async fn send(self) -> Result<DescribeScheduledInstancesResult, super::Error> {
-        let client = self._client.clone();
-        client.call(self).await
-    }
-}
-impl<C> rboto::OperationInput for DescribeSecondaryInterfacesRequest<C> {
-    type Output = DescribeSecondaryInterfacesResult;
-    type Error = super::error::Exception;
-    const OPERATION: &'static rboto::schema::Operation = &super::schema::ops::DESCRIBE_SECONDARY_INTERFACES;
-}
-impl DescribeSecondaryInterfacesRequest<rboto::ServiceClient> {
-    /// Sends the `DescribeSecondaryInterfaces` request.
-    pub async fn send(self) -> Result<DescribeSecondaryInterfacesResult, super::Error> {
-        let client = self._client.clone();
-        client.call(self).await
-    }
-}
-impl<C> rboto::OperationInput for DescribeSecondaryNetworksRequest<C> {
-    type Output = DescribeSecondaryNetworksResult;
-    type Error = super::error::Exception;
-    const OPERATION: &'static rboto::schema::Operation = &super::schema::ops::DESCRIBE_SECONDARY_NETWORKS;
-}
-impl DescribeSecondaryNetworksRequest<rboto::ServiceClient> {
-    /// Sends the `DescribeSecondaryNetworks` request.
-    pub async fn send(self) -> Result<DescribeSecondaryNetworksResult, super::Error> {
-        let client = self._client.clone();
-        client.call(self).await
-    }
-}
-impl<C> rboto::OperationInput for DescribeSecondarySubnetsRequest<C> {
-    type Output = DescribeSecondarySubnetsResult;
-    type Error = super::error::Exception;
-    const OPERATION: &'static rboto::schema::Operation = &super::schema::ops::DESCRIBE_SECONDARY_SUBNETS;
-}
-impl DescribeSecondarySubnetsRequest<rboto::ServiceClient> {
-    /// Sends the `DescribeSecondarySubnets` request.
-    pub async fn send(self) -> Result<DescribeSecondarySubnetsResult, super::Error> {
-        let client = self._client.clone();
-        client.call(self).await
-    }
-}
-impl<C> rboto::OperationInput for DescribeSecurityGroupReferencesRequest<C> {
-    type Output = DescribeSecurityGroupReferencesResult;
-    type Error = super::error::Exception;
-    const OPERATION: &'static rboto::schema::Operation = &super::schema::ops::DESCRIBE_SECURITY_GROUP_REFERENCES;
-}
-impl DescribeSecurityGroupReferencesRequest<rboto::ServiceClient> {
-    /// Sends the `DescribeSecurityGroupReferences` request.
-    pub async fn send(
-        self,
-    ) -> Result<DescribeSecurityGroupReferencesResult, super::Error> {
-        let client = self._client.clone();
-        client.call(self).await
-    }
-}
-impl<C> rboto::OperationInput for DescribeSecurityGroupRulesRequest<C> {
-    type Output = DescribeSecurityGroupRulesResult;
-    type Error = super::error::Exception;
-    const OPERATION: &'static rboto::schema::Operation = &super::schema::ops::DESCRIBE_SECURITY_GROUP_RULES;
-}
-impl DescribeSecurityGroupRulesRequest<rboto::ServiceClient> {
-    /// Sends the `DescribeSecurityGroupRules` request.
-    pub async fn send(self) -> Result<DescribeSecurityGroupRulesResult, super::Error> {
-        let client = self._client.clone();
-        client.call(self).await
-    }
-}
-impl<C> rboto::OperationInput for DescribeSecurityGroupVpcAssociationsRequest<C> {
-    type Output = DescribeSecurityGroupVpcAssociationsResult;
-    type Error = super::error::Exception;
-    const OPERATION: &'static rboto::schema::Operation = &super::schema::ops::DESCRIBE_SECURITY_GROUP_VPC_ASSOCIATIONS;
-}
-impl DescribeSecurityGroupVpcAssociationsRequest<rboto::ServiceClient> {
-    /// Sends the `DescribeSecurityGroupVpcAssociations` request.
-    pub async fn send(
-        self,
-    ) -> Result<DescribeSecurityGroupVpcAssociationsResult, super::Error> {
-        let client = self._client.clone();
-        client.call(self).await
-    }
-}
-impl<C> rboto::OperationInput for DescribeSecurityGroupsRequest<C> {
-    type Output = DescribeSecurityGroupsResult;
-    type Error = super::error::Exception;
-    const OPERATION: &'static rboto::schema::Operation = &super::schema::ops::DESCRIBE_SECURITY_GROUPS;
-}
-impl DescribeSecurityGroupsRequest<rboto::ServiceClient> {
-    /// Sends the `DescribeSecurityGroups` request.
-    pub async fn send(self) -> Result<DescribeSecurityGroupsResult, super::Error> {
-        let client = self._client.clone();
-        client.call(self).await
-    }
-}
-impl<C> rboto::OperationInput for DescribeServiceLinkVirtualInterfacesRequest<C> {
-    type Output = DescribeServiceLinkVirtualInterfacesResult;
-    type Error = super::error::Exception;
-    const OPERATION: &'static rboto::schema::Operation = &super::schema::ops::DESCRIBE_SERVICE_LINK_VIRTUAL_INTERFACES;
-}
-impl DescribeServiceLinkVirtualInterfacesRequest<rboto::ServiceClient> {
-    /// Sends the `DescribeServiceLinkVirtualInterfaces` request.
-    pub async fn send(
-        self,
-    ) -> Result<DescribeServiceLinkVirtualInterfacesResult, super::Error> {
-        let client = self._client.clone();
-        client.call(self).await
-    }
-}
-impl<C> rboto::OperationInput for DescribeSnapshotAttributeRequest<C> {
-    type Output = DescribeSnapshotAttributeResult;
-    type Error = super::error::Exception;
-    const OPERATION: &'static rboto::schema::Operation = &super::schema::ops::DESCRIBE_SNAPSHOT_ATTRIBUTE;
-}
-impl DescribeSnapshotAttributeRequest<rboto::ServiceClient> {
-    /// Sends the `DescribeSnapshotAttribute` request.
-    pub async fn send(self) -> Result<DescribeSnapshotAttributeResult, super::Error> {
-        let client = self._client.clone();
-        client.call(self).await
-    }
-}
-impl<C> rboto::OperationInput for DescribeSnapshotTierStatusRequest<C> {
-    type Output = DescribeSnapshotTierStatusResult;
-    type Error = super::error::Exception;
-    const OPERATION: &'static rboto::schema::Operation = &super::schema::ops::DESCRIBE_SNAPSHOT_TIER_STATUS;
-}
-impl DescribeSnapshotTierStatusRequest<rboto::ServiceClient> {
-    /// Sends the `DescribeSnapshotTierStatus` request.
-    pub async fn send(self) -> Result<DescribeSnapshotTierStatusResult, super::Error> {
-        let client = self._client.clone();
-        client.call(self).await
-    }
-}
-impl<C> rboto::OperationInput for DescribeSnapshotsRequest<C> {
-    type Output = DescribeSnapshotsResult;
-    type Error = super::error::Exception;
-    const OPERATION: &'static rboto::schema::Operation = &super::schema::ops::DESCRIBE_SNAPSHOTS;
-}
-impl DescribeSnapshotsRequest<rboto::ServiceClient> {
-    /// Sends the `DescribeSnapshots` request.
-    pub async fn send(self) -> Result<DescribeSnapshotsResult, super::Error> {
-        let client = self._client.clone();
-        client.call(self).await
-    }
-}
-impl<C> rboto::OperationInput for DescribeSpotDatafeedSubscriptionRequest<C> {
-    type Output = DescribeSpotDatafeedSubscriptionResult;
-    type Error = super::error::Exception;
-    const OPERATION: &'static rboto::schema::Operation = &super::schema::ops::DESCRIBE_SPOT_DATAFEED_SUBSCRIPTION;
-}
-impl DescribeSpotDatafeedSubscriptionRequest<rboto::ServiceClient> {
-    /// Sends the `DescribeSpotDatafeedSubscription` request.
-    pub async fn send(
-        self,
-    ) -> Result<DescribeSpotDatafeedSubscriptionResult, super::Error> {
-        let client = self._client.clone();
-        client.call(self).await
-    }
-}
-impl<C> rboto::OperationInput for DescribeSpotFleetInstancesRequest<C> {
-    type Output = DescribeSpotFleetInstancesResponse;
-    type Error = super::error::Exception;
-    const OPERATION: &'static rboto::schema::Operation = &super::schema::ops::DESCRIBE_SPOT_FLEET_INSTANCES;
-}
-impl DescribeSpotFleetInstancesRequest<rboto::ServiceClient> {
-    /// Sends the `DescribeSpotFleetInstances` request.
-    pub async fn send(self) -> Result<DescribeSpotFleetInstancesResponse, super::Error> {
-        let client = self._client.clone();
-        client.call(self).await
-    }
-}
-impl<C> rboto::OperationInput for DescribeSpotFleetRequestHistoryRequest<C> {
-    type Output = DescribeSpotFleetRequestHistoryResponse;
-    type Error = super::error::Exception;
-    const OPERATION: &'static rboto::schema::Operation = &super::schema::ops::DESCRIBE_SPOT_FLEET_REQUEST_HISTORY;
-}
-impl DescribeSpotFleetRequestHistoryRequest<rboto::ServiceClient> {
-    /// Sends the `DescribeSpotFleetRequestHistory` request.
-    pub async fn send(
-        self,
-    ) -> Result<DescribeSpotFleetRequestHistoryResponse, super::Error> {
-        let client = self._client.clone();
-        client.call(self).await
-    }
-}
-impl<C> rboto::OperationInput for DescribeSpotFleetRequestsRequest<C> {
-    type Output = DescribeSpotFleetRequestsResponse;
-    type Error = super::error::Exception;
-    const OPERATION: &'static rboto::schema::Operation = &super::schema::ops::DESCRIBE_SPOT_FLEET_REQUESTS;
-}
-impl DescribeSpotFleetRequestsRequest<rboto::ServiceClient> {
-    /// Sends the `DescribeSpotFleetRequests` request.
-    pub async fn send(self) -> Result<DescribeSpotFleetRequestsResponse, super::Error> {
-        let client = self._client.clone();
-        client.call(self).await
-    }
-}
-impl<C> rboto::OperationInput for DescribeSpotInstanceRequestsRequest<C> {
-    type Output = DescribeSpotInstanceRequestsResult;
-    type Error = super::error::Exception;
-    const OPERATION: &'static rboto::schema::Operation = &super::schema::ops::DESCRIBE_SPOT_INSTANCE_REQUESTS;
-}
-impl DescribeSpotInstanceRequestsRequest<rboto::ServiceClient> {
-    /// Sends the `DescribeSpotInstanceRequests` request.
-    pub async fn send(self) -> Result<DescribeSpotInstanceRequestsResult, super::Error> {
-        let client = self._client.clone();
-        client.call(self).await
-    }
-}
-impl<C> rboto::OperationInput for DescribeSpotPriceHistoryRequest<C> {
-    type Output = DescribeSpotPriceHistoryResult;
-    type Error = super::error::Exception;
-    const OPERATION: &'static rboto::schema::Operation = &super::schema::ops::DESCRIBE_SPOT_PRICE_HISTORY;
-}
-impl DescribeSpotPriceHistoryRequest<rboto::ServiceClient> {
-    /// Sends the `DescribeSpotPriceHistory` request.
-    pub async fn send(self) -> Result<DescribeSpotPriceHistoryResult, super::Error> {
-        let client = self._client.clone();
-        client.call(self).await
-    }
-}
-impl<C> rboto::OperationInput for DescribeStaleSecurityGroupsRequest<C> {
-    type Output = DescribeStaleSecurityGroupsResult;
-    type Error = super::error::Exception;
-    const OPERATION: &'static rboto::schema::Operation = &super::schema::ops::DESCRIBE_STALE_SECURITY_GROUPS;
-}
-impl DescribeStaleSecurityGroupsRequest<rboto::ServiceClient> {
-    /// Sends the `DescribeStaleSecurityGroups` request.
-    pub async fn send(self) -> Result<DescribeStaleSecurityGroupsResult, super::Error> {
-        let client = self._client.clone();
-        client.call(self).await
-    }
-}
-impl<C> rboto::OperationInput for DescribeStoreImageTasksRequest<C> {
-    type Output = DescribeStoreImageTasksResult;
-    type Error = super::error::Exception;
-    const OPERATION: &'static rboto::schema::Operation = &super::schema::ops::DESCRIBE_STORE_IMAGE_TASKS;
-}
-impl DescribeStoreImageTasksRequest<rboto::ServiceClient> {
-    /// Sends the `DescribeStoreImageTasks` request.
-    pub async fn send(self) -> Result<DescribeStoreImageTasksResult, super::Error> {
-        let client = self._client.clone();
-        client.call(self).await
-    }
-}
-impl<C> rboto::OperationInput for DescribeSubnetsRequest<C> {
-    type Output = DescribeSubnetsResult;
-    type Error = super::error::Exception;
-    const OPERATION: &'static rboto::schema::Operation = &super::schema::ops::DESCRIBE_SUBNETS;
-}
-impl DescribeSubnetsRequest<rboto::ServiceClient> {
-    /// Sends the `DescribeSubnets` request.
-    pub async fn send(self) -> Result<DescribeSubnetsResult, super::Error> {
-        let client = self._client.clone();
-        client.call(self).await
-    }
-}
-impl<C> rboto::OperationInput for DescribeTagsRequest<C> {
-    type Output = DescribeTagsResult;
-    type Error = super::error::Exception;
-    const OPERATION: &'static rboto::schema::Operation = &super::schema::ops::DESCRIBE_TAGS;
-}
-impl DescribeTagsRequest<rboto::ServiceClient> {
-    /// Sends the `DescribeTags` request.
-    pub async fn send(self) -> Result<DescribeTagsResult, super::Error> {
-        let client = self._client.clone();
-        client.call(self).await
-    }
-}
-impl<C> rboto::OperationInput for DescribeTrafficMirrorFilterRulesRequest<C> {
-    type Output = DescribeTrafficMirrorFilterRulesResult;
-    type Error = super::error::Exception;
-    const OPERATION: &'static rboto::schema::Operation = &super::schema::ops::DESCRIBE_TRAFFIC_MIRROR_FILTER_RULES;
-}
-impl DescribeTrafficMirrorFilterRulesRequest<rboto::ServiceClient> {
-    /// Sends the `DescribeTrafficMirrorFilterRules` request.
-    pub async fn send(
-        self,
-    ) -> Result<DescribeTrafficMirrorFilterRulesResult, super::Error> {
-        let client = self._client.clone();
-        client.call(self).await
-    }
-}
-impl<C> rboto::OperationInput for DescribeTrafficMirrorFiltersRequest<C> {
-    type Output = DescribeTrafficMirrorFiltersResult;
-    type Error = super::error::Exception;
-    const OPERATION: &'static rboto::schema::Operation = &super::schema::ops::DESCRIBE_TRAFFIC_MIRROR_FILTERS;
-}
-impl DescribeTrafficMirrorFiltersRequest<rboto::ServiceClient> {
-    /// Sends the `DescribeTrafficMirrorFilters` request.
-    pub async fn send(self) -> Result<DescribeTrafficMirrorFiltersResult, super::Error> {
-        let client = self._client.clone();
-        client.call(self).await
-    }
-}
-impl<C> rboto::OperationInput for DescribeTrafficMirrorSessionsRequest<C> {
-    type Output = DescribeTrafficMirrorSessionsResult;
-    type Error = super::error::Exception;
-    const OPERATION: &'static rboto::schema::Operation = &super::schema::ops::DESCRIBE_TRAFFIC_MIRROR_SESSIONS;
-}
-impl DescribeTrafficMirrorSessionsRequest<rboto::ServiceClient> {
-    /// Sends the `DescribeTrafficMirrorSessions` request.
-    pub async fn send(
-        self,
-    ) -> Result<DescribeTrafficMirrorSessionsResult, super::Error> {
-        let client = self._client.clone();
-        client.call(self).await
-    }
-}
-impl<C> rboto::OperationInput for DescribeTrafficMirrorTargetsRequest<C> {
-    type Output = DescribeTrafficMirrorTargetsResult;
-    type Error = super::error::Exception;
-    const OPERATION: &'static rboto::schema::Operation = &super::schema::ops::DESCRIBE_TRAFFIC_MIRROR_TARGETS;
-}
-impl DescribeTrafficMirrorTargetsRequest<rboto::ServiceClient> {
-    /// Sends the `DescribeTrafficMirrorTargets` request.
-    pub async fn send(self) -> Result<DescribeTrafficMirrorTargetsResult, super::Error> {
-        let client = self._client.clone();
-        client.call(self).await
-    }
-}
-impl<C> rboto::OperationInput for DescribeTransitGatewayAttachmentsRequest<C> {
-    type Output = DescribeTransitGatewayAttachmentsResult;
-    type Error = super::error::Exception;
-    const OPERATION: &'static rboto::schema::Operation = &super::schema::ops::DESCRIBE_TRANSIT_GATEWAY_ATTACHMENTS;
-}
-impl DescribeTransitGatewayAttachmentsRequest<rboto::ServiceClient> {
-    /// Sends the `DescribeTransitGatewayAttachments` request.
-    pub async fn send(
-        self,
-    ) -> Result<DescribeTransitGatewayAttachmentsResult, super::Error> {
-        let client = self._client.clone();
-        client.call(self).await
-    }
-}
-impl<C> rboto::OperationInput for DescribeTransitGatewayConnectPeersRequest<C> {
-    type Output = DescribeTransitGatewayConnectPeersResult;
-    type Error = super::error::Exception;
-    const OPERATION: &'static rboto::schema::Operation = &super::schema::ops::DESCRIBE_TRANSIT_GATEWAY_CONNECT_PEERS;
-}
-impl DescribeTransitGatewayConnectPeersRequest<rboto::ServiceClient> {
-    /// Sends the `DescribeTransitGatewayConnectPeers` request.
-    pub async fn send(
-        self,
-    ) -> Result<DescribeTransitGatewayConnectPeersResult, super::Error> {
-        let client = self._client.clone();
-        client.call(self).await
-    }
-}
-impl<C> rboto::OperationInput for DescribeTransitGatewayConnectsRequest<C> {
-    type Output = DescribeTransitGatewayConnectsResult;
-    type Error = super::error::Exception;
-    const OPERATION: &'static rboto::schema::Operation = &super::schema::ops::DESCRIBE_TRANSIT_GATEWAY_CONNECTS;
-}
-impl DescribeTransitGatewayConnectsRequest<rboto::ServiceClient> {
-    /// Sends the `DescribeTransitGatewayConnects` request.
-    pub async fn send(
-        self,
-    ) -> Result<DescribeTransitGatewayConnectsResult, super::Error> {
-        let client = self._client.clone();
-        client.call(self).await
-    }
-}
-impl<C> rboto::OperationInput for DescribeTransitGatewayMeteringPoliciesRequest<C> {
-    type Output = DescribeTransitGatewayMeteringPoliciesResult;
-    type Error = super::error::Exception;
-    const OPERATION: &'static rboto::schema::Operation = &super::schema::ops::DESCRIBE_TRANSIT_GATEWAY_METERING_POLICIES;
-}
-impl DescribeTransitGatewayMeteringPoliciesRequest<rboto::ServiceClient> {
-    /// Sends the `DescribeTransitGatewayMeteringPolicies` request.
-    pub async fn send(
-        self,
-    ) -> Result<DescribeTransitGatewayMeteringPoliciesResult, super::Error> {
-        let client = self._client.clone();
-        client.call(self).await
-    }
-}
-impl<C> rboto::OperationInput for DescribeTransitGatewayMulticastDomainsRequest<C> {
-    type Output = DescribeTransitGatewayMulticastDomainsResult;
-    type Error = super::error::Exception;
-    const OPERATION: &'static rboto::schema::Operation = &super::schema::ops::DESCRIBE_TRANSIT_GATEWAY_MULTICAST_DOMAINS;
-}
-impl DescribeTransitGatewayMulticastDomainsRequest<rboto::ServiceClient> {
-    /// Sends the `DescribeTransitGatewayMulticastDomains` request.
-    pub async fn send(
-        self,
-    ) -> Result<DescribeTransitGatewayMulticastDomainsResult, super::Error> {
-        let client = self._client.clone();
-        client.call(self).await
-    }
-}
-impl<C> rboto::OperationInput
-for DescribeTransitGatewayNetworkFunctionAttachmentsRequest<C> {
-    type Output = DescribeTransitGatewayNetworkFunctionAttachmentsResult;
-    type Error = super::error::Exception;
-    const OPERATION: &'static rboto::schema::Operation = &super::schema::ops::DESCRIBE_TRANSIT_GATEWAY_NETWORK_FUNCTION_ATTACHMENTS;
-}
-impl DescribeTransitGatewayNetworkFunctionAttachmentsRequest<rboto::ServiceClient> {
-    /// Sends the `DescribeTransitGatewayNetworkFunctionAttachments` request.
-    pub async fn send(
-        self,
-    ) -> Result<DescribeTransitGatewayNetworkFunctionAttachmentsResult, super::Error> {
-        let client = self._client.clone();
-        client.call(self).await
-    }
-}
-impl<C> rboto::OperationInput for DescribeTransitGatewayPeeringAttachmentsRequest<C> {
-    type Output = DescribeTransitGatewayPeeringAttachmentsResult;
-    type Error = super::error::Exception;
-    const OPERATION: &'static rboto::schema::Operation = &super::schema::ops::DESCRIBE_TRANSIT_GATEWAY_PEERING_ATTACHMENTS;
-}
-impl DescribeTransitGatewayPeeringAttachmentsRequest<rboto::ServiceClient> {
-    /// Sends the `DescribeTransitGatewayPeeringAttachments` request.
-    pub async fn send(
-        self,
-    ) -> Result<DescribeTransitGatewayPeeringAttachmentsResult, super::Error> {
-        let client = self._client.clone();
-        client.call(self).await
-    }
-}
-impl<C> rboto::OperationInput for DescribeTransitGatewayPolicyTablesRequest<C> {
-    type Output = DescribeTransitGatewayPolicyTablesResult;
-    type Error = super::error::Exception;
-    const OPERATION: &'static rboto::schema::Operation = &super::schema::ops::DESCRIBE_TRANSIT_GATEWAY_POLICY_TABLES;
-}
-impl DescribeTransitGatewayPolicyTablesRequest<rboto::ServiceClient> {
-    /// Sends the `DescribeTransitGatewayPolicyTables` request.
-    pub async fn send(
-        self,
-    ) -> Result<DescribeTransitGatewayPolicyTablesResult, super::Error> {
-        let client = self._client.clone();
-        client.call(self).await
-    }
-}
-impl<C> rboto::OperationInput
-for DescribeTransitGatewayRouteTableAnnouncementsRequest<C> {
-    type Output = DescribeTransitGatewayRouteTableAnnouncementsResult;
-    type Error = super::error::Exception;
-    const OPERATION: &'static rboto::schema::Operation = &super::schema::ops::DESCRIBE_TRANSIT_GATEWAY_ROUTE_TABLE_ANNOUNCEMENTS;
-}
-impl DescribeTransitGatewayRouteTableAnnouncementsRequest<rboto::ServiceClient> {
-    /// Sends the `DescribeTransitGatewayRouteTableAnnouncements` request.
-    pub async fn send(
-        self,
-    ) -> Result<DescribeTransitGatewayRouteTableAnnouncementsResult, super::Error> {
-        let client = self._client.clone();
-        client.call(self).await
-    }
-}
-impl<C> rboto::OperationInput for DescribeTransitGatewayRouteTablesRequest<C> {
-    type Output = DescribeTransitGatewayRouteTablesResult;
-    type Error = super::error::Exception;
-    const OPERATION: &'static rboto::schema::Operation = &super::schema::ops::DESCRIBE_TRANSIT_GATEWAY_ROUTE_TABLES;
-}
-impl DescribeTransitGatewayRouteTablesRequest<rboto::ServiceClient> {
-    /// Sends the `DescribeTransitGatewayRouteTables` request.
-    pub async fn send(
-        self,
-    ) -> Result<DescribeTransitGatewayRouteTablesResult, super::Error> {
-        let client = self._client.clone();
-        client.call(self).await
-    }
-}
-impl<C> rboto::OperationInput for DescribeTransitGatewayVpcAttachmentsRequest<C> {
-    type Output = DescribeTransitGatewayVpcAttachmentsResult;
-    type Error = super::error::Exception;
-    const OPERATION: &'static rboto::schema::Operation = &super::schema::ops::DESCRIBE_TRANSIT_GATEWAY_VPC_ATTACHMENTS;
-}
-impl DescribeTransitGatewayVpcAttachmentsRequest<rboto::ServiceClient> {
-    /// Sends the `DescribeTransitGatewayVpcAttachments` request.
-    pub async fn send(
-        self,
-    ) -> Result<DescribeTransitGatewayVpcAttachmentsResult, super::Error> {
-        let client = self._client.clone();
-        client.call(self).await
-    }
-}
-impl<C> rboto::OperationInput for DescribeTransitGatewaysRequest<C> {
-    type Output = DescribeTransitGatewaysResult;
-    type Error = super::error::Exception;
-    const OPERATION: &'static rboto::schema::Operation = &super::schema::ops::DESCRIBE_TRANSIT_GATEWAYS;
-}
-impl DescribeTransitGatewaysRequest<rboto::ServiceClient> {
-    /// Sends the `DescribeTransitGateways` request.
-    pub async fn send(self) -> Result<DescribeTransitGatewaysResult, super::Error> {
-        let client = self._client.clone();
-        client.call(self).await
-    }
-}
-impl<C> rboto::OperationInput for DescribeTrunkInterfaceAssociationsRequest<C> {
-    type Output = DescribeTrunkInterfaceAssociationsResult;
-    type Error = super::error::Exception;
-    const OPERATION: &'static rboto::schema::Operation = &super::schema::ops::DESCRIBE_TRUNK_INTERFACE_ASSOCIATIONS;
-}
-impl DescribeTrunkInterfaceAssociationsRequest<rboto::ServiceClient> {
-    /// Sends the `DescribeTrunkInterfaceAssociations` request.
-    pub async fn send(
-        self,
-    ) -> Result<DescribeTrunkInterfaceAssociationsResult, super::Error> {
-        let client = self._client.clone();
-        client.call(self).await
-    }
-}
-impl<C> rboto::OperationInput for DescribeVerifiedAccessEndpointsRequest<C> {
-    type Output = DescribeVerifiedAccessEndpointsResult;
-    type Error = super::error::Exception;
-    const OPERATION: &'static rboto::schema::Operation = &super::schema::ops::DESCRIBE_VERIFIED_ACCESS_ENDPOINTS;
-}
-impl DescribeVerifiedAccessEndpointsRequest<rboto::ServiceClient> {
-    /// Sends the `DescribeVerifiedAccessEndpoints` request.
-    pub async fn send(
-        self,
-    ) -> Result<DescribeVerifiedAccessEndpointsResult, super::Error> {
-        let client = self._client.clone();
-        client.call(self).await
-    }
-}
-impl<C> rboto::OperationInput for DescribeVerifiedAccessGroupsRequest<C> {
-    type Output = DescribeVerifiedAccessGroupsResult;
-    type Error = super::error::Exception;
-    const OPERATION: &'static rboto::schema::Operation = &super::schema::ops::DESCRIBE_VERIFIED_ACCESS_GROUPS;
-}
-impl DescribeVerifiedAccessGroupsRequest<rboto::ServiceClient> {
-    /// Sends the `DescribeVerifiedAccessGroups` request.
-    pub async fn send(self) -> Result<DescribeVerifiedAccessGroupsResult, super::Error> {
-        let client = self._client.clone();
-        client.call(self).await
-    }
-}
-impl<C> rboto::OperationInput
-for DescribeVerifiedAccessInstanceLoggingConfigurationsRequest<C> {
-    type Output = DescribeVerifiedAccessInstanceLoggingConfigurationsResult;
-    type Error = super::error::Exception;
-    const OPERATION: &'static rboto::schema::Operation = &super::schema::ops::DESCRIBE_VERIFIED_ACCESS_INSTANCE_LOGGING_CONFIGURATIONS;
-}
-impl DescribeVerifiedAccessInstanceLoggingConfigurationsRequest<rboto::ServiceClient> {
-    /// Sends the `DescribeVerifiedAccessInstanceLoggingConfigurations` request.
-    pub async fn send(
-        self,
-    ) -> Result<
-        DescribeVerifiedAccessInstanceLoggingConfigurationsResult,
-        super::Error,
-    > {
-        let client = self._client.clone();
-        client.call(self).await
-    }
-}
-impl<C> rboto::OperationInput for DescribeVerifiedAccessInstancesRequest<C> {
-    type Output = DescribeVerifiedAccessInstancesResult;
-    type Error = super::error::Exception;
-    const OPERATION: &'static rboto::schema::Operation = &super::schema::ops::DESCRIBE_VERIFIED_ACCESS_INSTANCES;
-}
-impl DescribeVerifiedAccessInstancesRequest<rboto::ServiceClient> {
-    /// Sends the `DescribeVerifiedAccessInstances` request.
-    pub async fn send(
-        self,
-    ) -> Result<DescribeVerifiedAccessInstancesResult, super::Error> {
-        let client = self._client.clone();
-        client.call(self).await
-    }
-}
-impl<C> rboto::OperationInput for DescribeVerifiedAccessTrustProvidersRequest<C> {
-    type Output = DescribeVerifiedAccessTrustProvidersResult;
-    type Error = super::error::Exception;
-    const OPERATION: &'static rboto::schema::Operation = &super::schema::ops::DESCRIBE_VERIFIED_ACCESS_TRUST_PROVIDERS;
-}
-impl DescribeVerifiedAccessTrustProvidersRequest<rboto::ServiceClient> {
-    /// Sends the `DescribeVerifiedAccessTrustProviders` request.
-    pub async fn send(
-        self,
-    ) -> Result<DescribeVerifiedAccessTrustProvidersResult, super::Error> {
-        let client = self._client.clone();
-        client.call(self).await
-    }
-}
-impl<C> rboto::OperationInput for DescribeVolumeAttributeRequest<C> {
-    type Output = DescribeVolumeAttributeResult;
-    type Error = super::error::Exception;
-    const OPERATION: &'static rboto::schema::Operation = &super::schema::ops::DESCRIBE_VOLUME_ATTRIBUTE;
-}
-impl DescribeVolumeAttributeRequest<rboto::ServiceClient> {
-    /// Sends the `DescribeVolumeAttribute` request.
-    pub async fn send(self) -> Result<DescribeVolumeAttributeResult, super::Error> {
-        let client = self._client.clone();
-        client.call(self).await
-    }
-}
-impl<C> rboto::OperationInput for DescribeVolumeStatusRequest<C> {
-    type Output = DescribeVolumeStatusResult;
-    type Error = super::error::Exception;
-    const OPERATION: &'static rboto::schema::Operation = &super::schema::ops::DESCRIBE_VOLUME_STATUS;
-}
-impl DescribeVolumeStatusRequest<rboto::ServiceClient> {
-    /// Sends the `DescribeVolumeStatus` request.
-    pub async fn send(self) -> Result<DescribeVolumeStatusResult, super::Error> {
-        let client = self._client.clone();
-        client.call(self).await
-    }
-}
-impl<C> rboto::OperationInput for DescribeVolumesRequest<C> {
-    type Output = DescribeVolumesResult;
-    type Error = super::error::Exception;
-    const OPERATION: &'static rboto::schema::Operation = &super::schema::ops::DESCRIBE_VOLUMES;
-}
-impl DescribeVolumesRequest<rboto::ServiceClient> {
-    /// Sends the `DescribeVolumes` request.
-    pub async fn send(self) -> Result<DescribeVolumesResult, super::Error> {
-        let client = self._client.clone();
-        client.call(self).await
-    }
-}
-impl<C> rboto::OperationInput for DescribeVolumesModificationsRequest<C> {
-    type Output = DescribeVolumesModificationsResult;
-    type Error = super::error::Exception;
-    const OPERATION: &'static rboto::schema::Operation = &super::schema::ops::DESCRIBE_VOLUMES_MODIFICATIONS;
-}
-impl DescribeVolumesModificationsRequest<rboto::ServiceClient> {
-    /// Sends the `DescribeVolumesModifications` request.
-    pub async fn send(self) -> Result<DescribeVolumesModificationsResult, super::Error> {
-        let client = self._client.clone();
-        client.call(self).await
-    }
-}
-impl<C> rboto::OperationInput for DescribeVpcAttributeRequest<C> {
-    type Output = DescribeVpcAttributeResult;
-    type Error = super::error::Exception;
-    const OPERATION: &'static rboto::schema::Operation = &super::schema::ops::DESCRIBE_VPC_ATTRIBUTE;
-}
-impl DescribeVpcAttributeRequest<rboto::ServiceClient> {
-    /// Sends the `DescribeVpcAttribute` request.
-    pub async fn send(self) -> Result<DescribeVpcAttributeResult, super::Error> {
-        let client = self._client.clone();
-        client.call(self).await
-    }
-}
-impl<C> rboto::OperationInput for DescribeVpcBlockPublicAccessExclusionsRequest<C> {
-    type Output = DescribeVpcBlockPublicAccessExclusionsResult;
-    type Error = super::error::Exception;
-    const OPERATION: &'static rboto::schema::Operation = &super::schema::ops::DESCRIBE_VPC_BLOCK_PUBLIC_ACCESS_EXCLUSIONS;
-}
-impl DescribeVpcBlockPublicAccessExclusionsRequest<rboto::ServiceClient> {
-    /// Sends the `DescribeVpcBlockPublicAccessExclusions` request.
-    pub async fn send(
-        self,
-    ) -> Result<DescribeVpcBlockPublicAccessExclusionsResult, super::Error> {
-        let client = self._client.clone();
-        client.call(self).await
-    }
-}
-impl<C> rboto::OperationInput for DescribeVpcBlockPublicAccessOptionsRequest<C> {
-    type Output = DescribeVpcBlockPublicAccessOptionsResult;
-    type Error = super::error::Exception;
-    const OPERATION: &'static rboto::schema::Operation = &super::schema::ops::DESCRIBE_VPC_BLOCK_PUBLIC_ACCESS_OPTIONS;
-}
-impl DescribeVpcBlockPublicAccessOptionsRequest<rboto::ServiceClient> {
-    /// Sends the `DescribeVpcBlockPublicAccessOptions` request.
-    pub async fn send(
-        self,
-    ) -> Result<DescribeVpcBlockPublicAccessOptionsResult, super::Error> {
-        let client = self._client.clone();
-        client.call(self).await
-    }
-}
-impl<C> rboto::OperationInput for DescribeVpcClassicLinkRequest<C> {
-    type Output = DescribeVpcClassicLinkResult;
-    type Error = super::error::Exception;
-    const OPERATION: &'static rboto::schema::Operation = &super::schema::ops::DESCRIBE_VPC_CLASSIC_LINK;
-}
-impl DescribeVpcClassicLinkRequest<rboto::ServiceClient> {
-    /// Sends the `DescribeVpcClassicLink` request.
-    pub async fn send(self) -> Result<DescribeVpcClassicLinkResult, super::Error> {
-        let client = self._client.clone();
-        client.call(self).await
-    }
-}
-impl<C> rboto::OperationInput for DescribeVpcClassicLinkDnsSupportRequest<C> {
-    type Output = DescribeVpcClassicLinkDnsSupportResult;
-    type Error = super::error::Exception;
-    const OPERATION: &'static rboto::schema::Operation = &super::schema::ops::DESCRIBE_VPC_CLASSIC_LINK_DNS_SUPPORT;
-}
-impl DescribeVpcClassicLinkDnsSupportRequest<rboto::ServiceClient> {
-    /// Sends the `DescribeVpcClassicLinkDnsSupport` request.
-    pub async fn send(
-        self,
-    ) -> Result<DescribeVpcClassicLinkDnsSupportResult, super::Error> {
-        let client = self._client.clone();
-        client.call(self).await
-    }
-}
-impl<C> rboto::OperationInput for DescribeVpcEncryptionControlsRequest<C> {
-    type Output = DescribeVpcEncryptionControlsResult;
-    type Error = super::error::Exception;
-    const OPERATION: &'static rboto::schema::Operation = &super::schema::ops::DESCRIBE_VPC_ENCRYPTION_CONTROLS;
-}
-impl DescribeVpcEncryptionControlsRequest<rboto::ServiceClient> {
-    /// Sends the `DescribeVpcEncryptionControls` request.
-    pub async fn send(
-        self,
-    ) -> Result<DescribeVpcEncryptionControlsResult, super::Error> {
-        let client = self._client.clone();
-        client.call(self).await
-    }
-}
-impl<C> rboto::OperationInput for DescribeVpcEndpointAssociationsRequest<C> {
-    type Output = DescribeVpcEndpointAssociationsResult;
-    type Error = super::error::Exception;
-    const OPERATION: &'static rboto::schema::Operation = &super::schema::ops::DESCRIBE_VPC_ENDPOINT_ASSOCIATIONS;
-}
-impl DescribeVpcEndpointAssociationsRequest<rboto::ServiceClient> {
-    /// Sends the `DescribeVpcEndpointAssociations` request.
-    pub async fn send(
-        self,
-    ) -> Result<DescribeVpcEndpointAssociationsResult, super::Error> {
-        let client = self._client.clone();
-        client.call(self).await
-    }
-}
-impl<C> rboto::OperationInput for DescribeVpcEndpointConnectionNotificationsRequest<C> {
-    type Output = DescribeVpcEndpointConnectionNotificationsResult;
-    type Error = super::error::Exception;
-    const OPERATION: &'static rboto::schema::Operation = &super::schema::ops::DESCRIBE_VPC_ENDPOINT_CONNECTION_NOTIFICATIONS;
-}
-impl DescribeVpcEndpointConnectionNotificationsRequest<rboto::ServiceClient> {
-    /// Sends the `DescribeVpcEndpointConnectionNotifications` request.
-    pub async fn send(
-        self,
-    ) -> Result<DescribeVpcEndpointConnectionNotificationsResult, super::Error> {
-        let client = self._client.clone();
-        client.call(self).await
-    }
-}
-impl<C> rboto::OperationInput for DescribeVpcEndpointConnectionsRequest<C> {
-    type Output = DescribeVpcEndpointConnectionsResult;
-    type Error = super::error::Exception;
-    const OPERATION: &'static rboto::schema::Operation = &super::schema::ops::DESCRIBE_VPC_ENDPOINT_CONNECTIONS;
-}
-impl DescribeVpcEndpointConnectionsRequest<rboto::ServiceClient> {
-    /// Sends the `DescribeVpcEndpointConnections` request.
-    pub async fn send(
-        self,
-    ) -> Result<DescribeVpcEndpointConnectionsResult, super::Error> {
-        let client = self._client.clone();
-        client.call(self).await
-    }
-}
-impl<C> rboto::OperationInput for DescribeVpcEndpointServiceConfigurationsRequest<C> {
-    type Output = DescribeVpcEndpointServiceConfigurationsResult;
-    type Error = super::error::Exception;
-    const OPERATION: &'static rboto::schema::Operation = &super::schema::ops::DESCRIBE_VPC_ENDPOINT_SERVICE_CONFIGURATIONS;
-}
-impl DescribeVpcEndpointServiceConfigurationsRequest<rboto::ServiceClient> {
-    /// Sends the `DescribeVpcEndpointServiceConfigurations` request.
-    pub async fn send(
-        self,
-    ) -> Result<DescribeVpcEndpointServiceConfigurationsResult, super::Error> {
-        let client = self._client.clone();
-        client.call(self).await
-    }
-}
-impl<C> rboto::OperationInput for DescribeVpcEndpointServicePermissionsRequest<C> {
-    type Output = DescribeVpcEndpointServicePermissionsResult;
-    type Error = super::error::Exception;
-    const OPERATION: &'static rboto::schema::Operation = &super::schema::ops::DESCRIBE_VPC_ENDPOINT_SERVICE_PERMISSIONS;
-}
-impl DescribeVpcEndpointServicePermissionsRequest<rboto::ServiceClient> {
-    /// Sends the `DescribeVpcEndpointServicePermissions` request.
-    pub async fn send(
-        self,
-    ) -> Result<DescribeVpcEndpointServicePermissionsResult, super::Error> {
-        let client = self._client.clone();
-        client.call(self).await
-    }
-}
-impl<C> rboto::OperationInput for DescribeVpcEndpointServicesRequest<C> {
-    type Output = DescribeVpcEndpointServicesResult;
-    type Error = super::error::Exception;
-    const OPERATION: &'static rboto::schema::Operation = &super::schema::ops::DESCRIBE_VPC_ENDPOINT_SERVICES;
-}
-impl DescribeVpcEndpointServicesRequest<rboto::ServiceClient> {
-    /// Sends the `DescribeVpcEndpointServices` request.
-    pub async fn send(self) -> Result<DescribeVpcEndpointServicesResult, super::Error> {
-        let client = self._client.clone();
-        client.call(self).await
-    }
-}
-impl<C> rboto::OperationInput for DescribeVpcEndpointsRequest<C> {
-    type Output = DescribeVpcEndpointsResult;
-    type Error = super::error::Exception;
-    const OPERATION: &'static rboto::schema::Operation = &super::schema::ops::DESCRIBE_VPC_ENDPOINTS;
-}
-impl DescribeVpcEndpointsRequest<rboto::ServiceClient> {
-    /// Sends the `DescribeVpcEndpoints` request.
-    pub async fn send(self) -> Result<DescribeVpcEndpointsResult, super::Error> {
-        let client = self._client.clone();
-        client.call(self).await
-    }
-}
-impl<C> rboto::OperationInput for DescribeVpcPeeringConnectionsRequest<C> {
-    type Output = DescribeVpcPeeringConnectionsResult;
-    type Error = super::error::Exception;
-    const OPERATION: &'static rboto::schema::Operation = &super::schema::ops::DESCRIBE_VPC_PEERING_CONNECTIONS;
-}
-impl DescribeVpcPeeringConnectionsRequest<rboto::ServiceClient> {
-    /// Sends the `DescribeVpcPeeringConnections` request.
-    pub async fn send(
-        self,
-    ) -> Result<DescribeVpcPeeringConnectionsResult, super::Error> {
-        let client = self._client.clone();
-        client.call(self).await
-    }
-}
-impl<C> rboto::OperationInput for DescribeVpcsRequest<C> {
-    type Output = DescribeVpcsResult;
-    type Error = super::error::Exception;
-    const OPERATION: &'static rboto::schema::Operation = &super::schema::ops::DESCRIBE_VPCS;
-}
-impl DescribeVpcsRequest<rboto::ServiceClient> {
-    /// Sends the `DescribeVpcs` request.
-    pub async fn send(self) -> Result<DescribeVpcsResult, super::Error> {
-        let client = self._client.clone();
-        client.call(self).await
-    }
-}
-impl<C> rboto::OperationInput for DescribeVpnConcentratorsRequest<C> {
-    type Output = DescribeVpnConcentratorsResult;
-    type Error = super::error::Exception;
-    const OPERATION: &'static rboto::schema::Operation = &super::schema::ops::DESCRIBE_VPN_CONCENTRATORS;
-}
-impl DescribeVpnConcentratorsRequest<rboto::ServiceClient> {
-    /// Sends the `DescribeVpnConcentrators` request.
-    pub async fn send(self) -> Result<DescribeVpnConcentratorsResult, super::Error> {
-        let client = self._client.clone();
-        client.call(self).await
-    }
-}
-impl<C> rboto::OperationInput for DescribeVpnConnectionsRequest<C> {
-    type Output = DescribeVpnConnectionsResult;
-    type Error = super::error::Exception;
-    const OPERATION: &'static rboto::schema::Operation = &super::schema::ops::DESCRIBE_VPN_CONNECTIONS;
-}
-impl DescribeVpnConnectionsRequest<rboto::ServiceClient> {
-    /// Sends the `DescribeVpnConnections` request.
-    pub async fn send(self) -> Result<DescribeVpnConnectionsResult, super::Error> {
-        let client = self._client.clone();
-        client.call(self).await
-    }
-}
-impl<C> rboto::OperationInput for DescribeVpnGatewaysRequest<C> {
-    type Output = DescribeVpnGatewaysResult;
-    type Error = super::error::Exception;
-    const OPERATION: &'static rboto::schema::Operation = &super::schema::ops::DESCRIBE_VPN_GATEWAYS;
-}
-impl DescribeVpnGatewaysRequest<rboto::ServiceClient> {
-    /// Sends the `DescribeVpnGateways` request.
-    pub async fn send(self) -> Result<DescribeVpnGatewaysResult, super::Error> {
-        let client = self._client.clone();
-        client.call(self).await
-    }
-}
-impl<C> rboto::OperationInput for DetachClassicLinkVpcRequest<C> {
-    type Output = DetachClassicLinkVpcResult;
-    type Error = super::error::Exception;
-    const OPERATION: &'static rboto::schema::Operation = &super::schema::ops::DETACH_CLASSIC_LINK_VPC;
-}
-impl DetachClassicLinkVpcRequest<rboto::ServiceClient> {
-    /// Sends the `DetachClassicLinkVpc` request.
-    pub async fn send(self) -> Result<DetachClassicLinkVpcResult, super::Error> {
-        let client = self._client.clone();
-        client.call(self).await
-    }
-}
-impl<C> rboto::OperationInput for DetachImageWatermarkRequest<C> {
-    type Output = DetachImageWatermarkResult;
-    type Error = super::error::Exception;
-    const OPERATION: &'static rboto::schema::Operation = &super::schema::ops::DETACH_IMAGE_WATERMARK;
-}
-impl DetachImageWatermarkRequest<rboto::ServiceClient> {
-    /// Sends the `DetachImageWatermark` request.
-    pub async fn send(self) -> Result<DetachImageWatermarkResult, super::Error> {
-        let client = self._client.clone();
-        client.call(self).await
-    }
-}
-impl<C> rboto::OperationInput for DetachInternetGatewayRequest<C> {
-    type Output = ();
-    type Error = super::error::Exception;
-    const OPERATION: &'static rboto::schema::Operation = &super::schema::ops::DETACH_INTERNET_GATEWAY;
-}
-impl DetachInternetGatewayRequest<rboto::ServiceClient> {
-    /// Sends the `DetachInternetGateway` request.
-    pub async fn send(self) -> Result<(), super::Error> {
-        let client = self._client.clone();
-        client.call(self).await
-    }
-}
-impl<C> rboto::OperationInput for DetachNetworkInterfaceRequest<C> {
-    type Output = ();
-    type Error = super::error::Exception;
-    const OPERATION: &'static rboto::schema::Operation = &super::schema::ops::DETACH_NETWORK_INTERFACE;
-}
-impl DetachNetworkInterfaceRequest<rboto::ServiceClient> {
-    /// Sends the `DetachNetworkInterface` request.
-    pub async fn send(self) -> Result<(), super::Error> {
-        let client = self._client.clone();
-        client.call(self).await
-    }
-}
-impl<C> rboto::OperationInput for DetachVerifiedAccessTrustProviderRequest<C> {
-    type Output = DetachVerifiedAccessTrustProviderResult;
-    type Error = super::error::Exception;
-    const OPERATION: &'static rboto::schema::Operation = &super::schema::ops::DETACH_VERIFIED_ACCESS_TRUST_PROVIDER;
-}
-impl DetachVerifiedAccessTrustProviderRequest<rboto::ServiceClient> {
-    /// Sends the `DetachVerifiedAccessTrustProvider` request.
-    pub async fn send(
-        self,
-    ) -> Result<DetachVerifiedAccessTrustProviderResult, super::Error> {
-        let client = self._client.clone();
-        client.call(self).await
-    }
-}
-impl<C> rboto::OperationInput for DetachVolumeRequest<C> {
-    type Output = VolumeAttachment;
-    type Error = super::error::Exception;
-    const OPERATION: &'static rboto::schema::Operation = &super::schema::ops::DETACH_VOLUME;
-}
-impl DetachVolumeRequest<rboto::ServiceClient> {
-    /// Sends the `DetachVolume` request.
-    pub async fn send(self) -> Result<VolumeAttachment, super::Error> {
-        let client = self._client.clone();
-        client.call(self).await
-    }
-}
-impl<C> rboto::OperationInput for DetachVpnGatewayRequest<C> {
-    type Output = ();
-    type Error = super::error::Exception;
-    const OPERATION: &'static rboto::schema::Operation = &super::schema::ops::DETACH_VPN_GATEWAY;
-}
-impl DetachVpnGatewayRequest<rboto::ServiceClient> {
-    /// Sends the `DetachVpnGateway` request.
-    pub async fn send(self) -> Result<(), super::Error> {
-        let client = self._client.clone();
-        client.call(self).await
-    }
-}
-impl<C> rboto::OperationInput for DisableAddressTransferRequest<C> {
-    type Output = DisableAddressTransferResult;
-    type Error = super::error::Exception;
-    const OPERATION: &'static rboto::schema::Operation = &super::schema::ops::DISABLE_ADDRESS_TRANSFER;
-}
-impl DisableAddressTransferRequest<rboto::ServiceClient> {
-    /// Sends the `DisableAddressTransfer` request.
-    pub async fn send(self) -> Result<DisableAddressTransferResult, super::Error> {
-        let client = self._client.clone();
-        client.call(self).await
-    }
-}
-impl<C> rboto::OperationInput for DisableAllowedImagesSettingsRequest<C> {
-    type Output = DisableAllowedImagesSettingsResult;
-    type Error = super::error::Exception;
-    const OPERATION: &'static rboto::schema::Operation = &super::schema::ops::DISABLE_ALLOWED_IMAGES_SETTINGS;
-}
-impl DisableAllowedImagesSettingsRequest<rboto::ServiceClient> {
-    /// Sends the `DisableAllowedImagesSettings` request.
-    pub async fn send(self) -> Result<DisableAllowedImagesSettingsResult, super::Error> {
-        let client = self._client.clone();
-        client.call(self).await
-    }
-}
-impl<C> rboto::OperationInput for DisableApplicationStatusCheckSuppressionRequest<C> {
-    type Output = DisableApplicationStatusCheckSuppressionResult;
-    type Error = super::error::Exception;
-    const OPERATION: &'static rboto::schema::Operation = &super::schema::ops::DISABLE_APPLICATION_STATUS_CHECK_SUPPRESSION;
-}
-impl DisableApplicationStatusCheckSuppressionRequest<rboto::ServiceClient> {
-    /// Sends the `DisableApplicationStatusCheckSuppression` request.
-    pub async fn send(
-        self,
-    ) -> Result<DisableApplicationStatusCheckSuppressionResult, super::Error> {
-        let client = self._client.clone();
-        client.call(self).await
-    }
-}
-impl<C> rboto::OperationInput
-for DisableAwsNetworkPerformanceMetricSubscriptionRequest<C> {
-    type Output = DisableAwsNetworkPerformanceMetricSubscriptionResult;
-    type Error = super::error::Exception;
-    const OPERATION: &'static rboto::schema::Operation = &super::schema::ops::DISABLE_AWS_NETWORK_PERFORMANCE_METRIC_SUBSCRIPTION;
-}
-impl DisableAwsNetworkPerformanceMetricSubscriptionRequest<rboto::ServiceClient> {
-    /// Sends the `DisableAwsNetworkPerformanceMetricSubscription` request.
-    pub async fn send(
-        self,
-    ) -> Result<DisableAwsNetworkPerformanceMetricSubscriptionResult, super::Error> {
-        let client = self._client.clone();
-        client.call(self).await
-    }
-}
-impl<C> rboto::OperationInput for DisableCapacityManagerRequest<C> {
-    type Output = DisableCapacityManagerResult;
-    type Error = super::error::Exception;
-    const OPERATION: &'static rboto::schema::Operation = &super::schema::ops::DISABLE_CAPACITY_MANAGER;
-}
-impl DisableCapacityManagerRequest<rboto::ServiceClient> {
-    /// Sends the `DisableCapacityManager` request.
-    pub async fn send(self) -> Result<DisableCapacityManagerResult, super::Error> {
-        let client = self._client.clone();
-        client.call(self).await
-    }
-}
-impl<C> rboto::OperationInput for DisableEbsEncryptionByDefaultRequest<C> {
-    type Output = DisableEbsEncryptionByDefaultResult;
-    type Error = super::error::Exception;
-    const OPERATION: &'static rboto::schema::Operation = &super::schema::ops::DISABLE_EBS_ENCRYPTION_BY_DEFAULT;
-}
-impl DisableEbsEncryptionByDefaultRequest<rboto::ServiceClient> {
-    /// Sends the `DisableEbsEncryptionByDefault` request.
-    pub async fn send(
-        self,
-    ) -> Result<DisableEbsEncryptionByDefaultResult, super::Error> {
-        let client = self._client.clone();
-        client.call(self).await
-    }
-}
-impl<C> rboto::OperationInput for DisableFastLaunchRequest<C> {
-    type Output = DisableFastLaunchResult;
-    type Error = super::error::Exception;
-    const OPERATION: &'static rboto::schema::Operation = &super::schema::ops::DISABLE_FAST_LAUNCH;
-}
-impl DisableFastLaunchRequest<rboto::ServiceClient> {
-    /// Sends the `DisableFastLaunch` request.
-    pub async fn send(self) -> Result<DisableFastLaunchResult, super::Error> {
-        let client = self._client.clone();
-        client.call(self).await
-    }
-}
-impl<C> rboto::OperationInput for DisableFastSnapshotRestoresRequest<C> {
-    type Output = DisableFastSnapshotRestoresResult;
-    type Error = super::error::Exception;
-    const OPERATION: &'static rboto::schema::Operation = &super::schema::ops::DISABLE_FAST_SNAPSHOT_RESTORES;
-}
-impl DisableFastSnapshotRestoresRequest<rboto::ServiceClient> {
-    /// Sends the `DisableFastSnapshotRestores` request.
-    pub async fn send(self) -> Result<DisableFastSnapshotRestoresResult, super::Error> {
-        let client = self._client.clone();
-        client.call(self).await
-    }
-}
-impl<C> rboto::OperationInput for DisableImageRequest<C> {
-    type Output = DisableImageResult;
-    type Error = super::error::Exception;
-    const OPERATION: &'static rboto::schema::Operation = &super::schema::ops::DISABLE_IMAGE;
-}
-impl DisableImageRequest<rboto::ServiceClient> {
-    /// Sends the `DisableImage` request.
-    pub async fn send(self) -> Result<DisableImageResult, super::Error> {
-        let client = self._client.clone();
-        client.call(self).await
-    }
-}
-impl<C> rboto::OperationInput for DisableImageBlockPublicAccessRequest<C> {
-    type Output = DisableImageBlockPublicAccessResult;
-    type Error = super::error::Exception;
-    const OPERATION: &'static rboto::schema::Operation = &super::schema::ops::DISABLE_IMAGE_BLOCK_PUBLIC_ACCESS;
-}
-impl DisableImageBlockPublicAccessRequest<rboto::ServiceClient> {
-    /// Sends the `DisableImageBlockPublicAccess` request.
-    pub async fn send(
-        self,
-    ) -> Result<DisableImageBlockPublicAccessResult, super::Error> {
-        let client = self._client.clone();
-        client.call(self).await
-    }
-}
-impl<C> rboto::OperationInput for DisableImageDeprecationRequest<C> {
-    type Output = DisableImageDeprecationResult;
-    type Error = super::error::Exception;
-    const OPERATION: &'static rboto::schema::Operation = &super::schema::ops::DISABLE_IMAGE_DEPRECATION;
-}
-impl DisableImageDeprecationRequest<rboto::ServiceClient> {
-    /// Sends the `DisableImageDeprecation` request.
-    pub async fn send(self) -> Result<DisableImageDeprecationResult, super::Error> {
-        let client = self._client.clone();
-        client.call(self).await
-    }
-}
-impl<C> rboto::OperationInput for DisableImageDeregistrationProtectionRequest<C> {
-    type Output = DisableImageDeregistrationProtectionResult;
-    type Error = super::error::Exception;
-    const OPERATION: &'static rboto::schema::Operation = &super::schema::ops::DISABLE_IMAGE_DEREGISTRATION_PROTECTION;
-}
-impl DisableImageDeregistrationProtectionRequest<rboto::ServiceClient> {
-    /// Sends the `DisableImageDeregistrationProtection` request.
-    pub async fn send(
-        self,
-    ) -> Result<DisableImageDeregistrationProtectionResult, super::Error> {
-        let client = self._client.clone();
-        client.call(self).await
-    }
-}
-impl<C> rboto::OperationInput for DisableInstanceSqlHaStandbyDetectionsRequest<C> {
-    type Output = DisableInstanceSqlHaStandbyDetectionsResult;
-    type Error = super::error::Exception;
-    const OPERATION: &'static rboto::schema::Operation = &super::schema::ops::DISABLE_INSTANCE_SQL_HA_STANDBY_DETECTIONS;
-}
-impl DisableInstanceSqlHaStandbyDetectionsRequest<rboto::ServiceClient> {
-    /// Sends the `DisableInstanceSqlHaStandbyDetections` request.
-    pub async fn send(
-        self,
-    ) -> Result<DisableInstanceSqlHaStandbyDetectionsResult, super::Error> {
-        let client = self._client.clone();
-        client.call(self).await
-    }
-}
-impl<C> rboto::OperationInput for DisableIpamOrganizationAdminAccountRequest<C> {
-    type Output = DisableIpamOrganizationAdminAccountResult;
-    type Error = super::error::Exception;
-    const OPERATION: &'static rboto::schema::Operation = &super::schema::ops::DISABLE_IPAM_ORGANIZATION_ADMIN_ACCOUNT;
-}
-impl DisableIpamOrganizationAdminAccountRequest<rboto::ServiceClient> {
-    /// Sends the `DisableIpamOrganizationAdminAccount` request.
-    pub async fn send(
-        self,
-    ) -> Result<DisableIpamOrganizationAdminAccountResult, super::Error> {
-        let client = self._client.clone();
-        client.call(self).await
-    }
-}
-impl<C> rboto::OperationInput for DisableIpamPolicyRequest<C> {
-    type Output = DisableIpamPolicyResult;
-    type Error = super::error::Exception;
-    const OPERATION: &'static rboto::schema::Operation = &super::schema::ops::DISABLE_IPAM_POLICY;
-}
-impl DisableIpamPolicyRequest<rboto::ServiceClient> {
-    /// Sends the `DisableIpamPolicy` request.
-    pub async fn send(self) -> Result<DisableIpamPolicyResult, super::Error> {
-        let client = self._client.clone();
-        client.call(self).await
-    }
-}
-impl<C> rboto::OperationInput for DisableRouteServerPropagationRequest<C> {
-    type Output = DisableRouteServerPropagationResult;
-    type Error = super::error::Exception;
-    const OPERATION: &'static rboto::schema::Operation = &super::schema::ops::DISABLE_ROUTE_SERVER_PROPAGATION;
-}
-impl DisableRouteServerPropagationRequest<rboto::ServiceClient> {
-    /// Sends the `DisableRouteServerPropagation` request.
-    pub async fn send(
-        self,
-    ) -> Result<DisableRouteServerPropagationResult, super::Error> {
-        let client = self._client.clone();
-        client.call(self).await
-    }
-}
-impl<C> rboto::OperationInput for DisableSerialConsoleAccessRequest<C> {
-    type Output = DisableSerialConsoleAccessResult;
-    type Error = super::error::Exception;
-    const OPERATION: &'static rboto::schema::Operation = &super::schema::ops::DISABLE_SERIAL_CONSOLE_ACCESS;
-}
-impl DisableSerialConsoleAccessRequest<rboto::ServiceClient> {
-    /// Sends the `DisableSerialConsoleAccess` request.
-    pub async fn send(self) -> Result<DisableSerialConsoleAccessResult, super::Error> {
-        let client = self._client.clone();
-        client.call(self).await
-    }
-}
-impl<C> rboto::OperationInput for DisableSnapshotBlockPublicAccessRequest<C> {
-    type Output = DisableSnapshotBlockPublicAccessResult;
-    type Error = super::error::Exception;
-    const OPERATION: &'static rboto::schema::Operation = &super::schema::ops::DISABLE_SNAPSHOT_BLOCK_PUBLIC_ACCESS;
-}
-impl DisableSnapshotBlockPublicAccessRequest<rboto::ServiceClient> {
-    /// Sends the `DisableSnapshotBlockPublicAccess` request.
-    pub async fn send(
-        self,
-    ) -> Result<DisableSnapshotBlockPublicAccessResult, super::Error> {
-        let client = self._client.clone();
-        client.call(self).await
-    }
-}
-impl<C> rboto::OperationInput for DisableTransitGatewayRouteTablePropagationRequest<C> {
-    type Output = DisableTransitGatewayRouteTablePropagationResult;
-    type Error = super::error::Exception;
-    const OPERATION: &'static rboto::schema::Operation = &super::schema::ops::DISABLE_TRANSIT_GATEWAY_ROUTE_TABLE_PROPAGATION;
-}
-impl DisableTransitGatewayRouteTablePropagationRequest<rboto::ServiceClient> {
-    /// Sends the `DisableTransitGatewayRouteTablePropagation` request.
-    pub async fn send(
-        self,
-    ) -> Result<DisableTransitGatewayRouteTablePropagationResult, super::Error> {
-        let client = self._client.clone();
-        client.call(self).await
-    }
-}
-impl<C> rboto::OperationInput for DisableVgwRoutePropagationRequest<C> {
-    type Output = ();
-    type Error = super::error::Exception;
-    const OPERATION: &'static rboto::schema::Operation = &super::schema::ops::DISABLE_VGW_ROUTE_PROPAGATION;
-}
-impl DisableVgwRoutePropagationRequest<rboto::ServiceClient> {
-    /// Sends the `DisableVgwRoutePropagation` request.
-    pub async fn send(self) -> Result<(), super::Error> {
-        let client = self._client.clone();
-        client.call(self).await
-    }
-}
-impl<C> rboto::OperationInput for DisableVpcClassicLinkRequest<C> {
-    type Output = DisableVpcClassicLinkResult;
-    type Error = super::error::Exception;
-    const OPERATION: &'static rboto::schema::Operation = &super::schema::ops::DISABLE_VPC_CLASSIC_LINK;
-}
-impl DisableVpcClassicLinkRequest<rboto::ServiceClient> {
-    /// Sends the `DisableVpcClassicLink` request.
-    pub async fn send(self) -> Result<DisableVpcClassicLinkResult, super::Error> {
-        let client = self._client.clone();
-        client.call(self).await
-    }
-}
-impl<C> rboto::OperationInput for DisableVpcClassicLinkDnsSupportRequest<C> {
-    type Output = DisableVpcClassicLinkDnsSupportResult;
-    type Error = super::error::Exception;
-    const OPERATION: &'static rboto::schema::Operation = &super::schema::ops::DISABLE_VPC_CLASSIC_LINK_DNS_SUPPORT;
-}
-impl DisableVpcClassicLinkDnsSupportRequest<rboto::ServiceClient> {
-    /// Sends the `DisableVpcClassicLinkDnsSupport` request.
-    pub async fn send(
-        self,
-    ) -> Result<DisableVpcClassicLinkDnsSupportResult, super::Error> {
-        let client = self._client.clone();
-        client.call(self).await
-    }
-}
-impl<C> rboto::OperationInput for DisassociateAddressRequest<C> {
-    type Output = ();
-    type Error = super::error::Exception;
-    const OPERATION: &'static rboto::schema::Operation = &super::schema::ops::DISASSOCIATE_ADDRESS;
-}
-impl DisassociateAddressRequest<rboto::ServiceClient> {
-    /// Sends the `DisassociateAddress` request.
-    pub async fn send(self) -> Result<(), super::Error> {
-        let client = self._client.clone();
-        client.call(self).await
-    }
-}
-impl<C> rboto::OperationInput for DisassociateApplicationStatusCheckRequest<C> {
-    type Output = DisassociateApplicationStatusCheckResult;
-    type Error = super::error::Exception;
-    const OPERATION: &'static rboto::schema::Operation = &super::schema::ops::DISASSOCIATE_APPLICATION_STATUS_CHECK;
-}
-impl DisassociateApplicationStatusCheckRequest<rboto::ServiceClient> {
-    /// Sends the `DisassociateApplicationStatusCheck` request.
-    pub async fn send(
-        self,
-    ) -> Result<DisassociateApplicationStatusCheckResult, super::Error> {
-        let client = self._client.clone();
-        client.call(self).await
-    }
-}
-impl<C> rboto::OperationInput for DisassociateCapacityReservationBillingOwnerRequest<C> {
-    type Output = DisassociateCapacityReservationBillingOwnerResult;
-    type Error = super::error::Exception;
-    const OPERATION: &'static rboto::schema::Operation = &super::schema::ops::DISASSOCIATE_CAPACITY_RESERVATION_BILLING_OWNER;
-}
-impl DisassociateCapacityReservationBillingOwnerRequest<rboto::ServiceClient> {
-    /// Sends the `DisassociateCapacityReservationBillingOwner` request.
-    pub async fn send(
-        self,
-    ) -> Result<DisassociateCapacityReservationBillingOwnerResult, super::Error> {
-        let client = self._client.clone();
-        client.call(self).await
-    }
-}
-impl<C> rboto::OperationInput for DisassociateClientVpnTargetNetworkRequest<C> {
-    type Output = DisassociateClientVpnTargetNetworkResult;
-    type Error = super::error::Exception;
-    const OPERATION: &'static rboto::schema::Operation = &super::schema::ops::DISASSOCIATE_CLIENT_VPN_TARGET_NETWORK;
-}
-impl DisassociateClientVpnTargetNetworkRequest<rboto::ServiceClient> {
-    /// Sends the `DisassociateClientVpnTargetNetwork` request.
-    pub async fn send(
-        self,
-    ) -> Result<DisassociateClientVpnTargetNetworkResult, super::Error> {
-        let client = self._client.clone();
-        client.call(self).await
-    }
-}
-impl<C> rboto::OperationInput for DisassociateEnclaveCertificateIamRoleRequest<C> {
-    type Output = DisassociateEnclaveCertificateIamRoleResult;
-    type Error = super::error::Exception;
-    const OPERATION: &'static rboto::schema::Operation = &super::schema::ops::DISASSOCIATE_ENCLAVE_CERTIFICATE_IAM_ROLE;
-}
-impl DisassociateEnclaveCertificateIamRoleRequest<rboto::ServiceClient> {
-    /// Sends the `DisassociateEnclaveCertificateIamRole` request.
-    pub async fn send(
-        self,
-    ) -> Result<DisassociateEnclaveCertificateIamRoleResult, super::Error> {
-        let client = self._client.clone();
-        client.call(self).await
-    }
-}
-impl<C> rboto::OperationInput for DisassociateIamInstanceProfileRequest<C> {
-    type Output = DisassociateIamInstanceProfileResult;
-    type Error = super::error::Exception;
-    const OPERATION: &'static rboto::schema::Operation = &super::schema::ops::DISASSOCIATE_IAM_INSTANCE_PROFILE;
-}
-impl DisassociateIamInstanceProfileRequest<rboto::ServiceClient> {
-    /// Sends the `DisassociateIamInstanceProfile` request.
-    pub async fn send(
-        self,
-    ) -> Result<DisassociateIamInstanceProfileResult, super::Error> {
-        let client = self._client.clone();
-        client.call(self).await
-    }
-}
-impl<C> rboto::OperationInput for DisassociateInstanceEventWindowRequest<C> {
-    type Output = DisassociateInstanceEventWindowResult;
-    type Error = super::error::Exception;
-    const OPERATION: &'static rboto::schema::Operation = &super::schema::ops::DISASSOCIATE_INSTANCE_EVENT_WINDOW;
-}
-impl DisassociateInstanceEventWindowRequest<rboto::ServiceClient> {
-    /// Sends the `DisassociateInstanceEventWindow` request.
-    pub async fn send(
-        self,
-    ) -> Result<DisassociateInstanceEventWindowResult, super::Error> {
-        let client = self._client.clone();
-        client.call(self).await
-    }
-}
-impl<C> rboto::OperationInput for DisassociateIpamByoasnRequest<C> {
-    type Output = DisassociateIpamByoasnResult;
-    type Error = super::error::Exception;
-    const OPERATION: &'static rboto::schema::Operation = &super::schema::ops::DISASSOCIATE_IPAM_BYOASN;
-}
-impl DisassociateIpamByoasnRequest<rboto::ServiceClient> {
-    /// Sends the `DisassociateIpamByoasn` request.
-    pub async fn send(self) -> Result<DisassociateIpamByoasnResult, super::Error> {
-        let client = self._client.clone();
-        client.call(self).await
-    }
-}
-impl<C> rboto::OperationInput for DisassociateIpamResourceDiscoveryRequest<C> {
-    type Output = DisassociateIpamResourceDiscoveryResult;
-    type Error = super::error::Exception;
-    const OPERATION: &'static rboto::schema::Operation = &super::schema::ops::DISASSOCIATE_IPAM_RESOURCE_DISCOVERY;
-}
-impl DisassociateIpamResourceDiscoveryRequest<rboto::ServiceClient> {
-    /// Sends the `DisassociateIpamResourceDiscovery` request.
-    pub async fn send(
-        self,
-    ) -> Result<DisassociateIpamResourceDiscoveryResult, super::Error> {
-        let client = self._client.clone();
-        client.call(self).await
-    }
-}
-impl<C> rboto::OperationInput for DisassociateKmsKeyIdRequest<C> {
-    type Output = DisassociateKmsKeyIdResult;
-    type Error = super::error::Exception;
-    const OPERATION: &'static rboto::schema::Operation = &super::schema::ops::DISASSOCIATE_KMS_KEY_ID;
-}
-impl DisassociateKmsKeyIdRequest<rboto::ServiceClient> {
-    /// Sends the `DisassociateKmsKeyId` request.
-    pub async fn send(self) -> Result<DisassociateKmsKeyIdResult, super::Error> {
-        let client = self._client.clone();
-        client.call(self).await
-    }
-}
-impl<C> rboto::OperationInput for DisassociateNatGatewayAddressRequest<C> {
-    type Output = DisassociateNatGatewayAddressResult;
-    type Error = super::error::Exception;
-    const OPERATION: &'static rboto::schema::Operation = &super::schema::ops::DISASSOCIATE_NAT_GATEWAY_ADDRESS;
-}
-impl DisassociateNatGatewayAddressRequest<rboto::ServiceClient> {
-    /// Sends the `DisassociateNatGatewayAddress` request.
-    pub async fn send(
-        self,
-    ) -> Result<DisassociateNatGatewayAddressResult, super::Error> {
-        let client = self._client.clone();
-        client.call(self).await
-    }
-}
-impl<C> rboto::OperationInput
-for DisassociateNetworkingFlexCostAllocationPolicyRequest<C> {
-    type Output = DisassociateNetworkingFlexCostAllocationPolicyResult;
-    type Error = super::error::Exception;
-    const OPERATION: &'static rboto::schema::Operation = &super::schema::ops::DISASSOCIATE_NETWORKING_FLEX_COST_ALLOCATION_POLICY;
-}
-impl DisassociateNetworkingFlexCostAllocationPolicyRequest<rboto::ServiceClient> {
-    /// Sends the `DisassociateNetworkingFlexCostAllocationPolicy` request.
-    pub async fn send(
-        self,
-    ) -> Result<DisassociateNetworkingFlexCostAllocationPolicyResult, super::Error> {
-        let client = self._client.clone();
-        client.call(self).await
-    }
-}
-impl<C> rboto::OperationInput for DisassociateRouteServerRequest<C> {
-    type Output = DisassociateRouteServerResult;
-    type Error = super::error::Exception;
-    const OPERATION: &'static rboto::schema::Operation = &super::schema::ops::DISASSOCIATE_ROUTE_SERVER;
-}
-impl DisassociateRouteServerRequest<rboto::ServiceClient> {
-    /// Sends the `DisassociateRouteServer` request.
-    pub async fn send(self) -> Result<DisassociateRouteServerResult, super::Error> {
-        let client = self._client.clone();
-        client.call(self).await
-    }
-}
-impl<C> rboto::OperationInput for DisassociateRouteTableRequest<C> {
-    type Output = ();
-    type Error = super::error::Exception;
-    const OPERATION: &'static rboto::schema::Operation = &super::schema::ops::DISASSOCIATE_ROUTE_TABLE;
-}
-impl DisassociateRouteTableRequest<rboto::ServiceClient> {
-    /// Sends the `DisassociateRouteTable` request.
-    pub async fn send(self) -> Result<(), super::Error> {
-        let client = self._client.clone();
-        client.call(self).await
-    }
-}
-impl<C> rboto::OperationInput for DisassociateSecurityGroupVpcRequest<C> {
-    type Output = DisassociateSecurityGroupVpcResult;
-    type Error = super::error::Exception;
-    const OPERATION: &'static rboto::schema::Operation = &super::schema::ops::DISASSOCIATE_SECURITY_GROUP_VPC;
-}
-impl DisassociateSecurityGroupVpcRequest<rboto::ServiceClient> {
-    /// Sends the `DisassociateSecurityGroupVpc` request.
-    pub async fn send(self) -> Result<DisassociateSecurityGroupVpcResult, super::Error> {
-        let client = self._client.clone();
-        client.call(self).await
-    }
-}
-impl<C> rboto::OperationInput for DisassociateSubnetCidrBlockRequest<C> {
-    type Output = DisassociateSubnetCidrBlockResult;
-    type Error = super::error::Exception;
-    const OPERATION: &'static rboto::schema::Operation = &super::schema::ops::DISASSOCIATE_SUBNET_CIDR_BLOCK;
-}
-impl DisassociateSubnetCidrBlockRequest<rboto::ServiceClient> {
-    /// Sends the `DisassociateSubnetCidrBlock` request.
-    pub async fn send(self) -> Result<DisassociateSubnetCidrBlockResult, super::Error> {
-        let client = self._client.clone();
-        client.call(self).await
-    }
-}
-impl<C> rboto::OperationInput for DisassociateTransitGatewayMulticastDomainRequest<C> {
-    type Output = DisassociateTransitGatewayMulticastDomainResult;
-    type Error = super::error::Exception;
-    const OPERATION: &'static rboto::schema::Operation = &super::schema::ops::DISASSOCIATE_TRANSIT_GATEWAY_MULTICAST_DOMAIN;
-}
-impl DisassociateTransitGatewayMulticastDomainRequest<rboto::ServiceClient> {
-    /// Sends the `DisassociateTransitGatewayMulticastDomain` request.
-    pub async fn send(
-        self,
-    ) -> Result<DisassociateTransitGatewayMulticastDomainResult, super::Error> {
-        let client = self._client.clone();
-        client.call(self).await
-    }
-}
-impl<C> rboto::OperationInput for DisassociateTransitGatewayPolicyTableRequest<C> {
-    type Output = DisassociateTransitGatewayPolicyTableResult;
-    type Error = super::error::Exception;
-    const OPERATION: &'static rboto::schema::Operation = &super::schema::ops::DISASSOCIATE_TRANSIT_GATEWAY_POLICY_TABLE;
-}
-impl DisassociateTransitGatewayPolicyTableRequest<rboto::ServiceClient> {
-    /// Sends the `DisassociateTransitGatewayPolicyTable` request.
-    pub async fn send(
-        self,
-    ) -> Result<DisassociateTransitGatewayPolicyTableResult, super::Error> {
-        let client = self._client.clone();
-        client.call(self).await
-    }
-}
-impl<C> rboto::OperationInput for DisassociateTransitGatewayRouteTableRequest<C> {
-    type Output = DisassociateTransitGatewayRouteTableResult;
-    type Error = super::error::Exception;
-    const OPERATION: &'static rboto::schema::Operation = &super::schema::ops::DISASSOCIATE_TRANSIT_GATEWAY_ROUTE_TABLE;
-}
-impl DisassociateTransitGatewayRouteTableRequest<rboto::ServiceClient> {
-    /// Sends the `DisassociateTransitGatewayRouteTable` request.
-    pub async fn send(
-        self,
-    ) -> Result<DisassociateTransitGatewayRouteTableResult, super::Error> {
-        let client = self._client.clone();
-        client.call(self).await
-    }
-}
-impl<C> rboto::OperationInput for DisassociateTrunkInterfaceRequest<C> {
-    type Output = DisassociateTrunkInterfaceResult;
-    type Error = super::error::Exception;
-    const OPERATION: &'static rboto::schema::Operation = &super::schema::ops::DISASSOCIATE_TRUNK_INTERFACE;
-}
-impl DisassociateTrunkInterfaceRequest<rboto::ServiceClient> {
-    /// Sends the `DisassociateTrunkInterface` request.
-    pub async fn send(self) -> Result<DisassociateTrunkInterfaceResult, super::Error> {
-        let client = self._client.clone();
-        client.call(self).await
-    }
-}
-impl<C> rboto::OperationInput for DisassociateVpcCidrBlockRequest<C> {
-    type Output = DisassociateVpcCidrBlockResult;
-    type Error = super::error::Exception;
-    const OPERATION: &'static rboto::schema::Operation = &super::schema::ops::DISASSOCIATE_VPC_CIDR_BLOCK;
-}
-impl DisassociateVpcCidrBlockRequest<rboto::ServiceClient> {
-    /// Sends the `DisassociateVpcCidrBlock` request.
-    pub async fn send(self) -> Result<DisassociateVpcCidrBlockResult, super::Error> {
-        let client = self._client.clone();
-        client.call(self).await
-    }
-}
-impl<C> rboto::OperationInput for EnableAddressTransferRequest<C> {
-    type Output = EnableAddressTransferResult;
-    type Error = super::error::Exception;
-    const OPERATION: &'static rboto::schema::Operation = &super::schema::ops::ENABLE_ADDRESS_TRANSFER;
-}
-impl EnableAddressTransferRequest<rboto::ServiceClient> {
-    /// Sends the `EnableAddressTransfer` request.
-    pub async fn send(self) -> Result<EnableAddressTransferResult, super::Error> {
-        let client = self._client.clone();
-        client.call(self).await
-    }
-}
-impl<C> rboto::OperationInput for EnableAllowedImagesSettingsRequest<C> {
-    type Output = EnableAllowedImagesSettingsResult;
-    type Error = super::error::Exception;
-    const OPERATION: &'static rboto::schema::Operation = &super::schema::ops::ENABLE_ALLOWED_IMAGES_SETTINGS;
-}
-impl EnableAllowedImagesSettingsRequest<rboto::ServiceClient> {
-    /// Sends the `EnableAllowedImagesSettings` request.
-    pub async fn send(self) -> Result<EnableAllowedImagesSettingsResult, super::Error> {
-        let client = self._client.clone();
-        client.call(self).await
-    }
-}
-impl<C> rboto::OperationInput for EnableApplicationStatusCheckSuppressionRequest<C> {
-    type Output = EnableApplicationStatusCheckSuppressionResult;
-    type Error = super::error::Exception;
-    const OPERATION: &'static rboto::schema::Operation = &super::schema::ops::ENABLE_APPLICATION_STATUS_CHECK_SUPPRESSION;
-}
-impl EnableApplicationStatusCheckSuppressionRequest<rboto::ServiceClient> {
-    /// Sends the `EnableApplicationStatusCheckSuppression` request.
-    pub async fn send(
-        self,
-    ) -> Result<EnableApplicationStatusCheckSuppressionResult, super::Error> {
-        let client = self._client.clone();
-        client.call(self).await
-    }
-}
-impl<C> rboto::OperationInput
-for EnableAwsNetworkPerformanceMetricSubscriptionRequest<C> {
-    type Output = EnableAwsNetworkPerformanceMetricSubscriptionResult;
-    type Error = super::error::Exception;
-    const OPERATION: &'static rboto::schema::Operation = &super::schema::ops::ENABLE_AWS_NETWORK_PERFORMANCE_METRIC_SUBSCRIPTION;
-}
-impl EnableAwsNetworkPerformanceMetricSubscriptionRequest<rboto::ServiceClient> {
-    /// Sends the `EnableAwsNetworkPerformanceMetricSubscription` request.
-    pub async fn send(
-        self,
-    ) -> Result<EnableAwsNetworkPerformanceMetricSubscriptionResult, super::Error> {
-        let client = self._client.clone();
-        client.call(self).await
-    }
-}
-impl<C> rboto::OperationInput for EnableCapacityManagerRequest<C> {
-    type Output = EnableCapacityManagerResult;
-    type Error = super::error::Exception;
-    const OPERATION: &'static rboto::schema::Operation = &super::schema::ops::ENABLE_CAPACITY_MANAGER;
-}
-impl EnableCapacityManagerRequest<rboto::ServiceClient> {
-    /// Sends the `EnableCapacityManager` request.
-    pub async fn send(self) -> Result<EnableCapacityManagerResult, super::Error> {
-        let client = self._client.clone();
-        client.call(self).await
-    }
-}
-impl<C> rboto::OperationInput for EnableEbsEncryptionByDefaultRequest<C> {
-    type Output = EnableEbsEncryptionByDefaultResult;
-    type Error = super::error::Exception;
-    const OPERATION: &'static rboto::schema::Operation = &super::schema::ops::ENABLE_EBS_ENCRYPTION_BY_DEFAULT;
-}
-impl EnableEbsEncryptionByDefaultRequest<rboto::ServiceClient> {
-    /// Sends the `EnableEbsEncryptionByDefault` request.
-    pub async fn send(self) -> Result<EnableEbsEncryptionByDefaultResult, super::Error> {
-        let client = self._client.clone();
-        client.call(self).await
-    }
-}
-impl<C> rboto::OperationInput for EnableFastLaunchRequest<C> {
-    type Output = EnableFastLaunchResult;
-    type Error = super::error::Exception;
-    const OPERATION: &'static rboto::schema::Operation = &super::schema::ops::ENABLE_FAST_LAUNCH;
-}
-impl EnableFastLaunchRequest<rboto::ServiceClient> {
-    /// Sends the `EnableFastLaunch` request.
-    pub async fn send(self) -> Result<EnableFastLaunchResult, super::Error> {
-        let client = self._client.clone();
-        client.call(self).await
-    }
-}
-impl<C> rboto::OperationInput for EnableFastSnapshotRestoresRequest<C> {
-    type Output = EnableFastSnapshotRestoresResult;
-    type Error = super::error::Exception;
-    const OPERATION: &'static rboto::schema::Operation = &super::schema::ops::ENABLE_FAST_SNAPSHOT_RESTORES;
-}
-impl EnableFastSnapshotRestoresRequest<rboto::ServiceClient> {
-    /// Sends the `EnableFastSnapshotRestores` request.
-    pub async fn send(self) -> Result<EnableFastSnapshotRestoresResult, super::Error> {
-        let client = self._client.clone();
-        client.call(self).await
-    }
-}
-impl<C> rboto::OperationInput for EnableImageRequest<C> {
-    type Output = EnableImageResult;
-    type Error = super::error::Exception;
-    const OPERATION: &'static rboto::schema::Operation = &super::schema::ops::ENABLE_IMAGE;
-}
-impl EnableImageRequest<rboto::ServiceClient> {
-    /// Sends the `EnableImage` request.
-    pub async fn send(self) -> Result<EnableImageResult, super::Error> {
-        let client = self._client.clone();
-        client.call(self).await
-    }
-}
-impl<C> rboto::OperationInput for EnableImageBlockPublicAccessRequest<C> {
-    type Output = EnableImageBlockPublicAccessResult;
-    type Error = super::error::Exception;
-    const OPERATION: &'static rboto::schema::Operation = &super::schema::ops::ENABLE_IMAGE_BLOCK_PUBLIC_ACCESS;
-}
-impl EnableImageBlockPublicAccessRequest<rboto::ServiceClient> {
-    /// Sends the `EnableImageBlockPublicAccess` request.
-    pub async fn send(self) -> Result<EnableImageBlockPublicAccessResult, super::Error> {
-        let client = self._client.clone();
-        client.call(self).await
-    }
-}
-impl<C> rboto::OperationInput for EnableImageDeprecationRequest<C> {
-    type Output = EnableImageDeprecationResult;
-    type Error = super::error::Exception;
-    const OPERATION: &'static rboto::schema::Operation = &super::schema::ops::ENABLE_IMAGE_DEPRECATION;
-}
-impl EnableImageDeprecationRequest<rboto::ServiceClient> {
-    /// Sends the `EnableImageDeprecation` request.
-    pub async fn send(self) -> Result<EnableImageDeprecationResult, super::Error> {
-        let client = self._client.clone();
-        client.call(self).await
-    }
-}
-impl<C> rboto::OperationInput for EnableImageDeregistrationProtectionRequest<C> {
-    type Output = EnableImageDeregistrationProtectionResult;
-    type Error = super::error::Exception;
-    const OPERATION: &'static rboto::schema::Operation = &super::schema::ops::ENABLE_IMAGE_DEREGISTRATION_PROTECTION;
-}
-impl EnableImageDeregistrationProtectionRequest<rboto::ServiceClient> {
-    /// Sends the `EnableImageDeregistrationProtection` request.
-    pub async fn send(
-        self,
-    ) -> Result<EnableImageDeregistrationProtectionResult, super::Error> {
-        let client = self._client.clone();
-        client.call(self).await
-    }
-}
-impl<C> rboto::OperationInput for EnableInstanceSqlHaStandbyDetectionsRequest<C> {
-    type Output = EnableInstanceSqlHaStandbyDetectionsResult;
-    type Error = super::error::Exception;
-    const OPERATION: &'static rboto::schema::Operation = &super::schema::ops::ENABLE_INSTANCE_SQL_HA_STANDBY_DETECTIONS;
-}
-impl EnableInstanceSqlHaStandbyDetectionsRequest<rboto::ServiceClient> {
-    /// Sends the `EnableInstanceSqlHaStandbyDetections` request.
-    pub async fn send(
-        self,
-    ) -> Result<EnableInstanceSqlHaStandbyDetectionsResult, super::Error> {
-        let client = self._client.clone();
-        client.call(self).await
-    }
-}
-impl<C> rboto::OperationInput for EnableIpamInternetRegistryAssociationRequest<C> {
-    type Output = EnableIpamInternetRegistryAssociationResult;
-    type Error = super::error::Exception;
-    const OPERATION: &'static rboto::schema::Operation = &super::schema::ops::ENABLE_IPAM_INTERNET_REGISTRY_ASSOCIATION;
-}
-impl EnableIpamInternetRegistryAssociationRequest<rboto::ServiceClient> {
-    /// Sends the `EnableIpamInternetRegistryAssociation` request.
-    pub async fn send(
-        self,
-    ) -> Result<EnableIpamInternetRegistryAssociationResult, super::Error> {
-        let client = self._client.clone();
-        client.call(self).await
-    }
-}
-impl<C> rboto::OperationInput for EnableIpamOrganizationAdminAccountRequest<C> {
-    type Output = EnableIpamOrganizationAdminAccountResult;
-    type Error = super::error::Exception;
-    const OPERATION: &'static rboto::schema::Operation = &super::schema::ops::ENABLE_IPAM_ORGANIZATION_ADMIN_ACCOUNT;
-}
-impl EnableIpamOrganizationAdminAccountRequest<rboto::ServiceClient> {
-    /// Sends the `EnableIpamOrganizationAdminAccount` request.
-    pub async fn send(
-        self,
-    ) -> Result<EnableIpamOrganizationAdminAccountResult, super::Error> {
-        let client = self._client.clone();
-        client.call(self).await
-    }
-}
-impl<C> rboto::OperationInput for EnableIpamPolicyRequest<C> {
-    type Output = EnableIpamPolicyResult;
-    type Error = super::error::Exception;
-    const OPERATION: &'static rboto::schema::Operation = &super::schema::ops::ENABLE_IPAM_POLICY;
-}
-impl EnableIpamPolicyRequest<rboto::ServiceClient> {
-    /// Sends the `EnableIpamPolicy` request.
-    pub async fn send(self) -> Result<EnableIpamPolicyResult, super::Error> {
-        let client = self._client.clone();
-        client.call(self).await
-    }
-}
-impl<C> rboto::OperationInput
-for EnableReachabilityAnalyzerOrganizationSharingRequest<C> {
-    type Output = EnableReachabilityAnalyzerOrganizationSharingResult;
-    type Error = super::error::Exception;
-    const OPERATION: &'static rboto::schema::Operation = &super::schema::ops::ENABLE_REACHABILITY_ANALYZER_ORGANIZATION_SHARING;
-}
-impl EnableReachabilityAnalyzerOrganizationSharingRequest<rboto::ServiceClient> {
-    /// Sends the `EnableReachabilityAnalyzerOrganizationSharing` request.
-    pub async fn send(
-        self,
-    ) -> Result<EnableReachabilityAnalyzerOrganizationSharingResult, super::Error> {
-        let client = self._client.clone();
-        client.call(self).await
-    }
-}
-impl<C> rboto::OperationInput for EnableRouteServerPropagationRequest<C> {
-    type Output = EnableRouteServerPropagationResult;
-    type Error = super::error::Exception;
-    const OPERATION: &'static rboto::schema::Operation = &super::schema::ops::ENABLE_ROUTE_SERVER_PROPAGATION;
-}
-impl EnableRouteServerPropagationRequest<rboto::ServiceClient> {
-    /// Sends the `EnableRouteServerPropagation` request.
-    pub async fn send(self) -> Result<EnableRouteServerPropagationResult, super::Error> {
-        let client = self._client.clone();
-        client.call(self).await
-    }
-}
-impl<C> rboto::OperationInput for EnableSerialConsoleAccessRequest<C> {
-    type Output = EnableSerialConsoleAccessResult;
-    type Error = super::error::Exception;
-    const OPERATION: &'static rboto::schema::Operation = &super::schema::ops::ENABLE_SERIAL_CONSOLE_ACCESS;
-}
-impl EnableSerialConsoleAccessRequest<rboto::ServiceClient> {
-    /// Sends the `EnableSerialConsoleAccess` request.
-    pub async fn send(self) -> Result<EnableSerialConsoleAccessResult, super::Error> {
-        let client = self._client.clone();
-        client.call(self).await
-    }
-}
-impl<C> rboto::OperationInput for EnableSnapshotBlockPublicAccessRequest<C> {
-    type Output = EnableSnapshotBlockPublicAccessResult;
-    type Error = super::error::Exception;
-    const OPERATION: &'static rboto::schema::Operation = &super::schema::ops::ENABLE_SNAPSHOT_BLOCK_PUBLIC_ACCESS;
-}
-impl EnableSnapshotBlockPublicAccessRequest<rboto::ServiceClient> {
-    /// Sends the `EnableSnapshotBlockPublicAccess` request.
-    pub async fn send(
-        self,
-    ) -> Result<EnableSnapshotBlockPublicAccessResult, super::Error> {
-        let client = self._client.clone();
-        client.call(self).await
-    }
-}
-impl<C> rboto::OperationInput for EnableTransitGatewayRouteTablePropagationRequest<C> {
-    type Output = EnableTransitGatewayRouteTablePropagationResult;
-    type Error = super::error::Exception;
-    const OPERATION: &'static rboto::schema::Operation = &super::schema::ops::ENABLE_TRANSIT_GATEWAY_ROUTE_TABLE_PROPAGATION;
-}
-impl EnableTransitGatewayRouteTablePropagationRequest<rboto::ServiceClient> {
-    /// Sends the `EnableTransitGatewayRouteTablePropagation` request.
-    pub async fn send(
-        self,
-    ) -> Result<EnableTransitGatewayRouteTablePropagationResult, super::Error> {
-        let client = self._client.clone();
-        client.call(self).await
-    }
-}
-impl<C> rboto::OperationInput for EnableVgwRoutePropagationRequest<C> {
-    type Output = ();
-    type Error = super::error::Exception;
-    const OPERATION: &'static rboto::schema::Operation = &super::schema::ops::ENABLE_VGW_ROUTE_PROPAGATION;
-}
-impl EnableVgwRoutePropagationRequest<rboto::ServiceClient> {
-    /// Sends the `EnableVgwRoutePropagation` request.
-    pub async fn send(self) -> Result<(), super::Error> {
-        let client = self._client.clone();
-        client.call(self).await
-    }
-}
-impl<C> rboto::OperationInput for EnableVolumeIoRequest<C> {
-    type Output = ();
-    type Error = super::error::Exception;
-    const OPERATION: &'static rboto::schema::Operation = &super::schema::ops::ENABLE_VOLUME_IO;
-}
-impl EnableVolumeIoRequest<rboto::ServiceClient> {
-    /// Sends the `EnableVolumeIO` request.
-    pub async fn send(self) -> Result<(), super::Error> {
-        let client = self._client.clone();
-        client.call(self).await
-    }
-}
-impl<C> rboto::OperationInput for EnableVpcClassicLinkRequest<C> {
-    type Output = EnableVpcClassicLinkResult;
-    type Error = super::error::Exception;
-    const OPERATION: &'static rboto::schema::Operation = &super::schema::ops::ENABLE_VPC_CLASSIC_LINK;
-}
-impl EnableVpcClassicLinkRequest<rboto::ServiceClient> {
-    /// Sends the `EnableVpcClassicLink` request.
-    pub async fn send(self) -> Result<EnableVpcClassicLinkResult, super::Error> {
-        let client = self._client.clone();
-        client.call(self).await
-    }
-}
-impl<C> rboto::OperationInput for EnableVpcClassicLinkDnsSupportRequest<C> {
-    type Output = EnableVpcClassicLinkDnsSupportResult;
-    type Error = super::error::Exception;
-    const OPERATION: &'static rboto::schema::Operation = &super::schema::ops::ENABLE_VPC_CLASSIC_LINK_DNS_SUPPORT;
-}
-impl EnableVpcClassicLinkDnsSupportRequest<rboto::ServiceClient> {
-    /// Sends the `EnableVpcClassicLinkDnsSupport` request.
-    pub async fn send(
-        self,
-    ) -> Result<EnableVpcClassicLinkDnsSupportResult, super::Error> {
-        let client = self._client.clone();
-        client.call(self).await
-    }
-}
-impl<C> rboto::OperationInput
-for ExportClientVpnClientCertificateRevocationListRequest<C> {
-    type Output = ExportClientVpnClientCertificateRevocationListResult;
-    type Error = super::error::Exception;
-    const OPERATION: &'static rboto::schema::Operation = &super::schema::ops::EXPORT_CLIENT_VPN_CLIENT_CERTIFICATE_REVOCATION_LIST;
-}
-impl ExportClientVpnClientCertificateRevocationListRequest<rboto::ServiceClient> {
-    /// Sends the `ExportClientVpnClientCertificateRevocationList` request.
-    pub async fn send(
-        self,
-    ) -> Result<ExportClientVpnClientCertificateRevocationListResult, super::Error> {
-        let client = self._client.clone();
-        client.call(self).await
-    }
-}
-impl<C> rboto::OperationInput for ExportClientVpnClientConfigurationRequest<C> {
-    type Output = ExportClientVpnClientConfigurationResult;
-    type Error = super::error::Exception;
-    const OPERATION: &'static rboto::schema::Operation = &super::schema::ops::EXPORT_CLIENT_VPN_CLIENT_CONFIGURATION;
-}
-impl ExportClientVpnClientConfigurationRequest<rboto::ServiceClient> {
-    /// Sends the `ExportClientVpnClientConfiguration` request.
-    pub async fn send(
-        self,
-    ) -> Result<ExportClientVpnClientConfigurationResult, super::Error> {
-        let client = self._client.clone();
-        client.call(self).await
-    }
-}
-impl<C> rboto::OperationInput for ExportImageRequest<C> {
-    type Output = ExportImageResult;
-    type Error = super::error::Exception;
-    const OPERATION: &'static rboto::schema::Operation = &super::schema::ops::EXPORT_IMAGE;
-}
-impl ExportImageRequest<rboto::ServiceClient> {
-    /// Sends the `ExportImage` request.
-    pub async fn send(self) -> Result<ExportImageResult, super::Error> {
-        let client = self._client.clone();
-        client.call(self).await
-    }
-}
-impl<C> rboto::OperationInput for ExportTransitGatewayRoutesRequest<C> {
-    type Output = ExportTransitGatewayRoutesResult;
-    type Error = super::error::Exception;
-    const OPERATION: &'static rboto::schema::Operation = &super::schema::ops::EXPORT_TRANSIT_GATEWAY_ROUTES;
-}
-impl ExportTransitGatewayRoutesRequest<rboto::ServiceClient> {
-    /// Sends the `ExportTransitGatewayRoutes` request.
-    pub async fn send(self) -> Result<ExportTransitGatewayRoutesResult, super::Error> {
-        let client = self._client.clone();
-        client.call(self).await
-    }
-}
-impl<C> rboto::OperationInput
-for ExportVerifiedAccessInstanceClientConfigurationRequest<C> {
-    type Output = ExportVerifiedAccessInstanceClientConfigurationResult;
-    type Error = super::error::Exception;
-    const OPERATION: &'static rboto::schema::Operation = &super::schema::ops::EXPORT_VERIFIED_ACCESS_INSTANCE_CLIENT_CONFIGURATION;
-}
-impl ExportVerifiedAccessInstanceClientConfigurationRequest<rboto::ServiceClient> {
-    /// Sends the `ExportVerifiedAccessInstanceClientConfiguration` request.
-    pub async fn send(
-        self,
-    ) -> Result<ExportVerifiedAccessInstanceClientConfigurationResult, super::Error> {
-        let client = self._client.clone();
-        client.call(self).await
-    }
-}
-impl<C> rboto::OperationInput for GetActiveVpnTunnelStatusRequest<C> {
-    type Output = GetActiveVpnTunnelStatusResult;
-    type Error = super::error::Exception;
-    const OPERATION: &'static rboto::schema::Operation = &super::schema::ops::GET_ACTIVE_VPN_TUNNEL_STATUS;
-}
-impl GetActiveVpnTunnelStatusRequest<rboto::ServiceClient> {
-    /// Sends the `GetActiveVpnTunnelStatus` request.
-    pub async fn send(self) -> Result<GetActiveVpnTunnelStatusResult, super::Error> {
-        let client = self._client.clone();
-        client.call(self).await
-    }
-}
-impl<C> rboto::OperationInput for GetAllowedImagesSettingsRequest<C> {
-    type Output = GetAllowedImagesSettingsResult;
-    type Error = super::error::Exception;
-    const OPERATION: &'static rboto::schema::Operation = &super::schema::ops::GET_ALLOWED_IMAGES_SETTINGS;
-}
-impl GetAllowedImagesSettingsRequest<rboto::ServiceClient> {
-    /// Sends the `GetAllowedImagesSettings` request.
-    pub async fn send(self) -> Result<GetAllowedImagesSettingsResult, super::Error> {
-        let client = self._client.clone();
-        client.call(self).await
-    }
-}
-impl<C> rboto::OperationInput for GetAssociatedEnclaveCertificateIamRolesRequest<C> {
-    type Output = GetAssociatedEnclaveCertificateIamRolesResult;
-    type Error = super::error::Exception;
-    const OPERATION: &'static rboto::schema::Operation = &super::schema::ops::GET_ASSOCIATED_ENCLAVE_CERTIFICATE_IAM_ROLES;
-}
-impl GetAssociatedEnclaveCertificateIamRolesRequest<rboto::ServiceClient> {
-    /// Sends the `GetAssociatedEnclaveCertificateIamRoles` request.
-    pub async fn send(
-        self,
-    ) -> Result<GetAssociatedEnclaveCertificateIamRolesResult, super::Error> {
-        let client = self._client.clone();
-        client.call(self).await
-    }
-}
-impl<C> rboto::OperationInput for GetAssociatedIpv6PoolCidrsRequest<C> {
-    type Output = GetAssociatedIpv6PoolCidrsResult;
-    type Error = super::error::Exception;
-    const OPERATION: &'static rboto::schema::Operation = &super::schema::ops::GET_ASSOCIATED_IPV6_POOL_CIDRS;
-}
-impl GetAssociatedIpv6PoolCidrsRequest<rboto::ServiceClient> {
-    /// Sends the `GetAssociatedIpv6PoolCidrs` request.
-    pub async fn send(self) -> Result<GetAssociatedIpv6PoolCidrsResult, super::Error> {
-        let client = self._client.clone();
-        client.call(self).await
-    }
-}
-impl<C> rboto::OperationInput for GetAwsNetworkPerformanceDataRequest<C> {
-    type Output = GetAwsNetworkPerformanceDataResult;
-    type Error = super::error::Exception;
-    const OPERATION: &'static rboto::schema::Operation = &super::schema::ops::GET_AWS_NETWORK_PERFORMANCE_DATA;
-}
-impl GetAwsNetworkPerformanceDataRequest<rboto::ServiceClient> {
-    /// Sends the `GetAwsNetworkPerformanceData` request.
-    pub async fn send(self) -> Result<GetAwsNetworkPerformanceDataResult, super::Error> {
-        let client = self._client.clone();
-        client.call(self).await
-    }
-}
-impl<C> rboto::OperationInput for GetCapacityManagerAttributesRequest<C> {
-    type Output = GetCapacityManagerAttributesResult;
-    type Error = super::error::Exception;
-    const OPERATION: &'static rboto::schema::Operation = &super::schema::ops::GET_CAPACITY_MANAGER_ATTRIBUTES;
-}
-impl GetCapacityManagerAttributesRequest<rboto::ServiceClient> {
-    /// Sends the `GetCapacityManagerAttributes` request.
-    pub async fn send(self) -> Result<GetCapacityManagerAttributesResult, super::Error> {
-        let client = self._client.clone();
-        client.call(self).await
-    }
-}
-impl<C> rboto::OperationInput for GetCapacityManagerMetricDataRequest<C> {
-    type Output = GetCapacityManagerMetricDataResult;
-    type Error = super::error::Exception;
-    const OPERATION: &'static rboto::schema::Operation = &super::schema::ops::GET_CAPACITY_MANAGER_METRIC_DATA;
-}
-impl GetCapacityManagerMetricDataRequest<rboto::ServiceClient> {
-    /// Sends the `GetCapacityManagerMetricData` request.
-    pub async fn send(self) -> Result<GetCapacityManagerMetricDataResult, super::Error> {
-        let client = self._client.clone();
-        client.call(self).await
-    }
-}
-impl<C> rboto::OperationInput for GetCapacityManagerMetricDimensionsRequest<C> {
-    type Output = GetCapacityManagerMetricDimensionsResult;
-    type Error = super::error::Exception;
-    const OPERATION: &'static rboto::schema::Operation = &super::schema::ops::GET_CAPACITY_MANAGER_METRIC_DIMENSIONS;
-}
-impl GetCapacityManagerMetricDimensionsRequest<rboto::ServiceClient> {
-    /// Sends the `GetCapacityManagerMetricDimensions` request.
-    pub async fn send(
-        self,
-    ) -> Result<GetCapacityManagerMetricDimensionsResult, super::Error> {
-        let client = self._client.clone();
-        client.call(self).await
-    }
-}
-impl<C> rboto::OperationInput for GetCapacityManagerMonitoredTagKeysRequest<C> {
-    type Output = GetCapacityManagerMonitoredTagKeysResult;
-    type Error = super::error::Exception;
-    const OPERATION: &'static rboto::schema::Operation = &super::schema::ops::GET_CAPACITY_MANAGER_MONITORED_TAG_KEYS;
-}
-impl GetCapacityManagerMonitoredTagKeysRequest<rboto::ServiceClient> {
-    /// Sends the `GetCapacityManagerMonitoredTagKeys` request.
-    pub async fn send(
-        self,
-    ) -> Result<GetCapacityManagerMonitoredTagKeysResult, super::Error> {
-        let client = self._client.clone();
-        client.call(self).await
-    }
-}
-impl<C> rboto::OperationInput for GetCapacityManagerSupportabilityScoresRequest<C> {
-    type Output = GetCapacityManagerSupportabilityScoresResult;
-    type Error = super::error::Exception;
-    const OPERATION: &'static rboto::schema::Operation = &super::schema::ops::GET_CAPACITY_MANAGER_SUPPORTABILITY_SCORES;
-}
-impl GetCapacityManagerSupportabilityScoresRequest<rboto::ServiceClient> {
-    /// Sends the `GetCapacityManagerSupportabilityScores` request.
-    pub async fn send(
-        self,
-    ) -> Result<GetCapacityManagerSupportabilityScoresResult, super::Error> {
-        let client = self._client.clone();
-        client.call(self).await
-    }
-}
-impl<C> rboto::OperationInput for GetCapacityReservationUsageRequest<C> {
-    type Output = GetCapacityReservationUsageResult;
-    type Error = super::error::Exception;
-    const OPERATION: &'static rboto::schema::Operation = &super::schema::ops::GET_CAPACITY_RESERVATION_USAGE;
-}
-impl GetCapacityReservationUsageRequest<rboto::ServiceClient> {
-    /// Sends the `GetCapacityReservationUsage` request.
-    pub async fn send(self) -> Result<GetCapacityReservationUsageResult, super::Error> {
-        let client = self._client.clone();
-        client.call(self).await
-    }
-}
-impl<C> rboto::OperationInput for GetClientVpnEndpointAuthorizationPolicyRequest<C> {
-    type Output = GetClientVpnEndpointAuthorizationPolicyResult;
-    type Error = super::error::Exception;
-    const OPERATION: &'static rboto::schema::Operation = &super::schema::ops::GET_CLIENT_VPN_ENDPOINT_AUTHORIZATION_POLICY;
-}
-impl GetClientVpnEndpointAuthorizationPolicyRequest<rboto::ServiceClient> {
-    /// Sends the `GetClientVpnEndpointAuthorizationPolicy` request.
-    pub async fn send(
-        self,
-    ) -> Result<GetClientVpnEndpointAuthorizationPolicyResult, super::Error> {
-        let client = self._client.clone();
-        client.call(self).await
-    }
-}
-impl<C> rboto::OperationInput for GetCoipPoolUsageRequest<C> {
-    type Output = GetCoipPoolUsageResult;
-    type Error = super::error::Exception;
-    const OPERATION: &'static rboto::schema::Operation = &super::schema::ops::GET_COIP_POOL_USAGE;
-}
-impl GetCoipPoolUsageRequest<rboto::ServiceClient> {
-    /// Sends the `GetCoipPoolUsage` request.
-    pub async fn send(self) -> Result<GetCoipPoolUsageResult, super::Error> {
-        let client = self._client.clone();
-        client.call(self).await
-    }
-}
-impl<C> rboto::OperationInput for GetConsoleOutputRequest<C> {
-    type Output = GetConsoleOutputResult;
-    type Error = super::error::Exception;
-    const OPERATION: &'static rboto::schema::Operation = &super::schema::ops::GET_CONSOLE_OUTPUT;
-}
-impl GetConsoleOutputRequest<rboto::ServiceClient> {
-    /// Sends the `GetConsoleOutput` request.
-    pub async fn send(self) -> Result<GetConsoleOutputResult, super::Error> {
-        let client = self._client.clone();
-        client.call(self).await
-    }
-}
-impl<C> rboto::OperationInput for GetConsoleScreenshotRequest<C> {
-    type Output = GetConsoleScreenshotResult;
-    type Error = super::error::Exception;
-    const OPERATION: &'static rboto::schema::Operation = &super::schema::ops::GET_CONSOLE_SCREENSHOT;
-}
-impl GetConsoleScreenshotRequest<rboto::ServiceClient> {
-    /// Sends the `GetConsoleScreenshot` request.
-    pub async fn send(self) -> Result<GetConsoleScreenshotResult, super::Error> {
-        let client = self._client.clone();
-        client.call(self).await
-    }
-}
-impl<C> rboto::OperationInput for GetDeclarativePoliciesReportSummaryRequest<C> {
-    type Output = GetDeclarativePoliciesReportSummaryResult;
-    type Error = super::error::Exception;
-    const OPERATION: &'static rboto::schema::Operation = &super::schema::ops::GET_DECLARATIVE_POLICIES_REPORT_SUMMARY;
-}
-impl GetDeclarativePoliciesReportSummaryRequest<rboto::ServiceClient> {
-    /// Sends the `GetDeclarativePoliciesReportSummary` request.
-    pub async fn send(
-        self,
-    ) -> Result<GetDeclarativePoliciesReportSummaryResult, super::Error> {
-        let client = self._client.clone();
-        client.call(self).await
-    }
-}
-impl<C> rboto::OperationInput for GetDefaultCreditSpecificationRequest<C> {
-    type Output = GetDefaultCreditSpecificationResult;
-    type Error = super::error::Exception;
-    const OPERATION: &'static rboto::schema::Operation = &super::schema::ops::GET_DEFAULT_CREDIT_SPECIFICATION;
-}
-impl GetDefaultCreditSpecificationRequest<rboto::ServiceClient> {
-    /// Sends the `GetDefaultCreditSpecification` request.
-    pub async fn send(
-        self,
-    ) -> Result<GetDefaultCreditSpecificationResult, super::Error> {
-        let client = self._client.clone();
-        client.call(self).await
-    }
-}
-impl<C> rboto::OperationInput for GetEbsDefaultKmsKeyIdRequest<C> {
-    type Output = GetEbsDefaultKmsKeyIdResult;
-    type Error = super::error::Exception;
-    const OPERATION: &'static rboto::schema::Operation = &super::schema::ops::GET_EBS_DEFAULT_KMS_KEY_ID;
-}
-impl GetEbsDefaultKmsKeyIdRequest<rboto::ServiceClient> {
-    /// Sends the `GetEbsDefaultKmsKeyId` request.
-    pub async fn send(self) -> Result<GetEbsDefaultKmsKeyIdResult, super::Error> {
-        let client = self._client.clone();
-        client.call(self).await
-    }
-}
-impl<C> rboto::OperationInput for GetEbsEncryptionByDefaultRequest<C> {
-    type Output = GetEbsEncryptionByDefaultResult;
-    type Error = super::error::Exception;
-    const OPERATION: &'static rboto::schema::Operation = &super::schema::ops::GET_EBS_ENCRYPTION_BY_DEFAULT;
-}
-impl GetEbsEncryptionByDefaultRequest<rboto::ServiceClient> {
-    /// Sends the `GetEbsEncryptionByDefault` request.
-    pub async fn send(self) -> Result<GetEbsEncryptionByDefaultResult, super::Error> {
-        let client = self._client.clone();
-        client.call(self).await
-    }
-}
-impl<C> rboto::OperationInput for GetEnabledIpamPolicyRequest<C> {
-    type Output = GetEnabledIpamPolicyResult;
-    type Error = super::error::Exception;
-    const OPERATION: &'static rboto::schema::Operation = &super::schema::ops::GET_ENABLED_IPAM_POLICY;
-}
-impl GetEnabledIpamPolicyRequest<rboto::ServiceClient> {
-    /// Sends the `GetEnabledIpamPolicy` request.
-    pub async fn send(self) -> Result<GetEnabledIpamPolicyResult, super::Error> {
-        let client = self._client.clone();
-        client.call(self).await
-    }
-}
-impl<C> rboto::OperationInput for GetFlowLogsIntegrationTemplateRequest<C> {
-    type Output = GetFlowLogsIntegrationTemplateResult;
-    type Error = super::error::Exception;
-    const OPERATION: &'static rboto::schema::Operation = &super::schema::ops::GET_FLOW_LOGS_INTEGRATION_TEMPLATE;
-}
-impl GetFlowLogsIntegrationTemplateRequest<rboto::ServiceClient> {
-    /// Sends the `GetFlowLogsIntegrationTemplate` request.
-    pub async fn send(
-        self,
-    ) -> Result<GetFlowLogsIntegrationTemplateResult, super::Error> {
-        let client = self._client.clone();
-        client.call(self).await
-    }
-}
-impl<C> rboto::OperationInput for GetGroupsForCapacityReservationRequest<C> {
-    type Output = GetGroupsForCapacityReservationResult;
-    type Error = super::error::Exception;
-    const OPERATION: &'static rboto::schema::Operation = &super::schema::ops::GET_GROUPS_FOR_CAPACITY_RESERVATION;
-}
-impl GetGroupsForCapacityReservationRequest<rboto::ServiceClient> {
-    /// Sends the `GetGroupsForCapacityReservation` request.
-    pub async fn send(
-        self,
-    ) -> Result<GetGroupsForCapacityReservationResult, super::Error> {
-        let client = self._client.clone();
-        client.call(self).await
-    }
-}
-impl<C> rboto::OperationInput for GetHostReservationPurchasePreviewRequest<C> {
-    type Output = GetHostReservationPurchasePreviewResult;
-    type Error = super::error::Exception;
-    const OPERATION: &'static rboto::schema::Operation = &super::schema::ops::GET_HOST_RESERVATION_PURCHASE_PREVIEW;
-}
-impl GetHostReservationPurchasePreviewRequest<rboto::ServiceClient> {
-    /// Sends the `GetHostReservationPurchasePreview` request.
-    pub async fn send(
-        self,
-    ) -> Result<GetHostReservationPurchasePreviewResult, super::Error> {
-        let client = self._client.clone();
-        client.call(self).await
-    }
-}
-impl<C> rboto::OperationInput for GetImageAncestryRequest<C> {
-    type Output = GetImageAncestryResult;
-    type Error = super::error::Exception;
-    const OPERATION: &'static rboto::schema::Operation = &super::schema::ops::GET_IMAGE_ANCESTRY;
-}
-impl GetImageAncestryRequest<rboto::ServiceClient> {
-    /// Sends the `GetImageAncestry` request.
-    pub async fn send(self) -> Result<GetImageAncestryResult, super::Error> {
-        let client = self._client.clone();
-        client.call(self).await
-    }
-}
-impl<C> rboto::OperationInput for GetImageBlockPublicAccessStateRequest<C> {
-    type Output = GetImageBlockPublicAccessStateResult;
-    type Error = super::error::Exception;
-    const OPERATION: &'static rboto::schema::Operation = &super::schema::ops::GET_IMAGE_BLOCK_PUBLIC_ACCESS_STATE;
-}
-impl GetImageBlockPublicAccessStateRequest<rboto::ServiceClient> {
-    /// Sends the `GetImageBlockPublicAccessState` request.
-    pub async fn send(
-        self,
-    ) -> Result<GetImageBlockPublicAccessStateResult, super::Error> {
-        let client = self._client.clone();
-        client.call(self).await
-    }
-}
-impl<C> rboto::OperationInput for GetImageFindingsRequest<C> {
-    type Output = GetImageFindingsResult;
-    type Error = super::error::Exception;
-    const OPERATION: &'static rboto::schema::Operation = &super::schema::ops::GET_IMAGE_FINDINGS;
-}
-impl GetImageFindingsRequest<rboto::ServiceClient> {
-    /// Sends the `GetImageFindings` request.
-    pub async fn send(self) -> Result<GetImageFindingsResult, super::Error> {
-        let client = self._client.clone();
-        client.call(self).await
-    }
-}
-impl<C> rboto::OperationInput for GetInstanceMetadataDefaultsRequest<C> {
-    type Output = GetInstanceMetadataDefaultsResult;
-    type Error = super::error::Exception;
-    const OPERATION: &'static rboto::schema::Operation = &super::schema::ops::GET_INSTANCE_METADATA_DEFAULTS;
-}
-impl GetInstanceMetadataDefaultsRequest<rboto::ServiceClient> {
-    /// Sends the `GetInstanceMetadataDefaults` request.
-    pub async fn send(self) -> Result<GetInstanceMetadataDefaultsResult, super::Error> {
-        let client = self._client.clone();
-        client.call(self).await
-    }
-}
-impl<C> rboto::OperationInput for GetInstanceTpmEkPubRequest<C> {
-    type Output = GetInstanceTpmEkPubResult;
-    type Error = super::error::Exception;
-    const OPERATION: &'static rboto::schema::Operation = &super::schema::ops::GET_INSTANCE_TPM_EK_PUB;
-}
-impl GetInstanceTpmEkPubRequest<rboto::ServiceClient> {
-    /// Sends the `GetInstanceTpmEkPub` request.
-    pub async fn send(self) -> Result<GetInstanceTpmEkPubResult, super::Error> {
-        let client = self._client.clone();
-        client.call(self).await
-    }
-}
-impl<C> rboto::OperationInput for GetInstanceTypesFromInstanceRequirementsRequest<C> {
-    type Output = GetInstanceTypesFromInstanceRequirementsResult;
-    type Error = super::error::Exception;
-    const OPERATION: &'static rboto::schema::Operation = &super::schema::ops::GET_INSTANCE_TYPES_FROM_INSTANCE_REQUIREMENTS;
-}
-impl GetInstanceTypesFromInstanceRequirementsRequest<rboto::ServiceClient> {
-    /// Sends the `GetInstanceTypesFromInstanceRequirements` request.
-    pub async fn send(
-        self,
-    ) -> Result<GetInstanceTypesFromInstanceRequirementsResult, super::Error> {
-        let client = self._client.clone();
-        client.call(self).await
-    }
-}
-impl<C> rboto::OperationInput for GetInstanceUefiDataRequest<C> {
-    type Output = GetInstanceUefiDataResult;
-    type Error = super::error::Exception;
-    const OPERATION: &'static rboto::schema::Operation = &super::schema::ops::GET_INSTANCE_UEFI_DATA;
-}
-impl GetInstanceUefiDataRequest<rboto::ServiceClient> {
-    /// Sends the `GetInstanceUefiData` request.
-    pub async fn send(self) -> Result<GetInstanceUefiDataResult, super::Error> {
-        let client = self._client.clone();
-        client.call(self).await
-    }
-}
-impl<C> rboto::OperationInput for GetIpamAddressHistoryRequest<C> {
-    type Output = GetIpamAddressHistoryResult;
-    type Error = super::error::Exception;
-    const OPERATION: &'static rboto::schema::Operation = &super::schema::ops::GET_IPAM_ADDRESS_HISTORY;
-}
-impl GetIpamAddressHistoryRequest<rboto::ServiceClient> {
-    /// Sends the `GetIpamAddressHistory` request.
-    pub async fn send(self) -> Result<GetIpamAddressHistoryResult, super::Error> {
-        let client = self._client.clone();
-        client.call(self).await
-    }
-}
-impl<C> rboto::OperationInput for GetIpamDiscoveredAccountsRequest<C> {
-    type Output = GetIpamDiscoveredAccountsResult;
-    type Error = super::error::Exception;
-    const OPERATION: &'static rboto::schema::Operation = &super::schema::ops::GET_IPAM_DISCOVERED_ACCOUNTS;
-}
-impl GetIpamDiscoveredAccountsRequest<rboto::ServiceClient> {
-    /// Sends the `GetIpamDiscoveredAccounts` request.
-    pub async fn send(self) -> Result<GetIpamDiscoveredAccountsResult, super::Error> {
-        let client = self._client.clone();
-        client.call(self).await
-    }
-}
-impl<C> rboto::OperationInput for GetIpamDiscoveredPublicAddressesRequest<C> {
-    type Output = GetIpamDiscoveredPublicAddressesResult;
-    type Error = super::error::Exception;
-    const OPERATION: &'static rboto::schema::Operation = &super::schema::ops::GET_IPAM_DISCOVERED_PUBLIC_ADDRESSES;
-}
-impl GetIpamDiscoveredPublicAddressesRequest<rboto::ServiceClient> {
-    /// Sends the `GetIpamDiscoveredPublicAddresses` request.
-    pub async fn send(
-        self,
-    ) -> Result<GetIpamDiscoveredPublicAddressesResult, super::Error> {
-        let client = self._client.clone();
-        client.call(self).await
-    }
-}
-impl<C> rboto::OperationInput for GetIpamDiscoveredResourceCidrsRequest<C> {
-    type Output = GetIpamDiscoveredResourceCidrsResult;
-    type Error = super::error::Exception;
-    const OPERATION: &'static rboto::schema::Operation = &super::schema::ops::GET_IPAM_DISCOVERED_RESOURCE_CIDRS;
-}
-impl GetIpamDiscoveredResourceCidrsRequest<rboto::ServiceClient> {
-    /// Sends the `GetIpamDiscoveredResourceCidrs` request.
-    pub async fn send(
-        self,
-    ) -> Result<GetIpamDiscoveredResourceCidrsResult, super::Error> {
-        let client = self._client.clone();
-        client.call(self).await
-    }
-}
-impl<C> rboto::OperationInput for GetIpamDiscoveredRoutesRequest<C> {
-    type Output = GetIpamDiscoveredRoutesResult;
-    type Error = super::error::Exception;
-    const OPERATION: &'static rboto::schema::Operation = &super::schema::ops::GET_IPAM_DISCOVERED_ROUTES;
-}
-impl GetIpamDiscoveredRoutesRequest<rboto::ServiceClient> {
-    /// Sends the `GetIpamDiscoveredRoutes` request.
-    pub async fn send(self) -> Result<GetIpamDiscoveredRoutesResult, super::Error> {
-        let client = self._client.clone();
-        client.call(self).await
-    }
-}
-impl<C> rboto::OperationInput for GetIpamInternetRegistryAssociationAsnsRequest<C> {
-    type Output = GetIpamInternetRegistryAssociationAsnsResult;
-    type Error = super::error::Exception;
-    const OPERATION: &'static rboto::schema::Operation = &super::schema::ops::GET_IPAM_INTERNET_REGISTRY_ASSOCIATION_ASNS;
-}
-impl GetIpamInternetRegistryAssociationAsnsRequest<rboto::ServiceClient> {
-    /// Sends the `GetIpamInternetRegistryAssociationAsns` request.
-    pub async fn send(
-        self,
-    ) -> Result<GetIpamInternetRegistryAssociationAsnsResult, super::Error> {
-        let client = self._client.clone();
-        client.call(self).await
-    }
-}
-impl<C> rboto::OperationInput for GetIpamInternetRegistryAssociationCidrsRequest<C> {
-    type Output = GetIpamInternetRegistryAssociationCidrsResult;
-    type Error = super::error::Exception;
-    const OPERATION: &'static rboto::schema::Operation = &super::schema::ops::GET_IPAM_INTERNET_REGISTRY_ASSOCIATION_CIDRS;
-}
-impl GetIpamInternetRegistryAssociationCidrsRequest<rboto::ServiceClient> {
-    /// Sends the `GetIpamInternetRegistryAssociationCidrs` request.
-    pub async fn send(
-        self,
-    ) -> Result<GetIpamInternetRegistryAssociationCidrsResult, super::Error> {
-        let client = self._client.clone();
-        client.call(self).await
-    }
-}
-impl<C> rboto::OperationInput for GetIpamPolicyAllocationRulesRequest<C> {
-    type Output = GetIpamPolicyAllocationRulesResult;
-    type Error = super::error::Exception;
-    const OPERATION: &'static rboto::schema::Operation = &super::schema::ops::GET_IPAM_POLICY_ALLOCATION_RULES;
-}
-impl GetIpamPolicyAllocationRulesRequest<rboto::ServiceClient> {
-    /// Sends the `GetIpamPolicyAllocationRules` request.
-    pub async fn send(self) -> Result<GetIpamPolicyAllocationRulesResult, super::Error> {
-        let client = self._client.clone();
-        client.call(self).await
-    }
-}
-impl<C> rboto::OperationInput for GetIpamPolicyOrganizationTargetsRequest<C> {
-    type Output = GetIpamPolicyOrganizationTargetsResult;
-    type Error = super::error::Exception;
-    const OPERATION: &'static rboto::schema::Operation = &super::schema::ops::GET_IPAM_POLICY_ORGANIZATION_TARGETS;
-}
-impl GetIpamPolicyOrganizationTargetsRequest<rboto::ServiceClient> {
-    /// Sends the `GetIpamPolicyOrganizationTargets` request.
-    pub async fn send(
-        self,
-    ) -> Result<GetIpamPolicyOrganizationTargetsResult, super::Error> {
-        let client = self._client.clone();
-        client.call(self).await
-    }
-}
-impl<C> rboto::OperationInput for GetIpamPoolAllocationsRequest<C> {
-    type Output = GetIpamPoolAllocationsResult;
-    type Error = super::error::Exception;
-    const OPERATION: &'static rboto::schema::Operation = &super::schema::ops::GET_IPAM_POOL_ALLOCATIONS;
-}
-impl GetIpamPoolAllocationsRequest<rboto::ServiceClient> {
-    /// Sends the `GetIpamPoolAllocations` request.
-    pub async fn send(self) -> Result<GetIpamPoolAllocationsResult, super::Error> {
-        let client = self._client.clone();
-        client.call(self).await
-    }
-}
-impl<C> rboto::OperationInput for GetIpamPoolCidrsRequest<C> {
-    type Output = GetIpamPoolCidrsResult;
-    type Error = super::error::Exception;
-    const OPERATION: &'static rboto::schema::Operation = &super::schema::ops::GET_IPAM_POOL_CIDRS;
-}
-impl GetIpamPoolCidrsRequest<rboto::ServiceClient> {
-    /// Sends the `GetIpamPoolCidrs` request.
-    pub async fn send(self) -> Result<GetIpamPoolCidrsResult, super::Error> {
-        let client = self._client.clone();
-        client.call(self).await
-    }
-}
-impl<C> rboto::OperationInput for GetIpamPrefixListResolverRulesRequest<C> {
-    type Output = GetIpamPrefixListResolverRulesResult;
-    type Error = super::error::Exception;
-    const OPERATION: &'static rboto::schema::Operation = &super::schema::ops::GET_IPAM_PREFIX_LIST_RESOLVER_RULES;
-}
-impl GetIpamPrefixListResolverRulesRequest<rboto::ServiceClient> {
-    /// Sends the `GetIpamPrefixListResolverRules` request.
-    pub async fn send(
-        self,
-    ) -> Result<GetIpamPrefixListResolverRulesResult, super::Error> {
-        let client = self._client.clone();
-        client.call(self).await
-    }
-}
-impl<C> rboto::OperationInput for GetIpamPrefixListResolverVersionEntriesRequest<C> {
-    type Output = GetIpamPrefixListResolverVersionEntriesResult;
-    type Error = super::error::Exception;
-    const OPERATION: &'static rboto::schema::Operation = &super::schema::ops::GET_IPAM_PREFIX_LIST_RESOLVER_VERSION_ENTRIES;
-}
-impl GetIpamPrefixListResolverVersionEntriesRequest<rboto::ServiceClient> {
-    /// Sends the `GetIpamPrefixListResolverVersionEntries` request.
-    pub async fn send(
-        self,
-    ) -> Result<GetIpamPrefixListResolverVersionEntriesResult, super::Error> {
-        let client = self._client.clone();
-        client.call(self).await
-    }
-}
-impl<C> rboto::OperationInput for GetIpamPrefixListResolverVersionsRequest<C> {
-    type Output = GetIpamPrefixListResolverVersionsResult;
-    type Error = super::error::Exception;
-    const OPERATION: &'static rboto::schema::Operation = &super::schema::ops::GET_IPAM_PREFIX_LIST_RESOLVER_VERSIONS;
-}
-impl GetIpamPrefixListResolverVersionsRequest<rboto::ServiceClient> {
-    /// Sends the `GetIpamPrefixListResolverVersions` request.
-    pub async fn send(
-        self,
-    ) -> Result<GetIpamPrefixListResolverVersionsResult, super::Error> {
-        let client = self._client.clone();
-        client.call(self).await
-    }
-}
-impl<C> rboto::OperationInput for GetIpamResourceCidrsRequest<C> {
-    type Output = GetIpamResourceCidrsResult;
-    type Error = super::error::Exception;
-    const OPERATION: &'static rboto::schema::Operation = &super::schema::ops::GET_IPAM_RESOURCE_CIDRS;
-}
-impl GetIpamResourceCidrsRequest<rboto::ServiceClient> {
-    /// Sends the `GetIpamResourceCidrs` request.
-    pub async fn send(self) -> Result<GetIpamResourceCidrsResult, super::Error> {
-        let client = self._client.clone();
-        client.call(self).await
-    }
-}
-impl<C> rboto::OperationInput for GetIpamRouteOriginAuthorizationsRequest<C> {
-    type Output = GetIpamRouteOriginAuthorizationsResult;
-    type Error = super::error::Exception;
-    const OPERATION: &'static rboto::schema::Operation = &super::schema::ops::GET_IPAM_ROUTE_ORIGIN_AUTHORIZATIONS;
-}
-impl GetIpamRouteOriginAuthorizationsRequest<rboto::ServiceClient> {
-    /// Sends the `GetIpamRouteOriginAuthorizations` request.
-    pub async fn send(
-        self,
-    ) -> Result<GetIpamRouteOriginAuthorizationsResult, super::Error> {
-        let client = self._client.clone();
-        client.call(self).await
-    }
-}
-impl<C> rboto::OperationInput for GetIpamRouteProtectionFindingsRequest<C> {
-    type Output = GetIpamRouteProtectionFindingsResult;
-    type Error = super::error::Exception;
-    const OPERATION: &'static rboto::schema::Operation = &super::schema::ops::GET_IPAM_ROUTE_PROTECTION_FINDINGS;
-}
-impl GetIpamRouteProtectionFindingsRequest<rboto::ServiceClient> {
-    /// Sends the `GetIpamRouteProtectionFindings` request.
-    pub async fn send(
-        self,
-    ) -> Result<GetIpamRouteProtectionFindingsResult, super::Error> {
-        let client = self._client.clone();
-        client.call(self).await
-    }
-}
-impl<C> rboto::OperationInput for GetIpamRoutingPolicyRegistrationDeltasRequest<C> {
-    type Output = GetIpamRoutingPolicyRegistrationDeltasResult;
-    type Error = super::error::Exception;
-    const OPERATION: &'static rboto::schema::Operation = &super::schema::ops::GET_IPAM_ROUTING_POLICY_REGISTRATION_DELTAS;
-}
-impl GetIpamRoutingPolicyRegistrationDeltasRequest<rboto::ServiceClient> {
-    /// Sends the `GetIpamRoutingPolicyRegistrationDeltas` request.
-    pub async fn send(
-        self,
-    ) -> Result<GetIpamRoutingPolicyRegistrationDeltasResult, super::Error> {
-        let client = self._client.clone();
-        client.call(self).await
-    }
-}
-impl<C> rboto::OperationInput for GetIpamRoutingPolicyRegistrationsRequest<C> {
-    type Output = GetIpamRoutingPolicyRegistrationsResult;
-    type Error = super::error::Exception;
-    const OPERATION: &'static rboto::schema::Operation = &super::schema::ops::GET_IPAM_ROUTING_POLICY_REGISTRATIONS;
-}
-impl GetIpamRoutingPolicyRegistrationsRequest<rboto::ServiceClient> {
-    /// Sends the `GetIpamRoutingPolicyRegistrations` request.
-    pub async fn send(
-        self,
-    ) -> Result<GetIpamRoutingPolicyRegistrationsResult, super::Error> {
-        let client = self._client.clone();
-        client.call(self).await
-    }
-}
-impl<C> rboto::OperationInput for GetLaunchTemplateDataRequest<C> {
-    type Output = GetLaunchTemplateDataResult;
-    type Error = super::error::Exception;
-    const OPERATION: &'static rboto::schema::Operation = &super::schema::ops::GET_LAUNCH_TEMPLATE_DATA;
-}
-impl GetLaunchTemplateDataRequest<rboto::ServiceClient> {
-    /// Sends the `GetLaunchTemplateData` request.
-    pub async fn send(self) -> Result<GetLaunchTemplateDataResult, super::Error> {
-        let client = self._client.clone();
-        client.call(self).await
-    }
-}
-impl<C> rboto::OperationInput for GetManagedPrefixListAssociationsRequest<C> {
-    type Output = GetManagedPrefixListAssociationsResult;
-    type Error = super::error::Exception;
-    const OPERATION: &'static rboto::schema::Operation = &super::schema::ops::GET_MANAGED_PREFIX_LIST_ASSOCIATIONS;
-}
-impl GetManagedPrefixListAssociationsRequest<rboto::ServiceClient> {
-    /// Sends the `GetManagedPrefixListAssociations` request.
-    pub async fn send(
-        self,
-    ) -> Result<GetManagedPrefixListAssociationsResult, super::Error> {
-        let client = self._client.clone();
-        client.call(self).await
-    }
-}
-impl<C> rboto::OperationInput for GetManagedPrefixListEntriesRequest<C> {
-    type Output = GetManagedPrefixListEntriesResult;
-    type Error = super::error::Exception;
-    const OPERATION: &'static rboto::schema::Operation = &super::schema::ops::GET_MANAGED_PREFIX_LIST_ENTRIES;
-}
-impl GetManagedPrefixListEntriesRequest<rboto::ServiceClient> {
-    /// Sends the `GetManagedPrefixListEntries` request.
-    pub async fn send(self) -> Result<GetManagedPrefixListEntriesResult, super::Error> {
-        let client = self._client.clone();
-        client.call(self).await
-    }
-}
-impl<C> rboto::OperationInput for GetManagedResourceVisibilityRequest<C> {
-    type Output = GetManagedResourceVisibilityResult;
-    type Error = super::error::Exception;
-    const OPERATION: &'static rboto::schema::Operation = &super::schema::ops::GET_MANAGED_RESOURCE_VISIBILITY;
-}
-impl GetManagedResourceVisibilityRequest<rboto::ServiceClient> {
-    /// Sends the `GetManagedResourceVisibility` request.
-    pub async fn send(self) -> Result<GetManagedResourceVisibilityResult, super::Error> {
-        let client = self._client.clone();
-        client.call(self).await
-    }
-}
-impl<C> rboto::OperationInput
-for GetNetworkInsightsAccessScopeAnalysisFindingsRequest<C> {
-    type Output = GetNetworkInsightsAccessScopeAnalysisFindingsResult;
-    type Error = super::error::Exception;
-    const OPERATION: &'static rboto::schema::Operation = &super::schema::ops::GET_NETWORK_INSIGHTS_ACCESS_SCOPE_ANALYSIS_FINDINGS;
-}
-impl GetNetworkInsightsAccessScopeAnalysisFindingsRequest<rboto::ServiceClient> {
-    /// Sends the `GetNetworkInsightsAccessScopeAnalysisFindings` request.
-    pub async fn send(
-        self,
-    ) -> Result<GetNetworkInsightsAccessScopeAnalysisFindingsResult, super::Error> {
-        let client = self._client.clone();
-        client.call(self).await
-    }
-}
-impl<C> rboto::OperationInput for GetNetworkInsightsAccessScopeContentRequest<C> {
-    type Output = GetNetworkInsightsAccessScopeContentResult;
-    type Error = super::error::Exception;
-    const OPERATION: &'static rboto::schema::Operation = &super::schema::ops::GET_NETWORK_INSIGHTS_ACCESS_SCOPE_CONTENT;
-}
-impl GetNetworkInsightsAccessScopeContentRequest<rboto::ServiceClient> {
-    /// Sends the `GetNetworkInsightsAccessScopeContent` request.
-    pub async fn send(
-        self,
-    ) -> Result<GetNetworkInsightsAccessScopeContentResult, super::Error> {
-        let client = self._client.clone();
-        client.call(self).await
-    }
-}
-impl<C> rboto::OperationInput
-for GetNetworkingFlexCostAllocationPolicyVersionsRequest<C> {
-    type Output = GetNetworkingFlexCostAllocationPolicyVersionsResult;
-    type Error = super::error::Exception;
-    const OPERATION: &'static rboto::schema::Operation = &super::schema::ops::GET_NETWORKING_FLEX_COST_ALLOCATION_POLICY_VERSIONS;
-}
-impl GetNetworkingFlexCostAllocationPolicyVersionsRequest<rboto::ServiceClient> {
-    /// Sends the `GetNetworkingFlexCostAllocationPolicyVersions` request.
-    pub async fn send(
-        self,
-    ) -> Result<GetNetworkingFlexCostAllocationPolicyVersionsResult, super::Error> {
-        let client = self._client.clone();
-        client.call(self).await
-    }
-}
-impl<C> rboto::OperationInput for GetPasswordDataRequest<C> {
-    type Output = GetPasswordDataResult;
-    type Error = super::error::Exception;
-    const OPERATION: &'static rboto::schema::Operation = &super::schema::ops::GET_PASSWORD_DATA;
-}
-impl GetPasswordDataRequest<rboto::ServiceClient> {
-    /// Sends the `GetPasswordData` request.
-    pub async fn send(self) -> Result<GetPasswordDataResult, super::Error> {
-        let client = self._client.clone();
-        client.call(self).await
-    }
-}
-impl<C> rboto::OperationInput for GetReservedInstancesExchangeQuoteRequest<C> {
-    type Output = GetReservedInstancesExchangeQuoteResult;
-    type Error = super::error::Exception;
-    const OPERATION: &'static rboto::schema::Operation = &super::schema::ops::GET_RESERVED_INSTANCES_EXCHANGE_QUOTE;
-}
-impl GetReservedInstancesExchangeQuoteRequest<rboto::ServiceClient> {
-    /// Sends the `GetReservedInstancesExchangeQuote` request.
-    pub async fn send(
-        self,
-    ) -> Result<GetReservedInstancesExchangeQuoteResult, super::Error> {
-        let client = self._client.clone();
-        client.call(self).await
-    }
-}
-impl<C> rboto::OperationInput for GetRouteServerAssociationsRequest<C> {
-    type Output = GetRouteServerAssociationsResult;
-    type Error = super::error::Exception;
-    const OPERATION: &'static rboto::schema::Operation = &super::schema::ops::GET_ROUTE_SERVER_ASSOCIATIONS;
-}
-impl GetRouteServerAssociationsRequest<rboto::ServiceClient> {
-    /// Sends the `GetRouteServerAssociations` request.
-    pub async fn send(self) -> Result<GetRouteServerAssociationsResult, super::Error> {
-        let client = self._client.clone();
-        client.call(self).await
-    }
-}
-impl<C> rboto::OperationInput for GetRouteServerPropagationsRequest<C> {
-    type Output = GetRouteServerPropagationsResult;
-    type Error = super::error::Exception;
-    const OPERATION: &'static rboto::schema::Operation = &super::schema::ops::GET_ROUTE_SERVER_PROPAGATIONS;
-}
-impl GetRouteServerPropagationsRequest<rboto::ServiceClient> {
-    /// Sends the `GetRouteServerPropagations` request.
-    pub async fn send(self) -> Result<GetRouteServerPropagationsResult, super::Error> {
-        let client = self._client.clone();
-        client.call(self).await
-    }
-}
-impl<C> rboto::OperationInput for GetRouteServerRoutingDatabaseRequest<C> {
-    type Output = GetRouteServerRoutingDatabaseResult;
-    type Error = super::error::Exception;
-    const OPERATION: &'static rboto::schema::Operation = &super::schema::ops::GET_ROUTE_SERVER_ROUTING_DATABASE;
-}
-impl GetRouteServerRoutingDatabaseRequest<rboto::ServiceClient> {
-    /// Sends the `GetRouteServerRoutingDatabase` request.
-    pub async fn send(
-        self,
-    ) -> Result<GetRouteServerRoutingDatabaseResult, super::Error> {
-        let client = self._client.clone();
-        client.call(self).await
-    }
-}
-impl<C> rboto::OperationInput for GetSecurityGroupsForVpcRequest<C> {
-    type Output = GetSecurityGroupsForVpcResult;
-    type Error = super::error::Exception;
-    const OPERATION: &'static rboto::schema::Operation = &super::schema::ops::GET_SECURITY_GROUPS_FOR_VPC;
-}
-impl GetSecurityGroupsForVpcRequest<rboto::ServiceClient> {
-    /// Sends the `GetSecurityGroupsForVpc` request.
-    pub async fn send(self) -> Result<GetSecurityGroupsForVpcResult, super::Error> {
-        let client = self._client.clone();
-        client.call(self).await
-    }
-}
-impl<C> rboto::OperationInput for GetSerialConsoleAccessStatusRequest<C> {
-    type Output = GetSerialConsoleAccessStatusResult;
-    type Error = super::error::Exception;
-    const OPERATION: &'static rboto::schema::Operation = &super::schema::ops::GET_SERIAL_CONSOLE_ACCESS_STATUS;
-}
-impl GetSerialConsoleAccessStatusRequest<rboto::ServiceClient> {
-    /// Sends the `GetSerialConsoleAccessStatus` request.
-    pub async fn send(self) -> Result<GetSerialConsoleAccessStatusResult, super::Error> {
-        let client = self._client.clone();
-        client.call(self).await
-    }
-}
-impl<C> rboto::OperationInput for GetSnapshotBlockPublicAccessStateRequest<C> {
-    type Output = GetSnapshotBlockPublicAccessStateResult;
-    type Error = super::error::Exception;
-    const OPERATION: &'static rboto::schema::Operation = &super::schema::ops::GET_SNAPSHOT_BLOCK_PUBLIC_ACCESS_STATE;
-}
-impl GetSnapshotBlockPublicAccessStateRequest<rboto::ServiceClient> {
-    /// Sends the `GetSnapshotBlockPublicAccessState` request.
-    pub async fn send(
-        self,
-    ) -> Result<GetSnapshotBlockPublicAccessStateResult, super::Error> {
-        let client = self._client.clone();
-        client.call(self).await
-    }
-}
-impl<C> rboto::OperationInput for GetSpotPlacementScoresRequest<C> {
-    type Output = GetSpotPlacementScoresResult;
-    type Error = super::error::Exception;
-    const OPERATION: &'static rboto::schema::Operation = &super::schema::ops::GET_SPOT_PLACEMENT_SCORES;
-}
-impl GetSpotPlacementScoresRequest<rboto::ServiceClient> {
-    /// Sends the `GetSpotPlacementScores` request.
-    pub async fn send(self) -> Result<GetSpotPlacementScoresResult, super::Error> {
-        let client = self._client.clone();
-        client.call(self).await
-    }
-}
-impl<C> rboto::OperationInput for GetSubnetCidrReservationsRequest<C> {
-    type Output = GetSubnetCidrReservationsResult;
-    type Error = super::error::Exception;
-    const OPERATION: &'static rboto::schema::Operation = &super::schema::ops::GET_SUBNET_CIDR_RESERVATIONS;
-}
-impl GetSubnetCidrReservationsRequest<rboto::ServiceClient> {
-    /// Sends the `GetSubnetCidrReservations` request.
-    pub async fn send(self) -> Result<GetSubnetCidrReservationsResult, super::Error> {
-        let client = self._client.clone();
-        client.call(self).await
-    }
-}
-impl<C> rboto::OperationInput for GetTransitGatewayAttachmentNatConfigurationRequest<C> {
-    type Output = GetTransitGatewayAttachmentNatConfigurationResult;
-    type Error = super::error::Exception;
-    const OPERATION: &'static rboto::schema::Operation = &super::schema::ops::GET_TRANSIT_GATEWAY_ATTACHMENT_NAT_CONFIGURATION;
-}
-impl GetTransitGatewayAttachmentNatConfigurationRequest<rboto::ServiceClient> {
-    /// Sends the `GetTransitGatewayAttachmentNatConfiguration` request.
-    pub async fn send(
-        self,
-    ) -> Result<GetTransitGatewayAttachmentNatConfigurationResult, super::Error> {
-        let client = self._client.clone();
-        client.call(self).await
-    }
-}
-impl<C> rboto::OperationInput for GetTransitGatewayAttachmentPropagationsRequest<C> {
-    type Output = GetTransitGatewayAttachmentPropagationsResult;
-    type Error = super::error::Exception;
-    const OPERATION: &'static rboto::schema::Operation = &super::schema::ops::GET_TRANSIT_GATEWAY_ATTACHMENT_PROPAGATIONS;
-}
-impl GetTransitGatewayAttachmentPropagationsRequest<rboto::ServiceClient> {
-    /// Sends the `GetTransitGatewayAttachmentPropagations` request.
-    pub async fn send(
-        self,
-    ) -> Result<GetTransitGatewayAttachmentPropagationsResult, super::Error> {
-        let client = self._client.clone();
-        client.call(self).await
-    }
-}
-impl<C> rboto::OperationInput for GetTransitGatewayMeteringPolicyEntriesRequest<C> {
-    type Output = GetTransitGatewayMeteringPolicyEntriesResult;
-    type Error = super::error::Exception;
-    const OPERATION: &'static rboto::schema::Operation = &super::schema::ops::GET_TRANSIT_GATEWAY_METERING_POLICY_ENTRIES;
-}
-impl GetTransitGatewayMeteringPolicyEntriesRequest<rboto::ServiceClient> {
-    /// Sends the `GetTransitGatewayMeteringPolicyEntries` request.
-    pub async fn send(
-        self,
-    ) -> Result<GetTransitGatewayMeteringPolicyEntriesResult, super::Error> {
-        let client = self._client.clone();
-        client.call(self).await
-    }
-}
-impl<C> rboto::OperationInput
-for GetTransitGatewayMulticastDomainAssociationsRequest<C> {
-    type Output = GetTransitGatewayMulticastDomainAssociationsResult;
-    type Error = super::error::Exception;
-    const OPERATION: &'static rboto::schema::Operation = &super::schema::ops::GET_TRANSIT_GATEWAY_MULTICAST_DOMAIN_ASSOCIATIONS;
-}
-impl GetTransitGatewayMulticastDomainAssociationsRequest<rboto::ServiceClient> {
-    /// Sends the `GetTransitGatewayMulticastDomainAssociations` request.
-    pub async fn send(
-        self,
-    ) -> Result<GetTransitGatewayMulticastDomainAssociationsResult, super::Error> {
-        let client = self._client.clone();
-        client.call(self).await
-    }
-}
-impl<C> rboto::OperationInput for GetTransitGatewayPolicyTableAssociationsRequest<C> {
-    type Output = GetTransitGatewayPolicyTableAssociationsResult;
-    type Error = super::error::Exception;
-    const OPERATION: &'static rboto::schema::Operation = &super::schema::ops::GET_TRANSIT_GATEWAY_POLICY_TABLE_ASSOCIATIONS;
-}
-impl GetTransitGatewayPolicyTableAssociationsRequest<rboto::ServiceClient> {
-    /// Sends the `GetTransitGatewayPolicyTableAssociations` request.
-    pub async fn send(
-        self,
-    ) -> Result<GetTransitGatewayPolicyTableAssociationsResult, super::Error> {
-        let client = self._client.clone();
-        client.call(self).await
-    }
-}
-impl<C> rboto::OperationInput for GetTransitGatewayPolicyTableEntriesRequest<C> {
-    type Output = GetTransitGatewayPolicyTableEntriesResult;
-    type Error = super::error::Exception;
-    const OPERATION: &'static rboto::schema::Operation = &super::schema::ops::GET_TRANSIT_GATEWAY_POLICY_TABLE_ENTRIES;
-}
-impl GetTransitGatewayPolicyTableEntriesRequest<rboto::ServiceClient> {
-    /// Sends the `GetTransitGatewayPolicyTableEntries` request.
-    pub async fn send(
-        self,
-    ) -> Result<GetTransitGatewayPolicyTableEntriesResult, super::Error> {
-        let client = self._client.clone();
-        client.call(self).await
-    }
-}
-impl<C> rboto::OperationInput for GetTransitGatewayPrefixListReferencesRequest<C> {
-    type Output = GetTransitGatewayPrefixListReferencesResult;
-    type Error = super::error::Exception;
-    const OPERATION: &'static rboto::schema::Operation = &super::schema::ops::GET_TRANSIT_GATEWAY_PREFIX_LIST_REFERENCES;
-}
-impl GetTransitGatewayPrefixListReferencesRequest<rboto::ServiceClient> {
-    /// Sends the `GetTransitGatewayPrefixListReferences` request.
-    pub async fn send(
-        self,
-    ) -> Result<GetTransitGatewayPrefixListReferencesResult, super::Error> {
-        let client = self._client.clone();
-        client.call(self).await
-    }
-}
-impl<C> rboto::OperationInput for GetTransitGatewayRouteTableAssociationsRequest<C> {
-    type Output = GetTransitGatewayRouteTableAssociationsResult;
-    type Error = super::error::Exception;
-    const OPERATION: &'static rboto::schema::Operation = &super::schema::ops::GET_TRANSIT_GATEWAY_ROUTE_TABLE_ASSOCIATIONS;
-}
-impl GetTransitGatewayRouteTableAssociationsRequest<rboto::ServiceClient> {
-    /// Sends the `GetTransitGatewayRouteTableAssociations` request.
-    pub async fn send(
-        self,
-    ) -> Result<GetTransitGatewayRouteTableAssociationsResult, super::Error> {
-        let client = self._client.clone();
-        client.call(self).await
-    }
-}
-impl<C> rboto::OperationInput for GetTransitGatewayRouteTablePropagationsRequest<C> {
-    type Output = GetTransitGatewayRouteTablePropagationsResult;
-    type Error = super::error::Exception;
-    const OPERATION: &'static rboto::schema::Operation = &super::schema::ops::GET_TRANSIT_GATEWAY_ROUTE_TABLE_PROPAGATIONS;
-}
-impl GetTransitGatewayRouteTablePropagationsRequest<rboto::ServiceClient> {
-    /// Sends the `GetTransitGatewayRouteTablePropagations` request.
-    pub async fn send(
-        self,
-    ) -> Result<GetTransitGatewayRouteTablePropagationsResult, super::Error> {
-        let client = self._client.clone();
-        client.call(self).await
-    }
-}
-impl<C> rboto::OperationInput for GetVerifiedAccessEndpointPolicyRequest<C> {
-    type Output = GetVerifiedAccessEndpointPolicyResult;
-    type Error = super::error::Exception;
-    const OPERATION: &'static rboto::schema::Operation = &super::schema::ops::GET_VERIFIED_ACCESS_ENDPOINT_POLICY;
-}
-impl GetVerifiedAccessEndpointPolicyRequest<rboto::ServiceClient> {
-    /// Sends the `GetVerifiedAccessEndpointPolicy` request.
-    pub async fn send(
-        self,
-    ) -> Result<GetVerifiedAccessEndpointPolicyResult, super::Error> {
-        let client = self._client.clone();
-        client.call(self).await
-    }
-}
-impl<C> rboto::OperationInput for GetVerifiedAccessEndpointTargetsRequest<C> {
-    type Output = GetVerifiedAccessEndpointTargetsResult;
-    type Error = super::error::Exception;
-    const OPERATION: &'static rboto::schema::Operation = &super::schema::ops::GET_VERIFIED_ACCESS_ENDPOINT_TARGETS;
-}
-impl GetVerifiedAccessEndpointTargetsRequest<rboto::ServiceClient> {
-    /// Sends the `GetVerifiedAccessEndpointTargets` request.
-    pub async fn send(
-        self,
-    ) -> Result<GetVerifiedAccessEndpointTargetsResult, super::Error> {
-        let client = self._client.clone();
-        client.call(self).await
-    }
-}
-impl<C> rboto::OperationInput for GetVerifiedAccessGroupPolicyRequest<C> {
-    type Output = GetVerifiedAccessGroupPolicyResult;
-    type Error = super::error::Exception;
-    const OPERATION: &'static rboto::schema::Operation = &super::schema::ops::GET_VERIFIED_ACCESS_GROUP_POLICY;
-}
-impl GetVerifiedAccessGroupPolicyRequest<rboto::ServiceClient> {
-    /// Sends the `GetVerifiedAccessGroupPolicy` request.
-    pub async fn send(self) -> Result<GetVerifiedAccessGroupPolicyResult, super::Error> {
-        let client = self._client.clone();
-        client.call(self).await
-    }
-}
-impl<C> rboto::OperationInput
-for GetVpcResourcesBlockingEncryptionEnforcementRequest<C> {
-    type Output = GetVpcResourcesBlockingEncryptionEnforcementResult;
-    type Error = super::error::Exception;
-    const OPERATION: &'static rboto::schema::Operation = &super::schema::ops::GET_VPC_RESOURCES_BLOCKING_ENCRYPTION_ENFORCEMENT;
-}
-impl GetVpcResourcesBlockingEncryptionEnforcementRequest<rboto::ServiceClient> {
-    /// Sends the `GetVpcResourcesBlockingEncryptionEnforcement` request.
-    pub async fn send(
-        self,
-    ) -> Result<GetVpcResourcesBlockingEncryptionEnforcementResult, super::Error> {
-        let client = self._client.clone();
-        client.call(self).await
-    }
-}
-impl<C> rboto::OperationInput for GetVpnConnectionDeviceSampleConfigurationRequest<C> {
-    type Output = GetVpnConnectionDeviceSampleConfigurationResult;
-    type Error = super::error::Exception;
-    const OPERATION: &'static rboto::schema::Operation = &super::schema::ops::GET_VPN_CONNECTION_DEVICE_SAMPLE_CONFIGURATION;
-}
-impl GetVpnConnectionDeviceSampleConfigurationRequest<rboto::ServiceClient> {
-    /// Sends the `GetVpnConnectionDeviceSampleConfiguration` request.
-    pub async fn send(
-        self,
-    ) -> Result<GetVpnConnectionDeviceSampleConfigurationResult, super::Error> {
-        let client = self._client.clone();
-        client.call(self).await
-    }
-}
-impl<C> rboto::OperationInput for GetVpnConnectionDeviceTypesRequest<C> {
-    type Output = GetVpnConnectionDeviceTypesResult;
-    type Error = super::error::Exception;
-    const OPERATION: &'static rboto::schema::Operation = &super::schema::ops::GET_VPN_CONNECTION_DEVICE_TYPES;
-}
-impl GetVpnConnectionDeviceTypesRequest<rboto::ServiceClient> {
-    /// Sends the `GetVpnConnectionDeviceTypes` request.
-    pub async fn send(self) -> Result<GetVpnConnectionDeviceTypesResult, super::Error> {
-        let client = self._client.clone();
-        client.call(self).await
-    }
-}
-impl<C> rboto::OperationInput for GetVpnTunnelReplacementStatusRequest<C> {
-    type Output = GetVpnTunnelReplacementStatusResult;
-    type Error = super::error::Exception;
-    const OPERATION: &'static rboto::schema::Operation = &super::schema::ops::GET_VPN_TUNNEL_REPLACEMENT_STATUS;
-}
-impl GetVpnTunnelReplacementStatusRequest<rboto::ServiceClient> {
-    /// Sends the `GetVpnTunnelReplacementStatus` request.
-    pub async fn send(
-        self,
-    ) -> Result<GetVpnTunnelReplacementStatusResult, super::Error> {
-        let client = self._client.clone();
-        client.call(self).await
-    }
-}
-impl<C> rboto::OperationInput
-for ImportClientVpnClientCertificateRevocationListRequest<C> {
-    type Output = ImportClientVpnClientCertificateRevocationListResult;
-    type Error = super::error::Exception;
-    const OPERATION: &'static rboto::schema::Operation = &super::schema::ops::IMPORT_CLIENT_VPN_CLIENT_CERTIFICATE_REVOCATION_LIST;
-}
-impl ImportClientVpnClientCertificateRevocationListRequest<rboto::ServiceClient> {
-    /// Sends the `ImportClientVpnClientCertificateRevocationList` request.
-    pub async fn send(
-        self,
-    ) -> Result<ImportClientVpnClientCertificateRevocationListResult, super::Error> {
-        let client = self._client.clone();
-        client.call(self).await
-    }
-}
-impl<C> rboto::OperationInput for ImportImageRequest<C> {
-    type Output = ImportImageResult;
-    type Error = super::error::Exception;
-    const OPERATION: &'static rboto::schema::Operation = &super::schema::ops::IMPORT_IMAGE;
-}
-impl ImportImageRequest<rboto::ServiceClient> {
-    /// Sends the `ImportImage` request.
-    pub async fn send(self) -> Result<ImportImageResult, super::Error> {
-        let client = self._client.clone();
-        client.call(self).await
-    }
-}
-impl<C> rboto::OperationInput for ImportInstanceRequest<C> {
-    type Output = ImportInstanceResult;
-    type Error = super::error::Exception;
-    const OPERATION: &'static rboto::schema::Operation = &super::schema::ops::IMPORT_INSTANCE;
-}
-impl ImportInstanceRequest<rboto::ServiceClient> {
-    /// Sends the `ImportInstance` request.
-    pub async fn send(self) -> Result<ImportInstanceResult, super::Error> {
-        let client = self._client.clone();
-        client.call(self).await
-    }
-}
-impl<C> rboto::OperationInput for ImportKeyPairRequest<C> {
-    type Output = ImportKeyPairResult;
-    type Error = super::error::Exception;
-    const OPERATION: &'static rboto::schema::Operation = &super::schema::ops::IMPORT_KEY_PAIR;
-}
-impl ImportKeyPairRequest<rboto::ServiceClient> {
-    /// Sends the `ImportKeyPair` request.
-    pub async fn send(self) -> Result<ImportKeyPairResult, super::Error> {
-        let client = self._client.clone();
-        client.call(self).await
-    }
-}
-impl<C> rboto::OperationInput for ImportSnapshotRequest<C> {
-    type Output = ImportSnapshotResult;
-    type Error = super::error::Exception;
-    const OPERATION: &'static rboto::schema::Operation = &super::schema::ops::IMPORT_SNAPSHOT;
-}
-impl ImportSnapshotRequest<rboto::ServiceClient> {
-    /// Sends the `ImportSnapshot` request.
-    pub async fn send(self) -> Result<ImportSnapshotResult, super::Error> {
-        let client = self._client.clone();
-        client.call(self).await
-    }
-}
-impl<C> rboto::OperationInput for ImportVolumeRequest<C> {
-    type Output = ImportVolumeResult;
-    type Error = super::error::Exception;
-    const OPERATION: &'static rboto::schema::Operation = &super::schema::ops::IMPORT_VOLUME;
-}
-impl ImportVolumeRequest<rboto::ServiceClient> {
-    /// Sends the `ImportVolume` request.
-    pub async fn send(self) -> Result<ImportVolumeResult, super::Error> {
-        let client = self._client.clone();
-        client.call(self).await
-    }
-}
-impl<C> rboto::OperationInput for ListImagesInRecycleBinRequest<C> {
-    type Output = ListImagesInRecycleBinResult;
-    type Error = super::error::Exception;
-    const OPERATION: &'static rboto::schema::Operation = &super::schema::ops::LIST_IMAGES_IN_RECYCLE_BIN;
-}
-impl ListImagesInRecycleBinRequest<rboto::ServiceClient> {
-    /// Sends the `ListImagesInRecycleBin` request.
-    pub async fn send(self) -> Result<ListImagesInRecycleBinResult, super::Error> {
-        let client = self._client.clone();
-        client.call(self).await
-    }
-}
-impl<C> rboto::OperationInput for ListSnapshotsInRecycleBinRequest<C> {
-    type Output = ListSnapshotsInRecycleBinResult;
-    type Error = super::error::Exception;
-    const OPERATION: &'static rboto::schema::Operation = &super::schema::ops::LIST_SNAPSHOTS_IN_RECYCLE_BIN;
-}
-impl ListSnapshotsInRecycleBinRequest<rboto::ServiceClient> {
-    /// Sends the `ListSnapshotsInRecycleBin` request.
-    pub async fn send(self) -> Result<ListSnapshotsInRecycleBinResult, super::Error> {
-        let client = self._client.clone();
-        client.call(self).await
-    }
-}
-impl<C> rboto::OperationInput for ListVolumesInRecycleBinRequest<C> {
-    type Output = ListVolumesInRecycleBinResult;
-    type Error = super::error::Exception;
-    const OPERATION: &'static rboto::schema::Operation = &super::schema::ops::LIST_VOLUMES_IN_RECYCLE_BIN;
-}
-impl ListVolumesInRecycleBinRequest<rboto::ServiceClient> {
-    /// Sends the `ListVolumesInRecycleBin` request.
-    pub async fn send(self) -> Result<ListVolumesInRecycleBinResult, super::Error> {
-        let client = self._client.clone();
-        client.call(self).await
-    }
-}
-impl<C> rboto::OperationInput for LockSnapshotRequest<C> {
-    type Output = LockSnapshotResult;
-    type Error = super::error::Exception;
-    const OPERATION: &'static rboto::schema::Operation = &super::schema::ops::LOCK_SNAPSHOT;
-}
-impl LockSnapshotRequest<rboto::ServiceClient> {
-    /// Sends the `LockSnapshot` request.
-    pub async fn send(self) -> Result<LockSnapshotResult, super::Error> {
-        let client = self._client.clone();
-        client.call(self).await
-    }
-}
-impl<C> rboto::OperationInput for ModifyAccountVpcEncryptionControlRequest<C> {
-    type Output = ModifyAccountVpcEncryptionControlResult;
-    type Error = super::error::Exception;
-    const OPERATION: &'static rboto::schema::Operation = &super::schema::ops::MODIFY_ACCOUNT_VPC_ENCRYPTION_CONTROL;
-}
-impl ModifyAccountVpcEncryptionControlRequest<rboto::ServiceClient> {
-    /// Sends the `ModifyAccountVpcEncryptionControl` request.
-    pub async fn send(
-        self,
-    ) -> Result<ModifyAccountVpcEncryptionControlResult, super::Error> {
-        let client = self._client.clone();
-        client.call(self).await
-    }
-}
-impl<C> rboto::OperationInput for ModifyAddressAttributeRequest<C> {
-    type Output = ModifyAddressAttributeResult;
-    type Error = super::error::Exception;
-    const OPERATION: &'static rboto::schema::Operation = &super::schema::ops::MODIFY_ADDRESS_ATTRIBUTE;
-}
-impl ModifyAddressAttributeRequest<rboto::ServiceClient> {
-    /// Sends the `ModifyAddressAttribute` request.
-    pub async fn send(self) -> Result<ModifyAddressAttributeResult, super::Error> {
-        let client = self._client.clone();
-        client.call(self).await
-    }
-}
-impl<C> rboto::OperationInput for ModifyApplicationStatusCheckRequest<C> {
-    type Output = ModifyApplicationStatusCheckResult;
-    type Error = super::error::Exception;
-    const OPERATION: &'static rboto::schema::Operation = &super::schema::ops::MODIFY_APPLICATION_STATUS_CHECK;
-}
-impl ModifyApplicationStatusCheckRequest<rboto::ServiceClient> {
-    /// Sends the `ModifyApplicationStatusCheck` request.
-    pub async fn send(self) -> Result<ModifyApplicationStatusCheckResult, super::Error> {
-        let client = self._client.clone();
-        client.call(self).await
-    }
-}
-impl<C> rboto::OperationInput for ModifyAvailabilityZoneGroupRequest<C> {
-    type Output = ModifyAvailabilityZoneGroupResult;
-    type Error = super::error::Exception;
-    const OPERATION: &'static rboto::schema::Operation = &super::schema::ops::MODIFY_AVAILABILITY_ZONE_GROUP;
-}
-impl ModifyAvailabilityZoneGroupRequest<rboto::ServiceClient> {
-    /// Sends the `ModifyAvailabilityZoneGroup` request.
-    pub async fn send(self) -> Result<ModifyAvailabilityZoneGroupResult, super::Error> {
-        let client = self._client.clone();
-        client.call(self).await
-    }
-}
-impl<C> rboto::OperationInput for ModifyCapacityReservationRequest<C> {
-    type Output = ModifyCapacityReservationResult;
-    type Error = super::error::Exception;
-    const OPERATION: &'static rboto::schema::Operation = &super::schema::ops::MODIFY_CAPACITY_RESERVATION;
-}
-impl ModifyCapacityReservationRequest<rboto::ServiceClient> {
-    /// Sends the `ModifyCapacityReservation` request.
-    pub async fn send(self) -> Result<ModifyCapacityReservationResult, super::Error> {
-        let client = self._client.clone();
-        client.call(self).await
-    }
-}
-impl<C> rboto::OperationInput for ModifyCapacityReservationFleetRequest<C> {
-    type Output = ModifyCapacityReservationFleetResult;
-    type Error = super::error::Exception;
-    const OPERATION: &'static rboto::schema::Operation = &super::schema::ops::MODIFY_CAPACITY_RESERVATION_FLEET;
-}
-impl ModifyCapacityReservationFleetRequest<rboto::ServiceClient> {
-    /// Sends the `ModifyCapacityReservationFleet` request.
-    pub async fn send(
-        self,
-    ) -> Result<ModifyCapacityReservationFleetResult, super::Error> {
-        let client = self._client.clone();
-        client.call(self).await
-    }
-}
-impl<C> rboto::OperationInput for ModifyClientVpnEndpointRequest<C> {
-    type Output = ModifyClientVpnEndpointResult;
-    type Error = super::error::Exception;
-    const OPERATION: &'static rboto::schema::Operation = &super::schema::ops::MODIFY_CLIENT_VPN_ENDPOINT;
-}
-impl ModifyClientVpnEndpointRequest<rboto::ServiceClient> {
-    /// Sends the `ModifyClientVpnEndpoint` request.
-    pub async fn send(self) -> Result<ModifyClientVpnEndpointResult, super::Error> {
-        let client = self._client.clone();
-        client.call(self).await
-    }
-}
-impl<C> rboto::OperationInput for ModifyClientVpnEndpointAuthorizationPolicyRequest<C> {
-    type Output = ModifyClientVpnEndpointAuthorizationPolicyResult;
-    type Error = super::error::Exception;
-    const OPERATION: &'static rboto::schema::Operation = &super::schema::ops::MODIFY_CLIENT_VPN_ENDPOINT_AUTHORIZATION_POLICY;
-}
-impl ModifyClientVpnEndpointAuthorizationPolicyRequest<rboto::ServiceClient> {
-    /// Sends the `ModifyClientVpnEndpointAuthorizationPolicy` request.
-    pub async fn send(
-        self,
-    ) -> Result<ModifyClientVpnEndpointAuthorizationPolicyResult, super::Error> {
-        let client = self._client.clone();
-        client.call(self).await
-    }
-}
-impl<C> rboto::OperationInput for ModifyDefaultCreditSpecificationRequest<C> {
-    type Output = ModifyDefaultCreditSpecificationResult;
-    type Error = super::error::Exception;
-    const OPERATION: &'static rboto::schema::Operation = &super::schema::ops::MODIFY_DEFAULT_CREDIT_SPECIFICATION;
-}
-impl ModifyDefaultCreditSpecificationRequest<rboto::ServiceClient> {
-    /// Sends the `ModifyDefaultCreditSpecification` request.
-    pub async fn send(
-        self,
-    ) -> Result<ModifyDefaultCreditSpecificationResult, super::Error> {
-        let client = self._client.clone();
-        client.call(self).await
-    }
-}
-impl<C> rboto::OperationInput for ModifyEbsDefaultKmsKeyIdRequest<C> {
-    type Output = ModifyEbsDefaultKmsKeyIdResult;
-    type Error = super::error::Exception;
-    const OPERATION: &'static rboto::schema::Operation = &super::schema::ops::MODIFY_EBS_DEFAULT_KMS_KEY_ID;
-}
-impl ModifyEbsDefaultKmsKeyIdRequest<rboto::ServiceClient> {
-    /// Sends the `ModifyEbsDefaultKmsKeyId` request.
-    pub async fn send(self) -> Result<ModifyEbsDefaultKmsKeyIdResult, super::Error> {
-        let client = self._client.clone();
-        client.call(self).await
-    }
-}
-impl<C> rboto::OperationInput for ModifyFleetRequest<C> {
-    type Output = ModifyFleetResult;
-    type Error = super::error::Exception;
-    const OPERATION: &'static rboto::schema::Operation = &super::schema::ops::MODIFY_FLEET;
-}
-impl ModifyFleetRequest<rboto::ServiceClient> {
-    /// Sends the `ModifyFleet` request.
-    pub async fn send(self) -> Result<ModifyFleetResult, super::Error> {
-        let client = self._client.clone();
-        client.call(self).await
-    }
-}
-impl<C> rboto::OperationInput for ModifyFpgaImageAttributeRequest<C> {
-    type Output = ModifyFpgaImageAttributeResult;
-    type Error = super::error::Exception;
-    const OPERATION: &'static rboto::schema::Operation = &super::schema::ops::MODIFY_FPGA_IMAGE_ATTRIBUTE;
-}
-impl ModifyFpgaImageAttributeRequest<rboto::ServiceClient> {
-    /// Sends the `ModifyFpgaImageAttribute` request.
-    pub async fn send(self) -> Result<ModifyFpgaImageAttributeResult, super::Error> {
-        let client = self._client.clone();
-        client.call(self).await
-    }
-}
-impl<C> rboto::OperationInput for ModifyHostsRequest<C> {
-    type Output = ModifyHostsResult;
-    type Error = super::error::Exception;
-    const OPERATION: &'static rboto::schema::Operation = &super::schema::ops::MODIFY_HOSTS;
-}
-impl ModifyHostsRequest<rboto::ServiceClient> {
-    /// Sends the `ModifyHosts` request.
-    pub async fn send(self) -> Result<ModifyHostsResult, super::Error> {
-        let client = self._client.clone();
-        client.call(self).await
-    }
-}
-impl<C> rboto::OperationInput for ModifyIdFormatRequest<C> {
-    type Output = ();
-    type Error = super::error::Exception;
-    const OPERATION: &'static rboto::schema::Operation = &super::schema::ops::MODIFY_ID_FORMAT;
-}
-impl ModifyIdFormatRequest<rboto::ServiceClient> {
-    /// Sends the `ModifyIdFormat` request.
-    pub async fn send(self) -> Result<(), super::Error> {
-        let client = self._client.clone();
-        client.call(self).await
-    }
-}
-impl<C> rboto::OperationInput for ModifyIdentityIdFormatRequest<C> {
-    type Output = ();
-    type Error = super::error::Exception;
-    const OPERATION: &'static rboto::schema::Operation = &super::schema::ops::MODIFY_IDENTITY_ID_FORMAT;
-}
-impl ModifyIdentityIdFormatRequest<rboto::ServiceClient> {
-    /// Sends the `ModifyIdentityIdFormat` request.
-    pub async fn send(self) -> Result<(), super::Error> {
-        let client = self._client.clone();
-        client.call(self).await
-    }
-}
-impl<C> rboto::OperationInput for ModifyImageAttributeRequest<C> {
-    type Output = ();
-    type Error = super::error::Exception;
-    const OPERATION: &'static rboto::schema::Operation = &super::schema::ops::MODIFY_IMAGE_ATTRIBUTE;
-}
-impl ModifyImageAttributeRequest<rboto::ServiceClient> {
-    /// Sends the `ModifyImageAttribute` request.
-    pub async fn send(self) -> Result<(), super::Error> {
-        let client = self._client.clone();
-        client.call(self).await
-    }
-}
-impl<C> rboto::OperationInput for ModifyInstanceAttributeRequest<C> {
-    type Output = ();
-    type Error = super::error::Exception;
-    const OPERATION: &'static rboto::schema::Operation = &super::schema::ops::MODIFY_INSTANCE_ATTRIBUTE;
-}
-impl ModifyInstanceAttributeRequest<rboto::ServiceClient> {
-    /// Sends the `ModifyInstanceAttribute` request.
-    pub async fn send(self) -> Result<(), super::Error> {
-        let client = self._client.clone();
-        client.call(self).await
-    }
-}
-impl<C> rboto::OperationInput for ModifyInstanceCapacityReservationAttributesRequest<C> {
-    type Output = ModifyInstanceCapacityReservationAttributesResult;
-    type Error = super::error::Exception;
-    const OPERATION: &'static rboto::schema::Operation = &super::schema::ops::MODIFY_INSTANCE_CAPACITY_RESERVATION_ATTRIBUTES;
-}
-impl ModifyInstanceCapacityReservationAttributesRequest<rboto::ServiceClient> {
-    /// Sends the `ModifyInstanceCapacityReservationAttributes` request.
-    pub async fn send(
-        self,
-    ) -> Result<ModifyInstanceCapacityReservationAttributesResult, super::Error> {
-        let client = self._client.clone();
-        client.call(self).await
-    }
-}
-impl<C> rboto::OperationInput for ModifyInstanceConnectEndpointRequest<C> {
-    type Output = ModifyInstanceConnectEndpointResult;
-    type Error = super::error::Exception;
-    const OPERATION: &'static rboto::schema::Operation = &super::schema::ops::MODIFY_INSTANCE_CONNECT_ENDPOINT;
-}
-impl ModifyInstanceConnectEndpointRequest<rboto::ServiceClient> {
-    /// Sends the `ModifyInstanceConnectEndpoint` request.
-    pub async fn send(
-        self,
-    ) -> Result<ModifyInstanceConnectEndpointResult, super::Error> {
-        let client = self._client.clone();
-        client.call(self).await
-    }
-}
-impl<C> rboto::OperationInput for ModifyInstanceCpuOptionsRequest<C> {
-    type Output = ModifyInstanceCpuOptionsResult;
-    type Error = super::error::Exception;
-    const OPERATION: &'static rboto::schema::Operation = &super::schema::ops::MODIFY_INSTANCE_CPU_OPTIONS;
-}
-impl ModifyInstanceCpuOptionsRequest<rboto::ServiceClient> {
-    /// Sends the `ModifyInstanceCpuOptions` request.
-    pub async fn send(self) -> Result<ModifyInstanceCpuOptionsResult, super::Error> {
-        let client = self._client.clone();
-        client.call(self).await
-    }
-}
-impl<C> rboto::OperationInput for ModifyInstanceCreditSpecificationRequest<C> {
-    type Output = ModifyInstanceCreditSpecificationResult;
-    type Error = super::error::Exception;
-    const OPERATION: &'static rboto::schema::Operation = &super::schema::ops::MODIFY_INSTANCE_CREDIT_SPECIFICATION;
-}
-impl ModifyInstanceCreditSpecificationRequest<rboto::ServiceClient> {
-    /// Sends the `ModifyInstanceCreditSpecification` request.
-    pub async fn send(
-        self,
-    ) -> Result<ModifyInstanceCreditSpecificationResult, super::Error> {
-        let client = self._client.clone();
-        client.call(self).await
-    }
-}
-impl<C> rboto::OperationInput for ModifyInstanceEventStartTimeRequest<C> {
-    type Output = ModifyInstanceEventStartTimeResult;
-    type Error = super::error::Exception;
-    const OPERATION: &'static rboto::schema::Operation = &super::schema::ops::MODIFY_INSTANCE_EVENT_START_TIME;
-}
-impl ModifyInstanceEventStartTimeRequest<rboto::ServiceClient> {
-    /// Sends the `ModifyInstanceEventStartTime` request.
-    pub async fn send(self) -> Result<ModifyInstanceEventStartTimeResult, super::Error> {
-        let client = self._client.clone();
-        client.call(self).await
-    }
-}
-impl<C> rboto::OperationInput for ModifyInstanceEventWindowRequest<C> {
-    type Output = ModifyInstanceEventWindowResult;
-    type Error = super::error::Exception;
-    const OPERATION: &'static rboto::schema::Operation = &super::schema::ops::MODIFY_INSTANCE_EVENT_WINDOW;
-}
-impl ModifyInstanceEventWindowRequest<rboto::ServiceClient> {
-    /// Sends the `ModifyInstanceEventWindow` request.
-    pub async fn send(self) -> Result<ModifyInstanceEventWindowResult, super::Error> {
-        let client = self._client.clone();
-        client.call(self).await
-    }
-}
-impl<C> rboto::OperationInput for ModifyInstanceMaintenanceOptionsRequest<C> {
-    type Output = ModifyInstanceMaintenanceOptionsResult;
-    type Error = super::error::Exception;
-    const OPERATION: &'static rboto::schema::Operation = &super::schema::ops::MODIFY_INSTANCE_MAINTENANCE_OPTIONS;
-}
-impl ModifyInstanceMaintenanceOptionsRequest<rboto::ServiceClient> {
-    /// Sends the `ModifyInstanceMaintenanceOptions` request.
-    pub async fn send(
-        self,
-    ) -> Result<ModifyInstanceMaintenanceOptionsResult, super::Error> {
-        let client = self._client.clone();
-        client.call(self).await
-    }
-}
-impl<C> rboto::OperationInput for ModifyInstanceMetadataDefaultsRequest<C> {
-    type Output = ModifyInstanceMetadataDefaultsResult;
-    type Error = super::error::Exception;
-    const OPERATION: &'static rboto::schema::Operation = &super::schema::ops::MODIFY_INSTANCE_METADATA_DEFAULTS;
-}
-impl ModifyInstanceMetadataDefaultsRequest<rboto::ServiceClient> {
-    /// Sends the `ModifyInstanceMetadataDefaults` request.
-    pub async fn send(
-        self,
-    ) -> Result<ModifyInstanceMetadataDefaultsResult, super::Error> {
-        let client = self._client.clone();
-        client.call(self).await
-    }
-}
-impl<C> rboto::OperationInput for ModifyInstanceMetadataOptionsRequest<C> {
-    type Output = ModifyInstanceMetadataOptionsResult;
-    type Error = super::error::Exception;
-    const OPERATION: &'static rboto::schema::Operation = &super::schema::ops::MODIFY_INSTANCE_METADATA_OPTIONS;
-}
-impl ModifyInstanceMetadataOptionsRequest<rboto::ServiceClient> {
-    /// Sends the `ModifyInstanceMetadataOptions` request.
-    pub async fn send(
-        self,
-    ) -> Result<ModifyInstanceMetadataOptionsResult, super::Error> {
-        let client = self._client.clone();
-        client.call(self).await
-    }
-}
-impl<C> rboto::OperationInput for ModifyInstanceNetworkPerformanceRequest<C> {
-    type Output = ModifyInstanceNetworkPerformanceResult;
-    type Error = super::error::Exception;
-    const OPERATION: &'static rboto::schema::Operation = &super::schema::ops::MODIFY_INSTANCE_NETWORK_PERFORMANCE_OPTIONS;
-}
-impl ModifyInstanceNetworkPerformanceRequest<rboto::ServiceClient> {
-    /// Sends the `ModifyInstanceNetworkPerformanceOptions` request.
-    pub async fn send(
-        self,
-    ) -> Result<ModifyInstanceNetworkPerformanceResult, super::Error> {
-        let client = self._client.clone();
-        client.call(self).await
-    }
-}
-impl<C> rboto::OperationInput for ModifyInstancePlacementRequest<C> {
-    type Output = ModifyInstancePlacementResult;
-    type Error = super::error::Exception;
-    const OPERATION: &'static rboto::schema::Operation = &super::schema::ops::MODIFY_INSTANCE_PLACEMENT;
-}
-impl ModifyInstancePlacementRequest<rboto::ServiceClient> {
-    /// Sends the `ModifyInstancePlacement` request.
-    pub async fn send(self) -> Result<ModifyInstancePlacementResult, super::Error> {
-        let client = self._client.clone();
-        client.call(self).await
-    }
-}
-impl<C> rboto::OperationInput for ModifyIpamRequest<C> {
-    type Output = ModifyIpamResult;
-    type Error = super::error::Exception;
-    const OPERATION: &'static rboto::schema::Operation = &super::schema::ops::MODIFY_IPAM;
-}
-impl ModifyIpamRequest<rboto::ServiceClient> {
-    /// Sends the `ModifyIpam` request.
-    pub async fn send(self) -> Result<ModifyIpamResult, super::Error> {
-        let client = self._client.clone();
-        client.call(self).await
-    }
-}
-impl<C> rboto::OperationInput for ModifyIpamPolicyAllocationRulesRequest<C> {
-    type Output = ModifyIpamPolicyAllocationRulesResult;
-    type Error = super::error::Exception;
-    const OPERATION: &'static rboto::schema::Operation = &super::schema::ops::MODIFY_IPAM_POLICY_ALLOCATION_RULES;
-}
-impl ModifyIpamPolicyAllocationRulesRequest<rboto::ServiceClient> {
-    /// Sends the `ModifyIpamPolicyAllocationRules` request.
-    pub async fn send(
-        self,
-    ) -> Result<ModifyIpamPolicyAllocationRulesResult, super::Error> {
-        let client = self._client.clone();
-        client.call(self).await
-    }
-}
-impl<C> rboto::OperationInput for ModifyIpamPoolRequest<C> {
-    type Output = ModifyIpamPoolResult;
-    type Error = super::error::Exception;
-    const OPERATION: &'static rboto::schema::Operation = &super::schema::ops::MODIFY_IPAM_POOL;
-}
-impl ModifyIpamPoolRequest<rboto::ServiceClient> {
-    /// Sends the `ModifyIpamPool` request.
-    pub async fn send(self) -> Result<ModifyIpamPoolResult, super::Error> {
-        let client = self._client.clone();
-        client.call(self).await
-    }
-}
-impl<C> rboto::OperationInput for ModifyIpamPoolAllocationRequest<C> {
-    type Output = ModifyIpamPoolAllocationResult;
-    type Error = super::error::Exception;
-    const OPERATION: &'static rboto::schema::Operation = &super::schema::ops::MODIFY_IPAM_POOL_ALLOCATION;
-}
-impl ModifyIpamPoolAllocationRequest<rboto::ServiceClient> {
-    /// Sends the `ModifyIpamPoolAllocation` request.
-    pub async fn send(self) -> Result<ModifyIpamPoolAllocationResult, super::Error> {
-        let client = self._client.clone();
-        client.call(self).await
-    }
-}
-impl<C> rboto::OperationInput for ModifyIpamPrefixListResolverRequest<C> {
-    type Output = ModifyIpamPrefixListResolverResult;
-    type Error = super::error::Exception;
-    const OPERATION: &'static rboto::schema::Operation = &super::schema::ops::MODIFY_IPAM_PREFIX_LIST_RESOLVER;
-}
-impl ModifyIpamPrefixListResolverRequest<rboto::ServiceClient> {
-    /// Sends the `ModifyIpamPrefixListResolver` request.
-    pub async fn send(self) -> Result<ModifyIpamPrefixListResolverResult, super::Error> {
-        let client = self._client.clone();
-        client.call(self).await
-    }
-}
-impl<C> rboto::OperationInput for ModifyIpamPrefixListResolverTargetRequest<C> {
-    type Output = ModifyIpamPrefixListResolverTargetResult;
-    type Error = super::error::Exception;
-    const OPERATION: &'static rboto::schema::Operation = &super::schema::ops::MODIFY_IPAM_PREFIX_LIST_RESOLVER_TARGET;
-}
-impl ModifyIpamPrefixListResolverTargetRequest<rboto::ServiceClient> {
-    /// Sends the `ModifyIpamPrefixListResolverTarget` request.
-    pub async fn send(
-        self,
-    ) -> Result<ModifyIpamPrefixListResolverTargetResult, super::Error> {
-        let client = self._client.clone();
-        client.call(self).await
-    }
-}
-impl<C> rboto::OperationInput for ModifyIpamResourceCidrRequest<C> {
-    type Output = ModifyIpamResourceCidrResult;
-    type Error = super::error::Exception;
-    const OPERATION: &'static rboto::schema::Operation = &super::schema::ops::MODIFY_IPAM_RESOURCE_CIDR;
-}
-impl ModifyIpamResourceCidrRequest<rboto::ServiceClient> {
-    /// Sends the `ModifyIpamResourceCidr` request.
-    pub async fn send(self) -> Result<ModifyIpamResourceCidrResult, super::Error> {
-        let client = self._client.clone();
-        client.call(self).await
-    }
-}
-impl<C> rboto::OperationInput for ModifyIpamResourceDiscoveryRequest<C> {
-    type Output = ModifyIpamResourceDiscoveryResult;
-    type Error = super::error::Exception;
-    const OPERATION: &'static rboto::schema::Operation = &super::schema::ops::MODIFY_IPAM_RESOURCE_DISCOVERY;
-}
-impl ModifyIpamResourceDiscoveryRequest<rboto::ServiceClient> {
-    /// Sends the `ModifyIpamResourceDiscovery` request.
-    pub async fn send(self) -> Result<ModifyIpamResourceDiscoveryResult, super::Error> {
-        let client = self._client.clone();
-        client.call(self).await
-    }
-}
-impl<C> rboto::OperationInput for ModifyIpamRoutingPolicyRegistrationRequest<C> {
-    type Output = ModifyIpamRoutingPolicyRegistrationResult;
-    type Error = super::error::Exception;
-    const OPERATION: &'static rboto::schema::Operation = &super::schema::ops::MODIFY_IPAM_ROUTING_POLICY_REGISTRATION;
-}
-impl ModifyIpamRoutingPolicyRegistrationRequest<rboto::ServiceClient> {
-    /// Sends the `ModifyIpamRoutingPolicyRegistration` request.
-    pub async fn send(
-        self,
-    ) -> Result<ModifyIpamRoutingPolicyRegistrationResult, super::Error> {
-        let client = self._client.clone();
-        client.call(self).await
-    }
-}
-impl<C> rboto::OperationInput for ModifyIpamScopeRequest<C> {
-    type Output = ModifyIpamScopeResult;
-    type Error = super::error::Exception;
-    const OPERATION: &'static rboto::schema::Operation = &super::schema::ops::MODIFY_IPAM_SCOPE;
-}
-impl ModifyIpamScopeRequest<rboto::ServiceClient> {
-    /// Sends the `ModifyIpamScope` request.
-    pub async fn send(self) -> Result<ModifyIpamScopeResult, super::Error> {
-        let client = self._client.clone();
-        client.call(self).await
-    }
-}
-impl<C> rboto::OperationInput for ModifyLaunchTemplateRequest<C> {
-    type Output = ModifyLaunchTemplateResult;
-    type Error = super::error::Exception;
-    const OPERATION: &'static rboto::schema::Operation = &super::schema::ops::MODIFY_LAUNCH_TEMPLATE;
-}
-impl ModifyLaunchTemplateRequest<rboto::ServiceClient> {
-    /// Sends the `ModifyLaunchTemplate` request.
-    pub async fn send(self) -> Result<ModifyLaunchTemplateResult, super::Error> {
-        let client = self._client.clone();
-        client.call(self).await
-    }
-}
-impl<C> rboto::OperationInput for ModifyLocalGatewayRouteRequest<C> {
-    type Output = ModifyLocalGatewayRouteResult;
-    type Error = super::error::Exception;
-    const OPERATION: &'static rboto::schema::Operation = &super::schema::ops::MODIFY_LOCAL_GATEWAY_ROUTE;
-}
-impl ModifyLocalGatewayRouteRequest<rboto::ServiceClient> {
-    /// Sends the `ModifyLocalGatewayRoute` request.
-    pub async fn send(self) -> Result<ModifyLocalGatewayRouteResult, super::Error> {
-        let client = self._client.clone();
-        client.call(self).await
-    }
-}
-impl<C> rboto::OperationInput for ModifyManagedPrefixListRequest<C> {
-    type Output = ModifyManagedPrefixListResult;
-    type Error = super::error::Exception;
-    const OPERATION: &'static rboto::schema::Operation = &super::schema::ops::MODIFY_MANAGED_PREFIX_LIST;
-}
-impl ModifyManagedPrefixListRequest<rboto::ServiceClient> {
-    /// Sends the `ModifyManagedPrefixList` request.
-    pub async fn send(self) -> Result<ModifyManagedPrefixListResult, super::Error> {
-        let client = self._client.clone();
-        client.call(self).await
-    }
-}
-impl<C> rboto::OperationInput for ModifyManagedResourceVisibilityRequest<C> {
-    type Output = ModifyManagedResourceVisibilityResult;
-    type Error = super::error::Exception;
-    const OPERATION: &'static rboto::schema::Operation = &super::schema::ops::MODIFY_MANAGED_RESOURCE_VISIBILITY;
-}
-impl ModifyManagedResourceVisibilityRequest<rboto::ServiceClient> {
-    /// Sends the `ModifyManagedResourceVisibility` request.
-    pub async fn send(
-        self,
-    ) -> Result<ModifyManagedResourceVisibilityResult, super::Error> {
-        let client = self._client.clone();
-        client.call(self).await
-    }
-}
-impl<C> rboto::OperationInput for ModifyMetricCategoryRequest<C> {
-    type Output = ModifyMetricCategoryResult;
-    type Error = super::error::Exception;
-    const OPERATION: &'static rboto::schema::Operation = &super::schema::ops::MODIFY_METRIC_CATEGORY;
-}
-impl ModifyMetricCategoryRequest<rboto::ServiceClient> {
-    /// Sends the `ModifyMetricCategory` request.
-    pub async fn send(self) -> Result<ModifyMetricCategoryResult, super::Error> {
-        let client = self._client.clone();
-        client.call(self).await
-    }
-}
-impl<C> rboto::OperationInput for ModifyNetworkInterfaceAttributeRequest<C> {
-    type Output = ();
-    type Error = super::error::Exception;
-    const OPERATION: &'static rboto::schema::Operation = &super::schema::ops::MODIFY_NETWORK_INTERFACE_ATTRIBUTE;
-}
-impl ModifyNetworkInterfaceAttributeRequest<rboto::ServiceClient> {
-    /// Sends the `ModifyNetworkInterfaceAttribute` request.
-    pub async fn send(self) -> Result<(), super::Error> {
-        let client = self._client.clone();
-        client.call(self).await
-    }
-}
-impl<C> rboto::OperationInput for ModifyNetworkingFlexCostAllocationPolicyRequest<C> {
-    type Output = ModifyNetworkingFlexCostAllocationPolicyResult;
-    type Error = super::error::Exception;
-    const OPERATION: &'static rboto::schema::Operation = &super::schema::ops::MODIFY_NETWORKING_FLEX_COST_ALLOCATION_POLICY;
-}
-impl ModifyNetworkingFlexCostAllocationPolicyRequest<rboto::ServiceClient> {
-    /// Sends the `ModifyNetworkingFlexCostAllocationPolicy` request.
-    pub async fn send(
-        self,
-    ) -> Result<ModifyNetworkingFlexCostAllocationPolicyResult, super::Error> {
-        let client = self._client.clone();
-        client.call(self).await
-    }
-}
-impl<C> rboto::OperationInput for ModifyPrivateDnsNameOptionsRequest<C> {
-    type Output = ModifyPrivateDnsNameOptionsResult;
-    type Error = super::error::Exception;
-    const OPERATION: &'static rboto::schema::Operation = &super::schema::ops::MODIFY_PRIVATE_DNS_NAME_OPTIONS;
-}
-impl ModifyPrivateDnsNameOptionsRequest<rboto::ServiceClient> {
-    /// Sends the `ModifyPrivateDnsNameOptions` request.
-    pub async fn send(self) -> Result<ModifyPrivateDnsNameOptionsResult, super::Error> {
-        let client = self._client.clone();
-        client.call(self).await
-    }
-}
-impl<C> rboto::OperationInput for ModifyPublicIpDnsNameOptionsRequest<C> {
-    type Output = ModifyPublicIpDnsNameOptionsResult;
-    type Error = super::error::Exception;
-    const OPERATION: &'static rboto::schema::Operation = &super::schema::ops::MODIFY_PUBLIC_IP_DNS_NAME_OPTIONS;
-}
-impl ModifyPublicIpDnsNameOptionsRequest<rboto::ServiceClient> {
-    /// Sends the `ModifyPublicIpDnsNameOptions` request.
-    pub async fn send(self) -> Result<ModifyPublicIpDnsNameOptionsResult, super::Error> {
-        let client = self._client.clone();
-        client.call(self).await
-    }
-}
-impl<C> rboto::OperationInput for ModifyReservedInstancesRequest<C> {
-    type Output = ModifyReservedInstancesResult;
-    type Error = super::error::Exception;
-    const OPERATION: &'static rboto::schema::Operation = &super::schema::ops::MODIFY_RESERVED_INSTANCES;
-}
-impl ModifyReservedInstancesRequest<rboto::ServiceClient> {
-    /// Sends the `ModifyReservedInstances` request.
-    pub async fn send(self) -> Result<ModifyReservedInstancesResult, super::Error> {
-        let client = self._client.clone();
-        client.call(self).await
-    }
-}
-impl<C> rboto::OperationInput for ModifyRouteServerRequest<C> {
-    type Output = ModifyRouteServerResult;
-    type Error = super::error::Exception;
-    const OPERATION: &'static rboto::schema::Operation = &super::schema::ops::MODIFY_ROUTE_SERVER;
-}
-impl ModifyRouteServerRequest<rboto::ServiceClient> {
-    /// Sends the `ModifyRouteServer` request.
-    pub async fn send(self) -> Result<ModifyRouteServerResult, super::Error> {
-        let client = self._client.clone();
-        client.call(self).await
-    }
-}
-impl<C> rboto::OperationInput for ModifySecurityGroupRulesRequest<C> {
-    type Output = ModifySecurityGroupRulesResult;
-    type Error = super::error::Exception;
-    const OPERATION: &'static rboto::schema::Operation = &super::schema::ops::MODIFY_SECURITY_GROUP_RULES;
-}
-impl ModifySecurityGroupRulesRequest<rboto::ServiceClient> {
-    /// Sends the `ModifySecurityGroupRules` request.
-    pub async fn send(self) -> Result<ModifySecurityGroupRulesResult, super::Error> {
-        let client = self._client.clone();
-        client.call(self).await
-    }
-}
-impl<C> rboto::OperationInput for ModifySnapshotAttributeRequest<C> {
-    type Output = ();
-    type Error = super::error::Exception;
-    const OPERATION: &'static rboto::schema::Operation = &super::schema::ops::MODIFY_SNAPSHOT_ATTRIBUTE;
-}
-impl ModifySnapshotAttributeRequest<rboto::ServiceClient> {
-    /// Sends the `ModifySnapshotAttribute` request.
-    pub async fn send(self) -> Result<(), super::Error> {
-        let client = self._client.clone();
-        client.call(self).await
-    }
-}
-impl<C> rboto::OperationInput for ModifySnapshotTierRequest<C> {
-    type Output = ModifySnapshotTierResult;
-    type Error = super::error::Exception;
-    const OPERATION: &'static rboto::schema::Operation = &super::schema::ops::MODIFY_SNAPSHOT_TIER;
-}
-impl ModifySnapshotTierRequest<rboto::ServiceClient> {
-    /// Sends the `ModifySnapshotTier` request.
-    pub async fn send(self) -> Result<ModifySnapshotTierResult, super::Error> {
-        let client = self._client.clone();
-        client.call(self).await
-    }
-}
-impl<C> rboto::OperationInput for ModifySpotFleetRequestRequest<C> {
-    type Output = ModifySpotFleetRequestResponse;
-    type Error = super::error::Exception;
-    const OPERATION: &'static rboto::schema::Operation = &super::schema::ops::MODIFY_SPOT_FLEET_REQUEST;
-}
-impl ModifySpotFleetRequestRequest<rboto::ServiceClient> {
-    /// Sends the `ModifySpotFleetRequest` request.
-    pub async fn send(self) -> Result<ModifySpotFleetRequestResponse, super::Error> {
-        let client = self._client.clone();
-        client.call(self).await
-    }
-}
-impl<C> rboto::OperationInput for ModifySubnetAttributeRequest<C> {
-    type Output = ();
-    type Error = super::error::Exception;
-    const OPERATION: &'static rboto::schema::Operation = &super::schema::ops::MODIFY_SUBNET_ATTRIBUTE;
-}
-impl ModifySubnetAttributeRequest<rboto::ServiceClient> {
-    /// Sends the `ModifySubnetAttribute` request.
-    pub async fn send(self) -> Result<(), super::Error> {
-        let client = self._client.clone();
-        client.call(self).await
-    }
-}
-impl<C> rboto::OperationInput for ModifyTrafficMirrorFilterNetworkServicesRequest<C> {
-    type Output = ModifyTrafficMirrorFilterNetworkServicesResult;
-    type Error = super::error::Exception;
-    const OPERATION: &'static rboto::schema::Operation = &super::schema::ops::MODIFY_TRAFFIC_MIRROR_FILTER_NETWORK_SERVICES;
-}
-impl ModifyTrafficMirrorFilterNetworkServicesRequest<rboto::ServiceClient> {
-    /// Sends the `ModifyTrafficMirrorFilterNetworkServices` request.
-    pub async fn send(
-        self,
-    ) -> Result<ModifyTrafficMirrorFilterNetworkServicesResult, super::Error> {
-        let client = self._client.clone();
-        client.call(self).await
-    }
-}
-impl<C> rboto::OperationInput for ModifyTrafficMirrorFilterRuleRequest<C> {
-    type Output = ModifyTrafficMirrorFilterRuleResult;
-    type Error = super::error::Exception;
-    const OPERATION: &'static rboto::schema::Operation = &super::schema::ops::MODIFY_TRAFFIC_MIRROR_FILTER_RULE;
-}
-impl ModifyTrafficMirrorFilterRuleRequest<rboto::ServiceClient> {
-    /// Sends the `ModifyTrafficMirrorFilterRule` request.
-    pub async fn send(
-        self,
-    ) -> Result<ModifyTrafficMirrorFilterRuleResult, super::Error> {
-        let client = self._client.clone();
-        client.call(self).await
-    }
-}
-impl<C> rboto::OperationInput for ModifyTrafficMirrorSessionRequest<C> {
-    type Output = ModifyTrafficMirrorSessionResult;
-    type Error = super::error::Exception;
-    const OPERATION: &'static rboto::schema::Operation = &super::schema::ops::MODIFY_TRAFFIC_MIRROR_SESSION;
-}
-impl ModifyTrafficMirrorSessionRequest<rboto::ServiceClient> {
-    /// Sends the `ModifyTrafficMirrorSession` request.
-    pub async fn send(self) -> Result<ModifyTrafficMirrorSessionResult, super::Error> {
-        let client = self._client.clone();
-        client.call(self).await
-    }
-}
-impl<C> rboto::OperationInput for ModifyTransitGatewayRequest<C> {
-    type Output = ModifyTransitGatewayResult;
-    type Error = super::error::Exception;
-    const OPERATION: &'static rboto::schema::Operation = &super::schema::ops::MODIFY_TRANSIT_GATEWAY;
-}
-impl ModifyTransitGatewayRequest<rboto::ServiceClient> {
-    /// Sends the `ModifyTransitGateway` request.
-    pub async fn send(self) -> Result<ModifyTransitGatewayResult, super::Error> {
-        let client = self._client.clone();
-        client.call(self).await
-    }
-}
-impl<C> rboto::OperationInput
-for ModifyTransitGatewayAttachmentNatConfigurationRequest<C> {
-    type Output = ModifyTransitGatewayAttachmentNatConfigurationResult;
-    type Error = super::error::Exception;
-    const OPERATION: &'static rboto::schema::Operation = &super::schema::ops::MODIFY_TRANSIT_GATEWAY_ATTACHMENT_NAT_CONFIGURATION;
-}
-impl ModifyTransitGatewayAttachmentNatConfigurationRequest<rboto::ServiceClient> {
-    /// Sends the `ModifyTransitGatewayAttachmentNatConfiguration` request.
-    pub async fn send(
-        self,
-    ) -> Result<ModifyTransitGatewayAttachmentNatConfigurationResult, super::Error> {
-        let client = self._client.clone();
-        client.call(self).await
-    }
-}
-impl<C> rboto::OperationInput for ModifyTransitGatewayMeteringPolicyRequest<C> {
-    type Output = ModifyTransitGatewayMeteringPolicyResult;
-    type Error = super::error::Exception;
-    const OPERATION: &'static rboto::schema::Operation = &super::schema::ops::MODIFY_TRANSIT_GATEWAY_METERING_POLICY;
-}
-impl ModifyTransitGatewayMeteringPolicyRequest<rboto::ServiceClient> {
-    /// Sends the `ModifyTransitGatewayMeteringPolicy` request.
-    pub async fn send(
-        self,
-    ) -> Result<ModifyTransitGatewayMeteringPolicyResult, super::Error> {
-        let client = self._client.clone();
-        client.call(self).await
-    }
-}
-impl<C> rboto::OperationInput
-for ModifyTransitGatewayNetworkFunctionAttachmentRequest<C> {
-    type Output = ModifyTransitGatewayNetworkFunctionAttachmentResult;
-    type Error = super::error::Exception;
-    const OPERATION: &'static rboto::schema::Operation = &super::schema::ops::MODIFY_TRANSIT_GATEWAY_NETWORK_FUNCTION_ATTACHMENT;
-}
-impl ModifyTransitGatewayNetworkFunctionAttachmentRequest<rboto::ServiceClient> {
-    /// Sends the `ModifyTransitGatewayNetworkFunctionAttachment` request.
-    pub async fn send(
-        self,
-    ) -> Result<ModifyTransitGatewayNetworkFunctionAttachmentResult, super::Error> {
-        let client = self._client.clone();
-        client.call(self).await
-    }
-}
-impl<C> rboto::OperationInput for ModifyTransitGatewayPeeringAttachmentRequest<C> {
-    type Output = ModifyTransitGatewayPeeringAttachmentResult;
-    type Error = super::error::Exception;
-    const OPERATION: &'static rboto::schema::Operation = &super::schema::ops::MODIFY_TRANSIT_GATEWAY_PEERING_ATTACHMENT;
-}
-impl ModifyTransitGatewayPeeringAttachmentRequest<rboto::ServiceClient> {
-    /// Sends the `ModifyTransitGatewayPeeringAttachment` request.
-    pub async fn send(
-        self,
-    ) -> Result<ModifyTransitGatewayPeeringAttachmentResult, super::Error> {
-        let client = self._client.clone();
-        client.call(self).await
-    }
-}
-impl<C> rboto::OperationInput for ModifyTransitGatewayPolicyTableEntryRequest<C> {
-    type Output = ModifyTransitGatewayPolicyTableEntryResult;
-    type Error = super::error::Exception;
-    const OPERATION: &'static rboto::schema::Operation = &super::schema::ops::MODIFY_TRANSIT_GATEWAY_POLICY_TABLE_ENTRY;
-}
-impl ModifyTransitGatewayPolicyTableEntryRequest<rboto::ServiceClient> {
-    /// Sends the `ModifyTransitGatewayPolicyTableEntry` request.
-    pub async fn send(
-        self,
-    ) -> Result<ModifyTransitGatewayPolicyTableEntryResult, super::Error> {
-        let client = self._client.clone();
-        client.call(self).await
-    }
-}
-impl<C> rboto::OperationInput for ModifyTransitGatewayPrefixListReferenceRequest<C> {
-    type Output = ModifyTransitGatewayPrefixListReferenceResult;
-    type Error = super::error::Exception;
-    const OPERATION: &'static rboto::schema::Operation = &super::schema::ops::MODIFY_TRANSIT_GATEWAY_PREFIX_LIST_REFERENCE;
-}
-impl ModifyTransitGatewayPrefixListReferenceRequest<rboto::ServiceClient> {
-    /// Sends the `ModifyTransitGatewayPrefixListReference` request.
-    pub async fn send(
-        self,
-    ) -> Result<ModifyTransitGatewayPrefixListReferenceResult, super::Error> {
-        let client = self._client.clone();
-        client.call(self).await
-    }
-}
-impl<C> rboto::OperationInput for ModifyTransitGatewayVpcAttachmentRequest<C> {
-    type Output = ModifyTransitGatewayVpcAttachmentResult;
-    type Error = super::error::Exception;
-    const OPERATION: &'static rboto::schema::Operation = &super::schema::ops::MODIFY_TRANSIT_GATEWAY_VPC_ATTACHMENT;
-}
-impl ModifyTransitGatewayVpcAttachmentRequest<rboto::ServiceClient> {
-    /// Sends the `ModifyTransitGatewayVpcAttachment` request.
-    pub async fn send(
-        self,
-    ) -> Result<ModifyTransitGatewayVpcAttachmentResult, super::Error> {
-        let client = self._client.clone();
-        client.call(self).await
-    }
-}
-impl<C> rboto::OperationInput for ModifyVerifiedAccessEndpointRequest<C> {
-    type Output = ModifyVerifiedAccessEndpointResult;
-    type Error = super::error::Exception;
-    const OPERATION: &'static rboto::schema::Operation = &super::schema::ops::MODIFY_VERIFIED_ACCESS_ENDPOINT;
-}
-impl ModifyVerifiedAccessEndpointRequest<rboto::ServiceClient> {
-    /// Sends the `ModifyVerifiedAccessEndpoint` request.
-    pub async fn send(self) -> Result<ModifyVerifiedAccessEndpointResult, super::Error> {
-        let client = self._client.clone();
-        client.call(self).await
-    }
-}
-impl<C> rboto::OperationInput for ModifyVerifiedAccessEndpointPolicyRequest<C> {
-    type Output = ModifyVerifiedAccessEndpointPolicyResult;
-    type Error = super::error::Exception;
-    const OPERATION: &'static rboto::schema::Operation = &super::schema::ops::MODIFY_VERIFIED_ACCESS_ENDPOINT_POLICY;
-}
-impl ModifyVerifiedAccessEndpointPolicyRequest<rboto::ServiceClient> {
-    /// Sends the `ModifyVerifiedAccessEndpointPolicy` request.
-    pub async fn send(
-        self,
-    ) -> Result<ModifyVerifiedAccessEndpointPolicyResult, super::Error> {
-        let client = self._client.clone();
-        client.call(self).await
-    }
-}
-impl<C> rboto::OperationInput for ModifyVerifiedAccessGroupRequest<C> {
-    type Output = ModifyVerifiedAccessGroupResult;
-    type Error = super::error::Exception;
-    const OPERATION: &'static rboto::schema::Operation = &super::schema::ops::MODIFY_VERIFIED_ACCESS_GROUP;
-}
-impl ModifyVerifiedAccessGroupRequest<rboto::ServiceClient> {
-    /// Sends the `ModifyVerifiedAccessGroup` request.
-    pub async fn send(self) -> Result<ModifyVerifiedAccessGroupResult, super::Error> {
-        let client = self._client.clone();
-        client.call(self).await
-    }
-}
-impl<C> rboto::OperationInput for ModifyVerifiedAccessGroupPolicyRequest<C> {
-    type Output = ModifyVerifiedAccessGroupPolicyResult;
-    type Error = super::error::Exception;
-    const OPERATION: &'static rboto::schema::Operation = &super::schema::ops::MODIFY_VERIFIED_ACCESS_GROUP_POLICY;
-}
-impl ModifyVerifiedAccessGroupPolicyRequest<rboto::ServiceClient> {
-    /// Sends the `ModifyVerifiedAccessGroupPolicy` request.
-    pub async fn send(
-        self,
-    ) -> Result<ModifyVerifiedAccessGroupPolicyResult, super::Error> {
-        let client = self._client.clone();
-        client.call(self).await
-    }
-}
-impl<C> rboto::OperationInput for ModifyVerifiedAccessInstanceRequest<C> {
-    type Output = ModifyVerifiedAccessInstanceResult;
-    type Error = super::error::Exception;
-    const OPERATION: &'static rboto::schema::Operation = &super::schema::ops::MODIFY_VERIFIED_ACCESS_INSTANCE;
-}
-impl ModifyVerifiedAccessInstanceRequest<rboto::ServiceClient> {
-    /// Sends the `ModifyVerifiedAccessInstance` request.
-    pub async fn send(self) -> Result<ModifyVerifiedAccessInstanceResult, super::Error> {
-        let client = self._client.clone();
-        client.call(self).await
-    }
-}
-impl<C> rboto::OperationInput
-for ModifyVerifiedAccessInstanceLoggingConfigurationRequest<C> {
-    type Output = ModifyVerifiedAccessInstanceLoggingConfigurationResult;
-    type Error = super::error::Exception;
-    const OPERATION: &'static rboto::schema::Operation = &super::schema::ops::MODIFY_VERIFIED_ACCESS_INSTANCE_LOGGING_CONFIGURATION;
-}
-impl ModifyVerifiedAccessInstanceLoggingConfigurationRequest<rboto::ServiceClient> {
-    /// Sends the `ModifyVerifiedAccessInstanceLoggingConfiguration` request.
-    pub async fn send(
-        self,
-    ) -> Result<ModifyVerifiedAccessInstanceLoggingConfigurationResult, super::Error> {
-        let client = self._client.clone();
-        client.call(self).await
-    }
-}
-impl<C> rboto::OperationInput for ModifyVerifiedAccessTrustProviderRequest<C> {
-    type Output = ModifyVerifiedAccessTrustProviderResult;
-    type Error = super::error::Exception;
-    const OPERATION: &'static rboto::schema::Operation = &super::schema::ops::MODIFY_VERIFIED_ACCESS_TRUST_PROVIDER;
-}
-impl ModifyVerifiedAccessTrustProviderRequest<rboto::ServiceClient> {
-    /// Sends the `ModifyVerifiedAccessTrustProvider` request.
-    pub async fn send(
-        self,
-    ) -> Result<ModifyVerifiedAccessTrustProviderResult, super::Error> {
-        let client = self._client.clone();
-        client.call(self).await
-    }
-}
-impl<C> rboto::OperationInput for ModifyVolumeRequest<C> {
-    type Output = ModifyVolumeResult;
-    type Error = super::error::Exception;
-    const OPERATION: &'static rboto::schema::Operation = &super::schema::ops::MODIFY_VOLUME;
-}
-impl ModifyVolumeRequest<rboto::ServiceClient> {
-    /// Sends the `ModifyVolume` request.
-    pub async fn send(self) -> Result<ModifyVolumeResult, super::Error> {
-        let client = self._client.clone();
-        client.call(self).await
-    }
-}
-impl<C> rboto::OperationInput for ModifyVolumeAttributeRequest<C> {
-    type Output = ();
-    type Error = super::error::Exception;
-    const OPERATION: &'static rboto::schema::Operation = &super::schema::ops::MODIFY_VOLUME_ATTRIBUTE;
-}
-impl ModifyVolumeAttributeRequest<rboto::ServiceClient> {
-    /// Sends the `ModifyVolumeAttribute` request.
-    pub async fn send(self) -> Result<(), super::Error> {
-        let client = self._client.clone();
-        client.call(self).await
-    }
-}
-impl<C> rboto::OperationInput for ModifyVpcAttributeRequest<C> {
-    type Output = ();
-    type Error = super::error::Exception;
-    const OPERATION: &'static rboto::schema::Operation = &super::schema::ops::MODIFY_VPC_ATTRIBUTE;
-}
-impl ModifyVpcAttributeRequest<rboto::ServiceClient> {
-    /// Sends the `ModifyVpcAttribute` request.
-    pub async fn send(self) -> Result<(), super::Error> {
-        let client = self._client.clone();
-        client.call(self).await
-    }
-}
-impl<C> rboto::OperationInput for ModifyVpcBlockPublicAccessExclusionRequest<C> {
-    type Output = ModifyVpcBlockPublicAccessExclusionResult;
-    type Error = super::error::Exception;
-    const OPERATION: &'static rboto::schema::Operation = &super::schema::ops::MODIFY_VPC_BLOCK_PUBLIC_ACCESS_EXCLUSION;
-}
-impl ModifyVpcBlockPublicAccessExclusionRequest<rboto::ServiceClient> {
-    /// Sends the `ModifyVpcBlockPublicAccessExclusion` request.
-    pub async fn send(
-        self,
-    ) -> Result<ModifyVpcBlockPublicAccessExclusionResult, super::Error> {
-        let client = self._client.clone();
-        client.call(self).await
-    }
-}
-impl<C> rboto::OperationInput for ModifyVpcBlockPublicAccessOptionsRequest<C> {
-    type Output = ModifyVpcBlockPublicAccessOptionsResult;
-    type Error = super::error::Exception;
-    const OPERATION: &'static rboto::schema::Operation = &super::schema::ops::MODIFY_VPC_BLOCK_PUBLIC_ACCESS_OPTIONS;
-}
-impl ModifyVpcBlockPublicAccessOptionsRequest<rboto::ServiceClient> {
-    /// Sends the `ModifyVpcBlockPublicAccessOptions` request.
-    pub async fn send(
-        self,
-    ) -> Result<ModifyVpcBlockPublicAccessOptionsResult, super::Error> {
-        let client = self._client.clone();
-        client.call(self).await
-    }
-}
-impl<C> rboto::OperationInput for ModifyVpcEncryptionControlRequest<C> {
-    type Output = ModifyVpcEncryptionControlResult;
-    type Error = super::error::Exception;
-    const OPERATION: &'static rboto::schema::Operation = &super::schema::ops::MODIFY_VPC_ENCRYPTION_CONTROL;
-}
-impl ModifyVpcEncryptionControlRequest<rboto::ServiceClient> {
-    /// Sends the `ModifyVpcEncryptionControl` request.
-    pub async fn send(self) -> Result<ModifyVpcEncryptionControlResult, super::Error> {
-        let client = self._client.clone();
-        client.call(self).await
-    }
-}
-impl<C> rboto::OperationInput for ModifyVpcEndpointRequest<C> {
-    type Output = ModifyVpcEndpointResult;
-    type Error = super::error::Exception;
-    const OPERATION: &'static rboto::schema::Operation = &super::schema::ops::MODIFY_VPC_ENDPOINT;
-}
-impl ModifyVpcEndpointRequest<rboto::ServiceClient> {
-    /// Sends the `ModifyVpcEndpoint` request.
-    pub async fn send(self) -> Result<ModifyVpcEndpointResult, super::Error> {
-        let client = self._client.clone();
-        client.call(self).await
-    }
-}
-impl<C> rboto::OperationInput for ModifyVpcEndpointConnectionNotificationRequest<C> {
-    type Output = ModifyVpcEndpointConnectionNotificationResult;
-    type Error = super::error::Exception;
-    const OPERATION: &'static rboto::schema::Operation = &super::schema::ops::MODIFY_VPC_ENDPOINT_CONNECTION_NOTIFICATION;
-}
-impl ModifyVpcEndpointConnectionNotificationRequest<rboto::ServiceClient> {
-    /// Sends the `ModifyVpcEndpointConnectionNotification` request.
-    pub async fn send(
-        self,
-    ) -> Result<ModifyVpcEndpointConnectionNotificationResult, super::Error> {
-        let client = self._client.clone();
-        client.call(self).await
-    }
-}
-impl<C> rboto::OperationInput for ModifyVpcEndpointPayerResponsibilityRequest<C> {
-    type Output = ModifyVpcEndpointPayerResponsibilityResult;
-    type Error = super::error::Exception;
-    const OPERATION: &'static rboto::schema::Operation = &super::schema::ops::MODIFY_VPC_ENDPOINT_PAYER_RESPONSIBILITY;
-}
-impl ModifyVpcEndpointPayerResponsibilityRequest<rboto::ServiceClient> {
-    /// Sends the `ModifyVpcEndpointPayerResponsibility` request.
-    pub async fn send(
-        self,
-    ) -> Result<ModifyVpcEndpointPayerResponsibilityResult, super::Error> {
-        let client = self._client.clone();
-        client.call(self).await
-    }
-}
-impl<C> rboto::OperationInput for ModifyVpcEndpointServiceConfigurationRequest<C> {
-    type Output = ModifyVpcEndpointServiceConfigurationResult;
-    type Error = super::error::Exception;
-    const OPERATION: &'static rboto::schema::Operation = &super::schema::ops::MODIFY_VPC_ENDPOINT_SERVICE_CONFIGURATION;
-}
-impl ModifyVpcEndpointServiceConfigurationRequest<rboto::ServiceClient> {
-    /// Sends the `ModifyVpcEndpointServiceConfiguration` request.
-    pub async fn send(
-        self,
-    ) -> Result<ModifyVpcEndpointServiceConfigurationResult, super::Error> {
-        let client = self._client.clone();
-        client.call(self).await
-    }
-}
-impl<C> rboto::OperationInput for ModifyVpcEndpointServicePayerResponsibilityRequest<C> {
-    type Output = ModifyVpcEndpointServicePayerResponsibilityResult;
-    type Error = super::error::Exception;
-    const OPERATION: &'static rboto::schema::Operation = &super::schema::ops::MODIFY_VPC_ENDPOINT_SERVICE_PAYER_RESPONSIBILITY;
-}
-impl ModifyVpcEndpointServicePayerResponsibilityRequest<rboto::ServiceClient> {
-    /// Sends the `ModifyVpcEndpointServicePayerResponsibility` request.
-    pub async fn send(
-        self,
-    ) -> Result<ModifyVpcEndpointServicePayerResponsibilityResult, super::Error> {
-        let client = self._client.clone();
-        client.call(self).await
-    }
-}
-impl<C> rboto::OperationInput for ModifyVpcEndpointServicePermissionsRequest<C> {
-    type Output = ModifyVpcEndpointServicePermissionsResult;
-    type Error = super::error::Exception;
-    const OPERATION: &'static rboto::schema::Operation = &super::schema::ops::MODIFY_VPC_ENDPOINT_SERVICE_PERMISSIONS;
-}
-impl ModifyVpcEndpointServicePermissionsRequest<rboto::ServiceClient> {
-    /// Sends the `ModifyVpcEndpointServicePermissions` request.
-    pub async fn send(
-        self,
-    ) -> Result<ModifyVpcEndpointServicePermissionsResult, super::Error> {
-        let client = self._client.clone();
-        client.call(self).await
-    }
-}
-impl<C> rboto::OperationInput for ModifyVpcPeeringConnectionOptionsRequest<C> {
-    type Output = ModifyVpcPeeringConnectionOptionsResult;
-    type Error = super::error::Exception;
-    const OPERATION: &'static rboto::schema::Operation = &super::schema::ops::MODIFY_VPC_PEERING_CONNECTION_OPTIONS;
-}
-impl ModifyVpcPeeringConnectionOptionsRequest<rboto::ServiceClient> {
-    /// Sends the `ModifyVpcPeeringConnectionOptions` request.
-    pub async fn send(
-        self,
-    ) -> Result<ModifyVpcPeeringConnectionOptionsResult, super::Error> {
-        let client = self._client.clone();
-        client.call(self).await
-    }
-}
-impl<C> rboto::OperationInput for ModifyVpcTenancyRequest<C> {
-    type Output = ModifyVpcTenancyResult;
-    type Error = super::error::Exception;
-    const OPERATION: &'static rboto::schema::Operation = &super::schema::ops::MODIFY_VPC_TENANCY;
-}
-impl ModifyVpcTenancyRequest<rboto::ServiceClient> {
-    /// Sends the `ModifyVpcTenancy` request.
-    pub async fn send(self) -> Result<ModifyVpcTenancyResult, super::Error> {
-        let client = self._client.clone();
-        client.call(self).await
-    }
-}
-impl<C> rboto::OperationInput for ModifyVpnConnectionRequest<C> {
-    type Output = ModifyVpnConnectionResult;
-    type Error = super::error::Exception;
-    const OPERATION: &'static rboto::schema::Operation = &super::schema::ops::MODIFY_VPN_CONNECTION;
-}
-impl ModifyVpnConnectionRequest<rboto::ServiceClient> {
-    /// Sends the `ModifyVpnConnection` request.
-    pub async fn send(self) -> Result<ModifyVpnConnectionResult, super::Error> {
-        let client = self._client.clone();
-        client.call(self).await
-    }
-}
-impl<C> rboto::OperationInput for ModifyVpnConnectionOptionsRequest<C> {
-    type Output = ModifyVpnConnectionOptionsResult;
-    type Error = super::error::Exception;
-    const OPERATION: &'static rboto::schema::Operation = &super::schema::ops::MODIFY_VPN_CONNECTION_OPTIONS;
-}
-impl ModifyVpnConnectionOptionsRequest<rboto::ServiceClient> {
-    /// Sends the `ModifyVpnConnectionOptions` request.
-    pub async fn send(self) -> Result<ModifyVpnConnectionOptionsResult, super::Error> {
-        let client = self._client.clone();
-        client.call(self).await
-    }
-}
-impl<C> rboto::OperationInput for ModifyVpnTunnelCertificateRequest<C> {
-    type Output = ModifyVpnTunnelCertificateResult;
-    type Error = super::error::Exception;
-    const OPERATION: &'static rboto::schema::Operation = &super::schema::ops::MODIFY_VPN_TUNNEL_CERTIFICATE;
-}
-impl ModifyVpnTunnelCertificateRequest<rboto::ServiceClient> {
-    /// Sends the `ModifyVpnTunnelCertificate` request.
-    pub async fn send(self) -> Result<ModifyVpnTunnelCertificateResult, super::Error> {
-        let client = self._client.clone();
-        client.call(self).await
-    }
-}
-impl<C> rboto::OperationInput for ModifyVpnTunnelOptionsRequest<C> {
-    type Output = ModifyVpnTunnelOptionsResult;
-    type Error = super::error::Exception;
-    const OPERATION: &'static rboto::schema::Operation = &super::schema::ops::MODIFY_VPN_TUNNEL_OPTIONS;
-}
-impl ModifyVpnTunnelOptionsRequest<rboto::ServiceClient> {
-    /// Sends the `ModifyVpnTunnelOptions` request.
-    pub async fn send(self) -> Result<ModifyVpnTunnelOptionsResult, super::Error> {
-        let client = self._client.clone();
-        client.call(self).await
-    }
-}
-impl<C> rboto::OperationInput for MonitorInstancesRequest<C> {
-    type Output = MonitorInstancesResult;
-    type Error = super::error::Exception;
-    const OPERATION: &'static rboto::schema::Operation = &super::schema::ops::MONITOR_INSTANCES;
-}
-impl MonitorInstancesRequest<rboto::ServiceClient> {
-    /// Sends the `MonitorInstances` request.
-    pub async fn send(self) -> Result<MonitorInstancesResult, super::Error> {
-        let client = self._client.clone();
-        client.call(self).await
-    }
-}
-impl<C> rboto::OperationInput for MoveAddressToVpcRequest<C> {
-    type Output = MoveAddressToVpcResult;
-    type Error = super::error::Exception;
-    const OPERATION: &'static rboto::schema::Operation = &super::schema::ops::MOVE_ADDRESS_TO_VPC;
-}
-impl MoveAddressToVpcRequest<rboto::ServiceClient> {
-    /// Sends the `MoveAddressToVpc` request.
-    pub async fn send(self) -> Result<MoveAddressToVpcResult, super::Error> {
-        let client = self._client.clone();
-        client.call(self).await
-    }
-}
-impl<C> rboto::OperationInput for MoveByoipCidrToIpamRequest<C> {
-    type Output = MoveByoipCidrToIpamResult;
-    type Error = super::error::Exception;
-    const OPERATION: &'static rboto::schema::Operation = &super::schema::ops::MOVE_BYOIP_CIDR_TO_IPAM;
-}
-impl MoveByoipCidrToIpamRequest<rboto::ServiceClient> {
-    /// Sends the `MoveByoipCidrToIpam` request.
-    pub async fn send(self) -> Result<MoveByoipCidrToIpamResult, super::Error> {
-        let client = self._client.clone();
-        client.call(self).await
-    }
-}
-impl<C> rboto::OperationInput for MoveCapacityReservationInstancesRequest<C> {
-    type Output = MoveCapacityReservationInstancesResult;
-    type Error = super::error::Exception;
-    const OPERATION: &'static rboto::schema::Operation = &super::schema::ops::MOVE_CAPACITY_RESERVATION_INSTANCES;
-}
-impl MoveCapacityReservationInstancesRequest<rboto::ServiceClient> {
-    /// Sends the `MoveCapacityReservationInstances` request.
-    pub async fn send(
-        self,
-    ) -> Result<MoveCapacityReservationInstancesResult, super::Error> {
-        let client = self._client.clone();
-        client.call(self).await
-    }
-}
-impl<C> rboto::OperationInput for ProvisionByoipCidrRequest<C> {
-    type Output = ProvisionByoipCidrResult;
-    type Error = super::error::Exception;
-    const OPERATION: &'static rboto::schema::Operation = &super::schema::ops::PROVISION_BYOIP_CIDR;
-}
-impl ProvisionByoipCidrRequest<rboto::ServiceClient> {
-    /// Sends the `ProvisionByoipCidr` request.
-    pub async fn send(self) -> Result<ProvisionByoipCidrResult, super::Error> {
-        let client = self._client.clone();
-        client.call(self).await
-    }
-}
-impl<C> rboto::OperationInput for ProvisionIpamByoasnRequest<C> {
-    type Output = ProvisionIpamByoasnResult;
-    type Error = super::error::Exception;
-    const OPERATION: &'static rboto::schema::Operation = &super::schema::ops::PROVISION_IPAM_BYOASN;
-}
-impl ProvisionIpamByoasnRequest<rboto::ServiceClient> {
-    /// Sends the `ProvisionIpamByoasn` request.
-    pub async fn send(self) -> Result<ProvisionIpamByoasnResult, super::Error> {
-        let client = self._client.clone();
-        client.call(self).await
-    }
-}
-impl<C> rboto::OperationInput for ProvisionIpamPoolCidrRequest<C> {
-    type Output = ProvisionIpamPoolCidrResult;
-    type Error = super::error::Exception;
-    const OPERATION: &'static rboto::schema::Operation = &super::schema::ops::PROVISION_IPAM_POOL_CIDR;
-}
-impl ProvisionIpamPoolCidrRequest<rboto::ServiceClient> {
-    /// Sends the `ProvisionIpamPoolCidr` request.
-    pub async fn send(self) -> Result<ProvisionIpamPoolCidrResult, super::Error> {
-        let client = self._client.clone();
-        client.call(self).await
-    }
-}
-impl<C> rboto::OperationInput for ProvisionPublicIpv4PoolCidrRequest<C> {
-    type Output = ProvisionPublicIpv4PoolCidrResult;
-    type Error = super::error::Exception;
-    const OPERATION: &'static rboto::schema::Operation = &super::schema::ops::PROVISION_PUBLIC_IPV4_POOL_CIDR;
-}
-impl ProvisionPublicIpv4PoolCidrRequest<rboto::ServiceClient> {
-    /// Sends the `ProvisionPublicIpv4PoolCidr` request.
-    pub async fn send(self) -> Result<ProvisionPublicIpv4PoolCidrResult, super::Error> {
-        let client = self._client.clone();
-        client.call(self).await
-    }
-}
-impl<C> rboto::OperationInput for PurchaseCapacityBlockRequest<C> {
-    type Output = PurchaseCapacityBlockResult;
-    type Error = super::error::Exception;
-    const OPERATION: &'static rboto::schema::Operation = &super::schema::ops::PURCHASE_CAPACITY_BLOCK;
-}
-impl PurchaseCapacityBlockRequest<rboto::ServiceClient> {
-    /// Sends the `PurchaseCapacityBlock` request.
-    pub async fn send(self) -> Result<PurchaseCapacityBlockResult, super::Error> {
-        let client = self._client.clone();
-        client.call(self).await
-    }
-}
-impl<C> rboto::OperationInput for PurchaseCapacityBlockExtensionRequest<C> {
-    type Output = PurchaseCapacityBlockExtensionResult;
-    type Error = super::error::Exception;
-    const OPERATION: &'static rboto::schema::Operation = &super::schema::ops::PURCHASE_CAPACITY_BLOCK_EXTENSION;
-}
-impl PurchaseCapacityBlockExtensionRequest<rboto::ServiceClient> {
-    /// Sends the `PurchaseCapacityBlockExtension` request.
-    pub async fn send(
-        self,
-    ) -> Result<PurchaseCapacityBlockExtensionResult, super::Error> {
-        let client = self._client.clone();
-        client.call(self).await
-    }
-}
-impl<C> rboto::OperationInput for PurchaseHostReservationRequest<C> {
-    type Output = PurchaseHostReservationResult;
-    type Error = super::error::Exception;
-    const OPERATION: &'static rboto::schema::Operation = &super::schema::ops::PURCHASE_HOST_RESERVATION;
-}
-impl PurchaseHostReservationRequest<rboto::ServiceClient> {
-    /// Sends the `PurchaseHostReservation` request.
-    pub async fn send(self) -> Result<PurchaseHostReservationResult, super::Error> {
-        let client = self._client.clone();
-        client.call(self).await
-    }
-}
-impl<C> rboto::OperationInput for PurchaseReservedInstancesOfferingRequest<C> {
-    type Output = PurchaseReservedInstancesOfferingResult;
-    type Error = super::error::Exception;
-    const OPERATION: &'static rboto::schema::Operation = &super::schema::ops::PURCHASE_RESERVED_INSTANCES_OFFERING;
-}
-impl PurchaseReservedInstancesOfferingRequest<rboto::ServiceClient> {
-    /// Sends the `PurchaseReservedInstancesOffering` request.
-    pub async fn send(
-        self,
-    ) -> Result<PurchaseReservedInstancesOfferingResult, super::Error> {
-        let client = self._client.clone();
-        client.call(self).await
-    }
-}
-impl<C> rboto::OperationInput for PurchaseScheduledInstancesRequest<C> {
-    type Output = PurchaseScheduledInstancesResult;
-    type Error = super::error::Exception;
-    const OPERATION: &'static rboto::schema::Operation = &super::schema::ops::PURCHASE_SCHEDULED_INSTANCES;
-}
-impl PurchaseScheduledInstancesRequest<rboto::ServiceClient> {
-    /// Sends the `PurchaseScheduledInstances` request.
-    pub async fn send(self) -> Result<PurchaseScheduledInstancesResult, super::Error> {
-        let client = self._client.clone();
-        client.call(self).await
-    }
-}
-impl<C> rboto::OperationInput for RebootInstancesRequest<C> {
-    type Output = ();
-    type Error = super::error::Exception;
-    const OPERATION: &'static rboto::schema::Operation = &super::schema::ops::REBOOT_INSTANCES;
-}
-impl RebootInstancesRequest<rboto::ServiceClient> {
-    /// Sends the `RebootInstances` request.
-    pub async fn send(self) -> Result<(), super::Error> {
-        let client = self._client.clone();
-        client.call(self).await
-    }
-}
-impl<C> rboto::OperationInput for RegisterImageRequest<C> {
-    type Output = RegisterImageResult;
-    type Error = super::error::Exception;
-    const OPERATION: &'static rboto::schema::Operation = &super::schema::ops::REGISTER_IMAGE;
-}
-impl RegisterImageRequest<rboto::ServiceClient> {
-    /// Sends the `RegisterImage` request.
-    pub async fn send(self) -> Result<RegisterImageResult, super::Error> {
-        let client = self._client.clone();
-        client.call(self).await
-    }
-}
-impl<C> rboto::OperationInput for RegisterInstanceEventNotificationAttributesRequest<C> {
-    type Output = RegisterInstanceEventNotificationAttributesResult;
-    type Error = super::error::Exception;
-    const OPERATION: &'static rboto::schema::Operation = &super::schema::ops::REGISTER_INSTANCE_EVENT_NOTIFICATION_ATTRIBUTES;
-}
-impl RegisterInstanceEventNotificationAttributesRequest<rboto::ServiceClient> {
-    /// Sends the `RegisterInstanceEventNotificationAttributes` request.
-    pub async fn send(
-        self,
-    ) -> Result<RegisterInstanceEventNotificationAttributesResult, super::Error> {
-        let client = self._client.clone();
-        client.call(self).await
-    }
-}
-impl<C> rboto::OperationInput for RegisterTransitGatewayMulticastGroupMembersRequest<C> {
-    type Output = RegisterTransitGatewayMulticastGroupMembersResult;
-    type Error = super::error::Exception;
-    const OPERATION: &'static rboto::schema::Operation = &super::schema::ops::REGISTER_TRANSIT_GATEWAY_MULTICAST_GROUP_MEMBERS;
-}
-impl RegisterTransitGatewayMulticastGroupMembersRequest<rboto::ServiceClient> {
-    /// Sends the `RegisterTransitGatewayMulticastGroupMembers` request.
-    pub async fn send(
-        self,
-    ) -> Result<RegisterTransitGatewayMulticastGroupMembersResult, super::Error> {
-        let client = self._client.clone();
-        client.call(self).await
-    }
-}
-impl<C> rboto::OperationInput for RegisterTransitGatewayMulticastGroupSourcesRequest<C> {
-    type Output = RegisterTransitGatewayMulticastGroupSourcesResult;
-    type Error = super::error::Exception;
-    const OPERATION: &'static rboto::schema::Operation = &super::schema::ops::REGISTER_TRANSIT_GATEWAY_MULTICAST_GROUP_SOURCES;
-}
-impl RegisterTransitGatewayMulticastGroupSourcesRequest<rboto::ServiceClient> {
-    /// Sends the `RegisterTransitGatewayMulticastGroupSources` request.
-    pub async fn send(
-        self,
-    ) -> Result<RegisterTransitGatewayMulticastGroupSourcesResult, super::Error> {
-        let client = self._client.clone();
-        client.call(self).await
-    }
-}
-impl<C> rboto::OperationInput for RejectCapacityReservationBillingOwnershipRequest<C> {
-    type Output = RejectCapacityReservationBillingOwnershipResult;
-    type Error = super::error::Exception;
-    const OPERATION: &'static rboto::schema::Operation = &super::schema::ops::REJECT_CAPACITY_RESERVATION_BILLING_OWNERSHIP;
-}
-impl RejectCapacityReservationBillingOwnershipRequest<rboto::ServiceClient> {
-    /// Sends the `RejectCapacityReservationBillingOwnership` request.
-    pub async fn send(
-        self,
-    ) -> Result<RejectCapacityReservationBillingOwnershipResult, super::Error> {
-        let client = self._client.clone();
-        client.call(self).await
-    }
-}
-impl<C> rboto::OperationInput for RejectTransitGatewayClientVpnAttachmentRequest<C> {
-    type Output = RejectTransitGatewayClientVpnAttachmentResult;
-    type Error = super::error::Exception;
-    const OPERATION: &'static rboto::schema::Operation = &super::schema::ops::REJECT_TRANSIT_GATEWAY_CLIENT_VPN_ATTACHMENT;
-}
-impl RejectTransitGatewayClientVpnAttachmentRequest<rboto::ServiceClient> {
-    /// Sends the `RejectTransitGatewayClientVpnAttachment` request.
-    pub async fn send(
-        self,
-    ) -> Result<RejectTransitGatewayClientVpnAttachmentResult, super::Error> {
-        let client = self._client.clone();
-        client.call(self).await
-    }
-}
-impl<C> rboto::OperationInput
-for RejectTransitGatewayMulticastDomainAssociationsRequest<C> {
-    type Output = RejectTransitGatewayMulticastDomainAssociationsResult;
-    type Error = super::error::Exception;
-    const OPERATION: &'static rboto::schema::Operation = &super::schema::ops::REJECT_TRANSIT_GATEWAY_MULTICAST_DOMAIN_ASSOCIATIONS;
-}
-impl RejectTransitGatewayMulticastDomainAssociationsRequest<rboto::ServiceClient> {
-    /// Sends the `RejectTransitGatewayMulticastDomainAssociations` request.
-    pub async fn send(
-        self,
-    ) -> Result<RejectTransitGatewayMulticastDomainAssociationsResult, super::Error> {
-        let client = self._client.clone();
-        client.call(self).await
-    }
-}
-impl<C> rboto::OperationInput for RejectTransitGatewayPeeringAttachmentRequest<C> {
-    type Output = RejectTransitGatewayPeeringAttachmentResult;
-    type Error = super::error::Exception;
-    const OPERATION: &'static rboto::schema::Operation = &super::schema::ops::REJECT_TRANSIT_GATEWAY_PEERING_ATTACHMENT;
-}
-impl RejectTransitGatewayPeeringAttachmentRequest<rboto::ServiceClient> {
-    /// Sends the `RejectTransitGatewayPeeringAttachment` request.
-    pub async fn send(
-        self,
-    ) -> Result<RejectTransitGatewayPeeringAttachmentResult, super::Error> {
-        let client = self._client.clone();
-        client.call(self).await
-    }
-}
-impl<C> rboto::OperationInput for RejectTransitGatewayVpcAttachmentRequest<C> {
-    type Output = RejectTransitGatewayVpcAttachmentResult;
-    type Error = super::error::Exception;
-    const OPERATION: &'static rboto::schema::Operation = &super::schema::ops::REJECT_TRANSIT_GATEWAY_VPC_ATTACHMENT;
-}
-impl RejectTransitGatewayVpcAttachmentRequest<rboto::ServiceClient> {
-    /// Sends the `RejectTransitGatewayVpcAttachment` request.
-    pub async fn send(
-        self,
-    ) -> Result<RejectTransitGatewayVpcAttachmentResult, super::Error> {
-        let client = self._client.clone();
-        client.call(self).await
-    }
-}
-impl<C> rboto::OperationInput for RejectVpcEndpointConnectionsRequest<C> {
-    type Output = RejectVpcEndpointConnectionsResult;
-    type Error = super::error::Exception;
-    const OPERATION: &'static rboto::schema::Operation = &super::schema::ops::REJECT_VPC_ENDPOINT_CONNECTIONS;
-}
-impl RejectVpcEndpointConnectionsRequest<rboto::ServiceClient> {
-    /// Sends the `RejectVpcEndpointConnections` request.
-    pub async fn send(self) -> Result<RejectVpcEndpointConnectionsResult, super::Error> {
-        let client = self._client.clone();
-        client.call(self).await
-    }
-}
-impl<C> rboto::OperationInput for RejectVpcPeeringConnectionRequest<C> {
-    type Output = RejectVpcPeeringConnectionResult;
-    type Error = super::error::Exception;
-    const OPERATION: &'static rboto::schema::Operation = &super::schema::ops::REJECT_VPC_PEERING_CONNECTION;
-}
-impl RejectVpcPeeringConnectionRequest<rboto::ServiceClient> {
-    /// Sends the `RejectVpcPeeringConnection` request.
-    pub async fn send(self) -> Result<RejectVpcPeeringConnectionResult, super::Error> {
-        let client = self._client.clone();
-        client.call(self).await
-    }
-}
-impl<C> rboto::OperationInput for ReleaseAddressRequest<C> {
-    type Output = ();
-    type Error = super::error::Exception;
-    const OPERATION: &'static rboto::schema::Operation = &super::schema::ops::RELEASE_ADDRESS;
-}
-impl ReleaseAddressRequest<rboto::ServiceClient> {
-    /// Sends the `ReleaseAddress` request.
-    pub async fn send(self) -> Result<(), super::Error> {
-        let client = self._client.clone();
-        client.call(self).await
-    }
-}
-impl<C> rboto::OperationInput for ReleaseHostsRequest<C> {
-    type Output = ReleaseHostsResult;
-    type Error = super::error::Exception;
-    const OPERATION: &'static rboto::schema::Operation = &super::schema::ops::RELEASE_HOSTS;
-}
-impl ReleaseHostsRequest<rboto::ServiceClient> {
-    /// Sends the `ReleaseHosts` request.
-    pub async fn send(self) -> Result<ReleaseHostsResult, super::Error> {
-        let client = self._client.clone();
-        client.call(self).await
-    }
-}
-impl<C> rboto::OperationInput for ReleaseIpamPoolAllocationRequest<C> {
-    type Output = ReleaseIpamPoolAllocationResult;
-    type Error = super::error::Exception;
-    const OPERATION: &'static rboto::schema::Operation = &super::schema::ops::RELEASE_IPAM_POOL_ALLOCATION;
-}
-impl ReleaseIpamPoolAllocationRequest<rboto::ServiceClient> {
-    /// Sends the `ReleaseIpamPoolAllocation` request.
-    pub async fn send(self) -> Result<ReleaseIpamPoolAllocationResult, super::Error> {
-        let client = self._client.clone();
-        client.call(self).await
-    }
-}
-impl<C> rboto::OperationInput for ReplaceIamInstanceProfileAssociationRequest<C> {
-    type Output = ReplaceIamInstanceProfileAssociationResult;
-    type Error = super::error::Exception;
-    const OPERATION: &'static rboto::schema::Operation = &super::schema::ops::REPLACE_IAM_INSTANCE_PROFILE_ASSOCIATION;
-}
-impl ReplaceIamInstanceProfileAssociationRequest<rboto::ServiceClient> {
-    /// Sends the `ReplaceIamInstanceProfileAssociation` request.
-    pub async fn send(
-        self,
-    ) -> Result<ReplaceIamInstanceProfileAssociationResult, super::Error> {
-        let client = self._client.clone();
-        client.call(self).await
-    }
-}
-impl<C> rboto::OperationInput for ReplaceImageCriteriaInAllowedImagesSettingsRequest<C> {
-    type Output = ReplaceImageCriteriaInAllowedImagesSettingsResult;
-    type Error = super::error::Exception;
-    const OPERATION: &'static rboto::schema::Operation = &super::schema::ops::REPLACE_IMAGE_CRITERIA_IN_ALLOWED_IMAGES_SETTINGS;
-}
-impl ReplaceImageCriteriaInAllowedImagesSettingsRequest<rboto::ServiceClient> {
-    /// Sends the `ReplaceImageCriteriaInAllowedImagesSettings` request.
-    pub async fn send(
-        self,
-    ) -> Result<ReplaceImageCriteriaInAllowedImagesSettingsResult, super::Error> {
-        let client = self._client.clone();
-        client.call(self).await
-    }
-}
-impl<C> rboto::OperationInput for ReplaceImageInstanceTypeSpecificationRequest<C> {
-    type Output = ReplaceImageInstanceTypeSpecificationResult;
-    type Error = super::error::Exception;
-    const OPERATION: &'static rboto::schema::Operation = &super::schema::ops::REPLACE_IMAGE_INSTANCE_TYPE_SPECIFICATION;
-}
-impl ReplaceImageInstanceTypeSpecificationRequest<rboto::ServiceClient> {
-    /// Sends the `ReplaceImageInstanceTypeSpecification` request.
-    pub async fn send(
-        self,
-    ) -> Result<ReplaceImageInstanceTypeSpecificationResult, super::Error> {
-        let client = self._client.clone();
-        client.call(self).await
-    }
-}
-impl<C> rboto::OperationInput for ReplaceNetworkAclAssociationRequest<C> {
-    type Output = ReplaceNetworkAclAssociationResult;
-    type Error = super::error::Exception;
-    const OPERATION: &'static rboto::schema::Operation = &super::schema::ops::REPLACE_NETWORK_ACL_ASSOCIATION;
-}
-impl ReplaceNetworkAclAssociationRequest<rboto::ServiceClient> {
-    /// Sends the `ReplaceNetworkAclAssociation` request.
-    pub async fn send(self) -> Result<ReplaceNetworkAclAssociationResult, super::Error> {
-        let client = self._client.clone();
-        client.call(self).await
-    }
-}
-impl<C> rboto::OperationInput for ReplaceNetworkAclEntryRequest<C> {
-    type Output = ();
-    type Error = super::error::Exception;
-    const OPERATION: &'static rboto::schema::Operation = &super::schema::ops::REPLACE_NETWORK_ACL_ENTRY;
-}
-impl ReplaceNetworkAclEntryRequest<rboto::ServiceClient> {
-    /// Sends the `ReplaceNetworkAclEntry` request.
-    pub async fn send(self) -> Result<(), super::Error> {
-        let client = self._client.clone();
-        client.call(self).await
-    }
-}
-impl<C> rboto::OperationInput for ReplaceRouteRequest<C> {
-    type Output = ();
-    type Error = super::error::Exception;
-    const OPERATION: &'static rboto::schema::Operation = &super::schema::ops::REPLACE_ROUTE;
-}
-impl ReplaceRouteRequest<rboto::ServiceClient> {
-    /// Sends the `ReplaceRoute` request.
-    pub async fn send(self) -> Result<(), super::Error> {
-        let client = self._client.clone();
-        client.call(self).await
-    }
-}
-impl<C> rboto::OperationInput for ReplaceRouteTableAssociationRequest<C> {
-    type Output = ReplaceRouteTableAssociationResult;
-    type Error = super::error::Exception;
-    const OPERATION: &'static rboto::schema::Operation = &super::schema::ops::REPLACE_ROUTE_TABLE_ASSOCIATION;
-}
-impl ReplaceRouteTableAssociationRequest<rboto::ServiceClient> {
-    /// Sends the `ReplaceRouteTableAssociation` request.
-    pub async fn send(self) -> Result<ReplaceRouteTableAssociationResult, super::Error> {
-        let client = self._client.clone();
-        client.call(self).await
-    }
-}
-impl<C> rboto::OperationInput for ReplaceTransitGatewayRouteRequest<C> {
-    type Output = ReplaceTransitGatewayRouteResult;
-    type Error = super::error::Exception;
-    const OPERATION: &'static rboto::schema::Operation = &super::schema::ops::REPLACE_TRANSIT_GATEWAY_ROUTE;
-}
-impl ReplaceTransitGatewayRouteRequest<rboto::ServiceClient> {
-    /// Sends the `ReplaceTransitGatewayRoute` request.
-    pub async fn send(self) -> Result<ReplaceTransitGatewayRouteResult, super::Error> {
-        let client = self._client.clone();
-        client.call(self).await
-    }
-}
-impl<C> rboto::OperationInput for ReplaceVpnTunnelRequest<C> {
-    type Output = ReplaceVpnTunnelResult;
-    type Error = super::error::Exception;
-    const OPERATION: &'static rboto::schema::Operation = &super::schema::ops::REPLACE_VPN_TUNNEL;
-}
-impl ReplaceVpnTunnelRequest<rboto::ServiceClient> {
-    /// Sends the `ReplaceVpnTunnel` request.
-    pub async fn send(self) -> Result<ReplaceVpnTunnelResult, super::Error> {
-        let client = self._client.clone();
-        client.call(self).await
-    }
-}
-impl<C> rboto::OperationInput for ReportInstanceStatusRequest<C> {
-    type Output = ();
-    type Error = super::error::Exception;
-    const OPERATION: &'static rboto::schema::Operation = &super::schema::ops::REPORT_INSTANCE_STATUS;
-}
-impl ReportInstanceStatusRequest<rboto::ServiceClient> {
-    /// Sends the `ReportInstanceStatus` request.
-    pub async fn send(self) -> Result<(), super::Error> {
-        let client = self._client.clone();
-        client.call(self).await
-    }
-}
-impl<C> rboto::OperationInput for RequestSpotFleetRequest<C> {
-    type Output = RequestSpotFleetResponse;
-    type Error = super::error::Exception;
-    const OPERATION: &'static rboto::schema::Operation = &super::schema::ops::REQUEST_SPOT_FLEET;
-}
-impl RequestSpotFleetRequest<rboto::ServiceClient> {
-    /// Sends the `RequestSpotFleet` request.
-    pub async fn send(self) -> Result<RequestSpotFleetResponse, super::Error> {
-        let client = self._client.clone();
-        client.call(self).await
-    }
-}
-impl<C> rboto::OperationInput for RequestSpotInstancesRequest<C> {
-    type Output = RequestSpotInstancesResult;
-    type Error = super::error::Exception;
-    const OPERATION: &'static rboto::schema::Operation = &super::schema::ops::REQUEST_SPOT_INSTANCES;
-}
-impl RequestSpotInstancesRequest<rboto::ServiceClient> {
-    /// Sends the `RequestSpotInstances` request.
-    pub async fn send(self) -> Result<RequestSpotInstancesResult, super::Error> {
-        let client = self._client.clone();
-        client.call(self).await
-    }
-}
-impl<C> rboto::OperationInput for ResetAddressAttributeRequest<C> {
-    type Output = ResetAddressAttributeResult;
-    type Error = super::error::Exception;
-    const OPERATION: &'static rboto::schema::Operation = &super::schema::ops::RESET_ADDRESS_ATTRIBUTE;
-}
-impl ResetAddressAttributeRequest<rboto::ServiceClient> {
-    /// Sends the `ResetAddressAttribute` request.
-    pub async fn send(self) -> Result<ResetAddressAttributeResult, super::Error> {
-        let client = self._client.clone();
-        client.call(self).await
-    }
-}
-impl<C> rboto::OperationInput for ResetEbsDefaultKmsKeyIdRequest<C> {
-    type Output = ResetEbsDefaultKmsKeyIdResult;
-    type Error = super::error::Exception;
-    const OPERATION: &'static rboto::schema::Operation = &super::schema::ops::RESET_EBS_DEFAULT_KMS_KEY_ID;
-}
-impl ResetEbsDefaultKmsKeyIdRequest<rboto::ServiceClient> {
-    /// Sends the `ResetEbsDefaultKmsKeyId` request.
-    pub async fn send(self) -> Result<ResetEbsDefaultKmsKeyIdResult, super::Error> {
-        let client = self._client.clone();
-        client.call(self).await
-    }
-}
-impl<C> rboto::OperationInput for ResetFpgaImageAttributeRequest<C> {
-    type Output = ResetFpgaImageAttributeResult;
-    type Error = super::error::Exception;
-    const OPERATION: &'static rboto::schema::Operation = &super::schema::ops::RESET_FPGA_IMAGE_ATTRIBUTE;
-}
-impl ResetFpgaImageAttributeRequest<rboto::ServiceClient> {
-    /// Sends the `ResetFpgaImageAttribute` request.
-    pub async fn send(self) -> Result<ResetFpgaImageAttributeResult, super::Error> {
-        let client = self._client.clone();
-        client.call(self).await
-    }
-}
-impl<C> rboto::OperationInput for ResetImageAttributeRequest<C> {
-    type Output = ();
-    type Error = super::error::Exception;
-    const OPERATION: &'static rboto::schema::Operation = &super::schema::ops::RESET_IMAGE_ATTRIBUTE;
-}
-impl ResetImageAttributeRequest<rboto::ServiceClient> {
-    /// Sends the `ResetImageAttribute` request.
-    pub async fn send(self) -> Result<(), super::Error> {
-        let client = self._client.clone();
-        client.call(self).await
-    }
-}
-impl<C> rboto::OperationInput for ResetInstanceAttributeRequest<C> {
-    type Output = ();
-    type Error = super::error::Exception;
-    const OPERATION: &'static rboto::schema::Operation = &super::schema::ops::RESET_INSTANCE_ATTRIBUTE;
-}
-impl ResetInstanceAttributeRequest<rboto::ServiceClient> {
-    /// Sends the `ResetInstanceAttribute` request.
-    pub async fn send(self) -> Result<(), super::Error> {
-        let client = self._client.clone();
-        client.call(self).await
-    }
-}
-impl<C> rboto::OperationInput for ResetNetworkInterfaceAttributeRequest<C> {
-    type Output = ();
-    type Error = super::error::Exception;
-    const OPERATION: &'static rboto::schema::Operation = &super::schema::ops::RESET_NETWORK_INTERFACE_ATTRIBUTE;
-}
-impl ResetNetworkInterfaceAttributeRequest<rboto::ServiceClient> {
-    /// Sends the `ResetNetworkInterfaceAttribute` request.
-    pub async fn send(self) -> Result<(), super::Error> {
-        let client = self._client.clone();
-        client.call(self).await
-    }
-}
-impl<C> rboto::OperationInput for ResetSnapshotAttributeRequest<C> {
-    type Output = ();
-    type Error = super::error::Exception;
-    const OPERATION: &'static rboto::schema::Operation = &super::schema::ops::RESET_SNAPSHOT_ATTRIBUTE;
-}
-impl ResetSnapshotAttributeRequest<rboto::ServiceClient> {
-    /// Sends the `ResetSnapshotAttribute` request.
-    pub async fn send(self) -> Result<(), super::Error> {
-        let client = self._client.clone();
-        client.call(self).await
-    }
-}
-impl<C> rboto::OperationInput for RestoreAddressToClassicRequest<C> {
-    type Output = RestoreAddressToClassicResult;
-    type Error = super::error::Exception;
-    const OPERATION: &'static rboto::schema::Operation = &super::schema::ops::RESTORE_ADDRESS_TO_CLASSIC;
-}
-impl RestoreAddressToClassicRequest<rboto::ServiceClient> {
-    /// Sends the `RestoreAddressToClassic` request.
-    pub async fn send(self) -> Result<RestoreAddressToClassicResult, super::Error> {
-        let client = self._client.clone();
-        client.call(self).await
-    }
-}
-impl<C> rboto::OperationInput for RestoreImageFromRecycleBinRequest<C> {
-    type Output = RestoreImageFromRecycleBinResult;
-    type Error = super::error::Exception;
-    const OPERATION: &'static rboto::schema::Operation = &super::schema::ops::RESTORE_IMAGE_FROM_RECYCLE_BIN;
-}
-impl RestoreImageFromRecycleBinRequest<rboto::ServiceClient> {
-    /// Sends the `RestoreImageFromRecycleBin` request.
-    pub async fn send(self) -> Result<RestoreImageFromRecycleBinResult, super::Error> {
-        let client = self._client.clone();
-        client.call(self).await
-    }
-}
-impl<C> rboto::OperationInput for RestoreManagedPrefixListVersionRequest<C> {
-    type Output = RestoreManagedPrefixListVersionResult;
-    type Error = super::error::Exception;
-    const OPERATION: &'static rboto::schema::Operation = &super::schema::ops::RESTORE_MANAGED_PREFIX_LIST_VERSION;
-}
-impl RestoreManagedPrefixListVersionRequest<rboto::ServiceClient> {
-    /// Sends the `RestoreManagedPrefixListVersion` request.
-    pub async fn send(
-        self,
-    ) -> Result<RestoreManagedPrefixListVersionResult, super::Error> {
-        let client = self._client.clone();
-        client.call(self).await
-    }
-}
-impl<C> rboto::OperationInput for RestoreSnapshotFromRecycleBinRequest<C> {
-    type Output = RestoreSnapshotFromRecycleBinResult;
-    type Error = super::error::Exception;
-    const OPERATION: &'static rboto::schema::Operation = &super::schema::ops::RESTORE_SNAPSHOT_FROM_RECYCLE_BIN;
-}
-impl RestoreSnapshotFromRecycleBinRequest<rboto::ServiceClient> {
-    /// Sends the `RestoreSnapshotFromRecycleBin` request.
-    pub async fn send(
-        self,
-    ) -> Result<RestoreSnapshotFromRecycleBinResult, super::Error> {
-        let client = self._client.clone();
-        client.call(self).await
-    }
-}
-impl<C> rboto::OperationInput for RestoreSnapshotTierRequest<C> {
-    type Output = RestoreSnapshotTierResult;
-    type Error = super::error::Exception;
-    const OPERATION: &'static rboto::schema::Operation = &super::schema::ops::RESTORE_SNAPSHOT_TIER;
-}
-impl RestoreSnapshotTierRequest<rboto::ServiceClient> {
-    /// Sends the `RestoreSnapshotTier` request.
-    pub async fn send(self) -> Result<RestoreSnapshotTierResult, super::Error> {
-        let client = self._client.clone();
-        client.call(self).await
-    }
-}
-impl<C> rboto::OperationInput for RestoreVolumeFromRecycleBinRequest<C> {
-    type Output = RestoreVolumeFromRecycleBinResult;
-    type Error = super::error::Exception;
-    const OPERATION: &'static rboto::schema::Operation = &super::schema::ops::RESTORE_VOLUME_FROM_RECYCLE_BIN;
-}
-impl RestoreVolumeFromRecycleBinRequest<rboto::ServiceClient> {
-    /// Sends the `RestoreVolumeFromRecycleBin` request.
-    pub async fn send(self) -> Result<RestoreVolumeFromRecycleBinResult, super::Error> {
-        let client = self._client.clone();
-        client.call(self).await
-    }
-}
-impl<C> rboto::OperationInput for RevokeClientVpnIngressRequest<C> {
-    type Output = RevokeClientVpnIngressResult;
-    type Error = super::error::Exception;
-    const OPERATION: &'static rboto::schema::Operation = &super::schema::ops::REVOKE_CLIENT_VPN_INGRESS;
-}
-impl RevokeClientVpnIngressRequest<rboto::ServiceClient> {
-    /// Sends the `RevokeClientVpnIngress` request.
-    pub async fn send(self) -> Result<RevokeClientVpnIngressResult, super::Error> {
-        let client = self._client.clone();
-        client.call(self).await
-    }
-}
-impl<C> rboto::OperationInput for RevokeSecurityGroupEgressRequest<C> {
-    type Output = RevokeSecurityGroupEgressResult;
-    type Error = super::error::Exception;
-    const OPERATION: &'static rboto::schema::Operation = &super::schema::ops::REVOKE_SECURITY_GROUP_EGRESS;
-}
-impl RevokeSecurityGroupEgressRequest<rboto::ServiceClient> {
-    /// Sends the `RevokeSecurityGroupEgress` request.
-    pub async fn send(self) -> Result<RevokeSecurityGroupEgressResult, super::Error> {
-        let client = self._client.clone();
-        client.call(self).await
-    }
-}
-impl<C> rboto::OperationInput for RevokeSecurityGroupIngressRequest<C> {
-    type Output = RevokeSecurityGroupIngressResult;
-    type Error = super::error::Exception;
-    const OPERATION: &'static rboto::schema::Operation = &super::schema::ops::REVOKE_SECURITY_GROUP_INGRESS;
-}
-impl RevokeSecurityGroupIngressRequest<rboto::ServiceClient> {
-    /// Sends the `RevokeSecurityGroupIngress` request.
-    pub async fn send(self) -> Result<RevokeSecurityGroupIngressResult, super::Error> {
-        let client = self._client.clone();
-        client.call(self).await
-    }
-}
-impl<C> rboto::OperationInput for RunInstancesRequest<C> {
-    type Output = Reservation;
-    type Error = super::error::Exception;
-    const OPERATION: &'static rboto::schema::Operation = &super::schema::ops::RUN_INSTANCES;
-}
-impl RunInstancesRequest<rboto::ServiceClient> {
-    /// Sends the `RunInstances` request.
-    pub async fn send(self) -> Result<Reservation, super::Error> {
-        let client = self._client.clone();
-        client.call(self).await
-    }
-}
-impl<C> rboto::OperationInput for RunScheduledInstancesRequest<C> {
-    type Output = RunScheduledInstancesResult;
-    type Error = super::error::Exception;
-    const OPERATION: &'static rboto::schema::Operation = &super::schema::ops::RUN_SCHEDULED_INSTANCES;
-}
-impl RunScheduledInstancesRequest<rboto::ServiceClient> {
-    /// Sends the `RunScheduledInstances` request.
-    pub async fn send(self) -> Result<RunScheduledInstancesResult, super::Error> {
-        let client = self._client.clone();
-        client.call(self).await
-    }
-}
-impl<C> rboto::OperationInput for SearchLocalGatewayRoutesRequest<C> {
-    type Output = SearchLocalGatewayRoutesResult;
-    type Error = super::error::Exception;
-    const OPERATION: &'static rboto::schema::Operation = &super::schema::ops::SEARCH_LOCAL_GATEWAY_ROUTES;
-}
-impl SearchLocalGatewayRoutesRequest<rboto::ServiceClient> {
-    /// Sends the `SearchLocalGatewayRoutes` request.
-    pub async fn send(self) -> Result<SearchLocalGatewayRoutesResult, super::Error> {
-        let client = self._client.clone();
-        client.call(self).await
-    }
-}
-impl<C> rboto::OperationInput for SearchTransitGatewayMulticastGroupsRequest<C> {
-    type Output = SearchTransitGatewayMulticastGroupsResult;
-    type Error = super::error::Exception;
-    const OPERATION: &'static rboto::schema::Operation = &super::schema::ops::SEARCH_TRANSIT_GATEWAY_MULTICAST_GROUPS;
-}
-impl SearchTransitGatewayMulticastGroupsRequest<rboto::ServiceClient> {
-    /// Sends the `SearchTransitGatewayMulticastGroups` request.
-    pub async fn send(
-        self,
-    ) -> Result<SearchTransitGatewayMulticastGroupsResult, super::Error> {
-        let client = self._client.clone();
-        client.call(self).await
-    }
-}
-impl<C> rboto::OperationInput for SearchTransitGatewayRoutesRequest<C> {
-    type Output = SearchTransitGatewayRoutesResult;
-    type Error = super::error::Exception;
-    const OPERATION: &'static rboto::schema::Operation = &super::schema::ops::SEARCH_TRANSIT_GATEWAY_ROUTES;
-}
-impl SearchTransitGatewayRoutesRequest<rboto::ServiceClient> {
-    /// Sends the `SearchTransitGatewayRoutes` request.
-    pub async fn send(self) -> Result<SearchTransitGatewayRoutesResult, super::Error> {
-        let client = self._client.clone();
-        client.call(self).await
-    }
-}
-impl<C> rboto::OperationInput for SendDiagnosticInterruptRequest<C> {
-    type Output = ();
-    type Error = super::error::Exception;
-    const OPERATION: &'static rboto::schema::Operation = &super::schema::ops::SEND_DIAGNOSTIC_INTERRUPT;
-}
-impl SendDiagnosticInterruptRequest<rboto::ServiceClient> {
-    /// Sends the `SendDiagnosticInterrupt` request.
-    pub async fn send(self) -> Result<(), super::Error> {
-        let client = self._client.clone();
-        client.call(self).await
-    }
-}
-impl<C> rboto::OperationInput for StartDeclarativePoliciesReportRequest<C> {
-    type Output = StartDeclarativePoliciesReportResult;
-    type Error = super::error::Exception;
-    const OPERATION: &'static rboto::schema::Operation = &super::schema::ops::START_DECLARATIVE_POLICIES_REPORT;
-}
-impl StartDeclarativePoliciesReportRequest<rboto::ServiceClient> {
-    /// Sends the `StartDeclarativePoliciesReport` request.
-    pub async fn send(
-        self,
-    ) -> Result<StartDeclarativePoliciesReportResult, super::Error> {
-        let client = self._client.clone();
-        client.call(self).await
-    }
-}
-impl<C> rboto::OperationInput for StartInstancesRequest<C> {
-    type Output = StartInstancesResult;
-    type Error = super::error::Exception;
-    const OPERATION: &'static rboto::schema::Operation = &super::schema::ops::START_INSTANCES;
-}
-impl StartInstancesRequest<rboto::ServiceClient> {
-    /// Sends the `StartInstances` request.
-    pub async fn send(self) -> Result<StartInstancesResult, super::Error> {
-        let client = self._client.clone();
-        client.call(self).await
-    }
-}
-impl<C> rboto::OperationInput for StartNetworkInsightsAccessScopeAnalysisRequest<C> {
-    type Output = StartNetworkInsightsAccessScopeAnalysisResult;
-    type Error = super::error::Exception;
-    const OPERATION: &'static rboto::schema::Operation = &super::schema::ops::START_NETWORK_INSIGHTS_ACCESS_SCOPE_ANALYSIS;
-}
-impl StartNetworkInsightsAccessScopeAnalysisRequest<rboto::ServiceClient> {
-    /// Sends the `StartNetworkInsightsAccessScopeAnalysis` request.
-    pub async fn send(
-        self,
-    ) -> Result<StartNetworkInsightsAccessScopeAnalysisResult, super::Error> {
-        let client = self._client.clone();
-        client.call(self).await
-    }
-}
-impl<C> rboto::OperationInput for StartNetworkInsightsAnalysisRequest<C> {
-    type Output = StartNetworkInsightsAnalysisResult;
-    type Error = super::error::Exception;
-    const OPERATION: &'static rboto::schema::Operation = &super::schema::ops::START_NETWORK_INSIGHTS_ANALYSIS;
-}
-impl StartNetworkInsightsAnalysisRequest<rboto::ServiceClient> {
-    /// Sends the `StartNetworkInsightsAnalysis` request.
-    pub async fn send(self) -> Result<StartNetworkInsightsAnalysisResult, super::Error> {
-        let client = self._client.clone();
-        client.call(self).await
-    }
-}
-impl<C> rboto::OperationInput
-for StartVpcEndpointServicePrivateDnsVerificationRequest<C> {
-    type Output = StartVpcEndpointServicePrivateDnsVerificationResult;
-    type Error = super::error::Exception;
-    const OPERATION: &'static rboto::schema::Operation = &super::schema::ops::START_VPC_ENDPOINT_SERVICE_PRIVATE_DNS_VERIFICATION;
-}
-impl StartVpcEndpointServicePrivateDnsVerificationRequest<rboto::ServiceClient> {
-    /// Sends the `StartVpcEndpointServicePrivateDnsVerification` request.
-    pub async fn send(
-        self,
-    ) -> Result<StartVpcEndpointServicePrivateDnsVerificationResult, super::Error> {
-        let client = self._client.clone();
-        client.call(self).await
-    }
-}
-impl<C> rboto::OperationInput for StopInstancesRequest<C> {
-    type Output = StopInstancesResult;
-    type Error = super::error::Exception;
-    const OPERATION: &'static rboto::schema::Operation = &super::schema::ops::STOP_INSTANCES;
-}
-impl StopInstancesRequest<rboto::ServiceClient> {
-    /// Sends the `StopInstances` request.
-    pub async fn send(self) -> Result<StopInstancesResult, super::Error> {
-        let client = self._client.clone();
-        client.call(self).await
-    }
-}
-impl<C> rboto::OperationInput for TerminateClientVpnConnectionsRequest<C> {
-    type Output = TerminateClientVpnConnectionsResult;
-    type Error = super::error::Exception;
-    const OPERATION: &'static rboto::schema::Operation = &super::schema::ops::TERMINATE_CLIENT_VPN_CONNECTIONS;
-}
-impl TerminateClientVpnConnectionsRequest<rboto::ServiceClient> {
-    /// Sends the `TerminateClientVpnConnections` request.
-    pub async fn send(
-        self,
-    ) -> Result<TerminateClientVpnConnectionsResult, super::Error> {
-        let client = self._client.clone();
-        client.call(self).await
-    }
-}
-impl<C> rboto::OperationInput for TerminateInstancesRequest<C> {
-    type Output = TerminateInstancesResult;
-    type Error = super::error::Exception;
-    const OPERATION: &'static rboto::schema::Operation = &super::schema::ops::TERMINATE_INSTANCES;
-}
-impl TerminateInstancesRequest<rboto::ServiceClient> {
-    /// Sends the `TerminateInstances` request.
-    pub async fn send(self) -> Result<TerminateInstancesResult, super::Error> {
-        let client = self._client.clone();
-        client.call(self).await
-    }
-}
-impl<C> rboto::OperationInput for UnassignIpv6AddressesRequest<C> {
-    type Output = UnassignIpv6AddressesResult;
-    type Error = super::error::Exception;
-    const OPERATION: &'static rboto::schema::Operation = &super::schema::ops::UNASSIGN_IPV6_ADDRESSES;
-}
-impl UnassignIpv6AddressesRequest<rboto::ServiceClient> {
-    /// Sends the `UnassignIpv6Addresses` request.
-    pub async fn send(self) -> Result<UnassignIpv6AddressesResult, super::Error> {
-        let client = self._client.clone();
-        client.call(self).await
-    }
-}
-impl<C> rboto::OperationInput for UnassignPrivateIpAddressesRequest<C> {
-    type Output = ();
-    type Error = super::error::Exception;
-    const OPERATION: &'static rboto::schema::Operation = &super::schema::ops::UNASSIGN_PRIVATE_IP_ADDRESSES;
-}
-impl UnassignPrivateIpAddressesRequest<rboto::ServiceClient> {
-    /// Sends the `UnassignPrivateIpAddresses` request.
-    pub async fn send(self) -> Result<(), super::Error> {
-        let client = self._client.clone();
-        client.call(self).await
-    }
-}
-impl<C> rboto::OperationInput for UnassignPrivateNatGatewayAddressRequest<C> {
-    type Output = UnassignPrivateNatGatewayAddressResult;
-    type Error = super::error::Exception;
-    const OPERATION: &'static rboto::schema::Operation = &super::schema::ops::UNASSIGN_PRIVATE_NAT_GATEWAY_ADDRESS;
-}
-impl UnassignPrivateNatGatewayAddressRequest<rboto::ServiceClient> {
-    /// Sends the `UnassignPrivateNatGatewayAddress` request.
-    pub async fn send(
-        self,
-    ) -> Result<UnassignPrivateNatGatewayAddressResult, super::Error> {
-        let client = self._client.clone();
-        client.call(self).await
-    }
-}
-impl<C> rboto::OperationInput for UnlockSnapshotRequest<C> {
-    type Output = UnlockSnapshotResult;
-    type Error = super::error::Exception;
-    const OPERATION: &'static rboto::schema::Operation = &super::schema::ops::UNLOCK_SNAPSHOT;
-}
-impl UnlockSnapshotRequest<rboto::ServiceClient> {
-    /// Sends the `UnlockSnapshot` request.
-    pub async fn send(self) -> Result<UnlockSnapshotResult, super::Error> {
-        let client = self._client.clone();
-        client.call(self).await
-    }
-}
-impl<C> rboto::OperationInput for UnmonitorInstancesRequest<C> {
-    type Output = UnmonitorInstancesResult;
-    type Error = super::error::Exception;
-    const OPERATION: &'static rboto::schema::Operation = &super::schema::ops::UNMONITOR_INSTANCES;
-}
-impl UnmonitorInstancesRequest<rboto::ServiceClient> {
-    /// Sends the `UnmonitorInstances` request.
-    pub async fn send(self) -> Result<UnmonitorInstancesResult, super::Error> {
-        let client = self._client.clone();
-        client.call(self).await
-    }
-}
-impl<C> rboto::OperationInput for UpdateCapacityManagerMonitoredTagKeysRequest<C> {
-    type Output = UpdateCapacityManagerMonitoredTagKeysResult;
-    type Error = super::error::Exception;
-    const OPERATION: &'static rboto::schema::Operation = &super::schema::ops::UPDATE_CAPACITY_MANAGER_MONITORED_TAG_KEYS;
-}
-impl UpdateCapacityManagerMonitoredTagKeysRequest<rboto::ServiceClient> {
-    /// Sends the `UpdateCapacityManagerMonitoredTagKeys` request.
-    pub async fn send(
-        self,
-    ) -> Result<UpdateCapacityManagerMonitoredTagKeysResult, super::Error> {
-        let client = self._client.clone();
-        client.call(self).await
-    }
-}
-impl<C> rboto::OperationInput for UpdateCapacityManagerOrganizationsAccessRequest<C> {
-    type Output = UpdateCapacityManagerOrganizationsAccessResult;
-    type Error = super::error::Exception;
-    const OPERATION: &'static rboto::schema::Operation = &super::schema::ops::UPDATE_CAPACITY_MANAGER_ORGANIZATIONS_ACCESS;
-}
-impl UpdateCapacityManagerOrganizationsAccessRequest<rboto::ServiceClient> {
-    /// Sends the `UpdateCapacityManagerOrganizationsAccess` request.
-    pub async fn send(
-        self,
-    ) -> Result<UpdateCapacityManagerOrganizationsAccessResult, super::Error> {
-        let client = self._client.clone();
-        client.call(self).await
-    }
-}
-impl<C> rboto::OperationInput
-for UpdateInterruptibleCapacityReservationAllocationRequest<C> {
-    type Output = UpdateInterruptibleCapacityReservationAllocationResult;
-    type Error = super::error::Exception;
-    const OPERATION: &'static rboto::schema::Operation = &super::schema::ops::UPDATE_INTERRUPTIBLE_CAPACITY_RESERVATION_ALLOCATION;
-}
-impl UpdateInterruptibleCapacityReservationAllocationRequest<rboto::ServiceClient> {
-    /// Sends the `UpdateInterruptibleCapacityReservationAllocation` request.
-    pub async fn send(
-        self,
-    ) -> Result<UpdateInterruptibleCapacityReservationAllocationResult, super::Error> {
-        let client = self._client.clone();
-        client.call(self).await
-    }
-}
-impl<C> rboto::OperationInput for UpdateSecurityGroupRuleDescriptionsEgressRequest<C> {
-    type Output = UpdateSecurityGroupRuleDescriptionsEgressResult;
-    type Error = super::error::Exception;
-    const OPERATION: &'static rboto::schema::Operation = &super::schema::ops::UPDATE_SECURITY_GROUP_RULE_DESCRIPTIONS_EGRESS;
-}
-impl UpdateSecurityGroupRuleDescriptionsEgressRequest<rboto::ServiceClient> {
-    /// Sends the `UpdateSecurityGroupRuleDescriptionsEgress` request.
-    pub async fn send(
-        self,
-    ) -> Result<UpdateSecurityGroupRuleDescriptionsEgressResult, super::Error> {
-        let client = self._client.clone();
-        client.call(self).await
-    }
-}
-impl<C> rboto::OperationInput for UpdateSecurityGroupRuleDescriptionsIngressRequest<C> {
-    type Output = UpdateSecurityGroupRuleDescriptionsIngressResult;
-    type Error = super::error::Exception;
-    const OPERATION: &'static rboto::schema::Operation = &super::schema::ops::UPDATE_SECURITY_GROUP_RULE_DESCRIPTIONS_INGRESS;
-}
-impl UpdateSecurityGroupRuleDescriptionsIngressRequest<rboto::ServiceClient> {
-    /// Sends the `UpdateSecurityGroupRuleDescriptionsIngress` request.
-    pub async fn send(
-        self,
-    ) -> Result<UpdateSecurityGroupRuleDescriptionsIngressResult, super::Error> {
-        let client = self._client.clone();
-        client.call(self).await
-    }
-}
-impl<C> rboto::OperationInput for ValidateSecurityGroupQuotasForInterfaceRequest<C> {
-    type Output = ValidateSecurityGroupQuotasForInterfaceResult;
-    type Error = super::error::Exception;
-    const OPERATION: &'static rboto::schema::Operation = &super::schema::ops::VALIDATE_SECURITY_GROUP_QUOTAS_FOR_INTERFACE;
-}
-impl ValidateSecurityGroupQuotasForInterfaceRequest<rboto::ServiceClient> {
-    /// Sends the `ValidateSecurityGroupQuotasForInterface` request.
-    pub async fn send(
-        self,
-    ) -> Result<ValidateSecurityGroupQuotasForInterfaceResult, super::Error> {
-        let client = self._client.clone();
-        client.call(self).await
-    }
-}
-impl<C> rboto::OperationInput for WithdrawByoipCidrRequest<C> {
-    type Output = WithdrawByoipCidrResult;
-    type Error = super::error::Exception;
-    const OPERATION: &'static rboto::schema::Operation = &super::schema::ops::WITHDRAW_BYOIP_CIDR;
-}
-impl WithdrawByoipCidrRequest<rboto::ServiceClient> {
-    /// Sends the `WithdrawByoipCidr` request.
-    pub async fn send(self) -> Result<WithdrawByoipCidrResult, super::Error> {
-        let client = self._client.clone();
-        client.call(self).await
-    }
-}
+rboto::__operations!(
+    super::error::Exception; AcceptAddressTransferInput => AcceptAddressTransferOutput =
+    super::schema::ops::ACCEPT_ADDRESS_TRANSFER, "AcceptAddressTransfer";
+    AcceptCapacityReservationBillingOwnershipInput =>
+    AcceptCapacityReservationBillingOwnershipOutput =
+    super::schema::ops::ACCEPT_CAPACITY_RESERVATION_BILLING_OWNERSHIP,
+    "AcceptCapacityReservationBillingOwnership";
+    AcceptReservedInstancesExchangeQuoteInput =>
+    AcceptReservedInstancesExchangeQuoteOutput =
+    super::schema::ops::ACCEPT_RESERVED_INSTANCES_EXCHANGE_QUOTE,
+    "AcceptReservedInstancesExchangeQuote"; AcceptTransitGatewayClientVpnAttachmentInput
+    => AcceptTransitGatewayClientVpnAttachmentOutput =
+    super::schema::ops::ACCEPT_TRANSIT_GATEWAY_CLIENT_VPN_ATTACHMENT,
+    "AcceptTransitGatewayClientVpnAttachment";
+    AcceptTransitGatewayMulticastDomainAssociationsInput =>
+    AcceptTransitGatewayMulticastDomainAssociationsOutput =
+    super::schema::ops::ACCEPT_TRANSIT_GATEWAY_MULTICAST_DOMAIN_ASSOCIATIONS,
+    "AcceptTransitGatewayMulticastDomainAssociations";
+    AcceptTransitGatewayPeeringAttachmentInput =>
+    AcceptTransitGatewayPeeringAttachmentOutput =
+    super::schema::ops::ACCEPT_TRANSIT_GATEWAY_PEERING_ATTACHMENT,
+    "AcceptTransitGatewayPeeringAttachment"; AcceptTransitGatewayVpcAttachmentInput =>
+    AcceptTransitGatewayVpcAttachmentOutput =
+    super::schema::ops::ACCEPT_TRANSIT_GATEWAY_VPC_ATTACHMENT,
+    "AcceptTransitGatewayVpcAttachment"; AcceptVpcEndpointConnectionsInput =>
+    AcceptVpcEndpointConnectionsOutput =
+    super::schema::ops::ACCEPT_VPC_ENDPOINT_CONNECTIONS, "AcceptVpcEndpointConnections";
+    AcceptVpcPeeringConnectionInput => AcceptVpcPeeringConnectionOutput =
+    super::schema::ops::ACCEPT_VPC_PEERING_CONNECTION, "AcceptVpcPeeringConnection";
+    AdvertiseByoipCidrInput => AdvertiseByoipCidrOutput =
+    super::schema::ops::ADVERTISE_BYOIP_CIDR, "AdvertiseByoipCidr"; AllocateAddressInput
+    => AllocateAddressOutput = super::schema::ops::ALLOCATE_ADDRESS, "AllocateAddress";
+    AllocateHostsInput => AllocateHostsOutput = super::schema::ops::ALLOCATE_HOSTS,
+    "AllocateHosts"; AllocateIpamPoolCidrInput => AllocateIpamPoolCidrOutput =
+    super::schema::ops::ALLOCATE_IPAM_POOL_CIDR, "AllocateIpamPoolCidr";
+    ApplySecurityGroupsToClientVpnTargetNetworkInput =>
+    ApplySecurityGroupsToClientVpnTargetNetworkOutput =
+    super::schema::ops::APPLY_SECURITY_GROUPS_TO_CLIENT_VPN_TARGET_NETWORK,
+    "ApplySecurityGroupsToClientVpnTargetNetwork"; AssignIpv6AddressesInput =>
+    AssignIpv6AddressesOutput = super::schema::ops::ASSIGN_IPV6_ADDRESSES,
+    "AssignIpv6Addresses"; AssignPrivateIpAddressesInput =>
+    AssignPrivateIpAddressesOutput = super::schema::ops::ASSIGN_PRIVATE_IP_ADDRESSES,
+    "AssignPrivateIpAddresses"; AssignPrivateNatGatewayAddressInput =>
+    AssignPrivateNatGatewayAddressOutput =
+    super::schema::ops::ASSIGN_PRIVATE_NAT_GATEWAY_ADDRESS,
+    "AssignPrivateNatGatewayAddress"; AssociateAddressInput => AssociateAddressOutput =
+    super::schema::ops::ASSOCIATE_ADDRESS, "AssociateAddress";
+    AssociateApplicationStatusCheckInput => AssociateApplicationStatusCheckOutput =
+    super::schema::ops::ASSOCIATE_APPLICATION_STATUS_CHECK,
+    "AssociateApplicationStatusCheck"; AssociateCapacityReservationBillingOwnerInput =>
+    AssociateCapacityReservationBillingOwnerOutput =
+    super::schema::ops::ASSOCIATE_CAPACITY_RESERVATION_BILLING_OWNER,
+    "AssociateCapacityReservationBillingOwner"; AssociateClientVpnTargetNetworkInput =>
+    AssociateClientVpnTargetNetworkOutput =
+    super::schema::ops::ASSOCIATE_CLIENT_VPN_TARGET_NETWORK,
+    "AssociateClientVpnTargetNetwork"; AssociateDhcpOptionsInput =>
+    AssociateDhcpOptionsOutput = super::schema::ops::ASSOCIATE_DHCP_OPTIONS,
+    "AssociateDhcpOptions"; AssociateEnclaveCertificateIamRoleInput =>
+    AssociateEnclaveCertificateIamRoleOutput =
+    super::schema::ops::ASSOCIATE_ENCLAVE_CERTIFICATE_IAM_ROLE,
+    "AssociateEnclaveCertificateIamRole"; AssociateIamInstanceProfileInput =>
+    AssociateIamInstanceProfileOutput =
+    super::schema::ops::ASSOCIATE_IAM_INSTANCE_PROFILE, "AssociateIamInstanceProfile";
+    AssociateInstanceEventWindowInput => AssociateInstanceEventWindowOutput =
+    super::schema::ops::ASSOCIATE_INSTANCE_EVENT_WINDOW, "AssociateInstanceEventWindow";
+    AssociateIpamByoasnInput => AssociateIpamByoasnOutput =
+    super::schema::ops::ASSOCIATE_IPAM_BYOASN, "AssociateIpamByoasn";
+    AssociateIpamResourceDiscoveryInput => AssociateIpamResourceDiscoveryOutput =
+    super::schema::ops::ASSOCIATE_IPAM_RESOURCE_DISCOVERY,
+    "AssociateIpamResourceDiscovery"; AssociateKmsKeyIdInput => AssociateKmsKeyIdOutput =
+    super::schema::ops::ASSOCIATE_KMS_KEY_ID, "AssociateKmsKeyId";
+    AssociateNatGatewayAddressInput => AssociateNatGatewayAddressOutput =
+    super::schema::ops::ASSOCIATE_NAT_GATEWAY_ADDRESS, "AssociateNatGatewayAddress";
+    AssociateNetworkingFlexCostAllocationPolicyInput =>
+    AssociateNetworkingFlexCostAllocationPolicyOutput =
+    super::schema::ops::ASSOCIATE_NETWORKING_FLEX_COST_ALLOCATION_POLICY,
+    "AssociateNetworkingFlexCostAllocationPolicy"; AssociateRouteServerInput =>
+    AssociateRouteServerOutput = super::schema::ops::ASSOCIATE_ROUTE_SERVER,
+    "AssociateRouteServer"; AssociateRouteTableInput => AssociateRouteTableOutput =
+    super::schema::ops::ASSOCIATE_ROUTE_TABLE, "AssociateRouteTable";
+    AssociateSecurityGroupVpcInput => AssociateSecurityGroupVpcOutput =
+    super::schema::ops::ASSOCIATE_SECURITY_GROUP_VPC, "AssociateSecurityGroupVpc";
+    AssociateSubnetCidrBlockInput => AssociateSubnetCidrBlockOutput =
+    super::schema::ops::ASSOCIATE_SUBNET_CIDR_BLOCK, "AssociateSubnetCidrBlock";
+    AssociateTransitGatewayMulticastDomainInput =>
+    AssociateTransitGatewayMulticastDomainOutput =
+    super::schema::ops::ASSOCIATE_TRANSIT_GATEWAY_MULTICAST_DOMAIN,
+    "AssociateTransitGatewayMulticastDomain"; AssociateTransitGatewayPolicyTableInput =>
+    AssociateTransitGatewayPolicyTableOutput =
+    super::schema::ops::ASSOCIATE_TRANSIT_GATEWAY_POLICY_TABLE,
+    "AssociateTransitGatewayPolicyTable"; AssociateTransitGatewayRouteTableInput =>
+    AssociateTransitGatewayRouteTableOutput =
+    super::schema::ops::ASSOCIATE_TRANSIT_GATEWAY_ROUTE_TABLE,
+    "AssociateTransitGatewayRouteTable"; AssociateTrunkInterfaceInput =>
+    AssociateTrunkInterfaceOutput = super::schema::ops::ASSOCIATE_TRUNK_INTERFACE,
+    "AssociateTrunkInterface"; AssociateVpcCidrBlockInput => AssociateVpcCidrBlockOutput
+    = super::schema::ops::ASSOCIATE_VPC_CIDR_BLOCK, "AssociateVpcCidrBlock";
+    AttachClassicLinkVpcInput => AttachClassicLinkVpcOutput =
+    super::schema::ops::ATTACH_CLASSIC_LINK_VPC, "AttachClassicLinkVpc";
+    AttachImageWatermarkInput => AttachImageWatermarkOutput =
+    super::schema::ops::ATTACH_IMAGE_WATERMARK, "AttachImageWatermark";
+    AttachInternetGatewayInput => AttachInternetGatewayOutput =
+    super::schema::ops::ATTACH_INTERNET_GATEWAY, "AttachInternetGateway";
+    AttachNetworkInterfaceInput => AttachNetworkInterfaceOutput =
+    super::schema::ops::ATTACH_NETWORK_INTERFACE, "AttachNetworkInterface";
+    AttachVerifiedAccessTrustProviderInput => AttachVerifiedAccessTrustProviderOutput =
+    super::schema::ops::ATTACH_VERIFIED_ACCESS_TRUST_PROVIDER,
+    "AttachVerifiedAccessTrustProvider"; AttachVolumeInput => AttachVolumeOutput =
+    super::schema::ops::ATTACH_VOLUME, "AttachVolume"; AttachVpnGatewayInput =>
+    AttachVpnGatewayOutput = super::schema::ops::ATTACH_VPN_GATEWAY, "AttachVpnGateway";
+    AuthorizeClientVpnIngressInput => AuthorizeClientVpnIngressOutput =
+    super::schema::ops::AUTHORIZE_CLIENT_VPN_INGRESS, "AuthorizeClientVpnIngress";
+    AuthorizeSecurityGroupEgressInput => AuthorizeSecurityGroupEgressOutput =
+    super::schema::ops::AUTHORIZE_SECURITY_GROUP_EGRESS, "AuthorizeSecurityGroupEgress";
+    AuthorizeSecurityGroupIngressInput => AuthorizeSecurityGroupIngressOutput =
+    super::schema::ops::AUTHORIZE_SECURITY_GROUP_INGRESS,
+    "AuthorizeSecurityGroupIngress"; BatchModifyIpamRoutingPolicyRegistrationsInput =>
+    BatchModifyIpamRoutingPolicyRegistrationsOutput =
+    super::schema::ops::BATCH_MODIFY_IPAM_ROUTING_POLICY_REGISTRATIONS,
+    "BatchModifyIpamRoutingPolicyRegistrations"; BundleInstanceInput =>
+    BundleInstanceOutput = super::schema::ops::BUNDLE_INSTANCE, "BundleInstance";
+    CancelBundleTaskInput => CancelBundleTaskOutput =
+    super::schema::ops::CANCEL_BUNDLE_TASK, "CancelBundleTask";
+    CancelCapacityReservationInput => CancelCapacityReservationOutput =
+    super::schema::ops::CANCEL_CAPACITY_RESERVATION, "CancelCapacityReservation";
+    CancelCapacityReservationFleetsInput => CancelCapacityReservationFleetsOutput =
+    super::schema::ops::CANCEL_CAPACITY_RESERVATION_FLEETS,
+    "CancelCapacityReservationFleets"; CancelConversionTaskInput =>
+    CancelConversionTaskOutput = super::schema::ops::CANCEL_CONVERSION_TASK,
+    "CancelConversionTask"; CancelDeclarativePoliciesReportInput =>
+    CancelDeclarativePoliciesReportOutput =
+    super::schema::ops::CANCEL_DECLARATIVE_POLICIES_REPORT,
+    "CancelDeclarativePoliciesReport"; CancelExportTaskInput => CancelExportTaskOutput =
+    super::schema::ops::CANCEL_EXPORT_TASK, "CancelExportTask";
+    CancelImageLaunchPermissionInput => CancelImageLaunchPermissionOutput =
+    super::schema::ops::CANCEL_IMAGE_LAUNCH_PERMISSION, "CancelImageLaunchPermission";
+    CancelImportTaskInput => CancelImportTaskOutput =
+    super::schema::ops::CANCEL_IMPORT_TASK, "CancelImportTask";
+    CancelReservedInstancesListingInput => CancelReservedInstancesListingOutput =
+    super::schema::ops::CANCEL_RESERVED_INSTANCES_LISTING,
+    "CancelReservedInstancesListing"; CancelSpotFleetRequestsInput =>
+    CancelSpotFleetRequestsOutput = super::schema::ops::CANCEL_SPOT_FLEET_REQUESTS,
+    "CancelSpotFleetRequests"; CancelSpotInstanceRequestsInput =>
+    CancelSpotInstanceRequestsOutput = super::schema::ops::CANCEL_SPOT_INSTANCE_REQUESTS,
+    "CancelSpotInstanceRequests"; ConfirmProductInstanceInput =>
+    ConfirmProductInstanceOutput = super::schema::ops::CONFIRM_PRODUCT_INSTANCE,
+    "ConfirmProductInstance"; CopyFpgaImageInput => CopyFpgaImageOutput =
+    super::schema::ops::COPY_FPGA_IMAGE, "CopyFpgaImage"; CopyImageInput =>
+    CopyImageOutput = super::schema::ops::COPY_IMAGE, "CopyImage"; CopySnapshotInput =>
+    CopySnapshotOutput = super::schema::ops::COPY_SNAPSHOT, "CopySnapshot";
+    CopyVolumesInput => CopyVolumesOutput = super::schema::ops::COPY_VOLUMES,
+    "CopyVolumes"; CreateApplicationStatusCheckInput =>
+    CreateApplicationStatusCheckOutput =
+    super::schema::ops::CREATE_APPLICATION_STATUS_CHECK, "CreateApplicationStatusCheck";
+    CreateCapacityManagerDataExportInput => CreateCapacityManagerDataExportOutput =
+    super::schema::ops::CREATE_CAPACITY_MANAGER_DATA_EXPORT,
+    "CreateCapacityManagerDataExport"; CreateCapacityReservationInput =>
+    CreateCapacityReservationOutput = super::schema::ops::CREATE_CAPACITY_RESERVATION,
+    "CreateCapacityReservation"; CreateCapacityReservationBySplittingInput =>
+    CreateCapacityReservationBySplittingOutput =
+    super::schema::ops::CREATE_CAPACITY_RESERVATION_BY_SPLITTING,
+    "CreateCapacityReservationBySplitting";
+    CreateCapacityReservationCancellationQuoteInput =>
+    CreateCapacityReservationCancellationQuoteOutput =
+    super::schema::ops::CREATE_CAPACITY_RESERVATION_CANCELLATION_QUOTE,
+    "CreateCapacityReservationCancellationQuote";
+    CreateCapacityReservationDateChangeQuoteInput =>
+    CreateCapacityReservationDateChangeQuoteOutput =
+    super::schema::ops::CREATE_CAPACITY_RESERVATION_DATE_CHANGE_QUOTE,
+    "CreateCapacityReservationDateChangeQuote"; CreateCapacityReservationFleetInput =>
+    CreateCapacityReservationFleetOutput =
+    super::schema::ops::CREATE_CAPACITY_RESERVATION_FLEET,
+    "CreateCapacityReservationFleet"; CreateCarrierGatewayInput =>
+    CreateCarrierGatewayOutput = super::schema::ops::CREATE_CARRIER_GATEWAY,
+    "CreateCarrierGateway"; CreateClientVpnEndpointInput => CreateClientVpnEndpointOutput
+    = super::schema::ops::CREATE_CLIENT_VPN_ENDPOINT, "CreateClientVpnEndpoint";
+    CreateClientVpnRouteInput => CreateClientVpnRouteOutput =
+    super::schema::ops::CREATE_CLIENT_VPN_ROUTE, "CreateClientVpnRoute";
+    CreateCoipCidrInput => CreateCoipCidrOutput = super::schema::ops::CREATE_COIP_CIDR,
+    "CreateCoipCidr"; CreateCoipPoolInput => CreateCoipPoolOutput =
+    super::schema::ops::CREATE_COIP_POOL, "CreateCoipPool"; CreateCustomerGatewayInput =>
+    CreateCustomerGatewayOutput = super::schema::ops::CREATE_CUSTOMER_GATEWAY,
+    "CreateCustomerGateway"; CreateDefaultSubnetInput => CreateDefaultSubnetOutput =
+    super::schema::ops::CREATE_DEFAULT_SUBNET, "CreateDefaultSubnet";
+    CreateDefaultVpcInput => CreateDefaultVpcOutput =
+    super::schema::ops::CREATE_DEFAULT_VPC, "CreateDefaultVpc";
+    CreateDelegateMacVolumeOwnershipTaskInput =>
+    CreateDelegateMacVolumeOwnershipTaskOutput =
+    super::schema::ops::CREATE_DELEGATE_MAC_VOLUME_OWNERSHIP_TASK,
+    "CreateDelegateMacVolumeOwnershipTask"; CreateDhcpOptionsInput =>
+    CreateDhcpOptionsOutput = super::schema::ops::CREATE_DHCP_OPTIONS,
+    "CreateDhcpOptions"; CreateEgressOnlyInternetGatewayInput =>
+    CreateEgressOnlyInternetGatewayOutput =
+    super::schema::ops::CREATE_EGRESS_ONLY_INTERNET_GATEWAY,
+    "CreateEgressOnlyInternetGateway"; CreateFleetInput => CreateFleetOutput =
+    super::schema::ops::CREATE_FLEET, "CreateFleet"; CreateFlowLogsInput =>
+    CreateFlowLogsOutput = super::schema::ops::CREATE_FLOW_LOGS, "CreateFlowLogs";
+    CreateFpgaImageInput => CreateFpgaImageOutput =
+    super::schema::ops::CREATE_FPGA_IMAGE, "CreateFpgaImage"; CreateImageInput =>
+    CreateImageOutput = super::schema::ops::CREATE_IMAGE, "CreateImage";
+    CreateImageUsageReportInput => CreateImageUsageReportOutput =
+    super::schema::ops::CREATE_IMAGE_USAGE_REPORT, "CreateImageUsageReport";
+    CreateInstanceConnectEndpointInput => CreateInstanceConnectEndpointOutput =
+    super::schema::ops::CREATE_INSTANCE_CONNECT_ENDPOINT,
+    "CreateInstanceConnectEndpoint"; CreateInstanceEventWindowInput =>
+    CreateInstanceEventWindowOutput = super::schema::ops::CREATE_INSTANCE_EVENT_WINDOW,
+    "CreateInstanceEventWindow"; CreateInstanceExportTaskInput =>
+    CreateInstanceExportTaskOutput = super::schema::ops::CREATE_INSTANCE_EXPORT_TASK,
+    "CreateInstanceExportTask"; CreateInternetGatewayInput => CreateInternetGatewayOutput
+    = super::schema::ops::CREATE_INTERNET_GATEWAY, "CreateInternetGateway";
+    CreateInterruptibleCapacityReservationAllocationInput =>
+    CreateInterruptibleCapacityReservationAllocationOutput =
+    super::schema::ops::CREATE_INTERRUPTIBLE_CAPACITY_RESERVATION_ALLOCATION,
+    "CreateInterruptibleCapacityReservationAllocation"; CreateIpamInput =>
+    CreateIpamOutput = super::schema::ops::CREATE_IPAM, "CreateIpam";
+    CreateIpamExternalResourceVerificationTokenInput =>
+    CreateIpamExternalResourceVerificationTokenOutput =
+    super::schema::ops::CREATE_IPAM_EXTERNAL_RESOURCE_VERIFICATION_TOKEN,
+    "CreateIpamExternalResourceVerificationToken";
+    CreateIpamInternetRegistryAssociationInput =>
+    CreateIpamInternetRegistryAssociationOutput =
+    super::schema::ops::CREATE_IPAM_INTERNET_REGISTRY_ASSOCIATION,
+    "CreateIpamInternetRegistryAssociation"; CreateIpamPolicyInput =>
+    CreateIpamPolicyOutput = super::schema::ops::CREATE_IPAM_POLICY, "CreateIpamPolicy";
+    CreateIpamPoolInput => CreateIpamPoolOutput = super::schema::ops::CREATE_IPAM_POOL,
+    "CreateIpamPool"; CreateIpamPrefixListResolverInput =>
+    CreateIpamPrefixListResolverOutput =
+    super::schema::ops::CREATE_IPAM_PREFIX_LIST_RESOLVER, "CreateIpamPrefixListResolver";
+    CreateIpamPrefixListResolverTargetInput => CreateIpamPrefixListResolverTargetOutput =
+    super::schema::ops::CREATE_IPAM_PREFIX_LIST_RESOLVER_TARGET,
+    "CreateIpamPrefixListResolverTarget"; CreateIpamResourceDiscoveryInput =>
+    CreateIpamResourceDiscoveryOutput =
+    super::schema::ops::CREATE_IPAM_RESOURCE_DISCOVERY, "CreateIpamResourceDiscovery";
+    CreateIpamRoutingPolicyRegistrationInput => CreateIpamRoutingPolicyRegistrationOutput
+    = super::schema::ops::CREATE_IPAM_ROUTING_POLICY_REGISTRATION,
+    "CreateIpamRoutingPolicyRegistration"; CreateIpamScopeInput => CreateIpamScopeOutput
+    = super::schema::ops::CREATE_IPAM_SCOPE, "CreateIpamScope"; CreateKeyPairInput =>
+    CreateKeyPairOutput = super::schema::ops::CREATE_KEY_PAIR, "CreateKeyPair";
+    CreateLaunchTemplateInput => CreateLaunchTemplateOutput =
+    super::schema::ops::CREATE_LAUNCH_TEMPLATE, "CreateLaunchTemplate";
+    CreateLaunchTemplateVersionInput => CreateLaunchTemplateVersionOutput =
+    super::schema::ops::CREATE_LAUNCH_TEMPLATE_VERSION, "CreateLaunchTemplateVersion";
+    CreateLocalGatewayRouteInput => CreateLocalGatewayRouteOutput =
+    super::schema::ops::CREATE_LOCAL_GATEWAY_ROUTE, "CreateLocalGatewayRoute";
+    CreateLocalGatewayRouteTableInput => CreateLocalGatewayRouteTableOutput =
+    super::schema::ops::CREATE_LOCAL_GATEWAY_ROUTE_TABLE, "CreateLocalGatewayRouteTable";
+    CreateLocalGatewayRouteTableVirtualInterfaceGroupAssociationInput =>
+    CreateLocalGatewayRouteTableVirtualInterfaceGroupAssociationOutput =
+    super::schema::ops::CREATE_LOCAL_GATEWAY_ROUTE_TABLE_VIRTUAL_INTERFACE_GROUP_ASSOCIATION,
+    "CreateLocalGatewayRouteTableVirtualInterfaceGroupAssociation";
+    CreateLocalGatewayRouteTableVpcAssociationInput =>
+    CreateLocalGatewayRouteTableVpcAssociationOutput =
+    super::schema::ops::CREATE_LOCAL_GATEWAY_ROUTE_TABLE_VPC_ASSOCIATION,
+    "CreateLocalGatewayRouteTableVpcAssociation"; CreateLocalGatewayVirtualInterfaceInput
+    => CreateLocalGatewayVirtualInterfaceOutput =
+    super::schema::ops::CREATE_LOCAL_GATEWAY_VIRTUAL_INTERFACE,
+    "CreateLocalGatewayVirtualInterface"; CreateLocalGatewayVirtualInterfaceGroupInput =>
+    CreateLocalGatewayVirtualInterfaceGroupOutput =
+    super::schema::ops::CREATE_LOCAL_GATEWAY_VIRTUAL_INTERFACE_GROUP,
+    "CreateLocalGatewayVirtualInterfaceGroup";
+    CreateMacSystemIntegrityProtectionModificationTaskInput =>
+    CreateMacSystemIntegrityProtectionModificationTaskOutput =
+    super::schema::ops::CREATE_MAC_SYSTEM_INTEGRITY_PROTECTION_MODIFICATION_TASK,
+    "CreateMacSystemIntegrityProtectionModificationTask"; CreateManagedPrefixListInput =>
+    CreateManagedPrefixListOutput = super::schema::ops::CREATE_MANAGED_PREFIX_LIST,
+    "CreateManagedPrefixList"; CreateMetricCategoryInput => CreateMetricCategoryOutput =
+    super::schema::ops::CREATE_METRIC_CATEGORY, "CreateMetricCategory";
+    CreateNatGatewayInput => CreateNatGatewayOutput =
+    super::schema::ops::CREATE_NAT_GATEWAY, "CreateNatGateway"; CreateNetworkAclInput =>
+    CreateNetworkAclOutput = super::schema::ops::CREATE_NETWORK_ACL, "CreateNetworkAcl";
+    CreateNetworkAclEntryInput => CreateNetworkAclEntryOutput =
+    super::schema::ops::CREATE_NETWORK_ACL_ENTRY, "CreateNetworkAclEntry";
+    CreateNetworkInsightsAccessScopeInput => CreateNetworkInsightsAccessScopeOutput =
+    super::schema::ops::CREATE_NETWORK_INSIGHTS_ACCESS_SCOPE,
+    "CreateNetworkInsightsAccessScope"; CreateNetworkInsightsPathInput =>
+    CreateNetworkInsightsPathOutput = super::schema::ops::CREATE_NETWORK_INSIGHTS_PATH,
+    "CreateNetworkInsightsPath"; CreateNetworkInterfaceInput =>
+    CreateNetworkInterfaceOutput = super::schema::ops::CREATE_NETWORK_INTERFACE,
+    "CreateNetworkInterface"; CreateNetworkInterfacePermissionInput =>
+    CreateNetworkInterfacePermissionOutput =
+    super::schema::ops::CREATE_NETWORK_INTERFACE_PERMISSION,
+    "CreateNetworkInterfacePermission"; CreateNetworkingFlexCostAllocationPolicyInput =>
+    CreateNetworkingFlexCostAllocationPolicyOutput =
+    super::schema::ops::CREATE_NETWORKING_FLEX_COST_ALLOCATION_POLICY,
+    "CreateNetworkingFlexCostAllocationPolicy"; CreatePlacementGroupInput =>
+    CreatePlacementGroupOutput = super::schema::ops::CREATE_PLACEMENT_GROUP,
+    "CreatePlacementGroup"; CreatePublicIpv4PoolInput => CreatePublicIpv4PoolOutput =
+    super::schema::ops::CREATE_PUBLIC_IPV4_POOL, "CreatePublicIpv4Pool";
+    CreateReplaceRootVolumeTaskInput => CreateReplaceRootVolumeTaskOutput =
+    super::schema::ops::CREATE_REPLACE_ROOT_VOLUME_TASK, "CreateReplaceRootVolumeTask";
+    CreateReservedInstancesListingInput => CreateReservedInstancesListingOutput =
+    super::schema::ops::CREATE_RESERVED_INSTANCES_LISTING,
+    "CreateReservedInstancesListing"; CreateRestoreImageTaskInput =>
+    CreateRestoreImageTaskOutput = super::schema::ops::CREATE_RESTORE_IMAGE_TASK,
+    "CreateRestoreImageTask"; CreateRouteInput => CreateRouteOutput =
+    super::schema::ops::CREATE_ROUTE, "CreateRoute"; CreateRouteServerInput =>
+    CreateRouteServerOutput = super::schema::ops::CREATE_ROUTE_SERVER,
+    "CreateRouteServer"; CreateRouteServerEndpointInput =>
+    CreateRouteServerEndpointOutput = super::schema::ops::CREATE_ROUTE_SERVER_ENDPOINT,
+    "CreateRouteServerEndpoint"; CreateRouteServerPeerInput =>
+    CreateRouteServerPeerOutput = super::schema::ops::CREATE_ROUTE_SERVER_PEER,
+    "CreateRouteServerPeer"; CreateRouteTableInput => CreateRouteTableOutput =
+    super::schema::ops::CREATE_ROUTE_TABLE, "CreateRouteTable";
+    CreateSecondaryNetworkInput => CreateSecondaryNetworkOutput =
+    super::schema::ops::CREATE_SECONDARY_NETWORK, "CreateSecondaryNetwork";
+    CreateSecondarySubnetInput => CreateSecondarySubnetOutput =
+    super::schema::ops::CREATE_SECONDARY_SUBNET, "CreateSecondarySubnet";
+    CreateSecurityGroupInput => CreateSecurityGroupOutput =
+    super::schema::ops::CREATE_SECURITY_GROUP, "CreateSecurityGroup"; CreateSnapshotInput
+    => CreateSnapshotOutput = super::schema::ops::CREATE_SNAPSHOT, "CreateSnapshot";
+    CreateSnapshotsInput => CreateSnapshotsOutput = super::schema::ops::CREATE_SNAPSHOTS,
+    "CreateSnapshots"; CreateSpotDatafeedSubscriptionInput =>
+    CreateSpotDatafeedSubscriptionOutput =
+    super::schema::ops::CREATE_SPOT_DATAFEED_SUBSCRIPTION,
+    "CreateSpotDatafeedSubscription"; CreateStoreImageTaskInput =>
+    CreateStoreImageTaskOutput = super::schema::ops::CREATE_STORE_IMAGE_TASK,
+    "CreateStoreImageTask"; CreateSubnetInput => CreateSubnetOutput =
+    super::schema::ops::CREATE_SUBNET, "CreateSubnet"; CreateSubnetCidrReservationInput
+    => CreateSubnetCidrReservationOutput =
+    super::schema::ops::CREATE_SUBNET_CIDR_RESERVATION, "CreateSubnetCidrReservation";
+    CreateTagsInput => CreateTagsOutput = super::schema::ops::CREATE_TAGS, "CreateTags";
+    CreateTrafficMirrorFilterInput => CreateTrafficMirrorFilterOutput =
+    super::schema::ops::CREATE_TRAFFIC_MIRROR_FILTER, "CreateTrafficMirrorFilter";
+    CreateTrafficMirrorFilterRuleInput => CreateTrafficMirrorFilterRuleOutput =
+    super::schema::ops::CREATE_TRAFFIC_MIRROR_FILTER_RULE,
+    "CreateTrafficMirrorFilterRule"; CreateTrafficMirrorSessionInput =>
+    CreateTrafficMirrorSessionOutput = super::schema::ops::CREATE_TRAFFIC_MIRROR_SESSION,
+    "CreateTrafficMirrorSession"; CreateTrafficMirrorTargetInput =>
+    CreateTrafficMirrorTargetOutput = super::schema::ops::CREATE_TRAFFIC_MIRROR_TARGET,
+    "CreateTrafficMirrorTarget"; CreateTransitGatewayInput => CreateTransitGatewayOutput
+    = super::schema::ops::CREATE_TRANSIT_GATEWAY, "CreateTransitGateway";
+    CreateTransitGatewayConnectInput => CreateTransitGatewayConnectOutput =
+    super::schema::ops::CREATE_TRANSIT_GATEWAY_CONNECT, "CreateTransitGatewayConnect";
+    CreateTransitGatewayConnectPeerInput => CreateTransitGatewayConnectPeerOutput =
+    super::schema::ops::CREATE_TRANSIT_GATEWAY_CONNECT_PEER,
+    "CreateTransitGatewayConnectPeer"; CreateTransitGatewayMeteringPolicyInput =>
+    CreateTransitGatewayMeteringPolicyOutput =
+    super::schema::ops::CREATE_TRANSIT_GATEWAY_METERING_POLICY,
+    "CreateTransitGatewayMeteringPolicy"; CreateTransitGatewayMeteringPolicyEntryInput =>
+    CreateTransitGatewayMeteringPolicyEntryOutput =
+    super::schema::ops::CREATE_TRANSIT_GATEWAY_METERING_POLICY_ENTRY,
+    "CreateTransitGatewayMeteringPolicyEntry"; CreateTransitGatewayMulticastDomainInput
+    => CreateTransitGatewayMulticastDomainOutput =
+    super::schema::ops::CREATE_TRANSIT_GATEWAY_MULTICAST_DOMAIN,
+    "CreateTransitGatewayMulticastDomain";
+    CreateTransitGatewayNetworkFunctionAttachmentInput =>
+    CreateTransitGatewayNetworkFunctionAttachmentOutput =
+    super::schema::ops::CREATE_TRANSIT_GATEWAY_NETWORK_FUNCTION_ATTACHMENT,
+    "CreateTransitGatewayNetworkFunctionAttachment";
+    CreateTransitGatewayPeeringAttachmentInput =>
+    CreateTransitGatewayPeeringAttachmentOutput =
+    super::schema::ops::CREATE_TRANSIT_GATEWAY_PEERING_ATTACHMENT,
+    "CreateTransitGatewayPeeringAttachment"; CreateTransitGatewayPolicyTableInput =>
+    CreateTransitGatewayPolicyTableOutput =
+    super::schema::ops::CREATE_TRANSIT_GATEWAY_POLICY_TABLE,
+    "CreateTransitGatewayPolicyTable"; CreateTransitGatewayPolicyTableEntryInput =>
+    CreateTransitGatewayPolicyTableEntryOutput =
+    super::schema::ops::CREATE_TRANSIT_GATEWAY_POLICY_TABLE_ENTRY,
+    "CreateTransitGatewayPolicyTableEntry"; CreateTransitGatewayPrefixListReferenceInput
+    => CreateTransitGatewayPrefixListReferenceOutput =
+    super::schema::ops::CREATE_TRANSIT_GATEWAY_PREFIX_LIST_REFERENCE,
+    "CreateTransitGatewayPrefixListReference"; CreateTransitGatewayRouteInput =>
+    CreateTransitGatewayRouteOutput = super::schema::ops::CREATE_TRANSIT_GATEWAY_ROUTE,
+    "CreateTransitGatewayRoute"; CreateTransitGatewayRouteTableInput =>
+    CreateTransitGatewayRouteTableOutput =
+    super::schema::ops::CREATE_TRANSIT_GATEWAY_ROUTE_TABLE,
+    "CreateTransitGatewayRouteTable"; CreateTransitGatewayRouteTableAnnouncementInput =>
+    CreateTransitGatewayRouteTableAnnouncementOutput =
+    super::schema::ops::CREATE_TRANSIT_GATEWAY_ROUTE_TABLE_ANNOUNCEMENT,
+    "CreateTransitGatewayRouteTableAnnouncement"; CreateTransitGatewayVpcAttachmentInput
+    => CreateTransitGatewayVpcAttachmentOutput =
+    super::schema::ops::CREATE_TRANSIT_GATEWAY_VPC_ATTACHMENT,
+    "CreateTransitGatewayVpcAttachment"; CreateVerifiedAccessEndpointInput =>
+    CreateVerifiedAccessEndpointOutput =
+    super::schema::ops::CREATE_VERIFIED_ACCESS_ENDPOINT, "CreateVerifiedAccessEndpoint";
+    CreateVerifiedAccessGroupInput => CreateVerifiedAccessGroupOutput =
+    super::schema::ops::CREATE_VERIFIED_ACCESS_GROUP, "CreateVerifiedAccessGroup";
+    CreateVerifiedAccessInstanceInput => CreateVerifiedAccessInstanceOutput =
+    super::schema::ops::CREATE_VERIFIED_ACCESS_INSTANCE, "CreateVerifiedAccessInstance";
+    CreateVerifiedAccessTrustProviderInput => CreateVerifiedAccessTrustProviderOutput =
+    super::schema::ops::CREATE_VERIFIED_ACCESS_TRUST_PROVIDER,
+    "CreateVerifiedAccessTrustProvider"; CreateVolumeInput => CreateVolumeOutput =
+    super::schema::ops::CREATE_VOLUME, "CreateVolume"; CreateVpcInput => CreateVpcOutput
+    = super::schema::ops::CREATE_VPC, "CreateVpc";
+    CreateVpcBlockPublicAccessExclusionInput => CreateVpcBlockPublicAccessExclusionOutput
+    = super::schema::ops::CREATE_VPC_BLOCK_PUBLIC_ACCESS_EXCLUSION,
+    "CreateVpcBlockPublicAccessExclusion"; CreateVpcEncryptionControlInput =>
+    CreateVpcEncryptionControlOutput = super::schema::ops::CREATE_VPC_ENCRYPTION_CONTROL,
+    "CreateVpcEncryptionControl"; CreateVpcEndpointInput => CreateVpcEndpointOutput =
+    super::schema::ops::CREATE_VPC_ENDPOINT, "CreateVpcEndpoint";
+    CreateVpcEndpointConnectionNotificationInput =>
+    CreateVpcEndpointConnectionNotificationOutput =
+    super::schema::ops::CREATE_VPC_ENDPOINT_CONNECTION_NOTIFICATION,
+    "CreateVpcEndpointConnectionNotification"; CreateVpcEndpointServiceConfigurationInput
+    => CreateVpcEndpointServiceConfigurationOutput =
+    super::schema::ops::CREATE_VPC_ENDPOINT_SERVICE_CONFIGURATION,
+    "CreateVpcEndpointServiceConfiguration"; CreateVpcPeeringConnectionInput =>
+    CreateVpcPeeringConnectionOutput = super::schema::ops::CREATE_VPC_PEERING_CONNECTION,
+    "CreateVpcPeeringConnection"; CreateVpnConcentratorInput =>
+    CreateVpnConcentratorOutput = super::schema::ops::CREATE_VPN_CONCENTRATOR,
+    "CreateVpnConcentrator"; CreateVpnConnectionInput => CreateVpnConnectionOutput =
+    super::schema::ops::CREATE_VPN_CONNECTION, "CreateVpnConnection";
+    CreateVpnConnectionRouteInput => CreateVpnConnectionRouteOutput =
+    super::schema::ops::CREATE_VPN_CONNECTION_ROUTE, "CreateVpnConnectionRoute";
+    CreateVpnGatewayInput => CreateVpnGatewayOutput =
+    super::schema::ops::CREATE_VPN_GATEWAY, "CreateVpnGateway";
+    DeleteApplicationStatusCheckInput => DeleteApplicationStatusCheckOutput =
+    super::schema::ops::DELETE_APPLICATION_STATUS_CHECK, "DeleteApplicationStatusCheck";
+    DeleteCapacityManagerDataExportInput => DeleteCapacityManagerDataExportOutput =
+    super::schema::ops::DELETE_CAPACITY_MANAGER_DATA_EXPORT,
+    "DeleteCapacityManagerDataExport"; DeleteCarrierGatewayInput =>
+    DeleteCarrierGatewayOutput = super::schema::ops::DELETE_CARRIER_GATEWAY,
+    "DeleteCarrierGateway"; DeleteClientVpnEndpointInput => DeleteClientVpnEndpointOutput
+    = super::schema::ops::DELETE_CLIENT_VPN_ENDPOINT, "DeleteClientVpnEndpoint";
+    DeleteClientVpnEndpointAuthorizationPolicyInput =>
+    DeleteClientVpnEndpointAuthorizationPolicyOutput =
+    super::schema::ops::DELETE_CLIENT_VPN_ENDPOINT_AUTHORIZATION_POLICY,
+    "DeleteClientVpnEndpointAuthorizationPolicy"; DeleteClientVpnRouteInput =>
+    DeleteClientVpnRouteOutput = super::schema::ops::DELETE_CLIENT_VPN_ROUTE,
+    "DeleteClientVpnRoute"; DeleteCoipCidrInput => DeleteCoipCidrOutput =
+    super::schema::ops::DELETE_COIP_CIDR, "DeleteCoipCidr"; DeleteCoipPoolInput =>
+    DeleteCoipPoolOutput = super::schema::ops::DELETE_COIP_POOL, "DeleteCoipPool";
+    DeleteCustomerGatewayInput => DeleteCustomerGatewayOutput =
+    super::schema::ops::DELETE_CUSTOMER_GATEWAY, "DeleteCustomerGateway";
+    DeleteDhcpOptionsInput => DeleteDhcpOptionsOutput =
+    super::schema::ops::DELETE_DHCP_OPTIONS, "DeleteDhcpOptions";
+    DeleteEgressOnlyInternetGatewayInput => DeleteEgressOnlyInternetGatewayOutput =
+    super::schema::ops::DELETE_EGRESS_ONLY_INTERNET_GATEWAY,
+    "DeleteEgressOnlyInternetGateway"; DeleteFleetsInput => DeleteFleetsOutput =
+    super::schema::ops::DELETE_FLEETS, "DeleteFleets"; DeleteFlowLogsInput =>
+    DeleteFlowLogsOutput = super::schema::ops::DELETE_FLOW_LOGS, "DeleteFlowLogs";
+    DeleteFpgaImageInput => DeleteFpgaImageOutput =
+    super::schema::ops::DELETE_FPGA_IMAGE, "DeleteFpgaImage"; DeleteImageUsageReportInput
+    => DeleteImageUsageReportOutput = super::schema::ops::DELETE_IMAGE_USAGE_REPORT,
+    "DeleteImageUsageReport"; DeleteInstanceConnectEndpointInput =>
+    DeleteInstanceConnectEndpointOutput =
+    super::schema::ops::DELETE_INSTANCE_CONNECT_ENDPOINT,
+    "DeleteInstanceConnectEndpoint"; DeleteInstanceEventWindowInput =>
+    DeleteInstanceEventWindowOutput = super::schema::ops::DELETE_INSTANCE_EVENT_WINDOW,
+    "DeleteInstanceEventWindow"; DeleteInternetGatewayInput =>
+    DeleteInternetGatewayOutput = super::schema::ops::DELETE_INTERNET_GATEWAY,
+    "DeleteInternetGateway"; DeleteIpamInput => DeleteIpamOutput =
+    super::schema::ops::DELETE_IPAM, "DeleteIpam";
+    DeleteIpamExternalResourceVerificationTokenInput =>
+    DeleteIpamExternalResourceVerificationTokenOutput =
+    super::schema::ops::DELETE_IPAM_EXTERNAL_RESOURCE_VERIFICATION_TOKEN,
+    "DeleteIpamExternalResourceVerificationToken";
+    DeleteIpamInternetRegistryAssociationInput =>
+    DeleteIpamInternetRegistryAssociationOutput =
+    super::schema::ops::DELETE_IPAM_INTERNET_REGISTRY_ASSOCIATION,
+    "DeleteIpamInternetRegistryAssociation"; DeleteIpamPolicyInput =>
+    DeleteIpamPolicyOutput = super::schema::ops::DELETE_IPAM_POLICY, "DeleteIpamPolicy";
+    DeleteIpamPoolInput => DeleteIpamPoolOutput = super::schema::ops::DELETE_IPAM_POOL,
+    "DeleteIpamPool"; DeleteIpamPrefixListResolverInput =>
+    DeleteIpamPrefixListResolverOutput =
+    super::schema::ops::DELETE_IPAM_PREFIX_LIST_RESOLVER, "DeleteIpamPrefixListResolver";
+    DeleteIpamPrefixListResolverTargetInput => DeleteIpamPrefixListResolverTargetOutput =
+    super::schema::ops::DELETE_IPAM_PREFIX_LIST_RESOLVER_TARGET,
+    "DeleteIpamPrefixListResolverTarget"; DeleteIpamResourceDiscoveryInput =>
+    DeleteIpamResourceDiscoveryOutput =
+    super::schema::ops::DELETE_IPAM_RESOURCE_DISCOVERY, "DeleteIpamResourceDiscovery";
+    DeleteIpamRoutingPolicyRegistrationInput => DeleteIpamRoutingPolicyRegistrationOutput
+    = super::schema::ops::DELETE_IPAM_ROUTING_POLICY_REGISTRATION,
+    "DeleteIpamRoutingPolicyRegistration"; DeleteIpamScopeInput => DeleteIpamScopeOutput
+    = super::schema::ops::DELETE_IPAM_SCOPE, "DeleteIpamScope"; DeleteKeyPairInput =>
+    DeleteKeyPairOutput = super::schema::ops::DELETE_KEY_PAIR, "DeleteKeyPair";
+    DeleteLaunchTemplateInput => DeleteLaunchTemplateOutput =
+    super::schema::ops::DELETE_LAUNCH_TEMPLATE, "DeleteLaunchTemplate";
+    DeleteLaunchTemplateVersionsInput => DeleteLaunchTemplateVersionsOutput =
+    super::schema::ops::DELETE_LAUNCH_TEMPLATE_VERSIONS, "DeleteLaunchTemplateVersions";
+    DeleteLocalGatewayRouteInput => DeleteLocalGatewayRouteOutput =
+    super::schema::ops::DELETE_LOCAL_GATEWAY_ROUTE, "DeleteLocalGatewayRoute";
+    DeleteLocalGatewayRouteTableInput => DeleteLocalGatewayRouteTableOutput =
+    super::schema::ops::DELETE_LOCAL_GATEWAY_ROUTE_TABLE, "DeleteLocalGatewayRouteTable";
+    DeleteLocalGatewayRouteTableVirtualInterfaceGroupAssociationInput =>
+    DeleteLocalGatewayRouteTableVirtualInterfaceGroupAssociationOutput =
+    super::schema::ops::DELETE_LOCAL_GATEWAY_ROUTE_TABLE_VIRTUAL_INTERFACE_GROUP_ASSOCIATION,
+    "DeleteLocalGatewayRouteTableVirtualInterfaceGroupAssociation";
+    DeleteLocalGatewayRouteTableVpcAssociationInput =>
+    DeleteLocalGatewayRouteTableVpcAssociationOutput =
+    super::schema::ops::DELETE_LOCAL_GATEWAY_ROUTE_TABLE_VPC_ASSOCIATION,
+    "DeleteLocalGatewayRouteTableVpcAssociation"; DeleteLocalGatewayVirtualInterfaceInput
+    => DeleteLocalGatewayVirtualInterfaceOutput =
+    super::schema::ops::DELETE_LOCAL_GATEWAY_VIRTUAL_INTERFACE,
+    "DeleteLocalGatewayVirtualInterface"; DeleteLocalGatewayVirtualInterfaceGroupInput =>
+    DeleteLocalGatewayVirtualInterfaceGroupOutput =
+    super::schema::ops::DELETE_LOCAL_GATEWAY_VIRTUAL_INTERFACE_GROUP,
+    "DeleteLocalGatewayVirtualInterfaceGroup"; DeleteManagedPrefixListInput =>
+    DeleteManagedPrefixListOutput = super::schema::ops::DELETE_MANAGED_PREFIX_LIST,
+    "DeleteManagedPrefixList"; DeleteMetricCategoryInput => DeleteMetricCategoryOutput =
+    super::schema::ops::DELETE_METRIC_CATEGORY, "DeleteMetricCategory";
+    DeleteNatGatewayInput => DeleteNatGatewayOutput =
+    super::schema::ops::DELETE_NAT_GATEWAY, "DeleteNatGateway"; DeleteNetworkAclInput =>
+    DeleteNetworkAclOutput = super::schema::ops::DELETE_NETWORK_ACL, "DeleteNetworkAcl";
+    DeleteNetworkAclEntryInput => DeleteNetworkAclEntryOutput =
+    super::schema::ops::DELETE_NETWORK_ACL_ENTRY, "DeleteNetworkAclEntry";
+    DeleteNetworkInsightsAccessScopeInput => DeleteNetworkInsightsAccessScopeOutput =
+    super::schema::ops::DELETE_NETWORK_INSIGHTS_ACCESS_SCOPE,
+    "DeleteNetworkInsightsAccessScope"; DeleteNetworkInsightsAccessScopeAnalysisInput =>
+    DeleteNetworkInsightsAccessScopeAnalysisOutput =
+    super::schema::ops::DELETE_NETWORK_INSIGHTS_ACCESS_SCOPE_ANALYSIS,
+    "DeleteNetworkInsightsAccessScopeAnalysis"; DeleteNetworkInsightsAnalysisInput =>
+    DeleteNetworkInsightsAnalysisOutput =
+    super::schema::ops::DELETE_NETWORK_INSIGHTS_ANALYSIS,
+    "DeleteNetworkInsightsAnalysis"; DeleteNetworkInsightsPathInput =>
+    DeleteNetworkInsightsPathOutput = super::schema::ops::DELETE_NETWORK_INSIGHTS_PATH,
+    "DeleteNetworkInsightsPath"; DeleteNetworkInterfaceInput =>
+    DeleteNetworkInterfaceOutput = super::schema::ops::DELETE_NETWORK_INTERFACE,
+    "DeleteNetworkInterface"; DeleteNetworkInterfacePermissionInput =>
+    DeleteNetworkInterfacePermissionOutput =
+    super::schema::ops::DELETE_NETWORK_INTERFACE_PERMISSION,
+    "DeleteNetworkInterfacePermission"; DeleteNetworkingFlexCostAllocationPoliciesInput
+    => DeleteNetworkingFlexCostAllocationPoliciesOutput =
+    super::schema::ops::DELETE_NETWORKING_FLEX_COST_ALLOCATION_POLICIES,
+    "DeleteNetworkingFlexCostAllocationPolicies"; DeletePlacementGroupInput =>
+    DeletePlacementGroupOutput = super::schema::ops::DELETE_PLACEMENT_GROUP,
+    "DeletePlacementGroup"; DeletePublicIpv4PoolInput => DeletePublicIpv4PoolOutput =
+    super::schema::ops::DELETE_PUBLIC_IPV4_POOL, "DeletePublicIpv4Pool";
+    DeleteQueuedReservedInstancesInput => DeleteQueuedReservedInstancesOutput =
+    super::schema::ops::DELETE_QUEUED_RESERVED_INSTANCES,
+    "DeleteQueuedReservedInstances"; DeleteRouteInput => DeleteRouteOutput =
+    super::schema::ops::DELETE_ROUTE, "DeleteRoute"; DeleteRouteServerInput =>
+    DeleteRouteServerOutput = super::schema::ops::DELETE_ROUTE_SERVER,
+    "DeleteRouteServer"; DeleteRouteServerEndpointInput =>
+    DeleteRouteServerEndpointOutput = super::schema::ops::DELETE_ROUTE_SERVER_ENDPOINT,
+    "DeleteRouteServerEndpoint"; DeleteRouteServerPeerInput =>
+    DeleteRouteServerPeerOutput = super::schema::ops::DELETE_ROUTE_SERVER_PEER,
+    "DeleteRouteServerPeer"; DeleteRouteTableInput => DeleteRouteTableOutput =
+    super::schema::ops::DELETE_ROUTE_TABLE, "DeleteRouteTable";
+    DeleteSecondaryNetworkInput => DeleteSecondaryNetworkOutput =
+    super::schema::ops::DELETE_SECONDARY_NETWORK, "DeleteSecondaryNetwork";
+    DeleteSecondarySubnetInput => DeleteSecondarySubnetOutput =
+    super::schema::ops::DELETE_SECONDARY_SUBNET, "DeleteSecondarySubnet";
+    DeleteSecurityGroupInput => DeleteSecurityGroupOutput =
+    super::schema::ops::DELETE_SECURITY_GROUP, "DeleteSecurityGroup"; DeleteSnapshotInput
+    => DeleteSnapshotOutput = super::schema::ops::DELETE_SNAPSHOT, "DeleteSnapshot";
+    DeleteSpotDatafeedSubscriptionInput => DeleteSpotDatafeedSubscriptionOutput =
+    super::schema::ops::DELETE_SPOT_DATAFEED_SUBSCRIPTION,
+    "DeleteSpotDatafeedSubscription"; DeleteSubnetInput => DeleteSubnetOutput =
+    super::schema::ops::DELETE_SUBNET, "DeleteSubnet"; DeleteSubnetCidrReservationInput
+    => DeleteSubnetCidrReservationOutput =
+    super::schema::ops::DELETE_SUBNET_CIDR_RESERVATION, "DeleteSubnetCidrReservation";
+    DeleteTagsInput => DeleteTagsOutput = super::schema::ops::DELETE_TAGS, "DeleteTags";
+    DeleteTrafficMirrorFilterInput => DeleteTrafficMirrorFilterOutput =
+    super::schema::ops::DELETE_TRAFFIC_MIRROR_FILTER, "DeleteTrafficMirrorFilter";
+    DeleteTrafficMirrorFilterRuleInput => DeleteTrafficMirrorFilterRuleOutput =
+    super::schema::ops::DELETE_TRAFFIC_MIRROR_FILTER_RULE,
+    "DeleteTrafficMirrorFilterRule"; DeleteTrafficMirrorSessionInput =>
+    DeleteTrafficMirrorSessionOutput = super::schema::ops::DELETE_TRAFFIC_MIRROR_SESSION,
+    "DeleteTrafficMirrorSession"; DeleteTrafficMirrorTargetInput =>
+    DeleteTrafficMirrorTargetOutput = super::schema::ops::DELETE_TRAFFIC_MIRROR_TARGET,
+    "DeleteTrafficMirrorTarget"; DeleteTransitGatewayInput => DeleteTransitGatewayOutput
+    = super::schema::ops::DELETE_TRANSIT_GATEWAY, "DeleteTransitGateway";
+    DeleteTransitGatewayClientVpnAttachmentInput =>
+    DeleteTransitGatewayClientVpnAttachmentOutput =
+    super::schema::ops::DELETE_TRANSIT_GATEWAY_CLIENT_VPN_ATTACHMENT,
+    "DeleteTransitGatewayClientVpnAttachment"; DeleteTransitGatewayConnectInput =>
+    DeleteTransitGatewayConnectOutput =
+    super::schema::ops::DELETE_TRANSIT_GATEWAY_CONNECT, "DeleteTransitGatewayConnect";
+    DeleteTransitGatewayConnectPeerInput => DeleteTransitGatewayConnectPeerOutput =
+    super::schema::ops::DELETE_TRANSIT_GATEWAY_CONNECT_PEER,
+    "DeleteTransitGatewayConnectPeer"; DeleteTransitGatewayMeteringPolicyInput =>
+    DeleteTransitGatewayMeteringPolicyOutput =
+    super::schema::ops::DELETE_TRANSIT_GATEWAY_METERING_POLICY,
+    "DeleteTransitGatewayMeteringPolicy"; DeleteTransitGatewayMeteringPolicyEntryInput =>
+    DeleteTransitGatewayMeteringPolicyEntryOutput =
+    super::schema::ops::DELETE_TRANSIT_GATEWAY_METERING_POLICY_ENTRY,
+    "DeleteTransitGatewayMeteringPolicyEntry"; DeleteTransitGatewayMulticastDomainInput
+    => DeleteTransitGatewayMulticastDomainOutput =
+    super::schema::ops::DELETE_TRANSIT_GATEWAY_MULTICAST_DOMAIN,
+    "DeleteTransitGatewayMulticastDomain";
+    DeleteTransitGatewayNetworkFunctionAttachmentInput =>
+    DeleteTransitGatewayNetworkFunctionAttachmentOutput =
+    super::schema::ops::DELETE_TRANSIT_GATEWAY_NETWORK_FUNCTION_ATTACHMENT,
+    "DeleteTransitGatewayNetworkFunctionAttachment";
+    DeleteTransitGatewayPeeringAttachmentInput =>
+    DeleteTransitGatewayPeeringAttachmentOutput =
+    super::schema::ops::DELETE_TRANSIT_GATEWAY_PEERING_ATTACHMENT,
+    "DeleteTransitGatewayPeeringAttachment"; DeleteTransitGatewayPolicyTableInput =>
+    DeleteTransitGatewayPolicyTableOutput =
+    super::schema::ops::DELETE_TRANSIT_GATEWAY_POLICY_TABLE,
+    "DeleteTransitGatewayPolicyTable"; DeleteTransitGatewayPolicyTableEntryInput =>
+    DeleteTransitGatewayPolicyTableEntryOutput =
+    super::schema::ops::DELETE_TRANSIT_GATEWAY_POLICY_TABLE_ENTRY,
+    "DeleteTransitGatewayPolicyTableEntry"; DeleteTransitGatewayPrefixListReferenceInput
+    => DeleteTransitGatewayPrefixListReferenceOutput =
+    super::schema::ops::DELETE_TRANSIT_GATEWAY_PREFIX_LIST_REFERENCE,
+    "DeleteTransitGatewayPrefixListReference"; DeleteTransitGatewayRouteInput =>
+    DeleteTransitGatewayRouteOutput = super::schema::ops::DELETE_TRANSIT_GATEWAY_ROUTE,
+    "DeleteTransitGatewayRoute"; DeleteTransitGatewayRouteTableInput =>
+    DeleteTransitGatewayRouteTableOutput =
+    super::schema::ops::DELETE_TRANSIT_GATEWAY_ROUTE_TABLE,
+    "DeleteTransitGatewayRouteTable"; DeleteTransitGatewayRouteTableAnnouncementInput =>
+    DeleteTransitGatewayRouteTableAnnouncementOutput =
+    super::schema::ops::DELETE_TRANSIT_GATEWAY_ROUTE_TABLE_ANNOUNCEMENT,
+    "DeleteTransitGatewayRouteTableAnnouncement"; DeleteTransitGatewayVpcAttachmentInput
+    => DeleteTransitGatewayVpcAttachmentOutput =
+    super::schema::ops::DELETE_TRANSIT_GATEWAY_VPC_ATTACHMENT,
+    "DeleteTransitGatewayVpcAttachment"; DeleteVerifiedAccessEndpointInput =>
+    DeleteVerifiedAccessEndpointOutput =
+    super::schema::ops::DELETE_VERIFIED_ACCESS_ENDPOINT, "DeleteVerifiedAccessEndpoint";
+    DeleteVerifiedAccessGroupInput => DeleteVerifiedAccessGroupOutput =
+    super::schema::ops::DELETE_VERIFIED_ACCESS_GROUP, "DeleteVerifiedAccessGroup";
+    DeleteVerifiedAccessInstanceInput => DeleteVerifiedAccessInstanceOutput =
+    super::schema::ops::DELETE_VERIFIED_ACCESS_INSTANCE, "DeleteVerifiedAccessInstance";
+    DeleteVerifiedAccessTrustProviderInput => DeleteVerifiedAccessTrustProviderOutput =
+    super::schema::ops::DELETE_VERIFIED_ACCESS_TRUST_PROVIDER,
+    "DeleteVerifiedAccessTrustProvider"; DeleteVolumeInput => DeleteVolumeOutput =
+    super::schema::ops::DELETE_VOLUME, "DeleteVolume"; DeleteVpcInput => DeleteVpcOutput
+    = super::schema::ops::DELETE_VPC, "DeleteVpc";
+    DeleteVpcBlockPublicAccessExclusionInput => DeleteVpcBlockPublicAccessExclusionOutput
+    = super::schema::ops::DELETE_VPC_BLOCK_PUBLIC_ACCESS_EXCLUSION,
+    "DeleteVpcBlockPublicAccessExclusion"; DeleteVpcEncryptionControlInput =>
+    DeleteVpcEncryptionControlOutput = super::schema::ops::DELETE_VPC_ENCRYPTION_CONTROL,
+    "DeleteVpcEncryptionControl"; DeleteVpcEndpointConnectionNotificationsInput =>
+    DeleteVpcEndpointConnectionNotificationsOutput =
+    super::schema::ops::DELETE_VPC_ENDPOINT_CONNECTION_NOTIFICATIONS,
+    "DeleteVpcEndpointConnectionNotifications";
+    DeleteVpcEndpointServiceConfigurationsInput =>
+    DeleteVpcEndpointServiceConfigurationsOutput =
+    super::schema::ops::DELETE_VPC_ENDPOINT_SERVICE_CONFIGURATIONS,
+    "DeleteVpcEndpointServiceConfigurations"; DeleteVpcEndpointsInput =>
+    DeleteVpcEndpointsOutput = super::schema::ops::DELETE_VPC_ENDPOINTS,
+    "DeleteVpcEndpoints"; DeleteVpcPeeringConnectionInput =>
+    DeleteVpcPeeringConnectionOutput = super::schema::ops::DELETE_VPC_PEERING_CONNECTION,
+    "DeleteVpcPeeringConnection"; DeleteVpnConcentratorInput =>
+    DeleteVpnConcentratorOutput = super::schema::ops::DELETE_VPN_CONCENTRATOR,
+    "DeleteVpnConcentrator"; DeleteVpnConnectionInput => DeleteVpnConnectionOutput =
+    super::schema::ops::DELETE_VPN_CONNECTION, "DeleteVpnConnection";
+    DeleteVpnConnectionRouteInput => DeleteVpnConnectionRouteOutput =
+    super::schema::ops::DELETE_VPN_CONNECTION_ROUTE, "DeleteVpnConnectionRoute";
+    DeleteVpnGatewayInput => DeleteVpnGatewayOutput =
+    super::schema::ops::DELETE_VPN_GATEWAY, "DeleteVpnGateway"; DeprovisionByoipCidrInput
+    => DeprovisionByoipCidrOutput = super::schema::ops::DEPROVISION_BYOIP_CIDR,
+    "DeprovisionByoipCidr"; DeprovisionIpamByoasnInput => DeprovisionIpamByoasnOutput =
+    super::schema::ops::DEPROVISION_IPAM_BYOASN, "DeprovisionIpamByoasn";
+    DeprovisionIpamPoolCidrInput => DeprovisionIpamPoolCidrOutput =
+    super::schema::ops::DEPROVISION_IPAM_POOL_CIDR, "DeprovisionIpamPoolCidr";
+    DeprovisionPublicIpv4PoolCidrInput => DeprovisionPublicIpv4PoolCidrOutput =
+    super::schema::ops::DEPROVISION_PUBLIC_IPV4_POOL_CIDR,
+    "DeprovisionPublicIpv4PoolCidr"; DeregisterImageInput => DeregisterImageOutput =
+    super::schema::ops::DEREGISTER_IMAGE, "DeregisterImage";
+    DeregisterInstanceEventNotificationAttributesInput =>
+    DeregisterInstanceEventNotificationAttributesOutput =
+    super::schema::ops::DEREGISTER_INSTANCE_EVENT_NOTIFICATION_ATTRIBUTES,
+    "DeregisterInstanceEventNotificationAttributes";
+    DeregisterTransitGatewayMulticastGroupMembersInput =>
+    DeregisterTransitGatewayMulticastGroupMembersOutput =
+    super::schema::ops::DEREGISTER_TRANSIT_GATEWAY_MULTICAST_GROUP_MEMBERS,
+    "DeregisterTransitGatewayMulticastGroupMembers";
+    DeregisterTransitGatewayMulticastGroupSourcesInput =>
+    DeregisterTransitGatewayMulticastGroupSourcesOutput =
+    super::schema::ops::DEREGISTER_TRANSIT_GATEWAY_MULTICAST_GROUP_SOURCES,
+    "DeregisterTransitGatewayMulticastGroupSources"; DescribeAccountAttributesInput =>
+    DescribeAccountAttributesOutput = super::schema::ops::DESCRIBE_ACCOUNT_ATTRIBUTES,
+    "DescribeAccountAttributes"; DescribeAccountVpcEncryptionControlInput =>
+    DescribeAccountVpcEncryptionControlOutput =
+    super::schema::ops::DESCRIBE_ACCOUNT_VPC_ENCRYPTION_CONTROL,
+    "DescribeAccountVpcEncryptionControl"; DescribeAddressTransfersInput =>
+    DescribeAddressTransfersOutput = super::schema::ops::DESCRIBE_ADDRESS_TRANSFERS,
+    "DescribeAddressTransfers"; DescribeAddressesInput => DescribeAddressesOutput =
+    super::schema::ops::DESCRIBE_ADDRESSES, "DescribeAddresses";
+    DescribeAddressesAttributeInput => DescribeAddressesAttributeOutput =
+    super::schema::ops::DESCRIBE_ADDRESSES_ATTRIBUTE, "DescribeAddressesAttribute";
+    DescribeAggregateIdFormatInput => DescribeAggregateIdFormatOutput =
+    super::schema::ops::DESCRIBE_AGGREGATE_ID_FORMAT, "DescribeAggregateIdFormat";
+    DescribeApplicationStatusInput => DescribeApplicationStatusOutput =
+    super::schema::ops::DESCRIBE_APPLICATION_STATUS, "DescribeApplicationStatus";
+    DescribeApplicationStatusCheckAssociationsInput =>
+    DescribeApplicationStatusCheckAssociationsOutput =
+    super::schema::ops::DESCRIBE_APPLICATION_STATUS_CHECK_ASSOCIATIONS,
+    "DescribeApplicationStatusCheckAssociations"; DescribeApplicationStatusChecksInput =>
+    DescribeApplicationStatusChecksOutput =
+    super::schema::ops::DESCRIBE_APPLICATION_STATUS_CHECKS,
+    "DescribeApplicationStatusChecks"; DescribeAvailabilityZonesInput =>
+    DescribeAvailabilityZonesOutput = super::schema::ops::DESCRIBE_AVAILABILITY_ZONES,
+    "DescribeAvailabilityZones"; DescribeAwsNetworkPerformanceMetricSubscriptionsInput =>
+    DescribeAwsNetworkPerformanceMetricSubscriptionsOutput =
+    super::schema::ops::DESCRIBE_AWS_NETWORK_PERFORMANCE_METRIC_SUBSCRIPTIONS,
+    "DescribeAwsNetworkPerformanceMetricSubscriptions"; DescribeBundleTasksInput =>
+    DescribeBundleTasksOutput = super::schema::ops::DESCRIBE_BUNDLE_TASKS,
+    "DescribeBundleTasks"; DescribeByoipCidrsInput => DescribeByoipCidrsOutput =
+    super::schema::ops::DESCRIBE_BYOIP_CIDRS, "DescribeByoipCidrs";
+    DescribeCapacityBlockExtensionHistoryInput =>
+    DescribeCapacityBlockExtensionHistoryOutput =
+    super::schema::ops::DESCRIBE_CAPACITY_BLOCK_EXTENSION_HISTORY,
+    "DescribeCapacityBlockExtensionHistory"; DescribeCapacityBlockExtensionOfferingsInput
+    => DescribeCapacityBlockExtensionOfferingsOutput =
+    super::schema::ops::DESCRIBE_CAPACITY_BLOCK_EXTENSION_OFFERINGS,
+    "DescribeCapacityBlockExtensionOfferings"; DescribeCapacityBlockOfferingsInput =>
+    DescribeCapacityBlockOfferingsOutput =
+    super::schema::ops::DESCRIBE_CAPACITY_BLOCK_OFFERINGS,
+    "DescribeCapacityBlockOfferings"; DescribeCapacityBlockStatusInput =>
+    DescribeCapacityBlockStatusOutput =
+    super::schema::ops::DESCRIBE_CAPACITY_BLOCK_STATUS, "DescribeCapacityBlockStatus";
+    DescribeCapacityBlocksInput => DescribeCapacityBlocksOutput =
+    super::schema::ops::DESCRIBE_CAPACITY_BLOCKS, "DescribeCapacityBlocks";
+    DescribeCapacityManagerDataExportsInput => DescribeCapacityManagerDataExportsOutput =
+    super::schema::ops::DESCRIBE_CAPACITY_MANAGER_DATA_EXPORTS,
+    "DescribeCapacityManagerDataExports"; DescribeCapacityReservationBillingRequestsInput
+    => DescribeCapacityReservationBillingRequestsOutput =
+    super::schema::ops::DESCRIBE_CAPACITY_RESERVATION_BILLING_REQUESTS,
+    "DescribeCapacityReservationBillingRequests";
+    DescribeCapacityReservationCancellationQuotesInput =>
+    DescribeCapacityReservationCancellationQuotesOutput =
+    super::schema::ops::DESCRIBE_CAPACITY_RESERVATION_CANCELLATION_QUOTES,
+    "DescribeCapacityReservationCancellationQuotes";
+    DescribeCapacityReservationDateChangeQuotesInput =>
+    DescribeCapacityReservationDateChangeQuotesOutput =
+    super::schema::ops::DESCRIBE_CAPACITY_RESERVATION_DATE_CHANGE_QUOTES,
+    "DescribeCapacityReservationDateChangeQuotes"; DescribeCapacityReservationFleetsInput
+    => DescribeCapacityReservationFleetsOutput =
+    super::schema::ops::DESCRIBE_CAPACITY_RESERVATION_FLEETS,
+    "DescribeCapacityReservationFleets"; DescribeCapacityReservationTopologyInput =>
+    DescribeCapacityReservationTopologyOutput =
+    super::schema::ops::DESCRIBE_CAPACITY_RESERVATION_TOPOLOGY,
+    "DescribeCapacityReservationTopology"; DescribeCapacityReservationsInput =>
+    DescribeCapacityReservationsOutput =
+    super::schema::ops::DESCRIBE_CAPACITY_RESERVATIONS, "DescribeCapacityReservations";
+    DescribeCarrierGatewaysInput => DescribeCarrierGatewaysOutput =
+    super::schema::ops::DESCRIBE_CARRIER_GATEWAYS, "DescribeCarrierGateways";
+    DescribeClassicLinkInstancesInput => DescribeClassicLinkInstancesOutput =
+    super::schema::ops::DESCRIBE_CLASSIC_LINK_INSTANCES, "DescribeClassicLinkInstances";
+    DescribeClientVpnAuthorizationRulesInput => DescribeClientVpnAuthorizationRulesOutput
+    = super::schema::ops::DESCRIBE_CLIENT_VPN_AUTHORIZATION_RULES,
+    "DescribeClientVpnAuthorizationRules"; DescribeClientVpnConnectionsInput =>
+    DescribeClientVpnConnectionsOutput =
+    super::schema::ops::DESCRIBE_CLIENT_VPN_CONNECTIONS, "DescribeClientVpnConnections";
+    DescribeClientVpnEndpointsInput => DescribeClientVpnEndpointsOutput =
+    super::schema::ops::DESCRIBE_CLIENT_VPN_ENDPOINTS, "DescribeClientVpnEndpoints";
+    DescribeClientVpnRoutesInput => DescribeClientVpnRoutesOutput =
+    super::schema::ops::DESCRIBE_CLIENT_VPN_ROUTES, "DescribeClientVpnRoutes";
+    DescribeClientVpnTargetNetworksInput => DescribeClientVpnTargetNetworksOutput =
+    super::schema::ops::DESCRIBE_CLIENT_VPN_TARGET_NETWORKS,
+    "DescribeClientVpnTargetNetworks"; DescribeCoipPoolsInput => DescribeCoipPoolsOutput
+    = super::schema::ops::DESCRIBE_COIP_POOLS, "DescribeCoipPools";
+    DescribeConversionTasksInput => DescribeConversionTasksOutput =
+    super::schema::ops::DESCRIBE_CONVERSION_TASKS, "DescribeConversionTasks";
+    DescribeCustomerGatewaysInput => DescribeCustomerGatewaysOutput =
+    super::schema::ops::DESCRIBE_CUSTOMER_GATEWAYS, "DescribeCustomerGateways";
+    DescribeDeclarativePoliciesReportsInput => DescribeDeclarativePoliciesReportsOutput =
+    super::schema::ops::DESCRIBE_DECLARATIVE_POLICIES_REPORTS,
+    "DescribeDeclarativePoliciesReports"; DescribeDhcpOptionsInput =>
+    DescribeDhcpOptionsOutput = super::schema::ops::DESCRIBE_DHCP_OPTIONS,
+    "DescribeDhcpOptions"; DescribeEgressOnlyInternetGatewaysInput =>
+    DescribeEgressOnlyInternetGatewaysOutput =
+    super::schema::ops::DESCRIBE_EGRESS_ONLY_INTERNET_GATEWAYS,
+    "DescribeEgressOnlyInternetGateways"; DescribeElasticGpusInput =>
+    DescribeElasticGpusOutput = super::schema::ops::DESCRIBE_ELASTIC_GPUS,
+    "DescribeElasticGpus"; DescribeExportImageTasksInput =>
+    DescribeExportImageTasksOutput = super::schema::ops::DESCRIBE_EXPORT_IMAGE_TASKS,
+    "DescribeExportImageTasks"; DescribeExportTasksInput => DescribeExportTasksOutput =
+    super::schema::ops::DESCRIBE_EXPORT_TASKS, "DescribeExportTasks";
+    DescribeFastLaunchImagesInput => DescribeFastLaunchImagesOutput =
+    super::schema::ops::DESCRIBE_FAST_LAUNCH_IMAGES, "DescribeFastLaunchImages";
+    DescribeFastSnapshotRestoresInput => DescribeFastSnapshotRestoresOutput =
+    super::schema::ops::DESCRIBE_FAST_SNAPSHOT_RESTORES, "DescribeFastSnapshotRestores";
+    DescribeFleetHistoryInput => DescribeFleetHistoryOutput =
+    super::schema::ops::DESCRIBE_FLEET_HISTORY, "DescribeFleetHistory";
+    DescribeFleetInstancesInput => DescribeFleetInstancesOutput =
+    super::schema::ops::DESCRIBE_FLEET_INSTANCES, "DescribeFleetInstances";
+    DescribeFleetsInput => DescribeFleetsOutput = super::schema::ops::DESCRIBE_FLEETS,
+    "DescribeFleets"; DescribeFlowLogsInput => DescribeFlowLogsOutput =
+    super::schema::ops::DESCRIBE_FLOW_LOGS, "DescribeFlowLogs";
+    DescribeFpgaImageAttributeInput => DescribeFpgaImageAttributeOutput =
+    super::schema::ops::DESCRIBE_FPGA_IMAGE_ATTRIBUTE, "DescribeFpgaImageAttribute";
+    DescribeFpgaImagesInput => DescribeFpgaImagesOutput =
+    super::schema::ops::DESCRIBE_FPGA_IMAGES, "DescribeFpgaImages";
+    DescribeHostReservationOfferingsInput => DescribeHostReservationOfferingsOutput =
+    super::schema::ops::DESCRIBE_HOST_RESERVATION_OFFERINGS,
+    "DescribeHostReservationOfferings"; DescribeHostReservationsInput =>
+    DescribeHostReservationsOutput = super::schema::ops::DESCRIBE_HOST_RESERVATIONS,
+    "DescribeHostReservations"; DescribeHostsInput => DescribeHostsOutput =
+    super::schema::ops::DESCRIBE_HOSTS, "DescribeHosts";
+    DescribeIamInstanceProfileAssociationsInput =>
+    DescribeIamInstanceProfileAssociationsOutput =
+    super::schema::ops::DESCRIBE_IAM_INSTANCE_PROFILE_ASSOCIATIONS,
+    "DescribeIamInstanceProfileAssociations"; DescribeIdFormatInput =>
+    DescribeIdFormatOutput = super::schema::ops::DESCRIBE_ID_FORMAT, "DescribeIdFormat";
+    DescribeIdentityIdFormatInput => DescribeIdentityIdFormatOutput =
+    super::schema::ops::DESCRIBE_IDENTITY_ID_FORMAT, "DescribeIdentityIdFormat";
+    DescribeImageAttributeInput => DescribeImageAttributeOutput =
+    super::schema::ops::DESCRIBE_IMAGE_ATTRIBUTE, "DescribeImageAttribute";
+    DescribeImageReferencesInput => DescribeImageReferencesOutput =
+    super::schema::ops::DESCRIBE_IMAGE_REFERENCES, "DescribeImageReferences";
+    DescribeImageUsageReportEntriesInput => DescribeImageUsageReportEntriesOutput =
+    super::schema::ops::DESCRIBE_IMAGE_USAGE_REPORT_ENTRIES,
+    "DescribeImageUsageReportEntries"; DescribeImageUsageReportsInput =>
+    DescribeImageUsageReportsOutput = super::schema::ops::DESCRIBE_IMAGE_USAGE_REPORTS,
+    "DescribeImageUsageReports"; DescribeImagesInput => DescribeImagesOutput =
+    super::schema::ops::DESCRIBE_IMAGES, "DescribeImages"; DescribeImportImageTasksInput
+    => DescribeImportImageTasksOutput = super::schema::ops::DESCRIBE_IMPORT_IMAGE_TASKS,
+    "DescribeImportImageTasks"; DescribeImportSnapshotTasksInput =>
+    DescribeImportSnapshotTasksOutput =
+    super::schema::ops::DESCRIBE_IMPORT_SNAPSHOT_TASKS, "DescribeImportSnapshotTasks";
+    DescribeInstanceAttributeInput => DescribeInstanceAttributeOutput =
+    super::schema::ops::DESCRIBE_INSTANCE_ATTRIBUTE, "DescribeInstanceAttribute";
+    DescribeInstanceConnectEndpointsInput => DescribeInstanceConnectEndpointsOutput =
+    super::schema::ops::DESCRIBE_INSTANCE_CONNECT_ENDPOINTS,
+    "DescribeInstanceConnectEndpoints"; DescribeInstanceCreditSpecificationsInput =>
+    DescribeInstanceCreditSpecificationsOutput =
+    super::schema::ops::DESCRIBE_INSTANCE_CREDIT_SPECIFICATIONS,
+    "DescribeInstanceCreditSpecifications";
+    DescribeInstanceEventNotificationAttributesInput =>
+    DescribeInstanceEventNotificationAttributesOutput =
+    super::schema::ops::DESCRIBE_INSTANCE_EVENT_NOTIFICATION_ATTRIBUTES,
+    "DescribeInstanceEventNotificationAttributes"; DescribeInstanceEventWindowsInput =>
+    DescribeInstanceEventWindowsOutput =
+    super::schema::ops::DESCRIBE_INSTANCE_EVENT_WINDOWS, "DescribeInstanceEventWindows";
+    DescribeInstanceImageMetadataInput => DescribeInstanceImageMetadataOutput =
+    super::schema::ops::DESCRIBE_INSTANCE_IMAGE_METADATA,
+    "DescribeInstanceImageMetadata"; DescribeInstanceSqlHaHistoryStatesInput =>
+    DescribeInstanceSqlHaHistoryStatesOutput =
+    super::schema::ops::DESCRIBE_INSTANCE_SQL_HA_HISTORY_STATES,
+    "DescribeInstanceSqlHaHistoryStates"; DescribeInstanceSqlHaStatesInput =>
+    DescribeInstanceSqlHaStatesOutput =
+    super::schema::ops::DESCRIBE_INSTANCE_SQL_HA_STATES, "DescribeInstanceSqlHaStates";
+    DescribeInstanceStatusInput => DescribeInstanceStatusOutput =
+    super::schema::ops::DESCRIBE_INSTANCE_STATUS, "DescribeInstanceStatus";
+    DescribeInstanceTopologyInput => DescribeInstanceTopologyOutput =
+    super::schema::ops::DESCRIBE_INSTANCE_TOPOLOGY, "DescribeInstanceTopology";
+    DescribeInstanceTypeOfferingsInput => DescribeInstanceTypeOfferingsOutput =
+    super::schema::ops::DESCRIBE_INSTANCE_TYPE_OFFERINGS,
+    "DescribeInstanceTypeOfferings"; DescribeInstanceTypesInput =>
+    DescribeInstanceTypesOutput = super::schema::ops::DESCRIBE_INSTANCE_TYPES,
+    "DescribeInstanceTypes"; DescribeInstancesInput => DescribeInstancesOutput =
+    super::schema::ops::DESCRIBE_INSTANCES, "DescribeInstances";
+    DescribeInternetGatewaysInput => DescribeInternetGatewaysOutput =
+    super::schema::ops::DESCRIBE_INTERNET_GATEWAYS, "DescribeInternetGateways";
+    DescribeIpamByoasnInput => DescribeIpamByoasnOutput =
+    super::schema::ops::DESCRIBE_IPAM_BYOASN, "DescribeIpamByoasn";
+    DescribeIpamExternalResourceVerificationTokensInput =>
+    DescribeIpamExternalResourceVerificationTokensOutput =
+    super::schema::ops::DESCRIBE_IPAM_EXTERNAL_RESOURCE_VERIFICATION_TOKENS,
+    "DescribeIpamExternalResourceVerificationTokens";
+    DescribeIpamInternetRegistryAssociationsInput =>
+    DescribeIpamInternetRegistryAssociationsOutput =
+    super::schema::ops::DESCRIBE_IPAM_INTERNET_REGISTRY_ASSOCIATIONS,
+    "DescribeIpamInternetRegistryAssociations"; DescribeIpamPoliciesInput =>
+    DescribeIpamPoliciesOutput = super::schema::ops::DESCRIBE_IPAM_POLICIES,
+    "DescribeIpamPolicies"; DescribeIpamPoolAllocationsInput =>
+    DescribeIpamPoolAllocationsOutput =
+    super::schema::ops::DESCRIBE_IPAM_POOL_ALLOCATIONS, "DescribeIpamPoolAllocations";
+    DescribeIpamPoolsInput => DescribeIpamPoolsOutput =
+    super::schema::ops::DESCRIBE_IPAM_POOLS, "DescribeIpamPools";
+    DescribeIpamPrefixListResolverTargetsInput =>
+    DescribeIpamPrefixListResolverTargetsOutput =
+    super::schema::ops::DESCRIBE_IPAM_PREFIX_LIST_RESOLVER_TARGETS,
+    "DescribeIpamPrefixListResolverTargets"; DescribeIpamPrefixListResolversInput =>
+    DescribeIpamPrefixListResolversOutput =
+    super::schema::ops::DESCRIBE_IPAM_PREFIX_LIST_RESOLVERS,
+    "DescribeIpamPrefixListResolvers"; DescribeIpamResourceDiscoveriesInput =>
+    DescribeIpamResourceDiscoveriesOutput =
+    super::schema::ops::DESCRIBE_IPAM_RESOURCE_DISCOVERIES,
+    "DescribeIpamResourceDiscoveries"; DescribeIpamResourceDiscoveryAssociationsInput =>
+    DescribeIpamResourceDiscoveryAssociationsOutput =
+    super::schema::ops::DESCRIBE_IPAM_RESOURCE_DISCOVERY_ASSOCIATIONS,
+    "DescribeIpamResourceDiscoveryAssociations"; DescribeIpamScopesInput =>
+    DescribeIpamScopesOutput = super::schema::ops::DESCRIBE_IPAM_SCOPES,
+    "DescribeIpamScopes"; DescribeIpamsInput => DescribeIpamsOutput =
+    super::schema::ops::DESCRIBE_IPAMS, "DescribeIpams"; DescribeIpv6PoolsInput =>
+    DescribeIpv6PoolsOutput = super::schema::ops::DESCRIBE_IPV6_POOLS,
+    "DescribeIpv6Pools"; DescribeKeyPairsInput => DescribeKeyPairsOutput =
+    super::schema::ops::DESCRIBE_KEY_PAIRS, "DescribeKeyPairs";
+    DescribeLaunchTemplateVersionsInput => DescribeLaunchTemplateVersionsOutput =
+    super::schema::ops::DESCRIBE_LAUNCH_TEMPLATE_VERSIONS,
+    "DescribeLaunchTemplateVersions"; DescribeLaunchTemplatesInput =>
+    DescribeLaunchTemplatesOutput = super::schema::ops::DESCRIBE_LAUNCH_TEMPLATES,
+    "DescribeLaunchTemplates";
+    DescribeLocalGatewayRouteTableVirtualInterfaceGroupAssociationsInput =>
+    DescribeLocalGatewayRouteTableVirtualInterfaceGroupAssociationsOutput =
+    super::schema::ops::DESCRIBE_LOCAL_GATEWAY_ROUTE_TABLE_VIRTUAL_INTERFACE_GROUP_ASSOCIATIONS,
+    "DescribeLocalGatewayRouteTableVirtualInterfaceGroupAssociations";
+    DescribeLocalGatewayRouteTableVpcAssociationsInput =>
+    DescribeLocalGatewayRouteTableVpcAssociationsOutput =
+    super::schema::ops::DESCRIBE_LOCAL_GATEWAY_ROUTE_TABLE_VPC_ASSOCIATIONS,
+    "DescribeLocalGatewayRouteTableVpcAssociations"; DescribeLocalGatewayRouteTablesInput
+    => DescribeLocalGatewayRouteTablesOutput =
+    super::schema::ops::DESCRIBE_LOCAL_GATEWAY_ROUTE_TABLES,
+    "DescribeLocalGatewayRouteTables"; DescribeLocalGatewayVirtualInterfaceGroupsInput =>
+    DescribeLocalGatewayVirtualInterfaceGroupsOutput =
+    super::schema::ops::DESCRIBE_LOCAL_GATEWAY_VIRTUAL_INTERFACE_GROUPS,
+    "DescribeLocalGatewayVirtualInterfaceGroups";
+    DescribeLocalGatewayVirtualInterfacesInput =>
+    DescribeLocalGatewayVirtualInterfacesOutput =
+    super::schema::ops::DESCRIBE_LOCAL_GATEWAY_VIRTUAL_INTERFACES,
+    "DescribeLocalGatewayVirtualInterfaces"; DescribeLocalGatewaysInput =>
+    DescribeLocalGatewaysOutput = super::schema::ops::DESCRIBE_LOCAL_GATEWAYS,
+    "DescribeLocalGateways"; DescribeLockedSnapshotsInput =>
+    DescribeLockedSnapshotsOutput = super::schema::ops::DESCRIBE_LOCKED_SNAPSHOTS,
+    "DescribeLockedSnapshots"; DescribeMacHostsInput => DescribeMacHostsOutput =
+    super::schema::ops::DESCRIBE_MAC_HOSTS, "DescribeMacHosts";
+    DescribeMacModificationTasksInput => DescribeMacModificationTasksOutput =
+    super::schema::ops::DESCRIBE_MAC_MODIFICATION_TASKS, "DescribeMacModificationTasks";
+    DescribeManagedPrefixListsInput => DescribeManagedPrefixListsOutput =
+    super::schema::ops::DESCRIBE_MANAGED_PREFIX_LISTS, "DescribeManagedPrefixLists";
+    DescribeMetricCategoriesInput => DescribeMetricCategoriesOutput =
+    super::schema::ops::DESCRIBE_METRIC_CATEGORIES, "DescribeMetricCategories";
+    DescribeMovingAddressesInput => DescribeMovingAddressesOutput =
+    super::schema::ops::DESCRIBE_MOVING_ADDRESSES, "DescribeMovingAddresses";
+    DescribeNatGatewaysInput => DescribeNatGatewaysOutput =
+    super::schema::ops::DESCRIBE_NAT_GATEWAYS, "DescribeNatGateways";
+    DescribeNetworkAclsInput => DescribeNetworkAclsOutput =
+    super::schema::ops::DESCRIBE_NETWORK_ACLS, "DescribeNetworkAcls";
+    DescribeNetworkInsightsAccessScopeAnalysesInput =>
+    DescribeNetworkInsightsAccessScopeAnalysesOutput =
+    super::schema::ops::DESCRIBE_NETWORK_INSIGHTS_ACCESS_SCOPE_ANALYSES,
+    "DescribeNetworkInsightsAccessScopeAnalyses";
+    DescribeNetworkInsightsAccessScopesInput => DescribeNetworkInsightsAccessScopesOutput
+    = super::schema::ops::DESCRIBE_NETWORK_INSIGHTS_ACCESS_SCOPES,
+    "DescribeNetworkInsightsAccessScopes"; DescribeNetworkInsightsAnalysesInput =>
+    DescribeNetworkInsightsAnalysesOutput =
+    super::schema::ops::DESCRIBE_NETWORK_INSIGHTS_ANALYSES,
+    "DescribeNetworkInsightsAnalyses"; DescribeNetworkInsightsPathsInput =>
+    DescribeNetworkInsightsPathsOutput =
+    super::schema::ops::DESCRIBE_NETWORK_INSIGHTS_PATHS, "DescribeNetworkInsightsPaths";
+    DescribeNetworkInterfaceAttributeInput => DescribeNetworkInterfaceAttributeOutput =
+    super::schema::ops::DESCRIBE_NETWORK_INTERFACE_ATTRIBUTE,
+    "DescribeNetworkInterfaceAttribute"; DescribeNetworkInterfacePermissionsInput =>
+    DescribeNetworkInterfacePermissionsOutput =
+    super::schema::ops::DESCRIBE_NETWORK_INTERFACE_PERMISSIONS,
+    "DescribeNetworkInterfacePermissions"; DescribeNetworkInterfacesInput =>
+    DescribeNetworkInterfacesOutput = super::schema::ops::DESCRIBE_NETWORK_INTERFACES,
+    "DescribeNetworkInterfaces"; DescribeNetworkingFlexCostAllocationPoliciesInput =>
+    DescribeNetworkingFlexCostAllocationPoliciesOutput =
+    super::schema::ops::DESCRIBE_NETWORKING_FLEX_COST_ALLOCATION_POLICIES,
+    "DescribeNetworkingFlexCostAllocationPolicies";
+    DescribeNetworkingFlexCostAllocationPolicyAssociationsInput =>
+    DescribeNetworkingFlexCostAllocationPolicyAssociationsOutput =
+    super::schema::ops::DESCRIBE_NETWORKING_FLEX_COST_ALLOCATION_POLICY_ASSOCIATIONS,
+    "DescribeNetworkingFlexCostAllocationPolicyAssociations"; DescribeOutpostLagsInput =>
+    DescribeOutpostLagsOutput = super::schema::ops::DESCRIBE_OUTPOST_LAGS,
+    "DescribeOutpostLags"; DescribePlacementGroupsInput => DescribePlacementGroupsOutput
+    = super::schema::ops::DESCRIBE_PLACEMENT_GROUPS, "DescribePlacementGroups";
+    DescribePrefixListsInput => DescribePrefixListsOutput =
+    super::schema::ops::DESCRIBE_PREFIX_LISTS, "DescribePrefixLists";
+    DescribePrincipalIdFormatInput => DescribePrincipalIdFormatOutput =
+    super::schema::ops::DESCRIBE_PRINCIPAL_ID_FORMAT, "DescribePrincipalIdFormat";
+    DescribePublicIpv4PoolsInput => DescribePublicIpv4PoolsOutput =
+    super::schema::ops::DESCRIBE_PUBLIC_IPV4_POOLS, "DescribePublicIpv4Pools";
+    DescribeRegionsInput => DescribeRegionsOutput = super::schema::ops::DESCRIBE_REGIONS,
+    "DescribeRegions"; DescribeReplaceRootVolumeTasksInput =>
+    DescribeReplaceRootVolumeTasksOutput =
+    super::schema::ops::DESCRIBE_REPLACE_ROOT_VOLUME_TASKS,
+    "DescribeReplaceRootVolumeTasks"; DescribeReservedInstancesInput =>
+    DescribeReservedInstancesOutput = super::schema::ops::DESCRIBE_RESERVED_INSTANCES,
+    "DescribeReservedInstances"; DescribeReservedInstancesListingsInput =>
+    DescribeReservedInstancesListingsOutput =
+    super::schema::ops::DESCRIBE_RESERVED_INSTANCES_LISTINGS,
+    "DescribeReservedInstancesListings"; DescribeReservedInstancesModificationsInput =>
+    DescribeReservedInstancesModificationsOutput =
+    super::schema::ops::DESCRIBE_RESERVED_INSTANCES_MODIFICATIONS,
+    "DescribeReservedInstancesModifications"; DescribeReservedInstancesOfferingsInput =>
+    DescribeReservedInstancesOfferingsOutput =
+    super::schema::ops::DESCRIBE_RESERVED_INSTANCES_OFFERINGS,
+    "DescribeReservedInstancesOfferings"; DescribeRouteServerEndpointsInput =>
+    DescribeRouteServerEndpointsOutput =
+    super::schema::ops::DESCRIBE_ROUTE_SERVER_ENDPOINTS, "DescribeRouteServerEndpoints";
+    DescribeRouteServerPeersInput => DescribeRouteServerPeersOutput =
+    super::schema::ops::DESCRIBE_ROUTE_SERVER_PEERS, "DescribeRouteServerPeers";
+    DescribeRouteServersInput => DescribeRouteServersOutput =
+    super::schema::ops::DESCRIBE_ROUTE_SERVERS, "DescribeRouteServers";
+    DescribeRouteTablesInput => DescribeRouteTablesOutput =
+    super::schema::ops::DESCRIBE_ROUTE_TABLES, "DescribeRouteTables";
+    DescribeScheduledInstanceAvailabilityInput =>
+    DescribeScheduledInstanceAvailabilityOutput =
+    super::schema::ops::DESCRIBE_SCHEDULED_INSTANCE_AVAILABILITY,
+    "DescribeScheduledInstanceAvailability"; DescribeScheduledInstancesInput =>
+    DescribeScheduledInstancesOutput = super::schema::ops::DESCRIBE_SCHEDULED_INSTANCES,
+    "DescribeScheduledInstances"; DescribeSecondaryInterfacesInput =>
+    DescribeSecondaryInterfacesOutput =
+    super::schema::ops::DESCRIBE_SECONDARY_INTERFACES, "DescribeSecondaryInterfaces";
+    DescribeSecondaryNetworksInput => DescribeSecondaryNetworksOutput =
+    super::schema::ops::DESCRIBE_SECONDARY_NETWORKS, "DescribeSecondaryNetworks";
+    DescribeSecondarySubnetsInput => DescribeSecondarySubnetsOutput =
+    super::schema::ops::DESCRIBE_SECONDARY_SUBNETS, "DescribeSecondarySubnets";
+    DescribeSecurityGroupReferencesInput => DescribeSecurityGroupReferencesOutput =
+    super::schema::ops::DESCRIBE_SECURITY_GROUP_REFERENCES,
+    "DescribeSecurityGroupReferences"; DescribeSecurityGroupRulesInput =>
+    DescribeSecurityGroupRulesOutput = super::schema::ops::DESCRIBE_SECURITY_GROUP_RULES,
+    "DescribeSecurityGroupRules"; DescribeSecurityGroupVpcAssociationsInput =>
+    DescribeSecurityGroupVpcAssociationsOutput =
+    super::schema::ops::DESCRIBE_SECURITY_GROUP_VPC_ASSOCIATIONS,
+    "DescribeSecurityGroupVpcAssociations"; DescribeSecurityGroupsInput =>
+    DescribeSecurityGroupsOutput = super::schema::ops::DESCRIBE_SECURITY_GROUPS,
+    "DescribeSecurityGroups"; DescribeServiceLinkVirtualInterfacesInput =>
+    DescribeServiceLinkVirtualInterfacesOutput =
+    super::schema::ops::DESCRIBE_SERVICE_LINK_VIRTUAL_INTERFACES,
+    "DescribeServiceLinkVirtualInterfaces"; DescribeSnapshotAttributeInput =>
+    DescribeSnapshotAttributeOutput = super::schema::ops::DESCRIBE_SNAPSHOT_ATTRIBUTE,
+    "DescribeSnapshotAttribute"; DescribeSnapshotTierStatusInput =>
+    DescribeSnapshotTierStatusOutput = super::schema::ops::DESCRIBE_SNAPSHOT_TIER_STATUS,
+    "DescribeSnapshotTierStatus"; DescribeSnapshotsInput => DescribeSnapshotsOutput =
+    super::schema::ops::DESCRIBE_SNAPSHOTS, "DescribeSnapshots";
+    DescribeSpotDatafeedSubscriptionInput => DescribeSpotDatafeedSubscriptionOutput =
+    super::schema::ops::DESCRIBE_SPOT_DATAFEED_SUBSCRIPTION,
+    "DescribeSpotDatafeedSubscription"; DescribeSpotFleetInstancesInput =>
+    DescribeSpotFleetInstancesOutput = super::schema::ops::DESCRIBE_SPOT_FLEET_INSTANCES,
+    "DescribeSpotFleetInstances"; DescribeSpotFleetRequestHistoryInput =>
+    DescribeSpotFleetRequestHistoryOutput =
+    super::schema::ops::DESCRIBE_SPOT_FLEET_REQUEST_HISTORY,
+    "DescribeSpotFleetRequestHistory"; DescribeSpotFleetRequestsInput =>
+    DescribeSpotFleetRequestsOutput = super::schema::ops::DESCRIBE_SPOT_FLEET_REQUESTS,
+    "DescribeSpotFleetRequests"; DescribeSpotInstanceRequestsInput =>
+    DescribeSpotInstanceRequestsOutput =
+    super::schema::ops::DESCRIBE_SPOT_INSTANCE_REQUESTS, "DescribeSpotInstanceRequests";
+    DescribeSpotPriceHistoryInput => DescribeSpotPriceHistoryOutput =
+    super::schema::ops::DESCRIBE_SPOT_PRICE_HISTORY, "DescribeSpotPriceHistory";
+    DescribeStaleSecurityGroupsInput => DescribeStaleSecurityGroupsOutput =
+    super::schema::ops::DESCRIBE_STALE_SECURITY_GROUPS, "DescribeStaleSecurityGroups";
+    DescribeStoreImageTasksInput => DescribeStoreImageTasksOutput =
+    super::schema::ops::DESCRIBE_STORE_IMAGE_TASKS, "DescribeStoreImageTasks";
+    DescribeSubnetsInput => DescribeSubnetsOutput = super::schema::ops::DESCRIBE_SUBNETS,
+    "DescribeSubnets"; DescribeTagsInput => DescribeTagsOutput =
+    super::schema::ops::DESCRIBE_TAGS, "DescribeTags";
+    DescribeTrafficMirrorFilterRulesInput => DescribeTrafficMirrorFilterRulesOutput =
+    super::schema::ops::DESCRIBE_TRAFFIC_MIRROR_FILTER_RULES,
+    "DescribeTrafficMirrorFilterRules"; DescribeTrafficMirrorFiltersInput =>
+    DescribeTrafficMirrorFiltersOutput =
+    super::schema::ops::DESCRIBE_TRAFFIC_MIRROR_FILTERS, "DescribeTrafficMirrorFilters";
+    DescribeTrafficMirrorSessionsInput => DescribeTrafficMirrorSessionsOutput =
+    super::schema::ops::DESCRIBE_TRAFFIC_MIRROR_SESSIONS,
+    "DescribeTrafficMirrorSessions"; DescribeTrafficMirrorTargetsInput =>
+    DescribeTrafficMirrorTargetsOutput =
+    super::schema::ops::DESCRIBE_TRAFFIC_MIRROR_TARGETS, "DescribeTrafficMirrorTargets";
+    DescribeTransitGatewayAttachmentsInput => DescribeTransitGatewayAttachmentsOutput =
+    super::schema::ops::DESCRIBE_TRANSIT_GATEWAY_ATTACHMENTS,
+    "DescribeTransitGatewayAttachments"; DescribeTransitGatewayConnectPeersInput =>
+    DescribeTransitGatewayConnectPeersOutput =
+    super::schema::ops::DESCRIBE_TRANSIT_GATEWAY_CONNECT_PEERS,
+    "DescribeTransitGatewayConnectPeers"; DescribeTransitGatewayConnectsInput =>
+    DescribeTransitGatewayConnectsOutput =
+    super::schema::ops::DESCRIBE_TRANSIT_GATEWAY_CONNECTS,
+    "DescribeTransitGatewayConnects"; DescribeTransitGatewayMeteringPoliciesInput =>
+    DescribeTransitGatewayMeteringPoliciesOutput =
+    super::schema::ops::DESCRIBE_TRANSIT_GATEWAY_METERING_POLICIES,
+    "DescribeTransitGatewayMeteringPolicies"; DescribeTransitGatewayMulticastDomainsInput
+    => DescribeTransitGatewayMulticastDomainsOutput =
+    super::schema::ops::DESCRIBE_TRANSIT_GATEWAY_MULTICAST_DOMAINS,
+    "DescribeTransitGatewayMulticastDomains";
+    DescribeTransitGatewayNetworkFunctionAttachmentsInput =>
+    DescribeTransitGatewayNetworkFunctionAttachmentsOutput =
+    super::schema::ops::DESCRIBE_TRANSIT_GATEWAY_NETWORK_FUNCTION_ATTACHMENTS,
+    "DescribeTransitGatewayNetworkFunctionAttachments";
+    DescribeTransitGatewayPeeringAttachmentsInput =>
+    DescribeTransitGatewayPeeringAttachmentsOutput =
+    super::schema::ops::DESCRIBE_TRANSIT_GATEWAY_PEERING_ATTACHMENTS,
+    "DescribeTransitGatewayPeeringAttachments"; DescribeTransitGatewayPolicyTablesInput
+    => DescribeTransitGatewayPolicyTablesOutput =
+    super::schema::ops::DESCRIBE_TRANSIT_GATEWAY_POLICY_TABLES,
+    "DescribeTransitGatewayPolicyTables";
+    DescribeTransitGatewayRouteTableAnnouncementsInput =>
+    DescribeTransitGatewayRouteTableAnnouncementsOutput =
+    super::schema::ops::DESCRIBE_TRANSIT_GATEWAY_ROUTE_TABLE_ANNOUNCEMENTS,
+    "DescribeTransitGatewayRouteTableAnnouncements";
+    DescribeTransitGatewayRouteTablesInput => DescribeTransitGatewayRouteTablesOutput =
+    super::schema::ops::DESCRIBE_TRANSIT_GATEWAY_ROUTE_TABLES,
+    "DescribeTransitGatewayRouteTables"; DescribeTransitGatewayVpcAttachmentsInput =>
+    DescribeTransitGatewayVpcAttachmentsOutput =
+    super::schema::ops::DESCRIBE_TRANSIT_GATEWAY_VPC_ATTACHMENTS,
+    "DescribeTransitGatewayVpcAttachments"; DescribeTransitGatewaysInput =>
+    DescribeTransitGatewaysOutput = super::schema::ops::DESCRIBE_TRANSIT_GATEWAYS,
+    "DescribeTransitGateways"; DescribeTrunkInterfaceAssociationsInput =>
+    DescribeTrunkInterfaceAssociationsOutput =
+    super::schema::ops::DESCRIBE_TRUNK_INTERFACE_ASSOCIATIONS,
+    "DescribeTrunkInterfaceAssociations"; DescribeVerifiedAccessEndpointsInput =>
+    DescribeVerifiedAccessEndpointsOutput =
+    super::schema::ops::DESCRIBE_VERIFIED_ACCESS_ENDPOINTS,
+    "DescribeVerifiedAccessEndpoints"; DescribeVerifiedAccessGroupsInput =>
+    DescribeVerifiedAccessGroupsOutput =
+    super::schema::ops::DESCRIBE_VERIFIED_ACCESS_GROUPS, "DescribeVerifiedAccessGroups";
+    DescribeVerifiedAccessInstanceLoggingConfigurationsInput =>
+    DescribeVerifiedAccessInstanceLoggingConfigurationsOutput =
+    super::schema::ops::DESCRIBE_VERIFIED_ACCESS_INSTANCE_LOGGING_CONFIGURATIONS,
+    "DescribeVerifiedAccessInstanceLoggingConfigurations";
+    DescribeVerifiedAccessInstancesInput => DescribeVerifiedAccessInstancesOutput =
+    super::schema::ops::DESCRIBE_VERIFIED_ACCESS_INSTANCES,
+    "DescribeVerifiedAccessInstances"; DescribeVerifiedAccessTrustProvidersInput =>
+    DescribeVerifiedAccessTrustProvidersOutput =
+    super::schema::ops::DESCRIBE_VERIFIED_ACCESS_TRUST_PROVIDERS,
+    "DescribeVerifiedAccessTrustProviders"; DescribeVolumeAttributeInput =>
+    DescribeVolumeAttributeOutput = super::schema::ops::DESCRIBE_VOLUME_ATTRIBUTE,
+    "DescribeVolumeAttribute"; DescribeVolumeStatusInput => DescribeVolumeStatusOutput =
+    super::schema::ops::DESCRIBE_VOLUME_STATUS, "DescribeVolumeStatus";
+    DescribeVolumesInput => DescribeVolumesOutput = super::schema::ops::DESCRIBE_VOLUMES,
+    "DescribeVolumes"; DescribeVolumesModificationsInput =>
+    DescribeVolumesModificationsOutput =
+    super::schema::ops::DESCRIBE_VOLUMES_MODIFICATIONS, "DescribeVolumesModifications";
+    DescribeVpcAttributeInput => DescribeVpcAttributeOutput =
+    super::schema::ops::DESCRIBE_VPC_ATTRIBUTE, "DescribeVpcAttribute";
+    DescribeVpcBlockPublicAccessExclusionsInput =>
+    DescribeVpcBlockPublicAccessExclusionsOutput =
+    super::schema::ops::DESCRIBE_VPC_BLOCK_PUBLIC_ACCESS_EXCLUSIONS,
+    "DescribeVpcBlockPublicAccessExclusions"; DescribeVpcBlockPublicAccessOptionsInput =>
+    DescribeVpcBlockPublicAccessOptionsOutput =
+    super::schema::ops::DESCRIBE_VPC_BLOCK_PUBLIC_ACCESS_OPTIONS,
+    "DescribeVpcBlockPublicAccessOptions"; DescribeVpcClassicLinkInput =>
+    DescribeVpcClassicLinkOutput = super::schema::ops::DESCRIBE_VPC_CLASSIC_LINK,
+    "DescribeVpcClassicLink"; DescribeVpcClassicLinkDnsSupportInput =>
+    DescribeVpcClassicLinkDnsSupportOutput =
+    super::schema::ops::DESCRIBE_VPC_CLASSIC_LINK_DNS_SUPPORT,
+    "DescribeVpcClassicLinkDnsSupport"; DescribeVpcEncryptionControlsInput =>
+    DescribeVpcEncryptionControlsOutput =
+    super::schema::ops::DESCRIBE_VPC_ENCRYPTION_CONTROLS,
+    "DescribeVpcEncryptionControls"; DescribeVpcEndpointAssociationsInput =>
+    DescribeVpcEndpointAssociationsOutput =
+    super::schema::ops::DESCRIBE_VPC_ENDPOINT_ASSOCIATIONS,
+    "DescribeVpcEndpointAssociations"; DescribeVpcEndpointConnectionNotificationsInput =>
+    DescribeVpcEndpointConnectionNotificationsOutput =
+    super::schema::ops::DESCRIBE_VPC_ENDPOINT_CONNECTION_NOTIFICATIONS,
+    "DescribeVpcEndpointConnectionNotifications"; DescribeVpcEndpointConnectionsInput =>
+    DescribeVpcEndpointConnectionsOutput =
+    super::schema::ops::DESCRIBE_VPC_ENDPOINT_CONNECTIONS,
+    "DescribeVpcEndpointConnections"; DescribeVpcEndpointServiceConfigurationsInput =>
+    DescribeVpcEndpointServiceConfigurationsOutput =
+    super::schema::ops::DESCRIBE_VPC_ENDPOINT_SERVICE_CONFIGURATIONS,
+    "DescribeVpcEndpointServiceConfigurations";
+    DescribeVpcEndpointServicePermissionsInput =>
+    DescribeVpcEndpointServicePermissionsOutput =
+    super::schema::ops::DESCRIBE_VPC_ENDPOINT_SERVICE_PERMISSIONS,
+    "DescribeVpcEndpointServicePermissions"; DescribeVpcEndpointServicesInput =>
+    DescribeVpcEndpointServicesOutput =
+    super::schema::ops::DESCRIBE_VPC_ENDPOINT_SERVICES, "DescribeVpcEndpointServices";
+    DescribeVpcEndpointsInput => DescribeVpcEndpointsOutput =
+    super::schema::ops::DESCRIBE_VPC_ENDPOINTS, "DescribeVpcEndpoints";
+    DescribeVpcPeeringConnectionsInput => DescribeVpcPeeringConnectionsOutput =
+    super::schema::ops::DESCRIBE_VPC_PEERING_CONNECTIONS,
+    "DescribeVpcPeeringConnections"; DescribeVpcsInput => DescribeVpcsOutput =
+    super::schema::ops::DESCRIBE_VPCS, "DescribeVpcs"; DescribeVpnConcentratorsInput =>
+    DescribeVpnConcentratorsOutput = super::schema::ops::DESCRIBE_VPN_CONCENTRATORS,
+    "DescribeVpnConcentrators"; DescribeVpnConnectionsInput =>
+    DescribeVpnConnectionsOutput = super::schema::ops::DESCRIBE_VPN_CONNECTIONS,
+    "DescribeVpnConnections"; DescribeVpnGatewaysInput => DescribeVpnGatewaysOutput =
+    super::schema::ops::DESCRIBE_VPN_GATEWAYS, "DescribeVpnGateways";
+    DetachClassicLinkVpcInput => DetachClassicLinkVpcOutput =
+    super::schema::ops::DETACH_CLASSIC_LINK_VPC, "DetachClassicLinkVpc";
+    DetachImageWatermarkInput => DetachImageWatermarkOutput =
+    super::schema::ops::DETACH_IMAGE_WATERMARK, "DetachImageWatermark";
+    DetachInternetGatewayInput => DetachInternetGatewayOutput =
+    super::schema::ops::DETACH_INTERNET_GATEWAY, "DetachInternetGateway";
+    DetachNetworkInterfaceInput => DetachNetworkInterfaceOutput =
+    super::schema::ops::DETACH_NETWORK_INTERFACE, "DetachNetworkInterface";
+    DetachVerifiedAccessTrustProviderInput => DetachVerifiedAccessTrustProviderOutput =
+    super::schema::ops::DETACH_VERIFIED_ACCESS_TRUST_PROVIDER,
+    "DetachVerifiedAccessTrustProvider"; DetachVolumeInput => DetachVolumeOutput =
+    super::schema::ops::DETACH_VOLUME, "DetachVolume"; DetachVpnGatewayInput =>
+    DetachVpnGatewayOutput = super::schema::ops::DETACH_VPN_GATEWAY, "DetachVpnGateway";
+    DisableAddressTransferInput => DisableAddressTransferOutput =
+    super::schema::ops::DISABLE_ADDRESS_TRANSFER, "DisableAddressTransfer";
+    DisableAllowedImagesSettingsInput => DisableAllowedImagesSettingsOutput =
+    super::schema::ops::DISABLE_ALLOWED_IMAGES_SETTINGS, "DisableAllowedImagesSettings";
+    DisableApplicationStatusCheckSuppressionInput =>
+    DisableApplicationStatusCheckSuppressionOutput =
+    super::schema::ops::DISABLE_APPLICATION_STATUS_CHECK_SUPPRESSION,
+    "DisableApplicationStatusCheckSuppression";
+    DisableAwsNetworkPerformanceMetricSubscriptionInput =>
+    DisableAwsNetworkPerformanceMetricSubscriptionOutput =
+    super::schema::ops::DISABLE_AWS_NETWORK_PERFORMANCE_METRIC_SUBSCRIPTION,
+    "DisableAwsNetworkPerformanceMetricSubscription"; DisableCapacityManagerInput =>
+    DisableCapacityManagerOutput = super::schema::ops::DISABLE_CAPACITY_MANAGER,
+    "DisableCapacityManager"; DisableEbsEncryptionByDefaultInput =>
+    DisableEbsEncryptionByDefaultOutput =
+    super::schema::ops::DISABLE_EBS_ENCRYPTION_BY_DEFAULT,
+    "DisableEbsEncryptionByDefault"; DisableFastLaunchInput => DisableFastLaunchOutput =
+    super::schema::ops::DISABLE_FAST_LAUNCH, "DisableFastLaunch";
+    DisableFastSnapshotRestoresInput => DisableFastSnapshotRestoresOutput =
+    super::schema::ops::DISABLE_FAST_SNAPSHOT_RESTORES, "DisableFastSnapshotRestores";
+    DisableImageInput => DisableImageOutput = super::schema::ops::DISABLE_IMAGE,
+    "DisableImage"; DisableImageBlockPublicAccessInput =>
+    DisableImageBlockPublicAccessOutput =
+    super::schema::ops::DISABLE_IMAGE_BLOCK_PUBLIC_ACCESS,
+    "DisableImageBlockPublicAccess"; DisableImageDeprecationInput =>
+    DisableImageDeprecationOutput = super::schema::ops::DISABLE_IMAGE_DEPRECATION,
+    "DisableImageDeprecation"; DisableImageDeregistrationProtectionInput =>
+    DisableImageDeregistrationProtectionOutput =
+    super::schema::ops::DISABLE_IMAGE_DEREGISTRATION_PROTECTION,
+    "DisableImageDeregistrationProtection"; DisableInstanceSqlHaStandbyDetectionsInput =>
+    DisableInstanceSqlHaStandbyDetectionsOutput =
+    super::schema::ops::DISABLE_INSTANCE_SQL_HA_STANDBY_DETECTIONS,
+    "DisableInstanceSqlHaStandbyDetections"; DisableIpamOrganizationAdminAccountInput =>
+    DisableIpamOrganizationAdminAccountOutput =
+    super::schema::ops::DISABLE_IPAM_ORGANIZATION_ADMIN_ACCOUNT,
+    "DisableIpamOrganizationAdminAccount"; DisableIpamPolicyInput =>
+    DisableIpamPolicyOutput = super::schema::ops::DISABLE_IPAM_POLICY,
+    "DisableIpamPolicy"; DisableRouteServerPropagationInput =>
+    DisableRouteServerPropagationOutput =
+    super::schema::ops::DISABLE_ROUTE_SERVER_PROPAGATION,
+    "DisableRouteServerPropagation"; DisableSerialConsoleAccessInput =>
+    DisableSerialConsoleAccessOutput = super::schema::ops::DISABLE_SERIAL_CONSOLE_ACCESS,
+    "DisableSerialConsoleAccess"; DisableSnapshotBlockPublicAccessInput =>
+    DisableSnapshotBlockPublicAccessOutput =
+    super::schema::ops::DISABLE_SNAPSHOT_BLOCK_PUBLIC_ACCESS,
+    "DisableSnapshotBlockPublicAccess"; DisableTransitGatewayRouteTablePropagationInput
+    => DisableTransitGatewayRouteTablePropagationOutput =
+    super::schema::ops::DISABLE_TRANSIT_GATEWAY_ROUTE_TABLE_PROPAGATION,
+    "DisableTransitGatewayRouteTablePropagation"; DisableVgwRoutePropagationInput =>
+    DisableVgwRoutePropagationOutput = super::schema::ops::DISABLE_VGW_ROUTE_PROPAGATION,
+    "DisableVgwRoutePropagation"; DisableVpcClassicLinkInput =>
+    DisableVpcClassicLinkOutput = super::schema::ops::DISABLE_VPC_CLASSIC_LINK,
+    "DisableVpcClassicLink"; DisableVpcClassicLinkDnsSupportInput =>
+    DisableVpcClassicLinkDnsSupportOutput =
+    super::schema::ops::DISABLE_VPC_CLASSIC_LINK_DNS_SUPPORT,
+    "DisableVpcClassicLinkDnsSupport"; DisassociateAddressInput =>
+    DisassociateAddressOutput = super::schema::ops::DISASSOCIATE_ADDRESS,
+    "DisassociateAddress"; DisassociateApplicationStatusCheckInput =>
+    DisassociateApplicationStatusCheckOutput =
+    super::schema::ops::DISASSOCIATE_APPLICATION_STATUS_CHECK,
+    "DisassociateApplicationStatusCheck";
+    DisassociateCapacityReservationBillingOwnerInput =>
+    DisassociateCapacityReservationBillingOwnerOutput =
+    super::schema::ops::DISASSOCIATE_CAPACITY_RESERVATION_BILLING_OWNER,
+    "DisassociateCapacityReservationBillingOwner";
+    DisassociateClientVpnTargetNetworkInput => DisassociateClientVpnTargetNetworkOutput =
+    super::schema::ops::DISASSOCIATE_CLIENT_VPN_TARGET_NETWORK,
+    "DisassociateClientVpnTargetNetwork"; DisassociateEnclaveCertificateIamRoleInput =>
+    DisassociateEnclaveCertificateIamRoleOutput =
+    super::schema::ops::DISASSOCIATE_ENCLAVE_CERTIFICATE_IAM_ROLE,
+    "DisassociateEnclaveCertificateIamRole"; DisassociateIamInstanceProfileInput =>
+    DisassociateIamInstanceProfileOutput =
+    super::schema::ops::DISASSOCIATE_IAM_INSTANCE_PROFILE,
+    "DisassociateIamInstanceProfile"; DisassociateInstanceEventWindowInput =>
+    DisassociateInstanceEventWindowOutput =
+    super::schema::ops::DISASSOCIATE_INSTANCE_EVENT_WINDOW,
+    "DisassociateInstanceEventWindow"; DisassociateIpamByoasnInput =>
+    DisassociateIpamByoasnOutput = super::schema::ops::DISASSOCIATE_IPAM_BYOASN,
+    "DisassociateIpamByoasn"; DisassociateIpamResourceDiscoveryInput =>
+    DisassociateIpamResourceDiscoveryOutput =
+    super::schema::ops::DISASSOCIATE_IPAM_RESOURCE_DISCOVERY,
+    "DisassociateIpamResourceDiscovery"; DisassociateKmsKeyIdInput =>
+    DisassociateKmsKeyIdOutput = super::schema::ops::DISASSOCIATE_KMS_KEY_ID,
+    "DisassociateKmsKeyId"; DisassociateNatGatewayAddressInput =>
+    DisassociateNatGatewayAddressOutput =
+    super::schema::ops::DISASSOCIATE_NAT_GATEWAY_ADDRESS,
+    "DisassociateNatGatewayAddress"; DisassociateNetworkingFlexCostAllocationPolicyInput
+    => DisassociateNetworkingFlexCostAllocationPolicyOutput =
+    super::schema::ops::DISASSOCIATE_NETWORKING_FLEX_COST_ALLOCATION_POLICY,
+    "DisassociateNetworkingFlexCostAllocationPolicy"; DisassociateRouteServerInput =>
+    DisassociateRouteServerOutput = super::schema::ops::DISASSOCIATE_ROUTE_SERVER,
+    "DisassociateRouteServer"; DisassociateRouteTableInput =>
+    DisassociateRouteTableOutput = super::schema::ops::DISASSOCIATE_ROUTE_TABLE,
+    "DisassociateRouteTable"; DisassociateSecurityGroupVpcInput =>
+    DisassociateSecurityGroupVpcOutput =
+    super::schema::ops::DISASSOCIATE_SECURITY_GROUP_VPC, "DisassociateSecurityGroupVpc";
+    DisassociateSubnetCidrBlockInput => DisassociateSubnetCidrBlockOutput =
+    super::schema::ops::DISASSOCIATE_SUBNET_CIDR_BLOCK, "DisassociateSubnetCidrBlock";
+    DisassociateTransitGatewayMulticastDomainInput =>
+    DisassociateTransitGatewayMulticastDomainOutput =
+    super::schema::ops::DISASSOCIATE_TRANSIT_GATEWAY_MULTICAST_DOMAIN,
+    "DisassociateTransitGatewayMulticastDomain";
+    DisassociateTransitGatewayPolicyTableInput =>
+    DisassociateTransitGatewayPolicyTableOutput =
+    super::schema::ops::DISASSOCIATE_TRANSIT_GATEWAY_POLICY_TABLE,
+    "DisassociateTransitGatewayPolicyTable"; DisassociateTransitGatewayRouteTableInput =>
+    DisassociateTransitGatewayRouteTableOutput =
+    super::schema::ops::DISASSOCIATE_TRANSIT_GATEWAY_ROUTE_TABLE,
+    "DisassociateTransitGatewayRouteTable"; DisassociateTrunkInterfaceInput =>
+    DisassociateTrunkInterfaceOutput = super::schema::ops::DISASSOCIATE_TRUNK_INTERFACE,
+    "DisassociateTrunkInterface"; DisassociateVpcCidrBlockInput =>
+    DisassociateVpcCidrBlockOutput = super::schema::ops::DISASSOCIATE_VPC_CIDR_BLOCK,
+    "DisassociateVpcCidrBlock"; EnableAddressTransferInput => EnableAddressTransferOutput
+    = super::schema::ops::ENABLE_ADDRESS_TRANSFER, "EnableAddressTransfer";
+    EnableAllowedImagesSettingsInput => EnableAllowedImagesSettingsOutput =
+    super::schema::ops::ENABLE_ALLOWED_IMAGES_SETTINGS, "EnableAllowedImagesSettings";
+    EnableApplicationStatusCheckSuppressionInput =>
+    EnableApplicationStatusCheckSuppressionOutput =
+    super::schema::ops::ENABLE_APPLICATION_STATUS_CHECK_SUPPRESSION,
+    "EnableApplicationStatusCheckSuppression";
+    EnableAwsNetworkPerformanceMetricSubscriptionInput =>
+    EnableAwsNetworkPerformanceMetricSubscriptionOutput =
+    super::schema::ops::ENABLE_AWS_NETWORK_PERFORMANCE_METRIC_SUBSCRIPTION,
+    "EnableAwsNetworkPerformanceMetricSubscription"; EnableCapacityManagerInput =>
+    EnableCapacityManagerOutput = super::schema::ops::ENABLE_CAPACITY_MANAGER,
+    "EnableCapacityManager"; EnableEbsEncryptionByDefaultInput =>
+    EnableEbsEncryptionByDefaultOutput =
+    super::schema::ops::ENABLE_EBS_ENCRYPTION_BY_DEFAULT, "EnableEbsEncryptionByDefault";
+    EnableFastLaunchInput => EnableFastLaunchOutput =
+    super::schema::ops::ENABLE_FAST_LAUNCH, "EnableFastLaunch";
+    EnableFastSnapshotRestoresInput => EnableFastSnapshotRestoresOutput =
+    super::schema::ops::ENABLE_FAST_SNAPSHOT_RESTORES, "EnableFastSnapshotRestores";
+    EnableImageInput => EnableImageOutput = super::schema::ops::ENABLE_IMAGE,
+    "EnableImage"; EnableImageBlockPublicAccessInput =>
+    EnableImageBlockPublicAccessOutput =
+    super::schema::ops::ENABLE_IMAGE_BLOCK_PUBLIC_ACCESS, "EnableImageBlockPublicAccess";
+    EnableImageDeprecationInput => EnableImageDeprecationOutput =
+    super::schema::ops::ENABLE_IMAGE_DEPRECATION, "EnableImageDeprecation";
+    EnableImageDeregistrationProtectionInput => EnableImageDeregistrationProtectionOutput
+    = super::schema::ops::ENABLE_IMAGE_DEREGISTRATION_PROTECTION,
+    "EnableImageDeregistrationProtection"; EnableInstanceSqlHaStandbyDetectionsInput =>
+    EnableInstanceSqlHaStandbyDetectionsOutput =
+    super::schema::ops::ENABLE_INSTANCE_SQL_HA_STANDBY_DETECTIONS,
+    "EnableInstanceSqlHaStandbyDetections"; EnableIpamInternetRegistryAssociationInput =>
+    EnableIpamInternetRegistryAssociationOutput =
+    super::schema::ops::ENABLE_IPAM_INTERNET_REGISTRY_ASSOCIATION,
+    "EnableIpamInternetRegistryAssociation"; EnableIpamOrganizationAdminAccountInput =>
+    EnableIpamOrganizationAdminAccountOutput =
+    super::schema::ops::ENABLE_IPAM_ORGANIZATION_ADMIN_ACCOUNT,
+    "EnableIpamOrganizationAdminAccount"; EnableIpamPolicyInput => EnableIpamPolicyOutput
+    = super::schema::ops::ENABLE_IPAM_POLICY, "EnableIpamPolicy";
+    EnableReachabilityAnalyzerOrganizationSharingInput =>
+    EnableReachabilityAnalyzerOrganizationSharingOutput =
+    super::schema::ops::ENABLE_REACHABILITY_ANALYZER_ORGANIZATION_SHARING,
+    "EnableReachabilityAnalyzerOrganizationSharing"; EnableRouteServerPropagationInput =>
+    EnableRouteServerPropagationOutput =
+    super::schema::ops::ENABLE_ROUTE_SERVER_PROPAGATION, "EnableRouteServerPropagation";
+    EnableSerialConsoleAccessInput => EnableSerialConsoleAccessOutput =
+    super::schema::ops::ENABLE_SERIAL_CONSOLE_ACCESS, "EnableSerialConsoleAccess";
+    EnableSnapshotBlockPublicAccessInput => EnableSnapshotBlockPublicAccessOutput =
+    super::schema::ops::ENABLE_SNAPSHOT_BLOCK_PUBLIC_ACCESS,
+    "EnableSnapshotBlockPublicAccess"; EnableTransitGatewayRouteTablePropagationInput =>
+    EnableTransitGatewayRouteTablePropagationOutput =
+    super::schema::ops::ENABLE_TRANSIT_GATEWAY_ROUTE_TABLE_PROPAGATION,
+    "EnableTransitGatewayRouteTablePropagation"; EnableVgwRoutePropagationInput =>
+    EnableVgwRoutePropagationOutput = super::schema::ops::ENABLE_VGW_ROUTE_PROPAGATION,
+    "EnableVgwRoutePropagation"; EnableVolumeIoInput => EnableVolumeIoOutput =
+    super::schema::ops::ENABLE_VOLUME_IO, "EnableVolumeIO"; EnableVpcClassicLinkInput =>
+    EnableVpcClassicLinkOutput = super::schema::ops::ENABLE_VPC_CLASSIC_LINK,
+    "EnableVpcClassicLink"; EnableVpcClassicLinkDnsSupportInput =>
+    EnableVpcClassicLinkDnsSupportOutput =
+    super::schema::ops::ENABLE_VPC_CLASSIC_LINK_DNS_SUPPORT,
+    "EnableVpcClassicLinkDnsSupport"; ExportClientVpnClientCertificateRevocationListInput
+    => ExportClientVpnClientCertificateRevocationListOutput =
+    super::schema::ops::EXPORT_CLIENT_VPN_CLIENT_CERTIFICATE_REVOCATION_LIST,
+    "ExportClientVpnClientCertificateRevocationList";
+    ExportClientVpnClientConfigurationInput => ExportClientVpnClientConfigurationOutput =
+    super::schema::ops::EXPORT_CLIENT_VPN_CLIENT_CONFIGURATION,
+    "ExportClientVpnClientConfiguration"; ExportImageInput => ExportImageOutput =
+    super::schema::ops::EXPORT_IMAGE, "ExportImage"; ExportTransitGatewayRoutesInput =>
+    ExportTransitGatewayRoutesOutput = super::schema::ops::EXPORT_TRANSIT_GATEWAY_ROUTES,
+    "ExportTransitGatewayRoutes"; ExportVerifiedAccessInstanceClientConfigurationInput =>
+    ExportVerifiedAccessInstanceClientConfigurationOutput =
+    super::schema::ops::EXPORT_VERIFIED_ACCESS_INSTANCE_CLIENT_CONFIGURATION,
+    "ExportVerifiedAccessInstanceClientConfiguration"; GetActiveVpnTunnelStatusInput =>
+    GetActiveVpnTunnelStatusOutput = super::schema::ops::GET_ACTIVE_VPN_TUNNEL_STATUS,
+    "GetActiveVpnTunnelStatus"; GetAllowedImagesSettingsInput =>
+    GetAllowedImagesSettingsOutput = super::schema::ops::GET_ALLOWED_IMAGES_SETTINGS,
+    "GetAllowedImagesSettings"; GetAssociatedEnclaveCertificateIamRolesInput =>
+    GetAssociatedEnclaveCertificateIamRolesOutput =
+    super::schema::ops::GET_ASSOCIATED_ENCLAVE_CERTIFICATE_IAM_ROLES,
+    "GetAssociatedEnclaveCertificateIamRoles"; GetAssociatedIpv6PoolCidrsInput =>
+    GetAssociatedIpv6PoolCidrsOutput =
+    super::schema::ops::GET_ASSOCIATED_IPV6_POOL_CIDRS, "GetAssociatedIpv6PoolCidrs";
+    GetAwsNetworkPerformanceDataInput => GetAwsNetworkPerformanceDataOutput =
+    super::schema::ops::GET_AWS_NETWORK_PERFORMANCE_DATA, "GetAwsNetworkPerformanceData";
+    GetCapacityManagerAttributesInput => GetCapacityManagerAttributesOutput =
+    super::schema::ops::GET_CAPACITY_MANAGER_ATTRIBUTES, "GetCapacityManagerAttributes";
+    GetCapacityManagerMetricDataInput => GetCapacityManagerMetricDataOutput =
+    super::schema::ops::GET_CAPACITY_MANAGER_METRIC_DATA, "GetCapacityManagerMetricData";
+    GetCapacityManagerMetricDimensionsInput => GetCapacityManagerMetricDimensionsOutput =
+    super::schema::ops::GET_CAPACITY_MANAGER_METRIC_DIMENSIONS,
+    "GetCapacityManagerMetricDimensions"; GetCapacityManagerMonitoredTagKeysInput =>
+    GetCapacityManagerMonitoredTagKeysOutput =
+    super::schema::ops::GET_CAPACITY_MANAGER_MONITORED_TAG_KEYS,
+    "GetCapacityManagerMonitoredTagKeys"; GetCapacityManagerSupportabilityScoresInput =>
+    GetCapacityManagerSupportabilityScoresOutput =
+    super::schema::ops::GET_CAPACITY_MANAGER_SUPPORTABILITY_SCORES,
+    "GetCapacityManagerSupportabilityScores"; GetCapacityReservationUsageInput =>
+    GetCapacityReservationUsageOutput =
+    super::schema::ops::GET_CAPACITY_RESERVATION_USAGE, "GetCapacityReservationUsage";
+    GetClientVpnEndpointAuthorizationPolicyInput =>
+    GetClientVpnEndpointAuthorizationPolicyOutput =
+    super::schema::ops::GET_CLIENT_VPN_ENDPOINT_AUTHORIZATION_POLICY,
+    "GetClientVpnEndpointAuthorizationPolicy"; GetCoipPoolUsageInput =>
+    GetCoipPoolUsageOutput = super::schema::ops::GET_COIP_POOL_USAGE, "GetCoipPoolUsage";
+    GetConsoleOutputInput => GetConsoleOutputOutput =
+    super::schema::ops::GET_CONSOLE_OUTPUT, "GetConsoleOutput"; GetConsoleScreenshotInput
+    => GetConsoleScreenshotOutput = super::schema::ops::GET_CONSOLE_SCREENSHOT,
+    "GetConsoleScreenshot"; GetDeclarativePoliciesReportSummaryInput =>
+    GetDeclarativePoliciesReportSummaryOutput =
+    super::schema::ops::GET_DECLARATIVE_POLICIES_REPORT_SUMMARY,
+    "GetDeclarativePoliciesReportSummary"; GetDefaultCreditSpecificationInput =>
+    GetDefaultCreditSpecificationOutput =
+    super::schema::ops::GET_DEFAULT_CREDIT_SPECIFICATION,
+    "GetDefaultCreditSpecification"; GetEbsDefaultKmsKeyIdInput =>
+    GetEbsDefaultKmsKeyIdOutput = super::schema::ops::GET_EBS_DEFAULT_KMS_KEY_ID,
+    "GetEbsDefaultKmsKeyId"; GetEbsEncryptionByDefaultInput =>
+    GetEbsEncryptionByDefaultOutput = super::schema::ops::GET_EBS_ENCRYPTION_BY_DEFAULT,
+    "GetEbsEncryptionByDefault"; GetEnabledIpamPolicyInput => GetEnabledIpamPolicyOutput
+    = super::schema::ops::GET_ENABLED_IPAM_POLICY, "GetEnabledIpamPolicy";
+    GetFlowLogsIntegrationTemplateInput => GetFlowLogsIntegrationTemplateOutput =
+    super::schema::ops::GET_FLOW_LOGS_INTEGRATION_TEMPLATE,
+    "GetFlowLogsIntegrationTemplate"; GetGroupsForCapacityReservationInput =>
+    GetGroupsForCapacityReservationOutput =
+    super::schema::ops::GET_GROUPS_FOR_CAPACITY_RESERVATION,
+    "GetGroupsForCapacityReservation"; GetHostReservationPurchasePreviewInput =>
+    GetHostReservationPurchasePreviewOutput =
+    super::schema::ops::GET_HOST_RESERVATION_PURCHASE_PREVIEW,
+    "GetHostReservationPurchasePreview"; GetImageAncestryInput => GetImageAncestryOutput
+    = super::schema::ops::GET_IMAGE_ANCESTRY, "GetImageAncestry";
+    GetImageBlockPublicAccessStateInput => GetImageBlockPublicAccessStateOutput =
+    super::schema::ops::GET_IMAGE_BLOCK_PUBLIC_ACCESS_STATE,
+    "GetImageBlockPublicAccessState"; GetImageFindingsInput => GetImageFindingsOutput =
+    super::schema::ops::GET_IMAGE_FINDINGS, "GetImageFindings";
+    GetInstanceMetadataDefaultsInput => GetInstanceMetadataDefaultsOutput =
+    super::schema::ops::GET_INSTANCE_METADATA_DEFAULTS, "GetInstanceMetadataDefaults";
+    GetInstanceTpmEkPubInput => GetInstanceTpmEkPubOutput =
+    super::schema::ops::GET_INSTANCE_TPM_EK_PUB, "GetInstanceTpmEkPub";
+    GetInstanceTypesFromInstanceRequirementsInput =>
+    GetInstanceTypesFromInstanceRequirementsOutput =
+    super::schema::ops::GET_INSTANCE_TYPES_FROM_INSTANCE_REQUIREMENTS,
+    "GetInstanceTypesFromInstanceRequirements"; GetInstanceUefiDataInput =>
+    GetInstanceUefiDataOutput = super::schema::ops::GET_INSTANCE_UEFI_DATA,
+    "GetInstanceUefiData"; GetIpamAddressHistoryInput => GetIpamAddressHistoryOutput =
+    super::schema::ops::GET_IPAM_ADDRESS_HISTORY, "GetIpamAddressHistory";
+    GetIpamDiscoveredAccountsInput => GetIpamDiscoveredAccountsOutput =
+    super::schema::ops::GET_IPAM_DISCOVERED_ACCOUNTS, "GetIpamDiscoveredAccounts";
+    GetIpamDiscoveredPublicAddressesInput => GetIpamDiscoveredPublicAddressesOutput =
+    super::schema::ops::GET_IPAM_DISCOVERED_PUBLIC_ADDRESSES,
+    "GetIpamDiscoveredPublicAddresses"; GetIpamDiscoveredResourceCidrsInput =>
+    GetIpamDiscoveredResourceCidrsOutput =
+    super::schema::ops::GET_IPAM_DISCOVERED_RESOURCE_CIDRS,
+    "GetIpamDiscoveredResourceCidrs"; GetIpamDiscoveredRoutesInput =>
+    GetIpamDiscoveredRoutesOutput = super::schema::ops::GET_IPAM_DISCOVERED_ROUTES,
+    "GetIpamDiscoveredRoutes"; GetIpamInternetRegistryAssociationAsnsInput =>
+    GetIpamInternetRegistryAssociationAsnsOutput =
+    super::schema::ops::GET_IPAM_INTERNET_REGISTRY_ASSOCIATION_ASNS,
+    "GetIpamInternetRegistryAssociationAsns";
+    GetIpamInternetRegistryAssociationCidrsInput =>
+    GetIpamInternetRegistryAssociationCidrsOutput =
+    super::schema::ops::GET_IPAM_INTERNET_REGISTRY_ASSOCIATION_CIDRS,
+    "GetIpamInternetRegistryAssociationCidrs"; GetIpamPolicyAllocationRulesInput =>
+    GetIpamPolicyAllocationRulesOutput =
+    super::schema::ops::GET_IPAM_POLICY_ALLOCATION_RULES, "GetIpamPolicyAllocationRules";
+    GetIpamPolicyOrganizationTargetsInput => GetIpamPolicyOrganizationTargetsOutput =
+    super::schema::ops::GET_IPAM_POLICY_ORGANIZATION_TARGETS,
+    "GetIpamPolicyOrganizationTargets"; GetIpamPoolAllocationsInput =>
+    GetIpamPoolAllocationsOutput = super::schema::ops::GET_IPAM_POOL_ALLOCATIONS,
+    "GetIpamPoolAllocations"; GetIpamPoolCidrsInput => GetIpamPoolCidrsOutput =
+    super::schema::ops::GET_IPAM_POOL_CIDRS, "GetIpamPoolCidrs";
+    GetIpamPrefixListResolverRulesInput => GetIpamPrefixListResolverRulesOutput =
+    super::schema::ops::GET_IPAM_PREFIX_LIST_RESOLVER_RULES,
+    "GetIpamPrefixListResolverRules"; GetIpamPrefixListResolverVersionEntriesInput =>
+    GetIpamPrefixListResolverVersionEntriesOutput =
+    super::schema::ops::GET_IPAM_PREFIX_LIST_RESOLVER_VERSION_ENTRIES,
+    "GetIpamPrefixListResolverVersionEntries"; GetIpamPrefixListResolverVersionsInput =>
+    GetIpamPrefixListResolverVersionsOutput =
+    super::schema::ops::GET_IPAM_PREFIX_LIST_RESOLVER_VERSIONS,
+    "GetIpamPrefixListResolverVersions"; GetIpamResourceCidrsInput =>
+    GetIpamResourceCidrsOutput = super::schema::ops::GET_IPAM_RESOURCE_CIDRS,
+    "GetIpamResourceCidrs"; GetIpamRouteOriginAuthorizationsInput =>
+    GetIpamRouteOriginAuthorizationsOutput =
+    super::schema::ops::GET_IPAM_ROUTE_ORIGIN_AUTHORIZATIONS,
+    "GetIpamRouteOriginAuthorizations"; GetIpamRouteProtectionFindingsInput =>
+    GetIpamRouteProtectionFindingsOutput =
+    super::schema::ops::GET_IPAM_ROUTE_PROTECTION_FINDINGS,
+    "GetIpamRouteProtectionFindings"; GetIpamRoutingPolicyRegistrationDeltasInput =>
+    GetIpamRoutingPolicyRegistrationDeltasOutput =
+    super::schema::ops::GET_IPAM_ROUTING_POLICY_REGISTRATION_DELTAS,
+    "GetIpamRoutingPolicyRegistrationDeltas"; GetIpamRoutingPolicyRegistrationsInput =>
+    GetIpamRoutingPolicyRegistrationsOutput =
+    super::schema::ops::GET_IPAM_ROUTING_POLICY_REGISTRATIONS,
+    "GetIpamRoutingPolicyRegistrations"; GetLaunchTemplateDataInput =>
+    GetLaunchTemplateDataOutput = super::schema::ops::GET_LAUNCH_TEMPLATE_DATA,
+    "GetLaunchTemplateData"; GetManagedPrefixListAssociationsInput =>
+    GetManagedPrefixListAssociationsOutput =
+    super::schema::ops::GET_MANAGED_PREFIX_LIST_ASSOCIATIONS,
+    "GetManagedPrefixListAssociations"; GetManagedPrefixListEntriesInput =>
+    GetManagedPrefixListEntriesOutput =
+    super::schema::ops::GET_MANAGED_PREFIX_LIST_ENTRIES, "GetManagedPrefixListEntries";
+    GetManagedResourceVisibilityInput => GetManagedResourceVisibilityOutput =
+    super::schema::ops::GET_MANAGED_RESOURCE_VISIBILITY, "GetManagedResourceVisibility";
+    GetNetworkInsightsAccessScopeAnalysisFindingsInput =>
+    GetNetworkInsightsAccessScopeAnalysisFindingsOutput =
+    super::schema::ops::GET_NETWORK_INSIGHTS_ACCESS_SCOPE_ANALYSIS_FINDINGS,
+    "GetNetworkInsightsAccessScopeAnalysisFindings";
+    GetNetworkInsightsAccessScopeContentInput =>
+    GetNetworkInsightsAccessScopeContentOutput =
+    super::schema::ops::GET_NETWORK_INSIGHTS_ACCESS_SCOPE_CONTENT,
+    "GetNetworkInsightsAccessScopeContent";
+    GetNetworkingFlexCostAllocationPolicyVersionsInput =>
+    GetNetworkingFlexCostAllocationPolicyVersionsOutput =
+    super::schema::ops::GET_NETWORKING_FLEX_COST_ALLOCATION_POLICY_VERSIONS,
+    "GetNetworkingFlexCostAllocationPolicyVersions"; GetPasswordDataInput =>
+    GetPasswordDataOutput = super::schema::ops::GET_PASSWORD_DATA, "GetPasswordData";
+    GetReservedInstancesExchangeQuoteInput => GetReservedInstancesExchangeQuoteOutput =
+    super::schema::ops::GET_RESERVED_INSTANCES_EXCHANGE_QUOTE,
+    "GetReservedInstancesExchangeQuote"; GetRouteServerAssociationsInput =>
+    GetRouteServerAssociationsOutput = super::schema::ops::GET_ROUTE_SERVER_ASSOCIATIONS,
+    "GetRouteServerAssociations"; GetRouteServerPropagationsInput =>
+    GetRouteServerPropagationsOutput = super::schema::ops::GET_ROUTE_SERVER_PROPAGATIONS,
+    "GetRouteServerPropagations"; GetRouteServerRoutingDatabaseInput =>
+    GetRouteServerRoutingDatabaseOutput =
+    super::schema::ops::GET_ROUTE_SERVER_ROUTING_DATABASE,
+    "GetRouteServerRoutingDatabase"; GetSecurityGroupsForVpcInput =>
+    GetSecurityGroupsForVpcOutput = super::schema::ops::GET_SECURITY_GROUPS_FOR_VPC,
+    "GetSecurityGroupsForVpc"; GetSerialConsoleAccessStatusInput =>
+    GetSerialConsoleAccessStatusOutput =
+    super::schema::ops::GET_SERIAL_CONSOLE_ACCESS_STATUS, "GetSerialConsoleAccessStatus";
+    GetSnapshotBlockPublicAccessStateInput => GetSnapshotBlockPublicAccessStateOutput =
+    super::schema::ops::GET_SNAPSHOT_BLOCK_PUBLIC_ACCESS_STATE,
+    "GetSnapshotBlockPublicAccessState"; GetSpotPlacementScoresInput =>
+    GetSpotPlacementScoresOutput = super::schema::ops::GET_SPOT_PLACEMENT_SCORES,
+    "GetSpotPlacementScores"; GetSubnetCidrReservationsInput =>
+    GetSubnetCidrReservationsOutput = super::schema::ops::GET_SUBNET_CIDR_RESERVATIONS,
+    "GetSubnetCidrReservations"; GetTransitGatewayAttachmentNatConfigurationInput =>
+    GetTransitGatewayAttachmentNatConfigurationOutput =
+    super::schema::ops::GET_TRANSIT_GATEWAY_ATTACHMENT_NAT_CONFIGURATION,
+    "GetTransitGatewayAttachmentNatConfiguration";
+    GetTransitGatewayAttachmentPropagationsInput =>
+    GetTransitGatewayAttachmentPropagationsOutput =
+    super::schema::ops::GET_TRANSIT_GATEWAY_ATTACHMENT_PROPAGATIONS,
+    "GetTransitGatewayAttachmentPropagations";
+    GetTransitGatewayMeteringPolicyEntriesInput =>
+    GetTransitGatewayMeteringPolicyEntriesOutput =
+    super::schema::ops::GET_TRANSIT_GATEWAY_METERING_POLICY_ENTRIES,
+    "GetTransitGatewayMeteringPolicyEntries";
+    GetTransitGatewayMulticastDomainAssociationsInput =>
+    GetTransitGatewayMulticastDomainAssociationsOutput =
+    super::schema::ops::GET_TRANSIT_GATEWAY_MULTICAST_DOMAIN_ASSOCIATIONS,
+    "GetTransitGatewayMulticastDomainAssociations";
+    GetTransitGatewayPolicyTableAssociationsInput =>
+    GetTransitGatewayPolicyTableAssociationsOutput =
+    super::schema::ops::GET_TRANSIT_GATEWAY_POLICY_TABLE_ASSOCIATIONS,
+    "GetTransitGatewayPolicyTableAssociations"; GetTransitGatewayPolicyTableEntriesInput
+    => GetTransitGatewayPolicyTableEntriesOutput =
+    super::schema::ops::GET_TRANSIT_GATEWAY_POLICY_TABLE_ENTRIES,
+    "GetTransitGatewayPolicyTableEntries"; GetTransitGatewayPrefixListReferencesInput =>
+    GetTransitGatewayPrefixListReferencesOutput =
+    super::schema::ops::GET_TRANSIT_GATEWAY_PREFIX_LIST_REFERENCES,
+    "GetTransitGatewayPrefixListReferences"; GetTransitGatewayRouteTableAssociationsInput
+    => GetTransitGatewayRouteTableAssociationsOutput =
+    super::schema::ops::GET_TRANSIT_GATEWAY_ROUTE_TABLE_ASSOCIATIONS,
+    "GetTransitGatewayRouteTableAssociations";
+    GetTransitGatewayRouteTablePropagationsInput =>
+    GetTransitGatewayRouteTablePropagationsOutput =
+    super::schema::ops::GET_TRANSIT_GATEWAY_ROUTE_TABLE_PROPAGATIONS,
+    "GetTransitGatewayRouteTablePropagations"; GetVerifiedAccessEndpointPolicyInput =>
+    GetVerifiedAccessEndpointPolicyOutput =
+    super::schema::ops::GET_VERIFIED_ACCESS_ENDPOINT_POLICY,
+    "GetVerifiedAccessEndpointPolicy"; GetVerifiedAccessEndpointTargetsInput =>
+    GetVerifiedAccessEndpointTargetsOutput =
+    super::schema::ops::GET_VERIFIED_ACCESS_ENDPOINT_TARGETS,
+    "GetVerifiedAccessEndpointTargets"; GetVerifiedAccessGroupPolicyInput =>
+    GetVerifiedAccessGroupPolicyOutput =
+    super::schema::ops::GET_VERIFIED_ACCESS_GROUP_POLICY, "GetVerifiedAccessGroupPolicy";
+    GetVpcResourcesBlockingEncryptionEnforcementInput =>
+    GetVpcResourcesBlockingEncryptionEnforcementOutput =
+    super::schema::ops::GET_VPC_RESOURCES_BLOCKING_ENCRYPTION_ENFORCEMENT,
+    "GetVpcResourcesBlockingEncryptionEnforcement";
+    GetVpnConnectionDeviceSampleConfigurationInput =>
+    GetVpnConnectionDeviceSampleConfigurationOutput =
+    super::schema::ops::GET_VPN_CONNECTION_DEVICE_SAMPLE_CONFIGURATION,
+    "GetVpnConnectionDeviceSampleConfiguration"; GetVpnConnectionDeviceTypesInput =>
+    GetVpnConnectionDeviceTypesOutput =
+    super::schema::ops::GET_VPN_CONNECTION_DEVICE_TYPES, "GetVpnConnectionDeviceTypes";
+    GetVpnTunnelReplacementStatusInput => GetVpnTunnelReplacementStatusOutput =
+    super::schema::ops::GET_VPN_TUNNEL_REPLACEMENT_STATUS,
+    "GetVpnTunnelReplacementStatus"; ImportClientVpnClientCertificateRevocationListInput
+    => ImportClientVpnClientCertificateRevocationListOutput =
+    super::schema::ops::IMPORT_CLIENT_VPN_CLIENT_CERTIFICATE_REVOCATION_LIST,
+    "ImportClientVpnClientCertificateRevocationList"; ImportImageInput =>
+    ImportImageOutput = super::schema::ops::IMPORT_IMAGE, "ImportImage";
+    ImportInstanceInput => ImportInstanceOutput = super::schema::ops::IMPORT_INSTANCE,
+    "ImportInstance"; ImportKeyPairInput => ImportKeyPairOutput =
+    super::schema::ops::IMPORT_KEY_PAIR, "ImportKeyPair"; ImportSnapshotInput =>
+    ImportSnapshotOutput = super::schema::ops::IMPORT_SNAPSHOT, "ImportSnapshot";
+    ImportVolumeInput => ImportVolumeOutput = super::schema::ops::IMPORT_VOLUME,
+    "ImportVolume"; ListImagesInRecycleBinInput => ListImagesInRecycleBinOutput =
+    super::schema::ops::LIST_IMAGES_IN_RECYCLE_BIN, "ListImagesInRecycleBin";
+    ListSnapshotsInRecycleBinInput => ListSnapshotsInRecycleBinOutput =
+    super::schema::ops::LIST_SNAPSHOTS_IN_RECYCLE_BIN, "ListSnapshotsInRecycleBin";
+    ListVolumesInRecycleBinInput => ListVolumesInRecycleBinOutput =
+    super::schema::ops::LIST_VOLUMES_IN_RECYCLE_BIN, "ListVolumesInRecycleBin";
+    LockSnapshotInput => LockSnapshotOutput = super::schema::ops::LOCK_SNAPSHOT,
+    "LockSnapshot"; ModifyAccountVpcEncryptionControlInput =>
+    ModifyAccountVpcEncryptionControlOutput =
+    super::schema::ops::MODIFY_ACCOUNT_VPC_ENCRYPTION_CONTROL,
+    "ModifyAccountVpcEncryptionControl"; ModifyAddressAttributeInput =>
+    ModifyAddressAttributeOutput = super::schema::ops::MODIFY_ADDRESS_ATTRIBUTE,
+    "ModifyAddressAttribute"; ModifyApplicationStatusCheckInput =>
+    ModifyApplicationStatusCheckOutput =
+    super::schema::ops::MODIFY_APPLICATION_STATUS_CHECK, "ModifyApplicationStatusCheck";
+    ModifyAvailabilityZoneGroupInput => ModifyAvailabilityZoneGroupOutput =
+    super::schema::ops::MODIFY_AVAILABILITY_ZONE_GROUP, "ModifyAvailabilityZoneGroup";
+    ModifyCapacityReservationInput => ModifyCapacityReservationOutput =
+    super::schema::ops::MODIFY_CAPACITY_RESERVATION, "ModifyCapacityReservation";
+    ModifyCapacityReservationFleetInput => ModifyCapacityReservationFleetOutput =
+    super::schema::ops::MODIFY_CAPACITY_RESERVATION_FLEET,
+    "ModifyCapacityReservationFleet"; ModifyClientVpnEndpointInput =>
+    ModifyClientVpnEndpointOutput = super::schema::ops::MODIFY_CLIENT_VPN_ENDPOINT,
+    "ModifyClientVpnEndpoint"; ModifyClientVpnEndpointAuthorizationPolicyInput =>
+    ModifyClientVpnEndpointAuthorizationPolicyOutput =
+    super::schema::ops::MODIFY_CLIENT_VPN_ENDPOINT_AUTHORIZATION_POLICY,
+    "ModifyClientVpnEndpointAuthorizationPolicy"; ModifyDefaultCreditSpecificationInput
+    => ModifyDefaultCreditSpecificationOutput =
+    super::schema::ops::MODIFY_DEFAULT_CREDIT_SPECIFICATION,
+    "ModifyDefaultCreditSpecification"; ModifyEbsDefaultKmsKeyIdInput =>
+    ModifyEbsDefaultKmsKeyIdOutput = super::schema::ops::MODIFY_EBS_DEFAULT_KMS_KEY_ID,
+    "ModifyEbsDefaultKmsKeyId"; ModifyFleetInput => ModifyFleetOutput =
+    super::schema::ops::MODIFY_FLEET, "ModifyFleet"; ModifyFpgaImageAttributeInput =>
+    ModifyFpgaImageAttributeOutput = super::schema::ops::MODIFY_FPGA_IMAGE_ATTRIBUTE,
+    "ModifyFpgaImageAttribute"; ModifyHostsInput => ModifyHostsOutput =
+    super::schema::ops::MODIFY_HOSTS, "ModifyHosts"; ModifyIdFormatInput =>
+    ModifyIdFormatOutput = super::schema::ops::MODIFY_ID_FORMAT, "ModifyIdFormat";
+    ModifyIdentityIdFormatInput => ModifyIdentityIdFormatOutput =
+    super::schema::ops::MODIFY_IDENTITY_ID_FORMAT, "ModifyIdentityIdFormat";
+    ModifyImageAttributeInput => ModifyImageAttributeOutput =
+    super::schema::ops::MODIFY_IMAGE_ATTRIBUTE, "ModifyImageAttribute";
+    ModifyInstanceAttributeInput => ModifyInstanceAttributeOutput =
+    super::schema::ops::MODIFY_INSTANCE_ATTRIBUTE, "ModifyInstanceAttribute";
+    ModifyInstanceCapacityReservationAttributesInput =>
+    ModifyInstanceCapacityReservationAttributesOutput =
+    super::schema::ops::MODIFY_INSTANCE_CAPACITY_RESERVATION_ATTRIBUTES,
+    "ModifyInstanceCapacityReservationAttributes"; ModifyInstanceConnectEndpointInput =>
+    ModifyInstanceConnectEndpointOutput =
+    super::schema::ops::MODIFY_INSTANCE_CONNECT_ENDPOINT,
+    "ModifyInstanceConnectEndpoint"; ModifyInstanceCpuOptionsInput =>
+    ModifyInstanceCpuOptionsOutput = super::schema::ops::MODIFY_INSTANCE_CPU_OPTIONS,
+    "ModifyInstanceCpuOptions"; ModifyInstanceCreditSpecificationInput =>
+    ModifyInstanceCreditSpecificationOutput =
+    super::schema::ops::MODIFY_INSTANCE_CREDIT_SPECIFICATION,
+    "ModifyInstanceCreditSpecification"; ModifyInstanceEventStartTimeInput =>
+    ModifyInstanceEventStartTimeOutput =
+    super::schema::ops::MODIFY_INSTANCE_EVENT_START_TIME, "ModifyInstanceEventStartTime";
+    ModifyInstanceEventWindowInput => ModifyInstanceEventWindowOutput =
+    super::schema::ops::MODIFY_INSTANCE_EVENT_WINDOW, "ModifyInstanceEventWindow";
+    ModifyInstanceMaintenanceOptionsInput => ModifyInstanceMaintenanceOptionsOutput =
+    super::schema::ops::MODIFY_INSTANCE_MAINTENANCE_OPTIONS,
+    "ModifyInstanceMaintenanceOptions"; ModifyInstanceMetadataDefaultsInput =>
+    ModifyInstanceMetadataDefaultsOutput =
+    super::schema::ops::MODIFY_INSTANCE_METADATA_DEFAULTS,
+    "ModifyInstanceMetadataDefaults"; ModifyInstanceMetadataOptionsInput =>
+    ModifyInstanceMetadataOptionsOutput =
+    super::schema::ops::MODIFY_INSTANCE_METADATA_OPTIONS,
+    "ModifyInstanceMetadataOptions"; ModifyInstanceNetworkPerformanceOptionsInput =>
+    ModifyInstanceNetworkPerformanceOptionsOutput =
+    super::schema::ops::MODIFY_INSTANCE_NETWORK_PERFORMANCE_OPTIONS,
+    "ModifyInstanceNetworkPerformanceOptions"; ModifyInstancePlacementInput =>
+    ModifyInstancePlacementOutput = super::schema::ops::MODIFY_INSTANCE_PLACEMENT,
+    "ModifyInstancePlacement"; ModifyIpamInput => ModifyIpamOutput =
+    super::schema::ops::MODIFY_IPAM, "ModifyIpam"; ModifyIpamPolicyAllocationRulesInput
+    => ModifyIpamPolicyAllocationRulesOutput =
+    super::schema::ops::MODIFY_IPAM_POLICY_ALLOCATION_RULES,
+    "ModifyIpamPolicyAllocationRules"; ModifyIpamPoolInput => ModifyIpamPoolOutput =
+    super::schema::ops::MODIFY_IPAM_POOL, "ModifyIpamPool"; ModifyIpamPoolAllocationInput
+    => ModifyIpamPoolAllocationOutput = super::schema::ops::MODIFY_IPAM_POOL_ALLOCATION,
+    "ModifyIpamPoolAllocation"; ModifyIpamPrefixListResolverInput =>
+    ModifyIpamPrefixListResolverOutput =
+    super::schema::ops::MODIFY_IPAM_PREFIX_LIST_RESOLVER, "ModifyIpamPrefixListResolver";
+    ModifyIpamPrefixListResolverTargetInput => ModifyIpamPrefixListResolverTargetOutput =
+    super::schema::ops::MODIFY_IPAM_PREFIX_LIST_RESOLVER_TARGET,
+    "ModifyIpamPrefixListResolverTarget"; ModifyIpamResourceCidrInput =>
+    ModifyIpamResourceCidrOutput = super::schema::ops::MODIFY_IPAM_RESOURCE_CIDR,
+    "ModifyIpamResourceCidr"; ModifyIpamResourceDiscoveryInput =>
+    ModifyIpamResourceDiscoveryOutput =
+    super::schema::ops::MODIFY_IPAM_RESOURCE_DISCOVERY, "ModifyIpamResourceDiscovery";
+    ModifyIpamRoutingPolicyRegistrationInput => ModifyIpamRoutingPolicyRegistrationOutput
+    = super::schema::ops::MODIFY_IPAM_ROUTING_POLICY_REGISTRATION,
+    "ModifyIpamRoutingPolicyRegistration"; ModifyIpamScopeInput => ModifyIpamScopeOutput
+    = super::schema::ops::MODIFY_IPAM_SCOPE, "ModifyIpamScope"; ModifyLaunchTemplateInput
+    => ModifyLaunchTemplateOutput = super::schema::ops::MODIFY_LAUNCH_TEMPLATE,
+    "ModifyLaunchTemplate"; ModifyLocalGatewayRouteInput => ModifyLocalGatewayRouteOutput
+    = super::schema::ops::MODIFY_LOCAL_GATEWAY_ROUTE, "ModifyLocalGatewayRoute";
+    ModifyManagedPrefixListInput => ModifyManagedPrefixListOutput =
+    super::schema::ops::MODIFY_MANAGED_PREFIX_LIST, "ModifyManagedPrefixList";
+    ModifyManagedResourceVisibilityInput => ModifyManagedResourceVisibilityOutput =
+    super::schema::ops::MODIFY_MANAGED_RESOURCE_VISIBILITY,
+    "ModifyManagedResourceVisibility"; ModifyMetricCategoryInput =>
+    ModifyMetricCategoryOutput = super::schema::ops::MODIFY_METRIC_CATEGORY,
+    "ModifyMetricCategory"; ModifyNetworkInterfaceAttributeInput =>
+    ModifyNetworkInterfaceAttributeOutput =
+    super::schema::ops::MODIFY_NETWORK_INTERFACE_ATTRIBUTE,
+    "ModifyNetworkInterfaceAttribute"; ModifyNetworkingFlexCostAllocationPolicyInput =>
+    ModifyNetworkingFlexCostAllocationPolicyOutput =
+    super::schema::ops::MODIFY_NETWORKING_FLEX_COST_ALLOCATION_POLICY,
+    "ModifyNetworkingFlexCostAllocationPolicy"; ModifyPrivateDnsNameOptionsInput =>
+    ModifyPrivateDnsNameOptionsOutput =
+    super::schema::ops::MODIFY_PRIVATE_DNS_NAME_OPTIONS, "ModifyPrivateDnsNameOptions";
+    ModifyPublicIpDnsNameOptionsInput => ModifyPublicIpDnsNameOptionsOutput =
+    super::schema::ops::MODIFY_PUBLIC_IP_DNS_NAME_OPTIONS,
+    "ModifyPublicIpDnsNameOptions"; ModifyReservedInstancesInput =>
+    ModifyReservedInstancesOutput = super::schema::ops::MODIFY_RESERVED_INSTANCES,
+    "ModifyReservedInstances"; ModifyRouteServerInput => ModifyRouteServerOutput =
+    super::schema::ops::MODIFY_ROUTE_SERVER, "ModifyRouteServer";
+    ModifySecurityGroupRulesInput => ModifySecurityGroupRulesOutput =
+    super::schema::ops::MODIFY_SECURITY_GROUP_RULES, "ModifySecurityGroupRules";
+    ModifySnapshotAttributeInput => ModifySnapshotAttributeOutput =
+    super::schema::ops::MODIFY_SNAPSHOT_ATTRIBUTE, "ModifySnapshotAttribute";
+    ModifySnapshotTierInput => ModifySnapshotTierOutput =
+    super::schema::ops::MODIFY_SNAPSHOT_TIER, "ModifySnapshotTier";
+    ModifySpotFleetRequestInput => ModifySpotFleetRequestOutput =
+    super::schema::ops::MODIFY_SPOT_FLEET_REQUEST, "ModifySpotFleetRequest";
+    ModifySubnetAttributeInput => ModifySubnetAttributeOutput =
+    super::schema::ops::MODIFY_SUBNET_ATTRIBUTE, "ModifySubnetAttribute";
+    ModifyTrafficMirrorFilterNetworkServicesInput =>
+    ModifyTrafficMirrorFilterNetworkServicesOutput =
+    super::schema::ops::MODIFY_TRAFFIC_MIRROR_FILTER_NETWORK_SERVICES,
+    "ModifyTrafficMirrorFilterNetworkServices"; ModifyTrafficMirrorFilterRuleInput =>
+    ModifyTrafficMirrorFilterRuleOutput =
+    super::schema::ops::MODIFY_TRAFFIC_MIRROR_FILTER_RULE,
+    "ModifyTrafficMirrorFilterRule"; ModifyTrafficMirrorSessionInput =>
+    ModifyTrafficMirrorSessionOutput = super::schema::ops::MODIFY_TRAFFIC_MIRROR_SESSION,
+    "ModifyTrafficMirrorSession"; ModifyTransitGatewayInput => ModifyTransitGatewayOutput
+    = super::schema::ops::MODIFY_TRANSIT_GATEWAY, "ModifyTransitGateway";
+    ModifyTransitGatewayAttachmentNatConfigurationInput =>
+    ModifyTransitGatewayAttachmentNatConfigurationOutput =
+    super::schema::ops::MODIFY_TRANSIT_GATEWAY_ATTACHMENT_NAT_CONFIGURATION,
+    "ModifyTransitGatewayAttachmentNatConfiguration";
+    ModifyTransitGatewayMeteringPolicyInput => ModifyTransitGatewayMeteringPolicyOutput =
+    super::schema::ops::MODIFY_TRANSIT_GATEWAY_METERING_POLICY,
+    "ModifyTransitGatewayMeteringPolicy";
+    ModifyTransitGatewayNetworkFunctionAttachmentInput =>
+    ModifyTransitGatewayNetworkFunctionAttachmentOutput =
+    super::schema::ops::MODIFY_TRANSIT_GATEWAY_NETWORK_FUNCTION_ATTACHMENT,
+    "ModifyTransitGatewayNetworkFunctionAttachment";
+    ModifyTransitGatewayPeeringAttachmentInput =>
+    ModifyTransitGatewayPeeringAttachmentOutput =
+    super::schema::ops::MODIFY_TRANSIT_GATEWAY_PEERING_ATTACHMENT,
+    "ModifyTransitGatewayPeeringAttachment"; ModifyTransitGatewayPolicyTableEntryInput =>
+    ModifyTransitGatewayPolicyTableEntryOutput =
+    super::schema::ops::MODIFY_TRANSIT_GATEWAY_POLICY_TABLE_ENTRY,
+    "ModifyTransitGatewayPolicyTableEntry"; ModifyTransitGatewayPrefixListReferenceInput
+    => ModifyTransitGatewayPrefixListReferenceOutput =
+    super::schema::ops::MODIFY_TRANSIT_GATEWAY_PREFIX_LIST_REFERENCE,
+    "ModifyTransitGatewayPrefixListReference"; ModifyTransitGatewayVpcAttachmentInput =>
+    ModifyTransitGatewayVpcAttachmentOutput =
+    super::schema::ops::MODIFY_TRANSIT_GATEWAY_VPC_ATTACHMENT,
+    "ModifyTransitGatewayVpcAttachment"; ModifyVerifiedAccessEndpointInput =>
+    ModifyVerifiedAccessEndpointOutput =
+    super::schema::ops::MODIFY_VERIFIED_ACCESS_ENDPOINT, "ModifyVerifiedAccessEndpoint";
+    ModifyVerifiedAccessEndpointPolicyInput => ModifyVerifiedAccessEndpointPolicyOutput =
+    super::schema::ops::MODIFY_VERIFIED_ACCESS_ENDPOINT_POLICY,
+    "ModifyVerifiedAccessEndpointPolicy"; ModifyVerifiedAccessGroupInput =>
+    ModifyVerifiedAccessGroupOutput = super::schema::ops::MODIFY_VERIFIED_ACCESS_GROUP,
+    "ModifyVerifiedAccessGroup"; ModifyVerifiedAccessGroupPolicyInput =>
+    ModifyVerifiedAccessGroupPolicyOutput =
+    super::schema::ops::MODIFY_VERIFIED_ACCESS_GROUP_POLICY,
+    "ModifyVerifiedAccessGroupPolicy"; ModifyVerifiedAccessInstanceInput =>
+    ModifyVerifiedAccessInstanceOutput =
+    super::schema::ops::MODIFY_VERIFIED_ACCESS_INSTANCE, "ModifyVerifiedAccessInstance";
+    ModifyVerifiedAccessInstanceLoggingConfigurationInput =>
+    ModifyVerifiedAccessInstanceLoggingConfigurationOutput =
+    super::schema::ops::MODIFY_VERIFIED_ACCESS_INSTANCE_LOGGING_CONFIGURATION,
+    "ModifyVerifiedAccessInstanceLoggingConfiguration";
+    ModifyVerifiedAccessTrustProviderInput => ModifyVerifiedAccessTrustProviderOutput =
+    super::schema::ops::MODIFY_VERIFIED_ACCESS_TRUST_PROVIDER,
+    "ModifyVerifiedAccessTrustProvider"; ModifyVolumeInput => ModifyVolumeOutput =
+    super::schema::ops::MODIFY_VOLUME, "ModifyVolume"; ModifyVolumeAttributeInput =>
+    ModifyVolumeAttributeOutput = super::schema::ops::MODIFY_VOLUME_ATTRIBUTE,
+    "ModifyVolumeAttribute"; ModifyVpcAttributeInput => ModifyVpcAttributeOutput =
+    super::schema::ops::MODIFY_VPC_ATTRIBUTE, "ModifyVpcAttribute";
+    ModifyVpcBlockPublicAccessExclusionInput => ModifyVpcBlockPublicAccessExclusionOutput
+    = super::schema::ops::MODIFY_VPC_BLOCK_PUBLIC_ACCESS_EXCLUSION,
+    "ModifyVpcBlockPublicAccessExclusion"; ModifyVpcBlockPublicAccessOptionsInput =>
+    ModifyVpcBlockPublicAccessOptionsOutput =
+    super::schema::ops::MODIFY_VPC_BLOCK_PUBLIC_ACCESS_OPTIONS,
+    "ModifyVpcBlockPublicAccessOptions"; ModifyVpcEncryptionControlInput =>
+    ModifyVpcEncryptionControlOutput = super::schema::ops::MODIFY_VPC_ENCRYPTION_CONTROL,
+    "ModifyVpcEncryptionControl"; ModifyVpcEndpointInput => ModifyVpcEndpointOutput =
+    super::schema::ops::MODIFY_VPC_ENDPOINT, "ModifyVpcEndpoint";
+    ModifyVpcEndpointConnectionNotificationInput =>
+    ModifyVpcEndpointConnectionNotificationOutput =
+    super::schema::ops::MODIFY_VPC_ENDPOINT_CONNECTION_NOTIFICATION,
+    "ModifyVpcEndpointConnectionNotification"; ModifyVpcEndpointPayerResponsibilityInput
+    => ModifyVpcEndpointPayerResponsibilityOutput =
+    super::schema::ops::MODIFY_VPC_ENDPOINT_PAYER_RESPONSIBILITY,
+    "ModifyVpcEndpointPayerResponsibility"; ModifyVpcEndpointServiceConfigurationInput =>
+    ModifyVpcEndpointServiceConfigurationOutput =
+    super::schema::ops::MODIFY_VPC_ENDPOINT_SERVICE_CONFIGURATION,
+    "ModifyVpcEndpointServiceConfiguration";
+    ModifyVpcEndpointServicePayerResponsibilityInput =>
+    ModifyVpcEndpointServicePayerResponsibilityOutput =
+    super::schema::ops::MODIFY_VPC_ENDPOINT_SERVICE_PAYER_RESPONSIBILITY,
+    "ModifyVpcEndpointServicePayerResponsibility";
+    ModifyVpcEndpointServicePermissionsInput => ModifyVpcEndpointServicePermissionsOutput
+    = super::schema::ops::MODIFY_VPC_ENDPOINT_SERVICE_PERMISSIONS,
+    "ModifyVpcEndpointServicePermissions"; ModifyVpcPeeringConnectionOptionsInput =>
+    ModifyVpcPeeringConnectionOptionsOutput =
+    super::schema::ops::MODIFY_VPC_PEERING_CONNECTION_OPTIONS,
+    "ModifyVpcPeeringConnectionOptions"; ModifyVpcTenancyInput => ModifyVpcTenancyOutput
+    = super::schema::ops::MODIFY_VPC_TENANCY, "ModifyVpcTenancy";
+    ModifyVpnConnectionInput => ModifyVpnConnectionOutput =
+    super::schema::ops::MODIFY_VPN_CONNECTION, "ModifyVpnConnection";
+    ModifyVpnConnectionOptionsInput => ModifyVpnConnectionOptionsOutput =
+    super::schema::ops::MODIFY_VPN_CONNECTION_OPTIONS, "ModifyVpnConnectionOptions";
+    ModifyVpnTunnelCertificateInput => ModifyVpnTunnelCertificateOutput =
+    super::schema::ops::MODIFY_VPN_TUNNEL_CERTIFICATE, "ModifyVpnTunnelCertificate";
+    ModifyVpnTunnelOptionsInput => ModifyVpnTunnelOptionsOutput =
+    super::schema::ops::MODIFY_VPN_TUNNEL_OPTIONS, "ModifyVpnTunnelOptions";
+    MonitorInstancesInput => MonitorInstancesOutput =
+    super::schema::ops::MONITOR_INSTANCES, "MonitorInstances"; MoveAddressToVpcInput =>
+    MoveAddressToVpcOutput = super::schema::ops::MOVE_ADDRESS_TO_VPC, "MoveAddressToVpc";
+    MoveByoipCidrToIpamInput => MoveByoipCidrToIpamOutput =
+    super::schema::ops::MOVE_BYOIP_CIDR_TO_IPAM, "MoveByoipCidrToIpam";
+    MoveCapacityReservationInstancesInput => MoveCapacityReservationInstancesOutput =
+    super::schema::ops::MOVE_CAPACITY_RESERVATION_INSTANCES,
+    "MoveCapacityReservationInstances"; ProvisionByoipCidrInput =>
+    ProvisionByoipCidrOutput = super::schema::ops::PROVISION_BYOIP_CIDR,
+    "ProvisionByoipCidr"; ProvisionIpamByoasnInput => ProvisionIpamByoasnOutput =
+    super::schema::ops::PROVISION_IPAM_BYOASN, "ProvisionIpamByoasn";
+    ProvisionIpamPoolCidrInput => ProvisionIpamPoolCidrOutput =
+    super::schema::ops::PROVISION_IPAM_POOL_CIDR, "ProvisionIpamPoolCidr";
+    ProvisionPublicIpv4PoolCidrInput => ProvisionPublicIpv4PoolCidrOutput =
+    super::schema::ops::PROVISION_PUBLIC_IPV4_POOL_CIDR, "ProvisionPublicIpv4PoolCidr";
+    PurchaseCapacityBlockInput => PurchaseCapacityBlockOutput =
+    super::schema::ops::PURCHASE_CAPACITY_BLOCK, "PurchaseCapacityBlock";
+    PurchaseCapacityBlockExtensionInput => PurchaseCapacityBlockExtensionOutput =
+    super::schema::ops::PURCHASE_CAPACITY_BLOCK_EXTENSION,
+    "PurchaseCapacityBlockExtension"; PurchaseHostReservationInput =>
+    PurchaseHostReservationOutput = super::schema::ops::PURCHASE_HOST_RESERVATION,
+    "PurchaseHostReservation"; PurchaseReservedInstancesOfferingInput =>
+    PurchaseReservedInstancesOfferingOutput =
+    super::schema::ops::PURCHASE_RESERVED_INSTANCES_OFFERING,
+    "PurchaseReservedInstancesOffering"; PurchaseScheduledInstancesInput =>
+    PurchaseScheduledInstancesOutput = super::schema::ops::PURCHASE_SCHEDULED_INSTANCES,
+    "PurchaseScheduledInstances"; RebootInstancesInput => RebootInstancesOutput =
+    super::schema::ops::REBOOT_INSTANCES, "RebootInstances"; RegisterImageInput =>
+    RegisterImageOutput = super::schema::ops::REGISTER_IMAGE, "RegisterImage";
+    RegisterInstanceEventNotificationAttributesInput =>
+    RegisterInstanceEventNotificationAttributesOutput =
+    super::schema::ops::REGISTER_INSTANCE_EVENT_NOTIFICATION_ATTRIBUTES,
+    "RegisterInstanceEventNotificationAttributes";
+    RegisterTransitGatewayMulticastGroupMembersInput =>
+    RegisterTransitGatewayMulticastGroupMembersOutput =
+    super::schema::ops::REGISTER_TRANSIT_GATEWAY_MULTICAST_GROUP_MEMBERS,
+    "RegisterTransitGatewayMulticastGroupMembers";
+    RegisterTransitGatewayMulticastGroupSourcesInput =>
+    RegisterTransitGatewayMulticastGroupSourcesOutput =
+    super::schema::ops::REGISTER_TRANSIT_GATEWAY_MULTICAST_GROUP_SOURCES,
+    "RegisterTransitGatewayMulticastGroupSources";
+    RejectCapacityReservationBillingOwnershipInput =>
+    RejectCapacityReservationBillingOwnershipOutput =
+    super::schema::ops::REJECT_CAPACITY_RESERVATION_BILLING_OWNERSHIP,
+    "RejectCapacityReservationBillingOwnership";
+    RejectTransitGatewayClientVpnAttachmentInput =>
+    RejectTransitGatewayClientVpnAttachmentOutput =
+    super::schema::ops::REJECT_TRANSIT_GATEWAY_CLIENT_VPN_ATTACHMENT,
+    "RejectTransitGatewayClientVpnAttachment";
+    RejectTransitGatewayMulticastDomainAssociationsInput =>
+    RejectTransitGatewayMulticastDomainAssociationsOutput =
+    super::schema::ops::REJECT_TRANSIT_GATEWAY_MULTICAST_DOMAIN_ASSOCIATIONS,
+    "RejectTransitGatewayMulticastDomainAssociations";
+    RejectTransitGatewayPeeringAttachmentInput =>
+    RejectTransitGatewayPeeringAttachmentOutput =
+    super::schema::ops::REJECT_TRANSIT_GATEWAY_PEERING_ATTACHMENT,
+    "RejectTransitGatewayPeeringAttachment"; RejectTransitGatewayVpcAttachmentInput =>
+    RejectTransitGatewayVpcAttachmentOutput =
+    super::schema::ops::REJECT_TRANSIT_GATEWAY_VPC_ATTACHMENT,
+    "RejectTransitGatewayVpcAttachment"; RejectVpcEndpointConnectionsInput =>
+    RejectVpcEndpointConnectionsOutput =
+    super::schema::ops::REJECT_VPC_ENDPOINT_CONNECTIONS, "RejectVpcEndpointConnections";
+    RejectVpcPeeringConnectionInput => RejectVpcPeeringConnectionOutput =
+    super::schema::ops::REJECT_VPC_PEERING_CONNECTION, "RejectVpcPeeringConnection";
+    ReleaseAddressInput => ReleaseAddressOutput = super::schema::ops::RELEASE_ADDRESS,
+    "ReleaseAddress"; ReleaseHostsInput => ReleaseHostsOutput =
+    super::schema::ops::RELEASE_HOSTS, "ReleaseHosts"; ReleaseIpamPoolAllocationInput =>
+    ReleaseIpamPoolAllocationOutput = super::schema::ops::RELEASE_IPAM_POOL_ALLOCATION,
+    "ReleaseIpamPoolAllocation"; ReplaceIamInstanceProfileAssociationInput =>
+    ReplaceIamInstanceProfileAssociationOutput =
+    super::schema::ops::REPLACE_IAM_INSTANCE_PROFILE_ASSOCIATION,
+    "ReplaceIamInstanceProfileAssociation";
+    ReplaceImageCriteriaInAllowedImagesSettingsInput =>
+    ReplaceImageCriteriaInAllowedImagesSettingsOutput =
+    super::schema::ops::REPLACE_IMAGE_CRITERIA_IN_ALLOWED_IMAGES_SETTINGS,
+    "ReplaceImageCriteriaInAllowedImagesSettings";
+    ReplaceImageInstanceTypeSpecificationInput =>
+    ReplaceImageInstanceTypeSpecificationOutput =
+    super::schema::ops::REPLACE_IMAGE_INSTANCE_TYPE_SPECIFICATION,
+    "ReplaceImageInstanceTypeSpecification"; ReplaceNetworkAclAssociationInput =>
+    ReplaceNetworkAclAssociationOutput =
+    super::schema::ops::REPLACE_NETWORK_ACL_ASSOCIATION, "ReplaceNetworkAclAssociation";
+    ReplaceNetworkAclEntryInput => ReplaceNetworkAclEntryOutput =
+    super::schema::ops::REPLACE_NETWORK_ACL_ENTRY, "ReplaceNetworkAclEntry";
+    ReplaceRouteInput => ReplaceRouteOutput = super::schema::ops::REPLACE_ROUTE,
+    "ReplaceRoute"; ReplaceRouteTableAssociationInput =>
+    ReplaceRouteTableAssociationOutput =
+    super::schema::ops::REPLACE_ROUTE_TABLE_ASSOCIATION, "ReplaceRouteTableAssociation";
+    ReplaceTransitGatewayRouteInput => ReplaceTransitGatewayRouteOutput =
+    super::schema::ops::REPLACE_TRANSIT_GATEWAY_ROUTE, "ReplaceTransitGatewayRoute";
+    ReplaceVpnTunnelInput => ReplaceVpnTunnelOutput =
+    super::schema::ops::REPLACE_VPN_TUNNEL, "ReplaceVpnTunnel"; ReportInstanceStatusInput
+    => ReportInstanceStatusOutput = super::schema::ops::REPORT_INSTANCE_STATUS,
+    "ReportInstanceStatus"; RequestSpotFleetInput => RequestSpotFleetOutput =
+    super::schema::ops::REQUEST_SPOT_FLEET, "RequestSpotFleet"; RequestSpotInstancesInput
+    => RequestSpotInstancesOutput = super::schema::ops::REQUEST_SPOT_INSTANCES,
+    "RequestSpotInstances"; ResetAddressAttributeInput => ResetAddressAttributeOutput =
+    super::schema::ops::RESET_ADDRESS_ATTRIBUTE, "ResetAddressAttribute";
+    ResetEbsDefaultKmsKeyIdInput => ResetEbsDefaultKmsKeyIdOutput =
+    super::schema::ops::RESET_EBS_DEFAULT_KMS_KEY_ID, "ResetEbsDefaultKmsKeyId";
+    ResetFpgaImageAttributeInput => ResetFpgaImageAttributeOutput =
+    super::schema::ops::RESET_FPGA_IMAGE_ATTRIBUTE, "ResetFpgaImageAttribute";
+    ResetImageAttributeInput => ResetImageAttributeOutput =
+    super::schema::ops::RESET_IMAGE_ATTRIBUTE, "ResetImageAttribute";
+    ResetInstanceAttributeInput => ResetInstanceAttributeOutput =
+    super::schema::ops::RESET_INSTANCE_ATTRIBUTE, "ResetInstanceAttribute";
+    ResetNetworkInterfaceAttributeInput => ResetNetworkInterfaceAttributeOutput =
+    super::schema::ops::RESET_NETWORK_INTERFACE_ATTRIBUTE,
+    "ResetNetworkInterfaceAttribute"; ResetSnapshotAttributeInput =>
+    ResetSnapshotAttributeOutput = super::schema::ops::RESET_SNAPSHOT_ATTRIBUTE,
+    "ResetSnapshotAttribute"; RestoreAddressToClassicInput =>
+    RestoreAddressToClassicOutput = super::schema::ops::RESTORE_ADDRESS_TO_CLASSIC,
+    "RestoreAddressToClassic"; RestoreImageFromRecycleBinInput =>
+    RestoreImageFromRecycleBinOutput =
+    super::schema::ops::RESTORE_IMAGE_FROM_RECYCLE_BIN, "RestoreImageFromRecycleBin";
+    RestoreManagedPrefixListVersionInput => RestoreManagedPrefixListVersionOutput =
+    super::schema::ops::RESTORE_MANAGED_PREFIX_LIST_VERSION,
+    "RestoreManagedPrefixListVersion"; RestoreSnapshotFromRecycleBinInput =>
+    RestoreSnapshotFromRecycleBinOutput =
+    super::schema::ops::RESTORE_SNAPSHOT_FROM_RECYCLE_BIN,
+    "RestoreSnapshotFromRecycleBin"; RestoreSnapshotTierInput =>
+    RestoreSnapshotTierOutput = super::schema::ops::RESTORE_SNAPSHOT_TIER,
+    "RestoreSnapshotTier"; RestoreVolumeFromRecycleBinInput =>
+    RestoreVolumeFromRecycleBinOutput =
+    super::schema::ops::RESTORE_VOLUME_FROM_RECYCLE_BIN, "RestoreVolumeFromRecycleBin";
+    RevokeClientVpnIngressInput => RevokeClientVpnIngressOutput =
+    super::schema::ops::REVOKE_CLIENT_VPN_INGRESS, "RevokeClientVpnIngress";
+    RevokeSecurityGroupEgressInput => RevokeSecurityGroupEgressOutput =
+    super::schema::ops::REVOKE_SECURITY_GROUP_EGRESS, "RevokeSecurityGroupEgress";
+    RevokeSecurityGroupIngressInput => RevokeSecurityGroupIngressOutput =
+    super::schema::ops::REVOKE_SECURITY_GROUP_INGRESS, "RevokeSecurityGroupIngress";
+    RunInstancesInput => RunInstancesOutput = super::schema::ops::RUN_INSTANCES,
+    "RunInstances"; RunScheduledInstancesInput => RunScheduledInstancesOutput =
+    super::schema::ops::RUN_SCHEDULED_INSTANCES, "RunScheduledInstances";
+    SearchLocalGatewayRoutesInput => SearchLocalGatewayRoutesOutput =
+    super::schema::ops::SEARCH_LOCAL_GATEWAY_ROUTES, "SearchLocalGatewayRoutes";
+    SearchTransitGatewayMulticastGroupsInput => SearchTransitGatewayMulticastGroupsOutput
+    = super::schema::ops::SEARCH_TRANSIT_GATEWAY_MULTICAST_GROUPS,
+    "SearchTransitGatewayMulticastGroups"; SearchTransitGatewayRoutesInput =>
+    SearchTransitGatewayRoutesOutput = super::schema::ops::SEARCH_TRANSIT_GATEWAY_ROUTES,
+    "SearchTransitGatewayRoutes"; SendDiagnosticInterruptInput =>
+    SendDiagnosticInterruptOutput = super::schema::ops::SEND_DIAGNOSTIC_INTERRUPT,
+    "SendDiagnosticInterrupt"; StartDeclarativePoliciesReportInput =>
+    StartDeclarativePoliciesReportOutput =
+    super::schema::ops::START_DECLARATIVE_POLICIES_REPORT,
+    "StartDeclarativePoliciesReport"; StartInstancesInput => StartInstancesOutput =
+    super::schema::ops::START_INSTANCES, "StartInstances";
+    StartNetworkInsightsAccessScopeAnalysisInput =>
+    StartNetworkInsightsAccessScopeAnalysisOutput =
+    super::schema::ops::START_NETWORK_INSIGHTS_ACCESS_SCOPE_ANALYSIS,
+    "StartNetworkInsightsAccessScopeAnalysis"; StartNetworkInsightsAnalysisInput =>
+    StartNetworkInsightsAnalysisOutput =
+    super::schema::ops::START_NETWORK_INSIGHTS_ANALYSIS, "StartNetworkInsightsAnalysis";
+    StartVpcEndpointServicePrivateDnsVerificationInput =>
+    StartVpcEndpointServicePrivateDnsVerificationOutput =
+    super::schema::ops::START_VPC_ENDPOINT_SERVICE_PRIVATE_DNS_VERIFICATION,
+    "StartVpcEndpointServicePrivateDnsVerification"; StopInstancesInput =>
+    StopInstancesOutput = super::schema::ops::STOP_INSTANCES, "StopInstances";
+    TerminateClientVpnConnectionsInput => TerminateClientVpnConnectionsOutput =
+    super::schema::ops::TERMINATE_CLIENT_VPN_CONNECTIONS,
+    "TerminateClientVpnConnections"; TerminateInstancesInput => TerminateInstancesOutput
+    = super::schema::ops::TERMINATE_INSTANCES, "TerminateInstances";
+    UnassignIpv6AddressesInput => UnassignIpv6AddressesOutput =
+    super::schema::ops::UNASSIGN_IPV6_ADDRESSES, "UnassignIpv6Addresses";
+    UnassignPrivateIpAddressesInput => UnassignPrivateIpAddressesOutput =
+    super::schema::ops::UNASSIGN_PRIVATE_IP_ADDRESSES, "UnassignPrivateIpAddresses";
+    UnassignPrivateNatGatewayAddressInput => UnassignPrivateNatGatewayAddressOutput =
+    super::schema::ops::UNASSIGN_PRIVATE_NAT_GATEWAY_ADDRESS,
+    "UnassignPrivateNatGatewayAddress"; UnlockSnapshotInput => UnlockSnapshotOutput =
+    super::schema::ops::UNLOCK_SNAPSHOT, "UnlockSnapshot"; UnmonitorInstancesInput =>
+    UnmonitorInstancesOutput = super::schema::ops::UNMONITOR_INSTANCES,
+    "UnmonitorInstances"; UpdateCapacityManagerMonitoredTagKeysInput =>
+    UpdateCapacityManagerMonitoredTagKeysOutput =
+    super::schema::ops::UPDATE_CAPACITY_MANAGER_MONITORED_TAG_KEYS,
+    "UpdateCapacityManagerMonitoredTagKeys";
+    UpdateCapacityManagerOrganizationsAccessInput =>
+    UpdateCapacityManagerOrganizationsAccessOutput =
+    super::schema::ops::UPDATE_CAPACITY_MANAGER_ORGANIZATIONS_ACCESS,
+    "UpdateCapacityManagerOrganizationsAccess";
+    UpdateInterruptibleCapacityReservationAllocationInput =>
+    UpdateInterruptibleCapacityReservationAllocationOutput =
+    super::schema::ops::UPDATE_INTERRUPTIBLE_CAPACITY_RESERVATION_ALLOCATION,
+    "UpdateInterruptibleCapacityReservationAllocation";
+    UpdateSecurityGroupRuleDescriptionsEgressInput =>
+    UpdateSecurityGroupRuleDescriptionsEgressOutput =
+    super::schema::ops::UPDATE_SECURITY_GROUP_RULE_DESCRIPTIONS_EGRESS,
+    "UpdateSecurityGroupRuleDescriptionsEgress";
+    UpdateSecurityGroupRuleDescriptionsIngressInput =>
+    UpdateSecurityGroupRuleDescriptionsIngressOutput =
+    super::schema::ops::UPDATE_SECURITY_GROUP_RULE_DESCRIPTIONS_INGRESS,
+    "UpdateSecurityGroupRuleDescriptionsIngress";
+    ValidateSecurityGroupQuotasForInterfaceInput =>
+    ValidateSecurityGroupQuotasForInterfaceOutput =
+    super::schema::ops::VALIDATE_SECURITY_GROUP_QUOTAS_FOR_INTERFACE,
+    "ValidateSecurityGroupQuotasForInterface"; WithdrawByoipCidrInput =>
+    WithdrawByoipCidrOutput = super::schema::ops::WITHDRAW_BYOIP_CIDR,
+    "WithdrawByoipCidr";
+);

@@ -3,138 +3,129 @@
 #[allow(unused_imports)]
 use super::{error::*, input::*, types::*};
 #[allow(unused_imports)]
-use rboto::value as rv;
+use rboto::__private as rv;
 #[allow(unused_imports)]
 use std::collections::HashMap;
-#[derive(Clone, Debug, Default, PartialEq)]
-pub struct AcceptAddressTransferResult {
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct AcceptAddressTransferOutput {
     /// An Elastic IP address transfer.
     pub address_transfer: Option<AddressTransfer>,
+    pub(crate) _meta: rboto::__private::Meta,
 }
-impl rboto::FromValue for AcceptAddressTransferResult {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "AcceptAddressTransferResult")?;
-        Ok(Self {
-            address_transfer: m.take(0)?,
-        })
-    }
-}
-#[derive(Clone, Debug, Default, PartialEq)]
-pub struct AcceptCapacityReservationBillingOwnershipResult {
+rboto::__structure!(
+    AcceptAddressTransferOutput "AcceptAddressTransferResult"[debug from output] {
+    address_transfer : AddressTransfer } { _meta }
+);
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct AcceptCapacityReservationBillingOwnershipOutput {
     /// Returns `true` if the request succeeds; otherwise, it returns an error.
     pub return_: Option<bool>,
+    pub(crate) _meta: rboto::__private::Meta,
 }
-impl rboto::FromValue for AcceptCapacityReservationBillingOwnershipResult {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(
-            v,
-            "AcceptCapacityReservationBillingOwnershipResult",
-        )?;
-        Ok(Self { return_: m.take(0)? })
-    }
-}
+rboto::__structure!(
+    AcceptCapacityReservationBillingOwnershipOutput
+    "AcceptCapacityReservationBillingOwnershipResult"[debug from output] { return_ = bool
+    } { _meta }
+);
 /// The result of the exchange and whether it was `successful`.
-#[derive(Clone, Debug, Default, PartialEq)]
-pub struct AcceptReservedInstancesExchangeQuoteResult {
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct AcceptReservedInstancesExchangeQuoteOutput {
     /// The ID of the successful exchange.
     pub exchange_id: Option<String>,
+    pub(crate) _meta: rboto::__private::Meta,
 }
-impl rboto::FromValue for AcceptReservedInstancesExchangeQuoteResult {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "AcceptReservedInstancesExchangeQuoteResult")?;
-        Ok(Self { exchange_id: m.take(0)? })
-    }
-}
-#[derive(Clone, Debug, Default, PartialEq)]
-pub struct AcceptTransitGatewayClientVpnAttachmentResult {
+rboto::__structure!(
+    AcceptReservedInstancesExchangeQuoteOutput
+    "AcceptReservedInstancesExchangeQuoteResult"[debug from output] { exchange_id :
+    String } { _meta }
+);
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct AcceptTransitGatewayClientVpnAttachmentOutput {
     /// Information about the Transit Gateway Client VPN attachment.
     pub transit_gateway_client_vpn_attachment: Option<TransitGatewayClientVpnAttachment>,
+    pub(crate) _meta: rboto::__private::Meta,
 }
-impl rboto::FromValue for AcceptTransitGatewayClientVpnAttachmentResult {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "AcceptTransitGatewayClientVpnAttachmentResult")?;
-        Ok(Self {
-            transit_gateway_client_vpn_attachment: m.take(0)?,
-        })
-    }
-}
-#[derive(Clone, Debug, Default, PartialEq)]
-pub struct AcceptTransitGatewayMulticastDomainAssociationsResult {
+rboto::__structure!(
+    AcceptTransitGatewayClientVpnAttachmentOutput
+    "AcceptTransitGatewayClientVpnAttachmentResult"[debug from output] {
+    transit_gateway_client_vpn_attachment : TransitGatewayClientVpnAttachment } { _meta }
+);
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct AcceptTransitGatewayMulticastDomainAssociationsOutput {
     /// Information about the multicast domain associations.
     pub associations: Option<TransitGatewayMulticastDomainAssociations>,
+    pub(crate) _meta: rboto::__private::Meta,
 }
-impl rboto::FromValue for AcceptTransitGatewayMulticastDomainAssociationsResult {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(
-            v,
-            "AcceptTransitGatewayMulticastDomainAssociationsResult",
-        )?;
-        Ok(Self { associations: m.take(0)? })
-    }
-}
-#[derive(Clone, Debug, Default, PartialEq)]
-pub struct AcceptTransitGatewayPeeringAttachmentResult {
+rboto::__structure!(
+    AcceptTransitGatewayMulticastDomainAssociationsOutput
+    "AcceptTransitGatewayMulticastDomainAssociationsResult"[debug from output] {
+    associations : TransitGatewayMulticastDomainAssociations } { _meta }
+);
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct AcceptTransitGatewayPeeringAttachmentOutput {
     /// The transit gateway peering attachment.
     pub transit_gateway_peering_attachment: Option<TransitGatewayPeeringAttachment>,
+    pub(crate) _meta: rboto::__private::Meta,
 }
-impl rboto::FromValue for AcceptTransitGatewayPeeringAttachmentResult {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "AcceptTransitGatewayPeeringAttachmentResult")?;
-        Ok(Self {
-            transit_gateway_peering_attachment: m.take(0)?,
-        })
-    }
-}
-#[derive(Clone, Debug, Default, PartialEq)]
-pub struct AcceptTransitGatewayVpcAttachmentResult {
+rboto::__structure!(
+    AcceptTransitGatewayPeeringAttachmentOutput
+    "AcceptTransitGatewayPeeringAttachmentResult"[debug from output] {
+    transit_gateway_peering_attachment : TransitGatewayPeeringAttachment } { _meta }
+);
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct AcceptTransitGatewayVpcAttachmentOutput {
     /// The VPC attachment.
     pub transit_gateway_vpc_attachment: Option<TransitGatewayVpcAttachment>,
+    pub(crate) _meta: rboto::__private::Meta,
 }
-impl rboto::FromValue for AcceptTransitGatewayVpcAttachmentResult {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "AcceptTransitGatewayVpcAttachmentResult")?;
-        Ok(Self {
-            transit_gateway_vpc_attachment: m.take(0)?,
-        })
-    }
-}
-#[derive(Clone, Debug, Default, PartialEq)]
-pub struct AcceptVpcEndpointConnectionsResult {
+rboto::__structure!(
+    AcceptTransitGatewayVpcAttachmentOutput
+    "AcceptTransitGatewayVpcAttachmentResult"[debug from output] {
+    transit_gateway_vpc_attachment : TransitGatewayVpcAttachment } { _meta }
+);
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct AcceptVpcEndpointConnectionsOutput {
     /// Information about the interface endpoints that were not accepted, if applicable.
     pub unsuccessful: Option<Vec<UnsuccessfulItem>>,
+    pub(crate) _meta: rboto::__private::Meta,
 }
-impl rboto::FromValue for AcceptVpcEndpointConnectionsResult {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "AcceptVpcEndpointConnectionsResult")?;
-        Ok(Self { unsuccessful: m.take(0)? })
-    }
-}
-#[derive(Clone, Debug, Default, PartialEq)]
-pub struct AcceptVpcPeeringConnectionResult {
+rboto::__structure!(
+    AcceptVpcEndpointConnectionsOutput "AcceptVpcEndpointConnectionsResult"[debug from
+    output] { unsuccessful : Vec < UnsuccessfulItem > } { _meta }
+);
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct AcceptVpcPeeringConnectionOutput {
     /// Information about the VPC peering connection.
     pub vpc_peering_connection: Option<VpcPeeringConnection>,
+    pub(crate) _meta: rboto::__private::Meta,
 }
-impl rboto::FromValue for AcceptVpcPeeringConnectionResult {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "AcceptVpcPeeringConnectionResult")?;
-        Ok(Self {
-            vpc_peering_connection: m.take(0)?,
-        })
-    }
-}
-#[derive(Clone, Debug, Default, PartialEq)]
-pub struct AdvertiseByoipCidrResult {
+rboto::__structure!(
+    AcceptVpcPeeringConnectionOutput "AcceptVpcPeeringConnectionResult"[debug from
+    output] { vpc_peering_connection : VpcPeeringConnection } { _meta }
+);
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct AdvertiseByoipCidrOutput {
     /// Information about the address range.
     pub byoip_cidr: Option<ByoipCidr>,
+    pub(crate) _meta: rboto::__private::Meta,
 }
-impl rboto::FromValue for AdvertiseByoipCidrResult {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "AdvertiseByoipCidrResult")?;
-        Ok(Self { byoip_cidr: m.take(0)? })
-    }
-}
-#[derive(Clone, Debug, Default, PartialEq)]
-pub struct AllocateAddressResult {
+rboto::__structure!(
+    AdvertiseByoipCidrOutput "AdvertiseByoipCidrResult"[debug from output] { byoip_cidr :
+    ByoipCidr } { _meta }
+);
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct AllocateAddressOutput {
     /// The ID that represents the allocation of the Elastic IP address.
     pub allocation_id: Option<String>,
     /// The ID of an address pool that you own.
@@ -151,571 +142,510 @@ pub struct AllocateAddressResult {
     pub carrier_ip: Option<String>,
     /// The Amazon-owned IP address. Not available when using an address pool that you own.
     pub public_ip: Option<String>,
+    pub(crate) _meta: rboto::__private::Meta,
 }
-impl rboto::FromValue for AllocateAddressResult {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "AllocateAddressResult")?;
-        Ok(Self {
-            allocation_id: m.take(0)?,
-            public_ipv4_pool: m.take(1)?,
-            network_border_group: m.take(2)?,
-            domain: m.take(3)?,
-            customer_owned_ip: m.take(4)?,
-            customer_owned_ipv4_pool: m.take(5)?,
-            carrier_ip: m.take(6)?,
-            public_ip: m.take(7)?,
-        })
-    }
-}
+rboto::__structure!(
+    AllocateAddressOutput "AllocateAddressResult"[debug from output] { allocation_id :
+    String, public_ipv4_pool : String, network_border_group : String, domain :
+    DomainType, customer_owned_ip : String, customer_owned_ipv4_pool : String, carrier_ip
+    : String, public_ip : String } { _meta }
+);
 /// Contains the output of AllocateHosts.
-#[derive(Clone, Debug, Default, PartialEq)]
-pub struct AllocateHostsResult {
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct AllocateHostsOutput {
     /// The ID of the allocated Dedicated Host. This is used to launch an instance onto a specific host.
     pub host_ids: Option<Vec<String>>,
+    pub(crate) _meta: rboto::__private::Meta,
 }
-impl rboto::FromValue for AllocateHostsResult {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "AllocateHostsResult")?;
-        Ok(Self { host_ids: m.take(0)? })
-    }
-}
-#[derive(Clone, Debug, Default, PartialEq)]
-pub struct AllocateIpamPoolCidrResult {
+rboto::__structure!(
+    AllocateHostsOutput "AllocateHostsResult"[debug from output] { host_ids : Vec <
+    String > } { _meta }
+);
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct AllocateIpamPoolCidrOutput {
     /// Information about the allocation created.
     pub ipam_pool_allocation: Option<IpamPoolAllocation>,
+    pub(crate) _meta: rboto::__private::Meta,
 }
-impl rboto::FromValue for AllocateIpamPoolCidrResult {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "AllocateIpamPoolCidrResult")?;
-        Ok(Self {
-            ipam_pool_allocation: m.take(0)?,
-        })
-    }
-}
-#[derive(Clone, Debug, Default, PartialEq)]
-pub struct ApplySecurityGroupsToClientVpnTargetNetworkResult {
+rboto::__structure!(
+    AllocateIpamPoolCidrOutput "AllocateIpamPoolCidrResult"[debug from output] {
+    ipam_pool_allocation : IpamPoolAllocation } { _meta }
+);
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct ApplySecurityGroupsToClientVpnTargetNetworkOutput {
     /// The IDs of the applied security groups.
     pub security_group_ids: Option<Vec<String>>,
+    pub(crate) _meta: rboto::__private::Meta,
 }
-impl rboto::FromValue for ApplySecurityGroupsToClientVpnTargetNetworkResult {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(
-            v,
-            "ApplySecurityGroupsToClientVpnTargetNetworkResult",
-        )?;
-        Ok(Self {
-            security_group_ids: m.take(0)?,
-        })
-    }
-}
-#[derive(Clone, Debug, Default, PartialEq)]
-pub struct AssignIpv6AddressesResult {
+rboto::__structure!(
+    ApplySecurityGroupsToClientVpnTargetNetworkOutput
+    "ApplySecurityGroupsToClientVpnTargetNetworkResult"[debug from output] {
+    security_group_ids : Vec < String > } { _meta }
+);
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct AssignIpv6AddressesOutput {
     /// The new IPv6 addresses assigned to the network interface. Existing IPv6 addresses that were assigned to the network interface before the request are not included.
     pub assigned_ipv6_addresses: Option<Vec<String>>,
     /// The IPv6 prefixes that are assigned to the network interface.
     pub assigned_ipv6_prefixes: Option<Vec<String>>,
     /// The ID of the network interface.
     pub network_interface_id: Option<String>,
+    pub(crate) _meta: rboto::__private::Meta,
 }
-impl rboto::FromValue for AssignIpv6AddressesResult {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "AssignIpv6AddressesResult")?;
-        Ok(Self {
-            assigned_ipv6_addresses: m.take(0)?,
-            assigned_ipv6_prefixes: m.take(1)?,
-            network_interface_id: m.take(2)?,
-        })
-    }
-}
-#[derive(Clone, Debug, Default, PartialEq)]
-pub struct AssignPrivateIpAddressesResult {
+rboto::__structure!(
+    AssignIpv6AddressesOutput "AssignIpv6AddressesResult"[debug from output] {
+    assigned_ipv6_addresses : Vec < String >, assigned_ipv6_prefixes : Vec < String >,
+    network_interface_id : String } { _meta }
+);
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct AssignPrivateIpAddressesOutput {
     /// The ID of the network interface.
     pub network_interface_id: Option<String>,
     /// The private IP addresses assigned to the network interface.
     pub assigned_private_ip_addresses: Option<Vec<AssignedPrivateIpAddress>>,
     /// The IPv4 prefixes that are assigned to the network interface.
     pub assigned_ipv4_prefixes: Option<Vec<Ipv4PrefixSpecification>>,
+    pub(crate) _meta: rboto::__private::Meta,
 }
-impl rboto::FromValue for AssignPrivateIpAddressesResult {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "AssignPrivateIpAddressesResult")?;
-        Ok(Self {
-            network_interface_id: m.take(0)?,
-            assigned_private_ip_addresses: m.take(1)?,
-            assigned_ipv4_prefixes: m.take(2)?,
-        })
-    }
-}
-#[derive(Clone, Debug, Default, PartialEq)]
-pub struct AssignPrivateNatGatewayAddressResult {
+rboto::__structure!(
+    AssignPrivateIpAddressesOutput "AssignPrivateIpAddressesResult"[debug from output] {
+    network_interface_id : String, assigned_private_ip_addresses : Vec <
+    AssignedPrivateIpAddress >, assigned_ipv4_prefixes : Vec < Ipv4PrefixSpecification >
+    } { _meta }
+);
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct AssignPrivateNatGatewayAddressOutput {
     /// The ID of the NAT gateway.
     pub nat_gateway_id: Option<String>,
     /// NAT gateway IP addresses.
     pub nat_gateway_addresses: Option<Vec<NatGatewayAddress>>,
+    pub(crate) _meta: rboto::__private::Meta,
 }
-impl rboto::FromValue for AssignPrivateNatGatewayAddressResult {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "AssignPrivateNatGatewayAddressResult")?;
-        Ok(Self {
-            nat_gateway_id: m.take(0)?,
-            nat_gateway_addresses: m.take(1)?,
-        })
-    }
-}
-#[derive(Clone, Debug, Default, PartialEq)]
-pub struct AssociateAddressResult {
+rboto::__structure!(
+    AssignPrivateNatGatewayAddressOutput "AssignPrivateNatGatewayAddressResult"[debug
+    from output] { nat_gateway_id : String, nat_gateway_addresses : Vec <
+    NatGatewayAddress > } { _meta }
+);
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct AssociateAddressOutput {
     /// The ID that represents the association of the Elastic IP address with an instance.
     pub association_id: Option<String>,
+    pub(crate) _meta: rboto::__private::Meta,
 }
-impl rboto::FromValue for AssociateAddressResult {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "AssociateAddressResult")?;
-        Ok(Self { association_id: m.take(0)? })
-    }
-}
-#[derive(Clone, Debug, Default, PartialEq)]
-pub struct AssociateApplicationStatusCheckResult {
+rboto::__structure!(
+    AssociateAddressOutput "AssociateAddressResult"[debug from output] { association_id :
+    String } { _meta }
+);
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct AssociateApplicationStatusCheckOutput {
     /// The associations that were successfully created.
     pub successful_results: Option<Vec<SuccessfulAssociationResponseObject>>,
     /// The associations that failed to be created.
     pub unsuccessful_results: Option<Vec<UnsuccessfulAssociationResponseObject>>,
+    pub(crate) _meta: rboto::__private::Meta,
 }
-impl rboto::FromValue for AssociateApplicationStatusCheckResult {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "AssociateApplicationStatusCheckResult")?;
-        Ok(Self {
-            successful_results: m.take(0)?,
-            unsuccessful_results: m.take(1)?,
-        })
-    }
-}
-#[derive(Clone, Debug, Default, PartialEq)]
-pub struct AssociateCapacityReservationBillingOwnerResult {
+rboto::__structure!(
+    AssociateApplicationStatusCheckOutput "AssociateApplicationStatusCheckResult"[debug
+    from output] { successful_results : Vec < SuccessfulAssociationResponseObject >,
+    unsuccessful_results : Vec < UnsuccessfulAssociationResponseObject > } { _meta }
+);
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct AssociateCapacityReservationBillingOwnerOutput {
     /// Returns `true` if the request succeeds; otherwise, it returns an error.
     pub return_: Option<bool>,
+    pub(crate) _meta: rboto::__private::Meta,
 }
-impl rboto::FromValue for AssociateCapacityReservationBillingOwnerResult {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(
-            v,
-            "AssociateCapacityReservationBillingOwnerResult",
-        )?;
-        Ok(Self { return_: m.take(0)? })
-    }
-}
-#[derive(Clone, Debug, Default, PartialEq)]
-pub struct AssociateClientVpnTargetNetworkResult {
+rboto::__structure!(
+    AssociateCapacityReservationBillingOwnerOutput
+    "AssociateCapacityReservationBillingOwnerResult"[debug from output] { return_ = bool
+    } { _meta }
+);
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct AssociateClientVpnTargetNetworkOutput {
     /// The unique ID of the target network association.
     pub association_id: Option<String>,
     /// The current state of the target network association.
     pub status: Option<AssociationStatus>,
+    pub(crate) _meta: rboto::__private::Meta,
 }
-impl rboto::FromValue for AssociateClientVpnTargetNetworkResult {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "AssociateClientVpnTargetNetworkResult")?;
-        Ok(Self {
-            association_id: m.take(0)?,
-            status: m.take(1)?,
-        })
-    }
-}
-#[derive(Clone, Debug, Default, PartialEq)]
-pub struct AssociateEnclaveCertificateIamRoleResult {
+rboto::__structure!(
+    AssociateClientVpnTargetNetworkOutput "AssociateClientVpnTargetNetworkResult"[debug
+    from output] { association_id : String, status : AssociationStatus } { _meta }
+);
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct AssociateEnclaveCertificateIamRoleOutput {
     /// The name of the Amazon S3 bucket to which the certificate was uploaded.
     pub certificate_s3_bucket_name: Option<String>,
     /// The Amazon S3 object key where the certificate, certificate chain, and encrypted private key bundle are stored. The object key is formatted as follows: `role_arn`/`certificate_arn`.
     pub certificate_s3_object_key: Option<String>,
     /// The ID of the KMS key used to encrypt the private key of the certificate.
     pub encryption_kms_key_id: Option<String>,
+    pub(crate) _meta: rboto::__private::Meta,
 }
-impl rboto::FromValue for AssociateEnclaveCertificateIamRoleResult {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "AssociateEnclaveCertificateIamRoleResult")?;
-        Ok(Self {
-            certificate_s3_bucket_name: m.take(0)?,
-            certificate_s3_object_key: m.take(1)?,
-            encryption_kms_key_id: m.take(2)?,
-        })
-    }
-}
-#[derive(Clone, Debug, Default, PartialEq)]
-pub struct AssociateIamInstanceProfileResult {
+rboto::__structure!(
+    AssociateEnclaveCertificateIamRoleOutput
+    "AssociateEnclaveCertificateIamRoleResult"[debug from output] {
+    certificate_s3_bucket_name : String, certificate_s3_object_key : String,
+    encryption_kms_key_id : String } { _meta }
+);
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct AssociateIamInstanceProfileOutput {
     /// Information about the IAM instance profile association.
     pub iam_instance_profile_association: Option<IamInstanceProfileAssociation>,
+    pub(crate) _meta: rboto::__private::Meta,
 }
-impl rboto::FromValue for AssociateIamInstanceProfileResult {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "AssociateIamInstanceProfileResult")?;
-        Ok(Self {
-            iam_instance_profile_association: m.take(0)?,
-        })
+rboto::__structure!(
+    AssociateIamInstanceProfileOutput "AssociateIamInstanceProfileResult"[debug from
+    output] { iam_instance_profile_association : IamInstanceProfileAssociation } { _meta
     }
-}
-#[derive(Clone, Debug, Default, PartialEq)]
-pub struct AssociateInstanceEventWindowResult {
+);
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct AssociateInstanceEventWindowOutput {
     /// Information about the event window.
     pub instance_event_window: Option<InstanceEventWindow>,
+    pub(crate) _meta: rboto::__private::Meta,
 }
-impl rboto::FromValue for AssociateInstanceEventWindowResult {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "AssociateInstanceEventWindowResult")?;
-        Ok(Self {
-            instance_event_window: m.take(0)?,
-        })
-    }
-}
-#[derive(Clone, Debug, Default, PartialEq)]
-pub struct AssociateIpamByoasnResult {
+rboto::__structure!(
+    AssociateInstanceEventWindowOutput "AssociateInstanceEventWindowResult"[debug from
+    output] { instance_event_window : InstanceEventWindow } { _meta }
+);
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct AssociateIpamByoasnOutput {
     /// The ASN and BYOIP CIDR association.
     pub asn_association: Option<AsnAssociation>,
+    pub(crate) _meta: rboto::__private::Meta,
 }
-impl rboto::FromValue for AssociateIpamByoasnResult {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "AssociateIpamByoasnResult")?;
-        Ok(Self {
-            asn_association: m.take(0)?,
-        })
-    }
-}
-#[derive(Clone, Debug, Default, PartialEq)]
-pub struct AssociateIpamResourceDiscoveryResult {
+rboto::__structure!(
+    AssociateIpamByoasnOutput "AssociateIpamByoasnResult"[debug from output] {
+    asn_association : AsnAssociation } { _meta }
+);
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct AssociateIpamResourceDiscoveryOutput {
     /// A resource discovery association. An associated resource discovery is a resource discovery that has been associated with an IPAM.
     pub ipam_resource_discovery_association: Option<IpamResourceDiscoveryAssociation>,
+    pub(crate) _meta: rboto::__private::Meta,
 }
-impl rboto::FromValue for AssociateIpamResourceDiscoveryResult {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "AssociateIpamResourceDiscoveryResult")?;
-        Ok(Self {
-            ipam_resource_discovery_association: m.take(0)?,
-        })
-    }
-}
-#[derive(Clone, Debug, Default, PartialEq)]
-pub struct AssociateKmsKeyIdResult {
+rboto::__structure!(
+    AssociateIpamResourceDiscoveryOutput "AssociateIpamResourceDiscoveryResult"[debug
+    from output] { ipam_resource_discovery_association : IpamResourceDiscoveryAssociation
+    } { _meta }
+);
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct AssociateKmsKeyIdOutput {
     /// Returns `true` if the request succeeds; otherwise, it returns an error.
     pub return_: Option<bool>,
+    pub(crate) _meta: rboto::__private::Meta,
 }
-impl rboto::FromValue for AssociateKmsKeyIdResult {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "AssociateKmsKeyIdResult")?;
-        Ok(Self { return_: m.take(0)? })
-    }
-}
-#[derive(Clone, Debug, Default, PartialEq)]
-pub struct AssociateNatGatewayAddressResult {
+rboto::__structure!(
+    AssociateKmsKeyIdOutput "AssociateKmsKeyIdResult"[debug from output] { return_ = bool
+    } { _meta }
+);
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct AssociateNatGatewayAddressOutput {
     /// The ID of the NAT gateway.
     pub nat_gateway_id: Option<String>,
     /// The IP addresses.
     pub nat_gateway_addresses: Option<Vec<NatGatewayAddress>>,
+    pub(crate) _meta: rboto::__private::Meta,
 }
-impl rboto::FromValue for AssociateNatGatewayAddressResult {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "AssociateNatGatewayAddressResult")?;
-        Ok(Self {
-            nat_gateway_id: m.take(0)?,
-            nat_gateway_addresses: m.take(1)?,
-        })
-    }
-}
-#[derive(Clone, Debug, Default, PartialEq)]
-pub struct AssociateNetworkingFlexCostAllocationPolicyResult {
+rboto::__structure!(
+    AssociateNatGatewayAddressOutput "AssociateNatGatewayAddressResult"[debug from
+    output] { nat_gateway_id : String, nat_gateway_addresses : Vec < NatGatewayAddress >
+    } { _meta }
+);
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct AssociateNetworkingFlexCostAllocationPolicyOutput {
     /// Information about the policy associations that were created.
     pub fca_policy_associations: Option<
         Vec<FlexCostAllocationPolicyAssociationDescription>,
     >,
     /// Information about the network resources that could not be associated with the policy.
     pub fca_policy_association_failures: Option<Vec<FlexCostAllocationOperationFailure>>,
+    pub(crate) _meta: rboto::__private::Meta,
 }
-impl rboto::FromValue for AssociateNetworkingFlexCostAllocationPolicyResult {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(
-            v,
-            "AssociateNetworkingFlexCostAllocationPolicyResult",
-        )?;
-        Ok(Self {
-            fca_policy_associations: m.take(0)?,
-            fca_policy_association_failures: m.take(1)?,
-        })
-    }
-}
-#[derive(Clone, Debug, Default, PartialEq)]
-pub struct AssociateRouteServerResult {
+rboto::__structure!(
+    AssociateNetworkingFlexCostAllocationPolicyOutput
+    "AssociateNetworkingFlexCostAllocationPolicyResult"[debug from output] {
+    fca_policy_associations : Vec < FlexCostAllocationPolicyAssociationDescription >,
+    fca_policy_association_failures : Vec < FlexCostAllocationOperationFailure > } {
+    _meta }
+);
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct AssociateRouteServerOutput {
     /// Information about the association between the route server and the VPC.
     pub route_server_association: Option<RouteServerAssociation>,
+    pub(crate) _meta: rboto::__private::Meta,
 }
-impl rboto::FromValue for AssociateRouteServerResult {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "AssociateRouteServerResult")?;
-        Ok(Self {
-            route_server_association: m.take(0)?,
-        })
-    }
-}
-#[derive(Clone, Debug, Default, PartialEq)]
-pub struct AssociateRouteTableResult {
+rboto::__structure!(
+    AssociateRouteServerOutput "AssociateRouteServerResult"[debug from output] {
+    route_server_association : RouteServerAssociation } { _meta }
+);
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct AssociateRouteTableOutput {
     /// The route table association ID. This ID is required for disassociating the route table.
     pub association_id: Option<String>,
     /// The state of the association.
     pub association_state: Option<RouteTableAssociationState>,
+    pub(crate) _meta: rboto::__private::Meta,
 }
-impl rboto::FromValue for AssociateRouteTableResult {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "AssociateRouteTableResult")?;
-        Ok(Self {
-            association_id: m.take(0)?,
-            association_state: m.take(1)?,
-        })
-    }
-}
-#[derive(Clone, Debug, Default, PartialEq)]
-pub struct AssociateSecurityGroupVpcResult {
+rboto::__structure!(
+    AssociateRouteTableOutput "AssociateRouteTableResult"[debug from output] {
+    association_id : String, association_state : RouteTableAssociationState } { _meta }
+);
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct AssociateSecurityGroupVpcOutput {
     /// The state of the association.
     pub state: Option<SecurityGroupVpcAssociationState>,
+    pub(crate) _meta: rboto::__private::Meta,
 }
-impl rboto::FromValue for AssociateSecurityGroupVpcResult {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "AssociateSecurityGroupVpcResult")?;
-        Ok(Self { state: m.take(0)? })
-    }
-}
-#[derive(Clone, Debug, Default, PartialEq)]
-pub struct AssociateSubnetCidrBlockResult {
+rboto::__structure!(
+    AssociateSecurityGroupVpcOutput "AssociateSecurityGroupVpcResult"[debug from output]
+    { state : SecurityGroupVpcAssociationState } { _meta }
+);
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct AssociateSubnetCidrBlockOutput {
     /// Information about the IPv6 association.
     pub ipv6_cidr_block_association: Option<SubnetIpv6CidrBlockAssociation>,
     /// The ID of the subnet.
     pub subnet_id: Option<String>,
+    pub(crate) _meta: rboto::__private::Meta,
 }
-impl rboto::FromValue for AssociateSubnetCidrBlockResult {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "AssociateSubnetCidrBlockResult")?;
-        Ok(Self {
-            ipv6_cidr_block_association: m.take(0)?,
-            subnet_id: m.take(1)?,
-        })
-    }
-}
-#[derive(Clone, Debug, Default, PartialEq)]
-pub struct AssociateTransitGatewayMulticastDomainResult {
+rboto::__structure!(
+    AssociateSubnetCidrBlockOutput "AssociateSubnetCidrBlockResult"[debug from output] {
+    ipv6_cidr_block_association : SubnetIpv6CidrBlockAssociation, subnet_id : String } {
+    _meta }
+);
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct AssociateTransitGatewayMulticastDomainOutput {
     /// Information about the transit gateway multicast domain associations.
     pub associations: Option<TransitGatewayMulticastDomainAssociations>,
+    pub(crate) _meta: rboto::__private::Meta,
 }
-impl rboto::FromValue for AssociateTransitGatewayMulticastDomainResult {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "AssociateTransitGatewayMulticastDomainResult")?;
-        Ok(Self { associations: m.take(0)? })
-    }
-}
-#[derive(Clone, Debug, Default, PartialEq)]
-pub struct AssociateTransitGatewayPolicyTableResult {
+rboto::__structure!(
+    AssociateTransitGatewayMulticastDomainOutput
+    "AssociateTransitGatewayMulticastDomainResult"[debug from output] { associations :
+    TransitGatewayMulticastDomainAssociations } { _meta }
+);
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct AssociateTransitGatewayPolicyTableOutput {
     /// Describes the association of a transit gateway and a transit gateway policy table.
     pub association: Option<TransitGatewayPolicyTableAssociation>,
+    pub(crate) _meta: rboto::__private::Meta,
 }
-impl rboto::FromValue for AssociateTransitGatewayPolicyTableResult {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "AssociateTransitGatewayPolicyTableResult")?;
-        Ok(Self { association: m.take(0)? })
-    }
-}
-#[derive(Clone, Debug, Default, PartialEq)]
-pub struct AssociateTransitGatewayRouteTableResult {
+rboto::__structure!(
+    AssociateTransitGatewayPolicyTableOutput
+    "AssociateTransitGatewayPolicyTableResult"[debug from output] { association :
+    TransitGatewayPolicyTableAssociation } { _meta }
+);
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct AssociateTransitGatewayRouteTableOutput {
     /// The ID of the association.
     pub association: Option<TransitGatewayAssociation>,
+    pub(crate) _meta: rboto::__private::Meta,
 }
-impl rboto::FromValue for AssociateTransitGatewayRouteTableResult {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "AssociateTransitGatewayRouteTableResult")?;
-        Ok(Self { association: m.take(0)? })
-    }
-}
-#[derive(Clone, Debug, Default, PartialEq)]
-pub struct AssociateTrunkInterfaceResult {
+rboto::__structure!(
+    AssociateTransitGatewayRouteTableOutput
+    "AssociateTransitGatewayRouteTableResult"[debug from output] { association :
+    TransitGatewayAssociation } { _meta }
+);
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct AssociateTrunkInterfaceOutput {
     /// Information about the association between the trunk network interface and branch network interface.
     pub interface_association: Option<TrunkInterfaceAssociation>,
     /// Unique, case-sensitive identifier that you provide to ensure the idempotency of the request. For more information, see [Ensuring idempotency](https://docs.aws.amazon.com/ec2/latest/devguide/ec2-api-idempotency.html).
     pub client_token: Option<String>,
+    pub(crate) _meta: rboto::__private::Meta,
 }
-impl rboto::FromValue for AssociateTrunkInterfaceResult {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "AssociateTrunkInterfaceResult")?;
-        Ok(Self {
-            interface_association: m.take(0)?,
-            client_token: m.take(1)?,
-        })
-    }
-}
-#[derive(Clone, Debug, Default, PartialEq)]
-pub struct AssociateVpcCidrBlockResult {
+rboto::__structure!(
+    AssociateTrunkInterfaceOutput "AssociateTrunkInterfaceResult"[debug from output] {
+    interface_association : TrunkInterfaceAssociation, client_token : String } { _meta }
+);
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct AssociateVpcCidrBlockOutput {
     /// Information about the IPv6 CIDR block association.
     pub ipv6_cidr_block_association: Option<VpcIpv6CidrBlockAssociation>,
     /// Information about the IPv4 CIDR block association.
     pub cidr_block_association: Option<VpcCidrBlockAssociation>,
     /// The ID of the VPC.
     pub vpc_id: Option<String>,
+    pub(crate) _meta: rboto::__private::Meta,
 }
-impl rboto::FromValue for AssociateVpcCidrBlockResult {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "AssociateVpcCidrBlockResult")?;
-        Ok(Self {
-            ipv6_cidr_block_association: m.take(0)?,
-            cidr_block_association: m.take(1)?,
-            vpc_id: m.take(2)?,
-        })
-    }
-}
-#[derive(Clone, Debug, Default, PartialEq)]
-pub struct AttachClassicLinkVpcResult {
+rboto::__structure!(
+    AssociateVpcCidrBlockOutput "AssociateVpcCidrBlockResult"[debug from output] {
+    ipv6_cidr_block_association : VpcIpv6CidrBlockAssociation, cidr_block_association :
+    VpcCidrBlockAssociation, vpc_id : String } { _meta }
+);
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct AttachClassicLinkVpcOutput {
     /// Returns `true` if the request succeeds; otherwise, it returns an error.
     pub return_: Option<bool>,
+    pub(crate) _meta: rboto::__private::Meta,
 }
-impl rboto::FromValue for AttachClassicLinkVpcResult {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "AttachClassicLinkVpcResult")?;
-        Ok(Self { return_: m.take(0)? })
-    }
-}
-#[derive(Clone, Debug, Default, PartialEq)]
-pub struct AttachImageWatermarkResult {
+rboto::__structure!(
+    AttachClassicLinkVpcOutput "AttachClassicLinkVpcResult"[debug from output] { return_
+    = bool } { _meta }
+);
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct AttachImageWatermarkOutput {
     /// The watermark identifier, in `accountId:watermarkName` format (for example, `123456789012:approvedAmi`).
     pub watermark_key: Option<String>,
+    pub(crate) _meta: rboto::__private::Meta,
 }
-impl rboto::FromValue for AttachImageWatermarkResult {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "AttachImageWatermarkResult")?;
-        Ok(Self { watermark_key: m.take(0)? })
-    }
-}
+rboto::__structure!(
+    AttachImageWatermarkOutput "AttachImageWatermarkResult"[debug from output] {
+    watermark_key : String } { _meta }
+);
 /// Contains the output of AttachNetworkInterface.
-#[derive(Clone, Debug, Default, PartialEq)]
-pub struct AttachNetworkInterfaceResult {
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct AttachNetworkInterfaceOutput {
     /// The ID of the network interface attachment.
     pub attachment_id: Option<String>,
     /// The index of the network card.
     pub network_card_index: Option<i32>,
+    pub(crate) _meta: rboto::__private::Meta,
 }
-impl rboto::FromValue for AttachNetworkInterfaceResult {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "AttachNetworkInterfaceResult")?;
-        Ok(Self {
-            attachment_id: m.take(0)?,
-            network_card_index: m.take(1)?,
-        })
-    }
-}
-#[derive(Clone, Debug, Default, PartialEq)]
-pub struct AttachVerifiedAccessTrustProviderResult {
+rboto::__structure!(
+    AttachNetworkInterfaceOutput "AttachNetworkInterfaceResult"[debug from output] {
+    attachment_id : String, network_card_index = i32 } { _meta }
+);
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct AttachVerifiedAccessTrustProviderOutput {
     /// Details about the Verified Access trust provider.
     pub verified_access_trust_provider: Option<VerifiedAccessTrustProvider>,
     /// Details about the Verified Access instance.
     pub verified_access_instance: Option<VerifiedAccessInstance>,
+    pub(crate) _meta: rboto::__private::Meta,
 }
-impl rboto::FromValue for AttachVerifiedAccessTrustProviderResult {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "AttachVerifiedAccessTrustProviderResult")?;
-        Ok(Self {
-            verified_access_trust_provider: m.take(0)?,
-            verified_access_instance: m.take(1)?,
-        })
-    }
-}
+rboto::__structure!(
+    AttachVerifiedAccessTrustProviderOutput
+    "AttachVerifiedAccessTrustProviderResult"[debug from output] {
+    verified_access_trust_provider : VerifiedAccessTrustProvider,
+    verified_access_instance : VerifiedAccessInstance } { _meta }
+);
 /// Contains the output of AttachVpnGateway.
-#[derive(Clone, Debug, Default, PartialEq)]
-pub struct AttachVpnGatewayResult {
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct AttachVpnGatewayOutput {
     /// Information about the attachment.
     pub vpc_attachment: Option<VpcAttachment>,
+    pub(crate) _meta: rboto::__private::Meta,
 }
-impl rboto::FromValue for AttachVpnGatewayResult {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "AttachVpnGatewayResult")?;
-        Ok(Self { vpc_attachment: m.take(0)? })
-    }
-}
-#[derive(Clone, Debug, Default, PartialEq)]
-pub struct AuthorizeClientVpnIngressResult {
+rboto::__structure!(
+    AttachVpnGatewayOutput "AttachVpnGatewayResult"[debug from output] { vpc_attachment :
+    VpcAttachment } { _meta }
+);
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct AuthorizeClientVpnIngressOutput {
     /// The current state of the authorization rule.
     pub status: Option<ClientVpnAuthorizationRuleStatus>,
+    pub(crate) _meta: rboto::__private::Meta,
 }
-impl rboto::FromValue for AuthorizeClientVpnIngressResult {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "AuthorizeClientVpnIngressResult")?;
-        Ok(Self { status: m.take(0)? })
-    }
-}
-#[derive(Clone, Debug, Default, PartialEq)]
-pub struct AuthorizeSecurityGroupEgressResult {
+rboto::__structure!(
+    AuthorizeClientVpnIngressOutput "AuthorizeClientVpnIngressResult"[debug from output]
+    { status : ClientVpnAuthorizationRuleStatus } { _meta }
+);
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct AuthorizeSecurityGroupEgressOutput {
     /// Returns `true` if the request succeeds; otherwise, returns an error.
     pub return_: Option<bool>,
     /// Information about the outbound (egress) security group rules that were added.
     pub security_group_rules: Option<Vec<SecurityGroupRule>>,
+    pub(crate) _meta: rboto::__private::Meta,
 }
-impl rboto::FromValue for AuthorizeSecurityGroupEgressResult {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "AuthorizeSecurityGroupEgressResult")?;
-        Ok(Self {
-            return_: m.take(0)?,
-            security_group_rules: m.take(1)?,
-        })
+rboto::__structure!(
+    AuthorizeSecurityGroupEgressOutput "AuthorizeSecurityGroupEgressResult"[debug from
+    output] { return_ = bool, security_group_rules : Vec < SecurityGroupRule > } { _meta
     }
-}
-#[derive(Clone, Debug, Default, PartialEq)]
-pub struct AuthorizeSecurityGroupIngressResult {
+);
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct AuthorizeSecurityGroupIngressOutput {
     /// Returns `true` if the request succeeds; otherwise, returns an error.
     pub return_: Option<bool>,
     /// Information about the inbound (ingress) security group rules that were added.
     pub security_group_rules: Option<Vec<SecurityGroupRule>>,
+    pub(crate) _meta: rboto::__private::Meta,
 }
-impl rboto::FromValue for AuthorizeSecurityGroupIngressResult {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "AuthorizeSecurityGroupIngressResult")?;
-        Ok(Self {
-            return_: m.take(0)?,
-            security_group_rules: m.take(1)?,
-        })
+rboto::__structure!(
+    AuthorizeSecurityGroupIngressOutput "AuthorizeSecurityGroupIngressResult"[debug from
+    output] { return_ = bool, security_group_rules : Vec < SecurityGroupRule > } { _meta
     }
-}
-#[derive(Clone, Debug, Default, PartialEq)]
-pub struct BatchModifyIpamRoutingPolicyRegistrationsResult {
+);
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct BatchModifyIpamRoutingPolicyRegistrationsOutput {
     /// Information about the routing policy registration delta created by this batch operation.
     pub ipam_routing_policy_registration_delta: Option<
         IpamRoutingPolicyRegistrationDelta,
     >,
+    pub(crate) _meta: rboto::__private::Meta,
 }
-impl rboto::FromValue for BatchModifyIpamRoutingPolicyRegistrationsResult {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(
-            v,
-            "BatchModifyIpamRoutingPolicyRegistrationsResult",
-        )?;
-        Ok(Self {
-            ipam_routing_policy_registration_delta: m.take(0)?,
-        })
+rboto::__structure!(
+    BatchModifyIpamRoutingPolicyRegistrationsOutput
+    "BatchModifyIpamRoutingPolicyRegistrationsResult"[debug from output] {
+    ipam_routing_policy_registration_delta : IpamRoutingPolicyRegistrationDelta } { _meta
     }
-}
+);
 /// Contains the output of BundleInstance.
-#[derive(Clone, Debug, Default, PartialEq)]
-pub struct BundleInstanceResult {
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct BundleInstanceOutput {
     /// Information about the bundle task.
     pub bundle_task: Option<BundleTask>,
+    pub(crate) _meta: rboto::__private::Meta,
 }
-impl rboto::FromValue for BundleInstanceResult {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "BundleInstanceResult")?;
-        Ok(Self { bundle_task: m.take(0)? })
-    }
-}
+rboto::__structure!(
+    BundleInstanceOutput "BundleInstanceResult"[debug from output] { bundle_task :
+    BundleTask } { _meta }
+);
 /// Contains the output of CancelBundleTask.
-#[derive(Clone, Debug, Default, PartialEq)]
-pub struct CancelBundleTaskResult {
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct CancelBundleTaskOutput {
     /// Information about the bundle task.
     pub bundle_task: Option<BundleTask>,
+    pub(crate) _meta: rboto::__private::Meta,
 }
-impl rboto::FromValue for CancelBundleTaskResult {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "CancelBundleTaskResult")?;
-        Ok(Self { bundle_task: m.take(0)? })
-    }
-}
-#[derive(Clone, Debug, Default, PartialEq)]
-pub struct CancelCapacityReservationFleetsResult {
+rboto::__structure!(
+    CancelBundleTaskOutput "CancelBundleTaskResult"[debug from output] { bundle_task :
+    BundleTask } { _meta }
+);
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct CancelCapacityReservationFleetsOutput {
     /// Information about the Capacity Reservation Fleets that were successfully cancelled.
     pub successful_fleet_cancellations: Option<
         Vec<CapacityReservationFleetCancellationState>,
@@ -724,262 +654,234 @@ pub struct CancelCapacityReservationFleetsResult {
     pub failed_fleet_cancellations: Option<
         Vec<FailedCapacityReservationFleetCancellationResult>,
     >,
+    pub(crate) _meta: rboto::__private::Meta,
 }
-impl rboto::FromValue for CancelCapacityReservationFleetsResult {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "CancelCapacityReservationFleetsResult")?;
-        Ok(Self {
-            successful_fleet_cancellations: m.take(0)?,
-            failed_fleet_cancellations: m.take(1)?,
-        })
-    }
-}
-#[derive(Clone, Debug, Default, PartialEq)]
-pub struct CancelCapacityReservationResult {
+rboto::__structure!(
+    CancelCapacityReservationFleetsOutput "CancelCapacityReservationFleetsResult"[debug
+    from output] { successful_fleet_cancellations : Vec <
+    CapacityReservationFleetCancellationState >, failed_fleet_cancellations : Vec <
+    FailedCapacityReservationFleetCancellationResult > } { _meta }
+);
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct CancelCapacityReservationOutput {
     /// Returns `true` if the request succeeds; otherwise, it returns an error.
     pub return_: Option<bool>,
+    pub(crate) _meta: rboto::__private::Meta,
 }
-impl rboto::FromValue for CancelCapacityReservationResult {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "CancelCapacityReservationResult")?;
-        Ok(Self { return_: m.take(0)? })
-    }
-}
-#[derive(Clone, Debug, Default, PartialEq)]
-pub struct CancelDeclarativePoliciesReportResult {
+rboto::__structure!(
+    CancelCapacityReservationOutput "CancelCapacityReservationResult"[debug from output]
+    { return_ = bool } { _meta }
+);
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct CancelDeclarativePoliciesReportOutput {
     /// Is `true` if the request succeeds, and an error otherwise.
     pub return_: Option<bool>,
+    pub(crate) _meta: rboto::__private::Meta,
 }
-impl rboto::FromValue for CancelDeclarativePoliciesReportResult {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "CancelDeclarativePoliciesReportResult")?;
-        Ok(Self { return_: m.take(0)? })
-    }
-}
-#[derive(Clone, Debug, Default, PartialEq)]
-pub struct CancelImageLaunchPermissionResult {
+rboto::__structure!(
+    CancelDeclarativePoliciesReportOutput "CancelDeclarativePoliciesReportResult"[debug
+    from output] { return_ = bool } { _meta }
+);
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct CancelImageLaunchPermissionOutput {
     /// Returns `true` if the request succeeds; otherwise, it returns an error.
     pub return_: Option<bool>,
+    pub(crate) _meta: rboto::__private::Meta,
 }
-impl rboto::FromValue for CancelImageLaunchPermissionResult {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "CancelImageLaunchPermissionResult")?;
-        Ok(Self { return_: m.take(0)? })
-    }
-}
-#[derive(Clone, Debug, Default, PartialEq)]
-pub struct CancelImportTaskResult {
+rboto::__structure!(
+    CancelImageLaunchPermissionOutput "CancelImageLaunchPermissionResult"[debug from
+    output] { return_ = bool } { _meta }
+);
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct CancelImportTaskOutput {
     /// The ID of the task being canceled.
     pub import_task_id: Option<String>,
     /// The current state of the task being canceled.
     pub previous_state: Option<String>,
     /// The current state of the task being canceled.
     pub state: Option<String>,
+    pub(crate) _meta: rboto::__private::Meta,
 }
-impl rboto::FromValue for CancelImportTaskResult {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "CancelImportTaskResult")?;
-        Ok(Self {
-            import_task_id: m.take(0)?,
-            previous_state: m.take(1)?,
-            state: m.take(2)?,
-        })
-    }
-}
+rboto::__structure!(
+    CancelImportTaskOutput "CancelImportTaskResult"[debug from output] { import_task_id :
+    String, previous_state : String, state : String } { _meta }
+);
 /// Contains the output of CancelReservedInstancesListing.
-#[derive(Clone, Debug, Default, PartialEq)]
-pub struct CancelReservedInstancesListingResult {
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct CancelReservedInstancesListingOutput {
     /// The Reserved Instance listing.
     pub reserved_instances_listings: Option<Vec<ReservedInstancesListing>>,
+    pub(crate) _meta: rboto::__private::Meta,
 }
-impl rboto::FromValue for CancelReservedInstancesListingResult {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "CancelReservedInstancesListingResult")?;
-        Ok(Self {
-            reserved_instances_listings: m.take(0)?,
-        })
-    }
-}
+rboto::__structure!(
+    CancelReservedInstancesListingOutput "CancelReservedInstancesListingResult"[debug
+    from output] { reserved_instances_listings : Vec < ReservedInstancesListing > } {
+    _meta }
+);
 /// Contains the output of CancelSpotFleetRequests.
-#[derive(Clone, Debug, Default, PartialEq)]
-pub struct CancelSpotFleetRequestsResponse {
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct CancelSpotFleetRequestsOutput {
     /// Information about the Spot Fleet requests that are successfully canceled.
     pub successful_fleet_requests: Option<Vec<CancelSpotFleetRequestsSuccessItem>>,
     /// Information about the Spot Fleet requests that are not successfully canceled.
     pub unsuccessful_fleet_requests: Option<Vec<CancelSpotFleetRequestsErrorItem>>,
+    pub(crate) _meta: rboto::__private::Meta,
 }
-impl rboto::FromValue for CancelSpotFleetRequestsResponse {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "CancelSpotFleetRequestsResponse")?;
-        Ok(Self {
-            successful_fleet_requests: m.take(0)?,
-            unsuccessful_fleet_requests: m.take(1)?,
-        })
-    }
-}
+rboto::__structure!(
+    CancelSpotFleetRequestsOutput "CancelSpotFleetRequestsResponse"[debug from output] {
+    successful_fleet_requests : Vec < CancelSpotFleetRequestsSuccessItem >,
+    unsuccessful_fleet_requests : Vec < CancelSpotFleetRequestsErrorItem > } { _meta }
+);
 /// Contains the output of CancelSpotInstanceRequests.
-#[derive(Clone, Debug, Default, PartialEq)]
-pub struct CancelSpotInstanceRequestsResult {
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct CancelSpotInstanceRequestsOutput {
     /// The Spot Instance requests.
     pub cancelled_spot_instance_requests: Option<Vec<CancelledSpotInstanceRequest>>,
+    pub(crate) _meta: rboto::__private::Meta,
 }
-impl rboto::FromValue for CancelSpotInstanceRequestsResult {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "CancelSpotInstanceRequestsResult")?;
-        Ok(Self {
-            cancelled_spot_instance_requests: m.take(0)?,
-        })
-    }
-}
-#[derive(Clone, Debug, Default, PartialEq)]
-pub struct ConfirmProductInstanceResult {
+rboto::__structure!(
+    CancelSpotInstanceRequestsOutput "CancelSpotInstanceRequestsResult"[debug from
+    output] { cancelled_spot_instance_requests : Vec < CancelledSpotInstanceRequest > } {
+    _meta }
+);
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct ConfirmProductInstanceOutput {
     /// The return value of the request. Returns `true` if the specified product code is owned by the requester and associated with the specified instance.
     pub return_: Option<bool>,
     /// The Amazon Web Services account ID of the instance owner. This is only present if the product code is attached to the instance.
     pub owner_id: Option<String>,
+    pub(crate) _meta: rboto::__private::Meta,
 }
-impl rboto::FromValue for ConfirmProductInstanceResult {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "ConfirmProductInstanceResult")?;
-        Ok(Self {
-            return_: m.take(0)?,
-            owner_id: m.take(1)?,
-        })
-    }
-}
-#[derive(Clone, Debug, Default, PartialEq)]
-pub struct CopyFpgaImageResult {
+rboto::__structure!(
+    ConfirmProductInstanceOutput "ConfirmProductInstanceResult"[debug from output] {
+    return_ = bool, owner_id : String } { _meta }
+);
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct CopyFpgaImageOutput {
     /// The ID of the new AFI.
     pub fpga_image_id: Option<String>,
+    pub(crate) _meta: rboto::__private::Meta,
 }
-impl rboto::FromValue for CopyFpgaImageResult {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "CopyFpgaImageResult")?;
-        Ok(Self { fpga_image_id: m.take(0)? })
-    }
-}
+rboto::__structure!(
+    CopyFpgaImageOutput "CopyFpgaImageResult"[debug from output] { fpga_image_id : String
+    } { _meta }
+);
 /// Contains the output of CopyImage.
-#[derive(Clone, Debug, Default, PartialEq)]
-pub struct CopyImageResult {
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct CopyImageOutput {
     /// The ID of the new AMI.
     pub image_id: Option<String>,
+    pub(crate) _meta: rboto::__private::Meta,
 }
-impl rboto::FromValue for CopyImageResult {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "CopyImageResult")?;
-        Ok(Self { image_id: m.take(0)? })
-    }
-}
-#[derive(Clone, Debug, Default, PartialEq)]
-pub struct CopySnapshotResult {
+rboto::__structure!(
+    CopyImageOutput "CopyImageResult"[debug from output] { image_id : String } { _meta }
+);
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct CopySnapshotOutput {
     /// Any tags applied to the new snapshot.
     pub tags: Option<Vec<Tag>>,
     /// The ID of the new snapshot.
     pub snapshot_id: Option<String>,
+    pub(crate) _meta: rboto::__private::Meta,
 }
-impl rboto::FromValue for CopySnapshotResult {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "CopySnapshotResult")?;
-        Ok(Self {
-            tags: m.take(0)?,
-            snapshot_id: m.take(1)?,
-        })
-    }
-}
-#[derive(Clone, Debug, Default, PartialEq)]
-pub struct CopyVolumesResult {
+rboto::__structure!(
+    CopySnapshotOutput "CopySnapshotResult"[debug from output] { tags : Vec < Tag >,
+    snapshot_id : String } { _meta }
+);
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct CopyVolumesOutput {
     /// Information about the volume copy.
     pub volumes: Option<Vec<Volume>>,
+    pub(crate) _meta: rboto::__private::Meta,
 }
-impl rboto::FromValue for CopyVolumesResult {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "CopyVolumesResult")?;
-        Ok(Self { volumes: m.take(0)? })
-    }
-}
-#[derive(Clone, Debug, Default, PartialEq)]
-pub struct CreateApplicationStatusCheckResult {
+rboto::__structure!(
+    CopyVolumesOutput "CopyVolumesResult"[debug from output] { volumes : Vec < Volume > }
+    { _meta }
+);
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct CreateApplicationStatusCheckOutput {
     /// Information about the application status check.
     pub application_status_check: Option<ApplicationStatusCheckResponseObject>,
+    pub(crate) _meta: rboto::__private::Meta,
 }
-impl rboto::FromValue for CreateApplicationStatusCheckResult {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "CreateApplicationStatusCheckResult")?;
-        Ok(Self {
-            application_status_check: m.take(0)?,
-        })
-    }
-}
-#[derive(Clone, Debug, Default, PartialEq)]
-pub struct CreateCapacityManagerDataExportResult {
+rboto::__structure!(
+    CreateApplicationStatusCheckOutput "CreateApplicationStatusCheckResult"[debug from
+    output] { application_status_check : ApplicationStatusCheckResponseObject } { _meta }
+);
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct CreateCapacityManagerDataExportOutput {
     /// The unique identifier for the created data export configuration. Use this ID to reference the export in other API calls.
     pub capacity_manager_data_export_id: Option<String>,
+    pub(crate) _meta: rboto::__private::Meta,
 }
-impl rboto::FromValue for CreateCapacityManagerDataExportResult {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "CreateCapacityManagerDataExportResult")?;
-        Ok(Self {
-            capacity_manager_data_export_id: m.take(0)?,
-        })
-    }
-}
-#[derive(Clone, Debug, Default, PartialEq)]
-pub struct CreateCapacityReservationBySplittingResult {
+rboto::__structure!(
+    CreateCapacityManagerDataExportOutput "CreateCapacityManagerDataExportResult"[debug
+    from output] { capacity_manager_data_export_id : String } { _meta }
+);
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct CreateCapacityReservationBySplittingOutput {
     /// Information about the source Capacity Reservation.
     pub source_capacity_reservation: Option<CapacityReservation>,
     /// Information about the destination Capacity Reservation.
     pub destination_capacity_reservation: Option<CapacityReservation>,
     /// The number of instances in the new Capacity Reservation. The number of instances in the source Capacity Reservation was reduced by this amount.
     pub instance_count: Option<i32>,
+    pub(crate) _meta: rboto::__private::Meta,
 }
-impl rboto::FromValue for CreateCapacityReservationBySplittingResult {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "CreateCapacityReservationBySplittingResult")?;
-        Ok(Self {
-            source_capacity_reservation: m.take(0)?,
-            destination_capacity_reservation: m.take(1)?,
-            instance_count: m.take(2)?,
-        })
-    }
-}
-#[derive(Clone, Debug, Default, PartialEq)]
-pub struct CreateCapacityReservationCancellationQuoteResult {
+rboto::__structure!(
+    CreateCapacityReservationBySplittingOutput
+    "CreateCapacityReservationBySplittingResult"[debug from output] {
+    source_capacity_reservation : CapacityReservation, destination_capacity_reservation :
+    CapacityReservation, instance_count = i32 } { _meta }
+);
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct CreateCapacityReservationCancellationQuoteOutput {
     /// Information about the Capacity Reservation cancellation quote.
     pub capacity_reservation_cancellation_quote: Option<
         CapacityReservationCancellationQuote,
     >,
+    pub(crate) _meta: rboto::__private::Meta,
 }
-impl rboto::FromValue for CreateCapacityReservationCancellationQuoteResult {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(
-            v,
-            "CreateCapacityReservationCancellationQuoteResult",
-        )?;
-        Ok(Self {
-            capacity_reservation_cancellation_quote: m.take(0)?,
-        })
-    }
-}
-#[derive(Clone, Debug, Default, PartialEq)]
-pub struct CreateCapacityReservationDateChangeQuoteResult {
+rboto::__structure!(
+    CreateCapacityReservationCancellationQuoteOutput
+    "CreateCapacityReservationCancellationQuoteResult"[debug from output] {
+    capacity_reservation_cancellation_quote : CapacityReservationCancellationQuote } {
+    _meta }
+);
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct CreateCapacityReservationDateChangeQuoteOutput {
     /// Information about the Capacity Reservation date change quote.
     pub capacity_reservation_modification_quote: Option<
         CapacityReservationModificationQuote,
     >,
+    pub(crate) _meta: rboto::__private::Meta,
 }
-impl rboto::FromValue for CreateCapacityReservationDateChangeQuoteResult {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(
-            v,
-            "CreateCapacityReservationDateChangeQuoteResult",
-        )?;
-        Ok(Self {
-            capacity_reservation_modification_quote: m.take(0)?,
-        })
-    }
-}
-#[derive(Clone, Debug, Default, PartialEq)]
-pub struct CreateCapacityReservationFleetResult {
+rboto::__structure!(
+    CreateCapacityReservationDateChangeQuoteOutput
+    "CreateCapacityReservationDateChangeQuoteResult"[debug from output] {
+    capacity_reservation_modification_quote : CapacityReservationModificationQuote } {
+    _meta }
+);
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct CreateCapacityReservationFleetOutput {
     /// The ID of the Capacity Reservation Fleet.
     pub capacity_reservation_fleet_id: Option<String>,
     /// The status of the Capacity Reservation Fleet.
@@ -1002,310 +904,275 @@ pub struct CreateCapacityReservationFleetResult {
     pub fleet_capacity_reservations: Option<Vec<FleetCapacityReservation>>,
     /// The tags assigned to the Capacity Reservation Fleet.
     pub tags: Option<Vec<Tag>>,
+    pub(crate) _meta: rboto::__private::Meta,
 }
-impl rboto::FromValue for CreateCapacityReservationFleetResult {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "CreateCapacityReservationFleetResult")?;
-        Ok(Self {
-            capacity_reservation_fleet_id: m.take(0)?,
-            state: m.take(1)?,
-            total_target_capacity: m.take(2)?,
-            total_fulfilled_capacity: m.take(3)?,
-            instance_match_criteria: m.take(4)?,
-            allocation_strategy: m.take(5)?,
-            create_time: m.take(6)?,
-            end_date: m.take(7)?,
-            tenancy: m.take(8)?,
-            fleet_capacity_reservations: m.take(9)?,
-            tags: m.take(10)?,
-        })
-    }
-}
-#[derive(Clone, Debug, Default, PartialEq)]
-pub struct CreateCapacityReservationResult {
+rboto::__structure!(
+    CreateCapacityReservationFleetOutput "CreateCapacityReservationFleetResult"[debug
+    from output] { capacity_reservation_fleet_id : String, state :
+    CapacityReservationFleetState, total_target_capacity = i32, total_fulfilled_capacity
+    = f64, instance_match_criteria : FleetInstanceMatchCriteria, allocation_strategy :
+    String, create_time : rboto::DateTime, end_date : rboto::DateTime, tenancy :
+    FleetCapacityReservationTenancy, fleet_capacity_reservations : Vec <
+    FleetCapacityReservation >, tags : Vec < Tag > } { _meta }
+);
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct CreateCapacityReservationOutput {
     /// Information about the Capacity Reservation.
     pub capacity_reservation: Option<CapacityReservation>,
+    pub(crate) _meta: rboto::__private::Meta,
 }
-impl rboto::FromValue for CreateCapacityReservationResult {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "CreateCapacityReservationResult")?;
-        Ok(Self {
-            capacity_reservation: m.take(0)?,
-        })
-    }
-}
-#[derive(Clone, Debug, Default, PartialEq)]
-pub struct CreateCarrierGatewayResult {
+rboto::__structure!(
+    CreateCapacityReservationOutput "CreateCapacityReservationResult"[debug from output]
+    { capacity_reservation : CapacityReservation } { _meta }
+);
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct CreateCarrierGatewayOutput {
     /// Information about the carrier gateway.
     pub carrier_gateway: Option<CarrierGateway>,
+    pub(crate) _meta: rboto::__private::Meta,
 }
-impl rboto::FromValue for CreateCarrierGatewayResult {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "CreateCarrierGatewayResult")?;
-        Ok(Self {
-            carrier_gateway: m.take(0)?,
-        })
-    }
-}
-#[derive(Clone, Debug, Default, PartialEq)]
-pub struct CreateClientVpnEndpointResult {
+rboto::__structure!(
+    CreateCarrierGatewayOutput "CreateCarrierGatewayResult"[debug from output] {
+    carrier_gateway : CarrierGateway } { _meta }
+);
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct CreateClientVpnEndpointOutput {
     /// The ID of the Client VPN endpoint.
     pub client_vpn_endpoint_id: Option<String>,
     /// The current state of the Client VPN endpoint.
     pub status: Option<ClientVpnEndpointStatus>,
     /// The DNS name to be used by clients when establishing their VPN session.
     pub dns_name: Option<String>,
+    pub(crate) _meta: rboto::__private::Meta,
 }
-impl rboto::FromValue for CreateClientVpnEndpointResult {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "CreateClientVpnEndpointResult")?;
-        Ok(Self {
-            client_vpn_endpoint_id: m.take(0)?,
-            status: m.take(1)?,
-            dns_name: m.take(2)?,
-        })
-    }
-}
-#[derive(Clone, Debug, Default, PartialEq)]
-pub struct CreateClientVpnRouteResult {
+rboto::__structure!(
+    CreateClientVpnEndpointOutput "CreateClientVpnEndpointResult"[debug from output] {
+    client_vpn_endpoint_id : String, status : ClientVpnEndpointStatus, dns_name : String
+    } { _meta }
+);
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct CreateClientVpnRouteOutput {
     /// The current state of the route.
     pub status: Option<ClientVpnRouteStatus>,
+    pub(crate) _meta: rboto::__private::Meta,
 }
-impl rboto::FromValue for CreateClientVpnRouteResult {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "CreateClientVpnRouteResult")?;
-        Ok(Self { status: m.take(0)? })
-    }
-}
-#[derive(Clone, Debug, Default, PartialEq)]
-pub struct CreateCoipCidrResult {
+rboto::__structure!(
+    CreateClientVpnRouteOutput "CreateClientVpnRouteResult"[debug from output] { status :
+    ClientVpnRouteStatus } { _meta }
+);
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct CreateCoipCidrOutput {
     /// Information about a range of customer-owned IP addresses.
     pub coip_cidr: Option<CoipCidr>,
+    pub(crate) _meta: rboto::__private::Meta,
 }
-impl rboto::FromValue for CreateCoipCidrResult {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "CreateCoipCidrResult")?;
-        Ok(Self { coip_cidr: m.take(0)? })
-    }
-}
-#[derive(Clone, Debug, Default, PartialEq)]
-pub struct CreateCoipPoolResult {
+rboto::__structure!(
+    CreateCoipCidrOutput "CreateCoipCidrResult"[debug from output] { coip_cidr : CoipCidr
+    } { _meta }
+);
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct CreateCoipPoolOutput {
     /// Information about the CoIP address pool.
     pub coip_pool: Option<CoipPool>,
+    pub(crate) _meta: rboto::__private::Meta,
 }
-impl rboto::FromValue for CreateCoipPoolResult {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "CreateCoipPoolResult")?;
-        Ok(Self { coip_pool: m.take(0)? })
-    }
-}
+rboto::__structure!(
+    CreateCoipPoolOutput "CreateCoipPoolResult"[debug from output] { coip_pool : CoipPool
+    } { _meta }
+);
 /// Contains the output of CreateCustomerGateway.
-#[derive(Clone, Debug, Default, PartialEq)]
-pub struct CreateCustomerGatewayResult {
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct CreateCustomerGatewayOutput {
     /// Information about the customer gateway.
     pub customer_gateway: Option<CustomerGateway>,
+    pub(crate) _meta: rboto::__private::Meta,
 }
-impl rboto::FromValue for CreateCustomerGatewayResult {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "CreateCustomerGatewayResult")?;
-        Ok(Self {
-            customer_gateway: m.take(0)?,
-        })
-    }
-}
-#[derive(Clone, Debug, Default, PartialEq)]
-pub struct CreateDefaultSubnetResult {
+rboto::__structure!(
+    CreateCustomerGatewayOutput "CreateCustomerGatewayResult"[debug from output] {
+    customer_gateway : CustomerGateway } { _meta }
+);
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct CreateDefaultSubnetOutput {
     /// Information about the subnet.
     pub subnet: Option<Subnet>,
+    pub(crate) _meta: rboto::__private::Meta,
 }
-impl rboto::FromValue for CreateDefaultSubnetResult {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "CreateDefaultSubnetResult")?;
-        Ok(Self { subnet: m.take(0)? })
-    }
-}
-#[derive(Clone, Debug, Default, PartialEq)]
-pub struct CreateDefaultVpcResult {
+rboto::__structure!(
+    CreateDefaultSubnetOutput "CreateDefaultSubnetResult"[debug from output] { subnet :
+    Subnet } { _meta }
+);
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct CreateDefaultVpcOutput {
     /// Information about the VPC.
     pub vpc: Option<Vpc>,
+    pub(crate) _meta: rboto::__private::Meta,
 }
-impl rboto::FromValue for CreateDefaultVpcResult {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "CreateDefaultVpcResult")?;
-        Ok(Self { vpc: m.take(0)? })
-    }
-}
-#[derive(Clone, Debug, Default, PartialEq)]
-pub struct CreateDelegateMacVolumeOwnershipTaskResult {
+rboto::__structure!(
+    CreateDefaultVpcOutput "CreateDefaultVpcResult"[debug from output] { vpc : Vpc } {
+    _meta }
+);
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct CreateDelegateMacVolumeOwnershipTaskOutput {
     /// Information about the volume ownership delegation task.
     pub mac_modification_task: Option<MacModificationTask>,
+    pub(crate) _meta: rboto::__private::Meta,
 }
-impl rboto::FromValue for CreateDelegateMacVolumeOwnershipTaskResult {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "CreateDelegateMacVolumeOwnershipTaskResult")?;
-        Ok(Self {
-            mac_modification_task: m.take(0)?,
-        })
-    }
-}
-#[derive(Clone, Debug, Default, PartialEq)]
-pub struct CreateDhcpOptionsResult {
+rboto::__structure!(
+    CreateDelegateMacVolumeOwnershipTaskOutput
+    "CreateDelegateMacVolumeOwnershipTaskResult"[debug from output] {
+    mac_modification_task : MacModificationTask } { _meta }
+);
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct CreateDhcpOptionsOutput {
     /// A set of DHCP options.
     pub dhcp_options: Option<DhcpOptions>,
+    pub(crate) _meta: rboto::__private::Meta,
 }
-impl rboto::FromValue for CreateDhcpOptionsResult {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "CreateDhcpOptionsResult")?;
-        Ok(Self { dhcp_options: m.take(0)? })
-    }
-}
-#[derive(Clone, Debug, Default, PartialEq)]
-pub struct CreateEgressOnlyInternetGatewayResult {
+rboto::__structure!(
+    CreateDhcpOptionsOutput "CreateDhcpOptionsResult"[debug from output] { dhcp_options :
+    DhcpOptions } { _meta }
+);
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct CreateEgressOnlyInternetGatewayOutput {
     /// Unique, case-sensitive identifier that you provide to ensure the idempotency of the request.
     pub client_token: Option<String>,
     /// Information about the egress-only internet gateway.
     pub egress_only_internet_gateway: Option<EgressOnlyInternetGateway>,
+    pub(crate) _meta: rboto::__private::Meta,
 }
-impl rboto::FromValue for CreateEgressOnlyInternetGatewayResult {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "CreateEgressOnlyInternetGatewayResult")?;
-        Ok(Self {
-            client_token: m.take(0)?,
-            egress_only_internet_gateway: m.take(1)?,
-        })
-    }
-}
-#[derive(Clone, Debug, Default, PartialEq)]
-pub struct CreateFleetResult {
+rboto::__structure!(
+    CreateEgressOnlyInternetGatewayOutput "CreateEgressOnlyInternetGatewayResult"[debug
+    from output] { client_token : String, egress_only_internet_gateway :
+    EgressOnlyInternetGateway } { _meta }
+);
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct CreateFleetOutput {
     /// The ID of the EC2 Fleet.
     pub fleet_id: Option<String>,
     /// Information about the instances that could not be launched by the fleet. Supported only for fleets of type `instant`.
     pub errors: Option<Vec<CreateFleetError>>,
     /// Information about the instances that were launched by the fleet. Supported only for fleets of type `instant`.
     pub instances: Option<Vec<CreateFleetInstance>>,
+    pub(crate) _meta: rboto::__private::Meta,
 }
-impl rboto::FromValue for CreateFleetResult {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "CreateFleetResult")?;
-        Ok(Self {
-            fleet_id: m.take(0)?,
-            errors: m.take(1)?,
-            instances: m.take(2)?,
-        })
-    }
-}
-#[derive(Clone, Debug, Default, PartialEq)]
-pub struct CreateFlowLogsResult {
+rboto::__structure!(
+    CreateFleetOutput "CreateFleetResult"[debug from output] { fleet_id : String, errors
+    : Vec < CreateFleetError >, instances : Vec < CreateFleetInstance > } { _meta }
+);
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct CreateFlowLogsOutput {
     /// Unique, case-sensitive identifier that you provide to ensure the idempotency of the request.
     pub client_token: Option<String>,
     /// The IDs of the flow logs.
     pub flow_log_ids: Option<Vec<String>>,
     /// Information about the flow logs that could not be created successfully.
     pub unsuccessful: Option<Vec<UnsuccessfulItem>>,
+    pub(crate) _meta: rboto::__private::Meta,
 }
-impl rboto::FromValue for CreateFlowLogsResult {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "CreateFlowLogsResult")?;
-        Ok(Self {
-            client_token: m.take(0)?,
-            flow_log_ids: m.take(1)?,
-            unsuccessful: m.take(2)?,
-        })
-    }
-}
-#[derive(Clone, Debug, Default, PartialEq)]
-pub struct CreateFpgaImageResult {
+rboto::__structure!(
+    CreateFlowLogsOutput "CreateFlowLogsResult"[debug from output] { client_token :
+    String, flow_log_ids : Vec < String >, unsuccessful : Vec < UnsuccessfulItem > } {
+    _meta }
+);
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct CreateFpgaImageOutput {
     /// The FPGA image identifier (AFI ID).
     pub fpga_image_id: Option<String>,
     /// The global FPGA image identifier (AGFI ID).
     pub fpga_image_global_id: Option<String>,
+    pub(crate) _meta: rboto::__private::Meta,
 }
-impl rboto::FromValue for CreateFpgaImageResult {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "CreateFpgaImageResult")?;
-        Ok(Self {
-            fpga_image_id: m.take(0)?,
-            fpga_image_global_id: m.take(1)?,
-        })
-    }
-}
-#[derive(Clone, Debug, Default, PartialEq)]
-pub struct CreateImageResult {
+rboto::__structure!(
+    CreateFpgaImageOutput "CreateFpgaImageResult"[debug from output] { fpga_image_id :
+    String, fpga_image_global_id : String } { _meta }
+);
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct CreateImageOutput {
     /// The ID of the new AMI.
     pub image_id: Option<String>,
+    pub(crate) _meta: rboto::__private::Meta,
 }
-impl rboto::FromValue for CreateImageResult {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "CreateImageResult")?;
-        Ok(Self { image_id: m.take(0)? })
-    }
-}
-#[derive(Clone, Debug, Default, PartialEq)]
-pub struct CreateImageUsageReportResult {
+rboto::__structure!(
+    CreateImageOutput "CreateImageResult"[debug from output] { image_id : String } {
+    _meta }
+);
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct CreateImageUsageReportOutput {
     /// The ID of the report.
     pub report_id: Option<String>,
+    pub(crate) _meta: rboto::__private::Meta,
 }
-impl rboto::FromValue for CreateImageUsageReportResult {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "CreateImageUsageReportResult")?;
-        Ok(Self { report_id: m.take(0)? })
-    }
-}
-#[derive(Clone, Debug, Default, PartialEq)]
-pub struct CreateInstanceConnectEndpointResult {
+rboto::__structure!(
+    CreateImageUsageReportOutput "CreateImageUsageReportResult"[debug from output] {
+    report_id : String } { _meta }
+);
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct CreateInstanceConnectEndpointOutput {
     /// Information about the EC2 Instance Connect Endpoint.
     pub instance_connect_endpoint: Option<Ec2InstanceConnectEndpoint>,
     /// Unique, case-sensitive idempotency token provided by the client in the the request.
     pub client_token: Option<String>,
+    pub(crate) _meta: rboto::__private::Meta,
 }
-impl rboto::FromValue for CreateInstanceConnectEndpointResult {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "CreateInstanceConnectEndpointResult")?;
-        Ok(Self {
-            instance_connect_endpoint: m.take(0)?,
-            client_token: m.take(1)?,
-        })
-    }
-}
-#[derive(Clone, Debug, Default, PartialEq)]
-pub struct CreateInstanceEventWindowResult {
+rboto::__structure!(
+    CreateInstanceConnectEndpointOutput "CreateInstanceConnectEndpointResult"[debug from
+    output] { instance_connect_endpoint : Ec2InstanceConnectEndpoint, client_token :
+    String } { _meta }
+);
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct CreateInstanceEventWindowOutput {
     /// Information about the event window.
     pub instance_event_window: Option<InstanceEventWindow>,
+    pub(crate) _meta: rboto::__private::Meta,
 }
-impl rboto::FromValue for CreateInstanceEventWindowResult {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "CreateInstanceEventWindowResult")?;
-        Ok(Self {
-            instance_event_window: m.take(0)?,
-        })
-    }
-}
-#[derive(Clone, Debug, Default, PartialEq)]
-pub struct CreateInstanceExportTaskResult {
+rboto::__structure!(
+    CreateInstanceEventWindowOutput "CreateInstanceEventWindowResult"[debug from output]
+    { instance_event_window : InstanceEventWindow } { _meta }
+);
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct CreateInstanceExportTaskOutput {
     /// Information about the export instance task.
     pub export_task: Option<ExportTask>,
+    pub(crate) _meta: rboto::__private::Meta,
 }
-impl rboto::FromValue for CreateInstanceExportTaskResult {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "CreateInstanceExportTaskResult")?;
-        Ok(Self { export_task: m.take(0)? })
-    }
-}
-#[derive(Clone, Debug, Default, PartialEq)]
-pub struct CreateInternetGatewayResult {
+rboto::__structure!(
+    CreateInstanceExportTaskOutput "CreateInstanceExportTaskResult"[debug from output] {
+    export_task : ExportTask } { _meta }
+);
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct CreateInternetGatewayOutput {
     /// Information about the internet gateway.
     pub internet_gateway: Option<InternetGateway>,
+    pub(crate) _meta: rboto::__private::Meta,
 }
-impl rboto::FromValue for CreateInternetGatewayResult {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "CreateInternetGatewayResult")?;
-        Ok(Self {
-            internet_gateway: m.take(0)?,
-        })
-    }
-}
-#[derive(Clone, Debug, Default, PartialEq)]
-pub struct CreateInterruptibleCapacityReservationAllocationResult {
+rboto::__structure!(
+    CreateInternetGatewayOutput "CreateInternetGatewayResult"[debug from output] {
+    internet_gateway : InternetGateway } { _meta }
+);
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct CreateInterruptibleCapacityReservationAllocationOutput {
     /// The ID of the source Capacity Reservation from which the interruptible Capacity Reservation was created.
     pub source_capacity_reservation_id: Option<String>,
     /// The number of instances allocated to the interruptible reservation.
@@ -1314,402 +1181,350 @@ pub struct CreateInterruptibleCapacityReservationAllocationResult {
     pub status: Option<InterruptibleCapacityReservationAllocationStatus>,
     /// The type of interruption applied to the interruptible reservation.
     pub interruption_type: Option<InterruptionType>,
+    pub(crate) _meta: rboto::__private::Meta,
 }
-impl rboto::FromValue for CreateInterruptibleCapacityReservationAllocationResult {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(
-            v,
-            "CreateInterruptibleCapacityReservationAllocationResult",
-        )?;
-        Ok(Self {
-            source_capacity_reservation_id: m.take(0)?,
-            target_instance_count: m.take(1)?,
-            status: m.take(2)?,
-            interruption_type: m.take(3)?,
-        })
-    }
-}
-#[derive(Clone, Debug, Default, PartialEq)]
-pub struct CreateIpamExternalResourceVerificationTokenResult {
+rboto::__structure!(
+    CreateInterruptibleCapacityReservationAllocationOutput
+    "CreateInterruptibleCapacityReservationAllocationResult"[debug from output] {
+    source_capacity_reservation_id : String, target_instance_count = i32, status :
+    InterruptibleCapacityReservationAllocationStatus, interruption_type :
+    InterruptionType } { _meta }
+);
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct CreateIpamExternalResourceVerificationTokenOutput {
     /// The verification token.
     pub ipam_external_resource_verification_token: Option<
         IpamExternalResourceVerificationToken,
     >,
+    pub(crate) _meta: rboto::__private::Meta,
 }
-impl rboto::FromValue for CreateIpamExternalResourceVerificationTokenResult {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(
-            v,
-            "CreateIpamExternalResourceVerificationTokenResult",
-        )?;
-        Ok(Self {
-            ipam_external_resource_verification_token: m.take(0)?,
-        })
-    }
-}
-#[derive(Clone, Debug, Default, PartialEq)]
-pub struct CreateIpamInternetRegistryAssociationResult {
+rboto::__structure!(
+    CreateIpamExternalResourceVerificationTokenOutput
+    "CreateIpamExternalResourceVerificationTokenResult"[debug from output] {
+    ipam_external_resource_verification_token : IpamExternalResourceVerificationToken } {
+    _meta }
+);
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct CreateIpamInternetRegistryAssociationOutput {
     /// Information about the internet registry association.
     pub ipam_internet_registry_association: Option<IpamInternetRegistryAssociation>,
+    pub(crate) _meta: rboto::__private::Meta,
 }
-impl rboto::FromValue for CreateIpamInternetRegistryAssociationResult {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "CreateIpamInternetRegistryAssociationResult")?;
-        Ok(Self {
-            ipam_internet_registry_association: m.take(0)?,
-        })
-    }
-}
-#[derive(Clone, Debug, Default, PartialEq)]
-pub struct CreateIpamPolicyResult {
+rboto::__structure!(
+    CreateIpamInternetRegistryAssociationOutput
+    "CreateIpamInternetRegistryAssociationResult"[debug from output] {
+    ipam_internet_registry_association : IpamInternetRegistryAssociation } { _meta }
+);
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct CreateIpamPolicyOutput {
     /// Information about the created IPAM policy.
     pub ipam_policy: Option<IpamPolicy>,
+    pub(crate) _meta: rboto::__private::Meta,
 }
-impl rboto::FromValue for CreateIpamPolicyResult {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "CreateIpamPolicyResult")?;
-        Ok(Self { ipam_policy: m.take(0)? })
-    }
-}
-#[derive(Clone, Debug, Default, PartialEq)]
-pub struct CreateIpamPoolResult {
+rboto::__structure!(
+    CreateIpamPolicyOutput "CreateIpamPolicyResult"[debug from output] { ipam_policy :
+    IpamPolicy } { _meta }
+);
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct CreateIpamPoolOutput {
     /// Information about the IPAM pool created.
     pub ipam_pool: Option<IpamPool>,
+    pub(crate) _meta: rboto::__private::Meta,
 }
-impl rboto::FromValue for CreateIpamPoolResult {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "CreateIpamPoolResult")?;
-        Ok(Self { ipam_pool: m.take(0)? })
-    }
-}
-#[derive(Clone, Debug, Default, PartialEq)]
-pub struct CreateIpamPrefixListResolverResult {
+rboto::__structure!(
+    CreateIpamPoolOutput "CreateIpamPoolResult"[debug from output] { ipam_pool : IpamPool
+    } { _meta }
+);
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct CreateIpamPrefixListResolverOutput {
     /// Information about the IPAM prefix list resolver that was created.
     pub ipam_prefix_list_resolver: Option<IpamPrefixListResolver>,
+    pub(crate) _meta: rboto::__private::Meta,
 }
-impl rboto::FromValue for CreateIpamPrefixListResolverResult {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "CreateIpamPrefixListResolverResult")?;
-        Ok(Self {
-            ipam_prefix_list_resolver: m.take(0)?,
-        })
-    }
-}
-#[derive(Clone, Debug, Default, PartialEq)]
-pub struct CreateIpamPrefixListResolverTargetResult {
+rboto::__structure!(
+    CreateIpamPrefixListResolverOutput "CreateIpamPrefixListResolverResult"[debug from
+    output] { ipam_prefix_list_resolver : IpamPrefixListResolver } { _meta }
+);
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct CreateIpamPrefixListResolverTargetOutput {
     /// Information about the IPAM prefix list resolver target that was created.
     pub ipam_prefix_list_resolver_target: Option<IpamPrefixListResolverTarget>,
+    pub(crate) _meta: rboto::__private::Meta,
 }
-impl rboto::FromValue for CreateIpamPrefixListResolverTargetResult {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "CreateIpamPrefixListResolverTargetResult")?;
-        Ok(Self {
-            ipam_prefix_list_resolver_target: m.take(0)?,
-        })
-    }
-}
-#[derive(Clone, Debug, Default, PartialEq)]
-pub struct CreateIpamResourceDiscoveryResult {
+rboto::__structure!(
+    CreateIpamPrefixListResolverTargetOutput
+    "CreateIpamPrefixListResolverTargetResult"[debug from output] {
+    ipam_prefix_list_resolver_target : IpamPrefixListResolverTarget } { _meta }
+);
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct CreateIpamResourceDiscoveryOutput {
     /// An IPAM resource discovery.
     pub ipam_resource_discovery: Option<IpamResourceDiscovery>,
+    pub(crate) _meta: rboto::__private::Meta,
 }
-impl rboto::FromValue for CreateIpamResourceDiscoveryResult {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "CreateIpamResourceDiscoveryResult")?;
-        Ok(Self {
-            ipam_resource_discovery: m.take(0)?,
-        })
-    }
-}
-#[derive(Clone, Debug, Default, PartialEq)]
-pub struct CreateIpamResult {
+rboto::__structure!(
+    CreateIpamResourceDiscoveryOutput "CreateIpamResourceDiscoveryResult"[debug from
+    output] { ipam_resource_discovery : IpamResourceDiscovery } { _meta }
+);
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct CreateIpamOutput {
     /// Information about the IPAM created.
     pub ipam: Option<Ipam>,
+    pub(crate) _meta: rboto::__private::Meta,
 }
-impl rboto::FromValue for CreateIpamResult {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "CreateIpamResult")?;
-        Ok(Self { ipam: m.take(0)? })
-    }
-}
-#[derive(Clone, Debug, Default, PartialEq)]
-pub struct CreateIpamRoutingPolicyRegistrationResult {
+rboto::__structure!(
+    CreateIpamOutput "CreateIpamResult"[debug from output] { ipam : Ipam } { _meta }
+);
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct CreateIpamRoutingPolicyRegistrationOutput {
     /// Information about the routing policy registration delta created by this operation.
     pub ipam_routing_policy_registration_delta: Option<
         IpamRoutingPolicyRegistrationDelta,
     >,
+    pub(crate) _meta: rboto::__private::Meta,
 }
-impl rboto::FromValue for CreateIpamRoutingPolicyRegistrationResult {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "CreateIpamRoutingPolicyRegistrationResult")?;
-        Ok(Self {
-            ipam_routing_policy_registration_delta: m.take(0)?,
-        })
+rboto::__structure!(
+    CreateIpamRoutingPolicyRegistrationOutput
+    "CreateIpamRoutingPolicyRegistrationResult"[debug from output] {
+    ipam_routing_policy_registration_delta : IpamRoutingPolicyRegistrationDelta } { _meta
     }
-}
-#[derive(Clone, Debug, Default, PartialEq)]
-pub struct CreateIpamScopeResult {
+);
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct CreateIpamScopeOutput {
     /// Information about the created scope.
     pub ipam_scope: Option<IpamScope>,
+    pub(crate) _meta: rboto::__private::Meta,
 }
-impl rboto::FromValue for CreateIpamScopeResult {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "CreateIpamScopeResult")?;
-        Ok(Self { ipam_scope: m.take(0)? })
-    }
-}
-#[derive(Clone, Debug, Default, PartialEq)]
-pub struct CreateLaunchTemplateResult {
+rboto::__structure!(
+    CreateIpamScopeOutput "CreateIpamScopeResult"[debug from output] { ipam_scope :
+    IpamScope } { _meta }
+);
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct CreateLaunchTemplateOutput {
     /// Information about the launch template.
     pub launch_template: Option<LaunchTemplate>,
     /// If the launch template contains parameters or parameter combinations that are not valid, an error code and an error message are returned for each issue that's found.
     pub warning: Option<ValidationWarning>,
+    pub(crate) _meta: rboto::__private::Meta,
 }
-impl rboto::FromValue for CreateLaunchTemplateResult {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "CreateLaunchTemplateResult")?;
-        Ok(Self {
-            launch_template: m.take(0)?,
-            warning: m.take(1)?,
-        })
-    }
-}
-#[derive(Clone, Debug, Default, PartialEq)]
-pub struct CreateLaunchTemplateVersionResult {
+rboto::__structure!(
+    CreateLaunchTemplateOutput "CreateLaunchTemplateResult"[debug from output] {
+    launch_template : LaunchTemplate, warning : ValidationWarning } { _meta }
+);
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct CreateLaunchTemplateVersionOutput {
     /// Information about the launch template version.
     pub launch_template_version: Option<LaunchTemplateVersion>,
     /// If the new version of the launch template contains parameters or parameter combinations that are not valid, an error code and an error message are returned for each issue that's found.
     pub warning: Option<ValidationWarning>,
+    pub(crate) _meta: rboto::__private::Meta,
 }
-impl rboto::FromValue for CreateLaunchTemplateVersionResult {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "CreateLaunchTemplateVersionResult")?;
-        Ok(Self {
-            launch_template_version: m.take(0)?,
-            warning: m.take(1)?,
-        })
-    }
-}
-#[derive(Clone, Debug, Default, PartialEq)]
-pub struct CreateLocalGatewayRouteResult {
+rboto::__structure!(
+    CreateLaunchTemplateVersionOutput "CreateLaunchTemplateVersionResult"[debug from
+    output] { launch_template_version : LaunchTemplateVersion, warning :
+    ValidationWarning } { _meta }
+);
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct CreateLocalGatewayRouteOutput {
     /// Information about the route.
     pub route: Option<LocalGatewayRoute>,
+    pub(crate) _meta: rboto::__private::Meta,
 }
-impl rboto::FromValue for CreateLocalGatewayRouteResult {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "CreateLocalGatewayRouteResult")?;
-        Ok(Self { route: m.take(0)? })
-    }
-}
-#[derive(Clone, Debug, Default, PartialEq)]
-pub struct CreateLocalGatewayRouteTableResult {
+rboto::__structure!(
+    CreateLocalGatewayRouteOutput "CreateLocalGatewayRouteResult"[debug from output] {
+    route : LocalGatewayRoute } { _meta }
+);
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct CreateLocalGatewayRouteTableOutput {
     /// Information about the local gateway route table.
     pub local_gateway_route_table: Option<LocalGatewayRouteTable>,
+    pub(crate) _meta: rboto::__private::Meta,
 }
-impl rboto::FromValue for CreateLocalGatewayRouteTableResult {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "CreateLocalGatewayRouteTableResult")?;
-        Ok(Self {
-            local_gateway_route_table: m.take(0)?,
-        })
-    }
-}
-#[derive(Clone, Debug, Default, PartialEq)]
-pub struct CreateLocalGatewayRouteTableVirtualInterfaceGroupAssociationResult {
+rboto::__structure!(
+    CreateLocalGatewayRouteTableOutput "CreateLocalGatewayRouteTableResult"[debug from
+    output] { local_gateway_route_table : LocalGatewayRouteTable } { _meta }
+);
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct CreateLocalGatewayRouteTableVirtualInterfaceGroupAssociationOutput {
     /// Information about the local gateway route table virtual interface group association.
     pub local_gateway_route_table_virtual_interface_group_association: Option<
         LocalGatewayRouteTableVirtualInterfaceGroupAssociation,
     >,
+    pub(crate) _meta: rboto::__private::Meta,
 }
-impl rboto::FromValue
-for CreateLocalGatewayRouteTableVirtualInterfaceGroupAssociationResult {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(
-            v,
-            "CreateLocalGatewayRouteTableVirtualInterfaceGroupAssociationResult",
-        )?;
-        Ok(Self {
-            local_gateway_route_table_virtual_interface_group_association: m.take(0)?,
-        })
-    }
-}
-#[derive(Clone, Debug, Default, PartialEq)]
-pub struct CreateLocalGatewayRouteTableVpcAssociationResult {
+rboto::__structure!(
+    CreateLocalGatewayRouteTableVirtualInterfaceGroupAssociationOutput
+    "CreateLocalGatewayRouteTableVirtualInterfaceGroupAssociationResult"[debug from
+    output] { local_gateway_route_table_virtual_interface_group_association :
+    LocalGatewayRouteTableVirtualInterfaceGroupAssociation } { _meta }
+);
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct CreateLocalGatewayRouteTableVpcAssociationOutput {
     /// Information about the association.
     pub local_gateway_route_table_vpc_association: Option<
         LocalGatewayRouteTableVpcAssociation,
     >,
+    pub(crate) _meta: rboto::__private::Meta,
 }
-impl rboto::FromValue for CreateLocalGatewayRouteTableVpcAssociationResult {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(
-            v,
-            "CreateLocalGatewayRouteTableVpcAssociationResult",
-        )?;
-        Ok(Self {
-            local_gateway_route_table_vpc_association: m.take(0)?,
-        })
-    }
-}
-#[derive(Clone, Debug, Default, PartialEq)]
-pub struct CreateLocalGatewayVirtualInterfaceGroupResult {
+rboto::__structure!(
+    CreateLocalGatewayRouteTableVpcAssociationOutput
+    "CreateLocalGatewayRouteTableVpcAssociationResult"[debug from output] {
+    local_gateway_route_table_vpc_association : LocalGatewayRouteTableVpcAssociation } {
+    _meta }
+);
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct CreateLocalGatewayVirtualInterfaceGroupOutput {
     /// Information about the created local gateway virtual interface group.
     pub local_gateway_virtual_interface_group: Option<LocalGatewayVirtualInterfaceGroup>,
+    pub(crate) _meta: rboto::__private::Meta,
 }
-impl rboto::FromValue for CreateLocalGatewayVirtualInterfaceGroupResult {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "CreateLocalGatewayVirtualInterfaceGroupResult")?;
-        Ok(Self {
-            local_gateway_virtual_interface_group: m.take(0)?,
-        })
-    }
-}
-#[derive(Clone, Debug, Default, PartialEq)]
-pub struct CreateLocalGatewayVirtualInterfaceResult {
+rboto::__structure!(
+    CreateLocalGatewayVirtualInterfaceGroupOutput
+    "CreateLocalGatewayVirtualInterfaceGroupResult"[debug from output] {
+    local_gateway_virtual_interface_group : LocalGatewayVirtualInterfaceGroup } { _meta }
+);
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct CreateLocalGatewayVirtualInterfaceOutput {
     /// Information about the local gateway virtual interface.
     pub local_gateway_virtual_interface: Option<LocalGatewayVirtualInterface>,
+    pub(crate) _meta: rboto::__private::Meta,
 }
-impl rboto::FromValue for CreateLocalGatewayVirtualInterfaceResult {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "CreateLocalGatewayVirtualInterfaceResult")?;
-        Ok(Self {
-            local_gateway_virtual_interface: m.take(0)?,
-        })
-    }
-}
-#[derive(Clone, Debug, Default, PartialEq)]
-pub struct CreateMacSystemIntegrityProtectionModificationTaskResult {
+rboto::__structure!(
+    CreateLocalGatewayVirtualInterfaceOutput
+    "CreateLocalGatewayVirtualInterfaceResult"[debug from output] {
+    local_gateway_virtual_interface : LocalGatewayVirtualInterface } { _meta }
+);
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct CreateMacSystemIntegrityProtectionModificationTaskOutput {
     /// Information about the SIP modification task.
     pub mac_modification_task: Option<MacModificationTask>,
+    pub(crate) _meta: rboto::__private::Meta,
 }
-impl rboto::FromValue for CreateMacSystemIntegrityProtectionModificationTaskResult {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(
-            v,
-            "CreateMacSystemIntegrityProtectionModificationTaskResult",
-        )?;
-        Ok(Self {
-            mac_modification_task: m.take(0)?,
-        })
-    }
-}
-#[derive(Clone, Debug, Default, PartialEq)]
-pub struct CreateManagedPrefixListResult {
+rboto::__structure!(
+    CreateMacSystemIntegrityProtectionModificationTaskOutput
+    "CreateMacSystemIntegrityProtectionModificationTaskResult"[debug from output] {
+    mac_modification_task : MacModificationTask } { _meta }
+);
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct CreateManagedPrefixListOutput {
     /// Information about the prefix list.
     pub prefix_list: Option<ManagedPrefixList>,
+    pub(crate) _meta: rboto::__private::Meta,
 }
-impl rboto::FromValue for CreateManagedPrefixListResult {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "CreateManagedPrefixListResult")?;
-        Ok(Self { prefix_list: m.take(0)? })
-    }
-}
-#[derive(Clone, Debug, Default, PartialEq)]
-pub struct CreateMetricCategoryResult {
+rboto::__structure!(
+    CreateManagedPrefixListOutput "CreateManagedPrefixListResult"[debug from output] {
+    prefix_list : ManagedPrefixList } { _meta }
+);
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct CreateMetricCategoryOutput {
     /// Information about the metric category.
     pub metric_category: Option<MetricCategory>,
+    pub(crate) _meta: rboto::__private::Meta,
 }
-impl rboto::FromValue for CreateMetricCategoryResult {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "CreateMetricCategoryResult")?;
-        Ok(Self {
-            metric_category: m.take(0)?,
-        })
-    }
-}
-#[derive(Clone, Debug, Default, PartialEq)]
-pub struct CreateNatGatewayResult {
+rboto::__structure!(
+    CreateMetricCategoryOutput "CreateMetricCategoryResult"[debug from output] {
+    metric_category : MetricCategory } { _meta }
+);
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct CreateNatGatewayOutput {
     /// Unique, case-sensitive identifier to ensure the idempotency of the request. Only returned if a client token was provided in the request.
     pub client_token: Option<String>,
     /// Information about the NAT gateway.
     pub nat_gateway: Option<NatGateway>,
+    pub(crate) _meta: rboto::__private::Meta,
 }
-impl rboto::FromValue for CreateNatGatewayResult {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "CreateNatGatewayResult")?;
-        Ok(Self {
-            client_token: m.take(0)?,
-            nat_gateway: m.take(1)?,
-        })
-    }
-}
-#[derive(Clone, Debug, Default, PartialEq)]
-pub struct CreateNetworkAclResult {
+rboto::__structure!(
+    CreateNatGatewayOutput "CreateNatGatewayResult"[debug from output] { client_token :
+    String, nat_gateway : NatGateway } { _meta }
+);
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct CreateNetworkAclOutput {
     /// Information about the network ACL.
     pub network_acl: Option<NetworkAcl>,
     /// Unique, case-sensitive identifier to ensure the idempotency of the request. Only returned if a client token was provided in the request.
     pub client_token: Option<String>,
+    pub(crate) _meta: rboto::__private::Meta,
 }
-impl rboto::FromValue for CreateNetworkAclResult {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "CreateNetworkAclResult")?;
-        Ok(Self {
-            network_acl: m.take(0)?,
-            client_token: m.take(1)?,
-        })
-    }
-}
-#[derive(Clone, Debug, Default, PartialEq)]
-pub struct CreateNetworkInsightsAccessScopeResult {
+rboto::__structure!(
+    CreateNetworkAclOutput "CreateNetworkAclResult"[debug from output] { network_acl :
+    NetworkAcl, client_token : String } { _meta }
+);
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct CreateNetworkInsightsAccessScopeOutput {
     /// The Network Access Scope.
     pub network_insights_access_scope: Option<NetworkInsightsAccessScope>,
     /// The Network Access Scope content.
     pub network_insights_access_scope_content: Option<NetworkInsightsAccessScopeContent>,
+    pub(crate) _meta: rboto::__private::Meta,
 }
-impl rboto::FromValue for CreateNetworkInsightsAccessScopeResult {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "CreateNetworkInsightsAccessScopeResult")?;
-        Ok(Self {
-            network_insights_access_scope: m.take(0)?,
-            network_insights_access_scope_content: m.take(1)?,
-        })
-    }
-}
-#[derive(Clone, Debug, Default, PartialEq)]
-pub struct CreateNetworkInsightsPathResult {
+rboto::__structure!(
+    CreateNetworkInsightsAccessScopeOutput "CreateNetworkInsightsAccessScopeResult"[debug
+    from output] { network_insights_access_scope : NetworkInsightsAccessScope,
+    network_insights_access_scope_content : NetworkInsightsAccessScopeContent } { _meta }
+);
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct CreateNetworkInsightsPathOutput {
     /// Information about the path.
     pub network_insights_path: Option<NetworkInsightsPath>,
+    pub(crate) _meta: rboto::__private::Meta,
 }
-impl rboto::FromValue for CreateNetworkInsightsPathResult {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "CreateNetworkInsightsPathResult")?;
-        Ok(Self {
-            network_insights_path: m.take(0)?,
-        })
-    }
-}
+rboto::__structure!(
+    CreateNetworkInsightsPathOutput "CreateNetworkInsightsPathResult"[debug from output]
+    { network_insights_path : NetworkInsightsPath } { _meta }
+);
 /// Contains the output of CreateNetworkInterfacePermission.
-#[derive(Clone, Debug, Default, PartialEq)]
-pub struct CreateNetworkInterfacePermissionResult {
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct CreateNetworkInterfacePermissionOutput {
     /// Information about the permission for the network interface.
     pub interface_permission: Option<NetworkInterfacePermission>,
+    pub(crate) _meta: rboto::__private::Meta,
 }
-impl rboto::FromValue for CreateNetworkInterfacePermissionResult {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "CreateNetworkInterfacePermissionResult")?;
-        Ok(Self {
-            interface_permission: m.take(0)?,
-        })
-    }
-}
-#[derive(Clone, Debug, Default, PartialEq)]
-pub struct CreateNetworkInterfaceResult {
+rboto::__structure!(
+    CreateNetworkInterfacePermissionOutput "CreateNetworkInterfacePermissionResult"[debug
+    from output] { interface_permission : NetworkInterfacePermission } { _meta }
+);
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct CreateNetworkInterfaceOutput {
     /// Information about the network interface.
     pub network_interface: Option<NetworkInterface>,
     /// The token to use to retrieve the next page of results. This value is `null` when there are no more results to return.
     pub client_token: Option<String>,
+    pub(crate) _meta: rboto::__private::Meta,
 }
-impl rboto::FromValue for CreateNetworkInterfaceResult {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "CreateNetworkInterfaceResult")?;
-        Ok(Self {
-            network_interface: m.take(0)?,
-            client_token: m.take(1)?,
-        })
-    }
-}
-#[derive(Clone, Debug, Default, PartialEq)]
-pub struct CreateNetworkingFlexCostAllocationPolicyResult {
+rboto::__structure!(
+    CreateNetworkInterfaceOutput "CreateNetworkInterfaceResult"[debug from output] {
+    network_interface : NetworkInterface, client_token : String } { _meta }
+);
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct CreateNetworkingFlexCostAllocationPolicyOutput {
     /// The ID of the flex cost allocation policy.
     pub fca_policy_id: Option<String>,
     /// The Amazon Resource Name (ARN) of the flex cost allocation policy.
@@ -1718,1055 +1533,938 @@ pub struct CreateNetworkingFlexCostAllocationPolicyResult {
     pub created_at: Option<rboto::DateTime>,
     /// The date and time when the policy is expected to apply to network traffic.
     pub expected_effective_at: Option<rboto::DateTime>,
+    pub(crate) _meta: rboto::__private::Meta,
 }
-impl rboto::FromValue for CreateNetworkingFlexCostAllocationPolicyResult {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(
-            v,
-            "CreateNetworkingFlexCostAllocationPolicyResult",
-        )?;
-        Ok(Self {
-            fca_policy_id: m.take(0)?,
-            fca_policy_arn: m.take(1)?,
-            created_at: m.take(2)?,
-            expected_effective_at: m.take(3)?,
-        })
-    }
-}
-#[derive(Clone, Debug, Default, PartialEq)]
-pub struct CreatePlacementGroupResult {
+rboto::__structure!(
+    CreateNetworkingFlexCostAllocationPolicyOutput
+    "CreateNetworkingFlexCostAllocationPolicyResult"[debug from output] { fca_policy_id :
+    String, fca_policy_arn : String, created_at : rboto::DateTime, expected_effective_at
+    : rboto::DateTime } { _meta }
+);
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct CreatePlacementGroupOutput {
     /// Information about the placement group.
     pub placement_group: Option<PlacementGroup>,
+    pub(crate) _meta: rboto::__private::Meta,
 }
-impl rboto::FromValue for CreatePlacementGroupResult {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "CreatePlacementGroupResult")?;
-        Ok(Self {
-            placement_group: m.take(0)?,
-        })
-    }
-}
-#[derive(Clone, Debug, Default, PartialEq)]
-pub struct CreatePublicIpv4PoolResult {
+rboto::__structure!(
+    CreatePlacementGroupOutput "CreatePlacementGroupResult"[debug from output] {
+    placement_group : PlacementGroup } { _meta }
+);
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct CreatePublicIpv4PoolOutput {
     /// The ID of the public IPv4 pool.
     pub pool_id: Option<String>,
+    pub(crate) _meta: rboto::__private::Meta,
 }
-impl rboto::FromValue for CreatePublicIpv4PoolResult {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "CreatePublicIpv4PoolResult")?;
-        Ok(Self { pool_id: m.take(0)? })
-    }
-}
-#[derive(Clone, Debug, Default, PartialEq)]
-pub struct CreateReplaceRootVolumeTaskResult {
+rboto::__structure!(
+    CreatePublicIpv4PoolOutput "CreatePublicIpv4PoolResult"[debug from output] { pool_id
+    : String } { _meta }
+);
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct CreateReplaceRootVolumeTaskOutput {
     /// Information about the root volume replacement task.
     pub replace_root_volume_task: Option<ReplaceRootVolumeTask>,
+    pub(crate) _meta: rboto::__private::Meta,
 }
-impl rboto::FromValue for CreateReplaceRootVolumeTaskResult {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "CreateReplaceRootVolumeTaskResult")?;
-        Ok(Self {
-            replace_root_volume_task: m.take(0)?,
-        })
-    }
-}
+rboto::__structure!(
+    CreateReplaceRootVolumeTaskOutput "CreateReplaceRootVolumeTaskResult"[debug from
+    output] { replace_root_volume_task : ReplaceRootVolumeTask } { _meta }
+);
 /// Contains the output of CreateReservedInstancesListing.
-#[derive(Clone, Debug, Default, PartialEq)]
-pub struct CreateReservedInstancesListingResult {
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct CreateReservedInstancesListingOutput {
     /// Information about the Standard Reserved Instance listing.
     pub reserved_instances_listings: Option<Vec<ReservedInstancesListing>>,
+    pub(crate) _meta: rboto::__private::Meta,
 }
-impl rboto::FromValue for CreateReservedInstancesListingResult {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "CreateReservedInstancesListingResult")?;
-        Ok(Self {
-            reserved_instances_listings: m.take(0)?,
-        })
-    }
-}
-#[derive(Clone, Debug, Default, PartialEq)]
-pub struct CreateRestoreImageTaskResult {
+rboto::__structure!(
+    CreateReservedInstancesListingOutput "CreateReservedInstancesListingResult"[debug
+    from output] { reserved_instances_listings : Vec < ReservedInstancesListing > } {
+    _meta }
+);
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct CreateRestoreImageTaskOutput {
     /// The AMI ID.
     pub image_id: Option<String>,
+    pub(crate) _meta: rboto::__private::Meta,
 }
-impl rboto::FromValue for CreateRestoreImageTaskResult {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "CreateRestoreImageTaskResult")?;
-        Ok(Self { image_id: m.take(0)? })
-    }
-}
-#[derive(Clone, Debug, Default, PartialEq)]
-pub struct CreateRouteResult {
+rboto::__structure!(
+    CreateRestoreImageTaskOutput "CreateRestoreImageTaskResult"[debug from output] {
+    image_id : String } { _meta }
+);
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct CreateRouteOutput {
     /// Returns `true` if the request succeeds; otherwise, it returns an error.
     pub return_: Option<bool>,
+    pub(crate) _meta: rboto::__private::Meta,
 }
-impl rboto::FromValue for CreateRouteResult {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "CreateRouteResult")?;
-        Ok(Self { return_: m.take(0)? })
-    }
-}
-#[derive(Clone, Debug, Default, PartialEq)]
-pub struct CreateRouteServerEndpointResult {
+rboto::__structure!(
+    CreateRouteOutput "CreateRouteResult"[debug from output] { return_ = bool } { _meta }
+);
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct CreateRouteServerEndpointOutput {
     /// Information about the created route server endpoint.
     pub route_server_endpoint: Option<RouteServerEndpoint>,
+    pub(crate) _meta: rboto::__private::Meta,
 }
-impl rboto::FromValue for CreateRouteServerEndpointResult {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "CreateRouteServerEndpointResult")?;
-        Ok(Self {
-            route_server_endpoint: m.take(0)?,
-        })
-    }
-}
-#[derive(Clone, Debug, Default, PartialEq)]
-pub struct CreateRouteServerPeerResult {
+rboto::__structure!(
+    CreateRouteServerEndpointOutput "CreateRouteServerEndpointResult"[debug from output]
+    { route_server_endpoint : RouteServerEndpoint } { _meta }
+);
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct CreateRouteServerPeerOutput {
     /// Information about the created route server peer.
     pub route_server_peer: Option<RouteServerPeer>,
+    pub(crate) _meta: rboto::__private::Meta,
 }
-impl rboto::FromValue for CreateRouteServerPeerResult {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "CreateRouteServerPeerResult")?;
-        Ok(Self {
-            route_server_peer: m.take(0)?,
-        })
-    }
-}
-#[derive(Clone, Debug, Default, PartialEq)]
-pub struct CreateRouteServerResult {
+rboto::__structure!(
+    CreateRouteServerPeerOutput "CreateRouteServerPeerResult"[debug from output] {
+    route_server_peer : RouteServerPeer } { _meta }
+);
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct CreateRouteServerOutput {
     /// Information about the created route server.
     pub route_server: Option<RouteServer>,
+    pub(crate) _meta: rboto::__private::Meta,
 }
-impl rboto::FromValue for CreateRouteServerResult {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "CreateRouteServerResult")?;
-        Ok(Self { route_server: m.take(0)? })
-    }
-}
-#[derive(Clone, Debug, Default, PartialEq)]
-pub struct CreateRouteTableResult {
+rboto::__structure!(
+    CreateRouteServerOutput "CreateRouteServerResult"[debug from output] { route_server :
+    RouteServer } { _meta }
+);
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct CreateRouteTableOutput {
     /// Information about the route table.
     pub route_table: Option<RouteTable>,
     /// Unique, case-sensitive identifier to ensure the idempotency of the request. Only returned if a client token was provided in the request.
     pub client_token: Option<String>,
+    pub(crate) _meta: rboto::__private::Meta,
 }
-impl rboto::FromValue for CreateRouteTableResult {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "CreateRouteTableResult")?;
-        Ok(Self {
-            route_table: m.take(0)?,
-            client_token: m.take(1)?,
-        })
-    }
-}
-#[derive(Clone, Debug, Default, PartialEq)]
-pub struct CreateSecondaryNetworkResult {
+rboto::__structure!(
+    CreateRouteTableOutput "CreateRouteTableResult"[debug from output] { route_table :
+    RouteTable, client_token : String } { _meta }
+);
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct CreateSecondaryNetworkOutput {
     /// Information about the secondary network.
     pub secondary_network: Option<SecondaryNetwork>,
     /// Unique, case-sensitive identifier to ensure the idempotency of the request. Only returned if a client token was provided in the request.
     pub client_token: Option<String>,
+    pub(crate) _meta: rboto::__private::Meta,
 }
-impl rboto::FromValue for CreateSecondaryNetworkResult {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "CreateSecondaryNetworkResult")?;
-        Ok(Self {
-            secondary_network: m.take(0)?,
-            client_token: m.take(1)?,
-        })
-    }
-}
-#[derive(Clone, Debug, Default, PartialEq)]
-pub struct CreateSecondarySubnetResult {
+rboto::__structure!(
+    CreateSecondaryNetworkOutput "CreateSecondaryNetworkResult"[debug from output] {
+    secondary_network : SecondaryNetwork, client_token : String } { _meta }
+);
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct CreateSecondarySubnetOutput {
     /// Information about the secondary subnet.
     pub secondary_subnet: Option<SecondarySubnet>,
     /// Unique, case-sensitive identifier to ensure the idempotency of the request. Only returned if a client token was provided in the request.
     pub client_token: Option<String>,
+    pub(crate) _meta: rboto::__private::Meta,
 }
-impl rboto::FromValue for CreateSecondarySubnetResult {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "CreateSecondarySubnetResult")?;
-        Ok(Self {
-            secondary_subnet: m.take(0)?,
-            client_token: m.take(1)?,
-        })
-    }
-}
-#[derive(Clone, Debug, Default, PartialEq)]
-pub struct CreateSecurityGroupResult {
+rboto::__structure!(
+    CreateSecondarySubnetOutput "CreateSecondarySubnetResult"[debug from output] {
+    secondary_subnet : SecondarySubnet, client_token : String } { _meta }
+);
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct CreateSecurityGroupOutput {
     /// The ID of the security group.
     pub group_id: Option<String>,
     /// The tags assigned to the security group.
     pub tags: Option<Vec<Tag>>,
     /// The security group ARN.
     pub security_group_arn: Option<String>,
+    pub(crate) _meta: rboto::__private::Meta,
 }
-impl rboto::FromValue for CreateSecurityGroupResult {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "CreateSecurityGroupResult")?;
-        Ok(Self {
-            group_id: m.take(0)?,
-            tags: m.take(1)?,
-            security_group_arn: m.take(2)?,
-        })
-    }
-}
-#[derive(Clone, Debug, Default, PartialEq)]
-pub struct CreateSnapshotsResult {
+rboto::__structure!(
+    CreateSecurityGroupOutput "CreateSecurityGroupResult"[debug from output] { group_id :
+    String, tags : Vec < Tag >, security_group_arn : String } { _meta }
+);
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct CreateSnapshotsOutput {
     /// List of snapshots.
     pub snapshots: Option<Vec<SnapshotInfo>>,
+    pub(crate) _meta: rboto::__private::Meta,
 }
-impl rboto::FromValue for CreateSnapshotsResult {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "CreateSnapshotsResult")?;
-        Ok(Self { snapshots: m.take(0)? })
-    }
-}
+rboto::__structure!(
+    CreateSnapshotsOutput "CreateSnapshotsResult"[debug from output] { snapshots : Vec <
+    SnapshotInfo > } { _meta }
+);
 /// Contains the output of CreateSpotDatafeedSubscription.
-#[derive(Clone, Debug, Default, PartialEq)]
-pub struct CreateSpotDatafeedSubscriptionResult {
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct CreateSpotDatafeedSubscriptionOutput {
     /// The Spot Instance data feed subscription.
     pub spot_datafeed_subscription: Option<SpotDatafeedSubscription>,
+    pub(crate) _meta: rboto::__private::Meta,
 }
-impl rboto::FromValue for CreateSpotDatafeedSubscriptionResult {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "CreateSpotDatafeedSubscriptionResult")?;
-        Ok(Self {
-            spot_datafeed_subscription: m.take(0)?,
-        })
-    }
-}
-#[derive(Clone, Debug, Default, PartialEq)]
-pub struct CreateStoreImageTaskResult {
+rboto::__structure!(
+    CreateSpotDatafeedSubscriptionOutput "CreateSpotDatafeedSubscriptionResult"[debug
+    from output] { spot_datafeed_subscription : SpotDatafeedSubscription } { _meta }
+);
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct CreateStoreImageTaskOutput {
     /// The name of the stored AMI object in the S3 bucket.
     pub object_key: Option<String>,
+    pub(crate) _meta: rboto::__private::Meta,
 }
-impl rboto::FromValue for CreateStoreImageTaskResult {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "CreateStoreImageTaskResult")?;
-        Ok(Self { object_key: m.take(0)? })
-    }
-}
-#[derive(Clone, Debug, Default, PartialEq)]
-pub struct CreateSubnetCidrReservationResult {
+rboto::__structure!(
+    CreateStoreImageTaskOutput "CreateStoreImageTaskResult"[debug from output] {
+    object_key : String } { _meta }
+);
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct CreateSubnetCidrReservationOutput {
     /// Information about the created subnet CIDR reservation.
     pub subnet_cidr_reservation: Option<SubnetCidrReservation>,
+    pub(crate) _meta: rboto::__private::Meta,
 }
-impl rboto::FromValue for CreateSubnetCidrReservationResult {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "CreateSubnetCidrReservationResult")?;
-        Ok(Self {
-            subnet_cidr_reservation: m.take(0)?,
-        })
-    }
-}
-#[derive(Clone, Debug, Default, PartialEq)]
-pub struct CreateSubnetResult {
+rboto::__structure!(
+    CreateSubnetCidrReservationOutput "CreateSubnetCidrReservationResult"[debug from
+    output] { subnet_cidr_reservation : SubnetCidrReservation } { _meta }
+);
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct CreateSubnetOutput {
     /// Information about the subnet.
     pub subnet: Option<Subnet>,
+    pub(crate) _meta: rboto::__private::Meta,
 }
-impl rboto::FromValue for CreateSubnetResult {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "CreateSubnetResult")?;
-        Ok(Self { subnet: m.take(0)? })
-    }
-}
-#[derive(Clone, Debug, Default, PartialEq)]
-pub struct CreateTrafficMirrorFilterResult {
+rboto::__structure!(
+    CreateSubnetOutput "CreateSubnetResult"[debug from output] { subnet : Subnet } {
+    _meta }
+);
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct CreateTrafficMirrorFilterOutput {
     /// Information about the Traffic Mirror filter.
     pub traffic_mirror_filter: Option<TrafficMirrorFilter>,
     /// Unique, case-sensitive identifier that you provide to ensure the idempotency of the request. For more information, see [How to ensure idempotency](https://docs.aws.amazon.com/ec2/latest/devguide/ec2-api-idempotency.html).
     pub client_token: Option<String>,
+    pub(crate) _meta: rboto::__private::Meta,
 }
-impl rboto::FromValue for CreateTrafficMirrorFilterResult {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "CreateTrafficMirrorFilterResult")?;
-        Ok(Self {
-            traffic_mirror_filter: m.take(0)?,
-            client_token: m.take(1)?,
-        })
-    }
-}
-#[derive(Clone, Debug, Default, PartialEq)]
-pub struct CreateTrafficMirrorFilterRuleResult {
+rboto::__structure!(
+    CreateTrafficMirrorFilterOutput "CreateTrafficMirrorFilterResult"[debug from output]
+    { traffic_mirror_filter : TrafficMirrorFilter, client_token : String } { _meta }
+);
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct CreateTrafficMirrorFilterRuleOutput {
     /// The Traffic Mirror rule.
     pub traffic_mirror_filter_rule: Option<TrafficMirrorFilterRule>,
     /// Unique, case-sensitive identifier that you provide to ensure the idempotency of the request. For more information, see [How to ensure idempotency](https://docs.aws.amazon.com/ec2/latest/devguide/ec2-api-idempotency.html).
     pub client_token: Option<String>,
+    pub(crate) _meta: rboto::__private::Meta,
 }
-impl rboto::FromValue for CreateTrafficMirrorFilterRuleResult {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "CreateTrafficMirrorFilterRuleResult")?;
-        Ok(Self {
-            traffic_mirror_filter_rule: m.take(0)?,
-            client_token: m.take(1)?,
-        })
-    }
-}
-#[derive(Clone, Debug, Default, PartialEq)]
-pub struct CreateTrafficMirrorSessionResult {
+rboto::__structure!(
+    CreateTrafficMirrorFilterRuleOutput "CreateTrafficMirrorFilterRuleResult"[debug from
+    output] { traffic_mirror_filter_rule : TrafficMirrorFilterRule, client_token : String
+    } { _meta }
+);
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct CreateTrafficMirrorSessionOutput {
     /// Information about the Traffic Mirror session.
     pub traffic_mirror_session: Option<TrafficMirrorSession>,
     /// Unique, case-sensitive identifier that you provide to ensure the idempotency of the request. For more information, see [How to ensure idempotency](https://docs.aws.amazon.com/ec2/latest/devguide/ec2-api-idempotency.html).
     pub client_token: Option<String>,
+    pub(crate) _meta: rboto::__private::Meta,
 }
-impl rboto::FromValue for CreateTrafficMirrorSessionResult {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "CreateTrafficMirrorSessionResult")?;
-        Ok(Self {
-            traffic_mirror_session: m.take(0)?,
-            client_token: m.take(1)?,
-        })
-    }
-}
-#[derive(Clone, Debug, Default, PartialEq)]
-pub struct CreateTrafficMirrorTargetResult {
+rboto::__structure!(
+    CreateTrafficMirrorSessionOutput "CreateTrafficMirrorSessionResult"[debug from
+    output] { traffic_mirror_session : TrafficMirrorSession, client_token : String } {
+    _meta }
+);
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct CreateTrafficMirrorTargetOutput {
     /// Information about the Traffic Mirror target.
     pub traffic_mirror_target: Option<TrafficMirrorTarget>,
     /// Unique, case-sensitive identifier that you provide to ensure the idempotency of the request. For more information, see [How to ensure idempotency](https://docs.aws.amazon.com/ec2/latest/devguide/ec2-api-idempotency.html).
     pub client_token: Option<String>,
+    pub(crate) _meta: rboto::__private::Meta,
 }
-impl rboto::FromValue for CreateTrafficMirrorTargetResult {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "CreateTrafficMirrorTargetResult")?;
-        Ok(Self {
-            traffic_mirror_target: m.take(0)?,
-            client_token: m.take(1)?,
-        })
-    }
-}
-#[derive(Clone, Debug, Default, PartialEq)]
-pub struct CreateTransitGatewayConnectPeerResult {
+rboto::__structure!(
+    CreateTrafficMirrorTargetOutput "CreateTrafficMirrorTargetResult"[debug from output]
+    { traffic_mirror_target : TrafficMirrorTarget, client_token : String } { _meta }
+);
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct CreateTransitGatewayConnectPeerOutput {
     /// Information about the Connect peer.
     pub transit_gateway_connect_peer: Option<TransitGatewayConnectPeer>,
+    pub(crate) _meta: rboto::__private::Meta,
 }
-impl rboto::FromValue for CreateTransitGatewayConnectPeerResult {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "CreateTransitGatewayConnectPeerResult")?;
-        Ok(Self {
-            transit_gateway_connect_peer: m.take(0)?,
-        })
-    }
-}
-#[derive(Clone, Debug, Default, PartialEq)]
-pub struct CreateTransitGatewayConnectResult {
+rboto::__structure!(
+    CreateTransitGatewayConnectPeerOutput "CreateTransitGatewayConnectPeerResult"[debug
+    from output] { transit_gateway_connect_peer : TransitGatewayConnectPeer } { _meta }
+);
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct CreateTransitGatewayConnectOutput {
     /// Information about the Connect attachment.
     pub transit_gateway_connect: Option<TransitGatewayConnect>,
+    pub(crate) _meta: rboto::__private::Meta,
 }
-impl rboto::FromValue for CreateTransitGatewayConnectResult {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "CreateTransitGatewayConnectResult")?;
-        Ok(Self {
-            transit_gateway_connect: m.take(0)?,
-        })
-    }
-}
-#[derive(Clone, Debug, Default, PartialEq)]
-pub struct CreateTransitGatewayMeteringPolicyEntryResult {
+rboto::__structure!(
+    CreateTransitGatewayConnectOutput "CreateTransitGatewayConnectResult"[debug from
+    output] { transit_gateway_connect : TransitGatewayConnect } { _meta }
+);
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct CreateTransitGatewayMeteringPolicyEntryOutput {
     /// Information about the created transit gateway metering policy entry.
     pub transit_gateway_metering_policy_entry: Option<TransitGatewayMeteringPolicyEntry>,
+    pub(crate) _meta: rboto::__private::Meta,
 }
-impl rboto::FromValue for CreateTransitGatewayMeteringPolicyEntryResult {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "CreateTransitGatewayMeteringPolicyEntryResult")?;
-        Ok(Self {
-            transit_gateway_metering_policy_entry: m.take(0)?,
-        })
-    }
-}
-#[derive(Clone, Debug, Default, PartialEq)]
-pub struct CreateTransitGatewayMeteringPolicyResult {
+rboto::__structure!(
+    CreateTransitGatewayMeteringPolicyEntryOutput
+    "CreateTransitGatewayMeteringPolicyEntryResult"[debug from output] {
+    transit_gateway_metering_policy_entry : TransitGatewayMeteringPolicyEntry } { _meta }
+);
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct CreateTransitGatewayMeteringPolicyOutput {
     /// Information about the created transit gateway metering policy.
     pub transit_gateway_metering_policy: Option<TransitGatewayMeteringPolicy>,
+    pub(crate) _meta: rboto::__private::Meta,
 }
-impl rboto::FromValue for CreateTransitGatewayMeteringPolicyResult {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "CreateTransitGatewayMeteringPolicyResult")?;
-        Ok(Self {
-            transit_gateway_metering_policy: m.take(0)?,
-        })
-    }
-}
-#[derive(Clone, Debug, Default, PartialEq)]
-pub struct CreateTransitGatewayMulticastDomainResult {
+rboto::__structure!(
+    CreateTransitGatewayMeteringPolicyOutput
+    "CreateTransitGatewayMeteringPolicyResult"[debug from output] {
+    transit_gateway_metering_policy : TransitGatewayMeteringPolicy } { _meta }
+);
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct CreateTransitGatewayMulticastDomainOutput {
     /// Information about the transit gateway multicast domain.
     pub transit_gateway_multicast_domain: Option<TransitGatewayMulticastDomain>,
+    pub(crate) _meta: rboto::__private::Meta,
 }
-impl rboto::FromValue for CreateTransitGatewayMulticastDomainResult {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "CreateTransitGatewayMulticastDomainResult")?;
-        Ok(Self {
-            transit_gateway_multicast_domain: m.take(0)?,
-        })
-    }
-}
-#[derive(Clone, Debug, Default, PartialEq)]
-pub struct CreateTransitGatewayNetworkFunctionAttachmentResult {
+rboto::__structure!(
+    CreateTransitGatewayMulticastDomainOutput
+    "CreateTransitGatewayMulticastDomainResult"[debug from output] {
+    transit_gateway_multicast_domain : TransitGatewayMulticastDomain } { _meta }
+);
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct CreateTransitGatewayNetworkFunctionAttachmentOutput {
     /// Information about the network function attachment.
     pub transit_gateway_network_function_attachment: Option<
         TransitGatewayNetworkFunctionAttachment,
     >,
+    pub(crate) _meta: rboto::__private::Meta,
 }
-impl rboto::FromValue for CreateTransitGatewayNetworkFunctionAttachmentResult {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(
-            v,
-            "CreateTransitGatewayNetworkFunctionAttachmentResult",
-        )?;
-        Ok(Self {
-            transit_gateway_network_function_attachment: m.take(0)?,
-        })
-    }
-}
-#[derive(Clone, Debug, Default, PartialEq)]
-pub struct CreateTransitGatewayPeeringAttachmentResult {
+rboto::__structure!(
+    CreateTransitGatewayNetworkFunctionAttachmentOutput
+    "CreateTransitGatewayNetworkFunctionAttachmentResult"[debug from output] {
+    transit_gateway_network_function_attachment : TransitGatewayNetworkFunctionAttachment
+    } { _meta }
+);
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct CreateTransitGatewayPeeringAttachmentOutput {
     /// The transit gateway peering attachment.
     pub transit_gateway_peering_attachment: Option<TransitGatewayPeeringAttachment>,
+    pub(crate) _meta: rboto::__private::Meta,
 }
-impl rboto::FromValue for CreateTransitGatewayPeeringAttachmentResult {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "CreateTransitGatewayPeeringAttachmentResult")?;
-        Ok(Self {
-            transit_gateway_peering_attachment: m.take(0)?,
-        })
-    }
-}
-#[derive(Clone, Debug, Default, PartialEq)]
-pub struct CreateTransitGatewayPolicyTableEntryResult {
+rboto::__structure!(
+    CreateTransitGatewayPeeringAttachmentOutput
+    "CreateTransitGatewayPeeringAttachmentResult"[debug from output] {
+    transit_gateway_peering_attachment : TransitGatewayPeeringAttachment } { _meta }
+);
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct CreateTransitGatewayPolicyTableEntryOutput {
     /// Describes a transit gateway policy table entry
     pub transit_gateway_policy_table_entry: Option<TransitGatewayPolicyTableEntry>,
+    pub(crate) _meta: rboto::__private::Meta,
 }
-impl rboto::FromValue for CreateTransitGatewayPolicyTableEntryResult {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "CreateTransitGatewayPolicyTableEntryResult")?;
-        Ok(Self {
-            transit_gateway_policy_table_entry: m.take(0)?,
-        })
-    }
-}
-#[derive(Clone, Debug, Default, PartialEq)]
-pub struct CreateTransitGatewayPolicyTableResult {
+rboto::__structure!(
+    CreateTransitGatewayPolicyTableEntryOutput
+    "CreateTransitGatewayPolicyTableEntryResult"[debug from output] {
+    transit_gateway_policy_table_entry : TransitGatewayPolicyTableEntry } { _meta }
+);
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct CreateTransitGatewayPolicyTableOutput {
     /// Describes the created transit gateway policy table.
     pub transit_gateway_policy_table: Option<TransitGatewayPolicyTable>,
+    pub(crate) _meta: rboto::__private::Meta,
 }
-impl rboto::FromValue for CreateTransitGatewayPolicyTableResult {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "CreateTransitGatewayPolicyTableResult")?;
-        Ok(Self {
-            transit_gateway_policy_table: m.take(0)?,
-        })
-    }
-}
-#[derive(Clone, Debug, Default, PartialEq)]
-pub struct CreateTransitGatewayPrefixListReferenceResult {
+rboto::__structure!(
+    CreateTransitGatewayPolicyTableOutput "CreateTransitGatewayPolicyTableResult"[debug
+    from output] { transit_gateway_policy_table : TransitGatewayPolicyTable } { _meta }
+);
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct CreateTransitGatewayPrefixListReferenceOutput {
     /// Information about the prefix list reference.
     pub transit_gateway_prefix_list_reference: Option<TransitGatewayPrefixListReference>,
+    pub(crate) _meta: rboto::__private::Meta,
 }
-impl rboto::FromValue for CreateTransitGatewayPrefixListReferenceResult {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "CreateTransitGatewayPrefixListReferenceResult")?;
-        Ok(Self {
-            transit_gateway_prefix_list_reference: m.take(0)?,
-        })
-    }
-}
-#[derive(Clone, Debug, Default, PartialEq)]
-pub struct CreateTransitGatewayResult {
+rboto::__structure!(
+    CreateTransitGatewayPrefixListReferenceOutput
+    "CreateTransitGatewayPrefixListReferenceResult"[debug from output] {
+    transit_gateway_prefix_list_reference : TransitGatewayPrefixListReference } { _meta }
+);
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct CreateTransitGatewayOutput {
     /// Information about the transit gateway.
     pub transit_gateway: Option<TransitGateway>,
+    pub(crate) _meta: rboto::__private::Meta,
 }
-impl rboto::FromValue for CreateTransitGatewayResult {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "CreateTransitGatewayResult")?;
-        Ok(Self {
-            transit_gateway: m.take(0)?,
-        })
-    }
-}
-#[derive(Clone, Debug, Default, PartialEq)]
-pub struct CreateTransitGatewayRouteResult {
+rboto::__structure!(
+    CreateTransitGatewayOutput "CreateTransitGatewayResult"[debug from output] {
+    transit_gateway : TransitGateway } { _meta }
+);
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct CreateTransitGatewayRouteOutput {
     /// Information about the route.
     pub route: Option<TransitGatewayRoute>,
+    pub(crate) _meta: rboto::__private::Meta,
 }
-impl rboto::FromValue for CreateTransitGatewayRouteResult {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "CreateTransitGatewayRouteResult")?;
-        Ok(Self { route: m.take(0)? })
-    }
-}
-#[derive(Clone, Debug, Default, PartialEq)]
-pub struct CreateTransitGatewayRouteTableAnnouncementResult {
+rboto::__structure!(
+    CreateTransitGatewayRouteOutput "CreateTransitGatewayRouteResult"[debug from output]
+    { route : TransitGatewayRoute } { _meta }
+);
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct CreateTransitGatewayRouteTableAnnouncementOutput {
     /// Provides details about the transit gateway route table announcement.
     pub transit_gateway_route_table_announcement: Option<
         TransitGatewayRouteTableAnnouncement,
     >,
+    pub(crate) _meta: rboto::__private::Meta,
 }
-impl rboto::FromValue for CreateTransitGatewayRouteTableAnnouncementResult {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(
-            v,
-            "CreateTransitGatewayRouteTableAnnouncementResult",
-        )?;
-        Ok(Self {
-            transit_gateway_route_table_announcement: m.take(0)?,
-        })
-    }
-}
-#[derive(Clone, Debug, Default, PartialEq)]
-pub struct CreateTransitGatewayRouteTableResult {
+rboto::__structure!(
+    CreateTransitGatewayRouteTableAnnouncementOutput
+    "CreateTransitGatewayRouteTableAnnouncementResult"[debug from output] {
+    transit_gateway_route_table_announcement : TransitGatewayRouteTableAnnouncement } {
+    _meta }
+);
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct CreateTransitGatewayRouteTableOutput {
     /// Information about the transit gateway route table.
     pub transit_gateway_route_table: Option<TransitGatewayRouteTable>,
+    pub(crate) _meta: rboto::__private::Meta,
 }
-impl rboto::FromValue for CreateTransitGatewayRouteTableResult {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "CreateTransitGatewayRouteTableResult")?;
-        Ok(Self {
-            transit_gateway_route_table: m.take(0)?,
-        })
-    }
-}
-#[derive(Clone, Debug, Default, PartialEq)]
-pub struct CreateTransitGatewayVpcAttachmentResult {
+rboto::__structure!(
+    CreateTransitGatewayRouteTableOutput "CreateTransitGatewayRouteTableResult"[debug
+    from output] { transit_gateway_route_table : TransitGatewayRouteTable } { _meta }
+);
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct CreateTransitGatewayVpcAttachmentOutput {
     /// Information about the VPC attachment.
     pub transit_gateway_vpc_attachment: Option<TransitGatewayVpcAttachment>,
+    pub(crate) _meta: rboto::__private::Meta,
 }
-impl rboto::FromValue for CreateTransitGatewayVpcAttachmentResult {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "CreateTransitGatewayVpcAttachmentResult")?;
-        Ok(Self {
-            transit_gateway_vpc_attachment: m.take(0)?,
-        })
-    }
-}
-#[derive(Clone, Debug, Default, PartialEq)]
-pub struct CreateVerifiedAccessEndpointResult {
+rboto::__structure!(
+    CreateTransitGatewayVpcAttachmentOutput
+    "CreateTransitGatewayVpcAttachmentResult"[debug from output] {
+    transit_gateway_vpc_attachment : TransitGatewayVpcAttachment } { _meta }
+);
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct CreateVerifiedAccessEndpointOutput {
     /// Details about the Verified Access endpoint.
     pub verified_access_endpoint: Option<VerifiedAccessEndpoint>,
+    pub(crate) _meta: rboto::__private::Meta,
 }
-impl rboto::FromValue for CreateVerifiedAccessEndpointResult {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "CreateVerifiedAccessEndpointResult")?;
-        Ok(Self {
-            verified_access_endpoint: m.take(0)?,
-        })
-    }
-}
-#[derive(Clone, Debug, Default, PartialEq)]
-pub struct CreateVerifiedAccessGroupResult {
+rboto::__structure!(
+    CreateVerifiedAccessEndpointOutput "CreateVerifiedAccessEndpointResult"[debug from
+    output] { verified_access_endpoint : VerifiedAccessEndpoint } { _meta }
+);
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct CreateVerifiedAccessGroupOutput {
     /// Details about the Verified Access group.
     pub verified_access_group: Option<VerifiedAccessGroup>,
+    pub(crate) _meta: rboto::__private::Meta,
 }
-impl rboto::FromValue for CreateVerifiedAccessGroupResult {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "CreateVerifiedAccessGroupResult")?;
-        Ok(Self {
-            verified_access_group: m.take(0)?,
-        })
-    }
-}
-#[derive(Clone, Debug, Default, PartialEq)]
-pub struct CreateVerifiedAccessInstanceResult {
+rboto::__structure!(
+    CreateVerifiedAccessGroupOutput "CreateVerifiedAccessGroupResult"[debug from output]
+    { verified_access_group : VerifiedAccessGroup } { _meta }
+);
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct CreateVerifiedAccessInstanceOutput {
     /// Details about the Verified Access instance.
     pub verified_access_instance: Option<VerifiedAccessInstance>,
+    pub(crate) _meta: rboto::__private::Meta,
 }
-impl rboto::FromValue for CreateVerifiedAccessInstanceResult {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "CreateVerifiedAccessInstanceResult")?;
-        Ok(Self {
-            verified_access_instance: m.take(0)?,
-        })
-    }
-}
-#[derive(Clone, Debug, Default, PartialEq)]
-pub struct CreateVerifiedAccessTrustProviderResult {
+rboto::__structure!(
+    CreateVerifiedAccessInstanceOutput "CreateVerifiedAccessInstanceResult"[debug from
+    output] { verified_access_instance : VerifiedAccessInstance } { _meta }
+);
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct CreateVerifiedAccessTrustProviderOutput {
     /// Details about the Verified Access trust provider.
     pub verified_access_trust_provider: Option<VerifiedAccessTrustProvider>,
+    pub(crate) _meta: rboto::__private::Meta,
 }
-impl rboto::FromValue for CreateVerifiedAccessTrustProviderResult {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "CreateVerifiedAccessTrustProviderResult")?;
-        Ok(Self {
-            verified_access_trust_provider: m.take(0)?,
-        })
-    }
-}
-#[derive(Clone, Debug, Default, PartialEq)]
-pub struct CreateVpcBlockPublicAccessExclusionResult {
+rboto::__structure!(
+    CreateVerifiedAccessTrustProviderOutput
+    "CreateVerifiedAccessTrustProviderResult"[debug from output] {
+    verified_access_trust_provider : VerifiedAccessTrustProvider } { _meta }
+);
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct CreateVpcBlockPublicAccessExclusionOutput {
     /// Details about an exclusion.
     pub vpc_block_public_access_exclusion: Option<VpcBlockPublicAccessExclusion>,
+    pub(crate) _meta: rboto::__private::Meta,
 }
-impl rboto::FromValue for CreateVpcBlockPublicAccessExclusionResult {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "CreateVpcBlockPublicAccessExclusionResult")?;
-        Ok(Self {
-            vpc_block_public_access_exclusion: m.take(0)?,
-        })
-    }
-}
-#[derive(Clone, Debug, Default, PartialEq)]
-pub struct CreateVpcEncryptionControlResult {
+rboto::__structure!(
+    CreateVpcBlockPublicAccessExclusionOutput
+    "CreateVpcBlockPublicAccessExclusionResult"[debug from output] {
+    vpc_block_public_access_exclusion : VpcBlockPublicAccessExclusion } { _meta }
+);
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct CreateVpcEncryptionControlOutput {
     /// Information about the VPC Encryption Control configuration.
     pub vpc_encryption_control: Option<VpcEncryptionControl>,
+    pub(crate) _meta: rboto::__private::Meta,
 }
-impl rboto::FromValue for CreateVpcEncryptionControlResult {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "CreateVpcEncryptionControlResult")?;
-        Ok(Self {
-            vpc_encryption_control: m.take(0)?,
-        })
-    }
-}
-#[derive(Clone, Debug, Default, PartialEq)]
-pub struct CreateVpcEndpointConnectionNotificationResult {
+rboto::__structure!(
+    CreateVpcEncryptionControlOutput "CreateVpcEncryptionControlResult"[debug from
+    output] { vpc_encryption_control : VpcEncryptionControl } { _meta }
+);
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct CreateVpcEndpointConnectionNotificationOutput {
     /// Information about the notification.
     pub connection_notification: Option<ConnectionNotification>,
     /// Unique, case-sensitive identifier that you provide to ensure the idempotency of the request.
     pub client_token: Option<String>,
+    pub(crate) _meta: rboto::__private::Meta,
 }
-impl rboto::FromValue for CreateVpcEndpointConnectionNotificationResult {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "CreateVpcEndpointConnectionNotificationResult")?;
-        Ok(Self {
-            connection_notification: m.take(0)?,
-            client_token: m.take(1)?,
-        })
-    }
-}
-#[derive(Clone, Debug, Default, PartialEq)]
-pub struct CreateVpcEndpointResult {
+rboto::__structure!(
+    CreateVpcEndpointConnectionNotificationOutput
+    "CreateVpcEndpointConnectionNotificationResult"[debug from output] {
+    connection_notification : ConnectionNotification, client_token : String } { _meta }
+);
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct CreateVpcEndpointOutput {
     /// Information about the endpoint.
     pub vpc_endpoint: Option<VpcEndpoint>,
     /// Unique, case-sensitive identifier that you provide to ensure the idempotency of the request.
     pub client_token: Option<String>,
+    pub(crate) _meta: rboto::__private::Meta,
 }
-impl rboto::FromValue for CreateVpcEndpointResult {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "CreateVpcEndpointResult")?;
-        Ok(Self {
-            vpc_endpoint: m.take(0)?,
-            client_token: m.take(1)?,
-        })
-    }
-}
-#[derive(Clone, Debug, Default, PartialEq)]
-pub struct CreateVpcEndpointServiceConfigurationResult {
+rboto::__structure!(
+    CreateVpcEndpointOutput "CreateVpcEndpointResult"[debug from output] { vpc_endpoint :
+    VpcEndpoint, client_token : String } { _meta }
+);
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct CreateVpcEndpointServiceConfigurationOutput {
     /// Information about the service configuration.
     pub service_configuration: Option<ServiceConfiguration>,
     /// Unique, case-sensitive identifier that you provide to ensure the idempotency of the request.
     pub client_token: Option<String>,
+    pub(crate) _meta: rboto::__private::Meta,
 }
-impl rboto::FromValue for CreateVpcEndpointServiceConfigurationResult {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "CreateVpcEndpointServiceConfigurationResult")?;
-        Ok(Self {
-            service_configuration: m.take(0)?,
-            client_token: m.take(1)?,
-        })
-    }
-}
-#[derive(Clone, Debug, Default, PartialEq)]
-pub struct CreateVpcPeeringConnectionResult {
+rboto::__structure!(
+    CreateVpcEndpointServiceConfigurationOutput
+    "CreateVpcEndpointServiceConfigurationResult"[debug from output] {
+    service_configuration : ServiceConfiguration, client_token : String } { _meta }
+);
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct CreateVpcPeeringConnectionOutput {
     /// Information about the VPC peering connection.
     pub vpc_peering_connection: Option<VpcPeeringConnection>,
+    pub(crate) _meta: rboto::__private::Meta,
 }
-impl rboto::FromValue for CreateVpcPeeringConnectionResult {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "CreateVpcPeeringConnectionResult")?;
-        Ok(Self {
-            vpc_peering_connection: m.take(0)?,
-        })
-    }
-}
-#[derive(Clone, Debug, Default, PartialEq)]
-pub struct CreateVpcResult {
+rboto::__structure!(
+    CreateVpcPeeringConnectionOutput "CreateVpcPeeringConnectionResult"[debug from
+    output] { vpc_peering_connection : VpcPeeringConnection } { _meta }
+);
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct CreateVpcOutput {
     /// Information about the VPC.
     pub vpc: Option<Vpc>,
+    pub(crate) _meta: rboto::__private::Meta,
 }
-impl rboto::FromValue for CreateVpcResult {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "CreateVpcResult")?;
-        Ok(Self { vpc: m.take(0)? })
-    }
-}
-#[derive(Clone, Debug, Default, PartialEq)]
-pub struct CreateVpnConcentratorResult {
+rboto::__structure!(
+    CreateVpcOutput "CreateVpcResult"[debug from output] { vpc : Vpc } { _meta }
+);
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct CreateVpnConcentratorOutput {
     /// Information about the VPN concentrator.
     pub vpn_concentrator: Option<VpnConcentrator>,
+    pub(crate) _meta: rboto::__private::Meta,
 }
-impl rboto::FromValue for CreateVpnConcentratorResult {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "CreateVpnConcentratorResult")?;
-        Ok(Self {
-            vpn_concentrator: m.take(0)?,
-        })
-    }
-}
+rboto::__structure!(
+    CreateVpnConcentratorOutput "CreateVpnConcentratorResult"[debug from output] {
+    vpn_concentrator : VpnConcentrator } { _meta }
+);
 /// Contains the output of CreateVpnConnection.
-#[derive(Clone, Debug, Default, PartialEq)]
-pub struct CreateVpnConnectionResult {
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct CreateVpnConnectionOutput {
     /// Information about the VPN connection.
     pub vpn_connection: Option<VpnConnection>,
+    pub(crate) _meta: rboto::__private::Meta,
 }
-impl rboto::FromValue for CreateVpnConnectionResult {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "CreateVpnConnectionResult")?;
-        Ok(Self { vpn_connection: m.take(0)? })
-    }
-}
+rboto::__structure!(
+    CreateVpnConnectionOutput "CreateVpnConnectionResult"[debug from output] {
+    vpn_connection : VpnConnection } { _meta }
+);
 /// Contains the output of CreateVpnGateway.
-#[derive(Clone, Debug, Default, PartialEq)]
-pub struct CreateVpnGatewayResult {
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct CreateVpnGatewayOutput {
     /// Information about the virtual private gateway.
     pub vpn_gateway: Option<VpnGateway>,
+    pub(crate) _meta: rboto::__private::Meta,
 }
-impl rboto::FromValue for CreateVpnGatewayResult {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "CreateVpnGatewayResult")?;
-        Ok(Self { vpn_gateway: m.take(0)? })
-    }
-}
-#[derive(Clone, Debug, Default, PartialEq)]
-pub struct DeleteApplicationStatusCheckResult {
+rboto::__structure!(
+    CreateVpnGatewayOutput "CreateVpnGatewayResult"[debug from output] { vpn_gateway :
+    VpnGateway } { _meta }
+);
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct DeleteApplicationStatusCheckOutput {
     /// Information about the deleted application status check.
     pub application_status_check: Option<ApplicationStatusCheckResponseObject>,
+    pub(crate) _meta: rboto::__private::Meta,
 }
-impl rboto::FromValue for DeleteApplicationStatusCheckResult {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "DeleteApplicationStatusCheckResult")?;
-        Ok(Self {
-            application_status_check: m.take(0)?,
-        })
-    }
-}
-#[derive(Clone, Debug, Default, PartialEq)]
-pub struct DeleteCapacityManagerDataExportResult {
+rboto::__structure!(
+    DeleteApplicationStatusCheckOutput "DeleteApplicationStatusCheckResult"[debug from
+    output] { application_status_check : ApplicationStatusCheckResponseObject } { _meta }
+);
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct DeleteCapacityManagerDataExportOutput {
     /// The unique identifier of the deleted data export configuration.
     pub capacity_manager_data_export_id: Option<String>,
+    pub(crate) _meta: rboto::__private::Meta,
 }
-impl rboto::FromValue for DeleteCapacityManagerDataExportResult {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "DeleteCapacityManagerDataExportResult")?;
-        Ok(Self {
-            capacity_manager_data_export_id: m.take(0)?,
-        })
-    }
-}
-#[derive(Clone, Debug, Default, PartialEq)]
-pub struct DeleteCarrierGatewayResult {
+rboto::__structure!(
+    DeleteCapacityManagerDataExportOutput "DeleteCapacityManagerDataExportResult"[debug
+    from output] { capacity_manager_data_export_id : String } { _meta }
+);
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct DeleteCarrierGatewayOutput {
     /// Information about the carrier gateway.
     pub carrier_gateway: Option<CarrierGateway>,
+    pub(crate) _meta: rboto::__private::Meta,
 }
-impl rboto::FromValue for DeleteCarrierGatewayResult {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "DeleteCarrierGatewayResult")?;
-        Ok(Self {
-            carrier_gateway: m.take(0)?,
-        })
-    }
-}
-#[derive(Clone, Debug, Default, PartialEq)]
-pub struct DeleteClientVpnEndpointAuthorizationPolicyResult {
+rboto::__structure!(
+    DeleteCarrierGatewayOutput "DeleteCarrierGatewayResult"[debug from output] {
+    carrier_gateway : CarrierGateway } { _meta }
+);
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct DeleteClientVpnEndpointAuthorizationPolicyOutput {
     /// The current state of the authorization policy.
     pub status: Option<ClientVpnAuthorizationPolicyStatus>,
+    pub(crate) _meta: rboto::__private::Meta,
 }
-impl rboto::FromValue for DeleteClientVpnEndpointAuthorizationPolicyResult {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(
-            v,
-            "DeleteClientVpnEndpointAuthorizationPolicyResult",
-        )?;
-        Ok(Self { status: m.take(0)? })
-    }
-}
-#[derive(Clone, Debug, Default, PartialEq)]
-pub struct DeleteClientVpnEndpointResult {
+rboto::__structure!(
+    DeleteClientVpnEndpointAuthorizationPolicyOutput
+    "DeleteClientVpnEndpointAuthorizationPolicyResult"[debug from output] { status :
+    ClientVpnAuthorizationPolicyStatus } { _meta }
+);
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct DeleteClientVpnEndpointOutput {
     /// The current state of the Client VPN endpoint.
     pub status: Option<ClientVpnEndpointStatus>,
+    pub(crate) _meta: rboto::__private::Meta,
 }
-impl rboto::FromValue for DeleteClientVpnEndpointResult {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "DeleteClientVpnEndpointResult")?;
-        Ok(Self { status: m.take(0)? })
-    }
-}
-#[derive(Clone, Debug, Default, PartialEq)]
-pub struct DeleteClientVpnRouteResult {
+rboto::__structure!(
+    DeleteClientVpnEndpointOutput "DeleteClientVpnEndpointResult"[debug from output] {
+    status : ClientVpnEndpointStatus } { _meta }
+);
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct DeleteClientVpnRouteOutput {
     /// The current state of the route.
     pub status: Option<ClientVpnRouteStatus>,
+    pub(crate) _meta: rboto::__private::Meta,
 }
-impl rboto::FromValue for DeleteClientVpnRouteResult {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "DeleteClientVpnRouteResult")?;
-        Ok(Self { status: m.take(0)? })
-    }
-}
-#[derive(Clone, Debug, Default, PartialEq)]
-pub struct DeleteCoipCidrResult {
+rboto::__structure!(
+    DeleteClientVpnRouteOutput "DeleteClientVpnRouteResult"[debug from output] { status :
+    ClientVpnRouteStatus } { _meta }
+);
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct DeleteCoipCidrOutput {
     /// Information about a range of customer-owned IP addresses.
     pub coip_cidr: Option<CoipCidr>,
+    pub(crate) _meta: rboto::__private::Meta,
 }
-impl rboto::FromValue for DeleteCoipCidrResult {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "DeleteCoipCidrResult")?;
-        Ok(Self { coip_cidr: m.take(0)? })
-    }
-}
-#[derive(Clone, Debug, Default, PartialEq)]
-pub struct DeleteCoipPoolResult {
+rboto::__structure!(
+    DeleteCoipCidrOutput "DeleteCoipCidrResult"[debug from output] { coip_cidr : CoipCidr
+    } { _meta }
+);
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct DeleteCoipPoolOutput {
     /// Information about the CoIP address pool.
     pub coip_pool: Option<CoipPool>,
+    pub(crate) _meta: rboto::__private::Meta,
 }
-impl rboto::FromValue for DeleteCoipPoolResult {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "DeleteCoipPoolResult")?;
-        Ok(Self { coip_pool: m.take(0)? })
-    }
-}
-#[derive(Clone, Debug, Default, PartialEq)]
-pub struct DeleteEgressOnlyInternetGatewayResult {
+rboto::__structure!(
+    DeleteCoipPoolOutput "DeleteCoipPoolResult"[debug from output] { coip_pool : CoipPool
+    } { _meta }
+);
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct DeleteEgressOnlyInternetGatewayOutput {
     /// Returns `true` if the request succeeds; otherwise, it returns an error.
     pub return_code: Option<bool>,
+    pub(crate) _meta: rboto::__private::Meta,
 }
-impl rboto::FromValue for DeleteEgressOnlyInternetGatewayResult {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "DeleteEgressOnlyInternetGatewayResult")?;
-        Ok(Self { return_code: m.take(0)? })
-    }
-}
-#[derive(Clone, Debug, Default, PartialEq)]
-pub struct DeleteFleetsResult {
+rboto::__structure!(
+    DeleteEgressOnlyInternetGatewayOutput "DeleteEgressOnlyInternetGatewayResult"[debug
+    from output] { return_code = bool } { _meta }
+);
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct DeleteFleetsOutput {
     /// Information about the EC2 Fleets that are successfully deleted.
     pub successful_fleet_deletions: Option<Vec<DeleteFleetSuccessItem>>,
     /// Information about the EC2 Fleets that are not successfully deleted.
     pub unsuccessful_fleet_deletions: Option<Vec<DeleteFleetErrorItem>>,
+    pub(crate) _meta: rboto::__private::Meta,
 }
-impl rboto::FromValue for DeleteFleetsResult {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "DeleteFleetsResult")?;
-        Ok(Self {
-            successful_fleet_deletions: m.take(0)?,
-            unsuccessful_fleet_deletions: m.take(1)?,
-        })
-    }
-}
-#[derive(Clone, Debug, Default, PartialEq)]
-pub struct DeleteFlowLogsResult {
+rboto::__structure!(
+    DeleteFleetsOutput "DeleteFleetsResult"[debug from output] {
+    successful_fleet_deletions : Vec < DeleteFleetSuccessItem >,
+    unsuccessful_fleet_deletions : Vec < DeleteFleetErrorItem > } { _meta }
+);
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct DeleteFlowLogsOutput {
     /// Information about the flow logs that could not be deleted successfully.
     pub unsuccessful: Option<Vec<UnsuccessfulItem>>,
+    pub(crate) _meta: rboto::__private::Meta,
 }
-impl rboto::FromValue for DeleteFlowLogsResult {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "DeleteFlowLogsResult")?;
-        Ok(Self { unsuccessful: m.take(0)? })
-    }
-}
-#[derive(Clone, Debug, Default, PartialEq)]
-pub struct DeleteFpgaImageResult {
+rboto::__structure!(
+    DeleteFlowLogsOutput "DeleteFlowLogsResult"[debug from output] { unsuccessful : Vec <
+    UnsuccessfulItem > } { _meta }
+);
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct DeleteFpgaImageOutput {
     /// Is `true` if the request succeeds, and an error otherwise.
     pub return_: Option<bool>,
+    pub(crate) _meta: rboto::__private::Meta,
 }
-impl rboto::FromValue for DeleteFpgaImageResult {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "DeleteFpgaImageResult")?;
-        Ok(Self { return_: m.take(0)? })
-    }
-}
-#[derive(Clone, Debug, Default, PartialEq)]
-pub struct DeleteImageUsageReportResult {
+rboto::__structure!(
+    DeleteFpgaImageOutput "DeleteFpgaImageResult"[debug from output] { return_ = bool } {
+    _meta }
+);
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct DeleteImageUsageReportOutput {
     /// Returns `true` if the request succeeds; otherwise, it returns an error.
     pub return_: Option<bool>,
+    pub(crate) _meta: rboto::__private::Meta,
 }
-impl rboto::FromValue for DeleteImageUsageReportResult {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "DeleteImageUsageReportResult")?;
-        Ok(Self { return_: m.take(0)? })
-    }
-}
-#[derive(Clone, Debug, Default, PartialEq)]
-pub struct DeleteInstanceConnectEndpointResult {
+rboto::__structure!(
+    DeleteImageUsageReportOutput "DeleteImageUsageReportResult"[debug from output] {
+    return_ = bool } { _meta }
+);
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct DeleteInstanceConnectEndpointOutput {
     /// Information about the EC2 Instance Connect Endpoint.
     pub instance_connect_endpoint: Option<Ec2InstanceConnectEndpoint>,
+    pub(crate) _meta: rboto::__private::Meta,
 }
-impl rboto::FromValue for DeleteInstanceConnectEndpointResult {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "DeleteInstanceConnectEndpointResult")?;
-        Ok(Self {
-            instance_connect_endpoint: m.take(0)?,
-        })
-    }
-}
-#[derive(Clone, Debug, Default, PartialEq)]
-pub struct DeleteInstanceEventWindowResult {
+rboto::__structure!(
+    DeleteInstanceConnectEndpointOutput "DeleteInstanceConnectEndpointResult"[debug from
+    output] { instance_connect_endpoint : Ec2InstanceConnectEndpoint } { _meta }
+);
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct DeleteInstanceEventWindowOutput {
     /// The state of the event window.
     pub instance_event_window_state: Option<InstanceEventWindowStateChange>,
+    pub(crate) _meta: rboto::__private::Meta,
 }
-impl rboto::FromValue for DeleteInstanceEventWindowResult {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "DeleteInstanceEventWindowResult")?;
-        Ok(Self {
-            instance_event_window_state: m.take(0)?,
-        })
-    }
-}
-#[derive(Clone, Debug, Default, PartialEq)]
-pub struct DeleteIpamExternalResourceVerificationTokenResult {
+rboto::__structure!(
+    DeleteInstanceEventWindowOutput "DeleteInstanceEventWindowResult"[debug from output]
+    { instance_event_window_state : InstanceEventWindowStateChange } { _meta }
+);
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct DeleteIpamExternalResourceVerificationTokenOutput {
     /// The verification token.
     pub ipam_external_resource_verification_token: Option<
         IpamExternalResourceVerificationToken,
     >,
+    pub(crate) _meta: rboto::__private::Meta,
 }
-impl rboto::FromValue for DeleteIpamExternalResourceVerificationTokenResult {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(
-            v,
-            "DeleteIpamExternalResourceVerificationTokenResult",
-        )?;
-        Ok(Self {
-            ipam_external_resource_verification_token: m.take(0)?,
-        })
-    }
-}
-#[derive(Clone, Debug, Default, PartialEq)]
-pub struct DeleteIpamInternetRegistryAssociationResult {
+rboto::__structure!(
+    DeleteIpamExternalResourceVerificationTokenOutput
+    "DeleteIpamExternalResourceVerificationTokenResult"[debug from output] {
+    ipam_external_resource_verification_token : IpamExternalResourceVerificationToken } {
+    _meta }
+);
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct DeleteIpamInternetRegistryAssociationOutput {
     /// Information about the deleted internet registry association.
     pub ipam_internet_registry_association: Option<IpamInternetRegistryAssociation>,
+    pub(crate) _meta: rboto::__private::Meta,
 }
-impl rboto::FromValue for DeleteIpamInternetRegistryAssociationResult {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "DeleteIpamInternetRegistryAssociationResult")?;
-        Ok(Self {
-            ipam_internet_registry_association: m.take(0)?,
-        })
-    }
-}
-#[derive(Clone, Debug, Default, PartialEq)]
-pub struct DeleteIpamPolicyResult {
+rboto::__structure!(
+    DeleteIpamInternetRegistryAssociationOutput
+    "DeleteIpamInternetRegistryAssociationResult"[debug from output] {
+    ipam_internet_registry_association : IpamInternetRegistryAssociation } { _meta }
+);
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct DeleteIpamPolicyOutput {
     /// Information about the deleted IPAM policy.
     pub ipam_policy: Option<IpamPolicy>,
+    pub(crate) _meta: rboto::__private::Meta,
 }
-impl rboto::FromValue for DeleteIpamPolicyResult {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "DeleteIpamPolicyResult")?;
-        Ok(Self { ipam_policy: m.take(0)? })
-    }
-}
-#[derive(Clone, Debug, Default, PartialEq)]
-pub struct DeleteIpamPoolResult {
+rboto::__structure!(
+    DeleteIpamPolicyOutput "DeleteIpamPolicyResult"[debug from output] { ipam_policy :
+    IpamPolicy } { _meta }
+);
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct DeleteIpamPoolOutput {
     /// Information about the results of the deletion.
     pub ipam_pool: Option<IpamPool>,
+    pub(crate) _meta: rboto::__private::Meta,
 }
-impl rboto::FromValue for DeleteIpamPoolResult {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "DeleteIpamPoolResult")?;
-        Ok(Self { ipam_pool: m.take(0)? })
-    }
-}
-#[derive(Clone, Debug, Default, PartialEq)]
-pub struct DeleteIpamPrefixListResolverResult {
+rboto::__structure!(
+    DeleteIpamPoolOutput "DeleteIpamPoolResult"[debug from output] { ipam_pool : IpamPool
+    } { _meta }
+);
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct DeleteIpamPrefixListResolverOutput {
     /// Information about the IPAM prefix list resolver that was deleted.
     pub ipam_prefix_list_resolver: Option<IpamPrefixListResolver>,
+    pub(crate) _meta: rboto::__private::Meta,
 }
-impl rboto::FromValue for DeleteIpamPrefixListResolverResult {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "DeleteIpamPrefixListResolverResult")?;
-        Ok(Self {
-            ipam_prefix_list_resolver: m.take(0)?,
-        })
-    }
-}
-#[derive(Clone, Debug, Default, PartialEq)]
-pub struct DeleteIpamPrefixListResolverTargetResult {
+rboto::__structure!(
+    DeleteIpamPrefixListResolverOutput "DeleteIpamPrefixListResolverResult"[debug from
+    output] { ipam_prefix_list_resolver : IpamPrefixListResolver } { _meta }
+);
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct DeleteIpamPrefixListResolverTargetOutput {
     /// Information about the IPAM prefix list resolver target that was deleted.
     pub ipam_prefix_list_resolver_target: Option<IpamPrefixListResolverTarget>,
+    pub(crate) _meta: rboto::__private::Meta,
 }
-impl rboto::FromValue for DeleteIpamPrefixListResolverTargetResult {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "DeleteIpamPrefixListResolverTargetResult")?;
-        Ok(Self {
-            ipam_prefix_list_resolver_target: m.take(0)?,
-        })
-    }
-}
-#[derive(Clone, Debug, Default, PartialEq)]
-pub struct DeleteIpamResourceDiscoveryResult {
+rboto::__structure!(
+    DeleteIpamPrefixListResolverTargetOutput
+    "DeleteIpamPrefixListResolverTargetResult"[debug from output] {
+    ipam_prefix_list_resolver_target : IpamPrefixListResolverTarget } { _meta }
+);
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct DeleteIpamResourceDiscoveryOutput {
     /// The IPAM resource discovery.
     pub ipam_resource_discovery: Option<IpamResourceDiscovery>,
+    pub(crate) _meta: rboto::__private::Meta,
 }
-impl rboto::FromValue for DeleteIpamResourceDiscoveryResult {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "DeleteIpamResourceDiscoveryResult")?;
-        Ok(Self {
-            ipam_resource_discovery: m.take(0)?,
-        })
-    }
-}
-#[derive(Clone, Debug, Default, PartialEq)]
-pub struct DeleteIpamResult {
+rboto::__structure!(
+    DeleteIpamResourceDiscoveryOutput "DeleteIpamResourceDiscoveryResult"[debug from
+    output] { ipam_resource_discovery : IpamResourceDiscovery } { _meta }
+);
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct DeleteIpamOutput {
     /// Information about the results of the deletion.
     pub ipam: Option<Ipam>,
+    pub(crate) _meta: rboto::__private::Meta,
 }
-impl rboto::FromValue for DeleteIpamResult {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "DeleteIpamResult")?;
-        Ok(Self { ipam: m.take(0)? })
-    }
-}
-#[derive(Clone, Debug, Default, PartialEq)]
-pub struct DeleteIpamRoutingPolicyRegistrationResult {
+rboto::__structure!(
+    DeleteIpamOutput "DeleteIpamResult"[debug from output] { ipam : Ipam } { _meta }
+);
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct DeleteIpamRoutingPolicyRegistrationOutput {
     /// Information about the routing policy registration delta created by this deletion.
     pub ipam_routing_policy_registration_delta: Option<
         IpamRoutingPolicyRegistrationDelta,
     >,
+    pub(crate) _meta: rboto::__private::Meta,
 }
-impl rboto::FromValue for DeleteIpamRoutingPolicyRegistrationResult {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "DeleteIpamRoutingPolicyRegistrationResult")?;
-        Ok(Self {
-            ipam_routing_policy_registration_delta: m.take(0)?,
-        })
+rboto::__structure!(
+    DeleteIpamRoutingPolicyRegistrationOutput
+    "DeleteIpamRoutingPolicyRegistrationResult"[debug from output] {
+    ipam_routing_policy_registration_delta : IpamRoutingPolicyRegistrationDelta } { _meta
     }
-}
-#[derive(Clone, Debug, Default, PartialEq)]
-pub struct DeleteIpamScopeResult {
+);
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct DeleteIpamScopeOutput {
     /// Information about the results of the deletion.
     pub ipam_scope: Option<IpamScope>,
+    pub(crate) _meta: rboto::__private::Meta,
 }
-impl rboto::FromValue for DeleteIpamScopeResult {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "DeleteIpamScopeResult")?;
-        Ok(Self { ipam_scope: m.take(0)? })
-    }
-}
-#[derive(Clone, Debug, Default, PartialEq)]
-pub struct DeleteKeyPairResult {
+rboto::__structure!(
+    DeleteIpamScopeOutput "DeleteIpamScopeResult"[debug from output] { ipam_scope :
+    IpamScope } { _meta }
+);
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct DeleteKeyPairOutput {
     /// Is `true` if the request succeeds, and an error otherwise.
     pub return_: Option<bool>,
     /// The ID of the key pair.
     pub key_pair_id: Option<String>,
+    pub(crate) _meta: rboto::__private::Meta,
 }
-impl rboto::FromValue for DeleteKeyPairResult {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "DeleteKeyPairResult")?;
-        Ok(Self {
-            return_: m.take(0)?,
-            key_pair_id: m.take(1)?,
-        })
-    }
-}
-#[derive(Clone, Debug, Default, PartialEq)]
-pub struct DeleteLaunchTemplateResult {
+rboto::__structure!(
+    DeleteKeyPairOutput "DeleteKeyPairResult"[debug from output] { return_ = bool,
+    key_pair_id : String } { _meta }
+);
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct DeleteLaunchTemplateOutput {
     /// Information about the launch template.
     pub launch_template: Option<LaunchTemplate>,
+    pub(crate) _meta: rboto::__private::Meta,
 }
-impl rboto::FromValue for DeleteLaunchTemplateResult {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "DeleteLaunchTemplateResult")?;
-        Ok(Self {
-            launch_template: m.take(0)?,
-        })
-    }
-}
-#[derive(Clone, Debug, Default, PartialEq)]
-pub struct DeleteLaunchTemplateVersionsResult {
+rboto::__structure!(
+    DeleteLaunchTemplateOutput "DeleteLaunchTemplateResult"[debug from output] {
+    launch_template : LaunchTemplate } { _meta }
+);
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct DeleteLaunchTemplateVersionsOutput {
     /// Information about the launch template versions that were successfully deleted.
     pub successfully_deleted_launch_template_versions: Option<
         Vec<DeleteLaunchTemplateVersionsResponseSuccessItem>,
@@ -2775,1560 +2473,1358 @@ pub struct DeleteLaunchTemplateVersionsResult {
     pub unsuccessfully_deleted_launch_template_versions: Option<
         Vec<DeleteLaunchTemplateVersionsResponseErrorItem>,
     >,
+    pub(crate) _meta: rboto::__private::Meta,
 }
-impl rboto::FromValue for DeleteLaunchTemplateVersionsResult {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "DeleteLaunchTemplateVersionsResult")?;
-        Ok(Self {
-            successfully_deleted_launch_template_versions: m.take(0)?,
-            unsuccessfully_deleted_launch_template_versions: m.take(1)?,
-        })
-    }
-}
-#[derive(Clone, Debug, Default, PartialEq)]
-pub struct DeleteLocalGatewayRouteResult {
+rboto::__structure!(
+    DeleteLaunchTemplateVersionsOutput "DeleteLaunchTemplateVersionsResult"[debug from
+    output] { successfully_deleted_launch_template_versions : Vec <
+    DeleteLaunchTemplateVersionsResponseSuccessItem >,
+    unsuccessfully_deleted_launch_template_versions : Vec <
+    DeleteLaunchTemplateVersionsResponseErrorItem > } { _meta }
+);
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct DeleteLocalGatewayRouteOutput {
     /// Information about the route.
     pub route: Option<LocalGatewayRoute>,
+    pub(crate) _meta: rboto::__private::Meta,
 }
-impl rboto::FromValue for DeleteLocalGatewayRouteResult {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "DeleteLocalGatewayRouteResult")?;
-        Ok(Self { route: m.take(0)? })
-    }
-}
-#[derive(Clone, Debug, Default, PartialEq)]
-pub struct DeleteLocalGatewayRouteTableResult {
+rboto::__structure!(
+    DeleteLocalGatewayRouteOutput "DeleteLocalGatewayRouteResult"[debug from output] {
+    route : LocalGatewayRoute } { _meta }
+);
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct DeleteLocalGatewayRouteTableOutput {
     /// Information about the local gateway route table.
     pub local_gateway_route_table: Option<LocalGatewayRouteTable>,
+    pub(crate) _meta: rboto::__private::Meta,
 }
-impl rboto::FromValue for DeleteLocalGatewayRouteTableResult {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "DeleteLocalGatewayRouteTableResult")?;
-        Ok(Self {
-            local_gateway_route_table: m.take(0)?,
-        })
-    }
-}
-#[derive(Clone, Debug, Default, PartialEq)]
-pub struct DeleteLocalGatewayRouteTableVirtualInterfaceGroupAssociationResult {
+rboto::__structure!(
+    DeleteLocalGatewayRouteTableOutput "DeleteLocalGatewayRouteTableResult"[debug from
+    output] { local_gateway_route_table : LocalGatewayRouteTable } { _meta }
+);
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct DeleteLocalGatewayRouteTableVirtualInterfaceGroupAssociationOutput {
     /// Information about the association.
     pub local_gateway_route_table_virtual_interface_group_association: Option<
         LocalGatewayRouteTableVirtualInterfaceGroupAssociation,
     >,
+    pub(crate) _meta: rboto::__private::Meta,
 }
-impl rboto::FromValue
-for DeleteLocalGatewayRouteTableVirtualInterfaceGroupAssociationResult {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(
-            v,
-            "DeleteLocalGatewayRouteTableVirtualInterfaceGroupAssociationResult",
-        )?;
-        Ok(Self {
-            local_gateway_route_table_virtual_interface_group_association: m.take(0)?,
-        })
-    }
-}
-#[derive(Clone, Debug, Default, PartialEq)]
-pub struct DeleteLocalGatewayRouteTableVpcAssociationResult {
+rboto::__structure!(
+    DeleteLocalGatewayRouteTableVirtualInterfaceGroupAssociationOutput
+    "DeleteLocalGatewayRouteTableVirtualInterfaceGroupAssociationResult"[debug from
+    output] { local_gateway_route_table_virtual_interface_group_association :
+    LocalGatewayRouteTableVirtualInterfaceGroupAssociation } { _meta }
+);
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct DeleteLocalGatewayRouteTableVpcAssociationOutput {
     /// Information about the association.
     pub local_gateway_route_table_vpc_association: Option<
         LocalGatewayRouteTableVpcAssociation,
     >,
+    pub(crate) _meta: rboto::__private::Meta,
 }
-impl rboto::FromValue for DeleteLocalGatewayRouteTableVpcAssociationResult {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(
-            v,
-            "DeleteLocalGatewayRouteTableVpcAssociationResult",
-        )?;
-        Ok(Self {
-            local_gateway_route_table_vpc_association: m.take(0)?,
-        })
-    }
-}
-#[derive(Clone, Debug, Default, PartialEq)]
-pub struct DeleteLocalGatewayVirtualInterfaceGroupResult {
+rboto::__structure!(
+    DeleteLocalGatewayRouteTableVpcAssociationOutput
+    "DeleteLocalGatewayRouteTableVpcAssociationResult"[debug from output] {
+    local_gateway_route_table_vpc_association : LocalGatewayRouteTableVpcAssociation } {
+    _meta }
+);
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct DeleteLocalGatewayVirtualInterfaceGroupOutput {
     /// Information about the deleted local gateway virtual interface group.
     pub local_gateway_virtual_interface_group: Option<LocalGatewayVirtualInterfaceGroup>,
+    pub(crate) _meta: rboto::__private::Meta,
 }
-impl rboto::FromValue for DeleteLocalGatewayVirtualInterfaceGroupResult {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "DeleteLocalGatewayVirtualInterfaceGroupResult")?;
-        Ok(Self {
-            local_gateway_virtual_interface_group: m.take(0)?,
-        })
-    }
-}
-#[derive(Clone, Debug, Default, PartialEq)]
-pub struct DeleteLocalGatewayVirtualInterfaceResult {
+rboto::__structure!(
+    DeleteLocalGatewayVirtualInterfaceGroupOutput
+    "DeleteLocalGatewayVirtualInterfaceGroupResult"[debug from output] {
+    local_gateway_virtual_interface_group : LocalGatewayVirtualInterfaceGroup } { _meta }
+);
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct DeleteLocalGatewayVirtualInterfaceOutput {
     /// Information about the deleted local gateway virtual interface.
     pub local_gateway_virtual_interface: Option<LocalGatewayVirtualInterface>,
+    pub(crate) _meta: rboto::__private::Meta,
 }
-impl rboto::FromValue for DeleteLocalGatewayVirtualInterfaceResult {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "DeleteLocalGatewayVirtualInterfaceResult")?;
-        Ok(Self {
-            local_gateway_virtual_interface: m.take(0)?,
-        })
-    }
-}
-#[derive(Clone, Debug, Default, PartialEq)]
-pub struct DeleteManagedPrefixListResult {
+rboto::__structure!(
+    DeleteLocalGatewayVirtualInterfaceOutput
+    "DeleteLocalGatewayVirtualInterfaceResult"[debug from output] {
+    local_gateway_virtual_interface : LocalGatewayVirtualInterface } { _meta }
+);
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct DeleteManagedPrefixListOutput {
     /// Information about the prefix list.
     pub prefix_list: Option<ManagedPrefixList>,
+    pub(crate) _meta: rboto::__private::Meta,
 }
-impl rboto::FromValue for DeleteManagedPrefixListResult {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "DeleteManagedPrefixListResult")?;
-        Ok(Self { prefix_list: m.take(0)? })
-    }
-}
-#[derive(Clone, Debug, Default, PartialEq)]
-pub struct DeleteMetricCategoryResult {
+rboto::__structure!(
+    DeleteManagedPrefixListOutput "DeleteManagedPrefixListResult"[debug from output] {
+    prefix_list : ManagedPrefixList } { _meta }
+);
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct DeleteMetricCategoryOutput {
     /// The ID of the metric category that was deleted.
     pub metric_category_id: Option<String>,
+    pub(crate) _meta: rboto::__private::Meta,
 }
-impl rboto::FromValue for DeleteMetricCategoryResult {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "DeleteMetricCategoryResult")?;
-        Ok(Self {
-            metric_category_id: m.take(0)?,
-        })
-    }
-}
-#[derive(Clone, Debug, Default, PartialEq)]
-pub struct DeleteNatGatewayResult {
+rboto::__structure!(
+    DeleteMetricCategoryOutput "DeleteMetricCategoryResult"[debug from output] {
+    metric_category_id : String } { _meta }
+);
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct DeleteNatGatewayOutput {
     /// The ID of the NAT gateway.
     pub nat_gateway_id: Option<String>,
+    pub(crate) _meta: rboto::__private::Meta,
 }
-impl rboto::FromValue for DeleteNatGatewayResult {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "DeleteNatGatewayResult")?;
-        Ok(Self { nat_gateway_id: m.take(0)? })
-    }
-}
-#[derive(Clone, Debug, Default, PartialEq)]
-pub struct DeleteNetworkInsightsAccessScopeAnalysisResult {
+rboto::__structure!(
+    DeleteNatGatewayOutput "DeleteNatGatewayResult"[debug from output] { nat_gateway_id :
+    String } { _meta }
+);
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct DeleteNetworkInsightsAccessScopeAnalysisOutput {
     /// The ID of the Network Access Scope analysis.
     pub network_insights_access_scope_analysis_id: Option<String>,
+    pub(crate) _meta: rboto::__private::Meta,
 }
-impl rboto::FromValue for DeleteNetworkInsightsAccessScopeAnalysisResult {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(
-            v,
-            "DeleteNetworkInsightsAccessScopeAnalysisResult",
-        )?;
-        Ok(Self {
-            network_insights_access_scope_analysis_id: m.take(0)?,
-        })
-    }
-}
-#[derive(Clone, Debug, Default, PartialEq)]
-pub struct DeleteNetworkInsightsAccessScopeResult {
+rboto::__structure!(
+    DeleteNetworkInsightsAccessScopeAnalysisOutput
+    "DeleteNetworkInsightsAccessScopeAnalysisResult"[debug from output] {
+    network_insights_access_scope_analysis_id : String } { _meta }
+);
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct DeleteNetworkInsightsAccessScopeOutput {
     /// The ID of the Network Access Scope.
     pub network_insights_access_scope_id: Option<String>,
+    pub(crate) _meta: rboto::__private::Meta,
 }
-impl rboto::FromValue for DeleteNetworkInsightsAccessScopeResult {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "DeleteNetworkInsightsAccessScopeResult")?;
-        Ok(Self {
-            network_insights_access_scope_id: m.take(0)?,
-        })
-    }
-}
-#[derive(Clone, Debug, Default, PartialEq)]
-pub struct DeleteNetworkInsightsAnalysisResult {
+rboto::__structure!(
+    DeleteNetworkInsightsAccessScopeOutput "DeleteNetworkInsightsAccessScopeResult"[debug
+    from output] { network_insights_access_scope_id : String } { _meta }
+);
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct DeleteNetworkInsightsAnalysisOutput {
     /// The ID of the network insights analysis.
     pub network_insights_analysis_id: Option<String>,
+    pub(crate) _meta: rboto::__private::Meta,
 }
-impl rboto::FromValue for DeleteNetworkInsightsAnalysisResult {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "DeleteNetworkInsightsAnalysisResult")?;
-        Ok(Self {
-            network_insights_analysis_id: m.take(0)?,
-        })
-    }
-}
-#[derive(Clone, Debug, Default, PartialEq)]
-pub struct DeleteNetworkInsightsPathResult {
+rboto::__structure!(
+    DeleteNetworkInsightsAnalysisOutput "DeleteNetworkInsightsAnalysisResult"[debug from
+    output] { network_insights_analysis_id : String } { _meta }
+);
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct DeleteNetworkInsightsPathOutput {
     /// The ID of the path.
     pub network_insights_path_id: Option<String>,
+    pub(crate) _meta: rboto::__private::Meta,
 }
-impl rboto::FromValue for DeleteNetworkInsightsPathResult {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "DeleteNetworkInsightsPathResult")?;
-        Ok(Self {
-            network_insights_path_id: m.take(0)?,
-        })
-    }
-}
+rboto::__structure!(
+    DeleteNetworkInsightsPathOutput "DeleteNetworkInsightsPathResult"[debug from output]
+    { network_insights_path_id : String } { _meta }
+);
 /// Contains the output for DeleteNetworkInterfacePermission.
-#[derive(Clone, Debug, Default, PartialEq)]
-pub struct DeleteNetworkInterfacePermissionResult {
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct DeleteNetworkInterfacePermissionOutput {
     /// Is `true` if the request succeeds and an error otherwise.
     pub return_: Option<bool>,
+    pub(crate) _meta: rboto::__private::Meta,
 }
-impl rboto::FromValue for DeleteNetworkInterfacePermissionResult {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "DeleteNetworkInterfacePermissionResult")?;
-        Ok(Self { return_: m.take(0)? })
-    }
-}
-#[derive(Clone, Debug, Default, PartialEq)]
-pub struct DeleteNetworkingFlexCostAllocationPoliciesResult {
+rboto::__structure!(
+    DeleteNetworkInterfacePermissionOutput "DeleteNetworkInterfacePermissionResult"[debug
+    from output] { return_ = bool } { _meta }
+);
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct DeleteNetworkingFlexCostAllocationPoliciesOutput {
     /// The IDs of the policies that were successfully deleted.
     pub successful: Option<Vec<String>>,
     /// Information about the policies that could not be deleted.
     pub failed: Option<Vec<FlexCostAllocationOperationFailure>>,
+    pub(crate) _meta: rboto::__private::Meta,
 }
-impl rboto::FromValue for DeleteNetworkingFlexCostAllocationPoliciesResult {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(
-            v,
-            "DeleteNetworkingFlexCostAllocationPoliciesResult",
-        )?;
-        Ok(Self {
-            successful: m.take(0)?,
-            failed: m.take(1)?,
-        })
-    }
-}
-#[derive(Clone, Debug, Default, PartialEq)]
-pub struct DeletePublicIpv4PoolResult {
+rboto::__structure!(
+    DeleteNetworkingFlexCostAllocationPoliciesOutput
+    "DeleteNetworkingFlexCostAllocationPoliciesResult"[debug from output] { successful :
+    Vec < String >, failed : Vec < FlexCostAllocationOperationFailure > } { _meta }
+);
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct DeletePublicIpv4PoolOutput {
     /// Information about the result of deleting the public IPv4 pool.
     pub return_value: Option<bool>,
+    pub(crate) _meta: rboto::__private::Meta,
 }
-impl rboto::FromValue for DeletePublicIpv4PoolResult {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "DeletePublicIpv4PoolResult")?;
-        Ok(Self { return_value: m.take(0)? })
-    }
-}
-#[derive(Clone, Debug, Default, PartialEq)]
-pub struct DeleteQueuedReservedInstancesResult {
+rboto::__structure!(
+    DeletePublicIpv4PoolOutput "DeletePublicIpv4PoolResult"[debug from output] {
+    return_value = bool } { _meta }
+);
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct DeleteQueuedReservedInstancesOutput {
     /// Information about the queued purchases that were successfully deleted.
     pub successful_queued_purchase_deletions: Option<
         Vec<SuccessfulQueuedPurchaseDeletion>,
     >,
     /// Information about the queued purchases that could not be deleted.
     pub failed_queued_purchase_deletions: Option<Vec<FailedQueuedPurchaseDeletion>>,
+    pub(crate) _meta: rboto::__private::Meta,
 }
-impl rboto::FromValue for DeleteQueuedReservedInstancesResult {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "DeleteQueuedReservedInstancesResult")?;
-        Ok(Self {
-            successful_queued_purchase_deletions: m.take(0)?,
-            failed_queued_purchase_deletions: m.take(1)?,
-        })
-    }
-}
-#[derive(Clone, Debug, Default, PartialEq)]
-pub struct DeleteRouteServerEndpointResult {
+rboto::__structure!(
+    DeleteQueuedReservedInstancesOutput "DeleteQueuedReservedInstancesResult"[debug from
+    output] { successful_queued_purchase_deletions : Vec <
+    SuccessfulQueuedPurchaseDeletion >, failed_queued_purchase_deletions : Vec <
+    FailedQueuedPurchaseDeletion > } { _meta }
+);
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct DeleteRouteServerEndpointOutput {
     /// Information about the deleted route server endpoint.
     pub route_server_endpoint: Option<RouteServerEndpoint>,
+    pub(crate) _meta: rboto::__private::Meta,
 }
-impl rboto::FromValue for DeleteRouteServerEndpointResult {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "DeleteRouteServerEndpointResult")?;
-        Ok(Self {
-            route_server_endpoint: m.take(0)?,
-        })
-    }
-}
-#[derive(Clone, Debug, Default, PartialEq)]
-pub struct DeleteRouteServerPeerResult {
+rboto::__structure!(
+    DeleteRouteServerEndpointOutput "DeleteRouteServerEndpointResult"[debug from output]
+    { route_server_endpoint : RouteServerEndpoint } { _meta }
+);
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct DeleteRouteServerPeerOutput {
     /// Information about the deleted route server peer.
     pub route_server_peer: Option<RouteServerPeer>,
+    pub(crate) _meta: rboto::__private::Meta,
 }
-impl rboto::FromValue for DeleteRouteServerPeerResult {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "DeleteRouteServerPeerResult")?;
-        Ok(Self {
-            route_server_peer: m.take(0)?,
-        })
-    }
-}
-#[derive(Clone, Debug, Default, PartialEq)]
-pub struct DeleteRouteServerResult {
+rboto::__structure!(
+    DeleteRouteServerPeerOutput "DeleteRouteServerPeerResult"[debug from output] {
+    route_server_peer : RouteServerPeer } { _meta }
+);
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct DeleteRouteServerOutput {
     /// Information about the deleted route server.
     pub route_server: Option<RouteServer>,
+    pub(crate) _meta: rboto::__private::Meta,
 }
-impl rboto::FromValue for DeleteRouteServerResult {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "DeleteRouteServerResult")?;
-        Ok(Self { route_server: m.take(0)? })
-    }
-}
-#[derive(Clone, Debug, Default, PartialEq)]
-pub struct DeleteSecondaryNetworkResult {
+rboto::__structure!(
+    DeleteRouteServerOutput "DeleteRouteServerResult"[debug from output] { route_server :
+    RouteServer } { _meta }
+);
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct DeleteSecondaryNetworkOutput {
     /// Information about the secondary network.
     pub secondary_network: Option<SecondaryNetwork>,
     /// Unique, case-sensitive identifier to ensure the idempotency of the request. Only returned if a client token was provided in the request.
     pub client_token: Option<String>,
+    pub(crate) _meta: rboto::__private::Meta,
 }
-impl rboto::FromValue for DeleteSecondaryNetworkResult {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "DeleteSecondaryNetworkResult")?;
-        Ok(Self {
-            secondary_network: m.take(0)?,
-            client_token: m.take(1)?,
-        })
-    }
-}
-#[derive(Clone, Debug, Default, PartialEq)]
-pub struct DeleteSecondarySubnetResult {
+rboto::__structure!(
+    DeleteSecondaryNetworkOutput "DeleteSecondaryNetworkResult"[debug from output] {
+    secondary_network : SecondaryNetwork, client_token : String } { _meta }
+);
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct DeleteSecondarySubnetOutput {
     /// Information about the secondary subnet being deleted.
     pub secondary_subnet: Option<SecondarySubnet>,
     /// Unique, case-sensitive identifier to ensure the idempotency of the request. Only returned if a client token was provided in the request.
     pub client_token: Option<String>,
+    pub(crate) _meta: rboto::__private::Meta,
 }
-impl rboto::FromValue for DeleteSecondarySubnetResult {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "DeleteSecondarySubnetResult")?;
-        Ok(Self {
-            secondary_subnet: m.take(0)?,
-            client_token: m.take(1)?,
-        })
-    }
-}
-#[derive(Clone, Debug, Default, PartialEq)]
-pub struct DeleteSecurityGroupResult {
+rboto::__structure!(
+    DeleteSecondarySubnetOutput "DeleteSecondarySubnetResult"[debug from output] {
+    secondary_subnet : SecondarySubnet, client_token : String } { _meta }
+);
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct DeleteSecurityGroupOutput {
     /// Returns `true` if the request succeeds; otherwise, returns an error.
     pub return_: Option<bool>,
     /// The ID of the deleted security group.
     pub group_id: Option<String>,
+    pub(crate) _meta: rboto::__private::Meta,
 }
-impl rboto::FromValue for DeleteSecurityGroupResult {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "DeleteSecurityGroupResult")?;
-        Ok(Self {
-            return_: m.take(0)?,
-            group_id: m.take(1)?,
-        })
-    }
-}
-#[derive(Clone, Debug, Default, PartialEq)]
-pub struct DeleteSubnetCidrReservationResult {
+rboto::__structure!(
+    DeleteSecurityGroupOutput "DeleteSecurityGroupResult"[debug from output] { return_ =
+    bool, group_id : String } { _meta }
+);
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct DeleteSubnetCidrReservationOutput {
     /// Information about the deleted subnet CIDR reservation.
     pub deleted_subnet_cidr_reservation: Option<SubnetCidrReservation>,
+    pub(crate) _meta: rboto::__private::Meta,
 }
-impl rboto::FromValue for DeleteSubnetCidrReservationResult {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "DeleteSubnetCidrReservationResult")?;
-        Ok(Self {
-            deleted_subnet_cidr_reservation: m.take(0)?,
-        })
-    }
-}
-#[derive(Clone, Debug, Default, PartialEq)]
-pub struct DeleteTrafficMirrorFilterResult {
+rboto::__structure!(
+    DeleteSubnetCidrReservationOutput "DeleteSubnetCidrReservationResult"[debug from
+    output] { deleted_subnet_cidr_reservation : SubnetCidrReservation } { _meta }
+);
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct DeleteTrafficMirrorFilterOutput {
     /// The ID of the Traffic Mirror filter.
     pub traffic_mirror_filter_id: Option<String>,
+    pub(crate) _meta: rboto::__private::Meta,
 }
-impl rboto::FromValue for DeleteTrafficMirrorFilterResult {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "DeleteTrafficMirrorFilterResult")?;
-        Ok(Self {
-            traffic_mirror_filter_id: m.take(0)?,
-        })
-    }
-}
-#[derive(Clone, Debug, Default, PartialEq)]
-pub struct DeleteTrafficMirrorFilterRuleResult {
+rboto::__structure!(
+    DeleteTrafficMirrorFilterOutput "DeleteTrafficMirrorFilterResult"[debug from output]
+    { traffic_mirror_filter_id : String } { _meta }
+);
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct DeleteTrafficMirrorFilterRuleOutput {
     /// The ID of the deleted Traffic Mirror rule.
     pub traffic_mirror_filter_rule_id: Option<String>,
+    pub(crate) _meta: rboto::__private::Meta,
 }
-impl rboto::FromValue for DeleteTrafficMirrorFilterRuleResult {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "DeleteTrafficMirrorFilterRuleResult")?;
-        Ok(Self {
-            traffic_mirror_filter_rule_id: m.take(0)?,
-        })
-    }
-}
-#[derive(Clone, Debug, Default, PartialEq)]
-pub struct DeleteTrafficMirrorSessionResult {
+rboto::__structure!(
+    DeleteTrafficMirrorFilterRuleOutput "DeleteTrafficMirrorFilterRuleResult"[debug from
+    output] { traffic_mirror_filter_rule_id : String } { _meta }
+);
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct DeleteTrafficMirrorSessionOutput {
     /// The ID of the deleted Traffic Mirror session.
     pub traffic_mirror_session_id: Option<String>,
+    pub(crate) _meta: rboto::__private::Meta,
 }
-impl rboto::FromValue for DeleteTrafficMirrorSessionResult {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "DeleteTrafficMirrorSessionResult")?;
-        Ok(Self {
-            traffic_mirror_session_id: m.take(0)?,
-        })
-    }
-}
-#[derive(Clone, Debug, Default, PartialEq)]
-pub struct DeleteTrafficMirrorTargetResult {
+rboto::__structure!(
+    DeleteTrafficMirrorSessionOutput "DeleteTrafficMirrorSessionResult"[debug from
+    output] { traffic_mirror_session_id : String } { _meta }
+);
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct DeleteTrafficMirrorTargetOutput {
     /// The ID of the deleted Traffic Mirror target.
     pub traffic_mirror_target_id: Option<String>,
+    pub(crate) _meta: rboto::__private::Meta,
 }
-impl rboto::FromValue for DeleteTrafficMirrorTargetResult {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "DeleteTrafficMirrorTargetResult")?;
-        Ok(Self {
-            traffic_mirror_target_id: m.take(0)?,
-        })
-    }
-}
-#[derive(Clone, Debug, Default, PartialEq)]
-pub struct DeleteTransitGatewayClientVpnAttachmentResult {
+rboto::__structure!(
+    DeleteTrafficMirrorTargetOutput "DeleteTrafficMirrorTargetResult"[debug from output]
+    { traffic_mirror_target_id : String } { _meta }
+);
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct DeleteTransitGatewayClientVpnAttachmentOutput {
     /// Information about the Transit Gateway Client VPN attachment.
     pub transit_gateway_client_vpn_attachment: Option<TransitGatewayClientVpnAttachment>,
+    pub(crate) _meta: rboto::__private::Meta,
 }
-impl rboto::FromValue for DeleteTransitGatewayClientVpnAttachmentResult {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "DeleteTransitGatewayClientVpnAttachmentResult")?;
-        Ok(Self {
-            transit_gateway_client_vpn_attachment: m.take(0)?,
-        })
-    }
-}
-#[derive(Clone, Debug, Default, PartialEq)]
-pub struct DeleteTransitGatewayConnectPeerResult {
+rboto::__structure!(
+    DeleteTransitGatewayClientVpnAttachmentOutput
+    "DeleteTransitGatewayClientVpnAttachmentResult"[debug from output] {
+    transit_gateway_client_vpn_attachment : TransitGatewayClientVpnAttachment } { _meta }
+);
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct DeleteTransitGatewayConnectPeerOutput {
     /// Information about the deleted Connect peer.
     pub transit_gateway_connect_peer: Option<TransitGatewayConnectPeer>,
+    pub(crate) _meta: rboto::__private::Meta,
 }
-impl rboto::FromValue for DeleteTransitGatewayConnectPeerResult {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "DeleteTransitGatewayConnectPeerResult")?;
-        Ok(Self {
-            transit_gateway_connect_peer: m.take(0)?,
-        })
-    }
-}
-#[derive(Clone, Debug, Default, PartialEq)]
-pub struct DeleteTransitGatewayConnectResult {
+rboto::__structure!(
+    DeleteTransitGatewayConnectPeerOutput "DeleteTransitGatewayConnectPeerResult"[debug
+    from output] { transit_gateway_connect_peer : TransitGatewayConnectPeer } { _meta }
+);
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct DeleteTransitGatewayConnectOutput {
     /// Information about the deleted Connect attachment.
     pub transit_gateway_connect: Option<TransitGatewayConnect>,
+    pub(crate) _meta: rboto::__private::Meta,
 }
-impl rboto::FromValue for DeleteTransitGatewayConnectResult {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "DeleteTransitGatewayConnectResult")?;
-        Ok(Self {
-            transit_gateway_connect: m.take(0)?,
-        })
-    }
-}
-#[derive(Clone, Debug, Default, PartialEq)]
-pub struct DeleteTransitGatewayMeteringPolicyEntryResult {
+rboto::__structure!(
+    DeleteTransitGatewayConnectOutput "DeleteTransitGatewayConnectResult"[debug from
+    output] { transit_gateway_connect : TransitGatewayConnect } { _meta }
+);
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct DeleteTransitGatewayMeteringPolicyEntryOutput {
     /// Information about the deleted transit gateway metering policy entry.
     pub transit_gateway_metering_policy_entry: Option<TransitGatewayMeteringPolicyEntry>,
+    pub(crate) _meta: rboto::__private::Meta,
 }
-impl rboto::FromValue for DeleteTransitGatewayMeteringPolicyEntryResult {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "DeleteTransitGatewayMeteringPolicyEntryResult")?;
-        Ok(Self {
-            transit_gateway_metering_policy_entry: m.take(0)?,
-        })
-    }
-}
-#[derive(Clone, Debug, Default, PartialEq)]
-pub struct DeleteTransitGatewayMeteringPolicyResult {
+rboto::__structure!(
+    DeleteTransitGatewayMeteringPolicyEntryOutput
+    "DeleteTransitGatewayMeteringPolicyEntryResult"[debug from output] {
+    transit_gateway_metering_policy_entry : TransitGatewayMeteringPolicyEntry } { _meta }
+);
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct DeleteTransitGatewayMeteringPolicyOutput {
     /// Information about the deleted transit gateway metering policy.
     pub transit_gateway_metering_policy: Option<TransitGatewayMeteringPolicy>,
+    pub(crate) _meta: rboto::__private::Meta,
 }
-impl rboto::FromValue for DeleteTransitGatewayMeteringPolicyResult {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "DeleteTransitGatewayMeteringPolicyResult")?;
-        Ok(Self {
-            transit_gateway_metering_policy: m.take(0)?,
-        })
-    }
-}
-#[derive(Clone, Debug, Default, PartialEq)]
-pub struct DeleteTransitGatewayMulticastDomainResult {
+rboto::__structure!(
+    DeleteTransitGatewayMeteringPolicyOutput
+    "DeleteTransitGatewayMeteringPolicyResult"[debug from output] {
+    transit_gateway_metering_policy : TransitGatewayMeteringPolicy } { _meta }
+);
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct DeleteTransitGatewayMulticastDomainOutput {
     /// Information about the deleted transit gateway multicast domain.
     pub transit_gateway_multicast_domain: Option<TransitGatewayMulticastDomain>,
+    pub(crate) _meta: rboto::__private::Meta,
 }
-impl rboto::FromValue for DeleteTransitGatewayMulticastDomainResult {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "DeleteTransitGatewayMulticastDomainResult")?;
-        Ok(Self {
-            transit_gateway_multicast_domain: m.take(0)?,
-        })
-    }
-}
-#[derive(Clone, Debug, Default, PartialEq)]
-pub struct DeleteTransitGatewayNetworkFunctionAttachmentResult {
+rboto::__structure!(
+    DeleteTransitGatewayMulticastDomainOutput
+    "DeleteTransitGatewayMulticastDomainResult"[debug from output] {
+    transit_gateway_multicast_domain : TransitGatewayMulticastDomain } { _meta }
+);
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct DeleteTransitGatewayNetworkFunctionAttachmentOutput {
     /// Information about the deleted network function attachment.
     pub transit_gateway_network_function_attachment: Option<
         TransitGatewayNetworkFunctionAttachment,
     >,
+    pub(crate) _meta: rboto::__private::Meta,
 }
-impl rboto::FromValue for DeleteTransitGatewayNetworkFunctionAttachmentResult {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(
-            v,
-            "DeleteTransitGatewayNetworkFunctionAttachmentResult",
-        )?;
-        Ok(Self {
-            transit_gateway_network_function_attachment: m.take(0)?,
-        })
-    }
-}
-#[derive(Clone, Debug, Default, PartialEq)]
-pub struct DeleteTransitGatewayPeeringAttachmentResult {
+rboto::__structure!(
+    DeleteTransitGatewayNetworkFunctionAttachmentOutput
+    "DeleteTransitGatewayNetworkFunctionAttachmentResult"[debug from output] {
+    transit_gateway_network_function_attachment : TransitGatewayNetworkFunctionAttachment
+    } { _meta }
+);
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct DeleteTransitGatewayPeeringAttachmentOutput {
     /// The transit gateway peering attachment.
     pub transit_gateway_peering_attachment: Option<TransitGatewayPeeringAttachment>,
+    pub(crate) _meta: rboto::__private::Meta,
 }
-impl rboto::FromValue for DeleteTransitGatewayPeeringAttachmentResult {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "DeleteTransitGatewayPeeringAttachmentResult")?;
-        Ok(Self {
-            transit_gateway_peering_attachment: m.take(0)?,
-        })
-    }
-}
-#[derive(Clone, Debug, Default, PartialEq)]
-pub struct DeleteTransitGatewayPolicyTableEntryResult {
+rboto::__structure!(
+    DeleteTransitGatewayPeeringAttachmentOutput
+    "DeleteTransitGatewayPeeringAttachmentResult"[debug from output] {
+    transit_gateway_peering_attachment : TransitGatewayPeeringAttachment } { _meta }
+);
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct DeleteTransitGatewayPolicyTableEntryOutput {
     /// Describes a transit gateway policy table entry
     pub transit_gateway_policy_table_entry: Option<TransitGatewayPolicyTableEntry>,
+    pub(crate) _meta: rboto::__private::Meta,
 }
-impl rboto::FromValue for DeleteTransitGatewayPolicyTableEntryResult {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "DeleteTransitGatewayPolicyTableEntryResult")?;
-        Ok(Self {
-            transit_gateway_policy_table_entry: m.take(0)?,
-        })
-    }
-}
-#[derive(Clone, Debug, Default, PartialEq)]
-pub struct DeleteTransitGatewayPolicyTableResult {
+rboto::__structure!(
+    DeleteTransitGatewayPolicyTableEntryOutput
+    "DeleteTransitGatewayPolicyTableEntryResult"[debug from output] {
+    transit_gateway_policy_table_entry : TransitGatewayPolicyTableEntry } { _meta }
+);
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct DeleteTransitGatewayPolicyTableOutput {
     /// Provides details about the deleted transit gateway policy table.
     pub transit_gateway_policy_table: Option<TransitGatewayPolicyTable>,
+    pub(crate) _meta: rboto::__private::Meta,
 }
-impl rboto::FromValue for DeleteTransitGatewayPolicyTableResult {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "DeleteTransitGatewayPolicyTableResult")?;
-        Ok(Self {
-            transit_gateway_policy_table: m.take(0)?,
-        })
-    }
-}
-#[derive(Clone, Debug, Default, PartialEq)]
-pub struct DeleteTransitGatewayPrefixListReferenceResult {
+rboto::__structure!(
+    DeleteTransitGatewayPolicyTableOutput "DeleteTransitGatewayPolicyTableResult"[debug
+    from output] { transit_gateway_policy_table : TransitGatewayPolicyTable } { _meta }
+);
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct DeleteTransitGatewayPrefixListReferenceOutput {
     /// Information about the deleted prefix list reference.
     pub transit_gateway_prefix_list_reference: Option<TransitGatewayPrefixListReference>,
+    pub(crate) _meta: rboto::__private::Meta,
 }
-impl rboto::FromValue for DeleteTransitGatewayPrefixListReferenceResult {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "DeleteTransitGatewayPrefixListReferenceResult")?;
-        Ok(Self {
-            transit_gateway_prefix_list_reference: m.take(0)?,
-        })
-    }
-}
-#[derive(Clone, Debug, Default, PartialEq)]
-pub struct DeleteTransitGatewayResult {
+rboto::__structure!(
+    DeleteTransitGatewayPrefixListReferenceOutput
+    "DeleteTransitGatewayPrefixListReferenceResult"[debug from output] {
+    transit_gateway_prefix_list_reference : TransitGatewayPrefixListReference } { _meta }
+);
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct DeleteTransitGatewayOutput {
     /// Information about the deleted transit gateway.
     pub transit_gateway: Option<TransitGateway>,
+    pub(crate) _meta: rboto::__private::Meta,
 }
-impl rboto::FromValue for DeleteTransitGatewayResult {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "DeleteTransitGatewayResult")?;
-        Ok(Self {
-            transit_gateway: m.take(0)?,
-        })
-    }
-}
-#[derive(Clone, Debug, Default, PartialEq)]
-pub struct DeleteTransitGatewayRouteResult {
+rboto::__structure!(
+    DeleteTransitGatewayOutput "DeleteTransitGatewayResult"[debug from output] {
+    transit_gateway : TransitGateway } { _meta }
+);
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct DeleteTransitGatewayRouteOutput {
     /// Information about the route.
     pub route: Option<TransitGatewayRoute>,
+    pub(crate) _meta: rboto::__private::Meta,
 }
-impl rboto::FromValue for DeleteTransitGatewayRouteResult {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "DeleteTransitGatewayRouteResult")?;
-        Ok(Self { route: m.take(0)? })
-    }
-}
-#[derive(Clone, Debug, Default, PartialEq)]
-pub struct DeleteTransitGatewayRouteTableAnnouncementResult {
+rboto::__structure!(
+    DeleteTransitGatewayRouteOutput "DeleteTransitGatewayRouteResult"[debug from output]
+    { route : TransitGatewayRoute } { _meta }
+);
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct DeleteTransitGatewayRouteTableAnnouncementOutput {
     /// Provides details about a deleted transit gateway route table.
     pub transit_gateway_route_table_announcement: Option<
         TransitGatewayRouteTableAnnouncement,
     >,
+    pub(crate) _meta: rboto::__private::Meta,
 }
-impl rboto::FromValue for DeleteTransitGatewayRouteTableAnnouncementResult {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(
-            v,
-            "DeleteTransitGatewayRouteTableAnnouncementResult",
-        )?;
-        Ok(Self {
-            transit_gateway_route_table_announcement: m.take(0)?,
-        })
-    }
-}
-#[derive(Clone, Debug, Default, PartialEq)]
-pub struct DeleteTransitGatewayRouteTableResult {
+rboto::__structure!(
+    DeleteTransitGatewayRouteTableAnnouncementOutput
+    "DeleteTransitGatewayRouteTableAnnouncementResult"[debug from output] {
+    transit_gateway_route_table_announcement : TransitGatewayRouteTableAnnouncement } {
+    _meta }
+);
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct DeleteTransitGatewayRouteTableOutput {
     /// Information about the deleted transit gateway route table.
     pub transit_gateway_route_table: Option<TransitGatewayRouteTable>,
+    pub(crate) _meta: rboto::__private::Meta,
 }
-impl rboto::FromValue for DeleteTransitGatewayRouteTableResult {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "DeleteTransitGatewayRouteTableResult")?;
-        Ok(Self {
-            transit_gateway_route_table: m.take(0)?,
-        })
-    }
-}
-#[derive(Clone, Debug, Default, PartialEq)]
-pub struct DeleteTransitGatewayVpcAttachmentResult {
+rboto::__structure!(
+    DeleteTransitGatewayRouteTableOutput "DeleteTransitGatewayRouteTableResult"[debug
+    from output] { transit_gateway_route_table : TransitGatewayRouteTable } { _meta }
+);
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct DeleteTransitGatewayVpcAttachmentOutput {
     /// Information about the deleted VPC attachment.
     pub transit_gateway_vpc_attachment: Option<TransitGatewayVpcAttachment>,
+    pub(crate) _meta: rboto::__private::Meta,
 }
-impl rboto::FromValue for DeleteTransitGatewayVpcAttachmentResult {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "DeleteTransitGatewayVpcAttachmentResult")?;
-        Ok(Self {
-            transit_gateway_vpc_attachment: m.take(0)?,
-        })
-    }
-}
-#[derive(Clone, Debug, Default, PartialEq)]
-pub struct DeleteVerifiedAccessEndpointResult {
+rboto::__structure!(
+    DeleteTransitGatewayVpcAttachmentOutput
+    "DeleteTransitGatewayVpcAttachmentResult"[debug from output] {
+    transit_gateway_vpc_attachment : TransitGatewayVpcAttachment } { _meta }
+);
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct DeleteVerifiedAccessEndpointOutput {
     /// Details about the Verified Access endpoint.
     pub verified_access_endpoint: Option<VerifiedAccessEndpoint>,
+    pub(crate) _meta: rboto::__private::Meta,
 }
-impl rboto::FromValue for DeleteVerifiedAccessEndpointResult {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "DeleteVerifiedAccessEndpointResult")?;
-        Ok(Self {
-            verified_access_endpoint: m.take(0)?,
-        })
-    }
-}
-#[derive(Clone, Debug, Default, PartialEq)]
-pub struct DeleteVerifiedAccessGroupResult {
+rboto::__structure!(
+    DeleteVerifiedAccessEndpointOutput "DeleteVerifiedAccessEndpointResult"[debug from
+    output] { verified_access_endpoint : VerifiedAccessEndpoint } { _meta }
+);
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct DeleteVerifiedAccessGroupOutput {
     /// Details about the Verified Access group.
     pub verified_access_group: Option<VerifiedAccessGroup>,
+    pub(crate) _meta: rboto::__private::Meta,
 }
-impl rboto::FromValue for DeleteVerifiedAccessGroupResult {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "DeleteVerifiedAccessGroupResult")?;
-        Ok(Self {
-            verified_access_group: m.take(0)?,
-        })
-    }
-}
-#[derive(Clone, Debug, Default, PartialEq)]
-pub struct DeleteVerifiedAccessInstanceResult {
+rboto::__structure!(
+    DeleteVerifiedAccessGroupOutput "DeleteVerifiedAccessGroupResult"[debug from output]
+    { verified_access_group : VerifiedAccessGroup } { _meta }
+);
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct DeleteVerifiedAccessInstanceOutput {
     /// Details about the Verified Access instance.
     pub verified_access_instance: Option<VerifiedAccessInstance>,
+    pub(crate) _meta: rboto::__private::Meta,
 }
-impl rboto::FromValue for DeleteVerifiedAccessInstanceResult {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "DeleteVerifiedAccessInstanceResult")?;
-        Ok(Self {
-            verified_access_instance: m.take(0)?,
-        })
-    }
-}
-#[derive(Clone, Debug, Default, PartialEq)]
-pub struct DeleteVerifiedAccessTrustProviderResult {
+rboto::__structure!(
+    DeleteVerifiedAccessInstanceOutput "DeleteVerifiedAccessInstanceResult"[debug from
+    output] { verified_access_instance : VerifiedAccessInstance } { _meta }
+);
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct DeleteVerifiedAccessTrustProviderOutput {
     /// Details about the Verified Access trust provider.
     pub verified_access_trust_provider: Option<VerifiedAccessTrustProvider>,
+    pub(crate) _meta: rboto::__private::Meta,
 }
-impl rboto::FromValue for DeleteVerifiedAccessTrustProviderResult {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "DeleteVerifiedAccessTrustProviderResult")?;
-        Ok(Self {
-            verified_access_trust_provider: m.take(0)?,
-        })
-    }
-}
-#[derive(Clone, Debug, Default, PartialEq)]
-pub struct DeleteVpcBlockPublicAccessExclusionResult {
+rboto::__structure!(
+    DeleteVerifiedAccessTrustProviderOutput
+    "DeleteVerifiedAccessTrustProviderResult"[debug from output] {
+    verified_access_trust_provider : VerifiedAccessTrustProvider } { _meta }
+);
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct DeleteVpcBlockPublicAccessExclusionOutput {
     /// Details about an exclusion.
     pub vpc_block_public_access_exclusion: Option<VpcBlockPublicAccessExclusion>,
+    pub(crate) _meta: rboto::__private::Meta,
 }
-impl rboto::FromValue for DeleteVpcBlockPublicAccessExclusionResult {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "DeleteVpcBlockPublicAccessExclusionResult")?;
-        Ok(Self {
-            vpc_block_public_access_exclusion: m.take(0)?,
-        })
-    }
-}
-#[derive(Clone, Debug, Default, PartialEq)]
-pub struct DeleteVpcEncryptionControlResult {
+rboto::__structure!(
+    DeleteVpcBlockPublicAccessExclusionOutput
+    "DeleteVpcBlockPublicAccessExclusionResult"[debug from output] {
+    vpc_block_public_access_exclusion : VpcBlockPublicAccessExclusion } { _meta }
+);
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct DeleteVpcEncryptionControlOutput {
     /// Information about the deleted VPC Encryption Control configuration.
     pub vpc_encryption_control: Option<VpcEncryptionControl>,
+    pub(crate) _meta: rboto::__private::Meta,
 }
-impl rboto::FromValue for DeleteVpcEncryptionControlResult {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "DeleteVpcEncryptionControlResult")?;
-        Ok(Self {
-            vpc_encryption_control: m.take(0)?,
-        })
-    }
-}
-#[derive(Clone, Debug, Default, PartialEq)]
-pub struct DeleteVpcEndpointConnectionNotificationsResult {
+rboto::__structure!(
+    DeleteVpcEncryptionControlOutput "DeleteVpcEncryptionControlResult"[debug from
+    output] { vpc_encryption_control : VpcEncryptionControl } { _meta }
+);
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct DeleteVpcEndpointConnectionNotificationsOutput {
     /// Information about the notifications that could not be deleted successfully.
     pub unsuccessful: Option<Vec<UnsuccessfulItem>>,
+    pub(crate) _meta: rboto::__private::Meta,
 }
-impl rboto::FromValue for DeleteVpcEndpointConnectionNotificationsResult {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(
-            v,
-            "DeleteVpcEndpointConnectionNotificationsResult",
-        )?;
-        Ok(Self { unsuccessful: m.take(0)? })
-    }
-}
-#[derive(Clone, Debug, Default, PartialEq)]
-pub struct DeleteVpcEndpointServiceConfigurationsResult {
+rboto::__structure!(
+    DeleteVpcEndpointConnectionNotificationsOutput
+    "DeleteVpcEndpointConnectionNotificationsResult"[debug from output] { unsuccessful :
+    Vec < UnsuccessfulItem > } { _meta }
+);
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct DeleteVpcEndpointServiceConfigurationsOutput {
     /// Information about the service configurations that were not deleted, if applicable.
     pub unsuccessful: Option<Vec<UnsuccessfulItem>>,
+    pub(crate) _meta: rboto::__private::Meta,
 }
-impl rboto::FromValue for DeleteVpcEndpointServiceConfigurationsResult {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "DeleteVpcEndpointServiceConfigurationsResult")?;
-        Ok(Self { unsuccessful: m.take(0)? })
-    }
-}
-#[derive(Clone, Debug, Default, PartialEq)]
-pub struct DeleteVpcEndpointsResult {
+rboto::__structure!(
+    DeleteVpcEndpointServiceConfigurationsOutput
+    "DeleteVpcEndpointServiceConfigurationsResult"[debug from output] { unsuccessful :
+    Vec < UnsuccessfulItem > } { _meta }
+);
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct DeleteVpcEndpointsOutput {
     /// Information about the VPC endpoints that were not successfully deleted.
     pub unsuccessful: Option<Vec<UnsuccessfulItem>>,
+    pub(crate) _meta: rboto::__private::Meta,
 }
-impl rboto::FromValue for DeleteVpcEndpointsResult {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "DeleteVpcEndpointsResult")?;
-        Ok(Self { unsuccessful: m.take(0)? })
-    }
-}
-#[derive(Clone, Debug, Default, PartialEq)]
-pub struct DeleteVpcPeeringConnectionResult {
+rboto::__structure!(
+    DeleteVpcEndpointsOutput "DeleteVpcEndpointsResult"[debug from output] { unsuccessful
+    : Vec < UnsuccessfulItem > } { _meta }
+);
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct DeleteVpcPeeringConnectionOutput {
     /// Returns `true` if the request succeeds; otherwise, it returns an error.
     pub return_: Option<bool>,
+    pub(crate) _meta: rboto::__private::Meta,
 }
-impl rboto::FromValue for DeleteVpcPeeringConnectionResult {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "DeleteVpcPeeringConnectionResult")?;
-        Ok(Self { return_: m.take(0)? })
-    }
-}
-#[derive(Clone, Debug, Default, PartialEq)]
-pub struct DeleteVpnConcentratorResult {
+rboto::__structure!(
+    DeleteVpcPeeringConnectionOutput "DeleteVpcPeeringConnectionResult"[debug from
+    output] { return_ = bool } { _meta }
+);
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct DeleteVpnConcentratorOutput {
     /// Returns `true` if the request succeeds; otherwise, it returns an error.
     pub return_: Option<bool>,
+    pub(crate) _meta: rboto::__private::Meta,
 }
-impl rboto::FromValue for DeleteVpnConcentratorResult {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "DeleteVpnConcentratorResult")?;
-        Ok(Self { return_: m.take(0)? })
-    }
-}
-#[derive(Clone, Debug, Default, PartialEq)]
-pub struct DeprovisionByoipCidrResult {
+rboto::__structure!(
+    DeleteVpnConcentratorOutput "DeleteVpnConcentratorResult"[debug from output] {
+    return_ = bool } { _meta }
+);
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct DeprovisionByoipCidrOutput {
     /// Information about the address range.
     pub byoip_cidr: Option<ByoipCidr>,
+    pub(crate) _meta: rboto::__private::Meta,
 }
-impl rboto::FromValue for DeprovisionByoipCidrResult {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "DeprovisionByoipCidrResult")?;
-        Ok(Self { byoip_cidr: m.take(0)? })
-    }
-}
-#[derive(Clone, Debug, Default, PartialEq)]
-pub struct DeprovisionIpamByoasnResult {
+rboto::__structure!(
+    DeprovisionByoipCidrOutput "DeprovisionByoipCidrResult"[debug from output] {
+    byoip_cidr : ByoipCidr } { _meta }
+);
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct DeprovisionIpamByoasnOutput {
     /// An ASN and BYOIP CIDR association.
     pub byoasn: Option<Byoasn>,
+    pub(crate) _meta: rboto::__private::Meta,
 }
-impl rboto::FromValue for DeprovisionIpamByoasnResult {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "DeprovisionIpamByoasnResult")?;
-        Ok(Self { byoasn: m.take(0)? })
-    }
-}
-#[derive(Clone, Debug, Default, PartialEq)]
-pub struct DeprovisionIpamPoolCidrResult {
+rboto::__structure!(
+    DeprovisionIpamByoasnOutput "DeprovisionIpamByoasnResult"[debug from output] { byoasn
+    : Byoasn } { _meta }
+);
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct DeprovisionIpamPoolCidrOutput {
     /// The deprovisioned pool CIDR.
     pub ipam_pool_cidr: Option<IpamPoolCidr>,
+    pub(crate) _meta: rboto::__private::Meta,
 }
-impl rboto::FromValue for DeprovisionIpamPoolCidrResult {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "DeprovisionIpamPoolCidrResult")?;
-        Ok(Self { ipam_pool_cidr: m.take(0)? })
-    }
-}
-#[derive(Clone, Debug, Default, PartialEq)]
-pub struct DeprovisionPublicIpv4PoolCidrResult {
+rboto::__structure!(
+    DeprovisionIpamPoolCidrOutput "DeprovisionIpamPoolCidrResult"[debug from output] {
+    ipam_pool_cidr : IpamPoolCidr } { _meta }
+);
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct DeprovisionPublicIpv4PoolCidrOutput {
     /// The ID of the pool that you deprovisioned the CIDR from.
     pub pool_id: Option<String>,
     /// The deprovisioned CIDRs.
     pub deprovisioned_addresses: Option<Vec<String>>,
+    pub(crate) _meta: rboto::__private::Meta,
 }
-impl rboto::FromValue for DeprovisionPublicIpv4PoolCidrResult {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "DeprovisionPublicIpv4PoolCidrResult")?;
-        Ok(Self {
-            pool_id: m.take(0)?,
-            deprovisioned_addresses: m.take(1)?,
-        })
-    }
-}
-#[derive(Clone, Debug, Default, PartialEq)]
-pub struct DeregisterImageResult {
+rboto::__structure!(
+    DeprovisionPublicIpv4PoolCidrOutput "DeprovisionPublicIpv4PoolCidrResult"[debug from
+    output] { pool_id : String, deprovisioned_addresses : Vec < String > } { _meta }
+);
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct DeregisterImageOutput {
     /// Returns `true` if the request succeeds; otherwise, it returns an error.
     pub return_: Option<bool>,
     /// The deletion result for each snapshot associated with the AMI, including the snapshot ID and its success or error code.
     pub delete_snapshot_results: Option<Vec<DeleteSnapshotReturnCode>>,
+    pub(crate) _meta: rboto::__private::Meta,
 }
-impl rboto::FromValue for DeregisterImageResult {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "DeregisterImageResult")?;
-        Ok(Self {
-            return_: m.take(0)?,
-            delete_snapshot_results: m.take(1)?,
-        })
-    }
-}
-#[derive(Clone, Debug, Default, PartialEq)]
-pub struct DeregisterInstanceEventNotificationAttributesResult {
+rboto::__structure!(
+    DeregisterImageOutput "DeregisterImageResult"[debug from output] { return_ = bool,
+    delete_snapshot_results : Vec < DeleteSnapshotReturnCode > } { _meta }
+);
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct DeregisterInstanceEventNotificationAttributesOutput {
     /// The resulting set of tag keys.
     pub instance_tag_attribute: Option<InstanceTagNotificationAttribute>,
+    pub(crate) _meta: rboto::__private::Meta,
 }
-impl rboto::FromValue for DeregisterInstanceEventNotificationAttributesResult {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(
-            v,
-            "DeregisterInstanceEventNotificationAttributesResult",
-        )?;
-        Ok(Self {
-            instance_tag_attribute: m.take(0)?,
-        })
-    }
-}
-#[derive(Clone, Debug, Default, PartialEq)]
-pub struct DeregisterTransitGatewayMulticastGroupMembersResult {
+rboto::__structure!(
+    DeregisterInstanceEventNotificationAttributesOutput
+    "DeregisterInstanceEventNotificationAttributesResult"[debug from output] {
+    instance_tag_attribute : InstanceTagNotificationAttribute } { _meta }
+);
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct DeregisterTransitGatewayMulticastGroupMembersOutput {
     /// Information about the deregistered members.
     pub deregistered_multicast_group_members: Option<
         TransitGatewayMulticastDeregisteredGroupMembers,
     >,
+    pub(crate) _meta: rboto::__private::Meta,
 }
-impl rboto::FromValue for DeregisterTransitGatewayMulticastGroupMembersResult {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(
-            v,
-            "DeregisterTransitGatewayMulticastGroupMembersResult",
-        )?;
-        Ok(Self {
-            deregistered_multicast_group_members: m.take(0)?,
-        })
-    }
-}
-#[derive(Clone, Debug, Default, PartialEq)]
-pub struct DeregisterTransitGatewayMulticastGroupSourcesResult {
+rboto::__structure!(
+    DeregisterTransitGatewayMulticastGroupMembersOutput
+    "DeregisterTransitGatewayMulticastGroupMembersResult"[debug from output] {
+    deregistered_multicast_group_members :
+    TransitGatewayMulticastDeregisteredGroupMembers } { _meta }
+);
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct DeregisterTransitGatewayMulticastGroupSourcesOutput {
     /// Information about the deregistered group sources.
     pub deregistered_multicast_group_sources: Option<
         TransitGatewayMulticastDeregisteredGroupSources,
     >,
+    pub(crate) _meta: rboto::__private::Meta,
 }
-impl rboto::FromValue for DeregisterTransitGatewayMulticastGroupSourcesResult {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(
-            v,
-            "DeregisterTransitGatewayMulticastGroupSourcesResult",
-        )?;
-        Ok(Self {
-            deregistered_multicast_group_sources: m.take(0)?,
-        })
-    }
-}
-#[derive(Clone, Debug, Default, PartialEq)]
-pub struct DescribeAccountAttributesResult {
+rboto::__structure!(
+    DeregisterTransitGatewayMulticastGroupSourcesOutput
+    "DeregisterTransitGatewayMulticastGroupSourcesResult"[debug from output] {
+    deregistered_multicast_group_sources :
+    TransitGatewayMulticastDeregisteredGroupSources } { _meta }
+);
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct DescribeAccountAttributesOutput {
     /// Information about the account attributes.
     pub account_attributes: Option<Vec<AccountAttribute>>,
+    pub(crate) _meta: rboto::__private::Meta,
 }
-impl rboto::FromValue for DescribeAccountAttributesResult {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "DescribeAccountAttributesResult")?;
-        Ok(Self {
-            account_attributes: m.take(0)?,
-        })
-    }
-}
-#[derive(Clone, Debug, Default, PartialEq)]
-pub struct DescribeAccountVpcEncryptionControlResult {
+rboto::__structure!(
+    DescribeAccountAttributesOutput "DescribeAccountAttributesResult"[debug from output]
+    { account_attributes : Vec < AccountAttribute > } { _meta }
+);
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct DescribeAccountVpcEncryptionControlOutput {
     /// Information about the account-level VPC Encryption Control configuration.
     pub account_vpc_encryption_control: Option<AccountVpcEncryptionControl>,
+    pub(crate) _meta: rboto::__private::Meta,
 }
-impl rboto::FromValue for DescribeAccountVpcEncryptionControlResult {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "DescribeAccountVpcEncryptionControlResult")?;
-        Ok(Self {
-            account_vpc_encryption_control: m.take(0)?,
-        })
-    }
-}
-#[derive(Clone, Debug, Default, PartialEq)]
-pub struct DescribeAddressTransfersResult {
+rboto::__structure!(
+    DescribeAccountVpcEncryptionControlOutput
+    "DescribeAccountVpcEncryptionControlResult"[debug from output] {
+    account_vpc_encryption_control : AccountVpcEncryptionControl } { _meta }
+);
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct DescribeAddressTransfersOutput {
     /// The Elastic IP address transfer.
     pub address_transfers: Option<Vec<AddressTransfer>>,
     /// Specify the pagination token from a previous request to retrieve the next page of results.
     pub next_token: Option<String>,
+    pub(crate) _meta: rboto::__private::Meta,
 }
-impl rboto::FromValue for DescribeAddressTransfersResult {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "DescribeAddressTransfersResult")?;
-        Ok(Self {
-            address_transfers: m.take(0)?,
-            next_token: m.take(1)?,
-        })
-    }
-}
-#[derive(Clone, Debug, Default, PartialEq)]
-pub struct DescribeAddressesAttributeResult {
+rboto::__structure!(
+    DescribeAddressTransfersOutput "DescribeAddressTransfersResult"[debug from output] {
+    address_transfers : Vec < AddressTransfer >, next_token : String } { _meta }
+);
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct DescribeAddressesAttributeOutput {
     /// Information about the IP addresses.
     pub addresses: Option<Vec<AddressAttribute>>,
     /// The token to use to retrieve the next page of results. This value is `null` when there are no more results to return.
     pub next_token: Option<String>,
+    pub(crate) _meta: rboto::__private::Meta,
 }
-impl rboto::FromValue for DescribeAddressesAttributeResult {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "DescribeAddressesAttributeResult")?;
-        Ok(Self {
-            addresses: m.take(0)?,
-            next_token: m.take(1)?,
-        })
-    }
-}
-#[derive(Clone, Debug, Default, PartialEq)]
-pub struct DescribeAddressesResult {
+rboto::__structure!(
+    DescribeAddressesAttributeOutput "DescribeAddressesAttributeResult"[debug from
+    output] { addresses : Vec < AddressAttribute >, next_token : String } { _meta }
+);
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct DescribeAddressesOutput {
     /// Information about the Elastic IP addresses.
     pub addresses: Option<Vec<Address>>,
+    pub(crate) _meta: rboto::__private::Meta,
 }
-impl rboto::FromValue for DescribeAddressesResult {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "DescribeAddressesResult")?;
-        Ok(Self { addresses: m.take(0)? })
-    }
-}
-#[derive(Clone, Debug, Default, PartialEq)]
-pub struct DescribeAggregateIdFormatResult {
+rboto::__structure!(
+    DescribeAddressesOutput "DescribeAddressesResult"[debug from output] { addresses :
+    Vec < Address > } { _meta }
+);
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct DescribeAggregateIdFormatOutput {
     /// Indicates whether all resource types in the Region are configured to use longer IDs. This value is only `true` if all users are configured to use longer IDs for all resources types in the Region.
     pub use_long_ids_aggregated: Option<bool>,
     /// Information about each resource's ID format.
     pub statuses: Option<Vec<IdFormat>>,
+    pub(crate) _meta: rboto::__private::Meta,
 }
-impl rboto::FromValue for DescribeAggregateIdFormatResult {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "DescribeAggregateIdFormatResult")?;
-        Ok(Self {
-            use_long_ids_aggregated: m.take(0)?,
-            statuses: m.take(1)?,
-        })
-    }
-}
-#[derive(Clone, Debug, Default, PartialEq)]
-pub struct DescribeApplicationStatusCheckAssociationsResult {
+rboto::__structure!(
+    DescribeAggregateIdFormatOutput "DescribeAggregateIdFormatResult"[debug from output]
+    { use_long_ids_aggregated = bool, statuses : Vec < IdFormat > } { _meta }
+);
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct DescribeApplicationStatusCheckAssociationsOutput {
     /// The associations for the specified application status checks.
     pub associations: Option<Vec<ApplicationStatusCheckAssociationObject>>,
     /// The token to include in another request to get the next page of items. This value is \<code\>null\</code\> when there are no more items to return.
     pub next_token: Option<String>,
     /// The tags associated with the application status checks.
     pub tags: Option<Vec<Tag>>,
+    pub(crate) _meta: rboto::__private::Meta,
 }
-impl rboto::FromValue for DescribeApplicationStatusCheckAssociationsResult {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(
-            v,
-            "DescribeApplicationStatusCheckAssociationsResult",
-        )?;
-        Ok(Self {
-            associations: m.take(0)?,
-            next_token: m.take(1)?,
-            tags: m.take(2)?,
-        })
-    }
-}
-#[derive(Clone, Debug, Default, PartialEq)]
-pub struct DescribeApplicationStatusChecksResult {
+rboto::__structure!(
+    DescribeApplicationStatusCheckAssociationsOutput
+    "DescribeApplicationStatusCheckAssociationsResult"[debug from output] { associations
+    : Vec < ApplicationStatusCheckAssociationObject >, next_token : String, tags : Vec <
+    Tag > } { _meta }
+);
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct DescribeApplicationStatusChecksOutput {
     /// Information about the application status checks.
     pub application_status_checks: Option<Vec<ApplicationStatusCheckResponseObject>>,
     /// The token to include in another request to get the next page of items. This value is \<code\>null\</code\> when there are no more items to return.
     pub next_token: Option<String>,
+    pub(crate) _meta: rboto::__private::Meta,
 }
-impl rboto::FromValue for DescribeApplicationStatusChecksResult {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "DescribeApplicationStatusChecksResult")?;
-        Ok(Self {
-            application_status_checks: m.take(0)?,
-            next_token: m.take(1)?,
-        })
-    }
-}
-#[derive(Clone, Debug, Default, PartialEq)]
-pub struct DescribeApplicationStatusResult {
+rboto::__structure!(
+    DescribeApplicationStatusChecksOutput "DescribeApplicationStatusChecksResult"[debug
+    from output] { application_status_checks : Vec < ApplicationStatusCheckResponseObject
+    >, next_token : String } { _meta }
+);
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct DescribeApplicationStatusOutput {
     /// The application statuses for the specified instances.
     pub application_statuses: Option<ApplicationStatusesResponseType>,
     /// The token to include in another request to get the next page of items. This value is \<code\>null\</code\> when there are no more items to return.
     pub next_token: Option<String>,
+    pub(crate) _meta: rboto::__private::Meta,
 }
-impl rboto::FromValue for DescribeApplicationStatusResult {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "DescribeApplicationStatusResult")?;
-        Ok(Self {
-            application_statuses: m.take(0)?,
-            next_token: m.take(1)?,
-        })
-    }
-}
-#[derive(Clone, Debug, Default, PartialEq)]
-pub struct DescribeAvailabilityZonesResult {
+rboto::__structure!(
+    DescribeApplicationStatusOutput "DescribeApplicationStatusResult"[debug from output]
+    { application_statuses : ApplicationStatusesResponseType, next_token : String } {
+    _meta }
+);
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct DescribeAvailabilityZonesOutput {
     /// Information about the Availability Zones, Local Zones, and Wavelength Zones.
     pub availability_zones: Option<Vec<AvailabilityZone>>,
+    pub(crate) _meta: rboto::__private::Meta,
 }
-impl rboto::FromValue for DescribeAvailabilityZonesResult {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "DescribeAvailabilityZonesResult")?;
-        Ok(Self {
-            availability_zones: m.take(0)?,
-        })
-    }
-}
-#[derive(Clone, Debug, Default, PartialEq)]
-pub struct DescribeAwsNetworkPerformanceMetricSubscriptionsResult {
+rboto::__structure!(
+    DescribeAvailabilityZonesOutput "DescribeAvailabilityZonesResult"[debug from output]
+    { availability_zones : Vec < AvailabilityZone > } { _meta }
+);
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct DescribeAwsNetworkPerformanceMetricSubscriptionsOutput {
     /// The token to use to retrieve the next page of results. This value is `null` when there are no more results to return.
     pub next_token: Option<String>,
     /// Describes the current Infrastructure Performance subscriptions.
     pub subscriptions: Option<Vec<Subscription>>,
+    pub(crate) _meta: rboto::__private::Meta,
 }
-impl rboto::FromValue for DescribeAwsNetworkPerformanceMetricSubscriptionsResult {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(
-            v,
-            "DescribeAwsNetworkPerformanceMetricSubscriptionsResult",
-        )?;
-        Ok(Self {
-            next_token: m.take(0)?,
-            subscriptions: m.take(1)?,
-        })
-    }
-}
-#[derive(Clone, Debug, Default, PartialEq)]
-pub struct DescribeBundleTasksResult {
+rboto::__structure!(
+    DescribeAwsNetworkPerformanceMetricSubscriptionsOutput
+    "DescribeAwsNetworkPerformanceMetricSubscriptionsResult"[debug from output] {
+    next_token : String, subscriptions : Vec < Subscription > } { _meta }
+);
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct DescribeBundleTasksOutput {
     /// Information about the bundle tasks.
     pub bundle_tasks: Option<Vec<BundleTask>>,
+    pub(crate) _meta: rboto::__private::Meta,
 }
-impl rboto::FromValue for DescribeBundleTasksResult {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "DescribeBundleTasksResult")?;
-        Ok(Self { bundle_tasks: m.take(0)? })
-    }
-}
-#[derive(Clone, Debug, Default, PartialEq)]
-pub struct DescribeByoipCidrsResult {
+rboto::__structure!(
+    DescribeBundleTasksOutput "DescribeBundleTasksResult"[debug from output] {
+    bundle_tasks : Vec < BundleTask > } { _meta }
+);
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct DescribeByoipCidrsOutput {
     /// Information about your address ranges.
     pub byoip_cidrs: Option<Vec<ByoipCidr>>,
     /// The token to use to retrieve the next page of results. This value is `null` when there are no more results to return.
     pub next_token: Option<String>,
+    pub(crate) _meta: rboto::__private::Meta,
 }
-impl rboto::FromValue for DescribeByoipCidrsResult {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "DescribeByoipCidrsResult")?;
-        Ok(Self {
-            byoip_cidrs: m.take(0)?,
-            next_token: m.take(1)?,
-        })
-    }
-}
-#[derive(Clone, Debug, Default, PartialEq)]
-pub struct DescribeCapacityBlockExtensionHistoryResult {
+rboto::__structure!(
+    DescribeByoipCidrsOutput "DescribeByoipCidrsResult"[debug from output] { byoip_cidrs
+    : Vec < ByoipCidr >, next_token : String } { _meta }
+);
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct DescribeCapacityBlockExtensionHistoryOutput {
     /// Describes one or more of your Capacity Block extensions. The results describe only the Capacity Block extensions in the Amazon Web Services Region that you're currently using.
     pub capacity_block_extensions: Option<Vec<CapacityBlockExtension>>,
     /// The token to use to retrieve the next page of results. This value is `null` when there are no more results to return.
     pub next_token: Option<String>,
+    pub(crate) _meta: rboto::__private::Meta,
 }
-impl rboto::FromValue for DescribeCapacityBlockExtensionHistoryResult {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "DescribeCapacityBlockExtensionHistoryResult")?;
-        Ok(Self {
-            capacity_block_extensions: m.take(0)?,
-            next_token: m.take(1)?,
-        })
-    }
-}
-#[derive(Clone, Debug, Default, PartialEq)]
-pub struct DescribeCapacityBlockExtensionOfferingsResult {
+rboto::__structure!(
+    DescribeCapacityBlockExtensionHistoryOutput
+    "DescribeCapacityBlockExtensionHistoryResult"[debug from output] {
+    capacity_block_extensions : Vec < CapacityBlockExtension >, next_token : String } {
+    _meta }
+);
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct DescribeCapacityBlockExtensionOfferingsOutput {
     /// The recommended Capacity Block extension offerings for the dates specified.
     pub capacity_block_extension_offerings: Option<Vec<CapacityBlockExtensionOffering>>,
     /// The token to use to retrieve the next page of results. This value is `null` when there are no more results to return.
     pub next_token: Option<String>,
+    pub(crate) _meta: rboto::__private::Meta,
 }
-impl rboto::FromValue for DescribeCapacityBlockExtensionOfferingsResult {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "DescribeCapacityBlockExtensionOfferingsResult")?;
-        Ok(Self {
-            capacity_block_extension_offerings: m.take(0)?,
-            next_token: m.take(1)?,
-        })
-    }
-}
-#[derive(Clone, Debug, Default, PartialEq)]
-pub struct DescribeCapacityBlockOfferingsResult {
+rboto::__structure!(
+    DescribeCapacityBlockExtensionOfferingsOutput
+    "DescribeCapacityBlockExtensionOfferingsResult"[debug from output] {
+    capacity_block_extension_offerings : Vec < CapacityBlockExtensionOffering >,
+    next_token : String } { _meta }
+);
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct DescribeCapacityBlockOfferingsOutput {
     /// The recommended Capacity Block offering for the dates specified.
     pub capacity_block_offerings: Option<Vec<CapacityBlockOffering>>,
     /// The token to use to retrieve the next page of results. This value is `null` when there are no more results to return.
     pub next_token: Option<String>,
+    pub(crate) _meta: rboto::__private::Meta,
 }
-impl rboto::FromValue for DescribeCapacityBlockOfferingsResult {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "DescribeCapacityBlockOfferingsResult")?;
-        Ok(Self {
-            capacity_block_offerings: m.take(0)?,
-            next_token: m.take(1)?,
-        })
-    }
-}
-#[derive(Clone, Debug, Default, PartialEq)]
-pub struct DescribeCapacityBlockStatusResult {
+rboto::__structure!(
+    DescribeCapacityBlockOfferingsOutput "DescribeCapacityBlockOfferingsResult"[debug
+    from output] { capacity_block_offerings : Vec < CapacityBlockOffering >, next_token :
+    String } { _meta }
+);
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct DescribeCapacityBlockStatusOutput {
     /// The availability of capacity for a Capacity Block.
     pub capacity_block_statuses: Option<Vec<CapacityBlockStatus>>,
     /// The token to use to retrieve the next page of results. This value is `null` when there are no more results to return.
     pub next_token: Option<String>,
+    pub(crate) _meta: rboto::__private::Meta,
 }
-impl rboto::FromValue for DescribeCapacityBlockStatusResult {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "DescribeCapacityBlockStatusResult")?;
-        Ok(Self {
-            capacity_block_statuses: m.take(0)?,
-            next_token: m.take(1)?,
-        })
-    }
-}
-#[derive(Clone, Debug, Default, PartialEq)]
-pub struct DescribeCapacityBlocksResult {
+rboto::__structure!(
+    DescribeCapacityBlockStatusOutput "DescribeCapacityBlockStatusResult"[debug from
+    output] { capacity_block_statuses : Vec < CapacityBlockStatus >, next_token : String
+    } { _meta }
+);
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct DescribeCapacityBlocksOutput {
     /// The Capacity Blocks.
     pub capacity_blocks: Option<Vec<CapacityBlock>>,
     /// The token to use to retrieve the next page of results. This value is `null` when there are no more results to return.
     pub next_token: Option<String>,
+    pub(crate) _meta: rboto::__private::Meta,
 }
-impl rboto::FromValue for DescribeCapacityBlocksResult {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "DescribeCapacityBlocksResult")?;
-        Ok(Self {
-            capacity_blocks: m.take(0)?,
-            next_token: m.take(1)?,
-        })
-    }
-}
-#[derive(Clone, Debug, Default, PartialEq)]
-pub struct DescribeCapacityManagerDataExportsResult {
+rboto::__structure!(
+    DescribeCapacityBlocksOutput "DescribeCapacityBlocksResult"[debug from output] {
+    capacity_blocks : Vec < CapacityBlock >, next_token : String } { _meta }
+);
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct DescribeCapacityManagerDataExportsOutput {
     /// Information about the data export configurations, including export settings, delivery status, and recent activity.
     pub capacity_manager_data_exports: Option<Vec<CapacityManagerDataExportResponse>>,
     /// The token to use to retrieve the next page of results. This value is null when there are no more results to return.
     pub next_token: Option<String>,
+    pub(crate) _meta: rboto::__private::Meta,
 }
-impl rboto::FromValue for DescribeCapacityManagerDataExportsResult {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "DescribeCapacityManagerDataExportsResult")?;
-        Ok(Self {
-            capacity_manager_data_exports: m.take(0)?,
-            next_token: m.take(1)?,
-        })
-    }
-}
-#[derive(Clone, Debug, Default, PartialEq)]
-pub struct DescribeCapacityReservationBillingRequestsResult {
+rboto::__structure!(
+    DescribeCapacityManagerDataExportsOutput
+    "DescribeCapacityManagerDataExportsResult"[debug from output] {
+    capacity_manager_data_exports : Vec < CapacityManagerDataExportResponse >, next_token
+    : String } { _meta }
+);
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct DescribeCapacityReservationBillingRequestsOutput {
     /// The token to use to retrieve the next page of results. This value is `null` when there are no more results to return.
     pub next_token: Option<String>,
     /// Information about the request.
     pub capacity_reservation_billing_requests: Option<
         Vec<CapacityReservationBillingRequest>,
     >,
+    pub(crate) _meta: rboto::__private::Meta,
 }
-impl rboto::FromValue for DescribeCapacityReservationBillingRequestsResult {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(
-            v,
-            "DescribeCapacityReservationBillingRequestsResult",
-        )?;
-        Ok(Self {
-            next_token: m.take(0)?,
-            capacity_reservation_billing_requests: m.take(1)?,
-        })
-    }
-}
-#[derive(Clone, Debug, Default, PartialEq)]
-pub struct DescribeCapacityReservationCancellationQuotesResult {
+rboto::__structure!(
+    DescribeCapacityReservationBillingRequestsOutput
+    "DescribeCapacityReservationBillingRequestsResult"[debug from output] { next_token :
+    String, capacity_reservation_billing_requests : Vec <
+    CapacityReservationBillingRequest > } { _meta }
+);
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct DescribeCapacityReservationCancellationQuotesOutput {
     /// Information about the Capacity Reservation cancellation quotes.
     pub capacity_reservation_cancellation_quotes: Option<
         Vec<CapacityReservationCancellationQuote>,
     >,
     /// The token to use to retrieve the next page of results. This value is `null` when there are no more results to return.
     pub next_token: Option<String>,
+    pub(crate) _meta: rboto::__private::Meta,
 }
-impl rboto::FromValue for DescribeCapacityReservationCancellationQuotesResult {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(
-            v,
-            "DescribeCapacityReservationCancellationQuotesResult",
-        )?;
-        Ok(Self {
-            capacity_reservation_cancellation_quotes: m.take(0)?,
-            next_token: m.take(1)?,
-        })
-    }
-}
-#[derive(Clone, Debug, Default, PartialEq)]
-pub struct DescribeCapacityReservationDateChangeQuotesResult {
+rboto::__structure!(
+    DescribeCapacityReservationCancellationQuotesOutput
+    "DescribeCapacityReservationCancellationQuotesResult"[debug from output] {
+    capacity_reservation_cancellation_quotes : Vec < CapacityReservationCancellationQuote
+    >, next_token : String } { _meta }
+);
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct DescribeCapacityReservationDateChangeQuotesOutput {
     /// Information about the Capacity Reservation date change quotes.
     pub capacity_reservation_modification_quotes: Option<
         Vec<CapacityReservationModificationQuote>,
     >,
     /// The token to use to retrieve the next page of results. This value is `null` when there are no more results to return.
     pub next_token: Option<String>,
+    pub(crate) _meta: rboto::__private::Meta,
 }
-impl rboto::FromValue for DescribeCapacityReservationDateChangeQuotesResult {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(
-            v,
-            "DescribeCapacityReservationDateChangeQuotesResult",
-        )?;
-        Ok(Self {
-            capacity_reservation_modification_quotes: m.take(0)?,
-            next_token: m.take(1)?,
-        })
-    }
-}
-#[derive(Clone, Debug, Default, PartialEq)]
-pub struct DescribeCapacityReservationFleetsResult {
+rboto::__structure!(
+    DescribeCapacityReservationDateChangeQuotesOutput
+    "DescribeCapacityReservationDateChangeQuotesResult"[debug from output] {
+    capacity_reservation_modification_quotes : Vec < CapacityReservationModificationQuote
+    >, next_token : String } { _meta }
+);
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct DescribeCapacityReservationFleetsOutput {
     /// Information about the Capacity Reservation Fleets.
     pub capacity_reservation_fleets: Option<Vec<CapacityReservationFleet>>,
     /// The token to use to retrieve the next page of results. This value is `null` when there are no more results to return.
     pub next_token: Option<String>,
+    pub(crate) _meta: rboto::__private::Meta,
 }
-impl rboto::FromValue for DescribeCapacityReservationFleetsResult {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "DescribeCapacityReservationFleetsResult")?;
-        Ok(Self {
-            capacity_reservation_fleets: m.take(0)?,
-            next_token: m.take(1)?,
-        })
-    }
-}
-#[derive(Clone, Debug, Default, PartialEq)]
-pub struct DescribeCapacityReservationTopologyResult {
+rboto::__structure!(
+    DescribeCapacityReservationFleetsOutput
+    "DescribeCapacityReservationFleetsResult"[debug from output] {
+    capacity_reservation_fleets : Vec < CapacityReservationFleet >, next_token : String }
+    { _meta }
+);
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct DescribeCapacityReservationTopologyOutput {
     /// The token to include in another request to get the next page of items. This value is `null` when there are no more items to return.
     pub next_token: Option<String>,
     /// Information about the topology of each Capacity Reservation.
     pub capacity_reservations: Option<Vec<CapacityReservationTopology>>,
+    pub(crate) _meta: rboto::__private::Meta,
 }
-impl rboto::FromValue for DescribeCapacityReservationTopologyResult {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "DescribeCapacityReservationTopologyResult")?;
-        Ok(Self {
-            next_token: m.take(0)?,
-            capacity_reservations: m.take(1)?,
-        })
-    }
-}
-#[derive(Clone, Debug, Default, PartialEq)]
-pub struct DescribeCapacityReservationsResult {
+rboto::__structure!(
+    DescribeCapacityReservationTopologyOutput
+    "DescribeCapacityReservationTopologyResult"[debug from output] { next_token : String,
+    capacity_reservations : Vec < CapacityReservationTopology > } { _meta }
+);
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct DescribeCapacityReservationsOutput {
     /// The token to use to retrieve the next page of results. This value is `null` when there are no more results to return.
     pub next_token: Option<String>,
     /// Information about the Capacity Reservations.
     pub capacity_reservations: Option<Vec<CapacityReservation>>,
+    pub(crate) _meta: rboto::__private::Meta,
 }
-impl rboto::FromValue for DescribeCapacityReservationsResult {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "DescribeCapacityReservationsResult")?;
-        Ok(Self {
-            next_token: m.take(0)?,
-            capacity_reservations: m.take(1)?,
-        })
-    }
-}
-#[derive(Clone, Debug, Default, PartialEq)]
-pub struct DescribeCarrierGatewaysResult {
+rboto::__structure!(
+    DescribeCapacityReservationsOutput "DescribeCapacityReservationsResult"[debug from
+    output] { next_token : String, capacity_reservations : Vec < CapacityReservation > }
+    { _meta }
+);
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct DescribeCarrierGatewaysOutput {
     /// Information about the carrier gateway.
     pub carrier_gateways: Option<Vec<CarrierGateway>>,
     /// The token to use to retrieve the next page of results. This value is `null` when there are no more results to return.
     pub next_token: Option<String>,
+    pub(crate) _meta: rboto::__private::Meta,
 }
-impl rboto::FromValue for DescribeCarrierGatewaysResult {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "DescribeCarrierGatewaysResult")?;
-        Ok(Self {
-            carrier_gateways: m.take(0)?,
-            next_token: m.take(1)?,
-        })
-    }
-}
-#[derive(Clone, Debug, Default, PartialEq)]
-pub struct DescribeClassicLinkInstancesResult {
+rboto::__structure!(
+    DescribeCarrierGatewaysOutput "DescribeCarrierGatewaysResult"[debug from output] {
+    carrier_gateways : Vec < CarrierGateway >, next_token : String } { _meta }
+);
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct DescribeClassicLinkInstancesOutput {
     /// Information about one or more linked EC2-Classic instances.
     pub instances: Option<Vec<ClassicLinkInstance>>,
     /// The token to include in another request to get the next page of items. This value is `null` when there are no more items to return.
     pub next_token: Option<String>,
+    pub(crate) _meta: rboto::__private::Meta,
 }
-impl rboto::FromValue for DescribeClassicLinkInstancesResult {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "DescribeClassicLinkInstancesResult")?;
-        Ok(Self {
-            instances: m.take(0)?,
-            next_token: m.take(1)?,
-        })
-    }
-}
-#[derive(Clone, Debug, Default, PartialEq)]
-pub struct DescribeClientVpnAuthorizationRulesResult {
+rboto::__structure!(
+    DescribeClassicLinkInstancesOutput "DescribeClassicLinkInstancesResult"[debug from
+    output] { instances : Vec < ClassicLinkInstance >, next_token : String } { _meta }
+);
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct DescribeClientVpnAuthorizationRulesOutput {
     /// Information about the authorization rules.
     pub authorization_rules: Option<Vec<AuthorizationRule>>,
     /// The token to use to retrieve the next page of results. This value is `null` when there are no more results to return.
     pub next_token: Option<String>,
+    pub(crate) _meta: rboto::__private::Meta,
 }
-impl rboto::FromValue for DescribeClientVpnAuthorizationRulesResult {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "DescribeClientVpnAuthorizationRulesResult")?;
-        Ok(Self {
-            authorization_rules: m.take(0)?,
-            next_token: m.take(1)?,
-        })
-    }
-}
-#[derive(Clone, Debug, Default, PartialEq)]
-pub struct DescribeClientVpnConnectionsResult {
+rboto::__structure!(
+    DescribeClientVpnAuthorizationRulesOutput
+    "DescribeClientVpnAuthorizationRulesResult"[debug from output] { authorization_rules
+    : Vec < AuthorizationRule >, next_token : String } { _meta }
+);
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct DescribeClientVpnConnectionsOutput {
     /// Information about the active and terminated client connections.
     pub connections: Option<Vec<ClientVpnConnection>>,
     /// The token to use to retrieve the next page of results. This value is `null` when there are no more results to return.
     pub next_token: Option<String>,
+    pub(crate) _meta: rboto::__private::Meta,
 }
-impl rboto::FromValue for DescribeClientVpnConnectionsResult {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "DescribeClientVpnConnectionsResult")?;
-        Ok(Self {
-            connections: m.take(0)?,
-            next_token: m.take(1)?,
-        })
-    }
-}
-#[derive(Clone, Debug, Default, PartialEq)]
-pub struct DescribeClientVpnEndpointsResult {
+rboto::__structure!(
+    DescribeClientVpnConnectionsOutput "DescribeClientVpnConnectionsResult"[debug from
+    output] { connections : Vec < ClientVpnConnection >, next_token : String } { _meta }
+);
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct DescribeClientVpnEndpointsOutput {
     /// Information about the Client VPN endpoints.
     pub client_vpn_endpoints: Option<Vec<ClientVpnEndpoint>>,
     /// The token to use to retrieve the next page of results. This value is `null` when there are no more results to return.
     pub next_token: Option<String>,
+    pub(crate) _meta: rboto::__private::Meta,
 }
-impl rboto::FromValue for DescribeClientVpnEndpointsResult {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "DescribeClientVpnEndpointsResult")?;
-        Ok(Self {
-            client_vpn_endpoints: m.take(0)?,
-            next_token: m.take(1)?,
-        })
-    }
-}
-#[derive(Clone, Debug, Default, PartialEq)]
-pub struct DescribeClientVpnRoutesResult {
+rboto::__structure!(
+    DescribeClientVpnEndpointsOutput "DescribeClientVpnEndpointsResult"[debug from
+    output] { client_vpn_endpoints : Vec < ClientVpnEndpoint >, next_token : String } {
+    _meta }
+);
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct DescribeClientVpnRoutesOutput {
     /// Information about the Client VPN endpoint routes.
     pub routes: Option<Vec<ClientVpnRoute>>,
     /// The token to use to retrieve the next page of results. This value is `null` when there are no more results to return.
     pub next_token: Option<String>,
+    pub(crate) _meta: rboto::__private::Meta,
 }
-impl rboto::FromValue for DescribeClientVpnRoutesResult {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "DescribeClientVpnRoutesResult")?;
-        Ok(Self {
-            routes: m.take(0)?,
-            next_token: m.take(1)?,
-        })
-    }
-}
-#[derive(Clone, Debug, Default, PartialEq)]
-pub struct DescribeClientVpnTargetNetworksResult {
+rboto::__structure!(
+    DescribeClientVpnRoutesOutput "DescribeClientVpnRoutesResult"[debug from output] {
+    routes : Vec < ClientVpnRoute >, next_token : String } { _meta }
+);
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct DescribeClientVpnTargetNetworksOutput {
     /// Information about the associated target networks.
     pub client_vpn_target_networks: Option<Vec<TargetNetwork>>,
     /// The token to use to retrieve the next page of results. This value is `null` when there are no more results to return.
     pub next_token: Option<String>,
+    pub(crate) _meta: rboto::__private::Meta,
 }
-impl rboto::FromValue for DescribeClientVpnTargetNetworksResult {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "DescribeClientVpnTargetNetworksResult")?;
-        Ok(Self {
-            client_vpn_target_networks: m.take(0)?,
-            next_token: m.take(1)?,
-        })
-    }
-}
-#[derive(Clone, Debug, Default, PartialEq)]
-pub struct DescribeCoipPoolsResult {
+rboto::__structure!(
+    DescribeClientVpnTargetNetworksOutput "DescribeClientVpnTargetNetworksResult"[debug
+    from output] { client_vpn_target_networks : Vec < TargetNetwork >, next_token :
+    String } { _meta }
+);
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct DescribeCoipPoolsOutput {
     /// Information about the address pools.
     pub coip_pools: Option<Vec<CoipPool>>,
     /// The token to use to retrieve the next page of results. This value is `null` when there are no more results to return.
     pub next_token: Option<String>,
+    pub(crate) _meta: rboto::__private::Meta,
 }
-impl rboto::FromValue for DescribeCoipPoolsResult {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "DescribeCoipPoolsResult")?;
-        Ok(Self {
-            coip_pools: m.take(0)?,
-            next_token: m.take(1)?,
-        })
-    }
-}
-#[derive(Clone, Debug, Default, PartialEq)]
-pub struct DescribeConversionTasksResult {
+rboto::__structure!(
+    DescribeCoipPoolsOutput "DescribeCoipPoolsResult"[debug from output] { coip_pools :
+    Vec < CoipPool >, next_token : String } { _meta }
+);
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct DescribeConversionTasksOutput {
     /// Information about the conversion tasks.
     pub conversion_tasks: Option<Vec<ConversionTask>>,
+    pub(crate) _meta: rboto::__private::Meta,
 }
-impl rboto::FromValue for DescribeConversionTasksResult {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "DescribeConversionTasksResult")?;
-        Ok(Self {
-            conversion_tasks: m.take(0)?,
-        })
-    }
-}
+rboto::__structure!(
+    DescribeConversionTasksOutput "DescribeConversionTasksResult"[debug from output] {
+    conversion_tasks : Vec < ConversionTask > } { _meta }
+);
 /// Contains the output of DescribeCustomerGateways.
-#[derive(Clone, Debug, Default, PartialEq)]
-pub struct DescribeCustomerGatewaysResult {
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct DescribeCustomerGatewaysOutput {
     /// Information about one or more customer gateways.
     pub customer_gateways: Option<Vec<CustomerGateway>>,
+    pub(crate) _meta: rboto::__private::Meta,
 }
-impl rboto::FromValue for DescribeCustomerGatewaysResult {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "DescribeCustomerGatewaysResult")?;
-        Ok(Self {
-            customer_gateways: m.take(0)?,
-        })
-    }
-}
-#[derive(Clone, Debug, Default, PartialEq)]
-pub struct DescribeDeclarativePoliciesReportsResult {
+rboto::__structure!(
+    DescribeCustomerGatewaysOutput "DescribeCustomerGatewaysResult"[debug from output] {
+    customer_gateways : Vec < CustomerGateway > } { _meta }
+);
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct DescribeDeclarativePoliciesReportsOutput {
     /// The token to include in another request to get the next page of items. This value is `null` when there are no more items to return.
     pub next_token: Option<String>,
     /// The report metadata.
     pub reports: Option<Vec<DeclarativePoliciesReport>>,
+    pub(crate) _meta: rboto::__private::Meta,
 }
-impl rboto::FromValue for DescribeDeclarativePoliciesReportsResult {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "DescribeDeclarativePoliciesReportsResult")?;
-        Ok(Self {
-            next_token: m.take(0)?,
-            reports: m.take(1)?,
-        })
-    }
-}
-#[derive(Clone, Debug, Default, PartialEq)]
-pub struct DescribeDhcpOptionsResult {
+rboto::__structure!(
+    DescribeDeclarativePoliciesReportsOutput
+    "DescribeDeclarativePoliciesReportsResult"[debug from output] { next_token : String,
+    reports : Vec < DeclarativePoliciesReport > } { _meta }
+);
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct DescribeDhcpOptionsOutput {
     /// The token to include in another request to get the next page of items. This value is `null` when there are no more items to return.
     pub next_token: Option<String>,
     /// Information about the DHCP options sets.
     pub dhcp_options: Option<Vec<DhcpOptions>>,
+    pub(crate) _meta: rboto::__private::Meta,
 }
-impl rboto::FromValue for DescribeDhcpOptionsResult {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "DescribeDhcpOptionsResult")?;
-        Ok(Self {
-            next_token: m.take(0)?,
-            dhcp_options: m.take(1)?,
-        })
-    }
-}
-#[derive(Clone, Debug, Default, PartialEq)]
-pub struct DescribeEgressOnlyInternetGatewaysResult {
+rboto::__structure!(
+    DescribeDhcpOptionsOutput "DescribeDhcpOptionsResult"[debug from output] { next_token
+    : String, dhcp_options : Vec < DhcpOptions > } { _meta }
+);
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct DescribeEgressOnlyInternetGatewaysOutput {
     /// Information about the egress-only internet gateways.
     pub egress_only_internet_gateways: Option<Vec<EgressOnlyInternetGateway>>,
     /// The token to include in another request to get the next page of items. This value is `null` when there are no more items to return.
     pub next_token: Option<String>,
+    pub(crate) _meta: rboto::__private::Meta,
 }
-impl rboto::FromValue for DescribeEgressOnlyInternetGatewaysResult {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "DescribeEgressOnlyInternetGatewaysResult")?;
-        Ok(Self {
-            egress_only_internet_gateways: m.take(0)?,
-            next_token: m.take(1)?,
-        })
-    }
-}
-#[derive(Clone, Debug, Default, PartialEq)]
-pub struct DescribeElasticGpusResult {
+rboto::__structure!(
+    DescribeEgressOnlyInternetGatewaysOutput
+    "DescribeEgressOnlyInternetGatewaysResult"[debug from output] {
+    egress_only_internet_gateways : Vec < EgressOnlyInternetGateway >, next_token :
+    String } { _meta }
+);
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct DescribeElasticGpusOutput {
     /// Information about the Elastic Graphics accelerators.
     pub elastic_gpu_set: Option<Vec<ElasticGpus>>,
     /// The total number of items to return. If the total number of items available is more than the value specified in max-items then a Next-Token will be provided in the output that you can use to resume pagination.
     pub max_results: Option<i32>,
     /// The token to use to retrieve the next page of results. This value is `null` when there are no more results to return.
     pub next_token: Option<String>,
+    pub(crate) _meta: rboto::__private::Meta,
 }
-impl rboto::FromValue for DescribeElasticGpusResult {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "DescribeElasticGpusResult")?;
-        Ok(Self {
-            elastic_gpu_set: m.take(0)?,
-            max_results: m.take(1)?,
-            next_token: m.take(2)?,
-        })
-    }
-}
-#[derive(Clone, Debug, Default, PartialEq)]
-pub struct DescribeExportImageTasksResult {
+rboto::__structure!(
+    DescribeElasticGpusOutput "DescribeElasticGpusResult"[debug from output] {
+    elastic_gpu_set : Vec < ElasticGpus >, max_results = i32, next_token : String } {
+    _meta }
+);
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct DescribeExportImageTasksOutput {
     /// Information about the export image tasks.
     pub export_image_tasks: Option<Vec<ExportImageTask>>,
     /// The token to use to get the next page of results. This value is `null` when there are no more results to return.
     pub next_token: Option<String>,
+    pub(crate) _meta: rboto::__private::Meta,
 }
-impl rboto::FromValue for DescribeExportImageTasksResult {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "DescribeExportImageTasksResult")?;
-        Ok(Self {
-            export_image_tasks: m.take(0)?,
-            next_token: m.take(1)?,
-        })
-    }
-}
-#[derive(Clone, Debug, Default, PartialEq)]
-pub struct DescribeExportTasksResult {
+rboto::__structure!(
+    DescribeExportImageTasksOutput "DescribeExportImageTasksResult"[debug from output] {
+    export_image_tasks : Vec < ExportImageTask >, next_token : String } { _meta }
+);
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct DescribeExportTasksOutput {
     /// Information about the export tasks.
     pub export_tasks: Option<Vec<ExportTask>>,
+    pub(crate) _meta: rboto::__private::Meta,
 }
-impl rboto::FromValue for DescribeExportTasksResult {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "DescribeExportTasksResult")?;
-        Ok(Self { export_tasks: m.take(0)? })
-    }
-}
-#[derive(Clone, Debug, Default, PartialEq)]
-pub struct DescribeFastLaunchImagesResult {
+rboto::__structure!(
+    DescribeExportTasksOutput "DescribeExportTasksResult"[debug from output] {
+    export_tasks : Vec < ExportTask > } { _meta }
+);
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct DescribeFastLaunchImagesOutput {
     /// A collection of details about the fast-launch enabled Windows images that meet the requested criteria.
     pub fast_launch_images: Option<Vec<DescribeFastLaunchImagesSuccessItem>>,
     /// The token to include in another request to get the next page of items. This value is `null` when there are no more items to return.
     pub next_token: Option<String>,
+    pub(crate) _meta: rboto::__private::Meta,
 }
-impl rboto::FromValue for DescribeFastLaunchImagesResult {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "DescribeFastLaunchImagesResult")?;
-        Ok(Self {
-            fast_launch_images: m.take(0)?,
-            next_token: m.take(1)?,
-        })
-    }
-}
-#[derive(Clone, Debug, Default, PartialEq)]
-pub struct DescribeFastSnapshotRestoresResult {
+rboto::__structure!(
+    DescribeFastLaunchImagesOutput "DescribeFastLaunchImagesResult"[debug from output] {
+    fast_launch_images : Vec < DescribeFastLaunchImagesSuccessItem >, next_token : String
+    } { _meta }
+);
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct DescribeFastSnapshotRestoresOutput {
     /// Information about the state of fast snapshot restores.
     pub fast_snapshot_restores: Option<Vec<DescribeFastSnapshotRestoreSuccessItem>>,
     /// The token to include in another request to get the next page of items. This value is `null` when there are no more items to return.
     pub next_token: Option<String>,
+    pub(crate) _meta: rboto::__private::Meta,
 }
-impl rboto::FromValue for DescribeFastSnapshotRestoresResult {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "DescribeFastSnapshotRestoresResult")?;
-        Ok(Self {
-            fast_snapshot_restores: m.take(0)?,
-            next_token: m.take(1)?,
-        })
-    }
-}
-#[derive(Clone, Debug, Default, PartialEq)]
-pub struct DescribeFleetHistoryResult {
+rboto::__structure!(
+    DescribeFastSnapshotRestoresOutput "DescribeFastSnapshotRestoresResult"[debug from
+    output] { fast_snapshot_restores : Vec < DescribeFastSnapshotRestoreSuccessItem >,
+    next_token : String } { _meta }
+);
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct DescribeFleetHistoryOutput {
     /// Information about the events in the history of the EC2 Fleet.
     pub history_records: Option<Vec<HistoryRecordEntry>>,
     /// The last date and time for the events, in UTC format (for example, *YYYY*-*MM*-*DD*T*HH*:*MM*:*SS*Z). All records up to this time were retrieved.
@@ -4339,1067 +3835,898 @@ pub struct DescribeFleetHistoryResult {
     pub fleet_id: Option<String>,
     /// The start date and time for the events, in UTC format (for example, *YYYY*-*MM*-*DD*T*HH*:*MM*:*SS*Z).
     pub start_time: Option<rboto::DateTime>,
+    pub(crate) _meta: rboto::__private::Meta,
 }
-impl rboto::FromValue for DescribeFleetHistoryResult {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "DescribeFleetHistoryResult")?;
-        Ok(Self {
-            history_records: m.take(0)?,
-            last_evaluated_time: m.take(1)?,
-            next_token: m.take(2)?,
-            fleet_id: m.take(3)?,
-            start_time: m.take(4)?,
-        })
-    }
-}
-#[derive(Clone, Debug, Default, PartialEq)]
-pub struct DescribeFleetInstancesResult {
+rboto::__structure!(
+    DescribeFleetHistoryOutput "DescribeFleetHistoryResult"[debug from output] {
+    history_records : Vec < HistoryRecordEntry >, last_evaluated_time : rboto::DateTime,
+    next_token : String, fleet_id : String, start_time : rboto::DateTime } { _meta }
+);
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct DescribeFleetInstancesOutput {
     /// The running instances. This list is refreshed periodically and might be out of date.
     pub active_instances: Option<Vec<ActiveInstance>>,
     /// The token to include in another request to get the next page of items. This value is `null` when there are no more items to return.
     pub next_token: Option<String>,
     /// The ID of the EC2 Fleet.
     pub fleet_id: Option<String>,
+    pub(crate) _meta: rboto::__private::Meta,
 }
-impl rboto::FromValue for DescribeFleetInstancesResult {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "DescribeFleetInstancesResult")?;
-        Ok(Self {
-            active_instances: m.take(0)?,
-            next_token: m.take(1)?,
-            fleet_id: m.take(2)?,
-        })
-    }
-}
-#[derive(Clone, Debug, Default, PartialEq)]
-pub struct DescribeFleetsResult {
+rboto::__structure!(
+    DescribeFleetInstancesOutput "DescribeFleetInstancesResult"[debug from output] {
+    active_instances : Vec < ActiveInstance >, next_token : String, fleet_id : String } {
+    _meta }
+);
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct DescribeFleetsOutput {
     /// The token to include in another request to get the next page of items. This value is `null` when there are no more items to return.
     pub next_token: Option<String>,
     /// Information about the EC2 Fleets.
     pub fleets: Option<Vec<FleetData>>,
+    pub(crate) _meta: rboto::__private::Meta,
 }
-impl rboto::FromValue for DescribeFleetsResult {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "DescribeFleetsResult")?;
-        Ok(Self {
-            next_token: m.take(0)?,
-            fleets: m.take(1)?,
-        })
-    }
-}
-#[derive(Clone, Debug, Default, PartialEq)]
-pub struct DescribeFlowLogsResult {
+rboto::__structure!(
+    DescribeFleetsOutput "DescribeFleetsResult"[debug from output] { next_token : String,
+    fleets : Vec < FleetData > } { _meta }
+);
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct DescribeFlowLogsOutput {
     /// Information about the flow logs.
     pub flow_logs: Option<Vec<FlowLog>>,
     /// The token to request the next page of items. This value is `null` when there are no more items to return.
     pub next_token: Option<String>,
+    pub(crate) _meta: rboto::__private::Meta,
 }
-impl rboto::FromValue for DescribeFlowLogsResult {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "DescribeFlowLogsResult")?;
-        Ok(Self {
-            flow_logs: m.take(0)?,
-            next_token: m.take(1)?,
-        })
-    }
-}
-#[derive(Clone, Debug, Default, PartialEq)]
-pub struct DescribeFpgaImageAttributeResult {
+rboto::__structure!(
+    DescribeFlowLogsOutput "DescribeFlowLogsResult"[debug from output] { flow_logs : Vec
+    < FlowLog >, next_token : String } { _meta }
+);
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct DescribeFpgaImageAttributeOutput {
     /// Information about the attribute.
     pub fpga_image_attribute: Option<FpgaImageAttribute>,
+    pub(crate) _meta: rboto::__private::Meta,
 }
-impl rboto::FromValue for DescribeFpgaImageAttributeResult {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "DescribeFpgaImageAttributeResult")?;
-        Ok(Self {
-            fpga_image_attribute: m.take(0)?,
-        })
-    }
-}
-#[derive(Clone, Debug, Default, PartialEq)]
-pub struct DescribeFpgaImagesResult {
+rboto::__structure!(
+    DescribeFpgaImageAttributeOutput "DescribeFpgaImageAttributeResult"[debug from
+    output] { fpga_image_attribute : FpgaImageAttribute } { _meta }
+);
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct DescribeFpgaImagesOutput {
     /// Information about the FPGA images.
     pub fpga_images: Option<Vec<FpgaImage>>,
     /// The token to use to retrieve the next page of results. This value is `null` when there are no more results to return.
     pub next_token: Option<String>,
+    pub(crate) _meta: rboto::__private::Meta,
 }
-impl rboto::FromValue for DescribeFpgaImagesResult {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "DescribeFpgaImagesResult")?;
-        Ok(Self {
-            fpga_images: m.take(0)?,
-            next_token: m.take(1)?,
-        })
-    }
-}
-#[derive(Clone, Debug, Default, PartialEq)]
-pub struct DescribeHostReservationOfferingsResult {
+rboto::__structure!(
+    DescribeFpgaImagesOutput "DescribeFpgaImagesResult"[debug from output] { fpga_images
+    : Vec < FpgaImage >, next_token : String } { _meta }
+);
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct DescribeHostReservationOfferingsOutput {
     /// The token to use to retrieve the next page of results. This value is `null` when there are no more results to return.
     pub next_token: Option<String>,
     /// Information about the offerings.
     pub offering_set: Option<Vec<HostOffering>>,
+    pub(crate) _meta: rboto::__private::Meta,
 }
-impl rboto::FromValue for DescribeHostReservationOfferingsResult {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "DescribeHostReservationOfferingsResult")?;
-        Ok(Self {
-            next_token: m.take(0)?,
-            offering_set: m.take(1)?,
-        })
-    }
-}
-#[derive(Clone, Debug, Default, PartialEq)]
-pub struct DescribeHostReservationsResult {
+rboto::__structure!(
+    DescribeHostReservationOfferingsOutput "DescribeHostReservationOfferingsResult"[debug
+    from output] { next_token : String, offering_set : Vec < HostOffering > } { _meta }
+);
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct DescribeHostReservationsOutput {
     /// Details about the reservation's configuration.
     pub host_reservation_set: Option<Vec<HostReservation>>,
     /// The token to use to retrieve the next page of results. This value is `null` when there are no more results to return.
     pub next_token: Option<String>,
+    pub(crate) _meta: rboto::__private::Meta,
 }
-impl rboto::FromValue for DescribeHostReservationsResult {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "DescribeHostReservationsResult")?;
-        Ok(Self {
-            host_reservation_set: m.take(0)?,
-            next_token: m.take(1)?,
-        })
-    }
-}
-#[derive(Clone, Debug, Default, PartialEq)]
-pub struct DescribeHostsResult {
+rboto::__structure!(
+    DescribeHostReservationsOutput "DescribeHostReservationsResult"[debug from output] {
+    host_reservation_set : Vec < HostReservation >, next_token : String } { _meta }
+);
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct DescribeHostsOutput {
     /// Information about the Dedicated Hosts.
     pub hosts: Option<Vec<Host>>,
     /// The token to use to retrieve the next page of results. This value is `null` when there are no more results to return.
     pub next_token: Option<String>,
+    pub(crate) _meta: rboto::__private::Meta,
 }
-impl rboto::FromValue for DescribeHostsResult {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "DescribeHostsResult")?;
-        Ok(Self {
-            hosts: m.take(0)?,
-            next_token: m.take(1)?,
-        })
-    }
-}
-#[derive(Clone, Debug, Default, PartialEq)]
-pub struct DescribeIamInstanceProfileAssociationsResult {
+rboto::__structure!(
+    DescribeHostsOutput "DescribeHostsResult"[debug from output] { hosts : Vec < Host >,
+    next_token : String } { _meta }
+);
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct DescribeIamInstanceProfileAssociationsOutput {
     /// Information about the IAM instance profile associations.
     pub iam_instance_profile_associations: Option<Vec<IamInstanceProfileAssociation>>,
     /// The token to include in another request to get the next page of items. This value is `null` when there are no more items to return.
     pub next_token: Option<String>,
+    pub(crate) _meta: rboto::__private::Meta,
 }
-impl rboto::FromValue for DescribeIamInstanceProfileAssociationsResult {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "DescribeIamInstanceProfileAssociationsResult")?;
-        Ok(Self {
-            iam_instance_profile_associations: m.take(0)?,
-            next_token: m.take(1)?,
-        })
-    }
-}
-#[derive(Clone, Debug, Default, PartialEq)]
-pub struct DescribeIdFormatResult {
+rboto::__structure!(
+    DescribeIamInstanceProfileAssociationsOutput
+    "DescribeIamInstanceProfileAssociationsResult"[debug from output] {
+    iam_instance_profile_associations : Vec < IamInstanceProfileAssociation >, next_token
+    : String } { _meta }
+);
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct DescribeIdFormatOutput {
     /// Information about the ID format for the resource.
     pub statuses: Option<Vec<IdFormat>>,
+    pub(crate) _meta: rboto::__private::Meta,
 }
-impl rboto::FromValue for DescribeIdFormatResult {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "DescribeIdFormatResult")?;
-        Ok(Self { statuses: m.take(0)? })
-    }
-}
-#[derive(Clone, Debug, Default, PartialEq)]
-pub struct DescribeIdentityIdFormatResult {
+rboto::__structure!(
+    DescribeIdFormatOutput "DescribeIdFormatResult"[debug from output] { statuses : Vec <
+    IdFormat > } { _meta }
+);
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct DescribeIdentityIdFormatOutput {
     /// Information about the ID format for the resources.
     pub statuses: Option<Vec<IdFormat>>,
+    pub(crate) _meta: rboto::__private::Meta,
 }
-impl rboto::FromValue for DescribeIdentityIdFormatResult {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "DescribeIdentityIdFormatResult")?;
-        Ok(Self { statuses: m.take(0)? })
-    }
-}
-#[derive(Clone, Debug, Default, PartialEq)]
-pub struct DescribeImageReferencesResult {
+rboto::__structure!(
+    DescribeIdentityIdFormatOutput "DescribeIdentityIdFormatResult"[debug from output] {
+    statuses : Vec < IdFormat > } { _meta }
+);
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct DescribeImageReferencesOutput {
     /// The token to include in another request to get the next page of items. This value is `null` when there are no more items to return.
     pub next_token: Option<String>,
     /// The resources that are referencing the specified images.
     pub image_references: Option<Vec<ImageReference>>,
+    pub(crate) _meta: rboto::__private::Meta,
 }
-impl rboto::FromValue for DescribeImageReferencesResult {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "DescribeImageReferencesResult")?;
-        Ok(Self {
-            next_token: m.take(0)?,
-            image_references: m.take(1)?,
-        })
-    }
-}
-#[derive(Clone, Debug, Default, PartialEq)]
-pub struct DescribeImageUsageReportEntriesResult {
+rboto::__structure!(
+    DescribeImageReferencesOutput "DescribeImageReferencesResult"[debug from output] {
+    next_token : String, image_references : Vec < ImageReference > } { _meta }
+);
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct DescribeImageUsageReportEntriesOutput {
     /// The token to include in another request to get the next page of items. This value is `null` when there are no more items to return.
     pub next_token: Option<String>,
     /// The content of the usage reports.
     pub image_usage_report_entries: Option<Vec<ImageUsageReportEntry>>,
+    pub(crate) _meta: rboto::__private::Meta,
 }
-impl rboto::FromValue for DescribeImageUsageReportEntriesResult {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "DescribeImageUsageReportEntriesResult")?;
-        Ok(Self {
-            next_token: m.take(0)?,
-            image_usage_report_entries: m.take(1)?,
-        })
-    }
-}
-#[derive(Clone, Debug, Default, PartialEq)]
-pub struct DescribeImageUsageReportsResult {
+rboto::__structure!(
+    DescribeImageUsageReportEntriesOutput "DescribeImageUsageReportEntriesResult"[debug
+    from output] { next_token : String, image_usage_report_entries : Vec <
+    ImageUsageReportEntry > } { _meta }
+);
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct DescribeImageUsageReportsOutput {
     /// The token to include in another request to get the next page of items. This value is `null` when there are no more items to return.
     pub next_token: Option<String>,
     /// The image usage reports.
     pub image_usage_reports: Option<Vec<ImageUsageReport>>,
+    pub(crate) _meta: rboto::__private::Meta,
 }
-impl rboto::FromValue for DescribeImageUsageReportsResult {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "DescribeImageUsageReportsResult")?;
-        Ok(Self {
-            next_token: m.take(0)?,
-            image_usage_reports: m.take(1)?,
-        })
-    }
-}
-#[derive(Clone, Debug, Default, PartialEq)]
-pub struct DescribeImagesResult {
+rboto::__structure!(
+    DescribeImageUsageReportsOutput "DescribeImageUsageReportsResult"[debug from output]
+    { next_token : String, image_usage_reports : Vec < ImageUsageReport > } { _meta }
+);
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct DescribeImagesOutput {
     /// The token to include in another request to get the next page of items. This value is `null` when there are no more items to return.
     pub next_token: Option<String>,
     /// Information about the images.
     pub images: Option<Vec<Image>>,
+    pub(crate) _meta: rboto::__private::Meta,
 }
-impl rboto::FromValue for DescribeImagesResult {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "DescribeImagesResult")?;
-        Ok(Self {
-            next_token: m.take(0)?,
-            images: m.take(1)?,
-        })
-    }
-}
-#[derive(Clone, Debug, Default, PartialEq)]
-pub struct DescribeImportImageTasksResult {
+rboto::__structure!(
+    DescribeImagesOutput "DescribeImagesResult"[debug from output] { next_token : String,
+    images : Vec < Image > } { _meta }
+);
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct DescribeImportImageTasksOutput {
     /// A list of zero or more import image tasks that are currently active or were completed or canceled in the previous 7 days.
     pub import_image_tasks: Option<Vec<ImportImageTask>>,
     /// The token to use to get the next page of results. This value is `null` when there are no more results to return.
     pub next_token: Option<String>,
+    pub(crate) _meta: rboto::__private::Meta,
 }
-impl rboto::FromValue for DescribeImportImageTasksResult {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "DescribeImportImageTasksResult")?;
-        Ok(Self {
-            import_image_tasks: m.take(0)?,
-            next_token: m.take(1)?,
-        })
-    }
-}
-#[derive(Clone, Debug, Default, PartialEq)]
-pub struct DescribeImportSnapshotTasksResult {
+rboto::__structure!(
+    DescribeImportImageTasksOutput "DescribeImportImageTasksResult"[debug from output] {
+    import_image_tasks : Vec < ImportImageTask >, next_token : String } { _meta }
+);
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct DescribeImportSnapshotTasksOutput {
     /// A list of zero or more import snapshot tasks that are currently active or were completed or canceled in the previous 7 days.
     pub import_snapshot_tasks: Option<Vec<ImportSnapshotTask>>,
     /// The token to use to get the next page of results. This value is `null` when there are no more results to return.
     pub next_token: Option<String>,
+    pub(crate) _meta: rboto::__private::Meta,
 }
-impl rboto::FromValue for DescribeImportSnapshotTasksResult {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "DescribeImportSnapshotTasksResult")?;
-        Ok(Self {
-            import_snapshot_tasks: m.take(0)?,
-            next_token: m.take(1)?,
-        })
-    }
-}
-#[derive(Clone, Debug, Default, PartialEq)]
-pub struct DescribeInstanceConnectEndpointsResult {
+rboto::__structure!(
+    DescribeImportSnapshotTasksOutput "DescribeImportSnapshotTasksResult"[debug from
+    output] { import_snapshot_tasks : Vec < ImportSnapshotTask >, next_token : String } {
+    _meta }
+);
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct DescribeInstanceConnectEndpointsOutput {
     /// Information about the EC2 Instance Connect Endpoints.
     pub instance_connect_endpoints: Option<Vec<Ec2InstanceConnectEndpoint>>,
     /// The token to include in another request to get the next page of items. This value is `null` when there are no more items to return.
     pub next_token: Option<String>,
+    pub(crate) _meta: rboto::__private::Meta,
 }
-impl rboto::FromValue for DescribeInstanceConnectEndpointsResult {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "DescribeInstanceConnectEndpointsResult")?;
-        Ok(Self {
-            instance_connect_endpoints: m.take(0)?,
-            next_token: m.take(1)?,
-        })
-    }
-}
-#[derive(Clone, Debug, Default, PartialEq)]
-pub struct DescribeInstanceCreditSpecificationsResult {
+rboto::__structure!(
+    DescribeInstanceConnectEndpointsOutput "DescribeInstanceConnectEndpointsResult"[debug
+    from output] { instance_connect_endpoints : Vec < Ec2InstanceConnectEndpoint >,
+    next_token : String } { _meta }
+);
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct DescribeInstanceCreditSpecificationsOutput {
     /// Information about the credit option for CPU usage of an instance.
     pub instance_credit_specifications: Option<Vec<InstanceCreditSpecification>>,
     /// The token to include in another request to get the next page of items. This value is `null` when there are no more items to return.
     pub next_token: Option<String>,
+    pub(crate) _meta: rboto::__private::Meta,
 }
-impl rboto::FromValue for DescribeInstanceCreditSpecificationsResult {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "DescribeInstanceCreditSpecificationsResult")?;
-        Ok(Self {
-            instance_credit_specifications: m.take(0)?,
-            next_token: m.take(1)?,
-        })
-    }
-}
-#[derive(Clone, Debug, Default, PartialEq)]
-pub struct DescribeInstanceEventNotificationAttributesResult {
+rboto::__structure!(
+    DescribeInstanceCreditSpecificationsOutput
+    "DescribeInstanceCreditSpecificationsResult"[debug from output] {
+    instance_credit_specifications : Vec < InstanceCreditSpecification >, next_token :
+    String } { _meta }
+);
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct DescribeInstanceEventNotificationAttributesOutput {
     /// Information about the registered tag keys.
     pub instance_tag_attribute: Option<InstanceTagNotificationAttribute>,
+    pub(crate) _meta: rboto::__private::Meta,
 }
-impl rboto::FromValue for DescribeInstanceEventNotificationAttributesResult {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(
-            v,
-            "DescribeInstanceEventNotificationAttributesResult",
-        )?;
-        Ok(Self {
-            instance_tag_attribute: m.take(0)?,
-        })
-    }
-}
-#[derive(Clone, Debug, Default, PartialEq)]
-pub struct DescribeInstanceEventWindowsResult {
+rboto::__structure!(
+    DescribeInstanceEventNotificationAttributesOutput
+    "DescribeInstanceEventNotificationAttributesResult"[debug from output] {
+    instance_tag_attribute : InstanceTagNotificationAttribute } { _meta }
+);
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct DescribeInstanceEventWindowsOutput {
     /// Information about the event windows.
     pub instance_event_windows: Option<Vec<InstanceEventWindow>>,
     /// The token to use to retrieve the next page of results. This value is `null` when there are no more results to return.
     pub next_token: Option<String>,
+    pub(crate) _meta: rboto::__private::Meta,
 }
-impl rboto::FromValue for DescribeInstanceEventWindowsResult {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "DescribeInstanceEventWindowsResult")?;
-        Ok(Self {
-            instance_event_windows: m.take(0)?,
-            next_token: m.take(1)?,
-        })
-    }
-}
-#[derive(Clone, Debug, Default, PartialEq)]
-pub struct DescribeInstanceImageMetadataResult {
+rboto::__structure!(
+    DescribeInstanceEventWindowsOutput "DescribeInstanceEventWindowsResult"[debug from
+    output] { instance_event_windows : Vec < InstanceEventWindow >, next_token : String }
+    { _meta }
+);
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct DescribeInstanceImageMetadataOutput {
     /// Information about the instance and the AMI used to launch the instance.
     pub instance_image_metadata: Option<Vec<InstanceImageMetadata>>,
     /// The token to include in another request to get the next page of items. This value is `null` when there are no more items to return.
     pub next_token: Option<String>,
+    pub(crate) _meta: rboto::__private::Meta,
 }
-impl rboto::FromValue for DescribeInstanceImageMetadataResult {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "DescribeInstanceImageMetadataResult")?;
-        Ok(Self {
-            instance_image_metadata: m.take(0)?,
-            next_token: m.take(1)?,
-        })
-    }
-}
-#[derive(Clone, Debug, Default, PartialEq)]
-pub struct DescribeInstanceSqlHaHistoryStatesResult {
+rboto::__structure!(
+    DescribeInstanceImageMetadataOutput "DescribeInstanceImageMetadataResult"[debug from
+    output] { instance_image_metadata : Vec < InstanceImageMetadata >, next_token :
+    String } { _meta }
+);
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct DescribeInstanceSqlHaHistoryStatesOutput {
     /// Information about the historical SQL Server High Availability states of the SQL Server High Availability instances.
     pub instances: Option<Vec<RegisteredInstance>>,
     /// The token to use to retrieve the next page of results. This value is `null` when there are no more results to return.
     pub next_token: Option<String>,
+    pub(crate) _meta: rboto::__private::Meta,
 }
-impl rboto::FromValue for DescribeInstanceSqlHaHistoryStatesResult {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "DescribeInstanceSqlHaHistoryStatesResult")?;
-        Ok(Self {
-            instances: m.take(0)?,
-            next_token: m.take(1)?,
-        })
-    }
-}
-#[derive(Clone, Debug, Default, PartialEq)]
-pub struct DescribeInstanceSqlHaStatesResult {
+rboto::__structure!(
+    DescribeInstanceSqlHaHistoryStatesOutput
+    "DescribeInstanceSqlHaHistoryStatesResult"[debug from output] { instances : Vec <
+    RegisteredInstance >, next_token : String } { _meta }
+);
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct DescribeInstanceSqlHaStatesOutput {
     /// Information about the SQL Server High Availability instances.
     pub instances: Option<Vec<RegisteredInstance>>,
     /// The token to use to retrieve the next page of results. This value is `null` when there are no more results to return.
     pub next_token: Option<String>,
+    pub(crate) _meta: rboto::__private::Meta,
 }
-impl rboto::FromValue for DescribeInstanceSqlHaStatesResult {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "DescribeInstanceSqlHaStatesResult")?;
-        Ok(Self {
-            instances: m.take(0)?,
-            next_token: m.take(1)?,
-        })
-    }
-}
-#[derive(Clone, Debug, Default, PartialEq)]
-pub struct DescribeInstanceStatusResult {
+rboto::__structure!(
+    DescribeInstanceSqlHaStatesOutput "DescribeInstanceSqlHaStatesResult"[debug from
+    output] { instances : Vec < RegisteredInstance >, next_token : String } { _meta }
+);
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct DescribeInstanceStatusOutput {
     /// Information about the status of the instances.
     pub instance_statuses: Option<Vec<InstanceStatus>>,
     /// The token to include in another request to get the next page of items. This value is `null` when there are no more items to return.
     pub next_token: Option<String>,
+    pub(crate) _meta: rboto::__private::Meta,
 }
-impl rboto::FromValue for DescribeInstanceStatusResult {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "DescribeInstanceStatusResult")?;
-        Ok(Self {
-            instance_statuses: m.take(0)?,
-            next_token: m.take(1)?,
-        })
-    }
-}
-#[derive(Clone, Debug, Default, PartialEq)]
-pub struct DescribeInstanceTopologyResult {
+rboto::__structure!(
+    DescribeInstanceStatusOutput "DescribeInstanceStatusResult"[debug from output] {
+    instance_statuses : Vec < InstanceStatus >, next_token : String } { _meta }
+);
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct DescribeInstanceTopologyOutput {
     /// Information about the topology of each instance.
     pub instances: Option<Vec<InstanceTopology>>,
     /// The token to include in another request to get the next page of items. This value is `null` when there are no more items to return.
     pub next_token: Option<String>,
+    pub(crate) _meta: rboto::__private::Meta,
 }
-impl rboto::FromValue for DescribeInstanceTopologyResult {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "DescribeInstanceTopologyResult")?;
-        Ok(Self {
-            instances: m.take(0)?,
-            next_token: m.take(1)?,
-        })
-    }
-}
-#[derive(Clone, Debug, Default, PartialEq)]
-pub struct DescribeInstanceTypeOfferingsResult {
+rboto::__structure!(
+    DescribeInstanceTopologyOutput "DescribeInstanceTopologyResult"[debug from output] {
+    instances : Vec < InstanceTopology >, next_token : String } { _meta }
+);
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct DescribeInstanceTypeOfferingsOutput {
     /// The instance types offered in the location.
     pub instance_type_offerings: Option<Vec<InstanceTypeOffering>>,
     /// The token to include in another request to get the next page of items. This value is `null` when there are no more items to return.
     pub next_token: Option<String>,
+    pub(crate) _meta: rboto::__private::Meta,
 }
-impl rboto::FromValue for DescribeInstanceTypeOfferingsResult {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "DescribeInstanceTypeOfferingsResult")?;
-        Ok(Self {
-            instance_type_offerings: m.take(0)?,
-            next_token: m.take(1)?,
-        })
-    }
-}
-#[derive(Clone, Debug, Default, PartialEq)]
-pub struct DescribeInstanceTypesResult {
+rboto::__structure!(
+    DescribeInstanceTypeOfferingsOutput "DescribeInstanceTypeOfferingsResult"[debug from
+    output] { instance_type_offerings : Vec < InstanceTypeOffering >, next_token : String
+    } { _meta }
+);
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct DescribeInstanceTypesOutput {
     /// The instance type.
     pub instance_types: Option<Vec<InstanceTypeInfo>>,
     /// The token to include in another request to get the next page of items. This value is `null` when there are no more items to return.
     pub next_token: Option<String>,
+    pub(crate) _meta: rboto::__private::Meta,
 }
-impl rboto::FromValue for DescribeInstanceTypesResult {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "DescribeInstanceTypesResult")?;
-        Ok(Self {
-            instance_types: m.take(0)?,
-            next_token: m.take(1)?,
-        })
-    }
-}
-#[derive(Clone, Debug, Default, PartialEq)]
-pub struct DescribeInstancesResult {
+rboto::__structure!(
+    DescribeInstanceTypesOutput "DescribeInstanceTypesResult"[debug from output] {
+    instance_types : Vec < InstanceTypeInfo >, next_token : String } { _meta }
+);
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct DescribeInstancesOutput {
     /// The token to include in another request to get the next page of items. This value is `null` when there are no more items to return.
     pub next_token: Option<String>,
     /// Information about the reservations.
     pub reservations: Option<Vec<Reservation>>,
+    pub(crate) _meta: rboto::__private::Meta,
 }
-impl rboto::FromValue for DescribeInstancesResult {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "DescribeInstancesResult")?;
-        Ok(Self {
-            next_token: m.take(0)?,
-            reservations: m.take(1)?,
-        })
-    }
-}
-#[derive(Clone, Debug, Default, PartialEq)]
-pub struct DescribeInternetGatewaysResult {
+rboto::__structure!(
+    DescribeInstancesOutput "DescribeInstancesResult"[debug from output] { next_token :
+    String, reservations : Vec < Reservation > } { _meta }
+);
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct DescribeInternetGatewaysOutput {
     /// Information about the internet gateways.
     pub internet_gateways: Option<Vec<InternetGateway>>,
     /// The token to include in another request to get the next page of items. This value is `null` when there are no more items to return.
     pub next_token: Option<String>,
+    pub(crate) _meta: rboto::__private::Meta,
 }
-impl rboto::FromValue for DescribeInternetGatewaysResult {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "DescribeInternetGatewaysResult")?;
-        Ok(Self {
-            internet_gateways: m.take(0)?,
-            next_token: m.take(1)?,
-        })
-    }
-}
-#[derive(Clone, Debug, Default, PartialEq)]
-pub struct DescribeIpamByoasnResult {
+rboto::__structure!(
+    DescribeInternetGatewaysOutput "DescribeInternetGatewaysResult"[debug from output] {
+    internet_gateways : Vec < InternetGateway >, next_token : String } { _meta }
+);
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct DescribeIpamByoasnOutput {
     /// ASN and BYOIP CIDR associations.
     pub byoasns: Option<Vec<Byoasn>>,
     /// The token to use to retrieve the next page of results. This value is `null` when there are no more results to return.
     pub next_token: Option<String>,
+    pub(crate) _meta: rboto::__private::Meta,
 }
-impl rboto::FromValue for DescribeIpamByoasnResult {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "DescribeIpamByoasnResult")?;
-        Ok(Self {
-            byoasns: m.take(0)?,
-            next_token: m.take(1)?,
-        })
-    }
-}
-#[derive(Clone, Debug, Default, PartialEq)]
-pub struct DescribeIpamExternalResourceVerificationTokensResult {
+rboto::__structure!(
+    DescribeIpamByoasnOutput "DescribeIpamByoasnResult"[debug from output] { byoasns :
+    Vec < Byoasn >, next_token : String } { _meta }
+);
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct DescribeIpamExternalResourceVerificationTokensOutput {
     /// The token to use to retrieve the next page of results. This value is `null` when there are no more results to return.
     pub next_token: Option<String>,
     /// Verification tokens.
     pub ipam_external_resource_verification_tokens: Option<
         Vec<IpamExternalResourceVerificationToken>,
     >,
+    pub(crate) _meta: rboto::__private::Meta,
 }
-impl rboto::FromValue for DescribeIpamExternalResourceVerificationTokensResult {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(
-            v,
-            "DescribeIpamExternalResourceVerificationTokensResult",
-        )?;
-        Ok(Self {
-            next_token: m.take(0)?,
-            ipam_external_resource_verification_tokens: m.take(1)?,
-        })
-    }
-}
-#[derive(Clone, Debug, Default, PartialEq)]
-pub struct DescribeIpamInternetRegistryAssociationsResult {
+rboto::__structure!(
+    DescribeIpamExternalResourceVerificationTokensOutput
+    "DescribeIpamExternalResourceVerificationTokensResult"[debug from output] {
+    next_token : String, ipam_external_resource_verification_tokens : Vec <
+    IpamExternalResourceVerificationToken > } { _meta }
+);
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct DescribeIpamInternetRegistryAssociationsOutput {
     /// The token to use to retrieve the next page of results.
     pub next_token: Option<String>,
     /// The internet registry associations.
     pub ipam_internet_registry_associations: Option<
         Vec<IpamInternetRegistryAssociation>,
     >,
+    pub(crate) _meta: rboto::__private::Meta,
 }
-impl rboto::FromValue for DescribeIpamInternetRegistryAssociationsResult {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(
-            v,
-            "DescribeIpamInternetRegistryAssociationsResult",
-        )?;
-        Ok(Self {
-            next_token: m.take(0)?,
-            ipam_internet_registry_associations: m.take(1)?,
-        })
-    }
-}
-#[derive(Clone, Debug, Default, PartialEq)]
-pub struct DescribeIpamPoliciesResult {
+rboto::__structure!(
+    DescribeIpamInternetRegistryAssociationsOutput
+    "DescribeIpamInternetRegistryAssociationsResult"[debug from output] { next_token :
+    String, ipam_internet_registry_associations : Vec < IpamInternetRegistryAssociation >
+    } { _meta }
+);
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct DescribeIpamPoliciesOutput {
     /// The token to use to retrieve the next page of results. This value is `null` when there are no more results to return.
     pub next_token: Option<String>,
     /// Information about the IPAM policies.
     pub ipam_policies: Option<Vec<IpamPolicy>>,
+    pub(crate) _meta: rboto::__private::Meta,
 }
-impl rboto::FromValue for DescribeIpamPoliciesResult {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "DescribeIpamPoliciesResult")?;
-        Ok(Self {
-            next_token: m.take(0)?,
-            ipam_policies: m.take(1)?,
-        })
-    }
-}
-#[derive(Clone, Debug, Default, PartialEq)]
-pub struct DescribeIpamPoolAllocationsResult {
+rboto::__structure!(
+    DescribeIpamPoliciesOutput "DescribeIpamPoliciesResult"[debug from output] {
+    next_token : String, ipam_policies : Vec < IpamPolicy > } { _meta }
+);
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct DescribeIpamPoolAllocationsOutput {
     /// Information about the IPAM pool allocations.
     pub ipam_pool_allocations: Option<Vec<IpamPoolAllocation>>,
     /// The token to use to retrieve the next page of results. This value is `null` when there are no more results to return.
     pub next_token: Option<String>,
+    pub(crate) _meta: rboto::__private::Meta,
 }
-impl rboto::FromValue for DescribeIpamPoolAllocationsResult {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "DescribeIpamPoolAllocationsResult")?;
-        Ok(Self {
-            ipam_pool_allocations: m.take(0)?,
-            next_token: m.take(1)?,
-        })
-    }
-}
-#[derive(Clone, Debug, Default, PartialEq)]
-pub struct DescribeIpamPoolsResult {
+rboto::__structure!(
+    DescribeIpamPoolAllocationsOutput "DescribeIpamPoolAllocationsResult"[debug from
+    output] { ipam_pool_allocations : Vec < IpamPoolAllocation >, next_token : String } {
+    _meta }
+);
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct DescribeIpamPoolsOutput {
     /// The token to use to retrieve the next page of results. This value is `null` when there are no more results to return.
     pub next_token: Option<String>,
     /// Information about the IPAM pools.
     pub ipam_pools: Option<Vec<IpamPool>>,
+    pub(crate) _meta: rboto::__private::Meta,
 }
-impl rboto::FromValue for DescribeIpamPoolsResult {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "DescribeIpamPoolsResult")?;
-        Ok(Self {
-            next_token: m.take(0)?,
-            ipam_pools: m.take(1)?,
-        })
-    }
-}
-#[derive(Clone, Debug, Default, PartialEq)]
-pub struct DescribeIpamPrefixListResolverTargetsResult {
+rboto::__structure!(
+    DescribeIpamPoolsOutput "DescribeIpamPoolsResult"[debug from output] { next_token :
+    String, ipam_pools : Vec < IpamPool > } { _meta }
+);
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct DescribeIpamPrefixListResolverTargetsOutput {
     /// The token to use to retrieve the next page of results. This value is `null` when there are no more results to return.
     pub next_token: Option<String>,
     /// Information about the IPAM prefix list resolver Targets.
     pub ipam_prefix_list_resolver_targets: Option<Vec<IpamPrefixListResolverTarget>>,
+    pub(crate) _meta: rboto::__private::Meta,
 }
-impl rboto::FromValue for DescribeIpamPrefixListResolverTargetsResult {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "DescribeIpamPrefixListResolverTargetsResult")?;
-        Ok(Self {
-            next_token: m.take(0)?,
-            ipam_prefix_list_resolver_targets: m.take(1)?,
-        })
-    }
-}
-#[derive(Clone, Debug, Default, PartialEq)]
-pub struct DescribeIpamPrefixListResolversResult {
+rboto::__structure!(
+    DescribeIpamPrefixListResolverTargetsOutput
+    "DescribeIpamPrefixListResolverTargetsResult"[debug from output] { next_token :
+    String, ipam_prefix_list_resolver_targets : Vec < IpamPrefixListResolverTarget > } {
+    _meta }
+);
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct DescribeIpamPrefixListResolversOutput {
     /// The token to use to retrieve the next page of results. This value is `null` when there are no more results to return.
     pub next_token: Option<String>,
     /// Information about the IPAM prefix list resolvers.
     pub ipam_prefix_list_resolvers: Option<Vec<IpamPrefixListResolver>>,
+    pub(crate) _meta: rboto::__private::Meta,
 }
-impl rboto::FromValue for DescribeIpamPrefixListResolversResult {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "DescribeIpamPrefixListResolversResult")?;
-        Ok(Self {
-            next_token: m.take(0)?,
-            ipam_prefix_list_resolvers: m.take(1)?,
-        })
-    }
-}
-#[derive(Clone, Debug, Default, PartialEq)]
-pub struct DescribeIpamResourceDiscoveriesResult {
+rboto::__structure!(
+    DescribeIpamPrefixListResolversOutput "DescribeIpamPrefixListResolversResult"[debug
+    from output] { next_token : String, ipam_prefix_list_resolvers : Vec <
+    IpamPrefixListResolver > } { _meta }
+);
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct DescribeIpamResourceDiscoveriesOutput {
     /// The resource discoveries.
     pub ipam_resource_discoveries: Option<Vec<IpamResourceDiscovery>>,
     /// The token to use to retrieve the next page of results. This value is `null` when there are no more results to return.
     pub next_token: Option<String>,
+    pub(crate) _meta: rboto::__private::Meta,
 }
-impl rboto::FromValue for DescribeIpamResourceDiscoveriesResult {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "DescribeIpamResourceDiscoveriesResult")?;
-        Ok(Self {
-            ipam_resource_discoveries: m.take(0)?,
-            next_token: m.take(1)?,
-        })
-    }
-}
-#[derive(Clone, Debug, Default, PartialEq)]
-pub struct DescribeIpamResourceDiscoveryAssociationsResult {
+rboto::__structure!(
+    DescribeIpamResourceDiscoveriesOutput "DescribeIpamResourceDiscoveriesResult"[debug
+    from output] { ipam_resource_discoveries : Vec < IpamResourceDiscovery >, next_token
+    : String } { _meta }
+);
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct DescribeIpamResourceDiscoveryAssociationsOutput {
     /// The resource discovery associations.
     pub ipam_resource_discovery_associations: Option<
         Vec<IpamResourceDiscoveryAssociation>,
     >,
     /// The token to use to retrieve the next page of results. This value is `null` when there are no more results to return.
     pub next_token: Option<String>,
+    pub(crate) _meta: rboto::__private::Meta,
 }
-impl rboto::FromValue for DescribeIpamResourceDiscoveryAssociationsResult {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(
-            v,
-            "DescribeIpamResourceDiscoveryAssociationsResult",
-        )?;
-        Ok(Self {
-            ipam_resource_discovery_associations: m.take(0)?,
-            next_token: m.take(1)?,
-        })
-    }
-}
-#[derive(Clone, Debug, Default, PartialEq)]
-pub struct DescribeIpamScopesResult {
+rboto::__structure!(
+    DescribeIpamResourceDiscoveryAssociationsOutput
+    "DescribeIpamResourceDiscoveryAssociationsResult"[debug from output] {
+    ipam_resource_discovery_associations : Vec < IpamResourceDiscoveryAssociation >,
+    next_token : String } { _meta }
+);
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct DescribeIpamScopesOutput {
     /// The token to use to retrieve the next page of results. This value is `null` when there are no more results to return.
     pub next_token: Option<String>,
     /// The scopes you want information on.
     pub ipam_scopes: Option<Vec<IpamScope>>,
+    pub(crate) _meta: rboto::__private::Meta,
 }
-impl rboto::FromValue for DescribeIpamScopesResult {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "DescribeIpamScopesResult")?;
-        Ok(Self {
-            next_token: m.take(0)?,
-            ipam_scopes: m.take(1)?,
-        })
-    }
-}
-#[derive(Clone, Debug, Default, PartialEq)]
-pub struct DescribeIpamsResult {
+rboto::__structure!(
+    DescribeIpamScopesOutput "DescribeIpamScopesResult"[debug from output] { next_token :
+    String, ipam_scopes : Vec < IpamScope > } { _meta }
+);
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct DescribeIpamsOutput {
     /// The token to use to retrieve the next page of results. This value is `null` when there are no more results to return.
     pub next_token: Option<String>,
     /// Information about the IPAMs.
     pub ipams: Option<Vec<Ipam>>,
+    pub(crate) _meta: rboto::__private::Meta,
 }
-impl rboto::FromValue for DescribeIpamsResult {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "DescribeIpamsResult")?;
-        Ok(Self {
-            next_token: m.take(0)?,
-            ipams: m.take(1)?,
-        })
-    }
-}
-#[derive(Clone, Debug, Default, PartialEq)]
-pub struct DescribeIpv6PoolsResult {
+rboto::__structure!(
+    DescribeIpamsOutput "DescribeIpamsResult"[debug from output] { next_token : String,
+    ipams : Vec < Ipam > } { _meta }
+);
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct DescribeIpv6PoolsOutput {
     /// Information about the IPv6 address pools.
     pub ipv6_pools: Option<Vec<Ipv6Pool>>,
     /// The token to use to retrieve the next page of results. This value is `null` when there are no more results to return.
     pub next_token: Option<String>,
+    pub(crate) _meta: rboto::__private::Meta,
 }
-impl rboto::FromValue for DescribeIpv6PoolsResult {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "DescribeIpv6PoolsResult")?;
-        Ok(Self {
-            ipv6_pools: m.take(0)?,
-            next_token: m.take(1)?,
-        })
-    }
-}
-#[derive(Clone, Debug, Default, PartialEq)]
-pub struct DescribeKeyPairsResult {
+rboto::__structure!(
+    DescribeIpv6PoolsOutput "DescribeIpv6PoolsResult"[debug from output] { ipv6_pools :
+    Vec < Ipv6Pool >, next_token : String } { _meta }
+);
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct DescribeKeyPairsOutput {
     /// Information about the key pairs.
     pub key_pairs: Option<Vec<KeyPairInfo>>,
+    pub(crate) _meta: rboto::__private::Meta,
 }
-impl rboto::FromValue for DescribeKeyPairsResult {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "DescribeKeyPairsResult")?;
-        Ok(Self { key_pairs: m.take(0)? })
-    }
-}
-#[derive(Clone, Debug, Default, PartialEq)]
-pub struct DescribeLaunchTemplateVersionsResult {
+rboto::__structure!(
+    DescribeKeyPairsOutput "DescribeKeyPairsResult"[debug from output] { key_pairs : Vec
+    < KeyPairInfo > } { _meta }
+);
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct DescribeLaunchTemplateVersionsOutput {
     /// Information about the launch template versions.
     pub launch_template_versions: Option<Vec<LaunchTemplateVersion>>,
     /// The token to use to retrieve the next page of results. This value is `null` when there are no more results to return.
     pub next_token: Option<String>,
+    pub(crate) _meta: rboto::__private::Meta,
 }
-impl rboto::FromValue for DescribeLaunchTemplateVersionsResult {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "DescribeLaunchTemplateVersionsResult")?;
-        Ok(Self {
-            launch_template_versions: m.take(0)?,
-            next_token: m.take(1)?,
-        })
-    }
-}
-#[derive(Clone, Debug, Default, PartialEq)]
-pub struct DescribeLaunchTemplatesResult {
+rboto::__structure!(
+    DescribeLaunchTemplateVersionsOutput "DescribeLaunchTemplateVersionsResult"[debug
+    from output] { launch_template_versions : Vec < LaunchTemplateVersion >, next_token :
+    String } { _meta }
+);
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct DescribeLaunchTemplatesOutput {
     /// Information about the launch templates.
     pub launch_templates: Option<Vec<LaunchTemplate>>,
     /// The token to use to retrieve the next page of results. This value is `null` when there are no more results to return.
     pub next_token: Option<String>,
+    pub(crate) _meta: rboto::__private::Meta,
 }
-impl rboto::FromValue for DescribeLaunchTemplatesResult {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "DescribeLaunchTemplatesResult")?;
-        Ok(Self {
-            launch_templates: m.take(0)?,
-            next_token: m.take(1)?,
-        })
-    }
-}
-#[derive(Clone, Debug, Default, PartialEq)]
-pub struct DescribeLocalGatewayRouteTableVirtualInterfaceGroupAssociationsResult {
+rboto::__structure!(
+    DescribeLaunchTemplatesOutput "DescribeLaunchTemplatesResult"[debug from output] {
+    launch_templates : Vec < LaunchTemplate >, next_token : String } { _meta }
+);
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct DescribeLocalGatewayRouteTableVirtualInterfaceGroupAssociationsOutput {
     /// Information about the associations.
     pub local_gateway_route_table_virtual_interface_group_associations: Option<
         Vec<LocalGatewayRouteTableVirtualInterfaceGroupAssociation>,
     >,
     /// The token to use to retrieve the next page of results. This value is `null` when there are no more results to return.
     pub next_token: Option<String>,
+    pub(crate) _meta: rboto::__private::Meta,
 }
-impl rboto::FromValue
-for DescribeLocalGatewayRouteTableVirtualInterfaceGroupAssociationsResult {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(
-            v,
-            "DescribeLocalGatewayRouteTableVirtualInterfaceGroupAssociationsResult",
-        )?;
-        Ok(Self {
-            local_gateway_route_table_virtual_interface_group_associations: m.take(0)?,
-            next_token: m.take(1)?,
-        })
-    }
-}
-#[derive(Clone, Debug, Default, PartialEq)]
-pub struct DescribeLocalGatewayRouteTableVpcAssociationsResult {
+rboto::__structure!(
+    DescribeLocalGatewayRouteTableVirtualInterfaceGroupAssociationsOutput
+    "DescribeLocalGatewayRouteTableVirtualInterfaceGroupAssociationsResult"[debug from
+    output] { local_gateway_route_table_virtual_interface_group_associations : Vec <
+    LocalGatewayRouteTableVirtualInterfaceGroupAssociation >, next_token : String } {
+    _meta }
+);
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct DescribeLocalGatewayRouteTableVpcAssociationsOutput {
     /// Information about the associations.
     pub local_gateway_route_table_vpc_associations: Option<
         Vec<LocalGatewayRouteTableVpcAssociation>,
     >,
     /// The token to use to retrieve the next page of results. This value is `null` when there are no more results to return.
     pub next_token: Option<String>,
+    pub(crate) _meta: rboto::__private::Meta,
 }
-impl rboto::FromValue for DescribeLocalGatewayRouteTableVpcAssociationsResult {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(
-            v,
-            "DescribeLocalGatewayRouteTableVpcAssociationsResult",
-        )?;
-        Ok(Self {
-            local_gateway_route_table_vpc_associations: m.take(0)?,
-            next_token: m.take(1)?,
-        })
-    }
-}
-#[derive(Clone, Debug, Default, PartialEq)]
-pub struct DescribeLocalGatewayRouteTablesResult {
+rboto::__structure!(
+    DescribeLocalGatewayRouteTableVpcAssociationsOutput
+    "DescribeLocalGatewayRouteTableVpcAssociationsResult"[debug from output] {
+    local_gateway_route_table_vpc_associations : Vec <
+    LocalGatewayRouteTableVpcAssociation >, next_token : String } { _meta }
+);
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct DescribeLocalGatewayRouteTablesOutput {
     /// Information about the local gateway route tables.
     pub local_gateway_route_tables: Option<Vec<LocalGatewayRouteTable>>,
     /// The token to use to retrieve the next page of results. This value is `null` when there are no more results to return.
     pub next_token: Option<String>,
+    pub(crate) _meta: rboto::__private::Meta,
 }
-impl rboto::FromValue for DescribeLocalGatewayRouteTablesResult {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "DescribeLocalGatewayRouteTablesResult")?;
-        Ok(Self {
-            local_gateway_route_tables: m.take(0)?,
-            next_token: m.take(1)?,
-        })
-    }
-}
-#[derive(Clone, Debug, Default, PartialEq)]
-pub struct DescribeLocalGatewayVirtualInterfaceGroupsResult {
+rboto::__structure!(
+    DescribeLocalGatewayRouteTablesOutput "DescribeLocalGatewayRouteTablesResult"[debug
+    from output] { local_gateway_route_tables : Vec < LocalGatewayRouteTable >,
+    next_token : String } { _meta }
+);
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct DescribeLocalGatewayVirtualInterfaceGroupsOutput {
     /// The virtual interface groups.
     pub local_gateway_virtual_interface_groups: Option<
         Vec<LocalGatewayVirtualInterfaceGroup>,
     >,
     /// The token to use to retrieve the next page of results. This value is `null` when there are no more results to return.
     pub next_token: Option<String>,
+    pub(crate) _meta: rboto::__private::Meta,
 }
-impl rboto::FromValue for DescribeLocalGatewayVirtualInterfaceGroupsResult {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(
-            v,
-            "DescribeLocalGatewayVirtualInterfaceGroupsResult",
-        )?;
-        Ok(Self {
-            local_gateway_virtual_interface_groups: m.take(0)?,
-            next_token: m.take(1)?,
-        })
-    }
-}
-#[derive(Clone, Debug, Default, PartialEq)]
-pub struct DescribeLocalGatewayVirtualInterfacesResult {
+rboto::__structure!(
+    DescribeLocalGatewayVirtualInterfaceGroupsOutput
+    "DescribeLocalGatewayVirtualInterfaceGroupsResult"[debug from output] {
+    local_gateway_virtual_interface_groups : Vec < LocalGatewayVirtualInterfaceGroup >,
+    next_token : String } { _meta }
+);
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct DescribeLocalGatewayVirtualInterfacesOutput {
     /// Information about the virtual interfaces.
     pub local_gateway_virtual_interfaces: Option<Vec<LocalGatewayVirtualInterface>>,
     /// The token to use to retrieve the next page of results. This value is `null` when there are no more results to return.
     pub next_token: Option<String>,
+    pub(crate) _meta: rboto::__private::Meta,
 }
-impl rboto::FromValue for DescribeLocalGatewayVirtualInterfacesResult {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "DescribeLocalGatewayVirtualInterfacesResult")?;
-        Ok(Self {
-            local_gateway_virtual_interfaces: m.take(0)?,
-            next_token: m.take(1)?,
-        })
-    }
-}
-#[derive(Clone, Debug, Default, PartialEq)]
-pub struct DescribeLocalGatewaysResult {
+rboto::__structure!(
+    DescribeLocalGatewayVirtualInterfacesOutput
+    "DescribeLocalGatewayVirtualInterfacesResult"[debug from output] {
+    local_gateway_virtual_interfaces : Vec < LocalGatewayVirtualInterface >, next_token :
+    String } { _meta }
+);
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct DescribeLocalGatewaysOutput {
     /// Information about the local gateways.
     pub local_gateways: Option<Vec<LocalGateway>>,
     /// The token to use to retrieve the next page of results. This value is `null` when there are no more results to return.
     pub next_token: Option<String>,
+    pub(crate) _meta: rboto::__private::Meta,
 }
-impl rboto::FromValue for DescribeLocalGatewaysResult {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "DescribeLocalGatewaysResult")?;
-        Ok(Self {
-            local_gateways: m.take(0)?,
-            next_token: m.take(1)?,
-        })
-    }
-}
-#[derive(Clone, Debug, Default, PartialEq)]
-pub struct DescribeLockedSnapshotsResult {
+rboto::__structure!(
+    DescribeLocalGatewaysOutput "DescribeLocalGatewaysResult"[debug from output] {
+    local_gateways : Vec < LocalGateway >, next_token : String } { _meta }
+);
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct DescribeLockedSnapshotsOutput {
     /// Information about the snapshots.
     pub snapshots: Option<Vec<LockedSnapshotsInfo>>,
     /// The token to include in another request to get the next page of items. This value is `null` when there are no more items to return.
     pub next_token: Option<String>,
+    pub(crate) _meta: rboto::__private::Meta,
 }
-impl rboto::FromValue for DescribeLockedSnapshotsResult {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "DescribeLockedSnapshotsResult")?;
-        Ok(Self {
-            snapshots: m.take(0)?,
-            next_token: m.take(1)?,
-        })
-    }
-}
-#[derive(Clone, Debug, Default, PartialEq)]
-pub struct DescribeMacHostsResult {
+rboto::__structure!(
+    DescribeLockedSnapshotsOutput "DescribeLockedSnapshotsResult"[debug from output] {
+    snapshots : Vec < LockedSnapshotsInfo >, next_token : String } { _meta }
+);
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct DescribeMacHostsOutput {
     /// Information about the EC2 Mac Dedicated Hosts.
     pub mac_hosts: Option<Vec<MacHost>>,
     /// The token to use to retrieve the next page of results.
     pub next_token: Option<String>,
+    pub(crate) _meta: rboto::__private::Meta,
 }
-impl rboto::FromValue for DescribeMacHostsResult {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "DescribeMacHostsResult")?;
-        Ok(Self {
-            mac_hosts: m.take(0)?,
-            next_token: m.take(1)?,
-        })
-    }
-}
-#[derive(Clone, Debug, Default, PartialEq)]
-pub struct DescribeMacModificationTasksResult {
+rboto::__structure!(
+    DescribeMacHostsOutput "DescribeMacHostsResult"[debug from output] { mac_hosts : Vec
+    < MacHost >, next_token : String } { _meta }
+);
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct DescribeMacModificationTasksOutput {
     /// Information about the tasks.
     pub mac_modification_tasks: Option<Vec<MacModificationTask>>,
     /// The token to use to retrieve the next page of results. This value is `null` when there are no more results to return.
     pub next_token: Option<String>,
+    pub(crate) _meta: rboto::__private::Meta,
 }
-impl rboto::FromValue for DescribeMacModificationTasksResult {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "DescribeMacModificationTasksResult")?;
-        Ok(Self {
-            mac_modification_tasks: m.take(0)?,
-            next_token: m.take(1)?,
-        })
-    }
-}
-#[derive(Clone, Debug, Default, PartialEq)]
-pub struct DescribeManagedPrefixListsResult {
+rboto::__structure!(
+    DescribeMacModificationTasksOutput "DescribeMacModificationTasksResult"[debug from
+    output] { mac_modification_tasks : Vec < MacModificationTask >, next_token : String }
+    { _meta }
+);
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct DescribeManagedPrefixListsOutput {
     /// The token to use to retrieve the next page of results. This value is `null` when there are no more results to return.
     pub next_token: Option<String>,
     /// Information about the prefix lists.
     pub prefix_lists: Option<Vec<ManagedPrefixList>>,
+    pub(crate) _meta: rboto::__private::Meta,
 }
-impl rboto::FromValue for DescribeManagedPrefixListsResult {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "DescribeManagedPrefixListsResult")?;
-        Ok(Self {
-            next_token: m.take(0)?,
-            prefix_lists: m.take(1)?,
-        })
-    }
-}
-#[derive(Clone, Debug, Default, PartialEq)]
-pub struct DescribeMetricCategoriesResult {
+rboto::__structure!(
+    DescribeManagedPrefixListsOutput "DescribeManagedPrefixListsResult"[debug from
+    output] { next_token : String, prefix_lists : Vec < ManagedPrefixList > } { _meta }
+);
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct DescribeMetricCategoriesOutput {
     /// Information about the metric categories.
     pub metric_categories: Option<Vec<MetricCategory>>,
     /// The token to include in another request to get the next page of items. This value is `null` when there are no more items to return.
     pub next_token: Option<String>,
+    pub(crate) _meta: rboto::__private::Meta,
 }
-impl rboto::FromValue for DescribeMetricCategoriesResult {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "DescribeMetricCategoriesResult")?;
-        Ok(Self {
-            metric_categories: m.take(0)?,
-            next_token: m.take(1)?,
-        })
-    }
-}
-#[derive(Clone, Debug, Default, PartialEq)]
-pub struct DescribeMovingAddressesResult {
+rboto::__structure!(
+    DescribeMetricCategoriesOutput "DescribeMetricCategoriesResult"[debug from output] {
+    metric_categories : Vec < MetricCategory >, next_token : String } { _meta }
+);
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct DescribeMovingAddressesOutput {
     /// The status for each Elastic IP address.
     pub moving_address_statuses: Option<Vec<MovingAddressStatus>>,
     /// The token to use to retrieve the next page of results. This value is `null` when there are no more results to return.
     pub next_token: Option<String>,
+    pub(crate) _meta: rboto::__private::Meta,
 }
-impl rboto::FromValue for DescribeMovingAddressesResult {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "DescribeMovingAddressesResult")?;
-        Ok(Self {
-            moving_address_statuses: m.take(0)?,
-            next_token: m.take(1)?,
-        })
+rboto::__structure!(
+    DescribeMovingAddressesOutput "DescribeMovingAddressesResult"[debug from output] {
+    moving_address_statuses : Vec < MovingAddressStatus >, next_token : String } { _meta
     }
-}
-#[derive(Clone, Debug, Default, PartialEq)]
-pub struct DescribeNatGatewaysResult {
+);
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct DescribeNatGatewaysOutput {
     /// Information about the NAT gateways.
     pub nat_gateways: Option<Vec<NatGateway>>,
     /// The token to include in another request to get the next page of items. This value is `null` when there are no more items to return.
     pub next_token: Option<String>,
+    pub(crate) _meta: rboto::__private::Meta,
 }
-impl rboto::FromValue for DescribeNatGatewaysResult {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "DescribeNatGatewaysResult")?;
-        Ok(Self {
-            nat_gateways: m.take(0)?,
-            next_token: m.take(1)?,
-        })
-    }
-}
-#[derive(Clone, Debug, Default, PartialEq)]
-pub struct DescribeNetworkAclsResult {
+rboto::__structure!(
+    DescribeNatGatewaysOutput "DescribeNatGatewaysResult"[debug from output] {
+    nat_gateways : Vec < NatGateway >, next_token : String } { _meta }
+);
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct DescribeNetworkAclsOutput {
     /// Information about the network ACLs.
     pub network_acls: Option<Vec<NetworkAcl>>,
     /// The token to include in another request to get the next page of items. This value is `null` when there are no more items to return.
     pub next_token: Option<String>,
+    pub(crate) _meta: rboto::__private::Meta,
 }
-impl rboto::FromValue for DescribeNetworkAclsResult {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "DescribeNetworkAclsResult")?;
-        Ok(Self {
-            network_acls: m.take(0)?,
-            next_token: m.take(1)?,
-        })
-    }
-}
-#[derive(Clone, Debug, Default, PartialEq)]
-pub struct DescribeNetworkInsightsAccessScopeAnalysesResult {
+rboto::__structure!(
+    DescribeNetworkAclsOutput "DescribeNetworkAclsResult"[debug from output] {
+    network_acls : Vec < NetworkAcl >, next_token : String } { _meta }
+);
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct DescribeNetworkInsightsAccessScopeAnalysesOutput {
     /// The Network Access Scope analyses.
     pub network_insights_access_scope_analyses: Option<
         Vec<NetworkInsightsAccessScopeAnalysis>,
     >,
     /// The token to use to retrieve the next page of results. This value is `null` when there are no more results to return.
     pub next_token: Option<String>,
+    pub(crate) _meta: rboto::__private::Meta,
 }
-impl rboto::FromValue for DescribeNetworkInsightsAccessScopeAnalysesResult {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(
-            v,
-            "DescribeNetworkInsightsAccessScopeAnalysesResult",
-        )?;
-        Ok(Self {
-            network_insights_access_scope_analyses: m.take(0)?,
-            next_token: m.take(1)?,
-        })
-    }
-}
-#[derive(Clone, Debug, Default, PartialEq)]
-pub struct DescribeNetworkInsightsAccessScopesResult {
+rboto::__structure!(
+    DescribeNetworkInsightsAccessScopeAnalysesOutput
+    "DescribeNetworkInsightsAccessScopeAnalysesResult"[debug from output] {
+    network_insights_access_scope_analyses : Vec < NetworkInsightsAccessScopeAnalysis >,
+    next_token : String } { _meta }
+);
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct DescribeNetworkInsightsAccessScopesOutput {
     /// The Network Access Scopes.
     pub network_insights_access_scopes: Option<Vec<NetworkInsightsAccessScope>>,
     /// The token to use to retrieve the next page of results. This value is `null` when there are no more results to return.
     pub next_token: Option<String>,
+    pub(crate) _meta: rboto::__private::Meta,
 }
-impl rboto::FromValue for DescribeNetworkInsightsAccessScopesResult {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "DescribeNetworkInsightsAccessScopesResult")?;
-        Ok(Self {
-            network_insights_access_scopes: m.take(0)?,
-            next_token: m.take(1)?,
-        })
-    }
-}
-#[derive(Clone, Debug, Default, PartialEq)]
-pub struct DescribeNetworkInsightsAnalysesResult {
+rboto::__structure!(
+    DescribeNetworkInsightsAccessScopesOutput
+    "DescribeNetworkInsightsAccessScopesResult"[debug from output] {
+    network_insights_access_scopes : Vec < NetworkInsightsAccessScope >, next_token :
+    String } { _meta }
+);
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct DescribeNetworkInsightsAnalysesOutput {
     /// Information about the network insights analyses.
     pub network_insights_analyses: Option<Vec<NetworkInsightsAnalysis>>,
     /// The token to use to retrieve the next page of results. This value is `null` when there are no more results to return.
     pub next_token: Option<String>,
+    pub(crate) _meta: rboto::__private::Meta,
 }
-impl rboto::FromValue for DescribeNetworkInsightsAnalysesResult {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "DescribeNetworkInsightsAnalysesResult")?;
-        Ok(Self {
-            network_insights_analyses: m.take(0)?,
-            next_token: m.take(1)?,
-        })
-    }
-}
-#[derive(Clone, Debug, Default, PartialEq)]
-pub struct DescribeNetworkInsightsPathsResult {
+rboto::__structure!(
+    DescribeNetworkInsightsAnalysesOutput "DescribeNetworkInsightsAnalysesResult"[debug
+    from output] { network_insights_analyses : Vec < NetworkInsightsAnalysis >,
+    next_token : String } { _meta }
+);
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct DescribeNetworkInsightsPathsOutput {
     /// Information about the paths.
     pub network_insights_paths: Option<Vec<NetworkInsightsPath>>,
     /// The token to use to retrieve the next page of results. This value is `null` when there are no more results to return.
     pub next_token: Option<String>,
+    pub(crate) _meta: rboto::__private::Meta,
 }
-impl rboto::FromValue for DescribeNetworkInsightsPathsResult {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "DescribeNetworkInsightsPathsResult")?;
-        Ok(Self {
-            network_insights_paths: m.take(0)?,
-            next_token: m.take(1)?,
-        })
-    }
-}
+rboto::__structure!(
+    DescribeNetworkInsightsPathsOutput "DescribeNetworkInsightsPathsResult"[debug from
+    output] { network_insights_paths : Vec < NetworkInsightsPath >, next_token : String }
+    { _meta }
+);
 /// Contains the output of DescribeNetworkInterfaceAttribute.
-#[derive(Clone, Debug, Default, PartialEq)]
-pub struct DescribeNetworkInterfaceAttributeResult {
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct DescribeNetworkInterfaceAttributeOutput {
     /// The attachment (if any) of the network interface.
     pub attachment: Option<NetworkInterfaceAttachment>,
     /// The description of the network interface.
@@ -5412,571 +4739,490 @@ pub struct DescribeNetworkInterfaceAttributeResult {
     pub source_dest_check: Option<AttributeBooleanValue>,
     /// Indicates whether to assign a public IPv4 address to a network interface. This option can be enabled for any network interface but will only apply to the primary network interface (eth0).
     pub associate_public_ip_address: Option<bool>,
+    pub(crate) _meta: rboto::__private::Meta,
 }
-impl rboto::FromValue for DescribeNetworkInterfaceAttributeResult {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "DescribeNetworkInterfaceAttributeResult")?;
-        Ok(Self {
-            attachment: m.take(0)?,
-            description: m.take(1)?,
-            groups: m.take(2)?,
-            network_interface_id: m.take(3)?,
-            source_dest_check: m.take(4)?,
-            associate_public_ip_address: m.take(5)?,
-        })
-    }
-}
+rboto::__structure!(
+    DescribeNetworkInterfaceAttributeOutput
+    "DescribeNetworkInterfaceAttributeResult"[debug from output] { attachment :
+    NetworkInterfaceAttachment, description : AttributeValue, groups : Vec <
+    GroupIdentifier >, network_interface_id : String, source_dest_check :
+    AttributeBooleanValue, associate_public_ip_address = bool } { _meta }
+);
 /// Contains the output for DescribeNetworkInterfacePermissions.
-#[derive(Clone, Debug, Default, PartialEq)]
-pub struct DescribeNetworkInterfacePermissionsResult {
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct DescribeNetworkInterfacePermissionsOutput {
     /// The network interface permissions.
     pub network_interface_permissions: Option<Vec<NetworkInterfacePermission>>,
     /// The token to include in another request to get the next page of items. This value is `null` when there are no more items to return.
     pub next_token: Option<String>,
+    pub(crate) _meta: rboto::__private::Meta,
 }
-impl rboto::FromValue for DescribeNetworkInterfacePermissionsResult {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "DescribeNetworkInterfacePermissionsResult")?;
-        Ok(Self {
-            network_interface_permissions: m.take(0)?,
-            next_token: m.take(1)?,
-        })
-    }
-}
-#[derive(Clone, Debug, Default, PartialEq)]
-pub struct DescribeNetworkInterfacesResult {
+rboto::__structure!(
+    DescribeNetworkInterfacePermissionsOutput
+    "DescribeNetworkInterfacePermissionsResult"[debug from output] {
+    network_interface_permissions : Vec < NetworkInterfacePermission >, next_token :
+    String } { _meta }
+);
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct DescribeNetworkInterfacesOutput {
     /// Information about the network interfaces.
     pub network_interfaces: Option<Vec<NetworkInterface>>,
     /// The token to include in another request to get the next page of items. This value is `null` when there are no more items to return.
     pub next_token: Option<String>,
+    pub(crate) _meta: rboto::__private::Meta,
 }
-impl rboto::FromValue for DescribeNetworkInterfacesResult {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "DescribeNetworkInterfacesResult")?;
-        Ok(Self {
-            network_interfaces: m.take(0)?,
-            next_token: m.take(1)?,
-        })
-    }
-}
-#[derive(Clone, Debug, Default, PartialEq)]
-pub struct DescribeNetworkingFlexCostAllocationPoliciesResult {
+rboto::__structure!(
+    DescribeNetworkInterfacesOutput "DescribeNetworkInterfacesResult"[debug from output]
+    { network_interfaces : Vec < NetworkInterface >, next_token : String } { _meta }
+);
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct DescribeNetworkingFlexCostAllocationPoliciesOutput {
     /// Information about the flex cost allocation policies.
     pub flex_cost_allocation_policies: Option<Vec<FlexCostAllocationPolicyDescription>>,
     /// The token to use to retrieve the next page of results. This value is `null` when there are no more results to return.
     pub next_token: Option<String>,
+    pub(crate) _meta: rboto::__private::Meta,
 }
-impl rboto::FromValue for DescribeNetworkingFlexCostAllocationPoliciesResult {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(
-            v,
-            "DescribeNetworkingFlexCostAllocationPoliciesResult",
-        )?;
-        Ok(Self {
-            flex_cost_allocation_policies: m.take(0)?,
-            next_token: m.take(1)?,
-        })
-    }
-}
-#[derive(Clone, Debug, Default, PartialEq)]
-pub struct DescribeNetworkingFlexCostAllocationPolicyAssociationsResult {
+rboto::__structure!(
+    DescribeNetworkingFlexCostAllocationPoliciesOutput
+    "DescribeNetworkingFlexCostAllocationPoliciesResult"[debug from output] {
+    flex_cost_allocation_policies : Vec < FlexCostAllocationPolicyDescription >,
+    next_token : String } { _meta }
+);
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct DescribeNetworkingFlexCostAllocationPolicyAssociationsOutput {
     /// Information about the policy associations.
     pub fca_policy_associations: Option<
         Vec<FlexCostAllocationPolicyAssociationDescription>,
     >,
     /// The token to use to retrieve the next page of results. This value is `null` when there are no more results to return.
     pub next_token: Option<String>,
+    pub(crate) _meta: rboto::__private::Meta,
 }
-impl rboto::FromValue for DescribeNetworkingFlexCostAllocationPolicyAssociationsResult {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(
-            v,
-            "DescribeNetworkingFlexCostAllocationPolicyAssociationsResult",
-        )?;
-        Ok(Self {
-            fca_policy_associations: m.take(0)?,
-            next_token: m.take(1)?,
-        })
-    }
-}
-#[derive(Clone, Debug, Default, PartialEq)]
-pub struct DescribeOutpostLagsResult {
+rboto::__structure!(
+    DescribeNetworkingFlexCostAllocationPolicyAssociationsOutput
+    "DescribeNetworkingFlexCostAllocationPolicyAssociationsResult"[debug from output] {
+    fca_policy_associations : Vec < FlexCostAllocationPolicyAssociationDescription >,
+    next_token : String } { _meta }
+);
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct DescribeOutpostLagsOutput {
     /// The Outpost LAGs.
     pub outpost_lags: Option<Vec<OutpostLag>>,
     /// The token to use to retrieve the next page of results. This value is `null` when there are no more results to return.
     pub next_token: Option<String>,
+    pub(crate) _meta: rboto::__private::Meta,
 }
-impl rboto::FromValue for DescribeOutpostLagsResult {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "DescribeOutpostLagsResult")?;
-        Ok(Self {
-            outpost_lags: m.take(0)?,
-            next_token: m.take(1)?,
-        })
-    }
-}
-#[derive(Clone, Debug, Default, PartialEq)]
-pub struct DescribePlacementGroupsResult {
+rboto::__structure!(
+    DescribeOutpostLagsOutput "DescribeOutpostLagsResult"[debug from output] {
+    outpost_lags : Vec < OutpostLag >, next_token : String } { _meta }
+);
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct DescribePlacementGroupsOutput {
     /// Information about the placement groups.
     pub placement_groups: Option<Vec<PlacementGroup>>,
+    pub(crate) _meta: rboto::__private::Meta,
 }
-impl rboto::FromValue for DescribePlacementGroupsResult {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "DescribePlacementGroupsResult")?;
-        Ok(Self {
-            placement_groups: m.take(0)?,
-        })
-    }
-}
-#[derive(Clone, Debug, Default, PartialEq)]
-pub struct DescribePrefixListsResult {
+rboto::__structure!(
+    DescribePlacementGroupsOutput "DescribePlacementGroupsResult"[debug from output] {
+    placement_groups : Vec < PlacementGroup > } { _meta }
+);
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct DescribePrefixListsOutput {
     /// The token to use to retrieve the next page of results. This value is `null` when there are no more results to return.
     pub next_token: Option<String>,
     /// All available prefix lists.
     pub prefix_lists: Option<Vec<PrefixList>>,
+    pub(crate) _meta: rboto::__private::Meta,
 }
-impl rboto::FromValue for DescribePrefixListsResult {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "DescribePrefixListsResult")?;
-        Ok(Self {
-            next_token: m.take(0)?,
-            prefix_lists: m.take(1)?,
-        })
-    }
-}
-#[derive(Clone, Debug, Default, PartialEq)]
-pub struct DescribePrincipalIdFormatResult {
+rboto::__structure!(
+    DescribePrefixListsOutput "DescribePrefixListsResult"[debug from output] { next_token
+    : String, prefix_lists : Vec < PrefixList > } { _meta }
+);
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct DescribePrincipalIdFormatOutput {
     /// Information about the ID format settings for the ARN.
     pub principals: Option<Vec<PrincipalIdFormat>>,
     /// The token to use to retrieve the next page of results. This value is null when there are no more results to return.
     pub next_token: Option<String>,
+    pub(crate) _meta: rboto::__private::Meta,
 }
-impl rboto::FromValue for DescribePrincipalIdFormatResult {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "DescribePrincipalIdFormatResult")?;
-        Ok(Self {
-            principals: m.take(0)?,
-            next_token: m.take(1)?,
-        })
-    }
-}
-#[derive(Clone, Debug, Default, PartialEq)]
-pub struct DescribePublicIpv4PoolsResult {
+rboto::__structure!(
+    DescribePrincipalIdFormatOutput "DescribePrincipalIdFormatResult"[debug from output]
+    { principals : Vec < PrincipalIdFormat >, next_token : String } { _meta }
+);
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct DescribePublicIpv4PoolsOutput {
     /// Information about the address pools.
     pub public_ipv4_pools: Option<Vec<PublicIpv4Pool>>,
     /// The token to use to retrieve the next page of results. This value is `null` when there are no more results to return.
     pub next_token: Option<String>,
+    pub(crate) _meta: rboto::__private::Meta,
 }
-impl rboto::FromValue for DescribePublicIpv4PoolsResult {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "DescribePublicIpv4PoolsResult")?;
-        Ok(Self {
-            public_ipv4_pools: m.take(0)?,
-            next_token: m.take(1)?,
-        })
-    }
-}
-#[derive(Clone, Debug, Default, PartialEq)]
-pub struct DescribeRegionsResult {
+rboto::__structure!(
+    DescribePublicIpv4PoolsOutput "DescribePublicIpv4PoolsResult"[debug from output] {
+    public_ipv4_pools : Vec < PublicIpv4Pool >, next_token : String } { _meta }
+);
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct DescribeRegionsOutput {
     /// Information about the Regions.
     pub regions: Option<Vec<Region>>,
+    pub(crate) _meta: rboto::__private::Meta,
 }
-impl rboto::FromValue for DescribeRegionsResult {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "DescribeRegionsResult")?;
-        Ok(Self { regions: m.take(0)? })
-    }
-}
-#[derive(Clone, Debug, Default, PartialEq)]
-pub struct DescribeReplaceRootVolumeTasksResult {
+rboto::__structure!(
+    DescribeRegionsOutput "DescribeRegionsResult"[debug from output] { regions : Vec <
+    Region > } { _meta }
+);
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct DescribeReplaceRootVolumeTasksOutput {
     /// Information about the root volume replacement task.
     pub replace_root_volume_tasks: Option<Vec<ReplaceRootVolumeTask>>,
     /// The token to include in another request to get the next page of items. This value is `null` when there are no more items to return.
     pub next_token: Option<String>,
+    pub(crate) _meta: rboto::__private::Meta,
 }
-impl rboto::FromValue for DescribeReplaceRootVolumeTasksResult {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "DescribeReplaceRootVolumeTasksResult")?;
-        Ok(Self {
-            replace_root_volume_tasks: m.take(0)?,
-            next_token: m.take(1)?,
-        })
-    }
-}
+rboto::__structure!(
+    DescribeReplaceRootVolumeTasksOutput "DescribeReplaceRootVolumeTasksResult"[debug
+    from output] { replace_root_volume_tasks : Vec < ReplaceRootVolumeTask >, next_token
+    : String } { _meta }
+);
 /// Contains the output of DescribeReservedInstancesListings.
-#[derive(Clone, Debug, Default, PartialEq)]
-pub struct DescribeReservedInstancesListingsResult {
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct DescribeReservedInstancesListingsOutput {
     /// Information about the Reserved Instance listing.
     pub reserved_instances_listings: Option<Vec<ReservedInstancesListing>>,
+    pub(crate) _meta: rboto::__private::Meta,
 }
-impl rboto::FromValue for DescribeReservedInstancesListingsResult {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "DescribeReservedInstancesListingsResult")?;
-        Ok(Self {
-            reserved_instances_listings: m.take(0)?,
-        })
-    }
-}
+rboto::__structure!(
+    DescribeReservedInstancesListingsOutput
+    "DescribeReservedInstancesListingsResult"[debug from output] {
+    reserved_instances_listings : Vec < ReservedInstancesListing > } { _meta }
+);
 /// Contains the output of DescribeReservedInstancesModifications.
-#[derive(Clone, Debug, Default, PartialEq)]
-pub struct DescribeReservedInstancesModificationsResult {
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct DescribeReservedInstancesModificationsOutput {
     /// The token to use to retrieve the next page of results. This value is `null` when there are no more results to return.
     pub next_token: Option<String>,
     /// The Reserved Instance modification information.
     pub reserved_instances_modifications: Option<Vec<ReservedInstancesModification>>,
+    pub(crate) _meta: rboto::__private::Meta,
 }
-impl rboto::FromValue for DescribeReservedInstancesModificationsResult {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "DescribeReservedInstancesModificationsResult")?;
-        Ok(Self {
-            next_token: m.take(0)?,
-            reserved_instances_modifications: m.take(1)?,
-        })
-    }
-}
+rboto::__structure!(
+    DescribeReservedInstancesModificationsOutput
+    "DescribeReservedInstancesModificationsResult"[debug from output] { next_token :
+    String, reserved_instances_modifications : Vec < ReservedInstancesModification > } {
+    _meta }
+);
 /// Contains the output of DescribeReservedInstancesOfferings.
-#[derive(Clone, Debug, Default, PartialEq)]
-pub struct DescribeReservedInstancesOfferingsResult {
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct DescribeReservedInstancesOfferingsOutput {
     /// The token to use to retrieve the next page of results. This value is `null` when there are no more results to return.
     pub next_token: Option<String>,
     /// A list of Reserved Instances offerings.
     pub reserved_instances_offerings: Option<Vec<ReservedInstancesOffering>>,
+    pub(crate) _meta: rboto::__private::Meta,
 }
-impl rboto::FromValue for DescribeReservedInstancesOfferingsResult {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "DescribeReservedInstancesOfferingsResult")?;
-        Ok(Self {
-            next_token: m.take(0)?,
-            reserved_instances_offerings: m.take(1)?,
-        })
-    }
-}
+rboto::__structure!(
+    DescribeReservedInstancesOfferingsOutput
+    "DescribeReservedInstancesOfferingsResult"[debug from output] { next_token : String,
+    reserved_instances_offerings : Vec < ReservedInstancesOffering > } { _meta }
+);
 /// Contains the output for DescribeReservedInstances.
-#[derive(Clone, Debug, Default, PartialEq)]
-pub struct DescribeReservedInstancesResult {
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct DescribeReservedInstancesOutput {
     /// A list of Reserved Instances.
     pub reserved_instances: Option<Vec<ReservedInstances>>,
+    pub(crate) _meta: rboto::__private::Meta,
 }
-impl rboto::FromValue for DescribeReservedInstancesResult {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "DescribeReservedInstancesResult")?;
-        Ok(Self {
-            reserved_instances: m.take(0)?,
-        })
-    }
-}
-#[derive(Clone, Debug, Default, PartialEq)]
-pub struct DescribeRouteServerEndpointsResult {
+rboto::__structure!(
+    DescribeReservedInstancesOutput "DescribeReservedInstancesResult"[debug from output]
+    { reserved_instances : Vec < ReservedInstances > } { _meta }
+);
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct DescribeRouteServerEndpointsOutput {
     /// Information about the described route server endpoints.
     pub route_server_endpoints: Option<Vec<RouteServerEndpoint>>,
     /// The token to use to retrieve the next page of results. This value is `null` when there are no more results to return.
     pub next_token: Option<String>,
+    pub(crate) _meta: rboto::__private::Meta,
 }
-impl rboto::FromValue for DescribeRouteServerEndpointsResult {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "DescribeRouteServerEndpointsResult")?;
-        Ok(Self {
-            route_server_endpoints: m.take(0)?,
-            next_token: m.take(1)?,
-        })
-    }
-}
-#[derive(Clone, Debug, Default, PartialEq)]
-pub struct DescribeRouteServerPeersResult {
+rboto::__structure!(
+    DescribeRouteServerEndpointsOutput "DescribeRouteServerEndpointsResult"[debug from
+    output] { route_server_endpoints : Vec < RouteServerEndpoint >, next_token : String }
+    { _meta }
+);
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct DescribeRouteServerPeersOutput {
     /// Information about the described route server peers.
     pub route_server_peers: Option<Vec<RouteServerPeer>>,
     /// The token to use to retrieve the next page of results. This value is `null` when there are no more results to return.
     pub next_token: Option<String>,
+    pub(crate) _meta: rboto::__private::Meta,
 }
-impl rboto::FromValue for DescribeRouteServerPeersResult {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "DescribeRouteServerPeersResult")?;
-        Ok(Self {
-            route_server_peers: m.take(0)?,
-            next_token: m.take(1)?,
-        })
-    }
-}
-#[derive(Clone, Debug, Default, PartialEq)]
-pub struct DescribeRouteServersResult {
+rboto::__structure!(
+    DescribeRouteServerPeersOutput "DescribeRouteServerPeersResult"[debug from output] {
+    route_server_peers : Vec < RouteServerPeer >, next_token : String } { _meta }
+);
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct DescribeRouteServersOutput {
     /// Information about the described route servers.
     pub route_servers: Option<Vec<RouteServer>>,
     /// The token to use to retrieve the next page of results. This value is `null` when there are no more results to return.
     pub next_token: Option<String>,
+    pub(crate) _meta: rboto::__private::Meta,
 }
-impl rboto::FromValue for DescribeRouteServersResult {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "DescribeRouteServersResult")?;
-        Ok(Self {
-            route_servers: m.take(0)?,
-            next_token: m.take(1)?,
-        })
-    }
-}
+rboto::__structure!(
+    DescribeRouteServersOutput "DescribeRouteServersResult"[debug from output] {
+    route_servers : Vec < RouteServer >, next_token : String } { _meta }
+);
 /// Contains the output of DescribeRouteTables.
-#[derive(Clone, Debug, Default, PartialEq)]
-pub struct DescribeRouteTablesResult {
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct DescribeRouteTablesOutput {
     /// Information about the route tables.
     pub route_tables: Option<Vec<RouteTable>>,
     /// The token to include in another request to get the next page of items. This value is `null` when there are no more items to return.
     pub next_token: Option<String>,
+    pub(crate) _meta: rboto::__private::Meta,
 }
-impl rboto::FromValue for DescribeRouteTablesResult {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "DescribeRouteTablesResult")?;
-        Ok(Self {
-            route_tables: m.take(0)?,
-            next_token: m.take(1)?,
-        })
-    }
-}
+rboto::__structure!(
+    DescribeRouteTablesOutput "DescribeRouteTablesResult"[debug from output] {
+    route_tables : Vec < RouteTable >, next_token : String } { _meta }
+);
 /// Contains the output of DescribeScheduledInstanceAvailability.
-#[derive(Clone, Debug, Default, PartialEq)]
-pub struct DescribeScheduledInstanceAvailabilityResult {
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct DescribeScheduledInstanceAvailabilityOutput {
     /// The token required to retrieve the next set of results. This value is `null` when there are no more results to return.
     pub next_token: Option<String>,
     /// Information about the available Scheduled Instances.
     pub scheduled_instance_availability_set: Option<Vec<ScheduledInstanceAvailability>>,
+    pub(crate) _meta: rboto::__private::Meta,
 }
-impl rboto::FromValue for DescribeScheduledInstanceAvailabilityResult {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "DescribeScheduledInstanceAvailabilityResult")?;
-        Ok(Self {
-            next_token: m.take(0)?,
-            scheduled_instance_availability_set: m.take(1)?,
-        })
-    }
-}
+rboto::__structure!(
+    DescribeScheduledInstanceAvailabilityOutput
+    "DescribeScheduledInstanceAvailabilityResult"[debug from output] { next_token :
+    String, scheduled_instance_availability_set : Vec < ScheduledInstanceAvailability > }
+    { _meta }
+);
 /// Contains the output of DescribeScheduledInstances.
-#[derive(Clone, Debug, Default, PartialEq)]
-pub struct DescribeScheduledInstancesResult {
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct DescribeScheduledInstancesOutput {
     /// The token required to retrieve the next set of results. This value is `null` when there are no more results to return.
     pub next_token: Option<String>,
     /// Information about the Scheduled Instances.
     pub scheduled_instance_set: Option<Vec<ScheduledInstance>>,
+    pub(crate) _meta: rboto::__private::Meta,
 }
-impl rboto::FromValue for DescribeScheduledInstancesResult {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "DescribeScheduledInstancesResult")?;
-        Ok(Self {
-            next_token: m.take(0)?,
-            scheduled_instance_set: m.take(1)?,
-        })
-    }
-}
-#[derive(Clone, Debug, Default, PartialEq)]
-pub struct DescribeSecondaryInterfacesResult {
+rboto::__structure!(
+    DescribeScheduledInstancesOutput "DescribeScheduledInstancesResult"[debug from
+    output] { next_token : String, scheduled_instance_set : Vec < ScheduledInstance > } {
+    _meta }
+);
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct DescribeSecondaryInterfacesOutput {
     /// Information about the secondary interfaces.
     pub secondary_interfaces: Option<Vec<SecondaryInterface>>,
     /// The token to use to retrieve the next page of results. This value is `null` when there are no more results to return.
     pub next_token: Option<String>,
+    pub(crate) _meta: rboto::__private::Meta,
 }
-impl rboto::FromValue for DescribeSecondaryInterfacesResult {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "DescribeSecondaryInterfacesResult")?;
-        Ok(Self {
-            secondary_interfaces: m.take(0)?,
-            next_token: m.take(1)?,
-        })
-    }
-}
-#[derive(Clone, Debug, Default, PartialEq)]
-pub struct DescribeSecondaryNetworksResult {
+rboto::__structure!(
+    DescribeSecondaryInterfacesOutput "DescribeSecondaryInterfacesResult"[debug from
+    output] { secondary_interfaces : Vec < SecondaryInterface >, next_token : String } {
+    _meta }
+);
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct DescribeSecondaryNetworksOutput {
     /// Information about the secondary networks.
     pub secondary_networks: Option<Vec<SecondaryNetwork>>,
     /// The token to use to retrieve the next page of results. This value is `null` when there are no more results to return.
     pub next_token: Option<String>,
+    pub(crate) _meta: rboto::__private::Meta,
 }
-impl rboto::FromValue for DescribeSecondaryNetworksResult {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "DescribeSecondaryNetworksResult")?;
-        Ok(Self {
-            secondary_networks: m.take(0)?,
-            next_token: m.take(1)?,
-        })
-    }
-}
-#[derive(Clone, Debug, Default, PartialEq)]
-pub struct DescribeSecondarySubnetsResult {
+rboto::__structure!(
+    DescribeSecondaryNetworksOutput "DescribeSecondaryNetworksResult"[debug from output]
+    { secondary_networks : Vec < SecondaryNetwork >, next_token : String } { _meta }
+);
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct DescribeSecondarySubnetsOutput {
     /// Information about the secondary subnets.
     pub secondary_subnets: Option<Vec<SecondarySubnet>>,
     /// The token to use to retrieve the next page of results. This value is `null` when there are no more results to return.
     pub next_token: Option<String>,
+    pub(crate) _meta: rboto::__private::Meta,
 }
-impl rboto::FromValue for DescribeSecondarySubnetsResult {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "DescribeSecondarySubnetsResult")?;
-        Ok(Self {
-            secondary_subnets: m.take(0)?,
-            next_token: m.take(1)?,
-        })
-    }
-}
-#[derive(Clone, Debug, Default, PartialEq)]
-pub struct DescribeSecurityGroupReferencesResult {
+rboto::__structure!(
+    DescribeSecondarySubnetsOutput "DescribeSecondarySubnetsResult"[debug from output] {
+    secondary_subnets : Vec < SecondarySubnet >, next_token : String } { _meta }
+);
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct DescribeSecurityGroupReferencesOutput {
     /// Information about the VPCs with the referencing security groups.
     pub security_group_reference_set: Option<Vec<SecurityGroupReference>>,
+    pub(crate) _meta: rboto::__private::Meta,
 }
-impl rboto::FromValue for DescribeSecurityGroupReferencesResult {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "DescribeSecurityGroupReferencesResult")?;
-        Ok(Self {
-            security_group_reference_set: m.take(0)?,
-        })
-    }
-}
-#[derive(Clone, Debug, Default, PartialEq)]
-pub struct DescribeSecurityGroupRulesResult {
+rboto::__structure!(
+    DescribeSecurityGroupReferencesOutput "DescribeSecurityGroupReferencesResult"[debug
+    from output] { security_group_reference_set : Vec < SecurityGroupReference > } {
+    _meta }
+);
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct DescribeSecurityGroupRulesOutput {
     /// Information about security group rules.
     pub security_group_rules: Option<Vec<SecurityGroupRule>>,
     /// The token to include in another request to get the next page of items. This value is `null` when there are no more items to return.
     pub next_token: Option<String>,
+    pub(crate) _meta: rboto::__private::Meta,
 }
-impl rboto::FromValue for DescribeSecurityGroupRulesResult {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "DescribeSecurityGroupRulesResult")?;
-        Ok(Self {
-            security_group_rules: m.take(0)?,
-            next_token: m.take(1)?,
-        })
-    }
-}
-#[derive(Clone, Debug, Default, PartialEq)]
-pub struct DescribeSecurityGroupVpcAssociationsResult {
+rboto::__structure!(
+    DescribeSecurityGroupRulesOutput "DescribeSecurityGroupRulesResult"[debug from
+    output] { security_group_rules : Vec < SecurityGroupRule >, next_token : String } {
+    _meta }
+);
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct DescribeSecurityGroupVpcAssociationsOutput {
     /// The security group VPC associations.
     pub security_group_vpc_associations: Option<Vec<SecurityGroupVpcAssociation>>,
     /// The token to include in another request to get the next page of items. This value is `null` when there are no more items to return.
     pub next_token: Option<String>,
+    pub(crate) _meta: rboto::__private::Meta,
 }
-impl rboto::FromValue for DescribeSecurityGroupVpcAssociationsResult {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "DescribeSecurityGroupVpcAssociationsResult")?;
-        Ok(Self {
-            security_group_vpc_associations: m.take(0)?,
-            next_token: m.take(1)?,
-        })
-    }
-}
-#[derive(Clone, Debug, Default, PartialEq)]
-pub struct DescribeSecurityGroupsResult {
+rboto::__structure!(
+    DescribeSecurityGroupVpcAssociationsOutput
+    "DescribeSecurityGroupVpcAssociationsResult"[debug from output] {
+    security_group_vpc_associations : Vec < SecurityGroupVpcAssociation >, next_token :
+    String } { _meta }
+);
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct DescribeSecurityGroupsOutput {
     /// The token to include in another request to get the next page of items. This value is `null` when there are no more items to return.
     pub next_token: Option<String>,
     /// Information about the security groups.
     pub security_groups: Option<Vec<SecurityGroup>>,
+    pub(crate) _meta: rboto::__private::Meta,
 }
-impl rboto::FromValue for DescribeSecurityGroupsResult {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "DescribeSecurityGroupsResult")?;
-        Ok(Self {
-            next_token: m.take(0)?,
-            security_groups: m.take(1)?,
-        })
-    }
-}
-#[derive(Clone, Debug, Default, PartialEq)]
-pub struct DescribeServiceLinkVirtualInterfacesResult {
+rboto::__structure!(
+    DescribeSecurityGroupsOutput "DescribeSecurityGroupsResult"[debug from output] {
+    next_token : String, security_groups : Vec < SecurityGroup > } { _meta }
+);
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct DescribeServiceLinkVirtualInterfacesOutput {
     /// Describes the service link virtual interfaces.
     pub service_link_virtual_interfaces: Option<Vec<ServiceLinkVirtualInterface>>,
     /// The token to use to retrieve the next page of results. This value is `null` when there are no more results to return.
     pub next_token: Option<String>,
+    pub(crate) _meta: rboto::__private::Meta,
 }
-impl rboto::FromValue for DescribeServiceLinkVirtualInterfacesResult {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "DescribeServiceLinkVirtualInterfacesResult")?;
-        Ok(Self {
-            service_link_virtual_interfaces: m.take(0)?,
-            next_token: m.take(1)?,
-        })
-    }
-}
-#[derive(Clone, Debug, Default, PartialEq)]
-pub struct DescribeSnapshotAttributeResult {
+rboto::__structure!(
+    DescribeServiceLinkVirtualInterfacesOutput
+    "DescribeServiceLinkVirtualInterfacesResult"[debug from output] {
+    service_link_virtual_interfaces : Vec < ServiceLinkVirtualInterface >, next_token :
+    String } { _meta }
+);
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct DescribeSnapshotAttributeOutput {
     /// The product codes.
     pub product_codes: Option<Vec<ProductCode>>,
     /// The ID of the EBS snapshot.
     pub snapshot_id: Option<String>,
     /// The users and groups that have the permissions for creating volumes from the snapshot.
     pub create_volume_permissions: Option<Vec<CreateVolumePermission>>,
+    pub(crate) _meta: rboto::__private::Meta,
 }
-impl rboto::FromValue for DescribeSnapshotAttributeResult {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "DescribeSnapshotAttributeResult")?;
-        Ok(Self {
-            product_codes: m.take(0)?,
-            snapshot_id: m.take(1)?,
-            create_volume_permissions: m.take(2)?,
-        })
-    }
-}
-#[derive(Clone, Debug, Default, PartialEq)]
-pub struct DescribeSnapshotTierStatusResult {
+rboto::__structure!(
+    DescribeSnapshotAttributeOutput "DescribeSnapshotAttributeResult"[debug from output]
+    { product_codes : Vec < ProductCode >, snapshot_id : String,
+    create_volume_permissions : Vec < CreateVolumePermission > } { _meta }
+);
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct DescribeSnapshotTierStatusOutput {
     /// Information about the snapshot's storage tier.
     pub snapshot_tier_statuses: Option<Vec<SnapshotTierStatus>>,
     /// The token to include in another request to get the next page of items. This value is `null` when there are no more items to return.
     pub next_token: Option<String>,
+    pub(crate) _meta: rboto::__private::Meta,
 }
-impl rboto::FromValue for DescribeSnapshotTierStatusResult {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "DescribeSnapshotTierStatusResult")?;
-        Ok(Self {
-            snapshot_tier_statuses: m.take(0)?,
-            next_token: m.take(1)?,
-        })
-    }
-}
-#[derive(Clone, Debug, Default, PartialEq)]
-pub struct DescribeSnapshotsResult {
+rboto::__structure!(
+    DescribeSnapshotTierStatusOutput "DescribeSnapshotTierStatusResult"[debug from
+    output] { snapshot_tier_statuses : Vec < SnapshotTierStatus >, next_token : String }
+    { _meta }
+);
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct DescribeSnapshotsOutput {
     /// The token to include in another request to get the next page of items. This value is `null` when there are no more items to return.
     pub next_token: Option<String>,
     /// Information about the snapshots.
     pub snapshots: Option<Vec<Snapshot>>,
+    pub(crate) _meta: rboto::__private::Meta,
 }
-impl rboto::FromValue for DescribeSnapshotsResult {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "DescribeSnapshotsResult")?;
-        Ok(Self {
-            next_token: m.take(0)?,
-            snapshots: m.take(1)?,
-        })
-    }
-}
+rboto::__structure!(
+    DescribeSnapshotsOutput "DescribeSnapshotsResult"[debug from output] { next_token :
+    String, snapshots : Vec < Snapshot > } { _meta }
+);
 /// Contains the output of DescribeSpotDatafeedSubscription.
-#[derive(Clone, Debug, Default, PartialEq)]
-pub struct DescribeSpotDatafeedSubscriptionResult {
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct DescribeSpotDatafeedSubscriptionOutput {
     /// The Spot Instance data feed subscription.
     pub spot_datafeed_subscription: Option<SpotDatafeedSubscription>,
+    pub(crate) _meta: rboto::__private::Meta,
 }
-impl rboto::FromValue for DescribeSpotDatafeedSubscriptionResult {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "DescribeSpotDatafeedSubscriptionResult")?;
-        Ok(Self {
-            spot_datafeed_subscription: m.take(0)?,
-        })
-    }
-}
+rboto::__structure!(
+    DescribeSpotDatafeedSubscriptionOutput "DescribeSpotDatafeedSubscriptionResult"[debug
+    from output] { spot_datafeed_subscription : SpotDatafeedSubscription } { _meta }
+);
 /// Contains the output of DescribeSpotFleetInstances.
-#[derive(Clone, Debug, Default, PartialEq)]
-pub struct DescribeSpotFleetInstancesResponse {
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct DescribeSpotFleetInstancesOutput {
     /// The running instances. This list is refreshed periodically and might be out of date.
     pub active_instances: Option<Vec<ActiveInstance>>,
     /// The token to include in another request to get the next page of items. This value is `null` when there are no more items to return.
     pub next_token: Option<String>,
     /// The ID of the Spot Fleet request.
     pub spot_fleet_request_id: Option<String>,
+    pub(crate) _meta: rboto::__private::Meta,
 }
-impl rboto::FromValue for DescribeSpotFleetInstancesResponse {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "DescribeSpotFleetInstancesResponse")?;
-        Ok(Self {
-            active_instances: m.take(0)?,
-            next_token: m.take(1)?,
-            spot_fleet_request_id: m.take(2)?,
-        })
-    }
-}
+rboto::__structure!(
+    DescribeSpotFleetInstancesOutput "DescribeSpotFleetInstancesResponse"[debug from
+    output] { active_instances : Vec < ActiveInstance >, next_token : String,
+    spot_fleet_request_id : String } { _meta }
+);
 /// Contains the output of DescribeSpotFleetRequestHistory.
-#[derive(Clone, Debug, Default, PartialEq)]
-pub struct DescribeSpotFleetRequestHistoryResponse {
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct DescribeSpotFleetRequestHistoryOutput {
     /// Information about the events in the history of the Spot Fleet request.
     pub history_records: Option<Vec<HistoryRecord>>,
     /// The last date and time for the events, in UTC format (for example, *YYYY*-*MM*-*DD*T*HH*:*MM*:*SS*Z). All records up to this time were retrieved.
@@ -5987,573 +5233,497 @@ pub struct DescribeSpotFleetRequestHistoryResponse {
     pub spot_fleet_request_id: Option<String>,
     /// The starting date and time for the events, in UTC format (for example, *YYYY*-*MM*-*DD*T*HH*:*MM*:*SS*Z).
     pub start_time: Option<rboto::DateTime>,
+    pub(crate) _meta: rboto::__private::Meta,
 }
-impl rboto::FromValue for DescribeSpotFleetRequestHistoryResponse {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "DescribeSpotFleetRequestHistoryResponse")?;
-        Ok(Self {
-            history_records: m.take(0)?,
-            last_evaluated_time: m.take(1)?,
-            next_token: m.take(2)?,
-            spot_fleet_request_id: m.take(3)?,
-            start_time: m.take(4)?,
-        })
-    }
-}
+rboto::__structure!(
+    DescribeSpotFleetRequestHistoryOutput "DescribeSpotFleetRequestHistoryResponse"[debug
+    from output] { history_records : Vec < HistoryRecord >, last_evaluated_time :
+    rboto::DateTime, next_token : String, spot_fleet_request_id : String, start_time :
+    rboto::DateTime } { _meta }
+);
 /// Contains the output of DescribeSpotFleetRequests.
-#[derive(Clone, Debug, Default, PartialEq)]
-pub struct DescribeSpotFleetRequestsResponse {
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct DescribeSpotFleetRequestsOutput {
     /// The token to include in another request to get the next page of items. This value is `null` when there are no more items to return.
     pub next_token: Option<String>,
     /// Information about the configuration of your Spot Fleet.
     pub spot_fleet_request_configs: Option<Vec<SpotFleetRequestConfig>>,
+    pub(crate) _meta: rboto::__private::Meta,
 }
-impl rboto::FromValue for DescribeSpotFleetRequestsResponse {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "DescribeSpotFleetRequestsResponse")?;
-        Ok(Self {
-            next_token: m.take(0)?,
-            spot_fleet_request_configs: m.take(1)?,
-        })
-    }
-}
+rboto::__structure!(
+    DescribeSpotFleetRequestsOutput "DescribeSpotFleetRequestsResponse"[debug from
+    output] { next_token : String, spot_fleet_request_configs : Vec <
+    SpotFleetRequestConfig > } { _meta }
+);
 /// Contains the output of DescribeSpotInstanceRequests.
-#[derive(Clone, Debug, Default, PartialEq)]
-pub struct DescribeSpotInstanceRequestsResult {
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct DescribeSpotInstanceRequestsOutput {
     /// The Spot Instance requests.
     pub spot_instance_requests: Option<Vec<SpotInstanceRequest>>,
     /// The token to include in another request to get the next page of items. This value is `null` when there are no more items to return.
     pub next_token: Option<String>,
+    pub(crate) _meta: rboto::__private::Meta,
 }
-impl rboto::FromValue for DescribeSpotInstanceRequestsResult {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "DescribeSpotInstanceRequestsResult")?;
-        Ok(Self {
-            spot_instance_requests: m.take(0)?,
-            next_token: m.take(1)?,
-        })
-    }
-}
+rboto::__structure!(
+    DescribeSpotInstanceRequestsOutput "DescribeSpotInstanceRequestsResult"[debug from
+    output] { spot_instance_requests : Vec < SpotInstanceRequest >, next_token : String }
+    { _meta }
+);
 /// Contains the output of DescribeSpotPriceHistory.
-#[derive(Clone, Debug, Default, PartialEq)]
-pub struct DescribeSpotPriceHistoryResult {
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct DescribeSpotPriceHistoryOutput {
     /// The token to include in another request to get the next page of items. This value is an empty string (`""`) or `null` when there are no more items to return.
     pub next_token: Option<String>,
     /// The historical Spot prices.
     pub spot_price_history: Option<Vec<SpotPrice>>,
+    pub(crate) _meta: rboto::__private::Meta,
 }
-impl rboto::FromValue for DescribeSpotPriceHistoryResult {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "DescribeSpotPriceHistoryResult")?;
-        Ok(Self {
-            next_token: m.take(0)?,
-            spot_price_history: m.take(1)?,
-        })
-    }
-}
-#[derive(Clone, Debug, Default, PartialEq)]
-pub struct DescribeStaleSecurityGroupsResult {
+rboto::__structure!(
+    DescribeSpotPriceHistoryOutput "DescribeSpotPriceHistoryResult"[debug from output] {
+    next_token : String, spot_price_history : Vec < SpotPrice > } { _meta }
+);
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct DescribeStaleSecurityGroupsOutput {
     /// The token to include in another request to get the next page of items. This value is `null` when there are no more items to return.
     pub next_token: Option<String>,
     /// Information about the stale security groups.
     pub stale_security_group_set: Option<Vec<StaleSecurityGroup>>,
+    pub(crate) _meta: rboto::__private::Meta,
 }
-impl rboto::FromValue for DescribeStaleSecurityGroupsResult {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "DescribeStaleSecurityGroupsResult")?;
-        Ok(Self {
-            next_token: m.take(0)?,
-            stale_security_group_set: m.take(1)?,
-        })
-    }
-}
-#[derive(Clone, Debug, Default, PartialEq)]
-pub struct DescribeStoreImageTasksResult {
+rboto::__structure!(
+    DescribeStaleSecurityGroupsOutput "DescribeStaleSecurityGroupsResult"[debug from
+    output] { next_token : String, stale_security_group_set : Vec < StaleSecurityGroup >
+    } { _meta }
+);
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct DescribeStoreImageTasksOutput {
     /// The information about the AMI store tasks.
     pub store_image_task_results: Option<Vec<StoreImageTaskResult>>,
     /// The token to include in another request to get the next page of items. This value is `null` when there are no more items to return.
     pub next_token: Option<String>,
+    pub(crate) _meta: rboto::__private::Meta,
 }
-impl rboto::FromValue for DescribeStoreImageTasksResult {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "DescribeStoreImageTasksResult")?;
-        Ok(Self {
-            store_image_task_results: m.take(0)?,
-            next_token: m.take(1)?,
-        })
-    }
-}
-#[derive(Clone, Debug, Default, PartialEq)]
-pub struct DescribeSubnetsResult {
+rboto::__structure!(
+    DescribeStoreImageTasksOutput "DescribeStoreImageTasksResult"[debug from output] {
+    store_image_task_results : Vec < StoreImageTaskResult >, next_token : String } {
+    _meta }
+);
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct DescribeSubnetsOutput {
     /// The token to include in another request to get the next page of items. This value is `null` when there are no more items to return.
     pub next_token: Option<String>,
     /// Information about the subnets.
     pub subnets: Option<Vec<Subnet>>,
+    pub(crate) _meta: rboto::__private::Meta,
 }
-impl rboto::FromValue for DescribeSubnetsResult {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "DescribeSubnetsResult")?;
-        Ok(Self {
-            next_token: m.take(0)?,
-            subnets: m.take(1)?,
-        })
-    }
-}
-#[derive(Clone, Debug, Default, PartialEq)]
-pub struct DescribeTagsResult {
+rboto::__structure!(
+    DescribeSubnetsOutput "DescribeSubnetsResult"[debug from output] { next_token :
+    String, subnets : Vec < Subnet > } { _meta }
+);
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct DescribeTagsOutput {
     /// The token to include in another request to get the next page of items. This value is `null` when there are no more items to return.
     pub next_token: Option<String>,
     /// The tags.
     pub tags: Option<Vec<TagDescription>>,
+    pub(crate) _meta: rboto::__private::Meta,
 }
-impl rboto::FromValue for DescribeTagsResult {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "DescribeTagsResult")?;
-        Ok(Self {
-            next_token: m.take(0)?,
-            tags: m.take(1)?,
-        })
-    }
-}
-#[derive(Clone, Debug, Default, PartialEq)]
-pub struct DescribeTrafficMirrorFilterRulesResult {
+rboto::__structure!(
+    DescribeTagsOutput "DescribeTagsResult"[debug from output] { next_token : String,
+    tags : Vec < TagDescription > } { _meta }
+);
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct DescribeTrafficMirrorFilterRulesOutput {
     /// Traffic mirror rules.
     pub traffic_mirror_filter_rules: Option<Vec<TrafficMirrorFilterRule>>,
     /// The token to use to retrieve the next page of results. The value is `null` when there are no more results to return.
     pub next_token: Option<String>,
+    pub(crate) _meta: rboto::__private::Meta,
 }
-impl rboto::FromValue for DescribeTrafficMirrorFilterRulesResult {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "DescribeTrafficMirrorFilterRulesResult")?;
-        Ok(Self {
-            traffic_mirror_filter_rules: m.take(0)?,
-            next_token: m.take(1)?,
-        })
-    }
-}
-#[derive(Clone, Debug, Default, PartialEq)]
-pub struct DescribeTrafficMirrorFiltersResult {
+rboto::__structure!(
+    DescribeTrafficMirrorFilterRulesOutput "DescribeTrafficMirrorFilterRulesResult"[debug
+    from output] { traffic_mirror_filter_rules : Vec < TrafficMirrorFilterRule >,
+    next_token : String } { _meta }
+);
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct DescribeTrafficMirrorFiltersOutput {
     /// Information about one or more Traffic Mirror filters.
     pub traffic_mirror_filters: Option<Vec<TrafficMirrorFilter>>,
     /// The token to use to retrieve the next page of results. The value is `null` when there are no more results to return.
     pub next_token: Option<String>,
+    pub(crate) _meta: rboto::__private::Meta,
 }
-impl rboto::FromValue for DescribeTrafficMirrorFiltersResult {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "DescribeTrafficMirrorFiltersResult")?;
-        Ok(Self {
-            traffic_mirror_filters: m.take(0)?,
-            next_token: m.take(1)?,
-        })
-    }
-}
-#[derive(Clone, Debug, Default, PartialEq)]
-pub struct DescribeTrafficMirrorSessionsResult {
+rboto::__structure!(
+    DescribeTrafficMirrorFiltersOutput "DescribeTrafficMirrorFiltersResult"[debug from
+    output] { traffic_mirror_filters : Vec < TrafficMirrorFilter >, next_token : String }
+    { _meta }
+);
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct DescribeTrafficMirrorSessionsOutput {
     /// Describes one or more Traffic Mirror sessions. By default, all Traffic Mirror sessions are described. Alternatively, you can filter the results.
     pub traffic_mirror_sessions: Option<Vec<TrafficMirrorSession>>,
     /// The token to use to retrieve the next page of results. The value is `null` when there are no more results to return.
     pub next_token: Option<String>,
+    pub(crate) _meta: rboto::__private::Meta,
 }
-impl rboto::FromValue for DescribeTrafficMirrorSessionsResult {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "DescribeTrafficMirrorSessionsResult")?;
-        Ok(Self {
-            traffic_mirror_sessions: m.take(0)?,
-            next_token: m.take(1)?,
-        })
-    }
-}
-#[derive(Clone, Debug, Default, PartialEq)]
-pub struct DescribeTrafficMirrorTargetsResult {
+rboto::__structure!(
+    DescribeTrafficMirrorSessionsOutput "DescribeTrafficMirrorSessionsResult"[debug from
+    output] { traffic_mirror_sessions : Vec < TrafficMirrorSession >, next_token : String
+    } { _meta }
+);
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct DescribeTrafficMirrorTargetsOutput {
     /// Information about one or more Traffic Mirror targets.
     pub traffic_mirror_targets: Option<Vec<TrafficMirrorTarget>>,
     /// The token to use to retrieve the next page of results. The value is `null` when there are no more results to return.
     pub next_token: Option<String>,
+    pub(crate) _meta: rboto::__private::Meta,
 }
-impl rboto::FromValue for DescribeTrafficMirrorTargetsResult {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "DescribeTrafficMirrorTargetsResult")?;
-        Ok(Self {
-            traffic_mirror_targets: m.take(0)?,
-            next_token: m.take(1)?,
-        })
-    }
-}
-#[derive(Clone, Debug, Default, PartialEq)]
-pub struct DescribeTransitGatewayAttachmentsResult {
+rboto::__structure!(
+    DescribeTrafficMirrorTargetsOutput "DescribeTrafficMirrorTargetsResult"[debug from
+    output] { traffic_mirror_targets : Vec < TrafficMirrorTarget >, next_token : String }
+    { _meta }
+);
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct DescribeTransitGatewayAttachmentsOutput {
     /// Information about the attachments.
     pub transit_gateway_attachments: Option<Vec<TransitGatewayAttachment>>,
     /// The token to use to retrieve the next page of results. This value is `null` when there are no more results to return.
     pub next_token: Option<String>,
+    pub(crate) _meta: rboto::__private::Meta,
 }
-impl rboto::FromValue for DescribeTransitGatewayAttachmentsResult {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "DescribeTransitGatewayAttachmentsResult")?;
-        Ok(Self {
-            transit_gateway_attachments: m.take(0)?,
-            next_token: m.take(1)?,
-        })
-    }
-}
-#[derive(Clone, Debug, Default, PartialEq)]
-pub struct DescribeTransitGatewayConnectPeersResult {
+rboto::__structure!(
+    DescribeTransitGatewayAttachmentsOutput
+    "DescribeTransitGatewayAttachmentsResult"[debug from output] {
+    transit_gateway_attachments : Vec < TransitGatewayAttachment >, next_token : String }
+    { _meta }
+);
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct DescribeTransitGatewayConnectPeersOutput {
     /// Information about the Connect peers.
     pub transit_gateway_connect_peers: Option<Vec<TransitGatewayConnectPeer>>,
     /// The token to use to retrieve the next page of results. This value is `null` when there are no more results to return.
     pub next_token: Option<String>,
+    pub(crate) _meta: rboto::__private::Meta,
 }
-impl rboto::FromValue for DescribeTransitGatewayConnectPeersResult {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "DescribeTransitGatewayConnectPeersResult")?;
-        Ok(Self {
-            transit_gateway_connect_peers: m.take(0)?,
-            next_token: m.take(1)?,
-        })
-    }
-}
-#[derive(Clone, Debug, Default, PartialEq)]
-pub struct DescribeTransitGatewayConnectsResult {
+rboto::__structure!(
+    DescribeTransitGatewayConnectPeersOutput
+    "DescribeTransitGatewayConnectPeersResult"[debug from output] {
+    transit_gateway_connect_peers : Vec < TransitGatewayConnectPeer >, next_token :
+    String } { _meta }
+);
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct DescribeTransitGatewayConnectsOutput {
     /// Information about the Connect attachments.
     pub transit_gateway_connects: Option<Vec<TransitGatewayConnect>>,
     /// The token to use to retrieve the next page of results. This value is `null` when there are no more results to return.
     pub next_token: Option<String>,
+    pub(crate) _meta: rboto::__private::Meta,
 }
-impl rboto::FromValue for DescribeTransitGatewayConnectsResult {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "DescribeTransitGatewayConnectsResult")?;
-        Ok(Self {
-            transit_gateway_connects: m.take(0)?,
-            next_token: m.take(1)?,
-        })
-    }
-}
-#[derive(Clone, Debug, Default, PartialEq)]
-pub struct DescribeTransitGatewayMeteringPoliciesResult {
+rboto::__structure!(
+    DescribeTransitGatewayConnectsOutput "DescribeTransitGatewayConnectsResult"[debug
+    from output] { transit_gateway_connects : Vec < TransitGatewayConnect >, next_token :
+    String } { _meta }
+);
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct DescribeTransitGatewayMeteringPoliciesOutput {
     /// Information about the transit gateway metering policies.
     pub transit_gateway_metering_policies: Option<Vec<TransitGatewayMeteringPolicy>>,
     /// The token to use to retrieve the next page of results. This value is `null` when there are no more results to return.
     pub next_token: Option<String>,
+    pub(crate) _meta: rboto::__private::Meta,
 }
-impl rboto::FromValue for DescribeTransitGatewayMeteringPoliciesResult {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "DescribeTransitGatewayMeteringPoliciesResult")?;
-        Ok(Self {
-            transit_gateway_metering_policies: m.take(0)?,
-            next_token: m.take(1)?,
-        })
-    }
-}
-#[derive(Clone, Debug, Default, PartialEq)]
-pub struct DescribeTransitGatewayMulticastDomainsResult {
+rboto::__structure!(
+    DescribeTransitGatewayMeteringPoliciesOutput
+    "DescribeTransitGatewayMeteringPoliciesResult"[debug from output] {
+    transit_gateway_metering_policies : Vec < TransitGatewayMeteringPolicy >, next_token
+    : String } { _meta }
+);
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct DescribeTransitGatewayMulticastDomainsOutput {
     /// Information about the transit gateway multicast domains.
     pub transit_gateway_multicast_domains: Option<Vec<TransitGatewayMulticastDomain>>,
     /// The token to use to retrieve the next page of results. This value is `null` when there are no more results to return.
     pub next_token: Option<String>,
+    pub(crate) _meta: rboto::__private::Meta,
 }
-impl rboto::FromValue for DescribeTransitGatewayMulticastDomainsResult {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "DescribeTransitGatewayMulticastDomainsResult")?;
-        Ok(Self {
-            transit_gateway_multicast_domains: m.take(0)?,
-            next_token: m.take(1)?,
-        })
-    }
-}
-#[derive(Clone, Debug, Default, PartialEq)]
-pub struct DescribeTransitGatewayNetworkFunctionAttachmentsResult {
+rboto::__structure!(
+    DescribeTransitGatewayMulticastDomainsOutput
+    "DescribeTransitGatewayMulticastDomainsResult"[debug from output] {
+    transit_gateway_multicast_domains : Vec < TransitGatewayMulticastDomain >, next_token
+    : String } { _meta }
+);
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct DescribeTransitGatewayNetworkFunctionAttachmentsOutput {
     /// Information about the network function attachments.
     pub transit_gateway_network_function_attachments: Option<
         Vec<TransitGatewayNetworkFunctionAttachment>,
     >,
     /// The token to use to retrieve the next page of results. This value is `null` when there are no more results to return.
     pub next_token: Option<String>,
+    pub(crate) _meta: rboto::__private::Meta,
 }
-impl rboto::FromValue for DescribeTransitGatewayNetworkFunctionAttachmentsResult {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(
-            v,
-            "DescribeTransitGatewayNetworkFunctionAttachmentsResult",
-        )?;
-        Ok(Self {
-            transit_gateway_network_function_attachments: m.take(0)?,
-            next_token: m.take(1)?,
-        })
-    }
-}
-#[derive(Clone, Debug, Default, PartialEq)]
-pub struct DescribeTransitGatewayPeeringAttachmentsResult {
+rboto::__structure!(
+    DescribeTransitGatewayNetworkFunctionAttachmentsOutput
+    "DescribeTransitGatewayNetworkFunctionAttachmentsResult"[debug from output] {
+    transit_gateway_network_function_attachments : Vec <
+    TransitGatewayNetworkFunctionAttachment >, next_token : String } { _meta }
+);
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct DescribeTransitGatewayPeeringAttachmentsOutput {
     /// The transit gateway peering attachments.
     pub transit_gateway_peering_attachments: Option<
         Vec<TransitGatewayPeeringAttachment>,
     >,
     /// The token to use to retrieve the next page of results. This value is `null` when there are no more results to return.
     pub next_token: Option<String>,
+    pub(crate) _meta: rboto::__private::Meta,
 }
-impl rboto::FromValue for DescribeTransitGatewayPeeringAttachmentsResult {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(
-            v,
-            "DescribeTransitGatewayPeeringAttachmentsResult",
-        )?;
-        Ok(Self {
-            transit_gateway_peering_attachments: m.take(0)?,
-            next_token: m.take(1)?,
-        })
-    }
-}
-#[derive(Clone, Debug, Default, PartialEq)]
-pub struct DescribeTransitGatewayPolicyTablesResult {
+rboto::__structure!(
+    DescribeTransitGatewayPeeringAttachmentsOutput
+    "DescribeTransitGatewayPeeringAttachmentsResult"[debug from output] {
+    transit_gateway_peering_attachments : Vec < TransitGatewayPeeringAttachment >,
+    next_token : String } { _meta }
+);
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct DescribeTransitGatewayPolicyTablesOutput {
     /// Describes the transit gateway policy tables.
     pub transit_gateway_policy_tables: Option<Vec<TransitGatewayPolicyTable>>,
     /// The token for the next page of results.
     pub next_token: Option<String>,
+    pub(crate) _meta: rboto::__private::Meta,
 }
-impl rboto::FromValue for DescribeTransitGatewayPolicyTablesResult {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "DescribeTransitGatewayPolicyTablesResult")?;
-        Ok(Self {
-            transit_gateway_policy_tables: m.take(0)?,
-            next_token: m.take(1)?,
-        })
-    }
-}
-#[derive(Clone, Debug, Default, PartialEq)]
-pub struct DescribeTransitGatewayRouteTableAnnouncementsResult {
+rboto::__structure!(
+    DescribeTransitGatewayPolicyTablesOutput
+    "DescribeTransitGatewayPolicyTablesResult"[debug from output] {
+    transit_gateway_policy_tables : Vec < TransitGatewayPolicyTable >, next_token :
+    String } { _meta }
+);
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct DescribeTransitGatewayRouteTableAnnouncementsOutput {
     /// Describes the transit gateway route table announcement.
     pub transit_gateway_route_table_announcements: Option<
         Vec<TransitGatewayRouteTableAnnouncement>,
     >,
     /// The token for the next page of results.
     pub next_token: Option<String>,
+    pub(crate) _meta: rboto::__private::Meta,
 }
-impl rboto::FromValue for DescribeTransitGatewayRouteTableAnnouncementsResult {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(
-            v,
-            "DescribeTransitGatewayRouteTableAnnouncementsResult",
-        )?;
-        Ok(Self {
-            transit_gateway_route_table_announcements: m.take(0)?,
-            next_token: m.take(1)?,
-        })
-    }
-}
-#[derive(Clone, Debug, Default, PartialEq)]
-pub struct DescribeTransitGatewayRouteTablesResult {
+rboto::__structure!(
+    DescribeTransitGatewayRouteTableAnnouncementsOutput
+    "DescribeTransitGatewayRouteTableAnnouncementsResult"[debug from output] {
+    transit_gateway_route_table_announcements : Vec <
+    TransitGatewayRouteTableAnnouncement >, next_token : String } { _meta }
+);
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct DescribeTransitGatewayRouteTablesOutput {
     /// Information about the transit gateway route tables.
     pub transit_gateway_route_tables: Option<Vec<TransitGatewayRouteTable>>,
     /// The token to use to retrieve the next page of results. This value is `null` when there are no more results to return.
     pub next_token: Option<String>,
+    pub(crate) _meta: rboto::__private::Meta,
 }
-impl rboto::FromValue for DescribeTransitGatewayRouteTablesResult {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "DescribeTransitGatewayRouteTablesResult")?;
-        Ok(Self {
-            transit_gateway_route_tables: m.take(0)?,
-            next_token: m.take(1)?,
-        })
-    }
-}
-#[derive(Clone, Debug, Default, PartialEq)]
-pub struct DescribeTransitGatewayVpcAttachmentsResult {
+rboto::__structure!(
+    DescribeTransitGatewayRouteTablesOutput
+    "DescribeTransitGatewayRouteTablesResult"[debug from output] {
+    transit_gateway_route_tables : Vec < TransitGatewayRouteTable >, next_token : String
+    } { _meta }
+);
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct DescribeTransitGatewayVpcAttachmentsOutput {
     /// Information about the VPC attachments.
     pub transit_gateway_vpc_attachments: Option<Vec<TransitGatewayVpcAttachment>>,
     /// The token to use to retrieve the next page of results. This value is `null` when there are no more results to return.
     pub next_token: Option<String>,
+    pub(crate) _meta: rboto::__private::Meta,
 }
-impl rboto::FromValue for DescribeTransitGatewayVpcAttachmentsResult {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "DescribeTransitGatewayVpcAttachmentsResult")?;
-        Ok(Self {
-            transit_gateway_vpc_attachments: m.take(0)?,
-            next_token: m.take(1)?,
-        })
-    }
-}
-#[derive(Clone, Debug, Default, PartialEq)]
-pub struct DescribeTransitGatewaysResult {
+rboto::__structure!(
+    DescribeTransitGatewayVpcAttachmentsOutput
+    "DescribeTransitGatewayVpcAttachmentsResult"[debug from output] {
+    transit_gateway_vpc_attachments : Vec < TransitGatewayVpcAttachment >, next_token :
+    String } { _meta }
+);
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct DescribeTransitGatewaysOutput {
     /// Information about the transit gateways.
     pub transit_gateways: Option<Vec<TransitGateway>>,
     /// The token to use to retrieve the next page of results. This value is `null` when there are no more results to return.
     pub next_token: Option<String>,
+    pub(crate) _meta: rboto::__private::Meta,
 }
-impl rboto::FromValue for DescribeTransitGatewaysResult {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "DescribeTransitGatewaysResult")?;
-        Ok(Self {
-            transit_gateways: m.take(0)?,
-            next_token: m.take(1)?,
-        })
-    }
-}
-#[derive(Clone, Debug, Default, PartialEq)]
-pub struct DescribeTrunkInterfaceAssociationsResult {
+rboto::__structure!(
+    DescribeTransitGatewaysOutput "DescribeTransitGatewaysResult"[debug from output] {
+    transit_gateways : Vec < TransitGateway >, next_token : String } { _meta }
+);
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct DescribeTrunkInterfaceAssociationsOutput {
     /// Information about the trunk associations.
     pub interface_associations: Option<Vec<TrunkInterfaceAssociation>>,
     /// The token to use to retrieve the next page of results. This value is `null` when there are no more results to return.
     pub next_token: Option<String>,
+    pub(crate) _meta: rboto::__private::Meta,
 }
-impl rboto::FromValue for DescribeTrunkInterfaceAssociationsResult {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "DescribeTrunkInterfaceAssociationsResult")?;
-        Ok(Self {
-            interface_associations: m.take(0)?,
-            next_token: m.take(1)?,
-        })
-    }
-}
-#[derive(Clone, Debug, Default, PartialEq)]
-pub struct DescribeVerifiedAccessEndpointsResult {
+rboto::__structure!(
+    DescribeTrunkInterfaceAssociationsOutput
+    "DescribeTrunkInterfaceAssociationsResult"[debug from output] {
+    interface_associations : Vec < TrunkInterfaceAssociation >, next_token : String } {
+    _meta }
+);
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct DescribeVerifiedAccessEndpointsOutput {
     /// Details about the Verified Access endpoints.
     pub verified_access_endpoints: Option<Vec<VerifiedAccessEndpoint>>,
     /// The token to use to retrieve the next page of results. This value is `null` when there are no more results to return.
     pub next_token: Option<String>,
+    pub(crate) _meta: rboto::__private::Meta,
 }
-impl rboto::FromValue for DescribeVerifiedAccessEndpointsResult {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "DescribeVerifiedAccessEndpointsResult")?;
-        Ok(Self {
-            verified_access_endpoints: m.take(0)?,
-            next_token: m.take(1)?,
-        })
-    }
-}
-#[derive(Clone, Debug, Default, PartialEq)]
-pub struct DescribeVerifiedAccessGroupsResult {
+rboto::__structure!(
+    DescribeVerifiedAccessEndpointsOutput "DescribeVerifiedAccessEndpointsResult"[debug
+    from output] { verified_access_endpoints : Vec < VerifiedAccessEndpoint >, next_token
+    : String } { _meta }
+);
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct DescribeVerifiedAccessGroupsOutput {
     /// Details about the Verified Access groups.
     pub verified_access_groups: Option<Vec<VerifiedAccessGroup>>,
     /// The token to use to retrieve the next page of results. This value is `null` when there are no more results to return.
     pub next_token: Option<String>,
+    pub(crate) _meta: rboto::__private::Meta,
 }
-impl rboto::FromValue for DescribeVerifiedAccessGroupsResult {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "DescribeVerifiedAccessGroupsResult")?;
-        Ok(Self {
-            verified_access_groups: m.take(0)?,
-            next_token: m.take(1)?,
-        })
-    }
-}
-#[derive(Clone, Debug, Default, PartialEq)]
-pub struct DescribeVerifiedAccessInstanceLoggingConfigurationsResult {
+rboto::__structure!(
+    DescribeVerifiedAccessGroupsOutput "DescribeVerifiedAccessGroupsResult"[debug from
+    output] { verified_access_groups : Vec < VerifiedAccessGroup >, next_token : String }
+    { _meta }
+);
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct DescribeVerifiedAccessInstanceLoggingConfigurationsOutput {
     /// The logging configuration for the Verified Access instances.
     pub logging_configurations: Option<Vec<VerifiedAccessInstanceLoggingConfiguration>>,
     /// The token to use to retrieve the next page of results. This value is `null` when there are no more results to return.
     pub next_token: Option<String>,
+    pub(crate) _meta: rboto::__private::Meta,
 }
-impl rboto::FromValue for DescribeVerifiedAccessInstanceLoggingConfigurationsResult {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(
-            v,
-            "DescribeVerifiedAccessInstanceLoggingConfigurationsResult",
-        )?;
-        Ok(Self {
-            logging_configurations: m.take(0)?,
-            next_token: m.take(1)?,
-        })
-    }
-}
-#[derive(Clone, Debug, Default, PartialEq)]
-pub struct DescribeVerifiedAccessInstancesResult {
+rboto::__structure!(
+    DescribeVerifiedAccessInstanceLoggingConfigurationsOutput
+    "DescribeVerifiedAccessInstanceLoggingConfigurationsResult"[debug from output] {
+    logging_configurations : Vec < VerifiedAccessInstanceLoggingConfiguration >,
+    next_token : String } { _meta }
+);
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct DescribeVerifiedAccessInstancesOutput {
     /// Details about the Verified Access instances.
     pub verified_access_instances: Option<Vec<VerifiedAccessInstance>>,
     /// The token to use to retrieve the next page of results. This value is `null` when there are no more results to return.
     pub next_token: Option<String>,
+    pub(crate) _meta: rboto::__private::Meta,
 }
-impl rboto::FromValue for DescribeVerifiedAccessInstancesResult {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "DescribeVerifiedAccessInstancesResult")?;
-        Ok(Self {
-            verified_access_instances: m.take(0)?,
-            next_token: m.take(1)?,
-        })
-    }
-}
-#[derive(Clone, Debug, Default, PartialEq)]
-pub struct DescribeVerifiedAccessTrustProvidersResult {
+rboto::__structure!(
+    DescribeVerifiedAccessInstancesOutput "DescribeVerifiedAccessInstancesResult"[debug
+    from output] { verified_access_instances : Vec < VerifiedAccessInstance >, next_token
+    : String } { _meta }
+);
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct DescribeVerifiedAccessTrustProvidersOutput {
     /// Details about the Verified Access trust providers.
     pub verified_access_trust_providers: Option<Vec<VerifiedAccessTrustProvider>>,
     /// The token to use to retrieve the next page of results. This value is `null` when there are no more results to return.
     pub next_token: Option<String>,
+    pub(crate) _meta: rboto::__private::Meta,
 }
-impl rboto::FromValue for DescribeVerifiedAccessTrustProvidersResult {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "DescribeVerifiedAccessTrustProvidersResult")?;
-        Ok(Self {
-            verified_access_trust_providers: m.take(0)?,
-            next_token: m.take(1)?,
-        })
-    }
-}
-#[derive(Clone, Debug, Default, PartialEq)]
-pub struct DescribeVolumeAttributeResult {
+rboto::__structure!(
+    DescribeVerifiedAccessTrustProvidersOutput
+    "DescribeVerifiedAccessTrustProvidersResult"[debug from output] {
+    verified_access_trust_providers : Vec < VerifiedAccessTrustProvider >, next_token :
+    String } { _meta }
+);
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct DescribeVolumeAttributeOutput {
     /// The state of `autoEnableIO` attribute.
     pub auto_enable_io: Option<AttributeBooleanValue>,
     /// A list of product codes.
     pub product_codes: Option<Vec<ProductCode>>,
     /// The ID of the volume.
     pub volume_id: Option<String>,
+    pub(crate) _meta: rboto::__private::Meta,
 }
-impl rboto::FromValue for DescribeVolumeAttributeResult {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "DescribeVolumeAttributeResult")?;
-        Ok(Self {
-            auto_enable_io: m.take(0)?,
-            product_codes: m.take(1)?,
-            volume_id: m.take(2)?,
-        })
-    }
-}
-#[derive(Clone, Debug, Default, PartialEq)]
-pub struct DescribeVolumeStatusResult {
+rboto::__structure!(
+    DescribeVolumeAttributeOutput "DescribeVolumeAttributeResult"[debug from output] {
+    auto_enable_io : AttributeBooleanValue, product_codes : Vec < ProductCode >,
+    volume_id : String } { _meta }
+);
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct DescribeVolumeStatusOutput {
     /// The token to include in another request to get the next page of items. This value is `null` when there are no more items to return.
     pub next_token: Option<String>,
     /// Information about the status of the volumes.
     pub volume_statuses: Option<Vec<VolumeStatusItem>>,
+    pub(crate) _meta: rboto::__private::Meta,
 }
-impl rboto::FromValue for DescribeVolumeStatusResult {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "DescribeVolumeStatusResult")?;
-        Ok(Self {
-            next_token: m.take(0)?,
-            volume_statuses: m.take(1)?,
-        })
-    }
-}
-#[derive(Clone, Debug, Default, PartialEq)]
-pub struct DescribeVolumesModificationsResult {
+rboto::__structure!(
+    DescribeVolumeStatusOutput "DescribeVolumeStatusResult"[debug from output] {
+    next_token : String, volume_statuses : Vec < VolumeStatusItem > } { _meta }
+);
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct DescribeVolumesModificationsOutput {
     /// The token to include in another request to get the next page of items. This value is `null` when there are no more items to return.
     pub next_token: Option<String>,
     /// Information about the volume modifications.
     pub volumes_modifications: Option<Vec<VolumeModification>>,
+    pub(crate) _meta: rboto::__private::Meta,
 }
-impl rboto::FromValue for DescribeVolumesModificationsResult {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "DescribeVolumesModificationsResult")?;
-        Ok(Self {
-            next_token: m.take(0)?,
-            volumes_modifications: m.take(1)?,
-        })
-    }
-}
-#[derive(Clone, Debug, Default, PartialEq)]
-pub struct DescribeVolumesResult {
+rboto::__structure!(
+    DescribeVolumesModificationsOutput "DescribeVolumesModificationsResult"[debug from
+    output] { next_token : String, volumes_modifications : Vec < VolumeModification > } {
+    _meta }
+);
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct DescribeVolumesOutput {
     /// The token to include in another request to get the next page of items. This value is `null` when there are no more items to return.
     pub next_token: Option<String>,
     /// Information about the volumes.
     pub volumes: Option<Vec<Volume>>,
+    pub(crate) _meta: rboto::__private::Meta,
 }
-impl rboto::FromValue for DescribeVolumesResult {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "DescribeVolumesResult")?;
-        Ok(Self {
-            next_token: m.take(0)?,
-            volumes: m.take(1)?,
-        })
-    }
-}
-#[derive(Clone, Debug, Default, PartialEq)]
-pub struct DescribeVpcAttributeResult {
+rboto::__structure!(
+    DescribeVolumesOutput "DescribeVolumesResult"[debug from output] { next_token :
+    String, volumes : Vec < Volume > } { _meta }
+);
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct DescribeVpcAttributeOutput {
     /// Indicates whether the instances launched in the VPC get DNS hostnames. If this attribute is `true`, instances in the VPC get DNS hostnames; otherwise, they do not.
     pub enable_dns_hostnames: Option<AttributeBooleanValue>,
     /// Indicates whether DNS resolution is enabled for the VPC. If this attribute is `true`, the Amazon DNS server resolves DNS hostnames for your instances to their corresponding IP addresses; otherwise, it does not.
@@ -6562,413 +5732,359 @@ pub struct DescribeVpcAttributeResult {
     pub enable_network_address_usage_metrics: Option<AttributeBooleanValue>,
     /// The ID of the VPC.
     pub vpc_id: Option<String>,
+    pub(crate) _meta: rboto::__private::Meta,
 }
-impl rboto::FromValue for DescribeVpcAttributeResult {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "DescribeVpcAttributeResult")?;
-        Ok(Self {
-            enable_dns_hostnames: m.take(0)?,
-            enable_dns_support: m.take(1)?,
-            enable_network_address_usage_metrics: m.take(2)?,
-            vpc_id: m.take(3)?,
-        })
-    }
-}
-#[derive(Clone, Debug, Default, PartialEq)]
-pub struct DescribeVpcBlockPublicAccessExclusionsResult {
+rboto::__structure!(
+    DescribeVpcAttributeOutput "DescribeVpcAttributeResult"[debug from output] {
+    enable_dns_hostnames : AttributeBooleanValue, enable_dns_support :
+    AttributeBooleanValue, enable_network_address_usage_metrics : AttributeBooleanValue,
+    vpc_id : String } { _meta }
+);
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct DescribeVpcBlockPublicAccessExclusionsOutput {
     /// Details related to the exclusions.
     pub vpc_block_public_access_exclusions: Option<Vec<VpcBlockPublicAccessExclusion>>,
     /// The token to include in another request to get the next page of items. This value is `null` when there are no more items to return.
     pub next_token: Option<String>,
+    pub(crate) _meta: rboto::__private::Meta,
 }
-impl rboto::FromValue for DescribeVpcBlockPublicAccessExclusionsResult {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "DescribeVpcBlockPublicAccessExclusionsResult")?;
-        Ok(Self {
-            vpc_block_public_access_exclusions: m.take(0)?,
-            next_token: m.take(1)?,
-        })
-    }
-}
-#[derive(Clone, Debug, Default, PartialEq)]
-pub struct DescribeVpcBlockPublicAccessOptionsResult {
+rboto::__structure!(
+    DescribeVpcBlockPublicAccessExclusionsOutput
+    "DescribeVpcBlockPublicAccessExclusionsResult"[debug from output] {
+    vpc_block_public_access_exclusions : Vec < VpcBlockPublicAccessExclusion >,
+    next_token : String } { _meta }
+);
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct DescribeVpcBlockPublicAccessOptionsOutput {
     /// Details related to the options.
     pub vpc_block_public_access_options: Option<VpcBlockPublicAccessOptions>,
+    pub(crate) _meta: rboto::__private::Meta,
 }
-impl rboto::FromValue for DescribeVpcBlockPublicAccessOptionsResult {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "DescribeVpcBlockPublicAccessOptionsResult")?;
-        Ok(Self {
-            vpc_block_public_access_options: m.take(0)?,
-        })
-    }
-}
-#[derive(Clone, Debug, Default, PartialEq)]
-pub struct DescribeVpcClassicLinkDnsSupportResult {
+rboto::__structure!(
+    DescribeVpcBlockPublicAccessOptionsOutput
+    "DescribeVpcBlockPublicAccessOptionsResult"[debug from output] {
+    vpc_block_public_access_options : VpcBlockPublicAccessOptions } { _meta }
+);
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct DescribeVpcClassicLinkDnsSupportOutput {
     /// The token to include in another request to get the next page of items. This value is `null` when there are no more items to return.
     pub next_token: Option<String>,
     /// Information about the ClassicLink DNS support status of the VPCs.
     pub vpcs: Option<Vec<ClassicLinkDnsSupport>>,
+    pub(crate) _meta: rboto::__private::Meta,
 }
-impl rboto::FromValue for DescribeVpcClassicLinkDnsSupportResult {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "DescribeVpcClassicLinkDnsSupportResult")?;
-        Ok(Self {
-            next_token: m.take(0)?,
-            vpcs: m.take(1)?,
-        })
-    }
-}
-#[derive(Clone, Debug, Default, PartialEq)]
-pub struct DescribeVpcClassicLinkResult {
+rboto::__structure!(
+    DescribeVpcClassicLinkDnsSupportOutput "DescribeVpcClassicLinkDnsSupportResult"[debug
+    from output] { next_token : String, vpcs : Vec < ClassicLinkDnsSupport > } { _meta }
+);
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct DescribeVpcClassicLinkOutput {
     /// The ClassicLink status of the VPCs.
     pub vpcs: Option<Vec<VpcClassicLink>>,
+    pub(crate) _meta: rboto::__private::Meta,
 }
-impl rboto::FromValue for DescribeVpcClassicLinkResult {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "DescribeVpcClassicLinkResult")?;
-        Ok(Self { vpcs: m.take(0)? })
-    }
-}
-#[derive(Clone, Debug, Default, PartialEq)]
-pub struct DescribeVpcEncryptionControlsResult {
+rboto::__structure!(
+    DescribeVpcClassicLinkOutput "DescribeVpcClassicLinkResult"[debug from output] { vpcs
+    : Vec < VpcClassicLink > } { _meta }
+);
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct DescribeVpcEncryptionControlsOutput {
     /// Information about the VPC Encryption Control configurations.
     pub vpc_encryption_controls: Option<Vec<VpcEncryptionControl>>,
     /// The token to include in another request to get the next page of items. This value is `null` when there are no more items to return.
     pub next_token: Option<String>,
+    pub(crate) _meta: rboto::__private::Meta,
 }
-impl rboto::FromValue for DescribeVpcEncryptionControlsResult {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "DescribeVpcEncryptionControlsResult")?;
-        Ok(Self {
-            vpc_encryption_controls: m.take(0)?,
-            next_token: m.take(1)?,
-        })
-    }
-}
-#[derive(Clone, Debug, Default, PartialEq)]
-pub struct DescribeVpcEndpointAssociationsResult {
+rboto::__structure!(
+    DescribeVpcEncryptionControlsOutput "DescribeVpcEncryptionControlsResult"[debug from
+    output] { vpc_encryption_controls : Vec < VpcEncryptionControl >, next_token : String
+    } { _meta }
+);
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct DescribeVpcEndpointAssociationsOutput {
     /// Details of the endpoint associations.
     pub vpc_endpoint_associations: Option<Vec<VpcEndpointAssociation>>,
     /// The pagination token.
     pub next_token: Option<String>,
+    pub(crate) _meta: rboto::__private::Meta,
 }
-impl rboto::FromValue for DescribeVpcEndpointAssociationsResult {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "DescribeVpcEndpointAssociationsResult")?;
-        Ok(Self {
-            vpc_endpoint_associations: m.take(0)?,
-            next_token: m.take(1)?,
-        })
-    }
-}
-#[derive(Clone, Debug, Default, PartialEq)]
-pub struct DescribeVpcEndpointConnectionNotificationsResult {
+rboto::__structure!(
+    DescribeVpcEndpointAssociationsOutput "DescribeVpcEndpointAssociationsResult"[debug
+    from output] { vpc_endpoint_associations : Vec < VpcEndpointAssociation >, next_token
+    : String } { _meta }
+);
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct DescribeVpcEndpointConnectionNotificationsOutput {
     /// The notifications.
     pub connection_notification_set: Option<Vec<ConnectionNotification>>,
     /// The token to use to retrieve the next page of results. This value is `null` when there are no more results to return.
     pub next_token: Option<String>,
+    pub(crate) _meta: rboto::__private::Meta,
 }
-impl rboto::FromValue for DescribeVpcEndpointConnectionNotificationsResult {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(
-            v,
-            "DescribeVpcEndpointConnectionNotificationsResult",
-        )?;
-        Ok(Self {
-            connection_notification_set: m.take(0)?,
-            next_token: m.take(1)?,
-        })
-    }
-}
-#[derive(Clone, Debug, Default, PartialEq)]
-pub struct DescribeVpcEndpointConnectionsResult {
+rboto::__structure!(
+    DescribeVpcEndpointConnectionNotificationsOutput
+    "DescribeVpcEndpointConnectionNotificationsResult"[debug from output] {
+    connection_notification_set : Vec < ConnectionNotification >, next_token : String } {
+    _meta }
+);
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct DescribeVpcEndpointConnectionsOutput {
     /// Information about the VPC endpoint connections.
     pub vpc_endpoint_connections: Option<Vec<VpcEndpointConnection>>,
     /// The token to use to retrieve the next page of results. This value is `null` when there are no more results to return.
     pub next_token: Option<String>,
+    pub(crate) _meta: rboto::__private::Meta,
 }
-impl rboto::FromValue for DescribeVpcEndpointConnectionsResult {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "DescribeVpcEndpointConnectionsResult")?;
-        Ok(Self {
-            vpc_endpoint_connections: m.take(0)?,
-            next_token: m.take(1)?,
-        })
-    }
-}
-#[derive(Clone, Debug, Default, PartialEq)]
-pub struct DescribeVpcEndpointServiceConfigurationsResult {
+rboto::__structure!(
+    DescribeVpcEndpointConnectionsOutput "DescribeVpcEndpointConnectionsResult"[debug
+    from output] { vpc_endpoint_connections : Vec < VpcEndpointConnection >, next_token :
+    String } { _meta }
+);
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct DescribeVpcEndpointServiceConfigurationsOutput {
     /// Information about the services.
     pub service_configurations: Option<Vec<ServiceConfiguration>>,
     /// The token to use to retrieve the next page of results. This value is `null` when there are no more results to return.
     pub next_token: Option<String>,
+    pub(crate) _meta: rboto::__private::Meta,
 }
-impl rboto::FromValue for DescribeVpcEndpointServiceConfigurationsResult {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(
-            v,
-            "DescribeVpcEndpointServiceConfigurationsResult",
-        )?;
-        Ok(Self {
-            service_configurations: m.take(0)?,
-            next_token: m.take(1)?,
-        })
+rboto::__structure!(
+    DescribeVpcEndpointServiceConfigurationsOutput
+    "DescribeVpcEndpointServiceConfigurationsResult"[debug from output] {
+    service_configurations : Vec < ServiceConfiguration >, next_token : String } { _meta
     }
-}
-#[derive(Clone, Debug, Default, PartialEq)]
-pub struct DescribeVpcEndpointServicePermissionsResult {
+);
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct DescribeVpcEndpointServicePermissionsOutput {
     /// Information about the allowed principals.
     pub allowed_principals: Option<Vec<AllowedPrincipal>>,
     /// The token to use to retrieve the next page of results. This value is `null` when there are no more results to return.
     pub next_token: Option<String>,
+    pub(crate) _meta: rboto::__private::Meta,
 }
-impl rboto::FromValue for DescribeVpcEndpointServicePermissionsResult {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "DescribeVpcEndpointServicePermissionsResult")?;
-        Ok(Self {
-            allowed_principals: m.take(0)?,
-            next_token: m.take(1)?,
-        })
-    }
-}
-#[derive(Clone, Debug, Default, PartialEq)]
-pub struct DescribeVpcEndpointServicesResult {
+rboto::__structure!(
+    DescribeVpcEndpointServicePermissionsOutput
+    "DescribeVpcEndpointServicePermissionsResult"[debug from output] { allowed_principals
+    : Vec < AllowedPrincipal >, next_token : String } { _meta }
+);
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct DescribeVpcEndpointServicesOutput {
     /// The supported services.
     pub service_names: Option<Vec<String>>,
     /// Information about the service.
     pub service_details: Option<Vec<ServiceDetail>>,
     /// The token to use when requesting the next set of items. If there are no additional items to return, the string is empty.
     pub next_token: Option<String>,
+    pub(crate) _meta: rboto::__private::Meta,
 }
-impl rboto::FromValue for DescribeVpcEndpointServicesResult {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "DescribeVpcEndpointServicesResult")?;
-        Ok(Self {
-            service_names: m.take(0)?,
-            service_details: m.take(1)?,
-            next_token: m.take(2)?,
-        })
-    }
-}
-#[derive(Clone, Debug, Default, PartialEq)]
-pub struct DescribeVpcEndpointsResult {
+rboto::__structure!(
+    DescribeVpcEndpointServicesOutput "DescribeVpcEndpointServicesResult"[debug from
+    output] { service_names : Vec < String >, service_details : Vec < ServiceDetail >,
+    next_token : String } { _meta }
+);
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct DescribeVpcEndpointsOutput {
     /// Information about the VPC endpoints.
     pub vpc_endpoints: Option<Vec<VpcEndpoint>>,
     /// The token to use when requesting the next set of items. If there are no additional items to return, the string is empty.
     pub next_token: Option<String>,
+    pub(crate) _meta: rboto::__private::Meta,
 }
-impl rboto::FromValue for DescribeVpcEndpointsResult {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "DescribeVpcEndpointsResult")?;
-        Ok(Self {
-            vpc_endpoints: m.take(0)?,
-            next_token: m.take(1)?,
-        })
-    }
-}
-#[derive(Clone, Debug, Default, PartialEq)]
-pub struct DescribeVpcPeeringConnectionsResult {
+rboto::__structure!(
+    DescribeVpcEndpointsOutput "DescribeVpcEndpointsResult"[debug from output] {
+    vpc_endpoints : Vec < VpcEndpoint >, next_token : String } { _meta }
+);
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct DescribeVpcPeeringConnectionsOutput {
     /// Information about the VPC peering connections.
     pub vpc_peering_connections: Option<Vec<VpcPeeringConnection>>,
     /// The token to include in another request to get the next page of items. This value is `null` when there are no more items to return.
     pub next_token: Option<String>,
+    pub(crate) _meta: rboto::__private::Meta,
 }
-impl rboto::FromValue for DescribeVpcPeeringConnectionsResult {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "DescribeVpcPeeringConnectionsResult")?;
-        Ok(Self {
-            vpc_peering_connections: m.take(0)?,
-            next_token: m.take(1)?,
-        })
-    }
-}
-#[derive(Clone, Debug, Default, PartialEq)]
-pub struct DescribeVpcsResult {
+rboto::__structure!(
+    DescribeVpcPeeringConnectionsOutput "DescribeVpcPeeringConnectionsResult"[debug from
+    output] { vpc_peering_connections : Vec < VpcPeeringConnection >, next_token : String
+    } { _meta }
+);
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct DescribeVpcsOutput {
     /// The token to include in another request to get the next page of items. This value is `null` when there are no more items to return.
     pub next_token: Option<String>,
     /// Information about the VPCs.
     pub vpcs: Option<Vec<Vpc>>,
+    pub(crate) _meta: rboto::__private::Meta,
 }
-impl rboto::FromValue for DescribeVpcsResult {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "DescribeVpcsResult")?;
-        Ok(Self {
-            next_token: m.take(0)?,
-            vpcs: m.take(1)?,
-        })
-    }
-}
-#[derive(Clone, Debug, Default, PartialEq)]
-pub struct DescribeVpnConcentratorsResult {
+rboto::__structure!(
+    DescribeVpcsOutput "DescribeVpcsResult"[debug from output] { next_token : String,
+    vpcs : Vec < Vpc > } { _meta }
+);
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct DescribeVpnConcentratorsOutput {
     /// Information about the VPN concentrators.
     pub vpn_concentrators: Option<Vec<VpnConcentrator>>,
     /// The token to use to retrieve the next page of results. This value is `null` when there are no more results to return.
     pub next_token: Option<String>,
+    pub(crate) _meta: rboto::__private::Meta,
 }
-impl rboto::FromValue for DescribeVpnConcentratorsResult {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "DescribeVpnConcentratorsResult")?;
-        Ok(Self {
-            vpn_concentrators: m.take(0)?,
-            next_token: m.take(1)?,
-        })
-    }
-}
+rboto::__structure!(
+    DescribeVpnConcentratorsOutput "DescribeVpnConcentratorsResult"[debug from output] {
+    vpn_concentrators : Vec < VpnConcentrator >, next_token : String } { _meta }
+);
 /// Contains the output of DescribeVpnConnections.
-#[derive(Clone, Debug, Default, PartialEq)]
-pub struct DescribeVpnConnectionsResult {
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct DescribeVpnConnectionsOutput {
     /// Information about one or more VPN connections.
     pub vpn_connections: Option<Vec<VpnConnection>>,
+    pub(crate) _meta: rboto::__private::Meta,
 }
-impl rboto::FromValue for DescribeVpnConnectionsResult {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "DescribeVpnConnectionsResult")?;
-        Ok(Self {
-            vpn_connections: m.take(0)?,
-        })
-    }
-}
+rboto::__structure!(
+    DescribeVpnConnectionsOutput "DescribeVpnConnectionsResult"[debug from output] {
+    vpn_connections : Vec < VpnConnection > } { _meta }
+);
 /// Contains the output of DescribeVpnGateways.
-#[derive(Clone, Debug, Default, PartialEq)]
-pub struct DescribeVpnGatewaysResult {
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct DescribeVpnGatewaysOutput {
     /// Information about one or more virtual private gateways.
     pub vpn_gateways: Option<Vec<VpnGateway>>,
+    pub(crate) _meta: rboto::__private::Meta,
 }
-impl rboto::FromValue for DescribeVpnGatewaysResult {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "DescribeVpnGatewaysResult")?;
-        Ok(Self { vpn_gateways: m.take(0)? })
-    }
-}
-#[derive(Clone, Debug, Default, PartialEq)]
-pub struct DetachClassicLinkVpcResult {
+rboto::__structure!(
+    DescribeVpnGatewaysOutput "DescribeVpnGatewaysResult"[debug from output] {
+    vpn_gateways : Vec < VpnGateway > } { _meta }
+);
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct DetachClassicLinkVpcOutput {
     /// Returns `true` if the request succeeds; otherwise, it returns an error.
     pub return_: Option<bool>,
+    pub(crate) _meta: rboto::__private::Meta,
 }
-impl rboto::FromValue for DetachClassicLinkVpcResult {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "DetachClassicLinkVpcResult")?;
-        Ok(Self { return_: m.take(0)? })
-    }
-}
-#[derive(Clone, Debug, Default, PartialEq)]
-pub struct DetachImageWatermarkResult {
+rboto::__structure!(
+    DetachClassicLinkVpcOutput "DetachClassicLinkVpcResult"[debug from output] { return_
+    = bool } { _meta }
+);
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct DetachImageWatermarkOutput {
     /// Returns `true` if the request succeeds; otherwise, it returns an error.
     pub return_: Option<bool>,
+    pub(crate) _meta: rboto::__private::Meta,
 }
-impl rboto::FromValue for DetachImageWatermarkResult {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "DetachImageWatermarkResult")?;
-        Ok(Self { return_: m.take(0)? })
-    }
-}
-#[derive(Clone, Debug, Default, PartialEq)]
-pub struct DetachVerifiedAccessTrustProviderResult {
+rboto::__structure!(
+    DetachImageWatermarkOutput "DetachImageWatermarkResult"[debug from output] { return_
+    = bool } { _meta }
+);
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct DetachVerifiedAccessTrustProviderOutput {
     /// Details about the Verified Access trust provider.
     pub verified_access_trust_provider: Option<VerifiedAccessTrustProvider>,
     /// Details about the Verified Access instance.
     pub verified_access_instance: Option<VerifiedAccessInstance>,
+    pub(crate) _meta: rboto::__private::Meta,
 }
-impl rboto::FromValue for DetachVerifiedAccessTrustProviderResult {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "DetachVerifiedAccessTrustProviderResult")?;
-        Ok(Self {
-            verified_access_trust_provider: m.take(0)?,
-            verified_access_instance: m.take(1)?,
-        })
-    }
-}
-#[derive(Clone, Debug, Default, PartialEq)]
-pub struct DisableAddressTransferResult {
+rboto::__structure!(
+    DetachVerifiedAccessTrustProviderOutput
+    "DetachVerifiedAccessTrustProviderResult"[debug from output] {
+    verified_access_trust_provider : VerifiedAccessTrustProvider,
+    verified_access_instance : VerifiedAccessInstance } { _meta }
+);
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct DisableAddressTransferOutput {
     /// An Elastic IP address transfer.
     pub address_transfer: Option<AddressTransfer>,
+    pub(crate) _meta: rboto::__private::Meta,
 }
-impl rboto::FromValue for DisableAddressTransferResult {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "DisableAddressTransferResult")?;
-        Ok(Self {
-            address_transfer: m.take(0)?,
-        })
-    }
-}
-#[derive(Clone, Debug, Default, PartialEq)]
-pub struct DisableAllowedImagesSettingsResult {
+rboto::__structure!(
+    DisableAddressTransferOutput "DisableAddressTransferResult"[debug from output] {
+    address_transfer : AddressTransfer } { _meta }
+);
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct DisableAllowedImagesSettingsOutput {
     /// Returns `disabled` if the request succeeds; otherwise, it returns an error.
     pub allowed_images_settings_state: Option<AllowedImagesSettingsDisabledState>,
+    pub(crate) _meta: rboto::__private::Meta,
 }
-impl rboto::FromValue for DisableAllowedImagesSettingsResult {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "DisableAllowedImagesSettingsResult")?;
-        Ok(Self {
-            allowed_images_settings_state: m.take(0)?,
-        })
-    }
-}
-#[derive(Clone, Debug, Default, PartialEq)]
-pub struct DisableApplicationStatusCheckSuppressionResult {
+rboto::__structure!(
+    DisableAllowedImagesSettingsOutput "DisableAllowedImagesSettingsResult"[debug from
+    output] { allowed_images_settings_state : AllowedImagesSettingsDisabledState } {
+    _meta }
+);
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct DisableApplicationStatusCheckSuppressionOutput {
     /// The instances for which suppression was successfully disabled.
     pub successful_results: Option<Vec<SuccessfulSuppressionResponseObject>>,
     /// The instances for which suppression failed to be disabled.
     pub unsuccessful_results: Option<Vec<UnsuccessfulSuppressionResponseObject>>,
+    pub(crate) _meta: rboto::__private::Meta,
 }
-impl rboto::FromValue for DisableApplicationStatusCheckSuppressionResult {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(
-            v,
-            "DisableApplicationStatusCheckSuppressionResult",
-        )?;
-        Ok(Self {
-            successful_results: m.take(0)?,
-            unsuccessful_results: m.take(1)?,
-        })
-    }
-}
-#[derive(Clone, Debug, Default, PartialEq)]
-pub struct DisableAwsNetworkPerformanceMetricSubscriptionResult {
+rboto::__structure!(
+    DisableApplicationStatusCheckSuppressionOutput
+    "DisableApplicationStatusCheckSuppressionResult"[debug from output] {
+    successful_results : Vec < SuccessfulSuppressionResponseObject >,
+    unsuccessful_results : Vec < UnsuccessfulSuppressionResponseObject > } { _meta }
+);
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct DisableAwsNetworkPerformanceMetricSubscriptionOutput {
     /// Indicates whether the unsubscribe action was successful.
     pub output: Option<bool>,
+    pub(crate) _meta: rboto::__private::Meta,
 }
-impl rboto::FromValue for DisableAwsNetworkPerformanceMetricSubscriptionResult {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(
-            v,
-            "DisableAwsNetworkPerformanceMetricSubscriptionResult",
-        )?;
-        Ok(Self { output: m.take(0)? })
-    }
-}
-#[derive(Clone, Debug, Default, PartialEq)]
-pub struct DisableCapacityManagerResult {
+rboto::__structure!(
+    DisableAwsNetworkPerformanceMetricSubscriptionOutput
+    "DisableAwsNetworkPerformanceMetricSubscriptionResult"[debug from output] { output =
+    bool } { _meta }
+);
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct DisableCapacityManagerOutput {
     /// The current status of Capacity Manager after the disable operation.
     pub capacity_manager_status: Option<CapacityManagerStatus>,
     /// Indicates whether Organizations access is enabled. This will be `false` after disabling Capacity Manager.
     pub organizations_access: Option<bool>,
+    pub(crate) _meta: rboto::__private::Meta,
 }
-impl rboto::FromValue for DisableCapacityManagerResult {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "DisableCapacityManagerResult")?;
-        Ok(Self {
-            capacity_manager_status: m.take(0)?,
-            organizations_access: m.take(1)?,
-        })
-    }
-}
-#[derive(Clone, Debug, Default, PartialEq)]
-pub struct DisableEbsEncryptionByDefaultResult {
+rboto::__structure!(
+    DisableCapacityManagerOutput "DisableCapacityManagerResult"[debug from output] {
+    capacity_manager_status : CapacityManagerStatus, organizations_access = bool } {
+    _meta }
+);
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct DisableEbsEncryptionByDefaultOutput {
     /// The updated status of encryption by default.
     pub ebs_encryption_by_default: Option<bool>,
+    pub(crate) _meta: rboto::__private::Meta,
 }
-impl rboto::FromValue for DisableEbsEncryptionByDefaultResult {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "DisableEbsEncryptionByDefaultResult")?;
-        Ok(Self {
-            ebs_encryption_by_default: m.take(0)?,
-        })
-    }
-}
-#[derive(Clone, Debug, Default, PartialEq)]
-pub struct DisableFastLaunchResult {
+rboto::__structure!(
+    DisableEbsEncryptionByDefaultOutput "DisableEbsEncryptionByDefaultResult"[debug from
+    output] { ebs_encryption_by_default = bool } { _meta }
+);
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct DisableFastLaunchOutput {
     /// The ID of the image for which Windows fast launch was disabled.
     pub image_id: Option<String>,
     /// The pre-provisioning resource type that must be cleaned after turning off Windows fast launch for the Windows AMI. Supported values include: `snapshot`.
@@ -6987,546 +6103,498 @@ pub struct DisableFastLaunchResult {
     pub state_transition_reason: Option<String>,
     /// The time that the state changed for Windows fast launch for the Windows AMI.
     pub state_transition_time: Option<rboto::DateTime>,
+    pub(crate) _meta: rboto::__private::Meta,
 }
-impl rboto::FromValue for DisableFastLaunchResult {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "DisableFastLaunchResult")?;
-        Ok(Self {
-            image_id: m.take(0)?,
-            resource_type: m.take(1)?,
-            snapshot_configuration: m.take(2)?,
-            launch_template: m.take(3)?,
-            max_parallel_launches: m.take(4)?,
-            owner_id: m.take(5)?,
-            state: m.take(6)?,
-            state_transition_reason: m.take(7)?,
-            state_transition_time: m.take(8)?,
-        })
-    }
-}
-#[derive(Clone, Debug, Default, PartialEq)]
-pub struct DisableFastSnapshotRestoresResult {
+rboto::__structure!(
+    DisableFastLaunchOutput "DisableFastLaunchResult"[debug from output] { image_id :
+    String, resource_type : FastLaunchResourceType, snapshot_configuration :
+    FastLaunchSnapshotConfigurationResponse, launch_template :
+    FastLaunchLaunchTemplateSpecificationResponse, max_parallel_launches = i32, owner_id
+    : String, state : FastLaunchStateCode, state_transition_reason : String,
+    state_transition_time : rboto::DateTime } { _meta }
+);
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct DisableFastSnapshotRestoresOutput {
     /// Information about the snapshots for which fast snapshot restores were successfully disabled.
     pub successful: Option<Vec<DisableFastSnapshotRestoreSuccessItem>>,
     /// Information about the snapshots for which fast snapshot restores could not be disabled.
     pub unsuccessful: Option<Vec<DisableFastSnapshotRestoreErrorItem>>,
+    pub(crate) _meta: rboto::__private::Meta,
 }
-impl rboto::FromValue for DisableFastSnapshotRestoresResult {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "DisableFastSnapshotRestoresResult")?;
-        Ok(Self {
-            successful: m.take(0)?,
-            unsuccessful: m.take(1)?,
-        })
-    }
-}
-#[derive(Clone, Debug, Default, PartialEq)]
-pub struct DisableImageBlockPublicAccessResult {
+rboto::__structure!(
+    DisableFastSnapshotRestoresOutput "DisableFastSnapshotRestoresResult"[debug from
+    output] { successful : Vec < DisableFastSnapshotRestoreSuccessItem >, unsuccessful :
+    Vec < DisableFastSnapshotRestoreErrorItem > } { _meta }
+);
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct DisableImageBlockPublicAccessOutput {
     /// Returns `unblocked` if the request succeeds; otherwise, it returns an error.
     pub image_block_public_access_state: Option<ImageBlockPublicAccessDisabledState>,
+    pub(crate) _meta: rboto::__private::Meta,
 }
-impl rboto::FromValue for DisableImageBlockPublicAccessResult {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "DisableImageBlockPublicAccessResult")?;
-        Ok(Self {
-            image_block_public_access_state: m.take(0)?,
-        })
-    }
-}
-#[derive(Clone, Debug, Default, PartialEq)]
-pub struct DisableImageDeprecationResult {
+rboto::__structure!(
+    DisableImageBlockPublicAccessOutput "DisableImageBlockPublicAccessResult"[debug from
+    output] { image_block_public_access_state : ImageBlockPublicAccessDisabledState } {
+    _meta }
+);
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct DisableImageDeprecationOutput {
     /// Returns `true` if the request succeeds; otherwise, it returns an error.
     pub return_: Option<bool>,
+    pub(crate) _meta: rboto::__private::Meta,
 }
-impl rboto::FromValue for DisableImageDeprecationResult {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "DisableImageDeprecationResult")?;
-        Ok(Self { return_: m.take(0)? })
-    }
-}
-#[derive(Clone, Debug, Default, PartialEq)]
-pub struct DisableImageDeregistrationProtectionResult {
+rboto::__structure!(
+    DisableImageDeprecationOutput "DisableImageDeprecationResult"[debug from output] {
+    return_ = bool } { _meta }
+);
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct DisableImageDeregistrationProtectionOutput {
     /// Returns `true` if the request succeeds; otherwise, it returns an error.
     pub return_: Option<String>,
+    pub(crate) _meta: rboto::__private::Meta,
 }
-impl rboto::FromValue for DisableImageDeregistrationProtectionResult {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "DisableImageDeregistrationProtectionResult")?;
-        Ok(Self { return_: m.take(0)? })
-    }
-}
-#[derive(Clone, Debug, Default, PartialEq)]
-pub struct DisableImageResult {
+rboto::__structure!(
+    DisableImageDeregistrationProtectionOutput
+    "DisableImageDeregistrationProtectionResult"[debug from output] { return_ : String }
+    { _meta }
+);
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct DisableImageOutput {
     /// Returns `true` if the request succeeds; otherwise, it returns an error.
     pub return_: Option<bool>,
+    pub(crate) _meta: rboto::__private::Meta,
 }
-impl rboto::FromValue for DisableImageResult {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "DisableImageResult")?;
-        Ok(Self { return_: m.take(0)? })
+rboto::__structure!(
+    DisableImageOutput "DisableImageResult"[debug from output] { return_ = bool } { _meta
     }
-}
-#[derive(Clone, Debug, Default, PartialEq)]
-pub struct DisableInstanceSqlHaStandbyDetectionsResult {
+);
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct DisableInstanceSqlHaStandbyDetectionsOutput {
     /// Information about the instances that were disabled from SQL Server High Availability standby detection monitoring.
     pub instances: Option<Vec<RegisteredInstance>>,
+    pub(crate) _meta: rboto::__private::Meta,
 }
-impl rboto::FromValue for DisableInstanceSqlHaStandbyDetectionsResult {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "DisableInstanceSqlHaStandbyDetectionsResult")?;
-        Ok(Self { instances: m.take(0)? })
-    }
-}
-#[derive(Clone, Debug, Default, PartialEq)]
-pub struct DisableIpamOrganizationAdminAccountResult {
+rboto::__structure!(
+    DisableInstanceSqlHaStandbyDetectionsOutput
+    "DisableInstanceSqlHaStandbyDetectionsResult"[debug from output] { instances : Vec <
+    RegisteredInstance > } { _meta }
+);
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct DisableIpamOrganizationAdminAccountOutput {
     /// The result of disabling the IPAM account.
     pub success: Option<bool>,
+    pub(crate) _meta: rboto::__private::Meta,
 }
-impl rboto::FromValue for DisableIpamOrganizationAdminAccountResult {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "DisableIpamOrganizationAdminAccountResult")?;
-        Ok(Self { success: m.take(0)? })
-    }
-}
-#[derive(Clone, Debug, Default, PartialEq)]
-pub struct DisableIpamPolicyResult {
+rboto::__structure!(
+    DisableIpamOrganizationAdminAccountOutput
+    "DisableIpamOrganizationAdminAccountResult"[debug from output] { success = bool } {
+    _meta }
+);
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct DisableIpamPolicyOutput {
     /// Returns true if the IPAM policy was successfully disabled.
     pub return_: Option<bool>,
+    pub(crate) _meta: rboto::__private::Meta,
 }
-impl rboto::FromValue for DisableIpamPolicyResult {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "DisableIpamPolicyResult")?;
-        Ok(Self { return_: m.take(0)? })
-    }
-}
-#[derive(Clone, Debug, Default, PartialEq)]
-pub struct DisableRouteServerPropagationResult {
+rboto::__structure!(
+    DisableIpamPolicyOutput "DisableIpamPolicyResult"[debug from output] { return_ = bool
+    } { _meta }
+);
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct DisableRouteServerPropagationOutput {
     /// Information about the disabled route server propagation.
     pub route_server_propagation: Option<RouteServerPropagation>,
+    pub(crate) _meta: rboto::__private::Meta,
 }
-impl rboto::FromValue for DisableRouteServerPropagationResult {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "DisableRouteServerPropagationResult")?;
-        Ok(Self {
-            route_server_propagation: m.take(0)?,
-        })
-    }
-}
-#[derive(Clone, Debug, Default, PartialEq)]
-pub struct DisableSerialConsoleAccessResult {
+rboto::__structure!(
+    DisableRouteServerPropagationOutput "DisableRouteServerPropagationResult"[debug from
+    output] { route_server_propagation : RouteServerPropagation } { _meta }
+);
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct DisableSerialConsoleAccessOutput {
     /// If `true`, access to the EC2 serial console of all instances is enabled for your account. If `false`, access to the EC2 serial console of all instances is disabled for your account.
     pub serial_console_access_enabled: Option<bool>,
+    pub(crate) _meta: rboto::__private::Meta,
 }
-impl rboto::FromValue for DisableSerialConsoleAccessResult {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "DisableSerialConsoleAccessResult")?;
-        Ok(Self {
-            serial_console_access_enabled: m.take(0)?,
-        })
-    }
-}
-#[derive(Clone, Debug, Default, PartialEq)]
-pub struct DisableSnapshotBlockPublicAccessResult {
+rboto::__structure!(
+    DisableSerialConsoleAccessOutput "DisableSerialConsoleAccessResult"[debug from
+    output] { serial_console_access_enabled = bool } { _meta }
+);
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct DisableSnapshotBlockPublicAccessOutput {
     /// Returns `unblocked` if the request succeeds.
     pub state: Option<SnapshotBlockPublicAccessState>,
+    pub(crate) _meta: rboto::__private::Meta,
 }
-impl rboto::FromValue for DisableSnapshotBlockPublicAccessResult {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "DisableSnapshotBlockPublicAccessResult")?;
-        Ok(Self { state: m.take(0)? })
-    }
-}
-#[derive(Clone, Debug, Default, PartialEq)]
-pub struct DisableTransitGatewayRouteTablePropagationResult {
+rboto::__structure!(
+    DisableSnapshotBlockPublicAccessOutput "DisableSnapshotBlockPublicAccessResult"[debug
+    from output] { state : SnapshotBlockPublicAccessState } { _meta }
+);
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct DisableTransitGatewayRouteTablePropagationOutput {
     /// Information about route propagation.
     pub propagation: Option<TransitGatewayPropagation>,
+    pub(crate) _meta: rboto::__private::Meta,
 }
-impl rboto::FromValue for DisableTransitGatewayRouteTablePropagationResult {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(
-            v,
-            "DisableTransitGatewayRouteTablePropagationResult",
-        )?;
-        Ok(Self { propagation: m.take(0)? })
-    }
-}
-#[derive(Clone, Debug, Default, PartialEq)]
-pub struct DisableVpcClassicLinkDnsSupportResult {
+rboto::__structure!(
+    DisableTransitGatewayRouteTablePropagationOutput
+    "DisableTransitGatewayRouteTablePropagationResult"[debug from output] { propagation :
+    TransitGatewayPropagation } { _meta }
+);
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct DisableVpcClassicLinkDnsSupportOutput {
     /// Returns `true` if the request succeeds; otherwise, it returns an error.
     pub return_: Option<bool>,
+    pub(crate) _meta: rboto::__private::Meta,
 }
-impl rboto::FromValue for DisableVpcClassicLinkDnsSupportResult {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "DisableVpcClassicLinkDnsSupportResult")?;
-        Ok(Self { return_: m.take(0)? })
-    }
-}
-#[derive(Clone, Debug, Default, PartialEq)]
-pub struct DisableVpcClassicLinkResult {
+rboto::__structure!(
+    DisableVpcClassicLinkDnsSupportOutput "DisableVpcClassicLinkDnsSupportResult"[debug
+    from output] { return_ = bool } { _meta }
+);
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct DisableVpcClassicLinkOutput {
     /// Returns `true` if the request succeeds; otherwise, it returns an error.
     pub return_: Option<bool>,
+    pub(crate) _meta: rboto::__private::Meta,
 }
-impl rboto::FromValue for DisableVpcClassicLinkResult {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "DisableVpcClassicLinkResult")?;
-        Ok(Self { return_: m.take(0)? })
-    }
-}
-#[derive(Clone, Debug, Default, PartialEq)]
-pub struct DisassociateApplicationStatusCheckResult {
+rboto::__structure!(
+    DisableVpcClassicLinkOutput "DisableVpcClassicLinkResult"[debug from output] {
+    return_ = bool } { _meta }
+);
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct DisassociateApplicationStatusCheckOutput {
     /// The associations that were successfully removed.
     pub successful_results: Option<Vec<SuccessfulAssociationResponseObject>>,
     /// The associations that failed to be removed.
     pub unsuccessful_results: Option<Vec<UnsuccessfulAssociationResponseObject>>,
+    pub(crate) _meta: rboto::__private::Meta,
 }
-impl rboto::FromValue for DisassociateApplicationStatusCheckResult {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "DisassociateApplicationStatusCheckResult")?;
-        Ok(Self {
-            successful_results: m.take(0)?,
-            unsuccessful_results: m.take(1)?,
-        })
-    }
-}
-#[derive(Clone, Debug, Default, PartialEq)]
-pub struct DisassociateCapacityReservationBillingOwnerResult {
+rboto::__structure!(
+    DisassociateApplicationStatusCheckOutput
+    "DisassociateApplicationStatusCheckResult"[debug from output] { successful_results :
+    Vec < SuccessfulAssociationResponseObject >, unsuccessful_results : Vec <
+    UnsuccessfulAssociationResponseObject > } { _meta }
+);
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct DisassociateCapacityReservationBillingOwnerOutput {
     /// Returns `true` if the request succeeds; otherwise, it returns an error.
     pub return_: Option<bool>,
+    pub(crate) _meta: rboto::__private::Meta,
 }
-impl rboto::FromValue for DisassociateCapacityReservationBillingOwnerResult {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(
-            v,
-            "DisassociateCapacityReservationBillingOwnerResult",
-        )?;
-        Ok(Self { return_: m.take(0)? })
-    }
-}
-#[derive(Clone, Debug, Default, PartialEq)]
-pub struct DisassociateClientVpnTargetNetworkResult {
+rboto::__structure!(
+    DisassociateCapacityReservationBillingOwnerOutput
+    "DisassociateCapacityReservationBillingOwnerResult"[debug from output] { return_ =
+    bool } { _meta }
+);
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct DisassociateClientVpnTargetNetworkOutput {
     /// The ID of the target network association.
     pub association_id: Option<String>,
     /// The current state of the target network association.
     pub status: Option<AssociationStatus>,
+    pub(crate) _meta: rboto::__private::Meta,
 }
-impl rboto::FromValue for DisassociateClientVpnTargetNetworkResult {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "DisassociateClientVpnTargetNetworkResult")?;
-        Ok(Self {
-            association_id: m.take(0)?,
-            status: m.take(1)?,
-        })
-    }
-}
-#[derive(Clone, Debug, Default, PartialEq)]
-pub struct DisassociateEnclaveCertificateIamRoleResult {
+rboto::__structure!(
+    DisassociateClientVpnTargetNetworkOutput
+    "DisassociateClientVpnTargetNetworkResult"[debug from output] { association_id :
+    String, status : AssociationStatus } { _meta }
+);
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct DisassociateEnclaveCertificateIamRoleOutput {
     /// Returns `true` if the request succeeds; otherwise, it returns an error.
     pub return_: Option<bool>,
+    pub(crate) _meta: rboto::__private::Meta,
 }
-impl rboto::FromValue for DisassociateEnclaveCertificateIamRoleResult {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "DisassociateEnclaveCertificateIamRoleResult")?;
-        Ok(Self { return_: m.take(0)? })
-    }
-}
-#[derive(Clone, Debug, Default, PartialEq)]
-pub struct DisassociateIamInstanceProfileResult {
+rboto::__structure!(
+    DisassociateEnclaveCertificateIamRoleOutput
+    "DisassociateEnclaveCertificateIamRoleResult"[debug from output] { return_ = bool } {
+    _meta }
+);
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct DisassociateIamInstanceProfileOutput {
     /// Information about the IAM instance profile association.
     pub iam_instance_profile_association: Option<IamInstanceProfileAssociation>,
+    pub(crate) _meta: rboto::__private::Meta,
 }
-impl rboto::FromValue for DisassociateIamInstanceProfileResult {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "DisassociateIamInstanceProfileResult")?;
-        Ok(Self {
-            iam_instance_profile_association: m.take(0)?,
-        })
-    }
-}
-#[derive(Clone, Debug, Default, PartialEq)]
-pub struct DisassociateInstanceEventWindowResult {
+rboto::__structure!(
+    DisassociateIamInstanceProfileOutput "DisassociateIamInstanceProfileResult"[debug
+    from output] { iam_instance_profile_association : IamInstanceProfileAssociation } {
+    _meta }
+);
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct DisassociateInstanceEventWindowOutput {
     /// Information about the event window.
     pub instance_event_window: Option<InstanceEventWindow>,
+    pub(crate) _meta: rboto::__private::Meta,
 }
-impl rboto::FromValue for DisassociateInstanceEventWindowResult {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "DisassociateInstanceEventWindowResult")?;
-        Ok(Self {
-            instance_event_window: m.take(0)?,
-        })
-    }
-}
-#[derive(Clone, Debug, Default, PartialEq)]
-pub struct DisassociateIpamByoasnResult {
+rboto::__structure!(
+    DisassociateInstanceEventWindowOutput "DisassociateInstanceEventWindowResult"[debug
+    from output] { instance_event_window : InstanceEventWindow } { _meta }
+);
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct DisassociateIpamByoasnOutput {
     /// An ASN and BYOIP CIDR association.
     pub asn_association: Option<AsnAssociation>,
+    pub(crate) _meta: rboto::__private::Meta,
 }
-impl rboto::FromValue for DisassociateIpamByoasnResult {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "DisassociateIpamByoasnResult")?;
-        Ok(Self {
-            asn_association: m.take(0)?,
-        })
-    }
-}
-#[derive(Clone, Debug, Default, PartialEq)]
-pub struct DisassociateIpamResourceDiscoveryResult {
+rboto::__structure!(
+    DisassociateIpamByoasnOutput "DisassociateIpamByoasnResult"[debug from output] {
+    asn_association : AsnAssociation } { _meta }
+);
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct DisassociateIpamResourceDiscoveryOutput {
     /// A resource discovery association.
     pub ipam_resource_discovery_association: Option<IpamResourceDiscoveryAssociation>,
+    pub(crate) _meta: rboto::__private::Meta,
 }
-impl rboto::FromValue for DisassociateIpamResourceDiscoveryResult {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "DisassociateIpamResourceDiscoveryResult")?;
-        Ok(Self {
-            ipam_resource_discovery_association: m.take(0)?,
-        })
-    }
-}
-#[derive(Clone, Debug, Default, PartialEq)]
-pub struct DisassociateKmsKeyIdResult {
+rboto::__structure!(
+    DisassociateIpamResourceDiscoveryOutput
+    "DisassociateIpamResourceDiscoveryResult"[debug from output] {
+    ipam_resource_discovery_association : IpamResourceDiscoveryAssociation } { _meta }
+);
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct DisassociateKmsKeyIdOutput {
     /// Returns `true` if the request succeeds; otherwise, it returns an error.
     pub return_: Option<bool>,
+    pub(crate) _meta: rboto::__private::Meta,
 }
-impl rboto::FromValue for DisassociateKmsKeyIdResult {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "DisassociateKmsKeyIdResult")?;
-        Ok(Self { return_: m.take(0)? })
-    }
-}
-#[derive(Clone, Debug, Default, PartialEq)]
-pub struct DisassociateNatGatewayAddressResult {
+rboto::__structure!(
+    DisassociateKmsKeyIdOutput "DisassociateKmsKeyIdResult"[debug from output] { return_
+    = bool } { _meta }
+);
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct DisassociateNatGatewayAddressOutput {
     /// The ID of the NAT gateway.
     pub nat_gateway_id: Option<String>,
     /// Information about the NAT gateway IP addresses.
     pub nat_gateway_addresses: Option<Vec<NatGatewayAddress>>,
+    pub(crate) _meta: rboto::__private::Meta,
 }
-impl rboto::FromValue for DisassociateNatGatewayAddressResult {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "DisassociateNatGatewayAddressResult")?;
-        Ok(Self {
-            nat_gateway_id: m.take(0)?,
-            nat_gateway_addresses: m.take(1)?,
-        })
-    }
-}
-#[derive(Clone, Debug, Default, PartialEq)]
-pub struct DisassociateNetworkingFlexCostAllocationPolicyResult {
+rboto::__structure!(
+    DisassociateNatGatewayAddressOutput "DisassociateNatGatewayAddressResult"[debug from
+    output] { nat_gateway_id : String, nat_gateway_addresses : Vec < NatGatewayAddress >
+    } { _meta }
+);
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct DisassociateNetworkingFlexCostAllocationPolicyOutput {
     /// The IDs of the policy associations that were removed.
     pub fca_policy_disassociations: Option<Vec<String>>,
     /// Information about the policy associations that could not be removed.
     pub fca_policy_disassociation_failures: Option<
         Vec<FlexCostAllocationOperationFailure>,
     >,
+    pub(crate) _meta: rboto::__private::Meta,
 }
-impl rboto::FromValue for DisassociateNetworkingFlexCostAllocationPolicyResult {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(
-            v,
-            "DisassociateNetworkingFlexCostAllocationPolicyResult",
-        )?;
-        Ok(Self {
-            fca_policy_disassociations: m.take(0)?,
-            fca_policy_disassociation_failures: m.take(1)?,
-        })
-    }
-}
-#[derive(Clone, Debug, Default, PartialEq)]
-pub struct DisassociateRouteServerResult {
+rboto::__structure!(
+    DisassociateNetworkingFlexCostAllocationPolicyOutput
+    "DisassociateNetworkingFlexCostAllocationPolicyResult"[debug from output] {
+    fca_policy_disassociations : Vec < String >, fca_policy_disassociation_failures : Vec
+    < FlexCostAllocationOperationFailure > } { _meta }
+);
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct DisassociateRouteServerOutput {
     /// Information about the disassociated route server.
     pub route_server_association: Option<RouteServerAssociation>,
+    pub(crate) _meta: rboto::__private::Meta,
 }
-impl rboto::FromValue for DisassociateRouteServerResult {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "DisassociateRouteServerResult")?;
-        Ok(Self {
-            route_server_association: m.take(0)?,
-        })
-    }
-}
-#[derive(Clone, Debug, Default, PartialEq)]
-pub struct DisassociateSecurityGroupVpcResult {
+rboto::__structure!(
+    DisassociateRouteServerOutput "DisassociateRouteServerResult"[debug from output] {
+    route_server_association : RouteServerAssociation } { _meta }
+);
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct DisassociateSecurityGroupVpcOutput {
     /// The state of the disassociation.
     pub state: Option<SecurityGroupVpcAssociationState>,
+    pub(crate) _meta: rboto::__private::Meta,
 }
-impl rboto::FromValue for DisassociateSecurityGroupVpcResult {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "DisassociateSecurityGroupVpcResult")?;
-        Ok(Self { state: m.take(0)? })
-    }
-}
-#[derive(Clone, Debug, Default, PartialEq)]
-pub struct DisassociateSubnetCidrBlockResult {
+rboto::__structure!(
+    DisassociateSecurityGroupVpcOutput "DisassociateSecurityGroupVpcResult"[debug from
+    output] { state : SecurityGroupVpcAssociationState } { _meta }
+);
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct DisassociateSubnetCidrBlockOutput {
     /// Information about the IPv6 CIDR block association.
     pub ipv6_cidr_block_association: Option<SubnetIpv6CidrBlockAssociation>,
     /// The ID of the subnet.
     pub subnet_id: Option<String>,
+    pub(crate) _meta: rboto::__private::Meta,
 }
-impl rboto::FromValue for DisassociateSubnetCidrBlockResult {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "DisassociateSubnetCidrBlockResult")?;
-        Ok(Self {
-            ipv6_cidr_block_association: m.take(0)?,
-            subnet_id: m.take(1)?,
-        })
-    }
-}
-#[derive(Clone, Debug, Default, PartialEq)]
-pub struct DisassociateTransitGatewayMulticastDomainResult {
+rboto::__structure!(
+    DisassociateSubnetCidrBlockOutput "DisassociateSubnetCidrBlockResult"[debug from
+    output] { ipv6_cidr_block_association : SubnetIpv6CidrBlockAssociation, subnet_id :
+    String } { _meta }
+);
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct DisassociateTransitGatewayMulticastDomainOutput {
     /// Information about the association.
     pub associations: Option<TransitGatewayMulticastDomainAssociations>,
+    pub(crate) _meta: rboto::__private::Meta,
 }
-impl rboto::FromValue for DisassociateTransitGatewayMulticastDomainResult {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(
-            v,
-            "DisassociateTransitGatewayMulticastDomainResult",
-        )?;
-        Ok(Self { associations: m.take(0)? })
-    }
-}
-#[derive(Clone, Debug, Default, PartialEq)]
-pub struct DisassociateTransitGatewayPolicyTableResult {
+rboto::__structure!(
+    DisassociateTransitGatewayMulticastDomainOutput
+    "DisassociateTransitGatewayMulticastDomainResult"[debug from output] { associations :
+    TransitGatewayMulticastDomainAssociations } { _meta }
+);
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct DisassociateTransitGatewayPolicyTableOutput {
     /// Returns details about the transit gateway policy table disassociation.
     pub association: Option<TransitGatewayPolicyTableAssociation>,
+    pub(crate) _meta: rboto::__private::Meta,
 }
-impl rboto::FromValue for DisassociateTransitGatewayPolicyTableResult {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "DisassociateTransitGatewayPolicyTableResult")?;
-        Ok(Self { association: m.take(0)? })
-    }
-}
-#[derive(Clone, Debug, Default, PartialEq)]
-pub struct DisassociateTransitGatewayRouteTableResult {
+rboto::__structure!(
+    DisassociateTransitGatewayPolicyTableOutput
+    "DisassociateTransitGatewayPolicyTableResult"[debug from output] { association :
+    TransitGatewayPolicyTableAssociation } { _meta }
+);
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct DisassociateTransitGatewayRouteTableOutput {
     /// Information about the association.
     pub association: Option<TransitGatewayAssociation>,
+    pub(crate) _meta: rboto::__private::Meta,
 }
-impl rboto::FromValue for DisassociateTransitGatewayRouteTableResult {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "DisassociateTransitGatewayRouteTableResult")?;
-        Ok(Self { association: m.take(0)? })
-    }
-}
-#[derive(Clone, Debug, Default, PartialEq)]
-pub struct DisassociateTrunkInterfaceResult {
+rboto::__structure!(
+    DisassociateTransitGatewayRouteTableOutput
+    "DisassociateTransitGatewayRouteTableResult"[debug from output] { association :
+    TransitGatewayAssociation } { _meta }
+);
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct DisassociateTrunkInterfaceOutput {
     /// Is `true` if the request succeeds and an error otherwise.
     pub return_: Option<bool>,
     /// Unique, case-sensitive identifier that you provide to ensure the idempotency of the request. For more information, see [Ensuring idempotency](https://docs.aws.amazon.com/ec2/latest/devguide/ec2-api-idempotency.html).
     pub client_token: Option<String>,
+    pub(crate) _meta: rboto::__private::Meta,
 }
-impl rboto::FromValue for DisassociateTrunkInterfaceResult {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "DisassociateTrunkInterfaceResult")?;
-        Ok(Self {
-            return_: m.take(0)?,
-            client_token: m.take(1)?,
-        })
-    }
-}
-#[derive(Clone, Debug, Default, PartialEq)]
-pub struct DisassociateVpcCidrBlockResult {
+rboto::__structure!(
+    DisassociateTrunkInterfaceOutput "DisassociateTrunkInterfaceResult"[debug from
+    output] { return_ = bool, client_token : String } { _meta }
+);
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct DisassociateVpcCidrBlockOutput {
     /// Information about the IPv6 CIDR block association.
     pub ipv6_cidr_block_association: Option<VpcIpv6CidrBlockAssociation>,
     /// Information about the IPv4 CIDR block association.
     pub cidr_block_association: Option<VpcCidrBlockAssociation>,
     /// The ID of the VPC.
     pub vpc_id: Option<String>,
+    pub(crate) _meta: rboto::__private::Meta,
 }
-impl rboto::FromValue for DisassociateVpcCidrBlockResult {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "DisassociateVpcCidrBlockResult")?;
-        Ok(Self {
-            ipv6_cidr_block_association: m.take(0)?,
-            cidr_block_association: m.take(1)?,
-            vpc_id: m.take(2)?,
-        })
-    }
-}
-#[derive(Clone, Debug, Default, PartialEq)]
-pub struct EnableAddressTransferResult {
+rboto::__structure!(
+    DisassociateVpcCidrBlockOutput "DisassociateVpcCidrBlockResult"[debug from output] {
+    ipv6_cidr_block_association : VpcIpv6CidrBlockAssociation, cidr_block_association :
+    VpcCidrBlockAssociation, vpc_id : String } { _meta }
+);
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct EnableAddressTransferOutput {
     /// An Elastic IP address transfer.
     pub address_transfer: Option<AddressTransfer>,
+    pub(crate) _meta: rboto::__private::Meta,
 }
-impl rboto::FromValue for EnableAddressTransferResult {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "EnableAddressTransferResult")?;
-        Ok(Self {
-            address_transfer: m.take(0)?,
-        })
-    }
-}
-#[derive(Clone, Debug, Default, PartialEq)]
-pub struct EnableAllowedImagesSettingsResult {
+rboto::__structure!(
+    EnableAddressTransferOutput "EnableAddressTransferResult"[debug from output] {
+    address_transfer : AddressTransfer } { _meta }
+);
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct EnableAllowedImagesSettingsOutput {
     /// Returns `enabled` or `audit-mode` if the request succeeds; otherwise, it returns an error.
     pub allowed_images_settings_state: Option<AllowedImagesSettingsEnabledState>,
+    pub(crate) _meta: rboto::__private::Meta,
 }
-impl rboto::FromValue for EnableAllowedImagesSettingsResult {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "EnableAllowedImagesSettingsResult")?;
-        Ok(Self {
-            allowed_images_settings_state: m.take(0)?,
-        })
+rboto::__structure!(
+    EnableAllowedImagesSettingsOutput "EnableAllowedImagesSettingsResult"[debug from
+    output] { allowed_images_settings_state : AllowedImagesSettingsEnabledState } { _meta
     }
-}
-#[derive(Clone, Debug, Default, PartialEq)]
-pub struct EnableApplicationStatusCheckSuppressionResult {
+);
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct EnableApplicationStatusCheckSuppressionOutput {
     /// The instances for which suppression was successfully enabled.
     pub successful_results: Option<Vec<SuccessfulSuppressionResponseObject>>,
     /// The instances for which suppression failed to be enabled.
     pub unsuccessful_results: Option<Vec<UnsuccessfulSuppressionResponseObject>>,
+    pub(crate) _meta: rboto::__private::Meta,
 }
-impl rboto::FromValue for EnableApplicationStatusCheckSuppressionResult {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "EnableApplicationStatusCheckSuppressionResult")?;
-        Ok(Self {
-            successful_results: m.take(0)?,
-            unsuccessful_results: m.take(1)?,
-        })
-    }
-}
-#[derive(Clone, Debug, Default, PartialEq)]
-pub struct EnableAwsNetworkPerformanceMetricSubscriptionResult {
+rboto::__structure!(
+    EnableApplicationStatusCheckSuppressionOutput
+    "EnableApplicationStatusCheckSuppressionResult"[debug from output] {
+    successful_results : Vec < SuccessfulSuppressionResponseObject >,
+    unsuccessful_results : Vec < UnsuccessfulSuppressionResponseObject > } { _meta }
+);
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct EnableAwsNetworkPerformanceMetricSubscriptionOutput {
     /// Indicates whether the subscribe action was successful.
     pub output: Option<bool>,
+    pub(crate) _meta: rboto::__private::Meta,
 }
-impl rboto::FromValue for EnableAwsNetworkPerformanceMetricSubscriptionResult {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(
-            v,
-            "EnableAwsNetworkPerformanceMetricSubscriptionResult",
-        )?;
-        Ok(Self { output: m.take(0)? })
-    }
-}
-#[derive(Clone, Debug, Default, PartialEq)]
-pub struct EnableCapacityManagerResult {
+rboto::__structure!(
+    EnableAwsNetworkPerformanceMetricSubscriptionOutput
+    "EnableAwsNetworkPerformanceMetricSubscriptionResult"[debug from output] { output =
+    bool } { _meta }
+);
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct EnableCapacityManagerOutput {
     /// The current status of Capacity Manager after the enable operation.
     pub capacity_manager_status: Option<CapacityManagerStatus>,
     /// Indicates whether Organizations access is enabled for cross-account data aggregation.
     pub organizations_access: Option<bool>,
+    pub(crate) _meta: rboto::__private::Meta,
 }
-impl rboto::FromValue for EnableCapacityManagerResult {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "EnableCapacityManagerResult")?;
-        Ok(Self {
-            capacity_manager_status: m.take(0)?,
-            organizations_access: m.take(1)?,
-        })
-    }
-}
-#[derive(Clone, Debug, Default, PartialEq)]
-pub struct EnableEbsEncryptionByDefaultResult {
+rboto::__structure!(
+    EnableCapacityManagerOutput "EnableCapacityManagerResult"[debug from output] {
+    capacity_manager_status : CapacityManagerStatus, organizations_access = bool } {
+    _meta }
+);
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct EnableEbsEncryptionByDefaultOutput {
     /// The updated status of encryption by default.
     pub ebs_encryption_by_default: Option<bool>,
+    pub(crate) _meta: rboto::__private::Meta,
 }
-impl rboto::FromValue for EnableEbsEncryptionByDefaultResult {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "EnableEbsEncryptionByDefaultResult")?;
-        Ok(Self {
-            ebs_encryption_by_default: m.take(0)?,
-        })
-    }
-}
-#[derive(Clone, Debug, Default, PartialEq)]
-pub struct EnableFastLaunchResult {
+rboto::__structure!(
+    EnableEbsEncryptionByDefaultOutput "EnableEbsEncryptionByDefaultResult"[debug from
+    output] { ebs_encryption_by_default = bool } { _meta }
+);
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct EnableFastLaunchOutput {
     /// The image ID that identifies the AMI for which Windows fast launch was enabled.
     pub image_id: Option<String>,
     /// The type of resource that was defined for pre-provisioning the AMI for Windows fast launch.
@@ -7545,252 +6613,231 @@ pub struct EnableFastLaunchResult {
     pub state_transition_reason: Option<String>,
     /// The time that the state changed for Windows fast launch for the AMI.
     pub state_transition_time: Option<rboto::DateTime>,
+    pub(crate) _meta: rboto::__private::Meta,
 }
-impl rboto::FromValue for EnableFastLaunchResult {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "EnableFastLaunchResult")?;
-        Ok(Self {
-            image_id: m.take(0)?,
-            resource_type: m.take(1)?,
-            snapshot_configuration: m.take(2)?,
-            launch_template: m.take(3)?,
-            max_parallel_launches: m.take(4)?,
-            owner_id: m.take(5)?,
-            state: m.take(6)?,
-            state_transition_reason: m.take(7)?,
-            state_transition_time: m.take(8)?,
-        })
-    }
-}
-#[derive(Clone, Debug, Default, PartialEq)]
-pub struct EnableFastSnapshotRestoresResult {
+rboto::__structure!(
+    EnableFastLaunchOutput "EnableFastLaunchResult"[debug from output] { image_id :
+    String, resource_type : FastLaunchResourceType, snapshot_configuration :
+    FastLaunchSnapshotConfigurationResponse, launch_template :
+    FastLaunchLaunchTemplateSpecificationResponse, max_parallel_launches = i32, owner_id
+    : String, state : FastLaunchStateCode, state_transition_reason : String,
+    state_transition_time : rboto::DateTime } { _meta }
+);
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct EnableFastSnapshotRestoresOutput {
     /// Information about the snapshots for which fast snapshot restores were successfully enabled.
     pub successful: Option<Vec<EnableFastSnapshotRestoreSuccessItem>>,
     /// Information about the snapshots for which fast snapshot restores could not be enabled.
     pub unsuccessful: Option<Vec<EnableFastSnapshotRestoreErrorItem>>,
+    pub(crate) _meta: rboto::__private::Meta,
 }
-impl rboto::FromValue for EnableFastSnapshotRestoresResult {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "EnableFastSnapshotRestoresResult")?;
-        Ok(Self {
-            successful: m.take(0)?,
-            unsuccessful: m.take(1)?,
-        })
-    }
-}
-#[derive(Clone, Debug, Default, PartialEq)]
-pub struct EnableImageBlockPublicAccessResult {
+rboto::__structure!(
+    EnableFastSnapshotRestoresOutput "EnableFastSnapshotRestoresResult"[debug from
+    output] { successful : Vec < EnableFastSnapshotRestoreSuccessItem >, unsuccessful :
+    Vec < EnableFastSnapshotRestoreErrorItem > } { _meta }
+);
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct EnableImageBlockPublicAccessOutput {
     /// Returns `block-new-sharing` if the request succeeds; otherwise, it returns an error.
     pub image_block_public_access_state: Option<ImageBlockPublicAccessEnabledState>,
+    pub(crate) _meta: rboto::__private::Meta,
 }
-impl rboto::FromValue for EnableImageBlockPublicAccessResult {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "EnableImageBlockPublicAccessResult")?;
-        Ok(Self {
-            image_block_public_access_state: m.take(0)?,
-        })
-    }
-}
-#[derive(Clone, Debug, Default, PartialEq)]
-pub struct EnableImageDeprecationResult {
+rboto::__structure!(
+    EnableImageBlockPublicAccessOutput "EnableImageBlockPublicAccessResult"[debug from
+    output] { image_block_public_access_state : ImageBlockPublicAccessEnabledState } {
+    _meta }
+);
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct EnableImageDeprecationOutput {
     /// Returns `true` if the request succeeds; otherwise, it returns an error.
     pub return_: Option<bool>,
+    pub(crate) _meta: rboto::__private::Meta,
 }
-impl rboto::FromValue for EnableImageDeprecationResult {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "EnableImageDeprecationResult")?;
-        Ok(Self { return_: m.take(0)? })
-    }
-}
-#[derive(Clone, Debug, Default, PartialEq)]
-pub struct EnableImageDeregistrationProtectionResult {
+rboto::__structure!(
+    EnableImageDeprecationOutput "EnableImageDeprecationResult"[debug from output] {
+    return_ = bool } { _meta }
+);
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct EnableImageDeregistrationProtectionOutput {
     /// Returns `true` if the request succeeds; otherwise, it returns an error.
     pub return_: Option<String>,
+    pub(crate) _meta: rboto::__private::Meta,
 }
-impl rboto::FromValue for EnableImageDeregistrationProtectionResult {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "EnableImageDeregistrationProtectionResult")?;
-        Ok(Self { return_: m.take(0)? })
-    }
-}
-#[derive(Clone, Debug, Default, PartialEq)]
-pub struct EnableImageResult {
+rboto::__structure!(
+    EnableImageDeregistrationProtectionOutput
+    "EnableImageDeregistrationProtectionResult"[debug from output] { return_ : String } {
+    _meta }
+);
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct EnableImageOutput {
     /// Returns `true` if the request succeeds; otherwise, it returns an error.
     pub return_: Option<bool>,
+    pub(crate) _meta: rboto::__private::Meta,
 }
-impl rboto::FromValue for EnableImageResult {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "EnableImageResult")?;
-        Ok(Self { return_: m.take(0)? })
-    }
-}
-#[derive(Clone, Debug, Default, PartialEq)]
-pub struct EnableInstanceSqlHaStandbyDetectionsResult {
+rboto::__structure!(
+    EnableImageOutput "EnableImageResult"[debug from output] { return_ = bool } { _meta }
+);
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct EnableInstanceSqlHaStandbyDetectionsOutput {
     /// Information about the instances that were enabled for SQL Server High Availability standby detection monitoring.
     pub instances: Option<Vec<RegisteredInstance>>,
+    pub(crate) _meta: rboto::__private::Meta,
 }
-impl rboto::FromValue for EnableInstanceSqlHaStandbyDetectionsResult {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "EnableInstanceSqlHaStandbyDetectionsResult")?;
-        Ok(Self { instances: m.take(0)? })
-    }
-}
-#[derive(Clone, Debug, Default, PartialEq)]
-pub struct EnableIpamInternetRegistryAssociationResult {
+rboto::__structure!(
+    EnableInstanceSqlHaStandbyDetectionsOutput
+    "EnableInstanceSqlHaStandbyDetectionsResult"[debug from output] { instances : Vec <
+    RegisteredInstance > } { _meta }
+);
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct EnableIpamInternetRegistryAssociationOutput {
     /// Information about the enabled internet registry association.
     pub ipam_internet_registry_association: Option<IpamInternetRegistryAssociation>,
+    pub(crate) _meta: rboto::__private::Meta,
 }
-impl rboto::FromValue for EnableIpamInternetRegistryAssociationResult {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "EnableIpamInternetRegistryAssociationResult")?;
-        Ok(Self {
-            ipam_internet_registry_association: m.take(0)?,
-        })
-    }
-}
-#[derive(Clone, Debug, Default, PartialEq)]
-pub struct EnableIpamOrganizationAdminAccountResult {
+rboto::__structure!(
+    EnableIpamInternetRegistryAssociationOutput
+    "EnableIpamInternetRegistryAssociationResult"[debug from output] {
+    ipam_internet_registry_association : IpamInternetRegistryAssociation } { _meta }
+);
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct EnableIpamOrganizationAdminAccountOutput {
     /// The result of enabling the IPAM account.
     pub success: Option<bool>,
+    pub(crate) _meta: rboto::__private::Meta,
 }
-impl rboto::FromValue for EnableIpamOrganizationAdminAccountResult {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "EnableIpamOrganizationAdminAccountResult")?;
-        Ok(Self { success: m.take(0)? })
-    }
-}
-#[derive(Clone, Debug, Default, PartialEq)]
-pub struct EnableIpamPolicyResult {
+rboto::__structure!(
+    EnableIpamOrganizationAdminAccountOutput
+    "EnableIpamOrganizationAdminAccountResult"[debug from output] { success = bool } {
+    _meta }
+);
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct EnableIpamPolicyOutput {
     /// The ID of the IPAM policy that was enabled.
     pub ipam_policy_id: Option<String>,
+    pub(crate) _meta: rboto::__private::Meta,
 }
-impl rboto::FromValue for EnableIpamPolicyResult {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "EnableIpamPolicyResult")?;
-        Ok(Self { ipam_policy_id: m.take(0)? })
-    }
-}
-#[derive(Clone, Debug, Default, PartialEq)]
-pub struct EnableReachabilityAnalyzerOrganizationSharingResult {
+rboto::__structure!(
+    EnableIpamPolicyOutput "EnableIpamPolicyResult"[debug from output] { ipam_policy_id :
+    String } { _meta }
+);
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct EnableReachabilityAnalyzerOrganizationSharingOutput {
     /// Returns `true` if the request succeeds; otherwise, returns an error.
     pub return_value: Option<bool>,
+    pub(crate) _meta: rboto::__private::Meta,
 }
-impl rboto::FromValue for EnableReachabilityAnalyzerOrganizationSharingResult {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(
-            v,
-            "EnableReachabilityAnalyzerOrganizationSharingResult",
-        )?;
-        Ok(Self { return_value: m.take(0)? })
-    }
-}
-#[derive(Clone, Debug, Default, PartialEq)]
-pub struct EnableRouteServerPropagationResult {
+rboto::__structure!(
+    EnableReachabilityAnalyzerOrganizationSharingOutput
+    "EnableReachabilityAnalyzerOrganizationSharingResult"[debug from output] {
+    return_value = bool } { _meta }
+);
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct EnableRouteServerPropagationOutput {
     /// Information about the enabled route server propagation.
     pub route_server_propagation: Option<RouteServerPropagation>,
+    pub(crate) _meta: rboto::__private::Meta,
 }
-impl rboto::FromValue for EnableRouteServerPropagationResult {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "EnableRouteServerPropagationResult")?;
-        Ok(Self {
-            route_server_propagation: m.take(0)?,
-        })
-    }
-}
-#[derive(Clone, Debug, Default, PartialEq)]
-pub struct EnableSerialConsoleAccessResult {
+rboto::__structure!(
+    EnableRouteServerPropagationOutput "EnableRouteServerPropagationResult"[debug from
+    output] { route_server_propagation : RouteServerPropagation } { _meta }
+);
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct EnableSerialConsoleAccessOutput {
     /// If `true`, access to the EC2 serial console of all instances is enabled for your account. If `false`, access to the EC2 serial console of all instances is disabled for your account.
     pub serial_console_access_enabled: Option<bool>,
+    pub(crate) _meta: rboto::__private::Meta,
 }
-impl rboto::FromValue for EnableSerialConsoleAccessResult {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "EnableSerialConsoleAccessResult")?;
-        Ok(Self {
-            serial_console_access_enabled: m.take(0)?,
-        })
-    }
-}
-#[derive(Clone, Debug, Default, PartialEq)]
-pub struct EnableSnapshotBlockPublicAccessResult {
+rboto::__structure!(
+    EnableSerialConsoleAccessOutput "EnableSerialConsoleAccessResult"[debug from output]
+    { serial_console_access_enabled = bool } { _meta }
+);
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct EnableSnapshotBlockPublicAccessOutput {
     /// The state of block public access for snapshots for the account and Region. Returns either `block-all-sharing` or `block-new-sharing` if the request succeeds.
     pub state: Option<SnapshotBlockPublicAccessState>,
+    pub(crate) _meta: rboto::__private::Meta,
 }
-impl rboto::FromValue for EnableSnapshotBlockPublicAccessResult {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "EnableSnapshotBlockPublicAccessResult")?;
-        Ok(Self { state: m.take(0)? })
-    }
-}
-#[derive(Clone, Debug, Default, PartialEq)]
-pub struct EnableTransitGatewayRouteTablePropagationResult {
+rboto::__structure!(
+    EnableSnapshotBlockPublicAccessOutput "EnableSnapshotBlockPublicAccessResult"[debug
+    from output] { state : SnapshotBlockPublicAccessState } { _meta }
+);
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct EnableTransitGatewayRouteTablePropagationOutput {
     /// Information about route propagation.
     pub propagation: Option<TransitGatewayPropagation>,
+    pub(crate) _meta: rboto::__private::Meta,
 }
-impl rboto::FromValue for EnableTransitGatewayRouteTablePropagationResult {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(
-            v,
-            "EnableTransitGatewayRouteTablePropagationResult",
-        )?;
-        Ok(Self { propagation: m.take(0)? })
-    }
-}
-#[derive(Clone, Debug, Default, PartialEq)]
-pub struct EnableVpcClassicLinkDnsSupportResult {
+rboto::__structure!(
+    EnableTransitGatewayRouteTablePropagationOutput
+    "EnableTransitGatewayRouteTablePropagationResult"[debug from output] { propagation :
+    TransitGatewayPropagation } { _meta }
+);
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct EnableVpcClassicLinkDnsSupportOutput {
     /// Returns `true` if the request succeeds; otherwise, it returns an error.
     pub return_: Option<bool>,
+    pub(crate) _meta: rboto::__private::Meta,
 }
-impl rboto::FromValue for EnableVpcClassicLinkDnsSupportResult {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "EnableVpcClassicLinkDnsSupportResult")?;
-        Ok(Self { return_: m.take(0)? })
-    }
-}
-#[derive(Clone, Debug, Default, PartialEq)]
-pub struct EnableVpcClassicLinkResult {
+rboto::__structure!(
+    EnableVpcClassicLinkDnsSupportOutput "EnableVpcClassicLinkDnsSupportResult"[debug
+    from output] { return_ = bool } { _meta }
+);
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct EnableVpcClassicLinkOutput {
     /// Returns `true` if the request succeeds; otherwise, it returns an error.
     pub return_: Option<bool>,
+    pub(crate) _meta: rboto::__private::Meta,
 }
-impl rboto::FromValue for EnableVpcClassicLinkResult {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "EnableVpcClassicLinkResult")?;
-        Ok(Self { return_: m.take(0)? })
-    }
-}
-#[derive(Clone, Debug, Default, PartialEq)]
-pub struct ExportClientVpnClientCertificateRevocationListResult {
+rboto::__structure!(
+    EnableVpcClassicLinkOutput "EnableVpcClassicLinkResult"[debug from output] { return_
+    = bool } { _meta }
+);
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct ExportClientVpnClientCertificateRevocationListOutput {
     /// Information about the client certificate revocation list.
     pub certificate_revocation_list: Option<String>,
     /// The current state of the client certificate revocation list.
     pub status: Option<ClientCertificateRevocationListStatus>,
+    pub(crate) _meta: rboto::__private::Meta,
 }
-impl rboto::FromValue for ExportClientVpnClientCertificateRevocationListResult {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(
-            v,
-            "ExportClientVpnClientCertificateRevocationListResult",
-        )?;
-        Ok(Self {
-            certificate_revocation_list: m.take(0)?,
-            status: m.take(1)?,
-        })
-    }
-}
-#[derive(Clone, Debug, Default, PartialEq)]
-pub struct ExportClientVpnClientConfigurationResult {
+rboto::__structure!(
+    ExportClientVpnClientCertificateRevocationListOutput
+    "ExportClientVpnClientCertificateRevocationListResult"[debug from output] {
+    certificate_revocation_list : String, status : ClientCertificateRevocationListStatus
+    } { _meta }
+);
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct ExportClientVpnClientConfigurationOutput {
     /// The contents of the Client VPN endpoint configuration file.
     pub client_configuration: Option<String>,
+    pub(crate) _meta: rboto::__private::Meta,
 }
-impl rboto::FromValue for ExportClientVpnClientConfigurationResult {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "ExportClientVpnClientConfigurationResult")?;
-        Ok(Self {
-            client_configuration: m.take(0)?,
-        })
-    }
-}
-#[derive(Clone, Debug, Default, PartialEq)]
-pub struct ExportImageResult {
+rboto::__structure!(
+    ExportClientVpnClientConfigurationOutput
+    "ExportClientVpnClientConfigurationResult"[debug from output] { client_configuration
+    : String } { _meta }
+);
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct ExportImageOutput {
     /// A description of the image being exported.
     pub description: Option<String>,
     /// The disk image format for the exported image.
@@ -7811,37 +6858,29 @@ pub struct ExportImageResult {
     pub status_message: Option<String>,
     /// Any tags assigned to the export image task.
     pub tags: Option<Vec<Tag>>,
+    pub(crate) _meta: rboto::__private::Meta,
 }
-impl rboto::FromValue for ExportImageResult {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "ExportImageResult")?;
-        Ok(Self {
-            description: m.take(0)?,
-            disk_image_format: m.take(1)?,
-            export_image_task_id: m.take(2)?,
-            image_id: m.take(3)?,
-            role_name: m.take(4)?,
-            progress: m.take(5)?,
-            s3_export_location: m.take(6)?,
-            status: m.take(7)?,
-            status_message: m.take(8)?,
-            tags: m.take(9)?,
-        })
-    }
-}
-#[derive(Clone, Debug, Default, PartialEq)]
-pub struct ExportTransitGatewayRoutesResult {
+rboto::__structure!(
+    ExportImageOutput "ExportImageResult"[debug from output] { description : String,
+    disk_image_format : DiskImageFormat, export_image_task_id : String, image_id :
+    String, role_name : String, progress : String, s3_export_location :
+    ExportTaskS3Location, status : String, status_message : String, tags : Vec < Tag > }
+    { _meta }
+);
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct ExportTransitGatewayRoutesOutput {
     /// The URL of the exported file in Amazon S3. For example, s3://*bucket_name*/VPCTransitGateway/TransitGatewayRouteTables/*file_name*.
     pub s3_location: Option<String>,
+    pub(crate) _meta: rboto::__private::Meta,
 }
-impl rboto::FromValue for ExportTransitGatewayRoutesResult {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "ExportTransitGatewayRoutesResult")?;
-        Ok(Self { s3_location: m.take(0)? })
-    }
-}
-#[derive(Clone, Debug, Default, PartialEq)]
-pub struct ExportVerifiedAccessInstanceClientConfigurationResult {
+rboto::__structure!(
+    ExportTransitGatewayRoutesOutput "ExportTransitGatewayRoutesResult"[debug from
+    output] { s3_location : String } { _meta }
+);
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct ExportVerifiedAccessInstanceClientConfigurationOutput {
     /// The version.
     pub version: Option<String>,
     /// The ID of the Verified Access instance.
@@ -7858,102 +6897,85 @@ pub struct ExportVerifiedAccessInstanceClientConfigurationResult {
     pub open_vpn_configurations: Option<
         Vec<VerifiedAccessInstanceOpenVpnClientConfiguration>,
     >,
+    pub(crate) _meta: rboto::__private::Meta,
 }
-impl rboto::FromValue for ExportVerifiedAccessInstanceClientConfigurationResult {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(
-            v,
-            "ExportVerifiedAccessInstanceClientConfigurationResult",
-        )?;
-        Ok(Self {
-            version: m.take(0)?,
-            verified_access_instance_id: m.take(1)?,
-            region: m.take(2)?,
-            device_trust_providers: m.take(3)?,
-            user_trust_provider: m.take(4)?,
-            open_vpn_configurations: m.take(5)?,
-        })
-    }
-}
-#[derive(Clone, Debug, Default, PartialEq)]
-pub struct GetActiveVpnTunnelStatusResult {
+rboto::__structure!(
+    ExportVerifiedAccessInstanceClientConfigurationOutput
+    "ExportVerifiedAccessInstanceClientConfigurationResult"[debug from output] { version
+    : String, verified_access_instance_id : String, region : String,
+    device_trust_providers : Vec < DeviceTrustProviderType >, user_trust_provider :
+    VerifiedAccessInstanceUserTrustProviderClientConfiguration, open_vpn_configurations :
+    Vec < VerifiedAccessInstanceOpenVpnClientConfiguration > } { _meta }
+);
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct GetActiveVpnTunnelStatusOutput {
     /// Information about the current security configuration of the VPN tunnel.
     pub active_vpn_tunnel_status: Option<ActiveVpnTunnelStatus>,
+    pub(crate) _meta: rboto::__private::Meta,
 }
-impl rboto::FromValue for GetActiveVpnTunnelStatusResult {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "GetActiveVpnTunnelStatusResult")?;
-        Ok(Self {
-            active_vpn_tunnel_status: m.take(0)?,
-        })
-    }
-}
-#[derive(Clone, Debug, Default, PartialEq)]
-pub struct GetAllowedImagesSettingsResult {
+rboto::__structure!(
+    GetActiveVpnTunnelStatusOutput "GetActiveVpnTunnelStatusResult"[debug from output] {
+    active_vpn_tunnel_status : ActiveVpnTunnelStatus } { _meta }
+);
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct GetAllowedImagesSettingsOutput {
     /// The current state of the Allowed AMIs setting at the account level in the specified Amazon Web Services Region.
     pub state: Option<String>,
     /// The list of criteria for images that are discoverable and usable in the account in the specified Amazon Web Services Region.
     pub image_criteria: Option<Vec<ImageCriterion>>,
     /// The entity that manages the Allowed AMIs settings. Possible values include:
     pub managed_by: Option<ManagedBy>,
+    pub(crate) _meta: rboto::__private::Meta,
 }
-impl rboto::FromValue for GetAllowedImagesSettingsResult {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "GetAllowedImagesSettingsResult")?;
-        Ok(Self {
-            state: m.take(0)?,
-            image_criteria: m.take(1)?,
-            managed_by: m.take(2)?,
-        })
-    }
-}
-#[derive(Clone, Debug, Default, PartialEq)]
-pub struct GetAssociatedEnclaveCertificateIamRolesResult {
+rboto::__structure!(
+    GetAllowedImagesSettingsOutput "GetAllowedImagesSettingsResult"[debug from output] {
+    state : String, image_criteria : Vec < ImageCriterion >, managed_by : ManagedBy } {
+    _meta }
+);
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct GetAssociatedEnclaveCertificateIamRolesOutput {
     /// Information about the associated IAM roles.
     pub associated_roles: Option<Vec<AssociatedRole>>,
+    pub(crate) _meta: rboto::__private::Meta,
 }
-impl rboto::FromValue for GetAssociatedEnclaveCertificateIamRolesResult {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "GetAssociatedEnclaveCertificateIamRolesResult")?;
-        Ok(Self {
-            associated_roles: m.take(0)?,
-        })
-    }
-}
-#[derive(Clone, Debug, Default, PartialEq)]
-pub struct GetAssociatedIpv6PoolCidrsResult {
+rboto::__structure!(
+    GetAssociatedEnclaveCertificateIamRolesOutput
+    "GetAssociatedEnclaveCertificateIamRolesResult"[debug from output] { associated_roles
+    : Vec < AssociatedRole > } { _meta }
+);
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct GetAssociatedIpv6PoolCidrsOutput {
     /// Information about the IPv6 CIDR block associations.
     pub ipv6_cidr_associations: Option<Vec<Ipv6CidrAssociation>>,
     /// The token to use to retrieve the next page of results. This value is `null` when there are no more results to return.
     pub next_token: Option<String>,
+    pub(crate) _meta: rboto::__private::Meta,
 }
-impl rboto::FromValue for GetAssociatedIpv6PoolCidrsResult {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "GetAssociatedIpv6PoolCidrsResult")?;
-        Ok(Self {
-            ipv6_cidr_associations: m.take(0)?,
-            next_token: m.take(1)?,
-        })
-    }
-}
-#[derive(Clone, Debug, Default, PartialEq)]
-pub struct GetAwsNetworkPerformanceDataResult {
+rboto::__structure!(
+    GetAssociatedIpv6PoolCidrsOutput "GetAssociatedIpv6PoolCidrsResult"[debug from
+    output] { ipv6_cidr_associations : Vec < Ipv6CidrAssociation >, next_token : String }
+    { _meta }
+);
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct GetAwsNetworkPerformanceDataOutput {
     /// The list of data responses.
     pub data_responses: Option<Vec<DataResponse>>,
     /// The token to use to retrieve the next page of results. This value is `null` when there are no more results to return.
     pub next_token: Option<String>,
+    pub(crate) _meta: rboto::__private::Meta,
 }
-impl rboto::FromValue for GetAwsNetworkPerformanceDataResult {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "GetAwsNetworkPerformanceDataResult")?;
-        Ok(Self {
-            data_responses: m.take(0)?,
-            next_token: m.take(1)?,
-        })
-    }
-}
-#[derive(Clone, Debug, Default, PartialEq)]
-pub struct GetCapacityManagerAttributesResult {
+rboto::__structure!(
+    GetAwsNetworkPerformanceDataOutput "GetAwsNetworkPerformanceDataResult"[debug from
+    output] { data_responses : Vec < DataResponse >, next_token : String } { _meta }
+);
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct GetCapacityManagerAttributesOutput {
     /// The current status of Capacity Manager.
     pub capacity_manager_status: Option<CapacityManagerStatus>,
     /// Indicates whether Organizations access is enabled for cross-account data aggregation.
@@ -7968,89 +6990,79 @@ pub struct GetCapacityManagerAttributesResult {
     pub earliest_datapoint_timestamp: Option<rboto::DateTime>,
     /// The timestamp of the most recent data point ingested by Capacity Manager, in milliseconds since epoch. This indicates how current your capacity data is.
     pub latest_datapoint_timestamp: Option<rboto::DateTime>,
+    pub(crate) _meta: rboto::__private::Meta,
 }
-impl rboto::FromValue for GetCapacityManagerAttributesResult {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "GetCapacityManagerAttributesResult")?;
-        Ok(Self {
-            capacity_manager_status: m.take(0)?,
-            organizations_access: m.take(1)?,
-            data_export_count: m.take(2)?,
-            ingestion_status: m.take(3)?,
-            ingestion_status_message: m.take(4)?,
-            earliest_datapoint_timestamp: m.take(5)?,
-            latest_datapoint_timestamp: m.take(6)?,
-        })
-    }
-}
-#[derive(Clone, Debug, Default, PartialEq)]
-pub struct GetCapacityManagerMetricDataResult {
+rboto::__structure!(
+    GetCapacityManagerAttributesOutput "GetCapacityManagerAttributesResult"[debug from
+    output] { capacity_manager_status : CapacityManagerStatus, organizations_access =
+    bool, data_export_count = i32, ingestion_status : IngestionStatus,
+    ingestion_status_message : String, earliest_datapoint_timestamp : rboto::DateTime,
+    latest_datapoint_timestamp : rboto::DateTime } { _meta }
+);
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct GetCapacityManagerMetricDataOutput {
     /// The metric data points returned by the query. Each result contains dimension values, timestamp, and metric values with their associated statistics.
     pub metric_data_results: Option<Vec<MetricDataResult>>,
     /// The token to use to retrieve the next page of results. This value is null when there are no more results to return.
     pub next_token: Option<String>,
+    pub(crate) _meta: rboto::__private::Meta,
 }
-impl rboto::FromValue for GetCapacityManagerMetricDataResult {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "GetCapacityManagerMetricDataResult")?;
-        Ok(Self {
-            metric_data_results: m.take(0)?,
-            next_token: m.take(1)?,
-        })
-    }
-}
-#[derive(Clone, Debug, Default, PartialEq)]
-pub struct GetCapacityManagerMetricDimensionsResult {
+rboto::__structure!(
+    GetCapacityManagerMetricDataOutput "GetCapacityManagerMetricDataResult"[debug from
+    output] { metric_data_results : Vec < MetricDataResult >, next_token : String } {
+    _meta }
+);
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct GetCapacityManagerMetricDimensionsOutput {
     /// The available dimension combinations that have data within the specified time range and filters.
     pub metric_dimension_results: Option<Vec<CapacityManagerDimension>>,
     /// The token to use to retrieve the next page of results. This value is null when there are no more results to return.
     pub next_token: Option<String>,
+    pub(crate) _meta: rboto::__private::Meta,
 }
-impl rboto::FromValue for GetCapacityManagerMetricDimensionsResult {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "GetCapacityManagerMetricDimensionsResult")?;
-        Ok(Self {
-            metric_dimension_results: m.take(0)?,
-            next_token: m.take(1)?,
-        })
-    }
-}
-#[derive(Clone, Debug, Default, PartialEq)]
-pub struct GetCapacityManagerMonitoredTagKeysResult {
+rboto::__structure!(
+    GetCapacityManagerMetricDimensionsOutput
+    "GetCapacityManagerMetricDimensionsResult"[debug from output] {
+    metric_dimension_results : Vec < CapacityManagerDimension >, next_token : String } {
+    _meta }
+);
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct GetCapacityManagerMonitoredTagKeysOutput {
     /// The list of tag keys being monitored by Capacity Manager, including their current status and metadata.
     pub capacity_manager_tag_keys: Option<Vec<CapacityManagerMonitoredTagKey>>,
     /// The token to use to retrieve the next page of results. This value is null when there are no more results to return.
     pub next_token: Option<String>,
+    pub(crate) _meta: rboto::__private::Meta,
 }
-impl rboto::FromValue for GetCapacityManagerMonitoredTagKeysResult {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "GetCapacityManagerMonitoredTagKeysResult")?;
-        Ok(Self {
-            capacity_manager_tag_keys: m.take(0)?,
-            next_token: m.take(1)?,
-        })
-    }
-}
-#[derive(Clone, Debug, Default, PartialEq)]
-pub struct GetCapacityManagerSupportabilityScoresResult {
+rboto::__structure!(
+    GetCapacityManagerMonitoredTagKeysOutput
+    "GetCapacityManagerMonitoredTagKeysResult"[debug from output] {
+    capacity_manager_tag_keys : Vec < CapacityManagerMonitoredTagKey >, next_token :
+    String } { _meta }
+);
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct GetCapacityManagerSupportabilityScoresOutput {
     /// The score for all instance type and Availability Zone combinations in the request together. A `high` aggregate score with lower individual scores means that no single combination can support the full request, but the combinations together can.
     pub aggregate_score: Option<SupportabilityScore>,
     /// The score for each instance type and Availability Zone combination in the request.
     pub capacity_manager_supportability_scores: Option<
         Vec<CapacityManagerSupportabilityScore>,
     >,
+    pub(crate) _meta: rboto::__private::Meta,
 }
-impl rboto::FromValue for GetCapacityManagerSupportabilityScoresResult {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "GetCapacityManagerSupportabilityScoresResult")?;
-        Ok(Self {
-            aggregate_score: m.take(0)?,
-            capacity_manager_supportability_scores: m.take(1)?,
-        })
-    }
-}
-#[derive(Clone, Debug, Default, PartialEq)]
-pub struct GetCapacityReservationUsageResult {
+rboto::__structure!(
+    GetCapacityManagerSupportabilityScoresOutput
+    "GetCapacityManagerSupportabilityScoresResult"[debug from output] { aggregate_score :
+    SupportabilityScore, capacity_manager_supportability_scores : Vec <
+    CapacityManagerSupportabilityScore > } { _meta }
+);
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct GetCapacityReservationUsageOutput {
     /// The token to use to retrieve the next page of results. This value is `null` when there are no more results to return.
     pub next_token: Option<String>,
     /// The ID of the Capacity Reservation.
@@ -8071,26 +7083,19 @@ pub struct GetCapacityReservationUsageResult {
     pub interruptible_capacity_allocation: Option<InterruptibleCapacityAllocation>,
     /// Details about the interruption configuration and source reservation for interruptible Capacity Reservations.
     pub interruption_info: Option<InterruptionInfo>,
+    pub(crate) _meta: rboto::__private::Meta,
 }
-impl rboto::FromValue for GetCapacityReservationUsageResult {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "GetCapacityReservationUsageResult")?;
-        Ok(Self {
-            next_token: m.take(0)?,
-            capacity_reservation_id: m.take(1)?,
-            instance_type: m.take(2)?,
-            total_instance_count: m.take(3)?,
-            available_instance_count: m.take(4)?,
-            state: m.take(5)?,
-            instance_usages: m.take(6)?,
-            interruptible: m.take(7)?,
-            interruptible_capacity_allocation: m.take(8)?,
-            interruption_info: m.take(9)?,
-        })
-    }
-}
-#[derive(Clone, Debug, Default, PartialEq)]
-pub struct GetClientVpnEndpointAuthorizationPolicyResult {
+rboto::__structure!(
+    GetCapacityReservationUsageOutput "GetCapacityReservationUsageResult"[debug from
+    output] { next_token : String, capacity_reservation_id : String, instance_type :
+    String, total_instance_count = i32, available_instance_count = i32, state :
+    CapacityReservationState, instance_usages : Vec < InstanceUsage >, interruptible =
+    bool, interruptible_capacity_allocation : InterruptibleCapacityAllocation,
+    interruption_info : InterruptionInfo } { _meta }
+);
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct GetClientVpnEndpointAuthorizationPolicyOutput {
     /// The ID of the Client VPN endpoint.
     pub client_vpn_endpoint_id: Option<String>,
     /// The authorization policy document, written in the Cedar policy language.
@@ -8101,21 +7106,18 @@ pub struct GetClientVpnEndpointAuthorizationPolicyResult {
     pub shadow_mode: Option<ClientVpnAuthorizationPolicyShadowMode>,
     /// The current state of the authorization policy.
     pub status: Option<ClientVpnAuthorizationPolicyStatus>,
+    pub(crate) _meta: rboto::__private::Meta,
 }
-impl rboto::FromValue for GetClientVpnEndpointAuthorizationPolicyResult {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "GetClientVpnEndpointAuthorizationPolicyResult")?;
-        Ok(Self {
-            client_vpn_endpoint_id: m.take(0)?,
-            policy_document: m.take(1)?,
-            description: m.take(2)?,
-            shadow_mode: m.take(3)?,
-            status: m.take(4)?,
-        })
-    }
-}
-#[derive(Clone, Debug, Default, PartialEq)]
-pub struct GetCoipPoolUsageResult {
+rboto::__structure!(
+    GetClientVpnEndpointAuthorizationPolicyOutput
+    "GetClientVpnEndpointAuthorizationPolicyResult"[debug from output] {
+    client_vpn_endpoint_id : String, policy_document : String, description : String,
+    shadow_mode : ClientVpnAuthorizationPolicyShadowMode, status :
+    ClientVpnAuthorizationPolicyStatus } { _meta }
+);
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct GetCoipPoolUsageOutput {
     /// The ID of the customer-owned address pool.
     pub coip_pool_id: Option<String>,
     /// Information about the address usage.
@@ -8124,55 +7126,44 @@ pub struct GetCoipPoolUsageResult {
     pub local_gateway_route_table_id: Option<String>,
     /// The token to use to retrieve the next page of results. This value is `null` when there are no more results to return.
     pub next_token: Option<String>,
+    pub(crate) _meta: rboto::__private::Meta,
 }
-impl rboto::FromValue for GetCoipPoolUsageResult {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "GetCoipPoolUsageResult")?;
-        Ok(Self {
-            coip_pool_id: m.take(0)?,
-            coip_address_usages: m.take(1)?,
-            local_gateway_route_table_id: m.take(2)?,
-            next_token: m.take(3)?,
-        })
-    }
-}
-#[derive(Clone, Debug, Default, PartialEq)]
-pub struct GetConsoleOutputResult {
+rboto::__structure!(
+    GetCoipPoolUsageOutput "GetCoipPoolUsageResult"[debug from output] { coip_pool_id :
+    String, coip_address_usages : Vec < CoipAddressUsage >, local_gateway_route_table_id
+    : String, next_token : String } { _meta }
+);
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct GetConsoleOutputOutput {
     /// The ID of the instance.
     pub instance_id: Option<String>,
     /// The time at which the output was last updated.
     pub timestamp: Option<rboto::DateTime>,
     /// The console output, base64-encoded. If you are using a command line tool, the tool decodes the output for you.
     pub output: Option<String>,
+    pub(crate) _meta: rboto::__private::Meta,
 }
-impl rboto::FromValue for GetConsoleOutputResult {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "GetConsoleOutputResult")?;
-        Ok(Self {
-            instance_id: m.take(0)?,
-            timestamp: m.take(1)?,
-            output: m.take(2)?,
-        })
-    }
-}
-#[derive(Clone, Debug, Default, PartialEq)]
-pub struct GetConsoleScreenshotResult {
+rboto::__structure!(
+    GetConsoleOutputOutput "GetConsoleOutputResult"[debug from output] { instance_id :
+    String, timestamp : rboto::DateTime, output : String } { _meta }
+);
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct GetConsoleScreenshotOutput {
     /// The data that comprises the image.
     pub image_data: Option<String>,
     /// The ID of the instance.
     pub instance_id: Option<String>,
+    pub(crate) _meta: rboto::__private::Meta,
 }
-impl rboto::FromValue for GetConsoleScreenshotResult {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "GetConsoleScreenshotResult")?;
-        Ok(Self {
-            image_data: m.take(0)?,
-            instance_id: m.take(1)?,
-        })
-    }
-}
-#[derive(Clone, Debug, Default, PartialEq)]
-pub struct GetDeclarativePoliciesReportSummaryResult {
+rboto::__structure!(
+    GetConsoleScreenshotOutput "GetConsoleScreenshotResult"[debug from output] {
+    image_data : String, instance_id : String } { _meta }
+);
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct GetDeclarativePoliciesReportSummaryOutput {
     /// The ID of the report.
     pub report_id: Option<String>,
     /// The name of the Amazon S3 bucket where the report is located.
@@ -8191,111 +7182,96 @@ pub struct GetDeclarativePoliciesReportSummaryResult {
     pub number_of_failed_accounts: Option<i32>,
     /// The attributes described in the report.
     pub attribute_summaries: Option<Vec<AttributeSummary>>,
+    pub(crate) _meta: rboto::__private::Meta,
 }
-impl rboto::FromValue for GetDeclarativePoliciesReportSummaryResult {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "GetDeclarativePoliciesReportSummaryResult")?;
-        Ok(Self {
-            report_id: m.take(0)?,
-            s3_bucket: m.take(1)?,
-            s3_prefix: m.take(2)?,
-            target_id: m.take(3)?,
-            start_time: m.take(4)?,
-            end_time: m.take(5)?,
-            number_of_accounts: m.take(6)?,
-            number_of_failed_accounts: m.take(7)?,
-            attribute_summaries: m.take(8)?,
-        })
-    }
-}
-#[derive(Clone, Debug, Default, PartialEq)]
-pub struct GetDefaultCreditSpecificationResult {
+rboto::__structure!(
+    GetDeclarativePoliciesReportSummaryOutput
+    "GetDeclarativePoliciesReportSummaryResult"[debug from output] { report_id : String,
+    s3_bucket : String, s3_prefix : String, target_id : String, start_time :
+    rboto::DateTime, end_time : rboto::DateTime, number_of_accounts = i32,
+    number_of_failed_accounts = i32, attribute_summaries : Vec < AttributeSummary > } {
+    _meta }
+);
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct GetDefaultCreditSpecificationOutput {
     /// The default credit option for CPU usage of the instance family.
     pub instance_family_credit_specification: Option<InstanceFamilyCreditSpecification>,
+    pub(crate) _meta: rboto::__private::Meta,
 }
-impl rboto::FromValue for GetDefaultCreditSpecificationResult {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "GetDefaultCreditSpecificationResult")?;
-        Ok(Self {
-            instance_family_credit_specification: m.take(0)?,
-        })
-    }
-}
-#[derive(Clone, Debug, Default, PartialEq)]
-pub struct GetEbsDefaultKmsKeyIdResult {
+rboto::__structure!(
+    GetDefaultCreditSpecificationOutput "GetDefaultCreditSpecificationResult"[debug from
+    output] { instance_family_credit_specification : InstanceFamilyCreditSpecification }
+    { _meta }
+);
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct GetEbsDefaultKmsKeyIdOutput {
     /// The Amazon Resource Name (ARN) of the default KMS key for encryption by default.
     pub kms_key_id: Option<String>,
+    pub(crate) _meta: rboto::__private::Meta,
 }
-impl rboto::FromValue for GetEbsDefaultKmsKeyIdResult {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "GetEbsDefaultKmsKeyIdResult")?;
-        Ok(Self { kms_key_id: m.take(0)? })
-    }
-}
-#[derive(Clone, Debug, Default, PartialEq)]
-pub struct GetEbsEncryptionByDefaultResult {
+rboto::__structure!(
+    GetEbsDefaultKmsKeyIdOutput "GetEbsDefaultKmsKeyIdResult"[debug from output] {
+    kms_key_id : String } { _meta }
+);
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct GetEbsEncryptionByDefaultOutput {
     /// Indicates whether encryption by default is enabled.
     pub ebs_encryption_by_default: Option<bool>,
     /// Reserved for future use.
     pub sse_type: Option<SseType>,
+    pub(crate) _meta: rboto::__private::Meta,
 }
-impl rboto::FromValue for GetEbsEncryptionByDefaultResult {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "GetEbsEncryptionByDefaultResult")?;
-        Ok(Self {
-            ebs_encryption_by_default: m.take(0)?,
-            sse_type: m.take(1)?,
-        })
-    }
-}
-#[derive(Clone, Debug, Default, PartialEq)]
-pub struct GetEnabledIpamPolicyResult {
+rboto::__structure!(
+    GetEbsEncryptionByDefaultOutput "GetEbsEncryptionByDefaultResult"[debug from output]
+    { ebs_encryption_by_default = bool, sse_type : SseType } { _meta }
+);
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct GetEnabledIpamPolicyOutput {
     /// Indicates whether the IPAM policy is enabled.
     pub ipam_policy_enabled: Option<bool>,
     /// The ID of the enabled IPAM policy.
     pub ipam_policy_id: Option<String>,
     /// The entity that manages the IPAM policy.
     pub managed_by: Option<IpamPolicyManagedBy>,
+    pub(crate) _meta: rboto::__private::Meta,
 }
-impl rboto::FromValue for GetEnabledIpamPolicyResult {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "GetEnabledIpamPolicyResult")?;
-        Ok(Self {
-            ipam_policy_enabled: m.take(0)?,
-            ipam_policy_id: m.take(1)?,
-            managed_by: m.take(2)?,
-        })
-    }
-}
-#[derive(Clone, Debug, Default, PartialEq)]
-pub struct GetFlowLogsIntegrationTemplateResult {
+rboto::__structure!(
+    GetEnabledIpamPolicyOutput "GetEnabledIpamPolicyResult"[debug from output] {
+    ipam_policy_enabled = bool, ipam_policy_id : String, managed_by : IpamPolicyManagedBy
+    } { _meta }
+);
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct GetFlowLogsIntegrationTemplateOutput {
     /// The generated CloudFormation template.
     pub result: Option<String>,
+    pub(crate) _meta: rboto::__private::Meta,
 }
-impl rboto::FromValue for GetFlowLogsIntegrationTemplateResult {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "GetFlowLogsIntegrationTemplateResult")?;
-        Ok(Self { result: m.take(0)? })
-    }
-}
-#[derive(Clone, Debug, Default, PartialEq)]
-pub struct GetGroupsForCapacityReservationResult {
+rboto::__structure!(
+    GetFlowLogsIntegrationTemplateOutput "GetFlowLogsIntegrationTemplateResult"[debug
+    from output] { result : String } { _meta }
+);
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct GetGroupsForCapacityReservationOutput {
     /// The token to use to retrieve the next page of results. This value is `null` when there are no more results to return.
     pub next_token: Option<String>,
     /// Information about the resource groups to which the Capacity Reservation has been added.
     pub capacity_reservation_groups: Option<Vec<CapacityReservationGroup>>,
+    pub(crate) _meta: rboto::__private::Meta,
 }
-impl rboto::FromValue for GetGroupsForCapacityReservationResult {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "GetGroupsForCapacityReservationResult")?;
-        Ok(Self {
-            next_token: m.take(0)?,
-            capacity_reservation_groups: m.take(1)?,
-        })
-    }
-}
-#[derive(Clone, Debug, Default, PartialEq)]
-pub struct GetHostReservationPurchasePreviewResult {
+rboto::__structure!(
+    GetGroupsForCapacityReservationOutput "GetGroupsForCapacityReservationResult"[debug
+    from output] { next_token : String, capacity_reservation_groups : Vec <
+    CapacityReservationGroup > } { _meta }
+);
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct GetHostReservationPurchasePreviewOutput {
     /// The currency in which the `totalUpfrontPrice` and `totalHourlyPrice` amounts are specified. At this time, the only supported currency is `USD`.
     pub currency_code: Option<CurrencyCodeValues>,
     /// The purchase information of the Dedicated Host reservation and the Dedicated Hosts associated with it.
@@ -8304,76 +7280,66 @@ pub struct GetHostReservationPurchasePreviewResult {
     pub total_hourly_price: Option<String>,
     /// The potential total upfront price. This is billed immediately.
     pub total_upfront_price: Option<String>,
+    pub(crate) _meta: rboto::__private::Meta,
 }
-impl rboto::FromValue for GetHostReservationPurchasePreviewResult {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "GetHostReservationPurchasePreviewResult")?;
-        Ok(Self {
-            currency_code: m.take(0)?,
-            purchase: m.take(1)?,
-            total_hourly_price: m.take(2)?,
-            total_upfront_price: m.take(3)?,
-        })
-    }
-}
-#[derive(Clone, Debug, Default, PartialEq)]
-pub struct GetImageAncestryResult {
+rboto::__structure!(
+    GetHostReservationPurchasePreviewOutput
+    "GetHostReservationPurchasePreviewResult"[debug from output] { currency_code :
+    CurrencyCodeValues, purchase : Vec < Purchase >, total_hourly_price : String,
+    total_upfront_price : String } { _meta }
+);
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct GetImageAncestryOutput {
     /// A list of entries in the AMI ancestry chain, from the specified AMI to the root AMI.
     pub image_ancestry_entries: Option<Vec<ImageAncestryEntry>>,
+    pub(crate) _meta: rboto::__private::Meta,
 }
-impl rboto::FromValue for GetImageAncestryResult {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "GetImageAncestryResult")?;
-        Ok(Self {
-            image_ancestry_entries: m.take(0)?,
-        })
-    }
-}
-#[derive(Clone, Debug, Default, PartialEq)]
-pub struct GetImageBlockPublicAccessStateResult {
+rboto::__structure!(
+    GetImageAncestryOutput "GetImageAncestryResult"[debug from output] {
+    image_ancestry_entries : Vec < ImageAncestryEntry > } { _meta }
+);
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct GetImageBlockPublicAccessStateOutput {
     /// The current state of block public access for AMIs at the account level in the specified Amazon Web Services Region.
     pub image_block_public_access_state: Option<String>,
     /// The entity that manages the state for block public access for AMIs. Possible values include:
     pub managed_by: Option<ManagedBy>,
+    pub(crate) _meta: rboto::__private::Meta,
 }
-impl rboto::FromValue for GetImageBlockPublicAccessStateResult {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "GetImageBlockPublicAccessStateResult")?;
-        Ok(Self {
-            image_block_public_access_state: m.take(0)?,
-            managed_by: m.take(1)?,
-        })
-    }
-}
-#[derive(Clone, Debug, Default, PartialEq)]
-pub struct GetImageFindingsResult {
+rboto::__structure!(
+    GetImageBlockPublicAccessStateOutput "GetImageBlockPublicAccessStateResult"[debug
+    from output] { image_block_public_access_state : String, managed_by : ManagedBy } {
+    _meta }
+);
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct GetImageFindingsOutput {
     /// The Amazon Inspector findings for the AMI.
     pub image_findings: Option<Vec<ImageFinding>>,
     /// The token to include in another request to get the next page of items. This value is `null` when there are no more items to return.
     pub next_token: Option<String>,
+    pub(crate) _meta: rboto::__private::Meta,
 }
-impl rboto::FromValue for GetImageFindingsResult {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "GetImageFindingsResult")?;
-        Ok(Self {
-            image_findings: m.take(0)?,
-            next_token: m.take(1)?,
-        })
-    }
-}
-#[derive(Clone, Debug, Default, PartialEq)]
-pub struct GetInstanceMetadataDefaultsResult {
+rboto::__structure!(
+    GetImageFindingsOutput "GetImageFindingsResult"[debug from output] { image_findings :
+    Vec < ImageFinding >, next_token : String } { _meta }
+);
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct GetInstanceMetadataDefaultsOutput {
     /// The account-level default IMDS settings.
     pub account_level: Option<InstanceMetadataDefaultsResponse>,
+    pub(crate) _meta: rboto::__private::Meta,
 }
-impl rboto::FromValue for GetInstanceMetadataDefaultsResult {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "GetInstanceMetadataDefaultsResult")?;
-        Ok(Self { account_level: m.take(0)? })
-    }
-}
+rboto::__structure!(
+    GetInstanceMetadataDefaultsOutput "GetInstanceMetadataDefaultsResult"[debug from
+    output] { account_level : InstanceMetadataDefaultsResponse } { _meta }
+);
 #[derive(Clone, Default, PartialEq)]
-pub struct GetInstanceTpmEkPubResult {
+#[non_exhaustive]
+pub struct GetInstanceTpmEkPubOutput {
     /// The ID of the instance.
     pub instance_id: Option<String>,
     /// The public endorsement key type.
@@ -8382,445 +7348,368 @@ pub struct GetInstanceTpmEkPubResult {
     pub key_format: Option<EkPubKeyFormat>,
     /// The public endorsement key material.
     pub key_value: Option<String>,
+    pub(crate) _meta: rboto::__private::Meta,
 }
-impl ::std::fmt::Debug for GetInstanceTpmEkPubResult {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.debug_struct("GetInstanceTpmEkPubResult")
-            .field("instance_id", &self.instance_id)
-            .field("key_type", &self.key_type)
-            .field("key_format", &self.key_format)
-            .field("key_value", &rboto::types::Redacted(&self.key_value))
-            .finish()
-    }
-}
-impl rboto::FromValue for GetInstanceTpmEkPubResult {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "GetInstanceTpmEkPubResult")?;
-        Ok(Self {
-            instance_id: m.take(0)?,
-            key_type: m.take(1)?,
-            key_format: m.take(2)?,
-            key_value: m.take(3)?,
-        })
-    }
-}
-#[derive(Clone, Debug, Default, PartialEq)]
-pub struct GetInstanceTypesFromInstanceRequirementsResult {
+rboto::__structure!(
+    GetInstanceTpmEkPubOutput "GetInstanceTpmEkPubResult"[debug from output] {
+    instance_id : String, key_type : EkPubKeyType, key_format : EkPubKeyFormat, key_value
+    : String[sensitive] } { _meta }
+);
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct GetInstanceTypesFromInstanceRequirementsOutput {
     /// The instance types with the specified instance attributes.
     pub instance_types: Option<Vec<InstanceTypeInfoFromInstanceRequirements>>,
     /// The token to include in another request to get the next page of items. This value is `null` when there are no more items to return.
     pub next_token: Option<String>,
+    pub(crate) _meta: rboto::__private::Meta,
 }
-impl rboto::FromValue for GetInstanceTypesFromInstanceRequirementsResult {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(
-            v,
-            "GetInstanceTypesFromInstanceRequirementsResult",
-        )?;
-        Ok(Self {
-            instance_types: m.take(0)?,
-            next_token: m.take(1)?,
-        })
-    }
-}
+rboto::__structure!(
+    GetInstanceTypesFromInstanceRequirementsOutput
+    "GetInstanceTypesFromInstanceRequirementsResult"[debug from output] { instance_types
+    : Vec < InstanceTypeInfoFromInstanceRequirements >, next_token : String } { _meta }
+);
 #[derive(Clone, Default, PartialEq)]
-pub struct GetInstanceUefiDataResult {
+#[non_exhaustive]
+pub struct GetInstanceUefiDataOutput {
     /// The ID of the instance from which to retrieve the UEFI data.
     pub instance_id: Option<String>,
     /// Base64 representation of the non-volatile UEFI variable store.
     pub uefi_data: Option<String>,
+    pub(crate) _meta: rboto::__private::Meta,
 }
-impl ::std::fmt::Debug for GetInstanceUefiDataResult {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.debug_struct("GetInstanceUefiDataResult")
-            .field("instance_id", &self.instance_id)
-            .field("uefi_data", &rboto::types::Redacted(&self.uefi_data))
-            .finish()
-    }
-}
-impl rboto::FromValue for GetInstanceUefiDataResult {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "GetInstanceUefiDataResult")?;
-        Ok(Self {
-            instance_id: m.take(0)?,
-            uefi_data: m.take(1)?,
-        })
-    }
-}
-#[derive(Clone, Debug, Default, PartialEq)]
-pub struct GetIpamAddressHistoryResult {
+rboto::__structure!(
+    GetInstanceUefiDataOutput "GetInstanceUefiDataResult"[debug from output] {
+    instance_id : String, uefi_data : String[sensitive] } { _meta }
+);
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct GetIpamAddressHistoryOutput {
     /// A historical record for a CIDR within an IPAM scope. If the CIDR is associated with an EC2 instance, you will see an object in the response for the instance and one for the network interface.
     pub history_records: Option<Vec<IpamAddressHistoryRecord>>,
     /// The token to use to retrieve the next page of results. This value is `null` when there are no more results to return.
     pub next_token: Option<String>,
+    pub(crate) _meta: rboto::__private::Meta,
 }
-impl rboto::FromValue for GetIpamAddressHistoryResult {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "GetIpamAddressHistoryResult")?;
-        Ok(Self {
-            history_records: m.take(0)?,
-            next_token: m.take(1)?,
-        })
-    }
-}
-#[derive(Clone, Debug, Default, PartialEq)]
-pub struct GetIpamDiscoveredAccountsResult {
+rboto::__structure!(
+    GetIpamAddressHistoryOutput "GetIpamAddressHistoryResult"[debug from output] {
+    history_records : Vec < IpamAddressHistoryRecord >, next_token : String } { _meta }
+);
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct GetIpamDiscoveredAccountsOutput {
     /// Discovered accounts.
     pub ipam_discovered_accounts: Option<Vec<IpamDiscoveredAccount>>,
     /// Specify the pagination token from a previous request to retrieve the next page of results.
     pub next_token: Option<String>,
+    pub(crate) _meta: rboto::__private::Meta,
 }
-impl rboto::FromValue for GetIpamDiscoveredAccountsResult {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "GetIpamDiscoveredAccountsResult")?;
-        Ok(Self {
-            ipam_discovered_accounts: m.take(0)?,
-            next_token: m.take(1)?,
-        })
-    }
-}
-#[derive(Clone, Debug, Default, PartialEq)]
-pub struct GetIpamDiscoveredPublicAddressesResult {
+rboto::__structure!(
+    GetIpamDiscoveredAccountsOutput "GetIpamDiscoveredAccountsResult"[debug from output]
+    { ipam_discovered_accounts : Vec < IpamDiscoveredAccount >, next_token : String } {
+    _meta }
+);
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct GetIpamDiscoveredPublicAddressesOutput {
     /// IPAM discovered public addresses.
     pub ipam_discovered_public_addresses: Option<Vec<IpamDiscoveredPublicAddress>>,
     /// The oldest successful resource discovery time.
     pub oldest_sample_time: Option<rboto::DateTime>,
     /// The token to use to retrieve the next page of results. This value is `null` when there are no more results to return.
     pub next_token: Option<String>,
+    pub(crate) _meta: rboto::__private::Meta,
 }
-impl rboto::FromValue for GetIpamDiscoveredPublicAddressesResult {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "GetIpamDiscoveredPublicAddressesResult")?;
-        Ok(Self {
-            ipam_discovered_public_addresses: m.take(0)?,
-            oldest_sample_time: m.take(1)?,
-            next_token: m.take(2)?,
-        })
-    }
-}
-#[derive(Clone, Debug, Default, PartialEq)]
-pub struct GetIpamDiscoveredResourceCidrsResult {
+rboto::__structure!(
+    GetIpamDiscoveredPublicAddressesOutput "GetIpamDiscoveredPublicAddressesResult"[debug
+    from output] { ipam_discovered_public_addresses : Vec < IpamDiscoveredPublicAddress
+    >, oldest_sample_time : rboto::DateTime, next_token : String } { _meta }
+);
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct GetIpamDiscoveredResourceCidrsOutput {
     /// Discovered resource CIDRs.
     pub ipam_discovered_resource_cidrs: Option<Vec<IpamDiscoveredResourceCidr>>,
     /// Specify the pagination token from a previous request to retrieve the next page of results.
     pub next_token: Option<String>,
+    pub(crate) _meta: rboto::__private::Meta,
 }
-impl rboto::FromValue for GetIpamDiscoveredResourceCidrsResult {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "GetIpamDiscoveredResourceCidrsResult")?;
-        Ok(Self {
-            ipam_discovered_resource_cidrs: m.take(0)?,
-            next_token: m.take(1)?,
-        })
-    }
-}
-#[derive(Clone, Debug, Default, PartialEq)]
-pub struct GetIpamDiscoveredRoutesResult {
+rboto::__structure!(
+    GetIpamDiscoveredResourceCidrsOutput "GetIpamDiscoveredResourceCidrsResult"[debug
+    from output] { ipam_discovered_resource_cidrs : Vec < IpamDiscoveredResourceCidr >,
+    next_token : String } { _meta }
+);
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct GetIpamDiscoveredRoutesOutput {
     /// The discovered BGP routes.
     pub ipam_discovered_routes: Option<Vec<IpamDiscoveredRoute>>,
     /// The token to use to retrieve the next page of results.
     pub next_token: Option<String>,
+    pub(crate) _meta: rboto::__private::Meta,
 }
-impl rboto::FromValue for GetIpamDiscoveredRoutesResult {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "GetIpamDiscoveredRoutesResult")?;
-        Ok(Self {
-            ipam_discovered_routes: m.take(0)?,
-            next_token: m.take(1)?,
-        })
-    }
-}
-#[derive(Clone, Debug, Default, PartialEq)]
-pub struct GetIpamInternetRegistryAssociationAsnsResult {
+rboto::__structure!(
+    GetIpamDiscoveredRoutesOutput "GetIpamDiscoveredRoutesResult"[debug from output] {
+    ipam_discovered_routes : Vec < IpamDiscoveredRoute >, next_token : String } { _meta }
+);
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct GetIpamInternetRegistryAssociationAsnsOutput {
     /// The token to use to retrieve the next page of results.
     pub next_token: Option<String>,
     /// The ASNs registered with the internet registry.
     pub ipam_internet_registry_association_asns: Option<
         Vec<IpamInternetRegistryAssociationAsn>,
     >,
+    pub(crate) _meta: rboto::__private::Meta,
 }
-impl rboto::FromValue for GetIpamInternetRegistryAssociationAsnsResult {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "GetIpamInternetRegistryAssociationAsnsResult")?;
-        Ok(Self {
-            next_token: m.take(0)?,
-            ipam_internet_registry_association_asns: m.take(1)?,
-        })
-    }
-}
-#[derive(Clone, Debug, Default, PartialEq)]
-pub struct GetIpamInternetRegistryAssociationCidrsResult {
+rboto::__structure!(
+    GetIpamInternetRegistryAssociationAsnsOutput
+    "GetIpamInternetRegistryAssociationAsnsResult"[debug from output] { next_token :
+    String, ipam_internet_registry_association_asns : Vec <
+    IpamInternetRegistryAssociationAsn > } { _meta }
+);
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct GetIpamInternetRegistryAssociationCidrsOutput {
     /// The token to use to retrieve the next page of results.
     pub next_token: Option<String>,
     /// The CIDRs registered with the internet registry.
     pub ipam_internet_registry_association_cidrs: Option<
         Vec<IpamInternetRegistryAssociationCidr>,
     >,
+    pub(crate) _meta: rboto::__private::Meta,
 }
-impl rboto::FromValue for GetIpamInternetRegistryAssociationCidrsResult {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "GetIpamInternetRegistryAssociationCidrsResult")?;
-        Ok(Self {
-            next_token: m.take(0)?,
-            ipam_internet_registry_association_cidrs: m.take(1)?,
-        })
-    }
-}
-#[derive(Clone, Debug, Default, PartialEq)]
-pub struct GetIpamPolicyAllocationRulesResult {
+rboto::__structure!(
+    GetIpamInternetRegistryAssociationCidrsOutput
+    "GetIpamInternetRegistryAssociationCidrsResult"[debug from output] { next_token :
+    String, ipam_internet_registry_association_cidrs : Vec <
+    IpamInternetRegistryAssociationCidr > } { _meta }
+);
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct GetIpamPolicyAllocationRulesOutput {
     /// The IPAM policy documents containing the allocation rules.
     pub ipam_policy_documents: Option<Vec<IpamPolicyDocument>>,
     /// The token to use to retrieve the next page of results.
     pub next_token: Option<String>,
+    pub(crate) _meta: rboto::__private::Meta,
 }
-impl rboto::FromValue for GetIpamPolicyAllocationRulesResult {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "GetIpamPolicyAllocationRulesResult")?;
-        Ok(Self {
-            ipam_policy_documents: m.take(0)?,
-            next_token: m.take(1)?,
-        })
-    }
-}
-#[derive(Clone, Debug, Default, PartialEq)]
-pub struct GetIpamPolicyOrganizationTargetsResult {
+rboto::__structure!(
+    GetIpamPolicyAllocationRulesOutput "GetIpamPolicyAllocationRulesResult"[debug from
+    output] { ipam_policy_documents : Vec < IpamPolicyDocument >, next_token : String } {
+    _meta }
+);
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct GetIpamPolicyOrganizationTargetsOutput {
     /// The IDs of the Amazon Web Services Organizations targets.
     pub organization_targets: Option<Vec<IpamPolicyOrganizationTarget>>,
     /// The token to use to retrieve the next page of results.
     pub next_token: Option<String>,
+    pub(crate) _meta: rboto::__private::Meta,
 }
-impl rboto::FromValue for GetIpamPolicyOrganizationTargetsResult {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "GetIpamPolicyOrganizationTargetsResult")?;
-        Ok(Self {
-            organization_targets: m.take(0)?,
-            next_token: m.take(1)?,
-        })
-    }
-}
-#[derive(Clone, Debug, Default, PartialEq)]
-pub struct GetIpamPoolAllocationsResult {
+rboto::__structure!(
+    GetIpamPolicyOrganizationTargetsOutput "GetIpamPolicyOrganizationTargetsResult"[debug
+    from output] { organization_targets : Vec < IpamPolicyOrganizationTarget >,
+    next_token : String } { _meta }
+);
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct GetIpamPoolAllocationsOutput {
     /// The IPAM pool allocations you want information on.
     pub ipam_pool_allocations: Option<Vec<IpamPoolAllocation>>,
     /// The token to use to retrieve the next page of results. This value is `null` when there are no more results to return.
     pub next_token: Option<String>,
+    pub(crate) _meta: rboto::__private::Meta,
 }
-impl rboto::FromValue for GetIpamPoolAllocationsResult {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "GetIpamPoolAllocationsResult")?;
-        Ok(Self {
-            ipam_pool_allocations: m.take(0)?,
-            next_token: m.take(1)?,
-        })
-    }
-}
-#[derive(Clone, Debug, Default, PartialEq)]
-pub struct GetIpamPoolCidrsResult {
+rboto::__structure!(
+    GetIpamPoolAllocationsOutput "GetIpamPoolAllocationsResult"[debug from output] {
+    ipam_pool_allocations : Vec < IpamPoolAllocation >, next_token : String } { _meta }
+);
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct GetIpamPoolCidrsOutput {
     /// Information about the CIDRs provisioned to an IPAM pool.
     pub ipam_pool_cidrs: Option<Vec<IpamPoolCidr>>,
     /// The token to use to retrieve the next page of results. This value is `null` when there are no more results to return.
     pub next_token: Option<String>,
+    pub(crate) _meta: rboto::__private::Meta,
 }
-impl rboto::FromValue for GetIpamPoolCidrsResult {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "GetIpamPoolCidrsResult")?;
-        Ok(Self {
-            ipam_pool_cidrs: m.take(0)?,
-            next_token: m.take(1)?,
-        })
-    }
-}
-#[derive(Clone, Debug, Default, PartialEq)]
-pub struct GetIpamPrefixListResolverRulesResult {
+rboto::__structure!(
+    GetIpamPoolCidrsOutput "GetIpamPoolCidrsResult"[debug from output] { ipam_pool_cidrs
+    : Vec < IpamPoolCidr >, next_token : String } { _meta }
+);
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct GetIpamPrefixListResolverRulesOutput {
     /// The CIDR selection rules for the IPAM prefix list resolver.
     pub rules: Option<Vec<IpamPrefixListResolverRule>>,
     /// The token to use to retrieve the next page of results. This value is `null` when there are no more results to return.
     pub next_token: Option<String>,
+    pub(crate) _meta: rboto::__private::Meta,
 }
-impl rboto::FromValue for GetIpamPrefixListResolverRulesResult {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "GetIpamPrefixListResolverRulesResult")?;
-        Ok(Self {
-            rules: m.take(0)?,
-            next_token: m.take(1)?,
-        })
-    }
-}
-#[derive(Clone, Debug, Default, PartialEq)]
-pub struct GetIpamPrefixListResolverVersionEntriesResult {
+rboto::__structure!(
+    GetIpamPrefixListResolverRulesOutput "GetIpamPrefixListResolverRulesResult"[debug
+    from output] { rules : Vec < IpamPrefixListResolverRule >, next_token : String } {
+    _meta }
+);
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct GetIpamPrefixListResolverVersionEntriesOutput {
     /// The CIDR entries for the specified resolver version.
     pub entries: Option<Vec<IpamPrefixListResolverVersionEntry>>,
     /// The token to use to retrieve the next page of results. This value is `null` when there are no more results to return.
     pub next_token: Option<String>,
+    pub(crate) _meta: rboto::__private::Meta,
 }
-impl rboto::FromValue for GetIpamPrefixListResolverVersionEntriesResult {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "GetIpamPrefixListResolverVersionEntriesResult")?;
-        Ok(Self {
-            entries: m.take(0)?,
-            next_token: m.take(1)?,
-        })
-    }
-}
-#[derive(Clone, Debug, Default, PartialEq)]
-pub struct GetIpamPrefixListResolverVersionsResult {
+rboto::__structure!(
+    GetIpamPrefixListResolverVersionEntriesOutput
+    "GetIpamPrefixListResolverVersionEntriesResult"[debug from output] { entries : Vec <
+    IpamPrefixListResolverVersionEntry >, next_token : String } { _meta }
+);
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct GetIpamPrefixListResolverVersionsOutput {
     /// Information about the IPAM prefix list resolver versions.
     pub ipam_prefix_list_resolver_versions: Option<Vec<IpamPrefixListResolverVersion>>,
     /// The token to use to retrieve the next page of results. This value is `null` when there are no more results to return.
     pub next_token: Option<String>,
+    pub(crate) _meta: rboto::__private::Meta,
 }
-impl rboto::FromValue for GetIpamPrefixListResolverVersionsResult {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "GetIpamPrefixListResolverVersionsResult")?;
-        Ok(Self {
-            ipam_prefix_list_resolver_versions: m.take(0)?,
-            next_token: m.take(1)?,
-        })
-    }
-}
-#[derive(Clone, Debug, Default, PartialEq)]
-pub struct GetIpamResourceCidrsResult {
+rboto::__structure!(
+    GetIpamPrefixListResolverVersionsOutput
+    "GetIpamPrefixListResolverVersionsResult"[debug from output] {
+    ipam_prefix_list_resolver_versions : Vec < IpamPrefixListResolverVersion >,
+    next_token : String } { _meta }
+);
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct GetIpamResourceCidrsOutput {
     /// The token to use to retrieve the next page of results. This value is `null` when there are no more results to return.
     pub next_token: Option<String>,
     /// The resource CIDRs.
     pub ipam_resource_cidrs: Option<Vec<IpamResourceCidr>>,
+    pub(crate) _meta: rboto::__private::Meta,
 }
-impl rboto::FromValue for GetIpamResourceCidrsResult {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "GetIpamResourceCidrsResult")?;
-        Ok(Self {
-            next_token: m.take(0)?,
-            ipam_resource_cidrs: m.take(1)?,
-        })
-    }
-}
-#[derive(Clone, Debug, Default, PartialEq)]
-pub struct GetIpamRouteOriginAuthorizationsResult {
+rboto::__structure!(
+    GetIpamResourceCidrsOutput "GetIpamResourceCidrsResult"[debug from output] {
+    next_token : String, ipam_resource_cidrs : Vec < IpamResourceCidr > } { _meta }
+);
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct GetIpamRouteOriginAuthorizationsOutput {
     /// The Route Origin Authorizations published to the RPKI.
     pub ipam_route_origin_authorizations: Option<Vec<IpamRouteOriginAuthorizationInfo>>,
     /// The token to use to retrieve the next page of results.
     pub next_token: Option<String>,
+    pub(crate) _meta: rboto::__private::Meta,
 }
-impl rboto::FromValue for GetIpamRouteOriginAuthorizationsResult {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "GetIpamRouteOriginAuthorizationsResult")?;
-        Ok(Self {
-            ipam_route_origin_authorizations: m.take(0)?,
-            next_token: m.take(1)?,
-        })
-    }
-}
-#[derive(Clone, Debug, Default, PartialEq)]
-pub struct GetIpamRouteProtectionFindingsResult {
+rboto::__structure!(
+    GetIpamRouteOriginAuthorizationsOutput "GetIpamRouteOriginAuthorizationsResult"[debug
+    from output] { ipam_route_origin_authorizations : Vec <
+    IpamRouteOriginAuthorizationInfo >, next_token : String } { _meta }
+);
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct GetIpamRouteProtectionFindingsOutput {
     /// The ID of the IPAM.
     pub ipam_id: Option<String>,
     /// The route protection findings.
     pub route_protection_findings: Option<Vec<IpamRouteProtectionFinding>>,
     /// The token to use to retrieve the next page of results.
     pub next_token: Option<String>,
+    pub(crate) _meta: rboto::__private::Meta,
 }
-impl rboto::FromValue for GetIpamRouteProtectionFindingsResult {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "GetIpamRouteProtectionFindingsResult")?;
-        Ok(Self {
-            ipam_id: m.take(0)?,
-            route_protection_findings: m.take(1)?,
-            next_token: m.take(2)?,
-        })
-    }
-}
-#[derive(Clone, Debug, Default, PartialEq)]
-pub struct GetIpamRoutingPolicyRegistrationDeltasResult {
+rboto::__structure!(
+    GetIpamRouteProtectionFindingsOutput "GetIpamRouteProtectionFindingsResult"[debug
+    from output] { ipam_id : String, route_protection_findings : Vec <
+    IpamRouteProtectionFinding >, next_token : String } { _meta }
+);
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct GetIpamRoutingPolicyRegistrationDeltasOutput {
     /// The routing policy registration deltas.
     pub ipam_routing_policy_registration_deltas: Option<
         Vec<IpamRoutingPolicyRegistrationDelta>,
     >,
     /// The token to use to retrieve the next page of results.
     pub next_token: Option<String>,
+    pub(crate) _meta: rboto::__private::Meta,
 }
-impl rboto::FromValue for GetIpamRoutingPolicyRegistrationDeltasResult {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "GetIpamRoutingPolicyRegistrationDeltasResult")?;
-        Ok(Self {
-            ipam_routing_policy_registration_deltas: m.take(0)?,
-            next_token: m.take(1)?,
-        })
-    }
-}
-#[derive(Clone, Debug, Default, PartialEq)]
-pub struct GetIpamRoutingPolicyRegistrationsResult {
+rboto::__structure!(
+    GetIpamRoutingPolicyRegistrationDeltasOutput
+    "GetIpamRoutingPolicyRegistrationDeltasResult"[debug from output] {
+    ipam_routing_policy_registration_deltas : Vec < IpamRoutingPolicyRegistrationDelta >,
+    next_token : String } { _meta }
+);
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct GetIpamRoutingPolicyRegistrationsOutput {
     /// The routing policy registrations.
     pub ipam_routing_policy_registrations: Option<Vec<IpamRoutingPolicyRegistration>>,
     /// The token to use to retrieve the next page of results.
     pub next_token: Option<String>,
+    pub(crate) _meta: rboto::__private::Meta,
 }
-impl rboto::FromValue for GetIpamRoutingPolicyRegistrationsResult {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "GetIpamRoutingPolicyRegistrationsResult")?;
-        Ok(Self {
-            ipam_routing_policy_registrations: m.take(0)?,
-            next_token: m.take(1)?,
-        })
-    }
-}
-#[derive(Clone, Debug, Default, PartialEq)]
-pub struct GetLaunchTemplateDataResult {
+rboto::__structure!(
+    GetIpamRoutingPolicyRegistrationsOutput
+    "GetIpamRoutingPolicyRegistrationsResult"[debug from output] {
+    ipam_routing_policy_registrations : Vec < IpamRoutingPolicyRegistration >, next_token
+    : String } { _meta }
+);
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct GetLaunchTemplateDataOutput {
     /// The instance data.
     pub launch_template_data: Option<ResponseLaunchTemplateData>,
+    pub(crate) _meta: rboto::__private::Meta,
 }
-impl rboto::FromValue for GetLaunchTemplateDataResult {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "GetLaunchTemplateDataResult")?;
-        Ok(Self {
-            launch_template_data: m.take(0)?,
-        })
-    }
-}
-#[derive(Clone, Debug, Default, PartialEq)]
-pub struct GetManagedPrefixListAssociationsResult {
+rboto::__structure!(
+    GetLaunchTemplateDataOutput "GetLaunchTemplateDataResult"[debug from output] {
+    launch_template_data : ResponseLaunchTemplateData } { _meta }
+);
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct GetManagedPrefixListAssociationsOutput {
     /// Information about the associations.
     pub prefix_list_associations: Option<Vec<PrefixListAssociation>>,
     /// The token to use to retrieve the next page of results. This value is `null` when there are no more results to return.
     pub next_token: Option<String>,
+    pub(crate) _meta: rboto::__private::Meta,
 }
-impl rboto::FromValue for GetManagedPrefixListAssociationsResult {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "GetManagedPrefixListAssociationsResult")?;
-        Ok(Self {
-            prefix_list_associations: m.take(0)?,
-            next_token: m.take(1)?,
-        })
-    }
-}
-#[derive(Clone, Debug, Default, PartialEq)]
-pub struct GetManagedPrefixListEntriesResult {
+rboto::__structure!(
+    GetManagedPrefixListAssociationsOutput "GetManagedPrefixListAssociationsResult"[debug
+    from output] { prefix_list_associations : Vec < PrefixListAssociation >, next_token :
+    String } { _meta }
+);
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct GetManagedPrefixListEntriesOutput {
     /// Information about the prefix list entries.
     pub entries: Option<Vec<PrefixListEntry>>,
     /// The token to use to retrieve the next page of results. This value is `null` when there are no more results to return.
     pub next_token: Option<String>,
+    pub(crate) _meta: rboto::__private::Meta,
 }
-impl rboto::FromValue for GetManagedPrefixListEntriesResult {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "GetManagedPrefixListEntriesResult")?;
-        Ok(Self {
-            entries: m.take(0)?,
-            next_token: m.take(1)?,
-        })
-    }
-}
-#[derive(Clone, Debug, Default, PartialEq)]
-pub struct GetManagedResourceVisibilityResult {
+rboto::__structure!(
+    GetManagedPrefixListEntriesOutput "GetManagedPrefixListEntriesResult"[debug from
+    output] { entries : Vec < PrefixListEntry >, next_token : String } { _meta }
+);
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct GetManagedResourceVisibilityOutput {
     /// The managed resource visibility settings for the account.
     pub visibility: Option<ManagedResourceVisibilitySettings>,
+    pub(crate) _meta: rboto::__private::Meta,
 }
-impl rboto::FromValue for GetManagedResourceVisibilityResult {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "GetManagedResourceVisibilityResult")?;
-        Ok(Self { visibility: m.take(0)? })
-    }
-}
-#[derive(Clone, Debug, Default, PartialEq)]
-pub struct GetNetworkInsightsAccessScopeAnalysisFindingsResult {
+rboto::__structure!(
+    GetManagedResourceVisibilityOutput "GetManagedResourceVisibilityResult"[debug from
+    output] { visibility : ManagedResourceVisibilitySettings } { _meta }
+);
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct GetNetworkInsightsAccessScopeAnalysisFindingsOutput {
     /// The ID of the Network Access Scope analysis.
     pub network_insights_access_scope_analysis_id: Option<String>,
     /// The status of Network Access Scope Analysis.
@@ -8829,81 +7718,58 @@ pub struct GetNetworkInsightsAccessScopeAnalysisFindingsResult {
     pub analysis_findings: Option<Vec<AccessScopeAnalysisFinding>>,
     /// The token to use to retrieve the next page of results. This value is `null` when there are no more results to return.
     pub next_token: Option<String>,
+    pub(crate) _meta: rboto::__private::Meta,
 }
-impl rboto::FromValue for GetNetworkInsightsAccessScopeAnalysisFindingsResult {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(
-            v,
-            "GetNetworkInsightsAccessScopeAnalysisFindingsResult",
-        )?;
-        Ok(Self {
-            network_insights_access_scope_analysis_id: m.take(0)?,
-            analysis_status: m.take(1)?,
-            analysis_findings: m.take(2)?,
-            next_token: m.take(3)?,
-        })
+rboto::__structure!(
+    GetNetworkInsightsAccessScopeAnalysisFindingsOutput
+    "GetNetworkInsightsAccessScopeAnalysisFindingsResult"[debug from output] {
+    network_insights_access_scope_analysis_id : String, analysis_status : AnalysisStatus,
+    analysis_findings : Vec < AccessScopeAnalysisFinding >, next_token : String } { _meta
     }
-}
-#[derive(Clone, Debug, Default, PartialEq)]
-pub struct GetNetworkInsightsAccessScopeContentResult {
+);
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct GetNetworkInsightsAccessScopeContentOutput {
     /// The Network Access Scope content.
     pub network_insights_access_scope_content: Option<NetworkInsightsAccessScopeContent>,
+    pub(crate) _meta: rboto::__private::Meta,
 }
-impl rboto::FromValue for GetNetworkInsightsAccessScopeContentResult {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "GetNetworkInsightsAccessScopeContentResult")?;
-        Ok(Self {
-            network_insights_access_scope_content: m.take(0)?,
-        })
-    }
-}
-#[derive(Clone, Debug, Default, PartialEq)]
-pub struct GetNetworkingFlexCostAllocationPolicyVersionsResult {
+rboto::__structure!(
+    GetNetworkInsightsAccessScopeContentOutput
+    "GetNetworkInsightsAccessScopeContentResult"[debug from output] {
+    network_insights_access_scope_content : NetworkInsightsAccessScopeContent } { _meta }
+);
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct GetNetworkingFlexCostAllocationPolicyVersionsOutput {
     /// Information about the policy versions.
     pub fca_policy_versions: Option<Vec<FlexCostAllocationPolicyVersion>>,
+    pub(crate) _meta: rboto::__private::Meta,
 }
-impl rboto::FromValue for GetNetworkingFlexCostAllocationPolicyVersionsResult {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(
-            v,
-            "GetNetworkingFlexCostAllocationPolicyVersionsResult",
-        )?;
-        Ok(Self {
-            fca_policy_versions: m.take(0)?,
-        })
-    }
-}
+rboto::__structure!(
+    GetNetworkingFlexCostAllocationPolicyVersionsOutput
+    "GetNetworkingFlexCostAllocationPolicyVersionsResult"[debug from output] {
+    fca_policy_versions : Vec < FlexCostAllocationPolicyVersion > } { _meta }
+);
 #[derive(Clone, Default, PartialEq)]
-pub struct GetPasswordDataResult {
+#[non_exhaustive]
+pub struct GetPasswordDataOutput {
     /// The ID of the Windows instance.
     pub instance_id: Option<String>,
     /// The time the data was last updated.
     pub timestamp: Option<rboto::DateTime>,
     /// The password of the instance. Returns an empty string if the password is not available.
     pub password_data: Option<String>,
+    pub(crate) _meta: rboto::__private::Meta,
 }
-impl ::std::fmt::Debug for GetPasswordDataResult {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.debug_struct("GetPasswordDataResult")
-            .field("instance_id", &self.instance_id)
-            .field("timestamp", &self.timestamp)
-            .field("password_data", &rboto::types::Redacted(&self.password_data))
-            .finish()
-    }
-}
-impl rboto::FromValue for GetPasswordDataResult {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "GetPasswordDataResult")?;
-        Ok(Self {
-            instance_id: m.take(0)?,
-            timestamp: m.take(1)?,
-            password_data: m.take(2)?,
-        })
-    }
-}
+rboto::__structure!(
+    GetPasswordDataOutput "GetPasswordDataResult"[debug from output] { instance_id :
+    String, timestamp : rboto::DateTime, password_data : String[sensitive] } { _meta }
+);
 /// Contains the output of GetReservedInstancesExchangeQuote.
-#[derive(Clone, Debug, Default, PartialEq)]
-pub struct GetReservedInstancesExchangeQuoteResult {
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct GetReservedInstancesExchangeQuoteOutput {
     /// The currency of the transaction.
     pub currency_code: Option<String>,
     /// If `true`, the exchange is valid. If `false`, the exchange cannot be completed.
@@ -8922,153 +7788,130 @@ pub struct GetReservedInstancesExchangeQuoteResult {
     pub target_configuration_value_set: Option<Vec<TargetReservationValue>>,
     /// Describes the reason why the exchange cannot be completed.
     pub validation_failure_reason: Option<String>,
+    pub(crate) _meta: rboto::__private::Meta,
 }
-impl rboto::FromValue for GetReservedInstancesExchangeQuoteResult {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "GetReservedInstancesExchangeQuoteResult")?;
-        Ok(Self {
-            currency_code: m.take(0)?,
-            is_valid_exchange: m.take(1)?,
-            output_reserved_instances_will_expire_at: m.take(2)?,
-            payment_due: m.take(3)?,
-            reserved_instance_value_rollup: m.take(4)?,
-            reserved_instance_value_set: m.take(5)?,
-            target_configuration_value_rollup: m.take(6)?,
-            target_configuration_value_set: m.take(7)?,
-            validation_failure_reason: m.take(8)?,
-        })
-    }
-}
-#[derive(Clone, Debug, Default, PartialEq)]
-pub struct GetRouteServerAssociationsResult {
+rboto::__structure!(
+    GetReservedInstancesExchangeQuoteOutput
+    "GetReservedInstancesExchangeQuoteResult"[debug from output] { currency_code :
+    String, is_valid_exchange = bool, output_reserved_instances_will_expire_at :
+    rboto::DateTime, payment_due : String, reserved_instance_value_rollup :
+    ReservationValue, reserved_instance_value_set : Vec <
+    ReservedInstanceReservationValue >, target_configuration_value_rollup :
+    ReservationValue, target_configuration_value_set : Vec < TargetReservationValue >,
+    validation_failure_reason : String } { _meta }
+);
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct GetRouteServerAssociationsOutput {
     /// Information about the associations for the specified route server.
     pub route_server_associations: Option<Vec<RouteServerAssociation>>,
+    pub(crate) _meta: rboto::__private::Meta,
 }
-impl rboto::FromValue for GetRouteServerAssociationsResult {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "GetRouteServerAssociationsResult")?;
-        Ok(Self {
-            route_server_associations: m.take(0)?,
-        })
-    }
-}
-#[derive(Clone, Debug, Default, PartialEq)]
-pub struct GetRouteServerPropagationsResult {
+rboto::__structure!(
+    GetRouteServerAssociationsOutput "GetRouteServerAssociationsResult"[debug from
+    output] { route_server_associations : Vec < RouteServerAssociation > } { _meta }
+);
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct GetRouteServerPropagationsOutput {
     /// Information about the route propagations for the specified route server.
     pub route_server_propagations: Option<Vec<RouteServerPropagation>>,
+    pub(crate) _meta: rboto::__private::Meta,
 }
-impl rboto::FromValue for GetRouteServerPropagationsResult {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "GetRouteServerPropagationsResult")?;
-        Ok(Self {
-            route_server_propagations: m.take(0)?,
-        })
-    }
-}
-#[derive(Clone, Debug, Default, PartialEq)]
-pub struct GetRouteServerRoutingDatabaseResult {
+rboto::__structure!(
+    GetRouteServerPropagationsOutput "GetRouteServerPropagationsResult"[debug from
+    output] { route_server_propagations : Vec < RouteServerPropagation > } { _meta }
+);
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct GetRouteServerRoutingDatabaseOutput {
     /// Indicates whether routes are being persisted in the routing database.
     pub are_routes_persisted: Option<bool>,
     /// The collection of routes in the route server's routing database.
     pub routes: Option<Vec<RouteServerRoute>>,
     /// The token to use to retrieve the next page of results. This value is `null` when there are no more results to return.
     pub next_token: Option<String>,
+    pub(crate) _meta: rboto::__private::Meta,
 }
-impl rboto::FromValue for GetRouteServerRoutingDatabaseResult {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "GetRouteServerRoutingDatabaseResult")?;
-        Ok(Self {
-            are_routes_persisted: m.take(0)?,
-            routes: m.take(1)?,
-            next_token: m.take(2)?,
-        })
-    }
-}
-#[derive(Clone, Debug, Default, PartialEq)]
-pub struct GetSecurityGroupsForVpcResult {
+rboto::__structure!(
+    GetRouteServerRoutingDatabaseOutput "GetRouteServerRoutingDatabaseResult"[debug from
+    output] { are_routes_persisted = bool, routes : Vec < RouteServerRoute >, next_token
+    : String } { _meta }
+);
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct GetSecurityGroupsForVpcOutput {
     /// The token to include in another request to get the next page of items. This value is `null` when there are no more items to return.
     pub next_token: Option<String>,
     /// The security group that can be used by interfaces in the VPC.
     pub security_group_for_vpcs: Option<Vec<SecurityGroupForVpc>>,
+    pub(crate) _meta: rboto::__private::Meta,
 }
-impl rboto::FromValue for GetSecurityGroupsForVpcResult {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "GetSecurityGroupsForVpcResult")?;
-        Ok(Self {
-            next_token: m.take(0)?,
-            security_group_for_vpcs: m.take(1)?,
-        })
+rboto::__structure!(
+    GetSecurityGroupsForVpcOutput "GetSecurityGroupsForVpcResult"[debug from output] {
+    next_token : String, security_group_for_vpcs : Vec < SecurityGroupForVpc > } { _meta
     }
-}
-#[derive(Clone, Debug, Default, PartialEq)]
-pub struct GetSerialConsoleAccessStatusResult {
+);
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct GetSerialConsoleAccessStatusOutput {
     /// If `true`, access to the EC2 serial console of all instances is enabled for your account. If `false`, access to the EC2 serial console of all instances is disabled for your account.
     pub serial_console_access_enabled: Option<bool>,
     /// The entity that manages access to the serial console. Possible values include:
     pub managed_by: Option<ManagedBy>,
+    pub(crate) _meta: rboto::__private::Meta,
 }
-impl rboto::FromValue for GetSerialConsoleAccessStatusResult {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "GetSerialConsoleAccessStatusResult")?;
-        Ok(Self {
-            serial_console_access_enabled: m.take(0)?,
-            managed_by: m.take(1)?,
-        })
-    }
-}
-#[derive(Clone, Debug, Default, PartialEq)]
-pub struct GetSnapshotBlockPublicAccessStateResult {
+rboto::__structure!(
+    GetSerialConsoleAccessStatusOutput "GetSerialConsoleAccessStatusResult"[debug from
+    output] { serial_console_access_enabled = bool, managed_by : ManagedBy } { _meta }
+);
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct GetSnapshotBlockPublicAccessStateOutput {
     /// The current state of block public access for snapshots. Possible values include:
     pub state: Option<SnapshotBlockPublicAccessState>,
     /// The entity that manages the state for block public access for snapshots. Possible values include:
     pub managed_by: Option<ManagedBy>,
+    pub(crate) _meta: rboto::__private::Meta,
 }
-impl rboto::FromValue for GetSnapshotBlockPublicAccessStateResult {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "GetSnapshotBlockPublicAccessStateResult")?;
-        Ok(Self {
-            state: m.take(0)?,
-            managed_by: m.take(1)?,
-        })
-    }
-}
-#[derive(Clone, Debug, Default, PartialEq)]
-pub struct GetSpotPlacementScoresResult {
+rboto::__structure!(
+    GetSnapshotBlockPublicAccessStateOutput
+    "GetSnapshotBlockPublicAccessStateResult"[debug from output] { state :
+    SnapshotBlockPublicAccessState, managed_by : ManagedBy } { _meta }
+);
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct GetSpotPlacementScoresOutput {
     /// The Spot placement score for the top 10 Regions or Availability Zones, scored on a scale from 1 to 10. Each score reflects how likely it is that each Region or Availability Zone will succeed at fulfilling the specified target capacity *at the time of the Spot placement score request*.
     pub spot_placement_scores: Option<Vec<SpotPlacementScore>>,
     /// The token to include in another request to get the next page of items. This value is `null` when there are no more items to return.
     pub next_token: Option<String>,
+    pub(crate) _meta: rboto::__private::Meta,
 }
-impl rboto::FromValue for GetSpotPlacementScoresResult {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "GetSpotPlacementScoresResult")?;
-        Ok(Self {
-            spot_placement_scores: m.take(0)?,
-            next_token: m.take(1)?,
-        })
-    }
-}
-#[derive(Clone, Debug, Default, PartialEq)]
-pub struct GetSubnetCidrReservationsResult {
+rboto::__structure!(
+    GetSpotPlacementScoresOutput "GetSpotPlacementScoresResult"[debug from output] {
+    spot_placement_scores : Vec < SpotPlacementScore >, next_token : String } { _meta }
+);
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct GetSubnetCidrReservationsOutput {
     /// Information about the IPv4 subnet CIDR reservations.
     pub subnet_ipv4_cidr_reservations: Option<Vec<SubnetCidrReservation>>,
     /// Information about the IPv6 subnet CIDR reservations.
     pub subnet_ipv6_cidr_reservations: Option<Vec<SubnetCidrReservation>>,
     /// The token to use to retrieve the next page of results. This value is `null` when there are no more results to return.
     pub next_token: Option<String>,
+    pub(crate) _meta: rboto::__private::Meta,
 }
-impl rboto::FromValue for GetSubnetCidrReservationsResult {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "GetSubnetCidrReservationsResult")?;
-        Ok(Self {
-            subnet_ipv4_cidr_reservations: m.take(0)?,
-            subnet_ipv6_cidr_reservations: m.take(1)?,
-            next_token: m.take(2)?,
-        })
-    }
-}
-#[derive(Clone, Debug, Default, PartialEq)]
-pub struct GetTransitGatewayAttachmentNatConfigurationResult {
+rboto::__structure!(
+    GetSubnetCidrReservationsOutput "GetSubnetCidrReservationsResult"[debug from output]
+    { subnet_ipv4_cidr_reservations : Vec < SubnetCidrReservation >,
+    subnet_ipv6_cidr_reservations : Vec < SubnetCidrReservation >, next_token : String }
+    { _meta }
+);
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct GetTransitGatewayAttachmentNatConfigurationOutput {
     /// The ID of the transit gateway attachment.
     pub transit_gateway_attachment_id: Option<String>,
     /// The state of NAT gateway support for the attachment.
@@ -9079,278 +7922,230 @@ pub struct GetTransitGatewayAttachmentNatConfigurationResult {
     >,
     /// The NAT gateway rules for the attachment.
     pub nat_gateway_rules: Option<Vec<TransitGatewayNatRule>>,
+    pub(crate) _meta: rboto::__private::Meta,
 }
-impl rboto::FromValue for GetTransitGatewayAttachmentNatConfigurationResult {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(
-            v,
-            "GetTransitGatewayAttachmentNatConfigurationResult",
-        )?;
-        Ok(Self {
-            transit_gateway_attachment_id: m.take(0)?,
-            nat_gateway_support: m.take(1)?,
-            nat_system_route_support: m.take(2)?,
-            nat_gateway_rules: m.take(3)?,
-        })
-    }
-}
-#[derive(Clone, Debug, Default, PartialEq)]
-pub struct GetTransitGatewayAttachmentPropagationsResult {
+rboto::__structure!(
+    GetTransitGatewayAttachmentNatConfigurationOutput
+    "GetTransitGatewayAttachmentNatConfigurationResult"[debug from output] {
+    transit_gateway_attachment_id : String, nat_gateway_support :
+    TransitGatewayAttachmentNatGatewaySupportState, nat_system_route_support :
+    TransitGatewayAttachmentNatSystemRouteSupportValue, nat_gateway_rules : Vec <
+    TransitGatewayNatRule > } { _meta }
+);
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct GetTransitGatewayAttachmentPropagationsOutput {
     /// Information about the propagation route tables.
     pub transit_gateway_attachment_propagations: Option<
         Vec<TransitGatewayAttachmentPropagation>,
     >,
     /// The token to use to retrieve the next page of results. This value is `null` when there are no more results to return.
     pub next_token: Option<String>,
+    pub(crate) _meta: rboto::__private::Meta,
 }
-impl rboto::FromValue for GetTransitGatewayAttachmentPropagationsResult {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "GetTransitGatewayAttachmentPropagationsResult")?;
-        Ok(Self {
-            transit_gateway_attachment_propagations: m.take(0)?,
-            next_token: m.take(1)?,
-        })
-    }
-}
-#[derive(Clone, Debug, Default, PartialEq)]
-pub struct GetTransitGatewayMeteringPolicyEntriesResult {
+rboto::__structure!(
+    GetTransitGatewayAttachmentPropagationsOutput
+    "GetTransitGatewayAttachmentPropagationsResult"[debug from output] {
+    transit_gateway_attachment_propagations : Vec < TransitGatewayAttachmentPropagation
+    >, next_token : String } { _meta }
+);
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct GetTransitGatewayMeteringPolicyEntriesOutput {
     /// Information about the transit gateway metering policy entries.
     pub transit_gateway_metering_policy_entries: Option<
         Vec<TransitGatewayMeteringPolicyEntry>,
     >,
     /// The token to use to retrieve the next page of results. This value is `null` when there are no more results to return.
     pub next_token: Option<String>,
+    pub(crate) _meta: rboto::__private::Meta,
 }
-impl rboto::FromValue for GetTransitGatewayMeteringPolicyEntriesResult {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "GetTransitGatewayMeteringPolicyEntriesResult")?;
-        Ok(Self {
-            transit_gateway_metering_policy_entries: m.take(0)?,
-            next_token: m.take(1)?,
-        })
-    }
-}
-#[derive(Clone, Debug, Default, PartialEq)]
-pub struct GetTransitGatewayMulticastDomainAssociationsResult {
+rboto::__structure!(
+    GetTransitGatewayMeteringPolicyEntriesOutput
+    "GetTransitGatewayMeteringPolicyEntriesResult"[debug from output] {
+    transit_gateway_metering_policy_entries : Vec < TransitGatewayMeteringPolicyEntry >,
+    next_token : String } { _meta }
+);
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct GetTransitGatewayMulticastDomainAssociationsOutput {
     /// Information about the multicast domain associations.
     pub multicast_domain_associations: Option<
         Vec<TransitGatewayMulticastDomainAssociation>,
     >,
     /// The token to use to retrieve the next page of results. This value is `null` when there are no more results to return.
     pub next_token: Option<String>,
+    pub(crate) _meta: rboto::__private::Meta,
 }
-impl rboto::FromValue for GetTransitGatewayMulticastDomainAssociationsResult {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(
-            v,
-            "GetTransitGatewayMulticastDomainAssociationsResult",
-        )?;
-        Ok(Self {
-            multicast_domain_associations: m.take(0)?,
-            next_token: m.take(1)?,
-        })
-    }
-}
-#[derive(Clone, Debug, Default, PartialEq)]
-pub struct GetTransitGatewayPolicyTableAssociationsResult {
+rboto::__structure!(
+    GetTransitGatewayMulticastDomainAssociationsOutput
+    "GetTransitGatewayMulticastDomainAssociationsResult"[debug from output] {
+    multicast_domain_associations : Vec < TransitGatewayMulticastDomainAssociation >,
+    next_token : String } { _meta }
+);
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct GetTransitGatewayPolicyTableAssociationsOutput {
     /// Returns details about the transit gateway policy table association.
     pub associations: Option<Vec<TransitGatewayPolicyTableAssociation>>,
     /// The token for the next page of results.
     pub next_token: Option<String>,
+    pub(crate) _meta: rboto::__private::Meta,
 }
-impl rboto::FromValue for GetTransitGatewayPolicyTableAssociationsResult {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(
-            v,
-            "GetTransitGatewayPolicyTableAssociationsResult",
-        )?;
-        Ok(Self {
-            associations: m.take(0)?,
-            next_token: m.take(1)?,
-        })
-    }
-}
-#[derive(Clone, Debug, Default, PartialEq)]
-pub struct GetTransitGatewayPolicyTableEntriesResult {
+rboto::__structure!(
+    GetTransitGatewayPolicyTableAssociationsOutput
+    "GetTransitGatewayPolicyTableAssociationsResult"[debug from output] { associations :
+    Vec < TransitGatewayPolicyTableAssociation >, next_token : String } { _meta }
+);
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct GetTransitGatewayPolicyTableEntriesOutput {
     /// The entries for the transit gateway policy table.
     pub transit_gateway_policy_table_entries: Option<
         Vec<TransitGatewayPolicyTableEntry>,
     >,
     /// The token to use to retrieve the next page of results. This value is `null` when there are no more results to return.
     pub next_token: Option<String>,
+    pub(crate) _meta: rboto::__private::Meta,
 }
-impl rboto::FromValue for GetTransitGatewayPolicyTableEntriesResult {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "GetTransitGatewayPolicyTableEntriesResult")?;
-        Ok(Self {
-            transit_gateway_policy_table_entries: m.take(0)?,
-            next_token: m.take(1)?,
-        })
-    }
-}
-#[derive(Clone, Debug, Default, PartialEq)]
-pub struct GetTransitGatewayPrefixListReferencesResult {
+rboto::__structure!(
+    GetTransitGatewayPolicyTableEntriesOutput
+    "GetTransitGatewayPolicyTableEntriesResult"[debug from output] {
+    transit_gateway_policy_table_entries : Vec < TransitGatewayPolicyTableEntry >,
+    next_token : String } { _meta }
+);
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct GetTransitGatewayPrefixListReferencesOutput {
     /// Information about the prefix list references.
     pub transit_gateway_prefix_list_references: Option<
         Vec<TransitGatewayPrefixListReference>,
     >,
     /// The token to use to retrieve the next page of results. This value is `null` when there are no more results to return.
     pub next_token: Option<String>,
+    pub(crate) _meta: rboto::__private::Meta,
 }
-impl rboto::FromValue for GetTransitGatewayPrefixListReferencesResult {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "GetTransitGatewayPrefixListReferencesResult")?;
-        Ok(Self {
-            transit_gateway_prefix_list_references: m.take(0)?,
-            next_token: m.take(1)?,
-        })
-    }
-}
-#[derive(Clone, Debug, Default, PartialEq)]
-pub struct GetTransitGatewayRouteTableAssociationsResult {
+rboto::__structure!(
+    GetTransitGatewayPrefixListReferencesOutput
+    "GetTransitGatewayPrefixListReferencesResult"[debug from output] {
+    transit_gateway_prefix_list_references : Vec < TransitGatewayPrefixListReference >,
+    next_token : String } { _meta }
+);
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct GetTransitGatewayRouteTableAssociationsOutput {
     /// Information about the associations.
     pub associations: Option<Vec<TransitGatewayRouteTableAssociation>>,
     /// The token to use to retrieve the next page of results. This value is `null` when there are no more results to return.
     pub next_token: Option<String>,
+    pub(crate) _meta: rboto::__private::Meta,
 }
-impl rboto::FromValue for GetTransitGatewayRouteTableAssociationsResult {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "GetTransitGatewayRouteTableAssociationsResult")?;
-        Ok(Self {
-            associations: m.take(0)?,
-            next_token: m.take(1)?,
-        })
-    }
-}
-#[derive(Clone, Debug, Default, PartialEq)]
-pub struct GetTransitGatewayRouteTablePropagationsResult {
+rboto::__structure!(
+    GetTransitGatewayRouteTableAssociationsOutput
+    "GetTransitGatewayRouteTableAssociationsResult"[debug from output] { associations :
+    Vec < TransitGatewayRouteTableAssociation >, next_token : String } { _meta }
+);
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct GetTransitGatewayRouteTablePropagationsOutput {
     /// Information about the route table propagations.
     pub transit_gateway_route_table_propagations: Option<
         Vec<TransitGatewayRouteTablePropagation>,
     >,
     /// The token to use to retrieve the next page of results. This value is `null` when there are no more results to return.
     pub next_token: Option<String>,
+    pub(crate) _meta: rboto::__private::Meta,
 }
-impl rboto::FromValue for GetTransitGatewayRouteTablePropagationsResult {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "GetTransitGatewayRouteTablePropagationsResult")?;
-        Ok(Self {
-            transit_gateway_route_table_propagations: m.take(0)?,
-            next_token: m.take(1)?,
-        })
-    }
-}
-#[derive(Clone, Debug, Default, PartialEq)]
-pub struct GetVerifiedAccessEndpointPolicyResult {
+rboto::__structure!(
+    GetTransitGatewayRouteTablePropagationsOutput
+    "GetTransitGatewayRouteTablePropagationsResult"[debug from output] {
+    transit_gateway_route_table_propagations : Vec < TransitGatewayRouteTablePropagation
+    >, next_token : String } { _meta }
+);
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct GetVerifiedAccessEndpointPolicyOutput {
     /// The status of the Verified Access policy.
     pub policy_enabled: Option<bool>,
     /// The Verified Access policy document.
     pub policy_document: Option<String>,
+    pub(crate) _meta: rboto::__private::Meta,
 }
-impl rboto::FromValue for GetVerifiedAccessEndpointPolicyResult {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "GetVerifiedAccessEndpointPolicyResult")?;
-        Ok(Self {
-            policy_enabled: m.take(0)?,
-            policy_document: m.take(1)?,
-        })
-    }
-}
-#[derive(Clone, Debug, Default, PartialEq)]
-pub struct GetVerifiedAccessEndpointTargetsResult {
+rboto::__structure!(
+    GetVerifiedAccessEndpointPolicyOutput "GetVerifiedAccessEndpointPolicyResult"[debug
+    from output] { policy_enabled = bool, policy_document : String } { _meta }
+);
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct GetVerifiedAccessEndpointTargetsOutput {
     /// The Verified Access targets.
     pub verified_access_endpoint_targets: Option<Vec<VerifiedAccessEndpointTarget>>,
     /// The token to use to retrieve the next page of results. This value is `null` when there are no more results to return.
     pub next_token: Option<String>,
+    pub(crate) _meta: rboto::__private::Meta,
 }
-impl rboto::FromValue for GetVerifiedAccessEndpointTargetsResult {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "GetVerifiedAccessEndpointTargetsResult")?;
-        Ok(Self {
-            verified_access_endpoint_targets: m.take(0)?,
-            next_token: m.take(1)?,
-        })
-    }
-}
-#[derive(Clone, Debug, Default, PartialEq)]
-pub struct GetVerifiedAccessGroupPolicyResult {
+rboto::__structure!(
+    GetVerifiedAccessEndpointTargetsOutput "GetVerifiedAccessEndpointTargetsResult"[debug
+    from output] { verified_access_endpoint_targets : Vec < VerifiedAccessEndpointTarget
+    >, next_token : String } { _meta }
+);
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct GetVerifiedAccessGroupPolicyOutput {
     /// The status of the Verified Access policy.
     pub policy_enabled: Option<bool>,
     /// The Verified Access policy document.
     pub policy_document: Option<String>,
+    pub(crate) _meta: rboto::__private::Meta,
 }
-impl rboto::FromValue for GetVerifiedAccessGroupPolicyResult {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "GetVerifiedAccessGroupPolicyResult")?;
-        Ok(Self {
-            policy_enabled: m.take(0)?,
-            policy_document: m.take(1)?,
-        })
-    }
-}
-#[derive(Clone, Debug, Default, PartialEq)]
-pub struct GetVpcResourcesBlockingEncryptionEnforcementResult {
+rboto::__structure!(
+    GetVerifiedAccessGroupPolicyOutput "GetVerifiedAccessGroupPolicyResult"[debug from
+    output] { policy_enabled = bool, policy_document : String } { _meta }
+);
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct GetVpcResourcesBlockingEncryptionEnforcementOutput {
     /// Information about resources that are blocking encryption enforcement.
     pub non_compliant_resources: Option<Vec<VpcEncryptionNonCompliantResource>>,
     /// The token to include in another request to get the next page of items. This value is `null` when there are no more items to return.
     pub next_token: Option<String>,
+    pub(crate) _meta: rboto::__private::Meta,
 }
-impl rboto::FromValue for GetVpcResourcesBlockingEncryptionEnforcementResult {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(
-            v,
-            "GetVpcResourcesBlockingEncryptionEnforcementResult",
-        )?;
-        Ok(Self {
-            non_compliant_resources: m.take(0)?,
-            next_token: m.take(1)?,
-        })
-    }
-}
+rboto::__structure!(
+    GetVpcResourcesBlockingEncryptionEnforcementOutput
+    "GetVpcResourcesBlockingEncryptionEnforcementResult"[debug from output] {
+    non_compliant_resources : Vec < VpcEncryptionNonCompliantResource >, next_token :
+    String } { _meta }
+);
 #[derive(Clone, Default, PartialEq)]
-pub struct GetVpnConnectionDeviceSampleConfigurationResult {
+#[non_exhaustive]
+pub struct GetVpnConnectionDeviceSampleConfigurationOutput {
     /// Sample configuration file for the specified customer gateway device.
     pub vpn_connection_device_sample_configuration: Option<String>,
+    pub(crate) _meta: rboto::__private::Meta,
 }
-impl ::std::fmt::Debug for GetVpnConnectionDeviceSampleConfigurationResult {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.debug_struct("GetVpnConnectionDeviceSampleConfigurationResult")
-            .field(
-                "vpn_connection_device_sample_configuration",
-                &rboto::types::Redacted(&self.vpn_connection_device_sample_configuration),
-            )
-            .finish()
-    }
-}
-impl rboto::FromValue for GetVpnConnectionDeviceSampleConfigurationResult {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(
-            v,
-            "GetVpnConnectionDeviceSampleConfigurationResult",
-        )?;
-        Ok(Self {
-            vpn_connection_device_sample_configuration: m.take(0)?,
-        })
-    }
-}
-#[derive(Clone, Debug, Default, PartialEq)]
-pub struct GetVpnConnectionDeviceTypesResult {
+rboto::__structure!(
+    GetVpnConnectionDeviceSampleConfigurationOutput
+    "GetVpnConnectionDeviceSampleConfigurationResult"[debug from output] {
+    vpn_connection_device_sample_configuration : String[sensitive] } { _meta }
+);
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct GetVpnConnectionDeviceTypesOutput {
     /// List of customer gateway devices that have a sample configuration file available for use.
     pub vpn_connection_device_types: Option<Vec<VpnConnectionDeviceType>>,
     /// The `NextToken` value to include in a future `GetVpnConnectionDeviceTypes` request. When the results of a `GetVpnConnectionDeviceTypes` request exceed `MaxResults`, this value can be used to retrieve the next page of results. This value is null when there are no more results to return.
     pub next_token: Option<String>,
+    pub(crate) _meta: rboto::__private::Meta,
 }
-impl rboto::FromValue for GetVpnConnectionDeviceTypesResult {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "GetVpnConnectionDeviceTypesResult")?;
-        Ok(Self {
-            vpn_connection_device_types: m.take(0)?,
-            next_token: m.take(1)?,
-        })
-    }
-}
-#[derive(Clone, Debug, Default, PartialEq)]
-pub struct GetVpnTunnelReplacementStatusResult {
+rboto::__structure!(
+    GetVpnConnectionDeviceTypesOutput "GetVpnConnectionDeviceTypesResult"[debug from
+    output] { vpn_connection_device_types : Vec < VpnConnectionDeviceType >, next_token :
+    String } { _meta }
+);
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct GetVpnTunnelReplacementStatusOutput {
     /// The ID of the Site-to-Site VPN connection.
     pub vpn_connection_id: Option<String>,
     /// The ID of the transit gateway associated with the VPN connection.
@@ -9363,23 +8158,18 @@ pub struct GetVpnTunnelReplacementStatusResult {
     pub vpn_tunnel_outside_ip_address: Option<String>,
     /// Get details of pending tunnel endpoint maintenance.
     pub maintenance_details: Option<MaintenanceDetails>,
+    pub(crate) _meta: rboto::__private::Meta,
 }
-impl rboto::FromValue for GetVpnTunnelReplacementStatusResult {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "GetVpnTunnelReplacementStatusResult")?;
-        Ok(Self {
-            vpn_connection_id: m.take(0)?,
-            transit_gateway_id: m.take(1)?,
-            customer_gateway_id: m.take(2)?,
-            vpn_gateway_id: m.take(3)?,
-            vpn_tunnel_outside_ip_address: m.take(4)?,
-            maintenance_details: m.take(5)?,
-        })
-    }
-}
+rboto::__structure!(
+    GetVpnTunnelReplacementStatusOutput "GetVpnTunnelReplacementStatusResult"[debug from
+    output] { vpn_connection_id : String, transit_gateway_id : String,
+    customer_gateway_id : String, vpn_gateway_id : String, vpn_tunnel_outside_ip_address
+    : String, maintenance_details : MaintenanceDetails } { _meta }
+);
 /// Describes an image attribute.
-#[derive(Clone, Debug, Default, PartialEq)]
-pub struct ImageAttribute {
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct DescribeImageAttributeOutput {
     /// A description for the AMI.
     pub description: Option<AttributeValue>,
     /// The kernel ID.
@@ -9408,44 +8198,32 @@ pub struct ImageAttribute {
     pub product_codes: Option<Vec<ProductCode>>,
     /// The block device mapping entries.
     pub block_device_mappings: Option<Vec<BlockDeviceMapping>>,
+    pub(crate) _meta: rboto::__private::Meta,
 }
-impl rboto::FromValue for ImageAttribute {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "ImageAttribute")?;
-        Ok(Self {
-            description: m.take(0)?,
-            kernel_id: m.take(1)?,
-            ramdisk_id: m.take(2)?,
-            sriov_net_support: m.take(3)?,
-            boot_mode: m.take(4)?,
-            tpm_support: m.take(5)?,
-            uefi_data: m.take(6)?,
-            last_launched_time: m.take(7)?,
-            imds_support: m.take(8)?,
-            deregistration_protection: m.take(9)?,
-            image_id: m.take(10)?,
-            launch_permissions: m.take(11)?,
-            product_codes: m.take(12)?,
-            block_device_mappings: m.take(13)?,
-        })
-    }
-}
-#[derive(Clone, Debug, Default, PartialEq)]
-pub struct ImportClientVpnClientCertificateRevocationListResult {
+rboto::__structure!(
+    DescribeImageAttributeOutput "ImageAttribute"[debug from output] { description :
+    AttributeValue, kernel_id : AttributeValue, ramdisk_id : AttributeValue,
+    sriov_net_support : AttributeValue, boot_mode : AttributeValue, tpm_support :
+    AttributeValue, uefi_data : AttributeValue, last_launched_time : AttributeValue,
+    imds_support : AttributeValue, deregistration_protection : AttributeValue, image_id :
+    String, launch_permissions : Vec < LaunchPermission >, product_codes : Vec <
+    ProductCode >, block_device_mappings : Vec < BlockDeviceMapping > } { _meta }
+);
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct ImportClientVpnClientCertificateRevocationListOutput {
     /// Returns `true` if the request succeeds; otherwise, it returns an error.
     pub return_: Option<bool>,
+    pub(crate) _meta: rboto::__private::Meta,
 }
-impl rboto::FromValue for ImportClientVpnClientCertificateRevocationListResult {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(
-            v,
-            "ImportClientVpnClientCertificateRevocationListResult",
-        )?;
-        Ok(Self { return_: m.take(0)? })
-    }
-}
-#[derive(Clone, Debug, Default, PartialEq)]
-pub struct ImportImageResult {
+rboto::__structure!(
+    ImportClientVpnClientCertificateRevocationListOutput
+    "ImportClientVpnClientCertificateRevocationListResult"[debug from output] { return_ =
+    bool } { _meta }
+);
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct ImportImageOutput {
     /// The architecture of the virtual machine.
     pub architecture: Option<String>,
     /// A description of the import task.
@@ -9478,45 +8256,31 @@ pub struct ImportImageResult {
     pub tags: Option<Vec<Tag>>,
     /// The usage operation value.
     pub usage_operation: Option<String>,
+    pub(crate) _meta: rboto::__private::Meta,
 }
-impl rboto::FromValue for ImportImageResult {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "ImportImageResult")?;
-        Ok(Self {
-            architecture: m.take(0)?,
-            description: m.take(1)?,
-            encrypted: m.take(2)?,
-            hypervisor: m.take(3)?,
-            image_id: m.take(4)?,
-            import_task_id: m.take(5)?,
-            kms_key_id: m.take(6)?,
-            license_type: m.take(7)?,
-            platform: m.take(8)?,
-            progress: m.take(9)?,
-            snapshot_details: m.take(10)?,
-            status: m.take(11)?,
-            status_message: m.take(12)?,
-            license_specifications: m.take(13)?,
-            tags: m.take(14)?,
-            usage_operation: m.take(15)?,
-        })
-    }
-}
-#[derive(Clone, Debug, Default, PartialEq)]
-pub struct ImportInstanceResult {
+rboto::__structure!(
+    ImportImageOutput "ImportImageResult"[debug from output] { architecture : String,
+    description : String, encrypted = bool, hypervisor : String, image_id : String,
+    import_task_id : String, kms_key_id : String, license_type : String, platform :
+    String, progress : String, snapshot_details : Vec < SnapshotDetail >, status :
+    String, status_message : String, license_specifications : Vec <
+    ImportImageLicenseConfigurationResponse >, tags : Vec < Tag >, usage_operation :
+    String } { _meta }
+);
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct ImportInstanceOutput {
     /// Information about the conversion task.
     pub conversion_task: Option<ConversionTask>,
+    pub(crate) _meta: rboto::__private::Meta,
 }
-impl rboto::FromValue for ImportInstanceResult {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "ImportInstanceResult")?;
-        Ok(Self {
-            conversion_task: m.take(0)?,
-        })
-    }
-}
-#[derive(Clone, Debug, Default, PartialEq)]
-pub struct ImportKeyPairResult {
+rboto::__structure!(
+    ImportInstanceOutput "ImportInstanceResult"[debug from output] { conversion_task :
+    ConversionTask } { _meta }
+);
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct ImportKeyPairOutput {
     /// For RSA key pairs, the key fingerprint is the MD5 public key fingerprint as specified in section 4 of RFC 4716.
     pub key_fingerprint: Option<String>,
     /// The key pair name that you provided.
@@ -9525,20 +8289,15 @@ pub struct ImportKeyPairResult {
     pub key_pair_id: Option<String>,
     /// The tags applied to the imported key pair.
     pub tags: Option<Vec<Tag>>,
+    pub(crate) _meta: rboto::__private::Meta,
 }
-impl rboto::FromValue for ImportKeyPairResult {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "ImportKeyPairResult")?;
-        Ok(Self {
-            key_fingerprint: m.take(0)?,
-            key_name: m.take(1)?,
-            key_pair_id: m.take(2)?,
-            tags: m.take(3)?,
-        })
-    }
-}
-#[derive(Clone, Debug, Default, PartialEq)]
-pub struct ImportSnapshotResult {
+rboto::__structure!(
+    ImportKeyPairOutput "ImportKeyPairResult"[debug from output] { key_fingerprint :
+    String, key_name : String, key_pair_id : String, tags : Vec < Tag > } { _meta }
+);
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct ImportSnapshotOutput {
     /// A description of the import snapshot task.
     pub description: Option<String>,
     /// The ID of the import snapshot task.
@@ -9547,34 +8306,28 @@ pub struct ImportSnapshotResult {
     pub snapshot_task_detail: Option<SnapshotTaskDetail>,
     /// Any tags assigned to the import snapshot task.
     pub tags: Option<Vec<Tag>>,
+    pub(crate) _meta: rboto::__private::Meta,
 }
-impl rboto::FromValue for ImportSnapshotResult {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "ImportSnapshotResult")?;
-        Ok(Self {
-            description: m.take(0)?,
-            import_task_id: m.take(1)?,
-            snapshot_task_detail: m.take(2)?,
-            tags: m.take(3)?,
-        })
-    }
-}
-#[derive(Clone, Debug, Default, PartialEq)]
-pub struct ImportVolumeResult {
+rboto::__structure!(
+    ImportSnapshotOutput "ImportSnapshotResult"[debug from output] { description :
+    String, import_task_id : String, snapshot_task_detail : SnapshotTaskDetail, tags :
+    Vec < Tag > } { _meta }
+);
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct ImportVolumeOutput {
     /// Information about the conversion task.
     pub conversion_task: Option<ConversionTask>,
+    pub(crate) _meta: rboto::__private::Meta,
 }
-impl rboto::FromValue for ImportVolumeResult {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "ImportVolumeResult")?;
-        Ok(Self {
-            conversion_task: m.take(0)?,
-        })
-    }
-}
+rboto::__structure!(
+    ImportVolumeOutput "ImportVolumeResult"[debug from output] { conversion_task :
+    ConversionTask } { _meta }
+);
 /// Describes an instance attribute.
-#[derive(Clone, Debug, Default, PartialEq)]
-pub struct InstanceAttribute {
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct DescribeInstanceAttributeOutput {
     /// The block device mapping of the instance.
     pub block_device_mappings: Option<Vec<InstanceBlockDeviceMapping>>,
     /// Indicates whether termination protection is enabled. If the value is `true`, you can't terminate the instance using the Amazon EC2 console, command line tools, or API.
@@ -9609,34 +8362,24 @@ pub struct InstanceAttribute {
     pub disable_api_stop: Option<AttributeBooleanValue>,
     /// The security groups associated with the instance.
     pub groups: Option<Vec<GroupIdentifier>>,
+    pub(crate) _meta: rboto::__private::Meta,
 }
-impl rboto::FromValue for InstanceAttribute {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "InstanceAttribute")?;
-        Ok(Self {
-            block_device_mappings: m.take(0)?,
-            disable_api_termination: m.take(1)?,
-            ena_support: m.take(2)?,
-            enclave_options: m.take(3)?,
-            ebs_optimized: m.take(4)?,
-            instance_id: m.take(5)?,
-            instance_initiated_shutdown_behavior: m.take(6)?,
-            instance_type: m.take(7)?,
-            kernel_id: m.take(8)?,
-            product_codes: m.take(9)?,
-            ramdisk_id: m.take(10)?,
-            root_device_name: m.take(11)?,
-            source_dest_check: m.take(12)?,
-            sriov_net_support: m.take(13)?,
-            user_data: m.take(14)?,
-            disable_api_stop: m.take(15)?,
-            groups: m.take(16)?,
-        })
-    }
-}
+rboto::__structure!(
+    DescribeInstanceAttributeOutput "InstanceAttribute"[debug from output] {
+    block_device_mappings : Vec < InstanceBlockDeviceMapping >, disable_api_termination :
+    AttributeBooleanValue, ena_support : AttributeBooleanValue, enclave_options :
+    EnclaveOptions, ebs_optimized : AttributeBooleanValue, instance_id : String,
+    instance_initiated_shutdown_behavior : AttributeValue, instance_type :
+    AttributeValue, kernel_id : AttributeValue, product_codes : Vec < ProductCode >,
+    ramdisk_id : AttributeValue, root_device_name : AttributeValue, source_dest_check :
+    AttributeBooleanValue, sriov_net_support : AttributeValue, user_data :
+    AttributeValue, disable_api_stop : AttributeBooleanValue, groups : Vec <
+    GroupIdentifier > } { _meta }
+);
 /// Describes a key pair.
 #[derive(Clone, Default, PartialEq)]
-pub struct KeyPair {
+#[non_exhaustive]
+pub struct CreateKeyPairOutput {
     /// The ID of the key pair.
     pub key_pair_id: Option<String>,
     /// Any tags applied to the key pair.
@@ -9647,80 +8390,55 @@ pub struct KeyPair {
     pub key_fingerprint: Option<String>,
     /// An unencrypted PEM encoded RSA or ED25519 private key.
     pub key_material: Option<String>,
+    pub(crate) _meta: rboto::__private::Meta,
 }
-impl ::std::fmt::Debug for KeyPair {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.debug_struct("KeyPair")
-            .field("key_pair_id", &self.key_pair_id)
-            .field("tags", &self.tags)
-            .field("key_name", &self.key_name)
-            .field("key_fingerprint", &self.key_fingerprint)
-            .field("key_material", &rboto::types::Redacted(&self.key_material))
-            .finish()
-    }
-}
-impl rboto::FromValue for KeyPair {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "KeyPair")?;
-        Ok(Self {
-            key_pair_id: m.take(0)?,
-            tags: m.take(1)?,
-            key_name: m.take(2)?,
-            key_fingerprint: m.take(3)?,
-            key_material: m.take(4)?,
-        })
-    }
-}
-#[derive(Clone, Debug, Default, PartialEq)]
-pub struct ListImagesInRecycleBinResult {
+rboto::__structure!(
+    CreateKeyPairOutput "KeyPair"[debug from output] { key_pair_id : String, tags : Vec <
+    Tag >, key_name : String, key_fingerprint : String, key_material : String[sensitive]
+    } { _meta }
+);
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct ListImagesInRecycleBinOutput {
     /// Information about the AMIs.
     pub images: Option<Vec<ImageRecycleBinInfo>>,
     /// The token to include in another request to get the next page of items. This value is `null` when there are no more items to return.
     pub next_token: Option<String>,
+    pub(crate) _meta: rboto::__private::Meta,
 }
-impl rboto::FromValue for ListImagesInRecycleBinResult {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "ListImagesInRecycleBinResult")?;
-        Ok(Self {
-            images: m.take(0)?,
-            next_token: m.take(1)?,
-        })
-    }
-}
-#[derive(Clone, Debug, Default, PartialEq)]
-pub struct ListSnapshotsInRecycleBinResult {
+rboto::__structure!(
+    ListImagesInRecycleBinOutput "ListImagesInRecycleBinResult"[debug from output] {
+    images : Vec < ImageRecycleBinInfo >, next_token : String } { _meta }
+);
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct ListSnapshotsInRecycleBinOutput {
     /// Information about the snapshots.
     pub snapshots: Option<Vec<SnapshotRecycleBinInfo>>,
     /// The token to include in another request to get the next page of items. This value is `null` when there are no more items to return.
     pub next_token: Option<String>,
+    pub(crate) _meta: rboto::__private::Meta,
 }
-impl rboto::FromValue for ListSnapshotsInRecycleBinResult {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "ListSnapshotsInRecycleBinResult")?;
-        Ok(Self {
-            snapshots: m.take(0)?,
-            next_token: m.take(1)?,
-        })
-    }
-}
-#[derive(Clone, Debug, Default, PartialEq)]
-pub struct ListVolumesInRecycleBinResult {
+rboto::__structure!(
+    ListSnapshotsInRecycleBinOutput "ListSnapshotsInRecycleBinResult"[debug from output]
+    { snapshots : Vec < SnapshotRecycleBinInfo >, next_token : String } { _meta }
+);
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct ListVolumesInRecycleBinOutput {
     /// Information about the volumes.
     pub volumes: Option<Vec<VolumeRecycleBinInfo>>,
     /// The token to include in another request to get the next page of items. This value is `null` when there are no more items to return.
     pub next_token: Option<String>,
+    pub(crate) _meta: rboto::__private::Meta,
 }
-impl rboto::FromValue for ListVolumesInRecycleBinResult {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "ListVolumesInRecycleBinResult")?;
-        Ok(Self {
-            volumes: m.take(0)?,
-            next_token: m.take(1)?,
-        })
-    }
-}
-#[derive(Clone, Debug, Default, PartialEq)]
-pub struct LockSnapshotResult {
+rboto::__structure!(
+    ListVolumesInRecycleBinOutput "ListVolumesInRecycleBinResult"[debug from output] {
+    volumes : Vec < VolumeRecycleBinInfo >, next_token : String } { _meta }
+);
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct LockSnapshotOutput {
     /// The ID of the snapshot
     pub snapshot_id: Option<String>,
     /// The state of the snapshot lock. Valid states include:
@@ -9737,216 +8455,193 @@ pub struct LockSnapshotResult {
     pub lock_expires_on: Option<rboto::DateTime>,
     /// The date and time at which the lock duration started, in the UTC time zone (`YYYY-MM-DDThh:mm:ss.sssZ`).
     pub lock_duration_start_time: Option<rboto::DateTime>,
+    pub(crate) _meta: rboto::__private::Meta,
 }
-impl rboto::FromValue for LockSnapshotResult {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "LockSnapshotResult")?;
-        Ok(Self {
-            snapshot_id: m.take(0)?,
-            lock_state: m.take(1)?,
-            lock_duration: m.take(2)?,
-            cool_off_period: m.take(3)?,
-            cool_off_period_expires_on: m.take(4)?,
-            lock_created_on: m.take(5)?,
-            lock_expires_on: m.take(6)?,
-            lock_duration_start_time: m.take(7)?,
-        })
-    }
-}
-#[derive(Clone, Debug, Default, PartialEq)]
-pub struct ModifyAccountVpcEncryptionControlResult {
+rboto::__structure!(
+    LockSnapshotOutput "LockSnapshotResult"[debug from output] { snapshot_id : String,
+    lock_state : LockState, lock_duration = i32, cool_off_period = i32,
+    cool_off_period_expires_on : rboto::DateTime, lock_created_on : rboto::DateTime,
+    lock_expires_on : rboto::DateTime, lock_duration_start_time : rboto::DateTime } {
+    _meta }
+);
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct ModifyAccountVpcEncryptionControlOutput {
     /// Information about the account-level VPC Encryption Control configuration.
     pub account_vpc_encryption_control: Option<AccountVpcEncryptionControl>,
+    pub(crate) _meta: rboto::__private::Meta,
 }
-impl rboto::FromValue for ModifyAccountVpcEncryptionControlResult {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "ModifyAccountVpcEncryptionControlResult")?;
-        Ok(Self {
-            account_vpc_encryption_control: m.take(0)?,
-        })
-    }
-}
-#[derive(Clone, Debug, Default, PartialEq)]
-pub struct ModifyAddressAttributeResult {
+rboto::__structure!(
+    ModifyAccountVpcEncryptionControlOutput
+    "ModifyAccountVpcEncryptionControlResult"[debug from output] {
+    account_vpc_encryption_control : AccountVpcEncryptionControl } { _meta }
+);
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct ModifyAddressAttributeOutput {
     /// Information about the Elastic IP address.
     pub address: Option<AddressAttribute>,
+    pub(crate) _meta: rboto::__private::Meta,
 }
-impl rboto::FromValue for ModifyAddressAttributeResult {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "ModifyAddressAttributeResult")?;
-        Ok(Self { address: m.take(0)? })
-    }
-}
-#[derive(Clone, Debug, Default, PartialEq)]
-pub struct ModifyApplicationStatusCheckResult {
+rboto::__structure!(
+    ModifyAddressAttributeOutput "ModifyAddressAttributeResult"[debug from output] {
+    address : AddressAttribute } { _meta }
+);
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct ModifyApplicationStatusCheckOutput {
     /// Information about the modified application status check.
     pub application_status_check: Option<ApplicationStatusCheckResponseObject>,
+    pub(crate) _meta: rboto::__private::Meta,
 }
-impl rboto::FromValue for ModifyApplicationStatusCheckResult {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "ModifyApplicationStatusCheckResult")?;
-        Ok(Self {
-            application_status_check: m.take(0)?,
-        })
-    }
-}
-#[derive(Clone, Debug, Default, PartialEq)]
-pub struct ModifyAvailabilityZoneGroupResult {
+rboto::__structure!(
+    ModifyApplicationStatusCheckOutput "ModifyApplicationStatusCheckResult"[debug from
+    output] { application_status_check : ApplicationStatusCheckResponseObject } { _meta }
+);
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct ModifyAvailabilityZoneGroupOutput {
     /// Is `true` if the request succeeds, and an error otherwise.
     pub return_: Option<bool>,
+    pub(crate) _meta: rboto::__private::Meta,
 }
-impl rboto::FromValue for ModifyAvailabilityZoneGroupResult {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "ModifyAvailabilityZoneGroupResult")?;
-        Ok(Self { return_: m.take(0)? })
-    }
-}
-#[derive(Clone, Debug, Default, PartialEq)]
-pub struct ModifyCapacityReservationFleetResult {
+rboto::__structure!(
+    ModifyAvailabilityZoneGroupOutput "ModifyAvailabilityZoneGroupResult"[debug from
+    output] { return_ = bool } { _meta }
+);
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct ModifyCapacityReservationFleetOutput {
     /// Returns `true` if the request succeeds; otherwise, it returns an error.
     pub return_: Option<bool>,
+    pub(crate) _meta: rboto::__private::Meta,
 }
-impl rboto::FromValue for ModifyCapacityReservationFleetResult {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "ModifyCapacityReservationFleetResult")?;
-        Ok(Self { return_: m.take(0)? })
-    }
-}
-#[derive(Clone, Debug, Default, PartialEq)]
-pub struct ModifyCapacityReservationResult {
+rboto::__structure!(
+    ModifyCapacityReservationFleetOutput "ModifyCapacityReservationFleetResult"[debug
+    from output] { return_ = bool } { _meta }
+);
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct ModifyCapacityReservationOutput {
     /// Returns `true` if the request succeeds; otherwise, it returns an error.
     pub return_: Option<bool>,
     /// The status of the requested modification. For a description of each possible value, see the `adjustmentStatus` field of the `CapacityReservation` data type.
     pub adjustment_status: Option<CapacityReservationAdjustmentStatus>,
     /// The configuration that the Capacity Reservation will have after the adjustment is applied.
     pub adjustment_details: Option<CapacityReservationAdjustmentDetails>,
+    pub(crate) _meta: rboto::__private::Meta,
 }
-impl rboto::FromValue for ModifyCapacityReservationResult {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "ModifyCapacityReservationResult")?;
-        Ok(Self {
-            return_: m.take(0)?,
-            adjustment_status: m.take(1)?,
-            adjustment_details: m.take(2)?,
-        })
-    }
-}
-#[derive(Clone, Debug, Default, PartialEq)]
-pub struct ModifyClientVpnEndpointAuthorizationPolicyResult {
+rboto::__structure!(
+    ModifyCapacityReservationOutput "ModifyCapacityReservationResult"[debug from output]
+    { return_ = bool, adjustment_status : CapacityReservationAdjustmentStatus,
+    adjustment_details : CapacityReservationAdjustmentDetails } { _meta }
+);
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct ModifyClientVpnEndpointAuthorizationPolicyOutput {
     /// The current state of the authorization policy.
     pub status: Option<ClientVpnAuthorizationPolicyStatus>,
+    pub(crate) _meta: rboto::__private::Meta,
 }
-impl rboto::FromValue for ModifyClientVpnEndpointAuthorizationPolicyResult {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(
-            v,
-            "ModifyClientVpnEndpointAuthorizationPolicyResult",
-        )?;
-        Ok(Self { status: m.take(0)? })
-    }
-}
-#[derive(Clone, Debug, Default, PartialEq)]
-pub struct ModifyClientVpnEndpointResult {
+rboto::__structure!(
+    ModifyClientVpnEndpointAuthorizationPolicyOutput
+    "ModifyClientVpnEndpointAuthorizationPolicyResult"[debug from output] { status :
+    ClientVpnAuthorizationPolicyStatus } { _meta }
+);
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct ModifyClientVpnEndpointOutput {
     /// Returns `true` if the request succeeds; otherwise, it returns an error.
     pub return_: Option<bool>,
+    pub(crate) _meta: rboto::__private::Meta,
 }
-impl rboto::FromValue for ModifyClientVpnEndpointResult {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "ModifyClientVpnEndpointResult")?;
-        Ok(Self { return_: m.take(0)? })
-    }
-}
-#[derive(Clone, Debug, Default, PartialEq)]
-pub struct ModifyDefaultCreditSpecificationResult {
+rboto::__structure!(
+    ModifyClientVpnEndpointOutput "ModifyClientVpnEndpointResult"[debug from output] {
+    return_ = bool } { _meta }
+);
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct ModifyDefaultCreditSpecificationOutput {
     /// The default credit option for CPU usage of the instance family.
     pub instance_family_credit_specification: Option<InstanceFamilyCreditSpecification>,
+    pub(crate) _meta: rboto::__private::Meta,
 }
-impl rboto::FromValue for ModifyDefaultCreditSpecificationResult {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "ModifyDefaultCreditSpecificationResult")?;
-        Ok(Self {
-            instance_family_credit_specification: m.take(0)?,
-        })
-    }
-}
-#[derive(Clone, Debug, Default, PartialEq)]
-pub struct ModifyEbsDefaultKmsKeyIdResult {
+rboto::__structure!(
+    ModifyDefaultCreditSpecificationOutput "ModifyDefaultCreditSpecificationResult"[debug
+    from output] { instance_family_credit_specification :
+    InstanceFamilyCreditSpecification } { _meta }
+);
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct ModifyEbsDefaultKmsKeyIdOutput {
     /// The Amazon Resource Name (ARN) of the default KMS key for encryption by default.
     pub kms_key_id: Option<String>,
+    pub(crate) _meta: rboto::__private::Meta,
 }
-impl rboto::FromValue for ModifyEbsDefaultKmsKeyIdResult {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "ModifyEbsDefaultKmsKeyIdResult")?;
-        Ok(Self { kms_key_id: m.take(0)? })
-    }
-}
-#[derive(Clone, Debug, Default, PartialEq)]
-pub struct ModifyFleetResult {
+rboto::__structure!(
+    ModifyEbsDefaultKmsKeyIdOutput "ModifyEbsDefaultKmsKeyIdResult"[debug from output] {
+    kms_key_id : String } { _meta }
+);
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct ModifyFleetOutput {
     /// If the request succeeds, the response returns `true`. If the request fails, no response is returned, and instead an error message is returned.
     pub return_: Option<bool>,
+    pub(crate) _meta: rboto::__private::Meta,
 }
-impl rboto::FromValue for ModifyFleetResult {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "ModifyFleetResult")?;
-        Ok(Self { return_: m.take(0)? })
-    }
-}
-#[derive(Clone, Debug, Default, PartialEq)]
-pub struct ModifyFpgaImageAttributeResult {
+rboto::__structure!(
+    ModifyFleetOutput "ModifyFleetResult"[debug from output] { return_ = bool } { _meta }
+);
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct ModifyFpgaImageAttributeOutput {
     /// Information about the attribute.
     pub fpga_image_attribute: Option<FpgaImageAttribute>,
+    pub(crate) _meta: rboto::__private::Meta,
 }
-impl rboto::FromValue for ModifyFpgaImageAttributeResult {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "ModifyFpgaImageAttributeResult")?;
-        Ok(Self {
-            fpga_image_attribute: m.take(0)?,
-        })
-    }
-}
-#[derive(Clone, Debug, Default, PartialEq)]
-pub struct ModifyHostsResult {
+rboto::__structure!(
+    ModifyFpgaImageAttributeOutput "ModifyFpgaImageAttributeResult"[debug from output] {
+    fpga_image_attribute : FpgaImageAttribute } { _meta }
+);
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct ModifyHostsOutput {
     /// The IDs of the Dedicated Hosts that were successfully modified.
     pub successful: Option<Vec<String>>,
     /// The IDs of the Dedicated Hosts that could not be modified. Check whether the setting you requested can be used.
     pub unsuccessful: Option<Vec<UnsuccessfulItem>>,
+    pub(crate) _meta: rboto::__private::Meta,
 }
-impl rboto::FromValue for ModifyHostsResult {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "ModifyHostsResult")?;
-        Ok(Self {
-            successful: m.take(0)?,
-            unsuccessful: m.take(1)?,
-        })
-    }
-}
-#[derive(Clone, Debug, Default, PartialEq)]
-pub struct ModifyInstanceCapacityReservationAttributesResult {
+rboto::__structure!(
+    ModifyHostsOutput "ModifyHostsResult"[debug from output] { successful : Vec < String
+    >, unsuccessful : Vec < UnsuccessfulItem > } { _meta }
+);
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct ModifyInstanceCapacityReservationAttributesOutput {
     /// Returns `true` if the request succeeds; otherwise, it returns an error.
     pub return_: Option<bool>,
+    pub(crate) _meta: rboto::__private::Meta,
 }
-impl rboto::FromValue for ModifyInstanceCapacityReservationAttributesResult {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(
-            v,
-            "ModifyInstanceCapacityReservationAttributesResult",
-        )?;
-        Ok(Self { return_: m.take(0)? })
-    }
-}
-#[derive(Clone, Debug, Default, PartialEq)]
-pub struct ModifyInstanceConnectEndpointResult {
+rboto::__structure!(
+    ModifyInstanceCapacityReservationAttributesOutput
+    "ModifyInstanceCapacityReservationAttributesResult"[debug from output] { return_ =
+    bool } { _meta }
+);
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct ModifyInstanceConnectEndpointOutput {
     /// Is `true` if the request succeeds and an error otherwise.
     pub return_: Option<bool>,
+    pub(crate) _meta: rboto::__private::Meta,
 }
-impl rboto::FromValue for ModifyInstanceConnectEndpointResult {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "ModifyInstanceConnectEndpointResult")?;
-        Ok(Self { return_: m.take(0)? })
-    }
-}
-#[derive(Clone, Debug, Default, PartialEq)]
-pub struct ModifyInstanceCpuOptionsResult {
+rboto::__structure!(
+    ModifyInstanceConnectEndpointOutput "ModifyInstanceConnectEndpointResult"[debug from
+    output] { return_ = bool } { _meta }
+);
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct ModifyInstanceCpuOptionsOutput {
     /// The ID of the instance that was updated.
     pub instance_id: Option<String>,
     /// The number of CPU cores that are running for the specified instance after the update.
@@ -9955,20 +8650,16 @@ pub struct ModifyInstanceCpuOptionsResult {
     pub threads_per_core: Option<i32>,
     /// Indicates whether nested virtualization has been enabled or disabled.
     pub nested_virtualization: Option<NestedVirtualizationSpecification>,
+    pub(crate) _meta: rboto::__private::Meta,
 }
-impl rboto::FromValue for ModifyInstanceCpuOptionsResult {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "ModifyInstanceCpuOptionsResult")?;
-        Ok(Self {
-            instance_id: m.take(0)?,
-            core_count: m.take(1)?,
-            threads_per_core: m.take(2)?,
-            nested_virtualization: m.take(3)?,
-        })
-    }
-}
-#[derive(Clone, Debug, Default, PartialEq)]
-pub struct ModifyInstanceCreditSpecificationResult {
+rboto::__structure!(
+    ModifyInstanceCpuOptionsOutput "ModifyInstanceCpuOptionsResult"[debug from output] {
+    instance_id : String, core_count = i32, threads_per_core = i32, nested_virtualization
+    : NestedVirtualizationSpecification } { _meta }
+);
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct ModifyInstanceCreditSpecificationOutput {
     /// Information about the instances whose credit option for CPU usage was successfully modified.
     pub successful_instance_credit_specifications: Option<
         Vec<SuccessfulInstanceCreditSpecificationItem>,
@@ -9977,300 +8668,276 @@ pub struct ModifyInstanceCreditSpecificationResult {
     pub unsuccessful_instance_credit_specifications: Option<
         Vec<UnsuccessfulInstanceCreditSpecificationItem>,
     >,
+    pub(crate) _meta: rboto::__private::Meta,
 }
-impl rboto::FromValue for ModifyInstanceCreditSpecificationResult {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "ModifyInstanceCreditSpecificationResult")?;
-        Ok(Self {
-            successful_instance_credit_specifications: m.take(0)?,
-            unsuccessful_instance_credit_specifications: m.take(1)?,
-        })
-    }
-}
-#[derive(Clone, Debug, Default, PartialEq)]
-pub struct ModifyInstanceEventStartTimeResult {
+rboto::__structure!(
+    ModifyInstanceCreditSpecificationOutput
+    "ModifyInstanceCreditSpecificationResult"[debug from output] {
+    successful_instance_credit_specifications : Vec <
+    SuccessfulInstanceCreditSpecificationItem >,
+    unsuccessful_instance_credit_specifications : Vec <
+    UnsuccessfulInstanceCreditSpecificationItem > } { _meta }
+);
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct ModifyInstanceEventStartTimeOutput {
     /// Information about the event.
     pub event: Option<InstanceStatusEvent>,
+    pub(crate) _meta: rboto::__private::Meta,
 }
-impl rboto::FromValue for ModifyInstanceEventStartTimeResult {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "ModifyInstanceEventStartTimeResult")?;
-        Ok(Self { event: m.take(0)? })
-    }
-}
-#[derive(Clone, Debug, Default, PartialEq)]
-pub struct ModifyInstanceEventWindowResult {
+rboto::__structure!(
+    ModifyInstanceEventStartTimeOutput "ModifyInstanceEventStartTimeResult"[debug from
+    output] { event : InstanceStatusEvent } { _meta }
+);
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct ModifyInstanceEventWindowOutput {
     /// Information about the event window.
     pub instance_event_window: Option<InstanceEventWindow>,
+    pub(crate) _meta: rboto::__private::Meta,
 }
-impl rboto::FromValue for ModifyInstanceEventWindowResult {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "ModifyInstanceEventWindowResult")?;
-        Ok(Self {
-            instance_event_window: m.take(0)?,
-        })
-    }
-}
-#[derive(Clone, Debug, Default, PartialEq)]
-pub struct ModifyInstanceMaintenanceOptionsResult {
+rboto::__structure!(
+    ModifyInstanceEventWindowOutput "ModifyInstanceEventWindowResult"[debug from output]
+    { instance_event_window : InstanceEventWindow } { _meta }
+);
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct ModifyInstanceMaintenanceOptionsOutput {
     /// The ID of the instance.
     pub instance_id: Option<String>,
     /// Provides information on the current automatic recovery behavior of your instance.
     pub auto_recovery: Option<InstanceAutoRecoveryState>,
     /// Specifies whether to attempt reboot migration during a user-initiated reboot of an instance that has a scheduled `system-reboot` event:
     pub reboot_migration: Option<InstanceRebootMigrationState>,
+    pub(crate) _meta: rboto::__private::Meta,
 }
-impl rboto::FromValue for ModifyInstanceMaintenanceOptionsResult {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "ModifyInstanceMaintenanceOptionsResult")?;
-        Ok(Self {
-            instance_id: m.take(0)?,
-            auto_recovery: m.take(1)?,
-            reboot_migration: m.take(2)?,
-        })
-    }
-}
-#[derive(Clone, Debug, Default, PartialEq)]
-pub struct ModifyInstanceMetadataDefaultsResult {
+rboto::__structure!(
+    ModifyInstanceMaintenanceOptionsOutput "ModifyInstanceMaintenanceOptionsResult"[debug
+    from output] { instance_id : String, auto_recovery : InstanceAutoRecoveryState,
+    reboot_migration : InstanceRebootMigrationState } { _meta }
+);
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct ModifyInstanceMetadataDefaultsOutput {
     /// If the request succeeds, the response returns `true`. If the request fails, no response is returned, and instead an error message is returned.
     pub return_: Option<bool>,
+    pub(crate) _meta: rboto::__private::Meta,
 }
-impl rboto::FromValue for ModifyInstanceMetadataDefaultsResult {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "ModifyInstanceMetadataDefaultsResult")?;
-        Ok(Self { return_: m.take(0)? })
-    }
-}
-#[derive(Clone, Debug, Default, PartialEq)]
-pub struct ModifyInstanceMetadataOptionsResult {
+rboto::__structure!(
+    ModifyInstanceMetadataDefaultsOutput "ModifyInstanceMetadataDefaultsResult"[debug
+    from output] { return_ = bool } { _meta }
+);
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct ModifyInstanceMetadataOptionsOutput {
     /// The ID of the instance.
     pub instance_id: Option<String>,
     /// The metadata options for the instance.
     pub instance_metadata_options: Option<InstanceMetadataOptionsResponse>,
+    pub(crate) _meta: rboto::__private::Meta,
 }
-impl rboto::FromValue for ModifyInstanceMetadataOptionsResult {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "ModifyInstanceMetadataOptionsResult")?;
-        Ok(Self {
-            instance_id: m.take(0)?,
-            instance_metadata_options: m.take(1)?,
-        })
-    }
-}
-#[derive(Clone, Debug, Default, PartialEq)]
-pub struct ModifyInstanceNetworkPerformanceResult {
+rboto::__structure!(
+    ModifyInstanceMetadataOptionsOutput "ModifyInstanceMetadataOptionsResult"[debug from
+    output] { instance_id : String, instance_metadata_options :
+    InstanceMetadataOptionsResponse } { _meta }
+);
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct ModifyInstanceNetworkPerformanceOptionsOutput {
     /// The instance ID that was updated.
     pub instance_id: Option<String>,
     /// Contains the updated configuration for bandwidth weighting on the specified instance.
     pub bandwidth_weighting: Option<InstanceBandwidthWeighting>,
+    pub(crate) _meta: rboto::__private::Meta,
 }
-impl rboto::FromValue for ModifyInstanceNetworkPerformanceResult {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "ModifyInstanceNetworkPerformanceResult")?;
-        Ok(Self {
-            instance_id: m.take(0)?,
-            bandwidth_weighting: m.take(1)?,
-        })
-    }
-}
-#[derive(Clone, Debug, Default, PartialEq)]
-pub struct ModifyInstancePlacementResult {
+rboto::__structure!(
+    ModifyInstanceNetworkPerformanceOptionsOutput
+    "ModifyInstanceNetworkPerformanceResult"[debug from output] { instance_id : String,
+    bandwidth_weighting : InstanceBandwidthWeighting } { _meta }
+);
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct ModifyInstancePlacementOutput {
     /// Is `true` if the request succeeds, and an error otherwise.
     pub return_: Option<bool>,
+    pub(crate) _meta: rboto::__private::Meta,
 }
-impl rboto::FromValue for ModifyInstancePlacementResult {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "ModifyInstancePlacementResult")?;
-        Ok(Self { return_: m.take(0)? })
-    }
-}
-#[derive(Clone, Debug, Default, PartialEq)]
-pub struct ModifyIpamPolicyAllocationRulesResult {
+rboto::__structure!(
+    ModifyInstancePlacementOutput "ModifyInstancePlacementResult"[debug from output] {
+    return_ = bool } { _meta }
+);
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct ModifyIpamPolicyAllocationRulesOutput {
     /// The modified IPAM policy containing the updated allocation rules.
     pub ipam_policy_document: Option<IpamPolicyDocument>,
+    pub(crate) _meta: rboto::__private::Meta,
 }
-impl rboto::FromValue for ModifyIpamPolicyAllocationRulesResult {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "ModifyIpamPolicyAllocationRulesResult")?;
-        Ok(Self {
-            ipam_policy_document: m.take(0)?,
-        })
-    }
-}
-#[derive(Clone, Debug, Default, PartialEq)]
-pub struct ModifyIpamPoolAllocationResult {
+rboto::__structure!(
+    ModifyIpamPolicyAllocationRulesOutput "ModifyIpamPolicyAllocationRulesResult"[debug
+    from output] { ipam_policy_document : IpamPolicyDocument } { _meta }
+);
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct ModifyIpamPoolAllocationOutput {
     /// The modified IPAM pool allocation.
     pub ipam_pool_allocation: Option<IpamPoolAllocation>,
+    pub(crate) _meta: rboto::__private::Meta,
 }
-impl rboto::FromValue for ModifyIpamPoolAllocationResult {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "ModifyIpamPoolAllocationResult")?;
-        Ok(Self {
-            ipam_pool_allocation: m.take(0)?,
-        })
-    }
-}
-#[derive(Clone, Debug, Default, PartialEq)]
-pub struct ModifyIpamPoolResult {
+rboto::__structure!(
+    ModifyIpamPoolAllocationOutput "ModifyIpamPoolAllocationResult"[debug from output] {
+    ipam_pool_allocation : IpamPoolAllocation } { _meta }
+);
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct ModifyIpamPoolOutput {
     /// The results of the modification.
     pub ipam_pool: Option<IpamPool>,
+    pub(crate) _meta: rboto::__private::Meta,
 }
-impl rboto::FromValue for ModifyIpamPoolResult {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "ModifyIpamPoolResult")?;
-        Ok(Self { ipam_pool: m.take(0)? })
-    }
-}
-#[derive(Clone, Debug, Default, PartialEq)]
-pub struct ModifyIpamPrefixListResolverResult {
+rboto::__structure!(
+    ModifyIpamPoolOutput "ModifyIpamPoolResult"[debug from output] { ipam_pool : IpamPool
+    } { _meta }
+);
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct ModifyIpamPrefixListResolverOutput {
     /// Information about the modified IPAM prefix list resolver.
     pub ipam_prefix_list_resolver: Option<IpamPrefixListResolver>,
+    pub(crate) _meta: rboto::__private::Meta,
 }
-impl rboto::FromValue for ModifyIpamPrefixListResolverResult {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "ModifyIpamPrefixListResolverResult")?;
-        Ok(Self {
-            ipam_prefix_list_resolver: m.take(0)?,
-        })
-    }
-}
-#[derive(Clone, Debug, Default, PartialEq)]
-pub struct ModifyIpamPrefixListResolverTargetResult {
+rboto::__structure!(
+    ModifyIpamPrefixListResolverOutput "ModifyIpamPrefixListResolverResult"[debug from
+    output] { ipam_prefix_list_resolver : IpamPrefixListResolver } { _meta }
+);
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct ModifyIpamPrefixListResolverTargetOutput {
     /// Information about the modified IPAM prefix list resolver target.
     pub ipam_prefix_list_resolver_target: Option<IpamPrefixListResolverTarget>,
+    pub(crate) _meta: rboto::__private::Meta,
 }
-impl rboto::FromValue for ModifyIpamPrefixListResolverTargetResult {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "ModifyIpamPrefixListResolverTargetResult")?;
-        Ok(Self {
-            ipam_prefix_list_resolver_target: m.take(0)?,
-        })
-    }
-}
-#[derive(Clone, Debug, Default, PartialEq)]
-pub struct ModifyIpamResourceCidrResult {
+rboto::__structure!(
+    ModifyIpamPrefixListResolverTargetOutput
+    "ModifyIpamPrefixListResolverTargetResult"[debug from output] {
+    ipam_prefix_list_resolver_target : IpamPrefixListResolverTarget } { _meta }
+);
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct ModifyIpamResourceCidrOutput {
     /// The CIDR of the resource.
     pub ipam_resource_cidr: Option<IpamResourceCidr>,
+    pub(crate) _meta: rboto::__private::Meta,
 }
-impl rboto::FromValue for ModifyIpamResourceCidrResult {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "ModifyIpamResourceCidrResult")?;
-        Ok(Self {
-            ipam_resource_cidr: m.take(0)?,
-        })
-    }
-}
-#[derive(Clone, Debug, Default, PartialEq)]
-pub struct ModifyIpamResourceDiscoveryResult {
+rboto::__structure!(
+    ModifyIpamResourceCidrOutput "ModifyIpamResourceCidrResult"[debug from output] {
+    ipam_resource_cidr : IpamResourceCidr } { _meta }
+);
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct ModifyIpamResourceDiscoveryOutput {
     /// A resource discovery.
     pub ipam_resource_discovery: Option<IpamResourceDiscovery>,
+    pub(crate) _meta: rboto::__private::Meta,
 }
-impl rboto::FromValue for ModifyIpamResourceDiscoveryResult {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "ModifyIpamResourceDiscoveryResult")?;
-        Ok(Self {
-            ipam_resource_discovery: m.take(0)?,
-        })
-    }
-}
-#[derive(Clone, Debug, Default, PartialEq)]
-pub struct ModifyIpamResult {
+rboto::__structure!(
+    ModifyIpamResourceDiscoveryOutput "ModifyIpamResourceDiscoveryResult"[debug from
+    output] { ipam_resource_discovery : IpamResourceDiscovery } { _meta }
+);
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct ModifyIpamOutput {
     /// The results of the modification.
     pub ipam: Option<Ipam>,
+    pub(crate) _meta: rboto::__private::Meta,
 }
-impl rboto::FromValue for ModifyIpamResult {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "ModifyIpamResult")?;
-        Ok(Self { ipam: m.take(0)? })
-    }
-}
-#[derive(Clone, Debug, Default, PartialEq)]
-pub struct ModifyIpamRoutingPolicyRegistrationResult {
+rboto::__structure!(
+    ModifyIpamOutput "ModifyIpamResult"[debug from output] { ipam : Ipam } { _meta }
+);
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct ModifyIpamRoutingPolicyRegistrationOutput {
     /// Information about the routing policy registration delta created by this modification.
     pub ipam_routing_policy_registration_delta: Option<
         IpamRoutingPolicyRegistrationDelta,
     >,
+    pub(crate) _meta: rboto::__private::Meta,
 }
-impl rboto::FromValue for ModifyIpamRoutingPolicyRegistrationResult {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "ModifyIpamRoutingPolicyRegistrationResult")?;
-        Ok(Self {
-            ipam_routing_policy_registration_delta: m.take(0)?,
-        })
+rboto::__structure!(
+    ModifyIpamRoutingPolicyRegistrationOutput
+    "ModifyIpamRoutingPolicyRegistrationResult"[debug from output] {
+    ipam_routing_policy_registration_delta : IpamRoutingPolicyRegistrationDelta } { _meta
     }
-}
-#[derive(Clone, Debug, Default, PartialEq)]
-pub struct ModifyIpamScopeResult {
+);
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct ModifyIpamScopeOutput {
     /// The results of the modification.
     pub ipam_scope: Option<IpamScope>,
+    pub(crate) _meta: rboto::__private::Meta,
 }
-impl rboto::FromValue for ModifyIpamScopeResult {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "ModifyIpamScopeResult")?;
-        Ok(Self { ipam_scope: m.take(0)? })
-    }
-}
-#[derive(Clone, Debug, Default, PartialEq)]
-pub struct ModifyLaunchTemplateResult {
+rboto::__structure!(
+    ModifyIpamScopeOutput "ModifyIpamScopeResult"[debug from output] { ipam_scope :
+    IpamScope } { _meta }
+);
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct ModifyLaunchTemplateOutput {
     /// Information about the launch template.
     pub launch_template: Option<LaunchTemplate>,
+    pub(crate) _meta: rboto::__private::Meta,
 }
-impl rboto::FromValue for ModifyLaunchTemplateResult {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "ModifyLaunchTemplateResult")?;
-        Ok(Self {
-            launch_template: m.take(0)?,
-        })
-    }
-}
-#[derive(Clone, Debug, Default, PartialEq)]
-pub struct ModifyLocalGatewayRouteResult {
+rboto::__structure!(
+    ModifyLaunchTemplateOutput "ModifyLaunchTemplateResult"[debug from output] {
+    launch_template : LaunchTemplate } { _meta }
+);
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct ModifyLocalGatewayRouteOutput {
     /// Information about the local gateway route table.
     pub route: Option<LocalGatewayRoute>,
+    pub(crate) _meta: rboto::__private::Meta,
 }
-impl rboto::FromValue for ModifyLocalGatewayRouteResult {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "ModifyLocalGatewayRouteResult")?;
-        Ok(Self { route: m.take(0)? })
-    }
-}
-#[derive(Clone, Debug, Default, PartialEq)]
-pub struct ModifyManagedPrefixListResult {
+rboto::__structure!(
+    ModifyLocalGatewayRouteOutput "ModifyLocalGatewayRouteResult"[debug from output] {
+    route : LocalGatewayRoute } { _meta }
+);
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct ModifyManagedPrefixListOutput {
     /// Information about the prefix list.
     pub prefix_list: Option<ManagedPrefixList>,
+    pub(crate) _meta: rboto::__private::Meta,
 }
-impl rboto::FromValue for ModifyManagedPrefixListResult {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "ModifyManagedPrefixListResult")?;
-        Ok(Self { prefix_list: m.take(0)? })
-    }
-}
-#[derive(Clone, Debug, Default, PartialEq)]
-pub struct ModifyManagedResourceVisibilityResult {
+rboto::__structure!(
+    ModifyManagedPrefixListOutput "ModifyManagedPrefixListResult"[debug from output] {
+    prefix_list : ManagedPrefixList } { _meta }
+);
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct ModifyManagedResourceVisibilityOutput {
     /// The updated managed resource visibility settings for the account.
     pub visibility: Option<ManagedResourceVisibilitySettings>,
+    pub(crate) _meta: rboto::__private::Meta,
 }
-impl rboto::FromValue for ModifyManagedResourceVisibilityResult {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "ModifyManagedResourceVisibilityResult")?;
-        Ok(Self { visibility: m.take(0)? })
-    }
-}
-#[derive(Clone, Debug, Default, PartialEq)]
-pub struct ModifyMetricCategoryResult {
+rboto::__structure!(
+    ModifyManagedResourceVisibilityOutput "ModifyManagedResourceVisibilityResult"[debug
+    from output] { visibility : ManagedResourceVisibilitySettings } { _meta }
+);
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct ModifyMetricCategoryOutput {
     /// Information about the metric category.
     pub metric_category: Option<MetricCategory>,
+    pub(crate) _meta: rboto::__private::Meta,
 }
-impl rboto::FromValue for ModifyMetricCategoryResult {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "ModifyMetricCategoryResult")?;
-        Ok(Self {
-            metric_category: m.take(0)?,
-        })
-    }
-}
-#[derive(Clone, Debug, Default, PartialEq)]
-pub struct ModifyNetworkingFlexCostAllocationPolicyResult {
+rboto::__structure!(
+    ModifyMetricCategoryOutput "ModifyMetricCategoryResult"[debug from output] {
+    metric_category : MetricCategory } { _meta }
+);
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct ModifyNetworkingFlexCostAllocationPolicyOutput {
     /// The ID of the flex cost allocation policy.
     pub fca_policy_id: Option<String>,
     /// The date and time when the policy was updated.
@@ -10279,151 +8946,132 @@ pub struct ModifyNetworkingFlexCostAllocationPolicyResult {
     pub version: Option<i32>,
     /// The date and time when the new version of the policy is expected to apply to network traffic.
     pub version_expected_effective_at: Option<rboto::DateTime>,
+    pub(crate) _meta: rboto::__private::Meta,
 }
-impl rboto::FromValue for ModifyNetworkingFlexCostAllocationPolicyResult {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(
-            v,
-            "ModifyNetworkingFlexCostAllocationPolicyResult",
-        )?;
-        Ok(Self {
-            fca_policy_id: m.take(0)?,
-            updated_at: m.take(1)?,
-            version: m.take(2)?,
-            version_expected_effective_at: m.take(3)?,
-        })
-    }
-}
-#[derive(Clone, Debug, Default, PartialEq)]
-pub struct ModifyPrivateDnsNameOptionsResult {
+rboto::__structure!(
+    ModifyNetworkingFlexCostAllocationPolicyOutput
+    "ModifyNetworkingFlexCostAllocationPolicyResult"[debug from output] { fca_policy_id :
+    String, updated_at : rboto::DateTime, version = i32, version_expected_effective_at :
+    rboto::DateTime } { _meta }
+);
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct ModifyPrivateDnsNameOptionsOutput {
     /// Returns `true` if the request succeeds; otherwise, it returns an error.
     pub return_: Option<bool>,
+    pub(crate) _meta: rboto::__private::Meta,
 }
-impl rboto::FromValue for ModifyPrivateDnsNameOptionsResult {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "ModifyPrivateDnsNameOptionsResult")?;
-        Ok(Self { return_: m.take(0)? })
-    }
-}
-#[derive(Clone, Debug, Default, PartialEq)]
-pub struct ModifyPublicIpDnsNameOptionsResult {
+rboto::__structure!(
+    ModifyPrivateDnsNameOptionsOutput "ModifyPrivateDnsNameOptionsResult"[debug from
+    output] { return_ = bool } { _meta }
+);
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct ModifyPublicIpDnsNameOptionsOutput {
     /// Whether or not the request was successful.
     pub successful: Option<bool>,
+    pub(crate) _meta: rboto::__private::Meta,
 }
-impl rboto::FromValue for ModifyPublicIpDnsNameOptionsResult {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "ModifyPublicIpDnsNameOptionsResult")?;
-        Ok(Self { successful: m.take(0)? })
-    }
-}
+rboto::__structure!(
+    ModifyPublicIpDnsNameOptionsOutput "ModifyPublicIpDnsNameOptionsResult"[debug from
+    output] { successful = bool } { _meta }
+);
 /// Contains the output of ModifyReservedInstances.
-#[derive(Clone, Debug, Default, PartialEq)]
-pub struct ModifyReservedInstancesResult {
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct ModifyReservedInstancesOutput {
     /// The ID for the modification.
     pub reserved_instances_modification_id: Option<String>,
+    pub(crate) _meta: rboto::__private::Meta,
 }
-impl rboto::FromValue for ModifyReservedInstancesResult {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "ModifyReservedInstancesResult")?;
-        Ok(Self {
-            reserved_instances_modification_id: m.take(0)?,
-        })
-    }
-}
-#[derive(Clone, Debug, Default, PartialEq)]
-pub struct ModifyRouteServerResult {
+rboto::__structure!(
+    ModifyReservedInstancesOutput "ModifyReservedInstancesResult"[debug from output] {
+    reserved_instances_modification_id : String } { _meta }
+);
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct ModifyRouteServerOutput {
     /// Information about the modified route server.
     pub route_server: Option<RouteServer>,
+    pub(crate) _meta: rboto::__private::Meta,
 }
-impl rboto::FromValue for ModifyRouteServerResult {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "ModifyRouteServerResult")?;
-        Ok(Self { route_server: m.take(0)? })
-    }
-}
-#[derive(Clone, Debug, Default, PartialEq)]
-pub struct ModifySecurityGroupRulesResult {
+rboto::__structure!(
+    ModifyRouteServerOutput "ModifyRouteServerResult"[debug from output] { route_server :
+    RouteServer } { _meta }
+);
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct ModifySecurityGroupRulesOutput {
     /// Returns `true` if the request succeeds; otherwise, returns an error.
     pub return_: Option<bool>,
+    pub(crate) _meta: rboto::__private::Meta,
 }
-impl rboto::FromValue for ModifySecurityGroupRulesResult {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "ModifySecurityGroupRulesResult")?;
-        Ok(Self { return_: m.take(0)? })
-    }
-}
-#[derive(Clone, Debug, Default, PartialEq)]
-pub struct ModifySnapshotTierResult {
+rboto::__structure!(
+    ModifySecurityGroupRulesOutput "ModifySecurityGroupRulesResult"[debug from output] {
+    return_ = bool } { _meta }
+);
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct ModifySnapshotTierOutput {
     /// The ID of the snapshot.
     pub snapshot_id: Option<String>,
     /// The date and time when the archive process was started.
     pub tiering_start_time: Option<rboto::DateTime>,
+    pub(crate) _meta: rboto::__private::Meta,
 }
-impl rboto::FromValue for ModifySnapshotTierResult {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "ModifySnapshotTierResult")?;
-        Ok(Self {
-            snapshot_id: m.take(0)?,
-            tiering_start_time: m.take(1)?,
-        })
-    }
-}
+rboto::__structure!(
+    ModifySnapshotTierOutput "ModifySnapshotTierResult"[debug from output] { snapshot_id
+    : String, tiering_start_time : rboto::DateTime } { _meta }
+);
 /// Contains the output of ModifySpotFleetRequest.
-#[derive(Clone, Debug, Default, PartialEq)]
-pub struct ModifySpotFleetRequestResponse {
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct ModifySpotFleetRequestOutput {
     /// If the request succeeds, the response returns `true`. If the request fails, no response is returned, and instead an error message is returned.
     pub return_: Option<bool>,
+    pub(crate) _meta: rboto::__private::Meta,
 }
-impl rboto::FromValue for ModifySpotFleetRequestResponse {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "ModifySpotFleetRequestResponse")?;
-        Ok(Self { return_: m.take(0)? })
-    }
-}
-#[derive(Clone, Debug, Default, PartialEq)]
-pub struct ModifyTrafficMirrorFilterNetworkServicesResult {
+rboto::__structure!(
+    ModifySpotFleetRequestOutput "ModifySpotFleetRequestResponse"[debug from output] {
+    return_ = bool } { _meta }
+);
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct ModifyTrafficMirrorFilterNetworkServicesOutput {
     /// The Traffic Mirror filter that the network service is associated with.
     pub traffic_mirror_filter: Option<TrafficMirrorFilter>,
+    pub(crate) _meta: rboto::__private::Meta,
 }
-impl rboto::FromValue for ModifyTrafficMirrorFilterNetworkServicesResult {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(
-            v,
-            "ModifyTrafficMirrorFilterNetworkServicesResult",
-        )?;
-        Ok(Self {
-            traffic_mirror_filter: m.take(0)?,
-        })
-    }
-}
-#[derive(Clone, Debug, Default, PartialEq)]
-pub struct ModifyTrafficMirrorFilterRuleResult {
+rboto::__structure!(
+    ModifyTrafficMirrorFilterNetworkServicesOutput
+    "ModifyTrafficMirrorFilterNetworkServicesResult"[debug from output] {
+    traffic_mirror_filter : TrafficMirrorFilter } { _meta }
+);
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct ModifyTrafficMirrorFilterRuleOutput {
     /// **Note:** Tags are not returned for ModifyTrafficMirrorFilterRule.
     pub traffic_mirror_filter_rule: Option<TrafficMirrorFilterRule>,
+    pub(crate) _meta: rboto::__private::Meta,
 }
-impl rboto::FromValue for ModifyTrafficMirrorFilterRuleResult {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "ModifyTrafficMirrorFilterRuleResult")?;
-        Ok(Self {
-            traffic_mirror_filter_rule: m.take(0)?,
-        })
-    }
-}
-#[derive(Clone, Debug, Default, PartialEq)]
-pub struct ModifyTrafficMirrorSessionResult {
+rboto::__structure!(
+    ModifyTrafficMirrorFilterRuleOutput "ModifyTrafficMirrorFilterRuleResult"[debug from
+    output] { traffic_mirror_filter_rule : TrafficMirrorFilterRule } { _meta }
+);
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct ModifyTrafficMirrorSessionOutput {
     /// Information about the Traffic Mirror session.
     pub traffic_mirror_session: Option<TrafficMirrorSession>,
+    pub(crate) _meta: rboto::__private::Meta,
 }
-impl rboto::FromValue for ModifyTrafficMirrorSessionResult {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "ModifyTrafficMirrorSessionResult")?;
-        Ok(Self {
-            traffic_mirror_session: m.take(0)?,
-        })
-    }
-}
-#[derive(Clone, Debug, Default, PartialEq)]
-pub struct ModifyTransitGatewayAttachmentNatConfigurationResult {
+rboto::__structure!(
+    ModifyTrafficMirrorSessionOutput "ModifyTrafficMirrorSessionResult"[debug from
+    output] { traffic_mirror_session : TrafficMirrorSession } { _meta }
+);
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct ModifyTransitGatewayAttachmentNatConfigurationOutput {
     /// The ID of the transit gateway attachment.
     pub transit_gateway_attachment_id: Option<String>,
     /// The state of NAT gateway support for the attachment.
@@ -10434,567 +9082,511 @@ pub struct ModifyTransitGatewayAttachmentNatConfigurationResult {
     >,
     /// The NAT gateway rules for the attachment.
     pub nat_gateway_rules: Option<Vec<TransitGatewayNatRule>>,
+    pub(crate) _meta: rboto::__private::Meta,
 }
-impl rboto::FromValue for ModifyTransitGatewayAttachmentNatConfigurationResult {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(
-            v,
-            "ModifyTransitGatewayAttachmentNatConfigurationResult",
-        )?;
-        Ok(Self {
-            transit_gateway_attachment_id: m.take(0)?,
-            nat_gateway_support: m.take(1)?,
-            nat_system_route_support: m.take(2)?,
-            nat_gateway_rules: m.take(3)?,
-        })
-    }
-}
-#[derive(Clone, Debug, Default, PartialEq)]
-pub struct ModifyTransitGatewayMeteringPolicyResult {
+rboto::__structure!(
+    ModifyTransitGatewayAttachmentNatConfigurationOutput
+    "ModifyTransitGatewayAttachmentNatConfigurationResult"[debug from output] {
+    transit_gateway_attachment_id : String, nat_gateway_support :
+    TransitGatewayAttachmentNatGatewaySupportState, nat_system_route_support :
+    TransitGatewayAttachmentNatSystemRouteSupportValue, nat_gateway_rules : Vec <
+    TransitGatewayNatRule > } { _meta }
+);
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct ModifyTransitGatewayMeteringPolicyOutput {
     /// Information about the modified transit gateway metering policy.
     pub transit_gateway_metering_policy: Option<TransitGatewayMeteringPolicy>,
+    pub(crate) _meta: rboto::__private::Meta,
 }
-impl rboto::FromValue for ModifyTransitGatewayMeteringPolicyResult {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "ModifyTransitGatewayMeteringPolicyResult")?;
-        Ok(Self {
-            transit_gateway_metering_policy: m.take(0)?,
-        })
-    }
-}
-#[derive(Clone, Debug, Default, PartialEq)]
-pub struct ModifyTransitGatewayNetworkFunctionAttachmentResult {
+rboto::__structure!(
+    ModifyTransitGatewayMeteringPolicyOutput
+    "ModifyTransitGatewayMeteringPolicyResult"[debug from output] {
+    transit_gateway_metering_policy : TransitGatewayMeteringPolicy } { _meta }
+);
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct ModifyTransitGatewayNetworkFunctionAttachmentOutput {
     /// Information about the network function attachment.
     pub transit_gateway_network_function_attachment: Option<
         TransitGatewayNetworkFunctionAttachment,
     >,
+    pub(crate) _meta: rboto::__private::Meta,
 }
-impl rboto::FromValue for ModifyTransitGatewayNetworkFunctionAttachmentResult {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(
-            v,
-            "ModifyTransitGatewayNetworkFunctionAttachmentResult",
-        )?;
-        Ok(Self {
-            transit_gateway_network_function_attachment: m.take(0)?,
-        })
-    }
-}
-#[derive(Clone, Debug, Default, PartialEq)]
-pub struct ModifyTransitGatewayPeeringAttachmentResult {
+rboto::__structure!(
+    ModifyTransitGatewayNetworkFunctionAttachmentOutput
+    "ModifyTransitGatewayNetworkFunctionAttachmentResult"[debug from output] {
+    transit_gateway_network_function_attachment : TransitGatewayNetworkFunctionAttachment
+    } { _meta }
+);
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct ModifyTransitGatewayPeeringAttachmentOutput {
     /// Information about the transit gateway peering attachment.
     pub transit_gateway_peering_attachment: Option<TransitGatewayPeeringAttachment>,
+    pub(crate) _meta: rboto::__private::Meta,
 }
-impl rboto::FromValue for ModifyTransitGatewayPeeringAttachmentResult {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "ModifyTransitGatewayPeeringAttachmentResult")?;
-        Ok(Self {
-            transit_gateway_peering_attachment: m.take(0)?,
-        })
-    }
-}
-#[derive(Clone, Debug, Default, PartialEq)]
-pub struct ModifyTransitGatewayPolicyTableEntryResult {
+rboto::__structure!(
+    ModifyTransitGatewayPeeringAttachmentOutput
+    "ModifyTransitGatewayPeeringAttachmentResult"[debug from output] {
+    transit_gateway_peering_attachment : TransitGatewayPeeringAttachment } { _meta }
+);
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct ModifyTransitGatewayPolicyTableEntryOutput {
     /// Describes a transit gateway policy table entry
     pub transit_gateway_policy_table_entry: Option<TransitGatewayPolicyTableEntry>,
+    pub(crate) _meta: rboto::__private::Meta,
 }
-impl rboto::FromValue for ModifyTransitGatewayPolicyTableEntryResult {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "ModifyTransitGatewayPolicyTableEntryResult")?;
-        Ok(Self {
-            transit_gateway_policy_table_entry: m.take(0)?,
-        })
-    }
-}
-#[derive(Clone, Debug, Default, PartialEq)]
-pub struct ModifyTransitGatewayPrefixListReferenceResult {
+rboto::__structure!(
+    ModifyTransitGatewayPolicyTableEntryOutput
+    "ModifyTransitGatewayPolicyTableEntryResult"[debug from output] {
+    transit_gateway_policy_table_entry : TransitGatewayPolicyTableEntry } { _meta }
+);
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct ModifyTransitGatewayPrefixListReferenceOutput {
     /// Information about the prefix list reference.
     pub transit_gateway_prefix_list_reference: Option<TransitGatewayPrefixListReference>,
+    pub(crate) _meta: rboto::__private::Meta,
 }
-impl rboto::FromValue for ModifyTransitGatewayPrefixListReferenceResult {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "ModifyTransitGatewayPrefixListReferenceResult")?;
-        Ok(Self {
-            transit_gateway_prefix_list_reference: m.take(0)?,
-        })
-    }
-}
-#[derive(Clone, Debug, Default, PartialEq)]
-pub struct ModifyTransitGatewayResult {
+rboto::__structure!(
+    ModifyTransitGatewayPrefixListReferenceOutput
+    "ModifyTransitGatewayPrefixListReferenceResult"[debug from output] {
+    transit_gateway_prefix_list_reference : TransitGatewayPrefixListReference } { _meta }
+);
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct ModifyTransitGatewayOutput {
     /// Information about the transit gateway.
     pub transit_gateway: Option<TransitGateway>,
+    pub(crate) _meta: rboto::__private::Meta,
 }
-impl rboto::FromValue for ModifyTransitGatewayResult {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "ModifyTransitGatewayResult")?;
-        Ok(Self {
-            transit_gateway: m.take(0)?,
-        })
-    }
-}
-#[derive(Clone, Debug, Default, PartialEq)]
-pub struct ModifyTransitGatewayVpcAttachmentResult {
+rboto::__structure!(
+    ModifyTransitGatewayOutput "ModifyTransitGatewayResult"[debug from output] {
+    transit_gateway : TransitGateway } { _meta }
+);
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct ModifyTransitGatewayVpcAttachmentOutput {
     /// Information about the modified attachment.
     pub transit_gateway_vpc_attachment: Option<TransitGatewayVpcAttachment>,
+    pub(crate) _meta: rboto::__private::Meta,
 }
-impl rboto::FromValue for ModifyTransitGatewayVpcAttachmentResult {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "ModifyTransitGatewayVpcAttachmentResult")?;
-        Ok(Self {
-            transit_gateway_vpc_attachment: m.take(0)?,
-        })
-    }
-}
-#[derive(Clone, Debug, Default, PartialEq)]
-pub struct ModifyVerifiedAccessEndpointPolicyResult {
+rboto::__structure!(
+    ModifyTransitGatewayVpcAttachmentOutput
+    "ModifyTransitGatewayVpcAttachmentResult"[debug from output] {
+    transit_gateway_vpc_attachment : TransitGatewayVpcAttachment } { _meta }
+);
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct ModifyVerifiedAccessEndpointPolicyOutput {
     /// The status of the Verified Access policy.
     pub policy_enabled: Option<bool>,
     /// The Verified Access policy document.
     pub policy_document: Option<String>,
     /// The options in use for server side encryption.
     pub sse_specification: Option<VerifiedAccessSseSpecificationResponse>,
+    pub(crate) _meta: rboto::__private::Meta,
 }
-impl rboto::FromValue for ModifyVerifiedAccessEndpointPolicyResult {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "ModifyVerifiedAccessEndpointPolicyResult")?;
-        Ok(Self {
-            policy_enabled: m.take(0)?,
-            policy_document: m.take(1)?,
-            sse_specification: m.take(2)?,
-        })
-    }
-}
-#[derive(Clone, Debug, Default, PartialEq)]
-pub struct ModifyVerifiedAccessEndpointResult {
+rboto::__structure!(
+    ModifyVerifiedAccessEndpointPolicyOutput
+    "ModifyVerifiedAccessEndpointPolicyResult"[debug from output] { policy_enabled =
+    bool, policy_document : String, sse_specification :
+    VerifiedAccessSseSpecificationResponse } { _meta }
+);
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct ModifyVerifiedAccessEndpointOutput {
     /// Details about the Verified Access endpoint.
     pub verified_access_endpoint: Option<VerifiedAccessEndpoint>,
+    pub(crate) _meta: rboto::__private::Meta,
 }
-impl rboto::FromValue for ModifyVerifiedAccessEndpointResult {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "ModifyVerifiedAccessEndpointResult")?;
-        Ok(Self {
-            verified_access_endpoint: m.take(0)?,
-        })
-    }
-}
-#[derive(Clone, Debug, Default, PartialEq)]
-pub struct ModifyVerifiedAccessGroupPolicyResult {
+rboto::__structure!(
+    ModifyVerifiedAccessEndpointOutput "ModifyVerifiedAccessEndpointResult"[debug from
+    output] { verified_access_endpoint : VerifiedAccessEndpoint } { _meta }
+);
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct ModifyVerifiedAccessGroupPolicyOutput {
     /// The status of the Verified Access policy.
     pub policy_enabled: Option<bool>,
     /// The Verified Access policy document.
     pub policy_document: Option<String>,
     /// The options in use for server side encryption.
     pub sse_specification: Option<VerifiedAccessSseSpecificationResponse>,
+    pub(crate) _meta: rboto::__private::Meta,
 }
-impl rboto::FromValue for ModifyVerifiedAccessGroupPolicyResult {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "ModifyVerifiedAccessGroupPolicyResult")?;
-        Ok(Self {
-            policy_enabled: m.take(0)?,
-            policy_document: m.take(1)?,
-            sse_specification: m.take(2)?,
-        })
-    }
-}
-#[derive(Clone, Debug, Default, PartialEq)]
-pub struct ModifyVerifiedAccessGroupResult {
+rboto::__structure!(
+    ModifyVerifiedAccessGroupPolicyOutput "ModifyVerifiedAccessGroupPolicyResult"[debug
+    from output] { policy_enabled = bool, policy_document : String, sse_specification :
+    VerifiedAccessSseSpecificationResponse } { _meta }
+);
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct ModifyVerifiedAccessGroupOutput {
     /// Details about the Verified Access group.
     pub verified_access_group: Option<VerifiedAccessGroup>,
+    pub(crate) _meta: rboto::__private::Meta,
 }
-impl rboto::FromValue for ModifyVerifiedAccessGroupResult {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "ModifyVerifiedAccessGroupResult")?;
-        Ok(Self {
-            verified_access_group: m.take(0)?,
-        })
-    }
-}
-#[derive(Clone, Debug, Default, PartialEq)]
-pub struct ModifyVerifiedAccessInstanceLoggingConfigurationResult {
+rboto::__structure!(
+    ModifyVerifiedAccessGroupOutput "ModifyVerifiedAccessGroupResult"[debug from output]
+    { verified_access_group : VerifiedAccessGroup } { _meta }
+);
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct ModifyVerifiedAccessInstanceLoggingConfigurationOutput {
     /// The logging configuration for the Verified Access instance.
     pub logging_configuration: Option<VerifiedAccessInstanceLoggingConfiguration>,
+    pub(crate) _meta: rboto::__private::Meta,
 }
-impl rboto::FromValue for ModifyVerifiedAccessInstanceLoggingConfigurationResult {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(
-            v,
-            "ModifyVerifiedAccessInstanceLoggingConfigurationResult",
-        )?;
-        Ok(Self {
-            logging_configuration: m.take(0)?,
-        })
-    }
-}
-#[derive(Clone, Debug, Default, PartialEq)]
-pub struct ModifyVerifiedAccessInstanceResult {
+rboto::__structure!(
+    ModifyVerifiedAccessInstanceLoggingConfigurationOutput
+    "ModifyVerifiedAccessInstanceLoggingConfigurationResult"[debug from output] {
+    logging_configuration : VerifiedAccessInstanceLoggingConfiguration } { _meta }
+);
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct ModifyVerifiedAccessInstanceOutput {
     /// Details about the Verified Access instance.
     pub verified_access_instance: Option<VerifiedAccessInstance>,
+    pub(crate) _meta: rboto::__private::Meta,
 }
-impl rboto::FromValue for ModifyVerifiedAccessInstanceResult {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "ModifyVerifiedAccessInstanceResult")?;
-        Ok(Self {
-            verified_access_instance: m.take(0)?,
-        })
-    }
-}
-#[derive(Clone, Debug, Default, PartialEq)]
-pub struct ModifyVerifiedAccessTrustProviderResult {
+rboto::__structure!(
+    ModifyVerifiedAccessInstanceOutput "ModifyVerifiedAccessInstanceResult"[debug from
+    output] { verified_access_instance : VerifiedAccessInstance } { _meta }
+);
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct ModifyVerifiedAccessTrustProviderOutput {
     /// Details about the Verified Access trust provider.
     pub verified_access_trust_provider: Option<VerifiedAccessTrustProvider>,
+    pub(crate) _meta: rboto::__private::Meta,
 }
-impl rboto::FromValue for ModifyVerifiedAccessTrustProviderResult {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "ModifyVerifiedAccessTrustProviderResult")?;
-        Ok(Self {
-            verified_access_trust_provider: m.take(0)?,
-        })
-    }
-}
-#[derive(Clone, Debug, Default, PartialEq)]
-pub struct ModifyVolumeResult {
+rboto::__structure!(
+    ModifyVerifiedAccessTrustProviderOutput
+    "ModifyVerifiedAccessTrustProviderResult"[debug from output] {
+    verified_access_trust_provider : VerifiedAccessTrustProvider } { _meta }
+);
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct ModifyVolumeOutput {
     /// Information about the volume modification.
     pub volume_modification: Option<VolumeModification>,
+    pub(crate) _meta: rboto::__private::Meta,
 }
-impl rboto::FromValue for ModifyVolumeResult {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "ModifyVolumeResult")?;
-        Ok(Self {
-            volume_modification: m.take(0)?,
-        })
-    }
-}
-#[derive(Clone, Debug, Default, PartialEq)]
-pub struct ModifyVpcBlockPublicAccessExclusionResult {
+rboto::__structure!(
+    ModifyVolumeOutput "ModifyVolumeResult"[debug from output] { volume_modification :
+    VolumeModification } { _meta }
+);
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct ModifyVpcBlockPublicAccessExclusionOutput {
     /// Details related to the exclusion.
     pub vpc_block_public_access_exclusion: Option<VpcBlockPublicAccessExclusion>,
+    pub(crate) _meta: rboto::__private::Meta,
 }
-impl rboto::FromValue for ModifyVpcBlockPublicAccessExclusionResult {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "ModifyVpcBlockPublicAccessExclusionResult")?;
-        Ok(Self {
-            vpc_block_public_access_exclusion: m.take(0)?,
-        })
-    }
-}
-#[derive(Clone, Debug, Default, PartialEq)]
-pub struct ModifyVpcBlockPublicAccessOptionsResult {
+rboto::__structure!(
+    ModifyVpcBlockPublicAccessExclusionOutput
+    "ModifyVpcBlockPublicAccessExclusionResult"[debug from output] {
+    vpc_block_public_access_exclusion : VpcBlockPublicAccessExclusion } { _meta }
+);
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct ModifyVpcBlockPublicAccessOptionsOutput {
     /// Details related to the VPC Block Public Access (BPA) options.
     pub vpc_block_public_access_options: Option<VpcBlockPublicAccessOptions>,
+    pub(crate) _meta: rboto::__private::Meta,
 }
-impl rboto::FromValue for ModifyVpcBlockPublicAccessOptionsResult {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "ModifyVpcBlockPublicAccessOptionsResult")?;
-        Ok(Self {
-            vpc_block_public_access_options: m.take(0)?,
-        })
-    }
-}
-#[derive(Clone, Debug, Default, PartialEq)]
-pub struct ModifyVpcEncryptionControlResult {
+rboto::__structure!(
+    ModifyVpcBlockPublicAccessOptionsOutput
+    "ModifyVpcBlockPublicAccessOptionsResult"[debug from output] {
+    vpc_block_public_access_options : VpcBlockPublicAccessOptions } { _meta }
+);
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct ModifyVpcEncryptionControlOutput {
     /// Information about the VPC Encryption Control configuration.
     pub vpc_encryption_control: Option<VpcEncryptionControl>,
+    pub(crate) _meta: rboto::__private::Meta,
 }
-impl rboto::FromValue for ModifyVpcEncryptionControlResult {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "ModifyVpcEncryptionControlResult")?;
-        Ok(Self {
-            vpc_encryption_control: m.take(0)?,
-        })
-    }
-}
-#[derive(Clone, Debug, Default, PartialEq)]
-pub struct ModifyVpcEndpointConnectionNotificationResult {
+rboto::__structure!(
+    ModifyVpcEncryptionControlOutput "ModifyVpcEncryptionControlResult"[debug from
+    output] { vpc_encryption_control : VpcEncryptionControl } { _meta }
+);
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct ModifyVpcEndpointConnectionNotificationOutput {
     /// Returns `true` if the request succeeds; otherwise, it returns an error.
     pub return_value: Option<bool>,
+    pub(crate) _meta: rboto::__private::Meta,
 }
-impl rboto::FromValue for ModifyVpcEndpointConnectionNotificationResult {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "ModifyVpcEndpointConnectionNotificationResult")?;
-        Ok(Self { return_value: m.take(0)? })
-    }
-}
-#[derive(Clone, Debug, Default, PartialEq)]
-pub struct ModifyVpcEndpointPayerResponsibilityResult {
+rboto::__structure!(
+    ModifyVpcEndpointConnectionNotificationOutput
+    "ModifyVpcEndpointConnectionNotificationResult"[debug from output] { return_value =
+    bool } { _meta }
+);
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct ModifyVpcEndpointPayerResponsibilityOutput {
     /// The ID of the VPC endpoint.
     pub vpc_endpoint_id: Option<String>,
     /// The payer responsibility settings for the VPC endpoint.
     pub payer_responsibilities: Option<Vec<PayerResponsibilityEntry>>,
+    pub(crate) _meta: rboto::__private::Meta,
 }
-impl rboto::FromValue for ModifyVpcEndpointPayerResponsibilityResult {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "ModifyVpcEndpointPayerResponsibilityResult")?;
-        Ok(Self {
-            vpc_endpoint_id: m.take(0)?,
-            payer_responsibilities: m.take(1)?,
-        })
-    }
-}
-#[derive(Clone, Debug, Default, PartialEq)]
-pub struct ModifyVpcEndpointResult {
+rboto::__structure!(
+    ModifyVpcEndpointPayerResponsibilityOutput
+    "ModifyVpcEndpointPayerResponsibilityResult"[debug from output] { vpc_endpoint_id :
+    String, payer_responsibilities : Vec < PayerResponsibilityEntry > } { _meta }
+);
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct ModifyVpcEndpointOutput {
     /// Returns `true` if the request succeeds; otherwise, it returns an error.
     pub return_: Option<bool>,
+    pub(crate) _meta: rboto::__private::Meta,
 }
-impl rboto::FromValue for ModifyVpcEndpointResult {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "ModifyVpcEndpointResult")?;
-        Ok(Self { return_: m.take(0)? })
-    }
-}
-#[derive(Clone, Debug, Default, PartialEq)]
-pub struct ModifyVpcEndpointServiceConfigurationResult {
+rboto::__structure!(
+    ModifyVpcEndpointOutput "ModifyVpcEndpointResult"[debug from output] { return_ = bool
+    } { _meta }
+);
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct ModifyVpcEndpointServiceConfigurationOutput {
     /// Returns `true` if the request succeeds; otherwise, it returns an error.
     pub return_: Option<bool>,
+    pub(crate) _meta: rboto::__private::Meta,
 }
-impl rboto::FromValue for ModifyVpcEndpointServiceConfigurationResult {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "ModifyVpcEndpointServiceConfigurationResult")?;
-        Ok(Self { return_: m.take(0)? })
-    }
-}
-#[derive(Clone, Debug, Default, PartialEq)]
-pub struct ModifyVpcEndpointServicePayerResponsibilityResult {
+rboto::__structure!(
+    ModifyVpcEndpointServiceConfigurationOutput
+    "ModifyVpcEndpointServiceConfigurationResult"[debug from output] { return_ = bool } {
+    _meta }
+);
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct ModifyVpcEndpointServicePayerResponsibilityOutput {
     /// Returns `true` if the request succeeds; otherwise, it returns an error.
     pub return_value: Option<bool>,
+    pub(crate) _meta: rboto::__private::Meta,
 }
-impl rboto::FromValue for ModifyVpcEndpointServicePayerResponsibilityResult {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(
-            v,
-            "ModifyVpcEndpointServicePayerResponsibilityResult",
-        )?;
-        Ok(Self { return_value: m.take(0)? })
-    }
-}
-#[derive(Clone, Debug, Default, PartialEq)]
-pub struct ModifyVpcEndpointServicePermissionsResult {
+rboto::__structure!(
+    ModifyVpcEndpointServicePayerResponsibilityOutput
+    "ModifyVpcEndpointServicePayerResponsibilityResult"[debug from output] { return_value
+    = bool } { _meta }
+);
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct ModifyVpcEndpointServicePermissionsOutput {
     /// Information about the added principals.
     pub added_principals: Option<Vec<AddedPrincipal>>,
     /// Returns `true` if the request succeeds; otherwise, it returns an error.
     pub return_value: Option<bool>,
+    pub(crate) _meta: rboto::__private::Meta,
 }
-impl rboto::FromValue for ModifyVpcEndpointServicePermissionsResult {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "ModifyVpcEndpointServicePermissionsResult")?;
-        Ok(Self {
-            added_principals: m.take(0)?,
-            return_value: m.take(1)?,
-        })
-    }
-}
-#[derive(Clone, Debug, Default, PartialEq)]
-pub struct ModifyVpcPeeringConnectionOptionsResult {
+rboto::__structure!(
+    ModifyVpcEndpointServicePermissionsOutput
+    "ModifyVpcEndpointServicePermissionsResult"[debug from output] { added_principals :
+    Vec < AddedPrincipal >, return_value = bool } { _meta }
+);
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct ModifyVpcPeeringConnectionOptionsOutput {
     /// Information about the VPC peering connection options for the accepter VPC.
     pub accepter_peering_connection_options: Option<PeeringConnectionOptions>,
     /// Information about the VPC peering connection options for the requester VPC.
     pub requester_peering_connection_options: Option<PeeringConnectionOptions>,
+    pub(crate) _meta: rboto::__private::Meta,
 }
-impl rboto::FromValue for ModifyVpcPeeringConnectionOptionsResult {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "ModifyVpcPeeringConnectionOptionsResult")?;
-        Ok(Self {
-            accepter_peering_connection_options: m.take(0)?,
-            requester_peering_connection_options: m.take(1)?,
-        })
-    }
-}
-#[derive(Clone, Debug, Default, PartialEq)]
-pub struct ModifyVpcTenancyResult {
+rboto::__structure!(
+    ModifyVpcPeeringConnectionOptionsOutput
+    "ModifyVpcPeeringConnectionOptionsResult"[debug from output] {
+    accepter_peering_connection_options : PeeringConnectionOptions,
+    requester_peering_connection_options : PeeringConnectionOptions } { _meta }
+);
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct ModifyVpcTenancyOutput {
     /// Returns `true` if the request succeeds; otherwise, returns an error.
     pub return_value: Option<bool>,
+    pub(crate) _meta: rboto::__private::Meta,
 }
-impl rboto::FromValue for ModifyVpcTenancyResult {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "ModifyVpcTenancyResult")?;
-        Ok(Self { return_value: m.take(0)? })
-    }
-}
-#[derive(Clone, Debug, Default, PartialEq)]
-pub struct ModifyVpnConnectionOptionsResult {
+rboto::__structure!(
+    ModifyVpcTenancyOutput "ModifyVpcTenancyResult"[debug from output] { return_value =
+    bool } { _meta }
+);
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct ModifyVpnConnectionOptionsOutput {
     /// Information about the VPN connection.
     pub vpn_connection: Option<VpnConnection>,
+    pub(crate) _meta: rboto::__private::Meta,
 }
-impl rboto::FromValue for ModifyVpnConnectionOptionsResult {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "ModifyVpnConnectionOptionsResult")?;
-        Ok(Self { vpn_connection: m.take(0)? })
-    }
-}
-#[derive(Clone, Debug, Default, PartialEq)]
-pub struct ModifyVpnConnectionResult {
+rboto::__structure!(
+    ModifyVpnConnectionOptionsOutput "ModifyVpnConnectionOptionsResult"[debug from
+    output] { vpn_connection : VpnConnection } { _meta }
+);
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct ModifyVpnConnectionOutput {
     /// Information about the VPN connection.
     pub vpn_connection: Option<VpnConnection>,
+    pub(crate) _meta: rboto::__private::Meta,
 }
-impl rboto::FromValue for ModifyVpnConnectionResult {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "ModifyVpnConnectionResult")?;
-        Ok(Self { vpn_connection: m.take(0)? })
-    }
-}
-#[derive(Clone, Debug, Default, PartialEq)]
-pub struct ModifyVpnTunnelCertificateResult {
+rboto::__structure!(
+    ModifyVpnConnectionOutput "ModifyVpnConnectionResult"[debug from output] {
+    vpn_connection : VpnConnection } { _meta }
+);
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct ModifyVpnTunnelCertificateOutput {
     /// Information about the VPN connection.
     pub vpn_connection: Option<VpnConnection>,
+    pub(crate) _meta: rboto::__private::Meta,
 }
-impl rboto::FromValue for ModifyVpnTunnelCertificateResult {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "ModifyVpnTunnelCertificateResult")?;
-        Ok(Self { vpn_connection: m.take(0)? })
-    }
-}
-#[derive(Clone, Debug, Default, PartialEq)]
-pub struct ModifyVpnTunnelOptionsResult {
+rboto::__structure!(
+    ModifyVpnTunnelCertificateOutput "ModifyVpnTunnelCertificateResult"[debug from
+    output] { vpn_connection : VpnConnection } { _meta }
+);
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct ModifyVpnTunnelOptionsOutput {
     /// Information about the VPN connection.
     pub vpn_connection: Option<VpnConnection>,
+    pub(crate) _meta: rboto::__private::Meta,
 }
-impl rboto::FromValue for ModifyVpnTunnelOptionsResult {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "ModifyVpnTunnelOptionsResult")?;
-        Ok(Self { vpn_connection: m.take(0)? })
-    }
-}
-#[derive(Clone, Debug, Default, PartialEq)]
-pub struct MonitorInstancesResult {
+rboto::__structure!(
+    ModifyVpnTunnelOptionsOutput "ModifyVpnTunnelOptionsResult"[debug from output] {
+    vpn_connection : VpnConnection } { _meta }
+);
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct MonitorInstancesOutput {
     /// The monitoring information.
     pub instance_monitorings: Option<Vec<InstanceMonitoring>>,
+    pub(crate) _meta: rboto::__private::Meta,
 }
-impl rboto::FromValue for MonitorInstancesResult {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "MonitorInstancesResult")?;
-        Ok(Self {
-            instance_monitorings: m.take(0)?,
-        })
-    }
-}
-#[derive(Clone, Debug, Default, PartialEq)]
-pub struct MoveAddressToVpcResult {
+rboto::__structure!(
+    MonitorInstancesOutput "MonitorInstancesResult"[debug from output] {
+    instance_monitorings : Vec < InstanceMonitoring > } { _meta }
+);
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct MoveAddressToVpcOutput {
     /// The allocation ID for the Elastic IP address.
     pub allocation_id: Option<String>,
     /// The status of the move of the IP address.
     pub status: Option<Status>,
+    pub(crate) _meta: rboto::__private::Meta,
 }
-impl rboto::FromValue for MoveAddressToVpcResult {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "MoveAddressToVpcResult")?;
-        Ok(Self {
-            allocation_id: m.take(0)?,
-            status: m.take(1)?,
-        })
-    }
-}
-#[derive(Clone, Debug, Default, PartialEq)]
-pub struct MoveByoipCidrToIpamResult {
+rboto::__structure!(
+    MoveAddressToVpcOutput "MoveAddressToVpcResult"[debug from output] { allocation_id :
+    String, status : Status } { _meta }
+);
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct MoveByoipCidrToIpamOutput {
     /// The BYOIP CIDR.
     pub byoip_cidr: Option<ByoipCidr>,
+    pub(crate) _meta: rboto::__private::Meta,
 }
-impl rboto::FromValue for MoveByoipCidrToIpamResult {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "MoveByoipCidrToIpamResult")?;
-        Ok(Self { byoip_cidr: m.take(0)? })
-    }
-}
-#[derive(Clone, Debug, Default, PartialEq)]
-pub struct MoveCapacityReservationInstancesResult {
+rboto::__structure!(
+    MoveByoipCidrToIpamOutput "MoveByoipCidrToIpamResult"[debug from output] { byoip_cidr
+    : ByoipCidr } { _meta }
+);
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct MoveCapacityReservationInstancesOutput {
     /// Information about the source Capacity Reservation.
     pub source_capacity_reservation: Option<CapacityReservation>,
     /// Information about the destination Capacity Reservation.
     pub destination_capacity_reservation: Option<CapacityReservation>,
     /// The number of instances that were moved from the source Capacity Reservation to the destination Capacity Reservation.
     pub instance_count: Option<i32>,
+    pub(crate) _meta: rboto::__private::Meta,
 }
-impl rboto::FromValue for MoveCapacityReservationInstancesResult {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "MoveCapacityReservationInstancesResult")?;
-        Ok(Self {
-            source_capacity_reservation: m.take(0)?,
-            destination_capacity_reservation: m.take(1)?,
-            instance_count: m.take(2)?,
-        })
-    }
-}
-#[derive(Clone, Debug, Default, PartialEq)]
-pub struct ProvisionByoipCidrResult {
+rboto::__structure!(
+    MoveCapacityReservationInstancesOutput "MoveCapacityReservationInstancesResult"[debug
+    from output] { source_capacity_reservation : CapacityReservation,
+    destination_capacity_reservation : CapacityReservation, instance_count = i32 } {
+    _meta }
+);
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct ProvisionByoipCidrOutput {
     /// Information about the address range.
     pub byoip_cidr: Option<ByoipCidr>,
+    pub(crate) _meta: rboto::__private::Meta,
 }
-impl rboto::FromValue for ProvisionByoipCidrResult {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "ProvisionByoipCidrResult")?;
-        Ok(Self { byoip_cidr: m.take(0)? })
-    }
-}
-#[derive(Clone, Debug, Default, PartialEq)]
-pub struct ProvisionIpamByoasnResult {
+rboto::__structure!(
+    ProvisionByoipCidrOutput "ProvisionByoipCidrResult"[debug from output] { byoip_cidr :
+    ByoipCidr } { _meta }
+);
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct ProvisionIpamByoasnOutput {
     /// An ASN and BYOIP CIDR association.
     pub byoasn: Option<Byoasn>,
+    pub(crate) _meta: rboto::__private::Meta,
 }
-impl rboto::FromValue for ProvisionIpamByoasnResult {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "ProvisionIpamByoasnResult")?;
-        Ok(Self { byoasn: m.take(0)? })
-    }
-}
-#[derive(Clone, Debug, Default, PartialEq)]
-pub struct ProvisionIpamPoolCidrResult {
+rboto::__structure!(
+    ProvisionIpamByoasnOutput "ProvisionIpamByoasnResult"[debug from output] { byoasn :
+    Byoasn } { _meta }
+);
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct ProvisionIpamPoolCidrOutput {
     /// Information about the provisioned CIDR.
     pub ipam_pool_cidr: Option<IpamPoolCidr>,
+    pub(crate) _meta: rboto::__private::Meta,
 }
-impl rboto::FromValue for ProvisionIpamPoolCidrResult {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "ProvisionIpamPoolCidrResult")?;
-        Ok(Self { ipam_pool_cidr: m.take(0)? })
-    }
-}
-#[derive(Clone, Debug, Default, PartialEq)]
-pub struct ProvisionPublicIpv4PoolCidrResult {
+rboto::__structure!(
+    ProvisionIpamPoolCidrOutput "ProvisionIpamPoolCidrResult"[debug from output] {
+    ipam_pool_cidr : IpamPoolCidr } { _meta }
+);
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct ProvisionPublicIpv4PoolCidrOutput {
     /// The ID of the pool that you want to provision the CIDR to.
     pub pool_id: Option<String>,
     /// Information about the address range of the public IPv4 pool.
     pub pool_address_range: Option<PublicIpv4PoolRange>,
+    pub(crate) _meta: rboto::__private::Meta,
 }
-impl rboto::FromValue for ProvisionPublicIpv4PoolCidrResult {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "ProvisionPublicIpv4PoolCidrResult")?;
-        Ok(Self {
-            pool_id: m.take(0)?,
-            pool_address_range: m.take(1)?,
-        })
-    }
-}
-#[derive(Clone, Debug, Default, PartialEq)]
-pub struct PurchaseCapacityBlockExtensionResult {
+rboto::__structure!(
+    ProvisionPublicIpv4PoolCidrOutput "ProvisionPublicIpv4PoolCidrResult"[debug from
+    output] { pool_id : String, pool_address_range : PublicIpv4PoolRange } { _meta }
+);
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct PurchaseCapacityBlockExtensionOutput {
     /// The purchased Capacity Block extensions.
     pub capacity_block_extensions: Option<Vec<CapacityBlockExtension>>,
+    pub(crate) _meta: rboto::__private::Meta,
 }
-impl rboto::FromValue for PurchaseCapacityBlockExtensionResult {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "PurchaseCapacityBlockExtensionResult")?;
-        Ok(Self {
-            capacity_block_extensions: m.take(0)?,
-        })
-    }
-}
-#[derive(Clone, Debug, Default, PartialEq)]
-pub struct PurchaseCapacityBlockResult {
+rboto::__structure!(
+    PurchaseCapacityBlockExtensionOutput "PurchaseCapacityBlockExtensionResult"[debug
+    from output] { capacity_block_extensions : Vec < CapacityBlockExtension > } { _meta }
+);
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct PurchaseCapacityBlockOutput {
     /// The Capacity Reservation.
     pub capacity_reservation: Option<CapacityReservation>,
     /// The Capacity Block.
     pub capacity_blocks: Option<Vec<CapacityBlock>>,
     /// The Capacity Reservations created as a result of the Capacity Block purchase. When a Capacity Block offering contains multiple segments, a separate Capacity Reservation is created for each segment.
     pub capacity_reservations: Option<Vec<CapacityReservation>>,
+    pub(crate) _meta: rboto::__private::Meta,
 }
-impl rboto::FromValue for PurchaseCapacityBlockResult {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "PurchaseCapacityBlockResult")?;
-        Ok(Self {
-            capacity_reservation: m.take(0)?,
-            capacity_blocks: m.take(1)?,
-            capacity_reservations: m.take(2)?,
-        })
-    }
-}
-#[derive(Clone, Debug, Default, PartialEq)]
-pub struct PurchaseHostReservationResult {
+rboto::__structure!(
+    PurchaseCapacityBlockOutput "PurchaseCapacityBlockResult"[debug from output] {
+    capacity_reservation : CapacityReservation, capacity_blocks : Vec < CapacityBlock >,
+    capacity_reservations : Vec < CapacityReservation > } { _meta }
+);
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct PurchaseHostReservationOutput {
     /// Unique, case-sensitive identifier that you provide to ensure the idempotency of the request. For more information, see [Ensuring Idempotency](https://docs.aws.amazon.com/AWSEC2/latest/APIReference/Run_Instance_Idempotency.html).
     pub client_token: Option<String>,
     /// The currency in which the `totalUpfrontPrice` and `totalHourlyPrice` amounts are specified. At this time, the only supported currency is `USD`.
@@ -11005,443 +9597,376 @@ pub struct PurchaseHostReservationResult {
     pub total_hourly_price: Option<String>,
     /// The total amount charged to your account when you purchase the reservation.
     pub total_upfront_price: Option<String>,
+    pub(crate) _meta: rboto::__private::Meta,
 }
-impl rboto::FromValue for PurchaseHostReservationResult {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "PurchaseHostReservationResult")?;
-        Ok(Self {
-            client_token: m.take(0)?,
-            currency_code: m.take(1)?,
-            purchase: m.take(2)?,
-            total_hourly_price: m.take(3)?,
-            total_upfront_price: m.take(4)?,
-        })
-    }
-}
+rboto::__structure!(
+    PurchaseHostReservationOutput "PurchaseHostReservationResult"[debug from output] {
+    client_token : String, currency_code : CurrencyCodeValues, purchase : Vec < Purchase
+    >, total_hourly_price : String, total_upfront_price : String } { _meta }
+);
 /// Contains the output of PurchaseReservedInstancesOffering.
-#[derive(Clone, Debug, Default, PartialEq)]
-pub struct PurchaseReservedInstancesOfferingResult {
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct PurchaseReservedInstancesOfferingOutput {
     /// The IDs of the purchased Reserved Instances. If your purchase crosses into a discounted pricing tier, the final Reserved Instances IDs might change. For more information, see [Crossing pricing tiers](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/concepts-reserved-instances-application.html#crossing-pricing-tiers) in the *Amazon EC2 User Guide*.
     pub reserved_instances_id: Option<String>,
+    pub(crate) _meta: rboto::__private::Meta,
 }
-impl rboto::FromValue for PurchaseReservedInstancesOfferingResult {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "PurchaseReservedInstancesOfferingResult")?;
-        Ok(Self {
-            reserved_instances_id: m.take(0)?,
-        })
-    }
-}
+rboto::__structure!(
+    PurchaseReservedInstancesOfferingOutput
+    "PurchaseReservedInstancesOfferingResult"[debug from output] { reserved_instances_id
+    : String } { _meta }
+);
 /// Contains the output of PurchaseScheduledInstances.
-#[derive(Clone, Debug, Default, PartialEq)]
-pub struct PurchaseScheduledInstancesResult {
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct PurchaseScheduledInstancesOutput {
     /// Information about the Scheduled Instances.
     pub scheduled_instance_set: Option<Vec<ScheduledInstance>>,
+    pub(crate) _meta: rboto::__private::Meta,
 }
-impl rboto::FromValue for PurchaseScheduledInstancesResult {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "PurchaseScheduledInstancesResult")?;
-        Ok(Self {
-            scheduled_instance_set: m.take(0)?,
-        })
-    }
-}
+rboto::__structure!(
+    PurchaseScheduledInstancesOutput "PurchaseScheduledInstancesResult"[debug from
+    output] { scheduled_instance_set : Vec < ScheduledInstance > } { _meta }
+);
 /// Contains the output of RegisterImage.
-#[derive(Clone, Debug, Default, PartialEq)]
-pub struct RegisterImageResult {
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct RegisterImageOutput {
     /// The ID of the newly registered AMI.
     pub image_id: Option<String>,
+    pub(crate) _meta: rboto::__private::Meta,
 }
-impl rboto::FromValue for RegisterImageResult {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "RegisterImageResult")?;
-        Ok(Self { image_id: m.take(0)? })
-    }
-}
-#[derive(Clone, Debug, Default, PartialEq)]
-pub struct RegisterInstanceEventNotificationAttributesResult {
+rboto::__structure!(
+    RegisterImageOutput "RegisterImageResult"[debug from output] { image_id : String } {
+    _meta }
+);
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct RegisterInstanceEventNotificationAttributesOutput {
     /// The resulting set of tag keys.
     pub instance_tag_attribute: Option<InstanceTagNotificationAttribute>,
+    pub(crate) _meta: rboto::__private::Meta,
 }
-impl rboto::FromValue for RegisterInstanceEventNotificationAttributesResult {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(
-            v,
-            "RegisterInstanceEventNotificationAttributesResult",
-        )?;
-        Ok(Self {
-            instance_tag_attribute: m.take(0)?,
-        })
-    }
-}
-#[derive(Clone, Debug, Default, PartialEq)]
-pub struct RegisterTransitGatewayMulticastGroupMembersResult {
+rboto::__structure!(
+    RegisterInstanceEventNotificationAttributesOutput
+    "RegisterInstanceEventNotificationAttributesResult"[debug from output] {
+    instance_tag_attribute : InstanceTagNotificationAttribute } { _meta }
+);
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct RegisterTransitGatewayMulticastGroupMembersOutput {
     /// Information about the registered transit gateway multicast group members.
     pub registered_multicast_group_members: Option<
         TransitGatewayMulticastRegisteredGroupMembers,
     >,
+    pub(crate) _meta: rboto::__private::Meta,
 }
-impl rboto::FromValue for RegisterTransitGatewayMulticastGroupMembersResult {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(
-            v,
-            "RegisterTransitGatewayMulticastGroupMembersResult",
-        )?;
-        Ok(Self {
-            registered_multicast_group_members: m.take(0)?,
-        })
-    }
-}
-#[derive(Clone, Debug, Default, PartialEq)]
-pub struct RegisterTransitGatewayMulticastGroupSourcesResult {
+rboto::__structure!(
+    RegisterTransitGatewayMulticastGroupMembersOutput
+    "RegisterTransitGatewayMulticastGroupMembersResult"[debug from output] {
+    registered_multicast_group_members : TransitGatewayMulticastRegisteredGroupMembers }
+    { _meta }
+);
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct RegisterTransitGatewayMulticastGroupSourcesOutput {
     /// Information about the transit gateway multicast group sources.
     pub registered_multicast_group_sources: Option<
         TransitGatewayMulticastRegisteredGroupSources,
     >,
+    pub(crate) _meta: rboto::__private::Meta,
 }
-impl rboto::FromValue for RegisterTransitGatewayMulticastGroupSourcesResult {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(
-            v,
-            "RegisterTransitGatewayMulticastGroupSourcesResult",
-        )?;
-        Ok(Self {
-            registered_multicast_group_sources: m.take(0)?,
-        })
-    }
-}
-#[derive(Clone, Debug, Default, PartialEq)]
-pub struct RejectCapacityReservationBillingOwnershipResult {
+rboto::__structure!(
+    RegisterTransitGatewayMulticastGroupSourcesOutput
+    "RegisterTransitGatewayMulticastGroupSourcesResult"[debug from output] {
+    registered_multicast_group_sources : TransitGatewayMulticastRegisteredGroupSources }
+    { _meta }
+);
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct RejectCapacityReservationBillingOwnershipOutput {
     /// Returns `true` if the request succeeds; otherwise, it returns an error.
     pub return_: Option<bool>,
+    pub(crate) _meta: rboto::__private::Meta,
 }
-impl rboto::FromValue for RejectCapacityReservationBillingOwnershipResult {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(
-            v,
-            "RejectCapacityReservationBillingOwnershipResult",
-        )?;
-        Ok(Self { return_: m.take(0)? })
-    }
-}
-#[derive(Clone, Debug, Default, PartialEq)]
-pub struct RejectTransitGatewayClientVpnAttachmentResult {
+rboto::__structure!(
+    RejectCapacityReservationBillingOwnershipOutput
+    "RejectCapacityReservationBillingOwnershipResult"[debug from output] { return_ = bool
+    } { _meta }
+);
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct RejectTransitGatewayClientVpnAttachmentOutput {
     /// Information about the Transit Gateway Client VPN attachment.
     pub transit_gateway_client_vpn_attachment: Option<TransitGatewayClientVpnAttachment>,
+    pub(crate) _meta: rboto::__private::Meta,
 }
-impl rboto::FromValue for RejectTransitGatewayClientVpnAttachmentResult {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "RejectTransitGatewayClientVpnAttachmentResult")?;
-        Ok(Self {
-            transit_gateway_client_vpn_attachment: m.take(0)?,
-        })
-    }
-}
-#[derive(Clone, Debug, Default, PartialEq)]
-pub struct RejectTransitGatewayMulticastDomainAssociationsResult {
+rboto::__structure!(
+    RejectTransitGatewayClientVpnAttachmentOutput
+    "RejectTransitGatewayClientVpnAttachmentResult"[debug from output] {
+    transit_gateway_client_vpn_attachment : TransitGatewayClientVpnAttachment } { _meta }
+);
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct RejectTransitGatewayMulticastDomainAssociationsOutput {
     /// Information about the multicast domain associations.
     pub associations: Option<TransitGatewayMulticastDomainAssociations>,
+    pub(crate) _meta: rboto::__private::Meta,
 }
-impl rboto::FromValue for RejectTransitGatewayMulticastDomainAssociationsResult {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(
-            v,
-            "RejectTransitGatewayMulticastDomainAssociationsResult",
-        )?;
-        Ok(Self { associations: m.take(0)? })
-    }
-}
-#[derive(Clone, Debug, Default, PartialEq)]
-pub struct RejectTransitGatewayPeeringAttachmentResult {
+rboto::__structure!(
+    RejectTransitGatewayMulticastDomainAssociationsOutput
+    "RejectTransitGatewayMulticastDomainAssociationsResult"[debug from output] {
+    associations : TransitGatewayMulticastDomainAssociations } { _meta }
+);
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct RejectTransitGatewayPeeringAttachmentOutput {
     /// The transit gateway peering attachment.
     pub transit_gateway_peering_attachment: Option<TransitGatewayPeeringAttachment>,
+    pub(crate) _meta: rboto::__private::Meta,
 }
-impl rboto::FromValue for RejectTransitGatewayPeeringAttachmentResult {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "RejectTransitGatewayPeeringAttachmentResult")?;
-        Ok(Self {
-            transit_gateway_peering_attachment: m.take(0)?,
-        })
-    }
-}
-#[derive(Clone, Debug, Default, PartialEq)]
-pub struct RejectTransitGatewayVpcAttachmentResult {
+rboto::__structure!(
+    RejectTransitGatewayPeeringAttachmentOutput
+    "RejectTransitGatewayPeeringAttachmentResult"[debug from output] {
+    transit_gateway_peering_attachment : TransitGatewayPeeringAttachment } { _meta }
+);
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct RejectTransitGatewayVpcAttachmentOutput {
     /// Information about the attachment.
     pub transit_gateway_vpc_attachment: Option<TransitGatewayVpcAttachment>,
+    pub(crate) _meta: rboto::__private::Meta,
 }
-impl rboto::FromValue for RejectTransitGatewayVpcAttachmentResult {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "RejectTransitGatewayVpcAttachmentResult")?;
-        Ok(Self {
-            transit_gateway_vpc_attachment: m.take(0)?,
-        })
-    }
-}
-#[derive(Clone, Debug, Default, PartialEq)]
-pub struct RejectVpcEndpointConnectionsResult {
+rboto::__structure!(
+    RejectTransitGatewayVpcAttachmentOutput
+    "RejectTransitGatewayVpcAttachmentResult"[debug from output] {
+    transit_gateway_vpc_attachment : TransitGatewayVpcAttachment } { _meta }
+);
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct RejectVpcEndpointConnectionsOutput {
     /// Information about the endpoints that were not rejected, if applicable.
     pub unsuccessful: Option<Vec<UnsuccessfulItem>>,
+    pub(crate) _meta: rboto::__private::Meta,
 }
-impl rboto::FromValue for RejectVpcEndpointConnectionsResult {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "RejectVpcEndpointConnectionsResult")?;
-        Ok(Self { unsuccessful: m.take(0)? })
-    }
-}
-#[derive(Clone, Debug, Default, PartialEq)]
-pub struct RejectVpcPeeringConnectionResult {
+rboto::__structure!(
+    RejectVpcEndpointConnectionsOutput "RejectVpcEndpointConnectionsResult"[debug from
+    output] { unsuccessful : Vec < UnsuccessfulItem > } { _meta }
+);
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct RejectVpcPeeringConnectionOutput {
     /// Returns `true` if the request succeeds; otherwise, it returns an error.
     pub return_: Option<bool>,
+    pub(crate) _meta: rboto::__private::Meta,
 }
-impl rboto::FromValue for RejectVpcPeeringConnectionResult {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "RejectVpcPeeringConnectionResult")?;
-        Ok(Self { return_: m.take(0)? })
-    }
-}
-#[derive(Clone, Debug, Default, PartialEq)]
-pub struct ReleaseHostsResult {
+rboto::__structure!(
+    RejectVpcPeeringConnectionOutput "RejectVpcPeeringConnectionResult"[debug from
+    output] { return_ = bool } { _meta }
+);
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct ReleaseHostsOutput {
     /// The IDs of the Dedicated Hosts that were successfully released.
     pub successful: Option<Vec<String>>,
     /// The IDs of the Dedicated Hosts that could not be released, including an error message.
     pub unsuccessful: Option<Vec<UnsuccessfulItem>>,
+    pub(crate) _meta: rboto::__private::Meta,
 }
-impl rboto::FromValue for ReleaseHostsResult {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "ReleaseHostsResult")?;
-        Ok(Self {
-            successful: m.take(0)?,
-            unsuccessful: m.take(1)?,
-        })
-    }
-}
-#[derive(Clone, Debug, Default, PartialEq)]
-pub struct ReleaseIpamPoolAllocationResult {
+rboto::__structure!(
+    ReleaseHostsOutput "ReleaseHostsResult"[debug from output] { successful : Vec <
+    String >, unsuccessful : Vec < UnsuccessfulItem > } { _meta }
+);
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct ReleaseIpamPoolAllocationOutput {
     /// Indicates if the release was successful.
     pub success: Option<bool>,
+    pub(crate) _meta: rboto::__private::Meta,
 }
-impl rboto::FromValue for ReleaseIpamPoolAllocationResult {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "ReleaseIpamPoolAllocationResult")?;
-        Ok(Self { success: m.take(0)? })
-    }
-}
-#[derive(Clone, Debug, Default, PartialEq)]
-pub struct ReplaceIamInstanceProfileAssociationResult {
+rboto::__structure!(
+    ReleaseIpamPoolAllocationOutput "ReleaseIpamPoolAllocationResult"[debug from output]
+    { success = bool } { _meta }
+);
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct ReplaceIamInstanceProfileAssociationOutput {
     /// Information about the IAM instance profile association.
     pub iam_instance_profile_association: Option<IamInstanceProfileAssociation>,
+    pub(crate) _meta: rboto::__private::Meta,
 }
-impl rboto::FromValue for ReplaceIamInstanceProfileAssociationResult {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "ReplaceIamInstanceProfileAssociationResult")?;
-        Ok(Self {
-            iam_instance_profile_association: m.take(0)?,
-        })
-    }
-}
-#[derive(Clone, Debug, Default, PartialEq)]
-pub struct ReplaceImageCriteriaInAllowedImagesSettingsResult {
+rboto::__structure!(
+    ReplaceIamInstanceProfileAssociationOutput
+    "ReplaceIamInstanceProfileAssociationResult"[debug from output] {
+    iam_instance_profile_association : IamInstanceProfileAssociation } { _meta }
+);
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct ReplaceImageCriteriaInAllowedImagesSettingsOutput {
     /// Returns `true` if the request succeeds; otherwise, it returns an error.
     pub return_value: Option<bool>,
+    pub(crate) _meta: rboto::__private::Meta,
 }
-impl rboto::FromValue for ReplaceImageCriteriaInAllowedImagesSettingsResult {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(
-            v,
-            "ReplaceImageCriteriaInAllowedImagesSettingsResult",
-        )?;
-        Ok(Self { return_value: m.take(0)? })
-    }
-}
-#[derive(Clone, Debug, Default, PartialEq)]
-pub struct ReplaceImageInstanceTypeSpecificationResult {
+rboto::__structure!(
+    ReplaceImageCriteriaInAllowedImagesSettingsOutput
+    "ReplaceImageCriteriaInAllowedImagesSettingsResult"[debug from output] { return_value
+    = bool } { _meta }
+);
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct ReplaceImageInstanceTypeSpecificationOutput {
     /// Returns `true` if the request succeeds; otherwise, it returns an error.
     pub return_value: Option<bool>,
+    pub(crate) _meta: rboto::__private::Meta,
 }
-impl rboto::FromValue for ReplaceImageInstanceTypeSpecificationResult {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "ReplaceImageInstanceTypeSpecificationResult")?;
-        Ok(Self { return_value: m.take(0)? })
-    }
-}
-#[derive(Clone, Debug, Default, PartialEq)]
-pub struct ReplaceNetworkAclAssociationResult {
+rboto::__structure!(
+    ReplaceImageInstanceTypeSpecificationOutput
+    "ReplaceImageInstanceTypeSpecificationResult"[debug from output] { return_value =
+    bool } { _meta }
+);
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct ReplaceNetworkAclAssociationOutput {
     /// The ID of the new association.
     pub new_association_id: Option<String>,
+    pub(crate) _meta: rboto::__private::Meta,
 }
-impl rboto::FromValue for ReplaceNetworkAclAssociationResult {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "ReplaceNetworkAclAssociationResult")?;
-        Ok(Self {
-            new_association_id: m.take(0)?,
-        })
-    }
-}
-#[derive(Clone, Debug, Default, PartialEq)]
-pub struct ReplaceRouteTableAssociationResult {
+rboto::__structure!(
+    ReplaceNetworkAclAssociationOutput "ReplaceNetworkAclAssociationResult"[debug from
+    output] { new_association_id : String } { _meta }
+);
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct ReplaceRouteTableAssociationOutput {
     /// The ID of the new association.
     pub new_association_id: Option<String>,
     /// The state of the association.
     pub association_state: Option<RouteTableAssociationState>,
+    pub(crate) _meta: rboto::__private::Meta,
 }
-impl rboto::FromValue for ReplaceRouteTableAssociationResult {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "ReplaceRouteTableAssociationResult")?;
-        Ok(Self {
-            new_association_id: m.take(0)?,
-            association_state: m.take(1)?,
-        })
-    }
-}
-#[derive(Clone, Debug, Default, PartialEq)]
-pub struct ReplaceTransitGatewayRouteResult {
+rboto::__structure!(
+    ReplaceRouteTableAssociationOutput "ReplaceRouteTableAssociationResult"[debug from
+    output] { new_association_id : String, association_state : RouteTableAssociationState
+    } { _meta }
+);
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct ReplaceTransitGatewayRouteOutput {
     /// Information about the modified route.
     pub route: Option<TransitGatewayRoute>,
+    pub(crate) _meta: rboto::__private::Meta,
 }
-impl rboto::FromValue for ReplaceTransitGatewayRouteResult {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "ReplaceTransitGatewayRouteResult")?;
-        Ok(Self { route: m.take(0)? })
-    }
-}
-#[derive(Clone, Debug, Default, PartialEq)]
-pub struct ReplaceVpnTunnelResult {
+rboto::__structure!(
+    ReplaceTransitGatewayRouteOutput "ReplaceTransitGatewayRouteResult"[debug from
+    output] { route : TransitGatewayRoute } { _meta }
+);
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct ReplaceVpnTunnelOutput {
     /// Confirmation of replace tunnel operation.
     pub return_: Option<bool>,
+    pub(crate) _meta: rboto::__private::Meta,
 }
-impl rboto::FromValue for ReplaceVpnTunnelResult {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "ReplaceVpnTunnelResult")?;
-        Ok(Self { return_: m.take(0)? })
-    }
-}
+rboto::__structure!(
+    ReplaceVpnTunnelOutput "ReplaceVpnTunnelResult"[debug from output] { return_ = bool }
+    { _meta }
+);
 /// Contains the output of RequestSpotFleet.
-#[derive(Clone, Debug, Default, PartialEq)]
-pub struct RequestSpotFleetResponse {
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct RequestSpotFleetOutput {
     /// The ID of the Spot Fleet request.
     pub spot_fleet_request_id: Option<String>,
+    pub(crate) _meta: rboto::__private::Meta,
 }
-impl rboto::FromValue for RequestSpotFleetResponse {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "RequestSpotFleetResponse")?;
-        Ok(Self {
-            spot_fleet_request_id: m.take(0)?,
-        })
-    }
-}
+rboto::__structure!(
+    RequestSpotFleetOutput "RequestSpotFleetResponse"[debug from output] {
+    spot_fleet_request_id : String } { _meta }
+);
 /// Contains the output of RequestSpotInstances.
-#[derive(Clone, Debug, Default, PartialEq)]
-pub struct RequestSpotInstancesResult {
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct RequestSpotInstancesOutput {
     /// The Spot Instance requests.
     pub spot_instance_requests: Option<Vec<SpotInstanceRequest>>,
+    pub(crate) _meta: rboto::__private::Meta,
 }
-impl rboto::FromValue for RequestSpotInstancesResult {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "RequestSpotInstancesResult")?;
-        Ok(Self {
-            spot_instance_requests: m.take(0)?,
-        })
-    }
-}
-/// Describes a launch request for one or more instances, and includes owner, requester, and security group information that applies to all instances in the launch request.
-#[derive(Clone, Debug, Default, PartialEq)]
-pub struct Reservation {
-    /// The ID of the reservation.
-    pub reservation_id: Option<String>,
-    /// The ID of the Amazon Web Services account that owns the reservation.
-    pub owner_id: Option<String>,
-    /// The ID of the requester that launched the instances on your behalf (for example, Amazon Web Services Management Console or Auto Scaling).
-    pub requester_id: Option<String>,
-    /// Not supported.
-    pub groups: Option<Vec<GroupIdentifier>>,
-    /// The instances.
-    pub instances: Option<Vec<Instance>>,
-}
-impl rboto::FromValue for Reservation {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "Reservation")?;
-        Ok(Self {
-            reservation_id: m.take(0)?,
-            owner_id: m.take(1)?,
-            requester_id: m.take(2)?,
-            groups: m.take(3)?,
-            instances: m.take(4)?,
-        })
-    }
-}
-#[derive(Clone, Debug, Default, PartialEq)]
-pub struct ResetAddressAttributeResult {
+rboto::__structure!(
+    RequestSpotInstancesOutput "RequestSpotInstancesResult"[debug from output] {
+    spot_instance_requests : Vec < SpotInstanceRequest > } { _meta }
+);
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct ResetAddressAttributeOutput {
     /// Information about the IP address.
     pub address: Option<AddressAttribute>,
+    pub(crate) _meta: rboto::__private::Meta,
 }
-impl rboto::FromValue for ResetAddressAttributeResult {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "ResetAddressAttributeResult")?;
-        Ok(Self { address: m.take(0)? })
-    }
-}
-#[derive(Clone, Debug, Default, PartialEq)]
-pub struct ResetEbsDefaultKmsKeyIdResult {
+rboto::__structure!(
+    ResetAddressAttributeOutput "ResetAddressAttributeResult"[debug from output] {
+    address : AddressAttribute } { _meta }
+);
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct ResetEbsDefaultKmsKeyIdOutput {
     /// The Amazon Resource Name (ARN) of the default KMS key for EBS encryption by default.
     pub kms_key_id: Option<String>,
+    pub(crate) _meta: rboto::__private::Meta,
 }
-impl rboto::FromValue for ResetEbsDefaultKmsKeyIdResult {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "ResetEbsDefaultKmsKeyIdResult")?;
-        Ok(Self { kms_key_id: m.take(0)? })
-    }
-}
-#[derive(Clone, Debug, Default, PartialEq)]
-pub struct ResetFpgaImageAttributeResult {
+rboto::__structure!(
+    ResetEbsDefaultKmsKeyIdOutput "ResetEbsDefaultKmsKeyIdResult"[debug from output] {
+    kms_key_id : String } { _meta }
+);
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct ResetFpgaImageAttributeOutput {
     /// Is `true` if the request succeeds, and an error otherwise.
     pub return_: Option<bool>,
+    pub(crate) _meta: rboto::__private::Meta,
 }
-impl rboto::FromValue for ResetFpgaImageAttributeResult {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "ResetFpgaImageAttributeResult")?;
-        Ok(Self { return_: m.take(0)? })
-    }
-}
-#[derive(Clone, Debug, Default, PartialEq)]
-pub struct RestoreAddressToClassicResult {
+rboto::__structure!(
+    ResetFpgaImageAttributeOutput "ResetFpgaImageAttributeResult"[debug from output] {
+    return_ = bool } { _meta }
+);
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct RestoreAddressToClassicOutput {
     /// The Elastic IP address.
     pub public_ip: Option<String>,
     /// The move status for the IP address.
     pub status: Option<Status>,
+    pub(crate) _meta: rboto::__private::Meta,
 }
-impl rboto::FromValue for RestoreAddressToClassicResult {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "RestoreAddressToClassicResult")?;
-        Ok(Self {
-            public_ip: m.take(0)?,
-            status: m.take(1)?,
-        })
-    }
-}
-#[derive(Clone, Debug, Default, PartialEq)]
-pub struct RestoreImageFromRecycleBinResult {
+rboto::__structure!(
+    RestoreAddressToClassicOutput "RestoreAddressToClassicResult"[debug from output] {
+    public_ip : String, status : Status } { _meta }
+);
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct RestoreImageFromRecycleBinOutput {
     /// Returns `true` if the request succeeds; otherwise, it returns an error.
     pub return_: Option<bool>,
+    pub(crate) _meta: rboto::__private::Meta,
 }
-impl rboto::FromValue for RestoreImageFromRecycleBinResult {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "RestoreImageFromRecycleBinResult")?;
-        Ok(Self { return_: m.take(0)? })
-    }
-}
-#[derive(Clone, Debug, Default, PartialEq)]
-pub struct RestoreManagedPrefixListVersionResult {
+rboto::__structure!(
+    RestoreImageFromRecycleBinOutput "RestoreImageFromRecycleBinResult"[debug from
+    output] { return_ = bool } { _meta }
+);
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct RestoreManagedPrefixListVersionOutput {
     /// Information about the prefix list.
     pub prefix_list: Option<ManagedPrefixList>,
+    pub(crate) _meta: rboto::__private::Meta,
 }
-impl rboto::FromValue for RestoreManagedPrefixListVersionResult {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "RestoreManagedPrefixListVersionResult")?;
-        Ok(Self { prefix_list: m.take(0)? })
-    }
-}
-#[derive(Clone, Debug, Default, PartialEq)]
-pub struct RestoreSnapshotFromRecycleBinResult {
+rboto::__structure!(
+    RestoreManagedPrefixListVersionOutput "RestoreManagedPrefixListVersionResult"[debug
+    from output] { prefix_list : ManagedPrefixList } { _meta }
+);
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct RestoreSnapshotFromRecycleBinOutput {
     /// The ID of the snapshot.
     pub snapshot_id: Option<String>,
     /// The ARN of the Outpost on which the snapshot is stored. For more information, see [Amazon EBS local snapshots on Outposts](https://docs.aws.amazon.com/ebs/latest/userguide/snapshots-outposts.html) in the *Amazon EBS User Guide*.
@@ -11464,27 +9989,17 @@ pub struct RestoreSnapshotFromRecycleBinResult {
     pub volume_size: Option<i32>,
     /// Reserved for future use.
     pub sse_type: Option<SseType>,
+    pub(crate) _meta: rboto::__private::Meta,
 }
-impl rboto::FromValue for RestoreSnapshotFromRecycleBinResult {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "RestoreSnapshotFromRecycleBinResult")?;
-        Ok(Self {
-            snapshot_id: m.take(0)?,
-            outpost_arn: m.take(1)?,
-            description: m.take(2)?,
-            encrypted: m.take(3)?,
-            owner_id: m.take(4)?,
-            progress: m.take(5)?,
-            start_time: m.take(6)?,
-            state: m.take(7)?,
-            volume_id: m.take(8)?,
-            volume_size: m.take(9)?,
-            sse_type: m.take(10)?,
-        })
-    }
-}
-#[derive(Clone, Debug, Default, PartialEq)]
-pub struct RestoreSnapshotTierResult {
+rboto::__structure!(
+    RestoreSnapshotFromRecycleBinOutput "RestoreSnapshotFromRecycleBinResult"[debug from
+    output] { snapshot_id : String, outpost_arn : String, description : String, encrypted
+    = bool, owner_id : String, progress : String, start_time : rboto::DateTime, state :
+    SnapshotState, volume_id : String, volume_size = i32, sse_type : SseType } { _meta }
+);
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct RestoreSnapshotTierOutput {
     /// The ID of the snapshot.
     pub snapshot_id: Option<String>,
     /// The date and time when the snapshot restore process started.
@@ -11493,146 +10008,449 @@ pub struct RestoreSnapshotTierResult {
     pub restore_duration: Option<i32>,
     /// Indicates whether the snapshot is permanently restored. `true` indicates a permanent restore. `false` indicates a temporary restore.
     pub is_permanent_restore: Option<bool>,
+    pub(crate) _meta: rboto::__private::Meta,
 }
-impl rboto::FromValue for RestoreSnapshotTierResult {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "RestoreSnapshotTierResult")?;
-        Ok(Self {
-            snapshot_id: m.take(0)?,
-            restore_start_time: m.take(1)?,
-            restore_duration: m.take(2)?,
-            is_permanent_restore: m.take(3)?,
-        })
-    }
-}
-#[derive(Clone, Debug, Default, PartialEq)]
-pub struct RestoreVolumeFromRecycleBinResult {
+rboto::__structure!(
+    RestoreSnapshotTierOutput "RestoreSnapshotTierResult"[debug from output] {
+    snapshot_id : String, restore_start_time : rboto::DateTime, restore_duration = i32,
+    is_permanent_restore = bool } { _meta }
+);
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct RestoreVolumeFromRecycleBinOutput {
     /// Returns `true` if the request succeeds; otherwise, it returns an error.
     pub return_: Option<bool>,
+    pub(crate) _meta: rboto::__private::Meta,
 }
-impl rboto::FromValue for RestoreVolumeFromRecycleBinResult {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "RestoreVolumeFromRecycleBinResult")?;
-        Ok(Self { return_: m.take(0)? })
-    }
-}
-#[derive(Clone, Debug, Default, PartialEq)]
-pub struct RevokeClientVpnIngressResult {
+rboto::__structure!(
+    RestoreVolumeFromRecycleBinOutput "RestoreVolumeFromRecycleBinResult"[debug from
+    output] { return_ = bool } { _meta }
+);
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct RevokeClientVpnIngressOutput {
     /// The current state of the authorization rule.
     pub status: Option<ClientVpnAuthorizationRuleStatus>,
+    pub(crate) _meta: rboto::__private::Meta,
 }
-impl rboto::FromValue for RevokeClientVpnIngressResult {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "RevokeClientVpnIngressResult")?;
-        Ok(Self { status: m.take(0)? })
-    }
-}
-#[derive(Clone, Debug, Default, PartialEq)]
-pub struct RevokeSecurityGroupEgressResult {
+rboto::__structure!(
+    RevokeClientVpnIngressOutput "RevokeClientVpnIngressResult"[debug from output] {
+    status : ClientVpnAuthorizationRuleStatus } { _meta }
+);
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct RevokeSecurityGroupEgressOutput {
     /// Returns `true` if the request succeeds; otherwise, returns an error.
     pub return_: Option<bool>,
     /// The outbound rules that were unknown to the service. In some cases, `unknownIpPermissionSet` might be in a different format from the request parameter.
     pub unknown_ip_permissions: Option<Vec<IpPermission>>,
     /// Details about the revoked security group rules.
     pub revoked_security_group_rules: Option<Vec<RevokedSecurityGroupRule>>,
+    pub(crate) _meta: rboto::__private::Meta,
 }
-impl rboto::FromValue for RevokeSecurityGroupEgressResult {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "RevokeSecurityGroupEgressResult")?;
-        Ok(Self {
-            return_: m.take(0)?,
-            unknown_ip_permissions: m.take(1)?,
-            revoked_security_group_rules: m.take(2)?,
-        })
-    }
-}
-#[derive(Clone, Debug, Default, PartialEq)]
-pub struct RevokeSecurityGroupIngressResult {
+rboto::__structure!(
+    RevokeSecurityGroupEgressOutput "RevokeSecurityGroupEgressResult"[debug from output]
+    { return_ = bool, unknown_ip_permissions : Vec < IpPermission >,
+    revoked_security_group_rules : Vec < RevokedSecurityGroupRule > } { _meta }
+);
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct RevokeSecurityGroupIngressOutput {
     /// Returns `true` if the request succeeds; otherwise, returns an error.
     pub return_: Option<bool>,
     /// The inbound rules that were unknown to the service. In some cases, `unknownIpPermissionSet` might be in a different format from the request parameter.
     pub unknown_ip_permissions: Option<Vec<IpPermission>>,
     /// Details about the revoked security group rules.
     pub revoked_security_group_rules: Option<Vec<RevokedSecurityGroupRule>>,
+    pub(crate) _meta: rboto::__private::Meta,
 }
-impl rboto::FromValue for RevokeSecurityGroupIngressResult {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "RevokeSecurityGroupIngressResult")?;
-        Ok(Self {
-            return_: m.take(0)?,
-            unknown_ip_permissions: m.take(1)?,
-            revoked_security_group_rules: m.take(2)?,
-        })
-    }
-}
+rboto::__structure!(
+    RevokeSecurityGroupIngressOutput "RevokeSecurityGroupIngressResult"[debug from
+    output] { return_ = bool, unknown_ip_permissions : Vec < IpPermission >,
+    revoked_security_group_rules : Vec < RevokedSecurityGroupRule > } { _meta }
+);
 /// Contains the output of RunScheduledInstances.
-#[derive(Clone, Debug, Default, PartialEq)]
-pub struct RunScheduledInstancesResult {
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct RunScheduledInstancesOutput {
     /// The IDs of the newly launched instances.
     pub instance_id_set: Option<Vec<String>>,
+    pub(crate) _meta: rboto::__private::Meta,
 }
-impl rboto::FromValue for RunScheduledInstancesResult {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "RunScheduledInstancesResult")?;
-        Ok(Self {
-            instance_id_set: m.take(0)?,
-        })
-    }
-}
-#[derive(Clone, Debug, Default, PartialEq)]
-pub struct SearchLocalGatewayRoutesResult {
+rboto::__structure!(
+    RunScheduledInstancesOutput "RunScheduledInstancesResult"[debug from output] {
+    instance_id_set : Vec < String > } { _meta }
+);
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct SearchLocalGatewayRoutesOutput {
     /// Information about the routes.
     pub routes: Option<Vec<LocalGatewayRoute>>,
     /// The token to use to retrieve the next page of results. This value is `null` when there are no more results to return.
     pub next_token: Option<String>,
+    pub(crate) _meta: rboto::__private::Meta,
 }
-impl rboto::FromValue for SearchLocalGatewayRoutesResult {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "SearchLocalGatewayRoutesResult")?;
-        Ok(Self {
-            routes: m.take(0)?,
-            next_token: m.take(1)?,
-        })
-    }
-}
-#[derive(Clone, Debug, Default, PartialEq)]
-pub struct SearchTransitGatewayMulticastGroupsResult {
+rboto::__structure!(
+    SearchLocalGatewayRoutesOutput "SearchLocalGatewayRoutesResult"[debug from output] {
+    routes : Vec < LocalGatewayRoute >, next_token : String } { _meta }
+);
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct SearchTransitGatewayMulticastGroupsOutput {
     /// Information about the transit gateway multicast group.
     pub multicast_groups: Option<Vec<TransitGatewayMulticastGroup>>,
     /// The token to use to retrieve the next page of results. This value is `null` when there are no more results to return.
     pub next_token: Option<String>,
+    pub(crate) _meta: rboto::__private::Meta,
 }
-impl rboto::FromValue for SearchTransitGatewayMulticastGroupsResult {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "SearchTransitGatewayMulticastGroupsResult")?;
-        Ok(Self {
-            multicast_groups: m.take(0)?,
-            next_token: m.take(1)?,
-        })
-    }
-}
-#[derive(Clone, Debug, Default, PartialEq)]
-pub struct SearchTransitGatewayRoutesResult {
+rboto::__structure!(
+    SearchTransitGatewayMulticastGroupsOutput
+    "SearchTransitGatewayMulticastGroupsResult"[debug from output] { multicast_groups :
+    Vec < TransitGatewayMulticastGroup >, next_token : String } { _meta }
+);
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct SearchTransitGatewayRoutesOutput {
     /// Information about the routes.
     pub routes: Option<Vec<TransitGatewayRoute>>,
     /// Indicates whether there are additional routes available.
     pub additional_routes_available: Option<bool>,
     /// The token to use to retrieve the next page of results. This value is `null` when there are no more results to return.
     pub next_token: Option<String>,
+    pub(crate) _meta: rboto::__private::Meta,
 }
-impl rboto::FromValue for SearchTransitGatewayRoutesResult {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "SearchTransitGatewayRoutesResult")?;
-        Ok(Self {
-            routes: m.take(0)?,
-            additional_routes_available: m.take(1)?,
-            next_token: m.take(2)?,
-        })
+rboto::__structure!(
+    SearchTransitGatewayRoutesOutput "SearchTransitGatewayRoutesResult"[debug from
+    output] { routes : Vec < TransitGatewayRoute >, additional_routes_available = bool,
+    next_token : String } { _meta }
+);
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct StartDeclarativePoliciesReportOutput {
+    /// The ID of the report.
+    pub report_id: Option<String>,
+    pub(crate) _meta: rboto::__private::Meta,
+}
+rboto::__structure!(
+    StartDeclarativePoliciesReportOutput "StartDeclarativePoliciesReportResult"[debug
+    from output] { report_id : String } { _meta }
+);
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct StartInstancesOutput {
+    /// Information about the started instances.
+    pub starting_instances: Option<Vec<InstanceStateChange>>,
+    pub(crate) _meta: rboto::__private::Meta,
+}
+rboto::__structure!(
+    StartInstancesOutput "StartInstancesResult"[debug from output] { starting_instances :
+    Vec < InstanceStateChange > } { _meta }
+);
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct StartNetworkInsightsAccessScopeAnalysisOutput {
+    /// The Network Access Scope analysis.
+    pub network_insights_access_scope_analysis: Option<
+        NetworkInsightsAccessScopeAnalysis,
+    >,
+    pub(crate) _meta: rboto::__private::Meta,
+}
+rboto::__structure!(
+    StartNetworkInsightsAccessScopeAnalysisOutput
+    "StartNetworkInsightsAccessScopeAnalysisResult"[debug from output] {
+    network_insights_access_scope_analysis : NetworkInsightsAccessScopeAnalysis } { _meta
     }
+);
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct StartNetworkInsightsAnalysisOutput {
+    /// Information about the network insights analysis.
+    pub network_insights_analysis: Option<NetworkInsightsAnalysis>,
+    pub(crate) _meta: rboto::__private::Meta,
 }
+rboto::__structure!(
+    StartNetworkInsightsAnalysisOutput "StartNetworkInsightsAnalysisResult"[debug from
+    output] { network_insights_analysis : NetworkInsightsAnalysis } { _meta }
+);
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct StartVpcEndpointServicePrivateDnsVerificationOutput {
+    /// Returns `true` if the request succeeds; otherwise, it returns an error.
+    pub return_value: Option<bool>,
+    pub(crate) _meta: rboto::__private::Meta,
+}
+rboto::__structure!(
+    StartVpcEndpointServicePrivateDnsVerificationOutput
+    "StartVpcEndpointServicePrivateDnsVerificationResult"[debug from output] {
+    return_value = bool } { _meta }
+);
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct StopInstancesOutput {
+    /// Information about the stopped instances.
+    pub stopping_instances: Option<Vec<InstanceStateChange>>,
+    pub(crate) _meta: rboto::__private::Meta,
+}
+rboto::__structure!(
+    StopInstancesOutput "StopInstancesResult"[debug from output] { stopping_instances :
+    Vec < InstanceStateChange > } { _meta }
+);
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct TerminateClientVpnConnectionsOutput {
+    /// The ID of the Client VPN endpoint.
+    pub client_vpn_endpoint_id: Option<String>,
+    /// The user who established the terminated client connections.
+    pub username: Option<String>,
+    /// The current state of the client connections.
+    pub connection_statuses: Option<Vec<TerminateConnectionStatus>>,
+    pub(crate) _meta: rboto::__private::Meta,
+}
+rboto::__structure!(
+    TerminateClientVpnConnectionsOutput "TerminateClientVpnConnectionsResult"[debug from
+    output] { client_vpn_endpoint_id : String, username : String, connection_statuses :
+    Vec < TerminateConnectionStatus > } { _meta }
+);
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct TerminateInstancesOutput {
+    /// Information about the terminated instances.
+    pub terminating_instances: Option<Vec<InstanceStateChange>>,
+    pub(crate) _meta: rboto::__private::Meta,
+}
+rboto::__structure!(
+    TerminateInstancesOutput "TerminateInstancesResult"[debug from output] {
+    terminating_instances : Vec < InstanceStateChange > } { _meta }
+);
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct UnassignIpv6AddressesOutput {
+    /// The ID of the network interface.
+    pub network_interface_id: Option<String>,
+    /// The IPv6 addresses that have been unassigned from the network interface.
+    pub unassigned_ipv6_addresses: Option<Vec<String>>,
+    /// The IPv6 prefixes that have been unassigned from the network interface.
+    pub unassigned_ipv6_prefixes: Option<Vec<String>>,
+    pub(crate) _meta: rboto::__private::Meta,
+}
+rboto::__structure!(
+    UnassignIpv6AddressesOutput "UnassignIpv6AddressesResult"[debug from output] {
+    network_interface_id : String, unassigned_ipv6_addresses : Vec < String >,
+    unassigned_ipv6_prefixes : Vec < String > } { _meta }
+);
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct UnassignPrivateNatGatewayAddressOutput {
+    /// The ID of the NAT gateway.
+    pub nat_gateway_id: Option<String>,
+    /// Information about the NAT gateway IP addresses.
+    pub nat_gateway_addresses: Option<Vec<NatGatewayAddress>>,
+    pub(crate) _meta: rboto::__private::Meta,
+}
+rboto::__structure!(
+    UnassignPrivateNatGatewayAddressOutput "UnassignPrivateNatGatewayAddressResult"[debug
+    from output] { nat_gateway_id : String, nat_gateway_addresses : Vec <
+    NatGatewayAddress > } { _meta }
+);
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct UnlockSnapshotOutput {
+    /// The ID of the snapshot.
+    pub snapshot_id: Option<String>,
+    pub(crate) _meta: rboto::__private::Meta,
+}
+rboto::__structure!(
+    UnlockSnapshotOutput "UnlockSnapshotResult"[debug from output] { snapshot_id : String
+    } { _meta }
+);
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct UnmonitorInstancesOutput {
+    /// The monitoring information.
+    pub instance_monitorings: Option<Vec<InstanceMonitoring>>,
+    pub(crate) _meta: rboto::__private::Meta,
+}
+rboto::__structure!(
+    UnmonitorInstancesOutput "UnmonitorInstancesResult"[debug from output] {
+    instance_monitorings : Vec < InstanceMonitoring > } { _meta }
+);
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct UpdateCapacityManagerMonitoredTagKeysOutput {
+    /// The list of tag keys affected by the update, including their current status and metadata.
+    pub capacity_manager_tag_keys: Option<Vec<CapacityManagerMonitoredTagKey>>,
+    pub(crate) _meta: rboto::__private::Meta,
+}
+rboto::__structure!(
+    UpdateCapacityManagerMonitoredTagKeysOutput
+    "UpdateCapacityManagerMonitoredTagKeysResult"[debug from output] {
+    capacity_manager_tag_keys : Vec < CapacityManagerMonitoredTagKey > } { _meta }
+);
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct UpdateCapacityManagerOrganizationsAccessOutput {
+    /// The current status of Capacity Manager after the update operation.
+    pub capacity_manager_status: Option<CapacityManagerStatus>,
+    /// The updated Organizations access setting indicating whether cross-account data aggregation is enabled.
+    pub organizations_access: Option<bool>,
+    pub(crate) _meta: rboto::__private::Meta,
+}
+rboto::__structure!(
+    UpdateCapacityManagerOrganizationsAccessOutput
+    "UpdateCapacityManagerOrganizationsAccessResult"[debug from output] {
+    capacity_manager_status : CapacityManagerStatus, organizations_access = bool } {
+    _meta }
+);
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct UpdateInterruptibleCapacityReservationAllocationOutput {
+    /// The ID of the interruptible Capacity Reservation that was modified.
+    pub interruptible_capacity_reservation_id: Option<String>,
+    /// The ID of the source Capacity Reservation to which capacity was reclaimed or from which capacity was allocated.
+    pub source_capacity_reservation_id: Option<String>,
+    /// The current number of instances allocated to the interruptible reservation.
+    pub instance_count: Option<i32>,
+    /// The requested number of instances for the interruptible Capacity Reservation.
+    pub target_instance_count: Option<i32>,
+    /// The current status of the allocation (updating during reclamation, active when complete).
+    pub status: Option<InterruptibleCapacityReservationAllocationStatus>,
+    /// The interruption type for the interruptible reservation.
+    pub interruption_type: Option<InterruptionType>,
+    pub(crate) _meta: rboto::__private::Meta,
+}
+rboto::__structure!(
+    UpdateInterruptibleCapacityReservationAllocationOutput
+    "UpdateInterruptibleCapacityReservationAllocationResult"[debug from output] {
+    interruptible_capacity_reservation_id : String, source_capacity_reservation_id :
+    String, instance_count = i32, target_instance_count = i32, status :
+    InterruptibleCapacityReservationAllocationStatus, interruption_type :
+    InterruptionType } { _meta }
+);
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct UpdateSecurityGroupRuleDescriptionsEgressOutput {
+    /// Returns `true` if the request succeeds; otherwise, returns an error.
+    pub return_: Option<bool>,
+    pub(crate) _meta: rboto::__private::Meta,
+}
+rboto::__structure!(
+    UpdateSecurityGroupRuleDescriptionsEgressOutput
+    "UpdateSecurityGroupRuleDescriptionsEgressResult"[debug from output] { return_ = bool
+    } { _meta }
+);
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct UpdateSecurityGroupRuleDescriptionsIngressOutput {
+    /// Returns `true` if the request succeeds; otherwise, returns an error.
+    pub return_: Option<bool>,
+    pub(crate) _meta: rboto::__private::Meta,
+}
+rboto::__structure!(
+    UpdateSecurityGroupRuleDescriptionsIngressOutput
+    "UpdateSecurityGroupRuleDescriptionsIngressResult"[debug from output] { return_ =
+    bool } { _meta }
+);
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct ValidateSecurityGroupQuotasForInterfaceOutput {
+    /// Specifies whether the specified security groups can be associated with a single network interface without exceeding the quotas. If associating the security groups would exceed a quota, the operation returns an error.
+    pub valid: Option<bool>,
+    pub(crate) _meta: rboto::__private::Meta,
+}
+rboto::__structure!(
+    ValidateSecurityGroupQuotasForInterfaceOutput
+    "ValidateSecurityGroupQuotasForInterfaceResult"[debug from output] { valid = bool } {
+    _meta }
+);
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct WithdrawByoipCidrOutput {
+    /// Information about the address pool.
+    pub byoip_cidr: Option<ByoipCidr>,
+    pub(crate) _meta: rboto::__private::Meta,
+}
+rboto::__structure!(
+    WithdrawByoipCidrOutput "WithdrawByoipCidrResult"[debug from output] { byoip_cidr :
+    ByoipCidr } { _meta }
+);
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct AssociateDhcpOptionsOutput {
+    pub(crate) _meta: rboto::__private::Meta,
+}
+rboto::__structure!(
+    AssociateDhcpOptionsOutput "AssociateDhcpOptionsOutput"[debug from output] {} { _meta
+    }
+);
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct AttachInternetGatewayOutput {
+    pub(crate) _meta: rboto::__private::Meta,
+}
+rboto::__structure!(
+    AttachInternetGatewayOutput "AttachInternetGatewayOutput"[debug from output] {} {
+    _meta }
+);
+/// Describes volume attachment details.
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct AttachVolumeOutput {
+    /// Indicates whether the EBS volume is deleted on instance termination.
+    pub delete_on_termination: Option<bool>,
+    /// The ARN of the Amazon Web Services-managed resource to which the volume is attached.
+    pub associated_resource: Option<String>,
+    /// The service principal of the Amazon Web Services service that owns the underlying resource to which the volume is attached.
+    pub instance_owning_service: Option<String>,
+    /// The index of the EBS card. Some instance types support multiple EBS cards. The default EBS card index is 0.
+    pub ebs_card_index: Option<i32>,
+    /// The ID of the volume.
+    pub volume_id: Option<String>,
+    /// The ID of the instance.
+    pub instance_id: Option<String>,
+    /// The device name.
+    pub device: Option<String>,
+    /// The attachment state of the volume.
+    pub state: Option<VolumeAttachmentState>,
+    /// The time stamp when the attachment initiated.
+    pub attach_time: Option<rboto::DateTime>,
+    pub(crate) _meta: rboto::__private::Meta,
+}
+rboto::__structure!(
+    AttachVolumeOutput "VolumeAttachment"[debug from output] { delete_on_termination =
+    bool, associated_resource : String, instance_owning_service : String, ebs_card_index
+    = i32, volume_id : String, instance_id : String, device : String, state :
+    VolumeAttachmentState, attach_time : rboto::DateTime } { _meta }
+);
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct CancelConversionTaskOutput {
+    pub(crate) _meta: rboto::__private::Meta,
+}
+rboto::__structure!(
+    CancelConversionTaskOutput "CancelConversionTaskOutput"[debug from output] {} { _meta
+    }
+);
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct CancelExportTaskOutput {
+    pub(crate) _meta: rboto::__private::Meta,
+}
+rboto::__structure!(
+    CancelExportTaskOutput "CancelExportTaskOutput"[debug from output] {} { _meta }
+);
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct CreateNetworkAclEntryOutput {
+    pub(crate) _meta: rboto::__private::Meta,
+}
+rboto::__structure!(
+    CreateNetworkAclEntryOutput "CreateNetworkAclEntryOutput"[debug from output] {} {
+    _meta }
+);
 /// Describes a snapshot.
-#[derive(Clone, Debug, Default, PartialEq)]
-pub struct Snapshot {
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct CreateSnapshotOutput {
     /// The Amazon Web Services owner alias, from an Amazon-maintained list (`amazon`). This is not the user-configured Amazon Web Services account alias set using the IAM console.
     pub owner_alias: Option<String>,
     /// The ARN of the Outpost on which the snapshot is stored. For more information, see [Amazon EBS local snapshots on Outposts](https://docs.aws.amazon.com/ebs/latest/userguide/snapshots-outposts.html) in the *Amazon EBS User Guide*.
@@ -11681,313 +10499,29 @@ pub struct Snapshot {
     pub kms_key_id: Option<String>,
     /// The data encryption key identifier for the snapshot. This value is a unique identifier that corresponds to the data encryption key that was used to encrypt the original volume or snapshot copy.
     pub data_encryption_key_id: Option<String>,
+    pub(crate) _meta: rboto::__private::Meta,
 }
-impl rboto::FromValue for Snapshot {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "Snapshot")?;
-        Ok(Self {
-            owner_alias: m.take(0)?,
-            outpost_arn: m.take(1)?,
-            tags: m.take(2)?,
-            storage_tier: m.take(3)?,
-            restore_expiry_time: m.take(4)?,
-            sse_type: m.take(5)?,
-            availability_zone: m.take(6)?,
-            transfer_type: m.take(7)?,
-            completion_duration_minutes: m.take(8)?,
-            completion_time: m.take(9)?,
-            full_snapshot_size_in_bytes: m.take(10)?,
-            associated_kms_keys: m.take(11)?,
-            snapshot_id: m.take(12)?,
-            volume_id: m.take(13)?,
-            state: m.take(14)?,
-            state_message: m.take(15)?,
-            start_time: m.take(16)?,
-            progress: m.take(17)?,
-            owner_id: m.take(18)?,
-            description: m.take(19)?,
-            volume_size: m.take(20)?,
-            encrypted: m.take(21)?,
-            kms_key_id: m.take(22)?,
-            data_encryption_key_id: m.take(23)?,
-        })
-    }
+rboto::__structure!(
+    CreateSnapshotOutput "Snapshot"[debug from output] { owner_alias : String,
+    outpost_arn : String, tags : Vec < Tag >, storage_tier : StorageTier,
+    restore_expiry_time : rboto::DateTime, sse_type : SseType, availability_zone :
+    String, transfer_type : TransferType, completion_duration_minutes = i32,
+    completion_time : rboto::DateTime, full_snapshot_size_in_bytes = i64,
+    associated_kms_keys : Vec < AssociatedKmsKey >, snapshot_id : String, volume_id :
+    String, state : SnapshotState, state_message : String, start_time : rboto::DateTime,
+    progress : String, owner_id : String, description : String, volume_size = i32,
+    encrypted = bool, kms_key_id : String, data_encryption_key_id : String } { _meta }
+);
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct CreateTagsOutput {
+    pub(crate) _meta: rboto::__private::Meta,
 }
-#[derive(Clone, Debug, Default, PartialEq)]
-pub struct StartDeclarativePoliciesReportResult {
-    /// The ID of the report.
-    pub report_id: Option<String>,
-}
-impl rboto::FromValue for StartDeclarativePoliciesReportResult {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "StartDeclarativePoliciesReportResult")?;
-        Ok(Self { report_id: m.take(0)? })
-    }
-}
-#[derive(Clone, Debug, Default, PartialEq)]
-pub struct StartInstancesResult {
-    /// Information about the started instances.
-    pub starting_instances: Option<Vec<InstanceStateChange>>,
-}
-impl rboto::FromValue for StartInstancesResult {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "StartInstancesResult")?;
-        Ok(Self {
-            starting_instances: m.take(0)?,
-        })
-    }
-}
-#[derive(Clone, Debug, Default, PartialEq)]
-pub struct StartNetworkInsightsAccessScopeAnalysisResult {
-    /// The Network Access Scope analysis.
-    pub network_insights_access_scope_analysis: Option<
-        NetworkInsightsAccessScopeAnalysis,
-    >,
-}
-impl rboto::FromValue for StartNetworkInsightsAccessScopeAnalysisResult {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "StartNetworkInsightsAccessScopeAnalysisResult")?;
-        Ok(Self {
-            network_insights_access_scope_analysis: m.take(0)?,
-        })
-    }
-}
-#[derive(Clone, Debug, Default, PartialEq)]
-pub struct StartNetworkInsightsAnalysisResult {
-    /// Information about the network insights analysis.
-    pub network_insights_analysis: Option<NetworkInsightsAnalysis>,
-}
-impl rboto::FromValue for StartNetworkInsightsAnalysisResult {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "StartNetworkInsightsAnalysisResult")?;
-        Ok(Self {
-            network_insights_analysis: m.take(0)?,
-        })
-    }
-}
-#[derive(Clone, Debug, Default, PartialEq)]
-pub struct StartVpcEndpointServicePrivateDnsVerificationResult {
-    /// Returns `true` if the request succeeds; otherwise, it returns an error.
-    pub return_value: Option<bool>,
-}
-impl rboto::FromValue for StartVpcEndpointServicePrivateDnsVerificationResult {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(
-            v,
-            "StartVpcEndpointServicePrivateDnsVerificationResult",
-        )?;
-        Ok(Self { return_value: m.take(0)? })
-    }
-}
-#[derive(Clone, Debug, Default, PartialEq)]
-pub struct StopInstancesResult {
-    /// Information about the stopped instances.
-    pub stopping_instances: Option<Vec<InstanceStateChange>>,
-}
-impl rboto::FromValue for StopInstancesResult {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "StopInstancesResult")?;
-        Ok(Self {
-            stopping_instances: m.take(0)?,
-        })
-    }
-}
-#[derive(Clone, Debug, Default, PartialEq)]
-pub struct TerminateClientVpnConnectionsResult {
-    /// The ID of the Client VPN endpoint.
-    pub client_vpn_endpoint_id: Option<String>,
-    /// The user who established the terminated client connections.
-    pub username: Option<String>,
-    /// The current state of the client connections.
-    pub connection_statuses: Option<Vec<TerminateConnectionStatus>>,
-}
-impl rboto::FromValue for TerminateClientVpnConnectionsResult {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "TerminateClientVpnConnectionsResult")?;
-        Ok(Self {
-            client_vpn_endpoint_id: m.take(0)?,
-            username: m.take(1)?,
-            connection_statuses: m.take(2)?,
-        })
-    }
-}
-#[derive(Clone, Debug, Default, PartialEq)]
-pub struct TerminateInstancesResult {
-    /// Information about the terminated instances.
-    pub terminating_instances: Option<Vec<InstanceStateChange>>,
-}
-impl rboto::FromValue for TerminateInstancesResult {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "TerminateInstancesResult")?;
-        Ok(Self {
-            terminating_instances: m.take(0)?,
-        })
-    }
-}
-#[derive(Clone, Debug, Default, PartialEq)]
-pub struct UnassignIpv6AddressesResult {
-    /// The ID of the network interface.
-    pub network_interface_id: Option<String>,
-    /// The IPv6 addresses that have been unassigned from the network interface.
-    pub unassigned_ipv6_addresses: Option<Vec<String>>,
-    /// The IPv6 prefixes that have been unassigned from the network interface.
-    pub unassigned_ipv6_prefixes: Option<Vec<String>>,
-}
-impl rboto::FromValue for UnassignIpv6AddressesResult {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "UnassignIpv6AddressesResult")?;
-        Ok(Self {
-            network_interface_id: m.take(0)?,
-            unassigned_ipv6_addresses: m.take(1)?,
-            unassigned_ipv6_prefixes: m.take(2)?,
-        })
-    }
-}
-#[derive(Clone, Debug, Default, PartialEq)]
-pub struct UnassignPrivateNatGatewayAddressResult {
-    /// The ID of the NAT gateway.
-    pub nat_gateway_id: Option<String>,
-    /// Information about the NAT gateway IP addresses.
-    pub nat_gateway_addresses: Option<Vec<NatGatewayAddress>>,
-}
-impl rboto::FromValue for UnassignPrivateNatGatewayAddressResult {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "UnassignPrivateNatGatewayAddressResult")?;
-        Ok(Self {
-            nat_gateway_id: m.take(0)?,
-            nat_gateway_addresses: m.take(1)?,
-        })
-    }
-}
-#[derive(Clone, Debug, Default, PartialEq)]
-pub struct UnlockSnapshotResult {
-    /// The ID of the snapshot.
-    pub snapshot_id: Option<String>,
-}
-impl rboto::FromValue for UnlockSnapshotResult {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "UnlockSnapshotResult")?;
-        Ok(Self { snapshot_id: m.take(0)? })
-    }
-}
-#[derive(Clone, Debug, Default, PartialEq)]
-pub struct UnmonitorInstancesResult {
-    /// The monitoring information.
-    pub instance_monitorings: Option<Vec<InstanceMonitoring>>,
-}
-impl rboto::FromValue for UnmonitorInstancesResult {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "UnmonitorInstancesResult")?;
-        Ok(Self {
-            instance_monitorings: m.take(0)?,
-        })
-    }
-}
-#[derive(Clone, Debug, Default, PartialEq)]
-pub struct UpdateCapacityManagerMonitoredTagKeysResult {
-    /// The list of tag keys affected by the update, including their current status and metadata.
-    pub capacity_manager_tag_keys: Option<Vec<CapacityManagerMonitoredTagKey>>,
-}
-impl rboto::FromValue for UpdateCapacityManagerMonitoredTagKeysResult {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "UpdateCapacityManagerMonitoredTagKeysResult")?;
-        Ok(Self {
-            capacity_manager_tag_keys: m.take(0)?,
-        })
-    }
-}
-#[derive(Clone, Debug, Default, PartialEq)]
-pub struct UpdateCapacityManagerOrganizationsAccessResult {
-    /// The current status of Capacity Manager after the update operation.
-    pub capacity_manager_status: Option<CapacityManagerStatus>,
-    /// The updated Organizations access setting indicating whether cross-account data aggregation is enabled.
-    pub organizations_access: Option<bool>,
-}
-impl rboto::FromValue for UpdateCapacityManagerOrganizationsAccessResult {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(
-            v,
-            "UpdateCapacityManagerOrganizationsAccessResult",
-        )?;
-        Ok(Self {
-            capacity_manager_status: m.take(0)?,
-            organizations_access: m.take(1)?,
-        })
-    }
-}
-#[derive(Clone, Debug, Default, PartialEq)]
-pub struct UpdateInterruptibleCapacityReservationAllocationResult {
-    /// The ID of the interruptible Capacity Reservation that was modified.
-    pub interruptible_capacity_reservation_id: Option<String>,
-    /// The ID of the source Capacity Reservation to which capacity was reclaimed or from which capacity was allocated.
-    pub source_capacity_reservation_id: Option<String>,
-    /// The current number of instances allocated to the interruptible reservation.
-    pub instance_count: Option<i32>,
-    /// The requested number of instances for the interruptible Capacity Reservation.
-    pub target_instance_count: Option<i32>,
-    /// The current status of the allocation (updating during reclamation, active when complete).
-    pub status: Option<InterruptibleCapacityReservationAllocationStatus>,
-    /// The interruption type for the interruptible reservation.
-    pub interruption_type: Option<InterruptionType>,
-}
-impl rboto::FromValue for UpdateInterruptibleCapacityReservationAllocationResult {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(
-            v,
-            "UpdateInterruptibleCapacityReservationAllocationResult",
-        )?;
-        Ok(Self {
-            interruptible_capacity_reservation_id: m.take(0)?,
-            source_capacity_reservation_id: m.take(1)?,
-            instance_count: m.take(2)?,
-            target_instance_count: m.take(3)?,
-            status: m.take(4)?,
-            interruption_type: m.take(5)?,
-        })
-    }
-}
-#[derive(Clone, Debug, Default, PartialEq)]
-pub struct UpdateSecurityGroupRuleDescriptionsEgressResult {
-    /// Returns `true` if the request succeeds; otherwise, returns an error.
-    pub return_: Option<bool>,
-}
-impl rboto::FromValue for UpdateSecurityGroupRuleDescriptionsEgressResult {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(
-            v,
-            "UpdateSecurityGroupRuleDescriptionsEgressResult",
-        )?;
-        Ok(Self { return_: m.take(0)? })
-    }
-}
-#[derive(Clone, Debug, Default, PartialEq)]
-pub struct UpdateSecurityGroupRuleDescriptionsIngressResult {
-    /// Returns `true` if the request succeeds; otherwise, returns an error.
-    pub return_: Option<bool>,
-}
-impl rboto::FromValue for UpdateSecurityGroupRuleDescriptionsIngressResult {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(
-            v,
-            "UpdateSecurityGroupRuleDescriptionsIngressResult",
-        )?;
-        Ok(Self { return_: m.take(0)? })
-    }
-}
-#[derive(Clone, Debug, Default, PartialEq)]
-pub struct ValidateSecurityGroupQuotasForInterfaceResult {
-    /// Specifies whether the specified security groups can be associated with a single network interface without exceeding the quotas. If associating the security groups would exceed a quota, the operation returns an error.
-    pub valid: Option<bool>,
-}
-impl rboto::FromValue for ValidateSecurityGroupQuotasForInterfaceResult {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "ValidateSecurityGroupQuotasForInterfaceResult")?;
-        Ok(Self { valid: m.take(0)? })
-    }
-}
+rboto::__structure!(CreateTagsOutput "CreateTagsOutput"[debug from output] {} { _meta });
 /// Describes a volume.
-#[derive(Clone, Debug, Default, PartialEq)]
-pub struct Volume {
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct CreateVolumeOutput {
     /// The ID of the Availability Zone for the volume.
     pub availability_zone_id: Option<String>,
     /// The Amazon Resource Name (ARN) of the Outpost.
@@ -12034,40 +10568,196 @@ pub struct Volume {
     pub encrypted: Option<bool>,
     /// The Amazon Resource Name (ARN) of the KMS key that was used to protect the volume encryption key for the volume.
     pub kms_key_id: Option<String>,
+    pub(crate) _meta: rboto::__private::Meta,
 }
-impl rboto::FromValue for Volume {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "Volume")?;
-        Ok(Self {
-            availability_zone_id: m.take(0)?,
-            outpost_arn: m.take(1)?,
-            source_volume_id: m.take(2)?,
-            iops: m.take(3)?,
-            tags: m.take(4)?,
-            volume_type: m.take(5)?,
-            fast_restored: m.take(6)?,
-            multi_attach_enabled: m.take(7)?,
-            throughput: m.take(8)?,
-            sse_type: m.take(9)?,
-            operator: m.take(10)?,
-            volume_initialization_rate: m.take(11)?,
-            volume_arn: m.take(12)?,
-            owner_id: m.take(13)?,
-            volume_id: m.take(14)?,
-            size: m.take(15)?,
-            snapshot_id: m.take(16)?,
-            availability_zone: m.take(17)?,
-            state: m.take(18)?,
-            create_time: m.take(19)?,
-            attachments: m.take(20)?,
-            encrypted: m.take(21)?,
-            kms_key_id: m.take(22)?,
-        })
+rboto::__structure!(
+    CreateVolumeOutput "Volume"[debug from output] { availability_zone_id : String,
+    outpost_arn : String, source_volume_id : String, iops = i32, tags : Vec < Tag >,
+    volume_type : VolumeType, fast_restored = bool, multi_attach_enabled = bool,
+    throughput = i32, sse_type : SseType, operator : OperatorResponse,
+    volume_initialization_rate = i32, volume_arn : String, owner_id : String, volume_id :
+    String, size = i32, snapshot_id : String, availability_zone : String, state :
+    VolumeState, create_time : rboto::DateTime, attachments : Vec < VolumeAttachment >,
+    encrypted = bool, kms_key_id : String } { _meta }
+);
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct CreateVpnConnectionRouteOutput {
+    pub(crate) _meta: rboto::__private::Meta,
+}
+rboto::__structure!(
+    CreateVpnConnectionRouteOutput "CreateVpnConnectionRouteOutput"[debug from output] {}
+    { _meta }
+);
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct DeleteCustomerGatewayOutput {
+    pub(crate) _meta: rboto::__private::Meta,
+}
+rboto::__structure!(
+    DeleteCustomerGatewayOutput "DeleteCustomerGatewayOutput"[debug from output] {} {
+    _meta }
+);
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct DeleteDhcpOptionsOutput {
+    pub(crate) _meta: rboto::__private::Meta,
+}
+rboto::__structure!(
+    DeleteDhcpOptionsOutput "DeleteDhcpOptionsOutput"[debug from output] {} { _meta }
+);
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct DeleteInternetGatewayOutput {
+    pub(crate) _meta: rboto::__private::Meta,
+}
+rboto::__structure!(
+    DeleteInternetGatewayOutput "DeleteInternetGatewayOutput"[debug from output] {} {
+    _meta }
+);
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct DeleteNetworkAclOutput {
+    pub(crate) _meta: rboto::__private::Meta,
+}
+rboto::__structure!(
+    DeleteNetworkAclOutput "DeleteNetworkAclOutput"[debug from output] {} { _meta }
+);
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct DeleteNetworkAclEntryOutput {
+    pub(crate) _meta: rboto::__private::Meta,
+}
+rboto::__structure!(
+    DeleteNetworkAclEntryOutput "DeleteNetworkAclEntryOutput"[debug from output] {} {
+    _meta }
+);
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct DeleteNetworkInterfaceOutput {
+    pub(crate) _meta: rboto::__private::Meta,
+}
+rboto::__structure!(
+    DeleteNetworkInterfaceOutput "DeleteNetworkInterfaceOutput"[debug from output] {} {
+    _meta }
+);
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct DeletePlacementGroupOutput {
+    pub(crate) _meta: rboto::__private::Meta,
+}
+rboto::__structure!(
+    DeletePlacementGroupOutput "DeletePlacementGroupOutput"[debug from output] {} { _meta
     }
+);
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct DeleteRouteOutput {
+    pub(crate) _meta: rboto::__private::Meta,
 }
+rboto::__structure!(
+    DeleteRouteOutput "DeleteRouteOutput"[debug from output] {} { _meta }
+);
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct DeleteRouteTableOutput {
+    pub(crate) _meta: rboto::__private::Meta,
+}
+rboto::__structure!(
+    DeleteRouteTableOutput "DeleteRouteTableOutput"[debug from output] {} { _meta }
+);
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct DeleteSnapshotOutput {
+    pub(crate) _meta: rboto::__private::Meta,
+}
+rboto::__structure!(
+    DeleteSnapshotOutput "DeleteSnapshotOutput"[debug from output] {} { _meta }
+);
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct DeleteSpotDatafeedSubscriptionOutput {
+    pub(crate) _meta: rboto::__private::Meta,
+}
+rboto::__structure!(
+    DeleteSpotDatafeedSubscriptionOutput "DeleteSpotDatafeedSubscriptionOutput"[debug
+    from output] {} { _meta }
+);
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct DeleteSubnetOutput {
+    pub(crate) _meta: rboto::__private::Meta,
+}
+rboto::__structure!(
+    DeleteSubnetOutput "DeleteSubnetOutput"[debug from output] {} { _meta }
+);
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct DeleteTagsOutput {
+    pub(crate) _meta: rboto::__private::Meta,
+}
+rboto::__structure!(DeleteTagsOutput "DeleteTagsOutput"[debug from output] {} { _meta });
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct DeleteVolumeOutput {
+    pub(crate) _meta: rboto::__private::Meta,
+}
+rboto::__structure!(
+    DeleteVolumeOutput "DeleteVolumeOutput"[debug from output] {} { _meta }
+);
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct DeleteVpcOutput {
+    pub(crate) _meta: rboto::__private::Meta,
+}
+rboto::__structure!(DeleteVpcOutput "DeleteVpcOutput"[debug from output] {} { _meta });
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct DeleteVpnConnectionOutput {
+    pub(crate) _meta: rboto::__private::Meta,
+}
+rboto::__structure!(
+    DeleteVpnConnectionOutput "DeleteVpnConnectionOutput"[debug from output] {} { _meta }
+);
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct DeleteVpnConnectionRouteOutput {
+    pub(crate) _meta: rboto::__private::Meta,
+}
+rboto::__structure!(
+    DeleteVpnConnectionRouteOutput "DeleteVpnConnectionRouteOutput"[debug from output] {}
+    { _meta }
+);
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct DeleteVpnGatewayOutput {
+    pub(crate) _meta: rboto::__private::Meta,
+}
+rboto::__structure!(
+    DeleteVpnGatewayOutput "DeleteVpnGatewayOutput"[debug from output] {} { _meta }
+);
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct DetachInternetGatewayOutput {
+    pub(crate) _meta: rboto::__private::Meta,
+}
+rboto::__structure!(
+    DetachInternetGatewayOutput "DetachInternetGatewayOutput"[debug from output] {} {
+    _meta }
+);
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct DetachNetworkInterfaceOutput {
+    pub(crate) _meta: rboto::__private::Meta,
+}
+rboto::__structure!(
+    DetachNetworkInterfaceOutput "DetachNetworkInterfaceOutput"[debug from output] {} {
+    _meta }
+);
 /// Describes volume attachment details.
-#[derive(Clone, Debug, Default, PartialEq)]
-pub struct VolumeAttachment {
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct DetachVolumeOutput {
     /// Indicates whether the EBS volume is deleted on instance termination.
     pub delete_on_termination: Option<bool>,
     /// The ARN of the Amazon Web Services-managed resource to which the volume is attached.
@@ -12086,31 +10776,257 @@ pub struct VolumeAttachment {
     pub state: Option<VolumeAttachmentState>,
     /// The time stamp when the attachment initiated.
     pub attach_time: Option<rboto::DateTime>,
+    pub(crate) _meta: rboto::__private::Meta,
 }
-impl rboto::FromValue for VolumeAttachment {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "VolumeAttachment")?;
-        Ok(Self {
-            delete_on_termination: m.take(0)?,
-            associated_resource: m.take(1)?,
-            instance_owning_service: m.take(2)?,
-            ebs_card_index: m.take(3)?,
-            volume_id: m.take(4)?,
-            instance_id: m.take(5)?,
-            device: m.take(6)?,
-            state: m.take(7)?,
-            attach_time: m.take(8)?,
-        })
+rboto::__structure!(
+    DetachVolumeOutput "VolumeAttachment"[debug from output] { delete_on_termination =
+    bool, associated_resource : String, instance_owning_service : String, ebs_card_index
+    = i32, volume_id : String, instance_id : String, device : String, state :
+    VolumeAttachmentState, attach_time : rboto::DateTime } { _meta }
+);
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct DetachVpnGatewayOutput {
+    pub(crate) _meta: rboto::__private::Meta,
+}
+rboto::__structure!(
+    DetachVpnGatewayOutput "DetachVpnGatewayOutput"[debug from output] {} { _meta }
+);
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct DisableVgwRoutePropagationOutput {
+    pub(crate) _meta: rboto::__private::Meta,
+}
+rboto::__structure!(
+    DisableVgwRoutePropagationOutput "DisableVgwRoutePropagationOutput"[debug from
+    output] {} { _meta }
+);
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct DisassociateAddressOutput {
+    pub(crate) _meta: rboto::__private::Meta,
+}
+rboto::__structure!(
+    DisassociateAddressOutput "DisassociateAddressOutput"[debug from output] {} { _meta }
+);
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct DisassociateRouteTableOutput {
+    pub(crate) _meta: rboto::__private::Meta,
+}
+rboto::__structure!(
+    DisassociateRouteTableOutput "DisassociateRouteTableOutput"[debug from output] {} {
+    _meta }
+);
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct EnableVgwRoutePropagationOutput {
+    pub(crate) _meta: rboto::__private::Meta,
+}
+rboto::__structure!(
+    EnableVgwRoutePropagationOutput "EnableVgwRoutePropagationOutput"[debug from output]
+    {} { _meta }
+);
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct EnableVolumeIoOutput {
+    pub(crate) _meta: rboto::__private::Meta,
+}
+rboto::__structure!(
+    EnableVolumeIoOutput "EnableVolumeIoOutput"[debug from output] {} { _meta }
+);
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct ModifyIdFormatOutput {
+    pub(crate) _meta: rboto::__private::Meta,
+}
+rboto::__structure!(
+    ModifyIdFormatOutput "ModifyIdFormatOutput"[debug from output] {} { _meta }
+);
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct ModifyIdentityIdFormatOutput {
+    pub(crate) _meta: rboto::__private::Meta,
+}
+rboto::__structure!(
+    ModifyIdentityIdFormatOutput "ModifyIdentityIdFormatOutput"[debug from output] {} {
+    _meta }
+);
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct ModifyImageAttributeOutput {
+    pub(crate) _meta: rboto::__private::Meta,
+}
+rboto::__structure!(
+    ModifyImageAttributeOutput "ModifyImageAttributeOutput"[debug from output] {} { _meta
     }
+);
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct ModifyInstanceAttributeOutput {
+    pub(crate) _meta: rboto::__private::Meta,
 }
-#[derive(Clone, Debug, Default, PartialEq)]
-pub struct WithdrawByoipCidrResult {
-    /// Information about the address pool.
-    pub byoip_cidr: Option<ByoipCidr>,
+rboto::__structure!(
+    ModifyInstanceAttributeOutput "ModifyInstanceAttributeOutput"[debug from output] {} {
+    _meta }
+);
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct ModifyNetworkInterfaceAttributeOutput {
+    pub(crate) _meta: rboto::__private::Meta,
 }
-impl rboto::FromValue for WithdrawByoipCidrResult {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "WithdrawByoipCidrResult")?;
-        Ok(Self { byoip_cidr: m.take(0)? })
+rboto::__structure!(
+    ModifyNetworkInterfaceAttributeOutput "ModifyNetworkInterfaceAttributeOutput"[debug
+    from output] {} { _meta }
+);
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct ModifySnapshotAttributeOutput {
+    pub(crate) _meta: rboto::__private::Meta,
+}
+rboto::__structure!(
+    ModifySnapshotAttributeOutput "ModifySnapshotAttributeOutput"[debug from output] {} {
+    _meta }
+);
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct ModifySubnetAttributeOutput {
+    pub(crate) _meta: rboto::__private::Meta,
+}
+rboto::__structure!(
+    ModifySubnetAttributeOutput "ModifySubnetAttributeOutput"[debug from output] {} {
+    _meta }
+);
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct ModifyVolumeAttributeOutput {
+    pub(crate) _meta: rboto::__private::Meta,
+}
+rboto::__structure!(
+    ModifyVolumeAttributeOutput "ModifyVolumeAttributeOutput"[debug from output] {} {
+    _meta }
+);
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct ModifyVpcAttributeOutput {
+    pub(crate) _meta: rboto::__private::Meta,
+}
+rboto::__structure!(
+    ModifyVpcAttributeOutput "ModifyVpcAttributeOutput"[debug from output] {} { _meta }
+);
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct RebootInstancesOutput {
+    pub(crate) _meta: rboto::__private::Meta,
+}
+rboto::__structure!(
+    RebootInstancesOutput "RebootInstancesOutput"[debug from output] {} { _meta }
+);
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct ReleaseAddressOutput {
+    pub(crate) _meta: rboto::__private::Meta,
+}
+rboto::__structure!(
+    ReleaseAddressOutput "ReleaseAddressOutput"[debug from output] {} { _meta }
+);
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct ReplaceNetworkAclEntryOutput {
+    pub(crate) _meta: rboto::__private::Meta,
+}
+rboto::__structure!(
+    ReplaceNetworkAclEntryOutput "ReplaceNetworkAclEntryOutput"[debug from output] {} {
+    _meta }
+);
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct ReplaceRouteOutput {
+    pub(crate) _meta: rboto::__private::Meta,
+}
+rboto::__structure!(
+    ReplaceRouteOutput "ReplaceRouteOutput"[debug from output] {} { _meta }
+);
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct ReportInstanceStatusOutput {
+    pub(crate) _meta: rboto::__private::Meta,
+}
+rboto::__structure!(
+    ReportInstanceStatusOutput "ReportInstanceStatusOutput"[debug from output] {} { _meta
     }
+);
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct ResetImageAttributeOutput {
+    pub(crate) _meta: rboto::__private::Meta,
 }
+rboto::__structure!(
+    ResetImageAttributeOutput "ResetImageAttributeOutput"[debug from output] {} { _meta }
+);
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct ResetInstanceAttributeOutput {
+    pub(crate) _meta: rboto::__private::Meta,
+}
+rboto::__structure!(
+    ResetInstanceAttributeOutput "ResetInstanceAttributeOutput"[debug from output] {} {
+    _meta }
+);
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct ResetNetworkInterfaceAttributeOutput {
+    pub(crate) _meta: rboto::__private::Meta,
+}
+rboto::__structure!(
+    ResetNetworkInterfaceAttributeOutput "ResetNetworkInterfaceAttributeOutput"[debug
+    from output] {} { _meta }
+);
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct ResetSnapshotAttributeOutput {
+    pub(crate) _meta: rboto::__private::Meta,
+}
+rboto::__structure!(
+    ResetSnapshotAttributeOutput "ResetSnapshotAttributeOutput"[debug from output] {} {
+    _meta }
+);
+/// Describes a launch request for one or more instances, and includes owner, requester, and security group information that applies to all instances in the launch request.
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct RunInstancesOutput {
+    /// The ID of the reservation.
+    pub reservation_id: Option<String>,
+    /// The ID of the Amazon Web Services account that owns the reservation.
+    pub owner_id: Option<String>,
+    /// The ID of the requester that launched the instances on your behalf (for example, Amazon Web Services Management Console or Auto Scaling).
+    pub requester_id: Option<String>,
+    /// Not supported.
+    pub groups: Option<Vec<GroupIdentifier>>,
+    /// The instances.
+    pub instances: Option<Vec<Instance>>,
+    pub(crate) _meta: rboto::__private::Meta,
+}
+rboto::__structure!(
+    RunInstancesOutput "Reservation"[debug from output] { reservation_id : String,
+    owner_id : String, requester_id : String, groups : Vec < GroupIdentifier >, instances
+    : Vec < Instance > } { _meta }
+);
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct SendDiagnosticInterruptOutput {
+    pub(crate) _meta: rboto::__private::Meta,
+}
+rboto::__structure!(
+    SendDiagnosticInterruptOutput "SendDiagnosticInterruptOutput"[debug from output] {} {
+    _meta }
+);
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct UnassignPrivateIpAddressesOutput {
+    pub(crate) _meta: rboto::__private::Meta,
+}
+rboto::__structure!(
+    UnassignPrivateIpAddressesOutput "UnassignPrivateIpAddressesOutput"[debug from
+    output] {} { _meta }
+);

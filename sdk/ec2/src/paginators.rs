@@ -7,10 +7,10 @@ pub static DESCRIBE_ROUTE_TABLES: PaginatorSpec = PaginatorSpec::new(
         &["RouteTables"],
     )
     .limit("MaxResults");
-impl super::input::DescribeRouteTablesRequest<rboto::ServiceClient> {
+impl super::input::DescribeRouteTablesInput {
     /// Pages through `DescribeRouteTables` (botocore's `get_paginator("describe_route_tables")`).
     pub fn into_paginator(self) -> Paginator<Self> {
-        Paginator::new(self._client.clone(), self, &DESCRIBE_ROUTE_TABLES)
+        Paginator::of_input(self, &DESCRIBE_ROUTE_TABLES)
     }
 }
 pub static DESCRIBE_IAM_INSTANCE_PROFILE_ASSOCIATIONS: PaginatorSpec = PaginatorSpec::new(
@@ -19,14 +19,10 @@ pub static DESCRIBE_IAM_INSTANCE_PROFILE_ASSOCIATIONS: PaginatorSpec = Paginator
         &["IamInstanceProfileAssociations"],
     )
     .limit("MaxResults");
-impl super::input::DescribeIamInstanceProfileAssociationsRequest<rboto::ServiceClient> {
+impl super::input::DescribeIamInstanceProfileAssociationsInput {
     /// Pages through `DescribeIamInstanceProfileAssociations` (botocore's `get_paginator("describe_iam_instance_profile_associations")`).
     pub fn into_paginator(self) -> Paginator<Self> {
-        Paginator::new(
-            self._client.clone(),
-            self,
-            &DESCRIBE_IAM_INSTANCE_PROFILE_ASSOCIATIONS,
-        )
+        Paginator::of_input(self, &DESCRIBE_IAM_INSTANCE_PROFILE_ASSOCIATIONS)
     }
 }
 pub static DESCRIBE_INSTANCE_STATUS: PaginatorSpec = PaginatorSpec::new(
@@ -35,10 +31,10 @@ pub static DESCRIBE_INSTANCE_STATUS: PaginatorSpec = PaginatorSpec::new(
         &["InstanceStatuses"],
     )
     .limit("MaxResults");
-impl super::input::DescribeInstanceStatusRequest<rboto::ServiceClient> {
+impl super::input::DescribeInstanceStatusInput {
     /// Pages through `DescribeInstanceStatus` (botocore's `get_paginator("describe_instance_status")`).
     pub fn into_paginator(self) -> Paginator<Self> {
-        Paginator::new(self._client.clone(), self, &DESCRIBE_INSTANCE_STATUS)
+        Paginator::of_input(self, &DESCRIBE_INSTANCE_STATUS)
     }
 }
 pub static DESCRIBE_INSTANCES: PaginatorSpec = PaginatorSpec::new(
@@ -47,10 +43,10 @@ pub static DESCRIBE_INSTANCES: PaginatorSpec = PaginatorSpec::new(
         &["Reservations"],
     )
     .limit("MaxResults");
-impl super::input::DescribeInstancesRequest<rboto::ServiceClient> {
+impl super::input::DescribeInstancesInput {
     /// Pages through `DescribeInstances` (botocore's `get_paginator("describe_instances")`).
     pub fn into_paginator(self) -> Paginator<Self> {
-        Paginator::new(self._client.clone(), self, &DESCRIBE_INSTANCES)
+        Paginator::of_input(self, &DESCRIBE_INSTANCES)
     }
 }
 pub static DESCRIBE_RESERVED_INSTANCES_OFFERINGS: PaginatorSpec = PaginatorSpec::new(
@@ -59,14 +55,10 @@ pub static DESCRIBE_RESERVED_INSTANCES_OFFERINGS: PaginatorSpec = PaginatorSpec:
         &["ReservedInstancesOfferings"],
     )
     .limit("MaxResults");
-impl super::input::DescribeReservedInstancesOfferingsRequest<rboto::ServiceClient> {
+impl super::input::DescribeReservedInstancesOfferingsInput {
     /// Pages through `DescribeReservedInstancesOfferings` (botocore's `get_paginator("describe_reserved_instances_offerings")`).
     pub fn into_paginator(self) -> Paginator<Self> {
-        Paginator::new(
-            self._client.clone(),
-            self,
-            &DESCRIBE_RESERVED_INSTANCES_OFFERINGS,
-        )
+        Paginator::of_input(self, &DESCRIBE_RESERVED_INSTANCES_OFFERINGS)
     }
 }
 pub static DESCRIBE_RESERVED_INSTANCES_MODIFICATIONS: PaginatorSpec = PaginatorSpec::new(
@@ -74,14 +66,10 @@ pub static DESCRIBE_RESERVED_INSTANCES_MODIFICATIONS: PaginatorSpec = PaginatorS
     &["NextToken"],
     &["ReservedInstancesModifications"],
 );
-impl super::input::DescribeReservedInstancesModificationsRequest<rboto::ServiceClient> {
+impl super::input::DescribeReservedInstancesModificationsInput {
     /// Pages through `DescribeReservedInstancesModifications` (botocore's `get_paginator("describe_reserved_instances_modifications")`).
     pub fn into_paginator(self) -> Paginator<Self> {
-        Paginator::new(
-            self._client.clone(),
-            self,
-            &DESCRIBE_RESERVED_INSTANCES_MODIFICATIONS,
-        )
+        Paginator::of_input(self, &DESCRIBE_RESERVED_INSTANCES_MODIFICATIONS)
     }
 }
 pub static DESCRIBE_SECURITY_GROUPS: PaginatorSpec = PaginatorSpec::new(
@@ -90,10 +78,10 @@ pub static DESCRIBE_SECURITY_GROUPS: PaginatorSpec = PaginatorSpec::new(
         &["SecurityGroups"],
     )
     .limit("MaxResults");
-impl super::input::DescribeSecurityGroupsRequest<rboto::ServiceClient> {
+impl super::input::DescribeSecurityGroupsInput {
     /// Pages through `DescribeSecurityGroups` (botocore's `get_paginator("describe_security_groups")`).
     pub fn into_paginator(self) -> Paginator<Self> {
-        Paginator::new(self._client.clone(), self, &DESCRIBE_SECURITY_GROUPS)
+        Paginator::of_input(self, &DESCRIBE_SECURITY_GROUPS)
     }
 }
 pub static DESCRIBE_SNAPSHOTS: PaginatorSpec = PaginatorSpec::new(
@@ -102,10 +90,10 @@ pub static DESCRIBE_SNAPSHOTS: PaginatorSpec = PaginatorSpec::new(
         &["Snapshots"],
     )
     .limit("MaxResults");
-impl super::input::DescribeSnapshotsRequest<rboto::ServiceClient> {
+impl super::input::DescribeSnapshotsInput {
     /// Pages through `DescribeSnapshots` (botocore's `get_paginator("describe_snapshots")`).
     pub fn into_paginator(self) -> Paginator<Self> {
-        Paginator::new(self._client.clone(), self, &DESCRIBE_SNAPSHOTS)
+        Paginator::of_input(self, &DESCRIBE_SNAPSHOTS)
     }
 }
 pub static DESCRIBE_SPOT_FLEET_INSTANCES: PaginatorSpec = PaginatorSpec::new(
@@ -114,10 +102,10 @@ pub static DESCRIBE_SPOT_FLEET_INSTANCES: PaginatorSpec = PaginatorSpec::new(
         &["ActiveInstances"],
     )
     .limit("MaxResults");
-impl super::input::DescribeSpotFleetInstancesRequest<rboto::ServiceClient> {
+impl super::input::DescribeSpotFleetInstancesInput {
     /// Pages through `DescribeSpotFleetInstances` (botocore's `get_paginator("describe_spot_fleet_instances")`).
     pub fn into_paginator(self) -> Paginator<Self> {
-        Paginator::new(self._client.clone(), self, &DESCRIBE_SPOT_FLEET_INSTANCES)
+        Paginator::of_input(self, &DESCRIBE_SPOT_FLEET_INSTANCES)
     }
 }
 pub static DESCRIBE_SPOT_FLEET_REQUESTS: PaginatorSpec = PaginatorSpec::new(
@@ -126,10 +114,10 @@ pub static DESCRIBE_SPOT_FLEET_REQUESTS: PaginatorSpec = PaginatorSpec::new(
         &["SpotFleetRequestConfigs"],
     )
     .limit("MaxResults");
-impl super::input::DescribeSpotFleetRequestsRequest<rboto::ServiceClient> {
+impl super::input::DescribeSpotFleetRequestsInput {
     /// Pages through `DescribeSpotFleetRequests` (botocore's `get_paginator("describe_spot_fleet_requests")`).
     pub fn into_paginator(self) -> Paginator<Self> {
-        Paginator::new(self._client.clone(), self, &DESCRIBE_SPOT_FLEET_REQUESTS)
+        Paginator::of_input(self, &DESCRIBE_SPOT_FLEET_REQUESTS)
     }
 }
 pub static DESCRIBE_SPOT_PRICE_HISTORY: PaginatorSpec = PaginatorSpec::new(
@@ -138,10 +126,10 @@ pub static DESCRIBE_SPOT_PRICE_HISTORY: PaginatorSpec = PaginatorSpec::new(
         &["SpotPriceHistory"],
     )
     .limit("MaxResults");
-impl super::input::DescribeSpotPriceHistoryRequest<rboto::ServiceClient> {
+impl super::input::DescribeSpotPriceHistoryInput {
     /// Pages through `DescribeSpotPriceHistory` (botocore's `get_paginator("describe_spot_price_history")`).
     pub fn into_paginator(self) -> Paginator<Self> {
-        Paginator::new(self._client.clone(), self, &DESCRIBE_SPOT_PRICE_HISTORY)
+        Paginator::of_input(self, &DESCRIBE_SPOT_PRICE_HISTORY)
     }
 }
 pub static DESCRIBE_TAGS: PaginatorSpec = PaginatorSpec::new(
@@ -150,10 +138,10 @@ pub static DESCRIBE_TAGS: PaginatorSpec = PaginatorSpec::new(
         &["Tags"],
     )
     .limit("MaxResults");
-impl super::input::DescribeTagsRequest<rboto::ServiceClient> {
+impl super::input::DescribeTagsInput {
     /// Pages through `DescribeTags` (botocore's `get_paginator("describe_tags")`).
     pub fn into_paginator(self) -> Paginator<Self> {
-        Paginator::new(self._client.clone(), self, &DESCRIBE_TAGS)
+        Paginator::of_input(self, &DESCRIBE_TAGS)
     }
 }
 pub static DESCRIBE_VOLUME_STATUS: PaginatorSpec = PaginatorSpec::new(
@@ -162,10 +150,10 @@ pub static DESCRIBE_VOLUME_STATUS: PaginatorSpec = PaginatorSpec::new(
         &["VolumeStatuses"],
     )
     .limit("MaxResults");
-impl super::input::DescribeVolumeStatusRequest<rboto::ServiceClient> {
+impl super::input::DescribeVolumeStatusInput {
     /// Pages through `DescribeVolumeStatus` (botocore's `get_paginator("describe_volume_status")`).
     pub fn into_paginator(self) -> Paginator<Self> {
-        Paginator::new(self._client.clone(), self, &DESCRIBE_VOLUME_STATUS)
+        Paginator::of_input(self, &DESCRIBE_VOLUME_STATUS)
     }
 }
 pub static DESCRIBE_VOLUMES: PaginatorSpec = PaginatorSpec::new(
@@ -174,10 +162,10 @@ pub static DESCRIBE_VOLUMES: PaginatorSpec = PaginatorSpec::new(
         &["Volumes"],
     )
     .limit("MaxResults");
-impl super::input::DescribeVolumesRequest<rboto::ServiceClient> {
+impl super::input::DescribeVolumesInput {
     /// Pages through `DescribeVolumes` (botocore's `get_paginator("describe_volumes")`).
     pub fn into_paginator(self) -> Paginator<Self> {
-        Paginator::new(self._client.clone(), self, &DESCRIBE_VOLUMES)
+        Paginator::of_input(self, &DESCRIBE_VOLUMES)
     }
 }
 pub static DESCRIBE_NAT_GATEWAYS: PaginatorSpec = PaginatorSpec::new(
@@ -186,10 +174,10 @@ pub static DESCRIBE_NAT_GATEWAYS: PaginatorSpec = PaginatorSpec::new(
         &["NatGateways"],
     )
     .limit("MaxResults");
-impl super::input::DescribeNatGatewaysRequest<rboto::ServiceClient> {
+impl super::input::DescribeNatGatewaysInput {
     /// Pages through `DescribeNatGateways` (botocore's `get_paginator("describe_nat_gateways")`).
     pub fn into_paginator(self) -> Paginator<Self> {
-        Paginator::new(self._client.clone(), self, &DESCRIBE_NAT_GATEWAYS)
+        Paginator::of_input(self, &DESCRIBE_NAT_GATEWAYS)
     }
 }
 pub static DESCRIBE_NETWORK_INTERFACES: PaginatorSpec = PaginatorSpec::new(
@@ -198,10 +186,10 @@ pub static DESCRIBE_NETWORK_INTERFACES: PaginatorSpec = PaginatorSpec::new(
         &["NetworkInterfaces"],
     )
     .limit("MaxResults");
-impl super::input::DescribeNetworkInterfacesRequest<rboto::ServiceClient> {
+impl super::input::DescribeNetworkInterfacesInput {
     /// Pages through `DescribeNetworkInterfaces` (botocore's `get_paginator("describe_network_interfaces")`).
     pub fn into_paginator(self) -> Paginator<Self> {
-        Paginator::new(self._client.clone(), self, &DESCRIBE_NETWORK_INTERFACES)
+        Paginator::of_input(self, &DESCRIBE_NETWORK_INTERFACES)
     }
 }
 pub static DESCRIBE_VPC_ENDPOINTS: PaginatorSpec = PaginatorSpec::new(
@@ -210,10 +198,10 @@ pub static DESCRIBE_VPC_ENDPOINTS: PaginatorSpec = PaginatorSpec::new(
         &["VpcEndpoints"],
     )
     .limit("MaxResults");
-impl super::input::DescribeVpcEndpointsRequest<rboto::ServiceClient> {
+impl super::input::DescribeVpcEndpointsInput {
     /// Pages through `DescribeVpcEndpoints` (botocore's `get_paginator("describe_vpc_endpoints")`).
     pub fn into_paginator(self) -> Paginator<Self> {
-        Paginator::new(self._client.clone(), self, &DESCRIBE_VPC_ENDPOINTS)
+        Paginator::of_input(self, &DESCRIBE_VPC_ENDPOINTS)
     }
 }
 pub static DESCRIBE_VPC_ENDPOINT_SERVICES: PaginatorSpec = PaginatorSpec::new(
@@ -222,10 +210,10 @@ pub static DESCRIBE_VPC_ENDPOINT_SERVICES: PaginatorSpec = PaginatorSpec::new(
         &["ServiceDetails", "ServiceNames"],
     )
     .limit("MaxResults");
-impl super::input::DescribeVpcEndpointServicesRequest<rboto::ServiceClient> {
+impl super::input::DescribeVpcEndpointServicesInput {
     /// Pages through `DescribeVpcEndpointServices` (botocore's `get_paginator("describe_vpc_endpoint_services")`).
     pub fn into_paginator(self) -> Paginator<Self> {
-        Paginator::new(self._client.clone(), self, &DESCRIBE_VPC_ENDPOINT_SERVICES)
+        Paginator::of_input(self, &DESCRIBE_VPC_ENDPOINT_SERVICES)
     }
 }
 pub static DESCRIBE_VPC_ENDPOINT_CONNECTIONS: PaginatorSpec = PaginatorSpec::new(
@@ -234,10 +222,10 @@ pub static DESCRIBE_VPC_ENDPOINT_CONNECTIONS: PaginatorSpec = PaginatorSpec::new
         &["VpcEndpointConnections"],
     )
     .limit("MaxResults");
-impl super::input::DescribeVpcEndpointConnectionsRequest<rboto::ServiceClient> {
+impl super::input::DescribeVpcEndpointConnectionsInput {
     /// Pages through `DescribeVpcEndpointConnections` (botocore's `get_paginator("describe_vpc_endpoint_connections")`).
     pub fn into_paginator(self) -> Paginator<Self> {
-        Paginator::new(self._client.clone(), self, &DESCRIBE_VPC_ENDPOINT_CONNECTIONS)
+        Paginator::of_input(self, &DESCRIBE_VPC_ENDPOINT_CONNECTIONS)
     }
 }
 pub static DESCRIBE_BYOIP_CIDRS: PaginatorSpec = PaginatorSpec::new(
@@ -246,10 +234,10 @@ pub static DESCRIBE_BYOIP_CIDRS: PaginatorSpec = PaginatorSpec::new(
         &["ByoipCidrs"],
     )
     .limit("MaxResults");
-impl super::input::DescribeByoipCidrsRequest<rboto::ServiceClient> {
+impl super::input::DescribeByoipCidrsInput {
     /// Pages through `DescribeByoipCidrs` (botocore's `get_paginator("describe_byoip_cidrs")`).
     pub fn into_paginator(self) -> Paginator<Self> {
-        Paginator::new(self._client.clone(), self, &DESCRIBE_BYOIP_CIDRS)
+        Paginator::of_input(self, &DESCRIBE_BYOIP_CIDRS)
     }
 }
 pub static DESCRIBE_CAPACITY_RESERVATIONS: PaginatorSpec = PaginatorSpec::new(
@@ -258,10 +246,10 @@ pub static DESCRIBE_CAPACITY_RESERVATIONS: PaginatorSpec = PaginatorSpec::new(
         &["CapacityReservations"],
     )
     .limit("MaxResults");
-impl super::input::DescribeCapacityReservationsRequest<rboto::ServiceClient> {
+impl super::input::DescribeCapacityReservationsInput {
     /// Pages through `DescribeCapacityReservations` (botocore's `get_paginator("describe_capacity_reservations")`).
     pub fn into_paginator(self) -> Paginator<Self> {
-        Paginator::new(self._client.clone(), self, &DESCRIBE_CAPACITY_RESERVATIONS)
+        Paginator::of_input(self, &DESCRIBE_CAPACITY_RESERVATIONS)
     }
 }
 pub static DESCRIBE_CLASSIC_LINK_INSTANCES: PaginatorSpec = PaginatorSpec::new(
@@ -270,10 +258,10 @@ pub static DESCRIBE_CLASSIC_LINK_INSTANCES: PaginatorSpec = PaginatorSpec::new(
         &["Instances"],
     )
     .limit("MaxResults");
-impl super::input::DescribeClassicLinkInstancesRequest<rboto::ServiceClient> {
+impl super::input::DescribeClassicLinkInstancesInput {
     /// Pages through `DescribeClassicLinkInstances` (botocore's `get_paginator("describe_classic_link_instances")`).
     pub fn into_paginator(self) -> Paginator<Self> {
-        Paginator::new(self._client.clone(), self, &DESCRIBE_CLASSIC_LINK_INSTANCES)
+        Paginator::of_input(self, &DESCRIBE_CLASSIC_LINK_INSTANCES)
     }
 }
 pub static DESCRIBE_CLIENT_VPN_AUTHORIZATION_RULES: PaginatorSpec = PaginatorSpec::new(
@@ -282,14 +270,10 @@ pub static DESCRIBE_CLIENT_VPN_AUTHORIZATION_RULES: PaginatorSpec = PaginatorSpe
         &["AuthorizationRules"],
     )
     .limit("MaxResults");
-impl super::input::DescribeClientVpnAuthorizationRulesRequest<rboto::ServiceClient> {
+impl super::input::DescribeClientVpnAuthorizationRulesInput {
     /// Pages through `DescribeClientVpnAuthorizationRules` (botocore's `get_paginator("describe_client_vpn_authorization_rules")`).
     pub fn into_paginator(self) -> Paginator<Self> {
-        Paginator::new(
-            self._client.clone(),
-            self,
-            &DESCRIBE_CLIENT_VPN_AUTHORIZATION_RULES,
-        )
+        Paginator::of_input(self, &DESCRIBE_CLIENT_VPN_AUTHORIZATION_RULES)
     }
 }
 pub static DESCRIBE_CLIENT_VPN_CONNECTIONS: PaginatorSpec = PaginatorSpec::new(
@@ -298,10 +282,10 @@ pub static DESCRIBE_CLIENT_VPN_CONNECTIONS: PaginatorSpec = PaginatorSpec::new(
         &["Connections"],
     )
     .limit("MaxResults");
-impl super::input::DescribeClientVpnConnectionsRequest<rboto::ServiceClient> {
+impl super::input::DescribeClientVpnConnectionsInput {
     /// Pages through `DescribeClientVpnConnections` (botocore's `get_paginator("describe_client_vpn_connections")`).
     pub fn into_paginator(self) -> Paginator<Self> {
-        Paginator::new(self._client.clone(), self, &DESCRIBE_CLIENT_VPN_CONNECTIONS)
+        Paginator::of_input(self, &DESCRIBE_CLIENT_VPN_CONNECTIONS)
     }
 }
 pub static DESCRIBE_CLIENT_VPN_ENDPOINTS: PaginatorSpec = PaginatorSpec::new(
@@ -310,10 +294,10 @@ pub static DESCRIBE_CLIENT_VPN_ENDPOINTS: PaginatorSpec = PaginatorSpec::new(
         &["ClientVpnEndpoints"],
     )
     .limit("MaxResults");
-impl super::input::DescribeClientVpnEndpointsRequest<rboto::ServiceClient> {
+impl super::input::DescribeClientVpnEndpointsInput {
     /// Pages through `DescribeClientVpnEndpoints` (botocore's `get_paginator("describe_client_vpn_endpoints")`).
     pub fn into_paginator(self) -> Paginator<Self> {
-        Paginator::new(self._client.clone(), self, &DESCRIBE_CLIENT_VPN_ENDPOINTS)
+        Paginator::of_input(self, &DESCRIBE_CLIENT_VPN_ENDPOINTS)
     }
 }
 pub static DESCRIBE_CLIENT_VPN_ROUTES: PaginatorSpec = PaginatorSpec::new(
@@ -322,10 +306,10 @@ pub static DESCRIBE_CLIENT_VPN_ROUTES: PaginatorSpec = PaginatorSpec::new(
         &["Routes"],
     )
     .limit("MaxResults");
-impl super::input::DescribeClientVpnRoutesRequest<rboto::ServiceClient> {
+impl super::input::DescribeClientVpnRoutesInput {
     /// Pages through `DescribeClientVpnRoutes` (botocore's `get_paginator("describe_client_vpn_routes")`).
     pub fn into_paginator(self) -> Paginator<Self> {
-        Paginator::new(self._client.clone(), self, &DESCRIBE_CLIENT_VPN_ROUTES)
+        Paginator::of_input(self, &DESCRIBE_CLIENT_VPN_ROUTES)
     }
 }
 pub static DESCRIBE_CLIENT_VPN_TARGET_NETWORKS: PaginatorSpec = PaginatorSpec::new(
@@ -334,10 +318,10 @@ pub static DESCRIBE_CLIENT_VPN_TARGET_NETWORKS: PaginatorSpec = PaginatorSpec::n
         &["ClientVpnTargetNetworks"],
     )
     .limit("MaxResults");
-impl super::input::DescribeClientVpnTargetNetworksRequest<rboto::ServiceClient> {
+impl super::input::DescribeClientVpnTargetNetworksInput {
     /// Pages through `DescribeClientVpnTargetNetworks` (botocore's `get_paginator("describe_client_vpn_target_networks")`).
     pub fn into_paginator(self) -> Paginator<Self> {
-        Paginator::new(self._client.clone(), self, &DESCRIBE_CLIENT_VPN_TARGET_NETWORKS)
+        Paginator::of_input(self, &DESCRIBE_CLIENT_VPN_TARGET_NETWORKS)
     }
 }
 pub static DESCRIBE_EGRESS_ONLY_INTERNET_GATEWAYS: PaginatorSpec = PaginatorSpec::new(
@@ -346,14 +330,10 @@ pub static DESCRIBE_EGRESS_ONLY_INTERNET_GATEWAYS: PaginatorSpec = PaginatorSpec
         &["EgressOnlyInternetGateways"],
     )
     .limit("MaxResults");
-impl super::input::DescribeEgressOnlyInternetGatewaysRequest<rboto::ServiceClient> {
+impl super::input::DescribeEgressOnlyInternetGatewaysInput {
     /// Pages through `DescribeEgressOnlyInternetGateways` (botocore's `get_paginator("describe_egress_only_internet_gateways")`).
     pub fn into_paginator(self) -> Paginator<Self> {
-        Paginator::new(
-            self._client.clone(),
-            self,
-            &DESCRIBE_EGRESS_ONLY_INTERNET_GATEWAYS,
-        )
+        Paginator::of_input(self, &DESCRIBE_EGRESS_ONLY_INTERNET_GATEWAYS)
     }
 }
 pub static DESCRIBE_FLEETS: PaginatorSpec = PaginatorSpec::new(
@@ -362,10 +342,10 @@ pub static DESCRIBE_FLEETS: PaginatorSpec = PaginatorSpec::new(
         &["Fleets"],
     )
     .limit("MaxResults");
-impl super::input::DescribeFleetsRequest<rboto::ServiceClient> {
+impl super::input::DescribeFleetsInput {
     /// Pages through `DescribeFleets` (botocore's `get_paginator("describe_fleets")`).
     pub fn into_paginator(self) -> Paginator<Self> {
-        Paginator::new(self._client.clone(), self, &DESCRIBE_FLEETS)
+        Paginator::of_input(self, &DESCRIBE_FLEETS)
     }
 }
 pub static DESCRIBE_FLOW_LOGS: PaginatorSpec = PaginatorSpec::new(
@@ -374,10 +354,10 @@ pub static DESCRIBE_FLOW_LOGS: PaginatorSpec = PaginatorSpec::new(
         &["FlowLogs"],
     )
     .limit("MaxResults");
-impl super::input::DescribeFlowLogsRequest<rboto::ServiceClient> {
+impl super::input::DescribeFlowLogsInput {
     /// Pages through `DescribeFlowLogs` (botocore's `get_paginator("describe_flow_logs")`).
     pub fn into_paginator(self) -> Paginator<Self> {
-        Paginator::new(self._client.clone(), self, &DESCRIBE_FLOW_LOGS)
+        Paginator::of_input(self, &DESCRIBE_FLOW_LOGS)
     }
 }
 pub static DESCRIBE_FPGA_IMAGES: PaginatorSpec = PaginatorSpec::new(
@@ -386,10 +366,10 @@ pub static DESCRIBE_FPGA_IMAGES: PaginatorSpec = PaginatorSpec::new(
         &["FpgaImages"],
     )
     .limit("MaxResults");
-impl super::input::DescribeFpgaImagesRequest<rboto::ServiceClient> {
+impl super::input::DescribeFpgaImagesInput {
     /// Pages through `DescribeFpgaImages` (botocore's `get_paginator("describe_fpga_images")`).
     pub fn into_paginator(self) -> Paginator<Self> {
-        Paginator::new(self._client.clone(), self, &DESCRIBE_FPGA_IMAGES)
+        Paginator::of_input(self, &DESCRIBE_FPGA_IMAGES)
     }
 }
 pub static DESCRIBE_HOST_RESERVATION_OFFERINGS: PaginatorSpec = PaginatorSpec::new(
@@ -398,10 +378,10 @@ pub static DESCRIBE_HOST_RESERVATION_OFFERINGS: PaginatorSpec = PaginatorSpec::n
         &["OfferingSet"],
     )
     .limit("MaxResults");
-impl super::input::DescribeHostReservationOfferingsRequest<rboto::ServiceClient> {
+impl super::input::DescribeHostReservationOfferingsInput {
     /// Pages through `DescribeHostReservationOfferings` (botocore's `get_paginator("describe_host_reservation_offerings")`).
     pub fn into_paginator(self) -> Paginator<Self> {
-        Paginator::new(self._client.clone(), self, &DESCRIBE_HOST_RESERVATION_OFFERINGS)
+        Paginator::of_input(self, &DESCRIBE_HOST_RESERVATION_OFFERINGS)
     }
 }
 pub static DESCRIBE_HOST_RESERVATIONS: PaginatorSpec = PaginatorSpec::new(
@@ -410,10 +390,10 @@ pub static DESCRIBE_HOST_RESERVATIONS: PaginatorSpec = PaginatorSpec::new(
         &["HostReservationSet"],
     )
     .limit("MaxResults");
-impl super::input::DescribeHostReservationsRequest<rboto::ServiceClient> {
+impl super::input::DescribeHostReservationsInput {
     /// Pages through `DescribeHostReservations` (botocore's `get_paginator("describe_host_reservations")`).
     pub fn into_paginator(self) -> Paginator<Self> {
-        Paginator::new(self._client.clone(), self, &DESCRIBE_HOST_RESERVATIONS)
+        Paginator::of_input(self, &DESCRIBE_HOST_RESERVATIONS)
     }
 }
 pub static DESCRIBE_HOSTS: PaginatorSpec = PaginatorSpec::new(
@@ -422,10 +402,10 @@ pub static DESCRIBE_HOSTS: PaginatorSpec = PaginatorSpec::new(
         &["Hosts"],
     )
     .limit("MaxResults");
-impl super::input::DescribeHostsRequest<rboto::ServiceClient> {
+impl super::input::DescribeHostsInput {
     /// Pages through `DescribeHosts` (botocore's `get_paginator("describe_hosts")`).
     pub fn into_paginator(self) -> Paginator<Self> {
-        Paginator::new(self._client.clone(), self, &DESCRIBE_HOSTS)
+        Paginator::of_input(self, &DESCRIBE_HOSTS)
     }
 }
 pub static DESCRIBE_IMPORT_IMAGE_TASKS: PaginatorSpec = PaginatorSpec::new(
@@ -434,10 +414,10 @@ pub static DESCRIBE_IMPORT_IMAGE_TASKS: PaginatorSpec = PaginatorSpec::new(
         &["ImportImageTasks"],
     )
     .limit("MaxResults");
-impl super::input::DescribeImportImageTasksRequest<rboto::ServiceClient> {
+impl super::input::DescribeImportImageTasksInput {
     /// Pages through `DescribeImportImageTasks` (botocore's `get_paginator("describe_import_image_tasks")`).
     pub fn into_paginator(self) -> Paginator<Self> {
-        Paginator::new(self._client.clone(), self, &DESCRIBE_IMPORT_IMAGE_TASKS)
+        Paginator::of_input(self, &DESCRIBE_IMPORT_IMAGE_TASKS)
     }
 }
 pub static DESCRIBE_IMPORT_SNAPSHOT_TASKS: PaginatorSpec = PaginatorSpec::new(
@@ -446,10 +426,10 @@ pub static DESCRIBE_IMPORT_SNAPSHOT_TASKS: PaginatorSpec = PaginatorSpec::new(
         &["ImportSnapshotTasks"],
     )
     .limit("MaxResults");
-impl super::input::DescribeImportSnapshotTasksRequest<rboto::ServiceClient> {
+impl super::input::DescribeImportSnapshotTasksInput {
     /// Pages through `DescribeImportSnapshotTasks` (botocore's `get_paginator("describe_import_snapshot_tasks")`).
     pub fn into_paginator(self) -> Paginator<Self> {
-        Paginator::new(self._client.clone(), self, &DESCRIBE_IMPORT_SNAPSHOT_TASKS)
+        Paginator::of_input(self, &DESCRIBE_IMPORT_SNAPSHOT_TASKS)
     }
 }
 pub static DESCRIBE_INSTANCE_CREDIT_SPECIFICATIONS: PaginatorSpec = PaginatorSpec::new(
@@ -458,14 +438,10 @@ pub static DESCRIBE_INSTANCE_CREDIT_SPECIFICATIONS: PaginatorSpec = PaginatorSpe
         &["InstanceCreditSpecifications"],
     )
     .limit("MaxResults");
-impl super::input::DescribeInstanceCreditSpecificationsRequest<rboto::ServiceClient> {
+impl super::input::DescribeInstanceCreditSpecificationsInput {
     /// Pages through `DescribeInstanceCreditSpecifications` (botocore's `get_paginator("describe_instance_credit_specifications")`).
     pub fn into_paginator(self) -> Paginator<Self> {
-        Paginator::new(
-            self._client.clone(),
-            self,
-            &DESCRIBE_INSTANCE_CREDIT_SPECIFICATIONS,
-        )
+        Paginator::of_input(self, &DESCRIBE_INSTANCE_CREDIT_SPECIFICATIONS)
     }
 }
 pub static DESCRIBE_LAUNCH_TEMPLATE_VERSIONS: PaginatorSpec = PaginatorSpec::new(
@@ -474,10 +450,10 @@ pub static DESCRIBE_LAUNCH_TEMPLATE_VERSIONS: PaginatorSpec = PaginatorSpec::new
         &["LaunchTemplateVersions"],
     )
     .limit("MaxResults");
-impl super::input::DescribeLaunchTemplateVersionsRequest<rboto::ServiceClient> {
+impl super::input::DescribeLaunchTemplateVersionsInput {
     /// Pages through `DescribeLaunchTemplateVersions` (botocore's `get_paginator("describe_launch_template_versions")`).
     pub fn into_paginator(self) -> Paginator<Self> {
-        Paginator::new(self._client.clone(), self, &DESCRIBE_LAUNCH_TEMPLATE_VERSIONS)
+        Paginator::of_input(self, &DESCRIBE_LAUNCH_TEMPLATE_VERSIONS)
     }
 }
 pub static DESCRIBE_LAUNCH_TEMPLATES: PaginatorSpec = PaginatorSpec::new(
@@ -486,10 +462,10 @@ pub static DESCRIBE_LAUNCH_TEMPLATES: PaginatorSpec = PaginatorSpec::new(
         &["LaunchTemplates"],
     )
     .limit("MaxResults");
-impl super::input::DescribeLaunchTemplatesRequest<rboto::ServiceClient> {
+impl super::input::DescribeLaunchTemplatesInput {
     /// Pages through `DescribeLaunchTemplates` (botocore's `get_paginator("describe_launch_templates")`).
     pub fn into_paginator(self) -> Paginator<Self> {
-        Paginator::new(self._client.clone(), self, &DESCRIBE_LAUNCH_TEMPLATES)
+        Paginator::of_input(self, &DESCRIBE_LAUNCH_TEMPLATES)
     }
 }
 pub static DESCRIBE_MOVING_ADDRESSES: PaginatorSpec = PaginatorSpec::new(
@@ -498,10 +474,10 @@ pub static DESCRIBE_MOVING_ADDRESSES: PaginatorSpec = PaginatorSpec::new(
         &["MovingAddressStatuses"],
     )
     .limit("MaxResults");
-impl super::input::DescribeMovingAddressesRequest<rboto::ServiceClient> {
+impl super::input::DescribeMovingAddressesInput {
     /// Pages through `DescribeMovingAddresses` (botocore's `get_paginator("describe_moving_addresses")`).
     pub fn into_paginator(self) -> Paginator<Self> {
-        Paginator::new(self._client.clone(), self, &DESCRIBE_MOVING_ADDRESSES)
+        Paginator::of_input(self, &DESCRIBE_MOVING_ADDRESSES)
     }
 }
 pub static DESCRIBE_NETWORK_INTERFACE_PERMISSIONS: PaginatorSpec = PaginatorSpec::new(
@@ -510,14 +486,10 @@ pub static DESCRIBE_NETWORK_INTERFACE_PERMISSIONS: PaginatorSpec = PaginatorSpec
         &["NetworkInterfacePermissions"],
     )
     .limit("MaxResults");
-impl super::input::DescribeNetworkInterfacePermissionsRequest<rboto::ServiceClient> {
+impl super::input::DescribeNetworkInterfacePermissionsInput {
     /// Pages through `DescribeNetworkInterfacePermissions` (botocore's `get_paginator("describe_network_interface_permissions")`).
     pub fn into_paginator(self) -> Paginator<Self> {
-        Paginator::new(
-            self._client.clone(),
-            self,
-            &DESCRIBE_NETWORK_INTERFACE_PERMISSIONS,
-        )
+        Paginator::of_input(self, &DESCRIBE_NETWORK_INTERFACE_PERMISSIONS)
     }
 }
 pub static DESCRIBE_PREFIX_LISTS: PaginatorSpec = PaginatorSpec::new(
@@ -526,10 +498,10 @@ pub static DESCRIBE_PREFIX_LISTS: PaginatorSpec = PaginatorSpec::new(
         &["PrefixLists"],
     )
     .limit("MaxResults");
-impl super::input::DescribePrefixListsRequest<rboto::ServiceClient> {
+impl super::input::DescribePrefixListsInput {
     /// Pages through `DescribePrefixLists` (botocore's `get_paginator("describe_prefix_lists")`).
     pub fn into_paginator(self) -> Paginator<Self> {
-        Paginator::new(self._client.clone(), self, &DESCRIBE_PREFIX_LISTS)
+        Paginator::of_input(self, &DESCRIBE_PREFIX_LISTS)
     }
 }
 pub static DESCRIBE_PRINCIPAL_ID_FORMAT: PaginatorSpec = PaginatorSpec::new(
@@ -538,10 +510,10 @@ pub static DESCRIBE_PRINCIPAL_ID_FORMAT: PaginatorSpec = PaginatorSpec::new(
         &["Principals"],
     )
     .limit("MaxResults");
-impl super::input::DescribePrincipalIdFormatRequest<rboto::ServiceClient> {
+impl super::input::DescribePrincipalIdFormatInput {
     /// Pages through `DescribePrincipalIdFormat` (botocore's `get_paginator("describe_principal_id_format")`).
     pub fn into_paginator(self) -> Paginator<Self> {
-        Paginator::new(self._client.clone(), self, &DESCRIBE_PRINCIPAL_ID_FORMAT)
+        Paginator::of_input(self, &DESCRIBE_PRINCIPAL_ID_FORMAT)
     }
 }
 pub static DESCRIBE_PUBLIC_IPV4_POOLS: PaginatorSpec = PaginatorSpec::new(
@@ -550,10 +522,10 @@ pub static DESCRIBE_PUBLIC_IPV4_POOLS: PaginatorSpec = PaginatorSpec::new(
         &["PublicIpv4Pools"],
     )
     .limit("MaxResults");
-impl super::input::DescribePublicIpv4PoolsRequest<rboto::ServiceClient> {
+impl super::input::DescribePublicIpv4PoolsInput {
     /// Pages through `DescribePublicIpv4Pools` (botocore's `get_paginator("describe_public_ipv4_pools")`).
     pub fn into_paginator(self) -> Paginator<Self> {
-        Paginator::new(self._client.clone(), self, &DESCRIBE_PUBLIC_IPV4_POOLS)
+        Paginator::of_input(self, &DESCRIBE_PUBLIC_IPV4_POOLS)
     }
 }
 pub static DESCRIBE_SCHEDULED_INSTANCE_AVAILABILITY: PaginatorSpec = PaginatorSpec::new(
@@ -562,14 +534,10 @@ pub static DESCRIBE_SCHEDULED_INSTANCE_AVAILABILITY: PaginatorSpec = PaginatorSp
         &["ScheduledInstanceAvailabilitySet"],
     )
     .limit("MaxResults");
-impl super::input::DescribeScheduledInstanceAvailabilityRequest<rboto::ServiceClient> {
+impl super::input::DescribeScheduledInstanceAvailabilityInput {
     /// Pages through `DescribeScheduledInstanceAvailability` (botocore's `get_paginator("describe_scheduled_instance_availability")`).
     pub fn into_paginator(self) -> Paginator<Self> {
-        Paginator::new(
-            self._client.clone(),
-            self,
-            &DESCRIBE_SCHEDULED_INSTANCE_AVAILABILITY,
-        )
+        Paginator::of_input(self, &DESCRIBE_SCHEDULED_INSTANCE_AVAILABILITY)
     }
 }
 pub static DESCRIBE_SCHEDULED_INSTANCES: PaginatorSpec = PaginatorSpec::new(
@@ -578,10 +546,10 @@ pub static DESCRIBE_SCHEDULED_INSTANCES: PaginatorSpec = PaginatorSpec::new(
         &["ScheduledInstanceSet"],
     )
     .limit("MaxResults");
-impl super::input::DescribeScheduledInstancesRequest<rboto::ServiceClient> {
+impl super::input::DescribeScheduledInstancesInput {
     /// Pages through `DescribeScheduledInstances` (botocore's `get_paginator("describe_scheduled_instances")`).
     pub fn into_paginator(self) -> Paginator<Self> {
-        Paginator::new(self._client.clone(), self, &DESCRIBE_SCHEDULED_INSTANCES)
+        Paginator::of_input(self, &DESCRIBE_SCHEDULED_INSTANCES)
     }
 }
 pub static DESCRIBE_STALE_SECURITY_GROUPS: PaginatorSpec = PaginatorSpec::new(
@@ -590,10 +558,10 @@ pub static DESCRIBE_STALE_SECURITY_GROUPS: PaginatorSpec = PaginatorSpec::new(
         &["StaleSecurityGroupSet"],
     )
     .limit("MaxResults");
-impl super::input::DescribeStaleSecurityGroupsRequest<rboto::ServiceClient> {
+impl super::input::DescribeStaleSecurityGroupsInput {
     /// Pages through `DescribeStaleSecurityGroups` (botocore's `get_paginator("describe_stale_security_groups")`).
     pub fn into_paginator(self) -> Paginator<Self> {
-        Paginator::new(self._client.clone(), self, &DESCRIBE_STALE_SECURITY_GROUPS)
+        Paginator::of_input(self, &DESCRIBE_STALE_SECURITY_GROUPS)
     }
 }
 pub static DESCRIBE_TRANSIT_GATEWAY_ATTACHMENTS: PaginatorSpec = PaginatorSpec::new(
@@ -602,10 +570,10 @@ pub static DESCRIBE_TRANSIT_GATEWAY_ATTACHMENTS: PaginatorSpec = PaginatorSpec::
         &["TransitGatewayAttachments"],
     )
     .limit("MaxResults");
-impl super::input::DescribeTransitGatewayAttachmentsRequest<rboto::ServiceClient> {
+impl super::input::DescribeTransitGatewayAttachmentsInput {
     /// Pages through `DescribeTransitGatewayAttachments` (botocore's `get_paginator("describe_transit_gateway_attachments")`).
     pub fn into_paginator(self) -> Paginator<Self> {
-        Paginator::new(self._client.clone(), self, &DESCRIBE_TRANSIT_GATEWAY_ATTACHMENTS)
+        Paginator::of_input(self, &DESCRIBE_TRANSIT_GATEWAY_ATTACHMENTS)
     }
 }
 pub static DESCRIBE_TRANSIT_GATEWAY_ROUTE_TABLES: PaginatorSpec = PaginatorSpec::new(
@@ -614,14 +582,10 @@ pub static DESCRIBE_TRANSIT_GATEWAY_ROUTE_TABLES: PaginatorSpec = PaginatorSpec:
         &["TransitGatewayRouteTables"],
     )
     .limit("MaxResults");
-impl super::input::DescribeTransitGatewayRouteTablesRequest<rboto::ServiceClient> {
+impl super::input::DescribeTransitGatewayRouteTablesInput {
     /// Pages through `DescribeTransitGatewayRouteTables` (botocore's `get_paginator("describe_transit_gateway_route_tables")`).
     pub fn into_paginator(self) -> Paginator<Self> {
-        Paginator::new(
-            self._client.clone(),
-            self,
-            &DESCRIBE_TRANSIT_GATEWAY_ROUTE_TABLES,
-        )
+        Paginator::of_input(self, &DESCRIBE_TRANSIT_GATEWAY_ROUTE_TABLES)
     }
 }
 pub static DESCRIBE_TRANSIT_GATEWAY_VPC_ATTACHMENTS: PaginatorSpec = PaginatorSpec::new(
@@ -630,14 +594,10 @@ pub static DESCRIBE_TRANSIT_GATEWAY_VPC_ATTACHMENTS: PaginatorSpec = PaginatorSp
         &["TransitGatewayVpcAttachments"],
     )
     .limit("MaxResults");
-impl super::input::DescribeTransitGatewayVpcAttachmentsRequest<rboto::ServiceClient> {
+impl super::input::DescribeTransitGatewayVpcAttachmentsInput {
     /// Pages through `DescribeTransitGatewayVpcAttachments` (botocore's `get_paginator("describe_transit_gateway_vpc_attachments")`).
     pub fn into_paginator(self) -> Paginator<Self> {
-        Paginator::new(
-            self._client.clone(),
-            self,
-            &DESCRIBE_TRANSIT_GATEWAY_VPC_ATTACHMENTS,
-        )
+        Paginator::of_input(self, &DESCRIBE_TRANSIT_GATEWAY_VPC_ATTACHMENTS)
     }
 }
 pub static DESCRIBE_TRANSIT_GATEWAYS: PaginatorSpec = PaginatorSpec::new(
@@ -646,10 +606,10 @@ pub static DESCRIBE_TRANSIT_GATEWAYS: PaginatorSpec = PaginatorSpec::new(
         &["TransitGateways"],
     )
     .limit("MaxResults");
-impl super::input::DescribeTransitGatewaysRequest<rboto::ServiceClient> {
+impl super::input::DescribeTransitGatewaysInput {
     /// Pages through `DescribeTransitGateways` (botocore's `get_paginator("describe_transit_gateways")`).
     pub fn into_paginator(self) -> Paginator<Self> {
-        Paginator::new(self._client.clone(), self, &DESCRIBE_TRANSIT_GATEWAYS)
+        Paginator::of_input(self, &DESCRIBE_TRANSIT_GATEWAYS)
     }
 }
 pub static DESCRIBE_VOLUMES_MODIFICATIONS: PaginatorSpec = PaginatorSpec::new(
@@ -658,10 +618,10 @@ pub static DESCRIBE_VOLUMES_MODIFICATIONS: PaginatorSpec = PaginatorSpec::new(
         &["VolumesModifications"],
     )
     .limit("MaxResults");
-impl super::input::DescribeVolumesModificationsRequest<rboto::ServiceClient> {
+impl super::input::DescribeVolumesModificationsInput {
     /// Pages through `DescribeVolumesModifications` (botocore's `get_paginator("describe_volumes_modifications")`).
     pub fn into_paginator(self) -> Paginator<Self> {
-        Paginator::new(self._client.clone(), self, &DESCRIBE_VOLUMES_MODIFICATIONS)
+        Paginator::of_input(self, &DESCRIBE_VOLUMES_MODIFICATIONS)
     }
 }
 pub static DESCRIBE_VPC_CLASSIC_LINK_DNS_SUPPORT: PaginatorSpec = PaginatorSpec::new(
@@ -670,14 +630,10 @@ pub static DESCRIBE_VPC_CLASSIC_LINK_DNS_SUPPORT: PaginatorSpec = PaginatorSpec:
         &["Vpcs"],
     )
     .limit("MaxResults");
-impl super::input::DescribeVpcClassicLinkDnsSupportRequest<rboto::ServiceClient> {
+impl super::input::DescribeVpcClassicLinkDnsSupportInput {
     /// Pages through `DescribeVpcClassicLinkDnsSupport` (botocore's `get_paginator("describe_vpc_classic_link_dns_support")`).
     pub fn into_paginator(self) -> Paginator<Self> {
-        Paginator::new(
-            self._client.clone(),
-            self,
-            &DESCRIBE_VPC_CLASSIC_LINK_DNS_SUPPORT,
-        )
+        Paginator::of_input(self, &DESCRIBE_VPC_CLASSIC_LINK_DNS_SUPPORT)
     }
 }
 pub static DESCRIBE_VPC_ENDPOINT_CONNECTION_NOTIFICATIONS: PaginatorSpec = PaginatorSpec::new(
@@ -686,16 +642,10 @@ pub static DESCRIBE_VPC_ENDPOINT_CONNECTION_NOTIFICATIONS: PaginatorSpec = Pagin
         &["ConnectionNotificationSet"],
     )
     .limit("MaxResults");
-impl super::input::DescribeVpcEndpointConnectionNotificationsRequest<
-    rboto::ServiceClient,
-> {
+impl super::input::DescribeVpcEndpointConnectionNotificationsInput {
     /// Pages through `DescribeVpcEndpointConnectionNotifications` (botocore's `get_paginator("describe_vpc_endpoint_connection_notifications")`).
     pub fn into_paginator(self) -> Paginator<Self> {
-        Paginator::new(
-            self._client.clone(),
-            self,
-            &DESCRIBE_VPC_ENDPOINT_CONNECTION_NOTIFICATIONS,
-        )
+        Paginator::of_input(self, &DESCRIBE_VPC_ENDPOINT_CONNECTION_NOTIFICATIONS)
     }
 }
 pub static DESCRIBE_VPC_ENDPOINT_SERVICE_CONFIGURATIONS: PaginatorSpec = PaginatorSpec::new(
@@ -704,16 +654,10 @@ pub static DESCRIBE_VPC_ENDPOINT_SERVICE_CONFIGURATIONS: PaginatorSpec = Paginat
         &["ServiceConfigurations"],
     )
     .limit("MaxResults");
-impl super::input::DescribeVpcEndpointServiceConfigurationsRequest<
-    rboto::ServiceClient,
-> {
+impl super::input::DescribeVpcEndpointServiceConfigurationsInput {
     /// Pages through `DescribeVpcEndpointServiceConfigurations` (botocore's `get_paginator("describe_vpc_endpoint_service_configurations")`).
     pub fn into_paginator(self) -> Paginator<Self> {
-        Paginator::new(
-            self._client.clone(),
-            self,
-            &DESCRIBE_VPC_ENDPOINT_SERVICE_CONFIGURATIONS,
-        )
+        Paginator::of_input(self, &DESCRIBE_VPC_ENDPOINT_SERVICE_CONFIGURATIONS)
     }
 }
 pub static DESCRIBE_VPC_ENDPOINT_SERVICE_PERMISSIONS: PaginatorSpec = PaginatorSpec::new(
@@ -722,14 +666,10 @@ pub static DESCRIBE_VPC_ENDPOINT_SERVICE_PERMISSIONS: PaginatorSpec = PaginatorS
         &["AllowedPrincipals"],
     )
     .limit("MaxResults");
-impl super::input::DescribeVpcEndpointServicePermissionsRequest<rboto::ServiceClient> {
+impl super::input::DescribeVpcEndpointServicePermissionsInput {
     /// Pages through `DescribeVpcEndpointServicePermissions` (botocore's `get_paginator("describe_vpc_endpoint_service_permissions")`).
     pub fn into_paginator(self) -> Paginator<Self> {
-        Paginator::new(
-            self._client.clone(),
-            self,
-            &DESCRIBE_VPC_ENDPOINT_SERVICE_PERMISSIONS,
-        )
+        Paginator::of_input(self, &DESCRIBE_VPC_ENDPOINT_SERVICE_PERMISSIONS)
     }
 }
 pub static DESCRIBE_VPC_PEERING_CONNECTIONS: PaginatorSpec = PaginatorSpec::new(
@@ -738,10 +678,10 @@ pub static DESCRIBE_VPC_PEERING_CONNECTIONS: PaginatorSpec = PaginatorSpec::new(
         &["VpcPeeringConnections"],
     )
     .limit("MaxResults");
-impl super::input::DescribeVpcPeeringConnectionsRequest<rboto::ServiceClient> {
+impl super::input::DescribeVpcPeeringConnectionsInput {
     /// Pages through `DescribeVpcPeeringConnections` (botocore's `get_paginator("describe_vpc_peering_connections")`).
     pub fn into_paginator(self) -> Paginator<Self> {
-        Paginator::new(self._client.clone(), self, &DESCRIBE_VPC_PEERING_CONNECTIONS)
+        Paginator::of_input(self, &DESCRIBE_VPC_PEERING_CONNECTIONS)
     }
 }
 pub static GET_TRANSIT_GATEWAY_ATTACHMENT_PROPAGATIONS: PaginatorSpec = PaginatorSpec::new(
@@ -750,14 +690,10 @@ pub static GET_TRANSIT_GATEWAY_ATTACHMENT_PROPAGATIONS: PaginatorSpec = Paginato
         &["TransitGatewayAttachmentPropagations"],
     )
     .limit("MaxResults");
-impl super::input::GetTransitGatewayAttachmentPropagationsRequest<rboto::ServiceClient> {
+impl super::input::GetTransitGatewayAttachmentPropagationsInput {
     /// Pages through `GetTransitGatewayAttachmentPropagations` (botocore's `get_paginator("get_transit_gateway_attachment_propagations")`).
     pub fn into_paginator(self) -> Paginator<Self> {
-        Paginator::new(
-            self._client.clone(),
-            self,
-            &GET_TRANSIT_GATEWAY_ATTACHMENT_PROPAGATIONS,
-        )
+        Paginator::of_input(self, &GET_TRANSIT_GATEWAY_ATTACHMENT_PROPAGATIONS)
     }
 }
 pub static GET_TRANSIT_GATEWAY_ROUTE_TABLE_ASSOCIATIONS: PaginatorSpec = PaginatorSpec::new(
@@ -766,14 +702,10 @@ pub static GET_TRANSIT_GATEWAY_ROUTE_TABLE_ASSOCIATIONS: PaginatorSpec = Paginat
         &["Associations"],
     )
     .limit("MaxResults");
-impl super::input::GetTransitGatewayRouteTableAssociationsRequest<rboto::ServiceClient> {
+impl super::input::GetTransitGatewayRouteTableAssociationsInput {
     /// Pages through `GetTransitGatewayRouteTableAssociations` (botocore's `get_paginator("get_transit_gateway_route_table_associations")`).
     pub fn into_paginator(self) -> Paginator<Self> {
-        Paginator::new(
-            self._client.clone(),
-            self,
-            &GET_TRANSIT_GATEWAY_ROUTE_TABLE_ASSOCIATIONS,
-        )
+        Paginator::of_input(self, &GET_TRANSIT_GATEWAY_ROUTE_TABLE_ASSOCIATIONS)
     }
 }
 pub static GET_TRANSIT_GATEWAY_ROUTE_TABLE_PROPAGATIONS: PaginatorSpec = PaginatorSpec::new(
@@ -782,14 +714,10 @@ pub static GET_TRANSIT_GATEWAY_ROUTE_TABLE_PROPAGATIONS: PaginatorSpec = Paginat
         &["TransitGatewayRouteTablePropagations"],
     )
     .limit("MaxResults");
-impl super::input::GetTransitGatewayRouteTablePropagationsRequest<rboto::ServiceClient> {
+impl super::input::GetTransitGatewayRouteTablePropagationsInput {
     /// Pages through `GetTransitGatewayRouteTablePropagations` (botocore's `get_paginator("get_transit_gateway_route_table_propagations")`).
     pub fn into_paginator(self) -> Paginator<Self> {
-        Paginator::new(
-            self._client.clone(),
-            self,
-            &GET_TRANSIT_GATEWAY_ROUTE_TABLE_PROPAGATIONS,
-        )
+        Paginator::of_input(self, &GET_TRANSIT_GATEWAY_ROUTE_TABLE_PROPAGATIONS)
     }
 }
 pub static DESCRIBE_INTERNET_GATEWAYS: PaginatorSpec = PaginatorSpec::new(
@@ -798,10 +726,10 @@ pub static DESCRIBE_INTERNET_GATEWAYS: PaginatorSpec = PaginatorSpec::new(
         &["InternetGateways"],
     )
     .limit("MaxResults");
-impl super::input::DescribeInternetGatewaysRequest<rboto::ServiceClient> {
+impl super::input::DescribeInternetGatewaysInput {
     /// Pages through `DescribeInternetGateways` (botocore's `get_paginator("describe_internet_gateways")`).
     pub fn into_paginator(self) -> Paginator<Self> {
-        Paginator::new(self._client.clone(), self, &DESCRIBE_INTERNET_GATEWAYS)
+        Paginator::of_input(self, &DESCRIBE_INTERNET_GATEWAYS)
     }
 }
 pub static DESCRIBE_NETWORK_ACLS: PaginatorSpec = PaginatorSpec::new(
@@ -810,10 +738,10 @@ pub static DESCRIBE_NETWORK_ACLS: PaginatorSpec = PaginatorSpec::new(
         &["NetworkAcls"],
     )
     .limit("MaxResults");
-impl super::input::DescribeNetworkAclsRequest<rboto::ServiceClient> {
+impl super::input::DescribeNetworkAclsInput {
     /// Pages through `DescribeNetworkAcls` (botocore's `get_paginator("describe_network_acls")`).
     pub fn into_paginator(self) -> Paginator<Self> {
-        Paginator::new(self._client.clone(), self, &DESCRIBE_NETWORK_ACLS)
+        Paginator::of_input(self, &DESCRIBE_NETWORK_ACLS)
     }
 }
 pub static DESCRIBE_VPCS: PaginatorSpec = PaginatorSpec::new(
@@ -822,10 +750,10 @@ pub static DESCRIBE_VPCS: PaginatorSpec = PaginatorSpec::new(
         &["Vpcs"],
     )
     .limit("MaxResults");
-impl super::input::DescribeVpcsRequest<rboto::ServiceClient> {
+impl super::input::DescribeVpcsInput {
     /// Pages through `DescribeVpcs` (botocore's `get_paginator("describe_vpcs")`).
     pub fn into_paginator(self) -> Paginator<Self> {
-        Paginator::new(self._client.clone(), self, &DESCRIBE_VPCS)
+        Paginator::of_input(self, &DESCRIBE_VPCS)
     }
 }
 pub static DESCRIBE_SPOT_INSTANCE_REQUESTS: PaginatorSpec = PaginatorSpec::new(
@@ -834,10 +762,10 @@ pub static DESCRIBE_SPOT_INSTANCE_REQUESTS: PaginatorSpec = PaginatorSpec::new(
         &["SpotInstanceRequests"],
     )
     .limit("MaxResults");
-impl super::input::DescribeSpotInstanceRequestsRequest<rboto::ServiceClient> {
+impl super::input::DescribeSpotInstanceRequestsInput {
     /// Pages through `DescribeSpotInstanceRequests` (botocore's `get_paginator("describe_spot_instance_requests")`).
     pub fn into_paginator(self) -> Paginator<Self> {
-        Paginator::new(self._client.clone(), self, &DESCRIBE_SPOT_INSTANCE_REQUESTS)
+        Paginator::of_input(self, &DESCRIBE_SPOT_INSTANCE_REQUESTS)
     }
 }
 pub static DESCRIBE_DHCP_OPTIONS: PaginatorSpec = PaginatorSpec::new(
@@ -846,10 +774,10 @@ pub static DESCRIBE_DHCP_OPTIONS: PaginatorSpec = PaginatorSpec::new(
         &["DhcpOptions"],
     )
     .limit("MaxResults");
-impl super::input::DescribeDhcpOptionsRequest<rboto::ServiceClient> {
+impl super::input::DescribeDhcpOptionsInput {
     /// Pages through `DescribeDhcpOptions` (botocore's `get_paginator("describe_dhcp_options")`).
     pub fn into_paginator(self) -> Paginator<Self> {
-        Paginator::new(self._client.clone(), self, &DESCRIBE_DHCP_OPTIONS)
+        Paginator::of_input(self, &DESCRIBE_DHCP_OPTIONS)
     }
 }
 pub static DESCRIBE_SUBNETS: PaginatorSpec = PaginatorSpec::new(
@@ -858,10 +786,10 @@ pub static DESCRIBE_SUBNETS: PaginatorSpec = PaginatorSpec::new(
         &["Subnets"],
     )
     .limit("MaxResults");
-impl super::input::DescribeSubnetsRequest<rboto::ServiceClient> {
+impl super::input::DescribeSubnetsInput {
     /// Pages through `DescribeSubnets` (botocore's `get_paginator("describe_subnets")`).
     pub fn into_paginator(self) -> Paginator<Self> {
-        Paginator::new(self._client.clone(), self, &DESCRIBE_SUBNETS)
+        Paginator::of_input(self, &DESCRIBE_SUBNETS)
     }
 }
 pub static DESCRIBE_TRAFFIC_MIRROR_FILTERS: PaginatorSpec = PaginatorSpec::new(
@@ -870,10 +798,10 @@ pub static DESCRIBE_TRAFFIC_MIRROR_FILTERS: PaginatorSpec = PaginatorSpec::new(
         &["TrafficMirrorFilters"],
     )
     .limit("MaxResults");
-impl super::input::DescribeTrafficMirrorFiltersRequest<rboto::ServiceClient> {
+impl super::input::DescribeTrafficMirrorFiltersInput {
     /// Pages through `DescribeTrafficMirrorFilters` (botocore's `get_paginator("describe_traffic_mirror_filters")`).
     pub fn into_paginator(self) -> Paginator<Self> {
-        Paginator::new(self._client.clone(), self, &DESCRIBE_TRAFFIC_MIRROR_FILTERS)
+        Paginator::of_input(self, &DESCRIBE_TRAFFIC_MIRROR_FILTERS)
     }
 }
 pub static DESCRIBE_TRAFFIC_MIRROR_SESSIONS: PaginatorSpec = PaginatorSpec::new(
@@ -882,10 +810,10 @@ pub static DESCRIBE_TRAFFIC_MIRROR_SESSIONS: PaginatorSpec = PaginatorSpec::new(
         &["TrafficMirrorSessions"],
     )
     .limit("MaxResults");
-impl super::input::DescribeTrafficMirrorSessionsRequest<rboto::ServiceClient> {
+impl super::input::DescribeTrafficMirrorSessionsInput {
     /// Pages through `DescribeTrafficMirrorSessions` (botocore's `get_paginator("describe_traffic_mirror_sessions")`).
     pub fn into_paginator(self) -> Paginator<Self> {
-        Paginator::new(self._client.clone(), self, &DESCRIBE_TRAFFIC_MIRROR_SESSIONS)
+        Paginator::of_input(self, &DESCRIBE_TRAFFIC_MIRROR_SESSIONS)
     }
 }
 pub static DESCRIBE_TRAFFIC_MIRROR_TARGETS: PaginatorSpec = PaginatorSpec::new(
@@ -894,10 +822,10 @@ pub static DESCRIBE_TRAFFIC_MIRROR_TARGETS: PaginatorSpec = PaginatorSpec::new(
         &["TrafficMirrorTargets"],
     )
     .limit("MaxResults");
-impl super::input::DescribeTrafficMirrorTargetsRequest<rboto::ServiceClient> {
+impl super::input::DescribeTrafficMirrorTargetsInput {
     /// Pages through `DescribeTrafficMirrorTargets` (botocore's `get_paginator("describe_traffic_mirror_targets")`).
     pub fn into_paginator(self) -> Paginator<Self> {
-        Paginator::new(self._client.clone(), self, &DESCRIBE_TRAFFIC_MIRROR_TARGETS)
+        Paginator::of_input(self, &DESCRIBE_TRAFFIC_MIRROR_TARGETS)
     }
 }
 pub static DESCRIBE_EXPORT_IMAGE_TASKS: PaginatorSpec = PaginatorSpec::new(
@@ -906,10 +834,10 @@ pub static DESCRIBE_EXPORT_IMAGE_TASKS: PaginatorSpec = PaginatorSpec::new(
         &["ExportImageTasks"],
     )
     .limit("MaxResults");
-impl super::input::DescribeExportImageTasksRequest<rboto::ServiceClient> {
+impl super::input::DescribeExportImageTasksInput {
     /// Pages through `DescribeExportImageTasks` (botocore's `get_paginator("describe_export_image_tasks")`).
     pub fn into_paginator(self) -> Paginator<Self> {
-        Paginator::new(self._client.clone(), self, &DESCRIBE_EXPORT_IMAGE_TASKS)
+        Paginator::of_input(self, &DESCRIBE_EXPORT_IMAGE_TASKS)
     }
 }
 pub static DESCRIBE_FAST_SNAPSHOT_RESTORES: PaginatorSpec = PaginatorSpec::new(
@@ -918,10 +846,10 @@ pub static DESCRIBE_FAST_SNAPSHOT_RESTORES: PaginatorSpec = PaginatorSpec::new(
         &["FastSnapshotRestores"],
     )
     .limit("MaxResults");
-impl super::input::DescribeFastSnapshotRestoresRequest<rboto::ServiceClient> {
+impl super::input::DescribeFastSnapshotRestoresInput {
     /// Pages through `DescribeFastSnapshotRestores` (botocore's `get_paginator("describe_fast_snapshot_restores")`).
     pub fn into_paginator(self) -> Paginator<Self> {
-        Paginator::new(self._client.clone(), self, &DESCRIBE_FAST_SNAPSHOT_RESTORES)
+        Paginator::of_input(self, &DESCRIBE_FAST_SNAPSHOT_RESTORES)
     }
 }
 pub static DESCRIBE_IPV6_POOLS: PaginatorSpec = PaginatorSpec::new(
@@ -930,10 +858,10 @@ pub static DESCRIBE_IPV6_POOLS: PaginatorSpec = PaginatorSpec::new(
         &["Ipv6Pools"],
     )
     .limit("MaxResults");
-impl super::input::DescribeIpv6PoolsRequest<rboto::ServiceClient> {
+impl super::input::DescribeIpv6PoolsInput {
     /// Pages through `DescribeIpv6Pools` (botocore's `get_paginator("describe_ipv6_pools")`).
     pub fn into_paginator(self) -> Paginator<Self> {
-        Paginator::new(self._client.clone(), self, &DESCRIBE_IPV6_POOLS)
+        Paginator::of_input(self, &DESCRIBE_IPV6_POOLS)
     }
 }
 pub static GET_ASSOCIATED_IPV6_POOL_CIDRS: PaginatorSpec = PaginatorSpec::new(
@@ -942,10 +870,10 @@ pub static GET_ASSOCIATED_IPV6_POOL_CIDRS: PaginatorSpec = PaginatorSpec::new(
         &["Ipv6CidrAssociations"],
     )
     .limit("MaxResults");
-impl super::input::GetAssociatedIpv6PoolCidrsRequest<rboto::ServiceClient> {
+impl super::input::GetAssociatedIpv6PoolCidrsInput {
     /// Pages through `GetAssociatedIpv6PoolCidrs` (botocore's `get_paginator("get_associated_ipv6_pool_cidrs")`).
     pub fn into_paginator(self) -> Paginator<Self> {
-        Paginator::new(self._client.clone(), self, &GET_ASSOCIATED_IPV6_POOL_CIDRS)
+        Paginator::of_input(self, &GET_ASSOCIATED_IPV6_POOL_CIDRS)
     }
 }
 pub static DESCRIBE_COIP_POOLS: PaginatorSpec = PaginatorSpec::new(
@@ -954,10 +882,10 @@ pub static DESCRIBE_COIP_POOLS: PaginatorSpec = PaginatorSpec::new(
         &["CoipPools"],
     )
     .limit("MaxResults");
-impl super::input::DescribeCoipPoolsRequest<rboto::ServiceClient> {
+impl super::input::DescribeCoipPoolsInput {
     /// Pages through `DescribeCoipPools` (botocore's `get_paginator("describe_coip_pools")`).
     pub fn into_paginator(self) -> Paginator<Self> {
-        Paginator::new(self._client.clone(), self, &DESCRIBE_COIP_POOLS)
+        Paginator::of_input(self, &DESCRIBE_COIP_POOLS)
     }
 }
 pub static DESCRIBE_INSTANCE_TYPE_OFFERINGS: PaginatorSpec = PaginatorSpec::new(
@@ -966,10 +894,10 @@ pub static DESCRIBE_INSTANCE_TYPE_OFFERINGS: PaginatorSpec = PaginatorSpec::new(
         &["InstanceTypeOfferings"],
     )
     .limit("MaxResults");
-impl super::input::DescribeInstanceTypeOfferingsRequest<rboto::ServiceClient> {
+impl super::input::DescribeInstanceTypeOfferingsInput {
     /// Pages through `DescribeInstanceTypeOfferings` (botocore's `get_paginator("describe_instance_type_offerings")`).
     pub fn into_paginator(self) -> Paginator<Self> {
-        Paginator::new(self._client.clone(), self, &DESCRIBE_INSTANCE_TYPE_OFFERINGS)
+        Paginator::of_input(self, &DESCRIBE_INSTANCE_TYPE_OFFERINGS)
     }
 }
 pub static DESCRIBE_INSTANCE_TYPES: PaginatorSpec = PaginatorSpec::new(
@@ -978,10 +906,10 @@ pub static DESCRIBE_INSTANCE_TYPES: PaginatorSpec = PaginatorSpec::new(
         &["InstanceTypes"],
     )
     .limit("MaxResults");
-impl super::input::DescribeInstanceTypesRequest<rboto::ServiceClient> {
+impl super::input::DescribeInstanceTypesInput {
     /// Pages through `DescribeInstanceTypes` (botocore's `get_paginator("describe_instance_types")`).
     pub fn into_paginator(self) -> Paginator<Self> {
-        Paginator::new(self._client.clone(), self, &DESCRIBE_INSTANCE_TYPES)
+        Paginator::of_input(self, &DESCRIBE_INSTANCE_TYPES)
     }
 }
 pub static DESCRIBE_LOCAL_GATEWAY_ROUTE_TABLE_VIRTUAL_INTERFACE_GROUP_ASSOCIATIONS: PaginatorSpec = PaginatorSpec::new(
@@ -990,13 +918,10 @@ pub static DESCRIBE_LOCAL_GATEWAY_ROUTE_TABLE_VIRTUAL_INTERFACE_GROUP_ASSOCIATIO
         &["LocalGatewayRouteTableVirtualInterfaceGroupAssociations"],
     )
     .limit("MaxResults");
-impl super::input::DescribeLocalGatewayRouteTableVirtualInterfaceGroupAssociationsRequest<
-    rboto::ServiceClient,
-> {
+impl super::input::DescribeLocalGatewayRouteTableVirtualInterfaceGroupAssociationsInput {
     /// Pages through `DescribeLocalGatewayRouteTableVirtualInterfaceGroupAssociations` (botocore's `get_paginator("describe_local_gateway_route_table_virtual_interface_group_associations")`).
     pub fn into_paginator(self) -> Paginator<Self> {
-        Paginator::new(
-            self._client.clone(),
+        Paginator::of_input(
             self,
             &DESCRIBE_LOCAL_GATEWAY_ROUTE_TABLE_VIRTUAL_INTERFACE_GROUP_ASSOCIATIONS,
         )
@@ -1008,16 +933,10 @@ pub static DESCRIBE_LOCAL_GATEWAY_ROUTE_TABLE_VPC_ASSOCIATIONS: PaginatorSpec = 
         &["LocalGatewayRouteTableVpcAssociations"],
     )
     .limit("MaxResults");
-impl super::input::DescribeLocalGatewayRouteTableVpcAssociationsRequest<
-    rboto::ServiceClient,
-> {
+impl super::input::DescribeLocalGatewayRouteTableVpcAssociationsInput {
     /// Pages through `DescribeLocalGatewayRouteTableVpcAssociations` (botocore's `get_paginator("describe_local_gateway_route_table_vpc_associations")`).
     pub fn into_paginator(self) -> Paginator<Self> {
-        Paginator::new(
-            self._client.clone(),
-            self,
-            &DESCRIBE_LOCAL_GATEWAY_ROUTE_TABLE_VPC_ASSOCIATIONS,
-        )
+        Paginator::of_input(self, &DESCRIBE_LOCAL_GATEWAY_ROUTE_TABLE_VPC_ASSOCIATIONS)
     }
 }
 pub static DESCRIBE_LOCAL_GATEWAY_ROUTE_TABLES: PaginatorSpec = PaginatorSpec::new(
@@ -1026,10 +945,10 @@ pub static DESCRIBE_LOCAL_GATEWAY_ROUTE_TABLES: PaginatorSpec = PaginatorSpec::n
         &["LocalGatewayRouteTables"],
     )
     .limit("MaxResults");
-impl super::input::DescribeLocalGatewayRouteTablesRequest<rboto::ServiceClient> {
+impl super::input::DescribeLocalGatewayRouteTablesInput {
     /// Pages through `DescribeLocalGatewayRouteTables` (botocore's `get_paginator("describe_local_gateway_route_tables")`).
     pub fn into_paginator(self) -> Paginator<Self> {
-        Paginator::new(self._client.clone(), self, &DESCRIBE_LOCAL_GATEWAY_ROUTE_TABLES)
+        Paginator::of_input(self, &DESCRIBE_LOCAL_GATEWAY_ROUTE_TABLES)
     }
 }
 pub static DESCRIBE_LOCAL_GATEWAY_VIRTUAL_INTERFACE_GROUPS: PaginatorSpec = PaginatorSpec::new(
@@ -1038,16 +957,10 @@ pub static DESCRIBE_LOCAL_GATEWAY_VIRTUAL_INTERFACE_GROUPS: PaginatorSpec = Pagi
         &["LocalGatewayVirtualInterfaceGroups"],
     )
     .limit("MaxResults");
-impl super::input::DescribeLocalGatewayVirtualInterfaceGroupsRequest<
-    rboto::ServiceClient,
-> {
+impl super::input::DescribeLocalGatewayVirtualInterfaceGroupsInput {
     /// Pages through `DescribeLocalGatewayVirtualInterfaceGroups` (botocore's `get_paginator("describe_local_gateway_virtual_interface_groups")`).
     pub fn into_paginator(self) -> Paginator<Self> {
-        Paginator::new(
-            self._client.clone(),
-            self,
-            &DESCRIBE_LOCAL_GATEWAY_VIRTUAL_INTERFACE_GROUPS,
-        )
+        Paginator::of_input(self, &DESCRIBE_LOCAL_GATEWAY_VIRTUAL_INTERFACE_GROUPS)
     }
 }
 pub static DESCRIBE_LOCAL_GATEWAY_VIRTUAL_INTERFACES: PaginatorSpec = PaginatorSpec::new(
@@ -1056,14 +969,10 @@ pub static DESCRIBE_LOCAL_GATEWAY_VIRTUAL_INTERFACES: PaginatorSpec = PaginatorS
         &["LocalGatewayVirtualInterfaces"],
     )
     .limit("MaxResults");
-impl super::input::DescribeLocalGatewayVirtualInterfacesRequest<rboto::ServiceClient> {
+impl super::input::DescribeLocalGatewayVirtualInterfacesInput {
     /// Pages through `DescribeLocalGatewayVirtualInterfaces` (botocore's `get_paginator("describe_local_gateway_virtual_interfaces")`).
     pub fn into_paginator(self) -> Paginator<Self> {
-        Paginator::new(
-            self._client.clone(),
-            self,
-            &DESCRIBE_LOCAL_GATEWAY_VIRTUAL_INTERFACES,
-        )
+        Paginator::of_input(self, &DESCRIBE_LOCAL_GATEWAY_VIRTUAL_INTERFACES)
     }
 }
 pub static DESCRIBE_LOCAL_GATEWAYS: PaginatorSpec = PaginatorSpec::new(
@@ -1072,10 +981,10 @@ pub static DESCRIBE_LOCAL_GATEWAYS: PaginatorSpec = PaginatorSpec::new(
         &["LocalGateways"],
     )
     .limit("MaxResults");
-impl super::input::DescribeLocalGatewaysRequest<rboto::ServiceClient> {
+impl super::input::DescribeLocalGatewaysInput {
     /// Pages through `DescribeLocalGateways` (botocore's `get_paginator("describe_local_gateways")`).
     pub fn into_paginator(self) -> Paginator<Self> {
-        Paginator::new(self._client.clone(), self, &DESCRIBE_LOCAL_GATEWAYS)
+        Paginator::of_input(self, &DESCRIBE_LOCAL_GATEWAYS)
     }
 }
 pub static DESCRIBE_TRANSIT_GATEWAY_MULTICAST_DOMAINS: PaginatorSpec = PaginatorSpec::new(
@@ -1084,14 +993,10 @@ pub static DESCRIBE_TRANSIT_GATEWAY_MULTICAST_DOMAINS: PaginatorSpec = Paginator
         &["TransitGatewayMulticastDomains"],
     )
     .limit("MaxResults");
-impl super::input::DescribeTransitGatewayMulticastDomainsRequest<rboto::ServiceClient> {
+impl super::input::DescribeTransitGatewayMulticastDomainsInput {
     /// Pages through `DescribeTransitGatewayMulticastDomains` (botocore's `get_paginator("describe_transit_gateway_multicast_domains")`).
     pub fn into_paginator(self) -> Paginator<Self> {
-        Paginator::new(
-            self._client.clone(),
-            self,
-            &DESCRIBE_TRANSIT_GATEWAY_MULTICAST_DOMAINS,
-        )
+        Paginator::of_input(self, &DESCRIBE_TRANSIT_GATEWAY_MULTICAST_DOMAINS)
     }
 }
 pub static DESCRIBE_TRANSIT_GATEWAY_PEERING_ATTACHMENTS: PaginatorSpec = PaginatorSpec::new(
@@ -1100,16 +1005,10 @@ pub static DESCRIBE_TRANSIT_GATEWAY_PEERING_ATTACHMENTS: PaginatorSpec = Paginat
         &["TransitGatewayPeeringAttachments"],
     )
     .limit("MaxResults");
-impl super::input::DescribeTransitGatewayPeeringAttachmentsRequest<
-    rboto::ServiceClient,
-> {
+impl super::input::DescribeTransitGatewayPeeringAttachmentsInput {
     /// Pages through `DescribeTransitGatewayPeeringAttachments` (botocore's `get_paginator("describe_transit_gateway_peering_attachments")`).
     pub fn into_paginator(self) -> Paginator<Self> {
-        Paginator::new(
-            self._client.clone(),
-            self,
-            &DESCRIBE_TRANSIT_GATEWAY_PEERING_ATTACHMENTS,
-        )
+        Paginator::of_input(self, &DESCRIBE_TRANSIT_GATEWAY_PEERING_ATTACHMENTS)
     }
 }
 pub static GET_TRANSIT_GATEWAY_MULTICAST_DOMAIN_ASSOCIATIONS: PaginatorSpec = PaginatorSpec::new(
@@ -1118,16 +1017,10 @@ pub static GET_TRANSIT_GATEWAY_MULTICAST_DOMAIN_ASSOCIATIONS: PaginatorSpec = Pa
         &["MulticastDomainAssociations"],
     )
     .limit("MaxResults");
-impl super::input::GetTransitGatewayMulticastDomainAssociationsRequest<
-    rboto::ServiceClient,
-> {
+impl super::input::GetTransitGatewayMulticastDomainAssociationsInput {
     /// Pages through `GetTransitGatewayMulticastDomainAssociations` (botocore's `get_paginator("get_transit_gateway_multicast_domain_associations")`).
     pub fn into_paginator(self) -> Paginator<Self> {
-        Paginator::new(
-            self._client.clone(),
-            self,
-            &GET_TRANSIT_GATEWAY_MULTICAST_DOMAIN_ASSOCIATIONS,
-        )
+        Paginator::of_input(self, &GET_TRANSIT_GATEWAY_MULTICAST_DOMAIN_ASSOCIATIONS)
     }
 }
 pub static SEARCH_LOCAL_GATEWAY_ROUTES: PaginatorSpec = PaginatorSpec::new(
@@ -1136,10 +1029,10 @@ pub static SEARCH_LOCAL_GATEWAY_ROUTES: PaginatorSpec = PaginatorSpec::new(
         &["Routes"],
     )
     .limit("MaxResults");
-impl super::input::SearchLocalGatewayRoutesRequest<rboto::ServiceClient> {
+impl super::input::SearchLocalGatewayRoutesInput {
     /// Pages through `SearchLocalGatewayRoutes` (botocore's `get_paginator("search_local_gateway_routes")`).
     pub fn into_paginator(self) -> Paginator<Self> {
-        Paginator::new(self._client.clone(), self, &SEARCH_LOCAL_GATEWAY_ROUTES)
+        Paginator::of_input(self, &SEARCH_LOCAL_GATEWAY_ROUTES)
     }
 }
 pub static SEARCH_TRANSIT_GATEWAY_MULTICAST_GROUPS: PaginatorSpec = PaginatorSpec::new(
@@ -1148,14 +1041,10 @@ pub static SEARCH_TRANSIT_GATEWAY_MULTICAST_GROUPS: PaginatorSpec = PaginatorSpe
         &["MulticastGroups"],
     )
     .limit("MaxResults");
-impl super::input::SearchTransitGatewayMulticastGroupsRequest<rboto::ServiceClient> {
+impl super::input::SearchTransitGatewayMulticastGroupsInput {
     /// Pages through `SearchTransitGatewayMulticastGroups` (botocore's `get_paginator("search_transit_gateway_multicast_groups")`).
     pub fn into_paginator(self) -> Paginator<Self> {
-        Paginator::new(
-            self._client.clone(),
-            self,
-            &SEARCH_TRANSIT_GATEWAY_MULTICAST_GROUPS,
-        )
+        Paginator::of_input(self, &SEARCH_TRANSIT_GATEWAY_MULTICAST_GROUPS)
     }
 }
 pub static DESCRIBE_MANAGED_PREFIX_LISTS: PaginatorSpec = PaginatorSpec::new(
@@ -1164,10 +1053,10 @@ pub static DESCRIBE_MANAGED_PREFIX_LISTS: PaginatorSpec = PaginatorSpec::new(
         &["PrefixLists"],
     )
     .limit("MaxResults");
-impl super::input::DescribeManagedPrefixListsRequest<rboto::ServiceClient> {
+impl super::input::DescribeManagedPrefixListsInput {
     /// Pages through `DescribeManagedPrefixLists` (botocore's `get_paginator("describe_managed_prefix_lists")`).
     pub fn into_paginator(self) -> Paginator<Self> {
-        Paginator::new(self._client.clone(), self, &DESCRIBE_MANAGED_PREFIX_LISTS)
+        Paginator::of_input(self, &DESCRIBE_MANAGED_PREFIX_LISTS)
     }
 }
 pub static GET_MANAGED_PREFIX_LIST_ASSOCIATIONS: PaginatorSpec = PaginatorSpec::new(
@@ -1176,10 +1065,10 @@ pub static GET_MANAGED_PREFIX_LIST_ASSOCIATIONS: PaginatorSpec = PaginatorSpec::
         &["PrefixListAssociations"],
     )
     .limit("MaxResults");
-impl super::input::GetManagedPrefixListAssociationsRequest<rboto::ServiceClient> {
+impl super::input::GetManagedPrefixListAssociationsInput {
     /// Pages through `GetManagedPrefixListAssociations` (botocore's `get_paginator("get_managed_prefix_list_associations")`).
     pub fn into_paginator(self) -> Paginator<Self> {
-        Paginator::new(self._client.clone(), self, &GET_MANAGED_PREFIX_LIST_ASSOCIATIONS)
+        Paginator::of_input(self, &GET_MANAGED_PREFIX_LIST_ASSOCIATIONS)
     }
 }
 pub static GET_MANAGED_PREFIX_LIST_ENTRIES: PaginatorSpec = PaginatorSpec::new(
@@ -1188,10 +1077,10 @@ pub static GET_MANAGED_PREFIX_LIST_ENTRIES: PaginatorSpec = PaginatorSpec::new(
         &["Entries"],
     )
     .limit("MaxResults");
-impl super::input::GetManagedPrefixListEntriesRequest<rboto::ServiceClient> {
+impl super::input::GetManagedPrefixListEntriesInput {
     /// Pages through `GetManagedPrefixListEntries` (botocore's `get_paginator("get_managed_prefix_list_entries")`).
     pub fn into_paginator(self) -> Paginator<Self> {
-        Paginator::new(self._client.clone(), self, &GET_MANAGED_PREFIX_LIST_ENTRIES)
+        Paginator::of_input(self, &GET_MANAGED_PREFIX_LIST_ENTRIES)
     }
 }
 pub static GET_GROUPS_FOR_CAPACITY_RESERVATION: PaginatorSpec = PaginatorSpec::new(
@@ -1200,10 +1089,10 @@ pub static GET_GROUPS_FOR_CAPACITY_RESERVATION: PaginatorSpec = PaginatorSpec::n
         &["CapacityReservationGroups"],
     )
     .limit("MaxResults");
-impl super::input::GetGroupsForCapacityReservationRequest<rboto::ServiceClient> {
+impl super::input::GetGroupsForCapacityReservationInput {
     /// Pages through `GetGroupsForCapacityReservation` (botocore's `get_paginator("get_groups_for_capacity_reservation")`).
     pub fn into_paginator(self) -> Paginator<Self> {
-        Paginator::new(self._client.clone(), self, &GET_GROUPS_FOR_CAPACITY_RESERVATION)
+        Paginator::of_input(self, &GET_GROUPS_FOR_CAPACITY_RESERVATION)
     }
 }
 pub static DESCRIBE_CARRIER_GATEWAYS: PaginatorSpec = PaginatorSpec::new(
@@ -1212,10 +1101,10 @@ pub static DESCRIBE_CARRIER_GATEWAYS: PaginatorSpec = PaginatorSpec::new(
         &["CarrierGateways"],
     )
     .limit("MaxResults");
-impl super::input::DescribeCarrierGatewaysRequest<rboto::ServiceClient> {
+impl super::input::DescribeCarrierGatewaysInput {
     /// Pages through `DescribeCarrierGateways` (botocore's `get_paginator("describe_carrier_gateways")`).
     pub fn into_paginator(self) -> Paginator<Self> {
-        Paginator::new(self._client.clone(), self, &DESCRIBE_CARRIER_GATEWAYS)
+        Paginator::of_input(self, &DESCRIBE_CARRIER_GATEWAYS)
     }
 }
 pub static GET_TRANSIT_GATEWAY_PREFIX_LIST_REFERENCES: PaginatorSpec = PaginatorSpec::new(
@@ -1224,14 +1113,10 @@ pub static GET_TRANSIT_GATEWAY_PREFIX_LIST_REFERENCES: PaginatorSpec = Paginator
         &["TransitGatewayPrefixListReferences"],
     )
     .limit("MaxResults");
-impl super::input::GetTransitGatewayPrefixListReferencesRequest<rboto::ServiceClient> {
+impl super::input::GetTransitGatewayPrefixListReferencesInput {
     /// Pages through `GetTransitGatewayPrefixListReferences` (botocore's `get_paginator("get_transit_gateway_prefix_list_references")`).
     pub fn into_paginator(self) -> Paginator<Self> {
-        Paginator::new(
-            self._client.clone(),
-            self,
-            &GET_TRANSIT_GATEWAY_PREFIX_LIST_REFERENCES,
-        )
+        Paginator::of_input(self, &GET_TRANSIT_GATEWAY_PREFIX_LIST_REFERENCES)
     }
 }
 pub static DESCRIBE_NETWORK_INSIGHTS_ANALYSES: PaginatorSpec = PaginatorSpec::new(
@@ -1240,10 +1125,10 @@ pub static DESCRIBE_NETWORK_INSIGHTS_ANALYSES: PaginatorSpec = PaginatorSpec::ne
         &["NetworkInsightsAnalyses"],
     )
     .limit("MaxResults");
-impl super::input::DescribeNetworkInsightsAnalysesRequest<rboto::ServiceClient> {
+impl super::input::DescribeNetworkInsightsAnalysesInput {
     /// Pages through `DescribeNetworkInsightsAnalyses` (botocore's `get_paginator("describe_network_insights_analyses")`).
     pub fn into_paginator(self) -> Paginator<Self> {
-        Paginator::new(self._client.clone(), self, &DESCRIBE_NETWORK_INSIGHTS_ANALYSES)
+        Paginator::of_input(self, &DESCRIBE_NETWORK_INSIGHTS_ANALYSES)
     }
 }
 pub static DESCRIBE_NETWORK_INSIGHTS_PATHS: PaginatorSpec = PaginatorSpec::new(
@@ -1252,10 +1137,10 @@ pub static DESCRIBE_NETWORK_INSIGHTS_PATHS: PaginatorSpec = PaginatorSpec::new(
         &["NetworkInsightsPaths"],
     )
     .limit("MaxResults");
-impl super::input::DescribeNetworkInsightsPathsRequest<rboto::ServiceClient> {
+impl super::input::DescribeNetworkInsightsPathsInput {
     /// Pages through `DescribeNetworkInsightsPaths` (botocore's `get_paginator("describe_network_insights_paths")`).
     pub fn into_paginator(self) -> Paginator<Self> {
-        Paginator::new(self._client.clone(), self, &DESCRIBE_NETWORK_INSIGHTS_PATHS)
+        Paginator::of_input(self, &DESCRIBE_NETWORK_INSIGHTS_PATHS)
     }
 }
 pub static DESCRIBE_TRANSIT_GATEWAY_CONNECT_PEERS: PaginatorSpec = PaginatorSpec::new(
@@ -1264,14 +1149,10 @@ pub static DESCRIBE_TRANSIT_GATEWAY_CONNECT_PEERS: PaginatorSpec = PaginatorSpec
         &["TransitGatewayConnectPeers"],
     )
     .limit("MaxResults");
-impl super::input::DescribeTransitGatewayConnectPeersRequest<rboto::ServiceClient> {
+impl super::input::DescribeTransitGatewayConnectPeersInput {
     /// Pages through `DescribeTransitGatewayConnectPeers` (botocore's `get_paginator("describe_transit_gateway_connect_peers")`).
     pub fn into_paginator(self) -> Paginator<Self> {
-        Paginator::new(
-            self._client.clone(),
-            self,
-            &DESCRIBE_TRANSIT_GATEWAY_CONNECT_PEERS,
-        )
+        Paginator::of_input(self, &DESCRIBE_TRANSIT_GATEWAY_CONNECT_PEERS)
     }
 }
 pub static DESCRIBE_TRANSIT_GATEWAY_CONNECTS: PaginatorSpec = PaginatorSpec::new(
@@ -1280,10 +1161,10 @@ pub static DESCRIBE_TRANSIT_GATEWAY_CONNECTS: PaginatorSpec = PaginatorSpec::new
         &["TransitGatewayConnects"],
     )
     .limit("MaxResults");
-impl super::input::DescribeTransitGatewayConnectsRequest<rboto::ServiceClient> {
+impl super::input::DescribeTransitGatewayConnectsInput {
     /// Pages through `DescribeTransitGatewayConnects` (botocore's `get_paginator("describe_transit_gateway_connects")`).
     pub fn into_paginator(self) -> Paginator<Self> {
-        Paginator::new(self._client.clone(), self, &DESCRIBE_TRANSIT_GATEWAY_CONNECTS)
+        Paginator::of_input(self, &DESCRIBE_TRANSIT_GATEWAY_CONNECTS)
     }
 }
 pub static DESCRIBE_ADDRESSES_ATTRIBUTE: PaginatorSpec = PaginatorSpec::new(
@@ -1292,10 +1173,10 @@ pub static DESCRIBE_ADDRESSES_ATTRIBUTE: PaginatorSpec = PaginatorSpec::new(
         &["Addresses"],
     )
     .limit("MaxResults");
-impl super::input::DescribeAddressesAttributeRequest<rboto::ServiceClient> {
+impl super::input::DescribeAddressesAttributeInput {
     /// Pages through `DescribeAddressesAttribute` (botocore's `get_paginator("describe_addresses_attribute")`).
     pub fn into_paginator(self) -> Paginator<Self> {
-        Paginator::new(self._client.clone(), self, &DESCRIBE_ADDRESSES_ATTRIBUTE)
+        Paginator::of_input(self, &DESCRIBE_ADDRESSES_ATTRIBUTE)
     }
 }
 pub static DESCRIBE_REPLACE_ROOT_VOLUME_TASKS: PaginatorSpec = PaginatorSpec::new(
@@ -1304,10 +1185,10 @@ pub static DESCRIBE_REPLACE_ROOT_VOLUME_TASKS: PaginatorSpec = PaginatorSpec::ne
         &["ReplaceRootVolumeTasks"],
     )
     .limit("MaxResults");
-impl super::input::DescribeReplaceRootVolumeTasksRequest<rboto::ServiceClient> {
+impl super::input::DescribeReplaceRootVolumeTasksInput {
     /// Pages through `DescribeReplaceRootVolumeTasks` (botocore's `get_paginator("describe_replace_root_volume_tasks")`).
     pub fn into_paginator(self) -> Paginator<Self> {
-        Paginator::new(self._client.clone(), self, &DESCRIBE_REPLACE_ROOT_VOLUME_TASKS)
+        Paginator::of_input(self, &DESCRIBE_REPLACE_ROOT_VOLUME_TASKS)
     }
 }
 pub static DESCRIBE_STORE_IMAGE_TASKS: PaginatorSpec = PaginatorSpec::new(
@@ -1316,10 +1197,10 @@ pub static DESCRIBE_STORE_IMAGE_TASKS: PaginatorSpec = PaginatorSpec::new(
         &["StoreImageTaskResults"],
     )
     .limit("MaxResults");
-impl super::input::DescribeStoreImageTasksRequest<rboto::ServiceClient> {
+impl super::input::DescribeStoreImageTasksInput {
     /// Pages through `DescribeStoreImageTasks` (botocore's `get_paginator("describe_store_image_tasks")`).
     pub fn into_paginator(self) -> Paginator<Self> {
-        Paginator::new(self._client.clone(), self, &DESCRIBE_STORE_IMAGE_TASKS)
+        Paginator::of_input(self, &DESCRIBE_STORE_IMAGE_TASKS)
     }
 }
 pub static DESCRIBE_SECURITY_GROUP_RULES: PaginatorSpec = PaginatorSpec::new(
@@ -1328,10 +1209,10 @@ pub static DESCRIBE_SECURITY_GROUP_RULES: PaginatorSpec = PaginatorSpec::new(
         &["SecurityGroupRules"],
     )
     .limit("MaxResults");
-impl super::input::DescribeSecurityGroupRulesRequest<rboto::ServiceClient> {
+impl super::input::DescribeSecurityGroupRulesInput {
     /// Pages through `DescribeSecurityGroupRules` (botocore's `get_paginator("describe_security_group_rules")`).
     pub fn into_paginator(self) -> Paginator<Self> {
-        Paginator::new(self._client.clone(), self, &DESCRIBE_SECURITY_GROUP_RULES)
+        Paginator::of_input(self, &DESCRIBE_SECURITY_GROUP_RULES)
     }
 }
 pub static DESCRIBE_INSTANCE_EVENT_WINDOWS: PaginatorSpec = PaginatorSpec::new(
@@ -1340,10 +1221,10 @@ pub static DESCRIBE_INSTANCE_EVENT_WINDOWS: PaginatorSpec = PaginatorSpec::new(
         &["InstanceEventWindows"],
     )
     .limit("MaxResults");
-impl super::input::DescribeInstanceEventWindowsRequest<rboto::ServiceClient> {
+impl super::input::DescribeInstanceEventWindowsInput {
     /// Pages through `DescribeInstanceEventWindows` (botocore's `get_paginator("describe_instance_event_windows")`).
     pub fn into_paginator(self) -> Paginator<Self> {
-        Paginator::new(self._client.clone(), self, &DESCRIBE_INSTANCE_EVENT_WINDOWS)
+        Paginator::of_input(self, &DESCRIBE_INSTANCE_EVENT_WINDOWS)
     }
 }
 pub static DESCRIBE_TRUNK_INTERFACE_ASSOCIATIONS: PaginatorSpec = PaginatorSpec::new(
@@ -1352,14 +1233,10 @@ pub static DESCRIBE_TRUNK_INTERFACE_ASSOCIATIONS: PaginatorSpec = PaginatorSpec:
         &["InterfaceAssociations"],
     )
     .limit("MaxResults");
-impl super::input::DescribeTrunkInterfaceAssociationsRequest<rboto::ServiceClient> {
+impl super::input::DescribeTrunkInterfaceAssociationsInput {
     /// Pages through `DescribeTrunkInterfaceAssociations` (botocore's `get_paginator("describe_trunk_interface_associations")`).
     pub fn into_paginator(self) -> Paginator<Self> {
-        Paginator::new(
-            self._client.clone(),
-            self,
-            &DESCRIBE_TRUNK_INTERFACE_ASSOCIATIONS,
-        )
+        Paginator::of_input(self, &DESCRIBE_TRUNK_INTERFACE_ASSOCIATIONS)
     }
 }
 pub static GET_VPN_CONNECTION_DEVICE_TYPES: PaginatorSpec = PaginatorSpec::new(
@@ -1368,10 +1245,10 @@ pub static GET_VPN_CONNECTION_DEVICE_TYPES: PaginatorSpec = PaginatorSpec::new(
         &["VpnConnectionDeviceTypes"],
     )
     .limit("MaxResults");
-impl super::input::GetVpnConnectionDeviceTypesRequest<rboto::ServiceClient> {
+impl super::input::GetVpnConnectionDeviceTypesInput {
     /// Pages through `GetVpnConnectionDeviceTypes` (botocore's `get_paginator("get_vpn_connection_device_types")`).
     pub fn into_paginator(self) -> Paginator<Self> {
-        Paginator::new(self._client.clone(), self, &GET_VPN_CONNECTION_DEVICE_TYPES)
+        Paginator::of_input(self, &GET_VPN_CONNECTION_DEVICE_TYPES)
     }
 }
 pub static DESCRIBE_CAPACITY_RESERVATION_FLEETS: PaginatorSpec = PaginatorSpec::new(
@@ -1380,10 +1257,10 @@ pub static DESCRIBE_CAPACITY_RESERVATION_FLEETS: PaginatorSpec = PaginatorSpec::
         &["CapacityReservationFleets"],
     )
     .limit("MaxResults");
-impl super::input::DescribeCapacityReservationFleetsRequest<rboto::ServiceClient> {
+impl super::input::DescribeCapacityReservationFleetsInput {
     /// Pages through `DescribeCapacityReservationFleets` (botocore's `get_paginator("describe_capacity_reservation_fleets")`).
     pub fn into_paginator(self) -> Paginator<Self> {
-        Paginator::new(self._client.clone(), self, &DESCRIBE_CAPACITY_RESERVATION_FLEETS)
+        Paginator::of_input(self, &DESCRIBE_CAPACITY_RESERVATION_FLEETS)
     }
 }
 pub static GET_INSTANCE_TYPES_FROM_INSTANCE_REQUIREMENTS: PaginatorSpec = PaginatorSpec::new(
@@ -1392,16 +1269,10 @@ pub static GET_INSTANCE_TYPES_FROM_INSTANCE_REQUIREMENTS: PaginatorSpec = Pagina
         &["InstanceTypes"],
     )
     .limit("MaxResults");
-impl super::input::GetInstanceTypesFromInstanceRequirementsRequest<
-    rboto::ServiceClient,
-> {
+impl super::input::GetInstanceTypesFromInstanceRequirementsInput {
     /// Pages through `GetInstanceTypesFromInstanceRequirements` (botocore's `get_paginator("get_instance_types_from_instance_requirements")`).
     pub fn into_paginator(self) -> Paginator<Self> {
-        Paginator::new(
-            self._client.clone(),
-            self,
-            &GET_INSTANCE_TYPES_FROM_INSTANCE_REQUIREMENTS,
-        )
+        Paginator::of_input(self, &GET_INSTANCE_TYPES_FROM_INSTANCE_REQUIREMENTS)
     }
 }
 pub static GET_SPOT_PLACEMENT_SCORES: PaginatorSpec = PaginatorSpec::new(
@@ -1410,10 +1281,10 @@ pub static GET_SPOT_PLACEMENT_SCORES: PaginatorSpec = PaginatorSpec::new(
         &["SpotPlacementScores"],
     )
     .limit("MaxResults");
-impl super::input::GetSpotPlacementScoresRequest<rboto::ServiceClient> {
+impl super::input::GetSpotPlacementScoresInput {
     /// Pages through `GetSpotPlacementScores` (botocore's `get_paginator("get_spot_placement_scores")`).
     pub fn into_paginator(self) -> Paginator<Self> {
-        Paginator::new(self._client.clone(), self, &GET_SPOT_PLACEMENT_SCORES)
+        Paginator::of_input(self, &GET_SPOT_PLACEMENT_SCORES)
     }
 }
 pub static DESCRIBE_SNAPSHOT_TIER_STATUS: PaginatorSpec = PaginatorSpec::new(
@@ -1422,10 +1293,10 @@ pub static DESCRIBE_SNAPSHOT_TIER_STATUS: PaginatorSpec = PaginatorSpec::new(
         &["SnapshotTierStatuses"],
     )
     .limit("MaxResults");
-impl super::input::DescribeSnapshotTierStatusRequest<rboto::ServiceClient> {
+impl super::input::DescribeSnapshotTierStatusInput {
     /// Pages through `DescribeSnapshotTierStatus` (botocore's `get_paginator("describe_snapshot_tier_status")`).
     pub fn into_paginator(self) -> Paginator<Self> {
-        Paginator::new(self._client.clone(), self, &DESCRIBE_SNAPSHOT_TIER_STATUS)
+        Paginator::of_input(self, &DESCRIBE_SNAPSHOT_TIER_STATUS)
     }
 }
 pub static LIST_SNAPSHOTS_IN_RECYCLE_BIN: PaginatorSpec = PaginatorSpec::new(
@@ -1434,10 +1305,10 @@ pub static LIST_SNAPSHOTS_IN_RECYCLE_BIN: PaginatorSpec = PaginatorSpec::new(
         &["Snapshots"],
     )
     .limit("MaxResults");
-impl super::input::ListSnapshotsInRecycleBinRequest<rboto::ServiceClient> {
+impl super::input::ListSnapshotsInRecycleBinInput {
     /// Pages through `ListSnapshotsInRecycleBin` (botocore's `get_paginator("list_snapshots_in_recycle_bin")`).
     pub fn into_paginator(self) -> Paginator<Self> {
-        Paginator::new(self._client.clone(), self, &LIST_SNAPSHOTS_IN_RECYCLE_BIN)
+        Paginator::of_input(self, &LIST_SNAPSHOTS_IN_RECYCLE_BIN)
     }
 }
 pub static DESCRIBE_IPAM_POOLS: PaginatorSpec = PaginatorSpec::new(
@@ -1446,10 +1317,10 @@ pub static DESCRIBE_IPAM_POOLS: PaginatorSpec = PaginatorSpec::new(
         &["IpamPools"],
     )
     .limit("MaxResults");
-impl super::input::DescribeIpamPoolsRequest<rboto::ServiceClient> {
+impl super::input::DescribeIpamPoolsInput {
     /// Pages through `DescribeIpamPools` (botocore's `get_paginator("describe_ipam_pools")`).
     pub fn into_paginator(self) -> Paginator<Self> {
-        Paginator::new(self._client.clone(), self, &DESCRIBE_IPAM_POOLS)
+        Paginator::of_input(self, &DESCRIBE_IPAM_POOLS)
     }
 }
 pub static DESCRIBE_IPAM_SCOPES: PaginatorSpec = PaginatorSpec::new(
@@ -1458,10 +1329,10 @@ pub static DESCRIBE_IPAM_SCOPES: PaginatorSpec = PaginatorSpec::new(
         &["IpamScopes"],
     )
     .limit("MaxResults");
-impl super::input::DescribeIpamScopesRequest<rboto::ServiceClient> {
+impl super::input::DescribeIpamScopesInput {
     /// Pages through `DescribeIpamScopes` (botocore's `get_paginator("describe_ipam_scopes")`).
     pub fn into_paginator(self) -> Paginator<Self> {
-        Paginator::new(self._client.clone(), self, &DESCRIBE_IPAM_SCOPES)
+        Paginator::of_input(self, &DESCRIBE_IPAM_SCOPES)
     }
 }
 pub static DESCRIBE_IPAMS: PaginatorSpec = PaginatorSpec::new(
@@ -1470,10 +1341,10 @@ pub static DESCRIBE_IPAMS: PaginatorSpec = PaginatorSpec::new(
         &["Ipams"],
     )
     .limit("MaxResults");
-impl super::input::DescribeIpamsRequest<rboto::ServiceClient> {
+impl super::input::DescribeIpamsInput {
     /// Pages through `DescribeIpams` (botocore's `get_paginator("describe_ipams")`).
     pub fn into_paginator(self) -> Paginator<Self> {
-        Paginator::new(self._client.clone(), self, &DESCRIBE_IPAMS)
+        Paginator::of_input(self, &DESCRIBE_IPAMS)
     }
 }
 pub static DESCRIBE_NETWORK_INSIGHTS_ACCESS_SCOPE_ANALYSES: PaginatorSpec = PaginatorSpec::new(
@@ -1482,16 +1353,10 @@ pub static DESCRIBE_NETWORK_INSIGHTS_ACCESS_SCOPE_ANALYSES: PaginatorSpec = Pagi
         &["NetworkInsightsAccessScopeAnalyses"],
     )
     .limit("MaxResults");
-impl super::input::DescribeNetworkInsightsAccessScopeAnalysesRequest<
-    rboto::ServiceClient,
-> {
+impl super::input::DescribeNetworkInsightsAccessScopeAnalysesInput {
     /// Pages through `DescribeNetworkInsightsAccessScopeAnalyses` (botocore's `get_paginator("describe_network_insights_access_scope_analyses")`).
     pub fn into_paginator(self) -> Paginator<Self> {
-        Paginator::new(
-            self._client.clone(),
-            self,
-            &DESCRIBE_NETWORK_INSIGHTS_ACCESS_SCOPE_ANALYSES,
-        )
+        Paginator::of_input(self, &DESCRIBE_NETWORK_INSIGHTS_ACCESS_SCOPE_ANALYSES)
     }
 }
 pub static DESCRIBE_NETWORK_INSIGHTS_ACCESS_SCOPES: PaginatorSpec = PaginatorSpec::new(
@@ -1500,14 +1365,10 @@ pub static DESCRIBE_NETWORK_INSIGHTS_ACCESS_SCOPES: PaginatorSpec = PaginatorSpe
         &["NetworkInsightsAccessScopes"],
     )
     .limit("MaxResults");
-impl super::input::DescribeNetworkInsightsAccessScopesRequest<rboto::ServiceClient> {
+impl super::input::DescribeNetworkInsightsAccessScopesInput {
     /// Pages through `DescribeNetworkInsightsAccessScopes` (botocore's `get_paginator("describe_network_insights_access_scopes")`).
     pub fn into_paginator(self) -> Paginator<Self> {
-        Paginator::new(
-            self._client.clone(),
-            self,
-            &DESCRIBE_NETWORK_INSIGHTS_ACCESS_SCOPES,
-        )
+        Paginator::of_input(self, &DESCRIBE_NETWORK_INSIGHTS_ACCESS_SCOPES)
     }
 }
 pub static GET_IPAM_ADDRESS_HISTORY: PaginatorSpec = PaginatorSpec::new(
@@ -1516,10 +1377,10 @@ pub static GET_IPAM_ADDRESS_HISTORY: PaginatorSpec = PaginatorSpec::new(
         &["HistoryRecords"],
     )
     .limit("MaxResults");
-impl super::input::GetIpamAddressHistoryRequest<rboto::ServiceClient> {
+impl super::input::GetIpamAddressHistoryInput {
     /// Pages through `GetIpamAddressHistory` (botocore's `get_paginator("get_ipam_address_history")`).
     pub fn into_paginator(self) -> Paginator<Self> {
-        Paginator::new(self._client.clone(), self, &GET_IPAM_ADDRESS_HISTORY)
+        Paginator::of_input(self, &GET_IPAM_ADDRESS_HISTORY)
     }
 }
 pub static GET_IPAM_POOL_ALLOCATIONS: PaginatorSpec = PaginatorSpec::new(
@@ -1528,10 +1389,10 @@ pub static GET_IPAM_POOL_ALLOCATIONS: PaginatorSpec = PaginatorSpec::new(
         &["IpamPoolAllocations"],
     )
     .limit("MaxResults");
-impl super::input::GetIpamPoolAllocationsRequest<rboto::ServiceClient> {
+impl super::input::GetIpamPoolAllocationsInput {
     /// Pages through `GetIpamPoolAllocations` (botocore's `get_paginator("get_ipam_pool_allocations")`).
     pub fn into_paginator(self) -> Paginator<Self> {
-        Paginator::new(self._client.clone(), self, &GET_IPAM_POOL_ALLOCATIONS)
+        Paginator::of_input(self, &GET_IPAM_POOL_ALLOCATIONS)
     }
 }
 pub static GET_IPAM_POOL_CIDRS: PaginatorSpec = PaginatorSpec::new(
@@ -1540,10 +1401,10 @@ pub static GET_IPAM_POOL_CIDRS: PaginatorSpec = PaginatorSpec::new(
         &["IpamPoolCidrs"],
     )
     .limit("MaxResults");
-impl super::input::GetIpamPoolCidrsRequest<rboto::ServiceClient> {
+impl super::input::GetIpamPoolCidrsInput {
     /// Pages through `GetIpamPoolCidrs` (botocore's `get_paginator("get_ipam_pool_cidrs")`).
     pub fn into_paginator(self) -> Paginator<Self> {
-        Paginator::new(self._client.clone(), self, &GET_IPAM_POOL_CIDRS)
+        Paginator::of_input(self, &GET_IPAM_POOL_CIDRS)
     }
 }
 pub static GET_IPAM_RESOURCE_CIDRS: PaginatorSpec = PaginatorSpec::new(
@@ -1552,10 +1413,10 @@ pub static GET_IPAM_RESOURCE_CIDRS: PaginatorSpec = PaginatorSpec::new(
         &["IpamResourceCidrs"],
     )
     .limit("MaxResults");
-impl super::input::GetIpamResourceCidrsRequest<rboto::ServiceClient> {
+impl super::input::GetIpamResourceCidrsInput {
     /// Pages through `GetIpamResourceCidrs` (botocore's `get_paginator("get_ipam_resource_cidrs")`).
     pub fn into_paginator(self) -> Paginator<Self> {
-        Paginator::new(self._client.clone(), self, &GET_IPAM_RESOURCE_CIDRS)
+        Paginator::of_input(self, &GET_IPAM_RESOURCE_CIDRS)
     }
 }
 pub static DESCRIBE_FAST_LAUNCH_IMAGES: PaginatorSpec = PaginatorSpec::new(
@@ -1564,10 +1425,10 @@ pub static DESCRIBE_FAST_LAUNCH_IMAGES: PaginatorSpec = PaginatorSpec::new(
         &["FastLaunchImages"],
     )
     .limit("MaxResults");
-impl super::input::DescribeFastLaunchImagesRequest<rboto::ServiceClient> {
+impl super::input::DescribeFastLaunchImagesInput {
     /// Pages through `DescribeFastLaunchImages` (botocore's `get_paginator("describe_fast_launch_images")`).
     pub fn into_paginator(self) -> Paginator<Self> {
-        Paginator::new(self._client.clone(), self, &DESCRIBE_FAST_LAUNCH_IMAGES)
+        Paginator::of_input(self, &DESCRIBE_FAST_LAUNCH_IMAGES)
     }
 }
 pub static LIST_IMAGES_IN_RECYCLE_BIN: PaginatorSpec = PaginatorSpec::new(
@@ -1576,10 +1437,10 @@ pub static LIST_IMAGES_IN_RECYCLE_BIN: PaginatorSpec = PaginatorSpec::new(
         &["Images"],
     )
     .limit("MaxResults");
-impl super::input::ListImagesInRecycleBinRequest<rboto::ServiceClient> {
+impl super::input::ListImagesInRecycleBinInput {
     /// Pages through `ListImagesInRecycleBin` (botocore's `get_paginator("list_images_in_recycle_bin")`).
     pub fn into_paginator(self) -> Paginator<Self> {
-        Paginator::new(self._client.clone(), self, &LIST_IMAGES_IN_RECYCLE_BIN)
+        Paginator::of_input(self, &LIST_IMAGES_IN_RECYCLE_BIN)
     }
 }
 pub static DESCRIBE_TRANSIT_GATEWAY_POLICY_TABLES: PaginatorSpec = PaginatorSpec::new(
@@ -1588,14 +1449,10 @@ pub static DESCRIBE_TRANSIT_GATEWAY_POLICY_TABLES: PaginatorSpec = PaginatorSpec
         &["TransitGatewayPolicyTables"],
     )
     .limit("MaxResults");
-impl super::input::DescribeTransitGatewayPolicyTablesRequest<rboto::ServiceClient> {
+impl super::input::DescribeTransitGatewayPolicyTablesInput {
     /// Pages through `DescribeTransitGatewayPolicyTables` (botocore's `get_paginator("describe_transit_gateway_policy_tables")`).
     pub fn into_paginator(self) -> Paginator<Self> {
-        Paginator::new(
-            self._client.clone(),
-            self,
-            &DESCRIBE_TRANSIT_GATEWAY_POLICY_TABLES,
-        )
+        Paginator::of_input(self, &DESCRIBE_TRANSIT_GATEWAY_POLICY_TABLES)
     }
 }
 pub static DESCRIBE_TRANSIT_GATEWAY_ROUTE_TABLE_ANNOUNCEMENTS: PaginatorSpec = PaginatorSpec::new(
@@ -1604,16 +1461,10 @@ pub static DESCRIBE_TRANSIT_GATEWAY_ROUTE_TABLE_ANNOUNCEMENTS: PaginatorSpec = P
         &["TransitGatewayRouteTableAnnouncements"],
     )
     .limit("MaxResults");
-impl super::input::DescribeTransitGatewayRouteTableAnnouncementsRequest<
-    rboto::ServiceClient,
-> {
+impl super::input::DescribeTransitGatewayRouteTableAnnouncementsInput {
     /// Pages through `DescribeTransitGatewayRouteTableAnnouncements` (botocore's `get_paginator("describe_transit_gateway_route_table_announcements")`).
     pub fn into_paginator(self) -> Paginator<Self> {
-        Paginator::new(
-            self._client.clone(),
-            self,
-            &DESCRIBE_TRANSIT_GATEWAY_ROUTE_TABLE_ANNOUNCEMENTS,
-        )
+        Paginator::of_input(self, &DESCRIBE_TRANSIT_GATEWAY_ROUTE_TABLE_ANNOUNCEMENTS)
     }
 }
 pub static GET_TRANSIT_GATEWAY_POLICY_TABLE_ASSOCIATIONS: PaginatorSpec = PaginatorSpec::new(
@@ -1622,16 +1473,10 @@ pub static GET_TRANSIT_GATEWAY_POLICY_TABLE_ASSOCIATIONS: PaginatorSpec = Pagina
         &["Associations"],
     )
     .limit("MaxResults");
-impl super::input::GetTransitGatewayPolicyTableAssociationsRequest<
-    rboto::ServiceClient,
-> {
+impl super::input::GetTransitGatewayPolicyTableAssociationsInput {
     /// Pages through `GetTransitGatewayPolicyTableAssociations` (botocore's `get_paginator("get_transit_gateway_policy_table_associations")`).
     pub fn into_paginator(self) -> Paginator<Self> {
-        Paginator::new(
-            self._client.clone(),
-            self,
-            &GET_TRANSIT_GATEWAY_POLICY_TABLE_ASSOCIATIONS,
-        )
+        Paginator::of_input(self, &GET_TRANSIT_GATEWAY_POLICY_TABLE_ASSOCIATIONS)
     }
 }
 pub static DESCRIBE_ADDRESS_TRANSFERS: PaginatorSpec = PaginatorSpec::new(
@@ -1640,10 +1485,10 @@ pub static DESCRIBE_ADDRESS_TRANSFERS: PaginatorSpec = PaginatorSpec::new(
         &["AddressTransfers"],
     )
     .limit("MaxResults");
-impl super::input::DescribeAddressTransfersRequest<rboto::ServiceClient> {
+impl super::input::DescribeAddressTransfersInput {
     /// Pages through `DescribeAddressTransfers` (botocore's `get_paginator("describe_address_transfers")`).
     pub fn into_paginator(self) -> Paginator<Self> {
-        Paginator::new(self._client.clone(), self, &DESCRIBE_ADDRESS_TRANSFERS)
+        Paginator::of_input(self, &DESCRIBE_ADDRESS_TRANSFERS)
     }
 }
 pub static DESCRIBE_AWS_NETWORK_PERFORMANCE_METRIC_SUBSCRIPTIONS: PaginatorSpec = PaginatorSpec::new(
@@ -1652,16 +1497,10 @@ pub static DESCRIBE_AWS_NETWORK_PERFORMANCE_METRIC_SUBSCRIPTIONS: PaginatorSpec 
         &["Subscriptions"],
     )
     .limit("MaxResults");
-impl super::input::DescribeAwsNetworkPerformanceMetricSubscriptionsRequest<
-    rboto::ServiceClient,
-> {
+impl super::input::DescribeAwsNetworkPerformanceMetricSubscriptionsInput {
     /// Pages through `DescribeAwsNetworkPerformanceMetricSubscriptions` (botocore's `get_paginator("describe_aws_network_performance_metric_subscriptions")`).
     pub fn into_paginator(self) -> Paginator<Self> {
-        Paginator::new(
-            self._client.clone(),
-            self,
-            &DESCRIBE_AWS_NETWORK_PERFORMANCE_METRIC_SUBSCRIPTIONS,
-        )
+        Paginator::of_input(self, &DESCRIBE_AWS_NETWORK_PERFORMANCE_METRIC_SUBSCRIPTIONS)
     }
 }
 pub static GET_AWS_NETWORK_PERFORMANCE_DATA: PaginatorSpec = PaginatorSpec::new(
@@ -1670,10 +1509,10 @@ pub static GET_AWS_NETWORK_PERFORMANCE_DATA: PaginatorSpec = PaginatorSpec::new(
         &["DataResponses"],
     )
     .limit("MaxResults");
-impl super::input::GetAwsNetworkPerformanceDataRequest<rboto::ServiceClient> {
+impl super::input::GetAwsNetworkPerformanceDataInput {
     /// Pages through `GetAwsNetworkPerformanceData` (botocore's `get_paginator("get_aws_network_performance_data")`).
     pub fn into_paginator(self) -> Paginator<Self> {
-        Paginator::new(self._client.clone(), self, &GET_AWS_NETWORK_PERFORMANCE_DATA)
+        Paginator::of_input(self, &GET_AWS_NETWORK_PERFORMANCE_DATA)
     }
 }
 pub static DESCRIBE_VERIFIED_ACCESS_ENDPOINTS: PaginatorSpec = PaginatorSpec::new(
@@ -1682,10 +1521,10 @@ pub static DESCRIBE_VERIFIED_ACCESS_ENDPOINTS: PaginatorSpec = PaginatorSpec::ne
         &["VerifiedAccessEndpoints"],
     )
     .limit("MaxResults");
-impl super::input::DescribeVerifiedAccessEndpointsRequest<rboto::ServiceClient> {
+impl super::input::DescribeVerifiedAccessEndpointsInput {
     /// Pages through `DescribeVerifiedAccessEndpoints` (botocore's `get_paginator("describe_verified_access_endpoints")`).
     pub fn into_paginator(self) -> Paginator<Self> {
-        Paginator::new(self._client.clone(), self, &DESCRIBE_VERIFIED_ACCESS_ENDPOINTS)
+        Paginator::of_input(self, &DESCRIBE_VERIFIED_ACCESS_ENDPOINTS)
     }
 }
 pub static DESCRIBE_VERIFIED_ACCESS_GROUPS: PaginatorSpec = PaginatorSpec::new(
@@ -1694,10 +1533,10 @@ pub static DESCRIBE_VERIFIED_ACCESS_GROUPS: PaginatorSpec = PaginatorSpec::new(
         &["VerifiedAccessGroups"],
     )
     .limit("MaxResults");
-impl super::input::DescribeVerifiedAccessGroupsRequest<rboto::ServiceClient> {
+impl super::input::DescribeVerifiedAccessGroupsInput {
     /// Pages through `DescribeVerifiedAccessGroups` (botocore's `get_paginator("describe_verified_access_groups")`).
     pub fn into_paginator(self) -> Paginator<Self> {
-        Paginator::new(self._client.clone(), self, &DESCRIBE_VERIFIED_ACCESS_GROUPS)
+        Paginator::of_input(self, &DESCRIBE_VERIFIED_ACCESS_GROUPS)
     }
 }
 pub static DESCRIBE_VERIFIED_ACCESS_INSTANCE_LOGGING_CONFIGURATIONS: PaginatorSpec = PaginatorSpec::new(
@@ -1706,13 +1545,10 @@ pub static DESCRIBE_VERIFIED_ACCESS_INSTANCE_LOGGING_CONFIGURATIONS: PaginatorSp
         &["LoggingConfigurations"],
     )
     .limit("MaxResults");
-impl super::input::DescribeVerifiedAccessInstanceLoggingConfigurationsRequest<
-    rboto::ServiceClient,
-> {
+impl super::input::DescribeVerifiedAccessInstanceLoggingConfigurationsInput {
     /// Pages through `DescribeVerifiedAccessInstanceLoggingConfigurations` (botocore's `get_paginator("describe_verified_access_instance_logging_configurations")`).
     pub fn into_paginator(self) -> Paginator<Self> {
-        Paginator::new(
-            self._client.clone(),
+        Paginator::of_input(
             self,
             &DESCRIBE_VERIFIED_ACCESS_INSTANCE_LOGGING_CONFIGURATIONS,
         )
@@ -1724,10 +1560,10 @@ pub static DESCRIBE_VERIFIED_ACCESS_INSTANCES: PaginatorSpec = PaginatorSpec::ne
         &["VerifiedAccessInstances"],
     )
     .limit("MaxResults");
-impl super::input::DescribeVerifiedAccessInstancesRequest<rboto::ServiceClient> {
+impl super::input::DescribeVerifiedAccessInstancesInput {
     /// Pages through `DescribeVerifiedAccessInstances` (botocore's `get_paginator("describe_verified_access_instances")`).
     pub fn into_paginator(self) -> Paginator<Self> {
-        Paginator::new(self._client.clone(), self, &DESCRIBE_VERIFIED_ACCESS_INSTANCES)
+        Paginator::of_input(self, &DESCRIBE_VERIFIED_ACCESS_INSTANCES)
     }
 }
 pub static DESCRIBE_VERIFIED_ACCESS_TRUST_PROVIDERS: PaginatorSpec = PaginatorSpec::new(
@@ -1736,14 +1572,10 @@ pub static DESCRIBE_VERIFIED_ACCESS_TRUST_PROVIDERS: PaginatorSpec = PaginatorSp
         &["VerifiedAccessTrustProviders"],
     )
     .limit("MaxResults");
-impl super::input::DescribeVerifiedAccessTrustProvidersRequest<rboto::ServiceClient> {
+impl super::input::DescribeVerifiedAccessTrustProvidersInput {
     /// Pages through `DescribeVerifiedAccessTrustProviders` (botocore's `get_paginator("describe_verified_access_trust_providers")`).
     pub fn into_paginator(self) -> Paginator<Self> {
-        Paginator::new(
-            self._client.clone(),
-            self,
-            &DESCRIBE_VERIFIED_ACCESS_TRUST_PROVIDERS,
-        )
+        Paginator::of_input(self, &DESCRIBE_VERIFIED_ACCESS_TRUST_PROVIDERS)
     }
 }
 pub static DESCRIBE_IMAGES: PaginatorSpec = PaginatorSpec::new(
@@ -1752,10 +1584,10 @@ pub static DESCRIBE_IMAGES: PaginatorSpec = PaginatorSpec::new(
         &["Images"],
     )
     .limit("MaxResults");
-impl super::input::DescribeImagesRequest<rboto::ServiceClient> {
+impl super::input::DescribeImagesInput {
     /// Pages through `DescribeImages` (botocore's `get_paginator("describe_images")`).
     pub fn into_paginator(self) -> Paginator<Self> {
-        Paginator::new(self._client.clone(), self, &DESCRIBE_IMAGES)
+        Paginator::of_input(self, &DESCRIBE_IMAGES)
     }
 }
 pub static DESCRIBE_IPAM_RESOURCE_DISCOVERIES: PaginatorSpec = PaginatorSpec::new(
@@ -1764,10 +1596,10 @@ pub static DESCRIBE_IPAM_RESOURCE_DISCOVERIES: PaginatorSpec = PaginatorSpec::ne
         &["IpamResourceDiscoveries"],
     )
     .limit("MaxResults");
-impl super::input::DescribeIpamResourceDiscoveriesRequest<rboto::ServiceClient> {
+impl super::input::DescribeIpamResourceDiscoveriesInput {
     /// Pages through `DescribeIpamResourceDiscoveries` (botocore's `get_paginator("describe_ipam_resource_discoveries")`).
     pub fn into_paginator(self) -> Paginator<Self> {
-        Paginator::new(self._client.clone(), self, &DESCRIBE_IPAM_RESOURCE_DISCOVERIES)
+        Paginator::of_input(self, &DESCRIBE_IPAM_RESOURCE_DISCOVERIES)
     }
 }
 pub static DESCRIBE_IPAM_RESOURCE_DISCOVERY_ASSOCIATIONS: PaginatorSpec = PaginatorSpec::new(
@@ -1776,16 +1608,10 @@ pub static DESCRIBE_IPAM_RESOURCE_DISCOVERY_ASSOCIATIONS: PaginatorSpec = Pagina
         &["IpamResourceDiscoveryAssociations"],
     )
     .limit("MaxResults");
-impl super::input::DescribeIpamResourceDiscoveryAssociationsRequest<
-    rboto::ServiceClient,
-> {
+impl super::input::DescribeIpamResourceDiscoveryAssociationsInput {
     /// Pages through `DescribeIpamResourceDiscoveryAssociations` (botocore's `get_paginator("describe_ipam_resource_discovery_associations")`).
     pub fn into_paginator(self) -> Paginator<Self> {
-        Paginator::new(
-            self._client.clone(),
-            self,
-            &DESCRIBE_IPAM_RESOURCE_DISCOVERY_ASSOCIATIONS,
-        )
+        Paginator::of_input(self, &DESCRIBE_IPAM_RESOURCE_DISCOVERY_ASSOCIATIONS)
     }
 }
 pub static GET_IPAM_DISCOVERED_ACCOUNTS: PaginatorSpec = PaginatorSpec::new(
@@ -1794,10 +1620,10 @@ pub static GET_IPAM_DISCOVERED_ACCOUNTS: PaginatorSpec = PaginatorSpec::new(
         &["IpamDiscoveredAccounts"],
     )
     .limit("MaxResults");
-impl super::input::GetIpamDiscoveredAccountsRequest<rboto::ServiceClient> {
+impl super::input::GetIpamDiscoveredAccountsInput {
     /// Pages through `GetIpamDiscoveredAccounts` (botocore's `get_paginator("get_ipam_discovered_accounts")`).
     pub fn into_paginator(self) -> Paginator<Self> {
-        Paginator::new(self._client.clone(), self, &GET_IPAM_DISCOVERED_ACCOUNTS)
+        Paginator::of_input(self, &GET_IPAM_DISCOVERED_ACCOUNTS)
     }
 }
 pub static GET_IPAM_DISCOVERED_RESOURCE_CIDRS: PaginatorSpec = PaginatorSpec::new(
@@ -1806,10 +1632,10 @@ pub static GET_IPAM_DISCOVERED_RESOURCE_CIDRS: PaginatorSpec = PaginatorSpec::ne
         &["IpamDiscoveredResourceCidrs"],
     )
     .limit("MaxResults");
-impl super::input::GetIpamDiscoveredResourceCidrsRequest<rboto::ServiceClient> {
+impl super::input::GetIpamDiscoveredResourceCidrsInput {
     /// Pages through `GetIpamDiscoveredResourceCidrs` (botocore's `get_paginator("get_ipam_discovered_resource_cidrs")`).
     pub fn into_paginator(self) -> Paginator<Self> {
-        Paginator::new(self._client.clone(), self, &GET_IPAM_DISCOVERED_RESOURCE_CIDRS)
+        Paginator::of_input(self, &GET_IPAM_DISCOVERED_RESOURCE_CIDRS)
     }
 }
 pub static GET_NETWORK_INSIGHTS_ACCESS_SCOPE_ANALYSIS_FINDINGS: PaginatorSpec = PaginatorSpec::new(
@@ -1819,16 +1645,10 @@ pub static GET_NETWORK_INSIGHTS_ACCESS_SCOPE_ANALYSIS_FINDINGS: PaginatorSpec = 
     )
     .limit("MaxResults")
     .non_aggregate(&["AnalysisStatus", "NetworkInsightsAccessScopeAnalysisId"]);
-impl super::input::GetNetworkInsightsAccessScopeAnalysisFindingsRequest<
-    rboto::ServiceClient,
-> {
+impl super::input::GetNetworkInsightsAccessScopeAnalysisFindingsInput {
     /// Pages through `GetNetworkInsightsAccessScopeAnalysisFindings` (botocore's `get_paginator("get_network_insights_access_scope_analysis_findings")`).
     pub fn into_paginator(self) -> Paginator<Self> {
-        Paginator::new(
-            self._client.clone(),
-            self,
-            &GET_NETWORK_INSIGHTS_ACCESS_SCOPE_ANALYSIS_FINDINGS,
-        )
+        Paginator::of_input(self, &GET_NETWORK_INSIGHTS_ACCESS_SCOPE_ANALYSIS_FINDINGS)
     }
 }
 pub static DESCRIBE_INSTANCE_CONNECT_ENDPOINTS: PaginatorSpec = PaginatorSpec::new(
@@ -1837,10 +1657,10 @@ pub static DESCRIBE_INSTANCE_CONNECT_ENDPOINTS: PaginatorSpec = PaginatorSpec::n
         &["InstanceConnectEndpoints"],
     )
     .limit("MaxResults");
-impl super::input::DescribeInstanceConnectEndpointsRequest<rboto::ServiceClient> {
+impl super::input::DescribeInstanceConnectEndpointsInput {
     /// Pages through `DescribeInstanceConnectEndpoints` (botocore's `get_paginator("describe_instance_connect_endpoints")`).
     pub fn into_paginator(self) -> Paginator<Self> {
-        Paginator::new(self._client.clone(), self, &DESCRIBE_INSTANCE_CONNECT_ENDPOINTS)
+        Paginator::of_input(self, &DESCRIBE_INSTANCE_CONNECT_ENDPOINTS)
     }
 }
 pub static GET_SECURITY_GROUPS_FOR_VPC: PaginatorSpec = PaginatorSpec::new(
@@ -1849,10 +1669,10 @@ pub static GET_SECURITY_GROUPS_FOR_VPC: PaginatorSpec = PaginatorSpec::new(
         &["SecurityGroupForVpcs"],
     )
     .limit("MaxResults");
-impl super::input::GetSecurityGroupsForVpcRequest<rboto::ServiceClient> {
+impl super::input::GetSecurityGroupsForVpcInput {
     /// Pages through `GetSecurityGroupsForVpc` (botocore's `get_paginator("get_security_groups_for_vpc")`).
     pub fn into_paginator(self) -> Paginator<Self> {
-        Paginator::new(self._client.clone(), self, &GET_SECURITY_GROUPS_FOR_VPC)
+        Paginator::of_input(self, &GET_SECURITY_GROUPS_FOR_VPC)
     }
 }
 pub static DESCRIBE_CAPACITY_BLOCK_OFFERINGS: PaginatorSpec = PaginatorSpec::new(
@@ -1861,10 +1681,10 @@ pub static DESCRIBE_CAPACITY_BLOCK_OFFERINGS: PaginatorSpec = PaginatorSpec::new
         &["CapacityBlockOfferings"],
     )
     .limit("MaxResults");
-impl super::input::DescribeCapacityBlockOfferingsRequest<rboto::ServiceClient> {
+impl super::input::DescribeCapacityBlockOfferingsInput {
     /// Pages through `DescribeCapacityBlockOfferings` (botocore's `get_paginator("describe_capacity_block_offerings")`).
     pub fn into_paginator(self) -> Paginator<Self> {
-        Paginator::new(self._client.clone(), self, &DESCRIBE_CAPACITY_BLOCK_OFFERINGS)
+        Paginator::of_input(self, &DESCRIBE_CAPACITY_BLOCK_OFFERINGS)
     }
 }
 pub static DESCRIBE_INSTANCE_TOPOLOGY: PaginatorSpec = PaginatorSpec::new(
@@ -1873,10 +1693,10 @@ pub static DESCRIBE_INSTANCE_TOPOLOGY: PaginatorSpec = PaginatorSpec::new(
         &["Instances"],
     )
     .limit("MaxResults");
-impl super::input::DescribeInstanceTopologyRequest<rboto::ServiceClient> {
+impl super::input::DescribeInstanceTopologyInput {
     /// Pages through `DescribeInstanceTopology` (botocore's `get_paginator("describe_instance_topology")`).
     pub fn into_paginator(self) -> Paginator<Self> {
-        Paginator::new(self._client.clone(), self, &DESCRIBE_INSTANCE_TOPOLOGY)
+        Paginator::of_input(self, &DESCRIBE_INSTANCE_TOPOLOGY)
     }
 }
 pub static DESCRIBE_MAC_HOSTS: PaginatorSpec = PaginatorSpec::new(
@@ -1885,10 +1705,10 @@ pub static DESCRIBE_MAC_HOSTS: PaginatorSpec = PaginatorSpec::new(
         &["MacHosts"],
     )
     .limit("MaxResults");
-impl super::input::DescribeMacHostsRequest<rboto::ServiceClient> {
+impl super::input::DescribeMacHostsInput {
     /// Pages through `DescribeMacHosts` (botocore's `get_paginator("describe_mac_hosts")`).
     pub fn into_paginator(self) -> Paginator<Self> {
-        Paginator::new(self._client.clone(), self, &DESCRIBE_MAC_HOSTS)
+        Paginator::of_input(self, &DESCRIBE_MAC_HOSTS)
     }
 }
 pub static DESCRIBE_CAPACITY_RESERVATION_BILLING_REQUESTS: PaginatorSpec = PaginatorSpec::new(
@@ -1897,16 +1717,10 @@ pub static DESCRIBE_CAPACITY_RESERVATION_BILLING_REQUESTS: PaginatorSpec = Pagin
         &["CapacityReservationBillingRequests"],
     )
     .limit("MaxResults");
-impl super::input::DescribeCapacityReservationBillingRequestsRequest<
-    rboto::ServiceClient,
-> {
+impl super::input::DescribeCapacityReservationBillingRequestsInput {
     /// Pages through `DescribeCapacityReservationBillingRequests` (botocore's `get_paginator("describe_capacity_reservation_billing_requests")`).
     pub fn into_paginator(self) -> Paginator<Self> {
-        Paginator::new(
-            self._client.clone(),
-            self,
-            &DESCRIBE_CAPACITY_RESERVATION_BILLING_REQUESTS,
-        )
+        Paginator::of_input(self, &DESCRIBE_CAPACITY_RESERVATION_BILLING_REQUESTS)
     }
 }
 pub static DESCRIBE_INSTANCE_IMAGE_METADATA: PaginatorSpec = PaginatorSpec::new(
@@ -1915,10 +1729,10 @@ pub static DESCRIBE_INSTANCE_IMAGE_METADATA: PaginatorSpec = PaginatorSpec::new(
         &["InstanceImageMetadata"],
     )
     .limit("MaxResults");
-impl super::input::DescribeInstanceImageMetadataRequest<rboto::ServiceClient> {
+impl super::input::DescribeInstanceImageMetadataInput {
     /// Pages through `DescribeInstanceImageMetadata` (botocore's `get_paginator("describe_instance_image_metadata")`).
     pub fn into_paginator(self) -> Paginator<Self> {
-        Paginator::new(self._client.clone(), self, &DESCRIBE_INSTANCE_IMAGE_METADATA)
+        Paginator::of_input(self, &DESCRIBE_INSTANCE_IMAGE_METADATA)
     }
 }
 pub static DESCRIBE_SECURITY_GROUP_VPC_ASSOCIATIONS: PaginatorSpec = PaginatorSpec::new(
@@ -1927,14 +1741,10 @@ pub static DESCRIBE_SECURITY_GROUP_VPC_ASSOCIATIONS: PaginatorSpec = PaginatorSp
         &["SecurityGroupVpcAssociations"],
     )
     .limit("MaxResults");
-impl super::input::DescribeSecurityGroupVpcAssociationsRequest<rboto::ServiceClient> {
+impl super::input::DescribeSecurityGroupVpcAssociationsInput {
     /// Pages through `DescribeSecurityGroupVpcAssociations` (botocore's `get_paginator("describe_security_group_vpc_associations")`).
     pub fn into_paginator(self) -> Paginator<Self> {
-        Paginator::new(
-            self._client.clone(),
-            self,
-            &DESCRIBE_SECURITY_GROUP_VPC_ASSOCIATIONS,
-        )
+        Paginator::of_input(self, &DESCRIBE_SECURITY_GROUP_VPC_ASSOCIATIONS)
     }
 }
 pub static DESCRIBE_CAPACITY_BLOCK_EXTENSION_HISTORY: PaginatorSpec = PaginatorSpec::new(
@@ -1943,14 +1753,10 @@ pub static DESCRIBE_CAPACITY_BLOCK_EXTENSION_HISTORY: PaginatorSpec = PaginatorS
         &["CapacityBlockExtensions"],
     )
     .limit("MaxResults");
-impl super::input::DescribeCapacityBlockExtensionHistoryRequest<rboto::ServiceClient> {
+impl super::input::DescribeCapacityBlockExtensionHistoryInput {
     /// Pages through `DescribeCapacityBlockExtensionHistory` (botocore's `get_paginator("describe_capacity_block_extension_history")`).
     pub fn into_paginator(self) -> Paginator<Self> {
-        Paginator::new(
-            self._client.clone(),
-            self,
-            &DESCRIBE_CAPACITY_BLOCK_EXTENSION_HISTORY,
-        )
+        Paginator::of_input(self, &DESCRIBE_CAPACITY_BLOCK_EXTENSION_HISTORY)
     }
 }
 pub static DESCRIBE_CAPACITY_BLOCK_EXTENSION_OFFERINGS: PaginatorSpec = PaginatorSpec::new(
@@ -1959,14 +1765,10 @@ pub static DESCRIBE_CAPACITY_BLOCK_EXTENSION_OFFERINGS: PaginatorSpec = Paginato
         &["CapacityBlockExtensionOfferings"],
     )
     .limit("MaxResults");
-impl super::input::DescribeCapacityBlockExtensionOfferingsRequest<rboto::ServiceClient> {
+impl super::input::DescribeCapacityBlockExtensionOfferingsInput {
     /// Pages through `DescribeCapacityBlockExtensionOfferings` (botocore's `get_paginator("describe_capacity_block_extension_offerings")`).
     pub fn into_paginator(self) -> Paginator<Self> {
-        Paginator::new(
-            self._client.clone(),
-            self,
-            &DESCRIBE_CAPACITY_BLOCK_EXTENSION_OFFERINGS,
-        )
+        Paginator::of_input(self, &DESCRIBE_CAPACITY_BLOCK_EXTENSION_OFFERINGS)
     }
 }
 pub static DESCRIBE_ROUTE_SERVER_ENDPOINTS: PaginatorSpec = PaginatorSpec::new(
@@ -1975,10 +1777,10 @@ pub static DESCRIBE_ROUTE_SERVER_ENDPOINTS: PaginatorSpec = PaginatorSpec::new(
         &["RouteServerEndpoints"],
     )
     .limit("MaxResults");
-impl super::input::DescribeRouteServerEndpointsRequest<rboto::ServiceClient> {
+impl super::input::DescribeRouteServerEndpointsInput {
     /// Pages through `DescribeRouteServerEndpoints` (botocore's `get_paginator("describe_route_server_endpoints")`).
     pub fn into_paginator(self) -> Paginator<Self> {
-        Paginator::new(self._client.clone(), self, &DESCRIBE_ROUTE_SERVER_ENDPOINTS)
+        Paginator::of_input(self, &DESCRIBE_ROUTE_SERVER_ENDPOINTS)
     }
 }
 pub static DESCRIBE_ROUTE_SERVER_PEERS: PaginatorSpec = PaginatorSpec::new(
@@ -1987,10 +1789,10 @@ pub static DESCRIBE_ROUTE_SERVER_PEERS: PaginatorSpec = PaginatorSpec::new(
         &["RouteServerPeers"],
     )
     .limit("MaxResults");
-impl super::input::DescribeRouteServerPeersRequest<rboto::ServiceClient> {
+impl super::input::DescribeRouteServerPeersInput {
     /// Pages through `DescribeRouteServerPeers` (botocore's `get_paginator("describe_route_server_peers")`).
     pub fn into_paginator(self) -> Paginator<Self> {
-        Paginator::new(self._client.clone(), self, &DESCRIBE_ROUTE_SERVER_PEERS)
+        Paginator::of_input(self, &DESCRIBE_ROUTE_SERVER_PEERS)
     }
 }
 pub static DESCRIBE_ROUTE_SERVERS: PaginatorSpec = PaginatorSpec::new(
@@ -1999,10 +1801,10 @@ pub static DESCRIBE_ROUTE_SERVERS: PaginatorSpec = PaginatorSpec::new(
         &["RouteServers"],
     )
     .limit("MaxResults");
-impl super::input::DescribeRouteServersRequest<rboto::ServiceClient> {
+impl super::input::DescribeRouteServersInput {
     /// Pages through `DescribeRouteServers` (botocore's `get_paginator("describe_route_servers")`).
     pub fn into_paginator(self) -> Paginator<Self> {
-        Paginator::new(self._client.clone(), self, &DESCRIBE_ROUTE_SERVERS)
+        Paginator::of_input(self, &DESCRIBE_ROUTE_SERVERS)
     }
 }
 pub static DESCRIBE_MAC_MODIFICATION_TASKS: PaginatorSpec = PaginatorSpec::new(
@@ -2011,10 +1813,10 @@ pub static DESCRIBE_MAC_MODIFICATION_TASKS: PaginatorSpec = PaginatorSpec::new(
         &["MacModificationTasks"],
     )
     .limit("MaxResults");
-impl super::input::DescribeMacModificationTasksRequest<rboto::ServiceClient> {
+impl super::input::DescribeMacModificationTasksInput {
     /// Pages through `DescribeMacModificationTasks` (botocore's `get_paginator("describe_mac_modification_tasks")`).
     pub fn into_paginator(self) -> Paginator<Self> {
-        Paginator::new(self._client.clone(), self, &DESCRIBE_MAC_MODIFICATION_TASKS)
+        Paginator::of_input(self, &DESCRIBE_MAC_MODIFICATION_TASKS)
     }
 }
 pub static DESCRIBE_CAPACITY_BLOCK_STATUS: PaginatorSpec = PaginatorSpec::new(
@@ -2023,10 +1825,10 @@ pub static DESCRIBE_CAPACITY_BLOCK_STATUS: PaginatorSpec = PaginatorSpec::new(
         &["CapacityBlockStatuses"],
     )
     .limit("MaxResults");
-impl super::input::DescribeCapacityBlockStatusRequest<rboto::ServiceClient> {
+impl super::input::DescribeCapacityBlockStatusInput {
     /// Pages through `DescribeCapacityBlockStatus` (botocore's `get_paginator("describe_capacity_block_status")`).
     pub fn into_paginator(self) -> Paginator<Self> {
-        Paginator::new(self._client.clone(), self, &DESCRIBE_CAPACITY_BLOCK_STATUS)
+        Paginator::of_input(self, &DESCRIBE_CAPACITY_BLOCK_STATUS)
     }
 }
 pub static DESCRIBE_CAPACITY_BLOCKS: PaginatorSpec = PaginatorSpec::new(
@@ -2035,10 +1837,10 @@ pub static DESCRIBE_CAPACITY_BLOCKS: PaginatorSpec = PaginatorSpec::new(
         &["CapacityBlocks"],
     )
     .limit("MaxResults");
-impl super::input::DescribeCapacityBlocksRequest<rboto::ServiceClient> {
+impl super::input::DescribeCapacityBlocksInput {
     /// Pages through `DescribeCapacityBlocks` (botocore's `get_paginator("describe_capacity_blocks")`).
     pub fn into_paginator(self) -> Paginator<Self> {
-        Paginator::new(self._client.clone(), self, &DESCRIBE_CAPACITY_BLOCKS)
+        Paginator::of_input(self, &DESCRIBE_CAPACITY_BLOCKS)
     }
 }
 pub static DESCRIBE_IMAGE_REFERENCES: PaginatorSpec = PaginatorSpec::new(
@@ -2047,10 +1849,10 @@ pub static DESCRIBE_IMAGE_REFERENCES: PaginatorSpec = PaginatorSpec::new(
         &["ImageReferences"],
     )
     .limit("MaxResults");
-impl super::input::DescribeImageReferencesRequest<rboto::ServiceClient> {
+impl super::input::DescribeImageReferencesInput {
     /// Pages through `DescribeImageReferences` (botocore's `get_paginator("describe_image_references")`).
     pub fn into_paginator(self) -> Paginator<Self> {
-        Paginator::new(self._client.clone(), self, &DESCRIBE_IMAGE_REFERENCES)
+        Paginator::of_input(self, &DESCRIBE_IMAGE_REFERENCES)
     }
 }
 pub static DESCRIBE_IMAGE_USAGE_REPORT_ENTRIES: PaginatorSpec = PaginatorSpec::new(
@@ -2059,10 +1861,10 @@ pub static DESCRIBE_IMAGE_USAGE_REPORT_ENTRIES: PaginatorSpec = PaginatorSpec::n
         &["ImageUsageReportEntries"],
     )
     .limit("MaxResults");
-impl super::input::DescribeImageUsageReportEntriesRequest<rboto::ServiceClient> {
+impl super::input::DescribeImageUsageReportEntriesInput {
     /// Pages through `DescribeImageUsageReportEntries` (botocore's `get_paginator("describe_image_usage_report_entries")`).
     pub fn into_paginator(self) -> Paginator<Self> {
-        Paginator::new(self._client.clone(), self, &DESCRIBE_IMAGE_USAGE_REPORT_ENTRIES)
+        Paginator::of_input(self, &DESCRIBE_IMAGE_USAGE_REPORT_ENTRIES)
     }
 }
 pub static DESCRIBE_IMAGE_USAGE_REPORTS: PaginatorSpec = PaginatorSpec::new(
@@ -2071,10 +1873,10 @@ pub static DESCRIBE_IMAGE_USAGE_REPORTS: PaginatorSpec = PaginatorSpec::new(
         &["ImageUsageReports"],
     )
     .limit("MaxResults");
-impl super::input::DescribeImageUsageReportsRequest<rboto::ServiceClient> {
+impl super::input::DescribeImageUsageReportsInput {
     /// Pages through `DescribeImageUsageReports` (botocore's `get_paginator("describe_image_usage_reports")`).
     pub fn into_paginator(self) -> Paginator<Self> {
-        Paginator::new(self._client.clone(), self, &DESCRIBE_IMAGE_USAGE_REPORTS)
+        Paginator::of_input(self, &DESCRIBE_IMAGE_USAGE_REPORTS)
     }
 }
 pub static DESCRIBE_CAPACITY_MANAGER_DATA_EXPORTS: PaginatorSpec = PaginatorSpec::new(
@@ -2083,14 +1885,10 @@ pub static DESCRIBE_CAPACITY_MANAGER_DATA_EXPORTS: PaginatorSpec = PaginatorSpec
         &["CapacityManagerDataExports"],
     )
     .limit("MaxResults");
-impl super::input::DescribeCapacityManagerDataExportsRequest<rboto::ServiceClient> {
+impl super::input::DescribeCapacityManagerDataExportsInput {
     /// Pages through `DescribeCapacityManagerDataExports` (botocore's `get_paginator("describe_capacity_manager_data_exports")`).
     pub fn into_paginator(self) -> Paginator<Self> {
-        Paginator::new(
-            self._client.clone(),
-            self,
-            &DESCRIBE_CAPACITY_MANAGER_DATA_EXPORTS,
-        )
+        Paginator::of_input(self, &DESCRIBE_CAPACITY_MANAGER_DATA_EXPORTS)
     }
 }
 pub static GET_CAPACITY_MANAGER_METRIC_DATA: PaginatorSpec = PaginatorSpec::new(
@@ -2099,10 +1897,10 @@ pub static GET_CAPACITY_MANAGER_METRIC_DATA: PaginatorSpec = PaginatorSpec::new(
         &["MetricDataResults"],
     )
     .limit("MaxResults");
-impl super::input::GetCapacityManagerMetricDataRequest<rboto::ServiceClient> {
+impl super::input::GetCapacityManagerMetricDataInput {
     /// Pages through `GetCapacityManagerMetricData` (botocore's `get_paginator("get_capacity_manager_metric_data")`).
     pub fn into_paginator(self) -> Paginator<Self> {
-        Paginator::new(self._client.clone(), self, &GET_CAPACITY_MANAGER_METRIC_DATA)
+        Paginator::of_input(self, &GET_CAPACITY_MANAGER_METRIC_DATA)
     }
 }
 pub static GET_CAPACITY_MANAGER_METRIC_DIMENSIONS: PaginatorSpec = PaginatorSpec::new(
@@ -2111,14 +1909,10 @@ pub static GET_CAPACITY_MANAGER_METRIC_DIMENSIONS: PaginatorSpec = PaginatorSpec
         &["MetricDimensionResults"],
     )
     .limit("MaxResults");
-impl super::input::GetCapacityManagerMetricDimensionsRequest<rboto::ServiceClient> {
+impl super::input::GetCapacityManagerMetricDimensionsInput {
     /// Pages through `GetCapacityManagerMetricDimensions` (botocore's `get_paginator("get_capacity_manager_metric_dimensions")`).
     pub fn into_paginator(self) -> Paginator<Self> {
-        Paginator::new(
-            self._client.clone(),
-            self,
-            &GET_CAPACITY_MANAGER_METRIC_DIMENSIONS,
-        )
+        Paginator::of_input(self, &GET_CAPACITY_MANAGER_METRIC_DIMENSIONS)
     }
 }
 pub static DESCRIBE_IPAM_PREFIX_LIST_RESOLVER_TARGETS: PaginatorSpec = PaginatorSpec::new(
@@ -2127,14 +1921,10 @@ pub static DESCRIBE_IPAM_PREFIX_LIST_RESOLVER_TARGETS: PaginatorSpec = Paginator
         &["IpamPrefixListResolverTargets"],
     )
     .limit("MaxResults");
-impl super::input::DescribeIpamPrefixListResolverTargetsRequest<rboto::ServiceClient> {
+impl super::input::DescribeIpamPrefixListResolverTargetsInput {
     /// Pages through `DescribeIpamPrefixListResolverTargets` (botocore's `get_paginator("describe_ipam_prefix_list_resolver_targets")`).
     pub fn into_paginator(self) -> Paginator<Self> {
-        Paginator::new(
-            self._client.clone(),
-            self,
-            &DESCRIBE_IPAM_PREFIX_LIST_RESOLVER_TARGETS,
-        )
+        Paginator::of_input(self, &DESCRIBE_IPAM_PREFIX_LIST_RESOLVER_TARGETS)
     }
 }
 pub static DESCRIBE_IPAM_PREFIX_LIST_RESOLVERS: PaginatorSpec = PaginatorSpec::new(
@@ -2143,10 +1933,10 @@ pub static DESCRIBE_IPAM_PREFIX_LIST_RESOLVERS: PaginatorSpec = PaginatorSpec::n
         &["IpamPrefixListResolvers"],
     )
     .limit("MaxResults");
-impl super::input::DescribeIpamPrefixListResolversRequest<rboto::ServiceClient> {
+impl super::input::DescribeIpamPrefixListResolversInput {
     /// Pages through `DescribeIpamPrefixListResolvers` (botocore's `get_paginator("describe_ipam_prefix_list_resolvers")`).
     pub fn into_paginator(self) -> Paginator<Self> {
-        Paginator::new(self._client.clone(), self, &DESCRIBE_IPAM_PREFIX_LIST_RESOLVERS)
+        Paginator::of_input(self, &DESCRIBE_IPAM_PREFIX_LIST_RESOLVERS)
     }
 }
 pub static GET_IPAM_PREFIX_LIST_RESOLVER_RULES: PaginatorSpec = PaginatorSpec::new(
@@ -2155,10 +1945,10 @@ pub static GET_IPAM_PREFIX_LIST_RESOLVER_RULES: PaginatorSpec = PaginatorSpec::n
         &["Rules"],
     )
     .limit("MaxResults");
-impl super::input::GetIpamPrefixListResolverRulesRequest<rboto::ServiceClient> {
+impl super::input::GetIpamPrefixListResolverRulesInput {
     /// Pages through `GetIpamPrefixListResolverRules` (botocore's `get_paginator("get_ipam_prefix_list_resolver_rules")`).
     pub fn into_paginator(self) -> Paginator<Self> {
-        Paginator::new(self._client.clone(), self, &GET_IPAM_PREFIX_LIST_RESOLVER_RULES)
+        Paginator::of_input(self, &GET_IPAM_PREFIX_LIST_RESOLVER_RULES)
     }
 }
 pub static GET_IPAM_PREFIX_LIST_RESOLVER_VERSION_ENTRIES: PaginatorSpec = PaginatorSpec::new(
@@ -2167,14 +1957,10 @@ pub static GET_IPAM_PREFIX_LIST_RESOLVER_VERSION_ENTRIES: PaginatorSpec = Pagina
         &["Entries"],
     )
     .limit("MaxResults");
-impl super::input::GetIpamPrefixListResolverVersionEntriesRequest<rboto::ServiceClient> {
+impl super::input::GetIpamPrefixListResolverVersionEntriesInput {
     /// Pages through `GetIpamPrefixListResolverVersionEntries` (botocore's `get_paginator("get_ipam_prefix_list_resolver_version_entries")`).
     pub fn into_paginator(self) -> Paginator<Self> {
-        Paginator::new(
-            self._client.clone(),
-            self,
-            &GET_IPAM_PREFIX_LIST_RESOLVER_VERSION_ENTRIES,
-        )
+        Paginator::of_input(self, &GET_IPAM_PREFIX_LIST_RESOLVER_VERSION_ENTRIES)
     }
 }
 pub static GET_IPAM_PREFIX_LIST_RESOLVER_VERSIONS: PaginatorSpec = PaginatorSpec::new(
@@ -2183,14 +1969,10 @@ pub static GET_IPAM_PREFIX_LIST_RESOLVER_VERSIONS: PaginatorSpec = PaginatorSpec
         &["IpamPrefixListResolverVersions"],
     )
     .limit("MaxResults");
-impl super::input::GetIpamPrefixListResolverVersionsRequest<rboto::ServiceClient> {
+impl super::input::GetIpamPrefixListResolverVersionsInput {
     /// Pages through `GetIpamPrefixListResolverVersions` (botocore's `get_paginator("get_ipam_prefix_list_resolver_versions")`).
     pub fn into_paginator(self) -> Paginator<Self> {
-        Paginator::new(
-            self._client.clone(),
-            self,
-            &GET_IPAM_PREFIX_LIST_RESOLVER_VERSIONS,
-        )
+        Paginator::of_input(self, &GET_IPAM_PREFIX_LIST_RESOLVER_VERSIONS)
     }
 }
 pub static DESCRIBE_VPN_CONCENTRATORS: PaginatorSpec = PaginatorSpec::new(
@@ -2199,10 +1981,10 @@ pub static DESCRIBE_VPN_CONCENTRATORS: PaginatorSpec = PaginatorSpec::new(
         &["VpnConcentrators"],
     )
     .limit("MaxResults");
-impl super::input::DescribeVpnConcentratorsRequest<rboto::ServiceClient> {
+impl super::input::DescribeVpnConcentratorsInput {
     /// Pages through `DescribeVpnConcentrators` (botocore's `get_paginator("describe_vpn_concentrators")`).
     pub fn into_paginator(self) -> Paginator<Self> {
-        Paginator::new(self._client.clone(), self, &DESCRIBE_VPN_CONCENTRATORS)
+        Paginator::of_input(self, &DESCRIBE_VPN_CONCENTRATORS)
     }
 }
 pub static SEARCH_TRANSIT_GATEWAY_ROUTES: PaginatorSpec = PaginatorSpec::new(
@@ -2212,10 +1994,10 @@ pub static SEARCH_TRANSIT_GATEWAY_ROUTES: PaginatorSpec = PaginatorSpec::new(
     )
     .limit("MaxResults")
     .more_results("AdditionalRoutesAvailable");
-impl super::input::SearchTransitGatewayRoutesRequest<rboto::ServiceClient> {
+impl super::input::SearchTransitGatewayRoutesInput {
     /// Pages through `SearchTransitGatewayRoutes` (botocore's `get_paginator("search_transit_gateway_routes")`).
     pub fn into_paginator(self) -> Paginator<Self> {
-        Paginator::new(self._client.clone(), self, &SEARCH_TRANSIT_GATEWAY_ROUTES)
+        Paginator::of_input(self, &SEARCH_TRANSIT_GATEWAY_ROUTES)
     }
 }
 pub static DESCRIBE_SECONDARY_INTERFACES: PaginatorSpec = PaginatorSpec::new(
@@ -2224,10 +2006,10 @@ pub static DESCRIBE_SECONDARY_INTERFACES: PaginatorSpec = PaginatorSpec::new(
         &["SecondaryInterfaces"],
     )
     .limit("MaxResults");
-impl super::input::DescribeSecondaryInterfacesRequest<rboto::ServiceClient> {
+impl super::input::DescribeSecondaryInterfacesInput {
     /// Pages through `DescribeSecondaryInterfaces` (botocore's `get_paginator("describe_secondary_interfaces")`).
     pub fn into_paginator(self) -> Paginator<Self> {
-        Paginator::new(self._client.clone(), self, &DESCRIBE_SECONDARY_INTERFACES)
+        Paginator::of_input(self, &DESCRIBE_SECONDARY_INTERFACES)
     }
 }
 pub static DESCRIBE_SECONDARY_NETWORKS: PaginatorSpec = PaginatorSpec::new(
@@ -2236,10 +2018,10 @@ pub static DESCRIBE_SECONDARY_NETWORKS: PaginatorSpec = PaginatorSpec::new(
         &["SecondaryNetworks"],
     )
     .limit("MaxResults");
-impl super::input::DescribeSecondaryNetworksRequest<rboto::ServiceClient> {
+impl super::input::DescribeSecondaryNetworksInput {
     /// Pages through `DescribeSecondaryNetworks` (botocore's `get_paginator("describe_secondary_networks")`).
     pub fn into_paginator(self) -> Paginator<Self> {
-        Paginator::new(self._client.clone(), self, &DESCRIBE_SECONDARY_NETWORKS)
+        Paginator::of_input(self, &DESCRIBE_SECONDARY_NETWORKS)
     }
 }
 pub static DESCRIBE_SECONDARY_SUBNETS: PaginatorSpec = PaginatorSpec::new(
@@ -2248,10 +2030,10 @@ pub static DESCRIBE_SECONDARY_SUBNETS: PaginatorSpec = PaginatorSpec::new(
         &["SecondarySubnets"],
     )
     .limit("MaxResults");
-impl super::input::DescribeSecondarySubnetsRequest<rboto::ServiceClient> {
+impl super::input::DescribeSecondarySubnetsInput {
     /// Pages through `DescribeSecondarySubnets` (botocore's `get_paginator("describe_secondary_subnets")`).
     pub fn into_paginator(self) -> Paginator<Self> {
-        Paginator::new(self._client.clone(), self, &DESCRIBE_SECONDARY_SUBNETS)
+        Paginator::of_input(self, &DESCRIBE_SECONDARY_SUBNETS)
     }
 }
 pub static GET_CAPACITY_MANAGER_MONITORED_TAG_KEYS: PaginatorSpec = PaginatorSpec::new(
@@ -2260,14 +2042,10 @@ pub static GET_CAPACITY_MANAGER_MONITORED_TAG_KEYS: PaginatorSpec = PaginatorSpe
         &["CapacityManagerTagKeys"],
     )
     .limit("MaxResults");
-impl super::input::GetCapacityManagerMonitoredTagKeysRequest<rboto::ServiceClient> {
+impl super::input::GetCapacityManagerMonitoredTagKeysInput {
     /// Pages through `GetCapacityManagerMonitoredTagKeys` (botocore's `get_paginator("get_capacity_manager_monitored_tag_keys")`).
     pub fn into_paginator(self) -> Paginator<Self> {
-        Paginator::new(
-            self._client.clone(),
-            self,
-            &GET_CAPACITY_MANAGER_MONITORED_TAG_KEYS,
-        )
+        Paginator::of_input(self, &GET_CAPACITY_MANAGER_MONITORED_TAG_KEYS)
     }
 }
 pub static DESCRIBE_IPAM_POOL_ALLOCATIONS: PaginatorSpec = PaginatorSpec::new(
@@ -2276,10 +2054,10 @@ pub static DESCRIBE_IPAM_POOL_ALLOCATIONS: PaginatorSpec = PaginatorSpec::new(
         &["IpamPoolAllocations"],
     )
     .limit("MaxResults");
-impl super::input::DescribeIpamPoolAllocationsRequest<rboto::ServiceClient> {
+impl super::input::DescribeIpamPoolAllocationsInput {
     /// Pages through `DescribeIpamPoolAllocations` (botocore's `get_paginator("describe_ipam_pool_allocations")`).
     pub fn into_paginator(self) -> Paginator<Self> {
-        Paginator::new(self._client.clone(), self, &DESCRIBE_IPAM_POOL_ALLOCATIONS)
+        Paginator::of_input(self, &DESCRIBE_IPAM_POOL_ALLOCATIONS)
     }
 }
 pub static GET_TRANSIT_GATEWAY_POLICY_TABLE_ENTRIES: PaginatorSpec = PaginatorSpec::new(
@@ -2288,14 +2066,10 @@ pub static GET_TRANSIT_GATEWAY_POLICY_TABLE_ENTRIES: PaginatorSpec = PaginatorSp
         &["TransitGatewayPolicyTableEntries"],
     )
     .limit("MaxResults");
-impl super::input::GetTransitGatewayPolicyTableEntriesRequest<rboto::ServiceClient> {
+impl super::input::GetTransitGatewayPolicyTableEntriesInput {
     /// Pages through `GetTransitGatewayPolicyTableEntries` (botocore's `get_paginator("get_transit_gateway_policy_table_entries")`).
     pub fn into_paginator(self) -> Paginator<Self> {
-        Paginator::new(
-            self._client.clone(),
-            self,
-            &GET_TRANSIT_GATEWAY_POLICY_TABLE_ENTRIES,
-        )
+        Paginator::of_input(self, &GET_TRANSIT_GATEWAY_POLICY_TABLE_ENTRIES)
     }
 }
 pub static DESCRIBE_CAPACITY_RESERVATION_DATE_CHANGE_QUOTES: PaginatorSpec = PaginatorSpec::new(
@@ -2304,16 +2078,10 @@ pub static DESCRIBE_CAPACITY_RESERVATION_DATE_CHANGE_QUOTES: PaginatorSpec = Pag
         &["CapacityReservationModificationQuotes"],
     )
     .limit("MaxResults");
-impl super::input::DescribeCapacityReservationDateChangeQuotesRequest<
-    rboto::ServiceClient,
-> {
+impl super::input::DescribeCapacityReservationDateChangeQuotesInput {
     /// Pages through `DescribeCapacityReservationDateChangeQuotes` (botocore's `get_paginator("describe_capacity_reservation_date_change_quotes")`).
     pub fn into_paginator(self) -> Paginator<Self> {
-        Paginator::new(
-            self._client.clone(),
-            self,
-            &DESCRIBE_CAPACITY_RESERVATION_DATE_CHANGE_QUOTES,
-        )
+        Paginator::of_input(self, &DESCRIBE_CAPACITY_RESERVATION_DATE_CHANGE_QUOTES)
     }
 }
 pub static GET_IMAGE_FINDINGS: PaginatorSpec = PaginatorSpec::new(
@@ -2322,10 +2090,10 @@ pub static GET_IMAGE_FINDINGS: PaginatorSpec = PaginatorSpec::new(
         &["ImageFindings"],
     )
     .limit("MaxResults");
-impl super::input::GetImageFindingsRequest<rboto::ServiceClient> {
+impl super::input::GetImageFindingsInput {
     /// Pages through `GetImageFindings` (botocore's `get_paginator("get_image_findings")`).
     pub fn into_paginator(self) -> Paginator<Self> {
-        Paginator::new(self._client.clone(), self, &GET_IMAGE_FINDINGS)
+        Paginator::of_input(self, &GET_IMAGE_FINDINGS)
     }
 }
 pub static DESCRIBE_METRIC_CATEGORIES: PaginatorSpec = PaginatorSpec::new(
@@ -2334,10 +2102,10 @@ pub static DESCRIBE_METRIC_CATEGORIES: PaginatorSpec = PaginatorSpec::new(
         &["MetricCategories"],
     )
     .limit("MaxResults");
-impl super::input::DescribeMetricCategoriesRequest<rboto::ServiceClient> {
+impl super::input::DescribeMetricCategoriesInput {
     /// Pages through `DescribeMetricCategories` (botocore's `get_paginator("describe_metric_categories")`).
     pub fn into_paginator(self) -> Paginator<Self> {
-        Paginator::new(self._client.clone(), self, &DESCRIBE_METRIC_CATEGORIES)
+        Paginator::of_input(self, &DESCRIBE_METRIC_CATEGORIES)
     }
 }
 pub static DESCRIBE_NETWORKING_FLEX_COST_ALLOCATION_POLICIES: PaginatorSpec = PaginatorSpec::new(
@@ -2346,16 +2114,10 @@ pub static DESCRIBE_NETWORKING_FLEX_COST_ALLOCATION_POLICIES: PaginatorSpec = Pa
         &["FlexCostAllocationPolicies"],
     )
     .limit("MaxResults");
-impl super::input::DescribeNetworkingFlexCostAllocationPoliciesRequest<
-    rboto::ServiceClient,
-> {
+impl super::input::DescribeNetworkingFlexCostAllocationPoliciesInput {
     /// Pages through `DescribeNetworkingFlexCostAllocationPolicies` (botocore's `get_paginator("describe_networking_flex_cost_allocation_policies")`).
     pub fn into_paginator(self) -> Paginator<Self> {
-        Paginator::new(
-            self._client.clone(),
-            self,
-            &DESCRIBE_NETWORKING_FLEX_COST_ALLOCATION_POLICIES,
-        )
+        Paginator::of_input(self, &DESCRIBE_NETWORKING_FLEX_COST_ALLOCATION_POLICIES)
     }
 }
 pub static DESCRIBE_NETWORKING_FLEX_COST_ALLOCATION_POLICY_ASSOCIATIONS: PaginatorSpec = PaginatorSpec::new(
@@ -2364,13 +2126,10 @@ pub static DESCRIBE_NETWORKING_FLEX_COST_ALLOCATION_POLICY_ASSOCIATIONS: Paginat
         &["FcaPolicyAssociations"],
     )
     .limit("MaxResults");
-impl super::input::DescribeNetworkingFlexCostAllocationPolicyAssociationsRequest<
-    rboto::ServiceClient,
-> {
+impl super::input::DescribeNetworkingFlexCostAllocationPolicyAssociationsInput {
     /// Pages through `DescribeNetworkingFlexCostAllocationPolicyAssociations` (botocore's `get_paginator("describe_networking_flex_cost_allocation_policy_associations")`).
     pub fn into_paginator(self) -> Paginator<Self> {
-        Paginator::new(
-            self._client.clone(),
+        Paginator::of_input(
             self,
             &DESCRIBE_NETWORKING_FLEX_COST_ALLOCATION_POLICY_ASSOCIATIONS,
         )

@@ -588,237 +588,229 @@ pub static SECONDARY_SUBNET_DELETE_COMPLETE: WaiterSpec = WaiterSpec::new(
         Acceptor::new(Failure, PathAny, "SecondarySubnets[].State", Str("delete-failed")),
     ],
 );
-impl super::input::DescribeInstancesRequest<rboto::ServiceClient> {
+impl super::input::DescribeInstancesInput {
     /// Waits for `InstanceExists`: polls `DescribeInstances` every 5 s, at most 40 times (botocore's `get_waiter("instance_exists")`).
     pub fn wait_until_instance_exists(self) -> Waiter<Self> {
-        Waiter::new(self._client.clone(), self, &INSTANCE_EXISTS)
+        Waiter::of_input(self, &INSTANCE_EXISTS)
     }
     /// Waits for `InstanceRunning`: polls `DescribeInstances` every 15 s, at most 40 times (botocore's `get_waiter("instance_running")`).
     pub fn wait_until_instance_running(self) -> Waiter<Self> {
-        Waiter::new(self._client.clone(), self, &INSTANCE_RUNNING)
+        Waiter::of_input(self, &INSTANCE_RUNNING)
     }
     /// Waits for `InstanceStopped`: polls `DescribeInstances` every 15 s, at most 40 times (botocore's `get_waiter("instance_stopped")`).
     pub fn wait_until_instance_stopped(self) -> Waiter<Self> {
-        Waiter::new(self._client.clone(), self, &INSTANCE_STOPPED)
+        Waiter::of_input(self, &INSTANCE_STOPPED)
     }
     /// Waits for `InstanceTerminated`: polls `DescribeInstances` every 15 s, at most 40 times (botocore's `get_waiter("instance_terminated")`).
     pub fn wait_until_instance_terminated(self) -> Waiter<Self> {
-        Waiter::new(self._client.clone(), self, &INSTANCE_TERMINATED)
+        Waiter::of_input(self, &INSTANCE_TERMINATED)
     }
 }
-impl super::input::DescribeBundleTasksRequest<rboto::ServiceClient> {
+impl super::input::DescribeBundleTasksInput {
     /// Waits for `BundleTaskComplete`: polls `DescribeBundleTasks` every 15 s, at most 40 times (botocore's `get_waiter("bundle_task_complete")`).
     pub fn wait_until_bundle_task_complete(self) -> Waiter<Self> {
-        Waiter::new(self._client.clone(), self, &BUNDLE_TASK_COMPLETE)
+        Waiter::of_input(self, &BUNDLE_TASK_COMPLETE)
     }
 }
-impl super::input::DescribeConversionTasksRequest<rboto::ServiceClient> {
+impl super::input::DescribeConversionTasksInput {
     /// Waits for `ConversionTaskCancelled`: polls `DescribeConversionTasks` every 15 s, at most 40 times (botocore's `get_waiter("conversion_task_cancelled")`).
     pub fn wait_until_conversion_task_cancelled(self) -> Waiter<Self> {
-        Waiter::new(self._client.clone(), self, &CONVERSION_TASK_CANCELLED)
+        Waiter::of_input(self, &CONVERSION_TASK_CANCELLED)
     }
     /// Waits for `ConversionTaskCompleted`: polls `DescribeConversionTasks` every 15 s, at most 40 times (botocore's `get_waiter("conversion_task_completed")`).
     pub fn wait_until_conversion_task_completed(self) -> Waiter<Self> {
-        Waiter::new(self._client.clone(), self, &CONVERSION_TASK_COMPLETED)
+        Waiter::of_input(self, &CONVERSION_TASK_COMPLETED)
     }
     /// Waits for `ConversionTaskDeleted`: polls `DescribeConversionTasks` every 15 s, at most 40 times (botocore's `get_waiter("conversion_task_deleted")`).
     pub fn wait_until_conversion_task_deleted(self) -> Waiter<Self> {
-        Waiter::new(self._client.clone(), self, &CONVERSION_TASK_DELETED)
+        Waiter::of_input(self, &CONVERSION_TASK_DELETED)
     }
 }
-impl super::input::DescribeCustomerGatewaysRequest<rboto::ServiceClient> {
+impl super::input::DescribeCustomerGatewaysInput {
     /// Waits for `CustomerGatewayAvailable`: polls `DescribeCustomerGateways` every 15 s, at most 40 times (botocore's `get_waiter("customer_gateway_available")`).
     pub fn wait_until_customer_gateway_available(self) -> Waiter<Self> {
-        Waiter::new(self._client.clone(), self, &CUSTOMER_GATEWAY_AVAILABLE)
+        Waiter::of_input(self, &CUSTOMER_GATEWAY_AVAILABLE)
     }
 }
-impl super::input::DescribeExportTasksRequest<rboto::ServiceClient> {
+impl super::input::DescribeExportTasksInput {
     /// Waits for `ExportTaskCancelled`: polls `DescribeExportTasks` every 15 s, at most 40 times (botocore's `get_waiter("export_task_cancelled")`).
     pub fn wait_until_export_task_cancelled(self) -> Waiter<Self> {
-        Waiter::new(self._client.clone(), self, &EXPORT_TASK_CANCELLED)
+        Waiter::of_input(self, &EXPORT_TASK_CANCELLED)
     }
     /// Waits for `ExportTaskCompleted`: polls `DescribeExportTasks` every 15 s, at most 40 times (botocore's `get_waiter("export_task_completed")`).
     pub fn wait_until_export_task_completed(self) -> Waiter<Self> {
-        Waiter::new(self._client.clone(), self, &EXPORT_TASK_COMPLETED)
+        Waiter::of_input(self, &EXPORT_TASK_COMPLETED)
     }
 }
-impl super::input::DescribeImagesRequest<rboto::ServiceClient> {
+impl super::input::DescribeImagesInput {
     /// Waits for `ImageExists`: polls `DescribeImages` every 15 s, at most 40 times (botocore's `get_waiter("image_exists")`).
     pub fn wait_until_image_exists(self) -> Waiter<Self> {
-        Waiter::new(self._client.clone(), self, &IMAGE_EXISTS)
+        Waiter::of_input(self, &IMAGE_EXISTS)
     }
     /// Waits for `ImageAvailable`: polls `DescribeImages` every 15 s, at most 40 times (botocore's `get_waiter("image_available")`).
     pub fn wait_until_image_available(self) -> Waiter<Self> {
-        Waiter::new(self._client.clone(), self, &IMAGE_AVAILABLE)
+        Waiter::of_input(self, &IMAGE_AVAILABLE)
     }
 }
-impl super::input::DescribeImageUsageReportsRequest<rboto::ServiceClient> {
+impl super::input::DescribeImageUsageReportsInput {
     /// Waits for `ImageUsageReportAvailable`: polls `DescribeImageUsageReports` every 15 s, at most 40 times (botocore's `get_waiter("image_usage_report_available")`).
     pub fn wait_until_image_usage_report_available(self) -> Waiter<Self> {
-        Waiter::new(self._client.clone(), self, &IMAGE_USAGE_REPORT_AVAILABLE)
+        Waiter::of_input(self, &IMAGE_USAGE_REPORT_AVAILABLE)
     }
 }
-impl super::input::DescribeInstanceStatusRequest<rboto::ServiceClient> {
+impl super::input::DescribeInstanceStatusInput {
     /// Waits for `InstanceStatusOk`: polls `DescribeInstanceStatus` every 15 s, at most 40 times (botocore's `get_waiter("instance_status_ok")`).
     pub fn wait_until_instance_status_ok(self) -> Waiter<Self> {
-        Waiter::new(self._client.clone(), self, &INSTANCE_STATUS_OK)
+        Waiter::of_input(self, &INSTANCE_STATUS_OK)
     }
     /// Waits for `SystemStatusOk`: polls `DescribeInstanceStatus` every 15 s, at most 40 times (botocore's `get_waiter("system_status_ok")`).
     pub fn wait_until_system_status_ok(self) -> Waiter<Self> {
-        Waiter::new(self._client.clone(), self, &SYSTEM_STATUS_OK)
+        Waiter::of_input(self, &SYSTEM_STATUS_OK)
     }
 }
-impl super::input::DescribeInternetGatewaysRequest<rboto::ServiceClient> {
+impl super::input::DescribeInternetGatewaysInput {
     /// Waits for `InternetGatewayExists`: polls `DescribeInternetGateways` every 5 s, at most 6 times (botocore's `get_waiter("internet_gateway_exists")`).
     pub fn wait_until_internet_gateway_exists(self) -> Waiter<Self> {
-        Waiter::new(self._client.clone(), self, &INTERNET_GATEWAY_EXISTS)
+        Waiter::of_input(self, &INTERNET_GATEWAY_EXISTS)
     }
 }
-impl super::input::DescribeKeyPairsRequest<rboto::ServiceClient> {
+impl super::input::DescribeKeyPairsInput {
     /// Waits for `KeyPairExists`: polls `DescribeKeyPairs` every 5 s, at most 6 times (botocore's `get_waiter("key_pair_exists")`).
     pub fn wait_until_key_pair_exists(self) -> Waiter<Self> {
-        Waiter::new(self._client.clone(), self, &KEY_PAIR_EXISTS)
+        Waiter::of_input(self, &KEY_PAIR_EXISTS)
     }
 }
-impl super::input::DescribeNatGatewaysRequest<rboto::ServiceClient> {
+impl super::input::DescribeNatGatewaysInput {
     /// Waits for `NatGatewayAvailable`: polls `DescribeNatGateways` every 15 s, at most 40 times (botocore's `get_waiter("nat_gateway_available")`).
     pub fn wait_until_nat_gateway_available(self) -> Waiter<Self> {
-        Waiter::new(self._client.clone(), self, &NAT_GATEWAY_AVAILABLE)
+        Waiter::of_input(self, &NAT_GATEWAY_AVAILABLE)
     }
     /// Waits for `NatGatewayDeleted`: polls `DescribeNatGateways` every 15 s, at most 40 times (botocore's `get_waiter("nat_gateway_deleted")`).
     pub fn wait_until_nat_gateway_deleted(self) -> Waiter<Self> {
-        Waiter::new(self._client.clone(), self, &NAT_GATEWAY_DELETED)
+        Waiter::of_input(self, &NAT_GATEWAY_DELETED)
     }
 }
-impl super::input::DescribeNetworkInterfacesRequest<rboto::ServiceClient> {
+impl super::input::DescribeNetworkInterfacesInput {
     /// Waits for `NetworkInterfaceAvailable`: polls `DescribeNetworkInterfaces` every 20 s, at most 10 times (botocore's `get_waiter("network_interface_available")`).
     pub fn wait_until_network_interface_available(self) -> Waiter<Self> {
-        Waiter::new(self._client.clone(), self, &NETWORK_INTERFACE_AVAILABLE)
+        Waiter::of_input(self, &NETWORK_INTERFACE_AVAILABLE)
     }
 }
-impl super::input::GetPasswordDataRequest<rboto::ServiceClient> {
+impl super::input::GetPasswordDataInput {
     /// Waits for `PasswordDataAvailable`: polls `GetPasswordData` every 15 s, at most 40 times (botocore's `get_waiter("password_data_available")`).
     pub fn wait_until_password_data_available(self) -> Waiter<Self> {
-        Waiter::new(self._client.clone(), self, &PASSWORD_DATA_AVAILABLE)
+        Waiter::of_input(self, &PASSWORD_DATA_AVAILABLE)
     }
 }
-impl super::input::DescribeSnapshotsRequest<rboto::ServiceClient> {
+impl super::input::DescribeSnapshotsInput {
     /// Waits for `SnapshotCompleted`: polls `DescribeSnapshots` every 15 s, at most 40 times (botocore's `get_waiter("snapshot_completed")`).
     pub fn wait_until_snapshot_completed(self) -> Waiter<Self> {
-        Waiter::new(self._client.clone(), self, &SNAPSHOT_COMPLETED)
+        Waiter::of_input(self, &SNAPSHOT_COMPLETED)
     }
 }
-impl super::input::DescribeImportSnapshotTasksRequest<rboto::ServiceClient> {
+impl super::input::DescribeImportSnapshotTasksInput {
     /// Waits for `SnapshotImported`: polls `DescribeImportSnapshotTasks` every 15 s, at most 40 times (botocore's `get_waiter("snapshot_imported")`).
     pub fn wait_until_snapshot_imported(self) -> Waiter<Self> {
-        Waiter::new(self._client.clone(), self, &SNAPSHOT_IMPORTED)
+        Waiter::of_input(self, &SNAPSHOT_IMPORTED)
     }
 }
-impl super::input::DescribeSecurityGroupsRequest<rboto::ServiceClient> {
+impl super::input::DescribeSecurityGroupsInput {
     /// Waits for `SecurityGroupExists`: polls `DescribeSecurityGroups` every 5 s, at most 6 times (botocore's `get_waiter("security_group_exists")`).
     pub fn wait_until_security_group_exists(self) -> Waiter<Self> {
-        Waiter::new(self._client.clone(), self, &SECURITY_GROUP_EXISTS)
+        Waiter::of_input(self, &SECURITY_GROUP_EXISTS)
     }
 }
-impl super::input::DescribeSecurityGroupVpcAssociationsRequest<rboto::ServiceClient> {
+impl super::input::DescribeSecurityGroupVpcAssociationsInput {
     /// Waits for `SecurityGroupVpcAssociationAssociated`: polls `DescribeSecurityGroupVpcAssociations` every 10 s, at most 7 times (botocore's `get_waiter("security_group_vpc_association_associated")`).
     pub fn wait_until_security_group_vpc_association_associated(self) -> Waiter<Self> {
-        Waiter::new(
-            self._client.clone(),
-            self,
-            &SECURITY_GROUP_VPC_ASSOCIATION_ASSOCIATED,
-        )
+        Waiter::of_input(self, &SECURITY_GROUP_VPC_ASSOCIATION_ASSOCIATED)
     }
     /// Waits for `SecurityGroupVpcAssociationDisassociated`: polls `DescribeSecurityGroupVpcAssociations` every 10 s, at most 7 times (botocore's `get_waiter("security_group_vpc_association_disassociated")`).
     pub fn wait_until_security_group_vpc_association_disassociated(
         self,
     ) -> Waiter<Self> {
-        Waiter::new(
-            self._client.clone(),
-            self,
-            &SECURITY_GROUP_VPC_ASSOCIATION_DISASSOCIATED,
-        )
+        Waiter::of_input(self, &SECURITY_GROUP_VPC_ASSOCIATION_DISASSOCIATED)
     }
 }
-impl super::input::DescribeSpotInstanceRequestsRequest<rboto::ServiceClient> {
+impl super::input::DescribeSpotInstanceRequestsInput {
     /// Waits for `SpotInstanceRequestFulfilled`: polls `DescribeSpotInstanceRequests` every 15 s, at most 40 times (botocore's `get_waiter("spot_instance_request_fulfilled")`).
     pub fn wait_until_spot_instance_request_fulfilled(self) -> Waiter<Self> {
-        Waiter::new(self._client.clone(), self, &SPOT_INSTANCE_REQUEST_FULFILLED)
+        Waiter::of_input(self, &SPOT_INSTANCE_REQUEST_FULFILLED)
     }
 }
-impl super::input::DescribeStoreImageTasksRequest<rboto::ServiceClient> {
+impl super::input::DescribeStoreImageTasksInput {
     /// Waits for `StoreImageTaskComplete`: polls `DescribeStoreImageTasks` every 5 s, at most 40 times (botocore's `get_waiter("store_image_task_complete")`).
     pub fn wait_until_store_image_task_complete(self) -> Waiter<Self> {
-        Waiter::new(self._client.clone(), self, &STORE_IMAGE_TASK_COMPLETE)
+        Waiter::of_input(self, &STORE_IMAGE_TASK_COMPLETE)
     }
 }
-impl super::input::DescribeSubnetsRequest<rboto::ServiceClient> {
+impl super::input::DescribeSubnetsInput {
     /// Waits for `SubnetAvailable`: polls `DescribeSubnets` every 15 s, at most 40 times (botocore's `get_waiter("subnet_available")`).
     pub fn wait_until_subnet_available(self) -> Waiter<Self> {
-        Waiter::new(self._client.clone(), self, &SUBNET_AVAILABLE)
+        Waiter::of_input(self, &SUBNET_AVAILABLE)
     }
 }
-impl super::input::DescribeVolumesRequest<rboto::ServiceClient> {
+impl super::input::DescribeVolumesInput {
     /// Waits for `VolumeAvailable`: polls `DescribeVolumes` every 15 s, at most 40 times (botocore's `get_waiter("volume_available")`).
     pub fn wait_until_volume_available(self) -> Waiter<Self> {
-        Waiter::new(self._client.clone(), self, &VOLUME_AVAILABLE)
+        Waiter::of_input(self, &VOLUME_AVAILABLE)
     }
     /// Waits for `VolumeDeleted`: polls `DescribeVolumes` every 15 s, at most 40 times (botocore's `get_waiter("volume_deleted")`).
     pub fn wait_until_volume_deleted(self) -> Waiter<Self> {
-        Waiter::new(self._client.clone(), self, &VOLUME_DELETED)
+        Waiter::of_input(self, &VOLUME_DELETED)
     }
     /// Waits for `VolumeInUse`: polls `DescribeVolumes` every 15 s, at most 40 times (botocore's `get_waiter("volume_in_use")`).
     pub fn wait_until_volume_in_use(self) -> Waiter<Self> {
-        Waiter::new(self._client.clone(), self, &VOLUME_IN_USE)
+        Waiter::of_input(self, &VOLUME_IN_USE)
     }
 }
-impl super::input::DescribeVpcsRequest<rboto::ServiceClient> {
+impl super::input::DescribeVpcsInput {
     /// Waits for `VpcAvailable`: polls `DescribeVpcs` every 15 s, at most 40 times (botocore's `get_waiter("vpc_available")`).
     pub fn wait_until_vpc_available(self) -> Waiter<Self> {
-        Waiter::new(self._client.clone(), self, &VPC_AVAILABLE)
+        Waiter::of_input(self, &VPC_AVAILABLE)
     }
     /// Waits for `VpcExists`: polls `DescribeVpcs` every 1 s, at most 5 times (botocore's `get_waiter("vpc_exists")`).
     pub fn wait_until_vpc_exists(self) -> Waiter<Self> {
-        Waiter::new(self._client.clone(), self, &VPC_EXISTS)
+        Waiter::of_input(self, &VPC_EXISTS)
     }
 }
-impl super::input::DescribeVpnConnectionsRequest<rboto::ServiceClient> {
+impl super::input::DescribeVpnConnectionsInput {
     /// Waits for `VpnConnectionAvailable`: polls `DescribeVpnConnections` every 15 s, at most 40 times (botocore's `get_waiter("vpn_connection_available")`).
     pub fn wait_until_vpn_connection_available(self) -> Waiter<Self> {
-        Waiter::new(self._client.clone(), self, &VPN_CONNECTION_AVAILABLE)
+        Waiter::of_input(self, &VPN_CONNECTION_AVAILABLE)
     }
     /// Waits for `VpnConnectionDeleted`: polls `DescribeVpnConnections` every 15 s, at most 40 times (botocore's `get_waiter("vpn_connection_deleted")`).
     pub fn wait_until_vpn_connection_deleted(self) -> Waiter<Self> {
-        Waiter::new(self._client.clone(), self, &VPN_CONNECTION_DELETED)
+        Waiter::of_input(self, &VPN_CONNECTION_DELETED)
     }
 }
-impl super::input::DescribeVpcPeeringConnectionsRequest<rboto::ServiceClient> {
+impl super::input::DescribeVpcPeeringConnectionsInput {
     /// Waits for `VpcPeeringConnectionExists`: polls `DescribeVpcPeeringConnections` every 15 s, at most 40 times (botocore's `get_waiter("vpc_peering_connection_exists")`).
     pub fn wait_until_vpc_peering_connection_exists(self) -> Waiter<Self> {
-        Waiter::new(self._client.clone(), self, &VPC_PEERING_CONNECTION_EXISTS)
+        Waiter::of_input(self, &VPC_PEERING_CONNECTION_EXISTS)
     }
     /// Waits for `VpcPeeringConnectionDeleted`: polls `DescribeVpcPeeringConnections` every 15 s, at most 40 times (botocore's `get_waiter("vpc_peering_connection_deleted")`).
     pub fn wait_until_vpc_peering_connection_deleted(self) -> Waiter<Self> {
-        Waiter::new(self._client.clone(), self, &VPC_PEERING_CONNECTION_DELETED)
+        Waiter::of_input(self, &VPC_PEERING_CONNECTION_DELETED)
     }
 }
-impl super::input::DescribeSecondaryNetworksRequest<rboto::ServiceClient> {
+impl super::input::DescribeSecondaryNetworksInput {
     /// Waits for `SecondaryNetworkCreateComplete`: polls `DescribeSecondaryNetworks` every 10 s, at most 30 times (botocore's `get_waiter("secondary_network_create_complete")`).
     pub fn wait_until_secondary_network_create_complete(self) -> Waiter<Self> {
-        Waiter::new(self._client.clone(), self, &SECONDARY_NETWORK_CREATE_COMPLETE)
+        Waiter::of_input(self, &SECONDARY_NETWORK_CREATE_COMPLETE)
     }
     /// Waits for `SecondaryNetworkDeleteComplete`: polls `DescribeSecondaryNetworks` every 10 s, at most 30 times (botocore's `get_waiter("secondary_network_delete_complete")`).
     pub fn wait_until_secondary_network_delete_complete(self) -> Waiter<Self> {
-        Waiter::new(self._client.clone(), self, &SECONDARY_NETWORK_DELETE_COMPLETE)
+        Waiter::of_input(self, &SECONDARY_NETWORK_DELETE_COMPLETE)
     }
 }
-impl super::input::DescribeSecondarySubnetsRequest<rboto::ServiceClient> {
+impl super::input::DescribeSecondarySubnetsInput {
     /// Waits for `SecondarySubnetCreateComplete`: polls `DescribeSecondarySubnets` every 10 s, at most 30 times (botocore's `get_waiter("secondary_subnet_create_complete")`).
     pub fn wait_until_secondary_subnet_create_complete(self) -> Waiter<Self> {
-        Waiter::new(self._client.clone(), self, &SECONDARY_SUBNET_CREATE_COMPLETE)
+        Waiter::of_input(self, &SECONDARY_SUBNET_CREATE_COMPLETE)
     }
     /// Waits for `SecondarySubnetDeleteComplete`: polls `DescribeSecondarySubnets` every 10 s, at most 30 times (botocore's `get_waiter("secondary_subnet_delete_complete")`).
     pub fn wait_until_secondary_subnet_delete_complete(self) -> Waiter<Self> {
-        Waiter::new(self._client.clone(), self, &SECONDARY_SUBNET_DELETE_COMPLETE)
+        Waiter::of_input(self, &SECONDARY_SUBNET_DELETE_COMPLETE)
     }
 }

@@ -2,7 +2,7 @@
 #[allow(unused_imports)]
 use super::{error::*, input::*, output::*, types::*};
 #[allow(unused_imports)]
-use rboto::value as rv;
+use rboto::__private as rv;
 #[allow(unused_imports)]
 use std::collections::HashMap;
 /// A client for AWS Identity and Access Management.
@@ -24,11 +24,14 @@ impl Client {
         &self.inner
     }
     /// Sends an input built on its own (`Input::default().member(..)`).
-    pub async fn send<I>(&self, input: I) -> Result<I::Output, super::Error>
+    pub fn send<I>(
+        &self,
+        input: I,
+    ) -> rboto::ResponseFuture<I::Output, super::error::Exception>
     where
         I: rboto::OperationInput<Error = super::error::Exception>,
     {
-        self.inner.call(input).await
+        self.inner.send_input(input)
     }
     /// Presigns an input instead of sending it (boto3's `generate_presigned_url`): the
     /// input may come from this client (`client.op().member(..)`) or be built alone.
@@ -49,24 +52,31 @@ impl Client {
     /// At the time of acceptance, IAM records the details and the state of the identity that called this API. This is the identity that gets mapped to the delegated credential.
     ///
     /// An accepted request may be rejected before the exchange token is sent to the partner.
-    pub fn accept_delegation_request(
-        &self,
-    ) -> AcceptDelegationRequestRequest<rboto::ServiceClient> {
-        AcceptDelegationRequestRequest::with_client(self.inner.clone())
+    pub fn accept_delegation_request(&self) -> AcceptDelegationRequestInput {
+        AcceptDelegationRequestInput {
+            _client: rboto::__private::Bound::to(&self.inner),
+            ..Default::default()
+        }
     }
     /// Creates an IAM role from the specified role template. The new role takes its configuration—including its name, path, trust policy, inline and managed policies, permissions boundary, tags, and maximum session duration—from the role template version that you specify. For more information about roles, see [IAM roles](https://docs.aws.amazon.com/IAM/latest/UserGuide/id_roles.html) in the *IAM User Guide*.
     ///
     /// If the template version defines parameters, use the `ReplacementValues` parameter to supply the values that the service substitutes into the role during creation.
-    pub fn acquire_role(&self) -> AcquireRoleRequest<rboto::ServiceClient> {
-        AcquireRoleRequest::with_client(self.inner.clone())
+    pub fn acquire_role(&self) -> AcquireRoleInput {
+        AcquireRoleInput {
+            _client: rboto::__private::Bound::to(&self.inner),
+            ..Default::default()
+        }
     }
     /// Adds a new client ID (also known as audience) to the list of client IDs already registered for the specified IAM OpenID Connect (OIDC) provider resource.
     ///
     /// This operation is idempotent; it does not fail or return an error if you add an existing client ID to the provider.
     pub fn add_client_id_to_open_id_connect_provider(
         &self,
-    ) -> AddClientIdToOpenIdConnectProviderRequest<rboto::ServiceClient> {
-        AddClientIdToOpenIdConnectProviderRequest::with_client(self.inner.clone())
+    ) -> AddClientIdToOpenIdConnectProviderInput {
+        AddClientIdToOpenIdConnectProviderInput {
+            _client: rboto::__private::Bound::to(&self.inner),
+            ..Default::default()
+        }
     }
     /// Adds the specified IAM role to the specified instance profile. An instance profile can contain only one role, and this quota cannot be increased. You can remove the existing role and then add a different role to an instance profile. You must then wait for the change to appear across all of Amazon Web Services because of [eventual consistency](https://en.wikipedia.org/wiki/Eventual_consistency). To force the change, you must [disassociate the instance profile](https://docs.aws.amazon.com/AWSEC2/latest/APIReference/API_DisassociateIamInstanceProfile.html) and then [associate the instance profile](https://docs.aws.amazon.com/AWSEC2/latest/APIReference/API_AssociateIamInstanceProfile.html), or you can stop your instance and then restart it.
     ///
@@ -75,14 +85,18 @@ impl Client {
     /// **Important:** When using the [iam:AssociatedResourceArn](https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_iam-condition-keys.html#available-keys-for-iam) condition in a policy to restrict the [PassRole](https://docs.aws.amazon.com/IAM/latest/UserGuide/id_roles_use_passrole.html) IAM action, special considerations apply if the policy is intended to define access for the `AddRoleToInstanceProfile` action. In this case, you cannot specify a Region or instance ID in the EC2 instance ARN. The ARN value must be `arn:aws:ec2:*:CallerAccountId:instance/*`. Using any other ARN value may lead to unexpected evaluation results.
     ///
     /// For more information about roles, see [IAM roles](https://docs.aws.amazon.com/IAM/latest/UserGuide/id_roles.html) in the *IAM User Guide*. For more information about instance profiles, see [Using instance profiles](https://docs.aws.amazon.com/IAM/latest/UserGuide/id_roles_use_switch-role-ec2_instance-profiles.html) in the *IAM User Guide*.
-    pub fn add_role_to_instance_profile(
-        &self,
-    ) -> AddRoleToInstanceProfileRequest<rboto::ServiceClient> {
-        AddRoleToInstanceProfileRequest::with_client(self.inner.clone())
+    pub fn add_role_to_instance_profile(&self) -> AddRoleToInstanceProfileInput {
+        AddRoleToInstanceProfileInput {
+            _client: rboto::__private::Bound::to(&self.inner),
+            ..Default::default()
+        }
     }
     /// Adds the specified user to the specified group.
-    pub fn add_user_to_group(&self) -> AddUserToGroupRequest<rboto::ServiceClient> {
-        AddUserToGroupRequest::with_client(self.inner.clone())
+    pub fn add_user_to_group(&self) -> AddUserToGroupInput {
+        AddUserToGroupInput {
+            _client: rboto::__private::Bound::to(&self.inner),
+            ..Default::default()
+        }
     }
     /// Associates a delegation request with the current identity.
     ///
@@ -91,10 +105,11 @@ impl Client {
     /// If the partner that created the delegation request has not specified the owner account during creation, any caller from any account can call the `AssociateDelegationRequest` API for the delegation request. Once this API call is successful, the ARN of the current calling identity will be stored as the `ownerId` and the Amazon Web Services account ID of the current calling identity will be stored as the `ownerAccount` of the request.
     ///
     /// For more details, see [Managing Permissions for Delegation Requests](https://docs.aws.amazon.com/IAM/latest/UserGuide/access_policies-temporary-delegation.html#temporary-delegation-managing-permissions).
-    pub fn associate_delegation_request(
-        &self,
-    ) -> AssociateDelegationRequestRequest<rboto::ServiceClient> {
-        AssociateDelegationRequestRequest::with_client(self.inner.clone())
+    pub fn associate_delegation_request(&self) -> AssociateDelegationRequestInput {
+        AssociateDelegationRequestInput {
+            _client: rboto::__private::Bound::to(&self.inner),
+            ..Default::default()
+        }
     }
     /// Attaches the specified managed policy to the specified IAM group.
     ///
@@ -103,8 +118,11 @@ impl Client {
     /// As a best practice, you can validate your IAM policies. To learn more, see [Validating IAM policies](https://docs.aws.amazon.com/IAM/latest/UserGuide/access_policies_policy-validator.html) in the *IAM User Guide*.
     ///
     /// For more information about policies, see [Managed policies and inline policies](https://docs.aws.amazon.com/IAM/latest/UserGuide/policies-managed-vs-inline.html) in the *IAM User Guide*.
-    pub fn attach_group_policy(&self) -> AttachGroupPolicyRequest<rboto::ServiceClient> {
-        AttachGroupPolicyRequest::with_client(self.inner.clone())
+    pub fn attach_group_policy(&self) -> AttachGroupPolicyInput {
+        AttachGroupPolicyInput {
+            _client: rboto::__private::Bound::to(&self.inner),
+            ..Default::default()
+        }
     }
     /// Attaches the specified managed policy to the specified IAM role. When you attach a managed policy to a role, the managed policy becomes part of the role's permission (access) policy.
     ///
@@ -113,8 +131,11 @@ impl Client {
     /// Use this operation to attach a *managed* policy to a role. To embed an inline policy in a role, use [`PutRolePolicy`](https://docs.aws.amazon.com/IAM/latest/APIReference/API_PutRolePolicy.html) . For more information about policies, see [Managed policies and inline policies](https://docs.aws.amazon.com/IAM/latest/UserGuide/policies-managed-vs-inline.html) in the *IAM User Guide*.
     ///
     /// As a best practice, you can validate your IAM policies. To learn more, see [Validating IAM policies](https://docs.aws.amazon.com/IAM/latest/UserGuide/access_policies_policy-validator.html) in the *IAM User Guide*.
-    pub fn attach_role_policy(&self) -> AttachRolePolicyRequest<rboto::ServiceClient> {
-        AttachRolePolicyRequest::with_client(self.inner.clone())
+    pub fn attach_role_policy(&self) -> AttachRolePolicyInput {
+        AttachRolePolicyInput {
+            _client: rboto::__private::Bound::to(&self.inner),
+            ..Default::default()
+        }
     }
     /// Attaches the specified managed policy to the specified user.
     ///
@@ -123,14 +144,20 @@ impl Client {
     /// As a best practice, you can validate your IAM policies. To learn more, see [Validating IAM policies](https://docs.aws.amazon.com/IAM/latest/UserGuide/access_policies_policy-validator.html) in the *IAM User Guide*.
     ///
     /// For more information about policies, see [Managed policies and inline policies](https://docs.aws.amazon.com/IAM/latest/UserGuide/policies-managed-vs-inline.html) in the *IAM User Guide*.
-    pub fn attach_user_policy(&self) -> AttachUserPolicyRequest<rboto::ServiceClient> {
-        AttachUserPolicyRequest::with_client(self.inner.clone())
+    pub fn attach_user_policy(&self) -> AttachUserPolicyInput {
+        AttachUserPolicyInput {
+            _client: rboto::__private::Bound::to(&self.inner),
+            ..Default::default()
+        }
     }
     /// Changes the password of the IAM user who is calling this operation. This operation can be performed using the CLI, the Amazon Web Services API, or the **My Security Credentials** page in the Amazon Web Services Management Console. The Amazon Web Services account root user password is not affected by this operation.
     ///
     /// Use [UpdateLoginProfile](https://docs.aws.amazon.com/IAM/latest/APIReference/API_UpdateLoginProfile.html) to use the CLI, the Amazon Web Services API, or the **Users** page in the IAM console to change the password for any IAM user. For more information about modifying passwords, see [Managing passwords](https://docs.aws.amazon.com/IAM/latest/UserGuide/Using_ManagingLogins.html) in the *IAM User Guide*.
-    pub fn change_password(&self) -> ChangePasswordRequest<rboto::ServiceClient> {
-        ChangePasswordRequest::with_client(self.inner.clone())
+    pub fn change_password(&self) -> ChangePasswordInput {
+        ChangePasswordInput {
+            _client: rboto::__private::Bound::to(&self.inner),
+            ..Default::default()
+        }
     }
     /// Creates a new Amazon Web Services secret access key and corresponding Amazon Web Services access key ID for the specified user. The default status for new keys is `Active`.
     ///
@@ -139,46 +166,56 @@ impl Client {
     /// For information about quotas on the number of keys you can create, see [IAM and STS quotas](https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_iam-quotas.html) in the *IAM User Guide*.
     ///
     /// **Important:** To ensure the security of your Amazon Web Services account, the secret access key is accessible only during key and user creation. You must save the key (for example, in a text file) if you want to be able to access it again. If a secret key is lost, you can delete the access keys for the associated user and then create new keys.
-    pub fn create_access_key(&self) -> CreateAccessKeyRequest<rboto::ServiceClient> {
-        CreateAccessKeyRequest::with_client(self.inner.clone())
+    pub fn create_access_key(&self) -> CreateAccessKeyInput {
+        CreateAccessKeyInput {
+            _client: rboto::__private::Bound::to(&self.inner),
+            ..Default::default()
+        }
     }
     /// Creates an alias for your Amazon Web Services account. For information about using an Amazon Web Services account alias, see [Creating, deleting, and listing an Amazon Web Services account alias](https://docs.aws.amazon.com/signin/latest/userguide/CreateAccountAlias.html) in the *Amazon Web Services Sign-In User Guide*.
-    pub fn create_account_alias(
-        &self,
-    ) -> CreateAccountAliasRequest<rboto::ServiceClient> {
-        CreateAccountAliasRequest::with_client(self.inner.clone())
+    pub fn create_account_alias(&self) -> CreateAccountAliasInput {
+        CreateAccountAliasInput {
+            _client: rboto::__private::Bound::to(&self.inner),
+            ..Default::default()
+        }
     }
     /// Creates an IAM delegation request for temporary access delegation.
     ///
     /// This API is not available for general use. In order to use this API, a caller first need to go through an onboarding process described in the [partner onboarding documentation](https://docs.aws.amazon.com/IAM/latest/UserGuide/access_policies-temporary-delegation-partner-guide.html).
-    pub fn create_delegation_request(
-        &self,
-    ) -> CreateDelegationRequestRequest<rboto::ServiceClient> {
-        CreateDelegationRequestRequest::with_client(self.inner.clone())
+    pub fn create_delegation_request(&self) -> CreateDelegationRequestInput {
+        CreateDelegationRequestInput {
+            _client: rboto::__private::Bound::to(&self.inner),
+            ..Default::default()
+        }
     }
     /// Creates a new group.
     ///
     /// For information about the number of groups you can create, see [IAM and STS quotas](https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_iam-quotas.html) in the *IAM User Guide*.
-    pub fn create_group(&self) -> CreateGroupRequest<rboto::ServiceClient> {
-        CreateGroupRequest::with_client(self.inner.clone())
+    pub fn create_group(&self) -> CreateGroupInput {
+        CreateGroupInput {
+            _client: rboto::__private::Bound::to(&self.inner),
+            ..Default::default()
+        }
     }
     /// Creates a new instance profile. For information about instance profiles, see [Using roles for applications on Amazon EC2](https://docs.aws.amazon.com/IAM/latest/UserGuide/id_roles_use_switch-role-ec2.html) in the *IAM User Guide*, and [Instance profiles](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/iam-roles-for-amazon-ec2.html#ec2-instance-profile) in the *Amazon EC2 User Guide*.
     ///
     /// For information about the number of instance profiles you can create, see [IAM object quotas](https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_iam-quotas.html) in the *IAM User Guide*.
-    pub fn create_instance_profile(
-        &self,
-    ) -> CreateInstanceProfileRequest<rboto::ServiceClient> {
-        CreateInstanceProfileRequest::with_client(self.inner.clone())
+    pub fn create_instance_profile(&self) -> CreateInstanceProfileInput {
+        CreateInstanceProfileInput {
+            _client: rboto::__private::Bound::to(&self.inner),
+            ..Default::default()
+        }
     }
     /// Creates a password for the specified IAM user. A password allows an IAM user to access Amazon Web Services services through the Amazon Web Services Management Console.
     ///
     /// You can use the CLI, the Amazon Web Services API, or the **Users** page in the IAM console to create a password for any IAM user. Use [ChangePassword](https://docs.aws.amazon.com/IAM/latest/APIReference/API_ChangePassword.html) to update your own existing password in the **My Security Credentials** page in the Amazon Web Services Management Console.
     ///
     /// For more information about managing passwords, see [Managing passwords](https://docs.aws.amazon.com/IAM/latest/UserGuide/Using_ManagingLogins.html) in the *IAM User Guide*.
-    pub fn create_login_profile(
-        &self,
-    ) -> CreateLoginProfileRequest<rboto::ServiceClient> {
-        CreateLoginProfileRequest::with_client(self.inner.clone())
+    pub fn create_login_profile(&self) -> CreateLoginProfileInput {
+        CreateLoginProfileInput {
+            _client: rboto::__private::Bound::to(&self.inner),
+            ..Default::default()
+        }
     }
     /// Creates an IAM entity to describe an identity provider (IdP) that supports [OpenID Connect (OIDC)](http://openid.net/connect/).
     ///
@@ -198,10 +235,11 @@ impl Client {
     /// **Note:** Amazon Web Services secures communication with OIDC identity providers (IdPs) using our library of trusted root certificate authorities (CAs) to verify the JSON Web Key Set (JWKS) endpoint's TLS certificate. If your OIDC IdP relies on a certificate that is not signed by one of these trusted CAs, only then we secure communication using the thumbprints set in the IdP's configuration.
     ///
     /// **Note:** The trust for the OIDC provider is derived from the IAM provider that this operation creates. Therefore, it is best to limit access to the [CreateOpenIDConnectProvider](https://docs.aws.amazon.com/IAM/latest/APIReference/API_CreateOpenIDConnectProvider.html) operation to highly privileged users.
-    pub fn create_open_id_connect_provider(
-        &self,
-    ) -> CreateOpenIdConnectProviderRequest<rboto::ServiceClient> {
-        CreateOpenIdConnectProviderRequest::with_client(self.inner.clone())
+    pub fn create_open_id_connect_provider(&self) -> CreateOpenIdConnectProviderInput {
+        CreateOpenIdConnectProviderInput {
+            _client: rboto::__private::Bound::to(&self.inner),
+            ..Default::default()
+        }
     }
     /// Creates a new managed policy for your Amazon Web Services account.
     ///
@@ -210,24 +248,31 @@ impl Client {
     /// As a best practice, you can validate your IAM policies. To learn more, see [Validating IAM policies](https://docs.aws.amazon.com/IAM/latest/UserGuide/access_policies_policy-validator.html) in the *IAM User Guide*.
     ///
     /// For more information about managed policies in general, see [Managed policies and inline policies](https://docs.aws.amazon.com/IAM/latest/UserGuide/policies-managed-vs-inline.html) in the *IAM User Guide*.
-    pub fn create_policy(&self) -> CreatePolicyRequest<rboto::ServiceClient> {
-        CreatePolicyRequest::with_client(self.inner.clone())
+    pub fn create_policy(&self) -> CreatePolicyInput {
+        CreatePolicyInput {
+            _client: rboto::__private::Bound::to(&self.inner),
+            ..Default::default()
+        }
     }
     /// Creates a new version of the specified managed policy. To update a managed policy, you create a new policy version. A managed policy can have up to five versions. If the policy has five versions, you must delete an existing version using [DeletePolicyVersion](https://docs.aws.amazon.com/IAM/latest/APIReference/API_DeletePolicyVersion.html) before you create a new version.
     ///
     /// Optionally, you can set the new version as the policy's default version. The default version is the version that is in effect for the IAM users, groups, and roles to which the policy is attached.
     ///
     /// For more information about managed policy versions, see [Versioning for managed policies](https://docs.aws.amazon.com/IAM/latest/UserGuide/policies-managed-versions.html) in the *IAM User Guide*.
-    pub fn create_policy_version(
-        &self,
-    ) -> CreatePolicyVersionRequest<rboto::ServiceClient> {
-        CreatePolicyVersionRequest::with_client(self.inner.clone())
+    pub fn create_policy_version(&self) -> CreatePolicyVersionInput {
+        CreatePolicyVersionInput {
+            _client: rboto::__private::Bound::to(&self.inner),
+            ..Default::default()
+        }
     }
     /// Creates a new role for your Amazon Web Services account.
     ///
     /// For more information about roles, see [IAM roles](https://docs.aws.amazon.com/IAM/latest/UserGuide/id_roles.html) in the *IAM User Guide*. For information about quotas for role names and the number of roles you can create, see [IAM and STS quotas](https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_iam-quotas.html) in the *IAM User Guide*.
-    pub fn create_role(&self) -> CreateRoleRequest<rboto::ServiceClient> {
-        CreateRoleRequest::with_client(self.inner.clone())
+    pub fn create_role(&self) -> CreateRoleInput {
+        CreateRoleInput {
+            _client: rboto::__private::Bound::to(&self.inner),
+            ..Default::default()
+        }
     }
     /// Creates an IAM resource that describes an identity provider (IdP) that supports SAML 2.0.
     ///
@@ -238,18 +283,20 @@ impl Client {
     /// **Note:** This operation requires [Signature Version 4](https://docs.aws.amazon.com/general/latest/gr/signature-version-4.html).
     ///
     /// For more information, see [Enabling SAML 2.0 federated users to access the Amazon Web Services Management Console](https://docs.aws.amazon.com/IAM/latest/UserGuide/id_roles_providers_enable-console-saml.html) and [About SAML 2.0-based federation](https://docs.aws.amazon.com/IAM/latest/UserGuide/id_roles_providers_saml.html) in the *IAM User Guide*.
-    pub fn create_saml_provider(
-        &self,
-    ) -> CreateSamlProviderRequest<rboto::ServiceClient> {
-        CreateSamlProviderRequest::with_client(self.inner.clone())
+    pub fn create_saml_provider(&self) -> CreateSamlProviderInput {
+        CreateSamlProviderInput {
+            _client: rboto::__private::Bound::to(&self.inner),
+            ..Default::default()
+        }
     }
     /// Creates an IAM role that is linked to a specific Amazon Web Services service. The service controls the attached policies and when the role can be deleted. This helps ensure that the service is not broken by an unexpectedly changed or deleted role, which could put your Amazon Web Services resources into an unknown state. Allowing the service to control the role helps improve service stability and proper cleanup when a service and its role are no longer needed. For more information, see [Using service-linked roles](https://docs.aws.amazon.com/IAM/latest/UserGuide/using-service-linked-roles.html) in the *IAM User Guide*.
     ///
     /// To attach a policy to this service-linked role, you must make the request using the Amazon Web Services service that depends on this role.
-    pub fn create_service_linked_role(
-        &self,
-    ) -> CreateServiceLinkedRoleRequest<rboto::ServiceClient> {
-        CreateServiceLinkedRoleRequest::with_client(self.inner.clone())
+    pub fn create_service_linked_role(&self) -> CreateServiceLinkedRoleInput {
+        CreateServiceLinkedRoleInput {
+            _client: rboto::__private::Bound::to(&self.inner),
+            ..Default::default()
+        }
     }
     /// Generates a set of credentials consisting of a user name and password that can be used to access the service specified in the request. These credentials are generated by IAM, and can be used only for the specified service.
     ///
@@ -264,90 +311,112 @@ impl Client {
     /// - For services that support long-term API keys, refer to [API keys for Amazon Web Services services](https://docs.aws.amazon.com/IAM/latest/UserGuide/id_credentials_api_keys_for_aws_services.html) in the *IAM User Guide*.
     pub fn create_service_specific_credential(
         &self,
-    ) -> CreateServiceSpecificCredentialRequest<rboto::ServiceClient> {
-        CreateServiceSpecificCredentialRequest::with_client(self.inner.clone())
+    ) -> CreateServiceSpecificCredentialInput {
+        CreateServiceSpecificCredentialInput {
+            _client: rboto::__private::Bound::to(&self.inner),
+            ..Default::default()
+        }
     }
     /// Creates a new IAM user for your Amazon Web Services account.
     ///
     /// For information about quotas for the number of IAM users you can create, see [IAM and STS quotas](https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_iam-quotas.html) in the *IAM User Guide*.
-    pub fn create_user(&self) -> CreateUserRequest<rboto::ServiceClient> {
-        CreateUserRequest::with_client(self.inner.clone())
+    pub fn create_user(&self) -> CreateUserInput {
+        CreateUserInput {
+            _client: rboto::__private::Bound::to(&self.inner),
+            ..Default::default()
+        }
     }
     /// Creates a new virtual MFA device for the Amazon Web Services account. After creating the virtual MFA, use [EnableMFADevice](https://docs.aws.amazon.com/IAM/latest/APIReference/API_EnableMFADevice.html) to attach the MFA device to an IAM user. For more information about creating and working with virtual MFA devices, see [Using a virtual MFA device](https://docs.aws.amazon.com/IAM/latest/UserGuide/Using_VirtualMFA.html) in the *IAM User Guide*.
     ///
     /// For information about the maximum number of MFA devices you can create, see [IAM and STS quotas](https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_iam-quotas.html) in the *IAM User Guide*.
     ///
     /// **Important:** The seed information contained in the QR code and the Base32 string should be treated like any other secret access information. In other words, protect the seed information as you would your Amazon Web Services access keys or your passwords. After you provision your virtual device, you should ensure that the information is destroyed following secure procedures.
-    pub fn create_virtual_mfa_device(
-        &self,
-    ) -> CreateVirtualMfaDeviceRequest<rboto::ServiceClient> {
-        CreateVirtualMfaDeviceRequest::with_client(self.inner.clone())
+    pub fn create_virtual_mfa_device(&self) -> CreateVirtualMfaDeviceInput {
+        CreateVirtualMfaDeviceInput {
+            _client: rboto::__private::Bound::to(&self.inner),
+            ..Default::default()
+        }
     }
     /// Deactivates the specified MFA device and removes it from association with the user name for which it was originally enabled.
     ///
     /// For more information about creating and working with virtual MFA devices, see [Enabling a virtual multi-factor authentication (MFA) device](https://docs.aws.amazon.com/IAM/latest/UserGuide/Using_VirtualMFA.html) in the *IAM User Guide*.
-    pub fn deactivate_mfa_device(
-        &self,
-    ) -> DeactivateMfaDeviceRequest<rboto::ServiceClient> {
-        DeactivateMfaDeviceRequest::with_client(self.inner.clone())
+    pub fn deactivate_mfa_device(&self) -> DeactivateMfaDeviceInput {
+        DeactivateMfaDeviceInput {
+            _client: rboto::__private::Bound::to(&self.inner),
+            ..Default::default()
+        }
     }
     /// Deletes the access key pair associated with the specified IAM user.
     ///
     /// If you do not specify a user name, IAM determines the user name implicitly based on the Amazon Web Services access key ID signing the request. This operation works for access keys under the Amazon Web Services account. Consequently, you can use this operation to manage Amazon Web Services account root user credentials even if the Amazon Web Services account has no associated users.
-    pub fn delete_access_key(&self) -> DeleteAccessKeyRequest<rboto::ServiceClient> {
-        DeleteAccessKeyRequest::with_client(self.inner.clone())
+    pub fn delete_access_key(&self) -> DeleteAccessKeyInput {
+        DeleteAccessKeyInput {
+            _client: rboto::__private::Bound::to(&self.inner),
+            ..Default::default()
+        }
     }
     /// Deletes the specified Amazon Web Services account alias. For information about using an Amazon Web Services account alias, see [Creating, deleting, and listing an Amazon Web Services account alias](https://docs.aws.amazon.com/signin/latest/userguide/CreateAccountAlias.html) in the *Amazon Web Services Sign-In User Guide*.
-    pub fn delete_account_alias(
-        &self,
-    ) -> DeleteAccountAliasRequest<rboto::ServiceClient> {
-        DeleteAccountAliasRequest::with_client(self.inner.clone())
+    pub fn delete_account_alias(&self) -> DeleteAccountAliasInput {
+        DeleteAccountAliasInput {
+            _client: rboto::__private::Bound::to(&self.inner),
+            ..Default::default()
+        }
     }
     /// Deletes the password policy for the Amazon Web Services account. There are no parameters.
-    pub fn delete_account_password_policy(
-        &self,
-    ) -> DeleteAccountPasswordPolicyInput<rboto::ServiceClient> {
-        DeleteAccountPasswordPolicyInput::with_client(self.inner.clone())
+    pub fn delete_account_password_policy(&self) -> DeleteAccountPasswordPolicyInput {
+        DeleteAccountPasswordPolicyInput {
+            _client: rboto::__private::Bound::to(&self.inner),
+            ..Default::default()
+        }
     }
     /// Deletes the specified IAM group. The group must not contain any users or have any attached policies.
-    pub fn delete_group(&self) -> DeleteGroupRequest<rboto::ServiceClient> {
-        DeleteGroupRequest::with_client(self.inner.clone())
+    pub fn delete_group(&self) -> DeleteGroupInput {
+        DeleteGroupInput {
+            _client: rboto::__private::Bound::to(&self.inner),
+            ..Default::default()
+        }
     }
     /// Deletes the specified inline policy that is embedded in the specified IAM group.
     ///
     /// A group can also have managed policies attached to it. To detach a managed policy from a group, use [DetachGroupPolicy](https://docs.aws.amazon.com/IAM/latest/APIReference/API_DetachGroupPolicy.html). For more information about policies, refer to [Managed policies and inline policies](https://docs.aws.amazon.com/IAM/latest/UserGuide/policies-managed-vs-inline.html) in the *IAM User Guide*.
-    pub fn delete_group_policy(&self) -> DeleteGroupPolicyRequest<rboto::ServiceClient> {
-        DeleteGroupPolicyRequest::with_client(self.inner.clone())
+    pub fn delete_group_policy(&self) -> DeleteGroupPolicyInput {
+        DeleteGroupPolicyInput {
+            _client: rboto::__private::Bound::to(&self.inner),
+            ..Default::default()
+        }
     }
     /// Deletes the specified instance profile. The instance profile must not have an associated role.
     ///
     /// **Important:** Make sure that you do not have any Amazon EC2 instances running with the instance profile you are about to delete. Deleting a role or instance profile that is associated with a running instance will break any applications running on the instance.
     ///
     /// For more information about instance profiles, see [Using instance profiles](https://docs.aws.amazon.com/IAM/latest/UserGuide/id_roles_use_switch-role-ec2_instance-profiles.html) in the *IAM User Guide*.
-    pub fn delete_instance_profile(
-        &self,
-    ) -> DeleteInstanceProfileRequest<rboto::ServiceClient> {
-        DeleteInstanceProfileRequest::with_client(self.inner.clone())
+    pub fn delete_instance_profile(&self) -> DeleteInstanceProfileInput {
+        DeleteInstanceProfileInput {
+            _client: rboto::__private::Bound::to(&self.inner),
+            ..Default::default()
+        }
     }
     /// Deletes the password for the specified IAM user or root user, For more information, see [Managing passwords for IAM users](https://docs.aws.amazon.com/IAM/latest/UserGuide/id_credentials_passwords_admin-change-user.html).
     ///
     /// You can use the CLI, the Amazon Web Services API, or the **Users** page in the IAM console to delete a password for any IAM user. You can use [ChangePassword](https://docs.aws.amazon.com/IAM/latest/APIReference/API_ChangePassword.html) to update, but not delete, your own password in the **My Security Credentials** page in the Amazon Web Services Management Console.
     ///
     /// **Important:** Deleting a user's password does not prevent a user from accessing Amazon Web Services through the command line interface or the API. To prevent all user access, you must also either make any access keys inactive or delete them. For more information about making keys inactive or deleting them, see [UpdateAccessKey](https://docs.aws.amazon.com/IAM/latest/APIReference/API_UpdateAccessKey.html) and [DeleteAccessKey](https://docs.aws.amazon.com/IAM/latest/APIReference/API_DeleteAccessKey.html).
-    pub fn delete_login_profile(
-        &self,
-    ) -> DeleteLoginProfileRequest<rboto::ServiceClient> {
-        DeleteLoginProfileRequest::with_client(self.inner.clone())
+    pub fn delete_login_profile(&self) -> DeleteLoginProfileInput {
+        DeleteLoginProfileInput {
+            _client: rboto::__private::Bound::to(&self.inner),
+            ..Default::default()
+        }
     }
     /// Deletes an OpenID Connect identity provider (IdP) resource object in IAM.
     ///
     /// Deleting an IAM OIDC provider resource does not update any roles that reference the provider as a principal in their trust policies. Any attempt to assume a role that references a deleted provider fails.
     ///
     /// This operation is idempotent; it does not fail or return an error if you call the operation for a provider that does not exist.
-    pub fn delete_open_id_connect_provider(
-        &self,
-    ) -> DeleteOpenIdConnectProviderRequest<rboto::ServiceClient> {
-        DeleteOpenIdConnectProviderRequest::with_client(self.inner.clone())
+    pub fn delete_open_id_connect_provider(&self) -> DeleteOpenIdConnectProviderInput {
+        DeleteOpenIdConnectProviderInput {
+            _client: rboto::__private::Bound::to(&self.inner),
+            ..Default::default()
+        }
     }
     /// Deletes the specified managed policy.
     ///
@@ -358,18 +427,22 @@ impl Client {
     /// - Delete the policy (this automatically deletes the policy's default version) using this operation.
     ///
     /// For information about managed policies, see [Managed policies and inline policies](https://docs.aws.amazon.com/IAM/latest/UserGuide/policies-managed-vs-inline.html) in the *IAM User Guide*.
-    pub fn delete_policy(&self) -> DeletePolicyRequest<rboto::ServiceClient> {
-        DeletePolicyRequest::with_client(self.inner.clone())
+    pub fn delete_policy(&self) -> DeletePolicyInput {
+        DeletePolicyInput {
+            _client: rboto::__private::Bound::to(&self.inner),
+            ..Default::default()
+        }
     }
     /// Deletes the specified version from the specified managed policy.
     ///
     /// You cannot delete the default version from a policy using this operation. To delete the default version from a policy, use [DeletePolicy](https://docs.aws.amazon.com/IAM/latest/APIReference/API_DeletePolicy.html). To find out which version of a policy is marked as the default version, use [ListPolicyVersions](https://docs.aws.amazon.com/IAM/latest/APIReference/API_ListPolicyVersions.html).
     ///
     /// For information about versions for managed policies, see [Versioning for managed policies](https://docs.aws.amazon.com/IAM/latest/UserGuide/policies-managed-versions.html) in the *IAM User Guide*.
-    pub fn delete_policy_version(
-        &self,
-    ) -> DeletePolicyVersionRequest<rboto::ServiceClient> {
-        DeletePolicyVersionRequest::with_client(self.inner.clone())
+    pub fn delete_policy_version(&self) -> DeletePolicyVersionInput {
+        DeletePolicyVersionInput {
+            _client: rboto::__private::Bound::to(&self.inner),
+            ..Default::default()
+        }
     }
     /// Deletes the specified role. Unlike the Amazon Web Services Management Console, when you delete a role programmatically, you must delete the items attached to the role manually, or the deletion fails. For more information, see [Deleting an IAM role](https://docs.aws.amazon.com/IAM/latest/UserGuide/id_roles_manage_delete.html#roles-managingrole-deleting-cli). Before attempting to delete a role, remove the following attached items:
     ///
@@ -379,8 +452,11 @@ impl Client {
     /// - Optional – Delete instance profile after detaching from role for resource clean up ([DeleteInstanceProfile](https://docs.aws.amazon.com/IAM/latest/APIReference/API_DeleteInstanceProfile.html))
     ///
     /// **Important:** Make sure that you do not have any Amazon EC2 instances running with the role you are about to delete. Deleting a role or instance profile that is associated with a running instance will break any applications running on the instance.
-    pub fn delete_role(&self) -> DeleteRoleRequest<rboto::ServiceClient> {
-        DeleteRoleRequest::with_client(self.inner.clone())
+    pub fn delete_role(&self) -> DeleteRoleInput {
+        DeleteRoleInput {
+            _client: rboto::__private::Bound::to(&self.inner),
+            ..Default::default()
+        }
     }
     /// Deletes the permissions boundary for the specified IAM role.
     ///
@@ -389,66 +465,80 @@ impl Client {
     /// **Important:** Deleting the permissions boundary for a role might increase its permissions. For example, it might allow anyone who assumes the role to perform all the actions granted in its permissions policies.
     pub fn delete_role_permissions_boundary(
         &self,
-    ) -> DeleteRolePermissionsBoundaryRequest<rboto::ServiceClient> {
-        DeleteRolePermissionsBoundaryRequest::with_client(self.inner.clone())
+    ) -> DeleteRolePermissionsBoundaryInput {
+        DeleteRolePermissionsBoundaryInput {
+            _client: rboto::__private::Bound::to(&self.inner),
+            ..Default::default()
+        }
     }
     /// Deletes the specified inline policy that is embedded in the specified IAM role.
     ///
     /// A role can also have managed policies attached to it. To detach a managed policy from a role, use [DetachRolePolicy](https://docs.aws.amazon.com/IAM/latest/APIReference/API_DetachRolePolicy.html). For more information about policies, refer to [Managed policies and inline policies](https://docs.aws.amazon.com/IAM/latest/UserGuide/policies-managed-vs-inline.html) in the *IAM User Guide*.
-    pub fn delete_role_policy(&self) -> DeleteRolePolicyRequest<rboto::ServiceClient> {
-        DeleteRolePolicyRequest::with_client(self.inner.clone())
+    pub fn delete_role_policy(&self) -> DeleteRolePolicyInput {
+        DeleteRolePolicyInput {
+            _client: rboto::__private::Bound::to(&self.inner),
+            ..Default::default()
+        }
     }
     /// Deletes a SAML provider resource in IAM.
     ///
     /// Deleting the provider resource from IAM does not update any roles that reference the SAML provider resource's ARN as a principal in their trust policies. Any attempt to assume a role that references a non-existent provider resource ARN fails.
     ///
     /// **Note:** This operation requires [Signature Version 4](https://docs.aws.amazon.com/general/latest/gr/signature-version-4.html).
-    pub fn delete_saml_provider(
-        &self,
-    ) -> DeleteSamlProviderRequest<rboto::ServiceClient> {
-        DeleteSamlProviderRequest::with_client(self.inner.clone())
+    pub fn delete_saml_provider(&self) -> DeleteSamlProviderInput {
+        DeleteSamlProviderInput {
+            _client: rboto::__private::Bound::to(&self.inner),
+            ..Default::default()
+        }
     }
     /// Deletes the specified SSH public key.
     ///
     /// The SSH public key deleted by this operation is used only for authenticating the associated IAM user to an CodeCommit repository. For more information about using SSH keys to authenticate to an CodeCommit repository, see [Set up CodeCommit for SSH connections](https://docs.aws.amazon.com/codecommit/latest/userguide/setting-up-credentials-ssh.html) in the *CodeCommit User Guide*.
-    pub fn delete_ssh_public_key(
-        &self,
-    ) -> DeleteSshPublicKeyRequest<rboto::ServiceClient> {
-        DeleteSshPublicKeyRequest::with_client(self.inner.clone())
+    pub fn delete_ssh_public_key(&self) -> DeleteSshPublicKeyInput {
+        DeleteSshPublicKeyInput {
+            _client: rboto::__private::Bound::to(&self.inner),
+            ..Default::default()
+        }
     }
     /// Deletes the specified server certificate.
     ///
     /// For more information about working with server certificates, see [Working with server certificates](https://docs.aws.amazon.com/IAM/latest/UserGuide/id_credentials_server-certs.html) in the *IAM User Guide*. This topic also includes a list of Amazon Web Services services that can use the server certificates that you manage with IAM.
     ///
     /// **Important:** If you are using a server certificate with Elastic Load Balancing, deleting the certificate could have implications for your application. If Elastic Load Balancing doesn't detect the deletion of bound certificates, it may continue to use the certificates. This could cause Elastic Load Balancing to stop accepting traffic. We recommend that you remove the reference to the certificate from Elastic Load Balancing before using this command to delete the certificate. For more information, see [DeleteLoadBalancerListeners](https://docs.aws.amazon.com/ElasticLoadBalancing/latest/APIReference/API_DeleteLoadBalancerListeners.html) in the *Elastic Load Balancing API Reference*.
-    pub fn delete_server_certificate(
-        &self,
-    ) -> DeleteServerCertificateRequest<rboto::ServiceClient> {
-        DeleteServerCertificateRequest::with_client(self.inner.clone())
+    pub fn delete_server_certificate(&self) -> DeleteServerCertificateInput {
+        DeleteServerCertificateInput {
+            _client: rboto::__private::Bound::to(&self.inner),
+            ..Default::default()
+        }
     }
     /// Submits a service-linked role deletion request and returns a `DeletionTaskId`, which you can use to check the status of the deletion. Before you call this operation, confirm that the role has no active sessions and that any resources used by the role in the linked service are deleted. If you call this operation more than once for the same service-linked role and an earlier deletion task is not complete, then the `DeletionTaskId` of the earlier request is returned.
     ///
     /// If you submit a deletion request for a service-linked role whose linked service is still accessing a resource, then the deletion task fails. If it fails, the [GetServiceLinkedRoleDeletionStatus](https://docs.aws.amazon.com/IAM/latest/APIReference/API_GetServiceLinkedRoleDeletionStatus.html) operation returns the reason for the failure, usually including the resources that must be deleted. To delete the service-linked role, you must first remove those resources from the linked service and then submit the deletion request again. Resources are specific to the service that is linked to the role. For more information about removing resources from a service, see the [Amazon Web Services documentation](http://docs.aws.amazon.com/) for your service.
     ///
     /// For more information about service-linked roles, see [Roles terms and concepts: Amazon Web Services service-linked role](https://docs.aws.amazon.com/IAM/latest/UserGuide/id_roles_terms-and-concepts.html#iam-term-service-linked-role) in the *IAM User Guide*.
-    pub fn delete_service_linked_role(
-        &self,
-    ) -> DeleteServiceLinkedRoleRequest<rboto::ServiceClient> {
-        DeleteServiceLinkedRoleRequest::with_client(self.inner.clone())
+    pub fn delete_service_linked_role(&self) -> DeleteServiceLinkedRoleInput {
+        DeleteServiceLinkedRoleInput {
+            _client: rboto::__private::Bound::to(&self.inner),
+            ..Default::default()
+        }
     }
     /// Deletes the specified service-specific credential.
     pub fn delete_service_specific_credential(
         &self,
-    ) -> DeleteServiceSpecificCredentialRequest<rboto::ServiceClient> {
-        DeleteServiceSpecificCredentialRequest::with_client(self.inner.clone())
+    ) -> DeleteServiceSpecificCredentialInput {
+        DeleteServiceSpecificCredentialInput {
+            _client: rboto::__private::Bound::to(&self.inner),
+            ..Default::default()
+        }
     }
     /// Deletes a signing certificate associated with the specified IAM user.
     ///
     /// If you do not specify a user name, IAM determines the user name implicitly based on the Amazon Web Services access key ID signing the request. This operation works for access keys under the Amazon Web Services account. Consequently, you can use this operation to manage Amazon Web Services account root user credentials even if the Amazon Web Services account has no associated IAM users.
-    pub fn delete_signing_certificate(
-        &self,
-    ) -> DeleteSigningCertificateRequest<rboto::ServiceClient> {
-        DeleteSigningCertificateRequest::with_client(self.inner.clone())
+    pub fn delete_signing_certificate(&self) -> DeleteSigningCertificateInput {
+        DeleteSigningCertificateInput {
+            _client: rboto::__private::Bound::to(&self.inner),
+            ..Default::default()
+        }
     }
     /// Deletes the specified IAM user. Unlike the Amazon Web Services Management Console, when you delete a user programmatically, you must delete the items attached to the user manually, or the deletion fails. For more information, see [Deleting an IAM user](https://docs.aws.amazon.com/IAM/latest/UserGuide/id_users_manage.html#id_users_deleting_cli). Before attempting to delete a user, remove the following items:
     ///
@@ -461,72 +551,101 @@ impl Client {
     /// - Inline policies ([DeleteUserPolicy](https://docs.aws.amazon.com/IAM/latest/APIReference/API_DeleteUserPolicy.html))
     /// - Attached managed policies ([DetachUserPolicy](https://docs.aws.amazon.com/IAM/latest/APIReference/API_DetachUserPolicy.html))
     /// - Group memberships ([RemoveUserFromGroup](https://docs.aws.amazon.com/IAM/latest/APIReference/API_RemoveUserFromGroup.html))
-    pub fn delete_user(&self) -> DeleteUserRequest<rboto::ServiceClient> {
-        DeleteUserRequest::with_client(self.inner.clone())
+    pub fn delete_user(&self) -> DeleteUserInput {
+        DeleteUserInput {
+            _client: rboto::__private::Bound::to(&self.inner),
+            ..Default::default()
+        }
     }
     /// Deletes the permissions boundary for the specified IAM user.
     ///
     /// **Important:** Deleting the permissions boundary for a user might increase its permissions by allowing the user to perform all the actions granted in its permissions policies.
     pub fn delete_user_permissions_boundary(
         &self,
-    ) -> DeleteUserPermissionsBoundaryRequest<rboto::ServiceClient> {
-        DeleteUserPermissionsBoundaryRequest::with_client(self.inner.clone())
+    ) -> DeleteUserPermissionsBoundaryInput {
+        DeleteUserPermissionsBoundaryInput {
+            _client: rboto::__private::Bound::to(&self.inner),
+            ..Default::default()
+        }
     }
     /// Deletes the specified inline policy that is embedded in the specified IAM user.
     ///
     /// A user can also have managed policies attached to it. To detach a managed policy from a user, use [DetachUserPolicy](https://docs.aws.amazon.com/IAM/latest/APIReference/API_DetachUserPolicy.html). For more information about policies, refer to [Managed policies and inline policies](https://docs.aws.amazon.com/IAM/latest/UserGuide/policies-managed-vs-inline.html) in the *IAM User Guide*.
-    pub fn delete_user_policy(&self) -> DeleteUserPolicyRequest<rboto::ServiceClient> {
-        DeleteUserPolicyRequest::with_client(self.inner.clone())
+    pub fn delete_user_policy(&self) -> DeleteUserPolicyInput {
+        DeleteUserPolicyInput {
+            _client: rboto::__private::Bound::to(&self.inner),
+            ..Default::default()
+        }
     }
     /// Deletes a virtual MFA device.
     ///
     /// **Note:** You must deactivate a user's virtual MFA device before you can delete it. For information about deactivating MFA devices, see [DeactivateMFADevice](https://docs.aws.amazon.com/IAM/latest/APIReference/API_DeactivateMFADevice.html).
-    pub fn delete_virtual_mfa_device(
-        &self,
-    ) -> DeleteVirtualMfaDeviceRequest<rboto::ServiceClient> {
-        DeleteVirtualMfaDeviceRequest::with_client(self.inner.clone())
+    pub fn delete_virtual_mfa_device(&self) -> DeleteVirtualMfaDeviceInput {
+        DeleteVirtualMfaDeviceInput {
+            _client: rboto::__private::Bound::to(&self.inner),
+            ..Default::default()
+        }
     }
     /// Removes the specified managed policy from the specified IAM group.
     ///
     /// A group can also have inline policies embedded with it. To delete an inline policy, use [DeleteGroupPolicy](https://docs.aws.amazon.com/IAM/latest/APIReference/API_DeleteGroupPolicy.html). For information about policies, see [Managed policies and inline policies](https://docs.aws.amazon.com/IAM/latest/UserGuide/policies-managed-vs-inline.html) in the *IAM User Guide*.
-    pub fn detach_group_policy(&self) -> DetachGroupPolicyRequest<rboto::ServiceClient> {
-        DetachGroupPolicyRequest::with_client(self.inner.clone())
+    pub fn detach_group_policy(&self) -> DetachGroupPolicyInput {
+        DetachGroupPolicyInput {
+            _client: rboto::__private::Bound::to(&self.inner),
+            ..Default::default()
+        }
     }
     /// Removes the specified managed policy from the specified role.
     ///
     /// A role can also have inline policies embedded with it. To delete an inline policy, use [DeleteRolePolicy](https://docs.aws.amazon.com/IAM/latest/APIReference/API_DeleteRolePolicy.html). For information about policies, see [Managed policies and inline policies](https://docs.aws.amazon.com/IAM/latest/UserGuide/policies-managed-vs-inline.html) in the *IAM User Guide*.
-    pub fn detach_role_policy(&self) -> DetachRolePolicyRequest<rboto::ServiceClient> {
-        DetachRolePolicyRequest::with_client(self.inner.clone())
+    pub fn detach_role_policy(&self) -> DetachRolePolicyInput {
+        DetachRolePolicyInput {
+            _client: rboto::__private::Bound::to(&self.inner),
+            ..Default::default()
+        }
     }
     /// Removes the specified managed policy from the specified user.
     ///
     /// A user can also have inline policies embedded with it. To delete an inline policy, use [DeleteUserPolicy](https://docs.aws.amazon.com/IAM/latest/APIReference/API_DeleteUserPolicy.html). For information about policies, see [Managed policies and inline policies](https://docs.aws.amazon.com/IAM/latest/UserGuide/policies-managed-vs-inline.html) in the *IAM User Guide*.
-    pub fn detach_user_policy(&self) -> DetachUserPolicyRequest<rboto::ServiceClient> {
-        DetachUserPolicyRequest::with_client(self.inner.clone())
+    pub fn detach_user_policy(&self) -> DetachUserPolicyInput {
+        DetachUserPolicyInput {
+            _client: rboto::__private::Bound::to(&self.inner),
+            ..Default::default()
+        }
     }
     /// Disables the management of privileged root user credentials across member accounts in your organization. When you disable this feature, the management account and the delegated administrator for IAM can no longer manage root user credentials for member accounts in your organization.
     pub fn disable_organizations_root_credentials_management(
         &self,
-    ) -> DisableOrganizationsRootCredentialsManagementRequest<rboto::ServiceClient> {
-        DisableOrganizationsRootCredentialsManagementRequest::with_client(
-            self.inner.clone(),
-        )
+    ) -> DisableOrganizationsRootCredentialsManagementInput {
+        DisableOrganizationsRootCredentialsManagementInput {
+            _client: rboto::__private::Bound::to(&self.inner),
+            ..Default::default()
+        }
     }
     /// Disables root user sessions for privileged tasks across member accounts in your organization. When you disable this feature, the management account and the delegated administrator for IAM can no longer perform privileged tasks on member accounts in your organization.
     pub fn disable_organizations_root_sessions(
         &self,
-    ) -> DisableOrganizationsRootSessionsRequest<rboto::ServiceClient> {
-        DisableOrganizationsRootSessionsRequest::with_client(self.inner.clone())
+    ) -> DisableOrganizationsRootSessionsInput {
+        DisableOrganizationsRootSessionsInput {
+            _client: rboto::__private::Bound::to(&self.inner),
+            ..Default::default()
+        }
     }
     /// Disables the outbound identity federation feature for your Amazon Web Services account. When disabled, IAM principals in the account cannot use the `GetWebIdentityToken` API to obtain JSON Web Tokens (JWTs) for authentication with external services. This operation does not affect tokens that were issued before the feature was disabled.
     pub fn disable_outbound_web_identity_federation(
         &self,
-    ) -> DisableOutboundWebIdentityFederationInput<rboto::ServiceClient> {
-        DisableOutboundWebIdentityFederationInput::with_client(self.inner.clone())
+    ) -> DisableOutboundWebIdentityFederationInput {
+        DisableOutboundWebIdentityFederationInput {
+            _client: rboto::__private::Bound::to(&self.inner),
+            ..Default::default()
+        }
     }
     /// Enables the specified MFA device and associates it with the specified IAM user. When enabled, the MFA device is required for every subsequent login by the IAM user associated with the device.
-    pub fn enable_mfa_device(&self) -> EnableMfaDeviceRequest<rboto::ServiceClient> {
-        EnableMfaDeviceRequest::with_client(self.inner.clone())
+    pub fn enable_mfa_device(&self) -> EnableMfaDeviceInput {
+        EnableMfaDeviceInput {
+            _client: rboto::__private::Bound::to(&self.inner),
+            ..Default::default()
+        }
     }
     /// Enables the management of privileged root user credentials across member accounts in your organization. When you enable root credentials management for [centralized root access](https://docs.aws.amazon.com/IAM/latest/UserGuide/id_root-user.html#id_root-user-access-management), the management account and the delegated administrator for IAM can manage root user credentials for member accounts in your organization.
     ///
@@ -536,10 +655,11 @@ impl Client {
     /// - Enable trusted access for Identity and Access Management in Organizations. For details, see [IAM and Organizations](https://docs.aws.amazon.com/organizations/latest/userguide/services-that-can-integrate-iam.html) in the *Organizations User Guide*.
     pub fn enable_organizations_root_credentials_management(
         &self,
-    ) -> EnableOrganizationsRootCredentialsManagementRequest<rboto::ServiceClient> {
-        EnableOrganizationsRootCredentialsManagementRequest::with_client(
-            self.inner.clone(),
-        )
+    ) -> EnableOrganizationsRootCredentialsManagementInput {
+        EnableOrganizationsRootCredentialsManagementInput {
+            _client: rboto::__private::Bound::to(&self.inner),
+            ..Default::default()
+        }
     }
     /// Allows the management account or delegated administrator to perform privileged tasks on member accounts in your organization. For more information, see [Centrally manage root access for member accounts](https://docs.aws.amazon.com/IAM/latest/UserGuide/id_root-user.html#id_root-user-access-management) in the *Identity and Access Management User Guide*.
     ///
@@ -549,20 +669,27 @@ impl Client {
     /// - Enable trusted access for Identity and Access Management in Organizations. For details, see [IAM and Organizations](https://docs.aws.amazon.com/organizations/latest/userguide/services-that-can-integrate-ra.html) in the *Organizations User Guide*.
     pub fn enable_organizations_root_sessions(
         &self,
-    ) -> EnableOrganizationsRootSessionsRequest<rboto::ServiceClient> {
-        EnableOrganizationsRootSessionsRequest::with_client(self.inner.clone())
+    ) -> EnableOrganizationsRootSessionsInput {
+        EnableOrganizationsRootSessionsInput {
+            _client: rboto::__private::Bound::to(&self.inner),
+            ..Default::default()
+        }
     }
     /// Enables the outbound identity federation feature for your Amazon Web Services account. When enabled, IAM principals in your account can use the `GetWebIdentityToken` API to obtain JSON Web Tokens (JWTs) for secure authentication with external services. This operation also generates a unique issuer URL for your Amazon Web Services account.
     pub fn enable_outbound_web_identity_federation(
         &self,
-    ) -> EnableOutboundWebIdentityFederationInput<rboto::ServiceClient> {
-        EnableOutboundWebIdentityFederationInput::with_client(self.inner.clone())
+    ) -> EnableOutboundWebIdentityFederationInput {
+        EnableOutboundWebIdentityFederationInput {
+            _client: rboto::__private::Bound::to(&self.inner),
+            ..Default::default()
+        }
     }
     /// Generates a credential report for the Amazon Web Services account. For more information about the credential report, see [Getting credential reports](https://docs.aws.amazon.com/IAM/latest/UserGuide/credential-reports.html) in the *IAM User Guide*.
-    pub fn generate_credential_report(
-        &self,
-    ) -> GenerateCredentialReportInput<rboto::ServiceClient> {
-        GenerateCredentialReportInput::with_client(self.inner.clone())
+    pub fn generate_credential_report(&self) -> GenerateCredentialReportInput {
+        GenerateCredentialReportInput {
+            _client: rboto::__private::Bound::to(&self.inner),
+            ..Default::default()
+        }
     }
     /// Generates a report for service last accessed data for Organizations. You can generate a report for any entities (organization root, organizational unit, or account) or policies in your organization.
     ///
@@ -597,8 +724,11 @@ impl Client {
     /// For more information about service last accessed data, see [Reducing policy scope by viewing user activity](https://docs.aws.amazon.com/IAM/latest/UserGuide/access_policies_access-advisor.html) in the *IAM User Guide*.
     pub fn generate_organizations_access_report(
         &self,
-    ) -> GenerateOrganizationsAccessReportRequest<rboto::ServiceClient> {
-        GenerateOrganizationsAccessReportRequest::with_client(self.inner.clone())
+    ) -> GenerateOrganizationsAccessReportInput {
+        GenerateOrganizationsAccessReportInput {
+            _client: rboto::__private::Bound::to(&self.inner),
+            ..Default::default()
+        }
     }
     /// Generates a report that includes details about when an IAM resource (user, group, role, or policy) was last used in an attempt to access Amazon Web Services services. Recent activity usually appears within four hours. IAM reports activity for at least the last 400 days, or less if your Region began supporting this feature within the last year. For more information, see [Regions where data is tracked](https://docs.aws.amazon.com/IAM/latest/UserGuide/access_policies_access-advisor.html#access-advisor_tracking-period). For more information about services and actions for which action last accessed information is displayed, see [IAM action last accessed information services and actions](https://docs.aws.amazon.com/IAM/latest/UserGuide/access_policies_access-advisor-action-last-accessed.html).
     ///
@@ -620,14 +750,18 @@ impl Client {
     /// For more information about service and action last accessed data, see [Reducing permissions using service last accessed data](https://docs.aws.amazon.com/IAM/latest/UserGuide/access_policies_access-advisor.html) in the *IAM User Guide*.
     pub fn generate_service_last_accessed_details(
         &self,
-    ) -> GenerateServiceLastAccessedDetailsRequest<rboto::ServiceClient> {
-        GenerateServiceLastAccessedDetailsRequest::with_client(self.inner.clone())
+    ) -> GenerateServiceLastAccessedDetailsInput {
+        GenerateServiceLastAccessedDetailsInput {
+            _client: rboto::__private::Bound::to(&self.inner),
+            ..Default::default()
+        }
     }
     /// Retrieves information about when the specified access key was last used. The information includes the date and time of last use, along with the Amazon Web Services service and Region that were specified in the last request made with that key.
-    pub fn get_access_key_last_used(
-        &self,
-    ) -> GetAccessKeyLastUsedRequest<rboto::ServiceClient> {
-        GetAccessKeyLastUsedRequest::with_client(self.inner.clone())
+    pub fn get_access_key_last_used(&self) -> GetAccessKeyLastUsedInput {
+        GetAccessKeyLastUsedInput {
+            _client: rboto::__private::Bound::to(&self.inner),
+            ..Default::default()
+        }
     }
     /// Retrieves information about all IAM users, groups, roles, and policies in your Amazon Web Services account, including their relationships to one another. Use this operation to obtain a snapshot of the configuration of IAM permissions (users, groups, roles, and policies) in your account.
     ///
@@ -636,36 +770,47 @@ impl Client {
     /// You can optionally filter the results using the `Filter` parameter. You can paginate the results using the `MaxItems` and `Marker` parameters.
     pub fn get_account_authorization_details(
         &self,
-    ) -> GetAccountAuthorizationDetailsRequest<rboto::ServiceClient> {
-        GetAccountAuthorizationDetailsRequest::with_client(self.inner.clone())
+    ) -> GetAccountAuthorizationDetailsInput {
+        GetAccountAuthorizationDetailsInput {
+            _client: rboto::__private::Bound::to(&self.inner),
+            ..Default::default()
+        }
     }
     /// Retrieves the password policy for the Amazon Web Services account. This tells you the complexity requirements and mandatory rotation periods for the IAM user passwords in your account. For more information about using a password policy, see [Managing an IAM password policy](https://docs.aws.amazon.com/IAM/latest/UserGuide/Using_ManagingPasswordPolicies.html).
-    pub fn get_account_password_policy(
-        &self,
-    ) -> GetAccountPasswordPolicyInput<rboto::ServiceClient> {
-        GetAccountPasswordPolicyInput::with_client(self.inner.clone())
+    pub fn get_account_password_policy(&self) -> GetAccountPasswordPolicyInput {
+        GetAccountPasswordPolicyInput {
+            _client: rboto::__private::Bound::to(&self.inner),
+            ..Default::default()
+        }
     }
     /// Retrieves the account-level properties for the caller's Amazon Web Services account. Account properties are configuration settings that control account-wide IAM features such as Role Manager.
     ///
     /// The service returns properties as key-value pairs in `Namespace/PropertyName` format. Each namespace groups related configuration settings. Use [PutAccountProperties](https://docs.aws.amazon.com/IAM/latest/APIReference/API_PutAccountProperties.html) to modify these properties.
-    pub fn get_account_properties(
-        &self,
-    ) -> GetAccountPropertiesRequest<rboto::ServiceClient> {
-        GetAccountPropertiesRequest::with_client(self.inner.clone())
+    pub fn get_account_properties(&self) -> GetAccountPropertiesInput {
+        GetAccountPropertiesInput {
+            _client: rboto::__private::Bound::to(&self.inner),
+            ..Default::default()
+        }
     }
     /// Retrieves information about IAM entity usage and IAM quotas in the Amazon Web Services account.
     ///
     /// For information about IAM quotas, see [IAM and STS quotas](https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_iam-quotas.html) in the *IAM User Guide*.
-    pub fn get_account_summary(&self) -> GetAccountSummaryInput<rboto::ServiceClient> {
-        GetAccountSummaryInput::with_client(self.inner.clone())
+    pub fn get_account_summary(&self) -> GetAccountSummaryInput {
+        GetAccountSummaryInput {
+            _client: rboto::__private::Bound::to(&self.inner),
+            ..Default::default()
+        }
     }
     /// Gets a list of all of the context keys referenced in the input policies. The policies are supplied as a list of one or more strings. To get the context keys from policies associated with an IAM user, group, or role, use [GetContextKeysForPrincipalPolicy](https://docs.aws.amazon.com/IAM/latest/APIReference/API_GetContextKeysForPrincipalPolicy.html).
     ///
     /// Context keys are variables maintained by Amazon Web Services and its services that provide details about the context of an API query request. Context keys can be evaluated by testing against a value specified in an IAM policy. Use `GetContextKeysForCustomPolicy` to understand what key names and values you must supply when you call [SimulateCustomPolicy](https://docs.aws.amazon.com/IAM/latest/APIReference/API_SimulateCustomPolicy.html). Note that all parameters are shown in unencoded form here for clarity but must be URL encoded to be included as a part of a real HTML request.
     pub fn get_context_keys_for_custom_policy(
         &self,
-    ) -> GetContextKeysForCustomPolicyRequest<rboto::ServiceClient> {
-        GetContextKeysForCustomPolicyRequest::with_client(self.inner.clone())
+    ) -> GetContextKeysForCustomPolicyInput {
+        GetContextKeysForCustomPolicyInput {
+            _client: rboto::__private::Bound::to(&self.inner),
+            ..Default::default()
+        }
     }
     /// Gets a list of all of the context keys referenced in all the IAM policies that are attached to the specified IAM entity. The entity can be an IAM user, group, or role. If you specify a user, then the request also includes all of the policies attached to groups that the user is a member of.
     ///
@@ -676,26 +821,34 @@ impl Client {
     /// Context keys are variables maintained by Amazon Web Services and its services that provide details about the context of an API query request. Context keys can be evaluated by testing against a value in an IAM policy. Use [GetContextKeysForPrincipalPolicy](https://docs.aws.amazon.com/IAM/latest/APIReference/API_GetContextKeysForPrincipalPolicy.html) to understand what key names and values you must supply when you call [SimulatePrincipalPolicy](https://docs.aws.amazon.com/IAM/latest/APIReference/API_SimulatePrincipalPolicy.html). This operation doesn't return context keys referenced by service control policies (SCPs). Only context keys referenced by the identity-based policies attached to the specified entity, and any additional policies that you provide, are included.
     pub fn get_context_keys_for_principal_policy(
         &self,
-    ) -> GetContextKeysForPrincipalPolicyRequest<rboto::ServiceClient> {
-        GetContextKeysForPrincipalPolicyRequest::with_client(self.inner.clone())
+    ) -> GetContextKeysForPrincipalPolicyInput {
+        GetContextKeysForPrincipalPolicyInput {
+            _client: rboto::__private::Bound::to(&self.inner),
+            ..Default::default()
+        }
     }
     /// Retrieves a credential report for the Amazon Web Services account. For more information about the credential report, see [Getting credential reports](https://docs.aws.amazon.com/IAM/latest/UserGuide/credential-reports.html) in the *IAM User Guide*.
-    pub fn get_credential_report(
-        &self,
-    ) -> GetCredentialReportInput<rboto::ServiceClient> {
-        GetCredentialReportInput::with_client(self.inner.clone())
+    pub fn get_credential_report(&self) -> GetCredentialReportInput {
+        GetCredentialReportInput {
+            _client: rboto::__private::Bound::to(&self.inner),
+            ..Default::default()
+        }
     }
     /// Retrieves information about a specific delegation request.
     ///
     /// If a delegation request has no owner or owner account, `GetDelegationRequest` for that delegation request can be called by any account. If the owner account is assigned but there is no owner id, only identities within that owner account can call `GetDelegationRequest` for the delegation request. Once the delegation request is fully owned, the owner of the request gets a default permission to get that delegation request. For more details, see [Managing Permissions for Delegation Requests](https://docs.aws.amazon.com/IAM/latest/UserGuide/access_policies-temporary-delegation.html#temporary-delegation-managing-permissions).
-    pub fn get_delegation_request(
-        &self,
-    ) -> GetDelegationRequestRequest<rboto::ServiceClient> {
-        GetDelegationRequestRequest::with_client(self.inner.clone())
+    pub fn get_delegation_request(&self) -> GetDelegationRequestInput {
+        GetDelegationRequestInput {
+            _client: rboto::__private::Bound::to(&self.inner),
+            ..Default::default()
+        }
     }
     /// Returns a list of IAM users that are in the specified IAM group. You can paginate the results using the `MaxItems` and `Marker` parameters.
-    pub fn get_group(&self) -> GetGroupRequest<rboto::ServiceClient> {
-        GetGroupRequest::with_client(self.inner.clone())
+    pub fn get_group(&self) -> GetGroupInput {
+        GetGroupInput {
+            _client: rboto::__private::Bound::to(&self.inner),
+            ..Default::default()
+        }
     }
     /// Retrieves the specified inline policy document that is embedded in the specified IAM group.
     ///
@@ -704,42 +857,54 @@ impl Client {
     /// An IAM group can also have managed policies attached to it. To retrieve a managed policy document that is attached to a group, use [GetPolicy](https://docs.aws.amazon.com/IAM/latest/APIReference/API_GetPolicy.html) to determine the policy's default version, then use [GetPolicyVersion](https://docs.aws.amazon.com/IAM/latest/APIReference/API_GetPolicyVersion.html) to retrieve the policy document.
     ///
     /// For more information about policies, see [Managed policies and inline policies](https://docs.aws.amazon.com/IAM/latest/UserGuide/policies-managed-vs-inline.html) in the *IAM User Guide*.
-    pub fn get_group_policy(&self) -> GetGroupPolicyRequest<rboto::ServiceClient> {
-        GetGroupPolicyRequest::with_client(self.inner.clone())
+    pub fn get_group_policy(&self) -> GetGroupPolicyInput {
+        GetGroupPolicyInput {
+            _client: rboto::__private::Bound::to(&self.inner),
+            ..Default::default()
+        }
     }
     /// Retrieves a human readable summary for a given entity. At this time, the only supported entity type is `delegation-request`
     ///
     /// This method uses a Large Language Model (LLM) to generate the summary.
     ///
     /// If a delegation request has no owner or owner account, `GetHumanReadableSummary` for that delegation request can be called by any account. If the owner account is assigned but there is no owner id, only identities within that owner account can call `GetHumanReadableSummary` for the delegation request to retrieve a summary of that request. Once the delegation request is fully owned, the owner of the request gets a default permission to get that delegation request. For more details, read default permissions granted to delegation requests. These rules are identical to [GetDelegationRequest](https://docs.aws.amazon.com/IAM/latest/APIReference/API_GetDelegationRequest.html) API behavior, such that a party who has permissions to call [GetDelegationRequest](https://docs.aws.amazon.com/IAM/latest/APIReference/API_GetDelegationRequest.html) for a given delegation request will always be able to retrieve the human readable summary for that request.
-    pub fn get_human_readable_summary(
-        &self,
-    ) -> GetHumanReadableSummaryRequest<rboto::ServiceClient> {
-        GetHumanReadableSummaryRequest::with_client(self.inner.clone())
+    pub fn get_human_readable_summary(&self) -> GetHumanReadableSummaryInput {
+        GetHumanReadableSummaryInput {
+            _client: rboto::__private::Bound::to(&self.inner),
+            ..Default::default()
+        }
     }
     /// Retrieves information about the specified instance profile, including the instance profile's path, GUID, ARN, and role. For more information about instance profiles, see [Using instance profiles](https://docs.aws.amazon.com/IAM/latest/UserGuide/id_roles_use_switch-role-ec2_instance-profiles.html) in the *IAM User Guide*.
-    pub fn get_instance_profile(
-        &self,
-    ) -> GetInstanceProfileRequest<rboto::ServiceClient> {
-        GetInstanceProfileRequest::with_client(self.inner.clone())
+    pub fn get_instance_profile(&self) -> GetInstanceProfileInput {
+        GetInstanceProfileInput {
+            _client: rboto::__private::Bound::to(&self.inner),
+            ..Default::default()
+        }
     }
     /// Retrieves the user name for the specified IAM user. A login profile is created when you create a password for the user to access the Amazon Web Services Management Console. If the user does not exist or does not have a password, the operation returns a 404 (`NoSuchEntity`) error.
     ///
     /// If you create an IAM user with access to the console, the `CreateDate` reflects the date you created the initial password for the user.
     ///
     /// If you create an IAM user with programmatic access, and then later add a password for the user to access the Amazon Web Services Management Console, the `CreateDate` reflects the initial password creation date. A user with programmatic access does not have a login profile unless you create a password for the user to access the Amazon Web Services Management Console.
-    pub fn get_login_profile(&self) -> GetLoginProfileRequest<rboto::ServiceClient> {
-        GetLoginProfileRequest::with_client(self.inner.clone())
+    pub fn get_login_profile(&self) -> GetLoginProfileInput {
+        GetLoginProfileInput {
+            _client: rboto::__private::Bound::to(&self.inner),
+            ..Default::default()
+        }
     }
     /// Retrieves information about an MFA device for a specified user.
-    pub fn get_mfa_device(&self) -> GetMfaDeviceRequest<rboto::ServiceClient> {
-        GetMfaDeviceRequest::with_client(self.inner.clone())
+    pub fn get_mfa_device(&self) -> GetMfaDeviceInput {
+        GetMfaDeviceInput {
+            _client: rboto::__private::Bound::to(&self.inner),
+            ..Default::default()
+        }
     }
     /// Returns information about the specified OpenID Connect (OIDC) provider resource object in IAM.
-    pub fn get_open_id_connect_provider(
-        &self,
-    ) -> GetOpenIdConnectProviderRequest<rboto::ServiceClient> {
-        GetOpenIdConnectProviderRequest::with_client(self.inner.clone())
+    pub fn get_open_id_connect_provider(&self) -> GetOpenIdConnectProviderInput {
+        GetOpenIdConnectProviderInput {
+            _client: rboto::__private::Bound::to(&self.inner),
+            ..Default::default()
+        }
     }
     /// Retrieves the service last accessed data report for Organizations that was previously generated using the `GenerateOrganizationsAccessReport` operation. This operation retrieves the status of your report job and the report contents.
     ///
@@ -750,24 +915,31 @@ impl Client {
     /// For each service that principals in an account (root user, IAM users, or IAM roles) could access using SCPs, the operation returns details about the most recent access attempt. If there was no attempt, the service is listed without details about the most recent attempt to access the service. If the operation fails, it returns the reason that it failed.
     ///
     /// By default, the list is sorted by service namespace.
-    pub fn get_organizations_access_report(
-        &self,
-    ) -> GetOrganizationsAccessReportRequest<rboto::ServiceClient> {
-        GetOrganizationsAccessReportRequest::with_client(self.inner.clone())
+    pub fn get_organizations_access_report(&self) -> GetOrganizationsAccessReportInput {
+        GetOrganizationsAccessReportInput {
+            _client: rboto::__private::Bound::to(&self.inner),
+            ..Default::default()
+        }
     }
     /// Retrieves the configuration information for the outbound identity federation feature in your Amazon Web Services account. The response includes the unique issuer URL for your Amazon Web Services account and the current enabled/disabled status of the feature. Use this operation to obtain the issuer URL that you need to configure trust relationships with external services.
     pub fn get_outbound_web_identity_federation_info(
         &self,
-    ) -> GetOutboundWebIdentityFederationInfoInput<rboto::ServiceClient> {
-        GetOutboundWebIdentityFederationInfoInput::with_client(self.inner.clone())
+    ) -> GetOutboundWebIdentityFederationInfoInput {
+        GetOutboundWebIdentityFederationInfoInput {
+            _client: rboto::__private::Bound::to(&self.inner),
+            ..Default::default()
+        }
     }
     /// Retrieves information about the specified managed policy, including the policy's default version and the total number of IAM users, groups, and roles to which the policy is attached. To retrieve the list of the specific users, groups, and roles that the policy is attached to, use [ListEntitiesForPolicy](https://docs.aws.amazon.com/IAM/latest/APIReference/API_ListEntitiesForPolicy.html). This operation returns metadata about the policy. To retrieve the actual policy document for a specific version of the policy, use [GetPolicyVersion](https://docs.aws.amazon.com/IAM/latest/APIReference/API_GetPolicyVersion.html).
     ///
     /// This operation retrieves information about managed policies. To retrieve information about an inline policy that is embedded with an IAM user, group, or role, use [GetUserPolicy](https://docs.aws.amazon.com/IAM/latest/APIReference/API_GetUserPolicy.html), [GetGroupPolicy](https://docs.aws.amazon.com/IAM/latest/APIReference/API_GetGroupPolicy.html), or [GetRolePolicy](https://docs.aws.amazon.com/IAM/latest/APIReference/API_GetRolePolicy.html).
     ///
     /// For more information about policies, see [Managed policies and inline policies](https://docs.aws.amazon.com/IAM/latest/UserGuide/policies-managed-vs-inline.html) in the *IAM User Guide*.
-    pub fn get_policy(&self) -> GetPolicyRequest<rboto::ServiceClient> {
-        GetPolicyRequest::with_client(self.inner.clone())
+    pub fn get_policy(&self) -> GetPolicyInput {
+        GetPolicyInput {
+            _client: rboto::__private::Bound::to(&self.inner),
+            ..Default::default()
+        }
     }
     /// Retrieves information about the specified version of the specified managed policy, including the policy document.
     ///
@@ -780,14 +952,20 @@ impl Client {
     /// For more information about the types of policies, see [Managed policies and inline policies](https://docs.aws.amazon.com/IAM/latest/UserGuide/policies-managed-vs-inline.html) in the *IAM User Guide*.
     ///
     /// For more information about managed policy versions, see [Versioning for managed policies](https://docs.aws.amazon.com/IAM/latest/UserGuide/policies-managed-versions.html) in the *IAM User Guide*.
-    pub fn get_policy_version(&self) -> GetPolicyVersionRequest<rboto::ServiceClient> {
-        GetPolicyVersionRequest::with_client(self.inner.clone())
+    pub fn get_policy_version(&self) -> GetPolicyVersionInput {
+        GetPolicyVersionInput {
+            _client: rboto::__private::Bound::to(&self.inner),
+            ..Default::default()
+        }
     }
     /// Retrieves information about the specified role, including the role's path, GUID, ARN, and the role's trust policy that grants permission to assume the role. For more information about roles, see [IAM roles](https://docs.aws.amazon.com/IAM/latest/UserGuide/id_roles.html) in the *IAM User Guide*.
     ///
     /// **Note:** Policies returned by this operation are URL-encoded compliant with [RFC 3986](https://tools.ietf.org/html/rfc3986). You can use a URL decoding method to convert the policy back to plain JSON text. For example, if you use Java, you can use the `decode` method of the `java.net.URLDecoder` utility class in the Java SDK. Other languages and SDKs provide similar functionality, and some SDKs do this decoding automatically.
-    pub fn get_role(&self) -> GetRoleRequest<rboto::ServiceClient> {
-        GetRoleRequest::with_client(self.inner.clone())
+    pub fn get_role(&self) -> GetRoleInput {
+        GetRoleInput {
+            _client: rboto::__private::Bound::to(&self.inner),
+            ..Default::default()
+        }
     }
     /// Retrieves the specified inline policy document that is embedded with the specified IAM role.
     ///
@@ -798,36 +976,47 @@ impl Client {
     /// For more information about policies, see [Managed policies and inline policies](https://docs.aws.amazon.com/IAM/latest/UserGuide/policies-managed-vs-inline.html) in the *IAM User Guide*.
     ///
     /// For more information about roles, see [IAM roles](https://docs.aws.amazon.com/IAM/latest/UserGuide/id_roles.html) in the *IAM User Guide*.
-    pub fn get_role_policy(&self) -> GetRolePolicyRequest<rboto::ServiceClient> {
-        GetRolePolicyRequest::with_client(self.inner.clone())
+    pub fn get_role_policy(&self) -> GetRolePolicyInput {
+        GetRolePolicyInput {
+            _client: rboto::__private::Bound::to(&self.inner),
+            ..Default::default()
+        }
     }
     /// Retrieves information about a version of the specified role template. Role templates define a reusable configuration—including role name and path patterns, trust policy, inline and managed policies, permissions boundary, tags, and maximum session duration—that you use to create IAM roles with [AcquireRole](https://docs.aws.amazon.com/IAM/latest/APIReference/API_AcquireRole.html).
     ///
     /// If you do not specify a minor version, the service returns the template's default minor version.
-    pub fn get_role_template_version(
-        &self,
-    ) -> GetRoleTemplateVersionRequest<rboto::ServiceClient> {
-        GetRoleTemplateVersionRequest::with_client(self.inner.clone())
+    pub fn get_role_template_version(&self) -> GetRoleTemplateVersionInput {
+        GetRoleTemplateVersionInput {
+            _client: rboto::__private::Bound::to(&self.inner),
+            ..Default::default()
+        }
     }
     /// Returns the SAML provider metadocument that was uploaded when the IAM SAML provider resource object was created or updated.
     ///
     /// **Note:** This operation requires [Signature Version 4](https://docs.aws.amazon.com/general/latest/gr/signature-version-4.html).
-    pub fn get_saml_provider(&self) -> GetSamlProviderRequest<rboto::ServiceClient> {
-        GetSamlProviderRequest::with_client(self.inner.clone())
+    pub fn get_saml_provider(&self) -> GetSamlProviderInput {
+        GetSamlProviderInput {
+            _client: rboto::__private::Bound::to(&self.inner),
+            ..Default::default()
+        }
     }
     /// Retrieves the specified SSH public key, including metadata about the key.
     ///
     /// The SSH public key retrieved by this operation is used only for authenticating the associated IAM user to an CodeCommit repository. For more information about using SSH keys to authenticate to an CodeCommit repository, see [Set up CodeCommit for SSH connections](https://docs.aws.amazon.com/codecommit/latest/userguide/setting-up-credentials-ssh.html) in the *CodeCommit User Guide*.
-    pub fn get_ssh_public_key(&self) -> GetSshPublicKeyRequest<rboto::ServiceClient> {
-        GetSshPublicKeyRequest::with_client(self.inner.clone())
+    pub fn get_ssh_public_key(&self) -> GetSshPublicKeyInput {
+        GetSshPublicKeyInput {
+            _client: rboto::__private::Bound::to(&self.inner),
+            ..Default::default()
+        }
     }
     /// Retrieves information about the specified server certificate stored in IAM.
     ///
     /// For more information about working with server certificates, see [Working with server certificates](https://docs.aws.amazon.com/IAM/latest/UserGuide/id_credentials_server-certs.html) in the *IAM User Guide*. This topic includes a list of Amazon Web Services services that can use the server certificates that you manage with IAM.
-    pub fn get_server_certificate(
-        &self,
-    ) -> GetServerCertificateRequest<rboto::ServiceClient> {
-        GetServerCertificateRequest::with_client(self.inner.clone())
+    pub fn get_server_certificate(&self) -> GetServerCertificateInput {
+        GetServerCertificateInput {
+            _client: rboto::__private::Bound::to(&self.inner),
+            ..Default::default()
+        }
     }
     /// Retrieves a service last accessed report that was created using the `GenerateServiceLastAccessedDetails` operation. You can use the `JobId` parameter in `GetServiceLastAccessedDetails` to retrieve the status of your report job. When the report is complete, you can retrieve the generated report. The report includes a list of Amazon Web Services services that the resource (user, group, role, or managed policy) can access.
     ///
@@ -849,8 +1038,11 @@ impl Client {
     /// For more information about service and action last accessed data, see [Reducing permissions using service last accessed data](https://docs.aws.amazon.com/IAM/latest/UserGuide/access_policies_access-advisor.html) in the *IAM User Guide*.
     pub fn get_service_last_accessed_details(
         &self,
-    ) -> GetServiceLastAccessedDetailsRequest<rboto::ServiceClient> {
-        GetServiceLastAccessedDetailsRequest::with_client(self.inner.clone())
+    ) -> GetServiceLastAccessedDetailsInput {
+        GetServiceLastAccessedDetailsInput {
+            _client: rboto::__private::Bound::to(&self.inner),
+            ..Default::default()
+        }
     }
     /// After you generate a group or policy report using the `GenerateServiceLastAccessedDetails` operation, you can use the `JobId` parameter in `GetServiceLastAccessedDetailsWithEntities`. This operation retrieves the status of your report job and a list of entities that could have used group or policy permissions to access the specified service.
     ///
@@ -864,20 +1056,29 @@ impl Client {
     /// By default, the list of associated entities is sorted by date, with the most recent access listed first.
     pub fn get_service_last_accessed_details_with_entities(
         &self,
-    ) -> GetServiceLastAccessedDetailsWithEntitiesRequest<rboto::ServiceClient> {
-        GetServiceLastAccessedDetailsWithEntitiesRequest::with_client(self.inner.clone())
+    ) -> GetServiceLastAccessedDetailsWithEntitiesInput {
+        GetServiceLastAccessedDetailsWithEntitiesInput {
+            _client: rboto::__private::Bound::to(&self.inner),
+            ..Default::default()
+        }
     }
     /// Retrieves the status of your service-linked role deletion. After you use [DeleteServiceLinkedRole](https://docs.aws.amazon.com/IAM/latest/APIReference/API_DeleteServiceLinkedRole.html) to submit a service-linked role for deletion, you can use the `DeletionTaskId` parameter in `GetServiceLinkedRoleDeletionStatus` to check the status of the deletion. If the deletion fails, this operation returns the reason that it failed, if that information is returned by the service.
     pub fn get_service_linked_role_deletion_status(
         &self,
-    ) -> GetServiceLinkedRoleDeletionStatusRequest<rboto::ServiceClient> {
-        GetServiceLinkedRoleDeletionStatusRequest::with_client(self.inner.clone())
+    ) -> GetServiceLinkedRoleDeletionStatusInput {
+        GetServiceLinkedRoleDeletionStatusInput {
+            _client: rboto::__private::Bound::to(&self.inner),
+            ..Default::default()
+        }
     }
     /// Retrieves information about the specified IAM user, including the user's creation date, path, unique ID, and ARN.
     ///
     /// If you do not specify a user name, IAM determines the user name implicitly based on the Amazon Web Services access key ID used to sign the request to this operation.
-    pub fn get_user(&self) -> GetUserRequest<rboto::ServiceClient> {
-        GetUserRequest::with_client(self.inner.clone())
+    pub fn get_user(&self) -> GetUserInput {
+        GetUserInput {
+            _client: rboto::__private::Bound::to(&self.inner),
+            ..Default::default()
+        }
     }
     /// Retrieves the specified inline policy document that is embedded in the specified IAM user.
     ///
@@ -886,8 +1087,11 @@ impl Client {
     /// An IAM user can also have managed policies attached to it. To retrieve a managed policy document that is attached to a user, use [GetPolicy](https://docs.aws.amazon.com/IAM/latest/APIReference/API_GetPolicy.html) to determine the policy's default version. Then use [GetPolicyVersion](https://docs.aws.amazon.com/IAM/latest/APIReference/API_GetPolicyVersion.html) to retrieve the policy document.
     ///
     /// For more information about policies, see [Managed policies and inline policies](https://docs.aws.amazon.com/IAM/latest/UserGuide/policies-managed-vs-inline.html) in the *IAM User Guide*.
-    pub fn get_user_policy(&self) -> GetUserPolicyRequest<rboto::ServiceClient> {
-        GetUserPolicyRequest::with_client(self.inner.clone())
+    pub fn get_user_policy(&self) -> GetUserPolicyInput {
+        GetUserPolicyInput {
+            _client: rboto::__private::Bound::to(&self.inner),
+            ..Default::default()
+        }
     }
     /// Returns information about the access key IDs associated with the specified IAM user. If there is none, the operation returns an empty list.
     ///
@@ -898,144 +1102,172 @@ impl Client {
     /// This operation works for access keys under the Amazon Web Services account. If the Amazon Web Services account has no associated users, the root user returns it's own access key IDs by running this command.
     ///
     /// **Note:** To ensure the security of your Amazon Web Services account, the secret access key is accessible only during key and user creation.
-    pub fn list_access_keys(&self) -> ListAccessKeysRequest<rboto::ServiceClient> {
-        ListAccessKeysRequest::with_client(self.inner.clone())
+    pub fn list_access_keys(&self) -> ListAccessKeysInput {
+        ListAccessKeysInput {
+            _client: rboto::__private::Bound::to(&self.inner),
+            ..Default::default()
+        }
     }
     /// Lists the account alias associated with the Amazon Web Services account (Note: you can have only one). For information about using an Amazon Web Services account alias, see [Creating, deleting, and listing an Amazon Web Services account alias](https://docs.aws.amazon.com/IAM/latest/UserGuide/console_account-alias.html#CreateAccountAlias) in the *IAM User Guide*.
-    pub fn list_account_aliases(
-        &self,
-    ) -> ListAccountAliasesRequest<rboto::ServiceClient> {
-        ListAccountAliasesRequest::with_client(self.inner.clone())
+    pub fn list_account_aliases(&self) -> ListAccountAliasesInput {
+        ListAccountAliasesInput {
+            _client: rboto::__private::Bound::to(&self.inner),
+            ..Default::default()
+        }
     }
     /// Lists all managed policies that are attached to the specified IAM group.
     ///
     /// An IAM group can also have inline policies embedded with it. To list the inline policies for a group, use [ListGroupPolicies](https://docs.aws.amazon.com/IAM/latest/APIReference/API_ListGroupPolicies.html). For information about policies, see [Managed policies and inline policies](https://docs.aws.amazon.com/IAM/latest/UserGuide/policies-managed-vs-inline.html) in the *IAM User Guide*.
     ///
     /// You can paginate the results using the `MaxItems` and `Marker` parameters. You can use the `PathPrefix` parameter to limit the list of policies to only those matching the specified path prefix. If there are no policies attached to the specified group (or none that match the specified path prefix), the operation returns an empty list.
-    pub fn list_attached_group_policies(
-        &self,
-    ) -> ListAttachedGroupPoliciesRequest<rboto::ServiceClient> {
-        ListAttachedGroupPoliciesRequest::with_client(self.inner.clone())
+    pub fn list_attached_group_policies(&self) -> ListAttachedGroupPoliciesInput {
+        ListAttachedGroupPoliciesInput {
+            _client: rboto::__private::Bound::to(&self.inner),
+            ..Default::default()
+        }
     }
     /// Lists all managed policies that are attached to the specified IAM role.
     ///
     /// An IAM role can also have inline policies embedded with it. To list the inline policies for a role, use [ListRolePolicies](https://docs.aws.amazon.com/IAM/latest/APIReference/API_ListRolePolicies.html). For information about policies, see [Managed policies and inline policies](https://docs.aws.amazon.com/IAM/latest/UserGuide/policies-managed-vs-inline.html) in the *IAM User Guide*.
     ///
     /// You can paginate the results using the `MaxItems` and `Marker` parameters. You can use the `PathPrefix` parameter to limit the list of policies to only those matching the specified path prefix. If there are no policies attached to the specified role (or none that match the specified path prefix), the operation returns an empty list.
-    pub fn list_attached_role_policies(
-        &self,
-    ) -> ListAttachedRolePoliciesRequest<rboto::ServiceClient> {
-        ListAttachedRolePoliciesRequest::with_client(self.inner.clone())
+    pub fn list_attached_role_policies(&self) -> ListAttachedRolePoliciesInput {
+        ListAttachedRolePoliciesInput {
+            _client: rboto::__private::Bound::to(&self.inner),
+            ..Default::default()
+        }
     }
     /// Lists all managed policies that are attached to the specified IAM user.
     ///
     /// An IAM user can also have inline policies embedded with it. To list the inline policies for a user, use [ListUserPolicies](https://docs.aws.amazon.com/IAM/latest/APIReference/API_ListUserPolicies.html). For information about policies, see [Managed policies and inline policies](https://docs.aws.amazon.com/IAM/latest/UserGuide/policies-managed-vs-inline.html) in the *IAM User Guide*.
     ///
     /// You can paginate the results using the `MaxItems` and `Marker` parameters. You can use the `PathPrefix` parameter to limit the list of policies to only those matching the specified path prefix. If there are no policies attached to the specified group (or none that match the specified path prefix), the operation returns an empty list.
-    pub fn list_attached_user_policies(
-        &self,
-    ) -> ListAttachedUserPoliciesRequest<rboto::ServiceClient> {
-        ListAttachedUserPoliciesRequest::with_client(self.inner.clone())
+    pub fn list_attached_user_policies(&self) -> ListAttachedUserPoliciesInput {
+        ListAttachedUserPoliciesInput {
+            _client: rboto::__private::Bound::to(&self.inner),
+            ..Default::default()
+        }
     }
     /// Lists delegation requests based on the specified criteria.
     ///
     /// If a delegation request has no owner, even if it is assigned to a specific account, it will not be part of the `ListDelegationRequests` output for that account.
     ///
     /// For more details, see [Managing Permissions for Delegation Requests](https://docs.aws.amazon.com/IAM/latest/UserGuide/access_policies-temporary-delegation.html#temporary-delegation-managing-permissions).
-    pub fn list_delegation_requests(
-        &self,
-    ) -> ListDelegationRequestsRequest<rboto::ServiceClient> {
-        ListDelegationRequestsRequest::with_client(self.inner.clone())
+    pub fn list_delegation_requests(&self) -> ListDelegationRequestsInput {
+        ListDelegationRequestsInput {
+            _client: rboto::__private::Bound::to(&self.inner),
+            ..Default::default()
+        }
     }
     /// Lists all IAM users, groups, and roles that the specified managed policy is attached to.
     ///
     /// You can use the optional `EntityFilter` parameter to limit the results to a particular type of entity (users, groups, or roles). For example, to list only the roles that are attached to the specified policy, set `EntityFilter` to `Role`.
     ///
     /// You can paginate the results using the `MaxItems` and `Marker` parameters.
-    pub fn list_entities_for_policy(
-        &self,
-    ) -> ListEntitiesForPolicyRequest<rboto::ServiceClient> {
-        ListEntitiesForPolicyRequest::with_client(self.inner.clone())
+    pub fn list_entities_for_policy(&self) -> ListEntitiesForPolicyInput {
+        ListEntitiesForPolicyInput {
+            _client: rboto::__private::Bound::to(&self.inner),
+            ..Default::default()
+        }
     }
     /// Lists the names of the inline policies that are embedded in the specified IAM group.
     ///
     /// An IAM group can also have managed policies attached to it. To list the managed policies that are attached to a group, use [ListAttachedGroupPolicies](https://docs.aws.amazon.com/IAM/latest/APIReference/API_ListAttachedGroupPolicies.html). For more information about policies, see [Managed policies and inline policies](https://docs.aws.amazon.com/IAM/latest/UserGuide/policies-managed-vs-inline.html) in the *IAM User Guide*.
     ///
     /// You can paginate the results using the `MaxItems` and `Marker` parameters. If there are no inline policies embedded with the specified group, the operation returns an empty list.
-    pub fn list_group_policies(&self) -> ListGroupPoliciesRequest<rboto::ServiceClient> {
-        ListGroupPoliciesRequest::with_client(self.inner.clone())
+    pub fn list_group_policies(&self) -> ListGroupPoliciesInput {
+        ListGroupPoliciesInput {
+            _client: rboto::__private::Bound::to(&self.inner),
+            ..Default::default()
+        }
     }
     /// Lists the IAM groups that have the specified path prefix.
     ///
     /// You can paginate the results using the `MaxItems` and `Marker` parameters.
-    pub fn list_groups(&self) -> ListGroupsRequest<rboto::ServiceClient> {
-        ListGroupsRequest::with_client(self.inner.clone())
+    pub fn list_groups(&self) -> ListGroupsInput {
+        ListGroupsInput {
+            _client: rboto::__private::Bound::to(&self.inner),
+            ..Default::default()
+        }
     }
     /// Lists the IAM groups that the specified IAM user belongs to.
     ///
     /// You can paginate the results using the `MaxItems` and `Marker` parameters.
-    pub fn list_groups_for_user(
-        &self,
-    ) -> ListGroupsForUserRequest<rboto::ServiceClient> {
-        ListGroupsForUserRequest::with_client(self.inner.clone())
+    pub fn list_groups_for_user(&self) -> ListGroupsForUserInput {
+        ListGroupsForUserInput {
+            _client: rboto::__private::Bound::to(&self.inner),
+            ..Default::default()
+        }
     }
     /// Lists the tags that are attached to the specified IAM instance profile. The returned list of tags is sorted by tag key. For more information about tagging, see [Tagging IAM resources](https://docs.aws.amazon.com/IAM/latest/UserGuide/id_tags.html) in the *IAM User Guide*.
-    pub fn list_instance_profile_tags(
-        &self,
-    ) -> ListInstanceProfileTagsRequest<rboto::ServiceClient> {
-        ListInstanceProfileTagsRequest::with_client(self.inner.clone())
+    pub fn list_instance_profile_tags(&self) -> ListInstanceProfileTagsInput {
+        ListInstanceProfileTagsInput {
+            _client: rboto::__private::Bound::to(&self.inner),
+            ..Default::default()
+        }
     }
     /// Lists the instance profiles that have the specified path prefix. If there are none, the operation returns an empty list. For more information about instance profiles, see [Using instance profiles](https://docs.aws.amazon.com/IAM/latest/UserGuide/id_roles_use_switch-role-ec2_instance-profiles.html) in the *IAM User Guide*.
     ///
     /// **Note:** IAM resource-listing operations return a subset of the available attributes for the resource. For example, this operation does not return tags, even though they are an attribute of the returned object. To view all of the information for an instance profile, see [GetInstanceProfile](https://docs.aws.amazon.com/IAM/latest/APIReference/API_GetInstanceProfile.html).
     ///
     /// You can paginate the results using the `MaxItems` and `Marker` parameters.
-    pub fn list_instance_profiles(
-        &self,
-    ) -> ListInstanceProfilesRequest<rboto::ServiceClient> {
-        ListInstanceProfilesRequest::with_client(self.inner.clone())
+    pub fn list_instance_profiles(&self) -> ListInstanceProfilesInput {
+        ListInstanceProfilesInput {
+            _client: rboto::__private::Bound::to(&self.inner),
+            ..Default::default()
+        }
     }
     /// Lists the instance profiles that have the specified associated IAM role. If there are none, the operation returns an empty list. For more information about instance profiles, go to [Using instance profiles](https://docs.aws.amazon.com/IAM/latest/UserGuide/id_roles_use_switch-role-ec2_instance-profiles.html) in the *IAM User Guide*.
     ///
     /// You can paginate the results using the `MaxItems` and `Marker` parameters.
-    pub fn list_instance_profiles_for_role(
-        &self,
-    ) -> ListInstanceProfilesForRoleRequest<rboto::ServiceClient> {
-        ListInstanceProfilesForRoleRequest::with_client(self.inner.clone())
+    pub fn list_instance_profiles_for_role(&self) -> ListInstanceProfilesForRoleInput {
+        ListInstanceProfilesForRoleInput {
+            _client: rboto::__private::Bound::to(&self.inner),
+            ..Default::default()
+        }
     }
     /// Lists the tags that are attached to the specified IAM virtual multi-factor authentication (MFA) device. The returned list of tags is sorted by tag key. For more information about tagging, see [Tagging IAM resources](https://docs.aws.amazon.com/IAM/latest/UserGuide/id_tags.html) in the *IAM User Guide*.
-    pub fn list_mfa_device_tags(
-        &self,
-    ) -> ListMfaDeviceTagsRequest<rboto::ServiceClient> {
-        ListMfaDeviceTagsRequest::with_client(self.inner.clone())
+    pub fn list_mfa_device_tags(&self) -> ListMfaDeviceTagsInput {
+        ListMfaDeviceTagsInput {
+            _client: rboto::__private::Bound::to(&self.inner),
+            ..Default::default()
+        }
     }
     /// Lists the MFA devices for an IAM user. If the request includes a IAM user name, then this operation lists all the MFA devices associated with the specified user. If you do not specify a user name, IAM determines the user name implicitly based on the Amazon Web Services access key ID signing the request for this operation.
     ///
     /// You can paginate the results using the `MaxItems` and `Marker` parameters.
-    pub fn list_mfa_devices(&self) -> ListMfaDevicesRequest<rboto::ServiceClient> {
-        ListMfaDevicesRequest::with_client(self.inner.clone())
+    pub fn list_mfa_devices(&self) -> ListMfaDevicesInput {
+        ListMfaDevicesInput {
+            _client: rboto::__private::Bound::to(&self.inner),
+            ..Default::default()
+        }
     }
     /// Lists the tags that are attached to the specified OpenID Connect (OIDC)-compatible identity provider. The returned list of tags is sorted by tag key. For more information, see [About web identity federation](https://docs.aws.amazon.com/IAM/latest/UserGuide/id_roles_providers_oidc.html).
     ///
     /// For more information about tagging, see [Tagging IAM resources](https://docs.aws.amazon.com/IAM/latest/UserGuide/id_tags.html) in the *IAM User Guide*.
     pub fn list_open_id_connect_provider_tags(
         &self,
-    ) -> ListOpenIdConnectProviderTagsRequest<rboto::ServiceClient> {
-        ListOpenIdConnectProviderTagsRequest::with_client(self.inner.clone())
+    ) -> ListOpenIdConnectProviderTagsInput {
+        ListOpenIdConnectProviderTagsInput {
+            _client: rboto::__private::Bound::to(&self.inner),
+            ..Default::default()
+        }
     }
     /// Lists information about the IAM OpenID Connect (OIDC) provider resource objects defined in the Amazon Web Services account.
     ///
     /// **Note:** IAM resource-listing operations return a subset of the available attributes for the resource. For example, this operation does not return tags, even though they are an attribute of the returned object. To view all of the information for an OIDC provider, see [GetOpenIDConnectProvider](https://docs.aws.amazon.com/IAM/latest/APIReference/API_GetOpenIDConnectProvider.html).
-    pub fn list_open_id_connect_providers(
-        &self,
-    ) -> ListOpenIdConnectProvidersRequest<rboto::ServiceClient> {
-        ListOpenIdConnectProvidersRequest::with_client(self.inner.clone())
+    pub fn list_open_id_connect_providers(&self) -> ListOpenIdConnectProvidersInput {
+        ListOpenIdConnectProvidersInput {
+            _client: rboto::__private::Bound::to(&self.inner),
+            ..Default::default()
+        }
     }
     /// Lists the centralized root access features enabled for your organization. For more information, see [Centrally manage root access for member accounts](https://docs.aws.amazon.com/IAM/latest/UserGuide/id_root-user.html#id_root-user-access-management).
-    pub fn list_organizations_features(
-        &self,
-    ) -> ListOrganizationsFeaturesRequest<rboto::ServiceClient> {
-        ListOrganizationsFeaturesRequest::with_client(self.inner.clone())
+    pub fn list_organizations_features(&self) -> ListOrganizationsFeaturesInput {
+        ListOrganizationsFeaturesInput {
+            _client: rboto::__private::Bound::to(&self.inner),
+            ..Default::default()
+        }
     }
     /// Lists all the managed policies that are available in your Amazon Web Services account, including your own customer-defined managed policies and all Amazon Web Services managed policies.
     ///
@@ -1046,8 +1278,11 @@ impl Client {
     /// For more information about managed policies, see [Managed policies and inline policies](https://docs.aws.amazon.com/IAM/latest/UserGuide/policies-managed-vs-inline.html) in the *IAM User Guide*.
     ///
     /// **Note:** IAM resource-listing operations return a subset of the available attributes for the resource. For example, this operation does not return tags, even though they are an attribute of the returned object. To view all of the information for a customer manged policy, see [GetPolicy](https://docs.aws.amazon.com/IAM/latest/APIReference/API_GetPolicy.html).
-    pub fn list_policies(&self) -> ListPoliciesRequest<rboto::ServiceClient> {
-        ListPoliciesRequest::with_client(self.inner.clone())
+    pub fn list_policies(&self) -> ListPoliciesInput {
+        ListPoliciesInput {
+            _client: rboto::__private::Bound::to(&self.inner),
+            ..Default::default()
+        }
     }
     /// Retrieves a list of policies that the IAM identity (user, group, or role) can use to access each specified service.
     ///
@@ -1064,32 +1299,45 @@ impl Client {
     /// Policies that are attached to users and roles as permissions boundaries are not returned. To view which managed policy is currently used to set the permissions boundary for a user or role, use the [GetUser](https://docs.aws.amazon.com/IAM/latest/APIReference/API_GetUser.html) or [GetRole](https://docs.aws.amazon.com/IAM/latest/APIReference/API_GetRole.html) operations.
     pub fn list_policies_granting_service_access(
         &self,
-    ) -> ListPoliciesGrantingServiceAccessRequest<rboto::ServiceClient> {
-        ListPoliciesGrantingServiceAccessRequest::with_client(self.inner.clone())
+    ) -> ListPoliciesGrantingServiceAccessInput {
+        ListPoliciesGrantingServiceAccessInput {
+            _client: rboto::__private::Bound::to(&self.inner),
+            ..Default::default()
+        }
     }
     /// Lists the tags that are attached to the specified IAM customer managed policy. The returned list of tags is sorted by tag key. For more information about tagging, see [Tagging IAM resources](https://docs.aws.amazon.com/IAM/latest/UserGuide/id_tags.html) in the *IAM User Guide*.
-    pub fn list_policy_tags(&self) -> ListPolicyTagsRequest<rboto::ServiceClient> {
-        ListPolicyTagsRequest::with_client(self.inner.clone())
+    pub fn list_policy_tags(&self) -> ListPolicyTagsInput {
+        ListPolicyTagsInput {
+            _client: rboto::__private::Bound::to(&self.inner),
+            ..Default::default()
+        }
     }
     /// Lists information about the versions of the specified managed policy, including the version that is currently set as the policy's default version.
     ///
     /// For more information about managed policies, see [Managed policies and inline policies](https://docs.aws.amazon.com/IAM/latest/UserGuide/policies-managed-vs-inline.html) in the *IAM User Guide*.
-    pub fn list_policy_versions(
-        &self,
-    ) -> ListPolicyVersionsRequest<rboto::ServiceClient> {
-        ListPolicyVersionsRequest::with_client(self.inner.clone())
+    pub fn list_policy_versions(&self) -> ListPolicyVersionsInput {
+        ListPolicyVersionsInput {
+            _client: rboto::__private::Bound::to(&self.inner),
+            ..Default::default()
+        }
     }
     /// Lists the names of the inline policies that are embedded in the specified IAM role.
     ///
     /// An IAM role can also have managed policies attached to it. To list the managed policies that are attached to a role, use [ListAttachedRolePolicies](https://docs.aws.amazon.com/IAM/latest/APIReference/API_ListAttachedRolePolicies.html). For more information about policies, see [Managed policies and inline policies](https://docs.aws.amazon.com/IAM/latest/UserGuide/policies-managed-vs-inline.html) in the *IAM User Guide*.
     ///
     /// You can paginate the results using the `MaxItems` and `Marker` parameters. If there are no inline policies embedded with the specified role, the operation returns an empty list.
-    pub fn list_role_policies(&self) -> ListRolePoliciesRequest<rboto::ServiceClient> {
-        ListRolePoliciesRequest::with_client(self.inner.clone())
+    pub fn list_role_policies(&self) -> ListRolePoliciesInput {
+        ListRolePoliciesInput {
+            _client: rboto::__private::Bound::to(&self.inner),
+            ..Default::default()
+        }
     }
     /// Lists the tags that are attached to the specified role. The returned list of tags is sorted by tag key. For more information about tagging, see [Tagging IAM resources](https://docs.aws.amazon.com/IAM/latest/UserGuide/id_tags.html) in the *IAM User Guide*.
-    pub fn list_role_tags(&self) -> ListRoleTagsRequest<rboto::ServiceClient> {
-        ListRoleTagsRequest::with_client(self.inner.clone())
+    pub fn list_role_tags(&self) -> ListRoleTagsInput {
+        ListRoleTagsInput {
+            _client: rboto::__private::Bound::to(&self.inner),
+            ..Default::default()
+        }
     }
     /// Lists the IAM roles that have the specified path prefix. If there are none, the operation returns an empty list. For more information about roles, see [IAM roles](https://docs.aws.amazon.com/IAM/latest/UserGuide/id_roles.html) in the *IAM User Guide*.
     ///
@@ -1102,40 +1350,49 @@ impl Client {
     /// To view all of the information for a role, see [GetRole](https://docs.aws.amazon.com/IAM/latest/APIReference/API_GetRole.html).
     ///
     /// You can paginate the results using the `MaxItems` and `Marker` parameters.
-    pub fn list_roles(&self) -> ListRolesRequest<rboto::ServiceClient> {
-        ListRolesRequest::with_client(self.inner.clone())
+    pub fn list_roles(&self) -> ListRolesInput {
+        ListRolesInput {
+            _client: rboto::__private::Bound::to(&self.inner),
+            ..Default::default()
+        }
     }
     /// Lists the tags that are attached to the specified Security Assertion Markup Language (SAML) identity provider. The returned list of tags is sorted by tag key. For more information, see [About SAML 2.0-based federation](https://docs.aws.amazon.com/IAM/latest/UserGuide/id_roles_providers_saml.html).
     ///
     /// For more information about tagging, see [Tagging IAM resources](https://docs.aws.amazon.com/IAM/latest/UserGuide/id_tags.html) in the *IAM User Guide*.
-    pub fn list_saml_provider_tags(
-        &self,
-    ) -> ListSamlProviderTagsRequest<rboto::ServiceClient> {
-        ListSamlProviderTagsRequest::with_client(self.inner.clone())
+    pub fn list_saml_provider_tags(&self) -> ListSamlProviderTagsInput {
+        ListSamlProviderTagsInput {
+            _client: rboto::__private::Bound::to(&self.inner),
+            ..Default::default()
+        }
     }
     /// Lists the SAML provider resource objects defined in IAM in the account. IAM resource-listing operations return a subset of the available attributes for the resource. For example, this operation does not return tags, even though they are an attribute of the returned object. To view all of the information for a SAML provider, see [GetSAMLProvider](https://docs.aws.amazon.com/IAM/latest/APIReference/API_GetSAMLProvider.html).
     ///
     /// **Important:** This operation requires [Signature Version 4](https://docs.aws.amazon.com/general/latest/gr/signature-version-4.html).
-    pub fn list_saml_providers(&self) -> ListSamlProvidersRequest<rboto::ServiceClient> {
-        ListSamlProvidersRequest::with_client(self.inner.clone())
+    pub fn list_saml_providers(&self) -> ListSamlProvidersInput {
+        ListSamlProvidersInput {
+            _client: rboto::__private::Bound::to(&self.inner),
+            ..Default::default()
+        }
     }
     /// Returns information about the SSH public keys associated with the specified IAM user. If none exists, the operation returns an empty list.
     ///
     /// The SSH public keys returned by this operation are used only for authenticating the IAM user to an CodeCommit repository. For more information about using SSH keys to authenticate to an CodeCommit repository, see [Set up CodeCommit for SSH connections](https://docs.aws.amazon.com/codecommit/latest/userguide/setting-up-credentials-ssh.html) in the *CodeCommit User Guide*.
     ///
     /// Although each user is limited to a small number of keys, you can still paginate the results using the `MaxItems` and `Marker` parameters.
-    pub fn list_ssh_public_keys(
-        &self,
-    ) -> ListSshPublicKeysRequest<rboto::ServiceClient> {
-        ListSshPublicKeysRequest::with_client(self.inner.clone())
+    pub fn list_ssh_public_keys(&self) -> ListSshPublicKeysInput {
+        ListSshPublicKeysInput {
+            _client: rboto::__private::Bound::to(&self.inner),
+            ..Default::default()
+        }
     }
     /// Lists the tags that are attached to the specified IAM server certificate. The returned list of tags is sorted by tag key. For more information about tagging, see [Tagging IAM resources](https://docs.aws.amazon.com/IAM/latest/UserGuide/id_tags.html) in the *IAM User Guide*.
     ///
     /// **Note:** For certificates in a Region supported by Certificate Manager (ACM), we recommend that you don't use IAM server certificates. Instead, use ACM to provision, manage, and deploy your server certificates. For more information about IAM server certificates, [Working with server certificates](https://docs.aws.amazon.com/IAM/latest/UserGuide/id_credentials_server-certs.html) in the *IAM User Guide*.
-    pub fn list_server_certificate_tags(
-        &self,
-    ) -> ListServerCertificateTagsRequest<rboto::ServiceClient> {
-        ListServerCertificateTagsRequest::with_client(self.inner.clone())
+    pub fn list_server_certificate_tags(&self) -> ListServerCertificateTagsInput {
+        ListServerCertificateTagsInput {
+            _client: rboto::__private::Bound::to(&self.inner),
+            ..Default::default()
+        }
     }
     /// Lists the server certificates stored in IAM that have the specified path prefix. If none exist, the operation returns an empty list.
     ///
@@ -1144,10 +1401,11 @@ impl Client {
     /// For more information about working with server certificates, see [Working with server certificates](https://docs.aws.amazon.com/IAM/latest/UserGuide/id_credentials_server-certs.html) in the *IAM User Guide*. This topic also includes a list of Amazon Web Services services that can use the server certificates that you manage with IAM.
     ///
     /// **Note:** IAM resource-listing operations return a subset of the available attributes for the resource. For example, this operation does not return tags, even though they are an attribute of the returned object. To view all of the information for a servercertificate, see [GetServerCertificate](https://docs.aws.amazon.com/IAM/latest/APIReference/API_GetServerCertificate.html).
-    pub fn list_server_certificates(
-        &self,
-    ) -> ListServerCertificatesRequest<rboto::ServiceClient> {
-        ListServerCertificatesRequest::with_client(self.inner.clone())
+    pub fn list_server_certificates(&self) -> ListServerCertificatesInput {
+        ListServerCertificatesInput {
+            _client: rboto::__private::Bound::to(&self.inner),
+            ..Default::default()
+        }
     }
     /// Returns information about the service-specific credentials associated with the specified IAM user. If none exists, the operation returns an empty list. The service-specific credentials returned by this operation are used only for authenticating the IAM user to a specific service. For more information about using service-specific credentials to authenticate to an Amazon Web Services service, refer to the following docs:
     ///
@@ -1156,30 +1414,40 @@ impl Client {
     /// - For services that support long-term API keys, refer to [API keys for Amazon Web Services services](https://docs.aws.amazon.com/IAM/latest/UserGuide/id_credentials_api_keys_for_aws_services.html) in the *IAM User Guide*.
     pub fn list_service_specific_credentials(
         &self,
-    ) -> ListServiceSpecificCredentialsRequest<rboto::ServiceClient> {
-        ListServiceSpecificCredentialsRequest::with_client(self.inner.clone())
+    ) -> ListServiceSpecificCredentialsInput {
+        ListServiceSpecificCredentialsInput {
+            _client: rboto::__private::Bound::to(&self.inner),
+            ..Default::default()
+        }
     }
     /// Returns information about the signing certificates associated with the specified IAM user. If none exists, the operation returns an empty list.
     ///
     /// Although each user is limited to a small number of signing certificates, you can still paginate the results using the `MaxItems` and `Marker` parameters.
     ///
     /// If the `UserName` field is not specified, the user name is determined implicitly based on the Amazon Web Services access key ID used to sign the request for this operation. This operation works for access keys under the Amazon Web Services account. Consequently, you can use this operation to manage Amazon Web Services account root user credentials even if the Amazon Web Services account has no associated users.
-    pub fn list_signing_certificates(
-        &self,
-    ) -> ListSigningCertificatesRequest<rboto::ServiceClient> {
-        ListSigningCertificatesRequest::with_client(self.inner.clone())
+    pub fn list_signing_certificates(&self) -> ListSigningCertificatesInput {
+        ListSigningCertificatesInput {
+            _client: rboto::__private::Bound::to(&self.inner),
+            ..Default::default()
+        }
     }
     /// Lists the names of the inline policies embedded in the specified IAM user.
     ///
     /// An IAM user can also have managed policies attached to it. To list the managed policies that are attached to a user, use [ListAttachedUserPolicies](https://docs.aws.amazon.com/IAM/latest/APIReference/API_ListAttachedUserPolicies.html). For more information about policies, see [Managed policies and inline policies](https://docs.aws.amazon.com/IAM/latest/UserGuide/policies-managed-vs-inline.html) in the *IAM User Guide*.
     ///
     /// You can paginate the results using the `MaxItems` and `Marker` parameters. If there are no inline policies embedded with the specified user, the operation returns an empty list.
-    pub fn list_user_policies(&self) -> ListUserPoliciesRequest<rboto::ServiceClient> {
-        ListUserPoliciesRequest::with_client(self.inner.clone())
+    pub fn list_user_policies(&self) -> ListUserPoliciesInput {
+        ListUserPoliciesInput {
+            _client: rboto::__private::Bound::to(&self.inner),
+            ..Default::default()
+        }
     }
     /// Lists the tags that are attached to the specified IAM user. The returned list of tags is sorted by tag key. For more information about tagging, see [Tagging IAM resources](https://docs.aws.amazon.com/IAM/latest/UserGuide/id_tags.html) in the *IAM User Guide*.
-    pub fn list_user_tags(&self) -> ListUserTagsRequest<rboto::ServiceClient> {
-        ListUserTagsRequest::with_client(self.inner.clone())
+    pub fn list_user_tags(&self) -> ListUserTagsInput {
+        ListUserTagsInput {
+            _client: rboto::__private::Bound::to(&self.inner),
+            ..Default::default()
+        }
     }
     /// Lists the IAM users that have the specified path prefix. If no path prefix is specified, the operation returns all users in the Amazon Web Services account. If there are none, the operation returns an empty list.
     ///
@@ -1191,26 +1459,31 @@ impl Client {
     /// To view all of the information for a user, see [GetUser](https://docs.aws.amazon.com/IAM/latest/APIReference/API_GetUser.html).
     ///
     /// You can paginate the results using the `MaxItems` and `Marker` parameters.
-    pub fn list_users(&self) -> ListUsersRequest<rboto::ServiceClient> {
-        ListUsersRequest::with_client(self.inner.clone())
+    pub fn list_users(&self) -> ListUsersInput {
+        ListUsersInput {
+            _client: rboto::__private::Bound::to(&self.inner),
+            ..Default::default()
+        }
     }
     /// Lists the virtual MFA devices defined in the Amazon Web Services account by assignment status. If you do not specify an assignment status, the operation returns a list of all virtual MFA devices. Assignment status can be `Assigned`, `Unassigned`, or `Any`.
     ///
     /// **Note:** IAM resource-listing operations return a subset of the available attributes for the resource. For example, this operation does not return tags, even though they are an attribute of the returned object. To view tag information for a virtual MFA device, see [ListMFADeviceTags](https://docs.aws.amazon.com/IAM/latest/APIReference/API_ListMFADeviceTags.html).
     ///
     /// You can paginate the results using the `MaxItems` and `Marker` parameters.
-    pub fn list_virtual_mfa_devices(
-        &self,
-    ) -> ListVirtualMfaDevicesRequest<rboto::ServiceClient> {
-        ListVirtualMfaDevicesRequest::with_client(self.inner.clone())
+    pub fn list_virtual_mfa_devices(&self) -> ListVirtualMfaDevicesInput {
+        ListVirtualMfaDevicesInput {
+            _client: rboto::__private::Bound::to(&self.inner),
+            ..Default::default()
+        }
     }
     /// Sets account-level properties for the caller's Amazon Web Services account. Account properties are configuration settings that control account-wide IAM features such as Role Manager.
     ///
     /// Specify properties as key-value pairs in `Namespace/PropertyName` format. All properties in a single request must belong to the same namespace. Use [GetAccountProperties](https://docs.aws.amazon.com/IAM/latest/APIReference/API_GetAccountProperties.html) to view the current properties.
-    pub fn put_account_properties(
-        &self,
-    ) -> PutAccountPropertiesRequest<rboto::ServiceClient> {
-        PutAccountPropertiesRequest::with_client(self.inner.clone())
+    pub fn put_account_properties(&self) -> PutAccountPropertiesInput {
+        PutAccountPropertiesInput {
+            _client: rboto::__private::Bound::to(&self.inner),
+            ..Default::default()
+        }
     }
     /// Adds or updates an inline policy document that is embedded in the specified IAM group.
     ///
@@ -1219,18 +1492,22 @@ impl Client {
     /// For information about the maximum number of inline policies that you can embed in a group, see [IAM and STS quotas](https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_iam-quotas.html) in the *IAM User Guide*.
     ///
     /// **Note:** Because policy documents can be large, you should use POST rather than GET when calling `PutGroupPolicy`. For general information about using the Query API with IAM, see [Making query requests](https://docs.aws.amazon.com/IAM/latest/UserGuide/IAM_UsingQueryAPI.html) in the *IAM User Guide*.
-    pub fn put_group_policy(&self) -> PutGroupPolicyRequest<rboto::ServiceClient> {
-        PutGroupPolicyRequest::with_client(self.inner.clone())
+    pub fn put_group_policy(&self) -> PutGroupPolicyInput {
+        PutGroupPolicyInput {
+            _client: rboto::__private::Bound::to(&self.inner),
+            ..Default::default()
+        }
     }
     /// Adds or updates the policy that is specified as the IAM role's permissions boundary. You can use an Amazon Web Services managed policy or a customer managed policy to set the boundary for a role. Use the boundary to control the maximum permissions that the role can have. Setting a permissions boundary is an advanced feature that can affect the permissions for the role.
     ///
     /// You cannot set the boundary for a service-linked role.
     ///
     /// **Important:** Policies used as permissions boundaries do not provide permissions. You must also attach a permissions policy to the role. To learn how the effective permissions for a role are evaluated, see [IAM JSON policy evaluation logic](https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_evaluation-logic.html) in the IAM User Guide.
-    pub fn put_role_permissions_boundary(
-        &self,
-    ) -> PutRolePermissionsBoundaryRequest<rboto::ServiceClient> {
-        PutRolePermissionsBoundaryRequest::with_client(self.inner.clone())
+    pub fn put_role_permissions_boundary(&self) -> PutRolePermissionsBoundaryInput {
+        PutRolePermissionsBoundaryInput {
+            _client: rboto::__private::Bound::to(&self.inner),
+            ..Default::default()
+        }
     }
     /// Adds or updates an inline policy document that is embedded in the specified IAM role.
     ///
@@ -1241,16 +1518,20 @@ impl Client {
     /// For information about the maximum number of inline policies that you can embed with a role, see [IAM and STS quotas](https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_iam-quotas.html) in the *IAM User Guide*.
     ///
     /// **Note:** Because policy documents can be large, you should use POST rather than GET when calling `PutRolePolicy`. For general information about using the Query API with IAM, see [Making query requests](https://docs.aws.amazon.com/IAM/latest/UserGuide/IAM_UsingQueryAPI.html) in the *IAM User Guide*.
-    pub fn put_role_policy(&self) -> PutRolePolicyRequest<rboto::ServiceClient> {
-        PutRolePolicyRequest::with_client(self.inner.clone())
+    pub fn put_role_policy(&self) -> PutRolePolicyInput {
+        PutRolePolicyInput {
+            _client: rboto::__private::Bound::to(&self.inner),
+            ..Default::default()
+        }
     }
     /// Adds or updates the policy that is specified as the IAM user's permissions boundary. You can use an Amazon Web Services managed policy or a customer managed policy to set the boundary for a user. Use the boundary to control the maximum permissions that the user can have. Setting a permissions boundary is an advanced feature that can affect the permissions for the user.
     ///
     /// **Important:** Policies that are used as permissions boundaries do not provide permissions. You must also attach a permissions policy to the user. To learn how the effective permissions for a user are evaluated, see [IAM JSON policy evaluation logic](https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_evaluation-logic.html) in the IAM User Guide.
-    pub fn put_user_permissions_boundary(
-        &self,
-    ) -> PutUserPermissionsBoundaryRequest<rboto::ServiceClient> {
-        PutUserPermissionsBoundaryRequest::with_client(self.inner.clone())
+    pub fn put_user_permissions_boundary(&self) -> PutUserPermissionsBoundaryInput {
+        PutUserPermissionsBoundaryInput {
+            _client: rboto::__private::Bound::to(&self.inner),
+            ..Default::default()
+        }
     }
     /// Adds or updates an inline policy document that is embedded in the specified IAM user.
     ///
@@ -1259,8 +1540,11 @@ impl Client {
     /// For information about the maximum number of inline policies that you can embed in a user, see [IAM and STS quotas](https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_iam-quotas.html) in the *IAM User Guide*.
     ///
     /// **Note:** Because policy documents can be large, you should use POST rather than GET when calling `PutUserPolicy`. For general information about using the Query API with IAM, see [Making query requests](https://docs.aws.amazon.com/IAM/latest/UserGuide/IAM_UsingQueryAPI.html) in the *IAM User Guide*.
-    pub fn put_user_policy(&self) -> PutUserPolicyRequest<rboto::ServiceClient> {
-        PutUserPolicyRequest::with_client(self.inner.clone())
+    pub fn put_user_policy(&self) -> PutUserPolicyInput {
+        PutUserPolicyInput {
+            _client: rboto::__private::Bound::to(&self.inner),
+            ..Default::default()
+        }
     }
     /// Rejects a delegation request, denying the requested temporary access.
     ///
@@ -1269,18 +1553,22 @@ impl Client {
     /// When rejecting a request, an optional explanation can be added using the `Notes` request parameter.
     ///
     /// For more details, see [Managing Permissions for Delegation Requests](https://docs.aws.amazon.com/IAM/latest/UserGuide/access_policies-temporary-delegation.html#temporary-delegation-managing-permissions).
-    pub fn reject_delegation_request(
-        &self,
-    ) -> RejectDelegationRequestRequest<rboto::ServiceClient> {
-        RejectDelegationRequestRequest::with_client(self.inner.clone())
+    pub fn reject_delegation_request(&self) -> RejectDelegationRequestInput {
+        RejectDelegationRequestInput {
+            _client: rboto::__private::Bound::to(&self.inner),
+            ..Default::default()
+        }
     }
     /// Removes the specified client ID (also known as audience) from the list of client IDs registered for the specified IAM OpenID Connect (OIDC) provider resource object.
     ///
     /// This operation is idempotent; it does not fail or return an error if you try to remove a client ID that does not exist.
     pub fn remove_client_id_from_open_id_connect_provider(
         &self,
-    ) -> RemoveClientIdFromOpenIdConnectProviderRequest<rboto::ServiceClient> {
-        RemoveClientIdFromOpenIdConnectProviderRequest::with_client(self.inner.clone())
+    ) -> RemoveClientIdFromOpenIdConnectProviderInput {
+        RemoveClientIdFromOpenIdConnectProviderInput {
+            _client: rboto::__private::Bound::to(&self.inner),
+            ..Default::default()
+        }
     }
     /// Removes the specified IAM role from the specified Amazon EC2 instance profile.
     ///
@@ -1289,26 +1577,36 @@ impl Client {
     /// For more information about roles, see [IAM roles](https://docs.aws.amazon.com/IAM/latest/UserGuide/id_roles.html) in the *IAM User Guide*. For more information about instance profiles, see [Using instance profiles](https://docs.aws.amazon.com/IAM/latest/UserGuide/id_roles_use_switch-role-ec2_instance-profiles.html) in the *IAM User Guide*.
     pub fn remove_role_from_instance_profile(
         &self,
-    ) -> RemoveRoleFromInstanceProfileRequest<rboto::ServiceClient> {
-        RemoveRoleFromInstanceProfileRequest::with_client(self.inner.clone())
+    ) -> RemoveRoleFromInstanceProfileInput {
+        RemoveRoleFromInstanceProfileInput {
+            _client: rboto::__private::Bound::to(&self.inner),
+            ..Default::default()
+        }
     }
     /// Removes the specified user from the specified group.
-    pub fn remove_user_from_group(
-        &self,
-    ) -> RemoveUserFromGroupRequest<rboto::ServiceClient> {
-        RemoveUserFromGroupRequest::with_client(self.inner.clone())
+    pub fn remove_user_from_group(&self) -> RemoveUserFromGroupInput {
+        RemoveUserFromGroupInput {
+            _client: rboto::__private::Bound::to(&self.inner),
+            ..Default::default()
+        }
     }
     /// Resets the password for a service-specific credential. The new password is Amazon Web Services generated and cryptographically strong. It cannot be configured by the user. Resetting the password immediately invalidates the previous password associated with this user.
     pub fn reset_service_specific_credential(
         &self,
-    ) -> ResetServiceSpecificCredentialRequest<rboto::ServiceClient> {
-        ResetServiceSpecificCredentialRequest::with_client(self.inner.clone())
+    ) -> ResetServiceSpecificCredentialInput {
+        ResetServiceSpecificCredentialInput {
+            _client: rboto::__private::Bound::to(&self.inner),
+            ..Default::default()
+        }
     }
     /// Synchronizes the specified MFA device with its IAM resource object on the Amazon Web Services servers.
     ///
     /// For more information about creating and working with virtual MFA devices, see [Using a virtual MFA device](https://docs.aws.amazon.com/IAM/latest/UserGuide/Using_VirtualMFA.html) in the *IAM User Guide*.
-    pub fn resync_mfa_device(&self) -> ResyncMfaDeviceRequest<rboto::ServiceClient> {
-        ResyncMfaDeviceRequest::with_client(self.inner.clone())
+    pub fn resync_mfa_device(&self) -> ResyncMfaDeviceInput {
+        ResyncMfaDeviceInput {
+            _client: rboto::__private::Bound::to(&self.inner),
+            ..Default::default()
+        }
     }
     /// Sends the exchange token for an accepted delegation request.
     ///
@@ -1317,20 +1615,22 @@ impl Client {
     /// The delegation request must be in the `ACCEPTED` state when calling this API. After the `SendDelegationToken` API call is successful, the request transitions to a `FINALIZED` state and cannot be rolled back. However, a user may reject an accepted request before the `SendDelegationToken` API is called.
     ///
     /// For more details, see [Managing Permissions for Delegation Requests](https://docs.aws.amazon.com/IAM/latest/UserGuide/access_policies-temporary-delegation.html#temporary-delegation-managing-permissions).
-    pub fn send_delegation_token(
-        &self,
-    ) -> SendDelegationTokenRequest<rboto::ServiceClient> {
-        SendDelegationTokenRequest::with_client(self.inner.clone())
+    pub fn send_delegation_token(&self) -> SendDelegationTokenInput {
+        SendDelegationTokenInput {
+            _client: rboto::__private::Bound::to(&self.inner),
+            ..Default::default()
+        }
     }
     /// Sets the specified version of the specified policy as the policy's default (operative) version.
     ///
     /// This operation affects all users, groups, and roles that the policy is attached to. To list the users, groups, and roles that the policy is attached to, use [ListEntitiesForPolicy](https://docs.aws.amazon.com/IAM/latest/APIReference/API_ListEntitiesForPolicy.html).
     ///
     /// For information about managed policies, see [Managed policies and inline policies](https://docs.aws.amazon.com/IAM/latest/UserGuide/policies-managed-vs-inline.html) in the *IAM User Guide*.
-    pub fn set_default_policy_version(
-        &self,
-    ) -> SetDefaultPolicyVersionRequest<rboto::ServiceClient> {
-        SetDefaultPolicyVersionRequest::with_client(self.inner.clone())
+    pub fn set_default_policy_version(&self) -> SetDefaultPolicyVersionInput {
+        SetDefaultPolicyVersionInput {
+            _client: rboto::__private::Bound::to(&self.inner),
+            ..Default::default()
+        }
     }
     /// Sets the specified version of the global endpoint token as the token version used for the Amazon Web Services account.
     ///
@@ -1341,8 +1641,11 @@ impl Client {
     /// To view the current session token version, see the `GlobalEndpointTokenVersion` entry in the response of the [GetAccountSummary](https://docs.aws.amazon.com/IAM/latest/APIReference/API_GetAccountSummary.html) operation.
     pub fn set_security_token_service_preferences(
         &self,
-    ) -> SetSecurityTokenServicePreferencesRequest<rboto::ServiceClient> {
-        SetSecurityTokenServicePreferencesRequest::with_client(self.inner.clone())
+    ) -> SetSecurityTokenServicePreferencesInput {
+        SetSecurityTokenServicePreferencesInput {
+            _client: rboto::__private::Bound::to(&self.inner),
+            ..Default::default()
+        }
     }
     /// Simulate how a set of IAM policies and optionally a resource-based policy works with a list of API operations and Amazon Web Services resources to determine the policies' effective permissions. The policies are provided as strings.
     ///
@@ -1355,10 +1658,11 @@ impl Client {
     /// If the output is long, you can use `MaxItems` and `Marker` parameters to paginate the results.
     ///
     /// **Note:** The IAM policy simulator evaluates statements in identity-based policies, service control policies (SCPs) including their condition keys and resource scoping, and the inputs that you provide during simulation. The policy simulator results can differ from your live Amazon Web Services environment. We recommend that you check your policies against your live Amazon Web Services environment after testing using the policy simulator to confirm that you have the desired results. For more information about using the policy simulator, see [Testing IAM policies with the IAM policy simulator](https://docs.aws.amazon.com/IAM/latest/UserGuide/access_policies_testing-policies.html) in the *IAM User Guide*.
-    pub fn simulate_custom_policy(
-        &self,
-    ) -> SimulateCustomPolicyRequest<rboto::ServiceClient> {
-        SimulateCustomPolicyRequest::with_client(self.inner.clone())
+    pub fn simulate_custom_policy(&self) -> SimulateCustomPolicyInput {
+        SimulateCustomPolicyInput {
+            _client: rboto::__private::Bound::to(&self.inner),
+            ..Default::default()
+        }
     }
     /// Simulate how a set of IAM policies attached to an IAM entity works with a list of API operations and Amazon Web Services resources to determine the policies' effective permissions. The entity can be an IAM user, group, or role. If you specify a user, then the simulation also includes all of the policies that are attached to groups that the user belongs to. You can simulate resources that don't exist in your account.
     ///
@@ -1377,10 +1681,11 @@ impl Client {
     /// If the output is long, you can use the `MaxItems` and `Marker` parameters to paginate the results.
     ///
     /// **Note:** The IAM policy simulator evaluates statements in identity-based policies, service control policies (SCPs) including their condition keys and resource scoping, and the inputs that you provide during simulation. The policy simulator results can differ from your live Amazon Web Services environment. We recommend that you check your policies against your live Amazon Web Services environment after testing using the policy simulator to confirm that you have the desired results. For more information about using the policy simulator, see [Testing IAM policies with the IAM policy simulator](https://docs.aws.amazon.com/IAM/latest/UserGuide/access_policies_testing-policies.html) in the *IAM User Guide*.
-    pub fn simulate_principal_policy(
-        &self,
-    ) -> SimulatePrincipalPolicyRequest<rboto::ServiceClient> {
-        SimulatePrincipalPolicyRequest::with_client(self.inner.clone())
+    pub fn simulate_principal_policy(&self) -> SimulatePrincipalPolicyInput {
+        SimulatePrincipalPolicyInput {
+            _client: rboto::__private::Bound::to(&self.inner),
+            ..Default::default()
+        }
     }
     /// Adds one or more tags to an IAM instance profile. If a tag with the same key name already exists, then that tag is overwritten with the new value.
     ///
@@ -1393,10 +1698,11 @@ impl Client {
     ///
     /// - If any one of the tags is invalid or if you exceed the allowed maximum number of tags, then the entire request fails and the resource is not created. For more information about tagging, see [Tagging IAM resources](https://docs.aws.amazon.com/IAM/latest/UserGuide/id_tags.html) in the *IAM User Guide*.
     /// - Amazon Web Services always interprets the tag `Value` as a single string. If you need to store an array, you can store comma-separated values in the string. However, you must interpret the value in your code.
-    pub fn tag_instance_profile(
-        &self,
-    ) -> TagInstanceProfileRequest<rboto::ServiceClient> {
-        TagInstanceProfileRequest::with_client(self.inner.clone())
+    pub fn tag_instance_profile(&self) -> TagInstanceProfileInput {
+        TagInstanceProfileInput {
+            _client: rboto::__private::Bound::to(&self.inner),
+            ..Default::default()
+        }
     }
     /// Adds one or more tags to an IAM virtual multi-factor authentication (MFA) device. If a tag with the same key name already exists, then that tag is overwritten with the new value.
     ///
@@ -1409,8 +1715,11 @@ impl Client {
     ///
     /// - If any one of the tags is invalid or if you exceed the allowed maximum number of tags, then the entire request fails and the resource is not created. For more information about tagging, see [Tagging IAM resources](https://docs.aws.amazon.com/IAM/latest/UserGuide/id_tags.html) in the *IAM User Guide*.
     /// - Amazon Web Services always interprets the tag `Value` as a single string. If you need to store an array, you can store comma-separated values in the string. However, you must interpret the value in your code.
-    pub fn tag_mfa_device(&self) -> TagMfaDeviceRequest<rboto::ServiceClient> {
-        TagMfaDeviceRequest::with_client(self.inner.clone())
+    pub fn tag_mfa_device(&self) -> TagMfaDeviceInput {
+        TagMfaDeviceInput {
+            _client: rboto::__private::Bound::to(&self.inner),
+            ..Default::default()
+        }
     }
     /// Adds one or more tags to an OpenID Connect (OIDC)-compatible identity provider. For more information about these providers, see [About web identity federation](https://docs.aws.amazon.com/IAM/latest/UserGuide/id_roles_providers_oidc.html). If a tag with the same key name already exists, then that tag is overwritten with the new value.
     ///
@@ -1423,10 +1732,11 @@ impl Client {
     ///
     /// - If any one of the tags is invalid or if you exceed the allowed maximum number of tags, then the entire request fails and the resource is not created. For more information about tagging, see [Tagging IAM resources](https://docs.aws.amazon.com/IAM/latest/UserGuide/id_tags.html) in the *IAM User Guide*.
     /// - Amazon Web Services always interprets the tag `Value` as a single string. If you need to store an array, you can store comma-separated values in the string. However, you must interpret the value in your code.
-    pub fn tag_open_id_connect_provider(
-        &self,
-    ) -> TagOpenIdConnectProviderRequest<rboto::ServiceClient> {
-        TagOpenIdConnectProviderRequest::with_client(self.inner.clone())
+    pub fn tag_open_id_connect_provider(&self) -> TagOpenIdConnectProviderInput {
+        TagOpenIdConnectProviderInput {
+            _client: rboto::__private::Bound::to(&self.inner),
+            ..Default::default()
+        }
     }
     /// Adds one or more tags to an IAM customer managed policy. If a tag with the same key name already exists, then that tag is overwritten with the new value.
     ///
@@ -1439,8 +1749,11 @@ impl Client {
     ///
     /// - If any one of the tags is invalid or if you exceed the allowed maximum number of tags, then the entire request fails and the resource is not created. For more information about tagging, see [Tagging IAM resources](https://docs.aws.amazon.com/IAM/latest/UserGuide/id_tags.html) in the *IAM User Guide*.
     /// - Amazon Web Services always interprets the tag `Value` as a single string. If you need to store an array, you can store comma-separated values in the string. However, you must interpret the value in your code.
-    pub fn tag_policy(&self) -> TagPolicyRequest<rboto::ServiceClient> {
-        TagPolicyRequest::with_client(self.inner.clone())
+    pub fn tag_policy(&self) -> TagPolicyInput {
+        TagPolicyInput {
+            _client: rboto::__private::Bound::to(&self.inner),
+            ..Default::default()
+        }
     }
     /// Adds one or more tags to an IAM role. The role can be a regular role or a service-linked role. If a tag with the same key name already exists, then that tag is overwritten with the new value.
     ///
@@ -1456,8 +1769,11 @@ impl Client {
     /// - Amazon Web Services always interprets the tag `Value` as a single string. If you need to store an array, you can store comma-separated values in the string. However, you must interpret the value in your code.
     ///
     /// For more information about tagging, see [Tagging IAM identities](https://docs.aws.amazon.com/IAM/latest/UserGuide/id_tags.html) in the *IAM User Guide*.
-    pub fn tag_role(&self) -> TagRoleRequest<rboto::ServiceClient> {
-        TagRoleRequest::with_client(self.inner.clone())
+    pub fn tag_role(&self) -> TagRoleInput {
+        TagRoleInput {
+            _client: rboto::__private::Bound::to(&self.inner),
+            ..Default::default()
+        }
     }
     /// Adds one or more tags to a Security Assertion Markup Language (SAML) identity provider. For more information about these providers, see [About SAML 2.0-based federation](https://docs.aws.amazon.com/IAM/latest/UserGuide/id_roles_providers_saml.html) . If a tag with the same key name already exists, then that tag is overwritten with the new value.
     ///
@@ -1470,8 +1786,11 @@ impl Client {
     ///
     /// - If any one of the tags is invalid or if you exceed the allowed maximum number of tags, then the entire request fails and the resource is not created. For more information about tagging, see [Tagging IAM resources](https://docs.aws.amazon.com/IAM/latest/UserGuide/id_tags.html) in the *IAM User Guide*.
     /// - Amazon Web Services always interprets the tag `Value` as a single string. If you need to store an array, you can store comma-separated values in the string. However, you must interpret the value in your code.
-    pub fn tag_saml_provider(&self) -> TagSamlProviderRequest<rboto::ServiceClient> {
-        TagSamlProviderRequest::with_client(self.inner.clone())
+    pub fn tag_saml_provider(&self) -> TagSamlProviderInput {
+        TagSamlProviderInput {
+            _client: rboto::__private::Bound::to(&self.inner),
+            ..Default::default()
+        }
     }
     /// Adds one or more tags to an IAM server certificate. If a tag with the same key name already exists, then that tag is overwritten with the new value.
     ///
@@ -1487,10 +1806,11 @@ impl Client {
     ///
     /// - If any one of the tags is invalid or if you exceed the allowed maximum number of tags, then the entire request fails and the resource is not created. For more information about tagging, see [Tagging IAM resources](https://docs.aws.amazon.com/IAM/latest/UserGuide/id_tags.html) in the *IAM User Guide*.
     /// - Amazon Web Services always interprets the tag `Value` as a single string. If you need to store an array, you can store comma-separated values in the string. However, you must interpret the value in your code.
-    pub fn tag_server_certificate(
-        &self,
-    ) -> TagServerCertificateRequest<rboto::ServiceClient> {
-        TagServerCertificateRequest::with_client(self.inner.clone())
+    pub fn tag_server_certificate(&self) -> TagServerCertificateInput {
+        TagServerCertificateInput {
+            _client: rboto::__private::Bound::to(&self.inner),
+            ..Default::default()
+        }
     }
     /// Adds one or more tags to an IAM user. If a tag with the same key name already exists, then that tag is overwritten with the new value.
     ///
@@ -1506,96 +1826,127 @@ impl Client {
     /// - Amazon Web Services always interprets the tag `Value` as a single string. If you need to store an array, you can store comma-separated values in the string. However, you must interpret the value in your code.
     ///
     /// For more information about tagging, see [Tagging IAM identities](https://docs.aws.amazon.com/IAM/latest/UserGuide/id_tags.html) in the *IAM User Guide*.
-    pub fn tag_user(&self) -> TagUserRequest<rboto::ServiceClient> {
-        TagUserRequest::with_client(self.inner.clone())
+    pub fn tag_user(&self) -> TagUserInput {
+        TagUserInput {
+            _client: rboto::__private::Bound::to(&self.inner),
+            ..Default::default()
+        }
     }
     /// Removes the specified tags from the IAM instance profile. For more information about tagging, see [Tagging IAM resources](https://docs.aws.amazon.com/IAM/latest/UserGuide/id_tags.html) in the *IAM User Guide*.
-    pub fn untag_instance_profile(
-        &self,
-    ) -> UntagInstanceProfileRequest<rboto::ServiceClient> {
-        UntagInstanceProfileRequest::with_client(self.inner.clone())
+    pub fn untag_instance_profile(&self) -> UntagInstanceProfileInput {
+        UntagInstanceProfileInput {
+            _client: rboto::__private::Bound::to(&self.inner),
+            ..Default::default()
+        }
     }
     /// Removes the specified tags from the IAM virtual multi-factor authentication (MFA) device. For more information about tagging, see [Tagging IAM resources](https://docs.aws.amazon.com/IAM/latest/UserGuide/id_tags.html) in the *IAM User Guide*.
-    pub fn untag_mfa_device(&self) -> UntagMfaDeviceRequest<rboto::ServiceClient> {
-        UntagMfaDeviceRequest::with_client(self.inner.clone())
+    pub fn untag_mfa_device(&self) -> UntagMfaDeviceInput {
+        UntagMfaDeviceInput {
+            _client: rboto::__private::Bound::to(&self.inner),
+            ..Default::default()
+        }
     }
     /// Removes the specified tags from the specified OpenID Connect (OIDC)-compatible identity provider in IAM. For more information about OIDC providers, see [About web identity federation](https://docs.aws.amazon.com/IAM/latest/UserGuide/id_roles_providers_oidc.html). For more information about tagging, see [Tagging IAM resources](https://docs.aws.amazon.com/IAM/latest/UserGuide/id_tags.html) in the *IAM User Guide*.
-    pub fn untag_open_id_connect_provider(
-        &self,
-    ) -> UntagOpenIdConnectProviderRequest<rboto::ServiceClient> {
-        UntagOpenIdConnectProviderRequest::with_client(self.inner.clone())
+    pub fn untag_open_id_connect_provider(&self) -> UntagOpenIdConnectProviderInput {
+        UntagOpenIdConnectProviderInput {
+            _client: rboto::__private::Bound::to(&self.inner),
+            ..Default::default()
+        }
     }
     /// Removes the specified tags from the customer managed policy. For more information about tagging, see [Tagging IAM resources](https://docs.aws.amazon.com/IAM/latest/UserGuide/id_tags.html) in the *IAM User Guide*.
-    pub fn untag_policy(&self) -> UntagPolicyRequest<rboto::ServiceClient> {
-        UntagPolicyRequest::with_client(self.inner.clone())
+    pub fn untag_policy(&self) -> UntagPolicyInput {
+        UntagPolicyInput {
+            _client: rboto::__private::Bound::to(&self.inner),
+            ..Default::default()
+        }
     }
     /// Removes the specified tags from the role. For more information about tagging, see [Tagging IAM resources](https://docs.aws.amazon.com/IAM/latest/UserGuide/id_tags.html) in the *IAM User Guide*.
-    pub fn untag_role(&self) -> UntagRoleRequest<rboto::ServiceClient> {
-        UntagRoleRequest::with_client(self.inner.clone())
+    pub fn untag_role(&self) -> UntagRoleInput {
+        UntagRoleInput {
+            _client: rboto::__private::Bound::to(&self.inner),
+            ..Default::default()
+        }
     }
     /// Removes the specified tags from the specified Security Assertion Markup Language (SAML) identity provider in IAM. For more information about these providers, see [About web identity federation](https://docs.aws.amazon.com/IAM/latest/UserGuide/id_roles_providers_oidc.html). For more information about tagging, see [Tagging IAM resources](https://docs.aws.amazon.com/IAM/latest/UserGuide/id_tags.html) in the *IAM User Guide*.
-    pub fn untag_saml_provider(&self) -> UntagSamlProviderRequest<rboto::ServiceClient> {
-        UntagSamlProviderRequest::with_client(self.inner.clone())
+    pub fn untag_saml_provider(&self) -> UntagSamlProviderInput {
+        UntagSamlProviderInput {
+            _client: rboto::__private::Bound::to(&self.inner),
+            ..Default::default()
+        }
     }
     /// Removes the specified tags from the IAM server certificate. For more information about tagging, see [Tagging IAM resources](https://docs.aws.amazon.com/IAM/latest/UserGuide/id_tags.html) in the *IAM User Guide*.
     ///
     /// **Note:** For certificates in a Region supported by Certificate Manager (ACM), we recommend that you don't use IAM server certificates. Instead, use ACM to provision, manage, and deploy your server certificates. For more information about IAM server certificates, [Working with server certificates](https://docs.aws.amazon.com/IAM/latest/UserGuide/id_credentials_server-certs.html) in the *IAM User Guide*.
-    pub fn untag_server_certificate(
-        &self,
-    ) -> UntagServerCertificateRequest<rboto::ServiceClient> {
-        UntagServerCertificateRequest::with_client(self.inner.clone())
+    pub fn untag_server_certificate(&self) -> UntagServerCertificateInput {
+        UntagServerCertificateInput {
+            _client: rboto::__private::Bound::to(&self.inner),
+            ..Default::default()
+        }
     }
     /// Removes the specified tags from the user. For more information about tagging, see [Tagging IAM resources](https://docs.aws.amazon.com/IAM/latest/UserGuide/id_tags.html) in the *IAM User Guide*.
-    pub fn untag_user(&self) -> UntagUserRequest<rboto::ServiceClient> {
-        UntagUserRequest::with_client(self.inner.clone())
+    pub fn untag_user(&self) -> UntagUserInput {
+        UntagUserInput {
+            _client: rboto::__private::Bound::to(&self.inner),
+            ..Default::default()
+        }
     }
     /// Changes the status of the specified access key from Active to Inactive, or vice versa. This operation can be used to disable a user's key as part of a key rotation workflow.
     ///
     /// If the `UserName` is not specified, the user name is determined implicitly based on the Amazon Web Services access key ID used to sign the request. If a temporary access key is used, then `UserName` is required. If a long-term key is assigned to the user, then `UserName` is not required. This operation works for access keys under the Amazon Web Services account. Consequently, you can use this operation to manage Amazon Web Services account root user credentials even if the Amazon Web Services account has no associated users.
     ///
     /// For information about rotating keys, see [Managing keys and certificates](https://docs.aws.amazon.com/IAM/latest/UserGuide/ManagingCredentials.html) in the *IAM User Guide*.
-    pub fn update_access_key(&self) -> UpdateAccessKeyRequest<rboto::ServiceClient> {
-        UpdateAccessKeyRequest::with_client(self.inner.clone())
+    pub fn update_access_key(&self) -> UpdateAccessKeyInput {
+        UpdateAccessKeyInput {
+            _client: rboto::__private::Bound::to(&self.inner),
+            ..Default::default()
+        }
     }
     /// Updates the password policy settings for the Amazon Web Services account.
     ///
     /// **Note:** This operation does not support partial updates. No parameters are required, but if you do not specify a parameter, that parameter's value reverts to its default value. See the **Request Parameters** section for each parameter's default value. Also note that some parameters do not allow the default parameter to be explicitly set. Instead, to invoke the default value, do not include that parameter when you invoke the operation.
     ///
     /// For more information about using a password policy, see [Managing an IAM password policy](https://docs.aws.amazon.com/IAM/latest/UserGuide/Using_ManagingPasswordPolicies.html) in the *IAM User Guide*.
-    pub fn update_account_password_policy(
-        &self,
-    ) -> UpdateAccountPasswordPolicyRequest<rboto::ServiceClient> {
-        UpdateAccountPasswordPolicyRequest::with_client(self.inner.clone())
+    pub fn update_account_password_policy(&self) -> UpdateAccountPasswordPolicyInput {
+        UpdateAccountPasswordPolicyInput {
+            _client: rboto::__private::Bound::to(&self.inner),
+            ..Default::default()
+        }
     }
     /// Updates the policy that grants an IAM entity permission to assume a role. This is typically referred to as the "role trust policy". For more information about roles, see [Using roles to delegate permissions and federate identities](https://docs.aws.amazon.com/IAM/latest/UserGuide/roles-toplevel.html).
-    pub fn update_assume_role_policy(
-        &self,
-    ) -> UpdateAssumeRolePolicyRequest<rboto::ServiceClient> {
-        UpdateAssumeRolePolicyRequest::with_client(self.inner.clone())
+    pub fn update_assume_role_policy(&self) -> UpdateAssumeRolePolicyInput {
+        UpdateAssumeRolePolicyInput {
+            _client: rboto::__private::Bound::to(&self.inner),
+            ..Default::default()
+        }
     }
     /// Updates an existing delegation request with additional information. When the delegation request is updated, it reaches the `PENDING_APPROVAL` state.
     ///
     /// Once a delegation request has an owner, that owner gets a default permission to update the delegation request. For more details, see [Managing Permissions for Delegation Requests](https://docs.aws.amazon.com/IAM/latest/UserGuide/access_policies-temporary-delegation.html#temporary-delegation-managing-permissions).
-    pub fn update_delegation_request(
-        &self,
-    ) -> UpdateDelegationRequestRequest<rboto::ServiceClient> {
-        UpdateDelegationRequestRequest::with_client(self.inner.clone())
+    pub fn update_delegation_request(&self) -> UpdateDelegationRequestInput {
+        UpdateDelegationRequestInput {
+            _client: rboto::__private::Bound::to(&self.inner),
+            ..Default::default()
+        }
     }
     /// Updates the name and/or the path of the specified IAM group.
     ///
     /// **Important:** You should understand the implications of changing a group's path or name. For more information, see [Renaming users and groups](https://docs.aws.amazon.com/IAM/latest/UserGuide/Using_WorkingWithGroupsAndUsers.html) in the *IAM User Guide*.
     ///
     /// **Note:** The person making the request (the principal), must have permission to change the role group with the old name and the new name. For example, to change the group named `Managers` to `MGRs`, the principal must have a policy that allows them to update both groups. If the principal has permission to update the `Managers` group, but not the `MGRs` group, then the update fails. For more information about permissions, see [Access management](https://docs.aws.amazon.com/IAM/latest/UserGuide/access.html).
-    pub fn update_group(&self) -> UpdateGroupRequest<rboto::ServiceClient> {
-        UpdateGroupRequest::with_client(self.inner.clone())
+    pub fn update_group(&self) -> UpdateGroupInput {
+        UpdateGroupInput {
+            _client: rboto::__private::Bound::to(&self.inner),
+            ..Default::default()
+        }
     }
     /// Changes the password for the specified IAM user. You can use the CLI, the Amazon Web Services API, or the **Users** page in the IAM console to change the password for any IAM user. Use [ChangePassword](https://docs.aws.amazon.com/IAM/latest/APIReference/API_ChangePassword.html) to change your own password in the **My Security Credentials** page in the Amazon Web Services Management Console.
     ///
     /// For more information about modifying passwords, see [Managing passwords](https://docs.aws.amazon.com/IAM/latest/UserGuide/Using_ManagingLogins.html) in the *IAM User Guide*.
-    pub fn update_login_profile(
-        &self,
-    ) -> UpdateLoginProfileRequest<rboto::ServiceClient> {
-        UpdateLoginProfileRequest::with_client(self.inner.clone())
+    pub fn update_login_profile(&self) -> UpdateLoginProfileInput {
+        UpdateLoginProfileInput {
+            _client: rboto::__private::Bound::to(&self.inner),
+            ..Default::default()
+        }
     }
     /// Replaces the existing list of server certificate thumbprints associated with an OpenID Connect (OIDC) provider resource object with a new list of thumbprints.
     ///
@@ -1608,34 +1959,43 @@ impl Client {
     /// **Note:** Trust for the OIDC provider is derived from the provider certificate and is validated by the thumbprint. Therefore, it is best to limit access to the `UpdateOpenIDConnectProviderThumbprint` operation to highly privileged users.
     pub fn update_open_id_connect_provider_thumbprint(
         &self,
-    ) -> UpdateOpenIdConnectProviderThumbprintRequest<rboto::ServiceClient> {
-        UpdateOpenIdConnectProviderThumbprintRequest::with_client(self.inner.clone())
+    ) -> UpdateOpenIdConnectProviderThumbprintInput {
+        UpdateOpenIdConnectProviderThumbprintInput {
+            _client: rboto::__private::Bound::to(&self.inner),
+            ..Default::default()
+        }
     }
     /// Updates the description or maximum session duration setting of a role.
-    pub fn update_role(&self) -> UpdateRoleRequest<rboto::ServiceClient> {
-        UpdateRoleRequest::with_client(self.inner.clone())
+    pub fn update_role(&self) -> UpdateRoleInput {
+        UpdateRoleInput {
+            _client: rboto::__private::Bound::to(&self.inner),
+            ..Default::default()
+        }
     }
     /// Use [UpdateRole](https://docs.aws.amazon.com/IAM/latest/APIReference/API_UpdateRole.html) instead.
     ///
     /// Modifies only the description of a role. This operation performs the same function as the `Description` parameter in the `UpdateRole` operation.
-    pub fn update_role_description(
-        &self,
-    ) -> UpdateRoleDescriptionRequest<rboto::ServiceClient> {
-        UpdateRoleDescriptionRequest::with_client(self.inner.clone())
+    pub fn update_role_description(&self) -> UpdateRoleDescriptionInput {
+        UpdateRoleDescriptionInput {
+            _client: rboto::__private::Bound::to(&self.inner),
+            ..Default::default()
+        }
     }
     /// Updates the metadata document, SAML encryption settings, and private keys for an existing SAML provider. To rotate private keys, add your new private key and then remove the old key in a separate request.
-    pub fn update_saml_provider(
-        &self,
-    ) -> UpdateSamlProviderRequest<rboto::ServiceClient> {
-        UpdateSamlProviderRequest::with_client(self.inner.clone())
+    pub fn update_saml_provider(&self) -> UpdateSamlProviderInput {
+        UpdateSamlProviderInput {
+            _client: rboto::__private::Bound::to(&self.inner),
+            ..Default::default()
+        }
     }
     /// Sets the status of an IAM user's SSH public key to active or inactive. SSH public keys that are inactive cannot be used for authentication. This operation can be used to disable a user's SSH public key as part of a key rotation work flow.
     ///
     /// The SSH public key affected by this operation is used only for authenticating the associated IAM user to an CodeCommit repository. For more information about using SSH keys to authenticate to an CodeCommit repository, see [Set up CodeCommit for SSH connections](https://docs.aws.amazon.com/codecommit/latest/userguide/setting-up-credentials-ssh.html) in the *CodeCommit User Guide*.
-    pub fn update_ssh_public_key(
-        &self,
-    ) -> UpdateSshPublicKeyRequest<rboto::ServiceClient> {
-        UpdateSshPublicKeyRequest::with_client(self.inner.clone())
+    pub fn update_ssh_public_key(&self) -> UpdateSshPublicKeyInput {
+        UpdateSshPublicKeyInput {
+            _client: rboto::__private::Bound::to(&self.inner),
+            ..Default::default()
+        }
     }
     /// Updates the name and/or the path of the specified server certificate stored in IAM.
     ///
@@ -1644,40 +2004,49 @@ impl Client {
     /// **Important:** You should understand the implications of changing a server certificate's path or name. For more information, see [Renaming a server certificate](https://docs.aws.amazon.com/IAM/latest/UserGuide/id_credentials_server-certs_manage.html#RenamingServerCerts) in the *IAM User Guide*.
     ///
     /// **Note:** The person making the request (the principal), must have permission to change the server certificate with the old name and the new name. For example, to change the certificate named `ProductionCert` to `ProdCert`, the principal must have a policy that allows them to update both certificates. If the principal has permission to update the `ProductionCert` group, but not the `ProdCert` certificate, then the update fails. For more information about permissions, see [Access management](https://docs.aws.amazon.com/IAM/latest/UserGuide/access.html) in the *IAM User Guide*.
-    pub fn update_server_certificate(
-        &self,
-    ) -> UpdateServerCertificateRequest<rboto::ServiceClient> {
-        UpdateServerCertificateRequest::with_client(self.inner.clone())
+    pub fn update_server_certificate(&self) -> UpdateServerCertificateInput {
+        UpdateServerCertificateInput {
+            _client: rboto::__private::Bound::to(&self.inner),
+            ..Default::default()
+        }
     }
     /// Sets the status of a service-specific credential to `Active` or `Inactive`. Service-specific credentials that are inactive cannot be used for authentication to the service. This operation can be used to disable a user's service-specific credential as part of a credential rotation work flow.
     pub fn update_service_specific_credential(
         &self,
-    ) -> UpdateServiceSpecificCredentialRequest<rboto::ServiceClient> {
-        UpdateServiceSpecificCredentialRequest::with_client(self.inner.clone())
+    ) -> UpdateServiceSpecificCredentialInput {
+        UpdateServiceSpecificCredentialInput {
+            _client: rboto::__private::Bound::to(&self.inner),
+            ..Default::default()
+        }
     }
     /// Changes the status of the specified user signing certificate from active to disabled, or vice versa. This operation can be used to disable an IAM user's signing certificate as part of a certificate rotation work flow.
     ///
     /// If the `UserName` field is not specified, the user name is determined implicitly based on the Amazon Web Services access key ID used to sign the request. This operation works for access keys under the Amazon Web Services account. Consequently, you can use this operation to manage Amazon Web Services account root user credentials even if the Amazon Web Services account has no associated users.
-    pub fn update_signing_certificate(
-        &self,
-    ) -> UpdateSigningCertificateRequest<rboto::ServiceClient> {
-        UpdateSigningCertificateRequest::with_client(self.inner.clone())
+    pub fn update_signing_certificate(&self) -> UpdateSigningCertificateInput {
+        UpdateSigningCertificateInput {
+            _client: rboto::__private::Bound::to(&self.inner),
+            ..Default::default()
+        }
     }
     /// Updates the name and/or the path of the specified IAM user.
     ///
     /// **Important:** You should understand the implications of changing an IAM user's path or name. For more information, see [Renaming an IAM user](https://docs.aws.amazon.com/IAM/latest/UserGuide/id_users_manage.html#id_users_renaming) and [Renaming an IAM group](https://docs.aws.amazon.com/IAM/latest/UserGuide/id_groups_manage_rename.html) in the *IAM User Guide*.
     ///
     /// **Note:** To change a user name, the requester must have appropriate permissions on both the source object and the target object. For example, to change Bob to Robert, the entity making the request must have permission on Bob and Robert, or must have permission on all (\*). For more information about permissions, see [Permissions and policies](https://docs.aws.amazon.com/IAM/latest/UserGuide/PermissionsAndPolicies.html).
-    pub fn update_user(&self) -> UpdateUserRequest<rboto::ServiceClient> {
-        UpdateUserRequest::with_client(self.inner.clone())
+    pub fn update_user(&self) -> UpdateUserInput {
+        UpdateUserInput {
+            _client: rboto::__private::Bound::to(&self.inner),
+            ..Default::default()
+        }
     }
     /// Uploads an SSH public key and associates it with the specified IAM user.
     ///
     /// The SSH public key uploaded by this operation can be used only for authenticating the associated IAM user to an CodeCommit repository. For more information about using SSH keys to authenticate to an CodeCommit repository, see [Set up CodeCommit for SSH connections](https://docs.aws.amazon.com/codecommit/latest/userguide/setting-up-credentials-ssh.html) in the *CodeCommit User Guide*.
-    pub fn upload_ssh_public_key(
-        &self,
-    ) -> UploadSshPublicKeyRequest<rboto::ServiceClient> {
-        UploadSshPublicKeyRequest::with_client(self.inner.clone())
+    pub fn upload_ssh_public_key(&self) -> UploadSshPublicKeyInput {
+        UploadSshPublicKeyInput {
+            _client: rboto::__private::Bound::to(&self.inner),
+            ..Default::default()
+        }
     }
     /// Uploads a server certificate entity for the Amazon Web Services account. The server certificate entity includes a public key certificate, a private key, and an optional certificate chain, which should all be PEM-encoded.
     ///
@@ -1688,10 +2057,11 @@ impl Client {
     /// For information about the number of server certificates you can upload, see [IAM and STS quotas](https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_iam-quotas.html) in the *IAM User Guide*.
     ///
     /// **Note:** Because the body of the public key certificate, private key, and the certificate chain can be large, you should use POST rather than GET when calling `UploadServerCertificate`. For information about setting up signatures and authorization through the API, see [Signing Amazon Web Services API requests](https://docs.aws.amazon.com/general/latest/gr/signing_aws_api_requests.html) in the *Amazon Web Services General Reference*. For general information about using the Query API with IAM, see [Calling the API by making HTTP query requests](https://docs.aws.amazon.com/IAM/latest/UserGuide/programming.html) in the *IAM User Guide*.
-    pub fn upload_server_certificate(
-        &self,
-    ) -> UploadServerCertificateRequest<rboto::ServiceClient> {
-        UploadServerCertificateRequest::with_client(self.inner.clone())
+    pub fn upload_server_certificate(&self) -> UploadServerCertificateInput {
+        UploadServerCertificateInput {
+            _client: rboto::__private::Bound::to(&self.inner),
+            ..Default::default()
+        }
     }
     /// Uploads an X.509 signing certificate and associates it with the specified IAM user. Some Amazon Web Services services require you to use certificates to validate requests that are signed with a corresponding private key. When you upload the certificate, its default status is `Active`.
     ///
@@ -1700,9 +2070,10 @@ impl Client {
     /// If the `UserName` is not specified, the IAM user name is determined implicitly based on the Amazon Web Services access key ID used to sign the request. This operation works for access keys under the Amazon Web Services account. Consequently, you can use this operation to manage Amazon Web Services account root user credentials even if the Amazon Web Services account has no associated users.
     ///
     /// **Note:** Because the body of an X.509 certificate can be large, you should use POST rather than GET when calling `UploadSigningCertificate`. For information about setting up signatures and authorization through the API, see [Signing Amazon Web Services API requests](https://docs.aws.amazon.com/general/latest/gr/signing_aws_api_requests.html) in the *Amazon Web Services General Reference*. For general information about using the Query API with IAM, see [Making query requests](https://docs.aws.amazon.com/IAM/latest/UserGuide/IAM_UsingQueryAPI.html) in the *IAM User Guide*.
-    pub fn upload_signing_certificate(
-        &self,
-    ) -> UploadSigningCertificateRequest<rboto::ServiceClient> {
-        UploadSigningCertificateRequest::with_client(self.inner.clone())
+    pub fn upload_signing_certificate(&self) -> UploadSigningCertificateInput {
+        UploadSigningCertificateInput {
+            _client: rboto::__private::Bound::to(&self.inner),
+            ..Default::default()
+        }
     }
 }

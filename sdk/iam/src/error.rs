@@ -150,192 +150,168 @@ impl rboto::ModeledError for Exception {
             match index {
                 0 => {
                     Self::AccountNotManagementOrDelegatedAdministratorException(
-                        rboto::FromValue::from_value(value).ok()?,
+                        rv::FromValue::from_value(value).ok()?,
                     )
                 }
                 1 => {
                     Self::CallerIsNotManagementAccountException(
-                        rboto::FromValue::from_value(value).ok()?,
+                        rv::FromValue::from_value(value).ok()?,
                     )
                 }
                 2 => {
                     Self::ConcurrentModificationException(
-                        rboto::FromValue::from_value(value).ok()?,
+                        rv::FromValue::from_value(value).ok()?,
                     )
                 }
                 3 => {
                     Self::CredentialReportExpiredException(
-                        rboto::FromValue::from_value(value).ok()?,
+                        rv::FromValue::from_value(value).ok()?,
                     )
                 }
                 4 => {
                     Self::CredentialReportNotPresentException(
-                        rboto::FromValue::from_value(value).ok()?,
+                        rv::FromValue::from_value(value).ok()?,
                     )
                 }
                 5 => {
                     Self::CredentialReportNotReadyException(
-                        rboto::FromValue::from_value(value).ok()?,
+                        rv::FromValue::from_value(value).ok()?,
                     )
                 }
                 6 => {
-                    Self::DeleteConflictException(
-                        rboto::FromValue::from_value(value).ok()?,
-                    )
+                    Self::DeleteConflictException(rv::FromValue::from_value(value).ok()?)
                 }
                 7 => {
                     Self::DuplicateCertificateException(
-                        rboto::FromValue::from_value(value).ok()?,
+                        rv::FromValue::from_value(value).ok()?,
                     )
                 }
                 8 => {
                     Self::DuplicateSshPublicKeyException(
-                        rboto::FromValue::from_value(value).ok()?,
+                        rv::FromValue::from_value(value).ok()?,
                     )
                 }
                 9 => {
                     Self::EntityAlreadyExistsException(
-                        rboto::FromValue::from_value(value).ok()?,
+                        rv::FromValue::from_value(value).ok()?,
                     )
                 }
                 10 => {
                     Self::EntityTemporarilyUnmodifiableException(
-                        rboto::FromValue::from_value(value).ok()?,
+                        rv::FromValue::from_value(value).ok()?,
                     )
                 }
                 11 => {
                     Self::FeatureDisabledException(
-                        rboto::FromValue::from_value(value).ok()?,
+                        rv::FromValue::from_value(value).ok()?,
                     )
                 }
                 12 => {
-                    Self::FeatureEnabledException(
-                        rboto::FromValue::from_value(value).ok()?,
-                    )
+                    Self::FeatureEnabledException(rv::FromValue::from_value(value).ok()?)
                 }
                 13 => {
                     Self::InvalidAuthenticationCodeException(
-                        rboto::FromValue::from_value(value).ok()?,
+                        rv::FromValue::from_value(value).ok()?,
                     )
                 }
                 14 => {
                     Self::InvalidCertificateException(
-                        rboto::FromValue::from_value(value).ok()?,
+                        rv::FromValue::from_value(value).ok()?,
                     )
                 }
-                15 => {
-                    Self::InvalidInputException(
-                        rboto::FromValue::from_value(value).ok()?,
-                    )
-                }
+                15 => Self::InvalidInputException(rv::FromValue::from_value(value).ok()?),
                 16 => {
                     Self::InvalidPublicKeyException(
-                        rboto::FromValue::from_value(value).ok()?,
+                        rv::FromValue::from_value(value).ok()?,
                     )
                 }
                 17 => {
                     Self::InvalidUserTypeException(
-                        rboto::FromValue::from_value(value).ok()?,
+                        rv::FromValue::from_value(value).ok()?,
                     )
                 }
                 18 => {
                     Self::KeyPairMismatchException(
-                        rboto::FromValue::from_value(value).ok()?,
+                        rv::FromValue::from_value(value).ok()?,
                     )
                 }
                 19 => {
-                    Self::LimitExceededException(
-                        rboto::FromValue::from_value(value).ok()?,
-                    )
+                    Self::LimitExceededException(rv::FromValue::from_value(value).ok()?)
                 }
                 20 => {
                     Self::MalformedCertificateException(
-                        rboto::FromValue::from_value(value).ok()?,
+                        rv::FromValue::from_value(value).ok()?,
                     )
                 }
                 21 => {
                     Self::MalformedPolicyDocumentException(
-                        rboto::FromValue::from_value(value).ok()?,
+                        rv::FromValue::from_value(value).ok()?,
                     )
                 }
-                22 => {
-                    Self::NameConflictException(
-                        rboto::FromValue::from_value(value).ok()?,
-                    )
-                }
-                23 => {
-                    Self::NoSuchEntityException(
-                        rboto::FromValue::from_value(value).ok()?,
-                    )
-                }
+                22 => Self::NameConflictException(rv::FromValue::from_value(value).ok()?),
+                23 => Self::NoSuchEntityException(rv::FromValue::from_value(value).ok()?),
                 24 => {
                     Self::OpenIdIdpCommunicationErrorException(
-                        rboto::FromValue::from_value(value).ok()?,
+                        rv::FromValue::from_value(value).ok()?,
                     )
                 }
                 25 => {
                     Self::OrganizationNotFoundException(
-                        rboto::FromValue::from_value(value).ok()?,
+                        rv::FromValue::from_value(value).ok()?,
                     )
                 }
                 26 => {
                     Self::OrganizationNotInAllFeaturesModeException(
-                        rboto::FromValue::from_value(value).ok()?,
+                        rv::FromValue::from_value(value).ok()?,
                     )
                 }
                 27 => {
                     Self::PasswordPolicyViolationException(
-                        rboto::FromValue::from_value(value).ok()?,
+                        rv::FromValue::from_value(value).ok()?,
                     )
                 }
                 28 => {
                     Self::PolicyEvaluationException(
-                        rboto::FromValue::from_value(value).ok()?,
+                        rv::FromValue::from_value(value).ok()?,
                     )
                 }
                 29 => {
                     Self::PolicyNotAttachableException(
-                        rboto::FromValue::from_value(value).ok()?,
+                        rv::FromValue::from_value(value).ok()?,
                     )
                 }
                 30 => {
                     Self::ReportGenerationLimitExceededException(
-                        rboto::FromValue::from_value(value).ok()?,
+                        rv::FromValue::from_value(value).ok()?,
                     )
                 }
-                31 => {
-                    Self::RoleModifiedException(
-                        rboto::FromValue::from_value(value).ok()?,
-                    )
-                }
+                31 => Self::RoleModifiedException(rv::FromValue::from_value(value).ok()?),
                 32 => {
                     Self::RoleTemplateDisabledException(
-                        rboto::FromValue::from_value(value).ok()?,
+                        rv::FromValue::from_value(value).ok()?,
                     )
                 }
                 33 => {
                     Self::ServiceAccessNotEnabledException(
-                        rboto::FromValue::from_value(value).ok()?,
+                        rv::FromValue::from_value(value).ok()?,
                     )
                 }
                 34 => {
-                    Self::ServiceFailureException(
-                        rboto::FromValue::from_value(value).ok()?,
-                    )
+                    Self::ServiceFailureException(rv::FromValue::from_value(value).ok()?)
                 }
                 35 => {
                     Self::ServiceNotSupportedException(
-                        rboto::FromValue::from_value(value).ok()?,
+                        rv::FromValue::from_value(value).ok()?,
                     )
                 }
                 36 => {
                     Self::UnmodifiableEntityException(
-                        rboto::FromValue::from_value(value).ok()?,
+                        rv::FromValue::from_value(value).ok()?,
                     )
                 }
                 37 => {
                     Self::UnrecognizedPublicKeyEncodingException(
-                        rboto::FromValue::from_value(value).ok()?,
+                        rv::FromValue::from_value(value).ok()?,
                     )
                 }
                 _ => return None,
@@ -348,414 +324,361 @@ pub type Error = rboto::Error<Exception>;
 #[allow(unused_imports)]
 use super::{input::*, output::*, types::*};
 #[allow(unused_imports)]
-use rboto::value as rv;
+use rboto::__private as rv;
 #[allow(unused_imports)]
 use std::collections::HashMap;
 /// The request was rejected because the account making the request is not the management account or delegated administrator account for [centralized root access](https://docs.aws.amazon.com/IAM/latest/UserGuide/id_root-user.html#id_root-user-access-management).
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct AccountNotManagementOrDelegatedAdministratorException {}
-impl rboto::FromValue for AccountNotManagementOrDelegatedAdministratorException {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        rv::Members::of(v, "AccountNotManagementOrDelegatedAdministratorException")?;
-        Ok(Self {})
-    }
-}
+rboto::__structure!(
+    AccountNotManagementOrDelegatedAdministratorException
+    "AccountNotManagementOrDelegatedAdministratorException"[from] {} {}
+);
 /// The request was rejected because the account making the request is not the management account for the organization.
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct CallerIsNotManagementAccountException {}
-impl rboto::FromValue for CallerIsNotManagementAccountException {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        rv::Members::of(v, "CallerIsNotManagementAccountException")?;
-        Ok(Self {})
-    }
-}
+rboto::__structure!(
+    CallerIsNotManagementAccountException "CallerIsNotManagementAccountException"[from]
+    {} {}
+);
 /// The request was rejected because multiple requests to change this object were submitted simultaneously. Wait a few minutes and submit your request again.
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct ConcurrentModificationException {
     pub message: Option<String>,
 }
-impl rboto::FromValue for ConcurrentModificationException {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "ConcurrentModificationException")?;
-        Ok(Self { message: m.take(0)? })
-    }
-}
+rboto::__structure!(
+    ConcurrentModificationException "ConcurrentModificationException"[from] { message :
+    String } {}
+);
 /// The request was rejected because the most recent credential report has expired. To generate a new credential report, use [GenerateCredentialReport](https://docs.aws.amazon.com/IAM/latest/APIReference/API_GenerateCredentialReport.html).
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct CredentialReportExpiredException {
     pub message: Option<String>,
 }
-impl rboto::FromValue for CredentialReportExpiredException {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "CredentialReportExpiredException")?;
-        Ok(Self { message: m.take(0)? })
-    }
-}
+rboto::__structure!(
+    CredentialReportExpiredException "CredentialReportExpiredException"[from] { message :
+    String } {}
+);
 /// The request was rejected because the credential report does not exist. To generate a credential report, use [GenerateCredentialReport](https://docs.aws.amazon.com/IAM/latest/APIReference/API_GenerateCredentialReport.html).
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct CredentialReportNotPresentException {
     pub message: Option<String>,
 }
-impl rboto::FromValue for CredentialReportNotPresentException {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "CredentialReportNotPresentException")?;
-        Ok(Self { message: m.take(0)? })
-    }
-}
+rboto::__structure!(
+    CredentialReportNotPresentException "CredentialReportNotPresentException"[from] {
+    message : String } {}
+);
 /// The request was rejected because the credential report is still being generated.
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct CredentialReportNotReadyException {
     pub message: Option<String>,
 }
-impl rboto::FromValue for CredentialReportNotReadyException {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "CredentialReportNotReadyException")?;
-        Ok(Self { message: m.take(0)? })
-    }
-}
+rboto::__structure!(
+    CredentialReportNotReadyException "CredentialReportNotReadyException"[from] { message
+    : String } {}
+);
 /// The request was rejected because it attempted to delete a resource that has attached subordinate entities. The error message describes these entities.
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct DeleteConflictException {
     pub message: Option<String>,
 }
-impl rboto::FromValue for DeleteConflictException {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "DeleteConflictException")?;
-        Ok(Self { message: m.take(0)? })
-    }
-}
+rboto::__structure!(
+    DeleteConflictException "DeleteConflictException"[from] { message : String } {}
+);
 /// The request was rejected because the same certificate is associated with an IAM user in the account.
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct DuplicateCertificateException {
     pub message: Option<String>,
 }
-impl rboto::FromValue for DuplicateCertificateException {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "DuplicateCertificateException")?;
-        Ok(Self { message: m.take(0)? })
-    }
-}
+rboto::__structure!(
+    DuplicateCertificateException "DuplicateCertificateException"[from] { message :
+    String } {}
+);
 /// The request was rejected because the SSH public key is already associated with the specified IAM user.
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct DuplicateSshPublicKeyException {
     pub message: Option<String>,
 }
-impl rboto::FromValue for DuplicateSshPublicKeyException {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "DuplicateSSHPublicKeyException")?;
-        Ok(Self { message: m.take(0)? })
-    }
-}
+rboto::__structure!(
+    DuplicateSshPublicKeyException "DuplicateSSHPublicKeyException"[from] { message :
+    String } {}
+);
 /// The request was rejected because it attempted to create a resource that already exists.
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct EntityAlreadyExistsException {
     pub message: Option<String>,
 }
-impl rboto::FromValue for EntityAlreadyExistsException {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "EntityAlreadyExistsException")?;
-        Ok(Self { message: m.take(0)? })
-    }
-}
+rboto::__structure!(
+    EntityAlreadyExistsException "EntityAlreadyExistsException"[from] { message : String
+    } {}
+);
 /// The request was rejected because it referenced an entity that is temporarily unmodifiable, such as a user name that was deleted and then recreated. The error indicates that the request is likely to succeed if you try again after waiting several minutes. The error message describes the entity.
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct EntityTemporarilyUnmodifiableException {
     pub message: Option<String>,
 }
-impl rboto::FromValue for EntityTemporarilyUnmodifiableException {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "EntityTemporarilyUnmodifiableException")?;
-        Ok(Self { message: m.take(0)? })
-    }
-}
+rboto::__structure!(
+    EntityTemporarilyUnmodifiableException "EntityTemporarilyUnmodifiableException"[from]
+    { message : String } {}
+);
 /// The request failed because outbound identity federation is already disabled for your Amazon Web Services account. You cannot disable the feature multiple times
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct FeatureDisabledException {
     pub message: Option<String>,
 }
-impl rboto::FromValue for FeatureDisabledException {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "FeatureDisabledException")?;
-        Ok(Self { message: m.take(0)? })
-    }
-}
+rboto::__structure!(
+    FeatureDisabledException "FeatureDisabledException"[from] { message : String } {}
+);
 /// The request failed because outbound identity federation is already enabled for your Amazon Web Services account. You cannot enable the feature multiple times. To fetch the current configuration (including the unique issuer URL), use the `GetOutboundWebIdentityFederationInfo` operation.
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct FeatureEnabledException {
     pub message: Option<String>,
 }
-impl rboto::FromValue for FeatureEnabledException {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "FeatureEnabledException")?;
-        Ok(Self { message: m.take(0)? })
-    }
-}
+rboto::__structure!(
+    FeatureEnabledException "FeatureEnabledException"[from] { message : String } {}
+);
 /// The request was rejected because the authentication code was not recognized. The error message describes the specific error.
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct InvalidAuthenticationCodeException {
     pub message: Option<String>,
 }
-impl rboto::FromValue for InvalidAuthenticationCodeException {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "InvalidAuthenticationCodeException")?;
-        Ok(Self { message: m.take(0)? })
-    }
-}
+rboto::__structure!(
+    InvalidAuthenticationCodeException "InvalidAuthenticationCodeException"[from] {
+    message : String } {}
+);
 /// The request was rejected because the certificate is invalid.
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct InvalidCertificateException {
     pub message: Option<String>,
 }
-impl rboto::FromValue for InvalidCertificateException {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "InvalidCertificateException")?;
-        Ok(Self { message: m.take(0)? })
-    }
-}
+rboto::__structure!(
+    InvalidCertificateException "InvalidCertificateException"[from] { message : String }
+    {}
+);
 /// The request was rejected because an invalid or out-of-range value was supplied for an input parameter.
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct InvalidInputException {
     pub message: Option<String>,
 }
-impl rboto::FromValue for InvalidInputException {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "InvalidInputException")?;
-        Ok(Self { message: m.take(0)? })
-    }
-}
+rboto::__structure!(
+    InvalidInputException "InvalidInputException"[from] { message : String } {}
+);
 /// The request was rejected because the public key is malformed or otherwise invalid.
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct InvalidPublicKeyException {
     pub message: Option<String>,
 }
-impl rboto::FromValue for InvalidPublicKeyException {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "InvalidPublicKeyException")?;
-        Ok(Self { message: m.take(0)? })
-    }
-}
+rboto::__structure!(
+    InvalidPublicKeyException "InvalidPublicKeyException"[from] { message : String } {}
+);
 /// The request was rejected because the type of user for the transaction was incorrect.
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct InvalidUserTypeException {
     pub message: Option<String>,
 }
-impl rboto::FromValue for InvalidUserTypeException {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "InvalidUserTypeException")?;
-        Ok(Self { message: m.take(0)? })
-    }
-}
+rboto::__structure!(
+    InvalidUserTypeException "InvalidUserTypeException"[from] { message : String } {}
+);
 /// The request was rejected because the public key certificate and the private key do not match.
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct KeyPairMismatchException {
     pub message: Option<String>,
 }
-impl rboto::FromValue for KeyPairMismatchException {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "KeyPairMismatchException")?;
-        Ok(Self { message: m.take(0)? })
-    }
-}
+rboto::__structure!(
+    KeyPairMismatchException "KeyPairMismatchException"[from] { message : String } {}
+);
 /// The request was rejected because it attempted to create resources beyond the current Amazon Web Services account limits. The error message describes the limit exceeded.
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct LimitExceededException {
     pub message: Option<String>,
 }
-impl rboto::FromValue for LimitExceededException {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "LimitExceededException")?;
-        Ok(Self { message: m.take(0)? })
-    }
-}
+rboto::__structure!(
+    LimitExceededException "LimitExceededException"[from] { message : String } {}
+);
 /// The request was rejected because the certificate was malformed or expired. The error message describes the specific error.
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct MalformedCertificateException {
     pub message: Option<String>,
 }
-impl rboto::FromValue for MalformedCertificateException {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "MalformedCertificateException")?;
-        Ok(Self { message: m.take(0)? })
-    }
-}
+rboto::__structure!(
+    MalformedCertificateException "MalformedCertificateException"[from] { message :
+    String } {}
+);
 /// The request was rejected because the policy document was malformed. The error message describes the specific error.
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct MalformedPolicyDocumentException {
     pub message: Option<String>,
 }
-impl rboto::FromValue for MalformedPolicyDocumentException {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "MalformedPolicyDocumentException")?;
-        Ok(Self { message: m.take(0)? })
-    }
-}
+rboto::__structure!(
+    MalformedPolicyDocumentException "MalformedPolicyDocumentException"[from] { message :
+    String } {}
+);
 /// The request was rejected because the resulting role name conflicts with an existing role in the account.
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct NameConflictException {
     pub message: Option<String>,
 }
-impl rboto::FromValue for NameConflictException {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "NameConflictException")?;
-        Ok(Self { message: m.take(0)? })
-    }
-}
+rboto::__structure!(
+    NameConflictException "NameConflictException"[from] { message : String } {}
+);
 /// The request was rejected because it referenced a resource entity that does not exist. The error message describes the resource.
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct NoSuchEntityException {
     pub message: Option<String>,
 }
-impl rboto::FromValue for NoSuchEntityException {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "NoSuchEntityException")?;
-        Ok(Self { message: m.take(0)? })
-    }
-}
+rboto::__structure!(
+    NoSuchEntityException "NoSuchEntityException"[from] { message : String } {}
+);
 /// The request failed because IAM cannot connect to the OpenID Connect identity provider URL.
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct OpenIdIdpCommunicationErrorException {
     pub message: Option<String>,
 }
-impl rboto::FromValue for OpenIdIdpCommunicationErrorException {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "OpenIdIdpCommunicationErrorException")?;
-        Ok(Self { message: m.take(0)? })
-    }
-}
+rboto::__structure!(
+    OpenIdIdpCommunicationErrorException "OpenIdIdpCommunicationErrorException"[from] {
+    message : String } {}
+);
 /// The request was rejected because no organization is associated with your account.
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct OrganizationNotFoundException {}
-impl rboto::FromValue for OrganizationNotFoundException {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        rv::Members::of(v, "OrganizationNotFoundException")?;
-        Ok(Self {})
-    }
-}
+rboto::__structure!(
+    OrganizationNotFoundException "OrganizationNotFoundException"[from] {} {}
+);
 /// The request was rejected because your organization does not have All features enabled. For more information, see [Available feature sets](https://docs.aws.amazon.com/organizations/latest/userguide/orgs_getting-started_concepts.html#feature-set) in the *Organizations User Guide*.
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct OrganizationNotInAllFeaturesModeException {}
-impl rboto::FromValue for OrganizationNotInAllFeaturesModeException {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        rv::Members::of(v, "OrganizationNotInAllFeaturesModeException")?;
-        Ok(Self {})
-    }
-}
+rboto::__structure!(
+    OrganizationNotInAllFeaturesModeException
+    "OrganizationNotInAllFeaturesModeException"[from] {} {}
+);
 /// The request was rejected because the provided password did not meet the requirements imposed by the account password policy.
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct PasswordPolicyViolationException {
     pub message: Option<String>,
 }
-impl rboto::FromValue for PasswordPolicyViolationException {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "PasswordPolicyViolationException")?;
-        Ok(Self { message: m.take(0)? })
-    }
-}
+rboto::__structure!(
+    PasswordPolicyViolationException "PasswordPolicyViolationException"[from] { message :
+    String } {}
+);
 /// The request failed because a provided policy could not be successfully evaluated. An additional detailed message indicates the source of the failure.
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct PolicyEvaluationException {
     pub message: Option<String>,
 }
-impl rboto::FromValue for PolicyEvaluationException {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "PolicyEvaluationException")?;
-        Ok(Self { message: m.take(0)? })
-    }
-}
+rboto::__structure!(
+    PolicyEvaluationException "PolicyEvaluationException"[from] { message : String } {}
+);
 /// The request failed because Amazon Web Services service role policies can only be attached to the service-linked role for that service.
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct PolicyNotAttachableException {
     pub message: Option<String>,
 }
-impl rboto::FromValue for PolicyNotAttachableException {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "PolicyNotAttachableException")?;
-        Ok(Self { message: m.take(0)? })
-    }
-}
+rboto::__structure!(
+    PolicyNotAttachableException "PolicyNotAttachableException"[from] { message : String
+    } {}
+);
 /// The request failed because the maximum number of concurrent requests for this account are already running.
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct ReportGenerationLimitExceededException {
     pub message: Option<String>,
 }
-impl rboto::FromValue for ReportGenerationLimitExceededException {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "ReportGenerationLimitExceededException")?;
-        Ok(Self { message: m.take(0)? })
-    }
-}
+rboto::__structure!(
+    ReportGenerationLimitExceededException "ReportGenerationLimitExceededException"[from]
+    { message : String } {}
+);
 /// The request was rejected because someone modified the role template while the service was creating the role. Wait a few minutes and try the request again.
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct RoleModifiedException {
     pub message: Option<String>,
 }
-impl rboto::FromValue for RoleModifiedException {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "RoleModifiedException")?;
-        Ok(Self { message: m.take(0)? })
-    }
-}
+rboto::__structure!(
+    RoleModifiedException "RoleModifiedException"[from] { message : String } {}
+);
 /// The request was rejected because the specified role template is disabled. A disabled role template cannot be used to create new roles. Contact your administrator to enable the role template, or use a different role template.
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct RoleTemplateDisabledException {
     pub message: Option<String>,
 }
-impl rboto::FromValue for RoleTemplateDisabledException {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "RoleTemplateDisabledException")?;
-        Ok(Self { message: m.take(0)? })
-    }
-}
+rboto::__structure!(
+    RoleTemplateDisabledException "RoleTemplateDisabledException"[from] { message :
+    String } {}
+);
 /// The request was rejected because trusted access is not enabled for IAM in Organizations. For details, see IAM and Organizations in the *Organizations User Guide*.
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct ServiceAccessNotEnabledException {}
-impl rboto::FromValue for ServiceAccessNotEnabledException {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        rv::Members::of(v, "ServiceAccessNotEnabledException")?;
-        Ok(Self {})
-    }
-}
+rboto::__structure!(
+    ServiceAccessNotEnabledException "ServiceAccessNotEnabledException"[from] {} {}
+);
 /// The request processing has failed because of an unknown error, exception or failure.
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct ServiceFailureException {
     pub message: Option<String>,
 }
-impl rboto::FromValue for ServiceFailureException {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "ServiceFailureException")?;
-        Ok(Self { message: m.take(0)? })
-    }
-}
+rboto::__structure!(
+    ServiceFailureException "ServiceFailureException"[from] { message : String } {}
+);
 /// The specified service does not support service-specific credentials.
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct ServiceNotSupportedException {
     pub message: Option<String>,
 }
-impl rboto::FromValue for ServiceNotSupportedException {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "ServiceNotSupportedException")?;
-        Ok(Self { message: m.take(0)? })
-    }
-}
+rboto::__structure!(
+    ServiceNotSupportedException "ServiceNotSupportedException"[from] { message : String
+    } {}
+);
 /// The request was rejected because service-linked roles are protected Amazon Web Services resources. Only the service that depends on the service-linked role can modify or delete the role on your behalf. The error message includes the name of the service that depends on this service-linked role. You must request the change through that service.
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct UnmodifiableEntityException {
     pub message: Option<String>,
 }
-impl rboto::FromValue for UnmodifiableEntityException {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "UnmodifiableEntityException")?;
-        Ok(Self { message: m.take(0)? })
-    }
-}
+rboto::__structure!(
+    UnmodifiableEntityException "UnmodifiableEntityException"[from] { message : String }
+    {}
+);
 /// The request was rejected because the public key encoding format is unsupported or unrecognized.
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct UnrecognizedPublicKeyEncodingException {
     pub message: Option<String>,
 }
-impl rboto::FromValue for UnrecognizedPublicKeyEncodingException {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "UnrecognizedPublicKeyEncodingException")?;
-        Ok(Self { message: m.take(0)? })
-    }
-}
+rboto::__structure!(
+    UnrecognizedPublicKeyEncodingException "UnrecognizedPublicKeyEncodingException"[from]
+    { message : String } {}
+);

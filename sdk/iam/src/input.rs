@@ -3,562 +3,164 @@
 #[allow(unused_imports)]
 use super::{error::*, output::*, types::*};
 #[allow(unused_imports)]
-use rboto::value as rv;
+use rboto::__private as rv;
 #[allow(unused_imports)]
 use std::collections::HashMap;
-#[derive(Clone, PartialEq)]
-pub struct AcceptDelegationRequestRequest<C = ()> {
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct AcceptDelegationRequestInput {
     /// The unique identifier of the delegation request to accept.
     pub delegation_request_id: Option<String>,
-    #[doc(hidden)]
-    pub _client: C,
+    pub(crate) _client: rboto::__private::Bound,
 }
-impl Default for AcceptDelegationRequestRequest {
-    fn default() -> Self {
-        Self::with_client(())
-    }
-}
-impl<C> AcceptDelegationRequestRequest<C> {
-    #[doc(hidden)]
-    pub fn with_client(client: C) -> Self {
-        Self {
-            delegation_request_id: None,
-            _client: client,
-        }
-    }
-    /// Sets `DelegationRequestId`.
-    pub fn delegation_request_id(mut self, v: impl Into<String>) -> Self {
-        self.delegation_request_id = Some(v.into());
-        self
-    }
-}
-impl<C> ::std::fmt::Debug for AcceptDelegationRequestRequest<C> {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.debug_struct("AcceptDelegationRequestRequest")
-            .field("delegation_request_id", &self.delegation_request_id)
-            .finish()
-    }
-}
-impl<C> rboto::IntoValue for AcceptDelegationRequestRequest<C> {
-    fn into_value(self) -> rboto::Value {
-        rboto::Value::Struct(vec![rv::opt(self.delegation_request_id)])
-    }
-}
-#[derive(Clone, PartialEq)]
-pub struct AcquireRoleRequest<C = ()> {
+rboto::__structure!(
+    AcceptDelegationRequestInput "AcceptDelegationRequestRequest"[set debug into] {
+    delegation_request_id : String } { _client }
+);
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct AcquireRoleInput {
     /// The Amazon Resource Name (ARN) of the role template to create the role from.
     pub template_arn: Option<String>,
     /// The minor version of the role template to use. If you do not specify a minor version, the service uses the template's default minor version.
     pub template_minor_version: Option<i32>,
     /// A map of values to substitute for the parameters that are defined in the role template version. Each key is a parameter name from the template, and each value is a structure that contains the replacement values for that parameter.
     pub replacement_values: Option<HashMap<String, ReplacementValueEntry>>,
-    #[doc(hidden)]
-    pub _client: C,
+    pub(crate) _client: rboto::__private::Bound,
 }
-impl Default for AcquireRoleRequest {
-    fn default() -> Self {
-        Self::with_client(())
-    }
-}
-impl<C> AcquireRoleRequest<C> {
-    #[doc(hidden)]
-    pub fn with_client(client: C) -> Self {
-        Self {
-            template_arn: None,
-            template_minor_version: None,
-            replacement_values: None,
-            _client: client,
-        }
-    }
-    /// Sets `TemplateArn`.
-    pub fn template_arn(mut self, v: impl Into<String>) -> Self {
-        self.template_arn = Some(v.into());
-        self
-    }
-    /// Sets `TemplateMinorVersion`.
-    pub fn template_minor_version(mut self, v: i32) -> Self {
-        self.template_minor_version = Some(v);
-        self
-    }
-    /// Sets `ReplacementValues`.
-    pub fn replacement_values(
-        mut self,
-        v: impl Into<HashMap<String, ReplacementValueEntry>>,
-    ) -> Self {
-        self.replacement_values = Some(v.into());
-        self
-    }
-}
-impl<C> ::std::fmt::Debug for AcquireRoleRequest<C> {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.debug_struct("AcquireRoleRequest")
-            .field("template_arn", &self.template_arn)
-            .field("template_minor_version", &self.template_minor_version)
-            .field("replacement_values", &self.replacement_values)
-            .finish()
-    }
-}
-impl<C> rboto::IntoValue for AcquireRoleRequest<C> {
-    fn into_value(self) -> rboto::Value {
-        rboto::Value::Struct(
-            vec![
-                rv::opt(self.template_arn), rv::opt(self.template_minor_version),
-                rv::opt(self.replacement_values)
-            ],
-        )
-    }
-}
-#[derive(Clone, PartialEq)]
-pub struct AddClientIdToOpenIdConnectProviderRequest<C = ()> {
+rboto::__structure!(
+    AcquireRoleInput "AcquireRoleRequest"[set debug into] { template_arn : String,
+    template_minor_version = i32, replacement_values : HashMap < String,
+    ReplacementValueEntry > } { _client }
+);
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct AddClientIdToOpenIdConnectProviderInput {
     /// The Amazon Resource Name (ARN) of the IAM OpenID Connect (OIDC) provider resource to add the client ID to. You can get a list of OIDC provider ARNs by using the [ListOpenIDConnectProviders](https://docs.aws.amazon.com/IAM/latest/APIReference/API_ListOpenIDConnectProviders.html) operation.
     pub open_id_connect_provider_arn: Option<String>,
     /// The client ID (also known as audience) to add to the IAM OpenID Connect provider resource.
     pub client_id: Option<String>,
-    #[doc(hidden)]
-    pub _client: C,
+    pub(crate) _client: rboto::__private::Bound,
 }
-impl Default for AddClientIdToOpenIdConnectProviderRequest {
-    fn default() -> Self {
-        Self::with_client(())
-    }
-}
-impl<C> AddClientIdToOpenIdConnectProviderRequest<C> {
-    #[doc(hidden)]
-    pub fn with_client(client: C) -> Self {
-        Self {
-            open_id_connect_provider_arn: None,
-            client_id: None,
-            _client: client,
-        }
-    }
-    /// Sets `OpenIDConnectProviderArn`.
-    pub fn open_id_connect_provider_arn(mut self, v: impl Into<String>) -> Self {
-        self.open_id_connect_provider_arn = Some(v.into());
-        self
-    }
-    /// Sets `ClientID`.
-    pub fn client_id(mut self, v: impl Into<String>) -> Self {
-        self.client_id = Some(v.into());
-        self
-    }
-}
-impl<C> ::std::fmt::Debug for AddClientIdToOpenIdConnectProviderRequest<C> {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.debug_struct("AddClientIdToOpenIdConnectProviderRequest")
-            .field("open_id_connect_provider_arn", &self.open_id_connect_provider_arn)
-            .field("client_id", &self.client_id)
-            .finish()
-    }
-}
-impl<C> rboto::IntoValue for AddClientIdToOpenIdConnectProviderRequest<C> {
-    fn into_value(self) -> rboto::Value {
-        rboto::Value::Struct(
-            vec![rv::opt(self.open_id_connect_provider_arn), rv::opt(self.client_id)],
-        )
-    }
-}
-#[derive(Clone, PartialEq)]
-pub struct AddRoleToInstanceProfileRequest<C = ()> {
+rboto::__structure!(
+    AddClientIdToOpenIdConnectProviderInput
+    "AddClientIDToOpenIDConnectProviderRequest"[set debug into] {
+    open_id_connect_provider_arn : String, client_id : String } { _client }
+);
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct AddRoleToInstanceProfileInput {
     /// The name of the instance profile to update.
     pub instance_profile_name: Option<String>,
     /// The name of the role to add.
     pub role_name: Option<String>,
-    #[doc(hidden)]
-    pub _client: C,
+    pub(crate) _client: rboto::__private::Bound,
 }
-impl Default for AddRoleToInstanceProfileRequest {
-    fn default() -> Self {
-        Self::with_client(())
-    }
-}
-impl<C> AddRoleToInstanceProfileRequest<C> {
-    #[doc(hidden)]
-    pub fn with_client(client: C) -> Self {
-        Self {
-            instance_profile_name: None,
-            role_name: None,
-            _client: client,
-        }
-    }
-    /// Sets `InstanceProfileName`.
-    pub fn instance_profile_name(mut self, v: impl Into<String>) -> Self {
-        self.instance_profile_name = Some(v.into());
-        self
-    }
-    /// Sets `RoleName`.
-    pub fn role_name(mut self, v: impl Into<String>) -> Self {
-        self.role_name = Some(v.into());
-        self
-    }
-}
-impl<C> ::std::fmt::Debug for AddRoleToInstanceProfileRequest<C> {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.debug_struct("AddRoleToInstanceProfileRequest")
-            .field("instance_profile_name", &self.instance_profile_name)
-            .field("role_name", &self.role_name)
-            .finish()
-    }
-}
-impl<C> rboto::IntoValue for AddRoleToInstanceProfileRequest<C> {
-    fn into_value(self) -> rboto::Value {
-        rboto::Value::Struct(
-            vec![rv::opt(self.instance_profile_name), rv::opt(self.role_name)],
-        )
-    }
-}
-#[derive(Clone, PartialEq)]
-pub struct AddUserToGroupRequest<C = ()> {
+rboto::__structure!(
+    AddRoleToInstanceProfileInput "AddRoleToInstanceProfileRequest"[set debug into] {
+    instance_profile_name : String, role_name : String } { _client }
+);
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct AddUserToGroupInput {
     /// The name of the group to update.
     pub group_name: Option<String>,
     /// The name of the user to add.
     pub user_name: Option<String>,
-    #[doc(hidden)]
-    pub _client: C,
+    pub(crate) _client: rboto::__private::Bound,
 }
-impl Default for AddUserToGroupRequest {
-    fn default() -> Self {
-        Self::with_client(())
-    }
-}
-impl<C> AddUserToGroupRequest<C> {
-    #[doc(hidden)]
-    pub fn with_client(client: C) -> Self {
-        Self {
-            group_name: None,
-            user_name: None,
-            _client: client,
-        }
-    }
-    /// Sets `GroupName`.
-    pub fn group_name(mut self, v: impl Into<String>) -> Self {
-        self.group_name = Some(v.into());
-        self
-    }
-    /// Sets `UserName`.
-    pub fn user_name(mut self, v: impl Into<String>) -> Self {
-        self.user_name = Some(v.into());
-        self
-    }
-}
-impl<C> ::std::fmt::Debug for AddUserToGroupRequest<C> {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.debug_struct("AddUserToGroupRequest")
-            .field("group_name", &self.group_name)
-            .field("user_name", &self.user_name)
-            .finish()
-    }
-}
-impl<C> rboto::IntoValue for AddUserToGroupRequest<C> {
-    fn into_value(self) -> rboto::Value {
-        rboto::Value::Struct(vec![rv::opt(self.group_name), rv::opt(self.user_name)])
-    }
-}
-#[derive(Clone, PartialEq)]
-pub struct AssociateDelegationRequestRequest<C = ()> {
+rboto::__structure!(
+    AddUserToGroupInput "AddUserToGroupRequest"[set debug into] { group_name : String,
+    user_name : String } { _client }
+);
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct AssociateDelegationRequestInput {
     /// The unique identifier of the delegation request to associate.
     pub delegation_request_id: Option<String>,
-    #[doc(hidden)]
-    pub _client: C,
+    pub(crate) _client: rboto::__private::Bound,
 }
-impl Default for AssociateDelegationRequestRequest {
-    fn default() -> Self {
-        Self::with_client(())
-    }
-}
-impl<C> AssociateDelegationRequestRequest<C> {
-    #[doc(hidden)]
-    pub fn with_client(client: C) -> Self {
-        Self {
-            delegation_request_id: None,
-            _client: client,
-        }
-    }
-    /// Sets `DelegationRequestId`.
-    pub fn delegation_request_id(mut self, v: impl Into<String>) -> Self {
-        self.delegation_request_id = Some(v.into());
-        self
-    }
-}
-impl<C> ::std::fmt::Debug for AssociateDelegationRequestRequest<C> {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.debug_struct("AssociateDelegationRequestRequest")
-            .field("delegation_request_id", &self.delegation_request_id)
-            .finish()
-    }
-}
-impl<C> rboto::IntoValue for AssociateDelegationRequestRequest<C> {
-    fn into_value(self) -> rboto::Value {
-        rboto::Value::Struct(vec![rv::opt(self.delegation_request_id)])
-    }
-}
-#[derive(Clone, PartialEq)]
-pub struct AttachGroupPolicyRequest<C = ()> {
+rboto::__structure!(
+    AssociateDelegationRequestInput "AssociateDelegationRequestRequest"[set debug into] {
+    delegation_request_id : String } { _client }
+);
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct AttachGroupPolicyInput {
     /// The name (friendly name, not ARN) of the group to attach the policy to.
     pub group_name: Option<String>,
     /// The Amazon Resource Name (ARN) of the IAM policy you want to attach.
     pub policy_arn: Option<String>,
-    #[doc(hidden)]
-    pub _client: C,
+    pub(crate) _client: rboto::__private::Bound,
 }
-impl Default for AttachGroupPolicyRequest {
-    fn default() -> Self {
-        Self::with_client(())
-    }
-}
-impl<C> AttachGroupPolicyRequest<C> {
-    #[doc(hidden)]
-    pub fn with_client(client: C) -> Self {
-        Self {
-            group_name: None,
-            policy_arn: None,
-            _client: client,
-        }
-    }
-    /// Sets `GroupName`.
-    pub fn group_name(mut self, v: impl Into<String>) -> Self {
-        self.group_name = Some(v.into());
-        self
-    }
-    /// Sets `PolicyArn`.
-    pub fn policy_arn(mut self, v: impl Into<String>) -> Self {
-        self.policy_arn = Some(v.into());
-        self
-    }
-}
-impl<C> ::std::fmt::Debug for AttachGroupPolicyRequest<C> {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.debug_struct("AttachGroupPolicyRequest")
-            .field("group_name", &self.group_name)
-            .field("policy_arn", &self.policy_arn)
-            .finish()
-    }
-}
-impl<C> rboto::IntoValue for AttachGroupPolicyRequest<C> {
-    fn into_value(self) -> rboto::Value {
-        rboto::Value::Struct(vec![rv::opt(self.group_name), rv::opt(self.policy_arn)])
-    }
-}
-#[derive(Clone, PartialEq)]
-pub struct AttachRolePolicyRequest<C = ()> {
+rboto::__structure!(
+    AttachGroupPolicyInput "AttachGroupPolicyRequest"[set debug into] { group_name :
+    String, policy_arn : String } { _client }
+);
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct AttachRolePolicyInput {
     /// The name (friendly name, not ARN) of the role to attach the policy to.
     pub role_name: Option<String>,
     /// The Amazon Resource Name (ARN) of the IAM policy you want to attach.
     pub policy_arn: Option<String>,
-    #[doc(hidden)]
-    pub _client: C,
+    pub(crate) _client: rboto::__private::Bound,
 }
-impl Default for AttachRolePolicyRequest {
-    fn default() -> Self {
-        Self::with_client(())
-    }
-}
-impl<C> AttachRolePolicyRequest<C> {
-    #[doc(hidden)]
-    pub fn with_client(client: C) -> Self {
-        Self {
-            role_name: None,
-            policy_arn: None,
-            _client: client,
-        }
-    }
-    /// Sets `RoleName`.
-    pub fn role_name(mut self, v: impl Into<String>) -> Self {
-        self.role_name = Some(v.into());
-        self
-    }
-    /// Sets `PolicyArn`.
-    pub fn policy_arn(mut self, v: impl Into<String>) -> Self {
-        self.policy_arn = Some(v.into());
-        self
-    }
-}
-impl<C> ::std::fmt::Debug for AttachRolePolicyRequest<C> {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.debug_struct("AttachRolePolicyRequest")
-            .field("role_name", &self.role_name)
-            .field("policy_arn", &self.policy_arn)
-            .finish()
-    }
-}
-impl<C> rboto::IntoValue for AttachRolePolicyRequest<C> {
-    fn into_value(self) -> rboto::Value {
-        rboto::Value::Struct(vec![rv::opt(self.role_name), rv::opt(self.policy_arn)])
-    }
-}
-#[derive(Clone, PartialEq)]
-pub struct AttachUserPolicyRequest<C = ()> {
+rboto::__structure!(
+    AttachRolePolicyInput "AttachRolePolicyRequest"[set debug into] { role_name : String,
+    policy_arn : String } { _client }
+);
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct AttachUserPolicyInput {
     /// The name (friendly name, not ARN) of the IAM user to attach the policy to.
     pub user_name: Option<String>,
     /// The Amazon Resource Name (ARN) of the IAM policy you want to attach.
     pub policy_arn: Option<String>,
-    #[doc(hidden)]
-    pub _client: C,
+    pub(crate) _client: rboto::__private::Bound,
 }
-impl Default for AttachUserPolicyRequest {
-    fn default() -> Self {
-        Self::with_client(())
-    }
-}
-impl<C> AttachUserPolicyRequest<C> {
-    #[doc(hidden)]
-    pub fn with_client(client: C) -> Self {
-        Self {
-            user_name: None,
-            policy_arn: None,
-            _client: client,
-        }
-    }
-    /// Sets `UserName`.
-    pub fn user_name(mut self, v: impl Into<String>) -> Self {
-        self.user_name = Some(v.into());
-        self
-    }
-    /// Sets `PolicyArn`.
-    pub fn policy_arn(mut self, v: impl Into<String>) -> Self {
-        self.policy_arn = Some(v.into());
-        self
-    }
-}
-impl<C> ::std::fmt::Debug for AttachUserPolicyRequest<C> {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.debug_struct("AttachUserPolicyRequest")
-            .field("user_name", &self.user_name)
-            .field("policy_arn", &self.policy_arn)
-            .finish()
-    }
-}
-impl<C> rboto::IntoValue for AttachUserPolicyRequest<C> {
-    fn into_value(self) -> rboto::Value {
-        rboto::Value::Struct(vec![rv::opt(self.user_name), rv::opt(self.policy_arn)])
-    }
-}
-#[derive(Clone, PartialEq)]
-pub struct ChangePasswordRequest<C = ()> {
+rboto::__structure!(
+    AttachUserPolicyInput "AttachUserPolicyRequest"[set debug into] { user_name : String,
+    policy_arn : String } { _client }
+);
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct ChangePasswordInput {
     /// The IAM user's current password.
     pub old_password: Option<String>,
     /// The new password. The new password must conform to the Amazon Web Services account's password policy, if one exists.
     pub new_password: Option<String>,
-    #[doc(hidden)]
-    pub _client: C,
+    pub(crate) _client: rboto::__private::Bound,
 }
-impl Default for ChangePasswordRequest {
-    fn default() -> Self {
-        Self::with_client(())
-    }
-}
-impl<C> ChangePasswordRequest<C> {
-    #[doc(hidden)]
-    pub fn with_client(client: C) -> Self {
-        Self {
-            old_password: None,
-            new_password: None,
-            _client: client,
-        }
-    }
-    /// Sets `OldPassword`.
-    pub fn old_password(mut self, v: impl Into<String>) -> Self {
-        self.old_password = Some(v.into());
-        self
-    }
-    /// Sets `NewPassword`.
-    pub fn new_password(mut self, v: impl Into<String>) -> Self {
-        self.new_password = Some(v.into());
-        self
-    }
-}
-impl<C> ::std::fmt::Debug for ChangePasswordRequest<C> {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.debug_struct("ChangePasswordRequest")
-            .field("old_password", &rboto::types::Redacted(&self.old_password))
-            .field("new_password", &rboto::types::Redacted(&self.new_password))
-            .finish()
-    }
-}
-impl<C> rboto::IntoValue for ChangePasswordRequest<C> {
-    fn into_value(self) -> rboto::Value {
-        rboto::Value::Struct(
-            vec![rv::opt(self.old_password), rv::opt(self.new_password)],
-        )
-    }
-}
-#[derive(Clone, PartialEq)]
-pub struct CreateAccessKeyRequest<C = ()> {
+rboto::__structure!(
+    ChangePasswordInput "ChangePasswordRequest"[set debug into] { old_password :
+    String[sensitive], new_password : String[sensitive] } { _client }
+);
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct CreateAccessKeyInput {
     /// The name of the IAM user that the new key will belong to.
     pub user_name: Option<String>,
-    #[doc(hidden)]
-    pub _client: C,
+    pub(crate) _client: rboto::__private::Bound,
 }
-impl Default for CreateAccessKeyRequest {
-    fn default() -> Self {
-        Self::with_client(())
-    }
-}
-impl<C> CreateAccessKeyRequest<C> {
-    #[doc(hidden)]
-    pub fn with_client(client: C) -> Self {
-        Self {
-            user_name: None,
-            _client: client,
-        }
-    }
-    /// Sets `UserName`.
-    pub fn user_name(mut self, v: impl Into<String>) -> Self {
-        self.user_name = Some(v.into());
-        self
-    }
-}
-impl<C> ::std::fmt::Debug for CreateAccessKeyRequest<C> {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.debug_struct("CreateAccessKeyRequest")
-            .field("user_name", &self.user_name)
-            .finish()
-    }
-}
-impl<C> rboto::IntoValue for CreateAccessKeyRequest<C> {
-    fn into_value(self) -> rboto::Value {
-        rboto::Value::Struct(vec![rv::opt(self.user_name)])
-    }
-}
-#[derive(Clone, PartialEq)]
-pub struct CreateAccountAliasRequest<C = ()> {
+rboto::__structure!(
+    CreateAccessKeyInput "CreateAccessKeyRequest"[set debug into] { user_name : String }
+    { _client }
+);
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct CreateAccountAliasInput {
     /// The account alias to create.
     pub account_alias: Option<String>,
-    #[doc(hidden)]
-    pub _client: C,
+    pub(crate) _client: rboto::__private::Bound,
 }
-impl Default for CreateAccountAliasRequest {
-    fn default() -> Self {
-        Self::with_client(())
-    }
-}
-impl<C> CreateAccountAliasRequest<C> {
-    #[doc(hidden)]
-    pub fn with_client(client: C) -> Self {
-        Self {
-            account_alias: None,
-            _client: client,
-        }
-    }
-    /// Sets `AccountAlias`.
-    pub fn account_alias(mut self, v: impl Into<String>) -> Self {
-        self.account_alias = Some(v.into());
-        self
-    }
-}
-impl<C> ::std::fmt::Debug for CreateAccountAliasRequest<C> {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.debug_struct("CreateAccountAliasRequest")
-            .field("account_alias", &self.account_alias)
-            .finish()
-    }
-}
-impl<C> rboto::IntoValue for CreateAccountAliasRequest<C> {
-    fn into_value(self) -> rboto::Value {
-        rboto::Value::Struct(vec![rv::opt(self.account_alias)])
-    }
-}
-#[derive(Clone, PartialEq)]
-pub struct CreateDelegationRequestRequest<C = ()> {
+rboto::__structure!(
+    CreateAccountAliasInput "CreateAccountAliasRequest"[set debug into] { account_alias :
+    String } { _client }
+);
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct CreateDelegationRequestInput {
     /// The Amazon Web Services account ID this delegation request is targeted to.
     pub owner_account_id: Option<String>,
     /// A description of the delegation request.
@@ -577,275 +179,61 @@ pub struct CreateDelegationRequestRequest<C = ()> {
     pub session_duration: Option<i32>,
     /// Specifies whether the delegation token should only be sent by the owner.
     pub only_send_by_owner: Option<bool>,
-    #[doc(hidden)]
-    pub _client: C,
+    pub(crate) _client: rboto::__private::Bound,
 }
-impl Default for CreateDelegationRequestRequest {
-    fn default() -> Self {
-        Self::with_client(())
-    }
-}
-impl<C> CreateDelegationRequestRequest<C> {
-    #[doc(hidden)]
-    pub fn with_client(client: C) -> Self {
-        Self {
-            owner_account_id: None,
-            description: None,
-            permissions: None,
-            request_message: None,
-            requestor_workflow_id: None,
-            redirect_url: None,
-            notification_channel: None,
-            session_duration: None,
-            only_send_by_owner: None,
-            _client: client,
-        }
-    }
-    /// Sets `OwnerAccountId`.
-    pub fn owner_account_id(mut self, v: impl Into<String>) -> Self {
-        self.owner_account_id = Some(v.into());
-        self
-    }
-    /// Sets `Description`.
-    pub fn description(mut self, v: impl Into<String>) -> Self {
-        self.description = Some(v.into());
-        self
-    }
-    /// Sets `Permissions`.
-    pub fn permissions(mut self, v: DelegationPermission) -> Self {
-        self.permissions = Some(v);
-        self
-    }
-    /// Sets `RequestMessage`.
-    pub fn request_message(mut self, v: impl Into<String>) -> Self {
-        self.request_message = Some(v.into());
-        self
-    }
-    /// Sets `RequestorWorkflowId`.
-    pub fn requestor_workflow_id(mut self, v: impl Into<String>) -> Self {
-        self.requestor_workflow_id = Some(v.into());
-        self
-    }
-    /// Sets `RedirectUrl`.
-    pub fn redirect_url(mut self, v: impl Into<String>) -> Self {
-        self.redirect_url = Some(v.into());
-        self
-    }
-    /// Sets `NotificationChannel`.
-    pub fn notification_channel(mut self, v: impl Into<String>) -> Self {
-        self.notification_channel = Some(v.into());
-        self
-    }
-    /// Sets `SessionDuration`.
-    pub fn session_duration(mut self, v: i32) -> Self {
-        self.session_duration = Some(v);
-        self
-    }
-    /// Sets `OnlySendByOwner`.
-    pub fn only_send_by_owner(mut self, v: bool) -> Self {
-        self.only_send_by_owner = Some(v);
-        self
-    }
-}
-impl<C> ::std::fmt::Debug for CreateDelegationRequestRequest<C> {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.debug_struct("CreateDelegationRequestRequest")
-            .field("owner_account_id", &self.owner_account_id)
-            .field("description", &self.description)
-            .field("permissions", &self.permissions)
-            .field("request_message", &self.request_message)
-            .field("requestor_workflow_id", &self.requestor_workflow_id)
-            .field("redirect_url", &self.redirect_url)
-            .field("notification_channel", &self.notification_channel)
-            .field("session_duration", &self.session_duration)
-            .field("only_send_by_owner", &self.only_send_by_owner)
-            .finish()
-    }
-}
-impl<C> rboto::IntoValue for CreateDelegationRequestRequest<C> {
-    fn into_value(self) -> rboto::Value {
-        rboto::Value::Struct(
-            vec![
-                rv::opt(self.owner_account_id), rv::opt(self.description), rv::opt(self
-                .permissions), rv::opt(self.request_message), rv::opt(self
-                .requestor_workflow_id), rv::opt(self.redirect_url), rv::opt(self
-                .notification_channel), rv::opt(self.session_duration), rv::opt(self
-                .only_send_by_owner)
-            ],
-        )
-    }
-}
-#[derive(Clone, PartialEq)]
-pub struct CreateGroupRequest<C = ()> {
+rboto::__structure!(
+    CreateDelegationRequestInput "CreateDelegationRequestRequest"[set debug into] {
+    owner_account_id : String, description : String, permissions : DelegationPermission,
+    request_message : String, requestor_workflow_id : String, redirect_url : String,
+    notification_channel : String, session_duration = i32, only_send_by_owner = bool } {
+    _client }
+);
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct CreateGroupInput {
     /// The path to the group. For more information about paths, see [IAM identifiers](https://docs.aws.amazon.com/IAM/latest/UserGuide/Using_Identifiers.html) in the *IAM User Guide*.
     pub path: Option<String>,
     /// The name of the group to create. Do not include the path in this value.
     pub group_name: Option<String>,
-    #[doc(hidden)]
-    pub _client: C,
+    pub(crate) _client: rboto::__private::Bound,
 }
-impl Default for CreateGroupRequest {
-    fn default() -> Self {
-        Self::with_client(())
-    }
-}
-impl<C> CreateGroupRequest<C> {
-    #[doc(hidden)]
-    pub fn with_client(client: C) -> Self {
-        Self {
-            path: None,
-            group_name: None,
-            _client: client,
-        }
-    }
-    /// Sets `Path`.
-    pub fn path(mut self, v: impl Into<String>) -> Self {
-        self.path = Some(v.into());
-        self
-    }
-    /// Sets `GroupName`.
-    pub fn group_name(mut self, v: impl Into<String>) -> Self {
-        self.group_name = Some(v.into());
-        self
-    }
-}
-impl<C> ::std::fmt::Debug for CreateGroupRequest<C> {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.debug_struct("CreateGroupRequest")
-            .field("path", &self.path)
-            .field("group_name", &self.group_name)
-            .finish()
-    }
-}
-impl<C> rboto::IntoValue for CreateGroupRequest<C> {
-    fn into_value(self) -> rboto::Value {
-        rboto::Value::Struct(vec![rv::opt(self.path), rv::opt(self.group_name)])
-    }
-}
-#[derive(Clone, PartialEq)]
-pub struct CreateInstanceProfileRequest<C = ()> {
+rboto::__structure!(
+    CreateGroupInput "CreateGroupRequest"[set debug into] { path : String, group_name :
+    String } { _client }
+);
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct CreateInstanceProfileInput {
     /// The name of the instance profile to create.
     pub instance_profile_name: Option<String>,
     /// The path to the instance profile. For more information about paths, see [IAM Identifiers](https://docs.aws.amazon.com/IAM/latest/UserGuide/Using_Identifiers.html) in the *IAM User Guide*.
     pub path: Option<String>,
     /// A list of tags that you want to attach to the newly created IAM instance profile. Each tag consists of a key name and an associated value. For more information about tagging, see [Tagging IAM resources](https://docs.aws.amazon.com/IAM/latest/UserGuide/id_tags.html) in the *IAM User Guide*.
     pub tags: Option<Vec<Tag>>,
-    #[doc(hidden)]
-    pub _client: C,
+    pub(crate) _client: rboto::__private::Bound,
 }
-impl Default for CreateInstanceProfileRequest {
-    fn default() -> Self {
-        Self::with_client(())
-    }
-}
-impl<C> CreateInstanceProfileRequest<C> {
-    #[doc(hidden)]
-    pub fn with_client(client: C) -> Self {
-        Self {
-            instance_profile_name: None,
-            path: None,
-            tags: None,
-            _client: client,
-        }
-    }
-    /// Sets `InstanceProfileName`.
-    pub fn instance_profile_name(mut self, v: impl Into<String>) -> Self {
-        self.instance_profile_name = Some(v.into());
-        self
-    }
-    /// Sets `Path`.
-    pub fn path(mut self, v: impl Into<String>) -> Self {
-        self.path = Some(v.into());
-        self
-    }
-    /// Sets `Tags`.
-    pub fn tags(mut self, v: impl Into<Vec<Tag>>) -> Self {
-        self.tags = Some(v.into());
-        self
-    }
-}
-impl<C> ::std::fmt::Debug for CreateInstanceProfileRequest<C> {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.debug_struct("CreateInstanceProfileRequest")
-            .field("instance_profile_name", &self.instance_profile_name)
-            .field("path", &self.path)
-            .field("tags", &self.tags)
-            .finish()
-    }
-}
-impl<C> rboto::IntoValue for CreateInstanceProfileRequest<C> {
-    fn into_value(self) -> rboto::Value {
-        rboto::Value::Struct(
-            vec![
-                rv::opt(self.instance_profile_name), rv::opt(self.path), rv::opt(self
-                .tags)
-            ],
-        )
-    }
-}
-#[derive(Clone, PartialEq)]
-pub struct CreateLoginProfileRequest<C = ()> {
+rboto::__structure!(
+    CreateInstanceProfileInput "CreateInstanceProfileRequest"[set debug into] {
+    instance_profile_name : String, path : String, tags : Vec < Tag > } { _client }
+);
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct CreateLoginProfileInput {
     /// The name of the IAM user to create a password for. The user must already exist.
     pub user_name: Option<String>,
     /// The new password for the user.
     pub password: Option<String>,
     /// Specifies whether the user is required to set a new password on next sign-in.
     pub password_reset_required: Option<bool>,
-    #[doc(hidden)]
-    pub _client: C,
+    pub(crate) _client: rboto::__private::Bound,
 }
-impl Default for CreateLoginProfileRequest {
-    fn default() -> Self {
-        Self::with_client(())
-    }
-}
-impl<C> CreateLoginProfileRequest<C> {
-    #[doc(hidden)]
-    pub fn with_client(client: C) -> Self {
-        Self {
-            user_name: None,
-            password: None,
-            password_reset_required: None,
-            _client: client,
-        }
-    }
-    /// Sets `UserName`.
-    pub fn user_name(mut self, v: impl Into<String>) -> Self {
-        self.user_name = Some(v.into());
-        self
-    }
-    /// Sets `Password`.
-    pub fn password(mut self, v: impl Into<String>) -> Self {
-        self.password = Some(v.into());
-        self
-    }
-    /// Sets `PasswordResetRequired`.
-    pub fn password_reset_required(mut self, v: bool) -> Self {
-        self.password_reset_required = Some(v);
-        self
-    }
-}
-impl<C> ::std::fmt::Debug for CreateLoginProfileRequest<C> {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.debug_struct("CreateLoginProfileRequest")
-            .field("user_name", &self.user_name)
-            .field("password", &rboto::types::Redacted(&self.password))
-            .field("password_reset_required", &self.password_reset_required)
-            .finish()
-    }
-}
-impl<C> rboto::IntoValue for CreateLoginProfileRequest<C> {
-    fn into_value(self) -> rboto::Value {
-        rboto::Value::Struct(
-            vec![
-                rv::opt(self.user_name), rv::opt(self.password), rv::opt(self
-                .password_reset_required)
-            ],
-        )
-    }
-}
-#[derive(Clone, PartialEq)]
-pub struct CreateOpenIdConnectProviderRequest<C = ()> {
+rboto::__structure!(
+    CreateLoginProfileInput "CreateLoginProfileRequest"[set debug into] { user_name :
+    String, password : String[sensitive], password_reset_required = bool } { _client }
+);
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct CreateOpenIdConnectProviderInput {
     /// The URL of the identity provider. The URL must begin with `https://` and should correspond to the `iss` claim in the provider's OpenID Connect ID tokens. Per the OIDC standard, path components are allowed but query parameters are not. Typically the URL consists of only a hostname, like `https://server.example.org` or `https://example.com`. The URL should not contain a port number.
     pub url: Option<String>,
     /// Provides a list of client IDs, also known as audiences. When a mobile or web app registers with an OpenID Connect provider, they establish a value that identifies the application. This is the value that's sent as the `client_id` parameter on OAuth requests.
@@ -854,68 +242,16 @@ pub struct CreateOpenIdConnectProviderRequest<C = ()> {
     pub thumbprint_list: Option<Vec<String>>,
     /// A list of tags that you want to attach to the new IAM OpenID Connect (OIDC) provider. Each tag consists of a key name and an associated value. For more information about tagging, see [Tagging IAM resources](https://docs.aws.amazon.com/IAM/latest/UserGuide/id_tags.html) in the *IAM User Guide*.
     pub tags: Option<Vec<Tag>>,
-    #[doc(hidden)]
-    pub _client: C,
+    pub(crate) _client: rboto::__private::Bound,
 }
-impl Default for CreateOpenIdConnectProviderRequest {
-    fn default() -> Self {
-        Self::with_client(())
-    }
-}
-impl<C> CreateOpenIdConnectProviderRequest<C> {
-    #[doc(hidden)]
-    pub fn with_client(client: C) -> Self {
-        Self {
-            url: None,
-            client_id_list: None,
-            thumbprint_list: None,
-            tags: None,
-            _client: client,
-        }
-    }
-    /// Sets `Url`.
-    pub fn url(mut self, v: impl Into<String>) -> Self {
-        self.url = Some(v.into());
-        self
-    }
-    /// Sets `ClientIDList`.
-    pub fn client_id_list(mut self, v: impl Into<Vec<String>>) -> Self {
-        self.client_id_list = Some(v.into());
-        self
-    }
-    /// Sets `ThumbprintList`.
-    pub fn thumbprint_list(mut self, v: impl Into<Vec<String>>) -> Self {
-        self.thumbprint_list = Some(v.into());
-        self
-    }
-    /// Sets `Tags`.
-    pub fn tags(mut self, v: impl Into<Vec<Tag>>) -> Self {
-        self.tags = Some(v.into());
-        self
-    }
-}
-impl<C> ::std::fmt::Debug for CreateOpenIdConnectProviderRequest<C> {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.debug_struct("CreateOpenIdConnectProviderRequest")
-            .field("url", &self.url)
-            .field("client_id_list", &self.client_id_list)
-            .field("thumbprint_list", &self.thumbprint_list)
-            .field("tags", &self.tags)
-            .finish()
-    }
-}
-impl<C> rboto::IntoValue for CreateOpenIdConnectProviderRequest<C> {
-    fn into_value(self) -> rboto::Value {
-        rboto::Value::Struct(
-            vec![
-                rv::opt(self.url), rv::opt(self.client_id_list), rv::opt(self
-                .thumbprint_list), rv::opt(self.tags)
-            ],
-        )
-    }
-}
-#[derive(Clone, PartialEq)]
-pub struct CreatePolicyRequest<C = ()> {
+rboto::__structure!(
+    CreateOpenIdConnectProviderInput "CreateOpenIDConnectProviderRequest"[set debug into]
+    { url : String, client_id_list : Vec < String >, thumbprint_list : Vec < String >,
+    tags : Vec < Tag > } { _client }
+);
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct CreatePolicyInput {
     /// The friendly name of the policy.
     pub policy_name: Option<String>,
     /// The path for the policy.
@@ -926,136 +262,31 @@ pub struct CreatePolicyRequest<C = ()> {
     pub description: Option<String>,
     /// A list of tags that you want to attach to the new IAM customer managed policy. Each tag consists of a key name and an associated value. For more information about tagging, see [Tagging IAM resources](https://docs.aws.amazon.com/IAM/latest/UserGuide/id_tags.html) in the *IAM User Guide*.
     pub tags: Option<Vec<Tag>>,
-    #[doc(hidden)]
-    pub _client: C,
+    pub(crate) _client: rboto::__private::Bound,
 }
-impl Default for CreatePolicyRequest {
-    fn default() -> Self {
-        Self::with_client(())
-    }
-}
-impl<C> CreatePolicyRequest<C> {
-    #[doc(hidden)]
-    pub fn with_client(client: C) -> Self {
-        Self {
-            policy_name: None,
-            path: None,
-            policy_document: None,
-            description: None,
-            tags: None,
-            _client: client,
-        }
-    }
-    /// Sets `PolicyName`.
-    pub fn policy_name(mut self, v: impl Into<String>) -> Self {
-        self.policy_name = Some(v.into());
-        self
-    }
-    /// Sets `Path`.
-    pub fn path(mut self, v: impl Into<String>) -> Self {
-        self.path = Some(v.into());
-        self
-    }
-    /// Sets `PolicyDocument`.
-    pub fn policy_document(mut self, v: impl Into<String>) -> Self {
-        self.policy_document = Some(v.into());
-        self
-    }
-    /// Sets `Description`.
-    pub fn description(mut self, v: impl Into<String>) -> Self {
-        self.description = Some(v.into());
-        self
-    }
-    /// Sets `Tags`.
-    pub fn tags(mut self, v: impl Into<Vec<Tag>>) -> Self {
-        self.tags = Some(v.into());
-        self
-    }
-}
-impl<C> ::std::fmt::Debug for CreatePolicyRequest<C> {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.debug_struct("CreatePolicyRequest")
-            .field("policy_name", &self.policy_name)
-            .field("path", &self.path)
-            .field("policy_document", &self.policy_document)
-            .field("description", &self.description)
-            .field("tags", &self.tags)
-            .finish()
-    }
-}
-impl<C> rboto::IntoValue for CreatePolicyRequest<C> {
-    fn into_value(self) -> rboto::Value {
-        rboto::Value::Struct(
-            vec![
-                rv::opt(self.policy_name), rv::opt(self.path), rv::opt(self
-                .policy_document), rv::opt(self.description), rv::opt(self.tags)
-            ],
-        )
-    }
-}
-#[derive(Clone, PartialEq)]
-pub struct CreatePolicyVersionRequest<C = ()> {
+rboto::__structure!(
+    CreatePolicyInput "CreatePolicyRequest"[set debug into] { policy_name : String, path
+    : String, policy_document : String, description : String, tags : Vec < Tag > } {
+    _client }
+);
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct CreatePolicyVersionInput {
     /// The Amazon Resource Name (ARN) of the IAM policy to which you want to add a new version.
     pub policy_arn: Option<String>,
     /// The JSON policy document that you want to use as the content for this new version of the policy.
     pub policy_document: Option<String>,
     /// Specifies whether to set this version as the policy's default version.
     pub set_as_default: Option<bool>,
-    #[doc(hidden)]
-    pub _client: C,
+    pub(crate) _client: rboto::__private::Bound,
 }
-impl Default for CreatePolicyVersionRequest {
-    fn default() -> Self {
-        Self::with_client(())
-    }
-}
-impl<C> CreatePolicyVersionRequest<C> {
-    #[doc(hidden)]
-    pub fn with_client(client: C) -> Self {
-        Self {
-            policy_arn: None,
-            policy_document: None,
-            set_as_default: None,
-            _client: client,
-        }
-    }
-    /// Sets `PolicyArn`.
-    pub fn policy_arn(mut self, v: impl Into<String>) -> Self {
-        self.policy_arn = Some(v.into());
-        self
-    }
-    /// Sets `PolicyDocument`.
-    pub fn policy_document(mut self, v: impl Into<String>) -> Self {
-        self.policy_document = Some(v.into());
-        self
-    }
-    /// Sets `SetAsDefault`.
-    pub fn set_as_default(mut self, v: bool) -> Self {
-        self.set_as_default = Some(v);
-        self
-    }
-}
-impl<C> ::std::fmt::Debug for CreatePolicyVersionRequest<C> {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.debug_struct("CreatePolicyVersionRequest")
-            .field("policy_arn", &self.policy_arn)
-            .field("policy_document", &self.policy_document)
-            .field("set_as_default", &self.set_as_default)
-            .finish()
-    }
-}
-impl<C> rboto::IntoValue for CreatePolicyVersionRequest<C> {
-    fn into_value(self) -> rboto::Value {
-        rboto::Value::Struct(
-            vec![
-                rv::opt(self.policy_arn), rv::opt(self.policy_document), rv::opt(self
-                .set_as_default)
-            ],
-        )
-    }
-}
-#[derive(Clone, PartialEq)]
-pub struct CreateRoleRequest<C = ()> {
+rboto::__structure!(
+    CreatePolicyVersionInput "CreatePolicyVersionRequest"[set debug into] { policy_arn :
+    String, policy_document : String, set_as_default = bool } { _client }
+);
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct CreateRoleInput {
     /// The path to the role. For more information about paths, see [IAM Identifiers](https://docs.aws.amazon.com/IAM/latest/UserGuide/Using_Identifiers.html) in the *IAM User Guide*.
     pub path: Option<String>,
     /// The name of the role to create.
@@ -1070,91 +301,17 @@ pub struct CreateRoleRequest<C = ()> {
     pub permissions_boundary: Option<String>,
     /// A list of tags that you want to attach to the new role. Each tag consists of a key name and an associated value. For more information about tagging, see [Tagging IAM resources](https://docs.aws.amazon.com/IAM/latest/UserGuide/id_tags.html) in the *IAM User Guide*.
     pub tags: Option<Vec<Tag>>,
-    #[doc(hidden)]
-    pub _client: C,
+    pub(crate) _client: rboto::__private::Bound,
 }
-impl Default for CreateRoleRequest {
-    fn default() -> Self {
-        Self::with_client(())
-    }
-}
-impl<C> CreateRoleRequest<C> {
-    #[doc(hidden)]
-    pub fn with_client(client: C) -> Self {
-        Self {
-            path: None,
-            role_name: None,
-            assume_role_policy_document: None,
-            description: None,
-            max_session_duration: None,
-            permissions_boundary: None,
-            tags: None,
-            _client: client,
-        }
-    }
-    /// Sets `Path`.
-    pub fn path(mut self, v: impl Into<String>) -> Self {
-        self.path = Some(v.into());
-        self
-    }
-    /// Sets `RoleName`.
-    pub fn role_name(mut self, v: impl Into<String>) -> Self {
-        self.role_name = Some(v.into());
-        self
-    }
-    /// Sets `AssumeRolePolicyDocument`.
-    pub fn assume_role_policy_document(mut self, v: impl Into<String>) -> Self {
-        self.assume_role_policy_document = Some(v.into());
-        self
-    }
-    /// Sets `Description`.
-    pub fn description(mut self, v: impl Into<String>) -> Self {
-        self.description = Some(v.into());
-        self
-    }
-    /// Sets `MaxSessionDuration`.
-    pub fn max_session_duration(mut self, v: i32) -> Self {
-        self.max_session_duration = Some(v);
-        self
-    }
-    /// Sets `PermissionsBoundary`.
-    pub fn permissions_boundary(mut self, v: impl Into<String>) -> Self {
-        self.permissions_boundary = Some(v.into());
-        self
-    }
-    /// Sets `Tags`.
-    pub fn tags(mut self, v: impl Into<Vec<Tag>>) -> Self {
-        self.tags = Some(v.into());
-        self
-    }
-}
-impl<C> ::std::fmt::Debug for CreateRoleRequest<C> {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.debug_struct("CreateRoleRequest")
-            .field("path", &self.path)
-            .field("role_name", &self.role_name)
-            .field("assume_role_policy_document", &self.assume_role_policy_document)
-            .field("description", &self.description)
-            .field("max_session_duration", &self.max_session_duration)
-            .field("permissions_boundary", &self.permissions_boundary)
-            .field("tags", &self.tags)
-            .finish()
-    }
-}
-impl<C> rboto::IntoValue for CreateRoleRequest<C> {
-    fn into_value(self) -> rboto::Value {
-        rboto::Value::Struct(
-            vec![
-                rv::opt(self.path), rv::opt(self.role_name), rv::opt(self
-                .assume_role_policy_document), rv::opt(self.description), rv::opt(self
-                .max_session_duration), rv::opt(self.permissions_boundary), rv::opt(self
-                .tags)
-            ],
-        )
-    }
-}
-#[derive(Clone, PartialEq)]
-pub struct CreateSamlProviderRequest<C = ()> {
+rboto::__structure!(
+    CreateRoleInput "CreateRoleRequest"[set debug into] { path : String, role_name :
+    String, assume_role_policy_document : String, description : String,
+    max_session_duration = i32, permissions_boundary : String, tags : Vec < Tag > } {
+    _client }
+);
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct CreateSamlProviderInput {
     /// An XML document generated by an identity provider (IdP) that supports SAML 2.0. The document includes the issuer's name, expiration information, and keys that can be used to validate the SAML authentication response (assertions) that are received from the IdP. You must generate the metadata document using the identity management software that is used as your organization's IdP.
     pub saml_metadata_document: Option<String>,
     /// The name of the provider to create.
@@ -1165,201 +322,48 @@ pub struct CreateSamlProviderRequest<C = ()> {
     pub assertion_encryption_mode: Option<AssertionEncryptionModeType>,
     /// The private key generated from your external identity provider. The private key must be a .pem file that uses AES-GCM or AES-CBC encryption algorithm to decrypt SAML assertions.
     pub add_private_key: Option<String>,
-    #[doc(hidden)]
-    pub _client: C,
+    pub(crate) _client: rboto::__private::Bound,
 }
-impl Default for CreateSamlProviderRequest {
-    fn default() -> Self {
-        Self::with_client(())
-    }
-}
-impl<C> CreateSamlProviderRequest<C> {
-    #[doc(hidden)]
-    pub fn with_client(client: C) -> Self {
-        Self {
-            saml_metadata_document: None,
-            name: None,
-            tags: None,
-            assertion_encryption_mode: None,
-            add_private_key: None,
-            _client: client,
-        }
-    }
-    /// Sets `SAMLMetadataDocument`.
-    pub fn saml_metadata_document(mut self, v: impl Into<String>) -> Self {
-        self.saml_metadata_document = Some(v.into());
-        self
-    }
-    /// Sets `Name`.
-    pub fn name(mut self, v: impl Into<String>) -> Self {
-        self.name = Some(v.into());
-        self
-    }
-    /// Sets `Tags`.
-    pub fn tags(mut self, v: impl Into<Vec<Tag>>) -> Self {
-        self.tags = Some(v.into());
-        self
-    }
-    /// Sets `AssertionEncryptionMode`.
-    pub fn assertion_encryption_mode(
-        mut self,
-        v: impl Into<AssertionEncryptionModeType>,
-    ) -> Self {
-        self.assertion_encryption_mode = Some(v.into());
-        self
-    }
-    /// Sets `AddPrivateKey`.
-    pub fn add_private_key(mut self, v: impl Into<String>) -> Self {
-        self.add_private_key = Some(v.into());
-        self
-    }
-}
-impl<C> ::std::fmt::Debug for CreateSamlProviderRequest<C> {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.debug_struct("CreateSamlProviderRequest")
-            .field("saml_metadata_document", &self.saml_metadata_document)
-            .field("name", &self.name)
-            .field("tags", &self.tags)
-            .field("assertion_encryption_mode", &self.assertion_encryption_mode)
-            .field("add_private_key", &rboto::types::Redacted(&self.add_private_key))
-            .finish()
-    }
-}
-impl<C> rboto::IntoValue for CreateSamlProviderRequest<C> {
-    fn into_value(self) -> rboto::Value {
-        rboto::Value::Struct(
-            vec![
-                rv::opt(self.saml_metadata_document), rv::opt(self.name), rv::opt(self
-                .tags), rv::opt(self.assertion_encryption_mode), rv::opt(self
-                .add_private_key)
-            ],
-        )
-    }
-}
-#[derive(Clone, PartialEq)]
-pub struct CreateServiceLinkedRoleRequest<C = ()> {
+rboto::__structure!(
+    CreateSamlProviderInput "CreateSAMLProviderRequest"[set debug into] {
+    saml_metadata_document : String, name : String, tags : Vec < Tag >,
+    assertion_encryption_mode : AssertionEncryptionModeType, add_private_key :
+    String[sensitive] } { _client }
+);
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct CreateServiceLinkedRoleInput {
     /// The service principal for the Amazon Web Services service to which this role is attached. You use a string similar to a URL but without the http:// in front. For example: `elasticbeanstalk.amazonaws.com`.
     pub aws_service_name: Option<String>,
     /// The description of the role.
     pub description: Option<String>,
     /// A string that you provide, which is combined with the service-provided prefix to form the complete role name. If you make multiple requests for the same service, then you must supply a different `CustomSuffix` for each request. Otherwise the request fails with a duplicate role name error. For example, you could add `-1` or `-debug` to the suffix.
     pub custom_suffix: Option<String>,
-    #[doc(hidden)]
-    pub _client: C,
+    pub(crate) _client: rboto::__private::Bound,
 }
-impl Default for CreateServiceLinkedRoleRequest {
-    fn default() -> Self {
-        Self::with_client(())
-    }
-}
-impl<C> CreateServiceLinkedRoleRequest<C> {
-    #[doc(hidden)]
-    pub fn with_client(client: C) -> Self {
-        Self {
-            aws_service_name: None,
-            description: None,
-            custom_suffix: None,
-            _client: client,
-        }
-    }
-    /// Sets `AWSServiceName`.
-    pub fn aws_service_name(mut self, v: impl Into<String>) -> Self {
-        self.aws_service_name = Some(v.into());
-        self
-    }
-    /// Sets `Description`.
-    pub fn description(mut self, v: impl Into<String>) -> Self {
-        self.description = Some(v.into());
-        self
-    }
-    /// Sets `CustomSuffix`.
-    pub fn custom_suffix(mut self, v: impl Into<String>) -> Self {
-        self.custom_suffix = Some(v.into());
-        self
-    }
-}
-impl<C> ::std::fmt::Debug for CreateServiceLinkedRoleRequest<C> {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.debug_struct("CreateServiceLinkedRoleRequest")
-            .field("aws_service_name", &self.aws_service_name)
-            .field("description", &self.description)
-            .field("custom_suffix", &self.custom_suffix)
-            .finish()
-    }
-}
-impl<C> rboto::IntoValue for CreateServiceLinkedRoleRequest<C> {
-    fn into_value(self) -> rboto::Value {
-        rboto::Value::Struct(
-            vec![
-                rv::opt(self.aws_service_name), rv::opt(self.description), rv::opt(self
-                .custom_suffix)
-            ],
-        )
-    }
-}
-#[derive(Clone, PartialEq)]
-pub struct CreateServiceSpecificCredentialRequest<C = ()> {
+rboto::__structure!(
+    CreateServiceLinkedRoleInput "CreateServiceLinkedRoleRequest"[set debug into] {
+    aws_service_name : String, description : String, custom_suffix : String } { _client }
+);
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct CreateServiceSpecificCredentialInput {
     /// The name of the IAM user that is to be associated with the credentials. The new service-specific credentials have the same permissions as the associated user except that they can be used only to access the specified service.
     pub user_name: Option<String>,
     /// The name of the Amazon Web Services service that is to be associated with the credentials. The service you specify here is the only service that can be accessed using these credentials.
     pub service_name: Option<String>,
     /// The number of days until the service specific credential expires. This field is only valid for services that support long-term API keys and must be a positive integer. When not specified, the credential will not expire.
     pub credential_age_days: Option<i32>,
-    #[doc(hidden)]
-    pub _client: C,
+    pub(crate) _client: rboto::__private::Bound,
 }
-impl Default for CreateServiceSpecificCredentialRequest {
-    fn default() -> Self {
-        Self::with_client(())
-    }
-}
-impl<C> CreateServiceSpecificCredentialRequest<C> {
-    #[doc(hidden)]
-    pub fn with_client(client: C) -> Self {
-        Self {
-            user_name: None,
-            service_name: None,
-            credential_age_days: None,
-            _client: client,
-        }
-    }
-    /// Sets `UserName`.
-    pub fn user_name(mut self, v: impl Into<String>) -> Self {
-        self.user_name = Some(v.into());
-        self
-    }
-    /// Sets `ServiceName`.
-    pub fn service_name(mut self, v: impl Into<String>) -> Self {
-        self.service_name = Some(v.into());
-        self
-    }
-    /// Sets `CredentialAgeDays`.
-    pub fn credential_age_days(mut self, v: i32) -> Self {
-        self.credential_age_days = Some(v);
-        self
-    }
-}
-impl<C> ::std::fmt::Debug for CreateServiceSpecificCredentialRequest<C> {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.debug_struct("CreateServiceSpecificCredentialRequest")
-            .field("user_name", &self.user_name)
-            .field("service_name", &self.service_name)
-            .field("credential_age_days", &self.credential_age_days)
-            .finish()
-    }
-}
-impl<C> rboto::IntoValue for CreateServiceSpecificCredentialRequest<C> {
-    fn into_value(self) -> rboto::Value {
-        rboto::Value::Struct(
-            vec![
-                rv::opt(self.user_name), rv::opt(self.service_name), rv::opt(self
-                .credential_age_days)
-            ],
-        )
-    }
-}
-#[derive(Clone, PartialEq)]
-pub struct CreateUserRequest<C = ()> {
+rboto::__structure!(
+    CreateServiceSpecificCredentialInput "CreateServiceSpecificCredentialRequest"[set
+    debug into] { user_name : String, service_name : String, credential_age_days = i32 }
+    { _client }
+);
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct CreateUserInput {
     /// The path for the user name. For more information about paths, see [IAM identifiers](https://docs.aws.amazon.com/IAM/latest/UserGuide/Using_Identifiers.html) in the *IAM User Guide*.
     pub path: Option<String>,
     /// The name of the user to create.
@@ -1368,1280 +372,359 @@ pub struct CreateUserRequest<C = ()> {
     pub permissions_boundary: Option<String>,
     /// A list of tags that you want to attach to the new user. Each tag consists of a key name and an associated value. For more information about tagging, see [Tagging IAM resources](https://docs.aws.amazon.com/IAM/latest/UserGuide/id_tags.html) in the *IAM User Guide*.
     pub tags: Option<Vec<Tag>>,
-    #[doc(hidden)]
-    pub _client: C,
+    pub(crate) _client: rboto::__private::Bound,
 }
-impl Default for CreateUserRequest {
-    fn default() -> Self {
-        Self::with_client(())
-    }
-}
-impl<C> CreateUserRequest<C> {
-    #[doc(hidden)]
-    pub fn with_client(client: C) -> Self {
-        Self {
-            path: None,
-            user_name: None,
-            permissions_boundary: None,
-            tags: None,
-            _client: client,
-        }
-    }
-    /// Sets `Path`.
-    pub fn path(mut self, v: impl Into<String>) -> Self {
-        self.path = Some(v.into());
-        self
-    }
-    /// Sets `UserName`.
-    pub fn user_name(mut self, v: impl Into<String>) -> Self {
-        self.user_name = Some(v.into());
-        self
-    }
-    /// Sets `PermissionsBoundary`.
-    pub fn permissions_boundary(mut self, v: impl Into<String>) -> Self {
-        self.permissions_boundary = Some(v.into());
-        self
-    }
-    /// Sets `Tags`.
-    pub fn tags(mut self, v: impl Into<Vec<Tag>>) -> Self {
-        self.tags = Some(v.into());
-        self
-    }
-}
-impl<C> ::std::fmt::Debug for CreateUserRequest<C> {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.debug_struct("CreateUserRequest")
-            .field("path", &self.path)
-            .field("user_name", &self.user_name)
-            .field("permissions_boundary", &self.permissions_boundary)
-            .field("tags", &self.tags)
-            .finish()
-    }
-}
-impl<C> rboto::IntoValue for CreateUserRequest<C> {
-    fn into_value(self) -> rboto::Value {
-        rboto::Value::Struct(
-            vec![
-                rv::opt(self.path), rv::opt(self.user_name), rv::opt(self
-                .permissions_boundary), rv::opt(self.tags)
-            ],
-        )
-    }
-}
-#[derive(Clone, PartialEq)]
-pub struct CreateVirtualMfaDeviceRequest<C = ()> {
+rboto::__structure!(
+    CreateUserInput "CreateUserRequest"[set debug into] { path : String, user_name :
+    String, permissions_boundary : String, tags : Vec < Tag > } { _client }
+);
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct CreateVirtualMfaDeviceInput {
     /// The path for the virtual MFA device. For more information about paths, see [IAM identifiers](https://docs.aws.amazon.com/IAM/latest/UserGuide/Using_Identifiers.html) in the *IAM User Guide*.
     pub path: Option<String>,
     /// The name of the virtual MFA device, which must be unique. Use with path to uniquely identify a virtual MFA device.
     pub virtual_mfa_device_name: Option<String>,
     /// A list of tags that you want to attach to the new IAM virtual MFA device. Each tag consists of a key name and an associated value. For more information about tagging, see [Tagging IAM resources](https://docs.aws.amazon.com/IAM/latest/UserGuide/id_tags.html) in the *IAM User Guide*.
     pub tags: Option<Vec<Tag>>,
-    #[doc(hidden)]
-    pub _client: C,
+    pub(crate) _client: rboto::__private::Bound,
 }
-impl Default for CreateVirtualMfaDeviceRequest {
-    fn default() -> Self {
-        Self::with_client(())
-    }
-}
-impl<C> CreateVirtualMfaDeviceRequest<C> {
-    #[doc(hidden)]
-    pub fn with_client(client: C) -> Self {
-        Self {
-            path: None,
-            virtual_mfa_device_name: None,
-            tags: None,
-            _client: client,
-        }
-    }
-    /// Sets `Path`.
-    pub fn path(mut self, v: impl Into<String>) -> Self {
-        self.path = Some(v.into());
-        self
-    }
-    /// Sets `VirtualMFADeviceName`.
-    pub fn virtual_mfa_device_name(mut self, v: impl Into<String>) -> Self {
-        self.virtual_mfa_device_name = Some(v.into());
-        self
-    }
-    /// Sets `Tags`.
-    pub fn tags(mut self, v: impl Into<Vec<Tag>>) -> Self {
-        self.tags = Some(v.into());
-        self
-    }
-}
-impl<C> ::std::fmt::Debug for CreateVirtualMfaDeviceRequest<C> {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.debug_struct("CreateVirtualMfaDeviceRequest")
-            .field("path", &self.path)
-            .field("virtual_mfa_device_name", &self.virtual_mfa_device_name)
-            .field("tags", &self.tags)
-            .finish()
-    }
-}
-impl<C> rboto::IntoValue for CreateVirtualMfaDeviceRequest<C> {
-    fn into_value(self) -> rboto::Value {
-        rboto::Value::Struct(
-            vec![
-                rv::opt(self.path), rv::opt(self.virtual_mfa_device_name), rv::opt(self
-                .tags)
-            ],
-        )
-    }
-}
-#[derive(Clone, PartialEq)]
-pub struct DeactivateMfaDeviceRequest<C = ()> {
+rboto::__structure!(
+    CreateVirtualMfaDeviceInput "CreateVirtualMFADeviceRequest"[set debug into] { path :
+    String, virtual_mfa_device_name : String, tags : Vec < Tag > } { _client }
+);
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct DeactivateMfaDeviceInput {
     /// The name of the user whose MFA device you want to deactivate.
     pub user_name: Option<String>,
     /// The serial number that uniquely identifies the MFA device. For virtual MFA devices, the serial number is the device ARN.
     pub serial_number: Option<String>,
-    #[doc(hidden)]
-    pub _client: C,
+    pub(crate) _client: rboto::__private::Bound,
 }
-impl Default for DeactivateMfaDeviceRequest {
-    fn default() -> Self {
-        Self::with_client(())
-    }
-}
-impl<C> DeactivateMfaDeviceRequest<C> {
-    #[doc(hidden)]
-    pub fn with_client(client: C) -> Self {
-        Self {
-            user_name: None,
-            serial_number: None,
-            _client: client,
-        }
-    }
-    /// Sets `UserName`.
-    pub fn user_name(mut self, v: impl Into<String>) -> Self {
-        self.user_name = Some(v.into());
-        self
-    }
-    /// Sets `SerialNumber`.
-    pub fn serial_number(mut self, v: impl Into<String>) -> Self {
-        self.serial_number = Some(v.into());
-        self
-    }
-}
-impl<C> ::std::fmt::Debug for DeactivateMfaDeviceRequest<C> {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.debug_struct("DeactivateMfaDeviceRequest")
-            .field("user_name", &self.user_name)
-            .field("serial_number", &self.serial_number)
-            .finish()
-    }
-}
-impl<C> rboto::IntoValue for DeactivateMfaDeviceRequest<C> {
-    fn into_value(self) -> rboto::Value {
-        rboto::Value::Struct(vec![rv::opt(self.user_name), rv::opt(self.serial_number)])
-    }
-}
-#[derive(Clone, PartialEq)]
-pub struct DeleteAccessKeyRequest<C = ()> {
+rboto::__structure!(
+    DeactivateMfaDeviceInput "DeactivateMFADeviceRequest"[set debug into] { user_name :
+    String, serial_number : String } { _client }
+);
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct DeleteAccessKeyInput {
     /// The name of the user whose access key pair you want to delete.
     pub user_name: Option<String>,
     /// The access key ID for the access key ID and secret access key you want to delete.
     pub access_key_id: Option<String>,
-    #[doc(hidden)]
-    pub _client: C,
+    pub(crate) _client: rboto::__private::Bound,
 }
-impl Default for DeleteAccessKeyRequest {
-    fn default() -> Self {
-        Self::with_client(())
-    }
-}
-impl<C> DeleteAccessKeyRequest<C> {
-    #[doc(hidden)]
-    pub fn with_client(client: C) -> Self {
-        Self {
-            user_name: None,
-            access_key_id: None,
-            _client: client,
-        }
-    }
-    /// Sets `UserName`.
-    pub fn user_name(mut self, v: impl Into<String>) -> Self {
-        self.user_name = Some(v.into());
-        self
-    }
-    /// Sets `AccessKeyId`.
-    pub fn access_key_id(mut self, v: impl Into<String>) -> Self {
-        self.access_key_id = Some(v.into());
-        self
-    }
-}
-impl<C> ::std::fmt::Debug for DeleteAccessKeyRequest<C> {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.debug_struct("DeleteAccessKeyRequest")
-            .field("user_name", &self.user_name)
-            .field("access_key_id", &self.access_key_id)
-            .finish()
-    }
-}
-impl<C> rboto::IntoValue for DeleteAccessKeyRequest<C> {
-    fn into_value(self) -> rboto::Value {
-        rboto::Value::Struct(vec![rv::opt(self.user_name), rv::opt(self.access_key_id)])
-    }
-}
-#[derive(Clone, PartialEq)]
-pub struct DeleteAccountAliasRequest<C = ()> {
+rboto::__structure!(
+    DeleteAccessKeyInput "DeleteAccessKeyRequest"[set debug into] { user_name : String,
+    access_key_id : String } { _client }
+);
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct DeleteAccountAliasInput {
     /// The name of the account alias to delete.
     pub account_alias: Option<String>,
-    #[doc(hidden)]
-    pub _client: C,
+    pub(crate) _client: rboto::__private::Bound,
 }
-impl Default for DeleteAccountAliasRequest {
-    fn default() -> Self {
-        Self::with_client(())
-    }
-}
-impl<C> DeleteAccountAliasRequest<C> {
-    #[doc(hidden)]
-    pub fn with_client(client: C) -> Self {
-        Self {
-            account_alias: None,
-            _client: client,
-        }
-    }
-    /// Sets `AccountAlias`.
-    pub fn account_alias(mut self, v: impl Into<String>) -> Self {
-        self.account_alias = Some(v.into());
-        self
-    }
-}
-impl<C> ::std::fmt::Debug for DeleteAccountAliasRequest<C> {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.debug_struct("DeleteAccountAliasRequest")
-            .field("account_alias", &self.account_alias)
-            .finish()
-    }
-}
-impl<C> rboto::IntoValue for DeleteAccountAliasRequest<C> {
-    fn into_value(self) -> rboto::Value {
-        rboto::Value::Struct(vec![rv::opt(self.account_alias)])
-    }
-}
-#[derive(Clone, PartialEq)]
-pub struct DeleteGroupPolicyRequest<C = ()> {
+rboto::__structure!(
+    DeleteAccountAliasInput "DeleteAccountAliasRequest"[set debug into] { account_alias :
+    String } { _client }
+);
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct DeleteGroupPolicyInput {
     /// The name (friendly name, not ARN) identifying the group that the policy is embedded in.
     pub group_name: Option<String>,
     /// The name identifying the policy document to delete.
     pub policy_name: Option<String>,
-    #[doc(hidden)]
-    pub _client: C,
+    pub(crate) _client: rboto::__private::Bound,
 }
-impl Default for DeleteGroupPolicyRequest {
-    fn default() -> Self {
-        Self::with_client(())
-    }
-}
-impl<C> DeleteGroupPolicyRequest<C> {
-    #[doc(hidden)]
-    pub fn with_client(client: C) -> Self {
-        Self {
-            group_name: None,
-            policy_name: None,
-            _client: client,
-        }
-    }
-    /// Sets `GroupName`.
-    pub fn group_name(mut self, v: impl Into<String>) -> Self {
-        self.group_name = Some(v.into());
-        self
-    }
-    /// Sets `PolicyName`.
-    pub fn policy_name(mut self, v: impl Into<String>) -> Self {
-        self.policy_name = Some(v.into());
-        self
-    }
-}
-impl<C> ::std::fmt::Debug for DeleteGroupPolicyRequest<C> {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.debug_struct("DeleteGroupPolicyRequest")
-            .field("group_name", &self.group_name)
-            .field("policy_name", &self.policy_name)
-            .finish()
-    }
-}
-impl<C> rboto::IntoValue for DeleteGroupPolicyRequest<C> {
-    fn into_value(self) -> rboto::Value {
-        rboto::Value::Struct(vec![rv::opt(self.group_name), rv::opt(self.policy_name)])
-    }
-}
-#[derive(Clone, PartialEq)]
-pub struct DeleteGroupRequest<C = ()> {
+rboto::__structure!(
+    DeleteGroupPolicyInput "DeleteGroupPolicyRequest"[set debug into] { group_name :
+    String, policy_name : String } { _client }
+);
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct DeleteGroupInput {
     /// The name of the IAM group to delete.
     pub group_name: Option<String>,
-    #[doc(hidden)]
-    pub _client: C,
+    pub(crate) _client: rboto::__private::Bound,
 }
-impl Default for DeleteGroupRequest {
-    fn default() -> Self {
-        Self::with_client(())
-    }
-}
-impl<C> DeleteGroupRequest<C> {
-    #[doc(hidden)]
-    pub fn with_client(client: C) -> Self {
-        Self {
-            group_name: None,
-            _client: client,
-        }
-    }
-    /// Sets `GroupName`.
-    pub fn group_name(mut self, v: impl Into<String>) -> Self {
-        self.group_name = Some(v.into());
-        self
-    }
-}
-impl<C> ::std::fmt::Debug for DeleteGroupRequest<C> {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.debug_struct("DeleteGroupRequest")
-            .field("group_name", &self.group_name)
-            .finish()
-    }
-}
-impl<C> rboto::IntoValue for DeleteGroupRequest<C> {
-    fn into_value(self) -> rboto::Value {
-        rboto::Value::Struct(vec![rv::opt(self.group_name)])
-    }
-}
-#[derive(Clone, PartialEq)]
-pub struct DeleteInstanceProfileRequest<C = ()> {
+rboto::__structure!(
+    DeleteGroupInput "DeleteGroupRequest"[set debug into] { group_name : String } {
+    _client }
+);
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct DeleteInstanceProfileInput {
     /// The name of the instance profile to delete.
     pub instance_profile_name: Option<String>,
-    #[doc(hidden)]
-    pub _client: C,
+    pub(crate) _client: rboto::__private::Bound,
 }
-impl Default for DeleteInstanceProfileRequest {
-    fn default() -> Self {
-        Self::with_client(())
-    }
-}
-impl<C> DeleteInstanceProfileRequest<C> {
-    #[doc(hidden)]
-    pub fn with_client(client: C) -> Self {
-        Self {
-            instance_profile_name: None,
-            _client: client,
-        }
-    }
-    /// Sets `InstanceProfileName`.
-    pub fn instance_profile_name(mut self, v: impl Into<String>) -> Self {
-        self.instance_profile_name = Some(v.into());
-        self
-    }
-}
-impl<C> ::std::fmt::Debug for DeleteInstanceProfileRequest<C> {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.debug_struct("DeleteInstanceProfileRequest")
-            .field("instance_profile_name", &self.instance_profile_name)
-            .finish()
-    }
-}
-impl<C> rboto::IntoValue for DeleteInstanceProfileRequest<C> {
-    fn into_value(self) -> rboto::Value {
-        rboto::Value::Struct(vec![rv::opt(self.instance_profile_name)])
-    }
-}
-#[derive(Clone, PartialEq)]
-pub struct DeleteLoginProfileRequest<C = ()> {
+rboto::__structure!(
+    DeleteInstanceProfileInput "DeleteInstanceProfileRequest"[set debug into] {
+    instance_profile_name : String } { _client }
+);
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct DeleteLoginProfileInput {
     /// The name of the user whose password you want to delete.
     pub user_name: Option<String>,
-    #[doc(hidden)]
-    pub _client: C,
+    pub(crate) _client: rboto::__private::Bound,
 }
-impl Default for DeleteLoginProfileRequest {
-    fn default() -> Self {
-        Self::with_client(())
-    }
-}
-impl<C> DeleteLoginProfileRequest<C> {
-    #[doc(hidden)]
-    pub fn with_client(client: C) -> Self {
-        Self {
-            user_name: None,
-            _client: client,
-        }
-    }
-    /// Sets `UserName`.
-    pub fn user_name(mut self, v: impl Into<String>) -> Self {
-        self.user_name = Some(v.into());
-        self
-    }
-}
-impl<C> ::std::fmt::Debug for DeleteLoginProfileRequest<C> {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.debug_struct("DeleteLoginProfileRequest")
-            .field("user_name", &self.user_name)
-            .finish()
-    }
-}
-impl<C> rboto::IntoValue for DeleteLoginProfileRequest<C> {
-    fn into_value(self) -> rboto::Value {
-        rboto::Value::Struct(vec![rv::opt(self.user_name)])
-    }
-}
-#[derive(Clone, PartialEq)]
-pub struct DeleteOpenIdConnectProviderRequest<C = ()> {
+rboto::__structure!(
+    DeleteLoginProfileInput "DeleteLoginProfileRequest"[set debug into] { user_name :
+    String } { _client }
+);
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct DeleteOpenIdConnectProviderInput {
     /// The Amazon Resource Name (ARN) of the IAM OpenID Connect provider resource object to delete. You can get a list of OpenID Connect provider resource ARNs by using the [ListOpenIDConnectProviders](https://docs.aws.amazon.com/IAM/latest/APIReference/API_ListOpenIDConnectProviders.html) operation.
     pub open_id_connect_provider_arn: Option<String>,
-    #[doc(hidden)]
-    pub _client: C,
+    pub(crate) _client: rboto::__private::Bound,
 }
-impl Default for DeleteOpenIdConnectProviderRequest {
-    fn default() -> Self {
-        Self::with_client(())
-    }
-}
-impl<C> DeleteOpenIdConnectProviderRequest<C> {
-    #[doc(hidden)]
-    pub fn with_client(client: C) -> Self {
-        Self {
-            open_id_connect_provider_arn: None,
-            _client: client,
-        }
-    }
-    /// Sets `OpenIDConnectProviderArn`.
-    pub fn open_id_connect_provider_arn(mut self, v: impl Into<String>) -> Self {
-        self.open_id_connect_provider_arn = Some(v.into());
-        self
-    }
-}
-impl<C> ::std::fmt::Debug for DeleteOpenIdConnectProviderRequest<C> {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.debug_struct("DeleteOpenIdConnectProviderRequest")
-            .field("open_id_connect_provider_arn", &self.open_id_connect_provider_arn)
-            .finish()
-    }
-}
-impl<C> rboto::IntoValue for DeleteOpenIdConnectProviderRequest<C> {
-    fn into_value(self) -> rboto::Value {
-        rboto::Value::Struct(vec![rv::opt(self.open_id_connect_provider_arn)])
-    }
-}
-#[derive(Clone, PartialEq)]
-pub struct DeletePolicyRequest<C = ()> {
+rboto::__structure!(
+    DeleteOpenIdConnectProviderInput "DeleteOpenIDConnectProviderRequest"[set debug into]
+    { open_id_connect_provider_arn : String } { _client }
+);
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct DeletePolicyInput {
     /// The Amazon Resource Name (ARN) of the IAM policy you want to delete.
     pub policy_arn: Option<String>,
-    #[doc(hidden)]
-    pub _client: C,
+    pub(crate) _client: rboto::__private::Bound,
 }
-impl Default for DeletePolicyRequest {
-    fn default() -> Self {
-        Self::with_client(())
-    }
-}
-impl<C> DeletePolicyRequest<C> {
-    #[doc(hidden)]
-    pub fn with_client(client: C) -> Self {
-        Self {
-            policy_arn: None,
-            _client: client,
-        }
-    }
-    /// Sets `PolicyArn`.
-    pub fn policy_arn(mut self, v: impl Into<String>) -> Self {
-        self.policy_arn = Some(v.into());
-        self
-    }
-}
-impl<C> ::std::fmt::Debug for DeletePolicyRequest<C> {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.debug_struct("DeletePolicyRequest")
-            .field("policy_arn", &self.policy_arn)
-            .finish()
-    }
-}
-impl<C> rboto::IntoValue for DeletePolicyRequest<C> {
-    fn into_value(self) -> rboto::Value {
-        rboto::Value::Struct(vec![rv::opt(self.policy_arn)])
-    }
-}
-#[derive(Clone, PartialEq)]
-pub struct DeletePolicyVersionRequest<C = ()> {
+rboto::__structure!(
+    DeletePolicyInput "DeletePolicyRequest"[set debug into] { policy_arn : String } {
+    _client }
+);
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct DeletePolicyVersionInput {
     /// The Amazon Resource Name (ARN) of the IAM policy from which you want to delete a version.
     pub policy_arn: Option<String>,
     /// The policy version to delete.
     pub version_id: Option<String>,
-    #[doc(hidden)]
-    pub _client: C,
+    pub(crate) _client: rboto::__private::Bound,
 }
-impl Default for DeletePolicyVersionRequest {
-    fn default() -> Self {
-        Self::with_client(())
-    }
-}
-impl<C> DeletePolicyVersionRequest<C> {
-    #[doc(hidden)]
-    pub fn with_client(client: C) -> Self {
-        Self {
-            policy_arn: None,
-            version_id: None,
-            _client: client,
-        }
-    }
-    /// Sets `PolicyArn`.
-    pub fn policy_arn(mut self, v: impl Into<String>) -> Self {
-        self.policy_arn = Some(v.into());
-        self
-    }
-    /// Sets `VersionId`.
-    pub fn version_id(mut self, v: impl Into<String>) -> Self {
-        self.version_id = Some(v.into());
-        self
-    }
-}
-impl<C> ::std::fmt::Debug for DeletePolicyVersionRequest<C> {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.debug_struct("DeletePolicyVersionRequest")
-            .field("policy_arn", &self.policy_arn)
-            .field("version_id", &self.version_id)
-            .finish()
-    }
-}
-impl<C> rboto::IntoValue for DeletePolicyVersionRequest<C> {
-    fn into_value(self) -> rboto::Value {
-        rboto::Value::Struct(vec![rv::opt(self.policy_arn), rv::opt(self.version_id)])
-    }
-}
-#[derive(Clone, PartialEq)]
-pub struct DeleteRolePermissionsBoundaryRequest<C = ()> {
+rboto::__structure!(
+    DeletePolicyVersionInput "DeletePolicyVersionRequest"[set debug into] { policy_arn :
+    String, version_id : String } { _client }
+);
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct DeleteRolePermissionsBoundaryInput {
     /// The name (friendly name, not ARN) of the IAM role from which you want to remove the permissions boundary.
     pub role_name: Option<String>,
-    #[doc(hidden)]
-    pub _client: C,
+    pub(crate) _client: rboto::__private::Bound,
 }
-impl Default for DeleteRolePermissionsBoundaryRequest {
-    fn default() -> Self {
-        Self::with_client(())
-    }
-}
-impl<C> DeleteRolePermissionsBoundaryRequest<C> {
-    #[doc(hidden)]
-    pub fn with_client(client: C) -> Self {
-        Self {
-            role_name: None,
-            _client: client,
-        }
-    }
-    /// Sets `RoleName`.
-    pub fn role_name(mut self, v: impl Into<String>) -> Self {
-        self.role_name = Some(v.into());
-        self
-    }
-}
-impl<C> ::std::fmt::Debug for DeleteRolePermissionsBoundaryRequest<C> {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.debug_struct("DeleteRolePermissionsBoundaryRequest")
-            .field("role_name", &self.role_name)
-            .finish()
-    }
-}
-impl<C> rboto::IntoValue for DeleteRolePermissionsBoundaryRequest<C> {
-    fn into_value(self) -> rboto::Value {
-        rboto::Value::Struct(vec![rv::opt(self.role_name)])
-    }
-}
-#[derive(Clone, PartialEq)]
-pub struct DeleteRolePolicyRequest<C = ()> {
+rboto::__structure!(
+    DeleteRolePermissionsBoundaryInput "DeleteRolePermissionsBoundaryRequest"[set debug
+    into] { role_name : String } { _client }
+);
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct DeleteRolePolicyInput {
     /// The name (friendly name, not ARN) identifying the role that the policy is embedded in.
     pub role_name: Option<String>,
     /// The name of the inline policy to delete from the specified IAM role.
     pub policy_name: Option<String>,
-    #[doc(hidden)]
-    pub _client: C,
+    pub(crate) _client: rboto::__private::Bound,
 }
-impl Default for DeleteRolePolicyRequest {
-    fn default() -> Self {
-        Self::with_client(())
-    }
-}
-impl<C> DeleteRolePolicyRequest<C> {
-    #[doc(hidden)]
-    pub fn with_client(client: C) -> Self {
-        Self {
-            role_name: None,
-            policy_name: None,
-            _client: client,
-        }
-    }
-    /// Sets `RoleName`.
-    pub fn role_name(mut self, v: impl Into<String>) -> Self {
-        self.role_name = Some(v.into());
-        self
-    }
-    /// Sets `PolicyName`.
-    pub fn policy_name(mut self, v: impl Into<String>) -> Self {
-        self.policy_name = Some(v.into());
-        self
-    }
-}
-impl<C> ::std::fmt::Debug for DeleteRolePolicyRequest<C> {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.debug_struct("DeleteRolePolicyRequest")
-            .field("role_name", &self.role_name)
-            .field("policy_name", &self.policy_name)
-            .finish()
-    }
-}
-impl<C> rboto::IntoValue for DeleteRolePolicyRequest<C> {
-    fn into_value(self) -> rboto::Value {
-        rboto::Value::Struct(vec![rv::opt(self.role_name), rv::opt(self.policy_name)])
-    }
-}
-#[derive(Clone, PartialEq)]
-pub struct DeleteRoleRequest<C = ()> {
+rboto::__structure!(
+    DeleteRolePolicyInput "DeleteRolePolicyRequest"[set debug into] { role_name : String,
+    policy_name : String } { _client }
+);
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct DeleteRoleInput {
     /// The name of the role to delete.
     pub role_name: Option<String>,
-    #[doc(hidden)]
-    pub _client: C,
+    pub(crate) _client: rboto::__private::Bound,
 }
-impl Default for DeleteRoleRequest {
-    fn default() -> Self {
-        Self::with_client(())
+rboto::__structure!(
+    DeleteRoleInput "DeleteRoleRequest"[set debug into] { role_name : String } { _client
     }
-}
-impl<C> DeleteRoleRequest<C> {
-    #[doc(hidden)]
-    pub fn with_client(client: C) -> Self {
-        Self {
-            role_name: None,
-            _client: client,
-        }
-    }
-    /// Sets `RoleName`.
-    pub fn role_name(mut self, v: impl Into<String>) -> Self {
-        self.role_name = Some(v.into());
-        self
-    }
-}
-impl<C> ::std::fmt::Debug for DeleteRoleRequest<C> {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.debug_struct("DeleteRoleRequest").field("role_name", &self.role_name).finish()
-    }
-}
-impl<C> rboto::IntoValue for DeleteRoleRequest<C> {
-    fn into_value(self) -> rboto::Value {
-        rboto::Value::Struct(vec![rv::opt(self.role_name)])
-    }
-}
-#[derive(Clone, PartialEq)]
-pub struct DeleteSamlProviderRequest<C = ()> {
+);
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct DeleteSamlProviderInput {
     /// The Amazon Resource Name (ARN) of the SAML provider to delete.
     pub saml_provider_arn: Option<String>,
-    #[doc(hidden)]
-    pub _client: C,
+    pub(crate) _client: rboto::__private::Bound,
 }
-impl Default for DeleteSamlProviderRequest {
-    fn default() -> Self {
-        Self::with_client(())
-    }
-}
-impl<C> DeleteSamlProviderRequest<C> {
-    #[doc(hidden)]
-    pub fn with_client(client: C) -> Self {
-        Self {
-            saml_provider_arn: None,
-            _client: client,
-        }
-    }
-    /// Sets `SAMLProviderArn`.
-    pub fn saml_provider_arn(mut self, v: impl Into<String>) -> Self {
-        self.saml_provider_arn = Some(v.into());
-        self
-    }
-}
-impl<C> ::std::fmt::Debug for DeleteSamlProviderRequest<C> {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.debug_struct("DeleteSamlProviderRequest")
-            .field("saml_provider_arn", &self.saml_provider_arn)
-            .finish()
-    }
-}
-impl<C> rboto::IntoValue for DeleteSamlProviderRequest<C> {
-    fn into_value(self) -> rboto::Value {
-        rboto::Value::Struct(vec![rv::opt(self.saml_provider_arn)])
-    }
-}
-#[derive(Clone, PartialEq)]
-pub struct DeleteSshPublicKeyRequest<C = ()> {
+rboto::__structure!(
+    DeleteSamlProviderInput "DeleteSAMLProviderRequest"[set debug into] {
+    saml_provider_arn : String } { _client }
+);
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct DeleteSshPublicKeyInput {
     /// The name of the IAM user associated with the SSH public key.
     pub user_name: Option<String>,
     /// The unique identifier for the SSH public key.
     pub ssh_public_key_id: Option<String>,
-    #[doc(hidden)]
-    pub _client: C,
+    pub(crate) _client: rboto::__private::Bound,
 }
-impl Default for DeleteSshPublicKeyRequest {
-    fn default() -> Self {
-        Self::with_client(())
-    }
-}
-impl<C> DeleteSshPublicKeyRequest<C> {
-    #[doc(hidden)]
-    pub fn with_client(client: C) -> Self {
-        Self {
-            user_name: None,
-            ssh_public_key_id: None,
-            _client: client,
-        }
-    }
-    /// Sets `UserName`.
-    pub fn user_name(mut self, v: impl Into<String>) -> Self {
-        self.user_name = Some(v.into());
-        self
-    }
-    /// Sets `SSHPublicKeyId`.
-    pub fn ssh_public_key_id(mut self, v: impl Into<String>) -> Self {
-        self.ssh_public_key_id = Some(v.into());
-        self
-    }
-}
-impl<C> ::std::fmt::Debug for DeleteSshPublicKeyRequest<C> {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.debug_struct("DeleteSshPublicKeyRequest")
-            .field("user_name", &self.user_name)
-            .field("ssh_public_key_id", &self.ssh_public_key_id)
-            .finish()
-    }
-}
-impl<C> rboto::IntoValue for DeleteSshPublicKeyRequest<C> {
-    fn into_value(self) -> rboto::Value {
-        rboto::Value::Struct(
-            vec![rv::opt(self.user_name), rv::opt(self.ssh_public_key_id)],
-        )
-    }
-}
-#[derive(Clone, PartialEq)]
-pub struct DeleteServerCertificateRequest<C = ()> {
+rboto::__structure!(
+    DeleteSshPublicKeyInput "DeleteSSHPublicKeyRequest"[set debug into] { user_name :
+    String, ssh_public_key_id : String } { _client }
+);
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct DeleteServerCertificateInput {
     /// The name of the server certificate you want to delete.
     pub server_certificate_name: Option<String>,
-    #[doc(hidden)]
-    pub _client: C,
+    pub(crate) _client: rboto::__private::Bound,
 }
-impl Default for DeleteServerCertificateRequest {
-    fn default() -> Self {
-        Self::with_client(())
-    }
-}
-impl<C> DeleteServerCertificateRequest<C> {
-    #[doc(hidden)]
-    pub fn with_client(client: C) -> Self {
-        Self {
-            server_certificate_name: None,
-            _client: client,
-        }
-    }
-    /// Sets `ServerCertificateName`.
-    pub fn server_certificate_name(mut self, v: impl Into<String>) -> Self {
-        self.server_certificate_name = Some(v.into());
-        self
-    }
-}
-impl<C> ::std::fmt::Debug for DeleteServerCertificateRequest<C> {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.debug_struct("DeleteServerCertificateRequest")
-            .field("server_certificate_name", &self.server_certificate_name)
-            .finish()
-    }
-}
-impl<C> rboto::IntoValue for DeleteServerCertificateRequest<C> {
-    fn into_value(self) -> rboto::Value {
-        rboto::Value::Struct(vec![rv::opt(self.server_certificate_name)])
-    }
-}
-#[derive(Clone, PartialEq)]
-pub struct DeleteServiceLinkedRoleRequest<C = ()> {
+rboto::__structure!(
+    DeleteServerCertificateInput "DeleteServerCertificateRequest"[set debug into] {
+    server_certificate_name : String } { _client }
+);
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct DeleteServiceLinkedRoleInput {
     /// The name of the service-linked role to be deleted.
     pub role_name: Option<String>,
-    #[doc(hidden)]
-    pub _client: C,
+    pub(crate) _client: rboto::__private::Bound,
 }
-impl Default for DeleteServiceLinkedRoleRequest {
-    fn default() -> Self {
-        Self::with_client(())
-    }
-}
-impl<C> DeleteServiceLinkedRoleRequest<C> {
-    #[doc(hidden)]
-    pub fn with_client(client: C) -> Self {
-        Self {
-            role_name: None,
-            _client: client,
-        }
-    }
-    /// Sets `RoleName`.
-    pub fn role_name(mut self, v: impl Into<String>) -> Self {
-        self.role_name = Some(v.into());
-        self
-    }
-}
-impl<C> ::std::fmt::Debug for DeleteServiceLinkedRoleRequest<C> {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.debug_struct("DeleteServiceLinkedRoleRequest")
-            .field("role_name", &self.role_name)
-            .finish()
-    }
-}
-impl<C> rboto::IntoValue for DeleteServiceLinkedRoleRequest<C> {
-    fn into_value(self) -> rboto::Value {
-        rboto::Value::Struct(vec![rv::opt(self.role_name)])
-    }
-}
-#[derive(Clone, PartialEq)]
-pub struct DeleteServiceSpecificCredentialRequest<C = ()> {
+rboto::__structure!(
+    DeleteServiceLinkedRoleInput "DeleteServiceLinkedRoleRequest"[set debug into] {
+    role_name : String } { _client }
+);
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct DeleteServiceSpecificCredentialInput {
     /// The name of the IAM user associated with the service-specific credential. If this value is not specified, then the operation assumes the user whose credentials are used to call the operation.
     pub user_name: Option<String>,
     /// The unique identifier of the service-specific credential. You can get this value by calling [ListServiceSpecificCredentials](https://docs.aws.amazon.com/IAM/latest/APIReference/API_ListServiceSpecificCredentials.html).
     pub service_specific_credential_id: Option<String>,
-    #[doc(hidden)]
-    pub _client: C,
+    pub(crate) _client: rboto::__private::Bound,
 }
-impl Default for DeleteServiceSpecificCredentialRequest {
-    fn default() -> Self {
-        Self::with_client(())
+rboto::__structure!(
+    DeleteServiceSpecificCredentialInput "DeleteServiceSpecificCredentialRequest"[set
+    debug into] { user_name : String, service_specific_credential_id : String } { _client
     }
-}
-impl<C> DeleteServiceSpecificCredentialRequest<C> {
-    #[doc(hidden)]
-    pub fn with_client(client: C) -> Self {
-        Self {
-            user_name: None,
-            service_specific_credential_id: None,
-            _client: client,
-        }
-    }
-    /// Sets `UserName`.
-    pub fn user_name(mut self, v: impl Into<String>) -> Self {
-        self.user_name = Some(v.into());
-        self
-    }
-    /// Sets `ServiceSpecificCredentialId`.
-    pub fn service_specific_credential_id(mut self, v: impl Into<String>) -> Self {
-        self.service_specific_credential_id = Some(v.into());
-        self
-    }
-}
-impl<C> ::std::fmt::Debug for DeleteServiceSpecificCredentialRequest<C> {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.debug_struct("DeleteServiceSpecificCredentialRequest")
-            .field("user_name", &self.user_name)
-            .field(
-                "service_specific_credential_id",
-                &self.service_specific_credential_id,
-            )
-            .finish()
-    }
-}
-impl<C> rboto::IntoValue for DeleteServiceSpecificCredentialRequest<C> {
-    fn into_value(self) -> rboto::Value {
-        rboto::Value::Struct(
-            vec![rv::opt(self.user_name), rv::opt(self.service_specific_credential_id)],
-        )
-    }
-}
-#[derive(Clone, PartialEq)]
-pub struct DeleteSigningCertificateRequest<C = ()> {
+);
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct DeleteSigningCertificateInput {
     /// The name of the user the signing certificate belongs to.
     pub user_name: Option<String>,
     /// The ID of the signing certificate to delete.
     pub certificate_id: Option<String>,
-    #[doc(hidden)]
-    pub _client: C,
+    pub(crate) _client: rboto::__private::Bound,
 }
-impl Default for DeleteSigningCertificateRequest {
-    fn default() -> Self {
-        Self::with_client(())
-    }
-}
-impl<C> DeleteSigningCertificateRequest<C> {
-    #[doc(hidden)]
-    pub fn with_client(client: C) -> Self {
-        Self {
-            user_name: None,
-            certificate_id: None,
-            _client: client,
-        }
-    }
-    /// Sets `UserName`.
-    pub fn user_name(mut self, v: impl Into<String>) -> Self {
-        self.user_name = Some(v.into());
-        self
-    }
-    /// Sets `CertificateId`.
-    pub fn certificate_id(mut self, v: impl Into<String>) -> Self {
-        self.certificate_id = Some(v.into());
-        self
-    }
-}
-impl<C> ::std::fmt::Debug for DeleteSigningCertificateRequest<C> {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.debug_struct("DeleteSigningCertificateRequest")
-            .field("user_name", &self.user_name)
-            .field("certificate_id", &self.certificate_id)
-            .finish()
-    }
-}
-impl<C> rboto::IntoValue for DeleteSigningCertificateRequest<C> {
-    fn into_value(self) -> rboto::Value {
-        rboto::Value::Struct(vec![rv::opt(self.user_name), rv::opt(self.certificate_id)])
-    }
-}
-#[derive(Clone, PartialEq)]
-pub struct DeleteUserPermissionsBoundaryRequest<C = ()> {
+rboto::__structure!(
+    DeleteSigningCertificateInput "DeleteSigningCertificateRequest"[set debug into] {
+    user_name : String, certificate_id : String } { _client }
+);
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct DeleteUserPermissionsBoundaryInput {
     /// The name (friendly name, not ARN) of the IAM user from which you want to remove the permissions boundary.
     pub user_name: Option<String>,
-    #[doc(hidden)]
-    pub _client: C,
+    pub(crate) _client: rboto::__private::Bound,
 }
-impl Default for DeleteUserPermissionsBoundaryRequest {
-    fn default() -> Self {
-        Self::with_client(())
-    }
-}
-impl<C> DeleteUserPermissionsBoundaryRequest<C> {
-    #[doc(hidden)]
-    pub fn with_client(client: C) -> Self {
-        Self {
-            user_name: None,
-            _client: client,
-        }
-    }
-    /// Sets `UserName`.
-    pub fn user_name(mut self, v: impl Into<String>) -> Self {
-        self.user_name = Some(v.into());
-        self
-    }
-}
-impl<C> ::std::fmt::Debug for DeleteUserPermissionsBoundaryRequest<C> {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.debug_struct("DeleteUserPermissionsBoundaryRequest")
-            .field("user_name", &self.user_name)
-            .finish()
-    }
-}
-impl<C> rboto::IntoValue for DeleteUserPermissionsBoundaryRequest<C> {
-    fn into_value(self) -> rboto::Value {
-        rboto::Value::Struct(vec![rv::opt(self.user_name)])
-    }
-}
-#[derive(Clone, PartialEq)]
-pub struct DeleteUserPolicyRequest<C = ()> {
+rboto::__structure!(
+    DeleteUserPermissionsBoundaryInput "DeleteUserPermissionsBoundaryRequest"[set debug
+    into] { user_name : String } { _client }
+);
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct DeleteUserPolicyInput {
     /// The name (friendly name, not ARN) identifying the user that the policy is embedded in.
     pub user_name: Option<String>,
     /// The name identifying the policy document to delete.
     pub policy_name: Option<String>,
-    #[doc(hidden)]
-    pub _client: C,
+    pub(crate) _client: rboto::__private::Bound,
 }
-impl Default for DeleteUserPolicyRequest {
-    fn default() -> Self {
-        Self::with_client(())
-    }
-}
-impl<C> DeleteUserPolicyRequest<C> {
-    #[doc(hidden)]
-    pub fn with_client(client: C) -> Self {
-        Self {
-            user_name: None,
-            policy_name: None,
-            _client: client,
-        }
-    }
-    /// Sets `UserName`.
-    pub fn user_name(mut self, v: impl Into<String>) -> Self {
-        self.user_name = Some(v.into());
-        self
-    }
-    /// Sets `PolicyName`.
-    pub fn policy_name(mut self, v: impl Into<String>) -> Self {
-        self.policy_name = Some(v.into());
-        self
-    }
-}
-impl<C> ::std::fmt::Debug for DeleteUserPolicyRequest<C> {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.debug_struct("DeleteUserPolicyRequest")
-            .field("user_name", &self.user_name)
-            .field("policy_name", &self.policy_name)
-            .finish()
-    }
-}
-impl<C> rboto::IntoValue for DeleteUserPolicyRequest<C> {
-    fn into_value(self) -> rboto::Value {
-        rboto::Value::Struct(vec![rv::opt(self.user_name), rv::opt(self.policy_name)])
-    }
-}
-#[derive(Clone, PartialEq)]
-pub struct DeleteUserRequest<C = ()> {
+rboto::__structure!(
+    DeleteUserPolicyInput "DeleteUserPolicyRequest"[set debug into] { user_name : String,
+    policy_name : String } { _client }
+);
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct DeleteUserInput {
     /// The name of the user to delete.
     pub user_name: Option<String>,
-    #[doc(hidden)]
-    pub _client: C,
+    pub(crate) _client: rboto::__private::Bound,
 }
-impl Default for DeleteUserRequest {
-    fn default() -> Self {
-        Self::with_client(())
+rboto::__structure!(
+    DeleteUserInput "DeleteUserRequest"[set debug into] { user_name : String } { _client
     }
-}
-impl<C> DeleteUserRequest<C> {
-    #[doc(hidden)]
-    pub fn with_client(client: C) -> Self {
-        Self {
-            user_name: None,
-            _client: client,
-        }
-    }
-    /// Sets `UserName`.
-    pub fn user_name(mut self, v: impl Into<String>) -> Self {
-        self.user_name = Some(v.into());
-        self
-    }
-}
-impl<C> ::std::fmt::Debug for DeleteUserRequest<C> {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.debug_struct("DeleteUserRequest").field("user_name", &self.user_name).finish()
-    }
-}
-impl<C> rboto::IntoValue for DeleteUserRequest<C> {
-    fn into_value(self) -> rboto::Value {
-        rboto::Value::Struct(vec![rv::opt(self.user_name)])
-    }
-}
-#[derive(Clone, PartialEq)]
-pub struct DeleteVirtualMfaDeviceRequest<C = ()> {
+);
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct DeleteVirtualMfaDeviceInput {
     /// The serial number that uniquely identifies the MFA device. For virtual MFA devices, the serial number is the same as the ARN.
     pub serial_number: Option<String>,
-    #[doc(hidden)]
-    pub _client: C,
+    pub(crate) _client: rboto::__private::Bound,
 }
-impl Default for DeleteVirtualMfaDeviceRequest {
-    fn default() -> Self {
-        Self::with_client(())
-    }
-}
-impl<C> DeleteVirtualMfaDeviceRequest<C> {
-    #[doc(hidden)]
-    pub fn with_client(client: C) -> Self {
-        Self {
-            serial_number: None,
-            _client: client,
-        }
-    }
-    /// Sets `SerialNumber`.
-    pub fn serial_number(mut self, v: impl Into<String>) -> Self {
-        self.serial_number = Some(v.into());
-        self
-    }
-}
-impl<C> ::std::fmt::Debug for DeleteVirtualMfaDeviceRequest<C> {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.debug_struct("DeleteVirtualMfaDeviceRequest")
-            .field("serial_number", &self.serial_number)
-            .finish()
-    }
-}
-impl<C> rboto::IntoValue for DeleteVirtualMfaDeviceRequest<C> {
-    fn into_value(self) -> rboto::Value {
-        rboto::Value::Struct(vec![rv::opt(self.serial_number)])
-    }
-}
-#[derive(Clone, PartialEq)]
-pub struct DetachGroupPolicyRequest<C = ()> {
+rboto::__structure!(
+    DeleteVirtualMfaDeviceInput "DeleteVirtualMFADeviceRequest"[set debug into] {
+    serial_number : String } { _client }
+);
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct DetachGroupPolicyInput {
     /// The name (friendly name, not ARN) of the IAM group to detach the policy from.
     pub group_name: Option<String>,
     /// The Amazon Resource Name (ARN) of the IAM policy you want to detach.
     pub policy_arn: Option<String>,
-    #[doc(hidden)]
-    pub _client: C,
+    pub(crate) _client: rboto::__private::Bound,
 }
-impl Default for DetachGroupPolicyRequest {
-    fn default() -> Self {
-        Self::with_client(())
-    }
-}
-impl<C> DetachGroupPolicyRequest<C> {
-    #[doc(hidden)]
-    pub fn with_client(client: C) -> Self {
-        Self {
-            group_name: None,
-            policy_arn: None,
-            _client: client,
-        }
-    }
-    /// Sets `GroupName`.
-    pub fn group_name(mut self, v: impl Into<String>) -> Self {
-        self.group_name = Some(v.into());
-        self
-    }
-    /// Sets `PolicyArn`.
-    pub fn policy_arn(mut self, v: impl Into<String>) -> Self {
-        self.policy_arn = Some(v.into());
-        self
-    }
-}
-impl<C> ::std::fmt::Debug for DetachGroupPolicyRequest<C> {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.debug_struct("DetachGroupPolicyRequest")
-            .field("group_name", &self.group_name)
-            .field("policy_arn", &self.policy_arn)
-            .finish()
-    }
-}
-impl<C> rboto::IntoValue for DetachGroupPolicyRequest<C> {
-    fn into_value(self) -> rboto::Value {
-        rboto::Value::Struct(vec![rv::opt(self.group_name), rv::opt(self.policy_arn)])
-    }
-}
-#[derive(Clone, PartialEq)]
-pub struct DetachRolePolicyRequest<C = ()> {
+rboto::__structure!(
+    DetachGroupPolicyInput "DetachGroupPolicyRequest"[set debug into] { group_name :
+    String, policy_arn : String } { _client }
+);
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct DetachRolePolicyInput {
     /// The name (friendly name, not ARN) of the IAM role to detach the policy from.
     pub role_name: Option<String>,
     /// The Amazon Resource Name (ARN) of the IAM policy you want to detach.
     pub policy_arn: Option<String>,
-    #[doc(hidden)]
-    pub _client: C,
+    pub(crate) _client: rboto::__private::Bound,
 }
-impl Default for DetachRolePolicyRequest {
-    fn default() -> Self {
-        Self::with_client(())
-    }
-}
-impl<C> DetachRolePolicyRequest<C> {
-    #[doc(hidden)]
-    pub fn with_client(client: C) -> Self {
-        Self {
-            role_name: None,
-            policy_arn: None,
-            _client: client,
-        }
-    }
-    /// Sets `RoleName`.
-    pub fn role_name(mut self, v: impl Into<String>) -> Self {
-        self.role_name = Some(v.into());
-        self
-    }
-    /// Sets `PolicyArn`.
-    pub fn policy_arn(mut self, v: impl Into<String>) -> Self {
-        self.policy_arn = Some(v.into());
-        self
-    }
-}
-impl<C> ::std::fmt::Debug for DetachRolePolicyRequest<C> {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.debug_struct("DetachRolePolicyRequest")
-            .field("role_name", &self.role_name)
-            .field("policy_arn", &self.policy_arn)
-            .finish()
-    }
-}
-impl<C> rboto::IntoValue for DetachRolePolicyRequest<C> {
-    fn into_value(self) -> rboto::Value {
-        rboto::Value::Struct(vec![rv::opt(self.role_name), rv::opt(self.policy_arn)])
-    }
-}
-#[derive(Clone, PartialEq)]
-pub struct DetachUserPolicyRequest<C = ()> {
+rboto::__structure!(
+    DetachRolePolicyInput "DetachRolePolicyRequest"[set debug into] { role_name : String,
+    policy_arn : String } { _client }
+);
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct DetachUserPolicyInput {
     /// The name (friendly name, not ARN) of the IAM user to detach the policy from.
     pub user_name: Option<String>,
     /// The Amazon Resource Name (ARN) of the IAM policy you want to detach.
     pub policy_arn: Option<String>,
-    #[doc(hidden)]
-    pub _client: C,
+    pub(crate) _client: rboto::__private::Bound,
 }
-impl Default for DetachUserPolicyRequest {
-    fn default() -> Self {
-        Self::with_client(())
-    }
+rboto::__structure!(
+    DetachUserPolicyInput "DetachUserPolicyRequest"[set debug into] { user_name : String,
+    policy_arn : String } { _client }
+);
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct DisableOrganizationsRootCredentialsManagementInput {
+    pub(crate) _client: rboto::__private::Bound,
 }
-impl<C> DetachUserPolicyRequest<C> {
-    #[doc(hidden)]
-    pub fn with_client(client: C) -> Self {
-        Self {
-            user_name: None,
-            policy_arn: None,
-            _client: client,
-        }
-    }
-    /// Sets `UserName`.
-    pub fn user_name(mut self, v: impl Into<String>) -> Self {
-        self.user_name = Some(v.into());
-        self
-    }
-    /// Sets `PolicyArn`.
-    pub fn policy_arn(mut self, v: impl Into<String>) -> Self {
-        self.policy_arn = Some(v.into());
-        self
-    }
+rboto::__structure!(
+    DisableOrganizationsRootCredentialsManagementInput
+    "DisableOrganizationsRootCredentialsManagementRequest"[set debug into] {} { _client }
+);
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct DisableOrganizationsRootSessionsInput {
+    pub(crate) _client: rboto::__private::Bound,
 }
-impl<C> ::std::fmt::Debug for DetachUserPolicyRequest<C> {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.debug_struct("DetachUserPolicyRequest")
-            .field("user_name", &self.user_name)
-            .field("policy_arn", &self.policy_arn)
-            .finish()
-    }
-}
-impl<C> rboto::IntoValue for DetachUserPolicyRequest<C> {
-    fn into_value(self) -> rboto::Value {
-        rboto::Value::Struct(vec![rv::opt(self.user_name), rv::opt(self.policy_arn)])
-    }
-}
-#[derive(Clone, PartialEq)]
-pub struct DisableOrganizationsRootCredentialsManagementRequest<C = ()> {
-    #[doc(hidden)]
-    pub _client: C,
-}
-impl Default for DisableOrganizationsRootCredentialsManagementRequest {
-    fn default() -> Self {
-        Self::with_client(())
-    }
-}
-impl<C> DisableOrganizationsRootCredentialsManagementRequest<C> {
-    #[doc(hidden)]
-    pub fn with_client(client: C) -> Self {
-        Self { _client: client }
-    }
-}
-impl<C> ::std::fmt::Debug for DisableOrganizationsRootCredentialsManagementRequest<C> {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.debug_struct("DisableOrganizationsRootCredentialsManagementRequest").finish()
-    }
-}
-impl<C> rboto::IntoValue for DisableOrganizationsRootCredentialsManagementRequest<C> {
-    fn into_value(self) -> rboto::Value {
-        rboto::Value::Struct(vec![])
-    }
-}
-#[derive(Clone, PartialEq)]
-pub struct DisableOrganizationsRootSessionsRequest<C = ()> {
-    #[doc(hidden)]
-    pub _client: C,
-}
-impl Default for DisableOrganizationsRootSessionsRequest {
-    fn default() -> Self {
-        Self::with_client(())
-    }
-}
-impl<C> DisableOrganizationsRootSessionsRequest<C> {
-    #[doc(hidden)]
-    pub fn with_client(client: C) -> Self {
-        Self { _client: client }
-    }
-}
-impl<C> ::std::fmt::Debug for DisableOrganizationsRootSessionsRequest<C> {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.debug_struct("DisableOrganizationsRootSessionsRequest").finish()
-    }
-}
-impl<C> rboto::IntoValue for DisableOrganizationsRootSessionsRequest<C> {
-    fn into_value(self) -> rboto::Value {
-        rboto::Value::Struct(vec![])
-    }
-}
-#[derive(Clone, PartialEq)]
-pub struct EnableMfaDeviceRequest<C = ()> {
+rboto::__structure!(
+    DisableOrganizationsRootSessionsInput "DisableOrganizationsRootSessionsRequest"[set
+    debug into] {} { _client }
+);
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct EnableMfaDeviceInput {
     /// The name of the IAM user for whom you want to enable the MFA device.
     pub user_name: Option<String>,
     /// The serial number that uniquely identifies the MFA device. For virtual MFA devices, the serial number is the device ARN.
@@ -2650,793 +733,221 @@ pub struct EnableMfaDeviceRequest<C = ()> {
     pub authentication_code1: Option<String>,
     /// A subsequent authentication code emitted by the device.
     pub authentication_code2: Option<String>,
-    #[doc(hidden)]
-    pub _client: C,
+    pub(crate) _client: rboto::__private::Bound,
 }
-impl Default for EnableMfaDeviceRequest {
-    fn default() -> Self {
-        Self::with_client(())
-    }
+rboto::__structure!(
+    EnableMfaDeviceInput "EnableMFADeviceRequest"[set debug into] { user_name : String,
+    serial_number : String, authentication_code1 : String, authentication_code2 : String
+    } { _client }
+);
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct EnableOrganizationsRootCredentialsManagementInput {
+    pub(crate) _client: rboto::__private::Bound,
 }
-impl<C> EnableMfaDeviceRequest<C> {
-    #[doc(hidden)]
-    pub fn with_client(client: C) -> Self {
-        Self {
-            user_name: None,
-            serial_number: None,
-            authentication_code1: None,
-            authentication_code2: None,
-            _client: client,
-        }
-    }
-    /// Sets `UserName`.
-    pub fn user_name(mut self, v: impl Into<String>) -> Self {
-        self.user_name = Some(v.into());
-        self
-    }
-    /// Sets `SerialNumber`.
-    pub fn serial_number(mut self, v: impl Into<String>) -> Self {
-        self.serial_number = Some(v.into());
-        self
-    }
-    /// Sets `AuthenticationCode1`.
-    pub fn authentication_code1(mut self, v: impl Into<String>) -> Self {
-        self.authentication_code1 = Some(v.into());
-        self
-    }
-    /// Sets `AuthenticationCode2`.
-    pub fn authentication_code2(mut self, v: impl Into<String>) -> Self {
-        self.authentication_code2 = Some(v.into());
-        self
-    }
+rboto::__structure!(
+    EnableOrganizationsRootCredentialsManagementInput
+    "EnableOrganizationsRootCredentialsManagementRequest"[set debug into] {} { _client }
+);
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct EnableOrganizationsRootSessionsInput {
+    pub(crate) _client: rboto::__private::Bound,
 }
-impl<C> ::std::fmt::Debug for EnableMfaDeviceRequest<C> {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.debug_struct("EnableMfaDeviceRequest")
-            .field("user_name", &self.user_name)
-            .field("serial_number", &self.serial_number)
-            .field("authentication_code1", &self.authentication_code1)
-            .field("authentication_code2", &self.authentication_code2)
-            .finish()
-    }
-}
-impl<C> rboto::IntoValue for EnableMfaDeviceRequest<C> {
-    fn into_value(self) -> rboto::Value {
-        rboto::Value::Struct(
-            vec![
-                rv::opt(self.user_name), rv::opt(self.serial_number), rv::opt(self
-                .authentication_code1), rv::opt(self.authentication_code2)
-            ],
-        )
-    }
-}
-#[derive(Clone, PartialEq)]
-pub struct EnableOrganizationsRootCredentialsManagementRequest<C = ()> {
-    #[doc(hidden)]
-    pub _client: C,
-}
-impl Default for EnableOrganizationsRootCredentialsManagementRequest {
-    fn default() -> Self {
-        Self::with_client(())
-    }
-}
-impl<C> EnableOrganizationsRootCredentialsManagementRequest<C> {
-    #[doc(hidden)]
-    pub fn with_client(client: C) -> Self {
-        Self { _client: client }
-    }
-}
-impl<C> ::std::fmt::Debug for EnableOrganizationsRootCredentialsManagementRequest<C> {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.debug_struct("EnableOrganizationsRootCredentialsManagementRequest").finish()
-    }
-}
-impl<C> rboto::IntoValue for EnableOrganizationsRootCredentialsManagementRequest<C> {
-    fn into_value(self) -> rboto::Value {
-        rboto::Value::Struct(vec![])
-    }
-}
-#[derive(Clone, PartialEq)]
-pub struct EnableOrganizationsRootSessionsRequest<C = ()> {
-    #[doc(hidden)]
-    pub _client: C,
-}
-impl Default for EnableOrganizationsRootSessionsRequest {
-    fn default() -> Self {
-        Self::with_client(())
-    }
-}
-impl<C> EnableOrganizationsRootSessionsRequest<C> {
-    #[doc(hidden)]
-    pub fn with_client(client: C) -> Self {
-        Self { _client: client }
-    }
-}
-impl<C> ::std::fmt::Debug for EnableOrganizationsRootSessionsRequest<C> {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.debug_struct("EnableOrganizationsRootSessionsRequest").finish()
-    }
-}
-impl<C> rboto::IntoValue for EnableOrganizationsRootSessionsRequest<C> {
-    fn into_value(self) -> rboto::Value {
-        rboto::Value::Struct(vec![])
-    }
-}
-#[derive(Clone, PartialEq)]
-pub struct GenerateOrganizationsAccessReportRequest<C = ()> {
+rboto::__structure!(
+    EnableOrganizationsRootSessionsInput "EnableOrganizationsRootSessionsRequest"[set
+    debug into] {} { _client }
+);
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct GenerateOrganizationsAccessReportInput {
     /// The path of the Organizations entity (root, OU, or account). You can build an entity path using the known structure of your organization. For example, assume that your account ID is `123456789012` and its parent OU ID is `ou-rge0-awsabcde`. The organization root ID is `r-f6g7h8i9j0example` and your organization ID is `o-a1b2c3d4e5`.
     pub entity_path: Option<String>,
     /// The identifier of the Organizations service control policy (SCP). This parameter is optional.
     pub organizations_policy_id: Option<String>,
-    #[doc(hidden)]
-    pub _client: C,
+    pub(crate) _client: rboto::__private::Bound,
 }
-impl Default for GenerateOrganizationsAccessReportRequest {
-    fn default() -> Self {
-        Self::with_client(())
-    }
-}
-impl<C> GenerateOrganizationsAccessReportRequest<C> {
-    #[doc(hidden)]
-    pub fn with_client(client: C) -> Self {
-        Self {
-            entity_path: None,
-            organizations_policy_id: None,
-            _client: client,
-        }
-    }
-    /// Sets `EntityPath`.
-    pub fn entity_path(mut self, v: impl Into<String>) -> Self {
-        self.entity_path = Some(v.into());
-        self
-    }
-    /// Sets `OrganizationsPolicyId`.
-    pub fn organizations_policy_id(mut self, v: impl Into<String>) -> Self {
-        self.organizations_policy_id = Some(v.into());
-        self
-    }
-}
-impl<C> ::std::fmt::Debug for GenerateOrganizationsAccessReportRequest<C> {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.debug_struct("GenerateOrganizationsAccessReportRequest")
-            .field("entity_path", &self.entity_path)
-            .field("organizations_policy_id", &self.organizations_policy_id)
-            .finish()
-    }
-}
-impl<C> rboto::IntoValue for GenerateOrganizationsAccessReportRequest<C> {
-    fn into_value(self) -> rboto::Value {
-        rboto::Value::Struct(
-            vec![rv::opt(self.entity_path), rv::opt(self.organizations_policy_id)],
-        )
-    }
-}
-#[derive(Clone, PartialEq)]
-pub struct GenerateServiceLastAccessedDetailsRequest<C = ()> {
+rboto::__structure!(
+    GenerateOrganizationsAccessReportInput "GenerateOrganizationsAccessReportRequest"[set
+    debug into] { entity_path : String, organizations_policy_id : String } { _client }
+);
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct GenerateServiceLastAccessedDetailsInput {
     /// The ARN of the IAM resource (user, group, role, or managed policy) used to generate information about when the resource was last used in an attempt to access an Amazon Web Services service.
     pub arn: Option<String>,
     /// The level of detail that you want to generate. You can specify whether you want to generate information about the last attempt to access services or actions. If you specify service-level granularity, this operation generates only service data. If you specify action-level granularity, it generates service and action data.
     pub granularity: Option<AccessAdvisorUsageGranularityType>,
-    #[doc(hidden)]
-    pub _client: C,
+    pub(crate) _client: rboto::__private::Bound,
 }
-impl Default for GenerateServiceLastAccessedDetailsRequest {
-    fn default() -> Self {
-        Self::with_client(())
-    }
-}
-impl<C> GenerateServiceLastAccessedDetailsRequest<C> {
-    #[doc(hidden)]
-    pub fn with_client(client: C) -> Self {
-        Self {
-            arn: None,
-            granularity: None,
-            _client: client,
-        }
-    }
-    /// Sets `Arn`.
-    pub fn arn(mut self, v: impl Into<String>) -> Self {
-        self.arn = Some(v.into());
-        self
-    }
-    /// Sets `Granularity`.
-    pub fn granularity(
-        mut self,
-        v: impl Into<AccessAdvisorUsageGranularityType>,
-    ) -> Self {
-        self.granularity = Some(v.into());
-        self
-    }
-}
-impl<C> ::std::fmt::Debug for GenerateServiceLastAccessedDetailsRequest<C> {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.debug_struct("GenerateServiceLastAccessedDetailsRequest")
-            .field("arn", &self.arn)
-            .field("granularity", &self.granularity)
-            .finish()
-    }
-}
-impl<C> rboto::IntoValue for GenerateServiceLastAccessedDetailsRequest<C> {
-    fn into_value(self) -> rboto::Value {
-        rboto::Value::Struct(vec![rv::opt(self.arn), rv::opt(self.granularity)])
-    }
-}
-#[derive(Clone, PartialEq)]
-pub struct GetAccessKeyLastUsedRequest<C = ()> {
+rboto::__structure!(
+    GenerateServiceLastAccessedDetailsInput
+    "GenerateServiceLastAccessedDetailsRequest"[set debug into] { arn : String,
+    granularity : AccessAdvisorUsageGranularityType } { _client }
+);
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct GetAccessKeyLastUsedInput {
     /// The identifier of an access key.
     pub access_key_id: Option<String>,
-    #[doc(hidden)]
-    pub _client: C,
+    pub(crate) _client: rboto::__private::Bound,
 }
-impl Default for GetAccessKeyLastUsedRequest {
-    fn default() -> Self {
-        Self::with_client(())
-    }
-}
-impl<C> GetAccessKeyLastUsedRequest<C> {
-    #[doc(hidden)]
-    pub fn with_client(client: C) -> Self {
-        Self {
-            access_key_id: None,
-            _client: client,
-        }
-    }
-    /// Sets `AccessKeyId`.
-    pub fn access_key_id(mut self, v: impl Into<String>) -> Self {
-        self.access_key_id = Some(v.into());
-        self
-    }
-}
-impl<C> ::std::fmt::Debug for GetAccessKeyLastUsedRequest<C> {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.debug_struct("GetAccessKeyLastUsedRequest")
-            .field("access_key_id", &self.access_key_id)
-            .finish()
-    }
-}
-impl<C> rboto::IntoValue for GetAccessKeyLastUsedRequest<C> {
-    fn into_value(self) -> rboto::Value {
-        rboto::Value::Struct(vec![rv::opt(self.access_key_id)])
-    }
-}
-#[derive(Clone, PartialEq)]
-pub struct GetAccountAuthorizationDetailsRequest<C = ()> {
+rboto::__structure!(
+    GetAccessKeyLastUsedInput "GetAccessKeyLastUsedRequest"[set debug into] {
+    access_key_id : String } { _client }
+);
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct GetAccountAuthorizationDetailsInput {
     /// A list of entity types used to filter the results. Only the entities that match the types you specify are included in the output. Use the value `LocalManagedPolicy` to include customer managed policies.
     pub filter: Option<Vec<EntityType>>,
     /// Use this only when paginating results to indicate the maximum number of items you want in the response. If additional items exist beyond the maximum you specify, the `IsTruncated` response element is `true`.
     pub max_items: Option<i32>,
     /// Use this parameter only when paginating results and only after you receive a response indicating that the results are truncated. Set it to the value of the `Marker` element in the response that you received to indicate where the next call should start.
     pub marker: Option<String>,
-    #[doc(hidden)]
-    pub _client: C,
+    pub(crate) _client: rboto::__private::Bound,
 }
-impl Default for GetAccountAuthorizationDetailsRequest {
-    fn default() -> Self {
-        Self::with_client(())
-    }
+rboto::__structure!(
+    GetAccountAuthorizationDetailsInput "GetAccountAuthorizationDetailsRequest"[set debug
+    into] { filter : Vec < EntityType >, max_items = i32, marker : String } { _client }
+);
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct GetAccountPropertiesInput {
+    pub(crate) _client: rboto::__private::Bound,
 }
-impl<C> GetAccountAuthorizationDetailsRequest<C> {
-    #[doc(hidden)]
-    pub fn with_client(client: C) -> Self {
-        Self {
-            filter: None,
-            max_items: None,
-            marker: None,
-            _client: client,
-        }
+rboto::__structure!(
+    GetAccountPropertiesInput "GetAccountPropertiesRequest"[set debug into] {} { _client
     }
-    /// Sets `Filter`.
-    pub fn filter(mut self, v: impl Into<Vec<EntityType>>) -> Self {
-        self.filter = Some(v.into());
-        self
-    }
-    /// Sets `MaxItems`.
-    pub fn max_items(mut self, v: i32) -> Self {
-        self.max_items = Some(v);
-        self
-    }
-    /// Sets `Marker`.
-    pub fn marker(mut self, v: impl Into<String>) -> Self {
-        self.marker = Some(v.into());
-        self
-    }
-}
-impl<C> ::std::fmt::Debug for GetAccountAuthorizationDetailsRequest<C> {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.debug_struct("GetAccountAuthorizationDetailsRequest")
-            .field("filter", &self.filter)
-            .field("max_items", &self.max_items)
-            .field("marker", &self.marker)
-            .finish()
-    }
-}
-impl<C> rboto::IntoValue for GetAccountAuthorizationDetailsRequest<C> {
-    fn into_value(self) -> rboto::Value {
-        rboto::Value::Struct(
-            vec![rv::opt(self.filter), rv::opt(self.max_items), rv::opt(self.marker)],
-        )
-    }
-}
-#[derive(Clone, PartialEq)]
-pub struct GetAccountPropertiesRequest<C = ()> {
-    #[doc(hidden)]
-    pub _client: C,
-}
-impl Default for GetAccountPropertiesRequest {
-    fn default() -> Self {
-        Self::with_client(())
-    }
-}
-impl<C> GetAccountPropertiesRequest<C> {
-    #[doc(hidden)]
-    pub fn with_client(client: C) -> Self {
-        Self { _client: client }
-    }
-}
-impl<C> ::std::fmt::Debug for GetAccountPropertiesRequest<C> {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.debug_struct("GetAccountPropertiesRequest").finish()
-    }
-}
-impl<C> rboto::IntoValue for GetAccountPropertiesRequest<C> {
-    fn into_value(self) -> rboto::Value {
-        rboto::Value::Struct(vec![])
-    }
-}
-#[derive(Clone, PartialEq)]
-pub struct GetContextKeysForCustomPolicyRequest<C = ()> {
+);
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct GetContextKeysForCustomPolicyInput {
     /// A list of policies for which you want the list of context keys referenced in those policies. Each document is specified as a string containing the complete, valid JSON text of an IAM policy.
     pub policy_input_list: Option<Vec<String>>,
-    #[doc(hidden)]
-    pub _client: C,
+    pub(crate) _client: rboto::__private::Bound,
 }
-impl Default for GetContextKeysForCustomPolicyRequest {
-    fn default() -> Self {
-        Self::with_client(())
-    }
-}
-impl<C> GetContextKeysForCustomPolicyRequest<C> {
-    #[doc(hidden)]
-    pub fn with_client(client: C) -> Self {
-        Self {
-            policy_input_list: None,
-            _client: client,
-        }
-    }
-    /// Sets `PolicyInputList`.
-    pub fn policy_input_list(mut self, v: impl Into<Vec<String>>) -> Self {
-        self.policy_input_list = Some(v.into());
-        self
-    }
-}
-impl<C> ::std::fmt::Debug for GetContextKeysForCustomPolicyRequest<C> {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.debug_struct("GetContextKeysForCustomPolicyRequest")
-            .field("policy_input_list", &self.policy_input_list)
-            .finish()
-    }
-}
-impl<C> rboto::IntoValue for GetContextKeysForCustomPolicyRequest<C> {
-    fn into_value(self) -> rboto::Value {
-        rboto::Value::Struct(vec![rv::opt(self.policy_input_list)])
-    }
-}
-#[derive(Clone, PartialEq)]
-pub struct GetContextKeysForPrincipalPolicyRequest<C = ()> {
+rboto::__structure!(
+    GetContextKeysForCustomPolicyInput "GetContextKeysForCustomPolicyRequest"[set debug
+    into] { policy_input_list : Vec < String > } { _client }
+);
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct GetContextKeysForPrincipalPolicyInput {
     /// The ARN of a user, group, or role whose policies contain the context keys that you want listed. If you specify a user, the list includes context keys that are found in all policies that are attached to the user. The list also includes all groups that the user is a member of. If you pick a group or a role, then it includes only those context keys that are found in policies attached to that entity.
     pub policy_source_arn: Option<String>,
     /// An optional list of additional policies for which you want the list of context keys that are referenced.
     pub policy_input_list: Option<Vec<String>>,
-    #[doc(hidden)]
-    pub _client: C,
+    pub(crate) _client: rboto::__private::Bound,
 }
-impl Default for GetContextKeysForPrincipalPolicyRequest {
-    fn default() -> Self {
-        Self::with_client(())
-    }
-}
-impl<C> GetContextKeysForPrincipalPolicyRequest<C> {
-    #[doc(hidden)]
-    pub fn with_client(client: C) -> Self {
-        Self {
-            policy_source_arn: None,
-            policy_input_list: None,
-            _client: client,
-        }
-    }
-    /// Sets `PolicySourceArn`.
-    pub fn policy_source_arn(mut self, v: impl Into<String>) -> Self {
-        self.policy_source_arn = Some(v.into());
-        self
-    }
-    /// Sets `PolicyInputList`.
-    pub fn policy_input_list(mut self, v: impl Into<Vec<String>>) -> Self {
-        self.policy_input_list = Some(v.into());
-        self
-    }
-}
-impl<C> ::std::fmt::Debug for GetContextKeysForPrincipalPolicyRequest<C> {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.debug_struct("GetContextKeysForPrincipalPolicyRequest")
-            .field("policy_source_arn", &self.policy_source_arn)
-            .field("policy_input_list", &self.policy_input_list)
-            .finish()
-    }
-}
-impl<C> rboto::IntoValue for GetContextKeysForPrincipalPolicyRequest<C> {
-    fn into_value(self) -> rboto::Value {
-        rboto::Value::Struct(
-            vec![rv::opt(self.policy_source_arn), rv::opt(self.policy_input_list)],
-        )
-    }
-}
-#[derive(Clone, PartialEq)]
-pub struct GetDelegationRequestRequest<C = ()> {
+rboto::__structure!(
+    GetContextKeysForPrincipalPolicyInput "GetContextKeysForPrincipalPolicyRequest"[set
+    debug into] { policy_source_arn : String, policy_input_list : Vec < String > } {
+    _client }
+);
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct GetDelegationRequestInput {
     /// The unique identifier of the delegation request to retrieve.
     pub delegation_request_id: Option<String>,
     /// Specifies whether to perform a permission check for the delegation request.
     pub delegation_permission_check: Option<bool>,
-    #[doc(hidden)]
-    pub _client: C,
+    pub(crate) _client: rboto::__private::Bound,
 }
-impl Default for GetDelegationRequestRequest {
-    fn default() -> Self {
-        Self::with_client(())
-    }
-}
-impl<C> GetDelegationRequestRequest<C> {
-    #[doc(hidden)]
-    pub fn with_client(client: C) -> Self {
-        Self {
-            delegation_request_id: None,
-            delegation_permission_check: None,
-            _client: client,
-        }
-    }
-    /// Sets `DelegationRequestId`.
-    pub fn delegation_request_id(mut self, v: impl Into<String>) -> Self {
-        self.delegation_request_id = Some(v.into());
-        self
-    }
-    /// Sets `DelegationPermissionCheck`.
-    pub fn delegation_permission_check(mut self, v: bool) -> Self {
-        self.delegation_permission_check = Some(v);
-        self
-    }
-}
-impl<C> ::std::fmt::Debug for GetDelegationRequestRequest<C> {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.debug_struct("GetDelegationRequestRequest")
-            .field("delegation_request_id", &self.delegation_request_id)
-            .field("delegation_permission_check", &self.delegation_permission_check)
-            .finish()
-    }
-}
-impl<C> rboto::IntoValue for GetDelegationRequestRequest<C> {
-    fn into_value(self) -> rboto::Value {
-        rboto::Value::Struct(
-            vec![
-                rv::opt(self.delegation_request_id), rv::opt(self
-                .delegation_permission_check)
-            ],
-        )
-    }
-}
-#[derive(Clone, PartialEq)]
-pub struct GetGroupPolicyRequest<C = ()> {
+rboto::__structure!(
+    GetDelegationRequestInput "GetDelegationRequestRequest"[set debug into] {
+    delegation_request_id : String, delegation_permission_check = bool } { _client }
+);
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct GetGroupPolicyInput {
     /// The name of the group the policy is associated with.
     pub group_name: Option<String>,
     /// The name of the policy document to get.
     pub policy_name: Option<String>,
-    #[doc(hidden)]
-    pub _client: C,
+    pub(crate) _client: rboto::__private::Bound,
 }
-impl Default for GetGroupPolicyRequest {
-    fn default() -> Self {
-        Self::with_client(())
-    }
-}
-impl<C> GetGroupPolicyRequest<C> {
-    #[doc(hidden)]
-    pub fn with_client(client: C) -> Self {
-        Self {
-            group_name: None,
-            policy_name: None,
-            _client: client,
-        }
-    }
-    /// Sets `GroupName`.
-    pub fn group_name(mut self, v: impl Into<String>) -> Self {
-        self.group_name = Some(v.into());
-        self
-    }
-    /// Sets `PolicyName`.
-    pub fn policy_name(mut self, v: impl Into<String>) -> Self {
-        self.policy_name = Some(v.into());
-        self
-    }
-}
-impl<C> ::std::fmt::Debug for GetGroupPolicyRequest<C> {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.debug_struct("GetGroupPolicyRequest")
-            .field("group_name", &self.group_name)
-            .field("policy_name", &self.policy_name)
-            .finish()
-    }
-}
-impl<C> rboto::IntoValue for GetGroupPolicyRequest<C> {
-    fn into_value(self) -> rboto::Value {
-        rboto::Value::Struct(vec![rv::opt(self.group_name), rv::opt(self.policy_name)])
-    }
-}
-#[derive(Clone, PartialEq)]
-pub struct GetGroupRequest<C = ()> {
+rboto::__structure!(
+    GetGroupPolicyInput "GetGroupPolicyRequest"[set debug into] { group_name : String,
+    policy_name : String } { _client }
+);
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct GetGroupInput {
     /// The name of the group.
     pub group_name: Option<String>,
     /// Use this parameter only when paginating results and only after you receive a response indicating that the results are truncated. Set it to the value of the `Marker` element in the response that you received to indicate where the next call should start.
     pub marker: Option<String>,
     /// Use this only when paginating results to indicate the maximum number of items you want in the response. If additional items exist beyond the maximum you specify, the `IsTruncated` response element is `true`.
     pub max_items: Option<i32>,
-    #[doc(hidden)]
-    pub _client: C,
+    pub(crate) _client: rboto::__private::Bound,
 }
-impl Default for GetGroupRequest {
-    fn default() -> Self {
-        Self::with_client(())
-    }
-}
-impl<C> GetGroupRequest<C> {
-    #[doc(hidden)]
-    pub fn with_client(client: C) -> Self {
-        Self {
-            group_name: None,
-            marker: None,
-            max_items: None,
-            _client: client,
-        }
-    }
-    /// Sets `GroupName`.
-    pub fn group_name(mut self, v: impl Into<String>) -> Self {
-        self.group_name = Some(v.into());
-        self
-    }
-    /// Sets `Marker`.
-    pub fn marker(mut self, v: impl Into<String>) -> Self {
-        self.marker = Some(v.into());
-        self
-    }
-    /// Sets `MaxItems`.
-    pub fn max_items(mut self, v: i32) -> Self {
-        self.max_items = Some(v);
-        self
-    }
-}
-impl<C> ::std::fmt::Debug for GetGroupRequest<C> {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.debug_struct("GetGroupRequest")
-            .field("group_name", &self.group_name)
-            .field("marker", &self.marker)
-            .field("max_items", &self.max_items)
-            .finish()
-    }
-}
-impl<C> rboto::IntoValue for GetGroupRequest<C> {
-    fn into_value(self) -> rboto::Value {
-        rboto::Value::Struct(
-            vec![rv::opt(self.group_name), rv::opt(self.marker), rv::opt(self.max_items)],
-        )
-    }
-}
-#[derive(Clone, PartialEq)]
-pub struct GetHumanReadableSummaryRequest<C = ()> {
+rboto::__structure!(
+    GetGroupInput "GetGroupRequest"[set debug into] { group_name : String, marker :
+    String, max_items = i32 } { _client }
+);
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct GetHumanReadableSummaryInput {
     /// Arn of the entity to be summarized. At this time, the only supported entity type is `delegation-request`
     pub entity_arn: Option<String>,
     /// A string representing the locale to use for the summary generation. The supported locale strings are based on the Supported languages of the Amazon Web Services Management Console .
     pub locale: Option<String>,
-    #[doc(hidden)]
-    pub _client: C,
+    pub(crate) _client: rboto::__private::Bound,
 }
-impl Default for GetHumanReadableSummaryRequest {
-    fn default() -> Self {
-        Self::with_client(())
-    }
-}
-impl<C> GetHumanReadableSummaryRequest<C> {
-    #[doc(hidden)]
-    pub fn with_client(client: C) -> Self {
-        Self {
-            entity_arn: None,
-            locale: None,
-            _client: client,
-        }
-    }
-    /// Sets `EntityArn`.
-    pub fn entity_arn(mut self, v: impl Into<String>) -> Self {
-        self.entity_arn = Some(v.into());
-        self
-    }
-    /// Sets `Locale`.
-    pub fn locale(mut self, v: impl Into<String>) -> Self {
-        self.locale = Some(v.into());
-        self
-    }
-}
-impl<C> ::std::fmt::Debug for GetHumanReadableSummaryRequest<C> {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.debug_struct("GetHumanReadableSummaryRequest")
-            .field("entity_arn", &self.entity_arn)
-            .field("locale", &self.locale)
-            .finish()
-    }
-}
-impl<C> rboto::IntoValue for GetHumanReadableSummaryRequest<C> {
-    fn into_value(self) -> rboto::Value {
-        rboto::Value::Struct(vec![rv::opt(self.entity_arn), rv::opt(self.locale)])
-    }
-}
-#[derive(Clone, PartialEq)]
-pub struct GetInstanceProfileRequest<C = ()> {
+rboto::__structure!(
+    GetHumanReadableSummaryInput "GetHumanReadableSummaryRequest"[set debug into] {
+    entity_arn : String, locale : String } { _client }
+);
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct GetInstanceProfileInput {
     /// The name of the instance profile to get information about.
     pub instance_profile_name: Option<String>,
-    #[doc(hidden)]
-    pub _client: C,
+    pub(crate) _client: rboto::__private::Bound,
 }
-impl Default for GetInstanceProfileRequest {
-    fn default() -> Self {
-        Self::with_client(())
-    }
-}
-impl<C> GetInstanceProfileRequest<C> {
-    #[doc(hidden)]
-    pub fn with_client(client: C) -> Self {
-        Self {
-            instance_profile_name: None,
-            _client: client,
-        }
-    }
-    /// Sets `InstanceProfileName`.
-    pub fn instance_profile_name(mut self, v: impl Into<String>) -> Self {
-        self.instance_profile_name = Some(v.into());
-        self
-    }
-}
-impl<C> ::std::fmt::Debug for GetInstanceProfileRequest<C> {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.debug_struct("GetInstanceProfileRequest")
-            .field("instance_profile_name", &self.instance_profile_name)
-            .finish()
-    }
-}
-impl<C> rboto::IntoValue for GetInstanceProfileRequest<C> {
-    fn into_value(self) -> rboto::Value {
-        rboto::Value::Struct(vec![rv::opt(self.instance_profile_name)])
-    }
-}
-#[derive(Clone, PartialEq)]
-pub struct GetLoginProfileRequest<C = ()> {
+rboto::__structure!(
+    GetInstanceProfileInput "GetInstanceProfileRequest"[set debug into] {
+    instance_profile_name : String } { _client }
+);
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct GetLoginProfileInput {
     /// The name of the user whose login profile you want to retrieve.
     pub user_name: Option<String>,
-    #[doc(hidden)]
-    pub _client: C,
+    pub(crate) _client: rboto::__private::Bound,
 }
-impl Default for GetLoginProfileRequest {
-    fn default() -> Self {
-        Self::with_client(())
-    }
-}
-impl<C> GetLoginProfileRequest<C> {
-    #[doc(hidden)]
-    pub fn with_client(client: C) -> Self {
-        Self {
-            user_name: None,
-            _client: client,
-        }
-    }
-    /// Sets `UserName`.
-    pub fn user_name(mut self, v: impl Into<String>) -> Self {
-        self.user_name = Some(v.into());
-        self
-    }
-}
-impl<C> ::std::fmt::Debug for GetLoginProfileRequest<C> {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.debug_struct("GetLoginProfileRequest")
-            .field("user_name", &self.user_name)
-            .finish()
-    }
-}
-impl<C> rboto::IntoValue for GetLoginProfileRequest<C> {
-    fn into_value(self) -> rboto::Value {
-        rboto::Value::Struct(vec![rv::opt(self.user_name)])
-    }
-}
-#[derive(Clone, PartialEq)]
-pub struct GetMfaDeviceRequest<C = ()> {
+rboto::__structure!(
+    GetLoginProfileInput "GetLoginProfileRequest"[set debug into] { user_name : String }
+    { _client }
+);
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct GetMfaDeviceInput {
     /// Serial number that uniquely identifies the MFA device. For this API, we only accept FIDO security key [ARNs](https://docs.aws.amazon.com/IAM/latest/UserGuide/reference-arns.html).
     pub serial_number: Option<String>,
     /// The friendly name identifying the user.
     pub user_name: Option<String>,
-    #[doc(hidden)]
-    pub _client: C,
+    pub(crate) _client: rboto::__private::Bound,
 }
-impl Default for GetMfaDeviceRequest {
-    fn default() -> Self {
-        Self::with_client(())
-    }
-}
-impl<C> GetMfaDeviceRequest<C> {
-    #[doc(hidden)]
-    pub fn with_client(client: C) -> Self {
-        Self {
-            serial_number: None,
-            user_name: None,
-            _client: client,
-        }
-    }
-    /// Sets `SerialNumber`.
-    pub fn serial_number(mut self, v: impl Into<String>) -> Self {
-        self.serial_number = Some(v.into());
-        self
-    }
-    /// Sets `UserName`.
-    pub fn user_name(mut self, v: impl Into<String>) -> Self {
-        self.user_name = Some(v.into());
-        self
-    }
-}
-impl<C> ::std::fmt::Debug for GetMfaDeviceRequest<C> {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.debug_struct("GetMfaDeviceRequest")
-            .field("serial_number", &self.serial_number)
-            .field("user_name", &self.user_name)
-            .finish()
-    }
-}
-impl<C> rboto::IntoValue for GetMfaDeviceRequest<C> {
-    fn into_value(self) -> rboto::Value {
-        rboto::Value::Struct(vec![rv::opt(self.serial_number), rv::opt(self.user_name)])
-    }
-}
-#[derive(Clone, PartialEq)]
-pub struct GetOpenIdConnectProviderRequest<C = ()> {
+rboto::__structure!(
+    GetMfaDeviceInput "GetMFADeviceRequest"[set debug into] { serial_number : String,
+    user_name : String } { _client }
+);
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct GetOpenIdConnectProviderInput {
     /// The Amazon Resource Name (ARN) of the OIDC provider resource object in IAM to get information for. You can get a list of OIDC provider resource ARNs by using the [ListOpenIDConnectProviders](https://docs.aws.amazon.com/IAM/latest/APIReference/API_ListOpenIDConnectProviders.html) operation.
     pub open_id_connect_provider_arn: Option<String>,
-    #[doc(hidden)]
-    pub _client: C,
+    pub(crate) _client: rboto::__private::Bound,
 }
-impl Default for GetOpenIdConnectProviderRequest {
-    fn default() -> Self {
-        Self::with_client(())
-    }
-}
-impl<C> GetOpenIdConnectProviderRequest<C> {
-    #[doc(hidden)]
-    pub fn with_client(client: C) -> Self {
-        Self {
-            open_id_connect_provider_arn: None,
-            _client: client,
-        }
-    }
-    /// Sets `OpenIDConnectProviderArn`.
-    pub fn open_id_connect_provider_arn(mut self, v: impl Into<String>) -> Self {
-        self.open_id_connect_provider_arn = Some(v.into());
-        self
-    }
-}
-impl<C> ::std::fmt::Debug for GetOpenIdConnectProviderRequest<C> {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.debug_struct("GetOpenIdConnectProviderRequest")
-            .field("open_id_connect_provider_arn", &self.open_id_connect_provider_arn)
-            .finish()
-    }
-}
-impl<C> rboto::IntoValue for GetOpenIdConnectProviderRequest<C> {
-    fn into_value(self) -> rboto::Value {
-        rboto::Value::Struct(vec![rv::opt(self.open_id_connect_provider_arn)])
-    }
-}
-#[derive(Clone, PartialEq)]
-pub struct GetOrganizationsAccessReportRequest<C = ()> {
+rboto::__structure!(
+    GetOpenIdConnectProviderInput "GetOpenIDConnectProviderRequest"[set debug into] {
+    open_id_connect_provider_arn : String } { _client }
+);
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct GetOrganizationsAccessReportInput {
     /// The identifier of the request generated by the [GenerateOrganizationsAccessReport](https://docs.aws.amazon.com/IAM/latest/APIReference/API_GenerateOrganizationsAccessReport.html) operation.
     pub job_id: Option<String>,
     /// Use this only when paginating results to indicate the maximum number of items you want in the response. If additional items exist beyond the maximum you specify, the `IsTruncated` response element is `true`.
@@ -3445,478 +956,127 @@ pub struct GetOrganizationsAccessReportRequest<C = ()> {
     pub marker: Option<String>,
     /// The key that is used to sort the results. If you choose the namespace key, the results are returned in alphabetical order. If you choose the time key, the results are sorted numerically by the date and time.
     pub sort_key: Option<SortKeyType>,
-    #[doc(hidden)]
-    pub _client: C,
+    pub(crate) _client: rboto::__private::Bound,
 }
-impl Default for GetOrganizationsAccessReportRequest {
-    fn default() -> Self {
-        Self::with_client(())
-    }
-}
-impl<C> GetOrganizationsAccessReportRequest<C> {
-    #[doc(hidden)]
-    pub fn with_client(client: C) -> Self {
-        Self {
-            job_id: None,
-            max_items: None,
-            marker: None,
-            sort_key: None,
-            _client: client,
-        }
-    }
-    /// Sets `JobId`.
-    pub fn job_id(mut self, v: impl Into<String>) -> Self {
-        self.job_id = Some(v.into());
-        self
-    }
-    /// Sets `MaxItems`.
-    pub fn max_items(mut self, v: i32) -> Self {
-        self.max_items = Some(v);
-        self
-    }
-    /// Sets `Marker`.
-    pub fn marker(mut self, v: impl Into<String>) -> Self {
-        self.marker = Some(v.into());
-        self
-    }
-    /// Sets `SortKey`.
-    pub fn sort_key(mut self, v: impl Into<SortKeyType>) -> Self {
-        self.sort_key = Some(v.into());
-        self
-    }
-}
-impl<C> ::std::fmt::Debug for GetOrganizationsAccessReportRequest<C> {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.debug_struct("GetOrganizationsAccessReportRequest")
-            .field("job_id", &self.job_id)
-            .field("max_items", &self.max_items)
-            .field("marker", &self.marker)
-            .field("sort_key", &self.sort_key)
-            .finish()
-    }
-}
-impl<C> rboto::IntoValue for GetOrganizationsAccessReportRequest<C> {
-    fn into_value(self) -> rboto::Value {
-        rboto::Value::Struct(
-            vec![
-                rv::opt(self.job_id), rv::opt(self.max_items), rv::opt(self.marker),
-                rv::opt(self.sort_key)
-            ],
-        )
-    }
-}
-#[derive(Clone, PartialEq)]
-pub struct GetPolicyRequest<C = ()> {
+rboto::__structure!(
+    GetOrganizationsAccessReportInput "GetOrganizationsAccessReportRequest"[set debug
+    into] { job_id : String, max_items = i32, marker : String, sort_key : SortKeyType } {
+    _client }
+);
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct GetPolicyInput {
     /// The Amazon Resource Name (ARN) of the managed policy that you want information about.
     pub policy_arn: Option<String>,
-    #[doc(hidden)]
-    pub _client: C,
+    pub(crate) _client: rboto::__private::Bound,
 }
-impl Default for GetPolicyRequest {
-    fn default() -> Self {
-        Self::with_client(())
-    }
-}
-impl<C> GetPolicyRequest<C> {
-    #[doc(hidden)]
-    pub fn with_client(client: C) -> Self {
-        Self {
-            policy_arn: None,
-            _client: client,
-        }
-    }
-    /// Sets `PolicyArn`.
-    pub fn policy_arn(mut self, v: impl Into<String>) -> Self {
-        self.policy_arn = Some(v.into());
-        self
-    }
-}
-impl<C> ::std::fmt::Debug for GetPolicyRequest<C> {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.debug_struct("GetPolicyRequest").field("policy_arn", &self.policy_arn).finish()
-    }
-}
-impl<C> rboto::IntoValue for GetPolicyRequest<C> {
-    fn into_value(self) -> rboto::Value {
-        rboto::Value::Struct(vec![rv::opt(self.policy_arn)])
-    }
-}
-#[derive(Clone, PartialEq)]
-pub struct GetPolicyVersionRequest<C = ()> {
+rboto::__structure!(
+    GetPolicyInput "GetPolicyRequest"[set debug into] { policy_arn : String } { _client }
+);
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct GetPolicyVersionInput {
     /// The Amazon Resource Name (ARN) of the managed policy that you want information about.
     pub policy_arn: Option<String>,
     /// Identifies the policy version to retrieve.
     pub version_id: Option<String>,
-    #[doc(hidden)]
-    pub _client: C,
+    pub(crate) _client: rboto::__private::Bound,
 }
-impl Default for GetPolicyVersionRequest {
-    fn default() -> Self {
-        Self::with_client(())
-    }
-}
-impl<C> GetPolicyVersionRequest<C> {
-    #[doc(hidden)]
-    pub fn with_client(client: C) -> Self {
-        Self {
-            policy_arn: None,
-            version_id: None,
-            _client: client,
-        }
-    }
-    /// Sets `PolicyArn`.
-    pub fn policy_arn(mut self, v: impl Into<String>) -> Self {
-        self.policy_arn = Some(v.into());
-        self
-    }
-    /// Sets `VersionId`.
-    pub fn version_id(mut self, v: impl Into<String>) -> Self {
-        self.version_id = Some(v.into());
-        self
-    }
-}
-impl<C> ::std::fmt::Debug for GetPolicyVersionRequest<C> {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.debug_struct("GetPolicyVersionRequest")
-            .field("policy_arn", &self.policy_arn)
-            .field("version_id", &self.version_id)
-            .finish()
-    }
-}
-impl<C> rboto::IntoValue for GetPolicyVersionRequest<C> {
-    fn into_value(self) -> rboto::Value {
-        rboto::Value::Struct(vec![rv::opt(self.policy_arn), rv::opt(self.version_id)])
-    }
-}
-#[derive(Clone, PartialEq)]
-pub struct GetRolePolicyRequest<C = ()> {
+rboto::__structure!(
+    GetPolicyVersionInput "GetPolicyVersionRequest"[set debug into] { policy_arn :
+    String, version_id : String } { _client }
+);
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct GetRolePolicyInput {
     /// The name of the role associated with the policy.
     pub role_name: Option<String>,
     /// The name of the policy document to get.
     pub policy_name: Option<String>,
-    #[doc(hidden)]
-    pub _client: C,
+    pub(crate) _client: rboto::__private::Bound,
 }
-impl Default for GetRolePolicyRequest {
-    fn default() -> Self {
-        Self::with_client(())
-    }
-}
-impl<C> GetRolePolicyRequest<C> {
-    #[doc(hidden)]
-    pub fn with_client(client: C) -> Self {
-        Self {
-            role_name: None,
-            policy_name: None,
-            _client: client,
-        }
-    }
-    /// Sets `RoleName`.
-    pub fn role_name(mut self, v: impl Into<String>) -> Self {
-        self.role_name = Some(v.into());
-        self
-    }
-    /// Sets `PolicyName`.
-    pub fn policy_name(mut self, v: impl Into<String>) -> Self {
-        self.policy_name = Some(v.into());
-        self
-    }
-}
-impl<C> ::std::fmt::Debug for GetRolePolicyRequest<C> {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.debug_struct("GetRolePolicyRequest")
-            .field("role_name", &self.role_name)
-            .field("policy_name", &self.policy_name)
-            .finish()
-    }
-}
-impl<C> rboto::IntoValue for GetRolePolicyRequest<C> {
-    fn into_value(self) -> rboto::Value {
-        rboto::Value::Struct(vec![rv::opt(self.role_name), rv::opt(self.policy_name)])
-    }
-}
-#[derive(Clone, PartialEq)]
-pub struct GetRoleRequest<C = ()> {
+rboto::__structure!(
+    GetRolePolicyInput "GetRolePolicyRequest"[set debug into] { role_name : String,
+    policy_name : String } { _client }
+);
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct GetRoleInput {
     /// The name of the IAM role to get information about.
     pub role_name: Option<String>,
-    #[doc(hidden)]
-    pub _client: C,
+    pub(crate) _client: rboto::__private::Bound,
 }
-impl Default for GetRoleRequest {
-    fn default() -> Self {
-        Self::with_client(())
-    }
-}
-impl<C> GetRoleRequest<C> {
-    #[doc(hidden)]
-    pub fn with_client(client: C) -> Self {
-        Self {
-            role_name: None,
-            _client: client,
-        }
-    }
-    /// Sets `RoleName`.
-    pub fn role_name(mut self, v: impl Into<String>) -> Self {
-        self.role_name = Some(v.into());
-        self
-    }
-}
-impl<C> ::std::fmt::Debug for GetRoleRequest<C> {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.debug_struct("GetRoleRequest").field("role_name", &self.role_name).finish()
-    }
-}
-impl<C> rboto::IntoValue for GetRoleRequest<C> {
-    fn into_value(self) -> rboto::Value {
-        rboto::Value::Struct(vec![rv::opt(self.role_name)])
-    }
-}
-#[derive(Clone, PartialEq)]
-pub struct GetRoleTemplateVersionRequest<C = ()> {
+rboto::__structure!(
+    GetRoleInput "GetRoleRequest"[set debug into] { role_name : String } { _client }
+);
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct GetRoleTemplateVersionInput {
     /// The Amazon Resource Name (ARN) of the role template whose version you want to retrieve.
     pub template_arn: Option<String>,
     /// The minor version of the role template to retrieve. If you do not specify a minor version, the service returns the template's default minor version.
     pub minor_version: Option<i32>,
-    #[doc(hidden)]
-    pub _client: C,
+    pub(crate) _client: rboto::__private::Bound,
 }
-impl Default for GetRoleTemplateVersionRequest {
-    fn default() -> Self {
-        Self::with_client(())
-    }
-}
-impl<C> GetRoleTemplateVersionRequest<C> {
-    #[doc(hidden)]
-    pub fn with_client(client: C) -> Self {
-        Self {
-            template_arn: None,
-            minor_version: None,
-            _client: client,
-        }
-    }
-    /// Sets `TemplateArn`.
-    pub fn template_arn(mut self, v: impl Into<String>) -> Self {
-        self.template_arn = Some(v.into());
-        self
-    }
-    /// Sets `MinorVersion`.
-    pub fn minor_version(mut self, v: i32) -> Self {
-        self.minor_version = Some(v);
-        self
-    }
-}
-impl<C> ::std::fmt::Debug for GetRoleTemplateVersionRequest<C> {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.debug_struct("GetRoleTemplateVersionRequest")
-            .field("template_arn", &self.template_arn)
-            .field("minor_version", &self.minor_version)
-            .finish()
-    }
-}
-impl<C> rboto::IntoValue for GetRoleTemplateVersionRequest<C> {
-    fn into_value(self) -> rboto::Value {
-        rboto::Value::Struct(
-            vec![rv::opt(self.template_arn), rv::opt(self.minor_version)],
-        )
-    }
-}
-#[derive(Clone, PartialEq)]
-pub struct GetSamlProviderRequest<C = ()> {
+rboto::__structure!(
+    GetRoleTemplateVersionInput "GetRoleTemplateVersionRequest"[set debug into] {
+    template_arn : String, minor_version = i32 } { _client }
+);
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct GetSamlProviderInput {
     /// The Amazon Resource Name (ARN) of the SAML provider resource object in IAM to get information about.
     pub saml_provider_arn: Option<String>,
-    #[doc(hidden)]
-    pub _client: C,
+    pub(crate) _client: rboto::__private::Bound,
 }
-impl Default for GetSamlProviderRequest {
-    fn default() -> Self {
-        Self::with_client(())
-    }
-}
-impl<C> GetSamlProviderRequest<C> {
-    #[doc(hidden)]
-    pub fn with_client(client: C) -> Self {
-        Self {
-            saml_provider_arn: None,
-            _client: client,
-        }
-    }
-    /// Sets `SAMLProviderArn`.
-    pub fn saml_provider_arn(mut self, v: impl Into<String>) -> Self {
-        self.saml_provider_arn = Some(v.into());
-        self
-    }
-}
-impl<C> ::std::fmt::Debug for GetSamlProviderRequest<C> {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.debug_struct("GetSamlProviderRequest")
-            .field("saml_provider_arn", &self.saml_provider_arn)
-            .finish()
-    }
-}
-impl<C> rboto::IntoValue for GetSamlProviderRequest<C> {
-    fn into_value(self) -> rboto::Value {
-        rboto::Value::Struct(vec![rv::opt(self.saml_provider_arn)])
-    }
-}
-#[derive(Clone, PartialEq)]
-pub struct GetSshPublicKeyRequest<C = ()> {
+rboto::__structure!(
+    GetSamlProviderInput "GetSAMLProviderRequest"[set debug into] { saml_provider_arn :
+    String } { _client }
+);
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct GetSshPublicKeyInput {
     /// The name of the IAM user associated with the SSH public key.
     pub user_name: Option<String>,
     /// The unique identifier for the SSH public key.
     pub ssh_public_key_id: Option<String>,
     /// Specifies the public key encoding format to use in the response. To retrieve the public key in ssh-rsa format, use `SSH`. To retrieve the public key in PEM format, use `PEM`.
     pub encoding: Option<EncodingType>,
-    #[doc(hidden)]
-    pub _client: C,
+    pub(crate) _client: rboto::__private::Bound,
 }
-impl Default for GetSshPublicKeyRequest {
-    fn default() -> Self {
-        Self::with_client(())
-    }
-}
-impl<C> GetSshPublicKeyRequest<C> {
-    #[doc(hidden)]
-    pub fn with_client(client: C) -> Self {
-        Self {
-            user_name: None,
-            ssh_public_key_id: None,
-            encoding: None,
-            _client: client,
-        }
-    }
-    /// Sets `UserName`.
-    pub fn user_name(mut self, v: impl Into<String>) -> Self {
-        self.user_name = Some(v.into());
-        self
-    }
-    /// Sets `SSHPublicKeyId`.
-    pub fn ssh_public_key_id(mut self, v: impl Into<String>) -> Self {
-        self.ssh_public_key_id = Some(v.into());
-        self
-    }
-    /// Sets `Encoding`.
-    pub fn encoding(mut self, v: impl Into<EncodingType>) -> Self {
-        self.encoding = Some(v.into());
-        self
-    }
-}
-impl<C> ::std::fmt::Debug for GetSshPublicKeyRequest<C> {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.debug_struct("GetSshPublicKeyRequest")
-            .field("user_name", &self.user_name)
-            .field("ssh_public_key_id", &self.ssh_public_key_id)
-            .field("encoding", &self.encoding)
-            .finish()
-    }
-}
-impl<C> rboto::IntoValue for GetSshPublicKeyRequest<C> {
-    fn into_value(self) -> rboto::Value {
-        rboto::Value::Struct(
-            vec![
-                rv::opt(self.user_name), rv::opt(self.ssh_public_key_id), rv::opt(self
-                .encoding)
-            ],
-        )
-    }
-}
-#[derive(Clone, PartialEq)]
-pub struct GetServerCertificateRequest<C = ()> {
+rboto::__structure!(
+    GetSshPublicKeyInput "GetSSHPublicKeyRequest"[set debug into] { user_name : String,
+    ssh_public_key_id : String, encoding : EncodingType } { _client }
+);
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct GetServerCertificateInput {
     /// The name of the server certificate you want to retrieve information about.
     pub server_certificate_name: Option<String>,
-    #[doc(hidden)]
-    pub _client: C,
+    pub(crate) _client: rboto::__private::Bound,
 }
-impl Default for GetServerCertificateRequest {
-    fn default() -> Self {
-        Self::with_client(())
-    }
-}
-impl<C> GetServerCertificateRequest<C> {
-    #[doc(hidden)]
-    pub fn with_client(client: C) -> Self {
-        Self {
-            server_certificate_name: None,
-            _client: client,
-        }
-    }
-    /// Sets `ServerCertificateName`.
-    pub fn server_certificate_name(mut self, v: impl Into<String>) -> Self {
-        self.server_certificate_name = Some(v.into());
-        self
-    }
-}
-impl<C> ::std::fmt::Debug for GetServerCertificateRequest<C> {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.debug_struct("GetServerCertificateRequest")
-            .field("server_certificate_name", &self.server_certificate_name)
-            .finish()
-    }
-}
-impl<C> rboto::IntoValue for GetServerCertificateRequest<C> {
-    fn into_value(self) -> rboto::Value {
-        rboto::Value::Struct(vec![rv::opt(self.server_certificate_name)])
-    }
-}
-#[derive(Clone, PartialEq)]
-pub struct GetServiceLastAccessedDetailsRequest<C = ()> {
+rboto::__structure!(
+    GetServerCertificateInput "GetServerCertificateRequest"[set debug into] {
+    server_certificate_name : String } { _client }
+);
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct GetServiceLastAccessedDetailsInput {
     /// The ID of the request generated by the [GenerateServiceLastAccessedDetails](https://docs.aws.amazon.com/IAM/latest/APIReference/API_GenerateServiceLastAccessedDetails.html) operation. The `JobId` returned by `GenerateServiceLastAccessedDetail` must be used by the same role within a session, or by the same user when used to call `GetServiceLastAccessedDetail`.
     pub job_id: Option<String>,
     /// Use this only when paginating results to indicate the maximum number of items you want in the response. If additional items exist beyond the maximum you specify, the `IsTruncated` response element is `true`.
     pub max_items: Option<i32>,
     /// Use this parameter only when paginating results and only after you receive a response indicating that the results are truncated. Set it to the value of the `Marker` element in the response that you received to indicate where the next call should start.
     pub marker: Option<String>,
-    #[doc(hidden)]
-    pub _client: C,
+    pub(crate) _client: rboto::__private::Bound,
 }
-impl Default for GetServiceLastAccessedDetailsRequest {
-    fn default() -> Self {
-        Self::with_client(())
-    }
-}
-impl<C> GetServiceLastAccessedDetailsRequest<C> {
-    #[doc(hidden)]
-    pub fn with_client(client: C) -> Self {
-        Self {
-            job_id: None,
-            max_items: None,
-            marker: None,
-            _client: client,
-        }
-    }
-    /// Sets `JobId`.
-    pub fn job_id(mut self, v: impl Into<String>) -> Self {
-        self.job_id = Some(v.into());
-        self
-    }
-    /// Sets `MaxItems`.
-    pub fn max_items(mut self, v: i32) -> Self {
-        self.max_items = Some(v);
-        self
-    }
-    /// Sets `Marker`.
-    pub fn marker(mut self, v: impl Into<String>) -> Self {
-        self.marker = Some(v.into());
-        self
-    }
-}
-impl<C> ::std::fmt::Debug for GetServiceLastAccessedDetailsRequest<C> {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.debug_struct("GetServiceLastAccessedDetailsRequest")
-            .field("job_id", &self.job_id)
-            .field("max_items", &self.max_items)
-            .field("marker", &self.marker)
-            .finish()
-    }
-}
-impl<C> rboto::IntoValue for GetServiceLastAccessedDetailsRequest<C> {
-    fn into_value(self) -> rboto::Value {
-        rboto::Value::Struct(
-            vec![rv::opt(self.job_id), rv::opt(self.max_items), rv::opt(self.marker)],
-        )
-    }
-}
-#[derive(Clone, PartialEq)]
-pub struct GetServiceLastAccessedDetailsWithEntitiesRequest<C = ()> {
+rboto::__structure!(
+    GetServiceLastAccessedDetailsInput "GetServiceLastAccessedDetailsRequest"[set debug
+    into] { job_id : String, max_items = i32, marker : String } { _client }
+);
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct GetServiceLastAccessedDetailsWithEntitiesInput {
     /// The ID of the request generated by the `GenerateServiceLastAccessedDetails` operation.
     pub job_id: Option<String>,
     /// The service namespace for an Amazon Web Services service. Provide the service namespace to learn when the IAM entity last attempted to access the specified service.
@@ -3925,294 +1085,79 @@ pub struct GetServiceLastAccessedDetailsWithEntitiesRequest<C = ()> {
     pub max_items: Option<i32>,
     /// Use this parameter only when paginating results and only after you receive a response indicating that the results are truncated. Set it to the value of the `Marker` element in the response that you received to indicate where the next call should start.
     pub marker: Option<String>,
-    #[doc(hidden)]
-    pub _client: C,
+    pub(crate) _client: rboto::__private::Bound,
 }
-impl Default for GetServiceLastAccessedDetailsWithEntitiesRequest {
-    fn default() -> Self {
-        Self::with_client(())
-    }
-}
-impl<C> GetServiceLastAccessedDetailsWithEntitiesRequest<C> {
-    #[doc(hidden)]
-    pub fn with_client(client: C) -> Self {
-        Self {
-            job_id: None,
-            service_namespace: None,
-            max_items: None,
-            marker: None,
-            _client: client,
-        }
-    }
-    /// Sets `JobId`.
-    pub fn job_id(mut self, v: impl Into<String>) -> Self {
-        self.job_id = Some(v.into());
-        self
-    }
-    /// Sets `ServiceNamespace`.
-    pub fn service_namespace(mut self, v: impl Into<String>) -> Self {
-        self.service_namespace = Some(v.into());
-        self
-    }
-    /// Sets `MaxItems`.
-    pub fn max_items(mut self, v: i32) -> Self {
-        self.max_items = Some(v);
-        self
-    }
-    /// Sets `Marker`.
-    pub fn marker(mut self, v: impl Into<String>) -> Self {
-        self.marker = Some(v.into());
-        self
-    }
-}
-impl<C> ::std::fmt::Debug for GetServiceLastAccessedDetailsWithEntitiesRequest<C> {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.debug_struct("GetServiceLastAccessedDetailsWithEntitiesRequest")
-            .field("job_id", &self.job_id)
-            .field("service_namespace", &self.service_namespace)
-            .field("max_items", &self.max_items)
-            .field("marker", &self.marker)
-            .finish()
-    }
-}
-impl<C> rboto::IntoValue for GetServiceLastAccessedDetailsWithEntitiesRequest<C> {
-    fn into_value(self) -> rboto::Value {
-        rboto::Value::Struct(
-            vec![
-                rv::opt(self.job_id), rv::opt(self.service_namespace), rv::opt(self
-                .max_items), rv::opt(self.marker)
-            ],
-        )
-    }
-}
-#[derive(Clone, PartialEq)]
-pub struct GetServiceLinkedRoleDeletionStatusRequest<C = ()> {
+rboto::__structure!(
+    GetServiceLastAccessedDetailsWithEntitiesInput
+    "GetServiceLastAccessedDetailsWithEntitiesRequest"[set debug into] { job_id : String,
+    service_namespace : String, max_items = i32, marker : String } { _client }
+);
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct GetServiceLinkedRoleDeletionStatusInput {
     /// The deletion task identifier. This identifier is returned by the [DeleteServiceLinkedRole](https://docs.aws.amazon.com/IAM/latest/APIReference/API_DeleteServiceLinkedRole.html) operation in the format `task/aws-service-role/<service-principal-name>/<role-name>/<task-uuid>`.
     pub deletion_task_id: Option<String>,
-    #[doc(hidden)]
-    pub _client: C,
+    pub(crate) _client: rboto::__private::Bound,
 }
-impl Default for GetServiceLinkedRoleDeletionStatusRequest {
-    fn default() -> Self {
-        Self::with_client(())
-    }
-}
-impl<C> GetServiceLinkedRoleDeletionStatusRequest<C> {
-    #[doc(hidden)]
-    pub fn with_client(client: C) -> Self {
-        Self {
-            deletion_task_id: None,
-            _client: client,
-        }
-    }
-    /// Sets `DeletionTaskId`.
-    pub fn deletion_task_id(mut self, v: impl Into<String>) -> Self {
-        self.deletion_task_id = Some(v.into());
-        self
-    }
-}
-impl<C> ::std::fmt::Debug for GetServiceLinkedRoleDeletionStatusRequest<C> {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.debug_struct("GetServiceLinkedRoleDeletionStatusRequest")
-            .field("deletion_task_id", &self.deletion_task_id)
-            .finish()
-    }
-}
-impl<C> rboto::IntoValue for GetServiceLinkedRoleDeletionStatusRequest<C> {
-    fn into_value(self) -> rboto::Value {
-        rboto::Value::Struct(vec![rv::opt(self.deletion_task_id)])
-    }
-}
-#[derive(Clone, PartialEq)]
-pub struct GetUserPolicyRequest<C = ()> {
+rboto::__structure!(
+    GetServiceLinkedRoleDeletionStatusInput
+    "GetServiceLinkedRoleDeletionStatusRequest"[set debug into] { deletion_task_id :
+    String } { _client }
+);
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct GetUserPolicyInput {
     /// The name of the user who the policy is associated with.
     pub user_name: Option<String>,
     /// The name of the policy document to get.
     pub policy_name: Option<String>,
-    #[doc(hidden)]
-    pub _client: C,
+    pub(crate) _client: rboto::__private::Bound,
 }
-impl Default for GetUserPolicyRequest {
-    fn default() -> Self {
-        Self::with_client(())
-    }
-}
-impl<C> GetUserPolicyRequest<C> {
-    #[doc(hidden)]
-    pub fn with_client(client: C) -> Self {
-        Self {
-            user_name: None,
-            policy_name: None,
-            _client: client,
-        }
-    }
-    /// Sets `UserName`.
-    pub fn user_name(mut self, v: impl Into<String>) -> Self {
-        self.user_name = Some(v.into());
-        self
-    }
-    /// Sets `PolicyName`.
-    pub fn policy_name(mut self, v: impl Into<String>) -> Self {
-        self.policy_name = Some(v.into());
-        self
-    }
-}
-impl<C> ::std::fmt::Debug for GetUserPolicyRequest<C> {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.debug_struct("GetUserPolicyRequest")
-            .field("user_name", &self.user_name)
-            .field("policy_name", &self.policy_name)
-            .finish()
-    }
-}
-impl<C> rboto::IntoValue for GetUserPolicyRequest<C> {
-    fn into_value(self) -> rboto::Value {
-        rboto::Value::Struct(vec![rv::opt(self.user_name), rv::opt(self.policy_name)])
-    }
-}
-#[derive(Clone, PartialEq)]
-pub struct GetUserRequest<C = ()> {
+rboto::__structure!(
+    GetUserPolicyInput "GetUserPolicyRequest"[set debug into] { user_name : String,
+    policy_name : String } { _client }
+);
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct GetUserInput {
     /// The name of the user to get information about.
     pub user_name: Option<String>,
-    #[doc(hidden)]
-    pub _client: C,
+    pub(crate) _client: rboto::__private::Bound,
 }
-impl Default for GetUserRequest {
-    fn default() -> Self {
-        Self::with_client(())
-    }
-}
-impl<C> GetUserRequest<C> {
-    #[doc(hidden)]
-    pub fn with_client(client: C) -> Self {
-        Self {
-            user_name: None,
-            _client: client,
-        }
-    }
-    /// Sets `UserName`.
-    pub fn user_name(mut self, v: impl Into<String>) -> Self {
-        self.user_name = Some(v.into());
-        self
-    }
-}
-impl<C> ::std::fmt::Debug for GetUserRequest<C> {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.debug_struct("GetUserRequest").field("user_name", &self.user_name).finish()
-    }
-}
-impl<C> rboto::IntoValue for GetUserRequest<C> {
-    fn into_value(self) -> rboto::Value {
-        rboto::Value::Struct(vec![rv::opt(self.user_name)])
-    }
-}
-#[derive(Clone, PartialEq)]
-pub struct ListAccessKeysRequest<C = ()> {
+rboto::__structure!(
+    GetUserInput "GetUserRequest"[set debug into] { user_name : String } { _client }
+);
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct ListAccessKeysInput {
     /// The name of the user.
     pub user_name: Option<String>,
     /// Use this parameter only when paginating results and only after you receive a response indicating that the results are truncated. Set it to the value of the `Marker` element in the response that you received to indicate where the next call should start.
     pub marker: Option<String>,
     /// Use this only when paginating results to indicate the maximum number of items you want in the response. If additional items exist beyond the maximum you specify, the `IsTruncated` response element is `true`.
     pub max_items: Option<i32>,
-    #[doc(hidden)]
-    pub _client: C,
+    pub(crate) _client: rboto::__private::Bound,
 }
-impl Default for ListAccessKeysRequest {
-    fn default() -> Self {
-        Self::with_client(())
-    }
-}
-impl<C> ListAccessKeysRequest<C> {
-    #[doc(hidden)]
-    pub fn with_client(client: C) -> Self {
-        Self {
-            user_name: None,
-            marker: None,
-            max_items: None,
-            _client: client,
-        }
-    }
-    /// Sets `UserName`.
-    pub fn user_name(mut self, v: impl Into<String>) -> Self {
-        self.user_name = Some(v.into());
-        self
-    }
-    /// Sets `Marker`.
-    pub fn marker(mut self, v: impl Into<String>) -> Self {
-        self.marker = Some(v.into());
-        self
-    }
-    /// Sets `MaxItems`.
-    pub fn max_items(mut self, v: i32) -> Self {
-        self.max_items = Some(v);
-        self
-    }
-}
-impl<C> ::std::fmt::Debug for ListAccessKeysRequest<C> {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.debug_struct("ListAccessKeysRequest")
-            .field("user_name", &self.user_name)
-            .field("marker", &self.marker)
-            .field("max_items", &self.max_items)
-            .finish()
-    }
-}
-impl<C> rboto::IntoValue for ListAccessKeysRequest<C> {
-    fn into_value(self) -> rboto::Value {
-        rboto::Value::Struct(
-            vec![rv::opt(self.user_name), rv::opt(self.marker), rv::opt(self.max_items)],
-        )
-    }
-}
-#[derive(Clone, PartialEq)]
-pub struct ListAccountAliasesRequest<C = ()> {
+rboto::__structure!(
+    ListAccessKeysInput "ListAccessKeysRequest"[set debug into] { user_name : String,
+    marker : String, max_items = i32 } { _client }
+);
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct ListAccountAliasesInput {
     /// Use this parameter only when paginating results and only after you receive a response indicating that the results are truncated. Set it to the value of the `Marker` element in the response that you received to indicate where the next call should start.
     pub marker: Option<String>,
     /// Use this only when paginating results to indicate the maximum number of items you want in the response. If additional items exist beyond the maximum you specify, the `IsTruncated` response element is `true`.
     pub max_items: Option<i32>,
-    #[doc(hidden)]
-    pub _client: C,
+    pub(crate) _client: rboto::__private::Bound,
 }
-impl Default for ListAccountAliasesRequest {
-    fn default() -> Self {
-        Self::with_client(())
-    }
-}
-impl<C> ListAccountAliasesRequest<C> {
-    #[doc(hidden)]
-    pub fn with_client(client: C) -> Self {
-        Self {
-            marker: None,
-            max_items: None,
-            _client: client,
-        }
-    }
-    /// Sets `Marker`.
-    pub fn marker(mut self, v: impl Into<String>) -> Self {
-        self.marker = Some(v.into());
-        self
-    }
-    /// Sets `MaxItems`.
-    pub fn max_items(mut self, v: i32) -> Self {
-        self.max_items = Some(v);
-        self
-    }
-}
-impl<C> ::std::fmt::Debug for ListAccountAliasesRequest<C> {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.debug_struct("ListAccountAliasesRequest")
-            .field("marker", &self.marker)
-            .field("max_items", &self.max_items)
-            .finish()
-    }
-}
-impl<C> rboto::IntoValue for ListAccountAliasesRequest<C> {
-    fn into_value(self) -> rboto::Value {
-        rboto::Value::Struct(vec![rv::opt(self.marker), rv::opt(self.max_items)])
-    }
-}
-#[derive(Clone, PartialEq)]
-pub struct ListAttachedGroupPoliciesRequest<C = ()> {
+rboto::__structure!(
+    ListAccountAliasesInput "ListAccountAliasesRequest"[set debug into] { marker :
+    String, max_items = i32 } { _client }
+);
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct ListAttachedGroupPoliciesInput {
     /// The name (friendly name, not ARN) of the group to list attached policies for.
     pub group_name: Option<String>,
     /// The path prefix for filtering the results. This parameter is optional. If it is not included, it defaults to a slash (/), listing all policies.
@@ -4221,68 +1166,16 @@ pub struct ListAttachedGroupPoliciesRequest<C = ()> {
     pub marker: Option<String>,
     /// Use this only when paginating results to indicate the maximum number of items you want in the response. If additional items exist beyond the maximum you specify, the `IsTruncated` response element is `true`.
     pub max_items: Option<i32>,
-    #[doc(hidden)]
-    pub _client: C,
+    pub(crate) _client: rboto::__private::Bound,
 }
-impl Default for ListAttachedGroupPoliciesRequest {
-    fn default() -> Self {
-        Self::with_client(())
-    }
-}
-impl<C> ListAttachedGroupPoliciesRequest<C> {
-    #[doc(hidden)]
-    pub fn with_client(client: C) -> Self {
-        Self {
-            group_name: None,
-            path_prefix: None,
-            marker: None,
-            max_items: None,
-            _client: client,
-        }
-    }
-    /// Sets `GroupName`.
-    pub fn group_name(mut self, v: impl Into<String>) -> Self {
-        self.group_name = Some(v.into());
-        self
-    }
-    /// Sets `PathPrefix`.
-    pub fn path_prefix(mut self, v: impl Into<String>) -> Self {
-        self.path_prefix = Some(v.into());
-        self
-    }
-    /// Sets `Marker`.
-    pub fn marker(mut self, v: impl Into<String>) -> Self {
-        self.marker = Some(v.into());
-        self
-    }
-    /// Sets `MaxItems`.
-    pub fn max_items(mut self, v: i32) -> Self {
-        self.max_items = Some(v);
-        self
-    }
-}
-impl<C> ::std::fmt::Debug for ListAttachedGroupPoliciesRequest<C> {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.debug_struct("ListAttachedGroupPoliciesRequest")
-            .field("group_name", &self.group_name)
-            .field("path_prefix", &self.path_prefix)
-            .field("marker", &self.marker)
-            .field("max_items", &self.max_items)
-            .finish()
-    }
-}
-impl<C> rboto::IntoValue for ListAttachedGroupPoliciesRequest<C> {
-    fn into_value(self) -> rboto::Value {
-        rboto::Value::Struct(
-            vec![
-                rv::opt(self.group_name), rv::opt(self.path_prefix), rv::opt(self
-                .marker), rv::opt(self.max_items)
-            ],
-        )
-    }
-}
-#[derive(Clone, PartialEq)]
-pub struct ListAttachedRolePoliciesRequest<C = ()> {
+rboto::__structure!(
+    ListAttachedGroupPoliciesInput "ListAttachedGroupPoliciesRequest"[set debug into] {
+    group_name : String, path_prefix : String, marker : String, max_items = i32 } {
+    _client }
+);
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct ListAttachedRolePoliciesInput {
     /// The name (friendly name, not ARN) of the role to list attached policies for.
     pub role_name: Option<String>,
     /// The path prefix for filtering the results. This parameter is optional. If it is not included, it defaults to a slash (/), listing all policies.
@@ -4291,68 +1184,16 @@ pub struct ListAttachedRolePoliciesRequest<C = ()> {
     pub marker: Option<String>,
     /// Use this only when paginating results to indicate the maximum number of items you want in the response. If additional items exist beyond the maximum you specify, the `IsTruncated` response element is `true`.
     pub max_items: Option<i32>,
-    #[doc(hidden)]
-    pub _client: C,
+    pub(crate) _client: rboto::__private::Bound,
 }
-impl Default for ListAttachedRolePoliciesRequest {
-    fn default() -> Self {
-        Self::with_client(())
-    }
-}
-impl<C> ListAttachedRolePoliciesRequest<C> {
-    #[doc(hidden)]
-    pub fn with_client(client: C) -> Self {
-        Self {
-            role_name: None,
-            path_prefix: None,
-            marker: None,
-            max_items: None,
-            _client: client,
-        }
-    }
-    /// Sets `RoleName`.
-    pub fn role_name(mut self, v: impl Into<String>) -> Self {
-        self.role_name = Some(v.into());
-        self
-    }
-    /// Sets `PathPrefix`.
-    pub fn path_prefix(mut self, v: impl Into<String>) -> Self {
-        self.path_prefix = Some(v.into());
-        self
-    }
-    /// Sets `Marker`.
-    pub fn marker(mut self, v: impl Into<String>) -> Self {
-        self.marker = Some(v.into());
-        self
-    }
-    /// Sets `MaxItems`.
-    pub fn max_items(mut self, v: i32) -> Self {
-        self.max_items = Some(v);
-        self
-    }
-}
-impl<C> ::std::fmt::Debug for ListAttachedRolePoliciesRequest<C> {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.debug_struct("ListAttachedRolePoliciesRequest")
-            .field("role_name", &self.role_name)
-            .field("path_prefix", &self.path_prefix)
-            .field("marker", &self.marker)
-            .field("max_items", &self.max_items)
-            .finish()
-    }
-}
-impl<C> rboto::IntoValue for ListAttachedRolePoliciesRequest<C> {
-    fn into_value(self) -> rboto::Value {
-        rboto::Value::Struct(
-            vec![
-                rv::opt(self.role_name), rv::opt(self.path_prefix), rv::opt(self.marker),
-                rv::opt(self.max_items)
-            ],
-        )
-    }
-}
-#[derive(Clone, PartialEq)]
-pub struct ListAttachedUserPoliciesRequest<C = ()> {
+rboto::__structure!(
+    ListAttachedRolePoliciesInput "ListAttachedRolePoliciesRequest"[set debug into] {
+    role_name : String, path_prefix : String, marker : String, max_items = i32 } {
+    _client }
+);
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct ListAttachedUserPoliciesInput {
     /// The name (friendly name, not ARN) of the user to list attached policies for.
     pub user_name: Option<String>,
     /// The path prefix for filtering the results. This parameter is optional. If it is not included, it defaults to a slash (/), listing all policies.
@@ -4361,126 +1202,31 @@ pub struct ListAttachedUserPoliciesRequest<C = ()> {
     pub marker: Option<String>,
     /// Use this only when paginating results to indicate the maximum number of items you want in the response. If additional items exist beyond the maximum you specify, the `IsTruncated` response element is `true`.
     pub max_items: Option<i32>,
-    #[doc(hidden)]
-    pub _client: C,
+    pub(crate) _client: rboto::__private::Bound,
 }
-impl Default for ListAttachedUserPoliciesRequest {
-    fn default() -> Self {
-        Self::with_client(())
-    }
-}
-impl<C> ListAttachedUserPoliciesRequest<C> {
-    #[doc(hidden)]
-    pub fn with_client(client: C) -> Self {
-        Self {
-            user_name: None,
-            path_prefix: None,
-            marker: None,
-            max_items: None,
-            _client: client,
-        }
-    }
-    /// Sets `UserName`.
-    pub fn user_name(mut self, v: impl Into<String>) -> Self {
-        self.user_name = Some(v.into());
-        self
-    }
-    /// Sets `PathPrefix`.
-    pub fn path_prefix(mut self, v: impl Into<String>) -> Self {
-        self.path_prefix = Some(v.into());
-        self
-    }
-    /// Sets `Marker`.
-    pub fn marker(mut self, v: impl Into<String>) -> Self {
-        self.marker = Some(v.into());
-        self
-    }
-    /// Sets `MaxItems`.
-    pub fn max_items(mut self, v: i32) -> Self {
-        self.max_items = Some(v);
-        self
-    }
-}
-impl<C> ::std::fmt::Debug for ListAttachedUserPoliciesRequest<C> {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.debug_struct("ListAttachedUserPoliciesRequest")
-            .field("user_name", &self.user_name)
-            .field("path_prefix", &self.path_prefix)
-            .field("marker", &self.marker)
-            .field("max_items", &self.max_items)
-            .finish()
-    }
-}
-impl<C> rboto::IntoValue for ListAttachedUserPoliciesRequest<C> {
-    fn into_value(self) -> rboto::Value {
-        rboto::Value::Struct(
-            vec![
-                rv::opt(self.user_name), rv::opt(self.path_prefix), rv::opt(self.marker),
-                rv::opt(self.max_items)
-            ],
-        )
-    }
-}
-#[derive(Clone, PartialEq)]
-pub struct ListDelegationRequestsRequest<C = ()> {
+rboto::__structure!(
+    ListAttachedUserPoliciesInput "ListAttachedUserPoliciesRequest"[set debug into] {
+    user_name : String, path_prefix : String, marker : String, max_items = i32 } {
+    _client }
+);
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct ListDelegationRequestsInput {
     /// The owner ID to filter delegation requests by.
     pub owner_id: Option<String>,
     /// Use this parameter only when paginating results and only after you receive a response indicating that the results are truncated. Set it to the value of the `Marker` element in the response that you received to indicate where the next call should start.
     pub marker: Option<String>,
     /// Use this only when paginating results to indicate the maximum number of items you want in the response. If additional items exist beyond the maximum you specify, the `IsTruncated` response element is `true`.
     pub max_items: Option<i32>,
-    #[doc(hidden)]
-    pub _client: C,
+    pub(crate) _client: rboto::__private::Bound,
 }
-impl Default for ListDelegationRequestsRequest {
-    fn default() -> Self {
-        Self::with_client(())
-    }
-}
-impl<C> ListDelegationRequestsRequest<C> {
-    #[doc(hidden)]
-    pub fn with_client(client: C) -> Self {
-        Self {
-            owner_id: None,
-            marker: None,
-            max_items: None,
-            _client: client,
-        }
-    }
-    /// Sets `OwnerId`.
-    pub fn owner_id(mut self, v: impl Into<String>) -> Self {
-        self.owner_id = Some(v.into());
-        self
-    }
-    /// Sets `Marker`.
-    pub fn marker(mut self, v: impl Into<String>) -> Self {
-        self.marker = Some(v.into());
-        self
-    }
-    /// Sets `MaxItems`.
-    pub fn max_items(mut self, v: i32) -> Self {
-        self.max_items = Some(v);
-        self
-    }
-}
-impl<C> ::std::fmt::Debug for ListDelegationRequestsRequest<C> {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.debug_struct("ListDelegationRequestsRequest")
-            .field("owner_id", &self.owner_id)
-            .field("marker", &self.marker)
-            .field("max_items", &self.max_items)
-            .finish()
-    }
-}
-impl<C> rboto::IntoValue for ListDelegationRequestsRequest<C> {
-    fn into_value(self) -> rboto::Value {
-        rboto::Value::Struct(
-            vec![rv::opt(self.owner_id), rv::opt(self.marker), rv::opt(self.max_items)],
-        )
-    }
-}
-#[derive(Clone, PartialEq)]
-pub struct ListEntitiesForPolicyRequest<C = ()> {
+rboto::__structure!(
+    ListDelegationRequestsInput "ListDelegationRequestsRequest"[set debug into] {
+    owner_id : String, marker : String, max_items = i32 } { _client }
+);
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct ListEntitiesForPolicyInput {
     /// The Amazon Resource Name (ARN) of the IAM policy for which you want the versions.
     pub policy_arn: Option<String>,
     /// The entity type to use for filtering the results.
@@ -4493,730 +1239,186 @@ pub struct ListEntitiesForPolicyRequest<C = ()> {
     pub marker: Option<String>,
     /// Use this only when paginating results to indicate the maximum number of items you want in the response. If additional items exist beyond the maximum you specify, the `IsTruncated` response element is `true`.
     pub max_items: Option<i32>,
-    #[doc(hidden)]
-    pub _client: C,
+    pub(crate) _client: rboto::__private::Bound,
 }
-impl Default for ListEntitiesForPolicyRequest {
-    fn default() -> Self {
-        Self::with_client(())
-    }
-}
-impl<C> ListEntitiesForPolicyRequest<C> {
-    #[doc(hidden)]
-    pub fn with_client(client: C) -> Self {
-        Self {
-            policy_arn: None,
-            entity_filter: None,
-            path_prefix: None,
-            policy_usage_filter: None,
-            marker: None,
-            max_items: None,
-            _client: client,
-        }
-    }
-    /// Sets `PolicyArn`.
-    pub fn policy_arn(mut self, v: impl Into<String>) -> Self {
-        self.policy_arn = Some(v.into());
-        self
-    }
-    /// Sets `EntityFilter`.
-    pub fn entity_filter(mut self, v: impl Into<EntityType>) -> Self {
-        self.entity_filter = Some(v.into());
-        self
-    }
-    /// Sets `PathPrefix`.
-    pub fn path_prefix(mut self, v: impl Into<String>) -> Self {
-        self.path_prefix = Some(v.into());
-        self
-    }
-    /// Sets `PolicyUsageFilter`.
-    pub fn policy_usage_filter(mut self, v: impl Into<PolicyUsageType>) -> Self {
-        self.policy_usage_filter = Some(v.into());
-        self
-    }
-    /// Sets `Marker`.
-    pub fn marker(mut self, v: impl Into<String>) -> Self {
-        self.marker = Some(v.into());
-        self
-    }
-    /// Sets `MaxItems`.
-    pub fn max_items(mut self, v: i32) -> Self {
-        self.max_items = Some(v);
-        self
-    }
-}
-impl<C> ::std::fmt::Debug for ListEntitiesForPolicyRequest<C> {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.debug_struct("ListEntitiesForPolicyRequest")
-            .field("policy_arn", &self.policy_arn)
-            .field("entity_filter", &self.entity_filter)
-            .field("path_prefix", &self.path_prefix)
-            .field("policy_usage_filter", &self.policy_usage_filter)
-            .field("marker", &self.marker)
-            .field("max_items", &self.max_items)
-            .finish()
-    }
-}
-impl<C> rboto::IntoValue for ListEntitiesForPolicyRequest<C> {
-    fn into_value(self) -> rboto::Value {
-        rboto::Value::Struct(
-            vec![
-                rv::opt(self.policy_arn), rv::opt(self.entity_filter), rv::opt(self
-                .path_prefix), rv::opt(self.policy_usage_filter), rv::opt(self.marker),
-                rv::opt(self.max_items)
-            ],
-        )
-    }
-}
-#[derive(Clone, PartialEq)]
-pub struct ListGroupPoliciesRequest<C = ()> {
+rboto::__structure!(
+    ListEntitiesForPolicyInput "ListEntitiesForPolicyRequest"[set debug into] {
+    policy_arn : String, entity_filter : EntityType, path_prefix : String,
+    policy_usage_filter : PolicyUsageType, marker : String, max_items = i32 } { _client }
+);
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct ListGroupPoliciesInput {
     /// The name of the group to list policies for.
     pub group_name: Option<String>,
     /// Use this parameter only when paginating results and only after you receive a response indicating that the results are truncated. Set it to the value of the `Marker` element in the response that you received to indicate where the next call should start.
     pub marker: Option<String>,
     /// Use this only when paginating results to indicate the maximum number of items you want in the response. If additional items exist beyond the maximum you specify, the `IsTruncated` response element is `true`.
     pub max_items: Option<i32>,
-    #[doc(hidden)]
-    pub _client: C,
+    pub(crate) _client: rboto::__private::Bound,
 }
-impl Default for ListGroupPoliciesRequest {
-    fn default() -> Self {
-        Self::with_client(())
-    }
-}
-impl<C> ListGroupPoliciesRequest<C> {
-    #[doc(hidden)]
-    pub fn with_client(client: C) -> Self {
-        Self {
-            group_name: None,
-            marker: None,
-            max_items: None,
-            _client: client,
-        }
-    }
-    /// Sets `GroupName`.
-    pub fn group_name(mut self, v: impl Into<String>) -> Self {
-        self.group_name = Some(v.into());
-        self
-    }
-    /// Sets `Marker`.
-    pub fn marker(mut self, v: impl Into<String>) -> Self {
-        self.marker = Some(v.into());
-        self
-    }
-    /// Sets `MaxItems`.
-    pub fn max_items(mut self, v: i32) -> Self {
-        self.max_items = Some(v);
-        self
-    }
-}
-impl<C> ::std::fmt::Debug for ListGroupPoliciesRequest<C> {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.debug_struct("ListGroupPoliciesRequest")
-            .field("group_name", &self.group_name)
-            .field("marker", &self.marker)
-            .field("max_items", &self.max_items)
-            .finish()
-    }
-}
-impl<C> rboto::IntoValue for ListGroupPoliciesRequest<C> {
-    fn into_value(self) -> rboto::Value {
-        rboto::Value::Struct(
-            vec![rv::opt(self.group_name), rv::opt(self.marker), rv::opt(self.max_items)],
-        )
-    }
-}
-#[derive(Clone, PartialEq)]
-pub struct ListGroupsForUserRequest<C = ()> {
+rboto::__structure!(
+    ListGroupPoliciesInput "ListGroupPoliciesRequest"[set debug into] { group_name :
+    String, marker : String, max_items = i32 } { _client }
+);
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct ListGroupsForUserInput {
     /// The name of the user to list groups for.
     pub user_name: Option<String>,
     /// Use this parameter only when paginating results and only after you receive a response indicating that the results are truncated. Set it to the value of the `Marker` element in the response that you received to indicate where the next call should start.
     pub marker: Option<String>,
     /// Use this only when paginating results to indicate the maximum number of items you want in the response. If additional items exist beyond the maximum you specify, the `IsTruncated` response element is `true`.
     pub max_items: Option<i32>,
-    #[doc(hidden)]
-    pub _client: C,
+    pub(crate) _client: rboto::__private::Bound,
 }
-impl Default for ListGroupsForUserRequest {
-    fn default() -> Self {
-        Self::with_client(())
-    }
-}
-impl<C> ListGroupsForUserRequest<C> {
-    #[doc(hidden)]
-    pub fn with_client(client: C) -> Self {
-        Self {
-            user_name: None,
-            marker: None,
-            max_items: None,
-            _client: client,
-        }
-    }
-    /// Sets `UserName`.
-    pub fn user_name(mut self, v: impl Into<String>) -> Self {
-        self.user_name = Some(v.into());
-        self
-    }
-    /// Sets `Marker`.
-    pub fn marker(mut self, v: impl Into<String>) -> Self {
-        self.marker = Some(v.into());
-        self
-    }
-    /// Sets `MaxItems`.
-    pub fn max_items(mut self, v: i32) -> Self {
-        self.max_items = Some(v);
-        self
-    }
-}
-impl<C> ::std::fmt::Debug for ListGroupsForUserRequest<C> {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.debug_struct("ListGroupsForUserRequest")
-            .field("user_name", &self.user_name)
-            .field("marker", &self.marker)
-            .field("max_items", &self.max_items)
-            .finish()
-    }
-}
-impl<C> rboto::IntoValue for ListGroupsForUserRequest<C> {
-    fn into_value(self) -> rboto::Value {
-        rboto::Value::Struct(
-            vec![rv::opt(self.user_name), rv::opt(self.marker), rv::opt(self.max_items)],
-        )
-    }
-}
-#[derive(Clone, PartialEq)]
-pub struct ListGroupsRequest<C = ()> {
+rboto::__structure!(
+    ListGroupsForUserInput "ListGroupsForUserRequest"[set debug into] { user_name :
+    String, marker : String, max_items = i32 } { _client }
+);
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct ListGroupsInput {
     /// The path prefix for filtering the results. For example, the prefix `/division_abc/subdivision_xyz/` gets all groups whose path starts with `/division_abc/subdivision_xyz/`.
     pub path_prefix: Option<String>,
     /// Use this parameter only when paginating results and only after you receive a response indicating that the results are truncated. Set it to the value of the `Marker` element in the response that you received to indicate where the next call should start.
     pub marker: Option<String>,
     /// Use this only when paginating results to indicate the maximum number of items you want in the response. If additional items exist beyond the maximum you specify, the `IsTruncated` response element is `true`.
     pub max_items: Option<i32>,
-    #[doc(hidden)]
-    pub _client: C,
+    pub(crate) _client: rboto::__private::Bound,
 }
-impl Default for ListGroupsRequest {
-    fn default() -> Self {
-        Self::with_client(())
-    }
-}
-impl<C> ListGroupsRequest<C> {
-    #[doc(hidden)]
-    pub fn with_client(client: C) -> Self {
-        Self {
-            path_prefix: None,
-            marker: None,
-            max_items: None,
-            _client: client,
-        }
-    }
-    /// Sets `PathPrefix`.
-    pub fn path_prefix(mut self, v: impl Into<String>) -> Self {
-        self.path_prefix = Some(v.into());
-        self
-    }
-    /// Sets `Marker`.
-    pub fn marker(mut self, v: impl Into<String>) -> Self {
-        self.marker = Some(v.into());
-        self
-    }
-    /// Sets `MaxItems`.
-    pub fn max_items(mut self, v: i32) -> Self {
-        self.max_items = Some(v);
-        self
-    }
-}
-impl<C> ::std::fmt::Debug for ListGroupsRequest<C> {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.debug_struct("ListGroupsRequest")
-            .field("path_prefix", &self.path_prefix)
-            .field("marker", &self.marker)
-            .field("max_items", &self.max_items)
-            .finish()
-    }
-}
-impl<C> rboto::IntoValue for ListGroupsRequest<C> {
-    fn into_value(self) -> rboto::Value {
-        rboto::Value::Struct(
-            vec![
-                rv::opt(self.path_prefix), rv::opt(self.marker), rv::opt(self.max_items)
-            ],
-        )
-    }
-}
-#[derive(Clone, PartialEq)]
-pub struct ListInstanceProfileTagsRequest<C = ()> {
+rboto::__structure!(
+    ListGroupsInput "ListGroupsRequest"[set debug into] { path_prefix : String, marker :
+    String, max_items = i32 } { _client }
+);
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct ListInstanceProfileTagsInput {
     /// The name of the IAM instance profile whose tags you want to see.
     pub instance_profile_name: Option<String>,
     /// Use this parameter only when paginating results and only after you receive a response indicating that the results are truncated. Set it to the value of the `Marker` element in the response that you received to indicate where the next call should start.
     pub marker: Option<String>,
     /// Use this only when paginating results to indicate the maximum number of items you want in the response. If additional items exist beyond the maximum you specify, the `IsTruncated` response element is `true`.
     pub max_items: Option<i32>,
-    #[doc(hidden)]
-    pub _client: C,
+    pub(crate) _client: rboto::__private::Bound,
 }
-impl Default for ListInstanceProfileTagsRequest {
-    fn default() -> Self {
-        Self::with_client(())
-    }
-}
-impl<C> ListInstanceProfileTagsRequest<C> {
-    #[doc(hidden)]
-    pub fn with_client(client: C) -> Self {
-        Self {
-            instance_profile_name: None,
-            marker: None,
-            max_items: None,
-            _client: client,
-        }
-    }
-    /// Sets `InstanceProfileName`.
-    pub fn instance_profile_name(mut self, v: impl Into<String>) -> Self {
-        self.instance_profile_name = Some(v.into());
-        self
-    }
-    /// Sets `Marker`.
-    pub fn marker(mut self, v: impl Into<String>) -> Self {
-        self.marker = Some(v.into());
-        self
-    }
-    /// Sets `MaxItems`.
-    pub fn max_items(mut self, v: i32) -> Self {
-        self.max_items = Some(v);
-        self
-    }
-}
-impl<C> ::std::fmt::Debug for ListInstanceProfileTagsRequest<C> {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.debug_struct("ListInstanceProfileTagsRequest")
-            .field("instance_profile_name", &self.instance_profile_name)
-            .field("marker", &self.marker)
-            .field("max_items", &self.max_items)
-            .finish()
-    }
-}
-impl<C> rboto::IntoValue for ListInstanceProfileTagsRequest<C> {
-    fn into_value(self) -> rboto::Value {
-        rboto::Value::Struct(
-            vec![
-                rv::opt(self.instance_profile_name), rv::opt(self.marker), rv::opt(self
-                .max_items)
-            ],
-        )
-    }
-}
-#[derive(Clone, PartialEq)]
-pub struct ListInstanceProfilesForRoleRequest<C = ()> {
+rboto::__structure!(
+    ListInstanceProfileTagsInput "ListInstanceProfileTagsRequest"[set debug into] {
+    instance_profile_name : String, marker : String, max_items = i32 } { _client }
+);
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct ListInstanceProfilesForRoleInput {
     /// The name of the role to list instance profiles for.
     pub role_name: Option<String>,
     /// Use this parameter only when paginating results and only after you receive a response indicating that the results are truncated. Set it to the value of the `Marker` element in the response that you received to indicate where the next call should start.
     pub marker: Option<String>,
     /// Use this only when paginating results to indicate the maximum number of items you want in the response. If additional items exist beyond the maximum you specify, the `IsTruncated` response element is `true`.
     pub max_items: Option<i32>,
-    #[doc(hidden)]
-    pub _client: C,
+    pub(crate) _client: rboto::__private::Bound,
 }
-impl Default for ListInstanceProfilesForRoleRequest {
-    fn default() -> Self {
-        Self::with_client(())
-    }
-}
-impl<C> ListInstanceProfilesForRoleRequest<C> {
-    #[doc(hidden)]
-    pub fn with_client(client: C) -> Self {
-        Self {
-            role_name: None,
-            marker: None,
-            max_items: None,
-            _client: client,
-        }
-    }
-    /// Sets `RoleName`.
-    pub fn role_name(mut self, v: impl Into<String>) -> Self {
-        self.role_name = Some(v.into());
-        self
-    }
-    /// Sets `Marker`.
-    pub fn marker(mut self, v: impl Into<String>) -> Self {
-        self.marker = Some(v.into());
-        self
-    }
-    /// Sets `MaxItems`.
-    pub fn max_items(mut self, v: i32) -> Self {
-        self.max_items = Some(v);
-        self
-    }
-}
-impl<C> ::std::fmt::Debug for ListInstanceProfilesForRoleRequest<C> {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.debug_struct("ListInstanceProfilesForRoleRequest")
-            .field("role_name", &self.role_name)
-            .field("marker", &self.marker)
-            .field("max_items", &self.max_items)
-            .finish()
-    }
-}
-impl<C> rboto::IntoValue for ListInstanceProfilesForRoleRequest<C> {
-    fn into_value(self) -> rboto::Value {
-        rboto::Value::Struct(
-            vec![rv::opt(self.role_name), rv::opt(self.marker), rv::opt(self.max_items)],
-        )
-    }
-}
-#[derive(Clone, PartialEq)]
-pub struct ListInstanceProfilesRequest<C = ()> {
+rboto::__structure!(
+    ListInstanceProfilesForRoleInput "ListInstanceProfilesForRoleRequest"[set debug into]
+    { role_name : String, marker : String, max_items = i32 } { _client }
+);
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct ListInstanceProfilesInput {
     /// The path prefix for filtering the results. For example, the prefix `/application_abc/component_xyz/` gets all instance profiles whose path starts with `/application_abc/component_xyz/`.
     pub path_prefix: Option<String>,
     /// Use this parameter only when paginating results and only after you receive a response indicating that the results are truncated. Set it to the value of the `Marker` element in the response that you received to indicate where the next call should start.
     pub marker: Option<String>,
     /// Use this only when paginating results to indicate the maximum number of items you want in the response. If additional items exist beyond the maximum you specify, the `IsTruncated` response element is `true`.
     pub max_items: Option<i32>,
-    #[doc(hidden)]
-    pub _client: C,
+    pub(crate) _client: rboto::__private::Bound,
 }
-impl Default for ListInstanceProfilesRequest {
-    fn default() -> Self {
-        Self::with_client(())
-    }
-}
-impl<C> ListInstanceProfilesRequest<C> {
-    #[doc(hidden)]
-    pub fn with_client(client: C) -> Self {
-        Self {
-            path_prefix: None,
-            marker: None,
-            max_items: None,
-            _client: client,
-        }
-    }
-    /// Sets `PathPrefix`.
-    pub fn path_prefix(mut self, v: impl Into<String>) -> Self {
-        self.path_prefix = Some(v.into());
-        self
-    }
-    /// Sets `Marker`.
-    pub fn marker(mut self, v: impl Into<String>) -> Self {
-        self.marker = Some(v.into());
-        self
-    }
-    /// Sets `MaxItems`.
-    pub fn max_items(mut self, v: i32) -> Self {
-        self.max_items = Some(v);
-        self
-    }
-}
-impl<C> ::std::fmt::Debug for ListInstanceProfilesRequest<C> {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.debug_struct("ListInstanceProfilesRequest")
-            .field("path_prefix", &self.path_prefix)
-            .field("marker", &self.marker)
-            .field("max_items", &self.max_items)
-            .finish()
-    }
-}
-impl<C> rboto::IntoValue for ListInstanceProfilesRequest<C> {
-    fn into_value(self) -> rboto::Value {
-        rboto::Value::Struct(
-            vec![
-                rv::opt(self.path_prefix), rv::opt(self.marker), rv::opt(self.max_items)
-            ],
-        )
-    }
-}
-#[derive(Clone, PartialEq)]
-pub struct ListMfaDeviceTagsRequest<C = ()> {
+rboto::__structure!(
+    ListInstanceProfilesInput "ListInstanceProfilesRequest"[set debug into] { path_prefix
+    : String, marker : String, max_items = i32 } { _client }
+);
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct ListMfaDeviceTagsInput {
     /// The unique identifier for the IAM virtual MFA device whose tags you want to see. For virtual MFA devices, the serial number is the same as the ARN.
     pub serial_number: Option<String>,
     /// Use this parameter only when paginating results and only after you receive a response indicating that the results are truncated. Set it to the value of the `Marker` element in the response that you received to indicate where the next call should start.
     pub marker: Option<String>,
     /// Use this only when paginating results to indicate the maximum number of items you want in the response. If additional items exist beyond the maximum you specify, the `IsTruncated` response element is `true`.
     pub max_items: Option<i32>,
-    #[doc(hidden)]
-    pub _client: C,
+    pub(crate) _client: rboto::__private::Bound,
 }
-impl Default for ListMfaDeviceTagsRequest {
-    fn default() -> Self {
-        Self::with_client(())
-    }
-}
-impl<C> ListMfaDeviceTagsRequest<C> {
-    #[doc(hidden)]
-    pub fn with_client(client: C) -> Self {
-        Self {
-            serial_number: None,
-            marker: None,
-            max_items: None,
-            _client: client,
-        }
-    }
-    /// Sets `SerialNumber`.
-    pub fn serial_number(mut self, v: impl Into<String>) -> Self {
-        self.serial_number = Some(v.into());
-        self
-    }
-    /// Sets `Marker`.
-    pub fn marker(mut self, v: impl Into<String>) -> Self {
-        self.marker = Some(v.into());
-        self
-    }
-    /// Sets `MaxItems`.
-    pub fn max_items(mut self, v: i32) -> Self {
-        self.max_items = Some(v);
-        self
-    }
-}
-impl<C> ::std::fmt::Debug for ListMfaDeviceTagsRequest<C> {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.debug_struct("ListMfaDeviceTagsRequest")
-            .field("serial_number", &self.serial_number)
-            .field("marker", &self.marker)
-            .field("max_items", &self.max_items)
-            .finish()
-    }
-}
-impl<C> rboto::IntoValue for ListMfaDeviceTagsRequest<C> {
-    fn into_value(self) -> rboto::Value {
-        rboto::Value::Struct(
-            vec![
-                rv::opt(self.serial_number), rv::opt(self.marker), rv::opt(self
-                .max_items)
-            ],
-        )
-    }
-}
-#[derive(Clone, PartialEq)]
-pub struct ListMfaDevicesRequest<C = ()> {
+rboto::__structure!(
+    ListMfaDeviceTagsInput "ListMFADeviceTagsRequest"[set debug into] { serial_number :
+    String, marker : String, max_items = i32 } { _client }
+);
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct ListMfaDevicesInput {
     /// The name of the user whose MFA devices you want to list.
     pub user_name: Option<String>,
     /// Use this parameter only when paginating results and only after you receive a response indicating that the results are truncated. Set it to the value of the `Marker` element in the response that you received to indicate where the next call should start.
     pub marker: Option<String>,
     /// Use this only when paginating results to indicate the maximum number of items you want in the response. If additional items exist beyond the maximum you specify, the `IsTruncated` response element is `true`.
     pub max_items: Option<i32>,
-    #[doc(hidden)]
-    pub _client: C,
+    pub(crate) _client: rboto::__private::Bound,
 }
-impl Default for ListMfaDevicesRequest {
-    fn default() -> Self {
-        Self::with_client(())
-    }
-}
-impl<C> ListMfaDevicesRequest<C> {
-    #[doc(hidden)]
-    pub fn with_client(client: C) -> Self {
-        Self {
-            user_name: None,
-            marker: None,
-            max_items: None,
-            _client: client,
-        }
-    }
-    /// Sets `UserName`.
-    pub fn user_name(mut self, v: impl Into<String>) -> Self {
-        self.user_name = Some(v.into());
-        self
-    }
-    /// Sets `Marker`.
-    pub fn marker(mut self, v: impl Into<String>) -> Self {
-        self.marker = Some(v.into());
-        self
-    }
-    /// Sets `MaxItems`.
-    pub fn max_items(mut self, v: i32) -> Self {
-        self.max_items = Some(v);
-        self
-    }
-}
-impl<C> ::std::fmt::Debug for ListMfaDevicesRequest<C> {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.debug_struct("ListMfaDevicesRequest")
-            .field("user_name", &self.user_name)
-            .field("marker", &self.marker)
-            .field("max_items", &self.max_items)
-            .finish()
-    }
-}
-impl<C> rboto::IntoValue for ListMfaDevicesRequest<C> {
-    fn into_value(self) -> rboto::Value {
-        rboto::Value::Struct(
-            vec![rv::opt(self.user_name), rv::opt(self.marker), rv::opt(self.max_items)],
-        )
-    }
-}
-#[derive(Clone, PartialEq)]
-pub struct ListOpenIdConnectProviderTagsRequest<C = ()> {
+rboto::__structure!(
+    ListMfaDevicesInput "ListMFADevicesRequest"[set debug into] { user_name : String,
+    marker : String, max_items = i32 } { _client }
+);
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct ListOpenIdConnectProviderTagsInput {
     /// The ARN of the OpenID Connect (OIDC) identity provider whose tags you want to see.
     pub open_id_connect_provider_arn: Option<String>,
     /// Use this parameter only when paginating results and only after you receive a response indicating that the results are truncated. Set it to the value of the `Marker` element in the response that you received to indicate where the next call should start.
     pub marker: Option<String>,
     /// Use this only when paginating results to indicate the maximum number of items you want in the response. If additional items exist beyond the maximum you specify, the `IsTruncated` response element is `true`.
     pub max_items: Option<i32>,
-    #[doc(hidden)]
-    pub _client: C,
+    pub(crate) _client: rboto::__private::Bound,
 }
-impl Default for ListOpenIdConnectProviderTagsRequest {
-    fn default() -> Self {
-        Self::with_client(())
-    }
+rboto::__structure!(
+    ListOpenIdConnectProviderTagsInput "ListOpenIDConnectProviderTagsRequest"[set debug
+    into] { open_id_connect_provider_arn : String, marker : String, max_items = i32 } {
+    _client }
+);
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct ListOpenIdConnectProvidersInput {
+    pub(crate) _client: rboto::__private::Bound,
 }
-impl<C> ListOpenIdConnectProviderTagsRequest<C> {
-    #[doc(hidden)]
-    pub fn with_client(client: C) -> Self {
-        Self {
-            open_id_connect_provider_arn: None,
-            marker: None,
-            max_items: None,
-            _client: client,
-        }
-    }
-    /// Sets `OpenIDConnectProviderArn`.
-    pub fn open_id_connect_provider_arn(mut self, v: impl Into<String>) -> Self {
-        self.open_id_connect_provider_arn = Some(v.into());
-        self
-    }
-    /// Sets `Marker`.
-    pub fn marker(mut self, v: impl Into<String>) -> Self {
-        self.marker = Some(v.into());
-        self
-    }
-    /// Sets `MaxItems`.
-    pub fn max_items(mut self, v: i32) -> Self {
-        self.max_items = Some(v);
-        self
-    }
+rboto::__structure!(
+    ListOpenIdConnectProvidersInput "ListOpenIDConnectProvidersRequest"[set debug into]
+    {} { _client }
+);
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct ListOrganizationsFeaturesInput {
+    pub(crate) _client: rboto::__private::Bound,
 }
-impl<C> ::std::fmt::Debug for ListOpenIdConnectProviderTagsRequest<C> {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.debug_struct("ListOpenIdConnectProviderTagsRequest")
-            .field("open_id_connect_provider_arn", &self.open_id_connect_provider_arn)
-            .field("marker", &self.marker)
-            .field("max_items", &self.max_items)
-            .finish()
-    }
-}
-impl<C> rboto::IntoValue for ListOpenIdConnectProviderTagsRequest<C> {
-    fn into_value(self) -> rboto::Value {
-        rboto::Value::Struct(
-            vec![
-                rv::opt(self.open_id_connect_provider_arn), rv::opt(self.marker),
-                rv::opt(self.max_items)
-            ],
-        )
-    }
-}
-#[derive(Clone, PartialEq)]
-pub struct ListOpenIdConnectProvidersRequest<C = ()> {
-    #[doc(hidden)]
-    pub _client: C,
-}
-impl Default for ListOpenIdConnectProvidersRequest {
-    fn default() -> Self {
-        Self::with_client(())
-    }
-}
-impl<C> ListOpenIdConnectProvidersRequest<C> {
-    #[doc(hidden)]
-    pub fn with_client(client: C) -> Self {
-        Self { _client: client }
-    }
-}
-impl<C> ::std::fmt::Debug for ListOpenIdConnectProvidersRequest<C> {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.debug_struct("ListOpenIdConnectProvidersRequest").finish()
-    }
-}
-impl<C> rboto::IntoValue for ListOpenIdConnectProvidersRequest<C> {
-    fn into_value(self) -> rboto::Value {
-        rboto::Value::Struct(vec![])
-    }
-}
-#[derive(Clone, PartialEq)]
-pub struct ListOrganizationsFeaturesRequest<C = ()> {
-    #[doc(hidden)]
-    pub _client: C,
-}
-impl Default for ListOrganizationsFeaturesRequest {
-    fn default() -> Self {
-        Self::with_client(())
-    }
-}
-impl<C> ListOrganizationsFeaturesRequest<C> {
-    #[doc(hidden)]
-    pub fn with_client(client: C) -> Self {
-        Self { _client: client }
-    }
-}
-impl<C> ::std::fmt::Debug for ListOrganizationsFeaturesRequest<C> {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.debug_struct("ListOrganizationsFeaturesRequest").finish()
-    }
-}
-impl<C> rboto::IntoValue for ListOrganizationsFeaturesRequest<C> {
-    fn into_value(self) -> rboto::Value {
-        rboto::Value::Struct(vec![])
-    }
-}
-#[derive(Clone, PartialEq)]
-pub struct ListPoliciesGrantingServiceAccessRequest<C = ()> {
+rboto::__structure!(
+    ListOrganizationsFeaturesInput "ListOrganizationsFeaturesRequest"[set debug into] {}
+    { _client }
+);
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct ListPoliciesGrantingServiceAccessInput {
     /// Use this parameter only when paginating results and only after you receive a response indicating that the results are truncated. Set it to the value of the `Marker` element in the response that you received to indicate where the next call should start.
     pub marker: Option<String>,
     /// The ARN of the IAM identity (user, group, or role) whose policies you want to list.
     pub arn: Option<String>,
     /// The service namespace for the Amazon Web Services services whose policies you want to list.
     pub service_namespaces: Option<Vec<String>>,
-    #[doc(hidden)]
-    pub _client: C,
+    pub(crate) _client: rboto::__private::Bound,
 }
-impl Default for ListPoliciesGrantingServiceAccessRequest {
-    fn default() -> Self {
-        Self::with_client(())
-    }
-}
-impl<C> ListPoliciesGrantingServiceAccessRequest<C> {
-    #[doc(hidden)]
-    pub fn with_client(client: C) -> Self {
-        Self {
-            marker: None,
-            arn: None,
-            service_namespaces: None,
-            _client: client,
-        }
-    }
-    /// Sets `Marker`.
-    pub fn marker(mut self, v: impl Into<String>) -> Self {
-        self.marker = Some(v.into());
-        self
-    }
-    /// Sets `Arn`.
-    pub fn arn(mut self, v: impl Into<String>) -> Self {
-        self.arn = Some(v.into());
-        self
-    }
-    /// Sets `ServiceNamespaces`.
-    pub fn service_namespaces(mut self, v: impl Into<Vec<String>>) -> Self {
-        self.service_namespaces = Some(v.into());
-        self
-    }
-}
-impl<C> ::std::fmt::Debug for ListPoliciesGrantingServiceAccessRequest<C> {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.debug_struct("ListPoliciesGrantingServiceAccessRequest")
-            .field("marker", &self.marker)
-            .field("arn", &self.arn)
-            .field("service_namespaces", &self.service_namespaces)
-            .finish()
-    }
-}
-impl<C> rboto::IntoValue for ListPoliciesGrantingServiceAccessRequest<C> {
-    fn into_value(self) -> rboto::Value {
-        rboto::Value::Struct(
-            vec![
-                rv::opt(self.marker), rv::opt(self.arn), rv::opt(self.service_namespaces)
-            ],
-        )
-    }
-}
-#[derive(Clone, PartialEq)]
-pub struct ListPoliciesRequest<C = ()> {
+rboto::__structure!(
+    ListPoliciesGrantingServiceAccessInput "ListPoliciesGrantingServiceAccessRequest"[set
+    debug into] { marker : String, arn : String, service_namespaces : Vec < String > } {
+    _client }
+);
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct ListPoliciesInput {
     /// The scope to use for filtering the results.
     pub scope: Option<PolicyScopeType>,
     /// A flag to filter the results to only the attached policies.
@@ -5229,641 +1431,159 @@ pub struct ListPoliciesRequest<C = ()> {
     pub marker: Option<String>,
     /// Use this only when paginating results to indicate the maximum number of items you want in the response. If additional items exist beyond the maximum you specify, the `IsTruncated` response element is `true`.
     pub max_items: Option<i32>,
-    #[doc(hidden)]
-    pub _client: C,
+    pub(crate) _client: rboto::__private::Bound,
 }
-impl Default for ListPoliciesRequest {
-    fn default() -> Self {
-        Self::with_client(())
-    }
-}
-impl<C> ListPoliciesRequest<C> {
-    #[doc(hidden)]
-    pub fn with_client(client: C) -> Self {
-        Self {
-            scope: None,
-            only_attached: None,
-            path_prefix: None,
-            policy_usage_filter: None,
-            marker: None,
-            max_items: None,
-            _client: client,
-        }
-    }
-    /// Sets `Scope`.
-    pub fn scope(mut self, v: impl Into<PolicyScopeType>) -> Self {
-        self.scope = Some(v.into());
-        self
-    }
-    /// Sets `OnlyAttached`.
-    pub fn only_attached(mut self, v: bool) -> Self {
-        self.only_attached = Some(v);
-        self
-    }
-    /// Sets `PathPrefix`.
-    pub fn path_prefix(mut self, v: impl Into<String>) -> Self {
-        self.path_prefix = Some(v.into());
-        self
-    }
-    /// Sets `PolicyUsageFilter`.
-    pub fn policy_usage_filter(mut self, v: impl Into<PolicyUsageType>) -> Self {
-        self.policy_usage_filter = Some(v.into());
-        self
-    }
-    /// Sets `Marker`.
-    pub fn marker(mut self, v: impl Into<String>) -> Self {
-        self.marker = Some(v.into());
-        self
-    }
-    /// Sets `MaxItems`.
-    pub fn max_items(mut self, v: i32) -> Self {
-        self.max_items = Some(v);
-        self
-    }
-}
-impl<C> ::std::fmt::Debug for ListPoliciesRequest<C> {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.debug_struct("ListPoliciesRequest")
-            .field("scope", &self.scope)
-            .field("only_attached", &self.only_attached)
-            .field("path_prefix", &self.path_prefix)
-            .field("policy_usage_filter", &self.policy_usage_filter)
-            .field("marker", &self.marker)
-            .field("max_items", &self.max_items)
-            .finish()
-    }
-}
-impl<C> rboto::IntoValue for ListPoliciesRequest<C> {
-    fn into_value(self) -> rboto::Value {
-        rboto::Value::Struct(
-            vec![
-                rv::opt(self.scope), rv::opt(self.only_attached), rv::opt(self
-                .path_prefix), rv::opt(self.policy_usage_filter), rv::opt(self.marker),
-                rv::opt(self.max_items)
-            ],
-        )
-    }
-}
-#[derive(Clone, PartialEq)]
-pub struct ListPolicyTagsRequest<C = ()> {
+rboto::__structure!(
+    ListPoliciesInput "ListPoliciesRequest"[set debug into] { scope : PolicyScopeType,
+    only_attached = bool, path_prefix : String, policy_usage_filter : PolicyUsageType,
+    marker : String, max_items = i32 } { _client }
+);
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct ListPolicyTagsInput {
     /// The ARN of the IAM customer managed policy whose tags you want to see.
     pub policy_arn: Option<String>,
     /// Use this parameter only when paginating results and only after you receive a response indicating that the results are truncated. Set it to the value of the `Marker` element in the response that you received to indicate where the next call should start.
     pub marker: Option<String>,
     /// Use this only when paginating results to indicate the maximum number of items you want in the response. If additional items exist beyond the maximum you specify, the `IsTruncated` response element is `true`.
     pub max_items: Option<i32>,
-    #[doc(hidden)]
-    pub _client: C,
+    pub(crate) _client: rboto::__private::Bound,
 }
-impl Default for ListPolicyTagsRequest {
-    fn default() -> Self {
-        Self::with_client(())
-    }
-}
-impl<C> ListPolicyTagsRequest<C> {
-    #[doc(hidden)]
-    pub fn with_client(client: C) -> Self {
-        Self {
-            policy_arn: None,
-            marker: None,
-            max_items: None,
-            _client: client,
-        }
-    }
-    /// Sets `PolicyArn`.
-    pub fn policy_arn(mut self, v: impl Into<String>) -> Self {
-        self.policy_arn = Some(v.into());
-        self
-    }
-    /// Sets `Marker`.
-    pub fn marker(mut self, v: impl Into<String>) -> Self {
-        self.marker = Some(v.into());
-        self
-    }
-    /// Sets `MaxItems`.
-    pub fn max_items(mut self, v: i32) -> Self {
-        self.max_items = Some(v);
-        self
-    }
-}
-impl<C> ::std::fmt::Debug for ListPolicyTagsRequest<C> {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.debug_struct("ListPolicyTagsRequest")
-            .field("policy_arn", &self.policy_arn)
-            .field("marker", &self.marker)
-            .field("max_items", &self.max_items)
-            .finish()
-    }
-}
-impl<C> rboto::IntoValue for ListPolicyTagsRequest<C> {
-    fn into_value(self) -> rboto::Value {
-        rboto::Value::Struct(
-            vec![rv::opt(self.policy_arn), rv::opt(self.marker), rv::opt(self.max_items)],
-        )
-    }
-}
-#[derive(Clone, PartialEq)]
-pub struct ListPolicyVersionsRequest<C = ()> {
+rboto::__structure!(
+    ListPolicyTagsInput "ListPolicyTagsRequest"[set debug into] { policy_arn : String,
+    marker : String, max_items = i32 } { _client }
+);
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct ListPolicyVersionsInput {
     /// The Amazon Resource Name (ARN) of the IAM policy for which you want the versions.
     pub policy_arn: Option<String>,
     /// Use this parameter only when paginating results and only after you receive a response indicating that the results are truncated. Set it to the value of the `Marker` element in the response that you received to indicate where the next call should start.
     pub marker: Option<String>,
     /// Use this only when paginating results to indicate the maximum number of items you want in the response. If additional items exist beyond the maximum you specify, the `IsTruncated` response element is `true`.
     pub max_items: Option<i32>,
-    #[doc(hidden)]
-    pub _client: C,
+    pub(crate) _client: rboto::__private::Bound,
 }
-impl Default for ListPolicyVersionsRequest {
-    fn default() -> Self {
-        Self::with_client(())
-    }
-}
-impl<C> ListPolicyVersionsRequest<C> {
-    #[doc(hidden)]
-    pub fn with_client(client: C) -> Self {
-        Self {
-            policy_arn: None,
-            marker: None,
-            max_items: None,
-            _client: client,
-        }
-    }
-    /// Sets `PolicyArn`.
-    pub fn policy_arn(mut self, v: impl Into<String>) -> Self {
-        self.policy_arn = Some(v.into());
-        self
-    }
-    /// Sets `Marker`.
-    pub fn marker(mut self, v: impl Into<String>) -> Self {
-        self.marker = Some(v.into());
-        self
-    }
-    /// Sets `MaxItems`.
-    pub fn max_items(mut self, v: i32) -> Self {
-        self.max_items = Some(v);
-        self
-    }
-}
-impl<C> ::std::fmt::Debug for ListPolicyVersionsRequest<C> {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.debug_struct("ListPolicyVersionsRequest")
-            .field("policy_arn", &self.policy_arn)
-            .field("marker", &self.marker)
-            .field("max_items", &self.max_items)
-            .finish()
-    }
-}
-impl<C> rboto::IntoValue for ListPolicyVersionsRequest<C> {
-    fn into_value(self) -> rboto::Value {
-        rboto::Value::Struct(
-            vec![rv::opt(self.policy_arn), rv::opt(self.marker), rv::opt(self.max_items)],
-        )
-    }
-}
-#[derive(Clone, PartialEq)]
-pub struct ListRolePoliciesRequest<C = ()> {
+rboto::__structure!(
+    ListPolicyVersionsInput "ListPolicyVersionsRequest"[set debug into] { policy_arn :
+    String, marker : String, max_items = i32 } { _client }
+);
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct ListRolePoliciesInput {
     /// The name of the role to list policies for.
     pub role_name: Option<String>,
     /// Use this parameter only when paginating results and only after you receive a response indicating that the results are truncated. Set it to the value of the `Marker` element in the response that you received to indicate where the next call should start.
     pub marker: Option<String>,
     /// Use this only when paginating results to indicate the maximum number of items you want in the response. If additional items exist beyond the maximum you specify, the `IsTruncated` response element is `true`.
     pub max_items: Option<i32>,
-    #[doc(hidden)]
-    pub _client: C,
+    pub(crate) _client: rboto::__private::Bound,
 }
-impl Default for ListRolePoliciesRequest {
-    fn default() -> Self {
-        Self::with_client(())
-    }
-}
-impl<C> ListRolePoliciesRequest<C> {
-    #[doc(hidden)]
-    pub fn with_client(client: C) -> Self {
-        Self {
-            role_name: None,
-            marker: None,
-            max_items: None,
-            _client: client,
-        }
-    }
-    /// Sets `RoleName`.
-    pub fn role_name(mut self, v: impl Into<String>) -> Self {
-        self.role_name = Some(v.into());
-        self
-    }
-    /// Sets `Marker`.
-    pub fn marker(mut self, v: impl Into<String>) -> Self {
-        self.marker = Some(v.into());
-        self
-    }
-    /// Sets `MaxItems`.
-    pub fn max_items(mut self, v: i32) -> Self {
-        self.max_items = Some(v);
-        self
-    }
-}
-impl<C> ::std::fmt::Debug for ListRolePoliciesRequest<C> {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.debug_struct("ListRolePoliciesRequest")
-            .field("role_name", &self.role_name)
-            .field("marker", &self.marker)
-            .field("max_items", &self.max_items)
-            .finish()
-    }
-}
-impl<C> rboto::IntoValue for ListRolePoliciesRequest<C> {
-    fn into_value(self) -> rboto::Value {
-        rboto::Value::Struct(
-            vec![rv::opt(self.role_name), rv::opt(self.marker), rv::opt(self.max_items)],
-        )
-    }
-}
-#[derive(Clone, PartialEq)]
-pub struct ListRoleTagsRequest<C = ()> {
+rboto::__structure!(
+    ListRolePoliciesInput "ListRolePoliciesRequest"[set debug into] { role_name : String,
+    marker : String, max_items = i32 } { _client }
+);
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct ListRoleTagsInput {
     /// The name of the IAM role for which you want to see the list of tags.
     pub role_name: Option<String>,
     /// Use this parameter only when paginating results and only after you receive a response indicating that the results are truncated. Set it to the value of the `Marker` element in the response that you received to indicate where the next call should start.
     pub marker: Option<String>,
     /// Use this only when paginating results to indicate the maximum number of items you want in the response. If additional items exist beyond the maximum you specify, the `IsTruncated` response element is `true`.
     pub max_items: Option<i32>,
-    #[doc(hidden)]
-    pub _client: C,
+    pub(crate) _client: rboto::__private::Bound,
 }
-impl Default for ListRoleTagsRequest {
-    fn default() -> Self {
-        Self::with_client(())
-    }
-}
-impl<C> ListRoleTagsRequest<C> {
-    #[doc(hidden)]
-    pub fn with_client(client: C) -> Self {
-        Self {
-            role_name: None,
-            marker: None,
-            max_items: None,
-            _client: client,
-        }
-    }
-    /// Sets `RoleName`.
-    pub fn role_name(mut self, v: impl Into<String>) -> Self {
-        self.role_name = Some(v.into());
-        self
-    }
-    /// Sets `Marker`.
-    pub fn marker(mut self, v: impl Into<String>) -> Self {
-        self.marker = Some(v.into());
-        self
-    }
-    /// Sets `MaxItems`.
-    pub fn max_items(mut self, v: i32) -> Self {
-        self.max_items = Some(v);
-        self
-    }
-}
-impl<C> ::std::fmt::Debug for ListRoleTagsRequest<C> {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.debug_struct("ListRoleTagsRequest")
-            .field("role_name", &self.role_name)
-            .field("marker", &self.marker)
-            .field("max_items", &self.max_items)
-            .finish()
-    }
-}
-impl<C> rboto::IntoValue for ListRoleTagsRequest<C> {
-    fn into_value(self) -> rboto::Value {
-        rboto::Value::Struct(
-            vec![rv::opt(self.role_name), rv::opt(self.marker), rv::opt(self.max_items)],
-        )
-    }
-}
-#[derive(Clone, PartialEq)]
-pub struct ListRolesRequest<C = ()> {
+rboto::__structure!(
+    ListRoleTagsInput "ListRoleTagsRequest"[set debug into] { role_name : String, marker
+    : String, max_items = i32 } { _client }
+);
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct ListRolesInput {
     /// The path prefix for filtering the results. For example, the prefix `/application_abc/component_xyz/` gets all roles whose path starts with `/application_abc/component_xyz/`.
     pub path_prefix: Option<String>,
     /// Use this parameter only when paginating results and only after you receive a response indicating that the results are truncated. Set it to the value of the `Marker` element in the response that you received to indicate where the next call should start.
     pub marker: Option<String>,
     /// Use this only when paginating results to indicate the maximum number of items you want in the response. If additional items exist beyond the maximum you specify, the `IsTruncated` response element is `true`.
     pub max_items: Option<i32>,
-    #[doc(hidden)]
-    pub _client: C,
+    pub(crate) _client: rboto::__private::Bound,
 }
-impl Default for ListRolesRequest {
-    fn default() -> Self {
-        Self::with_client(())
-    }
-}
-impl<C> ListRolesRequest<C> {
-    #[doc(hidden)]
-    pub fn with_client(client: C) -> Self {
-        Self {
-            path_prefix: None,
-            marker: None,
-            max_items: None,
-            _client: client,
-        }
-    }
-    /// Sets `PathPrefix`.
-    pub fn path_prefix(mut self, v: impl Into<String>) -> Self {
-        self.path_prefix = Some(v.into());
-        self
-    }
-    /// Sets `Marker`.
-    pub fn marker(mut self, v: impl Into<String>) -> Self {
-        self.marker = Some(v.into());
-        self
-    }
-    /// Sets `MaxItems`.
-    pub fn max_items(mut self, v: i32) -> Self {
-        self.max_items = Some(v);
-        self
-    }
-}
-impl<C> ::std::fmt::Debug for ListRolesRequest<C> {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.debug_struct("ListRolesRequest")
-            .field("path_prefix", &self.path_prefix)
-            .field("marker", &self.marker)
-            .field("max_items", &self.max_items)
-            .finish()
-    }
-}
-impl<C> rboto::IntoValue for ListRolesRequest<C> {
-    fn into_value(self) -> rboto::Value {
-        rboto::Value::Struct(
-            vec![
-                rv::opt(self.path_prefix), rv::opt(self.marker), rv::opt(self.max_items)
-            ],
-        )
-    }
-}
-#[derive(Clone, PartialEq)]
-pub struct ListSamlProviderTagsRequest<C = ()> {
+rboto::__structure!(
+    ListRolesInput "ListRolesRequest"[set debug into] { path_prefix : String, marker :
+    String, max_items = i32 } { _client }
+);
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct ListSamlProviderTagsInput {
     /// The ARN of the Security Assertion Markup Language (SAML) identity provider whose tags you want to see.
     pub saml_provider_arn: Option<String>,
     /// Use this parameter only when paginating results and only after you receive a response indicating that the results are truncated. Set it to the value of the `Marker` element in the response that you received to indicate where the next call should start.
     pub marker: Option<String>,
     /// Use this only when paginating results to indicate the maximum number of items you want in the response. If additional items exist beyond the maximum you specify, the `IsTruncated` response element is `true`.
     pub max_items: Option<i32>,
-    #[doc(hidden)]
-    pub _client: C,
+    pub(crate) _client: rboto::__private::Bound,
 }
-impl Default for ListSamlProviderTagsRequest {
-    fn default() -> Self {
-        Self::with_client(())
-    }
+rboto::__structure!(
+    ListSamlProviderTagsInput "ListSAMLProviderTagsRequest"[set debug into] {
+    saml_provider_arn : String, marker : String, max_items = i32 } { _client }
+);
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct ListSamlProvidersInput {
+    pub(crate) _client: rboto::__private::Bound,
 }
-impl<C> ListSamlProviderTagsRequest<C> {
-    #[doc(hidden)]
-    pub fn with_client(client: C) -> Self {
-        Self {
-            saml_provider_arn: None,
-            marker: None,
-            max_items: None,
-            _client: client,
-        }
-    }
-    /// Sets `SAMLProviderArn`.
-    pub fn saml_provider_arn(mut self, v: impl Into<String>) -> Self {
-        self.saml_provider_arn = Some(v.into());
-        self
-    }
-    /// Sets `Marker`.
-    pub fn marker(mut self, v: impl Into<String>) -> Self {
-        self.marker = Some(v.into());
-        self
-    }
-    /// Sets `MaxItems`.
-    pub fn max_items(mut self, v: i32) -> Self {
-        self.max_items = Some(v);
-        self
-    }
-}
-impl<C> ::std::fmt::Debug for ListSamlProviderTagsRequest<C> {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.debug_struct("ListSamlProviderTagsRequest")
-            .field("saml_provider_arn", &self.saml_provider_arn)
-            .field("marker", &self.marker)
-            .field("max_items", &self.max_items)
-            .finish()
-    }
-}
-impl<C> rboto::IntoValue for ListSamlProviderTagsRequest<C> {
-    fn into_value(self) -> rboto::Value {
-        rboto::Value::Struct(
-            vec![
-                rv::opt(self.saml_provider_arn), rv::opt(self.marker), rv::opt(self
-                .max_items)
-            ],
-        )
-    }
-}
-#[derive(Clone, PartialEq)]
-pub struct ListSamlProvidersRequest<C = ()> {
-    #[doc(hidden)]
-    pub _client: C,
-}
-impl Default for ListSamlProvidersRequest {
-    fn default() -> Self {
-        Self::with_client(())
-    }
-}
-impl<C> ListSamlProvidersRequest<C> {
-    #[doc(hidden)]
-    pub fn with_client(client: C) -> Self {
-        Self { _client: client }
-    }
-}
-impl<C> ::std::fmt::Debug for ListSamlProvidersRequest<C> {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.debug_struct("ListSamlProvidersRequest").finish()
-    }
-}
-impl<C> rboto::IntoValue for ListSamlProvidersRequest<C> {
-    fn into_value(self) -> rboto::Value {
-        rboto::Value::Struct(vec![])
-    }
-}
-#[derive(Clone, PartialEq)]
-pub struct ListSshPublicKeysRequest<C = ()> {
+rboto::__structure!(
+    ListSamlProvidersInput "ListSAMLProvidersRequest"[set debug into] {} { _client }
+);
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct ListSshPublicKeysInput {
     /// The name of the IAM user to list SSH public keys for. If none is specified, the `UserName` field is determined implicitly based on the Amazon Web Services access key used to sign the request.
     pub user_name: Option<String>,
     /// Use this parameter only when paginating results and only after you receive a response indicating that the results are truncated. Set it to the value of the `Marker` element in the response that you received to indicate where the next call should start.
     pub marker: Option<String>,
     /// Use this only when paginating results to indicate the maximum number of items you want in the response. If additional items exist beyond the maximum you specify, the `IsTruncated` response element is `true`.
     pub max_items: Option<i32>,
-    #[doc(hidden)]
-    pub _client: C,
+    pub(crate) _client: rboto::__private::Bound,
 }
-impl Default for ListSshPublicKeysRequest {
-    fn default() -> Self {
-        Self::with_client(())
-    }
-}
-impl<C> ListSshPublicKeysRequest<C> {
-    #[doc(hidden)]
-    pub fn with_client(client: C) -> Self {
-        Self {
-            user_name: None,
-            marker: None,
-            max_items: None,
-            _client: client,
-        }
-    }
-    /// Sets `UserName`.
-    pub fn user_name(mut self, v: impl Into<String>) -> Self {
-        self.user_name = Some(v.into());
-        self
-    }
-    /// Sets `Marker`.
-    pub fn marker(mut self, v: impl Into<String>) -> Self {
-        self.marker = Some(v.into());
-        self
-    }
-    /// Sets `MaxItems`.
-    pub fn max_items(mut self, v: i32) -> Self {
-        self.max_items = Some(v);
-        self
-    }
-}
-impl<C> ::std::fmt::Debug for ListSshPublicKeysRequest<C> {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.debug_struct("ListSshPublicKeysRequest")
-            .field("user_name", &self.user_name)
-            .field("marker", &self.marker)
-            .field("max_items", &self.max_items)
-            .finish()
-    }
-}
-impl<C> rboto::IntoValue for ListSshPublicKeysRequest<C> {
-    fn into_value(self) -> rboto::Value {
-        rboto::Value::Struct(
-            vec![rv::opt(self.user_name), rv::opt(self.marker), rv::opt(self.max_items)],
-        )
-    }
-}
-#[derive(Clone, PartialEq)]
-pub struct ListServerCertificateTagsRequest<C = ()> {
+rboto::__structure!(
+    ListSshPublicKeysInput "ListSSHPublicKeysRequest"[set debug into] { user_name :
+    String, marker : String, max_items = i32 } { _client }
+);
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct ListServerCertificateTagsInput {
     /// The name of the IAM server certificate whose tags you want to see.
     pub server_certificate_name: Option<String>,
     /// Use this parameter only when paginating results and only after you receive a response indicating that the results are truncated. Set it to the value of the `Marker` element in the response that you received to indicate where the next call should start.
     pub marker: Option<String>,
     /// Use this only when paginating results to indicate the maximum number of items you want in the response. If additional items exist beyond the maximum you specify, the `IsTruncated` response element is `true`.
     pub max_items: Option<i32>,
-    #[doc(hidden)]
-    pub _client: C,
+    pub(crate) _client: rboto::__private::Bound,
 }
-impl Default for ListServerCertificateTagsRequest {
-    fn default() -> Self {
-        Self::with_client(())
-    }
-}
-impl<C> ListServerCertificateTagsRequest<C> {
-    #[doc(hidden)]
-    pub fn with_client(client: C) -> Self {
-        Self {
-            server_certificate_name: None,
-            marker: None,
-            max_items: None,
-            _client: client,
-        }
-    }
-    /// Sets `ServerCertificateName`.
-    pub fn server_certificate_name(mut self, v: impl Into<String>) -> Self {
-        self.server_certificate_name = Some(v.into());
-        self
-    }
-    /// Sets `Marker`.
-    pub fn marker(mut self, v: impl Into<String>) -> Self {
-        self.marker = Some(v.into());
-        self
-    }
-    /// Sets `MaxItems`.
-    pub fn max_items(mut self, v: i32) -> Self {
-        self.max_items = Some(v);
-        self
-    }
-}
-impl<C> ::std::fmt::Debug for ListServerCertificateTagsRequest<C> {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.debug_struct("ListServerCertificateTagsRequest")
-            .field("server_certificate_name", &self.server_certificate_name)
-            .field("marker", &self.marker)
-            .field("max_items", &self.max_items)
-            .finish()
-    }
-}
-impl<C> rboto::IntoValue for ListServerCertificateTagsRequest<C> {
-    fn into_value(self) -> rboto::Value {
-        rboto::Value::Struct(
-            vec![
-                rv::opt(self.server_certificate_name), rv::opt(self.marker), rv::opt(self
-                .max_items)
-            ],
-        )
-    }
-}
-#[derive(Clone, PartialEq)]
-pub struct ListServerCertificatesRequest<C = ()> {
+rboto::__structure!(
+    ListServerCertificateTagsInput "ListServerCertificateTagsRequest"[set debug into] {
+    server_certificate_name : String, marker : String, max_items = i32 } { _client }
+);
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct ListServerCertificatesInput {
     /// The path prefix for filtering the results. For example: `/company/servercerts` would get all server certificates for which the path starts with `/company/servercerts`.
     pub path_prefix: Option<String>,
     /// Use this parameter only when paginating results and only after you receive a response indicating that the results are truncated. Set it to the value of the `Marker` element in the response that you received to indicate where the next call should start.
     pub marker: Option<String>,
     /// Use this only when paginating results to indicate the maximum number of items you want in the response. If additional items exist beyond the maximum you specify, the `IsTruncated` response element is `true`.
     pub max_items: Option<i32>,
-    #[doc(hidden)]
-    pub _client: C,
+    pub(crate) _client: rboto::__private::Bound,
 }
-impl Default for ListServerCertificatesRequest {
-    fn default() -> Self {
-        Self::with_client(())
-    }
-}
-impl<C> ListServerCertificatesRequest<C> {
-    #[doc(hidden)]
-    pub fn with_client(client: C) -> Self {
-        Self {
-            path_prefix: None,
-            marker: None,
-            max_items: None,
-            _client: client,
-        }
-    }
-    /// Sets `PathPrefix`.
-    pub fn path_prefix(mut self, v: impl Into<String>) -> Self {
-        self.path_prefix = Some(v.into());
-        self
-    }
-    /// Sets `Marker`.
-    pub fn marker(mut self, v: impl Into<String>) -> Self {
-        self.marker = Some(v.into());
-        self
-    }
-    /// Sets `MaxItems`.
-    pub fn max_items(mut self, v: i32) -> Self {
-        self.max_items = Some(v);
-        self
-    }
-}
-impl<C> ::std::fmt::Debug for ListServerCertificatesRequest<C> {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.debug_struct("ListServerCertificatesRequest")
-            .field("path_prefix", &self.path_prefix)
-            .field("marker", &self.marker)
-            .field("max_items", &self.max_items)
-            .finish()
-    }
-}
-impl<C> rboto::IntoValue for ListServerCertificatesRequest<C> {
-    fn into_value(self) -> rboto::Value {
-        rboto::Value::Struct(
-            vec![
-                rv::opt(self.path_prefix), rv::opt(self.marker), rv::opt(self.max_items)
-            ],
-        )
-    }
-}
-#[derive(Clone, PartialEq)]
-pub struct ListServiceSpecificCredentialsRequest<C = ()> {
+rboto::__structure!(
+    ListServerCertificatesInput "ListServerCertificatesRequest"[set debug into] {
+    path_prefix : String, marker : String, max_items = i32 } { _client }
+);
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct ListServiceSpecificCredentialsInput {
     /// The name of the user whose service-specific credentials you want information about. If this value is not specified, then the operation assumes the user whose credentials are used to call the operation.
     pub user_name: Option<String>,
     /// Filters the returned results to only those for the specified Amazon Web Services service. If not specified, then Amazon Web Services returns service-specific credentials for all services.
@@ -5874,935 +1594,240 @@ pub struct ListServiceSpecificCredentialsRequest<C = ()> {
     pub marker: Option<String>,
     /// Use this only when paginating results to indicate the maximum number of items you want in the response. If additional items exist beyond the maximum you specify, the IsTruncated response element is true.
     pub max_items: Option<i32>,
-    #[doc(hidden)]
-    pub _client: C,
+    pub(crate) _client: rboto::__private::Bound,
 }
-impl Default for ListServiceSpecificCredentialsRequest {
-    fn default() -> Self {
-        Self::with_client(())
-    }
-}
-impl<C> ListServiceSpecificCredentialsRequest<C> {
-    #[doc(hidden)]
-    pub fn with_client(client: C) -> Self {
-        Self {
-            user_name: None,
-            service_name: None,
-            all_users: None,
-            marker: None,
-            max_items: None,
-            _client: client,
-        }
-    }
-    /// Sets `UserName`.
-    pub fn user_name(mut self, v: impl Into<String>) -> Self {
-        self.user_name = Some(v.into());
-        self
-    }
-    /// Sets `ServiceName`.
-    pub fn service_name(mut self, v: impl Into<String>) -> Self {
-        self.service_name = Some(v.into());
-        self
-    }
-    /// Sets `AllUsers`.
-    pub fn all_users(mut self, v: bool) -> Self {
-        self.all_users = Some(v);
-        self
-    }
-    /// Sets `Marker`.
-    pub fn marker(mut self, v: impl Into<String>) -> Self {
-        self.marker = Some(v.into());
-        self
-    }
-    /// Sets `MaxItems`.
-    pub fn max_items(mut self, v: i32) -> Self {
-        self.max_items = Some(v);
-        self
-    }
-}
-impl<C> ::std::fmt::Debug for ListServiceSpecificCredentialsRequest<C> {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.debug_struct("ListServiceSpecificCredentialsRequest")
-            .field("user_name", &self.user_name)
-            .field("service_name", &self.service_name)
-            .field("all_users", &self.all_users)
-            .field("marker", &self.marker)
-            .field("max_items", &self.max_items)
-            .finish()
-    }
-}
-impl<C> rboto::IntoValue for ListServiceSpecificCredentialsRequest<C> {
-    fn into_value(self) -> rboto::Value {
-        rboto::Value::Struct(
-            vec![
-                rv::opt(self.user_name), rv::opt(self.service_name), rv::opt(self
-                .all_users), rv::opt(self.marker), rv::opt(self.max_items)
-            ],
-        )
-    }
-}
-#[derive(Clone, PartialEq)]
-pub struct ListSigningCertificatesRequest<C = ()> {
+rboto::__structure!(
+    ListServiceSpecificCredentialsInput "ListServiceSpecificCredentialsRequest"[set debug
+    into] { user_name : String, service_name : String, all_users = bool, marker : String,
+    max_items = i32 } { _client }
+);
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct ListSigningCertificatesInput {
     /// The name of the IAM user whose signing certificates you want to examine.
     pub user_name: Option<String>,
     /// Use this parameter only when paginating results and only after you receive a response indicating that the results are truncated. Set it to the value of the `Marker` element in the response that you received to indicate where the next call should start.
     pub marker: Option<String>,
     /// Use this only when paginating results to indicate the maximum number of items you want in the response. If additional items exist beyond the maximum you specify, the `IsTruncated` response element is `true`.
     pub max_items: Option<i32>,
-    #[doc(hidden)]
-    pub _client: C,
+    pub(crate) _client: rboto::__private::Bound,
 }
-impl Default for ListSigningCertificatesRequest {
-    fn default() -> Self {
-        Self::with_client(())
-    }
-}
-impl<C> ListSigningCertificatesRequest<C> {
-    #[doc(hidden)]
-    pub fn with_client(client: C) -> Self {
-        Self {
-            user_name: None,
-            marker: None,
-            max_items: None,
-            _client: client,
-        }
-    }
-    /// Sets `UserName`.
-    pub fn user_name(mut self, v: impl Into<String>) -> Self {
-        self.user_name = Some(v.into());
-        self
-    }
-    /// Sets `Marker`.
-    pub fn marker(mut self, v: impl Into<String>) -> Self {
-        self.marker = Some(v.into());
-        self
-    }
-    /// Sets `MaxItems`.
-    pub fn max_items(mut self, v: i32) -> Self {
-        self.max_items = Some(v);
-        self
-    }
-}
-impl<C> ::std::fmt::Debug for ListSigningCertificatesRequest<C> {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.debug_struct("ListSigningCertificatesRequest")
-            .field("user_name", &self.user_name)
-            .field("marker", &self.marker)
-            .field("max_items", &self.max_items)
-            .finish()
-    }
-}
-impl<C> rboto::IntoValue for ListSigningCertificatesRequest<C> {
-    fn into_value(self) -> rboto::Value {
-        rboto::Value::Struct(
-            vec![rv::opt(self.user_name), rv::opt(self.marker), rv::opt(self.max_items)],
-        )
-    }
-}
-#[derive(Clone, PartialEq)]
-pub struct ListUserPoliciesRequest<C = ()> {
+rboto::__structure!(
+    ListSigningCertificatesInput "ListSigningCertificatesRequest"[set debug into] {
+    user_name : String, marker : String, max_items = i32 } { _client }
+);
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct ListUserPoliciesInput {
     /// The name of the user to list policies for.
     pub user_name: Option<String>,
     /// Use this parameter only when paginating results and only after you receive a response indicating that the results are truncated. Set it to the value of the `Marker` element in the response that you received to indicate where the next call should start.
     pub marker: Option<String>,
     /// Use this only when paginating results to indicate the maximum number of items you want in the response. If additional items exist beyond the maximum you specify, the `IsTruncated` response element is `true`.
     pub max_items: Option<i32>,
-    #[doc(hidden)]
-    pub _client: C,
+    pub(crate) _client: rboto::__private::Bound,
 }
-impl Default for ListUserPoliciesRequest {
-    fn default() -> Self {
-        Self::with_client(())
-    }
-}
-impl<C> ListUserPoliciesRequest<C> {
-    #[doc(hidden)]
-    pub fn with_client(client: C) -> Self {
-        Self {
-            user_name: None,
-            marker: None,
-            max_items: None,
-            _client: client,
-        }
-    }
-    /// Sets `UserName`.
-    pub fn user_name(mut self, v: impl Into<String>) -> Self {
-        self.user_name = Some(v.into());
-        self
-    }
-    /// Sets `Marker`.
-    pub fn marker(mut self, v: impl Into<String>) -> Self {
-        self.marker = Some(v.into());
-        self
-    }
-    /// Sets `MaxItems`.
-    pub fn max_items(mut self, v: i32) -> Self {
-        self.max_items = Some(v);
-        self
-    }
-}
-impl<C> ::std::fmt::Debug for ListUserPoliciesRequest<C> {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.debug_struct("ListUserPoliciesRequest")
-            .field("user_name", &self.user_name)
-            .field("marker", &self.marker)
-            .field("max_items", &self.max_items)
-            .finish()
-    }
-}
-impl<C> rboto::IntoValue for ListUserPoliciesRequest<C> {
-    fn into_value(self) -> rboto::Value {
-        rboto::Value::Struct(
-            vec![rv::opt(self.user_name), rv::opt(self.marker), rv::opt(self.max_items)],
-        )
-    }
-}
-#[derive(Clone, PartialEq)]
-pub struct ListUserTagsRequest<C = ()> {
+rboto::__structure!(
+    ListUserPoliciesInput "ListUserPoliciesRequest"[set debug into] { user_name : String,
+    marker : String, max_items = i32 } { _client }
+);
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct ListUserTagsInput {
     /// The name of the IAM user whose tags you want to see.
     pub user_name: Option<String>,
     /// Use this parameter only when paginating results and only after you receive a response indicating that the results are truncated. Set it to the value of the `Marker` element in the response that you received to indicate where the next call should start.
     pub marker: Option<String>,
     /// Use this only when paginating results to indicate the maximum number of items you want in the response. If additional items exist beyond the maximum you specify, the `IsTruncated` response element is `true`.
     pub max_items: Option<i32>,
-    #[doc(hidden)]
-    pub _client: C,
+    pub(crate) _client: rboto::__private::Bound,
 }
-impl Default for ListUserTagsRequest {
-    fn default() -> Self {
-        Self::with_client(())
-    }
-}
-impl<C> ListUserTagsRequest<C> {
-    #[doc(hidden)]
-    pub fn with_client(client: C) -> Self {
-        Self {
-            user_name: None,
-            marker: None,
-            max_items: None,
-            _client: client,
-        }
-    }
-    /// Sets `UserName`.
-    pub fn user_name(mut self, v: impl Into<String>) -> Self {
-        self.user_name = Some(v.into());
-        self
-    }
-    /// Sets `Marker`.
-    pub fn marker(mut self, v: impl Into<String>) -> Self {
-        self.marker = Some(v.into());
-        self
-    }
-    /// Sets `MaxItems`.
-    pub fn max_items(mut self, v: i32) -> Self {
-        self.max_items = Some(v);
-        self
-    }
-}
-impl<C> ::std::fmt::Debug for ListUserTagsRequest<C> {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.debug_struct("ListUserTagsRequest")
-            .field("user_name", &self.user_name)
-            .field("marker", &self.marker)
-            .field("max_items", &self.max_items)
-            .finish()
-    }
-}
-impl<C> rboto::IntoValue for ListUserTagsRequest<C> {
-    fn into_value(self) -> rboto::Value {
-        rboto::Value::Struct(
-            vec![rv::opt(self.user_name), rv::opt(self.marker), rv::opt(self.max_items)],
-        )
-    }
-}
-#[derive(Clone, PartialEq)]
-pub struct ListUsersRequest<C = ()> {
+rboto::__structure!(
+    ListUserTagsInput "ListUserTagsRequest"[set debug into] { user_name : String, marker
+    : String, max_items = i32 } { _client }
+);
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct ListUsersInput {
     /// The path prefix for filtering the results. For example: `/division_abc/subdivision_xyz/`, which would get all user names whose path starts with `/division_abc/subdivision_xyz/`.
     pub path_prefix: Option<String>,
     /// Use this parameter only when paginating results and only after you receive a response indicating that the results are truncated. Set it to the value of the `Marker` element in the response that you received to indicate where the next call should start.
     pub marker: Option<String>,
     /// Use this only when paginating results to indicate the maximum number of items you want in the response. If additional items exist beyond the maximum you specify, the `IsTruncated` response element is `true`.
     pub max_items: Option<i32>,
-    #[doc(hidden)]
-    pub _client: C,
+    pub(crate) _client: rboto::__private::Bound,
 }
-impl Default for ListUsersRequest {
-    fn default() -> Self {
-        Self::with_client(())
-    }
-}
-impl<C> ListUsersRequest<C> {
-    #[doc(hidden)]
-    pub fn with_client(client: C) -> Self {
-        Self {
-            path_prefix: None,
-            marker: None,
-            max_items: None,
-            _client: client,
-        }
-    }
-    /// Sets `PathPrefix`.
-    pub fn path_prefix(mut self, v: impl Into<String>) -> Self {
-        self.path_prefix = Some(v.into());
-        self
-    }
-    /// Sets `Marker`.
-    pub fn marker(mut self, v: impl Into<String>) -> Self {
-        self.marker = Some(v.into());
-        self
-    }
-    /// Sets `MaxItems`.
-    pub fn max_items(mut self, v: i32) -> Self {
-        self.max_items = Some(v);
-        self
-    }
-}
-impl<C> ::std::fmt::Debug for ListUsersRequest<C> {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.debug_struct("ListUsersRequest")
-            .field("path_prefix", &self.path_prefix)
-            .field("marker", &self.marker)
-            .field("max_items", &self.max_items)
-            .finish()
-    }
-}
-impl<C> rboto::IntoValue for ListUsersRequest<C> {
-    fn into_value(self) -> rboto::Value {
-        rboto::Value::Struct(
-            vec![
-                rv::opt(self.path_prefix), rv::opt(self.marker), rv::opt(self.max_items)
-            ],
-        )
-    }
-}
-#[derive(Clone, PartialEq)]
-pub struct ListVirtualMfaDevicesRequest<C = ()> {
+rboto::__structure!(
+    ListUsersInput "ListUsersRequest"[set debug into] { path_prefix : String, marker :
+    String, max_items = i32 } { _client }
+);
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct ListVirtualMfaDevicesInput {
     /// The status (`Unassigned` or `Assigned`) of the devices to list. If you do not specify an `AssignmentStatus`, the operation defaults to `Any`, which lists both assigned and unassigned virtual MFA devices.,
     pub assignment_status: Option<AssignmentStatusType>,
     /// Use this parameter only when paginating results and only after you receive a response indicating that the results are truncated. Set it to the value of the `Marker` element in the response that you received to indicate where the next call should start.
     pub marker: Option<String>,
     /// Use this only when paginating results to indicate the maximum number of items you want in the response. If additional items exist beyond the maximum you specify, the `IsTruncated` response element is `true`.
     pub max_items: Option<i32>,
-    #[doc(hidden)]
-    pub _client: C,
+    pub(crate) _client: rboto::__private::Bound,
 }
-impl Default for ListVirtualMfaDevicesRequest {
-    fn default() -> Self {
-        Self::with_client(())
-    }
-}
-impl<C> ListVirtualMfaDevicesRequest<C> {
-    #[doc(hidden)]
-    pub fn with_client(client: C) -> Self {
-        Self {
-            assignment_status: None,
-            marker: None,
-            max_items: None,
-            _client: client,
-        }
-    }
-    /// Sets `AssignmentStatus`.
-    pub fn assignment_status(mut self, v: impl Into<AssignmentStatusType>) -> Self {
-        self.assignment_status = Some(v.into());
-        self
-    }
-    /// Sets `Marker`.
-    pub fn marker(mut self, v: impl Into<String>) -> Self {
-        self.marker = Some(v.into());
-        self
-    }
-    /// Sets `MaxItems`.
-    pub fn max_items(mut self, v: i32) -> Self {
-        self.max_items = Some(v);
-        self
-    }
-}
-impl<C> ::std::fmt::Debug for ListVirtualMfaDevicesRequest<C> {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.debug_struct("ListVirtualMfaDevicesRequest")
-            .field("assignment_status", &self.assignment_status)
-            .field("marker", &self.marker)
-            .field("max_items", &self.max_items)
-            .finish()
-    }
-}
-impl<C> rboto::IntoValue for ListVirtualMfaDevicesRequest<C> {
-    fn into_value(self) -> rboto::Value {
-        rboto::Value::Struct(
-            vec![
-                rv::opt(self.assignment_status), rv::opt(self.marker), rv::opt(self
-                .max_items)
-            ],
-        )
-    }
-}
-#[derive(Clone, PartialEq)]
-pub struct PutAccountPropertiesRequest<C = ()> {
+rboto::__structure!(
+    ListVirtualMfaDevicesInput "ListVirtualMFADevicesRequest"[set debug into] {
+    assignment_status : AssignmentStatusType, marker : String, max_items = i32 } {
+    _client }
+);
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct PutAccountPropertiesInput {
     /// A map of property key-value pairs to set. All keys must belong to the same namespace.
     pub properties: Option<HashMap<String, String>>,
-    #[doc(hidden)]
-    pub _client: C,
+    pub(crate) _client: rboto::__private::Bound,
 }
-impl Default for PutAccountPropertiesRequest {
-    fn default() -> Self {
-        Self::with_client(())
-    }
-}
-impl<C> PutAccountPropertiesRequest<C> {
-    #[doc(hidden)]
-    pub fn with_client(client: C) -> Self {
-        Self {
-            properties: None,
-            _client: client,
-        }
-    }
-    /// Sets `Properties`.
-    pub fn properties(mut self, v: impl Into<HashMap<String, String>>) -> Self {
-        self.properties = Some(v.into());
-        self
-    }
-}
-impl<C> ::std::fmt::Debug for PutAccountPropertiesRequest<C> {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.debug_struct("PutAccountPropertiesRequest")
-            .field("properties", &self.properties)
-            .finish()
-    }
-}
-impl<C> rboto::IntoValue for PutAccountPropertiesRequest<C> {
-    fn into_value(self) -> rboto::Value {
-        rboto::Value::Struct(vec![rv::opt(self.properties)])
-    }
-}
-#[derive(Clone, PartialEq)]
-pub struct PutGroupPolicyRequest<C = ()> {
+rboto::__structure!(
+    PutAccountPropertiesInput "PutAccountPropertiesRequest"[set debug into] { properties
+    : HashMap < String, String > } { _client }
+);
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct PutGroupPolicyInput {
     /// The name of the group to associate the policy with.
     pub group_name: Option<String>,
     /// The name of the policy document.
     pub policy_name: Option<String>,
     /// The policy document.
     pub policy_document: Option<String>,
-    #[doc(hidden)]
-    pub _client: C,
+    pub(crate) _client: rboto::__private::Bound,
 }
-impl Default for PutGroupPolicyRequest {
-    fn default() -> Self {
-        Self::with_client(())
-    }
-}
-impl<C> PutGroupPolicyRequest<C> {
-    #[doc(hidden)]
-    pub fn with_client(client: C) -> Self {
-        Self {
-            group_name: None,
-            policy_name: None,
-            policy_document: None,
-            _client: client,
-        }
-    }
-    /// Sets `GroupName`.
-    pub fn group_name(mut self, v: impl Into<String>) -> Self {
-        self.group_name = Some(v.into());
-        self
-    }
-    /// Sets `PolicyName`.
-    pub fn policy_name(mut self, v: impl Into<String>) -> Self {
-        self.policy_name = Some(v.into());
-        self
-    }
-    /// Sets `PolicyDocument`.
-    pub fn policy_document(mut self, v: impl Into<String>) -> Self {
-        self.policy_document = Some(v.into());
-        self
-    }
-}
-impl<C> ::std::fmt::Debug for PutGroupPolicyRequest<C> {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.debug_struct("PutGroupPolicyRequest")
-            .field("group_name", &self.group_name)
-            .field("policy_name", &self.policy_name)
-            .field("policy_document", &self.policy_document)
-            .finish()
-    }
-}
-impl<C> rboto::IntoValue for PutGroupPolicyRequest<C> {
-    fn into_value(self) -> rboto::Value {
-        rboto::Value::Struct(
-            vec![
-                rv::opt(self.group_name), rv::opt(self.policy_name), rv::opt(self
-                .policy_document)
-            ],
-        )
-    }
-}
-#[derive(Clone, PartialEq)]
-pub struct PutRolePermissionsBoundaryRequest<C = ()> {
+rboto::__structure!(
+    PutGroupPolicyInput "PutGroupPolicyRequest"[set debug into] { group_name : String,
+    policy_name : String, policy_document : String } { _client }
+);
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct PutRolePermissionsBoundaryInput {
     /// The name (friendly name, not ARN) of the IAM role for which you want to set the permissions boundary.
     pub role_name: Option<String>,
     /// The ARN of the managed policy that is used to set the permissions boundary for the role.
     pub permissions_boundary: Option<String>,
-    #[doc(hidden)]
-    pub _client: C,
+    pub(crate) _client: rboto::__private::Bound,
 }
-impl Default for PutRolePermissionsBoundaryRequest {
-    fn default() -> Self {
-        Self::with_client(())
-    }
-}
-impl<C> PutRolePermissionsBoundaryRequest<C> {
-    #[doc(hidden)]
-    pub fn with_client(client: C) -> Self {
-        Self {
-            role_name: None,
-            permissions_boundary: None,
-            _client: client,
-        }
-    }
-    /// Sets `RoleName`.
-    pub fn role_name(mut self, v: impl Into<String>) -> Self {
-        self.role_name = Some(v.into());
-        self
-    }
-    /// Sets `PermissionsBoundary`.
-    pub fn permissions_boundary(mut self, v: impl Into<String>) -> Self {
-        self.permissions_boundary = Some(v.into());
-        self
-    }
-}
-impl<C> ::std::fmt::Debug for PutRolePermissionsBoundaryRequest<C> {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.debug_struct("PutRolePermissionsBoundaryRequest")
-            .field("role_name", &self.role_name)
-            .field("permissions_boundary", &self.permissions_boundary)
-            .finish()
-    }
-}
-impl<C> rboto::IntoValue for PutRolePermissionsBoundaryRequest<C> {
-    fn into_value(self) -> rboto::Value {
-        rboto::Value::Struct(
-            vec![rv::opt(self.role_name), rv::opt(self.permissions_boundary)],
-        )
-    }
-}
-#[derive(Clone, PartialEq)]
-pub struct PutRolePolicyRequest<C = ()> {
+rboto::__structure!(
+    PutRolePermissionsBoundaryInput "PutRolePermissionsBoundaryRequest"[set debug into] {
+    role_name : String, permissions_boundary : String } { _client }
+);
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct PutRolePolicyInput {
     /// The name of the role to associate the policy with.
     pub role_name: Option<String>,
     /// The name of the policy document.
     pub policy_name: Option<String>,
     /// The policy document.
     pub policy_document: Option<String>,
-    #[doc(hidden)]
-    pub _client: C,
+    pub(crate) _client: rboto::__private::Bound,
 }
-impl Default for PutRolePolicyRequest {
-    fn default() -> Self {
-        Self::with_client(())
-    }
-}
-impl<C> PutRolePolicyRequest<C> {
-    #[doc(hidden)]
-    pub fn with_client(client: C) -> Self {
-        Self {
-            role_name: None,
-            policy_name: None,
-            policy_document: None,
-            _client: client,
-        }
-    }
-    /// Sets `RoleName`.
-    pub fn role_name(mut self, v: impl Into<String>) -> Self {
-        self.role_name = Some(v.into());
-        self
-    }
-    /// Sets `PolicyName`.
-    pub fn policy_name(mut self, v: impl Into<String>) -> Self {
-        self.policy_name = Some(v.into());
-        self
-    }
-    /// Sets `PolicyDocument`.
-    pub fn policy_document(mut self, v: impl Into<String>) -> Self {
-        self.policy_document = Some(v.into());
-        self
-    }
-}
-impl<C> ::std::fmt::Debug for PutRolePolicyRequest<C> {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.debug_struct("PutRolePolicyRequest")
-            .field("role_name", &self.role_name)
-            .field("policy_name", &self.policy_name)
-            .field("policy_document", &self.policy_document)
-            .finish()
-    }
-}
-impl<C> rboto::IntoValue for PutRolePolicyRequest<C> {
-    fn into_value(self) -> rboto::Value {
-        rboto::Value::Struct(
-            vec![
-                rv::opt(self.role_name), rv::opt(self.policy_name), rv::opt(self
-                .policy_document)
-            ],
-        )
-    }
-}
-#[derive(Clone, PartialEq)]
-pub struct PutUserPermissionsBoundaryRequest<C = ()> {
+rboto::__structure!(
+    PutRolePolicyInput "PutRolePolicyRequest"[set debug into] { role_name : String,
+    policy_name : String, policy_document : String } { _client }
+);
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct PutUserPermissionsBoundaryInput {
     /// The name (friendly name, not ARN) of the IAM user for which you want to set the permissions boundary.
     pub user_name: Option<String>,
     /// The ARN of the managed policy that is used to set the permissions boundary for the user.
     pub permissions_boundary: Option<String>,
-    #[doc(hidden)]
-    pub _client: C,
+    pub(crate) _client: rboto::__private::Bound,
 }
-impl Default for PutUserPermissionsBoundaryRequest {
-    fn default() -> Self {
-        Self::with_client(())
-    }
-}
-impl<C> PutUserPermissionsBoundaryRequest<C> {
-    #[doc(hidden)]
-    pub fn with_client(client: C) -> Self {
-        Self {
-            user_name: None,
-            permissions_boundary: None,
-            _client: client,
-        }
-    }
-    /// Sets `UserName`.
-    pub fn user_name(mut self, v: impl Into<String>) -> Self {
-        self.user_name = Some(v.into());
-        self
-    }
-    /// Sets `PermissionsBoundary`.
-    pub fn permissions_boundary(mut self, v: impl Into<String>) -> Self {
-        self.permissions_boundary = Some(v.into());
-        self
-    }
-}
-impl<C> ::std::fmt::Debug for PutUserPermissionsBoundaryRequest<C> {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.debug_struct("PutUserPermissionsBoundaryRequest")
-            .field("user_name", &self.user_name)
-            .field("permissions_boundary", &self.permissions_boundary)
-            .finish()
-    }
-}
-impl<C> rboto::IntoValue for PutUserPermissionsBoundaryRequest<C> {
-    fn into_value(self) -> rboto::Value {
-        rboto::Value::Struct(
-            vec![rv::opt(self.user_name), rv::opt(self.permissions_boundary)],
-        )
-    }
-}
-#[derive(Clone, PartialEq)]
-pub struct PutUserPolicyRequest<C = ()> {
+rboto::__structure!(
+    PutUserPermissionsBoundaryInput "PutUserPermissionsBoundaryRequest"[set debug into] {
+    user_name : String, permissions_boundary : String } { _client }
+);
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct PutUserPolicyInput {
     /// The name of the user to associate the policy with.
     pub user_name: Option<String>,
     /// The name of the policy document.
     pub policy_name: Option<String>,
     /// The policy document.
     pub policy_document: Option<String>,
-    #[doc(hidden)]
-    pub _client: C,
+    pub(crate) _client: rboto::__private::Bound,
 }
-impl Default for PutUserPolicyRequest {
-    fn default() -> Self {
-        Self::with_client(())
-    }
-}
-impl<C> PutUserPolicyRequest<C> {
-    #[doc(hidden)]
-    pub fn with_client(client: C) -> Self {
-        Self {
-            user_name: None,
-            policy_name: None,
-            policy_document: None,
-            _client: client,
-        }
-    }
-    /// Sets `UserName`.
-    pub fn user_name(mut self, v: impl Into<String>) -> Self {
-        self.user_name = Some(v.into());
-        self
-    }
-    /// Sets `PolicyName`.
-    pub fn policy_name(mut self, v: impl Into<String>) -> Self {
-        self.policy_name = Some(v.into());
-        self
-    }
-    /// Sets `PolicyDocument`.
-    pub fn policy_document(mut self, v: impl Into<String>) -> Self {
-        self.policy_document = Some(v.into());
-        self
-    }
-}
-impl<C> ::std::fmt::Debug for PutUserPolicyRequest<C> {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.debug_struct("PutUserPolicyRequest")
-            .field("user_name", &self.user_name)
-            .field("policy_name", &self.policy_name)
-            .field("policy_document", &self.policy_document)
-            .finish()
-    }
-}
-impl<C> rboto::IntoValue for PutUserPolicyRequest<C> {
-    fn into_value(self) -> rboto::Value {
-        rboto::Value::Struct(
-            vec![
-                rv::opt(self.user_name), rv::opt(self.policy_name), rv::opt(self
-                .policy_document)
-            ],
-        )
-    }
-}
-#[derive(Clone, PartialEq)]
-pub struct RejectDelegationRequestRequest<C = ()> {
+rboto::__structure!(
+    PutUserPolicyInput "PutUserPolicyRequest"[set debug into] { user_name : String,
+    policy_name : String, policy_document : String } { _client }
+);
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct RejectDelegationRequestInput {
     /// The unique identifier of the delegation request to reject.
     pub delegation_request_id: Option<String>,
     /// Optional notes explaining the reason for rejecting the delegation request.
     pub notes: Option<String>,
-    #[doc(hidden)]
-    pub _client: C,
+    pub(crate) _client: rboto::__private::Bound,
 }
-impl Default for RejectDelegationRequestRequest {
-    fn default() -> Self {
-        Self::with_client(())
-    }
-}
-impl<C> RejectDelegationRequestRequest<C> {
-    #[doc(hidden)]
-    pub fn with_client(client: C) -> Self {
-        Self {
-            delegation_request_id: None,
-            notes: None,
-            _client: client,
-        }
-    }
-    /// Sets `DelegationRequestId`.
-    pub fn delegation_request_id(mut self, v: impl Into<String>) -> Self {
-        self.delegation_request_id = Some(v.into());
-        self
-    }
-    /// Sets `Notes`.
-    pub fn notes(mut self, v: impl Into<String>) -> Self {
-        self.notes = Some(v.into());
-        self
-    }
-}
-impl<C> ::std::fmt::Debug for RejectDelegationRequestRequest<C> {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.debug_struct("RejectDelegationRequestRequest")
-            .field("delegation_request_id", &self.delegation_request_id)
-            .field("notes", &self.notes)
-            .finish()
-    }
-}
-impl<C> rboto::IntoValue for RejectDelegationRequestRequest<C> {
-    fn into_value(self) -> rboto::Value {
-        rboto::Value::Struct(
-            vec![rv::opt(self.delegation_request_id), rv::opt(self.notes)],
-        )
-    }
-}
-#[derive(Clone, PartialEq)]
-pub struct RemoveClientIdFromOpenIdConnectProviderRequest<C = ()> {
+rboto::__structure!(
+    RejectDelegationRequestInput "RejectDelegationRequestRequest"[set debug into] {
+    delegation_request_id : String, notes : String } { _client }
+);
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct RemoveClientIdFromOpenIdConnectProviderInput {
     /// The Amazon Resource Name (ARN) of the IAM OIDC provider resource to remove the client ID from. You can get a list of OIDC provider ARNs by using the [ListOpenIDConnectProviders](https://docs.aws.amazon.com/IAM/latest/APIReference/API_ListOpenIDConnectProviders.html) operation.
     pub open_id_connect_provider_arn: Option<String>,
     /// The client ID (also known as audience) to remove from the IAM OIDC provider resource. For more information about client IDs, see [CreateOpenIDConnectProvider](https://docs.aws.amazon.com/IAM/latest/APIReference/API_CreateOpenIDConnectProvider.html).
     pub client_id: Option<String>,
-    #[doc(hidden)]
-    pub _client: C,
+    pub(crate) _client: rboto::__private::Bound,
 }
-impl Default for RemoveClientIdFromOpenIdConnectProviderRequest {
-    fn default() -> Self {
-        Self::with_client(())
-    }
-}
-impl<C> RemoveClientIdFromOpenIdConnectProviderRequest<C> {
-    #[doc(hidden)]
-    pub fn with_client(client: C) -> Self {
-        Self {
-            open_id_connect_provider_arn: None,
-            client_id: None,
-            _client: client,
-        }
-    }
-    /// Sets `OpenIDConnectProviderArn`.
-    pub fn open_id_connect_provider_arn(mut self, v: impl Into<String>) -> Self {
-        self.open_id_connect_provider_arn = Some(v.into());
-        self
-    }
-    /// Sets `ClientID`.
-    pub fn client_id(mut self, v: impl Into<String>) -> Self {
-        self.client_id = Some(v.into());
-        self
-    }
-}
-impl<C> ::std::fmt::Debug for RemoveClientIdFromOpenIdConnectProviderRequest<C> {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.debug_struct("RemoveClientIdFromOpenIdConnectProviderRequest")
-            .field("open_id_connect_provider_arn", &self.open_id_connect_provider_arn)
-            .field("client_id", &self.client_id)
-            .finish()
-    }
-}
-impl<C> rboto::IntoValue for RemoveClientIdFromOpenIdConnectProviderRequest<C> {
-    fn into_value(self) -> rboto::Value {
-        rboto::Value::Struct(
-            vec![rv::opt(self.open_id_connect_provider_arn), rv::opt(self.client_id)],
-        )
-    }
-}
-#[derive(Clone, PartialEq)]
-pub struct RemoveRoleFromInstanceProfileRequest<C = ()> {
+rboto::__structure!(
+    RemoveClientIdFromOpenIdConnectProviderInput
+    "RemoveClientIDFromOpenIDConnectProviderRequest"[set debug into] {
+    open_id_connect_provider_arn : String, client_id : String } { _client }
+);
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct RemoveRoleFromInstanceProfileInput {
     /// The name of the instance profile to update.
     pub instance_profile_name: Option<String>,
     /// The name of the role to remove.
     pub role_name: Option<String>,
-    #[doc(hidden)]
-    pub _client: C,
+    pub(crate) _client: rboto::__private::Bound,
 }
-impl Default for RemoveRoleFromInstanceProfileRequest {
-    fn default() -> Self {
-        Self::with_client(())
-    }
-}
-impl<C> RemoveRoleFromInstanceProfileRequest<C> {
-    #[doc(hidden)]
-    pub fn with_client(client: C) -> Self {
-        Self {
-            instance_profile_name: None,
-            role_name: None,
-            _client: client,
-        }
-    }
-    /// Sets `InstanceProfileName`.
-    pub fn instance_profile_name(mut self, v: impl Into<String>) -> Self {
-        self.instance_profile_name = Some(v.into());
-        self
-    }
-    /// Sets `RoleName`.
-    pub fn role_name(mut self, v: impl Into<String>) -> Self {
-        self.role_name = Some(v.into());
-        self
-    }
-}
-impl<C> ::std::fmt::Debug for RemoveRoleFromInstanceProfileRequest<C> {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.debug_struct("RemoveRoleFromInstanceProfileRequest")
-            .field("instance_profile_name", &self.instance_profile_name)
-            .field("role_name", &self.role_name)
-            .finish()
-    }
-}
-impl<C> rboto::IntoValue for RemoveRoleFromInstanceProfileRequest<C> {
-    fn into_value(self) -> rboto::Value {
-        rboto::Value::Struct(
-            vec![rv::opt(self.instance_profile_name), rv::opt(self.role_name)],
-        )
-    }
-}
-#[derive(Clone, PartialEq)]
-pub struct RemoveUserFromGroupRequest<C = ()> {
+rboto::__structure!(
+    RemoveRoleFromInstanceProfileInput "RemoveRoleFromInstanceProfileRequest"[set debug
+    into] { instance_profile_name : String, role_name : String } { _client }
+);
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct RemoveUserFromGroupInput {
     /// The name of the group to update.
     pub group_name: Option<String>,
     /// The name of the user to remove.
     pub user_name: Option<String>,
-    #[doc(hidden)]
-    pub _client: C,
+    pub(crate) _client: rboto::__private::Bound,
 }
-impl Default for RemoveUserFromGroupRequest {
-    fn default() -> Self {
-        Self::with_client(())
-    }
-}
-impl<C> RemoveUserFromGroupRequest<C> {
-    #[doc(hidden)]
-    pub fn with_client(client: C) -> Self {
-        Self {
-            group_name: None,
-            user_name: None,
-            _client: client,
-        }
-    }
-    /// Sets `GroupName`.
-    pub fn group_name(mut self, v: impl Into<String>) -> Self {
-        self.group_name = Some(v.into());
-        self
-    }
-    /// Sets `UserName`.
-    pub fn user_name(mut self, v: impl Into<String>) -> Self {
-        self.user_name = Some(v.into());
-        self
-    }
-}
-impl<C> ::std::fmt::Debug for RemoveUserFromGroupRequest<C> {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.debug_struct("RemoveUserFromGroupRequest")
-            .field("group_name", &self.group_name)
-            .field("user_name", &self.user_name)
-            .finish()
-    }
-}
-impl<C> rboto::IntoValue for RemoveUserFromGroupRequest<C> {
-    fn into_value(self) -> rboto::Value {
-        rboto::Value::Struct(vec![rv::opt(self.group_name), rv::opt(self.user_name)])
-    }
-}
-#[derive(Clone, PartialEq)]
-pub struct ResetServiceSpecificCredentialRequest<C = ()> {
+rboto::__structure!(
+    RemoveUserFromGroupInput "RemoveUserFromGroupRequest"[set debug into] { group_name :
+    String, user_name : String } { _client }
+);
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct ResetServiceSpecificCredentialInput {
     /// The name of the IAM user associated with the service-specific credential. If this value is not specified, then the operation assumes the user whose credentials are used to call the operation.
     pub user_name: Option<String>,
     /// The unique identifier of the service-specific credential.
     pub service_specific_credential_id: Option<String>,
-    #[doc(hidden)]
-    pub _client: C,
+    pub(crate) _client: rboto::__private::Bound,
 }
-impl Default for ResetServiceSpecificCredentialRequest {
-    fn default() -> Self {
-        Self::with_client(())
-    }
-}
-impl<C> ResetServiceSpecificCredentialRequest<C> {
-    #[doc(hidden)]
-    pub fn with_client(client: C) -> Self {
-        Self {
-            user_name: None,
-            service_specific_credential_id: None,
-            _client: client,
-        }
-    }
-    /// Sets `UserName`.
-    pub fn user_name(mut self, v: impl Into<String>) -> Self {
-        self.user_name = Some(v.into());
-        self
-    }
-    /// Sets `ServiceSpecificCredentialId`.
-    pub fn service_specific_credential_id(mut self, v: impl Into<String>) -> Self {
-        self.service_specific_credential_id = Some(v.into());
-        self
-    }
-}
-impl<C> ::std::fmt::Debug for ResetServiceSpecificCredentialRequest<C> {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.debug_struct("ResetServiceSpecificCredentialRequest")
-            .field("user_name", &self.user_name)
-            .field(
-                "service_specific_credential_id",
-                &self.service_specific_credential_id,
-            )
-            .finish()
-    }
-}
-impl<C> rboto::IntoValue for ResetServiceSpecificCredentialRequest<C> {
-    fn into_value(self) -> rboto::Value {
-        rboto::Value::Struct(
-            vec![rv::opt(self.user_name), rv::opt(self.service_specific_credential_id)],
-        )
-    }
-}
-#[derive(Clone, PartialEq)]
-pub struct ResyncMfaDeviceRequest<C = ()> {
+rboto::__structure!(
+    ResetServiceSpecificCredentialInput "ResetServiceSpecificCredentialRequest"[set debug
+    into] { user_name : String, service_specific_credential_id : String } { _client }
+);
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct ResyncMfaDeviceInput {
     /// The name of the user whose MFA device you want to resynchronize.
     pub user_name: Option<String>,
     /// Serial number that uniquely identifies the MFA device.
@@ -6811,194 +1836,52 @@ pub struct ResyncMfaDeviceRequest<C = ()> {
     pub authentication_code1: Option<String>,
     /// A subsequent authentication code emitted by the device.
     pub authentication_code2: Option<String>,
-    #[doc(hidden)]
-    pub _client: C,
+    pub(crate) _client: rboto::__private::Bound,
 }
-impl Default for ResyncMfaDeviceRequest {
-    fn default() -> Self {
-        Self::with_client(())
-    }
-}
-impl<C> ResyncMfaDeviceRequest<C> {
-    #[doc(hidden)]
-    pub fn with_client(client: C) -> Self {
-        Self {
-            user_name: None,
-            serial_number: None,
-            authentication_code1: None,
-            authentication_code2: None,
-            _client: client,
-        }
-    }
-    /// Sets `UserName`.
-    pub fn user_name(mut self, v: impl Into<String>) -> Self {
-        self.user_name = Some(v.into());
-        self
-    }
-    /// Sets `SerialNumber`.
-    pub fn serial_number(mut self, v: impl Into<String>) -> Self {
-        self.serial_number = Some(v.into());
-        self
-    }
-    /// Sets `AuthenticationCode1`.
-    pub fn authentication_code1(mut self, v: impl Into<String>) -> Self {
-        self.authentication_code1 = Some(v.into());
-        self
-    }
-    /// Sets `AuthenticationCode2`.
-    pub fn authentication_code2(mut self, v: impl Into<String>) -> Self {
-        self.authentication_code2 = Some(v.into());
-        self
-    }
-}
-impl<C> ::std::fmt::Debug for ResyncMfaDeviceRequest<C> {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.debug_struct("ResyncMfaDeviceRequest")
-            .field("user_name", &self.user_name)
-            .field("serial_number", &self.serial_number)
-            .field("authentication_code1", &self.authentication_code1)
-            .field("authentication_code2", &self.authentication_code2)
-            .finish()
-    }
-}
-impl<C> rboto::IntoValue for ResyncMfaDeviceRequest<C> {
-    fn into_value(self) -> rboto::Value {
-        rboto::Value::Struct(
-            vec![
-                rv::opt(self.user_name), rv::opt(self.serial_number), rv::opt(self
-                .authentication_code1), rv::opt(self.authentication_code2)
-            ],
-        )
-    }
-}
-#[derive(Clone, PartialEq)]
-pub struct SendDelegationTokenRequest<C = ()> {
+rboto::__structure!(
+    ResyncMfaDeviceInput "ResyncMFADeviceRequest"[set debug into] { user_name : String,
+    serial_number : String, authentication_code1 : String, authentication_code2 : String
+    } { _client }
+);
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct SendDelegationTokenInput {
     /// The unique identifier of the delegation request for which to send the token.
     pub delegation_request_id: Option<String>,
-    #[doc(hidden)]
-    pub _client: C,
+    pub(crate) _client: rboto::__private::Bound,
 }
-impl Default for SendDelegationTokenRequest {
-    fn default() -> Self {
-        Self::with_client(())
-    }
-}
-impl<C> SendDelegationTokenRequest<C> {
-    #[doc(hidden)]
-    pub fn with_client(client: C) -> Self {
-        Self {
-            delegation_request_id: None,
-            _client: client,
-        }
-    }
-    /// Sets `DelegationRequestId`.
-    pub fn delegation_request_id(mut self, v: impl Into<String>) -> Self {
-        self.delegation_request_id = Some(v.into());
-        self
-    }
-}
-impl<C> ::std::fmt::Debug for SendDelegationTokenRequest<C> {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.debug_struct("SendDelegationTokenRequest")
-            .field("delegation_request_id", &self.delegation_request_id)
-            .finish()
-    }
-}
-impl<C> rboto::IntoValue for SendDelegationTokenRequest<C> {
-    fn into_value(self) -> rboto::Value {
-        rboto::Value::Struct(vec![rv::opt(self.delegation_request_id)])
-    }
-}
-#[derive(Clone, PartialEq)]
-pub struct SetDefaultPolicyVersionRequest<C = ()> {
+rboto::__structure!(
+    SendDelegationTokenInput "SendDelegationTokenRequest"[set debug into] {
+    delegation_request_id : String } { _client }
+);
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct SetDefaultPolicyVersionInput {
     /// The Amazon Resource Name (ARN) of the IAM policy whose default version you want to set.
     pub policy_arn: Option<String>,
     /// The version of the policy to set as the default (operative) version.
     pub version_id: Option<String>,
-    #[doc(hidden)]
-    pub _client: C,
+    pub(crate) _client: rboto::__private::Bound,
 }
-impl Default for SetDefaultPolicyVersionRequest {
-    fn default() -> Self {
-        Self::with_client(())
-    }
-}
-impl<C> SetDefaultPolicyVersionRequest<C> {
-    #[doc(hidden)]
-    pub fn with_client(client: C) -> Self {
-        Self {
-            policy_arn: None,
-            version_id: None,
-            _client: client,
-        }
-    }
-    /// Sets `PolicyArn`.
-    pub fn policy_arn(mut self, v: impl Into<String>) -> Self {
-        self.policy_arn = Some(v.into());
-        self
-    }
-    /// Sets `VersionId`.
-    pub fn version_id(mut self, v: impl Into<String>) -> Self {
-        self.version_id = Some(v.into());
-        self
-    }
-}
-impl<C> ::std::fmt::Debug for SetDefaultPolicyVersionRequest<C> {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.debug_struct("SetDefaultPolicyVersionRequest")
-            .field("policy_arn", &self.policy_arn)
-            .field("version_id", &self.version_id)
-            .finish()
-    }
-}
-impl<C> rboto::IntoValue for SetDefaultPolicyVersionRequest<C> {
-    fn into_value(self) -> rboto::Value {
-        rboto::Value::Struct(vec![rv::opt(self.policy_arn), rv::opt(self.version_id)])
-    }
-}
-#[derive(Clone, PartialEq)]
-pub struct SetSecurityTokenServicePreferencesRequest<C = ()> {
+rboto::__structure!(
+    SetDefaultPolicyVersionInput "SetDefaultPolicyVersionRequest"[set debug into] {
+    policy_arn : String, version_id : String } { _client }
+);
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct SetSecurityTokenServicePreferencesInput {
     /// The version of the global endpoint token. Version 1 tokens are valid only in Amazon Web Services Regions that are available by default. These tokens do not work in manually enabled Regions, such as Asia Pacific (Hong Kong). Version 2 tokens are valid in all Regions. However, version 2 tokens are longer and might affect systems where you temporarily store tokens.
     pub global_endpoint_token_version: Option<GlobalEndpointTokenVersion>,
-    #[doc(hidden)]
-    pub _client: C,
+    pub(crate) _client: rboto::__private::Bound,
 }
-impl Default for SetSecurityTokenServicePreferencesRequest {
-    fn default() -> Self {
-        Self::with_client(())
-    }
-}
-impl<C> SetSecurityTokenServicePreferencesRequest<C> {
-    #[doc(hidden)]
-    pub fn with_client(client: C) -> Self {
-        Self {
-            global_endpoint_token_version: None,
-            _client: client,
-        }
-    }
-    /// Sets `GlobalEndpointTokenVersion`.
-    pub fn global_endpoint_token_version(
-        mut self,
-        v: impl Into<GlobalEndpointTokenVersion>,
-    ) -> Self {
-        self.global_endpoint_token_version = Some(v.into());
-        self
-    }
-}
-impl<C> ::std::fmt::Debug for SetSecurityTokenServicePreferencesRequest<C> {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.debug_struct("SetSecurityTokenServicePreferencesRequest")
-            .field("global_endpoint_token_version", &self.global_endpoint_token_version)
-            .finish()
-    }
-}
-impl<C> rboto::IntoValue for SetSecurityTokenServicePreferencesRequest<C> {
-    fn into_value(self) -> rboto::Value {
-        rboto::Value::Struct(vec![rv::opt(self.global_endpoint_token_version)])
-    }
-}
-#[derive(Clone, PartialEq)]
-pub struct SimulateCustomPolicyRequest<C = ()> {
+rboto::__structure!(
+    SetSecurityTokenServicePreferencesInput
+    "SetSecurityTokenServicePreferencesRequest"[set debug into] {
+    global_endpoint_token_version : GlobalEndpointTokenVersion } { _client }
+);
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct SimulateCustomPolicyInput {
     /// A list of policy documents to include in the simulation. Each document is specified as a string containing the complete, valid JSON text of an IAM policy. Do not include any resource-based policies in this parameter. Any resource-based policy must be submitted with the `ResourcePolicy` parameter.
     pub policy_input_list: Option<Vec<String>>,
     /// The IAM permissions boundary policy to simulate. The permissions boundary sets the maximum permissions that an IAM entity can have. You can input only one permissions boundary when you pass a policy to this operation.
@@ -7025,141 +1908,20 @@ pub struct SimulateCustomPolicyRequest<C = ()> {
     pub max_items: Option<i32>,
     /// Use this parameter only when paginating results and only after you receive a response indicating that the results are truncated. Set it to the value of the `Marker` element in the response that you received to indicate where the next call should start.
     pub marker: Option<String>,
-    #[doc(hidden)]
-    pub _client: C,
+    pub(crate) _client: rboto::__private::Bound,
 }
-impl Default for SimulateCustomPolicyRequest {
-    fn default() -> Self {
-        Self::with_client(())
-    }
-}
-impl<C> SimulateCustomPolicyRequest<C> {
-    #[doc(hidden)]
-    pub fn with_client(client: C) -> Self {
-        Self {
-            policy_input_list: None,
-            permissions_boundary_policy_input_list: None,
-            ordered_organization_policy_input_list: None,
-            action_names: None,
-            resource_arns: None,
-            resource_policy: None,
-            resource_owner: None,
-            caller_arn: None,
-            context_entries: None,
-            resource_handling_option: None,
-            max_items: None,
-            marker: None,
-            _client: client,
-        }
-    }
-    /// Sets `PolicyInputList`.
-    pub fn policy_input_list(mut self, v: impl Into<Vec<String>>) -> Self {
-        self.policy_input_list = Some(v.into());
-        self
-    }
-    /// Sets `PermissionsBoundaryPolicyInputList`.
-    pub fn permissions_boundary_policy_input_list(
-        mut self,
-        v: impl Into<Vec<String>>,
-    ) -> Self {
-        self.permissions_boundary_policy_input_list = Some(v.into());
-        self
-    }
-    /// Sets `OrderedOrganizationPolicyInputList`.
-    pub fn ordered_organization_policy_input_list(
-        mut self,
-        v: impl Into<Vec<OrderedOrganizationPolicyType>>,
-    ) -> Self {
-        self.ordered_organization_policy_input_list = Some(v.into());
-        self
-    }
-    /// Sets `ActionNames`.
-    pub fn action_names(mut self, v: impl Into<Vec<String>>) -> Self {
-        self.action_names = Some(v.into());
-        self
-    }
-    /// Sets `ResourceArns`.
-    pub fn resource_arns(mut self, v: impl Into<Vec<String>>) -> Self {
-        self.resource_arns = Some(v.into());
-        self
-    }
-    /// Sets `ResourcePolicy`.
-    pub fn resource_policy(mut self, v: impl Into<String>) -> Self {
-        self.resource_policy = Some(v.into());
-        self
-    }
-    /// Sets `ResourceOwner`.
-    pub fn resource_owner(mut self, v: impl Into<String>) -> Self {
-        self.resource_owner = Some(v.into());
-        self
-    }
-    /// Sets `CallerArn`.
-    pub fn caller_arn(mut self, v: impl Into<String>) -> Self {
-        self.caller_arn = Some(v.into());
-        self
-    }
-    /// Sets `ContextEntries`.
-    pub fn context_entries(mut self, v: impl Into<Vec<ContextEntry>>) -> Self {
-        self.context_entries = Some(v.into());
-        self
-    }
-    /// Sets `ResourceHandlingOption`.
-    pub fn resource_handling_option(mut self, v: impl Into<String>) -> Self {
-        self.resource_handling_option = Some(v.into());
-        self
-    }
-    /// Sets `MaxItems`.
-    pub fn max_items(mut self, v: i32) -> Self {
-        self.max_items = Some(v);
-        self
-    }
-    /// Sets `Marker`.
-    pub fn marker(mut self, v: impl Into<String>) -> Self {
-        self.marker = Some(v.into());
-        self
-    }
-}
-impl<C> ::std::fmt::Debug for SimulateCustomPolicyRequest<C> {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.debug_struct("SimulateCustomPolicyRequest")
-            .field("policy_input_list", &self.policy_input_list)
-            .field(
-                "permissions_boundary_policy_input_list",
-                &self.permissions_boundary_policy_input_list,
-            )
-            .field(
-                "ordered_organization_policy_input_list",
-                &self.ordered_organization_policy_input_list,
-            )
-            .field("action_names", &self.action_names)
-            .field("resource_arns", &self.resource_arns)
-            .field("resource_policy", &self.resource_policy)
-            .field("resource_owner", &self.resource_owner)
-            .field("caller_arn", &self.caller_arn)
-            .field("context_entries", &self.context_entries)
-            .field("resource_handling_option", &self.resource_handling_option)
-            .field("max_items", &self.max_items)
-            .field("marker", &self.marker)
-            .finish()
-    }
-}
-impl<C> rboto::IntoValue for SimulateCustomPolicyRequest<C> {
-    fn into_value(self) -> rboto::Value {
-        rboto::Value::Struct(
-            vec![
-                rv::opt(self.policy_input_list), rv::opt(self
-                .permissions_boundary_policy_input_list), rv::opt(self
-                .ordered_organization_policy_input_list), rv::opt(self.action_names),
-                rv::opt(self.resource_arns), rv::opt(self.resource_policy), rv::opt(self
-                .resource_owner), rv::opt(self.caller_arn), rv::opt(self
-                .context_entries), rv::opt(self.resource_handling_option), rv::opt(self
-                .max_items), rv::opt(self.marker)
-            ],
-        )
-    }
-}
-#[derive(Clone, PartialEq)]
-pub struct SimulatePrincipalPolicyRequest<C = ()> {
+rboto::__structure!(
+    SimulateCustomPolicyInput "SimulateCustomPolicyRequest"[set debug into] {
+    policy_input_list : Vec < String >, permissions_boundary_policy_input_list : Vec <
+    String >, ordered_organization_policy_input_list : Vec <
+    OrderedOrganizationPolicyType >, action_names : Vec < String >, resource_arns : Vec <
+    String >, resource_policy : String, resource_owner : String, caller_arn : String,
+    context_entries : Vec < ContextEntry >, resource_handling_option : String, max_items
+    = i32, marker : String } { _client }
+);
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct SimulatePrincipalPolicyInput {
     /// The Amazon Resource Name (ARN) of a user, group, or role whose policies you want to include in the simulation. If you specify a user, group, or role, the simulation includes all policies that are associated with that entity. If you specify a user, the simulation also includes all policies that are attached to any groups the user belongs to.
     pub policy_source_arn: Option<String>,
     /// An optional list of additional policy documents to include in the simulation. Each document is specified as a string containing the complete, valid JSON text of an IAM policy.
@@ -7186,969 +1948,243 @@ pub struct SimulatePrincipalPolicyRequest<C = ()> {
     pub max_items: Option<i32>,
     /// Use this parameter only when paginating results and only after you receive a response indicating that the results are truncated. Set it to the value of the `Marker` element in the response that you received to indicate where the next call should start.
     pub marker: Option<String>,
-    #[doc(hidden)]
-    pub _client: C,
+    pub(crate) _client: rboto::__private::Bound,
 }
-impl Default for SimulatePrincipalPolicyRequest {
-    fn default() -> Self {
-        Self::with_client(())
-    }
-}
-impl<C> SimulatePrincipalPolicyRequest<C> {
-    #[doc(hidden)]
-    pub fn with_client(client: C) -> Self {
-        Self {
-            policy_source_arn: None,
-            policy_input_list: None,
-            permissions_boundary_policy_input_list: None,
-            policy_exclusion_list: None,
-            action_names: None,
-            resource_arns: None,
-            resource_policy: None,
-            resource_owner: None,
-            caller_arn: None,
-            context_entries: None,
-            resource_handling_option: None,
-            max_items: None,
-            marker: None,
-            _client: client,
-        }
-    }
-    /// Sets `PolicySourceArn`.
-    pub fn policy_source_arn(mut self, v: impl Into<String>) -> Self {
-        self.policy_source_arn = Some(v.into());
-        self
-    }
-    /// Sets `PolicyInputList`.
-    pub fn policy_input_list(mut self, v: impl Into<Vec<String>>) -> Self {
-        self.policy_input_list = Some(v.into());
-        self
-    }
-    /// Sets `PermissionsBoundaryPolicyInputList`.
-    pub fn permissions_boundary_policy_input_list(
-        mut self,
-        v: impl Into<Vec<String>>,
-    ) -> Self {
-        self.permissions_boundary_policy_input_list = Some(v.into());
-        self
-    }
-    /// Sets `PolicyExclusionList`.
-    pub fn policy_exclusion_list(mut self, v: impl Into<Vec<PolicyIdentifier>>) -> Self {
-        self.policy_exclusion_list = Some(v.into());
-        self
-    }
-    /// Sets `ActionNames`.
-    pub fn action_names(mut self, v: impl Into<Vec<String>>) -> Self {
-        self.action_names = Some(v.into());
-        self
-    }
-    /// Sets `ResourceArns`.
-    pub fn resource_arns(mut self, v: impl Into<Vec<String>>) -> Self {
-        self.resource_arns = Some(v.into());
-        self
-    }
-    /// Sets `ResourcePolicy`.
-    pub fn resource_policy(mut self, v: impl Into<String>) -> Self {
-        self.resource_policy = Some(v.into());
-        self
-    }
-    /// Sets `ResourceOwner`.
-    pub fn resource_owner(mut self, v: impl Into<String>) -> Self {
-        self.resource_owner = Some(v.into());
-        self
-    }
-    /// Sets `CallerArn`.
-    pub fn caller_arn(mut self, v: impl Into<String>) -> Self {
-        self.caller_arn = Some(v.into());
-        self
-    }
-    /// Sets `ContextEntries`.
-    pub fn context_entries(mut self, v: impl Into<Vec<ContextEntry>>) -> Self {
-        self.context_entries = Some(v.into());
-        self
-    }
-    /// Sets `ResourceHandlingOption`.
-    pub fn resource_handling_option(mut self, v: impl Into<String>) -> Self {
-        self.resource_handling_option = Some(v.into());
-        self
-    }
-    /// Sets `MaxItems`.
-    pub fn max_items(mut self, v: i32) -> Self {
-        self.max_items = Some(v);
-        self
-    }
-    /// Sets `Marker`.
-    pub fn marker(mut self, v: impl Into<String>) -> Self {
-        self.marker = Some(v.into());
-        self
-    }
-}
-impl<C> ::std::fmt::Debug for SimulatePrincipalPolicyRequest<C> {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.debug_struct("SimulatePrincipalPolicyRequest")
-            .field("policy_source_arn", &self.policy_source_arn)
-            .field("policy_input_list", &self.policy_input_list)
-            .field(
-                "permissions_boundary_policy_input_list",
-                &self.permissions_boundary_policy_input_list,
-            )
-            .field("policy_exclusion_list", &self.policy_exclusion_list)
-            .field("action_names", &self.action_names)
-            .field("resource_arns", &self.resource_arns)
-            .field("resource_policy", &self.resource_policy)
-            .field("resource_owner", &self.resource_owner)
-            .field("caller_arn", &self.caller_arn)
-            .field("context_entries", &self.context_entries)
-            .field("resource_handling_option", &self.resource_handling_option)
-            .field("max_items", &self.max_items)
-            .field("marker", &self.marker)
-            .finish()
-    }
-}
-impl<C> rboto::IntoValue for SimulatePrincipalPolicyRequest<C> {
-    fn into_value(self) -> rboto::Value {
-        rboto::Value::Struct(
-            vec![
-                rv::opt(self.policy_source_arn), rv::opt(self.policy_input_list),
-                rv::opt(self.permissions_boundary_policy_input_list), rv::opt(self
-                .policy_exclusion_list), rv::opt(self.action_names), rv::opt(self
-                .resource_arns), rv::opt(self.resource_policy), rv::opt(self
-                .resource_owner), rv::opt(self.caller_arn), rv::opt(self
-                .context_entries), rv::opt(self.resource_handling_option), rv::opt(self
-                .max_items), rv::opt(self.marker)
-            ],
-        )
-    }
-}
-#[derive(Clone, PartialEq)]
-pub struct TagInstanceProfileRequest<C = ()> {
+rboto::__structure!(
+    SimulatePrincipalPolicyInput "SimulatePrincipalPolicyRequest"[set debug into] {
+    policy_source_arn : String, policy_input_list : Vec < String >,
+    permissions_boundary_policy_input_list : Vec < String >, policy_exclusion_list : Vec
+    < PolicyIdentifier >, action_names : Vec < String >, resource_arns : Vec < String >,
+    resource_policy : String, resource_owner : String, caller_arn : String,
+    context_entries : Vec < ContextEntry >, resource_handling_option : String, max_items
+    = i32, marker : String } { _client }
+);
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct TagInstanceProfileInput {
     /// The name of the IAM instance profile to which you want to add tags.
     pub instance_profile_name: Option<String>,
     /// The list of tags that you want to attach to the IAM instance profile. Each tag consists of a key name and an associated value.
     pub tags: Option<Vec<Tag>>,
-    #[doc(hidden)]
-    pub _client: C,
+    pub(crate) _client: rboto::__private::Bound,
 }
-impl Default for TagInstanceProfileRequest {
-    fn default() -> Self {
-        Self::with_client(())
-    }
-}
-impl<C> TagInstanceProfileRequest<C> {
-    #[doc(hidden)]
-    pub fn with_client(client: C) -> Self {
-        Self {
-            instance_profile_name: None,
-            tags: None,
-            _client: client,
-        }
-    }
-    /// Sets `InstanceProfileName`.
-    pub fn instance_profile_name(mut self, v: impl Into<String>) -> Self {
-        self.instance_profile_name = Some(v.into());
-        self
-    }
-    /// Sets `Tags`.
-    pub fn tags(mut self, v: impl Into<Vec<Tag>>) -> Self {
-        self.tags = Some(v.into());
-        self
-    }
-}
-impl<C> ::std::fmt::Debug for TagInstanceProfileRequest<C> {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.debug_struct("TagInstanceProfileRequest")
-            .field("instance_profile_name", &self.instance_profile_name)
-            .field("tags", &self.tags)
-            .finish()
-    }
-}
-impl<C> rboto::IntoValue for TagInstanceProfileRequest<C> {
-    fn into_value(self) -> rboto::Value {
-        rboto::Value::Struct(
-            vec![rv::opt(self.instance_profile_name), rv::opt(self.tags)],
-        )
-    }
-}
-#[derive(Clone, PartialEq)]
-pub struct TagMfaDeviceRequest<C = ()> {
+rboto::__structure!(
+    TagInstanceProfileInput "TagInstanceProfileRequest"[set debug into] {
+    instance_profile_name : String, tags : Vec < Tag > } { _client }
+);
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct TagMfaDeviceInput {
     /// The unique identifier for the IAM virtual MFA device to which you want to add tags. For virtual MFA devices, the serial number is the same as the ARN.
     pub serial_number: Option<String>,
     /// The list of tags that you want to attach to the IAM virtual MFA device. Each tag consists of a key name and an associated value.
     pub tags: Option<Vec<Tag>>,
-    #[doc(hidden)]
-    pub _client: C,
+    pub(crate) _client: rboto::__private::Bound,
 }
-impl Default for TagMfaDeviceRequest {
-    fn default() -> Self {
-        Self::with_client(())
-    }
-}
-impl<C> TagMfaDeviceRequest<C> {
-    #[doc(hidden)]
-    pub fn with_client(client: C) -> Self {
-        Self {
-            serial_number: None,
-            tags: None,
-            _client: client,
-        }
-    }
-    /// Sets `SerialNumber`.
-    pub fn serial_number(mut self, v: impl Into<String>) -> Self {
-        self.serial_number = Some(v.into());
-        self
-    }
-    /// Sets `Tags`.
-    pub fn tags(mut self, v: impl Into<Vec<Tag>>) -> Self {
-        self.tags = Some(v.into());
-        self
-    }
-}
-impl<C> ::std::fmt::Debug for TagMfaDeviceRequest<C> {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.debug_struct("TagMfaDeviceRequest")
-            .field("serial_number", &self.serial_number)
-            .field("tags", &self.tags)
-            .finish()
-    }
-}
-impl<C> rboto::IntoValue for TagMfaDeviceRequest<C> {
-    fn into_value(self) -> rboto::Value {
-        rboto::Value::Struct(vec![rv::opt(self.serial_number), rv::opt(self.tags)])
-    }
-}
-#[derive(Clone, PartialEq)]
-pub struct TagOpenIdConnectProviderRequest<C = ()> {
+rboto::__structure!(
+    TagMfaDeviceInput "TagMFADeviceRequest"[set debug into] { serial_number : String,
+    tags : Vec < Tag > } { _client }
+);
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct TagOpenIdConnectProviderInput {
     /// The ARN of the OIDC identity provider in IAM to which you want to add tags.
     pub open_id_connect_provider_arn: Option<String>,
     /// The list of tags that you want to attach to the OIDC identity provider in IAM. Each tag consists of a key name and an associated value.
     pub tags: Option<Vec<Tag>>,
-    #[doc(hidden)]
-    pub _client: C,
+    pub(crate) _client: rboto::__private::Bound,
 }
-impl Default for TagOpenIdConnectProviderRequest {
-    fn default() -> Self {
-        Self::with_client(())
-    }
-}
-impl<C> TagOpenIdConnectProviderRequest<C> {
-    #[doc(hidden)]
-    pub fn with_client(client: C) -> Self {
-        Self {
-            open_id_connect_provider_arn: None,
-            tags: None,
-            _client: client,
-        }
-    }
-    /// Sets `OpenIDConnectProviderArn`.
-    pub fn open_id_connect_provider_arn(mut self, v: impl Into<String>) -> Self {
-        self.open_id_connect_provider_arn = Some(v.into());
-        self
-    }
-    /// Sets `Tags`.
-    pub fn tags(mut self, v: impl Into<Vec<Tag>>) -> Self {
-        self.tags = Some(v.into());
-        self
-    }
-}
-impl<C> ::std::fmt::Debug for TagOpenIdConnectProviderRequest<C> {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.debug_struct("TagOpenIdConnectProviderRequest")
-            .field("open_id_connect_provider_arn", &self.open_id_connect_provider_arn)
-            .field("tags", &self.tags)
-            .finish()
-    }
-}
-impl<C> rboto::IntoValue for TagOpenIdConnectProviderRequest<C> {
-    fn into_value(self) -> rboto::Value {
-        rboto::Value::Struct(
-            vec![rv::opt(self.open_id_connect_provider_arn), rv::opt(self.tags)],
-        )
-    }
-}
-#[derive(Clone, PartialEq)]
-pub struct TagPolicyRequest<C = ()> {
+rboto::__structure!(
+    TagOpenIdConnectProviderInput "TagOpenIDConnectProviderRequest"[set debug into] {
+    open_id_connect_provider_arn : String, tags : Vec < Tag > } { _client }
+);
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct TagPolicyInput {
     /// The ARN of the IAM customer managed policy to which you want to add tags.
     pub policy_arn: Option<String>,
     /// The list of tags that you want to attach to the IAM customer managed policy. Each tag consists of a key name and an associated value.
     pub tags: Option<Vec<Tag>>,
-    #[doc(hidden)]
-    pub _client: C,
+    pub(crate) _client: rboto::__private::Bound,
 }
-impl Default for TagPolicyRequest {
-    fn default() -> Self {
-        Self::with_client(())
-    }
-}
-impl<C> TagPolicyRequest<C> {
-    #[doc(hidden)]
-    pub fn with_client(client: C) -> Self {
-        Self {
-            policy_arn: None,
-            tags: None,
-            _client: client,
-        }
-    }
-    /// Sets `PolicyArn`.
-    pub fn policy_arn(mut self, v: impl Into<String>) -> Self {
-        self.policy_arn = Some(v.into());
-        self
-    }
-    /// Sets `Tags`.
-    pub fn tags(mut self, v: impl Into<Vec<Tag>>) -> Self {
-        self.tags = Some(v.into());
-        self
-    }
-}
-impl<C> ::std::fmt::Debug for TagPolicyRequest<C> {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.debug_struct("TagPolicyRequest")
-            .field("policy_arn", &self.policy_arn)
-            .field("tags", &self.tags)
-            .finish()
-    }
-}
-impl<C> rboto::IntoValue for TagPolicyRequest<C> {
-    fn into_value(self) -> rboto::Value {
-        rboto::Value::Struct(vec![rv::opt(self.policy_arn), rv::opt(self.tags)])
-    }
-}
-#[derive(Clone, PartialEq)]
-pub struct TagRoleRequest<C = ()> {
+rboto::__structure!(
+    TagPolicyInput "TagPolicyRequest"[set debug into] { policy_arn : String, tags : Vec <
+    Tag > } { _client }
+);
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct TagRoleInput {
     /// The name of the IAM role to which you want to add tags.
     pub role_name: Option<String>,
     /// The list of tags that you want to attach to the IAM role. Each tag consists of a key name and an associated value.
     pub tags: Option<Vec<Tag>>,
-    #[doc(hidden)]
-    pub _client: C,
+    pub(crate) _client: rboto::__private::Bound,
 }
-impl Default for TagRoleRequest {
-    fn default() -> Self {
-        Self::with_client(())
-    }
-}
-impl<C> TagRoleRequest<C> {
-    #[doc(hidden)]
-    pub fn with_client(client: C) -> Self {
-        Self {
-            role_name: None,
-            tags: None,
-            _client: client,
-        }
-    }
-    /// Sets `RoleName`.
-    pub fn role_name(mut self, v: impl Into<String>) -> Self {
-        self.role_name = Some(v.into());
-        self
-    }
-    /// Sets `Tags`.
-    pub fn tags(mut self, v: impl Into<Vec<Tag>>) -> Self {
-        self.tags = Some(v.into());
-        self
-    }
-}
-impl<C> ::std::fmt::Debug for TagRoleRequest<C> {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.debug_struct("TagRoleRequest")
-            .field("role_name", &self.role_name)
-            .field("tags", &self.tags)
-            .finish()
-    }
-}
-impl<C> rboto::IntoValue for TagRoleRequest<C> {
-    fn into_value(self) -> rboto::Value {
-        rboto::Value::Struct(vec![rv::opt(self.role_name), rv::opt(self.tags)])
-    }
-}
-#[derive(Clone, PartialEq)]
-pub struct TagSamlProviderRequest<C = ()> {
+rboto::__structure!(
+    TagRoleInput "TagRoleRequest"[set debug into] { role_name : String, tags : Vec < Tag
+    > } { _client }
+);
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct TagSamlProviderInput {
     /// The ARN of the SAML identity provider in IAM to which you want to add tags.
     pub saml_provider_arn: Option<String>,
     /// The list of tags that you want to attach to the SAML identity provider in IAM. Each tag consists of a key name and an associated value.
     pub tags: Option<Vec<Tag>>,
-    #[doc(hidden)]
-    pub _client: C,
+    pub(crate) _client: rboto::__private::Bound,
 }
-impl Default for TagSamlProviderRequest {
-    fn default() -> Self {
-        Self::with_client(())
-    }
-}
-impl<C> TagSamlProviderRequest<C> {
-    #[doc(hidden)]
-    pub fn with_client(client: C) -> Self {
-        Self {
-            saml_provider_arn: None,
-            tags: None,
-            _client: client,
-        }
-    }
-    /// Sets `SAMLProviderArn`.
-    pub fn saml_provider_arn(mut self, v: impl Into<String>) -> Self {
-        self.saml_provider_arn = Some(v.into());
-        self
-    }
-    /// Sets `Tags`.
-    pub fn tags(mut self, v: impl Into<Vec<Tag>>) -> Self {
-        self.tags = Some(v.into());
-        self
-    }
-}
-impl<C> ::std::fmt::Debug for TagSamlProviderRequest<C> {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.debug_struct("TagSamlProviderRequest")
-            .field("saml_provider_arn", &self.saml_provider_arn)
-            .field("tags", &self.tags)
-            .finish()
-    }
-}
-impl<C> rboto::IntoValue for TagSamlProviderRequest<C> {
-    fn into_value(self) -> rboto::Value {
-        rboto::Value::Struct(vec![rv::opt(self.saml_provider_arn), rv::opt(self.tags)])
-    }
-}
-#[derive(Clone, PartialEq)]
-pub struct TagServerCertificateRequest<C = ()> {
+rboto::__structure!(
+    TagSamlProviderInput "TagSAMLProviderRequest"[set debug into] { saml_provider_arn :
+    String, tags : Vec < Tag > } { _client }
+);
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct TagServerCertificateInput {
     /// The name of the IAM server certificate to which you want to add tags.
     pub server_certificate_name: Option<String>,
     /// The list of tags that you want to attach to the IAM server certificate. Each tag consists of a key name and an associated value.
     pub tags: Option<Vec<Tag>>,
-    #[doc(hidden)]
-    pub _client: C,
+    pub(crate) _client: rboto::__private::Bound,
 }
-impl Default for TagServerCertificateRequest {
-    fn default() -> Self {
-        Self::with_client(())
-    }
-}
-impl<C> TagServerCertificateRequest<C> {
-    #[doc(hidden)]
-    pub fn with_client(client: C) -> Self {
-        Self {
-            server_certificate_name: None,
-            tags: None,
-            _client: client,
-        }
-    }
-    /// Sets `ServerCertificateName`.
-    pub fn server_certificate_name(mut self, v: impl Into<String>) -> Self {
-        self.server_certificate_name = Some(v.into());
-        self
-    }
-    /// Sets `Tags`.
-    pub fn tags(mut self, v: impl Into<Vec<Tag>>) -> Self {
-        self.tags = Some(v.into());
-        self
-    }
-}
-impl<C> ::std::fmt::Debug for TagServerCertificateRequest<C> {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.debug_struct("TagServerCertificateRequest")
-            .field("server_certificate_name", &self.server_certificate_name)
-            .field("tags", &self.tags)
-            .finish()
-    }
-}
-impl<C> rboto::IntoValue for TagServerCertificateRequest<C> {
-    fn into_value(self) -> rboto::Value {
-        rboto::Value::Struct(
-            vec![rv::opt(self.server_certificate_name), rv::opt(self.tags)],
-        )
-    }
-}
-#[derive(Clone, PartialEq)]
-pub struct TagUserRequest<C = ()> {
+rboto::__structure!(
+    TagServerCertificateInput "TagServerCertificateRequest"[set debug into] {
+    server_certificate_name : String, tags : Vec < Tag > } { _client }
+);
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct TagUserInput {
     /// The name of the IAM user to which you want to add tags.
     pub user_name: Option<String>,
     /// The list of tags that you want to attach to the IAM user. Each tag consists of a key name and an associated value.
     pub tags: Option<Vec<Tag>>,
-    #[doc(hidden)]
-    pub _client: C,
+    pub(crate) _client: rboto::__private::Bound,
 }
-impl Default for TagUserRequest {
-    fn default() -> Self {
-        Self::with_client(())
-    }
-}
-impl<C> TagUserRequest<C> {
-    #[doc(hidden)]
-    pub fn with_client(client: C) -> Self {
-        Self {
-            user_name: None,
-            tags: None,
-            _client: client,
-        }
-    }
-    /// Sets `UserName`.
-    pub fn user_name(mut self, v: impl Into<String>) -> Self {
-        self.user_name = Some(v.into());
-        self
-    }
-    /// Sets `Tags`.
-    pub fn tags(mut self, v: impl Into<Vec<Tag>>) -> Self {
-        self.tags = Some(v.into());
-        self
-    }
-}
-impl<C> ::std::fmt::Debug for TagUserRequest<C> {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.debug_struct("TagUserRequest")
-            .field("user_name", &self.user_name)
-            .field("tags", &self.tags)
-            .finish()
-    }
-}
-impl<C> rboto::IntoValue for TagUserRequest<C> {
-    fn into_value(self) -> rboto::Value {
-        rboto::Value::Struct(vec![rv::opt(self.user_name), rv::opt(self.tags)])
-    }
-}
-#[derive(Clone, PartialEq)]
-pub struct UntagInstanceProfileRequest<C = ()> {
+rboto::__structure!(
+    TagUserInput "TagUserRequest"[set debug into] { user_name : String, tags : Vec < Tag
+    > } { _client }
+);
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct UntagInstanceProfileInput {
     /// The name of the IAM instance profile from which you want to remove tags.
     pub instance_profile_name: Option<String>,
     /// A list of key names as a simple array of strings. The tags with matching keys are removed from the specified instance profile.
     pub tag_keys: Option<Vec<String>>,
-    #[doc(hidden)]
-    pub _client: C,
+    pub(crate) _client: rboto::__private::Bound,
 }
-impl Default for UntagInstanceProfileRequest {
-    fn default() -> Self {
-        Self::with_client(())
-    }
-}
-impl<C> UntagInstanceProfileRequest<C> {
-    #[doc(hidden)]
-    pub fn with_client(client: C) -> Self {
-        Self {
-            instance_profile_name: None,
-            tag_keys: None,
-            _client: client,
-        }
-    }
-    /// Sets `InstanceProfileName`.
-    pub fn instance_profile_name(mut self, v: impl Into<String>) -> Self {
-        self.instance_profile_name = Some(v.into());
-        self
-    }
-    /// Sets `TagKeys`.
-    pub fn tag_keys(mut self, v: impl Into<Vec<String>>) -> Self {
-        self.tag_keys = Some(v.into());
-        self
-    }
-}
-impl<C> ::std::fmt::Debug for UntagInstanceProfileRequest<C> {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.debug_struct("UntagInstanceProfileRequest")
-            .field("instance_profile_name", &self.instance_profile_name)
-            .field("tag_keys", &self.tag_keys)
-            .finish()
-    }
-}
-impl<C> rboto::IntoValue for UntagInstanceProfileRequest<C> {
-    fn into_value(self) -> rboto::Value {
-        rboto::Value::Struct(
-            vec![rv::opt(self.instance_profile_name), rv::opt(self.tag_keys)],
-        )
-    }
-}
-#[derive(Clone, PartialEq)]
-pub struct UntagMfaDeviceRequest<C = ()> {
+rboto::__structure!(
+    UntagInstanceProfileInput "UntagInstanceProfileRequest"[set debug into] {
+    instance_profile_name : String, tag_keys : Vec < String > } { _client }
+);
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct UntagMfaDeviceInput {
     /// The unique identifier for the IAM virtual MFA device from which you want to remove tags. For virtual MFA devices, the serial number is the same as the ARN.
     pub serial_number: Option<String>,
     /// A list of key names as a simple array of strings. The tags with matching keys are removed from the specified instance profile.
     pub tag_keys: Option<Vec<String>>,
-    #[doc(hidden)]
-    pub _client: C,
+    pub(crate) _client: rboto::__private::Bound,
 }
-impl Default for UntagMfaDeviceRequest {
-    fn default() -> Self {
-        Self::with_client(())
-    }
-}
-impl<C> UntagMfaDeviceRequest<C> {
-    #[doc(hidden)]
-    pub fn with_client(client: C) -> Self {
-        Self {
-            serial_number: None,
-            tag_keys: None,
-            _client: client,
-        }
-    }
-    /// Sets `SerialNumber`.
-    pub fn serial_number(mut self, v: impl Into<String>) -> Self {
-        self.serial_number = Some(v.into());
-        self
-    }
-    /// Sets `TagKeys`.
-    pub fn tag_keys(mut self, v: impl Into<Vec<String>>) -> Self {
-        self.tag_keys = Some(v.into());
-        self
-    }
-}
-impl<C> ::std::fmt::Debug for UntagMfaDeviceRequest<C> {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.debug_struct("UntagMfaDeviceRequest")
-            .field("serial_number", &self.serial_number)
-            .field("tag_keys", &self.tag_keys)
-            .finish()
-    }
-}
-impl<C> rboto::IntoValue for UntagMfaDeviceRequest<C> {
-    fn into_value(self) -> rboto::Value {
-        rboto::Value::Struct(vec![rv::opt(self.serial_number), rv::opt(self.tag_keys)])
-    }
-}
-#[derive(Clone, PartialEq)]
-pub struct UntagOpenIdConnectProviderRequest<C = ()> {
+rboto::__structure!(
+    UntagMfaDeviceInput "UntagMFADeviceRequest"[set debug into] { serial_number : String,
+    tag_keys : Vec < String > } { _client }
+);
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct UntagOpenIdConnectProviderInput {
     /// The ARN of the OIDC provider in IAM from which you want to remove tags.
     pub open_id_connect_provider_arn: Option<String>,
     /// A list of key names as a simple array of strings. The tags with matching keys are removed from the specified OIDC provider.
     pub tag_keys: Option<Vec<String>>,
-    #[doc(hidden)]
-    pub _client: C,
+    pub(crate) _client: rboto::__private::Bound,
 }
-impl Default for UntagOpenIdConnectProviderRequest {
-    fn default() -> Self {
-        Self::with_client(())
-    }
-}
-impl<C> UntagOpenIdConnectProviderRequest<C> {
-    #[doc(hidden)]
-    pub fn with_client(client: C) -> Self {
-        Self {
-            open_id_connect_provider_arn: None,
-            tag_keys: None,
-            _client: client,
-        }
-    }
-    /// Sets `OpenIDConnectProviderArn`.
-    pub fn open_id_connect_provider_arn(mut self, v: impl Into<String>) -> Self {
-        self.open_id_connect_provider_arn = Some(v.into());
-        self
-    }
-    /// Sets `TagKeys`.
-    pub fn tag_keys(mut self, v: impl Into<Vec<String>>) -> Self {
-        self.tag_keys = Some(v.into());
-        self
-    }
-}
-impl<C> ::std::fmt::Debug for UntagOpenIdConnectProviderRequest<C> {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.debug_struct("UntagOpenIdConnectProviderRequest")
-            .field("open_id_connect_provider_arn", &self.open_id_connect_provider_arn)
-            .field("tag_keys", &self.tag_keys)
-            .finish()
-    }
-}
-impl<C> rboto::IntoValue for UntagOpenIdConnectProviderRequest<C> {
-    fn into_value(self) -> rboto::Value {
-        rboto::Value::Struct(
-            vec![rv::opt(self.open_id_connect_provider_arn), rv::opt(self.tag_keys)],
-        )
-    }
-}
-#[derive(Clone, PartialEq)]
-pub struct UntagPolicyRequest<C = ()> {
+rboto::__structure!(
+    UntagOpenIdConnectProviderInput "UntagOpenIDConnectProviderRequest"[set debug into] {
+    open_id_connect_provider_arn : String, tag_keys : Vec < String > } { _client }
+);
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct UntagPolicyInput {
     /// The ARN of the IAM customer managed policy from which you want to remove tags.
     pub policy_arn: Option<String>,
     /// A list of key names as a simple array of strings. The tags with matching keys are removed from the specified policy.
     pub tag_keys: Option<Vec<String>>,
-    #[doc(hidden)]
-    pub _client: C,
+    pub(crate) _client: rboto::__private::Bound,
 }
-impl Default for UntagPolicyRequest {
-    fn default() -> Self {
-        Self::with_client(())
-    }
-}
-impl<C> UntagPolicyRequest<C> {
-    #[doc(hidden)]
-    pub fn with_client(client: C) -> Self {
-        Self {
-            policy_arn: None,
-            tag_keys: None,
-            _client: client,
-        }
-    }
-    /// Sets `PolicyArn`.
-    pub fn policy_arn(mut self, v: impl Into<String>) -> Self {
-        self.policy_arn = Some(v.into());
-        self
-    }
-    /// Sets `TagKeys`.
-    pub fn tag_keys(mut self, v: impl Into<Vec<String>>) -> Self {
-        self.tag_keys = Some(v.into());
-        self
-    }
-}
-impl<C> ::std::fmt::Debug for UntagPolicyRequest<C> {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.debug_struct("UntagPolicyRequest")
-            .field("policy_arn", &self.policy_arn)
-            .field("tag_keys", &self.tag_keys)
-            .finish()
-    }
-}
-impl<C> rboto::IntoValue for UntagPolicyRequest<C> {
-    fn into_value(self) -> rboto::Value {
-        rboto::Value::Struct(vec![rv::opt(self.policy_arn), rv::opt(self.tag_keys)])
-    }
-}
-#[derive(Clone, PartialEq)]
-pub struct UntagRoleRequest<C = ()> {
+rboto::__structure!(
+    UntagPolicyInput "UntagPolicyRequest"[set debug into] { policy_arn : String, tag_keys
+    : Vec < String > } { _client }
+);
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct UntagRoleInput {
     /// The name of the IAM role from which you want to remove tags.
     pub role_name: Option<String>,
     /// A list of key names as a simple array of strings. The tags with matching keys are removed from the specified role.
     pub tag_keys: Option<Vec<String>>,
-    #[doc(hidden)]
-    pub _client: C,
+    pub(crate) _client: rboto::__private::Bound,
 }
-impl Default for UntagRoleRequest {
-    fn default() -> Self {
-        Self::with_client(())
-    }
-}
-impl<C> UntagRoleRequest<C> {
-    #[doc(hidden)]
-    pub fn with_client(client: C) -> Self {
-        Self {
-            role_name: None,
-            tag_keys: None,
-            _client: client,
-        }
-    }
-    /// Sets `RoleName`.
-    pub fn role_name(mut self, v: impl Into<String>) -> Self {
-        self.role_name = Some(v.into());
-        self
-    }
-    /// Sets `TagKeys`.
-    pub fn tag_keys(mut self, v: impl Into<Vec<String>>) -> Self {
-        self.tag_keys = Some(v.into());
-        self
-    }
-}
-impl<C> ::std::fmt::Debug for UntagRoleRequest<C> {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.debug_struct("UntagRoleRequest")
-            .field("role_name", &self.role_name)
-            .field("tag_keys", &self.tag_keys)
-            .finish()
-    }
-}
-impl<C> rboto::IntoValue for UntagRoleRequest<C> {
-    fn into_value(self) -> rboto::Value {
-        rboto::Value::Struct(vec![rv::opt(self.role_name), rv::opt(self.tag_keys)])
-    }
-}
-#[derive(Clone, PartialEq)]
-pub struct UntagSamlProviderRequest<C = ()> {
+rboto::__structure!(
+    UntagRoleInput "UntagRoleRequest"[set debug into] { role_name : String, tag_keys :
+    Vec < String > } { _client }
+);
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct UntagSamlProviderInput {
     /// The ARN of the SAML identity provider in IAM from which you want to remove tags.
     pub saml_provider_arn: Option<String>,
     /// A list of key names as a simple array of strings. The tags with matching keys are removed from the specified SAML identity provider.
     pub tag_keys: Option<Vec<String>>,
-    #[doc(hidden)]
-    pub _client: C,
+    pub(crate) _client: rboto::__private::Bound,
 }
-impl Default for UntagSamlProviderRequest {
-    fn default() -> Self {
-        Self::with_client(())
-    }
-}
-impl<C> UntagSamlProviderRequest<C> {
-    #[doc(hidden)]
-    pub fn with_client(client: C) -> Self {
-        Self {
-            saml_provider_arn: None,
-            tag_keys: None,
-            _client: client,
-        }
-    }
-    /// Sets `SAMLProviderArn`.
-    pub fn saml_provider_arn(mut self, v: impl Into<String>) -> Self {
-        self.saml_provider_arn = Some(v.into());
-        self
-    }
-    /// Sets `TagKeys`.
-    pub fn tag_keys(mut self, v: impl Into<Vec<String>>) -> Self {
-        self.tag_keys = Some(v.into());
-        self
-    }
-}
-impl<C> ::std::fmt::Debug for UntagSamlProviderRequest<C> {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.debug_struct("UntagSamlProviderRequest")
-            .field("saml_provider_arn", &self.saml_provider_arn)
-            .field("tag_keys", &self.tag_keys)
-            .finish()
-    }
-}
-impl<C> rboto::IntoValue for UntagSamlProviderRequest<C> {
-    fn into_value(self) -> rboto::Value {
-        rboto::Value::Struct(
-            vec![rv::opt(self.saml_provider_arn), rv::opt(self.tag_keys)],
-        )
-    }
-}
-#[derive(Clone, PartialEq)]
-pub struct UntagServerCertificateRequest<C = ()> {
+rboto::__structure!(
+    UntagSamlProviderInput "UntagSAMLProviderRequest"[set debug into] { saml_provider_arn
+    : String, tag_keys : Vec < String > } { _client }
+);
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct UntagServerCertificateInput {
     /// The name of the IAM server certificate from which you want to remove tags.
     pub server_certificate_name: Option<String>,
     /// A list of key names as a simple array of strings. The tags with matching keys are removed from the specified IAM server certificate.
     pub tag_keys: Option<Vec<String>>,
-    #[doc(hidden)]
-    pub _client: C,
+    pub(crate) _client: rboto::__private::Bound,
 }
-impl Default for UntagServerCertificateRequest {
-    fn default() -> Self {
-        Self::with_client(())
-    }
-}
-impl<C> UntagServerCertificateRequest<C> {
-    #[doc(hidden)]
-    pub fn with_client(client: C) -> Self {
-        Self {
-            server_certificate_name: None,
-            tag_keys: None,
-            _client: client,
-        }
-    }
-    /// Sets `ServerCertificateName`.
-    pub fn server_certificate_name(mut self, v: impl Into<String>) -> Self {
-        self.server_certificate_name = Some(v.into());
-        self
-    }
-    /// Sets `TagKeys`.
-    pub fn tag_keys(mut self, v: impl Into<Vec<String>>) -> Self {
-        self.tag_keys = Some(v.into());
-        self
-    }
-}
-impl<C> ::std::fmt::Debug for UntagServerCertificateRequest<C> {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.debug_struct("UntagServerCertificateRequest")
-            .field("server_certificate_name", &self.server_certificate_name)
-            .field("tag_keys", &self.tag_keys)
-            .finish()
-    }
-}
-impl<C> rboto::IntoValue for UntagServerCertificateRequest<C> {
-    fn into_value(self) -> rboto::Value {
-        rboto::Value::Struct(
-            vec![rv::opt(self.server_certificate_name), rv::opt(self.tag_keys)],
-        )
-    }
-}
-#[derive(Clone, PartialEq)]
-pub struct UntagUserRequest<C = ()> {
+rboto::__structure!(
+    UntagServerCertificateInput "UntagServerCertificateRequest"[set debug into] {
+    server_certificate_name : String, tag_keys : Vec < String > } { _client }
+);
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct UntagUserInput {
     /// The name of the IAM user from which you want to remove tags.
     pub user_name: Option<String>,
     /// A list of key names as a simple array of strings. The tags with matching keys are removed from the specified user.
     pub tag_keys: Option<Vec<String>>,
-    #[doc(hidden)]
-    pub _client: C,
+    pub(crate) _client: rboto::__private::Bound,
 }
-impl Default for UntagUserRequest {
-    fn default() -> Self {
-        Self::with_client(())
-    }
-}
-impl<C> UntagUserRequest<C> {
-    #[doc(hidden)]
-    pub fn with_client(client: C) -> Self {
-        Self {
-            user_name: None,
-            tag_keys: None,
-            _client: client,
-        }
-    }
-    /// Sets `UserName`.
-    pub fn user_name(mut self, v: impl Into<String>) -> Self {
-        self.user_name = Some(v.into());
-        self
-    }
-    /// Sets `TagKeys`.
-    pub fn tag_keys(mut self, v: impl Into<Vec<String>>) -> Self {
-        self.tag_keys = Some(v.into());
-        self
-    }
-}
-impl<C> ::std::fmt::Debug for UntagUserRequest<C> {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.debug_struct("UntagUserRequest")
-            .field("user_name", &self.user_name)
-            .field("tag_keys", &self.tag_keys)
-            .finish()
-    }
-}
-impl<C> rboto::IntoValue for UntagUserRequest<C> {
-    fn into_value(self) -> rboto::Value {
-        rboto::Value::Struct(vec![rv::opt(self.user_name), rv::opt(self.tag_keys)])
-    }
-}
-#[derive(Clone, PartialEq)]
-pub struct UpdateAccessKeyRequest<C = ()> {
+rboto::__structure!(
+    UntagUserInput "UntagUserRequest"[set debug into] { user_name : String, tag_keys :
+    Vec < String > } { _client }
+);
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct UpdateAccessKeyInput {
     /// The name of the user whose key you want to update.
     pub user_name: Option<String>,
     /// The access key ID of the secret access key you want to update.
     pub access_key_id: Option<String>,
     /// The status you want to assign to the secret access key. `Active` means that the key can be used for programmatic calls to Amazon Web Services, while `Inactive` means that the key cannot be used.
     pub status: Option<StatusType>,
-    #[doc(hidden)]
-    pub _client: C,
+    pub(crate) _client: rboto::__private::Bound,
 }
-impl Default for UpdateAccessKeyRequest {
-    fn default() -> Self {
-        Self::with_client(())
-    }
-}
-impl<C> UpdateAccessKeyRequest<C> {
-    #[doc(hidden)]
-    pub fn with_client(client: C) -> Self {
-        Self {
-            user_name: None,
-            access_key_id: None,
-            status: None,
-            _client: client,
-        }
-    }
-    /// Sets `UserName`.
-    pub fn user_name(mut self, v: impl Into<String>) -> Self {
-        self.user_name = Some(v.into());
-        self
-    }
-    /// Sets `AccessKeyId`.
-    pub fn access_key_id(mut self, v: impl Into<String>) -> Self {
-        self.access_key_id = Some(v.into());
-        self
-    }
-    /// Sets `Status`.
-    pub fn status(mut self, v: impl Into<StatusType>) -> Self {
-        self.status = Some(v.into());
-        self
-    }
-}
-impl<C> ::std::fmt::Debug for UpdateAccessKeyRequest<C> {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.debug_struct("UpdateAccessKeyRequest")
-            .field("user_name", &self.user_name)
-            .field("access_key_id", &self.access_key_id)
-            .field("status", &self.status)
-            .finish()
-    }
-}
-impl<C> rboto::IntoValue for UpdateAccessKeyRequest<C> {
-    fn into_value(self) -> rboto::Value {
-        rboto::Value::Struct(
-            vec![
-                rv::opt(self.user_name), rv::opt(self.access_key_id), rv::opt(self
-                .status)
-            ],
-        )
-    }
-}
-#[derive(Clone, PartialEq)]
-pub struct UpdateAccountPasswordPolicyRequest<C = ()> {
+rboto::__structure!(
+    UpdateAccessKeyInput "UpdateAccessKeyRequest"[set debug into] { user_name : String,
+    access_key_id : String, status : StatusType } { _client }
+);
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct UpdateAccountPasswordPolicyInput {
     /// The minimum number of characters allowed in an IAM user password.
     pub minimum_password_length: Option<i32>,
     /// Specifies whether IAM user passwords must contain at least one of the following non-alphanumeric characters:
@@ -8167,489 +2203,116 @@ pub struct UpdateAccountPasswordPolicyRequest<C = ()> {
     pub password_reuse_prevention: Option<i32>,
     /// Prevents IAM users who are accessing the account via the Amazon Web Services Management Console from setting a new console password after their password has expired. The IAM user cannot access the console until an administrator resets the password.
     pub hard_expiry: Option<bool>,
-    #[doc(hidden)]
-    pub _client: C,
+    pub(crate) _client: rboto::__private::Bound,
 }
-impl Default for UpdateAccountPasswordPolicyRequest {
-    fn default() -> Self {
-        Self::with_client(())
-    }
-}
-impl<C> UpdateAccountPasswordPolicyRequest<C> {
-    #[doc(hidden)]
-    pub fn with_client(client: C) -> Self {
-        Self {
-            minimum_password_length: None,
-            require_symbols: None,
-            require_numbers: None,
-            require_uppercase_characters: None,
-            require_lowercase_characters: None,
-            allow_users_to_change_password: None,
-            max_password_age: None,
-            password_reuse_prevention: None,
-            hard_expiry: None,
-            _client: client,
-        }
-    }
-    /// Sets `MinimumPasswordLength`.
-    pub fn minimum_password_length(mut self, v: i32) -> Self {
-        self.minimum_password_length = Some(v);
-        self
-    }
-    /// Sets `RequireSymbols`.
-    pub fn require_symbols(mut self, v: bool) -> Self {
-        self.require_symbols = Some(v);
-        self
-    }
-    /// Sets `RequireNumbers`.
-    pub fn require_numbers(mut self, v: bool) -> Self {
-        self.require_numbers = Some(v);
-        self
-    }
-    /// Sets `RequireUppercaseCharacters`.
-    pub fn require_uppercase_characters(mut self, v: bool) -> Self {
-        self.require_uppercase_characters = Some(v);
-        self
-    }
-    /// Sets `RequireLowercaseCharacters`.
-    pub fn require_lowercase_characters(mut self, v: bool) -> Self {
-        self.require_lowercase_characters = Some(v);
-        self
-    }
-    /// Sets `AllowUsersToChangePassword`.
-    pub fn allow_users_to_change_password(mut self, v: bool) -> Self {
-        self.allow_users_to_change_password = Some(v);
-        self
-    }
-    /// Sets `MaxPasswordAge`.
-    pub fn max_password_age(mut self, v: i32) -> Self {
-        self.max_password_age = Some(v);
-        self
-    }
-    /// Sets `PasswordReusePrevention`.
-    pub fn password_reuse_prevention(mut self, v: i32) -> Self {
-        self.password_reuse_prevention = Some(v);
-        self
-    }
-    /// Sets `HardExpiry`.
-    pub fn hard_expiry(mut self, v: bool) -> Self {
-        self.hard_expiry = Some(v);
-        self
-    }
-}
-impl<C> ::std::fmt::Debug for UpdateAccountPasswordPolicyRequest<C> {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.debug_struct("UpdateAccountPasswordPolicyRequest")
-            .field("minimum_password_length", &self.minimum_password_length)
-            .field("require_symbols", &self.require_symbols)
-            .field("require_numbers", &self.require_numbers)
-            .field("require_uppercase_characters", &self.require_uppercase_characters)
-            .field("require_lowercase_characters", &self.require_lowercase_characters)
-            .field(
-                "allow_users_to_change_password",
-                &self.allow_users_to_change_password,
-            )
-            .field("max_password_age", &self.max_password_age)
-            .field("password_reuse_prevention", &self.password_reuse_prevention)
-            .field("hard_expiry", &self.hard_expiry)
-            .finish()
-    }
-}
-impl<C> rboto::IntoValue for UpdateAccountPasswordPolicyRequest<C> {
-    fn into_value(self) -> rboto::Value {
-        rboto::Value::Struct(
-            vec![
-                rv::opt(self.minimum_password_length), rv::opt(self.require_symbols),
-                rv::opt(self.require_numbers), rv::opt(self
-                .require_uppercase_characters), rv::opt(self
-                .require_lowercase_characters), rv::opt(self
-                .allow_users_to_change_password), rv::opt(self.max_password_age),
-                rv::opt(self.password_reuse_prevention), rv::opt(self.hard_expiry)
-            ],
-        )
-    }
-}
-#[derive(Clone, PartialEq)]
-pub struct UpdateAssumeRolePolicyRequest<C = ()> {
+rboto::__structure!(
+    UpdateAccountPasswordPolicyInput "UpdateAccountPasswordPolicyRequest"[set debug into]
+    { minimum_password_length = i32, require_symbols = bool, require_numbers = bool,
+    require_uppercase_characters = bool, require_lowercase_characters = bool,
+    allow_users_to_change_password = bool, max_password_age = i32,
+    password_reuse_prevention = i32, hard_expiry = bool } { _client }
+);
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct UpdateAssumeRolePolicyInput {
     /// The name of the role to update with the new policy.
     pub role_name: Option<String>,
     /// The policy that grants an entity permission to assume the role.
     pub policy_document: Option<String>,
-    #[doc(hidden)]
-    pub _client: C,
+    pub(crate) _client: rboto::__private::Bound,
 }
-impl Default for UpdateAssumeRolePolicyRequest {
-    fn default() -> Self {
-        Self::with_client(())
-    }
-}
-impl<C> UpdateAssumeRolePolicyRequest<C> {
-    #[doc(hidden)]
-    pub fn with_client(client: C) -> Self {
-        Self {
-            role_name: None,
-            policy_document: None,
-            _client: client,
-        }
-    }
-    /// Sets `RoleName`.
-    pub fn role_name(mut self, v: impl Into<String>) -> Self {
-        self.role_name = Some(v.into());
-        self
-    }
-    /// Sets `PolicyDocument`.
-    pub fn policy_document(mut self, v: impl Into<String>) -> Self {
-        self.policy_document = Some(v.into());
-        self
-    }
-}
-impl<C> ::std::fmt::Debug for UpdateAssumeRolePolicyRequest<C> {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.debug_struct("UpdateAssumeRolePolicyRequest")
-            .field("role_name", &self.role_name)
-            .field("policy_document", &self.policy_document)
-            .finish()
-    }
-}
-impl<C> rboto::IntoValue for UpdateAssumeRolePolicyRequest<C> {
-    fn into_value(self) -> rboto::Value {
-        rboto::Value::Struct(
-            vec![rv::opt(self.role_name), rv::opt(self.policy_document)],
-        )
-    }
-}
-#[derive(Clone, PartialEq)]
-pub struct UpdateDelegationRequestRequest<C = ()> {
+rboto::__structure!(
+    UpdateAssumeRolePolicyInput "UpdateAssumeRolePolicyRequest"[set debug into] {
+    role_name : String, policy_document : String } { _client }
+);
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct UpdateDelegationRequestInput {
     /// The unique identifier of the delegation request to update.
     pub delegation_request_id: Option<String>,
     /// Additional notes or comments to add to the delegation request.
     pub notes: Option<String>,
-    #[doc(hidden)]
-    pub _client: C,
+    pub(crate) _client: rboto::__private::Bound,
 }
-impl Default for UpdateDelegationRequestRequest {
-    fn default() -> Self {
-        Self::with_client(())
-    }
-}
-impl<C> UpdateDelegationRequestRequest<C> {
-    #[doc(hidden)]
-    pub fn with_client(client: C) -> Self {
-        Self {
-            delegation_request_id: None,
-            notes: None,
-            _client: client,
-        }
-    }
-    /// Sets `DelegationRequestId`.
-    pub fn delegation_request_id(mut self, v: impl Into<String>) -> Self {
-        self.delegation_request_id = Some(v.into());
-        self
-    }
-    /// Sets `Notes`.
-    pub fn notes(mut self, v: impl Into<String>) -> Self {
-        self.notes = Some(v.into());
-        self
-    }
-}
-impl<C> ::std::fmt::Debug for UpdateDelegationRequestRequest<C> {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.debug_struct("UpdateDelegationRequestRequest")
-            .field("delegation_request_id", &self.delegation_request_id)
-            .field("notes", &self.notes)
-            .finish()
-    }
-}
-impl<C> rboto::IntoValue for UpdateDelegationRequestRequest<C> {
-    fn into_value(self) -> rboto::Value {
-        rboto::Value::Struct(
-            vec![rv::opt(self.delegation_request_id), rv::opt(self.notes)],
-        )
-    }
-}
-#[derive(Clone, PartialEq)]
-pub struct UpdateGroupRequest<C = ()> {
+rboto::__structure!(
+    UpdateDelegationRequestInput "UpdateDelegationRequestRequest"[set debug into] {
+    delegation_request_id : String, notes : String } { _client }
+);
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct UpdateGroupInput {
     /// Name of the IAM group to update. If you're changing the name of the group, this is the original name.
     pub group_name: Option<String>,
     /// New path for the IAM group. Only include this if changing the group's path.
     pub new_path: Option<String>,
     /// New name for the IAM group. Only include this if changing the group's name.
     pub new_group_name: Option<String>,
-    #[doc(hidden)]
-    pub _client: C,
+    pub(crate) _client: rboto::__private::Bound,
 }
-impl Default for UpdateGroupRequest {
-    fn default() -> Self {
-        Self::with_client(())
-    }
-}
-impl<C> UpdateGroupRequest<C> {
-    #[doc(hidden)]
-    pub fn with_client(client: C) -> Self {
-        Self {
-            group_name: None,
-            new_path: None,
-            new_group_name: None,
-            _client: client,
-        }
-    }
-    /// Sets `GroupName`.
-    pub fn group_name(mut self, v: impl Into<String>) -> Self {
-        self.group_name = Some(v.into());
-        self
-    }
-    /// Sets `NewPath`.
-    pub fn new_path(mut self, v: impl Into<String>) -> Self {
-        self.new_path = Some(v.into());
-        self
-    }
-    /// Sets `NewGroupName`.
-    pub fn new_group_name(mut self, v: impl Into<String>) -> Self {
-        self.new_group_name = Some(v.into());
-        self
-    }
-}
-impl<C> ::std::fmt::Debug for UpdateGroupRequest<C> {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.debug_struct("UpdateGroupRequest")
-            .field("group_name", &self.group_name)
-            .field("new_path", &self.new_path)
-            .field("new_group_name", &self.new_group_name)
-            .finish()
-    }
-}
-impl<C> rboto::IntoValue for UpdateGroupRequest<C> {
-    fn into_value(self) -> rboto::Value {
-        rboto::Value::Struct(
-            vec![
-                rv::opt(self.group_name), rv::opt(self.new_path), rv::opt(self
-                .new_group_name)
-            ],
-        )
-    }
-}
-#[derive(Clone, PartialEq)]
-pub struct UpdateLoginProfileRequest<C = ()> {
+rboto::__structure!(
+    UpdateGroupInput "UpdateGroupRequest"[set debug into] { group_name : String, new_path
+    : String, new_group_name : String } { _client }
+);
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct UpdateLoginProfileInput {
     /// The name of the user whose password you want to update.
     pub user_name: Option<String>,
     /// The new password for the specified IAM user.
     pub password: Option<String>,
     /// Allows this new password to be used only once by requiring the specified IAM user to set a new password on next sign-in.
     pub password_reset_required: Option<bool>,
-    #[doc(hidden)]
-    pub _client: C,
+    pub(crate) _client: rboto::__private::Bound,
 }
-impl Default for UpdateLoginProfileRequest {
-    fn default() -> Self {
-        Self::with_client(())
-    }
-}
-impl<C> UpdateLoginProfileRequest<C> {
-    #[doc(hidden)]
-    pub fn with_client(client: C) -> Self {
-        Self {
-            user_name: None,
-            password: None,
-            password_reset_required: None,
-            _client: client,
-        }
-    }
-    /// Sets `UserName`.
-    pub fn user_name(mut self, v: impl Into<String>) -> Self {
-        self.user_name = Some(v.into());
-        self
-    }
-    /// Sets `Password`.
-    pub fn password(mut self, v: impl Into<String>) -> Self {
-        self.password = Some(v.into());
-        self
-    }
-    /// Sets `PasswordResetRequired`.
-    pub fn password_reset_required(mut self, v: bool) -> Self {
-        self.password_reset_required = Some(v);
-        self
-    }
-}
-impl<C> ::std::fmt::Debug for UpdateLoginProfileRequest<C> {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.debug_struct("UpdateLoginProfileRequest")
-            .field("user_name", &self.user_name)
-            .field("password", &rboto::types::Redacted(&self.password))
-            .field("password_reset_required", &self.password_reset_required)
-            .finish()
-    }
-}
-impl<C> rboto::IntoValue for UpdateLoginProfileRequest<C> {
-    fn into_value(self) -> rboto::Value {
-        rboto::Value::Struct(
-            vec![
-                rv::opt(self.user_name), rv::opt(self.password), rv::opt(self
-                .password_reset_required)
-            ],
-        )
-    }
-}
-#[derive(Clone, PartialEq)]
-pub struct UpdateOpenIdConnectProviderThumbprintRequest<C = ()> {
+rboto::__structure!(
+    UpdateLoginProfileInput "UpdateLoginProfileRequest"[set debug into] { user_name :
+    String, password : String[sensitive], password_reset_required = bool } { _client }
+);
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct UpdateOpenIdConnectProviderThumbprintInput {
     /// The Amazon Resource Name (ARN) of the IAM OIDC provider resource object for which you want to update the thumbprint. You can get a list of OIDC provider ARNs by using the [ListOpenIDConnectProviders](https://docs.aws.amazon.com/IAM/latest/APIReference/API_ListOpenIDConnectProviders.html) operation.
     pub open_id_connect_provider_arn: Option<String>,
     /// A list of certificate thumbprints that are associated with the specified IAM OpenID Connect provider. For more information, see [CreateOpenIDConnectProvider](https://docs.aws.amazon.com/IAM/latest/APIReference/API_CreateOpenIDConnectProvider.html).
     pub thumbprint_list: Option<Vec<String>>,
-    #[doc(hidden)]
-    pub _client: C,
+    pub(crate) _client: rboto::__private::Bound,
 }
-impl Default for UpdateOpenIdConnectProviderThumbprintRequest {
-    fn default() -> Self {
-        Self::with_client(())
-    }
-}
-impl<C> UpdateOpenIdConnectProviderThumbprintRequest<C> {
-    #[doc(hidden)]
-    pub fn with_client(client: C) -> Self {
-        Self {
-            open_id_connect_provider_arn: None,
-            thumbprint_list: None,
-            _client: client,
-        }
-    }
-    /// Sets `OpenIDConnectProviderArn`.
-    pub fn open_id_connect_provider_arn(mut self, v: impl Into<String>) -> Self {
-        self.open_id_connect_provider_arn = Some(v.into());
-        self
-    }
-    /// Sets `ThumbprintList`.
-    pub fn thumbprint_list(mut self, v: impl Into<Vec<String>>) -> Self {
-        self.thumbprint_list = Some(v.into());
-        self
-    }
-}
-impl<C> ::std::fmt::Debug for UpdateOpenIdConnectProviderThumbprintRequest<C> {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.debug_struct("UpdateOpenIdConnectProviderThumbprintRequest")
-            .field("open_id_connect_provider_arn", &self.open_id_connect_provider_arn)
-            .field("thumbprint_list", &self.thumbprint_list)
-            .finish()
-    }
-}
-impl<C> rboto::IntoValue for UpdateOpenIdConnectProviderThumbprintRequest<C> {
-    fn into_value(self) -> rboto::Value {
-        rboto::Value::Struct(
-            vec![
-                rv::opt(self.open_id_connect_provider_arn), rv::opt(self.thumbprint_list)
-            ],
-        )
-    }
-}
-#[derive(Clone, PartialEq)]
-pub struct UpdateRoleDescriptionRequest<C = ()> {
+rboto::__structure!(
+    UpdateOpenIdConnectProviderThumbprintInput
+    "UpdateOpenIDConnectProviderThumbprintRequest"[set debug into] {
+    open_id_connect_provider_arn : String, thumbprint_list : Vec < String > } { _client }
+);
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct UpdateRoleDescriptionInput {
     /// The name of the role that you want to modify.
     pub role_name: Option<String>,
     /// The new description that you want to apply to the specified role.
     pub description: Option<String>,
-    #[doc(hidden)]
-    pub _client: C,
+    pub(crate) _client: rboto::__private::Bound,
 }
-impl Default for UpdateRoleDescriptionRequest {
-    fn default() -> Self {
-        Self::with_client(())
-    }
-}
-impl<C> UpdateRoleDescriptionRequest<C> {
-    #[doc(hidden)]
-    pub fn with_client(client: C) -> Self {
-        Self {
-            role_name: None,
-            description: None,
-            _client: client,
-        }
-    }
-    /// Sets `RoleName`.
-    pub fn role_name(mut self, v: impl Into<String>) -> Self {
-        self.role_name = Some(v.into());
-        self
-    }
-    /// Sets `Description`.
-    pub fn description(mut self, v: impl Into<String>) -> Self {
-        self.description = Some(v.into());
-        self
-    }
-}
-impl<C> ::std::fmt::Debug for UpdateRoleDescriptionRequest<C> {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.debug_struct("UpdateRoleDescriptionRequest")
-            .field("role_name", &self.role_name)
-            .field("description", &self.description)
-            .finish()
-    }
-}
-impl<C> rboto::IntoValue for UpdateRoleDescriptionRequest<C> {
-    fn into_value(self) -> rboto::Value {
-        rboto::Value::Struct(vec![rv::opt(self.role_name), rv::opt(self.description)])
-    }
-}
-#[derive(Clone, PartialEq)]
-pub struct UpdateRoleRequest<C = ()> {
+rboto::__structure!(
+    UpdateRoleDescriptionInput "UpdateRoleDescriptionRequest"[set debug into] { role_name
+    : String, description : String } { _client }
+);
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct UpdateRoleInput {
     /// The name of the role that you want to modify.
     pub role_name: Option<String>,
     /// The new description that you want to apply to the specified role.
     pub description: Option<String>,
     /// The maximum session duration (in seconds) that you want to set for the specified role. If you do not specify a value for this setting, the default value of one hour is applied. This setting can have a value from 1 hour to 12 hours.
     pub max_session_duration: Option<i32>,
-    #[doc(hidden)]
-    pub _client: C,
+    pub(crate) _client: rboto::__private::Bound,
 }
-impl Default for UpdateRoleRequest {
-    fn default() -> Self {
-        Self::with_client(())
-    }
-}
-impl<C> UpdateRoleRequest<C> {
-    #[doc(hidden)]
-    pub fn with_client(client: C) -> Self {
-        Self {
-            role_name: None,
-            description: None,
-            max_session_duration: None,
-            _client: client,
-        }
-    }
-    /// Sets `RoleName`.
-    pub fn role_name(mut self, v: impl Into<String>) -> Self {
-        self.role_name = Some(v.into());
-        self
-    }
-    /// Sets `Description`.
-    pub fn description(mut self, v: impl Into<String>) -> Self {
-        self.description = Some(v.into());
-        self
-    }
-    /// Sets `MaxSessionDuration`.
-    pub fn max_session_duration(mut self, v: i32) -> Self {
-        self.max_session_duration = Some(v);
-        self
-    }
-}
-impl<C> ::std::fmt::Debug for UpdateRoleRequest<C> {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.debug_struct("UpdateRoleRequest")
-            .field("role_name", &self.role_name)
-            .field("description", &self.description)
-            .field("max_session_duration", &self.max_session_duration)
-            .finish()
-    }
-}
-impl<C> rboto::IntoValue for UpdateRoleRequest<C> {
-    fn into_value(self) -> rboto::Value {
-        rboto::Value::Struct(
-            vec![
-                rv::opt(self.role_name), rv::opt(self.description), rv::opt(self
-                .max_session_duration)
-            ],
-        )
-    }
-}
-#[derive(Clone, PartialEq)]
-pub struct UpdateSamlProviderRequest<C = ()> {
+rboto::__structure!(
+    UpdateRoleInput "UpdateRoleRequest"[set debug into] { role_name : String, description
+    : String, max_session_duration = i32 } { _client }
+);
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct UpdateSamlProviderInput {
     /// An XML document generated by an identity provider (IdP) that supports SAML 2.0. The document includes the issuer's name, expiration information, and keys that can be used to validate the SAML authentication response (assertions) that are received from the IdP. You must generate the metadata document using the identity management software that is used as your IdP.
     pub saml_metadata_document: Option<String>,
     /// The Amazon Resource Name (ARN) of the SAML provider to update.
@@ -8660,436 +2323,107 @@ pub struct UpdateSamlProviderRequest<C = ()> {
     pub add_private_key: Option<String>,
     /// The Key ID of the private key to remove.
     pub remove_private_key: Option<String>,
-    #[doc(hidden)]
-    pub _client: C,
+    pub(crate) _client: rboto::__private::Bound,
 }
-impl Default for UpdateSamlProviderRequest {
-    fn default() -> Self {
-        Self::with_client(())
-    }
-}
-impl<C> UpdateSamlProviderRequest<C> {
-    #[doc(hidden)]
-    pub fn with_client(client: C) -> Self {
-        Self {
-            saml_metadata_document: None,
-            saml_provider_arn: None,
-            assertion_encryption_mode: None,
-            add_private_key: None,
-            remove_private_key: None,
-            _client: client,
-        }
-    }
-    /// Sets `SAMLMetadataDocument`.
-    pub fn saml_metadata_document(mut self, v: impl Into<String>) -> Self {
-        self.saml_metadata_document = Some(v.into());
-        self
-    }
-    /// Sets `SAMLProviderArn`.
-    pub fn saml_provider_arn(mut self, v: impl Into<String>) -> Self {
-        self.saml_provider_arn = Some(v.into());
-        self
-    }
-    /// Sets `AssertionEncryptionMode`.
-    pub fn assertion_encryption_mode(
-        mut self,
-        v: impl Into<AssertionEncryptionModeType>,
-    ) -> Self {
-        self.assertion_encryption_mode = Some(v.into());
-        self
-    }
-    /// Sets `AddPrivateKey`.
-    pub fn add_private_key(mut self, v: impl Into<String>) -> Self {
-        self.add_private_key = Some(v.into());
-        self
-    }
-    /// Sets `RemovePrivateKey`.
-    pub fn remove_private_key(mut self, v: impl Into<String>) -> Self {
-        self.remove_private_key = Some(v.into());
-        self
-    }
-}
-impl<C> ::std::fmt::Debug for UpdateSamlProviderRequest<C> {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.debug_struct("UpdateSamlProviderRequest")
-            .field("saml_metadata_document", &self.saml_metadata_document)
-            .field("saml_provider_arn", &self.saml_provider_arn)
-            .field("assertion_encryption_mode", &self.assertion_encryption_mode)
-            .field("add_private_key", &rboto::types::Redacted(&self.add_private_key))
-            .field("remove_private_key", &self.remove_private_key)
-            .finish()
-    }
-}
-impl<C> rboto::IntoValue for UpdateSamlProviderRequest<C> {
-    fn into_value(self) -> rboto::Value {
-        rboto::Value::Struct(
-            vec![
-                rv::opt(self.saml_metadata_document), rv::opt(self.saml_provider_arn),
-                rv::opt(self.assertion_encryption_mode), rv::opt(self.add_private_key),
-                rv::opt(self.remove_private_key)
-            ],
-        )
-    }
-}
-#[derive(Clone, PartialEq)]
-pub struct UpdateSshPublicKeyRequest<C = ()> {
+rboto::__structure!(
+    UpdateSamlProviderInput "UpdateSAMLProviderRequest"[set debug into] {
+    saml_metadata_document : String, saml_provider_arn : String,
+    assertion_encryption_mode : AssertionEncryptionModeType, add_private_key :
+    String[sensitive], remove_private_key : String } { _client }
+);
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct UpdateSshPublicKeyInput {
     /// The name of the IAM user associated with the SSH public key.
     pub user_name: Option<String>,
     /// The unique identifier for the SSH public key.
     pub ssh_public_key_id: Option<String>,
     /// The status to assign to the SSH public key. `Active` means that the key can be used for authentication with an CodeCommit repository. `Inactive` means that the key cannot be used.
     pub status: Option<StatusType>,
-    #[doc(hidden)]
-    pub _client: C,
+    pub(crate) _client: rboto::__private::Bound,
 }
-impl Default for UpdateSshPublicKeyRequest {
-    fn default() -> Self {
-        Self::with_client(())
-    }
-}
-impl<C> UpdateSshPublicKeyRequest<C> {
-    #[doc(hidden)]
-    pub fn with_client(client: C) -> Self {
-        Self {
-            user_name: None,
-            ssh_public_key_id: None,
-            status: None,
-            _client: client,
-        }
-    }
-    /// Sets `UserName`.
-    pub fn user_name(mut self, v: impl Into<String>) -> Self {
-        self.user_name = Some(v.into());
-        self
-    }
-    /// Sets `SSHPublicKeyId`.
-    pub fn ssh_public_key_id(mut self, v: impl Into<String>) -> Self {
-        self.ssh_public_key_id = Some(v.into());
-        self
-    }
-    /// Sets `Status`.
-    pub fn status(mut self, v: impl Into<StatusType>) -> Self {
-        self.status = Some(v.into());
-        self
-    }
-}
-impl<C> ::std::fmt::Debug for UpdateSshPublicKeyRequest<C> {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.debug_struct("UpdateSshPublicKeyRequest")
-            .field("user_name", &self.user_name)
-            .field("ssh_public_key_id", &self.ssh_public_key_id)
-            .field("status", &self.status)
-            .finish()
-    }
-}
-impl<C> rboto::IntoValue for UpdateSshPublicKeyRequest<C> {
-    fn into_value(self) -> rboto::Value {
-        rboto::Value::Struct(
-            vec![
-                rv::opt(self.user_name), rv::opt(self.ssh_public_key_id), rv::opt(self
-                .status)
-            ],
-        )
-    }
-}
-#[derive(Clone, PartialEq)]
-pub struct UpdateServerCertificateRequest<C = ()> {
+rboto::__structure!(
+    UpdateSshPublicKeyInput "UpdateSSHPublicKeyRequest"[set debug into] { user_name :
+    String, ssh_public_key_id : String, status : StatusType } { _client }
+);
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct UpdateServerCertificateInput {
     /// The name of the server certificate that you want to update.
     pub server_certificate_name: Option<String>,
     /// The new path for the server certificate. Include this only if you are updating the server certificate's path.
     pub new_path: Option<String>,
     /// The new name for the server certificate. Include this only if you are updating the server certificate's name. The name of the certificate cannot contain any spaces.
     pub new_server_certificate_name: Option<String>,
-    #[doc(hidden)]
-    pub _client: C,
+    pub(crate) _client: rboto::__private::Bound,
 }
-impl Default for UpdateServerCertificateRequest {
-    fn default() -> Self {
-        Self::with_client(())
-    }
-}
-impl<C> UpdateServerCertificateRequest<C> {
-    #[doc(hidden)]
-    pub fn with_client(client: C) -> Self {
-        Self {
-            server_certificate_name: None,
-            new_path: None,
-            new_server_certificate_name: None,
-            _client: client,
-        }
-    }
-    /// Sets `ServerCertificateName`.
-    pub fn server_certificate_name(mut self, v: impl Into<String>) -> Self {
-        self.server_certificate_name = Some(v.into());
-        self
-    }
-    /// Sets `NewPath`.
-    pub fn new_path(mut self, v: impl Into<String>) -> Self {
-        self.new_path = Some(v.into());
-        self
-    }
-    /// Sets `NewServerCertificateName`.
-    pub fn new_server_certificate_name(mut self, v: impl Into<String>) -> Self {
-        self.new_server_certificate_name = Some(v.into());
-        self
-    }
-}
-impl<C> ::std::fmt::Debug for UpdateServerCertificateRequest<C> {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.debug_struct("UpdateServerCertificateRequest")
-            .field("server_certificate_name", &self.server_certificate_name)
-            .field("new_path", &self.new_path)
-            .field("new_server_certificate_name", &self.new_server_certificate_name)
-            .finish()
-    }
-}
-impl<C> rboto::IntoValue for UpdateServerCertificateRequest<C> {
-    fn into_value(self) -> rboto::Value {
-        rboto::Value::Struct(
-            vec![
-                rv::opt(self.server_certificate_name), rv::opt(self.new_path),
-                rv::opt(self.new_server_certificate_name)
-            ],
-        )
-    }
-}
-#[derive(Clone, PartialEq)]
-pub struct UpdateServiceSpecificCredentialRequest<C = ()> {
+rboto::__structure!(
+    UpdateServerCertificateInput "UpdateServerCertificateRequest"[set debug into] {
+    server_certificate_name : String, new_path : String, new_server_certificate_name :
+    String } { _client }
+);
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct UpdateServiceSpecificCredentialInput {
     /// The name of the IAM user associated with the service-specific credential. If you do not specify this value, then the operation assumes the user whose credentials are used to call the operation.
     pub user_name: Option<String>,
     /// The unique identifier of the service-specific credential.
     pub service_specific_credential_id: Option<String>,
     /// The status to be assigned to the service-specific credential.
     pub status: Option<StatusType>,
-    #[doc(hidden)]
-    pub _client: C,
+    pub(crate) _client: rboto::__private::Bound,
 }
-impl Default for UpdateServiceSpecificCredentialRequest {
-    fn default() -> Self {
-        Self::with_client(())
-    }
-}
-impl<C> UpdateServiceSpecificCredentialRequest<C> {
-    #[doc(hidden)]
-    pub fn with_client(client: C) -> Self {
-        Self {
-            user_name: None,
-            service_specific_credential_id: None,
-            status: None,
-            _client: client,
-        }
-    }
-    /// Sets `UserName`.
-    pub fn user_name(mut self, v: impl Into<String>) -> Self {
-        self.user_name = Some(v.into());
-        self
-    }
-    /// Sets `ServiceSpecificCredentialId`.
-    pub fn service_specific_credential_id(mut self, v: impl Into<String>) -> Self {
-        self.service_specific_credential_id = Some(v.into());
-        self
-    }
-    /// Sets `Status`.
-    pub fn status(mut self, v: impl Into<StatusType>) -> Self {
-        self.status = Some(v.into());
-        self
-    }
-}
-impl<C> ::std::fmt::Debug for UpdateServiceSpecificCredentialRequest<C> {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.debug_struct("UpdateServiceSpecificCredentialRequest")
-            .field("user_name", &self.user_name)
-            .field(
-                "service_specific_credential_id",
-                &self.service_specific_credential_id,
-            )
-            .field("status", &self.status)
-            .finish()
-    }
-}
-impl<C> rboto::IntoValue for UpdateServiceSpecificCredentialRequest<C> {
-    fn into_value(self) -> rboto::Value {
-        rboto::Value::Struct(
-            vec![
-                rv::opt(self.user_name), rv::opt(self.service_specific_credential_id),
-                rv::opt(self.status)
-            ],
-        )
-    }
-}
-#[derive(Clone, PartialEq)]
-pub struct UpdateSigningCertificateRequest<C = ()> {
+rboto::__structure!(
+    UpdateServiceSpecificCredentialInput "UpdateServiceSpecificCredentialRequest"[set
+    debug into] { user_name : String, service_specific_credential_id : String, status :
+    StatusType } { _client }
+);
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct UpdateSigningCertificateInput {
     /// The name of the IAM user the signing certificate belongs to.
     pub user_name: Option<String>,
     /// The ID of the signing certificate you want to update.
     pub certificate_id: Option<String>,
     /// The status you want to assign to the certificate. `Active` means that the certificate can be used for programmatic calls to Amazon Web Services `Inactive` means that the certificate cannot be used.
     pub status: Option<StatusType>,
-    #[doc(hidden)]
-    pub _client: C,
+    pub(crate) _client: rboto::__private::Bound,
 }
-impl Default for UpdateSigningCertificateRequest {
-    fn default() -> Self {
-        Self::with_client(())
-    }
-}
-impl<C> UpdateSigningCertificateRequest<C> {
-    #[doc(hidden)]
-    pub fn with_client(client: C) -> Self {
-        Self {
-            user_name: None,
-            certificate_id: None,
-            status: None,
-            _client: client,
-        }
-    }
-    /// Sets `UserName`.
-    pub fn user_name(mut self, v: impl Into<String>) -> Self {
-        self.user_name = Some(v.into());
-        self
-    }
-    /// Sets `CertificateId`.
-    pub fn certificate_id(mut self, v: impl Into<String>) -> Self {
-        self.certificate_id = Some(v.into());
-        self
-    }
-    /// Sets `Status`.
-    pub fn status(mut self, v: impl Into<StatusType>) -> Self {
-        self.status = Some(v.into());
-        self
-    }
-}
-impl<C> ::std::fmt::Debug for UpdateSigningCertificateRequest<C> {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.debug_struct("UpdateSigningCertificateRequest")
-            .field("user_name", &self.user_name)
-            .field("certificate_id", &self.certificate_id)
-            .field("status", &self.status)
-            .finish()
-    }
-}
-impl<C> rboto::IntoValue for UpdateSigningCertificateRequest<C> {
-    fn into_value(self) -> rboto::Value {
-        rboto::Value::Struct(
-            vec![
-                rv::opt(self.user_name), rv::opt(self.certificate_id), rv::opt(self
-                .status)
-            ],
-        )
-    }
-}
-#[derive(Clone, PartialEq)]
-pub struct UpdateUserRequest<C = ()> {
+rboto::__structure!(
+    UpdateSigningCertificateInput "UpdateSigningCertificateRequest"[set debug into] {
+    user_name : String, certificate_id : String, status : StatusType } { _client }
+);
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct UpdateUserInput {
     /// Name of the user to update. If you're changing the name of the user, this is the original user name.
     pub user_name: Option<String>,
     /// New path for the IAM user. Include this parameter only if you're changing the user's path.
     pub new_path: Option<String>,
     /// New name for the user. Include this parameter only if you're changing the user's name.
     pub new_user_name: Option<String>,
-    #[doc(hidden)]
-    pub _client: C,
+    pub(crate) _client: rboto::__private::Bound,
 }
-impl Default for UpdateUserRequest {
-    fn default() -> Self {
-        Self::with_client(())
-    }
-}
-impl<C> UpdateUserRequest<C> {
-    #[doc(hidden)]
-    pub fn with_client(client: C) -> Self {
-        Self {
-            user_name: None,
-            new_path: None,
-            new_user_name: None,
-            _client: client,
-        }
-    }
-    /// Sets `UserName`.
-    pub fn user_name(mut self, v: impl Into<String>) -> Self {
-        self.user_name = Some(v.into());
-        self
-    }
-    /// Sets `NewPath`.
-    pub fn new_path(mut self, v: impl Into<String>) -> Self {
-        self.new_path = Some(v.into());
-        self
-    }
-    /// Sets `NewUserName`.
-    pub fn new_user_name(mut self, v: impl Into<String>) -> Self {
-        self.new_user_name = Some(v.into());
-        self
-    }
-}
-impl<C> ::std::fmt::Debug for UpdateUserRequest<C> {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.debug_struct("UpdateUserRequest")
-            .field("user_name", &self.user_name)
-            .field("new_path", &self.new_path)
-            .field("new_user_name", &self.new_user_name)
-            .finish()
-    }
-}
-impl<C> rboto::IntoValue for UpdateUserRequest<C> {
-    fn into_value(self) -> rboto::Value {
-        rboto::Value::Struct(
-            vec![
-                rv::opt(self.user_name), rv::opt(self.new_path), rv::opt(self
-                .new_user_name)
-            ],
-        )
-    }
-}
-#[derive(Clone, PartialEq)]
-pub struct UploadSshPublicKeyRequest<C = ()> {
+rboto::__structure!(
+    UpdateUserInput "UpdateUserRequest"[set debug into] { user_name : String, new_path :
+    String, new_user_name : String } { _client }
+);
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct UploadSshPublicKeyInput {
     /// The name of the IAM user to associate the SSH public key with.
     pub user_name: Option<String>,
     /// The SSH public key. The public key must be encoded in ssh-rsa format or PEM format. The minimum bit-length of the public key is 2048 bits. For example, you can generate a 2048-bit key, and the resulting PEM file is 1679 bytes long.
     pub ssh_public_key_body: Option<String>,
-    #[doc(hidden)]
-    pub _client: C,
+    pub(crate) _client: rboto::__private::Bound,
 }
-impl Default for UploadSshPublicKeyRequest {
-    fn default() -> Self {
-        Self::with_client(())
-    }
-}
-impl<C> UploadSshPublicKeyRequest<C> {
-    #[doc(hidden)]
-    pub fn with_client(client: C) -> Self {
-        Self {
-            user_name: None,
-            ssh_public_key_body: None,
-            _client: client,
-        }
-    }
-    /// Sets `UserName`.
-    pub fn user_name(mut self, v: impl Into<String>) -> Self {
-        self.user_name = Some(v.into());
-        self
-    }
-    /// Sets `SSHPublicKeyBody`.
-    pub fn ssh_public_key_body(mut self, v: impl Into<String>) -> Self {
-        self.ssh_public_key_body = Some(v.into());
-        self
-    }
-}
-impl<C> ::std::fmt::Debug for UploadSshPublicKeyRequest<C> {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.debug_struct("UploadSshPublicKeyRequest")
-            .field("user_name", &self.user_name)
-            .field("ssh_public_key_body", &self.ssh_public_key_body)
-            .finish()
-    }
-}
-impl<C> rboto::IntoValue for UploadSshPublicKeyRequest<C> {
-    fn into_value(self) -> rboto::Value {
-        rboto::Value::Struct(
-            vec![rv::opt(self.user_name), rv::opt(self.ssh_public_key_body)],
-        )
-    }
-}
-#[derive(Clone, PartialEq)]
-pub struct UploadServerCertificateRequest<C = ()> {
+rboto::__structure!(
+    UploadSshPublicKeyInput "UploadSSHPublicKeyRequest"[set debug into] { user_name :
+    String, ssh_public_key_body : String } { _client }
+);
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct UploadServerCertificateInput {
     /// The path for the server certificate. For more information about paths, see [IAM identifiers](https://docs.aws.amazon.com/IAM/latest/UserGuide/Using_Identifiers.html) in the *IAM User Guide*.
     pub path: Option<String>,
     /// The name for the server certificate. Do not include the path in this value. The name of the certificate cannot contain any spaces.
@@ -9102,335 +2436,93 @@ pub struct UploadServerCertificateRequest<C = ()> {
     pub certificate_chain: Option<String>,
     /// A list of tags that you want to attach to the new IAM server certificate resource. Each tag consists of a key name and an associated value. For more information about tagging, see [Tagging IAM resources](https://docs.aws.amazon.com/IAM/latest/UserGuide/id_tags.html) in the *IAM User Guide*.
     pub tags: Option<Vec<Tag>>,
-    #[doc(hidden)]
-    pub _client: C,
+    pub(crate) _client: rboto::__private::Bound,
 }
-impl Default for UploadServerCertificateRequest {
-    fn default() -> Self {
-        Self::with_client(())
-    }
-}
-impl<C> UploadServerCertificateRequest<C> {
-    #[doc(hidden)]
-    pub fn with_client(client: C) -> Self {
-        Self {
-            path: None,
-            server_certificate_name: None,
-            certificate_body: None,
-            private_key: None,
-            certificate_chain: None,
-            tags: None,
-            _client: client,
-        }
-    }
-    /// Sets `Path`.
-    pub fn path(mut self, v: impl Into<String>) -> Self {
-        self.path = Some(v.into());
-        self
-    }
-    /// Sets `ServerCertificateName`.
-    pub fn server_certificate_name(mut self, v: impl Into<String>) -> Self {
-        self.server_certificate_name = Some(v.into());
-        self
-    }
-    /// Sets `CertificateBody`.
-    pub fn certificate_body(mut self, v: impl Into<String>) -> Self {
-        self.certificate_body = Some(v.into());
-        self
-    }
-    /// Sets `PrivateKey`.
-    pub fn private_key(mut self, v: impl Into<String>) -> Self {
-        self.private_key = Some(v.into());
-        self
-    }
-    /// Sets `CertificateChain`.
-    pub fn certificate_chain(mut self, v: impl Into<String>) -> Self {
-        self.certificate_chain = Some(v.into());
-        self
-    }
-    /// Sets `Tags`.
-    pub fn tags(mut self, v: impl Into<Vec<Tag>>) -> Self {
-        self.tags = Some(v.into());
-        self
-    }
-}
-impl<C> ::std::fmt::Debug for UploadServerCertificateRequest<C> {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.debug_struct("UploadServerCertificateRequest")
-            .field("path", &self.path)
-            .field("server_certificate_name", &self.server_certificate_name)
-            .field("certificate_body", &self.certificate_body)
-            .field("private_key", &rboto::types::Redacted(&self.private_key))
-            .field("certificate_chain", &self.certificate_chain)
-            .field("tags", &self.tags)
-            .finish()
-    }
-}
-impl<C> rboto::IntoValue for UploadServerCertificateRequest<C> {
-    fn into_value(self) -> rboto::Value {
-        rboto::Value::Struct(
-            vec![
-                rv::opt(self.path), rv::opt(self.server_certificate_name), rv::opt(self
-                .certificate_body), rv::opt(self.private_key), rv::opt(self
-                .certificate_chain), rv::opt(self.tags)
-            ],
-        )
-    }
-}
-#[derive(Clone, PartialEq)]
-pub struct UploadSigningCertificateRequest<C = ()> {
+rboto::__structure!(
+    UploadServerCertificateInput "UploadServerCertificateRequest"[set debug into] { path
+    : String, server_certificate_name : String, certificate_body : String, private_key :
+    String[sensitive], certificate_chain : String, tags : Vec < Tag > } { _client }
+);
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct UploadSigningCertificateInput {
     /// The name of the user the signing certificate is for.
     pub user_name: Option<String>,
     /// The contents of the signing certificate.
     pub certificate_body: Option<String>,
-    #[doc(hidden)]
-    pub _client: C,
+    pub(crate) _client: rboto::__private::Bound,
 }
-impl Default for UploadSigningCertificateRequest {
-    fn default() -> Self {
-        Self::with_client(())
-    }
+rboto::__structure!(
+    UploadSigningCertificateInput "UploadSigningCertificateRequest"[set debug into] {
+    user_name : String, certificate_body : String } { _client }
+);
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct DeleteAccountPasswordPolicyInput {
+    pub(crate) _client: rboto::__private::Bound,
 }
-impl<C> UploadSigningCertificateRequest<C> {
-    #[doc(hidden)]
-    pub fn with_client(client: C) -> Self {
-        Self {
-            user_name: None,
-            certificate_body: None,
-            _client: client,
-        }
-    }
-    /// Sets `UserName`.
-    pub fn user_name(mut self, v: impl Into<String>) -> Self {
-        self.user_name = Some(v.into());
-        self
-    }
-    /// Sets `CertificateBody`.
-    pub fn certificate_body(mut self, v: impl Into<String>) -> Self {
-        self.certificate_body = Some(v.into());
-        self
-    }
+rboto::__structure!(
+    DeleteAccountPasswordPolicyInput "DeleteAccountPasswordPolicyInput"[set debug into]
+    {} { _client }
+);
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct DisableOutboundWebIdentityFederationInput {
+    pub(crate) _client: rboto::__private::Bound,
 }
-impl<C> ::std::fmt::Debug for UploadSigningCertificateRequest<C> {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.debug_struct("UploadSigningCertificateRequest")
-            .field("user_name", &self.user_name)
-            .field("certificate_body", &self.certificate_body)
-            .finish()
-    }
+rboto::__structure!(
+    DisableOutboundWebIdentityFederationInput
+    "DisableOutboundWebIdentityFederationInput"[set debug into] {} { _client }
+);
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct EnableOutboundWebIdentityFederationInput {
+    pub(crate) _client: rboto::__private::Bound,
 }
-impl<C> rboto::IntoValue for UploadSigningCertificateRequest<C> {
-    fn into_value(self) -> rboto::Value {
-        rboto::Value::Struct(
-            vec![rv::opt(self.user_name), rv::opt(self.certificate_body)],
-        )
-    }
+rboto::__structure!(
+    EnableOutboundWebIdentityFederationInput
+    "EnableOutboundWebIdentityFederationInput"[set debug into] {} { _client }
+);
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct GenerateCredentialReportInput {
+    pub(crate) _client: rboto::__private::Bound,
 }
-#[derive(Clone, PartialEq)]
-pub struct DeleteAccountPasswordPolicyInput<C = ()> {
-    #[doc(hidden)]
-    pub _client: C,
+rboto::__structure!(
+    GenerateCredentialReportInput "GenerateCredentialReportInput"[set debug into] {} {
+    _client }
+);
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct GetAccountPasswordPolicyInput {
+    pub(crate) _client: rboto::__private::Bound,
 }
-impl Default for DeleteAccountPasswordPolicyInput {
-    fn default() -> Self {
-        Self::with_client(())
-    }
+rboto::__structure!(
+    GetAccountPasswordPolicyInput "GetAccountPasswordPolicyInput"[set debug into] {} {
+    _client }
+);
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct GetAccountSummaryInput {
+    pub(crate) _client: rboto::__private::Bound,
 }
-impl<C> DeleteAccountPasswordPolicyInput<C> {
-    #[doc(hidden)]
-    pub fn with_client(client: C) -> Self {
-        Self { _client: client }
-    }
+rboto::__structure!(
+    GetAccountSummaryInput "GetAccountSummaryInput"[set debug into] {} { _client }
+);
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct GetCredentialReportInput {
+    pub(crate) _client: rboto::__private::Bound,
 }
-impl<C> ::std::fmt::Debug for DeleteAccountPasswordPolicyInput<C> {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.debug_struct("DeleteAccountPasswordPolicyInput").finish()
-    }
+rboto::__structure!(
+    GetCredentialReportInput "GetCredentialReportInput"[set debug into] {} { _client }
+);
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct GetOutboundWebIdentityFederationInfoInput {
+    pub(crate) _client: rboto::__private::Bound,
 }
-impl<C> rboto::IntoValue for DeleteAccountPasswordPolicyInput<C> {
-    fn into_value(self) -> rboto::Value {
-        rboto::Value::Struct(vec![])
-    }
-}
-#[derive(Clone, PartialEq)]
-pub struct DisableOutboundWebIdentityFederationInput<C = ()> {
-    #[doc(hidden)]
-    pub _client: C,
-}
-impl Default for DisableOutboundWebIdentityFederationInput {
-    fn default() -> Self {
-        Self::with_client(())
-    }
-}
-impl<C> DisableOutboundWebIdentityFederationInput<C> {
-    #[doc(hidden)]
-    pub fn with_client(client: C) -> Self {
-        Self { _client: client }
-    }
-}
-impl<C> ::std::fmt::Debug for DisableOutboundWebIdentityFederationInput<C> {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.debug_struct("DisableOutboundWebIdentityFederationInput").finish()
-    }
-}
-impl<C> rboto::IntoValue for DisableOutboundWebIdentityFederationInput<C> {
-    fn into_value(self) -> rboto::Value {
-        rboto::Value::Struct(vec![])
-    }
-}
-#[derive(Clone, PartialEq)]
-pub struct EnableOutboundWebIdentityFederationInput<C = ()> {
-    #[doc(hidden)]
-    pub _client: C,
-}
-impl Default for EnableOutboundWebIdentityFederationInput {
-    fn default() -> Self {
-        Self::with_client(())
-    }
-}
-impl<C> EnableOutboundWebIdentityFederationInput<C> {
-    #[doc(hidden)]
-    pub fn with_client(client: C) -> Self {
-        Self { _client: client }
-    }
-}
-impl<C> ::std::fmt::Debug for EnableOutboundWebIdentityFederationInput<C> {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.debug_struct("EnableOutboundWebIdentityFederationInput").finish()
-    }
-}
-impl<C> rboto::IntoValue for EnableOutboundWebIdentityFederationInput<C> {
-    fn into_value(self) -> rboto::Value {
-        rboto::Value::Struct(vec![])
-    }
-}
-#[derive(Clone, PartialEq)]
-pub struct GenerateCredentialReportInput<C = ()> {
-    #[doc(hidden)]
-    pub _client: C,
-}
-impl Default for GenerateCredentialReportInput {
-    fn default() -> Self {
-        Self::with_client(())
-    }
-}
-impl<C> GenerateCredentialReportInput<C> {
-    #[doc(hidden)]
-    pub fn with_client(client: C) -> Self {
-        Self { _client: client }
-    }
-}
-impl<C> ::std::fmt::Debug for GenerateCredentialReportInput<C> {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.debug_struct("GenerateCredentialReportInput").finish()
-    }
-}
-impl<C> rboto::IntoValue for GenerateCredentialReportInput<C> {
-    fn into_value(self) -> rboto::Value {
-        rboto::Value::Struct(vec![])
-    }
-}
-#[derive(Clone, PartialEq)]
-pub struct GetAccountPasswordPolicyInput<C = ()> {
-    #[doc(hidden)]
-    pub _client: C,
-}
-impl Default for GetAccountPasswordPolicyInput {
-    fn default() -> Self {
-        Self::with_client(())
-    }
-}
-impl<C> GetAccountPasswordPolicyInput<C> {
-    #[doc(hidden)]
-    pub fn with_client(client: C) -> Self {
-        Self { _client: client }
-    }
-}
-impl<C> ::std::fmt::Debug for GetAccountPasswordPolicyInput<C> {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.debug_struct("GetAccountPasswordPolicyInput").finish()
-    }
-}
-impl<C> rboto::IntoValue for GetAccountPasswordPolicyInput<C> {
-    fn into_value(self) -> rboto::Value {
-        rboto::Value::Struct(vec![])
-    }
-}
-#[derive(Clone, PartialEq)]
-pub struct GetAccountSummaryInput<C = ()> {
-    #[doc(hidden)]
-    pub _client: C,
-}
-impl Default for GetAccountSummaryInput {
-    fn default() -> Self {
-        Self::with_client(())
-    }
-}
-impl<C> GetAccountSummaryInput<C> {
-    #[doc(hidden)]
-    pub fn with_client(client: C) -> Self {
-        Self { _client: client }
-    }
-}
-impl<C> ::std::fmt::Debug for GetAccountSummaryInput<C> {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.debug_struct("GetAccountSummaryInput").finish()
-    }
-}
-impl<C> rboto::IntoValue for GetAccountSummaryInput<C> {
-    fn into_value(self) -> rboto::Value {
-        rboto::Value::Struct(vec![])
-    }
-}
-#[derive(Clone, PartialEq)]
-pub struct GetCredentialReportInput<C = ()> {
-    #[doc(hidden)]
-    pub _client: C,
-}
-impl Default for GetCredentialReportInput {
-    fn default() -> Self {
-        Self::with_client(())
-    }
-}
-impl<C> GetCredentialReportInput<C> {
-    #[doc(hidden)]
-    pub fn with_client(client: C) -> Self {
-        Self { _client: client }
-    }
-}
-impl<C> ::std::fmt::Debug for GetCredentialReportInput<C> {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.debug_struct("GetCredentialReportInput").finish()
-    }
-}
-impl<C> rboto::IntoValue for GetCredentialReportInput<C> {
-    fn into_value(self) -> rboto::Value {
-        rboto::Value::Struct(vec![])
-    }
-}
-#[derive(Clone, PartialEq)]
-pub struct GetOutboundWebIdentityFederationInfoInput<C = ()> {
-    #[doc(hidden)]
-    pub _client: C,
-}
-impl Default for GetOutboundWebIdentityFederationInfoInput {
-    fn default() -> Self {
-        Self::with_client(())
-    }
-}
-impl<C> GetOutboundWebIdentityFederationInfoInput<C> {
-    #[doc(hidden)]
-    pub fn with_client(client: C) -> Self {
-        Self { _client: client }
-    }
-}
-impl<C> ::std::fmt::Debug for GetOutboundWebIdentityFederationInfoInput<C> {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.debug_struct("GetOutboundWebIdentityFederationInfoInput").finish()
-    }
-}
-impl<C> rboto::IntoValue for GetOutboundWebIdentityFederationInfoInput<C> {
-    fn into_value(self) -> rboto::Value {
-        rboto::Value::Struct(vec![])
-    }
-}
+rboto::__structure!(
+    GetOutboundWebIdentityFederationInfoInput
+    "GetOutboundWebIdentityFederationInfoInput"[set debug into] {} { _client }
+);

@@ -2,2208 +2,341 @@
 #[allow(unused_imports)]
 use super::{error::*, input::*, output::*, types::*};
 #[allow(unused_imports)]
-use rboto::value as rv;
+use rboto::__private as rv;
 #[allow(unused_imports)]
 use std::collections::HashMap;
-impl<C> rboto::OperationInput for AcceptDelegationRequestRequest<C> {
-    type Output = ();
-    type Error = super::error::Exception;
-    const OPERATION: &'static rboto::schema::Operation = &super::schema::ops::ACCEPT_DELEGATION_REQUEST;
-}
-impl AcceptDelegationRequestRequest<rboto::ServiceClient> {
-    /// Sends the `AcceptDelegationRequest` request.
-    pub async fn send(self) -> Result<(), super::Error> {
-        let client = self._client.clone();
-        client.call(self).await
-    }
-}
-impl<C> rboto::OperationInput for AcquireRoleRequest<C> {
-    type Output = AcquireRoleResponse;
-    type Error = super::error::Exception;
-    const OPERATION: &'static rboto::schema::Operation = &super::schema::ops::ACQUIRE_ROLE;
-}
-impl AcquireRoleRequest<rboto::ServiceClient> {
-    /// Sends the `AcquireRole` request.
-    pub async fn send(self) -> Result<AcquireRoleResponse, super::Error> {
-        let client = self._client.clone();
-        client.call(self).await
-    }
-}
-impl<C> rboto::OperationInput for AddClientIdToOpenIdConnectProviderRequest<C> {
-    type Output = ();
-    type Error = super::error::Exception;
-    const OPERATION: &'static rboto::schema::Operation = &super::schema::ops::ADD_CLIENT_ID_TO_OPEN_ID_CONNECT_PROVIDER;
-}
-impl AddClientIdToOpenIdConnectProviderRequest<rboto::ServiceClient> {
-    /// Sends the `AddClientIDToOpenIDConnectProvider` request.
-    pub async fn send(self) -> Result<(), super::Error> {
-        let client = self._client.clone();
-        client.call(self).await
-    }
-}
-impl<C> rboto::OperationInput for AddRoleToInstanceProfileRequest<C> {
-    type Output = ();
-    type Error = super::error::Exception;
-    const OPERATION: &'static rboto::schema::Operation = &super::schema::ops::ADD_ROLE_TO_INSTANCE_PROFILE;
-}
-impl AddRoleToInstanceProfileRequest<rboto::ServiceClient> {
-    /// Sends the `AddRoleToInstanceProfile` request.
-    pub async fn send(self) -> Result<(), super::Error> {
-        let client = self._client.clone();
-        client.call(self).await
-    }
-}
-impl<C> rboto::OperationInput for AddUserToGroupRequest<C> {
-    type Output = ();
-    type Error = super::error::Exception;
-    const OPERATION: &'static rboto::schema::Operation = &super::schema::ops::ADD_USER_TO_GROUP;
-}
-impl AddUserToGroupRequest<rboto::ServiceClient> {
-    /// Sends the `AddUserToGroup` request.
-    pub async fn send(self) -> Result<(), super::Error> {
-        let client = self._client.clone();
-        client.call(self).await
-    }
-}
-impl<C> rboto::OperationInput for AssociateDelegationRequestRequest<C> {
-    type Output = ();
-    type Error = super::error::Exception;
-    const OPERATION: &'static rboto::schema::Operation = &super::schema::ops::ASSOCIATE_DELEGATION_REQUEST;
-}
-impl AssociateDelegationRequestRequest<rboto::ServiceClient> {
-    /// Sends the `AssociateDelegationRequest` request.
-    pub async fn send(self) -> Result<(), super::Error> {
-        let client = self._client.clone();
-        client.call(self).await
-    }
-}
-impl<C> rboto::OperationInput for AttachGroupPolicyRequest<C> {
-    type Output = ();
-    type Error = super::error::Exception;
-    const OPERATION: &'static rboto::schema::Operation = &super::schema::ops::ATTACH_GROUP_POLICY;
-}
-impl AttachGroupPolicyRequest<rboto::ServiceClient> {
-    /// Sends the `AttachGroupPolicy` request.
-    pub async fn send(self) -> Result<(), super::Error> {
-        let client = self._client.clone();
-        client.call(self).await
-    }
-}
-impl<C> rboto::OperationInput for AttachRolePolicyRequest<C> {
-    type Output = ();
-    type Error = super::error::Exception;
-    const OPERATION: &'static rboto::schema::Operation = &super::schema::ops::ATTACH_ROLE_POLICY;
-}
-impl AttachRolePolicyRequest<rboto::ServiceClient> {
-    /// Sends the `AttachRolePolicy` request.
-    pub async fn send(self) -> Result<(), super::Error> {
-        let client = self._client.clone();
-        client.call(self).await
-    }
-}
-impl<C> rboto::OperationInput for AttachUserPolicyRequest<C> {
-    type Output = ();
-    type Error = super::error::Exception;
-    const OPERATION: &'static rboto::schema::Operation = &super::schema::ops::ATTACH_USER_POLICY;
-}
-impl AttachUserPolicyRequest<rboto::ServiceClient> {
-    /// Sends the `AttachUserPolicy` request.
-    pub async fn send(self) -> Result<(), super::Error> {
-        let client = self._client.clone();
-        client.call(self).await
-    }
-}
-impl<C> rboto::OperationInput for ChangePasswordRequest<C> {
-    type Output = ();
-    type Error = super::error::Exception;
-    const OPERATION: &'static rboto::schema::Operation = &super::schema::ops::CHANGE_PASSWORD;
-}
-impl ChangePasswordRequest<rboto::ServiceClient> {
-    /// Sends the `ChangePassword` request.
-    pub async fn send(self) -> Result<(), super::Error> {
-        let client = self._client.clone();
-        client.call(self).await
-    }
-}
-impl<C> rboto::OperationInput for CreateAccessKeyRequest<C> {
-    type Output = CreateAccessKeyResponse;
-    type Error = super::error::Exception;
-    const OPERATION: &'static rboto::schema::Operation = &super::schema::ops::CREATE_ACCESS_KEY;
-}
-impl CreateAccessKeyRequest<rboto::ServiceClient> {
-    /// Sends the `CreateAccessKey` request.
-    pub async fn send(self) -> Result<CreateAccessKeyResponse, super::Error> {
-        let client = self._client.clone();
-        client.call(self).await
-    }
-}
-impl<C> rboto::OperationInput for CreateAccountAliasRequest<C> {
-    type Output = ();
-    type Error = super::error::Exception;
-    const OPERATION: &'static rboto::schema::Operation = &super::schema::ops::CREATE_ACCOUNT_ALIAS;
-}
-impl CreateAccountAliasRequest<rboto::ServiceClient> {
-    /// Sends the `CreateAccountAlias` request.
-    pub async fn send(self) -> Result<(), super::Error> {
-        let client = self._client.clone();
-        client.call(self).await
-    }
-}
-impl<C> rboto::OperationInput for CreateDelegationRequestRequest<C> {
-    type Output = CreateDelegationRequestResponse;
-    type Error = super::error::Exception;
-    const OPERATION: &'static rboto::schema::Operation = &super::schema::ops::CREATE_DELEGATION_REQUEST;
-}
-impl CreateDelegationRequestRequest<rboto::ServiceClient> {
-    /// Sends the `CreateDelegationRequest` request.
-    pub async fn send(self) -> Result<CreateDelegationRequestResponse, super::Error> {
-        let client = self._client.clone();
-        client.call(self).await
-    }
-}
-impl<C> rboto::OperationInput for CreateGroupRequest<C> {
-    type Output = CreateGroupResponse;
-    type Error = super::error::Exception;
-    const OPERATION: &'static rboto::schema::Operation = &super::schema::ops::CREATE_GROUP;
-}
-impl CreateGroupRequest<rboto::ServiceClient> {
-    /// Sends the `CreateGroup` request.
-    pub async fn send(self) -> Result<CreateGroupResponse, super::Error> {
-        let client = self._client.clone();
-        client.call(self).await
-    }
-}
-impl<C> rboto::OperationInput for CreateInstanceProfileRequest<C> {
-    type Output = CreateInstanceProfileResponse;
-    type Error = super::error::Exception;
-    const OPERATION: &'static rboto::schema::Operation = &super::schema::ops::CREATE_INSTANCE_PROFILE;
-}
-impl CreateInstanceProfileRequest<rboto::ServiceClient> {
-    /// Sends the `CreateInstanceProfile` request.
-    pub async fn send(self) -> Result<CreateInstanceProfileResponse, super::Error> {
-        let client = self._client.clone();
-        client.call(self).await
-    }
-}
-impl<C> rboto::OperationInput for CreateLoginProfileRequest<C> {
-    type Output = CreateLoginProfileResponse;
-    type Error = super::error::Exception;
-    const OPERATION: &'static rboto::schema::Operation = &super::schema::ops::CREATE_LOGIN_PROFILE;
-}
-impl CreateLoginProfileRequest<rboto::ServiceClient> {
-    /// Sends the `CreateLoginProfile` request.
-    pub async fn send(self) -> Result<CreateLoginProfileResponse, super::Error> {
-        let client = self._client.clone();
-        client.call(self).await
-    }
-}
-impl<C> rboto::OperationInput for CreateOpenIdConnectProviderRequest<C> {
-    type Output = CreateOpenIdConnectProviderResponse;
-    type Error = super::error::Exception;
-    const OPERATION: &'static rboto::schema::Operation = &super::schema::ops::CREATE_OPEN_ID_CONNECT_PROVIDER;
-}
-impl CreateOpenIdConnectProviderRequest<rboto::ServiceClient> {
-    /// Sends the `CreateOpenIDConnectProvider` request.
-    pub async fn send(
-        self,
-    ) -> Result<CreateOpenIdConnectProviderResponse, super::Error> {
-        let client = self._client.clone();
-        client.call(self).await
-    }
-}
-impl<C> rboto::OperationInput for CreatePolicyRequest<C> {
-    type Output = CreatePolicyResponse;
-    type Error = super::error::Exception;
-    const OPERATION: &'static rboto::schema::Operation = &super::schema::ops::CREATE_POLICY;
-}
-impl CreatePolicyRequest<rboto::ServiceClient> {
-    /// Sends the `CreatePolicy` request.
-    pub async fn send(self) -> Result<CreatePolicyResponse, super::Error> {
-        let client = self._client.clone();
-        client.call(self).await
-    }
-}
-impl<C> rboto::OperationInput for CreatePolicyVersionRequest<C> {
-    type Output = CreatePolicyVersionResponse;
-    type Error = super::error::Exception;
-    const OPERATION: &'static rboto::schema::Operation = &super::schema::ops::CREATE_POLICY_VERSION;
-}
-impl CreatePolicyVersionRequest<rboto::ServiceClient> {
-    /// Sends the `CreatePolicyVersion` request.
-    pub async fn send(self) -> Result<CreatePolicyVersionResponse, super::Error> {
-        let client = self._client.clone();
-        client.call(self).await
-    }
-}
-impl<C> rboto::OperationInput for CreateRoleRequest<C> {
-    type Output = CreateRoleResponse;
-    type Error = super::error::Exception;
-    const OPERATION: &'static rboto::schema::Operation = &super::schema::ops::CREATE_ROLE;
-}
-impl CreateRoleRequest<rboto::ServiceClient> {
-    /// Sends the `CreateRole` request.
-    pub async fn send(self) -> Result<CreateRoleResponse, super::Error> {
-        let client = self._client.clone();
-        client.call(self).await
-    }
-}
-impl<C> rboto::OperationInput for CreateSamlProviderRequest<C> {
-    type Output = CreateSamlProviderResponse;
-    type Error = super::error::Exception;
-    const OPERATION: &'static rboto::schema::Operation = &super::schema::ops::CREATE_SAML_PROVIDER;
-}
-impl CreateSamlProviderRequest<rboto::ServiceClient> {
-    /// Sends the `CreateSAMLProvider` request.
-    pub async fn send(self) -> Result<CreateSamlProviderResponse, super::Error> {
-        let client = self._client.clone();
-        client.call(self).await
-    }
-}
-impl<C> rboto::OperationInput for CreateServiceLinkedRoleRequest<C> {
-    type Output = CreateServiceLinkedRoleResponse;
-    type Error = super::error::Exception;
-    const OPERATION: &'static rboto::schema::Operation = &super::schema::ops::CREATE_SERVICE_LINKED_ROLE;
-}
-impl CreateServiceLinkedRoleRequest<rboto::ServiceClient> {
-    /// Sends the `CreateServiceLinkedRole` request.
-    pub async fn send(self) -> Result<CreateServiceLinkedRoleResponse, super::Error> {
-        let client = self._client.clone();
-        client.call(self).await
-    }
-}
-impl<C> rboto::OperationInput for CreateServiceSpecificCredentialRequest<C> {
-    type Output = CreateServiceSpecificCredentialResponse;
-    type Error = super::error::Exception;
-    const OPERATION: &'static rboto::schema::Operation = &super::schema::ops::CREATE_SERVICE_SPECIFIC_CREDENTIAL;
-}
-impl CreateServiceSpecificCredentialRequest<rboto::ServiceClient> {
-    /// Sends the `CreateServiceSpecificCredential` request.
-    pub async fn send(
-        self,
-    ) -> Result<CreateServiceSpecificCredentialResponse, super::Error> {
-        let client = self._client.clone();
-        client.call(self).await
-    }
-}
-impl<C> rboto::OperationInput for CreateUserRequest<C> {
-    type Output = CreateUserResponse;
-    type Error = super::error::Exception;
-    const OPERATION: &'static rboto::schema::Operation = &super::schema::ops::CREATE_USER;
-}
-impl CreateUserRequest<rboto::ServiceClient> {
-    /// Sends the `CreateUser` request.
-    pub async fn send(self) -> Result<CreateUserResponse, super::Error> {
-        let client = self._client.clone();
-        client.call(self).await
-    }
-}
-impl<C> rboto::OperationInput for CreateVirtualMfaDeviceRequest<C> {
-    type Output = CreateVirtualMfaDeviceResponse;
-    type Error = super::error::Exception;
-    const OPERATION: &'static rboto::schema::Operation = &super::schema::ops::CREATE_VIRTUAL_MFA_DEVICE;
-}
-impl CreateVirtualMfaDeviceRequest<rboto::ServiceClient> {
-    /// Sends the `CreateVirtualMFADevice` request.
-    pub async fn send(self) -> Result<CreateVirtualMfaDeviceResponse, super::Error> {
-        let client = self._client.clone();
-        client.call(self).await
-    }
-}
-impl<C> rboto::OperationInput for DeactivateMfaDeviceRequest<C> {
-    type Output = ();
-    type Error = super::error::Exception;
-    const OPERATION: &'static rboto::schema::Operation = &super::schema::ops::DEACTIVATE_MFA_DEVICE;
-}
-impl DeactivateMfaDeviceRequest<rboto::ServiceClient> {
-    /// Sends the `DeactivateMFADevice` request.
-    pub async fn send(self) -> Result<(), super::Error> {
-        let client = self._client.clone();
-        client.call(self).await
-    }
-}
-impl<C> rboto::OperationInput for DeleteAccessKeyRequest<C> {
-    type Output = ();
-    type Error = super::error::Exception;
-    const OPERATION: &'static rboto::schema::Operation = &super::schema::ops::DELETE_ACCESS_KEY;
-}
-impl DeleteAccessKeyRequest<rboto::ServiceClient> {
-    /// Sends the `DeleteAccessKey` request.
-    pub async fn send(self) -> Result<(), super::Error> {
-        let client = self._client.clone();
-        client.call(self).await
-    }
-}
-impl<C> rboto::OperationInput for DeleteAccountAliasRequest<C> {
-    type Output = ();
-    type Error = super::error::Exception;
-    const OPERATION: &'static rboto::schema::Operation = &super::schema::ops::DELETE_ACCOUNT_ALIAS;
-}
-impl DeleteAccountAliasRequest<rboto::ServiceClient> {
-    /// Sends the `DeleteAccountAlias` request.
-    pub async fn send(self) -> Result<(), super::Error> {
-        let client = self._client.clone();
-        client.call(self).await
-    }
-}
-impl<C> rboto::OperationInput for DeleteAccountPasswordPolicyInput<C> {
-    type Output = ();
-    type Error = super::error::Exception;
-    const OPERATION: &'static rboto::schema::Operation = &super::schema::ops::DELETE_ACCOUNT_PASSWORD_POLICY;
-}
-impl DeleteAccountPasswordPolicyInput<rboto::ServiceClient> {
-    /// Sends the `DeleteAccountPasswordPolicy` request.
-    pub async fn send(self) -> Result<(), super::Error> {
-        let client = self._client.clone();
-        client.call(self).await
-    }
-}
-impl<C> rboto::OperationInput for DeleteGroupRequest<C> {
-    type Output = ();
-    type Error = super::error::Exception;
-    const OPERATION: &'static rboto::schema::Operation = &super::schema::ops::DELETE_GROUP;
-}
-impl DeleteGroupRequest<rboto::ServiceClient> {
-    /// Sends the `DeleteGroup` request.
-    pub async fn send(self) -> Result<(), super::Error> {
-        let client = self._client.clone();
-        client.call(self).await
-    }
-}
-impl<C> rboto::OperationInput for DeleteGroupPolicyRequest<C> {
-    type Output = ();
-    type Error = super::error::Exception;
-    const OPERATION: &'static rboto::schema::Operation = &super::schema::ops::DELETE_GROUP_POLICY;
-}
-impl DeleteGroupPolicyRequest<rboto::ServiceClient> {
-    /// Sends the `DeleteGroupPolicy` request.
-    pub async fn send(self) -> Result<(), super::Error> {
-        let client = self._client.clone();
-        client.call(self).await
-    }
-}
-impl<C> rboto::OperationInput for DeleteInstanceProfileRequest<C> {
-    type Output = ();
-    type Error = super::error::Exception;
-    const OPERATION: &'static rboto::schema::Operation = &super::schema::ops::DELETE_INSTANCE_PROFILE;
-}
-impl DeleteInstanceProfileRequest<rboto::ServiceClient> {
-    /// Sends the `DeleteInstanceProfile` request.
-    pub async fn send(self) -> Result<(), super::Error> {
-        let client = self._client.clone();
-        client.call(self).await
-    }
-}
-impl<C> rboto::OperationInput for DeleteLoginProfileRequest<C> {
-    type Output = ();
-    type Error = super::error::Exception;
-    const OPERATION: &'static rboto::schema::Operation = &super::schema::ops::DELETE_LOGIN_PROFILE;
-}
-impl DeleteLoginProfileRequest<rboto::ServiceClient> {
-    /// Sends the `DeleteLoginProfile` request.
-    pub async fn send(self) -> Result<(), super::Error> {
-        let client = self._client.clone();
-        client.call(self).await
-    }
-}
-impl<C> rboto::OperationInput for DeleteOpenIdConnectProviderRequest<C> {
-    type Output = ();
-    type Error = super::error::Exception;
-    const OPERATION: &'static rboto::schema::Operation = &super::schema::ops::DELETE_OPEN_ID_CONNECT_PROVIDER;
-}
-impl DeleteOpenIdConnectProviderRequest<rboto::ServiceClient> {
-    /// Sends the `DeleteOpenIDConnectProvider` request.
-    pub async fn send(self) -> Result<(), super::Error> {
-        let client = self._client.clone();
-        client.call(self).await
-    }
-}
-impl<C> rboto::OperationInput for DeletePolicyRequest<C> {
-    type Output = ();
-    type Error = super::error::Exception;
-    const OPERATION: &'static rboto::schema::Operation = &super::schema::ops::DELETE_POLICY;
-}
-impl DeletePolicyRequest<rboto::ServiceClient> {
-    /// Sends the `DeletePolicy` request.
-    pub async fn send(self) -> Result<(), super::Error> {
-        let client = self._client.clone();
-        client.call(self).await
-    }
-}
-impl<C> rboto::OperationInput for DeletePolicyVersionRequest<C> {
-    type Output = ();
-    type Error = super::error::Exception;
-    const OPERATION: &'static rboto::schema::Operation = &super::schema::ops::DELETE_POLICY_VERSION;
-}
-impl DeletePolicyVersionRequest<rboto::ServiceClient> {
-    /// Sends the `DeletePolicyVersion` request.
-    pub async fn send(self) -> Result<(), super::Error> {
-        let client = self._client.clone();
-        client.call(self).await
-    }
-}
-impl<C> rboto::OperationInput for DeleteRoleRequest<C> {
-    type Output = ();
-    type Error = super::error::Exception;
-    const OPERATION: &'static rboto::schema::Operation = &super::schema::ops::DELETE_ROLE;
-}
-impl DeleteRoleRequest<rboto::ServiceClient> {
-    /// Sends the `DeleteRole` request.
-    pub async fn send(self) -> Result<(), super::Error> {
-        let client = self._client.clone();
-        client.call(self).await
-    }
-}
-impl<C> rboto::OperationInput for DeleteRolePermissionsBoundaryRequest<C> {
-    type Output = ();
-    type Error = super::error::Exception;
-    const OPERATION: &'static rboto::schema::Operation = &super::schema::ops::DELETE_ROLE_PERMISSIONS_BOUNDARY;
-}
-impl DeleteRolePermissionsBoundaryRequest<rboto::ServiceClient> {
-    /// Sends the `DeleteRolePermissionsBoundary` request.
-    pub async fn send(self) -> Result<(), super::Error> {
-        let client = self._client.clone();
-        client.call(self).await
-    }
-}
-impl<C> rboto::OperationInput for DeleteRolePolicyRequest<C> {
-    type Output = ();
-    type Error = super::error::Exception;
-    const OPERATION: &'static rboto::schema::Operation = &super::schema::ops::DELETE_ROLE_POLICY;
-}
-impl DeleteRolePolicyRequest<rboto::ServiceClient> {
-    /// Sends the `DeleteRolePolicy` request.
-    pub async fn send(self) -> Result<(), super::Error> {
-        let client = self._client.clone();
-        client.call(self).await
-    }
-}
-impl<C> rboto::OperationInput for DeleteSamlProviderRequest<C> {
-    type Output = ();
-    type Error = super::error::Exception;
-    const OPERATION: &'static rboto::schema::Operation = &super::schema::ops::DELETE_SAML_PROVIDER;
-}
-impl DeleteSamlProviderRequest<rboto::ServiceClient> {
-    /// Sends the `DeleteSAMLProvider` request.
-    pub async fn send(self) -> Result<(), super::Error> {
-        let client = self._client.clone();
-        client.call(self).await
-    }
-}
-impl<C> rboto::OperationInput for DeleteSshPublicKeyRequest<C> {
-    type Output = ();
-    type Error = super::error::Exception;
-    const OPERATION: &'static rboto::schema::Operation = &super::schema::ops::DELETE_SSH_PUBLIC_KEY;
-}
-impl DeleteSshPublicKeyRequest<rboto::ServiceClient> {
-    /// Sends the `DeleteSSHPublicKey` request.
-    pub async fn send(self) -> Result<(), super::Error> {
-        let client = self._client.clone();
-        client.call(self).await
-    }
-}
-impl<C> rboto::OperationInput for DeleteServerCertificateRequest<C> {
-    type Output = ();
-    type Error = super::error::Exception;
-    const OPERATION: &'static rboto::schema::Operation = &super::schema::ops::DELETE_SERVER_CERTIFICATE;
-}
-impl DeleteServerCertificateRequest<rboto::ServiceClient> {
-    /// Sends the `DeleteServerCertificate` request.
-    pub async fn send(self) -> Result<(), super::Error> {
-        let client = self._client.clone();
-        client.call(self).await
-    }
-}
-impl<C> rboto::OperationInput for DeleteServiceLinkedRoleRequest<C> {
-    type Output = DeleteServiceLinkedRoleResponse;
-    type Error = super::error::Exception;
-    const OPERATION: &'static rboto::schema::Operation = &super::schema::ops::DELETE_SERVICE_LINKED_ROLE;
-}
-impl DeleteServiceLinkedRoleRequest<rboto::ServiceClient> {
-    /// Sends the `DeleteServiceLinkedRole` request.
-    pub async fn send(self) -> Result<DeleteServiceLinkedRoleResponse, super::Error> {
-        let client = self._client.clone();
-        client.call(self).await
-    }
-}
-impl<C> rboto::OperationInput for DeleteServiceSpecificCredentialRequest<C> {
-    type Output = ();
-    type Error = super::error::Exception;
-    const OPERATION: &'static rboto::schema::Operation = &super::schema::ops::DELETE_SERVICE_SPECIFIC_CREDENTIAL;
-}
-impl DeleteServiceSpecificCredentialRequest<rboto::ServiceClient> {
-    /// Sends the `DeleteServiceSpecificCredential` request.
-    pub async fn send(self) -> Result<(), super::Error> {
-        let client = self._client.clone();
-        client.call(self).await
-    }
-}
-impl<C> rboto::OperationInput for DeleteSigningCertificateRequest<C> {
-    type Output = ();
-    type Error = super::error::Exception;
-    const OPERATION: &'static rboto::schema::Operation = &super::schema::ops::DELETE_SIGNING_CERTIFICATE;
-}
-impl DeleteSigningCertificateRequest<rboto::ServiceClient> {
-    /// Sends the `DeleteSigningCertificate` request.
-    pub async fn send(self) -> Result<(), super::Error> {
-        let client = self._client.clone();
-        client.call(self).await
-    }
-}
-impl<C> rboto::OperationInput for DeleteUserRequest<C> {
-    type Output = ();
-    type Error = super::error::Exception;
-    const OPERATION: &'static rboto::schema::Operation = &super::schema::ops::DELETE_USER;
-}
-impl DeleteUserRequest<rboto::ServiceClient> {
-    /// Sends the `DeleteUser` request.
-    pub async fn send(self) -> Result<(), super::Error> {
-        let client = self._client.clone();
-        client.call(self).await
-    }
-}
-impl<C> rboto::OperationInput for DeleteUserPermissionsBoundaryRequest<C> {
-    type Output = ();
-    type Error = super::error::Exception;
-    const OPERATION: &'static rboto::schema::Operation = &super::schema::ops::DELETE_USER_PERMISSIONS_BOUNDARY;
-}
-impl DeleteUserPermissionsBoundaryRequest<rboto::ServiceClient> {
-    /// Sends the `DeleteUserPermissionsBoundary` request.
-    pub async fn send(self) -> Result<(), super::Error> {
-        let client = self._client.clone();
-        client.call(self).await
-    }
-}
-impl<C> rboto::OperationInput for DeleteUserPolicyRequest<C> {
-    type Output = ();
-    type Error = super::error::Exception;
-    const OPERATION: &'static rboto::schema::Operation = &super::schema::ops::DELETE_USER_POLICY;
-}
-impl DeleteUserPolicyRequest<rboto::ServiceClient> {
-    /// Sends the `DeleteUserPolicy` request.
-    pub async fn send(self) -> Result<(), super::Error> {
-        let client = self._client.clone();
-        client.call(self).await
-    }
-}
-impl<C> rboto::OperationInput for DeleteVirtualMfaDeviceRequest<C> {
-    type Output = ();
-    type Error = super::error::Exception;
-    const OPERATION: &'static rboto::schema::Operation = &super::schema::ops::DELETE_VIRTUAL_MFA_DEVICE;
-}
-impl DeleteVirtualMfaDeviceRequest<rboto::ServiceClient> {
-    /// Sends the `DeleteVirtualMFADevice` request.
-    pub async fn send(self) -> Result<(), super::Error> {
-        let client = self._client.clone();
-        client.call(self).await
-    }
-}
-impl<C> rboto::OperationInput for DetachGroupPolicyRequest<C> {
-    type Output = ();
-    type Error = super::error::Exception;
-    const OPERATION: &'static rboto::schema::Operation = &super::schema::ops::DETACH_GROUP_POLICY;
-}
-impl DetachGroupPolicyRequest<rboto::ServiceClient> {
-    /// Sends the `DetachGroupPolicy` request.
-    pub async fn send(self) -> Result<(), super::Error> {
-        let client = self._client.clone();
-        client.call(self).await
-    }
-}
-impl<C> rboto::OperationInput for DetachRolePolicyRequest<C> {
-    type Output = ();
-    type Error = super::error::Exception;
-    const OPERATION: &'static rboto::schema::Operation = &super::schema::ops::DETACH_ROLE_POLICY;
-}
-impl DetachRolePolicyRequest<rboto::ServiceClient> {
-    /// Sends the `DetachRolePolicy` request.
-    pub async fn send(self) -> Result<(), super::Error> {
-        let client = self._client.clone();
-        client.call(self).await
-    }
-}
-impl<C> rboto::OperationInput for DetachUserPolicyRequest<C> {
-    type Output = ();
-    type Error = super::error::Exception;
-    const OPERATION: &'static rboto::schema::Operation = &super::schema::ops::DETACH_USER_POLICY;
-}
-impl DetachUserPolicyRequest<rboto::ServiceClient> {
-    /// Sends the `DetachUserPolicy` request.
-    pub async fn send(self) -> Result<(), super::Error> {
-        let client = self._client.clone();
-        client.call(self).await
-    }
-}
-impl<C> rboto::OperationInput
-for DisableOrganizationsRootCredentialsManagementRequest<C> {
-    type Output = DisableOrganizationsRootCredentialsManagementResponse;
-    type Error = super::error::Exception;
-    const OPERATION: &'static rboto::schema::Operation = &super::schema::ops::DISABLE_ORGANIZATIONS_ROOT_CREDENTIALS_MANAGEMENT;
-}
-impl DisableOrganizationsRootCredentialsManagementRequest<rboto::ServiceClient> {
-    /// Sends the `DisableOrganizationsRootCredentialsManagement` request.
-    pub async fn send(
-        self,
-    ) -> Result<DisableOrganizationsRootCredentialsManagementResponse, super::Error> {
-        let client = self._client.clone();
-        client.call(self).await
-    }
-}
-impl<C> rboto::OperationInput for DisableOrganizationsRootSessionsRequest<C> {
-    type Output = DisableOrganizationsRootSessionsResponse;
-    type Error = super::error::Exception;
-    const OPERATION: &'static rboto::schema::Operation = &super::schema::ops::DISABLE_ORGANIZATIONS_ROOT_SESSIONS;
-}
-impl DisableOrganizationsRootSessionsRequest<rboto::ServiceClient> {
-    /// Sends the `DisableOrganizationsRootSessions` request.
-    pub async fn send(
-        self,
-    ) -> Result<DisableOrganizationsRootSessionsResponse, super::Error> {
-        let client = self._client.clone();
-        client.call(self).await
-    }
-}
-impl<C> rboto::OperationInput for DisableOutboundWebIdentityFederationInput<C> {
-    type Output = ();
-    type Error = super::error::Exception;
-    const OPERATION: &'static rboto::schema::Operation = &super::schema::ops::DISABLE_OUTBOUND_WEB_IDENTITY_FEDERATION;
-}
-impl DisableOutboundWebIdentityFederationInput<rboto::ServiceClient> {
-    /// Sends the `DisableOutboundWebIdentityFederation` request.
-    pub async fn send(self) -> Result<(), super::Error> {
-        let client = self._client.clone();
-        client.call(self).await
-    }
-}
-impl<C> rboto::OperationInput for EnableMfaDeviceRequest<C> {
-    type Output = ();
-    type Error = super::error::Exception;
-    const OPERATION: &'static rboto::schema::Operation = &super::schema::ops::ENABLE_MFA_DEVICE;
-}
-impl EnableMfaDeviceRequest<rboto::ServiceClient> {
-    /// Sends the `EnableMFADevice` request.
-    pub async fn send(self) -> Result<(), super::Error> {
-        let client = self._client.clone();
-        client.call(self).await
-    }
-}
-impl<C> rboto::OperationInput
-for EnableOrganizationsRootCredentialsManagementRequest<C> {
-    type Output = EnableOrganizationsRootCredentialsManagementResponse;
-    type Error = super::error::Exception;
-    const OPERATION: &'static rboto::schema::Operation = &super::schema::ops::ENABLE_ORGANIZATIONS_ROOT_CREDENTIALS_MANAGEMENT;
-}
-impl EnableOrganizationsRootCredentialsManagementRequest<rboto::ServiceClient> {
-    /// Sends the `EnableOrganizationsRootCredentialsManagement` request.
-    pub async fn send(
-        self,
-    ) -> Result<EnableOrganizationsRootCredentialsManagementResponse, super::Error> {
-        let client = self._client.clone();
-        client.call(self).await
-    }
-}
-impl<C> rboto::OperationInput for EnableOrganizationsRootSessionsRequest<C> {
-    type Output = EnableOrganizationsRootSessionsResponse;
-    type Error = super::error::Exception;
-    const OPERATION: &'static rboto::schema::Operation = &super::schema::ops::ENABLE_ORGANIZATIONS_ROOT_SESSIONS;
-}
-impl EnableOrganizationsRootSessionsRequest<rboto::ServiceClient> {
-    /// Sends the `EnableOrganizationsRootSessions` request.
-    pub async fn send(
-        self,
-    ) -> Result<EnableOrganizationsRootSessionsResponse, super::Error> {
-        let client = self._client.clone();
-        client.call(self).await
-    }
-}
-impl<C> rboto::OperationInput for EnableOutboundWebIdentityFederationInput<C> {
-    type Output = EnableOutboundWebIdentityFederationResponse;
-    type Error = super::error::Exception;
-    const OPERATION: &'static rboto::schema::Operation = &super::schema::ops::ENABLE_OUTBOUND_WEB_IDENTITY_FEDERATION;
-}
-impl EnableOutboundWebIdentityFederationInput<rboto::ServiceClient> {
-    /// Sends the `EnableOutboundWebIdentityFederation` request.
-    pub async fn send(
-        self,
-    ) -> Result<EnableOutboundWebIdentityFederationResponse, super::Error> {
-        let client = self._client.clone();
-        client.call(self).await
-    }
-}
-impl<C> rboto::OperationInput for GenerateCredentialReportInput<C> {
-    type Output = GenerateCredentialReportResponse;
-    type Error = super::error::Exception;
-    const OPERATION: &'static rboto::schema::Operation = &super::schema::ops::GENERATE_CREDENTIAL_REPORT;
-}
-impl GenerateCredentialReportInput<rboto::ServiceClient> {
-    /// Sends the `GenerateCredentialReport` request.
-    pub async fn send(self) -> Result<GenerateCredentialReportResponse, super::Error> {
-        let client = self._client.clone();
-        client.call(self).await
-    }
-}
-impl<C> rboto::OperationInput for GenerateOrganizationsAccessReportRequest<C> {
-    type Output = GenerateOrganizationsAccessReportResponse;
-    type Error = super::error::Exception;
-    const OPERATION: &'static rboto::schema::Operation = &super::schema::ops::GENERATE_ORGANIZATIONS_ACCESS_REPORT;
-}
-impl GenerateOrganizationsAccessReportRequest<rboto::ServiceClient> {
-    /// Sends the `GenerateOrganizationsAccessReport` request.
-    pub async fn send(
-        self,
-    ) -> Result<GenerateOrganizationsAccessReportResponse, super::Error> {
-        let client = self._client.clone();
-        client.call(self).await
-    }
-}
-impl<C> rboto::OperationInput for GenerateServiceLastAccessedDetailsRequest<C> {
-    type Output = GenerateServiceLastAccessedDetailsResponse;
-    type Error = super::error::Exception;
-    const OPERATION: &'static rboto::schema::Operation = &super::schema::ops::GENERATE_SERVICE_LAST_ACCESSED_DETAILS;
-}
-impl GenerateServiceLastAccessedDetailsRequest<rboto::ServiceClient> {
-    /// Sends the `GenerateServiceLastAccessedDetails` request.
-    pub async fn send(
-        self,
-    ) -> Result<GenerateServiceLastAccessedDetailsResponse, super::Error> {
-        let client = self._client.clone();
-        client.call(self).await
-    }
-}
-impl<C> rboto::OperationInput for GetAccessKeyLastUsedRequest<C> {
-    type Output = GetAccessKeyLastUsedResponse;
-    type Error = super::error::Exception;
-    const OPERATION: &'static rboto::schema::Operation = &super::schema::ops::GET_ACCESS_KEY_LAST_USED;
-}
-impl GetAccessKeyLastUsedRequest<rboto::ServiceClient> {
-    /// Sends the `GetAccessKeyLastUsed` request.
-    pub async fn send(self) -> Result<GetAccessKeyLastUsedResponse, super::Error> {
-        let client = self._client.clone();
-        client.call(self).await
-    }
-}
-impl<C> rboto::OperationInput for GetAccountAuthorizationDetailsRequest<C> {
-    type Output = GetAccountAuthorizationDetailsResponse;
-    type Error = super::error::Exception;
-    const OPERATION: &'static rboto::schema::Operation = &super::schema::ops::GET_ACCOUNT_AUTHORIZATION_DETAILS;
-}
-impl GetAccountAuthorizationDetailsRequest<rboto::ServiceClient> {
-    /// Sends the `GetAccountAuthorizationDetails` request.
-    pub async fn send(
-        self,
-    ) -> Result<GetAccountAuthorizationDetailsResponse, super::Error> {
-        let client = self._client.clone();
-        client.call(self).await
-    }
-}
-impl<C> rboto::OperationInput for GetAccountPasswordPolicyInput<C> {
-    type Output = GetAccountPasswordPolicyResponse;
-    type Error = super::error::Exception;
-    const OPERATION: &'static rboto::schema::Operation = &super::schema::ops::GET_ACCOUNT_PASSWORD_POLICY;
-}
-impl GetAccountPasswordPolicyInput<rboto::ServiceClient> {
-    /// Sends the `GetAccountPasswordPolicy` request.
-    pub async fn send(self) -> Result<GetAccountPasswordPolicyResponse, super::Error> {
-        let client = self._client.clone();
-        client.call(self).await
-    }
-}
-impl<C> rboto::OperationInput for GetAccountPropertiesRequest<C> {
-    type Output = GetAccountPropertiesResponse;
-    type Error = super::error::Exception;
-    const OPERATION: &'static rboto::schema::Operation = &super::schema::ops::GET_ACCOUNT_PROPERTIES;
-}
-impl GetAccountPropertiesRequest<rboto::ServiceClient> {
-    /// Sends the `GetAccountProperties` request.
-    pub async fn send(self) -> Result<GetAccountPropertiesResponse, super::Error> {
-        let client = self._client.clone();
-        client.call(self).await
-    }
-}
-impl<C> rboto::OperationInput for GetAccountSummaryInput<C> {
-    type Output = GetAccountSummaryResponse;
-    type Error = super::error::Exception;
-    const OPERATION: &'static rboto::schema::Operation = &super::schema::ops::GET_ACCOUNT_SUMMARY;
-}
-impl GetAccountSummaryInput<rboto::ServiceClient> {
-    /// Sends the `GetAccountSummary` request.
-    pub async fn send(self) -> Result<GetAccountSummaryResponse, super::Error> {
-        let client = self._client.clone();
-        client.call(self).await
-    }
-}
-impl<C> rboto::OperationInput for GetContextKeysForCustomPolicyRequest<C> {
-    type Output = GetContextKeysForPolicyResponse;
-    type Error = super::error::Exception;
-    const OPERATION: &'static rboto::schema::Operation = &super::schema::ops::GET_CONTEXT_KEYS_FOR_CUSTOM_POLICY;
-}
-impl GetContextKeysForCustomPolicyRequest<rboto::ServiceClient> {
-    /// Sends the `GetContextKeysForCustomPolicy` request.
-    pub async fn send(self) -> Result<GetContextKeysForPolicyResponse, super::Error> {
-        let client = self._client.clone();
-        client.call(self).await
-    }
-}
-impl<C> rboto::OperationInput for GetContextKeysForPrincipalPolicyRequest<C> {
-    type Output = GetContextKeysForPolicyResponse;
-    type Error = super::error::Exception;
-    const OPERATION: &'static rboto::schema::Operation = &super::schema::ops::GET_CONTEXT_KEYS_FOR_PRINCIPAL_POLICY;
-}
-impl GetContextKeysForPrincipalPolicyRequest<rboto::ServiceClient> {
-    /// Sends the `GetContextKeysForPrincipalPolicy` request.
-    pub async fn send(self) -> Result<GetContextKeysForPolicyResponse, super::Error> {
-        let client = self._client.clone();
-        client.call(self).await
-    }
-}
-impl<C> rboto::OperationInput for GetCredentialReportInput<C> {
-    type Output = GetCredentialReportResponse;
-    type Error = super::error::Exception;
-    const OPERATION: &'static rboto::schema::Operation = &super::schema::ops::GET_CREDENTIAL_REPORT;
-}
-impl GetCredentialReportInput<rboto::ServiceClient> {
-    /// Sends the `GetCredentialReport` request.
-    pub async fn send(self) -> Result<GetCredentialReportResponse, super::Error> {
-        let client = self._client.clone();
-        client.call(self).await
-    }
-}
-impl<C> rboto::OperationInput for GetDelegationRequestRequest<C> {
-    type Output = GetDelegationRequestResponse;
-    type Error = super::error::Exception;
-    const OPERATION: &'static rboto::schema::Operation = &super::schema::ops::GET_DELEGATION_REQUEST;
-}
-impl GetDelegationRequestRequest<rboto::ServiceClient> {
-    /// Sends the `GetDelegationRequest` request.
-    pub async fn send(self) -> Result<GetDelegationRequestResponse, super::Error> {
-        let client = self._client.clone();
-        client.call(self).await
-    }
-}
-impl<C> rboto::OperationInput for GetGroupRequest<C> {
-    type Output = GetGroupResponse;
-    type Error = super::error::Exception;
-    const OPERATION: &'static rboto::schema::Operation = &super::schema::ops::GET_GROUP;
-}
-impl GetGroupRequest<rboto::ServiceClient> {
-    /// Sends the `GetGroup` request.
-    pub async fn send(self) -> Result<GetGroupResponse, super::Error> {
-        let client = self._client.clone();
-        client.call(self).await
-    }
-}
-impl<C> rboto::OperationInput for GetGroupPolicyRequest<C> {
-    type Output = GetGroupPolicyResponse;
-    type Error = super::error::Exception;
-    const OPERATION: &'static rboto::schema::Operation = &super::schema::ops::GET_GROUP_POLICY;
-}
-impl GetGroupPolicyRequest<rboto::ServiceClient> {
-    /// Sends the `GetGroupPolicy` request.
-    pub async fn send(self) -> Result<GetGroupPolicyResponse, super::Error> {
-        let client = self._client.clone();
-        client.call(self).await
-    }
-}
-impl<C> rboto::OperationInput for GetHumanReadableSummaryRequest<C> {
-    type Output = GetHumanReadableSummaryResponse;
-    type Error = super::error::Exception;
-    const OPERATION: &'static rboto::schema::Operation = &super::schema::ops::GET_HUMAN_READABLE_SUMMARY;
-}
-impl GetHumanReadableSummaryRequest<rboto::ServiceClient> {
-    /// Sends the `GetHumanReadableSummary` request.
-    pub async fn send(self) -> Result<GetHumanReadableSummaryResponse, super::Error> {
-        let client = self._client.clone();
-        client.call(self).await
-    }
-}
-impl<C> rboto::OperationInput for GetInstanceProfileRequest<C> {
-    type Output = GetInstanceProfileResponse;
-    type Error = super::error::Exception;
-    const OPERATION: &'static rboto::schema::Operation = &super::schema::ops::GET_INSTANCE_PROFILE;
-}
-impl GetInstanceProfileRequest<rboto::ServiceClient> {
-    /// Sends the `GetInstanceProfile` request.
-    pub async fn send(self) -> Result<GetInstanceProfileResponse, super::Error> {
-        let client = self._client.clone();
-        client.call(self).await
-    }
-}
-impl<C> rboto::OperationInput for GetLoginProfileRequest<C> {
-    type Output = GetLoginProfileResponse;
-    type Error = super::error::Exception;
-    const OPERATION: &'static rboto::schema::Operation = &super::schema::ops::GET_LOGIN_PROFILE;
-}
-impl GetLoginProfileRequest<rboto::ServiceClient> {
-    /// Sends the `GetLoginProfile` request.
-    pub async fn send(self) -> Result<GetLoginProfileResponse, super::Error> {
-        let client = self._client.clone();
-        client.call(self).await
-    }
-}
-impl<C> rboto::OperationInput for GetMfaDeviceRequest<C> {
-    type Output = GetMfaDeviceResponse;
-    type Error = super::error::Exception;
-    const OPERATION: &'static rboto::schema::Operation = &super::schema::ops::GET_MFA_DEVICE;
-}
-impl GetMfaDeviceRequest<rboto::ServiceClient> {
-    /// Sends the `GetMFADevice` request.
-    pub async fn send(self) -> Result<GetMfaDeviceResponse, super::Error> {
-        let client = self._client.clone();
-        client.call(self).await
-    }
-}
-impl<C> rboto::OperationInput for GetOpenIdConnectProviderRequest<C> {
-    type Output = GetOpenIdConnectProviderResponse;
-    type Error = super::error::Exception;
-    const OPERATION: &'static rboto::schema::Operation = &super::schema::ops::GET_OPEN_ID_CONNECT_PROVIDER;
-}
-impl GetOpenIdConnectProviderRequest<rboto::ServiceClient> {
-    /// Sends the `GetOpenIDConnectProvider` request.
-    pub async fn send(self) -> Result<GetOpenIdConnectProviderResponse, super::Error> {
-        let client = self._client.clone();
-        client.call(self).await
-    }
-}
-impl<C> rboto::OperationInput for GetOrganizationsAccessReportRequest<C> {
-    type Output = GetOrganizationsAccessReportResponse;
-    type Error = super::error::Exception;
-    const OPERATION: &'static rboto::schema::Operation = &super::schema::ops::GET_ORGANIZATIONS_ACCESS_REPORT;
-}
-impl GetOrganizationsAccessReportRequest<rboto::ServiceClient> {
-    /// Sends the `GetOrganizationsAccessReport` request.
-    pub async fn send(
-        self,
-    ) -> Result<GetOrganizationsAccessReportResponse, super::Error> {
-        let client = self._client.clone();
-        client.call(self).await
-    }
-}
-impl<C> rboto::OperationInput for GetOutboundWebIdentityFederationInfoInput<C> {
-    type Output = GetOutboundWebIdentityFederationInfoResponse;
-    type Error = super::error::Exception;
-    const OPERATION: &'static rboto::schema::Operation = &super::schema::ops::GET_OUTBOUND_WEB_IDENTITY_FEDERATION_INFO;
-}
-impl GetOutboundWebIdentityFederationInfoInput<rboto::ServiceClient> {
-    /// Sends the `GetOutboundWebIdentityFederationInfo` request.
-    pub async fn send(
-        self,
-    ) -> Result<GetOutboundWebIdentityFederationInfoResponse, super::Error> {
-        let client = self._client.clone();
-        client.call(self).await
-    }
-}
-impl<C> rboto::OperationInput for GetPolicyRequest<C> {
-    type Output = GetPolicyResponse;
-    type Error = super::error::Exception;
-    const OPERATION: &'static rboto::schema::Operation = &super::schema::ops::GET_POLICY;
-}
-impl GetPolicyRequest<rboto::ServiceClient> {
-    /// Sends the `GetPolicy` request.
-    pub async fn send(self) -> Result<GetPolicyResponse, super::Error> {
-        let client = self._client.clone();
-        client.call(self).await
-    }
-}
-impl<C> rboto::OperationInput for GetPolicyVersionRequest<C> {
-    type Output = GetPolicyVersionResponse;
-    type Error = super::error::Exception;
-    const OPERATION: &'static rboto::schema::Operation = &super::schema::ops::GET_POLICY_VERSION;
-}
-impl GetPolicyVersionRequest<rboto::ServiceClient> {
-    /// Sends the `GetPolicyVersion` request.
-    pub async fn send(self) -> Result<GetPolicyVersionResponse, super::Error> {
-        let client = self._client.clone();
-        client.call(self).await
-    }
-}
-impl<C> rboto::OperationInput for GetRoleRequest<C> {
-    type Output = GetRoleResponse;
-    type Error = super::error::Exception;
-    const OPERATION: &'static rboto::schema::Operation = &super::schema::ops::GET_ROLE;
-}
-impl GetRoleRequest<rboto::ServiceClient> {
-    /// Sends the `GetRole` request.
-    pub async fn send(self) -> Result<GetRoleResponse, super::Error> {
-        let client = self._client.clone();
-        client.call(self).await
-    }
-}
-impl<C> rboto::OperationInput for GetRolePolicyRequest<C> {
-    type Output = GetRolePolicyResponse;
-    type Error = super::error::Exception;
-    const OPERATION: &'static rboto::schema::Operation = &super::schema::ops::GET_ROLE_POLICY;
-}
-impl GetRolePolicyRequest<rboto::ServiceClient> {
-    /// Sends the `GetRolePolicy` request.
-    pub async fn send(self) -> Result<GetRolePolicyResponse, super::Error> {
-        let client = self._client.clone();
-        client.call(self).await
-    }
-}
-impl<C> rboto::OperationInput for GetRoleTemplateVersionRequest<C> {
-    type Output = GetRoleTemplateVersionResponse;
-    type Error = super::error::Exception;
-    const OPERATION: &'static rboto::schema::Operation = &super::schema::ops::GET_ROLE_TEMPLATE_VERSION;
-}
-impl GetRoleTemplateVersionRequest<rboto::ServiceClient> {
-    /// Sends the `GetRoleTemplateVersion` request.
-    pub async fn send(self) -> Result<GetRoleTemplateVersionResponse, super::Error> {
-        let client = self._client.clone();
-        client.call(self).await
-    }
-}
-impl<C> rboto::OperationInput for GetSamlProviderRequest<C> {
-    type Output = GetSamlProviderResponse;
-    type Error = super::error::Exception;
-    const OPERATION: &'static rboto::schema::Operation = &super::schema::ops::GET_SAML_PROVIDER;
-}
-impl GetSamlProviderRequest<rboto::ServiceClient> {
-    /// Sends the `GetSAMLProvider` request.
-    pub async fn send(self) -> Result<GetSamlProviderResponse, super::Error> {
-        let client = self._client.clone();
-        client.call(self).await
-    }
-}
-impl<C> rboto::OperationInput for GetSshPublicKeyRequest<C> {
-    type Output = GetSshPublicKeyResponse;
-    type Error = super::error::Exception;
-    const OPERATION: &'static rboto::schema::Operation = &super::schema::ops::GET_SSH_PUBLIC_KEY;
-}
-impl GetSshPublicKeyRequest<rboto::ServiceClient> {
-    /// Sends the `GetSSHPublicKey` request.
-    pub async fn send(self) -> Result<GetSshPublicKeyResponse, super::Error> {
-        let client = self._client.clone();
-        client.call(self).await
-    }
-}
-impl<C> rboto::OperationInput for GetServerCertificateRequest<C> {
-    type Output = GetServerCertificateResponse;
-    type Error = super::error::Exception;
-    const OPERATION: &'static rboto::schema::Operation = &super::schema::ops::GET_SERVER_CERTIFICATE;
-}
-impl GetServerCertificateRequest<rboto::ServiceClient> {
-    /// Sends the `GetServerCertificate` request.
-    pub async fn send(self) -> Result<GetServerCertificateResponse, super::Error> {
-        let client = self._client.clone();
-        client.call(self).await
-    }
-}
-impl<C> rboto::OperationInput for GetServiceLastAccessedDetailsRequest<C> {
-    type Output = GetServiceLastAccessedDetailsResponse;
-    type Error = super::error::Exception;
-    const OPERATION: &'static rboto::schema::Operation = &super::schema::ops::GET_SERVICE_LAST_ACCESSED_DETAILS;
-}
-impl GetServiceLastAccessedDetailsRequest<rboto::ServiceClient> {
-    /// Sends the `GetServiceLastAccessedDetails` request.
-    pub async fn send(
-        self,
-    ) -> Result<GetServiceLastAccessedDetailsResponse, super::Error> {
-        let client = self._client.clone();
-        client.call(self).await
-    }
-}
-impl<C> rboto::OperationInput for GetServiceLastAccessedDetailsWithEntitiesRequest<C> {
-    type Output = GetServiceLastAccessedDetailsWithEntitiesResponse;
-    type Error = super::error::Exception;
-    const OPERATION: &'static rboto::schema::Operation = &super::schema::ops::GET_SERVICE_LAST_ACCESSED_DETAILS_WITH_ENTITIES;
-}
-impl GetServiceLastAccessedDetailsWithEntitiesRequest<rboto::ServiceClient> {
-    /// Sends the `GetServiceLastAccessedDetailsWithEntities` request.
-    pub async fn send(
-        self,
-    ) -> Result<GetServiceLastAccessedDetailsWithEntitiesResponse, super::Error> {
-        let client = self._client.clone();
-        client.call(self).await
-    }
-}
-impl<C> rboto::OperationInput for GetServiceLinkedRoleDeletionStatusRequest<C> {
-    type Output = GetServiceLinkedRoleDeletionStatusResponse;
-    type Error = super::error::Exception;
-    const OPERATION: &'static rboto::schema::Operation = &super::schema::ops::GET_SERVICE_LINKED_ROLE_DELETION_STATUS;
-}
-impl GetServiceLinkedRoleDeletionStatusRequest<rboto::ServiceClient> {
-    /// Sends the `GetServiceLinkedRoleDeletionStatus` request.
-    pub async fn send(
-        self,
-    ) -> Result<GetServiceLinkedRoleDeletionStatusResponse, super::Error> {
-        let client = self._client.clone();
-        client.call(self).await
-    }
-}
-impl<C> rboto::OperationInput for GetUserRequest<C> {
-    type Output = GetUserResponse;
-    type Error = super::error::Exception;
-    const OPERATION: &'static rboto::schema::Operation = &super::schema::ops::GET_USER;
-}
-impl GetUserRequest<rboto::ServiceClient> {
-    /// Sends the `GetUser` request.
-    pub async fn send(self) -> Result<GetUserResponse, super::Error> {
-        let client = self._client.clone();
-        client.call(self).await
-    }
-}
-impl<C> rboto::OperationInput for GetUserPolicyRequest<C> {
-    type Output = GetUserPolicyResponse;
-    type Error = super::error::Exception;
-    const OPERATION: &'static rboto::schema::Operation = &super::schema::ops::GET_USER_POLICY;
-}
-impl GetUserPolicyRequest<rboto::ServiceClient> {
-    /// Sends the `GetUserPolicy` request.
-    pub async fn send(self) -> Result<GetUserPolicyResponse, super::Error> {
-        let client = self._client.clone();
-        client.call(self).await
-    }
-}
-impl<C> rboto::OperationInput for ListAccessKeysRequest<C> {
-    type Output = ListAccessKeysResponse;
-    type Error = super::error::Exception;
-    const OPERATION: &'static rboto::schema::Operation = &super::schema::ops::LIST_ACCESS_KEYS;
-}
-impl ListAccessKeysRequest<rboto::ServiceClient> {
-    /// Sends the `ListAccessKeys` request.
-    pub async fn send(self) -> Result<ListAccessKeysResponse, super::Error> {
-        let client = self._client.clone();
-        client.call(self).await
-    }
-}
-impl<C> rboto::OperationInput for ListAccountAliasesRequest<C> {
-    type Output = ListAccountAliasesResponse;
-    type Error = super::error::Exception;
-    const OPERATION: &'static rboto::schema::Operation = &super::schema::ops::LIST_ACCOUNT_ALIASES;
-}
-impl ListAccountAliasesRequest<rboto::ServiceClient> {
-    /// Sends the `ListAccountAliases` request.
-    pub async fn send(self) -> Result<ListAccountAliasesResponse, super::Error> {
-        let client = self._client.clone();
-        client.call(self).await
-    }
-}
-impl<C> rboto::OperationInput for ListAttachedGroupPoliciesRequest<C> {
-    type Output = ListAttachedGroupPoliciesResponse;
-    type Error = super::error::Exception;
-    const OPERATION: &'static rboto::schema::Operation = &super::schema::ops::LIST_ATTACHED_GROUP_POLICIES;
-}
-impl ListAttachedGroupPoliciesRequest<rboto::ServiceClient> {
-    /// Sends the `ListAttachedGroupPolicies` request.
-    pub async fn send(self) -> Result<ListAttachedGroupPoliciesResponse, super::Error> {
-        let client = self._client.clone();
-        client.call(self).await
-    }
-}
-impl<C> rboto::OperationInput for ListAttachedRolePoliciesRequest<C> {
-    type Output = ListAttachedRolePoliciesResponse;
-    type Error = super::error::Exception;
-    const OPERATION: &'static rboto::schema::Operation = &super::schema::ops::LIST_ATTACHED_ROLE_POLICIES;
-}
-impl ListAttachedRolePoliciesRequest<rboto::ServiceClient> {
-    /// Sends the `ListAttachedRolePolicies` request.
-    pub async fn send(self) -> Result<ListAttachedRolePoliciesResponse, super::Error> {
-        let client = self._client.clone();
-        client.call(self).await
-    }
-}
-impl<C> rboto::OperationInput for ListAttachedUserPoliciesRequest<C> {
-    type Output = ListAttachedUserPoliciesResponse;
-    type Error = super::error::Exception;
-    const OPERATION: &'static rboto::schema::Operation = &super::schema::ops::LIST_ATTACHED_USER_POLICIES;
-}
-impl ListAttachedUserPoliciesRequest<rboto::ServiceClient> {
-    /// Sends the `ListAttachedUserPolicies` request.
-    pub async fn send(self) -> Result<ListAttachedUserPoliciesResponse, super::Error> {
-        let client = self._client.clone();
-        client.call(self).await
-    }
-}
-impl<C> rboto::OperationInput for ListDelegationRequestsRequest<C> {
-    type Output = ListDelegationRequestsResponse;
-    type Error = super::error::Exception;
-    const OPERATION: &'static rboto::schema::Operation = &super::schema::ops::LIST_DELEGATION_REQUESTS;
-}
-impl ListDelegationRequestsRequest<rboto::ServiceClient> {
-    /// Sends the `ListDelegationRequests` request.
-    pub async fn send(self) -> Result<ListDelegationRequestsResponse, super::Error> {
-        let client = self._client.clone();
-        client.call(self).await
-    }
-}
-impl<C> rboto::OperationInput for ListEntitiesForPolicyRequest<C> {
-    type Output = ListEntitiesForPolicyResponse;
-    type Error = super::error::Exception;
-    const OPERATION: &'static rboto::schema::Operation = &super::schema::ops::LIST_ENTITIES_FOR_POLICY;
-}
-impl ListEntitiesForPolicyRequest<rboto::ServiceClient> {
-    /// Sends the `ListEntitiesForPolicy` request.
-    pub async fn send(self) -> Result<ListEntitiesForPolicyResponse, super::Error> {
-        let client = self._client.clone();
-        client.call(self).await
-    }
-}
-impl<C> rboto::OperationInput for ListGroupPoliciesRequest<C> {
-    type Output = ListGroupPoliciesResponse;
-    type Error = super::error::Exception;
-    const OPERATION: &'static rboto::schema::Operation = &super::schema::ops::LIST_GROUP_POLICIES;
-}
-impl ListGroupPoliciesRequest<rboto::ServiceClient> {
-    /// Sends the `ListGroupPolicies` request.
-    pub async fn send(self) -> Result<ListGroupPoliciesResponse, super::Error> {
-        let client = self._client.clone();
-        client.call(self).await
-    }
-}
-impl<C> rboto::OperationInput for ListGroupsRequest<C> {
-    type Output = ListGroupsResponse;
-    type Error = super::error::Exception;
-    const OPERATION: &'static rboto::schema::Operation = &super::schema::ops::LIST_GROUPS;
-}
-impl ListGroupsRequest<rboto::ServiceClient> {
-    /// Sends the `ListGroups` request.
-    pub async fn send(self) -> Result<ListGroupsResponse, super::Error> {
-        let client = self._client.clone();
-        client.call(self).await
-    }
-}
-impl<C> rboto::OperationInput for ListGroupsForUserRequest<C> {
-    type Output = ListGroupsForUserResponse;
-    type Error = super::error::Exception;
-    const OPERATION: &'static rboto::schema::Operation = &super::schema::ops::LIST_GROUPS_FOR_USER;
-}
-impl ListGroupsForUserRequest<rboto::ServiceClient> {
-    /// Sends the `ListGroupsForUser` request.
-    pub async fn send(self) -> Result<ListGroupsForUserResponse, super::Error> {
-        let client = self._client.clone();
-        client.call(self).await
-    }
-}
-impl<C> rboto::OperationInput for ListInstanceProfileTagsRequest<C> {
-    type Output = ListInstanceProfileTagsResponse;
-    type Error = super::error::Exception;
-    const OPERATION: &'static rboto::schema::Operation = &super::schema::ops::LIST_INSTANCE_PROFILE_TAGS;
-}
-impl ListInstanceProfileTagsRequest<rboto::ServiceClient> {
-    /// Sends the `ListInstanceProfileTags` request.
-    pub async fn send(self) -> Result<ListInstanceProfileTagsResponse, super::Error> {
-        let client = self._client.clone();
-        client.call(self).await
-    }
-}
-impl<C> rboto::OperationInput for ListInstanceProfilesRequest<C> {
-    type Output = ListInstanceProfilesResponse;
-    type Error = super::error::Exception;
-    const OPERATION: &'static rboto::schema::Operation = &super::schema::ops::LIST_INSTANCE_PROFILES;
-}
-impl ListInstanceProfilesRequest<rboto::ServiceClient> {
-    /// Sends the `ListInstanceProfiles` request.
-    pub async fn send(self) -> Result<ListInstanceProfilesResponse, super::Error> {
-        let client = self._client.clone();
-        client.call(self).await
-    }
-}
-impl<C> rboto::OperationInput for ListInstanceProfilesForRoleRequest<C> {
-    type Output = ListInstanceProfilesForRoleResponse;
-    type Error = super::error::Exception;
-    const OPERATION: &'static rboto::schema::Operation = &super::schema::ops::LIST_INSTANCE_PROFILES_FOR_ROLE;
-}
-impl ListInstanceProfilesForRoleRequest<rboto::ServiceClient> {
-    /// Sends the `ListInstanceProfilesForRole` request.
-    pub async fn send(
-        self,
-    ) -> Result<ListInstanceProfilesForRoleResponse, super::Error> {
-        let client = self._client.clone();
-        client.call(self).await
-    }
-}
-impl<C> rboto::OperationInput for ListMfaDeviceTagsRequest<C> {
-    type Output = ListMfaDeviceTagsResponse;
-    type Error = super::error::Exception;
-    const OPERATION: &'static rboto::schema::Operation = &super::schema::ops::LIST_MFA_DEVICE_TAGS;
-}
-impl ListMfaDeviceTagsRequest<rboto::ServiceClient> {
-    /// Sends the `ListMFADeviceTags` request.
-    pub async fn send(self) -> Result<ListMfaDeviceTagsResponse, super::Error> {
-        let client = self._client.clone();
-        client.call(self).await
-    }
-}
-impl<C> rboto::OperationInput for ListMfaDevicesRequest<C> {
-    type Output = ListMfaDevicesResponse;
-    type Error = super::error::Exception;
-    const OPERATION: &'static rboto::schema::Operation = &super::schema::ops::LIST_MFA_DEVICES;
-}
-impl ListMfaDevicesRequest<rboto::ServiceClient> {
-    /// Sends the `ListMFADevices` request.
-    pub async fn send(self) -> Result<ListMfaDevicesResponse, super::Error> {
-        let client = self._client.clone();
-        client.call(self).await
-    }
-}
-impl<C> rboto::OperationInput for ListOpenIdConnectProviderTagsRequest<C> {
-    type Output = ListOpenIdConnectProviderTagsResponse;
-    type Error = super::error::Exception;
-    const OPERATION: &'static rboto::schema::Operation = &super::schema::ops::LIST_OPEN_ID_CONNECT_PROVIDER_TAGS;
-}
-impl ListOpenIdConnectProviderTagsRequest<rboto::ServiceClient> {
-    /// Sends the `ListOpenIDConnectProviderTags` request.
-    pub async fn send(
-        self,
-    ) -> Result<ListOpenIdConnectProviderTagsResponse, super::Error> {
-        let client = self._client.clone();
-        client.call(self).await
-    }
-}
-impl<C> rboto::OperationInput for ListOpenIdConnectProvidersRequest<C> {
-    type Output = ListOpenIdConnectProvidersResponse;
-    type Error = super::error::Exception;
-    const OPERATION: &'static rboto::schema::Operation = &super::schema::ops::LIST_OPEN_ID_CONNECT_PROVIDERS;
-}
-impl ListOpenIdConnectProvidersRequest<rboto::ServiceClient> {
-    /// Sends the `ListOpenIDConnectProviders` request.
-    pub async fn send(self) -> Result<ListOpenIdConnectProvidersResponse, super::Error> {
-        let client = self._client.clone();
-        client.call(self).await
-    }
-}
-impl<C> rboto::OperationInput for ListOrganizationsFeaturesRequest<C> {
-    type Output = ListOrganizationsFeaturesResponse;
-    type Error = super::error::Exception;
-    const OPERATION: &'static rboto::schema::Operation = &super::schema::ops::LIST_ORGANIZATIONS_FEATURES;
-}
-impl ListOrganizationsFeaturesRequest<rboto::ServiceClient> {
-    /// Sends the `ListOrganizationsFeatures` request.
-    pub async fn send(self) -> Result<ListOrganizationsFeaturesResponse, super::Error> {
-        let client = self._client.clone();
-        client.call(self).await
-    }
-}
-impl<C> rboto::OperationInput for ListPoliciesRequest<C> {
-    type Output = ListPoliciesResponse;
-    type Error = super::error::Exception;
-    const OPERATION: &'static rboto::schema::Operation = &super::schema::ops::LIST_POLICIES;
-}
-impl ListPoliciesRequest<rboto::ServiceClient> {
-    /// Sends the `ListPolicies` request.
-    pub async fn send(self) -> Result<ListPoliciesResponse, super::Error> {
-        let client = self._client.clone();
-        client.call(self).await
-    }
-}
-impl<C> rboto::OperationInput for ListPoliciesGrantingServiceAccessRequest<C> {
-    type Output = ListPoliciesGrantingServiceAccessResponse;
-    type Error = super::error::Exception;
-    const OPERATION: &'static rboto::schema::Operation = &super::schema::ops::LIST_POLICIES_GRANTING_SERVICE_ACCESS;
-}
-impl ListPoliciesGrantingServiceAccessRequest<rboto::ServiceClient> {
-    /// Sends the `ListPoliciesGrantingServiceAccess` request.
-    pub async fn send(
-        self,
-    ) -> Result<ListPoliciesGrantingServiceAccessResponse, super::Error> {
-        let client = self._client.clone();
-        client.call(self).await
-    }
-}
-impl<C> rboto::OperationInput for ListPolicyTagsRequest<C> {
-    type Output = ListPolicyTagsResponse;
-    type Error = super::error::Exception;
-    const OPERATION: &'static rboto::schema::Operation = &super::schema::ops::LIST_POLICY_TAGS;
-}
-impl ListPolicyTagsRequest<rboto::ServiceClient> {
-    /// Sends the `ListPolicyTags` request.
-    pub async fn send(self) -> Result<ListPolicyTagsResponse, super::Error> {
-        let client = self._client.clone();
-        client.call(self).await
-    }
-}
-impl<C> rboto::OperationInput for ListPolicyVersionsRequest<C> {
-    type Output = ListPolicyVersionsResponse;
-    type Error = super::error::Exception;
-    const OPERATION: &'static rboto::schema::Operation = &super::schema::ops::LIST_POLICY_VERSIONS;
-}
-impl ListPolicyVersionsRequest<rboto::ServiceClient> {
-    /// Sends the `ListPolicyVersions` request.
-    pub async fn send(self) -> Result<ListPolicyVersionsResponse, super::Error> {
-        let client = self._client.clone();
-        client.call(self).await
-    }
-}
-impl<C> rboto::OperationInput for ListRolePoliciesRequest<C> {
-    type Output = ListRolePoliciesResponse;
-    type Error = super::error::Exception;
-    const OPERATION: &'static rboto::schema::Operation = &super::schema::ops::LIST_ROLE_POLICIES;
-}
-impl ListRolePoliciesRequest<rboto::ServiceClient> {
-    /// Sends the `ListRolePolicies` request.
-    pub async fn send(self) -> Result<ListRolePoliciesResponse, super::Error> {
-        let client = self._client.clone();
-        client.call(self).await
-    }
-}
-impl<C> rboto::OperationInput for ListRoleTagsRequest<C> {
-    type Output = ListRoleTagsResponse;
-    type Error = super::error::Exception;
-    const OPERATION: &'static rboto::schema::Operation = &super::schema::ops::LIST_ROLE_TAGS;
-}
-impl ListRoleTagsRequest<rboto::ServiceClient> {
-    /// Sends the `ListRoleTags` request.
-    pub async fn send(self) -> Result<ListRoleTagsResponse, super::Error> {
-        let client = self._client.clone();
-        client.call(self).await
-    }
-}
-impl<C> rboto::OperationInput for ListRolesRequest<C> {
-    type Output = ListRolesResponse;
-    type Error = super::error::Exception;
-    const OPERATION: &'static rboto::schema::Operation = &super::schema::ops::LIST_ROLES;
-}
-impl ListRolesRequest<rboto::ServiceClient> {
-    /// Sends the `ListRoles` request.
-    pub async fn send(self) -> Result<ListRolesResponse, super::Error> {
-        let client = self._client.clone();
-        client.call(self).await
-    }
-}
-impl<C> rboto::OperationInput for ListSamlProviderTagsRequest<C> {
-    type Output = ListSamlProviderTagsResponse;
-    type Error = super::error::Exception;
-    const OPERATION: &'static rboto::schema::Operation = &super::schema::ops::LIST_SAML_PROVIDER_TAGS;
-}
-impl ListSamlProviderTagsRequest<rboto::ServiceClient> {
-    /// Sends the `ListSAMLProviderTags` request.
-    pub async fn send(self) -> Result<ListSamlProviderTagsResponse, super::Error> {
-        let client = self._client.clone();
-        client.call(self).await
-    }
-}
-impl<C> rboto::OperationInput for ListSamlProvidersRequest<C> {
-    type Output = ListSamlProvidersResponse;
-    type Error = super::error::Exception;
-    const OPERATION: &'static rboto::schema::Operation = &super::schema::ops::LIST_SAML_PROVIDERS;
-}
-impl ListSamlProvidersRequest<rboto::ServiceClient> {
-    /// Sends the `ListSAMLProviders` request.
-    pub async fn send(self) -> Result<ListSamlProvidersResponse, super::Error> {
-        let client = self._client.clone();
-        client.call(self).await
-    }
-}
-impl<C> rboto::OperationInput for ListSshPublicKeysRequest<C> {
-    type Output = ListSshPublicKeysResponse;
-    type Error = super::error::Exception;
-    const OPERATION: &'static rboto::schema::Operation = &super::schema::ops::LIST_SSH_PUBLIC_KEYS;
-}
-impl ListSshPublicKeysRequest<rboto::ServiceClient> {
-    /// Sends the `ListSSHPublicKeys` request.
-    pub async fn send(self) -> Result<ListSshPublicKeysResponse, super::Error> {
-        let client = self._client.clone();
-        client.call(self).await
-    }
-}
-impl<C> rboto::OperationInput for ListServerCertificateTagsRequest<C> {
-    type Output = ListServerCertificateTagsResponse;
-    type Error = super::error::Exception;
-    const OPERATION: &'static rboto::schema::Operation = &super::schema::ops::LIST_SERVER_CERTIFICATE_TAGS;
-}
-impl ListServerCertificateTagsRequest<rboto::ServiceClient> {
-    /// Sends the `ListServerCertificateTags` request.
-    pub async fn send(self) -> Result<ListServerCertificateTagsResponse, super::Error> {
-        let client = self._client.clone();
-        client.call(self).await
-    }
-}
-impl<C> rboto::OperationInput for ListServerCertificatesRequest<C> {
-    type Output = ListServerCertificatesResponse;
-    type Error = super::error::Exception;
-    const OPERATION: &'static rboto::schema::Operation = &super::schema::ops::LIST_SERVER_CERTIFICATES;
-}
-impl ListServerCertificatesRequest<rboto::ServiceClient> {
-    /// Sends the `ListServerCertificates` request.
-    pub async fn send(self) -> Result<ListServerCertificatesResponse, super::Error> {
-        let client = self._client.clone();
-        client.call(self).await
-    }
-}
-impl<C> rboto::OperationInput for ListServiceSpecificCredentialsRequest<C> {
-    type Output = ListServiceSpecificCredentialsResponse;
-    type Error = super::error::Exception;
-    const OPERATION: &'static rboto::schema::Operation = &super::schema::ops::LIST_SERVICE_SPECIFIC_CREDENTIALS;
-}
-impl ListServiceSpecificCredentialsRequest<rboto::ServiceClient> {
-    /// Sends the `ListServiceSpecificCredentials` request.
-    pub async fn send(
-        self,
-    ) -> Result<ListServiceSpecificCredentialsResponse, super::Error> {
-        let client = self._client.clone();
-        client.call(self).await
-    }
-}
-impl<C> rboto::OperationInput for ListSigningCertificatesRequest<C> {
-    type Output = ListSigningCertificatesResponse;
-    type Error = super::error::Exception;
-    const OPERATION: &'static rboto::schema::Operation = &super::schema::ops::LIST_SIGNING_CERTIFICATES;
-}
-impl ListSigningCertificatesRequest<rboto::ServiceClient> {
-    /// Sends the `ListSigningCertificates` request.
-    pub async fn send(self) -> Result<ListSigningCertificatesResponse, super::Error> {
-        let client = self._client.clone();
-        client.call(self).await
-    }
-}
-impl<C> rboto::OperationInput for ListUserPoliciesRequest<C> {
-    type Output = ListUserPoliciesResponse;
-    type Error = super::error::Exception;
-    const OPERATION: &'static rboto::schema::Operation = &super::schema::ops::LIST_USER_POLICIES;
-}
-impl ListUserPoliciesRequest<rboto::ServiceClient> {
-    /// Sends the `ListUserPolicies` request.
-    pub async fn send(self) -> Result<ListUserPoliciesResponse, super::Error> {
-        let client = self._client.clone();
-        client.call(self).await
-    }
-}
-impl<C> rboto::OperationInput for ListUserTagsRequest<C> {
-    type Output = ListUserTagsResponse;
-    type Error = super::error::Exception;
-    const OPERATION: &'static rboto::schema::Operation = &super::schema::ops::LIST_USER_TAGS;
-}
-impl ListUserTagsRequest<rboto::ServiceClient> {
-    /// Sends the `ListUserTags` request.
-    pub async fn send(self) -> Result<ListUserTagsResponse, super::Error> {
-        let client = self._client.clone();
-        client.call(self).await
-    }
-}
-impl<C> rboto::OperationInput for ListUsersRequest<C> {
-    type Output = ListUsersResponse;
-    type Error = super::error::Exception;
-    const OPERATION: &'static rboto::schema::Operation = &super::schema::ops::LIST_USERS;
-}
-impl ListUsersRequest<rboto::ServiceClient> {
-    /// Sends the `ListUsers` request.
-    pub async fn send(self) -> Result<ListUsersResponse, super::Error> {
-        let client = self._client.clone();
-        client.call(self).await
-    }
-}
-impl<C> rboto::OperationInput for ListVirtualMfaDevicesRequest<C> {
-    type Output = ListVirtualMfaDevicesResponse;
-    type Error = super::error::Exception;
-    const OPERATION: &'static rboto::schema::Operation = &super::schema::ops::LIST_VIRTUAL_MFA_DEVICES;
-}
-impl ListVirtualMfaDevicesRequest<rboto::ServiceClient> {
-    /// Sends the `ListVirtualMFADevices` request.
-    pub async fn send(self) -> Result<ListVirtualMfaDevicesResponse, super::Error> {
-        let client = self._client.clone();
-        client.call(self).await
-    }
-}
-impl<C> rboto::OperationInput for PutAccountPropertiesRequest<C> {
-    type Output = PutAccountPropertiesResponse;
-    type Error = super::error::Exception;
-    const OPERATION: &'static rboto::schema::Operation = &super::schema::ops::PUT_ACCOUNT_PROPERTIES;
-}
-impl PutAccountPropertiesRequest<rboto::ServiceClient> {
-    /// Sends the `PutAccountProperties` request.
-    pub async fn send(self) -> Result<PutAccountPropertiesResponse, super::Error> {
-        let client = self._client.clone();
-        client.call(self).await
-    }
-}
-impl<C> rboto::OperationInput for PutGroupPolicyRequest<C> {
-    type Output = ();
-    type Error = super::error::Exception;
-    const OPERATION: &'static rboto::schema::Operation = &super::schema::ops::PUT_GROUP_POLICY;
-}
-impl PutGroupPolicyRequest<rboto::ServiceClient> {
-    /// Sends the `PutGroupPolicy` request.
-    pub async fn send(self) -> Result<(), super::Error> {
-        let client = self._client.clone();
-        client.call(self).await
-    }
-}
-impl<C> rboto::OperationInput for PutRolePermissionsBoundaryRequest<C> {
-    type Output = ();
-    type Error = super::error::Exception;
-    const OPERATION: &'static rboto::schema::Operation = &super::schema::ops::PUT_ROLE_PERMISSIONS_BOUNDARY;
-}
-impl PutRolePermissionsBoundaryRequest<rboto::ServiceClient> {
-    /// Sends the `PutRolePermissionsBoundary` request.
-    pub async fn send(self) -> Result<(), super::Error> {
-        let client = self._client.clone();
-        client.call(self).await
-    }
-}
-impl<C> rboto::OperationInput for PutRolePolicyRequest<C> {
-    type Output = ();
-    type Error = super::error::Exception;
-    const OPERATION: &'static rboto::schema::Operation = &super::schema::ops::PUT_ROLE_POLICY;
-}
-impl PutRolePolicyRequest<rboto::ServiceClient> {
-    /// Sends the `PutRolePolicy` request.
-    pub async fn send(self) -> Result<(), super::Error> {
-        let client = self._client.clone();
-        client.call(self).await
-    }
-}
-impl<C> rboto::OperationInput for PutUserPermissionsBoundaryRequest<C> {
-    type Output = ();
-    type Error = super::error::Exception;
-    const OPERATION: &'static rboto::schema::Operation = &super::schema::ops::PUT_USER_PERMISSIONS_BOUNDARY;
-}
-impl PutUserPermissionsBoundaryRequest<rboto::ServiceClient> {
-    /// Sends the `PutUserPermissionsBoundary` request.
-    pub async fn send(self) -> Result<(), super::Error> {
-        let client = self._client.clone();
-        client.call(self).await
-    }
-}
-impl<C> rboto::OperationInput for PutUserPolicyRequest<C> {
-    type Output = ();
-    type Error = super::error::Exception;
-    const OPERATION: &'static rboto::schema::Operation = &super::schema::ops::PUT_USER_POLICY;
-}
-impl PutUserPolicyRequest<rboto::ServiceClient> {
-    /// Sends the `PutUserPolicy` request.
-    pub async fn send(self) -> Result<(), super::Error> {
-        let client = self._client.clone();
-        client.call(self).await
-    }
-}
-impl<C> rboto::OperationInput for RejectDelegationRequestRequest<C> {
-    type Output = ();
-    type Error = super::error::Exception;
-    const OPERATION: &'static rboto::schema::Operation = &super::schema::ops::REJECT_DELEGATION_REQUEST;
-}
-impl RejectDelegationRequestRequest<rboto::ServiceClient> {
-    /// Sends the `RejectDelegationRequest` request.
-    pub async fn send(self) -> Result<(), super::Error> {
-        let client = self._client.clone();
-        client.call(self).await
-    }
-}
-impl<C> rboto::OperationInput for RemoveClientIdFromOpenIdConnectProviderRequest<C> {
-    type Output = ();
-    type Error = super::error::Exception;
-    const OPERATION: &'static rboto::schema::Operation = &super::schema::ops::REMOVE_CLIENT_ID_FROM_OPEN_ID_CONNECT_PROVIDER;
-}
-impl RemoveClientIdFromOpenIdConnectProviderRequest<rboto::ServiceClient> {
-    /// Sends the `RemoveClientIDFromOpenIDConnectProvider` request.
-    pub async fn send(self) -> Result<(), super::Error> {
-        let client = self._client.clone();
-        client.call(self).await
-    }
-}
-impl<C> rboto::OperationInput for RemoveRoleFromInstanceProfileRequest<C> {
-    type Output = ();
-    type Error = super::error::Exception;
-    const OPERATION: &'static rboto::schema::Operation = &super::schema::ops::REMOVE_ROLE_FROM_INSTANCE_PROFILE;
-}
-impl RemoveRoleFromInstanceProfileRequest<rboto::ServiceClient> {
-    /// Sends the `RemoveRoleFromInstanceProfile` request.
-    pub async fn send(self) -> Result<(), super::Error> {
-        let client = self._client.clone();
-        client.call(self).await
-    }
-}
-impl<C> rboto::OperationInput for RemoveUserFromGroupRequest<C> {
-    type Output = ();
-    type Error = super::error::Exception;
-    const OPERATION: &'static rboto::schema::Operation = &super::schema::ops::REMOVE_USER_FROM_GROUP;
-}
-impl RemoveUserFromGroupRequest<rboto::ServiceClient> {
-    /// Sends the `RemoveUserFromGroup` request.
-    pub async fn send(self) -> Result<(), super::Error> {
-        let client = self._client.clone();
-        client.call(self).await
-    }
-}
-impl<C> rboto::OperationInput for ResetServiceSpecificCredentialRequest<C> {
-    type Output = ResetServiceSpecificCredentialResponse;
-    type Error = super::error::Exception;
-    const OPERATION: &'static rboto::schema::Operation = &super::schema::ops::RESET_SERVICE_SPECIFIC_CREDENTIAL;
-}
-impl ResetServiceSpecificCredentialRequest<rboto::ServiceClient> {
-    /// Sends the `ResetServiceSpecificCredential` request.
-    pub async fn send(
-        self,
-    ) -> Result<ResetServiceSpecificCredentialResponse, super::Error> {
-        let client = self._client.clone();
-        client.call(self).await
-    }
-}
-impl<C> rboto::OperationInput for ResyncMfaDeviceRequest<C> {
-    type Output = ();
-    type Error = super::error::Exception;
-    const OPERATION: &'static rboto::schema::Operation = &super::schema::ops::RESYNC_MFA_DEVICE;
-}
-impl ResyncMfaDeviceRequest<rboto::ServiceClient> {
-    /// Sends the `ResyncMFADevice` request.
-    pub async fn send(self) -> Result<(), super::Error> {
-        let client = self._client.clone();
-        client.call(self).await
-    }
-}
-impl<C> rboto::OperationInput for SendDelegationTokenRequest<C> {
-    type Output = ();
-    type Error = super::error::Exception;
-    const OPERATION: &'static rboto::schema::Operation = &super::schema::ops::SEND_DELEGATION_TOKEN;
-}
-impl SendDelegationTokenRequest<rboto::ServiceClient> {
-    /// Sends the `SendDelegationToken` request.
-    pub async fn send(self) -> Result<(), super::Error> {
-        let client = self._client.clone();
-        client.call(self).await
-    }
-}
-impl<C> rboto::OperationInput for SetDefaultPolicyVersionRequest<C> {
-    type Output = ();
-    type Error = super::error::Exception;
-    const OPERATION: &'static rboto::schema::Operation = &super::schema::ops::SET_DEFAULT_POLICY_VERSION;
-}
-impl SetDefaultPolicyVersionRequest<rboto::ServiceClient> {
-    /// Sends the `SetDefaultPolicyVersion` request.
-    pub async fn send(self) -> Result<(), super::Error> {
-        let client = self._client.clone();
-        client.call(self).await
-    }
-}
-impl<C> rboto::OperationInput for SetSecurityTokenServicePreferencesRequest<C> {
-    type Output = ();
-    type Error = super::error::Exception;
-    const OPERATION: &'static rboto::schema::Operation = &super::schema::ops::SET_SECURITY_TOKEN_SERVICE_PREFERENCES;
-}
-impl SetSecurityTokenServicePreferencesRequest<rboto::ServiceClient> {
-    /// Sends the `SetSecurityTokenServicePreferences` request.
-    pub async fn send(self) -> Result<(), super::Error> {
-        let client = self._client.clone();
-        client.call(self).await
-    }
-}
-impl<C> rboto::OperationInput for SimulateCustomPolicyRequest<C> {
-    type Output = SimulatePolicyResponse;
-    type Error = super::error::Exception;
-    const OPERATION: &'static rboto::schema::Operation = &super::schema::ops::SIMULATE_CUSTOM_POLICY;
-}
-impl SimulateCustomPolicyRequest<rboto::ServiceClient> {
-    /// Sends the `SimulateCustomPolicy` request.
-    pub async fn send(self) -> Result<SimulatePolicyResponse, super::Error> {
-        let client = self._client.clone();
-        client.call(self).await
-    }
-}
-impl<C> rboto::OperationInput for SimulatePrincipalPolicyRequest<C> {
-    type Output = SimulatePolicyResponse;
-    type Error = super::error::Exception;
-    const OPERATION: &'static rboto::schema::Operation = &super::schema::ops::SIMULATE_PRINCIPAL_POLICY;
-}
-impl SimulatePrincipalPolicyRequest<rboto::ServiceClient> {
-    /// Sends the `SimulatePrincipalPolicy` request.
-    pub async fn send(self) -> Result<SimulatePolicyResponse, super::Error> {
-        let client = self._client.clone();
-        client.call(self).await
-    }
-}
-impl<C> rboto::OperationInput for TagInstanceProfileRequest<C> {
-    type Output = ();
-    type Error = super::error::Exception;
-    const OPERATION: &'static rboto::schema::Operation = &super::schema::ops::TAG_INSTANCE_PROFILE;
-}
-impl TagInstanceProfileRequest<rboto::ServiceClient> {
-    /// Sends the `TagInstanceProfile` request.
-    pub async fn send(self) -> Result<(), super::Error> {
-        let client = self._client.clone();
-        client.call(self).await
-    }
-}
-impl<C> rboto::OperationInput for TagMfaDeviceRequest<C> {
-    type Output = ();
-    type Error = super::error::Exception;
-    const OPERATION: &'static rboto::schema::Operation = &super::schema::ops::TAG_MFA_DEVICE;
-}
-impl TagMfaDeviceRequest<rboto::ServiceClient> {
-    /// Sends the `TagMFADevice` request.
-    pub async fn send(self) -> Result<(), super::Error> {
-        let client = self._client.clone();
-        client.call(self).await
-    }
-}
-impl<C> rboto::OperationInput for TagOpenIdConnectProviderRequest<C> {
-    type Output = ();
-    type Error = super::error::Exception;
-    const OPERATION: &'static rboto::schema::Operation = &super::schema::ops::TAG_OPEN_ID_CONNECT_PROVIDER;
-}
-impl TagOpenIdConnectProviderRequest<rboto::ServiceClient> {
-    /// Sends the `TagOpenIDConnectProvider` request.
-    pub async fn send(self) -> Result<(), super::Error> {
-        let client = self._client.clone();
-        client.call(self).await
-    }
-}
-impl<C> rboto::OperationInput for TagPolicyRequest<C> {
-    type Output = ();
-    type Error = super::error::Exception;
-    const OPERATION: &'static rboto::schema::Operation = &super::schema::ops::TAG_POLICY;
-}
-impl TagPolicyRequest<rboto::ServiceClient> {
-    /// Sends the `TagPolicy` request.
-    pub async fn send(self) -> Result<(), super::Error> {
-        let client = self._client.clone();
-        client.call(self).await
-    }
-}
-impl<C> rboto::OperationInput for TagRoleRequest<C> {
-    type Output = ();
-    type Error = super::error::Exception;
-    const OPERATION: &'static rboto::schema::Operation = &super::schema::ops::TAG_ROLE;
-}
-impl TagRoleRequest<rboto::ServiceClient> {
-    /// Sends the `TagRole` request.
-    pub async fn send(self) -> Result<(), super::Error> {
-        let client = self._client.clone();
-        client.call(self).await
-    }
-}
-impl<C> rboto::OperationInput for TagSamlProviderRequest<C> {
-    type Output = ();
-    type Error = super::error::Exception;
-    const OPERATION: &'static rboto::schema::Operation = &super::schema::ops::TAG_SAML_PROVIDER;
-}
-impl TagSamlProviderRequest<rboto::ServiceClient> {
-    /// Sends the `TagSAMLProvider` request.
-    pub async fn send(self) -> Result<(), super::Error> {
-        let client = self._client.clone();
-        client.call(self).await
-    }
-}
-impl<C> rboto::OperationInput for TagServerCertificateRequest<C> {
-    type Output = ();
-    type Error = super::error::Exception;
-    const OPERATION: &'static rboto::schema::Operation = &super::schema::ops::TAG_SERVER_CERTIFICATE;
-}
-impl TagServerCertificateRequest<rboto::ServiceClient> {
-    /// Sends the `TagServerCertificate` request.
-    pub async fn send(self) -> Result<(), super::Error> {
-        let client = self._client.clone();
-        client.call(self).await
-    }
-}
-impl<C> rboto::OperationInput for TagUserRequest<C> {
-    type Output = ();
-    type Error = super::error::Exception;
-    const OPERATION: &'static rboto::schema::Operation = &super::schema::ops::TAG_USER;
-}
-impl TagUserRequest<rboto::ServiceClient> {
-    /// Sends the `TagUser` request.
-    pub async fn send(self) -> Result<(), super::Error> {
-        let client = self._client.clone();
-        client.call(self).await
-    }
-}
-impl<C> rboto::OperationInput for UntagInstanceProfileRequest<C> {
-    type Output = ();
-    type Error = super::error::Exception;
-    const OPERATION: &'static rboto::schema::Operation = &super::schema::ops::UNTAG_INSTANCE_PROFILE;
-}
-impl UntagInstanceProfileRequest<rboto::ServiceClient> {
-    /// Sends the `UntagInstanceProfile` request.
-    pub async fn send(self) -> Result<(), super::Error> {
-        let client = self._client.clone();
-        client.call(self).await
-    }
-}
-impl<C> rboto::OperationInput for UntagMfaDeviceRequest<C> {
-    type Output = ();
-    type Error = super::error::Exception;
-    const OPERATION: &'static rboto::schema::Operation = &super::schema::ops::UNTAG_MFA_DEVICE;
-}
-impl UntagMfaDeviceRequest<rboto::ServiceClient> {
-    /// Sends the `UntagMFADevice` request.
-    pub async fn send(self) -> Result<(), super::Error> {
-        let client = self._client.clone();
-        client.call(self).await
-    }
-}
-impl<C> rboto::OperationInput for UntagOpenIdConnectProviderRequest<C> {
-    type Output = ();
-    type Error = super::error::Exception;
-    const OPERATION: &'static rboto::schema::Operation = &super::schema::ops::UNTAG_OPEN_ID_CONNECT_PROVIDER;
-}
-impl UntagOpenIdConnectProviderRequest<rboto::ServiceClient> {
-    /// Sends the `UntagOpenIDConnectProvider` request.
-    pub async fn send(self) -> Result<(), super::Error> {
-        let client = self._client.clone();
-        client.call(self).await
-    }
-}
-impl<C> rboto::OperationInput for UntagPolicyRequest<C> {
-    type Output = ();
-    type Error = super::error::Exception;
-    const OPERATION: &'static rboto::schema::Operation = &super::schema::ops::UNTAG_POLICY;
-}
-impl UntagPolicyRequest<rboto::ServiceClient> {
-    /// Sends the `UntagPolicy` request.
-    pub async fn send(self) -> Result<(), super::Error> {
-        let client = self._client.clone();
-        client.call(self).await
-    }
-}
-impl<C> rboto::OperationInput for UntagRoleRequest<C> {
-    type Output = ();
-    type Error = super::error::Exception;
-    const OPERATION: &'static rboto::schema::Operation = &super::schema::ops::UNTAG_ROLE;
-}
-impl UntagRoleRequest<rboto::ServiceClient> {
-    /// Sends the `UntagRole` request.
-    pub async fn send(self) -> Result<(), super::Error> {
-        let client = self._client.clone();
-        client.call(self).await
-    }
-}
-impl<C> rboto::OperationInput for UntagSamlProviderRequest<C> {
-    type Output = ();
-    type Error = super::error::Exception;
-    const OPERATION: &'static rboto::schema::Operation = &super::schema::ops::UNTAG_SAML_PROVIDER;
-}
-impl UntagSamlProviderRequest<rboto::ServiceClient> {
-    /// Sends the `UntagSAMLProvider` request.
-    pub async fn send(self) -> Result<(), super::Error> {
-        let client = self._client.clone();
-        client.call(self).await
-    }
-}
-impl<C> rboto::OperationInput for UntagServerCertificateRequest<C> {
-    type Output = ();
-    type Error = super::error::Exception;
-    const OPERATION: &'static rboto::schema::Operation = &super::schema::ops::UNTAG_SERVER_CERTIFICATE;
-}
-impl UntagServerCertificateRequest<rboto::ServiceClient> {
-    /// Sends the `UntagServerCertificate` request.
-    pub async fn send(self) -> Result<(), super::Error> {
-        let client = self._client.clone();
-        client.call(self).await
-    }
-}
-impl<C> rboto::OperationInput for UntagUserRequest<C> {
-    type Output = ();
-    type Error = super::error::Exception;
-    const OPERATION: &'static rboto::schema::Operation = &super::schema::ops::UNTAG_USER;
-}
-impl UntagUserRequest<rboto::ServiceClient> {
-    /// Sends the `UntagUser` request.
-    pub async fn send(self) -> Result<(), super::Error> {
-        let client = self._client.clone();
-        client.call(self).await
-    }
-}
-impl<C> rboto::OperationInput for UpdateAccessKeyRequest<C> {
-    type Output = ();
-    type Error = super::error::Exception;
-    const OPERATION: &'static rboto::schema::Operation = &super::schema::ops::UPDATE_ACCESS_KEY;
-}
-impl UpdateAccessKeyRequest<rboto::ServiceClient> {
-    /// Sends the `UpdateAccessKey` request.
-    pub async fn send(self) -> Result<(), super::Error> {
-        let client = self._client.clone();
-        client.call(self).await
-    }
-}
-impl<C> rboto::OperationInput for UpdateAccountPasswordPolicyRequest<C> {
-    type Output = ();
-    type Error = super::error::Exception;
-    const OPERATION: &'static rboto::schema::Operation = &super::schema::ops::UPDATE_ACCOUNT_PASSWORD_POLICY;
-}
-impl UpdateAccountPasswordPolicyRequest<rboto::ServiceClient> {
-    /// Sends the `UpdateAccountPasswordPolicy` request.
-    pub async fn send(self) -> Result<(), super::Error> {
-        let client = self._client.clone();
-        client.call(self).await
-    }
-}
-impl<C> rboto::OperationInput for UpdateAssumeRolePolicyRequest<C> {
-    type Output = ();
-    type Error = super::error::Exception;
-    const OPERATION: &'static rboto::schema::Operation = &super::schema::ops::UPDATE_ASSUME_ROLE_POLICY;
-}
-impl UpdateAssumeRolePolicyRequest<rboto::ServiceClient> {
-    /// Sends the `UpdateAssumeRolePolicy` request.
-    pub async fn send(self) -> Result<(), super::Error> {
-        let client = self._client.clone();
-        client.call(self).await
-    }
-}
-impl<C> rboto::OperationInput for UpdateDelegationRequestRequest<C> {
-    type Output = ();
-    type Error = super::error::Exception;
-    const OPERATION: &'static rboto::schema::Operation = &super::schema::ops::UPDATE_DELEGATION_REQUEST;
-}
-impl UpdateDelegationRequestRequest<rboto::ServiceClient> {
-    /// Sends the `UpdateDelegationRequest` request.
-    pub async fn send(self) -> Result<(), super::Error> {
-        let client = self._client.clone();
-        client.call(self).await
-    }
-}
-impl<C> rboto::OperationInput for UpdateGroupRequest<C> {
-    type Output = ();
-    type Error = super::error::Exception;
-    const OPERATION: &'static rboto::schema::Operation = &super::schema::ops::UPDATE_GROUP;
-}
-impl UpdateGroupRequest<rboto::ServiceClient> {
-    /// Sends the `UpdateGroup` request.
-    pub async fn send(self) -> Result<(), super::Error> {
-        let client = self._client.clone();
-        client.call(self).await
-    }
-}
-impl<C> rboto::OperationInput for UpdateLoginProfileRequest<C> {
-    type Output = ();
-    type Error = super::error::Exception;
-    const OPERATION: &'static rboto::schema::Operation = &super::schema::ops::UPDATE_LOGIN_PROFILE;
-}
-impl UpdateLoginProfileRequest<rboto::ServiceClient> {
-    /// Sends the `UpdateLoginProfile` request.
-    pub async fn send(self) -> Result<(), super::Error> {
-        let client = self._client.clone();
-        client.call(self).await
-    }
-}
-impl<C> rboto::OperationInput for UpdateOpenIdConnectProviderThumbprintRequest<C> {
-    type Output = ();
-    type Error = super::error::Exception;
-    const OPERATION: &'static rboto::schema::Operation = &super::schema::ops::UPDATE_OPEN_ID_CONNECT_PROVIDER_THUMBPRINT;
-}
-impl UpdateOpenIdConnectProviderThumbprintRequest<rboto::ServiceClient> {
-    /// Sends the `UpdateOpenIDConnectProviderThumbprint` request.
-    pub async fn send(self) -> Result<(), super::Error> {
-        let client = self._client.clone();
-        client.call(self).await
-    }
-}
-impl<C> rboto::OperationInput for UpdateRoleRequest<C> {
-    type Output = UpdateRoleResponse;
-    type Error = super::error::Exception;
-    const OPERATION: &'static rboto::schema::Operation = &super::schema::ops::UPDATE_ROLE;
-}
-impl UpdateRoleRequest<rboto::ServiceClient> {
-    /// Sends the `UpdateRole` request.
-    pub async fn send(self) -> Result<UpdateRoleResponse, super::Error> {
-        let client = self._client.clone();
-        client.call(self).await
-    }
-}
-impl<C> rboto::OperationInput for UpdateRoleDescriptionRequest<C> {
-    type Output = UpdateRoleDescriptionResponse;
-    type Error = super::error::Exception;
-    const OPERATION: &'static rboto::schema::Operation = &super::schema::ops::UPDATE_ROLE_DESCRIPTION;
-}
-impl UpdateRoleDescriptionRequest<rboto::ServiceClient> {
-    /// Sends the `UpdateRoleDescription` request.
-    pub async fn send(self) -> Result<UpdateRoleDescriptionResponse, super::Error> {
-        let client = self._client.clone();
-        client.call(self).await
-    }
-}
-impl<C> rboto::OperationInput for UpdateSamlProviderRequest<C> {
-    type Output = UpdateSamlProviderResponse;
-    type Error = super::error::Exception;
-    const OPERATION: &'static rboto::schema::Operation = &super::schema::ops::UPDATE_SAML_PROVIDER;
-}
-impl UpdateSamlProviderRequest<rboto::ServiceClient> {
-    /// Sends the `UpdateSAMLProvider` request.
-    pub async fn send(self) -> Result<UpdateSamlProviderResponse, super::Error> {
-        let client = self._client.clone();
-        client.call(self).await
-    }
-}
-impl<C> rboto::OperationInput for UpdateSshPublicKeyRequest<C> {
-    type Output = ();
-    type Error = super::error::Exception;
-    const OPERATION: &'static rboto::schema::Operation = &super::schema::ops::UPDATE_SSH_PUBLIC_KEY;
-}
-impl UpdateSshPublicKeyRequest<rboto::ServiceClient> {
-    /// Sends the `UpdateSSHPublicKey` request.
-    pub async fn send(self) -> Result<(), super::Error> {
-        let client = self._client.clone();
-        client.call(self).await
-    }
-}
-impl<C> rboto::OperationInput for UpdateServerCertificateRequest<C> {
-    type Output = ();
-    type Error = super::error::Exception;
-    const OPERATION: &'static rboto::schema::Operation = &super::schema::ops::UPDATE_SERVER_CERTIFICATE;
-}
-impl UpdateServerCertificateRequest<rboto::ServiceClient> {
-    /// Sends the `UpdateServerCertificate` request.
-    pub async fn send(self) -> Result<(), super::Error> {
-        let client = self._client.clone();
-        client.call(self).await
-    }
-}
-impl<C> rboto::OperationInput for UpdateServiceSpecificCredentialRequest<C> {
-    type Output = ();
-    type Error = super::error::Exception;
-    const OPERATION: &'static rboto::schema::Operation = &super::schema::ops::UPDATE_SERVICE_SPECIFIC_CREDENTIAL;
-}
-impl UpdateServiceSpecificCredentialRequest<rboto::ServiceClient> {
-    /// Sends the `UpdateServiceSpecificCredential` request.
-    pub async fn send(self) -> Result<(), super::Error> {
-        let client = self._client.clone();
-        client.call(self).await
-    }
-}
-impl<C> rboto::OperationInput for UpdateSigningCertificateRequest<C> {
-    type Output = ();
-    type Error = super::error::Exception;
-    const OPERATION: &'static rboto::schema::Operation = &super::schema::ops::UPDATE_SIGNING_CERTIFICATE;
-}
-impl UpdateSigningCertificateRequest<rboto::ServiceClient> {
-    /// Sends the `UpdateSigningCertificate` request.
-    pub async fn send(self) -> Result<(), super::Error> {
-        let client = self._client.clone();
-        client.call(self).await
-    }
-}
-impl<C> rboto::OperationInput for UpdateUserRequest<C> {
-    type Output = ();
-    type Error = super::error::Exception;
-    const OPERATION: &'static rboto::schema::Operation = &super::schema::ops::UPDATE_USER;
-}
-impl UpdateUserRequest<rboto::ServiceClient> {
-    /// Sends the `UpdateUser` request.
-    pub async fn send(self) -> Result<(), super::Error> {
-        let client = self._client.clone();
-        client.call(self).await
-    }
-}
-impl<C> rboto::OperationInput for UploadSshPublicKeyRequest<C> {
-    type Output = UploadSshPublicKeyResponse;
-    type Error = super::error::Exception;
-    const OPERATION: &'static rboto::schema::Operation = &super::schema::ops::UPLOAD_SSH_PUBLIC_KEY;
-}
-impl UploadSshPublicKeyRequest<rboto::ServiceClient> {
-    /// Sends the `UploadSSHPublicKey` request.
-    pub async fn send(self) -> Result<UploadSshPublicKeyResponse, super::Error> {
-        let client = self._client.clone();
-        client.call(self).await
-    }
-}
-impl<C> rboto::OperationInput for UploadServerCertificateRequest<C> {
-    type Output = UploadServerCertificateResponse;
-    type Error = super::error::Exception;
-    const OPERATION: &'static rboto::schema::Operation = &super::schema::ops::UPLOAD_SERVER_CERTIFICATE;
-}
-impl UploadServerCertificateRequest<rboto::ServiceClient> {
-    /// Sends the `UploadServerCertificate` request.
-    pub async fn send(self) -> Result<UploadServerCertificateResponse, super::Error> {
-        let client = self._client.clone();
-        client.call(self).await
-    }
-}
-impl<C> rboto::OperationInput for UploadSigningCertificateRequest<C> {
-    type Output = UploadSigningCertificateResponse;
-    type Error = super::error::Exception;
-    const OPERATION: &'static rboto::schema::Operation = &super::schema::ops::UPLOAD_SIGNING_CERTIFICATE;
-}
-impl UploadSigningCertificateRequest<rboto::ServiceClient> {
-    /// Sends the `UploadSigningCertificate` request.
-    pub async fn send(self) -> Result<UploadSigningCertificateResponse, super::Error> {
-        let client = self._client.clone();
-        client.call(self).await
-    }
-}
+rboto::__operations!(
+    super::error::Exception; AcceptDelegationRequestInput =>
+    AcceptDelegationRequestOutput = super::schema::ops::ACCEPT_DELEGATION_REQUEST,
+    "AcceptDelegationRequest"; AcquireRoleInput => AcquireRoleOutput =
+    super::schema::ops::ACQUIRE_ROLE, "AcquireRole";
+    AddClientIdToOpenIdConnectProviderInput => AddClientIdToOpenIdConnectProviderOutput =
+    super::schema::ops::ADD_CLIENT_ID_TO_OPEN_ID_CONNECT_PROVIDER,
+    "AddClientIDToOpenIDConnectProvider"; AddRoleToInstanceProfileInput =>
+    AddRoleToInstanceProfileOutput = super::schema::ops::ADD_ROLE_TO_INSTANCE_PROFILE,
+    "AddRoleToInstanceProfile"; AddUserToGroupInput => AddUserToGroupOutput =
+    super::schema::ops::ADD_USER_TO_GROUP, "AddUserToGroup";
+    AssociateDelegationRequestInput => AssociateDelegationRequestOutput =
+    super::schema::ops::ASSOCIATE_DELEGATION_REQUEST, "AssociateDelegationRequest";
+    AttachGroupPolicyInput => AttachGroupPolicyOutput =
+    super::schema::ops::ATTACH_GROUP_POLICY, "AttachGroupPolicy"; AttachRolePolicyInput
+    => AttachRolePolicyOutput = super::schema::ops::ATTACH_ROLE_POLICY,
+    "AttachRolePolicy"; AttachUserPolicyInput => AttachUserPolicyOutput =
+    super::schema::ops::ATTACH_USER_POLICY, "AttachUserPolicy"; ChangePasswordInput =>
+    ChangePasswordOutput = super::schema::ops::CHANGE_PASSWORD, "ChangePassword";
+    CreateAccessKeyInput => CreateAccessKeyOutput =
+    super::schema::ops::CREATE_ACCESS_KEY, "CreateAccessKey"; CreateAccountAliasInput =>
+    CreateAccountAliasOutput = super::schema::ops::CREATE_ACCOUNT_ALIAS,
+    "CreateAccountAlias"; CreateDelegationRequestInput => CreateDelegationRequestOutput =
+    super::schema::ops::CREATE_DELEGATION_REQUEST, "CreateDelegationRequest";
+    CreateGroupInput => CreateGroupOutput = super::schema::ops::CREATE_GROUP,
+    "CreateGroup"; CreateInstanceProfileInput => CreateInstanceProfileOutput =
+    super::schema::ops::CREATE_INSTANCE_PROFILE, "CreateInstanceProfile";
+    CreateLoginProfileInput => CreateLoginProfileOutput =
+    super::schema::ops::CREATE_LOGIN_PROFILE, "CreateLoginProfile";
+    CreateOpenIdConnectProviderInput => CreateOpenIdConnectProviderOutput =
+    super::schema::ops::CREATE_OPEN_ID_CONNECT_PROVIDER, "CreateOpenIDConnectProvider";
+    CreatePolicyInput => CreatePolicyOutput = super::schema::ops::CREATE_POLICY,
+    "CreatePolicy"; CreatePolicyVersionInput => CreatePolicyVersionOutput =
+    super::schema::ops::CREATE_POLICY_VERSION, "CreatePolicyVersion"; CreateRoleInput =>
+    CreateRoleOutput = super::schema::ops::CREATE_ROLE, "CreateRole";
+    CreateSamlProviderInput => CreateSamlProviderOutput =
+    super::schema::ops::CREATE_SAML_PROVIDER, "CreateSAMLProvider";
+    CreateServiceLinkedRoleInput => CreateServiceLinkedRoleOutput =
+    super::schema::ops::CREATE_SERVICE_LINKED_ROLE, "CreateServiceLinkedRole";
+    CreateServiceSpecificCredentialInput => CreateServiceSpecificCredentialOutput =
+    super::schema::ops::CREATE_SERVICE_SPECIFIC_CREDENTIAL,
+    "CreateServiceSpecificCredential"; CreateUserInput => CreateUserOutput =
+    super::schema::ops::CREATE_USER, "CreateUser"; CreateVirtualMfaDeviceInput =>
+    CreateVirtualMfaDeviceOutput = super::schema::ops::CREATE_VIRTUAL_MFA_DEVICE,
+    "CreateVirtualMFADevice"; DeactivateMfaDeviceInput => DeactivateMfaDeviceOutput =
+    super::schema::ops::DEACTIVATE_MFA_DEVICE, "DeactivateMFADevice";
+    DeleteAccessKeyInput => DeleteAccessKeyOutput =
+    super::schema::ops::DELETE_ACCESS_KEY, "DeleteAccessKey"; DeleteAccountAliasInput =>
+    DeleteAccountAliasOutput = super::schema::ops::DELETE_ACCOUNT_ALIAS,
+    "DeleteAccountAlias"; DeleteAccountPasswordPolicyInput =>
+    DeleteAccountPasswordPolicyOutput =
+    super::schema::ops::DELETE_ACCOUNT_PASSWORD_POLICY, "DeleteAccountPasswordPolicy";
+    DeleteGroupInput => DeleteGroupOutput = super::schema::ops::DELETE_GROUP,
+    "DeleteGroup"; DeleteGroupPolicyInput => DeleteGroupPolicyOutput =
+    super::schema::ops::DELETE_GROUP_POLICY, "DeleteGroupPolicy";
+    DeleteInstanceProfileInput => DeleteInstanceProfileOutput =
+    super::schema::ops::DELETE_INSTANCE_PROFILE, "DeleteInstanceProfile";
+    DeleteLoginProfileInput => DeleteLoginProfileOutput =
+    super::schema::ops::DELETE_LOGIN_PROFILE, "DeleteLoginProfile";
+    DeleteOpenIdConnectProviderInput => DeleteOpenIdConnectProviderOutput =
+    super::schema::ops::DELETE_OPEN_ID_CONNECT_PROVIDER, "DeleteOpenIDConnectProvider";
+    DeletePolicyInput => DeletePolicyOutput = super::schema::ops::DELETE_POLICY,
+    "DeletePolicy"; DeletePolicyVersionInput => DeletePolicyVersionOutput =
+    super::schema::ops::DELETE_POLICY_VERSION, "DeletePolicyVersion"; DeleteRoleInput =>
+    DeleteRoleOutput = super::schema::ops::DELETE_ROLE, "DeleteRole";
+    DeleteRolePermissionsBoundaryInput => DeleteRolePermissionsBoundaryOutput =
+    super::schema::ops::DELETE_ROLE_PERMISSIONS_BOUNDARY,
+    "DeleteRolePermissionsBoundary"; DeleteRolePolicyInput => DeleteRolePolicyOutput =
+    super::schema::ops::DELETE_ROLE_POLICY, "DeleteRolePolicy"; DeleteSamlProviderInput
+    => DeleteSamlProviderOutput = super::schema::ops::DELETE_SAML_PROVIDER,
+    "DeleteSAMLProvider"; DeleteSshPublicKeyInput => DeleteSshPublicKeyOutput =
+    super::schema::ops::DELETE_SSH_PUBLIC_KEY, "DeleteSSHPublicKey";
+    DeleteServerCertificateInput => DeleteServerCertificateOutput =
+    super::schema::ops::DELETE_SERVER_CERTIFICATE, "DeleteServerCertificate";
+    DeleteServiceLinkedRoleInput => DeleteServiceLinkedRoleOutput =
+    super::schema::ops::DELETE_SERVICE_LINKED_ROLE, "DeleteServiceLinkedRole";
+    DeleteServiceSpecificCredentialInput => DeleteServiceSpecificCredentialOutput =
+    super::schema::ops::DELETE_SERVICE_SPECIFIC_CREDENTIAL,
+    "DeleteServiceSpecificCredential"; DeleteSigningCertificateInput =>
+    DeleteSigningCertificateOutput = super::schema::ops::DELETE_SIGNING_CERTIFICATE,
+    "DeleteSigningCertificate"; DeleteUserInput => DeleteUserOutput =
+    super::schema::ops::DELETE_USER, "DeleteUser"; DeleteUserPermissionsBoundaryInput =>
+    DeleteUserPermissionsBoundaryOutput =
+    super::schema::ops::DELETE_USER_PERMISSIONS_BOUNDARY,
+    "DeleteUserPermissionsBoundary"; DeleteUserPolicyInput => DeleteUserPolicyOutput =
+    super::schema::ops::DELETE_USER_POLICY, "DeleteUserPolicy";
+    DeleteVirtualMfaDeviceInput => DeleteVirtualMfaDeviceOutput =
+    super::schema::ops::DELETE_VIRTUAL_MFA_DEVICE, "DeleteVirtualMFADevice";
+    DetachGroupPolicyInput => DetachGroupPolicyOutput =
+    super::schema::ops::DETACH_GROUP_POLICY, "DetachGroupPolicy"; DetachRolePolicyInput
+    => DetachRolePolicyOutput = super::schema::ops::DETACH_ROLE_POLICY,
+    "DetachRolePolicy"; DetachUserPolicyInput => DetachUserPolicyOutput =
+    super::schema::ops::DETACH_USER_POLICY, "DetachUserPolicy";
+    DisableOrganizationsRootCredentialsManagementInput =>
+    DisableOrganizationsRootCredentialsManagementOutput =
+    super::schema::ops::DISABLE_ORGANIZATIONS_ROOT_CREDENTIALS_MANAGEMENT,
+    "DisableOrganizationsRootCredentialsManagement";
+    DisableOrganizationsRootSessionsInput => DisableOrganizationsRootSessionsOutput =
+    super::schema::ops::DISABLE_ORGANIZATIONS_ROOT_SESSIONS,
+    "DisableOrganizationsRootSessions"; DisableOutboundWebIdentityFederationInput =>
+    DisableOutboundWebIdentityFederationOutput =
+    super::schema::ops::DISABLE_OUTBOUND_WEB_IDENTITY_FEDERATION,
+    "DisableOutboundWebIdentityFederation"; EnableMfaDeviceInput => EnableMfaDeviceOutput
+    = super::schema::ops::ENABLE_MFA_DEVICE, "EnableMFADevice";
+    EnableOrganizationsRootCredentialsManagementInput =>
+    EnableOrganizationsRootCredentialsManagementOutput =
+    super::schema::ops::ENABLE_ORGANIZATIONS_ROOT_CREDENTIALS_MANAGEMENT,
+    "EnableOrganizationsRootCredentialsManagement"; EnableOrganizationsRootSessionsInput
+    => EnableOrganizationsRootSessionsOutput =
+    super::schema::ops::ENABLE_ORGANIZATIONS_ROOT_SESSIONS,
+    "EnableOrganizationsRootSessions"; EnableOutboundWebIdentityFederationInput =>
+    EnableOutboundWebIdentityFederationOutput =
+    super::schema::ops::ENABLE_OUTBOUND_WEB_IDENTITY_FEDERATION,
+    "EnableOutboundWebIdentityFederation"; GenerateCredentialReportInput =>
+    GenerateCredentialReportOutput = super::schema::ops::GENERATE_CREDENTIAL_REPORT,
+    "GenerateCredentialReport"; GenerateOrganizationsAccessReportInput =>
+    GenerateOrganizationsAccessReportOutput =
+    super::schema::ops::GENERATE_ORGANIZATIONS_ACCESS_REPORT,
+    "GenerateOrganizationsAccessReport"; GenerateServiceLastAccessedDetailsInput =>
+    GenerateServiceLastAccessedDetailsOutput =
+    super::schema::ops::GENERATE_SERVICE_LAST_ACCESSED_DETAILS,
+    "GenerateServiceLastAccessedDetails"; GetAccessKeyLastUsedInput =>
+    GetAccessKeyLastUsedOutput = super::schema::ops::GET_ACCESS_KEY_LAST_USED,
+    "GetAccessKeyLastUsed"; GetAccountAuthorizationDetailsInput =>
+    GetAccountAuthorizationDetailsOutput =
+    super::schema::ops::GET_ACCOUNT_AUTHORIZATION_DETAILS,
+    "GetAccountAuthorizationDetails"; GetAccountPasswordPolicyInput =>
+    GetAccountPasswordPolicyOutput = super::schema::ops::GET_ACCOUNT_PASSWORD_POLICY,
+    "GetAccountPasswordPolicy"; GetAccountPropertiesInput => GetAccountPropertiesOutput =
+    super::schema::ops::GET_ACCOUNT_PROPERTIES, "GetAccountProperties";
+    GetAccountSummaryInput => GetAccountSummaryOutput =
+    super::schema::ops::GET_ACCOUNT_SUMMARY, "GetAccountSummary";
+    GetContextKeysForCustomPolicyInput => GetContextKeysForCustomPolicyOutput =
+    super::schema::ops::GET_CONTEXT_KEYS_FOR_CUSTOM_POLICY,
+    "GetContextKeysForCustomPolicy"; GetContextKeysForPrincipalPolicyInput =>
+    GetContextKeysForPrincipalPolicyOutput =
+    super::schema::ops::GET_CONTEXT_KEYS_FOR_PRINCIPAL_POLICY,
+    "GetContextKeysForPrincipalPolicy"; GetCredentialReportInput =>
+    GetCredentialReportOutput = super::schema::ops::GET_CREDENTIAL_REPORT,
+    "GetCredentialReport"; GetDelegationRequestInput => GetDelegationRequestOutput =
+    super::schema::ops::GET_DELEGATION_REQUEST, "GetDelegationRequest"; GetGroupInput =>
+    GetGroupOutput = super::schema::ops::GET_GROUP, "GetGroup"; GetGroupPolicyInput =>
+    GetGroupPolicyOutput = super::schema::ops::GET_GROUP_POLICY, "GetGroupPolicy";
+    GetHumanReadableSummaryInput => GetHumanReadableSummaryOutput =
+    super::schema::ops::GET_HUMAN_READABLE_SUMMARY, "GetHumanReadableSummary";
+    GetInstanceProfileInput => GetInstanceProfileOutput =
+    super::schema::ops::GET_INSTANCE_PROFILE, "GetInstanceProfile"; GetLoginProfileInput
+    => GetLoginProfileOutput = super::schema::ops::GET_LOGIN_PROFILE, "GetLoginProfile";
+    GetMfaDeviceInput => GetMfaDeviceOutput = super::schema::ops::GET_MFA_DEVICE,
+    "GetMFADevice"; GetOpenIdConnectProviderInput => GetOpenIdConnectProviderOutput =
+    super::schema::ops::GET_OPEN_ID_CONNECT_PROVIDER, "GetOpenIDConnectProvider";
+    GetOrganizationsAccessReportInput => GetOrganizationsAccessReportOutput =
+    super::schema::ops::GET_ORGANIZATIONS_ACCESS_REPORT, "GetOrganizationsAccessReport";
+    GetOutboundWebIdentityFederationInfoInput =>
+    GetOutboundWebIdentityFederationInfoOutput =
+    super::schema::ops::GET_OUTBOUND_WEB_IDENTITY_FEDERATION_INFO,
+    "GetOutboundWebIdentityFederationInfo"; GetPolicyInput => GetPolicyOutput =
+    super::schema::ops::GET_POLICY, "GetPolicy"; GetPolicyVersionInput =>
+    GetPolicyVersionOutput = super::schema::ops::GET_POLICY_VERSION, "GetPolicyVersion";
+    GetRoleInput => GetRoleOutput = super::schema::ops::GET_ROLE, "GetRole";
+    GetRolePolicyInput => GetRolePolicyOutput = super::schema::ops::GET_ROLE_POLICY,
+    "GetRolePolicy"; GetRoleTemplateVersionInput => GetRoleTemplateVersionOutput =
+    super::schema::ops::GET_ROLE_TEMPLATE_VERSION, "GetRoleTemplateVersion";
+    GetSamlProviderInput => GetSamlProviderOutput =
+    super::schema::ops::GET_SAML_PROVIDER, "GetSAMLProvider"; GetSshPublicKeyInput =>
+    GetSshPublicKeyOutput = super::schema::ops::GET_SSH_PUBLIC_KEY, "GetSSHPublicKey";
+    GetServerCertificateInput => GetServerCertificateOutput =
+    super::schema::ops::GET_SERVER_CERTIFICATE, "GetServerCertificate";
+    GetServiceLastAccessedDetailsInput => GetServiceLastAccessedDetailsOutput =
+    super::schema::ops::GET_SERVICE_LAST_ACCESSED_DETAILS,
+    "GetServiceLastAccessedDetails"; GetServiceLastAccessedDetailsWithEntitiesInput =>
+    GetServiceLastAccessedDetailsWithEntitiesOutput =
+    super::schema::ops::GET_SERVICE_LAST_ACCESSED_DETAILS_WITH_ENTITIES,
+    "GetServiceLastAccessedDetailsWithEntities"; GetServiceLinkedRoleDeletionStatusInput
+    => GetServiceLinkedRoleDeletionStatusOutput =
+    super::schema::ops::GET_SERVICE_LINKED_ROLE_DELETION_STATUS,
+    "GetServiceLinkedRoleDeletionStatus"; GetUserInput => GetUserOutput =
+    super::schema::ops::GET_USER, "GetUser"; GetUserPolicyInput => GetUserPolicyOutput =
+    super::schema::ops::GET_USER_POLICY, "GetUserPolicy"; ListAccessKeysInput =>
+    ListAccessKeysOutput = super::schema::ops::LIST_ACCESS_KEYS, "ListAccessKeys";
+    ListAccountAliasesInput => ListAccountAliasesOutput =
+    super::schema::ops::LIST_ACCOUNT_ALIASES, "ListAccountAliases";
+    ListAttachedGroupPoliciesInput => ListAttachedGroupPoliciesOutput =
+    super::schema::ops::LIST_ATTACHED_GROUP_POLICIES, "ListAttachedGroupPolicies";
+    ListAttachedRolePoliciesInput => ListAttachedRolePoliciesOutput =
+    super::schema::ops::LIST_ATTACHED_ROLE_POLICIES, "ListAttachedRolePolicies";
+    ListAttachedUserPoliciesInput => ListAttachedUserPoliciesOutput =
+    super::schema::ops::LIST_ATTACHED_USER_POLICIES, "ListAttachedUserPolicies";
+    ListDelegationRequestsInput => ListDelegationRequestsOutput =
+    super::schema::ops::LIST_DELEGATION_REQUESTS, "ListDelegationRequests";
+    ListEntitiesForPolicyInput => ListEntitiesForPolicyOutput =
+    super::schema::ops::LIST_ENTITIES_FOR_POLICY, "ListEntitiesForPolicy";
+    ListGroupPoliciesInput => ListGroupPoliciesOutput =
+    super::schema::ops::LIST_GROUP_POLICIES, "ListGroupPolicies"; ListGroupsInput =>
+    ListGroupsOutput = super::schema::ops::LIST_GROUPS, "ListGroups";
+    ListGroupsForUserInput => ListGroupsForUserOutput =
+    super::schema::ops::LIST_GROUPS_FOR_USER, "ListGroupsForUser";
+    ListInstanceProfileTagsInput => ListInstanceProfileTagsOutput =
+    super::schema::ops::LIST_INSTANCE_PROFILE_TAGS, "ListInstanceProfileTags";
+    ListInstanceProfilesInput => ListInstanceProfilesOutput =
+    super::schema::ops::LIST_INSTANCE_PROFILES, "ListInstanceProfiles";
+    ListInstanceProfilesForRoleInput => ListInstanceProfilesForRoleOutput =
+    super::schema::ops::LIST_INSTANCE_PROFILES_FOR_ROLE, "ListInstanceProfilesForRole";
+    ListMfaDeviceTagsInput => ListMfaDeviceTagsOutput =
+    super::schema::ops::LIST_MFA_DEVICE_TAGS, "ListMFADeviceTags"; ListMfaDevicesInput =>
+    ListMfaDevicesOutput = super::schema::ops::LIST_MFA_DEVICES, "ListMFADevices";
+    ListOpenIdConnectProviderTagsInput => ListOpenIdConnectProviderTagsOutput =
+    super::schema::ops::LIST_OPEN_ID_CONNECT_PROVIDER_TAGS,
+    "ListOpenIDConnectProviderTags"; ListOpenIdConnectProvidersInput =>
+    ListOpenIdConnectProvidersOutput =
+    super::schema::ops::LIST_OPEN_ID_CONNECT_PROVIDERS, "ListOpenIDConnectProviders";
+    ListOrganizationsFeaturesInput => ListOrganizationsFeaturesOutput =
+    super::schema::ops::LIST_ORGANIZATIONS_FEATURES, "ListOrganizationsFeatures";
+    ListPoliciesInput => ListPoliciesOutput = super::schema::ops::LIST_POLICIES,
+    "ListPolicies"; ListPoliciesGrantingServiceAccessInput =>
+    ListPoliciesGrantingServiceAccessOutput =
+    super::schema::ops::LIST_POLICIES_GRANTING_SERVICE_ACCESS,
+    "ListPoliciesGrantingServiceAccess"; ListPolicyTagsInput => ListPolicyTagsOutput =
+    super::schema::ops::LIST_POLICY_TAGS, "ListPolicyTags"; ListPolicyVersionsInput =>
+    ListPolicyVersionsOutput = super::schema::ops::LIST_POLICY_VERSIONS,
+    "ListPolicyVersions"; ListRolePoliciesInput => ListRolePoliciesOutput =
+    super::schema::ops::LIST_ROLE_POLICIES, "ListRolePolicies"; ListRoleTagsInput =>
+    ListRoleTagsOutput = super::schema::ops::LIST_ROLE_TAGS, "ListRoleTags";
+    ListRolesInput => ListRolesOutput = super::schema::ops::LIST_ROLES, "ListRoles";
+    ListSamlProviderTagsInput => ListSamlProviderTagsOutput =
+    super::schema::ops::LIST_SAML_PROVIDER_TAGS, "ListSAMLProviderTags";
+    ListSamlProvidersInput => ListSamlProvidersOutput =
+    super::schema::ops::LIST_SAML_PROVIDERS, "ListSAMLProviders"; ListSshPublicKeysInput
+    => ListSshPublicKeysOutput = super::schema::ops::LIST_SSH_PUBLIC_KEYS,
+    "ListSSHPublicKeys"; ListServerCertificateTagsInput =>
+    ListServerCertificateTagsOutput = super::schema::ops::LIST_SERVER_CERTIFICATE_TAGS,
+    "ListServerCertificateTags"; ListServerCertificatesInput =>
+    ListServerCertificatesOutput = super::schema::ops::LIST_SERVER_CERTIFICATES,
+    "ListServerCertificates"; ListServiceSpecificCredentialsInput =>
+    ListServiceSpecificCredentialsOutput =
+    super::schema::ops::LIST_SERVICE_SPECIFIC_CREDENTIALS,
+    "ListServiceSpecificCredentials"; ListSigningCertificatesInput =>
+    ListSigningCertificatesOutput = super::schema::ops::LIST_SIGNING_CERTIFICATES,
+    "ListSigningCertificates"; ListUserPoliciesInput => ListUserPoliciesOutput =
+    super::schema::ops::LIST_USER_POLICIES, "ListUserPolicies"; ListUserTagsInput =>
+    ListUserTagsOutput = super::schema::ops::LIST_USER_TAGS, "ListUserTags";
+    ListUsersInput => ListUsersOutput = super::schema::ops::LIST_USERS, "ListUsers";
+    ListVirtualMfaDevicesInput => ListVirtualMfaDevicesOutput =
+    super::schema::ops::LIST_VIRTUAL_MFA_DEVICES, "ListVirtualMFADevices";
+    PutAccountPropertiesInput => PutAccountPropertiesOutput =
+    super::schema::ops::PUT_ACCOUNT_PROPERTIES, "PutAccountProperties";
+    PutGroupPolicyInput => PutGroupPolicyOutput = super::schema::ops::PUT_GROUP_POLICY,
+    "PutGroupPolicy"; PutRolePermissionsBoundaryInput => PutRolePermissionsBoundaryOutput
+    = super::schema::ops::PUT_ROLE_PERMISSIONS_BOUNDARY, "PutRolePermissionsBoundary";
+    PutRolePolicyInput => PutRolePolicyOutput = super::schema::ops::PUT_ROLE_POLICY,
+    "PutRolePolicy"; PutUserPermissionsBoundaryInput => PutUserPermissionsBoundaryOutput
+    = super::schema::ops::PUT_USER_PERMISSIONS_BOUNDARY, "PutUserPermissionsBoundary";
+    PutUserPolicyInput => PutUserPolicyOutput = super::schema::ops::PUT_USER_POLICY,
+    "PutUserPolicy"; RejectDelegationRequestInput => RejectDelegationRequestOutput =
+    super::schema::ops::REJECT_DELEGATION_REQUEST, "RejectDelegationRequest";
+    RemoveClientIdFromOpenIdConnectProviderInput =>
+    RemoveClientIdFromOpenIdConnectProviderOutput =
+    super::schema::ops::REMOVE_CLIENT_ID_FROM_OPEN_ID_CONNECT_PROVIDER,
+    "RemoveClientIDFromOpenIDConnectProvider"; RemoveRoleFromInstanceProfileInput =>
+    RemoveRoleFromInstanceProfileOutput =
+    super::schema::ops::REMOVE_ROLE_FROM_INSTANCE_PROFILE,
+    "RemoveRoleFromInstanceProfile"; RemoveUserFromGroupInput =>
+    RemoveUserFromGroupOutput = super::schema::ops::REMOVE_USER_FROM_GROUP,
+    "RemoveUserFromGroup"; ResetServiceSpecificCredentialInput =>
+    ResetServiceSpecificCredentialOutput =
+    super::schema::ops::RESET_SERVICE_SPECIFIC_CREDENTIAL,
+    "ResetServiceSpecificCredential"; ResyncMfaDeviceInput => ResyncMfaDeviceOutput =
+    super::schema::ops::RESYNC_MFA_DEVICE, "ResyncMFADevice"; SendDelegationTokenInput =>
+    SendDelegationTokenOutput = super::schema::ops::SEND_DELEGATION_TOKEN,
+    "SendDelegationToken"; SetDefaultPolicyVersionInput => SetDefaultPolicyVersionOutput
+    = super::schema::ops::SET_DEFAULT_POLICY_VERSION, "SetDefaultPolicyVersion";
+    SetSecurityTokenServicePreferencesInput => SetSecurityTokenServicePreferencesOutput =
+    super::schema::ops::SET_SECURITY_TOKEN_SERVICE_PREFERENCES,
+    "SetSecurityTokenServicePreferences"; SimulateCustomPolicyInput =>
+    SimulateCustomPolicyOutput = super::schema::ops::SIMULATE_CUSTOM_POLICY,
+    "SimulateCustomPolicy"; SimulatePrincipalPolicyInput => SimulatePrincipalPolicyOutput
+    = super::schema::ops::SIMULATE_PRINCIPAL_POLICY, "SimulatePrincipalPolicy";
+    TagInstanceProfileInput => TagInstanceProfileOutput =
+    super::schema::ops::TAG_INSTANCE_PROFILE, "TagInstanceProfile"; TagMfaDeviceInput =>
+    TagMfaDeviceOutput = super::schema::ops::TAG_MFA_DEVICE, "TagMFADevice";
+    TagOpenIdConnectProviderInput => TagOpenIdConnectProviderOutput =
+    super::schema::ops::TAG_OPEN_ID_CONNECT_PROVIDER, "TagOpenIDConnectProvider";
+    TagPolicyInput => TagPolicyOutput = super::schema::ops::TAG_POLICY, "TagPolicy";
+    TagRoleInput => TagRoleOutput = super::schema::ops::TAG_ROLE, "TagRole";
+    TagSamlProviderInput => TagSamlProviderOutput =
+    super::schema::ops::TAG_SAML_PROVIDER, "TagSAMLProvider"; TagServerCertificateInput
+    => TagServerCertificateOutput = super::schema::ops::TAG_SERVER_CERTIFICATE,
+    "TagServerCertificate"; TagUserInput => TagUserOutput = super::schema::ops::TAG_USER,
+    "TagUser"; UntagInstanceProfileInput => UntagInstanceProfileOutput =
+    super::schema::ops::UNTAG_INSTANCE_PROFILE, "UntagInstanceProfile";
+    UntagMfaDeviceInput => UntagMfaDeviceOutput = super::schema::ops::UNTAG_MFA_DEVICE,
+    "UntagMFADevice"; UntagOpenIdConnectProviderInput => UntagOpenIdConnectProviderOutput
+    = super::schema::ops::UNTAG_OPEN_ID_CONNECT_PROVIDER, "UntagOpenIDConnectProvider";
+    UntagPolicyInput => UntagPolicyOutput = super::schema::ops::UNTAG_POLICY,
+    "UntagPolicy"; UntagRoleInput => UntagRoleOutput = super::schema::ops::UNTAG_ROLE,
+    "UntagRole"; UntagSamlProviderInput => UntagSamlProviderOutput =
+    super::schema::ops::UNTAG_SAML_PROVIDER, "UntagSAMLProvider";
+    UntagServerCertificateInput => UntagServerCertificateOutput =
+    super::schema::ops::UNTAG_SERVER_CERTIFICATE, "UntagServerCertificate";
+    UntagUserInput => UntagUserOutput = super::schema::ops::UNTAG_USER, "UntagUser";
+    UpdateAccessKeyInput => UpdateAccessKeyOutput =
+    super::schema::ops::UPDATE_ACCESS_KEY, "UpdateAccessKey";
+    UpdateAccountPasswordPolicyInput => UpdateAccountPasswordPolicyOutput =
+    super::schema::ops::UPDATE_ACCOUNT_PASSWORD_POLICY, "UpdateAccountPasswordPolicy";
+    UpdateAssumeRolePolicyInput => UpdateAssumeRolePolicyOutput =
+    super::schema::ops::UPDATE_ASSUME_ROLE_POLICY, "UpdateAssumeRolePolicy";
+    UpdateDelegationRequestInput => UpdateDelegationRequestOutput =
+    super::schema::ops::UPDATE_DELEGATION_REQUEST, "UpdateDelegationRequest";
+    UpdateGroupInput => UpdateGroupOutput = super::schema::ops::UPDATE_GROUP,
+    "UpdateGroup"; UpdateLoginProfileInput => UpdateLoginProfileOutput =
+    super::schema::ops::UPDATE_LOGIN_PROFILE, "UpdateLoginProfile";
+    UpdateOpenIdConnectProviderThumbprintInput =>
+    UpdateOpenIdConnectProviderThumbprintOutput =
+    super::schema::ops::UPDATE_OPEN_ID_CONNECT_PROVIDER_THUMBPRINT,
+    "UpdateOpenIDConnectProviderThumbprint"; UpdateRoleInput => UpdateRoleOutput =
+    super::schema::ops::UPDATE_ROLE, "UpdateRole"; UpdateRoleDescriptionInput =>
+    UpdateRoleDescriptionOutput = super::schema::ops::UPDATE_ROLE_DESCRIPTION,
+    "UpdateRoleDescription"; UpdateSamlProviderInput => UpdateSamlProviderOutput =
+    super::schema::ops::UPDATE_SAML_PROVIDER, "UpdateSAMLProvider";
+    UpdateSshPublicKeyInput => UpdateSshPublicKeyOutput =
+    super::schema::ops::UPDATE_SSH_PUBLIC_KEY, "UpdateSSHPublicKey";
+    UpdateServerCertificateInput => UpdateServerCertificateOutput =
+    super::schema::ops::UPDATE_SERVER_CERTIFICATE, "UpdateServerCertificate";
+    UpdateServiceSpecificCredentialInput => UpdateServiceSpecificCredentialOutput =
+    super::schema::ops::UPDATE_SERVICE_SPECIFIC_CREDENTIAL,
+    "UpdateServiceSpecificCredential"; UpdateSigningCertificateInput =>
+    UpdateSigningCertificateOutput = super::schema::ops::UPDATE_SIGNING_CERTIFICATE,
+    "UpdateSigningCertificate"; UpdateUserInput => UpdateUserOutput =
+    super::schema::ops::UPDATE_USER, "UpdateUser"; UploadSshPublicKeyInput =>
+    UploadSshPublicKeyOutput = super::schema::ops::UPLOAD_SSH_PUBLIC_KEY,
+    "UploadSSHPublicKey"; UploadServerCertificateInput => UploadServerCertificateOutput =
+    super::schema::ops::UPLOAD_SERVER_CERTIFICATE, "UploadServerCertificate";
+    UploadSigningCertificateInput => UploadSigningCertificateOutput =
+    super::schema::ops::UPLOAD_SIGNING_CERTIFICATE, "UploadSigningCertificate";
+);

@@ -3,361 +3,323 @@
 #[allow(unused_imports)]
 use super::{error::*, input::*, types::*};
 #[allow(unused_imports)]
-use rboto::value as rv;
+use rboto::__private as rv;
 #[allow(unused_imports)]
 use std::collections::HashMap;
-#[derive(Clone, Debug, Default, PartialEq)]
-pub struct AcquireRoleResponse {
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct AcquireRoleOutput {
     /// A structure that contains details about the IAM role that was created.
     pub role: Option<Role>,
+    pub(crate) _meta: rboto::__private::Meta,
 }
-impl rboto::FromValue for AcquireRoleResponse {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "AcquireRoleResponse")?;
-        Ok(Self { role: m.take(0)? })
-    }
-}
+rboto::__structure!(
+    AcquireRoleOutput "AcquireRoleResponse"[debug from output] { role : Role } { _meta }
+);
 /// Contains the response to a successful [CreateAccessKey](https://docs.aws.amazon.com/IAM/latest/APIReference/API_CreateAccessKey.html) request.
-#[derive(Clone, Debug, Default, PartialEq)]
-pub struct CreateAccessKeyResponse {
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct CreateAccessKeyOutput {
     /// A structure with details about the access key.
     pub access_key: Option<AccessKey>,
+    pub(crate) _meta: rboto::__private::Meta,
 }
-impl rboto::FromValue for CreateAccessKeyResponse {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "CreateAccessKeyResponse")?;
-        Ok(Self { access_key: m.take(0)? })
-    }
-}
-#[derive(Clone, Debug, Default, PartialEq)]
-pub struct CreateDelegationRequestResponse {
+rboto::__structure!(
+    CreateAccessKeyOutput "CreateAccessKeyResponse"[debug from output] { access_key :
+    AccessKey } { _meta }
+);
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct CreateDelegationRequestOutput {
     /// A deep link URL to the Amazon Web Services Management Console for managing the delegation request.
     pub console_deep_link: Option<String>,
     /// The unique identifier for the created delegation request.
     pub delegation_request_id: Option<String>,
+    pub(crate) _meta: rboto::__private::Meta,
 }
-impl rboto::FromValue for CreateDelegationRequestResponse {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "CreateDelegationRequestResponse")?;
-        Ok(Self {
-            console_deep_link: m.take(0)?,
-            delegation_request_id: m.take(1)?,
-        })
-    }
-}
+rboto::__structure!(
+    CreateDelegationRequestOutput "CreateDelegationRequestResponse"[debug from output] {
+    console_deep_link : String, delegation_request_id : String } { _meta }
+);
 /// Contains the response to a successful [CreateGroup](https://docs.aws.amazon.com/IAM/latest/APIReference/API_CreateGroup.html) request.
-#[derive(Clone, Debug, Default, PartialEq)]
-pub struct CreateGroupResponse {
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct CreateGroupOutput {
     /// A structure containing details about the new group.
     pub group: Option<Group>,
+    pub(crate) _meta: rboto::__private::Meta,
 }
-impl rboto::FromValue for CreateGroupResponse {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "CreateGroupResponse")?;
-        Ok(Self { group: m.take(0)? })
+rboto::__structure!(
+    CreateGroupOutput "CreateGroupResponse"[debug from output] { group : Group } { _meta
     }
-}
+);
 /// Contains the response to a successful [CreateInstanceProfile](https://docs.aws.amazon.com/IAM/latest/APIReference/API_CreateInstanceProfile.html) request.
-#[derive(Clone, Debug, Default, PartialEq)]
-pub struct CreateInstanceProfileResponse {
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct CreateInstanceProfileOutput {
     /// A structure containing details about the new instance profile.
     pub instance_profile: Option<InstanceProfile>,
+    pub(crate) _meta: rboto::__private::Meta,
 }
-impl rboto::FromValue for CreateInstanceProfileResponse {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "CreateInstanceProfileResponse")?;
-        Ok(Self {
-            instance_profile: m.take(0)?,
-        })
-    }
-}
+rboto::__structure!(
+    CreateInstanceProfileOutput "CreateInstanceProfileResponse"[debug from output] {
+    instance_profile : InstanceProfile } { _meta }
+);
 /// Contains the response to a successful [CreateLoginProfile](https://docs.aws.amazon.com/IAM/latest/APIReference/API_CreateLoginProfile.html) request.
-#[derive(Clone, Debug, Default, PartialEq)]
-pub struct CreateLoginProfileResponse {
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct CreateLoginProfileOutput {
     /// A structure containing the user name and password create date.
     pub login_profile: Option<LoginProfile>,
+    pub(crate) _meta: rboto::__private::Meta,
 }
-impl rboto::FromValue for CreateLoginProfileResponse {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "CreateLoginProfileResponse")?;
-        Ok(Self { login_profile: m.take(0)? })
-    }
-}
+rboto::__structure!(
+    CreateLoginProfileOutput "CreateLoginProfileResponse"[debug from output] {
+    login_profile : LoginProfile } { _meta }
+);
 /// Contains the response to a successful [CreateOpenIDConnectProvider](https://docs.aws.amazon.com/IAM/latest/APIReference/API_CreateOpenIDConnectProvider.html) request.
-#[derive(Clone, Debug, Default, PartialEq)]
-pub struct CreateOpenIdConnectProviderResponse {
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct CreateOpenIdConnectProviderOutput {
     /// The Amazon Resource Name (ARN) of the new IAM OpenID Connect provider that is created. For more information, see [OpenIDConnectProviderListEntry](https://docs.aws.amazon.com/IAM/latest/APIReference/API_OpenIDConnectProviderListEntry.html).
     pub open_id_connect_provider_arn: Option<String>,
     /// A list of tags that are attached to the new IAM OIDC provider. The returned list of tags is sorted by tag key. For more information about tagging, see [Tagging IAM resources](https://docs.aws.amazon.com/IAM/latest/UserGuide/id_tags.html) in the *IAM User Guide*.
     pub tags: Option<Vec<Tag>>,
+    pub(crate) _meta: rboto::__private::Meta,
 }
-impl rboto::FromValue for CreateOpenIdConnectProviderResponse {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "CreateOpenIDConnectProviderResponse")?;
-        Ok(Self {
-            open_id_connect_provider_arn: m.take(0)?,
-            tags: m.take(1)?,
-        })
-    }
-}
+rboto::__structure!(
+    CreateOpenIdConnectProviderOutput "CreateOpenIDConnectProviderResponse"[debug from
+    output] { open_id_connect_provider_arn : String, tags : Vec < Tag > } { _meta }
+);
 /// Contains the response to a successful [CreatePolicy](https://docs.aws.amazon.com/IAM/latest/APIReference/API_CreatePolicy.html) request.
-#[derive(Clone, Debug, Default, PartialEq)]
-pub struct CreatePolicyResponse {
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct CreatePolicyOutput {
     /// A structure containing details about the new policy.
     pub policy: Option<Policy>,
+    pub(crate) _meta: rboto::__private::Meta,
 }
-impl rboto::FromValue for CreatePolicyResponse {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "CreatePolicyResponse")?;
-        Ok(Self { policy: m.take(0)? })
-    }
-}
+rboto::__structure!(
+    CreatePolicyOutput "CreatePolicyResponse"[debug from output] { policy : Policy } {
+    _meta }
+);
 /// Contains the response to a successful [CreatePolicyVersion](https://docs.aws.amazon.com/IAM/latest/APIReference/API_CreatePolicyVersion.html) request.
-#[derive(Clone, Debug, Default, PartialEq)]
-pub struct CreatePolicyVersionResponse {
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct CreatePolicyVersionOutput {
     /// A structure containing details about the new policy version.
     pub policy_version: Option<PolicyVersion>,
+    pub(crate) _meta: rboto::__private::Meta,
 }
-impl rboto::FromValue for CreatePolicyVersionResponse {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "CreatePolicyVersionResponse")?;
-        Ok(Self { policy_version: m.take(0)? })
-    }
-}
+rboto::__structure!(
+    CreatePolicyVersionOutput "CreatePolicyVersionResponse"[debug from output] {
+    policy_version : PolicyVersion } { _meta }
+);
 /// Contains the response to a successful [CreateRole](https://docs.aws.amazon.com/IAM/latest/APIReference/API_CreateRole.html) request.
-#[derive(Clone, Debug, Default, PartialEq)]
-pub struct CreateRoleResponse {
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct CreateRoleOutput {
     /// A structure containing details about the new role.
     pub role: Option<Role>,
+    pub(crate) _meta: rboto::__private::Meta,
 }
-impl rboto::FromValue for CreateRoleResponse {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "CreateRoleResponse")?;
-        Ok(Self { role: m.take(0)? })
-    }
-}
+rboto::__structure!(
+    CreateRoleOutput "CreateRoleResponse"[debug from output] { role : Role } { _meta }
+);
 /// Contains the response to a successful [CreateSAMLProvider](https://docs.aws.amazon.com/IAM/latest/APIReference/API_CreateSAMLProvider.html) request.
-#[derive(Clone, Debug, Default, PartialEq)]
-pub struct CreateSamlProviderResponse {
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct CreateSamlProviderOutput {
     /// The Amazon Resource Name (ARN) of the new SAML provider resource in IAM.
     pub saml_provider_arn: Option<String>,
     /// A list of tags that are attached to the new IAM SAML provider. The returned list of tags is sorted by tag key. For more information about tagging, see [Tagging IAM resources](https://docs.aws.amazon.com/IAM/latest/UserGuide/id_tags.html) in the *IAM User Guide*.
     pub tags: Option<Vec<Tag>>,
+    pub(crate) _meta: rboto::__private::Meta,
 }
-impl rboto::FromValue for CreateSamlProviderResponse {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "CreateSAMLProviderResponse")?;
-        Ok(Self {
-            saml_provider_arn: m.take(0)?,
-            tags: m.take(1)?,
-        })
-    }
-}
-#[derive(Clone, Debug, Default, PartialEq)]
-pub struct CreateServiceLinkedRoleResponse {
+rboto::__structure!(
+    CreateSamlProviderOutput "CreateSAMLProviderResponse"[debug from output] {
+    saml_provider_arn : String, tags : Vec < Tag > } { _meta }
+);
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct CreateServiceLinkedRoleOutput {
     /// A [Role](https://docs.aws.amazon.com/IAM/latest/APIReference/API_Role.html) object that contains details about the newly created role.
     pub role: Option<Role>,
+    pub(crate) _meta: rboto::__private::Meta,
 }
-impl rboto::FromValue for CreateServiceLinkedRoleResponse {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "CreateServiceLinkedRoleResponse")?;
-        Ok(Self { role: m.take(0)? })
-    }
-}
-#[derive(Clone, Debug, Default, PartialEq)]
-pub struct CreateServiceSpecificCredentialResponse {
+rboto::__structure!(
+    CreateServiceLinkedRoleOutput "CreateServiceLinkedRoleResponse"[debug from output] {
+    role : Role } { _meta }
+);
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct CreateServiceSpecificCredentialOutput {
     /// A structure that contains information about the newly created service-specific credential.
     pub service_specific_credential: Option<ServiceSpecificCredential>,
+    pub(crate) _meta: rboto::__private::Meta,
 }
-impl rboto::FromValue for CreateServiceSpecificCredentialResponse {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "CreateServiceSpecificCredentialResponse")?;
-        Ok(Self {
-            service_specific_credential: m.take(0)?,
-        })
-    }
-}
+rboto::__structure!(
+    CreateServiceSpecificCredentialOutput "CreateServiceSpecificCredentialResponse"[debug
+    from output] { service_specific_credential : ServiceSpecificCredential } { _meta }
+);
 /// Contains the response to a successful [CreateUser](https://docs.aws.amazon.com/IAM/latest/APIReference/API_CreateUser.html) request.
-#[derive(Clone, Debug, Default, PartialEq)]
-pub struct CreateUserResponse {
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct CreateUserOutput {
     /// A structure with details about the new IAM user.
     pub user: Option<User>,
+    pub(crate) _meta: rboto::__private::Meta,
 }
-impl rboto::FromValue for CreateUserResponse {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "CreateUserResponse")?;
-        Ok(Self { user: m.take(0)? })
-    }
-}
+rboto::__structure!(
+    CreateUserOutput "CreateUserResponse"[debug from output] { user : User } { _meta }
+);
 /// Contains the response to a successful [CreateVirtualMFADevice](https://docs.aws.amazon.com/IAM/latest/APIReference/API_CreateVirtualMFADevice.html) request.
-#[derive(Clone, Debug, Default, PartialEq)]
-pub struct CreateVirtualMfaDeviceResponse {
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct CreateVirtualMfaDeviceOutput {
     /// A structure containing details about the new virtual MFA device.
     pub virtual_mfa_device: Option<VirtualMfaDevice>,
+    pub(crate) _meta: rboto::__private::Meta,
 }
-impl rboto::FromValue for CreateVirtualMfaDeviceResponse {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "CreateVirtualMFADeviceResponse")?;
-        Ok(Self {
-            virtual_mfa_device: m.take(0)?,
-        })
-    }
-}
-#[derive(Clone, Debug, Default, PartialEq)]
-pub struct DeleteServiceLinkedRoleResponse {
+rboto::__structure!(
+    CreateVirtualMfaDeviceOutput "CreateVirtualMFADeviceResponse"[debug from output] {
+    virtual_mfa_device : VirtualMfaDevice } { _meta }
+);
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct DeleteServiceLinkedRoleOutput {
     /// The deletion task identifier that you can use to check the status of the deletion. This identifier is returned in the format `task/aws-service-role/<service-principal-name>/<role-name>/<task-uuid>`.
     pub deletion_task_id: Option<String>,
+    pub(crate) _meta: rboto::__private::Meta,
 }
-impl rboto::FromValue for DeleteServiceLinkedRoleResponse {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "DeleteServiceLinkedRoleResponse")?;
-        Ok(Self {
-            deletion_task_id: m.take(0)?,
-        })
-    }
-}
-#[derive(Clone, Debug, Default, PartialEq)]
-pub struct DisableOrganizationsRootCredentialsManagementResponse {
+rboto::__structure!(
+    DeleteServiceLinkedRoleOutput "DeleteServiceLinkedRoleResponse"[debug from output] {
+    deletion_task_id : String } { _meta }
+);
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct DisableOrganizationsRootCredentialsManagementOutput {
     /// The unique identifier (ID) of an organization.
     pub organization_id: Option<String>,
     /// The features enabled for centralized root access for member accounts in your organization.
     pub enabled_features: Option<Vec<FeatureType>>,
+    pub(crate) _meta: rboto::__private::Meta,
 }
-impl rboto::FromValue for DisableOrganizationsRootCredentialsManagementResponse {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(
-            v,
-            "DisableOrganizationsRootCredentialsManagementResponse",
-        )?;
-        Ok(Self {
-            organization_id: m.take(0)?,
-            enabled_features: m.take(1)?,
-        })
-    }
-}
-#[derive(Clone, Debug, Default, PartialEq)]
-pub struct DisableOrganizationsRootSessionsResponse {
+rboto::__structure!(
+    DisableOrganizationsRootCredentialsManagementOutput
+    "DisableOrganizationsRootCredentialsManagementResponse"[debug from output] {
+    organization_id : String, enabled_features : Vec < FeatureType > } { _meta }
+);
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct DisableOrganizationsRootSessionsOutput {
     /// The unique identifier (ID) of an organization.
     pub organization_id: Option<String>,
     /// The features you have enabled for centralized root access of member accounts in your organization.
     pub enabled_features: Option<Vec<FeatureType>>,
+    pub(crate) _meta: rboto::__private::Meta,
 }
-impl rboto::FromValue for DisableOrganizationsRootSessionsResponse {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "DisableOrganizationsRootSessionsResponse")?;
-        Ok(Self {
-            organization_id: m.take(0)?,
-            enabled_features: m.take(1)?,
-        })
-    }
-}
-#[derive(Clone, Debug, Default, PartialEq)]
-pub struct EnableOrganizationsRootCredentialsManagementResponse {
+rboto::__structure!(
+    DisableOrganizationsRootSessionsOutput
+    "DisableOrganizationsRootSessionsResponse"[debug from output] { organization_id :
+    String, enabled_features : Vec < FeatureType > } { _meta }
+);
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct EnableOrganizationsRootCredentialsManagementOutput {
     /// The unique identifier (ID) of an organization.
     pub organization_id: Option<String>,
     /// The features you have enabled for centralized root access.
     pub enabled_features: Option<Vec<FeatureType>>,
+    pub(crate) _meta: rboto::__private::Meta,
 }
-impl rboto::FromValue for EnableOrganizationsRootCredentialsManagementResponse {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(
-            v,
-            "EnableOrganizationsRootCredentialsManagementResponse",
-        )?;
-        Ok(Self {
-            organization_id: m.take(0)?,
-            enabled_features: m.take(1)?,
-        })
-    }
-}
-#[derive(Clone, Debug, Default, PartialEq)]
-pub struct EnableOrganizationsRootSessionsResponse {
+rboto::__structure!(
+    EnableOrganizationsRootCredentialsManagementOutput
+    "EnableOrganizationsRootCredentialsManagementResponse"[debug from output] {
+    organization_id : String, enabled_features : Vec < FeatureType > } { _meta }
+);
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct EnableOrganizationsRootSessionsOutput {
     /// The unique identifier (ID) of an organization.
     pub organization_id: Option<String>,
     /// The features you have enabled for centralized root access.
     pub enabled_features: Option<Vec<FeatureType>>,
+    pub(crate) _meta: rboto::__private::Meta,
 }
-impl rboto::FromValue for EnableOrganizationsRootSessionsResponse {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "EnableOrganizationsRootSessionsResponse")?;
-        Ok(Self {
-            organization_id: m.take(0)?,
-            enabled_features: m.take(1)?,
-        })
-    }
-}
-#[derive(Clone, Debug, Default, PartialEq)]
-pub struct EnableOutboundWebIdentityFederationResponse {
+rboto::__structure!(
+    EnableOrganizationsRootSessionsOutput "EnableOrganizationsRootSessionsResponse"[debug
+    from output] { organization_id : String, enabled_features : Vec < FeatureType > } {
+    _meta }
+);
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct EnableOutboundWebIdentityFederationOutput {
     /// A unique issuer URL for your Amazon Web Services account that hosts the OpenID Connect (OIDC) discovery endpoints at `/.well-known/openid-configuration and /.well-known/jwks.json`. The OpenID Connect (OIDC) discovery endpoints contain verification keys and metadata necessary for token verification.
     pub issuer_identifier: Option<String>,
+    pub(crate) _meta: rboto::__private::Meta,
 }
-impl rboto::FromValue for EnableOutboundWebIdentityFederationResponse {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "EnableOutboundWebIdentityFederationResponse")?;
-        Ok(Self {
-            issuer_identifier: m.take(0)?,
-        })
-    }
-}
+rboto::__structure!(
+    EnableOutboundWebIdentityFederationOutput
+    "EnableOutboundWebIdentityFederationResponse"[debug from output] { issuer_identifier
+    : String } { _meta }
+);
 /// Contains the response to a successful [GenerateCredentialReport](https://docs.aws.amazon.com/IAM/latest/APIReference/API_GenerateCredentialReport.html) request.
-#[derive(Clone, Debug, Default, PartialEq)]
-pub struct GenerateCredentialReportResponse {
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct GenerateCredentialReportOutput {
     /// Information about the state of the credential report.
     pub state: Option<ReportStateType>,
     /// Information about the credential report.
     pub description: Option<String>,
+    pub(crate) _meta: rboto::__private::Meta,
 }
-impl rboto::FromValue for GenerateCredentialReportResponse {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "GenerateCredentialReportResponse")?;
-        Ok(Self {
-            state: m.take(0)?,
-            description: m.take(1)?,
-        })
-    }
-}
-#[derive(Clone, Debug, Default, PartialEq)]
-pub struct GenerateOrganizationsAccessReportResponse {
+rboto::__structure!(
+    GenerateCredentialReportOutput "GenerateCredentialReportResponse"[debug from output]
+    { state : ReportStateType, description : String } { _meta }
+);
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct GenerateOrganizationsAccessReportOutput {
     /// The job identifier that you can use in the [GetOrganizationsAccessReport](https://docs.aws.amazon.com/IAM/latest/APIReference/API_GetOrganizationsAccessReport.html) operation.
     pub job_id: Option<String>,
+    pub(crate) _meta: rboto::__private::Meta,
 }
-impl rboto::FromValue for GenerateOrganizationsAccessReportResponse {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "GenerateOrganizationsAccessReportResponse")?;
-        Ok(Self { job_id: m.take(0)? })
-    }
-}
-#[derive(Clone, Debug, Default, PartialEq)]
-pub struct GenerateServiceLastAccessedDetailsResponse {
+rboto::__structure!(
+    GenerateOrganizationsAccessReportOutput
+    "GenerateOrganizationsAccessReportResponse"[debug from output] { job_id : String } {
+    _meta }
+);
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct GenerateServiceLastAccessedDetailsOutput {
     /// The `JobId` that you can use in the [GetServiceLastAccessedDetails](https://docs.aws.amazon.com/IAM/latest/APIReference/API_GetServiceLastAccessedDetails.html) or [GetServiceLastAccessedDetailsWithEntities](https://docs.aws.amazon.com/IAM/latest/APIReference/API_GetServiceLastAccessedDetailsWithEntities.html) operations.
     pub job_id: Option<String>,
+    pub(crate) _meta: rboto::__private::Meta,
 }
-impl rboto::FromValue for GenerateServiceLastAccessedDetailsResponse {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "GenerateServiceLastAccessedDetailsResponse")?;
-        Ok(Self { job_id: m.take(0)? })
-    }
-}
+rboto::__structure!(
+    GenerateServiceLastAccessedDetailsOutput
+    "GenerateServiceLastAccessedDetailsResponse"[debug from output] { job_id : String } {
+    _meta }
+);
 /// Contains the response to a successful [GetAccessKeyLastUsed](https://docs.aws.amazon.com/IAM/latest/APIReference/API_GetAccessKeyLastUsed.html) request.
-#[derive(Clone, Debug, Default, PartialEq)]
-pub struct GetAccessKeyLastUsedResponse {
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct GetAccessKeyLastUsedOutput {
     /// The name of the IAM user that owns this access key.
     pub user_name: Option<String>,
     /// Contains information about the last time the access key was used.
     pub access_key_last_used: Option<AccessKeyLastUsed>,
+    pub(crate) _meta: rboto::__private::Meta,
 }
-impl rboto::FromValue for GetAccessKeyLastUsedResponse {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "GetAccessKeyLastUsedResponse")?;
-        Ok(Self {
-            user_name: m.take(0)?,
-            access_key_last_used: m.take(1)?,
-        })
-    }
-}
+rboto::__structure!(
+    GetAccessKeyLastUsedOutput "GetAccessKeyLastUsedResponse"[debug from output] {
+    user_name : String, access_key_last_used : AccessKeyLastUsed } { _meta }
+);
 /// Contains the response to a successful [GetAccountAuthorizationDetails](https://docs.aws.amazon.com/IAM/latest/APIReference/API_GetAccountAuthorizationDetails.html) request.
-#[derive(Clone, Debug, Default, PartialEq)]
-pub struct GetAccountAuthorizationDetailsResponse {
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct GetAccountAuthorizationDetailsOutput {
     /// A list containing information about IAM users.
     pub user_detail_list: Option<Vec<UserDetail>>,
     /// A list containing information about IAM groups.
@@ -370,133 +332,103 @@ pub struct GetAccountAuthorizationDetailsResponse {
     pub is_truncated: Option<bool>,
     /// When `IsTruncated` is `true`, this element is present and contains the value to use for the `Marker` parameter in a subsequent pagination request.
     pub marker: Option<String>,
+    pub(crate) _meta: rboto::__private::Meta,
 }
-impl rboto::FromValue for GetAccountAuthorizationDetailsResponse {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "GetAccountAuthorizationDetailsResponse")?;
-        Ok(Self {
-            user_detail_list: m.take(0)?,
-            group_detail_list: m.take(1)?,
-            role_detail_list: m.take(2)?,
-            policies: m.take(3)?,
-            is_truncated: m.take(4)?,
-            marker: m.take(5)?,
-        })
-    }
-}
+rboto::__structure!(
+    GetAccountAuthorizationDetailsOutput "GetAccountAuthorizationDetailsResponse"[debug
+    from output] { user_detail_list : Vec < UserDetail >, group_detail_list : Vec <
+    GroupDetail >, role_detail_list : Vec < RoleDetail >, policies : Vec <
+    ManagedPolicyDetail >, is_truncated = bool, marker : String } { _meta }
+);
 /// Contains the response to a successful [GetAccountPasswordPolicy](https://docs.aws.amazon.com/IAM/latest/APIReference/API_GetAccountPasswordPolicy.html) request.
-#[derive(Clone, Debug, Default, PartialEq)]
-pub struct GetAccountPasswordPolicyResponse {
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct GetAccountPasswordPolicyOutput {
     /// A structure that contains details about the account's password policy.
     pub password_policy: Option<PasswordPolicy>,
+    pub(crate) _meta: rboto::__private::Meta,
 }
-impl rboto::FromValue for GetAccountPasswordPolicyResponse {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "GetAccountPasswordPolicyResponse")?;
-        Ok(Self {
-            password_policy: m.take(0)?,
-        })
-    }
-}
-#[derive(Clone, Debug, Default, PartialEq)]
-pub struct GetAccountPropertiesResponse {
+rboto::__structure!(
+    GetAccountPasswordPolicyOutput "GetAccountPasswordPolicyResponse"[debug from output]
+    { password_policy : PasswordPolicy } { _meta }
+);
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct GetAccountPropertiesOutput {
     /// A map of account property key-value pairs. Keys are in the format `Namespace/PropertyName`.
     pub properties: Option<HashMap<String, String>>,
+    pub(crate) _meta: rboto::__private::Meta,
 }
-impl rboto::FromValue for GetAccountPropertiesResponse {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "GetAccountPropertiesResponse")?;
-        Ok(Self { properties: m.take(0)? })
-    }
-}
+rboto::__structure!(
+    GetAccountPropertiesOutput "GetAccountPropertiesResponse"[debug from output] {
+    properties : HashMap < String, String > } { _meta }
+);
 /// Contains the response to a successful [GetAccountSummary](https://docs.aws.amazon.com/IAM/latest/APIReference/API_GetAccountSummary.html) request.
-#[derive(Clone, Debug, Default, PartialEq)]
-pub struct GetAccountSummaryResponse {
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct GetAccountSummaryOutput {
     /// A set of key–value pairs containing information about IAM entity usage and IAM quotas.
     pub summary_map: Option<HashMap<String, i32>>,
+    pub(crate) _meta: rboto::__private::Meta,
 }
-impl rboto::FromValue for GetAccountSummaryResponse {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "GetAccountSummaryResponse")?;
-        Ok(Self { summary_map: m.take(0)? })
-    }
-}
-/// Contains the response to a successful [GetContextKeysForPrincipalPolicy](https://docs.aws.amazon.com/IAM/latest/APIReference/API_GetContextKeysForPrincipalPolicy.html) or [GetContextKeysForCustomPolicy](https://docs.aws.amazon.com/IAM/latest/APIReference/API_GetContextKeysForCustomPolicy.html) request.
-#[derive(Clone, Debug, Default, PartialEq)]
-pub struct GetContextKeysForPolicyResponse {
-    /// The list of context keys that are referenced in the input policies.
-    pub context_key_names: Option<Vec<String>>,
-}
-impl rboto::FromValue for GetContextKeysForPolicyResponse {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "GetContextKeysForPolicyResponse")?;
-        Ok(Self {
-            context_key_names: m.take(0)?,
-        })
-    }
-}
+rboto::__structure!(
+    GetAccountSummaryOutput "GetAccountSummaryResponse"[debug from output] { summary_map
+    : HashMap < String, i32 > } { _meta }
+);
 /// Contains the response to a successful [GetCredentialReport](https://docs.aws.amazon.com/IAM/latest/APIReference/API_GetCredentialReport.html) request.
-#[derive(Clone, Debug, Default, PartialEq)]
-pub struct GetCredentialReportResponse {
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct GetCredentialReportOutput {
     /// Contains the credential report. The report is Base64-encoded.
     pub content: Option<rboto::Blob>,
     /// The format (MIME type) of the credential report.
     pub report_format: Option<ReportFormatType>,
     /// The date and time when the credential report was created, in [ISO 8601 date-time format](http://www.iso.org/iso/iso8601).
     pub generated_time: Option<rboto::DateTime>,
+    pub(crate) _meta: rboto::__private::Meta,
 }
-impl rboto::FromValue for GetCredentialReportResponse {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "GetCredentialReportResponse")?;
-        Ok(Self {
-            content: m.take(0)?,
-            report_format: m.take(1)?,
-            generated_time: m.take(2)?,
-        })
-    }
-}
-#[derive(Clone, Debug, Default, PartialEq)]
-pub struct GetDelegationRequestResponse {
+rboto::__structure!(
+    GetCredentialReportOutput "GetCredentialReportResponse"[debug from output] { content
+    : rboto::Blob, report_format : ReportFormatType, generated_time : rboto::DateTime } {
+    _meta }
+);
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct GetDelegationRequestOutput {
     /// The delegation request object containing all details about the request.
     pub delegation_request: Option<DelegationRequest>,
     /// The status of the permission check for the delegation request.
     pub permission_check_status: Option<PermissionCheckStatusType>,
     /// The result of the permission check, indicating whether the caller has sufficient permissions to cover the requested permissions. This is an approximate result.
     pub permission_check_result: Option<PermissionCheckResultType>,
+    pub(crate) _meta: rboto::__private::Meta,
 }
-impl rboto::FromValue for GetDelegationRequestResponse {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "GetDelegationRequestResponse")?;
-        Ok(Self {
-            delegation_request: m.take(0)?,
-            permission_check_status: m.take(1)?,
-            permission_check_result: m.take(2)?,
-        })
-    }
-}
+rboto::__structure!(
+    GetDelegationRequestOutput "GetDelegationRequestResponse"[debug from output] {
+    delegation_request : DelegationRequest, permission_check_status :
+    PermissionCheckStatusType, permission_check_result : PermissionCheckResultType } {
+    _meta }
+);
 /// Contains the response to a successful [GetGroupPolicy](https://docs.aws.amazon.com/IAM/latest/APIReference/API_GetGroupPolicy.html) request.
-#[derive(Clone, Debug, Default, PartialEq)]
-pub struct GetGroupPolicyResponse {
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct GetGroupPolicyOutput {
     /// The group the policy is associated with.
     pub group_name: Option<String>,
     /// The name of the policy.
     pub policy_name: Option<String>,
     /// The policy document.
     pub policy_document: Option<String>,
+    pub(crate) _meta: rboto::__private::Meta,
 }
-impl rboto::FromValue for GetGroupPolicyResponse {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "GetGroupPolicyResponse")?;
-        Ok(Self {
-            group_name: m.take(0)?,
-            policy_name: m.take(1)?,
-            policy_document: m.take(2)?,
-        })
-    }
-}
+rboto::__structure!(
+    GetGroupPolicyOutput "GetGroupPolicyResponse"[debug from output] { group_name :
+    String, policy_name : String, policy_document : String } { _meta }
+);
 /// Contains the response to a successful [GetGroup](https://docs.aws.amazon.com/IAM/latest/APIReference/API_GetGroup.html) request.
-#[derive(Clone, Debug, Default, PartialEq)]
-pub struct GetGroupResponse {
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct GetGroupOutput {
     /// A structure that contains details about the group.
     pub group: Option<Group>,
     /// A list of users in the group.
@@ -505,65 +437,55 @@ pub struct GetGroupResponse {
     pub is_truncated: Option<bool>,
     /// When `IsTruncated` is `true`, this element is present and contains the value to use for the `Marker` parameter in a subsequent pagination request.
     pub marker: Option<String>,
+    pub(crate) _meta: rboto::__private::Meta,
 }
-impl rboto::FromValue for GetGroupResponse {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "GetGroupResponse")?;
-        Ok(Self {
-            group: m.take(0)?,
-            users: m.take(1)?,
-            is_truncated: m.take(2)?,
-            marker: m.take(3)?,
-        })
-    }
-}
-#[derive(Clone, Debug, Default, PartialEq)]
-pub struct GetHumanReadableSummaryResponse {
+rboto::__structure!(
+    GetGroupOutput "GetGroupResponse"[debug from output] { group : Group, users : Vec <
+    User >, is_truncated = bool, marker : String } { _meta }
+);
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct GetHumanReadableSummaryOutput {
     /// Summary content in the specified locale. Summary content is non-empty only if the `SummaryState` is `AVAILABLE`.
     pub summary_content: Option<String>,
     /// The locale that this response was generated for. This maps to the input locale.
     pub locale: Option<String>,
     /// State of summary generation. This generation process is asynchronous and this attribute indicates the state of the generation process.
     pub summary_state: Option<SummaryStateType>,
+    pub(crate) _meta: rboto::__private::Meta,
 }
-impl rboto::FromValue for GetHumanReadableSummaryResponse {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "GetHumanReadableSummaryResponse")?;
-        Ok(Self {
-            summary_content: m.take(0)?,
-            locale: m.take(1)?,
-            summary_state: m.take(2)?,
-        })
+rboto::__structure!(
+    GetHumanReadableSummaryOutput "GetHumanReadableSummaryResponse"[debug from output] {
+    summary_content : String, locale : String, summary_state : SummaryStateType } { _meta
     }
-}
+);
 /// Contains the response to a successful [GetInstanceProfile](https://docs.aws.amazon.com/IAM/latest/APIReference/API_GetInstanceProfile.html) request.
-#[derive(Clone, Debug, Default, PartialEq)]
-pub struct GetInstanceProfileResponse {
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct GetInstanceProfileOutput {
     /// A structure containing details about the instance profile.
     pub instance_profile: Option<InstanceProfile>,
+    pub(crate) _meta: rboto::__private::Meta,
 }
-impl rboto::FromValue for GetInstanceProfileResponse {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "GetInstanceProfileResponse")?;
-        Ok(Self {
-            instance_profile: m.take(0)?,
-        })
-    }
-}
+rboto::__structure!(
+    GetInstanceProfileOutput "GetInstanceProfileResponse"[debug from output] {
+    instance_profile : InstanceProfile } { _meta }
+);
 /// Contains the response to a successful [GetLoginProfile](https://docs.aws.amazon.com/IAM/latest/APIReference/API_GetLoginProfile.html) request.
-#[derive(Clone, Debug, Default, PartialEq)]
-pub struct GetLoginProfileResponse {
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct GetLoginProfileOutput {
     /// A structure containing the user name and the profile creation date for the user.
     pub login_profile: Option<LoginProfile>,
+    pub(crate) _meta: rboto::__private::Meta,
 }
-impl rboto::FromValue for GetLoginProfileResponse {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "GetLoginProfileResponse")?;
-        Ok(Self { login_profile: m.take(0)? })
-    }
-}
-#[derive(Clone, Debug, Default, PartialEq)]
-pub struct GetMfaDeviceResponse {
+rboto::__structure!(
+    GetLoginProfileOutput "GetLoginProfileResponse"[debug from output] { login_profile :
+    LoginProfile } { _meta }
+);
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct GetMfaDeviceOutput {
     /// The friendly name identifying the user.
     pub user_name: Option<String>,
     /// Serial number that uniquely identifies the MFA device. For this API, we only accept FIDO security key [ARNs](https://docs.aws.amazon.com/IAM/latest/UserGuide/reference-arns.html).
@@ -572,21 +494,17 @@ pub struct GetMfaDeviceResponse {
     pub enable_date: Option<rboto::DateTime>,
     /// The certifications of a specified user's MFA device. We currently provide FIPS-140-2, FIPS-140-3, and FIDO certification levels obtained from [FIDO Alliance Metadata Service (MDS)](https://fidoalliance.org/metadata/).
     pub certifications: Option<HashMap<String, String>>,
+    pub(crate) _meta: rboto::__private::Meta,
 }
-impl rboto::FromValue for GetMfaDeviceResponse {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "GetMFADeviceResponse")?;
-        Ok(Self {
-            user_name: m.take(0)?,
-            serial_number: m.take(1)?,
-            enable_date: m.take(2)?,
-            certifications: m.take(3)?,
-        })
-    }
-}
+rboto::__structure!(
+    GetMfaDeviceOutput "GetMFADeviceResponse"[debug from output] { user_name : String,
+    serial_number : String, enable_date : rboto::DateTime, certifications : HashMap <
+    String, String > } { _meta }
+);
 /// Contains the response to a successful [GetOpenIDConnectProvider](https://docs.aws.amazon.com/IAM/latest/APIReference/API_GetOpenIDConnectProvider.html) request.
-#[derive(Clone, Debug, Default, PartialEq)]
-pub struct GetOpenIdConnectProviderResponse {
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct GetOpenIdConnectProviderOutput {
     /// The URL that the IAM OIDC provider resource object is associated with. For more information, see [CreateOpenIDConnectProvider](https://docs.aws.amazon.com/IAM/latest/APIReference/API_CreateOpenIDConnectProvider.html).
     pub url: Option<String>,
     /// A list of client IDs (also known as audiences) that are associated with the specified IAM OIDC provider resource object. For more information, see [CreateOpenIDConnectProvider](https://docs.aws.amazon.com/IAM/latest/APIReference/API_CreateOpenIDConnectProvider.html).
@@ -597,21 +515,16 @@ pub struct GetOpenIdConnectProviderResponse {
     pub create_date: Option<rboto::DateTime>,
     /// A list of tags that are attached to the specified IAM OIDC provider. The returned list of tags is sorted by tag key. For more information about tagging, see [Tagging IAM resources](https://docs.aws.amazon.com/IAM/latest/UserGuide/id_tags.html) in the *IAM User Guide*.
     pub tags: Option<Vec<Tag>>,
+    pub(crate) _meta: rboto::__private::Meta,
 }
-impl rboto::FromValue for GetOpenIdConnectProviderResponse {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "GetOpenIDConnectProviderResponse")?;
-        Ok(Self {
-            url: m.take(0)?,
-            client_id_list: m.take(1)?,
-            thumbprint_list: m.take(2)?,
-            create_date: m.take(3)?,
-            tags: m.take(4)?,
-        })
-    }
-}
-#[derive(Clone, Debug, Default, PartialEq)]
-pub struct GetOrganizationsAccessReportResponse {
+rboto::__structure!(
+    GetOpenIdConnectProviderOutput "GetOpenIDConnectProviderResponse"[debug from output]
+    { url : String, client_id_list : Vec < String >, thumbprint_list : Vec < String >,
+    create_date : rboto::DateTime, tags : Vec < Tag > } { _meta }
+);
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct GetOrganizationsAccessReportOutput {
     /// The status of the job.
     pub job_status: Option<JobStatusType>,
     /// The date and time, in [ISO 8601 date-time format](http://www.iso.org/iso/iso8601), when the report job was created.
@@ -629,111 +542,94 @@ pub struct GetOrganizationsAccessReportResponse {
     /// When `IsTruncated` is `true`, this element is present and contains the value to use for the `Marker` parameter in a subsequent pagination request.
     pub marker: Option<String>,
     pub error_details: Option<ErrorDetails>,
+    pub(crate) _meta: rboto::__private::Meta,
 }
-impl rboto::FromValue for GetOrganizationsAccessReportResponse {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "GetOrganizationsAccessReportResponse")?;
-        Ok(Self {
-            job_status: m.take(0)?,
-            job_creation_date: m.take(1)?,
-            job_completion_date: m.take(2)?,
-            number_of_services_accessible: m.take(3)?,
-            number_of_services_not_accessed: m.take(4)?,
-            access_details: m.take(5)?,
-            is_truncated: m.take(6)?,
-            marker: m.take(7)?,
-            error_details: m.take(8)?,
-        })
-    }
-}
-#[derive(Clone, Debug, Default, PartialEq)]
-pub struct GetOutboundWebIdentityFederationInfoResponse {
+rboto::__structure!(
+    GetOrganizationsAccessReportOutput "GetOrganizationsAccessReportResponse"[debug from
+    output] { job_status : JobStatusType, job_creation_date : rboto::DateTime,
+    job_completion_date : rboto::DateTime, number_of_services_accessible = i32,
+    number_of_services_not_accessed = i32, access_details : Vec < AccessDetail >,
+    is_truncated = bool, marker : String, error_details : ErrorDetails } { _meta }
+);
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct GetOutboundWebIdentityFederationInfoOutput {
     /// A unique issuer URL for your Amazon Web Services account that hosts the OpenID Connect (OIDC) discovery endpoints at `/.well-known/openid-configuration and /.well-known/jwks.json`. The OpenID Connect (OIDC) discovery endpoints contain verification keys and metadata necessary for token verification.
     pub issuer_identifier: Option<String>,
     /// Indicates whether outbound identity federation is currently enabled for your Amazon Web Services account. When true, IAM principals in the account can call the `GetWebIdentityToken` API to obtain JSON Web Tokens (JWTs) for authentication with external services.
     pub jwt_vending_enabled: Option<bool>,
+    pub(crate) _meta: rboto::__private::Meta,
 }
-impl rboto::FromValue for GetOutboundWebIdentityFederationInfoResponse {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "GetOutboundWebIdentityFederationInfoResponse")?;
-        Ok(Self {
-            issuer_identifier: m.take(0)?,
-            jwt_vending_enabled: m.take(1)?,
-        })
-    }
-}
+rboto::__structure!(
+    GetOutboundWebIdentityFederationInfoOutput
+    "GetOutboundWebIdentityFederationInfoResponse"[debug from output] { issuer_identifier
+    : String, jwt_vending_enabled = bool } { _meta }
+);
 /// Contains the response to a successful [GetPolicy](https://docs.aws.amazon.com/IAM/latest/APIReference/API_GetPolicy.html) request.
-#[derive(Clone, Debug, Default, PartialEq)]
-pub struct GetPolicyResponse {
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct GetPolicyOutput {
     /// A structure containing details about the policy.
     pub policy: Option<Policy>,
+    pub(crate) _meta: rboto::__private::Meta,
 }
-impl rboto::FromValue for GetPolicyResponse {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "GetPolicyResponse")?;
-        Ok(Self { policy: m.take(0)? })
-    }
-}
+rboto::__structure!(
+    GetPolicyOutput "GetPolicyResponse"[debug from output] { policy : Policy } { _meta }
+);
 /// Contains the response to a successful [GetPolicyVersion](https://docs.aws.amazon.com/IAM/latest/APIReference/API_GetPolicyVersion.html) request.
-#[derive(Clone, Debug, Default, PartialEq)]
-pub struct GetPolicyVersionResponse {
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct GetPolicyVersionOutput {
     /// A structure containing details about the policy version.
     pub policy_version: Option<PolicyVersion>,
+    pub(crate) _meta: rboto::__private::Meta,
 }
-impl rboto::FromValue for GetPolicyVersionResponse {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "GetPolicyVersionResponse")?;
-        Ok(Self { policy_version: m.take(0)? })
-    }
-}
+rboto::__structure!(
+    GetPolicyVersionOutput "GetPolicyVersionResponse"[debug from output] { policy_version
+    : PolicyVersion } { _meta }
+);
 /// Contains the response to a successful [GetRolePolicy](https://docs.aws.amazon.com/IAM/latest/APIReference/API_GetRolePolicy.html) request.
-#[derive(Clone, Debug, Default, PartialEq)]
-pub struct GetRolePolicyResponse {
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct GetRolePolicyOutput {
     /// The role the policy is associated with.
     pub role_name: Option<String>,
     /// The name of the policy.
     pub policy_name: Option<String>,
     /// The policy document.
     pub policy_document: Option<String>,
+    pub(crate) _meta: rboto::__private::Meta,
 }
-impl rboto::FromValue for GetRolePolicyResponse {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "GetRolePolicyResponse")?;
-        Ok(Self {
-            role_name: m.take(0)?,
-            policy_name: m.take(1)?,
-            policy_document: m.take(2)?,
-        })
-    }
-}
+rboto::__structure!(
+    GetRolePolicyOutput "GetRolePolicyResponse"[debug from output] { role_name : String,
+    policy_name : String, policy_document : String } { _meta }
+);
 /// Contains the response to a successful [GetRole](https://docs.aws.amazon.com/IAM/latest/APIReference/API_GetRole.html) request.
-#[derive(Clone, Debug, Default, PartialEq)]
-pub struct GetRoleResponse {
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct GetRoleOutput {
     /// A structure containing details about the IAM role.
     pub role: Option<Role>,
+    pub(crate) _meta: rboto::__private::Meta,
 }
-impl rboto::FromValue for GetRoleResponse {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "GetRoleResponse")?;
-        Ok(Self { role: m.take(0)? })
-    }
-}
-#[derive(Clone, Debug, Default, PartialEq)]
-pub struct GetRoleTemplateVersionResponse {
+rboto::__structure!(
+    GetRoleOutput "GetRoleResponse"[debug from output] { role : Role } { _meta }
+);
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct GetRoleTemplateVersionOutput {
     /// A structure that contains details about the requested role template version.
     pub role_template_version: Option<RoleTemplateVersion>,
+    pub(crate) _meta: rboto::__private::Meta,
 }
-impl rboto::FromValue for GetRoleTemplateVersionResponse {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "GetRoleTemplateVersionResponse")?;
-        Ok(Self {
-            role_template_version: m.take(0)?,
-        })
-    }
-}
+rboto::__structure!(
+    GetRoleTemplateVersionOutput "GetRoleTemplateVersionResponse"[debug from output] {
+    role_template_version : RoleTemplateVersion } { _meta }
+);
 /// Contains the response to a successful [GetSAMLProvider](https://docs.aws.amazon.com/IAM/latest/APIReference/API_GetSAMLProvider.html) request.
-#[derive(Clone, Debug, Default, PartialEq)]
-pub struct GetSamlProviderResponse {
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct GetSamlProviderOutput {
     /// The unique identifier assigned to the SAML provider.
     pub saml_provider_uuid: Option<String>,
     /// The XML metadata document that includes information about an identity provider.
@@ -748,49 +644,42 @@ pub struct GetSamlProviderResponse {
     pub assertion_encryption_mode: Option<AssertionEncryptionModeType>,
     /// The private key metadata for the SAML provider.
     pub private_key_list: Option<Vec<SamlPrivateKey>>,
+    pub(crate) _meta: rboto::__private::Meta,
 }
-impl rboto::FromValue for GetSamlProviderResponse {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "GetSAMLProviderResponse")?;
-        Ok(Self {
-            saml_provider_uuid: m.take(0)?,
-            saml_metadata_document: m.take(1)?,
-            create_date: m.take(2)?,
-            valid_until: m.take(3)?,
-            tags: m.take(4)?,
-            assertion_encryption_mode: m.take(5)?,
-            private_key_list: m.take(6)?,
-        })
-    }
-}
+rboto::__structure!(
+    GetSamlProviderOutput "GetSAMLProviderResponse"[debug from output] {
+    saml_provider_uuid : String, saml_metadata_document : String, create_date :
+    rboto::DateTime, valid_until : rboto::DateTime, tags : Vec < Tag >,
+    assertion_encryption_mode : AssertionEncryptionModeType, private_key_list : Vec <
+    SamlPrivateKey > } { _meta }
+);
 /// Contains the response to a successful [GetSSHPublicKey](https://docs.aws.amazon.com/IAM/latest/APIReference/API_GetSSHPublicKey.html) request.
-#[derive(Clone, Debug, Default, PartialEq)]
-pub struct GetSshPublicKeyResponse {
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct GetSshPublicKeyOutput {
     /// A structure containing details about the SSH public key.
     pub ssh_public_key: Option<SshPublicKey>,
+    pub(crate) _meta: rboto::__private::Meta,
 }
-impl rboto::FromValue for GetSshPublicKeyResponse {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "GetSSHPublicKeyResponse")?;
-        Ok(Self { ssh_public_key: m.take(0)? })
-    }
-}
+rboto::__structure!(
+    GetSshPublicKeyOutput "GetSSHPublicKeyResponse"[debug from output] { ssh_public_key :
+    SshPublicKey } { _meta }
+);
 /// Contains the response to a successful [GetServerCertificate](https://docs.aws.amazon.com/IAM/latest/APIReference/API_GetServerCertificate.html) request.
-#[derive(Clone, Debug, Default, PartialEq)]
-pub struct GetServerCertificateResponse {
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct GetServerCertificateOutput {
     /// A structure containing details about the server certificate.
     pub server_certificate: Option<ServerCertificate>,
+    pub(crate) _meta: rboto::__private::Meta,
 }
-impl rboto::FromValue for GetServerCertificateResponse {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "GetServerCertificateResponse")?;
-        Ok(Self {
-            server_certificate: m.take(0)?,
-        })
-    }
-}
-#[derive(Clone, Debug, Default, PartialEq)]
-pub struct GetServiceLastAccessedDetailsResponse {
+rboto::__structure!(
+    GetServerCertificateOutput "GetServerCertificateResponse"[debug from output] {
+    server_certificate : ServerCertificate } { _meta }
+);
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct GetServiceLastAccessedDetailsOutput {
     /// The status of the job.
     pub job_status: Option<JobStatusType>,
     /// The type of job. Service jobs return information about when each service was last accessed. Action jobs also include information about when tracked actions within the service were last accessed.
@@ -807,24 +696,19 @@ pub struct GetServiceLastAccessedDetailsResponse {
     pub marker: Option<String>,
     /// An object that contains details about the reason the operation failed.
     pub error: Option<ErrorDetails>,
+    pub(crate) _meta: rboto::__private::Meta,
 }
-impl rboto::FromValue for GetServiceLastAccessedDetailsResponse {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "GetServiceLastAccessedDetailsResponse")?;
-        Ok(Self {
-            job_status: m.take(0)?,
-            job_type: m.take(1)?,
-            job_creation_date: m.take(2)?,
-            services_last_accessed: m.take(3)?,
-            job_completion_date: m.take(4)?,
-            is_truncated: m.take(5)?,
-            marker: m.take(6)?,
-            error: m.take(7)?,
-        })
+rboto::__structure!(
+    GetServiceLastAccessedDetailsOutput "GetServiceLastAccessedDetailsResponse"[debug
+    from output] { job_status : JobStatusType, job_type :
+    AccessAdvisorUsageGranularityType, job_creation_date : rboto::DateTime,
+    services_last_accessed : Vec < ServiceLastAccessed >, job_completion_date :
+    rboto::DateTime, is_truncated = bool, marker : String, error : ErrorDetails } { _meta
     }
-}
-#[derive(Clone, Debug, Default, PartialEq)]
-pub struct GetServiceLastAccessedDetailsWithEntitiesResponse {
+);
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct GetServiceLastAccessedDetailsWithEntitiesOutput {
     /// The status of the job.
     pub job_status: Option<JobStatusType>,
     /// The date and time, in [ISO 8601 date-time format](http://www.iso.org/iso/iso8601), when the report job was created.
@@ -839,194 +723,160 @@ pub struct GetServiceLastAccessedDetailsWithEntitiesResponse {
     pub marker: Option<String>,
     /// An object that contains details about the reason the operation failed.
     pub error: Option<ErrorDetails>,
+    pub(crate) _meta: rboto::__private::Meta,
 }
-impl rboto::FromValue for GetServiceLastAccessedDetailsWithEntitiesResponse {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(
-            v,
-            "GetServiceLastAccessedDetailsWithEntitiesResponse",
-        )?;
-        Ok(Self {
-            job_status: m.take(0)?,
-            job_creation_date: m.take(1)?,
-            job_completion_date: m.take(2)?,
-            entity_details_list: m.take(3)?,
-            is_truncated: m.take(4)?,
-            marker: m.take(5)?,
-            error: m.take(6)?,
-        })
-    }
-}
-#[derive(Clone, Debug, Default, PartialEq)]
-pub struct GetServiceLinkedRoleDeletionStatusResponse {
+rboto::__structure!(
+    GetServiceLastAccessedDetailsWithEntitiesOutput
+    "GetServiceLastAccessedDetailsWithEntitiesResponse"[debug from output] { job_status :
+    JobStatusType, job_creation_date : rboto::DateTime, job_completion_date :
+    rboto::DateTime, entity_details_list : Vec < EntityDetails >, is_truncated = bool,
+    marker : String, error : ErrorDetails } { _meta }
+);
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct GetServiceLinkedRoleDeletionStatusOutput {
     /// The status of the deletion.
     pub status: Option<DeletionTaskStatusType>,
     /// An object that contains details about the reason the deletion failed.
     pub reason: Option<DeletionTaskFailureReasonType>,
+    pub(crate) _meta: rboto::__private::Meta,
 }
-impl rboto::FromValue for GetServiceLinkedRoleDeletionStatusResponse {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "GetServiceLinkedRoleDeletionStatusResponse")?;
-        Ok(Self {
-            status: m.take(0)?,
-            reason: m.take(1)?,
-        })
-    }
-}
+rboto::__structure!(
+    GetServiceLinkedRoleDeletionStatusOutput
+    "GetServiceLinkedRoleDeletionStatusResponse"[debug from output] { status :
+    DeletionTaskStatusType, reason : DeletionTaskFailureReasonType } { _meta }
+);
 /// Contains the response to a successful [GetUserPolicy](https://docs.aws.amazon.com/IAM/latest/APIReference/API_GetUserPolicy.html) request.
-#[derive(Clone, Debug, Default, PartialEq)]
-pub struct GetUserPolicyResponse {
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct GetUserPolicyOutput {
     /// The user the policy is associated with.
     pub user_name: Option<String>,
     /// The name of the policy.
     pub policy_name: Option<String>,
     /// The policy document.
     pub policy_document: Option<String>,
+    pub(crate) _meta: rboto::__private::Meta,
 }
-impl rboto::FromValue for GetUserPolicyResponse {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "GetUserPolicyResponse")?;
-        Ok(Self {
-            user_name: m.take(0)?,
-            policy_name: m.take(1)?,
-            policy_document: m.take(2)?,
-        })
-    }
-}
+rboto::__structure!(
+    GetUserPolicyOutput "GetUserPolicyResponse"[debug from output] { user_name : String,
+    policy_name : String, policy_document : String } { _meta }
+);
 /// Contains the response to a successful [GetUser](https://docs.aws.amazon.com/IAM/latest/APIReference/API_GetUser.html) request.
-#[derive(Clone, Debug, Default, PartialEq)]
-pub struct GetUserResponse {
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct GetUserOutput {
     /// A structure containing details about the IAM user.
     pub user: Option<User>,
+    pub(crate) _meta: rboto::__private::Meta,
 }
-impl rboto::FromValue for GetUserResponse {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "GetUserResponse")?;
-        Ok(Self { user: m.take(0)? })
-    }
-}
+rboto::__structure!(
+    GetUserOutput "GetUserResponse"[debug from output] { user : User } { _meta }
+);
 /// Contains the response to a successful [ListAccessKeys](https://docs.aws.amazon.com/IAM/latest/APIReference/API_ListAccessKeys.html) request.
-#[derive(Clone, Debug, Default, PartialEq)]
-pub struct ListAccessKeysResponse {
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct ListAccessKeysOutput {
     /// A list of objects containing metadata about the access keys.
     pub access_key_metadata: Option<Vec<AccessKeyMetadata>>,
     /// A flag that indicates whether there are more items to return. If your results were truncated, you can make a subsequent pagination request using the `Marker` request parameter to retrieve more items. Note that IAM might return fewer than the `MaxItems` number of results even when there are more results available.
     pub is_truncated: Option<bool>,
     /// When `IsTruncated` is `true`, this element is present and contains the value to use for the `Marker` parameter in a subsequent pagination request.
     pub marker: Option<String>,
+    pub(crate) _meta: rboto::__private::Meta,
 }
-impl rboto::FromValue for ListAccessKeysResponse {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "ListAccessKeysResponse")?;
-        Ok(Self {
-            access_key_metadata: m.take(0)?,
-            is_truncated: m.take(1)?,
-            marker: m.take(2)?,
-        })
-    }
-}
+rboto::__structure!(
+    ListAccessKeysOutput "ListAccessKeysResponse"[debug from output] {
+    access_key_metadata : Vec < AccessKeyMetadata >, is_truncated = bool, marker : String
+    } { _meta }
+);
 /// Contains the response to a successful [ListAccountAliases](https://docs.aws.amazon.com/IAM/latest/APIReference/API_ListAccountAliases.html) request.
-#[derive(Clone, Debug, Default, PartialEq)]
-pub struct ListAccountAliasesResponse {
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct ListAccountAliasesOutput {
     /// A list of aliases associated with the account. Amazon Web Services supports only one alias per account.
     pub account_aliases: Option<Vec<String>>,
     /// A flag that indicates whether there are more items to return. If your results were truncated, you can make a subsequent pagination request using the `Marker` request parameter to retrieve more items. Note that IAM might return fewer than the `MaxItems` number of results even when there are more results available.
     pub is_truncated: Option<bool>,
     /// When `IsTruncated` is `true`, this element is present and contains the value to use for the `Marker` parameter in a subsequent pagination request.
     pub marker: Option<String>,
+    pub(crate) _meta: rboto::__private::Meta,
 }
-impl rboto::FromValue for ListAccountAliasesResponse {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "ListAccountAliasesResponse")?;
-        Ok(Self {
-            account_aliases: m.take(0)?,
-            is_truncated: m.take(1)?,
-            marker: m.take(2)?,
-        })
-    }
-}
+rboto::__structure!(
+    ListAccountAliasesOutput "ListAccountAliasesResponse"[debug from output] {
+    account_aliases : Vec < String >, is_truncated = bool, marker : String } { _meta }
+);
 /// Contains the response to a successful [ListAttachedGroupPolicies](https://docs.aws.amazon.com/IAM/latest/APIReference/API_ListAttachedGroupPolicies.html) request.
-#[derive(Clone, Debug, Default, PartialEq)]
-pub struct ListAttachedGroupPoliciesResponse {
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct ListAttachedGroupPoliciesOutput {
     /// A list of the attached policies.
     pub attached_policies: Option<Vec<AttachedPolicy>>,
     /// A flag that indicates whether there are more items to return. If your results were truncated, you can make a subsequent pagination request using the `Marker` request parameter to retrieve more items. Note that IAM might return fewer than the `MaxItems` number of results even when there are more results available.
     pub is_truncated: Option<bool>,
     /// When `IsTruncated` is `true`, this element is present and contains the value to use for the `Marker` parameter in a subsequent pagination request.
     pub marker: Option<String>,
+    pub(crate) _meta: rboto::__private::Meta,
 }
-impl rboto::FromValue for ListAttachedGroupPoliciesResponse {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "ListAttachedGroupPoliciesResponse")?;
-        Ok(Self {
-            attached_policies: m.take(0)?,
-            is_truncated: m.take(1)?,
-            marker: m.take(2)?,
-        })
-    }
-}
+rboto::__structure!(
+    ListAttachedGroupPoliciesOutput "ListAttachedGroupPoliciesResponse"[debug from
+    output] { attached_policies : Vec < AttachedPolicy >, is_truncated = bool, marker :
+    String } { _meta }
+);
 /// Contains the response to a successful [ListAttachedRolePolicies](https://docs.aws.amazon.com/IAM/latest/APIReference/API_ListAttachedRolePolicies.html) request.
-#[derive(Clone, Debug, Default, PartialEq)]
-pub struct ListAttachedRolePoliciesResponse {
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct ListAttachedRolePoliciesOutput {
     /// A list of the attached policies.
     pub attached_policies: Option<Vec<AttachedPolicy>>,
     /// A flag that indicates whether there are more items to return. If your results were truncated, you can make a subsequent pagination request using the `Marker` request parameter to retrieve more items. Note that IAM might return fewer than the `MaxItems` number of results even when there are more results available.
     pub is_truncated: Option<bool>,
     /// When `IsTruncated` is `true`, this element is present and contains the value to use for the `Marker` parameter in a subsequent pagination request.
     pub marker: Option<String>,
+    pub(crate) _meta: rboto::__private::Meta,
 }
-impl rboto::FromValue for ListAttachedRolePoliciesResponse {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "ListAttachedRolePoliciesResponse")?;
-        Ok(Self {
-            attached_policies: m.take(0)?,
-            is_truncated: m.take(1)?,
-            marker: m.take(2)?,
-        })
-    }
-}
+rboto::__structure!(
+    ListAttachedRolePoliciesOutput "ListAttachedRolePoliciesResponse"[debug from output]
+    { attached_policies : Vec < AttachedPolicy >, is_truncated = bool, marker : String }
+    { _meta }
+);
 /// Contains the response to a successful [ListAttachedUserPolicies](https://docs.aws.amazon.com/IAM/latest/APIReference/API_ListAttachedUserPolicies.html) request.
-#[derive(Clone, Debug, Default, PartialEq)]
-pub struct ListAttachedUserPoliciesResponse {
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct ListAttachedUserPoliciesOutput {
     /// A list of the attached policies.
     pub attached_policies: Option<Vec<AttachedPolicy>>,
     /// A flag that indicates whether there are more items to return. If your results were truncated, you can make a subsequent pagination request using the `Marker` request parameter to retrieve more items. Note that IAM might return fewer than the `MaxItems` number of results even when there are more results available.
     pub is_truncated: Option<bool>,
     /// When `IsTruncated` is `true`, this element is present and contains the value to use for the `Marker` parameter in a subsequent pagination request.
     pub marker: Option<String>,
+    pub(crate) _meta: rboto::__private::Meta,
 }
-impl rboto::FromValue for ListAttachedUserPoliciesResponse {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "ListAttachedUserPoliciesResponse")?;
-        Ok(Self {
-            attached_policies: m.take(0)?,
-            is_truncated: m.take(1)?,
-            marker: m.take(2)?,
-        })
-    }
-}
-#[derive(Clone, Debug, Default, PartialEq)]
-pub struct ListDelegationRequestsResponse {
+rboto::__structure!(
+    ListAttachedUserPoliciesOutput "ListAttachedUserPoliciesResponse"[debug from output]
+    { attached_policies : Vec < AttachedPolicy >, is_truncated = bool, marker : String }
+    { _meta }
+);
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct ListDelegationRequestsOutput {
     /// A list of delegation requests that match the specified criteria.
     pub delegation_requests: Option<Vec<DelegationRequest>>,
     /// When `isTruncated` is `true`, this element is present and contains the value to use for the `Marker` parameter in a subsequent pagination request.
     pub marker: Option<String>,
     /// A flag that indicates whether there are more items to return. If your results were truncated, you can make a subsequent pagination request using the `Marker` request parameter to retrieve more items.
     pub is_truncated: Option<bool>,
+    pub(crate) _meta: rboto::__private::Meta,
 }
-impl rboto::FromValue for ListDelegationRequestsResponse {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "ListDelegationRequestsResponse")?;
-        Ok(Self {
-            delegation_requests: m.take(0)?,
-            marker: m.take(1)?,
-            is_truncated: m.take(2)?,
-        })
-    }
-}
+rboto::__structure!(
+    ListDelegationRequestsOutput "ListDelegationRequestsResponse"[debug from output] {
+    delegation_requests : Vec < DelegationRequest >, marker : String, is_truncated = bool
+    } { _meta }
+);
 /// Contains the response to a successful [ListEntitiesForPolicy](https://docs.aws.amazon.com/IAM/latest/APIReference/API_ListEntitiesForPolicy.html) request.
-#[derive(Clone, Debug, Default, PartialEq)]
-pub struct ListEntitiesForPolicyResponse {
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct ListEntitiesForPolicyOutput {
     /// A list of IAM groups that the policy is attached to.
     pub policy_groups: Option<Vec<PolicyGroup>>,
     /// A list of IAM users that the policy is attached to.
@@ -1037,228 +887,186 @@ pub struct ListEntitiesForPolicyResponse {
     pub is_truncated: Option<bool>,
     /// When `IsTruncated` is `true`, this element is present and contains the value to use for the `Marker` parameter in a subsequent pagination request.
     pub marker: Option<String>,
+    pub(crate) _meta: rboto::__private::Meta,
 }
-impl rboto::FromValue for ListEntitiesForPolicyResponse {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "ListEntitiesForPolicyResponse")?;
-        Ok(Self {
-            policy_groups: m.take(0)?,
-            policy_users: m.take(1)?,
-            policy_roles: m.take(2)?,
-            is_truncated: m.take(3)?,
-            marker: m.take(4)?,
-        })
-    }
-}
+rboto::__structure!(
+    ListEntitiesForPolicyOutput "ListEntitiesForPolicyResponse"[debug from output] {
+    policy_groups : Vec < PolicyGroup >, policy_users : Vec < PolicyUser >, policy_roles
+    : Vec < PolicyRole >, is_truncated = bool, marker : String } { _meta }
+);
 /// Contains the response to a successful [ListGroupPolicies](https://docs.aws.amazon.com/IAM/latest/APIReference/API_ListGroupPolicies.html) request.
-#[derive(Clone, Debug, Default, PartialEq)]
-pub struct ListGroupPoliciesResponse {
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct ListGroupPoliciesOutput {
     /// A list of policy names.
     pub policy_names: Option<Vec<String>>,
     /// A flag that indicates whether there are more items to return. If your results were truncated, you can make a subsequent pagination request using the `Marker` request parameter to retrieve more items. Note that IAM might return fewer than the `MaxItems` number of results even when there are more results available.
     pub is_truncated: Option<bool>,
     /// When `IsTruncated` is `true`, this element is present and contains the value to use for the `Marker` parameter in a subsequent pagination request.
     pub marker: Option<String>,
+    pub(crate) _meta: rboto::__private::Meta,
 }
-impl rboto::FromValue for ListGroupPoliciesResponse {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "ListGroupPoliciesResponse")?;
-        Ok(Self {
-            policy_names: m.take(0)?,
-            is_truncated: m.take(1)?,
-            marker: m.take(2)?,
-        })
-    }
-}
+rboto::__structure!(
+    ListGroupPoliciesOutput "ListGroupPoliciesResponse"[debug from output] { policy_names
+    : Vec < String >, is_truncated = bool, marker : String } { _meta }
+);
 /// Contains the response to a successful [ListGroupsForUser](https://docs.aws.amazon.com/IAM/latest/APIReference/API_ListGroupsForUser.html) request.
-#[derive(Clone, Debug, Default, PartialEq)]
-pub struct ListGroupsForUserResponse {
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct ListGroupsForUserOutput {
     /// A list of groups.
     pub groups: Option<Vec<Group>>,
     /// A flag that indicates whether there are more items to return. If your results were truncated, you can make a subsequent pagination request using the `Marker` request parameter to retrieve more items. Note that IAM might return fewer than the `MaxItems` number of results even when there are more results available.
     pub is_truncated: Option<bool>,
     /// When `IsTruncated` is `true`, this element is present and contains the value to use for the `Marker` parameter in a subsequent pagination request.
     pub marker: Option<String>,
+    pub(crate) _meta: rboto::__private::Meta,
 }
-impl rboto::FromValue for ListGroupsForUserResponse {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "ListGroupsForUserResponse")?;
-        Ok(Self {
-            groups: m.take(0)?,
-            is_truncated: m.take(1)?,
-            marker: m.take(2)?,
-        })
-    }
-}
+rboto::__structure!(
+    ListGroupsForUserOutput "ListGroupsForUserResponse"[debug from output] { groups : Vec
+    < Group >, is_truncated = bool, marker : String } { _meta }
+);
 /// Contains the response to a successful [ListGroups](https://docs.aws.amazon.com/IAM/latest/APIReference/API_ListGroups.html) request.
-#[derive(Clone, Debug, Default, PartialEq)]
-pub struct ListGroupsResponse {
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct ListGroupsOutput {
     /// A list of groups.
     pub groups: Option<Vec<Group>>,
     /// A flag that indicates whether there are more items to return. If your results were truncated, you can make a subsequent pagination request using the `Marker` request parameter to retrieve more items. Note that IAM might return fewer than the `MaxItems` number of results even when there are more results available.
     pub is_truncated: Option<bool>,
     /// When `IsTruncated` is `true`, this element is present and contains the value to use for the `Marker` parameter in a subsequent pagination request.
     pub marker: Option<String>,
+    pub(crate) _meta: rboto::__private::Meta,
 }
-impl rboto::FromValue for ListGroupsResponse {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "ListGroupsResponse")?;
-        Ok(Self {
-            groups: m.take(0)?,
-            is_truncated: m.take(1)?,
-            marker: m.take(2)?,
-        })
-    }
-}
-#[derive(Clone, Debug, Default, PartialEq)]
-pub struct ListInstanceProfileTagsResponse {
+rboto::__structure!(
+    ListGroupsOutput "ListGroupsResponse"[debug from output] { groups : Vec < Group >,
+    is_truncated = bool, marker : String } { _meta }
+);
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct ListInstanceProfileTagsOutput {
     /// The list of tags that are currently attached to the IAM instance profile. Each tag consists of a key name and an associated value. If no tags are attached to the specified resource, the response contains an empty list.
     pub tags: Option<Vec<Tag>>,
     /// A flag that indicates whether there are more items to return. If your results were truncated, you can make a subsequent pagination request using the `Marker` request parameter to retrieve more items. Note that IAM might return fewer than the `MaxItems` number of results even when there are more results available.
     pub is_truncated: Option<bool>,
     /// When `IsTruncated` is `true`, this element is present and contains the value to use for the `Marker` parameter in a subsequent pagination request.
     pub marker: Option<String>,
+    pub(crate) _meta: rboto::__private::Meta,
 }
-impl rboto::FromValue for ListInstanceProfileTagsResponse {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "ListInstanceProfileTagsResponse")?;
-        Ok(Self {
-            tags: m.take(0)?,
-            is_truncated: m.take(1)?,
-            marker: m.take(2)?,
-        })
-    }
-}
+rboto::__structure!(
+    ListInstanceProfileTagsOutput "ListInstanceProfileTagsResponse"[debug from output] {
+    tags : Vec < Tag >, is_truncated = bool, marker : String } { _meta }
+);
 /// Contains the response to a successful [ListInstanceProfilesForRole](https://docs.aws.amazon.com/IAM/latest/APIReference/API_ListInstanceProfilesForRole.html) request.
-#[derive(Clone, Debug, Default, PartialEq)]
-pub struct ListInstanceProfilesForRoleResponse {
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct ListInstanceProfilesForRoleOutput {
     /// A list of instance profiles.
     pub instance_profiles: Option<Vec<InstanceProfile>>,
     /// A flag that indicates whether there are more items to return. If your results were truncated, you can make a subsequent pagination request using the `Marker` request parameter to retrieve more items. Note that IAM might return fewer than the `MaxItems` number of results even when there are more results available.
     pub is_truncated: Option<bool>,
     /// When `IsTruncated` is `true`, this element is present and contains the value to use for the `Marker` parameter in a subsequent pagination request.
     pub marker: Option<String>,
+    pub(crate) _meta: rboto::__private::Meta,
 }
-impl rboto::FromValue for ListInstanceProfilesForRoleResponse {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "ListInstanceProfilesForRoleResponse")?;
-        Ok(Self {
-            instance_profiles: m.take(0)?,
-            is_truncated: m.take(1)?,
-            marker: m.take(2)?,
-        })
-    }
-}
+rboto::__structure!(
+    ListInstanceProfilesForRoleOutput "ListInstanceProfilesForRoleResponse"[debug from
+    output] { instance_profiles : Vec < InstanceProfile >, is_truncated = bool, marker :
+    String } { _meta }
+);
 /// Contains the response to a successful [ListInstanceProfiles](https://docs.aws.amazon.com/IAM/latest/APIReference/API_ListInstanceProfiles.html) request.
-#[derive(Clone, Debug, Default, PartialEq)]
-pub struct ListInstanceProfilesResponse {
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct ListInstanceProfilesOutput {
     /// A list of instance profiles.
     pub instance_profiles: Option<Vec<InstanceProfile>>,
     /// A flag that indicates whether there are more items to return. If your results were truncated, you can make a subsequent pagination request using the `Marker` request parameter to retrieve more items. Note that IAM might return fewer than the `MaxItems` number of results even when there are more results available.
     pub is_truncated: Option<bool>,
     /// When `IsTruncated` is `true`, this element is present and contains the value to use for the `Marker` parameter in a subsequent pagination request.
     pub marker: Option<String>,
+    pub(crate) _meta: rboto::__private::Meta,
 }
-impl rboto::FromValue for ListInstanceProfilesResponse {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "ListInstanceProfilesResponse")?;
-        Ok(Self {
-            instance_profiles: m.take(0)?,
-            is_truncated: m.take(1)?,
-            marker: m.take(2)?,
-        })
-    }
-}
-#[derive(Clone, Debug, Default, PartialEq)]
-pub struct ListMfaDeviceTagsResponse {
+rboto::__structure!(
+    ListInstanceProfilesOutput "ListInstanceProfilesResponse"[debug from output] {
+    instance_profiles : Vec < InstanceProfile >, is_truncated = bool, marker : String } {
+    _meta }
+);
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct ListMfaDeviceTagsOutput {
     /// The list of tags that are currently attached to the virtual MFA device. Each tag consists of a key name and an associated value. If no tags are attached to the specified resource, the response contains an empty list.
     pub tags: Option<Vec<Tag>>,
     /// A flag that indicates whether there are more items to return. If your results were truncated, you can make a subsequent pagination request using the `Marker` request parameter to retrieve more items. Note that IAM might return fewer than the `MaxItems` number of results even when there are more results available.
     pub is_truncated: Option<bool>,
     /// When `IsTruncated` is `true`, this element is present and contains the value to use for the `Marker` parameter in a subsequent pagination request.
     pub marker: Option<String>,
+    pub(crate) _meta: rboto::__private::Meta,
 }
-impl rboto::FromValue for ListMfaDeviceTagsResponse {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "ListMFADeviceTagsResponse")?;
-        Ok(Self {
-            tags: m.take(0)?,
-            is_truncated: m.take(1)?,
-            marker: m.take(2)?,
-        })
-    }
-}
+rboto::__structure!(
+    ListMfaDeviceTagsOutput "ListMFADeviceTagsResponse"[debug from output] { tags : Vec <
+    Tag >, is_truncated = bool, marker : String } { _meta }
+);
 /// Contains the response to a successful [ListMFADevices](https://docs.aws.amazon.com/IAM/latest/APIReference/API_ListMFADevices.html) request.
-#[derive(Clone, Debug, Default, PartialEq)]
-pub struct ListMfaDevicesResponse {
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct ListMfaDevicesOutput {
     /// A list of MFA devices.
     pub mfa_devices: Option<Vec<MfaDevice>>,
     /// A flag that indicates whether there are more items to return. If your results were truncated, you can make a subsequent pagination request using the `Marker` request parameter to retrieve more items. Note that IAM might return fewer than the `MaxItems` number of results even when there are more results available.
     pub is_truncated: Option<bool>,
     /// When `IsTruncated` is `true`, this element is present and contains the value to use for the `Marker` parameter in a subsequent pagination request.
     pub marker: Option<String>,
+    pub(crate) _meta: rboto::__private::Meta,
 }
-impl rboto::FromValue for ListMfaDevicesResponse {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "ListMFADevicesResponse")?;
-        Ok(Self {
-            mfa_devices: m.take(0)?,
-            is_truncated: m.take(1)?,
-            marker: m.take(2)?,
-        })
-    }
-}
-#[derive(Clone, Debug, Default, PartialEq)]
-pub struct ListOpenIdConnectProviderTagsResponse {
+rboto::__structure!(
+    ListMfaDevicesOutput "ListMFADevicesResponse"[debug from output] { mfa_devices : Vec
+    < MfaDevice >, is_truncated = bool, marker : String } { _meta }
+);
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct ListOpenIdConnectProviderTagsOutput {
     /// The list of tags that are currently attached to the OpenID Connect (OIDC) identity provider. Each tag consists of a key name and an associated value. If no tags are attached to the specified resource, the response contains an empty list.
     pub tags: Option<Vec<Tag>>,
     /// A flag that indicates whether there are more items to return. If your results were truncated, you can make a subsequent pagination request using the `Marker` request parameter to retrieve more items. Note that IAM might return fewer than the `MaxItems` number of results even when there are more results available.
     pub is_truncated: Option<bool>,
     /// When `IsTruncated` is `true`, this element is present and contains the value to use for the `Marker` parameter in a subsequent pagination request.
     pub marker: Option<String>,
+    pub(crate) _meta: rboto::__private::Meta,
 }
-impl rboto::FromValue for ListOpenIdConnectProviderTagsResponse {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "ListOpenIDConnectProviderTagsResponse")?;
-        Ok(Self {
-            tags: m.take(0)?,
-            is_truncated: m.take(1)?,
-            marker: m.take(2)?,
-        })
-    }
-}
+rboto::__structure!(
+    ListOpenIdConnectProviderTagsOutput "ListOpenIDConnectProviderTagsResponse"[debug
+    from output] { tags : Vec < Tag >, is_truncated = bool, marker : String } { _meta }
+);
 /// Contains the response to a successful [ListOpenIDConnectProviders](https://docs.aws.amazon.com/IAM/latest/APIReference/API_ListOpenIDConnectProviders.html) request.
-#[derive(Clone, Debug, Default, PartialEq)]
-pub struct ListOpenIdConnectProvidersResponse {
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct ListOpenIdConnectProvidersOutput {
     /// The list of IAM OIDC provider resource objects defined in the Amazon Web Services account.
     pub open_id_connect_provider_list: Option<Vec<OpenIdConnectProviderListEntry>>,
+    pub(crate) _meta: rboto::__private::Meta,
 }
-impl rboto::FromValue for ListOpenIdConnectProvidersResponse {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "ListOpenIDConnectProvidersResponse")?;
-        Ok(Self {
-            open_id_connect_provider_list: m.take(0)?,
-        })
-    }
-}
-#[derive(Clone, Debug, Default, PartialEq)]
-pub struct ListOrganizationsFeaturesResponse {
+rboto::__structure!(
+    ListOpenIdConnectProvidersOutput "ListOpenIDConnectProvidersResponse"[debug from
+    output] { open_id_connect_provider_list : Vec < OpenIdConnectProviderListEntry > } {
+    _meta }
+);
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct ListOrganizationsFeaturesOutput {
     /// The unique identifier (ID) of an organization.
     pub organization_id: Option<String>,
     /// Specifies the features that are currently available in your organization.
     pub enabled_features: Option<Vec<FeatureType>>,
+    pub(crate) _meta: rboto::__private::Meta,
 }
-impl rboto::FromValue for ListOrganizationsFeaturesResponse {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "ListOrganizationsFeaturesResponse")?;
-        Ok(Self {
-            organization_id: m.take(0)?,
-            enabled_features: m.take(1)?,
-        })
+rboto::__structure!(
+    ListOrganizationsFeaturesOutput "ListOrganizationsFeaturesResponse"[debug from
+    output] { organization_id : String, enabled_features : Vec < FeatureType > } { _meta
     }
-}
-#[derive(Clone, Debug, Default, PartialEq)]
-pub struct ListPoliciesGrantingServiceAccessResponse {
+);
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct ListPoliciesGrantingServiceAccessOutput {
     /// A `ListPoliciesGrantingServiceAccess` object that contains details about the permissions policies attached to the specified identity (user, group, or role).
     pub policies_granting_service_access: Option<
         Vec<ListPoliciesGrantingServiceAccessEntry>,
@@ -1267,457 +1075,1075 @@ pub struct ListPoliciesGrantingServiceAccessResponse {
     pub is_truncated: Option<bool>,
     /// When `IsTruncated` is `true`, this element is present and contains the value to use for the `Marker` parameter in a subsequent pagination request.
     pub marker: Option<String>,
+    pub(crate) _meta: rboto::__private::Meta,
 }
-impl rboto::FromValue for ListPoliciesGrantingServiceAccessResponse {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "ListPoliciesGrantingServiceAccessResponse")?;
-        Ok(Self {
-            policies_granting_service_access: m.take(0)?,
-            is_truncated: m.take(1)?,
-            marker: m.take(2)?,
-        })
-    }
-}
+rboto::__structure!(
+    ListPoliciesGrantingServiceAccessOutput
+    "ListPoliciesGrantingServiceAccessResponse"[debug from output] {
+    policies_granting_service_access : Vec < ListPoliciesGrantingServiceAccessEntry >,
+    is_truncated = bool, marker : String } { _meta }
+);
 /// Contains the response to a successful [ListPolicies](https://docs.aws.amazon.com/IAM/latest/APIReference/API_ListPolicies.html) request.
-#[derive(Clone, Debug, Default, PartialEq)]
-pub struct ListPoliciesResponse {
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct ListPoliciesOutput {
     /// A list of policies.
     pub policies: Option<Vec<Policy>>,
     /// A flag that indicates whether there are more items to return. If your results were truncated, you can make a subsequent pagination request using the `Marker` request parameter to retrieve more items. Note that IAM might return fewer than the `MaxItems` number of results even when there are more results available.
     pub is_truncated: Option<bool>,
     /// When `IsTruncated` is `true`, this element is present and contains the value to use for the `Marker` parameter in a subsequent pagination request.
     pub marker: Option<String>,
+    pub(crate) _meta: rboto::__private::Meta,
 }
-impl rboto::FromValue for ListPoliciesResponse {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "ListPoliciesResponse")?;
-        Ok(Self {
-            policies: m.take(0)?,
-            is_truncated: m.take(1)?,
-            marker: m.take(2)?,
-        })
-    }
-}
-#[derive(Clone, Debug, Default, PartialEq)]
-pub struct ListPolicyTagsResponse {
+rboto::__structure!(
+    ListPoliciesOutput "ListPoliciesResponse"[debug from output] { policies : Vec <
+    Policy >, is_truncated = bool, marker : String } { _meta }
+);
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct ListPolicyTagsOutput {
     /// The list of tags that are currently attached to the IAM customer managed policy. Each tag consists of a key name and an associated value. If no tags are attached to the specified resource, the response contains an empty list.
     pub tags: Option<Vec<Tag>>,
     /// A flag that indicates whether there are more items to return. If your results were truncated, you can make a subsequent pagination request using the `Marker` request parameter to retrieve more items. Note that IAM might return fewer than the `MaxItems` number of results even when there are more results available.
     pub is_truncated: Option<bool>,
     /// When `IsTruncated` is `true`, this element is present and contains the value to use for the `Marker` parameter in a subsequent pagination request.
     pub marker: Option<String>,
+    pub(crate) _meta: rboto::__private::Meta,
 }
-impl rboto::FromValue for ListPolicyTagsResponse {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "ListPolicyTagsResponse")?;
-        Ok(Self {
-            tags: m.take(0)?,
-            is_truncated: m.take(1)?,
-            marker: m.take(2)?,
-        })
-    }
-}
+rboto::__structure!(
+    ListPolicyTagsOutput "ListPolicyTagsResponse"[debug from output] { tags : Vec < Tag
+    >, is_truncated = bool, marker : String } { _meta }
+);
 /// Contains the response to a successful [ListPolicyVersions](https://docs.aws.amazon.com/IAM/latest/APIReference/API_ListPolicyVersions.html) request.
-#[derive(Clone, Debug, Default, PartialEq)]
-pub struct ListPolicyVersionsResponse {
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct ListPolicyVersionsOutput {
     /// A list of policy versions.
     pub versions: Option<Vec<PolicyVersion>>,
     /// A flag that indicates whether there are more items to return. If your results were truncated, you can make a subsequent pagination request using the `Marker` request parameter to retrieve more items. Note that IAM might return fewer than the `MaxItems` number of results even when there are more results available.
     pub is_truncated: Option<bool>,
     /// When `IsTruncated` is `true`, this element is present and contains the value to use for the `Marker` parameter in a subsequent pagination request.
     pub marker: Option<String>,
+    pub(crate) _meta: rboto::__private::Meta,
 }
-impl rboto::FromValue for ListPolicyVersionsResponse {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "ListPolicyVersionsResponse")?;
-        Ok(Self {
-            versions: m.take(0)?,
-            is_truncated: m.take(1)?,
-            marker: m.take(2)?,
-        })
-    }
-}
+rboto::__structure!(
+    ListPolicyVersionsOutput "ListPolicyVersionsResponse"[debug from output] { versions :
+    Vec < PolicyVersion >, is_truncated = bool, marker : String } { _meta }
+);
 /// Contains the response to a successful [ListRolePolicies](https://docs.aws.amazon.com/IAM/latest/APIReference/API_ListRolePolicies.html) request.
-#[derive(Clone, Debug, Default, PartialEq)]
-pub struct ListRolePoliciesResponse {
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct ListRolePoliciesOutput {
     /// A list of policy names.
     pub policy_names: Option<Vec<String>>,
     /// A flag that indicates whether there are more items to return. If your results were truncated, you can make a subsequent pagination request using the `Marker` request parameter to retrieve more items. Note that IAM might return fewer than the `MaxItems` number of results even when there are more results available.
     pub is_truncated: Option<bool>,
     /// When `IsTruncated` is `true`, this element is present and contains the value to use for the `Marker` parameter in a subsequent pagination request.
     pub marker: Option<String>,
+    pub(crate) _meta: rboto::__private::Meta,
 }
-impl rboto::FromValue for ListRolePoliciesResponse {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "ListRolePoliciesResponse")?;
-        Ok(Self {
-            policy_names: m.take(0)?,
-            is_truncated: m.take(1)?,
-            marker: m.take(2)?,
-        })
-    }
-}
-#[derive(Clone, Debug, Default, PartialEq)]
-pub struct ListRoleTagsResponse {
+rboto::__structure!(
+    ListRolePoliciesOutput "ListRolePoliciesResponse"[debug from output] { policy_names :
+    Vec < String >, is_truncated = bool, marker : String } { _meta }
+);
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct ListRoleTagsOutput {
     /// The list of tags that are currently attached to the role. Each tag consists of a key name and an associated value. If no tags are attached to the specified resource, the response contains an empty list.
     pub tags: Option<Vec<Tag>>,
     /// A flag that indicates whether there are more items to return. If your results were truncated, you can make a subsequent pagination request using the `Marker` request parameter to retrieve more items. Note that IAM might return fewer than the `MaxItems` number of results even when there are more results available.
     pub is_truncated: Option<bool>,
     /// When `IsTruncated` is `true`, this element is present and contains the value to use for the `Marker` parameter in a subsequent pagination request.
     pub marker: Option<String>,
+    pub(crate) _meta: rboto::__private::Meta,
 }
-impl rboto::FromValue for ListRoleTagsResponse {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "ListRoleTagsResponse")?;
-        Ok(Self {
-            tags: m.take(0)?,
-            is_truncated: m.take(1)?,
-            marker: m.take(2)?,
-        })
-    }
-}
+rboto::__structure!(
+    ListRoleTagsOutput "ListRoleTagsResponse"[debug from output] { tags : Vec < Tag >,
+    is_truncated = bool, marker : String } { _meta }
+);
 /// Contains the response to a successful [ListRoles](https://docs.aws.amazon.com/IAM/latest/APIReference/API_ListRoles.html) request.
-#[derive(Clone, Debug, Default, PartialEq)]
-pub struct ListRolesResponse {
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct ListRolesOutput {
     /// A list of roles.
     pub roles: Option<Vec<Role>>,
     /// A flag that indicates whether there are more items to return. If your results were truncated, you can make a subsequent pagination request using the `Marker` request parameter to retrieve more items. Note that IAM might return fewer than the `MaxItems` number of results even when there are more results available.
     pub is_truncated: Option<bool>,
     /// When `IsTruncated` is `true`, this element is present and contains the value to use for the `Marker` parameter in a subsequent pagination request.
     pub marker: Option<String>,
+    pub(crate) _meta: rboto::__private::Meta,
 }
-impl rboto::FromValue for ListRolesResponse {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "ListRolesResponse")?;
-        Ok(Self {
-            roles: m.take(0)?,
-            is_truncated: m.take(1)?,
-            marker: m.take(2)?,
-        })
-    }
-}
-#[derive(Clone, Debug, Default, PartialEq)]
-pub struct ListSamlProviderTagsResponse {
+rboto::__structure!(
+    ListRolesOutput "ListRolesResponse"[debug from output] { roles : Vec < Role >,
+    is_truncated = bool, marker : String } { _meta }
+);
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct ListSamlProviderTagsOutput {
     /// The list of tags that are currently attached to the Security Assertion Markup Language (SAML) identity provider. Each tag consists of a key name and an associated value. If no tags are attached to the specified resource, the response contains an empty list.
     pub tags: Option<Vec<Tag>>,
     /// A flag that indicates whether there are more items to return. If your results were truncated, you can make a subsequent pagination request using the `Marker` request parameter to retrieve more items. Note that IAM might return fewer than the `MaxItems` number of results even when there are more results available.
     pub is_truncated: Option<bool>,
     /// When `IsTruncated` is `true`, this element is present and contains the value to use for the `Marker` parameter in a subsequent pagination request.
     pub marker: Option<String>,
+    pub(crate) _meta: rboto::__private::Meta,
 }
-impl rboto::FromValue for ListSamlProviderTagsResponse {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "ListSAMLProviderTagsResponse")?;
-        Ok(Self {
-            tags: m.take(0)?,
-            is_truncated: m.take(1)?,
-            marker: m.take(2)?,
-        })
-    }
-}
+rboto::__structure!(
+    ListSamlProviderTagsOutput "ListSAMLProviderTagsResponse"[debug from output] { tags :
+    Vec < Tag >, is_truncated = bool, marker : String } { _meta }
+);
 /// Contains the response to a successful [ListSAMLProviders](https://docs.aws.amazon.com/IAM/latest/APIReference/API_ListSAMLProviders.html) request.
-#[derive(Clone, Debug, Default, PartialEq)]
-pub struct ListSamlProvidersResponse {
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct ListSamlProvidersOutput {
     /// The list of SAML provider resource objects defined in IAM for this Amazon Web Services account.
     pub saml_provider_list: Option<Vec<SamlProviderListEntry>>,
+    pub(crate) _meta: rboto::__private::Meta,
 }
-impl rboto::FromValue for ListSamlProvidersResponse {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "ListSAMLProvidersResponse")?;
-        Ok(Self {
-            saml_provider_list: m.take(0)?,
-        })
-    }
-}
+rboto::__structure!(
+    ListSamlProvidersOutput "ListSAMLProvidersResponse"[debug from output] {
+    saml_provider_list : Vec < SamlProviderListEntry > } { _meta }
+);
 /// Contains the response to a successful [ListSSHPublicKeys](https://docs.aws.amazon.com/IAM/latest/APIReference/API_ListSSHPublicKeys.html) request.
-#[derive(Clone, Debug, Default, PartialEq)]
-pub struct ListSshPublicKeysResponse {
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct ListSshPublicKeysOutput {
     /// A list of the SSH public keys assigned to IAM user.
     pub ssh_public_keys: Option<Vec<SshPublicKeyMetadata>>,
     /// A flag that indicates whether there are more items to return. If your results were truncated, you can make a subsequent pagination request using the `Marker` request parameter to retrieve more items. Note that IAM might return fewer than the `MaxItems` number of results even when there are more results available.
     pub is_truncated: Option<bool>,
     /// When `IsTruncated` is `true`, this element is present and contains the value to use for the `Marker` parameter in a subsequent pagination request.
     pub marker: Option<String>,
+    pub(crate) _meta: rboto::__private::Meta,
 }
-impl rboto::FromValue for ListSshPublicKeysResponse {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "ListSSHPublicKeysResponse")?;
-        Ok(Self {
-            ssh_public_keys: m.take(0)?,
-            is_truncated: m.take(1)?,
-            marker: m.take(2)?,
-        })
-    }
-}
-#[derive(Clone, Debug, Default, PartialEq)]
-pub struct ListServerCertificateTagsResponse {
+rboto::__structure!(
+    ListSshPublicKeysOutput "ListSSHPublicKeysResponse"[debug from output] {
+    ssh_public_keys : Vec < SshPublicKeyMetadata >, is_truncated = bool, marker : String
+    } { _meta }
+);
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct ListServerCertificateTagsOutput {
     /// The list of tags that are currently attached to the IAM server certificate. Each tag consists of a key name and an associated value. If no tags are attached to the specified resource, the response contains an empty list.
     pub tags: Option<Vec<Tag>>,
     /// A flag that indicates whether there are more items to return. If your results were truncated, you can make a subsequent pagination request using the `Marker` request parameter to retrieve more items. Note that IAM might return fewer than the `MaxItems` number of results even when there are more results available.
     pub is_truncated: Option<bool>,
     /// When `IsTruncated` is `true`, this element is present and contains the value to use for the `Marker` parameter in a subsequent pagination request.
     pub marker: Option<String>,
+    pub(crate) _meta: rboto::__private::Meta,
 }
-impl rboto::FromValue for ListServerCertificateTagsResponse {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "ListServerCertificateTagsResponse")?;
-        Ok(Self {
-            tags: m.take(0)?,
-            is_truncated: m.take(1)?,
-            marker: m.take(2)?,
-        })
-    }
-}
+rboto::__structure!(
+    ListServerCertificateTagsOutput "ListServerCertificateTagsResponse"[debug from
+    output] { tags : Vec < Tag >, is_truncated = bool, marker : String } { _meta }
+);
 /// Contains the response to a successful [ListServerCertificates](https://docs.aws.amazon.com/IAM/latest/APIReference/API_ListServerCertificates.html) request.
-#[derive(Clone, Debug, Default, PartialEq)]
-pub struct ListServerCertificatesResponse {
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct ListServerCertificatesOutput {
     /// A list of server certificates.
     pub server_certificate_metadata_list: Option<Vec<ServerCertificateMetadata>>,
     /// A flag that indicates whether there are more items to return. If your results were truncated, you can make a subsequent pagination request using the `Marker` request parameter to retrieve more items. Note that IAM might return fewer than the `MaxItems` number of results even when there are more results available.
     pub is_truncated: Option<bool>,
     /// When `IsTruncated` is `true`, this element is present and contains the value to use for the `Marker` parameter in a subsequent pagination request.
     pub marker: Option<String>,
+    pub(crate) _meta: rboto::__private::Meta,
 }
-impl rboto::FromValue for ListServerCertificatesResponse {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "ListServerCertificatesResponse")?;
-        Ok(Self {
-            server_certificate_metadata_list: m.take(0)?,
-            is_truncated: m.take(1)?,
-            marker: m.take(2)?,
-        })
-    }
-}
-#[derive(Clone, Debug, Default, PartialEq)]
-pub struct ListServiceSpecificCredentialsResponse {
+rboto::__structure!(
+    ListServerCertificatesOutput "ListServerCertificatesResponse"[debug from output] {
+    server_certificate_metadata_list : Vec < ServerCertificateMetadata >, is_truncated =
+    bool, marker : String } { _meta }
+);
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct ListServiceSpecificCredentialsOutput {
     /// A list of structures that each contain details about a service-specific credential.
     pub service_specific_credentials: Option<Vec<ServiceSpecificCredentialMetadata>>,
     /// When IsTruncated is true, this element is present and contains the value to use for the Marker parameter in a subsequent pagination request.
     pub marker: Option<String>,
     /// A flag that indicates whether there are more items to return. If your results were truncated, you can make a subsequent pagination request using the Marker request parameter to retrieve more items.
     pub is_truncated: Option<bool>,
+    pub(crate) _meta: rboto::__private::Meta,
 }
-impl rboto::FromValue for ListServiceSpecificCredentialsResponse {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "ListServiceSpecificCredentialsResponse")?;
-        Ok(Self {
-            service_specific_credentials: m.take(0)?,
-            marker: m.take(1)?,
-            is_truncated: m.take(2)?,
-        })
-    }
-}
+rboto::__structure!(
+    ListServiceSpecificCredentialsOutput "ListServiceSpecificCredentialsResponse"[debug
+    from output] { service_specific_credentials : Vec < ServiceSpecificCredentialMetadata
+    >, marker : String, is_truncated = bool } { _meta }
+);
 /// Contains the response to a successful [ListSigningCertificates](https://docs.aws.amazon.com/IAM/latest/APIReference/API_ListSigningCertificates.html) request.
-#[derive(Clone, Debug, Default, PartialEq)]
-pub struct ListSigningCertificatesResponse {
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct ListSigningCertificatesOutput {
     /// A list of the user's signing certificate information.
     pub certificates: Option<Vec<SigningCertificate>>,
     /// A flag that indicates whether there are more items to return. If your results were truncated, you can make a subsequent pagination request using the `Marker` request parameter to retrieve more items. Note that IAM might return fewer than the `MaxItems` number of results even when there are more results available.
     pub is_truncated: Option<bool>,
     /// When `IsTruncated` is `true`, this element is present and contains the value to use for the `Marker` parameter in a subsequent pagination request.
     pub marker: Option<String>,
+    pub(crate) _meta: rboto::__private::Meta,
 }
-impl rboto::FromValue for ListSigningCertificatesResponse {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "ListSigningCertificatesResponse")?;
-        Ok(Self {
-            certificates: m.take(0)?,
-            is_truncated: m.take(1)?,
-            marker: m.take(2)?,
-        })
-    }
-}
+rboto::__structure!(
+    ListSigningCertificatesOutput "ListSigningCertificatesResponse"[debug from output] {
+    certificates : Vec < SigningCertificate >, is_truncated = bool, marker : String } {
+    _meta }
+);
 /// Contains the response to a successful [ListUserPolicies](https://docs.aws.amazon.com/IAM/latest/APIReference/API_ListUserPolicies.html) request.
-#[derive(Clone, Debug, Default, PartialEq)]
-pub struct ListUserPoliciesResponse {
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct ListUserPoliciesOutput {
     /// A list of policy names.
     pub policy_names: Option<Vec<String>>,
     /// A flag that indicates whether there are more items to return. If your results were truncated, you can make a subsequent pagination request using the `Marker` request parameter to retrieve more items. Note that IAM might return fewer than the `MaxItems` number of results even when there are more results available.
     pub is_truncated: Option<bool>,
     /// When `IsTruncated` is `true`, this element is present and contains the value to use for the `Marker` parameter in a subsequent pagination request.
     pub marker: Option<String>,
+    pub(crate) _meta: rboto::__private::Meta,
 }
-impl rboto::FromValue for ListUserPoliciesResponse {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "ListUserPoliciesResponse")?;
-        Ok(Self {
-            policy_names: m.take(0)?,
-            is_truncated: m.take(1)?,
-            marker: m.take(2)?,
-        })
-    }
-}
-#[derive(Clone, Debug, Default, PartialEq)]
-pub struct ListUserTagsResponse {
+rboto::__structure!(
+    ListUserPoliciesOutput "ListUserPoliciesResponse"[debug from output] { policy_names :
+    Vec < String >, is_truncated = bool, marker : String } { _meta }
+);
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct ListUserTagsOutput {
     /// The list of tags that are currently attached to the user. Each tag consists of a key name and an associated value. If no tags are attached to the specified resource, the response contains an empty list.
     pub tags: Option<Vec<Tag>>,
     /// A flag that indicates whether there are more items to return. If your results were truncated, you can make a subsequent pagination request using the `Marker` request parameter to retrieve more items. Note that IAM might return fewer than the `MaxItems` number of results even when there are more results available.
     pub is_truncated: Option<bool>,
     /// When `IsTruncated` is `true`, this element is present and contains the value to use for the `Marker` parameter in a subsequent pagination request.
     pub marker: Option<String>,
+    pub(crate) _meta: rboto::__private::Meta,
 }
-impl rboto::FromValue for ListUserTagsResponse {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "ListUserTagsResponse")?;
-        Ok(Self {
-            tags: m.take(0)?,
-            is_truncated: m.take(1)?,
-            marker: m.take(2)?,
-        })
-    }
-}
+rboto::__structure!(
+    ListUserTagsOutput "ListUserTagsResponse"[debug from output] { tags : Vec < Tag >,
+    is_truncated = bool, marker : String } { _meta }
+);
 /// Contains the response to a successful [ListUsers](https://docs.aws.amazon.com/IAM/latest/APIReference/API_ListUsers.html) request.
-#[derive(Clone, Debug, Default, PartialEq)]
-pub struct ListUsersResponse {
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct ListUsersOutput {
     /// A list of users.
     pub users: Option<Vec<User>>,
     /// A flag that indicates whether there are more items to return. If your results were truncated, you can make a subsequent pagination request using the `Marker` request parameter to retrieve more items. Note that IAM might return fewer than the `MaxItems` number of results even when there are more results available.
     pub is_truncated: Option<bool>,
     /// When `IsTruncated` is `true`, this element is present and contains the value to use for the `Marker` parameter in a subsequent pagination request.
     pub marker: Option<String>,
+    pub(crate) _meta: rboto::__private::Meta,
 }
-impl rboto::FromValue for ListUsersResponse {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "ListUsersResponse")?;
-        Ok(Self {
-            users: m.take(0)?,
-            is_truncated: m.take(1)?,
-            marker: m.take(2)?,
-        })
-    }
-}
+rboto::__structure!(
+    ListUsersOutput "ListUsersResponse"[debug from output] { users : Vec < User >,
+    is_truncated = bool, marker : String } { _meta }
+);
 /// Contains the response to a successful [ListVirtualMFADevices](https://docs.aws.amazon.com/IAM/latest/APIReference/API_ListVirtualMFADevices.html) request.
-#[derive(Clone, Debug, Default, PartialEq)]
-pub struct ListVirtualMfaDevicesResponse {
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct ListVirtualMfaDevicesOutput {
     /// The list of virtual MFA devices in the current account that match the `AssignmentStatus` value that was passed in the request.
     pub virtual_mfa_devices: Option<Vec<VirtualMfaDevice>>,
     /// A flag that indicates whether there are more items to return. If your results were truncated, you can make a subsequent pagination request using the `Marker` request parameter to retrieve more items. Note that IAM might return fewer than the `MaxItems` number of results even when there are more results available.
     pub is_truncated: Option<bool>,
     /// When `IsTruncated` is `true`, this element is present and contains the value to use for the `Marker` parameter in a subsequent pagination request.
     pub marker: Option<String>,
+    pub(crate) _meta: rboto::__private::Meta,
 }
-impl rboto::FromValue for ListVirtualMfaDevicesResponse {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "ListVirtualMFADevicesResponse")?;
-        Ok(Self {
-            virtual_mfa_devices: m.take(0)?,
-            is_truncated: m.take(1)?,
-            marker: m.take(2)?,
-        })
-    }
+rboto::__structure!(
+    ListVirtualMfaDevicesOutput "ListVirtualMFADevicesResponse"[debug from output] {
+    virtual_mfa_devices : Vec < VirtualMfaDevice >, is_truncated = bool, marker : String
+    } { _meta }
+);
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct PutAccountPropertiesOutput {
+    pub(crate) _meta: rboto::__private::Meta,
 }
-#[derive(Clone, Debug, Default, PartialEq)]
-pub struct PutAccountPropertiesResponse {}
-impl rboto::FromValue for PutAccountPropertiesResponse {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        rv::Members::of(v, "PutAccountPropertiesResponse")?;
-        Ok(Self {})
-    }
-}
-#[derive(Clone, Debug, Default, PartialEq)]
-pub struct ResetServiceSpecificCredentialResponse {
+rboto::__structure!(
+    PutAccountPropertiesOutput "PutAccountPropertiesResponse"[debug from output] {} {
+    _meta }
+);
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct ResetServiceSpecificCredentialOutput {
     /// A structure with details about the updated service-specific credential, including the new password.
     pub service_specific_credential: Option<ServiceSpecificCredential>,
+    pub(crate) _meta: rboto::__private::Meta,
 }
-impl rboto::FromValue for ResetServiceSpecificCredentialResponse {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "ResetServiceSpecificCredentialResponse")?;
-        Ok(Self {
-            service_specific_credential: m.take(0)?,
-        })
+rboto::__structure!(
+    ResetServiceSpecificCredentialOutput "ResetServiceSpecificCredentialResponse"[debug
+    from output] { service_specific_credential : ServiceSpecificCredential } { _meta }
+);
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct UpdateRoleDescriptionOutput {
+    /// A structure that contains details about the modified role.
+    pub role: Option<Role>,
+    pub(crate) _meta: rboto::__private::Meta,
+}
+rboto::__structure!(
+    UpdateRoleDescriptionOutput "UpdateRoleDescriptionResponse"[debug from output] { role
+    : Role } { _meta }
+);
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct UpdateRoleOutput {
+    pub(crate) _meta: rboto::__private::Meta,
+}
+rboto::__structure!(
+    UpdateRoleOutput "UpdateRoleResponse"[debug from output] {} { _meta }
+);
+/// Contains the response to a successful [UpdateSAMLProvider](https://docs.aws.amazon.com/IAM/latest/APIReference/API_UpdateSAMLProvider.html) request.
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct UpdateSamlProviderOutput {
+    /// The Amazon Resource Name (ARN) of the SAML provider that was updated.
+    pub saml_provider_arn: Option<String>,
+    pub(crate) _meta: rboto::__private::Meta,
+}
+rboto::__structure!(
+    UpdateSamlProviderOutput "UpdateSAMLProviderResponse"[debug from output] {
+    saml_provider_arn : String } { _meta }
+);
+/// Contains the response to a successful [UploadSSHPublicKey](https://docs.aws.amazon.com/IAM/latest/APIReference/API_UploadSSHPublicKey.html) request.
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct UploadSshPublicKeyOutput {
+    /// Contains information about the SSH public key.
+    pub ssh_public_key: Option<SshPublicKey>,
+    pub(crate) _meta: rboto::__private::Meta,
+}
+rboto::__structure!(
+    UploadSshPublicKeyOutput "UploadSSHPublicKeyResponse"[debug from output] {
+    ssh_public_key : SshPublicKey } { _meta }
+);
+/// Contains the response to a successful [UploadServerCertificate](https://docs.aws.amazon.com/IAM/latest/APIReference/API_UploadServerCertificate.html) request.
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct UploadServerCertificateOutput {
+    /// The meta information of the uploaded server certificate without its certificate body, certificate chain, and private key.
+    pub server_certificate_metadata: Option<ServerCertificateMetadata>,
+    /// A list of tags that are attached to the new IAM server certificate. The returned list of tags is sorted by tag key. For more information about tagging, see [Tagging IAM resources](https://docs.aws.amazon.com/IAM/latest/UserGuide/id_tags.html) in the *IAM User Guide*.
+    pub tags: Option<Vec<Tag>>,
+    pub(crate) _meta: rboto::__private::Meta,
+}
+rboto::__structure!(
+    UploadServerCertificateOutput "UploadServerCertificateResponse"[debug from output] {
+    server_certificate_metadata : ServerCertificateMetadata, tags : Vec < Tag > } { _meta
     }
+);
+/// Contains the response to a successful [UploadSigningCertificate](https://docs.aws.amazon.com/IAM/latest/APIReference/API_UploadSigningCertificate.html) request.
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct UploadSigningCertificateOutput {
+    /// Information about the certificate.
+    pub certificate: Option<SigningCertificate>,
+    pub(crate) _meta: rboto::__private::Meta,
 }
+rboto::__structure!(
+    UploadSigningCertificateOutput "UploadSigningCertificateResponse"[debug from output]
+    { certificate : SigningCertificate } { _meta }
+);
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct AcceptDelegationRequestOutput {
+    pub(crate) _meta: rboto::__private::Meta,
+}
+rboto::__structure!(
+    AcceptDelegationRequestOutput "AcceptDelegationRequestOutput"[debug from output] {} {
+    _meta }
+);
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct AddClientIdToOpenIdConnectProviderOutput {
+    pub(crate) _meta: rboto::__private::Meta,
+}
+rboto::__structure!(
+    AddClientIdToOpenIdConnectProviderOutput
+    "AddClientIdToOpenIdConnectProviderOutput"[debug from output] {} { _meta }
+);
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct AddRoleToInstanceProfileOutput {
+    pub(crate) _meta: rboto::__private::Meta,
+}
+rboto::__structure!(
+    AddRoleToInstanceProfileOutput "AddRoleToInstanceProfileOutput"[debug from output] {}
+    { _meta }
+);
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct AddUserToGroupOutput {
+    pub(crate) _meta: rboto::__private::Meta,
+}
+rboto::__structure!(
+    AddUserToGroupOutput "AddUserToGroupOutput"[debug from output] {} { _meta }
+);
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct AssociateDelegationRequestOutput {
+    pub(crate) _meta: rboto::__private::Meta,
+}
+rboto::__structure!(
+    AssociateDelegationRequestOutput "AssociateDelegationRequestOutput"[debug from
+    output] {} { _meta }
+);
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct AttachGroupPolicyOutput {
+    pub(crate) _meta: rboto::__private::Meta,
+}
+rboto::__structure!(
+    AttachGroupPolicyOutput "AttachGroupPolicyOutput"[debug from output] {} { _meta }
+);
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct AttachRolePolicyOutput {
+    pub(crate) _meta: rboto::__private::Meta,
+}
+rboto::__structure!(
+    AttachRolePolicyOutput "AttachRolePolicyOutput"[debug from output] {} { _meta }
+);
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct AttachUserPolicyOutput {
+    pub(crate) _meta: rboto::__private::Meta,
+}
+rboto::__structure!(
+    AttachUserPolicyOutput "AttachUserPolicyOutput"[debug from output] {} { _meta }
+);
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct ChangePasswordOutput {
+    pub(crate) _meta: rboto::__private::Meta,
+}
+rboto::__structure!(
+    ChangePasswordOutput "ChangePasswordOutput"[debug from output] {} { _meta }
+);
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct CreateAccountAliasOutput {
+    pub(crate) _meta: rboto::__private::Meta,
+}
+rboto::__structure!(
+    CreateAccountAliasOutput "CreateAccountAliasOutput"[debug from output] {} { _meta }
+);
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct DeactivateMfaDeviceOutput {
+    pub(crate) _meta: rboto::__private::Meta,
+}
+rboto::__structure!(
+    DeactivateMfaDeviceOutput "DeactivateMfaDeviceOutput"[debug from output] {} { _meta }
+);
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct DeleteAccessKeyOutput {
+    pub(crate) _meta: rboto::__private::Meta,
+}
+rboto::__structure!(
+    DeleteAccessKeyOutput "DeleteAccessKeyOutput"[debug from output] {} { _meta }
+);
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct DeleteAccountAliasOutput {
+    pub(crate) _meta: rboto::__private::Meta,
+}
+rboto::__structure!(
+    DeleteAccountAliasOutput "DeleteAccountAliasOutput"[debug from output] {} { _meta }
+);
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct DeleteAccountPasswordPolicyOutput {
+    pub(crate) _meta: rboto::__private::Meta,
+}
+rboto::__structure!(
+    DeleteAccountPasswordPolicyOutput "DeleteAccountPasswordPolicyOutput"[debug from
+    output] {} { _meta }
+);
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct DeleteGroupOutput {
+    pub(crate) _meta: rboto::__private::Meta,
+}
+rboto::__structure!(
+    DeleteGroupOutput "DeleteGroupOutput"[debug from output] {} { _meta }
+);
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct DeleteGroupPolicyOutput {
+    pub(crate) _meta: rboto::__private::Meta,
+}
+rboto::__structure!(
+    DeleteGroupPolicyOutput "DeleteGroupPolicyOutput"[debug from output] {} { _meta }
+);
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct DeleteInstanceProfileOutput {
+    pub(crate) _meta: rboto::__private::Meta,
+}
+rboto::__structure!(
+    DeleteInstanceProfileOutput "DeleteInstanceProfileOutput"[debug from output] {} {
+    _meta }
+);
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct DeleteLoginProfileOutput {
+    pub(crate) _meta: rboto::__private::Meta,
+}
+rboto::__structure!(
+    DeleteLoginProfileOutput "DeleteLoginProfileOutput"[debug from output] {} { _meta }
+);
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct DeleteOpenIdConnectProviderOutput {
+    pub(crate) _meta: rboto::__private::Meta,
+}
+rboto::__structure!(
+    DeleteOpenIdConnectProviderOutput "DeleteOpenIdConnectProviderOutput"[debug from
+    output] {} { _meta }
+);
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct DeletePolicyOutput {
+    pub(crate) _meta: rboto::__private::Meta,
+}
+rboto::__structure!(
+    DeletePolicyOutput "DeletePolicyOutput"[debug from output] {} { _meta }
+);
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct DeletePolicyVersionOutput {
+    pub(crate) _meta: rboto::__private::Meta,
+}
+rboto::__structure!(
+    DeletePolicyVersionOutput "DeletePolicyVersionOutput"[debug from output] {} { _meta }
+);
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct DeleteRoleOutput {
+    pub(crate) _meta: rboto::__private::Meta,
+}
+rboto::__structure!(DeleteRoleOutput "DeleteRoleOutput"[debug from output] {} { _meta });
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct DeleteRolePermissionsBoundaryOutput {
+    pub(crate) _meta: rboto::__private::Meta,
+}
+rboto::__structure!(
+    DeleteRolePermissionsBoundaryOutput "DeleteRolePermissionsBoundaryOutput"[debug from
+    output] {} { _meta }
+);
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct DeleteRolePolicyOutput {
+    pub(crate) _meta: rboto::__private::Meta,
+}
+rboto::__structure!(
+    DeleteRolePolicyOutput "DeleteRolePolicyOutput"[debug from output] {} { _meta }
+);
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct DeleteSamlProviderOutput {
+    pub(crate) _meta: rboto::__private::Meta,
+}
+rboto::__structure!(
+    DeleteSamlProviderOutput "DeleteSamlProviderOutput"[debug from output] {} { _meta }
+);
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct DeleteSshPublicKeyOutput {
+    pub(crate) _meta: rboto::__private::Meta,
+}
+rboto::__structure!(
+    DeleteSshPublicKeyOutput "DeleteSshPublicKeyOutput"[debug from output] {} { _meta }
+);
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct DeleteServerCertificateOutput {
+    pub(crate) _meta: rboto::__private::Meta,
+}
+rboto::__structure!(
+    DeleteServerCertificateOutput "DeleteServerCertificateOutput"[debug from output] {} {
+    _meta }
+);
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct DeleteServiceSpecificCredentialOutput {
+    pub(crate) _meta: rboto::__private::Meta,
+}
+rboto::__structure!(
+    DeleteServiceSpecificCredentialOutput "DeleteServiceSpecificCredentialOutput"[debug
+    from output] {} { _meta }
+);
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct DeleteSigningCertificateOutput {
+    pub(crate) _meta: rboto::__private::Meta,
+}
+rboto::__structure!(
+    DeleteSigningCertificateOutput "DeleteSigningCertificateOutput"[debug from output] {}
+    { _meta }
+);
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct DeleteUserOutput {
+    pub(crate) _meta: rboto::__private::Meta,
+}
+rboto::__structure!(DeleteUserOutput "DeleteUserOutput"[debug from output] {} { _meta });
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct DeleteUserPermissionsBoundaryOutput {
+    pub(crate) _meta: rboto::__private::Meta,
+}
+rboto::__structure!(
+    DeleteUserPermissionsBoundaryOutput "DeleteUserPermissionsBoundaryOutput"[debug from
+    output] {} { _meta }
+);
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct DeleteUserPolicyOutput {
+    pub(crate) _meta: rboto::__private::Meta,
+}
+rboto::__structure!(
+    DeleteUserPolicyOutput "DeleteUserPolicyOutput"[debug from output] {} { _meta }
+);
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct DeleteVirtualMfaDeviceOutput {
+    pub(crate) _meta: rboto::__private::Meta,
+}
+rboto::__structure!(
+    DeleteVirtualMfaDeviceOutput "DeleteVirtualMfaDeviceOutput"[debug from output] {} {
+    _meta }
+);
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct DetachGroupPolicyOutput {
+    pub(crate) _meta: rboto::__private::Meta,
+}
+rboto::__structure!(
+    DetachGroupPolicyOutput "DetachGroupPolicyOutput"[debug from output] {} { _meta }
+);
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct DetachRolePolicyOutput {
+    pub(crate) _meta: rboto::__private::Meta,
+}
+rboto::__structure!(
+    DetachRolePolicyOutput "DetachRolePolicyOutput"[debug from output] {} { _meta }
+);
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct DetachUserPolicyOutput {
+    pub(crate) _meta: rboto::__private::Meta,
+}
+rboto::__structure!(
+    DetachUserPolicyOutput "DetachUserPolicyOutput"[debug from output] {} { _meta }
+);
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct DisableOutboundWebIdentityFederationOutput {
+    pub(crate) _meta: rboto::__private::Meta,
+}
+rboto::__structure!(
+    DisableOutboundWebIdentityFederationOutput
+    "DisableOutboundWebIdentityFederationOutput"[debug from output] {} { _meta }
+);
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct EnableMfaDeviceOutput {
+    pub(crate) _meta: rboto::__private::Meta,
+}
+rboto::__structure!(
+    EnableMfaDeviceOutput "EnableMfaDeviceOutput"[debug from output] {} { _meta }
+);
+/// Contains the response to a successful [GetContextKeysForPrincipalPolicy](https://docs.aws.amazon.com/IAM/latest/APIReference/API_GetContextKeysForPrincipalPolicy.html) or [GetContextKeysForCustomPolicy](https://docs.aws.amazon.com/IAM/latest/APIReference/API_GetContextKeysForCustomPolicy.html) request.
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct GetContextKeysForCustomPolicyOutput {
+    /// The list of context keys that are referenced in the input policies.
+    pub context_key_names: Option<Vec<String>>,
+    pub(crate) _meta: rboto::__private::Meta,
+}
+rboto::__structure!(
+    GetContextKeysForCustomPolicyOutput "GetContextKeysForPolicyResponse"[debug from
+    output] { context_key_names : Vec < String > } { _meta }
+);
+/// Contains the response to a successful [GetContextKeysForPrincipalPolicy](https://docs.aws.amazon.com/IAM/latest/APIReference/API_GetContextKeysForPrincipalPolicy.html) or [GetContextKeysForCustomPolicy](https://docs.aws.amazon.com/IAM/latest/APIReference/API_GetContextKeysForCustomPolicy.html) request.
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct GetContextKeysForPrincipalPolicyOutput {
+    /// The list of context keys that are referenced in the input policies.
+    pub context_key_names: Option<Vec<String>>,
+    pub(crate) _meta: rboto::__private::Meta,
+}
+rboto::__structure!(
+    GetContextKeysForPrincipalPolicyOutput "GetContextKeysForPolicyResponse"[debug from
+    output] { context_key_names : Vec < String > } { _meta }
+);
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct PutGroupPolicyOutput {
+    pub(crate) _meta: rboto::__private::Meta,
+}
+rboto::__structure!(
+    PutGroupPolicyOutput "PutGroupPolicyOutput"[debug from output] {} { _meta }
+);
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct PutRolePermissionsBoundaryOutput {
+    pub(crate) _meta: rboto::__private::Meta,
+}
+rboto::__structure!(
+    PutRolePermissionsBoundaryOutput "PutRolePermissionsBoundaryOutput"[debug from
+    output] {} { _meta }
+);
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct PutRolePolicyOutput {
+    pub(crate) _meta: rboto::__private::Meta,
+}
+rboto::__structure!(
+    PutRolePolicyOutput "PutRolePolicyOutput"[debug from output] {} { _meta }
+);
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct PutUserPermissionsBoundaryOutput {
+    pub(crate) _meta: rboto::__private::Meta,
+}
+rboto::__structure!(
+    PutUserPermissionsBoundaryOutput "PutUserPermissionsBoundaryOutput"[debug from
+    output] {} { _meta }
+);
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct PutUserPolicyOutput {
+    pub(crate) _meta: rboto::__private::Meta,
+}
+rboto::__structure!(
+    PutUserPolicyOutput "PutUserPolicyOutput"[debug from output] {} { _meta }
+);
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct RejectDelegationRequestOutput {
+    pub(crate) _meta: rboto::__private::Meta,
+}
+rboto::__structure!(
+    RejectDelegationRequestOutput "RejectDelegationRequestOutput"[debug from output] {} {
+    _meta }
+);
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct RemoveClientIdFromOpenIdConnectProviderOutput {
+    pub(crate) _meta: rboto::__private::Meta,
+}
+rboto::__structure!(
+    RemoveClientIdFromOpenIdConnectProviderOutput
+    "RemoveClientIdFromOpenIdConnectProviderOutput"[debug from output] {} { _meta }
+);
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct RemoveRoleFromInstanceProfileOutput {
+    pub(crate) _meta: rboto::__private::Meta,
+}
+rboto::__structure!(
+    RemoveRoleFromInstanceProfileOutput "RemoveRoleFromInstanceProfileOutput"[debug from
+    output] {} { _meta }
+);
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct RemoveUserFromGroupOutput {
+    pub(crate) _meta: rboto::__private::Meta,
+}
+rboto::__structure!(
+    RemoveUserFromGroupOutput "RemoveUserFromGroupOutput"[debug from output] {} { _meta }
+);
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct ResyncMfaDeviceOutput {
+    pub(crate) _meta: rboto::__private::Meta,
+}
+rboto::__structure!(
+    ResyncMfaDeviceOutput "ResyncMfaDeviceOutput"[debug from output] {} { _meta }
+);
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct SendDelegationTokenOutput {
+    pub(crate) _meta: rboto::__private::Meta,
+}
+rboto::__structure!(
+    SendDelegationTokenOutput "SendDelegationTokenOutput"[debug from output] {} { _meta }
+);
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct SetDefaultPolicyVersionOutput {
+    pub(crate) _meta: rboto::__private::Meta,
+}
+rboto::__structure!(
+    SetDefaultPolicyVersionOutput "SetDefaultPolicyVersionOutput"[debug from output] {} {
+    _meta }
+);
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct SetSecurityTokenServicePreferencesOutput {
+    pub(crate) _meta: rboto::__private::Meta,
+}
+rboto::__structure!(
+    SetSecurityTokenServicePreferencesOutput
+    "SetSecurityTokenServicePreferencesOutput"[debug from output] {} { _meta }
+);
 /// Contains the response to a successful [SimulatePrincipalPolicy](https://docs.aws.amazon.com/IAM/latest/APIReference/API_SimulatePrincipalPolicy.html) or [SimulateCustomPolicy](https://docs.aws.amazon.com/IAM/latest/APIReference/API_SimulateCustomPolicy.html) request.
-#[derive(Clone, Debug, Default, PartialEq)]
-pub struct SimulatePolicyResponse {
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct SimulateCustomPolicyOutput {
     /// The results of the simulation.
     pub evaluation_results: Option<Vec<EvaluationResult>>,
     /// A flag that indicates whether there are more items to return. If your results were truncated, you can make a subsequent pagination request using the `Marker` request parameter to retrieve more items. Note that IAM might return fewer than the `MaxItems` number of results even when there are more results available.
     pub is_truncated: Option<bool>,
     /// When `IsTruncated` is `true`, this element is present and contains the value to use for the `Marker` parameter in a subsequent pagination request.
     pub marker: Option<String>,
+    pub(crate) _meta: rboto::__private::Meta,
 }
-impl rboto::FromValue for SimulatePolicyResponse {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "SimulatePolicyResponse")?;
-        Ok(Self {
-            evaluation_results: m.take(0)?,
-            is_truncated: m.take(1)?,
-            marker: m.take(2)?,
-        })
+rboto::__structure!(
+    SimulateCustomPolicyOutput "SimulatePolicyResponse"[debug from output] {
+    evaluation_results : Vec < EvaluationResult >, is_truncated = bool, marker : String }
+    { _meta }
+);
+/// Contains the response to a successful [SimulatePrincipalPolicy](https://docs.aws.amazon.com/IAM/latest/APIReference/API_SimulatePrincipalPolicy.html) or [SimulateCustomPolicy](https://docs.aws.amazon.com/IAM/latest/APIReference/API_SimulateCustomPolicy.html) request.
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct SimulatePrincipalPolicyOutput {
+    /// The results of the simulation.
+    pub evaluation_results: Option<Vec<EvaluationResult>>,
+    /// A flag that indicates whether there are more items to return. If your results were truncated, you can make a subsequent pagination request using the `Marker` request parameter to retrieve more items. Note that IAM might return fewer than the `MaxItems` number of results even when there are more results available.
+    pub is_truncated: Option<bool>,
+    /// When `IsTruncated` is `true`, this element is present and contains the value to use for the `Marker` parameter in a subsequent pagination request.
+    pub marker: Option<String>,
+    pub(crate) _meta: rboto::__private::Meta,
+}
+rboto::__structure!(
+    SimulatePrincipalPolicyOutput "SimulatePolicyResponse"[debug from output] {
+    evaluation_results : Vec < EvaluationResult >, is_truncated = bool, marker : String }
+    { _meta }
+);
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct TagInstanceProfileOutput {
+    pub(crate) _meta: rboto::__private::Meta,
+}
+rboto::__structure!(
+    TagInstanceProfileOutput "TagInstanceProfileOutput"[debug from output] {} { _meta }
+);
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct TagMfaDeviceOutput {
+    pub(crate) _meta: rboto::__private::Meta,
+}
+rboto::__structure!(
+    TagMfaDeviceOutput "TagMfaDeviceOutput"[debug from output] {} { _meta }
+);
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct TagOpenIdConnectProviderOutput {
+    pub(crate) _meta: rboto::__private::Meta,
+}
+rboto::__structure!(
+    TagOpenIdConnectProviderOutput "TagOpenIdConnectProviderOutput"[debug from output] {}
+    { _meta }
+);
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct TagPolicyOutput {
+    pub(crate) _meta: rboto::__private::Meta,
+}
+rboto::__structure!(TagPolicyOutput "TagPolicyOutput"[debug from output] {} { _meta });
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct TagRoleOutput {
+    pub(crate) _meta: rboto::__private::Meta,
+}
+rboto::__structure!(TagRoleOutput "TagRoleOutput"[debug from output] {} { _meta });
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct TagSamlProviderOutput {
+    pub(crate) _meta: rboto::__private::Meta,
+}
+rboto::__structure!(
+    TagSamlProviderOutput "TagSamlProviderOutput"[debug from output] {} { _meta }
+);
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct TagServerCertificateOutput {
+    pub(crate) _meta: rboto::__private::Meta,
+}
+rboto::__structure!(
+    TagServerCertificateOutput "TagServerCertificateOutput"[debug from output] {} { _meta
     }
+);
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct TagUserOutput {
+    pub(crate) _meta: rboto::__private::Meta,
 }
-#[derive(Clone, Debug, Default, PartialEq)]
-pub struct UpdateRoleDescriptionResponse {
-    /// A structure that contains details about the modified role.
-    pub role: Option<Role>,
+rboto::__structure!(TagUserOutput "TagUserOutput"[debug from output] {} { _meta });
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct UntagInstanceProfileOutput {
+    pub(crate) _meta: rboto::__private::Meta,
 }
-impl rboto::FromValue for UpdateRoleDescriptionResponse {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "UpdateRoleDescriptionResponse")?;
-        Ok(Self { role: m.take(0)? })
+rboto::__structure!(
+    UntagInstanceProfileOutput "UntagInstanceProfileOutput"[debug from output] {} { _meta
     }
+);
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct UntagMfaDeviceOutput {
+    pub(crate) _meta: rboto::__private::Meta,
 }
-#[derive(Clone, Debug, Default, PartialEq)]
-pub struct UpdateRoleResponse {}
-impl rboto::FromValue for UpdateRoleResponse {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        rv::Members::of(v, "UpdateRoleResponse")?;
-        Ok(Self {})
-    }
+rboto::__structure!(
+    UntagMfaDeviceOutput "UntagMfaDeviceOutput"[debug from output] {} { _meta }
+);
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct UntagOpenIdConnectProviderOutput {
+    pub(crate) _meta: rboto::__private::Meta,
 }
-/// Contains the response to a successful [UpdateSAMLProvider](https://docs.aws.amazon.com/IAM/latest/APIReference/API_UpdateSAMLProvider.html) request.
-#[derive(Clone, Debug, Default, PartialEq)]
-pub struct UpdateSamlProviderResponse {
-    /// The Amazon Resource Name (ARN) of the SAML provider that was updated.
-    pub saml_provider_arn: Option<String>,
+rboto::__structure!(
+    UntagOpenIdConnectProviderOutput "UntagOpenIdConnectProviderOutput"[debug from
+    output] {} { _meta }
+);
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct UntagPolicyOutput {
+    pub(crate) _meta: rboto::__private::Meta,
 }
-impl rboto::FromValue for UpdateSamlProviderResponse {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "UpdateSAMLProviderResponse")?;
-        Ok(Self {
-            saml_provider_arn: m.take(0)?,
-        })
-    }
+rboto::__structure!(
+    UntagPolicyOutput "UntagPolicyOutput"[debug from output] {} { _meta }
+);
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct UntagRoleOutput {
+    pub(crate) _meta: rboto::__private::Meta,
 }
-/// Contains the response to a successful [UploadSSHPublicKey](https://docs.aws.amazon.com/IAM/latest/APIReference/API_UploadSSHPublicKey.html) request.
-#[derive(Clone, Debug, Default, PartialEq)]
-pub struct UploadSshPublicKeyResponse {
-    /// Contains information about the SSH public key.
-    pub ssh_public_key: Option<SshPublicKey>,
+rboto::__structure!(UntagRoleOutput "UntagRoleOutput"[debug from output] {} { _meta });
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct UntagSamlProviderOutput {
+    pub(crate) _meta: rboto::__private::Meta,
 }
-impl rboto::FromValue for UploadSshPublicKeyResponse {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "UploadSSHPublicKeyResponse")?;
-        Ok(Self { ssh_public_key: m.take(0)? })
-    }
+rboto::__structure!(
+    UntagSamlProviderOutput "UntagSamlProviderOutput"[debug from output] {} { _meta }
+);
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct UntagServerCertificateOutput {
+    pub(crate) _meta: rboto::__private::Meta,
 }
-/// Contains the response to a successful [UploadServerCertificate](https://docs.aws.amazon.com/IAM/latest/APIReference/API_UploadServerCertificate.html) request.
-#[derive(Clone, Debug, Default, PartialEq)]
-pub struct UploadServerCertificateResponse {
-    /// The meta information of the uploaded server certificate without its certificate body, certificate chain, and private key.
-    pub server_certificate_metadata: Option<ServerCertificateMetadata>,
-    /// A list of tags that are attached to the new IAM server certificate. The returned list of tags is sorted by tag key. For more information about tagging, see [Tagging IAM resources](https://docs.aws.amazon.com/IAM/latest/UserGuide/id_tags.html) in the *IAM User Guide*.
-    pub tags: Option<Vec<Tag>>,
+rboto::__structure!(
+    UntagServerCertificateOutput "UntagServerCertificateOutput"[debug from output] {} {
+    _meta }
+);
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct UntagUserOutput {
+    pub(crate) _meta: rboto::__private::Meta,
 }
-impl rboto::FromValue for UploadServerCertificateResponse {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "UploadServerCertificateResponse")?;
-        Ok(Self {
-            server_certificate_metadata: m.take(0)?,
-            tags: m.take(1)?,
-        })
-    }
+rboto::__structure!(UntagUserOutput "UntagUserOutput"[debug from output] {} { _meta });
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct UpdateAccessKeyOutput {
+    pub(crate) _meta: rboto::__private::Meta,
 }
-/// Contains the response to a successful [UploadSigningCertificate](https://docs.aws.amazon.com/IAM/latest/APIReference/API_UploadSigningCertificate.html) request.
-#[derive(Clone, Debug, Default, PartialEq)]
-pub struct UploadSigningCertificateResponse {
-    /// Information about the certificate.
-    pub certificate: Option<SigningCertificate>,
+rboto::__structure!(
+    UpdateAccessKeyOutput "UpdateAccessKeyOutput"[debug from output] {} { _meta }
+);
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct UpdateAccountPasswordPolicyOutput {
+    pub(crate) _meta: rboto::__private::Meta,
 }
-impl rboto::FromValue for UploadSigningCertificateResponse {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "UploadSigningCertificateResponse")?;
-        Ok(Self { certificate: m.take(0)? })
-    }
+rboto::__structure!(
+    UpdateAccountPasswordPolicyOutput "UpdateAccountPasswordPolicyOutput"[debug from
+    output] {} { _meta }
+);
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct UpdateAssumeRolePolicyOutput {
+    pub(crate) _meta: rboto::__private::Meta,
 }
+rboto::__structure!(
+    UpdateAssumeRolePolicyOutput "UpdateAssumeRolePolicyOutput"[debug from output] {} {
+    _meta }
+);
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct UpdateDelegationRequestOutput {
+    pub(crate) _meta: rboto::__private::Meta,
+}
+rboto::__structure!(
+    UpdateDelegationRequestOutput "UpdateDelegationRequestOutput"[debug from output] {} {
+    _meta }
+);
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct UpdateGroupOutput {
+    pub(crate) _meta: rboto::__private::Meta,
+}
+rboto::__structure!(
+    UpdateGroupOutput "UpdateGroupOutput"[debug from output] {} { _meta }
+);
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct UpdateLoginProfileOutput {
+    pub(crate) _meta: rboto::__private::Meta,
+}
+rboto::__structure!(
+    UpdateLoginProfileOutput "UpdateLoginProfileOutput"[debug from output] {} { _meta }
+);
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct UpdateOpenIdConnectProviderThumbprintOutput {
+    pub(crate) _meta: rboto::__private::Meta,
+}
+rboto::__structure!(
+    UpdateOpenIdConnectProviderThumbprintOutput
+    "UpdateOpenIdConnectProviderThumbprintOutput"[debug from output] {} { _meta }
+);
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct UpdateSshPublicKeyOutput {
+    pub(crate) _meta: rboto::__private::Meta,
+}
+rboto::__structure!(
+    UpdateSshPublicKeyOutput "UpdateSshPublicKeyOutput"[debug from output] {} { _meta }
+);
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct UpdateServerCertificateOutput {
+    pub(crate) _meta: rboto::__private::Meta,
+}
+rboto::__structure!(
+    UpdateServerCertificateOutput "UpdateServerCertificateOutput"[debug from output] {} {
+    _meta }
+);
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct UpdateServiceSpecificCredentialOutput {
+    pub(crate) _meta: rboto::__private::Meta,
+}
+rboto::__structure!(
+    UpdateServiceSpecificCredentialOutput "UpdateServiceSpecificCredentialOutput"[debug
+    from output] {} { _meta }
+);
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct UpdateSigningCertificateOutput {
+    pub(crate) _meta: rboto::__private::Meta,
+}
+rboto::__structure!(
+    UpdateSigningCertificateOutput "UpdateSigningCertificateOutput"[debug from output] {}
+    { _meta }
+);
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct UpdateUserOutput {
+    pub(crate) _meta: rboto::__private::Meta,
+}
+rboto::__structure!(UpdateUserOutput "UpdateUserOutput"[debug from output] {} { _meta });

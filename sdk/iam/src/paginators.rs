@@ -8,10 +8,10 @@ pub static GET_ACCOUNT_AUTHORIZATION_DETAILS: PaginatorSpec = PaginatorSpec::new
     )
     .limit("MaxItems")
     .more_results("IsTruncated");
-impl super::input::GetAccountAuthorizationDetailsRequest<rboto::ServiceClient> {
+impl super::input::GetAccountAuthorizationDetailsInput {
     /// Pages through `GetAccountAuthorizationDetails` (botocore's `get_paginator("get_account_authorization_details")`).
     pub fn into_paginator(self) -> Paginator<Self> {
-        Paginator::new(self._client.clone(), self, &GET_ACCOUNT_AUTHORIZATION_DETAILS)
+        Paginator::of_input(self, &GET_ACCOUNT_AUTHORIZATION_DETAILS)
     }
 }
 pub static GET_GROUP: PaginatorSpec = PaginatorSpec::new(
@@ -22,10 +22,10 @@ pub static GET_GROUP: PaginatorSpec = PaginatorSpec::new(
     .limit("MaxItems")
     .more_results("IsTruncated")
     .non_aggregate(&["Group"]);
-impl super::input::GetGroupRequest<rboto::ServiceClient> {
+impl super::input::GetGroupInput {
     /// Pages through `GetGroup` (botocore's `get_paginator("get_group")`).
     pub fn into_paginator(self) -> Paginator<Self> {
-        Paginator::new(self._client.clone(), self, &GET_GROUP)
+        Paginator::of_input(self, &GET_GROUP)
     }
 }
 pub static LIST_ACCESS_KEYS: PaginatorSpec = PaginatorSpec::new(
@@ -35,10 +35,10 @@ pub static LIST_ACCESS_KEYS: PaginatorSpec = PaginatorSpec::new(
     )
     .limit("MaxItems")
     .more_results("IsTruncated");
-impl super::input::ListAccessKeysRequest<rboto::ServiceClient> {
+impl super::input::ListAccessKeysInput {
     /// Pages through `ListAccessKeys` (botocore's `get_paginator("list_access_keys")`).
     pub fn into_paginator(self) -> Paginator<Self> {
-        Paginator::new(self._client.clone(), self, &LIST_ACCESS_KEYS)
+        Paginator::of_input(self, &LIST_ACCESS_KEYS)
     }
 }
 pub static LIST_ACCOUNT_ALIASES: PaginatorSpec = PaginatorSpec::new(
@@ -48,10 +48,10 @@ pub static LIST_ACCOUNT_ALIASES: PaginatorSpec = PaginatorSpec::new(
     )
     .limit("MaxItems")
     .more_results("IsTruncated");
-impl super::input::ListAccountAliasesRequest<rboto::ServiceClient> {
+impl super::input::ListAccountAliasesInput {
     /// Pages through `ListAccountAliases` (botocore's `get_paginator("list_account_aliases")`).
     pub fn into_paginator(self) -> Paginator<Self> {
-        Paginator::new(self._client.clone(), self, &LIST_ACCOUNT_ALIASES)
+        Paginator::of_input(self, &LIST_ACCOUNT_ALIASES)
     }
 }
 pub static LIST_ATTACHED_GROUP_POLICIES: PaginatorSpec = PaginatorSpec::new(
@@ -61,10 +61,10 @@ pub static LIST_ATTACHED_GROUP_POLICIES: PaginatorSpec = PaginatorSpec::new(
     )
     .limit("MaxItems")
     .more_results("IsTruncated");
-impl super::input::ListAttachedGroupPoliciesRequest<rboto::ServiceClient> {
+impl super::input::ListAttachedGroupPoliciesInput {
     /// Pages through `ListAttachedGroupPolicies` (botocore's `get_paginator("list_attached_group_policies")`).
     pub fn into_paginator(self) -> Paginator<Self> {
-        Paginator::new(self._client.clone(), self, &LIST_ATTACHED_GROUP_POLICIES)
+        Paginator::of_input(self, &LIST_ATTACHED_GROUP_POLICIES)
     }
 }
 pub static LIST_ATTACHED_ROLE_POLICIES: PaginatorSpec = PaginatorSpec::new(
@@ -74,10 +74,10 @@ pub static LIST_ATTACHED_ROLE_POLICIES: PaginatorSpec = PaginatorSpec::new(
     )
     .limit("MaxItems")
     .more_results("IsTruncated");
-impl super::input::ListAttachedRolePoliciesRequest<rboto::ServiceClient> {
+impl super::input::ListAttachedRolePoliciesInput {
     /// Pages through `ListAttachedRolePolicies` (botocore's `get_paginator("list_attached_role_policies")`).
     pub fn into_paginator(self) -> Paginator<Self> {
-        Paginator::new(self._client.clone(), self, &LIST_ATTACHED_ROLE_POLICIES)
+        Paginator::of_input(self, &LIST_ATTACHED_ROLE_POLICIES)
     }
 }
 pub static LIST_ATTACHED_USER_POLICIES: PaginatorSpec = PaginatorSpec::new(
@@ -87,10 +87,10 @@ pub static LIST_ATTACHED_USER_POLICIES: PaginatorSpec = PaginatorSpec::new(
     )
     .limit("MaxItems")
     .more_results("IsTruncated");
-impl super::input::ListAttachedUserPoliciesRequest<rboto::ServiceClient> {
+impl super::input::ListAttachedUserPoliciesInput {
     /// Pages through `ListAttachedUserPolicies` (botocore's `get_paginator("list_attached_user_policies")`).
     pub fn into_paginator(self) -> Paginator<Self> {
-        Paginator::new(self._client.clone(), self, &LIST_ATTACHED_USER_POLICIES)
+        Paginator::of_input(self, &LIST_ATTACHED_USER_POLICIES)
     }
 }
 pub static LIST_ENTITIES_FOR_POLICY: PaginatorSpec = PaginatorSpec::new(
@@ -100,10 +100,10 @@ pub static LIST_ENTITIES_FOR_POLICY: PaginatorSpec = PaginatorSpec::new(
     )
     .limit("MaxItems")
     .more_results("IsTruncated");
-impl super::input::ListEntitiesForPolicyRequest<rboto::ServiceClient> {
+impl super::input::ListEntitiesForPolicyInput {
     /// Pages through `ListEntitiesForPolicy` (botocore's `get_paginator("list_entities_for_policy")`).
     pub fn into_paginator(self) -> Paginator<Self> {
-        Paginator::new(self._client.clone(), self, &LIST_ENTITIES_FOR_POLICY)
+        Paginator::of_input(self, &LIST_ENTITIES_FOR_POLICY)
     }
 }
 pub static LIST_GROUP_POLICIES: PaginatorSpec = PaginatorSpec::new(
@@ -113,10 +113,10 @@ pub static LIST_GROUP_POLICIES: PaginatorSpec = PaginatorSpec::new(
     )
     .limit("MaxItems")
     .more_results("IsTruncated");
-impl super::input::ListGroupPoliciesRequest<rboto::ServiceClient> {
+impl super::input::ListGroupPoliciesInput {
     /// Pages through `ListGroupPolicies` (botocore's `get_paginator("list_group_policies")`).
     pub fn into_paginator(self) -> Paginator<Self> {
-        Paginator::new(self._client.clone(), self, &LIST_GROUP_POLICIES)
+        Paginator::of_input(self, &LIST_GROUP_POLICIES)
     }
 }
 pub static LIST_GROUPS: PaginatorSpec = PaginatorSpec::new(
@@ -126,10 +126,10 @@ pub static LIST_GROUPS: PaginatorSpec = PaginatorSpec::new(
     )
     .limit("MaxItems")
     .more_results("IsTruncated");
-impl super::input::ListGroupsRequest<rboto::ServiceClient> {
+impl super::input::ListGroupsInput {
     /// Pages through `ListGroups` (botocore's `get_paginator("list_groups")`).
     pub fn into_paginator(self) -> Paginator<Self> {
-        Paginator::new(self._client.clone(), self, &LIST_GROUPS)
+        Paginator::of_input(self, &LIST_GROUPS)
     }
 }
 pub static LIST_GROUPS_FOR_USER: PaginatorSpec = PaginatorSpec::new(
@@ -139,10 +139,10 @@ pub static LIST_GROUPS_FOR_USER: PaginatorSpec = PaginatorSpec::new(
     )
     .limit("MaxItems")
     .more_results("IsTruncated");
-impl super::input::ListGroupsForUserRequest<rboto::ServiceClient> {
+impl super::input::ListGroupsForUserInput {
     /// Pages through `ListGroupsForUser` (botocore's `get_paginator("list_groups_for_user")`).
     pub fn into_paginator(self) -> Paginator<Self> {
-        Paginator::new(self._client.clone(), self, &LIST_GROUPS_FOR_USER)
+        Paginator::of_input(self, &LIST_GROUPS_FOR_USER)
     }
 }
 pub static LIST_INSTANCE_PROFILES: PaginatorSpec = PaginatorSpec::new(
@@ -152,10 +152,10 @@ pub static LIST_INSTANCE_PROFILES: PaginatorSpec = PaginatorSpec::new(
     )
     .limit("MaxItems")
     .more_results("IsTruncated");
-impl super::input::ListInstanceProfilesRequest<rboto::ServiceClient> {
+impl super::input::ListInstanceProfilesInput {
     /// Pages through `ListInstanceProfiles` (botocore's `get_paginator("list_instance_profiles")`).
     pub fn into_paginator(self) -> Paginator<Self> {
-        Paginator::new(self._client.clone(), self, &LIST_INSTANCE_PROFILES)
+        Paginator::of_input(self, &LIST_INSTANCE_PROFILES)
     }
 }
 pub static LIST_INSTANCE_PROFILES_FOR_ROLE: PaginatorSpec = PaginatorSpec::new(
@@ -165,10 +165,10 @@ pub static LIST_INSTANCE_PROFILES_FOR_ROLE: PaginatorSpec = PaginatorSpec::new(
     )
     .limit("MaxItems")
     .more_results("IsTruncated");
-impl super::input::ListInstanceProfilesForRoleRequest<rboto::ServiceClient> {
+impl super::input::ListInstanceProfilesForRoleInput {
     /// Pages through `ListInstanceProfilesForRole` (botocore's `get_paginator("list_instance_profiles_for_role")`).
     pub fn into_paginator(self) -> Paginator<Self> {
-        Paginator::new(self._client.clone(), self, &LIST_INSTANCE_PROFILES_FOR_ROLE)
+        Paginator::of_input(self, &LIST_INSTANCE_PROFILES_FOR_ROLE)
     }
 }
 pub static LIST_MFA_DEVICES: PaginatorSpec = PaginatorSpec::new(
@@ -178,10 +178,10 @@ pub static LIST_MFA_DEVICES: PaginatorSpec = PaginatorSpec::new(
     )
     .limit("MaxItems")
     .more_results("IsTruncated");
-impl super::input::ListMfaDevicesRequest<rboto::ServiceClient> {
+impl super::input::ListMfaDevicesInput {
     /// Pages through `ListMFADevices` (botocore's `get_paginator("list_mfa_devices")`).
     pub fn into_paginator(self) -> Paginator<Self> {
-        Paginator::new(self._client.clone(), self, &LIST_MFA_DEVICES)
+        Paginator::of_input(self, &LIST_MFA_DEVICES)
     }
 }
 pub static LIST_POLICIES: PaginatorSpec = PaginatorSpec::new(
@@ -191,10 +191,10 @@ pub static LIST_POLICIES: PaginatorSpec = PaginatorSpec::new(
     )
     .limit("MaxItems")
     .more_results("IsTruncated");
-impl super::input::ListPoliciesRequest<rboto::ServiceClient> {
+impl super::input::ListPoliciesInput {
     /// Pages through `ListPolicies` (botocore's `get_paginator("list_policies")`).
     pub fn into_paginator(self) -> Paginator<Self> {
-        Paginator::new(self._client.clone(), self, &LIST_POLICIES)
+        Paginator::of_input(self, &LIST_POLICIES)
     }
 }
 pub static LIST_POLICY_VERSIONS: PaginatorSpec = PaginatorSpec::new(
@@ -204,10 +204,10 @@ pub static LIST_POLICY_VERSIONS: PaginatorSpec = PaginatorSpec::new(
     )
     .limit("MaxItems")
     .more_results("IsTruncated");
-impl super::input::ListPolicyVersionsRequest<rboto::ServiceClient> {
+impl super::input::ListPolicyVersionsInput {
     /// Pages through `ListPolicyVersions` (botocore's `get_paginator("list_policy_versions")`).
     pub fn into_paginator(self) -> Paginator<Self> {
-        Paginator::new(self._client.clone(), self, &LIST_POLICY_VERSIONS)
+        Paginator::of_input(self, &LIST_POLICY_VERSIONS)
     }
 }
 pub static LIST_ROLE_POLICIES: PaginatorSpec = PaginatorSpec::new(
@@ -217,10 +217,10 @@ pub static LIST_ROLE_POLICIES: PaginatorSpec = PaginatorSpec::new(
     )
     .limit("MaxItems")
     .more_results("IsTruncated");
-impl super::input::ListRolePoliciesRequest<rboto::ServiceClient> {
+impl super::input::ListRolePoliciesInput {
     /// Pages through `ListRolePolicies` (botocore's `get_paginator("list_role_policies")`).
     pub fn into_paginator(self) -> Paginator<Self> {
-        Paginator::new(self._client.clone(), self, &LIST_ROLE_POLICIES)
+        Paginator::of_input(self, &LIST_ROLE_POLICIES)
     }
 }
 pub static LIST_ROLES: PaginatorSpec = PaginatorSpec::new(
@@ -230,10 +230,10 @@ pub static LIST_ROLES: PaginatorSpec = PaginatorSpec::new(
     )
     .limit("MaxItems")
     .more_results("IsTruncated");
-impl super::input::ListRolesRequest<rboto::ServiceClient> {
+impl super::input::ListRolesInput {
     /// Pages through `ListRoles` (botocore's `get_paginator("list_roles")`).
     pub fn into_paginator(self) -> Paginator<Self> {
-        Paginator::new(self._client.clone(), self, &LIST_ROLES)
+        Paginator::of_input(self, &LIST_ROLES)
     }
 }
 pub static LIST_SERVER_CERTIFICATES: PaginatorSpec = PaginatorSpec::new(
@@ -243,10 +243,10 @@ pub static LIST_SERVER_CERTIFICATES: PaginatorSpec = PaginatorSpec::new(
     )
     .limit("MaxItems")
     .more_results("IsTruncated");
-impl super::input::ListServerCertificatesRequest<rboto::ServiceClient> {
+impl super::input::ListServerCertificatesInput {
     /// Pages through `ListServerCertificates` (botocore's `get_paginator("list_server_certificates")`).
     pub fn into_paginator(self) -> Paginator<Self> {
-        Paginator::new(self._client.clone(), self, &LIST_SERVER_CERTIFICATES)
+        Paginator::of_input(self, &LIST_SERVER_CERTIFICATES)
     }
 }
 pub static LIST_SIGNING_CERTIFICATES: PaginatorSpec = PaginatorSpec::new(
@@ -256,10 +256,10 @@ pub static LIST_SIGNING_CERTIFICATES: PaginatorSpec = PaginatorSpec::new(
     )
     .limit("MaxItems")
     .more_results("IsTruncated");
-impl super::input::ListSigningCertificatesRequest<rboto::ServiceClient> {
+impl super::input::ListSigningCertificatesInput {
     /// Pages through `ListSigningCertificates` (botocore's `get_paginator("list_signing_certificates")`).
     pub fn into_paginator(self) -> Paginator<Self> {
-        Paginator::new(self._client.clone(), self, &LIST_SIGNING_CERTIFICATES)
+        Paginator::of_input(self, &LIST_SIGNING_CERTIFICATES)
     }
 }
 pub static LIST_SSH_PUBLIC_KEYS: PaginatorSpec = PaginatorSpec::new(
@@ -269,10 +269,10 @@ pub static LIST_SSH_PUBLIC_KEYS: PaginatorSpec = PaginatorSpec::new(
     )
     .limit("MaxItems")
     .more_results("IsTruncated");
-impl super::input::ListSshPublicKeysRequest<rboto::ServiceClient> {
+impl super::input::ListSshPublicKeysInput {
     /// Pages through `ListSSHPublicKeys` (botocore's `get_paginator("list_ssh_public_keys")`).
     pub fn into_paginator(self) -> Paginator<Self> {
-        Paginator::new(self._client.clone(), self, &LIST_SSH_PUBLIC_KEYS)
+        Paginator::of_input(self, &LIST_SSH_PUBLIC_KEYS)
     }
 }
 pub static LIST_USER_POLICIES: PaginatorSpec = PaginatorSpec::new(
@@ -282,10 +282,10 @@ pub static LIST_USER_POLICIES: PaginatorSpec = PaginatorSpec::new(
     )
     .limit("MaxItems")
     .more_results("IsTruncated");
-impl super::input::ListUserPoliciesRequest<rboto::ServiceClient> {
+impl super::input::ListUserPoliciesInput {
     /// Pages through `ListUserPolicies` (botocore's `get_paginator("list_user_policies")`).
     pub fn into_paginator(self) -> Paginator<Self> {
-        Paginator::new(self._client.clone(), self, &LIST_USER_POLICIES)
+        Paginator::of_input(self, &LIST_USER_POLICIES)
     }
 }
 pub static LIST_USERS: PaginatorSpec = PaginatorSpec::new(
@@ -295,10 +295,10 @@ pub static LIST_USERS: PaginatorSpec = PaginatorSpec::new(
     )
     .limit("MaxItems")
     .more_results("IsTruncated");
-impl super::input::ListUsersRequest<rboto::ServiceClient> {
+impl super::input::ListUsersInput {
     /// Pages through `ListUsers` (botocore's `get_paginator("list_users")`).
     pub fn into_paginator(self) -> Paginator<Self> {
-        Paginator::new(self._client.clone(), self, &LIST_USERS)
+        Paginator::of_input(self, &LIST_USERS)
     }
 }
 pub static LIST_VIRTUAL_MFA_DEVICES: PaginatorSpec = PaginatorSpec::new(
@@ -308,10 +308,10 @@ pub static LIST_VIRTUAL_MFA_DEVICES: PaginatorSpec = PaginatorSpec::new(
     )
     .limit("MaxItems")
     .more_results("IsTruncated");
-impl super::input::ListVirtualMfaDevicesRequest<rboto::ServiceClient> {
+impl super::input::ListVirtualMfaDevicesInput {
     /// Pages through `ListVirtualMFADevices` (botocore's `get_paginator("list_virtual_mfa_devices")`).
     pub fn into_paginator(self) -> Paginator<Self> {
-        Paginator::new(self._client.clone(), self, &LIST_VIRTUAL_MFA_DEVICES)
+        Paginator::of_input(self, &LIST_VIRTUAL_MFA_DEVICES)
     }
 }
 pub static SIMULATE_CUSTOM_POLICY: PaginatorSpec = PaginatorSpec::new(
@@ -321,10 +321,10 @@ pub static SIMULATE_CUSTOM_POLICY: PaginatorSpec = PaginatorSpec::new(
     )
     .limit("MaxItems")
     .more_results("IsTruncated");
-impl super::input::SimulateCustomPolicyRequest<rboto::ServiceClient> {
+impl super::input::SimulateCustomPolicyInput {
     /// Pages through `SimulateCustomPolicy` (botocore's `get_paginator("simulate_custom_policy")`).
     pub fn into_paginator(self) -> Paginator<Self> {
-        Paginator::new(self._client.clone(), self, &SIMULATE_CUSTOM_POLICY)
+        Paginator::of_input(self, &SIMULATE_CUSTOM_POLICY)
     }
 }
 pub static SIMULATE_PRINCIPAL_POLICY: PaginatorSpec = PaginatorSpec::new(
@@ -334,10 +334,10 @@ pub static SIMULATE_PRINCIPAL_POLICY: PaginatorSpec = PaginatorSpec::new(
     )
     .limit("MaxItems")
     .more_results("IsTruncated");
-impl super::input::SimulatePrincipalPolicyRequest<rboto::ServiceClient> {
+impl super::input::SimulatePrincipalPolicyInput {
     /// Pages through `SimulatePrincipalPolicy` (botocore's `get_paginator("simulate_principal_policy")`).
     pub fn into_paginator(self) -> Paginator<Self> {
-        Paginator::new(self._client.clone(), self, &SIMULATE_PRINCIPAL_POLICY)
+        Paginator::of_input(self, &SIMULATE_PRINCIPAL_POLICY)
     }
 }
 pub static LIST_USER_TAGS: PaginatorSpec = PaginatorSpec::new(
@@ -347,10 +347,10 @@ pub static LIST_USER_TAGS: PaginatorSpec = PaginatorSpec::new(
     )
     .limit("MaxItems")
     .more_results("IsTruncated");
-impl super::input::ListUserTagsRequest<rboto::ServiceClient> {
+impl super::input::ListUserTagsInput {
     /// Pages through `ListUserTags` (botocore's `get_paginator("list_user_tags")`).
     pub fn into_paginator(self) -> Paginator<Self> {
-        Paginator::new(self._client.clone(), self, &LIST_USER_TAGS)
+        Paginator::of_input(self, &LIST_USER_TAGS)
     }
 }
 pub static LIST_INSTANCE_PROFILE_TAGS: PaginatorSpec = PaginatorSpec::new(
@@ -360,10 +360,10 @@ pub static LIST_INSTANCE_PROFILE_TAGS: PaginatorSpec = PaginatorSpec::new(
     )
     .limit("MaxItems")
     .more_results("IsTruncated");
-impl super::input::ListInstanceProfileTagsRequest<rboto::ServiceClient> {
+impl super::input::ListInstanceProfileTagsInput {
     /// Pages through `ListInstanceProfileTags` (botocore's `get_paginator("list_instance_profile_tags")`).
     pub fn into_paginator(self) -> Paginator<Self> {
-        Paginator::new(self._client.clone(), self, &LIST_INSTANCE_PROFILE_TAGS)
+        Paginator::of_input(self, &LIST_INSTANCE_PROFILE_TAGS)
     }
 }
 pub static LIST_MFA_DEVICE_TAGS: PaginatorSpec = PaginatorSpec::new(
@@ -373,10 +373,10 @@ pub static LIST_MFA_DEVICE_TAGS: PaginatorSpec = PaginatorSpec::new(
     )
     .limit("MaxItems")
     .more_results("IsTruncated");
-impl super::input::ListMfaDeviceTagsRequest<rboto::ServiceClient> {
+impl super::input::ListMfaDeviceTagsInput {
     /// Pages through `ListMFADeviceTags` (botocore's `get_paginator("list_mfa_device_tags")`).
     pub fn into_paginator(self) -> Paginator<Self> {
-        Paginator::new(self._client.clone(), self, &LIST_MFA_DEVICE_TAGS)
+        Paginator::of_input(self, &LIST_MFA_DEVICE_TAGS)
     }
 }
 pub static LIST_OPEN_ID_CONNECT_PROVIDER_TAGS: PaginatorSpec = PaginatorSpec::new(
@@ -386,10 +386,10 @@ pub static LIST_OPEN_ID_CONNECT_PROVIDER_TAGS: PaginatorSpec = PaginatorSpec::ne
     )
     .limit("MaxItems")
     .more_results("IsTruncated");
-impl super::input::ListOpenIdConnectProviderTagsRequest<rboto::ServiceClient> {
+impl super::input::ListOpenIdConnectProviderTagsInput {
     /// Pages through `ListOpenIDConnectProviderTags` (botocore's `get_paginator("list_open_id_connect_provider_tags")`).
     pub fn into_paginator(self) -> Paginator<Self> {
-        Paginator::new(self._client.clone(), self, &LIST_OPEN_ID_CONNECT_PROVIDER_TAGS)
+        Paginator::of_input(self, &LIST_OPEN_ID_CONNECT_PROVIDER_TAGS)
     }
 }
 pub static LIST_POLICY_TAGS: PaginatorSpec = PaginatorSpec::new(
@@ -399,10 +399,10 @@ pub static LIST_POLICY_TAGS: PaginatorSpec = PaginatorSpec::new(
     )
     .limit("MaxItems")
     .more_results("IsTruncated");
-impl super::input::ListPolicyTagsRequest<rboto::ServiceClient> {
+impl super::input::ListPolicyTagsInput {
     /// Pages through `ListPolicyTags` (botocore's `get_paginator("list_policy_tags")`).
     pub fn into_paginator(self) -> Paginator<Self> {
-        Paginator::new(self._client.clone(), self, &LIST_POLICY_TAGS)
+        Paginator::of_input(self, &LIST_POLICY_TAGS)
     }
 }
 pub static LIST_ROLE_TAGS: PaginatorSpec = PaginatorSpec::new(
@@ -412,10 +412,10 @@ pub static LIST_ROLE_TAGS: PaginatorSpec = PaginatorSpec::new(
     )
     .limit("MaxItems")
     .more_results("IsTruncated");
-impl super::input::ListRoleTagsRequest<rboto::ServiceClient> {
+impl super::input::ListRoleTagsInput {
     /// Pages through `ListRoleTags` (botocore's `get_paginator("list_role_tags")`).
     pub fn into_paginator(self) -> Paginator<Self> {
-        Paginator::new(self._client.clone(), self, &LIST_ROLE_TAGS)
+        Paginator::of_input(self, &LIST_ROLE_TAGS)
     }
 }
 pub static LIST_SAML_PROVIDER_TAGS: PaginatorSpec = PaginatorSpec::new(
@@ -425,10 +425,10 @@ pub static LIST_SAML_PROVIDER_TAGS: PaginatorSpec = PaginatorSpec::new(
     )
     .limit("MaxItems")
     .more_results("IsTruncated");
-impl super::input::ListSamlProviderTagsRequest<rboto::ServiceClient> {
+impl super::input::ListSamlProviderTagsInput {
     /// Pages through `ListSAMLProviderTags` (botocore's `get_paginator("list_saml_provider_tags")`).
     pub fn into_paginator(self) -> Paginator<Self> {
-        Paginator::new(self._client.clone(), self, &LIST_SAML_PROVIDER_TAGS)
+        Paginator::of_input(self, &LIST_SAML_PROVIDER_TAGS)
     }
 }
 pub static LIST_SERVER_CERTIFICATE_TAGS: PaginatorSpec = PaginatorSpec::new(
@@ -438,9 +438,9 @@ pub static LIST_SERVER_CERTIFICATE_TAGS: PaginatorSpec = PaginatorSpec::new(
     )
     .limit("MaxItems")
     .more_results("IsTruncated");
-impl super::input::ListServerCertificateTagsRequest<rboto::ServiceClient> {
+impl super::input::ListServerCertificateTagsInput {
     /// Pages through `ListServerCertificateTags` (botocore's `get_paginator("list_server_certificate_tags")`).
     pub fn into_paginator(self) -> Paginator<Self> {
-        Paginator::new(self._client.clone(), self, &LIST_SERVER_CERTIFICATE_TAGS)
+        Paginator::of_input(self, &LIST_SERVER_CERTIFICATE_TAGS)
     }
 }

@@ -3,46 +3,16 @@
 #[allow(unused_imports)]
 use super::{error::*, input::*, output::*};
 #[allow(unused_imports)]
-use rboto::value as rv;
+use rboto::__private as rv;
 #[allow(unused_imports)]
 use std::collections::HashMap;
-#[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
-#[non_exhaustive]
-pub enum AccessAdvisorUsageGranularityType {
-    /// `SERVICE_LEVEL`
-    ServiceLevel,
-    /// `ACTION_LEVEL`
-    ActionLevel,
-    /// A value this version of the SDK does not know.
-    Unknown(String),
-}
-impl AccessAdvisorUsageGranularityType {
-    /// Every value the model lists.
-    pub const VALUES: &'static [&'static str] = &["SERVICE_LEVEL", "ACTION_LEVEL"];
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::ServiceLevel => "SERVICE_LEVEL",
-            Self::ActionLevel => "ACTION_LEVEL",
-            Self::Unknown(s) => s,
-        }
-    }
-}
-impl rv::StringEnum for AccessAdvisorUsageGranularityType {
-    fn as_str(&self) -> &str {
-        AccessAdvisorUsageGranularityType::as_str(self)
-    }
-    fn from_wire(s: String) -> Self {
-        match s.as_str() {
-            "SERVICE_LEVEL" => Self::ServiceLevel,
-            "ACTION_LEVEL" => Self::ActionLevel,
-            _ => Self::Unknown(s),
-        }
-    }
-}
-rboto::enum_value!(str AccessAdvisorUsageGranularityType);
+rboto::__string_enum!(
+    AccessAdvisorUsageGranularityType { ServiceLevel = "SERVICE_LEVEL", ActionLevel =
+    "ACTION_LEVEL" }
+);
 /// An object that contains details about when a principal in the reported Organizations entity last attempted to access an Amazon Web Services service. A principal can be an IAM user, an IAM role, or the Amazon Web Services account root user within the reported Organizations entity.
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct AccessDetail {
     /// The name of the service in which access was attempted.
     pub service_name: Option<String>,
@@ -57,53 +27,14 @@ pub struct AccessDetail {
     /// The number of accounts with authenticated principals (root user, IAM users, and IAM roles) that attempted to access the service in the tracking period.
     pub total_authenticated_entities: Option<i32>,
 }
-impl AccessDetail {
-    /// Sets `ServiceName`.
-    pub fn service_name(mut self, v: impl Into<String>) -> Self {
-        self.service_name = Some(v.into());
-        self
-    }
-    /// Sets `ServiceNamespace`.
-    pub fn service_namespace(mut self, v: impl Into<String>) -> Self {
-        self.service_namespace = Some(v.into());
-        self
-    }
-    /// Sets `Region`.
-    pub fn region(mut self, v: impl Into<String>) -> Self {
-        self.region = Some(v.into());
-        self
-    }
-    /// Sets `EntityPath`.
-    pub fn entity_path(mut self, v: impl Into<String>) -> Self {
-        self.entity_path = Some(v.into());
-        self
-    }
-    /// Sets `LastAuthenticatedTime`.
-    pub fn last_authenticated_time(mut self, v: impl Into<rboto::DateTime>) -> Self {
-        self.last_authenticated_time = Some(v.into());
-        self
-    }
-    /// Sets `TotalAuthenticatedEntities`.
-    pub fn total_authenticated_entities(mut self, v: i32) -> Self {
-        self.total_authenticated_entities = Some(v);
-        self
-    }
-}
-impl rboto::FromValue for AccessDetail {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "AccessDetail")?;
-        Ok(Self {
-            service_name: m.take(0)?,
-            service_namespace: m.take(1)?,
-            region: m.take(2)?,
-            entity_path: m.take(3)?,
-            last_authenticated_time: m.take(4)?,
-            total_authenticated_entities: m.take(5)?,
-        })
-    }
-}
+rboto::__structure!(
+    AccessDetail "AccessDetail"[set from] { service_name : String, service_namespace :
+    String, region : String, entity_path : String, last_authenticated_time :
+    rboto::DateTime, total_authenticated_entities = i32 } {}
+);
 /// Contains information about an Amazon Web Services access key.
 #[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
 pub struct AccessKey {
     /// The name of the IAM user that the access key is associated with.
     pub user_name: Option<String>,
@@ -116,58 +47,14 @@ pub struct AccessKey {
     /// The date when the access key was created.
     pub create_date: Option<rboto::DateTime>,
 }
-impl AccessKey {
-    /// Sets `UserName`.
-    pub fn user_name(mut self, v: impl Into<String>) -> Self {
-        self.user_name = Some(v.into());
-        self
-    }
-    /// Sets `AccessKeyId`.
-    pub fn access_key_id(mut self, v: impl Into<String>) -> Self {
-        self.access_key_id = Some(v.into());
-        self
-    }
-    /// Sets `Status`.
-    pub fn status(mut self, v: impl Into<StatusType>) -> Self {
-        self.status = Some(v.into());
-        self
-    }
-    /// Sets `SecretAccessKey`.
-    pub fn secret_access_key(mut self, v: impl Into<String>) -> Self {
-        self.secret_access_key = Some(v.into());
-        self
-    }
-    /// Sets `CreateDate`.
-    pub fn create_date(mut self, v: impl Into<rboto::DateTime>) -> Self {
-        self.create_date = Some(v.into());
-        self
-    }
-}
-impl ::std::fmt::Debug for AccessKey {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.debug_struct("AccessKey")
-            .field("user_name", &self.user_name)
-            .field("access_key_id", &self.access_key_id)
-            .field("status", &self.status)
-            .field("secret_access_key", &rboto::types::Redacted(&self.secret_access_key))
-            .field("create_date", &self.create_date)
-            .finish()
-    }
-}
-impl rboto::FromValue for AccessKey {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "AccessKey")?;
-        Ok(Self {
-            user_name: m.take(0)?,
-            access_key_id: m.take(1)?,
-            status: m.take(2)?,
-            secret_access_key: m.take(3)?,
-            create_date: m.take(4)?,
-        })
-    }
-}
+rboto::__structure!(
+    AccessKey "AccessKey"[set debug from] { user_name : String, access_key_id : String,
+    status : StatusType, secret_access_key : String[sensitive], create_date :
+    rboto::DateTime } {}
+);
 /// Contains information about the last time an Amazon Web Services access key was used since IAM began tracking this information on April 22, 2015.
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct AccessKeyLastUsed {
     /// The date and time, in [ISO 8601 date-time format](http://www.iso.org/iso/iso8601), when the access key was most recently used. This field is null in the following situations:
     pub last_used_date: Option<rboto::DateTime>,
@@ -176,35 +63,13 @@ pub struct AccessKeyLastUsed {
     /// The Amazon Web Services Region where this access key was most recently used. The value for this field is "N/A" in the following situations:
     pub region: Option<String>,
 }
-impl AccessKeyLastUsed {
-    /// Sets `LastUsedDate`.
-    pub fn last_used_date(mut self, v: impl Into<rboto::DateTime>) -> Self {
-        self.last_used_date = Some(v.into());
-        self
-    }
-    /// Sets `ServiceName`.
-    pub fn service_name(mut self, v: impl Into<String>) -> Self {
-        self.service_name = Some(v.into());
-        self
-    }
-    /// Sets `Region`.
-    pub fn region(mut self, v: impl Into<String>) -> Self {
-        self.region = Some(v.into());
-        self
-    }
-}
-impl rboto::FromValue for AccessKeyLastUsed {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "AccessKeyLastUsed")?;
-        Ok(Self {
-            last_used_date: m.take(0)?,
-            service_name: m.take(1)?,
-            region: m.take(2)?,
-        })
-    }
-}
+rboto::__structure!(
+    AccessKeyLastUsed "AccessKeyLastUsed"[set from] { last_used_date : rboto::DateTime,
+    service_name : String, region : String } {}
+);
 /// Contains information about an Amazon Web Services access key, without its secret key.
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct AccessKeyMetadata {
     /// The name of the IAM user that the key is associated with.
     pub user_name: Option<String>,
@@ -215,140 +80,40 @@ pub struct AccessKeyMetadata {
     /// The date when the access key was created.
     pub create_date: Option<rboto::DateTime>,
 }
-impl AccessKeyMetadata {
-    /// Sets `UserName`.
-    pub fn user_name(mut self, v: impl Into<String>) -> Self {
-        self.user_name = Some(v.into());
-        self
-    }
-    /// Sets `AccessKeyId`.
-    pub fn access_key_id(mut self, v: impl Into<String>) -> Self {
-        self.access_key_id = Some(v.into());
-        self
-    }
-    /// Sets `Status`.
-    pub fn status(mut self, v: impl Into<StatusType>) -> Self {
-        self.status = Some(v.into());
-        self
-    }
-    /// Sets `CreateDate`.
-    pub fn create_date(mut self, v: impl Into<rboto::DateTime>) -> Self {
-        self.create_date = Some(v.into());
-        self
-    }
-}
-impl rboto::FromValue for AccessKeyMetadata {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "AccessKeyMetadata")?;
-        Ok(Self {
-            user_name: m.take(0)?,
-            access_key_id: m.take(1)?,
-            status: m.take(2)?,
-            create_date: m.take(3)?,
-        })
-    }
-}
+rboto::__structure!(
+    AccessKeyMetadata "AccessKeyMetadata"[set from] { user_name : String, access_key_id :
+    String, status : StatusType, create_date : rboto::DateTime } {}
+);
 /// Contains information about an attached permissions boundary.
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct AttachedPermissionsBoundary {
     /// The permissions boundary usage type that indicates what type of IAM resource is used as the permissions boundary for an entity. This data type can only have a value of `Policy`.
     pub permissions_boundary_type: Option<PermissionsBoundaryAttachmentType>,
     /// The ARN of the policy used to set the permissions boundary for the user or role.
     pub permissions_boundary_arn: Option<String>,
 }
-impl AttachedPermissionsBoundary {
-    /// Sets `PermissionsBoundaryType`.
-    pub fn permissions_boundary_type(
-        mut self,
-        v: impl Into<PermissionsBoundaryAttachmentType>,
-    ) -> Self {
-        self.permissions_boundary_type = Some(v.into());
-        self
-    }
-    /// Sets `PermissionsBoundaryArn`.
-    pub fn permissions_boundary_arn(mut self, v: impl Into<String>) -> Self {
-        self.permissions_boundary_arn = Some(v.into());
-        self
-    }
-}
-impl rboto::FromValue for AttachedPermissionsBoundary {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "AttachedPermissionsBoundary")?;
-        Ok(Self {
-            permissions_boundary_type: m.take(0)?,
-            permissions_boundary_arn: m.take(1)?,
-        })
-    }
-}
+rboto::__structure!(
+    AttachedPermissionsBoundary "AttachedPermissionsBoundary"[set from] {
+    permissions_boundary_type : PermissionsBoundaryAttachmentType,
+    permissions_boundary_arn : String } {}
+);
 /// Contains information about an attached policy.
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct AttachedPolicy {
     /// The friendly name of the attached policy.
     pub policy_name: Option<String>,
     pub policy_arn: Option<String>,
 }
-impl AttachedPolicy {
-    /// Sets `PolicyName`.
-    pub fn policy_name(mut self, v: impl Into<String>) -> Self {
-        self.policy_name = Some(v.into());
-        self
-    }
-    /// Sets `PolicyArn`.
-    pub fn policy_arn(mut self, v: impl Into<String>) -> Self {
-        self.policy_arn = Some(v.into());
-        self
-    }
-}
-impl rboto::FromValue for AttachedPolicy {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "AttachedPolicy")?;
-        Ok(Self {
-            policy_name: m.take(0)?,
-            policy_arn: m.take(1)?,
-        })
-    }
-}
-#[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
-#[non_exhaustive]
-pub enum AttachmentType {
-    /// `user`
-    User,
-    /// `group`
-    Group,
-    /// `role`
-    Role,
-    /// A value this version of the SDK does not know.
-    Unknown(String),
-}
-impl AttachmentType {
-    /// Every value the model lists.
-    pub const VALUES: &'static [&'static str] = &["user", "group", "role"];
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::User => "user",
-            Self::Group => "group",
-            Self::Role => "role",
-            Self::Unknown(s) => s,
-        }
-    }
-}
-impl rv::StringEnum for AttachmentType {
-    fn as_str(&self) -> &str {
-        AttachmentType::as_str(self)
-    }
-    fn from_wire(s: String) -> Self {
-        match s.as_str() {
-            "user" => Self::User,
-            "group" => Self::Group,
-            "role" => Self::Role,
-            _ => Self::Unknown(s),
-        }
-    }
-}
-rboto::enum_value!(str AttachmentType);
+rboto::__structure!(
+    AttachedPolicy "AttachedPolicy"[set from] { policy_name : String, policy_arn : String
+    } {}
+);
+rboto::__string_enum!(AttachmentType { User = "user", Group = "group", Role = "role" });
 /// Contains information about a condition context key. It includes the name of the key and specifies the value (or values, if the context key supports multiple values) to use in the simulation. This information is used when evaluating the `Condition` elements of the input policies.
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct ContextEntry {
     /// The full name of a condition context key, including the service prefix. For example, `aws:SourceIp` or `s3:VersionId`.
     pub context_key_name: Option<String>,
@@ -357,159 +122,32 @@ pub struct ContextEntry {
     /// The data type of the value (or values) specified in the `ContextKeyValues` parameter.
     pub context_key_type: Option<ContextKeyTypeEnum>,
 }
-impl ContextEntry {
-    /// Sets `ContextKeyName`.
-    pub fn context_key_name(mut self, v: impl Into<String>) -> Self {
-        self.context_key_name = Some(v.into());
-        self
-    }
-    /// Sets `ContextKeyValues`.
-    pub fn context_key_values(mut self, v: impl Into<Vec<String>>) -> Self {
-        self.context_key_values = Some(v.into());
-        self
-    }
-    /// Sets `ContextKeyType`.
-    pub fn context_key_type(mut self, v: impl Into<ContextKeyTypeEnum>) -> Self {
-        self.context_key_type = Some(v.into());
-        self
-    }
-}
-impl rboto::IntoValue for ContextEntry {
-    fn into_value(self) -> rboto::Value {
-        rboto::Value::Struct(
-            vec![
-                rv::opt(self.context_key_name), rv::opt(self.context_key_values),
-                rv::opt(self.context_key_type)
-            ],
-        )
-    }
-}
-#[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
-#[non_exhaustive]
-pub enum ContextKeyTypeEnum {
-    /// `string`
-    String,
-    /// `stringList`
-    StringList,
-    /// `numeric`
-    Numeric,
-    /// `numericList`
-    NumericList,
-    /// `boolean`
-    Boolean,
-    /// `booleanList`
-    BooleanList,
-    /// `ip`
-    Ip,
-    /// `ipList`
-    IpList,
-    /// `binary`
-    Binary,
-    /// `binaryList`
-    BinaryList,
-    /// `date`
-    Date,
-    /// `dateList`
-    DateList,
-    /// A value this version of the SDK does not know.
-    Unknown(String),
-}
-impl ContextKeyTypeEnum {
-    /// Every value the model lists.
-    pub const VALUES: &'static [&'static str] = &[
-        "string",
-        "stringList",
-        "numeric",
-        "numericList",
-        "boolean",
-        "booleanList",
-        "ip",
-        "ipList",
-        "binary",
-        "binaryList",
-        "date",
-        "dateList",
-    ];
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::String => "string",
-            Self::StringList => "stringList",
-            Self::Numeric => "numeric",
-            Self::NumericList => "numericList",
-            Self::Boolean => "boolean",
-            Self::BooleanList => "booleanList",
-            Self::Ip => "ip",
-            Self::IpList => "ipList",
-            Self::Binary => "binary",
-            Self::BinaryList => "binaryList",
-            Self::Date => "date",
-            Self::DateList => "dateList",
-            Self::Unknown(s) => s,
-        }
-    }
-}
-impl rv::StringEnum for ContextKeyTypeEnum {
-    fn as_str(&self) -> &str {
-        ContextKeyTypeEnum::as_str(self)
-    }
-    fn from_wire(s: String) -> Self {
-        match s.as_str() {
-            "string" => Self::String,
-            "stringList" => Self::StringList,
-            "numeric" => Self::Numeric,
-            "numericList" => Self::NumericList,
-            "boolean" => Self::Boolean,
-            "booleanList" => Self::BooleanList,
-            "ip" => Self::Ip,
-            "ipList" => Self::IpList,
-            "binary" => Self::Binary,
-            "binaryList" => Self::BinaryList,
-            "date" => Self::Date,
-            "dateList" => Self::DateList,
-            _ => Self::Unknown(s),
-        }
-    }
-}
-rboto::enum_value!(str ContextKeyTypeEnum);
+rboto::__structure!(
+    ContextEntry "ContextEntry"[set into] { context_key_name : String, context_key_values
+    : Vec < String >, context_key_type : ContextKeyTypeEnum } {}
+);
+rboto::__string_enum!(
+    ContextKeyTypeEnum { String = "string", StringList = "stringList", Numeric =
+    "numeric", NumericList = "numericList", Boolean = "boolean", BooleanList =
+    "booleanList", Ip = "ip", IpList = "ipList", Binary = "binary", BinaryList =
+    "binaryList", Date = "date", DateList = "dateList" }
+);
 /// Contains information about the permissions being delegated in a delegation request.
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct DelegationPermission {
     /// This ARN maps to a pre-registered policy content for this partner. See the partner onboarding documentation to understand how to create a delegation template.
     pub policy_template_arn: Option<String>,
     /// A list of policy parameters that define the scope and constraints of the delegated permissions.
     pub parameters: Option<Vec<PolicyParameter>>,
 }
-impl DelegationPermission {
-    /// Sets `PolicyTemplateArn`.
-    pub fn policy_template_arn(mut self, v: impl Into<String>) -> Self {
-        self.policy_template_arn = Some(v.into());
-        self
-    }
-    /// Sets `Parameters`.
-    pub fn parameters(mut self, v: impl Into<Vec<PolicyParameter>>) -> Self {
-        self.parameters = Some(v.into());
-        self
-    }
-}
-impl rboto::IntoValue for DelegationPermission {
-    fn into_value(self) -> rboto::Value {
-        rboto::Value::Struct(
-            vec![rv::opt(self.policy_template_arn), rv::opt(self.parameters)],
-        )
-    }
-}
-impl rboto::FromValue for DelegationPermission {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "DelegationPermission")?;
-        Ok(Self {
-            policy_template_arn: m.take(0)?,
-            parameters: m.take(1)?,
-        })
-    }
-}
+rboto::__structure!(
+    DelegationPermission "DelegationPermission"[set into from] { policy_template_arn :
+    String, parameters : Vec < PolicyParameter > } {}
+);
 /// Contains information about a delegation request, including its status, permissions, and associated metadata.
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct DelegationRequest {
     /// The unique identifier for the delegation request.
     pub delegation_request_id: Option<String>,
@@ -550,246 +188,49 @@ pub struct DelegationRequest {
     /// Last updated timestamp of the request.
     pub updated_time: Option<rboto::DateTime>,
 }
-impl DelegationRequest {
-    /// Sets `DelegationRequestId`.
-    pub fn delegation_request_id(mut self, v: impl Into<String>) -> Self {
-        self.delegation_request_id = Some(v.into());
-        self
-    }
-    /// Sets `OwnerAccountId`.
-    pub fn owner_account_id(mut self, v: impl Into<String>) -> Self {
-        self.owner_account_id = Some(v.into());
-        self
-    }
-    /// Sets `Description`.
-    pub fn description(mut self, v: impl Into<String>) -> Self {
-        self.description = Some(v.into());
-        self
-    }
-    /// Sets `RequestMessage`.
-    pub fn request_message(mut self, v: impl Into<String>) -> Self {
-        self.request_message = Some(v.into());
-        self
-    }
-    /// Sets `Permissions`.
-    pub fn permissions(mut self, v: DelegationPermission) -> Self {
-        self.permissions = Some(v);
-        self
-    }
-    /// Sets `PermissionPolicy`.
-    pub fn permission_policy(mut self, v: impl Into<String>) -> Self {
-        self.permission_policy = Some(v.into());
-        self
-    }
-    /// Sets `RolePermissionRestrictionArns`.
-    pub fn role_permission_restriction_arns(
-        mut self,
-        v: impl Into<Vec<String>>,
-    ) -> Self {
-        self.role_permission_restriction_arns = Some(v.into());
-        self
-    }
-    /// Sets `OwnerId`.
-    pub fn owner_id(mut self, v: impl Into<String>) -> Self {
-        self.owner_id = Some(v.into());
-        self
-    }
-    /// Sets `ApproverId`.
-    pub fn approver_id(mut self, v: impl Into<String>) -> Self {
-        self.approver_id = Some(v.into());
-        self
-    }
-    /// Sets `State`.
-    pub fn state(mut self, v: impl Into<StateType>) -> Self {
-        self.state = Some(v.into());
-        self
-    }
-    /// Sets `ExpirationTime`.
-    pub fn expiration_time(mut self, v: impl Into<rboto::DateTime>) -> Self {
-        self.expiration_time = Some(v.into());
-        self
-    }
-    /// Sets `RequestorId`.
-    pub fn requestor_id(mut self, v: impl Into<String>) -> Self {
-        self.requestor_id = Some(v.into());
-        self
-    }
-    /// Sets `RequestorName`.
-    pub fn requestor_name(mut self, v: impl Into<String>) -> Self {
-        self.requestor_name = Some(v.into());
-        self
-    }
-    /// Sets `CreateDate`.
-    pub fn create_date(mut self, v: impl Into<rboto::DateTime>) -> Self {
-        self.create_date = Some(v.into());
-        self
-    }
-    /// Sets `SessionDuration`.
-    pub fn session_duration(mut self, v: i32) -> Self {
-        self.session_duration = Some(v);
-        self
-    }
-    /// Sets `RedirectUrl`.
-    pub fn redirect_url(mut self, v: impl Into<String>) -> Self {
-        self.redirect_url = Some(v.into());
-        self
-    }
-    /// Sets `Notes`.
-    pub fn notes(mut self, v: impl Into<String>) -> Self {
-        self.notes = Some(v.into());
-        self
-    }
-    /// Sets `RejectionReason`.
-    pub fn rejection_reason(mut self, v: impl Into<String>) -> Self {
-        self.rejection_reason = Some(v.into());
-        self
-    }
-    /// Sets `OnlySendByOwner`.
-    pub fn only_send_by_owner(mut self, v: bool) -> Self {
-        self.only_send_by_owner = Some(v);
-        self
-    }
-    /// Sets `UpdatedTime`.
-    pub fn updated_time(mut self, v: impl Into<rboto::DateTime>) -> Self {
-        self.updated_time = Some(v.into());
-        self
-    }
-}
-impl rboto::FromValue for DelegationRequest {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "DelegationRequest")?;
-        Ok(Self {
-            delegation_request_id: m.take(0)?,
-            owner_account_id: m.take(1)?,
-            description: m.take(2)?,
-            request_message: m.take(3)?,
-            permissions: m.take(4)?,
-            permission_policy: m.take(5)?,
-            role_permission_restriction_arns: m.take(6)?,
-            owner_id: m.take(7)?,
-            approver_id: m.take(8)?,
-            state: m.take(9)?,
-            expiration_time: m.take(10)?,
-            requestor_id: m.take(11)?,
-            requestor_name: m.take(12)?,
-            create_date: m.take(13)?,
-            session_duration: m.take(14)?,
-            redirect_url: m.take(15)?,
-            notes: m.take(16)?,
-            rejection_reason: m.take(17)?,
-            only_send_by_owner: m.take(18)?,
-            updated_time: m.take(19)?,
-        })
-    }
-}
+rboto::__structure!(
+    DelegationRequest "DelegationRequest"[set from] { delegation_request_id : String,
+    owner_account_id : String, description : String, request_message : String,
+    permissions : DelegationPermission, permission_policy : String,
+    role_permission_restriction_arns : Vec < String >, owner_id : String, approver_id :
+    String, state : StateType, expiration_time : rboto::DateTime, requestor_id : String,
+    requestor_name : String, create_date : rboto::DateTime, session_duration = i32,
+    redirect_url : String, notes : String, rejection_reason : String, only_send_by_owner
+    = bool, updated_time : rboto::DateTime } {}
+);
 /// The reason that the service-linked role deletion failed.
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct DeletionTaskFailureReasonType {
     /// A short description of the reason that the service-linked role deletion failed.
     pub reason: Option<String>,
     /// A list of objects that contains details about the service-linked role deletion failure, if that information is returned by the service. If the service-linked role has active sessions or if any resources that were used by the role have not been deleted from the linked service, the role can't be deleted.
     pub role_usage_list: Option<Vec<RoleUsageType>>,
 }
-impl DeletionTaskFailureReasonType {
-    /// Sets `Reason`.
-    pub fn reason(mut self, v: impl Into<String>) -> Self {
-        self.reason = Some(v.into());
-        self
-    }
-    /// Sets `RoleUsageList`.
-    pub fn role_usage_list(mut self, v: impl Into<Vec<RoleUsageType>>) -> Self {
-        self.role_usage_list = Some(v.into());
-        self
-    }
-}
-impl rboto::FromValue for DeletionTaskFailureReasonType {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "DeletionTaskFailureReasonType")?;
-        Ok(Self {
-            reason: m.take(0)?,
-            role_usage_list: m.take(1)?,
-        })
-    }
-}
-#[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
-#[non_exhaustive]
-pub enum DeletionTaskStatusType {
-    /// `SUCCEEDED`
-    Succeeded,
-    /// `IN_PROGRESS`
-    InProgress,
-    /// `FAILED`
-    Failed,
-    /// `NOT_STARTED`
-    NotStarted,
-    /// A value this version of the SDK does not know.
-    Unknown(String),
-}
-impl DeletionTaskStatusType {
-    /// Every value the model lists.
-    pub const VALUES: &'static [&'static str] = &[
-        "SUCCEEDED",
-        "IN_PROGRESS",
-        "FAILED",
-        "NOT_STARTED",
-    ];
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Succeeded => "SUCCEEDED",
-            Self::InProgress => "IN_PROGRESS",
-            Self::Failed => "FAILED",
-            Self::NotStarted => "NOT_STARTED",
-            Self::Unknown(s) => s,
-        }
-    }
-}
-impl rv::StringEnum for DeletionTaskStatusType {
-    fn as_str(&self) -> &str {
-        DeletionTaskStatusType::as_str(self)
-    }
-    fn from_wire(s: String) -> Self {
-        match s.as_str() {
-            "SUCCEEDED" => Self::Succeeded,
-            "IN_PROGRESS" => Self::InProgress,
-            "FAILED" => Self::Failed,
-            "NOT_STARTED" => Self::NotStarted,
-            _ => Self::Unknown(s),
-        }
-    }
-}
-rboto::enum_value!(str DeletionTaskStatusType);
+rboto::__structure!(
+    DeletionTaskFailureReasonType "DeletionTaskFailureReasonType"[set from] { reason :
+    String, role_usage_list : Vec < RoleUsageType > } {}
+);
+rboto::__string_enum!(
+    DeletionTaskStatusType { Succeeded = "SUCCEEDED", InProgress = "IN_PROGRESS", Failed
+    = "FAILED", NotStarted = "NOT_STARTED" }
+);
 /// An object that contains details about when the IAM entities (users or roles) were last used in an attempt to access the specified Amazon Web Services service.
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct EntityDetails {
     /// The `EntityInfo` object that contains details about the entity (user or role).
     pub entity_info: Option<EntityInfo>,
     /// The date and time, in [ISO 8601 date-time format](http://www.iso.org/iso/iso8601), when the authenticated entity last attempted to access Amazon Web Services. Amazon Web Services does not report unauthenticated requests.
     pub last_authenticated: Option<rboto::DateTime>,
 }
-impl EntityDetails {
-    /// Sets `EntityInfo`.
-    pub fn entity_info(mut self, v: EntityInfo) -> Self {
-        self.entity_info = Some(v);
-        self
-    }
-    /// Sets `LastAuthenticated`.
-    pub fn last_authenticated(mut self, v: impl Into<rboto::DateTime>) -> Self {
-        self.last_authenticated = Some(v.into());
-        self
-    }
-}
-impl rboto::FromValue for EntityDetails {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "EntityDetails")?;
-        Ok(Self {
-            entity_info: m.take(0)?,
-            last_authenticated: m.take(1)?,
-        })
-    }
-}
+rboto::__structure!(
+    EntityDetails "EntityDetails"[set from] { entity_info : EntityInfo,
+    last_authenticated : rboto::DateTime } {}
+);
 /// Contains details about the specified entity (user or role).
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct EntityInfo {
     pub arn: Option<String>,
     /// The name of the entity (user or role).
@@ -801,129 +242,29 @@ pub struct EntityInfo {
     /// The path to the entity (user or role). For more information about paths, see [IAM identifiers](https://docs.aws.amazon.com/IAM/latest/UserGuide/Using_Identifiers.html) in the *IAM User Guide*.
     pub path: Option<String>,
 }
-impl EntityInfo {
-    /// Sets `Arn`.
-    pub fn arn(mut self, v: impl Into<String>) -> Self {
-        self.arn = Some(v.into());
-        self
-    }
-    /// Sets `Name`.
-    pub fn name(mut self, v: impl Into<String>) -> Self {
-        self.name = Some(v.into());
-        self
-    }
-    /// Sets `Type`.
-    pub fn type_(mut self, v: impl Into<PolicyOwnerEntityType>) -> Self {
-        self.type_ = Some(v.into());
-        self
-    }
-    /// Sets `Id`.
-    pub fn id(mut self, v: impl Into<String>) -> Self {
-        self.id = Some(v.into());
-        self
-    }
-    /// Sets `Path`.
-    pub fn path(mut self, v: impl Into<String>) -> Self {
-        self.path = Some(v.into());
-        self
-    }
-}
-impl rboto::FromValue for EntityInfo {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "EntityInfo")?;
-        Ok(Self {
-            arn: m.take(0)?,
-            name: m.take(1)?,
-            type_: m.take(2)?,
-            id: m.take(3)?,
-            path: m.take(4)?,
-        })
-    }
-}
-#[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
-#[non_exhaustive]
-pub enum EntityType {
-    /// `User`
-    User,
-    /// `Role`
-    Role,
-    /// `Group`
-    Group,
-    /// `LocalManagedPolicy`
-    LocalManagedPolicy,
-    /// `AWSManagedPolicy`
-    AwsManagedPolicy,
-    /// A value this version of the SDK does not know.
-    Unknown(String),
-}
-impl EntityType {
-    /// Every value the model lists.
-    pub const VALUES: &'static [&'static str] = &[
-        "User",
-        "Role",
-        "Group",
-        "LocalManagedPolicy",
-        "AWSManagedPolicy",
-    ];
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::User => "User",
-            Self::Role => "Role",
-            Self::Group => "Group",
-            Self::LocalManagedPolicy => "LocalManagedPolicy",
-            Self::AwsManagedPolicy => "AWSManagedPolicy",
-            Self::Unknown(s) => s,
-        }
-    }
-}
-impl rv::StringEnum for EntityType {
-    fn as_str(&self) -> &str {
-        EntityType::as_str(self)
-    }
-    fn from_wire(s: String) -> Self {
-        match s.as_str() {
-            "User" => Self::User,
-            "Role" => Self::Role,
-            "Group" => Self::Group,
-            "LocalManagedPolicy" => Self::LocalManagedPolicy,
-            "AWSManagedPolicy" => Self::AwsManagedPolicy,
-            _ => Self::Unknown(s),
-        }
-    }
-}
-rboto::enum_value!(str EntityType);
+rboto::__structure!(
+    EntityInfo "EntityInfo"[set from] { arn : String, name : String, type_ :
+    PolicyOwnerEntityType, id : String, path : String } {}
+);
+rboto::__string_enum!(
+    EntityType { User = "User", Role = "Role", Group = "Group", LocalManagedPolicy =
+    "LocalManagedPolicy", AwsManagedPolicy = "AWSManagedPolicy" }
+);
 /// Contains information about the reason that the operation failed.
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct ErrorDetails {
     /// Detailed information about the reason that the operation failed.
     pub message: Option<String>,
     /// The error code associated with the operation failure.
     pub code: Option<String>,
 }
-impl ErrorDetails {
-    /// Sets `Message`.
-    pub fn message(mut self, v: impl Into<String>) -> Self {
-        self.message = Some(v.into());
-        self
-    }
-    /// Sets `Code`.
-    pub fn code(mut self, v: impl Into<String>) -> Self {
-        self.code = Some(v.into());
-        self
-    }
-}
-impl rboto::FromValue for ErrorDetails {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "ErrorDetails")?;
-        Ok(Self {
-            message: m.take(0)?,
-            code: m.take(1)?,
-        })
-    }
-}
+rboto::__structure!(
+    ErrorDetails "ErrorDetails"[set from] { message : String, code : String } {}
+);
 /// Contains the results of a simulation.
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct EvaluationResult {
     /// The name of the API operation tested on the indicated resource.
     pub eval_action_name: Option<String>,
@@ -944,121 +285,33 @@ pub struct EvaluationResult {
     /// The individual results of the simulation of the API operation specified in EvalActionName on each resource.
     pub resource_specific_results: Option<Vec<ResourceSpecificResult>>,
 }
-impl EvaluationResult {
-    /// Sets `EvalActionName`.
-    pub fn eval_action_name(mut self, v: impl Into<String>) -> Self {
-        self.eval_action_name = Some(v.into());
-        self
-    }
-    /// Sets `EvalResourceName`.
-    pub fn eval_resource_name(mut self, v: impl Into<String>) -> Self {
-        self.eval_resource_name = Some(v.into());
-        self
-    }
-    /// Sets `EvalDecision`.
-    pub fn eval_decision(mut self, v: impl Into<PolicyEvaluationDecisionType>) -> Self {
-        self.eval_decision = Some(v.into());
-        self
-    }
-    /// Sets `MatchedStatements`.
-    pub fn matched_statements(mut self, v: impl Into<Vec<Statement>>) -> Self {
-        self.matched_statements = Some(v.into());
-        self
-    }
-    /// Sets `MissingContextValues`.
-    pub fn missing_context_values(mut self, v: impl Into<Vec<String>>) -> Self {
-        self.missing_context_values = Some(v.into());
-        self
-    }
-    /// Sets `OrganizationsDecisionDetail`.
-    pub fn organizations_decision_detail(
-        mut self,
-        v: OrganizationsDecisionDetail,
-    ) -> Self {
-        self.organizations_decision_detail = Some(v);
-        self
-    }
-    /// Sets `PermissionsBoundaryDecisionDetail`.
-    pub fn permissions_boundary_decision_detail(
-        mut self,
-        v: PermissionsBoundaryDecisionDetail,
-    ) -> Self {
-        self.permissions_boundary_decision_detail = Some(v);
-        self
-    }
-    /// Sets `EvalDecisionDetails`.
-    pub fn eval_decision_details(
-        mut self,
-        v: impl Into<HashMap<String, PolicyEvaluationDecisionType>>,
-    ) -> Self {
-        self.eval_decision_details = Some(v.into());
-        self
-    }
-    /// Sets `ResourceSpecificResults`.
-    pub fn resource_specific_results(
-        mut self,
-        v: impl Into<Vec<ResourceSpecificResult>>,
-    ) -> Self {
-        self.resource_specific_results = Some(v.into());
-        self
-    }
-}
-impl rboto::FromValue for EvaluationResult {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "EvaluationResult")?;
-        Ok(Self {
-            eval_action_name: m.take(0)?,
-            eval_resource_name: m.take(1)?,
-            eval_decision: m.take(2)?,
-            matched_statements: m.take(3)?,
-            missing_context_values: m.take(4)?,
-            organizations_decision_detail: m.take(5)?,
-            permissions_boundary_decision_detail: m.take(6)?,
-            eval_decision_details: m.take(7)?,
-            resource_specific_results: m.take(8)?,
-        })
-    }
-}
-#[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+rboto::__structure!(
+    EvaluationResult "EvaluationResult"[set from] { eval_action_name : String,
+    eval_resource_name : String, eval_decision : PolicyEvaluationDecisionType,
+    matched_statements : Vec < Statement >, missing_context_values : Vec < String >,
+    organizations_decision_detail : OrganizationsDecisionDetail,
+    permissions_boundary_decision_detail : PermissionsBoundaryDecisionDetail,
+    eval_decision_details : HashMap < String, PolicyEvaluationDecisionType >,
+    resource_specific_results : Vec < ResourceSpecificResult > } {}
+);
+rboto::__string_enum!(
+    FeatureType { RootCredentialsManagement = "RootCredentialsManagement", RootSessions =
+    "RootSessions" }
+);
+/// Contains the response to a successful [GetContextKeysForPrincipalPolicy](https://docs.aws.amazon.com/IAM/latest/APIReference/API_GetContextKeysForPrincipalPolicy.html) or [GetContextKeysForCustomPolicy](https://docs.aws.amazon.com/IAM/latest/APIReference/API_GetContextKeysForCustomPolicy.html) request.
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
-pub enum FeatureType {
-    /// `RootCredentialsManagement`
-    RootCredentialsManagement,
-    /// `RootSessions`
-    RootSessions,
-    /// A value this version of the SDK does not know.
-    Unknown(String),
+pub struct GetContextKeysForPolicyResponse {
+    /// The list of context keys that are referenced in the input policies.
+    pub context_key_names: Option<Vec<String>>,
 }
-impl FeatureType {
-    /// Every value the model lists.
-    pub const VALUES: &'static [&'static str] = &[
-        "RootCredentialsManagement",
-        "RootSessions",
-    ];
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::RootCredentialsManagement => "RootCredentialsManagement",
-            Self::RootSessions => "RootSessions",
-            Self::Unknown(s) => s,
-        }
-    }
-}
-impl rv::StringEnum for FeatureType {
-    fn as_str(&self) -> &str {
-        FeatureType::as_str(self)
-    }
-    fn from_wire(s: String) -> Self {
-        match s.as_str() {
-            "RootCredentialsManagement" => Self::RootCredentialsManagement,
-            "RootSessions" => Self::RootSessions,
-            _ => Self::Unknown(s),
-        }
-    }
-}
-rboto::enum_value!(str FeatureType);
+rboto::__structure!(
+    GetContextKeysForPolicyResponse "GetContextKeysForPolicyResponse"[set from] {
+    context_key_names : Vec < String > } {}
+);
 /// Contains information about an IAM group entity.
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct Group {
     /// The path to the group. For more information about paths, see [IAM identifiers](https://docs.aws.amazon.com/IAM/latest/UserGuide/Using_Identifiers.html) in the *IAM User Guide*.
     pub path: Option<String>,
@@ -1071,47 +324,13 @@ pub struct Group {
     /// The date and time, in [ISO 8601 date-time format](http://www.iso.org/iso/iso8601), when the group was created.
     pub create_date: Option<rboto::DateTime>,
 }
-impl Group {
-    /// Sets `Path`.
-    pub fn path(mut self, v: impl Into<String>) -> Self {
-        self.path = Some(v.into());
-        self
-    }
-    /// Sets `GroupName`.
-    pub fn group_name(mut self, v: impl Into<String>) -> Self {
-        self.group_name = Some(v.into());
-        self
-    }
-    /// Sets `GroupId`.
-    pub fn group_id(mut self, v: impl Into<String>) -> Self {
-        self.group_id = Some(v.into());
-        self
-    }
-    /// Sets `Arn`.
-    pub fn arn(mut self, v: impl Into<String>) -> Self {
-        self.arn = Some(v.into());
-        self
-    }
-    /// Sets `CreateDate`.
-    pub fn create_date(mut self, v: impl Into<rboto::DateTime>) -> Self {
-        self.create_date = Some(v.into());
-        self
-    }
-}
-impl rboto::FromValue for Group {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "Group")?;
-        Ok(Self {
-            path: m.take(0)?,
-            group_name: m.take(1)?,
-            group_id: m.take(2)?,
-            arn: m.take(3)?,
-            create_date: m.take(4)?,
-        })
-    }
-}
+rboto::__structure!(
+    Group "Group"[set from] { path : String, group_name : String, group_id : String, arn
+    : String, create_date : rboto::DateTime } {}
+);
 /// Contains information about an IAM group, including all of the group's policies.
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct GroupDetail {
     /// The path to the group. For more information about paths, see [IAM identifiers](https://docs.aws.amazon.com/IAM/latest/UserGuide/Using_Identifiers.html) in the *IAM User Guide*.
     pub path: Option<String>,
@@ -1127,91 +346,27 @@ pub struct GroupDetail {
     /// A list of the managed policies attached to the group.
     pub attached_managed_policies: Option<Vec<AttachedPolicy>>,
 }
-impl GroupDetail {
-    /// Sets `Path`.
-    pub fn path(mut self, v: impl Into<String>) -> Self {
-        self.path = Some(v.into());
-        self
-    }
-    /// Sets `GroupName`.
-    pub fn group_name(mut self, v: impl Into<String>) -> Self {
-        self.group_name = Some(v.into());
-        self
-    }
-    /// Sets `GroupId`.
-    pub fn group_id(mut self, v: impl Into<String>) -> Self {
-        self.group_id = Some(v.into());
-        self
-    }
-    /// Sets `Arn`.
-    pub fn arn(mut self, v: impl Into<String>) -> Self {
-        self.arn = Some(v.into());
-        self
-    }
-    /// Sets `CreateDate`.
-    pub fn create_date(mut self, v: impl Into<rboto::DateTime>) -> Self {
-        self.create_date = Some(v.into());
-        self
-    }
-    /// Sets `GroupPolicyList`.
-    pub fn group_policy_list(mut self, v: impl Into<Vec<PolicyDetail>>) -> Self {
-        self.group_policy_list = Some(v.into());
-        self
-    }
-    /// Sets `AttachedManagedPolicies`.
-    pub fn attached_managed_policies(
-        mut self,
-        v: impl Into<Vec<AttachedPolicy>>,
-    ) -> Self {
-        self.attached_managed_policies = Some(v.into());
-        self
-    }
-}
-impl rboto::FromValue for GroupDetail {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "GroupDetail")?;
-        Ok(Self {
-            path: m.take(0)?,
-            group_name: m.take(1)?,
-            group_id: m.take(2)?,
-            arn: m.take(3)?,
-            create_date: m.take(4)?,
-            group_policy_list: m.take(5)?,
-            attached_managed_policies: m.take(6)?,
-        })
-    }
-}
+rboto::__structure!(
+    GroupDetail "GroupDetail"[set from] { path : String, group_name : String, group_id :
+    String, arn : String, create_date : rboto::DateTime, group_policy_list : Vec <
+    PolicyDetail >, attached_managed_policies : Vec < AttachedPolicy > } {}
+);
 /// Contains an inline policy template that the service embeds in roles that you create from a role template.
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct InlinePolicy {
     /// The name of the inline policy.
     pub policy_name: Option<String>,
     /// The inline policy document.
     pub policy_document: Option<String>,
 }
-impl InlinePolicy {
-    /// Sets `PolicyName`.
-    pub fn policy_name(mut self, v: impl Into<String>) -> Self {
-        self.policy_name = Some(v.into());
-        self
-    }
-    /// Sets `PolicyDocument`.
-    pub fn policy_document(mut self, v: impl Into<String>) -> Self {
-        self.policy_document = Some(v.into());
-        self
-    }
-}
-impl rboto::FromValue for InlinePolicy {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "InlinePolicy")?;
-        Ok(Self {
-            policy_name: m.take(0)?,
-            policy_document: m.take(1)?,
-        })
-    }
-}
+rboto::__structure!(
+    InlinePolicy "InlinePolicy"[set from] { policy_name : String, policy_document :
+    String } {}
+);
 /// Identifies one or more inline policies that are embedded in IAM users, groups, or roles, by the name of the policy together with the type and name of the entity that it is attached to. Wildcard characters in the entity name can match multiple entities, so a single identifier can select more than one attached inline policy.
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct InlinePolicyIdentifierType {
     /// The name of the inline policy.
     pub policy_name: Option<String>,
@@ -1220,35 +375,13 @@ pub struct InlinePolicyIdentifierType {
     /// The name of the IAM user, group, or role that the inline policy is attached to. Wildcard characters are supported to match multiple entities: use at most one `*` (matches any sequence of characters, including none), and any number of `?` (each matches exactly one character).
     pub attachment_name: Option<String>,
 }
-impl InlinePolicyIdentifierType {
-    /// Sets `PolicyName`.
-    pub fn policy_name(mut self, v: impl Into<String>) -> Self {
-        self.policy_name = Some(v.into());
-        self
-    }
-    /// Sets `AttachmentType`.
-    pub fn attachment_type(mut self, v: impl Into<AttachmentType>) -> Self {
-        self.attachment_type = Some(v.into());
-        self
-    }
-    /// Sets `AttachmentName`.
-    pub fn attachment_name(mut self, v: impl Into<String>) -> Self {
-        self.attachment_name = Some(v.into());
-        self
-    }
-}
-impl rboto::IntoValue for InlinePolicyIdentifierType {
-    fn into_value(self) -> rboto::Value {
-        rboto::Value::Struct(
-            vec![
-                rv::opt(self.policy_name), rv::opt(self.attachment_type), rv::opt(self
-                .attachment_name)
-            ],
-        )
-    }
-}
+rboto::__structure!(
+    InlinePolicyIdentifierType "InlinePolicyIdentifierType"[set into] { policy_name :
+    String, attachment_type : AttachmentType, attachment_name : String } {}
+);
 /// Contains information about an instance profile.
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct InstanceProfile {
     /// The path to the instance profile. For more information about paths, see [IAM identifiers](https://docs.aws.amazon.com/IAM/latest/UserGuide/Using_Identifiers.html) in the *IAM User Guide*.
     pub path: Option<String>,
@@ -1265,88 +398,28 @@ pub struct InstanceProfile {
     /// A list of tags that are attached to the instance profile. For more information about tagging, see [Tagging IAM resources](https://docs.aws.amazon.com/IAM/latest/UserGuide/id_tags.html) in the *IAM User Guide*.
     pub tags: Option<Vec<Tag>>,
 }
-impl InstanceProfile {
-    /// Sets `Path`.
-    pub fn path(mut self, v: impl Into<String>) -> Self {
-        self.path = Some(v.into());
-        self
-    }
-    /// Sets `InstanceProfileName`.
-    pub fn instance_profile_name(mut self, v: impl Into<String>) -> Self {
-        self.instance_profile_name = Some(v.into());
-        self
-    }
-    /// Sets `InstanceProfileId`.
-    pub fn instance_profile_id(mut self, v: impl Into<String>) -> Self {
-        self.instance_profile_id = Some(v.into());
-        self
-    }
-    /// Sets `Arn`.
-    pub fn arn(mut self, v: impl Into<String>) -> Self {
-        self.arn = Some(v.into());
-        self
-    }
-    /// Sets `CreateDate`.
-    pub fn create_date(mut self, v: impl Into<rboto::DateTime>) -> Self {
-        self.create_date = Some(v.into());
-        self
-    }
-    /// Sets `Roles`.
-    pub fn roles(mut self, v: impl Into<Vec<Role>>) -> Self {
-        self.roles = Some(v.into());
-        self
-    }
-    /// Sets `Tags`.
-    pub fn tags(mut self, v: impl Into<Vec<Tag>>) -> Self {
-        self.tags = Some(v.into());
-        self
-    }
-}
-impl rboto::FromValue for InstanceProfile {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "InstanceProfile")?;
-        Ok(Self {
-            path: m.take(0)?,
-            instance_profile_name: m.take(1)?,
-            instance_profile_id: m.take(2)?,
-            arn: m.take(3)?,
-            create_date: m.take(4)?,
-            roles: m.take(5)?,
-            tags: m.take(6)?,
-        })
-    }
-}
+rboto::__structure!(
+    InstanceProfile "InstanceProfile"[set from] { path : String, instance_profile_name :
+    String, instance_profile_id : String, arn : String, create_date : rboto::DateTime,
+    roles : Vec < Role >, tags : Vec < Tag > } {}
+);
 /// Contains details about the permissions policies that are attached to the specified identity (user, group, or role).
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct ListPoliciesGrantingServiceAccessEntry {
     /// The namespace of the service that was accessed.
     pub service_namespace: Option<String>,
     /// The `PoliciesGrantingServiceAccess` object that contains details about the policy.
     pub policies: Option<Vec<PolicyGrantingServiceAccess>>,
 }
-impl ListPoliciesGrantingServiceAccessEntry {
-    /// Sets `ServiceNamespace`.
-    pub fn service_namespace(mut self, v: impl Into<String>) -> Self {
-        self.service_namespace = Some(v.into());
-        self
-    }
-    /// Sets `Policies`.
-    pub fn policies(mut self, v: impl Into<Vec<PolicyGrantingServiceAccess>>) -> Self {
-        self.policies = Some(v.into());
-        self
-    }
-}
-impl rboto::FromValue for ListPoliciesGrantingServiceAccessEntry {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "ListPoliciesGrantingServiceAccessEntry")?;
-        Ok(Self {
-            service_namespace: m.take(0)?,
-            policies: m.take(1)?,
-        })
-    }
-}
+rboto::__structure!(
+    ListPoliciesGrantingServiceAccessEntry "ListPoliciesGrantingServiceAccessEntry"[set
+    from] { service_namespace : String, policies : Vec < PolicyGrantingServiceAccess > }
+    {}
+);
 /// Contains the user name and password create date for a user.
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct LoginProfile {
     /// The name of the user, which can be used for signing in to the Amazon Web Services Management Console.
     pub user_name: Option<String>,
@@ -1355,35 +428,13 @@ pub struct LoginProfile {
     /// Specifies whether the user is required to set a new password on next sign-in.
     pub password_reset_required: Option<bool>,
 }
-impl LoginProfile {
-    /// Sets `UserName`.
-    pub fn user_name(mut self, v: impl Into<String>) -> Self {
-        self.user_name = Some(v.into());
-        self
-    }
-    /// Sets `CreateDate`.
-    pub fn create_date(mut self, v: impl Into<rboto::DateTime>) -> Self {
-        self.create_date = Some(v.into());
-        self
-    }
-    /// Sets `PasswordResetRequired`.
-    pub fn password_reset_required(mut self, v: bool) -> Self {
-        self.password_reset_required = Some(v);
-        self
-    }
-}
-impl rboto::FromValue for LoginProfile {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "LoginProfile")?;
-        Ok(Self {
-            user_name: m.take(0)?,
-            create_date: m.take(1)?,
-            password_reset_required: m.take(2)?,
-        })
-    }
-}
+rboto::__structure!(
+    LoginProfile "LoginProfile"[set from] { user_name : String, create_date :
+    rboto::DateTime, password_reset_required = bool } {}
+);
 /// Contains information about an MFA device.
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct MfaDevice {
     /// The user with whom the MFA device is associated.
     pub user_name: Option<String>,
@@ -1392,35 +443,13 @@ pub struct MfaDevice {
     /// The date when the MFA device was enabled for the user.
     pub enable_date: Option<rboto::DateTime>,
 }
-impl MfaDevice {
-    /// Sets `UserName`.
-    pub fn user_name(mut self, v: impl Into<String>) -> Self {
-        self.user_name = Some(v.into());
-        self
-    }
-    /// Sets `SerialNumber`.
-    pub fn serial_number(mut self, v: impl Into<String>) -> Self {
-        self.serial_number = Some(v.into());
-        self
-    }
-    /// Sets `EnableDate`.
-    pub fn enable_date(mut self, v: impl Into<rboto::DateTime>) -> Self {
-        self.enable_date = Some(v.into());
-        self
-    }
-}
-impl rboto::FromValue for MfaDevice {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "MFADevice")?;
-        Ok(Self {
-            user_name: m.take(0)?,
-            serial_number: m.take(1)?,
-            enable_date: m.take(2)?,
-        })
-    }
-}
+rboto::__structure!(
+    MfaDevice "MFADevice"[set from] { user_name : String, serial_number : String,
+    enable_date : rboto::DateTime } {}
+);
 /// Contains information about a managed policy, including the policy's ARN, versions, and the number of principal entities (users, groups, and roles) that the policy is attached to.
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct ManagedPolicyDetail {
     /// The friendly name (not ARN) identifying the policy.
     pub policy_name: Option<String>,
@@ -1446,149 +475,48 @@ pub struct ManagedPolicyDetail {
     /// A list containing information about the versions of the policy.
     pub policy_version_list: Option<Vec<PolicyVersion>>,
 }
-impl ManagedPolicyDetail {
-    /// Sets `PolicyName`.
-    pub fn policy_name(mut self, v: impl Into<String>) -> Self {
-        self.policy_name = Some(v.into());
-        self
-    }
-    /// Sets `PolicyId`.
-    pub fn policy_id(mut self, v: impl Into<String>) -> Self {
-        self.policy_id = Some(v.into());
-        self
-    }
-    /// Sets `Arn`.
-    pub fn arn(mut self, v: impl Into<String>) -> Self {
-        self.arn = Some(v.into());
-        self
-    }
-    /// Sets `Path`.
-    pub fn path(mut self, v: impl Into<String>) -> Self {
-        self.path = Some(v.into());
-        self
-    }
-    /// Sets `DefaultVersionId`.
-    pub fn default_version_id(mut self, v: impl Into<String>) -> Self {
-        self.default_version_id = Some(v.into());
-        self
-    }
-    /// Sets `AttachmentCount`.
-    pub fn attachment_count(mut self, v: i32) -> Self {
-        self.attachment_count = Some(v);
-        self
-    }
-    /// Sets `PermissionsBoundaryUsageCount`.
-    pub fn permissions_boundary_usage_count(mut self, v: i32) -> Self {
-        self.permissions_boundary_usage_count = Some(v);
-        self
-    }
-    /// Sets `IsAttachable`.
-    pub fn is_attachable(mut self, v: bool) -> Self {
-        self.is_attachable = Some(v);
-        self
-    }
-    /// Sets `Description`.
-    pub fn description(mut self, v: impl Into<String>) -> Self {
-        self.description = Some(v.into());
-        self
-    }
-    /// Sets `CreateDate`.
-    pub fn create_date(mut self, v: impl Into<rboto::DateTime>) -> Self {
-        self.create_date = Some(v.into());
-        self
-    }
-    /// Sets `UpdateDate`.
-    pub fn update_date(mut self, v: impl Into<rboto::DateTime>) -> Self {
-        self.update_date = Some(v.into());
-        self
-    }
-    /// Sets `PolicyVersionList`.
-    pub fn policy_version_list(mut self, v: impl Into<Vec<PolicyVersion>>) -> Self {
-        self.policy_version_list = Some(v.into());
-        self
-    }
-}
-impl rboto::FromValue for ManagedPolicyDetail {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "ManagedPolicyDetail")?;
-        Ok(Self {
-            policy_name: m.take(0)?,
-            policy_id: m.take(1)?,
-            arn: m.take(2)?,
-            path: m.take(3)?,
-            default_version_id: m.take(4)?,
-            attachment_count: m.take(5)?,
-            permissions_boundary_usage_count: m.take(6)?,
-            is_attachable: m.take(7)?,
-            description: m.take(8)?,
-            create_date: m.take(9)?,
-            update_date: m.take(10)?,
-            policy_version_list: m.take(11)?,
-        })
-    }
-}
+rboto::__structure!(
+    ManagedPolicyDetail "ManagedPolicyDetail"[set from] { policy_name : String, policy_id
+    : String, arn : String, path : String, default_version_id : String, attachment_count
+    = i32, permissions_boundary_usage_count = i32, is_attachable = bool, description :
+    String, create_date : rboto::DateTime, update_date : rboto::DateTime,
+    policy_version_list : Vec < PolicyVersion > } {}
+);
 /// Contains the Amazon Resource Name (ARN) for an IAM OpenID Connect provider.
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct OpenIdConnectProviderListEntry {
     pub arn: Option<String>,
 }
-impl OpenIdConnectProviderListEntry {
-    /// Sets `Arn`.
-    pub fn arn(mut self, v: impl Into<String>) -> Self {
-        self.arn = Some(v.into());
-        self
-    }
-}
-impl rboto::FromValue for OpenIdConnectProviderListEntry {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "OpenIDConnectProviderListEntry")?;
-        Ok(Self { arn: m.take(0)? })
-    }
-}
+rboto::__structure!(
+    OpenIdConnectProviderListEntry "OpenIDConnectProviderListEntry"[set from] { arn :
+    String } {}
+);
 /// Represents one level of an Organizations hierarchy—the organization root, an organizational unit (OU), or an account—together with the service control policies (SCPs) that apply at that level. Each element in the list represents one level of the hierarchy, ordered from the organization root down to the account.
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct OrderedOrganizationPolicyType {
     /// A list of SCP documents that apply at this level of the Organizations hierarchy. Each document is specified as a string containing the complete, valid JSON text of an SCP.
     pub service_control_policy_input_list: Option<Vec<String>>,
 }
-impl OrderedOrganizationPolicyType {
-    /// Sets `ServiceControlPolicyInputList`.
-    pub fn service_control_policy_input_list(
-        mut self,
-        v: impl Into<Vec<String>>,
-    ) -> Self {
-        self.service_control_policy_input_list = Some(v.into());
-        self
-    }
-}
-impl rboto::IntoValue for OrderedOrganizationPolicyType {
-    fn into_value(self) -> rboto::Value {
-        rboto::Value::Struct(vec![rv::opt(self.service_control_policy_input_list)])
-    }
-}
+rboto::__structure!(
+    OrderedOrganizationPolicyType "OrderedOrganizationPolicyType"[set into] {
+    service_control_policy_input_list : Vec < String > } {}
+);
 /// Contains information about the effect that Organizations has on a policy simulation.
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct OrganizationsDecisionDetail {
     /// Specifies whether the simulated operation is allowed by the Organizations service control policies that impact the simulated user's account.
     pub allowed_by_organizations: Option<bool>,
 }
-impl OrganizationsDecisionDetail {
-    /// Sets `AllowedByOrganizations`.
-    pub fn allowed_by_organizations(mut self, v: bool) -> Self {
-        self.allowed_by_organizations = Some(v);
-        self
-    }
-}
-impl rboto::FromValue for OrganizationsDecisionDetail {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "OrganizationsDecisionDetail")?;
-        Ok(Self {
-            allowed_by_organizations: m.take(0)?,
-        })
-    }
-}
+rboto::__structure!(
+    OrganizationsDecisionDetail "OrganizationsDecisionDetail"[set from] {
+    allowed_by_organizations = bool } {}
+);
 /// Defines a parameter that a role template accepts. You supply values for these parameters when you create a role with [AcquireRole](https://docs.aws.amazon.com/IAM/latest/APIReference/API_AcquireRole.html).
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct ParameterDefinition {
     /// The name of the parameter.
     pub name: Option<String>,
@@ -1605,59 +533,14 @@ pub struct ParameterDefinition {
     /// Specifies whether you can change the parameter value after you create the role.
     pub immutable: Option<bool>,
 }
-impl ParameterDefinition {
-    /// Sets `Name`.
-    pub fn name(mut self, v: impl Into<String>) -> Self {
-        self.name = Some(v.into());
-        self
-    }
-    /// Sets `Type`.
-    pub fn type_(mut self, v: impl Into<ParameterTypeType>) -> Self {
-        self.type_ = Some(v.into());
-        self
-    }
-    /// Sets `SubType`.
-    pub fn sub_type(mut self, v: impl Into<String>) -> Self {
-        self.sub_type = Some(v.into());
-        self
-    }
-    /// Sets `Description`.
-    pub fn description(mut self, v: impl Into<String>) -> Self {
-        self.description = Some(v.into());
-        self
-    }
-    /// Sets `IsRequired`.
-    pub fn is_required(mut self, v: bool) -> Self {
-        self.is_required = Some(v);
-        self
-    }
-    /// Sets `DefaultValue`.
-    pub fn default_value(mut self, v: impl Into<String>) -> Self {
-        self.default_value = Some(v.into());
-        self
-    }
-    /// Sets `Immutable`.
-    pub fn immutable(mut self, v: bool) -> Self {
-        self.immutable = Some(v);
-        self
-    }
-}
-impl rboto::FromValue for ParameterDefinition {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "ParameterDefinition")?;
-        Ok(Self {
-            name: m.take(0)?,
-            type_: m.take(1)?,
-            sub_type: m.take(2)?,
-            description: m.take(3)?,
-            is_required: m.take(4)?,
-            default_value: m.take(5)?,
-            immutable: m.take(6)?,
-        })
-    }
-}
+rboto::__structure!(
+    ParameterDefinition "ParameterDefinition"[set from] { name : String, type_ :
+    ParameterTypeType, sub_type : String, description : String, is_required = bool,
+    default_value : String, immutable = bool } {}
+);
 /// Contains information about the account password policy.
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct PasswordPolicy {
     /// Minimum length to require for IAM user passwords.
     pub minimum_password_length: Option<i32>,
@@ -1680,129 +563,31 @@ pub struct PasswordPolicy {
     /// Specifies whether IAM users are prevented from setting a new password via the Amazon Web Services Management Console after their password has expired. The IAM user cannot access the console until an administrator resets the password. IAM users with `iam:ChangePassword` permission and active access keys can reset their own expired console password using the CLI or API.
     pub hard_expiry: Option<bool>,
 }
-impl PasswordPolicy {
-    /// Sets `MinimumPasswordLength`.
-    pub fn minimum_password_length(mut self, v: i32) -> Self {
-        self.minimum_password_length = Some(v);
-        self
-    }
-    /// Sets `RequireSymbols`.
-    pub fn require_symbols(mut self, v: bool) -> Self {
-        self.require_symbols = Some(v);
-        self
-    }
-    /// Sets `RequireNumbers`.
-    pub fn require_numbers(mut self, v: bool) -> Self {
-        self.require_numbers = Some(v);
-        self
-    }
-    /// Sets `RequireUppercaseCharacters`.
-    pub fn require_uppercase_characters(mut self, v: bool) -> Self {
-        self.require_uppercase_characters = Some(v);
-        self
-    }
-    /// Sets `RequireLowercaseCharacters`.
-    pub fn require_lowercase_characters(mut self, v: bool) -> Self {
-        self.require_lowercase_characters = Some(v);
-        self
-    }
-    /// Sets `AllowUsersToChangePassword`.
-    pub fn allow_users_to_change_password(mut self, v: bool) -> Self {
-        self.allow_users_to_change_password = Some(v);
-        self
-    }
-    /// Sets `ExpirePasswords`.
-    pub fn expire_passwords(mut self, v: bool) -> Self {
-        self.expire_passwords = Some(v);
-        self
-    }
-    /// Sets `MaxPasswordAge`.
-    pub fn max_password_age(mut self, v: i32) -> Self {
-        self.max_password_age = Some(v);
-        self
-    }
-    /// Sets `PasswordReusePrevention`.
-    pub fn password_reuse_prevention(mut self, v: i32) -> Self {
-        self.password_reuse_prevention = Some(v);
-        self
-    }
-    /// Sets `HardExpiry`.
-    pub fn hard_expiry(mut self, v: bool) -> Self {
-        self.hard_expiry = Some(v);
-        self
-    }
-}
-impl rboto::FromValue for PasswordPolicy {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "PasswordPolicy")?;
-        Ok(Self {
-            minimum_password_length: m.take(0)?,
-            require_symbols: m.take(1)?,
-            require_numbers: m.take(2)?,
-            require_uppercase_characters: m.take(3)?,
-            require_lowercase_characters: m.take(4)?,
-            allow_users_to_change_password: m.take(5)?,
-            expire_passwords: m.take(6)?,
-            max_password_age: m.take(7)?,
-            password_reuse_prevention: m.take(8)?,
-            hard_expiry: m.take(9)?,
-        })
-    }
-}
-#[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
-#[non_exhaustive]
-pub enum PermissionsBoundaryAttachmentType {
-    /// `PermissionsBoundaryPolicy`
-    PermissionsBoundaryPolicy,
-    /// A value this version of the SDK does not know.
-    Unknown(String),
-}
-impl PermissionsBoundaryAttachmentType {
-    /// Every value the model lists.
-    pub const VALUES: &'static [&'static str] = &["PermissionsBoundaryPolicy"];
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::PermissionsBoundaryPolicy => "PermissionsBoundaryPolicy",
-            Self::Unknown(s) => s,
-        }
-    }
-}
-impl rv::StringEnum for PermissionsBoundaryAttachmentType {
-    fn as_str(&self) -> &str {
-        PermissionsBoundaryAttachmentType::as_str(self)
-    }
-    fn from_wire(s: String) -> Self {
-        match s.as_str() {
-            "PermissionsBoundaryPolicy" => Self::PermissionsBoundaryPolicy,
-            _ => Self::Unknown(s),
-        }
-    }
-}
-rboto::enum_value!(str PermissionsBoundaryAttachmentType);
+rboto::__structure!(
+    PasswordPolicy "PasswordPolicy"[set from] { minimum_password_length = i32,
+    require_symbols = bool, require_numbers = bool, require_uppercase_characters = bool,
+    require_lowercase_characters = bool, allow_users_to_change_password = bool,
+    expire_passwords = bool, max_password_age = i32, password_reuse_prevention = i32,
+    hard_expiry = bool } {}
+);
+rboto::__string_enum!(
+    PermissionsBoundaryAttachmentType { PermissionsBoundaryPolicy =
+    "PermissionsBoundaryPolicy" }
+);
 /// Contains information about the effect that a permissions boundary has on a policy simulation when the boundary is applied to an IAM entity.
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct PermissionsBoundaryDecisionDetail {
     /// Specifies whether an action is allowed by a permissions boundary that is applied to an IAM entity (user or role). A value of `true` means that the permissions boundary does not deny the action. This means that the policy includes an `Allow` statement that matches the request. In this case, if an identity-based policy also allows the action, the request is allowed.
     pub allowed_by_permissions_boundary: Option<bool>,
 }
-impl PermissionsBoundaryDecisionDetail {
-    /// Sets `AllowedByPermissionsBoundary`.
-    pub fn allowed_by_permissions_boundary(mut self, v: bool) -> Self {
-        self.allowed_by_permissions_boundary = Some(v);
-        self
-    }
-}
-impl rboto::FromValue for PermissionsBoundaryDecisionDetail {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "PermissionsBoundaryDecisionDetail")?;
-        Ok(Self {
-            allowed_by_permissions_boundary: m.take(0)?,
-        })
-    }
-}
+rboto::__structure!(
+    PermissionsBoundaryDecisionDetail "PermissionsBoundaryDecisionDetail"[set from] {
+    allowed_by_permissions_boundary = bool } {}
+);
 /// Contains information about a managed policy.
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct Policy {
     /// The friendly name (not ARN) identifying the policy.
     pub policy_name: Option<String>,
@@ -1828,161 +613,32 @@ pub struct Policy {
     /// A list of tags that are attached to the instance profile. For more information about tagging, see [Tagging IAM resources](https://docs.aws.amazon.com/IAM/latest/UserGuide/id_tags.html) in the *IAM User Guide*.
     pub tags: Option<Vec<Tag>>,
 }
-impl Policy {
-    /// Sets `PolicyName`.
-    pub fn policy_name(mut self, v: impl Into<String>) -> Self {
-        self.policy_name = Some(v.into());
-        self
-    }
-    /// Sets `PolicyId`.
-    pub fn policy_id(mut self, v: impl Into<String>) -> Self {
-        self.policy_id = Some(v.into());
-        self
-    }
-    /// Sets `Arn`.
-    pub fn arn(mut self, v: impl Into<String>) -> Self {
-        self.arn = Some(v.into());
-        self
-    }
-    /// Sets `Path`.
-    pub fn path(mut self, v: impl Into<String>) -> Self {
-        self.path = Some(v.into());
-        self
-    }
-    /// Sets `DefaultVersionId`.
-    pub fn default_version_id(mut self, v: impl Into<String>) -> Self {
-        self.default_version_id = Some(v.into());
-        self
-    }
-    /// Sets `AttachmentCount`.
-    pub fn attachment_count(mut self, v: i32) -> Self {
-        self.attachment_count = Some(v);
-        self
-    }
-    /// Sets `PermissionsBoundaryUsageCount`.
-    pub fn permissions_boundary_usage_count(mut self, v: i32) -> Self {
-        self.permissions_boundary_usage_count = Some(v);
-        self
-    }
-    /// Sets `IsAttachable`.
-    pub fn is_attachable(mut self, v: bool) -> Self {
-        self.is_attachable = Some(v);
-        self
-    }
-    /// Sets `Description`.
-    pub fn description(mut self, v: impl Into<String>) -> Self {
-        self.description = Some(v.into());
-        self
-    }
-    /// Sets `CreateDate`.
-    pub fn create_date(mut self, v: impl Into<rboto::DateTime>) -> Self {
-        self.create_date = Some(v.into());
-        self
-    }
-    /// Sets `UpdateDate`.
-    pub fn update_date(mut self, v: impl Into<rboto::DateTime>) -> Self {
-        self.update_date = Some(v.into());
-        self
-    }
-    /// Sets `Tags`.
-    pub fn tags(mut self, v: impl Into<Vec<Tag>>) -> Self {
-        self.tags = Some(v.into());
-        self
-    }
-}
-impl rboto::FromValue for Policy {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "Policy")?;
-        Ok(Self {
-            policy_name: m.take(0)?,
-            policy_id: m.take(1)?,
-            arn: m.take(2)?,
-            path: m.take(3)?,
-            default_version_id: m.take(4)?,
-            attachment_count: m.take(5)?,
-            permissions_boundary_usage_count: m.take(6)?,
-            is_attachable: m.take(7)?,
-            description: m.take(8)?,
-            create_date: m.take(9)?,
-            update_date: m.take(10)?,
-            tags: m.take(11)?,
-        })
-    }
-}
+rboto::__structure!(
+    Policy "Policy"[set from] { policy_name : String, policy_id : String, arn : String,
+    path : String, default_version_id : String, attachment_count = i32,
+    permissions_boundary_usage_count = i32, is_attachable = bool, description : String,
+    create_date : rboto::DateTime, update_date : rboto::DateTime, tags : Vec < Tag > } {}
+);
 /// Contains information about an IAM policy, including the policy document.
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct PolicyDetail {
     /// The name of the policy.
     pub policy_name: Option<String>,
     /// The policy document.
     pub policy_document: Option<String>,
 }
-impl PolicyDetail {
-    /// Sets `PolicyName`.
-    pub fn policy_name(mut self, v: impl Into<String>) -> Self {
-        self.policy_name = Some(v.into());
-        self
-    }
-    /// Sets `PolicyDocument`.
-    pub fn policy_document(mut self, v: impl Into<String>) -> Self {
-        self.policy_document = Some(v.into());
-        self
-    }
-}
-impl rboto::FromValue for PolicyDetail {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "PolicyDetail")?;
-        Ok(Self {
-            policy_name: m.take(0)?,
-            policy_document: m.take(1)?,
-        })
-    }
-}
-#[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
-#[non_exhaustive]
-pub enum PolicyEvaluationDecisionType {
-    /// `allowed`
-    Allowed,
-    /// `explicitDeny`
-    ExplicitDeny,
-    /// `implicitDeny`
-    ImplicitDeny,
-    /// A value this version of the SDK does not know.
-    Unknown(String),
-}
-impl PolicyEvaluationDecisionType {
-    /// Every value the model lists.
-    pub const VALUES: &'static [&'static str] = &[
-        "allowed",
-        "explicitDeny",
-        "implicitDeny",
-    ];
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Allowed => "allowed",
-            Self::ExplicitDeny => "explicitDeny",
-            Self::ImplicitDeny => "implicitDeny",
-            Self::Unknown(s) => s,
-        }
-    }
-}
-impl rv::StringEnum for PolicyEvaluationDecisionType {
-    fn as_str(&self) -> &str {
-        PolicyEvaluationDecisionType::as_str(self)
-    }
-    fn from_wire(s: String) -> Self {
-        match s.as_str() {
-            "allowed" => Self::Allowed,
-            "explicitDeny" => Self::ExplicitDeny,
-            "implicitDeny" => Self::ImplicitDeny,
-            _ => Self::Unknown(s),
-        }
-    }
-}
-rboto::enum_value!(str PolicyEvaluationDecisionType);
+rboto::__structure!(
+    PolicyDetail "PolicyDetail"[set from] { policy_name : String, policy_document :
+    String } {}
+);
+rboto::__string_enum!(
+    PolicyEvaluationDecisionType { Allowed = "allowed", ExplicitDeny = "explicitDeny",
+    ImplicitDeny = "implicitDeny" }
+);
 /// Contains details about the permissions policies that are attached to the specified identity (user, group, or role).
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct PolicyGrantingServiceAccess {
     /// The policy name.
     pub policy_name: Option<String>,
@@ -1994,74 +650,23 @@ pub struct PolicyGrantingServiceAccess {
     /// The name of the entity (user or role) to which the inline policy is attached.
     pub entity_name: Option<String>,
 }
-impl PolicyGrantingServiceAccess {
-    /// Sets `PolicyName`.
-    pub fn policy_name(mut self, v: impl Into<String>) -> Self {
-        self.policy_name = Some(v.into());
-        self
-    }
-    /// Sets `PolicyType`.
-    pub fn policy_type(mut self, v: impl Into<PolicyType>) -> Self {
-        self.policy_type = Some(v.into());
-        self
-    }
-    /// Sets `PolicyArn`.
-    pub fn policy_arn(mut self, v: impl Into<String>) -> Self {
-        self.policy_arn = Some(v.into());
-        self
-    }
-    /// Sets `EntityType`.
-    pub fn entity_type(mut self, v: impl Into<PolicyOwnerEntityType>) -> Self {
-        self.entity_type = Some(v.into());
-        self
-    }
-    /// Sets `EntityName`.
-    pub fn entity_name(mut self, v: impl Into<String>) -> Self {
-        self.entity_name = Some(v.into());
-        self
-    }
-}
-impl rboto::FromValue for PolicyGrantingServiceAccess {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "PolicyGrantingServiceAccess")?;
-        Ok(Self {
-            policy_name: m.take(0)?,
-            policy_type: m.take(1)?,
-            policy_arn: m.take(2)?,
-            entity_type: m.take(3)?,
-            entity_name: m.take(4)?,
-        })
-    }
-}
+rboto::__structure!(
+    PolicyGrantingServiceAccess "PolicyGrantingServiceAccess"[set from] { policy_name :
+    String, policy_type : PolicyType, policy_arn : String, entity_type :
+    PolicyOwnerEntityType, entity_name : String } {}
+);
 /// Contains information about a group that a managed policy is attached to.
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct PolicyGroup {
     /// The name (friendly name, not ARN) identifying the group.
     pub group_name: Option<String>,
     /// The stable and unique string identifying the group. For more information about IDs, see [IAM identifiers](https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_identifiers.html) in the *IAM User Guide*.
     pub group_id: Option<String>,
 }
-impl PolicyGroup {
-    /// Sets `GroupName`.
-    pub fn group_name(mut self, v: impl Into<String>) -> Self {
-        self.group_name = Some(v.into());
-        self
-    }
-    /// Sets `GroupId`.
-    pub fn group_id(mut self, v: impl Into<String>) -> Self {
-        self.group_id = Some(v.into());
-        self
-    }
-}
-impl rboto::FromValue for PolicyGroup {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "PolicyGroup")?;
-        Ok(Self {
-            group_name: m.take(0)?,
-            group_id: m.take(1)?,
-        })
-    }
-}
+rboto::__structure!(
+    PolicyGroup "PolicyGroup"[set from] { group_name : String, group_id : String } {}
+);
 /// Identifies one or more policies as a union type. Specify exactly one of `PolicyType`, `PolicyArn`, or `InlinePolicyIdentifier` to identify policies by their type, by Amazon Resource Name (ARN), or by the name of an inline policy and the entity it is attached to.
 #[derive(Clone, PartialEq)]
 #[derive(Debug)]
@@ -2076,78 +681,26 @@ pub enum PolicyIdentifier {
     /// A member this version of the SDK does not know.
     Unknown,
 }
-impl rboto::IntoValue for PolicyIdentifier {
+impl rv::IntoValue for PolicyIdentifier {
     fn into_value(self) -> rboto::Value {
         match self {
-            Self::PolicyType(v) => rv::union(3, 0, rboto::IntoValue::into_value(v)),
-            Self::PolicyArn(v) => rv::union(3, 1, rboto::IntoValue::into_value(v)),
+            Self::PolicyType(v) => rv::union(3, 0, rv::IntoValue::into_value(v)),
+            Self::PolicyArn(v) => rv::union(3, 1, rv::IntoValue::into_value(v)),
             Self::InlinePolicyIdentifier(v) => {
-                rv::union(3, 2, rboto::IntoValue::into_value(v))
+                rv::union(3, 2, rv::IntoValue::into_value(v))
             }
             Self::Unknown => rv::union(3, 3, rboto::Value::Bool(false)),
         }
     }
 }
-#[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
-#[non_exhaustive]
-pub enum PolicyIdentifierPolicyType {
-    /// `inline`
-    Inline,
-    /// `aws-managed`
-    AwsManaged,
-    /// `user-managed`
-    UserManaged,
-    /// `permission-boundary`
-    PermissionBoundary,
-    /// `scp`
-    Scp,
-    /// `rcp`
-    Rcp,
-    /// A value this version of the SDK does not know.
-    Unknown(String),
-}
-impl PolicyIdentifierPolicyType {
-    /// Every value the model lists.
-    pub const VALUES: &'static [&'static str] = &[
-        "inline",
-        "aws-managed",
-        "user-managed",
-        "permission-boundary",
-        "scp",
-        "rcp",
-    ];
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Inline => "inline",
-            Self::AwsManaged => "aws-managed",
-            Self::UserManaged => "user-managed",
-            Self::PermissionBoundary => "permission-boundary",
-            Self::Scp => "scp",
-            Self::Rcp => "rcp",
-            Self::Unknown(s) => s,
-        }
-    }
-}
-impl rv::StringEnum for PolicyIdentifierPolicyType {
-    fn as_str(&self) -> &str {
-        PolicyIdentifierPolicyType::as_str(self)
-    }
-    fn from_wire(s: String) -> Self {
-        match s.as_str() {
-            "inline" => Self::Inline,
-            "aws-managed" => Self::AwsManaged,
-            "user-managed" => Self::UserManaged,
-            "permission-boundary" => Self::PermissionBoundary,
-            "scp" => Self::Scp,
-            "rcp" => Self::Rcp,
-            _ => Self::Unknown(s),
-        }
-    }
-}
-rboto::enum_value!(str PolicyIdentifierPolicyType);
+rboto::__string_enum!(
+    PolicyIdentifierPolicyType { Inline = "inline", AwsManaged = "aws-managed",
+    UserManaged = "user-managed", PermissionBoundary = "permission-boundary", Scp =
+    "scp", Rcp = "rcp" }
+);
 /// Contains information about a policy parameter used to customize delegated permissions.
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct PolicyParameter {
     /// The name of the policy parameter.
     pub name: Option<String>,
@@ -2156,237 +709,50 @@ pub struct PolicyParameter {
     /// The data type of the policy parameter value.
     pub type_: Option<PolicyParameterTypeEnum>,
 }
-impl PolicyParameter {
-    /// Sets `Name`.
-    pub fn name(mut self, v: impl Into<String>) -> Self {
-        self.name = Some(v.into());
-        self
-    }
-    /// Sets `Values`.
-    pub fn values(mut self, v: impl Into<Vec<String>>) -> Self {
-        self.values = Some(v.into());
-        self
-    }
-    /// Sets `Type`.
-    pub fn type_(mut self, v: impl Into<PolicyParameterTypeEnum>) -> Self {
-        self.type_ = Some(v.into());
-        self
-    }
-}
-impl rboto::IntoValue for PolicyParameter {
-    fn into_value(self) -> rboto::Value {
-        rboto::Value::Struct(
-            vec![rv::opt(self.name), rv::opt(self.values), rv::opt(self.type_)],
-        )
-    }
-}
-impl rboto::FromValue for PolicyParameter {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "PolicyParameter")?;
-        Ok(Self {
-            name: m.take(0)?,
-            values: m.take(1)?,
-            type_: m.take(2)?,
-        })
-    }
-}
-#[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
-#[non_exhaustive]
-pub enum PolicyParameterTypeEnum {
-    /// `string`
-    String,
-    /// `stringList`
-    StringList,
-    /// A value this version of the SDK does not know.
-    Unknown(String),
-}
-impl PolicyParameterTypeEnum {
-    /// Every value the model lists.
-    pub const VALUES: &'static [&'static str] = &["string", "stringList"];
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::String => "string",
-            Self::StringList => "stringList",
-            Self::Unknown(s) => s,
-        }
-    }
-}
-impl rv::StringEnum for PolicyParameterTypeEnum {
-    fn as_str(&self) -> &str {
-        PolicyParameterTypeEnum::as_str(self)
-    }
-    fn from_wire(s: String) -> Self {
-        match s.as_str() {
-            "string" => Self::String,
-            "stringList" => Self::StringList,
-            _ => Self::Unknown(s),
-        }
-    }
-}
-rboto::enum_value!(str PolicyParameterTypeEnum);
+rboto::__structure!(
+    PolicyParameter "PolicyParameter"[set into from] { name : String, values : Vec <
+    String >, type_ : PolicyParameterTypeEnum } {}
+);
+rboto::__string_enum!(
+    PolicyParameterTypeEnum { String = "string", StringList = "stringList" }
+);
 /// Contains information about a role that a managed policy is attached to.
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct PolicyRole {
     /// The name (friendly name, not ARN) identifying the role.
     pub role_name: Option<String>,
     /// The stable and unique string identifying the role. For more information about IDs, see [IAM identifiers](https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_identifiers.html) in the *IAM User Guide*.
     pub role_id: Option<String>,
 }
-impl PolicyRole {
-    /// Sets `RoleName`.
-    pub fn role_name(mut self, v: impl Into<String>) -> Self {
-        self.role_name = Some(v.into());
-        self
-    }
-    /// Sets `RoleId`.
-    pub fn role_id(mut self, v: impl Into<String>) -> Self {
-        self.role_id = Some(v.into());
-        self
-    }
-}
-impl rboto::FromValue for PolicyRole {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "PolicyRole")?;
-        Ok(Self {
-            role_name: m.take(0)?,
-            role_id: m.take(1)?,
-        })
-    }
-}
-#[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
-#[non_exhaustive]
-pub enum PolicySourceType {
-    /// `user`
-    User,
-    /// `group`
-    Group,
-    /// `role`
-    Role,
-    /// `aws-managed`
-    AwsManaged,
-    /// `user-managed`
-    UserManaged,
-    /// `resource`
-    Resource,
-    /// `none`
-    None,
-    /// A value this version of the SDK does not know.
-    Unknown(String),
-}
-impl PolicySourceType {
-    /// Every value the model lists.
-    pub const VALUES: &'static [&'static str] = &[
-        "user",
-        "group",
-        "role",
-        "aws-managed",
-        "user-managed",
-        "resource",
-        "none",
-    ];
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::User => "user",
-            Self::Group => "group",
-            Self::Role => "role",
-            Self::AwsManaged => "aws-managed",
-            Self::UserManaged => "user-managed",
-            Self::Resource => "resource",
-            Self::None => "none",
-            Self::Unknown(s) => s,
-        }
-    }
-}
-impl rv::StringEnum for PolicySourceType {
-    fn as_str(&self) -> &str {
-        PolicySourceType::as_str(self)
-    }
-    fn from_wire(s: String) -> Self {
-        match s.as_str() {
-            "user" => Self::User,
-            "group" => Self::Group,
-            "role" => Self::Role,
-            "aws-managed" => Self::AwsManaged,
-            "user-managed" => Self::UserManaged,
-            "resource" => Self::Resource,
-            "none" => Self::None,
-            _ => Self::Unknown(s),
-        }
-    }
-}
-rboto::enum_value!(str PolicySourceType);
-/// The policy usage type that indicates whether the policy is used as a permissions policy or as the permissions boundary for an entity.
-#[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
-#[non_exhaustive]
-pub enum PolicyUsageType {
-    /// `PermissionsPolicy`
-    PermissionsPolicy,
-    /// `PermissionsBoundary`
-    PermissionsBoundary,
-    /// A value this version of the SDK does not know.
-    Unknown(String),
-}
-impl PolicyUsageType {
-    /// Every value the model lists.
-    pub const VALUES: &'static [&'static str] = &[
-        "PermissionsPolicy",
-        "PermissionsBoundary",
-    ];
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::PermissionsPolicy => "PermissionsPolicy",
-            Self::PermissionsBoundary => "PermissionsBoundary",
-            Self::Unknown(s) => s,
-        }
-    }
-}
-impl rv::StringEnum for PolicyUsageType {
-    fn as_str(&self) -> &str {
-        PolicyUsageType::as_str(self)
-    }
-    fn from_wire(s: String) -> Self {
-        match s.as_str() {
-            "PermissionsPolicy" => Self::PermissionsPolicy,
-            "PermissionsBoundary" => Self::PermissionsBoundary,
-            _ => Self::Unknown(s),
-        }
-    }
-}
-rboto::enum_value!(str PolicyUsageType);
+rboto::__structure!(
+    PolicyRole "PolicyRole"[set from] { role_name : String, role_id : String } {}
+);
+rboto::__string_enum!(
+    PolicySourceType { User = "user", Group = "group", Role = "role", AwsManaged =
+    "aws-managed", UserManaged = "user-managed", Resource = "resource", None = "none" }
+);
+rboto::__string_enum!(
+    #[doc =
+    " The policy usage type that indicates whether the policy is used as a permissions policy or as the permissions boundary for an entity."]
+    PolicyUsageType { PermissionsPolicy = "PermissionsPolicy", PermissionsBoundary =
+    "PermissionsBoundary" }
+);
 /// Contains information about a user that a managed policy is attached to.
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct PolicyUser {
     /// The name (friendly name, not ARN) identifying the user.
     pub user_name: Option<String>,
     /// The stable and unique string identifying the user. For more information about IDs, see [IAM identifiers](https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_identifiers.html) in the *IAM User Guide*.
     pub user_id: Option<String>,
 }
-impl PolicyUser {
-    /// Sets `UserName`.
-    pub fn user_name(mut self, v: impl Into<String>) -> Self {
-        self.user_name = Some(v.into());
-        self
-    }
-    /// Sets `UserId`.
-    pub fn user_id(mut self, v: impl Into<String>) -> Self {
-        self.user_id = Some(v.into());
-        self
-    }
-}
-impl rboto::FromValue for PolicyUser {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "PolicyUser")?;
-        Ok(Self {
-            user_name: m.take(0)?,
-            user_id: m.take(1)?,
-        })
-    }
-}
+rboto::__structure!(
+    PolicyUser "PolicyUser"[set from] { user_name : String, user_id : String } {}
+);
 /// Contains information about a version of a managed policy.
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct PolicyVersion {
     /// The policy document.
     pub document: Option<String>,
@@ -2397,158 +763,39 @@ pub struct PolicyVersion {
     /// The date and time, in [ISO 8601 date-time format](http://www.iso.org/iso/iso8601), when the policy version was created.
     pub create_date: Option<rboto::DateTime>,
 }
-impl PolicyVersion {
-    /// Sets `Document`.
-    pub fn document(mut self, v: impl Into<String>) -> Self {
-        self.document = Some(v.into());
-        self
-    }
-    /// Sets `VersionId`.
-    pub fn version_id(mut self, v: impl Into<String>) -> Self {
-        self.version_id = Some(v.into());
-        self
-    }
-    /// Sets `IsDefaultVersion`.
-    pub fn is_default_version(mut self, v: bool) -> Self {
-        self.is_default_version = Some(v);
-        self
-    }
-    /// Sets `CreateDate`.
-    pub fn create_date(mut self, v: impl Into<rboto::DateTime>) -> Self {
-        self.create_date = Some(v.into());
-        self
-    }
-}
-impl rboto::FromValue for PolicyVersion {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "PolicyVersion")?;
-        Ok(Self {
-            document: m.take(0)?,
-            version_id: m.take(1)?,
-            is_default_version: m.take(2)?,
-            create_date: m.take(3)?,
-        })
-    }
-}
+rboto::__structure!(
+    PolicyVersion "PolicyVersion"[set from] { document : String, version_id : String,
+    is_default_version = bool, create_date : rboto::DateTime } {}
+);
 /// Contains the row and column of a location of a `Statement` element in a policy document.
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct Position {
     /// The line containing the specified position in the document.
     pub line: Option<i32>,
     /// The column in the line containing the specified position in the document.
     pub column: Option<i32>,
 }
-impl Position {
-    /// Sets `Line`.
-    pub fn line(mut self, v: i32) -> Self {
-        self.line = Some(v);
-        self
-    }
-    /// Sets `Column`.
-    pub fn column(mut self, v: i32) -> Self {
-        self.column = Some(v);
-        self
-    }
-}
-impl rboto::FromValue for Position {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "Position")?;
-        Ok(Self {
-            line: m.take(0)?,
-            column: m.take(1)?,
-        })
-    }
-}
+rboto::__structure!(Position "Position"[set from] { line = i32, column = i32 } {});
 /// Contains the list of replacement values for a single template parameter used when creating a role from a role template.
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct ReplacementValueEntry {
     /// The list of replacement values for the template parameter.
     pub values: Option<Vec<String>>,
 }
-impl ReplacementValueEntry {
-    /// Sets `Values`.
-    pub fn values(mut self, v: impl Into<Vec<String>>) -> Self {
-        self.values = Some(v.into());
-        self
-    }
-}
-impl rboto::IntoValue for ReplacementValueEntry {
-    fn into_value(self) -> rboto::Value {
-        rboto::Value::Struct(vec![rv::opt(self.values)])
-    }
-}
-#[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
-#[non_exhaustive]
-pub enum ReportFormatType {
-    /// `text/csv`
-    TextCsv,
-    /// A value this version of the SDK does not know.
-    Unknown(String),
-}
-impl ReportFormatType {
-    /// Every value the model lists.
-    pub const VALUES: &'static [&'static str] = &["text/csv"];
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::TextCsv => "text/csv",
-            Self::Unknown(s) => s,
-        }
-    }
-}
-impl rv::StringEnum for ReportFormatType {
-    fn as_str(&self) -> &str {
-        ReportFormatType::as_str(self)
-    }
-    fn from_wire(s: String) -> Self {
-        match s.as_str() {
-            "text/csv" => Self::TextCsv,
-            _ => Self::Unknown(s),
-        }
-    }
-}
-rboto::enum_value!(str ReportFormatType);
-#[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
-#[non_exhaustive]
-pub enum ReportStateType {
-    /// `STARTED`
-    Started,
-    /// `INPROGRESS`
-    Inprogress,
-    /// `COMPLETE`
-    Complete,
-    /// A value this version of the SDK does not know.
-    Unknown(String),
-}
-impl ReportStateType {
-    /// Every value the model lists.
-    pub const VALUES: &'static [&'static str] = &["STARTED", "INPROGRESS", "COMPLETE"];
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Started => "STARTED",
-            Self::Inprogress => "INPROGRESS",
-            Self::Complete => "COMPLETE",
-            Self::Unknown(s) => s,
-        }
-    }
-}
-impl rv::StringEnum for ReportStateType {
-    fn as_str(&self) -> &str {
-        ReportStateType::as_str(self)
-    }
-    fn from_wire(s: String) -> Self {
-        match s.as_str() {
-            "STARTED" => Self::Started,
-            "INPROGRESS" => Self::Inprogress,
-            "COMPLETE" => Self::Complete,
-            _ => Self::Unknown(s),
-        }
-    }
-}
-rboto::enum_value!(str ReportStateType);
+rboto::__structure!(
+    ReplacementValueEntry "ReplacementValueEntry"[set into] { values : Vec < String > }
+    {}
+);
+rboto::__string_enum!(ReportFormatType { TextCsv = "text/csv" });
+rboto::__string_enum!(
+    ReportStateType { Started = "STARTED", Inprogress = "INPROGRESS", Complete =
+    "COMPLETE" }
+);
 /// Contains the result of the simulation of a single API operation call on a single resource.
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct ResourceSpecificResult {
     /// The name of the simulated resource, in Amazon Resource Name (ARN) format.
     pub eval_resource_name: Option<String>,
@@ -2563,62 +810,16 @@ pub struct ResourceSpecificResult {
     /// Contains information about the effect that a permissions boundary has on a policy simulation when that boundary is applied to an IAM entity.
     pub permissions_boundary_decision_detail: Option<PermissionsBoundaryDecisionDetail>,
 }
-impl ResourceSpecificResult {
-    /// Sets `EvalResourceName`.
-    pub fn eval_resource_name(mut self, v: impl Into<String>) -> Self {
-        self.eval_resource_name = Some(v.into());
-        self
-    }
-    /// Sets `EvalResourceDecision`.
-    pub fn eval_resource_decision(
-        mut self,
-        v: impl Into<PolicyEvaluationDecisionType>,
-    ) -> Self {
-        self.eval_resource_decision = Some(v.into());
-        self
-    }
-    /// Sets `MatchedStatements`.
-    pub fn matched_statements(mut self, v: impl Into<Vec<Statement>>) -> Self {
-        self.matched_statements = Some(v.into());
-        self
-    }
-    /// Sets `MissingContextValues`.
-    pub fn missing_context_values(mut self, v: impl Into<Vec<String>>) -> Self {
-        self.missing_context_values = Some(v.into());
-        self
-    }
-    /// Sets `EvalDecisionDetails`.
-    pub fn eval_decision_details(
-        mut self,
-        v: impl Into<HashMap<String, PolicyEvaluationDecisionType>>,
-    ) -> Self {
-        self.eval_decision_details = Some(v.into());
-        self
-    }
-    /// Sets `PermissionsBoundaryDecisionDetail`.
-    pub fn permissions_boundary_decision_detail(
-        mut self,
-        v: PermissionsBoundaryDecisionDetail,
-    ) -> Self {
-        self.permissions_boundary_decision_detail = Some(v);
-        self
-    }
-}
-impl rboto::FromValue for ResourceSpecificResult {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "ResourceSpecificResult")?;
-        Ok(Self {
-            eval_resource_name: m.take(0)?,
-            eval_resource_decision: m.take(1)?,
-            matched_statements: m.take(2)?,
-            missing_context_values: m.take(3)?,
-            eval_decision_details: m.take(4)?,
-            permissions_boundary_decision_detail: m.take(5)?,
-        })
-    }
-}
+rboto::__structure!(
+    ResourceSpecificResult "ResourceSpecificResult"[set from] { eval_resource_name :
+    String, eval_resource_decision : PolicyEvaluationDecisionType, matched_statements :
+    Vec < Statement >, missing_context_values : Vec < String >, eval_decision_details :
+    HashMap < String, PolicyEvaluationDecisionType >,
+    permissions_boundary_decision_detail : PermissionsBoundaryDecisionDetail } {}
+);
 /// Contains information about an IAM role. This structure is returned as a response element in several API operations that interact with roles.
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct Role {
     /// The path to the role. For more information about paths, see [IAM identifiers](https://docs.aws.amazon.com/IAM/latest/UserGuide/Using_Identifiers.html) in the *IAM User Guide*.
     pub path: Option<String>,
@@ -2645,89 +846,16 @@ pub struct Role {
     /// Contains information about the role template that this role was created from. This member is present only for roles created with [AcquireRole](https://docs.aws.amazon.com/IAM/latest/APIReference/API_AcquireRole.html).
     pub source_role_template: Option<SourceRoleTemplate>,
 }
-impl Role {
-    /// Sets `Path`.
-    pub fn path(mut self, v: impl Into<String>) -> Self {
-        self.path = Some(v.into());
-        self
-    }
-    /// Sets `RoleName`.
-    pub fn role_name(mut self, v: impl Into<String>) -> Self {
-        self.role_name = Some(v.into());
-        self
-    }
-    /// Sets `RoleId`.
-    pub fn role_id(mut self, v: impl Into<String>) -> Self {
-        self.role_id = Some(v.into());
-        self
-    }
-    /// Sets `Arn`.
-    pub fn arn(mut self, v: impl Into<String>) -> Self {
-        self.arn = Some(v.into());
-        self
-    }
-    /// Sets `CreateDate`.
-    pub fn create_date(mut self, v: impl Into<rboto::DateTime>) -> Self {
-        self.create_date = Some(v.into());
-        self
-    }
-    /// Sets `AssumeRolePolicyDocument`.
-    pub fn assume_role_policy_document(mut self, v: impl Into<String>) -> Self {
-        self.assume_role_policy_document = Some(v.into());
-        self
-    }
-    /// Sets `Description`.
-    pub fn description(mut self, v: impl Into<String>) -> Self {
-        self.description = Some(v.into());
-        self
-    }
-    /// Sets `MaxSessionDuration`.
-    pub fn max_session_duration(mut self, v: i32) -> Self {
-        self.max_session_duration = Some(v);
-        self
-    }
-    /// Sets `PermissionsBoundary`.
-    pub fn permissions_boundary(mut self, v: AttachedPermissionsBoundary) -> Self {
-        self.permissions_boundary = Some(v);
-        self
-    }
-    /// Sets `Tags`.
-    pub fn tags(mut self, v: impl Into<Vec<Tag>>) -> Self {
-        self.tags = Some(v.into());
-        self
-    }
-    /// Sets `RoleLastUsed`.
-    pub fn role_last_used(mut self, v: RoleLastUsed) -> Self {
-        self.role_last_used = Some(v);
-        self
-    }
-    /// Sets `SourceRoleTemplate`.
-    pub fn source_role_template(mut self, v: SourceRoleTemplate) -> Self {
-        self.source_role_template = Some(v);
-        self
-    }
-}
-impl rboto::FromValue for Role {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "Role")?;
-        Ok(Self {
-            path: m.take(0)?,
-            role_name: m.take(1)?,
-            role_id: m.take(2)?,
-            arn: m.take(3)?,
-            create_date: m.take(4)?,
-            assume_role_policy_document: m.take(5)?,
-            description: m.take(6)?,
-            max_session_duration: m.take(7)?,
-            permissions_boundary: m.take(8)?,
-            tags: m.take(9)?,
-            role_last_used: m.take(10)?,
-            source_role_template: m.take(11)?,
-        })
-    }
-}
+rboto::__structure!(
+    Role "Role"[set from] { path : String, role_name : String, role_id : String, arn :
+    String, create_date : rboto::DateTime, assume_role_policy_document : String,
+    description : String, max_session_duration = i32, permissions_boundary :
+    AttachedPermissionsBoundary, tags : Vec < Tag >, role_last_used : RoleLastUsed,
+    source_role_template : SourceRoleTemplate } {}
+);
 /// Contains information about an IAM role, including all of the role's policies.
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct RoleDetail {
     /// The path to the role. For more information about paths, see [IAM identifiers](https://docs.aws.amazon.com/IAM/latest/UserGuide/Using_Identifiers.html) in the *IAM User Guide*.
     pub path: Option<String>,
@@ -2753,121 +881,30 @@ pub struct RoleDetail {
     /// Contains information about the last time that an IAM role was used. This includes the date and time and the Region in which the role was last used. Activity is only reported for the trailing 400 days. This period can be shorter if your Region began supporting these features within the last year. The role might have been used more than 400 days ago.
     pub role_last_used: Option<RoleLastUsed>,
 }
-impl RoleDetail {
-    /// Sets `Path`.
-    pub fn path(mut self, v: impl Into<String>) -> Self {
-        self.path = Some(v.into());
-        self
-    }
-    /// Sets `RoleName`.
-    pub fn role_name(mut self, v: impl Into<String>) -> Self {
-        self.role_name = Some(v.into());
-        self
-    }
-    /// Sets `RoleId`.
-    pub fn role_id(mut self, v: impl Into<String>) -> Self {
-        self.role_id = Some(v.into());
-        self
-    }
-    /// Sets `Arn`.
-    pub fn arn(mut self, v: impl Into<String>) -> Self {
-        self.arn = Some(v.into());
-        self
-    }
-    /// Sets `CreateDate`.
-    pub fn create_date(mut self, v: impl Into<rboto::DateTime>) -> Self {
-        self.create_date = Some(v.into());
-        self
-    }
-    /// Sets `AssumeRolePolicyDocument`.
-    pub fn assume_role_policy_document(mut self, v: impl Into<String>) -> Self {
-        self.assume_role_policy_document = Some(v.into());
-        self
-    }
-    /// Sets `InstanceProfileList`.
-    pub fn instance_profile_list(mut self, v: impl Into<Vec<InstanceProfile>>) -> Self {
-        self.instance_profile_list = Some(v.into());
-        self
-    }
-    /// Sets `RolePolicyList`.
-    pub fn role_policy_list(mut self, v: impl Into<Vec<PolicyDetail>>) -> Self {
-        self.role_policy_list = Some(v.into());
-        self
-    }
-    /// Sets `AttachedManagedPolicies`.
-    pub fn attached_managed_policies(
-        mut self,
-        v: impl Into<Vec<AttachedPolicy>>,
-    ) -> Self {
-        self.attached_managed_policies = Some(v.into());
-        self
-    }
-    /// Sets `PermissionsBoundary`.
-    pub fn permissions_boundary(mut self, v: AttachedPermissionsBoundary) -> Self {
-        self.permissions_boundary = Some(v);
-        self
-    }
-    /// Sets `Tags`.
-    pub fn tags(mut self, v: impl Into<Vec<Tag>>) -> Self {
-        self.tags = Some(v.into());
-        self
-    }
-    /// Sets `RoleLastUsed`.
-    pub fn role_last_used(mut self, v: RoleLastUsed) -> Self {
-        self.role_last_used = Some(v);
-        self
-    }
-}
-impl rboto::FromValue for RoleDetail {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "RoleDetail")?;
-        Ok(Self {
-            path: m.take(0)?,
-            role_name: m.take(1)?,
-            role_id: m.take(2)?,
-            arn: m.take(3)?,
-            create_date: m.take(4)?,
-            assume_role_policy_document: m.take(5)?,
-            instance_profile_list: m.take(6)?,
-            role_policy_list: m.take(7)?,
-            attached_managed_policies: m.take(8)?,
-            permissions_boundary: m.take(9)?,
-            tags: m.take(10)?,
-            role_last_used: m.take(11)?,
-        })
-    }
-}
+rboto::__structure!(
+    RoleDetail "RoleDetail"[set from] { path : String, role_name : String, role_id :
+    String, arn : String, create_date : rboto::DateTime, assume_role_policy_document :
+    String, instance_profile_list : Vec < InstanceProfile >, role_policy_list : Vec <
+    PolicyDetail >, attached_managed_policies : Vec < AttachedPolicy >,
+    permissions_boundary : AttachedPermissionsBoundary, tags : Vec < Tag >,
+    role_last_used : RoleLastUsed } {}
+);
 /// Contains information about the last time that an IAM role was used. This includes the date and time and the Region in which the role was last used. Activity is only reported for the trailing 400 days. This period can be shorter if your Region began supporting these features within the last year. The role might have been used more than 400 days ago.
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct RoleLastUsed {
     /// The date and time, in [ISO 8601 date-time format](http://www.iso.org/iso/iso8601) that the role was last used.
     pub last_used_date: Option<rboto::DateTime>,
     /// The name of the Amazon Web Services Region in which the role was last used.
     pub region: Option<String>,
 }
-impl RoleLastUsed {
-    /// Sets `LastUsedDate`.
-    pub fn last_used_date(mut self, v: impl Into<rboto::DateTime>) -> Self {
-        self.last_used_date = Some(v.into());
-        self
-    }
-    /// Sets `Region`.
-    pub fn region(mut self, v: impl Into<String>) -> Self {
-        self.region = Some(v.into());
-        self
-    }
-}
-impl rboto::FromValue for RoleLastUsed {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "RoleLastUsed")?;
-        Ok(Self {
-            last_used_date: m.take(0)?,
-            region: m.take(1)?,
-        })
-    }
-}
+rboto::__structure!(
+    RoleLastUsed "RoleLastUsed"[set from] { last_used_date : rboto::DateTime, region :
+    String } {}
+);
 /// Contains information about a version of an IAM role template, including the configuration that is used to create roles with [AcquireRole](https://docs.aws.amazon.com/IAM/latest/APIReference/API_AcquireRole.html). This structure is returned as a response element by the [GetRoleTemplateVersion](https://docs.aws.amazon.com/IAM/latest/APIReference/API_GetRoleTemplateVersion.html) operation.
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct RoleTemplateVersion {
     /// The Amazon Resource Name (ARN) that identifies the role template.
     pub template_arn: Option<String>,
@@ -2916,216 +953,47 @@ pub struct RoleTemplateVersion {
     /// The date and time, in [ISO 8601 date-time format](http://www.iso.org/iso/iso8601), when the role template version was last updated.
     pub update_timestamp: Option<rboto::DateTime>,
 }
-impl RoleTemplateVersion {
-    /// Sets `TemplateArn`.
-    pub fn template_arn(mut self, v: impl Into<String>) -> Self {
-        self.template_arn = Some(v.into());
-        self
-    }
-    /// Sets `TemplateName`.
-    pub fn template_name(mut self, v: impl Into<String>) -> Self {
-        self.template_name = Some(v.into());
-        self
-    }
-    /// Sets `TemplateVersionId`.
-    pub fn template_version_id(mut self, v: impl Into<String>) -> Self {
-        self.template_version_id = Some(v.into());
-        self
-    }
-    /// Sets `Description`.
-    pub fn description(mut self, v: impl Into<String>) -> Self {
-        self.description = Some(v.into());
-        self
-    }
-    /// Sets `MajorVersion`.
-    pub fn major_version(mut self, v: i32) -> Self {
-        self.major_version = Some(v);
-        self
-    }
-    /// Sets `DefaultMinorVersion`.
-    pub fn default_minor_version(mut self, v: i32) -> Self {
-        self.default_minor_version = Some(v);
-        self
-    }
-    /// Sets `ManagedByType`.
-    pub fn managed_by_type(mut self, v: impl Into<ManagedByTypeType>) -> Self {
-        self.managed_by_type = Some(v.into());
-        self
-    }
-    /// Sets `ManagedByValue`.
-    pub fn managed_by_value(mut self, v: impl Into<String>) -> Self {
-        self.managed_by_value = Some(v.into());
-        self
-    }
-    /// Sets `Enabled`.
-    pub fn enabled(mut self, v: bool) -> Self {
-        self.enabled = Some(v);
-        self
-    }
-    /// Sets `MinorVersion`.
-    pub fn minor_version(mut self, v: i32) -> Self {
-        self.minor_version = Some(v);
-        self
-    }
-    /// Sets `RoleNamePattern`.
-    pub fn role_name_pattern(mut self, v: impl Into<String>) -> Self {
-        self.role_name_pattern = Some(v.into());
-        self
-    }
-    /// Sets `RolePathPattern`.
-    pub fn role_path_pattern(mut self, v: impl Into<String>) -> Self {
-        self.role_path_pattern = Some(v.into());
-        self
-    }
-    /// Sets `RoleDescriptionPattern`.
-    pub fn role_description_pattern(mut self, v: impl Into<String>) -> Self {
-        self.role_description_pattern = Some(v.into());
-        self
-    }
-    /// Sets `AssumeRolePolicyDocumentTemplate`.
-    pub fn assume_role_policy_document_template(mut self, v: impl Into<String>) -> Self {
-        self.assume_role_policy_document_template = Some(v.into());
-        self
-    }
-    /// Sets `InlinePolicyTemplates`.
-    pub fn inline_policy_templates(mut self, v: impl Into<Vec<InlinePolicy>>) -> Self {
-        self.inline_policy_templates = Some(v.into());
-        self
-    }
-    /// Sets `ManagedPolicyArns`.
-    pub fn managed_policy_arns(mut self, v: impl Into<Vec<String>>) -> Self {
-        self.managed_policy_arns = Some(v.into());
-        self
-    }
-    /// Sets `PermissionBoundaryArn`.
-    pub fn permission_boundary_arn(mut self, v: impl Into<String>) -> Self {
-        self.permission_boundary_arn = Some(v.into());
-        self
-    }
-    /// Sets `ParametersDefinition`.
-    pub fn parameters_definition(
-        mut self,
-        v: impl Into<Vec<ParameterDefinition>>,
-    ) -> Self {
-        self.parameters_definition = Some(v.into());
-        self
-    }
-    /// Sets `RoleTagsTemplate`.
-    pub fn role_tags_template(mut self, v: impl Into<Vec<TagTemplate>>) -> Self {
-        self.role_tags_template = Some(v.into());
-        self
-    }
-    /// Sets `MaxSessionDuration`.
-    pub fn max_session_duration(mut self, v: i32) -> Self {
-        self.max_session_duration = Some(v);
-        self
-    }
-    /// Sets `VersionEnabled`.
-    pub fn version_enabled(mut self, v: bool) -> Self {
-        self.version_enabled = Some(v);
-        self
-    }
-    /// Sets `CreateTimestamp`.
-    pub fn create_timestamp(mut self, v: impl Into<rboto::DateTime>) -> Self {
-        self.create_timestamp = Some(v.into());
-        self
-    }
-    /// Sets `UpdateTimestamp`.
-    pub fn update_timestamp(mut self, v: impl Into<rboto::DateTime>) -> Self {
-        self.update_timestamp = Some(v.into());
-        self
-    }
-}
-impl rboto::FromValue for RoleTemplateVersion {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "RoleTemplateVersion")?;
-        Ok(Self {
-            template_arn: m.take(0)?,
-            template_name: m.take(1)?,
-            template_version_id: m.take(2)?,
-            description: m.take(3)?,
-            major_version: m.take(4)?,
-            default_minor_version: m.take(5)?,
-            managed_by_type: m.take(6)?,
-            managed_by_value: m.take(7)?,
-            enabled: m.take(8)?,
-            minor_version: m.take(9)?,
-            role_name_pattern: m.take(10)?,
-            role_path_pattern: m.take(11)?,
-            role_description_pattern: m.take(12)?,
-            assume_role_policy_document_template: m.take(13)?,
-            inline_policy_templates: m.take(14)?,
-            managed_policy_arns: m.take(15)?,
-            permission_boundary_arn: m.take(16)?,
-            parameters_definition: m.take(17)?,
-            role_tags_template: m.take(18)?,
-            max_session_duration: m.take(19)?,
-            version_enabled: m.take(20)?,
-            create_timestamp: m.take(21)?,
-            update_timestamp: m.take(22)?,
-        })
-    }
-}
+rboto::__structure!(
+    RoleTemplateVersion "RoleTemplateVersion"[set from] { template_arn : String,
+    template_name : String, template_version_id : String, description : String,
+    major_version = i32, default_minor_version = i32, managed_by_type :
+    ManagedByTypeType, managed_by_value : String, enabled = bool, minor_version = i32,
+    role_name_pattern : String, role_path_pattern : String, role_description_pattern :
+    String, assume_role_policy_document_template : String, inline_policy_templates : Vec
+    < InlinePolicy >, managed_policy_arns : Vec < String >, permission_boundary_arn :
+    String, parameters_definition : Vec < ParameterDefinition >, role_tags_template : Vec
+    < TagTemplate >, max_session_duration = i32, version_enabled = bool, create_timestamp
+    : rboto::DateTime, update_timestamp : rboto::DateTime } {}
+);
 /// An object that contains details about how a service-linked role is used, if that information is returned by the service.
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct RoleUsageType {
     /// The name of the Region where the service-linked role is being used.
     pub region: Option<String>,
     /// The name of the resource that is using the service-linked role.
     pub resources: Option<Vec<String>>,
 }
-impl RoleUsageType {
-    /// Sets `Region`.
-    pub fn region(mut self, v: impl Into<String>) -> Self {
-        self.region = Some(v.into());
-        self
-    }
-    /// Sets `Resources`.
-    pub fn resources(mut self, v: impl Into<Vec<String>>) -> Self {
-        self.resources = Some(v.into());
-        self
-    }
-}
-impl rboto::FromValue for RoleUsageType {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "RoleUsageType")?;
-        Ok(Self {
-            region: m.take(0)?,
-            resources: m.take(1)?,
-        })
-    }
-}
+rboto::__structure!(
+    RoleUsageType "RoleUsageType"[set from] { region : String, resources : Vec < String >
+    } {}
+);
 /// Contains the private keys for the SAML provider.
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct SamlPrivateKey {
     /// The unique identifier for the SAML private key.
     pub key_id: Option<String>,
     /// The date and time, in [ISO 8601 date-time](http://www.iso.org/iso/iso8601) format, when the private key was uploaded.
     pub timestamp: Option<rboto::DateTime>,
 }
-impl SamlPrivateKey {
-    /// Sets `KeyId`.
-    pub fn key_id(mut self, v: impl Into<String>) -> Self {
-        self.key_id = Some(v.into());
-        self
-    }
-    /// Sets `Timestamp`.
-    pub fn timestamp(mut self, v: impl Into<rboto::DateTime>) -> Self {
-        self.timestamp = Some(v.into());
-        self
-    }
-}
-impl rboto::FromValue for SamlPrivateKey {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "SAMLPrivateKey")?;
-        Ok(Self {
-            key_id: m.take(0)?,
-            timestamp: m.take(1)?,
-        })
-    }
-}
+rboto::__structure!(
+    SamlPrivateKey "SAMLPrivateKey"[set from] { key_id : String, timestamp :
+    rboto::DateTime } {}
+);
 /// Contains the list of SAML providers for this account.
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct SamlProviderListEntry {
     /// The Amazon Resource Name (ARN) of the SAML provider.
     pub arn: Option<String>,
@@ -3134,35 +1002,13 @@ pub struct SamlProviderListEntry {
     /// The date and time when the SAML provider was created.
     pub create_date: Option<rboto::DateTime>,
 }
-impl SamlProviderListEntry {
-    /// Sets `Arn`.
-    pub fn arn(mut self, v: impl Into<String>) -> Self {
-        self.arn = Some(v.into());
-        self
-    }
-    /// Sets `ValidUntil`.
-    pub fn valid_until(mut self, v: impl Into<rboto::DateTime>) -> Self {
-        self.valid_until = Some(v.into());
-        self
-    }
-    /// Sets `CreateDate`.
-    pub fn create_date(mut self, v: impl Into<rboto::DateTime>) -> Self {
-        self.create_date = Some(v.into());
-        self
-    }
-}
-impl rboto::FromValue for SamlProviderListEntry {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "SAMLProviderListEntry")?;
-        Ok(Self {
-            arn: m.take(0)?,
-            valid_until: m.take(1)?,
-            create_date: m.take(2)?,
-        })
-    }
-}
+rboto::__structure!(
+    SamlProviderListEntry "SAMLProviderListEntry"[set from] { arn : String, valid_until :
+    rboto::DateTime, create_date : rboto::DateTime } {}
+);
 /// Contains information about an SSH public key.
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct SshPublicKey {
     /// The name of the IAM user associated with the SSH public key.
     pub user_name: Option<String>,
@@ -3177,53 +1023,14 @@ pub struct SshPublicKey {
     /// The date and time, in [ISO 8601 date-time format](http://www.iso.org/iso/iso8601), when the SSH public key was uploaded.
     pub upload_date: Option<rboto::DateTime>,
 }
-impl SshPublicKey {
-    /// Sets `UserName`.
-    pub fn user_name(mut self, v: impl Into<String>) -> Self {
-        self.user_name = Some(v.into());
-        self
-    }
-    /// Sets `SSHPublicKeyId`.
-    pub fn ssh_public_key_id(mut self, v: impl Into<String>) -> Self {
-        self.ssh_public_key_id = Some(v.into());
-        self
-    }
-    /// Sets `Fingerprint`.
-    pub fn fingerprint(mut self, v: impl Into<String>) -> Self {
-        self.fingerprint = Some(v.into());
-        self
-    }
-    /// Sets `SSHPublicKeyBody`.
-    pub fn ssh_public_key_body(mut self, v: impl Into<String>) -> Self {
-        self.ssh_public_key_body = Some(v.into());
-        self
-    }
-    /// Sets `Status`.
-    pub fn status(mut self, v: impl Into<StatusType>) -> Self {
-        self.status = Some(v.into());
-        self
-    }
-    /// Sets `UploadDate`.
-    pub fn upload_date(mut self, v: impl Into<rboto::DateTime>) -> Self {
-        self.upload_date = Some(v.into());
-        self
-    }
-}
-impl rboto::FromValue for SshPublicKey {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "SSHPublicKey")?;
-        Ok(Self {
-            user_name: m.take(0)?,
-            ssh_public_key_id: m.take(1)?,
-            fingerprint: m.take(2)?,
-            ssh_public_key_body: m.take(3)?,
-            status: m.take(4)?,
-            upload_date: m.take(5)?,
-        })
-    }
-}
+rboto::__structure!(
+    SshPublicKey "SSHPublicKey"[set from] { user_name : String, ssh_public_key_id :
+    String, fingerprint : String, ssh_public_key_body : String, status : StatusType,
+    upload_date : rboto::DateTime } {}
+);
 /// Contains information about an SSH public key, without the key's body or fingerprint.
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct SshPublicKeyMetadata {
     /// The name of the IAM user associated with the SSH public key.
     pub user_name: Option<String>,
@@ -3234,41 +1041,13 @@ pub struct SshPublicKeyMetadata {
     /// The date and time, in [ISO 8601 date-time format](http://www.iso.org/iso/iso8601), when the SSH public key was uploaded.
     pub upload_date: Option<rboto::DateTime>,
 }
-impl SshPublicKeyMetadata {
-    /// Sets `UserName`.
-    pub fn user_name(mut self, v: impl Into<String>) -> Self {
-        self.user_name = Some(v.into());
-        self
-    }
-    /// Sets `SSHPublicKeyId`.
-    pub fn ssh_public_key_id(mut self, v: impl Into<String>) -> Self {
-        self.ssh_public_key_id = Some(v.into());
-        self
-    }
-    /// Sets `Status`.
-    pub fn status(mut self, v: impl Into<StatusType>) -> Self {
-        self.status = Some(v.into());
-        self
-    }
-    /// Sets `UploadDate`.
-    pub fn upload_date(mut self, v: impl Into<rboto::DateTime>) -> Self {
-        self.upload_date = Some(v.into());
-        self
-    }
-}
-impl rboto::FromValue for SshPublicKeyMetadata {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "SSHPublicKeyMetadata")?;
-        Ok(Self {
-            user_name: m.take(0)?,
-            ssh_public_key_id: m.take(1)?,
-            status: m.take(2)?,
-            upload_date: m.take(3)?,
-        })
-    }
-}
+rboto::__structure!(
+    SshPublicKeyMetadata "SSHPublicKeyMetadata"[set from] { user_name : String,
+    ssh_public_key_id : String, status : StatusType, upload_date : rboto::DateTime } {}
+);
 /// Contains information about a server certificate.
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct ServerCertificate {
     /// The meta information of the server certificate, such as its name, path, ID, and ARN.
     pub server_certificate_metadata: Option<ServerCertificateMetadata>,
@@ -3279,41 +1058,14 @@ pub struct ServerCertificate {
     /// A list of tags that are attached to the server certificate. For more information about tagging, see [Tagging IAM resources](https://docs.aws.amazon.com/IAM/latest/UserGuide/id_tags.html) in the *IAM User Guide*.
     pub tags: Option<Vec<Tag>>,
 }
-impl ServerCertificate {
-    /// Sets `ServerCertificateMetadata`.
-    pub fn server_certificate_metadata(mut self, v: ServerCertificateMetadata) -> Self {
-        self.server_certificate_metadata = Some(v);
-        self
-    }
-    /// Sets `CertificateBody`.
-    pub fn certificate_body(mut self, v: impl Into<String>) -> Self {
-        self.certificate_body = Some(v.into());
-        self
-    }
-    /// Sets `CertificateChain`.
-    pub fn certificate_chain(mut self, v: impl Into<String>) -> Self {
-        self.certificate_chain = Some(v.into());
-        self
-    }
-    /// Sets `Tags`.
-    pub fn tags(mut self, v: impl Into<Vec<Tag>>) -> Self {
-        self.tags = Some(v.into());
-        self
-    }
-}
-impl rboto::FromValue for ServerCertificate {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "ServerCertificate")?;
-        Ok(Self {
-            server_certificate_metadata: m.take(0)?,
-            certificate_body: m.take(1)?,
-            certificate_chain: m.take(2)?,
-            tags: m.take(3)?,
-        })
-    }
-}
+rboto::__structure!(
+    ServerCertificate "ServerCertificate"[set from] { server_certificate_metadata :
+    ServerCertificateMetadata, certificate_body : String, certificate_chain : String,
+    tags : Vec < Tag > } {}
+);
 /// Contains information about a server certificate without its certificate body, certificate chain, and private key.
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct ServerCertificateMetadata {
     /// The path to the server certificate. For more information about paths, see [IAM identifiers](https://docs.aws.amazon.com/IAM/latest/UserGuide/Using_Identifiers.html) in the *IAM User Guide*.
     pub path: Option<String>,
@@ -3328,53 +1080,14 @@ pub struct ServerCertificateMetadata {
     /// The date on which the certificate is set to expire.
     pub expiration: Option<rboto::DateTime>,
 }
-impl ServerCertificateMetadata {
-    /// Sets `Path`.
-    pub fn path(mut self, v: impl Into<String>) -> Self {
-        self.path = Some(v.into());
-        self
-    }
-    /// Sets `ServerCertificateName`.
-    pub fn server_certificate_name(mut self, v: impl Into<String>) -> Self {
-        self.server_certificate_name = Some(v.into());
-        self
-    }
-    /// Sets `ServerCertificateId`.
-    pub fn server_certificate_id(mut self, v: impl Into<String>) -> Self {
-        self.server_certificate_id = Some(v.into());
-        self
-    }
-    /// Sets `Arn`.
-    pub fn arn(mut self, v: impl Into<String>) -> Self {
-        self.arn = Some(v.into());
-        self
-    }
-    /// Sets `UploadDate`.
-    pub fn upload_date(mut self, v: impl Into<rboto::DateTime>) -> Self {
-        self.upload_date = Some(v.into());
-        self
-    }
-    /// Sets `Expiration`.
-    pub fn expiration(mut self, v: impl Into<rboto::DateTime>) -> Self {
-        self.expiration = Some(v.into());
-        self
-    }
-}
-impl rboto::FromValue for ServerCertificateMetadata {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "ServerCertificateMetadata")?;
-        Ok(Self {
-            path: m.take(0)?,
-            server_certificate_name: m.take(1)?,
-            server_certificate_id: m.take(2)?,
-            arn: m.take(3)?,
-            upload_date: m.take(4)?,
-            expiration: m.take(5)?,
-        })
-    }
-}
+rboto::__structure!(
+    ServerCertificateMetadata "ServerCertificateMetadata"[set from] { path : String,
+    server_certificate_name : String, server_certificate_id : String, arn : String,
+    upload_date : rboto::DateTime, expiration : rboto::DateTime } {}
+);
 /// Contains details about the most recent attempt to access the service.
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct ServiceLastAccessed {
     /// The name of the service in which access was attempted.
     pub service_name: Option<String>,
@@ -3391,62 +1104,16 @@ pub struct ServiceLastAccessed {
     /// An object that contains details about the most recent attempt to access a tracked action within the service.
     pub tracked_actions_last_accessed: Option<Vec<TrackedActionLastAccessed>>,
 }
-impl ServiceLastAccessed {
-    /// Sets `ServiceName`.
-    pub fn service_name(mut self, v: impl Into<String>) -> Self {
-        self.service_name = Some(v.into());
-        self
-    }
-    /// Sets `LastAuthenticated`.
-    pub fn last_authenticated(mut self, v: impl Into<rboto::DateTime>) -> Self {
-        self.last_authenticated = Some(v.into());
-        self
-    }
-    /// Sets `ServiceNamespace`.
-    pub fn service_namespace(mut self, v: impl Into<String>) -> Self {
-        self.service_namespace = Some(v.into());
-        self
-    }
-    /// Sets `LastAuthenticatedEntity`.
-    pub fn last_authenticated_entity(mut self, v: impl Into<String>) -> Self {
-        self.last_authenticated_entity = Some(v.into());
-        self
-    }
-    /// Sets `LastAuthenticatedRegion`.
-    pub fn last_authenticated_region(mut self, v: impl Into<String>) -> Self {
-        self.last_authenticated_region = Some(v.into());
-        self
-    }
-    /// Sets `TotalAuthenticatedEntities`.
-    pub fn total_authenticated_entities(mut self, v: i32) -> Self {
-        self.total_authenticated_entities = Some(v);
-        self
-    }
-    /// Sets `TrackedActionsLastAccessed`.
-    pub fn tracked_actions_last_accessed(
-        mut self,
-        v: impl Into<Vec<TrackedActionLastAccessed>>,
-    ) -> Self {
-        self.tracked_actions_last_accessed = Some(v.into());
-        self
-    }
-}
-impl rboto::FromValue for ServiceLastAccessed {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "ServiceLastAccessed")?;
-        Ok(Self {
-            service_name: m.take(0)?,
-            last_authenticated: m.take(1)?,
-            service_namespace: m.take(2)?,
-            last_authenticated_entity: m.take(3)?,
-            last_authenticated_region: m.take(4)?,
-            total_authenticated_entities: m.take(5)?,
-            tracked_actions_last_accessed: m.take(6)?,
-        })
-    }
-}
+rboto::__structure!(
+    ServiceLastAccessed "ServiceLastAccessed"[set from] { service_name : String,
+    last_authenticated : rboto::DateTime, service_namespace : String,
+    last_authenticated_entity : String, last_authenticated_region : String,
+    total_authenticated_entities = i32, tracked_actions_last_accessed : Vec <
+    TrackedActionLastAccessed > } {}
+);
 /// Contains the details of a service-specific credential.
 #[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
 pub struct ServiceSpecificCredential {
     /// The date and time, in [ISO 8601 date-time format](http://www.iso.org/iso/iso8601), when the service-specific credential were created.
     pub create_date: Option<rboto::DateTime>,
@@ -3469,99 +1136,16 @@ pub struct ServiceSpecificCredential {
     /// The status of the service-specific credential. `Active` means that the key is valid for API calls, while `Inactive` means it is not.
     pub status: Option<StatusType>,
 }
-impl ServiceSpecificCredential {
-    /// Sets `CreateDate`.
-    pub fn create_date(mut self, v: impl Into<rboto::DateTime>) -> Self {
-        self.create_date = Some(v.into());
-        self
-    }
-    /// Sets `ExpirationDate`.
-    pub fn expiration_date(mut self, v: impl Into<rboto::DateTime>) -> Self {
-        self.expiration_date = Some(v.into());
-        self
-    }
-    /// Sets `ServiceName`.
-    pub fn service_name(mut self, v: impl Into<String>) -> Self {
-        self.service_name = Some(v.into());
-        self
-    }
-    /// Sets `ServiceUserName`.
-    pub fn service_user_name(mut self, v: impl Into<String>) -> Self {
-        self.service_user_name = Some(v.into());
-        self
-    }
-    /// Sets `ServicePassword`.
-    pub fn service_password(mut self, v: impl Into<String>) -> Self {
-        self.service_password = Some(v.into());
-        self
-    }
-    /// Sets `ServiceCredentialAlias`.
-    pub fn service_credential_alias(mut self, v: impl Into<String>) -> Self {
-        self.service_credential_alias = Some(v.into());
-        self
-    }
-    /// Sets `ServiceCredentialSecret`.
-    pub fn service_credential_secret(mut self, v: impl Into<String>) -> Self {
-        self.service_credential_secret = Some(v.into());
-        self
-    }
-    /// Sets `ServiceSpecificCredentialId`.
-    pub fn service_specific_credential_id(mut self, v: impl Into<String>) -> Self {
-        self.service_specific_credential_id = Some(v.into());
-        self
-    }
-    /// Sets `UserName`.
-    pub fn user_name(mut self, v: impl Into<String>) -> Self {
-        self.user_name = Some(v.into());
-        self
-    }
-    /// Sets `Status`.
-    pub fn status(mut self, v: impl Into<StatusType>) -> Self {
-        self.status = Some(v.into());
-        self
-    }
-}
-impl ::std::fmt::Debug for ServiceSpecificCredential {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.debug_struct("ServiceSpecificCredential")
-            .field("create_date", &self.create_date)
-            .field("expiration_date", &self.expiration_date)
-            .field("service_name", &self.service_name)
-            .field("service_user_name", &self.service_user_name)
-            .field("service_password", &rboto::types::Redacted(&self.service_password))
-            .field("service_credential_alias", &self.service_credential_alias)
-            .field(
-                "service_credential_secret",
-                &rboto::types::Redacted(&self.service_credential_secret),
-            )
-            .field(
-                "service_specific_credential_id",
-                &self.service_specific_credential_id,
-            )
-            .field("user_name", &self.user_name)
-            .field("status", &self.status)
-            .finish()
-    }
-}
-impl rboto::FromValue for ServiceSpecificCredential {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "ServiceSpecificCredential")?;
-        Ok(Self {
-            create_date: m.take(0)?,
-            expiration_date: m.take(1)?,
-            service_name: m.take(2)?,
-            service_user_name: m.take(3)?,
-            service_password: m.take(4)?,
-            service_credential_alias: m.take(5)?,
-            service_credential_secret: m.take(6)?,
-            service_specific_credential_id: m.take(7)?,
-            user_name: m.take(8)?,
-            status: m.take(9)?,
-        })
-    }
-}
+rboto::__structure!(
+    ServiceSpecificCredential "ServiceSpecificCredential"[set debug from] { create_date :
+    rboto::DateTime, expiration_date : rboto::DateTime, service_name : String,
+    service_user_name : String, service_password : String[sensitive],
+    service_credential_alias : String, service_credential_secret : String[sensitive],
+    service_specific_credential_id : String, user_name : String, status : StatusType } {}
+);
 /// Contains additional details about a service-specific credential.
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct ServiceSpecificCredentialMetadata {
     /// The name of the IAM user associated with the service-specific credential.
     pub user_name: Option<String>,
@@ -3580,65 +1164,15 @@ pub struct ServiceSpecificCredentialMetadata {
     /// The name of the service associated with the service-specific credential.
     pub service_name: Option<String>,
 }
-impl ServiceSpecificCredentialMetadata {
-    /// Sets `UserName`.
-    pub fn user_name(mut self, v: impl Into<String>) -> Self {
-        self.user_name = Some(v.into());
-        self
-    }
-    /// Sets `Status`.
-    pub fn status(mut self, v: impl Into<StatusType>) -> Self {
-        self.status = Some(v.into());
-        self
-    }
-    /// Sets `ServiceUserName`.
-    pub fn service_user_name(mut self, v: impl Into<String>) -> Self {
-        self.service_user_name = Some(v.into());
-        self
-    }
-    /// Sets `ServiceCredentialAlias`.
-    pub fn service_credential_alias(mut self, v: impl Into<String>) -> Self {
-        self.service_credential_alias = Some(v.into());
-        self
-    }
-    /// Sets `CreateDate`.
-    pub fn create_date(mut self, v: impl Into<rboto::DateTime>) -> Self {
-        self.create_date = Some(v.into());
-        self
-    }
-    /// Sets `ExpirationDate`.
-    pub fn expiration_date(mut self, v: impl Into<rboto::DateTime>) -> Self {
-        self.expiration_date = Some(v.into());
-        self
-    }
-    /// Sets `ServiceSpecificCredentialId`.
-    pub fn service_specific_credential_id(mut self, v: impl Into<String>) -> Self {
-        self.service_specific_credential_id = Some(v.into());
-        self
-    }
-    /// Sets `ServiceName`.
-    pub fn service_name(mut self, v: impl Into<String>) -> Self {
-        self.service_name = Some(v.into());
-        self
-    }
-}
-impl rboto::FromValue for ServiceSpecificCredentialMetadata {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "ServiceSpecificCredentialMetadata")?;
-        Ok(Self {
-            user_name: m.take(0)?,
-            status: m.take(1)?,
-            service_user_name: m.take(2)?,
-            service_credential_alias: m.take(3)?,
-            create_date: m.take(4)?,
-            expiration_date: m.take(5)?,
-            service_specific_credential_id: m.take(6)?,
-            service_name: m.take(7)?,
-        })
-    }
-}
+rboto::__structure!(
+    ServiceSpecificCredentialMetadata "ServiceSpecificCredentialMetadata"[set from] {
+    user_name : String, status : StatusType, service_user_name : String,
+    service_credential_alias : String, create_date : rboto::DateTime, expiration_date :
+    rboto::DateTime, service_specific_credential_id : String, service_name : String } {}
+);
 /// Contains information about an X.509 signing certificate.
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct SigningCertificate {
     /// The name of the user the signing certificate is associated with.
     pub user_name: Option<String>,
@@ -3651,76 +1185,42 @@ pub struct SigningCertificate {
     /// The date when the signing certificate was uploaded.
     pub upload_date: Option<rboto::DateTime>,
 }
-impl SigningCertificate {
-    /// Sets `UserName`.
-    pub fn user_name(mut self, v: impl Into<String>) -> Self {
-        self.user_name = Some(v.into());
-        self
-    }
-    /// Sets `CertificateId`.
-    pub fn certificate_id(mut self, v: impl Into<String>) -> Self {
-        self.certificate_id = Some(v.into());
-        self
-    }
-    /// Sets `CertificateBody`.
-    pub fn certificate_body(mut self, v: impl Into<String>) -> Self {
-        self.certificate_body = Some(v.into());
-        self
-    }
-    /// Sets `Status`.
-    pub fn status(mut self, v: impl Into<StatusType>) -> Self {
-        self.status = Some(v.into());
-        self
-    }
-    /// Sets `UploadDate`.
-    pub fn upload_date(mut self, v: impl Into<rboto::DateTime>) -> Self {
-        self.upload_date = Some(v.into());
-        self
-    }
+rboto::__structure!(
+    SigningCertificate "SigningCertificate"[set from] { user_name : String,
+    certificate_id : String, certificate_body : String, status : StatusType, upload_date
+    : rboto::DateTime } {}
+);
+/// Contains the response to a successful [SimulatePrincipalPolicy](https://docs.aws.amazon.com/IAM/latest/APIReference/API_SimulatePrincipalPolicy.html) or [SimulateCustomPolicy](https://docs.aws.amazon.com/IAM/latest/APIReference/API_SimulateCustomPolicy.html) request.
+#[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
+pub struct SimulatePolicyResponse {
+    /// The results of the simulation.
+    pub evaluation_results: Option<Vec<EvaluationResult>>,
+    /// A flag that indicates whether there are more items to return. If your results were truncated, you can make a subsequent pagination request using the `Marker` request parameter to retrieve more items. Note that IAM might return fewer than the `MaxItems` number of results even when there are more results available.
+    pub is_truncated: Option<bool>,
+    /// When `IsTruncated` is `true`, this element is present and contains the value to use for the `Marker` parameter in a subsequent pagination request.
+    pub marker: Option<String>,
 }
-impl rboto::FromValue for SigningCertificate {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "SigningCertificate")?;
-        Ok(Self {
-            user_name: m.take(0)?,
-            certificate_id: m.take(1)?,
-            certificate_body: m.take(2)?,
-            status: m.take(3)?,
-            upload_date: m.take(4)?,
-        })
-    }
-}
+rboto::__structure!(
+    SimulatePolicyResponse "SimulatePolicyResponse"[set from] { evaluation_results : Vec
+    < EvaluationResult >, is_truncated = bool, marker : String } {}
+);
 /// Contains information about the role template that a role was created from.
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct SourceRoleTemplate {
     /// The Amazon Resource Name (ARN) of the role template that the role was created from.
     pub template_arn: Option<String>,
     /// The minor version of the role template that was used to create the role.
     pub template_minor_version: Option<i32>,
 }
-impl SourceRoleTemplate {
-    /// Sets `TemplateArn`.
-    pub fn template_arn(mut self, v: impl Into<String>) -> Self {
-        self.template_arn = Some(v.into());
-        self
-    }
-    /// Sets `TemplateMinorVersion`.
-    pub fn template_minor_version(mut self, v: i32) -> Self {
-        self.template_minor_version = Some(v);
-        self
-    }
-}
-impl rboto::FromValue for SourceRoleTemplate {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "SourceRoleTemplate")?;
-        Ok(Self {
-            template_arn: m.take(0)?,
-            template_minor_version: m.take(1)?,
-        })
-    }
-}
+rboto::__structure!(
+    SourceRoleTemplate "SourceRoleTemplate"[set from] { template_arn : String,
+    template_minor_version = i32 } {}
+);
 /// Contains a reference to a `Statement` element in a policy document that determines the result of the simulation.
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct Statement {
     /// The identifier of the policy that was provided as an input.
     pub source_policy_id: Option<String>,
@@ -3731,104 +1231,35 @@ pub struct Statement {
     /// The row and column of the end of a `Statement` in an IAM policy.
     pub end_position: Option<Position>,
 }
-impl Statement {
-    /// Sets `SourcePolicyId`.
-    pub fn source_policy_id(mut self, v: impl Into<String>) -> Self {
-        self.source_policy_id = Some(v.into());
-        self
-    }
-    /// Sets `SourcePolicyType`.
-    pub fn source_policy_type(mut self, v: impl Into<PolicySourceType>) -> Self {
-        self.source_policy_type = Some(v.into());
-        self
-    }
-    /// Sets `StartPosition`.
-    pub fn start_position(mut self, v: Position) -> Self {
-        self.start_position = Some(v);
-        self
-    }
-    /// Sets `EndPosition`.
-    pub fn end_position(mut self, v: Position) -> Self {
-        self.end_position = Some(v);
-        self
-    }
-}
-impl rboto::FromValue for Statement {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "Statement")?;
-        Ok(Self {
-            source_policy_id: m.take(0)?,
-            source_policy_type: m.take(1)?,
-            start_position: m.take(2)?,
-            end_position: m.take(3)?,
-        })
-    }
-}
+rboto::__structure!(
+    Statement "Statement"[set from] { source_policy_id : String, source_policy_type :
+    PolicySourceType, start_position : Position, end_position : Position } {}
+);
 /// A structure that represents user-provided metadata that can be associated with an IAM resource. For more information about tagging, see [Tagging IAM resources](https://docs.aws.amazon.com/IAM/latest/UserGuide/id_tags.html) in the *IAM User Guide*.
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct Tag {
     /// The key name that can be used to look up or retrieve the associated value. For example, `Department` or `Cost Center` are common choices.
     pub key: Option<String>,
     /// The value associated with this tag. For example, tags with a key name of `Department` could have values such as `Human Resources`, `Accounting`, and `Support`. Tags with a key name of `Cost Center` might have values that consist of the number associated with the different cost centers in your company. Typically, many resources have tags with the same key name but with different values.
     pub value: Option<String>,
 }
-impl Tag {
-    /// Sets `Key`.
-    pub fn key(mut self, v: impl Into<String>) -> Self {
-        self.key = Some(v.into());
-        self
-    }
-    /// Sets `Value`.
-    pub fn value(mut self, v: impl Into<String>) -> Self {
-        self.value = Some(v.into());
-        self
-    }
-}
-impl rboto::IntoValue for Tag {
-    fn into_value(self) -> rboto::Value {
-        rboto::Value::Struct(vec![rv::opt(self.key), rv::opt(self.value)])
-    }
-}
-impl rboto::FromValue for Tag {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "Tag")?;
-        Ok(Self {
-            key: m.take(0)?,
-            value: m.take(1)?,
-        })
-    }
-}
+rboto::__structure!(Tag "Tag"[set into from] { key : String, value : String } {});
 /// Represents a tag that is applied to roles that are created from a role template. The key and value can include `@{parameter}` placeholders that are replaced with template parameter values when the role is created.
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct TagTemplate {
     /// The key name of the tag.
     pub key: Option<String>,
     /// The value associated with the tag key.
     pub value: Option<String>,
 }
-impl TagTemplate {
-    /// Sets `Key`.
-    pub fn key(mut self, v: impl Into<String>) -> Self {
-        self.key = Some(v.into());
-        self
-    }
-    /// Sets `Value`.
-    pub fn value(mut self, v: impl Into<String>) -> Self {
-        self.value = Some(v.into());
-        self
-    }
-}
-impl rboto::FromValue for TagTemplate {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "TagTemplate")?;
-        Ok(Self {
-            key: m.take(0)?,
-            value: m.take(1)?,
-        })
-    }
-}
+rboto::__structure!(
+    TagTemplate "TagTemplate"[set from] { key : String, value : String } {}
+);
 /// Contains details about the most recent attempt to access an action within the service.
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct TrackedActionLastAccessed {
     /// The name of the tracked action to which access was attempted. Tracked actions are actions that report activity to IAM.
     pub action_name: Option<String>,
@@ -3838,41 +1269,14 @@ pub struct TrackedActionLastAccessed {
     /// The Region from which the authenticated entity (user or role) last attempted to access the tracked action. Amazon Web Services does not report unauthenticated requests.
     pub last_accessed_region: Option<String>,
 }
-impl TrackedActionLastAccessed {
-    /// Sets `ActionName`.
-    pub fn action_name(mut self, v: impl Into<String>) -> Self {
-        self.action_name = Some(v.into());
-        self
-    }
-    /// Sets `LastAccessedEntity`.
-    pub fn last_accessed_entity(mut self, v: impl Into<String>) -> Self {
-        self.last_accessed_entity = Some(v.into());
-        self
-    }
-    /// Sets `LastAccessedTime`.
-    pub fn last_accessed_time(mut self, v: impl Into<rboto::DateTime>) -> Self {
-        self.last_accessed_time = Some(v.into());
-        self
-    }
-    /// Sets `LastAccessedRegion`.
-    pub fn last_accessed_region(mut self, v: impl Into<String>) -> Self {
-        self.last_accessed_region = Some(v.into());
-        self
-    }
-}
-impl rboto::FromValue for TrackedActionLastAccessed {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "TrackedActionLastAccessed")?;
-        Ok(Self {
-            action_name: m.take(0)?,
-            last_accessed_entity: m.take(1)?,
-            last_accessed_time: m.take(2)?,
-            last_accessed_region: m.take(3)?,
-        })
-    }
-}
+rboto::__structure!(
+    TrackedActionLastAccessed "TrackedActionLastAccessed"[set from] { action_name :
+    String, last_accessed_entity : String, last_accessed_time : rboto::DateTime,
+    last_accessed_region : String } {}
+);
 /// Contains information about an IAM user entity.
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct User {
     /// The path to the user. For more information about paths, see [IAM identifiers](https://docs.aws.amazon.com/IAM/latest/UserGuide/Using_Identifiers.html) in the *IAM User Guide*.
     pub path: Option<String>,
@@ -3891,65 +1295,14 @@ pub struct User {
     /// A list of tags that are associated with the user. For more information about tagging, see [Tagging IAM resources](https://docs.aws.amazon.com/IAM/latest/UserGuide/id_tags.html) in the *IAM User Guide*.
     pub tags: Option<Vec<Tag>>,
 }
-impl User {
-    /// Sets `Path`.
-    pub fn path(mut self, v: impl Into<String>) -> Self {
-        self.path = Some(v.into());
-        self
-    }
-    /// Sets `UserName`.
-    pub fn user_name(mut self, v: impl Into<String>) -> Self {
-        self.user_name = Some(v.into());
-        self
-    }
-    /// Sets `UserId`.
-    pub fn user_id(mut self, v: impl Into<String>) -> Self {
-        self.user_id = Some(v.into());
-        self
-    }
-    /// Sets `Arn`.
-    pub fn arn(mut self, v: impl Into<String>) -> Self {
-        self.arn = Some(v.into());
-        self
-    }
-    /// Sets `CreateDate`.
-    pub fn create_date(mut self, v: impl Into<rboto::DateTime>) -> Self {
-        self.create_date = Some(v.into());
-        self
-    }
-    /// Sets `PasswordLastUsed`.
-    pub fn password_last_used(mut self, v: impl Into<rboto::DateTime>) -> Self {
-        self.password_last_used = Some(v.into());
-        self
-    }
-    /// Sets `PermissionsBoundary`.
-    pub fn permissions_boundary(mut self, v: AttachedPermissionsBoundary) -> Self {
-        self.permissions_boundary = Some(v);
-        self
-    }
-    /// Sets `Tags`.
-    pub fn tags(mut self, v: impl Into<Vec<Tag>>) -> Self {
-        self.tags = Some(v.into());
-        self
-    }
-}
-impl rboto::FromValue for User {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "User")?;
-        Ok(Self {
-            path: m.take(0)?,
-            user_name: m.take(1)?,
-            user_id: m.take(2)?,
-            arn: m.take(3)?,
-            create_date: m.take(4)?,
-            password_last_used: m.take(5)?,
-            permissions_boundary: m.take(6)?,
-            tags: m.take(7)?,
-        })
-    }
-}
+rboto::__structure!(
+    User "User"[set from] { path : String, user_name : String, user_id : String, arn :
+    String, create_date : rboto::DateTime, password_last_used : rboto::DateTime,
+    permissions_boundary : AttachedPermissionsBoundary, tags : Vec < Tag > } {}
+);
 /// Contains information about an IAM user, including all the user's policies and all the IAM groups the user is in.
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct UserDetail {
     /// The path to the user. For more information about paths, see [IAM identifiers](https://docs.aws.amazon.com/IAM/latest/UserGuide/Using_Identifiers.html) in the *IAM User Guide*.
     pub path: Option<String>,
@@ -3971,80 +1324,16 @@ pub struct UserDetail {
     /// A list of tags that are associated with the user. For more information about tagging, see [Tagging IAM resources](https://docs.aws.amazon.com/IAM/latest/UserGuide/id_tags.html) in the *IAM User Guide*.
     pub tags: Option<Vec<Tag>>,
 }
-impl UserDetail {
-    /// Sets `Path`.
-    pub fn path(mut self, v: impl Into<String>) -> Self {
-        self.path = Some(v.into());
-        self
-    }
-    /// Sets `UserName`.
-    pub fn user_name(mut self, v: impl Into<String>) -> Self {
-        self.user_name = Some(v.into());
-        self
-    }
-    /// Sets `UserId`.
-    pub fn user_id(mut self, v: impl Into<String>) -> Self {
-        self.user_id = Some(v.into());
-        self
-    }
-    /// Sets `Arn`.
-    pub fn arn(mut self, v: impl Into<String>) -> Self {
-        self.arn = Some(v.into());
-        self
-    }
-    /// Sets `CreateDate`.
-    pub fn create_date(mut self, v: impl Into<rboto::DateTime>) -> Self {
-        self.create_date = Some(v.into());
-        self
-    }
-    /// Sets `UserPolicyList`.
-    pub fn user_policy_list(mut self, v: impl Into<Vec<PolicyDetail>>) -> Self {
-        self.user_policy_list = Some(v.into());
-        self
-    }
-    /// Sets `GroupList`.
-    pub fn group_list(mut self, v: impl Into<Vec<String>>) -> Self {
-        self.group_list = Some(v.into());
-        self
-    }
-    /// Sets `AttachedManagedPolicies`.
-    pub fn attached_managed_policies(
-        mut self,
-        v: impl Into<Vec<AttachedPolicy>>,
-    ) -> Self {
-        self.attached_managed_policies = Some(v.into());
-        self
-    }
-    /// Sets `PermissionsBoundary`.
-    pub fn permissions_boundary(mut self, v: AttachedPermissionsBoundary) -> Self {
-        self.permissions_boundary = Some(v);
-        self
-    }
-    /// Sets `Tags`.
-    pub fn tags(mut self, v: impl Into<Vec<Tag>>) -> Self {
-        self.tags = Some(v.into());
-        self
-    }
-}
-impl rboto::FromValue for UserDetail {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "UserDetail")?;
-        Ok(Self {
-            path: m.take(0)?,
-            user_name: m.take(1)?,
-            user_id: m.take(2)?,
-            arn: m.take(3)?,
-            create_date: m.take(4)?,
-            user_policy_list: m.take(5)?,
-            group_list: m.take(6)?,
-            attached_managed_policies: m.take(7)?,
-            permissions_boundary: m.take(8)?,
-            tags: m.take(9)?,
-        })
-    }
-}
+rboto::__structure!(
+    UserDetail "UserDetail"[set from] { path : String, user_name : String, user_id :
+    String, arn : String, create_date : rboto::DateTime, user_policy_list : Vec <
+    PolicyDetail >, group_list : Vec < String >, attached_managed_policies : Vec <
+    AttachedPolicy >, permissions_boundary : AttachedPermissionsBoundary, tags : Vec <
+    Tag > } {}
+);
 /// Contains information about a virtual MFA device.
 #[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
 pub struct VirtualMfaDevice {
     /// The serial number associated with `VirtualMFADevice`.
     pub serial_number: Option<String>,
@@ -4059,926 +1348,82 @@ pub struct VirtualMfaDevice {
     /// A list of tags that are attached to the virtual MFA device. For more information about tagging, see [Tagging IAM resources](https://docs.aws.amazon.com/IAM/latest/UserGuide/id_tags.html) in the *IAM User Guide*.
     pub tags: Option<Vec<Tag>>,
 }
-impl VirtualMfaDevice {
-    /// Sets `SerialNumber`.
-    pub fn serial_number(mut self, v: impl Into<String>) -> Self {
-        self.serial_number = Some(v.into());
-        self
+rboto::__structure!(
+    VirtualMfaDevice "VirtualMFADevice"[set debug from] { serial_number : String,
+    base32_string_seed : rboto::Blob[sensitive], qr_code_png : rboto::Blob[sensitive],
+    user : User, enable_date : rboto::DateTime, tags : Vec < Tag > } {}
+);
+rboto::__string_enum!(
+    AssertionEncryptionModeType { Required = "Required", Allowed = "Allowed" }
+);
+rboto::__string_enum!(
+    AssignmentStatusType { Assigned = "Assigned", Unassigned = "Unassigned", Any = "Any"
     }
-    /// Sets `Base32StringSeed`.
-    pub fn base32_string_seed(mut self, v: impl Into<rboto::Blob>) -> Self {
-        self.base32_string_seed = Some(v.into());
-        self
+);
+rboto::__string_enum!(EncodingType { Ssh = "SSH", Pem = "PEM" });
+rboto::__string_enum!(
+    GlobalEndpointTokenVersion { V1Token = "v1Token", V2Token = "v2Token" }
+);
+rboto::__string_enum!(
+    JobStatusType { InProgress = "IN_PROGRESS", Completed = "COMPLETED", Failed =
+    "FAILED" }
+);
+rboto::__string_enum!(ManagedByTypeType { Service = "Service" });
+rboto::__string_enum!(
+    ParameterTypeType { String = "String", StringList = "StringList", Number = "Number",
+    NumberList = "NumberList", Arn = "Arn", ArnList = "ArnList" }
+);
+rboto::__string_enum!(
+    PermissionCheckResultType { Allowed = "ALLOWED", Denied = "DENIED", Unsure = "UNSURE"
     }
-    /// Sets `QRCodePNG`.
-    pub fn qr_code_png(mut self, v: impl Into<rboto::Blob>) -> Self {
-        self.qr_code_png = Some(v.into());
-        self
-    }
-    /// Sets `User`.
-    pub fn user(mut self, v: User) -> Self {
-        self.user = Some(v);
-        self
-    }
-    /// Sets `EnableDate`.
-    pub fn enable_date(mut self, v: impl Into<rboto::DateTime>) -> Self {
-        self.enable_date = Some(v.into());
-        self
-    }
-    /// Sets `Tags`.
-    pub fn tags(mut self, v: impl Into<Vec<Tag>>) -> Self {
-        self.tags = Some(v.into());
-        self
-    }
-}
-impl ::std::fmt::Debug for VirtualMfaDevice {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.debug_struct("VirtualMfaDevice")
-            .field("serial_number", &self.serial_number)
-            .field(
-                "base32_string_seed",
-                &rboto::types::Redacted(&self.base32_string_seed),
-            )
-            .field("qr_code_png", &rboto::types::Redacted(&self.qr_code_png))
-            .field("user", &self.user)
-            .field("enable_date", &self.enable_date)
-            .field("tags", &self.tags)
-            .finish()
-    }
-}
-impl rboto::FromValue for VirtualMfaDevice {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "VirtualMFADevice")?;
-        Ok(Self {
-            serial_number: m.take(0)?,
-            base32_string_seed: m.take(1)?,
-            qr_code_png: m.take(2)?,
-            user: m.take(3)?,
-            enable_date: m.take(4)?,
-            tags: m.take(5)?,
-        })
-    }
-}
-#[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
-#[non_exhaustive]
-pub enum AssertionEncryptionModeType {
-    /// `Required`
-    Required,
-    /// `Allowed`
-    Allowed,
-    /// A value this version of the SDK does not know.
-    Unknown(String),
-}
-impl AssertionEncryptionModeType {
-    /// Every value the model lists.
-    pub const VALUES: &'static [&'static str] = &["Required", "Allowed"];
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Required => "Required",
-            Self::Allowed => "Allowed",
-            Self::Unknown(s) => s,
-        }
-    }
-}
-impl rv::StringEnum for AssertionEncryptionModeType {
-    fn as_str(&self) -> &str {
-        AssertionEncryptionModeType::as_str(self)
-    }
-    fn from_wire(s: String) -> Self {
-        match s.as_str() {
-            "Required" => Self::Required,
-            "Allowed" => Self::Allowed,
-            _ => Self::Unknown(s),
-        }
-    }
-}
-rboto::enum_value!(str AssertionEncryptionModeType);
-#[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
-#[non_exhaustive]
-pub enum AssignmentStatusType {
-    /// `Assigned`
-    Assigned,
-    /// `Unassigned`
-    Unassigned,
-    /// `Any`
-    Any,
-    /// A value this version of the SDK does not know.
-    Unknown(String),
-}
-impl AssignmentStatusType {
-    /// Every value the model lists.
-    pub const VALUES: &'static [&'static str] = &["Assigned", "Unassigned", "Any"];
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Assigned => "Assigned",
-            Self::Unassigned => "Unassigned",
-            Self::Any => "Any",
-            Self::Unknown(s) => s,
-        }
-    }
-}
-impl rv::StringEnum for AssignmentStatusType {
-    fn as_str(&self) -> &str {
-        AssignmentStatusType::as_str(self)
-    }
-    fn from_wire(s: String) -> Self {
-        match s.as_str() {
-            "Assigned" => Self::Assigned,
-            "Unassigned" => Self::Unassigned,
-            "Any" => Self::Any,
-            _ => Self::Unknown(s),
-        }
-    }
-}
-rboto::enum_value!(str AssignmentStatusType);
-#[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
-#[non_exhaustive]
-pub enum EncodingType {
-    /// `SSH`
-    Ssh,
-    /// `PEM`
-    Pem,
-    /// A value this version of the SDK does not know.
-    Unknown(String),
-}
-impl EncodingType {
-    /// Every value the model lists.
-    pub const VALUES: &'static [&'static str] = &["SSH", "PEM"];
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Ssh => "SSH",
-            Self::Pem => "PEM",
-            Self::Unknown(s) => s,
-        }
-    }
-}
-impl rv::StringEnum for EncodingType {
-    fn as_str(&self) -> &str {
-        EncodingType::as_str(self)
-    }
-    fn from_wire(s: String) -> Self {
-        match s.as_str() {
-            "SSH" => Self::Ssh,
-            "PEM" => Self::Pem,
-            _ => Self::Unknown(s),
-        }
-    }
-}
-rboto::enum_value!(str EncodingType);
-#[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
-#[non_exhaustive]
-pub enum GlobalEndpointTokenVersion {
-    /// `v1Token`
-    V1Token,
-    /// `v2Token`
-    V2Token,
-    /// A value this version of the SDK does not know.
-    Unknown(String),
-}
-impl GlobalEndpointTokenVersion {
-    /// Every value the model lists.
-    pub const VALUES: &'static [&'static str] = &["v1Token", "v2Token"];
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::V1Token => "v1Token",
-            Self::V2Token => "v2Token",
-            Self::Unknown(s) => s,
-        }
-    }
-}
-impl rv::StringEnum for GlobalEndpointTokenVersion {
-    fn as_str(&self) -> &str {
-        GlobalEndpointTokenVersion::as_str(self)
-    }
-    fn from_wire(s: String) -> Self {
-        match s.as_str() {
-            "v1Token" => Self::V1Token,
-            "v2Token" => Self::V2Token,
-            _ => Self::Unknown(s),
-        }
-    }
-}
-rboto::enum_value!(str GlobalEndpointTokenVersion);
-#[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
-#[non_exhaustive]
-pub enum JobStatusType {
-    /// `IN_PROGRESS`
-    InProgress,
-    /// `COMPLETED`
-    Completed,
-    /// `FAILED`
-    Failed,
-    /// A value this version of the SDK does not know.
-    Unknown(String),
-}
-impl JobStatusType {
-    /// Every value the model lists.
-    pub const VALUES: &'static [&'static str] = &["IN_PROGRESS", "COMPLETED", "FAILED"];
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::InProgress => "IN_PROGRESS",
-            Self::Completed => "COMPLETED",
-            Self::Failed => "FAILED",
-            Self::Unknown(s) => s,
-        }
-    }
-}
-impl rv::StringEnum for JobStatusType {
-    fn as_str(&self) -> &str {
-        JobStatusType::as_str(self)
-    }
-    fn from_wire(s: String) -> Self {
-        match s.as_str() {
-            "IN_PROGRESS" => Self::InProgress,
-            "COMPLETED" => Self::Completed,
-            "FAILED" => Self::Failed,
-            _ => Self::Unknown(s),
-        }
-    }
-}
-rboto::enum_value!(str JobStatusType);
-#[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
-#[non_exhaustive]
-pub enum ManagedByTypeType {
-    /// `Service`
-    Service,
-    /// A value this version of the SDK does not know.
-    Unknown(String),
-}
-impl ManagedByTypeType {
-    /// Every value the model lists.
-    pub const VALUES: &'static [&'static str] = &["Service"];
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Service => "Service",
-            Self::Unknown(s) => s,
-        }
-    }
-}
-impl rv::StringEnum for ManagedByTypeType {
-    fn as_str(&self) -> &str {
-        ManagedByTypeType::as_str(self)
-    }
-    fn from_wire(s: String) -> Self {
-        match s.as_str() {
-            "Service" => Self::Service,
-            _ => Self::Unknown(s),
-        }
-    }
-}
-rboto::enum_value!(str ManagedByTypeType);
-#[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
-#[non_exhaustive]
-pub enum ParameterTypeType {
-    /// `String`
-    String,
-    /// `StringList`
-    StringList,
-    /// `Number`
-    Number,
-    /// `NumberList`
-    NumberList,
-    /// `Arn`
-    Arn,
-    /// `ArnList`
-    ArnList,
-    /// A value this version of the SDK does not know.
-    Unknown(String),
-}
-impl ParameterTypeType {
-    /// Every value the model lists.
-    pub const VALUES: &'static [&'static str] = &[
-        "String",
-        "StringList",
-        "Number",
-        "NumberList",
-        "Arn",
-        "ArnList",
-    ];
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::String => "String",
-            Self::StringList => "StringList",
-            Self::Number => "Number",
-            Self::NumberList => "NumberList",
-            Self::Arn => "Arn",
-            Self::ArnList => "ArnList",
-            Self::Unknown(s) => s,
-        }
-    }
-}
-impl rv::StringEnum for ParameterTypeType {
-    fn as_str(&self) -> &str {
-        ParameterTypeType::as_str(self)
-    }
-    fn from_wire(s: String) -> Self {
-        match s.as_str() {
-            "String" => Self::String,
-            "StringList" => Self::StringList,
-            "Number" => Self::Number,
-            "NumberList" => Self::NumberList,
-            "Arn" => Self::Arn,
-            "ArnList" => Self::ArnList,
-            _ => Self::Unknown(s),
-        }
-    }
-}
-rboto::enum_value!(str ParameterTypeType);
-#[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
-#[non_exhaustive]
-pub enum PermissionCheckResultType {
-    /// `ALLOWED`
-    Allowed,
-    /// `DENIED`
-    Denied,
-    /// `UNSURE`
-    Unsure,
-    /// A value this version of the SDK does not know.
-    Unknown(String),
-}
-impl PermissionCheckResultType {
-    /// Every value the model lists.
-    pub const VALUES: &'static [&'static str] = &["ALLOWED", "DENIED", "UNSURE"];
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Allowed => "ALLOWED",
-            Self::Denied => "DENIED",
-            Self::Unsure => "UNSURE",
-            Self::Unknown(s) => s,
-        }
-    }
-}
-impl rv::StringEnum for PermissionCheckResultType {
-    fn as_str(&self) -> &str {
-        PermissionCheckResultType::as_str(self)
-    }
-    fn from_wire(s: String) -> Self {
-        match s.as_str() {
-            "ALLOWED" => Self::Allowed,
-            "DENIED" => Self::Denied,
-            "UNSURE" => Self::Unsure,
-            _ => Self::Unknown(s),
-        }
-    }
-}
-rboto::enum_value!(str PermissionCheckResultType);
-#[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
-#[non_exhaustive]
-pub enum PermissionCheckStatusType {
-    /// `COMPLETE`
-    Complete,
-    /// `IN_PROGRESS`
-    InProgress,
-    /// `FAILED`
-    Failed,
-    /// A value this version of the SDK does not know.
-    Unknown(String),
-}
-impl PermissionCheckStatusType {
-    /// Every value the model lists.
-    pub const VALUES: &'static [&'static str] = &["COMPLETE", "IN_PROGRESS", "FAILED"];
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Complete => "COMPLETE",
-            Self::InProgress => "IN_PROGRESS",
-            Self::Failed => "FAILED",
-            Self::Unknown(s) => s,
-        }
-    }
-}
-impl rv::StringEnum for PermissionCheckStatusType {
-    fn as_str(&self) -> &str {
-        PermissionCheckStatusType::as_str(self)
-    }
-    fn from_wire(s: String) -> Self {
-        match s.as_str() {
-            "COMPLETE" => Self::Complete,
-            "IN_PROGRESS" => Self::InProgress,
-            "FAILED" => Self::Failed,
-            _ => Self::Unknown(s),
-        }
-    }
-}
-rboto::enum_value!(str PermissionCheckStatusType);
-#[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
-#[non_exhaustive]
-pub enum PolicyOwnerEntityType {
-    /// `USER`
-    User,
-    /// `ROLE`
-    Role,
-    /// `GROUP`
-    Group,
-    /// A value this version of the SDK does not know.
-    Unknown(String),
-}
-impl PolicyOwnerEntityType {
-    /// Every value the model lists.
-    pub const VALUES: &'static [&'static str] = &["USER", "ROLE", "GROUP"];
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::User => "USER",
-            Self::Role => "ROLE",
-            Self::Group => "GROUP",
-            Self::Unknown(s) => s,
-        }
-    }
-}
-impl rv::StringEnum for PolicyOwnerEntityType {
-    fn as_str(&self) -> &str {
-        PolicyOwnerEntityType::as_str(self)
-    }
-    fn from_wire(s: String) -> Self {
-        match s.as_str() {
-            "USER" => Self::User,
-            "ROLE" => Self::Role,
-            "GROUP" => Self::Group,
-            _ => Self::Unknown(s),
-        }
-    }
-}
-rboto::enum_value!(str PolicyOwnerEntityType);
-#[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
-#[non_exhaustive]
-pub enum PolicyScopeType {
-    /// `All`
-    All,
-    /// `AWS`
-    Aws,
-    /// `Local`
-    Local,
-    /// A value this version of the SDK does not know.
-    Unknown(String),
-}
-impl PolicyScopeType {
-    /// Every value the model lists.
-    pub const VALUES: &'static [&'static str] = &["All", "AWS", "Local"];
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::All => "All",
-            Self::Aws => "AWS",
-            Self::Local => "Local",
-            Self::Unknown(s) => s,
-        }
-    }
-}
-impl rv::StringEnum for PolicyScopeType {
-    fn as_str(&self) -> &str {
-        PolicyScopeType::as_str(self)
-    }
-    fn from_wire(s: String) -> Self {
-        match s.as_str() {
-            "All" => Self::All,
-            "AWS" => Self::Aws,
-            "Local" => Self::Local,
-            _ => Self::Unknown(s),
-        }
-    }
-}
-rboto::enum_value!(str PolicyScopeType);
-#[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
-#[non_exhaustive]
-pub enum PolicyType {
-    /// `INLINE`
-    Inline,
-    /// `MANAGED`
-    Managed,
-    /// A value this version of the SDK does not know.
-    Unknown(String),
-}
-impl PolicyType {
-    /// Every value the model lists.
-    pub const VALUES: &'static [&'static str] = &["INLINE", "MANAGED"];
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Inline => "INLINE",
-            Self::Managed => "MANAGED",
-            Self::Unknown(s) => s,
-        }
-    }
-}
-impl rv::StringEnum for PolicyType {
-    fn as_str(&self) -> &str {
-        PolicyType::as_str(self)
-    }
-    fn from_wire(s: String) -> Self {
-        match s.as_str() {
-            "INLINE" => Self::Inline,
-            "MANAGED" => Self::Managed,
-            _ => Self::Unknown(s),
-        }
-    }
-}
-rboto::enum_value!(str PolicyType);
-#[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
-#[non_exhaustive]
-pub enum SortKeyType {
-    /// `SERVICE_NAMESPACE_ASCENDING`
-    ServiceNamespaceAscending,
-    /// `SERVICE_NAMESPACE_DESCENDING`
-    ServiceNamespaceDescending,
-    /// `LAST_AUTHENTICATED_TIME_ASCENDING`
-    LastAuthenticatedTimeAscending,
-    /// `LAST_AUTHENTICATED_TIME_DESCENDING`
-    LastAuthenticatedTimeDescending,
-    /// A value this version of the SDK does not know.
-    Unknown(String),
-}
-impl SortKeyType {
-    /// Every value the model lists.
-    pub const VALUES: &'static [&'static str] = &[
-        "SERVICE_NAMESPACE_ASCENDING",
-        "SERVICE_NAMESPACE_DESCENDING",
-        "LAST_AUTHENTICATED_TIME_ASCENDING",
-        "LAST_AUTHENTICATED_TIME_DESCENDING",
-    ];
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::ServiceNamespaceAscending => "SERVICE_NAMESPACE_ASCENDING",
-            Self::ServiceNamespaceDescending => "SERVICE_NAMESPACE_DESCENDING",
-            Self::LastAuthenticatedTimeAscending => "LAST_AUTHENTICATED_TIME_ASCENDING",
-            Self::LastAuthenticatedTimeDescending => "LAST_AUTHENTICATED_TIME_DESCENDING",
-            Self::Unknown(s) => s,
-        }
-    }
-}
-impl rv::StringEnum for SortKeyType {
-    fn as_str(&self) -> &str {
-        SortKeyType::as_str(self)
-    }
-    fn from_wire(s: String) -> Self {
-        match s.as_str() {
-            "SERVICE_NAMESPACE_ASCENDING" => Self::ServiceNamespaceAscending,
-            "SERVICE_NAMESPACE_DESCENDING" => Self::ServiceNamespaceDescending,
-            "LAST_AUTHENTICATED_TIME_ASCENDING" => Self::LastAuthenticatedTimeAscending,
-            "LAST_AUTHENTICATED_TIME_DESCENDING" => Self::LastAuthenticatedTimeDescending,
-            _ => Self::Unknown(s),
-        }
-    }
-}
-rboto::enum_value!(str SortKeyType);
-#[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
-#[non_exhaustive]
-pub enum StateType {
-    /// `UNASSIGNED`
-    Unassigned,
-    /// `ASSIGNED`
-    Assigned,
-    /// `PENDING_APPROVAL`
-    PendingApproval,
-    /// `FINALIZED`
-    Finalized,
-    /// `ACCEPTED`
-    Accepted,
-    /// `REJECTED`
-    Rejected,
-    /// `EXPIRED`
-    Expired,
-    /// A value this version of the SDK does not know.
-    Unknown(String),
-}
-impl StateType {
-    /// Every value the model lists.
-    pub const VALUES: &'static [&'static str] = &[
-        "UNASSIGNED",
-        "ASSIGNED",
-        "PENDING_APPROVAL",
-        "FINALIZED",
-        "ACCEPTED",
-        "REJECTED",
-        "EXPIRED",
-    ];
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Unassigned => "UNASSIGNED",
-            Self::Assigned => "ASSIGNED",
-            Self::PendingApproval => "PENDING_APPROVAL",
-            Self::Finalized => "FINALIZED",
-            Self::Accepted => "ACCEPTED",
-            Self::Rejected => "REJECTED",
-            Self::Expired => "EXPIRED",
-            Self::Unknown(s) => s,
-        }
-    }
-}
-impl rv::StringEnum for StateType {
-    fn as_str(&self) -> &str {
-        StateType::as_str(self)
-    }
-    fn from_wire(s: String) -> Self {
-        match s.as_str() {
-            "UNASSIGNED" => Self::Unassigned,
-            "ASSIGNED" => Self::Assigned,
-            "PENDING_APPROVAL" => Self::PendingApproval,
-            "FINALIZED" => Self::Finalized,
-            "ACCEPTED" => Self::Accepted,
-            "REJECTED" => Self::Rejected,
-            "EXPIRED" => Self::Expired,
-            _ => Self::Unknown(s),
-        }
-    }
-}
-rboto::enum_value!(str StateType);
-#[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
-#[non_exhaustive]
-pub enum StatusType {
-    /// `Active`
-    Active,
-    /// `Inactive`
-    Inactive,
-    /// `Expired`
-    Expired,
-    /// A value this version of the SDK does not know.
-    Unknown(String),
-}
-impl StatusType {
-    /// Every value the model lists.
-    pub const VALUES: &'static [&'static str] = &["Active", "Inactive", "Expired"];
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Active => "Active",
-            Self::Inactive => "Inactive",
-            Self::Expired => "Expired",
-            Self::Unknown(s) => s,
-        }
-    }
-}
-impl rv::StringEnum for StatusType {
-    fn as_str(&self) -> &str {
-        StatusType::as_str(self)
-    }
-    fn from_wire(s: String) -> Self {
-        match s.as_str() {
-            "Active" => Self::Active,
-            "Inactive" => Self::Inactive,
-            "Expired" => Self::Expired,
-            _ => Self::Unknown(s),
-        }
-    }
-}
-rboto::enum_value!(str StatusType);
-#[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
-#[non_exhaustive]
-pub enum SummaryKeyType {
-    /// `Users`
-    Users,
-    /// `UsersQuota`
-    UsersQuota,
-    /// `Groups`
-    Groups,
-    /// `GroupsQuota`
-    GroupsQuota,
-    /// `ServerCertificates`
-    ServerCertificates,
-    /// `ServerCertificatesQuota`
-    ServerCertificatesQuota,
-    /// `UserPolicySizeQuota`
-    UserPolicySizeQuota,
-    /// `GroupPolicySizeQuota`
-    GroupPolicySizeQuota,
-    /// `GroupsPerUserQuota`
-    GroupsPerUserQuota,
-    /// `SigningCertificatesPerUserQuota`
-    SigningCertificatesPerUserQuota,
-    /// `AccessKeysPerUserQuota`
-    AccessKeysPerUserQuota,
-    /// `MFADevices`
-    MfaDevices,
-    /// `MFADevicesInUse`
-    MfaDevicesInUse,
-    /// `AccountMFAEnabled`
-    AccountMfaEnabled,
-    /// `AccountAccessKeysPresent`
-    AccountAccessKeysPresent,
-    /// `AccountPasswordPresent`
-    AccountPasswordPresent,
-    /// `AccountSigningCertificatesPresent`
-    AccountSigningCertificatesPresent,
-    /// `AttachedPoliciesPerGroupQuota`
-    AttachedPoliciesPerGroupQuota,
-    /// `AttachedPoliciesPerRoleQuota`
-    AttachedPoliciesPerRoleQuota,
-    /// `AttachedPoliciesPerUserQuota`
-    AttachedPoliciesPerUserQuota,
-    /// `Policies`
-    Policies,
-    /// `PoliciesQuota`
-    PoliciesQuota,
-    /// `PolicySizeQuota`
-    PolicySizeQuota,
-    /// `PolicyVersionsInUse`
-    PolicyVersionsInUse,
-    /// `PolicyVersionsInUseQuota`
-    PolicyVersionsInUseQuota,
-    /// `VersionsPerPolicyQuota`
-    VersionsPerPolicyQuota,
-    /// `GlobalEndpointTokenVersion`
-    GlobalEndpointTokenVersion,
-    /// `AssumeRolePolicySizeQuota`
-    AssumeRolePolicySizeQuota,
-    /// `InstanceProfiles`
-    InstanceProfiles,
-    /// `InstanceProfilesQuota`
-    InstanceProfilesQuota,
-    /// `Providers`
-    Providers,
-    /// `RolePolicySizeQuota`
-    RolePolicySizeQuota,
-    /// `Roles`
-    Roles,
-    /// `RolesQuota`
-    RolesQuota,
-    /// A value this version of the SDK does not know.
-    Unknown(String),
-}
-impl SummaryKeyType {
-    /// Every value the model lists.
-    pub const VALUES: &'static [&'static str] = &[
-        "Users",
-        "UsersQuota",
-        "Groups",
-        "GroupsQuota",
-        "ServerCertificates",
-        "ServerCertificatesQuota",
-        "UserPolicySizeQuota",
-        "GroupPolicySizeQuota",
-        "GroupsPerUserQuota",
-        "SigningCertificatesPerUserQuota",
-        "AccessKeysPerUserQuota",
-        "MFADevices",
-        "MFADevicesInUse",
-        "AccountMFAEnabled",
-        "AccountAccessKeysPresent",
-        "AccountPasswordPresent",
-        "AccountSigningCertificatesPresent",
-        "AttachedPoliciesPerGroupQuota",
-        "AttachedPoliciesPerRoleQuota",
-        "AttachedPoliciesPerUserQuota",
-        "Policies",
-        "PoliciesQuota",
-        "PolicySizeQuota",
-        "PolicyVersionsInUse",
-        "PolicyVersionsInUseQuota",
-        "VersionsPerPolicyQuota",
-        "GlobalEndpointTokenVersion",
-        "AssumeRolePolicySizeQuota",
-        "InstanceProfiles",
-        "InstanceProfilesQuota",
-        "Providers",
-        "RolePolicySizeQuota",
-        "Roles",
-        "RolesQuota",
-    ];
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Users => "Users",
-            Self::UsersQuota => "UsersQuota",
-            Self::Groups => "Groups",
-            Self::GroupsQuota => "GroupsQuota",
-            Self::ServerCertificates => "ServerCertificates",
-            Self::ServerCertificatesQuota => "ServerCertificatesQuota",
-            Self::UserPolicySizeQuota => "UserPolicySizeQuota",
-            Self::GroupPolicySizeQuota => "GroupPolicySizeQuota",
-            Self::GroupsPerUserQuota => "GroupsPerUserQuota",
-            Self::SigningCertificatesPerUserQuota => "SigningCertificatesPerUserQuota",
-            Self::AccessKeysPerUserQuota => "AccessKeysPerUserQuota",
-            Self::MfaDevices => "MFADevices",
-            Self::MfaDevicesInUse => "MFADevicesInUse",
-            Self::AccountMfaEnabled => "AccountMFAEnabled",
-            Self::AccountAccessKeysPresent => "AccountAccessKeysPresent",
-            Self::AccountPasswordPresent => "AccountPasswordPresent",
-            Self::AccountSigningCertificatesPresent => {
-                "AccountSigningCertificatesPresent"
-            }
-            Self::AttachedPoliciesPerGroupQuota => "AttachedPoliciesPerGroupQuota",
-            Self::AttachedPoliciesPerRoleQuota => "AttachedPoliciesPerRoleQuota",
-            Self::AttachedPoliciesPerUserQuota => "AttachedPoliciesPerUserQuota",
-            Self::Policies => "Policies",
-            Self::PoliciesQuota => "PoliciesQuota",
-            Self::PolicySizeQuota => "PolicySizeQuota",
-            Self::PolicyVersionsInUse => "PolicyVersionsInUse",
-            Self::PolicyVersionsInUseQuota => "PolicyVersionsInUseQuota",
-            Self::VersionsPerPolicyQuota => "VersionsPerPolicyQuota",
-            Self::GlobalEndpointTokenVersion => "GlobalEndpointTokenVersion",
-            Self::AssumeRolePolicySizeQuota => "AssumeRolePolicySizeQuota",
-            Self::InstanceProfiles => "InstanceProfiles",
-            Self::InstanceProfilesQuota => "InstanceProfilesQuota",
-            Self::Providers => "Providers",
-            Self::RolePolicySizeQuota => "RolePolicySizeQuota",
-            Self::Roles => "Roles",
-            Self::RolesQuota => "RolesQuota",
-            Self::Unknown(s) => s,
-        }
-    }
-}
-impl rv::StringEnum for SummaryKeyType {
-    fn as_str(&self) -> &str {
-        SummaryKeyType::as_str(self)
-    }
-    fn from_wire(s: String) -> Self {
-        match s.as_str() {
-            "Users" => Self::Users,
-            "UsersQuota" => Self::UsersQuota,
-            "Groups" => Self::Groups,
-            "GroupsQuota" => Self::GroupsQuota,
-            "ServerCertificates" => Self::ServerCertificates,
-            "ServerCertificatesQuota" => Self::ServerCertificatesQuota,
-            "UserPolicySizeQuota" => Self::UserPolicySizeQuota,
-            "GroupPolicySizeQuota" => Self::GroupPolicySizeQuota,
-            "GroupsPerUserQuota" => Self::GroupsPerUserQuota,
-            "SigningCertificatesPerUserQuota" => Self::SigningCertificatesPerUserQuota,
-            "AccessKeysPerUserQuota" => Self::AccessKeysPerUserQuota,
-            "MFADevices" => Self::MfaDevices,
-            "MFADevicesInUse" => Self::MfaDevicesInUse,
-            "AccountMFAEnabled" => Self::AccountMfaEnabled,
-            "AccountAccessKeysPresent" => Self::AccountAccessKeysPresent,
-            "AccountPasswordPresent" => Self::AccountPasswordPresent,
-            "AccountSigningCertificatesPresent" => {
-                Self::AccountSigningCertificatesPresent
-            }
-            "AttachedPoliciesPerGroupQuota" => Self::AttachedPoliciesPerGroupQuota,
-            "AttachedPoliciesPerRoleQuota" => Self::AttachedPoliciesPerRoleQuota,
-            "AttachedPoliciesPerUserQuota" => Self::AttachedPoliciesPerUserQuota,
-            "Policies" => Self::Policies,
-            "PoliciesQuota" => Self::PoliciesQuota,
-            "PolicySizeQuota" => Self::PolicySizeQuota,
-            "PolicyVersionsInUse" => Self::PolicyVersionsInUse,
-            "PolicyVersionsInUseQuota" => Self::PolicyVersionsInUseQuota,
-            "VersionsPerPolicyQuota" => Self::VersionsPerPolicyQuota,
-            "GlobalEndpointTokenVersion" => Self::GlobalEndpointTokenVersion,
-            "AssumeRolePolicySizeQuota" => Self::AssumeRolePolicySizeQuota,
-            "InstanceProfiles" => Self::InstanceProfiles,
-            "InstanceProfilesQuota" => Self::InstanceProfilesQuota,
-            "Providers" => Self::Providers,
-            "RolePolicySizeQuota" => Self::RolePolicySizeQuota,
-            "Roles" => Self::Roles,
-            "RolesQuota" => Self::RolesQuota,
-            _ => Self::Unknown(s),
-        }
-    }
-}
-rboto::enum_value!(str SummaryKeyType);
-#[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
-#[non_exhaustive]
-pub enum SummaryStateType {
-    /// `AVAILABLE`
-    Available,
-    /// `NOT_AVAILABLE`
-    NotAvailable,
-    /// `NOT_SUPPORTED`
-    NotSupported,
-    /// `FAILED`
-    Failed,
-    /// A value this version of the SDK does not know.
-    Unknown(String),
-}
-impl SummaryStateType {
-    /// Every value the model lists.
-    pub const VALUES: &'static [&'static str] = &[
-        "AVAILABLE",
-        "NOT_AVAILABLE",
-        "NOT_SUPPORTED",
-        "FAILED",
-    ];
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Available => "AVAILABLE",
-            Self::NotAvailable => "NOT_AVAILABLE",
-            Self::NotSupported => "NOT_SUPPORTED",
-            Self::Failed => "FAILED",
-            Self::Unknown(s) => s,
-        }
-    }
-}
-impl rv::StringEnum for SummaryStateType {
-    fn as_str(&self) -> &str {
-        SummaryStateType::as_str(self)
-    }
-    fn from_wire(s: String) -> Self {
-        match s.as_str() {
-            "AVAILABLE" => Self::Available,
-            "NOT_AVAILABLE" => Self::NotAvailable,
-            "NOT_SUPPORTED" => Self::NotSupported,
-            "FAILED" => Self::Failed,
-            _ => Self::Unknown(s),
-        }
-    }
-}
-rboto::enum_value!(str SummaryStateType);
+);
+rboto::__string_enum!(
+    PermissionCheckStatusType { Complete = "COMPLETE", InProgress = "IN_PROGRESS", Failed
+    = "FAILED" }
+);
+rboto::__string_enum!(
+    PolicyOwnerEntityType { User = "USER", Role = "ROLE", Group = "GROUP" }
+);
+rboto::__string_enum!(PolicyScopeType { All = "All", Aws = "AWS", Local = "Local" });
+rboto::__string_enum!(PolicyType { Inline = "INLINE", Managed = "MANAGED" });
+rboto::__string_enum!(
+    SortKeyType { ServiceNamespaceAscending = "SERVICE_NAMESPACE_ASCENDING",
+    ServiceNamespaceDescending = "SERVICE_NAMESPACE_DESCENDING",
+    LastAuthenticatedTimeAscending = "LAST_AUTHENTICATED_TIME_ASCENDING",
+    LastAuthenticatedTimeDescending = "LAST_AUTHENTICATED_TIME_DESCENDING" }
+);
+rboto::__string_enum!(
+    StateType { Unassigned = "UNASSIGNED", Assigned = "ASSIGNED", PendingApproval =
+    "PENDING_APPROVAL", Finalized = "FINALIZED", Accepted = "ACCEPTED", Rejected =
+    "REJECTED", Expired = "EXPIRED" }
+);
+rboto::__string_enum!(
+    StatusType { Active = "Active", Inactive = "Inactive", Expired = "Expired" }
+);
+rboto::__string_enum!(
+    SummaryKeyType { Users = "Users", UsersQuota = "UsersQuota", Groups = "Groups",
+    GroupsQuota = "GroupsQuota", ServerCertificates = "ServerCertificates",
+    ServerCertificatesQuota = "ServerCertificatesQuota", UserPolicySizeQuota =
+    "UserPolicySizeQuota", GroupPolicySizeQuota = "GroupPolicySizeQuota",
+    GroupsPerUserQuota = "GroupsPerUserQuota", SigningCertificatesPerUserQuota =
+    "SigningCertificatesPerUserQuota", AccessKeysPerUserQuota = "AccessKeysPerUserQuota",
+    MfaDevices = "MFADevices", MfaDevicesInUse = "MFADevicesInUse", AccountMfaEnabled =
+    "AccountMFAEnabled", AccountAccessKeysPresent = "AccountAccessKeysPresent",
+    AccountPasswordPresent = "AccountPasswordPresent", AccountSigningCertificatesPresent
+    = "AccountSigningCertificatesPresent", AttachedPoliciesPerGroupQuota =
+    "AttachedPoliciesPerGroupQuota", AttachedPoliciesPerRoleQuota =
+    "AttachedPoliciesPerRoleQuota", AttachedPoliciesPerUserQuota =
+    "AttachedPoliciesPerUserQuota", Policies = "Policies", PoliciesQuota =
+    "PoliciesQuota", PolicySizeQuota = "PolicySizeQuota", PolicyVersionsInUse =
+    "PolicyVersionsInUse", PolicyVersionsInUseQuota = "PolicyVersionsInUseQuota",
+    VersionsPerPolicyQuota = "VersionsPerPolicyQuota", GlobalEndpointTokenVersion =
+    "GlobalEndpointTokenVersion", AssumeRolePolicySizeQuota =
+    "AssumeRolePolicySizeQuota", InstanceProfiles = "InstanceProfiles",
+    InstanceProfilesQuota = "InstanceProfilesQuota", Providers = "Providers",
+    RolePolicySizeQuota = "RolePolicySizeQuota", Roles = "Roles", RolesQuota =
+    "RolesQuota" }
+);
+rboto::__string_enum!(
+    SummaryStateType { Available = "AVAILABLE", NotAvailable = "NOT_AVAILABLE",
+    NotSupported = "NOT_SUPPORTED", Failed = "FAILED" }
+);

@@ -37,27 +37,27 @@ pub static POLICY_EXISTS: WaiterSpec = WaiterSpec::new(
         Acceptor::new(Retry, Error, "", Str("NoSuchEntity")),
     ],
 );
-impl super::input::GetInstanceProfileRequest<rboto::ServiceClient> {
+impl super::input::GetInstanceProfileInput {
     /// Waits for `InstanceProfileExists`: polls `GetInstanceProfile` every 1 s, at most 40 times (botocore's `get_waiter("instance_profile_exists")`).
     pub fn wait_until_instance_profile_exists(self) -> Waiter<Self> {
-        Waiter::new(self._client.clone(), self, &INSTANCE_PROFILE_EXISTS)
+        Waiter::of_input(self, &INSTANCE_PROFILE_EXISTS)
     }
 }
-impl super::input::GetUserRequest<rboto::ServiceClient> {
+impl super::input::GetUserInput {
     /// Waits for `UserExists`: polls `GetUser` every 1 s, at most 20 times (botocore's `get_waiter("user_exists")`).
     pub fn wait_until_user_exists(self) -> Waiter<Self> {
-        Waiter::new(self._client.clone(), self, &USER_EXISTS)
+        Waiter::of_input(self, &USER_EXISTS)
     }
 }
-impl super::input::GetRoleRequest<rboto::ServiceClient> {
+impl super::input::GetRoleInput {
     /// Waits for `RoleExists`: polls `GetRole` every 1 s, at most 20 times (botocore's `get_waiter("role_exists")`).
     pub fn wait_until_role_exists(self) -> Waiter<Self> {
-        Waiter::new(self._client.clone(), self, &ROLE_EXISTS)
+        Waiter::of_input(self, &ROLE_EXISTS)
     }
 }
-impl super::input::GetPolicyRequest<rboto::ServiceClient> {
+impl super::input::GetPolicyInput {
     /// Waits for `PolicyExists`: polls `GetPolicy` every 1 s, at most 20 times (botocore's `get_waiter("policy_exists")`).
     pub fn wait_until_policy_exists(self) -> Waiter<Self> {
-        Waiter::new(self._client.clone(), self, &POLICY_EXISTS)
+        Waiter::of_input(self, &POLICY_EXISTS)
     }
 }

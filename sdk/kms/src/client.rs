@@ -2,7 +2,7 @@
 #[allow(unused_imports)]
 use super::{error::*, input::*, output::*, types::*};
 #[allow(unused_imports)]
-use rboto::value as rv;
+use rboto::__private as rv;
 #[allow(unused_imports)]
 use std::collections::HashMap;
 /// A client for AWS Key Management Service.
@@ -24,11 +24,14 @@ impl Client {
         &self.inner
     }
     /// Sends an input built on its own (`Input::default().member(..)`).
-    pub async fn send<I>(&self, input: I) -> Result<I::Output, super::Error>
+    pub fn send<I>(
+        &self,
+        input: I,
+    ) -> rboto::ResponseFuture<I::Output, super::error::Exception>
     where
         I: rboto::OperationInput<Error = super::error::Exception>,
     {
-        self.inner.call(input).await
+        self.inner.send_input(input)
     }
     /// Presigns an input instead of sending it (boto3's `generate_presigned_url`): the
     /// input may come from this client (`client.op().member(..)`) or be built alone.
@@ -55,8 +58,11 @@ impl Client {
     /// **Related operations**: ScheduleKeyDeletion
     ///
     /// **Eventual consistency**: The KMS API follows an eventual consistency model. For more information, see [KMS eventual consistency](https://docs.aws.amazon.com/kms/latest/developerguide/accessing-kms.html#programming-eventual-consistency).
-    pub fn cancel_key_deletion(&self) -> CancelKeyDeletionRequest<rboto::ServiceClient> {
-        CancelKeyDeletionRequest::with_client(self.inner.clone())
+    pub fn cancel_key_deletion(&self) -> CancelKeyDeletionInput {
+        CancelKeyDeletionInput {
+            _client: rboto::__private::Bound::to(&self.inner),
+            ..Default::default()
+        }
     }
     /// Connects or reconnects a [custom key store](https://docs.aws.amazon.com/kms/latest/developerguide/key-store-overview.html) to its backing key store. For an CloudHSM key store, `ConnectCustomKeyStore` connects the key store to its associated CloudHSM cluster. For an external key store, `ConnectCustomKeyStore` connects the key store to the external key store proxy that communicates with your external key manager.
     ///
@@ -101,10 +107,11 @@ impl Client {
     /// - UpdateCustomKeyStore
     ///
     /// **Eventual consistency**: The KMS API follows an eventual consistency model. For more information, see [KMS eventual consistency](https://docs.aws.amazon.com/kms/latest/developerguide/accessing-kms.html#programming-eventual-consistency).
-    pub fn connect_custom_key_store(
-        &self,
-    ) -> ConnectCustomKeyStoreRequest<rboto::ServiceClient> {
-        ConnectCustomKeyStoreRequest::with_client(self.inner.clone())
+    pub fn connect_custom_key_store(&self) -> ConnectCustomKeyStoreInput {
+        ConnectCustomKeyStoreInput {
+            _client: rboto::__private::Bound::to(&self.inner),
+            ..Default::default()
+        }
     }
     /// Creates a friendly name for a KMS key.
     ///
@@ -136,8 +143,11 @@ impl Client {
     /// - UpdateAlias
     ///
     /// **Eventual consistency**: The KMS API follows an eventual consistency model. For more information, see [KMS eventual consistency](https://docs.aws.amazon.com/kms/latest/developerguide/accessing-kms.html#programming-eventual-consistency).
-    pub fn create_alias(&self) -> CreateAliasRequest<rboto::ServiceClient> {
-        CreateAliasRequest::with_client(self.inner.clone())
+    pub fn create_alias(&self) -> CreateAliasInput {
+        CreateAliasInput {
+            _client: rboto::__private::Bound::to(&self.inner),
+            ..Default::default()
+        }
     }
     /// Creates a [custom key store](https://docs.aws.amazon.com/kms/latest/developerguide/key-store-overview.html) backed by a key store that you own and manage. When you use a KMS key in a custom key store for a cryptographic operation, the cryptographic operation is actually performed in your key store using your keys. KMS supports [CloudHSM key stores](https://docs.aws.amazon.com/kms/latest/developerguide/keystore-cloudhsm.html) backed by an [CloudHSM cluster](https://docs.aws.amazon.com/cloudhsm/latest/userguide/clusters.html) and [external key stores](https://docs.aws.amazon.com/kms/latest/developerguide/keystore-external.html) backed by an external key store proxy and external key manager outside of Amazon Web Services.
     ///
@@ -171,10 +181,11 @@ impl Client {
     /// - UpdateCustomKeyStore
     ///
     /// **Eventual consistency**: The KMS API follows an eventual consistency model. For more information, see [KMS eventual consistency](https://docs.aws.amazon.com/kms/latest/developerguide/accessing-kms.html#programming-eventual-consistency).
-    pub fn create_custom_key_store(
-        &self,
-    ) -> CreateCustomKeyStoreRequest<rboto::ServiceClient> {
-        CreateCustomKeyStoreRequest::with_client(self.inner.clone())
+    pub fn create_custom_key_store(&self) -> CreateCustomKeyStoreInput {
+        CreateCustomKeyStoreInput {
+            _client: rboto::__private::Bound::to(&self.inner),
+            ..Default::default()
+        }
     }
     /// Adds a grant to a KMS key.
     ///
@@ -205,8 +216,11 @@ impl Client {
     /// - RevokeGrant
     ///
     /// **Eventual consistency**: The KMS API follows an eventual consistency model. For more information, see [KMS eventual consistency](https://docs.aws.amazon.com/kms/latest/developerguide/accessing-kms.html#programming-eventual-consistency).
-    pub fn create_grant(&self) -> CreateGrantRequest<rboto::ServiceClient> {
-        CreateGrantRequest::with_client(self.inner.clone())
+    pub fn create_grant(&self) -> CreateGrantInput {
+        CreateGrantInput {
+            _client: rboto::__private::Bound::to(&self.inner),
+            ..Default::default()
+        }
     }
     /// Creates a unique customer managed [KMS key](https://docs.aws.amazon.com/kms/latest/developerguide/concepts.html#kms-keys) in your Amazon Web Services account and Region. You can use a KMS key in cryptographic operations, such as encryption and signing. Some Amazon Web Services services let you use KMS keys that you create and manage to protect your service resources.
     ///
@@ -283,8 +297,11 @@ impl Client {
     /// - ScheduleKeyDeletion
     ///
     /// **Eventual consistency**: The KMS API follows an eventual consistency model. For more information, see [KMS eventual consistency](https://docs.aws.amazon.com/kms/latest/developerguide/accessing-kms.html#programming-eventual-consistency).
-    pub fn create_key(&self) -> CreateKeyRequest<rboto::ServiceClient> {
-        CreateKeyRequest::with_client(self.inner.clone())
+    pub fn create_key(&self) -> CreateKeyInput {
+        CreateKeyInput {
+            _client: rboto::__private::Bound::to(&self.inner),
+            ..Default::default()
+        }
     }
     /// Recovers the shared secret that was encapsulated with the public key of an ML-KEM KMS key. Module-Lattice-Based Key-Encapsulation Mechanism (ML-KEM), specified in [FIPS 203](https://csrc.nist.gov/pubs/fips/203/final) on the NIST website, is a post-quantum algorithm for establishing a shared secret between two parties. For an example of how two parties establish a shared secret over an insecure channel using ML-KEM, see [ML-KEM keys in KMS](https://docs.aws.amazon.com/kms/latest/developerguide/pqkeys.html#mlkem) in the *Key Management Service Developer Guide*.
     ///
@@ -310,8 +327,11 @@ impl Client {
     /// - DescribeKey
     ///
     /// **Eventual consistency**: The KMS API follows an eventual consistency model. For more information, see [KMS eventual consistency](https://docs.aws.amazon.com/kms/latest/developerguide/accessing-kms.html#programming-eventual-consistency).
-    pub fn decapsulate(&self) -> DecapsulateRequest<rboto::ServiceClient> {
-        DecapsulateRequest::with_client(self.inner.clone())
+    pub fn decapsulate(&self) -> DecapsulateInput {
+        DecapsulateInput {
+            _client: rboto::__private::Bound::to(&self.inner),
+            ..Default::default()
+        }
     }
     /// Decrypts ciphertext that was encrypted by a KMS key using any of the following operations:
     ///
@@ -345,8 +365,11 @@ impl Client {
     /// - ReEncrypt
     ///
     /// **Eventual consistency**: The KMS API follows an eventual consistency model. For more information, see [KMS eventual consistency](https://docs.aws.amazon.com/kms/latest/developerguide/accessing-kms.html#programming-eventual-consistency).
-    pub fn decrypt(&self) -> DecryptRequest<rboto::ServiceClient> {
-        DecryptRequest::with_client(self.inner.clone())
+    pub fn decrypt(&self) -> DecryptInput {
+        DecryptInput {
+            _client: rboto::__private::Bound::to(&self.inner),
+            ..Default::default()
+        }
     }
     /// Deletes the specified alias.
     ///
@@ -372,8 +395,11 @@ impl Client {
     /// - UpdateAlias
     ///
     /// **Eventual consistency**: The KMS API follows an eventual consistency model. For more information, see [KMS eventual consistency](https://docs.aws.amazon.com/kms/latest/developerguide/accessing-kms.html#programming-eventual-consistency).
-    pub fn delete_alias(&self) -> DeleteAliasRequest<rboto::ServiceClient> {
-        DeleteAliasRequest::with_client(self.inner.clone())
+    pub fn delete_alias(&self) -> DeleteAliasInput {
+        DeleteAliasInput {
+            _client: rboto::__private::Bound::to(&self.inner),
+            ..Default::default()
+        }
     }
     /// Deletes a [custom key store](https://docs.aws.amazon.com/kms/latest/developerguide/key-store-overview.html). This operation does not affect any backing elements of the custom key store. It does not delete the CloudHSM cluster that is associated with an CloudHSM key store, or affect any users or keys in the cluster. For an external key store, it does not affect the external key store proxy, external key manager, or any external keys.
     ///
@@ -400,10 +426,11 @@ impl Client {
     /// - UpdateCustomKeyStore
     ///
     /// **Eventual consistency**: The KMS API follows an eventual consistency model. For more information, see [KMS eventual consistency](https://docs.aws.amazon.com/kms/latest/developerguide/accessing-kms.html#programming-eventual-consistency).
-    pub fn delete_custom_key_store(
-        &self,
-    ) -> DeleteCustomKeyStoreRequest<rboto::ServiceClient> {
-        DeleteCustomKeyStoreRequest::with_client(self.inner.clone())
+    pub fn delete_custom_key_store(&self) -> DeleteCustomKeyStoreInput {
+        DeleteCustomKeyStoreInput {
+            _client: rboto::__private::Bound::to(&self.inner),
+            ..Default::default()
+        }
     }
     /// Deletes key material that was previously imported. This operation makes the specified KMS key temporarily unusable. To restore the usability of the KMS key, reimport the same key material. For more information about importing key material into KMS, see [Importing Key Material](https://docs.aws.amazon.com/kms/latest/developerguide/importing-keys.html) in the *Key Management Service Developer Guide*.
     ///
@@ -427,10 +454,11 @@ impl Client {
     /// - ImportKeyMaterial
     ///
     /// **Eventual consistency**: The KMS API follows an eventual consistency model. For more information, see [KMS eventual consistency](https://docs.aws.amazon.com/kms/latest/developerguide/accessing-kms.html#programming-eventual-consistency).
-    pub fn delete_imported_key_material(
-        &self,
-    ) -> DeleteImportedKeyMaterialRequest<rboto::ServiceClient> {
-        DeleteImportedKeyMaterialRequest::with_client(self.inner.clone())
+    pub fn delete_imported_key_material(&self) -> DeleteImportedKeyMaterialInput {
+        DeleteImportedKeyMaterialInput {
+            _client: rboto::__private::Bound::to(&self.inner),
+            ..Default::default()
+        }
     }
     /// Derives a shared secret using a key agreement algorithm.
     ///
@@ -471,10 +499,11 @@ impl Client {
     /// - DescribeKey
     ///
     /// **Eventual consistency**: The KMS API follows an eventual consistency model. For more information, see [KMS eventual consistency](https://docs.aws.amazon.com/kms/latest/developerguide/accessing-kms.html#programming-eventual-consistency).
-    pub fn derive_shared_secret(
-        &self,
-    ) -> DeriveSharedSecretRequest<rboto::ServiceClient> {
-        DeriveSharedSecretRequest::with_client(self.inner.clone())
+    pub fn derive_shared_secret(&self) -> DeriveSharedSecretInput {
+        DeriveSharedSecretInput {
+            _client: rboto::__private::Bound::to(&self.inner),
+            ..Default::default()
+        }
     }
     /// Gets information about [custom key stores](https://docs.aws.amazon.com/kms/latest/developerguide/key-store-overview.html) in the account and Region.
     ///
@@ -501,10 +530,11 @@ impl Client {
     /// - UpdateCustomKeyStore
     ///
     /// **Eventual consistency**: The KMS API follows an eventual consistency model. For more information, see [KMS eventual consistency](https://docs.aws.amazon.com/kms/latest/developerguide/accessing-kms.html#programming-eventual-consistency).
-    pub fn describe_custom_key_stores(
-        &self,
-    ) -> DescribeCustomKeyStoresRequest<rboto::ServiceClient> {
-        DescribeCustomKeyStoresRequest::with_client(self.inner.clone())
+    pub fn describe_custom_key_stores(&self) -> DescribeCustomKeyStoresInput {
+        DescribeCustomKeyStoresInput {
+            _client: rboto::__private::Bound::to(&self.inner),
+            ..Default::default()
+        }
     }
     /// Provides detailed information about a KMS key. You can run `DescribeKey` on a [customer managed key](https://docs.aws.amazon.com/kms/latest/developerguide/concepts.html#customer-mgn-key) or an [Amazon Web Services managed key](https://docs.aws.amazon.com/kms/latest/developerguide/concepts.html#aws-managed-key).
     ///
@@ -536,8 +566,11 @@ impl Client {
     /// - ListRetirableGrants
     ///
     /// **Eventual consistency**: The KMS API follows an eventual consistency model. For more information, see [KMS eventual consistency](https://docs.aws.amazon.com/kms/latest/developerguide/accessing-kms.html#programming-eventual-consistency).
-    pub fn describe_key(&self) -> DescribeKeyRequest<rboto::ServiceClient> {
-        DescribeKeyRequest::with_client(self.inner.clone())
+    pub fn describe_key(&self) -> DescribeKeyInput {
+        DescribeKeyInput {
+            _client: rboto::__private::Bound::to(&self.inner),
+            ..Default::default()
+        }
     }
     /// Sets the state of a KMS key to disabled. This change temporarily prevents use of the KMS key for [cryptographic operations](https://docs.aws.amazon.com/kms/latest/developerguide/kms-cryptography.html#cryptographic-operations).
     ///
@@ -550,8 +583,11 @@ impl Client {
     /// **Related operations**: EnableKey
     ///
     /// **Eventual consistency**: The KMS API follows an eventual consistency model. For more information, see [KMS eventual consistency](https://docs.aws.amazon.com/kms/latest/developerguide/accessing-kms.html#programming-eventual-consistency).
-    pub fn disable_key(&self) -> DisableKeyRequest<rboto::ServiceClient> {
-        DisableKeyRequest::with_client(self.inner.clone())
+    pub fn disable_key(&self) -> DisableKeyInput {
+        DisableKeyInput {
+            _client: rboto::__private::Bound::to(&self.inner),
+            ..Default::default()
+        }
     }
     /// Disables [automatic rotation of the key material](https://docs.aws.amazon.com/kms/latest/developerguide/rotating-keys-enable-disable.html) of the specified symmetric encryption KMS key.
     ///
@@ -575,10 +611,11 @@ impl Client {
     /// - RotateKeyOnDemand
     ///
     /// **Eventual consistency**: The KMS API follows an eventual consistency model. For more information, see [KMS eventual consistency](https://docs.aws.amazon.com/kms/latest/developerguide/accessing-kms.html#programming-eventual-consistency).
-    pub fn disable_key_rotation(
-        &self,
-    ) -> DisableKeyRotationRequest<rboto::ServiceClient> {
-        DisableKeyRotationRequest::with_client(self.inner.clone())
+    pub fn disable_key_rotation(&self) -> DisableKeyRotationInput {
+        DisableKeyRotationInput {
+            _client: rboto::__private::Bound::to(&self.inner),
+            ..Default::default()
+        }
     }
     /// Disconnects the [custom key store](https://docs.aws.amazon.com/kms/latest/developerguide/key-store-overview.html) from its backing key store. This operation disconnects an CloudHSM key store from its associated CloudHSM cluster or disconnects an external key store from the external key store proxy that communicates with your external key manager.
     ///
@@ -605,10 +642,11 @@ impl Client {
     /// - UpdateCustomKeyStore
     ///
     /// **Eventual consistency**: The KMS API follows an eventual consistency model. For more information, see [KMS eventual consistency](https://docs.aws.amazon.com/kms/latest/developerguide/accessing-kms.html#programming-eventual-consistency).
-    pub fn disconnect_custom_key_store(
-        &self,
-    ) -> DisconnectCustomKeyStoreRequest<rboto::ServiceClient> {
-        DisconnectCustomKeyStoreRequest::with_client(self.inner.clone())
+    pub fn disconnect_custom_key_store(&self) -> DisconnectCustomKeyStoreInput {
+        DisconnectCustomKeyStoreInput {
+            _client: rboto::__private::Bound::to(&self.inner),
+            ..Default::default()
+        }
     }
     /// Sets the key state of a KMS key to enabled. This allows you to use the KMS key for [cryptographic operations](https://docs.aws.amazon.com/kms/latest/developerguide/kms-cryptography.html#cryptographic-operations).
     ///
@@ -621,8 +659,11 @@ impl Client {
     /// **Related operations**: DisableKey
     ///
     /// **Eventual consistency**: The KMS API follows an eventual consistency model. For more information, see [KMS eventual consistency](https://docs.aws.amazon.com/kms/latest/developerguide/accessing-kms.html#programming-eventual-consistency).
-    pub fn enable_key(&self) -> EnableKeyRequest<rboto::ServiceClient> {
-        EnableKeyRequest::with_client(self.inner.clone())
+    pub fn enable_key(&self) -> EnableKeyInput {
+        EnableKeyInput {
+            _client: rboto::__private::Bound::to(&self.inner),
+            ..Default::default()
+        }
     }
     /// Enables [automatic rotation of the key material](https://docs.aws.amazon.com/kms/latest/developerguide/rotating-keys-enable-disable.html) of the specified symmetric encryption KMS key.
     ///
@@ -656,8 +697,11 @@ impl Client {
     ///   **Note:** You can perform on-demand (RotateKeyOnDemand) rotation of the key material in customer managed KMS keys, regardless of whether or not automatic key rotation is enabled.
     ///
     /// **Eventual consistency**: The KMS API follows an eventual consistency model. For more information, see [KMS eventual consistency](https://docs.aws.amazon.com/kms/latest/developerguide/accessing-kms.html#programming-eventual-consistency).
-    pub fn enable_key_rotation(&self) -> EnableKeyRotationRequest<rboto::ServiceClient> {
-        EnableKeyRotationRequest::with_client(self.inner.clone())
+    pub fn enable_key_rotation(&self) -> EnableKeyRotationInput {
+        EnableKeyRotationInput {
+            _client: rboto::__private::Bound::to(&self.inner),
+            ..Default::default()
+        }
     }
     /// Generates a shared secret and its encapsulated (ciphertext) form using the public key of an ML-KEM KMS key pair. Module-Lattice-Based Key-Encapsulation Mechanism (ML-KEM), specified in [FIPS 203](https://csrc.nist.gov/pubs/fips/203/final) on the NIST website, is a post-quantum algorithm for establishing a shared secret between two parties.
     ///
@@ -680,8 +724,11 @@ impl Client {
     /// - DescribeKey
     ///
     /// **Eventual consistency**: The KMS API follows an eventual consistency model. For more information, see [KMS eventual consistency](https://docs.aws.amazon.com/kms/latest/developerguide/accessing-kms.html#programming-eventual-consistency).
-    pub fn encapsulate(&self) -> EncapsulateRequest<rboto::ServiceClient> {
-        EncapsulateRequest::with_client(self.inner.clone())
+    pub fn encapsulate(&self) -> EncapsulateInput {
+        EncapsulateInput {
+            _client: rboto::__private::Bound::to(&self.inner),
+            ..Default::default()
+        }
     }
     /// Encrypts plaintext of up to 4,096 bytes using a KMS key. You can use a symmetric or asymmetric KMS key with a `KeyUsage` of `ENCRYPT_DECRYPT`.
     ///
@@ -723,8 +770,11 @@ impl Client {
     /// - GenerateDataKeyPair
     ///
     /// **Eventual consistency**: The KMS API follows an eventual consistency model. For more information, see [KMS eventual consistency](https://docs.aws.amazon.com/kms/latest/developerguide/accessing-kms.html#programming-eventual-consistency).
-    pub fn encrypt(&self) -> EncryptRequest<rboto::ServiceClient> {
-        EncryptRequest::with_client(self.inner.clone())
+    pub fn encrypt(&self) -> EncryptInput {
+        EncryptInput {
+            _client: rboto::__private::Bound::to(&self.inner),
+            ..Default::default()
+        }
     }
     /// Returns a unique symmetric data key for use outside of KMS. This operation returns a plaintext copy of the data key and a copy that is encrypted under a symmetric encryption KMS key that you specify. The bytes in the plaintext key are random; they are not related to the caller or the KMS key. You can use the plaintext key to encrypt your data outside of KMS and store the encrypted data key with the encrypted data.
     ///
@@ -770,8 +820,11 @@ impl Client {
     /// - GenerateDataKeyWithoutPlaintext
     ///
     /// **Eventual consistency**: The KMS API follows an eventual consistency model. For more information, see [KMS eventual consistency](https://docs.aws.amazon.com/kms/latest/developerguide/accessing-kms.html#programming-eventual-consistency).
-    pub fn generate_data_key(&self) -> GenerateDataKeyRequest<rboto::ServiceClient> {
-        GenerateDataKeyRequest::with_client(self.inner.clone())
+    pub fn generate_data_key(&self) -> GenerateDataKeyInput {
+        GenerateDataKeyInput {
+            _client: rboto::__private::Bound::to(&self.inner),
+            ..Default::default()
+        }
     }
     /// Returns a unique asymmetric data key pair for use outside of KMS. This operation returns a plaintext public key, a plaintext private key, and a copy of the private key that is encrypted under the symmetric encryption KMS key you specify. You can use the data key pair to perform asymmetric cryptography and implement digital signatures outside of KMS. The bytes in the keys are random; they are not related to the caller or to the KMS key that is used to encrypt the private key.
     ///
@@ -806,10 +859,11 @@ impl Client {
     /// - GenerateDataKeyWithoutPlaintext
     ///
     /// **Eventual consistency**: The KMS API follows an eventual consistency model. For more information, see [KMS eventual consistency](https://docs.aws.amazon.com/kms/latest/developerguide/accessing-kms.html#programming-eventual-consistency).
-    pub fn generate_data_key_pair(
-        &self,
-    ) -> GenerateDataKeyPairRequest<rboto::ServiceClient> {
-        GenerateDataKeyPairRequest::with_client(self.inner.clone())
+    pub fn generate_data_key_pair(&self) -> GenerateDataKeyPairInput {
+        GenerateDataKeyPairInput {
+            _client: rboto::__private::Bound::to(&self.inner),
+            ..Default::default()
+        }
     }
     /// Returns a unique asymmetric data key pair for use outside of KMS. This operation returns a plaintext public key and a copy of the private key that is encrypted under the symmetric encryption KMS key you specify. Unlike GenerateDataKeyPair, this operation does not return a plaintext private key. The bytes in the keys are random; they are not related to the caller or to the KMS key that is used to encrypt the private key.
     ///
@@ -842,8 +896,11 @@ impl Client {
     /// **Eventual consistency**: The KMS API follows an eventual consistency model. For more information, see [KMS eventual consistency](https://docs.aws.amazon.com/kms/latest/developerguide/accessing-kms.html#programming-eventual-consistency).
     pub fn generate_data_key_pair_without_plaintext(
         &self,
-    ) -> GenerateDataKeyPairWithoutPlaintextRequest<rboto::ServiceClient> {
-        GenerateDataKeyPairWithoutPlaintextRequest::with_client(self.inner.clone())
+    ) -> GenerateDataKeyPairWithoutPlaintextInput {
+        GenerateDataKeyPairWithoutPlaintextInput {
+            _client: rboto::__private::Bound::to(&self.inner),
+            ..Default::default()
+        }
     }
     /// Returns a unique symmetric data key for use outside of KMS. This operation returns a data key that is encrypted under a symmetric encryption KMS key that you specify. The bytes in the key are random; they are not related to the caller or to the KMS key.
     ///
@@ -882,8 +939,11 @@ impl Client {
     /// **Eventual consistency**: The KMS API follows an eventual consistency model. For more information, see [KMS eventual consistency](https://docs.aws.amazon.com/kms/latest/developerguide/accessing-kms.html#programming-eventual-consistency).
     pub fn generate_data_key_without_plaintext(
         &self,
-    ) -> GenerateDataKeyWithoutPlaintextRequest<rboto::ServiceClient> {
-        GenerateDataKeyWithoutPlaintextRequest::with_client(self.inner.clone())
+    ) -> GenerateDataKeyWithoutPlaintextInput {
+        GenerateDataKeyWithoutPlaintextInput {
+            _client: rboto::__private::Bound::to(&self.inner),
+            ..Default::default()
+        }
     }
     /// Generates a hash-based message authentication code (HMAC) for a message using an HMAC KMS key and a MAC algorithm that the key supports. HMAC KMS keys and the HMAC algorithms that KMS uses conform to industry standards defined in [RFC 2104](https://datatracker.ietf.org/doc/html/rfc2104).
     ///
@@ -900,8 +960,11 @@ impl Client {
     /// **Related operations**: VerifyMac
     ///
     /// **Eventual consistency**: The KMS API follows an eventual consistency model. For more information, see [KMS eventual consistency](https://docs.aws.amazon.com/kms/latest/developerguide/accessing-kms.html#programming-eventual-consistency).
-    pub fn generate_mac(&self) -> GenerateMacRequest<rboto::ServiceClient> {
-        GenerateMacRequest::with_client(self.inner.clone())
+    pub fn generate_mac(&self) -> GenerateMacInput {
+        GenerateMacInput {
+            _client: rboto::__private::Bound::to(&self.inner),
+            ..Default::default()
+        }
     }
     /// Returns a random byte string that is cryptographically secure.
     ///
@@ -918,8 +981,11 @@ impl Client {
     /// **Required permissions**: [kms:GenerateRandom](https://docs.aws.amazon.com/kms/latest/developerguide/kms-api-permissions-reference.html) (IAM policy)
     ///
     /// **Eventual consistency**: The KMS API follows an eventual consistency model. For more information, see [KMS eventual consistency](https://docs.aws.amazon.com/kms/latest/developerguide/accessing-kms.html#programming-eventual-consistency).
-    pub fn generate_random(&self) -> GenerateRandomRequest<rboto::ServiceClient> {
-        GenerateRandomRequest::with_client(self.inner.clone())
+    pub fn generate_random(&self) -> GenerateRandomInput {
+        GenerateRandomInput {
+            _client: rboto::__private::Bound::to(&self.inner),
+            ..Default::default()
+        }
     }
     /// Returns usage information about the last successful cryptographic operation performed with a specified KMS key, including the operation type, timestamp, and associated CloudTrail event ID.
     ///
@@ -946,8 +1012,11 @@ impl Client {
     /// - ScheduleKeyDeletion
     ///
     /// **Eventual consistency**: The KMS API follows an eventual consistency model. For more information, see [KMS eventual consistency](https://docs.aws.amazon.com/kms/latest/developerguide/accessing-kms.html#programming-eventual-consistency).
-    pub fn get_key_last_usage(&self) -> GetKeyLastUsageRequest<rboto::ServiceClient> {
-        GetKeyLastUsageRequest::with_client(self.inner.clone())
+    pub fn get_key_last_usage(&self) -> GetKeyLastUsageInput {
+        GetKeyLastUsageInput {
+            _client: rboto::__private::Bound::to(&self.inner),
+            ..Default::default()
+        }
     }
     /// Gets a key policy attached to the specified KMS key.
     ///
@@ -962,8 +1031,11 @@ impl Client {
     /// **Related operations**: [PutKeyPolicy](https://docs.aws.amazon.com/kms/latest/APIReference/API_PutKeyPolicy.html)
     ///
     /// **Eventual consistency**: The KMS API follows an eventual consistency model. For more information, see [KMS eventual consistency](https://docs.aws.amazon.com/kms/latest/developerguide/accessing-kms.html#programming-eventual-consistency).
-    pub fn get_key_policy(&self) -> GetKeyPolicyRequest<rboto::ServiceClient> {
-        GetKeyPolicyRequest::with_client(self.inner.clone())
+    pub fn get_key_policy(&self) -> GetKeyPolicyInput {
+        GetKeyPolicyInput {
+            _client: rboto::__private::Bound::to(&self.inner),
+            ..Default::default()
+        }
     }
     /// Provides detailed information about the rotation status for a KMS key, including whether [automatic rotation of the key material](https://docs.aws.amazon.com/kms/latest/developerguide/rotating-keys-enable-disable.html) is enabled for the specified KMS key, the [rotation period](https://docs.aws.amazon.com/kms/latest/developerguide/rotate-keys.html#rotation-period), and the next scheduled rotation date.
     ///
@@ -992,10 +1064,11 @@ impl Client {
     /// - RotateKeyOnDemand
     ///
     /// **Eventual consistency**: The KMS API follows an eventual consistency model. For more information, see [KMS eventual consistency](https://docs.aws.amazon.com/kms/latest/developerguide/accessing-kms.html#programming-eventual-consistency).
-    pub fn get_key_rotation_status(
-        &self,
-    ) -> GetKeyRotationStatusRequest<rboto::ServiceClient> {
-        GetKeyRotationStatusRequest::with_client(self.inner.clone())
+    pub fn get_key_rotation_status(&self) -> GetKeyRotationStatusInput {
+        GetKeyRotationStatusInput {
+            _client: rboto::__private::Bound::to(&self.inner),
+            ..Default::default()
+        }
     }
     /// Returns the public key and an import token you need to import or reimport key material for a KMS key.
     ///
@@ -1032,10 +1105,11 @@ impl Client {
     /// - DeleteImportedKeyMaterial
     ///
     /// **Eventual consistency**: The KMS API follows an eventual consistency model. For more information, see [KMS eventual consistency](https://docs.aws.amazon.com/kms/latest/developerguide/accessing-kms.html#programming-eventual-consistency).
-    pub fn get_parameters_for_import(
-        &self,
-    ) -> GetParametersForImportRequest<rboto::ServiceClient> {
-        GetParametersForImportRequest::with_client(self.inner.clone())
+    pub fn get_parameters_for_import(&self) -> GetParametersForImportInput {
+        GetParametersForImportInput {
+            _client: rboto::__private::Bound::to(&self.inner),
+            ..Default::default()
+        }
     }
     /// Returns the public key of an asymmetric KMS key. Unlike the private key of a asymmetric KMS key, which never leaves KMS unencrypted, callers with `kms:GetPublicKey` permission can download the public key of an asymmetric KMS key. You can share the public key to allow others to encrypt messages and verify signatures outside of KMS. For information about asymmetric KMS keys, see [Asymmetric KMS keys](https://docs.aws.amazon.com/kms/latest/developerguide/symmetric-asymmetric.html) in the *Key Management Service Developer Guide*.
     ///
@@ -1060,8 +1134,11 @@ impl Client {
     /// **Related operations**: CreateKey
     ///
     /// **Eventual consistency**: The KMS API follows an eventual consistency model. For more information, see [KMS eventual consistency](https://docs.aws.amazon.com/kms/latest/developerguide/accessing-kms.html#programming-eventual-consistency).
-    pub fn get_public_key(&self) -> GetPublicKeyRequest<rboto::ServiceClient> {
-        GetPublicKeyRequest::with_client(self.inner.clone())
+    pub fn get_public_key(&self) -> GetPublicKeyInput {
+        GetPublicKeyInput {
+            _client: rboto::__private::Bound::to(&self.inner),
+            ..Default::default()
+        }
     }
     /// Imports or reimports key material into an existing KMS key that was created without key material. You can also use this operation to set or update the expiration model and expiration date of the imported key material.
     ///
@@ -1115,8 +1192,11 @@ impl Client {
     /// - RotateKeyOnDemand
     ///
     /// **Eventual consistency**: The KMS API follows an eventual consistency model. For more information, see [KMS eventual consistency](https://docs.aws.amazon.com/kms/latest/developerguide/accessing-kms.html#programming-eventual-consistency).
-    pub fn import_key_material(&self) -> ImportKeyMaterialRequest<rboto::ServiceClient> {
-        ImportKeyMaterialRequest::with_client(self.inner.clone())
+    pub fn import_key_material(&self) -> ImportKeyMaterialInput {
+        ImportKeyMaterialInput {
+            _client: rboto::__private::Bound::to(&self.inner),
+            ..Default::default()
+        }
     }
     /// Gets a list of aliases in the caller's Amazon Web Services account and region. For more information about aliases, see CreateAlias.
     ///
@@ -1139,8 +1219,11 @@ impl Client {
     /// - UpdateAlias
     ///
     /// **Eventual consistency**: The KMS API follows an eventual consistency model. For more information, see [KMS eventual consistency](https://docs.aws.amazon.com/kms/latest/developerguide/accessing-kms.html#programming-eventual-consistency).
-    pub fn list_aliases(&self) -> ListAliasesRequest<rboto::ServiceClient> {
-        ListAliasesRequest::with_client(self.inner.clone())
+    pub fn list_aliases(&self) -> ListAliasesInput {
+        ListAliasesInput {
+            _client: rboto::__private::Bound::to(&self.inner),
+            ..Default::default()
+        }
     }
     /// Gets a list of all grants for the specified KMS key.
     ///
@@ -1164,8 +1247,11 @@ impl Client {
     /// - RevokeGrant
     ///
     /// **Eventual consistency**: The KMS API follows an eventual consistency model. For more information, see [KMS eventual consistency](https://docs.aws.amazon.com/kms/latest/developerguide/accessing-kms.html#programming-eventual-consistency).
-    pub fn list_grants(&self) -> ListGrantsRequest<rboto::ServiceClient> {
-        ListGrantsRequest::with_client(self.inner.clone())
+    pub fn list_grants(&self) -> ListGrantsInput {
+        ListGrantsInput {
+            _client: rboto::__private::Bound::to(&self.inner),
+            ..Default::default()
+        }
     }
     /// Gets the names of the key policies that are attached to a KMS key. This operation is designed to get policy names that you can use in a GetKeyPolicy operation. The valid policy names are `default` and `AWS_RAM`.
     ///
@@ -1181,8 +1267,11 @@ impl Client {
     /// - [PutKeyPolicy](https://docs.aws.amazon.com/kms/latest/APIReference/API_PutKeyPolicy.html)
     ///
     /// **Eventual consistency**: The KMS API follows an eventual consistency model. For more information, see [KMS eventual consistency](https://docs.aws.amazon.com/kms/latest/developerguide/accessing-kms.html#programming-eventual-consistency).
-    pub fn list_key_policies(&self) -> ListKeyPoliciesRequest<rboto::ServiceClient> {
-        ListKeyPoliciesRequest::with_client(self.inner.clone())
+    pub fn list_key_policies(&self) -> ListKeyPoliciesInput {
+        ListKeyPoliciesInput {
+            _client: rboto::__private::Bound::to(&self.inner),
+            ..Default::default()
+        }
     }
     /// Returns information about the key materials associated with the specified KMS key. You can use the optional `IncludeKeyMaterial` parameter to control which key materials are included in the response.
     ///
@@ -1204,8 +1293,11 @@ impl Client {
     /// - RotateKeyOnDemand
     ///
     /// **Eventual consistency**: The KMS API follows an eventual consistency model. For more information, see [KMS eventual consistency](https://docs.aws.amazon.com/kms/latest/developerguide/accessing-kms.html#programming-eventual-consistency).
-    pub fn list_key_rotations(&self) -> ListKeyRotationsRequest<rboto::ServiceClient> {
-        ListKeyRotationsRequest::with_client(self.inner.clone())
+    pub fn list_key_rotations(&self) -> ListKeyRotationsInput {
+        ListKeyRotationsInput {
+            _client: rboto::__private::Bound::to(&self.inner),
+            ..Default::default()
+        }
     }
     /// Gets a list of all KMS keys in the caller's Amazon Web Services account and Region.
     ///
@@ -1229,8 +1321,11 @@ impl Client {
     /// **Eventual consistency**: The KMS API follows an eventual consistency model. For more information, see [KMS eventual consistency](https://docs.aws.amazon.com/kms/latest/developerguide/accessing-kms.html#programming-eventual-consistency).
     ///
     /// KMS keys that other Amazon Web Services accounts share with you can take some time to appear in or disappear from `ListKeys` results after changes to resource shares, such as accepting an invitation or deleting a resource share.
-    pub fn list_keys(&self) -> ListKeysRequest<rboto::ServiceClient> {
-        ListKeysRequest::with_client(self.inner.clone())
+    pub fn list_keys(&self) -> ListKeysInput {
+        ListKeysInput {
+            _client: rboto::__private::Bound::to(&self.inner),
+            ..Default::default()
+        }
     }
     /// Returns all tags on the specified KMS key.
     ///
@@ -1248,8 +1343,11 @@ impl Client {
     /// - UntagResource
     ///
     /// **Eventual consistency**: The KMS API follows an eventual consistency model. For more information, see [KMS eventual consistency](https://docs.aws.amazon.com/kms/latest/developerguide/accessing-kms.html#programming-eventual-consistency).
-    pub fn list_resource_tags(&self) -> ListResourceTagsRequest<rboto::ServiceClient> {
-        ListResourceTagsRequest::with_client(self.inner.clone())
+    pub fn list_resource_tags(&self) -> ListResourceTagsInput {
+        ListResourceTagsInput {
+            _client: rboto::__private::Bound::to(&self.inner),
+            ..Default::default()
+        }
     }
     /// Returns information about all grants in the Amazon Web Services account and Region that have the specified retiring principal or retiring service principal.
     ///
@@ -1273,10 +1371,11 @@ impl Client {
     /// - RevokeGrant
     ///
     /// **Eventual consistency**: The KMS API follows an eventual consistency model. For more information, see [KMS eventual consistency](https://docs.aws.amazon.com/kms/latest/developerguide/accessing-kms.html#programming-eventual-consistency).
-    pub fn list_retirable_grants(
-        &self,
-    ) -> ListRetirableGrantsRequest<rboto::ServiceClient> {
-        ListRetirableGrantsRequest::with_client(self.inner.clone())
+    pub fn list_retirable_grants(&self) -> ListRetirableGrantsInput {
+        ListRetirableGrantsInput {
+            _client: rboto::__private::Bound::to(&self.inner),
+            ..Default::default()
+        }
     }
     /// Attaches a key policy to the specified KMS key. You can use this operation to set only the `default` key policy.
     ///
@@ -1293,8 +1392,11 @@ impl Client {
     /// **Related operations**: GetKeyPolicy
     ///
     /// **Eventual consistency**: The KMS API follows an eventual consistency model. For more information, see [KMS eventual consistency](https://docs.aws.amazon.com/kms/latest/developerguide/accessing-kms.html#programming-eventual-consistency).
-    pub fn put_key_policy(&self) -> PutKeyPolicyRequest<rboto::ServiceClient> {
-        PutKeyPolicyRequest::with_client(self.inner.clone())
+    pub fn put_key_policy(&self) -> PutKeyPolicyInput {
+        PutKeyPolicyInput {
+            _client: rboto::__private::Bound::to(&self.inner),
+            ..Default::default()
+        }
     }
     /// Decrypts ciphertext and then reencrypts it entirely within KMS. You can use this operation to change the KMS key under which data is encrypted, such as when you [manually rotate](https://docs.aws.amazon.com/kms/latest/developerguide/rotate-keys-manually.html) a KMS key or change the KMS key that protects a ciphertext. You can also use it to reencrypt ciphertext under the same KMS key, such as to change the [encryption context](https://docs.aws.amazon.com/kms/latest/developerguide/encrypt_context.html) of a ciphertext.
     ///
@@ -1331,8 +1433,11 @@ impl Client {
     /// - GenerateDataKeyPair
     ///
     /// **Eventual consistency**: The KMS API follows an eventual consistency model. For more information, see [KMS eventual consistency](https://docs.aws.amazon.com/kms/latest/developerguide/accessing-kms.html#programming-eventual-consistency).
-    pub fn re_encrypt(&self) -> ReEncryptRequest<rboto::ServiceClient> {
-        ReEncryptRequest::with_client(self.inner.clone())
+    pub fn re_encrypt(&self) -> ReEncryptInput {
+        ReEncryptInput {
+            _client: rboto::__private::Bound::to(&self.inner),
+            ..Default::default()
+        }
     }
     /// Replicates a multi-Region key into the specified Region. This operation creates a multi-Region replica key based on a multi-Region primary key in a different Region of the same Amazon Web Services partition. You can create multiple replicas of a primary key, but each must be in a different Region. To create a multi-Region primary key, use the CreateKey operation.
     ///
@@ -1366,8 +1471,11 @@ impl Client {
     /// - UpdatePrimaryRegion
     ///
     /// **Eventual consistency**: The KMS API follows an eventual consistency model. For more information, see [KMS eventual consistency](https://docs.aws.amazon.com/kms/latest/developerguide/accessing-kms.html#programming-eventual-consistency).
-    pub fn replicate_key(&self) -> ReplicateKeyRequest<rboto::ServiceClient> {
-        ReplicateKeyRequest::with_client(self.inner.clone())
+    pub fn replicate_key(&self) -> ReplicateKeyInput {
+        ReplicateKeyInput {
+            _client: rboto::__private::Bound::to(&self.inner),
+            ..Default::default()
+        }
     }
     /// Deletes a grant. Typically, you retire a grant when you no longer need its permissions. To identify the grant to retire, use a [grant token](https://docs.aws.amazon.com/kms/latest/developerguide/grants.html#grant_token), or both the grant ID and a key identifier (key ID or key ARN) of the KMS key. The CreateGrant operation returns both values.
     ///
@@ -1387,8 +1495,11 @@ impl Client {
     /// - RevokeGrant
     ///
     /// **Eventual consistency**: The KMS API follows an eventual consistency model. For more information, see [KMS eventual consistency](https://docs.aws.amazon.com/kms/latest/developerguide/accessing-kms.html#programming-eventual-consistency).
-    pub fn retire_grant(&self) -> RetireGrantRequest<rboto::ServiceClient> {
-        RetireGrantRequest::with_client(self.inner.clone())
+    pub fn retire_grant(&self) -> RetireGrantInput {
+        RetireGrantInput {
+            _client: rboto::__private::Bound::to(&self.inner),
+            ..Default::default()
+        }
     }
     /// Deletes the specified grant. You revoke a grant to terminate the permissions that the grant allows. For more information, see [Retiring and revoking grants](https://docs.aws.amazon.com/kms/latest/developerguide/grant-delete.html) in the *Key Management Service Developer Guide* .
     ///
@@ -1408,8 +1519,11 @@ impl Client {
     /// - RetireGrant
     ///
     /// **Eventual consistency**: The KMS API follows an eventual consistency model. For more information, see [KMS eventual consistency](https://docs.aws.amazon.com/kms/latest/developerguide/accessing-kms.html#programming-eventual-consistency).
-    pub fn revoke_grant(&self) -> RevokeGrantRequest<rboto::ServiceClient> {
-        RevokeGrantRequest::with_client(self.inner.clone())
+    pub fn revoke_grant(&self) -> RevokeGrantInput {
+        RevokeGrantInput {
+            _client: rboto::__private::Bound::to(&self.inner),
+            ..Default::default()
+        }
     }
     /// Immediately initiates rotation of the key material of the specified symmetric encryption KMS key.
     ///
@@ -1438,10 +1552,11 @@ impl Client {
     /// - ListKeyRotations
     ///
     /// **Eventual consistency**: The KMS API follows an eventual consistency model. For more information, see [KMS eventual consistency](https://docs.aws.amazon.com/kms/latest/developerguide/accessing-kms.html#programming-eventual-consistency).
-    pub fn rotate_key_on_demand(
-        &self,
-    ) -> RotateKeyOnDemandRequest<rboto::ServiceClient> {
-        RotateKeyOnDemandRequest::with_client(self.inner.clone())
+    pub fn rotate_key_on_demand(&self) -> RotateKeyOnDemandInput {
+        RotateKeyOnDemandInput {
+            _client: rboto::__private::Bound::to(&self.inner),
+            ..Default::default()
+        }
     }
     /// Schedules the deletion of a KMS key. By default, KMS applies a waiting period of 30 days, but you can specify a waiting period of 7-30 days. When this operation is successful, the key state of the KMS key changes to `PendingDeletion` and the key can't be used in any cryptographic operations. It remains in this state for the duration of the waiting period. Before the waiting period ends, you can use CancelKeyDeletion to cancel the deletion of the KMS key. After the waiting period ends, KMS deletes the KMS key, its key material, and all KMS data associated with it, including all aliases that refer to it.
     ///
@@ -1465,10 +1580,11 @@ impl Client {
     /// - DisableKey
     ///
     /// **Eventual consistency**: The KMS API follows an eventual consistency model. For more information, see [KMS eventual consistency](https://docs.aws.amazon.com/kms/latest/developerguide/accessing-kms.html#programming-eventual-consistency).
-    pub fn schedule_key_deletion(
-        &self,
-    ) -> ScheduleKeyDeletionRequest<rboto::ServiceClient> {
-        ScheduleKeyDeletionRequest::with_client(self.inner.clone())
+    pub fn schedule_key_deletion(&self) -> ScheduleKeyDeletionInput {
+        ScheduleKeyDeletionInput {
+            _client: rboto::__private::Bound::to(&self.inner),
+            ..Default::default()
+        }
     }
     /// Creates a [digital signature](https://en.wikipedia.org/wiki/Digital_signature) for a message or message digest by using the private key in an asymmetric signing KMS key. To verify the signature, use the Verify operation, or use the public key in the same asymmetric KMS key outside of KMS. For information about asymmetric KMS keys, see [Asymmetric KMS keys](https://docs.aws.amazon.com/kms/latest/developerguide/symmetric-asymmetric.html) in the *Key Management Service Developer Guide*.
     ///
@@ -1495,8 +1611,11 @@ impl Client {
     /// **Related operations**: Verify
     ///
     /// **Eventual consistency**: The KMS API follows an eventual consistency model. For more information, see [KMS eventual consistency](https://docs.aws.amazon.com/kms/latest/developerguide/accessing-kms.html#programming-eventual-consistency).
-    pub fn sign(&self) -> SignRequest<rboto::ServiceClient> {
-        SignRequest::with_client(self.inner.clone())
+    pub fn sign(&self) -> SignInput {
+        SignInput {
+            _client: rboto::__private::Bound::to(&self.inner),
+            ..Default::default()
+        }
     }
     /// Adds or edits tags on a [customer managed key](https://docs.aws.amazon.com/kms/latest/developerguide/concepts.html#customer-mgn-key).
     ///
@@ -1524,8 +1643,11 @@ impl Client {
     /// - UntagResource
     ///
     /// **Eventual consistency**: The KMS API follows an eventual consistency model. For more information, see [KMS eventual consistency](https://docs.aws.amazon.com/kms/latest/developerguide/accessing-kms.html#programming-eventual-consistency).
-    pub fn tag_resource(&self) -> TagResourceRequest<rboto::ServiceClient> {
-        TagResourceRequest::with_client(self.inner.clone())
+    pub fn tag_resource(&self) -> TagResourceInput {
+        TagResourceInput {
+            _client: rboto::__private::Bound::to(&self.inner),
+            ..Default::default()
+        }
     }
     /// Deletes tags from a [customer managed key](https://docs.aws.amazon.com/kms/latest/developerguide/concepts.html#customer-mgn-key). To delete a tag, specify the tag key and the KMS key.
     ///
@@ -1549,8 +1671,11 @@ impl Client {
     /// - TagResource
     ///
     /// **Eventual consistency**: The KMS API follows an eventual consistency model. For more information, see [KMS eventual consistency](https://docs.aws.amazon.com/kms/latest/developerguide/accessing-kms.html#programming-eventual-consistency).
-    pub fn untag_resource(&self) -> UntagResourceRequest<rboto::ServiceClient> {
-        UntagResourceRequest::with_client(self.inner.clone())
+    pub fn untag_resource(&self) -> UntagResourceInput {
+        UntagResourceInput {
+            _client: rboto::__private::Bound::to(&self.inner),
+            ..Default::default()
+        }
     }
     /// Associates an existing KMS alias with a different KMS key. Each alias is associated with only one KMS key at a time, although a KMS key can have multiple aliases. The alias and the KMS key must be in the same Amazon Web Services account and Region.
     ///
@@ -1581,8 +1706,11 @@ impl Client {
     /// - ListAliases
     ///
     /// **Eventual consistency**: The KMS API follows an eventual consistency model. For more information, see [KMS eventual consistency](https://docs.aws.amazon.com/kms/latest/developerguide/accessing-kms.html#programming-eventual-consistency).
-    pub fn update_alias(&self) -> UpdateAliasRequest<rboto::ServiceClient> {
-        UpdateAliasRequest::with_client(self.inner.clone())
+    pub fn update_alias(&self) -> UpdateAliasInput {
+        UpdateAliasInput {
+            _client: rboto::__private::Bound::to(&self.inner),
+            ..Default::default()
+        }
     }
     /// Changes the properties of a custom key store. You can use this operation to change the properties of an CloudHSM key store or an external key store.
     ///
@@ -1621,10 +1749,11 @@ impl Client {
     /// - DisconnectCustomKeyStore
     ///
     /// **Eventual consistency**: The KMS API follows an eventual consistency model. For more information, see [KMS eventual consistency](https://docs.aws.amazon.com/kms/latest/developerguide/accessing-kms.html#programming-eventual-consistency).
-    pub fn update_custom_key_store(
-        &self,
-    ) -> UpdateCustomKeyStoreRequest<rboto::ServiceClient> {
-        UpdateCustomKeyStoreRequest::with_client(self.inner.clone())
+    pub fn update_custom_key_store(&self) -> UpdateCustomKeyStoreInput {
+        UpdateCustomKeyStoreInput {
+            _client: rboto::__private::Bound::to(&self.inner),
+            ..Default::default()
+        }
     }
     /// Updates the description of a KMS key. To see the description of a KMS key, use DescribeKey.
     ///
@@ -1640,10 +1769,11 @@ impl Client {
     /// - DescribeKey
     ///
     /// **Eventual consistency**: The KMS API follows an eventual consistency model. For more information, see [KMS eventual consistency](https://docs.aws.amazon.com/kms/latest/developerguide/accessing-kms.html#programming-eventual-consistency).
-    pub fn update_key_description(
-        &self,
-    ) -> UpdateKeyDescriptionRequest<rboto::ServiceClient> {
-        UpdateKeyDescriptionRequest::with_client(self.inner.clone())
+    pub fn update_key_description(&self) -> UpdateKeyDescriptionInput {
+        UpdateKeyDescriptionInput {
+            _client: rboto::__private::Bound::to(&self.inner),
+            ..Default::default()
+        }
     }
     /// Changes the primary key of a multi-Region key.
     ///
@@ -1674,10 +1804,11 @@ impl Client {
     /// - ReplicateKey
     ///
     /// **Eventual consistency**: The KMS API follows an eventual consistency model. For more information, see [KMS eventual consistency](https://docs.aws.amazon.com/kms/latest/developerguide/accessing-kms.html#programming-eventual-consistency).
-    pub fn update_primary_region(
-        &self,
-    ) -> UpdatePrimaryRegionRequest<rboto::ServiceClient> {
-        UpdatePrimaryRegionRequest::with_client(self.inner.clone())
+    pub fn update_primary_region(&self) -> UpdatePrimaryRegionInput {
+        UpdatePrimaryRegionInput {
+            _client: rboto::__private::Bound::to(&self.inner),
+            ..Default::default()
+        }
     }
     /// Verifies a digital signature that was generated by the Sign operation.
     ///
@@ -1700,8 +1831,11 @@ impl Client {
     /// **Related operations**: Sign
     ///
     /// **Eventual consistency**: The KMS API follows an eventual consistency model. For more information, see [KMS eventual consistency](https://docs.aws.amazon.com/kms/latest/developerguide/accessing-kms.html#programming-eventual-consistency).
-    pub fn verify(&self) -> VerifyRequest<rboto::ServiceClient> {
-        VerifyRequest::with_client(self.inner.clone())
+    pub fn verify(&self) -> VerifyInput {
+        VerifyInput {
+            _client: rboto::__private::Bound::to(&self.inner),
+            ..Default::default()
+        }
     }
     /// Verifies the hash-based message authentication code (HMAC) for a specified message, HMAC KMS key, and MAC algorithm. To verify the HMAC, `VerifyMac` computes an HMAC using the message, HMAC KMS key, and MAC algorithm that you specify, and compares the computed HMAC to the HMAC that you specify. If the HMACs are identical, the verification succeeds; otherwise, it fails. Verification indicates that the message hasn't changed since the HMAC was calculated, and the specified key was used to generate and verify the HMAC.
     ///
@@ -1718,7 +1852,10 @@ impl Client {
     /// **Related operations**: GenerateMac
     ///
     /// **Eventual consistency**: The KMS API follows an eventual consistency model. For more information, see [KMS eventual consistency](https://docs.aws.amazon.com/kms/latest/developerguide/accessing-kms.html#programming-eventual-consistency).
-    pub fn verify_mac(&self) -> VerifyMacRequest<rboto::ServiceClient> {
-        VerifyMacRequest::with_client(self.inner.clone())
+    pub fn verify_mac(&self) -> VerifyMacInput {
+        VerifyMacInput {
+            _client: rboto::__private::Bound::to(&self.inner),
+            ..Default::default()
+        }
     }
 }

@@ -198,224 +198,200 @@ impl rboto::ModeledError for Exception {
     fn from_modeled(index: usize, value: rboto::Value) -> Option<Self> {
         Some(
             match index {
-                0 => {
-                    Self::AlreadyExistsException(
-                        rboto::FromValue::from_value(value).ok()?,
-                    )
-                }
+                0 => Self::AlreadyExistsException(rv::FromValue::from_value(value).ok()?),
                 1 => {
                     Self::CloudHsmClusterInUseException(
-                        rboto::FromValue::from_value(value).ok()?,
+                        rv::FromValue::from_value(value).ok()?,
                     )
                 }
                 2 => {
                     Self::CloudHsmClusterInvalidConfigurationException(
-                        rboto::FromValue::from_value(value).ok()?,
+                        rv::FromValue::from_value(value).ok()?,
                     )
                 }
                 3 => {
                     Self::CloudHsmClusterNotActiveException(
-                        rboto::FromValue::from_value(value).ok()?,
+                        rv::FromValue::from_value(value).ok()?,
                     )
                 }
                 4 => {
                     Self::CloudHsmClusterNotFoundException(
-                        rboto::FromValue::from_value(value).ok()?,
+                        rv::FromValue::from_value(value).ok()?,
                     )
                 }
                 5 => {
                     Self::CloudHsmClusterNotRelatedException(
-                        rboto::FromValue::from_value(value).ok()?,
+                        rv::FromValue::from_value(value).ok()?,
                     )
                 }
-                6 => Self::ConflictException(rboto::FromValue::from_value(value).ok()?),
+                6 => Self::ConflictException(rv::FromValue::from_value(value).ok()?),
                 7 => {
                     Self::CustomKeyStoreHasCmKsException(
-                        rboto::FromValue::from_value(value).ok()?,
+                        rv::FromValue::from_value(value).ok()?,
                     )
                 }
                 8 => {
                     Self::CustomKeyStoreInvalidStateException(
-                        rboto::FromValue::from_value(value).ok()?,
+                        rv::FromValue::from_value(value).ok()?,
                     )
                 }
                 9 => {
                     Self::CustomKeyStoreNameInUseException(
-                        rboto::FromValue::from_value(value).ok()?,
+                        rv::FromValue::from_value(value).ok()?,
                     )
                 }
                 10 => {
                     Self::CustomKeyStoreNotFoundException(
-                        rboto::FromValue::from_value(value).ok()?,
+                        rv::FromValue::from_value(value).ok()?,
                     )
                 }
                 11 => {
                     Self::DependencyTimeoutException(
-                        rboto::FromValue::from_value(value).ok()?,
+                        rv::FromValue::from_value(value).ok()?,
                     )
                 }
-                12 => Self::DisabledException(rboto::FromValue::from_value(value).ok()?),
+                12 => Self::DisabledException(rv::FromValue::from_value(value).ok()?),
                 13 => {
                     Self::DryRunOperationException(
-                        rboto::FromValue::from_value(value).ok()?,
+                        rv::FromValue::from_value(value).ok()?,
                     )
                 }
                 14 => {
                     Self::ExpiredImportTokenException(
-                        rboto::FromValue::from_value(value).ok()?,
+                        rv::FromValue::from_value(value).ok()?,
                     )
                 }
-                15 => {
-                    Self::IncorrectKeyException(
-                        rboto::FromValue::from_value(value).ok()?,
-                    )
-                }
+                15 => Self::IncorrectKeyException(rv::FromValue::from_value(value).ok()?),
                 16 => {
                     Self::IncorrectKeyMaterialException(
-                        rboto::FromValue::from_value(value).ok()?,
+                        rv::FromValue::from_value(value).ok()?,
                     )
                 }
                 17 => {
                     Self::IncorrectTrustAnchorException(
-                        rboto::FromValue::from_value(value).ok()?,
+                        rv::FromValue::from_value(value).ok()?,
                     )
                 }
                 18 => {
                     Self::InvalidAliasNameException(
-                        rboto::FromValue::from_value(value).ok()?,
+                        rv::FromValue::from_value(value).ok()?,
                     )
                 }
-                19 => {
-                    Self::InvalidArnException(rboto::FromValue::from_value(value).ok()?)
-                }
+                19 => Self::InvalidArnException(rv::FromValue::from_value(value).ok()?),
                 20 => {
                     Self::InvalidCiphertextException(
-                        rboto::FromValue::from_value(value).ok()?,
+                        rv::FromValue::from_value(value).ok()?,
                     )
                 }
                 21 => {
-                    Self::InvalidGrantIdException(
-                        rboto::FromValue::from_value(value).ok()?,
-                    )
+                    Self::InvalidGrantIdException(rv::FromValue::from_value(value).ok()?)
                 }
                 22 => {
                     Self::InvalidGrantTokenException(
-                        rboto::FromValue::from_value(value).ok()?,
+                        rv::FromValue::from_value(value).ok()?,
                     )
                 }
                 23 => {
                     Self::InvalidImportTokenException(
-                        rboto::FromValue::from_value(value).ok()?,
+                        rv::FromValue::from_value(value).ok()?,
                     )
                 }
                 24 => {
                     Self::InvalidKeyUsageException(
-                        rboto::FromValue::from_value(value).ok()?,
+                        rv::FromValue::from_value(value).ok()?,
                     )
                 }
                 25 => {
-                    Self::InvalidMarkerException(
-                        rboto::FromValue::from_value(value).ok()?,
-                    )
+                    Self::InvalidMarkerException(rv::FromValue::from_value(value).ok()?)
                 }
-                26 => {
-                    Self::KmsInternalException(rboto::FromValue::from_value(value).ok()?)
-                }
+                26 => Self::KmsInternalException(rv::FromValue::from_value(value).ok()?),
                 27 => {
-                    Self::KmsInvalidMacException(
-                        rboto::FromValue::from_value(value).ok()?,
-                    )
+                    Self::KmsInvalidMacException(rv::FromValue::from_value(value).ok()?)
                 }
                 28 => {
                     Self::KmsInvalidSignatureException(
-                        rboto::FromValue::from_value(value).ok()?,
+                        rv::FromValue::from_value(value).ok()?,
                     )
                 }
                 29 => {
                     Self::KmsInvalidStateException(
-                        rboto::FromValue::from_value(value).ok()?,
+                        rv::FromValue::from_value(value).ok()?,
                     )
                 }
                 30 => {
-                    Self::KeyUnavailableException(
-                        rboto::FromValue::from_value(value).ok()?,
-                    )
+                    Self::KeyUnavailableException(rv::FromValue::from_value(value).ok()?)
                 }
                 31 => {
-                    Self::LimitExceededException(
-                        rboto::FromValue::from_value(value).ok()?,
-                    )
+                    Self::LimitExceededException(rv::FromValue::from_value(value).ok()?)
                 }
                 32 => {
                     Self::MalformedPolicyDocumentException(
-                        rboto::FromValue::from_value(value).ok()?,
+                        rv::FromValue::from_value(value).ok()?,
                     )
                 }
-                33 => Self::NotFoundException(rboto::FromValue::from_value(value).ok()?),
-                34 => Self::TagException(rboto::FromValue::from_value(value).ok()?),
+                33 => Self::NotFoundException(rv::FromValue::from_value(value).ok()?),
+                34 => Self::TagException(rv::FromValue::from_value(value).ok()?),
                 35 => {
                     Self::UnsupportedOperationException(
-                        rboto::FromValue::from_value(value).ok()?,
+                        rv::FromValue::from_value(value).ok()?,
                     )
                 }
                 36 => {
                     Self::XksKeyAlreadyInUseException(
-                        rboto::FromValue::from_value(value).ok()?,
+                        rv::FromValue::from_value(value).ok()?,
                     )
                 }
                 37 => {
                     Self::XksKeyInvalidConfigurationException(
-                        rboto::FromValue::from_value(value).ok()?,
+                        rv::FromValue::from_value(value).ok()?,
                     )
                 }
                 38 => {
-                    Self::XksKeyNotFoundException(
-                        rboto::FromValue::from_value(value).ok()?,
-                    )
+                    Self::XksKeyNotFoundException(rv::FromValue::from_value(value).ok()?)
                 }
                 39 => {
                     Self::XksProxyIncorrectAuthenticationCredentialException(
-                        rboto::FromValue::from_value(value).ok()?,
+                        rv::FromValue::from_value(value).ok()?,
                     )
                 }
                 40 => {
                     Self::XksProxyInvalidConfigurationException(
-                        rboto::FromValue::from_value(value).ok()?,
+                        rv::FromValue::from_value(value).ok()?,
                     )
                 }
                 41 => {
                     Self::XksProxyInvalidResponseException(
-                        rboto::FromValue::from_value(value).ok()?,
+                        rv::FromValue::from_value(value).ok()?,
                     )
                 }
                 42 => {
                     Self::XksProxyUriEndpointInUseException(
-                        rboto::FromValue::from_value(value).ok()?,
+                        rv::FromValue::from_value(value).ok()?,
                     )
                 }
                 43 => {
                     Self::XksProxyUriInUseException(
-                        rboto::FromValue::from_value(value).ok()?,
+                        rv::FromValue::from_value(value).ok()?,
                     )
                 }
                 44 => {
                     Self::XksProxyUriUnreachableException(
-                        rboto::FromValue::from_value(value).ok()?,
+                        rv::FromValue::from_value(value).ok()?,
                     )
                 }
                 45 => {
                     Self::XksProxyVpcEndpointServiceInUseException(
-                        rboto::FromValue::from_value(value).ok()?,
+                        rv::FromValue::from_value(value).ok()?,
                     )
                 }
                 46 => {
                     Self::XksProxyVpcEndpointServiceInvalidConfigurationException(
-                        rboto::FromValue::from_value(value).ok()?,
+                        rv::FromValue::from_value(value).ok()?,
                     )
                 }
                 47 => {
                     Self::XksProxyVpcEndpointServiceNotFoundException(
-                        rboto::FromValue::from_value(value).ok()?,
+                        rv::FromValue::from_value(value).ok()?,
                     )
                 }
                 _ => return None,
@@ -428,540 +404,457 @@ pub type Error = rboto::Error<Exception>;
 #[allow(unused_imports)]
 use super::{input::*, output::*, types::*};
 #[allow(unused_imports)]
-use rboto::value as rv;
+use rboto::__private as rv;
 #[allow(unused_imports)]
 use std::collections::HashMap;
 /// The request was rejected because it attempted to create a resource that already exists.
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct AlreadyExistsException {
     pub message: Option<String>,
 }
-impl rboto::FromValue for AlreadyExistsException {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "AlreadyExistsException")?;
-        Ok(Self { message: m.take(0)? })
-    }
-}
+rboto::__structure!(
+    AlreadyExistsException "AlreadyExistsException"[from] { message : String } {}
+);
 /// The request was rejected because the specified CloudHSM cluster is already associated with an CloudHSM key store in the account, or it shares a backup history with an CloudHSM key store in the account. Each CloudHSM key store in the account must be associated with a different CloudHSM cluster.
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct CloudHsmClusterInUseException {
     pub message: Option<String>,
 }
-impl rboto::FromValue for CloudHsmClusterInUseException {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "CloudHsmClusterInUseException")?;
-        Ok(Self { message: m.take(0)? })
-    }
-}
+rboto::__structure!(
+    CloudHsmClusterInUseException "CloudHsmClusterInUseException"[from] { message :
+    String } {}
+);
 /// The request was rejected because the associated CloudHSM cluster did not meet the configuration requirements for an CloudHSM key store.
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct CloudHsmClusterInvalidConfigurationException {
     pub message: Option<String>,
 }
-impl rboto::FromValue for CloudHsmClusterInvalidConfigurationException {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "CloudHsmClusterInvalidConfigurationException")?;
-        Ok(Self { message: m.take(0)? })
-    }
-}
+rboto::__structure!(
+    CloudHsmClusterInvalidConfigurationException
+    "CloudHsmClusterInvalidConfigurationException"[from] { message : String } {}
+);
 /// The request was rejected because the CloudHSM cluster associated with the CloudHSM key store is not active. Initialize and activate the cluster and try the command again. For detailed instructions, see [Getting Started](https://docs.aws.amazon.com/cloudhsm/latest/userguide/getting-started.html) in the *CloudHSM User Guide*.
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct CloudHsmClusterNotActiveException {
     pub message: Option<String>,
 }
-impl rboto::FromValue for CloudHsmClusterNotActiveException {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "CloudHsmClusterNotActiveException")?;
-        Ok(Self { message: m.take(0)? })
-    }
-}
+rboto::__structure!(
+    CloudHsmClusterNotActiveException "CloudHsmClusterNotActiveException"[from] { message
+    : String } {}
+);
 /// The request was rejected because KMS cannot find the CloudHSM cluster with the specified cluster ID. Retry the request with a different cluster ID.
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct CloudHsmClusterNotFoundException {
     pub message: Option<String>,
 }
-impl rboto::FromValue for CloudHsmClusterNotFoundException {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "CloudHsmClusterNotFoundException")?;
-        Ok(Self { message: m.take(0)? })
-    }
-}
+rboto::__structure!(
+    CloudHsmClusterNotFoundException "CloudHsmClusterNotFoundException"[from] { message :
+    String } {}
+);
 /// The request was rejected because the specified CloudHSM cluster has a different cluster certificate than the original cluster. You cannot use the operation to specify an unrelated cluster for an CloudHSM key store.
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct CloudHsmClusterNotRelatedException {
     pub message: Option<String>,
 }
-impl rboto::FromValue for CloudHsmClusterNotRelatedException {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "CloudHsmClusterNotRelatedException")?;
-        Ok(Self { message: m.take(0)? })
-    }
-}
+rboto::__structure!(
+    CloudHsmClusterNotRelatedException "CloudHsmClusterNotRelatedException"[from] {
+    message : String } {}
+);
 /// The request was rejected because an automatic rotation of this key is currently in progress or scheduled to begin within the next 20 minutes.
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct ConflictException {
     pub message: Option<String>,
 }
-impl rboto::FromValue for ConflictException {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "ConflictException")?;
-        Ok(Self { message: m.take(0)? })
-    }
-}
+rboto::__structure!(ConflictException "ConflictException"[from] { message : String } {});
 /// The request was rejected because the custom key store contains KMS keys. After verifying that you do not need to use the KMS keys, use the ScheduleKeyDeletion operation to delete the KMS keys. After they are deleted, you can delete the custom key store.
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct CustomKeyStoreHasCmKsException {
     pub message: Option<String>,
 }
-impl rboto::FromValue for CustomKeyStoreHasCmKsException {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "CustomKeyStoreHasCMKsException")?;
-        Ok(Self { message: m.take(0)? })
-    }
-}
+rboto::__structure!(
+    CustomKeyStoreHasCmKsException "CustomKeyStoreHasCMKsException"[from] { message :
+    String } {}
+);
 /// The request was rejected because of the `ConnectionState` of the custom key store. To get the `ConnectionState` of a custom key store, use the DescribeCustomKeyStores operation.
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct CustomKeyStoreInvalidStateException {
     pub message: Option<String>,
 }
-impl rboto::FromValue for CustomKeyStoreInvalidStateException {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "CustomKeyStoreInvalidStateException")?;
-        Ok(Self { message: m.take(0)? })
-    }
-}
+rboto::__structure!(
+    CustomKeyStoreInvalidStateException "CustomKeyStoreInvalidStateException"[from] {
+    message : String } {}
+);
 /// The request was rejected because the specified custom key store name is already assigned to another custom key store in the account. Try again with a custom key store name that is unique in the account.
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct CustomKeyStoreNameInUseException {
     pub message: Option<String>,
 }
-impl rboto::FromValue for CustomKeyStoreNameInUseException {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "CustomKeyStoreNameInUseException")?;
-        Ok(Self { message: m.take(0)? })
-    }
-}
+rboto::__structure!(
+    CustomKeyStoreNameInUseException "CustomKeyStoreNameInUseException"[from] { message :
+    String } {}
+);
 /// The request was rejected because KMS cannot find a custom key store with the specified key store name or ID.
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct CustomKeyStoreNotFoundException {
     pub message: Option<String>,
 }
-impl rboto::FromValue for CustomKeyStoreNotFoundException {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "CustomKeyStoreNotFoundException")?;
-        Ok(Self { message: m.take(0)? })
-    }
-}
+rboto::__structure!(
+    CustomKeyStoreNotFoundException "CustomKeyStoreNotFoundException"[from] { message :
+    String } {}
+);
 /// The system timed out while trying to fulfill the request. You can retry the request.
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct DependencyTimeoutException {
     pub message: Option<String>,
 }
-impl rboto::FromValue for DependencyTimeoutException {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "DependencyTimeoutException")?;
-        Ok(Self { message: m.take(0)? })
-    }
-}
+rboto::__structure!(
+    DependencyTimeoutException "DependencyTimeoutException"[from] { message : String } {}
+);
 /// The request was rejected because the specified KMS key is not enabled.
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct DisabledException {
     pub message: Option<String>,
 }
-impl rboto::FromValue for DisabledException {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "DisabledException")?;
-        Ok(Self { message: m.take(0)? })
-    }
-}
+rboto::__structure!(DisabledException "DisabledException"[from] { message : String } {});
 /// The request was rejected because the DryRun parameter was specified.
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct DryRunOperationException {
     pub message: Option<String>,
 }
-impl rboto::FromValue for DryRunOperationException {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "DryRunOperationException")?;
-        Ok(Self { message: m.take(0)? })
-    }
-}
+rboto::__structure!(
+    DryRunOperationException "DryRunOperationException"[from] { message : String } {}
+);
 /// The request was rejected because the specified import token is expired. Use GetParametersForImport to get a new import token and public key, use the new public key to encrypt the key material, and then try the request again.
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct ExpiredImportTokenException {
     pub message: Option<String>,
 }
-impl rboto::FromValue for ExpiredImportTokenException {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "ExpiredImportTokenException")?;
-        Ok(Self { message: m.take(0)? })
-    }
-}
+rboto::__structure!(
+    ExpiredImportTokenException "ExpiredImportTokenException"[from] { message : String }
+    {}
+);
 /// The request was rejected because the specified KMS key cannot decrypt the data. The `KeyId` in a Decrypt request and the `SourceKeyId` in a ReEncrypt request must identify the same KMS key that was used to encrypt the ciphertext.
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct IncorrectKeyException {
     pub message: Option<String>,
 }
-impl rboto::FromValue for IncorrectKeyException {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "IncorrectKeyException")?;
-        Ok(Self { message: m.take(0)? })
-    }
-}
+rboto::__structure!(
+    IncorrectKeyException "IncorrectKeyException"[from] { message : String } {}
+);
 /// The request was rejected because the key material in the request is, expired, invalid, or does not meet expectations. For example, it is not the same key material that was previously imported or KMS expected new key material but the key material being imported is already associated with the KMS key.
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct IncorrectKeyMaterialException {
     pub message: Option<String>,
 }
-impl rboto::FromValue for IncorrectKeyMaterialException {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "IncorrectKeyMaterialException")?;
-        Ok(Self { message: m.take(0)? })
-    }
-}
+rboto::__structure!(
+    IncorrectKeyMaterialException "IncorrectKeyMaterialException"[from] { message :
+    String } {}
+);
 /// The request was rejected because the trust anchor certificate in the request to create an CloudHSM key store is not the trust anchor certificate for the specified CloudHSM cluster.
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct IncorrectTrustAnchorException {
     pub message: Option<String>,
 }
-impl rboto::FromValue for IncorrectTrustAnchorException {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "IncorrectTrustAnchorException")?;
-        Ok(Self { message: m.take(0)? })
-    }
-}
+rboto::__structure!(
+    IncorrectTrustAnchorException "IncorrectTrustAnchorException"[from] { message :
+    String } {}
+);
 /// The request was rejected because the specified alias name is not valid.
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct InvalidAliasNameException {
     pub message: Option<String>,
 }
-impl rboto::FromValue for InvalidAliasNameException {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "InvalidAliasNameException")?;
-        Ok(Self { message: m.take(0)? })
-    }
-}
+rboto::__structure!(
+    InvalidAliasNameException "InvalidAliasNameException"[from] { message : String } {}
+);
 /// The request was rejected because a specified ARN, or an ARN in a key policy, is not valid.
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct InvalidArnException {
     pub message: Option<String>,
 }
-impl rboto::FromValue for InvalidArnException {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "InvalidArnException")?;
-        Ok(Self { message: m.take(0)? })
-    }
-}
+rboto::__structure!(
+    InvalidArnException "InvalidArnException"[from] { message : String } {}
+);
 /// From the Decrypt or ReEncrypt operation, the request was rejected because the specified ciphertext, or additional authenticated data incorporated into the ciphertext, such as the encryption context, is corrupted, missing, or otherwise invalid.
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct InvalidCiphertextException {
     pub message: Option<String>,
 }
-impl rboto::FromValue for InvalidCiphertextException {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "InvalidCiphertextException")?;
-        Ok(Self { message: m.take(0)? })
-    }
-}
+rboto::__structure!(
+    InvalidCiphertextException "InvalidCiphertextException"[from] { message : String } {}
+);
 /// The request was rejected because the specified `GrantId` is not valid.
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct InvalidGrantIdException {
     pub message: Option<String>,
 }
-impl rboto::FromValue for InvalidGrantIdException {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "InvalidGrantIdException")?;
-        Ok(Self { message: m.take(0)? })
-    }
-}
+rboto::__structure!(
+    InvalidGrantIdException "InvalidGrantIdException"[from] { message : String } {}
+);
 /// The request was rejected because the specified grant token is not valid.
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct InvalidGrantTokenException {
     pub message: Option<String>,
 }
-impl rboto::FromValue for InvalidGrantTokenException {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "InvalidGrantTokenException")?;
-        Ok(Self { message: m.take(0)? })
-    }
-}
+rboto::__structure!(
+    InvalidGrantTokenException "InvalidGrantTokenException"[from] { message : String } {}
+);
 /// The request was rejected because the provided import token is invalid or is associated with a different KMS key.
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct InvalidImportTokenException {
     pub message: Option<String>,
 }
-impl rboto::FromValue for InvalidImportTokenException {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "InvalidImportTokenException")?;
-        Ok(Self { message: m.take(0)? })
-    }
-}
+rboto::__structure!(
+    InvalidImportTokenException "InvalidImportTokenException"[from] { message : String }
+    {}
+);
 /// The request was rejected for one of the following reasons:
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct InvalidKeyUsageException {
     pub message: Option<String>,
 }
-impl rboto::FromValue for InvalidKeyUsageException {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "InvalidKeyUsageException")?;
-        Ok(Self { message: m.take(0)? })
-    }
-}
+rboto::__structure!(
+    InvalidKeyUsageException "InvalidKeyUsageException"[from] { message : String } {}
+);
 /// The request was rejected because the marker that specifies where pagination should next begin is not valid.
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct InvalidMarkerException {
     pub message: Option<String>,
 }
-impl rboto::FromValue for InvalidMarkerException {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "InvalidMarkerException")?;
-        Ok(Self { message: m.take(0)? })
-    }
-}
+rboto::__structure!(
+    InvalidMarkerException "InvalidMarkerException"[from] { message : String } {}
+);
 /// The request was rejected because an internal exception occurred. The request can be retried.
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct KmsInternalException {
     pub message: Option<String>,
 }
-impl rboto::FromValue for KmsInternalException {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "KMSInternalException")?;
-        Ok(Self { message: m.take(0)? })
-    }
-}
+rboto::__structure!(
+    KmsInternalException "KMSInternalException"[from] { message : String } {}
+);
 /// The request was rejected because the HMAC verification failed. HMAC verification fails when the HMAC computed by using the specified message, HMAC KMS key, and MAC algorithm does not match the HMAC specified in the request.
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct KmsInvalidMacException {
     pub message: Option<String>,
 }
-impl rboto::FromValue for KmsInvalidMacException {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "KMSInvalidMacException")?;
-        Ok(Self { message: m.take(0)? })
-    }
-}
+rboto::__structure!(
+    KmsInvalidMacException "KMSInvalidMacException"[from] { message : String } {}
+);
 /// The request was rejected because the signature verification failed. Signature verification fails when it cannot confirm that signature was produced by signing the specified message with the specified KMS key and signing algorithm.
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct KmsInvalidSignatureException {
     pub message: Option<String>,
 }
-impl rboto::FromValue for KmsInvalidSignatureException {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "KMSInvalidSignatureException")?;
-        Ok(Self { message: m.take(0)? })
-    }
-}
+rboto::__structure!(
+    KmsInvalidSignatureException "KMSInvalidSignatureException"[from] { message : String
+    } {}
+);
 /// The request was rejected because the state of the specified resource is not valid for this request.
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct KmsInvalidStateException {
     pub message: Option<String>,
 }
-impl rboto::FromValue for KmsInvalidStateException {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "KMSInvalidStateException")?;
-        Ok(Self { message: m.take(0)? })
-    }
-}
+rboto::__structure!(
+    KmsInvalidStateException "KMSInvalidStateException"[from] { message : String } {}
+);
 /// The request was rejected because the specified KMS key was not available. You can retry the request.
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct KeyUnavailableException {
     pub message: Option<String>,
 }
-impl rboto::FromValue for KeyUnavailableException {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "KeyUnavailableException")?;
-        Ok(Self { message: m.take(0)? })
-    }
-}
+rboto::__structure!(
+    KeyUnavailableException "KeyUnavailableException"[from] { message : String } {}
+);
 /// The request was rejected because a length constraint or quota was exceeded. For more information, see [Quotas](https://docs.aws.amazon.com/kms/latest/developerguide/limits.html) in the *Key Management Service Developer Guide*.
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct LimitExceededException {
     pub message: Option<String>,
 }
-impl rboto::FromValue for LimitExceededException {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "LimitExceededException")?;
-        Ok(Self { message: m.take(0)? })
-    }
-}
+rboto::__structure!(
+    LimitExceededException "LimitExceededException"[from] { message : String } {}
+);
 /// The request was rejected because the specified policy is not syntactically or semantically correct.
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct MalformedPolicyDocumentException {
     pub message: Option<String>,
 }
-impl rboto::FromValue for MalformedPolicyDocumentException {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "MalformedPolicyDocumentException")?;
-        Ok(Self { message: m.take(0)? })
-    }
-}
+rboto::__structure!(
+    MalformedPolicyDocumentException "MalformedPolicyDocumentException"[from] { message :
+    String } {}
+);
 /// The request was rejected because the specified entity or resource could not be found.
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct NotFoundException {
     pub message: Option<String>,
 }
-impl rboto::FromValue for NotFoundException {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "NotFoundException")?;
-        Ok(Self { message: m.take(0)? })
-    }
-}
+rboto::__structure!(NotFoundException "NotFoundException"[from] { message : String } {});
 /// The request was rejected because one or more tags are not valid.
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct TagException {
     pub message: Option<String>,
 }
-impl rboto::FromValue for TagException {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "TagException")?;
-        Ok(Self { message: m.take(0)? })
-    }
-}
+rboto::__structure!(TagException "TagException"[from] { message : String } {});
 /// The request was rejected because a specified parameter is not supported or a specified resource is not valid for this operation.
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct UnsupportedOperationException {
     pub message: Option<String>,
 }
-impl rboto::FromValue for UnsupportedOperationException {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "UnsupportedOperationException")?;
-        Ok(Self { message: m.take(0)? })
-    }
-}
+rboto::__structure!(
+    UnsupportedOperationException "UnsupportedOperationException"[from] { message :
+    String } {}
+);
 /// The request was rejected because the (`XksKeyId`) is already associated with another KMS key in this external key store. Each KMS key in an external key store must be associated with a different external key.
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct XksKeyAlreadyInUseException {
     pub message: Option<String>,
 }
-impl rboto::FromValue for XksKeyAlreadyInUseException {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "XksKeyAlreadyInUseException")?;
-        Ok(Self { message: m.take(0)? })
-    }
-}
+rboto::__structure!(
+    XksKeyAlreadyInUseException "XksKeyAlreadyInUseException"[from] { message : String }
+    {}
+);
 /// The request was rejected because the external key specified by the `XksKeyId` parameter did not meet the configuration requirements for an external key store.
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct XksKeyInvalidConfigurationException {
     pub message: Option<String>,
 }
-impl rboto::FromValue for XksKeyInvalidConfigurationException {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "XksKeyInvalidConfigurationException")?;
-        Ok(Self { message: m.take(0)? })
-    }
-}
+rboto::__structure!(
+    XksKeyInvalidConfigurationException "XksKeyInvalidConfigurationException"[from] {
+    message : String } {}
+);
 /// The request was rejected because the external key store proxy could not find the external key. This exception is thrown when the value of the `XksKeyId` parameter doesn't identify a key in the external key manager associated with the external key proxy.
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct XksKeyNotFoundException {
     pub message: Option<String>,
 }
-impl rboto::FromValue for XksKeyNotFoundException {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "XksKeyNotFoundException")?;
-        Ok(Self { message: m.take(0)? })
-    }
-}
+rboto::__structure!(
+    XksKeyNotFoundException "XksKeyNotFoundException"[from] { message : String } {}
+);
 /// The request was rejected because the proxy credentials failed to authenticate to the specified external key store proxy. The specified external key store proxy rejected a status request from KMS due to invalid credentials. This can indicate an error in the credentials or in the identification of the external key store proxy.
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct XksProxyIncorrectAuthenticationCredentialException {
     pub message: Option<String>,
 }
-impl rboto::FromValue for XksProxyIncorrectAuthenticationCredentialException {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(
-            v,
-            "XksProxyIncorrectAuthenticationCredentialException",
-        )?;
-        Ok(Self { message: m.take(0)? })
-    }
-}
+rboto::__structure!(
+    XksProxyIncorrectAuthenticationCredentialException
+    "XksProxyIncorrectAuthenticationCredentialException"[from] { message : String } {}
+);
 /// The request was rejected because the external key store proxy is not configured correctly. To identify the cause, see the error message that accompanies the exception.
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct XksProxyInvalidConfigurationException {
     pub message: Option<String>,
 }
-impl rboto::FromValue for XksProxyInvalidConfigurationException {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "XksProxyInvalidConfigurationException")?;
-        Ok(Self { message: m.take(0)? })
-    }
-}
+rboto::__structure!(
+    XksProxyInvalidConfigurationException "XksProxyInvalidConfigurationException"[from] {
+    message : String } {}
+);
 /// KMS cannot interpret the response it received from the external key store proxy. The problem might be a poorly constructed response, but it could also be a transient network issue. If you see this error repeatedly, report it to the proxy vendor.
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct XksProxyInvalidResponseException {
     pub message: Option<String>,
 }
-impl rboto::FromValue for XksProxyInvalidResponseException {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "XksProxyInvalidResponseException")?;
-        Ok(Self { message: m.take(0)? })
-    }
-}
+rboto::__structure!(
+    XksProxyInvalidResponseException "XksProxyInvalidResponseException"[from] { message :
+    String } {}
+);
 /// The request was rejected because the `XksProxyUriEndpoint` is already associated with another external key store in this Amazon Web Services Region. To identify the cause, see the error message that accompanies the exception.
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct XksProxyUriEndpointInUseException {
     pub message: Option<String>,
 }
-impl rboto::FromValue for XksProxyUriEndpointInUseException {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "XksProxyUriEndpointInUseException")?;
-        Ok(Self { message: m.take(0)? })
-    }
-}
+rboto::__structure!(
+    XksProxyUriEndpointInUseException "XksProxyUriEndpointInUseException"[from] { message
+    : String } {}
+);
 /// The request was rejected because the concatenation of the `XksProxyUriEndpoint` and `XksProxyUriPath` is already associated with another external key store in this Amazon Web Services Region. Each external key store in a Region must use a unique external key store proxy API address.
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct XksProxyUriInUseException {
     pub message: Option<String>,
 }
-impl rboto::FromValue for XksProxyUriInUseException {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "XksProxyUriInUseException")?;
-        Ok(Self { message: m.take(0)? })
-    }
-}
+rboto::__structure!(
+    XksProxyUriInUseException "XksProxyUriInUseException"[from] { message : String } {}
+);
 /// KMS was unable to reach the specified `XksProxyUriPath`. The path must be reachable before you create the external key store or update its settings.
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct XksProxyUriUnreachableException {
     pub message: Option<String>,
 }
-impl rboto::FromValue for XksProxyUriUnreachableException {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "XksProxyUriUnreachableException")?;
-        Ok(Self { message: m.take(0)? })
-    }
-}
+rboto::__structure!(
+    XksProxyUriUnreachableException "XksProxyUriUnreachableException"[from] { message :
+    String } {}
+);
 /// The request was rejected because the specified Amazon VPC endpoint service is already associated with another external key store in this Amazon Web Services Region. Each external key store in a Region must use a different Amazon VPC endpoint service.
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct XksProxyVpcEndpointServiceInUseException {
     pub message: Option<String>,
 }
-impl rboto::FromValue for XksProxyVpcEndpointServiceInUseException {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "XksProxyVpcEndpointServiceInUseException")?;
-        Ok(Self { message: m.take(0)? })
-    }
-}
+rboto::__structure!(
+    XksProxyVpcEndpointServiceInUseException
+    "XksProxyVpcEndpointServiceInUseException"[from] { message : String } {}
+);
 /// The request was rejected because the Amazon VPC endpoint service configuration does not fulfill the requirements for an external key store.
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct XksProxyVpcEndpointServiceInvalidConfigurationException {
     pub message: Option<String>,
 }
-impl rboto::FromValue for XksProxyVpcEndpointServiceInvalidConfigurationException {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(
-            v,
-            "XksProxyVpcEndpointServiceInvalidConfigurationException",
-        )?;
-        Ok(Self { message: m.take(0)? })
-    }
-}
+rboto::__structure!(
+    XksProxyVpcEndpointServiceInvalidConfigurationException
+    "XksProxyVpcEndpointServiceInvalidConfigurationException"[from] { message : String }
+    {}
+);
 /// The request was rejected because KMS could not find the specified VPC endpoint service. Use DescribeCustomKeyStores to verify the VPC endpoint service name for the external key store. Also, confirm that the `Allow principals` list for the VPC endpoint service includes the KMS service principal for the Region, such as `cks.kms.us-east-1.amazonaws.com`.
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct XksProxyVpcEndpointServiceNotFoundException {
     pub message: Option<String>,
 }
-impl rboto::FromValue for XksProxyVpcEndpointServiceNotFoundException {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "XksProxyVpcEndpointServiceNotFoundException")?;
-        Ok(Self { message: m.take(0)? })
-    }
-}
+rboto::__structure!(
+    XksProxyVpcEndpointServiceNotFoundException
+    "XksProxyVpcEndpointServiceNotFoundException"[from] { message : String } {}
+);

@@ -3,132 +3,47 @@
 #[allow(unused_imports)]
 use super::{error::*, output::*, types::*};
 #[allow(unused_imports)]
-use rboto::value as rv;
+use rboto::__private as rv;
 #[allow(unused_imports)]
 use std::collections::HashMap;
-#[derive(Clone, PartialEq)]
-pub struct CancelKeyDeletionRequest<C = ()> {
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct CancelKeyDeletionInput {
     /// Identifies the KMS key whose deletion is being canceled.
     pub key_id: Option<String>,
-    #[doc(hidden)]
-    pub _client: C,
+    pub(crate) _client: rboto::__private::Bound,
 }
-impl Default for CancelKeyDeletionRequest {
-    fn default() -> Self {
-        Self::with_client(())
-    }
-}
-impl<C> CancelKeyDeletionRequest<C> {
-    #[doc(hidden)]
-    pub fn with_client(client: C) -> Self {
-        Self {
-            key_id: None,
-            _client: client,
-        }
-    }
-    /// Sets `KeyId`.
-    pub fn key_id(mut self, v: impl Into<String>) -> Self {
-        self.key_id = Some(v.into());
-        self
-    }
-}
-impl<C> ::std::fmt::Debug for CancelKeyDeletionRequest<C> {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.debug_struct("CancelKeyDeletionRequest").field("key_id", &self.key_id).finish()
-    }
-}
-impl<C> rboto::IntoValue for CancelKeyDeletionRequest<C> {
-    fn into_value(self) -> rboto::Value {
-        rboto::Value::Struct(vec![rv::opt(self.key_id)])
-    }
-}
-#[derive(Clone, PartialEq)]
-pub struct ConnectCustomKeyStoreRequest<C = ()> {
+rboto::__structure!(
+    CancelKeyDeletionInput "CancelKeyDeletionRequest"[set debug into] { key_id : String }
+    { _client }
+);
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct ConnectCustomKeyStoreInput {
     /// Enter the key store ID of the custom key store that you want to connect. To find the ID of a custom key store, use the DescribeCustomKeyStores operation.
     pub custom_key_store_id: Option<String>,
-    #[doc(hidden)]
-    pub _client: C,
+    pub(crate) _client: rboto::__private::Bound,
 }
-impl Default for ConnectCustomKeyStoreRequest {
-    fn default() -> Self {
-        Self::with_client(())
-    }
-}
-impl<C> ConnectCustomKeyStoreRequest<C> {
-    #[doc(hidden)]
-    pub fn with_client(client: C) -> Self {
-        Self {
-            custom_key_store_id: None,
-            _client: client,
-        }
-    }
-    /// Sets `CustomKeyStoreId`.
-    pub fn custom_key_store_id(mut self, v: impl Into<String>) -> Self {
-        self.custom_key_store_id = Some(v.into());
-        self
-    }
-}
-impl<C> ::std::fmt::Debug for ConnectCustomKeyStoreRequest<C> {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.debug_struct("ConnectCustomKeyStoreRequest")
-            .field("custom_key_store_id", &self.custom_key_store_id)
-            .finish()
-    }
-}
-impl<C> rboto::IntoValue for ConnectCustomKeyStoreRequest<C> {
-    fn into_value(self) -> rboto::Value {
-        rboto::Value::Struct(vec![rv::opt(self.custom_key_store_id)])
-    }
-}
-#[derive(Clone, PartialEq)]
-pub struct CreateAliasRequest<C = ()> {
+rboto::__structure!(
+    ConnectCustomKeyStoreInput "ConnectCustomKeyStoreRequest"[set debug into] {
+    custom_key_store_id : String } { _client }
+);
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct CreateAliasInput {
     /// Specifies the alias name. This value must begin with `alias/` followed by a name, such as `alias/ExampleAlias`.
     pub alias_name: Option<String>,
     /// Associates the alias with the specified [customer managed key](https://docs.aws.amazon.com/kms/latest/developerguide/concepts.html#customer-mgn-key). The KMS key must be in the same Amazon Web Services Region.
     pub target_key_id: Option<String>,
-    #[doc(hidden)]
-    pub _client: C,
+    pub(crate) _client: rboto::__private::Bound,
 }
-impl Default for CreateAliasRequest {
-    fn default() -> Self {
-        Self::with_client(())
-    }
-}
-impl<C> CreateAliasRequest<C> {
-    #[doc(hidden)]
-    pub fn with_client(client: C) -> Self {
-        Self {
-            alias_name: None,
-            target_key_id: None,
-            _client: client,
-        }
-    }
-    /// Sets `AliasName`.
-    pub fn alias_name(mut self, v: impl Into<String>) -> Self {
-        self.alias_name = Some(v.into());
-        self
-    }
-    /// Sets `TargetKeyId`.
-    pub fn target_key_id(mut self, v: impl Into<String>) -> Self {
-        self.target_key_id = Some(v.into());
-        self
-    }
-}
-impl<C> ::std::fmt::Debug for CreateAliasRequest<C> {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.debug_struct("CreateAliasRequest")
-            .field("alias_name", &self.alias_name)
-            .field("target_key_id", &self.target_key_id)
-            .finish()
-    }
-}
-impl<C> rboto::IntoValue for CreateAliasRequest<C> {
-    fn into_value(self) -> rboto::Value {
-        rboto::Value::Struct(vec![rv::opt(self.alias_name), rv::opt(self.target_key_id)])
-    }
-}
-#[derive(Clone, PartialEq)]
-pub struct CreateCustomKeyStoreRequest<C = ()> {
+rboto::__structure!(
+    CreateAliasInput "CreateAliasRequest"[set debug into] { alias_name : String,
+    target_key_id : String } { _client }
+);
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct CreateCustomKeyStoreInput {
     /// Specifies a friendly name for the custom key store. The name must be unique in your Amazon Web Services account and Region. This parameter is required for all custom key stores.
     pub custom_key_store_name: Option<String>,
     /// Identifies the CloudHSM cluster for an CloudHSM key store. This parameter is required for custom key stores with `CustomKeyStoreType` of `AWS_CLOUDHSM`.
@@ -153,141 +68,21 @@ pub struct CreateCustomKeyStoreRequest<C = ()> {
     >,
     /// Indicates how KMS communicates with the external key store proxy. This parameter is required for custom key stores with a `CustomKeyStoreType` of `EXTERNAL_KEY_STORE`.
     pub xks_proxy_connectivity: Option<XksProxyConnectivityType>,
-    #[doc(hidden)]
-    pub _client: C,
+    pub(crate) _client: rboto::__private::Bound,
 }
-impl Default for CreateCustomKeyStoreRequest {
-    fn default() -> Self {
-        Self::with_client(())
-    }
-}
-impl<C> CreateCustomKeyStoreRequest<C> {
-    #[doc(hidden)]
-    pub fn with_client(client: C) -> Self {
-        Self {
-            custom_key_store_name: None,
-            cloud_hsm_cluster_id: None,
-            trust_anchor_certificate: None,
-            key_store_password: None,
-            custom_key_store_type: None,
-            xks_proxy_uri_endpoint: None,
-            xks_proxy_uri_path: None,
-            xks_proxy_vpc_endpoint_service_name: None,
-            xks_proxy_vpc_endpoint_service_owner: None,
-            xks_proxy_authentication_credential: None,
-            xks_proxy_connectivity: None,
-            _client: client,
-        }
-    }
-    /// Sets `CustomKeyStoreName`.
-    pub fn custom_key_store_name(mut self, v: impl Into<String>) -> Self {
-        self.custom_key_store_name = Some(v.into());
-        self
-    }
-    /// Sets `CloudHsmClusterId`.
-    pub fn cloud_hsm_cluster_id(mut self, v: impl Into<String>) -> Self {
-        self.cloud_hsm_cluster_id = Some(v.into());
-        self
-    }
-    /// Sets `TrustAnchorCertificate`.
-    pub fn trust_anchor_certificate(mut self, v: impl Into<String>) -> Self {
-        self.trust_anchor_certificate = Some(v.into());
-        self
-    }
-    /// Sets `KeyStorePassword`.
-    pub fn key_store_password(mut self, v: impl Into<String>) -> Self {
-        self.key_store_password = Some(v.into());
-        self
-    }
-    /// Sets `CustomKeyStoreType`.
-    pub fn custom_key_store_type(mut self, v: impl Into<CustomKeyStoreType>) -> Self {
-        self.custom_key_store_type = Some(v.into());
-        self
-    }
-    /// Sets `XksProxyUriEndpoint`.
-    pub fn xks_proxy_uri_endpoint(mut self, v: impl Into<String>) -> Self {
-        self.xks_proxy_uri_endpoint = Some(v.into());
-        self
-    }
-    /// Sets `XksProxyUriPath`.
-    pub fn xks_proxy_uri_path(mut self, v: impl Into<String>) -> Self {
-        self.xks_proxy_uri_path = Some(v.into());
-        self
-    }
-    /// Sets `XksProxyVpcEndpointServiceName`.
-    pub fn xks_proxy_vpc_endpoint_service_name(mut self, v: impl Into<String>) -> Self {
-        self.xks_proxy_vpc_endpoint_service_name = Some(v.into());
-        self
-    }
-    /// Sets `XksProxyVpcEndpointServiceOwner`.
-    pub fn xks_proxy_vpc_endpoint_service_owner(mut self, v: impl Into<String>) -> Self {
-        self.xks_proxy_vpc_endpoint_service_owner = Some(v.into());
-        self
-    }
-    /// Sets `XksProxyAuthenticationCredential`.
-    pub fn xks_proxy_authentication_credential(
-        mut self,
-        v: XksProxyAuthenticationCredentialType,
-    ) -> Self {
-        self.xks_proxy_authentication_credential = Some(v);
-        self
-    }
-    /// Sets `XksProxyConnectivity`.
-    pub fn xks_proxy_connectivity(
-        mut self,
-        v: impl Into<XksProxyConnectivityType>,
-    ) -> Self {
-        self.xks_proxy_connectivity = Some(v.into());
-        self
-    }
-}
-impl<C> ::std::fmt::Debug for CreateCustomKeyStoreRequest<C> {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.debug_struct("CreateCustomKeyStoreRequest")
-            .field("custom_key_store_name", &self.custom_key_store_name)
-            .field("cloud_hsm_cluster_id", &self.cloud_hsm_cluster_id)
-            .field("trust_anchor_certificate", &self.trust_anchor_certificate)
-            .field(
-                "key_store_password",
-                &rboto::types::Redacted(&self.key_store_password),
-            )
-            .field("custom_key_store_type", &self.custom_key_store_type)
-            .field("xks_proxy_uri_endpoint", &self.xks_proxy_uri_endpoint)
-            .field("xks_proxy_uri_path", &self.xks_proxy_uri_path)
-            .field(
-                "xks_proxy_vpc_endpoint_service_name",
-                &self.xks_proxy_vpc_endpoint_service_name,
-            )
-            .field(
-                "xks_proxy_vpc_endpoint_service_owner",
-                &self.xks_proxy_vpc_endpoint_service_owner,
-            )
-            .field(
-                "xks_proxy_authentication_credential",
-                &self.xks_proxy_authentication_credential,
-            )
-            .field("xks_proxy_connectivity", &self.xks_proxy_connectivity)
-            .finish()
-    }
-}
-impl<C> rboto::IntoValue for CreateCustomKeyStoreRequest<C> {
-    fn into_value(self) -> rboto::Value {
-        rboto::Value::Struct(
-            vec![
-                rv::opt(self.custom_key_store_name), rv::opt(self.cloud_hsm_cluster_id),
-                rv::opt(self.trust_anchor_certificate), rv::opt(self.key_store_password),
-                rv::opt(self.custom_key_store_type), rv::opt(self
-                .xks_proxy_uri_endpoint), rv::opt(self.xks_proxy_uri_path), rv::opt(self
-                .xks_proxy_vpc_endpoint_service_name), rv::opt(self
-                .xks_proxy_vpc_endpoint_service_owner), rv::opt(self
-                .xks_proxy_authentication_credential), rv::opt(self
-                .xks_proxy_connectivity)
-            ],
-        )
-    }
-}
-#[derive(Clone, PartialEq)]
-pub struct CreateGrantRequest<C = ()> {
+rboto::__structure!(
+    CreateCustomKeyStoreInput "CreateCustomKeyStoreRequest"[set debug into] {
+    custom_key_store_name : String, cloud_hsm_cluster_id : String,
+    trust_anchor_certificate : String, key_store_password : String[sensitive],
+    custom_key_store_type : CustomKeyStoreType, xks_proxy_uri_endpoint : String,
+    xks_proxy_uri_path : String, xks_proxy_vpc_endpoint_service_name : String,
+    xks_proxy_vpc_endpoint_service_owner : String, xks_proxy_authentication_credential :
+    XksProxyAuthenticationCredentialType, xks_proxy_connectivity :
+    XksProxyConnectivityType } { _client }
+);
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct CreateGrantInput {
     /// Identifies the KMS key for the grant. The grant gives principals permission to use this KMS key.
     pub key_id: Option<String>,
     /// The identity that gets the permissions specified in the grant.
@@ -308,113 +103,18 @@ pub struct CreateGrantRequest<C = ()> {
     pub grantee_service_principal: Option<String>,
     /// The Amazon Web Services [service principal](https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_elements_principal.html#principal-services) that has permission to use the RetireGrant operation to retire the grant.
     pub retiring_service_principal: Option<String>,
-    #[doc(hidden)]
-    pub _client: C,
+    pub(crate) _client: rboto::__private::Bound,
 }
-impl Default for CreateGrantRequest {
-    fn default() -> Self {
-        Self::with_client(())
-    }
-}
-impl<C> CreateGrantRequest<C> {
-    #[doc(hidden)]
-    pub fn with_client(client: C) -> Self {
-        Self {
-            key_id: None,
-            grantee_principal: None,
-            retiring_principal: None,
-            operations: None,
-            constraints: None,
-            grant_tokens: None,
-            name: None,
-            dry_run: None,
-            grantee_service_principal: None,
-            retiring_service_principal: None,
-            _client: client,
-        }
-    }
-    /// Sets `KeyId`.
-    pub fn key_id(mut self, v: impl Into<String>) -> Self {
-        self.key_id = Some(v.into());
-        self
-    }
-    /// Sets `GranteePrincipal`.
-    pub fn grantee_principal(mut self, v: impl Into<String>) -> Self {
-        self.grantee_principal = Some(v.into());
-        self
-    }
-    /// Sets `RetiringPrincipal`.
-    pub fn retiring_principal(mut self, v: impl Into<String>) -> Self {
-        self.retiring_principal = Some(v.into());
-        self
-    }
-    /// Sets `Operations`.
-    pub fn operations(mut self, v: impl Into<Vec<GrantOperation>>) -> Self {
-        self.operations = Some(v.into());
-        self
-    }
-    /// Sets `Constraints`.
-    pub fn constraints(mut self, v: GrantConstraints) -> Self {
-        self.constraints = Some(v);
-        self
-    }
-    /// Sets `GrantTokens`.
-    pub fn grant_tokens(mut self, v: impl Into<Vec<String>>) -> Self {
-        self.grant_tokens = Some(v.into());
-        self
-    }
-    /// Sets `Name`.
-    pub fn name(mut self, v: impl Into<String>) -> Self {
-        self.name = Some(v.into());
-        self
-    }
-    /// Sets `DryRun`.
-    pub fn dry_run(mut self, v: bool) -> Self {
-        self.dry_run = Some(v);
-        self
-    }
-    /// Sets `GranteeServicePrincipal`.
-    pub fn grantee_service_principal(mut self, v: impl Into<String>) -> Self {
-        self.grantee_service_principal = Some(v.into());
-        self
-    }
-    /// Sets `RetiringServicePrincipal`.
-    pub fn retiring_service_principal(mut self, v: impl Into<String>) -> Self {
-        self.retiring_service_principal = Some(v.into());
-        self
-    }
-}
-impl<C> ::std::fmt::Debug for CreateGrantRequest<C> {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.debug_struct("CreateGrantRequest")
-            .field("key_id", &self.key_id)
-            .field("grantee_principal", &self.grantee_principal)
-            .field("retiring_principal", &self.retiring_principal)
-            .field("operations", &self.operations)
-            .field("constraints", &self.constraints)
-            .field("grant_tokens", &self.grant_tokens)
-            .field("name", &self.name)
-            .field("dry_run", &self.dry_run)
-            .field("grantee_service_principal", &self.grantee_service_principal)
-            .field("retiring_service_principal", &self.retiring_service_principal)
-            .finish()
-    }
-}
-impl<C> rboto::IntoValue for CreateGrantRequest<C> {
-    fn into_value(self) -> rboto::Value {
-        rboto::Value::Struct(
-            vec![
-                rv::opt(self.key_id), rv::opt(self.grantee_principal), rv::opt(self
-                .retiring_principal), rv::opt(self.operations), rv::opt(self
-                .constraints), rv::opt(self.grant_tokens), rv::opt(self.name),
-                rv::opt(self.dry_run), rv::opt(self.grantee_service_principal),
-                rv::opt(self.retiring_service_principal)
-            ],
-        )
-    }
-}
-#[derive(Clone, PartialEq)]
-pub struct CreateKeyRequest<C = ()> {
+rboto::__structure!(
+    CreateGrantInput "CreateGrantRequest"[set debug into] { key_id : String,
+    grantee_principal : String, retiring_principal : String, operations : Vec <
+    GrantOperation >, constraints : GrantConstraints, grant_tokens : Vec < String >, name
+    : String, dry_run = bool, grantee_service_principal : String,
+    retiring_service_principal : String } { _client }
+);
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct CreateKeyInput {
     /// The key policy to attach to the KMS key.
     pub policy: Option<String>,
     /// A description of the KMS key. Use a description that helps you decide whether the KMS key is appropriate for a task. The default value is an empty string (no description).
@@ -439,126 +139,18 @@ pub struct CreateKeyRequest<C = ()> {
     pub multi_region: Option<bool>,
     /// Identifies the [external key](https://docs.aws.amazon.com/kms/latest/developerguide/keystore-external.html#concept-external-key) that serves as key material for the KMS key in an [external key store](https://docs.aws.amazon.com/kms/latest/developerguide/keystore-external.html).
     pub xks_key_id: Option<String>,
-    #[doc(hidden)]
-    pub _client: C,
+    pub(crate) _client: rboto::__private::Bound,
 }
-impl Default for CreateKeyRequest {
-    fn default() -> Self {
-        Self::with_client(())
-    }
-}
-impl<C> CreateKeyRequest<C> {
-    #[doc(hidden)]
-    pub fn with_client(client: C) -> Self {
-        Self {
-            policy: None,
-            description: None,
-            key_usage: None,
-            customer_master_key_spec: None,
-            key_spec: None,
-            origin: None,
-            custom_key_store_id: None,
-            bypass_policy_lockout_safety_check: None,
-            tags: None,
-            multi_region: None,
-            xks_key_id: None,
-            _client: client,
-        }
-    }
-    /// Sets `Policy`.
-    pub fn policy(mut self, v: impl Into<String>) -> Self {
-        self.policy = Some(v.into());
-        self
-    }
-    /// Sets `Description`.
-    pub fn description(mut self, v: impl Into<String>) -> Self {
-        self.description = Some(v.into());
-        self
-    }
-    /// Sets `KeyUsage`.
-    pub fn key_usage(mut self, v: impl Into<KeyUsageType>) -> Self {
-        self.key_usage = Some(v.into());
-        self
-    }
-    /// Sets `CustomerMasterKeySpec`.
-    pub fn customer_master_key_spec(
-        mut self,
-        v: impl Into<CustomerMasterKeySpec>,
-    ) -> Self {
-        self.customer_master_key_spec = Some(v.into());
-        self
-    }
-    /// Sets `KeySpec`.
-    pub fn key_spec(mut self, v: impl Into<KeySpec>) -> Self {
-        self.key_spec = Some(v.into());
-        self
-    }
-    /// Sets `Origin`.
-    pub fn origin(mut self, v: impl Into<OriginType>) -> Self {
-        self.origin = Some(v.into());
-        self
-    }
-    /// Sets `CustomKeyStoreId`.
-    pub fn custom_key_store_id(mut self, v: impl Into<String>) -> Self {
-        self.custom_key_store_id = Some(v.into());
-        self
-    }
-    /// Sets `BypassPolicyLockoutSafetyCheck`.
-    pub fn bypass_policy_lockout_safety_check(mut self, v: bool) -> Self {
-        self.bypass_policy_lockout_safety_check = Some(v);
-        self
-    }
-    /// Sets `Tags`.
-    pub fn tags(mut self, v: impl Into<Vec<Tag>>) -> Self {
-        self.tags = Some(v.into());
-        self
-    }
-    /// Sets `MultiRegion`.
-    pub fn multi_region(mut self, v: bool) -> Self {
-        self.multi_region = Some(v);
-        self
-    }
-    /// Sets `XksKeyId`.
-    pub fn xks_key_id(mut self, v: impl Into<String>) -> Self {
-        self.xks_key_id = Some(v.into());
-        self
-    }
-}
-impl<C> ::std::fmt::Debug for CreateKeyRequest<C> {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.debug_struct("CreateKeyRequest")
-            .field("policy", &self.policy)
-            .field("description", &self.description)
-            .field("key_usage", &self.key_usage)
-            .field("customer_master_key_spec", &self.customer_master_key_spec)
-            .field("key_spec", &self.key_spec)
-            .field("origin", &self.origin)
-            .field("custom_key_store_id", &self.custom_key_store_id)
-            .field(
-                "bypass_policy_lockout_safety_check",
-                &self.bypass_policy_lockout_safety_check,
-            )
-            .field("tags", &self.tags)
-            .field("multi_region", &self.multi_region)
-            .field("xks_key_id", &self.xks_key_id)
-            .finish()
-    }
-}
-impl<C> rboto::IntoValue for CreateKeyRequest<C> {
-    fn into_value(self) -> rboto::Value {
-        rboto::Value::Struct(
-            vec![
-                rv::opt(self.policy), rv::opt(self.description), rv::opt(self.key_usage),
-                rv::opt(self.customer_master_key_spec), rv::opt(self.key_spec),
-                rv::opt(self.origin), rv::opt(self.custom_key_store_id), rv::opt(self
-                .bypass_policy_lockout_safety_check), rv::opt(self.tags), rv::opt(self
-                .multi_region), rv::opt(self.xks_key_id)
-            ],
-        )
-    }
-}
-#[derive(Clone, PartialEq)]
-pub struct DecapsulateRequest<C = ()> {
+rboto::__structure!(
+    CreateKeyInput "CreateKeyRequest"[set debug into] { policy : String, description :
+    String, key_usage : KeyUsageType, customer_master_key_spec : CustomerMasterKeySpec,
+    key_spec : KeySpec, origin : OriginType, custom_key_store_id : String,
+    bypass_policy_lockout_safety_check = bool, tags : Vec < Tag >, multi_region = bool,
+    xks_key_id : String } { _client }
+);
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct DecapsulateInput {
     /// Identifies the asymmetric ML-KEM KMS key whose public key was used to produce the encapsulated shared secret. KMS uses the private key in the specified key pair to decapsulate the shared secret.
     pub key_id: Option<String>,
     /// The encapsulated (ciphertext) form of the shared secret to recover. This is the `SharedSecretCiphertextBlob` value that the Encapsulate operation returns. When you use the HTTP API or the Amazon Web Services CLI, the value is Base64-encoded. Otherwise, it is not Base64-encoded.
@@ -569,79 +161,17 @@ pub struct DecapsulateRequest<C = ()> {
     pub grant_tokens: Option<Vec<String>>,
     /// Checks if your request will succeed. `DryRun` is an optional parameter.
     pub dry_run: Option<bool>,
-    #[doc(hidden)]
-    pub _client: C,
+    pub(crate) _client: rboto::__private::Bound,
 }
-impl Default for DecapsulateRequest {
-    fn default() -> Self {
-        Self::with_client(())
+rboto::__structure!(
+    DecapsulateInput "DecapsulateRequest"[set debug into] { key_id : String,
+    shared_secret_ciphertext_blob : rboto::Blob, encapsulation_algorithm :
+    EncapsulationAlgorithmSpec, grant_tokens : Vec < String >, dry_run = bool } { _client
     }
-}
-impl<C> DecapsulateRequest<C> {
-    #[doc(hidden)]
-    pub fn with_client(client: C) -> Self {
-        Self {
-            key_id: None,
-            shared_secret_ciphertext_blob: None,
-            encapsulation_algorithm: None,
-            grant_tokens: None,
-            dry_run: None,
-            _client: client,
-        }
-    }
-    /// Sets `KeyId`.
-    pub fn key_id(mut self, v: impl Into<String>) -> Self {
-        self.key_id = Some(v.into());
-        self
-    }
-    /// Sets `SharedSecretCiphertextBlob`.
-    pub fn shared_secret_ciphertext_blob(mut self, v: impl Into<rboto::Blob>) -> Self {
-        self.shared_secret_ciphertext_blob = Some(v.into());
-        self
-    }
-    /// Sets `EncapsulationAlgorithm`.
-    pub fn encapsulation_algorithm(
-        mut self,
-        v: impl Into<EncapsulationAlgorithmSpec>,
-    ) -> Self {
-        self.encapsulation_algorithm = Some(v.into());
-        self
-    }
-    /// Sets `GrantTokens`.
-    pub fn grant_tokens(mut self, v: impl Into<Vec<String>>) -> Self {
-        self.grant_tokens = Some(v.into());
-        self
-    }
-    /// Sets `DryRun`.
-    pub fn dry_run(mut self, v: bool) -> Self {
-        self.dry_run = Some(v);
-        self
-    }
-}
-impl<C> ::std::fmt::Debug for DecapsulateRequest<C> {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.debug_struct("DecapsulateRequest")
-            .field("key_id", &self.key_id)
-            .field("shared_secret_ciphertext_blob", &self.shared_secret_ciphertext_blob)
-            .field("encapsulation_algorithm", &self.encapsulation_algorithm)
-            .field("grant_tokens", &self.grant_tokens)
-            .field("dry_run", &self.dry_run)
-            .finish()
-    }
-}
-impl<C> rboto::IntoValue for DecapsulateRequest<C> {
-    fn into_value(self) -> rboto::Value {
-        rboto::Value::Struct(
-            vec![
-                rv::opt(self.key_id), rv::opt(self.shared_secret_ciphertext_blob),
-                rv::opt(self.encapsulation_algorithm), rv::opt(self.grant_tokens),
-                rv::opt(self.dry_run)
-            ],
-        )
-    }
-}
-#[derive(Clone, PartialEq)]
-pub struct DecryptRequest<C = ()> {
+);
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct DecryptInput {
     /// Ciphertext to be decrypted. The blob includes metadata.
     pub ciphertext_blob: Option<rboto::Blob>,
     /// Specifies the encryption context to use when decrypting the data. An encryption context is valid only for [cryptographic operations](https://docs.aws.amazon.com/kms/latest/developerguide/kms-cryptography.html#cryptographic-operations) with a symmetric encryption KMS key. The standard asymmetric encryption algorithms and HMAC algorithms that KMS uses do not support an encryption context.
@@ -658,224 +188,53 @@ pub struct DecryptRequest<C = ()> {
     pub dry_run: Option<bool>,
     /// Specifies the modifiers to apply to the dry run operation. `DryRunModifiers` is an optional parameter that only applies when `DryRun` is set to `true`.
     pub dry_run_modifiers: Option<Vec<DryRunModifierType>>,
-    #[doc(hidden)]
-    pub _client: C,
+    pub(crate) _client: rboto::__private::Bound,
 }
-impl Default for DecryptRequest {
-    fn default() -> Self {
-        Self::with_client(())
-    }
-}
-impl<C> DecryptRequest<C> {
-    #[doc(hidden)]
-    pub fn with_client(client: C) -> Self {
-        Self {
-            ciphertext_blob: None,
-            encryption_context: None,
-            grant_tokens: None,
-            key_id: None,
-            encryption_algorithm: None,
-            recipient: None,
-            dry_run: None,
-            dry_run_modifiers: None,
-            _client: client,
-        }
-    }
-    /// Sets `CiphertextBlob`.
-    pub fn ciphertext_blob(mut self, v: impl Into<rboto::Blob>) -> Self {
-        self.ciphertext_blob = Some(v.into());
-        self
-    }
-    /// Sets `EncryptionContext`.
-    pub fn encryption_context(mut self, v: impl Into<HashMap<String, String>>) -> Self {
-        self.encryption_context = Some(v.into());
-        self
-    }
-    /// Sets `GrantTokens`.
-    pub fn grant_tokens(mut self, v: impl Into<Vec<String>>) -> Self {
-        self.grant_tokens = Some(v.into());
-        self
-    }
-    /// Sets `KeyId`.
-    pub fn key_id(mut self, v: impl Into<String>) -> Self {
-        self.key_id = Some(v.into());
-        self
-    }
-    /// Sets `EncryptionAlgorithm`.
-    pub fn encryption_algorithm(
-        mut self,
-        v: impl Into<EncryptionAlgorithmSpec>,
-    ) -> Self {
-        self.encryption_algorithm = Some(v.into());
-        self
-    }
-    /// Sets `Recipient`.
-    pub fn recipient(mut self, v: RecipientInfo) -> Self {
-        self.recipient = Some(v);
-        self
-    }
-    /// Sets `DryRun`.
-    pub fn dry_run(mut self, v: bool) -> Self {
-        self.dry_run = Some(v);
-        self
-    }
-    /// Sets `DryRunModifiers`.
-    pub fn dry_run_modifiers(mut self, v: impl Into<Vec<DryRunModifierType>>) -> Self {
-        self.dry_run_modifiers = Some(v.into());
-        self
-    }
-}
-impl<C> ::std::fmt::Debug for DecryptRequest<C> {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.debug_struct("DecryptRequest")
-            .field("ciphertext_blob", &self.ciphertext_blob)
-            .field("encryption_context", &self.encryption_context)
-            .field("grant_tokens", &self.grant_tokens)
-            .field("key_id", &self.key_id)
-            .field("encryption_algorithm", &self.encryption_algorithm)
-            .field("recipient", &self.recipient)
-            .field("dry_run", &self.dry_run)
-            .field("dry_run_modifiers", &self.dry_run_modifiers)
-            .finish()
-    }
-}
-impl<C> rboto::IntoValue for DecryptRequest<C> {
-    fn into_value(self) -> rboto::Value {
-        rboto::Value::Struct(
-            vec![
-                rv::opt(self.ciphertext_blob), rv::opt(self.encryption_context),
-                rv::opt(self.grant_tokens), rv::opt(self.key_id), rv::opt(self
-                .encryption_algorithm), rv::opt(self.recipient), rv::opt(self.dry_run),
-                rv::opt(self.dry_run_modifiers)
-            ],
-        )
-    }
-}
-#[derive(Clone, PartialEq)]
-pub struct DeleteAliasRequest<C = ()> {
+rboto::__structure!(
+    DecryptInput "DecryptRequest"[set debug into] { ciphertext_blob : rboto::Blob,
+    encryption_context : HashMap < String, String >, grant_tokens : Vec < String >,
+    key_id : String, encryption_algorithm : EncryptionAlgorithmSpec, recipient :
+    RecipientInfo, dry_run = bool, dry_run_modifiers : Vec < DryRunModifierType > } {
+    _client }
+);
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct DeleteAliasInput {
     /// The alias to be deleted. The alias name must begin with `alias/` followed by the alias name, such as `alias/ExampleAlias`.
     pub alias_name: Option<String>,
-    #[doc(hidden)]
-    pub _client: C,
+    pub(crate) _client: rboto::__private::Bound,
 }
-impl Default for DeleteAliasRequest {
-    fn default() -> Self {
-        Self::with_client(())
-    }
-}
-impl<C> DeleteAliasRequest<C> {
-    #[doc(hidden)]
-    pub fn with_client(client: C) -> Self {
-        Self {
-            alias_name: None,
-            _client: client,
-        }
-    }
-    /// Sets `AliasName`.
-    pub fn alias_name(mut self, v: impl Into<String>) -> Self {
-        self.alias_name = Some(v.into());
-        self
-    }
-}
-impl<C> ::std::fmt::Debug for DeleteAliasRequest<C> {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.debug_struct("DeleteAliasRequest")
-            .field("alias_name", &self.alias_name)
-            .finish()
-    }
-}
-impl<C> rboto::IntoValue for DeleteAliasRequest<C> {
-    fn into_value(self) -> rboto::Value {
-        rboto::Value::Struct(vec![rv::opt(self.alias_name)])
-    }
-}
-#[derive(Clone, PartialEq)]
-pub struct DeleteCustomKeyStoreRequest<C = ()> {
+rboto::__structure!(
+    DeleteAliasInput "DeleteAliasRequest"[set debug into] { alias_name : String } {
+    _client }
+);
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct DeleteCustomKeyStoreInput {
     /// Enter the ID of the custom key store you want to delete. To find the ID of a custom key store, use the DescribeCustomKeyStores operation.
     pub custom_key_store_id: Option<String>,
-    #[doc(hidden)]
-    pub _client: C,
+    pub(crate) _client: rboto::__private::Bound,
 }
-impl Default for DeleteCustomKeyStoreRequest {
-    fn default() -> Self {
-        Self::with_client(())
-    }
-}
-impl<C> DeleteCustomKeyStoreRequest<C> {
-    #[doc(hidden)]
-    pub fn with_client(client: C) -> Self {
-        Self {
-            custom_key_store_id: None,
-            _client: client,
-        }
-    }
-    /// Sets `CustomKeyStoreId`.
-    pub fn custom_key_store_id(mut self, v: impl Into<String>) -> Self {
-        self.custom_key_store_id = Some(v.into());
-        self
-    }
-}
-impl<C> ::std::fmt::Debug for DeleteCustomKeyStoreRequest<C> {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.debug_struct("DeleteCustomKeyStoreRequest")
-            .field("custom_key_store_id", &self.custom_key_store_id)
-            .finish()
-    }
-}
-impl<C> rboto::IntoValue for DeleteCustomKeyStoreRequest<C> {
-    fn into_value(self) -> rboto::Value {
-        rboto::Value::Struct(vec![rv::opt(self.custom_key_store_id)])
-    }
-}
-#[derive(Clone, PartialEq)]
-pub struct DeleteImportedKeyMaterialRequest<C = ()> {
+rboto::__structure!(
+    DeleteCustomKeyStoreInput "DeleteCustomKeyStoreRequest"[set debug into] {
+    custom_key_store_id : String } { _client }
+);
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct DeleteImportedKeyMaterialInput {
     /// Identifies the KMS key from which you are deleting imported key material. The `Origin` of the KMS key must be `EXTERNAL`.
     pub key_id: Option<String>,
     /// Identifies the imported key material you are deleting.
     pub key_material_id: Option<String>,
-    #[doc(hidden)]
-    pub _client: C,
+    pub(crate) _client: rboto::__private::Bound,
 }
-impl Default for DeleteImportedKeyMaterialRequest {
-    fn default() -> Self {
-        Self::with_client(())
-    }
-}
-impl<C> DeleteImportedKeyMaterialRequest<C> {
-    #[doc(hidden)]
-    pub fn with_client(client: C) -> Self {
-        Self {
-            key_id: None,
-            key_material_id: None,
-            _client: client,
-        }
-    }
-    /// Sets `KeyId`.
-    pub fn key_id(mut self, v: impl Into<String>) -> Self {
-        self.key_id = Some(v.into());
-        self
-    }
-    /// Sets `KeyMaterialId`.
-    pub fn key_material_id(mut self, v: impl Into<String>) -> Self {
-        self.key_material_id = Some(v.into());
-        self
-    }
-}
-impl<C> ::std::fmt::Debug for DeleteImportedKeyMaterialRequest<C> {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.debug_struct("DeleteImportedKeyMaterialRequest")
-            .field("key_id", &self.key_id)
-            .field("key_material_id", &self.key_material_id)
-            .finish()
-    }
-}
-impl<C> rboto::IntoValue for DeleteImportedKeyMaterialRequest<C> {
-    fn into_value(self) -> rboto::Value {
-        rboto::Value::Struct(vec![rv::opt(self.key_id), rv::opt(self.key_material_id)])
-    }
-}
-#[derive(Clone, PartialEq)]
-pub struct DeriveSharedSecretRequest<C = ()> {
+rboto::__structure!(
+    DeleteImportedKeyMaterialInput "DeleteImportedKeyMaterialRequest"[set debug into] {
+    key_id : String, key_material_id : String } { _client }
+);
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct DeriveSharedSecretInput {
     /// Identifies an asymmetric NIST-standard ECC or SM2 (China Regions only) KMS key. KMS uses the private key in the specified key pair to derive the shared secret. The key usage of the KMS key must be `KEY_AGREEMENT`. To find the `KeyUsage` of a KMS key, use the DescribeKey operation.
     pub key_id: Option<String>,
     /// Specifies the key agreement algorithm used to derive the shared secret. The only valid value is `ECDH`.
@@ -888,86 +247,17 @@ pub struct DeriveSharedSecretRequest<C = ()> {
     pub dry_run: Option<bool>,
     /// A signed [attestation document](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/nitro-enclave-how.html#term-attestdoc) from an Amazon Web Services Nitro enclave or NitroTPM, and the encryption algorithm to use with the public key in the attestation document. The only valid encryption algorithm is `RSAES_OAEP_SHA_256`.
     pub recipient: Option<RecipientInfo>,
-    #[doc(hidden)]
-    pub _client: C,
+    pub(crate) _client: rboto::__private::Bound,
 }
-impl Default for DeriveSharedSecretRequest {
-    fn default() -> Self {
-        Self::with_client(())
-    }
-}
-impl<C> DeriveSharedSecretRequest<C> {
-    #[doc(hidden)]
-    pub fn with_client(client: C) -> Self {
-        Self {
-            key_id: None,
-            key_agreement_algorithm: None,
-            public_key: None,
-            grant_tokens: None,
-            dry_run: None,
-            recipient: None,
-            _client: client,
-        }
-    }
-    /// Sets `KeyId`.
-    pub fn key_id(mut self, v: impl Into<String>) -> Self {
-        self.key_id = Some(v.into());
-        self
-    }
-    /// Sets `KeyAgreementAlgorithm`.
-    pub fn key_agreement_algorithm(
-        mut self,
-        v: impl Into<KeyAgreementAlgorithmSpec>,
-    ) -> Self {
-        self.key_agreement_algorithm = Some(v.into());
-        self
-    }
-    /// Sets `PublicKey`.
-    pub fn public_key(mut self, v: impl Into<rboto::Blob>) -> Self {
-        self.public_key = Some(v.into());
-        self
-    }
-    /// Sets `GrantTokens`.
-    pub fn grant_tokens(mut self, v: impl Into<Vec<String>>) -> Self {
-        self.grant_tokens = Some(v.into());
-        self
-    }
-    /// Sets `DryRun`.
-    pub fn dry_run(mut self, v: bool) -> Self {
-        self.dry_run = Some(v);
-        self
-    }
-    /// Sets `Recipient`.
-    pub fn recipient(mut self, v: RecipientInfo) -> Self {
-        self.recipient = Some(v);
-        self
-    }
-}
-impl<C> ::std::fmt::Debug for DeriveSharedSecretRequest<C> {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.debug_struct("DeriveSharedSecretRequest")
-            .field("key_id", &self.key_id)
-            .field("key_agreement_algorithm", &self.key_agreement_algorithm)
-            .field("public_key", &self.public_key)
-            .field("grant_tokens", &self.grant_tokens)
-            .field("dry_run", &self.dry_run)
-            .field("recipient", &self.recipient)
-            .finish()
-    }
-}
-impl<C> rboto::IntoValue for DeriveSharedSecretRequest<C> {
-    fn into_value(self) -> rboto::Value {
-        rboto::Value::Struct(
-            vec![
-                rv::opt(self.key_id), rv::opt(self.key_agreement_algorithm), rv::opt(self
-                .public_key), rv::opt(self.grant_tokens), rv::opt(self.dry_run),
-                rv::opt(self.recipient)
-            ],
-        )
-    }
-}
-#[derive(Clone, PartialEq)]
-pub struct DescribeCustomKeyStoresRequest<C = ()> {
+rboto::__structure!(
+    DeriveSharedSecretInput "DeriveSharedSecretRequest"[set debug into] { key_id :
+    String, key_agreement_algorithm : KeyAgreementAlgorithmSpec, public_key :
+    rboto::Blob, grant_tokens : Vec < String >, dry_run = bool, recipient : RecipientInfo
+    } { _client }
+);
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct DescribeCustomKeyStoresInput {
     /// Gets only information about the specified custom key store. Enter the key store ID.
     pub custom_key_store_id: Option<String>,
     /// Gets only information about the specified custom key store. Enter the friendly name of the custom key store.
@@ -976,312 +266,84 @@ pub struct DescribeCustomKeyStoresRequest<C = ()> {
     pub limit: Option<i32>,
     /// Use this parameter in a subsequent request after you receive a response with truncated results. Set it to the value of `NextMarker` from the truncated response you just received.
     pub marker: Option<String>,
-    #[doc(hidden)]
-    pub _client: C,
+    pub(crate) _client: rboto::__private::Bound,
 }
-impl Default for DescribeCustomKeyStoresRequest {
-    fn default() -> Self {
-        Self::with_client(())
-    }
-}
-impl<C> DescribeCustomKeyStoresRequest<C> {
-    #[doc(hidden)]
-    pub fn with_client(client: C) -> Self {
-        Self {
-            custom_key_store_id: None,
-            custom_key_store_name: None,
-            limit: None,
-            marker: None,
-            _client: client,
-        }
-    }
-    /// Sets `CustomKeyStoreId`.
-    pub fn custom_key_store_id(mut self, v: impl Into<String>) -> Self {
-        self.custom_key_store_id = Some(v.into());
-        self
-    }
-    /// Sets `CustomKeyStoreName`.
-    pub fn custom_key_store_name(mut self, v: impl Into<String>) -> Self {
-        self.custom_key_store_name = Some(v.into());
-        self
-    }
-    /// Sets `Limit`.
-    pub fn limit(mut self, v: i32) -> Self {
-        self.limit = Some(v);
-        self
-    }
-    /// Sets `Marker`.
-    pub fn marker(mut self, v: impl Into<String>) -> Self {
-        self.marker = Some(v.into());
-        self
-    }
-}
-impl<C> ::std::fmt::Debug for DescribeCustomKeyStoresRequest<C> {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.debug_struct("DescribeCustomKeyStoresRequest")
-            .field("custom_key_store_id", &self.custom_key_store_id)
-            .field("custom_key_store_name", &self.custom_key_store_name)
-            .field("limit", &self.limit)
-            .field("marker", &self.marker)
-            .finish()
-    }
-}
-impl<C> rboto::IntoValue for DescribeCustomKeyStoresRequest<C> {
-    fn into_value(self) -> rboto::Value {
-        rboto::Value::Struct(
-            vec![
-                rv::opt(self.custom_key_store_id), rv::opt(self.custom_key_store_name),
-                rv::opt(self.limit), rv::opt(self.marker)
-            ],
-        )
-    }
-}
-#[derive(Clone, PartialEq)]
-pub struct DescribeKeyRequest<C = ()> {
+rboto::__structure!(
+    DescribeCustomKeyStoresInput "DescribeCustomKeyStoresRequest"[set debug into] {
+    custom_key_store_id : String, custom_key_store_name : String, limit = i32, marker :
+    String } { _client }
+);
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct DescribeKeyInput {
     /// Describes the specified KMS key.
     pub key_id: Option<String>,
     /// A list of grant tokens.
     pub grant_tokens: Option<Vec<String>>,
-    #[doc(hidden)]
-    pub _client: C,
+    pub(crate) _client: rboto::__private::Bound,
 }
-impl Default for DescribeKeyRequest {
-    fn default() -> Self {
-        Self::with_client(())
-    }
-}
-impl<C> DescribeKeyRequest<C> {
-    #[doc(hidden)]
-    pub fn with_client(client: C) -> Self {
-        Self {
-            key_id: None,
-            grant_tokens: None,
-            _client: client,
-        }
-    }
-    /// Sets `KeyId`.
-    pub fn key_id(mut self, v: impl Into<String>) -> Self {
-        self.key_id = Some(v.into());
-        self
-    }
-    /// Sets `GrantTokens`.
-    pub fn grant_tokens(mut self, v: impl Into<Vec<String>>) -> Self {
-        self.grant_tokens = Some(v.into());
-        self
-    }
-}
-impl<C> ::std::fmt::Debug for DescribeKeyRequest<C> {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.debug_struct("DescribeKeyRequest")
-            .field("key_id", &self.key_id)
-            .field("grant_tokens", &self.grant_tokens)
-            .finish()
-    }
-}
-impl<C> rboto::IntoValue for DescribeKeyRequest<C> {
-    fn into_value(self) -> rboto::Value {
-        rboto::Value::Struct(vec![rv::opt(self.key_id), rv::opt(self.grant_tokens)])
-    }
-}
-#[derive(Clone, PartialEq)]
-pub struct DisableKeyRequest<C = ()> {
+rboto::__structure!(
+    DescribeKeyInput "DescribeKeyRequest"[set debug into] { key_id : String, grant_tokens
+    : Vec < String > } { _client }
+);
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct DisableKeyInput {
     /// Identifies the KMS key to disable.
     pub key_id: Option<String>,
-    #[doc(hidden)]
-    pub _client: C,
+    pub(crate) _client: rboto::__private::Bound,
 }
-impl Default for DisableKeyRequest {
-    fn default() -> Self {
-        Self::with_client(())
-    }
-}
-impl<C> DisableKeyRequest<C> {
-    #[doc(hidden)]
-    pub fn with_client(client: C) -> Self {
-        Self {
-            key_id: None,
-            _client: client,
-        }
-    }
-    /// Sets `KeyId`.
-    pub fn key_id(mut self, v: impl Into<String>) -> Self {
-        self.key_id = Some(v.into());
-        self
-    }
-}
-impl<C> ::std::fmt::Debug for DisableKeyRequest<C> {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.debug_struct("DisableKeyRequest").field("key_id", &self.key_id).finish()
-    }
-}
-impl<C> rboto::IntoValue for DisableKeyRequest<C> {
-    fn into_value(self) -> rboto::Value {
-        rboto::Value::Struct(vec![rv::opt(self.key_id)])
-    }
-}
-#[derive(Clone, PartialEq)]
-pub struct DisableKeyRotationRequest<C = ()> {
+rboto::__structure!(
+    DisableKeyInput "DisableKeyRequest"[set debug into] { key_id : String } { _client }
+);
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct DisableKeyRotationInput {
     /// Identifies a symmetric encryption KMS key. You cannot enable or disable automatic rotation of [asymmetric KMS keys](https://docs.aws.amazon.com/kms/latest/developerguide/symmetric-asymmetric.html#asymmetric-cmks), [HMAC KMS keys](https://docs.aws.amazon.com/kms/latest/developerguide/hmac.html), KMS keys with…
     pub key_id: Option<String>,
-    #[doc(hidden)]
-    pub _client: C,
+    pub(crate) _client: rboto::__private::Bound,
 }
-impl Default for DisableKeyRotationRequest {
-    fn default() -> Self {
-        Self::with_client(())
-    }
-}
-impl<C> DisableKeyRotationRequest<C> {
-    #[doc(hidden)]
-    pub fn with_client(client: C) -> Self {
-        Self {
-            key_id: None,
-            _client: client,
-        }
-    }
-    /// Sets `KeyId`.
-    pub fn key_id(mut self, v: impl Into<String>) -> Self {
-        self.key_id = Some(v.into());
-        self
-    }
-}
-impl<C> ::std::fmt::Debug for DisableKeyRotationRequest<C> {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.debug_struct("DisableKeyRotationRequest")
-            .field("key_id", &self.key_id)
-            .finish()
-    }
-}
-impl<C> rboto::IntoValue for DisableKeyRotationRequest<C> {
-    fn into_value(self) -> rboto::Value {
-        rboto::Value::Struct(vec![rv::opt(self.key_id)])
-    }
-}
-#[derive(Clone, PartialEq)]
-pub struct DisconnectCustomKeyStoreRequest<C = ()> {
+rboto::__structure!(
+    DisableKeyRotationInput "DisableKeyRotationRequest"[set debug into] { key_id : String
+    } { _client }
+);
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct DisconnectCustomKeyStoreInput {
     /// Enter the ID of the custom key store you want to disconnect. To find the ID of a custom key store, use the DescribeCustomKeyStores operation.
     pub custom_key_store_id: Option<String>,
-    #[doc(hidden)]
-    pub _client: C,
+    pub(crate) _client: rboto::__private::Bound,
 }
-impl Default for DisconnectCustomKeyStoreRequest {
-    fn default() -> Self {
-        Self::with_client(())
-    }
-}
-impl<C> DisconnectCustomKeyStoreRequest<C> {
-    #[doc(hidden)]
-    pub fn with_client(client: C) -> Self {
-        Self {
-            custom_key_store_id: None,
-            _client: client,
-        }
-    }
-    /// Sets `CustomKeyStoreId`.
-    pub fn custom_key_store_id(mut self, v: impl Into<String>) -> Self {
-        self.custom_key_store_id = Some(v.into());
-        self
-    }
-}
-impl<C> ::std::fmt::Debug for DisconnectCustomKeyStoreRequest<C> {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.debug_struct("DisconnectCustomKeyStoreRequest")
-            .field("custom_key_store_id", &self.custom_key_store_id)
-            .finish()
-    }
-}
-impl<C> rboto::IntoValue for DisconnectCustomKeyStoreRequest<C> {
-    fn into_value(self) -> rboto::Value {
-        rboto::Value::Struct(vec![rv::opt(self.custom_key_store_id)])
-    }
-}
-#[derive(Clone, PartialEq)]
-pub struct EnableKeyRequest<C = ()> {
+rboto::__structure!(
+    DisconnectCustomKeyStoreInput "DisconnectCustomKeyStoreRequest"[set debug into] {
+    custom_key_store_id : String } { _client }
+);
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct EnableKeyInput {
     /// Identifies the KMS key to enable.
     pub key_id: Option<String>,
-    #[doc(hidden)]
-    pub _client: C,
+    pub(crate) _client: rboto::__private::Bound,
 }
-impl Default for EnableKeyRequest {
-    fn default() -> Self {
-        Self::with_client(())
-    }
-}
-impl<C> EnableKeyRequest<C> {
-    #[doc(hidden)]
-    pub fn with_client(client: C) -> Self {
-        Self {
-            key_id: None,
-            _client: client,
-        }
-    }
-    /// Sets `KeyId`.
-    pub fn key_id(mut self, v: impl Into<String>) -> Self {
-        self.key_id = Some(v.into());
-        self
-    }
-}
-impl<C> ::std::fmt::Debug for EnableKeyRequest<C> {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.debug_struct("EnableKeyRequest").field("key_id", &self.key_id).finish()
-    }
-}
-impl<C> rboto::IntoValue for EnableKeyRequest<C> {
-    fn into_value(self) -> rboto::Value {
-        rboto::Value::Struct(vec![rv::opt(self.key_id)])
-    }
-}
-#[derive(Clone, PartialEq)]
-pub struct EnableKeyRotationRequest<C = ()> {
+rboto::__structure!(
+    EnableKeyInput "EnableKeyRequest"[set debug into] { key_id : String } { _client }
+);
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct EnableKeyRotationInput {
     /// Identifies a symmetric encryption KMS key. You cannot enable automatic rotation of [asymmetric KMS keys](https://docs.aws.amazon.com/kms/latest/developerguide/symmetric-asymmetric.html), [HMAC KMS keys](https://docs.aws.amazon.com/kms/latest/developerguide/hmac.html), KMS keys with [imported key material](https://docs.aws.amazon.com/kms/latest/developerguide/importing-keys.html), or KMS keys in a…
     pub key_id: Option<String>,
     /// Use this parameter to specify a custom period of time between each rotation date. If no value is specified, the default value is 365 days.
     pub rotation_period_in_days: Option<i32>,
-    #[doc(hidden)]
-    pub _client: C,
+    pub(crate) _client: rboto::__private::Bound,
 }
-impl Default for EnableKeyRotationRequest {
-    fn default() -> Self {
-        Self::with_client(())
-    }
-}
-impl<C> EnableKeyRotationRequest<C> {
-    #[doc(hidden)]
-    pub fn with_client(client: C) -> Self {
-        Self {
-            key_id: None,
-            rotation_period_in_days: None,
-            _client: client,
-        }
-    }
-    /// Sets `KeyId`.
-    pub fn key_id(mut self, v: impl Into<String>) -> Self {
-        self.key_id = Some(v.into());
-        self
-    }
-    /// Sets `RotationPeriodInDays`.
-    pub fn rotation_period_in_days(mut self, v: i32) -> Self {
-        self.rotation_period_in_days = Some(v);
-        self
-    }
-}
-impl<C> ::std::fmt::Debug for EnableKeyRotationRequest<C> {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.debug_struct("EnableKeyRotationRequest")
-            .field("key_id", &self.key_id)
-            .field("rotation_period_in_days", &self.rotation_period_in_days)
-            .finish()
-    }
-}
-impl<C> rboto::IntoValue for EnableKeyRotationRequest<C> {
-    fn into_value(self) -> rboto::Value {
-        rboto::Value::Struct(
-            vec![rv::opt(self.key_id), rv::opt(self.rotation_period_in_days)],
-        )
-    }
-}
-#[derive(Clone, PartialEq)]
-pub struct EncapsulateRequest<C = ()> {
+rboto::__structure!(
+    EnableKeyRotationInput "EnableKeyRotationRequest"[set debug into] { key_id : String,
+    rotation_period_in_days = i32 } { _client }
+);
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct EncapsulateInput {
     /// Identifies an asymmetric ML-KEM KMS key. KMS uses the public key in the specified key pair to encapsulate the shared secret. ML-KEM KMS keys have a `KeySpec` value of `ML_KEM_512`, `ML_KEM_768`, or `ML_KEM_1024` and a `KeyUsage` value of `ENCAPSULATE_DECAPSULATE`. To find the `KeySpec` and `KeyUsage` of a KMS key, use the DescribeKey operation.
     pub key_id: Option<String>,
     /// Specifies the key encapsulation algorithm used to generate the shared secret and its encapsulated form. The only valid value is `ML_KEM`.
@@ -1290,71 +352,16 @@ pub struct EncapsulateRequest<C = ()> {
     pub grant_tokens: Option<Vec<String>>,
     /// Checks if your request will succeed. `DryRun` is an optional parameter.
     pub dry_run: Option<bool>,
-    #[doc(hidden)]
-    pub _client: C,
+    pub(crate) _client: rboto::__private::Bound,
 }
-impl Default for EncapsulateRequest {
-    fn default() -> Self {
-        Self::with_client(())
-    }
-}
-impl<C> EncapsulateRequest<C> {
-    #[doc(hidden)]
-    pub fn with_client(client: C) -> Self {
-        Self {
-            key_id: None,
-            encapsulation_algorithm: None,
-            grant_tokens: None,
-            dry_run: None,
-            _client: client,
-        }
-    }
-    /// Sets `KeyId`.
-    pub fn key_id(mut self, v: impl Into<String>) -> Self {
-        self.key_id = Some(v.into());
-        self
-    }
-    /// Sets `EncapsulationAlgorithm`.
-    pub fn encapsulation_algorithm(
-        mut self,
-        v: impl Into<EncapsulationAlgorithmSpec>,
-    ) -> Self {
-        self.encapsulation_algorithm = Some(v.into());
-        self
-    }
-    /// Sets `GrantTokens`.
-    pub fn grant_tokens(mut self, v: impl Into<Vec<String>>) -> Self {
-        self.grant_tokens = Some(v.into());
-        self
-    }
-    /// Sets `DryRun`.
-    pub fn dry_run(mut self, v: bool) -> Self {
-        self.dry_run = Some(v);
-        self
-    }
-}
-impl<C> ::std::fmt::Debug for EncapsulateRequest<C> {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.debug_struct("EncapsulateRequest")
-            .field("key_id", &self.key_id)
-            .field("encapsulation_algorithm", &self.encapsulation_algorithm)
-            .field("grant_tokens", &self.grant_tokens)
-            .field("dry_run", &self.dry_run)
-            .finish()
-    }
-}
-impl<C> rboto::IntoValue for EncapsulateRequest<C> {
-    fn into_value(self) -> rboto::Value {
-        rboto::Value::Struct(
-            vec![
-                rv::opt(self.key_id), rv::opt(self.encapsulation_algorithm), rv::opt(self
-                .grant_tokens), rv::opt(self.dry_run)
-            ],
-        )
-    }
-}
-#[derive(Clone, PartialEq)]
-pub struct EncryptRequest<C = ()> {
+rboto::__structure!(
+    EncapsulateInput "EncapsulateRequest"[set debug into] { key_id : String,
+    encapsulation_algorithm : EncapsulationAlgorithmSpec, grant_tokens : Vec < String >,
+    dry_run = bool } { _client }
+);
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct EncryptInput {
     /// Identifies the KMS key to use in the encryption operation. The KMS key must have a `KeyUsage` of `ENCRYPT_DECRYPT`. To find the `KeyUsage` of a KMS key, use the DescribeKey operation.
     pub key_id: Option<String>,
     /// Data to be encrypted.
@@ -1367,86 +374,17 @@ pub struct EncryptRequest<C = ()> {
     pub encryption_algorithm: Option<EncryptionAlgorithmSpec>,
     /// Checks if your request will succeed. `DryRun` is an optional parameter.
     pub dry_run: Option<bool>,
-    #[doc(hidden)]
-    pub _client: C,
+    pub(crate) _client: rboto::__private::Bound,
 }
-impl Default for EncryptRequest {
-    fn default() -> Self {
-        Self::with_client(())
-    }
-}
-impl<C> EncryptRequest<C> {
-    #[doc(hidden)]
-    pub fn with_client(client: C) -> Self {
-        Self {
-            key_id: None,
-            plaintext: None,
-            encryption_context: None,
-            grant_tokens: None,
-            encryption_algorithm: None,
-            dry_run: None,
-            _client: client,
-        }
-    }
-    /// Sets `KeyId`.
-    pub fn key_id(mut self, v: impl Into<String>) -> Self {
-        self.key_id = Some(v.into());
-        self
-    }
-    /// Sets `Plaintext`.
-    pub fn plaintext(mut self, v: impl Into<rboto::Blob>) -> Self {
-        self.plaintext = Some(v.into());
-        self
-    }
-    /// Sets `EncryptionContext`.
-    pub fn encryption_context(mut self, v: impl Into<HashMap<String, String>>) -> Self {
-        self.encryption_context = Some(v.into());
-        self
-    }
-    /// Sets `GrantTokens`.
-    pub fn grant_tokens(mut self, v: impl Into<Vec<String>>) -> Self {
-        self.grant_tokens = Some(v.into());
-        self
-    }
-    /// Sets `EncryptionAlgorithm`.
-    pub fn encryption_algorithm(
-        mut self,
-        v: impl Into<EncryptionAlgorithmSpec>,
-    ) -> Self {
-        self.encryption_algorithm = Some(v.into());
-        self
-    }
-    /// Sets `DryRun`.
-    pub fn dry_run(mut self, v: bool) -> Self {
-        self.dry_run = Some(v);
-        self
-    }
-}
-impl<C> ::std::fmt::Debug for EncryptRequest<C> {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.debug_struct("EncryptRequest")
-            .field("key_id", &self.key_id)
-            .field("plaintext", &rboto::types::Redacted(&self.plaintext))
-            .field("encryption_context", &self.encryption_context)
-            .field("grant_tokens", &self.grant_tokens)
-            .field("encryption_algorithm", &self.encryption_algorithm)
-            .field("dry_run", &self.dry_run)
-            .finish()
-    }
-}
-impl<C> rboto::IntoValue for EncryptRequest<C> {
-    fn into_value(self) -> rboto::Value {
-        rboto::Value::Struct(
-            vec![
-                rv::opt(self.key_id), rv::opt(self.plaintext), rv::opt(self
-                .encryption_context), rv::opt(self.grant_tokens), rv::opt(self
-                .encryption_algorithm), rv::opt(self.dry_run)
-            ],
-        )
-    }
-}
-#[derive(Clone, PartialEq)]
-pub struct GenerateDataKeyPairRequest<C = ()> {
+rboto::__structure!(
+    EncryptInput "EncryptRequest"[set debug into] { key_id : String, plaintext :
+    rboto::Blob[sensitive], encryption_context : HashMap < String, String >, grant_tokens
+    : Vec < String >, encryption_algorithm : EncryptionAlgorithmSpec, dry_run = bool } {
+    _client }
+);
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct GenerateDataKeyPairInput {
     /// Specifies the encryption context that will be used when encrypting the private key in the data key pair.
     pub encryption_context: Option<HashMap<String, String>>,
     /// Specifies the symmetric encryption KMS key that encrypts the private key in the data key pair. You cannot specify an asymmetric KMS key or a KMS key in a custom key store. To get the type and origin of your KMS key, use the DescribeKey operation.
@@ -1459,83 +397,17 @@ pub struct GenerateDataKeyPairRequest<C = ()> {
     pub recipient: Option<RecipientInfo>,
     /// Checks if your request will succeed. `DryRun` is an optional parameter.
     pub dry_run: Option<bool>,
-    #[doc(hidden)]
-    pub _client: C,
+    pub(crate) _client: rboto::__private::Bound,
 }
-impl Default for GenerateDataKeyPairRequest {
-    fn default() -> Self {
-        Self::with_client(())
-    }
-}
-impl<C> GenerateDataKeyPairRequest<C> {
-    #[doc(hidden)]
-    pub fn with_client(client: C) -> Self {
-        Self {
-            encryption_context: None,
-            key_id: None,
-            key_pair_spec: None,
-            grant_tokens: None,
-            recipient: None,
-            dry_run: None,
-            _client: client,
-        }
-    }
-    /// Sets `EncryptionContext`.
-    pub fn encryption_context(mut self, v: impl Into<HashMap<String, String>>) -> Self {
-        self.encryption_context = Some(v.into());
-        self
-    }
-    /// Sets `KeyId`.
-    pub fn key_id(mut self, v: impl Into<String>) -> Self {
-        self.key_id = Some(v.into());
-        self
-    }
-    /// Sets `KeyPairSpec`.
-    pub fn key_pair_spec(mut self, v: impl Into<DataKeyPairSpec>) -> Self {
-        self.key_pair_spec = Some(v.into());
-        self
-    }
-    /// Sets `GrantTokens`.
-    pub fn grant_tokens(mut self, v: impl Into<Vec<String>>) -> Self {
-        self.grant_tokens = Some(v.into());
-        self
-    }
-    /// Sets `Recipient`.
-    pub fn recipient(mut self, v: RecipientInfo) -> Self {
-        self.recipient = Some(v);
-        self
-    }
-    /// Sets `DryRun`.
-    pub fn dry_run(mut self, v: bool) -> Self {
-        self.dry_run = Some(v);
-        self
-    }
-}
-impl<C> ::std::fmt::Debug for GenerateDataKeyPairRequest<C> {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.debug_struct("GenerateDataKeyPairRequest")
-            .field("encryption_context", &self.encryption_context)
-            .field("key_id", &self.key_id)
-            .field("key_pair_spec", &self.key_pair_spec)
-            .field("grant_tokens", &self.grant_tokens)
-            .field("recipient", &self.recipient)
-            .field("dry_run", &self.dry_run)
-            .finish()
-    }
-}
-impl<C> rboto::IntoValue for GenerateDataKeyPairRequest<C> {
-    fn into_value(self) -> rboto::Value {
-        rboto::Value::Struct(
-            vec![
-                rv::opt(self.encryption_context), rv::opt(self.key_id), rv::opt(self
-                .key_pair_spec), rv::opt(self.grant_tokens), rv::opt(self.recipient),
-                rv::opt(self.dry_run)
-            ],
-        )
-    }
-}
-#[derive(Clone, PartialEq)]
-pub struct GenerateDataKeyPairWithoutPlaintextRequest<C = ()> {
+rboto::__structure!(
+    GenerateDataKeyPairInput "GenerateDataKeyPairRequest"[set debug into] {
+    encryption_context : HashMap < String, String >, key_id : String, key_pair_spec :
+    DataKeyPairSpec, grant_tokens : Vec < String >, recipient : RecipientInfo, dry_run =
+    bool } { _client }
+);
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct GenerateDataKeyPairWithoutPlaintextInput {
     /// Specifies the encryption context that will be used when encrypting the private key in the data key pair.
     pub encryption_context: Option<HashMap<String, String>>,
     /// Specifies the symmetric encryption KMS key that encrypts the private key in the data key pair. You cannot specify an asymmetric KMS key or a KMS key in a custom key store. To get the type and origin of your KMS key, use the DescribeKey operation.
@@ -1546,75 +418,17 @@ pub struct GenerateDataKeyPairWithoutPlaintextRequest<C = ()> {
     pub grant_tokens: Option<Vec<String>>,
     /// Checks if your request will succeed. `DryRun` is an optional parameter.
     pub dry_run: Option<bool>,
-    #[doc(hidden)]
-    pub _client: C,
+    pub(crate) _client: rboto::__private::Bound,
 }
-impl Default for GenerateDataKeyPairWithoutPlaintextRequest {
-    fn default() -> Self {
-        Self::with_client(())
-    }
-}
-impl<C> GenerateDataKeyPairWithoutPlaintextRequest<C> {
-    #[doc(hidden)]
-    pub fn with_client(client: C) -> Self {
-        Self {
-            encryption_context: None,
-            key_id: None,
-            key_pair_spec: None,
-            grant_tokens: None,
-            dry_run: None,
-            _client: client,
-        }
-    }
-    /// Sets `EncryptionContext`.
-    pub fn encryption_context(mut self, v: impl Into<HashMap<String, String>>) -> Self {
-        self.encryption_context = Some(v.into());
-        self
-    }
-    /// Sets `KeyId`.
-    pub fn key_id(mut self, v: impl Into<String>) -> Self {
-        self.key_id = Some(v.into());
-        self
-    }
-    /// Sets `KeyPairSpec`.
-    pub fn key_pair_spec(mut self, v: impl Into<DataKeyPairSpec>) -> Self {
-        self.key_pair_spec = Some(v.into());
-        self
-    }
-    /// Sets `GrantTokens`.
-    pub fn grant_tokens(mut self, v: impl Into<Vec<String>>) -> Self {
-        self.grant_tokens = Some(v.into());
-        self
-    }
-    /// Sets `DryRun`.
-    pub fn dry_run(mut self, v: bool) -> Self {
-        self.dry_run = Some(v);
-        self
-    }
-}
-impl<C> ::std::fmt::Debug for GenerateDataKeyPairWithoutPlaintextRequest<C> {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.debug_struct("GenerateDataKeyPairWithoutPlaintextRequest")
-            .field("encryption_context", &self.encryption_context)
-            .field("key_id", &self.key_id)
-            .field("key_pair_spec", &self.key_pair_spec)
-            .field("grant_tokens", &self.grant_tokens)
-            .field("dry_run", &self.dry_run)
-            .finish()
-    }
-}
-impl<C> rboto::IntoValue for GenerateDataKeyPairWithoutPlaintextRequest<C> {
-    fn into_value(self) -> rboto::Value {
-        rboto::Value::Struct(
-            vec![
-                rv::opt(self.encryption_context), rv::opt(self.key_id), rv::opt(self
-                .key_pair_spec), rv::opt(self.grant_tokens), rv::opt(self.dry_run)
-            ],
-        )
-    }
-}
-#[derive(Clone, PartialEq)]
-pub struct GenerateDataKeyRequest<C = ()> {
+rboto::__structure!(
+    GenerateDataKeyPairWithoutPlaintextInput
+    "GenerateDataKeyPairWithoutPlaintextRequest"[set debug into] { encryption_context :
+    HashMap < String, String >, key_id : String, key_pair_spec : DataKeyPairSpec,
+    grant_tokens : Vec < String >, dry_run = bool } { _client }
+);
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct GenerateDataKeyInput {
     /// Specifies the symmetric encryption KMS key that encrypts the data key. You cannot specify an asymmetric KMS key or a KMS key in a custom key store. To get the type and origin of your KMS key, use the DescribeKey operation.
     pub key_id: Option<String>,
     /// Specifies the encryption context that will be used when encrypting the data key.
@@ -1629,90 +443,17 @@ pub struct GenerateDataKeyRequest<C = ()> {
     pub recipient: Option<RecipientInfo>,
     /// Checks if your request will succeed. `DryRun` is an optional parameter.
     pub dry_run: Option<bool>,
-    #[doc(hidden)]
-    pub _client: C,
+    pub(crate) _client: rboto::__private::Bound,
 }
-impl Default for GenerateDataKeyRequest {
-    fn default() -> Self {
-        Self::with_client(())
-    }
-}
-impl<C> GenerateDataKeyRequest<C> {
-    #[doc(hidden)]
-    pub fn with_client(client: C) -> Self {
-        Self {
-            key_id: None,
-            encryption_context: None,
-            number_of_bytes: None,
-            key_spec: None,
-            grant_tokens: None,
-            recipient: None,
-            dry_run: None,
-            _client: client,
-        }
-    }
-    /// Sets `KeyId`.
-    pub fn key_id(mut self, v: impl Into<String>) -> Self {
-        self.key_id = Some(v.into());
-        self
-    }
-    /// Sets `EncryptionContext`.
-    pub fn encryption_context(mut self, v: impl Into<HashMap<String, String>>) -> Self {
-        self.encryption_context = Some(v.into());
-        self
-    }
-    /// Sets `NumberOfBytes`.
-    pub fn number_of_bytes(mut self, v: i32) -> Self {
-        self.number_of_bytes = Some(v);
-        self
-    }
-    /// Sets `KeySpec`.
-    pub fn key_spec(mut self, v: impl Into<DataKeySpec>) -> Self {
-        self.key_spec = Some(v.into());
-        self
-    }
-    /// Sets `GrantTokens`.
-    pub fn grant_tokens(mut self, v: impl Into<Vec<String>>) -> Self {
-        self.grant_tokens = Some(v.into());
-        self
-    }
-    /// Sets `Recipient`.
-    pub fn recipient(mut self, v: RecipientInfo) -> Self {
-        self.recipient = Some(v);
-        self
-    }
-    /// Sets `DryRun`.
-    pub fn dry_run(mut self, v: bool) -> Self {
-        self.dry_run = Some(v);
-        self
-    }
-}
-impl<C> ::std::fmt::Debug for GenerateDataKeyRequest<C> {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.debug_struct("GenerateDataKeyRequest")
-            .field("key_id", &self.key_id)
-            .field("encryption_context", &self.encryption_context)
-            .field("number_of_bytes", &self.number_of_bytes)
-            .field("key_spec", &self.key_spec)
-            .field("grant_tokens", &self.grant_tokens)
-            .field("recipient", &self.recipient)
-            .field("dry_run", &self.dry_run)
-            .finish()
-    }
-}
-impl<C> rboto::IntoValue for GenerateDataKeyRequest<C> {
-    fn into_value(self) -> rboto::Value {
-        rboto::Value::Struct(
-            vec![
-                rv::opt(self.key_id), rv::opt(self.encryption_context), rv::opt(self
-                .number_of_bytes), rv::opt(self.key_spec), rv::opt(self.grant_tokens),
-                rv::opt(self.recipient), rv::opt(self.dry_run)
-            ],
-        )
-    }
-}
-#[derive(Clone, PartialEq)]
-pub struct GenerateDataKeyWithoutPlaintextRequest<C = ()> {
+rboto::__structure!(
+    GenerateDataKeyInput "GenerateDataKeyRequest"[set debug into] { key_id : String,
+    encryption_context : HashMap < String, String >, number_of_bytes = i32, key_spec :
+    DataKeySpec, grant_tokens : Vec < String >, recipient : RecipientInfo, dry_run = bool
+    } { _client }
+);
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct GenerateDataKeyWithoutPlaintextInput {
     /// Specifies the symmetric encryption KMS key that encrypts the data key. You cannot specify an asymmetric KMS key or a KMS key in a custom key store. To get the type and origin of your KMS key, use the DescribeKey operation.
     pub key_id: Option<String>,
     /// Specifies the encryption context that will be used when encrypting the data key.
@@ -1725,83 +466,17 @@ pub struct GenerateDataKeyWithoutPlaintextRequest<C = ()> {
     pub grant_tokens: Option<Vec<String>>,
     /// Checks if your request will succeed. `DryRun` is an optional parameter.
     pub dry_run: Option<bool>,
-    #[doc(hidden)]
-    pub _client: C,
+    pub(crate) _client: rboto::__private::Bound,
 }
-impl Default for GenerateDataKeyWithoutPlaintextRequest {
-    fn default() -> Self {
-        Self::with_client(())
-    }
-}
-impl<C> GenerateDataKeyWithoutPlaintextRequest<C> {
-    #[doc(hidden)]
-    pub fn with_client(client: C) -> Self {
-        Self {
-            key_id: None,
-            encryption_context: None,
-            key_spec: None,
-            number_of_bytes: None,
-            grant_tokens: None,
-            dry_run: None,
-            _client: client,
-        }
-    }
-    /// Sets `KeyId`.
-    pub fn key_id(mut self, v: impl Into<String>) -> Self {
-        self.key_id = Some(v.into());
-        self
-    }
-    /// Sets `EncryptionContext`.
-    pub fn encryption_context(mut self, v: impl Into<HashMap<String, String>>) -> Self {
-        self.encryption_context = Some(v.into());
-        self
-    }
-    /// Sets `KeySpec`.
-    pub fn key_spec(mut self, v: impl Into<DataKeySpec>) -> Self {
-        self.key_spec = Some(v.into());
-        self
-    }
-    /// Sets `NumberOfBytes`.
-    pub fn number_of_bytes(mut self, v: i32) -> Self {
-        self.number_of_bytes = Some(v);
-        self
-    }
-    /// Sets `GrantTokens`.
-    pub fn grant_tokens(mut self, v: impl Into<Vec<String>>) -> Self {
-        self.grant_tokens = Some(v.into());
-        self
-    }
-    /// Sets `DryRun`.
-    pub fn dry_run(mut self, v: bool) -> Self {
-        self.dry_run = Some(v);
-        self
-    }
-}
-impl<C> ::std::fmt::Debug for GenerateDataKeyWithoutPlaintextRequest<C> {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.debug_struct("GenerateDataKeyWithoutPlaintextRequest")
-            .field("key_id", &self.key_id)
-            .field("encryption_context", &self.encryption_context)
-            .field("key_spec", &self.key_spec)
-            .field("number_of_bytes", &self.number_of_bytes)
-            .field("grant_tokens", &self.grant_tokens)
-            .field("dry_run", &self.dry_run)
-            .finish()
-    }
-}
-impl<C> rboto::IntoValue for GenerateDataKeyWithoutPlaintextRequest<C> {
-    fn into_value(self) -> rboto::Value {
-        rboto::Value::Struct(
-            vec![
-                rv::opt(self.key_id), rv::opt(self.encryption_context), rv::opt(self
-                .key_spec), rv::opt(self.number_of_bytes), rv::opt(self.grant_tokens),
-                rv::opt(self.dry_run)
-            ],
-        )
-    }
-}
-#[derive(Clone, PartialEq)]
-pub struct GenerateMacRequest<C = ()> {
+rboto::__structure!(
+    GenerateDataKeyWithoutPlaintextInput "GenerateDataKeyWithoutPlaintextRequest"[set
+    debug into] { key_id : String, encryption_context : HashMap < String, String >,
+    key_spec : DataKeySpec, number_of_bytes = i32, grant_tokens : Vec < String >, dry_run
+    = bool } { _client }
+);
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct GenerateMacInput {
     /// The message to be hashed. Specify a message of up to 4,096 bytes.
     pub message: Option<rboto::Blob>,
     /// The HMAC KMS key to use in the operation. The MAC algorithm computes the HMAC for the message and the key as described in [RFC 2104](https://datatracker.ietf.org/doc/html/rfc2104).
@@ -1812,365 +487,95 @@ pub struct GenerateMacRequest<C = ()> {
     pub grant_tokens: Option<Vec<String>>,
     /// Checks if your request will succeed. `DryRun` is an optional parameter.
     pub dry_run: Option<bool>,
-    #[doc(hidden)]
-    pub _client: C,
+    pub(crate) _client: rboto::__private::Bound,
 }
-impl Default for GenerateMacRequest {
-    fn default() -> Self {
-        Self::with_client(())
-    }
-}
-impl<C> GenerateMacRequest<C> {
-    #[doc(hidden)]
-    pub fn with_client(client: C) -> Self {
-        Self {
-            message: None,
-            key_id: None,
-            mac_algorithm: None,
-            grant_tokens: None,
-            dry_run: None,
-            _client: client,
-        }
-    }
-    /// Sets `Message`.
-    pub fn message(mut self, v: impl Into<rboto::Blob>) -> Self {
-        self.message = Some(v.into());
-        self
-    }
-    /// Sets `KeyId`.
-    pub fn key_id(mut self, v: impl Into<String>) -> Self {
-        self.key_id = Some(v.into());
-        self
-    }
-    /// Sets `MacAlgorithm`.
-    pub fn mac_algorithm(mut self, v: impl Into<MacAlgorithmSpec>) -> Self {
-        self.mac_algorithm = Some(v.into());
-        self
-    }
-    /// Sets `GrantTokens`.
-    pub fn grant_tokens(mut self, v: impl Into<Vec<String>>) -> Self {
-        self.grant_tokens = Some(v.into());
-        self
-    }
-    /// Sets `DryRun`.
-    pub fn dry_run(mut self, v: bool) -> Self {
-        self.dry_run = Some(v);
-        self
-    }
-}
-impl<C> ::std::fmt::Debug for GenerateMacRequest<C> {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.debug_struct("GenerateMacRequest")
-            .field("message", &rboto::types::Redacted(&self.message))
-            .field("key_id", &self.key_id)
-            .field("mac_algorithm", &self.mac_algorithm)
-            .field("grant_tokens", &self.grant_tokens)
-            .field("dry_run", &self.dry_run)
-            .finish()
-    }
-}
-impl<C> rboto::IntoValue for GenerateMacRequest<C> {
-    fn into_value(self) -> rboto::Value {
-        rboto::Value::Struct(
-            vec![
-                rv::opt(self.message), rv::opt(self.key_id), rv::opt(self.mac_algorithm),
-                rv::opt(self.grant_tokens), rv::opt(self.dry_run)
-            ],
-        )
-    }
-}
-#[derive(Clone, PartialEq)]
-pub struct GenerateRandomRequest<C = ()> {
+rboto::__structure!(
+    GenerateMacInput "GenerateMacRequest"[set debug into] { message :
+    rboto::Blob[sensitive], key_id : String, mac_algorithm : MacAlgorithmSpec,
+    grant_tokens : Vec < String >, dry_run = bool } { _client }
+);
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct GenerateRandomInput {
     /// The length of the random byte string. This parameter is required.
     pub number_of_bytes: Option<i32>,
     /// Generates the random byte string in the CloudHSM cluster that is associated with the specified CloudHSM key store. To find the ID of a custom key store, use the DescribeCustomKeyStores operation.
     pub custom_key_store_id: Option<String>,
     /// A signed [attestation document](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/nitro-enclave-how.html#term-attestdoc) from an Amazon Web Services Nitro enclave or NitroTPM, and the encryption algorithm to use with the public key in the attestation document. The only valid encryption algorithm is `RSAES_OAEP_SHA_256`.
     pub recipient: Option<RecipientInfo>,
-    #[doc(hidden)]
-    pub _client: C,
+    pub(crate) _client: rboto::__private::Bound,
 }
-impl Default for GenerateRandomRequest {
-    fn default() -> Self {
-        Self::with_client(())
-    }
-}
-impl<C> GenerateRandomRequest<C> {
-    #[doc(hidden)]
-    pub fn with_client(client: C) -> Self {
-        Self {
-            number_of_bytes: None,
-            custom_key_store_id: None,
-            recipient: None,
-            _client: client,
-        }
-    }
-    /// Sets `NumberOfBytes`.
-    pub fn number_of_bytes(mut self, v: i32) -> Self {
-        self.number_of_bytes = Some(v);
-        self
-    }
-    /// Sets `CustomKeyStoreId`.
-    pub fn custom_key_store_id(mut self, v: impl Into<String>) -> Self {
-        self.custom_key_store_id = Some(v.into());
-        self
-    }
-    /// Sets `Recipient`.
-    pub fn recipient(mut self, v: RecipientInfo) -> Self {
-        self.recipient = Some(v);
-        self
-    }
-}
-impl<C> ::std::fmt::Debug for GenerateRandomRequest<C> {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.debug_struct("GenerateRandomRequest")
-            .field("number_of_bytes", &self.number_of_bytes)
-            .field("custom_key_store_id", &self.custom_key_store_id)
-            .field("recipient", &self.recipient)
-            .finish()
-    }
-}
-impl<C> rboto::IntoValue for GenerateRandomRequest<C> {
-    fn into_value(self) -> rboto::Value {
-        rboto::Value::Struct(
-            vec![
-                rv::opt(self.number_of_bytes), rv::opt(self.custom_key_store_id),
-                rv::opt(self.recipient)
-            ],
-        )
-    }
-}
-#[derive(Clone, PartialEq)]
-pub struct GetKeyLastUsageRequest<C = ()> {
+rboto::__structure!(
+    GenerateRandomInput "GenerateRandomRequest"[set debug into] { number_of_bytes = i32,
+    custom_key_store_id : String, recipient : RecipientInfo } { _client }
+);
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct GetKeyLastUsageInput {
     /// Identifies the KMS key to get usage information for. To specify a KMS key, use its key ID or key ARN. Alias names are not supported.
     pub key_id: Option<String>,
-    #[doc(hidden)]
-    pub _client: C,
+    pub(crate) _client: rboto::__private::Bound,
 }
-impl Default for GetKeyLastUsageRequest {
-    fn default() -> Self {
-        Self::with_client(())
-    }
-}
-impl<C> GetKeyLastUsageRequest<C> {
-    #[doc(hidden)]
-    pub fn with_client(client: C) -> Self {
-        Self {
-            key_id: None,
-            _client: client,
-        }
-    }
-    /// Sets `KeyId`.
-    pub fn key_id(mut self, v: impl Into<String>) -> Self {
-        self.key_id = Some(v.into());
-        self
-    }
-}
-impl<C> ::std::fmt::Debug for GetKeyLastUsageRequest<C> {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.debug_struct("GetKeyLastUsageRequest").field("key_id", &self.key_id).finish()
-    }
-}
-impl<C> rboto::IntoValue for GetKeyLastUsageRequest<C> {
-    fn into_value(self) -> rboto::Value {
-        rboto::Value::Struct(vec![rv::opt(self.key_id)])
-    }
-}
-#[derive(Clone, PartialEq)]
-pub struct GetKeyPolicyRequest<C = ()> {
+rboto::__structure!(
+    GetKeyLastUsageInput "GetKeyLastUsageRequest"[set debug into] { key_id : String } {
+    _client }
+);
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct GetKeyPolicyInput {
     /// Identifies the KMS key whose key policy you want to get.
     pub key_id: Option<String>,
     /// Specifies the name of the key policy. If no policy name is specified, the default value is `default`. Valid values are `default` and `AWS_RAM`. Use `AWS_RAM` to get the key policy that RAM manages for a KMS key that you share through RAM. If the KMS key doesn't have an `AWS_RAM` key policy, the request fails with a `NotFoundException`. To get the names of key policies, use ListKeyPolicies.
     pub policy_name: Option<String>,
-    #[doc(hidden)]
-    pub _client: C,
+    pub(crate) _client: rboto::__private::Bound,
 }
-impl Default for GetKeyPolicyRequest {
-    fn default() -> Self {
-        Self::with_client(())
-    }
-}
-impl<C> GetKeyPolicyRequest<C> {
-    #[doc(hidden)]
-    pub fn with_client(client: C) -> Self {
-        Self {
-            key_id: None,
-            policy_name: None,
-            _client: client,
-        }
-    }
-    /// Sets `KeyId`.
-    pub fn key_id(mut self, v: impl Into<String>) -> Self {
-        self.key_id = Some(v.into());
-        self
-    }
-    /// Sets `PolicyName`.
-    pub fn policy_name(mut self, v: impl Into<String>) -> Self {
-        self.policy_name = Some(v.into());
-        self
-    }
-}
-impl<C> ::std::fmt::Debug for GetKeyPolicyRequest<C> {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.debug_struct("GetKeyPolicyRequest")
-            .field("key_id", &self.key_id)
-            .field("policy_name", &self.policy_name)
-            .finish()
-    }
-}
-impl<C> rboto::IntoValue for GetKeyPolicyRequest<C> {
-    fn into_value(self) -> rboto::Value {
-        rboto::Value::Struct(vec![rv::opt(self.key_id), rv::opt(self.policy_name)])
-    }
-}
-#[derive(Clone, PartialEq)]
-pub struct GetKeyRotationStatusRequest<C = ()> {
+rboto::__structure!(
+    GetKeyPolicyInput "GetKeyPolicyRequest"[set debug into] { key_id : String,
+    policy_name : String } { _client }
+);
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct GetKeyRotationStatusInput {
     /// Gets the rotation status for the specified KMS key.
     pub key_id: Option<String>,
-    #[doc(hidden)]
-    pub _client: C,
+    pub(crate) _client: rboto::__private::Bound,
 }
-impl Default for GetKeyRotationStatusRequest {
-    fn default() -> Self {
-        Self::with_client(())
-    }
-}
-impl<C> GetKeyRotationStatusRequest<C> {
-    #[doc(hidden)]
-    pub fn with_client(client: C) -> Self {
-        Self {
-            key_id: None,
-            _client: client,
-        }
-    }
-    /// Sets `KeyId`.
-    pub fn key_id(mut self, v: impl Into<String>) -> Self {
-        self.key_id = Some(v.into());
-        self
-    }
-}
-impl<C> ::std::fmt::Debug for GetKeyRotationStatusRequest<C> {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.debug_struct("GetKeyRotationStatusRequest")
-            .field("key_id", &self.key_id)
-            .finish()
-    }
-}
-impl<C> rboto::IntoValue for GetKeyRotationStatusRequest<C> {
-    fn into_value(self) -> rboto::Value {
-        rboto::Value::Struct(vec![rv::opt(self.key_id)])
-    }
-}
-#[derive(Clone, PartialEq)]
-pub struct GetParametersForImportRequest<C = ()> {
+rboto::__structure!(
+    GetKeyRotationStatusInput "GetKeyRotationStatusRequest"[set debug into] { key_id :
+    String } { _client }
+);
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct GetParametersForImportInput {
     /// The identifier of the KMS key that will be associated with the imported key material. The `Origin` of the KMS key must be `EXTERNAL`.
     pub key_id: Option<String>,
     /// The algorithm you will use with the RSA public key (`PublicKey`) in the response to protect your key material during import. For more information, see [Select a wrapping algorithm](https://docs.aws.amazon.com/kms/latest/developerguide/importing-keys-get-public-key-and-token.html#select-wrapping-algorithm) in the *Key Management Service Developer Guide*.
     pub wrapping_algorithm: Option<AlgorithmSpec>,
     /// The type of RSA public key to return in the response. You will use this wrapping key with the specified wrapping algorithm to protect your key material during import.
     pub wrapping_key_spec: Option<WrappingKeySpec>,
-    #[doc(hidden)]
-    pub _client: C,
+    pub(crate) _client: rboto::__private::Bound,
 }
-impl Default for GetParametersForImportRequest {
-    fn default() -> Self {
-        Self::with_client(())
-    }
-}
-impl<C> GetParametersForImportRequest<C> {
-    #[doc(hidden)]
-    pub fn with_client(client: C) -> Self {
-        Self {
-            key_id: None,
-            wrapping_algorithm: None,
-            wrapping_key_spec: None,
-            _client: client,
-        }
-    }
-    /// Sets `KeyId`.
-    pub fn key_id(mut self, v: impl Into<String>) -> Self {
-        self.key_id = Some(v.into());
-        self
-    }
-    /// Sets `WrappingAlgorithm`.
-    pub fn wrapping_algorithm(mut self, v: impl Into<AlgorithmSpec>) -> Self {
-        self.wrapping_algorithm = Some(v.into());
-        self
-    }
-    /// Sets `WrappingKeySpec`.
-    pub fn wrapping_key_spec(mut self, v: impl Into<WrappingKeySpec>) -> Self {
-        self.wrapping_key_spec = Some(v.into());
-        self
-    }
-}
-impl<C> ::std::fmt::Debug for GetParametersForImportRequest<C> {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.debug_struct("GetParametersForImportRequest")
-            .field("key_id", &self.key_id)
-            .field("wrapping_algorithm", &self.wrapping_algorithm)
-            .field("wrapping_key_spec", &self.wrapping_key_spec)
-            .finish()
-    }
-}
-impl<C> rboto::IntoValue for GetParametersForImportRequest<C> {
-    fn into_value(self) -> rboto::Value {
-        rboto::Value::Struct(
-            vec![
-                rv::opt(self.key_id), rv::opt(self.wrapping_algorithm), rv::opt(self
-                .wrapping_key_spec)
-            ],
-        )
-    }
-}
-#[derive(Clone, PartialEq)]
-pub struct GetPublicKeyRequest<C = ()> {
+rboto::__structure!(
+    GetParametersForImportInput "GetParametersForImportRequest"[set debug into] { key_id
+    : String, wrapping_algorithm : AlgorithmSpec, wrapping_key_spec : WrappingKeySpec } {
+    _client }
+);
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct GetPublicKeyInput {
     /// Identifies the asymmetric KMS key that includes the public key.
     pub key_id: Option<String>,
     /// A list of grant tokens.
     pub grant_tokens: Option<Vec<String>>,
-    #[doc(hidden)]
-    pub _client: C,
+    pub(crate) _client: rboto::__private::Bound,
 }
-impl Default for GetPublicKeyRequest {
-    fn default() -> Self {
-        Self::with_client(())
-    }
-}
-impl<C> GetPublicKeyRequest<C> {
-    #[doc(hidden)]
-    pub fn with_client(client: C) -> Self {
-        Self {
-            key_id: None,
-            grant_tokens: None,
-            _client: client,
-        }
-    }
-    /// Sets `KeyId`.
-    pub fn key_id(mut self, v: impl Into<String>) -> Self {
-        self.key_id = Some(v.into());
-        self
-    }
-    /// Sets `GrantTokens`.
-    pub fn grant_tokens(mut self, v: impl Into<Vec<String>>) -> Self {
-        self.grant_tokens = Some(v.into());
-        self
-    }
-}
-impl<C> ::std::fmt::Debug for GetPublicKeyRequest<C> {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.debug_struct("GetPublicKeyRequest")
-            .field("key_id", &self.key_id)
-            .field("grant_tokens", &self.grant_tokens)
-            .finish()
-    }
-}
-impl<C> rboto::IntoValue for GetPublicKeyRequest<C> {
-    fn into_value(self) -> rboto::Value {
-        rboto::Value::Struct(vec![rv::opt(self.key_id), rv::opt(self.grant_tokens)])
-    }
-}
-#[derive(Clone, PartialEq)]
-pub struct ImportKeyMaterialRequest<C = ()> {
+rboto::__structure!(
+    GetPublicKeyInput "GetPublicKeyRequest"[set debug into] { key_id : String,
+    grant_tokens : Vec < String > } { _client }
+);
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct ImportKeyMaterialInput {
     /// The identifier of the KMS key that will be associated with the imported key material. This must be the same KMS key specified in the `KeyID` parameter of the corresponding GetParametersForImport request. The `Origin` of the KMS key must be `EXTERNAL` and its `KeyState` must be `PendingImport`.
     pub key_id: Option<String>,
     /// The import token that you received in the response to a previous GetParametersForImport request. It must be from the same response that contained the public key that you used to encrypt the key material.
@@ -2187,156 +592,32 @@ pub struct ImportKeyMaterialRequest<C = ()> {
     pub key_material_description: Option<String>,
     /// Identifies the key material being imported. This parameter is optional and only usable with symmetric encryption keys. You cannot specify a key material ID with `ImportType` set to `NEW_KEY_MATERIAL`. Whenever you import key material into a symmetric encryption key, KMS assigns a unique identifier to the key material based on the KMS key ID and the imported key material.
     pub key_material_id: Option<String>,
-    #[doc(hidden)]
-    pub _client: C,
+    pub(crate) _client: rboto::__private::Bound,
 }
-impl Default for ImportKeyMaterialRequest {
-    fn default() -> Self {
-        Self::with_client(())
-    }
-}
-impl<C> ImportKeyMaterialRequest<C> {
-    #[doc(hidden)]
-    pub fn with_client(client: C) -> Self {
-        Self {
-            key_id: None,
-            import_token: None,
-            encrypted_key_material: None,
-            valid_to: None,
-            expiration_model: None,
-            import_type: None,
-            key_material_description: None,
-            key_material_id: None,
-            _client: client,
-        }
-    }
-    /// Sets `KeyId`.
-    pub fn key_id(mut self, v: impl Into<String>) -> Self {
-        self.key_id = Some(v.into());
-        self
-    }
-    /// Sets `ImportToken`.
-    pub fn import_token(mut self, v: impl Into<rboto::Blob>) -> Self {
-        self.import_token = Some(v.into());
-        self
-    }
-    /// Sets `EncryptedKeyMaterial`.
-    pub fn encrypted_key_material(mut self, v: impl Into<rboto::Blob>) -> Self {
-        self.encrypted_key_material = Some(v.into());
-        self
-    }
-    /// Sets `ValidTo`.
-    pub fn valid_to(mut self, v: impl Into<rboto::DateTime>) -> Self {
-        self.valid_to = Some(v.into());
-        self
-    }
-    /// Sets `ExpirationModel`.
-    pub fn expiration_model(mut self, v: impl Into<ExpirationModelType>) -> Self {
-        self.expiration_model = Some(v.into());
-        self
-    }
-    /// Sets `ImportType`.
-    pub fn import_type(mut self, v: impl Into<ImportType>) -> Self {
-        self.import_type = Some(v.into());
-        self
-    }
-    /// Sets `KeyMaterialDescription`.
-    pub fn key_material_description(mut self, v: impl Into<String>) -> Self {
-        self.key_material_description = Some(v.into());
-        self
-    }
-    /// Sets `KeyMaterialId`.
-    pub fn key_material_id(mut self, v: impl Into<String>) -> Self {
-        self.key_material_id = Some(v.into());
-        self
-    }
-}
-impl<C> ::std::fmt::Debug for ImportKeyMaterialRequest<C> {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.debug_struct("ImportKeyMaterialRequest")
-            .field("key_id", &self.key_id)
-            .field("import_token", &self.import_token)
-            .field("encrypted_key_material", &self.encrypted_key_material)
-            .field("valid_to", &self.valid_to)
-            .field("expiration_model", &self.expiration_model)
-            .field("import_type", &self.import_type)
-            .field("key_material_description", &self.key_material_description)
-            .field("key_material_id", &self.key_material_id)
-            .finish()
-    }
-}
-impl<C> rboto::IntoValue for ImportKeyMaterialRequest<C> {
-    fn into_value(self) -> rboto::Value {
-        rboto::Value::Struct(
-            vec![
-                rv::opt(self.key_id), rv::opt(self.import_token), rv::opt(self
-                .encrypted_key_material), rv::opt(self.valid_to), rv::opt(self
-                .expiration_model), rv::opt(self.import_type), rv::opt(self
-                .key_material_description), rv::opt(self.key_material_id)
-            ],
-        )
-    }
-}
-#[derive(Clone, PartialEq)]
-pub struct ListAliasesRequest<C = ()> {
+rboto::__structure!(
+    ImportKeyMaterialInput "ImportKeyMaterialRequest"[set debug into] { key_id : String,
+    import_token : rboto::Blob, encrypted_key_material : rboto::Blob, valid_to :
+    rboto::DateTime, expiration_model : ExpirationModelType, import_type : ImportType,
+    key_material_description : String, key_material_id : String } { _client }
+);
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct ListAliasesInput {
     /// Lists only aliases that are associated with the specified KMS key. Enter a KMS key in your Amazon Web Services account.
     pub key_id: Option<String>,
     /// Use this parameter to specify the maximum number of items to return. When this value is present, KMS does not return more than the specified number of items, but it might return fewer.
     pub limit: Option<i32>,
     /// Use this parameter in a subsequent request after you receive a response with truncated results. Set it to the value of `NextMarker` from the truncated response you just received.
     pub marker: Option<String>,
-    #[doc(hidden)]
-    pub _client: C,
+    pub(crate) _client: rboto::__private::Bound,
 }
-impl Default for ListAliasesRequest {
-    fn default() -> Self {
-        Self::with_client(())
-    }
-}
-impl<C> ListAliasesRequest<C> {
-    #[doc(hidden)]
-    pub fn with_client(client: C) -> Self {
-        Self {
-            key_id: None,
-            limit: None,
-            marker: None,
-            _client: client,
-        }
-    }
-    /// Sets `KeyId`.
-    pub fn key_id(mut self, v: impl Into<String>) -> Self {
-        self.key_id = Some(v.into());
-        self
-    }
-    /// Sets `Limit`.
-    pub fn limit(mut self, v: i32) -> Self {
-        self.limit = Some(v);
-        self
-    }
-    /// Sets `Marker`.
-    pub fn marker(mut self, v: impl Into<String>) -> Self {
-        self.marker = Some(v.into());
-        self
-    }
-}
-impl<C> ::std::fmt::Debug for ListAliasesRequest<C> {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.debug_struct("ListAliasesRequest")
-            .field("key_id", &self.key_id)
-            .field("limit", &self.limit)
-            .field("marker", &self.marker)
-            .finish()
-    }
-}
-impl<C> rboto::IntoValue for ListAliasesRequest<C> {
-    fn into_value(self) -> rboto::Value {
-        rboto::Value::Struct(
-            vec![rv::opt(self.key_id), rv::opt(self.limit), rv::opt(self.marker)],
-        )
-    }
-}
-#[derive(Clone, PartialEq)]
-pub struct ListGrantsRequest<C = ()> {
+rboto::__structure!(
+    ListAliasesInput "ListAliasesRequest"[set debug into] { key_id : String, limit = i32,
+    marker : String } { _client }
+);
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct ListGrantsInput {
     /// Use this parameter to specify the maximum number of items to return. When this value is present, KMS does not return more than the specified number of items, but it might return fewer.
     pub limit: Option<i32>,
     /// Use this parameter in a subsequent request after you receive a response with truncated results. Set it to the value of `NextMarker` from the truncated response you just received.
@@ -2349,141 +630,31 @@ pub struct ListGrantsRequest<C = ()> {
     pub grantee_principal: Option<String>,
     /// Returns only grants where the specified Amazon Web Services service principal is the grantee service principal for the grant. This filter is only usable by callers in a service principal.
     pub grantee_service_principal: Option<String>,
-    #[doc(hidden)]
-    pub _client: C,
+    pub(crate) _client: rboto::__private::Bound,
 }
-impl Default for ListGrantsRequest {
-    fn default() -> Self {
-        Self::with_client(())
-    }
-}
-impl<C> ListGrantsRequest<C> {
-    #[doc(hidden)]
-    pub fn with_client(client: C) -> Self {
-        Self {
-            limit: None,
-            marker: None,
-            key_id: None,
-            grant_id: None,
-            grantee_principal: None,
-            grantee_service_principal: None,
-            _client: client,
-        }
-    }
-    /// Sets `Limit`.
-    pub fn limit(mut self, v: i32) -> Self {
-        self.limit = Some(v);
-        self
-    }
-    /// Sets `Marker`.
-    pub fn marker(mut self, v: impl Into<String>) -> Self {
-        self.marker = Some(v.into());
-        self
-    }
-    /// Sets `KeyId`.
-    pub fn key_id(mut self, v: impl Into<String>) -> Self {
-        self.key_id = Some(v.into());
-        self
-    }
-    /// Sets `GrantId`.
-    pub fn grant_id(mut self, v: impl Into<String>) -> Self {
-        self.grant_id = Some(v.into());
-        self
-    }
-    /// Sets `GranteePrincipal`.
-    pub fn grantee_principal(mut self, v: impl Into<String>) -> Self {
-        self.grantee_principal = Some(v.into());
-        self
-    }
-    /// Sets `GranteeServicePrincipal`.
-    pub fn grantee_service_principal(mut self, v: impl Into<String>) -> Self {
-        self.grantee_service_principal = Some(v.into());
-        self
-    }
-}
-impl<C> ::std::fmt::Debug for ListGrantsRequest<C> {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.debug_struct("ListGrantsRequest")
-            .field("limit", &self.limit)
-            .field("marker", &self.marker)
-            .field("key_id", &self.key_id)
-            .field("grant_id", &self.grant_id)
-            .field("grantee_principal", &self.grantee_principal)
-            .field("grantee_service_principal", &self.grantee_service_principal)
-            .finish()
-    }
-}
-impl<C> rboto::IntoValue for ListGrantsRequest<C> {
-    fn into_value(self) -> rboto::Value {
-        rboto::Value::Struct(
-            vec![
-                rv::opt(self.limit), rv::opt(self.marker), rv::opt(self.key_id),
-                rv::opt(self.grant_id), rv::opt(self.grantee_principal), rv::opt(self
-                .grantee_service_principal)
-            ],
-        )
-    }
-}
-#[derive(Clone, PartialEq)]
-pub struct ListKeyPoliciesRequest<C = ()> {
+rboto::__structure!(
+    ListGrantsInput "ListGrantsRequest"[set debug into] { limit = i32, marker : String,
+    key_id : String, grant_id : String, grantee_principal : String,
+    grantee_service_principal : String } { _client }
+);
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct ListKeyPoliciesInput {
     /// Gets the names of key policies for the specified KMS key.
     pub key_id: Option<String>,
     /// Use this parameter to specify the maximum number of items to return. When this value is present, KMS does not return more than the specified number of items, but it might return fewer.
     pub limit: Option<i32>,
     /// Use this parameter in a subsequent request after you receive a response with truncated results. Set it to the value of `NextMarker` from the truncated response you just received.
     pub marker: Option<String>,
-    #[doc(hidden)]
-    pub _client: C,
+    pub(crate) _client: rboto::__private::Bound,
 }
-impl Default for ListKeyPoliciesRequest {
-    fn default() -> Self {
-        Self::with_client(())
-    }
-}
-impl<C> ListKeyPoliciesRequest<C> {
-    #[doc(hidden)]
-    pub fn with_client(client: C) -> Self {
-        Self {
-            key_id: None,
-            limit: None,
-            marker: None,
-            _client: client,
-        }
-    }
-    /// Sets `KeyId`.
-    pub fn key_id(mut self, v: impl Into<String>) -> Self {
-        self.key_id = Some(v.into());
-        self
-    }
-    /// Sets `Limit`.
-    pub fn limit(mut self, v: i32) -> Self {
-        self.limit = Some(v);
-        self
-    }
-    /// Sets `Marker`.
-    pub fn marker(mut self, v: impl Into<String>) -> Self {
-        self.marker = Some(v.into());
-        self
-    }
-}
-impl<C> ::std::fmt::Debug for ListKeyPoliciesRequest<C> {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.debug_struct("ListKeyPoliciesRequest")
-            .field("key_id", &self.key_id)
-            .field("limit", &self.limit)
-            .field("marker", &self.marker)
-            .finish()
-    }
-}
-impl<C> rboto::IntoValue for ListKeyPoliciesRequest<C> {
-    fn into_value(self) -> rboto::Value {
-        rboto::Value::Struct(
-            vec![rv::opt(self.key_id), rv::opt(self.limit), rv::opt(self.marker)],
-        )
-    }
-}
-#[derive(Clone, PartialEq)]
-pub struct ListKeyRotationsRequest<C = ()> {
+rboto::__structure!(
+    ListKeyPoliciesInput "ListKeyPoliciesRequest"[set debug into] { key_id : String,
+    limit = i32, marker : String } { _client }
+);
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct ListKeyRotationsInput {
     /// Gets the key rotations for the specified KMS key.
     pub key_id: Option<String>,
     /// Use this optional parameter to control which key materials associated with this key are listed in the response. The default value of this parameter is `ROTATIONS_ONLY`. If you omit this parameter, KMS returns information on the key materials created by automatic or on-demand key rotation.
@@ -2492,186 +663,45 @@ pub struct ListKeyRotationsRequest<C = ()> {
     pub limit: Option<i32>,
     /// Use this parameter in a subsequent request after you receive a response with truncated results. Set it to the value of `NextMarker` from the truncated response you just received.
     pub marker: Option<String>,
-    #[doc(hidden)]
-    pub _client: C,
+    pub(crate) _client: rboto::__private::Bound,
 }
-impl Default for ListKeyRotationsRequest {
-    fn default() -> Self {
-        Self::with_client(())
-    }
-}
-impl<C> ListKeyRotationsRequest<C> {
-    #[doc(hidden)]
-    pub fn with_client(client: C) -> Self {
-        Self {
-            key_id: None,
-            include_key_material: None,
-            limit: None,
-            marker: None,
-            _client: client,
-        }
-    }
-    /// Sets `KeyId`.
-    pub fn key_id(mut self, v: impl Into<String>) -> Self {
-        self.key_id = Some(v.into());
-        self
-    }
-    /// Sets `IncludeKeyMaterial`.
-    pub fn include_key_material(mut self, v: impl Into<IncludeKeyMaterial>) -> Self {
-        self.include_key_material = Some(v.into());
-        self
-    }
-    /// Sets `Limit`.
-    pub fn limit(mut self, v: i32) -> Self {
-        self.limit = Some(v);
-        self
-    }
-    /// Sets `Marker`.
-    pub fn marker(mut self, v: impl Into<String>) -> Self {
-        self.marker = Some(v.into());
-        self
-    }
-}
-impl<C> ::std::fmt::Debug for ListKeyRotationsRequest<C> {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.debug_struct("ListKeyRotationsRequest")
-            .field("key_id", &self.key_id)
-            .field("include_key_material", &self.include_key_material)
-            .field("limit", &self.limit)
-            .field("marker", &self.marker)
-            .finish()
-    }
-}
-impl<C> rboto::IntoValue for ListKeyRotationsRequest<C> {
-    fn into_value(self) -> rboto::Value {
-        rboto::Value::Struct(
-            vec![
-                rv::opt(self.key_id), rv::opt(self.include_key_material), rv::opt(self
-                .limit), rv::opt(self.marker)
-            ],
-        )
-    }
-}
-#[derive(Clone, PartialEq)]
-pub struct ListKeysRequest<C = ()> {
+rboto::__structure!(
+    ListKeyRotationsInput "ListKeyRotationsRequest"[set debug into] { key_id : String,
+    include_key_material : IncludeKeyMaterial, limit = i32, marker : String } { _client }
+);
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct ListKeysInput {
     /// Use this parameter to specify the maximum number of items to return. When this value is present, KMS does not return more than the specified number of items, but it might return fewer.
     pub limit: Option<i32>,
     /// Use this parameter in a subsequent request after you receive a response with truncated results. Set it to the value of `NextMarker` from the truncated response you just received.
     pub marker: Option<String>,
     /// Specifies whose KMS keys to list. Use this parameter to list KMS keys that other Amazon Web Services accounts shared with your Amazon Web Services account through Resource Access Manager (RAM).
     pub resource_owners: Option<Vec<ResourceOwnerType>>,
-    #[doc(hidden)]
-    pub _client: C,
+    pub(crate) _client: rboto::__private::Bound,
 }
-impl Default for ListKeysRequest {
-    fn default() -> Self {
-        Self::with_client(())
-    }
-}
-impl<C> ListKeysRequest<C> {
-    #[doc(hidden)]
-    pub fn with_client(client: C) -> Self {
-        Self {
-            limit: None,
-            marker: None,
-            resource_owners: None,
-            _client: client,
-        }
-    }
-    /// Sets `Limit`.
-    pub fn limit(mut self, v: i32) -> Self {
-        self.limit = Some(v);
-        self
-    }
-    /// Sets `Marker`.
-    pub fn marker(mut self, v: impl Into<String>) -> Self {
-        self.marker = Some(v.into());
-        self
-    }
-    /// Sets `ResourceOwners`.
-    pub fn resource_owners(mut self, v: impl Into<Vec<ResourceOwnerType>>) -> Self {
-        self.resource_owners = Some(v.into());
-        self
-    }
-}
-impl<C> ::std::fmt::Debug for ListKeysRequest<C> {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.debug_struct("ListKeysRequest")
-            .field("limit", &self.limit)
-            .field("marker", &self.marker)
-            .field("resource_owners", &self.resource_owners)
-            .finish()
-    }
-}
-impl<C> rboto::IntoValue for ListKeysRequest<C> {
-    fn into_value(self) -> rboto::Value {
-        rboto::Value::Struct(
-            vec![
-                rv::opt(self.limit), rv::opt(self.marker), rv::opt(self.resource_owners)
-            ],
-        )
-    }
-}
-#[derive(Clone, PartialEq)]
-pub struct ListResourceTagsRequest<C = ()> {
+rboto::__structure!(
+    ListKeysInput "ListKeysRequest"[set debug into] { limit = i32, marker : String,
+    resource_owners : Vec < ResourceOwnerType > } { _client }
+);
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct ListResourceTagsInput {
     /// Gets tags on the specified KMS key.
     pub key_id: Option<String>,
     /// Use this parameter to specify the maximum number of items to return. When this value is present, KMS does not return more than the specified number of items, but it might return fewer.
     pub limit: Option<i32>,
     /// Use this parameter in a subsequent request after you receive a response with truncated results. Set it to the value of `NextMarker` from the truncated response you just received.
     pub marker: Option<String>,
-    #[doc(hidden)]
-    pub _client: C,
+    pub(crate) _client: rboto::__private::Bound,
 }
-impl Default for ListResourceTagsRequest {
-    fn default() -> Self {
-        Self::with_client(())
-    }
-}
-impl<C> ListResourceTagsRequest<C> {
-    #[doc(hidden)]
-    pub fn with_client(client: C) -> Self {
-        Self {
-            key_id: None,
-            limit: None,
-            marker: None,
-            _client: client,
-        }
-    }
-    /// Sets `KeyId`.
-    pub fn key_id(mut self, v: impl Into<String>) -> Self {
-        self.key_id = Some(v.into());
-        self
-    }
-    /// Sets `Limit`.
-    pub fn limit(mut self, v: i32) -> Self {
-        self.limit = Some(v);
-        self
-    }
-    /// Sets `Marker`.
-    pub fn marker(mut self, v: impl Into<String>) -> Self {
-        self.marker = Some(v.into());
-        self
-    }
-}
-impl<C> ::std::fmt::Debug for ListResourceTagsRequest<C> {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.debug_struct("ListResourceTagsRequest")
-            .field("key_id", &self.key_id)
-            .field("limit", &self.limit)
-            .field("marker", &self.marker)
-            .finish()
-    }
-}
-impl<C> rboto::IntoValue for ListResourceTagsRequest<C> {
-    fn into_value(self) -> rboto::Value {
-        rboto::Value::Struct(
-            vec![rv::opt(self.key_id), rv::opt(self.limit), rv::opt(self.marker)],
-        )
-    }
-}
-#[derive(Clone, PartialEq)]
-pub struct ListRetirableGrantsRequest<C = ()> {
+rboto::__structure!(
+    ListResourceTagsInput "ListResourceTagsRequest"[set debug into] { key_id : String,
+    limit = i32, marker : String } { _client }
+);
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct ListRetirableGrantsInput {
     /// Use this parameter to specify the maximum number of items to return. When this value is present, KMS does not return more than the specified number of items, but it might return fewer.
     pub limit: Option<i32>,
     /// Use this parameter in a subsequent request after you receive a response with truncated results. Set it to the value of `NextMarker` from the truncated response you just received.
@@ -2680,68 +710,16 @@ pub struct ListRetirableGrantsRequest<C = ()> {
     pub retiring_principal: Option<String>,
     /// The retiring service principal for which to list grants. This filter is only usable by callers in a service principal.
     pub retiring_service_principal: Option<String>,
-    #[doc(hidden)]
-    pub _client: C,
+    pub(crate) _client: rboto::__private::Bound,
 }
-impl Default for ListRetirableGrantsRequest {
-    fn default() -> Self {
-        Self::with_client(())
-    }
-}
-impl<C> ListRetirableGrantsRequest<C> {
-    #[doc(hidden)]
-    pub fn with_client(client: C) -> Self {
-        Self {
-            limit: None,
-            marker: None,
-            retiring_principal: None,
-            retiring_service_principal: None,
-            _client: client,
-        }
-    }
-    /// Sets `Limit`.
-    pub fn limit(mut self, v: i32) -> Self {
-        self.limit = Some(v);
-        self
-    }
-    /// Sets `Marker`.
-    pub fn marker(mut self, v: impl Into<String>) -> Self {
-        self.marker = Some(v.into());
-        self
-    }
-    /// Sets `RetiringPrincipal`.
-    pub fn retiring_principal(mut self, v: impl Into<String>) -> Self {
-        self.retiring_principal = Some(v.into());
-        self
-    }
-    /// Sets `RetiringServicePrincipal`.
-    pub fn retiring_service_principal(mut self, v: impl Into<String>) -> Self {
-        self.retiring_service_principal = Some(v.into());
-        self
-    }
-}
-impl<C> ::std::fmt::Debug for ListRetirableGrantsRequest<C> {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.debug_struct("ListRetirableGrantsRequest")
-            .field("limit", &self.limit)
-            .field("marker", &self.marker)
-            .field("retiring_principal", &self.retiring_principal)
-            .field("retiring_service_principal", &self.retiring_service_principal)
-            .finish()
-    }
-}
-impl<C> rboto::IntoValue for ListRetirableGrantsRequest<C> {
-    fn into_value(self) -> rboto::Value {
-        rboto::Value::Struct(
-            vec![
-                rv::opt(self.limit), rv::opt(self.marker), rv::opt(self
-                .retiring_principal), rv::opt(self.retiring_service_principal)
-            ],
-        )
-    }
-}
-#[derive(Clone, PartialEq)]
-pub struct PutKeyPolicyRequest<C = ()> {
+rboto::__structure!(
+    ListRetirableGrantsInput "ListRetirableGrantsRequest"[set debug into] { limit = i32,
+    marker : String, retiring_principal : String, retiring_service_principal : String } {
+    _client }
+);
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct PutKeyPolicyInput {
     /// Sets the key policy on the specified KMS key.
     pub key_id: Option<String>,
     /// The name of the key policy. If no policy name is specified, the default value is `default`. Valid values are `default` and `AWS_RAM`, but you can set only the `default` key policy. RAM manages the `AWS_RAM` key policy for KMS keys that you share through RAM.
@@ -2750,71 +728,16 @@ pub struct PutKeyPolicyRequest<C = ()> {
     pub policy: Option<String>,
     /// Skips ("bypasses") the key policy lockout safety check. The default value is false.
     pub bypass_policy_lockout_safety_check: Option<bool>,
-    #[doc(hidden)]
-    pub _client: C,
+    pub(crate) _client: rboto::__private::Bound,
 }
-impl Default for PutKeyPolicyRequest {
-    fn default() -> Self {
-        Self::with_client(())
-    }
-}
-impl<C> PutKeyPolicyRequest<C> {
-    #[doc(hidden)]
-    pub fn with_client(client: C) -> Self {
-        Self {
-            key_id: None,
-            policy_name: None,
-            policy: None,
-            bypass_policy_lockout_safety_check: None,
-            _client: client,
-        }
-    }
-    /// Sets `KeyId`.
-    pub fn key_id(mut self, v: impl Into<String>) -> Self {
-        self.key_id = Some(v.into());
-        self
-    }
-    /// Sets `PolicyName`.
-    pub fn policy_name(mut self, v: impl Into<String>) -> Self {
-        self.policy_name = Some(v.into());
-        self
-    }
-    /// Sets `Policy`.
-    pub fn policy(mut self, v: impl Into<String>) -> Self {
-        self.policy = Some(v.into());
-        self
-    }
-    /// Sets `BypassPolicyLockoutSafetyCheck`.
-    pub fn bypass_policy_lockout_safety_check(mut self, v: bool) -> Self {
-        self.bypass_policy_lockout_safety_check = Some(v);
-        self
-    }
-}
-impl<C> ::std::fmt::Debug for PutKeyPolicyRequest<C> {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.debug_struct("PutKeyPolicyRequest")
-            .field("key_id", &self.key_id)
-            .field("policy_name", &self.policy_name)
-            .field("policy", &self.policy)
-            .field(
-                "bypass_policy_lockout_safety_check",
-                &self.bypass_policy_lockout_safety_check,
-            )
-            .finish()
-    }
-}
-impl<C> rboto::IntoValue for PutKeyPolicyRequest<C> {
-    fn into_value(self) -> rboto::Value {
-        rboto::Value::Struct(
-            vec![
-                rv::opt(self.key_id), rv::opt(self.policy_name), rv::opt(self.policy),
-                rv::opt(self.bypass_policy_lockout_safety_check)
-            ],
-        )
-    }
-}
-#[derive(Clone, PartialEq)]
-pub struct ReEncryptRequest<C = ()> {
+rboto::__structure!(
+    PutKeyPolicyInput "PutKeyPolicyRequest"[set debug into] { key_id : String,
+    policy_name : String, policy : String, bypass_policy_lockout_safety_check = bool } {
+    _client }
+);
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct ReEncryptInput {
     /// Ciphertext of the data to reencrypt.
     pub ciphertext_blob: Option<rboto::Blob>,
     /// Specifies the encryption context to use to decrypt the ciphertext. Enter the same encryption context that was used to encrypt the ciphertext.
@@ -2835,132 +758,20 @@ pub struct ReEncryptRequest<C = ()> {
     pub dry_run: Option<bool>,
     /// Specifies the modifiers to apply to the dry run operation. `DryRunModifiers` is an optional parameter that only applies when `DryRun` is set to `true`.
     pub dry_run_modifiers: Option<Vec<DryRunModifierType>>,
-    #[doc(hidden)]
-    pub _client: C,
+    pub(crate) _client: rboto::__private::Bound,
 }
-impl Default for ReEncryptRequest {
-    fn default() -> Self {
-        Self::with_client(())
+rboto::__structure!(
+    ReEncryptInput "ReEncryptRequest"[set debug into] { ciphertext_blob : rboto::Blob,
+    source_encryption_context : HashMap < String, String >, source_key_id : String,
+    destination_key_id : String, destination_encryption_context : HashMap < String,
+    String >, source_encryption_algorithm : EncryptionAlgorithmSpec,
+    destination_encryption_algorithm : EncryptionAlgorithmSpec, grant_tokens : Vec <
+    String >, dry_run = bool, dry_run_modifiers : Vec < DryRunModifierType > } { _client
     }
-}
-impl<C> ReEncryptRequest<C> {
-    #[doc(hidden)]
-    pub fn with_client(client: C) -> Self {
-        Self {
-            ciphertext_blob: None,
-            source_encryption_context: None,
-            source_key_id: None,
-            destination_key_id: None,
-            destination_encryption_context: None,
-            source_encryption_algorithm: None,
-            destination_encryption_algorithm: None,
-            grant_tokens: None,
-            dry_run: None,
-            dry_run_modifiers: None,
-            _client: client,
-        }
-    }
-    /// Sets `CiphertextBlob`.
-    pub fn ciphertext_blob(mut self, v: impl Into<rboto::Blob>) -> Self {
-        self.ciphertext_blob = Some(v.into());
-        self
-    }
-    /// Sets `SourceEncryptionContext`.
-    pub fn source_encryption_context(
-        mut self,
-        v: impl Into<HashMap<String, String>>,
-    ) -> Self {
-        self.source_encryption_context = Some(v.into());
-        self
-    }
-    /// Sets `SourceKeyId`.
-    pub fn source_key_id(mut self, v: impl Into<String>) -> Self {
-        self.source_key_id = Some(v.into());
-        self
-    }
-    /// Sets `DestinationKeyId`.
-    pub fn destination_key_id(mut self, v: impl Into<String>) -> Self {
-        self.destination_key_id = Some(v.into());
-        self
-    }
-    /// Sets `DestinationEncryptionContext`.
-    pub fn destination_encryption_context(
-        mut self,
-        v: impl Into<HashMap<String, String>>,
-    ) -> Self {
-        self.destination_encryption_context = Some(v.into());
-        self
-    }
-    /// Sets `SourceEncryptionAlgorithm`.
-    pub fn source_encryption_algorithm(
-        mut self,
-        v: impl Into<EncryptionAlgorithmSpec>,
-    ) -> Self {
-        self.source_encryption_algorithm = Some(v.into());
-        self
-    }
-    /// Sets `DestinationEncryptionAlgorithm`.
-    pub fn destination_encryption_algorithm(
-        mut self,
-        v: impl Into<EncryptionAlgorithmSpec>,
-    ) -> Self {
-        self.destination_encryption_algorithm = Some(v.into());
-        self
-    }
-    /// Sets `GrantTokens`.
-    pub fn grant_tokens(mut self, v: impl Into<Vec<String>>) -> Self {
-        self.grant_tokens = Some(v.into());
-        self
-    }
-    /// Sets `DryRun`.
-    pub fn dry_run(mut self, v: bool) -> Self {
-        self.dry_run = Some(v);
-        self
-    }
-    /// Sets `DryRunModifiers`.
-    pub fn dry_run_modifiers(mut self, v: impl Into<Vec<DryRunModifierType>>) -> Self {
-        self.dry_run_modifiers = Some(v.into());
-        self
-    }
-}
-impl<C> ::std::fmt::Debug for ReEncryptRequest<C> {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.debug_struct("ReEncryptRequest")
-            .field("ciphertext_blob", &self.ciphertext_blob)
-            .field("source_encryption_context", &self.source_encryption_context)
-            .field("source_key_id", &self.source_key_id)
-            .field("destination_key_id", &self.destination_key_id)
-            .field(
-                "destination_encryption_context",
-                &self.destination_encryption_context,
-            )
-            .field("source_encryption_algorithm", &self.source_encryption_algorithm)
-            .field(
-                "destination_encryption_algorithm",
-                &self.destination_encryption_algorithm,
-            )
-            .field("grant_tokens", &self.grant_tokens)
-            .field("dry_run", &self.dry_run)
-            .field("dry_run_modifiers", &self.dry_run_modifiers)
-            .finish()
-    }
-}
-impl<C> rboto::IntoValue for ReEncryptRequest<C> {
-    fn into_value(self) -> rboto::Value {
-        rboto::Value::Struct(
-            vec![
-                rv::opt(self.ciphertext_blob), rv::opt(self.source_encryption_context),
-                rv::opt(self.source_key_id), rv::opt(self.destination_key_id),
-                rv::opt(self.destination_encryption_context), rv::opt(self
-                .source_encryption_algorithm), rv::opt(self
-                .destination_encryption_algorithm), rv::opt(self.grant_tokens),
-                rv::opt(self.dry_run), rv::opt(self.dry_run_modifiers)
-            ],
-        )
-    }
-}
-#[derive(Clone, PartialEq)]
-pub struct ReplicateKeyRequest<C = ()> {
+);
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct ReplicateKeyInput {
     /// Identifies the multi-Region primary key that is being replicated. To determine whether a KMS key is a multi-Region primary key, use the DescribeKey operation to check the value of the `MultiRegionKeyType` property.
     pub key_id: Option<String>,
     /// The Region ID of the Amazon Web Services Region for this replica key.
@@ -2973,86 +784,16 @@ pub struct ReplicateKeyRequest<C = ()> {
     pub description: Option<String>,
     /// Assigns one or more tags to the replica key. Use this parameter to tag the KMS key when it is created. To tag an existing KMS key, use the TagResource operation.
     pub tags: Option<Vec<Tag>>,
-    #[doc(hidden)]
-    pub _client: C,
+    pub(crate) _client: rboto::__private::Bound,
 }
-impl Default for ReplicateKeyRequest {
-    fn default() -> Self {
-        Self::with_client(())
-    }
-}
-impl<C> ReplicateKeyRequest<C> {
-    #[doc(hidden)]
-    pub fn with_client(client: C) -> Self {
-        Self {
-            key_id: None,
-            replica_region: None,
-            policy: None,
-            bypass_policy_lockout_safety_check: None,
-            description: None,
-            tags: None,
-            _client: client,
-        }
-    }
-    /// Sets `KeyId`.
-    pub fn key_id(mut self, v: impl Into<String>) -> Self {
-        self.key_id = Some(v.into());
-        self
-    }
-    /// Sets `ReplicaRegion`.
-    pub fn replica_region(mut self, v: impl Into<String>) -> Self {
-        self.replica_region = Some(v.into());
-        self
-    }
-    /// Sets `Policy`.
-    pub fn policy(mut self, v: impl Into<String>) -> Self {
-        self.policy = Some(v.into());
-        self
-    }
-    /// Sets `BypassPolicyLockoutSafetyCheck`.
-    pub fn bypass_policy_lockout_safety_check(mut self, v: bool) -> Self {
-        self.bypass_policy_lockout_safety_check = Some(v);
-        self
-    }
-    /// Sets `Description`.
-    pub fn description(mut self, v: impl Into<String>) -> Self {
-        self.description = Some(v.into());
-        self
-    }
-    /// Sets `Tags`.
-    pub fn tags(mut self, v: impl Into<Vec<Tag>>) -> Self {
-        self.tags = Some(v.into());
-        self
-    }
-}
-impl<C> ::std::fmt::Debug for ReplicateKeyRequest<C> {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.debug_struct("ReplicateKeyRequest")
-            .field("key_id", &self.key_id)
-            .field("replica_region", &self.replica_region)
-            .field("policy", &self.policy)
-            .field(
-                "bypass_policy_lockout_safety_check",
-                &self.bypass_policy_lockout_safety_check,
-            )
-            .field("description", &self.description)
-            .field("tags", &self.tags)
-            .finish()
-    }
-}
-impl<C> rboto::IntoValue for ReplicateKeyRequest<C> {
-    fn into_value(self) -> rboto::Value {
-        rboto::Value::Struct(
-            vec![
-                rv::opt(self.key_id), rv::opt(self.replica_region), rv::opt(self.policy),
-                rv::opt(self.bypass_policy_lockout_safety_check), rv::opt(self
-                .description), rv::opt(self.tags)
-            ],
-        )
-    }
-}
-#[derive(Clone, PartialEq)]
-pub struct RetireGrantRequest<C = ()> {
+rboto::__structure!(
+    ReplicateKeyInput "ReplicateKeyRequest"[set debug into] { key_id : String,
+    replica_region : String, policy : String, bypass_policy_lockout_safety_check = bool,
+    description : String, tags : Vec < Tag > } { _client }
+);
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct RetireGrantInput {
     /// Identifies the grant to be retired. You can use a grant token to identify a new grant even before it has achieved eventual consistency.
     pub grant_token: Option<String>,
     /// The key ARN KMS key associated with the grant. To find the key ARN, use the ListKeys operation.
@@ -3061,211 +802,54 @@ pub struct RetireGrantRequest<C = ()> {
     pub grant_id: Option<String>,
     /// Checks if your request will succeed. `DryRun` is an optional parameter.
     pub dry_run: Option<bool>,
-    #[doc(hidden)]
-    pub _client: C,
+    pub(crate) _client: rboto::__private::Bound,
 }
-impl Default for RetireGrantRequest {
-    fn default() -> Self {
-        Self::with_client(())
-    }
-}
-impl<C> RetireGrantRequest<C> {
-    #[doc(hidden)]
-    pub fn with_client(client: C) -> Self {
-        Self {
-            grant_token: None,
-            key_id: None,
-            grant_id: None,
-            dry_run: None,
-            _client: client,
-        }
-    }
-    /// Sets `GrantToken`.
-    pub fn grant_token(mut self, v: impl Into<String>) -> Self {
-        self.grant_token = Some(v.into());
-        self
-    }
-    /// Sets `KeyId`.
-    pub fn key_id(mut self, v: impl Into<String>) -> Self {
-        self.key_id = Some(v.into());
-        self
-    }
-    /// Sets `GrantId`.
-    pub fn grant_id(mut self, v: impl Into<String>) -> Self {
-        self.grant_id = Some(v.into());
-        self
-    }
-    /// Sets `DryRun`.
-    pub fn dry_run(mut self, v: bool) -> Self {
-        self.dry_run = Some(v);
-        self
-    }
-}
-impl<C> ::std::fmt::Debug for RetireGrantRequest<C> {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.debug_struct("RetireGrantRequest")
-            .field("grant_token", &self.grant_token)
-            .field("key_id", &self.key_id)
-            .field("grant_id", &self.grant_id)
-            .field("dry_run", &self.dry_run)
-            .finish()
-    }
-}
-impl<C> rboto::IntoValue for RetireGrantRequest<C> {
-    fn into_value(self) -> rboto::Value {
-        rboto::Value::Struct(
-            vec![
-                rv::opt(self.grant_token), rv::opt(self.key_id), rv::opt(self.grant_id),
-                rv::opt(self.dry_run)
-            ],
-        )
-    }
-}
-#[derive(Clone, PartialEq)]
-pub struct RevokeGrantRequest<C = ()> {
+rboto::__structure!(
+    RetireGrantInput "RetireGrantRequest"[set debug into] { grant_token : String, key_id
+    : String, grant_id : String, dry_run = bool } { _client }
+);
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct RevokeGrantInput {
     /// A unique identifier for the KMS key associated with the grant. To get the key ID and key ARN for a KMS key, use ListKeys or DescribeKey.
     pub key_id: Option<String>,
     /// Identifies the grant to revoke. To get the grant ID, use CreateGrant, ListGrants, or ListRetirableGrants.
     pub grant_id: Option<String>,
     /// Checks if your request will succeed. `DryRun` is an optional parameter.
     pub dry_run: Option<bool>,
-    #[doc(hidden)]
-    pub _client: C,
+    pub(crate) _client: rboto::__private::Bound,
 }
-impl Default for RevokeGrantRequest {
-    fn default() -> Self {
-        Self::with_client(())
-    }
-}
-impl<C> RevokeGrantRequest<C> {
-    #[doc(hidden)]
-    pub fn with_client(client: C) -> Self {
-        Self {
-            key_id: None,
-            grant_id: None,
-            dry_run: None,
-            _client: client,
-        }
-    }
-    /// Sets `KeyId`.
-    pub fn key_id(mut self, v: impl Into<String>) -> Self {
-        self.key_id = Some(v.into());
-        self
-    }
-    /// Sets `GrantId`.
-    pub fn grant_id(mut self, v: impl Into<String>) -> Self {
-        self.grant_id = Some(v.into());
-        self
-    }
-    /// Sets `DryRun`.
-    pub fn dry_run(mut self, v: bool) -> Self {
-        self.dry_run = Some(v);
-        self
-    }
-}
-impl<C> ::std::fmt::Debug for RevokeGrantRequest<C> {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.debug_struct("RevokeGrantRequest")
-            .field("key_id", &self.key_id)
-            .field("grant_id", &self.grant_id)
-            .field("dry_run", &self.dry_run)
-            .finish()
-    }
-}
-impl<C> rboto::IntoValue for RevokeGrantRequest<C> {
-    fn into_value(self) -> rboto::Value {
-        rboto::Value::Struct(
-            vec![rv::opt(self.key_id), rv::opt(self.grant_id), rv::opt(self.dry_run)],
-        )
-    }
-}
-#[derive(Clone, PartialEq)]
-pub struct RotateKeyOnDemandRequest<C = ()> {
+rboto::__structure!(
+    RevokeGrantInput "RevokeGrantRequest"[set debug into] { key_id : String, grant_id :
+    String, dry_run = bool } { _client }
+);
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct RotateKeyOnDemandInput {
     /// Identifies a symmetric encryption KMS key. You cannot perform on-demand rotation of [asymmetric KMS keys](https://docs.aws.amazon.com/kms/latest/developerguide/symmetric-asymmetric.html), [HMAC KMS keys](https://docs.aws.amazon.com/kms/latest/developerguide/hmac.html), multi-Region KMS keys with [imported key material](https://docs.aws.amazon.com/kms/latest/developerguide/importing-keys.html), or…
     pub key_id: Option<String>,
-    #[doc(hidden)]
-    pub _client: C,
+    pub(crate) _client: rboto::__private::Bound,
 }
-impl Default for RotateKeyOnDemandRequest {
-    fn default() -> Self {
-        Self::with_client(())
-    }
-}
-impl<C> RotateKeyOnDemandRequest<C> {
-    #[doc(hidden)]
-    pub fn with_client(client: C) -> Self {
-        Self {
-            key_id: None,
-            _client: client,
-        }
-    }
-    /// Sets `KeyId`.
-    pub fn key_id(mut self, v: impl Into<String>) -> Self {
-        self.key_id = Some(v.into());
-        self
-    }
-}
-impl<C> ::std::fmt::Debug for RotateKeyOnDemandRequest<C> {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.debug_struct("RotateKeyOnDemandRequest").field("key_id", &self.key_id).finish()
-    }
-}
-impl<C> rboto::IntoValue for RotateKeyOnDemandRequest<C> {
-    fn into_value(self) -> rboto::Value {
-        rboto::Value::Struct(vec![rv::opt(self.key_id)])
-    }
-}
-#[derive(Clone, PartialEq)]
-pub struct ScheduleKeyDeletionRequest<C = ()> {
+rboto::__structure!(
+    RotateKeyOnDemandInput "RotateKeyOnDemandRequest"[set debug into] { key_id : String }
+    { _client }
+);
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct ScheduleKeyDeletionInput {
     /// The unique identifier of the KMS key to delete.
     pub key_id: Option<String>,
     /// The waiting period, specified in number of days. After the waiting period ends, KMS deletes the KMS key.
     pub pending_window_in_days: Option<i32>,
-    #[doc(hidden)]
-    pub _client: C,
+    pub(crate) _client: rboto::__private::Bound,
 }
-impl Default for ScheduleKeyDeletionRequest {
-    fn default() -> Self {
-        Self::with_client(())
-    }
-}
-impl<C> ScheduleKeyDeletionRequest<C> {
-    #[doc(hidden)]
-    pub fn with_client(client: C) -> Self {
-        Self {
-            key_id: None,
-            pending_window_in_days: None,
-            _client: client,
-        }
-    }
-    /// Sets `KeyId`.
-    pub fn key_id(mut self, v: impl Into<String>) -> Self {
-        self.key_id = Some(v.into());
-        self
-    }
-    /// Sets `PendingWindowInDays`.
-    pub fn pending_window_in_days(mut self, v: i32) -> Self {
-        self.pending_window_in_days = Some(v);
-        self
-    }
-}
-impl<C> ::std::fmt::Debug for ScheduleKeyDeletionRequest<C> {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.debug_struct("ScheduleKeyDeletionRequest")
-            .field("key_id", &self.key_id)
-            .field("pending_window_in_days", &self.pending_window_in_days)
-            .finish()
-    }
-}
-impl<C> rboto::IntoValue for ScheduleKeyDeletionRequest<C> {
-    fn into_value(self) -> rboto::Value {
-        rboto::Value::Struct(
-            vec![rv::opt(self.key_id), rv::opt(self.pending_window_in_days)],
-        )
-    }
-}
-#[derive(Clone, PartialEq)]
-pub struct SignRequest<C = ()> {
+rboto::__structure!(
+    ScheduleKeyDeletionInput "ScheduleKeyDeletionRequest"[set debug into] { key_id :
+    String, pending_window_in_days = i32 } { _client }
+);
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct SignInput {
     /// Identifies an asymmetric KMS key. KMS uses the private key in the asymmetric KMS key to sign the message. The `KeyUsage` type of the KMS key must be `SIGN_VERIFY`. To find the `KeyUsage` of a KMS key, use the DescribeKey operation.
     pub key_id: Option<String>,
     /// Specifies the message or message digest to sign. Messages can be 0-4096 bytes. To sign a larger message, provide a message digest.
@@ -3278,224 +862,55 @@ pub struct SignRequest<C = ()> {
     pub signing_algorithm: Option<SigningAlgorithmSpec>,
     /// Checks if your request will succeed. `DryRun` is an optional parameter.
     pub dry_run: Option<bool>,
-    #[doc(hidden)]
-    pub _client: C,
+    pub(crate) _client: rboto::__private::Bound,
 }
-impl Default for SignRequest {
-    fn default() -> Self {
-        Self::with_client(())
-    }
-}
-impl<C> SignRequest<C> {
-    #[doc(hidden)]
-    pub fn with_client(client: C) -> Self {
-        Self {
-            key_id: None,
-            message: None,
-            message_type: None,
-            grant_tokens: None,
-            signing_algorithm: None,
-            dry_run: None,
-            _client: client,
-        }
-    }
-    /// Sets `KeyId`.
-    pub fn key_id(mut self, v: impl Into<String>) -> Self {
-        self.key_id = Some(v.into());
-        self
-    }
-    /// Sets `Message`.
-    pub fn message(mut self, v: impl Into<rboto::Blob>) -> Self {
-        self.message = Some(v.into());
-        self
-    }
-    /// Sets `MessageType`.
-    pub fn message_type(mut self, v: impl Into<MessageType>) -> Self {
-        self.message_type = Some(v.into());
-        self
-    }
-    /// Sets `GrantTokens`.
-    pub fn grant_tokens(mut self, v: impl Into<Vec<String>>) -> Self {
-        self.grant_tokens = Some(v.into());
-        self
-    }
-    /// Sets `SigningAlgorithm`.
-    pub fn signing_algorithm(mut self, v: impl Into<SigningAlgorithmSpec>) -> Self {
-        self.signing_algorithm = Some(v.into());
-        self
-    }
-    /// Sets `DryRun`.
-    pub fn dry_run(mut self, v: bool) -> Self {
-        self.dry_run = Some(v);
-        self
-    }
-}
-impl<C> ::std::fmt::Debug for SignRequest<C> {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.debug_struct("SignRequest")
-            .field("key_id", &self.key_id)
-            .field("message", &rboto::types::Redacted(&self.message))
-            .field("message_type", &self.message_type)
-            .field("grant_tokens", &self.grant_tokens)
-            .field("signing_algorithm", &self.signing_algorithm)
-            .field("dry_run", &self.dry_run)
-            .finish()
-    }
-}
-impl<C> rboto::IntoValue for SignRequest<C> {
-    fn into_value(self) -> rboto::Value {
-        rboto::Value::Struct(
-            vec![
-                rv::opt(self.key_id), rv::opt(self.message), rv::opt(self.message_type),
-                rv::opt(self.grant_tokens), rv::opt(self.signing_algorithm), rv::opt(self
-                .dry_run)
-            ],
-        )
-    }
-}
-#[derive(Clone, PartialEq)]
-pub struct TagResourceRequest<C = ()> {
+rboto::__structure!(
+    SignInput "SignRequest"[set debug into] { key_id : String, message :
+    rboto::Blob[sensitive], message_type : MessageType, grant_tokens : Vec < String >,
+    signing_algorithm : SigningAlgorithmSpec, dry_run = bool } { _client }
+);
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct TagResourceInput {
     /// Identifies a customer managed key in the account and Region.
     pub key_id: Option<String>,
     /// One or more tags. Each tag consists of a tag key and a tag value. The tag value can be an empty (null) string.
     pub tags: Option<Vec<Tag>>,
-    #[doc(hidden)]
-    pub _client: C,
+    pub(crate) _client: rboto::__private::Bound,
 }
-impl Default for TagResourceRequest {
-    fn default() -> Self {
-        Self::with_client(())
-    }
-}
-impl<C> TagResourceRequest<C> {
-    #[doc(hidden)]
-    pub fn with_client(client: C) -> Self {
-        Self {
-            key_id: None,
-            tags: None,
-            _client: client,
-        }
-    }
-    /// Sets `KeyId`.
-    pub fn key_id(mut self, v: impl Into<String>) -> Self {
-        self.key_id = Some(v.into());
-        self
-    }
-    /// Sets `Tags`.
-    pub fn tags(mut self, v: impl Into<Vec<Tag>>) -> Self {
-        self.tags = Some(v.into());
-        self
-    }
-}
-impl<C> ::std::fmt::Debug for TagResourceRequest<C> {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.debug_struct("TagResourceRequest")
-            .field("key_id", &self.key_id)
-            .field("tags", &self.tags)
-            .finish()
-    }
-}
-impl<C> rboto::IntoValue for TagResourceRequest<C> {
-    fn into_value(self) -> rboto::Value {
-        rboto::Value::Struct(vec![rv::opt(self.key_id), rv::opt(self.tags)])
-    }
-}
-#[derive(Clone, PartialEq)]
-pub struct UntagResourceRequest<C = ()> {
+rboto::__structure!(
+    TagResourceInput "TagResourceRequest"[set debug into] { key_id : String, tags : Vec <
+    Tag > } { _client }
+);
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct UntagResourceInput {
     /// Identifies the KMS key from which you are removing tags.
     pub key_id: Option<String>,
     /// One or more tag keys. Specify only the tag keys, not the tag values.
     pub tag_keys: Option<Vec<String>>,
-    #[doc(hidden)]
-    pub _client: C,
+    pub(crate) _client: rboto::__private::Bound,
 }
-impl Default for UntagResourceRequest {
-    fn default() -> Self {
-        Self::with_client(())
-    }
-}
-impl<C> UntagResourceRequest<C> {
-    #[doc(hidden)]
-    pub fn with_client(client: C) -> Self {
-        Self {
-            key_id: None,
-            tag_keys: None,
-            _client: client,
-        }
-    }
-    /// Sets `KeyId`.
-    pub fn key_id(mut self, v: impl Into<String>) -> Self {
-        self.key_id = Some(v.into());
-        self
-    }
-    /// Sets `TagKeys`.
-    pub fn tag_keys(mut self, v: impl Into<Vec<String>>) -> Self {
-        self.tag_keys = Some(v.into());
-        self
-    }
-}
-impl<C> ::std::fmt::Debug for UntagResourceRequest<C> {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.debug_struct("UntagResourceRequest")
-            .field("key_id", &self.key_id)
-            .field("tag_keys", &self.tag_keys)
-            .finish()
-    }
-}
-impl<C> rboto::IntoValue for UntagResourceRequest<C> {
-    fn into_value(self) -> rboto::Value {
-        rboto::Value::Struct(vec![rv::opt(self.key_id), rv::opt(self.tag_keys)])
-    }
-}
-#[derive(Clone, PartialEq)]
-pub struct UpdateAliasRequest<C = ()> {
+rboto::__structure!(
+    UntagResourceInput "UntagResourceRequest"[set debug into] { key_id : String, tag_keys
+    : Vec < String > } { _client }
+);
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct UpdateAliasInput {
     /// Identifies the alias that is changing its KMS key. This value must begin with `alias/` followed by the alias name, such as `alias/ExampleAlias`. You cannot use `UpdateAlias` to change the alias name.
     pub alias_name: Option<String>,
     /// Identifies the [customer managed key](https://docs.aws.amazon.com/kms/latest/developerguide/concepts.html#customer-mgn-key) to associate with the alias. You don't have permission to associate an alias with an [Amazon Web Services managed key](https://docs.aws.amazon.com/kms/latest/developerguide/concepts.html#aws-managed-key).
     pub target_key_id: Option<String>,
-    #[doc(hidden)]
-    pub _client: C,
+    pub(crate) _client: rboto::__private::Bound,
 }
-impl Default for UpdateAliasRequest {
-    fn default() -> Self {
-        Self::with_client(())
-    }
-}
-impl<C> UpdateAliasRequest<C> {
-    #[doc(hidden)]
-    pub fn with_client(client: C) -> Self {
-        Self {
-            alias_name: None,
-            target_key_id: None,
-            _client: client,
-        }
-    }
-    /// Sets `AliasName`.
-    pub fn alias_name(mut self, v: impl Into<String>) -> Self {
-        self.alias_name = Some(v.into());
-        self
-    }
-    /// Sets `TargetKeyId`.
-    pub fn target_key_id(mut self, v: impl Into<String>) -> Self {
-        self.target_key_id = Some(v.into());
-        self
-    }
-}
-impl<C> ::std::fmt::Debug for UpdateAliasRequest<C> {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.debug_struct("UpdateAliasRequest")
-            .field("alias_name", &self.alias_name)
-            .field("target_key_id", &self.target_key_id)
-            .finish()
-    }
-}
-impl<C> rboto::IntoValue for UpdateAliasRequest<C> {
-    fn into_value(self) -> rboto::Value {
-        rboto::Value::Struct(vec![rv::opt(self.alias_name), rv::opt(self.target_key_id)])
-    }
-}
-#[derive(Clone, PartialEq)]
-pub struct UpdateCustomKeyStoreRequest<C = ()> {
+rboto::__structure!(
+    UpdateAliasInput "UpdateAliasRequest"[set debug into] { alias_name : String,
+    target_key_id : String } { _client }
+);
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct UpdateCustomKeyStoreInput {
     /// Identifies the custom key store that you want to update. Enter the ID of the custom key store. To find the ID of a custom key store, use the DescribeCustomKeyStores operation.
     pub custom_key_store_id: Option<String>,
     /// Changes the friendly name of the custom key store to the value that you specify. The custom key store name must be unique in the Amazon Web Services account.
@@ -3518,228 +933,46 @@ pub struct UpdateCustomKeyStoreRequest<C = ()> {
     >,
     /// Changes the connectivity setting for the external key store. To indicate that the external key store proxy uses a Amazon VPC endpoint service to communicate with KMS, specify `VPC_ENDPOINT_SERVICE`. Otherwise, specify `PUBLIC_ENDPOINT`.
     pub xks_proxy_connectivity: Option<XksProxyConnectivityType>,
-    #[doc(hidden)]
-    pub _client: C,
+    pub(crate) _client: rboto::__private::Bound,
 }
-impl Default for UpdateCustomKeyStoreRequest {
-    fn default() -> Self {
-        Self::with_client(())
-    }
-}
-impl<C> UpdateCustomKeyStoreRequest<C> {
-    #[doc(hidden)]
-    pub fn with_client(client: C) -> Self {
-        Self {
-            custom_key_store_id: None,
-            new_custom_key_store_name: None,
-            key_store_password: None,
-            cloud_hsm_cluster_id: None,
-            xks_proxy_uri_endpoint: None,
-            xks_proxy_uri_path: None,
-            xks_proxy_vpc_endpoint_service_name: None,
-            xks_proxy_vpc_endpoint_service_owner: None,
-            xks_proxy_authentication_credential: None,
-            xks_proxy_connectivity: None,
-            _client: client,
-        }
-    }
-    /// Sets `CustomKeyStoreId`.
-    pub fn custom_key_store_id(mut self, v: impl Into<String>) -> Self {
-        self.custom_key_store_id = Some(v.into());
-        self
-    }
-    /// Sets `NewCustomKeyStoreName`.
-    pub fn new_custom_key_store_name(mut self, v: impl Into<String>) -> Self {
-        self.new_custom_key_store_name = Some(v.into());
-        self
-    }
-    /// Sets `KeyStorePassword`.
-    pub fn key_store_password(mut self, v: impl Into<String>) -> Self {
-        self.key_store_password = Some(v.into());
-        self
-    }
-    /// Sets `CloudHsmClusterId`.
-    pub fn cloud_hsm_cluster_id(mut self, v: impl Into<String>) -> Self {
-        self.cloud_hsm_cluster_id = Some(v.into());
-        self
-    }
-    /// Sets `XksProxyUriEndpoint`.
-    pub fn xks_proxy_uri_endpoint(mut self, v: impl Into<String>) -> Self {
-        self.xks_proxy_uri_endpoint = Some(v.into());
-        self
-    }
-    /// Sets `XksProxyUriPath`.
-    pub fn xks_proxy_uri_path(mut self, v: impl Into<String>) -> Self {
-        self.xks_proxy_uri_path = Some(v.into());
-        self
-    }
-    /// Sets `XksProxyVpcEndpointServiceName`.
-    pub fn xks_proxy_vpc_endpoint_service_name(mut self, v: impl Into<String>) -> Self {
-        self.xks_proxy_vpc_endpoint_service_name = Some(v.into());
-        self
-    }
-    /// Sets `XksProxyVpcEndpointServiceOwner`.
-    pub fn xks_proxy_vpc_endpoint_service_owner(mut self, v: impl Into<String>) -> Self {
-        self.xks_proxy_vpc_endpoint_service_owner = Some(v.into());
-        self
-    }
-    /// Sets `XksProxyAuthenticationCredential`.
-    pub fn xks_proxy_authentication_credential(
-        mut self,
-        v: XksProxyAuthenticationCredentialType,
-    ) -> Self {
-        self.xks_proxy_authentication_credential = Some(v);
-        self
-    }
-    /// Sets `XksProxyConnectivity`.
-    pub fn xks_proxy_connectivity(
-        mut self,
-        v: impl Into<XksProxyConnectivityType>,
-    ) -> Self {
-        self.xks_proxy_connectivity = Some(v.into());
-        self
-    }
-}
-impl<C> ::std::fmt::Debug for UpdateCustomKeyStoreRequest<C> {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.debug_struct("UpdateCustomKeyStoreRequest")
-            .field("custom_key_store_id", &self.custom_key_store_id)
-            .field("new_custom_key_store_name", &self.new_custom_key_store_name)
-            .field(
-                "key_store_password",
-                &rboto::types::Redacted(&self.key_store_password),
-            )
-            .field("cloud_hsm_cluster_id", &self.cloud_hsm_cluster_id)
-            .field("xks_proxy_uri_endpoint", &self.xks_proxy_uri_endpoint)
-            .field("xks_proxy_uri_path", &self.xks_proxy_uri_path)
-            .field(
-                "xks_proxy_vpc_endpoint_service_name",
-                &self.xks_proxy_vpc_endpoint_service_name,
-            )
-            .field(
-                "xks_proxy_vpc_endpoint_service_owner",
-                &self.xks_proxy_vpc_endpoint_service_owner,
-            )
-            .field(
-                "xks_proxy_authentication_credential",
-                &self.xks_proxy_authentication_credential,
-            )
-            .field("xks_proxy_connectivity", &self.xks_proxy_connectivity)
-            .finish()
-    }
-}
-impl<C> rboto::IntoValue for UpdateCustomKeyStoreRequest<C> {
-    fn into_value(self) -> rboto::Value {
-        rboto::Value::Struct(
-            vec![
-                rv::opt(self.custom_key_store_id), rv::opt(self
-                .new_custom_key_store_name), rv::opt(self.key_store_password),
-                rv::opt(self.cloud_hsm_cluster_id), rv::opt(self.xks_proxy_uri_endpoint),
-                rv::opt(self.xks_proxy_uri_path), rv::opt(self
-                .xks_proxy_vpc_endpoint_service_name), rv::opt(self
-                .xks_proxy_vpc_endpoint_service_owner), rv::opt(self
-                .xks_proxy_authentication_credential), rv::opt(self
-                .xks_proxy_connectivity)
-            ],
-        )
-    }
-}
-#[derive(Clone, PartialEq)]
-pub struct UpdateKeyDescriptionRequest<C = ()> {
+rboto::__structure!(
+    UpdateCustomKeyStoreInput "UpdateCustomKeyStoreRequest"[set debug into] {
+    custom_key_store_id : String, new_custom_key_store_name : String, key_store_password
+    : String[sensitive], cloud_hsm_cluster_id : String, xks_proxy_uri_endpoint : String,
+    xks_proxy_uri_path : String, xks_proxy_vpc_endpoint_service_name : String,
+    xks_proxy_vpc_endpoint_service_owner : String, xks_proxy_authentication_credential :
+    XksProxyAuthenticationCredentialType, xks_proxy_connectivity :
+    XksProxyConnectivityType } { _client }
+);
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct UpdateKeyDescriptionInput {
     /// Updates the description of the specified KMS key.
     pub key_id: Option<String>,
     /// New description for the KMS key.
     pub description: Option<String>,
-    #[doc(hidden)]
-    pub _client: C,
+    pub(crate) _client: rboto::__private::Bound,
 }
-impl Default for UpdateKeyDescriptionRequest {
-    fn default() -> Self {
-        Self::with_client(())
-    }
-}
-impl<C> UpdateKeyDescriptionRequest<C> {
-    #[doc(hidden)]
-    pub fn with_client(client: C) -> Self {
-        Self {
-            key_id: None,
-            description: None,
-            _client: client,
-        }
-    }
-    /// Sets `KeyId`.
-    pub fn key_id(mut self, v: impl Into<String>) -> Self {
-        self.key_id = Some(v.into());
-        self
-    }
-    /// Sets `Description`.
-    pub fn description(mut self, v: impl Into<String>) -> Self {
-        self.description = Some(v.into());
-        self
-    }
-}
-impl<C> ::std::fmt::Debug for UpdateKeyDescriptionRequest<C> {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.debug_struct("UpdateKeyDescriptionRequest")
-            .field("key_id", &self.key_id)
-            .field("description", &self.description)
-            .finish()
-    }
-}
-impl<C> rboto::IntoValue for UpdateKeyDescriptionRequest<C> {
-    fn into_value(self) -> rboto::Value {
-        rboto::Value::Struct(vec![rv::opt(self.key_id), rv::opt(self.description)])
-    }
-}
-#[derive(Clone, PartialEq)]
-pub struct UpdatePrimaryRegionRequest<C = ()> {
+rboto::__structure!(
+    UpdateKeyDescriptionInput "UpdateKeyDescriptionRequest"[set debug into] { key_id :
+    String, description : String } { _client }
+);
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct UpdatePrimaryRegionInput {
     /// Identifies the current primary key. When the operation completes, this KMS key will be a replica key.
     pub key_id: Option<String>,
     /// The Amazon Web Services Region of the new primary key. Enter the Region ID, such as `us-east-1` or `ap-southeast-2`. There must be an existing replica key in this Region.
     pub primary_region: Option<String>,
-    #[doc(hidden)]
-    pub _client: C,
+    pub(crate) _client: rboto::__private::Bound,
 }
-impl Default for UpdatePrimaryRegionRequest {
-    fn default() -> Self {
-        Self::with_client(())
-    }
-}
-impl<C> UpdatePrimaryRegionRequest<C> {
-    #[doc(hidden)]
-    pub fn with_client(client: C) -> Self {
-        Self {
-            key_id: None,
-            primary_region: None,
-            _client: client,
-        }
-    }
-    /// Sets `KeyId`.
-    pub fn key_id(mut self, v: impl Into<String>) -> Self {
-        self.key_id = Some(v.into());
-        self
-    }
-    /// Sets `PrimaryRegion`.
-    pub fn primary_region(mut self, v: impl Into<String>) -> Self {
-        self.primary_region = Some(v.into());
-        self
-    }
-}
-impl<C> ::std::fmt::Debug for UpdatePrimaryRegionRequest<C> {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.debug_struct("UpdatePrimaryRegionRequest")
-            .field("key_id", &self.key_id)
-            .field("primary_region", &self.primary_region)
-            .finish()
-    }
-}
-impl<C> rboto::IntoValue for UpdatePrimaryRegionRequest<C> {
-    fn into_value(self) -> rboto::Value {
-        rboto::Value::Struct(vec![rv::opt(self.key_id), rv::opt(self.primary_region)])
-    }
-}
-#[derive(Clone, PartialEq)]
-pub struct VerifyMacRequest<C = ()> {
+rboto::__structure!(
+    UpdatePrimaryRegionInput "UpdatePrimaryRegionRequest"[set debug into] { key_id :
+    String, primary_region : String } { _client }
+);
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct VerifyMacInput {
     /// The message that will be used in the verification. Enter the same message that was used to generate the HMAC.
     pub message: Option<rboto::Blob>,
     /// The KMS key that will be used in the verification.
@@ -3752,82 +985,16 @@ pub struct VerifyMacRequest<C = ()> {
     pub grant_tokens: Option<Vec<String>>,
     /// Checks if your request will succeed. `DryRun` is an optional parameter.
     pub dry_run: Option<bool>,
-    #[doc(hidden)]
-    pub _client: C,
+    pub(crate) _client: rboto::__private::Bound,
 }
-impl Default for VerifyMacRequest {
-    fn default() -> Self {
-        Self::with_client(())
-    }
-}
-impl<C> VerifyMacRequest<C> {
-    #[doc(hidden)]
-    pub fn with_client(client: C) -> Self {
-        Self {
-            message: None,
-            key_id: None,
-            mac_algorithm: None,
-            mac: None,
-            grant_tokens: None,
-            dry_run: None,
-            _client: client,
-        }
-    }
-    /// Sets `Message`.
-    pub fn message(mut self, v: impl Into<rboto::Blob>) -> Self {
-        self.message = Some(v.into());
-        self
-    }
-    /// Sets `KeyId`.
-    pub fn key_id(mut self, v: impl Into<String>) -> Self {
-        self.key_id = Some(v.into());
-        self
-    }
-    /// Sets `MacAlgorithm`.
-    pub fn mac_algorithm(mut self, v: impl Into<MacAlgorithmSpec>) -> Self {
-        self.mac_algorithm = Some(v.into());
-        self
-    }
-    /// Sets `Mac`.
-    pub fn mac(mut self, v: impl Into<rboto::Blob>) -> Self {
-        self.mac = Some(v.into());
-        self
-    }
-    /// Sets `GrantTokens`.
-    pub fn grant_tokens(mut self, v: impl Into<Vec<String>>) -> Self {
-        self.grant_tokens = Some(v.into());
-        self
-    }
-    /// Sets `DryRun`.
-    pub fn dry_run(mut self, v: bool) -> Self {
-        self.dry_run = Some(v);
-        self
-    }
-}
-impl<C> ::std::fmt::Debug for VerifyMacRequest<C> {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.debug_struct("VerifyMacRequest")
-            .field("message", &rboto::types::Redacted(&self.message))
-            .field("key_id", &self.key_id)
-            .field("mac_algorithm", &self.mac_algorithm)
-            .field("mac", &self.mac)
-            .field("grant_tokens", &self.grant_tokens)
-            .field("dry_run", &self.dry_run)
-            .finish()
-    }
-}
-impl<C> rboto::IntoValue for VerifyMacRequest<C> {
-    fn into_value(self) -> rboto::Value {
-        rboto::Value::Struct(
-            vec![
-                rv::opt(self.message), rv::opt(self.key_id), rv::opt(self.mac_algorithm),
-                rv::opt(self.mac), rv::opt(self.grant_tokens), rv::opt(self.dry_run)
-            ],
-        )
-    }
-}
-#[derive(Clone, PartialEq)]
-pub struct VerifyRequest<C = ()> {
+rboto::__structure!(
+    VerifyMacInput "VerifyMacRequest"[set debug into] { message : rboto::Blob[sensitive],
+    key_id : String, mac_algorithm : MacAlgorithmSpec, mac : rboto::Blob, grant_tokens :
+    Vec < String >, dry_run = bool } { _client }
+);
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct VerifyInput {
     /// Identifies the asymmetric KMS key that will be used to verify the signature. This must be the same KMS key that was used to generate the signature. If you specify a different KMS key, the signature verification fails.
     pub key_id: Option<String>,
     /// Specifies the message that was signed. You can submit a raw message of up to 4096 bytes, or a hash digest of the message. If you submit a digest, use the `MessageType` parameter with a value of `DIGEST`.
@@ -3842,85 +1009,11 @@ pub struct VerifyRequest<C = ()> {
     pub grant_tokens: Option<Vec<String>>,
     /// Checks if your request will succeed. `DryRun` is an optional parameter.
     pub dry_run: Option<bool>,
-    #[doc(hidden)]
-    pub _client: C,
+    pub(crate) _client: rboto::__private::Bound,
 }
-impl Default for VerifyRequest {
-    fn default() -> Self {
-        Self::with_client(())
-    }
-}
-impl<C> VerifyRequest<C> {
-    #[doc(hidden)]
-    pub fn with_client(client: C) -> Self {
-        Self {
-            key_id: None,
-            message: None,
-            message_type: None,
-            signature: None,
-            signing_algorithm: None,
-            grant_tokens: None,
-            dry_run: None,
-            _client: client,
-        }
-    }
-    /// Sets `KeyId`.
-    pub fn key_id(mut self, v: impl Into<String>) -> Self {
-        self.key_id = Some(v.into());
-        self
-    }
-    /// Sets `Message`.
-    pub fn message(mut self, v: impl Into<rboto::Blob>) -> Self {
-        self.message = Some(v.into());
-        self
-    }
-    /// Sets `MessageType`.
-    pub fn message_type(mut self, v: impl Into<MessageType>) -> Self {
-        self.message_type = Some(v.into());
-        self
-    }
-    /// Sets `Signature`.
-    pub fn signature(mut self, v: impl Into<rboto::Blob>) -> Self {
-        self.signature = Some(v.into());
-        self
-    }
-    /// Sets `SigningAlgorithm`.
-    pub fn signing_algorithm(mut self, v: impl Into<SigningAlgorithmSpec>) -> Self {
-        self.signing_algorithm = Some(v.into());
-        self
-    }
-    /// Sets `GrantTokens`.
-    pub fn grant_tokens(mut self, v: impl Into<Vec<String>>) -> Self {
-        self.grant_tokens = Some(v.into());
-        self
-    }
-    /// Sets `DryRun`.
-    pub fn dry_run(mut self, v: bool) -> Self {
-        self.dry_run = Some(v);
-        self
-    }
-}
-impl<C> ::std::fmt::Debug for VerifyRequest<C> {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.debug_struct("VerifyRequest")
-            .field("key_id", &self.key_id)
-            .field("message", &rboto::types::Redacted(&self.message))
-            .field("message_type", &self.message_type)
-            .field("signature", &self.signature)
-            .field("signing_algorithm", &self.signing_algorithm)
-            .field("grant_tokens", &self.grant_tokens)
-            .field("dry_run", &self.dry_run)
-            .finish()
-    }
-}
-impl<C> rboto::IntoValue for VerifyRequest<C> {
-    fn into_value(self) -> rboto::Value {
-        rboto::Value::Struct(
-            vec![
-                rv::opt(self.key_id), rv::opt(self.message), rv::opt(self.message_type),
-                rv::opt(self.signature), rv::opt(self.signing_algorithm), rv::opt(self
-                .grant_tokens), rv::opt(self.dry_run)
-            ],
-        )
-    }
-}
+rboto::__structure!(
+    VerifyInput "VerifyRequest"[set debug into] { key_id : String, message :
+    rboto::Blob[sensitive], message_type : MessageType, signature : rboto::Blob,
+    signing_algorithm : SigningAlgorithmSpec, grant_tokens : Vec < String >, dry_run =
+    bool } { _client }
+);

@@ -2,682 +2,91 @@
 #[allow(unused_imports)]
 use super::{error::*, input::*, output::*, types::*};
 #[allow(unused_imports)]
-use rboto::value as rv;
+use rboto::__private as rv;
 #[allow(unused_imports)]
 use std::collections::HashMap;
-impl<C> rboto::OperationInput for CancelKeyDeletionRequest<C> {
-    type Output = CancelKeyDeletionResponse;
-    type Error = super::error::Exception;
-    const OPERATION: &'static rboto::schema::Operation = &super::schema::ops::CANCEL_KEY_DELETION;
-}
-impl CancelKeyDeletionRequest<rboto::ServiceClient> {
-    /// Sends the `CancelKeyDeletion` request.
-    pub async fn send(self) -> Result<CancelKeyDeletionResponse, super::Error> {
-        let client = self._client.clone();
-        client.call(self).await
-    }
-}
-impl<C> rboto::OperationInput for ConnectCustomKeyStoreRequest<C> {
-    type Output = ConnectCustomKeyStoreResponse;
-    type Error = super::error::Exception;
-    const OPERATION: &'static rboto::schema::Operation = &super::schema::ops::CONNECT_CUSTOM_KEY_STORE;
-}
-impl ConnectCustomKeyStoreRequest<rboto::ServiceClient> {
-    /// Sends the `ConnectCustomKeyStore` request.
-    pub async fn send(self) -> Result<ConnectCustomKeyStoreResponse, super::Error> {
-        let client = self._client.clone();
-        client.call(self).await
-    }
-}
-impl<C> rboto::OperationInput for CreateAliasRequest<C> {
-    type Output = ();
-    type Error = super::error::Exception;
-    const OPERATION: &'static rboto::schema::Operation = &super::schema::ops::CREATE_ALIAS;
-}
-impl CreateAliasRequest<rboto::ServiceClient> {
-    /// Sends the `CreateAlias` request.
-    pub async fn send(self) -> Result<(), super::Error> {
-        let client = self._client.clone();
-        client.call(self).await
-    }
-}
-impl<C> rboto::OperationInput for CreateCustomKeyStoreRequest<C> {
-    type Output = CreateCustomKeyStoreResponse;
-    type Error = super::error::Exception;
-    const OPERATION: &'static rboto::schema::Operation = &super::schema::ops::CREATE_CUSTOM_KEY_STORE;
-}
-impl CreateCustomKeyStoreRequest<rboto::ServiceClient> {
-    /// Sends the `CreateCustomKeyStore` request.
-    pub async fn send(self) -> Result<CreateCustomKeyStoreResponse, super::Error> {
-        let client = self._client.clone();
-        client.call(self).await
-    }
-}
-impl<C> rboto::OperationInput for CreateGrantRequest<C> {
-    type Output = CreateGrantResponse;
-    type Error = super::error::Exception;
-    const OPERATION: &'static rboto::schema::Operation = &super::schema::ops::CREATE_GRANT;
-}
-impl CreateGrantRequest<rboto::ServiceClient> {
-    /// Sends the `CreateGrant` request.
-    pub async fn send(self) -> Result<CreateGrantResponse, super::Error> {
-        let client = self._client.clone();
-        client.call(self).await
-    }
-}
-impl<C> rboto::OperationInput for CreateKeyRequest<C> {
-    type Output = CreateKeyResponse;
-    type Error = super::error::Exception;
-    const OPERATION: &'static rboto::schema::Operation = &super::schema::ops::CREATE_KEY;
-}
-impl CreateKeyRequest<rboto::ServiceClient> {
-    /// Sends the `CreateKey` request.
-    pub async fn send(self) -> Result<CreateKeyResponse, super::Error> {
-        let client = self._client.clone();
-        client.call(self).await
-    }
-}
-impl<C> rboto::OperationInput for DecapsulateRequest<C> {
-    type Output = DecapsulateResponse;
-    type Error = super::error::Exception;
-    const OPERATION: &'static rboto::schema::Operation = &super::schema::ops::DECAPSULATE;
-}
-impl DecapsulateRequest<rboto::ServiceClient> {
-    /// Sends the `Decapsulate` request.
-    pub async fn send(self) -> Result<DecapsulateResponse, super::Error> {
-        let client = self._client.clone();
-        client.call(self).await
-    }
-}
-impl<C> rboto::OperationInput for DecryptRequest<C> {
-    type Output = DecryptResponse;
-    type Error = super::error::Exception;
-    const OPERATION: &'static rboto::schema::Operation = &super::schema::ops::DECRYPT;
-}
-impl DecryptRequest<rboto::ServiceClient> {
-    /// Sends the `Decrypt` request.
-    pub async fn send(self) -> Result<DecryptResponse, super::Error> {
-        let client = self._client.clone();
-        client.call(self).await
-    }
-}
-impl<C> rboto::OperationInput for DeleteAliasRequest<C> {
-    type Output = ();
-    type Error = super::error::Exception;
-    const OPERATION: &'static rboto::schema::Operation = &super::schema::ops::DELETE_ALIAS;
-}
-impl DeleteAliasRequest<rboto::ServiceClient> {
-    /// Sends the `DeleteAlias` request.
-    pub async fn send(self) -> Result<(), super::Error> {
-        let client = self._client.clone();
-        client.call(self).await
-    }
-}
-impl<C> rboto::OperationInput for DeleteCustomKeyStoreRequest<C> {
-    type Output = DeleteCustomKeyStoreResponse;
-    type Error = super::error::Exception;
-    const OPERATION: &'static rboto::schema::Operation = &super::schema::ops::DELETE_CUSTOM_KEY_STORE;
-}
-impl DeleteCustomKeyStoreRequest<rboto::ServiceClient> {
-    /// Sends the `DeleteCustomKeyStore` request.
-    pub async fn send(self) -> Result<DeleteCustomKeyStoreResponse, super::Error> {
-        let client = self._client.clone();
-        client.call(self).await
-    }
-}
-impl<C> rboto::OperationInput for DeleteImportedKeyMaterialRequest<C> {
-    type Output = DeleteImportedKeyMaterialResponse;
-    type Error = super::error::Exception;
-    const OPERATION: &'static rboto::schema::Operation = &super::schema::ops::DELETE_IMPORTED_KEY_MATERIAL;
-}
-impl DeleteImportedKeyMaterialRequest<rboto::ServiceClient> {
-    /// Sends the `DeleteImportedKeyMaterial` request.
-    pub async fn send(self) -> Result<DeleteImportedKeyMaterialResponse, super::Error> {
-        let client = self._client.clone();
-        client.call(self).await
-    }
-}
-impl<C> rboto::OperationInput for DeriveSharedSecretRequest<C> {
-    type Output = DeriveSharedSecretResponse;
-    type Error = super::error::Exception;
-    const OPERATION: &'static rboto::schema::Operation = &super::schema::ops::DERIVE_SHARED_SECRET;
-}
-impl DeriveSharedSecretRequest<rboto::ServiceClient> {
-    /// Sends the `DeriveSharedSecret` request.
-    pub async fn send(self) -> Result<DeriveSharedSecretResponse, super::Error> {
-        let client = self._client.clone();
-        client.call(self).await
-    }
-}
-impl<C> rboto::OperationInput for DescribeCustomKeyStoresRequest<C> {
-    type Output = DescribeCustomKeyStoresResponse;
-    type Error = super::error::Exception;
-    const OPERATION: &'static rboto::schema::Operation = &super::schema::ops::DESCRIBE_CUSTOM_KEY_STORES;
-}
-impl DescribeCustomKeyStoresRequest<rboto::ServiceClient> {
-    /// Sends the `DescribeCustomKeyStores` request.
-    pub async fn send(self) -> Result<DescribeCustomKeyStoresResponse, super::Error> {
-        let client = self._client.clone();
-        client.call(self).await
-    }
-}
-impl<C> rboto::OperationInput for DescribeKeyRequest<C> {
-    type Output = DescribeKeyResponse;
-    type Error = super::error::Exception;
-    const OPERATION: &'static rboto::schema::Operation = &super::schema::ops::DESCRIBE_KEY;
-}
-impl DescribeKeyRequest<rboto::ServiceClient> {
-    /// Sends the `DescribeKey` request.
-    pub async fn send(self) -> Result<DescribeKeyResponse, super::Error> {
-        let client = self._client.clone();
-        client.call(self).await
-    }
-}
-impl<C> rboto::OperationInput for DisableKeyRequest<C> {
-    type Output = ();
-    type Error = super::error::Exception;
-    const OPERATION: &'static rboto::schema::Operation = &super::schema::ops::DISABLE_KEY;
-}
-impl DisableKeyRequest<rboto::ServiceClient> {
-    /// Sends the `DisableKey` request.
-    pub async fn send(self) -> Result<(), super::Error> {
-        let client = self._client.clone();
-        client.call(self).await
-    }
-}
-impl<C> rboto::OperationInput for DisableKeyRotationRequest<C> {
-    type Output = ();
-    type Error = super::error::Exception;
-    const OPERATION: &'static rboto::schema::Operation = &super::schema::ops::DISABLE_KEY_ROTATION;
-}
-impl DisableKeyRotationRequest<rboto::ServiceClient> {
-    /// Sends the `DisableKeyRotation` request.
-    pub async fn send(self) -> Result<(), super::Error> {
-        let client = self._client.clone();
-        client.call(self).await
-    }
-}
-impl<C> rboto::OperationInput for DisconnectCustomKeyStoreRequest<C> {
-    type Output = DisconnectCustomKeyStoreResponse;
-    type Error = super::error::Exception;
-    const OPERATION: &'static rboto::schema::Operation = &super::schema::ops::DISCONNECT_CUSTOM_KEY_STORE;
-}
-impl DisconnectCustomKeyStoreRequest<rboto::ServiceClient> {
-    /// Sends the `DisconnectCustomKeyStore` request.
-    pub async fn send(self) -> Result<DisconnectCustomKeyStoreResponse, super::Error> {
-        let client = self._client.clone();
-        client.call(self).await
-    }
-}
-impl<C> rboto::OperationInput for EnableKeyRequest<C> {
-    type Output = ();
-    type Error = super::error::Exception;
-    const OPERATION: &'static rboto::schema::Operation = &super::schema::ops::ENABLE_KEY;
-}
-impl EnableKeyRequest<rboto::ServiceClient> {
-    /// Sends the `EnableKey` request.
-    pub async fn send(self) -> Result<(), super::Error> {
-        let client = self._client.clone();
-        client.call(self).await
-    }
-}
-impl<C> rboto::OperationInput for EnableKeyRotationRequest<C> {
-    type Output = ();
-    type Error = super::error::Exception;
-    const OPERATION: &'static rboto::schema::Operation = &super::schema::ops::ENABLE_KEY_ROTATION;
-}
-impl EnableKeyRotationRequest<rboto::ServiceClient> {
-    /// Sends the `EnableKeyRotation` request.
-    pub async fn send(self) -> Result<(), super::Error> {
-        let client = self._client.clone();
-        client.call(self).await
-    }
-}
-impl<C> rboto::OperationInput for EncapsulateRequest<C> {
-    type Output = EncapsulateResponse;
-    type Error = super::error::Exception;
-    const OPERATION: &'static rboto::schema::Operation = &super::schema::ops::ENCAPSULATE;
-}
-impl EncapsulateRequest<rboto::ServiceClient> {
-    /// Sends the `Encapsulate` request.
-    pub async fn send(self) -> Result<EncapsulateResponse, super::Error> {
-        let client = self._client.clone();
-        client.call(self).await
-    }
-}
-impl<C> rboto::OperationInput for EncryptRequest<C> {
-    type Output = EncryptResponse;
-    type Error = super::error::Exception;
-    const OPERATION: &'static rboto::schema::Operation = &super::schema::ops::ENCRYPT;
-}
-impl EncryptRequest<rboto::ServiceClient> {
-    /// Sends the `Encrypt` request.
-    pub async fn send(self) -> Result<EncryptResponse, super::Error> {
-        let client = self._client.clone();
-        client.call(self).await
-    }
-}
-impl<C> rboto::OperationInput for GenerateDataKeyRequest<C> {
-    type Output = GenerateDataKeyResponse;
-    type Error = super::error::Exception;
-    const OPERATION: &'static rboto::schema::Operation = &super::schema::ops::GENERATE_DATA_KEY;
-}
-impl GenerateDataKeyRequest<rboto::ServiceClient> {
-    /// Sends the `GenerateDataKey` request.
-    pub async fn send(self) -> Result<GenerateDataKeyResponse, super::Error> {
-        let client = self._client.clone();
-        client.call(self).await
-    }
-}
-impl<C> rboto::OperationInput for GenerateDataKeyPairRequest<C> {
-    type Output = GenerateDataKeyPairResponse;
-    type Error = super::error::Exception;
-    const OPERATION: &'static rboto::schema::Operation = &super::schema::ops::GENERATE_DATA_KEY_PAIR;
-}
-impl GenerateDataKeyPairRequest<rboto::ServiceClient> {
-    /// Sends the `GenerateDataKeyPair` request.
-    pub async fn send(self) -> Result<GenerateDataKeyPairResponse, super::Error> {
-        let client = self._client.clone();
-        client.call(self).await
-    }
-}
-impl<C> rboto::OperationInput for GenerateDataKeyPairWithoutPlaintextRequest<C> {
-    type Output = GenerateDataKeyPairWithoutPlaintextResponse;
-    type Error = super::error::Exception;
-    const OPERATION: &'static rboto::schema::Operation = &super::schema::ops::GENERATE_DATA_KEY_PAIR_WITHOUT_PLAINTEXT;
-}
-impl GenerateDataKeyPairWithoutPlaintextRequest<rboto::ServiceClient> {
-    /// Sends the `GenerateDataKeyPairWithoutPlaintext` request.
-    pub async fn send(
-        self,
-    ) -> Result<GenerateDataKeyPairWithoutPlaintextResponse, super::Error> {
-        let client = self._client.clone();
-        client.call(self).await
-    }
-}
-impl<C> rboto::OperationInput for GenerateDataKeyWithoutPlaintextRequest<C> {
-    type Output = GenerateDataKeyWithoutPlaintextResponse;
-    type Error = super::error::Exception;
-    const OPERATION: &'static rboto::schema::Operation = &super::schema::ops::GENERATE_DATA_KEY_WITHOUT_PLAINTEXT;
-}
-impl GenerateDataKeyWithoutPlaintextRequest<rboto::ServiceClient> {
-    /// Sends the `GenerateDataKeyWithoutPlaintext` request.
-    pub async fn send(
-        self,
-    ) -> Result<GenerateDataKeyWithoutPlaintextResponse, super::Error> {
-        let client = self._client.clone();
-        client.call(self).await
-    }
-}
-impl<C> rboto::OperationInput for GenerateMacRequest<C> {
-    type Output = GenerateMacResponse;
-    type Error = super::error::Exception;
-    const OPERATION: &'static rboto::schema::Operation = &super::schema::ops::GENERATE_MAC;
-}
-impl GenerateMacRequest<rboto::ServiceClient> {
-    /// Sends the `GenerateMac` request.
-    pub async fn send(self) -> Result<GenerateMacResponse, super::Error> {
-        let client = self._client.clone();
-        client.call(self).await
-    }
-}
-impl<C> rboto::OperationInput for GenerateRandomRequest<C> {
-    type Output = GenerateRandomResponse;
-    type Error = super::error::Exception;
-    const OPERATION: &'static rboto::schema::Operation = &super::schema::ops::GENERATE_RANDOM;
-}
-impl GenerateRandomRequest<rboto::ServiceClient> {
-    /// Sends the `GenerateRandom` request.
-    pub async fn send(self) -> Result<GenerateRandomResponse, super::Error> {
-        let client = self._client.clone();
-        client.call(self).await
-    }
-}
-impl<C> rboto::OperationInput for GetKeyLastUsageRequest<C> {
-    type Output = GetKeyLastUsageResponse;
-    type Error = super::error::Exception;
-    const OPERATION: &'static rboto::schema::Operation = &super::schema::ops::GET_KEY_LAST_USAGE;
-}
-impl GetKeyLastUsageRequest<rboto::ServiceClient> {
-    /// Sends the `GetKeyLastUsage` request.
-    pub async fn send(self) -> Result<GetKeyLastUsageResponse, super::Error> {
-        let client = self._client.clone();
-        client.call(self).await
-    }
-}
-impl<C> rboto::OperationInput for GetKeyPolicyRequest<C> {
-    type Output = GetKeyPolicyResponse;
-    type Error = super::error::Exception;
-    const OPERATION: &'static rboto::schema::Operation = &super::schema::ops::GET_KEY_POLICY;
-}
-impl GetKeyPolicyRequest<rboto::ServiceClient> {
-    /// Sends the `GetKeyPolicy` request.
-    pub async fn send(self) -> Result<GetKeyPolicyResponse, super::Error> {
-        let client = self._client.clone();
-        client.call(self).await
-    }
-}
-impl<C> rboto::OperationInput for GetKeyRotationStatusRequest<C> {
-    type Output = GetKeyRotationStatusResponse;
-    type Error = super::error::Exception;
-    const OPERATION: &'static rboto::schema::Operation = &super::schema::ops::GET_KEY_ROTATION_STATUS;
-}
-impl GetKeyRotationStatusRequest<rboto::ServiceClient> {
-    /// Sends the `GetKeyRotationStatus` request.
-    pub async fn send(self) -> Result<GetKeyRotationStatusResponse, super::Error> {
-        let client = self._client.clone();
-        client.call(self).await
-    }
-}
-impl<C> rboto::OperationInput for GetParametersForImportRequest<C> {
-    type Output = GetParametersForImportResponse;
-    type Error = super::error::Exception;
-    const OPERATION: &'static rboto::schema::Operation = &super::schema::ops::GET_PARAMETERS_FOR_IMPORT;
-}
-impl GetParametersForImportRequest<rboto::ServiceClient> {
-    /// Sends the `GetParametersForImport` request.
-    pub async fn send(self) -> Result<GetParametersForImportResponse, super::Error> {
-        let client = self._client.clone();
-        client.call(self).await
-    }
-}
-impl<C> rboto::OperationInput for GetPublicKeyRequest<C> {
-    type Output = GetPublicKeyResponse;
-    type Error = super::error::Exception;
-    const OPERATION: &'static rboto::schema::Operation = &super::schema::ops::GET_PUBLIC_KEY;
-}
-impl GetPublicKeyRequest<rboto::ServiceClient> {
-    /// Sends the `GetPublicKey` request.
-    pub async fn send(self) -> Result<GetPublicKeyResponse, super::Error> {
-        let client = self._client.clone();
-        client.call(self).await
-    }
-}
-impl<C> rboto::OperationInput for ImportKeyMaterialRequest<C> {
-    type Output = ImportKeyMaterialResponse;
-    type Error = super::error::Exception;
-    const OPERATION: &'static rboto::schema::Operation = &super::schema::ops::IMPORT_KEY_MATERIAL;
-}
-impl ImportKeyMaterialRequest<rboto::ServiceClient> {
-    /// Sends the `ImportKeyMaterial` request.
-    pub async fn send(self) -> Result<ImportKeyMaterialResponse, super::Error> {
-        let client = self._client.clone();
-        client.call(self).await
-    }
-}
-impl<C> rboto::OperationInput for ListAliasesRequest<C> {
-    type Output = ListAliasesResponse;
-    type Error = super::error::Exception;
-    const OPERATION: &'static rboto::schema::Operation = &super::schema::ops::LIST_ALIASES;
-}
-impl ListAliasesRequest<rboto::ServiceClient> {
-    /// Sends the `ListAliases` request.
-    pub async fn send(self) -> Result<ListAliasesResponse, super::Error> {
-        let client = self._client.clone();
-        client.call(self).await
-    }
-}
-impl<C> rboto::OperationInput for ListGrantsRequest<C> {
-    type Output = ListGrantsResponse;
-    type Error = super::error::Exception;
-    const OPERATION: &'static rboto::schema::Operation = &super::schema::ops::LIST_GRANTS;
-}
-impl ListGrantsRequest<rboto::ServiceClient> {
-    /// Sends the `ListGrants` request.
-    pub async fn send(self) -> Result<ListGrantsResponse, super::Error> {
-        let client = self._client.clone();
-        client.call(self).await
-    }
-}
-impl<C> rboto::OperationInput for ListKeyPoliciesRequest<C> {
-    type Output = ListKeyPoliciesResponse;
-    type Error = super::error::Exception;
-    const OPERATION: &'static rboto::schema::Operation = &super::schema::ops::LIST_KEY_POLICIES;
-}
-impl ListKeyPoliciesRequest<rboto::ServiceClient> {
-    /// Sends the `ListKeyPolicies` request.
-    pub async fn send(self) -> Result<ListKeyPoliciesResponse, super::Error> {
-        let client = self._client.clone();
-        client.call(self).await
-    }
-}
-impl<C> rboto::OperationInput for ListKeyRotationsRequest<C> {
-    type Output = ListKeyRotationsResponse;
-    type Error = super::error::Exception;
-    const OPERATION: &'static rboto::schema::Operation = &super::schema::ops::LIST_KEY_ROTATIONS;
-}
-impl ListKeyRotationsRequest<rboto::ServiceClient> {
-    /// Sends the `ListKeyRotations` request.
-    pub async fn send(self) -> Result<ListKeyRotationsResponse, super::Error> {
-        let client = self._client.clone();
-        client.call(self).await
-    }
-}
-impl<C> rboto::OperationInput for ListKeysRequest<C> {
-    type Output = ListKeysResponse;
-    type Error = super::error::Exception;
-    const OPERATION: &'static rboto::schema::Operation = &super::schema::ops::LIST_KEYS;
-}
-impl ListKeysRequest<rboto::ServiceClient> {
-    /// Sends the `ListKeys` request.
-    pub async fn send(self) -> Result<ListKeysResponse, super::Error> {
-        let client = self._client.clone();
-        client.call(self).await
-    }
-}
-impl<C> rboto::OperationInput for ListResourceTagsRequest<C> {
-    type Output = ListResourceTagsResponse;
-    type Error = super::error::Exception;
-    const OPERATION: &'static rboto::schema::Operation = &super::schema::ops::LIST_RESOURCE_TAGS;
-}
-impl ListResourceTagsRequest<rboto::ServiceClient> {
-    /// Sends the `ListResourceTags` request.
-    pub async fn send(self) -> Result<ListResourceTagsResponse, super::Error> {
-        let client = self._client.clone();
-        client.call(self).await
-    }
-}
-impl<C> rboto::OperationInput for ListRetirableGrantsRequest<C> {
-    type Output = ListGrantsResponse;
-    type Error = super::error::Exception;
-    const OPERATION: &'static rboto::schema::Operation = &super::schema::ops::LIST_RETIRABLE_GRANTS;
-}
-impl ListRetirableGrantsRequest<rboto::ServiceClient> {
-    /// Sends the `ListRetirableGrants` request.
-    pub async fn send(self) -> Result<ListGrantsResponse, super::Error> {
-        let client = self._client.clone();
-        client.call(self).await
-    }
-}
-impl<C> rboto::OperationInput for PutKeyPolicyRequest<C> {
-    type Output = ();
-    type Error = super::error::Exception;
-    const OPERATION: &'static rboto::schema::Operation = &super::schema::ops::PUT_KEY_POLICY;
-}
-impl PutKeyPolicyRequest<rboto::ServiceClient> {
-    /// Sends the `PutKeyPolicy` request.
-    pub async fn send(self) -> Result<(), super::Error> {
-        let client = self._client.clone();
-        client.call(self).await
-    }
-}
-impl<C> rboto::OperationInput for ReEncryptRequest<C> {
-    type Output = ReEncryptResponse;
-    type Error = super::error::Exception;
-    const OPERATION: &'static rboto::schema::Operation = &super::schema::ops::RE_ENCRYPT;
-}
-impl ReEncryptRequest<rboto::ServiceClient> {
-    /// Sends the `ReEncrypt` request.
-    pub async fn send(self) -> Result<ReEncryptResponse, super::Error> {
-        let client = self._client.clone();
-        client.call(self).await
-    }
-}
-impl<C> rboto::OperationInput for ReplicateKeyRequest<C> {
-    type Output = ReplicateKeyResponse;
-    type Error = super::error::Exception;
-    const OPERATION: &'static rboto::schema::Operation = &super::schema::ops::REPLICATE_KEY;
-}
-impl ReplicateKeyRequest<rboto::ServiceClient> {
-    /// Sends the `ReplicateKey` request.
-    pub async fn send(self) -> Result<ReplicateKeyResponse, super::Error> {
-        let client = self._client.clone();
-        client.call(self).await
-    }
-}
-impl<C> rboto::OperationInput for RetireGrantRequest<C> {
-    type Output = ();
-    type Error = super::error::Exception;
-    const OPERATION: &'static rboto::schema::Operation = &super::schema::ops::RETIRE_GRANT;
-}
-impl RetireGrantRequest<rboto::ServiceClient> {
-    /// Sends the `RetireGrant` request.
-    pub async fn send(self) -> Result<(), super::Error> {
-        let client = self._client.clone();
-        client.call(self).await
-    }
-}
-impl<C> rboto::OperationInput for RevokeGrantRequest<C> {
-    type Output = ();
-    type Error = super::error::Exception;
-    const OPERATION: &'static rboto::schema::Operation = &super::schema::ops::REVOKE_GRANT;
-}
-impl RevokeGrantRequest<rboto::ServiceClient> {
-    /// Sends the `RevokeGrant` request.
-    pub async fn send(self) -> Result<(), super::Error> {
-        let client = self._client.clone();
-        client.call(self).await
-    }
-}
-impl<C> rboto::OperationInput for RotateKeyOnDemandRequest<C> {
-    type Output = RotateKeyOnDemandResponse;
-    type Error = super::error::Exception;
-    const OPERATION: &'static rboto::schema::Operation = &super::schema::ops::ROTATE_KEY_ON_DEMAND;
-}
-impl RotateKeyOnDemandRequest<rboto::ServiceClient> {
-    /// Sends the `RotateKeyOnDemand` request.
-    pub async fn send(self) -> Result<RotateKeyOnDemandResponse, super::Error> {
-        let client = self._client.clone();
-        client.call(self).await
-    }
-}
-impl<C> rboto::OperationInput for ScheduleKeyDeletionRequest<C> {
-    type Output = ScheduleKeyDeletionResponse;
-    type Error = super::error::Exception;
-    const OPERATION: &'static rboto::schema::Operation = &super::schema::ops::SCHEDULE_KEY_DELETION;
-}
-impl ScheduleKeyDeletionRequest<rboto::ServiceClient> {
-    /// Sends the `ScheduleKeyDeletion` request.
-    pub async fn send(self) -> Result<ScheduleKeyDeletionResponse, super::Error> {
-        let client = self._client.clone();
-        client.call(self).await
-    }
-}
-impl<C> rboto::OperationInput for SignRequest<C> {
-    type Output = SignResponse;
-    type Error = super::error::Exception;
-    const OPERATION: &'static rboto::schema::Operation = &super::schema::ops::SIGN;
-}
-impl SignRequest<rboto::ServiceClient> {
-    /// Sends the `Sign` request.
-    pub async fn send(self) -> Result<SignResponse, super::Error> {
-        let client = self._client.clone();
-        client.call(self).await
-    }
-}
-impl<C> rboto::OperationInput for TagResourceRequest<C> {
-    type Output = ();
-    type Error = super::error::Exception;
-    const OPERATION: &'static rboto::schema::Operation = &super::schema::ops::TAG_RESOURCE;
-}
-impl TagResourceRequest<rboto::ServiceClient> {
-    /// Sends the `TagResource` request.
-    pub async fn send(self) -> Result<(), super::Error> {
-        let client = self._client.clone();
-        client.call(self).await
-    }
-}
-impl<C> rboto::OperationInput for UntagResourceRequest<C> {
-    type Output = ();
-    type Error = super::error::Exception;
-    const OPERATION: &'static rboto::schema::Operation = &super::schema::ops::UNTAG_RESOURCE;
-}
-impl UntagResourceRequest<rboto::ServiceClient> {
-    /// Sends the `UntagResource` request.
-    pub async fn send(self) -> Result<(), super::Error> {
-        let client = self._client.clone();
-        client.call(self).await
-    }
-}
-impl<C> rboto::OperationInput for UpdateAliasRequest<C> {
-    type Output = ();
-    type Error = super::error::Exception;
-    const OPERATION: &'static rboto::schema::Operation = &super::schema::ops::UPDATE_ALIAS;
-}
-impl UpdateAliasRequest<rboto::ServiceClient> {
-    /// Sends the `UpdateAlias` request.
-    pub async fn send(self) -> Result<(), super::Error> {
-        let client = self._client.clone();
-        client.call(self).await
-    }
-}
-impl<C> rboto::OperationInput for UpdateCustomKeyStoreRequest<C> {
-    type Output = UpdateCustomKeyStoreResponse;
-    type Error = super::error::Exception;
-    const OPERATION: &'static rboto::schema::Operation = &super::schema::ops::UPDATE_CUSTOM_KEY_STORE;
-}
-impl UpdateCustomKeyStoreRequest<rboto::ServiceClient> {
-    /// Sends the `UpdateCustomKeyStore` request.
-    pub async fn send(self) -> Result<UpdateCustomKeyStoreResponse, super::Error> {
-        let client = self._client.clone();
-        client.call(self).await
-    }
-}
-impl<C> rboto::OperationInput for UpdateKeyDescriptionRequest<C> {
-    type Output = ();
-    type Error = super::error::Exception;
-    const OPERATION: &'static rboto::schema::Operation = &super::schema::ops::UPDATE_KEY_DESCRIPTION;
-}
-impl UpdateKeyDescriptionRequest<rboto::ServiceClient> {
-    /// Sends the `UpdateKeyDescription` request.
-    pub async fn send(self) -> Result<(), super::Error> {
-        let client = self._client.clone();
-        client.call(self).await
-    }
-}
-impl<C> rboto::OperationInput for UpdatePrimaryRegionRequest<C> {
-    type Output = ();
-    type Error = super::error::Exception;
-    const OPERATION: &'static rboto::schema::Operation = &super::schema::ops::UPDATE_PRIMARY_REGION;
-}
-impl UpdatePrimaryRegionRequest<rboto::ServiceClient> {
-    /// Sends the `UpdatePrimaryRegion` request.
-    pub async fn send(self) -> Result<(), super::Error> {
-        let client = self._client.clone();
-        client.call(self).await
-    }
-}
-impl<C> rboto::OperationInput for VerifyRequest<C> {
-    type Output = VerifyResponse;
-    type Error = super::error::Exception;
-    const OPERATION: &'static rboto::schema::Operation = &super::schema::ops::VERIFY;
-}
-impl VerifyRequest<rboto::ServiceClient> {
-    /// Sends the `Verify` request.
-    pub async fn send(self) -> Result<VerifyResponse, super::Error> {
-        let client = self._client.clone();
-        client.call(self).await
-    }
-}
-impl<C> rboto::OperationInput for VerifyMacRequest<C> {
-    type Output = VerifyMacResponse;
-    type Error = super::error::Exception;
-    const OPERATION: &'static rboto::schema::Operation = &super::schema::ops::VERIFY_MAC;
-}
-impl VerifyMacRequest<rboto::ServiceClient> {
-    /// Sends the `VerifyMac` request.
-    pub async fn send(self) -> Result<VerifyMacResponse, super::Error> {
-        let client = self._client.clone();
-        client.call(self).await
-    }
-}
+rboto::__operations!(
+    super::error::Exception; CancelKeyDeletionInput => CancelKeyDeletionOutput =
+    super::schema::ops::CANCEL_KEY_DELETION, "CancelKeyDeletion";
+    ConnectCustomKeyStoreInput => ConnectCustomKeyStoreOutput =
+    super::schema::ops::CONNECT_CUSTOM_KEY_STORE, "ConnectCustomKeyStore";
+    CreateAliasInput => CreateAliasOutput = super::schema::ops::CREATE_ALIAS,
+    "CreateAlias"; CreateCustomKeyStoreInput => CreateCustomKeyStoreOutput =
+    super::schema::ops::CREATE_CUSTOM_KEY_STORE, "CreateCustomKeyStore"; CreateGrantInput
+    => CreateGrantOutput = super::schema::ops::CREATE_GRANT, "CreateGrant";
+    CreateKeyInput => CreateKeyOutput = super::schema::ops::CREATE_KEY, "CreateKey";
+    DecapsulateInput => DecapsulateOutput = super::schema::ops::DECAPSULATE,
+    "Decapsulate"; DecryptInput => DecryptOutput = super::schema::ops::DECRYPT,
+    "Decrypt"; DeleteAliasInput => DeleteAliasOutput = super::schema::ops::DELETE_ALIAS,
+    "DeleteAlias"; DeleteCustomKeyStoreInput => DeleteCustomKeyStoreOutput =
+    super::schema::ops::DELETE_CUSTOM_KEY_STORE, "DeleteCustomKeyStore";
+    DeleteImportedKeyMaterialInput => DeleteImportedKeyMaterialOutput =
+    super::schema::ops::DELETE_IMPORTED_KEY_MATERIAL, "DeleteImportedKeyMaterial";
+    DeriveSharedSecretInput => DeriveSharedSecretOutput =
+    super::schema::ops::DERIVE_SHARED_SECRET, "DeriveSharedSecret";
+    DescribeCustomKeyStoresInput => DescribeCustomKeyStoresOutput =
+    super::schema::ops::DESCRIBE_CUSTOM_KEY_STORES, "DescribeCustomKeyStores";
+    DescribeKeyInput => DescribeKeyOutput = super::schema::ops::DESCRIBE_KEY,
+    "DescribeKey"; DisableKeyInput => DisableKeyOutput = super::schema::ops::DISABLE_KEY,
+    "DisableKey"; DisableKeyRotationInput => DisableKeyRotationOutput =
+    super::schema::ops::DISABLE_KEY_ROTATION, "DisableKeyRotation";
+    DisconnectCustomKeyStoreInput => DisconnectCustomKeyStoreOutput =
+    super::schema::ops::DISCONNECT_CUSTOM_KEY_STORE, "DisconnectCustomKeyStore";
+    EnableKeyInput => EnableKeyOutput = super::schema::ops::ENABLE_KEY, "EnableKey";
+    EnableKeyRotationInput => EnableKeyRotationOutput =
+    super::schema::ops::ENABLE_KEY_ROTATION, "EnableKeyRotation"; EncapsulateInput =>
+    EncapsulateOutput = super::schema::ops::ENCAPSULATE, "Encapsulate"; EncryptInput =>
+    EncryptOutput = super::schema::ops::ENCRYPT, "Encrypt"; GenerateDataKeyInput =>
+    GenerateDataKeyOutput = super::schema::ops::GENERATE_DATA_KEY, "GenerateDataKey";
+    GenerateDataKeyPairInput => GenerateDataKeyPairOutput =
+    super::schema::ops::GENERATE_DATA_KEY_PAIR, "GenerateDataKeyPair";
+    GenerateDataKeyPairWithoutPlaintextInput => GenerateDataKeyPairWithoutPlaintextOutput
+    = super::schema::ops::GENERATE_DATA_KEY_PAIR_WITHOUT_PLAINTEXT,
+    "GenerateDataKeyPairWithoutPlaintext"; GenerateDataKeyWithoutPlaintextInput =>
+    GenerateDataKeyWithoutPlaintextOutput =
+    super::schema::ops::GENERATE_DATA_KEY_WITHOUT_PLAINTEXT,
+    "GenerateDataKeyWithoutPlaintext"; GenerateMacInput => GenerateMacOutput =
+    super::schema::ops::GENERATE_MAC, "GenerateMac"; GenerateRandomInput =>
+    GenerateRandomOutput = super::schema::ops::GENERATE_RANDOM, "GenerateRandom";
+    GetKeyLastUsageInput => GetKeyLastUsageOutput =
+    super::schema::ops::GET_KEY_LAST_USAGE, "GetKeyLastUsage"; GetKeyPolicyInput =>
+    GetKeyPolicyOutput = super::schema::ops::GET_KEY_POLICY, "GetKeyPolicy";
+    GetKeyRotationStatusInput => GetKeyRotationStatusOutput =
+    super::schema::ops::GET_KEY_ROTATION_STATUS, "GetKeyRotationStatus";
+    GetParametersForImportInput => GetParametersForImportOutput =
+    super::schema::ops::GET_PARAMETERS_FOR_IMPORT, "GetParametersForImport";
+    GetPublicKeyInput => GetPublicKeyOutput = super::schema::ops::GET_PUBLIC_KEY,
+    "GetPublicKey"; ImportKeyMaterialInput => ImportKeyMaterialOutput =
+    super::schema::ops::IMPORT_KEY_MATERIAL, "ImportKeyMaterial"; ListAliasesInput =>
+    ListAliasesOutput = super::schema::ops::LIST_ALIASES, "ListAliases"; ListGrantsInput
+    => ListGrantsOutput = super::schema::ops::LIST_GRANTS, "ListGrants";
+    ListKeyPoliciesInput => ListKeyPoliciesOutput =
+    super::schema::ops::LIST_KEY_POLICIES, "ListKeyPolicies"; ListKeyRotationsInput =>
+    ListKeyRotationsOutput = super::schema::ops::LIST_KEY_ROTATIONS, "ListKeyRotations";
+    ListKeysInput => ListKeysOutput = super::schema::ops::LIST_KEYS, "ListKeys";
+    ListResourceTagsInput => ListResourceTagsOutput =
+    super::schema::ops::LIST_RESOURCE_TAGS, "ListResourceTags"; ListRetirableGrantsInput
+    => ListRetirableGrantsOutput = super::schema::ops::LIST_RETIRABLE_GRANTS,
+    "ListRetirableGrants"; PutKeyPolicyInput => PutKeyPolicyOutput =
+    super::schema::ops::PUT_KEY_POLICY, "PutKeyPolicy"; ReEncryptInput => ReEncryptOutput
+    = super::schema::ops::RE_ENCRYPT, "ReEncrypt"; ReplicateKeyInput =>
+    ReplicateKeyOutput = super::schema::ops::REPLICATE_KEY, "ReplicateKey";
+    RetireGrantInput => RetireGrantOutput = super::schema::ops::RETIRE_GRANT,
+    "RetireGrant"; RevokeGrantInput => RevokeGrantOutput =
+    super::schema::ops::REVOKE_GRANT, "RevokeGrant"; RotateKeyOnDemandInput =>
+    RotateKeyOnDemandOutput = super::schema::ops::ROTATE_KEY_ON_DEMAND,
+    "RotateKeyOnDemand"; ScheduleKeyDeletionInput => ScheduleKeyDeletionOutput =
+    super::schema::ops::SCHEDULE_KEY_DELETION, "ScheduleKeyDeletion"; SignInput =>
+    SignOutput = super::schema::ops::SIGN, "Sign"; TagResourceInput => TagResourceOutput
+    = super::schema::ops::TAG_RESOURCE, "TagResource"; UntagResourceInput =>
+    UntagResourceOutput = super::schema::ops::UNTAG_RESOURCE, "UntagResource";
+    UpdateAliasInput => UpdateAliasOutput = super::schema::ops::UPDATE_ALIAS,
+    "UpdateAlias"; UpdateCustomKeyStoreInput => UpdateCustomKeyStoreOutput =
+    super::schema::ops::UPDATE_CUSTOM_KEY_STORE, "UpdateCustomKeyStore";
+    UpdateKeyDescriptionInput => UpdateKeyDescriptionOutput =
+    super::schema::ops::UPDATE_KEY_DESCRIPTION, "UpdateKeyDescription";
+    UpdatePrimaryRegionInput => UpdatePrimaryRegionOutput =
+    super::schema::ops::UPDATE_PRIMARY_REGION, "UpdatePrimaryRegion"; VerifyInput =>
+    VerifyOutput = super::schema::ops::VERIFY, "Verify"; VerifyMacInput =>
+    VerifyMacOutput = super::schema::ops::VERIFY_MAC, "VerifyMac";
+);

@@ -3,98 +3,83 @@
 #[allow(unused_imports)]
 use super::{error::*, input::*, types::*};
 #[allow(unused_imports)]
-use rboto::value as rv;
+use rboto::__private as rv;
 #[allow(unused_imports)]
 use std::collections::HashMap;
-#[derive(Clone, Debug, Default, PartialEq)]
-pub struct CancelKeyDeletionResponse {
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct CancelKeyDeletionOutput {
     /// The Amazon Resource Name ([key ARN](https://docs.aws.amazon.com/kms/latest/developerguide/concepts.html#key-id-key-ARN)) of the KMS key whose deletion is canceled.
     pub key_id: Option<String>,
+    pub(crate) _meta: rboto::__private::Meta,
 }
-impl rboto::FromValue for CancelKeyDeletionResponse {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "CancelKeyDeletionResponse")?;
-        Ok(Self { key_id: m.take(0)? })
-    }
+rboto::__structure!(
+    CancelKeyDeletionOutput "CancelKeyDeletionResponse"[debug from output] { key_id :
+    String } { _meta }
+);
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct ConnectCustomKeyStoreOutput {
+    pub(crate) _meta: rboto::__private::Meta,
 }
-#[derive(Clone, Debug, Default, PartialEq)]
-pub struct ConnectCustomKeyStoreResponse {}
-impl rboto::FromValue for ConnectCustomKeyStoreResponse {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        rv::Members::of(v, "ConnectCustomKeyStoreResponse")?;
-        Ok(Self {})
-    }
-}
-#[derive(Clone, Debug, Default, PartialEq)]
-pub struct CreateCustomKeyStoreResponse {
+rboto::__structure!(
+    ConnectCustomKeyStoreOutput "ConnectCustomKeyStoreResponse"[debug from output] {} {
+    _meta }
+);
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct CreateCustomKeyStoreOutput {
     /// A unique identifier for the new custom key store.
     pub custom_key_store_id: Option<String>,
+    pub(crate) _meta: rboto::__private::Meta,
 }
-impl rboto::FromValue for CreateCustomKeyStoreResponse {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "CreateCustomKeyStoreResponse")?;
-        Ok(Self {
-            custom_key_store_id: m.take(0)?,
-        })
-    }
-}
-#[derive(Clone, Debug, Default, PartialEq)]
-pub struct CreateGrantResponse {
+rboto::__structure!(
+    CreateCustomKeyStoreOutput "CreateCustomKeyStoreResponse"[debug from output] {
+    custom_key_store_id : String } { _meta }
+);
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct CreateGrantOutput {
     /// The grant token.
     pub grant_token: Option<String>,
     /// The unique identifier for the grant.
     pub grant_id: Option<String>,
+    pub(crate) _meta: rboto::__private::Meta,
 }
-impl rboto::FromValue for CreateGrantResponse {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "CreateGrantResponse")?;
-        Ok(Self {
-            grant_token: m.take(0)?,
-            grant_id: m.take(1)?,
-        })
-    }
-}
-#[derive(Clone, Debug, Default, PartialEq)]
-pub struct CreateKeyResponse {
+rboto::__structure!(
+    CreateGrantOutput "CreateGrantResponse"[debug from output] { grant_token : String,
+    grant_id : String } { _meta }
+);
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct CreateKeyOutput {
     /// Metadata associated with the KMS key.
     pub key_metadata: Option<KeyMetadata>,
+    pub(crate) _meta: rboto::__private::Meta,
 }
-impl rboto::FromValue for CreateKeyResponse {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "CreateKeyResponse")?;
-        Ok(Self { key_metadata: m.take(0)? })
-    }
-}
+rboto::__structure!(
+    CreateKeyOutput "CreateKeyResponse"[debug from output] { key_metadata : KeyMetadata }
+    { _meta }
+);
 #[derive(Clone, Default, PartialEq)]
-pub struct DecapsulateResponse {
+#[non_exhaustive]
+pub struct DecapsulateOutput {
     /// The identifier of the ML-KEM KMS key used to decapsulate the shared secret.
     pub key_id: Option<String>,
     /// The plaintext shared secret recovered from the encapsulated form. It is a 32-byte value that matches the shared secret held by the encapsulating party. When you use the HTTP API or the Amazon Web Services CLI, the value is Base64-encoded. Otherwise, it is not Base64-encoded.
     pub shared_secret: Option<rboto::Blob>,
     /// The key encapsulation algorithm used to recover the shared secret.
     pub encapsulation_algorithm: Option<EncapsulationAlgorithmSpec>,
+    pub(crate) _meta: rboto::__private::Meta,
 }
-impl ::std::fmt::Debug for DecapsulateResponse {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.debug_struct("DecapsulateResponse")
-            .field("key_id", &self.key_id)
-            .field("shared_secret", &rboto::types::Redacted(&self.shared_secret))
-            .field("encapsulation_algorithm", &self.encapsulation_algorithm)
-            .finish()
-    }
-}
-impl rboto::FromValue for DecapsulateResponse {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "DecapsulateResponse")?;
-        Ok(Self {
-            key_id: m.take(0)?,
-            shared_secret: m.take(1)?,
-            encapsulation_algorithm: m.take(2)?,
-        })
-    }
-}
+rboto::__structure!(
+    DecapsulateOutput "DecapsulateResponse"[debug from output] { key_id : String,
+    shared_secret : rboto::Blob[sensitive], encapsulation_algorithm :
+    EncapsulationAlgorithmSpec } { _meta }
+);
 #[derive(Clone, Default, PartialEq)]
-pub struct DecryptResponse {
+#[non_exhaustive]
+pub struct DecryptOutput {
     /// The Amazon Resource Name ([key ARN](https://docs.aws.amazon.com/kms/latest/developerguide/concepts.html#key-id-key-ARN)) of the KMS key that was used to decrypt the ciphertext.
     pub key_id: Option<String>,
     /// Decrypted plaintext data. When you use the HTTP API or the Amazon Web Services CLI, the value is Base64-encoded. Otherwise, it is not Base64-encoded.
@@ -105,56 +90,38 @@ pub struct DecryptResponse {
     pub ciphertext_for_recipient: Option<rboto::Blob>,
     /// The identifier of the key material used to decrypt the ciphertext. This field is present only when the operation uses a symmetric encryption KMS key. This field is omitted if the request includes the `Recipient` parameter.
     pub key_material_id: Option<String>,
+    pub(crate) _meta: rboto::__private::Meta,
 }
-impl ::std::fmt::Debug for DecryptResponse {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.debug_struct("DecryptResponse")
-            .field("key_id", &self.key_id)
-            .field("plaintext", &rboto::types::Redacted(&self.plaintext))
-            .field("encryption_algorithm", &self.encryption_algorithm)
-            .field("ciphertext_for_recipient", &self.ciphertext_for_recipient)
-            .field("key_material_id", &self.key_material_id)
-            .finish()
-    }
+rboto::__structure!(
+    DecryptOutput "DecryptResponse"[debug from output] { key_id : String, plaintext :
+    rboto::Blob[sensitive], encryption_algorithm : EncryptionAlgorithmSpec,
+    ciphertext_for_recipient : rboto::Blob, key_material_id : String } { _meta }
+);
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct DeleteCustomKeyStoreOutput {
+    pub(crate) _meta: rboto::__private::Meta,
 }
-impl rboto::FromValue for DecryptResponse {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "DecryptResponse")?;
-        Ok(Self {
-            key_id: m.take(0)?,
-            plaintext: m.take(1)?,
-            encryption_algorithm: m.take(2)?,
-            ciphertext_for_recipient: m.take(3)?,
-            key_material_id: m.take(4)?,
-        })
-    }
-}
-#[derive(Clone, Debug, Default, PartialEq)]
-pub struct DeleteCustomKeyStoreResponse {}
-impl rboto::FromValue for DeleteCustomKeyStoreResponse {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        rv::Members::of(v, "DeleteCustomKeyStoreResponse")?;
-        Ok(Self {})
-    }
-}
-#[derive(Clone, Debug, Default, PartialEq)]
-pub struct DeleteImportedKeyMaterialResponse {
+rboto::__structure!(
+    DeleteCustomKeyStoreOutput "DeleteCustomKeyStoreResponse"[debug from output] {} {
+    _meta }
+);
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct DeleteImportedKeyMaterialOutput {
     /// The Amazon Resource Name ([key ARN](https://docs.aws.amazon.com/kms/latest/developerguide/concepts.html#key-id-key-ARN)) of the KMS key from which the key material was deleted.
     pub key_id: Option<String>,
     /// Identifies the deleted key material.
     pub key_material_id: Option<String>,
+    pub(crate) _meta: rboto::__private::Meta,
 }
-impl rboto::FromValue for DeleteImportedKeyMaterialResponse {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "DeleteImportedKeyMaterialResponse")?;
-        Ok(Self {
-            key_id: m.take(0)?,
-            key_material_id: m.take(1)?,
-        })
-    }
-}
+rboto::__structure!(
+    DeleteImportedKeyMaterialOutput "DeleteImportedKeyMaterialResponse"[debug from
+    output] { key_id : String, key_material_id : String } { _meta }
+);
 #[derive(Clone, Default, PartialEq)]
-pub struct DeriveSharedSecretResponse {
+#[non_exhaustive]
+pub struct DeriveSharedSecretOutput {
     /// Identifies the KMS key used to derive the shared secret.
     pub key_id: Option<String>,
     /// The raw secret derived from the specified key agreement algorithm, private key in the asymmetric KMS key, and your peer's public key.
@@ -165,70 +132,53 @@ pub struct DeriveSharedSecretResponse {
     pub key_agreement_algorithm: Option<KeyAgreementAlgorithmSpec>,
     /// The source of the key material for the specified KMS key.
     pub key_origin: Option<OriginType>,
+    pub(crate) _meta: rboto::__private::Meta,
 }
-impl ::std::fmt::Debug for DeriveSharedSecretResponse {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.debug_struct("DeriveSharedSecretResponse")
-            .field("key_id", &self.key_id)
-            .field("shared_secret", &rboto::types::Redacted(&self.shared_secret))
-            .field("ciphertext_for_recipient", &self.ciphertext_for_recipient)
-            .field("key_agreement_algorithm", &self.key_agreement_algorithm)
-            .field("key_origin", &self.key_origin)
-            .finish()
-    }
-}
-impl rboto::FromValue for DeriveSharedSecretResponse {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "DeriveSharedSecretResponse")?;
-        Ok(Self {
-            key_id: m.take(0)?,
-            shared_secret: m.take(1)?,
-            ciphertext_for_recipient: m.take(2)?,
-            key_agreement_algorithm: m.take(3)?,
-            key_origin: m.take(4)?,
-        })
-    }
-}
-#[derive(Clone, Debug, Default, PartialEq)]
-pub struct DescribeCustomKeyStoresResponse {
+rboto::__structure!(
+    DeriveSharedSecretOutput "DeriveSharedSecretResponse"[debug from output] { key_id :
+    String, shared_secret : rboto::Blob[sensitive], ciphertext_for_recipient :
+    rboto::Blob, key_agreement_algorithm : KeyAgreementAlgorithmSpec, key_origin :
+    OriginType } { _meta }
+);
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct DescribeCustomKeyStoresOutput {
     /// Contains metadata about each custom key store.
     pub custom_key_stores: Option<Vec<CustomKeyStoresListEntry>>,
     /// When `Truncated` is true, this element is present and contains the value to use for the `Marker` parameter in a subsequent request.
     pub next_marker: Option<String>,
     /// A flag that indicates whether there are more items in the list. When this value is true, the list in this response is truncated. To get more items, pass the value of the `NextMarker` element in this response to the `Marker` parameter in a subsequent request.
     pub truncated: Option<bool>,
+    pub(crate) _meta: rboto::__private::Meta,
 }
-impl rboto::FromValue for DescribeCustomKeyStoresResponse {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "DescribeCustomKeyStoresResponse")?;
-        Ok(Self {
-            custom_key_stores: m.take(0)?,
-            next_marker: m.take(1)?,
-            truncated: m.take(2)?,
-        })
-    }
-}
-#[derive(Clone, Debug, Default, PartialEq)]
-pub struct DescribeKeyResponse {
+rboto::__structure!(
+    DescribeCustomKeyStoresOutput "DescribeCustomKeyStoresResponse"[debug from output] {
+    custom_key_stores : Vec < CustomKeyStoresListEntry >, next_marker : String, truncated
+    = bool } { _meta }
+);
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct DescribeKeyOutput {
     /// Metadata associated with the key.
     pub key_metadata: Option<KeyMetadata>,
+    pub(crate) _meta: rboto::__private::Meta,
 }
-impl rboto::FromValue for DescribeKeyResponse {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "DescribeKeyResponse")?;
-        Ok(Self { key_metadata: m.take(0)? })
-    }
-}
-#[derive(Clone, Debug, Default, PartialEq)]
-pub struct DisconnectCustomKeyStoreResponse {}
-impl rboto::FromValue for DisconnectCustomKeyStoreResponse {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        rv::Members::of(v, "DisconnectCustomKeyStoreResponse")?;
-        Ok(Self {})
-    }
-}
+rboto::__structure!(
+    DescribeKeyOutput "DescribeKeyResponse"[debug from output] { key_metadata :
+    KeyMetadata } { _meta }
+);
 #[derive(Clone, Default, PartialEq)]
-pub struct EncapsulateResponse {
+#[non_exhaustive]
+pub struct DisconnectCustomKeyStoreOutput {
+    pub(crate) _meta: rboto::__private::Meta,
+}
+rboto::__structure!(
+    DisconnectCustomKeyStoreOutput "DisconnectCustomKeyStoreResponse"[debug from output]
+    {} { _meta }
+);
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct EncapsulateOutput {
     /// The identifier of the ML-KEM KMS key used to encapsulate the shared secret.
     pub key_id: Option<String>,
     /// The plaintext shared secret. It is a 32-byte cryptographically random value that both parties can use directly as key material or pass through a key derivation function to generate multiple keys and nonces. When you use the HTTP API or the Amazon Web Services CLI, the value is Base64-encoded. Otherwise, it is not Base64-encoded.
@@ -237,49 +187,31 @@ pub struct EncapsulateResponse {
     pub shared_secret_ciphertext_blob: Option<rboto::Blob>,
     /// The key encapsulation algorithm used to generate the shared secret.
     pub encapsulation_algorithm: Option<EncapsulationAlgorithmSpec>,
+    pub(crate) _meta: rboto::__private::Meta,
 }
-impl ::std::fmt::Debug for EncapsulateResponse {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.debug_struct("EncapsulateResponse")
-            .field("key_id", &self.key_id)
-            .field("shared_secret", &rboto::types::Redacted(&self.shared_secret))
-            .field("shared_secret_ciphertext_blob", &self.shared_secret_ciphertext_blob)
-            .field("encapsulation_algorithm", &self.encapsulation_algorithm)
-            .finish()
-    }
-}
-impl rboto::FromValue for EncapsulateResponse {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "EncapsulateResponse")?;
-        Ok(Self {
-            key_id: m.take(0)?,
-            shared_secret: m.take(1)?,
-            shared_secret_ciphertext_blob: m.take(2)?,
-            encapsulation_algorithm: m.take(3)?,
-        })
-    }
-}
-#[derive(Clone, Debug, Default, PartialEq)]
-pub struct EncryptResponse {
+rboto::__structure!(
+    EncapsulateOutput "EncapsulateResponse"[debug from output] { key_id : String,
+    shared_secret : rboto::Blob[sensitive], shared_secret_ciphertext_blob : rboto::Blob,
+    encapsulation_algorithm : EncapsulationAlgorithmSpec } { _meta }
+);
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct EncryptOutput {
     /// The encrypted plaintext. When you use the HTTP API or the Amazon Web Services CLI, the value is Base64-encoded. Otherwise, it is not Base64-encoded.
     pub ciphertext_blob: Option<rboto::Blob>,
     /// The Amazon Resource Name ([key ARN](https://docs.aws.amazon.com/kms/latest/developerguide/concepts.html#key-id-key-ARN)) of the KMS key that was used to encrypt the plaintext.
     pub key_id: Option<String>,
     /// The encryption algorithm that was used to encrypt the plaintext.
     pub encryption_algorithm: Option<EncryptionAlgorithmSpec>,
+    pub(crate) _meta: rboto::__private::Meta,
 }
-impl rboto::FromValue for EncryptResponse {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "EncryptResponse")?;
-        Ok(Self {
-            ciphertext_blob: m.take(0)?,
-            key_id: m.take(1)?,
-            encryption_algorithm: m.take(2)?,
-        })
-    }
-}
+rboto::__structure!(
+    EncryptOutput "EncryptResponse"[debug from output] { ciphertext_blob : rboto::Blob,
+    key_id : String, encryption_algorithm : EncryptionAlgorithmSpec } { _meta }
+);
 #[derive(Clone, Default, PartialEq)]
-pub struct GenerateDataKeyPairResponse {
+#[non_exhaustive]
+pub struct GenerateDataKeyPairOutput {
     /// The encrypted copy of the private key. When you use the HTTP API or the Amazon Web Services CLI, the value is Base64-encoded. Otherwise, it is not Base64-encoded.
     pub private_key_ciphertext_blob: Option<rboto::Blob>,
     /// The plaintext copy of the private key. When you use the HTTP API or the Amazon Web Services CLI, the value is Base64-encoded. Otherwise, it is not Base64-encoded.
@@ -294,39 +226,18 @@ pub struct GenerateDataKeyPairResponse {
     pub ciphertext_for_recipient: Option<rboto::Blob>,
     /// The identifier of the key material used to encrypt the private key.
     pub key_material_id: Option<String>,
+    pub(crate) _meta: rboto::__private::Meta,
 }
-impl ::std::fmt::Debug for GenerateDataKeyPairResponse {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.debug_struct("GenerateDataKeyPairResponse")
-            .field("private_key_ciphertext_blob", &self.private_key_ciphertext_blob)
-            .field(
-                "private_key_plaintext",
-                &rboto::types::Redacted(&self.private_key_plaintext),
-            )
-            .field("public_key", &self.public_key)
-            .field("key_id", &self.key_id)
-            .field("key_pair_spec", &self.key_pair_spec)
-            .field("ciphertext_for_recipient", &self.ciphertext_for_recipient)
-            .field("key_material_id", &self.key_material_id)
-            .finish()
-    }
-}
-impl rboto::FromValue for GenerateDataKeyPairResponse {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "GenerateDataKeyPairResponse")?;
-        Ok(Self {
-            private_key_ciphertext_blob: m.take(0)?,
-            private_key_plaintext: m.take(1)?,
-            public_key: m.take(2)?,
-            key_id: m.take(3)?,
-            key_pair_spec: m.take(4)?,
-            ciphertext_for_recipient: m.take(5)?,
-            key_material_id: m.take(6)?,
-        })
-    }
-}
-#[derive(Clone, Debug, Default, PartialEq)]
-pub struct GenerateDataKeyPairWithoutPlaintextResponse {
+rboto::__structure!(
+    GenerateDataKeyPairOutput "GenerateDataKeyPairResponse"[debug from output] {
+    private_key_ciphertext_blob : rboto::Blob, private_key_plaintext :
+    rboto::Blob[sensitive], public_key : rboto::Blob, key_id : String, key_pair_spec :
+    DataKeyPairSpec, ciphertext_for_recipient : rboto::Blob, key_material_id : String } {
+    _meta }
+);
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct GenerateDataKeyPairWithoutPlaintextOutput {
     /// The encrypted copy of the private key. When you use the HTTP API or the Amazon Web Services CLI, the value is Base64-encoded. Otherwise, it is not Base64-encoded.
     pub private_key_ciphertext_blob: Option<rboto::Blob>,
     /// The public key (in plaintext). When you use the HTTP API or the Amazon Web Services CLI, the value is Base64-encoded. Otherwise, it is not Base64-encoded.
@@ -337,21 +248,17 @@ pub struct GenerateDataKeyPairWithoutPlaintextResponse {
     pub key_pair_spec: Option<DataKeyPairSpec>,
     /// The identifier of the key material used to encrypt the private key.
     pub key_material_id: Option<String>,
+    pub(crate) _meta: rboto::__private::Meta,
 }
-impl rboto::FromValue for GenerateDataKeyPairWithoutPlaintextResponse {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "GenerateDataKeyPairWithoutPlaintextResponse")?;
-        Ok(Self {
-            private_key_ciphertext_blob: m.take(0)?,
-            public_key: m.take(1)?,
-            key_id: m.take(2)?,
-            key_pair_spec: m.take(3)?,
-            key_material_id: m.take(4)?,
-        })
-    }
-}
+rboto::__structure!(
+    GenerateDataKeyPairWithoutPlaintextOutput
+    "GenerateDataKeyPairWithoutPlaintextResponse"[debug from output] {
+    private_key_ciphertext_blob : rboto::Blob, public_key : rboto::Blob, key_id : String,
+    key_pair_spec : DataKeyPairSpec, key_material_id : String } { _meta }
+);
 #[derive(Clone, Default, PartialEq)]
-pub struct GenerateDataKeyResponse {
+#[non_exhaustive]
+pub struct GenerateDataKeyOutput {
     /// The encrypted copy of the data key. When you use the HTTP API or the Amazon Web Services CLI, the value is Base64-encoded. Otherwise, it is not Base64-encoded.
     pub ciphertext_blob: Option<rboto::Blob>,
     /// The plaintext data key. When you use the HTTP API or the Amazon Web Services CLI, the value is Base64-encoded. Otherwise, it is not Base64-encoded. Use this data key to encrypt your data outside of KMS. Then, remove it from memory as soon as possible.
@@ -362,94 +269,60 @@ pub struct GenerateDataKeyResponse {
     pub ciphertext_for_recipient: Option<rboto::Blob>,
     /// The identifier of the key material used to encrypt the data key. This field is omitted if the request includes the `Recipient` parameter.
     pub key_material_id: Option<String>,
+    pub(crate) _meta: rboto::__private::Meta,
 }
-impl ::std::fmt::Debug for GenerateDataKeyResponse {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.debug_struct("GenerateDataKeyResponse")
-            .field("ciphertext_blob", &self.ciphertext_blob)
-            .field("plaintext", &rboto::types::Redacted(&self.plaintext))
-            .field("key_id", &self.key_id)
-            .field("ciphertext_for_recipient", &self.ciphertext_for_recipient)
-            .field("key_material_id", &self.key_material_id)
-            .finish()
-    }
-}
-impl rboto::FromValue for GenerateDataKeyResponse {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "GenerateDataKeyResponse")?;
-        Ok(Self {
-            ciphertext_blob: m.take(0)?,
-            plaintext: m.take(1)?,
-            key_id: m.take(2)?,
-            ciphertext_for_recipient: m.take(3)?,
-            key_material_id: m.take(4)?,
-        })
-    }
-}
-#[derive(Clone, Debug, Default, PartialEq)]
-pub struct GenerateDataKeyWithoutPlaintextResponse {
+rboto::__structure!(
+    GenerateDataKeyOutput "GenerateDataKeyResponse"[debug from output] { ciphertext_blob
+    : rboto::Blob, plaintext : rboto::Blob[sensitive], key_id : String,
+    ciphertext_for_recipient : rboto::Blob, key_material_id : String } { _meta }
+);
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct GenerateDataKeyWithoutPlaintextOutput {
     /// The encrypted data key. When you use the HTTP API or the Amazon Web Services CLI, the value is Base64-encoded. Otherwise, it is not Base64-encoded.
     pub ciphertext_blob: Option<rboto::Blob>,
     /// The Amazon Resource Name ([key ARN](https://docs.aws.amazon.com/kms/latest/developerguide/concepts.html#key-id-key-ARN)) of the KMS key that encrypted the data key.
     pub key_id: Option<String>,
     /// The identifier of the key material used to encrypt the data key.
     pub key_material_id: Option<String>,
+    pub(crate) _meta: rboto::__private::Meta,
 }
-impl rboto::FromValue for GenerateDataKeyWithoutPlaintextResponse {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "GenerateDataKeyWithoutPlaintextResponse")?;
-        Ok(Self {
-            ciphertext_blob: m.take(0)?,
-            key_id: m.take(1)?,
-            key_material_id: m.take(2)?,
-        })
-    }
-}
-#[derive(Clone, Debug, Default, PartialEq)]
-pub struct GenerateMacResponse {
+rboto::__structure!(
+    GenerateDataKeyWithoutPlaintextOutput "GenerateDataKeyWithoutPlaintextResponse"[debug
+    from output] { ciphertext_blob : rboto::Blob, key_id : String, key_material_id :
+    String } { _meta }
+);
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct GenerateMacOutput {
     /// The hash-based message authentication code (HMAC) that was generated for the specified message, HMAC KMS key, and MAC algorithm.
     pub mac: Option<rboto::Blob>,
     /// The MAC algorithm that was used to generate the HMAC.
     pub mac_algorithm: Option<MacAlgorithmSpec>,
     /// The HMAC KMS key used in the operation.
     pub key_id: Option<String>,
+    pub(crate) _meta: rboto::__private::Meta,
 }
-impl rboto::FromValue for GenerateMacResponse {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "GenerateMacResponse")?;
-        Ok(Self {
-            mac: m.take(0)?,
-            mac_algorithm: m.take(1)?,
-            key_id: m.take(2)?,
-        })
-    }
-}
+rboto::__structure!(
+    GenerateMacOutput "GenerateMacResponse"[debug from output] { mac : rboto::Blob,
+    mac_algorithm : MacAlgorithmSpec, key_id : String } { _meta }
+);
 #[derive(Clone, Default, PartialEq)]
-pub struct GenerateRandomResponse {
+#[non_exhaustive]
+pub struct GenerateRandomOutput {
     /// The random byte string. When you use the HTTP API or the Amazon Web Services CLI, the value is Base64-encoded. Otherwise, it is not Base64-encoded.
     pub plaintext: Option<rboto::Blob>,
     /// The plaintext random bytes encrypted with the public key from the attestation document. This ciphertext can be decrypted only by using a private key from the attested environment.
     pub ciphertext_for_recipient: Option<rboto::Blob>,
+    pub(crate) _meta: rboto::__private::Meta,
 }
-impl ::std::fmt::Debug for GenerateRandomResponse {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.debug_struct("GenerateRandomResponse")
-            .field("plaintext", &rboto::types::Redacted(&self.plaintext))
-            .field("ciphertext_for_recipient", &self.ciphertext_for_recipient)
-            .finish()
-    }
-}
-impl rboto::FromValue for GenerateRandomResponse {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "GenerateRandomResponse")?;
-        Ok(Self {
-            plaintext: m.take(0)?,
-            ciphertext_for_recipient: m.take(1)?,
-        })
-    }
-}
-#[derive(Clone, Debug, Default, PartialEq)]
-pub struct GetKeyLastUsageResponse {
+rboto::__structure!(
+    GenerateRandomOutput "GenerateRandomResponse"[debug from output] { plaintext :
+    rboto::Blob[sensitive], ciphertext_for_recipient : rboto::Blob } { _meta }
+);
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct GetKeyLastUsageOutput {
     /// The globally unique identifier for the KMS key.
     pub key_id: Option<String>,
     /// Contains usage information about the last time the KMS key was used for a successful cryptographic operation. If the key has not been used since tracking began, this response element is an empty object.
@@ -458,36 +331,29 @@ pub struct GetKeyLastUsageResponse {
     pub tracking_start_date: Option<rboto::DateTime>,
     /// The date and time when the KMS key was created.
     pub key_creation_date: Option<rboto::DateTime>,
+    pub(crate) _meta: rboto::__private::Meta,
 }
-impl rboto::FromValue for GetKeyLastUsageResponse {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "GetKeyLastUsageResponse")?;
-        Ok(Self {
-            key_id: m.take(0)?,
-            key_last_usage: m.take(1)?,
-            tracking_start_date: m.take(2)?,
-            key_creation_date: m.take(3)?,
-        })
-    }
-}
-#[derive(Clone, Debug, Default, PartialEq)]
-pub struct GetKeyPolicyResponse {
+rboto::__structure!(
+    GetKeyLastUsageOutput "GetKeyLastUsageResponse"[debug from output] { key_id : String,
+    key_last_usage : KeyLastUsageData, tracking_start_date : rboto::DateTime,
+    key_creation_date : rboto::DateTime } { _meta }
+);
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct GetKeyPolicyOutput {
     /// A key policy document in JSON format.
     pub policy: Option<String>,
     /// The name of the key policy. Valid values are:
     pub policy_name: Option<String>,
+    pub(crate) _meta: rboto::__private::Meta,
 }
-impl rboto::FromValue for GetKeyPolicyResponse {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "GetKeyPolicyResponse")?;
-        Ok(Self {
-            policy: m.take(0)?,
-            policy_name: m.take(1)?,
-        })
-    }
-}
-#[derive(Clone, Debug, Default, PartialEq)]
-pub struct GetKeyRotationStatusResponse {
+rboto::__structure!(
+    GetKeyPolicyOutput "GetKeyPolicyResponse"[debug from output] { policy : String,
+    policy_name : String } { _meta }
+);
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct GetKeyRotationStatusOutput {
     /// A Boolean value that specifies whether key rotation is enabled.
     pub key_rotation_enabled: Option<bool>,
     /// Identifies the specified symmetric encryption KMS key.
@@ -498,21 +364,17 @@ pub struct GetKeyRotationStatusResponse {
     pub next_rotation_date: Option<rboto::DateTime>,
     /// Identifies the date and time that an in progress on-demand rotation was initiated.
     pub on_demand_rotation_start_date: Option<rboto::DateTime>,
+    pub(crate) _meta: rboto::__private::Meta,
 }
-impl rboto::FromValue for GetKeyRotationStatusResponse {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "GetKeyRotationStatusResponse")?;
-        Ok(Self {
-            key_rotation_enabled: m.take(0)?,
-            key_id: m.take(1)?,
-            rotation_period_in_days: m.take(2)?,
-            next_rotation_date: m.take(3)?,
-            on_demand_rotation_start_date: m.take(4)?,
-        })
-    }
-}
+rboto::__structure!(
+    GetKeyRotationStatusOutput "GetKeyRotationStatusResponse"[debug from output] {
+    key_rotation_enabled = bool, key_id : String, rotation_period_in_days = i32,
+    next_rotation_date : rboto::DateTime, on_demand_rotation_start_date : rboto::DateTime
+    } { _meta }
+);
 #[derive(Clone, Default, PartialEq)]
-pub struct GetParametersForImportResponse {
+#[non_exhaustive]
+pub struct GetParametersForImportOutput {
     /// The Amazon Resource Name ([key ARN](https://docs.aws.amazon.com/kms/latest/developerguide/concepts.html#key-id-key-ARN)) of the KMS key to use in a subsequent ImportKeyMaterial request. This is the same KMS key specified in the `GetParametersForImport` request.
     pub key_id: Option<String>,
     /// The import token to send in a subsequent ImportKeyMaterial request.
@@ -521,30 +383,16 @@ pub struct GetParametersForImportResponse {
     pub public_key: Option<rboto::Blob>,
     /// The time at which the import token and public key are no longer valid. After this time, you cannot use them to make an ImportKeyMaterial request and you must send another `GetParametersForImport` request to get new ones.
     pub parameters_valid_to: Option<rboto::DateTime>,
+    pub(crate) _meta: rboto::__private::Meta,
 }
-impl ::std::fmt::Debug for GetParametersForImportResponse {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.debug_struct("GetParametersForImportResponse")
-            .field("key_id", &self.key_id)
-            .field("import_token", &self.import_token)
-            .field("public_key", &rboto::types::Redacted(&self.public_key))
-            .field("parameters_valid_to", &self.parameters_valid_to)
-            .finish()
-    }
-}
-impl rboto::FromValue for GetParametersForImportResponse {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "GetParametersForImportResponse")?;
-        Ok(Self {
-            key_id: m.take(0)?,
-            import_token: m.take(1)?,
-            public_key: m.take(2)?,
-            parameters_valid_to: m.take(3)?,
-        })
-    }
-}
-#[derive(Clone, Debug, Default, PartialEq)]
-pub struct GetPublicKeyResponse {
+rboto::__structure!(
+    GetParametersForImportOutput "GetParametersForImportResponse"[debug from output] {
+    key_id : String, import_token : rboto::Blob, public_key : rboto::Blob[sensitive],
+    parameters_valid_to : rboto::DateTime } { _meta }
+);
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct GetPublicKeyOutput {
     /// The Amazon Resource Name ([key ARN](https://docs.aws.amazon.com/kms/latest/developerguide/concepts.html#key-id-key-ARN)) of the asymmetric KMS key from which the public key was downloaded.
     pub key_id: Option<String>,
     /// The exported public key.
@@ -565,155 +413,107 @@ pub struct GetPublicKeyResponse {
     pub key_agreement_algorithms: Option<Vec<KeyAgreementAlgorithmSpec>>,
     /// The key encapsulation algorithm used to establish a shared secret. This field is present only when the KMS key has a `KeyUsage` value of `ENCAPSULATE_DECAPSULATE`.
     pub encapsulation_algorithms: Option<Vec<EncapsulationAlgorithmSpec>>,
+    pub(crate) _meta: rboto::__private::Meta,
 }
-impl rboto::FromValue for GetPublicKeyResponse {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "GetPublicKeyResponse")?;
-        Ok(Self {
-            key_id: m.take(0)?,
-            public_key: m.take(1)?,
-            customer_master_key_spec: m.take(2)?,
-            key_spec: m.take(3)?,
-            key_usage: m.take(4)?,
-            encryption_algorithms: m.take(5)?,
-            signing_algorithms: m.take(6)?,
-            key_agreement_algorithms: m.take(7)?,
-            encapsulation_algorithms: m.take(8)?,
-        })
-    }
-}
-#[derive(Clone, Debug, Default, PartialEq)]
-pub struct ImportKeyMaterialResponse {
+rboto::__structure!(
+    GetPublicKeyOutput "GetPublicKeyResponse"[debug from output] { key_id : String,
+    public_key : rboto::Blob, customer_master_key_spec : CustomerMasterKeySpec, key_spec
+    : KeySpec, key_usage : KeyUsageType, encryption_algorithms : Vec <
+    EncryptionAlgorithmSpec >, signing_algorithms : Vec < SigningAlgorithmSpec >,
+    key_agreement_algorithms : Vec < KeyAgreementAlgorithmSpec >,
+    encapsulation_algorithms : Vec < EncapsulationAlgorithmSpec > } { _meta }
+);
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct ImportKeyMaterialOutput {
     /// The Amazon Resource Name ([key ARN](https://docs.aws.amazon.com/kms/latest/developerguide/concepts.html#key-id-key-ARN)) of the KMS key into which key material was imported.
     pub key_id: Option<String>,
     /// Identifies the imported key material.
     pub key_material_id: Option<String>,
+    pub(crate) _meta: rboto::__private::Meta,
 }
-impl rboto::FromValue for ImportKeyMaterialResponse {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "ImportKeyMaterialResponse")?;
-        Ok(Self {
-            key_id: m.take(0)?,
-            key_material_id: m.take(1)?,
-        })
-    }
-}
-#[derive(Clone, Debug, Default, PartialEq)]
-pub struct ListAliasesResponse {
+rboto::__structure!(
+    ImportKeyMaterialOutput "ImportKeyMaterialResponse"[debug from output] { key_id :
+    String, key_material_id : String } { _meta }
+);
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct ListAliasesOutput {
     /// A list of aliases.
     pub aliases: Option<Vec<AliasListEntry>>,
     /// When `Truncated` is true, this element is present and contains the value to use for the `Marker` parameter in a subsequent request.
     pub next_marker: Option<String>,
     /// A flag that indicates whether there are more items in the list. When this value is true, the list in this response is truncated. To get more items, pass the value of the `NextMarker` element in this response to the `Marker` parameter in a subsequent request.
     pub truncated: Option<bool>,
+    pub(crate) _meta: rboto::__private::Meta,
 }
-impl rboto::FromValue for ListAliasesResponse {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "ListAliasesResponse")?;
-        Ok(Self {
-            aliases: m.take(0)?,
-            next_marker: m.take(1)?,
-            truncated: m.take(2)?,
-        })
-    }
-}
-#[derive(Clone, Debug, Default, PartialEq)]
-pub struct ListGrantsResponse {
-    /// A list of grants.
-    pub grants: Option<Vec<GrantListEntry>>,
-    /// When `Truncated` is true, this element is present and contains the value to use for the `Marker` parameter in a subsequent request.
-    pub next_marker: Option<String>,
-    /// A flag that indicates whether there are more items in the list. When this value is true, the list in this response is truncated. To get more items, pass the value of the `NextMarker` element in this response to the `Marker` parameter in a subsequent request.
-    pub truncated: Option<bool>,
-}
-impl rboto::FromValue for ListGrantsResponse {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "ListGrantsResponse")?;
-        Ok(Self {
-            grants: m.take(0)?,
-            next_marker: m.take(1)?,
-            truncated: m.take(2)?,
-        })
-    }
-}
-#[derive(Clone, Debug, Default, PartialEq)]
-pub struct ListKeyPoliciesResponse {
+rboto::__structure!(
+    ListAliasesOutput "ListAliasesResponse"[debug from output] { aliases : Vec <
+    AliasListEntry >, next_marker : String, truncated = bool } { _meta }
+);
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct ListKeyPoliciesOutput {
     /// A list of key policy names. Valid values are:
     pub policy_names: Option<Vec<String>>,
     /// When `Truncated` is true, this element is present and contains the value to use for the `Marker` parameter in a subsequent request.
     pub next_marker: Option<String>,
     /// A flag that indicates whether there are more items in the list. When this value is true, the list in this response is truncated. To get more items, pass the value of the `NextMarker` element in this response to the `Marker` parameter in a subsequent request.
     pub truncated: Option<bool>,
+    pub(crate) _meta: rboto::__private::Meta,
 }
-impl rboto::FromValue for ListKeyPoliciesResponse {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "ListKeyPoliciesResponse")?;
-        Ok(Self {
-            policy_names: m.take(0)?,
-            next_marker: m.take(1)?,
-            truncated: m.take(2)?,
-        })
-    }
-}
-#[derive(Clone, Debug, Default, PartialEq)]
-pub struct ListKeyRotationsResponse {
+rboto::__structure!(
+    ListKeyPoliciesOutput "ListKeyPoliciesResponse"[debug from output] { policy_names :
+    Vec < String >, next_marker : String, truncated = bool } { _meta }
+);
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct ListKeyRotationsOutput {
     /// A list of completed key material rotations. When the optional input parameter `IncludeKeyMaterial` is specified with a value of `ALL_KEY_MATERIAL`, this list includes the first key material and any imported key material pending rotation.
     pub rotations: Option<Vec<RotationsListEntry>>,
     /// When `Truncated` is true, this element is present and contains the value to use for the `Marker` parameter in a subsequent request.
     pub next_marker: Option<String>,
     /// A flag that indicates whether there are more items in the list. When this value is true, the list in this response is truncated. To get more items, pass the value of the `NextMarker` element in this response to the `Marker` parameter in a subsequent request.
     pub truncated: Option<bool>,
+    pub(crate) _meta: rboto::__private::Meta,
 }
-impl rboto::FromValue for ListKeyRotationsResponse {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "ListKeyRotationsResponse")?;
-        Ok(Self {
-            rotations: m.take(0)?,
-            next_marker: m.take(1)?,
-            truncated: m.take(2)?,
-        })
-    }
-}
-#[derive(Clone, Debug, Default, PartialEq)]
-pub struct ListKeysResponse {
+rboto::__structure!(
+    ListKeyRotationsOutput "ListKeyRotationsResponse"[debug from output] { rotations :
+    Vec < RotationsListEntry >, next_marker : String, truncated = bool } { _meta }
+);
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct ListKeysOutput {
     /// A list of KMS keys. For a KMS key that another Amazon Web Services account shared with you through RAM, the key ARN contains the account ID of the Amazon Web Services account that owns the KMS key.
     pub keys: Option<Vec<KeyListEntry>>,
     /// When `Truncated` is true, this element is present and contains the value to use for the `Marker` parameter in a subsequent request.
     pub next_marker: Option<String>,
     /// A flag that indicates whether there are more items in the list. When this value is true, the list in this response is truncated. To get more items, pass the value of the `NextMarker` element in this response to the `Marker` parameter in a subsequent request.
     pub truncated: Option<bool>,
+    pub(crate) _meta: rboto::__private::Meta,
 }
-impl rboto::FromValue for ListKeysResponse {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "ListKeysResponse")?;
-        Ok(Self {
-            keys: m.take(0)?,
-            next_marker: m.take(1)?,
-            truncated: m.take(2)?,
-        })
-    }
-}
-#[derive(Clone, Debug, Default, PartialEq)]
-pub struct ListResourceTagsResponse {
+rboto::__structure!(
+    ListKeysOutput "ListKeysResponse"[debug from output] { keys : Vec < KeyListEntry >,
+    next_marker : String, truncated = bool } { _meta }
+);
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct ListResourceTagsOutput {
     /// A list of tags. Each tag consists of a tag key and a tag value.
     pub tags: Option<Vec<Tag>>,
     /// When `Truncated` is true, this element is present and contains the value to use for the `Marker` parameter in a subsequent request.
     pub next_marker: Option<String>,
     /// A flag that indicates whether there are more items in the list. When this value is true, the list in this response is truncated. To get more items, pass the value of the `NextMarker` element in this response to the `Marker` parameter in a subsequent request.
     pub truncated: Option<bool>,
+    pub(crate) _meta: rboto::__private::Meta,
 }
-impl rboto::FromValue for ListResourceTagsResponse {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "ListResourceTagsResponse")?;
-        Ok(Self {
-            tags: m.take(0)?,
-            next_marker: m.take(1)?,
-            truncated: m.take(2)?,
-        })
-    }
-}
-#[derive(Clone, Debug, Default, PartialEq)]
-pub struct ReEncryptResponse {
+rboto::__structure!(
+    ListResourceTagsOutput "ListResourceTagsResponse"[debug from output] { tags : Vec <
+    Tag >, next_marker : String, truncated = bool } { _meta }
+);
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct ReEncryptOutput {
     /// The reencrypted data. When you use the HTTP API or the Amazon Web Services CLI, the value is Base64-encoded. Otherwise, it is not Base64-encoded.
     pub ciphertext_blob: Option<rboto::Blob>,
     /// Unique identifier of the KMS key used to originally encrypt the data.
@@ -728,53 +528,43 @@ pub struct ReEncryptResponse {
     pub source_key_material_id: Option<String>,
     /// The identifier of the key material used to reencrypt the data. This field is present only when data is reencrypted using a symmetric encryption KMS key.
     pub destination_key_material_id: Option<String>,
+    pub(crate) _meta: rboto::__private::Meta,
 }
-impl rboto::FromValue for ReEncryptResponse {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "ReEncryptResponse")?;
-        Ok(Self {
-            ciphertext_blob: m.take(0)?,
-            source_key_id: m.take(1)?,
-            key_id: m.take(2)?,
-            source_encryption_algorithm: m.take(3)?,
-            destination_encryption_algorithm: m.take(4)?,
-            source_key_material_id: m.take(5)?,
-            destination_key_material_id: m.take(6)?,
-        })
-    }
-}
-#[derive(Clone, Debug, Default, PartialEq)]
-pub struct ReplicateKeyResponse {
+rboto::__structure!(
+    ReEncryptOutput "ReEncryptResponse"[debug from output] { ciphertext_blob :
+    rboto::Blob, source_key_id : String, key_id : String, source_encryption_algorithm :
+    EncryptionAlgorithmSpec, destination_encryption_algorithm : EncryptionAlgorithmSpec,
+    source_key_material_id : String, destination_key_material_id : String } { _meta }
+);
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct ReplicateKeyOutput {
     /// Displays details about the new replica key, including its Amazon Resource Name ([key ARN](https://docs.aws.amazon.com/kms/latest/developerguide/concepts.html#key-id-key-ARN)) and [Key states of KMS keys](https://docs.aws.amazon.com/kms/latest/developerguide/key-state.html). It also includes the ARN and Amazon Web Services Region of its primary key and other replica keys.
     pub replica_key_metadata: Option<KeyMetadata>,
     /// The key policy of the new replica key. The value is a key policy document in JSON format.
     pub replica_policy: Option<String>,
     /// The tags on the new replica key. The value is a list of tag key and tag value pairs.
     pub replica_tags: Option<Vec<Tag>>,
+    pub(crate) _meta: rboto::__private::Meta,
 }
-impl rboto::FromValue for ReplicateKeyResponse {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "ReplicateKeyResponse")?;
-        Ok(Self {
-            replica_key_metadata: m.take(0)?,
-            replica_policy: m.take(1)?,
-            replica_tags: m.take(2)?,
-        })
-    }
-}
-#[derive(Clone, Debug, Default, PartialEq)]
-pub struct RotateKeyOnDemandResponse {
+rboto::__structure!(
+    ReplicateKeyOutput "ReplicateKeyResponse"[debug from output] { replica_key_metadata :
+    KeyMetadata, replica_policy : String, replica_tags : Vec < Tag > } { _meta }
+);
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct RotateKeyOnDemandOutput {
     /// Identifies the symmetric encryption KMS key that you initiated on-demand rotation on.
     pub key_id: Option<String>,
+    pub(crate) _meta: rboto::__private::Meta,
 }
-impl rboto::FromValue for RotateKeyOnDemandResponse {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "RotateKeyOnDemandResponse")?;
-        Ok(Self { key_id: m.take(0)? })
-    }
-}
-#[derive(Clone, Debug, Default, PartialEq)]
-pub struct ScheduleKeyDeletionResponse {
+rboto::__structure!(
+    RotateKeyOnDemandOutput "RotateKeyOnDemandResponse"[debug from output] { key_id :
+    String } { _meta }
+);
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct ScheduleKeyDeletionOutput {
     /// The Amazon Resource Name ([key ARN](https://docs.aws.amazon.com/kms/latest/developerguide/concepts.html#key-id-key-ARN)) of the KMS key whose deletion is scheduled.
     pub key_id: Option<String>,
     /// The date and time after which KMS deletes the KMS key.
@@ -783,80 +573,203 @@ pub struct ScheduleKeyDeletionResponse {
     pub key_state: Option<KeyState>,
     /// The waiting period before the KMS key is deleted.
     pub pending_window_in_days: Option<i32>,
+    pub(crate) _meta: rboto::__private::Meta,
 }
-impl rboto::FromValue for ScheduleKeyDeletionResponse {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "ScheduleKeyDeletionResponse")?;
-        Ok(Self {
-            key_id: m.take(0)?,
-            deletion_date: m.take(1)?,
-            key_state: m.take(2)?,
-            pending_window_in_days: m.take(3)?,
-        })
-    }
-}
-#[derive(Clone, Debug, Default, PartialEq)]
-pub struct SignResponse {
+rboto::__structure!(
+    ScheduleKeyDeletionOutput "ScheduleKeyDeletionResponse"[debug from output] { key_id :
+    String, deletion_date : rboto::DateTime, key_state : KeyState, pending_window_in_days
+    = i32 } { _meta }
+);
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct SignOutput {
     /// The Amazon Resource Name ([key ARN](https://docs.aws.amazon.com/kms/latest/developerguide/concepts.html#key-id-key-ARN)) of the asymmetric KMS key that was used to sign the message.
     pub key_id: Option<String>,
     /// The cryptographic signature that was generated for the message.
     pub signature: Option<rboto::Blob>,
     /// The signing algorithm that was used to sign the message.
     pub signing_algorithm: Option<SigningAlgorithmSpec>,
+    pub(crate) _meta: rboto::__private::Meta,
 }
-impl rboto::FromValue for SignResponse {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "SignResponse")?;
-        Ok(Self {
-            key_id: m.take(0)?,
-            signature: m.take(1)?,
-            signing_algorithm: m.take(2)?,
-        })
-    }
+rboto::__structure!(
+    SignOutput "SignResponse"[debug from output] { key_id : String, signature :
+    rboto::Blob, signing_algorithm : SigningAlgorithmSpec } { _meta }
+);
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct UpdateCustomKeyStoreOutput {
+    pub(crate) _meta: rboto::__private::Meta,
 }
-#[derive(Clone, Debug, Default, PartialEq)]
-pub struct UpdateCustomKeyStoreResponse {}
-impl rboto::FromValue for UpdateCustomKeyStoreResponse {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        rv::Members::of(v, "UpdateCustomKeyStoreResponse")?;
-        Ok(Self {})
-    }
-}
-#[derive(Clone, Debug, Default, PartialEq)]
-pub struct VerifyMacResponse {
+rboto::__structure!(
+    UpdateCustomKeyStoreOutput "UpdateCustomKeyStoreResponse"[debug from output] {} {
+    _meta }
+);
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct VerifyMacOutput {
     /// The HMAC KMS key used in the verification.
     pub key_id: Option<String>,
     /// A Boolean value that indicates whether the HMAC was verified. A value of `True` indicates that the HMAC (`Mac`) was generated with the specified `Message`, HMAC KMS key (`KeyID`) and `MacAlgorithm.`.
     pub mac_valid: Option<bool>,
     /// The MAC algorithm used in the verification.
     pub mac_algorithm: Option<MacAlgorithmSpec>,
+    pub(crate) _meta: rboto::__private::Meta,
 }
-impl rboto::FromValue for VerifyMacResponse {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "VerifyMacResponse")?;
-        Ok(Self {
-            key_id: m.take(0)?,
-            mac_valid: m.take(1)?,
-            mac_algorithm: m.take(2)?,
-        })
-    }
-}
-#[derive(Clone, Debug, Default, PartialEq)]
-pub struct VerifyResponse {
+rboto::__structure!(
+    VerifyMacOutput "VerifyMacResponse"[debug from output] { key_id : String, mac_valid =
+    bool, mac_algorithm : MacAlgorithmSpec } { _meta }
+);
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct VerifyOutput {
     /// The Amazon Resource Name ([key ARN](https://docs.aws.amazon.com/kms/latest/developerguide/concepts.html#key-id-key-ARN)) of the asymmetric KMS key that was used to verify the signature.
     pub key_id: Option<String>,
     /// A Boolean value that indicates whether the signature was verified. A value of `True` indicates that the `Signature` was produced by signing the `Message` with the specified `KeyID` and `SigningAlgorithm.` If the signature is not verified, the `Verify` operation fails with a `KMSInvalidSignatureException` exception.
     pub signature_valid: Option<bool>,
     /// The signing algorithm that was used to verify the signature.
     pub signing_algorithm: Option<SigningAlgorithmSpec>,
+    pub(crate) _meta: rboto::__private::Meta,
 }
-impl rboto::FromValue for VerifyResponse {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "VerifyResponse")?;
-        Ok(Self {
-            key_id: m.take(0)?,
-            signature_valid: m.take(1)?,
-            signing_algorithm: m.take(2)?,
-        })
+rboto::__structure!(
+    VerifyOutput "VerifyResponse"[debug from output] { key_id : String, signature_valid =
+    bool, signing_algorithm : SigningAlgorithmSpec } { _meta }
+);
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct CreateAliasOutput {
+    pub(crate) _meta: rboto::__private::Meta,
+}
+rboto::__structure!(
+    CreateAliasOutput "CreateAliasOutput"[debug from output] {} { _meta }
+);
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct DeleteAliasOutput {
+    pub(crate) _meta: rboto::__private::Meta,
+}
+rboto::__structure!(
+    DeleteAliasOutput "DeleteAliasOutput"[debug from output] {} { _meta }
+);
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct DisableKeyOutput {
+    pub(crate) _meta: rboto::__private::Meta,
+}
+rboto::__structure!(DisableKeyOutput "DisableKeyOutput"[debug from output] {} { _meta });
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct DisableKeyRotationOutput {
+    pub(crate) _meta: rboto::__private::Meta,
+}
+rboto::__structure!(
+    DisableKeyRotationOutput "DisableKeyRotationOutput"[debug from output] {} { _meta }
+);
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct EnableKeyOutput {
+    pub(crate) _meta: rboto::__private::Meta,
+}
+rboto::__structure!(EnableKeyOutput "EnableKeyOutput"[debug from output] {} { _meta });
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct EnableKeyRotationOutput {
+    pub(crate) _meta: rboto::__private::Meta,
+}
+rboto::__structure!(
+    EnableKeyRotationOutput "EnableKeyRotationOutput"[debug from output] {} { _meta }
+);
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct ListGrantsOutput {
+    /// A list of grants.
+    pub grants: Option<Vec<GrantListEntry>>,
+    /// When `Truncated` is true, this element is present and contains the value to use for the `Marker` parameter in a subsequent request.
+    pub next_marker: Option<String>,
+    /// A flag that indicates whether there are more items in the list. When this value is true, the list in this response is truncated. To get more items, pass the value of the `NextMarker` element in this response to the `Marker` parameter in a subsequent request.
+    pub truncated: Option<bool>,
+    pub(crate) _meta: rboto::__private::Meta,
+}
+rboto::__structure!(
+    ListGrantsOutput "ListGrantsResponse"[debug from output] { grants : Vec <
+    GrantListEntry >, next_marker : String, truncated = bool } { _meta }
+);
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct ListRetirableGrantsOutput {
+    /// A list of grants.
+    pub grants: Option<Vec<GrantListEntry>>,
+    /// When `Truncated` is true, this element is present and contains the value to use for the `Marker` parameter in a subsequent request.
+    pub next_marker: Option<String>,
+    /// A flag that indicates whether there are more items in the list. When this value is true, the list in this response is truncated. To get more items, pass the value of the `NextMarker` element in this response to the `Marker` parameter in a subsequent request.
+    pub truncated: Option<bool>,
+    pub(crate) _meta: rboto::__private::Meta,
+}
+rboto::__structure!(
+    ListRetirableGrantsOutput "ListGrantsResponse"[debug from output] { grants : Vec <
+    GrantListEntry >, next_marker : String, truncated = bool } { _meta }
+);
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct PutKeyPolicyOutput {
+    pub(crate) _meta: rboto::__private::Meta,
+}
+rboto::__structure!(
+    PutKeyPolicyOutput "PutKeyPolicyOutput"[debug from output] {} { _meta }
+);
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct RetireGrantOutput {
+    pub(crate) _meta: rboto::__private::Meta,
+}
+rboto::__structure!(
+    RetireGrantOutput "RetireGrantOutput"[debug from output] {} { _meta }
+);
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct RevokeGrantOutput {
+    pub(crate) _meta: rboto::__private::Meta,
+}
+rboto::__structure!(
+    RevokeGrantOutput "RevokeGrantOutput"[debug from output] {} { _meta }
+);
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct TagResourceOutput {
+    pub(crate) _meta: rboto::__private::Meta,
+}
+rboto::__structure!(
+    TagResourceOutput "TagResourceOutput"[debug from output] {} { _meta }
+);
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct UntagResourceOutput {
+    pub(crate) _meta: rboto::__private::Meta,
+}
+rboto::__structure!(
+    UntagResourceOutput "UntagResourceOutput"[debug from output] {} { _meta }
+);
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct UpdateAliasOutput {
+    pub(crate) _meta: rboto::__private::Meta,
+}
+rboto::__structure!(
+    UpdateAliasOutput "UpdateAliasOutput"[debug from output] {} { _meta }
+);
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct UpdateKeyDescriptionOutput {
+    pub(crate) _meta: rboto::__private::Meta,
+}
+rboto::__structure!(
+    UpdateKeyDescriptionOutput "UpdateKeyDescriptionOutput"[debug from output] {} { _meta
     }
+);
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct UpdatePrimaryRegionOutput {
+    pub(crate) _meta: rboto::__private::Meta,
 }
+rboto::__structure!(
+    UpdatePrimaryRegionOutput "UpdatePrimaryRegionOutput"[debug from output] {} { _meta }
+);

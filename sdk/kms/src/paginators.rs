@@ -8,10 +8,10 @@ pub static LIST_ALIASES: PaginatorSpec = PaginatorSpec::new(
     )
     .limit("Limit")
     .more_results("Truncated");
-impl super::input::ListAliasesRequest<rboto::ServiceClient> {
+impl super::input::ListAliasesInput {
     /// Pages through `ListAliases` (botocore's `get_paginator("list_aliases")`).
     pub fn into_paginator(self) -> Paginator<Self> {
-        Paginator::new(self._client.clone(), self, &LIST_ALIASES)
+        Paginator::of_input(self, &LIST_ALIASES)
     }
 }
 pub static LIST_GRANTS: PaginatorSpec = PaginatorSpec::new(
@@ -21,10 +21,10 @@ pub static LIST_GRANTS: PaginatorSpec = PaginatorSpec::new(
     )
     .limit("Limit")
     .more_results("Truncated");
-impl super::input::ListGrantsRequest<rboto::ServiceClient> {
+impl super::input::ListGrantsInput {
     /// Pages through `ListGrants` (botocore's `get_paginator("list_grants")`).
     pub fn into_paginator(self) -> Paginator<Self> {
-        Paginator::new(self._client.clone(), self, &LIST_GRANTS)
+        Paginator::of_input(self, &LIST_GRANTS)
     }
 }
 pub static LIST_KEY_POLICIES: PaginatorSpec = PaginatorSpec::new(
@@ -34,10 +34,10 @@ pub static LIST_KEY_POLICIES: PaginatorSpec = PaginatorSpec::new(
     )
     .limit("Limit")
     .more_results("Truncated");
-impl super::input::ListKeyPoliciesRequest<rboto::ServiceClient> {
+impl super::input::ListKeyPoliciesInput {
     /// Pages through `ListKeyPolicies` (botocore's `get_paginator("list_key_policies")`).
     pub fn into_paginator(self) -> Paginator<Self> {
-        Paginator::new(self._client.clone(), self, &LIST_KEY_POLICIES)
+        Paginator::of_input(self, &LIST_KEY_POLICIES)
     }
 }
 pub static LIST_KEYS: PaginatorSpec = PaginatorSpec::new(
@@ -47,10 +47,10 @@ pub static LIST_KEYS: PaginatorSpec = PaginatorSpec::new(
     )
     .limit("Limit")
     .more_results("Truncated");
-impl super::input::ListKeysRequest<rboto::ServiceClient> {
+impl super::input::ListKeysInput {
     /// Pages through `ListKeys` (botocore's `get_paginator("list_keys")`).
     pub fn into_paginator(self) -> Paginator<Self> {
-        Paginator::new(self._client.clone(), self, &LIST_KEYS)
+        Paginator::of_input(self, &LIST_KEYS)
     }
 }
 pub static DESCRIBE_CUSTOM_KEY_STORES: PaginatorSpec = PaginatorSpec::new(
@@ -60,10 +60,10 @@ pub static DESCRIBE_CUSTOM_KEY_STORES: PaginatorSpec = PaginatorSpec::new(
     )
     .limit("Limit")
     .more_results("Truncated");
-impl super::input::DescribeCustomKeyStoresRequest<rboto::ServiceClient> {
+impl super::input::DescribeCustomKeyStoresInput {
     /// Pages through `DescribeCustomKeyStores` (botocore's `get_paginator("describe_custom_key_stores")`).
     pub fn into_paginator(self) -> Paginator<Self> {
-        Paginator::new(self._client.clone(), self, &DESCRIBE_CUSTOM_KEY_STORES)
+        Paginator::of_input(self, &DESCRIBE_CUSTOM_KEY_STORES)
     }
 }
 pub static LIST_RESOURCE_TAGS: PaginatorSpec = PaginatorSpec::new(
@@ -73,10 +73,10 @@ pub static LIST_RESOURCE_TAGS: PaginatorSpec = PaginatorSpec::new(
     )
     .limit("Limit")
     .more_results("Truncated");
-impl super::input::ListResourceTagsRequest<rboto::ServiceClient> {
+impl super::input::ListResourceTagsInput {
     /// Pages through `ListResourceTags` (botocore's `get_paginator("list_resource_tags")`).
     pub fn into_paginator(self) -> Paginator<Self> {
-        Paginator::new(self._client.clone(), self, &LIST_RESOURCE_TAGS)
+        Paginator::of_input(self, &LIST_RESOURCE_TAGS)
     }
 }
 pub static LIST_RETIRABLE_GRANTS: PaginatorSpec = PaginatorSpec::new(
@@ -86,10 +86,10 @@ pub static LIST_RETIRABLE_GRANTS: PaginatorSpec = PaginatorSpec::new(
     )
     .limit("Limit")
     .more_results("Truncated");
-impl super::input::ListRetirableGrantsRequest<rboto::ServiceClient> {
+impl super::input::ListRetirableGrantsInput {
     /// Pages through `ListRetirableGrants` (botocore's `get_paginator("list_retirable_grants")`).
     pub fn into_paginator(self) -> Paginator<Self> {
-        Paginator::new(self._client.clone(), self, &LIST_RETIRABLE_GRANTS)
+        Paginator::of_input(self, &LIST_RETIRABLE_GRANTS)
     }
 }
 pub static LIST_KEY_ROTATIONS: PaginatorSpec = PaginatorSpec::new(
@@ -99,9 +99,9 @@ pub static LIST_KEY_ROTATIONS: PaginatorSpec = PaginatorSpec::new(
     )
     .limit("Limit")
     .more_results("Truncated");
-impl super::input::ListKeyRotationsRequest<rboto::ServiceClient> {
+impl super::input::ListKeyRotationsInput {
     /// Pages through `ListKeyRotations` (botocore's `get_paginator("list_key_rotations")`).
     pub fn into_paginator(self) -> Paginator<Self> {
-        Paginator::new(self._client.clone(), self, &LIST_KEY_ROTATIONS)
+        Paginator::of_input(self, &LIST_KEY_ROTATIONS)
     }
 }

@@ -3,69 +3,18 @@
 #[allow(unused_imports)]
 use super::{error::*, input::*, output::*};
 #[allow(unused_imports)]
-use rboto::value as rv;
+use rboto::__private as rv;
 #[allow(unused_imports)]
 use std::collections::HashMap;
-#[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
-#[non_exhaustive]
-pub enum AlgorithmSpec {
-    /// `RSAES_PKCS1_V1_5`
-    RsaesPkcs1V1_5,
-    /// `RSAES_OAEP_SHA_1`
-    RsaesOaepSha1,
-    /// `RSAES_OAEP_SHA_256`
-    RsaesOaepSha256,
-    /// `RSA_AES_KEY_WRAP_SHA_1`
-    RsaAesKeyWrapSha1,
-    /// `RSA_AES_KEY_WRAP_SHA_256`
-    RsaAesKeyWrapSha256,
-    /// `SM2PKE`
-    Sm2pke,
-    /// A value this version of the SDK does not know.
-    Unknown(String),
-}
-impl AlgorithmSpec {
-    /// Every value the model lists.
-    pub const VALUES: &'static [&'static str] = &[
-        "RSAES_PKCS1_V1_5",
-        "RSAES_OAEP_SHA_1",
-        "RSAES_OAEP_SHA_256",
-        "RSA_AES_KEY_WRAP_SHA_1",
-        "RSA_AES_KEY_WRAP_SHA_256",
-        "SM2PKE",
-    ];
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::RsaesPkcs1V1_5 => "RSAES_PKCS1_V1_5",
-            Self::RsaesOaepSha1 => "RSAES_OAEP_SHA_1",
-            Self::RsaesOaepSha256 => "RSAES_OAEP_SHA_256",
-            Self::RsaAesKeyWrapSha1 => "RSA_AES_KEY_WRAP_SHA_1",
-            Self::RsaAesKeyWrapSha256 => "RSA_AES_KEY_WRAP_SHA_256",
-            Self::Sm2pke => "SM2PKE",
-            Self::Unknown(s) => s,
-        }
-    }
-}
-impl rv::StringEnum for AlgorithmSpec {
-    fn as_str(&self) -> &str {
-        AlgorithmSpec::as_str(self)
-    }
-    fn from_wire(s: String) -> Self {
-        match s.as_str() {
-            "RSAES_PKCS1_V1_5" => Self::RsaesPkcs1V1_5,
-            "RSAES_OAEP_SHA_1" => Self::RsaesOaepSha1,
-            "RSAES_OAEP_SHA_256" => Self::RsaesOaepSha256,
-            "RSA_AES_KEY_WRAP_SHA_1" => Self::RsaAesKeyWrapSha1,
-            "RSA_AES_KEY_WRAP_SHA_256" => Self::RsaAesKeyWrapSha256,
-            "SM2PKE" => Self::Sm2pke,
-            _ => Self::Unknown(s),
-        }
-    }
-}
-rboto::enum_value!(str AlgorithmSpec);
+rboto::__string_enum!(
+    AlgorithmSpec { RsaesPkcs1V1_5 = "RSAES_PKCS1_V1_5", RsaesOaepSha1 =
+    "RSAES_OAEP_SHA_1", RsaesOaepSha256 = "RSAES_OAEP_SHA_256", RsaAesKeyWrapSha1 =
+    "RSA_AES_KEY_WRAP_SHA_1", RsaAesKeyWrapSha256 = "RSA_AES_KEY_WRAP_SHA_256", Sm2pke =
+    "SM2PKE" }
+);
 /// Contains information about an alias.
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct AliasListEntry {
     /// String that contains the alias. This value begins with `alias/`.
     pub alias_name: Option<String>,
@@ -78,265 +27,38 @@ pub struct AliasListEntry {
     /// Date and time that the alias was most recently associated with a KMS key in the account and Region. Formatted as Unix time.
     pub last_updated_date: Option<rboto::DateTime>,
 }
-impl AliasListEntry {
-    /// Sets `AliasName`.
-    pub fn alias_name(mut self, v: impl Into<String>) -> Self {
-        self.alias_name = Some(v.into());
-        self
-    }
-    /// Sets `AliasArn`.
-    pub fn alias_arn(mut self, v: impl Into<String>) -> Self {
-        self.alias_arn = Some(v.into());
-        self
-    }
-    /// Sets `TargetKeyId`.
-    pub fn target_key_id(mut self, v: impl Into<String>) -> Self {
-        self.target_key_id = Some(v.into());
-        self
-    }
-    /// Sets `CreationDate`.
-    pub fn creation_date(mut self, v: impl Into<rboto::DateTime>) -> Self {
-        self.creation_date = Some(v.into());
-        self
-    }
-    /// Sets `LastUpdatedDate`.
-    pub fn last_updated_date(mut self, v: impl Into<rboto::DateTime>) -> Self {
-        self.last_updated_date = Some(v.into());
-        self
-    }
-}
-impl rboto::FromValue for AliasListEntry {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "AliasListEntry")?;
-        Ok(Self {
-            alias_name: m.take(0)?,
-            alias_arn: m.take(1)?,
-            target_key_id: m.take(2)?,
-            creation_date: m.take(3)?,
-            last_updated_date: m.take(4)?,
-        })
-    }
-}
-#[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
-#[non_exhaustive]
-pub enum ConnectionErrorCodeType {
-    /// `INVALID_CREDENTIALS`
-    InvalidCredentials,
-    /// `CLUSTER_NOT_FOUND`
-    ClusterNotFound,
-    /// `NETWORK_ERRORS`
-    NetworkErrors,
-    /// `INTERNAL_ERROR`
-    InternalError,
-    /// `INSUFFICIENT_CLOUDHSM_HSMS`
-    InsufficientCloudhsmHsms,
-    /// `USER_LOCKED_OUT`
-    UserLockedOut,
-    /// `USER_NOT_FOUND`
-    UserNotFound,
-    /// `USER_LOGGED_IN`
-    UserLoggedIn,
-    /// `SUBNET_NOT_FOUND`
-    SubnetNotFound,
-    /// `INSUFFICIENT_FREE_ADDRESSES_IN_SUBNET`
-    InsufficientFreeAddressesInSubnet,
-    /// `XKS_PROXY_ACCESS_DENIED`
-    XksProxyAccessDenied,
-    /// `XKS_PROXY_NOT_REACHABLE`
-    XksProxyNotReachable,
-    /// `XKS_VPC_ENDPOINT_SERVICE_NOT_FOUND`
-    XksVpcEndpointServiceNotFound,
-    /// `XKS_PROXY_INVALID_RESPONSE`
-    XksProxyInvalidResponse,
-    /// `XKS_PROXY_INVALID_CONFIGURATION`
-    XksProxyInvalidConfiguration,
-    /// `XKS_VPC_ENDPOINT_SERVICE_INVALID_CONFIGURATION`
-    XksVpcEndpointServiceInvalidConfiguration,
-    /// `XKS_PROXY_TIMED_OUT`
-    XksProxyTimedOut,
-    /// `XKS_PROXY_INVALID_TLS_CONFIGURATION`
-    XksProxyInvalidTlsConfiguration,
-    /// A value this version of the SDK does not know.
-    Unknown(String),
-}
-impl ConnectionErrorCodeType {
-    /// Every value the model lists.
-    pub const VALUES: &'static [&'static str] = &[
-        "INVALID_CREDENTIALS",
-        "CLUSTER_NOT_FOUND",
-        "NETWORK_ERRORS",
-        "INTERNAL_ERROR",
-        "INSUFFICIENT_CLOUDHSM_HSMS",
-        "USER_LOCKED_OUT",
-        "USER_NOT_FOUND",
-        "USER_LOGGED_IN",
-        "SUBNET_NOT_FOUND",
-        "INSUFFICIENT_FREE_ADDRESSES_IN_SUBNET",
-        "XKS_PROXY_ACCESS_DENIED",
-        "XKS_PROXY_NOT_REACHABLE",
-        "XKS_VPC_ENDPOINT_SERVICE_NOT_FOUND",
-        "XKS_PROXY_INVALID_RESPONSE",
-        "XKS_PROXY_INVALID_CONFIGURATION",
-        "XKS_VPC_ENDPOINT_SERVICE_INVALID_CONFIGURATION",
-        "XKS_PROXY_TIMED_OUT",
-        "XKS_PROXY_INVALID_TLS_CONFIGURATION",
-    ];
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::InvalidCredentials => "INVALID_CREDENTIALS",
-            Self::ClusterNotFound => "CLUSTER_NOT_FOUND",
-            Self::NetworkErrors => "NETWORK_ERRORS",
-            Self::InternalError => "INTERNAL_ERROR",
-            Self::InsufficientCloudhsmHsms => "INSUFFICIENT_CLOUDHSM_HSMS",
-            Self::UserLockedOut => "USER_LOCKED_OUT",
-            Self::UserNotFound => "USER_NOT_FOUND",
-            Self::UserLoggedIn => "USER_LOGGED_IN",
-            Self::SubnetNotFound => "SUBNET_NOT_FOUND",
-            Self::InsufficientFreeAddressesInSubnet => {
-                "INSUFFICIENT_FREE_ADDRESSES_IN_SUBNET"
-            }
-            Self::XksProxyAccessDenied => "XKS_PROXY_ACCESS_DENIED",
-            Self::XksProxyNotReachable => "XKS_PROXY_NOT_REACHABLE",
-            Self::XksVpcEndpointServiceNotFound => "XKS_VPC_ENDPOINT_SERVICE_NOT_FOUND",
-            Self::XksProxyInvalidResponse => "XKS_PROXY_INVALID_RESPONSE",
-            Self::XksProxyInvalidConfiguration => "XKS_PROXY_INVALID_CONFIGURATION",
-            Self::XksVpcEndpointServiceInvalidConfiguration => {
-                "XKS_VPC_ENDPOINT_SERVICE_INVALID_CONFIGURATION"
-            }
-            Self::XksProxyTimedOut => "XKS_PROXY_TIMED_OUT",
-            Self::XksProxyInvalidTlsConfiguration => {
-                "XKS_PROXY_INVALID_TLS_CONFIGURATION"
-            }
-            Self::Unknown(s) => s,
-        }
-    }
-}
-impl rv::StringEnum for ConnectionErrorCodeType {
-    fn as_str(&self) -> &str {
-        ConnectionErrorCodeType::as_str(self)
-    }
-    fn from_wire(s: String) -> Self {
-        match s.as_str() {
-            "INVALID_CREDENTIALS" => Self::InvalidCredentials,
-            "CLUSTER_NOT_FOUND" => Self::ClusterNotFound,
-            "NETWORK_ERRORS" => Self::NetworkErrors,
-            "INTERNAL_ERROR" => Self::InternalError,
-            "INSUFFICIENT_CLOUDHSM_HSMS" => Self::InsufficientCloudhsmHsms,
-            "USER_LOCKED_OUT" => Self::UserLockedOut,
-            "USER_NOT_FOUND" => Self::UserNotFound,
-            "USER_LOGGED_IN" => Self::UserLoggedIn,
-            "SUBNET_NOT_FOUND" => Self::SubnetNotFound,
-            "INSUFFICIENT_FREE_ADDRESSES_IN_SUBNET" => {
-                Self::InsufficientFreeAddressesInSubnet
-            }
-            "XKS_PROXY_ACCESS_DENIED" => Self::XksProxyAccessDenied,
-            "XKS_PROXY_NOT_REACHABLE" => Self::XksProxyNotReachable,
-            "XKS_VPC_ENDPOINT_SERVICE_NOT_FOUND" => Self::XksVpcEndpointServiceNotFound,
-            "XKS_PROXY_INVALID_RESPONSE" => Self::XksProxyInvalidResponse,
-            "XKS_PROXY_INVALID_CONFIGURATION" => Self::XksProxyInvalidConfiguration,
-            "XKS_VPC_ENDPOINT_SERVICE_INVALID_CONFIGURATION" => {
-                Self::XksVpcEndpointServiceInvalidConfiguration
-            }
-            "XKS_PROXY_TIMED_OUT" => Self::XksProxyTimedOut,
-            "XKS_PROXY_INVALID_TLS_CONFIGURATION" => {
-                Self::XksProxyInvalidTlsConfiguration
-            }
-            _ => Self::Unknown(s),
-        }
-    }
-}
-rboto::enum_value!(str ConnectionErrorCodeType);
-#[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
-#[non_exhaustive]
-pub enum ConnectionStateType {
-    /// `CONNECTED`
-    Connected,
-    /// `CONNECTING`
-    Connecting,
-    /// `FAILED`
-    Failed,
-    /// `DISCONNECTED`
-    Disconnected,
-    /// `DISCONNECTING`
-    Disconnecting,
-    /// A value this version of the SDK does not know.
-    Unknown(String),
-}
-impl ConnectionStateType {
-    /// Every value the model lists.
-    pub const VALUES: &'static [&'static str] = &[
-        "CONNECTED",
-        "CONNECTING",
-        "FAILED",
-        "DISCONNECTED",
-        "DISCONNECTING",
-    ];
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Connected => "CONNECTED",
-            Self::Connecting => "CONNECTING",
-            Self::Failed => "FAILED",
-            Self::Disconnected => "DISCONNECTED",
-            Self::Disconnecting => "DISCONNECTING",
-            Self::Unknown(s) => s,
-        }
-    }
-}
-impl rv::StringEnum for ConnectionStateType {
-    fn as_str(&self) -> &str {
-        ConnectionStateType::as_str(self)
-    }
-    fn from_wire(s: String) -> Self {
-        match s.as_str() {
-            "CONNECTED" => Self::Connected,
-            "CONNECTING" => Self::Connecting,
-            "FAILED" => Self::Failed,
-            "DISCONNECTED" => Self::Disconnected,
-            "DISCONNECTING" => Self::Disconnecting,
-            _ => Self::Unknown(s),
-        }
-    }
-}
-rboto::enum_value!(str ConnectionStateType);
-#[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
-#[non_exhaustive]
-pub enum CustomKeyStoreType {
-    /// `AWS_CLOUDHSM`
-    AwsCloudhsm,
-    /// `EXTERNAL_KEY_STORE`
-    ExternalKeyStore,
-    /// A value this version of the SDK does not know.
-    Unknown(String),
-}
-impl CustomKeyStoreType {
-    /// Every value the model lists.
-    pub const VALUES: &'static [&'static str] = &["AWS_CLOUDHSM", "EXTERNAL_KEY_STORE"];
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::AwsCloudhsm => "AWS_CLOUDHSM",
-            Self::ExternalKeyStore => "EXTERNAL_KEY_STORE",
-            Self::Unknown(s) => s,
-        }
-    }
-}
-impl rv::StringEnum for CustomKeyStoreType {
-    fn as_str(&self) -> &str {
-        CustomKeyStoreType::as_str(self)
-    }
-    fn from_wire(s: String) -> Self {
-        match s.as_str() {
-            "AWS_CLOUDHSM" => Self::AwsCloudhsm,
-            "EXTERNAL_KEY_STORE" => Self::ExternalKeyStore,
-            _ => Self::Unknown(s),
-        }
-    }
-}
-rboto::enum_value!(str CustomKeyStoreType);
+rboto::__structure!(
+    AliasListEntry "AliasListEntry"[set from] { alias_name : String, alias_arn : String,
+    target_key_id : String, creation_date : rboto::DateTime, last_updated_date :
+    rboto::DateTime } {}
+);
+rboto::__string_enum!(
+    ConnectionErrorCodeType { InvalidCredentials = "INVALID_CREDENTIALS", ClusterNotFound
+    = "CLUSTER_NOT_FOUND", NetworkErrors = "NETWORK_ERRORS", InternalError =
+    "INTERNAL_ERROR", InsufficientCloudhsmHsms = "INSUFFICIENT_CLOUDHSM_HSMS",
+    UserLockedOut = "USER_LOCKED_OUT", UserNotFound = "USER_NOT_FOUND", UserLoggedIn =
+    "USER_LOGGED_IN", SubnetNotFound = "SUBNET_NOT_FOUND",
+    InsufficientFreeAddressesInSubnet = "INSUFFICIENT_FREE_ADDRESSES_IN_SUBNET",
+    XksProxyAccessDenied = "XKS_PROXY_ACCESS_DENIED", XksProxyNotReachable =
+    "XKS_PROXY_NOT_REACHABLE", XksVpcEndpointServiceNotFound =
+    "XKS_VPC_ENDPOINT_SERVICE_NOT_FOUND", XksProxyInvalidResponse =
+    "XKS_PROXY_INVALID_RESPONSE", XksProxyInvalidConfiguration =
+    "XKS_PROXY_INVALID_CONFIGURATION", XksVpcEndpointServiceInvalidConfiguration =
+    "XKS_VPC_ENDPOINT_SERVICE_INVALID_CONFIGURATION", XksProxyTimedOut =
+    "XKS_PROXY_TIMED_OUT", XksProxyInvalidTlsConfiguration =
+    "XKS_PROXY_INVALID_TLS_CONFIGURATION" }
+);
+rboto::__string_enum!(
+    ConnectionStateType { Connected = "CONNECTED", Connecting = "CONNECTING", Failed =
+    "FAILED", Disconnected = "DISCONNECTED", Disconnecting = "DISCONNECTING" }
+);
+rboto::__string_enum!(
+    CustomKeyStoreType { AwsCloudhsm = "AWS_CLOUDHSM", ExternalKeyStore =
+    "EXTERNAL_KEY_STORE" }
+);
 /// Contains information about each custom key store in the custom key store list.
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct CustomKeyStoresListEntry {
     /// A unique identifier for the custom key store.
     pub custom_key_store_id: Option<String>,
@@ -357,438 +79,42 @@ pub struct CustomKeyStoresListEntry {
     /// Configuration settings for the external key store proxy (XKS proxy). The external key store proxy translates KMS requests into a format that your external key manager can understand. The proxy configuration includes connection information that KMS requires.
     pub xks_proxy_configuration: Option<XksProxyConfigurationType>,
 }
-impl CustomKeyStoresListEntry {
-    /// Sets `CustomKeyStoreId`.
-    pub fn custom_key_store_id(mut self, v: impl Into<String>) -> Self {
-        self.custom_key_store_id = Some(v.into());
-        self
-    }
-    /// Sets `CustomKeyStoreName`.
-    pub fn custom_key_store_name(mut self, v: impl Into<String>) -> Self {
-        self.custom_key_store_name = Some(v.into());
-        self
-    }
-    /// Sets `CloudHsmClusterId`.
-    pub fn cloud_hsm_cluster_id(mut self, v: impl Into<String>) -> Self {
-        self.cloud_hsm_cluster_id = Some(v.into());
-        self
-    }
-    /// Sets `TrustAnchorCertificate`.
-    pub fn trust_anchor_certificate(mut self, v: impl Into<String>) -> Self {
-        self.trust_anchor_certificate = Some(v.into());
-        self
-    }
-    /// Sets `ConnectionState`.
-    pub fn connection_state(mut self, v: impl Into<ConnectionStateType>) -> Self {
-        self.connection_state = Some(v.into());
-        self
-    }
-    /// Sets `ConnectionErrorCode`.
-    pub fn connection_error_code(
-        mut self,
-        v: impl Into<ConnectionErrorCodeType>,
-    ) -> Self {
-        self.connection_error_code = Some(v.into());
-        self
-    }
-    /// Sets `CreationDate`.
-    pub fn creation_date(mut self, v: impl Into<rboto::DateTime>) -> Self {
-        self.creation_date = Some(v.into());
-        self
-    }
-    /// Sets `CustomKeyStoreType`.
-    pub fn custom_key_store_type(mut self, v: impl Into<CustomKeyStoreType>) -> Self {
-        self.custom_key_store_type = Some(v.into());
-        self
-    }
-    /// Sets `XksProxyConfiguration`.
-    pub fn xks_proxy_configuration(mut self, v: XksProxyConfigurationType) -> Self {
-        self.xks_proxy_configuration = Some(v);
-        self
-    }
-}
-impl rboto::FromValue for CustomKeyStoresListEntry {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "CustomKeyStoresListEntry")?;
-        Ok(Self {
-            custom_key_store_id: m.take(0)?,
-            custom_key_store_name: m.take(1)?,
-            cloud_hsm_cluster_id: m.take(2)?,
-            trust_anchor_certificate: m.take(3)?,
-            connection_state: m.take(4)?,
-            connection_error_code: m.take(5)?,
-            creation_date: m.take(6)?,
-            custom_key_store_type: m.take(7)?,
-            xks_proxy_configuration: m.take(8)?,
-        })
-    }
-}
-#[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
-#[non_exhaustive]
-pub enum CustomerMasterKeySpec {
-    /// `RSA_2048`
-    Rsa2048,
-    /// `RSA_3072`
-    Rsa3072,
-    /// `RSA_4096`
-    Rsa4096,
-    /// `ECC_NIST_P256`
-    EccNistP256,
-    /// `ECC_NIST_P384`
-    EccNistP384,
-    /// `ECC_NIST_P521`
-    EccNistP521,
-    /// `ECC_SECG_P256K1`
-    EccSecgP256k1,
-    /// `SYMMETRIC_DEFAULT`
-    SymmetricDefault,
-    /// `HMAC_224`
-    Hmac224,
-    /// `HMAC_256`
-    Hmac256,
-    /// `HMAC_384`
-    Hmac384,
-    /// `HMAC_512`
-    Hmac512,
-    /// `SM2`
-    Sm2,
-    /// A value this version of the SDK does not know.
-    Unknown(String),
-}
-impl CustomerMasterKeySpec {
-    /// Every value the model lists.
-    pub const VALUES: &'static [&'static str] = &[
-        "RSA_2048",
-        "RSA_3072",
-        "RSA_4096",
-        "ECC_NIST_P256",
-        "ECC_NIST_P384",
-        "ECC_NIST_P521",
-        "ECC_SECG_P256K1",
-        "SYMMETRIC_DEFAULT",
-        "HMAC_224",
-        "HMAC_256",
-        "HMAC_384",
-        "HMAC_512",
-        "SM2",
-    ];
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Rsa2048 => "RSA_2048",
-            Self::Rsa3072 => "RSA_3072",
-            Self::Rsa4096 => "RSA_4096",
-            Self::EccNistP256 => "ECC_NIST_P256",
-            Self::EccNistP384 => "ECC_NIST_P384",
-            Self::EccNistP521 => "ECC_NIST_P521",
-            Self::EccSecgP256k1 => "ECC_SECG_P256K1",
-            Self::SymmetricDefault => "SYMMETRIC_DEFAULT",
-            Self::Hmac224 => "HMAC_224",
-            Self::Hmac256 => "HMAC_256",
-            Self::Hmac384 => "HMAC_384",
-            Self::Hmac512 => "HMAC_512",
-            Self::Sm2 => "SM2",
-            Self::Unknown(s) => s,
-        }
-    }
-}
-impl rv::StringEnum for CustomerMasterKeySpec {
-    fn as_str(&self) -> &str {
-        CustomerMasterKeySpec::as_str(self)
-    }
-    fn from_wire(s: String) -> Self {
-        match s.as_str() {
-            "RSA_2048" => Self::Rsa2048,
-            "RSA_3072" => Self::Rsa3072,
-            "RSA_4096" => Self::Rsa4096,
-            "ECC_NIST_P256" => Self::EccNistP256,
-            "ECC_NIST_P384" => Self::EccNistP384,
-            "ECC_NIST_P521" => Self::EccNistP521,
-            "ECC_SECG_P256K1" => Self::EccSecgP256k1,
-            "SYMMETRIC_DEFAULT" => Self::SymmetricDefault,
-            "HMAC_224" => Self::Hmac224,
-            "HMAC_256" => Self::Hmac256,
-            "HMAC_384" => Self::Hmac384,
-            "HMAC_512" => Self::Hmac512,
-            "SM2" => Self::Sm2,
-            _ => Self::Unknown(s),
-        }
-    }
-}
-rboto::enum_value!(str CustomerMasterKeySpec);
-#[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
-#[non_exhaustive]
-pub enum DataKeyPairSpec {
-    /// `RSA_2048`
-    Rsa2048,
-    /// `RSA_3072`
-    Rsa3072,
-    /// `RSA_4096`
-    Rsa4096,
-    /// `ECC_NIST_P256`
-    EccNistP256,
-    /// `ECC_NIST_P384`
-    EccNistP384,
-    /// `ECC_NIST_P521`
-    EccNistP521,
-    /// `ECC_SECG_P256K1`
-    EccSecgP256k1,
-    /// `SM2`
-    Sm2,
-    /// `ECC_NIST_EDWARDS25519`
-    EccNistEdwards25519,
-    /// `ML_KEM_512`
-    MlKem512,
-    /// `ML_KEM_768`
-    MlKem768,
-    /// `ML_KEM_1024`
-    MlKem1024,
-    /// A value this version of the SDK does not know.
-    Unknown(String),
-}
-impl DataKeyPairSpec {
-    /// Every value the model lists.
-    pub const VALUES: &'static [&'static str] = &[
-        "RSA_2048",
-        "RSA_3072",
-        "RSA_4096",
-        "ECC_NIST_P256",
-        "ECC_NIST_P384",
-        "ECC_NIST_P521",
-        "ECC_SECG_P256K1",
-        "SM2",
-        "ECC_NIST_EDWARDS25519",
-        "ML_KEM_512",
-        "ML_KEM_768",
-        "ML_KEM_1024",
-    ];
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Rsa2048 => "RSA_2048",
-            Self::Rsa3072 => "RSA_3072",
-            Self::Rsa4096 => "RSA_4096",
-            Self::EccNistP256 => "ECC_NIST_P256",
-            Self::EccNistP384 => "ECC_NIST_P384",
-            Self::EccNistP521 => "ECC_NIST_P521",
-            Self::EccSecgP256k1 => "ECC_SECG_P256K1",
-            Self::Sm2 => "SM2",
-            Self::EccNistEdwards25519 => "ECC_NIST_EDWARDS25519",
-            Self::MlKem512 => "ML_KEM_512",
-            Self::MlKem768 => "ML_KEM_768",
-            Self::MlKem1024 => "ML_KEM_1024",
-            Self::Unknown(s) => s,
-        }
-    }
-}
-impl rv::StringEnum for DataKeyPairSpec {
-    fn as_str(&self) -> &str {
-        DataKeyPairSpec::as_str(self)
-    }
-    fn from_wire(s: String) -> Self {
-        match s.as_str() {
-            "RSA_2048" => Self::Rsa2048,
-            "RSA_3072" => Self::Rsa3072,
-            "RSA_4096" => Self::Rsa4096,
-            "ECC_NIST_P256" => Self::EccNistP256,
-            "ECC_NIST_P384" => Self::EccNistP384,
-            "ECC_NIST_P521" => Self::EccNistP521,
-            "ECC_SECG_P256K1" => Self::EccSecgP256k1,
-            "SM2" => Self::Sm2,
-            "ECC_NIST_EDWARDS25519" => Self::EccNistEdwards25519,
-            "ML_KEM_512" => Self::MlKem512,
-            "ML_KEM_768" => Self::MlKem768,
-            "ML_KEM_1024" => Self::MlKem1024,
-            _ => Self::Unknown(s),
-        }
-    }
-}
-rboto::enum_value!(str DataKeyPairSpec);
-#[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
-#[non_exhaustive]
-pub enum DataKeySpec {
-    /// `AES_256`
-    Aes256,
-    /// `AES_128`
-    Aes128,
-    /// A value this version of the SDK does not know.
-    Unknown(String),
-}
-impl DataKeySpec {
-    /// Every value the model lists.
-    pub const VALUES: &'static [&'static str] = &["AES_256", "AES_128"];
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Aes256 => "AES_256",
-            Self::Aes128 => "AES_128",
-            Self::Unknown(s) => s,
-        }
-    }
-}
-impl rv::StringEnum for DataKeySpec {
-    fn as_str(&self) -> &str {
-        DataKeySpec::as_str(self)
-    }
-    fn from_wire(s: String) -> Self {
-        match s.as_str() {
-            "AES_256" => Self::Aes256,
-            "AES_128" => Self::Aes128,
-            _ => Self::Unknown(s),
-        }
-    }
-}
-rboto::enum_value!(str DataKeySpec);
-#[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
-#[non_exhaustive]
-pub enum DryRunModifierType {
-    /// `IGNORE_CIPHERTEXT`
-    IgnoreCiphertext,
-    /// A value this version of the SDK does not know.
-    Unknown(String),
-}
-impl DryRunModifierType {
-    /// Every value the model lists.
-    pub const VALUES: &'static [&'static str] = &["IGNORE_CIPHERTEXT"];
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::IgnoreCiphertext => "IGNORE_CIPHERTEXT",
-            Self::Unknown(s) => s,
-        }
-    }
-}
-impl rv::StringEnum for DryRunModifierType {
-    fn as_str(&self) -> &str {
-        DryRunModifierType::as_str(self)
-    }
-    fn from_wire(s: String) -> Self {
-        match s.as_str() {
-            "IGNORE_CIPHERTEXT" => Self::IgnoreCiphertext,
-            _ => Self::Unknown(s),
-        }
-    }
-}
-rboto::enum_value!(str DryRunModifierType);
-#[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
-#[non_exhaustive]
-pub enum EncapsulationAlgorithmSpec {
-    /// `ML_KEM`
-    MlKem,
-    /// A value this version of the SDK does not know.
-    Unknown(String),
-}
-impl EncapsulationAlgorithmSpec {
-    /// Every value the model lists.
-    pub const VALUES: &'static [&'static str] = &["ML_KEM"];
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::MlKem => "ML_KEM",
-            Self::Unknown(s) => s,
-        }
-    }
-}
-impl rv::StringEnum for EncapsulationAlgorithmSpec {
-    fn as_str(&self) -> &str {
-        EncapsulationAlgorithmSpec::as_str(self)
-    }
-    fn from_wire(s: String) -> Self {
-        match s.as_str() {
-            "ML_KEM" => Self::MlKem,
-            _ => Self::Unknown(s),
-        }
-    }
-}
-rboto::enum_value!(str EncapsulationAlgorithmSpec);
-#[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
-#[non_exhaustive]
-pub enum EncryptionAlgorithmSpec {
-    /// `SYMMETRIC_DEFAULT`
-    SymmetricDefault,
-    /// `RSAES_OAEP_SHA_1`
-    RsaesOaepSha1,
-    /// `RSAES_OAEP_SHA_256`
-    RsaesOaepSha256,
-    /// `SM2PKE`
-    Sm2pke,
-    /// A value this version of the SDK does not know.
-    Unknown(String),
-}
-impl EncryptionAlgorithmSpec {
-    /// Every value the model lists.
-    pub const VALUES: &'static [&'static str] = &[
-        "SYMMETRIC_DEFAULT",
-        "RSAES_OAEP_SHA_1",
-        "RSAES_OAEP_SHA_256",
-        "SM2PKE",
-    ];
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::SymmetricDefault => "SYMMETRIC_DEFAULT",
-            Self::RsaesOaepSha1 => "RSAES_OAEP_SHA_1",
-            Self::RsaesOaepSha256 => "RSAES_OAEP_SHA_256",
-            Self::Sm2pke => "SM2PKE",
-            Self::Unknown(s) => s,
-        }
-    }
-}
-impl rv::StringEnum for EncryptionAlgorithmSpec {
-    fn as_str(&self) -> &str {
-        EncryptionAlgorithmSpec::as_str(self)
-    }
-    fn from_wire(s: String) -> Self {
-        match s.as_str() {
-            "SYMMETRIC_DEFAULT" => Self::SymmetricDefault,
-            "RSAES_OAEP_SHA_1" => Self::RsaesOaepSha1,
-            "RSAES_OAEP_SHA_256" => Self::RsaesOaepSha256,
-            "SM2PKE" => Self::Sm2pke,
-            _ => Self::Unknown(s),
-        }
-    }
-}
-rboto::enum_value!(str EncryptionAlgorithmSpec);
-#[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
-#[non_exhaustive]
-pub enum ExpirationModelType {
-    /// `KEY_MATERIAL_EXPIRES`
-    KeyMaterialExpires,
-    /// `KEY_MATERIAL_DOES_NOT_EXPIRE`
-    KeyMaterialDoesNotExpire,
-    /// A value this version of the SDK does not know.
-    Unknown(String),
-}
-impl ExpirationModelType {
-    /// Every value the model lists.
-    pub const VALUES: &'static [&'static str] = &[
-        "KEY_MATERIAL_EXPIRES",
-        "KEY_MATERIAL_DOES_NOT_EXPIRE",
-    ];
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::KeyMaterialExpires => "KEY_MATERIAL_EXPIRES",
-            Self::KeyMaterialDoesNotExpire => "KEY_MATERIAL_DOES_NOT_EXPIRE",
-            Self::Unknown(s) => s,
-        }
-    }
-}
-impl rv::StringEnum for ExpirationModelType {
-    fn as_str(&self) -> &str {
-        ExpirationModelType::as_str(self)
-    }
-    fn from_wire(s: String) -> Self {
-        match s.as_str() {
-            "KEY_MATERIAL_EXPIRES" => Self::KeyMaterialExpires,
-            "KEY_MATERIAL_DOES_NOT_EXPIRE" => Self::KeyMaterialDoesNotExpire,
-            _ => Self::Unknown(s),
-        }
-    }
-}
-rboto::enum_value!(str ExpirationModelType);
+rboto::__structure!(
+    CustomKeyStoresListEntry "CustomKeyStoresListEntry"[set from] { custom_key_store_id :
+    String, custom_key_store_name : String, cloud_hsm_cluster_id : String,
+    trust_anchor_certificate : String, connection_state : ConnectionStateType,
+    connection_error_code : ConnectionErrorCodeType, creation_date : rboto::DateTime,
+    custom_key_store_type : CustomKeyStoreType, xks_proxy_configuration :
+    XksProxyConfigurationType } {}
+);
+rboto::__string_enum!(
+    CustomerMasterKeySpec { Rsa2048 = "RSA_2048", Rsa3072 = "RSA_3072", Rsa4096 =
+    "RSA_4096", EccNistP256 = "ECC_NIST_P256", EccNistP384 = "ECC_NIST_P384", EccNistP521
+    = "ECC_NIST_P521", EccSecgP256k1 = "ECC_SECG_P256K1", SymmetricDefault =
+    "SYMMETRIC_DEFAULT", Hmac224 = "HMAC_224", Hmac256 = "HMAC_256", Hmac384 =
+    "HMAC_384", Hmac512 = "HMAC_512", Sm2 = "SM2" }
+);
+rboto::__string_enum!(
+    DataKeyPairSpec { Rsa2048 = "RSA_2048", Rsa3072 = "RSA_3072", Rsa4096 = "RSA_4096",
+    EccNistP256 = "ECC_NIST_P256", EccNistP384 = "ECC_NIST_P384", EccNistP521 =
+    "ECC_NIST_P521", EccSecgP256k1 = "ECC_SECG_P256K1", Sm2 = "SM2", EccNistEdwards25519
+    = "ECC_NIST_EDWARDS25519", MlKem512 = "ML_KEM_512", MlKem768 = "ML_KEM_768",
+    MlKem1024 = "ML_KEM_1024" }
+);
+rboto::__string_enum!(DataKeySpec { Aes256 = "AES_256", Aes128 = "AES_128" });
+rboto::__string_enum!(DryRunModifierType { IgnoreCiphertext = "IGNORE_CIPHERTEXT" });
+rboto::__string_enum!(EncapsulationAlgorithmSpec { MlKem = "ML_KEM" });
+rboto::__string_enum!(
+    EncryptionAlgorithmSpec { SymmetricDefault = "SYMMETRIC_DEFAULT", RsaesOaepSha1 =
+    "RSAES_OAEP_SHA_1", RsaesOaepSha256 = "RSAES_OAEP_SHA_256", Sm2pke = "SM2PKE" }
+);
+rboto::__string_enum!(
+    ExpirationModelType { KeyMaterialExpires = "KEY_MATERIAL_EXPIRES",
+    KeyMaterialDoesNotExpire = "KEY_MATERIAL_DOES_NOT_EXPIRE" }
+);
 /// Use this structure to allow [cryptographic operations](https://docs.aws.amazon.com/kms/latest/developerguide/kms-cryptography.html#cryptographic-operations) in the grant only when the operation request meets the specified constraints.
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct GrantConstraints {
     /// A list of key-value pairs that must be included in the encryption context of the [cryptographic operation](https://docs.aws.amazon.com/kms/latest/developerguide/kms-cryptography.html#cryptographic-operations) request.
     pub encryption_context_subset: Option<HashMap<String, String>>,
@@ -797,51 +123,14 @@ pub struct GrantConstraints {
     /// The [Amazon Resource Name (ARN)](https://docs.aws.amazon.com/general/latest/gr/aws-arns-and-namespaces.html) of an Amazon Web Services resource on behalf of which the request is made. This is effectively the same as having the [aws:SourceArn](https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_condition-keys.html#condition-keys-sourcearn) global condition key in the grant.
     pub source_arn: Option<String>,
 }
-impl GrantConstraints {
-    /// Sets `EncryptionContextSubset`.
-    pub fn encryption_context_subset(
-        mut self,
-        v: impl Into<HashMap<String, String>>,
-    ) -> Self {
-        self.encryption_context_subset = Some(v.into());
-        self
-    }
-    /// Sets `EncryptionContextEquals`.
-    pub fn encryption_context_equals(
-        mut self,
-        v: impl Into<HashMap<String, String>>,
-    ) -> Self {
-        self.encryption_context_equals = Some(v.into());
-        self
-    }
-    /// Sets `SourceArn`.
-    pub fn source_arn(mut self, v: impl Into<String>) -> Self {
-        self.source_arn = Some(v.into());
-        self
-    }
-}
-impl rboto::IntoValue for GrantConstraints {
-    fn into_value(self) -> rboto::Value {
-        rboto::Value::Struct(
-            vec![
-                rv::opt(self.encryption_context_subset), rv::opt(self
-                .encryption_context_equals), rv::opt(self.source_arn)
-            ],
-        )
-    }
-}
-impl rboto::FromValue for GrantConstraints {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "GrantConstraints")?;
-        Ok(Self {
-            encryption_context_subset: m.take(0)?,
-            encryption_context_equals: m.take(1)?,
-            source_arn: m.take(2)?,
-        })
-    }
-}
+rboto::__structure!(
+    GrantConstraints "GrantConstraints"[set into from] { encryption_context_subset :
+    HashMap < String, String >, encryption_context_equals : HashMap < String, String >,
+    source_arn : String } {}
+);
 /// Contains information about a grant.
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct GrantListEntry {
     /// The unique identifier for the KMS key to which the grant applies.
     pub key_id: Option<String>,
@@ -866,380 +155,40 @@ pub struct GrantListEntry {
     /// The Amazon Web Services [service principal](https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_elements_principal.html#principal-services) that can retire the grant.
     pub retiring_service_principal: Option<String>,
 }
-impl GrantListEntry {
-    /// Sets `KeyId`.
-    pub fn key_id(mut self, v: impl Into<String>) -> Self {
-        self.key_id = Some(v.into());
-        self
-    }
-    /// Sets `GrantId`.
-    pub fn grant_id(mut self, v: impl Into<String>) -> Self {
-        self.grant_id = Some(v.into());
-        self
-    }
-    /// Sets `Name`.
-    pub fn name(mut self, v: impl Into<String>) -> Self {
-        self.name = Some(v.into());
-        self
-    }
-    /// Sets `CreationDate`.
-    pub fn creation_date(mut self, v: impl Into<rboto::DateTime>) -> Self {
-        self.creation_date = Some(v.into());
-        self
-    }
-    /// Sets `GranteePrincipal`.
-    pub fn grantee_principal(mut self, v: impl Into<String>) -> Self {
-        self.grantee_principal = Some(v.into());
-        self
-    }
-    /// Sets `RetiringPrincipal`.
-    pub fn retiring_principal(mut self, v: impl Into<String>) -> Self {
-        self.retiring_principal = Some(v.into());
-        self
-    }
-    /// Sets `IssuingAccount`.
-    pub fn issuing_account(mut self, v: impl Into<String>) -> Self {
-        self.issuing_account = Some(v.into());
-        self
-    }
-    /// Sets `Operations`.
-    pub fn operations(mut self, v: impl Into<Vec<GrantOperation>>) -> Self {
-        self.operations = Some(v.into());
-        self
-    }
-    /// Sets `Constraints`.
-    pub fn constraints(mut self, v: GrantConstraints) -> Self {
-        self.constraints = Some(v);
-        self
-    }
-    /// Sets `GranteeServicePrincipal`.
-    pub fn grantee_service_principal(mut self, v: impl Into<String>) -> Self {
-        self.grantee_service_principal = Some(v.into());
-        self
-    }
-    /// Sets `RetiringServicePrincipal`.
-    pub fn retiring_service_principal(mut self, v: impl Into<String>) -> Self {
-        self.retiring_service_principal = Some(v.into());
-        self
-    }
-}
-impl rboto::FromValue for GrantListEntry {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "GrantListEntry")?;
-        Ok(Self {
-            key_id: m.take(0)?,
-            grant_id: m.take(1)?,
-            name: m.take(2)?,
-            creation_date: m.take(3)?,
-            grantee_principal: m.take(4)?,
-            retiring_principal: m.take(5)?,
-            issuing_account: m.take(6)?,
-            operations: m.take(7)?,
-            constraints: m.take(8)?,
-            grantee_service_principal: m.take(9)?,
-            retiring_service_principal: m.take(10)?,
-        })
-    }
-}
-#[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
-#[non_exhaustive]
-pub enum GrantOperation {
-    /// `Decrypt`
-    Decrypt,
-    /// `Encrypt`
-    Encrypt,
-    /// `GenerateDataKey`
-    GenerateDataKey,
-    /// `GenerateDataKeyWithoutPlaintext`
-    GenerateDataKeyWithoutPlaintext,
-    /// `ReEncryptFrom`
-    ReEncryptFrom,
-    /// `ReEncryptTo`
-    ReEncryptTo,
-    /// `Sign`
-    Sign,
-    /// `Verify`
-    Verify,
-    /// `GetPublicKey`
-    GetPublicKey,
-    /// `CreateGrant`
-    CreateGrant,
-    /// `RetireGrant`
-    RetireGrant,
-    /// `DescribeKey`
-    DescribeKey,
-    /// `GenerateDataKeyPair`
-    GenerateDataKeyPair,
-    /// `GenerateDataKeyPairWithoutPlaintext`
-    GenerateDataKeyPairWithoutPlaintext,
-    /// `GenerateMac`
-    GenerateMac,
-    /// `VerifyMac`
-    VerifyMac,
-    /// `DeriveSharedSecret`
-    DeriveSharedSecret,
-    /// `Encapsulate`
-    Encapsulate,
-    /// `Decapsulate`
-    Decapsulate,
-    /// A value this version of the SDK does not know.
-    Unknown(String),
-}
-impl GrantOperation {
-    /// Every value the model lists.
-    pub const VALUES: &'static [&'static str] = &[
-        "Decrypt",
-        "Encrypt",
-        "GenerateDataKey",
-        "GenerateDataKeyWithoutPlaintext",
-        "ReEncryptFrom",
-        "ReEncryptTo",
-        "Sign",
-        "Verify",
-        "GetPublicKey",
-        "CreateGrant",
-        "RetireGrant",
-        "DescribeKey",
-        "GenerateDataKeyPair",
-        "GenerateDataKeyPairWithoutPlaintext",
-        "GenerateMac",
-        "VerifyMac",
-        "DeriveSharedSecret",
-        "Encapsulate",
-        "Decapsulate",
-    ];
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Decrypt => "Decrypt",
-            Self::Encrypt => "Encrypt",
-            Self::GenerateDataKey => "GenerateDataKey",
-            Self::GenerateDataKeyWithoutPlaintext => "GenerateDataKeyWithoutPlaintext",
-            Self::ReEncryptFrom => "ReEncryptFrom",
-            Self::ReEncryptTo => "ReEncryptTo",
-            Self::Sign => "Sign",
-            Self::Verify => "Verify",
-            Self::GetPublicKey => "GetPublicKey",
-            Self::CreateGrant => "CreateGrant",
-            Self::RetireGrant => "RetireGrant",
-            Self::DescribeKey => "DescribeKey",
-            Self::GenerateDataKeyPair => "GenerateDataKeyPair",
-            Self::GenerateDataKeyPairWithoutPlaintext => {
-                "GenerateDataKeyPairWithoutPlaintext"
-            }
-            Self::GenerateMac => "GenerateMac",
-            Self::VerifyMac => "VerifyMac",
-            Self::DeriveSharedSecret => "DeriveSharedSecret",
-            Self::Encapsulate => "Encapsulate",
-            Self::Decapsulate => "Decapsulate",
-            Self::Unknown(s) => s,
-        }
-    }
-}
-impl rv::StringEnum for GrantOperation {
-    fn as_str(&self) -> &str {
-        GrantOperation::as_str(self)
-    }
-    fn from_wire(s: String) -> Self {
-        match s.as_str() {
-            "Decrypt" => Self::Decrypt,
-            "Encrypt" => Self::Encrypt,
-            "GenerateDataKey" => Self::GenerateDataKey,
-            "GenerateDataKeyWithoutPlaintext" => Self::GenerateDataKeyWithoutPlaintext,
-            "ReEncryptFrom" => Self::ReEncryptFrom,
-            "ReEncryptTo" => Self::ReEncryptTo,
-            "Sign" => Self::Sign,
-            "Verify" => Self::Verify,
-            "GetPublicKey" => Self::GetPublicKey,
-            "CreateGrant" => Self::CreateGrant,
-            "RetireGrant" => Self::RetireGrant,
-            "DescribeKey" => Self::DescribeKey,
-            "GenerateDataKeyPair" => Self::GenerateDataKeyPair,
-            "GenerateDataKeyPairWithoutPlaintext" => {
-                Self::GenerateDataKeyPairWithoutPlaintext
-            }
-            "GenerateMac" => Self::GenerateMac,
-            "VerifyMac" => Self::VerifyMac,
-            "DeriveSharedSecret" => Self::DeriveSharedSecret,
-            "Encapsulate" => Self::Encapsulate,
-            "Decapsulate" => Self::Decapsulate,
-            _ => Self::Unknown(s),
-        }
-    }
-}
-rboto::enum_value!(str GrantOperation);
-#[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
-#[non_exhaustive]
-pub enum ImportState {
-    /// `IMPORTED`
-    Imported,
-    /// `PENDING_IMPORT`
-    PendingImport,
-    /// A value this version of the SDK does not know.
-    Unknown(String),
-}
-impl ImportState {
-    /// Every value the model lists.
-    pub const VALUES: &'static [&'static str] = &["IMPORTED", "PENDING_IMPORT"];
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Imported => "IMPORTED",
-            Self::PendingImport => "PENDING_IMPORT",
-            Self::Unknown(s) => s,
-        }
-    }
-}
-impl rv::StringEnum for ImportState {
-    fn as_str(&self) -> &str {
-        ImportState::as_str(self)
-    }
-    fn from_wire(s: String) -> Self {
-        match s.as_str() {
-            "IMPORTED" => Self::Imported,
-            "PENDING_IMPORT" => Self::PendingImport,
-            _ => Self::Unknown(s),
-        }
-    }
-}
-rboto::enum_value!(str ImportState);
-#[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
-#[non_exhaustive]
-pub enum ImportType {
-    /// `NEW_KEY_MATERIAL`
-    NewKeyMaterial,
-    /// `EXISTING_KEY_MATERIAL`
-    ExistingKeyMaterial,
-    /// A value this version of the SDK does not know.
-    Unknown(String),
-}
-impl ImportType {
-    /// Every value the model lists.
-    pub const VALUES: &'static [&'static str] = &[
-        "NEW_KEY_MATERIAL",
-        "EXISTING_KEY_MATERIAL",
-    ];
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::NewKeyMaterial => "NEW_KEY_MATERIAL",
-            Self::ExistingKeyMaterial => "EXISTING_KEY_MATERIAL",
-            Self::Unknown(s) => s,
-        }
-    }
-}
-impl rv::StringEnum for ImportType {
-    fn as_str(&self) -> &str {
-        ImportType::as_str(self)
-    }
-    fn from_wire(s: String) -> Self {
-        match s.as_str() {
-            "NEW_KEY_MATERIAL" => Self::NewKeyMaterial,
-            "EXISTING_KEY_MATERIAL" => Self::ExistingKeyMaterial,
-            _ => Self::Unknown(s),
-        }
-    }
-}
-rboto::enum_value!(str ImportType);
-#[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
-#[non_exhaustive]
-pub enum IncludeKeyMaterial {
-    /// `ALL_KEY_MATERIAL`
-    AllKeyMaterial,
-    /// `ROTATIONS_ONLY`
-    RotationsOnly,
-    /// A value this version of the SDK does not know.
-    Unknown(String),
-}
-impl IncludeKeyMaterial {
-    /// Every value the model lists.
-    pub const VALUES: &'static [&'static str] = &["ALL_KEY_MATERIAL", "ROTATIONS_ONLY"];
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::AllKeyMaterial => "ALL_KEY_MATERIAL",
-            Self::RotationsOnly => "ROTATIONS_ONLY",
-            Self::Unknown(s) => s,
-        }
-    }
-}
-impl rv::StringEnum for IncludeKeyMaterial {
-    fn as_str(&self) -> &str {
-        IncludeKeyMaterial::as_str(self)
-    }
-    fn from_wire(s: String) -> Self {
-        match s.as_str() {
-            "ALL_KEY_MATERIAL" => Self::AllKeyMaterial,
-            "ROTATIONS_ONLY" => Self::RotationsOnly,
-            _ => Self::Unknown(s),
-        }
-    }
-}
-rboto::enum_value!(str IncludeKeyMaterial);
-#[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
-#[non_exhaustive]
-pub enum KeyAgreementAlgorithmSpec {
-    /// `ECDH`
-    Ecdh,
-    /// A value this version of the SDK does not know.
-    Unknown(String),
-}
-impl KeyAgreementAlgorithmSpec {
-    /// Every value the model lists.
-    pub const VALUES: &'static [&'static str] = &["ECDH"];
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Ecdh => "ECDH",
-            Self::Unknown(s) => s,
-        }
-    }
-}
-impl rv::StringEnum for KeyAgreementAlgorithmSpec {
-    fn as_str(&self) -> &str {
-        KeyAgreementAlgorithmSpec::as_str(self)
-    }
-    fn from_wire(s: String) -> Self {
-        match s.as_str() {
-            "ECDH" => Self::Ecdh,
-            _ => Self::Unknown(s),
-        }
-    }
-}
-rboto::enum_value!(str KeyAgreementAlgorithmSpec);
-#[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
-#[non_exhaustive]
-pub enum KeyEncryptionMechanism {
-    /// `RSAES_OAEP_SHA_256`
-    RsaesOaepSha256,
-    /// A value this version of the SDK does not know.
-    Unknown(String),
-}
-impl KeyEncryptionMechanism {
-    /// Every value the model lists.
-    pub const VALUES: &'static [&'static str] = &["RSAES_OAEP_SHA_256"];
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::RsaesOaepSha256 => "RSAES_OAEP_SHA_256",
-            Self::Unknown(s) => s,
-        }
-    }
-}
-impl rv::StringEnum for KeyEncryptionMechanism {
-    fn as_str(&self) -> &str {
-        KeyEncryptionMechanism::as_str(self)
-    }
-    fn from_wire(s: String) -> Self {
-        match s.as_str() {
-            "RSAES_OAEP_SHA_256" => Self::RsaesOaepSha256,
-            _ => Self::Unknown(s),
-        }
-    }
-}
-rboto::enum_value!(str KeyEncryptionMechanism);
+rboto::__structure!(
+    GrantListEntry "GrantListEntry"[set from] { key_id : String, grant_id : String, name
+    : String, creation_date : rboto::DateTime, grantee_principal : String,
+    retiring_principal : String, issuing_account : String, operations : Vec <
+    GrantOperation >, constraints : GrantConstraints, grantee_service_principal : String,
+    retiring_service_principal : String } {}
+);
+rboto::__string_enum!(
+    GrantOperation { Decrypt = "Decrypt", Encrypt = "Encrypt", GenerateDataKey =
+    "GenerateDataKey", GenerateDataKeyWithoutPlaintext =
+    "GenerateDataKeyWithoutPlaintext", ReEncryptFrom = "ReEncryptFrom", ReEncryptTo =
+    "ReEncryptTo", Sign = "Sign", Verify = "Verify", GetPublicKey = "GetPublicKey",
+    CreateGrant = "CreateGrant", RetireGrant = "RetireGrant", DescribeKey =
+    "DescribeKey", GenerateDataKeyPair = "GenerateDataKeyPair",
+    GenerateDataKeyPairWithoutPlaintext = "GenerateDataKeyPairWithoutPlaintext",
+    GenerateMac = "GenerateMac", VerifyMac = "VerifyMac", DeriveSharedSecret =
+    "DeriveSharedSecret", Encapsulate = "Encapsulate", Decapsulate = "Decapsulate" }
+);
+rboto::__string_enum!(
+    ImportState { Imported = "IMPORTED", PendingImport = "PENDING_IMPORT" }
+);
+rboto::__string_enum!(
+    ImportType { NewKeyMaterial = "NEW_KEY_MATERIAL", ExistingKeyMaterial =
+    "EXISTING_KEY_MATERIAL" }
+);
+rboto::__string_enum!(
+    IncludeKeyMaterial { AllKeyMaterial = "ALL_KEY_MATERIAL", RotationsOnly =
+    "ROTATIONS_ONLY" }
+);
+rboto::__string_enum!(KeyAgreementAlgorithmSpec { Ecdh = "ECDH" });
+rboto::__string_enum!(KeyEncryptionMechanism { RsaesOaepSha256 = "RSAES_OAEP_SHA_256" });
 /// Contains usage information about the last time the KMS key was used for a successful cryptographic operation.
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct KeyLastUsageData {
     /// The last successful cryptographic operation the KMS key was used for. Absent if the key has not been used since KMS began tracking.
     pub operation: Option<KeyLastUsageTrackingOperation>,
@@ -1250,259 +199,41 @@ pub struct KeyLastUsageData {
     /// The KMS request ID associated with the last successful cryptographic operation. Absent if the key has not been used since KMS began tracking.
     pub kms_request_id: Option<String>,
 }
-impl KeyLastUsageData {
-    /// Sets `Operation`.
-    pub fn operation(mut self, v: impl Into<KeyLastUsageTrackingOperation>) -> Self {
-        self.operation = Some(v.into());
-        self
-    }
-    /// Sets `Timestamp`.
-    pub fn timestamp(mut self, v: impl Into<rboto::DateTime>) -> Self {
-        self.timestamp = Some(v.into());
-        self
-    }
-    /// Sets `CloudTrailEventId`.
-    pub fn cloud_trail_event_id(mut self, v: impl Into<String>) -> Self {
-        self.cloud_trail_event_id = Some(v.into());
-        self
-    }
-    /// Sets `KmsRequestId`.
-    pub fn kms_request_id(mut self, v: impl Into<String>) -> Self {
-        self.kms_request_id = Some(v.into());
-        self
-    }
-}
-impl rboto::FromValue for KeyLastUsageData {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "KeyLastUsageData")?;
-        Ok(Self {
-            operation: m.take(0)?,
-            timestamp: m.take(1)?,
-            cloud_trail_event_id: m.take(2)?,
-            kms_request_id: m.take(3)?,
-        })
-    }
-}
-#[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
-#[non_exhaustive]
-pub enum KeyLastUsageTrackingOperation {
-    /// `Decrypt`
-    Decrypt,
-    /// `DeriveSharedSecret`
-    DeriveSharedSecret,
-    /// `Encrypt`
-    Encrypt,
-    /// `GenerateDataKey`
-    GenerateDataKey,
-    /// `GenerateDataKeyPair`
-    GenerateDataKeyPair,
-    /// `GenerateDataKeyPairWithoutPlaintext`
-    GenerateDataKeyPairWithoutPlaintext,
-    /// `GenerateDataKeyWithoutPlaintext`
-    GenerateDataKeyWithoutPlaintext,
-    /// `GenerateMac`
-    GenerateMac,
-    /// `ReEncrypt`
-    ReEncrypt,
-    /// `Sign`
-    Sign,
-    /// `Verify`
-    Verify,
-    /// `VerifyMac`
-    VerifyMac,
-    /// `Encapsulate`
-    Encapsulate,
-    /// `Decapsulate`
-    Decapsulate,
-    /// A value this version of the SDK does not know.
-    Unknown(String),
-}
-impl KeyLastUsageTrackingOperation {
-    /// Every value the model lists.
-    pub const VALUES: &'static [&'static str] = &[
-        "Decrypt",
-        "DeriveSharedSecret",
-        "Encrypt",
-        "GenerateDataKey",
-        "GenerateDataKeyPair",
-        "GenerateDataKeyPairWithoutPlaintext",
-        "GenerateDataKeyWithoutPlaintext",
-        "GenerateMac",
-        "ReEncrypt",
-        "Sign",
-        "Verify",
-        "VerifyMac",
-        "Encapsulate",
-        "Decapsulate",
-    ];
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Decrypt => "Decrypt",
-            Self::DeriveSharedSecret => "DeriveSharedSecret",
-            Self::Encrypt => "Encrypt",
-            Self::GenerateDataKey => "GenerateDataKey",
-            Self::GenerateDataKeyPair => "GenerateDataKeyPair",
-            Self::GenerateDataKeyPairWithoutPlaintext => {
-                "GenerateDataKeyPairWithoutPlaintext"
-            }
-            Self::GenerateDataKeyWithoutPlaintext => "GenerateDataKeyWithoutPlaintext",
-            Self::GenerateMac => "GenerateMac",
-            Self::ReEncrypt => "ReEncrypt",
-            Self::Sign => "Sign",
-            Self::Verify => "Verify",
-            Self::VerifyMac => "VerifyMac",
-            Self::Encapsulate => "Encapsulate",
-            Self::Decapsulate => "Decapsulate",
-            Self::Unknown(s) => s,
-        }
-    }
-}
-impl rv::StringEnum for KeyLastUsageTrackingOperation {
-    fn as_str(&self) -> &str {
-        KeyLastUsageTrackingOperation::as_str(self)
-    }
-    fn from_wire(s: String) -> Self {
-        match s.as_str() {
-            "Decrypt" => Self::Decrypt,
-            "DeriveSharedSecret" => Self::DeriveSharedSecret,
-            "Encrypt" => Self::Encrypt,
-            "GenerateDataKey" => Self::GenerateDataKey,
-            "GenerateDataKeyPair" => Self::GenerateDataKeyPair,
-            "GenerateDataKeyPairWithoutPlaintext" => {
-                Self::GenerateDataKeyPairWithoutPlaintext
-            }
-            "GenerateDataKeyWithoutPlaintext" => Self::GenerateDataKeyWithoutPlaintext,
-            "GenerateMac" => Self::GenerateMac,
-            "ReEncrypt" => Self::ReEncrypt,
-            "Sign" => Self::Sign,
-            "Verify" => Self::Verify,
-            "VerifyMac" => Self::VerifyMac,
-            "Encapsulate" => Self::Encapsulate,
-            "Decapsulate" => Self::Decapsulate,
-            _ => Self::Unknown(s),
-        }
-    }
-}
-rboto::enum_value!(str KeyLastUsageTrackingOperation);
+rboto::__structure!(
+    KeyLastUsageData "KeyLastUsageData"[set from] { operation :
+    KeyLastUsageTrackingOperation, timestamp : rboto::DateTime, cloud_trail_event_id :
+    String, kms_request_id : String } {}
+);
+rboto::__string_enum!(
+    KeyLastUsageTrackingOperation { Decrypt = "Decrypt", DeriveSharedSecret =
+    "DeriveSharedSecret", Encrypt = "Encrypt", GenerateDataKey = "GenerateDataKey",
+    GenerateDataKeyPair = "GenerateDataKeyPair", GenerateDataKeyPairWithoutPlaintext =
+    "GenerateDataKeyPairWithoutPlaintext", GenerateDataKeyWithoutPlaintext =
+    "GenerateDataKeyWithoutPlaintext", GenerateMac = "GenerateMac", ReEncrypt =
+    "ReEncrypt", Sign = "Sign", Verify = "Verify", VerifyMac = "VerifyMac", Encapsulate =
+    "Encapsulate", Decapsulate = "Decapsulate" }
+);
 /// Contains information about each entry in the key list.
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct KeyListEntry {
     /// Unique identifier of the key.
     pub key_id: Option<String>,
     /// ARN of the key.
     pub key_arn: Option<String>,
 }
-impl KeyListEntry {
-    /// Sets `KeyId`.
-    pub fn key_id(mut self, v: impl Into<String>) -> Self {
-        self.key_id = Some(v.into());
-        self
-    }
-    /// Sets `KeyArn`.
-    pub fn key_arn(mut self, v: impl Into<String>) -> Self {
-        self.key_arn = Some(v.into());
-        self
-    }
-}
-impl rboto::FromValue for KeyListEntry {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "KeyListEntry")?;
-        Ok(Self {
-            key_id: m.take(0)?,
-            key_arn: m.take(1)?,
-        })
-    }
-}
-#[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
-#[non_exhaustive]
-pub enum KeyManagerType {
-    /// `AWS`
-    Aws,
-    /// `CUSTOMER`
-    Customer,
-    /// A value this version of the SDK does not know.
-    Unknown(String),
-}
-impl KeyManagerType {
-    /// Every value the model lists.
-    pub const VALUES: &'static [&'static str] = &["AWS", "CUSTOMER"];
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Aws => "AWS",
-            Self::Customer => "CUSTOMER",
-            Self::Unknown(s) => s,
-        }
-    }
-}
-impl rv::StringEnum for KeyManagerType {
-    fn as_str(&self) -> &str {
-        KeyManagerType::as_str(self)
-    }
-    fn from_wire(s: String) -> Self {
-        match s.as_str() {
-            "AWS" => Self::Aws,
-            "CUSTOMER" => Self::Customer,
-            _ => Self::Unknown(s),
-        }
-    }
-}
-rboto::enum_value!(str KeyManagerType);
-#[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
-#[non_exhaustive]
-pub enum KeyMaterialState {
-    /// `NON_CURRENT`
-    NonCurrent,
-    /// `CURRENT`
-    Current,
-    /// `PENDING_ROTATION`
-    PendingRotation,
-    /// `PENDING_MULTI_REGION_IMPORT_AND_ROTATION`
-    PendingMultiRegionImportAndRotation,
-    /// A value this version of the SDK does not know.
-    Unknown(String),
-}
-impl KeyMaterialState {
-    /// Every value the model lists.
-    pub const VALUES: &'static [&'static str] = &[
-        "NON_CURRENT",
-        "CURRENT",
-        "PENDING_ROTATION",
-        "PENDING_MULTI_REGION_IMPORT_AND_ROTATION",
-    ];
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::NonCurrent => "NON_CURRENT",
-            Self::Current => "CURRENT",
-            Self::PendingRotation => "PENDING_ROTATION",
-            Self::PendingMultiRegionImportAndRotation => {
-                "PENDING_MULTI_REGION_IMPORT_AND_ROTATION"
-            }
-            Self::Unknown(s) => s,
-        }
-    }
-}
-impl rv::StringEnum for KeyMaterialState {
-    fn as_str(&self) -> &str {
-        KeyMaterialState::as_str(self)
-    }
-    fn from_wire(s: String) -> Self {
-        match s.as_str() {
-            "NON_CURRENT" => Self::NonCurrent,
-            "CURRENT" => Self::Current,
-            "PENDING_ROTATION" => Self::PendingRotation,
-            "PENDING_MULTI_REGION_IMPORT_AND_ROTATION" => {
-                Self::PendingMultiRegionImportAndRotation
-            }
-            _ => Self::Unknown(s),
-        }
-    }
-}
-rboto::enum_value!(str KeyMaterialState);
+rboto::__structure!(
+    KeyListEntry "KeyListEntry"[set from] { key_id : String, key_arn : String } {}
+);
+rboto::__string_enum!(KeyManagerType { Aws = "AWS", Customer = "CUSTOMER" });
+rboto::__string_enum!(
+    KeyMaterialState { NonCurrent = "NON_CURRENT", Current = "CURRENT", PendingRotation =
+    "PENDING_ROTATION", PendingMultiRegionImportAndRotation =
+    "PENDING_MULTI_REGION_IMPORT_AND_ROTATION" }
+);
 /// Contains metadata about a KMS key.
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct KeyMetadata {
     /// The twelve-digit account ID of the Amazon Web Services account that owns the KMS key.
     pub aws_account_id: Option<String>,
@@ -1561,530 +292,65 @@ pub struct KeyMetadata {
     /// Identifies the current key material. This value is present for symmetric encryption keys with `AWS_KMS` or `EXTERNAL` origin. These KMS keys support automatic or on-demand key rotation and can have multiple key materials associated with them. KMS uses the current key material for both encryption and decryption, and the non-current key material for decryption operations only.
     pub current_key_material_id: Option<String>,
 }
-impl KeyMetadata {
-    /// Sets `AWSAccountId`.
-    pub fn aws_account_id(mut self, v: impl Into<String>) -> Self {
-        self.aws_account_id = Some(v.into());
-        self
-    }
-    /// Sets `KeyId`.
-    pub fn key_id(mut self, v: impl Into<String>) -> Self {
-        self.key_id = Some(v.into());
-        self
-    }
-    /// Sets `Arn`.
-    pub fn arn(mut self, v: impl Into<String>) -> Self {
-        self.arn = Some(v.into());
-        self
-    }
-    /// Sets `CreationDate`.
-    pub fn creation_date(mut self, v: impl Into<rboto::DateTime>) -> Self {
-        self.creation_date = Some(v.into());
-        self
-    }
-    /// Sets `Enabled`.
-    pub fn enabled(mut self, v: bool) -> Self {
-        self.enabled = Some(v);
-        self
-    }
-    /// Sets `Description`.
-    pub fn description(mut self, v: impl Into<String>) -> Self {
-        self.description = Some(v.into());
-        self
-    }
-    /// Sets `KeyUsage`.
-    pub fn key_usage(mut self, v: impl Into<KeyUsageType>) -> Self {
-        self.key_usage = Some(v.into());
-        self
-    }
-    /// Sets `KeyState`.
-    pub fn key_state(mut self, v: impl Into<KeyState>) -> Self {
-        self.key_state = Some(v.into());
-        self
-    }
-    /// Sets `DeletionDate`.
-    pub fn deletion_date(mut self, v: impl Into<rboto::DateTime>) -> Self {
-        self.deletion_date = Some(v.into());
-        self
-    }
-    /// Sets `ValidTo`.
-    pub fn valid_to(mut self, v: impl Into<rboto::DateTime>) -> Self {
-        self.valid_to = Some(v.into());
-        self
-    }
-    /// Sets `Origin`.
-    pub fn origin(mut self, v: impl Into<OriginType>) -> Self {
-        self.origin = Some(v.into());
-        self
-    }
-    /// Sets `CustomKeyStoreId`.
-    pub fn custom_key_store_id(mut self, v: impl Into<String>) -> Self {
-        self.custom_key_store_id = Some(v.into());
-        self
-    }
-    /// Sets `CloudHsmClusterId`.
-    pub fn cloud_hsm_cluster_id(mut self, v: impl Into<String>) -> Self {
-        self.cloud_hsm_cluster_id = Some(v.into());
-        self
-    }
-    /// Sets `ExpirationModel`.
-    pub fn expiration_model(mut self, v: impl Into<ExpirationModelType>) -> Self {
-        self.expiration_model = Some(v.into());
-        self
-    }
-    /// Sets `KeyManager`.
-    pub fn key_manager(mut self, v: impl Into<KeyManagerType>) -> Self {
-        self.key_manager = Some(v.into());
-        self
-    }
-    /// Sets `CustomerMasterKeySpec`.
-    pub fn customer_master_key_spec(
-        mut self,
-        v: impl Into<CustomerMasterKeySpec>,
-    ) -> Self {
-        self.customer_master_key_spec = Some(v.into());
-        self
-    }
-    /// Sets `KeySpec`.
-    pub fn key_spec(mut self, v: impl Into<KeySpec>) -> Self {
-        self.key_spec = Some(v.into());
-        self
-    }
-    /// Sets `EncryptionAlgorithms`.
-    pub fn encryption_algorithms(
-        mut self,
-        v: impl Into<Vec<EncryptionAlgorithmSpec>>,
-    ) -> Self {
-        self.encryption_algorithms = Some(v.into());
-        self
-    }
-    /// Sets `SigningAlgorithms`.
-    pub fn signing_algorithms(
-        mut self,
-        v: impl Into<Vec<SigningAlgorithmSpec>>,
-    ) -> Self {
-        self.signing_algorithms = Some(v.into());
-        self
-    }
-    /// Sets `KeyAgreementAlgorithms`.
-    pub fn key_agreement_algorithms(
-        mut self,
-        v: impl Into<Vec<KeyAgreementAlgorithmSpec>>,
-    ) -> Self {
-        self.key_agreement_algorithms = Some(v.into());
-        self
-    }
-    /// Sets `EncapsulationAlgorithms`.
-    pub fn encapsulation_algorithms(
-        mut self,
-        v: impl Into<Vec<EncapsulationAlgorithmSpec>>,
-    ) -> Self {
-        self.encapsulation_algorithms = Some(v.into());
-        self
-    }
-    /// Sets `MultiRegion`.
-    pub fn multi_region(mut self, v: bool) -> Self {
-        self.multi_region = Some(v);
-        self
-    }
-    /// Sets `MultiRegionConfiguration`.
-    pub fn multi_region_configuration(mut self, v: MultiRegionConfiguration) -> Self {
-        self.multi_region_configuration = Some(v);
-        self
-    }
-    /// Sets `PendingDeletionWindowInDays`.
-    pub fn pending_deletion_window_in_days(mut self, v: i32) -> Self {
-        self.pending_deletion_window_in_days = Some(v);
-        self
-    }
-    /// Sets `MacAlgorithms`.
-    pub fn mac_algorithms(mut self, v: impl Into<Vec<MacAlgorithmSpec>>) -> Self {
-        self.mac_algorithms = Some(v.into());
-        self
-    }
-    /// Sets `XksKeyConfiguration`.
-    pub fn xks_key_configuration(mut self, v: XksKeyConfigurationType) -> Self {
-        self.xks_key_configuration = Some(v);
-        self
-    }
-    /// Sets `CurrentKeyMaterialId`.
-    pub fn current_key_material_id(mut self, v: impl Into<String>) -> Self {
-        self.current_key_material_id = Some(v.into());
-        self
-    }
-}
-impl rboto::FromValue for KeyMetadata {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "KeyMetadata")?;
-        Ok(Self {
-            aws_account_id: m.take(0)?,
-            key_id: m.take(1)?,
-            arn: m.take(2)?,
-            creation_date: m.take(3)?,
-            enabled: m.take(4)?,
-            description: m.take(5)?,
-            key_usage: m.take(6)?,
-            key_state: m.take(7)?,
-            deletion_date: m.take(8)?,
-            valid_to: m.take(9)?,
-            origin: m.take(10)?,
-            custom_key_store_id: m.take(11)?,
-            cloud_hsm_cluster_id: m.take(12)?,
-            expiration_model: m.take(13)?,
-            key_manager: m.take(14)?,
-            customer_master_key_spec: m.take(15)?,
-            key_spec: m.take(16)?,
-            encryption_algorithms: m.take(17)?,
-            signing_algorithms: m.take(18)?,
-            key_agreement_algorithms: m.take(19)?,
-            encapsulation_algorithms: m.take(20)?,
-            multi_region: m.take(21)?,
-            multi_region_configuration: m.take(22)?,
-            pending_deletion_window_in_days: m.take(23)?,
-            mac_algorithms: m.take(24)?,
-            xks_key_configuration: m.take(25)?,
-            current_key_material_id: m.take(26)?,
-        })
-    }
-}
-#[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+rboto::__structure!(
+    KeyMetadata "KeyMetadata"[set from] { aws_account_id : String, key_id : String, arn :
+    String, creation_date : rboto::DateTime, enabled = bool, description : String,
+    key_usage : KeyUsageType, key_state : KeyState, deletion_date : rboto::DateTime,
+    valid_to : rboto::DateTime, origin : OriginType, custom_key_store_id : String,
+    cloud_hsm_cluster_id : String, expiration_model : ExpirationModelType, key_manager :
+    KeyManagerType, customer_master_key_spec : CustomerMasterKeySpec, key_spec : KeySpec,
+    encryption_algorithms : Vec < EncryptionAlgorithmSpec >, signing_algorithms : Vec <
+    SigningAlgorithmSpec >, key_agreement_algorithms : Vec < KeyAgreementAlgorithmSpec >,
+    encapsulation_algorithms : Vec < EncapsulationAlgorithmSpec >, multi_region = bool,
+    multi_region_configuration : MultiRegionConfiguration,
+    pending_deletion_window_in_days = i32, mac_algorithms : Vec < MacAlgorithmSpec >,
+    xks_key_configuration : XksKeyConfigurationType, current_key_material_id : String }
+    {}
+);
+rboto::__string_enum!(
+    KeySpec { Rsa2048 = "RSA_2048", Rsa3072 = "RSA_3072", Rsa4096 = "RSA_4096",
+    EccNistP256 = "ECC_NIST_P256", EccNistP384 = "ECC_NIST_P384", EccNistP521 =
+    "ECC_NIST_P521", EccSecgP256k1 = "ECC_SECG_P256K1", SymmetricDefault =
+    "SYMMETRIC_DEFAULT", Hmac224 = "HMAC_224", Hmac256 = "HMAC_256", Hmac384 =
+    "HMAC_384", Hmac512 = "HMAC_512", Sm2 = "SM2", MlDsa44 = "ML_DSA_44", MlDsa65 =
+    "ML_DSA_65", MlDsa87 = "ML_DSA_87", EccNistEdwards25519 = "ECC_NIST_EDWARDS25519",
+    MlKem512 = "ML_KEM_512", MlKem768 = "ML_KEM_768", MlKem1024 = "ML_KEM_1024" }
+);
+rboto::__string_enum!(
+    KeyState { Creating = "Creating", Enabled = "Enabled", Disabled = "Disabled",
+    PendingDeletion = "PendingDeletion", PendingImport = "PendingImport",
+    PendingReplicaDeletion = "PendingReplicaDeletion", Unavailable = "Unavailable",
+    Updating = "Updating" }
+);
+rboto::__string_enum!(
+    KeyUsageType { SignVerify = "SIGN_VERIFY", EncryptDecrypt = "ENCRYPT_DECRYPT",
+    GenerateVerifyMac = "GENERATE_VERIFY_MAC", KeyAgreement = "KEY_AGREEMENT",
+    EncapsulateDecapsulate = "ENCAPSULATE_DECAPSULATE" }
+);
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
-pub enum KeySpec {
-    /// `RSA_2048`
-    Rsa2048,
-    /// `RSA_3072`
-    Rsa3072,
-    /// `RSA_4096`
-    Rsa4096,
-    /// `ECC_NIST_P256`
-    EccNistP256,
-    /// `ECC_NIST_P384`
-    EccNistP384,
-    /// `ECC_NIST_P521`
-    EccNistP521,
-    /// `ECC_SECG_P256K1`
-    EccSecgP256k1,
-    /// `SYMMETRIC_DEFAULT`
-    SymmetricDefault,
-    /// `HMAC_224`
-    Hmac224,
-    /// `HMAC_256`
-    Hmac256,
-    /// `HMAC_384`
-    Hmac384,
-    /// `HMAC_512`
-    Hmac512,
-    /// `SM2`
-    Sm2,
-    /// `ML_DSA_44`
-    MlDsa44,
-    /// `ML_DSA_65`
-    MlDsa65,
-    /// `ML_DSA_87`
-    MlDsa87,
-    /// `ECC_NIST_EDWARDS25519`
-    EccNistEdwards25519,
-    /// `ML_KEM_512`
-    MlKem512,
-    /// `ML_KEM_768`
-    MlKem768,
-    /// `ML_KEM_1024`
-    MlKem1024,
-    /// A value this version of the SDK does not know.
-    Unknown(String),
+pub struct ListGrantsResponse {
+    /// A list of grants.
+    pub grants: Option<Vec<GrantListEntry>>,
+    /// When `Truncated` is true, this element is present and contains the value to use for the `Marker` parameter in a subsequent request.
+    pub next_marker: Option<String>,
+    /// A flag that indicates whether there are more items in the list. When this value is true, the list in this response is truncated. To get more items, pass the value of the `NextMarker` element in this response to the `Marker` parameter in a subsequent request.
+    pub truncated: Option<bool>,
 }
-impl KeySpec {
-    /// Every value the model lists.
-    pub const VALUES: &'static [&'static str] = &[
-        "RSA_2048",
-        "RSA_3072",
-        "RSA_4096",
-        "ECC_NIST_P256",
-        "ECC_NIST_P384",
-        "ECC_NIST_P521",
-        "ECC_SECG_P256K1",
-        "SYMMETRIC_DEFAULT",
-        "HMAC_224",
-        "HMAC_256",
-        "HMAC_384",
-        "HMAC_512",
-        "SM2",
-        "ML_DSA_44",
-        "ML_DSA_65",
-        "ML_DSA_87",
-        "ECC_NIST_EDWARDS25519",
-        "ML_KEM_512",
-        "ML_KEM_768",
-        "ML_KEM_1024",
-    ];
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Rsa2048 => "RSA_2048",
-            Self::Rsa3072 => "RSA_3072",
-            Self::Rsa4096 => "RSA_4096",
-            Self::EccNistP256 => "ECC_NIST_P256",
-            Self::EccNistP384 => "ECC_NIST_P384",
-            Self::EccNistP521 => "ECC_NIST_P521",
-            Self::EccSecgP256k1 => "ECC_SECG_P256K1",
-            Self::SymmetricDefault => "SYMMETRIC_DEFAULT",
-            Self::Hmac224 => "HMAC_224",
-            Self::Hmac256 => "HMAC_256",
-            Self::Hmac384 => "HMAC_384",
-            Self::Hmac512 => "HMAC_512",
-            Self::Sm2 => "SM2",
-            Self::MlDsa44 => "ML_DSA_44",
-            Self::MlDsa65 => "ML_DSA_65",
-            Self::MlDsa87 => "ML_DSA_87",
-            Self::EccNistEdwards25519 => "ECC_NIST_EDWARDS25519",
-            Self::MlKem512 => "ML_KEM_512",
-            Self::MlKem768 => "ML_KEM_768",
-            Self::MlKem1024 => "ML_KEM_1024",
-            Self::Unknown(s) => s,
-        }
-    }
-}
-impl rv::StringEnum for KeySpec {
-    fn as_str(&self) -> &str {
-        KeySpec::as_str(self)
-    }
-    fn from_wire(s: String) -> Self {
-        match s.as_str() {
-            "RSA_2048" => Self::Rsa2048,
-            "RSA_3072" => Self::Rsa3072,
-            "RSA_4096" => Self::Rsa4096,
-            "ECC_NIST_P256" => Self::EccNistP256,
-            "ECC_NIST_P384" => Self::EccNistP384,
-            "ECC_NIST_P521" => Self::EccNistP521,
-            "ECC_SECG_P256K1" => Self::EccSecgP256k1,
-            "SYMMETRIC_DEFAULT" => Self::SymmetricDefault,
-            "HMAC_224" => Self::Hmac224,
-            "HMAC_256" => Self::Hmac256,
-            "HMAC_384" => Self::Hmac384,
-            "HMAC_512" => Self::Hmac512,
-            "SM2" => Self::Sm2,
-            "ML_DSA_44" => Self::MlDsa44,
-            "ML_DSA_65" => Self::MlDsa65,
-            "ML_DSA_87" => Self::MlDsa87,
-            "ECC_NIST_EDWARDS25519" => Self::EccNistEdwards25519,
-            "ML_KEM_512" => Self::MlKem512,
-            "ML_KEM_768" => Self::MlKem768,
-            "ML_KEM_1024" => Self::MlKem1024,
-            _ => Self::Unknown(s),
-        }
-    }
-}
-rboto::enum_value!(str KeySpec);
-#[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
-#[non_exhaustive]
-pub enum KeyState {
-    /// `Creating`
-    Creating,
-    /// `Enabled`
-    Enabled,
-    /// `Disabled`
-    Disabled,
-    /// `PendingDeletion`
-    PendingDeletion,
-    /// `PendingImport`
-    PendingImport,
-    /// `PendingReplicaDeletion`
-    PendingReplicaDeletion,
-    /// `Unavailable`
-    Unavailable,
-    /// `Updating`
-    Updating,
-    /// A value this version of the SDK does not know.
-    Unknown(String),
-}
-impl KeyState {
-    /// Every value the model lists.
-    pub const VALUES: &'static [&'static str] = &[
-        "Creating",
-        "Enabled",
-        "Disabled",
-        "PendingDeletion",
-        "PendingImport",
-        "PendingReplicaDeletion",
-        "Unavailable",
-        "Updating",
-    ];
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Creating => "Creating",
-            Self::Enabled => "Enabled",
-            Self::Disabled => "Disabled",
-            Self::PendingDeletion => "PendingDeletion",
-            Self::PendingImport => "PendingImport",
-            Self::PendingReplicaDeletion => "PendingReplicaDeletion",
-            Self::Unavailable => "Unavailable",
-            Self::Updating => "Updating",
-            Self::Unknown(s) => s,
-        }
-    }
-}
-impl rv::StringEnum for KeyState {
-    fn as_str(&self) -> &str {
-        KeyState::as_str(self)
-    }
-    fn from_wire(s: String) -> Self {
-        match s.as_str() {
-            "Creating" => Self::Creating,
-            "Enabled" => Self::Enabled,
-            "Disabled" => Self::Disabled,
-            "PendingDeletion" => Self::PendingDeletion,
-            "PendingImport" => Self::PendingImport,
-            "PendingReplicaDeletion" => Self::PendingReplicaDeletion,
-            "Unavailable" => Self::Unavailable,
-            "Updating" => Self::Updating,
-            _ => Self::Unknown(s),
-        }
-    }
-}
-rboto::enum_value!(str KeyState);
-#[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
-#[non_exhaustive]
-pub enum KeyUsageType {
-    /// `SIGN_VERIFY`
-    SignVerify,
-    /// `ENCRYPT_DECRYPT`
-    EncryptDecrypt,
-    /// `GENERATE_VERIFY_MAC`
-    GenerateVerifyMac,
-    /// `KEY_AGREEMENT`
-    KeyAgreement,
-    /// `ENCAPSULATE_DECAPSULATE`
-    EncapsulateDecapsulate,
-    /// A value this version of the SDK does not know.
-    Unknown(String),
-}
-impl KeyUsageType {
-    /// Every value the model lists.
-    pub const VALUES: &'static [&'static str] = &[
-        "SIGN_VERIFY",
-        "ENCRYPT_DECRYPT",
-        "GENERATE_VERIFY_MAC",
-        "KEY_AGREEMENT",
-        "ENCAPSULATE_DECAPSULATE",
-    ];
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::SignVerify => "SIGN_VERIFY",
-            Self::EncryptDecrypt => "ENCRYPT_DECRYPT",
-            Self::GenerateVerifyMac => "GENERATE_VERIFY_MAC",
-            Self::KeyAgreement => "KEY_AGREEMENT",
-            Self::EncapsulateDecapsulate => "ENCAPSULATE_DECAPSULATE",
-            Self::Unknown(s) => s,
-        }
-    }
-}
-impl rv::StringEnum for KeyUsageType {
-    fn as_str(&self) -> &str {
-        KeyUsageType::as_str(self)
-    }
-    fn from_wire(s: String) -> Self {
-        match s.as_str() {
-            "SIGN_VERIFY" => Self::SignVerify,
-            "ENCRYPT_DECRYPT" => Self::EncryptDecrypt,
-            "GENERATE_VERIFY_MAC" => Self::GenerateVerifyMac,
-            "KEY_AGREEMENT" => Self::KeyAgreement,
-            "ENCAPSULATE_DECAPSULATE" => Self::EncapsulateDecapsulate,
-            _ => Self::Unknown(s),
-        }
-    }
-}
-rboto::enum_value!(str KeyUsageType);
-#[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
-#[non_exhaustive]
-pub enum MacAlgorithmSpec {
-    /// `HMAC_SHA_224`
-    HmacSha224,
-    /// `HMAC_SHA_256`
-    HmacSha256,
-    /// `HMAC_SHA_384`
-    HmacSha384,
-    /// `HMAC_SHA_512`
-    HmacSha512,
-    /// A value this version of the SDK does not know.
-    Unknown(String),
-}
-impl MacAlgorithmSpec {
-    /// Every value the model lists.
-    pub const VALUES: &'static [&'static str] = &[
-        "HMAC_SHA_224",
-        "HMAC_SHA_256",
-        "HMAC_SHA_384",
-        "HMAC_SHA_512",
-    ];
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::HmacSha224 => "HMAC_SHA_224",
-            Self::HmacSha256 => "HMAC_SHA_256",
-            Self::HmacSha384 => "HMAC_SHA_384",
-            Self::HmacSha512 => "HMAC_SHA_512",
-            Self::Unknown(s) => s,
-        }
-    }
-}
-impl rv::StringEnum for MacAlgorithmSpec {
-    fn as_str(&self) -> &str {
-        MacAlgorithmSpec::as_str(self)
-    }
-    fn from_wire(s: String) -> Self {
-        match s.as_str() {
-            "HMAC_SHA_224" => Self::HmacSha224,
-            "HMAC_SHA_256" => Self::HmacSha256,
-            "HMAC_SHA_384" => Self::HmacSha384,
-            "HMAC_SHA_512" => Self::HmacSha512,
-            _ => Self::Unknown(s),
-        }
-    }
-}
-rboto::enum_value!(str MacAlgorithmSpec);
-#[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
-#[non_exhaustive]
-pub enum MessageType {
-    /// `RAW`
-    Raw,
-    /// `DIGEST`
-    Digest,
-    /// `EXTERNAL_MU`
-    ExternalMu,
-    /// A value this version of the SDK does not know.
-    Unknown(String),
-}
-impl MessageType {
-    /// Every value the model lists.
-    pub const VALUES: &'static [&'static str] = &["RAW", "DIGEST", "EXTERNAL_MU"];
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Raw => "RAW",
-            Self::Digest => "DIGEST",
-            Self::ExternalMu => "EXTERNAL_MU",
-            Self::Unknown(s) => s,
-        }
-    }
-}
-impl rv::StringEnum for MessageType {
-    fn as_str(&self) -> &str {
-        MessageType::as_str(self)
-    }
-    fn from_wire(s: String) -> Self {
-        match s.as_str() {
-            "RAW" => Self::Raw,
-            "DIGEST" => Self::Digest,
-            "EXTERNAL_MU" => Self::ExternalMu,
-            _ => Self::Unknown(s),
-        }
-    }
-}
-rboto::enum_value!(str MessageType);
+rboto::__structure!(
+    ListGrantsResponse "ListGrantsResponse"[set from] { grants : Vec < GrantListEntry >,
+    next_marker : String, truncated = bool } {}
+);
+rboto::__string_enum!(
+    MacAlgorithmSpec { HmacSha224 = "HMAC_SHA_224", HmacSha256 = "HMAC_SHA_256",
+    HmacSha384 = "HMAC_SHA_384", HmacSha512 = "HMAC_SHA_512" }
+);
+rboto::__string_enum!(
+    MessageType { Raw = "RAW", Digest = "DIGEST", ExternalMu = "EXTERNAL_MU" }
+);
 /// Describes the configuration of this multi-Region key. This field appears only when the KMS key is a primary or replica of a multi-Region key.
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct MultiRegionConfiguration {
     /// Indicates whether the KMS key is a `PRIMARY` or `REPLICA` key.
     pub multi_region_key_type: Option<MultiRegionKeyType>,
@@ -2093,251 +359,51 @@ pub struct MultiRegionConfiguration {
     /// displays the key ARNs and Regions of all replica keys. This field includes the current KMS key if it is a replica key.
     pub replica_keys: Option<Vec<MultiRegionKey>>,
 }
-impl MultiRegionConfiguration {
-    /// Sets `MultiRegionKeyType`.
-    pub fn multi_region_key_type(mut self, v: impl Into<MultiRegionKeyType>) -> Self {
-        self.multi_region_key_type = Some(v.into());
-        self
-    }
-    /// Sets `PrimaryKey`.
-    pub fn primary_key(mut self, v: MultiRegionKey) -> Self {
-        self.primary_key = Some(v);
-        self
-    }
-    /// Sets `ReplicaKeys`.
-    pub fn replica_keys(mut self, v: impl Into<Vec<MultiRegionKey>>) -> Self {
-        self.replica_keys = Some(v.into());
-        self
-    }
-}
-impl rboto::FromValue for MultiRegionConfiguration {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "MultiRegionConfiguration")?;
-        Ok(Self {
-            multi_region_key_type: m.take(0)?,
-            primary_key: m.take(1)?,
-            replica_keys: m.take(2)?,
-        })
-    }
-}
+rboto::__structure!(
+    MultiRegionConfiguration "MultiRegionConfiguration"[set from] { multi_region_key_type
+    : MultiRegionKeyType, primary_key : MultiRegionKey, replica_keys : Vec <
+    MultiRegionKey > } {}
+);
 /// Describes the primary or replica key in a multi-Region key.
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct MultiRegionKey {
     /// Displays the key ARN of a primary or replica key of a multi-Region key.
     pub arn: Option<String>,
     /// Displays the Amazon Web Services Region of a primary or replica key in a multi-Region key.
     pub region: Option<String>,
 }
-impl MultiRegionKey {
-    /// Sets `Arn`.
-    pub fn arn(mut self, v: impl Into<String>) -> Self {
-        self.arn = Some(v.into());
-        self
-    }
-    /// Sets `Region`.
-    pub fn region(mut self, v: impl Into<String>) -> Self {
-        self.region = Some(v.into());
-        self
-    }
-}
-impl rboto::FromValue for MultiRegionKey {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "MultiRegionKey")?;
-        Ok(Self {
-            arn: m.take(0)?,
-            region: m.take(1)?,
-        })
-    }
-}
-#[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
-#[non_exhaustive]
-pub enum MultiRegionKeyType {
-    /// `PRIMARY`
-    Primary,
-    /// `REPLICA`
-    Replica,
-    /// A value this version of the SDK does not know.
-    Unknown(String),
-}
-impl MultiRegionKeyType {
-    /// Every value the model lists.
-    pub const VALUES: &'static [&'static str] = &["PRIMARY", "REPLICA"];
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Primary => "PRIMARY",
-            Self::Replica => "REPLICA",
-            Self::Unknown(s) => s,
-        }
-    }
-}
-impl rv::StringEnum for MultiRegionKeyType {
-    fn as_str(&self) -> &str {
-        MultiRegionKeyType::as_str(self)
-    }
-    fn from_wire(s: String) -> Self {
-        match s.as_str() {
-            "PRIMARY" => Self::Primary,
-            "REPLICA" => Self::Replica,
-            _ => Self::Unknown(s),
-        }
-    }
-}
-rboto::enum_value!(str MultiRegionKeyType);
-#[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
-#[non_exhaustive]
-pub enum OriginType {
-    /// `AWS_KMS`
-    AwsKms,
-    /// `EXTERNAL`
-    External,
-    /// `AWS_CLOUDHSM`
-    AwsCloudhsm,
-    /// `EXTERNAL_KEY_STORE`
-    ExternalKeyStore,
-    /// A value this version of the SDK does not know.
-    Unknown(String),
-}
-impl OriginType {
-    /// Every value the model lists.
-    pub const VALUES: &'static [&'static str] = &[
-        "AWS_KMS",
-        "EXTERNAL",
-        "AWS_CLOUDHSM",
-        "EXTERNAL_KEY_STORE",
-    ];
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::AwsKms => "AWS_KMS",
-            Self::External => "EXTERNAL",
-            Self::AwsCloudhsm => "AWS_CLOUDHSM",
-            Self::ExternalKeyStore => "EXTERNAL_KEY_STORE",
-            Self::Unknown(s) => s,
-        }
-    }
-}
-impl rv::StringEnum for OriginType {
-    fn as_str(&self) -> &str {
-        OriginType::as_str(self)
-    }
-    fn from_wire(s: String) -> Self {
-        match s.as_str() {
-            "AWS_KMS" => Self::AwsKms,
-            "EXTERNAL" => Self::External,
-            "AWS_CLOUDHSM" => Self::AwsCloudhsm,
-            "EXTERNAL_KEY_STORE" => Self::ExternalKeyStore,
-            _ => Self::Unknown(s),
-        }
-    }
-}
-rboto::enum_value!(str OriginType);
+rboto::__structure!(
+    MultiRegionKey "MultiRegionKey"[set from] { arn : String, region : String } {}
+);
+rboto::__string_enum!(MultiRegionKeyType { Primary = "PRIMARY", Replica = "REPLICA" });
+rboto::__string_enum!(
+    OriginType { AwsKms = "AWS_KMS", External = "EXTERNAL", AwsCloudhsm = "AWS_CLOUDHSM",
+    ExternalKeyStore = "EXTERNAL_KEY_STORE" }
+);
 /// Contains information about the party that receives the response from the API operation.
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct RecipientInfo {
     /// The encryption algorithm that KMS should use with the public key for an Amazon Web Services Nitro Enclave or NitroTPM to encrypt plaintext values for the response. The only valid value is `RSAES_OAEP_SHA_256`.
     pub key_encryption_algorithm: Option<KeyEncryptionMechanism>,
     /// The attestation document for an Amazon Web Services Nitro Enclave or a NitroTPM. This document includes the enclave's public key.
     pub attestation_document: Option<rboto::Blob>,
 }
-impl RecipientInfo {
-    /// Sets `KeyEncryptionAlgorithm`.
-    pub fn key_encryption_algorithm(
-        mut self,
-        v: impl Into<KeyEncryptionMechanism>,
-    ) -> Self {
-        self.key_encryption_algorithm = Some(v.into());
-        self
-    }
-    /// Sets `AttestationDocument`.
-    pub fn attestation_document(mut self, v: impl Into<rboto::Blob>) -> Self {
-        self.attestation_document = Some(v.into());
-        self
-    }
-}
-impl rboto::IntoValue for RecipientInfo {
-    fn into_value(self) -> rboto::Value {
-        rboto::Value::Struct(
-            vec![
-                rv::opt(self.key_encryption_algorithm), rv::opt(self
-                .attestation_document)
-            ],
-        )
-    }
-}
-/// Identifies whose KMS keys ListKeys lists. `SELF` identifies the KMS keys in your Amazon Web Services account. `OTHER_ACCOUNTS_VIA_RAM` identifies the KMS keys that other Amazon Web Services accounts shared with your Amazon Web Services account through Resource Access Manager (RAM).
-#[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
-#[non_exhaustive]
-pub enum ResourceOwnerType {
-    /// `SELF`
-    SelfValue,
-    /// `OTHER_ACCOUNTS_VIA_RAM`
-    OtherAccountsViaRam,
-    /// A value this version of the SDK does not know.
-    Unknown(String),
-}
-impl ResourceOwnerType {
-    /// Every value the model lists.
-    pub const VALUES: &'static [&'static str] = &["SELF", "OTHER_ACCOUNTS_VIA_RAM"];
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::SelfValue => "SELF",
-            Self::OtherAccountsViaRam => "OTHER_ACCOUNTS_VIA_RAM",
-            Self::Unknown(s) => s,
-        }
-    }
-}
-impl rv::StringEnum for ResourceOwnerType {
-    fn as_str(&self) -> &str {
-        ResourceOwnerType::as_str(self)
-    }
-    fn from_wire(s: String) -> Self {
-        match s.as_str() {
-            "SELF" => Self::SelfValue,
-            "OTHER_ACCOUNTS_VIA_RAM" => Self::OtherAccountsViaRam,
-            _ => Self::Unknown(s),
-        }
-    }
-}
-rboto::enum_value!(str ResourceOwnerType);
-#[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
-#[non_exhaustive]
-pub enum RotationType {
-    /// `AUTOMATIC`
-    Automatic,
-    /// `ON_DEMAND`
-    OnDemand,
-    /// A value this version of the SDK does not know.
-    Unknown(String),
-}
-impl RotationType {
-    /// Every value the model lists.
-    pub const VALUES: &'static [&'static str] = &["AUTOMATIC", "ON_DEMAND"];
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Automatic => "AUTOMATIC",
-            Self::OnDemand => "ON_DEMAND",
-            Self::Unknown(s) => s,
-        }
-    }
-}
-impl rv::StringEnum for RotationType {
-    fn as_str(&self) -> &str {
-        RotationType::as_str(self)
-    }
-    fn from_wire(s: String) -> Self {
-        match s.as_str() {
-            "AUTOMATIC" => Self::Automatic,
-            "ON_DEMAND" => Self::OnDemand,
-            _ => Self::Unknown(s),
-        }
-    }
-}
-rboto::enum_value!(str RotationType);
+rboto::__structure!(
+    RecipientInfo "RecipientInfo"[set into] { key_encryption_algorithm :
+    KeyEncryptionMechanism, attestation_document : rboto::Blob } {}
+);
+rboto::__string_enum!(
+    #[doc =
+    " Identifies whose KMS keys ListKeys lists. `SELF` identifies the KMS keys in your Amazon Web Services account. `OTHER_ACCOUNTS_VIA_RAM` identifies the KMS keys that other Amazon Web Services accounts shared with your Amazon Web Services account through Resource Access Manager (RAM)."]
+    ResourceOwnerType { SelfValue = "SELF", OtherAccountsViaRam =
+    "OTHER_ACCOUNTS_VIA_RAM" }
+);
+rboto::__string_enum!(RotationType { Automatic = "AUTOMATIC", OnDemand = "ON_DEMAND" });
 /// Each entry contains information about one of the key materials associated with a KMS key.
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct RotationsListEntry {
     /// Unique identifier of the key.
     pub key_id: Option<String>,
@@ -2358,303 +424,65 @@ pub struct RotationsListEntry {
     /// Identifies whether the key material rotation was a scheduled [automatic rotation](https://docs.aws.amazon.com/kms/latest/developerguide/rotating-keys-enable-disable.html) or an [on-demand rotation](https://docs.aws.amazon.com/kms/latest/developerguide/rotating-keys-on-demand.html). This field is not present for the first key material or an imported key material in `PENDING_ROTATION` state.
     pub rotation_type: Option<RotationType>,
 }
-impl RotationsListEntry {
-    /// Sets `KeyId`.
-    pub fn key_id(mut self, v: impl Into<String>) -> Self {
-        self.key_id = Some(v.into());
-        self
-    }
-    /// Sets `KeyMaterialId`.
-    pub fn key_material_id(mut self, v: impl Into<String>) -> Self {
-        self.key_material_id = Some(v.into());
-        self
-    }
-    /// Sets `KeyMaterialDescription`.
-    pub fn key_material_description(mut self, v: impl Into<String>) -> Self {
-        self.key_material_description = Some(v.into());
-        self
-    }
-    /// Sets `ImportState`.
-    pub fn import_state(mut self, v: impl Into<ImportState>) -> Self {
-        self.import_state = Some(v.into());
-        self
-    }
-    /// Sets `KeyMaterialState`.
-    pub fn key_material_state(mut self, v: impl Into<KeyMaterialState>) -> Self {
-        self.key_material_state = Some(v.into());
-        self
-    }
-    /// Sets `ExpirationModel`.
-    pub fn expiration_model(mut self, v: impl Into<ExpirationModelType>) -> Self {
-        self.expiration_model = Some(v.into());
-        self
-    }
-    /// Sets `ValidTo`.
-    pub fn valid_to(mut self, v: impl Into<rboto::DateTime>) -> Self {
-        self.valid_to = Some(v.into());
-        self
-    }
-    /// Sets `RotationDate`.
-    pub fn rotation_date(mut self, v: impl Into<rboto::DateTime>) -> Self {
-        self.rotation_date = Some(v.into());
-        self
-    }
-    /// Sets `RotationType`.
-    pub fn rotation_type(mut self, v: impl Into<RotationType>) -> Self {
-        self.rotation_type = Some(v.into());
-        self
-    }
-}
-impl rboto::FromValue for RotationsListEntry {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "RotationsListEntry")?;
-        Ok(Self {
-            key_id: m.take(0)?,
-            key_material_id: m.take(1)?,
-            key_material_description: m.take(2)?,
-            import_state: m.take(3)?,
-            key_material_state: m.take(4)?,
-            expiration_model: m.take(5)?,
-            valid_to: m.take(6)?,
-            rotation_date: m.take(7)?,
-            rotation_type: m.take(8)?,
-        })
-    }
-}
-#[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
-#[non_exhaustive]
-pub enum SigningAlgorithmSpec {
-    /// `RSASSA_PSS_SHA_256`
-    RsassaPssSha256,
-    /// `RSASSA_PSS_SHA_384`
-    RsassaPssSha384,
-    /// `RSASSA_PSS_SHA_512`
-    RsassaPssSha512,
-    /// `RSASSA_PKCS1_V1_5_SHA_256`
-    RsassaPkcs1V1_5Sha256,
-    /// `RSASSA_PKCS1_V1_5_SHA_384`
-    RsassaPkcs1V1_5Sha384,
-    /// `RSASSA_PKCS1_V1_5_SHA_512`
-    RsassaPkcs1V1_5Sha512,
-    /// `ECDSA_SHA_256`
-    EcdsaSha256,
-    /// `ECDSA_SHA_384`
-    EcdsaSha384,
-    /// `ECDSA_SHA_512`
-    EcdsaSha512,
-    /// `SM2DSA`
-    Sm2dsa,
-    /// `ML_DSA_SHAKE_256`
-    MlDsaShake256,
-    /// `ED25519_SHA_512`
-    Ed25519Sha512,
-    /// `ED25519_PH_SHA_512`
-    Ed25519PhSha512,
-    /// A value this version of the SDK does not know.
-    Unknown(String),
-}
-impl SigningAlgorithmSpec {
-    /// Every value the model lists.
-    pub const VALUES: &'static [&'static str] = &[
-        "RSASSA_PSS_SHA_256",
-        "RSASSA_PSS_SHA_384",
-        "RSASSA_PSS_SHA_512",
-        "RSASSA_PKCS1_V1_5_SHA_256",
-        "RSASSA_PKCS1_V1_5_SHA_384",
-        "RSASSA_PKCS1_V1_5_SHA_512",
-        "ECDSA_SHA_256",
-        "ECDSA_SHA_384",
-        "ECDSA_SHA_512",
-        "SM2DSA",
-        "ML_DSA_SHAKE_256",
-        "ED25519_SHA_512",
-        "ED25519_PH_SHA_512",
-    ];
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::RsassaPssSha256 => "RSASSA_PSS_SHA_256",
-            Self::RsassaPssSha384 => "RSASSA_PSS_SHA_384",
-            Self::RsassaPssSha512 => "RSASSA_PSS_SHA_512",
-            Self::RsassaPkcs1V1_5Sha256 => "RSASSA_PKCS1_V1_5_SHA_256",
-            Self::RsassaPkcs1V1_5Sha384 => "RSASSA_PKCS1_V1_5_SHA_384",
-            Self::RsassaPkcs1V1_5Sha512 => "RSASSA_PKCS1_V1_5_SHA_512",
-            Self::EcdsaSha256 => "ECDSA_SHA_256",
-            Self::EcdsaSha384 => "ECDSA_SHA_384",
-            Self::EcdsaSha512 => "ECDSA_SHA_512",
-            Self::Sm2dsa => "SM2DSA",
-            Self::MlDsaShake256 => "ML_DSA_SHAKE_256",
-            Self::Ed25519Sha512 => "ED25519_SHA_512",
-            Self::Ed25519PhSha512 => "ED25519_PH_SHA_512",
-            Self::Unknown(s) => s,
-        }
-    }
-}
-impl rv::StringEnum for SigningAlgorithmSpec {
-    fn as_str(&self) -> &str {
-        SigningAlgorithmSpec::as_str(self)
-    }
-    fn from_wire(s: String) -> Self {
-        match s.as_str() {
-            "RSASSA_PSS_SHA_256" => Self::RsassaPssSha256,
-            "RSASSA_PSS_SHA_384" => Self::RsassaPssSha384,
-            "RSASSA_PSS_SHA_512" => Self::RsassaPssSha512,
-            "RSASSA_PKCS1_V1_5_SHA_256" => Self::RsassaPkcs1V1_5Sha256,
-            "RSASSA_PKCS1_V1_5_SHA_384" => Self::RsassaPkcs1V1_5Sha384,
-            "RSASSA_PKCS1_V1_5_SHA_512" => Self::RsassaPkcs1V1_5Sha512,
-            "ECDSA_SHA_256" => Self::EcdsaSha256,
-            "ECDSA_SHA_384" => Self::EcdsaSha384,
-            "ECDSA_SHA_512" => Self::EcdsaSha512,
-            "SM2DSA" => Self::Sm2dsa,
-            "ML_DSA_SHAKE_256" => Self::MlDsaShake256,
-            "ED25519_SHA_512" => Self::Ed25519Sha512,
-            "ED25519_PH_SHA_512" => Self::Ed25519PhSha512,
-            _ => Self::Unknown(s),
-        }
-    }
-}
-rboto::enum_value!(str SigningAlgorithmSpec);
+rboto::__structure!(
+    RotationsListEntry "RotationsListEntry"[set from] { key_id : String, key_material_id
+    : String, key_material_description : String, import_state : ImportState,
+    key_material_state : KeyMaterialState, expiration_model : ExpirationModelType,
+    valid_to : rboto::DateTime, rotation_date : rboto::DateTime, rotation_type :
+    RotationType } {}
+);
+rboto::__string_enum!(
+    SigningAlgorithmSpec { RsassaPssSha256 = "RSASSA_PSS_SHA_256", RsassaPssSha384 =
+    "RSASSA_PSS_SHA_384", RsassaPssSha512 = "RSASSA_PSS_SHA_512", RsassaPkcs1V1_5Sha256 =
+    "RSASSA_PKCS1_V1_5_SHA_256", RsassaPkcs1V1_5Sha384 = "RSASSA_PKCS1_V1_5_SHA_384",
+    RsassaPkcs1V1_5Sha512 = "RSASSA_PKCS1_V1_5_SHA_512", EcdsaSha256 = "ECDSA_SHA_256",
+    EcdsaSha384 = "ECDSA_SHA_384", EcdsaSha512 = "ECDSA_SHA_512", Sm2dsa = "SM2DSA",
+    MlDsaShake256 = "ML_DSA_SHAKE_256", Ed25519Sha512 = "ED25519_SHA_512",
+    Ed25519PhSha512 = "ED25519_PH_SHA_512" }
+);
 /// A key-value pair. A tag consists of a tag key and a tag value. Tag keys and tag values are both required, but tag values can be empty (null) strings.
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct Tag {
     /// The key of the tag.
     pub tag_key: Option<String>,
     /// The value of the tag.
     pub tag_value: Option<String>,
 }
-impl Tag {
-    /// Sets `TagKey`.
-    pub fn tag_key(mut self, v: impl Into<String>) -> Self {
-        self.tag_key = Some(v.into());
-        self
-    }
-    /// Sets `TagValue`.
-    pub fn tag_value(mut self, v: impl Into<String>) -> Self {
-        self.tag_value = Some(v.into());
-        self
-    }
-}
-impl rboto::IntoValue for Tag {
-    fn into_value(self) -> rboto::Value {
-        rboto::Value::Struct(vec![rv::opt(self.tag_key), rv::opt(self.tag_value)])
-    }
-}
-impl rboto::FromValue for Tag {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "Tag")?;
-        Ok(Self {
-            tag_key: m.take(0)?,
-            tag_value: m.take(1)?,
-        })
-    }
-}
-#[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
-#[non_exhaustive]
-pub enum WrappingKeySpec {
-    /// `RSA_2048`
-    Rsa2048,
-    /// `RSA_3072`
-    Rsa3072,
-    /// `RSA_4096`
-    Rsa4096,
-    /// `SM2`
-    Sm2,
-    /// A value this version of the SDK does not know.
-    Unknown(String),
-}
-impl WrappingKeySpec {
-    /// Every value the model lists.
-    pub const VALUES: &'static [&'static str] = &[
-        "RSA_2048",
-        "RSA_3072",
-        "RSA_4096",
-        "SM2",
-    ];
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Rsa2048 => "RSA_2048",
-            Self::Rsa3072 => "RSA_3072",
-            Self::Rsa4096 => "RSA_4096",
-            Self::Sm2 => "SM2",
-            Self::Unknown(s) => s,
-        }
-    }
-}
-impl rv::StringEnum for WrappingKeySpec {
-    fn as_str(&self) -> &str {
-        WrappingKeySpec::as_str(self)
-    }
-    fn from_wire(s: String) -> Self {
-        match s.as_str() {
-            "RSA_2048" => Self::Rsa2048,
-            "RSA_3072" => Self::Rsa3072,
-            "RSA_4096" => Self::Rsa4096,
-            "SM2" => Self::Sm2,
-            _ => Self::Unknown(s),
-        }
-    }
-}
-rboto::enum_value!(str WrappingKeySpec);
+rboto::__structure!(
+    Tag "Tag"[set into from] { tag_key : String, tag_value : String } {}
+);
+rboto::__string_enum!(
+    WrappingKeySpec { Rsa2048 = "RSA_2048", Rsa3072 = "RSA_3072", Rsa4096 = "RSA_4096",
+    Sm2 = "SM2" }
+);
 /// Information about the [external key](https://docs.aws.amazon.com/kms/latest/developerguide/keystore-external.html#concept-external-key) that is associated with a KMS key in an external key store.
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct XksKeyConfigurationType {
     /// The ID of the external key in its external key manager. This is the ID that the external key store proxy uses to identify the external key.
     pub id: Option<String>,
 }
-impl XksKeyConfigurationType {
-    /// Sets `Id`.
-    pub fn id(mut self, v: impl Into<String>) -> Self {
-        self.id = Some(v.into());
-        self
-    }
-}
-impl rboto::FromValue for XksKeyConfigurationType {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "XksKeyConfigurationType")?;
-        Ok(Self { id: m.take(0)? })
-    }
-}
+rboto::__structure!(
+    XksKeyConfigurationType "XksKeyConfigurationType"[set from] { id : String } {}
+);
 /// KMS uses the authentication credential to sign requests that it sends to the external key store proxy (XKS proxy) on your behalf. You establish these credentials on your external key store proxy and report them to KMS.
 #[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
 pub struct XksProxyAuthenticationCredentialType {
     /// A unique identifier for the raw secret access key.
     pub access_key_id: Option<String>,
     /// A secret string of 43-64 characters. Valid characters are a-z, A-Z, 0-9, /, +, and =.
     pub raw_secret_access_key: Option<String>,
 }
-impl XksProxyAuthenticationCredentialType {
-    /// Sets `AccessKeyId`.
-    pub fn access_key_id(mut self, v: impl Into<String>) -> Self {
-        self.access_key_id = Some(v.into());
-        self
-    }
-    /// Sets `RawSecretAccessKey`.
-    pub fn raw_secret_access_key(mut self, v: impl Into<String>) -> Self {
-        self.raw_secret_access_key = Some(v.into());
-        self
-    }
-}
-impl ::std::fmt::Debug for XksProxyAuthenticationCredentialType {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.debug_struct("XksProxyAuthenticationCredentialType")
-            .field("access_key_id", &rboto::types::Redacted(&self.access_key_id))
-            .field(
-                "raw_secret_access_key",
-                &rboto::types::Redacted(&self.raw_secret_access_key),
-            )
-            .finish()
-    }
-}
-impl rboto::IntoValue for XksProxyAuthenticationCredentialType {
-    fn into_value(self) -> rboto::Value {
-        rboto::Value::Struct(
-            vec![rv::opt(self.access_key_id), rv::opt(self.raw_secret_access_key)],
-        )
-    }
-}
+rboto::__structure!(
+    XksProxyAuthenticationCredentialType "XksProxyAuthenticationCredentialType"[set debug
+    into] { access_key_id : String[sensitive], raw_secret_access_key : String[sensitive]
+    } {}
+);
 /// Detailed information about the external key store proxy (XKS proxy). Your external key store proxy translates KMS requests into a format that your external key manager can understand. These fields appear in a DescribeCustomKeyStores response only when the `CustomKeyStoreType` is `EXTERNAL_KEY_STORE`.
 #[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
 pub struct XksProxyConfigurationType {
     /// Indicates whether the external key store proxy uses a public endpoint or an Amazon VPC endpoint service to communicate with KMS.
     pub connectivity: Option<XksProxyConnectivityType>,
@@ -2669,98 +497,13 @@ pub struct XksProxyConfigurationType {
     /// The Amazon Web Services account ID that owns the Amazon VPC endpoint service used to communicate with the external key store proxy (XKS). This field appears only when the XKS uses an VPC endpoint service to communicate with KMS.
     pub vpc_endpoint_service_owner: Option<String>,
 }
-impl XksProxyConfigurationType {
-    /// Sets `Connectivity`.
-    pub fn connectivity(mut self, v: impl Into<XksProxyConnectivityType>) -> Self {
-        self.connectivity = Some(v.into());
-        self
-    }
-    /// Sets `AccessKeyId`.
-    pub fn access_key_id(mut self, v: impl Into<String>) -> Self {
-        self.access_key_id = Some(v.into());
-        self
-    }
-    /// Sets `UriEndpoint`.
-    pub fn uri_endpoint(mut self, v: impl Into<String>) -> Self {
-        self.uri_endpoint = Some(v.into());
-        self
-    }
-    /// Sets `UriPath`.
-    pub fn uri_path(mut self, v: impl Into<String>) -> Self {
-        self.uri_path = Some(v.into());
-        self
-    }
-    /// Sets `VpcEndpointServiceName`.
-    pub fn vpc_endpoint_service_name(mut self, v: impl Into<String>) -> Self {
-        self.vpc_endpoint_service_name = Some(v.into());
-        self
-    }
-    /// Sets `VpcEndpointServiceOwner`.
-    pub fn vpc_endpoint_service_owner(mut self, v: impl Into<String>) -> Self {
-        self.vpc_endpoint_service_owner = Some(v.into());
-        self
-    }
-}
-impl ::std::fmt::Debug for XksProxyConfigurationType {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.debug_struct("XksProxyConfigurationType")
-            .field("connectivity", &self.connectivity)
-            .field("access_key_id", &rboto::types::Redacted(&self.access_key_id))
-            .field("uri_endpoint", &self.uri_endpoint)
-            .field("uri_path", &self.uri_path)
-            .field("vpc_endpoint_service_name", &self.vpc_endpoint_service_name)
-            .field("vpc_endpoint_service_owner", &self.vpc_endpoint_service_owner)
-            .finish()
-    }
-}
-impl rboto::FromValue for XksProxyConfigurationType {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "XksProxyConfigurationType")?;
-        Ok(Self {
-            connectivity: m.take(0)?,
-            access_key_id: m.take(1)?,
-            uri_endpoint: m.take(2)?,
-            uri_path: m.take(3)?,
-            vpc_endpoint_service_name: m.take(4)?,
-            vpc_endpoint_service_owner: m.take(5)?,
-        })
-    }
-}
-#[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
-#[non_exhaustive]
-pub enum XksProxyConnectivityType {
-    /// `PUBLIC_ENDPOINT`
-    PublicEndpoint,
-    /// `VPC_ENDPOINT_SERVICE`
-    VpcEndpointService,
-    /// A value this version of the SDK does not know.
-    Unknown(String),
-}
-impl XksProxyConnectivityType {
-    /// Every value the model lists.
-    pub const VALUES: &'static [&'static str] = &[
-        "PUBLIC_ENDPOINT",
-        "VPC_ENDPOINT_SERVICE",
-    ];
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::PublicEndpoint => "PUBLIC_ENDPOINT",
-            Self::VpcEndpointService => "VPC_ENDPOINT_SERVICE",
-            Self::Unknown(s) => s,
-        }
-    }
-}
-impl rv::StringEnum for XksProxyConnectivityType {
-    fn as_str(&self) -> &str {
-        XksProxyConnectivityType::as_str(self)
-    }
-    fn from_wire(s: String) -> Self {
-        match s.as_str() {
-            "PUBLIC_ENDPOINT" => Self::PublicEndpoint,
-            "VPC_ENDPOINT_SERVICE" => Self::VpcEndpointService,
-            _ => Self::Unknown(s),
-        }
-    }
-}
-rboto::enum_value!(str XksProxyConnectivityType);
+rboto::__structure!(
+    XksProxyConfigurationType "XksProxyConfigurationType"[set debug from] { connectivity
+    : XksProxyConnectivityType, access_key_id : String[sensitive], uri_endpoint : String,
+    uri_path : String, vpc_endpoint_service_name : String, vpc_endpoint_service_owner :
+    String } {}
+);
+rboto::__string_enum!(
+    XksProxyConnectivityType { PublicEndpoint = "PUBLIC_ENDPOINT", VpcEndpointService =
+    "VPC_ENDPOINT_SERVICE" }
+);

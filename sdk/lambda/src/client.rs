@@ -2,7 +2,7 @@
 #[allow(unused_imports)]
 use super::{error::*, input::*, output::*, types::*};
 #[allow(unused_imports)]
-use rboto::value as rv;
+use rboto::__private as rv;
 #[allow(unused_imports)]
 use std::collections::HashMap;
 /// A client for AWS Lambda.
@@ -24,11 +24,14 @@ impl Client {
         &self.inner
     }
     /// Sends an input built on its own (`Input::default().member(..)`).
-    pub async fn send<I>(&self, input: I) -> Result<I::Output, super::Error>
+    pub fn send<I>(
+        &self,
+        input: I,
+    ) -> rboto::ResponseFuture<I::Output, super::error::Exception>
     where
         I: rboto::OperationInput<Error = super::error::Exception>,
     {
-        self.inner.call(input).await
+        self.inner.send_input(input)
     }
     /// Presigns an input instead of sending it (boto3's `generate_presigned_url`): the
     /// input may come from this client (`client.op().member(..)`) or be built alone.
@@ -45,44 +48,54 @@ impl Client {
     /// Adds permissions to the resource-based policy of a version of an [Lambda layer](https://docs.aws.amazon.com/lambda/latest/dg/configuration-layers.html). Use this action to grant layer usage permission to other accounts. You can grant permission to a single account, all accounts in an organization, or all Amazon Web Services accounts.
     ///
     /// To revoke permission, call RemoveLayerVersionPermission with the statement ID that you specified when you added it.
-    pub fn add_layer_version_permission(
-        &self,
-    ) -> AddLayerVersionPermissionRequest<rboto::ServiceClient> {
-        AddLayerVersionPermissionRequest::with_client(self.inner.clone())
+    pub fn add_layer_version_permission(&self) -> AddLayerVersionPermissionInput {
+        AddLayerVersionPermissionInput {
+            _client: rboto::__private::Bound::to(&self.inner),
+            ..Default::default()
+        }
     }
     /// Grants a [principal](https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_elements_principal.html#Principal_specifying) permission to use a function. You can apply the policy at the function level, or specify a qualifier to restrict access to a single version or alias. If you use a qualifier, the invoker must use the full Amazon Resource Name (ARN) of that version or alias to invoke the function. Note: Lambda does not support adding policies to version $LATEST.
     ///
     /// To grant permission to another account, specify the account ID as the `Principal`. To grant permission to an organization defined in Organizations, specify the organization ID as the `PrincipalOrgID`. For Amazon Web Services services, the principal is a domain-style identifier that the service defines, such as `s3.amazonaws.com` or `sns.amazonaws.com`. For Amazon Web Services services, you can also specify the ARN of the associated resource as the `SourceArn`. If you grant permission to a service principal without specifying the source, other accounts could potentially configure resources in their account to invoke your Lambda function.
     ///
     /// This operation adds a statement to a resource-based permissions policy for the function. For more information about function policies, see [Using resource-based policies for Lambda](https://docs.aws.amazon.com/lambda/latest/dg/access-control-resource-based.html).
-    pub fn add_permission(&self) -> AddPermissionRequest<rboto::ServiceClient> {
-        AddPermissionRequest::with_client(self.inner.clone())
+    pub fn add_permission(&self) -> AddPermissionInput {
+        AddPermissionInput {
+            _client: rboto::__private::Bound::to(&self.inner),
+            ..Default::default()
+        }
     }
     /// Saves the progress of a [durable function](https://docs.aws.amazon.com/lambda/latest/dg/durable-functions.html) execution during runtime. This API is used by the Lambda durable functions SDK to checkpoint completed steps and schedule asynchronous operations. You typically don't need to call this API directly as the SDK handles checkpointing automatically.
     ///
     /// Each checkpoint operation consumes the current checkpoint token and returns a new one for the next checkpoint. This ensures that checkpoints are applied in the correct order and prevents duplicate or out-of-order state updates.
-    pub fn checkpoint_durable_execution(
-        &self,
-    ) -> CheckpointDurableExecutionRequest<rboto::ServiceClient> {
-        CheckpointDurableExecutionRequest::with_client(self.inner.clone())
+    pub fn checkpoint_durable_execution(&self) -> CheckpointDurableExecutionInput {
+        CheckpointDurableExecutionInput {
+            _client: rboto::__private::Bound::to(&self.inner),
+            ..Default::default()
+        }
     }
     /// Creates an [alias](https://docs.aws.amazon.com/lambda/latest/dg/configuration-aliases.html) for a Lambda Event Function version. Use aliases to provide clients with a function identifier that you can update to invoke a different version.
     ///
     /// You can also map an alias to split invocation requests between two versions. Use the `RoutingConfig` parameter to specify a second version and the percentage of invocation requests that it receives.
-    pub fn create_alias(&self) -> CreateAliasRequest<rboto::ServiceClient> {
-        CreateAliasRequest::with_client(self.inner.clone())
+    pub fn create_alias(&self) -> CreateAliasInput {
+        CreateAliasInput {
+            _client: rboto::__private::Bound::to(&self.inner),
+            ..Default::default()
+        }
     }
     /// Creates a capacity provider that manages compute resources for Lambda Event Functions
-    pub fn create_capacity_provider(
-        &self,
-    ) -> CreateCapacityProviderRequest<rboto::ServiceClient> {
-        CreateCapacityProviderRequest::with_client(self.inner.clone())
+    pub fn create_capacity_provider(&self) -> CreateCapacityProviderInput {
+        CreateCapacityProviderInput {
+            _client: rboto::__private::Bound::to(&self.inner),
+            ..Default::default()
+        }
     }
     /// Creates a code signing configuration. A [code signing configuration](https://docs.aws.amazon.com/lambda/latest/dg/configuration-codesigning.html) defines a list of allowed signing profiles and defines the code-signing validation policy (action to be taken if deployment validation checks fail).
-    pub fn create_code_signing_config(
-        &self,
-    ) -> CreateCodeSigningConfigRequest<rboto::ServiceClient> {
-        CreateCodeSigningConfigRequest::with_client(self.inner.clone())
+    pub fn create_code_signing_config(&self) -> CreateCodeSigningConfigInput {
+        CreateCodeSigningConfigInput {
+            _client: rboto::__private::Bound::to(&self.inner),
+            ..Default::default()
+        }
     }
     /// Creates a mapping between an event source and an Lambda Event Function. Lambda reads items from the event source and invokes the function.
     ///
@@ -116,10 +129,11 @@ impl Client {
     /// - [Amazon MSK](https://docs.aws.amazon.com/lambda/latest/dg/with-msk.html#services-msk-parms)
     /// - [Apache Kafka](https://docs.aws.amazon.com/lambda/latest/dg/with-kafka.html#services-kafka-parms)
     /// - [Amazon DocumentDB](https://docs.aws.amazon.com/lambda/latest/dg/with-documentdb.html#docdb-configuration)
-    pub fn create_event_source_mapping(
-        &self,
-    ) -> CreateEventSourceMappingRequest<rboto::ServiceClient> {
-        CreateEventSourceMappingRequest::with_client(self.inner.clone())
+    pub fn create_event_source_mapping(&self) -> CreateEventSourceMappingInput {
+        CreateEventSourceMappingInput {
+            _client: rboto::__private::Bound::to(&self.inner),
+            ..Default::default()
+        }
     }
     /// Creates a Lambda Event Function. To create a function, you need a [deployment package](https://docs.aws.amazon.com/lambda/latest/dg/gettingstarted-package.html) and an [execution role](https://docs.aws.amazon.com/lambda/latest/dg/intro-permission-model.html#lambda-intro-execution-role). The deployment package is a .zip file archive or container image that contains your function code. The execution role grants the function permission to use Amazon Web Services services, such as Amazon CloudWatch Logs for log streaming and X-Ray for request tracing.
     ///
@@ -138,234 +152,296 @@ impl Client {
     /// If another Amazon Web Services account or an Amazon Web Services service invokes your function, use AddPermission to grant permission by creating a resource-based Identity and Access Management (IAM) policy. You can grant permissions at the function level, on a version, or on an alias.
     ///
     /// To invoke your function directly, use Invoke. To invoke your function in response to events in other Amazon Web Services services, create an event source mapping (CreateEventSourceMapping), or configure a function trigger in the other service. For more information, see [Invoking Lambda functions](https://docs.aws.amazon.com/lambda/latest/dg/lambda-invocation.html).
-    pub fn create_function(&self) -> CreateFunctionRequest<rboto::ServiceClient> {
-        CreateFunctionRequest::with_client(self.inner.clone())
+    pub fn create_function(&self) -> CreateFunctionInput {
+        CreateFunctionInput {
+            _client: rboto::__private::Bound::to(&self.inner),
+            ..Default::default()
+        }
     }
     /// Creates a Lambda function URL with the specified configuration parameters. A function URL is a dedicated HTTP(S) endpoint that you can use to invoke your function.
-    pub fn create_function_url_config(
-        &self,
-    ) -> CreateFunctionUrlConfigRequest<rboto::ServiceClient> {
-        CreateFunctionUrlConfigRequest::with_client(self.inner.clone())
+    pub fn create_function_url_config(&self) -> CreateFunctionUrlConfigInput {
+        CreateFunctionUrlConfigInput {
+            _client: rboto::__private::Bound::to(&self.inner),
+            ..Default::default()
+        }
     }
     /// Deletes a Lambda Event Function [alias](https://docs.aws.amazon.com/lambda/latest/dg/configuration-aliases.html).
-    pub fn delete_alias(&self) -> DeleteAliasRequest<rboto::ServiceClient> {
-        DeleteAliasRequest::with_client(self.inner.clone())
+    pub fn delete_alias(&self) -> DeleteAliasInput {
+        DeleteAliasInput {
+            _client: rboto::__private::Bound::to(&self.inner),
+            ..Default::default()
+        }
     }
     /// Deletes a capacity provider. You cannot delete a capacity provider that is currently being used by Lambda functions.
-    pub fn delete_capacity_provider(
-        &self,
-    ) -> DeleteCapacityProviderRequest<rboto::ServiceClient> {
-        DeleteCapacityProviderRequest::with_client(self.inner.clone())
+    pub fn delete_capacity_provider(&self) -> DeleteCapacityProviderInput {
+        DeleteCapacityProviderInput {
+            _client: rboto::__private::Bound::to(&self.inner),
+            ..Default::default()
+        }
     }
     /// Deletes the code signing configuration. You can delete the code signing configuration only if no function is using it.
-    pub fn delete_code_signing_config(
-        &self,
-    ) -> DeleteCodeSigningConfigRequest<rboto::ServiceClient> {
-        DeleteCodeSigningConfigRequest::with_client(self.inner.clone())
+    pub fn delete_code_signing_config(&self) -> DeleteCodeSigningConfigInput {
+        DeleteCodeSigningConfigInput {
+            _client: rboto::__private::Bound::to(&self.inner),
+            ..Default::default()
+        }
     }
     /// Deletes a completed Lambda [durable execution](https://docs.aws.amazon.com/lambda/latest/dg/durable-functions.html) and its data. The execution must be in a terminal state (`SUCCEEDED`, `FAILED`, `STOPPED`, or `TIMED_OUT`). Otherwise, this operation returns a `ResourceConflictException`.
     ///
     /// The execution has `DELETING` status until the deletion finishes. For more information, see [Deleting durable executions](https://docs.aws.amazon.com/lambda/latest/dg/durable-delete.html).
-    pub fn delete_durable_execution(
-        &self,
-    ) -> DeleteDurableExecutionRequest<rboto::ServiceClient> {
-        DeleteDurableExecutionRequest::with_client(self.inner.clone())
+    pub fn delete_durable_execution(&self) -> DeleteDurableExecutionInput {
+        DeleteDurableExecutionInput {
+            _client: rboto::__private::Bound::to(&self.inner),
+            ..Default::default()
+        }
     }
     /// Deletes an [event source mapping](https://docs.aws.amazon.com/lambda/latest/dg/intro-invocation-modes.html). You can get the identifier of a mapping from the output of ListEventSourceMappings.
     ///
     /// When you delete an event source mapping, it enters a `Deleting` state and might not be completely deleted for several seconds.
-    pub fn delete_event_source_mapping(
-        &self,
-    ) -> DeleteEventSourceMappingRequest<rboto::ServiceClient> {
-        DeleteEventSourceMappingRequest::with_client(self.inner.clone())
+    pub fn delete_event_source_mapping(&self) -> DeleteEventSourceMappingInput {
+        DeleteEventSourceMappingInput {
+            _client: rboto::__private::Bound::to(&self.inner),
+            ..Default::default()
+        }
     }
     /// Deletes a Lambda Event Function. To delete a specific function version, use the `Qualifier` parameter. Otherwise, all versions and aliases are deleted. This doesn't require the user to have explicit permissions for DeleteAlias.
     ///
     /// **Note:** A deleted Lambda function cannot be recovered. Ensure that you specify the correct function name and version before deleting.
     ///
     /// To delete Lambda event source mappings that invoke a function, use DeleteEventSourceMapping. For Amazon Web Services services and resources that invoke your function directly, delete the trigger in the service where you originally configured it.
-    pub fn delete_function(&self) -> DeleteFunctionRequest<rboto::ServiceClient> {
-        DeleteFunctionRequest::with_client(self.inner.clone())
+    pub fn delete_function(&self) -> DeleteFunctionInput {
+        DeleteFunctionInput {
+            _client: rboto::__private::Bound::to(&self.inner),
+            ..Default::default()
+        }
     }
     /// Removes the code signing configuration from the function.
     pub fn delete_function_code_signing_config(
         &self,
-    ) -> DeleteFunctionCodeSigningConfigRequest<rboto::ServiceClient> {
-        DeleteFunctionCodeSigningConfigRequest::with_client(self.inner.clone())
+    ) -> DeleteFunctionCodeSigningConfigInput {
+        DeleteFunctionCodeSigningConfigInput {
+            _client: rboto::__private::Bound::to(&self.inner),
+            ..Default::default()
+        }
     }
     /// Removes a concurrent execution limit from a Lambda Event Function.
-    pub fn delete_function_concurrency(
-        &self,
-    ) -> DeleteFunctionConcurrencyRequest<rboto::ServiceClient> {
-        DeleteFunctionConcurrencyRequest::with_client(self.inner.clone())
+    pub fn delete_function_concurrency(&self) -> DeleteFunctionConcurrencyInput {
+        DeleteFunctionConcurrencyInput {
+            _client: rboto::__private::Bound::to(&self.inner),
+            ..Default::default()
+        }
     }
     /// Deletes the configuration for asynchronous invocation for a function, version, or alias.
     ///
     /// To configure options for asynchronous invocation, use PutFunctionEventInvokeConfig.
     pub fn delete_function_event_invoke_config(
         &self,
-    ) -> DeleteFunctionEventInvokeConfigRequest<rboto::ServiceClient> {
-        DeleteFunctionEventInvokeConfigRequest::with_client(self.inner.clone())
+    ) -> DeleteFunctionEventInvokeConfigInput {
+        DeleteFunctionEventInvokeConfigInput {
+            _client: rboto::__private::Bound::to(&self.inner),
+            ..Default::default()
+        }
     }
     /// Deletes a Lambda function URL. When you delete a function URL, you can't recover it. Creating a new function URL results in a different URL address.
-    pub fn delete_function_url_config(
-        &self,
-    ) -> DeleteFunctionUrlConfigRequest<rboto::ServiceClient> {
-        DeleteFunctionUrlConfigRequest::with_client(self.inner.clone())
+    pub fn delete_function_url_config(&self) -> DeleteFunctionUrlConfigInput {
+        DeleteFunctionUrlConfigInput {
+            _client: rboto::__private::Bound::to(&self.inner),
+            ..Default::default()
+        }
     }
     /// Deletes a version of an [Lambda layer](https://docs.aws.amazon.com/lambda/latest/dg/configuration-layers.html). Deleted versions can no longer be viewed or added to functions. To avoid breaking functions, a copy of the version remains in Lambda until no functions refer to it.
-    pub fn delete_layer_version(
-        &self,
-    ) -> DeleteLayerVersionRequest<rboto::ServiceClient> {
-        DeleteLayerVersionRequest::with_client(self.inner.clone())
+    pub fn delete_layer_version(&self) -> DeleteLayerVersionInput {
+        DeleteLayerVersionInput {
+            _client: rboto::__private::Bound::to(&self.inner),
+            ..Default::default()
+        }
     }
     /// Deletes the provisioned concurrency configuration for a function.
     pub fn delete_provisioned_concurrency_config(
         &self,
-    ) -> DeleteProvisionedConcurrencyConfigRequest<rboto::ServiceClient> {
-        DeleteProvisionedConcurrencyConfigRequest::with_client(self.inner.clone())
+    ) -> DeleteProvisionedConcurrencyConfigInput {
+        DeleteProvisionedConcurrencyConfigInput {
+            _client: rboto::__private::Bound::to(&self.inner),
+            ..Default::default()
+        }
     }
     /// Deletes a [resource-based policy](https://docs.aws.amazon.com/lambda/latest/dg/access-control-resource-based.html) from a Lambda resource.
-    pub fn delete_resource_policy(
-        &self,
-    ) -> DeleteResourcePolicyRequest<rboto::ServiceClient> {
-        DeleteResourcePolicyRequest::with_client(self.inner.clone())
+    pub fn delete_resource_policy(&self) -> DeleteResourcePolicyInput {
+        DeleteResourcePolicyInput {
+            _client: rboto::__private::Bound::to(&self.inner),
+            ..Default::default()
+        }
     }
     /// Retrieves details about your account's [limits](https://docs.aws.amazon.com/lambda/latest/dg/limits.html) and usage in an Amazon Web Services Region.
-    pub fn get_account_settings(
-        &self,
-    ) -> GetAccountSettingsRequest<rboto::ServiceClient> {
-        GetAccountSettingsRequest::with_client(self.inner.clone())
+    pub fn get_account_settings(&self) -> GetAccountSettingsInput {
+        GetAccountSettingsInput {
+            _client: rboto::__private::Bound::to(&self.inner),
+            ..Default::default()
+        }
     }
     /// Returns details about a Lambda Event Function [alias](https://docs.aws.amazon.com/lambda/latest/dg/configuration-aliases.html).
-    pub fn get_alias(&self) -> GetAliasRequest<rboto::ServiceClient> {
-        GetAliasRequest::with_client(self.inner.clone())
+    pub fn get_alias(&self) -> GetAliasInput {
+        GetAliasInput {
+            _client: rboto::__private::Bound::to(&self.inner),
+            ..Default::default()
+        }
     }
     /// Retrieves information about a specific capacity provider, including its configuration, state, and associated resources.
-    pub fn get_capacity_provider(
-        &self,
-    ) -> GetCapacityProviderRequest<rboto::ServiceClient> {
-        GetCapacityProviderRequest::with_client(self.inner.clone())
+    pub fn get_capacity_provider(&self) -> GetCapacityProviderInput {
+        GetCapacityProviderInput {
+            _client: rboto::__private::Bound::to(&self.inner),
+            ..Default::default()
+        }
     }
     /// Returns information about the specified code signing configuration.
-    pub fn get_code_signing_config(
-        &self,
-    ) -> GetCodeSigningConfigRequest<rboto::ServiceClient> {
-        GetCodeSigningConfigRequest::with_client(self.inner.clone())
+    pub fn get_code_signing_config(&self) -> GetCodeSigningConfigInput {
+        GetCodeSigningConfigInput {
+            _client: rboto::__private::Bound::to(&self.inner),
+            ..Default::default()
+        }
     }
     /// Retrieves detailed information about a specific [durable execution](https://docs.aws.amazon.com/lambda/latest/dg/durable-functions.html), including its current status, input payload, result or error information, and execution metadata such as start time and usage statistics.
-    pub fn get_durable_execution(
-        &self,
-    ) -> GetDurableExecutionRequest<rboto::ServiceClient> {
-        GetDurableExecutionRequest::with_client(self.inner.clone())
+    pub fn get_durable_execution(&self) -> GetDurableExecutionInput {
+        GetDurableExecutionInput {
+            _client: rboto::__private::Bound::to(&self.inner),
+            ..Default::default()
+        }
     }
     /// Retrieves the execution history for a [durable execution](https://docs.aws.amazon.com/lambda/latest/dg/durable-functions.html), showing all the steps, callbacks, and events that occurred during the execution. This provides a detailed audit trail of the execution's progress over time.
     ///
     /// The history is available while the execution is running and for a retention period after it completes (1-90 days, default 30 days). You can control whether to include execution data such as step results and callback payloads.
-    pub fn get_durable_execution_history(
-        &self,
-    ) -> GetDurableExecutionHistoryRequest<rboto::ServiceClient> {
-        GetDurableExecutionHistoryRequest::with_client(self.inner.clone())
+    pub fn get_durable_execution_history(&self) -> GetDurableExecutionHistoryInput {
+        GetDurableExecutionHistoryInput {
+            _client: rboto::__private::Bound::to(&self.inner),
+            ..Default::default()
+        }
     }
     /// Retrieves the current execution state required for the replay process during [durable function](https://docs.aws.amazon.com/lambda/latest/dg/durable-functions.html) execution. This API is used by the Lambda durable functions SDK to get state information needed for replay. You typically don't need to call this API directly as the SDK handles state management automatically.
     ///
     /// The response contains operations ordered by start sequence number in ascending order. Completed operations with children don't include child operation details since they don't need to be replayed.
-    pub fn get_durable_execution_state(
-        &self,
-    ) -> GetDurableExecutionStateRequest<rboto::ServiceClient> {
-        GetDurableExecutionStateRequest::with_client(self.inner.clone())
+    pub fn get_durable_execution_state(&self) -> GetDurableExecutionStateInput {
+        GetDurableExecutionStateInput {
+            _client: rboto::__private::Bound::to(&self.inner),
+            ..Default::default()
+        }
     }
     /// Returns details about an event source mapping. You can get the identifier of a mapping from the output of ListEventSourceMappings.
-    pub fn get_event_source_mapping(
-        &self,
-    ) -> GetEventSourceMappingRequest<rboto::ServiceClient> {
-        GetEventSourceMappingRequest::with_client(self.inner.clone())
+    pub fn get_event_source_mapping(&self) -> GetEventSourceMappingInput {
+        GetEventSourceMappingInput {
+            _client: rboto::__private::Bound::to(&self.inner),
+            ..Default::default()
+        }
     }
     /// Returns information about a Lambda Event Function or function version, with a link to download the deployment package that's valid for 10 minutes. If you specify a function version, only details that are specific to that version are returned.
-    pub fn get_function(&self) -> GetFunctionRequest<rboto::ServiceClient> {
-        GetFunctionRequest::with_client(self.inner.clone())
+    pub fn get_function(&self) -> GetFunctionInput {
+        GetFunctionInput {
+            _client: rboto::__private::Bound::to(&self.inner),
+            ..Default::default()
+        }
     }
     /// Returns the code signing configuration for the specified function.
-    pub fn get_function_code_signing_config(
-        &self,
-    ) -> GetFunctionCodeSigningConfigRequest<rboto::ServiceClient> {
-        GetFunctionCodeSigningConfigRequest::with_client(self.inner.clone())
+    pub fn get_function_code_signing_config(&self) -> GetFunctionCodeSigningConfigInput {
+        GetFunctionCodeSigningConfigInput {
+            _client: rboto::__private::Bound::to(&self.inner),
+            ..Default::default()
+        }
     }
     /// Returns details about the reserved concurrency configuration for a function. To set a concurrency limit for a function, use PutFunctionConcurrency.
-    pub fn get_function_concurrency(
-        &self,
-    ) -> GetFunctionConcurrencyRequest<rboto::ServiceClient> {
-        GetFunctionConcurrencyRequest::with_client(self.inner.clone())
+    pub fn get_function_concurrency(&self) -> GetFunctionConcurrencyInput {
+        GetFunctionConcurrencyInput {
+            _client: rboto::__private::Bound::to(&self.inner),
+            ..Default::default()
+        }
     }
     /// Returns the version-specific settings of a Lambda Event Function or version. The output includes only options that can vary between versions of a function. To modify these settings, use UpdateFunctionConfiguration.
     ///
     /// To get all of a function's details, including function-level settings, use GetFunction.
-    pub fn get_function_configuration(
-        &self,
-    ) -> GetFunctionConfigurationRequest<rboto::ServiceClient> {
-        GetFunctionConfigurationRequest::with_client(self.inner.clone())
+    pub fn get_function_configuration(&self) -> GetFunctionConfigurationInput {
+        GetFunctionConfigurationInput {
+            _client: rboto::__private::Bound::to(&self.inner),
+            ..Default::default()
+        }
     }
     /// Retrieves the configuration for asynchronous invocation for a function, version, or alias.
     ///
     /// To configure options for asynchronous invocation, use PutFunctionEventInvokeConfig.
-    pub fn get_function_event_invoke_config(
-        &self,
-    ) -> GetFunctionEventInvokeConfigRequest<rboto::ServiceClient> {
-        GetFunctionEventInvokeConfigRequest::with_client(self.inner.clone())
+    pub fn get_function_event_invoke_config(&self) -> GetFunctionEventInvokeConfigInput {
+        GetFunctionEventInvokeConfigInput {
+            _client: rboto::__private::Bound::to(&self.inner),
+            ..Default::default()
+        }
     }
     /// Returns your function's [recursive loop detection](https://docs.aws.amazon.com/lambda/latest/dg/invocation-recursion.html) configuration.
-    pub fn get_function_recursion_config(
-        &self,
-    ) -> GetFunctionRecursionConfigRequest<rboto::ServiceClient> {
-        GetFunctionRecursionConfigRequest::with_client(self.inner.clone())
+    pub fn get_function_recursion_config(&self) -> GetFunctionRecursionConfigInput {
+        GetFunctionRecursionConfigInput {
+            _client: rboto::__private::Bound::to(&self.inner),
+            ..Default::default()
+        }
     }
     /// Retrieves the scaling configuration for a Lambda Managed Instances function.
-    pub fn get_function_scaling_config(
-        &self,
-    ) -> GetFunctionScalingConfigRequest<rboto::ServiceClient> {
-        GetFunctionScalingConfigRequest::with_client(self.inner.clone())
+    pub fn get_function_scaling_config(&self) -> GetFunctionScalingConfigInput {
+        GetFunctionScalingConfigInput {
+            _client: rboto::__private::Bound::to(&self.inner),
+            ..Default::default()
+        }
     }
     /// Returns details about a Lambda function URL.
-    pub fn get_function_url_config(
-        &self,
-    ) -> GetFunctionUrlConfigRequest<rboto::ServiceClient> {
-        GetFunctionUrlConfigRequest::with_client(self.inner.clone())
+    pub fn get_function_url_config(&self) -> GetFunctionUrlConfigInput {
+        GetFunctionUrlConfigInput {
+            _client: rboto::__private::Bound::to(&self.inner),
+            ..Default::default()
+        }
     }
     /// Returns information about a version of an [Lambda layer](https://docs.aws.amazon.com/lambda/latest/dg/configuration-layers.html), with a link to download the layer archive that's valid for 10 minutes.
-    pub fn get_layer_version(&self) -> GetLayerVersionRequest<rboto::ServiceClient> {
-        GetLayerVersionRequest::with_client(self.inner.clone())
+    pub fn get_layer_version(&self) -> GetLayerVersionInput {
+        GetLayerVersionInput {
+            _client: rboto::__private::Bound::to(&self.inner),
+            ..Default::default()
+        }
     }
     /// Returns information about a version of an [Lambda layer](https://docs.aws.amazon.com/lambda/latest/dg/configuration-layers.html), with a link to download the layer archive that's valid for 10 minutes.
-    pub fn get_layer_version_by_arn(
-        &self,
-    ) -> GetLayerVersionByArnRequest<rboto::ServiceClient> {
-        GetLayerVersionByArnRequest::with_client(self.inner.clone())
+    pub fn get_layer_version_by_arn(&self) -> GetLayerVersionByArnInput {
+        GetLayerVersionByArnInput {
+            _client: rboto::__private::Bound::to(&self.inner),
+            ..Default::default()
+        }
     }
     /// Returns the permission policy for a version of an [Lambda layer](https://docs.aws.amazon.com/lambda/latest/dg/configuration-layers.html). For more information, see AddLayerVersionPermission.
-    pub fn get_layer_version_policy(
-        &self,
-    ) -> GetLayerVersionPolicyRequest<rboto::ServiceClient> {
-        GetLayerVersionPolicyRequest::with_client(self.inner.clone())
+    pub fn get_layer_version_policy(&self) -> GetLayerVersionPolicyInput {
+        GetLayerVersionPolicyInput {
+            _client: rboto::__private::Bound::to(&self.inner),
+            ..Default::default()
+        }
     }
     /// Returns the [resource-based IAM policy](https://docs.aws.amazon.com/lambda/latest/dg/access-control-resource-based.html) for a function, version, or alias.
-    pub fn get_policy(&self) -> GetPolicyRequest<rboto::ServiceClient> {
-        GetPolicyRequest::with_client(self.inner.clone())
+    pub fn get_policy(&self) -> GetPolicyInput {
+        GetPolicyInput {
+            _client: rboto::__private::Bound::to(&self.inner),
+            ..Default::default()
+        }
     }
     /// Retrieves the provisioned concurrency configuration for a function's alias or version.
     pub fn get_provisioned_concurrency_config(
         &self,
-    ) -> GetProvisionedConcurrencyConfigRequest<rboto::ServiceClient> {
-        GetProvisionedConcurrencyConfigRequest::with_client(self.inner.clone())
+    ) -> GetProvisionedConcurrencyConfigInput {
+        GetProvisionedConcurrencyConfigInput {
+            _client: rboto::__private::Bound::to(&self.inner),
+            ..Default::default()
+        }
     }
     /// Retrieves the [resource-based policy](https://docs.aws.amazon.com/lambda/latest/dg/access-control-resource-based.html) attached to a Lambda resource.
-    pub fn get_resource_policy(&self) -> GetResourcePolicyRequest<rboto::ServiceClient> {
-        GetResourcePolicyRequest::with_client(self.inner.clone())
+    pub fn get_resource_policy(&self) -> GetResourcePolicyInput {
+        GetResourcePolicyInput {
+            _client: rboto::__private::Bound::to(&self.inner),
+            ..Default::default()
+        }
     }
     /// Retrieves the runtime management configuration for a function's version. If the runtime update mode is **Manual**, this includes the ARN of the runtime version and the runtime update mode. If the runtime update mode is **Auto** or **Function update**, this includes the runtime update mode and `null` is returned for the ARN. For more information, see [Runtime updates](https://docs.aws.amazon.com/lambda/latest/dg/runtimes-update.html).
-    pub fn get_runtime_management_config(
-        &self,
-    ) -> GetRuntimeManagementConfigRequest<rboto::ServiceClient> {
-        GetRuntimeManagementConfigRequest::with_client(self.inner.clone())
+    pub fn get_runtime_management_config(&self) -> GetRuntimeManagementConfigInput {
+        GetRuntimeManagementConfigInput {
+            _client: rboto::__private::Bound::to(&self.inner),
+            ..Default::default()
+        }
     }
     /// Invokes a Lambda Event Function. You can invoke a function synchronously (and wait for the response), or asynchronously. By default, Lambda invokes your function synchronously (i.e. the`InvocationType` is `RequestResponse`). To invoke a function asynchronously, set `InvocationType` to `Event`. Lambda passes the `ClientContext` object to your function for synchronous invocations only.
     ///
@@ -382,8 +458,11 @@ impl Client {
     /// For functions with a long timeout, your client might disconnect during synchronous invocation while it waits for a response. Configure your HTTP client, SDK, firewall, proxy, or operating system to allow for long connections with timeout or keep-alive settings.
     ///
     /// This operation requires permission for the [lambda:InvokeFunction](https://docs.aws.amazon.com/IAM/latest/UserGuide/list_awslambda.html) action. For details on how to set up permissions for cross-account invocations, see [Granting function access to other accounts](https://docs.aws.amazon.com/lambda/latest/dg/access-control-resource-based.html#permissions-resource-xaccountinvoke).
-    pub fn invoke(&self) -> InvocationRequest<rboto::ServiceClient> {
-        InvocationRequest::with_client(self.inner.clone())
+    pub fn invoke(&self) -> InvokeInput {
+        InvokeInput {
+            _client: rboto::__private::Bound::to(&self.inner),
+            ..Default::default()
+        }
     }
     /// **Note:** For asynchronous function invocation, use Invoke.
     ///
@@ -393,142 +472,188 @@ impl Client {
     ///
     /// **Note:** If you do use the InvokeAsync action, note that it doesn't support the use of X-Ray active tracing. Trace ID is not propagated to the function, even if X-Ray active tracing is turned on.
     #[deprecated]
-    pub fn invoke_async(&self) -> InvokeAsyncRequest<rboto::ServiceClient> {
-        InvokeAsyncRequest::with_client(self.inner.clone())
+    pub fn invoke_async(&self) -> InvokeAsyncInput {
+        InvokeAsyncInput {
+            _client: rboto::__private::Bound::to(&self.inner),
+            ..Default::default()
+        }
     }
     /// Configure your Lambda Event Functions to stream response payloads back to clients. For more information, see [Configuring a Lambda function to stream responses](https://docs.aws.amazon.com/lambda/latest/dg/configuration-response-streaming.html).
     ///
     /// This operation requires permission for the [lambda:InvokeFunction](https://docs.aws.amazon.com/IAM/latest/UserGuide/list_awslambda.html) action. For details on how to set up permissions for cross-account invocations, see [Granting function access to other accounts](https://docs.aws.amazon.com/lambda/latest/dg/access-control-resource-based.html#permissions-resource-xaccountinvoke).
-    pub fn invoke_with_response_stream(
-        &self,
-    ) -> InvokeWithResponseStreamRequest<rboto::ServiceClient> {
-        InvokeWithResponseStreamRequest::with_client(self.inner.clone())
+    pub fn invoke_with_response_stream(&self) -> InvokeWithResponseStreamInput {
+        InvokeWithResponseStreamInput {
+            _client: rboto::__private::Bound::to(&self.inner),
+            ..Default::default()
+        }
     }
     /// Returns a list of [aliases](https://docs.aws.amazon.com/lambda/latest/dg/configuration-aliases.html) for a Lambda Event Function.
-    pub fn list_aliases(&self) -> ListAliasesRequest<rboto::ServiceClient> {
-        ListAliasesRequest::with_client(self.inner.clone())
+    pub fn list_aliases(&self) -> ListAliasesInput {
+        ListAliasesInput {
+            _client: rboto::__private::Bound::to(&self.inner),
+            ..Default::default()
+        }
     }
     /// Returns a list of capacity providers in your account.
-    pub fn list_capacity_providers(
-        &self,
-    ) -> ListCapacityProvidersRequest<rboto::ServiceClient> {
-        ListCapacityProvidersRequest::with_client(self.inner.clone())
+    pub fn list_capacity_providers(&self) -> ListCapacityProvidersInput {
+        ListCapacityProvidersInput {
+            _client: rboto::__private::Bound::to(&self.inner),
+            ..Default::default()
+        }
     }
     /// Returns a list of [code signing configurations](https://docs.aws.amazon.com/lambda/latest/dg/configuring-codesigning.html). A request returns up to 10,000 configurations per call. You can use the `MaxItems` parameter to return fewer configurations per call.
-    pub fn list_code_signing_configs(
-        &self,
-    ) -> ListCodeSigningConfigsRequest<rboto::ServiceClient> {
-        ListCodeSigningConfigsRequest::with_client(self.inner.clone())
+    pub fn list_code_signing_configs(&self) -> ListCodeSigningConfigsInput {
+        ListCodeSigningConfigsInput {
+            _client: rboto::__private::Bound::to(&self.inner),
+            ..Default::default()
+        }
     }
     /// Returns a list of [durable executions](https://docs.aws.amazon.com/lambda/latest/dg/durable-functions.html) for a specified Lambda function. You can filter the results by execution name, status, and start time range. This API supports pagination for large result sets.
     pub fn list_durable_executions_by_function(
         &self,
-    ) -> ListDurableExecutionsByFunctionRequest<rboto::ServiceClient> {
-        ListDurableExecutionsByFunctionRequest::with_client(self.inner.clone())
+    ) -> ListDurableExecutionsByFunctionInput {
+        ListDurableExecutionsByFunctionInput {
+            _client: rboto::__private::Bound::to(&self.inner),
+            ..Default::default()
+        }
     }
     /// Lists event source mappings. Specify an `EventSourceArn` to show only event source mappings for a single event source.
-    pub fn list_event_source_mappings(
-        &self,
-    ) -> ListEventSourceMappingsRequest<rboto::ServiceClient> {
-        ListEventSourceMappingsRequest::with_client(self.inner.clone())
+    pub fn list_event_source_mappings(&self) -> ListEventSourceMappingsInput {
+        ListEventSourceMappingsInput {
+            _client: rboto::__private::Bound::to(&self.inner),
+            ..Default::default()
+        }
     }
     /// Retrieves a list of configurations for asynchronous invocation for a Lambda Event Function. To retrieve more configurations, use the `Marker` parameter.
     ///
     /// To configure options for asynchronous invocation, use PutFunctionEventInvokeConfig.
     pub fn list_function_event_invoke_configs(
         &self,
-    ) -> ListFunctionEventInvokeConfigsRequest<rboto::ServiceClient> {
-        ListFunctionEventInvokeConfigsRequest::with_client(self.inner.clone())
+    ) -> ListFunctionEventInvokeConfigsInput {
+        ListFunctionEventInvokeConfigsInput {
+            _client: rboto::__private::Bound::to(&self.inner),
+            ..Default::default()
+        }
     }
     /// Returns a list of Lambda function URLs for the specified function.
-    pub fn list_function_url_configs(
-        &self,
-    ) -> ListFunctionUrlConfigsRequest<rboto::ServiceClient> {
-        ListFunctionUrlConfigsRequest::with_client(self.inner.clone())
+    pub fn list_function_url_configs(&self) -> ListFunctionUrlConfigsInput {
+        ListFunctionUrlConfigsInput {
+            _client: rboto::__private::Bound::to(&self.inner),
+            ..Default::default()
+        }
     }
     /// Returns a list of function versions that are configured to use a specific capacity provider.
     pub fn list_function_versions_by_capacity_provider(
         &self,
-    ) -> ListFunctionVersionsByCapacityProviderRequest<rboto::ServiceClient> {
-        ListFunctionVersionsByCapacityProviderRequest::with_client(self.inner.clone())
+    ) -> ListFunctionVersionsByCapacityProviderInput {
+        ListFunctionVersionsByCapacityProviderInput {
+            _client: rboto::__private::Bound::to(&self.inner),
+            ..Default::default()
+        }
     }
     /// Returns a list of Lambda Event Functions, with the version-specific configuration of each. Lambda returns up to 50 functions per call.
     ///
     /// Set `FunctionVersion` to `ALL` to include all published versions of each function in addition to the unpublished version.
     ///
     /// **Note:** The `ListFunctions` operation returns a subset of the FunctionConfiguration fields. To get the additional fields (State, StateReasonCode, StateReason, LastUpdateStatus, LastUpdateStatusReason, LastUpdateStatusReasonCode, RuntimeVersionConfig) for a function or version, use GetFunction.
-    pub fn list_functions(&self) -> ListFunctionsRequest<rboto::ServiceClient> {
-        ListFunctionsRequest::with_client(self.inner.clone())
+    pub fn list_functions(&self) -> ListFunctionsInput {
+        ListFunctionsInput {
+            _client: rboto::__private::Bound::to(&self.inner),
+            ..Default::default()
+        }
     }
     /// List the functions that use the specified code signing configuration. You can use this method prior to deleting a code signing configuration, to verify that no functions are using it.
     pub fn list_functions_by_code_signing_config(
         &self,
-    ) -> ListFunctionsByCodeSigningConfigRequest<rboto::ServiceClient> {
-        ListFunctionsByCodeSigningConfigRequest::with_client(self.inner.clone())
+    ) -> ListFunctionsByCodeSigningConfigInput {
+        ListFunctionsByCodeSigningConfigInput {
+            _client: rboto::__private::Bound::to(&self.inner),
+            ..Default::default()
+        }
     }
     /// Lists the versions of an [Lambda layer](https://docs.aws.amazon.com/lambda/latest/dg/configuration-layers.html). Versions that have been deleted aren't listed. Specify a [runtime identifier](https://docs.aws.amazon.com/lambda/latest/dg/lambda-runtimes.html) to list only versions that indicate that they're compatible with that runtime. Specify a compatible architecture to include only layer versions that are compatible with that architecture.
-    pub fn list_layer_versions(&self) -> ListLayerVersionsRequest<rboto::ServiceClient> {
-        ListLayerVersionsRequest::with_client(self.inner.clone())
+    pub fn list_layer_versions(&self) -> ListLayerVersionsInput {
+        ListLayerVersionsInput {
+            _client: rboto::__private::Bound::to(&self.inner),
+            ..Default::default()
+        }
     }
     /// Lists [Lambda layers](https://docs.aws.amazon.com/lambda/latest/dg/invocation-layers.html) and shows information about the latest version of each. Specify a [runtime identifier](https://docs.aws.amazon.com/lambda/latest/dg/lambda-runtimes.html) to list only layers that indicate that they're compatible with that runtime. Specify a compatible architecture to include only layers that are compatible with that [instruction set architecture](https://docs.aws.amazon.com/lambda/latest/dg/foundation-arch.html).
-    pub fn list_layers(&self) -> ListLayersRequest<rboto::ServiceClient> {
-        ListLayersRequest::with_client(self.inner.clone())
+    pub fn list_layers(&self) -> ListLayersInput {
+        ListLayersInput {
+            _client: rboto::__private::Bound::to(&self.inner),
+            ..Default::default()
+        }
     }
     /// Retrieves a list of provisioned concurrency configurations for a function.
     pub fn list_provisioned_concurrency_configs(
         &self,
-    ) -> ListProvisionedConcurrencyConfigsRequest<rboto::ServiceClient> {
-        ListProvisionedConcurrencyConfigsRequest::with_client(self.inner.clone())
+    ) -> ListProvisionedConcurrencyConfigsInput {
+        ListProvisionedConcurrencyConfigsInput {
+            _client: rboto::__private::Bound::to(&self.inner),
+            ..Default::default()
+        }
     }
     /// Returns a function, event source mapping, or code signing configuration's [tags](https://docs.aws.amazon.com/lambda/latest/dg/tagging.html). You can also view function tags with GetFunction.
-    pub fn list_tags(&self) -> ListTagsRequest<rboto::ServiceClient> {
-        ListTagsRequest::with_client(self.inner.clone())
+    pub fn list_tags(&self) -> ListTagsInput {
+        ListTagsInput {
+            _client: rboto::__private::Bound::to(&self.inner),
+            ..Default::default()
+        }
     }
     /// Returns a list of [versions](https://docs.aws.amazon.com/lambda/latest/dg/versioning-aliases.html) of a Lambda Event Function, with the version-specific configuration of each. Lambda returns up to 50 versions per call.
-    pub fn list_versions_by_function(
-        &self,
-    ) -> ListVersionsByFunctionRequest<rboto::ServiceClient> {
-        ListVersionsByFunctionRequest::with_client(self.inner.clone())
+    pub fn list_versions_by_function(&self) -> ListVersionsByFunctionInput {
+        ListVersionsByFunctionInput {
+            _client: rboto::__private::Bound::to(&self.inner),
+            ..Default::default()
+        }
     }
     /// Pauses a running [durable execution](https://docs.aws.amazon.com/lambda/latest/dg/durable-functions.html). While an execution is paused, Lambda doesn't invoke your function, but pending operations such as waits and callbacks continue to complete.
     ///
     /// If an invocation is in progress, the execution status changes to `PAUSING` until the invocation reaches its next checkpoint, and then changes to `PAUSED`. This operation returns a successful response while the execution status is still `RUNNING`, and the status changes when Lambda processes the request. For more information about pausing executions, see [Pausing and resuming durable executions](https://docs.aws.amazon.com/lambda/latest/dg/durable-pause-resume.html).
-    pub fn pause_durable_execution(
-        &self,
-    ) -> PauseDurableExecutionRequest<rboto::ServiceClient> {
-        PauseDurableExecutionRequest::with_client(self.inner.clone())
+    pub fn pause_durable_execution(&self) -> PauseDurableExecutionInput {
+        PauseDurableExecutionInput {
+            _client: rboto::__private::Bound::to(&self.inner),
+            ..Default::default()
+        }
     }
     /// Creates an [Lambda layer](https://docs.aws.amazon.com/lambda/latest/dg/configuration-layers.html) from a ZIP archive. Each time you call `PublishLayerVersion` with the same layer name, a new version is created.
     ///
     /// Add layers to your function with CreateFunction or UpdateFunctionConfiguration.
-    pub fn publish_layer_version(
-        &self,
-    ) -> PublishLayerVersionRequest<rboto::ServiceClient> {
-        PublishLayerVersionRequest::with_client(self.inner.clone())
+    pub fn publish_layer_version(&self) -> PublishLayerVersionInput {
+        PublishLayerVersionInput {
+            _client: rboto::__private::Bound::to(&self.inner),
+            ..Default::default()
+        }
     }
     /// Creates a [version](https://docs.aws.amazon.com/lambda/latest/dg/versioning-aliases.html) from the current code and configuration of a Lambda Event Function. Use versions to create a snapshot of your function code and configuration that doesn't change.
     ///
     /// Lambda doesn't publish a version if the function's configuration and code haven't changed since the last version. Use UpdateFunctionCode or UpdateFunctionConfiguration to update the function before publishing a version.
     ///
     /// Clients can invoke versions directly or with an alias. To create an alias, use CreateAlias.
-    pub fn publish_version(&self) -> PublishVersionRequest<rboto::ServiceClient> {
-        PublishVersionRequest::with_client(self.inner.clone())
+    pub fn publish_version(&self) -> PublishVersionInput {
+        PublishVersionInput {
+            _client: rboto::__private::Bound::to(&self.inner),
+            ..Default::default()
+        }
     }
     /// Update the code signing configuration for the function. Changes to the code signing configuration take effect the next time a user tries to deploy a code package to the function.
-    pub fn put_function_code_signing_config(
-        &self,
-    ) -> PutFunctionCodeSigningConfigRequest<rboto::ServiceClient> {
-        PutFunctionCodeSigningConfigRequest::with_client(self.inner.clone())
+    pub fn put_function_code_signing_config(&self) -> PutFunctionCodeSigningConfigInput {
+        PutFunctionCodeSigningConfigInput {
+            _client: rboto::__private::Bound::to(&self.inner),
+            ..Default::default()
+        }
     }
     /// Sets the maximum number of simultaneous executions for a Lambda Event Function, and reserves capacity for that concurrency level.
     ///
     /// Concurrency settings apply to the function as a whole, including all published versions and the unpublished version. Reserving concurrency both ensures that your function has capacity to process the specified number of events simultaneously, and prevents it from scaling beyond that level. Use GetFunction to see the current setting for a function.
     ///
     /// Use GetAccountSettings to see your Regional concurrency limit. You can reserve concurrency for as many functions as you like, as long as you leave at least 100 simultaneous executions unreserved for functions that aren't configured with a per-function limit. For more information, see [Lambda function scaling](https://docs.aws.amazon.com/lambda/latest/dg/invocation-scaling.html).
-    pub fn put_function_concurrency(
-        &self,
-    ) -> PutFunctionConcurrencyRequest<rboto::ServiceClient> {
-        PutFunctionConcurrencyRequest::with_client(self.inner.clone())
+    pub fn put_function_concurrency(&self) -> PutFunctionConcurrencyInput {
+        PutFunctionConcurrencyInput {
+            _client: rboto::__private::Bound::to(&self.inner),
+            ..Default::default()
+        }
     }
     /// Configures options for [asynchronous invocation](https://docs.aws.amazon.com/lambda/latest/dg/invocation-async.html) on a function, version, or alias. If a configuration already exists for a function, version, or alias, this operation overwrites it. If you exclude any settings, they are removed. To set one option without affecting existing settings for other options, use UpdateFunctionEventInvokeConfig.
     ///
@@ -537,110 +662,146 @@ impl Client {
     /// To send an invocation record to a queue, topic, S3 bucket, function, or event bus, specify a [destination](https://docs.aws.amazon.com/lambda/latest/dg/invocation-async.html#invocation-async-destinations). You can configure separate destinations for successful invocations (on-success) and events that fail all processing attempts (on-failure). You can configure destinations in addition to or instead of a dead-letter queue.
     ///
     /// **Note:** S3 buckets are supported only for on-failure destinations. To retain records of successful invocations, use another destination type.
-    pub fn put_function_event_invoke_config(
-        &self,
-    ) -> PutFunctionEventInvokeConfigRequest<rboto::ServiceClient> {
-        PutFunctionEventInvokeConfigRequest::with_client(self.inner.clone())
+    pub fn put_function_event_invoke_config(&self) -> PutFunctionEventInvokeConfigInput {
+        PutFunctionEventInvokeConfigInput {
+            _client: rboto::__private::Bound::to(&self.inner),
+            ..Default::default()
+        }
     }
     /// Sets the [recursive loop detection](https://docs.aws.amazon.com/lambda/latest/dg/invocation-recursion.html) configuration for a Lambda Event Function.
     ///
     /// When you configure a Lambda function to output to the same service or resource that invokes the function, it's possible to create an infinite recursive loop. For example, a Lambda function might write a message to an Amazon Simple Queue Service (Amazon SQS) queue, which then invokes the same function. This invocation causes the function to write another message to the queue, which in turn invokes the function again.
     ///
     /// Lambda can detect certain types of recursive loops shortly after they occur. When Lambda detects a recursive loop and your function's recursive loop detection configuration is set to `Terminate`, it stops your function being invoked and notifies you.
-    pub fn put_function_recursion_config(
-        &self,
-    ) -> PutFunctionRecursionConfigRequest<rboto::ServiceClient> {
-        PutFunctionRecursionConfigRequest::with_client(self.inner.clone())
+    pub fn put_function_recursion_config(&self) -> PutFunctionRecursionConfigInput {
+        PutFunctionRecursionConfigInput {
+            _client: rboto::__private::Bound::to(&self.inner),
+            ..Default::default()
+        }
     }
     /// Sets the scaling configuration for a Lambda Managed Instances function. The scaling configuration defines the minimum and maximum number of execution environments that can be provisioned for the function, allowing you to control scaling behavior and resource allocation.
-    pub fn put_function_scaling_config(
-        &self,
-    ) -> PutFunctionScalingConfigRequest<rboto::ServiceClient> {
-        PutFunctionScalingConfigRequest::with_client(self.inner.clone())
+    pub fn put_function_scaling_config(&self) -> PutFunctionScalingConfigInput {
+        PutFunctionScalingConfigInput {
+            _client: rboto::__private::Bound::to(&self.inner),
+            ..Default::default()
+        }
     }
     /// Adds a provisioned concurrency configuration to a function's alias or version.
     pub fn put_provisioned_concurrency_config(
         &self,
-    ) -> PutProvisionedConcurrencyConfigRequest<rboto::ServiceClient> {
-        PutProvisionedConcurrencyConfigRequest::with_client(self.inner.clone())
+    ) -> PutProvisionedConcurrencyConfigInput {
+        PutProvisionedConcurrencyConfigInput {
+            _client: rboto::__private::Bound::to(&self.inner),
+            ..Default::default()
+        }
     }
     /// Adds a [resource-based policy](https://docs.aws.amazon.com/lambda/latest/dg/access-control-resource-based.html) to a Lambda resource. Resource-based policies grant access to other [Amazon Web Services accounts](https://docs.aws.amazon.com/lambda/latest/dg/permissions-function-cross-account.html), [organizations](https://docs.aws.amazon.com/lambda/latest/dg/permissions-function-organization.html), or [services](https://docs.aws.amazon.com/lambda/latest/dg/permissions-function-services.html). Resource-based policies apply to a single Lambda resource (for example, a function, function version, or function alias).
     ///
     /// **Important:** This operation replaces any existing policy on the Lambda resource. If you previously added permissions using the AddPermission operation, the new policy overwrites those permissions.
-    pub fn put_resource_policy(&self) -> PutResourcePolicyRequest<rboto::ServiceClient> {
-        PutResourcePolicyRequest::with_client(self.inner.clone())
+    pub fn put_resource_policy(&self) -> PutResourcePolicyInput {
+        PutResourcePolicyInput {
+            _client: rboto::__private::Bound::to(&self.inner),
+            ..Default::default()
+        }
     }
     /// Sets the runtime management configuration for a function's version. For more information, see [Runtime updates](https://docs.aws.amazon.com/lambda/latest/dg/runtimes-update.html).
-    pub fn put_runtime_management_config(
-        &self,
-    ) -> PutRuntimeManagementConfigRequest<rboto::ServiceClient> {
-        PutRuntimeManagementConfigRequest::with_client(self.inner.clone())
+    pub fn put_runtime_management_config(&self) -> PutRuntimeManagementConfigInput {
+        PutRuntimeManagementConfigInput {
+            _client: rboto::__private::Bound::to(&self.inner),
+            ..Default::default()
+        }
     }
     /// Removes a statement from the permissions policy for a version of an [Lambda layer](https://docs.aws.amazon.com/lambda/latest/dg/configuration-layers.html). For more information, see AddLayerVersionPermission.
-    pub fn remove_layer_version_permission(
-        &self,
-    ) -> RemoveLayerVersionPermissionRequest<rboto::ServiceClient> {
-        RemoveLayerVersionPermissionRequest::with_client(self.inner.clone())
+    pub fn remove_layer_version_permission(&self) -> RemoveLayerVersionPermissionInput {
+        RemoveLayerVersionPermissionInput {
+            _client: rboto::__private::Bound::to(&self.inner),
+            ..Default::default()
+        }
     }
     /// Revokes function-use permission from an Amazon Web Services service or another Amazon Web Services account. You can get the ID of the statement from the output of GetPolicy.
-    pub fn remove_permission(&self) -> RemovePermissionRequest<rboto::ServiceClient> {
-        RemovePermissionRequest::with_client(self.inner.clone())
+    pub fn remove_permission(&self) -> RemovePermissionInput {
+        RemovePermissionInput {
+            _client: rboto::__private::Bound::to(&self.inner),
+            ..Default::default()
+        }
     }
     /// Resumes a paused [durable execution](https://docs.aws.amazon.com/lambda/latest/dg/durable-functions.html). If the pause interrupted an invocation, or an operation completed while the execution was paused, Lambda invokes your function. Otherwise, the execution continues to wait for its pending operations.
     ///
     /// If the execution status is `PAUSING`, this operation cancels the pause, and the in-progress invocation continues. This operation returns a successful response while the execution status is still `PAUSED` or `PAUSING`, and the status changes to `RUNNING` when Lambda processes the request. For more information about resuming executions, see [Pausing and resuming durable executions](https://docs.aws.amazon.com/lambda/latest/dg/durable-pause-resume.html).
-    pub fn resume_durable_execution(
-        &self,
-    ) -> ResumeDurableExecutionRequest<rboto::ServiceClient> {
-        ResumeDurableExecutionRequest::with_client(self.inner.clone())
+    pub fn resume_durable_execution(&self) -> ResumeDurableExecutionInput {
+        ResumeDurableExecutionInput {
+            _client: rboto::__private::Bound::to(&self.inner),
+            ..Default::default()
+        }
     }
     /// Sends a failure response for a callback operation in a durable execution. Use this API when an external system cannot complete a callback operation successfully.
     pub fn send_durable_execution_callback_failure(
         &self,
-    ) -> SendDurableExecutionCallbackFailureRequest<rboto::ServiceClient> {
-        SendDurableExecutionCallbackFailureRequest::with_client(self.inner.clone())
+    ) -> SendDurableExecutionCallbackFailureInput {
+        SendDurableExecutionCallbackFailureInput {
+            _client: rboto::__private::Bound::to(&self.inner),
+            ..Default::default()
+        }
     }
     /// Sends a heartbeat signal for a long-running callback operation to prevent timeout. Use this API to extend the callback timeout period while the external operation is still in progress.
     pub fn send_durable_execution_callback_heartbeat(
         &self,
-    ) -> SendDurableExecutionCallbackHeartbeatRequest<rboto::ServiceClient> {
-        SendDurableExecutionCallbackHeartbeatRequest::with_client(self.inner.clone())
+    ) -> SendDurableExecutionCallbackHeartbeatInput {
+        SendDurableExecutionCallbackHeartbeatInput {
+            _client: rboto::__private::Bound::to(&self.inner),
+            ..Default::default()
+        }
     }
     /// Sends a successful completion response for a callback operation in a durable execution. Use this API when an external system has successfully completed a callback operation.
     pub fn send_durable_execution_callback_success(
         &self,
-    ) -> SendDurableExecutionCallbackSuccessRequest<rboto::ServiceClient> {
-        SendDurableExecutionCallbackSuccessRequest::with_client(self.inner.clone())
+    ) -> SendDurableExecutionCallbackSuccessInput {
+        SendDurableExecutionCallbackSuccessInput {
+            _client: rboto::__private::Bound::to(&self.inner),
+            ..Default::default()
+        }
     }
     /// Stops a running or paused [durable execution](https://docs.aws.amazon.com/lambda/latest/dg/durable-functions.html). The execution transitions to STOPPED status and cannot be resumed. Any in-progress operations are terminated.
-    pub fn stop_durable_execution(
-        &self,
-    ) -> StopDurableExecutionRequest<rboto::ServiceClient> {
-        StopDurableExecutionRequest::with_client(self.inner.clone())
+    pub fn stop_durable_execution(&self) -> StopDurableExecutionInput {
+        StopDurableExecutionInput {
+            _client: rboto::__private::Bound::to(&self.inner),
+            ..Default::default()
+        }
     }
     /// Adds [tags](https://docs.aws.amazon.com/lambda/latest/dg/tagging.html) to a function, event source mapping, or code signing configuration.
-    pub fn tag_resource(&self) -> TagResourceRequest<rboto::ServiceClient> {
-        TagResourceRequest::with_client(self.inner.clone())
+    pub fn tag_resource(&self) -> TagResourceInput {
+        TagResourceInput {
+            _client: rboto::__private::Bound::to(&self.inner),
+            ..Default::default()
+        }
     }
     /// Removes [tags](https://docs.aws.amazon.com/lambda/latest/dg/tagging.html) from a function, event source mapping, or code signing configuration.
-    pub fn untag_resource(&self) -> UntagResourceRequest<rboto::ServiceClient> {
-        UntagResourceRequest::with_client(self.inner.clone())
+    pub fn untag_resource(&self) -> UntagResourceInput {
+        UntagResourceInput {
+            _client: rboto::__private::Bound::to(&self.inner),
+            ..Default::default()
+        }
     }
     /// Updates the configuration of a Lambda Event Function [alias](https://docs.aws.amazon.com/lambda/latest/dg/configuration-aliases.html).
-    pub fn update_alias(&self) -> UpdateAliasRequest<rboto::ServiceClient> {
-        UpdateAliasRequest::with_client(self.inner.clone())
+    pub fn update_alias(&self) -> UpdateAliasInput {
+        UpdateAliasInput {
+            _client: rboto::__private::Bound::to(&self.inner),
+            ..Default::default()
+        }
     }
     /// Updates the configuration of an existing capacity provider.
-    pub fn update_capacity_provider(
-        &self,
-    ) -> UpdateCapacityProviderRequest<rboto::ServiceClient> {
-        UpdateCapacityProviderRequest::with_client(self.inner.clone())
+    pub fn update_capacity_provider(&self) -> UpdateCapacityProviderInput {
+        UpdateCapacityProviderInput {
+            _client: rboto::__private::Bound::to(&self.inner),
+            ..Default::default()
+        }
     }
     /// Update the code signing configuration. Changes to the code signing configuration take effect the next time a user tries to deploy a code package to the function.
-    pub fn update_code_signing_config(
-        &self,
-    ) -> UpdateCodeSigningConfigRequest<rboto::ServiceClient> {
-        UpdateCodeSigningConfigRequest::with_client(self.inner.clone())
+    pub fn update_code_signing_config(&self) -> UpdateCodeSigningConfigInput {
+        UpdateCodeSigningConfigInput {
+            _client: rboto::__private::Bound::to(&self.inner),
+            ..Default::default()
+        }
     }
     /// Updates an event source mapping. You can change the function that Lambda invokes, or pause invocation and resume later from the same location.
     ///
@@ -674,10 +835,11 @@ impl Client {
     /// - [Amazon MSK](https://docs.aws.amazon.com/lambda/latest/dg/with-msk.html#services-msk-parms)
     /// - [Apache Kafka](https://docs.aws.amazon.com/lambda/latest/dg/with-kafka.html#services-kafka-parms)
     /// - [Amazon DocumentDB](https://docs.aws.amazon.com/lambda/latest/dg/with-documentdb.html#docdb-configuration)
-    pub fn update_event_source_mapping(
-        &self,
-    ) -> UpdateEventSourceMappingRequest<rboto::ServiceClient> {
-        UpdateEventSourceMappingRequest::with_client(self.inner.clone())
+    pub fn update_event_source_mapping(&self) -> UpdateEventSourceMappingInput {
+        UpdateEventSourceMappingInput {
+            _client: rboto::__private::Bound::to(&self.inner),
+            ..Default::default()
+        }
     }
     /// Updates a Lambda Event Function's code. If code signing is enabled for the function, the code package must be signed by a trusted publisher. For more information, see [Configuring code signing for Lambda](https://docs.aws.amazon.com/lambda/latest/dg/configuration-codesigning.html).
     ///
@@ -690,10 +852,11 @@ impl Client {
     /// The function's code is locked when you publish a version. You can't modify the code of a published version, only the unpublished version.
     ///
     /// **Note:** For a function defined as a container image, Lambda resolves the image tag to an image digest. In Amazon ECR, if you update the image tag to a new image, Lambda does not automatically update the function.
-    pub fn update_function_code(
-        &self,
-    ) -> UpdateFunctionCodeRequest<rboto::ServiceClient> {
-        UpdateFunctionCodeRequest::with_client(self.inner.clone())
+    pub fn update_function_code(&self) -> UpdateFunctionCodeInput {
+        UpdateFunctionCodeInput {
+            _client: rboto::__private::Bound::to(&self.inner),
+            ..Default::default()
+        }
     }
     /// Modifies the version-specific settings of a Lambda Event Function.
     ///
@@ -702,23 +865,28 @@ impl Client {
     /// These settings can vary between versions of a function and are locked when you publish a version. You can't modify the configuration of a published version, only the unpublished version.
     ///
     /// To configure function concurrency, use PutFunctionConcurrency. To grant invoke permissions to an Amazon Web Services account or Amazon Web Services service, use AddPermission.
-    pub fn update_function_configuration(
-        &self,
-    ) -> UpdateFunctionConfigurationRequest<rboto::ServiceClient> {
-        UpdateFunctionConfigurationRequest::with_client(self.inner.clone())
+    pub fn update_function_configuration(&self) -> UpdateFunctionConfigurationInput {
+        UpdateFunctionConfigurationInput {
+            _client: rboto::__private::Bound::to(&self.inner),
+            ..Default::default()
+        }
     }
     /// Updates the configuration for asynchronous invocation for a function, version, or alias.
     ///
     /// To configure options for asynchronous invocation, use PutFunctionEventInvokeConfig.
     pub fn update_function_event_invoke_config(
         &self,
-    ) -> UpdateFunctionEventInvokeConfigRequest<rboto::ServiceClient> {
-        UpdateFunctionEventInvokeConfigRequest::with_client(self.inner.clone())
+    ) -> UpdateFunctionEventInvokeConfigInput {
+        UpdateFunctionEventInvokeConfigInput {
+            _client: rboto::__private::Bound::to(&self.inner),
+            ..Default::default()
+        }
     }
     /// Updates the configuration for a function URL of a Lambda Event Function.
-    pub fn update_function_url_config(
-        &self,
-    ) -> UpdateFunctionUrlConfigRequest<rboto::ServiceClient> {
-        UpdateFunctionUrlConfigRequest::with_client(self.inner.clone())
+    pub fn update_function_url_config(&self) -> UpdateFunctionUrlConfigInput {
+        UpdateFunctionUrlConfigInput {
+            _client: rboto::__private::Bound::to(&self.inner),
+            ..Default::default()
+        }
     }
 }

@@ -218,274 +218,252 @@ impl rboto::ModeledError for Exception {
             match index {
                 0 => {
                     Self::AliasLimitExceededException(
-                        rboto::FromValue::from_value(value).ok()?,
+                        rv::FromValue::from_value(value).ok()?,
                     )
                 }
                 1 => {
                     Self::CallbackTimeoutException(
-                        rboto::FromValue::from_value(value).ok()?,
+                        rv::FromValue::from_value(value).ok()?,
                     )
                 }
                 2 => {
                     Self::CapacityProviderLimitExceededException(
-                        rboto::FromValue::from_value(value).ok()?,
+                        rv::FromValue::from_value(value).ok()?,
                     )
                 }
                 3 => {
                     Self::CodeArtifactUserDeletedException(
-                        rboto::FromValue::from_value(value).ok()?,
+                        rv::FromValue::from_value(value).ok()?,
                     )
                 }
                 4 => {
                     Self::CodeArtifactUserFailedException(
-                        rboto::FromValue::from_value(value).ok()?,
+                        rv::FromValue::from_value(value).ok()?,
                     )
                 }
                 5 => {
                     Self::CodeArtifactUserPendingException(
-                        rboto::FromValue::from_value(value).ok()?,
+                        rv::FromValue::from_value(value).ok()?,
                     )
                 }
                 6 => {
                     Self::CodeSigningConfigNotFoundException(
-                        rboto::FromValue::from_value(value).ok()?,
+                        rv::FromValue::from_value(value).ok()?,
                     )
                 }
                 7 => {
                     Self::CodeStorageExceededException(
-                        rboto::FromValue::from_value(value).ok()?,
+                        rv::FromValue::from_value(value).ok()?,
                     )
                 }
                 8 => {
                     Self::CodeVerificationFailedException(
-                        rboto::FromValue::from_value(value).ok()?,
+                        rv::FromValue::from_value(value).ok()?,
                     )
                 }
                 9 => {
                     Self::DurableExecutionAlreadyStartedException(
-                        rboto::FromValue::from_value(value).ok()?,
+                        rv::FromValue::from_value(value).ok()?,
                     )
                 }
                 10 => {
                     Self::Ec2AccessDeniedException(
-                        rboto::FromValue::from_value(value).ok()?,
+                        rv::FromValue::from_value(value).ok()?,
                     )
                 }
-                11 => {
-                    Self::Ec2ThrottledException(
-                        rboto::FromValue::from_value(value).ok()?,
-                    )
-                }
+                11 => Self::Ec2ThrottledException(rv::FromValue::from_value(value).ok()?),
                 12 => {
-                    Self::Ec2UnexpectedException(
-                        rboto::FromValue::from_value(value).ok()?,
-                    )
+                    Self::Ec2UnexpectedException(rv::FromValue::from_value(value).ok()?)
                 }
-                13 => Self::EfsioException(rboto::FromValue::from_value(value).ok()?),
+                13 => Self::EfsioException(rv::FromValue::from_value(value).ok()?),
                 14 => {
                     Self::EfsMountConnectivityException(
-                        rboto::FromValue::from_value(value).ok()?,
+                        rv::FromValue::from_value(value).ok()?,
                     )
                 }
                 15 => {
                     Self::EfsMountFailureException(
-                        rboto::FromValue::from_value(value).ok()?,
+                        rv::FromValue::from_value(value).ok()?,
                     )
                 }
                 16 => {
                     Self::EfsMountTimeoutException(
-                        rboto::FromValue::from_value(value).ok()?,
+                        rv::FromValue::from_value(value).ok()?,
                     )
                 }
                 17 => {
                     Self::EniLimitReachedException(
-                        rboto::FromValue::from_value(value).ok()?,
+                        rv::FromValue::from_value(value).ok()?,
                     )
                 }
-                18 => {
-                    Self::EniNotReadyException(rboto::FromValue::from_value(value).ok()?)
-                }
+                18 => Self::EniNotReadyException(rv::FromValue::from_value(value).ok()?),
                 19 => {
                     Self::FunctionVersionsPerCapacityProviderLimitExceededException(
-                        rboto::FromValue::from_value(value).ok()?,
+                        rv::FromValue::from_value(value).ok()?,
                     )
                 }
                 20 => {
                     Self::InvalidCodeSignatureException(
-                        rboto::FromValue::from_value(value).ok()?,
+                        rv::FromValue::from_value(value).ok()?,
                     )
                 }
                 21 => {
                     Self::InvalidParameterValueException(
-                        rboto::FromValue::from_value(value).ok()?,
+                        rv::FromValue::from_value(value).ok()?,
                     )
                 }
                 22 => {
                     Self::InvalidRequestContentException(
-                        rboto::FromValue::from_value(value).ok()?,
+                        rv::FromValue::from_value(value).ok()?,
                     )
                 }
                 23 => {
-                    Self::InvalidRuntimeException(
-                        rboto::FromValue::from_value(value).ok()?,
-                    )
+                    Self::InvalidRuntimeException(rv::FromValue::from_value(value).ok()?)
                 }
                 24 => {
                     Self::InvalidSecurityGroupIdException(
-                        rboto::FromValue::from_value(value).ok()?,
+                        rv::FromValue::from_value(value).ok()?,
                     )
                 }
                 25 => {
                     Self::InvalidSubnetIdException(
-                        rboto::FromValue::from_value(value).ok()?,
+                        rv::FromValue::from_value(value).ok()?,
                     )
                 }
                 26 => {
-                    Self::InvalidZipFileException(
-                        rboto::FromValue::from_value(value).ok()?,
-                    )
+                    Self::InvalidZipFileException(rv::FromValue::from_value(value).ok()?)
                 }
                 27 => {
                     Self::KmsAccessDeniedException(
-                        rboto::FromValue::from_value(value).ok()?,
+                        rv::FromValue::from_value(value).ok()?,
                     )
                 }
-                28 => {
-                    Self::KmsDisabledException(rboto::FromValue::from_value(value).ok()?)
-                }
+                28 => Self::KmsDisabledException(rv::FromValue::from_value(value).ok()?),
                 29 => {
                     Self::KmsInvalidStateException(
-                        rboto::FromValue::from_value(value).ok()?,
+                        rv::FromValue::from_value(value).ok()?,
                     )
                 }
-                30 => {
-                    Self::KmsNotFoundException(rboto::FromValue::from_value(value).ok()?)
-                }
+                30 => Self::KmsNotFoundException(rv::FromValue::from_value(value).ok()?),
                 31 => {
                     Self::ModeNotSupportedException(
-                        rboto::FromValue::from_value(value).ok()?,
+                        rv::FromValue::from_value(value).ok()?,
                     )
                 }
                 32 => {
                     Self::NoPublishedVersionException(
-                        rboto::FromValue::from_value(value).ok()?,
+                        rv::FromValue::from_value(value).ok()?,
                     )
                 }
                 33 => {
                     Self::PolicyLengthExceededException(
-                        rboto::FromValue::from_value(value).ok()?,
+                        rv::FromValue::from_value(value).ok()?,
                     )
                 }
                 34 => {
                     Self::PreconditionFailedException(
-                        rboto::FromValue::from_value(value).ok()?,
+                        rv::FromValue::from_value(value).ok()?,
                     )
                 }
                 35 => {
                     Self::ProvisionedConcurrencyConfigNotFoundException(
-                        rboto::FromValue::from_value(value).ok()?,
+                        rv::FromValue::from_value(value).ok()?,
                     )
                 }
-                36 => {
-                    Self::PublicPolicyException(
-                        rboto::FromValue::from_value(value).ok()?,
-                    )
-                }
+                36 => Self::PublicPolicyException(rv::FromValue::from_value(value).ok()?),
                 37 => {
                     Self::RecursiveInvocationException(
-                        rboto::FromValue::from_value(value).ok()?,
+                        rv::FromValue::from_value(value).ok()?,
                     )
                 }
                 38 => {
                     Self::RequestTooLargeException(
-                        rboto::FromValue::from_value(value).ok()?,
+                        rv::FromValue::from_value(value).ok()?,
                     )
                 }
                 39 => {
                     Self::ResourceConflictException(
-                        rboto::FromValue::from_value(value).ok()?,
+                        rv::FromValue::from_value(value).ok()?,
                     )
                 }
                 40 => {
-                    Self::ResourceInUseException(
-                        rboto::FromValue::from_value(value).ok()?,
-                    )
+                    Self::ResourceInUseException(rv::FromValue::from_value(value).ok()?)
                 }
                 41 => {
                     Self::ResourceNotFoundException(
-                        rboto::FromValue::from_value(value).ok()?,
+                        rv::FromValue::from_value(value).ok()?,
                     )
                 }
                 42 => {
                     Self::ResourceNotReadyException(
-                        rboto::FromValue::from_value(value).ok()?,
+                        rv::FromValue::from_value(value).ok()?,
                     )
                 }
                 43 => {
                     Self::RuntimeAliasDeletedException(
-                        rboto::FromValue::from_value(value).ok()?,
+                        rv::FromValue::from_value(value).ok()?,
                     )
                 }
                 44 => {
                     Self::RuntimeVersionDeletedException(
-                        rboto::FromValue::from_value(value).ok()?,
+                        rv::FromValue::from_value(value).ok()?,
                     )
                 }
                 45 => {
                     Self::S3FilesMountConnectivityException(
-                        rboto::FromValue::from_value(value).ok()?,
+                        rv::FromValue::from_value(value).ok()?,
                     )
                 }
                 46 => {
                     Self::S3FilesMountFailureException(
-                        rboto::FromValue::from_value(value).ok()?,
+                        rv::FromValue::from_value(value).ok()?,
                     )
                 }
                 47 => {
                     Self::S3FilesMountTimeoutException(
-                        rboto::FromValue::from_value(value).ok()?,
+                        rv::FromValue::from_value(value).ok()?,
                     )
                 }
                 48 => {
                     Self::SerializedRequestEntityTooLargeException(
-                        rboto::FromValue::from_value(value).ok()?,
+                        rv::FromValue::from_value(value).ok()?,
                     )
                 }
-                49 => Self::ServiceException(rboto::FromValue::from_value(value).ok()?),
+                49 => Self::ServiceException(rv::FromValue::from_value(value).ok()?),
                 50 => {
                     Self::ServiceQuotaExceededException(
-                        rboto::FromValue::from_value(value).ok()?,
+                        rv::FromValue::from_value(value).ok()?,
                     )
                 }
-                51 => Self::SnapStartException(rboto::FromValue::from_value(value).ok()?),
+                51 => Self::SnapStartException(rv::FromValue::from_value(value).ok()?),
                 52 => {
                     Self::SnapStartNotReadyException(
-                        rboto::FromValue::from_value(value).ok()?,
+                        rv::FromValue::from_value(value).ok()?,
                     )
                 }
                 53 => {
                     Self::SnapStartRegenerationFailureException(
-                        rboto::FromValue::from_value(value).ok()?,
+                        rv::FromValue::from_value(value).ok()?,
                     )
                 }
                 54 => {
                     Self::SnapStartTimeoutException(
-                        rboto::FromValue::from_value(value).ok()?,
+                        rv::FromValue::from_value(value).ok()?,
                     )
                 }
                 55 => {
                     Self::SubnetIpAddressLimitReachedException(
-                        rboto::FromValue::from_value(value).ok()?,
+                        rv::FromValue::from_value(value).ok()?,
                     )
                 }
                 56 => {
                     Self::TooManyRequestsException(
-                        rboto::FromValue::from_value(value).ok()?,
+                        rv::FromValue::from_value(value).ok()?,
                     )
                 }
                 57 => {
                     Self::UnsupportedMediaTypeException(
-                        rboto::FromValue::from_value(value).ok()?,
+                        rv::FromValue::from_value(value).ok()?,
                     )
                 }
                 _ => return None,
@@ -498,901 +476,675 @@ pub type Error = rboto::Error<Exception>;
 #[allow(unused_imports)]
 use super::{input::*, output::*, types::*};
 #[allow(unused_imports)]
-use rboto::value as rv;
+use rboto::__private as rv;
 #[allow(unused_imports)]
 use std::collections::HashMap;
 /// Lambda couldn't create the alias because your Amazon Web Services account has exceeded the maximum number of aliases allowed per Lambda function. For more information, see [Lambda quotas](https://docs.aws.amazon.com/lambda/latest/dg/gettingstarted-limits.html).
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct AliasLimitExceededException {
     /// The exception type.
     pub type_: Option<String>,
     /// The exception message.
     pub message: Option<String>,
 }
-impl rboto::FromValue for AliasLimitExceededException {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "AliasLimitExceededException")?;
-        Ok(Self {
-            type_: m.take(0)?,
-            message: m.take(1)?,
-        })
-    }
-}
+rboto::__structure!(
+    AliasLimitExceededException "AliasLimitExceededException"[from] { type_ : String,
+    message : String } {}
+);
 /// The callback ID token has either expired or the callback associated with the token has already been closed.
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct CallbackTimeoutException {
     /// The exception type.
     pub type_: Option<String>,
     pub message: Option<String>,
 }
-impl rboto::FromValue for CallbackTimeoutException {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "CallbackTimeoutException")?;
-        Ok(Self {
-            type_: m.take(0)?,
-            message: m.take(1)?,
-        })
-    }
-}
+rboto::__structure!(
+    CallbackTimeoutException "CallbackTimeoutException"[from] { type_ : String, message :
+    String } {}
+);
 /// The maximum number of capacity providers for your account has been exceeded. For more information, see [Lambda quotas](https://docs.aws.amazon.com/lambda/latest/dg/gettingstarted-limits.html)
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct CapacityProviderLimitExceededException {
     /// The exception type.
     pub type_: Option<String>,
     pub message: Option<String>,
 }
-impl rboto::FromValue for CapacityProviderLimitExceededException {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "CapacityProviderLimitExceededException")?;
-        Ok(Self {
-            type_: m.take(0)?,
-            message: m.take(1)?,
-        })
-    }
-}
+rboto::__structure!(
+    CapacityProviderLimitExceededException "CapacityProviderLimitExceededException"[from]
+    { type_ : String, message : String } {}
+);
 /// The Lambda function couldn't be invoked because its code artifact user has been deleted. Wait for Lambda to provision a new code artifact user, or update the function's code package to recreate it.
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct CodeArtifactUserDeletedException {
     /// The exception type.
     pub type_: Option<String>,
     /// The exception message.
     pub message: Option<String>,
 }
-impl rboto::FromValue for CodeArtifactUserDeletedException {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "CodeArtifactUserDeletedException")?;
-        Ok(Self {
-            type_: m.take(0)?,
-            message: m.take(1)?,
-        })
-    }
-}
+rboto::__structure!(
+    CodeArtifactUserDeletedException "CodeArtifactUserDeletedException"[from] { type_ :
+    String, message : String } {}
+);
 /// The Lambda function couldn't be invoked because provisioning of its code artifact user failed. Update the function's code package or check the Lambda function's `State` and `StateReasonCode` for additional context.
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct CodeArtifactUserFailedException {
     /// The exception type.
     pub type_: Option<String>,
     /// The exception message.
     pub message: Option<String>,
 }
-impl rboto::FromValue for CodeArtifactUserFailedException {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "CodeArtifactUserFailedException")?;
-        Ok(Self {
-            type_: m.take(0)?,
-            message: m.take(1)?,
-        })
-    }
-}
+rboto::__structure!(
+    CodeArtifactUserFailedException "CodeArtifactUserFailedException"[from] { type_ :
+    String, message : String } {}
+);
 /// The Lambda function couldn't be invoked because its code artifact user is still being provisioned. Wait for the function's `State` to become `Active` and try the request again.
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct CodeArtifactUserPendingException {
     /// The exception type.
     pub type_: Option<String>,
     /// The exception message.
     pub message: Option<String>,
 }
-impl rboto::FromValue for CodeArtifactUserPendingException {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "CodeArtifactUserPendingException")?;
-        Ok(Self {
-            type_: m.take(0)?,
-            message: m.take(1)?,
-        })
-    }
-}
+rboto::__structure!(
+    CodeArtifactUserPendingException "CodeArtifactUserPendingException"[from] { type_ :
+    String, message : String } {}
+);
 /// The specified code signing configuration does not exist.
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct CodeSigningConfigNotFoundException {
     pub type_: Option<String>,
     pub message: Option<String>,
 }
-impl rboto::FromValue for CodeSigningConfigNotFoundException {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "CodeSigningConfigNotFoundException")?;
-        Ok(Self {
-            type_: m.take(0)?,
-            message: m.take(1)?,
-        })
-    }
-}
+rboto::__structure!(
+    CodeSigningConfigNotFoundException "CodeSigningConfigNotFoundException"[from] { type_
+    : String, message : String } {}
+);
 /// Your Amazon Web Services account has exceeded its maximum total code size. For more information, see [Lambda quotas](https://docs.aws.amazon.com/lambda/latest/dg/gettingstarted-limits.html).
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct CodeStorageExceededException {
     /// The exception type.
     pub type_: Option<String>,
     pub message: Option<String>,
 }
-impl rboto::FromValue for CodeStorageExceededException {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "CodeStorageExceededException")?;
-        Ok(Self {
-            type_: m.take(0)?,
-            message: m.take(1)?,
-        })
-    }
-}
+rboto::__structure!(
+    CodeStorageExceededException "CodeStorageExceededException"[from] { type_ : String,
+    message : String } {}
+);
 /// The code signature failed one or more of the validation checks for signature mismatch or expiry, and the code signing policy is set to ENFORCE. Lambda blocks the deployment.
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct CodeVerificationFailedException {
     pub type_: Option<String>,
     pub message: Option<String>,
 }
-impl rboto::FromValue for CodeVerificationFailedException {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "CodeVerificationFailedException")?;
-        Ok(Self {
-            type_: m.take(0)?,
-            message: m.take(1)?,
-        })
-    }
-}
+rboto::__structure!(
+    CodeVerificationFailedException "CodeVerificationFailedException"[from] { type_ :
+    String, message : String } {}
+);
 /// The durable execution with the specified name has already been started. Each durable execution name must be unique within the function. Use a different name or check the status of the existing execution.
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct DurableExecutionAlreadyStartedException {
     /// The exception type.
     pub type_: Option<String>,
     pub message: Option<String>,
 }
-impl rboto::FromValue for DurableExecutionAlreadyStartedException {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "DurableExecutionAlreadyStartedException")?;
-        Ok(Self {
-            type_: m.take(0)?,
-            message: m.take(1)?,
-        })
-    }
-}
+rboto::__structure!(
+    DurableExecutionAlreadyStartedException
+    "DurableExecutionAlreadyStartedException"[from] { type_ : String, message : String }
+    {}
+);
 /// Need additional permissions to configure VPC settings.
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct Ec2AccessDeniedException {
     pub type_: Option<String>,
     pub message: Option<String>,
 }
-impl rboto::FromValue for Ec2AccessDeniedException {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "EC2AccessDeniedException")?;
-        Ok(Self {
-            type_: m.take(0)?,
-            message: m.take(1)?,
-        })
-    }
-}
+rboto::__structure!(
+    Ec2AccessDeniedException "EC2AccessDeniedException"[from] { type_ : String, message :
+    String } {}
+);
 /// Amazon EC2 throttled Lambda during Lambda function initialization using the execution role provided for the function.
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct Ec2ThrottledException {
     pub type_: Option<String>,
     pub message: Option<String>,
 }
-impl rboto::FromValue for Ec2ThrottledException {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "EC2ThrottledException")?;
-        Ok(Self {
-            type_: m.take(0)?,
-            message: m.take(1)?,
-        })
-    }
-}
+rboto::__structure!(
+    Ec2ThrottledException "EC2ThrottledException"[from] { type_ : String, message :
+    String } {}
+);
 /// Lambda received an unexpected Amazon EC2 client exception while setting up for the Lambda function.
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct Ec2UnexpectedException {
     pub type_: Option<String>,
     pub message: Option<String>,
     pub ec2_error_code: Option<String>,
 }
-impl rboto::FromValue for Ec2UnexpectedException {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "EC2UnexpectedException")?;
-        Ok(Self {
-            type_: m.take(0)?,
-            message: m.take(1)?,
-            ec2_error_code: m.take(2)?,
-        })
-    }
-}
+rboto::__structure!(
+    Ec2UnexpectedException "EC2UnexpectedException"[from] { type_ : String, message :
+    String, ec2_error_code : String } {}
+);
 /// An error occurred when reading from or writing to a connected file system.
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct EfsioException {
     pub type_: Option<String>,
     pub message: Option<String>,
 }
-impl rboto::FromValue for EfsioException {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "EFSIOException")?;
-        Ok(Self {
-            type_: m.take(0)?,
-            message: m.take(1)?,
-        })
-    }
-}
+rboto::__structure!(
+    EfsioException "EFSIOException"[from] { type_ : String, message : String } {}
+);
 /// The Lambda function couldn't make a network connection to the configured file system.
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct EfsMountConnectivityException {
     pub type_: Option<String>,
     pub message: Option<String>,
 }
-impl rboto::FromValue for EfsMountConnectivityException {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "EFSMountConnectivityException")?;
-        Ok(Self {
-            type_: m.take(0)?,
-            message: m.take(1)?,
-        })
-    }
-}
+rboto::__structure!(
+    EfsMountConnectivityException "EFSMountConnectivityException"[from] { type_ : String,
+    message : String } {}
+);
 /// The Lambda function couldn't mount the configured file system due to a permission or configuration issue.
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct EfsMountFailureException {
     pub type_: Option<String>,
     pub message: Option<String>,
 }
-impl rboto::FromValue for EfsMountFailureException {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "EFSMountFailureException")?;
-        Ok(Self {
-            type_: m.take(0)?,
-            message: m.take(1)?,
-        })
-    }
-}
+rboto::__structure!(
+    EfsMountFailureException "EFSMountFailureException"[from] { type_ : String, message :
+    String } {}
+);
 /// The Lambda function made a network connection to the configured file system, but the mount operation timed out.
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct EfsMountTimeoutException {
     pub type_: Option<String>,
     pub message: Option<String>,
 }
-impl rboto::FromValue for EfsMountTimeoutException {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "EFSMountTimeoutException")?;
-        Ok(Self {
-            type_: m.take(0)?,
-            message: m.take(1)?,
-        })
-    }
-}
+rboto::__structure!(
+    EfsMountTimeoutException "EFSMountTimeoutException"[from] { type_ : String, message :
+    String } {}
+);
 /// Lambda couldn't create an elastic network interface in the VPC, specified as part of Lambda function configuration, because the limit for network interfaces has been reached. For more information, see [Lambda quotas](https://docs.aws.amazon.com/lambda/latest/dg/gettingstarted-limits.html).
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct EniLimitReachedException {
     pub type_: Option<String>,
     pub message: Option<String>,
 }
-impl rboto::FromValue for EniLimitReachedException {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "ENILimitReachedException")?;
-        Ok(Self {
-            type_: m.take(0)?,
-            message: m.take(1)?,
-        })
-    }
-}
+rboto::__structure!(
+    EniLimitReachedException "ENILimitReachedException"[from] { type_ : String, message :
+    String } {}
+);
 /// Lambda couldn't invoke the Lambda function because the elastic network interface (ENI) configured for its VPC connection isn't ready yet. Wait a few moments and try the request again. For more information about VPC configuration, see [Configuring a Lambda function to access resources in a VPC](https://docs.aws.amazon.com/lambda/latest/dg/configuration-vpc.html).
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct EniNotReadyException {
     /// The exception type.
     pub type_: Option<String>,
     /// The exception message.
     pub message: Option<String>,
 }
-impl rboto::FromValue for EniNotReadyException {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "ENINotReadyException")?;
-        Ok(Self {
-            type_: m.take(0)?,
-            message: m.take(1)?,
-        })
-    }
-}
+rboto::__structure!(
+    EniNotReadyException "ENINotReadyException"[from] { type_ : String, message : String
+    } {}
+);
 /// The maximum number of function versions that can be associated with a single capacity provider has been exceeded. For more information, see [Lambda quotas](https://docs.aws.amazon.com/lambda/latest/dg/gettingstarted-limits.html).
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct FunctionVersionsPerCapacityProviderLimitExceededException {
     /// The exception type.
     pub type_: Option<String>,
     pub message: Option<String>,
 }
-impl rboto::FromValue for FunctionVersionsPerCapacityProviderLimitExceededException {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(
-            v,
-            "FunctionVersionsPerCapacityProviderLimitExceededException",
-        )?;
-        Ok(Self {
-            type_: m.take(0)?,
-            message: m.take(1)?,
-        })
-    }
-}
+rboto::__structure!(
+    FunctionVersionsPerCapacityProviderLimitExceededException
+    "FunctionVersionsPerCapacityProviderLimitExceededException"[from] { type_ : String,
+    message : String } {}
+);
 /// The code signature failed the integrity check. If the integrity check fails, then Lambda blocks deployment, even if the code signing policy is set to WARN.
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct InvalidCodeSignatureException {
     pub type_: Option<String>,
     pub message: Option<String>,
 }
-impl rboto::FromValue for InvalidCodeSignatureException {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "InvalidCodeSignatureException")?;
-        Ok(Self {
-            type_: m.take(0)?,
-            message: m.take(1)?,
-        })
-    }
-}
+rboto::__structure!(
+    InvalidCodeSignatureException "InvalidCodeSignatureException"[from] { type_ : String,
+    message : String } {}
+);
 /// One of the parameters in the request is not valid.
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct InvalidParameterValueException {
     /// The exception type.
     pub type_: Option<String>,
     /// The exception message.
     pub message: Option<String>,
 }
-impl rboto::FromValue for InvalidParameterValueException {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "InvalidParameterValueException")?;
-        Ok(Self {
-            type_: m.take(0)?,
-            message: m.take(1)?,
-        })
-    }
-}
+rboto::__structure!(
+    InvalidParameterValueException "InvalidParameterValueException"[from] { type_ :
+    String, message : String } {}
+);
 /// The request body could not be parsed as JSON, or a request header is invalid. For example, the 'x-amzn-RequestId' header is not a valid UUID string.
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct InvalidRequestContentException {
     /// The exception type.
     pub type_: Option<String>,
     /// The exception message.
     pub message: Option<String>,
 }
-impl rboto::FromValue for InvalidRequestContentException {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "InvalidRequestContentException")?;
-        Ok(Self {
-            type_: m.take(0)?,
-            message: m.take(1)?,
-        })
-    }
-}
+rboto::__structure!(
+    InvalidRequestContentException "InvalidRequestContentException"[from] { type_ :
+    String, message : String } {}
+);
 /// The runtime or runtime version specified is not supported.
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct InvalidRuntimeException {
     pub type_: Option<String>,
     pub message: Option<String>,
 }
-impl rboto::FromValue for InvalidRuntimeException {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "InvalidRuntimeException")?;
-        Ok(Self {
-            type_: m.take(0)?,
-            message: m.take(1)?,
-        })
-    }
-}
+rboto::__structure!(
+    InvalidRuntimeException "InvalidRuntimeException"[from] { type_ : String, message :
+    String } {}
+);
 /// The security group ID provided in the Lambda function VPC configuration is not valid.
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct InvalidSecurityGroupIdException {
     pub type_: Option<String>,
     pub message: Option<String>,
 }
-impl rboto::FromValue for InvalidSecurityGroupIdException {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "InvalidSecurityGroupIDException")?;
-        Ok(Self {
-            type_: m.take(0)?,
-            message: m.take(1)?,
-        })
-    }
-}
+rboto::__structure!(
+    InvalidSecurityGroupIdException "InvalidSecurityGroupIDException"[from] { type_ :
+    String, message : String } {}
+);
 /// The subnet ID provided in the Lambda function VPC configuration is not valid.
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct InvalidSubnetIdException {
     pub type_: Option<String>,
     pub message: Option<String>,
 }
-impl rboto::FromValue for InvalidSubnetIdException {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "InvalidSubnetIDException")?;
-        Ok(Self {
-            type_: m.take(0)?,
-            message: m.take(1)?,
-        })
-    }
-}
+rboto::__structure!(
+    InvalidSubnetIdException "InvalidSubnetIDException"[from] { type_ : String, message :
+    String } {}
+);
 /// Lambda could not unzip the deployment package.
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct InvalidZipFileException {
     pub type_: Option<String>,
     pub message: Option<String>,
 }
-impl rboto::FromValue for InvalidZipFileException {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "InvalidZipFileException")?;
-        Ok(Self {
-            type_: m.take(0)?,
-            message: m.take(1)?,
-        })
-    }
-}
+rboto::__structure!(
+    InvalidZipFileException "InvalidZipFileException"[from] { type_ : String, message :
+    String } {}
+);
 /// Lambda couldn't decrypt the environment variables because KMS access was denied. Check the Lambda function's KMS permissions.
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct KmsAccessDeniedException {
     pub type_: Option<String>,
     pub message: Option<String>,
 }
-impl rboto::FromValue for KmsAccessDeniedException {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "KMSAccessDeniedException")?;
-        Ok(Self {
-            type_: m.take(0)?,
-            message: m.take(1)?,
-        })
-    }
-}
+rboto::__structure!(
+    KmsAccessDeniedException "KMSAccessDeniedException"[from] { type_ : String, message :
+    String } {}
+);
 /// Lambda couldn't decrypt the environment variables because the KMS key used is disabled. Check the Lambda function's KMS key settings.
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct KmsDisabledException {
     pub type_: Option<String>,
     pub message: Option<String>,
 }
-impl rboto::FromValue for KmsDisabledException {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "KMSDisabledException")?;
-        Ok(Self {
-            type_: m.take(0)?,
-            message: m.take(1)?,
-        })
-    }
-}
+rboto::__structure!(
+    KmsDisabledException "KMSDisabledException"[from] { type_ : String, message : String
+    } {}
+);
 /// Lambda couldn't decrypt the environment variables because the state of the KMS key used is not valid for Decrypt. Check the function's KMS key settings.
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct KmsInvalidStateException {
     pub type_: Option<String>,
     pub message: Option<String>,
 }
-impl rboto::FromValue for KmsInvalidStateException {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "KMSInvalidStateException")?;
-        Ok(Self {
-            type_: m.take(0)?,
-            message: m.take(1)?,
-        })
-    }
-}
+rboto::__structure!(
+    KmsInvalidStateException "KMSInvalidStateException"[from] { type_ : String, message :
+    String } {}
+);
 /// Lambda couldn't decrypt the environment variables because the KMS key was not found. Check the function's KMS key settings.
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct KmsNotFoundException {
     pub type_: Option<String>,
     pub message: Option<String>,
 }
-impl rboto::FromValue for KmsNotFoundException {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "KMSNotFoundException")?;
-        Ok(Self {
-            type_: m.take(0)?,
-            message: m.take(1)?,
-        })
-    }
-}
+rboto::__structure!(
+    KmsNotFoundException "KMSNotFoundException"[from] { type_ : String, message : String
+    } {}
+);
 /// The Lambda function doesn't support the invocation mode requested. For example, calling `Invoke` with `InvocationType=RequestResponse` on a function configured for asynchronous-only invocation, or vice versa. For more information about invocation types, see [Invoking Lambda functions](https://docs.aws.amazon.com/lambda/latest/dg/invocation-options.html).
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct ModeNotSupportedException {
     /// The exception type.
     pub type_: Option<String>,
     /// The exception message.
     pub message: Option<String>,
 }
-impl rboto::FromValue for ModeNotSupportedException {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "ModeNotSupportedException")?;
-        Ok(Self {
-            type_: m.take(0)?,
-            message: m.take(1)?,
-        })
-    }
-}
+rboto::__structure!(
+    ModeNotSupportedException "ModeNotSupportedException"[from] { type_ : String, message
+    : String } {}
+);
 /// The function has no published versions available.
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct NoPublishedVersionException {
     /// The exception type.
     pub type_: Option<String>,
     pub message: Option<String>,
 }
-impl rboto::FromValue for NoPublishedVersionException {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "NoPublishedVersionException")?;
-        Ok(Self {
-            type_: m.take(0)?,
-            message: m.take(1)?,
-        })
-    }
-}
+rboto::__structure!(
+    NoPublishedVersionException "NoPublishedVersionException"[from] { type_ : String,
+    message : String } {}
+);
 /// The permissions policy for the resource is too large. For more information, see [Lambda quotas](https://docs.aws.amazon.com/lambda/latest/dg/gettingstarted-limits.html).
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct PolicyLengthExceededException {
     pub type_: Option<String>,
     pub message: Option<String>,
 }
-impl rboto::FromValue for PolicyLengthExceededException {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "PolicyLengthExceededException")?;
-        Ok(Self {
-            type_: m.take(0)?,
-            message: m.take(1)?,
-        })
-    }
-}
+rboto::__structure!(
+    PolicyLengthExceededException "PolicyLengthExceededException"[from] { type_ : String,
+    message : String } {}
+);
 /// The RevisionId provided does not match the latest RevisionId for the Lambda function or alias.
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct PreconditionFailedException {
     /// The exception type.
     pub type_: Option<String>,
     /// The exception message.
     pub message: Option<String>,
 }
-impl rboto::FromValue for PreconditionFailedException {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "PreconditionFailedException")?;
-        Ok(Self {
-            type_: m.take(0)?,
-            message: m.take(1)?,
-        })
-    }
-}
+rboto::__structure!(
+    PreconditionFailedException "PreconditionFailedException"[from] { type_ : String,
+    message : String } {}
+);
 /// The specified configuration does not exist.
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct ProvisionedConcurrencyConfigNotFoundException {
     pub type_: Option<String>,
     pub message: Option<String>,
 }
-impl rboto::FromValue for ProvisionedConcurrencyConfigNotFoundException {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "ProvisionedConcurrencyConfigNotFoundException")?;
-        Ok(Self {
-            type_: m.take(0)?,
-            message: m.take(1)?,
-        })
-    }
-}
+rboto::__structure!(
+    ProvisionedConcurrencyConfigNotFoundException
+    "ProvisionedConcurrencyConfigNotFoundException"[from] { type_ : String, message :
+    String } {}
+);
 /// The resource-based policy you tried to add to the Lambda resource would grant public access to it, which isn't allowed.
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct PublicPolicyException {
     /// The exception type.
     pub type_: Option<String>,
     /// The exception message.
     pub message: Option<String>,
 }
-impl rboto::FromValue for PublicPolicyException {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "PublicPolicyException")?;
-        Ok(Self {
-            type_: m.take(0)?,
-            message: m.take(1)?,
-        })
-    }
-}
+rboto::__structure!(
+    PublicPolicyException "PublicPolicyException"[from] { type_ : String, message :
+    String } {}
+);
 /// Lambda has detected your function being invoked in a recursive loop with other Amazon Web Services resources and stopped your function's invocation.
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct RecursiveInvocationException {
     /// The exception type.
     pub type_: Option<String>,
     /// The exception message.
     pub message: Option<String>,
 }
-impl rboto::FromValue for RecursiveInvocationException {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "RecursiveInvocationException")?;
-        Ok(Self {
-            type_: m.take(0)?,
-            message: m.take(1)?,
-        })
-    }
-}
+rboto::__structure!(
+    RecursiveInvocationException "RecursiveInvocationException"[from] { type_ : String,
+    message : String } {}
+);
 /// The request payload exceeded the `Invoke` request body JSON input quota. For more information, see [Lambda quotas](https://docs.aws.amazon.com/lambda/latest/dg/gettingstarted-limits.html).
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct RequestTooLargeException {
     pub type_: Option<String>,
     pub message: Option<String>,
 }
-impl rboto::FromValue for RequestTooLargeException {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "RequestTooLargeException")?;
-        Ok(Self {
-            type_: m.take(0)?,
-            message: m.take(1)?,
-        })
-    }
-}
+rboto::__structure!(
+    RequestTooLargeException "RequestTooLargeException"[from] { type_ : String, message :
+    String } {}
+);
 /// The resource already exists, or another operation is in progress.
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct ResourceConflictException {
     /// The exception type.
     pub type_: Option<String>,
     /// The exception message.
     pub message: Option<String>,
 }
-impl rboto::FromValue for ResourceConflictException {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "ResourceConflictException")?;
-        Ok(Self {
-            type_: m.take(0)?,
-            message: m.take(1)?,
-        })
-    }
-}
+rboto::__structure!(
+    ResourceConflictException "ResourceConflictException"[from] { type_ : String, message
+    : String } {}
+);
 /// The operation conflicts with the resource's availability. For example, you tried to update an event source mapping in the CREATING state, or you tried to delete an event source mapping currently UPDATING.
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct ResourceInUseException {
     pub type_: Option<String>,
     pub message: Option<String>,
 }
-impl rboto::FromValue for ResourceInUseException {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "ResourceInUseException")?;
-        Ok(Self {
-            type_: m.take(0)?,
-            message: m.take(1)?,
-        })
-    }
-}
+rboto::__structure!(
+    ResourceInUseException "ResourceInUseException"[from] { type_ : String, message :
+    String } {}
+);
 /// The resource specified in the request does not exist.
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct ResourceNotFoundException {
     pub type_: Option<String>,
     pub message: Option<String>,
 }
-impl rboto::FromValue for ResourceNotFoundException {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "ResourceNotFoundException")?;
-        Ok(Self {
-            type_: m.take(0)?,
-            message: m.take(1)?,
-        })
-    }
-}
+rboto::__structure!(
+    ResourceNotFoundException "ResourceNotFoundException"[from] { type_ : String, message
+    : String } {}
+);
 /// The function is inactive and its VPC connection is no longer available. Wait for the VPC connection to reestablish and try again.
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct ResourceNotReadyException {
     /// The exception type.
     pub type_: Option<String>,
     /// The exception message.
     pub message: Option<String>,
 }
-impl rboto::FromValue for ResourceNotReadyException {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "ResourceNotReadyException")?;
-        Ok(Self {
-            type_: m.take(0)?,
-            message: m.take(1)?,
-        })
-    }
-}
+rboto::__structure!(
+    ResourceNotReadyException "ResourceNotReadyException"[from] { type_ : String, message
+    : String } {}
+);
 /// The runtime alias for your function is no longer available. Update your function to use an available runtime alias.
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct RuntimeAliasDeletedException {
     /// Indicates the exception type for a deleted runtime alias.
     pub type_: Option<String>,
     pub message: Option<String>,
 }
-impl rboto::FromValue for RuntimeAliasDeletedException {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "RuntimeAliasDeletedException")?;
-        Ok(Self {
-            type_: m.take(0)?,
-            message: m.take(1)?,
-        })
-    }
-}
+rboto::__structure!(
+    RuntimeAliasDeletedException "RuntimeAliasDeletedException"[from] { type_ : String,
+    message : String } {}
+);
 /// The runtime version used by your function is no longer available. Update your function to use an available runtime version or runtime alias.
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct RuntimeVersionDeletedException {
     /// Indicates the exception type for a deleted runtime version.
     pub type_: Option<String>,
     pub message: Option<String>,
 }
-impl rboto::FromValue for RuntimeVersionDeletedException {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "RuntimeVersionDeletedException")?;
-        Ok(Self {
-            type_: m.take(0)?,
-            message: m.take(1)?,
-        })
-    }
-}
+rboto::__structure!(
+    RuntimeVersionDeletedException "RuntimeVersionDeletedException"[from] { type_ :
+    String, message : String } {}
+);
 /// The Lambda function couldn't make a network connection to the configured S3 Files access point.
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct S3FilesMountConnectivityException {
     /// The exception type.
     pub type_: Option<String>,
     /// The exception message.
     pub message: Option<String>,
 }
-impl rboto::FromValue for S3FilesMountConnectivityException {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "S3FilesMountConnectivityException")?;
-        Ok(Self {
-            type_: m.take(0)?,
-            message: m.take(1)?,
-        })
-    }
-}
+rboto::__structure!(
+    S3FilesMountConnectivityException "S3FilesMountConnectivityException"[from] { type_ :
+    String, message : String } {}
+);
 /// The Lambda function couldn't mount the configured S3 Files access point due to a permission or configuration issue.
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct S3FilesMountFailureException {
     /// The exception type.
     pub type_: Option<String>,
     /// The exception message.
     pub message: Option<String>,
 }
-impl rboto::FromValue for S3FilesMountFailureException {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "S3FilesMountFailureException")?;
-        Ok(Self {
-            type_: m.take(0)?,
-            message: m.take(1)?,
-        })
-    }
-}
+rboto::__structure!(
+    S3FilesMountFailureException "S3FilesMountFailureException"[from] { type_ : String,
+    message : String } {}
+);
 /// The Lambda function made a network connection to the configured S3 Files access point, but the mount operation timed out.
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct S3FilesMountTimeoutException {
     /// The exception type.
     pub type_: Option<String>,
     /// The exception message.
     pub message: Option<String>,
 }
-impl rboto::FromValue for S3FilesMountTimeoutException {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "S3FilesMountTimeoutException")?;
-        Ok(Self {
-            type_: m.take(0)?,
-            message: m.take(1)?,
-        })
-    }
-}
+rboto::__structure!(
+    S3FilesMountTimeoutException "S3FilesMountTimeoutException"[from] { type_ : String,
+    message : String } {}
+);
 /// The request payload exceeded the maximum allowed size for serialized request entities.
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct SerializedRequestEntityTooLargeException {
     /// The error type.
     pub type_: Option<String>,
     pub message: Option<String>,
 }
-impl rboto::FromValue for SerializedRequestEntityTooLargeException {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "SerializedRequestEntityTooLargeException")?;
-        Ok(Self {
-            type_: m.take(0)?,
-            message: m.take(1)?,
-        })
-    }
-}
+rboto::__structure!(
+    SerializedRequestEntityTooLargeException
+    "SerializedRequestEntityTooLargeException"[from] { type_ : String, message : String }
+    {}
+);
 /// The Lambda service encountered an internal error.
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct ServiceException {
     pub type_: Option<String>,
     pub message: Option<String>,
 }
-impl rboto::FromValue for ServiceException {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "ServiceException")?;
-        Ok(Self {
-            type_: m.take(0)?,
-            message: m.take(1)?,
-        })
-    }
-}
+rboto::__structure!(
+    ServiceException "ServiceException"[from] { type_ : String, message : String } {}
+);
 /// The request would exceed a service quota. For more information about Lambda service quotas, see [Lambda quotas](https://docs.aws.amazon.com/lambda/latest/dg/gettingstarted-limits.html). To request a quota increase, see [Requesting a quota increase](https://docs.aws.amazon.com/servicequotas/latest/userguide/request-quota-increase.html) in the *Service Quotas User Guide*.
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct ServiceQuotaExceededException {
     /// The exception type.
     pub type_: Option<String>,
     /// The exception message.
     pub message: Option<String>,
 }
-impl rboto::FromValue for ServiceQuotaExceededException {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "ServiceQuotaExceededException")?;
-        Ok(Self {
-            type_: m.take(0)?,
-            message: m.take(1)?,
-        })
-    }
-}
+rboto::__structure!(
+    ServiceQuotaExceededException "ServiceQuotaExceededException"[from] { type_ : String,
+    message : String } {}
+);
 /// The `afterRestore()` [runtime hook](https://docs.aws.amazon.com/lambda/latest/dg/snapstart-runtime-hooks.html) encountered an error. For more information, check the Amazon CloudWatch logs.
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct SnapStartException {
     pub type_: Option<String>,
     pub message: Option<String>,
 }
-impl rboto::FromValue for SnapStartException {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "SnapStartException")?;
-        Ok(Self {
-            type_: m.take(0)?,
-            message: m.take(1)?,
-        })
-    }
-}
+rboto::__structure!(
+    SnapStartException "SnapStartException"[from] { type_ : String, message : String } {}
+);
 /// Lambda is initializing your function. You can invoke the function when the [function state](https://docs.aws.amazon.com/lambda/latest/dg/functions-states.html) becomes `Active`.
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct SnapStartNotReadyException {
     pub type_: Option<String>,
     pub message: Option<String>,
 }
-impl rboto::FromValue for SnapStartNotReadyException {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "SnapStartNotReadyException")?;
-        Ok(Self {
-            type_: m.take(0)?,
-            message: m.take(1)?,
-        })
-    }
-}
+rboto::__structure!(
+    SnapStartNotReadyException "SnapStartNotReadyException"[from] { type_ : String,
+    message : String } {}
+);
 /// Lambda couldn't regenerate the SnapStart snapshot for the function. SnapStart-enabled functions periodically regenerate snapshots when their underlying runtime or dependencies change; this regeneration failed. Wait for Lambda to retry, or update the function's configuration to trigger a new snapshot.
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct SnapStartRegenerationFailureException {
     /// The exception type.
     pub type_: Option<String>,
     /// The exception message.
     pub message: Option<String>,
 }
-impl rboto::FromValue for SnapStartRegenerationFailureException {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "SnapStartRegenerationFailureException")?;
-        Ok(Self {
-            type_: m.take(0)?,
-            message: m.take(1)?,
-        })
-    }
-}
+rboto::__structure!(
+    SnapStartRegenerationFailureException "SnapStartRegenerationFailureException"[from] {
+    type_ : String, message : String } {}
+);
 /// Lambda couldn't restore the snapshot within the timeout limit.
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct SnapStartTimeoutException {
     pub type_: Option<String>,
     pub message: Option<String>,
 }
-impl rboto::FromValue for SnapStartTimeoutException {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "SnapStartTimeoutException")?;
-        Ok(Self {
-            type_: m.take(0)?,
-            message: m.take(1)?,
-        })
-    }
-}
+rboto::__structure!(
+    SnapStartTimeoutException "SnapStartTimeoutException"[from] { type_ : String, message
+    : String } {}
+);
 /// Lambda couldn't set up VPC access for the Lambda function because one or more configured subnets has no available IP addresses.
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct SubnetIpAddressLimitReachedException {
     pub type_: Option<String>,
     pub message: Option<String>,
 }
-impl rboto::FromValue for SubnetIpAddressLimitReachedException {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "SubnetIPAddressLimitReachedException")?;
-        Ok(Self {
-            type_: m.take(0)?,
-            message: m.take(1)?,
-        })
-    }
-}
+rboto::__structure!(
+    SubnetIpAddressLimitReachedException "SubnetIPAddressLimitReachedException"[from] {
+    type_ : String, message : String } {}
+);
 /// The request throughput limit was exceeded. For more information, see [Lambda quotas](https://docs.aws.amazon.com/lambda/latest/dg/gettingstarted-limits.html#api-requests).
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct TooManyRequestsException {
     /// The number of seconds the caller should wait before retrying.
     pub retry_after_seconds: Option<String>,
@@ -1400,29 +1152,18 @@ pub struct TooManyRequestsException {
     pub message: Option<String>,
     pub reason: Option<ThrottleReason>,
 }
-impl rboto::FromValue for TooManyRequestsException {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "TooManyRequestsException")?;
-        Ok(Self {
-            retry_after_seconds: m.take(0)?,
-            type_: m.take(1)?,
-            message: m.take(2)?,
-            reason: m.take(3)?,
-        })
-    }
-}
+rboto::__structure!(
+    TooManyRequestsException "TooManyRequestsException"[from] { retry_after_seconds :
+    String, type_ : String, message : String, reason : ThrottleReason } {}
+);
 /// The content type of the `Invoke` request body is not JSON.
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct UnsupportedMediaTypeException {
     pub type_: Option<String>,
     pub message: Option<String>,
 }
-impl rboto::FromValue for UnsupportedMediaTypeException {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "UnsupportedMediaTypeException")?;
-        Ok(Self {
-            type_: m.take(0)?,
-            message: m.take(1)?,
-        })
-    }
-}
+rboto::__structure!(
+    UnsupportedMediaTypeException "UnsupportedMediaTypeException"[from] { type_ : String,
+    message : String } {}
+);

@@ -3,11 +3,12 @@
 #[allow(unused_imports)]
 use super::{error::*, output::*, types::*};
 #[allow(unused_imports)]
-use rboto::value as rv;
+use rboto::__private as rv;
 #[allow(unused_imports)]
 use std::collections::HashMap;
-#[derive(Clone, PartialEq)]
-pub struct AddLayerVersionPermissionRequest<C = ()> {
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct AddLayerVersionPermissionInput {
     /// The name or Amazon Resource Name (ARN) of the layer.
     pub layer_name: Option<String>,
     /// The version number.
@@ -22,90 +23,16 @@ pub struct AddLayerVersionPermissionRequest<C = ()> {
     pub organization_id: Option<String>,
     /// Only update the policy if the revision ID matches the ID specified. Use this option to avoid modifying a policy that has changed since you last read it.
     pub revision_id: Option<String>,
-    #[doc(hidden)]
-    pub _client: C,
+    pub(crate) _client: rboto::__private::Bound,
 }
-impl Default for AddLayerVersionPermissionRequest {
-    fn default() -> Self {
-        Self::with_client(())
-    }
-}
-impl<C> AddLayerVersionPermissionRequest<C> {
-    #[doc(hidden)]
-    pub fn with_client(client: C) -> Self {
-        Self {
-            layer_name: None,
-            version_number: None,
-            statement_id: None,
-            action: None,
-            principal: None,
-            organization_id: None,
-            revision_id: None,
-            _client: client,
-        }
-    }
-    /// Sets `LayerName`.
-    pub fn layer_name(mut self, v: impl Into<String>) -> Self {
-        self.layer_name = Some(v.into());
-        self
-    }
-    /// Sets `VersionNumber`.
-    pub fn version_number(mut self, v: i64) -> Self {
-        self.version_number = Some(v);
-        self
-    }
-    /// Sets `StatementId`.
-    pub fn statement_id(mut self, v: impl Into<String>) -> Self {
-        self.statement_id = Some(v.into());
-        self
-    }
-    /// Sets `Action`.
-    pub fn action(mut self, v: impl Into<String>) -> Self {
-        self.action = Some(v.into());
-        self
-    }
-    /// Sets `Principal`.
-    pub fn principal(mut self, v: impl Into<String>) -> Self {
-        self.principal = Some(v.into());
-        self
-    }
-    /// Sets `OrganizationId`.
-    pub fn organization_id(mut self, v: impl Into<String>) -> Self {
-        self.organization_id = Some(v.into());
-        self
-    }
-    /// Sets `RevisionId`.
-    pub fn revision_id(mut self, v: impl Into<String>) -> Self {
-        self.revision_id = Some(v.into());
-        self
-    }
-}
-impl<C> ::std::fmt::Debug for AddLayerVersionPermissionRequest<C> {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.debug_struct("AddLayerVersionPermissionRequest")
-            .field("layer_name", &self.layer_name)
-            .field("version_number", &self.version_number)
-            .field("statement_id", &self.statement_id)
-            .field("action", &self.action)
-            .field("principal", &self.principal)
-            .field("organization_id", &self.organization_id)
-            .field("revision_id", &self.revision_id)
-            .finish()
-    }
-}
-impl<C> rboto::IntoValue for AddLayerVersionPermissionRequest<C> {
-    fn into_value(self) -> rboto::Value {
-        rboto::Value::Struct(
-            vec![
-                rv::opt(self.layer_name), rv::opt(self.version_number), rv::opt(self
-                .statement_id), rv::opt(self.action), rv::opt(self.principal),
-                rv::opt(self.organization_id), rv::opt(self.revision_id)
-            ],
-        )
-    }
-}
-#[derive(Clone, PartialEq)]
-pub struct AddPermissionRequest<C = ()> {
+rboto::__structure!(
+    AddLayerVersionPermissionInput "AddLayerVersionPermissionRequest"[set debug into] {
+    layer_name : String, version_number = i64, statement_id : String, action : String,
+    principal : String, organization_id : String, revision_id : String } { _client }
+);
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct AddPermissionInput {
     /// The name or ARN of the Lambda function, version, or alias.
     pub function_name: Option<String>,
     /// A statement identifier that differentiates the statement from others in the same policy.
@@ -130,128 +57,18 @@ pub struct AddPermissionRequest<C = ()> {
     pub revision_id: Option<String>,
     /// The identifier for your organization in Organizations. Use this to grant permissions to all the Amazon Web Services accounts under this organization.
     pub principal_org_id: Option<String>,
-    #[doc(hidden)]
-    pub _client: C,
+    pub(crate) _client: rboto::__private::Bound,
 }
-impl Default for AddPermissionRequest {
-    fn default() -> Self {
-        Self::with_client(())
-    }
-}
-impl<C> AddPermissionRequest<C> {
-    #[doc(hidden)]
-    pub fn with_client(client: C) -> Self {
-        Self {
-            function_name: None,
-            statement_id: None,
-            action: None,
-            principal: None,
-            source_arn: None,
-            function_url_auth_type: None,
-            invoked_via_function_url: None,
-            source_account: None,
-            event_source_token: None,
-            qualifier: None,
-            revision_id: None,
-            principal_org_id: None,
-            _client: client,
-        }
-    }
-    /// Sets `FunctionName`.
-    pub fn function_name(mut self, v: impl Into<String>) -> Self {
-        self.function_name = Some(v.into());
-        self
-    }
-    /// Sets `StatementId`.
-    pub fn statement_id(mut self, v: impl Into<String>) -> Self {
-        self.statement_id = Some(v.into());
-        self
-    }
-    /// Sets `Action`.
-    pub fn action(mut self, v: impl Into<String>) -> Self {
-        self.action = Some(v.into());
-        self
-    }
-    /// Sets `Principal`.
-    pub fn principal(mut self, v: impl Into<String>) -> Self {
-        self.principal = Some(v.into());
-        self
-    }
-    /// Sets `SourceArn`.
-    pub fn source_arn(mut self, v: impl Into<String>) -> Self {
-        self.source_arn = Some(v.into());
-        self
-    }
-    /// Sets `FunctionUrlAuthType`.
-    pub fn function_url_auth_type(mut self, v: impl Into<FunctionUrlAuthType>) -> Self {
-        self.function_url_auth_type = Some(v.into());
-        self
-    }
-    /// Sets `InvokedViaFunctionUrl`.
-    pub fn invoked_via_function_url(mut self, v: bool) -> Self {
-        self.invoked_via_function_url = Some(v);
-        self
-    }
-    /// Sets `SourceAccount`.
-    pub fn source_account(mut self, v: impl Into<String>) -> Self {
-        self.source_account = Some(v.into());
-        self
-    }
-    /// Sets `EventSourceToken`.
-    pub fn event_source_token(mut self, v: impl Into<String>) -> Self {
-        self.event_source_token = Some(v.into());
-        self
-    }
-    /// Sets `Qualifier`.
-    pub fn qualifier(mut self, v: impl Into<String>) -> Self {
-        self.qualifier = Some(v.into());
-        self
-    }
-    /// Sets `RevisionId`.
-    pub fn revision_id(mut self, v: impl Into<String>) -> Self {
-        self.revision_id = Some(v.into());
-        self
-    }
-    /// Sets `PrincipalOrgID`.
-    pub fn principal_org_id(mut self, v: impl Into<String>) -> Self {
-        self.principal_org_id = Some(v.into());
-        self
-    }
-}
-impl<C> ::std::fmt::Debug for AddPermissionRequest<C> {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.debug_struct("AddPermissionRequest")
-            .field("function_name", &self.function_name)
-            .field("statement_id", &self.statement_id)
-            .field("action", &self.action)
-            .field("principal", &self.principal)
-            .field("source_arn", &self.source_arn)
-            .field("function_url_auth_type", &self.function_url_auth_type)
-            .field("invoked_via_function_url", &self.invoked_via_function_url)
-            .field("source_account", &self.source_account)
-            .field("event_source_token", &self.event_source_token)
-            .field("qualifier", &self.qualifier)
-            .field("revision_id", &self.revision_id)
-            .field("principal_org_id", &self.principal_org_id)
-            .finish()
-    }
-}
-impl<C> rboto::IntoValue for AddPermissionRequest<C> {
-    fn into_value(self) -> rboto::Value {
-        rboto::Value::Struct(
-            vec![
-                rv::opt(self.function_name), rv::opt(self.statement_id), rv::opt(self
-                .action), rv::opt(self.principal), rv::opt(self.source_arn), rv::opt(self
-                .function_url_auth_type), rv::opt(self.invoked_via_function_url),
-                rv::opt(self.source_account), rv::opt(self.event_source_token),
-                rv::opt(self.qualifier), rv::opt(self.revision_id), rv::opt(self
-                .principal_org_id)
-            ],
-        )
-    }
-}
-#[derive(Clone, PartialEq)]
-pub struct CheckpointDurableExecutionRequest<C = ()> {
+rboto::__structure!(
+    AddPermissionInput "AddPermissionRequest"[set debug into] { function_name : String,
+    statement_id : String, action : String, principal : String, source_arn : String,
+    function_url_auth_type : FunctionUrlAuthType, invoked_via_function_url = bool,
+    source_account : String, event_source_token : String, qualifier : String, revision_id
+    : String, principal_org_id : String } { _client }
+);
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct CheckpointDurableExecutionInput {
     /// The Amazon Resource Name (ARN) of the durable execution.
     pub durable_execution_arn: Option<String>,
     /// A unique token that identifies the current checkpoint state. This token is provided by the Lambda runtime and must be used to ensure checkpoints are applied in the correct order. Each checkpoint operation consumes this token and returns a new one.
@@ -260,68 +77,16 @@ pub struct CheckpointDurableExecutionRequest<C = ()> {
     pub updates: Option<Vec<OperationUpdate>>,
     /// An optional idempotency token to ensure that duplicate checkpoint requests are handled correctly. If provided, Lambda uses this token to detect and handle duplicate requests within a 15-minute window.
     pub client_token: Option<String>,
-    #[doc(hidden)]
-    pub _client: C,
+    pub(crate) _client: rboto::__private::Bound,
 }
-impl Default for CheckpointDurableExecutionRequest {
-    fn default() -> Self {
-        Self::with_client(())
-    }
-}
-impl<C> CheckpointDurableExecutionRequest<C> {
-    #[doc(hidden)]
-    pub fn with_client(client: C) -> Self {
-        Self {
-            durable_execution_arn: None,
-            checkpoint_token: None,
-            updates: None,
-            client_token: None,
-            _client: client,
-        }
-    }
-    /// Sets `DurableExecutionArn`.
-    pub fn durable_execution_arn(mut self, v: impl Into<String>) -> Self {
-        self.durable_execution_arn = Some(v.into());
-        self
-    }
-    /// Sets `CheckpointToken`.
-    pub fn checkpoint_token(mut self, v: impl Into<String>) -> Self {
-        self.checkpoint_token = Some(v.into());
-        self
-    }
-    /// Sets `Updates`.
-    pub fn updates(mut self, v: impl Into<Vec<OperationUpdate>>) -> Self {
-        self.updates = Some(v.into());
-        self
-    }
-    /// Sets `ClientToken`.
-    pub fn client_token(mut self, v: impl Into<String>) -> Self {
-        self.client_token = Some(v.into());
-        self
-    }
-}
-impl<C> ::std::fmt::Debug for CheckpointDurableExecutionRequest<C> {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.debug_struct("CheckpointDurableExecutionRequest")
-            .field("durable_execution_arn", &self.durable_execution_arn)
-            .field("checkpoint_token", &self.checkpoint_token)
-            .field("updates", &self.updates)
-            .field("client_token", &self.client_token)
-            .finish()
-    }
-}
-impl<C> rboto::IntoValue for CheckpointDurableExecutionRequest<C> {
-    fn into_value(self) -> rboto::Value {
-        rboto::Value::Struct(
-            vec![
-                rv::opt(self.durable_execution_arn), rv::opt(self.checkpoint_token),
-                rv::opt(self.updates), rv::opt(self.client_token)
-            ],
-        )
-    }
-}
-#[derive(Clone, PartialEq)]
-pub struct CreateAliasRequest<C = ()> {
+rboto::__structure!(
+    CheckpointDurableExecutionInput "CheckpointDurableExecutionRequest"[set debug into] {
+    durable_execution_arn : String, checkpoint_token : String, updates : Vec <
+    OperationUpdate >, client_token : String } { _client }
+);
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct CreateAliasInput {
     /// The name or ARN of the Lambda function.
     pub function_name: Option<String>,
     /// The name of the alias.
@@ -332,76 +97,16 @@ pub struct CreateAliasRequest<C = ()> {
     pub description: Option<String>,
     /// The [routing configuration](https://docs.aws.amazon.com/lambda/latest/dg/configuration-aliases.html#configuring-alias-routing) of the alias.
     pub routing_config: Option<AliasRoutingConfiguration>,
-    #[doc(hidden)]
-    pub _client: C,
+    pub(crate) _client: rboto::__private::Bound,
 }
-impl Default for CreateAliasRequest {
-    fn default() -> Self {
-        Self::with_client(())
-    }
-}
-impl<C> CreateAliasRequest<C> {
-    #[doc(hidden)]
-    pub fn with_client(client: C) -> Self {
-        Self {
-            function_name: None,
-            name: None,
-            function_version: None,
-            description: None,
-            routing_config: None,
-            _client: client,
-        }
-    }
-    /// Sets `FunctionName`.
-    pub fn function_name(mut self, v: impl Into<String>) -> Self {
-        self.function_name = Some(v.into());
-        self
-    }
-    /// Sets `Name`.
-    pub fn name(mut self, v: impl Into<String>) -> Self {
-        self.name = Some(v.into());
-        self
-    }
-    /// Sets `FunctionVersion`.
-    pub fn function_version(mut self, v: impl Into<String>) -> Self {
-        self.function_version = Some(v.into());
-        self
-    }
-    /// Sets `Description`.
-    pub fn description(mut self, v: impl Into<String>) -> Self {
-        self.description = Some(v.into());
-        self
-    }
-    /// Sets `RoutingConfig`.
-    pub fn routing_config(mut self, v: AliasRoutingConfiguration) -> Self {
-        self.routing_config = Some(v);
-        self
-    }
-}
-impl<C> ::std::fmt::Debug for CreateAliasRequest<C> {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.debug_struct("CreateAliasRequest")
-            .field("function_name", &self.function_name)
-            .field("name", &self.name)
-            .field("function_version", &self.function_version)
-            .field("description", &self.description)
-            .field("routing_config", &self.routing_config)
-            .finish()
-    }
-}
-impl<C> rboto::IntoValue for CreateAliasRequest<C> {
-    fn into_value(self) -> rboto::Value {
-        rboto::Value::Struct(
-            vec![
-                rv::opt(self.function_name), rv::opt(self.name), rv::opt(self
-                .function_version), rv::opt(self.description), rv::opt(self
-                .routing_config)
-            ],
-        )
-    }
-}
-#[derive(Clone, PartialEq)]
-pub struct CreateCapacityProviderRequest<C = ()> {
+rboto::__structure!(
+    CreateAliasInput "CreateAliasRequest"[set debug into] { function_name : String, name
+    : String, function_version : String, description : String, routing_config :
+    AliasRoutingConfiguration } { _client }
+);
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct CreateCapacityProviderInput {
     /// The name of the capacity provider.
     pub capacity_provider_name: Option<String>,
     /// The VPC configuration for the capacity provider, including subnet IDs and security group IDs where compute instances will be launched.
@@ -420,112 +125,20 @@ pub struct CreateCapacityProviderRequest<C = ()> {
     pub propagate_tags: Option<PropagateTags>,
     /// The telemetry configuration for the capacity provider. Specifies logging settings for managed resources.
     pub telemetry_config: Option<CapacityProviderTelemetryConfig>,
-    #[doc(hidden)]
-    pub _client: C,
+    pub(crate) _client: rboto::__private::Bound,
 }
-impl Default for CreateCapacityProviderRequest {
-    fn default() -> Self {
-        Self::with_client(())
-    }
-}
-impl<C> CreateCapacityProviderRequest<C> {
-    #[doc(hidden)]
-    pub fn with_client(client: C) -> Self {
-        Self {
-            capacity_provider_name: None,
-            vpc_config: None,
-            permissions_config: None,
-            instance_requirements: None,
-            capacity_provider_scaling_config: None,
-            kms_key_arn: None,
-            tags: None,
-            propagate_tags: None,
-            telemetry_config: None,
-            _client: client,
-        }
-    }
-    /// Sets `CapacityProviderName`.
-    pub fn capacity_provider_name(mut self, v: impl Into<String>) -> Self {
-        self.capacity_provider_name = Some(v.into());
-        self
-    }
-    /// Sets `VpcConfig`.
-    pub fn vpc_config(mut self, v: CapacityProviderVpcConfig) -> Self {
-        self.vpc_config = Some(v);
-        self
-    }
-    /// Sets `PermissionsConfig`.
-    pub fn permissions_config(mut self, v: CapacityProviderPermissionsConfig) -> Self {
-        self.permissions_config = Some(v);
-        self
-    }
-    /// Sets `InstanceRequirements`.
-    pub fn instance_requirements(mut self, v: InstanceRequirements) -> Self {
-        self.instance_requirements = Some(v);
-        self
-    }
-    /// Sets `CapacityProviderScalingConfig`.
-    pub fn capacity_provider_scaling_config(
-        mut self,
-        v: CapacityProviderScalingConfig,
-    ) -> Self {
-        self.capacity_provider_scaling_config = Some(v);
-        self
-    }
-    /// Sets `KmsKeyArn`.
-    pub fn kms_key_arn(mut self, v: impl Into<String>) -> Self {
-        self.kms_key_arn = Some(v.into());
-        self
-    }
-    /// Sets `Tags`.
-    pub fn tags(mut self, v: impl Into<HashMap<String, String>>) -> Self {
-        self.tags = Some(v.into());
-        self
-    }
-    /// Sets `PropagateTags`.
-    pub fn propagate_tags(mut self, v: PropagateTags) -> Self {
-        self.propagate_tags = Some(v);
-        self
-    }
-    /// Sets `TelemetryConfig`.
-    pub fn telemetry_config(mut self, v: CapacityProviderTelemetryConfig) -> Self {
-        self.telemetry_config = Some(v);
-        self
-    }
-}
-impl<C> ::std::fmt::Debug for CreateCapacityProviderRequest<C> {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.debug_struct("CreateCapacityProviderRequest")
-            .field("capacity_provider_name", &self.capacity_provider_name)
-            .field("vpc_config", &self.vpc_config)
-            .field("permissions_config", &self.permissions_config)
-            .field("instance_requirements", &self.instance_requirements)
-            .field(
-                "capacity_provider_scaling_config",
-                &self.capacity_provider_scaling_config,
-            )
-            .field("kms_key_arn", &self.kms_key_arn)
-            .field("tags", &self.tags)
-            .field("propagate_tags", &self.propagate_tags)
-            .field("telemetry_config", &self.telemetry_config)
-            .finish()
-    }
-}
-impl<C> rboto::IntoValue for CreateCapacityProviderRequest<C> {
-    fn into_value(self) -> rboto::Value {
-        rboto::Value::Struct(
-            vec![
-                rv::opt(self.capacity_provider_name), rv::opt(self.vpc_config),
-                rv::opt(self.permissions_config), rv::opt(self.instance_requirements),
-                rv::opt(self.capacity_provider_scaling_config), rv::opt(self
-                .kms_key_arn), rv::opt(self.tags), rv::opt(self.propagate_tags),
-                rv::opt(self.telemetry_config)
-            ],
-        )
-    }
-}
-#[derive(Clone, PartialEq)]
-pub struct CreateCodeSigningConfigRequest<C = ()> {
+rboto::__structure!(
+    CreateCapacityProviderInput "CreateCapacityProviderRequest"[set debug into] {
+    capacity_provider_name : String, vpc_config : CapacityProviderVpcConfig,
+    permissions_config : CapacityProviderPermissionsConfig, instance_requirements :
+    InstanceRequirements, capacity_provider_scaling_config :
+    CapacityProviderScalingConfig, kms_key_arn : String, tags : HashMap < String, String
+    >, propagate_tags : PropagateTags, telemetry_config : CapacityProviderTelemetryConfig
+    } { _client }
+);
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct CreateCodeSigningConfigInput {
     /// Descriptive name for this code signing configuration.
     pub description: Option<String>,
     /// Signing profiles for this code signing configuration.
@@ -534,68 +147,16 @@ pub struct CreateCodeSigningConfigRequest<C = ()> {
     pub code_signing_policies: Option<CodeSigningPolicies>,
     /// A list of tags to add to the code signing configuration.
     pub tags: Option<HashMap<String, String>>,
-    #[doc(hidden)]
-    pub _client: C,
+    pub(crate) _client: rboto::__private::Bound,
 }
-impl Default for CreateCodeSigningConfigRequest {
-    fn default() -> Self {
-        Self::with_client(())
-    }
-}
-impl<C> CreateCodeSigningConfigRequest<C> {
-    #[doc(hidden)]
-    pub fn with_client(client: C) -> Self {
-        Self {
-            description: None,
-            allowed_publishers: None,
-            code_signing_policies: None,
-            tags: None,
-            _client: client,
-        }
-    }
-    /// Sets `Description`.
-    pub fn description(mut self, v: impl Into<String>) -> Self {
-        self.description = Some(v.into());
-        self
-    }
-    /// Sets `AllowedPublishers`.
-    pub fn allowed_publishers(mut self, v: AllowedPublishers) -> Self {
-        self.allowed_publishers = Some(v);
-        self
-    }
-    /// Sets `CodeSigningPolicies`.
-    pub fn code_signing_policies(mut self, v: CodeSigningPolicies) -> Self {
-        self.code_signing_policies = Some(v);
-        self
-    }
-    /// Sets `Tags`.
-    pub fn tags(mut self, v: impl Into<HashMap<String, String>>) -> Self {
-        self.tags = Some(v.into());
-        self
-    }
-}
-impl<C> ::std::fmt::Debug for CreateCodeSigningConfigRequest<C> {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.debug_struct("CreateCodeSigningConfigRequest")
-            .field("description", &self.description)
-            .field("allowed_publishers", &self.allowed_publishers)
-            .field("code_signing_policies", &self.code_signing_policies)
-            .field("tags", &self.tags)
-            .finish()
-    }
-}
-impl<C> rboto::IntoValue for CreateCodeSigningConfigRequest<C> {
-    fn into_value(self) -> rboto::Value {
-        rboto::Value::Struct(
-            vec![
-                rv::opt(self.description), rv::opt(self.allowed_publishers), rv::opt(self
-                .code_signing_policies), rv::opt(self.tags)
-            ],
-        )
-    }
-}
-#[derive(Clone, PartialEq)]
-pub struct CreateEventSourceMappingRequest<C = ()> {
+rboto::__structure!(
+    CreateCodeSigningConfigInput "CreateCodeSigningConfigRequest"[set debug into] {
+    description : String, allowed_publishers : AllowedPublishers, code_signing_policies :
+    CodeSigningPolicies, tags : HashMap < String, String > } { _client }
+);
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct CreateEventSourceMappingInput {
     /// The Amazon Resource Name (ARN) of the event source.
     pub event_source_arn: Option<String>,
     /// The name or ARN of the Lambda function.
@@ -656,281 +217,30 @@ pub struct CreateEventSourceMappingRequest<C = ()> {
     pub document_db_event_source_config: Option<DocumentDbEventSourceConfig>,
     /// (Amazon SQS, Amazon MSK, and self-managed Apache Kafka only) The provisioned mode configuration for the event source. For more information, see [provisioned mode](https://docs.aws.amazon.com/lambda/latest/dg/invocation-eventsourcemapping.html#invocation-eventsourcemapping-provisioned-mode).
     pub provisioned_poller_config: Option<ProvisionedPollerConfig>,
-    #[doc(hidden)]
-    pub _client: C,
+    pub(crate) _client: rboto::__private::Bound,
 }
-impl Default for CreateEventSourceMappingRequest {
-    fn default() -> Self {
-        Self::with_client(())
-    }
-}
-impl<C> CreateEventSourceMappingRequest<C> {
-    #[doc(hidden)]
-    pub fn with_client(client: C) -> Self {
-        Self {
-            event_source_arn: None,
-            function_name: None,
-            enabled: None,
-            batch_size: None,
-            filter_criteria: None,
-            kms_key_arn: None,
-            metrics_config: None,
-            logging_config: None,
-            scaling_config: None,
-            maximum_batching_window_in_seconds: None,
-            parallelization_factor: None,
-            starting_position: None,
-            starting_position_timestamp: None,
-            destination_config: None,
-            maximum_record_age_in_seconds: None,
-            bisect_batch_on_function_error: None,
-            maximum_retry_attempts: None,
-            tags: None,
-            tumbling_window_in_seconds: None,
-            topics: None,
-            queues: None,
-            source_access_configurations: None,
-            self_managed_event_source: None,
-            function_response_types: None,
-            amazon_managed_kafka_event_source_config: None,
-            self_managed_kafka_event_source_config: None,
-            document_db_event_source_config: None,
-            provisioned_poller_config: None,
-            _client: client,
-        }
-    }
-    /// Sets `EventSourceArn`.
-    pub fn event_source_arn(mut self, v: impl Into<String>) -> Self {
-        self.event_source_arn = Some(v.into());
-        self
-    }
-    /// Sets `FunctionName`.
-    pub fn function_name(mut self, v: impl Into<String>) -> Self {
-        self.function_name = Some(v.into());
-        self
-    }
-    /// Sets `Enabled`.
-    pub fn enabled(mut self, v: bool) -> Self {
-        self.enabled = Some(v);
-        self
-    }
-    /// Sets `BatchSize`.
-    pub fn batch_size(mut self, v: i32) -> Self {
-        self.batch_size = Some(v);
-        self
-    }
-    /// Sets `FilterCriteria`.
-    pub fn filter_criteria(mut self, v: FilterCriteria) -> Self {
-        self.filter_criteria = Some(v);
-        self
-    }
-    /// Sets `KMSKeyArn`.
-    pub fn kms_key_arn(mut self, v: impl Into<String>) -> Self {
-        self.kms_key_arn = Some(v.into());
-        self
-    }
-    /// Sets `MetricsConfig`.
-    pub fn metrics_config(mut self, v: EventSourceMappingMetricsConfig) -> Self {
-        self.metrics_config = Some(v);
-        self
-    }
-    /// Sets `LoggingConfig`.
-    pub fn logging_config(mut self, v: EventSourceMappingLoggingConfig) -> Self {
-        self.logging_config = Some(v);
-        self
-    }
-    /// Sets `ScalingConfig`.
-    pub fn scaling_config(mut self, v: ScalingConfig) -> Self {
-        self.scaling_config = Some(v);
-        self
-    }
-    /// Sets `MaximumBatchingWindowInSeconds`.
-    pub fn maximum_batching_window_in_seconds(mut self, v: i32) -> Self {
-        self.maximum_batching_window_in_seconds = Some(v);
-        self
-    }
-    /// Sets `ParallelizationFactor`.
-    pub fn parallelization_factor(mut self, v: i32) -> Self {
-        self.parallelization_factor = Some(v);
-        self
-    }
-    /// Sets `StartingPosition`.
-    pub fn starting_position(mut self, v: impl Into<EventSourcePosition>) -> Self {
-        self.starting_position = Some(v.into());
-        self
-    }
-    /// Sets `StartingPositionTimestamp`.
-    pub fn starting_position_timestamp(mut self, v: impl Into<rboto::DateTime>) -> Self {
-        self.starting_position_timestamp = Some(v.into());
-        self
-    }
-    /// Sets `DestinationConfig`.
-    pub fn destination_config(mut self, v: DestinationConfig) -> Self {
-        self.destination_config = Some(v);
-        self
-    }
-    /// Sets `MaximumRecordAgeInSeconds`.
-    pub fn maximum_record_age_in_seconds(mut self, v: i32) -> Self {
-        self.maximum_record_age_in_seconds = Some(v);
-        self
-    }
-    /// Sets `BisectBatchOnFunctionError`.
-    pub fn bisect_batch_on_function_error(mut self, v: bool) -> Self {
-        self.bisect_batch_on_function_error = Some(v);
-        self
-    }
-    /// Sets `MaximumRetryAttempts`.
-    pub fn maximum_retry_attempts(mut self, v: i32) -> Self {
-        self.maximum_retry_attempts = Some(v);
-        self
-    }
-    /// Sets `Tags`.
-    pub fn tags(mut self, v: impl Into<HashMap<String, String>>) -> Self {
-        self.tags = Some(v.into());
-        self
-    }
-    /// Sets `TumblingWindowInSeconds`.
-    pub fn tumbling_window_in_seconds(mut self, v: i32) -> Self {
-        self.tumbling_window_in_seconds = Some(v);
-        self
-    }
-    /// Sets `Topics`.
-    pub fn topics(mut self, v: impl Into<Vec<String>>) -> Self {
-        self.topics = Some(v.into());
-        self
-    }
-    /// Sets `Queues`.
-    pub fn queues(mut self, v: impl Into<Vec<String>>) -> Self {
-        self.queues = Some(v.into());
-        self
-    }
-    /// Sets `SourceAccessConfigurations`.
-    pub fn source_access_configurations(
-        mut self,
-        v: impl Into<Vec<SourceAccessConfiguration>>,
-    ) -> Self {
-        self.source_access_configurations = Some(v.into());
-        self
-    }
-    /// Sets `SelfManagedEventSource`.
-    pub fn self_managed_event_source(mut self, v: SelfManagedEventSource) -> Self {
-        self.self_managed_event_source = Some(v);
-        self
-    }
-    /// Sets `FunctionResponseTypes`.
-    pub fn function_response_types(
-        mut self,
-        v: impl Into<Vec<FunctionResponseType>>,
-    ) -> Self {
-        self.function_response_types = Some(v.into());
-        self
-    }
-    /// Sets `AmazonManagedKafkaEventSourceConfig`.
-    pub fn amazon_managed_kafka_event_source_config(
-        mut self,
-        v: AmazonManagedKafkaEventSourceConfig,
-    ) -> Self {
-        self.amazon_managed_kafka_event_source_config = Some(v);
-        self
-    }
-    /// Sets `SelfManagedKafkaEventSourceConfig`.
-    pub fn self_managed_kafka_event_source_config(
-        mut self,
-        v: SelfManagedKafkaEventSourceConfig,
-    ) -> Self {
-        self.self_managed_kafka_event_source_config = Some(v);
-        self
-    }
-    /// Sets `DocumentDBEventSourceConfig`.
-    pub fn document_db_event_source_config(
-        mut self,
-        v: DocumentDbEventSourceConfig,
-    ) -> Self {
-        self.document_db_event_source_config = Some(v);
-        self
-    }
-    /// Sets `ProvisionedPollerConfig`.
-    pub fn provisioned_poller_config(mut self, v: ProvisionedPollerConfig) -> Self {
-        self.provisioned_poller_config = Some(v);
-        self
-    }
-}
-impl<C> ::std::fmt::Debug for CreateEventSourceMappingRequest<C> {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.debug_struct("CreateEventSourceMappingRequest")
-            .field("event_source_arn", &self.event_source_arn)
-            .field("function_name", &self.function_name)
-            .field("enabled", &self.enabled)
-            .field("batch_size", &self.batch_size)
-            .field("filter_criteria", &self.filter_criteria)
-            .field("kms_key_arn", &self.kms_key_arn)
-            .field("metrics_config", &self.metrics_config)
-            .field("logging_config", &self.logging_config)
-            .field("scaling_config", &self.scaling_config)
-            .field(
-                "maximum_batching_window_in_seconds",
-                &self.maximum_batching_window_in_seconds,
-            )
-            .field("parallelization_factor", &self.parallelization_factor)
-            .field("starting_position", &self.starting_position)
-            .field("starting_position_timestamp", &self.starting_position_timestamp)
-            .field("destination_config", &self.destination_config)
-            .field("maximum_record_age_in_seconds", &self.maximum_record_age_in_seconds)
-            .field(
-                "bisect_batch_on_function_error",
-                &self.bisect_batch_on_function_error,
-            )
-            .field("maximum_retry_attempts", &self.maximum_retry_attempts)
-            .field("tags", &self.tags)
-            .field("tumbling_window_in_seconds", &self.tumbling_window_in_seconds)
-            .field("topics", &self.topics)
-            .field("queues", &self.queues)
-            .field("source_access_configurations", &self.source_access_configurations)
-            .field("self_managed_event_source", &self.self_managed_event_source)
-            .field("function_response_types", &self.function_response_types)
-            .field(
-                "amazon_managed_kafka_event_source_config",
-                &self.amazon_managed_kafka_event_source_config,
-            )
-            .field(
-                "self_managed_kafka_event_source_config",
-                &self.self_managed_kafka_event_source_config,
-            )
-            .field(
-                "document_db_event_source_config",
-                &self.document_db_event_source_config,
-            )
-            .field("provisioned_poller_config", &self.provisioned_poller_config)
-            .finish()
-    }
-}
-impl<C> rboto::IntoValue for CreateEventSourceMappingRequest<C> {
-    fn into_value(self) -> rboto::Value {
-        rboto::Value::Struct(
-            vec![
-                rv::opt(self.event_source_arn), rv::opt(self.function_name), rv::opt(self
-                .enabled), rv::opt(self.batch_size), rv::opt(self.filter_criteria),
-                rv::opt(self.kms_key_arn), rv::opt(self.metrics_config), rv::opt(self
-                .logging_config), rv::opt(self.scaling_config), rv::opt(self
-                .maximum_batching_window_in_seconds), rv::opt(self
-                .parallelization_factor), rv::opt(self.starting_position), rv::opt(self
-                .starting_position_timestamp), rv::opt(self.destination_config),
-                rv::opt(self.maximum_record_age_in_seconds), rv::opt(self
-                .bisect_batch_on_function_error), rv::opt(self.maximum_retry_attempts),
-                rv::opt(self.tags), rv::opt(self.tumbling_window_in_seconds),
-                rv::opt(self.topics), rv::opt(self.queues), rv::opt(self
-                .source_access_configurations), rv::opt(self.self_managed_event_source),
-                rv::opt(self.function_response_types), rv::opt(self
-                .amazon_managed_kafka_event_source_config), rv::opt(self
-                .self_managed_kafka_event_source_config), rv::opt(self
-                .document_db_event_source_config), rv::opt(self
-                .provisioned_poller_config)
-            ],
-        )
-    }
-}
-#[derive(Clone, PartialEq)]
-pub struct CreateFunctionRequest<C = ()> {
+rboto::__structure!(
+    CreateEventSourceMappingInput "CreateEventSourceMappingRequest"[set debug into] {
+    event_source_arn : String, function_name : String, enabled = bool, batch_size = i32,
+    filter_criteria : FilterCriteria, kms_key_arn : String, metrics_config :
+    EventSourceMappingMetricsConfig, logging_config : EventSourceMappingLoggingConfig,
+    scaling_config : ScalingConfig, maximum_batching_window_in_seconds = i32,
+    parallelization_factor = i32, starting_position : EventSourcePosition,
+    starting_position_timestamp : rboto::DateTime, destination_config :
+    DestinationConfig, maximum_record_age_in_seconds = i32,
+    bisect_batch_on_function_error = bool, maximum_retry_attempts = i32, tags : HashMap <
+    String, String >, tumbling_window_in_seconds = i32, topics : Vec < String >, queues :
+    Vec < String >, source_access_configurations : Vec < SourceAccessConfiguration >,
+    self_managed_event_source : SelfManagedEventSource, function_response_types : Vec <
+    FunctionResponseType >, amazon_managed_kafka_event_source_config :
+    AmazonManagedKafkaEventSourceConfig, self_managed_kafka_event_source_config :
+    SelfManagedKafkaEventSourceConfig, document_db_event_source_config :
+    DocumentDbEventSourceConfig, provisioned_poller_config : ProvisionedPollerConfig } {
+    _client }
+);
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct CreateFunctionInput {
     /// The name or ARN of the Lambda function.
     pub function_name: Option<String>,
     /// The identifier of the function's [runtime](https://docs.aws.amazon.com/lambda/latest/dg/lambda-runtimes.html). Runtime is required if the deployment package is a .zip file archive. Specifying a runtime results in an error if you're deploying a function using a container image.
@@ -991,261 +301,26 @@ pub struct CreateFunctionRequest<C = ()> {
     pub runtime_config: Option<FunctionRuntimeConfig>,
     /// The accelerator resource settings for a Lambda execution environment.
     pub accelerator_config: Option<AcceleratorConfig>,
-    #[doc(hidden)]
-    pub _client: C,
+    pub(crate) _client: rboto::__private::Bound,
 }
-impl Default for CreateFunctionRequest {
-    fn default() -> Self {
-        Self::with_client(())
-    }
-}
-impl<C> CreateFunctionRequest<C> {
-    #[doc(hidden)]
-    pub fn with_client(client: C) -> Self {
-        Self {
-            function_name: None,
-            runtime: None,
-            role: None,
-            handler: None,
-            code: None,
-            description: None,
-            timeout: None,
-            memory_size: None,
-            publish: None,
-            publish_to: None,
-            vpc_config: None,
-            package_type: None,
-            dead_letter_config: None,
-            environment: None,
-            kms_key_arn: None,
-            tracing_config: None,
-            tags: None,
-            layers: None,
-            file_system_configs: None,
-            code_signing_config_arn: None,
-            image_config: None,
-            architectures: None,
-            ephemeral_storage: None,
-            snap_start: None,
-            logging_config: None,
-            tenancy_config: None,
-            capacity_provider_config: None,
-            durable_config: None,
-            runtime_config: None,
-            accelerator_config: None,
-            _client: client,
-        }
-    }
-    /// Sets `FunctionName`.
-    pub fn function_name(mut self, v: impl Into<String>) -> Self {
-        self.function_name = Some(v.into());
-        self
-    }
-    /// Sets `Runtime`.
-    pub fn runtime(mut self, v: impl Into<Runtime>) -> Self {
-        self.runtime = Some(v.into());
-        self
-    }
-    /// Sets `Role`.
-    pub fn role(mut self, v: impl Into<String>) -> Self {
-        self.role = Some(v.into());
-        self
-    }
-    /// Sets `Handler`.
-    pub fn handler(mut self, v: impl Into<String>) -> Self {
-        self.handler = Some(v.into());
-        self
-    }
-    /// Sets `Code`.
-    pub fn code(mut self, v: FunctionCode) -> Self {
-        self.code = Some(v);
-        self
-    }
-    /// Sets `Description`.
-    pub fn description(mut self, v: impl Into<String>) -> Self {
-        self.description = Some(v.into());
-        self
-    }
-    /// Sets `Timeout`.
-    pub fn timeout(mut self, v: i32) -> Self {
-        self.timeout = Some(v);
-        self
-    }
-    /// Sets `MemorySize`.
-    pub fn memory_size(mut self, v: i32) -> Self {
-        self.memory_size = Some(v);
-        self
-    }
-    /// Sets `Publish`.
-    pub fn publish(mut self, v: bool) -> Self {
-        self.publish = Some(v);
-        self
-    }
-    /// Sets `PublishTo`.
-    pub fn publish_to(mut self, v: impl Into<FunctionVersionLatestPublished>) -> Self {
-        self.publish_to = Some(v.into());
-        self
-    }
-    /// Sets `VpcConfig`.
-    pub fn vpc_config(mut self, v: VpcConfig) -> Self {
-        self.vpc_config = Some(v);
-        self
-    }
-    /// Sets `PackageType`.
-    pub fn package_type(mut self, v: impl Into<PackageType>) -> Self {
-        self.package_type = Some(v.into());
-        self
-    }
-    /// Sets `DeadLetterConfig`.
-    pub fn dead_letter_config(mut self, v: DeadLetterConfig) -> Self {
-        self.dead_letter_config = Some(v);
-        self
-    }
-    /// Sets `Environment`.
-    pub fn environment(mut self, v: Environment) -> Self {
-        self.environment = Some(v);
-        self
-    }
-    /// Sets `KMSKeyArn`.
-    pub fn kms_key_arn(mut self, v: impl Into<String>) -> Self {
-        self.kms_key_arn = Some(v.into());
-        self
-    }
-    /// Sets `TracingConfig`.
-    pub fn tracing_config(mut self, v: TracingConfig) -> Self {
-        self.tracing_config = Some(v);
-        self
-    }
-    /// Sets `Tags`.
-    pub fn tags(mut self, v: impl Into<HashMap<String, String>>) -> Self {
-        self.tags = Some(v.into());
-        self
-    }
-    /// Sets `Layers`.
-    pub fn layers(mut self, v: impl Into<Vec<String>>) -> Self {
-        self.layers = Some(v.into());
-        self
-    }
-    /// Sets `FileSystemConfigs`.
-    pub fn file_system_configs(mut self, v: impl Into<Vec<FileSystemConfig>>) -> Self {
-        self.file_system_configs = Some(v.into());
-        self
-    }
-    /// Sets `CodeSigningConfigArn`.
-    pub fn code_signing_config_arn(mut self, v: impl Into<String>) -> Self {
-        self.code_signing_config_arn = Some(v.into());
-        self
-    }
-    /// Sets `ImageConfig`.
-    pub fn image_config(mut self, v: ImageConfig) -> Self {
-        self.image_config = Some(v);
-        self
-    }
-    /// Sets `Architectures`.
-    pub fn architectures(mut self, v: impl Into<Vec<Architecture>>) -> Self {
-        self.architectures = Some(v.into());
-        self
-    }
-    /// Sets `EphemeralStorage`.
-    pub fn ephemeral_storage(mut self, v: EphemeralStorage) -> Self {
-        self.ephemeral_storage = Some(v);
-        self
-    }
-    /// Sets `SnapStart`.
-    pub fn snap_start(mut self, v: SnapStart) -> Self {
-        self.snap_start = Some(v);
-        self
-    }
-    /// Sets `LoggingConfig`.
-    pub fn logging_config(mut self, v: LoggingConfig) -> Self {
-        self.logging_config = Some(v);
-        self
-    }
-    /// Sets `TenancyConfig`.
-    pub fn tenancy_config(mut self, v: TenancyConfig) -> Self {
-        self.tenancy_config = Some(v);
-        self
-    }
-    /// Sets `CapacityProviderConfig`.
-    pub fn capacity_provider_config(mut self, v: CapacityProviderConfig) -> Self {
-        self.capacity_provider_config = Some(v);
-        self
-    }
-    /// Sets `DurableConfig`.
-    pub fn durable_config(mut self, v: DurableConfig) -> Self {
-        self.durable_config = Some(v);
-        self
-    }
-    /// Sets `RuntimeConfig`.
-    pub fn runtime_config(mut self, v: FunctionRuntimeConfig) -> Self {
-        self.runtime_config = Some(v);
-        self
-    }
-    /// Sets `AcceleratorConfig`.
-    pub fn accelerator_config(mut self, v: AcceleratorConfig) -> Self {
-        self.accelerator_config = Some(v);
-        self
-    }
-}
-impl<C> ::std::fmt::Debug for CreateFunctionRequest<C> {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.debug_struct("CreateFunctionRequest")
-            .field("function_name", &self.function_name)
-            .field("runtime", &self.runtime)
-            .field("role", &self.role)
-            .field("handler", &self.handler)
-            .field("code", &self.code)
-            .field("description", &self.description)
-            .field("timeout", &self.timeout)
-            .field("memory_size", &self.memory_size)
-            .field("publish", &self.publish)
-            .field("publish_to", &self.publish_to)
-            .field("vpc_config", &self.vpc_config)
-            .field("package_type", &self.package_type)
-            .field("dead_letter_config", &self.dead_letter_config)
-            .field("environment", &self.environment)
-            .field("kms_key_arn", &self.kms_key_arn)
-            .field("tracing_config", &self.tracing_config)
-            .field("tags", &self.tags)
-            .field("layers", &self.layers)
-            .field("file_system_configs", &self.file_system_configs)
-            .field("code_signing_config_arn", &self.code_signing_config_arn)
-            .field("image_config", &self.image_config)
-            .field("architectures", &self.architectures)
-            .field("ephemeral_storage", &self.ephemeral_storage)
-            .field("snap_start", &self.snap_start)
-            .field("logging_config", &self.logging_config)
-            .field("tenancy_config", &self.tenancy_config)
-            .field("capacity_provider_config", &self.capacity_provider_config)
-            .field("durable_config", &self.durable_config)
-            .field("runtime_config", &self.runtime_config)
-            .field("accelerator_config", &self.accelerator_config)
-            .finish()
-    }
-}
-impl<C> rboto::IntoValue for CreateFunctionRequest<C> {
-    fn into_value(self) -> rboto::Value {
-        rboto::Value::Struct(
-            vec![
-                rv::opt(self.function_name), rv::opt(self.runtime), rv::opt(self.role),
-                rv::opt(self.handler), rv::opt(self.code), rv::opt(self.description),
-                rv::opt(self.timeout), rv::opt(self.memory_size), rv::opt(self.publish),
-                rv::opt(self.publish_to), rv::opt(self.vpc_config), rv::opt(self
-                .package_type), rv::opt(self.dead_letter_config), rv::opt(self
-                .environment), rv::opt(self.kms_key_arn), rv::opt(self.tracing_config),
-                rv::opt(self.tags), rv::opt(self.layers), rv::opt(self
-                .file_system_configs), rv::opt(self.code_signing_config_arn),
-                rv::opt(self.image_config), rv::opt(self.architectures), rv::opt(self
-                .ephemeral_storage), rv::opt(self.snap_start), rv::opt(self
-                .logging_config), rv::opt(self.tenancy_config), rv::opt(self
-                .capacity_provider_config), rv::opt(self.durable_config), rv::opt(self
-                .runtime_config), rv::opt(self.accelerator_config)
-            ],
-        )
-    }
-}
-#[derive(Clone, PartialEq)]
-pub struct CreateFunctionUrlConfigRequest<C = ()> {
+rboto::__structure!(
+    CreateFunctionInput "CreateFunctionRequest"[set debug into] { function_name : String,
+    runtime : Runtime, role : String, handler : String, code : FunctionCode, description
+    : String, timeout = i32, memory_size = i32, publish = bool, publish_to :
+    FunctionVersionLatestPublished, vpc_config : VpcConfig, package_type : PackageType,
+    dead_letter_config : DeadLetterConfig, environment : Environment, kms_key_arn :
+    String, tracing_config : TracingConfig, tags : HashMap < String, String >, layers :
+    Vec < String >, file_system_configs : Vec < FileSystemConfig >,
+    code_signing_config_arn : String, image_config : ImageConfig, architectures : Vec <
+    Architecture >, ephemeral_storage : EphemeralStorage, snap_start : SnapStart,
+    logging_config : LoggingConfig, tenancy_config : TenancyConfig,
+    capacity_provider_config : CapacityProviderConfig, durable_config : DurableConfig,
+    runtime_config : FunctionRuntimeConfig, accelerator_config : AcceleratorConfig } {
+    _client }
+);
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct CreateFunctionUrlConfigInput {
     /// The name or ARN of the Lambda function.
     pub function_name: Option<String>,
     /// The alias name.
@@ -1256,783 +331,217 @@ pub struct CreateFunctionUrlConfigRequest<C = ()> {
     pub cors: Option<Cors>,
     /// Use one of the following options:
     pub invoke_mode: Option<InvokeMode>,
-    #[doc(hidden)]
-    pub _client: C,
+    pub(crate) _client: rboto::__private::Bound,
 }
-impl Default for CreateFunctionUrlConfigRequest {
-    fn default() -> Self {
-        Self::with_client(())
-    }
-}
-impl<C> CreateFunctionUrlConfigRequest<C> {
-    #[doc(hidden)]
-    pub fn with_client(client: C) -> Self {
-        Self {
-            function_name: None,
-            qualifier: None,
-            auth_type: None,
-            cors: None,
-            invoke_mode: None,
-            _client: client,
-        }
-    }
-    /// Sets `FunctionName`.
-    pub fn function_name(mut self, v: impl Into<String>) -> Self {
-        self.function_name = Some(v.into());
-        self
-    }
-    /// Sets `Qualifier`.
-    pub fn qualifier(mut self, v: impl Into<String>) -> Self {
-        self.qualifier = Some(v.into());
-        self
-    }
-    /// Sets `AuthType`.
-    pub fn auth_type(mut self, v: impl Into<FunctionUrlAuthType>) -> Self {
-        self.auth_type = Some(v.into());
-        self
-    }
-    /// Sets `Cors`.
-    pub fn cors(mut self, v: Cors) -> Self {
-        self.cors = Some(v);
-        self
-    }
-    /// Sets `InvokeMode`.
-    pub fn invoke_mode(mut self, v: impl Into<InvokeMode>) -> Self {
-        self.invoke_mode = Some(v.into());
-        self
-    }
-}
-impl<C> ::std::fmt::Debug for CreateFunctionUrlConfigRequest<C> {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.debug_struct("CreateFunctionUrlConfigRequest")
-            .field("function_name", &self.function_name)
-            .field("qualifier", &self.qualifier)
-            .field("auth_type", &self.auth_type)
-            .field("cors", &self.cors)
-            .field("invoke_mode", &self.invoke_mode)
-            .finish()
-    }
-}
-impl<C> rboto::IntoValue for CreateFunctionUrlConfigRequest<C> {
-    fn into_value(self) -> rboto::Value {
-        rboto::Value::Struct(
-            vec![
-                rv::opt(self.function_name), rv::opt(self.qualifier), rv::opt(self
-                .auth_type), rv::opt(self.cors), rv::opt(self.invoke_mode)
-            ],
-        )
-    }
-}
-#[derive(Clone, PartialEq)]
-pub struct DeleteAliasRequest<C = ()> {
+rboto::__structure!(
+    CreateFunctionUrlConfigInput "CreateFunctionUrlConfigRequest"[set debug into] {
+    function_name : String, qualifier : String, auth_type : FunctionUrlAuthType, cors :
+    Cors, invoke_mode : InvokeMode } { _client }
+);
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct DeleteAliasInput {
     /// The name or ARN of the Lambda function.
     pub function_name: Option<String>,
     /// The name of the alias.
     pub name: Option<String>,
-    #[doc(hidden)]
-    pub _client: C,
+    pub(crate) _client: rboto::__private::Bound,
 }
-impl Default for DeleteAliasRequest {
-    fn default() -> Self {
-        Self::with_client(())
-    }
-}
-impl<C> DeleteAliasRequest<C> {
-    #[doc(hidden)]
-    pub fn with_client(client: C) -> Self {
-        Self {
-            function_name: None,
-            name: None,
-            _client: client,
-        }
-    }
-    /// Sets `FunctionName`.
-    pub fn function_name(mut self, v: impl Into<String>) -> Self {
-        self.function_name = Some(v.into());
-        self
-    }
-    /// Sets `Name`.
-    pub fn name(mut self, v: impl Into<String>) -> Self {
-        self.name = Some(v.into());
-        self
-    }
-}
-impl<C> ::std::fmt::Debug for DeleteAliasRequest<C> {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.debug_struct("DeleteAliasRequest")
-            .field("function_name", &self.function_name)
-            .field("name", &self.name)
-            .finish()
-    }
-}
-impl<C> rboto::IntoValue for DeleteAliasRequest<C> {
-    fn into_value(self) -> rboto::Value {
-        rboto::Value::Struct(vec![rv::opt(self.function_name), rv::opt(self.name)])
-    }
-}
-#[derive(Clone, PartialEq)]
-pub struct DeleteCapacityProviderRequest<C = ()> {
+rboto::__structure!(
+    DeleteAliasInput "DeleteAliasRequest"[set debug into] { function_name : String, name
+    : String } { _client }
+);
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct DeleteCapacityProviderInput {
     /// The name of the capacity provider to delete.
     pub capacity_provider_name: Option<String>,
-    #[doc(hidden)]
-    pub _client: C,
+    pub(crate) _client: rboto::__private::Bound,
 }
-impl Default for DeleteCapacityProviderRequest {
-    fn default() -> Self {
-        Self::with_client(())
-    }
-}
-impl<C> DeleteCapacityProviderRequest<C> {
-    #[doc(hidden)]
-    pub fn with_client(client: C) -> Self {
-        Self {
-            capacity_provider_name: None,
-            _client: client,
-        }
-    }
-    /// Sets `CapacityProviderName`.
-    pub fn capacity_provider_name(mut self, v: impl Into<String>) -> Self {
-        self.capacity_provider_name = Some(v.into());
-        self
-    }
-}
-impl<C> ::std::fmt::Debug for DeleteCapacityProviderRequest<C> {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.debug_struct("DeleteCapacityProviderRequest")
-            .field("capacity_provider_name", &self.capacity_provider_name)
-            .finish()
-    }
-}
-impl<C> rboto::IntoValue for DeleteCapacityProviderRequest<C> {
-    fn into_value(self) -> rboto::Value {
-        rboto::Value::Struct(vec![rv::opt(self.capacity_provider_name)])
-    }
-}
-#[derive(Clone, PartialEq)]
-pub struct DeleteCodeSigningConfigRequest<C = ()> {
+rboto::__structure!(
+    DeleteCapacityProviderInput "DeleteCapacityProviderRequest"[set debug into] {
+    capacity_provider_name : String } { _client }
+);
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct DeleteCodeSigningConfigInput {
     /// The The Amazon Resource Name (ARN) of the code signing configuration.
     pub code_signing_config_arn: Option<String>,
-    #[doc(hidden)]
-    pub _client: C,
+    pub(crate) _client: rboto::__private::Bound,
 }
-impl Default for DeleteCodeSigningConfigRequest {
-    fn default() -> Self {
-        Self::with_client(())
-    }
-}
-impl<C> DeleteCodeSigningConfigRequest<C> {
-    #[doc(hidden)]
-    pub fn with_client(client: C) -> Self {
-        Self {
-            code_signing_config_arn: None,
-            _client: client,
-        }
-    }
-    /// Sets `CodeSigningConfigArn`.
-    pub fn code_signing_config_arn(mut self, v: impl Into<String>) -> Self {
-        self.code_signing_config_arn = Some(v.into());
-        self
-    }
-}
-impl<C> ::std::fmt::Debug for DeleteCodeSigningConfigRequest<C> {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.debug_struct("DeleteCodeSigningConfigRequest")
-            .field("code_signing_config_arn", &self.code_signing_config_arn)
-            .finish()
-    }
-}
-impl<C> rboto::IntoValue for DeleteCodeSigningConfigRequest<C> {
-    fn into_value(self) -> rboto::Value {
-        rboto::Value::Struct(vec![rv::opt(self.code_signing_config_arn)])
-    }
-}
-#[derive(Clone, PartialEq)]
-pub struct DeleteDurableExecutionRequest<C = ()> {
+rboto::__structure!(
+    DeleteCodeSigningConfigInput "DeleteCodeSigningConfigRequest"[set debug into] {
+    code_signing_config_arn : String } { _client }
+);
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct DeleteDurableExecutionInput {
     /// The Amazon Resource Name (ARN) of the durable execution.
     pub durable_execution_arn: Option<String>,
-    #[doc(hidden)]
-    pub _client: C,
+    pub(crate) _client: rboto::__private::Bound,
 }
-impl Default for DeleteDurableExecutionRequest {
-    fn default() -> Self {
-        Self::with_client(())
-    }
-}
-impl<C> DeleteDurableExecutionRequest<C> {
-    #[doc(hidden)]
-    pub fn with_client(client: C) -> Self {
-        Self {
-            durable_execution_arn: None,
-            _client: client,
-        }
-    }
-    /// Sets `DurableExecutionArn`.
-    pub fn durable_execution_arn(mut self, v: impl Into<String>) -> Self {
-        self.durable_execution_arn = Some(v.into());
-        self
-    }
-}
-impl<C> ::std::fmt::Debug for DeleteDurableExecutionRequest<C> {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.debug_struct("DeleteDurableExecutionRequest")
-            .field("durable_execution_arn", &self.durable_execution_arn)
-            .finish()
-    }
-}
-impl<C> rboto::IntoValue for DeleteDurableExecutionRequest<C> {
-    fn into_value(self) -> rboto::Value {
-        rboto::Value::Struct(vec![rv::opt(self.durable_execution_arn)])
-    }
-}
-#[derive(Clone, PartialEq)]
-pub struct DeleteEventSourceMappingRequest<C = ()> {
+rboto::__structure!(
+    DeleteDurableExecutionInput "DeleteDurableExecutionRequest"[set debug into] {
+    durable_execution_arn : String } { _client }
+);
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct DeleteEventSourceMappingInput {
     /// The identifier of the event source mapping.
     pub uuid: Option<String>,
-    #[doc(hidden)]
-    pub _client: C,
+    pub(crate) _client: rboto::__private::Bound,
 }
-impl Default for DeleteEventSourceMappingRequest {
-    fn default() -> Self {
-        Self::with_client(())
-    }
-}
-impl<C> DeleteEventSourceMappingRequest<C> {
-    #[doc(hidden)]
-    pub fn with_client(client: C) -> Self {
-        Self {
-            uuid: None,
-            _client: client,
-        }
-    }
-    /// Sets `UUID`.
-    pub fn uuid(mut self, v: impl Into<String>) -> Self {
-        self.uuid = Some(v.into());
-        self
-    }
-}
-impl<C> ::std::fmt::Debug for DeleteEventSourceMappingRequest<C> {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.debug_struct("DeleteEventSourceMappingRequest")
-            .field("uuid", &self.uuid)
-            .finish()
-    }
-}
-impl<C> rboto::IntoValue for DeleteEventSourceMappingRequest<C> {
-    fn into_value(self) -> rboto::Value {
-        rboto::Value::Struct(vec![rv::opt(self.uuid)])
-    }
-}
-#[derive(Clone, PartialEq)]
-pub struct DeleteFunctionCodeSigningConfigRequest<C = ()> {
+rboto::__structure!(
+    DeleteEventSourceMappingInput "DeleteEventSourceMappingRequest"[set debug into] {
+    uuid : String } { _client }
+);
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct DeleteFunctionCodeSigningConfigInput {
     /// The name or ARN of the Lambda function.
     pub function_name: Option<String>,
-    #[doc(hidden)]
-    pub _client: C,
+    pub(crate) _client: rboto::__private::Bound,
 }
-impl Default for DeleteFunctionCodeSigningConfigRequest {
-    fn default() -> Self {
-        Self::with_client(())
-    }
-}
-impl<C> DeleteFunctionCodeSigningConfigRequest<C> {
-    #[doc(hidden)]
-    pub fn with_client(client: C) -> Self {
-        Self {
-            function_name: None,
-            _client: client,
-        }
-    }
-    /// Sets `FunctionName`.
-    pub fn function_name(mut self, v: impl Into<String>) -> Self {
-        self.function_name = Some(v.into());
-        self
-    }
-}
-impl<C> ::std::fmt::Debug for DeleteFunctionCodeSigningConfigRequest<C> {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.debug_struct("DeleteFunctionCodeSigningConfigRequest")
-            .field("function_name", &self.function_name)
-            .finish()
-    }
-}
-impl<C> rboto::IntoValue for DeleteFunctionCodeSigningConfigRequest<C> {
-    fn into_value(self) -> rboto::Value {
-        rboto::Value::Struct(vec![rv::opt(self.function_name)])
-    }
-}
-#[derive(Clone, PartialEq)]
-pub struct DeleteFunctionConcurrencyRequest<C = ()> {
+rboto::__structure!(
+    DeleteFunctionCodeSigningConfigInput "DeleteFunctionCodeSigningConfigRequest"[set
+    debug into] { function_name : String } { _client }
+);
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct DeleteFunctionConcurrencyInput {
     /// The name or ARN of the Lambda function.
     pub function_name: Option<String>,
-    #[doc(hidden)]
-    pub _client: C,
+    pub(crate) _client: rboto::__private::Bound,
 }
-impl Default for DeleteFunctionConcurrencyRequest {
-    fn default() -> Self {
-        Self::with_client(())
-    }
-}
-impl<C> DeleteFunctionConcurrencyRequest<C> {
-    #[doc(hidden)]
-    pub fn with_client(client: C) -> Self {
-        Self {
-            function_name: None,
-            _client: client,
-        }
-    }
-    /// Sets `FunctionName`.
-    pub fn function_name(mut self, v: impl Into<String>) -> Self {
-        self.function_name = Some(v.into());
-        self
-    }
-}
-impl<C> ::std::fmt::Debug for DeleteFunctionConcurrencyRequest<C> {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.debug_struct("DeleteFunctionConcurrencyRequest")
-            .field("function_name", &self.function_name)
-            .finish()
-    }
-}
-impl<C> rboto::IntoValue for DeleteFunctionConcurrencyRequest<C> {
-    fn into_value(self) -> rboto::Value {
-        rboto::Value::Struct(vec![rv::opt(self.function_name)])
-    }
-}
-#[derive(Clone, PartialEq)]
-pub struct DeleteFunctionEventInvokeConfigRequest<C = ()> {
+rboto::__structure!(
+    DeleteFunctionConcurrencyInput "DeleteFunctionConcurrencyRequest"[set debug into] {
+    function_name : String } { _client }
+);
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct DeleteFunctionEventInvokeConfigInput {
     /// The name or ARN of the Lambda function, version, or alias.
     pub function_name: Option<String>,
     /// A version number or alias name.
     pub qualifier: Option<String>,
-    #[doc(hidden)]
-    pub _client: C,
+    pub(crate) _client: rboto::__private::Bound,
 }
-impl Default for DeleteFunctionEventInvokeConfigRequest {
-    fn default() -> Self {
-        Self::with_client(())
-    }
-}
-impl<C> DeleteFunctionEventInvokeConfigRequest<C> {
-    #[doc(hidden)]
-    pub fn with_client(client: C) -> Self {
-        Self {
-            function_name: None,
-            qualifier: None,
-            _client: client,
-        }
-    }
-    /// Sets `FunctionName`.
-    pub fn function_name(mut self, v: impl Into<String>) -> Self {
-        self.function_name = Some(v.into());
-        self
-    }
-    /// Sets `Qualifier`.
-    pub fn qualifier(mut self, v: impl Into<String>) -> Self {
-        self.qualifier = Some(v.into());
-        self
-    }
-}
-impl<C> ::std::fmt::Debug for DeleteFunctionEventInvokeConfigRequest<C> {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.debug_struct("DeleteFunctionEventInvokeConfigRequest")
-            .field("function_name", &self.function_name)
-            .field("qualifier", &self.qualifier)
-            .finish()
-    }
-}
-impl<C> rboto::IntoValue for DeleteFunctionEventInvokeConfigRequest<C> {
-    fn into_value(self) -> rboto::Value {
-        rboto::Value::Struct(vec![rv::opt(self.function_name), rv::opt(self.qualifier)])
-    }
-}
-#[derive(Clone, PartialEq)]
-pub struct DeleteFunctionRequest<C = ()> {
+rboto::__structure!(
+    DeleteFunctionEventInvokeConfigInput "DeleteFunctionEventInvokeConfigRequest"[set
+    debug into] { function_name : String, qualifier : String } { _client }
+);
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct DeleteFunctionInput {
     /// The name or ARN of the Lambda function or version.
     pub function_name: Option<String>,
     /// Specify a version to delete. You can't delete a version that an alias references.
     pub qualifier: Option<String>,
-    #[doc(hidden)]
-    pub _client: C,
+    pub(crate) _client: rboto::__private::Bound,
 }
-impl Default for DeleteFunctionRequest {
-    fn default() -> Self {
-        Self::with_client(())
-    }
-}
-impl<C> DeleteFunctionRequest<C> {
-    #[doc(hidden)]
-    pub fn with_client(client: C) -> Self {
-        Self {
-            function_name: None,
-            qualifier: None,
-            _client: client,
-        }
-    }
-    /// Sets `FunctionName`.
-    pub fn function_name(mut self, v: impl Into<String>) -> Self {
-        self.function_name = Some(v.into());
-        self
-    }
-    /// Sets `Qualifier`.
-    pub fn qualifier(mut self, v: impl Into<String>) -> Self {
-        self.qualifier = Some(v.into());
-        self
-    }
-}
-impl<C> ::std::fmt::Debug for DeleteFunctionRequest<C> {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.debug_struct("DeleteFunctionRequest")
-            .field("function_name", &self.function_name)
-            .field("qualifier", &self.qualifier)
-            .finish()
-    }
-}
-impl<C> rboto::IntoValue for DeleteFunctionRequest<C> {
-    fn into_value(self) -> rboto::Value {
-        rboto::Value::Struct(vec![rv::opt(self.function_name), rv::opt(self.qualifier)])
-    }
-}
-#[derive(Clone, PartialEq)]
-pub struct DeleteFunctionUrlConfigRequest<C = ()> {
+rboto::__structure!(
+    DeleteFunctionInput "DeleteFunctionRequest"[set debug into] { function_name : String,
+    qualifier : String } { _client }
+);
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct DeleteFunctionUrlConfigInput {
     /// The name or ARN of the Lambda function.
     pub function_name: Option<String>,
     /// The alias name.
     pub qualifier: Option<String>,
-    #[doc(hidden)]
-    pub _client: C,
+    pub(crate) _client: rboto::__private::Bound,
 }
-impl Default for DeleteFunctionUrlConfigRequest {
-    fn default() -> Self {
-        Self::with_client(())
-    }
-}
-impl<C> DeleteFunctionUrlConfigRequest<C> {
-    #[doc(hidden)]
-    pub fn with_client(client: C) -> Self {
-        Self {
-            function_name: None,
-            qualifier: None,
-            _client: client,
-        }
-    }
-    /// Sets `FunctionName`.
-    pub fn function_name(mut self, v: impl Into<String>) -> Self {
-        self.function_name = Some(v.into());
-        self
-    }
-    /// Sets `Qualifier`.
-    pub fn qualifier(mut self, v: impl Into<String>) -> Self {
-        self.qualifier = Some(v.into());
-        self
-    }
-}
-impl<C> ::std::fmt::Debug for DeleteFunctionUrlConfigRequest<C> {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.debug_struct("DeleteFunctionUrlConfigRequest")
-            .field("function_name", &self.function_name)
-            .field("qualifier", &self.qualifier)
-            .finish()
-    }
-}
-impl<C> rboto::IntoValue for DeleteFunctionUrlConfigRequest<C> {
-    fn into_value(self) -> rboto::Value {
-        rboto::Value::Struct(vec![rv::opt(self.function_name), rv::opt(self.qualifier)])
-    }
-}
-#[derive(Clone, PartialEq)]
-pub struct DeleteLayerVersionRequest<C = ()> {
+rboto::__structure!(
+    DeleteFunctionUrlConfigInput "DeleteFunctionUrlConfigRequest"[set debug into] {
+    function_name : String, qualifier : String } { _client }
+);
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct DeleteLayerVersionInput {
     /// The name or Amazon Resource Name (ARN) of the layer.
     pub layer_name: Option<String>,
     /// The version number.
     pub version_number: Option<i64>,
-    #[doc(hidden)]
-    pub _client: C,
+    pub(crate) _client: rboto::__private::Bound,
 }
-impl Default for DeleteLayerVersionRequest {
-    fn default() -> Self {
-        Self::with_client(())
-    }
-}
-impl<C> DeleteLayerVersionRequest<C> {
-    #[doc(hidden)]
-    pub fn with_client(client: C) -> Self {
-        Self {
-            layer_name: None,
-            version_number: None,
-            _client: client,
-        }
-    }
-    /// Sets `LayerName`.
-    pub fn layer_name(mut self, v: impl Into<String>) -> Self {
-        self.layer_name = Some(v.into());
-        self
-    }
-    /// Sets `VersionNumber`.
-    pub fn version_number(mut self, v: i64) -> Self {
-        self.version_number = Some(v);
-        self
-    }
-}
-impl<C> ::std::fmt::Debug for DeleteLayerVersionRequest<C> {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.debug_struct("DeleteLayerVersionRequest")
-            .field("layer_name", &self.layer_name)
-            .field("version_number", &self.version_number)
-            .finish()
-    }
-}
-impl<C> rboto::IntoValue for DeleteLayerVersionRequest<C> {
-    fn into_value(self) -> rboto::Value {
-        rboto::Value::Struct(
-            vec![rv::opt(self.layer_name), rv::opt(self.version_number)],
-        )
-    }
-}
-#[derive(Clone, PartialEq)]
-pub struct DeleteProvisionedConcurrencyConfigRequest<C = ()> {
+rboto::__structure!(
+    DeleteLayerVersionInput "DeleteLayerVersionRequest"[set debug into] { layer_name :
+    String, version_number = i64 } { _client }
+);
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct DeleteProvisionedConcurrencyConfigInput {
     /// The name or ARN of the Lambda function.
     pub function_name: Option<String>,
     /// The version number or alias name.
     pub qualifier: Option<String>,
-    #[doc(hidden)]
-    pub _client: C,
+    pub(crate) _client: rboto::__private::Bound,
 }
-impl Default for DeleteProvisionedConcurrencyConfigRequest {
-    fn default() -> Self {
-        Self::with_client(())
-    }
-}
-impl<C> DeleteProvisionedConcurrencyConfigRequest<C> {
-    #[doc(hidden)]
-    pub fn with_client(client: C) -> Self {
-        Self {
-            function_name: None,
-            qualifier: None,
-            _client: client,
-        }
-    }
-    /// Sets `FunctionName`.
-    pub fn function_name(mut self, v: impl Into<String>) -> Self {
-        self.function_name = Some(v.into());
-        self
-    }
-    /// Sets `Qualifier`.
-    pub fn qualifier(mut self, v: impl Into<String>) -> Self {
-        self.qualifier = Some(v.into());
-        self
-    }
-}
-impl<C> ::std::fmt::Debug for DeleteProvisionedConcurrencyConfigRequest<C> {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.debug_struct("DeleteProvisionedConcurrencyConfigRequest")
-            .field("function_name", &self.function_name)
-            .field("qualifier", &self.qualifier)
-            .finish()
-    }
-}
-impl<C> rboto::IntoValue for DeleteProvisionedConcurrencyConfigRequest<C> {
-    fn into_value(self) -> rboto::Value {
-        rboto::Value::Struct(vec![rv::opt(self.function_name), rv::opt(self.qualifier)])
-    }
-}
-#[derive(Clone, PartialEq)]
-pub struct DeleteResourcePolicyRequest<C = ()> {
+rboto::__structure!(
+    DeleteProvisionedConcurrencyConfigInput
+    "DeleteProvisionedConcurrencyConfigRequest"[set debug into] { function_name : String,
+    qualifier : String } { _client }
+);
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct DeleteResourcePolicyInput {
     /// The Amazon Resource Name (ARN) of the Lambda resource you want to delete the policy from. You can use a qualified or an unqualified ARN. The value must be a complete ARN, and the operation does not accept wildcard characters.
     pub resource_arn: Option<String>,
     /// The revision ID that the existing policy must match for the deletion to proceed. If the revision ID doesn't match, the operation fails with a `PreconditionFailedException` error. To retrieve the current revision ID, use the GetResourcePolicy operation.
     pub revision_id: Option<String>,
-    #[doc(hidden)]
-    pub _client: C,
+    pub(crate) _client: rboto::__private::Bound,
 }
-impl Default for DeleteResourcePolicyRequest {
-    fn default() -> Self {
-        Self::with_client(())
-    }
+rboto::__structure!(
+    DeleteResourcePolicyInput "DeleteResourcePolicyRequest"[set debug into] {
+    resource_arn : String, revision_id : String } { _client }
+);
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct GetAccountSettingsInput {
+    pub(crate) _client: rboto::__private::Bound,
 }
-impl<C> DeleteResourcePolicyRequest<C> {
-    #[doc(hidden)]
-    pub fn with_client(client: C) -> Self {
-        Self {
-            resource_arn: None,
-            revision_id: None,
-            _client: client,
-        }
-    }
-    /// Sets `ResourceArn`.
-    pub fn resource_arn(mut self, v: impl Into<String>) -> Self {
-        self.resource_arn = Some(v.into());
-        self
-    }
-    /// Sets `RevisionId`.
-    pub fn revision_id(mut self, v: impl Into<String>) -> Self {
-        self.revision_id = Some(v.into());
-        self
-    }
-}
-impl<C> ::std::fmt::Debug for DeleteResourcePolicyRequest<C> {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.debug_struct("DeleteResourcePolicyRequest")
-            .field("resource_arn", &self.resource_arn)
-            .field("revision_id", &self.revision_id)
-            .finish()
-    }
-}
-impl<C> rboto::IntoValue for DeleteResourcePolicyRequest<C> {
-    fn into_value(self) -> rboto::Value {
-        rboto::Value::Struct(vec![rv::opt(self.resource_arn), rv::opt(self.revision_id)])
-    }
-}
-#[derive(Clone, PartialEq)]
-pub struct GetAccountSettingsRequest<C = ()> {
-    #[doc(hidden)]
-    pub _client: C,
-}
-impl Default for GetAccountSettingsRequest {
-    fn default() -> Self {
-        Self::with_client(())
-    }
-}
-impl<C> GetAccountSettingsRequest<C> {
-    #[doc(hidden)]
-    pub fn with_client(client: C) -> Self {
-        Self { _client: client }
-    }
-}
-impl<C> ::std::fmt::Debug for GetAccountSettingsRequest<C> {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.debug_struct("GetAccountSettingsRequest").finish()
-    }
-}
-impl<C> rboto::IntoValue for GetAccountSettingsRequest<C> {
-    fn into_value(self) -> rboto::Value {
-        rboto::Value::Struct(vec![])
-    }
-}
-#[derive(Clone, PartialEq)]
-pub struct GetAliasRequest<C = ()> {
+rboto::__structure!(
+    GetAccountSettingsInput "GetAccountSettingsRequest"[set debug into] {} { _client }
+);
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct GetAliasInput {
     /// The name or ARN of the Lambda function.
     pub function_name: Option<String>,
     /// The name of the alias.
     pub name: Option<String>,
-    #[doc(hidden)]
-    pub _client: C,
+    pub(crate) _client: rboto::__private::Bound,
 }
-impl Default for GetAliasRequest {
-    fn default() -> Self {
-        Self::with_client(())
-    }
-}
-impl<C> GetAliasRequest<C> {
-    #[doc(hidden)]
-    pub fn with_client(client: C) -> Self {
-        Self {
-            function_name: None,
-            name: None,
-            _client: client,
-        }
-    }
-    /// Sets `FunctionName`.
-    pub fn function_name(mut self, v: impl Into<String>) -> Self {
-        self.function_name = Some(v.into());
-        self
-    }
-    /// Sets `Name`.
-    pub fn name(mut self, v: impl Into<String>) -> Self {
-        self.name = Some(v.into());
-        self
-    }
-}
-impl<C> ::std::fmt::Debug for GetAliasRequest<C> {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.debug_struct("GetAliasRequest")
-            .field("function_name", &self.function_name)
-            .field("name", &self.name)
-            .finish()
-    }
-}
-impl<C> rboto::IntoValue for GetAliasRequest<C> {
-    fn into_value(self) -> rboto::Value {
-        rboto::Value::Struct(vec![rv::opt(self.function_name), rv::opt(self.name)])
-    }
-}
-#[derive(Clone, PartialEq)]
-pub struct GetCapacityProviderRequest<C = ()> {
+rboto::__structure!(
+    GetAliasInput "GetAliasRequest"[set debug into] { function_name : String, name :
+    String } { _client }
+);
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct GetCapacityProviderInput {
     /// The name of the capacity provider to retrieve.
     pub capacity_provider_name: Option<String>,
-    #[doc(hidden)]
-    pub _client: C,
+    pub(crate) _client: rboto::__private::Bound,
 }
-impl Default for GetCapacityProviderRequest {
-    fn default() -> Self {
-        Self::with_client(())
-    }
-}
-impl<C> GetCapacityProviderRequest<C> {
-    #[doc(hidden)]
-    pub fn with_client(client: C) -> Self {
-        Self {
-            capacity_provider_name: None,
-            _client: client,
-        }
-    }
-    /// Sets `CapacityProviderName`.
-    pub fn capacity_provider_name(mut self, v: impl Into<String>) -> Self {
-        self.capacity_provider_name = Some(v.into());
-        self
-    }
-}
-impl<C> ::std::fmt::Debug for GetCapacityProviderRequest<C> {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.debug_struct("GetCapacityProviderRequest")
-            .field("capacity_provider_name", &self.capacity_provider_name)
-            .finish()
-    }
-}
-impl<C> rboto::IntoValue for GetCapacityProviderRequest<C> {
-    fn into_value(self) -> rboto::Value {
-        rboto::Value::Struct(vec![rv::opt(self.capacity_provider_name)])
-    }
-}
-#[derive(Clone, PartialEq)]
-pub struct GetCodeSigningConfigRequest<C = ()> {
+rboto::__structure!(
+    GetCapacityProviderInput "GetCapacityProviderRequest"[set debug into] {
+    capacity_provider_name : String } { _client }
+);
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct GetCodeSigningConfigInput {
     /// The The Amazon Resource Name (ARN) of the code signing configuration.
     pub code_signing_config_arn: Option<String>,
-    #[doc(hidden)]
-    pub _client: C,
+    pub(crate) _client: rboto::__private::Bound,
 }
-impl Default for GetCodeSigningConfigRequest {
-    fn default() -> Self {
-        Self::with_client(())
-    }
-}
-impl<C> GetCodeSigningConfigRequest<C> {
-    #[doc(hidden)]
-    pub fn with_client(client: C) -> Self {
-        Self {
-            code_signing_config_arn: None,
-            _client: client,
-        }
-    }
-    /// Sets `CodeSigningConfigArn`.
-    pub fn code_signing_config_arn(mut self, v: impl Into<String>) -> Self {
-        self.code_signing_config_arn = Some(v.into());
-        self
-    }
-}
-impl<C> ::std::fmt::Debug for GetCodeSigningConfigRequest<C> {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.debug_struct("GetCodeSigningConfigRequest")
-            .field("code_signing_config_arn", &self.code_signing_config_arn)
-            .finish()
-    }
-}
-impl<C> rboto::IntoValue for GetCodeSigningConfigRequest<C> {
-    fn into_value(self) -> rboto::Value {
-        rboto::Value::Struct(vec![rv::opt(self.code_signing_config_arn)])
-    }
-}
-#[derive(Clone, PartialEq)]
-pub struct GetDurableExecutionHistoryRequest<C = ()> {
+rboto::__structure!(
+    GetCodeSigningConfigInput "GetCodeSigningConfigRequest"[set debug into] {
+    code_signing_config_arn : String } { _client }
+);
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct GetDurableExecutionHistoryInput {
     /// The Amazon Resource Name (ARN) of the durable execution.
     pub durable_execution_arn: Option<String>,
     /// Specifies whether to include execution data such as step results and callback payloads in the history events. Set to `true` to include data, or `false` to exclude it for a more compact response. The default is `true`.
@@ -2043,127 +552,29 @@ pub struct GetDurableExecutionHistoryRequest<C = ()> {
     pub marker: Option<String>,
     /// When set to `true`, returns the history events in reverse chronological order (newest first). By default, events are returned in chronological order (oldest first).
     pub reverse_order: Option<bool>,
-    #[doc(hidden)]
-    pub _client: C,
+    pub(crate) _client: rboto::__private::Bound,
 }
-impl Default for GetDurableExecutionHistoryRequest {
-    fn default() -> Self {
-        Self::with_client(())
-    }
-}
-impl<C> GetDurableExecutionHistoryRequest<C> {
-    #[doc(hidden)]
-    pub fn with_client(client: C) -> Self {
-        Self {
-            durable_execution_arn: None,
-            include_execution_data: None,
-            max_items: None,
-            marker: None,
-            reverse_order: None,
-            _client: client,
-        }
-    }
-    /// Sets `DurableExecutionArn`.
-    pub fn durable_execution_arn(mut self, v: impl Into<String>) -> Self {
-        self.durable_execution_arn = Some(v.into());
-        self
-    }
-    /// Sets `IncludeExecutionData`.
-    pub fn include_execution_data(mut self, v: bool) -> Self {
-        self.include_execution_data = Some(v);
-        self
-    }
-    /// Sets `MaxItems`.
-    pub fn max_items(mut self, v: i32) -> Self {
-        self.max_items = Some(v);
-        self
-    }
-    /// Sets `Marker`.
-    pub fn marker(mut self, v: impl Into<String>) -> Self {
-        self.marker = Some(v.into());
-        self
-    }
-    /// Sets `ReverseOrder`.
-    pub fn reverse_order(mut self, v: bool) -> Self {
-        self.reverse_order = Some(v);
-        self
-    }
-}
-impl<C> ::std::fmt::Debug for GetDurableExecutionHistoryRequest<C> {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.debug_struct("GetDurableExecutionHistoryRequest")
-            .field("durable_execution_arn", &self.durable_execution_arn)
-            .field("include_execution_data", &self.include_execution_data)
-            .field("max_items", &self.max_items)
-            .field("marker", &self.marker)
-            .field("reverse_order", &self.reverse_order)
-            .finish()
-    }
-}
-impl<C> rboto::IntoValue for GetDurableExecutionHistoryRequest<C> {
-    fn into_value(self) -> rboto::Value {
-        rboto::Value::Struct(
-            vec![
-                rv::opt(self.durable_execution_arn), rv::opt(self
-                .include_execution_data), rv::opt(self.max_items), rv::opt(self.marker),
-                rv::opt(self.reverse_order)
-            ],
-        )
-    }
-}
-#[derive(Clone, PartialEq)]
-pub struct GetDurableExecutionRequest<C = ()> {
+rboto::__structure!(
+    GetDurableExecutionHistoryInput "GetDurableExecutionHistoryRequest"[set debug into] {
+    durable_execution_arn : String, include_execution_data = bool, max_items = i32,
+    marker : String, reverse_order = bool } { _client }
+);
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct GetDurableExecutionInput {
     /// The Amazon Resource Name (ARN) of the durable execution.
     pub durable_execution_arn: Option<String>,
     /// Specifies whether to include execution data such as input payload, result, and error information in the response. Set to `false` for a more compact response that includes only execution metadata. The default value is set to `true`.
     pub include_execution_data: Option<bool>,
-    #[doc(hidden)]
-    pub _client: C,
+    pub(crate) _client: rboto::__private::Bound,
 }
-impl Default for GetDurableExecutionRequest {
-    fn default() -> Self {
-        Self::with_client(())
-    }
-}
-impl<C> GetDurableExecutionRequest<C> {
-    #[doc(hidden)]
-    pub fn with_client(client: C) -> Self {
-        Self {
-            durable_execution_arn: None,
-            include_execution_data: None,
-            _client: client,
-        }
-    }
-    /// Sets `DurableExecutionArn`.
-    pub fn durable_execution_arn(mut self, v: impl Into<String>) -> Self {
-        self.durable_execution_arn = Some(v.into());
-        self
-    }
-    /// Sets `IncludeExecutionData`.
-    pub fn include_execution_data(mut self, v: bool) -> Self {
-        self.include_execution_data = Some(v);
-        self
-    }
-}
-impl<C> ::std::fmt::Debug for GetDurableExecutionRequest<C> {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.debug_struct("GetDurableExecutionRequest")
-            .field("durable_execution_arn", &self.durable_execution_arn)
-            .field("include_execution_data", &self.include_execution_data)
-            .finish()
-    }
-}
-impl<C> rboto::IntoValue for GetDurableExecutionRequest<C> {
-    fn into_value(self) -> rboto::Value {
-        rboto::Value::Struct(
-            vec![
-                rv::opt(self.durable_execution_arn), rv::opt(self.include_execution_data)
-            ],
-        )
-    }
-}
-#[derive(Clone, PartialEq)]
-pub struct GetDurableExecutionStateRequest<C = ()> {
+rboto::__structure!(
+    GetDurableExecutionInput "GetDurableExecutionRequest"[set debug into] {
+    durable_execution_arn : String, include_execution_data = bool } { _client }
+);
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct GetDurableExecutionStateInput {
     /// The Amazon Resource Name (ARN) of the durable execution.
     pub durable_execution_arn: Option<String>,
     /// A checkpoint token that identifies the current state of the execution. This token is provided by the Lambda runtime and ensures that state retrieval is consistent with the current execution context.
@@ -2172,763 +583,212 @@ pub struct GetDurableExecutionStateRequest<C = ()> {
     pub marker: Option<String>,
     /// The maximum number of operations to return per call. You can use `Marker` to retrieve additional pages of results. The default is 100 and the maximum allowed is 1000. A value of 0 uses the default.
     pub max_items: Option<i32>,
-    #[doc(hidden)]
-    pub _client: C,
+    pub(crate) _client: rboto::__private::Bound,
 }
-impl Default for GetDurableExecutionStateRequest {
-    fn default() -> Self {
-        Self::with_client(())
-    }
-}
-impl<C> GetDurableExecutionStateRequest<C> {
-    #[doc(hidden)]
-    pub fn with_client(client: C) -> Self {
-        Self {
-            durable_execution_arn: None,
-            checkpoint_token: None,
-            marker: None,
-            max_items: None,
-            _client: client,
-        }
-    }
-    /// Sets `DurableExecutionArn`.
-    pub fn durable_execution_arn(mut self, v: impl Into<String>) -> Self {
-        self.durable_execution_arn = Some(v.into());
-        self
-    }
-    /// Sets `CheckpointToken`.
-    pub fn checkpoint_token(mut self, v: impl Into<String>) -> Self {
-        self.checkpoint_token = Some(v.into());
-        self
-    }
-    /// Sets `Marker`.
-    pub fn marker(mut self, v: impl Into<String>) -> Self {
-        self.marker = Some(v.into());
-        self
-    }
-    /// Sets `MaxItems`.
-    pub fn max_items(mut self, v: i32) -> Self {
-        self.max_items = Some(v);
-        self
-    }
-}
-impl<C> ::std::fmt::Debug for GetDurableExecutionStateRequest<C> {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.debug_struct("GetDurableExecutionStateRequest")
-            .field("durable_execution_arn", &self.durable_execution_arn)
-            .field("checkpoint_token", &self.checkpoint_token)
-            .field("marker", &self.marker)
-            .field("max_items", &self.max_items)
-            .finish()
-    }
-}
-impl<C> rboto::IntoValue for GetDurableExecutionStateRequest<C> {
-    fn into_value(self) -> rboto::Value {
-        rboto::Value::Struct(
-            vec![
-                rv::opt(self.durable_execution_arn), rv::opt(self.checkpoint_token),
-                rv::opt(self.marker), rv::opt(self.max_items)
-            ],
-        )
-    }
-}
-#[derive(Clone, PartialEq)]
-pub struct GetEventSourceMappingRequest<C = ()> {
+rboto::__structure!(
+    GetDurableExecutionStateInput "GetDurableExecutionStateRequest"[set debug into] {
+    durable_execution_arn : String, checkpoint_token : String, marker : String, max_items
+    = i32 } { _client }
+);
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct GetEventSourceMappingInput {
     /// The identifier of the event source mapping.
     pub uuid: Option<String>,
-    #[doc(hidden)]
-    pub _client: C,
+    pub(crate) _client: rboto::__private::Bound,
 }
-impl Default for GetEventSourceMappingRequest {
-    fn default() -> Self {
-        Self::with_client(())
-    }
-}
-impl<C> GetEventSourceMappingRequest<C> {
-    #[doc(hidden)]
-    pub fn with_client(client: C) -> Self {
-        Self {
-            uuid: None,
-            _client: client,
-        }
-    }
-    /// Sets `UUID`.
-    pub fn uuid(mut self, v: impl Into<String>) -> Self {
-        self.uuid = Some(v.into());
-        self
-    }
-}
-impl<C> ::std::fmt::Debug for GetEventSourceMappingRequest<C> {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.debug_struct("GetEventSourceMappingRequest").field("uuid", &self.uuid).finish()
-    }
-}
-impl<C> rboto::IntoValue for GetEventSourceMappingRequest<C> {
-    fn into_value(self) -> rboto::Value {
-        rboto::Value::Struct(vec![rv::opt(self.uuid)])
-    }
-}
-#[derive(Clone, PartialEq)]
-pub struct GetFunctionCodeSigningConfigRequest<C = ()> {
+rboto::__structure!(
+    GetEventSourceMappingInput "GetEventSourceMappingRequest"[set debug into] { uuid :
+    String } { _client }
+);
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct GetFunctionCodeSigningConfigInput {
     /// The name or ARN of the Lambda function.
     pub function_name: Option<String>,
-    #[doc(hidden)]
-    pub _client: C,
+    pub(crate) _client: rboto::__private::Bound,
 }
-impl Default for GetFunctionCodeSigningConfigRequest {
-    fn default() -> Self {
-        Self::with_client(())
-    }
-}
-impl<C> GetFunctionCodeSigningConfigRequest<C> {
-    #[doc(hidden)]
-    pub fn with_client(client: C) -> Self {
-        Self {
-            function_name: None,
-            _client: client,
-        }
-    }
-    /// Sets `FunctionName`.
-    pub fn function_name(mut self, v: impl Into<String>) -> Self {
-        self.function_name = Some(v.into());
-        self
-    }
-}
-impl<C> ::std::fmt::Debug for GetFunctionCodeSigningConfigRequest<C> {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.debug_struct("GetFunctionCodeSigningConfigRequest")
-            .field("function_name", &self.function_name)
-            .finish()
-    }
-}
-impl<C> rboto::IntoValue for GetFunctionCodeSigningConfigRequest<C> {
-    fn into_value(self) -> rboto::Value {
-        rboto::Value::Struct(vec![rv::opt(self.function_name)])
-    }
-}
-#[derive(Clone, PartialEq)]
-pub struct GetFunctionConcurrencyRequest<C = ()> {
+rboto::__structure!(
+    GetFunctionCodeSigningConfigInput "GetFunctionCodeSigningConfigRequest"[set debug
+    into] { function_name : String } { _client }
+);
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct GetFunctionConcurrencyInput {
     /// The name or ARN of the Lambda function.
     pub function_name: Option<String>,
-    #[doc(hidden)]
-    pub _client: C,
+    pub(crate) _client: rboto::__private::Bound,
 }
-impl Default for GetFunctionConcurrencyRequest {
-    fn default() -> Self {
-        Self::with_client(())
-    }
-}
-impl<C> GetFunctionConcurrencyRequest<C> {
-    #[doc(hidden)]
-    pub fn with_client(client: C) -> Self {
-        Self {
-            function_name: None,
-            _client: client,
-        }
-    }
-    /// Sets `FunctionName`.
-    pub fn function_name(mut self, v: impl Into<String>) -> Self {
-        self.function_name = Some(v.into());
-        self
-    }
-}
-impl<C> ::std::fmt::Debug for GetFunctionConcurrencyRequest<C> {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.debug_struct("GetFunctionConcurrencyRequest")
-            .field("function_name", &self.function_name)
-            .finish()
-    }
-}
-impl<C> rboto::IntoValue for GetFunctionConcurrencyRequest<C> {
-    fn into_value(self) -> rboto::Value {
-        rboto::Value::Struct(vec![rv::opt(self.function_name)])
-    }
-}
-#[derive(Clone, PartialEq)]
-pub struct GetFunctionConfigurationRequest<C = ()> {
+rboto::__structure!(
+    GetFunctionConcurrencyInput "GetFunctionConcurrencyRequest"[set debug into] {
+    function_name : String } { _client }
+);
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct GetFunctionConfigurationInput {
     /// The name or ARN of the Lambda function, version, or alias.
     pub function_name: Option<String>,
     /// Specify a version or alias to get details about a published version of the function.
     pub qualifier: Option<String>,
-    #[doc(hidden)]
-    pub _client: C,
+    pub(crate) _client: rboto::__private::Bound,
 }
-impl Default for GetFunctionConfigurationRequest {
-    fn default() -> Self {
-        Self::with_client(())
-    }
-}
-impl<C> GetFunctionConfigurationRequest<C> {
-    #[doc(hidden)]
-    pub fn with_client(client: C) -> Self {
-        Self {
-            function_name: None,
-            qualifier: None,
-            _client: client,
-        }
-    }
-    /// Sets `FunctionName`.
-    pub fn function_name(mut self, v: impl Into<String>) -> Self {
-        self.function_name = Some(v.into());
-        self
-    }
-    /// Sets `Qualifier`.
-    pub fn qualifier(mut self, v: impl Into<String>) -> Self {
-        self.qualifier = Some(v.into());
-        self
-    }
-}
-impl<C> ::std::fmt::Debug for GetFunctionConfigurationRequest<C> {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.debug_struct("GetFunctionConfigurationRequest")
-            .field("function_name", &self.function_name)
-            .field("qualifier", &self.qualifier)
-            .finish()
-    }
-}
-impl<C> rboto::IntoValue for GetFunctionConfigurationRequest<C> {
-    fn into_value(self) -> rboto::Value {
-        rboto::Value::Struct(vec![rv::opt(self.function_name), rv::opt(self.qualifier)])
-    }
-}
-#[derive(Clone, PartialEq)]
-pub struct GetFunctionEventInvokeConfigRequest<C = ()> {
+rboto::__structure!(
+    GetFunctionConfigurationInput "GetFunctionConfigurationRequest"[set debug into] {
+    function_name : String, qualifier : String } { _client }
+);
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct GetFunctionEventInvokeConfigInput {
     /// The name or ARN of the Lambda function, version, or alias.
     pub function_name: Option<String>,
     /// A version number or alias name.
     pub qualifier: Option<String>,
-    #[doc(hidden)]
-    pub _client: C,
+    pub(crate) _client: rboto::__private::Bound,
 }
-impl Default for GetFunctionEventInvokeConfigRequest {
-    fn default() -> Self {
-        Self::with_client(())
-    }
-}
-impl<C> GetFunctionEventInvokeConfigRequest<C> {
-    #[doc(hidden)]
-    pub fn with_client(client: C) -> Self {
-        Self {
-            function_name: None,
-            qualifier: None,
-            _client: client,
-        }
-    }
-    /// Sets `FunctionName`.
-    pub fn function_name(mut self, v: impl Into<String>) -> Self {
-        self.function_name = Some(v.into());
-        self
-    }
-    /// Sets `Qualifier`.
-    pub fn qualifier(mut self, v: impl Into<String>) -> Self {
-        self.qualifier = Some(v.into());
-        self
-    }
-}
-impl<C> ::std::fmt::Debug for GetFunctionEventInvokeConfigRequest<C> {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.debug_struct("GetFunctionEventInvokeConfigRequest")
-            .field("function_name", &self.function_name)
-            .field("qualifier", &self.qualifier)
-            .finish()
-    }
-}
-impl<C> rboto::IntoValue for GetFunctionEventInvokeConfigRequest<C> {
-    fn into_value(self) -> rboto::Value {
-        rboto::Value::Struct(vec![rv::opt(self.function_name), rv::opt(self.qualifier)])
-    }
-}
-#[derive(Clone, PartialEq)]
-pub struct GetFunctionRecursionConfigRequest<C = ()> {
+rboto::__structure!(
+    GetFunctionEventInvokeConfigInput "GetFunctionEventInvokeConfigRequest"[set debug
+    into] { function_name : String, qualifier : String } { _client }
+);
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct GetFunctionRecursionConfigInput {
     /// The name of the function.
     pub function_name: Option<String>,
-    #[doc(hidden)]
-    pub _client: C,
+    pub(crate) _client: rboto::__private::Bound,
 }
-impl Default for GetFunctionRecursionConfigRequest {
-    fn default() -> Self {
-        Self::with_client(())
-    }
-}
-impl<C> GetFunctionRecursionConfigRequest<C> {
-    #[doc(hidden)]
-    pub fn with_client(client: C) -> Self {
-        Self {
-            function_name: None,
-            _client: client,
-        }
-    }
-    /// Sets `FunctionName`.
-    pub fn function_name(mut self, v: impl Into<String>) -> Self {
-        self.function_name = Some(v.into());
-        self
-    }
-}
-impl<C> ::std::fmt::Debug for GetFunctionRecursionConfigRequest<C> {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.debug_struct("GetFunctionRecursionConfigRequest")
-            .field("function_name", &self.function_name)
-            .finish()
-    }
-}
-impl<C> rboto::IntoValue for GetFunctionRecursionConfigRequest<C> {
-    fn into_value(self) -> rboto::Value {
-        rboto::Value::Struct(vec![rv::opt(self.function_name)])
-    }
-}
-#[derive(Clone, PartialEq)]
-pub struct GetFunctionRequest<C = ()> {
+rboto::__structure!(
+    GetFunctionRecursionConfigInput "GetFunctionRecursionConfigRequest"[set debug into] {
+    function_name : String } { _client }
+);
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct GetFunctionInput {
     /// The name or ARN of the Lambda function, version, or alias.
     pub function_name: Option<String>,
     /// Specify a version or alias to get details about a published version of the function.
     pub qualifier: Option<String>,
-    #[doc(hidden)]
-    pub _client: C,
+    pub(crate) _client: rboto::__private::Bound,
 }
-impl Default for GetFunctionRequest {
-    fn default() -> Self {
-        Self::with_client(())
-    }
-}
-impl<C> GetFunctionRequest<C> {
-    #[doc(hidden)]
-    pub fn with_client(client: C) -> Self {
-        Self {
-            function_name: None,
-            qualifier: None,
-            _client: client,
-        }
-    }
-    /// Sets `FunctionName`.
-    pub fn function_name(mut self, v: impl Into<String>) -> Self {
-        self.function_name = Some(v.into());
-        self
-    }
-    /// Sets `Qualifier`.
-    pub fn qualifier(mut self, v: impl Into<String>) -> Self {
-        self.qualifier = Some(v.into());
-        self
-    }
-}
-impl<C> ::std::fmt::Debug for GetFunctionRequest<C> {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.debug_struct("GetFunctionRequest")
-            .field("function_name", &self.function_name)
-            .field("qualifier", &self.qualifier)
-            .finish()
-    }
-}
-impl<C> rboto::IntoValue for GetFunctionRequest<C> {
-    fn into_value(self) -> rboto::Value {
-        rboto::Value::Struct(vec![rv::opt(self.function_name), rv::opt(self.qualifier)])
-    }
-}
-#[derive(Clone, PartialEq)]
-pub struct GetFunctionScalingConfigRequest<C = ()> {
+rboto::__structure!(
+    GetFunctionInput "GetFunctionRequest"[set debug into] { function_name : String,
+    qualifier : String } { _client }
+);
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct GetFunctionScalingConfigInput {
     /// The name or ARN of the Lambda function.
     pub function_name: Option<String>,
     /// Specify a version or alias to get the scaling configuration for a published version of the function.
     pub qualifier: Option<String>,
-    #[doc(hidden)]
-    pub _client: C,
+    pub(crate) _client: rboto::__private::Bound,
 }
-impl Default for GetFunctionScalingConfigRequest {
-    fn default() -> Self {
-        Self::with_client(())
-    }
-}
-impl<C> GetFunctionScalingConfigRequest<C> {
-    #[doc(hidden)]
-    pub fn with_client(client: C) -> Self {
-        Self {
-            function_name: None,
-            qualifier: None,
-            _client: client,
-        }
-    }
-    /// Sets `FunctionName`.
-    pub fn function_name(mut self, v: impl Into<String>) -> Self {
-        self.function_name = Some(v.into());
-        self
-    }
-    /// Sets `Qualifier`.
-    pub fn qualifier(mut self, v: impl Into<String>) -> Self {
-        self.qualifier = Some(v.into());
-        self
-    }
-}
-impl<C> ::std::fmt::Debug for GetFunctionScalingConfigRequest<C> {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.debug_struct("GetFunctionScalingConfigRequest")
-            .field("function_name", &self.function_name)
-            .field("qualifier", &self.qualifier)
-            .finish()
-    }
-}
-impl<C> rboto::IntoValue for GetFunctionScalingConfigRequest<C> {
-    fn into_value(self) -> rboto::Value {
-        rboto::Value::Struct(vec![rv::opt(self.function_name), rv::opt(self.qualifier)])
-    }
-}
-#[derive(Clone, PartialEq)]
-pub struct GetFunctionUrlConfigRequest<C = ()> {
+rboto::__structure!(
+    GetFunctionScalingConfigInput "GetFunctionScalingConfigRequest"[set debug into] {
+    function_name : String, qualifier : String } { _client }
+);
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct GetFunctionUrlConfigInput {
     /// The name or ARN of the Lambda function.
     pub function_name: Option<String>,
     /// The alias name.
     pub qualifier: Option<String>,
-    #[doc(hidden)]
-    pub _client: C,
+    pub(crate) _client: rboto::__private::Bound,
 }
-impl Default for GetFunctionUrlConfigRequest {
-    fn default() -> Self {
-        Self::with_client(())
-    }
-}
-impl<C> GetFunctionUrlConfigRequest<C> {
-    #[doc(hidden)]
-    pub fn with_client(client: C) -> Self {
-        Self {
-            function_name: None,
-            qualifier: None,
-            _client: client,
-        }
-    }
-    /// Sets `FunctionName`.
-    pub fn function_name(mut self, v: impl Into<String>) -> Self {
-        self.function_name = Some(v.into());
-        self
-    }
-    /// Sets `Qualifier`.
-    pub fn qualifier(mut self, v: impl Into<String>) -> Self {
-        self.qualifier = Some(v.into());
-        self
-    }
-}
-impl<C> ::std::fmt::Debug for GetFunctionUrlConfigRequest<C> {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.debug_struct("GetFunctionUrlConfigRequest")
-            .field("function_name", &self.function_name)
-            .field("qualifier", &self.qualifier)
-            .finish()
-    }
-}
-impl<C> rboto::IntoValue for GetFunctionUrlConfigRequest<C> {
-    fn into_value(self) -> rboto::Value {
-        rboto::Value::Struct(vec![rv::opt(self.function_name), rv::opt(self.qualifier)])
-    }
-}
-#[derive(Clone, PartialEq)]
-pub struct GetLayerVersionByArnRequest<C = ()> {
+rboto::__structure!(
+    GetFunctionUrlConfigInput "GetFunctionUrlConfigRequest"[set debug into] {
+    function_name : String, qualifier : String } { _client }
+);
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct GetLayerVersionByArnInput {
     /// The ARN of the layer version.
     pub arn: Option<String>,
-    #[doc(hidden)]
-    pub _client: C,
+    pub(crate) _client: rboto::__private::Bound,
 }
-impl Default for GetLayerVersionByArnRequest {
-    fn default() -> Self {
-        Self::with_client(())
-    }
-}
-impl<C> GetLayerVersionByArnRequest<C> {
-    #[doc(hidden)]
-    pub fn with_client(client: C) -> Self {
-        Self { arn: None, _client: client }
-    }
-    /// Sets `Arn`.
-    pub fn arn(mut self, v: impl Into<String>) -> Self {
-        self.arn = Some(v.into());
-        self
-    }
-}
-impl<C> ::std::fmt::Debug for GetLayerVersionByArnRequest<C> {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.debug_struct("GetLayerVersionByArnRequest").field("arn", &self.arn).finish()
-    }
-}
-impl<C> rboto::IntoValue for GetLayerVersionByArnRequest<C> {
-    fn into_value(self) -> rboto::Value {
-        rboto::Value::Struct(vec![rv::opt(self.arn)])
-    }
-}
-#[derive(Clone, PartialEq)]
-pub struct GetLayerVersionPolicyRequest<C = ()> {
+rboto::__structure!(
+    GetLayerVersionByArnInput "GetLayerVersionByArnRequest"[set debug into] { arn :
+    String } { _client }
+);
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct GetLayerVersionPolicyInput {
     /// The name or Amazon Resource Name (ARN) of the layer.
     pub layer_name: Option<String>,
     /// The version number.
     pub version_number: Option<i64>,
-    #[doc(hidden)]
-    pub _client: C,
+    pub(crate) _client: rboto::__private::Bound,
 }
-impl Default for GetLayerVersionPolicyRequest {
-    fn default() -> Self {
-        Self::with_client(())
-    }
-}
-impl<C> GetLayerVersionPolicyRequest<C> {
-    #[doc(hidden)]
-    pub fn with_client(client: C) -> Self {
-        Self {
-            layer_name: None,
-            version_number: None,
-            _client: client,
-        }
-    }
-    /// Sets `LayerName`.
-    pub fn layer_name(mut self, v: impl Into<String>) -> Self {
-        self.layer_name = Some(v.into());
-        self
-    }
-    /// Sets `VersionNumber`.
-    pub fn version_number(mut self, v: i64) -> Self {
-        self.version_number = Some(v);
-        self
-    }
-}
-impl<C> ::std::fmt::Debug for GetLayerVersionPolicyRequest<C> {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.debug_struct("GetLayerVersionPolicyRequest")
-            .field("layer_name", &self.layer_name)
-            .field("version_number", &self.version_number)
-            .finish()
-    }
-}
-impl<C> rboto::IntoValue for GetLayerVersionPolicyRequest<C> {
-    fn into_value(self) -> rboto::Value {
-        rboto::Value::Struct(
-            vec![rv::opt(self.layer_name), rv::opt(self.version_number)],
-        )
-    }
-}
-#[derive(Clone, PartialEq)]
-pub struct GetLayerVersionRequest<C = ()> {
+rboto::__structure!(
+    GetLayerVersionPolicyInput "GetLayerVersionPolicyRequest"[set debug into] {
+    layer_name : String, version_number = i64 } { _client }
+);
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct GetLayerVersionInput {
     /// The name or Amazon Resource Name (ARN) of the layer.
     pub layer_name: Option<String>,
     /// The version number.
     pub version_number: Option<i64>,
-    #[doc(hidden)]
-    pub _client: C,
+    pub(crate) _client: rboto::__private::Bound,
 }
-impl Default for GetLayerVersionRequest {
-    fn default() -> Self {
-        Self::with_client(())
-    }
-}
-impl<C> GetLayerVersionRequest<C> {
-    #[doc(hidden)]
-    pub fn with_client(client: C) -> Self {
-        Self {
-            layer_name: None,
-            version_number: None,
-            _client: client,
-        }
-    }
-    /// Sets `LayerName`.
-    pub fn layer_name(mut self, v: impl Into<String>) -> Self {
-        self.layer_name = Some(v.into());
-        self
-    }
-    /// Sets `VersionNumber`.
-    pub fn version_number(mut self, v: i64) -> Self {
-        self.version_number = Some(v);
-        self
-    }
-}
-impl<C> ::std::fmt::Debug for GetLayerVersionRequest<C> {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.debug_struct("GetLayerVersionRequest")
-            .field("layer_name", &self.layer_name)
-            .field("version_number", &self.version_number)
-            .finish()
-    }
-}
-impl<C> rboto::IntoValue for GetLayerVersionRequest<C> {
-    fn into_value(self) -> rboto::Value {
-        rboto::Value::Struct(
-            vec![rv::opt(self.layer_name), rv::opt(self.version_number)],
-        )
-    }
-}
-#[derive(Clone, PartialEq)]
-pub struct GetPolicyRequest<C = ()> {
+rboto::__structure!(
+    GetLayerVersionInput "GetLayerVersionRequest"[set debug into] { layer_name : String,
+    version_number = i64 } { _client }
+);
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct GetPolicyInput {
     /// The name or ARN of the Lambda function, version, or alias.
     pub function_name: Option<String>,
     /// Specify a version or alias to get the policy for that resource.
     pub qualifier: Option<String>,
-    #[doc(hidden)]
-    pub _client: C,
+    pub(crate) _client: rboto::__private::Bound,
 }
-impl Default for GetPolicyRequest {
-    fn default() -> Self {
-        Self::with_client(())
-    }
-}
-impl<C> GetPolicyRequest<C> {
-    #[doc(hidden)]
-    pub fn with_client(client: C) -> Self {
-        Self {
-            function_name: None,
-            qualifier: None,
-            _client: client,
-        }
-    }
-    /// Sets `FunctionName`.
-    pub fn function_name(mut self, v: impl Into<String>) -> Self {
-        self.function_name = Some(v.into());
-        self
-    }
-    /// Sets `Qualifier`.
-    pub fn qualifier(mut self, v: impl Into<String>) -> Self {
-        self.qualifier = Some(v.into());
-        self
-    }
-}
-impl<C> ::std::fmt::Debug for GetPolicyRequest<C> {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.debug_struct("GetPolicyRequest")
-            .field("function_name", &self.function_name)
-            .field("qualifier", &self.qualifier)
-            .finish()
-    }
-}
-impl<C> rboto::IntoValue for GetPolicyRequest<C> {
-    fn into_value(self) -> rboto::Value {
-        rboto::Value::Struct(vec![rv::opt(self.function_name), rv::opt(self.qualifier)])
-    }
-}
-#[derive(Clone, PartialEq)]
-pub struct GetProvisionedConcurrencyConfigRequest<C = ()> {
+rboto::__structure!(
+    GetPolicyInput "GetPolicyRequest"[set debug into] { function_name : String, qualifier
+    : String } { _client }
+);
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct GetProvisionedConcurrencyConfigInput {
     /// The name or ARN of the Lambda function.
     pub function_name: Option<String>,
     /// The version number or alias name.
     pub qualifier: Option<String>,
-    #[doc(hidden)]
-    pub _client: C,
+    pub(crate) _client: rboto::__private::Bound,
 }
-impl Default for GetProvisionedConcurrencyConfigRequest {
-    fn default() -> Self {
-        Self::with_client(())
-    }
-}
-impl<C> GetProvisionedConcurrencyConfigRequest<C> {
-    #[doc(hidden)]
-    pub fn with_client(client: C) -> Self {
-        Self {
-            function_name: None,
-            qualifier: None,
-            _client: client,
-        }
-    }
-    /// Sets `FunctionName`.
-    pub fn function_name(mut self, v: impl Into<String>) -> Self {
-        self.function_name = Some(v.into());
-        self
-    }
-    /// Sets `Qualifier`.
-    pub fn qualifier(mut self, v: impl Into<String>) -> Self {
-        self.qualifier = Some(v.into());
-        self
-    }
-}
-impl<C> ::std::fmt::Debug for GetProvisionedConcurrencyConfigRequest<C> {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.debug_struct("GetProvisionedConcurrencyConfigRequest")
-            .field("function_name", &self.function_name)
-            .field("qualifier", &self.qualifier)
-            .finish()
-    }
-}
-impl<C> rboto::IntoValue for GetProvisionedConcurrencyConfigRequest<C> {
-    fn into_value(self) -> rboto::Value {
-        rboto::Value::Struct(vec![rv::opt(self.function_name), rv::opt(self.qualifier)])
-    }
-}
-#[derive(Clone, PartialEq)]
-pub struct GetResourcePolicyRequest<C = ()> {
+rboto::__structure!(
+    GetProvisionedConcurrencyConfigInput "GetProvisionedConcurrencyConfigRequest"[set
+    debug into] { function_name : String, qualifier : String } { _client }
+);
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct GetResourcePolicyInput {
     /// The Amazon Resource Name (ARN) of the Lambda resource you want to retrieve the policy for. You can use a qualified or an unqualified ARN. The value must be a complete ARN, and the operation does not accept wildcard characters.
     pub resource_arn: Option<String>,
-    #[doc(hidden)]
-    pub _client: C,
+    pub(crate) _client: rboto::__private::Bound,
 }
-impl Default for GetResourcePolicyRequest {
-    fn default() -> Self {
-        Self::with_client(())
-    }
-}
-impl<C> GetResourcePolicyRequest<C> {
-    #[doc(hidden)]
-    pub fn with_client(client: C) -> Self {
-        Self {
-            resource_arn: None,
-            _client: client,
-        }
-    }
-    /// Sets `ResourceArn`.
-    pub fn resource_arn(mut self, v: impl Into<String>) -> Self {
-        self.resource_arn = Some(v.into());
-        self
-    }
-}
-impl<C> ::std::fmt::Debug for GetResourcePolicyRequest<C> {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.debug_struct("GetResourcePolicyRequest")
-            .field("resource_arn", &self.resource_arn)
-            .finish()
-    }
-}
-impl<C> rboto::IntoValue for GetResourcePolicyRequest<C> {
-    fn into_value(self) -> rboto::Value {
-        rboto::Value::Struct(vec![rv::opt(self.resource_arn)])
-    }
-}
-#[derive(Clone, PartialEq)]
-pub struct GetRuntimeManagementConfigRequest<C = ()> {
+rboto::__structure!(
+    GetResourcePolicyInput "GetResourcePolicyRequest"[set debug into] { resource_arn :
+    String } { _client }
+);
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct GetRuntimeManagementConfigInput {
     /// The name or ARN of the Lambda function.
     pub function_name: Option<String>,
     /// Specify a version of the function. This can be `$LATEST` or a published version number. If no value is specified, the configuration for the `$LATEST` version is returned.
     pub qualifier: Option<String>,
-    #[doc(hidden)]
-    pub _client: C,
+    pub(crate) _client: rboto::__private::Bound,
 }
-impl Default for GetRuntimeManagementConfigRequest {
-    fn default() -> Self {
-        Self::with_client(())
-    }
-}
-impl<C> GetRuntimeManagementConfigRequest<C> {
-    #[doc(hidden)]
-    pub fn with_client(client: C) -> Self {
-        Self {
-            function_name: None,
-            qualifier: None,
-            _client: client,
-        }
-    }
-    /// Sets `FunctionName`.
-    pub fn function_name(mut self, v: impl Into<String>) -> Self {
-        self.function_name = Some(v.into());
-        self
-    }
-    /// Sets `Qualifier`.
-    pub fn qualifier(mut self, v: impl Into<String>) -> Self {
-        self.qualifier = Some(v.into());
-        self
-    }
-}
-impl<C> ::std::fmt::Debug for GetRuntimeManagementConfigRequest<C> {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.debug_struct("GetRuntimeManagementConfigRequest")
-            .field("function_name", &self.function_name)
-            .field("qualifier", &self.qualifier)
-            .finish()
-    }
-}
-impl<C> rboto::IntoValue for GetRuntimeManagementConfigRequest<C> {
-    fn into_value(self) -> rboto::Value {
-        rboto::Value::Struct(vec![rv::opt(self.function_name), rv::opt(self.qualifier)])
-    }
-}
-#[derive(Clone, PartialEq)]
-pub struct InvocationRequest<C = ()> {
+rboto::__structure!(
+    GetRuntimeManagementConfigInput "GetRuntimeManagementConfigRequest"[set debug into] {
+    function_name : String, qualifier : String } { _client }
+);
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct InvokeInput {
     /// The name or ARN of the Lambda function, version, or alias.
     pub function_name: Option<String>,
     /// Choose from the following options.
@@ -2945,146 +805,30 @@ pub struct InvocationRequest<C = ()> {
     pub qualifier: Option<String>,
     /// The identifier of the tenant in a multi-tenant Lambda function.
     pub tenant_id: Option<String>,
-    #[doc(hidden)]
-    pub _client: C,
+    pub(crate) _client: rboto::__private::Bound,
 }
-impl Default for InvocationRequest {
-    fn default() -> Self {
-        Self::with_client(())
-    }
-}
-impl<C> InvocationRequest<C> {
-    #[doc(hidden)]
-    pub fn with_client(client: C) -> Self {
-        Self {
-            function_name: None,
-            invocation_type: None,
-            log_type: None,
-            client_context: None,
-            durable_execution_name: None,
-            payload: None,
-            qualifier: None,
-            tenant_id: None,
-            _client: client,
-        }
-    }
-    /// Sets `FunctionName`.
-    pub fn function_name(mut self, v: impl Into<String>) -> Self {
-        self.function_name = Some(v.into());
-        self
-    }
-    /// Sets `InvocationType`.
-    pub fn invocation_type(mut self, v: impl Into<InvocationType>) -> Self {
-        self.invocation_type = Some(v.into());
-        self
-    }
-    /// Sets `LogType`.
-    pub fn log_type(mut self, v: impl Into<LogType>) -> Self {
-        self.log_type = Some(v.into());
-        self
-    }
-    /// Sets `ClientContext`.
-    pub fn client_context(mut self, v: impl Into<String>) -> Self {
-        self.client_context = Some(v.into());
-        self
-    }
-    /// Sets `DurableExecutionName`.
-    pub fn durable_execution_name(mut self, v: impl Into<String>) -> Self {
-        self.durable_execution_name = Some(v.into());
-        self
-    }
-    /// Sets `Payload`.
-    pub fn payload(mut self, v: impl Into<rboto::Blob>) -> Self {
-        self.payload = Some(v.into());
-        self
-    }
-    /// Sets `Qualifier`.
-    pub fn qualifier(mut self, v: impl Into<String>) -> Self {
-        self.qualifier = Some(v.into());
-        self
-    }
-    /// Sets `TenantId`.
-    pub fn tenant_id(mut self, v: impl Into<String>) -> Self {
-        self.tenant_id = Some(v.into());
-        self
-    }
-}
-impl<C> ::std::fmt::Debug for InvocationRequest<C> {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.debug_struct("InvocationRequest")
-            .field("function_name", &self.function_name)
-            .field("invocation_type", &self.invocation_type)
-            .field("log_type", &self.log_type)
-            .field("client_context", &self.client_context)
-            .field("durable_execution_name", &self.durable_execution_name)
-            .field("payload", &rboto::types::Redacted(&self.payload))
-            .field("qualifier", &self.qualifier)
-            .field("tenant_id", &self.tenant_id)
-            .finish()
-    }
-}
-impl<C> rboto::IntoValue for InvocationRequest<C> {
-    fn into_value(self) -> rboto::Value {
-        rboto::Value::Struct(
-            vec![
-                rv::opt(self.function_name), rv::opt(self.invocation_type), rv::opt(self
-                .log_type), rv::opt(self.client_context), rv::opt(self
-                .durable_execution_name), rv::opt(self.payload), rv::opt(self.qualifier),
-                rv::opt(self.tenant_id)
-            ],
-        )
-    }
-}
-pub struct InvokeAsyncRequest<C = ()> {
+rboto::__structure!(
+    InvokeInput "InvocationRequest"[set debug into] { function_name : String,
+    invocation_type : InvocationType, log_type : LogType, client_context : String,
+    durable_execution_name : String, payload : rboto::Blob[sensitive], qualifier :
+    String, tenant_id : String } { _client }
+);
+#[derive(Default)]
+#[non_exhaustive]
+pub struct InvokeAsyncInput {
     /// The name or ARN of the Lambda function.
     pub function_name: Option<String>,
     /// The JSON that you want to provide to your Lambda function as input.
     pub invoke_args: Option<rboto::Body>,
-    #[doc(hidden)]
-    pub _client: C,
+    pub(crate) _client: rboto::__private::Bound,
 }
-impl Default for InvokeAsyncRequest {
-    fn default() -> Self {
-        Self::with_client(())
-    }
-}
-impl<C> InvokeAsyncRequest<C> {
-    #[doc(hidden)]
-    pub fn with_client(client: C) -> Self {
-        Self {
-            function_name: None,
-            invoke_args: None,
-            _client: client,
-        }
-    }
-    /// Sets `FunctionName`.
-    pub fn function_name(mut self, v: impl Into<String>) -> Self {
-        self.function_name = Some(v.into());
-        self
-    }
-    /// Sets `InvokeArgs`.
-    pub fn invoke_args(mut self, v: impl Into<rboto::Body>) -> Self {
-        self.invoke_args = Some(v.into());
-        self
-    }
-}
-impl<C> ::std::fmt::Debug for InvokeAsyncRequest<C> {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.debug_struct("InvokeAsyncRequest")
-            .field("function_name", &self.function_name)
-            .field("invoke_args", &self.invoke_args)
-            .finish()
-    }
-}
-impl<C> rboto::IntoValue for InvokeAsyncRequest<C> {
-    fn into_value(self) -> rboto::Value {
-        rboto::Value::Struct(
-            vec![rv::opt(self.function_name), rv::opt(self.invoke_args)],
-        )
-    }
-}
-#[derive(Clone, PartialEq)]
-pub struct InvokeWithResponseStreamRequest<C = ()> {
+rboto::__structure!(
+    InvokeAsyncInput "InvokeAsyncRequest"[set debug into] { function_name : String,
+    invoke_args : rboto::Body } { _client }
+);
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct InvokeWithResponseStreamInput {
     /// The name or ARN of the Lambda function.
     pub function_name: Option<String>,
     /// Set to `Tail` to include the execution log in the response. Applies to synchronously invoked functions only.
@@ -3099,93 +843,17 @@ pub struct InvokeWithResponseStreamRequest<C = ()> {
     pub tenant_id: Option<String>,
     /// Use one of the following options:
     pub invocation_type: Option<ResponseStreamingInvocationType>,
-    #[doc(hidden)]
-    pub _client: C,
+    pub(crate) _client: rboto::__private::Bound,
 }
-impl Default for InvokeWithResponseStreamRequest {
-    fn default() -> Self {
-        Self::with_client(())
-    }
-}
-impl<C> InvokeWithResponseStreamRequest<C> {
-    #[doc(hidden)]
-    pub fn with_client(client: C) -> Self {
-        Self {
-            function_name: None,
-            log_type: None,
-            client_context: None,
-            qualifier: None,
-            payload: None,
-            tenant_id: None,
-            invocation_type: None,
-            _client: client,
-        }
-    }
-    /// Sets `FunctionName`.
-    pub fn function_name(mut self, v: impl Into<String>) -> Self {
-        self.function_name = Some(v.into());
-        self
-    }
-    /// Sets `LogType`.
-    pub fn log_type(mut self, v: impl Into<LogType>) -> Self {
-        self.log_type = Some(v.into());
-        self
-    }
-    /// Sets `ClientContext`.
-    pub fn client_context(mut self, v: impl Into<String>) -> Self {
-        self.client_context = Some(v.into());
-        self
-    }
-    /// Sets `Qualifier`.
-    pub fn qualifier(mut self, v: impl Into<String>) -> Self {
-        self.qualifier = Some(v.into());
-        self
-    }
-    /// Sets `Payload`.
-    pub fn payload(mut self, v: impl Into<rboto::Blob>) -> Self {
-        self.payload = Some(v.into());
-        self
-    }
-    /// Sets `TenantId`.
-    pub fn tenant_id(mut self, v: impl Into<String>) -> Self {
-        self.tenant_id = Some(v.into());
-        self
-    }
-    /// Sets `InvocationType`.
-    pub fn invocation_type(
-        mut self,
-        v: impl Into<ResponseStreamingInvocationType>,
-    ) -> Self {
-        self.invocation_type = Some(v.into());
-        self
-    }
-}
-impl<C> ::std::fmt::Debug for InvokeWithResponseStreamRequest<C> {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.debug_struct("InvokeWithResponseStreamRequest")
-            .field("function_name", &self.function_name)
-            .field("log_type", &self.log_type)
-            .field("client_context", &self.client_context)
-            .field("qualifier", &self.qualifier)
-            .field("payload", &rboto::types::Redacted(&self.payload))
-            .field("tenant_id", &self.tenant_id)
-            .field("invocation_type", &self.invocation_type)
-            .finish()
-    }
-}
-impl<C> rboto::IntoValue for InvokeWithResponseStreamRequest<C> {
-    fn into_value(self) -> rboto::Value {
-        rboto::Value::Struct(
-            vec![
-                rv::opt(self.function_name), rv::opt(self.log_type), rv::opt(self
-                .client_context), rv::opt(self.qualifier), rv::opt(self.payload),
-                rv::opt(self.tenant_id), rv::opt(self.invocation_type)
-            ],
-        )
-    }
-}
-#[derive(Clone, PartialEq)]
-pub struct ListAliasesRequest<C = ()> {
+rboto::__structure!(
+    InvokeWithResponseStreamInput "InvokeWithResponseStreamRequest"[set debug into] {
+    function_name : String, log_type : LogType, client_context : String, qualifier :
+    String, payload : rboto::Blob[sensitive], tenant_id : String, invocation_type :
+    ResponseStreamingInvocationType } { _client }
+);
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct ListAliasesInput {
     /// The name or ARN of the Lambda function.
     pub function_name: Option<String>,
     /// Specify a function version to only list aliases that invoke that version.
@@ -3194,173 +862,43 @@ pub struct ListAliasesRequest<C = ()> {
     pub marker: Option<String>,
     /// Limit the number of aliases returned.
     pub max_items: Option<i32>,
-    #[doc(hidden)]
-    pub _client: C,
+    pub(crate) _client: rboto::__private::Bound,
 }
-impl Default for ListAliasesRequest {
-    fn default() -> Self {
-        Self::with_client(())
-    }
-}
-impl<C> ListAliasesRequest<C> {
-    #[doc(hidden)]
-    pub fn with_client(client: C) -> Self {
-        Self {
-            function_name: None,
-            function_version: None,
-            marker: None,
-            max_items: None,
-            _client: client,
-        }
-    }
-    /// Sets `FunctionName`.
-    pub fn function_name(mut self, v: impl Into<String>) -> Self {
-        self.function_name = Some(v.into());
-        self
-    }
-    /// Sets `FunctionVersion`.
-    pub fn function_version(mut self, v: impl Into<String>) -> Self {
-        self.function_version = Some(v.into());
-        self
-    }
-    /// Sets `Marker`.
-    pub fn marker(mut self, v: impl Into<String>) -> Self {
-        self.marker = Some(v.into());
-        self
-    }
-    /// Sets `MaxItems`.
-    pub fn max_items(mut self, v: i32) -> Self {
-        self.max_items = Some(v);
-        self
-    }
-}
-impl<C> ::std::fmt::Debug for ListAliasesRequest<C> {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.debug_struct("ListAliasesRequest")
-            .field("function_name", &self.function_name)
-            .field("function_version", &self.function_version)
-            .field("marker", &self.marker)
-            .field("max_items", &self.max_items)
-            .finish()
-    }
-}
-impl<C> rboto::IntoValue for ListAliasesRequest<C> {
-    fn into_value(self) -> rboto::Value {
-        rboto::Value::Struct(
-            vec![
-                rv::opt(self.function_name), rv::opt(self.function_version), rv::opt(self
-                .marker), rv::opt(self.max_items)
-            ],
-        )
-    }
-}
-#[derive(Clone, PartialEq)]
-pub struct ListCapacityProvidersRequest<C = ()> {
+rboto::__structure!(
+    ListAliasesInput "ListAliasesRequest"[set debug into] { function_name : String,
+    function_version : String, marker : String, max_items = i32 } { _client }
+);
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct ListCapacityProvidersInput {
     /// Filter capacity providers by their current state.
     pub state: Option<CapacityProviderState>,
     /// Specify the pagination token that's returned by a previous request to retrieve the next page of results.
     pub marker: Option<String>,
     /// The maximum number of capacity providers to return.
     pub max_items: Option<i32>,
-    #[doc(hidden)]
-    pub _client: C,
+    pub(crate) _client: rboto::__private::Bound,
 }
-impl Default for ListCapacityProvidersRequest {
-    fn default() -> Self {
-        Self::with_client(())
-    }
-}
-impl<C> ListCapacityProvidersRequest<C> {
-    #[doc(hidden)]
-    pub fn with_client(client: C) -> Self {
-        Self {
-            state: None,
-            marker: None,
-            max_items: None,
-            _client: client,
-        }
-    }
-    /// Sets `State`.
-    pub fn state(mut self, v: impl Into<CapacityProviderState>) -> Self {
-        self.state = Some(v.into());
-        self
-    }
-    /// Sets `Marker`.
-    pub fn marker(mut self, v: impl Into<String>) -> Self {
-        self.marker = Some(v.into());
-        self
-    }
-    /// Sets `MaxItems`.
-    pub fn max_items(mut self, v: i32) -> Self {
-        self.max_items = Some(v);
-        self
-    }
-}
-impl<C> ::std::fmt::Debug for ListCapacityProvidersRequest<C> {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.debug_struct("ListCapacityProvidersRequest")
-            .field("state", &self.state)
-            .field("marker", &self.marker)
-            .field("max_items", &self.max_items)
-            .finish()
-    }
-}
-impl<C> rboto::IntoValue for ListCapacityProvidersRequest<C> {
-    fn into_value(self) -> rboto::Value {
-        rboto::Value::Struct(
-            vec![rv::opt(self.state), rv::opt(self.marker), rv::opt(self.max_items)],
-        )
-    }
-}
-#[derive(Clone, PartialEq)]
-pub struct ListCodeSigningConfigsRequest<C = ()> {
+rboto::__structure!(
+    ListCapacityProvidersInput "ListCapacityProvidersRequest"[set debug into] { state :
+    CapacityProviderState, marker : String, max_items = i32 } { _client }
+);
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct ListCodeSigningConfigsInput {
     /// Specify the pagination token that's returned by a previous request to retrieve the next page of results.
     pub marker: Option<String>,
     /// Maximum number of items to return.
     pub max_items: Option<i32>,
-    #[doc(hidden)]
-    pub _client: C,
+    pub(crate) _client: rboto::__private::Bound,
 }
-impl Default for ListCodeSigningConfigsRequest {
-    fn default() -> Self {
-        Self::with_client(())
-    }
-}
-impl<C> ListCodeSigningConfigsRequest<C> {
-    #[doc(hidden)]
-    pub fn with_client(client: C) -> Self {
-        Self {
-            marker: None,
-            max_items: None,
-            _client: client,
-        }
-    }
-    /// Sets `Marker`.
-    pub fn marker(mut self, v: impl Into<String>) -> Self {
-        self.marker = Some(v.into());
-        self
-    }
-    /// Sets `MaxItems`.
-    pub fn max_items(mut self, v: i32) -> Self {
-        self.max_items = Some(v);
-        self
-    }
-}
-impl<C> ::std::fmt::Debug for ListCodeSigningConfigsRequest<C> {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.debug_struct("ListCodeSigningConfigsRequest")
-            .field("marker", &self.marker)
-            .field("max_items", &self.max_items)
-            .finish()
-    }
-}
-impl<C> rboto::IntoValue for ListCodeSigningConfigsRequest<C> {
-    fn into_value(self) -> rboto::Value {
-        rboto::Value::Struct(vec![rv::opt(self.marker), rv::opt(self.max_items)])
-    }
-}
-#[derive(Clone, PartialEq)]
-pub struct ListDurableExecutionsByFunctionRequest<C = ()> {
+rboto::__structure!(
+    ListCodeSigningConfigsInput "ListCodeSigningConfigsRequest"[set debug into] { marker
+    : String, max_items = i32 } { _client }
+);
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct ListDurableExecutionsByFunctionInput {
     /// The name or ARN of the Lambda function. You can specify a function name, a partial ARN, or a full ARN.
     pub function_name: Option<String>,
     /// The function version to filter executions by. If you don't specify a qualifier, this operation returns executions across all versions of the Lambda function.
@@ -3379,105 +917,18 @@ pub struct ListDurableExecutionsByFunctionRequest<C = ()> {
     pub marker: Option<String>,
     /// Maximum number of executions to return (1-1000). Default is 100.
     pub max_items: Option<i32>,
-    #[doc(hidden)]
-    pub _client: C,
+    pub(crate) _client: rboto::__private::Bound,
 }
-impl Default for ListDurableExecutionsByFunctionRequest {
-    fn default() -> Self {
-        Self::with_client(())
-    }
-}
-impl<C> ListDurableExecutionsByFunctionRequest<C> {
-    #[doc(hidden)]
-    pub fn with_client(client: C) -> Self {
-        Self {
-            function_name: None,
-            qualifier: None,
-            durable_execution_name: None,
-            statuses: None,
-            started_after: None,
-            started_before: None,
-            reverse_order: None,
-            marker: None,
-            max_items: None,
-            _client: client,
-        }
-    }
-    /// Sets `FunctionName`.
-    pub fn function_name(mut self, v: impl Into<String>) -> Self {
-        self.function_name = Some(v.into());
-        self
-    }
-    /// Sets `Qualifier`.
-    pub fn qualifier(mut self, v: impl Into<String>) -> Self {
-        self.qualifier = Some(v.into());
-        self
-    }
-    /// Sets `DurableExecutionName`.
-    pub fn durable_execution_name(mut self, v: impl Into<String>) -> Self {
-        self.durable_execution_name = Some(v.into());
-        self
-    }
-    /// Sets `Statuses`.
-    pub fn statuses(mut self, v: impl Into<Vec<ExecutionStatus>>) -> Self {
-        self.statuses = Some(v.into());
-        self
-    }
-    /// Sets `StartedAfter`.
-    pub fn started_after(mut self, v: impl Into<rboto::DateTime>) -> Self {
-        self.started_after = Some(v.into());
-        self
-    }
-    /// Sets `StartedBefore`.
-    pub fn started_before(mut self, v: impl Into<rboto::DateTime>) -> Self {
-        self.started_before = Some(v.into());
-        self
-    }
-    /// Sets `ReverseOrder`.
-    pub fn reverse_order(mut self, v: bool) -> Self {
-        self.reverse_order = Some(v);
-        self
-    }
-    /// Sets `Marker`.
-    pub fn marker(mut self, v: impl Into<String>) -> Self {
-        self.marker = Some(v.into());
-        self
-    }
-    /// Sets `MaxItems`.
-    pub fn max_items(mut self, v: i32) -> Self {
-        self.max_items = Some(v);
-        self
-    }
-}
-impl<C> ::std::fmt::Debug for ListDurableExecutionsByFunctionRequest<C> {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.debug_struct("ListDurableExecutionsByFunctionRequest")
-            .field("function_name", &self.function_name)
-            .field("qualifier", &self.qualifier)
-            .field("durable_execution_name", &self.durable_execution_name)
-            .field("statuses", &self.statuses)
-            .field("started_after", &self.started_after)
-            .field("started_before", &self.started_before)
-            .field("reverse_order", &self.reverse_order)
-            .field("marker", &self.marker)
-            .field("max_items", &self.max_items)
-            .finish()
-    }
-}
-impl<C> rboto::IntoValue for ListDurableExecutionsByFunctionRequest<C> {
-    fn into_value(self) -> rboto::Value {
-        rboto::Value::Struct(
-            vec![
-                rv::opt(self.function_name), rv::opt(self.qualifier), rv::opt(self
-                .durable_execution_name), rv::opt(self.statuses), rv::opt(self
-                .started_after), rv::opt(self.started_before), rv::opt(self
-                .reverse_order), rv::opt(self.marker), rv::opt(self.max_items)
-            ],
-        )
-    }
-}
-#[derive(Clone, PartialEq)]
-pub struct ListEventSourceMappingsRequest<C = ()> {
+rboto::__structure!(
+    ListDurableExecutionsByFunctionInput "ListDurableExecutionsByFunctionRequest"[set
+    debug into] { function_name : String, qualifier : String, durable_execution_name :
+    String, statuses : Vec < ExecutionStatus >, started_after : rboto::DateTime,
+    started_before : rboto::DateTime, reverse_order = bool, marker : String, max_items =
+    i32 } { _client }
+);
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct ListEventSourceMappingsInput {
     /// The Amazon Resource Name (ARN) of the event source.
     pub event_source_arn: Option<String>,
     /// The name or ARN of the Lambda function.
@@ -3486,312 +937,78 @@ pub struct ListEventSourceMappingsRequest<C = ()> {
     pub marker: Option<String>,
     /// The maximum number of event source mappings to return. Note that ListEventSourceMappings returns a maximum of 100 items in each response, even if you set the number higher.
     pub max_items: Option<i32>,
-    #[doc(hidden)]
-    pub _client: C,
+    pub(crate) _client: rboto::__private::Bound,
 }
-impl Default for ListEventSourceMappingsRequest {
-    fn default() -> Self {
-        Self::with_client(())
-    }
-}
-impl<C> ListEventSourceMappingsRequest<C> {
-    #[doc(hidden)]
-    pub fn with_client(client: C) -> Self {
-        Self {
-            event_source_arn: None,
-            function_name: None,
-            marker: None,
-            max_items: None,
-            _client: client,
-        }
-    }
-    /// Sets `EventSourceArn`.
-    pub fn event_source_arn(mut self, v: impl Into<String>) -> Self {
-        self.event_source_arn = Some(v.into());
-        self
-    }
-    /// Sets `FunctionName`.
-    pub fn function_name(mut self, v: impl Into<String>) -> Self {
-        self.function_name = Some(v.into());
-        self
-    }
-    /// Sets `Marker`.
-    pub fn marker(mut self, v: impl Into<String>) -> Self {
-        self.marker = Some(v.into());
-        self
-    }
-    /// Sets `MaxItems`.
-    pub fn max_items(mut self, v: i32) -> Self {
-        self.max_items = Some(v);
-        self
-    }
-}
-impl<C> ::std::fmt::Debug for ListEventSourceMappingsRequest<C> {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.debug_struct("ListEventSourceMappingsRequest")
-            .field("event_source_arn", &self.event_source_arn)
-            .field("function_name", &self.function_name)
-            .field("marker", &self.marker)
-            .field("max_items", &self.max_items)
-            .finish()
-    }
-}
-impl<C> rboto::IntoValue for ListEventSourceMappingsRequest<C> {
-    fn into_value(self) -> rboto::Value {
-        rboto::Value::Struct(
-            vec![
-                rv::opt(self.event_source_arn), rv::opt(self.function_name), rv::opt(self
-                .marker), rv::opt(self.max_items)
-            ],
-        )
-    }
-}
-#[derive(Clone, PartialEq)]
-pub struct ListFunctionEventInvokeConfigsRequest<C = ()> {
+rboto::__structure!(
+    ListEventSourceMappingsInput "ListEventSourceMappingsRequest"[set debug into] {
+    event_source_arn : String, function_name : String, marker : String, max_items = i32 }
+    { _client }
+);
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct ListFunctionEventInvokeConfigsInput {
     /// The name or ARN of the Lambda function.
     pub function_name: Option<String>,
     /// Specify the pagination token that's returned by a previous request to retrieve the next page of results.
     pub marker: Option<String>,
     /// The maximum number of configurations to return.
     pub max_items: Option<i32>,
-    #[doc(hidden)]
-    pub _client: C,
+    pub(crate) _client: rboto::__private::Bound,
 }
-impl Default for ListFunctionEventInvokeConfigsRequest {
-    fn default() -> Self {
-        Self::with_client(())
-    }
-}
-impl<C> ListFunctionEventInvokeConfigsRequest<C> {
-    #[doc(hidden)]
-    pub fn with_client(client: C) -> Self {
-        Self {
-            function_name: None,
-            marker: None,
-            max_items: None,
-            _client: client,
-        }
-    }
-    /// Sets `FunctionName`.
-    pub fn function_name(mut self, v: impl Into<String>) -> Self {
-        self.function_name = Some(v.into());
-        self
-    }
-    /// Sets `Marker`.
-    pub fn marker(mut self, v: impl Into<String>) -> Self {
-        self.marker = Some(v.into());
-        self
-    }
-    /// Sets `MaxItems`.
-    pub fn max_items(mut self, v: i32) -> Self {
-        self.max_items = Some(v);
-        self
-    }
-}
-impl<C> ::std::fmt::Debug for ListFunctionEventInvokeConfigsRequest<C> {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.debug_struct("ListFunctionEventInvokeConfigsRequest")
-            .field("function_name", &self.function_name)
-            .field("marker", &self.marker)
-            .field("max_items", &self.max_items)
-            .finish()
-    }
-}
-impl<C> rboto::IntoValue for ListFunctionEventInvokeConfigsRequest<C> {
-    fn into_value(self) -> rboto::Value {
-        rboto::Value::Struct(
-            vec![
-                rv::opt(self.function_name), rv::opt(self.marker), rv::opt(self
-                .max_items)
-            ],
-        )
-    }
-}
-#[derive(Clone, PartialEq)]
-pub struct ListFunctionUrlConfigsRequest<C = ()> {
+rboto::__structure!(
+    ListFunctionEventInvokeConfigsInput "ListFunctionEventInvokeConfigsRequest"[set debug
+    into] { function_name : String, marker : String, max_items = i32 } { _client }
+);
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct ListFunctionUrlConfigsInput {
     /// The name or ARN of the Lambda function.
     pub function_name: Option<String>,
     /// Specify the pagination token that's returned by a previous request to retrieve the next page of results.
     pub marker: Option<String>,
     /// The maximum number of function URLs to return in the response. Note that `ListFunctionUrlConfigs` returns a maximum of 50 items in each response, even if you set the number higher.
     pub max_items: Option<i32>,
-    #[doc(hidden)]
-    pub _client: C,
+    pub(crate) _client: rboto::__private::Bound,
 }
-impl Default for ListFunctionUrlConfigsRequest {
-    fn default() -> Self {
-        Self::with_client(())
-    }
-}
-impl<C> ListFunctionUrlConfigsRequest<C> {
-    #[doc(hidden)]
-    pub fn with_client(client: C) -> Self {
-        Self {
-            function_name: None,
-            marker: None,
-            max_items: None,
-            _client: client,
-        }
-    }
-    /// Sets `FunctionName`.
-    pub fn function_name(mut self, v: impl Into<String>) -> Self {
-        self.function_name = Some(v.into());
-        self
-    }
-    /// Sets `Marker`.
-    pub fn marker(mut self, v: impl Into<String>) -> Self {
-        self.marker = Some(v.into());
-        self
-    }
-    /// Sets `MaxItems`.
-    pub fn max_items(mut self, v: i32) -> Self {
-        self.max_items = Some(v);
-        self
-    }
-}
-impl<C> ::std::fmt::Debug for ListFunctionUrlConfigsRequest<C> {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.debug_struct("ListFunctionUrlConfigsRequest")
-            .field("function_name", &self.function_name)
-            .field("marker", &self.marker)
-            .field("max_items", &self.max_items)
-            .finish()
-    }
-}
-impl<C> rboto::IntoValue for ListFunctionUrlConfigsRequest<C> {
-    fn into_value(self) -> rboto::Value {
-        rboto::Value::Struct(
-            vec![
-                rv::opt(self.function_name), rv::opt(self.marker), rv::opt(self
-                .max_items)
-            ],
-        )
-    }
-}
-#[derive(Clone, PartialEq)]
-pub struct ListFunctionVersionsByCapacityProviderRequest<C = ()> {
+rboto::__structure!(
+    ListFunctionUrlConfigsInput "ListFunctionUrlConfigsRequest"[set debug into] {
+    function_name : String, marker : String, max_items = i32 } { _client }
+);
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct ListFunctionVersionsByCapacityProviderInput {
     /// The name of the capacity provider to list function versions for.
     pub capacity_provider_name: Option<String>,
     /// Specify the pagination token that's returned by a previous request to retrieve the next page of results.
     pub marker: Option<String>,
     /// The maximum number of function versions to return in the response.
     pub max_items: Option<i32>,
-    #[doc(hidden)]
-    pub _client: C,
+    pub(crate) _client: rboto::__private::Bound,
 }
-impl Default for ListFunctionVersionsByCapacityProviderRequest {
-    fn default() -> Self {
-        Self::with_client(())
-    }
-}
-impl<C> ListFunctionVersionsByCapacityProviderRequest<C> {
-    #[doc(hidden)]
-    pub fn with_client(client: C) -> Self {
-        Self {
-            capacity_provider_name: None,
-            marker: None,
-            max_items: None,
-            _client: client,
-        }
-    }
-    /// Sets `CapacityProviderName`.
-    pub fn capacity_provider_name(mut self, v: impl Into<String>) -> Self {
-        self.capacity_provider_name = Some(v.into());
-        self
-    }
-    /// Sets `Marker`.
-    pub fn marker(mut self, v: impl Into<String>) -> Self {
-        self.marker = Some(v.into());
-        self
-    }
-    /// Sets `MaxItems`.
-    pub fn max_items(mut self, v: i32) -> Self {
-        self.max_items = Some(v);
-        self
-    }
-}
-impl<C> ::std::fmt::Debug for ListFunctionVersionsByCapacityProviderRequest<C> {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.debug_struct("ListFunctionVersionsByCapacityProviderRequest")
-            .field("capacity_provider_name", &self.capacity_provider_name)
-            .field("marker", &self.marker)
-            .field("max_items", &self.max_items)
-            .finish()
-    }
-}
-impl<C> rboto::IntoValue for ListFunctionVersionsByCapacityProviderRequest<C> {
-    fn into_value(self) -> rboto::Value {
-        rboto::Value::Struct(
-            vec![
-                rv::opt(self.capacity_provider_name), rv::opt(self.marker), rv::opt(self
-                .max_items)
-            ],
-        )
-    }
-}
-#[derive(Clone, PartialEq)]
-pub struct ListFunctionsByCodeSigningConfigRequest<C = ()> {
+rboto::__structure!(
+    ListFunctionVersionsByCapacityProviderInput
+    "ListFunctionVersionsByCapacityProviderRequest"[set debug into] {
+    capacity_provider_name : String, marker : String, max_items = i32 } { _client }
+);
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct ListFunctionsByCodeSigningConfigInput {
     /// The The Amazon Resource Name (ARN) of the code signing configuration.
     pub code_signing_config_arn: Option<String>,
     /// Specify the pagination token that's returned by a previous request to retrieve the next page of results.
     pub marker: Option<String>,
     /// Maximum number of items to return.
     pub max_items: Option<i32>,
-    #[doc(hidden)]
-    pub _client: C,
+    pub(crate) _client: rboto::__private::Bound,
 }
-impl Default for ListFunctionsByCodeSigningConfigRequest {
-    fn default() -> Self {
-        Self::with_client(())
-    }
-}
-impl<C> ListFunctionsByCodeSigningConfigRequest<C> {
-    #[doc(hidden)]
-    pub fn with_client(client: C) -> Self {
-        Self {
-            code_signing_config_arn: None,
-            marker: None,
-            max_items: None,
-            _client: client,
-        }
-    }
-    /// Sets `CodeSigningConfigArn`.
-    pub fn code_signing_config_arn(mut self, v: impl Into<String>) -> Self {
-        self.code_signing_config_arn = Some(v.into());
-        self
-    }
-    /// Sets `Marker`.
-    pub fn marker(mut self, v: impl Into<String>) -> Self {
-        self.marker = Some(v.into());
-        self
-    }
-    /// Sets `MaxItems`.
-    pub fn max_items(mut self, v: i32) -> Self {
-        self.max_items = Some(v);
-        self
-    }
-}
-impl<C> ::std::fmt::Debug for ListFunctionsByCodeSigningConfigRequest<C> {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.debug_struct("ListFunctionsByCodeSigningConfigRequest")
-            .field("code_signing_config_arn", &self.code_signing_config_arn)
-            .field("marker", &self.marker)
-            .field("max_items", &self.max_items)
-            .finish()
-    }
-}
-impl<C> rboto::IntoValue for ListFunctionsByCodeSigningConfigRequest<C> {
-    fn into_value(self) -> rboto::Value {
-        rboto::Value::Struct(
-            vec![
-                rv::opt(self.code_signing_config_arn), rv::opt(self.marker), rv::opt(self
-                .max_items)
-            ],
-        )
-    }
-}
-#[derive(Clone, PartialEq)]
-pub struct ListFunctionsRequest<C = ()> {
+rboto::__structure!(
+    ListFunctionsByCodeSigningConfigInput "ListFunctionsByCodeSigningConfigRequest"[set
+    debug into] { code_signing_config_arn : String, marker : String, max_items = i32 } {
+    _client }
+);
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct ListFunctionsInput {
     /// For Lambda@Edge functions, the Amazon Web Services Region of the master function. For example, `us-east-1` filters the list of functions to include only Lambda@Edge functions replicated from a master function in US East (N. Virginia). If specified, you must set `FunctionVersion` to `ALL`.
     pub master_region: Option<String>,
     /// Set to `ALL` to include entries for all published versions of each function.
@@ -3800,68 +1017,15 @@ pub struct ListFunctionsRequest<C = ()> {
     pub marker: Option<String>,
     /// The maximum number of functions to return in the response. Note that `ListFunctions` returns a maximum of 50 items in each response, even if you set the number higher.
     pub max_items: Option<i32>,
-    #[doc(hidden)]
-    pub _client: C,
+    pub(crate) _client: rboto::__private::Bound,
 }
-impl Default for ListFunctionsRequest {
-    fn default() -> Self {
-        Self::with_client(())
-    }
-}
-impl<C> ListFunctionsRequest<C> {
-    #[doc(hidden)]
-    pub fn with_client(client: C) -> Self {
-        Self {
-            master_region: None,
-            function_version: None,
-            marker: None,
-            max_items: None,
-            _client: client,
-        }
-    }
-    /// Sets `MasterRegion`.
-    pub fn master_region(mut self, v: impl Into<String>) -> Self {
-        self.master_region = Some(v.into());
-        self
-    }
-    /// Sets `FunctionVersion`.
-    pub fn function_version(mut self, v: impl Into<FunctionVersion>) -> Self {
-        self.function_version = Some(v.into());
-        self
-    }
-    /// Sets `Marker`.
-    pub fn marker(mut self, v: impl Into<String>) -> Self {
-        self.marker = Some(v.into());
-        self
-    }
-    /// Sets `MaxItems`.
-    pub fn max_items(mut self, v: i32) -> Self {
-        self.max_items = Some(v);
-        self
-    }
-}
-impl<C> ::std::fmt::Debug for ListFunctionsRequest<C> {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.debug_struct("ListFunctionsRequest")
-            .field("master_region", &self.master_region)
-            .field("function_version", &self.function_version)
-            .field("marker", &self.marker)
-            .field("max_items", &self.max_items)
-            .finish()
-    }
-}
-impl<C> rboto::IntoValue for ListFunctionsRequest<C> {
-    fn into_value(self) -> rboto::Value {
-        rboto::Value::Struct(
-            vec![
-                rv::opt(self.master_region), rv::opt(self.function_version), rv::opt(self
-                .marker), rv::opt(self.max_items)
-            ],
-        )
-    }
-}
-#[derive(Clone, PartialEq)]
-pub struct ListLayerVersionsRequest<C = ()> {
+rboto::__structure!(
+    ListFunctionsInput "ListFunctionsRequest"[set debug into] { master_region : String,
+    function_version : FunctionVersion, marker : String, max_items = i32 } { _client }
+);
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct ListLayerVersionsInput {
     /// The compatible [instruction set architecture](https://docs.aws.amazon.com/lambda/latest/dg/foundation-arch.html).
     pub compatible_architecture: Option<Architecture>,
     /// A runtime identifier.
@@ -3872,75 +1036,16 @@ pub struct ListLayerVersionsRequest<C = ()> {
     pub marker: Option<String>,
     /// The maximum number of versions to return.
     pub max_items: Option<i32>,
-    #[doc(hidden)]
-    pub _client: C,
+    pub(crate) _client: rboto::__private::Bound,
 }
-impl Default for ListLayerVersionsRequest {
-    fn default() -> Self {
-        Self::with_client(())
-    }
-}
-impl<C> ListLayerVersionsRequest<C> {
-    #[doc(hidden)]
-    pub fn with_client(client: C) -> Self {
-        Self {
-            compatible_architecture: None,
-            compatible_runtime: None,
-            layer_name: None,
-            marker: None,
-            max_items: None,
-            _client: client,
-        }
-    }
-    /// Sets `CompatibleArchitecture`.
-    pub fn compatible_architecture(mut self, v: impl Into<Architecture>) -> Self {
-        self.compatible_architecture = Some(v.into());
-        self
-    }
-    /// Sets `CompatibleRuntime`.
-    pub fn compatible_runtime(mut self, v: impl Into<Runtime>) -> Self {
-        self.compatible_runtime = Some(v.into());
-        self
-    }
-    /// Sets `LayerName`.
-    pub fn layer_name(mut self, v: impl Into<String>) -> Self {
-        self.layer_name = Some(v.into());
-        self
-    }
-    /// Sets `Marker`.
-    pub fn marker(mut self, v: impl Into<String>) -> Self {
-        self.marker = Some(v.into());
-        self
-    }
-    /// Sets `MaxItems`.
-    pub fn max_items(mut self, v: i32) -> Self {
-        self.max_items = Some(v);
-        self
-    }
-}
-impl<C> ::std::fmt::Debug for ListLayerVersionsRequest<C> {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.debug_struct("ListLayerVersionsRequest")
-            .field("compatible_architecture", &self.compatible_architecture)
-            .field("compatible_runtime", &self.compatible_runtime)
-            .field("layer_name", &self.layer_name)
-            .field("marker", &self.marker)
-            .field("max_items", &self.max_items)
-            .finish()
-    }
-}
-impl<C> rboto::IntoValue for ListLayerVersionsRequest<C> {
-    fn into_value(self) -> rboto::Value {
-        rboto::Value::Struct(
-            vec![
-                rv::opt(self.compatible_architecture), rv::opt(self.compatible_runtime),
-                rv::opt(self.layer_name), rv::opt(self.marker), rv::opt(self.max_items)
-            ],
-        )
-    }
-}
-#[derive(Clone, PartialEq)]
-pub struct ListLayersRequest<C = ()> {
+rboto::__structure!(
+    ListLayerVersionsInput "ListLayerVersionsRequest"[set debug into] {
+    compatible_architecture : Architecture, compatible_runtime : Runtime, layer_name :
+    String, marker : String, max_items = i32 } { _client }
+);
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct ListLayersInput {
     /// The compatible [instruction set architecture](https://docs.aws.amazon.com/lambda/latest/dg/foundation-arch.html).
     pub compatible_architecture: Option<Architecture>,
     /// A runtime identifier.
@@ -3949,226 +1054,56 @@ pub struct ListLayersRequest<C = ()> {
     pub marker: Option<String>,
     /// The maximum number of layers to return.
     pub max_items: Option<i32>,
-    #[doc(hidden)]
-    pub _client: C,
+    pub(crate) _client: rboto::__private::Bound,
 }
-impl Default for ListLayersRequest {
-    fn default() -> Self {
-        Self::with_client(())
-    }
-}
-impl<C> ListLayersRequest<C> {
-    #[doc(hidden)]
-    pub fn with_client(client: C) -> Self {
-        Self {
-            compatible_architecture: None,
-            compatible_runtime: None,
-            marker: None,
-            max_items: None,
-            _client: client,
-        }
-    }
-    /// Sets `CompatibleArchitecture`.
-    pub fn compatible_architecture(mut self, v: impl Into<Architecture>) -> Self {
-        self.compatible_architecture = Some(v.into());
-        self
-    }
-    /// Sets `CompatibleRuntime`.
-    pub fn compatible_runtime(mut self, v: impl Into<Runtime>) -> Self {
-        self.compatible_runtime = Some(v.into());
-        self
-    }
-    /// Sets `Marker`.
-    pub fn marker(mut self, v: impl Into<String>) -> Self {
-        self.marker = Some(v.into());
-        self
-    }
-    /// Sets `MaxItems`.
-    pub fn max_items(mut self, v: i32) -> Self {
-        self.max_items = Some(v);
-        self
-    }
-}
-impl<C> ::std::fmt::Debug for ListLayersRequest<C> {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.debug_struct("ListLayersRequest")
-            .field("compatible_architecture", &self.compatible_architecture)
-            .field("compatible_runtime", &self.compatible_runtime)
-            .field("marker", &self.marker)
-            .field("max_items", &self.max_items)
-            .finish()
-    }
-}
-impl<C> rboto::IntoValue for ListLayersRequest<C> {
-    fn into_value(self) -> rboto::Value {
-        rboto::Value::Struct(
-            vec![
-                rv::opt(self.compatible_architecture), rv::opt(self.compatible_runtime),
-                rv::opt(self.marker), rv::opt(self.max_items)
-            ],
-        )
-    }
-}
-#[derive(Clone, PartialEq)]
-pub struct ListProvisionedConcurrencyConfigsRequest<C = ()> {
+rboto::__structure!(
+    ListLayersInput "ListLayersRequest"[set debug into] { compatible_architecture :
+    Architecture, compatible_runtime : Runtime, marker : String, max_items = i32 } {
+    _client }
+);
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct ListProvisionedConcurrencyConfigsInput {
     /// The name or ARN of the Lambda function.
     pub function_name: Option<String>,
     /// Specify the pagination token that's returned by a previous request to retrieve the next page of results.
     pub marker: Option<String>,
     /// Specify a number to limit the number of configurations returned.
     pub max_items: Option<i32>,
-    #[doc(hidden)]
-    pub _client: C,
+    pub(crate) _client: rboto::__private::Bound,
 }
-impl Default for ListProvisionedConcurrencyConfigsRequest {
-    fn default() -> Self {
-        Self::with_client(())
-    }
-}
-impl<C> ListProvisionedConcurrencyConfigsRequest<C> {
-    #[doc(hidden)]
-    pub fn with_client(client: C) -> Self {
-        Self {
-            function_name: None,
-            marker: None,
-            max_items: None,
-            _client: client,
-        }
-    }
-    /// Sets `FunctionName`.
-    pub fn function_name(mut self, v: impl Into<String>) -> Self {
-        self.function_name = Some(v.into());
-        self
-    }
-    /// Sets `Marker`.
-    pub fn marker(mut self, v: impl Into<String>) -> Self {
-        self.marker = Some(v.into());
-        self
-    }
-    /// Sets `MaxItems`.
-    pub fn max_items(mut self, v: i32) -> Self {
-        self.max_items = Some(v);
-        self
-    }
-}
-impl<C> ::std::fmt::Debug for ListProvisionedConcurrencyConfigsRequest<C> {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.debug_struct("ListProvisionedConcurrencyConfigsRequest")
-            .field("function_name", &self.function_name)
-            .field("marker", &self.marker)
-            .field("max_items", &self.max_items)
-            .finish()
-    }
-}
-impl<C> rboto::IntoValue for ListProvisionedConcurrencyConfigsRequest<C> {
-    fn into_value(self) -> rboto::Value {
-        rboto::Value::Struct(
-            vec![
-                rv::opt(self.function_name), rv::opt(self.marker), rv::opt(self
-                .max_items)
-            ],
-        )
-    }
-}
-#[derive(Clone, PartialEq)]
-pub struct ListTagsRequest<C = ()> {
+rboto::__structure!(
+    ListProvisionedConcurrencyConfigsInput "ListProvisionedConcurrencyConfigsRequest"[set
+    debug into] { function_name : String, marker : String, max_items = i32 } { _client }
+);
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct ListTagsInput {
     /// The resource's Amazon Resource Name (ARN). Note: Lambda does not support adding tags to function aliases or versions.
     pub resource: Option<String>,
-    #[doc(hidden)]
-    pub _client: C,
+    pub(crate) _client: rboto::__private::Bound,
 }
-impl Default for ListTagsRequest {
-    fn default() -> Self {
-        Self::with_client(())
-    }
-}
-impl<C> ListTagsRequest<C> {
-    #[doc(hidden)]
-    pub fn with_client(client: C) -> Self {
-        Self {
-            resource: None,
-            _client: client,
-        }
-    }
-    /// Sets `Resource`.
-    pub fn resource(mut self, v: impl Into<String>) -> Self {
-        self.resource = Some(v.into());
-        self
-    }
-}
-impl<C> ::std::fmt::Debug for ListTagsRequest<C> {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.debug_struct("ListTagsRequest").field("resource", &self.resource).finish()
-    }
-}
-impl<C> rboto::IntoValue for ListTagsRequest<C> {
-    fn into_value(self) -> rboto::Value {
-        rboto::Value::Struct(vec![rv::opt(self.resource)])
-    }
-}
-#[derive(Clone, PartialEq)]
-pub struct ListVersionsByFunctionRequest<C = ()> {
+rboto::__structure!(
+    ListTagsInput "ListTagsRequest"[set debug into] { resource : String } { _client }
+);
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct ListVersionsByFunctionInput {
     /// The name or ARN of the Lambda function.
     pub function_name: Option<String>,
     /// Specify the pagination token that's returned by a previous request to retrieve the next page of results.
     pub marker: Option<String>,
     /// The maximum number of versions to return. Note that `ListVersionsByFunction` returns a maximum of 50 items in each response, even if you set the number higher.
     pub max_items: Option<i32>,
-    #[doc(hidden)]
-    pub _client: C,
+    pub(crate) _client: rboto::__private::Bound,
 }
-impl Default for ListVersionsByFunctionRequest {
-    fn default() -> Self {
-        Self::with_client(())
-    }
-}
-impl<C> ListVersionsByFunctionRequest<C> {
-    #[doc(hidden)]
-    pub fn with_client(client: C) -> Self {
-        Self {
-            function_name: None,
-            marker: None,
-            max_items: None,
-            _client: client,
-        }
-    }
-    /// Sets `FunctionName`.
-    pub fn function_name(mut self, v: impl Into<String>) -> Self {
-        self.function_name = Some(v.into());
-        self
-    }
-    /// Sets `Marker`.
-    pub fn marker(mut self, v: impl Into<String>) -> Self {
-        self.marker = Some(v.into());
-        self
-    }
-    /// Sets `MaxItems`.
-    pub fn max_items(mut self, v: i32) -> Self {
-        self.max_items = Some(v);
-        self
-    }
-}
-impl<C> ::std::fmt::Debug for ListVersionsByFunctionRequest<C> {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.debug_struct("ListVersionsByFunctionRequest")
-            .field("function_name", &self.function_name)
-            .field("marker", &self.marker)
-            .field("max_items", &self.max_items)
-            .finish()
-    }
-}
-impl<C> rboto::IntoValue for ListVersionsByFunctionRequest<C> {
-    fn into_value(self) -> rboto::Value {
-        rboto::Value::Struct(
-            vec![
-                rv::opt(self.function_name), rv::opt(self.marker), rv::opt(self
-                .max_items)
-            ],
-        )
-    }
-}
-#[derive(Clone, PartialEq)]
-pub struct PauseDurableExecutionRequest<C = ()> {
+rboto::__structure!(
+    ListVersionsByFunctionInput "ListVersionsByFunctionRequest"[set debug into] {
+    function_name : String, marker : String, max_items = i32 } { _client }
+);
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct PauseDurableExecutionInput {
     /// The Amazon Resource Name (ARN) of the durable execution.
     pub durable_execution_arn: Option<String>,
     /// A unique, case-sensitive identifier that you provide so that the request completes no more than one time. If you repeat a request with the same client token and parameters within 15 minutes, Lambda doesn't pause the execution again and returns a successful response instead of an error.
@@ -4177,68 +1112,16 @@ pub struct PauseDurableExecutionRequest<C = ()> {
     pub reason: Option<String>,
     /// Specifies whether to pause the execution timeout while the execution is paused. If `true`, Lambda extends the execution timeout by the time the execution spends paused. An execution with a paused timeout still times out 366 days after it started. The default value is `true`.
     pub execution_timeout_paused: Option<bool>,
-    #[doc(hidden)]
-    pub _client: C,
+    pub(crate) _client: rboto::__private::Bound,
 }
-impl Default for PauseDurableExecutionRequest {
-    fn default() -> Self {
-        Self::with_client(())
-    }
-}
-impl<C> PauseDurableExecutionRequest<C> {
-    #[doc(hidden)]
-    pub fn with_client(client: C) -> Self {
-        Self {
-            durable_execution_arn: None,
-            client_token: None,
-            reason: None,
-            execution_timeout_paused: None,
-            _client: client,
-        }
-    }
-    /// Sets `DurableExecutionArn`.
-    pub fn durable_execution_arn(mut self, v: impl Into<String>) -> Self {
-        self.durable_execution_arn = Some(v.into());
-        self
-    }
-    /// Sets `ClientToken`.
-    pub fn client_token(mut self, v: impl Into<String>) -> Self {
-        self.client_token = Some(v.into());
-        self
-    }
-    /// Sets `Reason`.
-    pub fn reason(mut self, v: impl Into<String>) -> Self {
-        self.reason = Some(v.into());
-        self
-    }
-    /// Sets `ExecutionTimeoutPaused`.
-    pub fn execution_timeout_paused(mut self, v: bool) -> Self {
-        self.execution_timeout_paused = Some(v);
-        self
-    }
-}
-impl<C> ::std::fmt::Debug for PauseDurableExecutionRequest<C> {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.debug_struct("PauseDurableExecutionRequest")
-            .field("durable_execution_arn", &self.durable_execution_arn)
-            .field("client_token", &self.client_token)
-            .field("reason", &rboto::types::Redacted(&self.reason))
-            .field("execution_timeout_paused", &self.execution_timeout_paused)
-            .finish()
-    }
-}
-impl<C> rboto::IntoValue for PauseDurableExecutionRequest<C> {
-    fn into_value(self) -> rboto::Value {
-        rboto::Value::Struct(
-            vec![
-                rv::opt(self.durable_execution_arn), rv::opt(self.client_token),
-                rv::opt(self.reason), rv::opt(self.execution_timeout_paused)
-            ],
-        )
-    }
-}
-#[derive(Clone, PartialEq)]
-pub struct PublishLayerVersionRequest<C = ()> {
+rboto::__structure!(
+    PauseDurableExecutionInput "PauseDurableExecutionRequest"[set debug into] {
+    durable_execution_arn : String, client_token : String, reason : String[sensitive],
+    execution_timeout_paused = bool } { _client }
+);
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct PublishLayerVersionInput {
     /// The name or Amazon Resource Name (ARN) of the layer.
     pub layer_name: Option<String>,
     /// The description of the version.
@@ -4251,83 +1134,17 @@ pub struct PublishLayerVersionRequest<C = ()> {
     pub compatible_runtimes: Option<Vec<Runtime>>,
     /// The layer's software license. It can be any of the following:
     pub license_info: Option<String>,
-    #[doc(hidden)]
-    pub _client: C,
+    pub(crate) _client: rboto::__private::Bound,
 }
-impl Default for PublishLayerVersionRequest {
-    fn default() -> Self {
-        Self::with_client(())
-    }
-}
-impl<C> PublishLayerVersionRequest<C> {
-    #[doc(hidden)]
-    pub fn with_client(client: C) -> Self {
-        Self {
-            layer_name: None,
-            description: None,
-            content: None,
-            compatible_architectures: None,
-            compatible_runtimes: None,
-            license_info: None,
-            _client: client,
-        }
-    }
-    /// Sets `LayerName`.
-    pub fn layer_name(mut self, v: impl Into<String>) -> Self {
-        self.layer_name = Some(v.into());
-        self
-    }
-    /// Sets `Description`.
-    pub fn description(mut self, v: impl Into<String>) -> Self {
-        self.description = Some(v.into());
-        self
-    }
-    /// Sets `Content`.
-    pub fn content(mut self, v: LayerVersionContentInput) -> Self {
-        self.content = Some(v);
-        self
-    }
-    /// Sets `CompatibleArchitectures`.
-    pub fn compatible_architectures(mut self, v: impl Into<Vec<Architecture>>) -> Self {
-        self.compatible_architectures = Some(v.into());
-        self
-    }
-    /// Sets `CompatibleRuntimes`.
-    pub fn compatible_runtimes(mut self, v: impl Into<Vec<Runtime>>) -> Self {
-        self.compatible_runtimes = Some(v.into());
-        self
-    }
-    /// Sets `LicenseInfo`.
-    pub fn license_info(mut self, v: impl Into<String>) -> Self {
-        self.license_info = Some(v.into());
-        self
-    }
-}
-impl<C> ::std::fmt::Debug for PublishLayerVersionRequest<C> {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.debug_struct("PublishLayerVersionRequest")
-            .field("layer_name", &self.layer_name)
-            .field("description", &self.description)
-            .field("content", &self.content)
-            .field("compatible_architectures", &self.compatible_architectures)
-            .field("compatible_runtimes", &self.compatible_runtimes)
-            .field("license_info", &self.license_info)
-            .finish()
-    }
-}
-impl<C> rboto::IntoValue for PublishLayerVersionRequest<C> {
-    fn into_value(self) -> rboto::Value {
-        rboto::Value::Struct(
-            vec![
-                rv::opt(self.layer_name), rv::opt(self.description), rv::opt(self
-                .content), rv::opt(self.compatible_architectures), rv::opt(self
-                .compatible_runtimes), rv::opt(self.license_info)
-            ],
-        )
-    }
-}
-#[derive(Clone, PartialEq)]
-pub struct PublishVersionRequest<C = ()> {
+rboto::__structure!(
+    PublishLayerVersionInput "PublishLayerVersionRequest"[set debug into] { layer_name :
+    String, description : String, content : LayerVersionContentInput,
+    compatible_architectures : Vec < Architecture >, compatible_runtimes : Vec < Runtime
+    >, license_info : String } { _client }
+);
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct PublishVersionInput {
     /// The name or ARN of the Lambda function.
     pub function_name: Option<String>,
     /// Only publish a version if the hash value matches the value that's specified. Use this option to avoid publishing a version if the function code has changed since you last updated it. You can get the hash for the version that you uploaded from the output of UpdateFunctionCode.
@@ -4338,178 +1155,42 @@ pub struct PublishVersionRequest<C = ()> {
     pub revision_id: Option<String>,
     /// Specifies where to publish the function version or configuration.
     pub publish_to: Option<FunctionVersionLatestPublished>,
-    #[doc(hidden)]
-    pub _client: C,
+    pub(crate) _client: rboto::__private::Bound,
 }
-impl Default for PublishVersionRequest {
-    fn default() -> Self {
-        Self::with_client(())
-    }
-}
-impl<C> PublishVersionRequest<C> {
-    #[doc(hidden)]
-    pub fn with_client(client: C) -> Self {
-        Self {
-            function_name: None,
-            code_sha256: None,
-            description: None,
-            revision_id: None,
-            publish_to: None,
-            _client: client,
-        }
-    }
-    /// Sets `FunctionName`.
-    pub fn function_name(mut self, v: impl Into<String>) -> Self {
-        self.function_name = Some(v.into());
-        self
-    }
-    /// Sets `CodeSha256`.
-    pub fn code_sha256(mut self, v: impl Into<String>) -> Self {
-        self.code_sha256 = Some(v.into());
-        self
-    }
-    /// Sets `Description`.
-    pub fn description(mut self, v: impl Into<String>) -> Self {
-        self.description = Some(v.into());
-        self
-    }
-    /// Sets `RevisionId`.
-    pub fn revision_id(mut self, v: impl Into<String>) -> Self {
-        self.revision_id = Some(v.into());
-        self
-    }
-    /// Sets `PublishTo`.
-    pub fn publish_to(mut self, v: impl Into<FunctionVersionLatestPublished>) -> Self {
-        self.publish_to = Some(v.into());
-        self
-    }
-}
-impl<C> ::std::fmt::Debug for PublishVersionRequest<C> {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.debug_struct("PublishVersionRequest")
-            .field("function_name", &self.function_name)
-            .field("code_sha256", &self.code_sha256)
-            .field("description", &self.description)
-            .field("revision_id", &self.revision_id)
-            .field("publish_to", &self.publish_to)
-            .finish()
-    }
-}
-impl<C> rboto::IntoValue for PublishVersionRequest<C> {
-    fn into_value(self) -> rboto::Value {
-        rboto::Value::Struct(
-            vec![
-                rv::opt(self.function_name), rv::opt(self.code_sha256), rv::opt(self
-                .description), rv::opt(self.revision_id), rv::opt(self.publish_to)
-            ],
-        )
-    }
-}
-#[derive(Clone, PartialEq)]
-pub struct PutFunctionCodeSigningConfigRequest<C = ()> {
+rboto::__structure!(
+    PublishVersionInput "PublishVersionRequest"[set debug into] { function_name : String,
+    code_sha256 : String, description : String, revision_id : String, publish_to :
+    FunctionVersionLatestPublished } { _client }
+);
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct PutFunctionCodeSigningConfigInput {
     /// The The Amazon Resource Name (ARN) of the code signing configuration.
     pub code_signing_config_arn: Option<String>,
     /// The name or ARN of the Lambda function.
     pub function_name: Option<String>,
-    #[doc(hidden)]
-    pub _client: C,
+    pub(crate) _client: rboto::__private::Bound,
 }
-impl Default for PutFunctionCodeSigningConfigRequest {
-    fn default() -> Self {
-        Self::with_client(())
-    }
-}
-impl<C> PutFunctionCodeSigningConfigRequest<C> {
-    #[doc(hidden)]
-    pub fn with_client(client: C) -> Self {
-        Self {
-            code_signing_config_arn: None,
-            function_name: None,
-            _client: client,
-        }
-    }
-    /// Sets `CodeSigningConfigArn`.
-    pub fn code_signing_config_arn(mut self, v: impl Into<String>) -> Self {
-        self.code_signing_config_arn = Some(v.into());
-        self
-    }
-    /// Sets `FunctionName`.
-    pub fn function_name(mut self, v: impl Into<String>) -> Self {
-        self.function_name = Some(v.into());
-        self
-    }
-}
-impl<C> ::std::fmt::Debug for PutFunctionCodeSigningConfigRequest<C> {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.debug_struct("PutFunctionCodeSigningConfigRequest")
-            .field("code_signing_config_arn", &self.code_signing_config_arn)
-            .field("function_name", &self.function_name)
-            .finish()
-    }
-}
-impl<C> rboto::IntoValue for PutFunctionCodeSigningConfigRequest<C> {
-    fn into_value(self) -> rboto::Value {
-        rboto::Value::Struct(
-            vec![rv::opt(self.code_signing_config_arn), rv::opt(self.function_name)],
-        )
-    }
-}
-#[derive(Clone, PartialEq)]
-pub struct PutFunctionConcurrencyRequest<C = ()> {
+rboto::__structure!(
+    PutFunctionCodeSigningConfigInput "PutFunctionCodeSigningConfigRequest"[set debug
+    into] { code_signing_config_arn : String, function_name : String } { _client }
+);
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct PutFunctionConcurrencyInput {
     /// The name or ARN of the Lambda function.
     pub function_name: Option<String>,
     /// The number of simultaneous executions to reserve for the function.
     pub reserved_concurrent_executions: Option<i32>,
-    #[doc(hidden)]
-    pub _client: C,
+    pub(crate) _client: rboto::__private::Bound,
 }
-impl Default for PutFunctionConcurrencyRequest {
-    fn default() -> Self {
-        Self::with_client(())
-    }
-}
-impl<C> PutFunctionConcurrencyRequest<C> {
-    #[doc(hidden)]
-    pub fn with_client(client: C) -> Self {
-        Self {
-            function_name: None,
-            reserved_concurrent_executions: None,
-            _client: client,
-        }
-    }
-    /// Sets `FunctionName`.
-    pub fn function_name(mut self, v: impl Into<String>) -> Self {
-        self.function_name = Some(v.into());
-        self
-    }
-    /// Sets `ReservedConcurrentExecutions`.
-    pub fn reserved_concurrent_executions(mut self, v: i32) -> Self {
-        self.reserved_concurrent_executions = Some(v);
-        self
-    }
-}
-impl<C> ::std::fmt::Debug for PutFunctionConcurrencyRequest<C> {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.debug_struct("PutFunctionConcurrencyRequest")
-            .field("function_name", &self.function_name)
-            .field(
-                "reserved_concurrent_executions",
-                &self.reserved_concurrent_executions,
-            )
-            .finish()
-    }
-}
-impl<C> rboto::IntoValue for PutFunctionConcurrencyRequest<C> {
-    fn into_value(self) -> rboto::Value {
-        rboto::Value::Struct(
-            vec![
-                rv::opt(self.function_name), rv::opt(self.reserved_concurrent_executions)
-            ],
-        )
-    }
-}
-#[derive(Clone, PartialEq)]
-pub struct PutFunctionEventInvokeConfigRequest<C = ()> {
+rboto::__structure!(
+    PutFunctionConcurrencyInput "PutFunctionConcurrencyRequest"[set debug into] {
+    function_name : String, reserved_concurrent_executions = i32 } { _client }
+);
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct PutFunctionEventInvokeConfigInput {
     /// The name or ARN of the Lambda function, version, or alias.
     pub function_name: Option<String>,
     /// A version number or alias name.
@@ -4520,311 +1201,77 @@ pub struct PutFunctionEventInvokeConfigRequest<C = ()> {
     pub maximum_event_age_in_seconds: Option<i32>,
     /// A destination for events after they have been sent to a function for processing.
     pub destination_config: Option<DestinationConfig>,
-    #[doc(hidden)]
-    pub _client: C,
+    pub(crate) _client: rboto::__private::Bound,
 }
-impl Default for PutFunctionEventInvokeConfigRequest {
-    fn default() -> Self {
-        Self::with_client(())
-    }
-}
-impl<C> PutFunctionEventInvokeConfigRequest<C> {
-    #[doc(hidden)]
-    pub fn with_client(client: C) -> Self {
-        Self {
-            function_name: None,
-            qualifier: None,
-            maximum_retry_attempts: None,
-            maximum_event_age_in_seconds: None,
-            destination_config: None,
-            _client: client,
-        }
-    }
-    /// Sets `FunctionName`.
-    pub fn function_name(mut self, v: impl Into<String>) -> Self {
-        self.function_name = Some(v.into());
-        self
-    }
-    /// Sets `Qualifier`.
-    pub fn qualifier(mut self, v: impl Into<String>) -> Self {
-        self.qualifier = Some(v.into());
-        self
-    }
-    /// Sets `MaximumRetryAttempts`.
-    pub fn maximum_retry_attempts(mut self, v: i32) -> Self {
-        self.maximum_retry_attempts = Some(v);
-        self
-    }
-    /// Sets `MaximumEventAgeInSeconds`.
-    pub fn maximum_event_age_in_seconds(mut self, v: i32) -> Self {
-        self.maximum_event_age_in_seconds = Some(v);
-        self
-    }
-    /// Sets `DestinationConfig`.
-    pub fn destination_config(mut self, v: DestinationConfig) -> Self {
-        self.destination_config = Some(v);
-        self
-    }
-}
-impl<C> ::std::fmt::Debug for PutFunctionEventInvokeConfigRequest<C> {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.debug_struct("PutFunctionEventInvokeConfigRequest")
-            .field("function_name", &self.function_name)
-            .field("qualifier", &self.qualifier)
-            .field("maximum_retry_attempts", &self.maximum_retry_attempts)
-            .field("maximum_event_age_in_seconds", &self.maximum_event_age_in_seconds)
-            .field("destination_config", &self.destination_config)
-            .finish()
-    }
-}
-impl<C> rboto::IntoValue for PutFunctionEventInvokeConfigRequest<C> {
-    fn into_value(self) -> rboto::Value {
-        rboto::Value::Struct(
-            vec![
-                rv::opt(self.function_name), rv::opt(self.qualifier), rv::opt(self
-                .maximum_retry_attempts), rv::opt(self.maximum_event_age_in_seconds),
-                rv::opt(self.destination_config)
-            ],
-        )
-    }
-}
-#[derive(Clone, PartialEq)]
-pub struct PutFunctionRecursionConfigRequest<C = ()> {
+rboto::__structure!(
+    PutFunctionEventInvokeConfigInput "PutFunctionEventInvokeConfigRequest"[set debug
+    into] { function_name : String, qualifier : String, maximum_retry_attempts = i32,
+    maximum_event_age_in_seconds = i32, destination_config : DestinationConfig } {
+    _client }
+);
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct PutFunctionRecursionConfigInput {
     /// The name or ARN of the Lambda function.
     pub function_name: Option<String>,
     /// If you set your function's recursive loop detection configuration to `Allow`, Lambda doesn't take any action when it detects your function being invoked as part of a recursive loop. We recommend that you only use this setting if your design intentionally uses a Lambda function to write data back to the same Amazon Web Services resource that invokes it.
     pub recursive_loop: Option<RecursiveLoop>,
-    #[doc(hidden)]
-    pub _client: C,
+    pub(crate) _client: rboto::__private::Bound,
 }
-impl Default for PutFunctionRecursionConfigRequest {
-    fn default() -> Self {
-        Self::with_client(())
-    }
-}
-impl<C> PutFunctionRecursionConfigRequest<C> {
-    #[doc(hidden)]
-    pub fn with_client(client: C) -> Self {
-        Self {
-            function_name: None,
-            recursive_loop: None,
-            _client: client,
-        }
-    }
-    /// Sets `FunctionName`.
-    pub fn function_name(mut self, v: impl Into<String>) -> Self {
-        self.function_name = Some(v.into());
-        self
-    }
-    /// Sets `RecursiveLoop`.
-    pub fn recursive_loop(mut self, v: impl Into<RecursiveLoop>) -> Self {
-        self.recursive_loop = Some(v.into());
-        self
-    }
-}
-impl<C> ::std::fmt::Debug for PutFunctionRecursionConfigRequest<C> {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.debug_struct("PutFunctionRecursionConfigRequest")
-            .field("function_name", &self.function_name)
-            .field("recursive_loop", &self.recursive_loop)
-            .finish()
-    }
-}
-impl<C> rboto::IntoValue for PutFunctionRecursionConfigRequest<C> {
-    fn into_value(self) -> rboto::Value {
-        rboto::Value::Struct(
-            vec![rv::opt(self.function_name), rv::opt(self.recursive_loop)],
-        )
-    }
-}
-#[derive(Clone, PartialEq)]
-pub struct PutFunctionScalingConfigRequest<C = ()> {
+rboto::__structure!(
+    PutFunctionRecursionConfigInput "PutFunctionRecursionConfigRequest"[set debug into] {
+    function_name : String, recursive_loop : RecursiveLoop } { _client }
+);
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct PutFunctionScalingConfigInput {
     /// The name or ARN of the Lambda function.
     pub function_name: Option<String>,
     /// Specify a version or alias to set the scaling configuration for a published version of the function.
     pub qualifier: Option<String>,
     /// The scaling configuration to apply to the function, including minimum and maximum execution environment limits.
     pub function_scaling_config: Option<FunctionScalingConfig>,
-    #[doc(hidden)]
-    pub _client: C,
+    pub(crate) _client: rboto::__private::Bound,
 }
-impl Default for PutFunctionScalingConfigRequest {
-    fn default() -> Self {
-        Self::with_client(())
-    }
-}
-impl<C> PutFunctionScalingConfigRequest<C> {
-    #[doc(hidden)]
-    pub fn with_client(client: C) -> Self {
-        Self {
-            function_name: None,
-            qualifier: None,
-            function_scaling_config: None,
-            _client: client,
-        }
-    }
-    /// Sets `FunctionName`.
-    pub fn function_name(mut self, v: impl Into<String>) -> Self {
-        self.function_name = Some(v.into());
-        self
-    }
-    /// Sets `Qualifier`.
-    pub fn qualifier(mut self, v: impl Into<String>) -> Self {
-        self.qualifier = Some(v.into());
-        self
-    }
-    /// Sets `FunctionScalingConfig`.
-    pub fn function_scaling_config(mut self, v: FunctionScalingConfig) -> Self {
-        self.function_scaling_config = Some(v);
-        self
-    }
-}
-impl<C> ::std::fmt::Debug for PutFunctionScalingConfigRequest<C> {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.debug_struct("PutFunctionScalingConfigRequest")
-            .field("function_name", &self.function_name)
-            .field("qualifier", &self.qualifier)
-            .field("function_scaling_config", &self.function_scaling_config)
-            .finish()
-    }
-}
-impl<C> rboto::IntoValue for PutFunctionScalingConfigRequest<C> {
-    fn into_value(self) -> rboto::Value {
-        rboto::Value::Struct(
-            vec![
-                rv::opt(self.function_name), rv::opt(self.qualifier), rv::opt(self
-                .function_scaling_config)
-            ],
-        )
-    }
-}
-#[derive(Clone, PartialEq)]
-pub struct PutProvisionedConcurrencyConfigRequest<C = ()> {
+rboto::__structure!(
+    PutFunctionScalingConfigInput "PutFunctionScalingConfigRequest"[set debug into] {
+    function_name : String, qualifier : String, function_scaling_config :
+    FunctionScalingConfig } { _client }
+);
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct PutProvisionedConcurrencyConfigInput {
     /// The name or ARN of the Lambda function.
     pub function_name: Option<String>,
     /// The version number or alias name.
     pub qualifier: Option<String>,
     /// The amount of provisioned concurrency to allocate for the version or alias.
     pub provisioned_concurrent_executions: Option<i32>,
-    #[doc(hidden)]
-    pub _client: C,
+    pub(crate) _client: rboto::__private::Bound,
 }
-impl Default for PutProvisionedConcurrencyConfigRequest {
-    fn default() -> Self {
-        Self::with_client(())
-    }
-}
-impl<C> PutProvisionedConcurrencyConfigRequest<C> {
-    #[doc(hidden)]
-    pub fn with_client(client: C) -> Self {
-        Self {
-            function_name: None,
-            qualifier: None,
-            provisioned_concurrent_executions: None,
-            _client: client,
-        }
-    }
-    /// Sets `FunctionName`.
-    pub fn function_name(mut self, v: impl Into<String>) -> Self {
-        self.function_name = Some(v.into());
-        self
-    }
-    /// Sets `Qualifier`.
-    pub fn qualifier(mut self, v: impl Into<String>) -> Self {
-        self.qualifier = Some(v.into());
-        self
-    }
-    /// Sets `ProvisionedConcurrentExecutions`.
-    pub fn provisioned_concurrent_executions(mut self, v: i32) -> Self {
-        self.provisioned_concurrent_executions = Some(v);
-        self
-    }
-}
-impl<C> ::std::fmt::Debug for PutProvisionedConcurrencyConfigRequest<C> {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.debug_struct("PutProvisionedConcurrencyConfigRequest")
-            .field("function_name", &self.function_name)
-            .field("qualifier", &self.qualifier)
-            .field(
-                "provisioned_concurrent_executions",
-                &self.provisioned_concurrent_executions,
-            )
-            .finish()
-    }
-}
-impl<C> rboto::IntoValue for PutProvisionedConcurrencyConfigRequest<C> {
-    fn into_value(self) -> rboto::Value {
-        rboto::Value::Struct(
-            vec![
-                rv::opt(self.function_name), rv::opt(self.qualifier), rv::opt(self
-                .provisioned_concurrent_executions)
-            ],
-        )
-    }
-}
-#[derive(Clone, PartialEq)]
-pub struct PutResourcePolicyRequest<C = ()> {
+rboto::__structure!(
+    PutProvisionedConcurrencyConfigInput "PutProvisionedConcurrencyConfigRequest"[set
+    debug into] { function_name : String, qualifier : String,
+    provisioned_concurrent_executions = i32 } { _client }
+);
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct PutResourcePolicyInput {
     /// The Amazon Resource Name (ARN) of the Lambda resource you want to add the policy to. You can use a qualified or an unqualified ARN. The value must be a complete ARN, and the operation does not accept wildcard characters.
     pub resource_arn: Option<String>,
     /// The policy document you want to add to your Lambda resource. This is formatted as a JSON string.
     pub policy: Option<String>,
     /// The revision ID that the existing policy must match for the replacement to proceed. If the revision ID doesn't match, the operation fails with a `PreconditionFailedException` error. To retrieve the current revision ID, use the GetResourcePolicy operation.
     pub revision_id: Option<String>,
-    #[doc(hidden)]
-    pub _client: C,
+    pub(crate) _client: rboto::__private::Bound,
 }
-impl Default for PutResourcePolicyRequest {
-    fn default() -> Self {
-        Self::with_client(())
-    }
-}
-impl<C> PutResourcePolicyRequest<C> {
-    #[doc(hidden)]
-    pub fn with_client(client: C) -> Self {
-        Self {
-            resource_arn: None,
-            policy: None,
-            revision_id: None,
-            _client: client,
-        }
-    }
-    /// Sets `ResourceArn`.
-    pub fn resource_arn(mut self, v: impl Into<String>) -> Self {
-        self.resource_arn = Some(v.into());
-        self
-    }
-    /// Sets `Policy`.
-    pub fn policy(mut self, v: impl Into<String>) -> Self {
-        self.policy = Some(v.into());
-        self
-    }
-    /// Sets `RevisionId`.
-    pub fn revision_id(mut self, v: impl Into<String>) -> Self {
-        self.revision_id = Some(v.into());
-        self
-    }
-}
-impl<C> ::std::fmt::Debug for PutResourcePolicyRequest<C> {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.debug_struct("PutResourcePolicyRequest")
-            .field("resource_arn", &self.resource_arn)
-            .field("policy", &self.policy)
-            .field("revision_id", &self.revision_id)
-            .finish()
-    }
-}
-impl<C> rboto::IntoValue for PutResourcePolicyRequest<C> {
-    fn into_value(self) -> rboto::Value {
-        rboto::Value::Struct(
-            vec![
-                rv::opt(self.resource_arn), rv::opt(self.policy), rv::opt(self
-                .revision_id)
-            ],
-        )
-    }
-}
-#[derive(Clone, PartialEq)]
-pub struct PutRuntimeManagementConfigRequest<C = ()> {
+rboto::__structure!(
+    PutResourcePolicyInput "PutResourcePolicyRequest"[set debug into] { resource_arn :
+    String, policy : String, revision_id : String } { _client }
+);
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct PutRuntimeManagementConfigInput {
     /// The name or ARN of the Lambda function.
     pub function_name: Option<String>,
     /// Specify a version of the function. This can be `$LATEST` or a published version number. If no value is specified, the configuration for the `$LATEST` version is returned.
@@ -4833,68 +1280,16 @@ pub struct PutRuntimeManagementConfigRequest<C = ()> {
     pub update_runtime_on: Option<UpdateRuntimeOn>,
     /// The ARN of the runtime version you want the function to use.
     pub runtime_version_arn: Option<String>,
-    #[doc(hidden)]
-    pub _client: C,
+    pub(crate) _client: rboto::__private::Bound,
 }
-impl Default for PutRuntimeManagementConfigRequest {
-    fn default() -> Self {
-        Self::with_client(())
-    }
-}
-impl<C> PutRuntimeManagementConfigRequest<C> {
-    #[doc(hidden)]
-    pub fn with_client(client: C) -> Self {
-        Self {
-            function_name: None,
-            qualifier: None,
-            update_runtime_on: None,
-            runtime_version_arn: None,
-            _client: client,
-        }
-    }
-    /// Sets `FunctionName`.
-    pub fn function_name(mut self, v: impl Into<String>) -> Self {
-        self.function_name = Some(v.into());
-        self
-    }
-    /// Sets `Qualifier`.
-    pub fn qualifier(mut self, v: impl Into<String>) -> Self {
-        self.qualifier = Some(v.into());
-        self
-    }
-    /// Sets `UpdateRuntimeOn`.
-    pub fn update_runtime_on(mut self, v: impl Into<UpdateRuntimeOn>) -> Self {
-        self.update_runtime_on = Some(v.into());
-        self
-    }
-    /// Sets `RuntimeVersionArn`.
-    pub fn runtime_version_arn(mut self, v: impl Into<String>) -> Self {
-        self.runtime_version_arn = Some(v.into());
-        self
-    }
-}
-impl<C> ::std::fmt::Debug for PutRuntimeManagementConfigRequest<C> {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.debug_struct("PutRuntimeManagementConfigRequest")
-            .field("function_name", &self.function_name)
-            .field("qualifier", &self.qualifier)
-            .field("update_runtime_on", &self.update_runtime_on)
-            .field("runtime_version_arn", &self.runtime_version_arn)
-            .finish()
-    }
-}
-impl<C> rboto::IntoValue for PutRuntimeManagementConfigRequest<C> {
-    fn into_value(self) -> rboto::Value {
-        rboto::Value::Struct(
-            vec![
-                rv::opt(self.function_name), rv::opt(self.qualifier), rv::opt(self
-                .update_runtime_on), rv::opt(self.runtime_version_arn)
-            ],
-        )
-    }
-}
-#[derive(Clone, PartialEq)]
-pub struct RemoveLayerVersionPermissionRequest<C = ()> {
+rboto::__structure!(
+    PutRuntimeManagementConfigInput "PutRuntimeManagementConfigRequest"[set debug into] {
+    function_name : String, qualifier : String, update_runtime_on : UpdateRuntimeOn,
+    runtime_version_arn : String } { _client }
+);
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct RemoveLayerVersionPermissionInput {
     /// The name or Amazon Resource Name (ARN) of the layer.
     pub layer_name: Option<String>,
     /// The version number.
@@ -4903,68 +1298,16 @@ pub struct RemoveLayerVersionPermissionRequest<C = ()> {
     pub statement_id: Option<String>,
     /// Only update the policy if the revision ID matches the ID specified. Use this option to avoid modifying a policy that has changed since you last read it.
     pub revision_id: Option<String>,
-    #[doc(hidden)]
-    pub _client: C,
+    pub(crate) _client: rboto::__private::Bound,
 }
-impl Default for RemoveLayerVersionPermissionRequest {
-    fn default() -> Self {
-        Self::with_client(())
-    }
-}
-impl<C> RemoveLayerVersionPermissionRequest<C> {
-    #[doc(hidden)]
-    pub fn with_client(client: C) -> Self {
-        Self {
-            layer_name: None,
-            version_number: None,
-            statement_id: None,
-            revision_id: None,
-            _client: client,
-        }
-    }
-    /// Sets `LayerName`.
-    pub fn layer_name(mut self, v: impl Into<String>) -> Self {
-        self.layer_name = Some(v.into());
-        self
-    }
-    /// Sets `VersionNumber`.
-    pub fn version_number(mut self, v: i64) -> Self {
-        self.version_number = Some(v);
-        self
-    }
-    /// Sets `StatementId`.
-    pub fn statement_id(mut self, v: impl Into<String>) -> Self {
-        self.statement_id = Some(v.into());
-        self
-    }
-    /// Sets `RevisionId`.
-    pub fn revision_id(mut self, v: impl Into<String>) -> Self {
-        self.revision_id = Some(v.into());
-        self
-    }
-}
-impl<C> ::std::fmt::Debug for RemoveLayerVersionPermissionRequest<C> {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.debug_struct("RemoveLayerVersionPermissionRequest")
-            .field("layer_name", &self.layer_name)
-            .field("version_number", &self.version_number)
-            .field("statement_id", &self.statement_id)
-            .field("revision_id", &self.revision_id)
-            .finish()
-    }
-}
-impl<C> rboto::IntoValue for RemoveLayerVersionPermissionRequest<C> {
-    fn into_value(self) -> rboto::Value {
-        rboto::Value::Struct(
-            vec![
-                rv::opt(self.layer_name), rv::opt(self.version_number), rv::opt(self
-                .statement_id), rv::opt(self.revision_id)
-            ],
-        )
-    }
-}
-#[derive(Clone, PartialEq)]
-pub struct RemovePermissionRequest<C = ()> {
+rboto::__structure!(
+    RemoveLayerVersionPermissionInput "RemoveLayerVersionPermissionRequest"[set debug
+    into] { layer_name : String, version_number = i64, statement_id : String, revision_id
+    : String } { _client }
+);
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct RemovePermissionInput {
     /// The name or ARN of the Lambda function, version, or alias.
     pub function_name: Option<String>,
     /// Statement ID of the permission to remove.
@@ -4973,404 +1316,110 @@ pub struct RemovePermissionRequest<C = ()> {
     pub qualifier: Option<String>,
     /// Update the policy only if the revision ID matches the ID that's specified. Use this option to avoid modifying a policy that has changed since you last read it.
     pub revision_id: Option<String>,
-    #[doc(hidden)]
-    pub _client: C,
+    pub(crate) _client: rboto::__private::Bound,
 }
-impl Default for RemovePermissionRequest {
-    fn default() -> Self {
-        Self::with_client(())
-    }
-}
-impl<C> RemovePermissionRequest<C> {
-    #[doc(hidden)]
-    pub fn with_client(client: C) -> Self {
-        Self {
-            function_name: None,
-            statement_id: None,
-            qualifier: None,
-            revision_id: None,
-            _client: client,
-        }
-    }
-    /// Sets `FunctionName`.
-    pub fn function_name(mut self, v: impl Into<String>) -> Self {
-        self.function_name = Some(v.into());
-        self
-    }
-    /// Sets `StatementId`.
-    pub fn statement_id(mut self, v: impl Into<String>) -> Self {
-        self.statement_id = Some(v.into());
-        self
-    }
-    /// Sets `Qualifier`.
-    pub fn qualifier(mut self, v: impl Into<String>) -> Self {
-        self.qualifier = Some(v.into());
-        self
-    }
-    /// Sets `RevisionId`.
-    pub fn revision_id(mut self, v: impl Into<String>) -> Self {
-        self.revision_id = Some(v.into());
-        self
-    }
-}
-impl<C> ::std::fmt::Debug for RemovePermissionRequest<C> {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.debug_struct("RemovePermissionRequest")
-            .field("function_name", &self.function_name)
-            .field("statement_id", &self.statement_id)
-            .field("qualifier", &self.qualifier)
-            .field("revision_id", &self.revision_id)
-            .finish()
-    }
-}
-impl<C> rboto::IntoValue for RemovePermissionRequest<C> {
-    fn into_value(self) -> rboto::Value {
-        rboto::Value::Struct(
-            vec![
-                rv::opt(self.function_name), rv::opt(self.statement_id), rv::opt(self
-                .qualifier), rv::opt(self.revision_id)
-            ],
-        )
-    }
-}
-#[derive(Clone, PartialEq)]
-pub struct ResumeDurableExecutionRequest<C = ()> {
+rboto::__structure!(
+    RemovePermissionInput "RemovePermissionRequest"[set debug into] { function_name :
+    String, statement_id : String, qualifier : String, revision_id : String } { _client }
+);
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct ResumeDurableExecutionInput {
     /// The Amazon Resource Name (ARN) of the durable execution.
     pub durable_execution_arn: Option<String>,
     /// A unique, case-sensitive identifier that you provide so that the request completes no more than one time. If you repeat a request with the same client token and parameters within 15 minutes, Lambda doesn't resume the execution again and returns a successful response instead of an error.
     pub client_token: Option<String>,
     /// A description of why you're resuming the execution. Lambda records the reason in the execution history.
     pub reason: Option<String>,
-    #[doc(hidden)]
-    pub _client: C,
+    pub(crate) _client: rboto::__private::Bound,
 }
-impl Default for ResumeDurableExecutionRequest {
-    fn default() -> Self {
-        Self::with_client(())
-    }
-}
-impl<C> ResumeDurableExecutionRequest<C> {
-    #[doc(hidden)]
-    pub fn with_client(client: C) -> Self {
-        Self {
-            durable_execution_arn: None,
-            client_token: None,
-            reason: None,
-            _client: client,
-        }
-    }
-    /// Sets `DurableExecutionArn`.
-    pub fn durable_execution_arn(mut self, v: impl Into<String>) -> Self {
-        self.durable_execution_arn = Some(v.into());
-        self
-    }
-    /// Sets `ClientToken`.
-    pub fn client_token(mut self, v: impl Into<String>) -> Self {
-        self.client_token = Some(v.into());
-        self
-    }
-    /// Sets `Reason`.
-    pub fn reason(mut self, v: impl Into<String>) -> Self {
-        self.reason = Some(v.into());
-        self
-    }
-}
-impl<C> ::std::fmt::Debug for ResumeDurableExecutionRequest<C> {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.debug_struct("ResumeDurableExecutionRequest")
-            .field("durable_execution_arn", &self.durable_execution_arn)
-            .field("client_token", &self.client_token)
-            .field("reason", &rboto::types::Redacted(&self.reason))
-            .finish()
-    }
-}
-impl<C> rboto::IntoValue for ResumeDurableExecutionRequest<C> {
-    fn into_value(self) -> rboto::Value {
-        rboto::Value::Struct(
-            vec![
-                rv::opt(self.durable_execution_arn), rv::opt(self.client_token),
-                rv::opt(self.reason)
-            ],
-        )
-    }
-}
-#[derive(Clone, PartialEq)]
-pub struct SendDurableExecutionCallbackFailureRequest<C = ()> {
+rboto::__structure!(
+    ResumeDurableExecutionInput "ResumeDurableExecutionRequest"[set debug into] {
+    durable_execution_arn : String, client_token : String, reason : String[sensitive] } {
+    _client }
+);
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct SendDurableExecutionCallbackFailureInput {
     /// The unique identifier for the callback operation.
     pub callback_id: Option<String>,
     /// Error details describing why the callback operation failed. The combined size of all error fields is limited to 1 MB.
     pub error: Option<ErrorObject>,
-    #[doc(hidden)]
-    pub _client: C,
+    pub(crate) _client: rboto::__private::Bound,
 }
-impl Default for SendDurableExecutionCallbackFailureRequest {
-    fn default() -> Self {
-        Self::with_client(())
-    }
-}
-impl<C> SendDurableExecutionCallbackFailureRequest<C> {
-    #[doc(hidden)]
-    pub fn with_client(client: C) -> Self {
-        Self {
-            callback_id: None,
-            error: None,
-            _client: client,
-        }
-    }
-    /// Sets `CallbackId`.
-    pub fn callback_id(mut self, v: impl Into<String>) -> Self {
-        self.callback_id = Some(v.into());
-        self
-    }
-    /// Sets `Error`.
-    pub fn error(mut self, v: ErrorObject) -> Self {
-        self.error = Some(v);
-        self
-    }
-}
-impl<C> ::std::fmt::Debug for SendDurableExecutionCallbackFailureRequest<C> {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.debug_struct("SendDurableExecutionCallbackFailureRequest")
-            .field("callback_id", &self.callback_id)
-            .field("error", &self.error)
-            .finish()
-    }
-}
-impl<C> rboto::IntoValue for SendDurableExecutionCallbackFailureRequest<C> {
-    fn into_value(self) -> rboto::Value {
-        rboto::Value::Struct(vec![rv::opt(self.callback_id), rv::opt(self.error)])
-    }
-}
-#[derive(Clone, PartialEq)]
-pub struct SendDurableExecutionCallbackHeartbeatRequest<C = ()> {
+rboto::__structure!(
+    SendDurableExecutionCallbackFailureInput
+    "SendDurableExecutionCallbackFailureRequest"[set debug into] { callback_id : String,
+    error : ErrorObject } { _client }
+);
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct SendDurableExecutionCallbackHeartbeatInput {
     /// The unique identifier for the callback operation.
     pub callback_id: Option<String>,
-    #[doc(hidden)]
-    pub _client: C,
+    pub(crate) _client: rboto::__private::Bound,
 }
-impl Default for SendDurableExecutionCallbackHeartbeatRequest {
-    fn default() -> Self {
-        Self::with_client(())
-    }
-}
-impl<C> SendDurableExecutionCallbackHeartbeatRequest<C> {
-    #[doc(hidden)]
-    pub fn with_client(client: C) -> Self {
-        Self {
-            callback_id: None,
-            _client: client,
-        }
-    }
-    /// Sets `CallbackId`.
-    pub fn callback_id(mut self, v: impl Into<String>) -> Self {
-        self.callback_id = Some(v.into());
-        self
-    }
-}
-impl<C> ::std::fmt::Debug for SendDurableExecutionCallbackHeartbeatRequest<C> {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.debug_struct("SendDurableExecutionCallbackHeartbeatRequest")
-            .field("callback_id", &self.callback_id)
-            .finish()
-    }
-}
-impl<C> rboto::IntoValue for SendDurableExecutionCallbackHeartbeatRequest<C> {
-    fn into_value(self) -> rboto::Value {
-        rboto::Value::Struct(vec![rv::opt(self.callback_id)])
-    }
-}
-#[derive(Clone, PartialEq)]
-pub struct SendDurableExecutionCallbackSuccessRequest<C = ()> {
+rboto::__structure!(
+    SendDurableExecutionCallbackHeartbeatInput
+    "SendDurableExecutionCallbackHeartbeatRequest"[set debug into] { callback_id : String
+    } { _client }
+);
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct SendDurableExecutionCallbackSuccessInput {
     /// The unique identifier for the callback operation.
     pub callback_id: Option<String>,
     /// The result data from the successful callback operation. Maximum size is 1 MB.
     pub result: Option<rboto::Blob>,
-    #[doc(hidden)]
-    pub _client: C,
+    pub(crate) _client: rboto::__private::Bound,
 }
-impl Default for SendDurableExecutionCallbackSuccessRequest {
-    fn default() -> Self {
-        Self::with_client(())
-    }
-}
-impl<C> SendDurableExecutionCallbackSuccessRequest<C> {
-    #[doc(hidden)]
-    pub fn with_client(client: C) -> Self {
-        Self {
-            callback_id: None,
-            result: None,
-            _client: client,
-        }
-    }
-    /// Sets `CallbackId`.
-    pub fn callback_id(mut self, v: impl Into<String>) -> Self {
-        self.callback_id = Some(v.into());
-        self
-    }
-    /// Sets `Result`.
-    pub fn result(mut self, v: impl Into<rboto::Blob>) -> Self {
-        self.result = Some(v.into());
-        self
-    }
-}
-impl<C> ::std::fmt::Debug for SendDurableExecutionCallbackSuccessRequest<C> {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.debug_struct("SendDurableExecutionCallbackSuccessRequest")
-            .field("callback_id", &self.callback_id)
-            .field("result", &rboto::types::Redacted(&self.result))
-            .finish()
-    }
-}
-impl<C> rboto::IntoValue for SendDurableExecutionCallbackSuccessRequest<C> {
-    fn into_value(self) -> rboto::Value {
-        rboto::Value::Struct(vec![rv::opt(self.callback_id), rv::opt(self.result)])
-    }
-}
-#[derive(Clone, PartialEq)]
-pub struct StopDurableExecutionRequest<C = ()> {
+rboto::__structure!(
+    SendDurableExecutionCallbackSuccessInput
+    "SendDurableExecutionCallbackSuccessRequest"[set debug into] { callback_id : String,
+    result : rboto::Blob[sensitive] } { _client }
+);
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct StopDurableExecutionInput {
     /// The Amazon Resource Name (ARN) of the durable execution.
     pub durable_execution_arn: Option<String>,
     /// Optional error details explaining why the execution is being stopped. The combined size of all error fields is limited to 1 MB.
     pub error: Option<ErrorObject>,
-    #[doc(hidden)]
-    pub _client: C,
+    pub(crate) _client: rboto::__private::Bound,
 }
-impl Default for StopDurableExecutionRequest {
-    fn default() -> Self {
-        Self::with_client(())
-    }
-}
-impl<C> StopDurableExecutionRequest<C> {
-    #[doc(hidden)]
-    pub fn with_client(client: C) -> Self {
-        Self {
-            durable_execution_arn: None,
-            error: None,
-            _client: client,
-        }
-    }
-    /// Sets `DurableExecutionArn`.
-    pub fn durable_execution_arn(mut self, v: impl Into<String>) -> Self {
-        self.durable_execution_arn = Some(v.into());
-        self
-    }
-    /// Sets `Error`.
-    pub fn error(mut self, v: ErrorObject) -> Self {
-        self.error = Some(v);
-        self
-    }
-}
-impl<C> ::std::fmt::Debug for StopDurableExecutionRequest<C> {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.debug_struct("StopDurableExecutionRequest")
-            .field("durable_execution_arn", &self.durable_execution_arn)
-            .field("error", &self.error)
-            .finish()
-    }
-}
-impl<C> rboto::IntoValue for StopDurableExecutionRequest<C> {
-    fn into_value(self) -> rboto::Value {
-        rboto::Value::Struct(
-            vec![rv::opt(self.durable_execution_arn), rv::opt(self.error)],
-        )
-    }
-}
-#[derive(Clone, PartialEq)]
-pub struct TagResourceRequest<C = ()> {
+rboto::__structure!(
+    StopDurableExecutionInput "StopDurableExecutionRequest"[set debug into] {
+    durable_execution_arn : String, error : ErrorObject } { _client }
+);
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct TagResourceInput {
     /// The resource's Amazon Resource Name (ARN).
     pub resource: Option<String>,
     /// A list of tags to apply to the resource.
     pub tags: Option<HashMap<String, String>>,
-    #[doc(hidden)]
-    pub _client: C,
+    pub(crate) _client: rboto::__private::Bound,
 }
-impl Default for TagResourceRequest {
-    fn default() -> Self {
-        Self::with_client(())
-    }
-}
-impl<C> TagResourceRequest<C> {
-    #[doc(hidden)]
-    pub fn with_client(client: C) -> Self {
-        Self {
-            resource: None,
-            tags: None,
-            _client: client,
-        }
-    }
-    /// Sets `Resource`.
-    pub fn resource(mut self, v: impl Into<String>) -> Self {
-        self.resource = Some(v.into());
-        self
-    }
-    /// Sets `Tags`.
-    pub fn tags(mut self, v: impl Into<HashMap<String, String>>) -> Self {
-        self.tags = Some(v.into());
-        self
-    }
-}
-impl<C> ::std::fmt::Debug for TagResourceRequest<C> {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.debug_struct("TagResourceRequest")
-            .field("resource", &self.resource)
-            .field("tags", &self.tags)
-            .finish()
-    }
-}
-impl<C> rboto::IntoValue for TagResourceRequest<C> {
-    fn into_value(self) -> rboto::Value {
-        rboto::Value::Struct(vec![rv::opt(self.resource), rv::opt(self.tags)])
-    }
-}
-#[derive(Clone, PartialEq)]
-pub struct UntagResourceRequest<C = ()> {
+rboto::__structure!(
+    TagResourceInput "TagResourceRequest"[set debug into] { resource : String, tags :
+    HashMap < String, String > } { _client }
+);
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct UntagResourceInput {
     /// The resource's Amazon Resource Name (ARN).
     pub resource: Option<String>,
     /// A list of tag keys to remove from the resource.
     pub tag_keys: Option<Vec<String>>,
-    #[doc(hidden)]
-    pub _client: C,
+    pub(crate) _client: rboto::__private::Bound,
 }
-impl Default for UntagResourceRequest {
-    fn default() -> Self {
-        Self::with_client(())
-    }
-}
-impl<C> UntagResourceRequest<C> {
-    #[doc(hidden)]
-    pub fn with_client(client: C) -> Self {
-        Self {
-            resource: None,
-            tag_keys: None,
-            _client: client,
-        }
-    }
-    /// Sets `Resource`.
-    pub fn resource(mut self, v: impl Into<String>) -> Self {
-        self.resource = Some(v.into());
-        self
-    }
-    /// Sets `TagKeys`.
-    pub fn tag_keys(mut self, v: impl Into<Vec<String>>) -> Self {
-        self.tag_keys = Some(v.into());
-        self
-    }
-}
-impl<C> ::std::fmt::Debug for UntagResourceRequest<C> {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.debug_struct("UntagResourceRequest")
-            .field("resource", &self.resource)
-            .field("tag_keys", &self.tag_keys)
-            .finish()
-    }
-}
-impl<C> rboto::IntoValue for UntagResourceRequest<C> {
-    fn into_value(self) -> rboto::Value {
-        rboto::Value::Struct(vec![rv::opt(self.resource), rv::opt(self.tag_keys)])
-    }
-}
-#[derive(Clone, PartialEq)]
-pub struct UpdateAliasRequest<C = ()> {
+rboto::__structure!(
+    UntagResourceInput "UntagResourceRequest"[set debug into] { resource : String,
+    tag_keys : Vec < String > } { _client }
+);
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct UpdateAliasInput {
     /// The name or ARN of the Lambda function.
     pub function_name: Option<String>,
     /// The name of the alias.
@@ -5383,83 +1432,16 @@ pub struct UpdateAliasRequest<C = ()> {
     pub routing_config: Option<AliasRoutingConfiguration>,
     /// Only update the alias if the revision ID matches the ID that's specified. Use this option to avoid modifying an alias that has changed since you last read it.
     pub revision_id: Option<String>,
-    #[doc(hidden)]
-    pub _client: C,
+    pub(crate) _client: rboto::__private::Bound,
 }
-impl Default for UpdateAliasRequest {
-    fn default() -> Self {
-        Self::with_client(())
-    }
-}
-impl<C> UpdateAliasRequest<C> {
-    #[doc(hidden)]
-    pub fn with_client(client: C) -> Self {
-        Self {
-            function_name: None,
-            name: None,
-            function_version: None,
-            description: None,
-            routing_config: None,
-            revision_id: None,
-            _client: client,
-        }
-    }
-    /// Sets `FunctionName`.
-    pub fn function_name(mut self, v: impl Into<String>) -> Self {
-        self.function_name = Some(v.into());
-        self
-    }
-    /// Sets `Name`.
-    pub fn name(mut self, v: impl Into<String>) -> Self {
-        self.name = Some(v.into());
-        self
-    }
-    /// Sets `FunctionVersion`.
-    pub fn function_version(mut self, v: impl Into<String>) -> Self {
-        self.function_version = Some(v.into());
-        self
-    }
-    /// Sets `Description`.
-    pub fn description(mut self, v: impl Into<String>) -> Self {
-        self.description = Some(v.into());
-        self
-    }
-    /// Sets `RoutingConfig`.
-    pub fn routing_config(mut self, v: AliasRoutingConfiguration) -> Self {
-        self.routing_config = Some(v);
-        self
-    }
-    /// Sets `RevisionId`.
-    pub fn revision_id(mut self, v: impl Into<String>) -> Self {
-        self.revision_id = Some(v.into());
-        self
-    }
-}
-impl<C> ::std::fmt::Debug for UpdateAliasRequest<C> {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.debug_struct("UpdateAliasRequest")
-            .field("function_name", &self.function_name)
-            .field("name", &self.name)
-            .field("function_version", &self.function_version)
-            .field("description", &self.description)
-            .field("routing_config", &self.routing_config)
-            .field("revision_id", &self.revision_id)
-            .finish()
-    }
-}
-impl<C> rboto::IntoValue for UpdateAliasRequest<C> {
-    fn into_value(self) -> rboto::Value {
-        rboto::Value::Struct(
-            vec![
-                rv::opt(self.function_name), rv::opt(self.name), rv::opt(self
-                .function_version), rv::opt(self.description), rv::opt(self
-                .routing_config), rv::opt(self.revision_id)
-            ],
-        )
-    }
-}
-#[derive(Clone, PartialEq)]
-pub struct UpdateCapacityProviderRequest<C = ()> {
+rboto::__structure!(
+    UpdateAliasInput "UpdateAliasRequest"[set debug into] { function_name : String, name
+    : String, function_version : String, description : String, routing_config :
+    AliasRoutingConfiguration, revision_id : String } { _client }
+);
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct UpdateCapacityProviderInput {
     /// The name of the capacity provider to update.
     pub capacity_provider_name: Option<String>,
     /// The updated scaling configuration for the capacity provider.
@@ -5467,75 +1449,17 @@ pub struct UpdateCapacityProviderRequest<C = ()> {
     pub propagate_tags: Option<PropagateTags>,
     /// The updated telemetry configuration for the capacity provider.
     pub telemetry_config: Option<CapacityProviderTelemetryConfig>,
-    #[doc(hidden)]
-    pub _client: C,
+    pub(crate) _client: rboto::__private::Bound,
 }
-impl Default for UpdateCapacityProviderRequest {
-    fn default() -> Self {
-        Self::with_client(())
-    }
-}
-impl<C> UpdateCapacityProviderRequest<C> {
-    #[doc(hidden)]
-    pub fn with_client(client: C) -> Self {
-        Self {
-            capacity_provider_name: None,
-            capacity_provider_scaling_config: None,
-            propagate_tags: None,
-            telemetry_config: None,
-            _client: client,
-        }
-    }
-    /// Sets `CapacityProviderName`.
-    pub fn capacity_provider_name(mut self, v: impl Into<String>) -> Self {
-        self.capacity_provider_name = Some(v.into());
-        self
-    }
-    /// Sets `CapacityProviderScalingConfig`.
-    pub fn capacity_provider_scaling_config(
-        mut self,
-        v: CapacityProviderScalingConfig,
-    ) -> Self {
-        self.capacity_provider_scaling_config = Some(v);
-        self
-    }
-    /// Sets `PropagateTags`.
-    pub fn propagate_tags(mut self, v: PropagateTags) -> Self {
-        self.propagate_tags = Some(v);
-        self
-    }
-    /// Sets `TelemetryConfig`.
-    pub fn telemetry_config(mut self, v: CapacityProviderTelemetryConfig) -> Self {
-        self.telemetry_config = Some(v);
-        self
-    }
-}
-impl<C> ::std::fmt::Debug for UpdateCapacityProviderRequest<C> {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.debug_struct("UpdateCapacityProviderRequest")
-            .field("capacity_provider_name", &self.capacity_provider_name)
-            .field(
-                "capacity_provider_scaling_config",
-                &self.capacity_provider_scaling_config,
-            )
-            .field("propagate_tags", &self.propagate_tags)
-            .field("telemetry_config", &self.telemetry_config)
-            .finish()
-    }
-}
-impl<C> rboto::IntoValue for UpdateCapacityProviderRequest<C> {
-    fn into_value(self) -> rboto::Value {
-        rboto::Value::Struct(
-            vec![
-                rv::opt(self.capacity_provider_name), rv::opt(self
-                .capacity_provider_scaling_config), rv::opt(self.propagate_tags),
-                rv::opt(self.telemetry_config)
-            ],
-        )
-    }
-}
-#[derive(Clone, PartialEq)]
-pub struct UpdateCodeSigningConfigRequest<C = ()> {
+rboto::__structure!(
+    UpdateCapacityProviderInput "UpdateCapacityProviderRequest"[set debug into] {
+    capacity_provider_name : String, capacity_provider_scaling_config :
+    CapacityProviderScalingConfig, propagate_tags : PropagateTags, telemetry_config :
+    CapacityProviderTelemetryConfig } { _client }
+);
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct UpdateCodeSigningConfigInput {
     /// The The Amazon Resource Name (ARN) of the code signing configuration.
     pub code_signing_config_arn: Option<String>,
     /// Descriptive name for this code signing configuration.
@@ -5544,68 +1468,16 @@ pub struct UpdateCodeSigningConfigRequest<C = ()> {
     pub allowed_publishers: Option<AllowedPublishers>,
     /// The code signing policy.
     pub code_signing_policies: Option<CodeSigningPolicies>,
-    #[doc(hidden)]
-    pub _client: C,
+    pub(crate) _client: rboto::__private::Bound,
 }
-impl Default for UpdateCodeSigningConfigRequest {
-    fn default() -> Self {
-        Self::with_client(())
-    }
-}
-impl<C> UpdateCodeSigningConfigRequest<C> {
-    #[doc(hidden)]
-    pub fn with_client(client: C) -> Self {
-        Self {
-            code_signing_config_arn: None,
-            description: None,
-            allowed_publishers: None,
-            code_signing_policies: None,
-            _client: client,
-        }
-    }
-    /// Sets `CodeSigningConfigArn`.
-    pub fn code_signing_config_arn(mut self, v: impl Into<String>) -> Self {
-        self.code_signing_config_arn = Some(v.into());
-        self
-    }
-    /// Sets `Description`.
-    pub fn description(mut self, v: impl Into<String>) -> Self {
-        self.description = Some(v.into());
-        self
-    }
-    /// Sets `AllowedPublishers`.
-    pub fn allowed_publishers(mut self, v: AllowedPublishers) -> Self {
-        self.allowed_publishers = Some(v);
-        self
-    }
-    /// Sets `CodeSigningPolicies`.
-    pub fn code_signing_policies(mut self, v: CodeSigningPolicies) -> Self {
-        self.code_signing_policies = Some(v);
-        self
-    }
-}
-impl<C> ::std::fmt::Debug for UpdateCodeSigningConfigRequest<C> {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.debug_struct("UpdateCodeSigningConfigRequest")
-            .field("code_signing_config_arn", &self.code_signing_config_arn)
-            .field("description", &self.description)
-            .field("allowed_publishers", &self.allowed_publishers)
-            .field("code_signing_policies", &self.code_signing_policies)
-            .finish()
-    }
-}
-impl<C> rboto::IntoValue for UpdateCodeSigningConfigRequest<C> {
-    fn into_value(self) -> rboto::Value {
-        rboto::Value::Struct(
-            vec![
-                rv::opt(self.code_signing_config_arn), rv::opt(self.description),
-                rv::opt(self.allowed_publishers), rv::opt(self.code_signing_policies)
-            ],
-        )
-    }
-}
-#[derive(Clone, PartialEq)]
-pub struct UpdateEventSourceMappingRequest<C = ()> {
+rboto::__structure!(
+    UpdateCodeSigningConfigInput "UpdateCodeSigningConfigRequest"[set debug into] {
+    code_signing_config_arn : String, description : String, allowed_publishers :
+    AllowedPublishers, code_signing_policies : CodeSigningPolicies } { _client }
+);
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct UpdateEventSourceMappingInput {
     /// The identifier of the event source mapping.
     pub uuid: Option<String>,
     /// The name or ARN of the Lambda function.
@@ -5651,236 +1523,27 @@ pub struct UpdateEventSourceMappingRequest<C = ()> {
     pub document_db_event_source_config: Option<DocumentDbEventSourceConfig>,
     /// (Amazon SQS, Amazon MSK, and self-managed Apache Kafka only) The provisioned mode configuration for the event source. For more information, see [provisioned mode](https://docs.aws.amazon.com/lambda/latest/dg/invocation-eventsourcemapping.html#invocation-eventsourcemapping-provisioned-mode).
     pub provisioned_poller_config: Option<ProvisionedPollerConfig>,
-    #[doc(hidden)]
-    pub _client: C,
+    pub(crate) _client: rboto::__private::Bound,
 }
-impl Default for UpdateEventSourceMappingRequest {
-    fn default() -> Self {
-        Self::with_client(())
-    }
-}
-impl<C> UpdateEventSourceMappingRequest<C> {
-    #[doc(hidden)]
-    pub fn with_client(client: C) -> Self {
-        Self {
-            uuid: None,
-            function_name: None,
-            enabled: None,
-            batch_size: None,
-            filter_criteria: None,
-            kms_key_arn: None,
-            metrics_config: None,
-            logging_config: None,
-            scaling_config: None,
-            maximum_batching_window_in_seconds: None,
-            parallelization_factor: None,
-            destination_config: None,
-            maximum_record_age_in_seconds: None,
-            bisect_batch_on_function_error: None,
-            maximum_retry_attempts: None,
-            tumbling_window_in_seconds: None,
-            source_access_configurations: None,
-            function_response_types: None,
-            amazon_managed_kafka_event_source_config: None,
-            self_managed_kafka_event_source_config: None,
-            document_db_event_source_config: None,
-            provisioned_poller_config: None,
-            _client: client,
-        }
-    }
-    /// Sets `UUID`.
-    pub fn uuid(mut self, v: impl Into<String>) -> Self {
-        self.uuid = Some(v.into());
-        self
-    }
-    /// Sets `FunctionName`.
-    pub fn function_name(mut self, v: impl Into<String>) -> Self {
-        self.function_name = Some(v.into());
-        self
-    }
-    /// Sets `Enabled`.
-    pub fn enabled(mut self, v: bool) -> Self {
-        self.enabled = Some(v);
-        self
-    }
-    /// Sets `BatchSize`.
-    pub fn batch_size(mut self, v: i32) -> Self {
-        self.batch_size = Some(v);
-        self
-    }
-    /// Sets `FilterCriteria`.
-    pub fn filter_criteria(mut self, v: FilterCriteria) -> Self {
-        self.filter_criteria = Some(v);
-        self
-    }
-    /// Sets `KMSKeyArn`.
-    pub fn kms_key_arn(mut self, v: impl Into<String>) -> Self {
-        self.kms_key_arn = Some(v.into());
-        self
-    }
-    /// Sets `MetricsConfig`.
-    pub fn metrics_config(mut self, v: EventSourceMappingMetricsConfig) -> Self {
-        self.metrics_config = Some(v);
-        self
-    }
-    /// Sets `LoggingConfig`.
-    pub fn logging_config(mut self, v: EventSourceMappingLoggingConfig) -> Self {
-        self.logging_config = Some(v);
-        self
-    }
-    /// Sets `ScalingConfig`.
-    pub fn scaling_config(mut self, v: ScalingConfig) -> Self {
-        self.scaling_config = Some(v);
-        self
-    }
-    /// Sets `MaximumBatchingWindowInSeconds`.
-    pub fn maximum_batching_window_in_seconds(mut self, v: i32) -> Self {
-        self.maximum_batching_window_in_seconds = Some(v);
-        self
-    }
-    /// Sets `ParallelizationFactor`.
-    pub fn parallelization_factor(mut self, v: i32) -> Self {
-        self.parallelization_factor = Some(v);
-        self
-    }
-    /// Sets `DestinationConfig`.
-    pub fn destination_config(mut self, v: DestinationConfig) -> Self {
-        self.destination_config = Some(v);
-        self
-    }
-    /// Sets `MaximumRecordAgeInSeconds`.
-    pub fn maximum_record_age_in_seconds(mut self, v: i32) -> Self {
-        self.maximum_record_age_in_seconds = Some(v);
-        self
-    }
-    /// Sets `BisectBatchOnFunctionError`.
-    pub fn bisect_batch_on_function_error(mut self, v: bool) -> Self {
-        self.bisect_batch_on_function_error = Some(v);
-        self
-    }
-    /// Sets `MaximumRetryAttempts`.
-    pub fn maximum_retry_attempts(mut self, v: i32) -> Self {
-        self.maximum_retry_attempts = Some(v);
-        self
-    }
-    /// Sets `TumblingWindowInSeconds`.
-    pub fn tumbling_window_in_seconds(mut self, v: i32) -> Self {
-        self.tumbling_window_in_seconds = Some(v);
-        self
-    }
-    /// Sets `SourceAccessConfigurations`.
-    pub fn source_access_configurations(
-        mut self,
-        v: impl Into<Vec<SourceAccessConfiguration>>,
-    ) -> Self {
-        self.source_access_configurations = Some(v.into());
-        self
-    }
-    /// Sets `FunctionResponseTypes`.
-    pub fn function_response_types(
-        mut self,
-        v: impl Into<Vec<FunctionResponseType>>,
-    ) -> Self {
-        self.function_response_types = Some(v.into());
-        self
-    }
-    /// Sets `AmazonManagedKafkaEventSourceConfig`.
-    pub fn amazon_managed_kafka_event_source_config(
-        mut self,
-        v: AmazonManagedKafkaEventSourceConfig,
-    ) -> Self {
-        self.amazon_managed_kafka_event_source_config = Some(v);
-        self
-    }
-    /// Sets `SelfManagedKafkaEventSourceConfig`.
-    pub fn self_managed_kafka_event_source_config(
-        mut self,
-        v: SelfManagedKafkaEventSourceConfig,
-    ) -> Self {
-        self.self_managed_kafka_event_source_config = Some(v);
-        self
-    }
-    /// Sets `DocumentDBEventSourceConfig`.
-    pub fn document_db_event_source_config(
-        mut self,
-        v: DocumentDbEventSourceConfig,
-    ) -> Self {
-        self.document_db_event_source_config = Some(v);
-        self
-    }
-    /// Sets `ProvisionedPollerConfig`.
-    pub fn provisioned_poller_config(mut self, v: ProvisionedPollerConfig) -> Self {
-        self.provisioned_poller_config = Some(v);
-        self
-    }
-}
-impl<C> ::std::fmt::Debug for UpdateEventSourceMappingRequest<C> {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.debug_struct("UpdateEventSourceMappingRequest")
-            .field("uuid", &self.uuid)
-            .field("function_name", &self.function_name)
-            .field("enabled", &self.enabled)
-            .field("batch_size", &self.batch_size)
-            .field("filter_criteria", &self.filter_criteria)
-            .field("kms_key_arn", &self.kms_key_arn)
-            .field("metrics_config", &self.metrics_config)
-            .field("logging_config", &self.logging_config)
-            .field("scaling_config", &self.scaling_config)
-            .field(
-                "maximum_batching_window_in_seconds",
-                &self.maximum_batching_window_in_seconds,
-            )
-            .field("parallelization_factor", &self.parallelization_factor)
-            .field("destination_config", &self.destination_config)
-            .field("maximum_record_age_in_seconds", &self.maximum_record_age_in_seconds)
-            .field(
-                "bisect_batch_on_function_error",
-                &self.bisect_batch_on_function_error,
-            )
-            .field("maximum_retry_attempts", &self.maximum_retry_attempts)
-            .field("tumbling_window_in_seconds", &self.tumbling_window_in_seconds)
-            .field("source_access_configurations", &self.source_access_configurations)
-            .field("function_response_types", &self.function_response_types)
-            .field(
-                "amazon_managed_kafka_event_source_config",
-                &self.amazon_managed_kafka_event_source_config,
-            )
-            .field(
-                "self_managed_kafka_event_source_config",
-                &self.self_managed_kafka_event_source_config,
-            )
-            .field(
-                "document_db_event_source_config",
-                &self.document_db_event_source_config,
-            )
-            .field("provisioned_poller_config", &self.provisioned_poller_config)
-            .finish()
-    }
-}
-impl<C> rboto::IntoValue for UpdateEventSourceMappingRequest<C> {
-    fn into_value(self) -> rboto::Value {
-        rboto::Value::Struct(
-            vec![
-                rv::opt(self.uuid), rv::opt(self.function_name), rv::opt(self.enabled),
-                rv::opt(self.batch_size), rv::opt(self.filter_criteria), rv::opt(self
-                .kms_key_arn), rv::opt(self.metrics_config), rv::opt(self
-                .logging_config), rv::opt(self.scaling_config), rv::opt(self
-                .maximum_batching_window_in_seconds), rv::opt(self
-                .parallelization_factor), rv::opt(self.destination_config), rv::opt(self
-                .maximum_record_age_in_seconds), rv::opt(self
-                .bisect_batch_on_function_error), rv::opt(self.maximum_retry_attempts),
-                rv::opt(self.tumbling_window_in_seconds), rv::opt(self
-                .source_access_configurations), rv::opt(self.function_response_types),
-                rv::opt(self.amazon_managed_kafka_event_source_config), rv::opt(self
-                .self_managed_kafka_event_source_config), rv::opt(self
-                .document_db_event_source_config), rv::opt(self
-                .provisioned_poller_config)
-            ],
-        )
-    }
-}
-#[derive(Clone, PartialEq)]
-pub struct UpdateFunctionCodeRequest<C = ()> {
+rboto::__structure!(
+    UpdateEventSourceMappingInput "UpdateEventSourceMappingRequest"[set debug into] {
+    uuid : String, function_name : String, enabled = bool, batch_size = i32,
+    filter_criteria : FilterCriteria, kms_key_arn : String, metrics_config :
+    EventSourceMappingMetricsConfig, logging_config : EventSourceMappingLoggingConfig,
+    scaling_config : ScalingConfig, maximum_batching_window_in_seconds = i32,
+    parallelization_factor = i32, destination_config : DestinationConfig,
+    maximum_record_age_in_seconds = i32, bisect_batch_on_function_error = bool,
+    maximum_retry_attempts = i32, tumbling_window_in_seconds = i32,
+    source_access_configurations : Vec < SourceAccessConfiguration >,
+    function_response_types : Vec < FunctionResponseType >,
+    amazon_managed_kafka_event_source_config : AmazonManagedKafkaEventSourceConfig,
+    self_managed_kafka_event_source_config : SelfManagedKafkaEventSourceConfig,
+    document_db_event_source_config : DocumentDbEventSourceConfig,
+    provisioned_poller_config : ProvisionedPollerConfig } { _client }
+);
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct UpdateFunctionCodeInput {
     /// The name or ARN of the Lambda function.
     pub function_name: Option<String>,
     /// The base64-encoded contents of the deployment package. Amazon Web Services SDK and CLI clients handle the encoding for you. Use only with a function defined with a .zip file archive deployment package.
@@ -5907,135 +1570,19 @@ pub struct UpdateFunctionCodeRequest<C = ()> {
     pub revision_id: Option<String>,
     /// The ARN of the Key Management Service (KMS) customer managed key that's used to encrypt your function's .zip deployment package. If you don't provide a customer managed key, Lambda uses an Amazon Web Services managed key.
     pub source_kms_key_arn: Option<String>,
-    #[doc(hidden)]
-    pub _client: C,
+    pub(crate) _client: rboto::__private::Bound,
 }
-impl Default for UpdateFunctionCodeRequest {
-    fn default() -> Self {
-        Self::with_client(())
-    }
-}
-impl<C> UpdateFunctionCodeRequest<C> {
-    #[doc(hidden)]
-    pub fn with_client(client: C) -> Self {
-        Self {
-            function_name: None,
-            zip_file: None,
-            s3_bucket: None,
-            s3_key: None,
-            s3_object_version: None,
-            s3_object_storage_mode: None,
-            image_uri: None,
-            architectures: None,
-            publish: None,
-            publish_to: None,
-            dry_run: None,
-            revision_id: None,
-            source_kms_key_arn: None,
-            _client: client,
-        }
-    }
-    /// Sets `FunctionName`.
-    pub fn function_name(mut self, v: impl Into<String>) -> Self {
-        self.function_name = Some(v.into());
-        self
-    }
-    /// Sets `ZipFile`.
-    pub fn zip_file(mut self, v: impl Into<rboto::Blob>) -> Self {
-        self.zip_file = Some(v.into());
-        self
-    }
-    /// Sets `S3Bucket`.
-    pub fn s3_bucket(mut self, v: impl Into<String>) -> Self {
-        self.s3_bucket = Some(v.into());
-        self
-    }
-    /// Sets `S3Key`.
-    pub fn s3_key(mut self, v: impl Into<String>) -> Self {
-        self.s3_key = Some(v.into());
-        self
-    }
-    /// Sets `S3ObjectVersion`.
-    pub fn s3_object_version(mut self, v: impl Into<String>) -> Self {
-        self.s3_object_version = Some(v.into());
-        self
-    }
-    /// Sets `S3ObjectStorageMode`.
-    pub fn s3_object_storage_mode(mut self, v: impl Into<S3ObjectStorageMode>) -> Self {
-        self.s3_object_storage_mode = Some(v.into());
-        self
-    }
-    /// Sets `ImageUri`.
-    pub fn image_uri(mut self, v: impl Into<String>) -> Self {
-        self.image_uri = Some(v.into());
-        self
-    }
-    /// Sets `Architectures`.
-    pub fn architectures(mut self, v: impl Into<Vec<Architecture>>) -> Self {
-        self.architectures = Some(v.into());
-        self
-    }
-    /// Sets `Publish`.
-    pub fn publish(mut self, v: bool) -> Self {
-        self.publish = Some(v);
-        self
-    }
-    /// Sets `PublishTo`.
-    pub fn publish_to(mut self, v: impl Into<FunctionVersionLatestPublished>) -> Self {
-        self.publish_to = Some(v.into());
-        self
-    }
-    /// Sets `DryRun`.
-    pub fn dry_run(mut self, v: bool) -> Self {
-        self.dry_run = Some(v);
-        self
-    }
-    /// Sets `RevisionId`.
-    pub fn revision_id(mut self, v: impl Into<String>) -> Self {
-        self.revision_id = Some(v.into());
-        self
-    }
-    /// Sets `SourceKMSKeyArn`.
-    pub fn source_kms_key_arn(mut self, v: impl Into<String>) -> Self {
-        self.source_kms_key_arn = Some(v.into());
-        self
-    }
-}
-impl<C> ::std::fmt::Debug for UpdateFunctionCodeRequest<C> {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.debug_struct("UpdateFunctionCodeRequest")
-            .field("function_name", &self.function_name)
-            .field("zip_file", &rboto::types::Redacted(&self.zip_file))
-            .field("s3_bucket", &self.s3_bucket)
-            .field("s3_key", &self.s3_key)
-            .field("s3_object_version", &self.s3_object_version)
-            .field("s3_object_storage_mode", &self.s3_object_storage_mode)
-            .field("image_uri", &self.image_uri)
-            .field("architectures", &self.architectures)
-            .field("publish", &self.publish)
-            .field("publish_to", &self.publish_to)
-            .field("dry_run", &self.dry_run)
-            .field("revision_id", &self.revision_id)
-            .field("source_kms_key_arn", &self.source_kms_key_arn)
-            .finish()
-    }
-}
-impl<C> rboto::IntoValue for UpdateFunctionCodeRequest<C> {
-    fn into_value(self) -> rboto::Value {
-        rboto::Value::Struct(
-            vec![
-                rv::opt(self.function_name), rv::opt(self.zip_file), rv::opt(self
-                .s3_bucket), rv::opt(self.s3_key), rv::opt(self.s3_object_version),
-                rv::opt(self.s3_object_storage_mode), rv::opt(self.image_uri),
-                rv::opt(self.architectures), rv::opt(self.publish), rv::opt(self
-                .publish_to), rv::opt(self.dry_run), rv::opt(self.revision_id),
-                rv::opt(self.source_kms_key_arn)
-            ],
-        )
-    }
-}
-#[derive(Clone, PartialEq)]
-pub struct UpdateFunctionConfigurationRequest<C = ()> {
+rboto::__structure!(
+    UpdateFunctionCodeInput "UpdateFunctionCodeRequest"[set debug into] { function_name :
+    String, zip_file : rboto::Blob[sensitive], s3_bucket : String, s3_key : String,
+    s3_object_version : String, s3_object_storage_mode : S3ObjectStorageMode, image_uri :
+    String, architectures : Vec < Architecture >, publish = bool, publish_to :
+    FunctionVersionLatestPublished, dry_run = bool, revision_id : String,
+    source_kms_key_arn : String } { _client }
+);
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct UpdateFunctionConfigurationInput {
     /// The name or ARN of the Lambda function.
     pub function_name: Option<String>,
     /// The Amazon Resource Name (ARN) of the function's execution role.
@@ -6082,209 +1629,23 @@ pub struct UpdateFunctionConfigurationRequest<C = ()> {
     pub runtime_config: Option<FunctionRuntimeConfig>,
     /// The accelerator resource settings for a Lambda execution environment.
     pub accelerator_config: Option<AcceleratorConfig>,
-    #[doc(hidden)]
-    pub _client: C,
+    pub(crate) _client: rboto::__private::Bound,
 }
-impl Default for UpdateFunctionConfigurationRequest {
-    fn default() -> Self {
-        Self::with_client(())
-    }
-}
-impl<C> UpdateFunctionConfigurationRequest<C> {
-    #[doc(hidden)]
-    pub fn with_client(client: C) -> Self {
-        Self {
-            function_name: None,
-            role: None,
-            handler: None,
-            description: None,
-            timeout: None,
-            memory_size: None,
-            vpc_config: None,
-            environment: None,
-            runtime: None,
-            dead_letter_config: None,
-            kms_key_arn: None,
-            tracing_config: None,
-            revision_id: None,
-            layers: None,
-            file_system_configs: None,
-            image_config: None,
-            ephemeral_storage: None,
-            snap_start: None,
-            logging_config: None,
-            capacity_provider_config: None,
-            durable_config: None,
-            runtime_config: None,
-            accelerator_config: None,
-            _client: client,
-        }
-    }
-    /// Sets `FunctionName`.
-    pub fn function_name(mut self, v: impl Into<String>) -> Self {
-        self.function_name = Some(v.into());
-        self
-    }
-    /// Sets `Role`.
-    pub fn role(mut self, v: impl Into<String>) -> Self {
-        self.role = Some(v.into());
-        self
-    }
-    /// Sets `Handler`.
-    pub fn handler(mut self, v: impl Into<String>) -> Self {
-        self.handler = Some(v.into());
-        self
-    }
-    /// Sets `Description`.
-    pub fn description(mut self, v: impl Into<String>) -> Self {
-        self.description = Some(v.into());
-        self
-    }
-    /// Sets `Timeout`.
-    pub fn timeout(mut self, v: i32) -> Self {
-        self.timeout = Some(v);
-        self
-    }
-    /// Sets `MemorySize`.
-    pub fn memory_size(mut self, v: i32) -> Self {
-        self.memory_size = Some(v);
-        self
-    }
-    /// Sets `VpcConfig`.
-    pub fn vpc_config(mut self, v: VpcConfig) -> Self {
-        self.vpc_config = Some(v);
-        self
-    }
-    /// Sets `Environment`.
-    pub fn environment(mut self, v: Environment) -> Self {
-        self.environment = Some(v);
-        self
-    }
-    /// Sets `Runtime`.
-    pub fn runtime(mut self, v: impl Into<Runtime>) -> Self {
-        self.runtime = Some(v.into());
-        self
-    }
-    /// Sets `DeadLetterConfig`.
-    pub fn dead_letter_config(mut self, v: DeadLetterConfig) -> Self {
-        self.dead_letter_config = Some(v);
-        self
-    }
-    /// Sets `KMSKeyArn`.
-    pub fn kms_key_arn(mut self, v: impl Into<String>) -> Self {
-        self.kms_key_arn = Some(v.into());
-        self
-    }
-    /// Sets `TracingConfig`.
-    pub fn tracing_config(mut self, v: TracingConfig) -> Self {
-        self.tracing_config = Some(v);
-        self
-    }
-    /// Sets `RevisionId`.
-    pub fn revision_id(mut self, v: impl Into<String>) -> Self {
-        self.revision_id = Some(v.into());
-        self
-    }
-    /// Sets `Layers`.
-    pub fn layers(mut self, v: impl Into<Vec<String>>) -> Self {
-        self.layers = Some(v.into());
-        self
-    }
-    /// Sets `FileSystemConfigs`.
-    pub fn file_system_configs(mut self, v: impl Into<Vec<FileSystemConfig>>) -> Self {
-        self.file_system_configs = Some(v.into());
-        self
-    }
-    /// Sets `ImageConfig`.
-    pub fn image_config(mut self, v: ImageConfig) -> Self {
-        self.image_config = Some(v);
-        self
-    }
-    /// Sets `EphemeralStorage`.
-    pub fn ephemeral_storage(mut self, v: EphemeralStorage) -> Self {
-        self.ephemeral_storage = Some(v);
-        self
-    }
-    /// Sets `SnapStart`.
-    pub fn snap_start(mut self, v: SnapStart) -> Self {
-        self.snap_start = Some(v);
-        self
-    }
-    /// Sets `LoggingConfig`.
-    pub fn logging_config(mut self, v: LoggingConfig) -> Self {
-        self.logging_config = Some(v);
-        self
-    }
-    /// Sets `CapacityProviderConfig`.
-    pub fn capacity_provider_config(mut self, v: CapacityProviderConfig) -> Self {
-        self.capacity_provider_config = Some(v);
-        self
-    }
-    /// Sets `DurableConfig`.
-    pub fn durable_config(mut self, v: DurableConfig) -> Self {
-        self.durable_config = Some(v);
-        self
-    }
-    /// Sets `RuntimeConfig`.
-    pub fn runtime_config(mut self, v: FunctionRuntimeConfig) -> Self {
-        self.runtime_config = Some(v);
-        self
-    }
-    /// Sets `AcceleratorConfig`.
-    pub fn accelerator_config(mut self, v: AcceleratorConfig) -> Self {
-        self.accelerator_config = Some(v);
-        self
-    }
-}
-impl<C> ::std::fmt::Debug for UpdateFunctionConfigurationRequest<C> {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.debug_struct("UpdateFunctionConfigurationRequest")
-            .field("function_name", &self.function_name)
-            .field("role", &self.role)
-            .field("handler", &self.handler)
-            .field("description", &self.description)
-            .field("timeout", &self.timeout)
-            .field("memory_size", &self.memory_size)
-            .field("vpc_config", &self.vpc_config)
-            .field("environment", &self.environment)
-            .field("runtime", &self.runtime)
-            .field("dead_letter_config", &self.dead_letter_config)
-            .field("kms_key_arn", &self.kms_key_arn)
-            .field("tracing_config", &self.tracing_config)
-            .field("revision_id", &self.revision_id)
-            .field("layers", &self.layers)
-            .field("file_system_configs", &self.file_system_configs)
-            .field("image_config", &self.image_config)
-            .field("ephemeral_storage", &self.ephemeral_storage)
-            .field("snap_start", &self.snap_start)
-            .field("logging_config", &self.logging_config)
-            .field("capacity_provider_config", &self.capacity_provider_config)
-            .field("durable_config", &self.durable_config)
-            .field("runtime_config", &self.runtime_config)
-            .field("accelerator_config", &self.accelerator_config)
-            .finish()
-    }
-}
-impl<C> rboto::IntoValue for UpdateFunctionConfigurationRequest<C> {
-    fn into_value(self) -> rboto::Value {
-        rboto::Value::Struct(
-            vec![
-                rv::opt(self.function_name), rv::opt(self.role), rv::opt(self.handler),
-                rv::opt(self.description), rv::opt(self.timeout), rv::opt(self
-                .memory_size), rv::opt(self.vpc_config), rv::opt(self.environment),
-                rv::opt(self.runtime), rv::opt(self.dead_letter_config), rv::opt(self
-                .kms_key_arn), rv::opt(self.tracing_config), rv::opt(self.revision_id),
-                rv::opt(self.layers), rv::opt(self.file_system_configs), rv::opt(self
-                .image_config), rv::opt(self.ephemeral_storage), rv::opt(self
-                .snap_start), rv::opt(self.logging_config), rv::opt(self
-                .capacity_provider_config), rv::opt(self.durable_config), rv::opt(self
-                .runtime_config), rv::opt(self.accelerator_config)
-            ],
-        )
-    }
-}
-#[derive(Clone, PartialEq)]
-pub struct UpdateFunctionEventInvokeConfigRequest<C = ()> {
+rboto::__structure!(
+    UpdateFunctionConfigurationInput "UpdateFunctionConfigurationRequest"[set debug into]
+    { function_name : String, role : String, handler : String, description : String,
+    timeout = i32, memory_size = i32, vpc_config : VpcConfig, environment : Environment,
+    runtime : Runtime, dead_letter_config : DeadLetterConfig, kms_key_arn : String,
+    tracing_config : TracingConfig, revision_id : String, layers : Vec < String >,
+    file_system_configs : Vec < FileSystemConfig >, image_config : ImageConfig,
+    ephemeral_storage : EphemeralStorage, snap_start : SnapStart, logging_config :
+    LoggingConfig, capacity_provider_config : CapacityProviderConfig, durable_config :
+    DurableConfig, runtime_config : FunctionRuntimeConfig, accelerator_config :
+    AcceleratorConfig } { _client }
+);
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct UpdateFunctionEventInvokeConfigInput {
     /// The name or ARN of the Lambda function, version, or alias.
     pub function_name: Option<String>,
     /// A version number or alias name.
@@ -6295,76 +1656,17 @@ pub struct UpdateFunctionEventInvokeConfigRequest<C = ()> {
     pub maximum_event_age_in_seconds: Option<i32>,
     /// A destination for events after they have been sent to a function for processing.
     pub destination_config: Option<DestinationConfig>,
-    #[doc(hidden)]
-    pub _client: C,
+    pub(crate) _client: rboto::__private::Bound,
 }
-impl Default for UpdateFunctionEventInvokeConfigRequest {
-    fn default() -> Self {
-        Self::with_client(())
-    }
-}
-impl<C> UpdateFunctionEventInvokeConfigRequest<C> {
-    #[doc(hidden)]
-    pub fn with_client(client: C) -> Self {
-        Self {
-            function_name: None,
-            qualifier: None,
-            maximum_retry_attempts: None,
-            maximum_event_age_in_seconds: None,
-            destination_config: None,
-            _client: client,
-        }
-    }
-    /// Sets `FunctionName`.
-    pub fn function_name(mut self, v: impl Into<String>) -> Self {
-        self.function_name = Some(v.into());
-        self
-    }
-    /// Sets `Qualifier`.
-    pub fn qualifier(mut self, v: impl Into<String>) -> Self {
-        self.qualifier = Some(v.into());
-        self
-    }
-    /// Sets `MaximumRetryAttempts`.
-    pub fn maximum_retry_attempts(mut self, v: i32) -> Self {
-        self.maximum_retry_attempts = Some(v);
-        self
-    }
-    /// Sets `MaximumEventAgeInSeconds`.
-    pub fn maximum_event_age_in_seconds(mut self, v: i32) -> Self {
-        self.maximum_event_age_in_seconds = Some(v);
-        self
-    }
-    /// Sets `DestinationConfig`.
-    pub fn destination_config(mut self, v: DestinationConfig) -> Self {
-        self.destination_config = Some(v);
-        self
-    }
-}
-impl<C> ::std::fmt::Debug for UpdateFunctionEventInvokeConfigRequest<C> {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.debug_struct("UpdateFunctionEventInvokeConfigRequest")
-            .field("function_name", &self.function_name)
-            .field("qualifier", &self.qualifier)
-            .field("maximum_retry_attempts", &self.maximum_retry_attempts)
-            .field("maximum_event_age_in_seconds", &self.maximum_event_age_in_seconds)
-            .field("destination_config", &self.destination_config)
-            .finish()
-    }
-}
-impl<C> rboto::IntoValue for UpdateFunctionEventInvokeConfigRequest<C> {
-    fn into_value(self) -> rboto::Value {
-        rboto::Value::Struct(
-            vec![
-                rv::opt(self.function_name), rv::opt(self.qualifier), rv::opt(self
-                .maximum_retry_attempts), rv::opt(self.maximum_event_age_in_seconds),
-                rv::opt(self.destination_config)
-            ],
-        )
-    }
-}
-#[derive(Clone, PartialEq)]
-pub struct UpdateFunctionUrlConfigRequest<C = ()> {
+rboto::__structure!(
+    UpdateFunctionEventInvokeConfigInput "UpdateFunctionEventInvokeConfigRequest"[set
+    debug into] { function_name : String, qualifier : String, maximum_retry_attempts =
+    i32, maximum_event_age_in_seconds = i32, destination_config : DestinationConfig } {
+    _client }
+);
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct UpdateFunctionUrlConfigInput {
     /// The name or ARN of the Lambda function.
     pub function_name: Option<String>,
     /// The alias name.
@@ -6375,70 +1677,10 @@ pub struct UpdateFunctionUrlConfigRequest<C = ()> {
     pub cors: Option<Cors>,
     /// Use one of the following options:
     pub invoke_mode: Option<InvokeMode>,
-    #[doc(hidden)]
-    pub _client: C,
+    pub(crate) _client: rboto::__private::Bound,
 }
-impl Default for UpdateFunctionUrlConfigRequest {
-    fn default() -> Self {
-        Self::with_client(())
-    }
-}
-impl<C> UpdateFunctionUrlConfigRequest<C> {
-    #[doc(hidden)]
-    pub fn with_client(client: C) -> Self {
-        Self {
-            function_name: None,
-            qualifier: None,
-            auth_type: None,
-            cors: None,
-            invoke_mode: None,
-            _client: client,
-        }
-    }
-    /// Sets `FunctionName`.
-    pub fn function_name(mut self, v: impl Into<String>) -> Self {
-        self.function_name = Some(v.into());
-        self
-    }
-    /// Sets `Qualifier`.
-    pub fn qualifier(mut self, v: impl Into<String>) -> Self {
-        self.qualifier = Some(v.into());
-        self
-    }
-    /// Sets `AuthType`.
-    pub fn auth_type(mut self, v: impl Into<FunctionUrlAuthType>) -> Self {
-        self.auth_type = Some(v.into());
-        self
-    }
-    /// Sets `Cors`.
-    pub fn cors(mut self, v: Cors) -> Self {
-        self.cors = Some(v);
-        self
-    }
-    /// Sets `InvokeMode`.
-    pub fn invoke_mode(mut self, v: impl Into<InvokeMode>) -> Self {
-        self.invoke_mode = Some(v.into());
-        self
-    }
-}
-impl<C> ::std::fmt::Debug for UpdateFunctionUrlConfigRequest<C> {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.debug_struct("UpdateFunctionUrlConfigRequest")
-            .field("function_name", &self.function_name)
-            .field("qualifier", &self.qualifier)
-            .field("auth_type", &self.auth_type)
-            .field("cors", &self.cors)
-            .field("invoke_mode", &self.invoke_mode)
-            .finish()
-    }
-}
-impl<C> rboto::IntoValue for UpdateFunctionUrlConfigRequest<C> {
-    fn into_value(self) -> rboto::Value {
-        rboto::Value::Struct(
-            vec![
-                rv::opt(self.function_name), rv::opt(self.qualifier), rv::opt(self
-                .auth_type), rv::opt(self.cors), rv::opt(self.invoke_mode)
-            ],
-        )
-    }
-}
+rboto::__structure!(
+    UpdateFunctionUrlConfigInput "UpdateFunctionUrlConfigRequest"[set debug into] {
+    function_name : String, qualifier : String, auth_type : FunctionUrlAuthType, cors :
+    Cors, invoke_mode : InvokeMode } { _client }
+);

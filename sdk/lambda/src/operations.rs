@@ -2,1122 +2,181 @@
 #[allow(unused_imports)]
 use super::{error::*, input::*, output::*, types::*};
 #[allow(unused_imports)]
-use rboto::value as rv;
+use rboto::__private as rv;
 #[allow(unused_imports)]
 use std::collections::HashMap;
-impl<C> rboto::OperationInput for AddLayerVersionPermissionRequest<C> {
-    type Output = AddLayerVersionPermissionResponse;
-    type Error = super::error::Exception;
-    const OPERATION: &'static rboto::schema::Operation = &super::schema::ops::ADD_LAYER_VERSION_PERMISSION;
-}
-impl AddLayerVersionPermissionRequest<rboto::ServiceClient> {
-    /// Sends the `AddLayerVersionPermission` request.
-    pub async fn send(self) -> Result<AddLayerVersionPermissionResponse, super::Error> {
-        let client = self._client.clone();
-        client.call(self).await
-    }
-}
-impl<C> rboto::OperationInput for AddPermissionRequest<C> {
-    type Output = AddPermissionResponse;
-    type Error = super::error::Exception;
-    const OPERATION: &'static rboto::schema::Operation = &super::schema::ops::ADD_PERMISSION;
-}
-impl AddPermissionRequest<rboto::ServiceClient> {
-    /// Sends the `AddPermission` request.
-    pub async fn send(self) -> Result<AddPermissionResponse, super::Error> {
-        let client = self._client.clone();
-        client.call(self).await
-    }
-}
-impl<C> rboto::OperationInput for CheckpointDurableExecutionRequest<C> {
-    type Output = CheckpointDurableExecutionResponse;
-    type Error = super::error::Exception;
-    const OPERATION: &'static rboto::schema::Operation = &super::schema::ops::CHECKPOINT_DURABLE_EXECUTION;
-}
-impl CheckpointDurableExecutionRequest<rboto::ServiceClient> {
-    /// Sends the `CheckpointDurableExecution` request.
-    pub async fn send(self) -> Result<CheckpointDurableExecutionResponse, super::Error> {
-        let client = self._client.clone();
-        client.call(self).await
-    }
-}
-impl<C> rboto::OperationInput for CreateAliasRequest<C> {
-    type Output = AliasConfiguration;
-    type Error = super::error::Exception;
-    const OPERATION: &'static rboto::schema::Operation = &super::schema::ops::CREATE_ALIAS;
-}
-impl CreateAliasRequest<rboto::ServiceClient> {
-    /// Sends the `CreateAlias` request.
-    pub async fn send(self) -> Result<AliasConfiguration, super::Error> {
-        let client = self._client.clone();
-        client.call(self).await
-    }
-}
-impl<C> rboto::OperationInput for CreateCapacityProviderRequest<C> {
-    type Output = CreateCapacityProviderResponse;
-    type Error = super::error::Exception;
-    const OPERATION: &'static rboto::schema::Operation = &super::schema::ops::CREATE_CAPACITY_PROVIDER;
-}
-impl CreateCapacityProviderRequest<rboto::ServiceClient> {
-    /// Sends the `CreateCapacityProvider` request.
-    pub async fn send(self) -> Result<CreateCapacityProviderResponse, super::Error> {
-        let client = self._client.clone();
-        client.call(self).await
-    }
-}
-impl<C> rboto::OperationInput for CreateCodeSigningConfigRequest<C> {
-    type Output = CreateCodeSigningConfigResponse;
-    type Error = super::error::Exception;
-    const OPERATION: &'static rboto::schema::Operation = &super::schema::ops::CREATE_CODE_SIGNING_CONFIG;
-}
-impl CreateCodeSigningConfigRequest<rboto::ServiceClient> {
-    /// Sends the `CreateCodeSigningConfig` request.
-    pub async fn send(self) -> Result<CreateCodeSigningConfigResponse, super::Error> {
-        let client = self._client.clone();
-        client.call(self).await
-    }
-}
-impl<C> rboto::OperationInput for CreateEventSourceMappingRequest<C> {
-    type Output = EventSourceMappingConfiguration;
-    type Error = super::error::Exception;
-    const OPERATION: &'static rboto::schema::Operation = &super::schema::ops::CREATE_EVENT_SOURCE_MAPPING;
-}
-impl CreateEventSourceMappingRequest<rboto::ServiceClient> {
-    /// Sends the `CreateEventSourceMapping` request.
-    pub async fn send(self) -> Result<EventSourceMappingConfiguration, super::Error> {
-        let client = self._client.clone();
-        client.call(self).await
-    }
-}
-impl<C> rboto::OperationInput for CreateFunctionRequest<C> {
-    type Output = FunctionConfiguration;
-    type Error = super::error::Exception;
-    const OPERATION: &'static rboto::schema::Operation = &super::schema::ops::CREATE_FUNCTION;
-}
-impl CreateFunctionRequest<rboto::ServiceClient> {
-    /// Sends the `CreateFunction` request.
-    pub async fn send(self) -> Result<FunctionConfiguration, super::Error> {
-        let client = self._client.clone();
-        client.call(self).await
-    }
-}
-impl<C> rboto::OperationInput for CreateFunctionUrlConfigRequest<C> {
-    type Output = CreateFunctionUrlConfigResponse;
-    type Error = super::error::Exception;
-    const OPERATION: &'static rboto::schema::Operation = &super::schema::ops::CREATE_FUNCTION_URL_CONFIG;
-}
-impl CreateFunctionUrlConfigRequest<rboto::ServiceClient> {
-    /// Sends the `CreateFunctionUrlConfig` request.
-    pub async fn send(self) -> Result<CreateFunctionUrlConfigResponse, super::Error> {
-        let client = self._client.clone();
-        client.call(self).await
-    }
-}
-impl<C> rboto::OperationInput for DeleteAliasRequest<C> {
-    type Output = ();
-    type Error = super::error::Exception;
-    const OPERATION: &'static rboto::schema::Operation = &super::schema::ops::DELETE_ALIAS;
-}
-impl DeleteAliasRequest<rboto::ServiceClient> {
-    /// Sends the `DeleteAlias` request.
-    pub async fn send(self) -> Result<(), super::Error> {
-        let client = self._client.clone();
-        client.call(self).await
-    }
-}
-impl<C> rboto::OperationInput for DeleteCapacityProviderRequest<C> {
-    type Output = DeleteCapacityProviderResponse;
-    type Error = super::error::Exception;
-    const OPERATION: &'static rboto::schema::Operation = &super::schema::ops::DELETE_CAPACITY_PROVIDER;
-}
-impl DeleteCapacityProviderRequest<rboto::ServiceClient> {
-    /// Sends the `DeleteCapacityProvider` request.
-    pub async fn send(self) -> Result<DeleteCapacityProviderResponse, super::Error> {
-        let client = self._client.clone();
-        client.call(self).await
-    }
-}
-impl<C> rboto::OperationInput for DeleteCodeSigningConfigRequest<C> {
-    type Output = DeleteCodeSigningConfigResponse;
-    type Error = super::error::Exception;
-    const OPERATION: &'static rboto::schema::Operation = &super::schema::ops::DELETE_CODE_SIGNING_CONFIG;
-}
-impl DeleteCodeSigningConfigRequest<rboto::ServiceClient> {
-    /// Sends the `DeleteCodeSigningConfig` request.
-    pub async fn send(self) -> Result<DeleteCodeSigningConfigResponse, super::Error> {
-        let client = self._client.clone();
-        client.call(self).await
-    }
-}
-impl<C> rboto::OperationInput for DeleteDurableExecutionRequest<C> {
-    type Output = DeleteDurableExecutionResponse;
-    type Error = super::error::Exception;
-    const OPERATION: &'static rboto::schema::Operation = &super::schema::ops::DELETE_DURABLE_EXECUTION;
-}
-impl DeleteDurableExecutionRequest<rboto::ServiceClient> {
-    /// Sends the `DeleteDurableExecution` request.
-    pub async fn send(self) -> Result<DeleteDurableExecutionResponse, super::Error> {
-        let client = self._client.clone();
-        client.call(self).await
-    }
-}
-impl<C> rboto::OperationInput for DeleteEventSourceMappingRequest<C> {
-    type Output = EventSourceMappingConfiguration;
-    type Error = super::error::Exception;
-    const OPERATION: &'static rboto::schema::Operation = &super::schema::ops::DELETE_EVENT_SOURCE_MAPPING;
-}
-impl DeleteEventSourceMappingRequest<rboto::ServiceClient> {
-    /// Sends the `DeleteEventSourceMapping` request.
-    pub async fn send(self) -> Result<EventSourceMappingConfiguration, super::Error> {
-        let client = self._client.clone();
-        client.call(self).await
-    }
-}
-impl<C> rboto::OperationInput for DeleteFunctionRequest<C> {
-    type Output = DeleteFunctionResponse;
-    type Error = super::error::Exception;
-    const OPERATION: &'static rboto::schema::Operation = &super::schema::ops::DELETE_FUNCTION;
-}
-impl DeleteFunctionRequest<rboto::ServiceClient> {
-    /// Sends the `DeleteFunction` request.
-    pub async fn send(self) -> Result<DeleteFunctionResponse, super::Error> {
-        let client = self._client.clone();
-        client.call(self).await
-    }
-}
-impl<C> rboto::OperationInput for DeleteFunctionCodeSigningConfigRequest<C> {
-    type Output = ();
-    type Error = super::error::Exception;
-    const OPERATION: &'static rboto::schema::Operation = &super::schema::ops::DELETE_FUNCTION_CODE_SIGNING_CONFIG;
-}
-impl DeleteFunctionCodeSigningConfigRequest<rboto::ServiceClient> {
-    /// Sends the `DeleteFunctionCodeSigningConfig` request.
-    pub async fn send(self) -> Result<(), super::Error> {
-        let client = self._client.clone();
-        client.call(self).await
-    }
-}
-impl<C> rboto::OperationInput for DeleteFunctionConcurrencyRequest<C> {
-    type Output = ();
-    type Error = super::error::Exception;
-    const OPERATION: &'static rboto::schema::Operation = &super::schema::ops::DELETE_FUNCTION_CONCURRENCY;
-}
-impl DeleteFunctionConcurrencyRequest<rboto::ServiceClient> {
-    /// Sends the `DeleteFunctionConcurrency` request.
-    pub async fn send(self) -> Result<(), super::Error> {
-        let client = self._client.clone();
-        client.call(self).await
-    }
-}
-impl<C> rboto::OperationInput for DeleteFunctionEventInvokeConfigRequest<C> {
-    type Output = ();
-    type Error = super::error::Exception;
-    const OPERATION: &'static rboto::schema::Operation = &super::schema::ops::DELETE_FUNCTION_EVENT_INVOKE_CONFIG;
-}
-impl DeleteFunctionEventInvokeConfigRequest<rboto::ServiceClient> {
-    /// Sends the `DeleteFunctionEventInvokeConfig` request.
-    pub async fn send(self) -> Result<(), super::Error> {
-        let client = self._client.clone();
-        client.call(self).await
-    }
-}
-impl<C> rboto::OperationInput for DeleteFunctionUrlConfigRequest<C> {
-    type Output = ();
-    type Error = super::error::Exception;
-    const OPERATION: &'static rboto::schema::Operation = &super::schema::ops::DELETE_FUNCTION_URL_CONFIG;
-}
-impl DeleteFunctionUrlConfigRequest<rboto::ServiceClient> {
-    /// Sends the `DeleteFunctionUrlConfig` request.
-    pub async fn send(self) -> Result<(), super::Error> {
-        let client = self._client.clone();
-        client.call(self).await
-    }
-}
-impl<C> rboto::OperationInput for DeleteLayerVersionRequest<C> {
-    type Output = ();
-    type Error = super::error::Exception;
-    const OPERATION: &'static rboto::schema::Operation = &super::schema::ops::DELETE_LAYER_VERSION;
-}
-impl DeleteLayerVersionRequest<rboto::ServiceClient> {
-    /// Sends the `DeleteLayerVersion` request.
-    pub async fn send(self) -> Result<(), super::Error> {
-        let client = self._client.clone();
-        client.call(self).await
-    }
-}
-impl<C> rboto::OperationInput for DeleteProvisionedConcurrencyConfigRequest<C> {
-    type Output = ();
-    type Error = super::error::Exception;
-    const OPERATION: &'static rboto::schema::Operation = &super::schema::ops::DELETE_PROVISIONED_CONCURRENCY_CONFIG;
-}
-impl DeleteProvisionedConcurrencyConfigRequest<rboto::ServiceClient> {
-    /// Sends the `DeleteProvisionedConcurrencyConfig` request.
-    pub async fn send(self) -> Result<(), super::Error> {
-        let client = self._client.clone();
-        client.call(self).await
-    }
-}
-impl<C> rboto::OperationInput for DeleteResourcePolicyRequest<C> {
-    type Output = ();
-    type Error = super::error::Exception;
-    const OPERATION: &'static rboto::schema::Operation = &super::schema::ops::DELETE_RESOURCE_POLICY;
-}
-impl DeleteResourcePolicyRequest<rboto::ServiceClient> {
-    /// Sends the `DeleteResourcePolicy` request.
-    pub async fn send(self) -> Result<(), super::Error> {
-        let client = self._client.clone();
-        client.call(self).await
-    }
-}
-impl<C> rboto::OperationInput for GetAccountSettingsRequest<C> {
-    type Output = GetAccountSettingsResponse;
-    type Error = super::error::Exception;
-    const OPERATION: &'static rboto::schema::Operation = &super::schema::ops::GET_ACCOUNT_SETTINGS;
-}
-impl GetAccountSettingsRequest<rboto::ServiceClient> {
-    /// Sends the `GetAccountSettings` request.
-    pub async fn send(self) -> Result<GetAccountSettingsResponse, super::Error> {
-        let client = self._client.clone();
-        client.call(self).await
-    }
-}
-impl<C> rboto::OperationInput for GetAliasRequest<C> {
-    type Output = AliasConfiguration;
-    type Error = super::error::Exception;
-    const OPERATION: &'static rboto::schema::Operation = &super::schema::ops::GET_ALIAS;
-}
-impl GetAliasRequest<rboto::ServiceClient> {
-    /// Sends the `GetAlias` request.
-    pub async fn send(self) -> Result<AliasConfiguration, super::Error> {
-        let client = self._client.clone();
-        client.call(self).await
-    }
-}
-impl<C> rboto::OperationInput for GetCapacityProviderRequest<C> {
-    type Output = GetCapacityProviderResponse;
-    type Error = super::error::Exception;
-    const OPERATION: &'static rboto::schema::Operation = &super::schema::ops::GET_CAPACITY_PROVIDER;
-}
-impl GetCapacityProviderRequest<rboto::ServiceClient> {
-    /// Sends the `GetCapacityProvider` request.
-    pub async fn send(self) -> Result<GetCapacityProviderResponse, super::Error> {
-        let client = self._client.clone();
-        client.call(self).await
-    }
-}
-impl<C> rboto::OperationInput for GetCodeSigningConfigRequest<C> {
-    type Output = GetCodeSigningConfigResponse;
-    type Error = super::error::Exception;
-    const OPERATION: &'static rboto::schema::Operation = &super::schema::ops::GET_CODE_SIGNING_CONFIG;
-}
-impl GetCodeSigningConfigRequest<rboto::ServiceClient> {
-    /// Sends the `GetCodeSigningConfig` request.
-    pub async fn send(self) -> Result<GetCodeSigningConfigResponse, super::Error> {
-        let client = self._client.clone();
-        client.call(self).await
-    }
-}
-impl<C> rboto::OperationInput for GetDurableExecutionRequest<C> {
-    type Output = GetDurableExecutionResponse;
-    type Error = super::error::Exception;
-    const OPERATION: &'static rboto::schema::Operation = &super::schema::ops::GET_DURABLE_EXECUTION;
-}
-impl GetDurableExecutionRequest<rboto::ServiceClient> {
-    /// Sends the `GetDurableExecution` request.
-    pub async fn send(self) -> Result<GetDurableExecutionResponse, super::Error> {
-        let client = self._client.clone();
-        client.call(self).await
-    }
-}
-impl<C> rboto::OperationInput for GetDurableExecutionHistoryRequest<C> {
-    type Output = GetDurableExecutionHistoryResponse;
-    type Error = super::error::Exception;
-    const OPERATION: &'static rboto::schema::Operation = &super::schema::ops::GET_DURABLE_EXECUTION_HISTORY;
-}
-impl GetDurableExecutionHistoryRequest<rboto::ServiceClient> {
-    /// Sends the `GetDurableExecutionHistory` request.
-    pub async fn send(self) -> Result<GetDurableExecutionHistoryResponse, super::Error> {
-        let client = self._client.clone();
-        client.call(self).await
-    }
-}
-impl<C> rboto::OperationInput for GetDurableExecutionStateRequest<C> {
-    type Output = GetDurableExecutionStateResponse;
-    type Error = super::error::Exception;
-    const OPERATION: &'static rboto::schema::Operation = &super::schema::ops::GET_DURABLE_EXECUTION_STATE;
-}
-impl GetDurableExecutionStateRequest<rboto::ServiceClient> {
-    /// Sends the `GetDurableExecutionState` request.
-    pub async fn send(self) -> Result<GetDurableExecutionStateResponse, super::Error> {
-        let client = self._client.clone();
-        client.call(self).await
-    }
-}
-impl<C> rboto::OperationInput for GetEventSourceMappingRequest<C> {
-    type Output = EventSourceMappingConfiguration;
-    type Error = super::error::Exception;
-    const OPERATION: &'static rboto::schema::Operation = &super::schema::ops::GET_EVENT_SOURCE_MAPPING;
-}
-impl GetEventSourceMappingRequest<rboto::ServiceClient> {
-    /// Sends the `GetEventSourceMapping` request.
-    pub async fn send(self) -> Result<EventSourceMappingConfiguration, super::Error> {
-        let client = self._client.clone();
-        client.call(self).await
-    }
-}
-impl<C> rboto::OperationInput for GetFunctionRequest<C> {
-    type Output = GetFunctionResponse;
-    type Error = super::error::Exception;
-    const OPERATION: &'static rboto::schema::Operation = &super::schema::ops::GET_FUNCTION;
-}
-impl GetFunctionRequest<rboto::ServiceClient> {
-    /// Sends the `GetFunction` request.
-    pub async fn send(self) -> Result<GetFunctionResponse, super::Error> {
-        let client = self._client.clone();
-        client.call(self).await
-    }
-}
-impl<C> rboto::OperationInput for GetFunctionCodeSigningConfigRequest<C> {
-    type Output = GetFunctionCodeSigningConfigResponse;
-    type Error = super::error::Exception;
-    const OPERATION: &'static rboto::schema::Operation = &super::schema::ops::GET_FUNCTION_CODE_SIGNING_CONFIG;
-}
-impl GetFunctionCodeSigningConfigRequest<rboto::ServiceClient> {
-    /// Sends the `GetFunctionCodeSigningConfig` request.
-    pub async fn send(
-        self,
-    ) -> Result<GetFunctionCodeSigningConfigResponse, super::Error> {
-        let client = self._client.clone();
-        client.call(self).await
-    }
-}
-impl<C> rboto::OperationInput for GetFunctionConcurrencyRequest<C> {
-    type Output = GetFunctionConcurrencyResponse;
-    type Error = super::error::Exception;
-    const OPERATION: &'static rboto::schema::Operation = &super::schema::ops::GET_FUNCTION_CONCURRENCY;
-}
-impl GetFunctionConcurrencyRequest<rboto::ServiceClient> {
-    /// Sends the `GetFunctionConcurrency` request.
-    pub async fn send(self) -> Result<GetFunctionConcurrencyResponse, super::Error> {
-        let client = self._client.clone();
-        client.call(self).await
-    }
-}
-impl<C> rboto::OperationInput for GetFunctionConfigurationRequest<C> {
-    type Output = FunctionConfiguration;
-    type Error = super::error::Exception;
-    const OPERATION: &'static rboto::schema::Operation = &super::schema::ops::GET_FUNCTION_CONFIGURATION;
-}
-impl GetFunctionConfigurationRequest<rboto::ServiceClient> {
-    /// Sends the `GetFunctionConfiguration` request.
-    pub async fn send(self) -> Result<FunctionConfiguration, super::Error> {
-        let client = self._client.clone();
-        client.call(self).await
-    }
-}
-impl<C> rboto::OperationInput for GetFunctionEventInvokeConfigRequest<C> {
-    type Output = FunctionEventInvokeConfig;
-    type Error = super::error::Exception;
-    const OPERATION: &'static rboto::schema::Operation = &super::schema::ops::GET_FUNCTION_EVENT_INVOKE_CONFIG;
-}
-impl GetFunctionEventInvokeConfigRequest<rboto::ServiceClient> {
-    /// Sends the `GetFunctionEventInvokeConfig` request.
-    pub async fn send(self) -> Result<FunctionEventInvokeConfig, super::Error> {
-        let client = self._client.clone();
-        client.call(self).await
-    }
-}
-impl<C> rboto::OperationInput for GetFunctionRecursionConfigRequest<C> {
-    type Output = GetFunctionRecursionConfigResponse;
-    type Error = super::error::Exception;
-    const OPERATION: &'static rboto::schema::Operation = &super::schema::ops::GET_FUNCTION_RECURSION_CONFIG;
-}
-impl GetFunctionRecursionConfigRequest<rboto::ServiceClient> {
-    /// Sends the `GetFunctionRecursionConfig` request.
-    pub async fn send(self) -> Result<GetFunctionRecursionConfigResponse, super::Error> {
-        let client = self._client.clone();
-        client.call(self).await
-    }
-}
-impl<C> rboto::OperationInput for GetFunctionScalingConfigRequest<C> {
-    type Output = GetFunctionScalingConfigResponse;
-    type Error = super::error::Exception;
-    const OPERATION: &'static rboto::schema::Operation = &super::schema::ops::GET_FUNCTION_SCALING_CONFIG;
-}
-impl GetFunctionScalingConfigRequest<rboto::ServiceClient> {
-    /// Sends the `GetFunctionScalingConfig` request.
-    pub async fn send(self) -> Result<GetFunctionScalingConfigResponse, super::Error> {
-        let client = self._client.clone();
-        client.call(self).await
-    }
-}
-impl<C> rboto::OperationInput for GetFunctionUrlConfigRequest<C> {
-    type Output = GetFunctionUrlConfigResponse;
-    type Error = super::error::Exception;
-    const OPERATION: &'static rboto::schema::Operation = &super::schema::ops::GET_FUNCTION_URL_CONFIG;
-}
-impl GetFunctionUrlConfigRequest<rboto::ServiceClient> {
-    /// Sends the `GetFunctionUrlConfig` request.
-    pub async fn send(self) -> Result<GetFunctionUrlConfigResponse, super::Error> {
-        let client = self._client.clone();
-        client.call(self).await
-    }
-}
-impl<C> rboto::OperationInput for GetLayerVersionRequest<C> {
-    type Output = GetLayerVersionResponse;
-    type Error = super::error::Exception;
-    const OPERATION: &'static rboto::schema::Operation = &super::schema::ops::GET_LAYER_VERSION;
-}
-impl GetLayerVersionRequest<rboto::ServiceClient> {
-    /// Sends the `GetLayerVersion` request.
-    pub async fn send(self) -> Result<GetLayerVersionResponse, super::Error> {
-        let client = self._client.clone();
-        client.call(self).await
-    }
-}
-impl<C> rboto::OperationInput for GetLayerVersionByArnRequest<C> {
-    type Output = GetLayerVersionResponse;
-    type Error = super::error::Exception;
-    const OPERATION: &'static rboto::schema::Operation = &super::schema::ops::GET_LAYER_VERSION_BY_ARN;
-}
-impl GetLayerVersionByArnRequest<rboto::ServiceClient> {
-    /// Sends the `GetLayerVersionByArn` request.
-    pub async fn send(self) -> Result<GetLayerVersionResponse, super::Error> {
-        let client = self._client.clone();
-        client.call(self).await
-    }
-}
-impl<C> rboto::OperationInput for GetLayerVersionPolicyRequest<C> {
-    type Output = GetLayerVersionPolicyResponse;
-    type Error = super::error::Exception;
-    const OPERATION: &'static rboto::schema::Operation = &super::schema::ops::GET_LAYER_VERSION_POLICY;
-}
-impl GetLayerVersionPolicyRequest<rboto::ServiceClient> {
-    /// Sends the `GetLayerVersionPolicy` request.
-    pub async fn send(self) -> Result<GetLayerVersionPolicyResponse, super::Error> {
-        let client = self._client.clone();
-        client.call(self).await
-    }
-}
-impl<C> rboto::OperationInput for GetPolicyRequest<C> {
-    type Output = GetPolicyResponse;
-    type Error = super::error::Exception;
-    const OPERATION: &'static rboto::schema::Operation = &super::schema::ops::GET_POLICY;
-}
-impl GetPolicyRequest<rboto::ServiceClient> {
-    /// Sends the `GetPolicy` request.
-    pub async fn send(self) -> Result<GetPolicyResponse, super::Error> {
-        let client = self._client.clone();
-        client.call(self).await
-    }
-}
-impl<C> rboto::OperationInput for GetProvisionedConcurrencyConfigRequest<C> {
-    type Output = GetProvisionedConcurrencyConfigResponse;
-    type Error = super::error::Exception;
-    const OPERATION: &'static rboto::schema::Operation = &super::schema::ops::GET_PROVISIONED_CONCURRENCY_CONFIG;
-}
-impl GetProvisionedConcurrencyConfigRequest<rboto::ServiceClient> {
-    /// Sends the `GetProvisionedConcurrencyConfig` request.
-    pub async fn send(
-        self,
-    ) -> Result<GetProvisionedConcurrencyConfigResponse, super::Error> {
-        let client = self._client.clone();
-        client.call(self).await
-    }
-}
-impl<C> rboto::OperationInput for GetResourcePolicyRequest<C> {
-    type Output = GetResourcePolicyResponse;
-    type Error = super::error::Exception;
-    const OPERATION: &'static rboto::schema::Operation = &super::schema::ops::GET_RESOURCE_POLICY;
-}
-impl GetResourcePolicyRequest<rboto::ServiceClient> {
-    /// Sends the `GetResourcePolicy` request.
-    pub async fn send(self) -> Result<GetResourcePolicyResponse, super::Error> {
-        let client = self._client.clone();
-        client.call(self).await
-    }
-}
-impl<C> rboto::OperationInput for GetRuntimeManagementConfigRequest<C> {
-    type Output = GetRuntimeManagementConfigResponse;
-    type Error = super::error::Exception;
-    const OPERATION: &'static rboto::schema::Operation = &super::schema::ops::GET_RUNTIME_MANAGEMENT_CONFIG;
-}
-impl GetRuntimeManagementConfigRequest<rboto::ServiceClient> {
-    /// Sends the `GetRuntimeManagementConfig` request.
-    pub async fn send(self) -> Result<GetRuntimeManagementConfigResponse, super::Error> {
-        let client = self._client.clone();
-        client.call(self).await
-    }
-}
-impl<C> rboto::OperationInput for InvocationRequest<C> {
-    type Output = InvocationResponse;
-    type Error = super::error::Exception;
-    const OPERATION: &'static rboto::schema::Operation = &super::schema::ops::INVOKE;
-}
-impl InvocationRequest<rboto::ServiceClient> {
-    /// Sends the `Invoke` request.
-    pub async fn send(self) -> Result<InvocationResponse, super::Error> {
-        let client = self._client.clone();
-        client.call(self).await
-    }
-}
-impl<C> rboto::OperationInput for InvokeAsyncRequest<C> {
-    type Output = InvokeAsyncResponse;
-    type Error = super::error::Exception;
-    const OPERATION: &'static rboto::schema::Operation = &super::schema::ops::INVOKE_ASYNC;
-}
-impl InvokeAsyncRequest<rboto::ServiceClient> {
-    /// Sends the `InvokeAsync` request.
-    pub async fn send(self) -> Result<InvokeAsyncResponse, super::Error> {
-        let client = self._client.clone();
-        client.call(self).await
-    }
-}
-impl<C> rboto::OperationInput for InvokeWithResponseStreamRequest<C> {
-    type Output = InvokeWithResponseStreamResponse;
-    type Error = super::error::Exception;
-    const OPERATION: &'static rboto::schema::Operation = &super::schema::ops::INVOKE_WITH_RESPONSE_STREAM;
-}
-impl InvokeWithResponseStreamRequest<rboto::ServiceClient> {
-    /// Sends the `InvokeWithResponseStream` request.
-    pub async fn send(self) -> Result<InvokeWithResponseStreamResponse, super::Error> {
-        let client = self._client.clone();
-        client.call(self).await
-    }
-}
-impl<C> rboto::OperationInput for ListAliasesRequest<C> {
-    type Output = ListAliasesResponse;
-    type Error = super::error::Exception;
-    const OPERATION: &'static rboto::schema::Operation = &super::schema::ops::LIST_ALIASES;
-}
-impl ListAliasesRequest<rboto::ServiceClient> {
-    /// Sends the `ListAliases` request.
-    pub async fn send(self) -> Result<ListAliasesResponse, super::Error> {
-        let client = self._client.clone();
-        client.call(self).await
-    }
-}
-impl<C> rboto::OperationInput for ListCapacityProvidersRequest<C> {
-    type Output = ListCapacityProvidersResponse;
-    type Error = super::error::Exception;
-    const OPERATION: &'static rboto::schema::Operation = &super::schema::ops::LIST_CAPACITY_PROVIDERS;
-}
-impl ListCapacityProvidersRequest<rboto::ServiceClient> {
-    /// Sends the `ListCapacityProviders` request.
-    pub async fn send(self) -> Result<ListCapacityProvidersResponse, super::Error> {
-        let client = self._client.clone();
-        client.call(self).await
-    }
-}
-impl<C> rboto::OperationInput for ListCodeSigningConfigsRequest<C> {
-    type Output = ListCodeSigningConfigsResponse;
-    type Error = super::error::Exception;
-    const OPERATION: &'static rboto::schema::Operation = &super::schema::ops::LIST_CODE_SIGNING_CONFIGS;
-}
-impl ListCodeSigningConfigsRequest<rboto::ServiceClient> {
-    /// Sends the `ListCodeSigningConfigs` request.
-    pub async fn send(self) -> Result<ListCodeSigningConfigsResponse, super::Error> {
-        let client = self._client.clone();
-        client.call(self).await
-    }
-}
-impl<C> rboto::OperationInput for ListDurableExecutionsByFunctionRequest<C> {
-    type Output = ListDurableExecutionsByFunctionResponse;
-    type Error = super::error::Exception;
-    const OPERATION: &'static rboto::schema::Operation = &super::schema::ops::LIST_DURABLE_EXECUTIONS_BY_FUNCTION;
-}
-impl ListDurableExecutionsByFunctionRequest<rboto::ServiceClient> {
-    /// Sends the `ListDurableExecutionsByFunction` request.
-    pub async fn send(
-        self,
-    ) -> Result<ListDurableExecutionsByFunctionResponse, super::Error> {
-        let client = self._client.clone();
-        client.call(self).await
-    }
-}
-impl<C> rboto::OperationInput for ListEventSourceMappingsRequest<C> {
-    type Output = ListEventSourceMappingsResponse;
-    type Error = super::error::Exception;
-    const OPERATION: &'static rboto::schema::Operation = &super::schema::ops::LIST_EVENT_SOURCE_MAPPINGS;
-}
-impl ListEventSourceMappingsRequest<rboto::ServiceClient> {
-    /// Sends the `ListEventSourceMappings` request.
-    pub async fn send(self) -> Result<ListEventSourceMappingsResponse, super::Error> {
-        let client = self._client.clone();
-        client.call(self).await
-    }
-}
-impl<C> rboto::OperationInput for ListFunctionEventInvokeConfigsRequest<C> {
-    type Output = ListFunctionEventInvokeConfigsResponse;
-    type Error = super::error::Exception;
-    const OPERATION: &'static rboto::schema::Operation = &super::schema::ops::LIST_FUNCTION_EVENT_INVOKE_CONFIGS;
-}
-impl ListFunctionEventInvokeConfigsRequest<rboto::ServiceClient> {
-    /// Sends the `ListFunctionEventInvokeConfigs` request.
-    pub async fn send(
-        self,
-    ) -> Result<ListFunctionEventInvokeConfigsResponse, super::Error> {
-        let client = self._client.clone();
-        client.call(self).await
-    }
-}
-impl<C> rboto::OperationInput for ListFunctionUrlConfigsRequest<C> {
-    type Output = ListFunctionUrlConfigsResponse;
-    type Error = super::error::Exception;
-    const OPERATION: &'static rboto::schema::Operation = &super::schema::ops::LIST_FUNCTION_URL_CONFIGS;
-}
-impl ListFunctionUrlConfigsRequest<rboto::ServiceClient> {
-    /// Sends the `ListFunctionUrlConfigs` request.
-    pub async fn send(self) -> Result<ListFunctionUrlConfigsResponse, super::Error> {
-        let client = self._client.clone();
-        client.call(self).await
-    }
-}
-impl<C> rboto::OperationInput for ListFunctionVersionsByCapacityProviderRequest<C> {
-    type Output = ListFunctionVersionsByCapacityProviderResponse;
-    type Error = super::error::Exception;
-    const OPERATION: &'static rboto::schema::Operation = &super::schema::ops::LIST_FUNCTION_VERSIONS_BY_CAPACITY_PROVIDER;
-}
-impl ListFunctionVersionsByCapacityProviderRequest<rboto::ServiceClient> {
-    /// Sends the `ListFunctionVersionsByCapacityProvider` request.
-    pub async fn send(
-        self,
-    ) -> Result<ListFunctionVersionsByCapacityProviderResponse, super::Error> {
-        let client = self._client.clone();
-        client.call(self).await
-    }
-}
-impl<C> rboto::OperationInput for ListFunctionsRequest<C> {
-    type Output = ListFunctionsResponse;
-    type Error = super::error::Exception;
-    const OPERATION: &'static rboto::schema::Operation = &super::schema::ops::LIST_FUNCTIONS;
-}
-impl ListFunctionsRequest<rboto::ServiceClient> {
-    /// Sends the `ListFunctions` request.
-    pub async fn send(self) -> Result<ListFunctionsResponse, super::Error> {
-        let client = self._client.clone();
-        client.call(self).await
-    }
-}
-impl<C> rboto::OperationInput for ListFunctionsByCodeSigningConfigRequest<C> {
-    type Output = ListFunctionsByCodeSigningConfigResponse;
-    type Error = super::error::Exception;
-    const OPERATION: &'static rboto::schema::Operation = &super::schema::ops::LIST_FUNCTIONS_BY_CODE_SIGNING_CONFIG;
-}
-impl ListFunctionsByCodeSigningConfigRequest<rboto::ServiceClient> {
-    /// Sends the `ListFunctionsByCodeSigningConfig` request.
-    pub async fn send(
-        self,
-    ) -> Result<ListFunctionsByCodeSigningConfigResponse, super::Error> {
-        let client = self._client.clone();
-        client.call(self).await
-    }
-}
-impl<C> rboto::OperationInput for ListLayerVersionsRequest<C> {
-    type Output = ListLayerVersionsResponse;
-    type Error = super::error::Exception;
-    const OPERATION: &'static rboto::schema::Operation = &super::schema::ops::LIST_LAYER_VERSIONS;
-}
-impl ListLayerVersionsRequest<rboto::ServiceClient> {
-    /// Sends the `ListLayerVersions` request.
-    pub async fn send(self) -> Result<ListLayerVersionsResponse, super::Error> {
-        let client = self._client.clone();
-        client.call(self).await
-    }
-}
-impl<C> rboto::OperationInput for ListLayersRequest<C> {
-    type Output = ListLayersResponse;
-    type Error = super::error::Exception;
-    const OPERATION: &'static rboto::schema::Operation = &super::schema::ops::LIST_LAYERS;
-}
-impl ListLayersRequest<rboto::ServiceClient> {
-    /// Sends the `ListLayers` request.
-    pub async fn send(self) -> Result<ListLayersResponse, super::Error> {
-        let client = self._client.clone();
-        client.call(self).await
-    }
-}
-impl<C> rboto::OperationInput for ListProvisionedConcurrencyConfigsRequest<C> {
-    type Output = ListProvisionedConcurrencyConfigsResponse;
-    type Error = super::error::Exception;
-    const OPERATION: &'static rboto::schema::Operation = &super::schema::ops::LIST_PROVISIONED_CONCURRENCY_CONFIGS;
-}
-impl ListProvisionedConcurrencyConfigsRequest<rboto::ServiceClient> {
-    /// Sends the `ListProvisionedConcurrencyConfigs` request.
-    pub async fn send(
-        self,
-    ) -> Result<ListProvisionedConcurrencyConfigsResponse, super::Error> {
-        let client = self._client.clone();
-        client.call(self).await
-    }
-}
-impl<C> rboto::OperationInput for ListTagsRequest<C> {
-    type Output = ListTagsResponse;
-    type Error = super::error::Exception;
-    const OPERATION: &'static rboto::schema::Operation = &super::schema::ops::LIST_TAGS;
-}
-impl ListTagsRequest<rboto::ServiceClient> {
-    /// Sends the `ListTags` request.
-    pub async fn send(self) -> Result<ListTagsResponse, super::Error> {
-        let client = self._client.clone();
-        client.call(self).await
-    }
-}
-impl<C> rboto::OperationInput for ListVersionsByFunctionRequest<C> {
-    type Output = ListVersionsByFunctionResponse;
-    type Error = super::error::Exception;
-    const OPERATION: &'static rboto::schema::Operation = &super::schema::ops::LIST_VERSIONS_BY_FUNCTION;
-}
-impl ListVersionsByFunctionRequest<rboto::ServiceClient> {
-    /// Sends the `ListVersionsByFunction` request.
-    pub async fn send(self) -> Result<ListVersionsByFunctionResponse, super::Error> {
-        let client = self._client.clone();
-        client.call(self).await
-    }
-}
-impl<C> rboto::OperationInput for PauseDurableExecutionRequest<C> {
-    type Output = PauseDurableExecutionResponse;
-    type Error = super::error::Exception;
-    const OPERATION: &'static rboto::schema::Operation = &super::schema::ops::PAUSE_DURABLE_EXECUTION;
-}
-impl PauseDurableExecutionRequest<rboto::ServiceClient> {
-    /// Sends the `PauseDurableExecution` request.
-    pub async fn send(self) -> Result<PauseDurableExecutionResponse, super::Error> {
-        let client = self._client.clone();
-        client.call(self).await
-    }
-}
-impl<C> rboto::OperationInput for PublishLayerVersionRequest<C> {
-    type Output = PublishLayerVersionResponse;
-    type Error = super::error::Exception;
-    const OPERATION: &'static rboto::schema::Operation = &super::schema::ops::PUBLISH_LAYER_VERSION;
-}
-impl PublishLayerVersionRequest<rboto::ServiceClient> {
-    /// Sends the `PublishLayerVersion` request.
-    pub async fn send(self) -> Result<PublishLayerVersionResponse, super::Error> {
-        let client = self._client.clone();
-        client.call(self).await
-    }
-}
-impl<C> rboto::OperationInput for PublishVersionRequest<C> {
-    type Output = FunctionConfiguration;
-    type Error = super::error::Exception;
-    const OPERATION: &'static rboto::schema::Operation = &super::schema::ops::PUBLISH_VERSION;
-}
-impl PublishVersionRequest<rboto::ServiceClient> {
-    /// Sends the `PublishVersion` request.
-    pub async fn send(self) -> Result<FunctionConfiguration, super::Error> {
-        let client = self._client.clone();
-        client.call(self).await
-    }
-}
-impl<C> rboto::OperationInput for PutFunctionCodeSigningConfigRequest<C> {
-    type Output = PutFunctionCodeSigningConfigResponse;
-    type Error = super::error::Exception;
-    const OPERATION: &'static rboto::schema::Operation = &super::schema::ops::PUT_FUNCTION_CODE_SIGNING_CONFIG;
-}
-impl PutFunctionCodeSigningConfigRequest<rboto::ServiceClient> {
-    /// Sends the `PutFunctionCodeSigningConfig` request.
-    pub async fn send(
-        self,
-    ) -> Result<PutFunctionCodeSigningConfigResponse, super::Error> {
-        let client = self._client.clone();
-        client.call(self).await
-    }
-}
-impl<C> rboto::OperationInput for PutFunctionConcurrencyRequest<C> {
-    type Output = Concurrency;
-    type Error = super::error::Exception;
-    const OPERATION: &'static rboto::schema::Operation = &super::schema::ops::PUT_FUNCTION_CONCURRENCY;
-}
-impl PutFunctionConcurrencyRequest<rboto::ServiceClient> {
-    /// Sends the `PutFunctionConcurrency` request.
-    pub async fn send(self) -> Result<Concurrency, super::Error> {
-        let client = self._client.clone();
-        client.call(self).await
-    }
-}
-impl<C> rboto::OperationInput for PutFunctionEventInvokeConfigRequest<C> {
-    type Output = FunctionEventInvokeConfig;
-    type Error = super::error::Exception;
-    const OPERATION: &'static rboto::schema::Operation = &super::schema::ops::PUT_FUNCTION_EVENT_INVOKE_CONFIG;
-}
-impl PutFunctionEventInvokeConfigRequest<rboto::ServiceClient> {
-    /// Sends the `PutFunctionEventInvokeConfig` request.
-    pub async fn send(self) -> Result<FunctionEventInvokeConfig, super::Error> {
-        let client = self._client.clone();
-        client.call(self).await
-    }
-}
-impl<C> rboto::OperationInput for PutFunctionRecursionConfigRequest<C> {
-    type Output = PutFunctionRecursionConfigResponse;
-    type Error = super::error::Exception;
-    const OPERATION: &'static rboto::schema::Operation = &super::schema::ops::PUT_FUNCTION_RECURSION_CONFIG;
-}
-impl PutFunctionRecursionConfigRequest<rboto::ServiceClient> {
-    /// Sends the `PutFunctionRecursionConfig` request.
-    pub async fn send(self) -> Result<PutFunctionRecursionConfigResponse, super::Error> {
-        let client = self._client.clone();
-        client.call(self).await
-    }
-}
-impl<C> rboto::OperationInput for PutFunctionScalingConfigRequest<C> {
-    type Output = PutFunctionScalingConfigResponse;
-    type Error = super::error::Exception;
-    const OPERATION: &'static rboto::schema::Operation = &super::schema::ops::PUT_FUNCTION_SCALING_CONFIG;
-}
-impl PutFunctionScalingConfigRequest<rboto::ServiceClient> {
-    /// Sends the `PutFunctionScalingConfig` request.
-    pub async fn send(self) -> Result<PutFunctionScalingConfigResponse, super::Error> {
-        let client = self._client.clone();
-        client.call(self).await
-    }
-}
-impl<C> rboto::OperationInput for PutProvisionedConcurrencyConfigRequest<C> {
-    type Output = PutProvisionedConcurrencyConfigResponse;
-    type Error = super::error::Exception;
-    const OPERATION: &'static rboto::schema::Operation = &super::schema::ops::PUT_PROVISIONED_CONCURRENCY_CONFIG;
-}
-impl PutProvisionedConcurrencyConfigRequest<rboto::ServiceClient> {
-    /// Sends the `PutProvisionedConcurrencyConfig` request.
-    pub async fn send(
-        self,
-    ) -> Result<PutProvisionedConcurrencyConfigResponse, super::Error> {
-        let client = self._client.clone();
-        client.call(self).await
-    }
-}
-impl<C> rboto::OperationInput for PutResourcePolicyRequest<C> {
-    type Output = PutResourcePolicyResponse;
-    type Error = super::error::Exception;
-    const OPERATION: &'static rboto::schema::Operation = &super::schema::ops::PUT_RESOURCE_POLICY;
-}
-impl PutResourcePolicyRequest<rboto::ServiceClient> {
-    /// Sends the `PutResourcePolicy` request.
-    pub async fn send(self) -> Result<PutResourcePolicyResponse, super::Error> {
-        let client = self._client.clone();
-        client.call(self).await
-    }
-}
-impl<C> rboto::OperationInput for PutRuntimeManagementConfigRequest<C> {
-    type Output = PutRuntimeManagementConfigResponse;
-    type Error = super::error::Exception;
-    const OPERATION: &'static rboto::schema::Operation = &super::schema::ops::PUT_RUNTIME_MANAGEMENT_CONFIG;
-}
-impl PutRuntimeManagementConfigRequest<rboto::ServiceClient> {
-    /// Sends the `PutRuntimeManagementConfig` request.
-    pub async fn send(self) -> Result<PutRuntimeManagementConfigResponse, super::Error> {
-        let client = self._client.clone();
-        client.call(self).await
-    }
-}
-impl<C> rboto::OperationInput for RemoveLayerVersionPermissionRequest<C> {
-    type Output = ();
-    type Error = super::error::Exception;
-    const OPERATION: &'static rboto::schema::Operation = &super::schema::ops::REMOVE_LAYER_VERSION_PERMISSION;
-}
-impl RemoveLayerVersionPermissionRequest<rboto::ServiceClient> {
-    /// Sends the `RemoveLayerVersionPermission` request.
-    pub async fn send(self) -> Result<(), super::Error> {
-        let client = self._client.clone();
-        client.call(self).await
-    }
-}
-impl<C> rboto::OperationInput for RemovePermissionRequest<C> {
-    type Output = ();
-    type Error = super::error::Exception;
-    const OPERATION: &'static rboto::schema::Operation = &super::schema::ops::REMOVE_PERMISSION;
-}
-impl RemovePermissionRequest<rboto::ServiceClient> {
-    /// Sends the `RemovePermission` request.
-    pub async fn send(self) -> Result<(), super::Error> {
-        let client = self._client.clone();
-        client.call(self).await
-    }
-}
-impl<C> rboto::OperationInput for ResumeDurableExecutionRequest<C> {
-    type Output = ResumeDurableExecutionResponse;
-    type Error = super::error::Exception;
-    const OPERATION: &'static rboto::schema::Operation = &super::schema::ops::RESUME_DURABLE_EXECUTION;
-}
-impl ResumeDurableExecutionRequest<rboto::ServiceClient> {
-    /// Sends the `ResumeDurableExecution` request.
-    pub async fn send(self) -> Result<ResumeDurableExecutionResponse, super::Error> {
-        let client = self._client.clone();
-        client.call(self).await
-    }
-}
-impl<C> rboto::OperationInput for SendDurableExecutionCallbackFailureRequest<C> {
-    type Output = SendDurableExecutionCallbackFailureResponse;
-    type Error = super::error::Exception;
-    const OPERATION: &'static rboto::schema::Operation = &super::schema::ops::SEND_DURABLE_EXECUTION_CALLBACK_FAILURE;
-}
-impl SendDurableExecutionCallbackFailureRequest<rboto::ServiceClient> {
-    /// Sends the `SendDurableExecutionCallbackFailure` request.
-    pub async fn send(
-        self,
-    ) -> Result<SendDurableExecutionCallbackFailureResponse, super::Error> {
-        let client = self._client.clone();
-        client.call(self).await
-    }
-}
-impl<C> rboto::OperationInput for SendDurableExecutionCallbackHeartbeatRequest<C> {
-    type Output = SendDurableExecutionCallbackHeartbeatResponse;
-    type Error = super::error::Exception;
-    const OPERATION: &'static rboto::schema::Operation = &super::schema::ops::SEND_DURABLE_EXECUTION_CALLBACK_HEARTBEAT;
-}
-impl SendDurableExecutionCallbackHeartbeatRequest<rboto::ServiceClient> {
-    /// Sends the `SendDurableExecutionCallbackHeartbeat` request.
-    pub async fn send(
-        self,
-    ) -> Result<SendDurableExecutionCallbackHeartbeatResponse, super::Error> {
-        let client = self._client.clone();
-        client.call(self).await
-    }
-}
-impl<C> rboto::OperationInput for SendDurableExecutionCallbackSuccessRequest<C> {
-    type Output = SendDurableExecutionCallbackSuccessResponse;
-    type Error = super::error::Exception;
-    const OPERATION: &'static rboto::schema::Operation = &super::schema::ops::SEND_DURABLE_EXECUTION_CALLBACK_SUCCESS;
-}
-impl SendDurableExecutionCallbackSuccessRequest<rboto::ServiceClient> {
-    /// Sends the `SendDurableExecutionCallbackSuccess` request.
-    pub async fn send(
-        self,
-    ) -> Result<SendDurableExecutionCallbackSuccessResponse, super::Error> {
-        let client = self._client.clone();
-        client.call(self).await
-    }
-}
-impl<C> rboto::OperationInput for StopDurableExecutionRequest<C> {
-    type Output = StopDurableExecutionResponse;
-    type Error = super::error::Exception;
-    const OPERATION: &'static rboto::schema::Operation = &super::schema::ops::STOP_DURABLE_EXECUTION;
-}
-impl StopDurableExecutionRequest<rboto::ServiceClient> {
-    /// Sends the `StopDurableExecution` request.
-    pub async fn send(self) -> Result<StopDurableExecutionResponse, super::Error> {
-        let client = self._client.clone();
-        client.call(self).await
-    }
-}
-impl<C> rboto::OperationInput for TagResourceRequest<C> {
-    type Output = ();
-    type Error = super::error::Exception;
-    const OPERATION: &'static rboto::schema::Operation = &super::schema::ops::TAG_RESOURCE;
-}
-impl TagResourceRequest<rboto::ServiceClient> {
-    /// Sends the `TagResource` request.
-    pub async fn send(self) -> Result<(), super::Error> {
-        let client = self._client.clone();
-        client.call(self).await
-    }
-}
-impl<C> rboto::OperationInput for UntagResourceRequest<C> {
-    type Output = ();
-    type Error = super::error::Exception;
-    const OPERATION: &'static rboto::schema::Operation = &super::schema::ops::UNTAG_RESOURCE;
-}
-impl UntagResourceRequest<rboto::ServiceClient> {
-    /// Sends the `UntagResource` request.
-    pub async fn send(self) -> Result<(), super::Error> {
-        let client = self._client.clone();
-        client.call(self).await
-    }
-}
-impl<C> rboto::OperationInput for UpdateAliasRequest<C> {
-    type Output = AliasConfiguration;
-    type Error = super::error::Exception;
-    const OPERATION: &'static rboto::schema::Operation = &super::schema::ops::UPDATE_ALIAS;
-}
-impl UpdateAliasRequest<rboto::ServiceClient> {
-    /// Sends the `UpdateAlias` request.
-    pub async fn send(self) -> Result<AliasConfiguration, super::Error> {
-        let client = self._client.clone();
-        client.call(self).await
-    }
-}
-impl<C> rboto::OperationInput for UpdateCapacityProviderRequest<C> {
-    type Output = UpdateCapacityProviderResponse;
-    type Error = super::error::Exception;
-    const OPERATION: &'static rboto::schema::Operation = &super::schema::ops::UPDATE_CAPACITY_PROVIDER;
-}
-impl UpdateCapacityProviderRequest<rboto::ServiceClient> {
-    /// Sends the `UpdateCapacityProvider` request.
-    pub async fn send(self) -> Result<UpdateCapacityProviderResponse, super::Error> {
-        let client = self._client.clone();
-        client.call(self).await
-    }
-}
-impl<C> rboto::OperationInput for UpdateCodeSigningConfigRequest<C> {
-    type Output = UpdateCodeSigningConfigResponse;
-    type Error = super::error::Exception;
-    const OPERATION: &'static rboto::schema::Operation = &super::schema::ops::UPDATE_CODE_SIGNING_CONFIG;
-}
-impl UpdateCodeSigningConfigRequest<rboto::ServiceClient> {
-    /// Sends the `UpdateCodeSigningConfig` request.
-    pub async fn send(self) -> Result<UpdateCodeSigningConfigResponse, super::Error> {
-        let client = self._client.clone();
-        client.call(self).await
-    }
-}
-impl<C> rboto::OperationInput for UpdateEventSourceMappingRequest<C> {
-    type Output = EventSourceMappingConfiguration;
-    type Error = super::error::Exception;
-    const OPERATION: &'static rboto::schema::Operation = &super::schema::ops::UPDATE_EVENT_SOURCE_MAPPING;
-}
-impl UpdateEventSourceMappingRequest<rboto::ServiceClient> {
-    /// Sends the `UpdateEventSourceMapping` request.
-    pub async fn send(self) -> Result<EventSourceMappingConfiguration, super::Error> {
-        let client = self._client.clone();
-        client.call(self).await
-    }
-}
-impl<C> rboto::OperationInput for UpdateFunctionCodeRequest<C> {
-    type Output = FunctionConfiguration;
-    type Error = super::error::Exception;
-    const OPERATION: &'static rboto::schema::Operation = &super::schema::ops::UPDATE_FUNCTION_CODE;
-}
-impl UpdateFunctionCodeRequest<rboto::ServiceClient> {
-    /// Sends the `UpdateFunctionCode` request.
-    pub async fn send(self) -> Result<FunctionConfiguration, super::Error> {
-        let client = self._client.clone();
-        client.call(self).await
-    }
-}
-impl<C> rboto::OperationInput for UpdateFunctionConfigurationRequest<C> {
-    type Output = FunctionConfiguration;
-    type Error = super::error::Exception;
-    const OPERATION: &'static rboto::schema::Operation = &super::schema::ops::UPDATE_FUNCTION_CONFIGURATION;
-}
-impl UpdateFunctionConfigurationRequest<rboto::ServiceClient> {
-    /// Sends the `UpdateFunctionConfiguration` request.
-    pub async fn send(self) -> Result<FunctionConfiguration, super::Error> {
-        let client = self._client.clone();
-        client.call(self).await
-    }
-}
-impl<C> rboto::OperationInput for UpdateFunctionEventInvokeConfigRequest<C> {
-    type Output = FunctionEventInvokeConfig;
-    type Error = super::error::Exception;
-    const OPERATION: &'static rboto::schema::Operation = &super::schema::ops::UPDATE_FUNCTION_EVENT_INVOKE_CONFIG;
-}
-impl UpdateFunctionEventInvokeConfigRequest<rboto::ServiceClient> {
-    /// Sends the `UpdateFunctionEventInvokeConfig` request.
-    pub async fn send(self) -> Result<FunctionEventInvokeConfig, super::Error> {
-        let client = self._client.clone();
-        client.call(self).await
-    }
-}
-impl<C> rboto::OperationInput for UpdateFunctionUrlConfigRequest<C> {
-    type Output = UpdateFunctionUrlConfigResponse;
-    type Error = super::error::Exception;
-    const OPERATION: &'static rboto::schema::Operation = &super::schema::ops::UPDATE_FUNCTION_URL_CONFIG;
-}
-impl UpdateFunctionUrlConfigRequest<rboto::ServiceClient> {
-    /// Sends the `UpdateFunctionUrlConfig` request.
-    pub async fn send(self) -> Result<UpdateFunctionUrlConfigResponse, super::Error> {
-        let client = self._client.clone();
-        client.call(self).await
-    }
-}
+rboto::__operations!(
+    super::error::Exception; AddLayerVersionPermissionInput =>
+    AddLayerVersionPermissionOutput = super::schema::ops::ADD_LAYER_VERSION_PERMISSION,
+    "AddLayerVersionPermission"; AddPermissionInput => AddPermissionOutput =
+    super::schema::ops::ADD_PERMISSION, "AddPermission"; CheckpointDurableExecutionInput
+    => CheckpointDurableExecutionOutput =
+    super::schema::ops::CHECKPOINT_DURABLE_EXECUTION, "CheckpointDurableExecution";
+    CreateAliasInput => CreateAliasOutput = super::schema::ops::CREATE_ALIAS,
+    "CreateAlias"; CreateCapacityProviderInput => CreateCapacityProviderOutput =
+    super::schema::ops::CREATE_CAPACITY_PROVIDER, "CreateCapacityProvider";
+    CreateCodeSigningConfigInput => CreateCodeSigningConfigOutput =
+    super::schema::ops::CREATE_CODE_SIGNING_CONFIG, "CreateCodeSigningConfig";
+    CreateEventSourceMappingInput => CreateEventSourceMappingOutput =
+    super::schema::ops::CREATE_EVENT_SOURCE_MAPPING, "CreateEventSourceMapping";
+    CreateFunctionInput => CreateFunctionOutput = super::schema::ops::CREATE_FUNCTION,
+    "CreateFunction"; CreateFunctionUrlConfigInput => CreateFunctionUrlConfigOutput =
+    super::schema::ops::CREATE_FUNCTION_URL_CONFIG, "CreateFunctionUrlConfig";
+    DeleteAliasInput => DeleteAliasOutput = super::schema::ops::DELETE_ALIAS,
+    "DeleteAlias"; DeleteCapacityProviderInput => DeleteCapacityProviderOutput =
+    super::schema::ops::DELETE_CAPACITY_PROVIDER, "DeleteCapacityProvider";
+    DeleteCodeSigningConfigInput => DeleteCodeSigningConfigOutput =
+    super::schema::ops::DELETE_CODE_SIGNING_CONFIG, "DeleteCodeSigningConfig";
+    DeleteDurableExecutionInput => DeleteDurableExecutionOutput =
+    super::schema::ops::DELETE_DURABLE_EXECUTION, "DeleteDurableExecution";
+    DeleteEventSourceMappingInput => DeleteEventSourceMappingOutput =
+    super::schema::ops::DELETE_EVENT_SOURCE_MAPPING, "DeleteEventSourceMapping";
+    DeleteFunctionInput => DeleteFunctionOutput = super::schema::ops::DELETE_FUNCTION,
+    "DeleteFunction"; DeleteFunctionCodeSigningConfigInput =>
+    DeleteFunctionCodeSigningConfigOutput =
+    super::schema::ops::DELETE_FUNCTION_CODE_SIGNING_CONFIG,
+    "DeleteFunctionCodeSigningConfig"; DeleteFunctionConcurrencyInput =>
+    DeleteFunctionConcurrencyOutput = super::schema::ops::DELETE_FUNCTION_CONCURRENCY,
+    "DeleteFunctionConcurrency"; DeleteFunctionEventInvokeConfigInput =>
+    DeleteFunctionEventInvokeConfigOutput =
+    super::schema::ops::DELETE_FUNCTION_EVENT_INVOKE_CONFIG,
+    "DeleteFunctionEventInvokeConfig"; DeleteFunctionUrlConfigInput =>
+    DeleteFunctionUrlConfigOutput = super::schema::ops::DELETE_FUNCTION_URL_CONFIG,
+    "DeleteFunctionUrlConfig"; DeleteLayerVersionInput => DeleteLayerVersionOutput =
+    super::schema::ops::DELETE_LAYER_VERSION, "DeleteLayerVersion";
+    DeleteProvisionedConcurrencyConfigInput => DeleteProvisionedConcurrencyConfigOutput =
+    super::schema::ops::DELETE_PROVISIONED_CONCURRENCY_CONFIG,
+    "DeleteProvisionedConcurrencyConfig"; DeleteResourcePolicyInput =>
+    DeleteResourcePolicyOutput = super::schema::ops::DELETE_RESOURCE_POLICY,
+    "DeleteResourcePolicy"; GetAccountSettingsInput => GetAccountSettingsOutput =
+    super::schema::ops::GET_ACCOUNT_SETTINGS, "GetAccountSettings"; GetAliasInput =>
+    GetAliasOutput = super::schema::ops::GET_ALIAS, "GetAlias"; GetCapacityProviderInput
+    => GetCapacityProviderOutput = super::schema::ops::GET_CAPACITY_PROVIDER,
+    "GetCapacityProvider"; GetCodeSigningConfigInput => GetCodeSigningConfigOutput =
+    super::schema::ops::GET_CODE_SIGNING_CONFIG, "GetCodeSigningConfig";
+    GetDurableExecutionInput => GetDurableExecutionOutput =
+    super::schema::ops::GET_DURABLE_EXECUTION, "GetDurableExecution";
+    GetDurableExecutionHistoryInput => GetDurableExecutionHistoryOutput =
+    super::schema::ops::GET_DURABLE_EXECUTION_HISTORY, "GetDurableExecutionHistory";
+    GetDurableExecutionStateInput => GetDurableExecutionStateOutput =
+    super::schema::ops::GET_DURABLE_EXECUTION_STATE, "GetDurableExecutionState";
+    GetEventSourceMappingInput => GetEventSourceMappingOutput =
+    super::schema::ops::GET_EVENT_SOURCE_MAPPING, "GetEventSourceMapping";
+    GetFunctionInput => GetFunctionOutput = super::schema::ops::GET_FUNCTION,
+    "GetFunction"; GetFunctionCodeSigningConfigInput =>
+    GetFunctionCodeSigningConfigOutput =
+    super::schema::ops::GET_FUNCTION_CODE_SIGNING_CONFIG, "GetFunctionCodeSigningConfig";
+    GetFunctionConcurrencyInput => GetFunctionConcurrencyOutput =
+    super::schema::ops::GET_FUNCTION_CONCURRENCY, "GetFunctionConcurrency";
+    GetFunctionConfigurationInput => GetFunctionConfigurationOutput =
+    super::schema::ops::GET_FUNCTION_CONFIGURATION, "GetFunctionConfiguration";
+    GetFunctionEventInvokeConfigInput => GetFunctionEventInvokeConfigOutput =
+    super::schema::ops::GET_FUNCTION_EVENT_INVOKE_CONFIG, "GetFunctionEventInvokeConfig";
+    GetFunctionRecursionConfigInput => GetFunctionRecursionConfigOutput =
+    super::schema::ops::GET_FUNCTION_RECURSION_CONFIG, "GetFunctionRecursionConfig";
+    GetFunctionScalingConfigInput => GetFunctionScalingConfigOutput =
+    super::schema::ops::GET_FUNCTION_SCALING_CONFIG, "GetFunctionScalingConfig";
+    GetFunctionUrlConfigInput => GetFunctionUrlConfigOutput =
+    super::schema::ops::GET_FUNCTION_URL_CONFIG, "GetFunctionUrlConfig";
+    GetLayerVersionInput => GetLayerVersionOutput =
+    super::schema::ops::GET_LAYER_VERSION, "GetLayerVersion"; GetLayerVersionByArnInput
+    => GetLayerVersionByArnOutput = super::schema::ops::GET_LAYER_VERSION_BY_ARN,
+    "GetLayerVersionByArn"; GetLayerVersionPolicyInput => GetLayerVersionPolicyOutput =
+    super::schema::ops::GET_LAYER_VERSION_POLICY, "GetLayerVersionPolicy"; GetPolicyInput
+    => GetPolicyOutput = super::schema::ops::GET_POLICY, "GetPolicy";
+    GetProvisionedConcurrencyConfigInput => GetProvisionedConcurrencyConfigOutput =
+    super::schema::ops::GET_PROVISIONED_CONCURRENCY_CONFIG,
+    "GetProvisionedConcurrencyConfig"; GetResourcePolicyInput => GetResourcePolicyOutput
+    = super::schema::ops::GET_RESOURCE_POLICY, "GetResourcePolicy";
+    GetRuntimeManagementConfigInput => GetRuntimeManagementConfigOutput =
+    super::schema::ops::GET_RUNTIME_MANAGEMENT_CONFIG, "GetRuntimeManagementConfig";
+    InvokeInput => InvokeOutput = super::schema::ops::INVOKE, "Invoke"; InvokeAsyncInput
+    => InvokeAsyncOutput = super::schema::ops::INVOKE_ASYNC, "InvokeAsync";
+    InvokeWithResponseStreamInput => InvokeWithResponseStreamOutput =
+    super::schema::ops::INVOKE_WITH_RESPONSE_STREAM, "InvokeWithResponseStream";
+    ListAliasesInput => ListAliasesOutput = super::schema::ops::LIST_ALIASES,
+    "ListAliases"; ListCapacityProvidersInput => ListCapacityProvidersOutput =
+    super::schema::ops::LIST_CAPACITY_PROVIDERS, "ListCapacityProviders";
+    ListCodeSigningConfigsInput => ListCodeSigningConfigsOutput =
+    super::schema::ops::LIST_CODE_SIGNING_CONFIGS, "ListCodeSigningConfigs";
+    ListDurableExecutionsByFunctionInput => ListDurableExecutionsByFunctionOutput =
+    super::schema::ops::LIST_DURABLE_EXECUTIONS_BY_FUNCTION,
+    "ListDurableExecutionsByFunction"; ListEventSourceMappingsInput =>
+    ListEventSourceMappingsOutput = super::schema::ops::LIST_EVENT_SOURCE_MAPPINGS,
+    "ListEventSourceMappings"; ListFunctionEventInvokeConfigsInput =>
+    ListFunctionEventInvokeConfigsOutput =
+    super::schema::ops::LIST_FUNCTION_EVENT_INVOKE_CONFIGS,
+    "ListFunctionEventInvokeConfigs"; ListFunctionUrlConfigsInput =>
+    ListFunctionUrlConfigsOutput = super::schema::ops::LIST_FUNCTION_URL_CONFIGS,
+    "ListFunctionUrlConfigs"; ListFunctionVersionsByCapacityProviderInput =>
+    ListFunctionVersionsByCapacityProviderOutput =
+    super::schema::ops::LIST_FUNCTION_VERSIONS_BY_CAPACITY_PROVIDER,
+    "ListFunctionVersionsByCapacityProvider"; ListFunctionsInput => ListFunctionsOutput =
+    super::schema::ops::LIST_FUNCTIONS, "ListFunctions";
+    ListFunctionsByCodeSigningConfigInput => ListFunctionsByCodeSigningConfigOutput =
+    super::schema::ops::LIST_FUNCTIONS_BY_CODE_SIGNING_CONFIG,
+    "ListFunctionsByCodeSigningConfig"; ListLayerVersionsInput => ListLayerVersionsOutput
+    = super::schema::ops::LIST_LAYER_VERSIONS, "ListLayerVersions"; ListLayersInput =>
+    ListLayersOutput = super::schema::ops::LIST_LAYERS, "ListLayers";
+    ListProvisionedConcurrencyConfigsInput => ListProvisionedConcurrencyConfigsOutput =
+    super::schema::ops::LIST_PROVISIONED_CONCURRENCY_CONFIGS,
+    "ListProvisionedConcurrencyConfigs"; ListTagsInput => ListTagsOutput =
+    super::schema::ops::LIST_TAGS, "ListTags"; ListVersionsByFunctionInput =>
+    ListVersionsByFunctionOutput = super::schema::ops::LIST_VERSIONS_BY_FUNCTION,
+    "ListVersionsByFunction"; PauseDurableExecutionInput => PauseDurableExecutionOutput =
+    super::schema::ops::PAUSE_DURABLE_EXECUTION, "PauseDurableExecution";
+    PublishLayerVersionInput => PublishLayerVersionOutput =
+    super::schema::ops::PUBLISH_LAYER_VERSION, "PublishLayerVersion"; PublishVersionInput
+    => PublishVersionOutput = super::schema::ops::PUBLISH_VERSION, "PublishVersion";
+    PutFunctionCodeSigningConfigInput => PutFunctionCodeSigningConfigOutput =
+    super::schema::ops::PUT_FUNCTION_CODE_SIGNING_CONFIG, "PutFunctionCodeSigningConfig";
+    PutFunctionConcurrencyInput => PutFunctionConcurrencyOutput =
+    super::schema::ops::PUT_FUNCTION_CONCURRENCY, "PutFunctionConcurrency";
+    PutFunctionEventInvokeConfigInput => PutFunctionEventInvokeConfigOutput =
+    super::schema::ops::PUT_FUNCTION_EVENT_INVOKE_CONFIG, "PutFunctionEventInvokeConfig";
+    PutFunctionRecursionConfigInput => PutFunctionRecursionConfigOutput =
+    super::schema::ops::PUT_FUNCTION_RECURSION_CONFIG, "PutFunctionRecursionConfig";
+    PutFunctionScalingConfigInput => PutFunctionScalingConfigOutput =
+    super::schema::ops::PUT_FUNCTION_SCALING_CONFIG, "PutFunctionScalingConfig";
+    PutProvisionedConcurrencyConfigInput => PutProvisionedConcurrencyConfigOutput =
+    super::schema::ops::PUT_PROVISIONED_CONCURRENCY_CONFIG,
+    "PutProvisionedConcurrencyConfig"; PutResourcePolicyInput => PutResourcePolicyOutput
+    = super::schema::ops::PUT_RESOURCE_POLICY, "PutResourcePolicy";
+    PutRuntimeManagementConfigInput => PutRuntimeManagementConfigOutput =
+    super::schema::ops::PUT_RUNTIME_MANAGEMENT_CONFIG, "PutRuntimeManagementConfig";
+    RemoveLayerVersionPermissionInput => RemoveLayerVersionPermissionOutput =
+    super::schema::ops::REMOVE_LAYER_VERSION_PERMISSION, "RemoveLayerVersionPermission";
+    RemovePermissionInput => RemovePermissionOutput =
+    super::schema::ops::REMOVE_PERMISSION, "RemovePermission";
+    ResumeDurableExecutionInput => ResumeDurableExecutionOutput =
+    super::schema::ops::RESUME_DURABLE_EXECUTION, "ResumeDurableExecution";
+    SendDurableExecutionCallbackFailureInput => SendDurableExecutionCallbackFailureOutput
+    = super::schema::ops::SEND_DURABLE_EXECUTION_CALLBACK_FAILURE,
+    "SendDurableExecutionCallbackFailure"; SendDurableExecutionCallbackHeartbeatInput =>
+    SendDurableExecutionCallbackHeartbeatOutput =
+    super::schema::ops::SEND_DURABLE_EXECUTION_CALLBACK_HEARTBEAT,
+    "SendDurableExecutionCallbackHeartbeat"; SendDurableExecutionCallbackSuccessInput =>
+    SendDurableExecutionCallbackSuccessOutput =
+    super::schema::ops::SEND_DURABLE_EXECUTION_CALLBACK_SUCCESS,
+    "SendDurableExecutionCallbackSuccess"; StopDurableExecutionInput =>
+    StopDurableExecutionOutput = super::schema::ops::STOP_DURABLE_EXECUTION,
+    "StopDurableExecution"; TagResourceInput => TagResourceOutput =
+    super::schema::ops::TAG_RESOURCE, "TagResource"; UntagResourceInput =>
+    UntagResourceOutput = super::schema::ops::UNTAG_RESOURCE, "UntagResource";
+    UpdateAliasInput => UpdateAliasOutput = super::schema::ops::UPDATE_ALIAS,
+    "UpdateAlias"; UpdateCapacityProviderInput => UpdateCapacityProviderOutput =
+    super::schema::ops::UPDATE_CAPACITY_PROVIDER, "UpdateCapacityProvider";
+    UpdateCodeSigningConfigInput => UpdateCodeSigningConfigOutput =
+    super::schema::ops::UPDATE_CODE_SIGNING_CONFIG, "UpdateCodeSigningConfig";
+    UpdateEventSourceMappingInput => UpdateEventSourceMappingOutput =
+    super::schema::ops::UPDATE_EVENT_SOURCE_MAPPING, "UpdateEventSourceMapping";
+    UpdateFunctionCodeInput => UpdateFunctionCodeOutput =
+    super::schema::ops::UPDATE_FUNCTION_CODE, "UpdateFunctionCode";
+    UpdateFunctionConfigurationInput => UpdateFunctionConfigurationOutput =
+    super::schema::ops::UPDATE_FUNCTION_CONFIGURATION, "UpdateFunctionConfiguration";
+    UpdateFunctionEventInvokeConfigInput => UpdateFunctionEventInvokeConfigOutput =
+    super::schema::ops::UPDATE_FUNCTION_EVENT_INVOKE_CONFIG,
+    "UpdateFunctionEventInvokeConfig"; UpdateFunctionUrlConfigInput =>
+    UpdateFunctionUrlConfigOutput = super::schema::ops::UPDATE_FUNCTION_URL_CONFIG,
+    "UpdateFunctionUrlConfig";
+);

@@ -3,123 +3,73 @@
 #[allow(unused_imports)]
 use super::{error::*, input::*, types::*};
 #[allow(unused_imports)]
-use rboto::value as rv;
+use rboto::__private as rv;
 #[allow(unused_imports)]
 use std::collections::HashMap;
-#[derive(Clone, Debug, Default, PartialEq)]
-pub struct AddLayerVersionPermissionResponse {
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct AddLayerVersionPermissionOutput {
     /// The permission statement.
     pub statement: Option<String>,
     /// A unique identifier for the current revision of the policy.
     pub revision_id: Option<String>,
+    pub(crate) _meta: rboto::__private::Meta,
 }
-impl rboto::FromValue for AddLayerVersionPermissionResponse {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "AddLayerVersionPermissionResponse")?;
-        Ok(Self {
-            statement: m.take(0)?,
-            revision_id: m.take(1)?,
-        })
-    }
-}
-#[derive(Clone, Debug, Default, PartialEq)]
-pub struct AddPermissionResponse {
+rboto::__structure!(
+    AddLayerVersionPermissionOutput "AddLayerVersionPermissionResponse"[debug from
+    output] { statement : String, revision_id : String } { _meta }
+);
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct AddPermissionOutput {
     /// The permission statement that's added to the function policy.
     pub statement: Option<String>,
+    pub(crate) _meta: rboto::__private::Meta,
 }
-impl rboto::FromValue for AddPermissionResponse {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "AddPermissionResponse")?;
-        Ok(Self { statement: m.take(0)? })
-    }
-}
-/// Provides configuration information about a Lambda function [alias](https://docs.aws.amazon.com/lambda/latest/dg/configuration-aliases.html).
-#[derive(Clone, Debug, Default, PartialEq)]
-pub struct AliasConfiguration {
-    /// The Amazon Resource Name (ARN) of the alias.
-    pub alias_arn: Option<String>,
-    /// The name of the alias.
-    pub name: Option<String>,
-    /// The function version that the alias invokes.
-    pub function_version: Option<String>,
-    /// A description of the alias.
-    pub description: Option<String>,
-    /// The [routing configuration](https://docs.aws.amazon.com/lambda/latest/dg/lambda-traffic-shifting-using-aliases.html) of the alias.
-    pub routing_config: Option<AliasRoutingConfiguration>,
-    /// A unique identifier that changes when you update the alias.
-    pub revision_id: Option<String>,
-}
-impl rboto::FromValue for AliasConfiguration {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "AliasConfiguration")?;
-        Ok(Self {
-            alias_arn: m.take(0)?,
-            name: m.take(1)?,
-            function_version: m.take(2)?,
-            description: m.take(3)?,
-            routing_config: m.take(4)?,
-            revision_id: m.take(5)?,
-        })
-    }
-}
+rboto::__structure!(
+    AddPermissionOutput "AddPermissionResponse"[debug from output] { statement : String }
+    { _meta }
+);
 /// The response from the CheckpointDurableExecution operation.
-#[derive(Clone, Debug, Default, PartialEq)]
-pub struct CheckpointDurableExecutionResponse {
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct CheckpointDurableExecutionOutput {
     /// A new checkpoint token to use for the next checkpoint operation. This token replaces the one provided in the request and must be used for subsequent checkpoints to maintain proper ordering.
     pub checkpoint_token: Option<String>,
     /// Updated execution state information that includes any changes that occurred since the last checkpoint, such as completed callbacks or expired timers. This allows the SDK to update its internal state during replay.
     pub new_execution_state: Option<CheckpointUpdatedExecutionState>,
+    pub(crate) _meta: rboto::__private::Meta,
 }
-impl rboto::FromValue for CheckpointDurableExecutionResponse {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "CheckpointDurableExecutionResponse")?;
-        Ok(Self {
-            checkpoint_token: m.take(0)?,
-            new_execution_state: m.take(1)?,
-        })
-    }
-}
-#[derive(Clone, Debug, Default, PartialEq)]
-pub struct Concurrency {
-    /// The number of concurrent executions that are reserved for this function. For more information, see [Managing Lambda reserved concurrency](https://docs.aws.amazon.com/lambda/latest/dg/configuration-concurrency.html).
-    pub reserved_concurrent_executions: Option<i32>,
-}
-impl rboto::FromValue for Concurrency {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "Concurrency")?;
-        Ok(Self {
-            reserved_concurrent_executions: m.take(0)?,
-        })
-    }
-}
-#[derive(Clone, Debug, Default, PartialEq)]
-pub struct CreateCapacityProviderResponse {
+rboto::__structure!(
+    CheckpointDurableExecutionOutput "CheckpointDurableExecutionResponse"[debug from
+    output] { checkpoint_token : String, new_execution_state :
+    CheckpointUpdatedExecutionState } { _meta }
+);
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct CreateCapacityProviderOutput {
     /// Information about the capacity provider that was created.
     pub capacity_provider: Option<CapacityProvider>,
+    pub(crate) _meta: rboto::__private::Meta,
 }
-impl rboto::FromValue for CreateCapacityProviderResponse {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "CreateCapacityProviderResponse")?;
-        Ok(Self {
-            capacity_provider: m.take(0)?,
-        })
-    }
-}
-#[derive(Clone, Debug, Default, PartialEq)]
-pub struct CreateCodeSigningConfigResponse {
+rboto::__structure!(
+    CreateCapacityProviderOutput "CreateCapacityProviderResponse"[debug from output] {
+    capacity_provider : CapacityProvider } { _meta }
+);
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct CreateCodeSigningConfigOutput {
     /// The code signing configuration.
     pub code_signing_config: Option<CodeSigningConfig>,
+    pub(crate) _meta: rboto::__private::Meta,
 }
-impl rboto::FromValue for CreateCodeSigningConfigResponse {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "CreateCodeSigningConfigResponse")?;
-        Ok(Self {
-            code_signing_config: m.take(0)?,
-        })
-    }
-}
-#[derive(Clone, Debug, Default, PartialEq)]
-pub struct CreateFunctionUrlConfigResponse {
+rboto::__structure!(
+    CreateCodeSigningConfigOutput "CreateCodeSigningConfigResponse"[debug from output] {
+    code_signing_config : CodeSigningConfig } { _meta }
+);
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct CreateFunctionUrlConfigOutput {
     /// The HTTP URL endpoint for your function.
     pub function_url: Option<String>,
     /// The Amazon Resource Name (ARN) of your function.
@@ -132,68 +82,846 @@ pub struct CreateFunctionUrlConfigResponse {
     pub creation_time: Option<String>,
     /// Use one of the following options:
     pub invoke_mode: Option<InvokeMode>,
+    pub(crate) _meta: rboto::__private::Meta,
 }
-impl rboto::FromValue for CreateFunctionUrlConfigResponse {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "CreateFunctionUrlConfigResponse")?;
-        Ok(Self {
-            function_url: m.take(0)?,
-            function_arn: m.take(1)?,
-            auth_type: m.take(2)?,
-            cors: m.take(3)?,
-            creation_time: m.take(4)?,
-            invoke_mode: m.take(5)?,
-        })
-    }
-}
-#[derive(Clone, Debug, Default, PartialEq)]
-pub struct DeleteCapacityProviderResponse {
+rboto::__structure!(
+    CreateFunctionUrlConfigOutput "CreateFunctionUrlConfigResponse"[debug from output] {
+    function_url : String, function_arn : String, auth_type : FunctionUrlAuthType, cors :
+    Cors, creation_time : String, invoke_mode : InvokeMode } { _meta }
+);
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct DeleteCapacityProviderOutput {
     /// Information about the deleted capacity provider.
     pub capacity_provider: Option<CapacityProvider>,
+    pub(crate) _meta: rboto::__private::Meta,
 }
-impl rboto::FromValue for DeleteCapacityProviderResponse {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "DeleteCapacityProviderResponse")?;
-        Ok(Self {
-            capacity_provider: m.take(0)?,
-        })
-    }
+rboto::__structure!(
+    DeleteCapacityProviderOutput "DeleteCapacityProviderResponse"[debug from output] {
+    capacity_provider : CapacityProvider } { _meta }
+);
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct DeleteCodeSigningConfigOutput {
+    pub(crate) _meta: rboto::__private::Meta,
 }
-#[derive(Clone, Debug, Default, PartialEq)]
-pub struct DeleteCodeSigningConfigResponse {}
-impl rboto::FromValue for DeleteCodeSigningConfigResponse {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        rv::Members::of(v, "DeleteCodeSigningConfigResponse")?;
-        Ok(Self {})
-    }
-}
-#[derive(Clone, Debug, Default, PartialEq)]
-pub struct DeleteDurableExecutionResponse {
+rboto::__structure!(
+    DeleteCodeSigningConfigOutput "DeleteCodeSigningConfigResponse"[debug from output] {}
+    { _meta }
+);
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct DeleteDurableExecutionOutput {
     /// The timestamp when Lambda accepted the deletion request (ISO 8601 format).
     pub deletion_request_timestamp: Option<rboto::DateTime>,
+    pub(crate) _meta: rboto::__private::Meta,
 }
-impl rboto::FromValue for DeleteDurableExecutionResponse {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "DeleteDurableExecutionResponse")?;
-        Ok(Self {
-            deletion_request_timestamp: m.take(0)?,
-        })
-    }
-}
-#[derive(Clone, Debug, Default, PartialEq)]
-pub struct DeleteFunctionResponse {
+rboto::__structure!(
+    DeleteDurableExecutionOutput "DeleteDurableExecutionResponse"[debug from output] {
+    deletion_request_timestamp : rboto::DateTime } { _meta }
+);
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct DeleteFunctionOutput {
     /// The HTTP status code returned by the operation.
     pub status_code: Option<i32>,
+    pub(crate) _meta: rboto::__private::Meta,
 }
-impl rboto::FromValue for DeleteFunctionResponse {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "DeleteFunctionResponse")?;
-        Ok(Self { status_code: m.take(0)? })
+rboto::__structure!(
+    DeleteFunctionOutput "DeleteFunctionResponse"[debug from output] { status_code = i32
+    } { _meta }
+);
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct GetAccountSettingsOutput {
+    /// Limits that are related to concurrency and code storage.
+    pub account_limit: Option<AccountLimit>,
+    /// The number of functions and amount of storage in use.
+    pub account_usage: Option<AccountUsage>,
+    pub(crate) _meta: rboto::__private::Meta,
+}
+rboto::__structure!(
+    GetAccountSettingsOutput "GetAccountSettingsResponse"[debug from output] {
+    account_limit : AccountLimit, account_usage : AccountUsage } { _meta }
+);
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct GetCapacityProviderOutput {
+    /// Information about the capacity provider, including its configuration and current state.
+    pub capacity_provider: Option<CapacityProvider>,
+    pub(crate) _meta: rboto::__private::Meta,
+}
+rboto::__structure!(
+    GetCapacityProviderOutput "GetCapacityProviderResponse"[debug from output] {
+    capacity_provider : CapacityProvider } { _meta }
+);
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct GetCodeSigningConfigOutput {
+    /// The code signing configuration
+    pub code_signing_config: Option<CodeSigningConfig>,
+    pub(crate) _meta: rboto::__private::Meta,
+}
+rboto::__structure!(
+    GetCodeSigningConfigOutput "GetCodeSigningConfigResponse"[debug from output] {
+    code_signing_config : CodeSigningConfig } { _meta }
+);
+/// The response from the GetDurableExecutionHistory operation, containing the execution history and events.
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct GetDurableExecutionHistoryOutput {
+    /// An array of execution history events, ordered chronologically unless `ReverseOrder` is set to `true`. Each event represents a significant occurrence during the execution, such as step completion or callback resolution.
+    pub events: Option<Vec<Event>>,
+    /// If present, indicates that more history events are available. Use this value as the `Marker` parameter in a subsequent request to retrieve the next page of results.
+    pub next_marker: Option<String>,
+    pub(crate) _meta: rboto::__private::Meta,
+}
+rboto::__structure!(
+    GetDurableExecutionHistoryOutput "GetDurableExecutionHistoryResponse"[debug from
+    output] { events : Vec < Event >, next_marker : String } { _meta }
+);
+/// The response from the GetDurableExecution operation, containing detailed information about the durable execution.
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct GetDurableExecutionOutput {
+    /// The Amazon Resource Name (ARN) of the durable execution.
+    pub durable_execution_arn: Option<String>,
+    /// The name of the durable execution. This is either the name you provided when invoking the function, or a system-generated unique identifier if no name was provided.
+    pub durable_execution_name: Option<String>,
+    /// The Amazon Resource Name (ARN) of the Lambda function that was invoked to start this durable execution.
+    pub function_arn: Option<String>,
+    /// The JSON input payload that you provided when you started the durable execution. Asynchronous invocations support up to 1 MB, and synchronous invocations support up to 6 MB.
+    pub input_payload: Option<String>,
+    /// The JSON result returned by the durable execution if it completed successfully. This field is only present when the execution status is `SUCCEEDED`. Asynchronous invocations support up to 1 MB, and synchronous invocations support up to 6 MB.
+    pub result: Option<String>,
+    /// Error information if the durable execution failed. This field is only present when the execution status is `FAILED`, `TIMED_OUT`, or `STOPPED`. The combined size of all error fields is limited to 1 MB.
+    pub error: Option<ErrorObject>,
+    /// The date and time when the durable execution started, in Unix timestamp format.
+    pub start_timestamp: Option<rboto::DateTime>,
+    /// The durable execution has one of the following statuses:
+    pub status: Option<ExecutionStatus>,
+    /// The date and time when the durable execution ended, in Unix timestamp format. This field is only present if the execution has completed (status is `SUCCEEDED`, `FAILED`, `TIMED_OUT`, or `STOPPED`).
+    pub end_timestamp: Option<rboto::DateTime>,
+    /// The version of the Lambda function that was invoked for this durable execution. This ensures that all replays during the execution use the same function version.
+    pub version: Option<String>,
+    /// The trace headers associated with the durable execution.
+    pub trace_header: Option<TraceHeader>,
+    /// Indicates whether execution data is included in this response. Returns `false` when `IncludeExecutionData` is set to `false` in the request.
+    pub execution_data_included: Option<bool>,
+    /// Configuration settings for the durable execution, including execution timeout, retention period for execution history, and an optional ARN of the Key Management Service (KMS) customer managed key that is used to encrypt your durable execution's payload data, including input, output, and error payloads.
+    pub durable_config: Option<DurableConfig>,
+    /// The details of the pause, including when you requested it and whether it pauses the execution timeout. This field is only present when the execution status is `PAUSING` or `PAUSED`.
+    pub pause_details: Option<PauseDetails>,
+    /// The date and time when the durable execution will time out, in Unix timestamp format. This value includes any extension from time the execution spent paused. While the execution is paused with its execution timeout paused, this value is 366 days after the start time. This field isn't present for completed executions.
+    pub expected_execution_timeout_timestamp: Option<rboto::DateTime>,
+    pub(crate) _meta: rboto::__private::Meta,
+}
+rboto::__structure!(
+    GetDurableExecutionOutput "GetDurableExecutionResponse"[debug from output] {
+    durable_execution_arn : String, durable_execution_name : String, function_arn :
+    String, input_payload : String[sensitive], result : String[sensitive], error :
+    ErrorObject, start_timestamp : rboto::DateTime, status : ExecutionStatus,
+    end_timestamp : rboto::DateTime, version : String, trace_header : TraceHeader,
+    execution_data_included = bool, durable_config : DurableConfig, pause_details :
+    PauseDetails, expected_execution_timeout_timestamp : rboto::DateTime } { _meta }
+);
+/// The response from the GetDurableExecutionState operation, containing the current execution state for replay.
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct GetDurableExecutionStateOutput {
+    /// An array of operations that represent the current state of the durable execution. Operations are ordered by their start sequence number in ascending order and include information needed for replay processing.
+    pub operations: Option<Vec<Operation>>,
+    /// If present, indicates that more operations are available. Use this value as the `Marker` parameter in a subsequent request to retrieve the next page of results.
+    pub next_marker: Option<String>,
+    pub(crate) _meta: rboto::__private::Meta,
+}
+rboto::__structure!(
+    GetDurableExecutionStateOutput "GetDurableExecutionStateResponse"[debug from output]
+    { operations : Vec < Operation >, next_marker : String } { _meta }
+);
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct GetFunctionCodeSigningConfigOutput {
+    /// The The Amazon Resource Name (ARN) of the code signing configuration.
+    pub code_signing_config_arn: Option<String>,
+    /// The name or ARN of the Lambda function.
+    pub function_name: Option<String>,
+    pub(crate) _meta: rboto::__private::Meta,
+}
+rboto::__structure!(
+    GetFunctionCodeSigningConfigOutput "GetFunctionCodeSigningConfigResponse"[debug from
+    output] { code_signing_config_arn : String, function_name : String } { _meta }
+);
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct GetFunctionConcurrencyOutput {
+    /// The number of simultaneous executions that are reserved for the function.
+    pub reserved_concurrent_executions: Option<i32>,
+    pub(crate) _meta: rboto::__private::Meta,
+}
+rboto::__structure!(
+    GetFunctionConcurrencyOutput "GetFunctionConcurrencyResponse"[debug from output] {
+    reserved_concurrent_executions = i32 } { _meta }
+);
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct GetFunctionRecursionConfigOutput {
+    /// If your function's recursive loop detection configuration is `Allow`, Lambda doesn't take any action when it detects your function being invoked as part of a recursive loop.
+    pub recursive_loop: Option<RecursiveLoop>,
+    pub(crate) _meta: rboto::__private::Meta,
+}
+rboto::__structure!(
+    GetFunctionRecursionConfigOutput "GetFunctionRecursionConfigResponse"[debug from
+    output] { recursive_loop : RecursiveLoop } { _meta }
+);
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct GetFunctionOutput {
+    /// The configuration of the function or version.
+    pub configuration: Option<FunctionConfiguration>,
+    /// The deployment package of the function or version.
+    pub code: Option<FunctionCodeLocation>,
+    /// The function's [tags](https://docs.aws.amazon.com/lambda/latest/dg/tagging.html). Lambda returns tag data only if you have explicit allow permissions for [lambda:ListTags](https://docs.aws.amazon.com/lambda/latest/api/API_ListTags.html).
+    pub tags: Option<HashMap<String, String>>,
+    /// An object that contains details about an error related to retrieving tags.
+    pub tags_error: Option<TagsError>,
+    /// The function's [reserved concurrency](https://docs.aws.amazon.com/lambda/latest/dg/concurrent-executions.html).
+    pub concurrency: Option<Concurrency>,
+    pub(crate) _meta: rboto::__private::Meta,
+}
+rboto::__structure!(
+    GetFunctionOutput "GetFunctionResponse"[debug from output] { configuration :
+    FunctionConfiguration, code : FunctionCodeLocation, tags : HashMap < String, String
+    >, tags_error : TagsError, concurrency : Concurrency } { _meta }
+);
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct GetFunctionScalingConfigOutput {
+    /// The Amazon Resource Name (ARN) of the function.
+    pub function_arn: Option<String>,
+    /// The scaling configuration that is currently applied to the function. This represents the actual scaling settings in effect.
+    pub applied_function_scaling_config: Option<FunctionScalingConfig>,
+    /// The scaling configuration that was requested for the function.
+    pub requested_function_scaling_config: Option<FunctionScalingConfig>,
+    pub(crate) _meta: rboto::__private::Meta,
+}
+rboto::__structure!(
+    GetFunctionScalingConfigOutput "GetFunctionScalingConfigResponse"[debug from output]
+    { function_arn : String, applied_function_scaling_config : FunctionScalingConfig,
+    requested_function_scaling_config : FunctionScalingConfig } { _meta }
+);
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct GetFunctionUrlConfigOutput {
+    /// The HTTP URL endpoint for your function.
+    pub function_url: Option<String>,
+    /// The Amazon Resource Name (ARN) of your function.
+    pub function_arn: Option<String>,
+    /// The type of authentication that your function URL uses. Set to `AWS_IAM` if you want to restrict access to authenticated users only. Set to `NONE` if you want to bypass IAM authentication to create a public endpoint. For more information, see [Control access to Lambda function URLs](https://docs.aws.amazon.com/lambda/latest/dg/urls-auth.html).
+    pub auth_type: Option<FunctionUrlAuthType>,
+    /// The [cross-origin resource sharing (CORS)](https://developer.mozilla.org/en-US/docs/Web/HTTP/CORS) settings for your function URL.
+    pub cors: Option<Cors>,
+    /// When the function URL was created, in [ISO-8601 format](https://www.w3.org/TR/NOTE-datetime) (YYYY-MM-DDThh:mm:ss.sTZD).
+    pub creation_time: Option<String>,
+    /// When the function URL configuration was last updated, in [ISO-8601 format](https://www.w3.org/TR/NOTE-datetime) (YYYY-MM-DDThh:mm:ss.sTZD).
+    pub last_modified_time: Option<String>,
+    /// Use one of the following options:
+    pub invoke_mode: Option<InvokeMode>,
+    pub(crate) _meta: rboto::__private::Meta,
+}
+rboto::__structure!(
+    GetFunctionUrlConfigOutput "GetFunctionUrlConfigResponse"[debug from output] {
+    function_url : String, function_arn : String, auth_type : FunctionUrlAuthType, cors :
+    Cors, creation_time : String, last_modified_time : String, invoke_mode : InvokeMode }
+    { _meta }
+);
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct GetLayerVersionPolicyOutput {
+    /// The policy document.
+    pub policy: Option<String>,
+    /// A unique identifier for the current revision of the policy.
+    pub revision_id: Option<String>,
+    pub(crate) _meta: rboto::__private::Meta,
+}
+rboto::__structure!(
+    GetLayerVersionPolicyOutput "GetLayerVersionPolicyResponse"[debug from output] {
+    policy : String, revision_id : String } { _meta }
+);
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct GetPolicyOutput {
+    /// The resource-based policy.
+    pub policy: Option<String>,
+    /// A unique identifier for the current revision of the policy.
+    pub revision_id: Option<String>,
+    pub(crate) _meta: rboto::__private::Meta,
+}
+rboto::__structure!(
+    GetPolicyOutput "GetPolicyResponse"[debug from output] { policy : String, revision_id
+    : String } { _meta }
+);
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct GetProvisionedConcurrencyConfigOutput {
+    /// The amount of provisioned concurrency requested.
+    pub requested_provisioned_concurrent_executions: Option<i32>,
+    /// The amount of provisioned concurrency available.
+    pub available_provisioned_concurrent_executions: Option<i32>,
+    /// The amount of provisioned concurrency allocated. When a weighted alias is used during linear and canary deployments, this value fluctuates depending on the amount of concurrency that is provisioned for the function versions.
+    pub allocated_provisioned_concurrent_executions: Option<i32>,
+    /// The status of the allocation process.
+    pub status: Option<ProvisionedConcurrencyStatusEnum>,
+    /// For failed allocations, the reason that provisioned concurrency could not be allocated.
+    pub status_reason: Option<String>,
+    /// The date and time that a user last updated the configuration, in [ISO 8601 format](https://www.iso.org/iso-8601-date-and-time-format.html).
+    pub last_modified: Option<String>,
+    pub(crate) _meta: rboto::__private::Meta,
+}
+rboto::__structure!(
+    GetProvisionedConcurrencyConfigOutput "GetProvisionedConcurrencyConfigResponse"[debug
+    from output] { requested_provisioned_concurrent_executions = i32,
+    available_provisioned_concurrent_executions = i32,
+    allocated_provisioned_concurrent_executions = i32, status :
+    ProvisionedConcurrencyStatusEnum, status_reason : String, last_modified : String } {
+    _meta }
+);
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct GetResourcePolicyOutput {
+    /// The resource-based policy attached to the Lambda resource you specified.
+    pub policy: Option<String>,
+    /// The revision ID of the policy. Pass this value as the `RevisionId` in a PutResourcePolicy or DeleteResourcePolicy request. Doing so ensures the operation acts on the expected version of the policy.
+    pub revision_id: Option<String>,
+    pub(crate) _meta: rboto::__private::Meta,
+}
+rboto::__structure!(
+    GetResourcePolicyOutput "GetResourcePolicyResponse"[debug from output] { policy :
+    String, revision_id : String } { _meta }
+);
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct GetRuntimeManagementConfigOutput {
+    /// The current runtime update mode of the function.
+    pub update_runtime_on: Option<UpdateRuntimeOn>,
+    /// The Amazon Resource Name (ARN) of your function.
+    pub function_arn: Option<String>,
+    /// The ARN of the runtime the function is configured to use. If the runtime update mode is **Manual**, the ARN is returned, otherwise `null` is returned.
+    pub runtime_version_arn: Option<String>,
+    pub(crate) _meta: rboto::__private::Meta,
+}
+rboto::__structure!(
+    GetRuntimeManagementConfigOutput "GetRuntimeManagementConfigResponse"[debug from
+    output] { update_runtime_on : UpdateRuntimeOn, function_arn : String,
+    runtime_version_arn : String } { _meta }
+);
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct InvokeOutput {
+    /// The HTTP status code is in the 200 range for a successful request. For the `RequestResponse` invocation type, this status code is 200. For the `Event` invocation type, this status code is 202. For the `DryRun` invocation type, the status code is 204.
+    pub status_code: Option<i32>,
+    /// If present, indicates that an error occurred during function execution. Details about the error are included in the response payload.
+    pub function_error: Option<String>,
+    /// The last 4 KB of the execution log, which is base64-encoded.
+    pub log_result: Option<String>,
+    /// The response from the function, or an error object.
+    pub payload: Option<rboto::Blob>,
+    /// The version of the function that executed. When you invoke a function with an alias, this indicates which version the alias resolved to.
+    pub executed_version: Option<String>,
+    /// The ARN of the durable execution that was started. This is returned when invoking a durable function and provides a unique identifier for tracking the execution.
+    pub durable_execution_arn: Option<String>,
+    pub(crate) _meta: rboto::__private::Meta,
+}
+rboto::__structure!(
+    InvokeOutput "InvocationResponse"[debug from output] { status_code = i32,
+    function_error : String, log_result : String, payload : rboto::Blob[sensitive],
+    executed_version : String, durable_execution_arn : String } { _meta }
+);
+/// A success response (`202 Accepted`) indicates that the request is queued for invocation.
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct InvokeAsyncOutput {
+    /// The status code.
+    pub status: Option<i32>,
+    pub(crate) _meta: rboto::__private::Meta,
+}
+rboto::__structure!(
+    InvokeAsyncOutput "InvokeAsyncResponse"[debug from output] { status = i32 } { _meta }
+);
+#[derive(Default)]
+#[non_exhaustive]
+pub struct InvokeWithResponseStreamOutput {
+    /// For a successful request, the HTTP status code is in the 200 range. For the `RequestResponse` invocation type, this status code is 200. For the `DryRun` invocation type, this status code is 204.
+    pub status_code: Option<i32>,
+    /// The version of the function that executed. When you invoke a function with an alias, this indicates which version the alias resolved to.
+    pub executed_version: Option<String>,
+    /// The stream of response payloads.
+    pub event_stream: Option<rboto::Body>,
+    /// The type of data the stream is returning.
+    pub response_stream_content_type: Option<String>,
+    pub(crate) _meta: rboto::__private::Meta,
+}
+rboto::__structure!(
+    InvokeWithResponseStreamOutput "InvokeWithResponseStreamResponse"[debug from output]
+    { status_code = i32, executed_version : String, event_stream : rboto::Body,
+    response_stream_content_type : String } { _meta }
+);
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct ListAliasesOutput {
+    /// The pagination token that's included if more results are available.
+    pub next_marker: Option<String>,
+    /// A list of aliases.
+    pub aliases: Option<Vec<AliasConfiguration>>,
+    pub(crate) _meta: rboto::__private::Meta,
+}
+rboto::__structure!(
+    ListAliasesOutput "ListAliasesResponse"[debug from output] { next_marker : String,
+    aliases : Vec < AliasConfiguration > } { _meta }
+);
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct ListCapacityProvidersOutput {
+    /// A list of capacity providers in your account.
+    pub capacity_providers: Option<Vec<CapacityProvider>>,
+    /// The pagination token that's included if more results are available.
+    pub next_marker: Option<String>,
+    pub(crate) _meta: rboto::__private::Meta,
+}
+rboto::__structure!(
+    ListCapacityProvidersOutput "ListCapacityProvidersResponse"[debug from output] {
+    capacity_providers : Vec < CapacityProvider >, next_marker : String } { _meta }
+);
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct ListCodeSigningConfigsOutput {
+    /// The pagination token that's included if more results are available.
+    pub next_marker: Option<String>,
+    /// The code signing configurations
+    pub code_signing_configs: Option<Vec<CodeSigningConfig>>,
+    pub(crate) _meta: rboto::__private::Meta,
+}
+rboto::__structure!(
+    ListCodeSigningConfigsOutput "ListCodeSigningConfigsResponse"[debug from output] {
+    next_marker : String, code_signing_configs : Vec < CodeSigningConfig > } { _meta }
+);
+/// The response from the ListDurableExecutionsByFunction operation, containing a list of durable executions and pagination information.
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct ListDurableExecutionsByFunctionOutput {
+    /// List of durable execution summaries matching the filter criteria.
+    pub durable_executions: Option<Vec<Execution>>,
+    /// Pagination token for retrieving additional results. Present only if there are more results available.
+    pub next_marker: Option<String>,
+    pub(crate) _meta: rboto::__private::Meta,
+}
+rboto::__structure!(
+    ListDurableExecutionsByFunctionOutput "ListDurableExecutionsByFunctionResponse"[debug
+    from output] { durable_executions : Vec < Execution >, next_marker : String } { _meta
     }
+);
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct ListEventSourceMappingsOutput {
+    /// A pagination token that's returned when the response doesn't contain all event source mappings.
+    pub next_marker: Option<String>,
+    /// A list of event source mappings.
+    pub event_source_mappings: Option<Vec<EventSourceMappingConfiguration>>,
+    pub(crate) _meta: rboto::__private::Meta,
 }
+rboto::__structure!(
+    ListEventSourceMappingsOutput "ListEventSourceMappingsResponse"[debug from output] {
+    next_marker : String, event_source_mappings : Vec < EventSourceMappingConfiguration >
+    } { _meta }
+);
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct ListFunctionEventInvokeConfigsOutput {
+    /// A list of configurations.
+    pub function_event_invoke_configs: Option<Vec<FunctionEventInvokeConfig>>,
+    /// The pagination token that's included if more results are available.
+    pub next_marker: Option<String>,
+    pub(crate) _meta: rboto::__private::Meta,
+}
+rboto::__structure!(
+    ListFunctionEventInvokeConfigsOutput "ListFunctionEventInvokeConfigsResponse"[debug
+    from output] { function_event_invoke_configs : Vec < FunctionEventInvokeConfig >,
+    next_marker : String } { _meta }
+);
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct ListFunctionUrlConfigsOutput {
+    /// A list of function URL configurations.
+    pub function_url_configs: Option<Vec<FunctionUrlConfig>>,
+    /// The pagination token that's included if more results are available.
+    pub next_marker: Option<String>,
+    pub(crate) _meta: rboto::__private::Meta,
+}
+rboto::__structure!(
+    ListFunctionUrlConfigsOutput "ListFunctionUrlConfigsResponse"[debug from output] {
+    function_url_configs : Vec < FunctionUrlConfig >, next_marker : String } { _meta }
+);
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct ListFunctionVersionsByCapacityProviderOutput {
+    /// The Amazon Resource Name (ARN) of the capacity provider.
+    pub capacity_provider_arn: Option<String>,
+    /// A list of function versions that use the specified capacity provider.
+    pub function_versions: Option<Vec<FunctionVersionsByCapacityProviderListItem>>,
+    /// The pagination token that's included if more results are available.
+    pub next_marker: Option<String>,
+    pub(crate) _meta: rboto::__private::Meta,
+}
+rboto::__structure!(
+    ListFunctionVersionsByCapacityProviderOutput
+    "ListFunctionVersionsByCapacityProviderResponse"[debug from output] {
+    capacity_provider_arn : String, function_versions : Vec <
+    FunctionVersionsByCapacityProviderListItem >, next_marker : String } { _meta }
+);
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct ListFunctionsByCodeSigningConfigOutput {
+    /// The pagination token that's included if more results are available.
+    pub next_marker: Option<String>,
+    /// The function ARNs.
+    pub function_arns: Option<Vec<String>>,
+    pub(crate) _meta: rboto::__private::Meta,
+}
+rboto::__structure!(
+    ListFunctionsByCodeSigningConfigOutput
+    "ListFunctionsByCodeSigningConfigResponse"[debug from output] { next_marker : String,
+    function_arns : Vec < String > } { _meta }
+);
+/// A list of Lambda functions.
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct ListFunctionsOutput {
+    /// The pagination token that's included if more results are available.
+    pub next_marker: Option<String>,
+    /// A list of Lambda functions.
+    pub functions: Option<Vec<FunctionConfiguration>>,
+    pub(crate) _meta: rboto::__private::Meta,
+}
+rboto::__structure!(
+    ListFunctionsOutput "ListFunctionsResponse"[debug from output] { next_marker :
+    String, functions : Vec < FunctionConfiguration > } { _meta }
+);
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct ListLayerVersionsOutput {
+    /// A pagination token returned when the response doesn't contain all versions.
+    pub next_marker: Option<String>,
+    /// A list of versions.
+    pub layer_versions: Option<Vec<LayerVersionsListItem>>,
+    pub(crate) _meta: rboto::__private::Meta,
+}
+rboto::__structure!(
+    ListLayerVersionsOutput "ListLayerVersionsResponse"[debug from output] { next_marker
+    : String, layer_versions : Vec < LayerVersionsListItem > } { _meta }
+);
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct ListLayersOutput {
+    /// A pagination token returned when the response doesn't contain all layers.
+    pub next_marker: Option<String>,
+    /// A list of function layers.
+    pub layers: Option<Vec<LayersListItem>>,
+    pub(crate) _meta: rboto::__private::Meta,
+}
+rboto::__structure!(
+    ListLayersOutput "ListLayersResponse"[debug from output] { next_marker : String,
+    layers : Vec < LayersListItem > } { _meta }
+);
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct ListProvisionedConcurrencyConfigsOutput {
+    /// A list of provisioned concurrency configurations.
+    pub provisioned_concurrency_configs: Option<
+        Vec<ProvisionedConcurrencyConfigListItem>,
+    >,
+    /// The pagination token that's included if more results are available.
+    pub next_marker: Option<String>,
+    pub(crate) _meta: rboto::__private::Meta,
+}
+rboto::__structure!(
+    ListProvisionedConcurrencyConfigsOutput
+    "ListProvisionedConcurrencyConfigsResponse"[debug from output] {
+    provisioned_concurrency_configs : Vec < ProvisionedConcurrencyConfigListItem >,
+    next_marker : String } { _meta }
+);
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct ListTagsOutput {
+    /// The function's tags.
+    pub tags: Option<HashMap<String, String>>,
+    pub(crate) _meta: rboto::__private::Meta,
+}
+rboto::__structure!(
+    ListTagsOutput "ListTagsResponse"[debug from output] { tags : HashMap < String,
+    String > } { _meta }
+);
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct ListVersionsByFunctionOutput {
+    /// The pagination token that's included if more results are available.
+    pub next_marker: Option<String>,
+    /// A list of Lambda function versions.
+    pub versions: Option<Vec<FunctionConfiguration>>,
+    pub(crate) _meta: rboto::__private::Meta,
+}
+rboto::__structure!(
+    ListVersionsByFunctionOutput "ListVersionsByFunctionResponse"[debug from output] {
+    next_marker : String, versions : Vec < FunctionConfiguration > } { _meta }
+);
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct PauseDurableExecutionOutput {
+    pub(crate) _meta: rboto::__private::Meta,
+}
+rboto::__structure!(
+    PauseDurableExecutionOutput "PauseDurableExecutionResponse"[debug from output] {} {
+    _meta }
+);
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct PublishLayerVersionOutput {
+    /// Details about the layer version.
+    pub content: Option<LayerVersionContentOutput>,
+    /// The ARN of the layer.
+    pub layer_arn: Option<String>,
+    /// The ARN of the layer version.
+    pub layer_version_arn: Option<String>,
+    /// The description of the version.
+    pub description: Option<String>,
+    /// The date that the layer version was created, in [ISO-8601 format](https://www.w3.org/TR/NOTE-datetime) (YYYY-MM-DDThh:mm:ss.sTZD).
+    pub created_date: Option<String>,
+    /// The version number.
+    pub version: Option<i64>,
+    /// A list of compatible [instruction set architectures](https://docs.aws.amazon.com/lambda/latest/dg/foundation-arch.html).
+    pub compatible_architectures: Option<Vec<Architecture>>,
+    /// The layer's compatible runtimes.
+    pub compatible_runtimes: Option<Vec<Runtime>>,
+    /// The layer's software license.
+    pub license_info: Option<String>,
+    pub(crate) _meta: rboto::__private::Meta,
+}
+rboto::__structure!(
+    PublishLayerVersionOutput "PublishLayerVersionResponse"[debug from output] { content
+    : LayerVersionContentOutput, layer_arn : String, layer_version_arn : String,
+    description : String, created_date : String, version = i64, compatible_architectures
+    : Vec < Architecture >, compatible_runtimes : Vec < Runtime >, license_info : String
+    } { _meta }
+);
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct PutFunctionCodeSigningConfigOutput {
+    /// The The Amazon Resource Name (ARN) of the code signing configuration.
+    pub code_signing_config_arn: Option<String>,
+    /// The name or ARN of the Lambda function.
+    pub function_name: Option<String>,
+    pub(crate) _meta: rboto::__private::Meta,
+}
+rboto::__structure!(
+    PutFunctionCodeSigningConfigOutput "PutFunctionCodeSigningConfigResponse"[debug from
+    output] { code_signing_config_arn : String, function_name : String } { _meta }
+);
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct PutFunctionRecursionConfigOutput {
+    /// The status of your function's recursive loop detection configuration.
+    pub recursive_loop: Option<RecursiveLoop>,
+    pub(crate) _meta: rboto::__private::Meta,
+}
+rboto::__structure!(
+    PutFunctionRecursionConfigOutput "PutFunctionRecursionConfigResponse"[debug from
+    output] { recursive_loop : RecursiveLoop } { _meta }
+);
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct PutFunctionScalingConfigOutput {
+    /// The current state of the function after applying the scaling configuration.
+    pub function_state: Option<State>,
+    pub(crate) _meta: rboto::__private::Meta,
+}
+rboto::__structure!(
+    PutFunctionScalingConfigOutput "PutFunctionScalingConfigResponse"[debug from output]
+    { function_state : State } { _meta }
+);
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct PutProvisionedConcurrencyConfigOutput {
+    /// The amount of provisioned concurrency requested.
+    pub requested_provisioned_concurrent_executions: Option<i32>,
+    /// The amount of provisioned concurrency allocated. When a weighted alias is used during linear and canary deployments, this value fluctuates depending on the amount of concurrency that is provisioned for the function versions.
+    pub allocated_provisioned_concurrent_executions: Option<i32>,
+    /// The amount of provisioned concurrency available.
+    pub available_provisioned_concurrent_executions: Option<i32>,
+    /// The status of the allocation process.
+    pub status: Option<ProvisionedConcurrencyStatusEnum>,
+    /// For failed allocations, the reason that provisioned concurrency could not be allocated.
+    pub status_reason: Option<String>,
+    /// The date and time that a user last updated the configuration, in [ISO 8601 format](https://www.iso.org/iso-8601-date-and-time-format.html).
+    pub last_modified: Option<String>,
+    pub(crate) _meta: rboto::__private::Meta,
+}
+rboto::__structure!(
+    PutProvisionedConcurrencyConfigOutput "PutProvisionedConcurrencyConfigResponse"[debug
+    from output] { requested_provisioned_concurrent_executions = i32,
+    allocated_provisioned_concurrent_executions = i32,
+    available_provisioned_concurrent_executions = i32, status :
+    ProvisionedConcurrencyStatusEnum, status_reason : String, last_modified : String } {
+    _meta }
+);
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct PutResourcePolicyOutput {
+    /// The resource-based policy that Lambda adds to the resource.
+    pub policy: Option<String>,
+    /// The revision ID of the policy that Lambda adds to your Lambda resource.
+    pub revision_id: Option<String>,
+    pub(crate) _meta: rboto::__private::Meta,
+}
+rboto::__structure!(
+    PutResourcePolicyOutput "PutResourcePolicyResponse"[debug from output] { policy :
+    String, revision_id : String } { _meta }
+);
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct PutRuntimeManagementConfigOutput {
+    /// The runtime update mode.
+    pub update_runtime_on: Option<UpdateRuntimeOn>,
+    /// The ARN of the function
+    pub function_arn: Option<String>,
+    /// The ARN of the runtime the function is configured to use. If the runtime update mode is **manual**, the ARN is returned, otherwise `null` is returned.
+    pub runtime_version_arn: Option<String>,
+    pub(crate) _meta: rboto::__private::Meta,
+}
+rboto::__structure!(
+    PutRuntimeManagementConfigOutput "PutRuntimeManagementConfigResponse"[debug from
+    output] { update_runtime_on : UpdateRuntimeOn, function_arn : String,
+    runtime_version_arn : String } { _meta }
+);
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct ResumeDurableExecutionOutput {
+    pub(crate) _meta: rboto::__private::Meta,
+}
+rboto::__structure!(
+    ResumeDurableExecutionOutput "ResumeDurableExecutionResponse"[debug from output] {} {
+    _meta }
+);
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct SendDurableExecutionCallbackFailureOutput {
+    pub(crate) _meta: rboto::__private::Meta,
+}
+rboto::__structure!(
+    SendDurableExecutionCallbackFailureOutput
+    "SendDurableExecutionCallbackFailureResponse"[debug from output] {} { _meta }
+);
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct SendDurableExecutionCallbackHeartbeatOutput {
+    pub(crate) _meta: rboto::__private::Meta,
+}
+rboto::__structure!(
+    SendDurableExecutionCallbackHeartbeatOutput
+    "SendDurableExecutionCallbackHeartbeatResponse"[debug from output] {} { _meta }
+);
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct SendDurableExecutionCallbackSuccessOutput {
+    pub(crate) _meta: rboto::__private::Meta,
+}
+rboto::__structure!(
+    SendDurableExecutionCallbackSuccessOutput
+    "SendDurableExecutionCallbackSuccessResponse"[debug from output] {} { _meta }
+);
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct StopDurableExecutionOutput {
+    /// The timestamp when the execution was stopped (ISO 8601 format).
+    pub stop_timestamp: Option<rboto::DateTime>,
+    pub(crate) _meta: rboto::__private::Meta,
+}
+rboto::__structure!(
+    StopDurableExecutionOutput "StopDurableExecutionResponse"[debug from output] {
+    stop_timestamp : rboto::DateTime } { _meta }
+);
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct UpdateCapacityProviderOutput {
+    /// Information about the updated capacity provider.
+    pub capacity_provider: Option<CapacityProvider>,
+    pub(crate) _meta: rboto::__private::Meta,
+}
+rboto::__structure!(
+    UpdateCapacityProviderOutput "UpdateCapacityProviderResponse"[debug from output] {
+    capacity_provider : CapacityProvider } { _meta }
+);
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct UpdateCodeSigningConfigOutput {
+    /// The code signing configuration
+    pub code_signing_config: Option<CodeSigningConfig>,
+    pub(crate) _meta: rboto::__private::Meta,
+}
+rboto::__structure!(
+    UpdateCodeSigningConfigOutput "UpdateCodeSigningConfigResponse"[debug from output] {
+    code_signing_config : CodeSigningConfig } { _meta }
+);
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct UpdateFunctionUrlConfigOutput {
+    /// The HTTP URL endpoint for your function.
+    pub function_url: Option<String>,
+    /// The Amazon Resource Name (ARN) of your function.
+    pub function_arn: Option<String>,
+    /// The type of authentication that your function URL uses. Set to `AWS_IAM` if you want to restrict access to authenticated users only. Set to `NONE` if you want to bypass IAM authentication to create a public endpoint. For more information, see [Control access to Lambda function URLs](https://docs.aws.amazon.com/lambda/latest/dg/urls-auth.html).
+    pub auth_type: Option<FunctionUrlAuthType>,
+    /// The [cross-origin resource sharing (CORS)](https://developer.mozilla.org/en-US/docs/Web/HTTP/CORS) settings for your function URL.
+    pub cors: Option<Cors>,
+    /// When the function URL was created, in [ISO-8601 format](https://www.w3.org/TR/NOTE-datetime) (YYYY-MM-DDThh:mm:ss.sTZD).
+    pub creation_time: Option<String>,
+    /// When the function URL configuration was last updated, in [ISO-8601 format](https://www.w3.org/TR/NOTE-datetime) (YYYY-MM-DDThh:mm:ss.sTZD).
+    pub last_modified_time: Option<String>,
+    /// Use one of the following options:
+    pub invoke_mode: Option<InvokeMode>,
+    pub(crate) _meta: rboto::__private::Meta,
+}
+rboto::__structure!(
+    UpdateFunctionUrlConfigOutput "UpdateFunctionUrlConfigResponse"[debug from output] {
+    function_url : String, function_arn : String, auth_type : FunctionUrlAuthType, cors :
+    Cors, creation_time : String, last_modified_time : String, invoke_mode : InvokeMode }
+    { _meta }
+);
+/// Provides configuration information about a Lambda function [alias](https://docs.aws.amazon.com/lambda/latest/dg/configuration-aliases.html).
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct CreateAliasOutput {
+    /// The Amazon Resource Name (ARN) of the alias.
+    pub alias_arn: Option<String>,
+    /// The name of the alias.
+    pub name: Option<String>,
+    /// The function version that the alias invokes.
+    pub function_version: Option<String>,
+    /// A description of the alias.
+    pub description: Option<String>,
+    /// The [routing configuration](https://docs.aws.amazon.com/lambda/latest/dg/lambda-traffic-shifting-using-aliases.html) of the alias.
+    pub routing_config: Option<AliasRoutingConfiguration>,
+    /// A unique identifier that changes when you update the alias.
+    pub revision_id: Option<String>,
+    pub(crate) _meta: rboto::__private::Meta,
+}
+rboto::__structure!(
+    CreateAliasOutput "AliasConfiguration"[debug from output] { alias_arn : String, name
+    : String, function_version : String, description : String, routing_config :
+    AliasRoutingConfiguration, revision_id : String } { _meta }
+);
 /// A mapping between an Amazon Web Services resource and a Lambda function. For details, see CreateEventSourceMapping.
-#[derive(Clone, Debug, Default, PartialEq)]
-pub struct EventSourceMappingConfiguration {
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct CreateEventSourceMappingOutput {
     /// The identifier of the event source mapping.
     pub uuid: Option<String>,
     /// The position in a stream from which to start reading. Required for Amazon Kinesis and Amazon DynamoDB Stream event sources. `AT_TIMESTAMP` is supported only for Amazon Kinesis streams, Amazon DocumentDB, Amazon MSK, and self-managed Apache Kafka.
@@ -264,50 +992,33 @@ pub struct EventSourceMappingConfiguration {
     pub event_source_mapping_arn: Option<String>,
     /// (Amazon SQS, Amazon MSK, and self-managed Apache Kafka only) The provisioned mode configuration for the event source. For more information, see [provisioned mode](https://docs.aws.amazon.com/lambda/latest/dg/invocation-eventsourcemapping.html#invocation-eventsourcemapping-provisioned-mode).
     pub provisioned_poller_config: Option<ProvisionedPollerConfig>,
+    pub(crate) _meta: rboto::__private::Meta,
 }
-impl rboto::FromValue for EventSourceMappingConfiguration {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "EventSourceMappingConfiguration")?;
-        Ok(Self {
-            uuid: m.take(0)?,
-            starting_position: m.take(1)?,
-            starting_position_timestamp: m.take(2)?,
-            batch_size: m.take(3)?,
-            maximum_batching_window_in_seconds: m.take(4)?,
-            parallelization_factor: m.take(5)?,
-            event_source_arn: m.take(6)?,
-            filter_criteria: m.take(7)?,
-            filter_criteria_error: m.take(8)?,
-            kms_key_arn: m.take(9)?,
-            metrics_config: m.take(10)?,
-            logging_config: m.take(11)?,
-            scaling_config: m.take(12)?,
-            function_arn: m.take(13)?,
-            last_modified: m.take(14)?,
-            last_processing_result: m.take(15)?,
-            state: m.take(16)?,
-            state_transition_reason: m.take(17)?,
-            destination_config: m.take(18)?,
-            topics: m.take(19)?,
-            queues: m.take(20)?,
-            source_access_configurations: m.take(21)?,
-            self_managed_event_source: m.take(22)?,
-            maximum_record_age_in_seconds: m.take(23)?,
-            bisect_batch_on_function_error: m.take(24)?,
-            maximum_retry_attempts: m.take(25)?,
-            tumbling_window_in_seconds: m.take(26)?,
-            function_response_types: m.take(27)?,
-            amazon_managed_kafka_event_source_config: m.take(28)?,
-            self_managed_kafka_event_source_config: m.take(29)?,
-            document_db_event_source_config: m.take(30)?,
-            event_source_mapping_arn: m.take(31)?,
-            provisioned_poller_config: m.take(32)?,
-        })
-    }
-}
+rboto::__structure!(
+    CreateEventSourceMappingOutput "EventSourceMappingConfiguration"[debug from output] {
+    uuid : String, starting_position : EventSourcePosition, starting_position_timestamp :
+    rboto::DateTime, batch_size = i32, maximum_batching_window_in_seconds = i32,
+    parallelization_factor = i32, event_source_arn : String, filter_criteria :
+    FilterCriteria, filter_criteria_error : FilterCriteriaError, kms_key_arn : String,
+    metrics_config : EventSourceMappingMetricsConfig, logging_config :
+    EventSourceMappingLoggingConfig, scaling_config : ScalingConfig, function_arn :
+    String, last_modified : rboto::DateTime, last_processing_result : String, state :
+    String, state_transition_reason : String, destination_config : DestinationConfig,
+    topics : Vec < String >, queues : Vec < String >, source_access_configurations : Vec
+    < SourceAccessConfiguration >, self_managed_event_source : SelfManagedEventSource,
+    maximum_record_age_in_seconds = i32, bisect_batch_on_function_error = bool,
+    maximum_retry_attempts = i32, tumbling_window_in_seconds = i32,
+    function_response_types : Vec < FunctionResponseType >,
+    amazon_managed_kafka_event_source_config : AmazonManagedKafkaEventSourceConfig,
+    self_managed_kafka_event_source_config : SelfManagedKafkaEventSourceConfig,
+    document_db_event_source_config : DocumentDbEventSourceConfig,
+    event_source_mapping_arn : String, provisioned_poller_config :
+    ProvisionedPollerConfig } { _meta }
+);
 /// Details about a function's configuration.
-#[derive(Clone, Debug, Default, PartialEq)]
-pub struct FunctionConfiguration {
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct CreateFunctionOutput {
     /// The name of the function.
     pub function_name: Option<String>,
     /// The function's Amazon Resource Name (ARN).
@@ -392,58 +1103,426 @@ pub struct FunctionConfiguration {
     pub runtime_config: Option<FunctionRuntimeConfig>,
     /// The accelerator resource settings for a Lambda execution environment.
     pub accelerator_config: Option<AcceleratorConfig>,
+    pub(crate) _meta: rboto::__private::Meta,
 }
-impl rboto::FromValue for FunctionConfiguration {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "FunctionConfiguration")?;
-        Ok(Self {
-            function_name: m.take(0)?,
-            function_arn: m.take(1)?,
-            runtime: m.take(2)?,
-            role: m.take(3)?,
-            handler: m.take(4)?,
-            code_size: m.take(5)?,
-            description: m.take(6)?,
-            timeout: m.take(7)?,
-            memory_size: m.take(8)?,
-            last_modified: m.take(9)?,
-            code_sha256: m.take(10)?,
-            version: m.take(11)?,
-            vpc_config: m.take(12)?,
-            dead_letter_config: m.take(13)?,
-            environment: m.take(14)?,
-            kms_key_arn: m.take(15)?,
-            tracing_config: m.take(16)?,
-            master_arn: m.take(17)?,
-            revision_id: m.take(18)?,
-            layers: m.take(19)?,
-            state: m.take(20)?,
-            state_reason: m.take(21)?,
-            state_reason_code: m.take(22)?,
-            last_update_status: m.take(23)?,
-            last_update_status_reason: m.take(24)?,
-            last_update_status_reason_code: m.take(25)?,
-            file_system_configs: m.take(26)?,
-            signing_profile_version_arn: m.take(27)?,
-            signing_job_arn: m.take(28)?,
-            package_type: m.take(29)?,
-            image_config_response: m.take(30)?,
-            architectures: m.take(31)?,
-            ephemeral_storage: m.take(32)?,
-            snap_start: m.take(33)?,
-            runtime_version_config: m.take(34)?,
-            logging_config: m.take(35)?,
-            tenancy_config: m.take(36)?,
-            capacity_provider_config: m.take(37)?,
-            config_sha256: m.take(38)?,
-            durable_config: m.take(39)?,
-            runtime_config: m.take(40)?,
-            accelerator_config: m.take(41)?,
-        })
+rboto::__structure!(
+    CreateFunctionOutput "FunctionConfiguration"[debug from output] { function_name :
+    String, function_arn : String, runtime : Runtime, role : String, handler : String,
+    code_size = i64, description : String, timeout = i32, memory_size = i32,
+    last_modified : String, code_sha256 : String, version : String, vpc_config :
+    VpcConfigResponse, dead_letter_config : DeadLetterConfig, environment :
+    EnvironmentResponse, kms_key_arn : String, tracing_config : TracingConfigResponse,
+    master_arn : String, revision_id : String, layers : Vec < Layer >, state : State,
+    state_reason : String, state_reason_code : StateReasonCode, last_update_status :
+    LastUpdateStatus, last_update_status_reason : String, last_update_status_reason_code
+    : LastUpdateStatusReasonCode, file_system_configs : Vec < FileSystemConfig >,
+    signing_profile_version_arn : String, signing_job_arn : String, package_type :
+    PackageType, image_config_response : ImageConfigResponse, architectures : Vec <
+    Architecture >, ephemeral_storage : EphemeralStorage, snap_start : SnapStartResponse,
+    runtime_version_config : RuntimeVersionConfig, logging_config : LoggingConfig,
+    tenancy_config : TenancyConfig, capacity_provider_config : CapacityProviderConfig,
+    config_sha256 : String, durable_config : DurableConfig, runtime_config :
+    FunctionRuntimeConfig, accelerator_config : AcceleratorConfig } { _meta }
+);
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct DeleteAliasOutput {
+    pub(crate) _meta: rboto::__private::Meta,
+}
+rboto::__structure!(
+    DeleteAliasOutput "DeleteAliasOutput"[debug from output] {} { _meta }
+);
+/// A mapping between an Amazon Web Services resource and a Lambda function. For details, see CreateEventSourceMapping.
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct DeleteEventSourceMappingOutput {
+    /// The identifier of the event source mapping.
+    pub uuid: Option<String>,
+    /// The position in a stream from which to start reading. Required for Amazon Kinesis and Amazon DynamoDB Stream event sources. `AT_TIMESTAMP` is supported only for Amazon Kinesis streams, Amazon DocumentDB, Amazon MSK, and self-managed Apache Kafka.
+    pub starting_position: Option<EventSourcePosition>,
+    /// With `StartingPosition` set to `AT_TIMESTAMP`, the time from which to start reading. `StartingPositionTimestamp` cannot be in the future.
+    pub starting_position_timestamp: Option<rboto::DateTime>,
+    /// The maximum number of records in each batch that Lambda pulls from your stream or queue and sends to your function. Lambda passes all of the records in the batch to the function in a single call, up to the payload limit for synchronous invocation (6 MB).
+    pub batch_size: Option<i32>,
+    /// The maximum amount of time, in seconds, that Lambda spends gathering records before invoking the function. You can configure `MaximumBatchingWindowInSeconds` to any value from 0 seconds to 300 seconds in increments of seconds.
+    pub maximum_batching_window_in_seconds: Option<i32>,
+    /// (Kinesis and DynamoDB Streams only) The number of batches to process concurrently from each shard. The default value is 1.
+    pub parallelization_factor: Option<i32>,
+    /// The Amazon Resource Name (ARN) of the event source.
+    pub event_source_arn: Option<String>,
+    /// An object that defines the filter criteria that determine whether Lambda should process an event. For more information, see [Lambda event filtering](https://docs.aws.amazon.com/lambda/latest/dg/invocation-eventfiltering.html).
+    pub filter_criteria: Option<FilterCriteria>,
+    /// An object that contains details about an error related to filter criteria encryption.
+    pub filter_criteria_error: Option<FilterCriteriaError>,
+    /// The ARN of the Key Management Service (KMS) customer managed key that Lambda uses to encrypt your function's [filter criteria](https://docs.aws.amazon.com/lambda/latest/dg/invocation-eventfiltering.html#filtering-basics).
+    pub kms_key_arn: Option<String>,
+    /// The metrics configuration for your event source. For more information, see [Event source mapping metrics](https://docs.aws.amazon.com/lambda/latest/dg/monitoring-metrics-types.html#event-source-mapping-metrics).
+    pub metrics_config: Option<EventSourceMappingMetricsConfig>,
+    /// (Amazon MSK, and self-managed Apache Kafka only) The logging configuration for your event source. For more information, see [Event source mapping logging](https://docs.aws.amazon.com/lambda/latest/dg/esm-logging.html).
+    pub logging_config: Option<EventSourceMappingLoggingConfig>,
+    /// (Amazon SQS only) The scaling configuration for the event source. For more information, see [Configuring maximum concurrency for Amazon SQS event sources](https://docs.aws.amazon.com/lambda/latest/dg/with-sqs.html#events-sqs-max-concurrency).
+    pub scaling_config: Option<ScalingConfig>,
+    /// The ARN of the Lambda function.
+    pub function_arn: Option<String>,
+    /// The date that the event source mapping was last updated or that its state changed.
+    pub last_modified: Option<rboto::DateTime>,
+    /// The result of the event source mapping's last processing attempt.
+    pub last_processing_result: Option<String>,
+    /// The state of the event source mapping. It can be one of the following: `Creating`, `Enabling`, `Enabled`, `Disabling`, `Disabled`, `Updating`, or `Deleting`.
+    pub state: Option<String>,
+    /// Indicates whether a user or Lambda made the last change to the event source mapping.
+    pub state_transition_reason: Option<String>,
+    /// (Kinesis, DynamoDB Streams, Amazon MSK, and self-managed Apache Kafka) A configuration object that specifies the destination of an event after Lambda processes it.
+    pub destination_config: Option<DestinationConfig>,
+    /// The name of the Kafka topic.
+    pub topics: Option<Vec<String>>,
+    /// (Amazon MQ) The name of the Amazon MQ broker destination queue to consume.
+    pub queues: Option<Vec<String>>,
+    /// An array of the authentication protocol, VPC components, or virtual host to secure and define your event source.
+    pub source_access_configurations: Option<Vec<SourceAccessConfiguration>>,
+    /// The self-managed Apache Kafka cluster for your event source.
+    pub self_managed_event_source: Option<SelfManagedEventSource>,
+    /// (Kinesis, DynamoDB Streams, Amazon MSK, and self-managed Apache Kafka) Discard records older than the specified age. The default value is -1, which sets the maximum age to infinite. When the value is set to infinite, Lambda never discards old records.
+    pub maximum_record_age_in_seconds: Option<i32>,
+    /// (Kinesis, DynamoDB Streams, Amazon MSK, and self-managed Apache Kafka) If the function returns an error, split the batch in two and retry. The default value is false.
+    pub bisect_batch_on_function_error: Option<bool>,
+    /// (Kinesis, DynamoDB Streams, Amazon MSK, and self-managed Apache Kafka) Discard records after the specified number of retries. The default value is -1, which sets the maximum number of retries to infinite. When MaximumRetryAttempts is infinite, Lambda retries failed records until the record expires in the event source.
+    pub maximum_retry_attempts: Option<i32>,
+    /// (Kinesis and DynamoDB Streams only) The duration in seconds of a processing window for DynamoDB and Kinesis Streams event sources. A value of 0 seconds indicates no tumbling window.
+    pub tumbling_window_in_seconds: Option<i32>,
+    /// (Kinesis, DynamoDB Streams, Amazon MSK, self-managed Apache Kafka, and Amazon SQS) A list of current response type enums applied to the event source mapping.
+    pub function_response_types: Option<Vec<FunctionResponseType>>,
+    /// Specific configuration settings for an Amazon Managed Streaming for Apache Kafka (Amazon MSK) event source.
+    pub amazon_managed_kafka_event_source_config: Option<
+        AmazonManagedKafkaEventSourceConfig,
+    >,
+    /// Specific configuration settings for a self-managed Apache Kafka event source.
+    pub self_managed_kafka_event_source_config: Option<
+        SelfManagedKafkaEventSourceConfig,
+    >,
+    /// Specific configuration settings for a DocumentDB event source.
+    pub document_db_event_source_config: Option<DocumentDbEventSourceConfig>,
+    /// The Amazon Resource Name (ARN) of the event source mapping.
+    pub event_source_mapping_arn: Option<String>,
+    /// (Amazon SQS, Amazon MSK, and self-managed Apache Kafka only) The provisioned mode configuration for the event source. For more information, see [provisioned mode](https://docs.aws.amazon.com/lambda/latest/dg/invocation-eventsourcemapping.html#invocation-eventsourcemapping-provisioned-mode).
+    pub provisioned_poller_config: Option<ProvisionedPollerConfig>,
+    pub(crate) _meta: rboto::__private::Meta,
+}
+rboto::__structure!(
+    DeleteEventSourceMappingOutput "EventSourceMappingConfiguration"[debug from output] {
+    uuid : String, starting_position : EventSourcePosition, starting_position_timestamp :
+    rboto::DateTime, batch_size = i32, maximum_batching_window_in_seconds = i32,
+    parallelization_factor = i32, event_source_arn : String, filter_criteria :
+    FilterCriteria, filter_criteria_error : FilterCriteriaError, kms_key_arn : String,
+    metrics_config : EventSourceMappingMetricsConfig, logging_config :
+    EventSourceMappingLoggingConfig, scaling_config : ScalingConfig, function_arn :
+    String, last_modified : rboto::DateTime, last_processing_result : String, state :
+    String, state_transition_reason : String, destination_config : DestinationConfig,
+    topics : Vec < String >, queues : Vec < String >, source_access_configurations : Vec
+    < SourceAccessConfiguration >, self_managed_event_source : SelfManagedEventSource,
+    maximum_record_age_in_seconds = i32, bisect_batch_on_function_error = bool,
+    maximum_retry_attempts = i32, tumbling_window_in_seconds = i32,
+    function_response_types : Vec < FunctionResponseType >,
+    amazon_managed_kafka_event_source_config : AmazonManagedKafkaEventSourceConfig,
+    self_managed_kafka_event_source_config : SelfManagedKafkaEventSourceConfig,
+    document_db_event_source_config : DocumentDbEventSourceConfig,
+    event_source_mapping_arn : String, provisioned_poller_config :
+    ProvisionedPollerConfig } { _meta }
+);
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct DeleteFunctionCodeSigningConfigOutput {
+    pub(crate) _meta: rboto::__private::Meta,
+}
+rboto::__structure!(
+    DeleteFunctionCodeSigningConfigOutput "DeleteFunctionCodeSigningConfigOutput"[debug
+    from output] {} { _meta }
+);
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct DeleteFunctionConcurrencyOutput {
+    pub(crate) _meta: rboto::__private::Meta,
+}
+rboto::__structure!(
+    DeleteFunctionConcurrencyOutput "DeleteFunctionConcurrencyOutput"[debug from output]
+    {} { _meta }
+);
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct DeleteFunctionEventInvokeConfigOutput {
+    pub(crate) _meta: rboto::__private::Meta,
+}
+rboto::__structure!(
+    DeleteFunctionEventInvokeConfigOutput "DeleteFunctionEventInvokeConfigOutput"[debug
+    from output] {} { _meta }
+);
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct DeleteFunctionUrlConfigOutput {
+    pub(crate) _meta: rboto::__private::Meta,
+}
+rboto::__structure!(
+    DeleteFunctionUrlConfigOutput "DeleteFunctionUrlConfigOutput"[debug from output] {} {
+    _meta }
+);
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct DeleteLayerVersionOutput {
+    pub(crate) _meta: rboto::__private::Meta,
+}
+rboto::__structure!(
+    DeleteLayerVersionOutput "DeleteLayerVersionOutput"[debug from output] {} { _meta }
+);
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct DeleteProvisionedConcurrencyConfigOutput {
+    pub(crate) _meta: rboto::__private::Meta,
+}
+rboto::__structure!(
+    DeleteProvisionedConcurrencyConfigOutput
+    "DeleteProvisionedConcurrencyConfigOutput"[debug from output] {} { _meta }
+);
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct DeleteResourcePolicyOutput {
+    pub(crate) _meta: rboto::__private::Meta,
+}
+rboto::__structure!(
+    DeleteResourcePolicyOutput "DeleteResourcePolicyOutput"[debug from output] {} { _meta
     }
+);
+/// Provides configuration information about a Lambda function [alias](https://docs.aws.amazon.com/lambda/latest/dg/configuration-aliases.html).
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct GetAliasOutput {
+    /// The Amazon Resource Name (ARN) of the alias.
+    pub alias_arn: Option<String>,
+    /// The name of the alias.
+    pub name: Option<String>,
+    /// The function version that the alias invokes.
+    pub function_version: Option<String>,
+    /// A description of the alias.
+    pub description: Option<String>,
+    /// The [routing configuration](https://docs.aws.amazon.com/lambda/latest/dg/lambda-traffic-shifting-using-aliases.html) of the alias.
+    pub routing_config: Option<AliasRoutingConfiguration>,
+    /// A unique identifier that changes when you update the alias.
+    pub revision_id: Option<String>,
+    pub(crate) _meta: rboto::__private::Meta,
 }
-#[derive(Clone, Debug, Default, PartialEq)]
-pub struct FunctionEventInvokeConfig {
+rboto::__structure!(
+    GetAliasOutput "AliasConfiguration"[debug from output] { alias_arn : String, name :
+    String, function_version : String, description : String, routing_config :
+    AliasRoutingConfiguration, revision_id : String } { _meta }
+);
+/// A mapping between an Amazon Web Services resource and a Lambda function. For details, see CreateEventSourceMapping.
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct GetEventSourceMappingOutput {
+    /// The identifier of the event source mapping.
+    pub uuid: Option<String>,
+    /// The position in a stream from which to start reading. Required for Amazon Kinesis and Amazon DynamoDB Stream event sources. `AT_TIMESTAMP` is supported only for Amazon Kinesis streams, Amazon DocumentDB, Amazon MSK, and self-managed Apache Kafka.
+    pub starting_position: Option<EventSourcePosition>,
+    /// With `StartingPosition` set to `AT_TIMESTAMP`, the time from which to start reading. `StartingPositionTimestamp` cannot be in the future.
+    pub starting_position_timestamp: Option<rboto::DateTime>,
+    /// The maximum number of records in each batch that Lambda pulls from your stream or queue and sends to your function. Lambda passes all of the records in the batch to the function in a single call, up to the payload limit for synchronous invocation (6 MB).
+    pub batch_size: Option<i32>,
+    /// The maximum amount of time, in seconds, that Lambda spends gathering records before invoking the function. You can configure `MaximumBatchingWindowInSeconds` to any value from 0 seconds to 300 seconds in increments of seconds.
+    pub maximum_batching_window_in_seconds: Option<i32>,
+    /// (Kinesis and DynamoDB Streams only) The number of batches to process concurrently from each shard. The default value is 1.
+    pub parallelization_factor: Option<i32>,
+    /// The Amazon Resource Name (ARN) of the event source.
+    pub event_source_arn: Option<String>,
+    /// An object that defines the filter criteria that determine whether Lambda should process an event. For more information, see [Lambda event filtering](https://docs.aws.amazon.com/lambda/latest/dg/invocation-eventfiltering.html).
+    pub filter_criteria: Option<FilterCriteria>,
+    /// An object that contains details about an error related to filter criteria encryption.
+    pub filter_criteria_error: Option<FilterCriteriaError>,
+    /// The ARN of the Key Management Service (KMS) customer managed key that Lambda uses to encrypt your function's [filter criteria](https://docs.aws.amazon.com/lambda/latest/dg/invocation-eventfiltering.html#filtering-basics).
+    pub kms_key_arn: Option<String>,
+    /// The metrics configuration for your event source. For more information, see [Event source mapping metrics](https://docs.aws.amazon.com/lambda/latest/dg/monitoring-metrics-types.html#event-source-mapping-metrics).
+    pub metrics_config: Option<EventSourceMappingMetricsConfig>,
+    /// (Amazon MSK, and self-managed Apache Kafka only) The logging configuration for your event source. For more information, see [Event source mapping logging](https://docs.aws.amazon.com/lambda/latest/dg/esm-logging.html).
+    pub logging_config: Option<EventSourceMappingLoggingConfig>,
+    /// (Amazon SQS only) The scaling configuration for the event source. For more information, see [Configuring maximum concurrency for Amazon SQS event sources](https://docs.aws.amazon.com/lambda/latest/dg/with-sqs.html#events-sqs-max-concurrency).
+    pub scaling_config: Option<ScalingConfig>,
+    /// The ARN of the Lambda function.
+    pub function_arn: Option<String>,
+    /// The date that the event source mapping was last updated or that its state changed.
+    pub last_modified: Option<rboto::DateTime>,
+    /// The result of the event source mapping's last processing attempt.
+    pub last_processing_result: Option<String>,
+    /// The state of the event source mapping. It can be one of the following: `Creating`, `Enabling`, `Enabled`, `Disabling`, `Disabled`, `Updating`, or `Deleting`.
+    pub state: Option<String>,
+    /// Indicates whether a user or Lambda made the last change to the event source mapping.
+    pub state_transition_reason: Option<String>,
+    /// (Kinesis, DynamoDB Streams, Amazon MSK, and self-managed Apache Kafka) A configuration object that specifies the destination of an event after Lambda processes it.
+    pub destination_config: Option<DestinationConfig>,
+    /// The name of the Kafka topic.
+    pub topics: Option<Vec<String>>,
+    /// (Amazon MQ) The name of the Amazon MQ broker destination queue to consume.
+    pub queues: Option<Vec<String>>,
+    /// An array of the authentication protocol, VPC components, or virtual host to secure and define your event source.
+    pub source_access_configurations: Option<Vec<SourceAccessConfiguration>>,
+    /// The self-managed Apache Kafka cluster for your event source.
+    pub self_managed_event_source: Option<SelfManagedEventSource>,
+    /// (Kinesis, DynamoDB Streams, Amazon MSK, and self-managed Apache Kafka) Discard records older than the specified age. The default value is -1, which sets the maximum age to infinite. When the value is set to infinite, Lambda never discards old records.
+    pub maximum_record_age_in_seconds: Option<i32>,
+    /// (Kinesis, DynamoDB Streams, Amazon MSK, and self-managed Apache Kafka) If the function returns an error, split the batch in two and retry. The default value is false.
+    pub bisect_batch_on_function_error: Option<bool>,
+    /// (Kinesis, DynamoDB Streams, Amazon MSK, and self-managed Apache Kafka) Discard records after the specified number of retries. The default value is -1, which sets the maximum number of retries to infinite. When MaximumRetryAttempts is infinite, Lambda retries failed records until the record expires in the event source.
+    pub maximum_retry_attempts: Option<i32>,
+    /// (Kinesis and DynamoDB Streams only) The duration in seconds of a processing window for DynamoDB and Kinesis Streams event sources. A value of 0 seconds indicates no tumbling window.
+    pub tumbling_window_in_seconds: Option<i32>,
+    /// (Kinesis, DynamoDB Streams, Amazon MSK, self-managed Apache Kafka, and Amazon SQS) A list of current response type enums applied to the event source mapping.
+    pub function_response_types: Option<Vec<FunctionResponseType>>,
+    /// Specific configuration settings for an Amazon Managed Streaming for Apache Kafka (Amazon MSK) event source.
+    pub amazon_managed_kafka_event_source_config: Option<
+        AmazonManagedKafkaEventSourceConfig,
+    >,
+    /// Specific configuration settings for a self-managed Apache Kafka event source.
+    pub self_managed_kafka_event_source_config: Option<
+        SelfManagedKafkaEventSourceConfig,
+    >,
+    /// Specific configuration settings for a DocumentDB event source.
+    pub document_db_event_source_config: Option<DocumentDbEventSourceConfig>,
+    /// The Amazon Resource Name (ARN) of the event source mapping.
+    pub event_source_mapping_arn: Option<String>,
+    /// (Amazon SQS, Amazon MSK, and self-managed Apache Kafka only) The provisioned mode configuration for the event source. For more information, see [provisioned mode](https://docs.aws.amazon.com/lambda/latest/dg/invocation-eventsourcemapping.html#invocation-eventsourcemapping-provisioned-mode).
+    pub provisioned_poller_config: Option<ProvisionedPollerConfig>,
+    pub(crate) _meta: rboto::__private::Meta,
+}
+rboto::__structure!(
+    GetEventSourceMappingOutput "EventSourceMappingConfiguration"[debug from output] {
+    uuid : String, starting_position : EventSourcePosition, starting_position_timestamp :
+    rboto::DateTime, batch_size = i32, maximum_batching_window_in_seconds = i32,
+    parallelization_factor = i32, event_source_arn : String, filter_criteria :
+    FilterCriteria, filter_criteria_error : FilterCriteriaError, kms_key_arn : String,
+    metrics_config : EventSourceMappingMetricsConfig, logging_config :
+    EventSourceMappingLoggingConfig, scaling_config : ScalingConfig, function_arn :
+    String, last_modified : rboto::DateTime, last_processing_result : String, state :
+    String, state_transition_reason : String, destination_config : DestinationConfig,
+    topics : Vec < String >, queues : Vec < String >, source_access_configurations : Vec
+    < SourceAccessConfiguration >, self_managed_event_source : SelfManagedEventSource,
+    maximum_record_age_in_seconds = i32, bisect_batch_on_function_error = bool,
+    maximum_retry_attempts = i32, tumbling_window_in_seconds = i32,
+    function_response_types : Vec < FunctionResponseType >,
+    amazon_managed_kafka_event_source_config : AmazonManagedKafkaEventSourceConfig,
+    self_managed_kafka_event_source_config : SelfManagedKafkaEventSourceConfig,
+    document_db_event_source_config : DocumentDbEventSourceConfig,
+    event_source_mapping_arn : String, provisioned_poller_config :
+    ProvisionedPollerConfig } { _meta }
+);
+/// Details about a function's configuration.
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct GetFunctionConfigurationOutput {
+    /// The name of the function.
+    pub function_name: Option<String>,
+    /// The function's Amazon Resource Name (ARN).
+    pub function_arn: Option<String>,
+    /// The identifier of the function's [runtime](https://docs.aws.amazon.com/lambda/latest/dg/lambda-runtimes.html). Runtime is required if the deployment package is a .zip file archive. Specifying a runtime results in an error if you're deploying a function using a container image.
+    pub runtime: Option<Runtime>,
+    /// The function's execution role.
+    pub role: Option<String>,
+    /// The function that Lambda calls to begin running your function.
+    pub handler: Option<String>,
+    /// The size of the function's deployment package, in bytes.
+    pub code_size: Option<i64>,
+    /// The function's description.
+    pub description: Option<String>,
+    /// The amount of time in seconds that Lambda allows a function to run before stopping it.
+    pub timeout: Option<i32>,
+    /// The amount of memory available to the function at runtime.
+    pub memory_size: Option<i32>,
+    /// The date and time that the function was last updated, in [ISO-8601 format](https://www.w3.org/TR/NOTE-datetime) (YYYY-MM-DDThh:mm:ss.sTZD).
+    pub last_modified: Option<String>,
+    /// The SHA256 hash of the function's deployment package.
+    pub code_sha256: Option<String>,
+    /// The version of the Lambda function.
+    pub version: Option<String>,
+    /// The function's networking configuration.
+    pub vpc_config: Option<VpcConfigResponse>,
+    /// The function's dead letter queue.
+    pub dead_letter_config: Option<DeadLetterConfig>,
+    /// The function's [environment variables](https://docs.aws.amazon.com/lambda/latest/dg/configuration-envvars.html). Omitted from CloudTrail logs.
+    pub environment: Option<EnvironmentResponse>,
+    /// The ARN of the Key Management Service (KMS) customer managed key that's used to encrypt the following resources:
+    pub kms_key_arn: Option<String>,
+    /// The function's X-Ray tracing configuration.
+    pub tracing_config: Option<TracingConfigResponse>,
+    /// For Lambda@Edge functions, the ARN of the main function.
+    pub master_arn: Option<String>,
+    /// The latest updated revision of the function or alias.
+    pub revision_id: Option<String>,
+    /// The function's [layers](https://docs.aws.amazon.com/lambda/latest/dg/configuration-layers.html).
+    pub layers: Option<Vec<Layer>>,
+    /// The current state of the function. When the state is `Inactive`, you can reactivate the function by invoking it.
+    pub state: Option<State>,
+    /// The reason for the function's current state.
+    pub state_reason: Option<String>,
+    /// The reason code for the function's current state. When the code is `Creating`, you can't invoke or modify the function.
+    pub state_reason_code: Option<StateReasonCode>,
+    /// The status of the last update that was performed on the function. This is first set to `Successful` after function creation completes.
+    pub last_update_status: Option<LastUpdateStatus>,
+    /// The reason for the last update that was performed on the function.
+    pub last_update_status_reason: Option<String>,
+    /// The reason code for the last update that was performed on the function.
+    pub last_update_status_reason_code: Option<LastUpdateStatusReasonCode>,
+    /// Connection settings for an [Amazon EFS file system](https://docs.aws.amazon.com/lambda/latest/dg/configuration-filesystem.html) or an [Amazon S3 file system](https://docs.aws.amazon.com/lambda/latest/dg/configuration-filesystem.html).
+    pub file_system_configs: Option<Vec<FileSystemConfig>>,
+    /// The ARN of the signing profile version.
+    pub signing_profile_version_arn: Option<String>,
+    /// The ARN of the signing job.
+    pub signing_job_arn: Option<String>,
+    /// The type of deployment package. Set to `Image` for container image and set `Zip` for .zip file archive.
+    pub package_type: Option<PackageType>,
+    /// The function's image configuration values.
+    pub image_config_response: Option<ImageConfigResponse>,
+    /// The instruction set architecture that the function supports. Architecture is a string array with one of the valid values. The default architecture value is `x86_64`.
+    pub architectures: Option<Vec<Architecture>>,
+    /// The size of the function's `/tmp` directory in MB. The default value is 512, but can be any whole number between 512 and 10,240 MB. For functions that use `AcceleratorConfig`, the maximum is 32,768 MB. For more information, see [Configuring ephemeral storage (console)](https://docs.aws.amazon.com/lambda/latest/dg/configuration-function-common.html#configuration-ephemeral-storage).
+    pub ephemeral_storage: Option<EphemeralStorage>,
+    /// Set `ApplyOn` to `PublishedVersions` to create a snapshot of the initialized execution environment when you publish a function version. For more information, see [Improving startup performance with Lambda SnapStart](https://docs.aws.amazon.com/lambda/latest/dg/snapstart.html).
+    pub snap_start: Option<SnapStartResponse>,
+    /// The ARN of the runtime and any errors that occured.
+    pub runtime_version_config: Option<RuntimeVersionConfig>,
+    /// The function's Amazon CloudWatch Logs configuration settings.
+    pub logging_config: Option<LoggingConfig>,
+    /// The function's tenant isolation configuration settings. Determines whether the Lambda function runs on a shared or dedicated infrastructure per unique tenant.
+    pub tenancy_config: Option<TenancyConfig>,
+    /// Configuration for the capacity provider that manages compute resources for Lambda functions.
+    pub capacity_provider_config: Option<CapacityProviderConfig>,
+    /// The SHA256 hash of the function configuration.
+    pub config_sha256: Option<String>,
+    /// The function's durable execution configuration settings, if the function is configured for durability.
+    pub durable_config: Option<DurableConfig>,
+    /// The customer-managed runtime configuration for your function. Specifies the customer-managed runtime and the runtime alias that your function uses.
+    pub runtime_config: Option<FunctionRuntimeConfig>,
+    /// The accelerator resource settings for a Lambda execution environment.
+    pub accelerator_config: Option<AcceleratorConfig>,
+    pub(crate) _meta: rboto::__private::Meta,
+}
+rboto::__structure!(
+    GetFunctionConfigurationOutput "FunctionConfiguration"[debug from output] {
+    function_name : String, function_arn : String, runtime : Runtime, role : String,
+    handler : String, code_size = i64, description : String, timeout = i32, memory_size =
+    i32, last_modified : String, code_sha256 : String, version : String, vpc_config :
+    VpcConfigResponse, dead_letter_config : DeadLetterConfig, environment :
+    EnvironmentResponse, kms_key_arn : String, tracing_config : TracingConfigResponse,
+    master_arn : String, revision_id : String, layers : Vec < Layer >, state : State,
+    state_reason : String, state_reason_code : StateReasonCode, last_update_status :
+    LastUpdateStatus, last_update_status_reason : String, last_update_status_reason_code
+    : LastUpdateStatusReasonCode, file_system_configs : Vec < FileSystemConfig >,
+    signing_profile_version_arn : String, signing_job_arn : String, package_type :
+    PackageType, image_config_response : ImageConfigResponse, architectures : Vec <
+    Architecture >, ephemeral_storage : EphemeralStorage, snap_start : SnapStartResponse,
+    runtime_version_config : RuntimeVersionConfig, logging_config : LoggingConfig,
+    tenancy_config : TenancyConfig, capacity_provider_config : CapacityProviderConfig,
+    config_sha256 : String, durable_config : DurableConfig, runtime_config :
+    FunctionRuntimeConfig, accelerator_config : AcceleratorConfig } { _meta }
+);
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct GetFunctionEventInvokeConfigOutput {
     /// The date and time that the configuration was last updated.
     pub last_modified: Option<rboto::DateTime>,
     /// The Amazon Resource Name (ARN) of the function.
@@ -454,984 +1533,604 @@ pub struct FunctionEventInvokeConfig {
     pub maximum_event_age_in_seconds: Option<i32>,
     /// A destination for events after they have been sent to a function for processing.
     pub destination_config: Option<DestinationConfig>,
+    pub(crate) _meta: rboto::__private::Meta,
 }
-impl rboto::FromValue for FunctionEventInvokeConfig {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "FunctionEventInvokeConfig")?;
-        Ok(Self {
-            last_modified: m.take(0)?,
-            function_arn: m.take(1)?,
-            maximum_retry_attempts: m.take(2)?,
-            maximum_event_age_in_seconds: m.take(3)?,
-            destination_config: m.take(4)?,
-        })
+rboto::__structure!(
+    GetFunctionEventInvokeConfigOutput "FunctionEventInvokeConfig"[debug from output] {
+    last_modified : rboto::DateTime, function_arn : String, maximum_retry_attempts = i32,
+    maximum_event_age_in_seconds = i32, destination_config : DestinationConfig } { _meta
     }
-}
-#[derive(Clone, Debug, Default, PartialEq)]
-pub struct GetAccountSettingsResponse {
-    /// Limits that are related to concurrency and code storage.
-    pub account_limit: Option<AccountLimit>,
-    /// The number of functions and amount of storage in use.
-    pub account_usage: Option<AccountUsage>,
-}
-impl rboto::FromValue for GetAccountSettingsResponse {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "GetAccountSettingsResponse")?;
-        Ok(Self {
-            account_limit: m.take(0)?,
-            account_usage: m.take(1)?,
-        })
-    }
-}
-#[derive(Clone, Debug, Default, PartialEq)]
-pub struct GetCapacityProviderResponse {
-    /// Information about the capacity provider, including its configuration and current state.
-    pub capacity_provider: Option<CapacityProvider>,
-}
-impl rboto::FromValue for GetCapacityProviderResponse {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "GetCapacityProviderResponse")?;
-        Ok(Self {
-            capacity_provider: m.take(0)?,
-        })
-    }
-}
-#[derive(Clone, Debug, Default, PartialEq)]
-pub struct GetCodeSigningConfigResponse {
-    /// The code signing configuration
-    pub code_signing_config: Option<CodeSigningConfig>,
-}
-impl rboto::FromValue for GetCodeSigningConfigResponse {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "GetCodeSigningConfigResponse")?;
-        Ok(Self {
-            code_signing_config: m.take(0)?,
-        })
-    }
-}
-/// The response from the GetDurableExecutionHistory operation, containing the execution history and events.
-#[derive(Clone, Debug, Default, PartialEq)]
-pub struct GetDurableExecutionHistoryResponse {
-    /// An array of execution history events, ordered chronologically unless `ReverseOrder` is set to `true`. Each event represents a significant occurrence during the execution, such as step completion or callback resolution.
-    pub events: Option<Vec<Event>>,
-    /// If present, indicates that more history events are available. Use this value as the `Marker` parameter in a subsequent request to retrieve the next page of results.
-    pub next_marker: Option<String>,
-}
-impl rboto::FromValue for GetDurableExecutionHistoryResponse {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "GetDurableExecutionHistoryResponse")?;
-        Ok(Self {
-            events: m.take(0)?,
-            next_marker: m.take(1)?,
-        })
-    }
-}
-/// The response from the GetDurableExecution operation, containing detailed information about the durable execution.
+);
 #[derive(Clone, Default, PartialEq)]
-pub struct GetDurableExecutionResponse {
-    /// The Amazon Resource Name (ARN) of the durable execution.
-    pub durable_execution_arn: Option<String>,
-    /// The name of the durable execution. This is either the name you provided when invoking the function, or a system-generated unique identifier if no name was provided.
-    pub durable_execution_name: Option<String>,
-    /// The Amazon Resource Name (ARN) of the Lambda function that was invoked to start this durable execution.
-    pub function_arn: Option<String>,
-    /// The JSON input payload that you provided when you started the durable execution. Asynchronous invocations support up to 1 MB, and synchronous invocations support up to 6 MB.
-    pub input_payload: Option<String>,
-    /// The JSON result returned by the durable execution if it completed successfully. This field is only present when the execution status is `SUCCEEDED`. Asynchronous invocations support up to 1 MB, and synchronous invocations support up to 6 MB.
-    pub result: Option<String>,
-    /// Error information if the durable execution failed. This field is only present when the execution status is `FAILED`, `TIMED_OUT`, or `STOPPED`. The combined size of all error fields is limited to 1 MB.
-    pub error: Option<ErrorObject>,
-    /// The date and time when the durable execution started, in Unix timestamp format.
-    pub start_timestamp: Option<rboto::DateTime>,
-    /// The durable execution has one of the following statuses:
-    pub status: Option<ExecutionStatus>,
-    /// The date and time when the durable execution ended, in Unix timestamp format. This field is only present if the execution has completed (status is `SUCCEEDED`, `FAILED`, `TIMED_OUT`, or `STOPPED`).
-    pub end_timestamp: Option<rboto::DateTime>,
-    /// The version of the Lambda function that was invoked for this durable execution. This ensures that all replays during the execution use the same function version.
-    pub version: Option<String>,
-    /// The trace headers associated with the durable execution.
-    pub trace_header: Option<TraceHeader>,
-    /// Indicates whether execution data is included in this response. Returns `false` when `IncludeExecutionData` is set to `false` in the request.
-    pub execution_data_included: Option<bool>,
-    /// Configuration settings for the durable execution, including execution timeout, retention period for execution history, and an optional ARN of the Key Management Service (KMS) customer managed key that is used to encrypt your durable execution's payload data, including input, output, and error payloads.
-    pub durable_config: Option<DurableConfig>,
-    /// The details of the pause, including when you requested it and whether it pauses the execution timeout. This field is only present when the execution status is `PAUSING` or `PAUSED`.
-    pub pause_details: Option<PauseDetails>,
-    /// The date and time when the durable execution will time out, in Unix timestamp format. This value includes any extension from time the execution spent paused. While the execution is paused with its execution timeout paused, this value is 366 days after the start time. This field isn't present for completed executions.
-    pub expected_execution_timeout_timestamp: Option<rboto::DateTime>,
+#[non_exhaustive]
+pub struct GetLayerVersionOutput {
+    /// Details about the layer version.
+    pub content: Option<LayerVersionContentOutput>,
+    /// The ARN of the layer.
+    pub layer_arn: Option<String>,
+    /// The ARN of the layer version.
+    pub layer_version_arn: Option<String>,
+    /// The description of the version.
+    pub description: Option<String>,
+    /// The date that the layer version was created, in [ISO-8601 format](https://www.w3.org/TR/NOTE-datetime) (YYYY-MM-DDThh:mm:ss.sTZD).
+    pub created_date: Option<String>,
+    /// The version number.
+    pub version: Option<i64>,
+    /// A list of compatible [instruction set architectures](https://docs.aws.amazon.com/lambda/latest/dg/foundation-arch.html).
+    pub compatible_architectures: Option<Vec<Architecture>>,
+    /// The layer's compatible runtimes.
+    pub compatible_runtimes: Option<Vec<Runtime>>,
+    /// The layer's software license.
+    pub license_info: Option<String>,
+    pub(crate) _meta: rboto::__private::Meta,
 }
-impl ::std::fmt::Debug for GetDurableExecutionResponse {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.debug_struct("GetDurableExecutionResponse")
-            .field("durable_execution_arn", &self.durable_execution_arn)
-            .field("durable_execution_name", &self.durable_execution_name)
-            .field("function_arn", &self.function_arn)
-            .field("input_payload", &rboto::types::Redacted(&self.input_payload))
-            .field("result", &rboto::types::Redacted(&self.result))
-            .field("error", &self.error)
-            .field("start_timestamp", &self.start_timestamp)
-            .field("status", &self.status)
-            .field("end_timestamp", &self.end_timestamp)
-            .field("version", &self.version)
-            .field("trace_header", &self.trace_header)
-            .field("execution_data_included", &self.execution_data_included)
-            .field("durable_config", &self.durable_config)
-            .field("pause_details", &self.pause_details)
-            .field(
-                "expected_execution_timeout_timestamp",
-                &self.expected_execution_timeout_timestamp,
-            )
-            .finish()
-    }
+rboto::__structure!(
+    GetLayerVersionOutput "GetLayerVersionResponse"[debug from output] { content :
+    LayerVersionContentOutput, layer_arn : String, layer_version_arn : String,
+    description : String, created_date : String, version = i64, compatible_architectures
+    : Vec < Architecture >, compatible_runtimes : Vec < Runtime >, license_info : String
+    } { _meta }
+);
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct GetLayerVersionByArnOutput {
+    /// Details about the layer version.
+    pub content: Option<LayerVersionContentOutput>,
+    /// The ARN of the layer.
+    pub layer_arn: Option<String>,
+    /// The ARN of the layer version.
+    pub layer_version_arn: Option<String>,
+    /// The description of the version.
+    pub description: Option<String>,
+    /// The date that the layer version was created, in [ISO-8601 format](https://www.w3.org/TR/NOTE-datetime) (YYYY-MM-DDThh:mm:ss.sTZD).
+    pub created_date: Option<String>,
+    /// The version number.
+    pub version: Option<i64>,
+    /// A list of compatible [instruction set architectures](https://docs.aws.amazon.com/lambda/latest/dg/foundation-arch.html).
+    pub compatible_architectures: Option<Vec<Architecture>>,
+    /// The layer's compatible runtimes.
+    pub compatible_runtimes: Option<Vec<Runtime>>,
+    /// The layer's software license.
+    pub license_info: Option<String>,
+    pub(crate) _meta: rboto::__private::Meta,
 }
-impl rboto::FromValue for GetDurableExecutionResponse {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "GetDurableExecutionResponse")?;
-        Ok(Self {
-            durable_execution_arn: m.take(0)?,
-            durable_execution_name: m.take(1)?,
-            function_arn: m.take(2)?,
-            input_payload: m.take(3)?,
-            result: m.take(4)?,
-            error: m.take(5)?,
-            start_timestamp: m.take(6)?,
-            status: m.take(7)?,
-            end_timestamp: m.take(8)?,
-            version: m.take(9)?,
-            trace_header: m.take(10)?,
-            execution_data_included: m.take(11)?,
-            durable_config: m.take(12)?,
-            pause_details: m.take(13)?,
-            expected_execution_timeout_timestamp: m.take(14)?,
-        })
-    }
-}
-/// The response from the GetDurableExecutionState operation, containing the current execution state for replay.
-#[derive(Clone, Debug, Default, PartialEq)]
-pub struct GetDurableExecutionStateResponse {
-    /// An array of operations that represent the current state of the durable execution. Operations are ordered by their start sequence number in ascending order and include information needed for replay processing.
-    pub operations: Option<Vec<Operation>>,
-    /// If present, indicates that more operations are available. Use this value as the `Marker` parameter in a subsequent request to retrieve the next page of results.
-    pub next_marker: Option<String>,
-}
-impl rboto::FromValue for GetDurableExecutionStateResponse {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "GetDurableExecutionStateResponse")?;
-        Ok(Self {
-            operations: m.take(0)?,
-            next_marker: m.take(1)?,
-        })
-    }
-}
-#[derive(Clone, Debug, Default, PartialEq)]
-pub struct GetFunctionCodeSigningConfigResponse {
-    /// The The Amazon Resource Name (ARN) of the code signing configuration.
-    pub code_signing_config_arn: Option<String>,
-    /// The name or ARN of the Lambda function.
+rboto::__structure!(
+    GetLayerVersionByArnOutput "GetLayerVersionResponse"[debug from output] { content :
+    LayerVersionContentOutput, layer_arn : String, layer_version_arn : String,
+    description : String, created_date : String, version = i64, compatible_architectures
+    : Vec < Architecture >, compatible_runtimes : Vec < Runtime >, license_info : String
+    } { _meta }
+);
+/// Details about a function's configuration.
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct PublishVersionOutput {
+    /// The name of the function.
     pub function_name: Option<String>,
+    /// The function's Amazon Resource Name (ARN).
+    pub function_arn: Option<String>,
+    /// The identifier of the function's [runtime](https://docs.aws.amazon.com/lambda/latest/dg/lambda-runtimes.html). Runtime is required if the deployment package is a .zip file archive. Specifying a runtime results in an error if you're deploying a function using a container image.
+    pub runtime: Option<Runtime>,
+    /// The function's execution role.
+    pub role: Option<String>,
+    /// The function that Lambda calls to begin running your function.
+    pub handler: Option<String>,
+    /// The size of the function's deployment package, in bytes.
+    pub code_size: Option<i64>,
+    /// The function's description.
+    pub description: Option<String>,
+    /// The amount of time in seconds that Lambda allows a function to run before stopping it.
+    pub timeout: Option<i32>,
+    /// The amount of memory available to the function at runtime.
+    pub memory_size: Option<i32>,
+    /// The date and time that the function was last updated, in [ISO-8601 format](https://www.w3.org/TR/NOTE-datetime) (YYYY-MM-DDThh:mm:ss.sTZD).
+    pub last_modified: Option<String>,
+    /// The SHA256 hash of the function's deployment package.
+    pub code_sha256: Option<String>,
+    /// The version of the Lambda function.
+    pub version: Option<String>,
+    /// The function's networking configuration.
+    pub vpc_config: Option<VpcConfigResponse>,
+    /// The function's dead letter queue.
+    pub dead_letter_config: Option<DeadLetterConfig>,
+    /// The function's [environment variables](https://docs.aws.amazon.com/lambda/latest/dg/configuration-envvars.html). Omitted from CloudTrail logs.
+    pub environment: Option<EnvironmentResponse>,
+    /// The ARN of the Key Management Service (KMS) customer managed key that's used to encrypt the following resources:
+    pub kms_key_arn: Option<String>,
+    /// The function's X-Ray tracing configuration.
+    pub tracing_config: Option<TracingConfigResponse>,
+    /// For Lambda@Edge functions, the ARN of the main function.
+    pub master_arn: Option<String>,
+    /// The latest updated revision of the function or alias.
+    pub revision_id: Option<String>,
+    /// The function's [layers](https://docs.aws.amazon.com/lambda/latest/dg/configuration-layers.html).
+    pub layers: Option<Vec<Layer>>,
+    /// The current state of the function. When the state is `Inactive`, you can reactivate the function by invoking it.
+    pub state: Option<State>,
+    /// The reason for the function's current state.
+    pub state_reason: Option<String>,
+    /// The reason code for the function's current state. When the code is `Creating`, you can't invoke or modify the function.
+    pub state_reason_code: Option<StateReasonCode>,
+    /// The status of the last update that was performed on the function. This is first set to `Successful` after function creation completes.
+    pub last_update_status: Option<LastUpdateStatus>,
+    /// The reason for the last update that was performed on the function.
+    pub last_update_status_reason: Option<String>,
+    /// The reason code for the last update that was performed on the function.
+    pub last_update_status_reason_code: Option<LastUpdateStatusReasonCode>,
+    /// Connection settings for an [Amazon EFS file system](https://docs.aws.amazon.com/lambda/latest/dg/configuration-filesystem.html) or an [Amazon S3 file system](https://docs.aws.amazon.com/lambda/latest/dg/configuration-filesystem.html).
+    pub file_system_configs: Option<Vec<FileSystemConfig>>,
+    /// The ARN of the signing profile version.
+    pub signing_profile_version_arn: Option<String>,
+    /// The ARN of the signing job.
+    pub signing_job_arn: Option<String>,
+    /// The type of deployment package. Set to `Image` for container image and set `Zip` for .zip file archive.
+    pub package_type: Option<PackageType>,
+    /// The function's image configuration values.
+    pub image_config_response: Option<ImageConfigResponse>,
+    /// The instruction set architecture that the function supports. Architecture is a string array with one of the valid values. The default architecture value is `x86_64`.
+    pub architectures: Option<Vec<Architecture>>,
+    /// The size of the function's `/tmp` directory in MB. The default value is 512, but can be any whole number between 512 and 10,240 MB. For functions that use `AcceleratorConfig`, the maximum is 32,768 MB. For more information, see [Configuring ephemeral storage (console)](https://docs.aws.amazon.com/lambda/latest/dg/configuration-function-common.html#configuration-ephemeral-storage).
+    pub ephemeral_storage: Option<EphemeralStorage>,
+    /// Set `ApplyOn` to `PublishedVersions` to create a snapshot of the initialized execution environment when you publish a function version. For more information, see [Improving startup performance with Lambda SnapStart](https://docs.aws.amazon.com/lambda/latest/dg/snapstart.html).
+    pub snap_start: Option<SnapStartResponse>,
+    /// The ARN of the runtime and any errors that occured.
+    pub runtime_version_config: Option<RuntimeVersionConfig>,
+    /// The function's Amazon CloudWatch Logs configuration settings.
+    pub logging_config: Option<LoggingConfig>,
+    /// The function's tenant isolation configuration settings. Determines whether the Lambda function runs on a shared or dedicated infrastructure per unique tenant.
+    pub tenancy_config: Option<TenancyConfig>,
+    /// Configuration for the capacity provider that manages compute resources for Lambda functions.
+    pub capacity_provider_config: Option<CapacityProviderConfig>,
+    /// The SHA256 hash of the function configuration.
+    pub config_sha256: Option<String>,
+    /// The function's durable execution configuration settings, if the function is configured for durability.
+    pub durable_config: Option<DurableConfig>,
+    /// The customer-managed runtime configuration for your function. Specifies the customer-managed runtime and the runtime alias that your function uses.
+    pub runtime_config: Option<FunctionRuntimeConfig>,
+    /// The accelerator resource settings for a Lambda execution environment.
+    pub accelerator_config: Option<AcceleratorConfig>,
+    pub(crate) _meta: rboto::__private::Meta,
 }
-impl rboto::FromValue for GetFunctionCodeSigningConfigResponse {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "GetFunctionCodeSigningConfigResponse")?;
-        Ok(Self {
-            code_signing_config_arn: m.take(0)?,
-            function_name: m.take(1)?,
-        })
-    }
-}
-#[derive(Clone, Debug, Default, PartialEq)]
-pub struct GetFunctionConcurrencyResponse {
-    /// The number of simultaneous executions that are reserved for the function.
+rboto::__structure!(
+    PublishVersionOutput "FunctionConfiguration"[debug from output] { function_name :
+    String, function_arn : String, runtime : Runtime, role : String, handler : String,
+    code_size = i64, description : String, timeout = i32, memory_size = i32,
+    last_modified : String, code_sha256 : String, version : String, vpc_config :
+    VpcConfigResponse, dead_letter_config : DeadLetterConfig, environment :
+    EnvironmentResponse, kms_key_arn : String, tracing_config : TracingConfigResponse,
+    master_arn : String, revision_id : String, layers : Vec < Layer >, state : State,
+    state_reason : String, state_reason_code : StateReasonCode, last_update_status :
+    LastUpdateStatus, last_update_status_reason : String, last_update_status_reason_code
+    : LastUpdateStatusReasonCode, file_system_configs : Vec < FileSystemConfig >,
+    signing_profile_version_arn : String, signing_job_arn : String, package_type :
+    PackageType, image_config_response : ImageConfigResponse, architectures : Vec <
+    Architecture >, ephemeral_storage : EphemeralStorage, snap_start : SnapStartResponse,
+    runtime_version_config : RuntimeVersionConfig, logging_config : LoggingConfig,
+    tenancy_config : TenancyConfig, capacity_provider_config : CapacityProviderConfig,
+    config_sha256 : String, durable_config : DurableConfig, runtime_config :
+    FunctionRuntimeConfig, accelerator_config : AcceleratorConfig } { _meta }
+);
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct PutFunctionConcurrencyOutput {
+    /// The number of concurrent executions that are reserved for this function. For more information, see [Managing Lambda reserved concurrency](https://docs.aws.amazon.com/lambda/latest/dg/configuration-concurrency.html).
     pub reserved_concurrent_executions: Option<i32>,
+    pub(crate) _meta: rboto::__private::Meta,
 }
-impl rboto::FromValue for GetFunctionConcurrencyResponse {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "GetFunctionConcurrencyResponse")?;
-        Ok(Self {
-            reserved_concurrent_executions: m.take(0)?,
-        })
-    }
-}
-#[derive(Clone, Debug, Default, PartialEq)]
-pub struct GetFunctionRecursionConfigResponse {
-    /// If your function's recursive loop detection configuration is `Allow`, Lambda doesn't take any action when it detects your function being invoked as part of a recursive loop.
-    pub recursive_loop: Option<RecursiveLoop>,
-}
-impl rboto::FromValue for GetFunctionRecursionConfigResponse {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "GetFunctionRecursionConfigResponse")?;
-        Ok(Self { recursive_loop: m.take(0)? })
-    }
-}
-#[derive(Clone, Debug, Default, PartialEq)]
-pub struct GetFunctionResponse {
-    /// The configuration of the function or version.
-    pub configuration: Option<FunctionConfiguration>,
-    /// The deployment package of the function or version.
-    pub code: Option<FunctionCodeLocation>,
-    /// The function's [tags](https://docs.aws.amazon.com/lambda/latest/dg/tagging.html). Lambda returns tag data only if you have explicit allow permissions for [lambda:ListTags](https://docs.aws.amazon.com/lambda/latest/api/API_ListTags.html).
-    pub tags: Option<HashMap<String, String>>,
-    /// An object that contains details about an error related to retrieving tags.
-    pub tags_error: Option<TagsError>,
-    /// The function's [reserved concurrency](https://docs.aws.amazon.com/lambda/latest/dg/concurrent-executions.html).
-    pub concurrency: Option<Concurrency>,
-}
-impl rboto::FromValue for GetFunctionResponse {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "GetFunctionResponse")?;
-        Ok(Self {
-            configuration: m.take(0)?,
-            code: m.take(1)?,
-            tags: m.take(2)?,
-            tags_error: m.take(3)?,
-            concurrency: m.take(4)?,
-        })
-    }
-}
-#[derive(Clone, Debug, Default, PartialEq)]
-pub struct GetFunctionScalingConfigResponse {
+rboto::__structure!(
+    PutFunctionConcurrencyOutput "Concurrency"[debug from output] {
+    reserved_concurrent_executions = i32 } { _meta }
+);
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct PutFunctionEventInvokeConfigOutput {
+    /// The date and time that the configuration was last updated.
+    pub last_modified: Option<rboto::DateTime>,
     /// The Amazon Resource Name (ARN) of the function.
     pub function_arn: Option<String>,
-    /// The scaling configuration that is currently applied to the function. This represents the actual scaling settings in effect.
-    pub applied_function_scaling_config: Option<FunctionScalingConfig>,
-    /// The scaling configuration that was requested for the function.
-    pub requested_function_scaling_config: Option<FunctionScalingConfig>,
+    /// The maximum number of times to retry when the function returns an error.
+    pub maximum_retry_attempts: Option<i32>,
+    /// The maximum age of a request that Lambda sends to a function for processing.
+    pub maximum_event_age_in_seconds: Option<i32>,
+    /// A destination for events after they have been sent to a function for processing.
+    pub destination_config: Option<DestinationConfig>,
+    pub(crate) _meta: rboto::__private::Meta,
 }
-impl rboto::FromValue for GetFunctionScalingConfigResponse {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "GetFunctionScalingConfigResponse")?;
-        Ok(Self {
-            function_arn: m.take(0)?,
-            applied_function_scaling_config: m.take(1)?,
-            requested_function_scaling_config: m.take(2)?,
-        })
+rboto::__structure!(
+    PutFunctionEventInvokeConfigOutput "FunctionEventInvokeConfig"[debug from output] {
+    last_modified : rboto::DateTime, function_arn : String, maximum_retry_attempts = i32,
+    maximum_event_age_in_seconds = i32, destination_config : DestinationConfig } { _meta
     }
-}
-#[derive(Clone, Debug, Default, PartialEq)]
-pub struct GetFunctionUrlConfigResponse {
-    /// The HTTP URL endpoint for your function.
-    pub function_url: Option<String>,
-    /// The Amazon Resource Name (ARN) of your function.
-    pub function_arn: Option<String>,
-    /// The type of authentication that your function URL uses. Set to `AWS_IAM` if you want to restrict access to authenticated users only. Set to `NONE` if you want to bypass IAM authentication to create a public endpoint. For more information, see [Control access to Lambda function URLs](https://docs.aws.amazon.com/lambda/latest/dg/urls-auth.html).
-    pub auth_type: Option<FunctionUrlAuthType>,
-    /// The [cross-origin resource sharing (CORS)](https://developer.mozilla.org/en-US/docs/Web/HTTP/CORS) settings for your function URL.
-    pub cors: Option<Cors>,
-    /// When the function URL was created, in [ISO-8601 format](https://www.w3.org/TR/NOTE-datetime) (YYYY-MM-DDThh:mm:ss.sTZD).
-    pub creation_time: Option<String>,
-    /// When the function URL configuration was last updated, in [ISO-8601 format](https://www.w3.org/TR/NOTE-datetime) (YYYY-MM-DDThh:mm:ss.sTZD).
-    pub last_modified_time: Option<String>,
-    /// Use one of the following options:
-    pub invoke_mode: Option<InvokeMode>,
-}
-impl rboto::FromValue for GetFunctionUrlConfigResponse {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "GetFunctionUrlConfigResponse")?;
-        Ok(Self {
-            function_url: m.take(0)?,
-            function_arn: m.take(1)?,
-            auth_type: m.take(2)?,
-            cors: m.take(3)?,
-            creation_time: m.take(4)?,
-            last_modified_time: m.take(5)?,
-            invoke_mode: m.take(6)?,
-        })
-    }
-}
-#[derive(Clone, Debug, Default, PartialEq)]
-pub struct GetLayerVersionPolicyResponse {
-    /// The policy document.
-    pub policy: Option<String>,
-    /// A unique identifier for the current revision of the policy.
-    pub revision_id: Option<String>,
-}
-impl rboto::FromValue for GetLayerVersionPolicyResponse {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "GetLayerVersionPolicyResponse")?;
-        Ok(Self {
-            policy: m.take(0)?,
-            revision_id: m.take(1)?,
-        })
-    }
-}
-#[derive(Clone, Debug, Default, PartialEq)]
-pub struct GetLayerVersionResponse {
-    /// Details about the layer version.
-    pub content: Option<LayerVersionContentOutput>,
-    /// The ARN of the layer.
-    pub layer_arn: Option<String>,
-    /// The ARN of the layer version.
-    pub layer_version_arn: Option<String>,
-    /// The description of the version.
-    pub description: Option<String>,
-    /// The date that the layer version was created, in [ISO-8601 format](https://www.w3.org/TR/NOTE-datetime) (YYYY-MM-DDThh:mm:ss.sTZD).
-    pub created_date: Option<String>,
-    /// The version number.
-    pub version: Option<i64>,
-    /// A list of compatible [instruction set architectures](https://docs.aws.amazon.com/lambda/latest/dg/foundation-arch.html).
-    pub compatible_architectures: Option<Vec<Architecture>>,
-    /// The layer's compatible runtimes.
-    pub compatible_runtimes: Option<Vec<Runtime>>,
-    /// The layer's software license.
-    pub license_info: Option<String>,
-}
-impl rboto::FromValue for GetLayerVersionResponse {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "GetLayerVersionResponse")?;
-        Ok(Self {
-            content: m.take(0)?,
-            layer_arn: m.take(1)?,
-            layer_version_arn: m.take(2)?,
-            description: m.take(3)?,
-            created_date: m.take(4)?,
-            version: m.take(5)?,
-            compatible_architectures: m.take(6)?,
-            compatible_runtimes: m.take(7)?,
-            license_info: m.take(8)?,
-        })
-    }
-}
-#[derive(Clone, Debug, Default, PartialEq)]
-pub struct GetPolicyResponse {
-    /// The resource-based policy.
-    pub policy: Option<String>,
-    /// A unique identifier for the current revision of the policy.
-    pub revision_id: Option<String>,
-}
-impl rboto::FromValue for GetPolicyResponse {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "GetPolicyResponse")?;
-        Ok(Self {
-            policy: m.take(0)?,
-            revision_id: m.take(1)?,
-        })
-    }
-}
-#[derive(Clone, Debug, Default, PartialEq)]
-pub struct GetProvisionedConcurrencyConfigResponse {
-    /// The amount of provisioned concurrency requested.
-    pub requested_provisioned_concurrent_executions: Option<i32>,
-    /// The amount of provisioned concurrency available.
-    pub available_provisioned_concurrent_executions: Option<i32>,
-    /// The amount of provisioned concurrency allocated. When a weighted alias is used during linear and canary deployments, this value fluctuates depending on the amount of concurrency that is provisioned for the function versions.
-    pub allocated_provisioned_concurrent_executions: Option<i32>,
-    /// The status of the allocation process.
-    pub status: Option<ProvisionedConcurrencyStatusEnum>,
-    /// For failed allocations, the reason that provisioned concurrency could not be allocated.
-    pub status_reason: Option<String>,
-    /// The date and time that a user last updated the configuration, in [ISO 8601 format](https://www.iso.org/iso-8601-date-and-time-format.html).
-    pub last_modified: Option<String>,
-}
-impl rboto::FromValue for GetProvisionedConcurrencyConfigResponse {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "GetProvisionedConcurrencyConfigResponse")?;
-        Ok(Self {
-            requested_provisioned_concurrent_executions: m.take(0)?,
-            available_provisioned_concurrent_executions: m.take(1)?,
-            allocated_provisioned_concurrent_executions: m.take(2)?,
-            status: m.take(3)?,
-            status_reason: m.take(4)?,
-            last_modified: m.take(5)?,
-        })
-    }
-}
-#[derive(Clone, Debug, Default, PartialEq)]
-pub struct GetResourcePolicyResponse {
-    /// The resource-based policy attached to the Lambda resource you specified.
-    pub policy: Option<String>,
-    /// The revision ID of the policy. Pass this value as the `RevisionId` in a PutResourcePolicy or DeleteResourcePolicy request. Doing so ensures the operation acts on the expected version of the policy.
-    pub revision_id: Option<String>,
-}
-impl rboto::FromValue for GetResourcePolicyResponse {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "GetResourcePolicyResponse")?;
-        Ok(Self {
-            policy: m.take(0)?,
-            revision_id: m.take(1)?,
-        })
-    }
-}
-#[derive(Clone, Debug, Default, PartialEq)]
-pub struct GetRuntimeManagementConfigResponse {
-    /// The current runtime update mode of the function.
-    pub update_runtime_on: Option<UpdateRuntimeOn>,
-    /// The Amazon Resource Name (ARN) of your function.
-    pub function_arn: Option<String>,
-    /// The ARN of the runtime the function is configured to use. If the runtime update mode is **Manual**, the ARN is returned, otherwise `null` is returned.
-    pub runtime_version_arn: Option<String>,
-}
-impl rboto::FromValue for GetRuntimeManagementConfigResponse {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "GetRuntimeManagementConfigResponse")?;
-        Ok(Self {
-            update_runtime_on: m.take(0)?,
-            function_arn: m.take(1)?,
-            runtime_version_arn: m.take(2)?,
-        })
-    }
-}
+);
 #[derive(Clone, Default, PartialEq)]
-pub struct InvocationResponse {
-    /// The HTTP status code is in the 200 range for a successful request. For the `RequestResponse` invocation type, this status code is 200. For the `Event` invocation type, this status code is 202. For the `DryRun` invocation type, the status code is 204.
-    pub status_code: Option<i32>,
-    /// If present, indicates that an error occurred during function execution. Details about the error are included in the response payload.
-    pub function_error: Option<String>,
-    /// The last 4 KB of the execution log, which is base64-encoded.
-    pub log_result: Option<String>,
-    /// The response from the function, or an error object.
-    pub payload: Option<rboto::Blob>,
-    /// The version of the function that executed. When you invoke a function with an alias, this indicates which version the alias resolved to.
-    pub executed_version: Option<String>,
-    /// The ARN of the durable execution that was started. This is returned when invoking a durable function and provides a unique identifier for tracking the execution.
-    pub durable_execution_arn: Option<String>,
+#[non_exhaustive]
+pub struct RemoveLayerVersionPermissionOutput {
+    pub(crate) _meta: rboto::__private::Meta,
 }
-impl ::std::fmt::Debug for InvocationResponse {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.debug_struct("InvocationResponse")
-            .field("status_code", &self.status_code)
-            .field("function_error", &self.function_error)
-            .field("log_result", &self.log_result)
-            .field("payload", &rboto::types::Redacted(&self.payload))
-            .field("executed_version", &self.executed_version)
-            .field("durable_execution_arn", &self.durable_execution_arn)
-            .finish()
-    }
+rboto::__structure!(
+    RemoveLayerVersionPermissionOutput "RemoveLayerVersionPermissionOutput"[debug from
+    output] {} { _meta }
+);
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct RemovePermissionOutput {
+    pub(crate) _meta: rboto::__private::Meta,
 }
-impl rboto::FromValue for InvocationResponse {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "InvocationResponse")?;
-        Ok(Self {
-            status_code: m.take(0)?,
-            function_error: m.take(1)?,
-            log_result: m.take(2)?,
-            payload: m.take(3)?,
-            executed_version: m.take(4)?,
-            durable_execution_arn: m.take(5)?,
-        })
-    }
+rboto::__structure!(
+    RemovePermissionOutput "RemovePermissionOutput"[debug from output] {} { _meta }
+);
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct TagResourceOutput {
+    pub(crate) _meta: rboto::__private::Meta,
 }
-/// A success response (`202 Accepted`) indicates that the request is queued for invocation.
-#[derive(Clone, Debug, Default, PartialEq)]
-pub struct InvokeAsyncResponse {
-    /// The status code.
-    pub status: Option<i32>,
+rboto::__structure!(
+    TagResourceOutput "TagResourceOutput"[debug from output] {} { _meta }
+);
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct UntagResourceOutput {
+    pub(crate) _meta: rboto::__private::Meta,
 }
-impl rboto::FromValue for InvokeAsyncResponse {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "InvokeAsyncResponse")?;
-        Ok(Self { status: m.take(0)? })
-    }
-}
-#[derive(Debug, Default)]
-pub struct InvokeWithResponseStreamResponse {
-    /// For a successful request, the HTTP status code is in the 200 range. For the `RequestResponse` invocation type, this status code is 200. For the `DryRun` invocation type, this status code is 204.
-    pub status_code: Option<i32>,
-    /// The version of the function that executed. When you invoke a function with an alias, this indicates which version the alias resolved to.
-    pub executed_version: Option<String>,
-    /// The stream of response payloads.
-    pub event_stream: Option<rboto::Body>,
-    /// The type of data the stream is returning.
-    pub response_stream_content_type: Option<String>,
-}
-impl rboto::FromValue for InvokeWithResponseStreamResponse {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "InvokeWithResponseStreamResponse")?;
-        Ok(Self {
-            status_code: m.take(0)?,
-            executed_version: m.take(1)?,
-            event_stream: m.take(2)?,
-            response_stream_content_type: m.take(3)?,
-        })
-    }
-}
-#[derive(Clone, Debug, Default, PartialEq)]
-pub struct ListAliasesResponse {
-    /// The pagination token that's included if more results are available.
-    pub next_marker: Option<String>,
-    /// A list of aliases.
-    pub aliases: Option<Vec<AliasConfiguration>>,
-}
-impl rboto::FromValue for ListAliasesResponse {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "ListAliasesResponse")?;
-        Ok(Self {
-            next_marker: m.take(0)?,
-            aliases: m.take(1)?,
-        })
-    }
-}
-#[derive(Clone, Debug, Default, PartialEq)]
-pub struct ListCapacityProvidersResponse {
-    /// A list of capacity providers in your account.
-    pub capacity_providers: Option<Vec<CapacityProvider>>,
-    /// The pagination token that's included if more results are available.
-    pub next_marker: Option<String>,
-}
-impl rboto::FromValue for ListCapacityProvidersResponse {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "ListCapacityProvidersResponse")?;
-        Ok(Self {
-            capacity_providers: m.take(0)?,
-            next_marker: m.take(1)?,
-        })
-    }
-}
-#[derive(Clone, Debug, Default, PartialEq)]
-pub struct ListCodeSigningConfigsResponse {
-    /// The pagination token that's included if more results are available.
-    pub next_marker: Option<String>,
-    /// The code signing configurations
-    pub code_signing_configs: Option<Vec<CodeSigningConfig>>,
-}
-impl rboto::FromValue for ListCodeSigningConfigsResponse {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "ListCodeSigningConfigsResponse")?;
-        Ok(Self {
-            next_marker: m.take(0)?,
-            code_signing_configs: m.take(1)?,
-        })
-    }
-}
-/// The response from the ListDurableExecutionsByFunction operation, containing a list of durable executions and pagination information.
-#[derive(Clone, Debug, Default, PartialEq)]
-pub struct ListDurableExecutionsByFunctionResponse {
-    /// List of durable execution summaries matching the filter criteria.
-    pub durable_executions: Option<Vec<Execution>>,
-    /// Pagination token for retrieving additional results. Present only if there are more results available.
-    pub next_marker: Option<String>,
-}
-impl rboto::FromValue for ListDurableExecutionsByFunctionResponse {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "ListDurableExecutionsByFunctionResponse")?;
-        Ok(Self {
-            durable_executions: m.take(0)?,
-            next_marker: m.take(1)?,
-        })
-    }
-}
-#[derive(Clone, Debug, Default, PartialEq)]
-pub struct ListEventSourceMappingsResponse {
-    /// A pagination token that's returned when the response doesn't contain all event source mappings.
-    pub next_marker: Option<String>,
-    /// A list of event source mappings.
-    pub event_source_mappings: Option<Vec<EventSourceMappingConfiguration>>,
-}
-impl rboto::FromValue for ListEventSourceMappingsResponse {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "ListEventSourceMappingsResponse")?;
-        Ok(Self {
-            next_marker: m.take(0)?,
-            event_source_mappings: m.take(1)?,
-        })
-    }
-}
-#[derive(Clone, Debug, Default, PartialEq)]
-pub struct ListFunctionEventInvokeConfigsResponse {
-    /// A list of configurations.
-    pub function_event_invoke_configs: Option<Vec<FunctionEventInvokeConfig>>,
-    /// The pagination token that's included if more results are available.
-    pub next_marker: Option<String>,
-}
-impl rboto::FromValue for ListFunctionEventInvokeConfigsResponse {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "ListFunctionEventInvokeConfigsResponse")?;
-        Ok(Self {
-            function_event_invoke_configs: m.take(0)?,
-            next_marker: m.take(1)?,
-        })
-    }
-}
-#[derive(Clone, Debug, Default, PartialEq)]
-pub struct ListFunctionUrlConfigsResponse {
-    /// A list of function URL configurations.
-    pub function_url_configs: Option<Vec<FunctionUrlConfig>>,
-    /// The pagination token that's included if more results are available.
-    pub next_marker: Option<String>,
-}
-impl rboto::FromValue for ListFunctionUrlConfigsResponse {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "ListFunctionUrlConfigsResponse")?;
-        Ok(Self {
-            function_url_configs: m.take(0)?,
-            next_marker: m.take(1)?,
-        })
-    }
-}
-#[derive(Clone, Debug, Default, PartialEq)]
-pub struct ListFunctionVersionsByCapacityProviderResponse {
-    /// The Amazon Resource Name (ARN) of the capacity provider.
-    pub capacity_provider_arn: Option<String>,
-    /// A list of function versions that use the specified capacity provider.
-    pub function_versions: Option<Vec<FunctionVersionsByCapacityProviderListItem>>,
-    /// The pagination token that's included if more results are available.
-    pub next_marker: Option<String>,
-}
-impl rboto::FromValue for ListFunctionVersionsByCapacityProviderResponse {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(
-            v,
-            "ListFunctionVersionsByCapacityProviderResponse",
-        )?;
-        Ok(Self {
-            capacity_provider_arn: m.take(0)?,
-            function_versions: m.take(1)?,
-            next_marker: m.take(2)?,
-        })
-    }
-}
-#[derive(Clone, Debug, Default, PartialEq)]
-pub struct ListFunctionsByCodeSigningConfigResponse {
-    /// The pagination token that's included if more results are available.
-    pub next_marker: Option<String>,
-    /// The function ARNs.
-    pub function_arns: Option<Vec<String>>,
-}
-impl rboto::FromValue for ListFunctionsByCodeSigningConfigResponse {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "ListFunctionsByCodeSigningConfigResponse")?;
-        Ok(Self {
-            next_marker: m.take(0)?,
-            function_arns: m.take(1)?,
-        })
-    }
-}
-/// A list of Lambda functions.
-#[derive(Clone, Debug, Default, PartialEq)]
-pub struct ListFunctionsResponse {
-    /// The pagination token that's included if more results are available.
-    pub next_marker: Option<String>,
-    /// A list of Lambda functions.
-    pub functions: Option<Vec<FunctionConfiguration>>,
-}
-impl rboto::FromValue for ListFunctionsResponse {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "ListFunctionsResponse")?;
-        Ok(Self {
-            next_marker: m.take(0)?,
-            functions: m.take(1)?,
-        })
-    }
-}
-#[derive(Clone, Debug, Default, PartialEq)]
-pub struct ListLayerVersionsResponse {
-    /// A pagination token returned when the response doesn't contain all versions.
-    pub next_marker: Option<String>,
-    /// A list of versions.
-    pub layer_versions: Option<Vec<LayerVersionsListItem>>,
-}
-impl rboto::FromValue for ListLayerVersionsResponse {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "ListLayerVersionsResponse")?;
-        Ok(Self {
-            next_marker: m.take(0)?,
-            layer_versions: m.take(1)?,
-        })
-    }
-}
-#[derive(Clone, Debug, Default, PartialEq)]
-pub struct ListLayersResponse {
-    /// A pagination token returned when the response doesn't contain all layers.
-    pub next_marker: Option<String>,
-    /// A list of function layers.
-    pub layers: Option<Vec<LayersListItem>>,
-}
-impl rboto::FromValue for ListLayersResponse {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "ListLayersResponse")?;
-        Ok(Self {
-            next_marker: m.take(0)?,
-            layers: m.take(1)?,
-        })
-    }
-}
-#[derive(Clone, Debug, Default, PartialEq)]
-pub struct ListProvisionedConcurrencyConfigsResponse {
-    /// A list of provisioned concurrency configurations.
-    pub provisioned_concurrency_configs: Option<
-        Vec<ProvisionedConcurrencyConfigListItem>,
-    >,
-    /// The pagination token that's included if more results are available.
-    pub next_marker: Option<String>,
-}
-impl rboto::FromValue for ListProvisionedConcurrencyConfigsResponse {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "ListProvisionedConcurrencyConfigsResponse")?;
-        Ok(Self {
-            provisioned_concurrency_configs: m.take(0)?,
-            next_marker: m.take(1)?,
-        })
-    }
-}
-#[derive(Clone, Debug, Default, PartialEq)]
-pub struct ListTagsResponse {
-    /// The function's tags.
-    pub tags: Option<HashMap<String, String>>,
-}
-impl rboto::FromValue for ListTagsResponse {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "ListTagsResponse")?;
-        Ok(Self { tags: m.take(0)? })
-    }
-}
-#[derive(Clone, Debug, Default, PartialEq)]
-pub struct ListVersionsByFunctionResponse {
-    /// The pagination token that's included if more results are available.
-    pub next_marker: Option<String>,
-    /// A list of Lambda function versions.
-    pub versions: Option<Vec<FunctionConfiguration>>,
-}
-impl rboto::FromValue for ListVersionsByFunctionResponse {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "ListVersionsByFunctionResponse")?;
-        Ok(Self {
-            next_marker: m.take(0)?,
-            versions: m.take(1)?,
-        })
-    }
-}
-#[derive(Clone, Debug, Default, PartialEq)]
-pub struct PauseDurableExecutionResponse {}
-impl rboto::FromValue for PauseDurableExecutionResponse {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        rv::Members::of(v, "PauseDurableExecutionResponse")?;
-        Ok(Self {})
-    }
-}
-#[derive(Clone, Debug, Default, PartialEq)]
-pub struct PublishLayerVersionResponse {
-    /// Details about the layer version.
-    pub content: Option<LayerVersionContentOutput>,
-    /// The ARN of the layer.
-    pub layer_arn: Option<String>,
-    /// The ARN of the layer version.
-    pub layer_version_arn: Option<String>,
-    /// The description of the version.
+rboto::__structure!(
+    UntagResourceOutput "UntagResourceOutput"[debug from output] {} { _meta }
+);
+/// Provides configuration information about a Lambda function [alias](https://docs.aws.amazon.com/lambda/latest/dg/configuration-aliases.html).
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct UpdateAliasOutput {
+    /// The Amazon Resource Name (ARN) of the alias.
+    pub alias_arn: Option<String>,
+    /// The name of the alias.
+    pub name: Option<String>,
+    /// The function version that the alias invokes.
+    pub function_version: Option<String>,
+    /// A description of the alias.
     pub description: Option<String>,
-    /// The date that the layer version was created, in [ISO-8601 format](https://www.w3.org/TR/NOTE-datetime) (YYYY-MM-DDThh:mm:ss.sTZD).
-    pub created_date: Option<String>,
-    /// The version number.
-    pub version: Option<i64>,
-    /// A list of compatible [instruction set architectures](https://docs.aws.amazon.com/lambda/latest/dg/foundation-arch.html).
-    pub compatible_architectures: Option<Vec<Architecture>>,
-    /// The layer's compatible runtimes.
-    pub compatible_runtimes: Option<Vec<Runtime>>,
-    /// The layer's software license.
-    pub license_info: Option<String>,
-}
-impl rboto::FromValue for PublishLayerVersionResponse {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "PublishLayerVersionResponse")?;
-        Ok(Self {
-            content: m.take(0)?,
-            layer_arn: m.take(1)?,
-            layer_version_arn: m.take(2)?,
-            description: m.take(3)?,
-            created_date: m.take(4)?,
-            version: m.take(5)?,
-            compatible_architectures: m.take(6)?,
-            compatible_runtimes: m.take(7)?,
-            license_info: m.take(8)?,
-        })
-    }
-}
-#[derive(Clone, Debug, Default, PartialEq)]
-pub struct PutFunctionCodeSigningConfigResponse {
-    /// The The Amazon Resource Name (ARN) of the code signing configuration.
-    pub code_signing_config_arn: Option<String>,
-    /// The name or ARN of the Lambda function.
-    pub function_name: Option<String>,
-}
-impl rboto::FromValue for PutFunctionCodeSigningConfigResponse {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "PutFunctionCodeSigningConfigResponse")?;
-        Ok(Self {
-            code_signing_config_arn: m.take(0)?,
-            function_name: m.take(1)?,
-        })
-    }
-}
-#[derive(Clone, Debug, Default, PartialEq)]
-pub struct PutFunctionRecursionConfigResponse {
-    /// The status of your function's recursive loop detection configuration.
-    pub recursive_loop: Option<RecursiveLoop>,
-}
-impl rboto::FromValue for PutFunctionRecursionConfigResponse {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "PutFunctionRecursionConfigResponse")?;
-        Ok(Self { recursive_loop: m.take(0)? })
-    }
-}
-#[derive(Clone, Debug, Default, PartialEq)]
-pub struct PutFunctionScalingConfigResponse {
-    /// The current state of the function after applying the scaling configuration.
-    pub function_state: Option<State>,
-}
-impl rboto::FromValue for PutFunctionScalingConfigResponse {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "PutFunctionScalingConfigResponse")?;
-        Ok(Self { function_state: m.take(0)? })
-    }
-}
-#[derive(Clone, Debug, Default, PartialEq)]
-pub struct PutProvisionedConcurrencyConfigResponse {
-    /// The amount of provisioned concurrency requested.
-    pub requested_provisioned_concurrent_executions: Option<i32>,
-    /// The amount of provisioned concurrency allocated. When a weighted alias is used during linear and canary deployments, this value fluctuates depending on the amount of concurrency that is provisioned for the function versions.
-    pub allocated_provisioned_concurrent_executions: Option<i32>,
-    /// The amount of provisioned concurrency available.
-    pub available_provisioned_concurrent_executions: Option<i32>,
-    /// The status of the allocation process.
-    pub status: Option<ProvisionedConcurrencyStatusEnum>,
-    /// For failed allocations, the reason that provisioned concurrency could not be allocated.
-    pub status_reason: Option<String>,
-    /// The date and time that a user last updated the configuration, in [ISO 8601 format](https://www.iso.org/iso-8601-date-and-time-format.html).
-    pub last_modified: Option<String>,
-}
-impl rboto::FromValue for PutProvisionedConcurrencyConfigResponse {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "PutProvisionedConcurrencyConfigResponse")?;
-        Ok(Self {
-            requested_provisioned_concurrent_executions: m.take(0)?,
-            allocated_provisioned_concurrent_executions: m.take(1)?,
-            available_provisioned_concurrent_executions: m.take(2)?,
-            status: m.take(3)?,
-            status_reason: m.take(4)?,
-            last_modified: m.take(5)?,
-        })
-    }
-}
-#[derive(Clone, Debug, Default, PartialEq)]
-pub struct PutResourcePolicyResponse {
-    /// The resource-based policy that Lambda adds to the resource.
-    pub policy: Option<String>,
-    /// The revision ID of the policy that Lambda adds to your Lambda resource.
+    /// The [routing configuration](https://docs.aws.amazon.com/lambda/latest/dg/lambda-traffic-shifting-using-aliases.html) of the alias.
+    pub routing_config: Option<AliasRoutingConfiguration>,
+    /// A unique identifier that changes when you update the alias.
     pub revision_id: Option<String>,
+    pub(crate) _meta: rboto::__private::Meta,
 }
-impl rboto::FromValue for PutResourcePolicyResponse {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "PutResourcePolicyResponse")?;
-        Ok(Self {
-            policy: m.take(0)?,
-            revision_id: m.take(1)?,
-        })
-    }
-}
-#[derive(Clone, Debug, Default, PartialEq)]
-pub struct PutRuntimeManagementConfigResponse {
-    /// The runtime update mode.
-    pub update_runtime_on: Option<UpdateRuntimeOn>,
-    /// The ARN of the function
+rboto::__structure!(
+    UpdateAliasOutput "AliasConfiguration"[debug from output] { alias_arn : String, name
+    : String, function_version : String, description : String, routing_config :
+    AliasRoutingConfiguration, revision_id : String } { _meta }
+);
+/// A mapping between an Amazon Web Services resource and a Lambda function. For details, see CreateEventSourceMapping.
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct UpdateEventSourceMappingOutput {
+    /// The identifier of the event source mapping.
+    pub uuid: Option<String>,
+    /// The position in a stream from which to start reading. Required for Amazon Kinesis and Amazon DynamoDB Stream event sources. `AT_TIMESTAMP` is supported only for Amazon Kinesis streams, Amazon DocumentDB, Amazon MSK, and self-managed Apache Kafka.
+    pub starting_position: Option<EventSourcePosition>,
+    /// With `StartingPosition` set to `AT_TIMESTAMP`, the time from which to start reading. `StartingPositionTimestamp` cannot be in the future.
+    pub starting_position_timestamp: Option<rboto::DateTime>,
+    /// The maximum number of records in each batch that Lambda pulls from your stream or queue and sends to your function. Lambda passes all of the records in the batch to the function in a single call, up to the payload limit for synchronous invocation (6 MB).
+    pub batch_size: Option<i32>,
+    /// The maximum amount of time, in seconds, that Lambda spends gathering records before invoking the function. You can configure `MaximumBatchingWindowInSeconds` to any value from 0 seconds to 300 seconds in increments of seconds.
+    pub maximum_batching_window_in_seconds: Option<i32>,
+    /// (Kinesis and DynamoDB Streams only) The number of batches to process concurrently from each shard. The default value is 1.
+    pub parallelization_factor: Option<i32>,
+    /// The Amazon Resource Name (ARN) of the event source.
+    pub event_source_arn: Option<String>,
+    /// An object that defines the filter criteria that determine whether Lambda should process an event. For more information, see [Lambda event filtering](https://docs.aws.amazon.com/lambda/latest/dg/invocation-eventfiltering.html).
+    pub filter_criteria: Option<FilterCriteria>,
+    /// An object that contains details about an error related to filter criteria encryption.
+    pub filter_criteria_error: Option<FilterCriteriaError>,
+    /// The ARN of the Key Management Service (KMS) customer managed key that Lambda uses to encrypt your function's [filter criteria](https://docs.aws.amazon.com/lambda/latest/dg/invocation-eventfiltering.html#filtering-basics).
+    pub kms_key_arn: Option<String>,
+    /// The metrics configuration for your event source. For more information, see [Event source mapping metrics](https://docs.aws.amazon.com/lambda/latest/dg/monitoring-metrics-types.html#event-source-mapping-metrics).
+    pub metrics_config: Option<EventSourceMappingMetricsConfig>,
+    /// (Amazon MSK, and self-managed Apache Kafka only) The logging configuration for your event source. For more information, see [Event source mapping logging](https://docs.aws.amazon.com/lambda/latest/dg/esm-logging.html).
+    pub logging_config: Option<EventSourceMappingLoggingConfig>,
+    /// (Amazon SQS only) The scaling configuration for the event source. For more information, see [Configuring maximum concurrency for Amazon SQS event sources](https://docs.aws.amazon.com/lambda/latest/dg/with-sqs.html#events-sqs-max-concurrency).
+    pub scaling_config: Option<ScalingConfig>,
+    /// The ARN of the Lambda function.
     pub function_arn: Option<String>,
-    /// The ARN of the runtime the function is configured to use. If the runtime update mode is **manual**, the ARN is returned, otherwise `null` is returned.
-    pub runtime_version_arn: Option<String>,
+    /// The date that the event source mapping was last updated or that its state changed.
+    pub last_modified: Option<rboto::DateTime>,
+    /// The result of the event source mapping's last processing attempt.
+    pub last_processing_result: Option<String>,
+    /// The state of the event source mapping. It can be one of the following: `Creating`, `Enabling`, `Enabled`, `Disabling`, `Disabled`, `Updating`, or `Deleting`.
+    pub state: Option<String>,
+    /// Indicates whether a user or Lambda made the last change to the event source mapping.
+    pub state_transition_reason: Option<String>,
+    /// (Kinesis, DynamoDB Streams, Amazon MSK, and self-managed Apache Kafka) A configuration object that specifies the destination of an event after Lambda processes it.
+    pub destination_config: Option<DestinationConfig>,
+    /// The name of the Kafka topic.
+    pub topics: Option<Vec<String>>,
+    /// (Amazon MQ) The name of the Amazon MQ broker destination queue to consume.
+    pub queues: Option<Vec<String>>,
+    /// An array of the authentication protocol, VPC components, or virtual host to secure and define your event source.
+    pub source_access_configurations: Option<Vec<SourceAccessConfiguration>>,
+    /// The self-managed Apache Kafka cluster for your event source.
+    pub self_managed_event_source: Option<SelfManagedEventSource>,
+    /// (Kinesis, DynamoDB Streams, Amazon MSK, and self-managed Apache Kafka) Discard records older than the specified age. The default value is -1, which sets the maximum age to infinite. When the value is set to infinite, Lambda never discards old records.
+    pub maximum_record_age_in_seconds: Option<i32>,
+    /// (Kinesis, DynamoDB Streams, Amazon MSK, and self-managed Apache Kafka) If the function returns an error, split the batch in two and retry. The default value is false.
+    pub bisect_batch_on_function_error: Option<bool>,
+    /// (Kinesis, DynamoDB Streams, Amazon MSK, and self-managed Apache Kafka) Discard records after the specified number of retries. The default value is -1, which sets the maximum number of retries to infinite. When MaximumRetryAttempts is infinite, Lambda retries failed records until the record expires in the event source.
+    pub maximum_retry_attempts: Option<i32>,
+    /// (Kinesis and DynamoDB Streams only) The duration in seconds of a processing window for DynamoDB and Kinesis Streams event sources. A value of 0 seconds indicates no tumbling window.
+    pub tumbling_window_in_seconds: Option<i32>,
+    /// (Kinesis, DynamoDB Streams, Amazon MSK, self-managed Apache Kafka, and Amazon SQS) A list of current response type enums applied to the event source mapping.
+    pub function_response_types: Option<Vec<FunctionResponseType>>,
+    /// Specific configuration settings for an Amazon Managed Streaming for Apache Kafka (Amazon MSK) event source.
+    pub amazon_managed_kafka_event_source_config: Option<
+        AmazonManagedKafkaEventSourceConfig,
+    >,
+    /// Specific configuration settings for a self-managed Apache Kafka event source.
+    pub self_managed_kafka_event_source_config: Option<
+        SelfManagedKafkaEventSourceConfig,
+    >,
+    /// Specific configuration settings for a DocumentDB event source.
+    pub document_db_event_source_config: Option<DocumentDbEventSourceConfig>,
+    /// The Amazon Resource Name (ARN) of the event source mapping.
+    pub event_source_mapping_arn: Option<String>,
+    /// (Amazon SQS, Amazon MSK, and self-managed Apache Kafka only) The provisioned mode configuration for the event source. For more information, see [provisioned mode](https://docs.aws.amazon.com/lambda/latest/dg/invocation-eventsourcemapping.html#invocation-eventsourcemapping-provisioned-mode).
+    pub provisioned_poller_config: Option<ProvisionedPollerConfig>,
+    pub(crate) _meta: rboto::__private::Meta,
 }
-impl rboto::FromValue for PutRuntimeManagementConfigResponse {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "PutRuntimeManagementConfigResponse")?;
-        Ok(Self {
-            update_runtime_on: m.take(0)?,
-            function_arn: m.take(1)?,
-            runtime_version_arn: m.take(2)?,
-        })
-    }
-}
-#[derive(Clone, Debug, Default, PartialEq)]
-pub struct ResumeDurableExecutionResponse {}
-impl rboto::FromValue for ResumeDurableExecutionResponse {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        rv::Members::of(v, "ResumeDurableExecutionResponse")?;
-        Ok(Self {})
-    }
-}
-#[derive(Clone, Debug, Default, PartialEq)]
-pub struct SendDurableExecutionCallbackFailureResponse {}
-impl rboto::FromValue for SendDurableExecutionCallbackFailureResponse {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        rv::Members::of(v, "SendDurableExecutionCallbackFailureResponse")?;
-        Ok(Self {})
-    }
-}
-#[derive(Clone, Debug, Default, PartialEq)]
-pub struct SendDurableExecutionCallbackHeartbeatResponse {}
-impl rboto::FromValue for SendDurableExecutionCallbackHeartbeatResponse {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        rv::Members::of(v, "SendDurableExecutionCallbackHeartbeatResponse")?;
-        Ok(Self {})
-    }
-}
-#[derive(Clone, Debug, Default, PartialEq)]
-pub struct SendDurableExecutionCallbackSuccessResponse {}
-impl rboto::FromValue for SendDurableExecutionCallbackSuccessResponse {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        rv::Members::of(v, "SendDurableExecutionCallbackSuccessResponse")?;
-        Ok(Self {})
-    }
-}
-#[derive(Clone, Debug, Default, PartialEq)]
-pub struct StopDurableExecutionResponse {
-    /// The timestamp when the execution was stopped (ISO 8601 format).
-    pub stop_timestamp: Option<rboto::DateTime>,
-}
-impl rboto::FromValue for StopDurableExecutionResponse {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "StopDurableExecutionResponse")?;
-        Ok(Self { stop_timestamp: m.take(0)? })
-    }
-}
-#[derive(Clone, Debug, Default, PartialEq)]
-pub struct UpdateCapacityProviderResponse {
-    /// Information about the updated capacity provider.
-    pub capacity_provider: Option<CapacityProvider>,
-}
-impl rboto::FromValue for UpdateCapacityProviderResponse {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "UpdateCapacityProviderResponse")?;
-        Ok(Self {
-            capacity_provider: m.take(0)?,
-        })
-    }
-}
-#[derive(Clone, Debug, Default, PartialEq)]
-pub struct UpdateCodeSigningConfigResponse {
-    /// The code signing configuration
-    pub code_signing_config: Option<CodeSigningConfig>,
-}
-impl rboto::FromValue for UpdateCodeSigningConfigResponse {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "UpdateCodeSigningConfigResponse")?;
-        Ok(Self {
-            code_signing_config: m.take(0)?,
-        })
-    }
-}
-#[derive(Clone, Debug, Default, PartialEq)]
-pub struct UpdateFunctionUrlConfigResponse {
-    /// The HTTP URL endpoint for your function.
-    pub function_url: Option<String>,
-    /// The Amazon Resource Name (ARN) of your function.
+rboto::__structure!(
+    UpdateEventSourceMappingOutput "EventSourceMappingConfiguration"[debug from output] {
+    uuid : String, starting_position : EventSourcePosition, starting_position_timestamp :
+    rboto::DateTime, batch_size = i32, maximum_batching_window_in_seconds = i32,
+    parallelization_factor = i32, event_source_arn : String, filter_criteria :
+    FilterCriteria, filter_criteria_error : FilterCriteriaError, kms_key_arn : String,
+    metrics_config : EventSourceMappingMetricsConfig, logging_config :
+    EventSourceMappingLoggingConfig, scaling_config : ScalingConfig, function_arn :
+    String, last_modified : rboto::DateTime, last_processing_result : String, state :
+    String, state_transition_reason : String, destination_config : DestinationConfig,
+    topics : Vec < String >, queues : Vec < String >, source_access_configurations : Vec
+    < SourceAccessConfiguration >, self_managed_event_source : SelfManagedEventSource,
+    maximum_record_age_in_seconds = i32, bisect_batch_on_function_error = bool,
+    maximum_retry_attempts = i32, tumbling_window_in_seconds = i32,
+    function_response_types : Vec < FunctionResponseType >,
+    amazon_managed_kafka_event_source_config : AmazonManagedKafkaEventSourceConfig,
+    self_managed_kafka_event_source_config : SelfManagedKafkaEventSourceConfig,
+    document_db_event_source_config : DocumentDbEventSourceConfig,
+    event_source_mapping_arn : String, provisioned_poller_config :
+    ProvisionedPollerConfig } { _meta }
+);
+/// Details about a function's configuration.
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct UpdateFunctionCodeOutput {
+    /// The name of the function.
+    pub function_name: Option<String>,
+    /// The function's Amazon Resource Name (ARN).
     pub function_arn: Option<String>,
-    /// The type of authentication that your function URL uses. Set to `AWS_IAM` if you want to restrict access to authenticated users only. Set to `NONE` if you want to bypass IAM authentication to create a public endpoint. For more information, see [Control access to Lambda function URLs](https://docs.aws.amazon.com/lambda/latest/dg/urls-auth.html).
-    pub auth_type: Option<FunctionUrlAuthType>,
-    /// The [cross-origin resource sharing (CORS)](https://developer.mozilla.org/en-US/docs/Web/HTTP/CORS) settings for your function URL.
-    pub cors: Option<Cors>,
-    /// When the function URL was created, in [ISO-8601 format](https://www.w3.org/TR/NOTE-datetime) (YYYY-MM-DDThh:mm:ss.sTZD).
-    pub creation_time: Option<String>,
-    /// When the function URL configuration was last updated, in [ISO-8601 format](https://www.w3.org/TR/NOTE-datetime) (YYYY-MM-DDThh:mm:ss.sTZD).
-    pub last_modified_time: Option<String>,
-    /// Use one of the following options:
-    pub invoke_mode: Option<InvokeMode>,
+    /// The identifier of the function's [runtime](https://docs.aws.amazon.com/lambda/latest/dg/lambda-runtimes.html). Runtime is required if the deployment package is a .zip file archive. Specifying a runtime results in an error if you're deploying a function using a container image.
+    pub runtime: Option<Runtime>,
+    /// The function's execution role.
+    pub role: Option<String>,
+    /// The function that Lambda calls to begin running your function.
+    pub handler: Option<String>,
+    /// The size of the function's deployment package, in bytes.
+    pub code_size: Option<i64>,
+    /// The function's description.
+    pub description: Option<String>,
+    /// The amount of time in seconds that Lambda allows a function to run before stopping it.
+    pub timeout: Option<i32>,
+    /// The amount of memory available to the function at runtime.
+    pub memory_size: Option<i32>,
+    /// The date and time that the function was last updated, in [ISO-8601 format](https://www.w3.org/TR/NOTE-datetime) (YYYY-MM-DDThh:mm:ss.sTZD).
+    pub last_modified: Option<String>,
+    /// The SHA256 hash of the function's deployment package.
+    pub code_sha256: Option<String>,
+    /// The version of the Lambda function.
+    pub version: Option<String>,
+    /// The function's networking configuration.
+    pub vpc_config: Option<VpcConfigResponse>,
+    /// The function's dead letter queue.
+    pub dead_letter_config: Option<DeadLetterConfig>,
+    /// The function's [environment variables](https://docs.aws.amazon.com/lambda/latest/dg/configuration-envvars.html). Omitted from CloudTrail logs.
+    pub environment: Option<EnvironmentResponse>,
+    /// The ARN of the Key Management Service (KMS) customer managed key that's used to encrypt the following resources:
+    pub kms_key_arn: Option<String>,
+    /// The function's X-Ray tracing configuration.
+    pub tracing_config: Option<TracingConfigResponse>,
+    /// For Lambda@Edge functions, the ARN of the main function.
+    pub master_arn: Option<String>,
+    /// The latest updated revision of the function or alias.
+    pub revision_id: Option<String>,
+    /// The function's [layers](https://docs.aws.amazon.com/lambda/latest/dg/configuration-layers.html).
+    pub layers: Option<Vec<Layer>>,
+    /// The current state of the function. When the state is `Inactive`, you can reactivate the function by invoking it.
+    pub state: Option<State>,
+    /// The reason for the function's current state.
+    pub state_reason: Option<String>,
+    /// The reason code for the function's current state. When the code is `Creating`, you can't invoke or modify the function.
+    pub state_reason_code: Option<StateReasonCode>,
+    /// The status of the last update that was performed on the function. This is first set to `Successful` after function creation completes.
+    pub last_update_status: Option<LastUpdateStatus>,
+    /// The reason for the last update that was performed on the function.
+    pub last_update_status_reason: Option<String>,
+    /// The reason code for the last update that was performed on the function.
+    pub last_update_status_reason_code: Option<LastUpdateStatusReasonCode>,
+    /// Connection settings for an [Amazon EFS file system](https://docs.aws.amazon.com/lambda/latest/dg/configuration-filesystem.html) or an [Amazon S3 file system](https://docs.aws.amazon.com/lambda/latest/dg/configuration-filesystem.html).
+    pub file_system_configs: Option<Vec<FileSystemConfig>>,
+    /// The ARN of the signing profile version.
+    pub signing_profile_version_arn: Option<String>,
+    /// The ARN of the signing job.
+    pub signing_job_arn: Option<String>,
+    /// The type of deployment package. Set to `Image` for container image and set `Zip` for .zip file archive.
+    pub package_type: Option<PackageType>,
+    /// The function's image configuration values.
+    pub image_config_response: Option<ImageConfigResponse>,
+    /// The instruction set architecture that the function supports. Architecture is a string array with one of the valid values. The default architecture value is `x86_64`.
+    pub architectures: Option<Vec<Architecture>>,
+    /// The size of the function's `/tmp` directory in MB. The default value is 512, but can be any whole number between 512 and 10,240 MB. For functions that use `AcceleratorConfig`, the maximum is 32,768 MB. For more information, see [Configuring ephemeral storage (console)](https://docs.aws.amazon.com/lambda/latest/dg/configuration-function-common.html#configuration-ephemeral-storage).
+    pub ephemeral_storage: Option<EphemeralStorage>,
+    /// Set `ApplyOn` to `PublishedVersions` to create a snapshot of the initialized execution environment when you publish a function version. For more information, see [Improving startup performance with Lambda SnapStart](https://docs.aws.amazon.com/lambda/latest/dg/snapstart.html).
+    pub snap_start: Option<SnapStartResponse>,
+    /// The ARN of the runtime and any errors that occured.
+    pub runtime_version_config: Option<RuntimeVersionConfig>,
+    /// The function's Amazon CloudWatch Logs configuration settings.
+    pub logging_config: Option<LoggingConfig>,
+    /// The function's tenant isolation configuration settings. Determines whether the Lambda function runs on a shared or dedicated infrastructure per unique tenant.
+    pub tenancy_config: Option<TenancyConfig>,
+    /// Configuration for the capacity provider that manages compute resources for Lambda functions.
+    pub capacity_provider_config: Option<CapacityProviderConfig>,
+    /// The SHA256 hash of the function configuration.
+    pub config_sha256: Option<String>,
+    /// The function's durable execution configuration settings, if the function is configured for durability.
+    pub durable_config: Option<DurableConfig>,
+    /// The customer-managed runtime configuration for your function. Specifies the customer-managed runtime and the runtime alias that your function uses.
+    pub runtime_config: Option<FunctionRuntimeConfig>,
+    /// The accelerator resource settings for a Lambda execution environment.
+    pub accelerator_config: Option<AcceleratorConfig>,
+    pub(crate) _meta: rboto::__private::Meta,
 }
-impl rboto::FromValue for UpdateFunctionUrlConfigResponse {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "UpdateFunctionUrlConfigResponse")?;
-        Ok(Self {
-            function_url: m.take(0)?,
-            function_arn: m.take(1)?,
-            auth_type: m.take(2)?,
-            cors: m.take(3)?,
-            creation_time: m.take(4)?,
-            last_modified_time: m.take(5)?,
-            invoke_mode: m.take(6)?,
-        })
-    }
+rboto::__structure!(
+    UpdateFunctionCodeOutput "FunctionConfiguration"[debug from output] { function_name :
+    String, function_arn : String, runtime : Runtime, role : String, handler : String,
+    code_size = i64, description : String, timeout = i32, memory_size = i32,
+    last_modified : String, code_sha256 : String, version : String, vpc_config :
+    VpcConfigResponse, dead_letter_config : DeadLetterConfig, environment :
+    EnvironmentResponse, kms_key_arn : String, tracing_config : TracingConfigResponse,
+    master_arn : String, revision_id : String, layers : Vec < Layer >, state : State,
+    state_reason : String, state_reason_code : StateReasonCode, last_update_status :
+    LastUpdateStatus, last_update_status_reason : String, last_update_status_reason_code
+    : LastUpdateStatusReasonCode, file_system_configs : Vec < FileSystemConfig >,
+    signing_profile_version_arn : String, signing_job_arn : String, package_type :
+    PackageType, image_config_response : ImageConfigResponse, architectures : Vec <
+    Architecture >, ephemeral_storage : EphemeralStorage, snap_start : SnapStartResponse,
+    runtime_version_config : RuntimeVersionConfig, logging_config : LoggingConfig,
+    tenancy_config : TenancyConfig, capacity_provider_config : CapacityProviderConfig,
+    config_sha256 : String, durable_config : DurableConfig, runtime_config :
+    FunctionRuntimeConfig, accelerator_config : AcceleratorConfig } { _meta }
+);
+/// Details about a function's configuration.
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct UpdateFunctionConfigurationOutput {
+    /// The name of the function.
+    pub function_name: Option<String>,
+    /// The function's Amazon Resource Name (ARN).
+    pub function_arn: Option<String>,
+    /// The identifier of the function's [runtime](https://docs.aws.amazon.com/lambda/latest/dg/lambda-runtimes.html). Runtime is required if the deployment package is a .zip file archive. Specifying a runtime results in an error if you're deploying a function using a container image.
+    pub runtime: Option<Runtime>,
+    /// The function's execution role.
+    pub role: Option<String>,
+    /// The function that Lambda calls to begin running your function.
+    pub handler: Option<String>,
+    /// The size of the function's deployment package, in bytes.
+    pub code_size: Option<i64>,
+    /// The function's description.
+    pub description: Option<String>,
+    /// The amount of time in seconds that Lambda allows a function to run before stopping it.
+    pub timeout: Option<i32>,
+    /// The amount of memory available to the function at runtime.
+    pub memory_size: Option<i32>,
+    /// The date and time that the function was last updated, in [ISO-8601 format](https://www.w3.org/TR/NOTE-datetime) (YYYY-MM-DDThh:mm:ss.sTZD).
+    pub last_modified: Option<String>,
+    /// The SHA256 hash of the function's deployment package.
+    pub code_sha256: Option<String>,
+    /// The version of the Lambda function.
+    pub version: Option<String>,
+    /// The function's networking configuration.
+    pub vpc_config: Option<VpcConfigResponse>,
+    /// The function's dead letter queue.
+    pub dead_letter_config: Option<DeadLetterConfig>,
+    /// The function's [environment variables](https://docs.aws.amazon.com/lambda/latest/dg/configuration-envvars.html). Omitted from CloudTrail logs.
+    pub environment: Option<EnvironmentResponse>,
+    /// The ARN of the Key Management Service (KMS) customer managed key that's used to encrypt the following resources:
+    pub kms_key_arn: Option<String>,
+    /// The function's X-Ray tracing configuration.
+    pub tracing_config: Option<TracingConfigResponse>,
+    /// For Lambda@Edge functions, the ARN of the main function.
+    pub master_arn: Option<String>,
+    /// The latest updated revision of the function or alias.
+    pub revision_id: Option<String>,
+    /// The function's [layers](https://docs.aws.amazon.com/lambda/latest/dg/configuration-layers.html).
+    pub layers: Option<Vec<Layer>>,
+    /// The current state of the function. When the state is `Inactive`, you can reactivate the function by invoking it.
+    pub state: Option<State>,
+    /// The reason for the function's current state.
+    pub state_reason: Option<String>,
+    /// The reason code for the function's current state. When the code is `Creating`, you can't invoke or modify the function.
+    pub state_reason_code: Option<StateReasonCode>,
+    /// The status of the last update that was performed on the function. This is first set to `Successful` after function creation completes.
+    pub last_update_status: Option<LastUpdateStatus>,
+    /// The reason for the last update that was performed on the function.
+    pub last_update_status_reason: Option<String>,
+    /// The reason code for the last update that was performed on the function.
+    pub last_update_status_reason_code: Option<LastUpdateStatusReasonCode>,
+    /// Connection settings for an [Amazon EFS file system](https://docs.aws.amazon.com/lambda/latest/dg/configuration-filesystem.html) or an [Amazon S3 file system](https://docs.aws.amazon.com/lambda/latest/dg/configuration-filesystem.html).
+    pub file_system_configs: Option<Vec<FileSystemConfig>>,
+    /// The ARN of the signing profile version.
+    pub signing_profile_version_arn: Option<String>,
+    /// The ARN of the signing job.
+    pub signing_job_arn: Option<String>,
+    /// The type of deployment package. Set to `Image` for container image and set `Zip` for .zip file archive.
+    pub package_type: Option<PackageType>,
+    /// The function's image configuration values.
+    pub image_config_response: Option<ImageConfigResponse>,
+    /// The instruction set architecture that the function supports. Architecture is a string array with one of the valid values. The default architecture value is `x86_64`.
+    pub architectures: Option<Vec<Architecture>>,
+    /// The size of the function's `/tmp` directory in MB. The default value is 512, but can be any whole number between 512 and 10,240 MB. For functions that use `AcceleratorConfig`, the maximum is 32,768 MB. For more information, see [Configuring ephemeral storage (console)](https://docs.aws.amazon.com/lambda/latest/dg/configuration-function-common.html#configuration-ephemeral-storage).
+    pub ephemeral_storage: Option<EphemeralStorage>,
+    /// Set `ApplyOn` to `PublishedVersions` to create a snapshot of the initialized execution environment when you publish a function version. For more information, see [Improving startup performance with Lambda SnapStart](https://docs.aws.amazon.com/lambda/latest/dg/snapstart.html).
+    pub snap_start: Option<SnapStartResponse>,
+    /// The ARN of the runtime and any errors that occured.
+    pub runtime_version_config: Option<RuntimeVersionConfig>,
+    /// The function's Amazon CloudWatch Logs configuration settings.
+    pub logging_config: Option<LoggingConfig>,
+    /// The function's tenant isolation configuration settings. Determines whether the Lambda function runs on a shared or dedicated infrastructure per unique tenant.
+    pub tenancy_config: Option<TenancyConfig>,
+    /// Configuration for the capacity provider that manages compute resources for Lambda functions.
+    pub capacity_provider_config: Option<CapacityProviderConfig>,
+    /// The SHA256 hash of the function configuration.
+    pub config_sha256: Option<String>,
+    /// The function's durable execution configuration settings, if the function is configured for durability.
+    pub durable_config: Option<DurableConfig>,
+    /// The customer-managed runtime configuration for your function. Specifies the customer-managed runtime and the runtime alias that your function uses.
+    pub runtime_config: Option<FunctionRuntimeConfig>,
+    /// The accelerator resource settings for a Lambda execution environment.
+    pub accelerator_config: Option<AcceleratorConfig>,
+    pub(crate) _meta: rboto::__private::Meta,
 }
+rboto::__structure!(
+    UpdateFunctionConfigurationOutput "FunctionConfiguration"[debug from output] {
+    function_name : String, function_arn : String, runtime : Runtime, role : String,
+    handler : String, code_size = i64, description : String, timeout = i32, memory_size =
+    i32, last_modified : String, code_sha256 : String, version : String, vpc_config :
+    VpcConfigResponse, dead_letter_config : DeadLetterConfig, environment :
+    EnvironmentResponse, kms_key_arn : String, tracing_config : TracingConfigResponse,
+    master_arn : String, revision_id : String, layers : Vec < Layer >, state : State,
+    state_reason : String, state_reason_code : StateReasonCode, last_update_status :
+    LastUpdateStatus, last_update_status_reason : String, last_update_status_reason_code
+    : LastUpdateStatusReasonCode, file_system_configs : Vec < FileSystemConfig >,
+    signing_profile_version_arn : String, signing_job_arn : String, package_type :
+    PackageType, image_config_response : ImageConfigResponse, architectures : Vec <
+    Architecture >, ephemeral_storage : EphemeralStorage, snap_start : SnapStartResponse,
+    runtime_version_config : RuntimeVersionConfig, logging_config : LoggingConfig,
+    tenancy_config : TenancyConfig, capacity_provider_config : CapacityProviderConfig,
+    config_sha256 : String, durable_config : DurableConfig, runtime_config :
+    FunctionRuntimeConfig, accelerator_config : AcceleratorConfig } { _meta }
+);
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct UpdateFunctionEventInvokeConfigOutput {
+    /// The date and time that the configuration was last updated.
+    pub last_modified: Option<rboto::DateTime>,
+    /// The Amazon Resource Name (ARN) of the function.
+    pub function_arn: Option<String>,
+    /// The maximum number of times to retry when the function returns an error.
+    pub maximum_retry_attempts: Option<i32>,
+    /// The maximum age of a request that Lambda sends to a function for processing.
+    pub maximum_event_age_in_seconds: Option<i32>,
+    /// A destination for events after they have been sent to a function for processing.
+    pub destination_config: Option<DestinationConfig>,
+    pub(crate) _meta: rboto::__private::Meta,
+}
+rboto::__structure!(
+    UpdateFunctionEventInvokeConfigOutput "FunctionEventInvokeConfig"[debug from output]
+    { last_modified : rboto::DateTime, function_arn : String, maximum_retry_attempts =
+    i32, maximum_event_age_in_seconds = i32, destination_config : DestinationConfig } {
+    _meta }
+);

@@ -7,10 +7,10 @@ pub static LIST_EVENT_SOURCE_MAPPINGS: PaginatorSpec = PaginatorSpec::new(
         &["EventSourceMappings"],
     )
     .limit("MaxItems");
-impl super::input::ListEventSourceMappingsRequest<rboto::ServiceClient> {
+impl super::input::ListEventSourceMappingsInput {
     /// Pages through `ListEventSourceMappings` (botocore's `get_paginator("list_event_source_mappings")`).
     pub fn into_paginator(self) -> Paginator<Self> {
-        Paginator::new(self._client.clone(), self, &LIST_EVENT_SOURCE_MAPPINGS)
+        Paginator::of_input(self, &LIST_EVENT_SOURCE_MAPPINGS)
     }
 }
 pub static LIST_FUNCTIONS: PaginatorSpec = PaginatorSpec::new(
@@ -19,10 +19,10 @@ pub static LIST_FUNCTIONS: PaginatorSpec = PaginatorSpec::new(
         &["Functions"],
     )
     .limit("MaxItems");
-impl super::input::ListFunctionsRequest<rboto::ServiceClient> {
+impl super::input::ListFunctionsInput {
     /// Pages through `ListFunctions` (botocore's `get_paginator("list_functions")`).
     pub fn into_paginator(self) -> Paginator<Self> {
-        Paginator::new(self._client.clone(), self, &LIST_FUNCTIONS)
+        Paginator::of_input(self, &LIST_FUNCTIONS)
     }
 }
 pub static LIST_ALIASES: PaginatorSpec = PaginatorSpec::new(
@@ -31,10 +31,10 @@ pub static LIST_ALIASES: PaginatorSpec = PaginatorSpec::new(
         &["Aliases"],
     )
     .limit("MaxItems");
-impl super::input::ListAliasesRequest<rboto::ServiceClient> {
+impl super::input::ListAliasesInput {
     /// Pages through `ListAliases` (botocore's `get_paginator("list_aliases")`).
     pub fn into_paginator(self) -> Paginator<Self> {
-        Paginator::new(self._client.clone(), self, &LIST_ALIASES)
+        Paginator::of_input(self, &LIST_ALIASES)
     }
 }
 pub static LIST_LAYER_VERSIONS: PaginatorSpec = PaginatorSpec::new(
@@ -43,10 +43,10 @@ pub static LIST_LAYER_VERSIONS: PaginatorSpec = PaginatorSpec::new(
         &["LayerVersions"],
     )
     .limit("MaxItems");
-impl super::input::ListLayerVersionsRequest<rboto::ServiceClient> {
+impl super::input::ListLayerVersionsInput {
     /// Pages through `ListLayerVersions` (botocore's `get_paginator("list_layer_versions")`).
     pub fn into_paginator(self) -> Paginator<Self> {
-        Paginator::new(self._client.clone(), self, &LIST_LAYER_VERSIONS)
+        Paginator::of_input(self, &LIST_LAYER_VERSIONS)
     }
 }
 pub static LIST_LAYERS: PaginatorSpec = PaginatorSpec::new(
@@ -55,10 +55,10 @@ pub static LIST_LAYERS: PaginatorSpec = PaginatorSpec::new(
         &["Layers"],
     )
     .limit("MaxItems");
-impl super::input::ListLayersRequest<rboto::ServiceClient> {
+impl super::input::ListLayersInput {
     /// Pages through `ListLayers` (botocore's `get_paginator("list_layers")`).
     pub fn into_paginator(self) -> Paginator<Self> {
-        Paginator::new(self._client.clone(), self, &LIST_LAYERS)
+        Paginator::of_input(self, &LIST_LAYERS)
     }
 }
 pub static LIST_VERSIONS_BY_FUNCTION: PaginatorSpec = PaginatorSpec::new(
@@ -67,10 +67,10 @@ pub static LIST_VERSIONS_BY_FUNCTION: PaginatorSpec = PaginatorSpec::new(
         &["Versions"],
     )
     .limit("MaxItems");
-impl super::input::ListVersionsByFunctionRequest<rboto::ServiceClient> {
+impl super::input::ListVersionsByFunctionInput {
     /// Pages through `ListVersionsByFunction` (botocore's `get_paginator("list_versions_by_function")`).
     pub fn into_paginator(self) -> Paginator<Self> {
-        Paginator::new(self._client.clone(), self, &LIST_VERSIONS_BY_FUNCTION)
+        Paginator::of_input(self, &LIST_VERSIONS_BY_FUNCTION)
     }
 }
 pub static LIST_FUNCTION_EVENT_INVOKE_CONFIGS: PaginatorSpec = PaginatorSpec::new(
@@ -79,10 +79,10 @@ pub static LIST_FUNCTION_EVENT_INVOKE_CONFIGS: PaginatorSpec = PaginatorSpec::ne
         &["FunctionEventInvokeConfigs"],
     )
     .limit("MaxItems");
-impl super::input::ListFunctionEventInvokeConfigsRequest<rboto::ServiceClient> {
+impl super::input::ListFunctionEventInvokeConfigsInput {
     /// Pages through `ListFunctionEventInvokeConfigs` (botocore's `get_paginator("list_function_event_invoke_configs")`).
     pub fn into_paginator(self) -> Paginator<Self> {
-        Paginator::new(self._client.clone(), self, &LIST_FUNCTION_EVENT_INVOKE_CONFIGS)
+        Paginator::of_input(self, &LIST_FUNCTION_EVENT_INVOKE_CONFIGS)
     }
 }
 pub static LIST_PROVISIONED_CONCURRENCY_CONFIGS: PaginatorSpec = PaginatorSpec::new(
@@ -91,10 +91,10 @@ pub static LIST_PROVISIONED_CONCURRENCY_CONFIGS: PaginatorSpec = PaginatorSpec::
         &["ProvisionedConcurrencyConfigs"],
     )
     .limit("MaxItems");
-impl super::input::ListProvisionedConcurrencyConfigsRequest<rboto::ServiceClient> {
+impl super::input::ListProvisionedConcurrencyConfigsInput {
     /// Pages through `ListProvisionedConcurrencyConfigs` (botocore's `get_paginator("list_provisioned_concurrency_configs")`).
     pub fn into_paginator(self) -> Paginator<Self> {
-        Paginator::new(self._client.clone(), self, &LIST_PROVISIONED_CONCURRENCY_CONFIGS)
+        Paginator::of_input(self, &LIST_PROVISIONED_CONCURRENCY_CONFIGS)
     }
 }
 pub static LIST_CODE_SIGNING_CONFIGS: PaginatorSpec = PaginatorSpec::new(
@@ -103,10 +103,10 @@ pub static LIST_CODE_SIGNING_CONFIGS: PaginatorSpec = PaginatorSpec::new(
         &["CodeSigningConfigs"],
     )
     .limit("MaxItems");
-impl super::input::ListCodeSigningConfigsRequest<rboto::ServiceClient> {
+impl super::input::ListCodeSigningConfigsInput {
     /// Pages through `ListCodeSigningConfigs` (botocore's `get_paginator("list_code_signing_configs")`).
     pub fn into_paginator(self) -> Paginator<Self> {
-        Paginator::new(self._client.clone(), self, &LIST_CODE_SIGNING_CONFIGS)
+        Paginator::of_input(self, &LIST_CODE_SIGNING_CONFIGS)
     }
 }
 pub static LIST_FUNCTIONS_BY_CODE_SIGNING_CONFIG: PaginatorSpec = PaginatorSpec::new(
@@ -115,14 +115,10 @@ pub static LIST_FUNCTIONS_BY_CODE_SIGNING_CONFIG: PaginatorSpec = PaginatorSpec:
         &["FunctionArns"],
     )
     .limit("MaxItems");
-impl super::input::ListFunctionsByCodeSigningConfigRequest<rboto::ServiceClient> {
+impl super::input::ListFunctionsByCodeSigningConfigInput {
     /// Pages through `ListFunctionsByCodeSigningConfig` (botocore's `get_paginator("list_functions_by_code_signing_config")`).
     pub fn into_paginator(self) -> Paginator<Self> {
-        Paginator::new(
-            self._client.clone(),
-            self,
-            &LIST_FUNCTIONS_BY_CODE_SIGNING_CONFIG,
-        )
+        Paginator::of_input(self, &LIST_FUNCTIONS_BY_CODE_SIGNING_CONFIG)
     }
 }
 pub static LIST_FUNCTION_URL_CONFIGS: PaginatorSpec = PaginatorSpec::new(
@@ -131,10 +127,10 @@ pub static LIST_FUNCTION_URL_CONFIGS: PaginatorSpec = PaginatorSpec::new(
         &["FunctionUrlConfigs"],
     )
     .limit("MaxItems");
-impl super::input::ListFunctionUrlConfigsRequest<rboto::ServiceClient> {
+impl super::input::ListFunctionUrlConfigsInput {
     /// Pages through `ListFunctionUrlConfigs` (botocore's `get_paginator("list_function_url_configs")`).
     pub fn into_paginator(self) -> Paginator<Self> {
-        Paginator::new(self._client.clone(), self, &LIST_FUNCTION_URL_CONFIGS)
+        Paginator::of_input(self, &LIST_FUNCTION_URL_CONFIGS)
     }
 }
 pub static LIST_CAPACITY_PROVIDERS: PaginatorSpec = PaginatorSpec::new(
@@ -143,10 +139,10 @@ pub static LIST_CAPACITY_PROVIDERS: PaginatorSpec = PaginatorSpec::new(
         &["CapacityProviders"],
     )
     .limit("MaxItems");
-impl super::input::ListCapacityProvidersRequest<rboto::ServiceClient> {
+impl super::input::ListCapacityProvidersInput {
     /// Pages through `ListCapacityProviders` (botocore's `get_paginator("list_capacity_providers")`).
     pub fn into_paginator(self) -> Paginator<Self> {
-        Paginator::new(self._client.clone(), self, &LIST_CAPACITY_PROVIDERS)
+        Paginator::of_input(self, &LIST_CAPACITY_PROVIDERS)
     }
 }
 pub static LIST_FUNCTION_VERSIONS_BY_CAPACITY_PROVIDER: PaginatorSpec = PaginatorSpec::new(
@@ -156,14 +152,10 @@ pub static LIST_FUNCTION_VERSIONS_BY_CAPACITY_PROVIDER: PaginatorSpec = Paginato
     )
     .limit("MaxItems")
     .non_aggregate(&["CapacityProviderArn"]);
-impl super::input::ListFunctionVersionsByCapacityProviderRequest<rboto::ServiceClient> {
+impl super::input::ListFunctionVersionsByCapacityProviderInput {
     /// Pages through `ListFunctionVersionsByCapacityProvider` (botocore's `get_paginator("list_function_versions_by_capacity_provider")`).
     pub fn into_paginator(self) -> Paginator<Self> {
-        Paginator::new(
-            self._client.clone(),
-            self,
-            &LIST_FUNCTION_VERSIONS_BY_CAPACITY_PROVIDER,
-        )
+        Paginator::of_input(self, &LIST_FUNCTION_VERSIONS_BY_CAPACITY_PROVIDER)
     }
 }
 pub static GET_DURABLE_EXECUTION_HISTORY: PaginatorSpec = PaginatorSpec::new(
@@ -172,10 +164,10 @@ pub static GET_DURABLE_EXECUTION_HISTORY: PaginatorSpec = PaginatorSpec::new(
         &["Events"],
     )
     .limit("MaxItems");
-impl super::input::GetDurableExecutionHistoryRequest<rboto::ServiceClient> {
+impl super::input::GetDurableExecutionHistoryInput {
     /// Pages through `GetDurableExecutionHistory` (botocore's `get_paginator("get_durable_execution_history")`).
     pub fn into_paginator(self) -> Paginator<Self> {
-        Paginator::new(self._client.clone(), self, &GET_DURABLE_EXECUTION_HISTORY)
+        Paginator::of_input(self, &GET_DURABLE_EXECUTION_HISTORY)
     }
 }
 pub static GET_DURABLE_EXECUTION_STATE: PaginatorSpec = PaginatorSpec::new(
@@ -184,10 +176,10 @@ pub static GET_DURABLE_EXECUTION_STATE: PaginatorSpec = PaginatorSpec::new(
         &["Operations"],
     )
     .limit("MaxItems");
-impl super::input::GetDurableExecutionStateRequest<rboto::ServiceClient> {
+impl super::input::GetDurableExecutionStateInput {
     /// Pages through `GetDurableExecutionState` (botocore's `get_paginator("get_durable_execution_state")`).
     pub fn into_paginator(self) -> Paginator<Self> {
-        Paginator::new(self._client.clone(), self, &GET_DURABLE_EXECUTION_STATE)
+        Paginator::of_input(self, &GET_DURABLE_EXECUTION_STATE)
     }
 }
 pub static LIST_DURABLE_EXECUTIONS_BY_FUNCTION: PaginatorSpec = PaginatorSpec::new(
@@ -196,9 +188,9 @@ pub static LIST_DURABLE_EXECUTIONS_BY_FUNCTION: PaginatorSpec = PaginatorSpec::n
         &["DurableExecutions"],
     )
     .limit("MaxItems");
-impl super::input::ListDurableExecutionsByFunctionRequest<rboto::ServiceClient> {
+impl super::input::ListDurableExecutionsByFunctionInput {
     /// Pages through `ListDurableExecutionsByFunction` (botocore's `get_paginator("list_durable_executions_by_function")`).
     pub fn into_paginator(self) -> Paginator<Self> {
-        Paginator::new(self._client.clone(), self, &LIST_DURABLE_EXECUTIONS_BY_FUNCTION)
+        Paginator::of_input(self, &LIST_DURABLE_EXECUTIONS_BY_FUNCTION)
     }
 }

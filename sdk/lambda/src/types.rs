@@ -3,37 +3,23 @@
 #[allow(unused_imports)]
 use super::{error::*, input::*, output::*};
 #[allow(unused_imports)]
-use rboto::value as rv;
+use rboto::__private as rv;
 #[allow(unused_imports)]
 use std::collections::HashMap;
 /// The accelerator resource settings for a Lambda execution environment, including the amount of accelerator memory to allocate.
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct AcceleratorConfig {
     /// The minimum amount of memory (in GB) of each accelerator device exposed to the execution environment. Lambda might allocate more, depending on the accelerator instance types available.
     pub accelerator_memory_size: Option<i32>,
 }
-impl AcceleratorConfig {
-    /// Sets `AcceleratorMemorySize`.
-    pub fn accelerator_memory_size(mut self, v: i32) -> Self {
-        self.accelerator_memory_size = Some(v);
-        self
-    }
-}
-impl rboto::IntoValue for AcceleratorConfig {
-    fn into_value(self) -> rboto::Value {
-        rboto::Value::Struct(vec![rv::opt(self.accelerator_memory_size)])
-    }
-}
-impl rboto::FromValue for AcceleratorConfig {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "AcceleratorConfig")?;
-        Ok(Self {
-            accelerator_memory_size: m.take(0)?,
-        })
-    }
-}
+rboto::__structure!(
+    AcceleratorConfig "AcceleratorConfig"[set into from] { accelerator_memory_size = i32
+    } {}
+);
 /// Limits that are related to concurrency and storage. All file and storage sizes are in bytes.
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct AccountLimit {
     /// The amount of storage space that you can use for all deployment packages and layer archives.
     pub total_code_size: Option<i64>,
@@ -46,260 +32,90 @@ pub struct AccountLimit {
     /// The maximum number of simultaneous function executions, minus the capacity that's reserved for individual functions with PutFunctionConcurrency.
     pub unreserved_concurrent_executions: Option<i32>,
 }
-impl AccountLimit {
-    /// Sets `TotalCodeSize`.
-    pub fn total_code_size(mut self, v: i64) -> Self {
-        self.total_code_size = Some(v);
-        self
-    }
-    /// Sets `CodeSizeUnzipped`.
-    pub fn code_size_unzipped(mut self, v: i64) -> Self {
-        self.code_size_unzipped = Some(v);
-        self
-    }
-    /// Sets `CodeSizeZipped`.
-    pub fn code_size_zipped(mut self, v: i64) -> Self {
-        self.code_size_zipped = Some(v);
-        self
-    }
-    /// Sets `ConcurrentExecutions`.
-    pub fn concurrent_executions(mut self, v: i32) -> Self {
-        self.concurrent_executions = Some(v);
-        self
-    }
-    /// Sets `UnreservedConcurrentExecutions`.
-    pub fn unreserved_concurrent_executions(mut self, v: i32) -> Self {
-        self.unreserved_concurrent_executions = Some(v);
-        self
-    }
-}
-impl rboto::FromValue for AccountLimit {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "AccountLimit")?;
-        Ok(Self {
-            total_code_size: m.take(0)?,
-            code_size_unzipped: m.take(1)?,
-            code_size_zipped: m.take(2)?,
-            concurrent_executions: m.take(3)?,
-            unreserved_concurrent_executions: m.take(4)?,
-        })
-    }
-}
+rboto::__structure!(
+    AccountLimit "AccountLimit"[set from] { total_code_size = i64, code_size_unzipped =
+    i64, code_size_zipped = i64, concurrent_executions = i32,
+    unreserved_concurrent_executions = i32 } {}
+);
 /// The number of functions and amount of storage in use.
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct AccountUsage {
     /// The amount of storage space, in bytes, that's being used by deployment packages and layer archives.
     pub total_code_size: Option<i64>,
     /// The number of Lambda functions.
     pub function_count: Option<i64>,
 }
-impl AccountUsage {
-    /// Sets `TotalCodeSize`.
-    pub fn total_code_size(mut self, v: i64) -> Self {
-        self.total_code_size = Some(v);
-        self
-    }
-    /// Sets `FunctionCount`.
-    pub fn function_count(mut self, v: i64) -> Self {
-        self.function_count = Some(v);
-        self
-    }
+rboto::__structure!(
+    AccountUsage "AccountUsage"[set from] { total_code_size = i64, function_count = i64 }
+    {}
+);
+/// Provides configuration information about a Lambda function [alias](https://docs.aws.amazon.com/lambda/latest/dg/configuration-aliases.html).
+#[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
+pub struct AliasConfiguration {
+    /// The Amazon Resource Name (ARN) of the alias.
+    pub alias_arn: Option<String>,
+    /// The name of the alias.
+    pub name: Option<String>,
+    /// The function version that the alias invokes.
+    pub function_version: Option<String>,
+    /// A description of the alias.
+    pub description: Option<String>,
+    /// The [routing configuration](https://docs.aws.amazon.com/lambda/latest/dg/lambda-traffic-shifting-using-aliases.html) of the alias.
+    pub routing_config: Option<AliasRoutingConfiguration>,
+    /// A unique identifier that changes when you update the alias.
+    pub revision_id: Option<String>,
 }
-impl rboto::FromValue for AccountUsage {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "AccountUsage")?;
-        Ok(Self {
-            total_code_size: m.take(0)?,
-            function_count: m.take(1)?,
-        })
-    }
-}
+rboto::__structure!(
+    AliasConfiguration "AliasConfiguration"[set from] { alias_arn : String, name :
+    String, function_version : String, description : String, routing_config :
+    AliasRoutingConfiguration, revision_id : String } {}
+);
 /// The [traffic-shifting](https://docs.aws.amazon.com/lambda/latest/dg/lambda-traffic-shifting-using-aliases.html) configuration of a Lambda function alias.
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct AliasRoutingConfiguration {
     /// The second version, and the percentage of traffic that's routed to it.
     pub additional_version_weights: Option<HashMap<String, f64>>,
 }
-impl AliasRoutingConfiguration {
-    /// Sets `AdditionalVersionWeights`.
-    pub fn additional_version_weights(
-        mut self,
-        v: impl Into<HashMap<String, f64>>,
-    ) -> Self {
-        self.additional_version_weights = Some(v.into());
-        self
-    }
-}
-impl rboto::IntoValue for AliasRoutingConfiguration {
-    fn into_value(self) -> rboto::Value {
-        rboto::Value::Struct(vec![rv::opt(self.additional_version_weights)])
-    }
-}
-impl rboto::FromValue for AliasRoutingConfiguration {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "AliasRoutingConfiguration")?;
-        Ok(Self {
-            additional_version_weights: m.take(0)?,
-        })
-    }
-}
+rboto::__structure!(
+    AliasRoutingConfiguration "AliasRoutingConfiguration"[set into from] {
+    additional_version_weights : HashMap < String, f64 > } {}
+);
 /// List of signing profiles that can sign a code package.
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct AllowedPublishers {
     /// The Amazon Resource Name (ARN) for each of the signing profiles. A signing profile defines a trusted user who can sign a code package.
     pub signing_profile_version_arns: Option<Vec<String>>,
 }
-impl AllowedPublishers {
-    /// Sets `SigningProfileVersionArns`.
-    pub fn signing_profile_version_arns(mut self, v: impl Into<Vec<String>>) -> Self {
-        self.signing_profile_version_arns = Some(v.into());
-        self
-    }
-}
-impl rboto::IntoValue for AllowedPublishers {
-    fn into_value(self) -> rboto::Value {
-        rboto::Value::Struct(vec![rv::opt(self.signing_profile_version_arns)])
-    }
-}
-impl rboto::FromValue for AllowedPublishers {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "AllowedPublishers")?;
-        Ok(Self {
-            signing_profile_version_arns: m.take(0)?,
-        })
-    }
-}
+rboto::__structure!(
+    AllowedPublishers "AllowedPublishers"[set into from] { signing_profile_version_arns :
+    Vec < String > } {}
+);
 /// Specific configuration settings for an Amazon Managed Streaming for Apache Kafka (Amazon MSK) event source.
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct AmazonManagedKafkaEventSourceConfig {
     /// The identifier for the Kafka consumer group to join. The consumer group ID must be unique among all your Kafka event sources. After creating a Kafka event source mapping with the consumer group ID specified, you cannot update this value. For more information, see [Customizable consumer group ID](https://docs.aws.amazon.com/lambda/latest/dg/with-msk.html#services-msk-consumer-group-id).
     pub consumer_group_id: Option<String>,
     /// Specific configuration settings for a Kafka schema registry.
     pub schema_registry_config: Option<KafkaSchemaRegistryConfig>,
 }
-impl AmazonManagedKafkaEventSourceConfig {
-    /// Sets `ConsumerGroupId`.
-    pub fn consumer_group_id(mut self, v: impl Into<String>) -> Self {
-        self.consumer_group_id = Some(v.into());
-        self
-    }
-    /// Sets `SchemaRegistryConfig`.
-    pub fn schema_registry_config(mut self, v: KafkaSchemaRegistryConfig) -> Self {
-        self.schema_registry_config = Some(v);
-        self
-    }
-}
-impl rboto::IntoValue for AmazonManagedKafkaEventSourceConfig {
-    fn into_value(self) -> rboto::Value {
-        rboto::Value::Struct(
-            vec![rv::opt(self.consumer_group_id), rv::opt(self.schema_registry_config)],
-        )
-    }
-}
-impl rboto::FromValue for AmazonManagedKafkaEventSourceConfig {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "AmazonManagedKafkaEventSourceConfig")?;
-        Ok(Self {
-            consumer_group_id: m.take(0)?,
-            schema_registry_config: m.take(1)?,
-        })
-    }
-}
-#[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
-#[non_exhaustive]
-pub enum ApplicationLogLevel {
-    /// `TRACE`
-    Trace,
-    /// `DEBUG`
-    Debug,
-    /// `INFO`
-    Info,
-    /// `WARN`
-    Warn,
-    /// `ERROR`
-    Error,
-    /// `FATAL`
-    Fatal,
-    /// A value this version of the SDK does not know.
-    Unknown(String),
-}
-impl ApplicationLogLevel {
-    /// Every value the model lists.
-    pub const VALUES: &'static [&'static str] = &[
-        "TRACE",
-        "DEBUG",
-        "INFO",
-        "WARN",
-        "ERROR",
-        "FATAL",
-    ];
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Trace => "TRACE",
-            Self::Debug => "DEBUG",
-            Self::Info => "INFO",
-            Self::Warn => "WARN",
-            Self::Error => "ERROR",
-            Self::Fatal => "FATAL",
-            Self::Unknown(s) => s,
-        }
-    }
-}
-impl rv::StringEnum for ApplicationLogLevel {
-    fn as_str(&self) -> &str {
-        ApplicationLogLevel::as_str(self)
-    }
-    fn from_wire(s: String) -> Self {
-        match s.as_str() {
-            "TRACE" => Self::Trace,
-            "DEBUG" => Self::Debug,
-            "INFO" => Self::Info,
-            "WARN" => Self::Warn,
-            "ERROR" => Self::Error,
-            "FATAL" => Self::Fatal,
-            _ => Self::Unknown(s),
-        }
-    }
-}
-rboto::enum_value!(str ApplicationLogLevel);
-#[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
-#[non_exhaustive]
-pub enum Architecture {
-    /// `x86_64`
-    X86_64,
-    /// `arm64`
-    Arm64,
-    /// A value this version of the SDK does not know.
-    Unknown(String),
-}
-impl Architecture {
-    /// Every value the model lists.
-    pub const VALUES: &'static [&'static str] = &["x86_64", "arm64"];
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::X86_64 => "x86_64",
-            Self::Arm64 => "arm64",
-            Self::Unknown(s) => s,
-        }
-    }
-}
-impl rv::StringEnum for Architecture {
-    fn as_str(&self) -> &str {
-        Architecture::as_str(self)
-    }
-    fn from_wire(s: String) -> Self {
-        match s.as_str() {
-            "x86_64" => Self::X86_64,
-            "arm64" => Self::Arm64,
-            _ => Self::Unknown(s),
-        }
-    }
-}
-rboto::enum_value!(str Architecture);
+rboto::__structure!(
+    AmazonManagedKafkaEventSourceConfig "AmazonManagedKafkaEventSourceConfig"[set into
+    from] { consumer_group_id : String, schema_registry_config :
+    KafkaSchemaRegistryConfig } {}
+);
+rboto::__string_enum!(
+    ApplicationLogLevel { Trace = "TRACE", Debug = "DEBUG", Info = "INFO", Warn = "WARN",
+    Error = "ERROR", Fatal = "FATAL" }
+);
+rboto::__string_enum!(Architecture { X86_64 = "x86_64", Arm64 = "arm64" });
 /// Contains details about a callback operation in a durable execution, including the callback token and timeout configuration.
 #[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
 pub struct CallbackDetails {
     /// The callback ID. Callback IDs are generated by the `DurableContext` when a durable function calls `ctx.waitForCallback`.
     pub callback_id: Option<String>,
@@ -308,90 +124,36 @@ pub struct CallbackDetails {
     /// An error object that contains details about the failure.
     pub error: Option<ErrorObject>,
 }
-impl CallbackDetails {
-    /// Sets `CallbackId`.
-    pub fn callback_id(mut self, v: impl Into<String>) -> Self {
-        self.callback_id = Some(v.into());
-        self
-    }
-    /// Sets `Result`.
-    pub fn result(mut self, v: impl Into<String>) -> Self {
-        self.result = Some(v.into());
-        self
-    }
-    /// Sets `Error`.
-    pub fn error(mut self, v: ErrorObject) -> Self {
-        self.error = Some(v);
-        self
-    }
-}
-impl ::std::fmt::Debug for CallbackDetails {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.debug_struct("CallbackDetails")
-            .field("callback_id", &self.callback_id)
-            .field("result", &rboto::types::Redacted(&self.result))
-            .field("error", &self.error)
-            .finish()
-    }
-}
-impl rboto::FromValue for CallbackDetails {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "CallbackDetails")?;
-        Ok(Self {
-            callback_id: m.take(0)?,
-            result: m.take(1)?,
-            error: m.take(2)?,
-        })
-    }
-}
+rboto::__structure!(
+    CallbackDetails "CallbackDetails"[set debug from] { callback_id : String, result :
+    String[sensitive], error : ErrorObject } {}
+);
 /// Contains details about a failed callback operation, including error information and the reason for failure.
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct CallbackFailedDetails {
     /// An error object that contains details about the failure.
     pub error: Option<EventError>,
 }
-impl CallbackFailedDetails {
-    /// Sets `Error`.
-    pub fn error(mut self, v: EventError) -> Self {
-        self.error = Some(v);
-        self
-    }
-}
-impl rboto::FromValue for CallbackFailedDetails {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "CallbackFailedDetails")?;
-        Ok(Self { error: m.take(0)? })
-    }
-}
+rboto::__structure!(
+    CallbackFailedDetails "CallbackFailedDetails"[set from] { error : EventError } {}
+);
 /// Configuration options for callback operations in durable executions, including timeout settings and retry behavior.
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct CallbackOptions {
     /// The timeout for the callback operation in seconds. If not specified or set to 0, the callback has no timeout.
     pub timeout_seconds: Option<i32>,
     /// The heartbeat timeout for the callback operation, in seconds. If not specified or set to 0, heartbeat timeout is disabled.
     pub heartbeat_timeout_seconds: Option<i32>,
 }
-impl CallbackOptions {
-    /// Sets `TimeoutSeconds`.
-    pub fn timeout_seconds(mut self, v: i32) -> Self {
-        self.timeout_seconds = Some(v);
-        self
-    }
-    /// Sets `HeartbeatTimeoutSeconds`.
-    pub fn heartbeat_timeout_seconds(mut self, v: i32) -> Self {
-        self.heartbeat_timeout_seconds = Some(v);
-        self
-    }
-}
-impl rboto::IntoValue for CallbackOptions {
-    fn into_value(self) -> rboto::Value {
-        rboto::Value::Struct(
-            vec![rv::opt(self.timeout_seconds), rv::opt(self.heartbeat_timeout_seconds)],
-        )
-    }
-}
+rboto::__structure!(
+    CallbackOptions "CallbackOptions"[set into] { timeout_seconds = i32,
+    heartbeat_timeout_seconds = i32 } {}
+);
 /// Contains details about a callback operation that has started, including timing information and callback metadata.
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct CallbackStartedDetails {
     /// The callback ID. Callback IDs are generated by the `DurableContext` when a durable function calls `ctx.waitForCallback`.
     pub callback_id: Option<String>,
@@ -400,73 +162,34 @@ pub struct CallbackStartedDetails {
     /// The timeout value, in seconds.
     pub timeout: Option<i32>,
 }
-impl CallbackStartedDetails {
-    /// Sets `CallbackId`.
-    pub fn callback_id(mut self, v: impl Into<String>) -> Self {
-        self.callback_id = Some(v.into());
-        self
-    }
-    /// Sets `HeartbeatTimeout`.
-    pub fn heartbeat_timeout(mut self, v: i32) -> Self {
-        self.heartbeat_timeout = Some(v);
-        self
-    }
-    /// Sets `Timeout`.
-    pub fn timeout(mut self, v: i32) -> Self {
-        self.timeout = Some(v);
-        self
-    }
-}
-impl rboto::FromValue for CallbackStartedDetails {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "CallbackStartedDetails")?;
-        Ok(Self {
-            callback_id: m.take(0)?,
-            heartbeat_timeout: m.take(1)?,
-            timeout: m.take(2)?,
-        })
-    }
-}
+rboto::__structure!(
+    CallbackStartedDetails "CallbackStartedDetails"[set from] { callback_id : String,
+    heartbeat_timeout = i32, timeout = i32 } {}
+);
 /// Contains details about a successfully completed callback operation, including the result data and completion timestamp.
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct CallbackSucceededDetails {
     /// The response payload from the successful operation.
     pub result: Option<EventResult>,
 }
-impl CallbackSucceededDetails {
-    /// Sets `Result`.
-    pub fn result(mut self, v: EventResult) -> Self {
-        self.result = Some(v);
-        self
-    }
-}
-impl rboto::FromValue for CallbackSucceededDetails {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "CallbackSucceededDetails")?;
-        Ok(Self { result: m.take(0)? })
-    }
-}
+rboto::__structure!(
+    CallbackSucceededDetails "CallbackSucceededDetails"[set from] { result : EventResult
+    } {}
+);
 /// Contains details about a callback operation that timed out, including timeout duration and any partial results.
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct CallbackTimedOutDetails {
     /// Details about the callback timeout.
     pub error: Option<EventError>,
 }
-impl CallbackTimedOutDetails {
-    /// Sets `Error`.
-    pub fn error(mut self, v: EventError) -> Self {
-        self.error = Some(v);
-        self
-    }
-}
-impl rboto::FromValue for CallbackTimedOutDetails {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "CallbackTimedOutDetails")?;
-        Ok(Self { error: m.take(0)? })
-    }
-}
+rboto::__structure!(
+    CallbackTimedOutDetails "CallbackTimedOutDetails"[set from] { error : EventError } {}
+);
 /// A capacity provider manages compute resources for Lambda functions.
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct CapacityProvider {
     /// The Amazon Resource Name (ARN) of the capacity provider.
     pub capacity_provider_arn: Option<String>,
@@ -488,221 +211,61 @@ pub struct CapacityProvider {
     /// The telemetry configuration for the capacity provider, including logging settings.
     pub telemetry_config: Option<CapacityProviderTelemetryConfig>,
 }
-impl CapacityProvider {
-    /// Sets `CapacityProviderArn`.
-    pub fn capacity_provider_arn(mut self, v: impl Into<String>) -> Self {
-        self.capacity_provider_arn = Some(v.into());
-        self
-    }
-    /// Sets `State`.
-    pub fn state(mut self, v: impl Into<CapacityProviderState>) -> Self {
-        self.state = Some(v.into());
-        self
-    }
-    /// Sets `VpcConfig`.
-    pub fn vpc_config(mut self, v: CapacityProviderVpcConfig) -> Self {
-        self.vpc_config = Some(v);
-        self
-    }
-    /// Sets `PermissionsConfig`.
-    pub fn permissions_config(mut self, v: CapacityProviderPermissionsConfig) -> Self {
-        self.permissions_config = Some(v);
-        self
-    }
-    /// Sets `InstanceRequirements`.
-    pub fn instance_requirements(mut self, v: InstanceRequirements) -> Self {
-        self.instance_requirements = Some(v);
-        self
-    }
-    /// Sets `CapacityProviderScalingConfig`.
-    pub fn capacity_provider_scaling_config(
-        mut self,
-        v: CapacityProviderScalingConfig,
-    ) -> Self {
-        self.capacity_provider_scaling_config = Some(v);
-        self
-    }
-    /// Sets `KmsKeyArn`.
-    pub fn kms_key_arn(mut self, v: impl Into<String>) -> Self {
-        self.kms_key_arn = Some(v.into());
-        self
-    }
-    /// Sets `LastModified`.
-    pub fn last_modified(mut self, v: impl Into<String>) -> Self {
-        self.last_modified = Some(v.into());
-        self
-    }
-    /// Sets `PropagateTags`.
-    pub fn propagate_tags(mut self, v: PropagateTags) -> Self {
-        self.propagate_tags = Some(v);
-        self
-    }
-    /// Sets `TelemetryConfig`.
-    pub fn telemetry_config(mut self, v: CapacityProviderTelemetryConfig) -> Self {
-        self.telemetry_config = Some(v);
-        self
-    }
-}
-impl rboto::FromValue for CapacityProvider {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "CapacityProvider")?;
-        Ok(Self {
-            capacity_provider_arn: m.take(0)?,
-            state: m.take(1)?,
-            vpc_config: m.take(2)?,
-            permissions_config: m.take(3)?,
-            instance_requirements: m.take(4)?,
-            capacity_provider_scaling_config: m.take(5)?,
-            kms_key_arn: m.take(6)?,
-            last_modified: m.take(7)?,
-            propagate_tags: m.take(8)?,
-            telemetry_config: m.take(9)?,
-        })
-    }
-}
+rboto::__structure!(
+    CapacityProvider "CapacityProvider"[set from] { capacity_provider_arn : String, state
+    : CapacityProviderState, vpc_config : CapacityProviderVpcConfig, permissions_config :
+    CapacityProviderPermissionsConfig, instance_requirements : InstanceRequirements,
+    capacity_provider_scaling_config : CapacityProviderScalingConfig, kms_key_arn :
+    String, last_modified : String, propagate_tags : PropagateTags, telemetry_config :
+    CapacityProviderTelemetryConfig } {}
+);
 /// Configuration for the capacity provider that manages compute resources for Lambda functions.
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct CapacityProviderConfig {
     /// Configuration for Lambda-managed instances used by the capacity provider.
     pub lambda_managed_instances_capacity_provider_config: Option<
         LambdaManagedInstancesCapacityProviderConfig,
     >,
 }
-impl CapacityProviderConfig {
-    /// Sets `LambdaManagedInstancesCapacityProviderConfig`.
-    pub fn lambda_managed_instances_capacity_provider_config(
-        mut self,
-        v: LambdaManagedInstancesCapacityProviderConfig,
-    ) -> Self {
-        self.lambda_managed_instances_capacity_provider_config = Some(v);
-        self
-    }
-}
-impl rboto::IntoValue for CapacityProviderConfig {
-    fn into_value(self) -> rboto::Value {
-        rboto::Value::Struct(
-            vec![rv::opt(self.lambda_managed_instances_capacity_provider_config)],
-        )
-    }
-}
-impl rboto::FromValue for CapacityProviderConfig {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "CapacityProviderConfig")?;
-        Ok(Self {
-            lambda_managed_instances_capacity_provider_config: m.take(0)?,
-        })
-    }
-}
+rboto::__structure!(
+    CapacityProviderConfig "CapacityProviderConfig"[set into from] {
+    lambda_managed_instances_capacity_provider_config :
+    LambdaManagedInstancesCapacityProviderConfig } {}
+);
 /// The capacity provider's Amazon CloudWatch Logs configuration settings.
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct CapacityProviderLoggingConfig {
     /// Set this property to filter the system logs for your capacity provider that Lambda sends to CloudWatch. Lambda only sends system logs at the selected level of detail and lower, where `DEBUG` is the highest level and `WARN` is the lowest.
     pub system_log_level: Option<SystemLogLevel>,
     /// The name of the Amazon CloudWatch log group the capacity provider sends logs to. By default, Lambda capacity providers send logs to a default log group named `/aws/lambda/capacity-provider/<capacity provider name>`. To use a different log group, enter an existing log group or enter a new log group name.
     pub log_group: Option<String>,
 }
-impl CapacityProviderLoggingConfig {
-    /// Sets `SystemLogLevel`.
-    pub fn system_log_level(mut self, v: impl Into<SystemLogLevel>) -> Self {
-        self.system_log_level = Some(v.into());
-        self
-    }
-    /// Sets `LogGroup`.
-    pub fn log_group(mut self, v: impl Into<String>) -> Self {
-        self.log_group = Some(v.into());
-        self
-    }
-}
-impl rboto::IntoValue for CapacityProviderLoggingConfig {
-    fn into_value(self) -> rboto::Value {
-        rboto::Value::Struct(
-            vec![rv::opt(self.system_log_level), rv::opt(self.log_group)],
-        )
-    }
-}
-impl rboto::FromValue for CapacityProviderLoggingConfig {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "CapacityProviderLoggingConfig")?;
-        Ok(Self {
-            system_log_level: m.take(0)?,
-            log_group: m.take(1)?,
-        })
-    }
-}
+rboto::__structure!(
+    CapacityProviderLoggingConfig "CapacityProviderLoggingConfig"[set into from] {
+    system_log_level : SystemLogLevel, log_group : String } {}
+);
 /// Configuration that specifies the permissions required for the capacity provider to manage compute resources.
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct CapacityProviderPermissionsConfig {
     /// The ARN of the IAM role that the capacity provider uses to manage compute instances and other Amazon Web Services resources.
     pub capacity_provider_operator_role_arn: Option<String>,
 }
-impl CapacityProviderPermissionsConfig {
-    /// Sets `CapacityProviderOperatorRoleArn`.
-    pub fn capacity_provider_operator_role_arn(mut self, v: impl Into<String>) -> Self {
-        self.capacity_provider_operator_role_arn = Some(v.into());
-        self
-    }
-}
-impl rboto::IntoValue for CapacityProviderPermissionsConfig {
-    fn into_value(self) -> rboto::Value {
-        rboto::Value::Struct(vec![rv::opt(self.capacity_provider_operator_role_arn)])
-    }
-}
-impl rboto::FromValue for CapacityProviderPermissionsConfig {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "CapacityProviderPermissionsConfig")?;
-        Ok(Self {
-            capacity_provider_operator_role_arn: m.take(0)?,
-        })
-    }
-}
-#[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
-#[non_exhaustive]
-pub enum CapacityProviderPredefinedMetricType {
-    /// `LambdaCapacityProviderAverageCPUUtilization`
-    LambdaCapacityProviderAverageCpuUtilization,
-    /// `LambdaCapacityProviderAverageGPUUtilization`
-    LambdaCapacityProviderAverageGpuUtilization,
-    /// A value this version of the SDK does not know.
-    Unknown(String),
-}
-impl CapacityProviderPredefinedMetricType {
-    /// Every value the model lists.
-    pub const VALUES: &'static [&'static str] = &[
-        "LambdaCapacityProviderAverageCPUUtilization",
-        "LambdaCapacityProviderAverageGPUUtilization",
-    ];
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::LambdaCapacityProviderAverageCpuUtilization => {
-                "LambdaCapacityProviderAverageCPUUtilization"
-            }
-            Self::LambdaCapacityProviderAverageGpuUtilization => {
-                "LambdaCapacityProviderAverageGPUUtilization"
-            }
-            Self::Unknown(s) => s,
-        }
-    }
-}
-impl rv::StringEnum for CapacityProviderPredefinedMetricType {
-    fn as_str(&self) -> &str {
-        CapacityProviderPredefinedMetricType::as_str(self)
-    }
-    fn from_wire(s: String) -> Self {
-        match s.as_str() {
-            "LambdaCapacityProviderAverageCPUUtilization" => {
-                Self::LambdaCapacityProviderAverageCpuUtilization
-            }
-            "LambdaCapacityProviderAverageGPUUtilization" => {
-                Self::LambdaCapacityProviderAverageGpuUtilization
-            }
-            _ => Self::Unknown(s),
-        }
-    }
-}
-rboto::enum_value!(str CapacityProviderPredefinedMetricType);
+rboto::__structure!(
+    CapacityProviderPermissionsConfig "CapacityProviderPermissionsConfig"[set into from]
+    { capacity_provider_operator_role_arn : String } {}
+);
+rboto::__string_enum!(
+    CapacityProviderPredefinedMetricType { LambdaCapacityProviderAverageCpuUtilization =
+    "LambdaCapacityProviderAverageCPUUtilization",
+    LambdaCapacityProviderAverageGpuUtilization =
+    "LambdaCapacityProviderAverageGPUUtilization" }
+);
 /// Configuration that defines how the capacity provider scales compute instances based on demand and policies.
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct CapacityProviderScalingConfig {
     /// The maximum number of vCPUs that the capacity provider can provision across all compute instances.
     pub max_v_cpu_count: Option<i32>,
@@ -711,247 +274,67 @@ pub struct CapacityProviderScalingConfig {
     /// A list of scaling policies that define how the capacity provider scales compute instances based on metrics and thresholds.
     pub scaling_policies: Option<Vec<TargetTrackingScalingPolicy>>,
 }
-impl CapacityProviderScalingConfig {
-    /// Sets `MaxVCpuCount`.
-    pub fn max_v_cpu_count(mut self, v: i32) -> Self {
-        self.max_v_cpu_count = Some(v);
-        self
-    }
-    /// Sets `ScalingMode`.
-    pub fn scaling_mode(mut self, v: impl Into<CapacityProviderScalingMode>) -> Self {
-        self.scaling_mode = Some(v.into());
-        self
-    }
-    /// Sets `ScalingPolicies`.
-    pub fn scaling_policies(
-        mut self,
-        v: impl Into<Vec<TargetTrackingScalingPolicy>>,
-    ) -> Self {
-        self.scaling_policies = Some(v.into());
-        self
-    }
-}
-impl rboto::IntoValue for CapacityProviderScalingConfig {
-    fn into_value(self) -> rboto::Value {
-        rboto::Value::Struct(
-            vec![
-                rv::opt(self.max_v_cpu_count), rv::opt(self.scaling_mode), rv::opt(self
-                .scaling_policies)
-            ],
-        )
-    }
-}
-impl rboto::FromValue for CapacityProviderScalingConfig {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "CapacityProviderScalingConfig")?;
-        Ok(Self {
-            max_v_cpu_count: m.take(0)?,
-            scaling_mode: m.take(1)?,
-            scaling_policies: m.take(2)?,
-        })
-    }
-}
-#[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
-#[non_exhaustive]
-pub enum CapacityProviderScalingMode {
-    /// `Auto`
-    Auto,
-    /// `Manual`
-    Manual,
-    /// A value this version of the SDK does not know.
-    Unknown(String),
-}
-impl CapacityProviderScalingMode {
-    /// Every value the model lists.
-    pub const VALUES: &'static [&'static str] = &["Auto", "Manual"];
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Auto => "Auto",
-            Self::Manual => "Manual",
-            Self::Unknown(s) => s,
-        }
-    }
-}
-impl rv::StringEnum for CapacityProviderScalingMode {
-    fn as_str(&self) -> &str {
-        CapacityProviderScalingMode::as_str(self)
-    }
-    fn from_wire(s: String) -> Self {
-        match s.as_str() {
-            "Auto" => Self::Auto,
-            "Manual" => Self::Manual,
-            _ => Self::Unknown(s),
-        }
-    }
-}
-rboto::enum_value!(str CapacityProviderScalingMode);
-#[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
-#[non_exhaustive]
-pub enum CapacityProviderState {
-    /// `Pending`
-    Pending,
-    /// `Active`
-    Active,
-    /// `Failed`
-    Failed,
-    /// `Deleting`
-    Deleting,
-    /// A value this version of the SDK does not know.
-    Unknown(String),
-}
-impl CapacityProviderState {
-    /// Every value the model lists.
-    pub const VALUES: &'static [&'static str] = &[
-        "Pending",
-        "Active",
-        "Failed",
-        "Deleting",
-    ];
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Pending => "Pending",
-            Self::Active => "Active",
-            Self::Failed => "Failed",
-            Self::Deleting => "Deleting",
-            Self::Unknown(s) => s,
-        }
-    }
-}
-impl rv::StringEnum for CapacityProviderState {
-    fn as_str(&self) -> &str {
-        CapacityProviderState::as_str(self)
-    }
-    fn from_wire(s: String) -> Self {
-        match s.as_str() {
-            "Pending" => Self::Pending,
-            "Active" => Self::Active,
-            "Failed" => Self::Failed,
-            "Deleting" => Self::Deleting,
-            _ => Self::Unknown(s),
-        }
-    }
-}
-rboto::enum_value!(str CapacityProviderState);
+rboto::__structure!(
+    CapacityProviderScalingConfig "CapacityProviderScalingConfig"[set into from] {
+    max_v_cpu_count = i32, scaling_mode : CapacityProviderScalingMode, scaling_policies :
+    Vec < TargetTrackingScalingPolicy > } {}
+);
+rboto::__string_enum!(CapacityProviderScalingMode { Auto = "Auto", Manual = "Manual" });
+rboto::__string_enum!(
+    CapacityProviderState { Pending = "Pending", Active = "Active", Failed = "Failed",
+    Deleting = "Deleting" }
+);
 /// Configuration that specifies the telemetry collection for the capacity provider.
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct CapacityProviderTelemetryConfig {
     /// The capacity provider's Amazon CloudWatch Logs configuration settings.
     pub logging_config: Option<CapacityProviderLoggingConfig>,
 }
-impl CapacityProviderTelemetryConfig {
-    /// Sets `LoggingConfig`.
-    pub fn logging_config(mut self, v: CapacityProviderLoggingConfig) -> Self {
-        self.logging_config = Some(v);
-        self
-    }
-}
-impl rboto::IntoValue for CapacityProviderTelemetryConfig {
-    fn into_value(self) -> rboto::Value {
-        rboto::Value::Struct(vec![rv::opt(self.logging_config)])
-    }
-}
-impl rboto::FromValue for CapacityProviderTelemetryConfig {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "CapacityProviderTelemetryConfig")?;
-        Ok(Self { logging_config: m.take(0)? })
-    }
-}
+rboto::__structure!(
+    CapacityProviderTelemetryConfig "CapacityProviderTelemetryConfig"[set into from] {
+    logging_config : CapacityProviderLoggingConfig } {}
+);
 /// VPC configuration that specifies the network settings for compute instances managed by the capacity provider.
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct CapacityProviderVpcConfig {
     /// A list of subnet IDs where the capacity provider launches compute instances.
     pub subnet_ids: Option<Vec<String>>,
     /// A list of security group IDs that control network access for compute instances managed by the capacity provider.
     pub security_group_ids: Option<Vec<String>>,
 }
-impl CapacityProviderVpcConfig {
-    /// Sets `SubnetIds`.
-    pub fn subnet_ids(mut self, v: impl Into<Vec<String>>) -> Self {
-        self.subnet_ids = Some(v.into());
-        self
-    }
-    /// Sets `SecurityGroupIds`.
-    pub fn security_group_ids(mut self, v: impl Into<Vec<String>>) -> Self {
-        self.security_group_ids = Some(v.into());
-        self
-    }
-}
-impl rboto::IntoValue for CapacityProviderVpcConfig {
-    fn into_value(self) -> rboto::Value {
-        rboto::Value::Struct(
-            vec![rv::opt(self.subnet_ids), rv::opt(self.security_group_ids)],
-        )
-    }
-}
-impl rboto::FromValue for CapacityProviderVpcConfig {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "CapacityProviderVpcConfig")?;
-        Ok(Self {
-            subnet_ids: m.take(0)?,
-            security_group_ids: m.take(1)?,
-        })
-    }
-}
+rboto::__structure!(
+    CapacityProviderVpcConfig "CapacityProviderVpcConfig"[set into from] { subnet_ids :
+    Vec < String >, security_group_ids : Vec < String > } {}
+);
 /// Contains details about a chained function invocation in a durable execution, including the target function and invocation parameters.
 #[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
 pub struct ChainedInvokeDetails {
     /// The response payload from the chained invocation.
     pub result: Option<String>,
     /// Details about the chained invocation failure.
     pub error: Option<ErrorObject>,
 }
-impl ChainedInvokeDetails {
-    /// Sets `Result`.
-    pub fn result(mut self, v: impl Into<String>) -> Self {
-        self.result = Some(v.into());
-        self
-    }
-    /// Sets `Error`.
-    pub fn error(mut self, v: ErrorObject) -> Self {
-        self.error = Some(v);
-        self
-    }
-}
-impl ::std::fmt::Debug for ChainedInvokeDetails {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.debug_struct("ChainedInvokeDetails")
-            .field("result", &rboto::types::Redacted(&self.result))
-            .field("error", &self.error)
-            .finish()
-    }
-}
-impl rboto::FromValue for ChainedInvokeDetails {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "ChainedInvokeDetails")?;
-        Ok(Self {
-            result: m.take(0)?,
-            error: m.take(1)?,
-        })
-    }
-}
+rboto::__structure!(
+    ChainedInvokeDetails "ChainedInvokeDetails"[set debug from] { result :
+    String[sensitive], error : ErrorObject } {}
+);
 /// Contains details about a failed chained function invocation, including error information and failure reason.
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct ChainedInvokeFailedDetails {
     /// Details about the chained invocation failure.
     pub error: Option<EventError>,
 }
-impl ChainedInvokeFailedDetails {
-    /// Sets `Error`.
-    pub fn error(mut self, v: EventError) -> Self {
-        self.error = Some(v);
-        self
-    }
-}
-impl rboto::FromValue for ChainedInvokeFailedDetails {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "ChainedInvokeFailedDetails")?;
-        Ok(Self { error: m.take(0)? })
-    }
-}
+rboto::__structure!(
+    ChainedInvokeFailedDetails "ChainedInvokeFailedDetails"[set from] { error :
+    EventError } {}
+);
 /// Configuration options for chained function invocations in durable executions, including retry settings and timeout configuration.
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct ChainedInvokeOptions {
     /// The name or ARN of the Lambda function to invoke.
     pub function_name: Option<String>,
@@ -960,35 +343,13 @@ pub struct ChainedInvokeOptions {
     /// The X-Ray trace header to use when starting the chained invocation. This parameter is optional. If you omit this value, the child invocation inherits the parent durable execution's trace header.
     pub x_amzn_trace_id: Option<String>,
 }
-impl ChainedInvokeOptions {
-    /// Sets `FunctionName`.
-    pub fn function_name(mut self, v: impl Into<String>) -> Self {
-        self.function_name = Some(v.into());
-        self
-    }
-    /// Sets `TenantId`.
-    pub fn tenant_id(mut self, v: impl Into<String>) -> Self {
-        self.tenant_id = Some(v.into());
-        self
-    }
-    /// Sets `XAmznTraceId`.
-    pub fn x_amzn_trace_id(mut self, v: impl Into<String>) -> Self {
-        self.x_amzn_trace_id = Some(v.into());
-        self
-    }
-}
-impl rboto::IntoValue for ChainedInvokeOptions {
-    fn into_value(self) -> rboto::Value {
-        rboto::Value::Struct(
-            vec![
-                rv::opt(self.function_name), rv::opt(self.tenant_id), rv::opt(self
-                .x_amzn_trace_id)
-            ],
-        )
-    }
-}
+rboto::__structure!(
+    ChainedInvokeOptions "ChainedInvokeOptions"[set into] { function_name : String,
+    tenant_id : String, x_amzn_trace_id : String } {}
+);
 /// Contains details about a chained function invocation that has started execution, including start time and execution context.
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct ChainedInvokeStartedDetails {
     /// The name or ARN of the Lambda function being invoked.
     pub function_name: Option<String>,
@@ -1001,133 +362,60 @@ pub struct ChainedInvokeStartedDetails {
     /// The Amazon Resource Name (ARN) that identifies the durable execution.
     pub durable_execution_arn: Option<String>,
 }
-impl ChainedInvokeStartedDetails {
-    /// Sets `FunctionName`.
-    pub fn function_name(mut self, v: impl Into<String>) -> Self {
-        self.function_name = Some(v.into());
-        self
-    }
-    /// Sets `TenantId`.
-    pub fn tenant_id(mut self, v: impl Into<String>) -> Self {
-        self.tenant_id = Some(v.into());
-        self
-    }
-    /// Sets `Input`.
-    pub fn input(mut self, v: EventInput) -> Self {
-        self.input = Some(v);
-        self
-    }
-    /// Sets `ExecutedVersion`.
-    pub fn executed_version(mut self, v: impl Into<String>) -> Self {
-        self.executed_version = Some(v.into());
-        self
-    }
-    /// Sets `DurableExecutionArn`.
-    pub fn durable_execution_arn(mut self, v: impl Into<String>) -> Self {
-        self.durable_execution_arn = Some(v.into());
-        self
-    }
-}
-impl rboto::FromValue for ChainedInvokeStartedDetails {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "ChainedInvokeStartedDetails")?;
-        Ok(Self {
-            function_name: m.take(0)?,
-            tenant_id: m.take(1)?,
-            input: m.take(2)?,
-            executed_version: m.take(3)?,
-            durable_execution_arn: m.take(4)?,
-        })
-    }
-}
+rboto::__structure!(
+    ChainedInvokeStartedDetails "ChainedInvokeStartedDetails"[set from] { function_name :
+    String, tenant_id : String, input : EventInput, executed_version : String,
+    durable_execution_arn : String } {}
+);
 /// Details about a chained invocation that was stopped.
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct ChainedInvokeStoppedDetails {
     /// Details about why the chained invocation stopped.
     pub error: Option<EventError>,
 }
-impl ChainedInvokeStoppedDetails {
-    /// Sets `Error`.
-    pub fn error(mut self, v: EventError) -> Self {
-        self.error = Some(v);
-        self
-    }
-}
-impl rboto::FromValue for ChainedInvokeStoppedDetails {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "ChainedInvokeStoppedDetails")?;
-        Ok(Self { error: m.take(0)? })
-    }
-}
+rboto::__structure!(
+    ChainedInvokeStoppedDetails "ChainedInvokeStoppedDetails"[set from] { error :
+    EventError } {}
+);
 /// Details about a chained invocation that succeeded.
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct ChainedInvokeSucceededDetails {
     /// The response payload from the successful operation.
     pub result: Option<EventResult>,
 }
-impl ChainedInvokeSucceededDetails {
-    /// Sets `Result`.
-    pub fn result(mut self, v: EventResult) -> Self {
-        self.result = Some(v);
-        self
-    }
-}
-impl rboto::FromValue for ChainedInvokeSucceededDetails {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "ChainedInvokeSucceededDetails")?;
-        Ok(Self { result: m.take(0)? })
-    }
-}
+rboto::__structure!(
+    ChainedInvokeSucceededDetails "ChainedInvokeSucceededDetails"[set from] { result :
+    EventResult } {}
+);
 /// Details about a chained invocation that timed out.
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct ChainedInvokeTimedOutDetails {
     /// Details about the chained invocation timeout.
     pub error: Option<EventError>,
 }
-impl ChainedInvokeTimedOutDetails {
-    /// Sets `Error`.
-    pub fn error(mut self, v: EventError) -> Self {
-        self.error = Some(v);
-        self
-    }
-}
-impl rboto::FromValue for ChainedInvokeTimedOutDetails {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "ChainedInvokeTimedOutDetails")?;
-        Ok(Self { error: m.take(0)? })
-    }
-}
+rboto::__structure!(
+    ChainedInvokeTimedOutDetails "ChainedInvokeTimedOutDetails"[set from] { error :
+    EventError } {}
+);
 /// Contains operations that have been updated since the last checkpoint, such as completed asynchronous work like timers or callbacks.
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct CheckpointUpdatedExecutionState {
     /// A list of operations that have been updated since the last checkpoint.
     pub operations: Option<Vec<Operation>>,
     /// Indicates that more results are available. Use this value in a subsequent call to retrieve the next page of results.
     pub next_marker: Option<String>,
 }
-impl CheckpointUpdatedExecutionState {
-    /// Sets `Operations`.
-    pub fn operations(mut self, v: impl Into<Vec<Operation>>) -> Self {
-        self.operations = Some(v.into());
-        self
-    }
-    /// Sets `NextMarker`.
-    pub fn next_marker(mut self, v: impl Into<String>) -> Self {
-        self.next_marker = Some(v.into());
-        self
-    }
-}
-impl rboto::FromValue for CheckpointUpdatedExecutionState {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "CheckpointUpdatedExecutionState")?;
-        Ok(Self {
-            operations: m.take(0)?,
-            next_marker: m.take(1)?,
-        })
-    }
-}
+rboto::__structure!(
+    CheckpointUpdatedExecutionState "CheckpointUpdatedExecutionState"[set from] {
+    operations : Vec < Operation >, next_marker : String } {}
+);
 /// Details about a [Code signing configuration](https://docs.aws.amazon.com/lambda/latest/dg/configuration-codesigning.html).
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct CodeSigningConfig {
     /// Unique identifer for the Code signing configuration.
     pub code_signing_config_id: Option<String>,
@@ -1142,117 +430,36 @@ pub struct CodeSigningConfig {
     /// The date and time that the Code signing configuration was last modified, in ISO-8601 format (YYYY-MM-DDThh:mm:ss.sTZD).
     pub last_modified: Option<String>,
 }
-impl CodeSigningConfig {
-    /// Sets `CodeSigningConfigId`.
-    pub fn code_signing_config_id(mut self, v: impl Into<String>) -> Self {
-        self.code_signing_config_id = Some(v.into());
-        self
-    }
-    /// Sets `CodeSigningConfigArn`.
-    pub fn code_signing_config_arn(mut self, v: impl Into<String>) -> Self {
-        self.code_signing_config_arn = Some(v.into());
-        self
-    }
-    /// Sets `Description`.
-    pub fn description(mut self, v: impl Into<String>) -> Self {
-        self.description = Some(v.into());
-        self
-    }
-    /// Sets `AllowedPublishers`.
-    pub fn allowed_publishers(mut self, v: AllowedPublishers) -> Self {
-        self.allowed_publishers = Some(v);
-        self
-    }
-    /// Sets `CodeSigningPolicies`.
-    pub fn code_signing_policies(mut self, v: CodeSigningPolicies) -> Self {
-        self.code_signing_policies = Some(v);
-        self
-    }
-    /// Sets `LastModified`.
-    pub fn last_modified(mut self, v: impl Into<String>) -> Self {
-        self.last_modified = Some(v.into());
-        self
-    }
-}
-impl rboto::FromValue for CodeSigningConfig {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "CodeSigningConfig")?;
-        Ok(Self {
-            code_signing_config_id: m.take(0)?,
-            code_signing_config_arn: m.take(1)?,
-            description: m.take(2)?,
-            allowed_publishers: m.take(3)?,
-            code_signing_policies: m.take(4)?,
-            last_modified: m.take(5)?,
-        })
-    }
-}
+rboto::__structure!(
+    CodeSigningConfig "CodeSigningConfig"[set from] { code_signing_config_id : String,
+    code_signing_config_arn : String, description : String, allowed_publishers :
+    AllowedPublishers, code_signing_policies : CodeSigningPolicies, last_modified :
+    String } {}
+);
 /// Code signing configuration [policies](https://docs.aws.amazon.com/lambda/latest/dg/configuration-codesigning.html#config-codesigning-policies) specify the validation failure action for signature mismatch or expiry.
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct CodeSigningPolicies {
     /// Code signing configuration policy for deployment validation failure. If you set the policy to `Enforce`, Lambda blocks the deployment request if signature validation checks fail. If you set the policy to `Warn`, Lambda allows the deployment and issues a new Amazon CloudWatch metric (`SignatureValidationErrors`) and also stores the warning in the CloudTrail log.
     pub untrusted_artifact_on_deployment: Option<CodeSigningPolicy>,
 }
-impl CodeSigningPolicies {
-    /// Sets `UntrustedArtifactOnDeployment`.
-    pub fn untrusted_artifact_on_deployment(
-        mut self,
-        v: impl Into<CodeSigningPolicy>,
-    ) -> Self {
-        self.untrusted_artifact_on_deployment = Some(v.into());
-        self
-    }
-}
-impl rboto::IntoValue for CodeSigningPolicies {
-    fn into_value(self) -> rboto::Value {
-        rboto::Value::Struct(vec![rv::opt(self.untrusted_artifact_on_deployment)])
-    }
-}
-impl rboto::FromValue for CodeSigningPolicies {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "CodeSigningPolicies")?;
-        Ok(Self {
-            untrusted_artifact_on_deployment: m.take(0)?,
-        })
-    }
-}
-#[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+rboto::__structure!(
+    CodeSigningPolicies "CodeSigningPolicies"[set into from] {
+    untrusted_artifact_on_deployment : CodeSigningPolicy } {}
+);
+rboto::__string_enum!(CodeSigningPolicy { Warn = "Warn", Enforce = "Enforce" });
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
-pub enum CodeSigningPolicy {
-    /// `Warn`
-    Warn,
-    /// `Enforce`
-    Enforce,
-    /// A value this version of the SDK does not know.
-    Unknown(String),
+pub struct Concurrency {
+    /// The number of concurrent executions that are reserved for this function. For more information, see [Managing Lambda reserved concurrency](https://docs.aws.amazon.com/lambda/latest/dg/configuration-concurrency.html).
+    pub reserved_concurrent_executions: Option<i32>,
 }
-impl CodeSigningPolicy {
-    /// Every value the model lists.
-    pub const VALUES: &'static [&'static str] = &["Warn", "Enforce"];
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Warn => "Warn",
-            Self::Enforce => "Enforce",
-            Self::Unknown(s) => s,
-        }
-    }
-}
-impl rv::StringEnum for CodeSigningPolicy {
-    fn as_str(&self) -> &str {
-        CodeSigningPolicy::as_str(self)
-    }
-    fn from_wire(s: String) -> Self {
-        match s.as_str() {
-            "Warn" => Self::Warn,
-            "Enforce" => Self::Enforce,
-            _ => Self::Unknown(s),
-        }
-    }
-}
-rboto::enum_value!(str CodeSigningPolicy);
+rboto::__structure!(
+    Concurrency "Concurrency"[set from] { reserved_concurrent_executions = i32 } {}
+);
 /// Details about a durable execution context.
 #[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
 pub struct ContextDetails {
     /// Whether the state data of child operations of this completed context should be included in the invoke payload and `GetDurableExecutionState` response.
     pub replay_children: Option<bool>,
@@ -1261,110 +468,49 @@ pub struct ContextDetails {
     /// Details about the context failure.
     pub error: Option<ErrorObject>,
 }
-impl ContextDetails {
-    /// Sets `ReplayChildren`.
-    pub fn replay_children(mut self, v: bool) -> Self {
-        self.replay_children = Some(v);
-        self
-    }
-    /// Sets `Result`.
-    pub fn result(mut self, v: impl Into<String>) -> Self {
-        self.result = Some(v.into());
-        self
-    }
-    /// Sets `Error`.
-    pub fn error(mut self, v: ErrorObject) -> Self {
-        self.error = Some(v);
-        self
-    }
-}
-impl ::std::fmt::Debug for ContextDetails {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.debug_struct("ContextDetails")
-            .field("replay_children", &self.replay_children)
-            .field("result", &rboto::types::Redacted(&self.result))
-            .field("error", &self.error)
-            .finish()
-    }
-}
-impl rboto::FromValue for ContextDetails {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "ContextDetails")?;
-        Ok(Self {
-            replay_children: m.take(0)?,
-            result: m.take(1)?,
-            error: m.take(2)?,
-        })
-    }
-}
+rboto::__structure!(
+    ContextDetails "ContextDetails"[set debug from] { replay_children = bool, result :
+    String[sensitive], error : ErrorObject } {}
+);
 /// Details about a context that failed.
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct ContextFailedDetails {
     /// Details about the context failure.
     pub error: Option<EventError>,
 }
-impl ContextFailedDetails {
-    /// Sets `Error`.
-    pub fn error(mut self, v: EventError) -> Self {
-        self.error = Some(v);
-        self
-    }
-}
-impl rboto::FromValue for ContextFailedDetails {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "ContextFailedDetails")?;
-        Ok(Self { error: m.take(0)? })
-    }
-}
+rboto::__structure!(
+    ContextFailedDetails "ContextFailedDetails"[set from] { error : EventError } {}
+);
 /// Configuration options for a durable execution context.
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct ContextOptions {
     /// Whether the state data of children of the completed context should be included in the invoke payload and `GetDurableExecutionState` response.
     pub replay_children: Option<bool>,
 }
-impl ContextOptions {
-    /// Sets `ReplayChildren`.
-    pub fn replay_children(mut self, v: bool) -> Self {
-        self.replay_children = Some(v);
-        self
-    }
-}
-impl rboto::IntoValue for ContextOptions {
-    fn into_value(self) -> rboto::Value {
-        rboto::Value::Struct(vec![rv::opt(self.replay_children)])
-    }
-}
+rboto::__structure!(
+    ContextOptions "ContextOptions"[set into] { replay_children = bool } {}
+);
 /// Details about a context that has started.
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct ContextStartedDetails {}
-impl ContextStartedDetails {}
-impl rboto::FromValue for ContextStartedDetails {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        rv::Members::of(v, "ContextStartedDetails")?;
-        Ok(Self {})
-    }
-}
+rboto::__structure!(ContextStartedDetails "ContextStartedDetails"[set from] {} {});
 /// Details about a context that succeeded.
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct ContextSucceededDetails {
     /// The JSON response payload from the successful context.
     pub result: Option<EventResult>,
 }
-impl ContextSucceededDetails {
-    /// Sets `Result`.
-    pub fn result(mut self, v: EventResult) -> Self {
-        self.result = Some(v);
-        self
-    }
-}
-impl rboto::FromValue for ContextSucceededDetails {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "ContextSucceededDetails")?;
-        Ok(Self { result: m.take(0)? })
-    }
-}
+rboto::__structure!(
+    ContextSucceededDetails "ContextSucceededDetails"[set from] { result : EventResult }
+    {}
+);
 /// The [cross-origin resource sharing (CORS)](https://developer.mozilla.org/en-US/docs/Web/HTTP/CORS) settings for your Lambda function URL. Use CORS to grant access to your function URL from any origin. You can also use CORS to control access for specific HTTP headers and methods in requests to your function URL.
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct Cors {
     /// Whether to allow cookies or other credentials in requests to your function URL. The default is `false`.
     pub allow_credentials: Option<bool>,
@@ -1379,161 +525,40 @@ pub struct Cors {
     /// The maximum amount of time, in seconds, that web browsers can cache results of a preflight request. By default, this is set to `0`, which means that the browser doesn't cache results.
     pub max_age: Option<i32>,
 }
-impl Cors {
-    /// Sets `AllowCredentials`.
-    pub fn allow_credentials(mut self, v: bool) -> Self {
-        self.allow_credentials = Some(v);
-        self
-    }
-    /// Sets `AllowHeaders`.
-    pub fn allow_headers(mut self, v: impl Into<Vec<String>>) -> Self {
-        self.allow_headers = Some(v.into());
-        self
-    }
-    /// Sets `AllowMethods`.
-    pub fn allow_methods(mut self, v: impl Into<Vec<String>>) -> Self {
-        self.allow_methods = Some(v.into());
-        self
-    }
-    /// Sets `AllowOrigins`.
-    pub fn allow_origins(mut self, v: impl Into<Vec<String>>) -> Self {
-        self.allow_origins = Some(v.into());
-        self
-    }
-    /// Sets `ExposeHeaders`.
-    pub fn expose_headers(mut self, v: impl Into<Vec<String>>) -> Self {
-        self.expose_headers = Some(v.into());
-        self
-    }
-    /// Sets `MaxAge`.
-    pub fn max_age(mut self, v: i32) -> Self {
-        self.max_age = Some(v);
-        self
-    }
-}
-impl rboto::IntoValue for Cors {
-    fn into_value(self) -> rboto::Value {
-        rboto::Value::Struct(
-            vec![
-                rv::opt(self.allow_credentials), rv::opt(self.allow_headers),
-                rv::opt(self.allow_methods), rv::opt(self.allow_origins), rv::opt(self
-                .expose_headers), rv::opt(self.max_age)
-            ],
-        )
-    }
-}
-impl rboto::FromValue for Cors {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "Cors")?;
-        Ok(Self {
-            allow_credentials: m.take(0)?,
-            allow_headers: m.take(1)?,
-            allow_methods: m.take(2)?,
-            allow_origins: m.take(3)?,
-            expose_headers: m.take(4)?,
-            max_age: m.take(5)?,
-        })
-    }
-}
+rboto::__structure!(
+    Cors "Cors"[set into from] { allow_credentials = bool, allow_headers : Vec < String
+    >, allow_methods : Vec < String >, allow_origins : Vec < String >, expose_headers :
+    Vec < String >, max_age = i32 } {}
+);
 /// The [dead-letter queue](https://docs.aws.amazon.com/lambda/latest/dg/invocation-async-retain-records.html#invocation-dlq) for failed asynchronous invocations.
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct DeadLetterConfig {
     /// The Amazon Resource Name (ARN) of an Amazon SQS queue or Amazon SNS topic.
     pub target_arn: Option<String>,
 }
-impl DeadLetterConfig {
-    /// Sets `TargetArn`.
-    pub fn target_arn(mut self, v: impl Into<String>) -> Self {
-        self.target_arn = Some(v.into());
-        self
-    }
-}
-impl rboto::IntoValue for DeadLetterConfig {
-    fn into_value(self) -> rboto::Value {
-        rboto::Value::Struct(vec![rv::opt(self.target_arn)])
-    }
-}
-impl rboto::FromValue for DeadLetterConfig {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "DeadLetterConfig")?;
-        Ok(Self { target_arn: m.take(0)? })
-    }
-}
+rboto::__structure!(
+    DeadLetterConfig "DeadLetterConfig"[set into from] { target_arn : String } {}
+);
 /// A configuration object that specifies the destination of an event after Lambda processes it. For more information, see [Adding a destination](https://docs.aws.amazon.com/lambda/latest/dg/invocation-async-retain-records.html#invocation-async-destinations).
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct DestinationConfig {
     /// The destination configuration for successful invocations. Not supported in `CreateEventSourceMapping` or `UpdateEventSourceMapping`.
     pub on_success: Option<OnSuccess>,
     /// The destination configuration for failed invocations.
     pub on_failure: Option<OnFailure>,
 }
-impl DestinationConfig {
-    /// Sets `OnSuccess`.
-    pub fn on_success(mut self, v: OnSuccess) -> Self {
-        self.on_success = Some(v);
-        self
-    }
-    /// Sets `OnFailure`.
-    pub fn on_failure(mut self, v: OnFailure) -> Self {
-        self.on_failure = Some(v);
-        self
-    }
-}
-impl rboto::IntoValue for DestinationConfig {
-    fn into_value(self) -> rboto::Value {
-        rboto::Value::Struct(vec![rv::opt(self.on_success), rv::opt(self.on_failure)])
-    }
-}
-impl rboto::FromValue for DestinationConfig {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "DestinationConfig")?;
-        Ok(Self {
-            on_success: m.take(0)?,
-            on_failure: m.take(1)?,
-        })
-    }
-}
-#[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
-#[non_exhaustive]
-pub enum DirectS3Read {
-    /// `ENABLED`
-    Enabled,
-    /// `DISABLED`
-    Disabled,
-    /// `AUTO`
-    Auto,
-    /// A value this version of the SDK does not know.
-    Unknown(String),
-}
-impl DirectS3Read {
-    /// Every value the model lists.
-    pub const VALUES: &'static [&'static str] = &["ENABLED", "DISABLED", "AUTO"];
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Enabled => "ENABLED",
-            Self::Disabled => "DISABLED",
-            Self::Auto => "AUTO",
-            Self::Unknown(s) => s,
-        }
-    }
-}
-impl rv::StringEnum for DirectS3Read {
-    fn as_str(&self) -> &str {
-        DirectS3Read::as_str(self)
-    }
-    fn from_wire(s: String) -> Self {
-        match s.as_str() {
-            "ENABLED" => Self::Enabled,
-            "DISABLED" => Self::Disabled,
-            "AUTO" => Self::Auto,
-            _ => Self::Unknown(s),
-        }
-    }
-}
-rboto::enum_value!(str DirectS3Read);
+rboto::__structure!(
+    DestinationConfig "DestinationConfig"[set into from] { on_success : OnSuccess,
+    on_failure : OnFailure } {}
+);
+rboto::__string_enum!(
+    DirectS3Read { Enabled = "ENABLED", Disabled = "DISABLED", Auto = "AUTO" }
+);
 /// Specific configuration settings for a DocumentDB event source.
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct DocumentDbEventSourceConfig {
     /// The name of the database to consume within the DocumentDB cluster.
     pub database_name: Option<String>,
@@ -1542,45 +567,13 @@ pub struct DocumentDbEventSourceConfig {
     /// Determines what DocumentDB sends to your event stream during document update operations. If set to UpdateLookup, DocumentDB sends a delta describing the changes, along with a copy of the entire document. Otherwise, DocumentDB sends only a partial document that contains the changes.
     pub full_document: Option<FullDocument>,
 }
-impl DocumentDbEventSourceConfig {
-    /// Sets `DatabaseName`.
-    pub fn database_name(mut self, v: impl Into<String>) -> Self {
-        self.database_name = Some(v.into());
-        self
-    }
-    /// Sets `CollectionName`.
-    pub fn collection_name(mut self, v: impl Into<String>) -> Self {
-        self.collection_name = Some(v.into());
-        self
-    }
-    /// Sets `FullDocument`.
-    pub fn full_document(mut self, v: impl Into<FullDocument>) -> Self {
-        self.full_document = Some(v.into());
-        self
-    }
-}
-impl rboto::IntoValue for DocumentDbEventSourceConfig {
-    fn into_value(self) -> rboto::Value {
-        rboto::Value::Struct(
-            vec![
-                rv::opt(self.database_name), rv::opt(self.collection_name), rv::opt(self
-                .full_document)
-            ],
-        )
-    }
-}
-impl rboto::FromValue for DocumentDbEventSourceConfig {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "DocumentDBEventSourceConfig")?;
-        Ok(Self {
-            database_name: m.take(0)?,
-            collection_name: m.take(1)?,
-            full_document: m.take(2)?,
-        })
-    }
-}
+rboto::__structure!(
+    DocumentDbEventSourceConfig "DocumentDBEventSourceConfig"[set into from] {
+    database_name : String, collection_name : String, full_document : FullDocument } {}
+);
 /// Configuration settings for [durable functions](https://docs.aws.amazon.com/lambda/latest/dg/durable-functions.html), including execution timeout, retention period for execution history, and an optional ARN of the Key Management Service (KMS) customer managed key that is used to encrypt your durable execution's payload data, including input, output, and error payloads.
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct DurableConfig {
     /// The ARN of the Key Management Service (KMS) customer managed key that is used to encrypt your durable execution's payload data, including input, output, and error payloads.
     pub kms_key_arn: Option<String>,
@@ -1589,199 +582,63 @@ pub struct DurableConfig {
     /// The maximum time (in seconds) that a durable execution can run before timing out. This timeout applies to the entire durable execution, not individual function invocations.
     pub execution_timeout: Option<i32>,
 }
-impl DurableConfig {
-    /// Sets `KMSKeyArn`.
-    pub fn kms_key_arn(mut self, v: impl Into<String>) -> Self {
-        self.kms_key_arn = Some(v.into());
-        self
-    }
-    /// Sets `RetentionPeriodInDays`.
-    pub fn retention_period_in_days(mut self, v: i32) -> Self {
-        self.retention_period_in_days = Some(v);
-        self
-    }
-    /// Sets `ExecutionTimeout`.
-    pub fn execution_timeout(mut self, v: i32) -> Self {
-        self.execution_timeout = Some(v);
-        self
-    }
-}
-impl rboto::IntoValue for DurableConfig {
-    fn into_value(self) -> rboto::Value {
-        rboto::Value::Struct(
-            vec![
-                rv::opt(self.kms_key_arn), rv::opt(self.retention_period_in_days),
-                rv::opt(self.execution_timeout)
-            ],
-        )
-    }
-}
-impl rboto::FromValue for DurableConfig {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "DurableConfig")?;
-        Ok(Self {
-            kms_key_arn: m.take(0)?,
-            retention_period_in_days: m.take(1)?,
-            execution_timeout: m.take(2)?,
-        })
-    }
-}
-#[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
-#[non_exhaustive]
-pub enum EndPointType {
-    /// `KAFKA_BOOTSTRAP_SERVERS`
-    KafkaBootstrapServers,
-    /// A value this version of the SDK does not know.
-    Unknown(String),
-}
-impl EndPointType {
-    /// Every value the model lists.
-    pub const VALUES: &'static [&'static str] = &["KAFKA_BOOTSTRAP_SERVERS"];
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::KafkaBootstrapServers => "KAFKA_BOOTSTRAP_SERVERS",
-            Self::Unknown(s) => s,
-        }
-    }
-}
-impl rv::StringEnum for EndPointType {
-    fn as_str(&self) -> &str {
-        EndPointType::as_str(self)
-    }
-    fn from_wire(s: String) -> Self {
-        match s.as_str() {
-            "KAFKA_BOOTSTRAP_SERVERS" => Self::KafkaBootstrapServers,
-            _ => Self::Unknown(s),
-        }
-    }
-}
-rboto::enum_value!(str EndPointType);
+rboto::__structure!(
+    DurableConfig "DurableConfig"[set into from] { kms_key_arn : String,
+    retention_period_in_days = i32, execution_timeout = i32 } {}
+);
+rboto::__string_enum!(
+    EndPointType { KafkaBootstrapServers = "KAFKA_BOOTSTRAP_SERVERS" }
+);
 /// A function's environment variable settings. You can use environment variables to adjust your function's behavior without updating code. An environment variable is a pair of strings that are stored in a function's version-specific configuration.
 #[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
 pub struct Environment {
     /// Environment variable key-value pairs. For more information, see [Using Lambda environment variables](https://docs.aws.amazon.com/lambda/latest/dg/configuration-envvars.html).
     pub variables: Option<HashMap<String, String>>,
 }
-impl Environment {
-    /// Sets `Variables`.
-    pub fn variables(mut self, v: impl Into<HashMap<String, String>>) -> Self {
-        self.variables = Some(v.into());
-        self
-    }
-}
-impl ::std::fmt::Debug for Environment {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.debug_struct("Environment")
-            .field("variables", &rboto::types::Redacted(&self.variables))
-            .finish()
-    }
-}
-impl rboto::IntoValue for Environment {
-    fn into_value(self) -> rboto::Value {
-        rboto::Value::Struct(vec![rv::opt(self.variables)])
-    }
-}
+rboto::__structure!(
+    Environment "Environment"[set debug into] { variables : HashMap < String, String >
+    [sensitive] } {}
+);
 /// Error messages for environment variables that couldn't be applied.
 #[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
 pub struct EnvironmentError {
     /// The error code.
     pub error_code: Option<String>,
     /// The error message.
     pub message: Option<String>,
 }
-impl EnvironmentError {
-    /// Sets `ErrorCode`.
-    pub fn error_code(mut self, v: impl Into<String>) -> Self {
-        self.error_code = Some(v.into());
-        self
-    }
-    /// Sets `Message`.
-    pub fn message(mut self, v: impl Into<String>) -> Self {
-        self.message = Some(v.into());
-        self
-    }
-}
-impl ::std::fmt::Debug for EnvironmentError {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.debug_struct("EnvironmentError")
-            .field("error_code", &self.error_code)
-            .field("message", &rboto::types::Redacted(&self.message))
-            .finish()
-    }
-}
-impl rboto::FromValue for EnvironmentError {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "EnvironmentError")?;
-        Ok(Self {
-            error_code: m.take(0)?,
-            message: m.take(1)?,
-        })
-    }
-}
+rboto::__structure!(
+    EnvironmentError "EnvironmentError"[set debug from] { error_code : String, message :
+    String[sensitive] } {}
+);
 /// The results of an operation to update or read environment variables. If the operation succeeds, the response contains the environment variables. If it fails, the response contains details about the error.
 #[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
 pub struct EnvironmentResponse {
     /// Environment variable key-value pairs. Omitted from CloudTrail logs.
     pub variables: Option<HashMap<String, String>>,
     /// Error messages for environment variables that couldn't be applied.
     pub error: Option<EnvironmentError>,
 }
-impl EnvironmentResponse {
-    /// Sets `Variables`.
-    pub fn variables(mut self, v: impl Into<HashMap<String, String>>) -> Self {
-        self.variables = Some(v.into());
-        self
-    }
-    /// Sets `Error`.
-    pub fn error(mut self, v: EnvironmentError) -> Self {
-        self.error = Some(v);
-        self
-    }
-}
-impl ::std::fmt::Debug for EnvironmentResponse {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.debug_struct("EnvironmentResponse")
-            .field("variables", &rboto::types::Redacted(&self.variables))
-            .field("error", &self.error)
-            .finish()
-    }
-}
-impl rboto::FromValue for EnvironmentResponse {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "EnvironmentResponse")?;
-        Ok(Self {
-            variables: m.take(0)?,
-            error: m.take(1)?,
-        })
-    }
-}
+rboto::__structure!(
+    EnvironmentResponse "EnvironmentResponse"[set debug from] { variables : HashMap <
+    String, String > [sensitive], error : EnvironmentError } {}
+);
 /// The size of the function's `/tmp` directory in MB. The default value is 512, but can be any whole number between 512 and 10,240 MB. For functions that use `AcceleratorConfig`, the maximum is 32,768 MB. For more information, see [Configuring ephemeral storage (console)](https://docs.aws.amazon.com/lambda/latest/dg/configuration-function-common.html#configuration-ephemeral-storage).
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct EphemeralStorage {
     /// The size of the function's `/tmp` directory.
     pub size: Option<i32>,
 }
-impl EphemeralStorage {
-    /// Sets `Size`.
-    pub fn size(mut self, v: i32) -> Self {
-        self.size = Some(v);
-        self
-    }
-}
-impl rboto::IntoValue for EphemeralStorage {
-    fn into_value(self) -> rboto::Value {
-        rboto::Value::Struct(vec![rv::opt(self.size)])
-    }
-}
-impl rboto::FromValue for EphemeralStorage {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "EphemeralStorage")?;
-        Ok(Self { size: m.take(0)? })
-    }
-}
+rboto::__structure!(
+    EphemeralStorage "EphemeralStorage"[set into from] { size = i32 } {}
+);
 /// An object that contains error information.
 #[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
 pub struct ErrorObject {
     /// A human-readable error message.
     pub error_message: Option<String>,
@@ -1792,61 +649,14 @@ pub struct ErrorObject {
     /// Stack trace information for the error.
     pub stack_trace: Option<Vec<String>>,
 }
-impl ErrorObject {
-    /// Sets `ErrorMessage`.
-    pub fn error_message(mut self, v: impl Into<String>) -> Self {
-        self.error_message = Some(v.into());
-        self
-    }
-    /// Sets `ErrorType`.
-    pub fn error_type(mut self, v: impl Into<String>) -> Self {
-        self.error_type = Some(v.into());
-        self
-    }
-    /// Sets `ErrorData`.
-    pub fn error_data(mut self, v: impl Into<String>) -> Self {
-        self.error_data = Some(v.into());
-        self
-    }
-    /// Sets `StackTrace`.
-    pub fn stack_trace(mut self, v: impl Into<Vec<String>>) -> Self {
-        self.stack_trace = Some(v.into());
-        self
-    }
-}
-impl ::std::fmt::Debug for ErrorObject {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.debug_struct("ErrorObject")
-            .field("error_message", &rboto::types::Redacted(&self.error_message))
-            .field("error_type", &rboto::types::Redacted(&self.error_type))
-            .field("error_data", &rboto::types::Redacted(&self.error_data))
-            .field("stack_trace", &self.stack_trace)
-            .finish()
-    }
-}
-impl rboto::IntoValue for ErrorObject {
-    fn into_value(self) -> rboto::Value {
-        rboto::Value::Struct(
-            vec![
-                rv::opt(self.error_message), rv::opt(self.error_type), rv::opt(self
-                .error_data), rv::opt(self.stack_trace)
-            ],
-        )
-    }
-}
-impl rboto::FromValue for ErrorObject {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "ErrorObject")?;
-        Ok(Self {
-            error_message: m.take(0)?,
-            error_type: m.take(1)?,
-            error_data: m.take(2)?,
-            stack_trace: m.take(3)?,
-        })
-    }
-}
+rboto::__structure!(
+    ErrorObject "ErrorObject"[set debug into from] { error_message : String[sensitive],
+    error_type : String[sensitive], error_data : String[sensitive], stack_trace : Vec <
+    String > } {}
+);
 /// An event that occurred during the execution of a durable function.
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct Event {
     /// The type of event that occurred.
     pub event_type: Option<EventType>,
@@ -1909,746 +719,241 @@ pub struct Event {
     /// The details of an `ExecutionResumed` event.
     pub execution_resumed_details: Option<ExecutionResumedDetails>,
 }
-impl Event {
-    /// Sets `EventType`.
-    pub fn event_type(mut self, v: impl Into<EventType>) -> Self {
-        self.event_type = Some(v.into());
-        self
-    }
-    /// Sets `SubType`.
-    pub fn sub_type(mut self, v: impl Into<String>) -> Self {
-        self.sub_type = Some(v.into());
-        self
-    }
-    /// Sets `EventId`.
-    pub fn event_id(mut self, v: i32) -> Self {
-        self.event_id = Some(v);
-        self
-    }
-    /// Sets `Id`.
-    pub fn id(mut self, v: impl Into<String>) -> Self {
-        self.id = Some(v.into());
-        self
-    }
-    /// Sets `Name`.
-    pub fn name(mut self, v: impl Into<String>) -> Self {
-        self.name = Some(v.into());
-        self
-    }
-    /// Sets `EventTimestamp`.
-    pub fn event_timestamp(mut self, v: impl Into<rboto::DateTime>) -> Self {
-        self.event_timestamp = Some(v.into());
-        self
-    }
-    /// Sets `ParentId`.
-    pub fn parent_id(mut self, v: impl Into<String>) -> Self {
-        self.parent_id = Some(v.into());
-        self
-    }
-    /// Sets `ExecutionStartedDetails`.
-    pub fn execution_started_details(mut self, v: ExecutionStartedDetails) -> Self {
-        self.execution_started_details = Some(v);
-        self
-    }
-    /// Sets `ExecutionSucceededDetails`.
-    pub fn execution_succeeded_details(mut self, v: ExecutionSucceededDetails) -> Self {
-        self.execution_succeeded_details = Some(v);
-        self
-    }
-    /// Sets `ExecutionFailedDetails`.
-    pub fn execution_failed_details(mut self, v: ExecutionFailedDetails) -> Self {
-        self.execution_failed_details = Some(v);
-        self
-    }
-    /// Sets `ExecutionTimedOutDetails`.
-    pub fn execution_timed_out_details(mut self, v: ExecutionTimedOutDetails) -> Self {
-        self.execution_timed_out_details = Some(v);
-        self
-    }
-    /// Sets `ExecutionStoppedDetails`.
-    pub fn execution_stopped_details(mut self, v: ExecutionStoppedDetails) -> Self {
-        self.execution_stopped_details = Some(v);
-        self
-    }
-    /// Sets `ContextStartedDetails`.
-    pub fn context_started_details(mut self, v: ContextStartedDetails) -> Self {
-        self.context_started_details = Some(v);
-        self
-    }
-    /// Sets `ContextSucceededDetails`.
-    pub fn context_succeeded_details(mut self, v: ContextSucceededDetails) -> Self {
-        self.context_succeeded_details = Some(v);
-        self
-    }
-    /// Sets `ContextFailedDetails`.
-    pub fn context_failed_details(mut self, v: ContextFailedDetails) -> Self {
-        self.context_failed_details = Some(v);
-        self
-    }
-    /// Sets `WaitStartedDetails`.
-    pub fn wait_started_details(mut self, v: WaitStartedDetails) -> Self {
-        self.wait_started_details = Some(v);
-        self
-    }
-    /// Sets `WaitSucceededDetails`.
-    pub fn wait_succeeded_details(mut self, v: WaitSucceededDetails) -> Self {
-        self.wait_succeeded_details = Some(v);
-        self
-    }
-    /// Sets `WaitCancelledDetails`.
-    pub fn wait_cancelled_details(mut self, v: WaitCancelledDetails) -> Self {
-        self.wait_cancelled_details = Some(v);
-        self
-    }
-    /// Sets `StepStartedDetails`.
-    pub fn step_started_details(mut self, v: StepStartedDetails) -> Self {
-        self.step_started_details = Some(v);
-        self
-    }
-    /// Sets `StepSucceededDetails`.
-    pub fn step_succeeded_details(mut self, v: StepSucceededDetails) -> Self {
-        self.step_succeeded_details = Some(v);
-        self
-    }
-    /// Sets `StepFailedDetails`.
-    pub fn step_failed_details(mut self, v: StepFailedDetails) -> Self {
-        self.step_failed_details = Some(v);
-        self
-    }
-    /// Sets `ChainedInvokeStartedDetails`.
-    pub fn chained_invoke_started_details(
-        mut self,
-        v: ChainedInvokeStartedDetails,
-    ) -> Self {
-        self.chained_invoke_started_details = Some(v);
-        self
-    }
-    /// Sets `ChainedInvokeSucceededDetails`.
-    pub fn chained_invoke_succeeded_details(
-        mut self,
-        v: ChainedInvokeSucceededDetails,
-    ) -> Self {
-        self.chained_invoke_succeeded_details = Some(v);
-        self
-    }
-    /// Sets `ChainedInvokeFailedDetails`.
-    pub fn chained_invoke_failed_details(
-        mut self,
-        v: ChainedInvokeFailedDetails,
-    ) -> Self {
-        self.chained_invoke_failed_details = Some(v);
-        self
-    }
-    /// Sets `ChainedInvokeTimedOutDetails`.
-    pub fn chained_invoke_timed_out_details(
-        mut self,
-        v: ChainedInvokeTimedOutDetails,
-    ) -> Self {
-        self.chained_invoke_timed_out_details = Some(v);
-        self
-    }
-    /// Sets `ChainedInvokeStoppedDetails`.
-    pub fn chained_invoke_stopped_details(
-        mut self,
-        v: ChainedInvokeStoppedDetails,
-    ) -> Self {
-        self.chained_invoke_stopped_details = Some(v);
-        self
-    }
-    /// Sets `CallbackStartedDetails`.
-    pub fn callback_started_details(mut self, v: CallbackStartedDetails) -> Self {
-        self.callback_started_details = Some(v);
-        self
-    }
-    /// Sets `CallbackSucceededDetails`.
-    pub fn callback_succeeded_details(mut self, v: CallbackSucceededDetails) -> Self {
-        self.callback_succeeded_details = Some(v);
-        self
-    }
-    /// Sets `CallbackFailedDetails`.
-    pub fn callback_failed_details(mut self, v: CallbackFailedDetails) -> Self {
-        self.callback_failed_details = Some(v);
-        self
-    }
-    /// Sets `CallbackTimedOutDetails`.
-    pub fn callback_timed_out_details(mut self, v: CallbackTimedOutDetails) -> Self {
-        self.callback_timed_out_details = Some(v);
-        self
-    }
-    /// Sets `InvocationCompletedDetails`.
-    pub fn invocation_completed_details(
-        mut self,
-        v: InvocationCompletedDetails,
-    ) -> Self {
-        self.invocation_completed_details = Some(v);
-        self
-    }
-    /// Sets `ExecutionPausedDetails`.
-    pub fn execution_paused_details(mut self, v: ExecutionPausedDetails) -> Self {
-        self.execution_paused_details = Some(v);
-        self
-    }
-    /// Sets `ExecutionResumedDetails`.
-    pub fn execution_resumed_details(mut self, v: ExecutionResumedDetails) -> Self {
-        self.execution_resumed_details = Some(v);
-        self
-    }
-}
-impl rboto::FromValue for Event {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "Event")?;
-        Ok(Self {
-            event_type: m.take(0)?,
-            sub_type: m.take(1)?,
-            event_id: m.take(2)?,
-            id: m.take(3)?,
-            name: m.take(4)?,
-            event_timestamp: m.take(5)?,
-            parent_id: m.take(6)?,
-            execution_started_details: m.take(7)?,
-            execution_succeeded_details: m.take(8)?,
-            execution_failed_details: m.take(9)?,
-            execution_timed_out_details: m.take(10)?,
-            execution_stopped_details: m.take(11)?,
-            context_started_details: m.take(12)?,
-            context_succeeded_details: m.take(13)?,
-            context_failed_details: m.take(14)?,
-            wait_started_details: m.take(15)?,
-            wait_succeeded_details: m.take(16)?,
-            wait_cancelled_details: m.take(17)?,
-            step_started_details: m.take(18)?,
-            step_succeeded_details: m.take(19)?,
-            step_failed_details: m.take(20)?,
-            chained_invoke_started_details: m.take(21)?,
-            chained_invoke_succeeded_details: m.take(22)?,
-            chained_invoke_failed_details: m.take(23)?,
-            chained_invoke_timed_out_details: m.take(24)?,
-            chained_invoke_stopped_details: m.take(25)?,
-            callback_started_details: m.take(26)?,
-            callback_succeeded_details: m.take(27)?,
-            callback_failed_details: m.take(28)?,
-            callback_timed_out_details: m.take(29)?,
-            invocation_completed_details: m.take(30)?,
-            execution_paused_details: m.take(31)?,
-            execution_resumed_details: m.take(32)?,
-        })
-    }
-}
+rboto::__structure!(
+    Event "Event"[set from] { event_type : EventType, sub_type : String, event_id = i32,
+    id : String, name : String, event_timestamp : rboto::DateTime, parent_id : String,
+    execution_started_details : ExecutionStartedDetails, execution_succeeded_details :
+    ExecutionSucceededDetails, execution_failed_details : ExecutionFailedDetails,
+    execution_timed_out_details : ExecutionTimedOutDetails, execution_stopped_details :
+    ExecutionStoppedDetails, context_started_details : ContextStartedDetails,
+    context_succeeded_details : ContextSucceededDetails, context_failed_details :
+    ContextFailedDetails, wait_started_details : WaitStartedDetails,
+    wait_succeeded_details : WaitSucceededDetails, wait_cancelled_details :
+    WaitCancelledDetails, step_started_details : StepStartedDetails,
+    step_succeeded_details : StepSucceededDetails, step_failed_details :
+    StepFailedDetails, chained_invoke_started_details : ChainedInvokeStartedDetails,
+    chained_invoke_succeeded_details : ChainedInvokeSucceededDetails,
+    chained_invoke_failed_details : ChainedInvokeFailedDetails,
+    chained_invoke_timed_out_details : ChainedInvokeTimedOutDetails,
+    chained_invoke_stopped_details : ChainedInvokeStoppedDetails,
+    callback_started_details : CallbackStartedDetails, callback_succeeded_details :
+    CallbackSucceededDetails, callback_failed_details : CallbackFailedDetails,
+    callback_timed_out_details : CallbackTimedOutDetails, invocation_completed_details :
+    InvocationCompletedDetails, execution_paused_details : ExecutionPausedDetails,
+    execution_resumed_details : ExecutionResumedDetails } {}
+);
 /// Error information for an event.
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct EventError {
     /// The error payload.
     pub payload: Option<ErrorObject>,
     /// Indicates if the error payload was truncated due to size limits.
     pub truncated: Option<bool>,
 }
-impl EventError {
-    /// Sets `Payload`.
-    pub fn payload(mut self, v: ErrorObject) -> Self {
-        self.payload = Some(v);
-        self
-    }
-    /// Sets `Truncated`.
-    pub fn truncated(mut self, v: bool) -> Self {
-        self.truncated = Some(v);
-        self
-    }
-}
-impl rboto::FromValue for EventError {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "EventError")?;
-        Ok(Self {
-            payload: m.take(0)?,
-            truncated: m.take(1)?,
-        })
-    }
-}
+rboto::__structure!(
+    EventError "EventError"[set from] { payload : ErrorObject, truncated = bool } {}
+);
 /// Input information for an event.
 #[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
 pub struct EventInput {
     /// The input payload.
     pub payload: Option<String>,
     /// Indicates if the error payload was truncated due to size limits.
     pub truncated: Option<bool>,
 }
-impl EventInput {
-    /// Sets `Payload`.
-    pub fn payload(mut self, v: impl Into<String>) -> Self {
-        self.payload = Some(v.into());
-        self
-    }
-    /// Sets `Truncated`.
-    pub fn truncated(mut self, v: bool) -> Self {
-        self.truncated = Some(v);
-        self
-    }
-}
-impl ::std::fmt::Debug for EventInput {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.debug_struct("EventInput")
-            .field("payload", &rboto::types::Redacted(&self.payload))
-            .field("truncated", &self.truncated)
-            .finish()
-    }
-}
-impl rboto::FromValue for EventInput {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "EventInput")?;
-        Ok(Self {
-            payload: m.take(0)?,
-            truncated: m.take(1)?,
-        })
-    }
-}
+rboto::__structure!(
+    EventInput "EventInput"[set debug from] { payload : String[sensitive], truncated =
+    bool } {}
+);
 /// The reason for pausing a durable execution, as recorded in the execution history.
 #[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
 pub struct EventPauseReason {
     /// The reason that you provided when you paused the execution. This field is only present if you set `IncludeExecutionData` to `true` in the request.
     pub payload: Option<String>,
     /// Specifies whether Lambda omitted the reason from the response because `IncludeExecutionData` is `false`.
     pub truncated: Option<bool>,
 }
-impl EventPauseReason {
-    /// Sets `Payload`.
-    pub fn payload(mut self, v: impl Into<String>) -> Self {
-        self.payload = Some(v.into());
-        self
-    }
-    /// Sets `Truncated`.
-    pub fn truncated(mut self, v: bool) -> Self {
-        self.truncated = Some(v);
-        self
-    }
-}
-impl ::std::fmt::Debug for EventPauseReason {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.debug_struct("EventPauseReason")
-            .field("payload", &rboto::types::Redacted(&self.payload))
-            .field("truncated", &self.truncated)
-            .finish()
-    }
-}
-impl rboto::FromValue for EventPauseReason {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "EventPauseReason")?;
-        Ok(Self {
-            payload: m.take(0)?,
-            truncated: m.take(1)?,
-        })
-    }
-}
+rboto::__structure!(
+    EventPauseReason "EventPauseReason"[set debug from] { payload : String[sensitive],
+    truncated = bool } {}
+);
 /// Result information for an event.
 #[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
 pub struct EventResult {
     /// The result payload.
     pub payload: Option<String>,
     /// Indicates if the error payload was truncated due to size limits.
     pub truncated: Option<bool>,
 }
-impl EventResult {
-    /// Sets `Payload`.
-    pub fn payload(mut self, v: impl Into<String>) -> Self {
-        self.payload = Some(v.into());
-        self
-    }
-    /// Sets `Truncated`.
-    pub fn truncated(mut self, v: bool) -> Self {
-        self.truncated = Some(v);
-        self
-    }
-}
-impl ::std::fmt::Debug for EventResult {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.debug_struct("EventResult")
-            .field("payload", &rboto::types::Redacted(&self.payload))
-            .field("truncated", &self.truncated)
-            .finish()
-    }
-}
-impl rboto::FromValue for EventResult {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "EventResult")?;
-        Ok(Self {
-            payload: m.take(0)?,
-            truncated: m.take(1)?,
-        })
-    }
-}
+rboto::__structure!(
+    EventResult "EventResult"[set debug from] { payload : String[sensitive], truncated =
+    bool } {}
+);
 /// The reason for resuming a durable execution, as recorded in the execution history.
 #[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
 pub struct EventResumeReason {
     /// The reason that you provided when you resumed the execution. This field is only present if you set `IncludeExecutionData` to `true` in the request.
     pub payload: Option<String>,
     /// Specifies whether Lambda omitted the reason from the response because `IncludeExecutionData` is `false`.
     pub truncated: Option<bool>,
 }
-impl EventResumeReason {
-    /// Sets `Payload`.
-    pub fn payload(mut self, v: impl Into<String>) -> Self {
-        self.payload = Some(v.into());
-        self
-    }
-    /// Sets `Truncated`.
-    pub fn truncated(mut self, v: bool) -> Self {
-        self.truncated = Some(v);
-        self
-    }
+rboto::__structure!(
+    EventResumeReason "EventResumeReason"[set debug from] { payload : String[sensitive],
+    truncated = bool } {}
+);
+/// A mapping between an Amazon Web Services resource and a Lambda function. For details, see CreateEventSourceMapping.
+#[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
+pub struct EventSourceMappingConfiguration {
+    /// The identifier of the event source mapping.
+    pub uuid: Option<String>,
+    /// The position in a stream from which to start reading. Required for Amazon Kinesis and Amazon DynamoDB Stream event sources. `AT_TIMESTAMP` is supported only for Amazon Kinesis streams, Amazon DocumentDB, Amazon MSK, and self-managed Apache Kafka.
+    pub starting_position: Option<EventSourcePosition>,
+    /// With `StartingPosition` set to `AT_TIMESTAMP`, the time from which to start reading. `StartingPositionTimestamp` cannot be in the future.
+    pub starting_position_timestamp: Option<rboto::DateTime>,
+    /// The maximum number of records in each batch that Lambda pulls from your stream or queue and sends to your function. Lambda passes all of the records in the batch to the function in a single call, up to the payload limit for synchronous invocation (6 MB).
+    pub batch_size: Option<i32>,
+    /// The maximum amount of time, in seconds, that Lambda spends gathering records before invoking the function. You can configure `MaximumBatchingWindowInSeconds` to any value from 0 seconds to 300 seconds in increments of seconds.
+    pub maximum_batching_window_in_seconds: Option<i32>,
+    /// (Kinesis and DynamoDB Streams only) The number of batches to process concurrently from each shard. The default value is 1.
+    pub parallelization_factor: Option<i32>,
+    /// The Amazon Resource Name (ARN) of the event source.
+    pub event_source_arn: Option<String>,
+    /// An object that defines the filter criteria that determine whether Lambda should process an event. For more information, see [Lambda event filtering](https://docs.aws.amazon.com/lambda/latest/dg/invocation-eventfiltering.html).
+    pub filter_criteria: Option<FilterCriteria>,
+    /// An object that contains details about an error related to filter criteria encryption.
+    pub filter_criteria_error: Option<FilterCriteriaError>,
+    /// The ARN of the Key Management Service (KMS) customer managed key that Lambda uses to encrypt your function's [filter criteria](https://docs.aws.amazon.com/lambda/latest/dg/invocation-eventfiltering.html#filtering-basics).
+    pub kms_key_arn: Option<String>,
+    /// The metrics configuration for your event source. For more information, see [Event source mapping metrics](https://docs.aws.amazon.com/lambda/latest/dg/monitoring-metrics-types.html#event-source-mapping-metrics).
+    pub metrics_config: Option<EventSourceMappingMetricsConfig>,
+    /// (Amazon MSK, and self-managed Apache Kafka only) The logging configuration for your event source. For more information, see [Event source mapping logging](https://docs.aws.amazon.com/lambda/latest/dg/esm-logging.html).
+    pub logging_config: Option<EventSourceMappingLoggingConfig>,
+    /// (Amazon SQS only) The scaling configuration for the event source. For more information, see [Configuring maximum concurrency for Amazon SQS event sources](https://docs.aws.amazon.com/lambda/latest/dg/with-sqs.html#events-sqs-max-concurrency).
+    pub scaling_config: Option<ScalingConfig>,
+    /// The ARN of the Lambda function.
+    pub function_arn: Option<String>,
+    /// The date that the event source mapping was last updated or that its state changed.
+    pub last_modified: Option<rboto::DateTime>,
+    /// The result of the event source mapping's last processing attempt.
+    pub last_processing_result: Option<String>,
+    /// The state of the event source mapping. It can be one of the following: `Creating`, `Enabling`, `Enabled`, `Disabling`, `Disabled`, `Updating`, or `Deleting`.
+    pub state: Option<String>,
+    /// Indicates whether a user or Lambda made the last change to the event source mapping.
+    pub state_transition_reason: Option<String>,
+    /// (Kinesis, DynamoDB Streams, Amazon MSK, and self-managed Apache Kafka) A configuration object that specifies the destination of an event after Lambda processes it.
+    pub destination_config: Option<DestinationConfig>,
+    /// The name of the Kafka topic.
+    pub topics: Option<Vec<String>>,
+    /// (Amazon MQ) The name of the Amazon MQ broker destination queue to consume.
+    pub queues: Option<Vec<String>>,
+    /// An array of the authentication protocol, VPC components, or virtual host to secure and define your event source.
+    pub source_access_configurations: Option<Vec<SourceAccessConfiguration>>,
+    /// The self-managed Apache Kafka cluster for your event source.
+    pub self_managed_event_source: Option<SelfManagedEventSource>,
+    /// (Kinesis, DynamoDB Streams, Amazon MSK, and self-managed Apache Kafka) Discard records older than the specified age. The default value is -1, which sets the maximum age to infinite. When the value is set to infinite, Lambda never discards old records.
+    pub maximum_record_age_in_seconds: Option<i32>,
+    /// (Kinesis, DynamoDB Streams, Amazon MSK, and self-managed Apache Kafka) If the function returns an error, split the batch in two and retry. The default value is false.
+    pub bisect_batch_on_function_error: Option<bool>,
+    /// (Kinesis, DynamoDB Streams, Amazon MSK, and self-managed Apache Kafka) Discard records after the specified number of retries. The default value is -1, which sets the maximum number of retries to infinite. When MaximumRetryAttempts is infinite, Lambda retries failed records until the record expires in the event source.
+    pub maximum_retry_attempts: Option<i32>,
+    /// (Kinesis and DynamoDB Streams only) The duration in seconds of a processing window for DynamoDB and Kinesis Streams event sources. A value of 0 seconds indicates no tumbling window.
+    pub tumbling_window_in_seconds: Option<i32>,
+    /// (Kinesis, DynamoDB Streams, Amazon MSK, self-managed Apache Kafka, and Amazon SQS) A list of current response type enums applied to the event source mapping.
+    pub function_response_types: Option<Vec<FunctionResponseType>>,
+    /// Specific configuration settings for an Amazon Managed Streaming for Apache Kafka (Amazon MSK) event source.
+    pub amazon_managed_kafka_event_source_config: Option<
+        AmazonManagedKafkaEventSourceConfig,
+    >,
+    /// Specific configuration settings for a self-managed Apache Kafka event source.
+    pub self_managed_kafka_event_source_config: Option<
+        SelfManagedKafkaEventSourceConfig,
+    >,
+    /// Specific configuration settings for a DocumentDB event source.
+    pub document_db_event_source_config: Option<DocumentDbEventSourceConfig>,
+    /// The Amazon Resource Name (ARN) of the event source mapping.
+    pub event_source_mapping_arn: Option<String>,
+    /// (Amazon SQS, Amazon MSK, and self-managed Apache Kafka only) The provisioned mode configuration for the event source. For more information, see [provisioned mode](https://docs.aws.amazon.com/lambda/latest/dg/invocation-eventsourcemapping.html#invocation-eventsourcemapping-provisioned-mode).
+    pub provisioned_poller_config: Option<ProvisionedPollerConfig>,
 }
-impl ::std::fmt::Debug for EventResumeReason {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.debug_struct("EventResumeReason")
-            .field("payload", &rboto::types::Redacted(&self.payload))
-            .field("truncated", &self.truncated)
-            .finish()
-    }
-}
-impl rboto::FromValue for EventResumeReason {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "EventResumeReason")?;
-        Ok(Self {
-            payload: m.take(0)?,
-            truncated: m.take(1)?,
-        })
-    }
-}
+rboto::__structure!(
+    EventSourceMappingConfiguration "EventSourceMappingConfiguration"[set from] { uuid :
+    String, starting_position : EventSourcePosition, starting_position_timestamp :
+    rboto::DateTime, batch_size = i32, maximum_batching_window_in_seconds = i32,
+    parallelization_factor = i32, event_source_arn : String, filter_criteria :
+    FilterCriteria, filter_criteria_error : FilterCriteriaError, kms_key_arn : String,
+    metrics_config : EventSourceMappingMetricsConfig, logging_config :
+    EventSourceMappingLoggingConfig, scaling_config : ScalingConfig, function_arn :
+    String, last_modified : rboto::DateTime, last_processing_result : String, state :
+    String, state_transition_reason : String, destination_config : DestinationConfig,
+    topics : Vec < String >, queues : Vec < String >, source_access_configurations : Vec
+    < SourceAccessConfiguration >, self_managed_event_source : SelfManagedEventSource,
+    maximum_record_age_in_seconds = i32, bisect_batch_on_function_error = bool,
+    maximum_retry_attempts = i32, tumbling_window_in_seconds = i32,
+    function_response_types : Vec < FunctionResponseType >,
+    amazon_managed_kafka_event_source_config : AmazonManagedKafkaEventSourceConfig,
+    self_managed_kafka_event_source_config : SelfManagedKafkaEventSourceConfig,
+    document_db_event_source_config : DocumentDbEventSourceConfig,
+    event_source_mapping_arn : String, provisioned_poller_config :
+    ProvisionedPollerConfig } {}
+);
 /// (Amazon MSK, and self-managed Apache Kafka only) The logging configuration for your event source. Use this configuration object to define the level of logs for your event source mapping.
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct EventSourceMappingLoggingConfig {
     /// The log level you want your event source mapping to use. Lambda event poller only sends system logs at the selected level of detail and lower, where `DEBUG` is the highest level and `WARN` is the lowest. For more information about these metrics, see [Event source mapping logging](https://docs.aws.amazon.com/lambda/latest/dg/esm-logging.html).
     pub system_log_level: Option<EventSourceMappingSystemLogLevel>,
 }
-impl EventSourceMappingLoggingConfig {
-    /// Sets `SystemLogLevel`.
-    pub fn system_log_level(
-        mut self,
-        v: impl Into<EventSourceMappingSystemLogLevel>,
-    ) -> Self {
-        self.system_log_level = Some(v.into());
-        self
-    }
-}
-impl rboto::IntoValue for EventSourceMappingLoggingConfig {
-    fn into_value(self) -> rboto::Value {
-        rboto::Value::Struct(vec![rv::opt(self.system_log_level)])
-    }
-}
-impl rboto::FromValue for EventSourceMappingLoggingConfig {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "EventSourceMappingLoggingConfig")?;
-        Ok(Self {
-            system_log_level: m.take(0)?,
-        })
-    }
-}
-#[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
-#[non_exhaustive]
-pub enum EventSourceMappingMetric {
-    /// `EventCount`
-    EventCount,
-    /// `ErrorCount`
-    ErrorCount,
-    /// `KafkaMetrics`
-    KafkaMetrics,
-    /// A value this version of the SDK does not know.
-    Unknown(String),
-}
-impl EventSourceMappingMetric {
-    /// Every value the model lists.
-    pub const VALUES: &'static [&'static str] = &[
-        "EventCount",
-        "ErrorCount",
-        "KafkaMetrics",
-    ];
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::EventCount => "EventCount",
-            Self::ErrorCount => "ErrorCount",
-            Self::KafkaMetrics => "KafkaMetrics",
-            Self::Unknown(s) => s,
-        }
-    }
-}
-impl rv::StringEnum for EventSourceMappingMetric {
-    fn as_str(&self) -> &str {
-        EventSourceMappingMetric::as_str(self)
-    }
-    fn from_wire(s: String) -> Self {
-        match s.as_str() {
-            "EventCount" => Self::EventCount,
-            "ErrorCount" => Self::ErrorCount,
-            "KafkaMetrics" => Self::KafkaMetrics,
-            _ => Self::Unknown(s),
-        }
-    }
-}
-rboto::enum_value!(str EventSourceMappingMetric);
+rboto::__structure!(
+    EventSourceMappingLoggingConfig "EventSourceMappingLoggingConfig"[set into from] {
+    system_log_level : EventSourceMappingSystemLogLevel } {}
+);
+rboto::__string_enum!(
+    EventSourceMappingMetric { EventCount = "EventCount", ErrorCount = "ErrorCount",
+    KafkaMetrics = "KafkaMetrics" }
+);
 /// The metrics configuration for your event source. Use this configuration object to define which metrics you want your event source mapping to produce.
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct EventSourceMappingMetricsConfig {
     /// The metrics you want your event source mapping to produce, including `EventCount`, `ErrorCount`, `KafkaMetrics`.
     pub metrics: Option<Vec<EventSourceMappingMetric>>,
 }
-impl EventSourceMappingMetricsConfig {
-    /// Sets `Metrics`.
-    pub fn metrics(mut self, v: impl Into<Vec<EventSourceMappingMetric>>) -> Self {
-        self.metrics = Some(v.into());
-        self
-    }
-}
-impl rboto::IntoValue for EventSourceMappingMetricsConfig {
-    fn into_value(self) -> rboto::Value {
-        rboto::Value::Struct(vec![rv::opt(self.metrics)])
-    }
-}
-impl rboto::FromValue for EventSourceMappingMetricsConfig {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "EventSourceMappingMetricsConfig")?;
-        Ok(Self { metrics: m.take(0)? })
-    }
-}
-#[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
-#[non_exhaustive]
-pub enum EventSourceMappingSystemLogLevel {
-    /// `DEBUG`
-    Debug,
-    /// `INFO`
-    Info,
-    /// `WARN`
-    Warn,
-    /// A value this version of the SDK does not know.
-    Unknown(String),
-}
-impl EventSourceMappingSystemLogLevel {
-    /// Every value the model lists.
-    pub const VALUES: &'static [&'static str] = &["DEBUG", "INFO", "WARN"];
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Debug => "DEBUG",
-            Self::Info => "INFO",
-            Self::Warn => "WARN",
-            Self::Unknown(s) => s,
-        }
-    }
-}
-impl rv::StringEnum for EventSourceMappingSystemLogLevel {
-    fn as_str(&self) -> &str {
-        EventSourceMappingSystemLogLevel::as_str(self)
-    }
-    fn from_wire(s: String) -> Self {
-        match s.as_str() {
-            "DEBUG" => Self::Debug,
-            "INFO" => Self::Info,
-            "WARN" => Self::Warn,
-            _ => Self::Unknown(s),
-        }
-    }
-}
-rboto::enum_value!(str EventSourceMappingSystemLogLevel);
-#[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
-#[non_exhaustive]
-pub enum EventSourcePosition {
-    /// `TRIM_HORIZON`
-    TrimHorizon,
-    /// `LATEST`
-    Latest,
-    /// `AT_TIMESTAMP`
-    AtTimestamp,
-    /// A value this version of the SDK does not know.
-    Unknown(String),
-}
-impl EventSourcePosition {
-    /// Every value the model lists.
-    pub const VALUES: &'static [&'static str] = &[
-        "TRIM_HORIZON",
-        "LATEST",
-        "AT_TIMESTAMP",
-    ];
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::TrimHorizon => "TRIM_HORIZON",
-            Self::Latest => "LATEST",
-            Self::AtTimestamp => "AT_TIMESTAMP",
-            Self::Unknown(s) => s,
-        }
-    }
-}
-impl rv::StringEnum for EventSourcePosition {
-    fn as_str(&self) -> &str {
-        EventSourcePosition::as_str(self)
-    }
-    fn from_wire(s: String) -> Self {
-        match s.as_str() {
-            "TRIM_HORIZON" => Self::TrimHorizon,
-            "LATEST" => Self::Latest,
-            "AT_TIMESTAMP" => Self::AtTimestamp,
-            _ => Self::Unknown(s),
-        }
-    }
-}
-rboto::enum_value!(str EventSourcePosition);
-#[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
-#[non_exhaustive]
-pub enum EventType {
-    /// `ExecutionStarted`
-    ExecutionStarted,
-    /// `ExecutionSucceeded`
-    ExecutionSucceeded,
-    /// `ExecutionFailed`
-    ExecutionFailed,
-    /// `ExecutionTimedOut`
-    ExecutionTimedOut,
-    /// `ExecutionStopped`
-    ExecutionStopped,
-    /// `ContextStarted`
-    ContextStarted,
-    /// `ContextSucceeded`
-    ContextSucceeded,
-    /// `ContextFailed`
-    ContextFailed,
-    /// `WaitStarted`
-    WaitStarted,
-    /// `WaitSucceeded`
-    WaitSucceeded,
-    /// `WaitCancelled`
-    WaitCancelled,
-    /// `StepStarted`
-    StepStarted,
-    /// `StepSucceeded`
-    StepSucceeded,
-    /// `StepFailed`
-    StepFailed,
-    /// `ChainedInvokeStarted`
-    ChainedInvokeStarted,
-    /// `ChainedInvokeSucceeded`
-    ChainedInvokeSucceeded,
-    /// `ChainedInvokeFailed`
-    ChainedInvokeFailed,
-    /// `ChainedInvokeTimedOut`
-    ChainedInvokeTimedOut,
-    /// `ChainedInvokeStopped`
-    ChainedInvokeStopped,
-    /// `CallbackStarted`
-    CallbackStarted,
-    /// `CallbackSucceeded`
-    CallbackSucceeded,
-    /// `CallbackFailed`
-    CallbackFailed,
-    /// `CallbackTimedOut`
-    CallbackTimedOut,
-    /// `InvocationCompleted`
-    InvocationCompleted,
-    /// `ExecutionPaused`
-    ExecutionPaused,
-    /// `ExecutionResumed`
-    ExecutionResumed,
-    /// A value this version of the SDK does not know.
-    Unknown(String),
-}
-impl EventType {
-    /// Every value the model lists.
-    pub const VALUES: &'static [&'static str] = &[
-        "ExecutionStarted",
-        "ExecutionSucceeded",
-        "ExecutionFailed",
-        "ExecutionTimedOut",
-        "ExecutionStopped",
-        "ContextStarted",
-        "ContextSucceeded",
-        "ContextFailed",
-        "WaitStarted",
-        "WaitSucceeded",
-        "WaitCancelled",
-        "StepStarted",
-        "StepSucceeded",
-        "StepFailed",
-        "ChainedInvokeStarted",
-        "ChainedInvokeSucceeded",
-        "ChainedInvokeFailed",
-        "ChainedInvokeTimedOut",
-        "ChainedInvokeStopped",
-        "CallbackStarted",
-        "CallbackSucceeded",
-        "CallbackFailed",
-        "CallbackTimedOut",
-        "InvocationCompleted",
-        "ExecutionPaused",
-        "ExecutionResumed",
-    ];
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::ExecutionStarted => "ExecutionStarted",
-            Self::ExecutionSucceeded => "ExecutionSucceeded",
-            Self::ExecutionFailed => "ExecutionFailed",
-            Self::ExecutionTimedOut => "ExecutionTimedOut",
-            Self::ExecutionStopped => "ExecutionStopped",
-            Self::ContextStarted => "ContextStarted",
-            Self::ContextSucceeded => "ContextSucceeded",
-            Self::ContextFailed => "ContextFailed",
-            Self::WaitStarted => "WaitStarted",
-            Self::WaitSucceeded => "WaitSucceeded",
-            Self::WaitCancelled => "WaitCancelled",
-            Self::StepStarted => "StepStarted",
-            Self::StepSucceeded => "StepSucceeded",
-            Self::StepFailed => "StepFailed",
-            Self::ChainedInvokeStarted => "ChainedInvokeStarted",
-            Self::ChainedInvokeSucceeded => "ChainedInvokeSucceeded",
-            Self::ChainedInvokeFailed => "ChainedInvokeFailed",
-            Self::ChainedInvokeTimedOut => "ChainedInvokeTimedOut",
-            Self::ChainedInvokeStopped => "ChainedInvokeStopped",
-            Self::CallbackStarted => "CallbackStarted",
-            Self::CallbackSucceeded => "CallbackSucceeded",
-            Self::CallbackFailed => "CallbackFailed",
-            Self::CallbackTimedOut => "CallbackTimedOut",
-            Self::InvocationCompleted => "InvocationCompleted",
-            Self::ExecutionPaused => "ExecutionPaused",
-            Self::ExecutionResumed => "ExecutionResumed",
-            Self::Unknown(s) => s,
-        }
-    }
-}
-impl rv::StringEnum for EventType {
-    fn as_str(&self) -> &str {
-        EventType::as_str(self)
-    }
-    fn from_wire(s: String) -> Self {
-        match s.as_str() {
-            "ExecutionStarted" => Self::ExecutionStarted,
-            "ExecutionSucceeded" => Self::ExecutionSucceeded,
-            "ExecutionFailed" => Self::ExecutionFailed,
-            "ExecutionTimedOut" => Self::ExecutionTimedOut,
-            "ExecutionStopped" => Self::ExecutionStopped,
-            "ContextStarted" => Self::ContextStarted,
-            "ContextSucceeded" => Self::ContextSucceeded,
-            "ContextFailed" => Self::ContextFailed,
-            "WaitStarted" => Self::WaitStarted,
-            "WaitSucceeded" => Self::WaitSucceeded,
-            "WaitCancelled" => Self::WaitCancelled,
-            "StepStarted" => Self::StepStarted,
-            "StepSucceeded" => Self::StepSucceeded,
-            "StepFailed" => Self::StepFailed,
-            "ChainedInvokeStarted" => Self::ChainedInvokeStarted,
-            "ChainedInvokeSucceeded" => Self::ChainedInvokeSucceeded,
-            "ChainedInvokeFailed" => Self::ChainedInvokeFailed,
-            "ChainedInvokeTimedOut" => Self::ChainedInvokeTimedOut,
-            "ChainedInvokeStopped" => Self::ChainedInvokeStopped,
-            "CallbackStarted" => Self::CallbackStarted,
-            "CallbackSucceeded" => Self::CallbackSucceeded,
-            "CallbackFailed" => Self::CallbackFailed,
-            "CallbackTimedOut" => Self::CallbackTimedOut,
-            "InvocationCompleted" => Self::InvocationCompleted,
-            "ExecutionPaused" => Self::ExecutionPaused,
-            "ExecutionResumed" => Self::ExecutionResumed,
-            _ => Self::Unknown(s),
-        }
-    }
-}
-rboto::enum_value!(str EventType);
+rboto::__structure!(
+    EventSourceMappingMetricsConfig "EventSourceMappingMetricsConfig"[set into from] {
+    metrics : Vec < EventSourceMappingMetric > } {}
+);
+rboto::__string_enum!(
+    EventSourceMappingSystemLogLevel { Debug = "DEBUG", Info = "INFO", Warn = "WARN" }
+);
+rboto::__string_enum!(
+    EventSourcePosition { TrimHorizon = "TRIM_HORIZON", Latest = "LATEST", AtTimestamp =
+    "AT_TIMESTAMP" }
+);
+rboto::__string_enum!(
+    EventType { ExecutionStarted = "ExecutionStarted", ExecutionSucceeded =
+    "ExecutionSucceeded", ExecutionFailed = "ExecutionFailed", ExecutionTimedOut =
+    "ExecutionTimedOut", ExecutionStopped = "ExecutionStopped", ContextStarted =
+    "ContextStarted", ContextSucceeded = "ContextSucceeded", ContextFailed =
+    "ContextFailed", WaitStarted = "WaitStarted", WaitSucceeded = "WaitSucceeded",
+    WaitCancelled = "WaitCancelled", StepStarted = "StepStarted", StepSucceeded =
+    "StepSucceeded", StepFailed = "StepFailed", ChainedInvokeStarted =
+    "ChainedInvokeStarted", ChainedInvokeSucceeded = "ChainedInvokeSucceeded",
+    ChainedInvokeFailed = "ChainedInvokeFailed", ChainedInvokeTimedOut =
+    "ChainedInvokeTimedOut", ChainedInvokeStopped = "ChainedInvokeStopped",
+    CallbackStarted = "CallbackStarted", CallbackSucceeded = "CallbackSucceeded",
+    CallbackFailed = "CallbackFailed", CallbackTimedOut = "CallbackTimedOut",
+    InvocationCompleted = "InvocationCompleted", ExecutionPaused = "ExecutionPaused",
+    ExecutionResumed = "ExecutionResumed" }
+);
 /// Information about a [durable execution](https://docs.aws.amazon.com/lambda/latest/dg/durable-functions.html).
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct Execution {
     /// The Amazon Resource Name (ARN) of the durable execution, if this execution is a durable execution.
     pub durable_execution_arn: Option<String>,
@@ -2665,104 +970,36 @@ pub struct Execution {
     /// The ARN of the Key Management Service (KMS) customer managed key that is used to encrypt your durable execution's payload data, including input, output, and error payloads.
     pub kms_key_arn: Option<String>,
 }
-impl Execution {
-    /// Sets `DurableExecutionArn`.
-    pub fn durable_execution_arn(mut self, v: impl Into<String>) -> Self {
-        self.durable_execution_arn = Some(v.into());
-        self
-    }
-    /// Sets `DurableExecutionName`.
-    pub fn durable_execution_name(mut self, v: impl Into<String>) -> Self {
-        self.durable_execution_name = Some(v.into());
-        self
-    }
-    /// Sets `FunctionArn`.
-    pub fn function_arn(mut self, v: impl Into<String>) -> Self {
-        self.function_arn = Some(v.into());
-        self
-    }
-    /// Sets `Status`.
-    pub fn status(mut self, v: impl Into<ExecutionStatus>) -> Self {
-        self.status = Some(v.into());
-        self
-    }
-    /// Sets `StartTimestamp`.
-    pub fn start_timestamp(mut self, v: impl Into<rboto::DateTime>) -> Self {
-        self.start_timestamp = Some(v.into());
-        self
-    }
-    /// Sets `EndTimestamp`.
-    pub fn end_timestamp(mut self, v: impl Into<rboto::DateTime>) -> Self {
-        self.end_timestamp = Some(v.into());
-        self
-    }
-    /// Sets `KMSKeyArn`.
-    pub fn kms_key_arn(mut self, v: impl Into<String>) -> Self {
-        self.kms_key_arn = Some(v.into());
-        self
-    }
-}
-impl rboto::FromValue for Execution {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "Execution")?;
-        Ok(Self {
-            durable_execution_arn: m.take(0)?,
-            durable_execution_name: m.take(1)?,
-            function_arn: m.take(2)?,
-            status: m.take(3)?,
-            start_timestamp: m.take(4)?,
-            end_timestamp: m.take(5)?,
-            kms_key_arn: m.take(6)?,
-        })
-    }
-}
+rboto::__structure!(
+    Execution "Execution"[set from] { durable_execution_arn : String,
+    durable_execution_name : String, function_arn : String, status : ExecutionStatus,
+    start_timestamp : rboto::DateTime, end_timestamp : rboto::DateTime, kms_key_arn :
+    String } {}
+);
 /// Details about a [durable execution](https://docs.aws.amazon.com/lambda/latest/dg/durable-functions.html).
 #[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
 pub struct ExecutionDetails {
     /// The original input payload provided for the durable execution.
     pub input_payload: Option<String>,
 }
-impl ExecutionDetails {
-    /// Sets `InputPayload`.
-    pub fn input_payload(mut self, v: impl Into<String>) -> Self {
-        self.input_payload = Some(v.into());
-        self
-    }
-}
-impl ::std::fmt::Debug for ExecutionDetails {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.debug_struct("ExecutionDetails")
-            .field("input_payload", &rboto::types::Redacted(&self.input_payload))
-            .finish()
-    }
-}
-impl rboto::FromValue for ExecutionDetails {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "ExecutionDetails")?;
-        Ok(Self { input_payload: m.take(0)? })
-    }
-}
+rboto::__structure!(
+    ExecutionDetails "ExecutionDetails"[set debug from] { input_payload :
+    String[sensitive] } {}
+);
 /// Details about a failed [durable execution](https://docs.aws.amazon.com/lambda/latest/dg/durable-functions.html).
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct ExecutionFailedDetails {
     /// Details about the execution failure.
     pub error: Option<EventError>,
 }
-impl ExecutionFailedDetails {
-    /// Sets `Error`.
-    pub fn error(mut self, v: EventError) -> Self {
-        self.error = Some(v);
-        self
-    }
-}
-impl rboto::FromValue for ExecutionFailedDetails {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "ExecutionFailedDetails")?;
-        Ok(Self { error: m.take(0)? })
-    }
-}
+rboto::__structure!(
+    ExecutionFailedDetails "ExecutionFailedDetails"[set from] { error : EventError } {}
+);
 /// Details about a [durable execution](https://docs.aws.amazon.com/lambda/latest/dg/durable-functions.html) that paused. The event timestamp is when the execution paused.
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct ExecutionPausedDetails {
     /// The date and time when you requested the pause, in [ISO-8601 format](https://www.w3.org/TR/NOTE-datetime) (YYYY-MM-DDThh:mm:ss.sTZD).
     pub pause_request_timestamp: Option<rboto::DateTime>,
@@ -2771,218 +1008,76 @@ pub struct ExecutionPausedDetails {
     /// Specifies whether the pause also paused the execution timeout.
     pub execution_timeout_paused: Option<bool>,
 }
-impl ExecutionPausedDetails {
-    /// Sets `PauseRequestTimestamp`.
-    pub fn pause_request_timestamp(mut self, v: impl Into<rboto::DateTime>) -> Self {
-        self.pause_request_timestamp = Some(v.into());
-        self
-    }
-    /// Sets `Reason`.
-    pub fn reason(mut self, v: EventPauseReason) -> Self {
-        self.reason = Some(v);
-        self
-    }
-    /// Sets `ExecutionTimeoutPaused`.
-    pub fn execution_timeout_paused(mut self, v: bool) -> Self {
-        self.execution_timeout_paused = Some(v);
-        self
-    }
-}
-impl rboto::FromValue for ExecutionPausedDetails {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "ExecutionPausedDetails")?;
-        Ok(Self {
-            pause_request_timestamp: m.take(0)?,
-            reason: m.take(1)?,
-            execution_timeout_paused: m.take(2)?,
-        })
-    }
-}
+rboto::__structure!(
+    ExecutionPausedDetails "ExecutionPausedDetails"[set from] { pause_request_timestamp :
+    rboto::DateTime, reason : EventPauseReason, execution_timeout_paused = bool } {}
+);
 /// Details about a [durable execution](https://docs.aws.amazon.com/lambda/latest/dg/durable-functions.html) that resumed. The event timestamp is when the execution resumed.
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct ExecutionResumedDetails {
     /// The date and time when you requested the resume, in [ISO-8601 format](https://www.w3.org/TR/NOTE-datetime) (YYYY-MM-DDThh:mm:ss.sTZD).
     pub resume_request_timestamp: Option<rboto::DateTime>,
     /// The reason that you provided when you resumed the execution.
     pub reason: Option<EventResumeReason>,
 }
-impl ExecutionResumedDetails {
-    /// Sets `ResumeRequestTimestamp`.
-    pub fn resume_request_timestamp(mut self, v: impl Into<rboto::DateTime>) -> Self {
-        self.resume_request_timestamp = Some(v.into());
-        self
-    }
-    /// Sets `Reason`.
-    pub fn reason(mut self, v: EventResumeReason) -> Self {
-        self.reason = Some(v);
-        self
-    }
-}
-impl rboto::FromValue for ExecutionResumedDetails {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "ExecutionResumedDetails")?;
-        Ok(Self {
-            resume_request_timestamp: m.take(0)?,
-            reason: m.take(1)?,
-        })
-    }
-}
+rboto::__structure!(
+    ExecutionResumedDetails "ExecutionResumedDetails"[set from] {
+    resume_request_timestamp : rboto::DateTime, reason : EventResumeReason } {}
+);
 /// Details about a durable execution that started.
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct ExecutionStartedDetails {
     /// The input payload provided for the durable execution.
     pub input: Option<EventInput>,
     /// The maximum amount of time that the durable execution is allowed to run, in seconds.
     pub execution_timeout: Option<i32>,
 }
-impl ExecutionStartedDetails {
-    /// Sets `Input`.
-    pub fn input(mut self, v: EventInput) -> Self {
-        self.input = Some(v);
-        self
-    }
-    /// Sets `ExecutionTimeout`.
-    pub fn execution_timeout(mut self, v: i32) -> Self {
-        self.execution_timeout = Some(v);
-        self
-    }
-}
-impl rboto::FromValue for ExecutionStartedDetails {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "ExecutionStartedDetails")?;
-        Ok(Self {
-            input: m.take(0)?,
-            execution_timeout: m.take(1)?,
-        })
-    }
-}
-#[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
-#[non_exhaustive]
-pub enum ExecutionStatus {
-    /// `RUNNING`
-    Running,
-    /// `SUCCEEDED`
-    Succeeded,
-    /// `FAILED`
-    Failed,
-    /// `TIMED_OUT`
-    TimedOut,
-    /// `STOPPED`
-    Stopped,
-    /// `DELETING`
-    Deleting,
-    /// `PAUSING`
-    Pausing,
-    /// `PAUSED`
-    Paused,
-    /// A value this version of the SDK does not know.
-    Unknown(String),
-}
-impl ExecutionStatus {
-    /// Every value the model lists.
-    pub const VALUES: &'static [&'static str] = &[
-        "RUNNING",
-        "SUCCEEDED",
-        "FAILED",
-        "TIMED_OUT",
-        "STOPPED",
-        "DELETING",
-        "PAUSING",
-        "PAUSED",
-    ];
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Running => "RUNNING",
-            Self::Succeeded => "SUCCEEDED",
-            Self::Failed => "FAILED",
-            Self::TimedOut => "TIMED_OUT",
-            Self::Stopped => "STOPPED",
-            Self::Deleting => "DELETING",
-            Self::Pausing => "PAUSING",
-            Self::Paused => "PAUSED",
-            Self::Unknown(s) => s,
-        }
-    }
-}
-impl rv::StringEnum for ExecutionStatus {
-    fn as_str(&self) -> &str {
-        ExecutionStatus::as_str(self)
-    }
-    fn from_wire(s: String) -> Self {
-        match s.as_str() {
-            "RUNNING" => Self::Running,
-            "SUCCEEDED" => Self::Succeeded,
-            "FAILED" => Self::Failed,
-            "TIMED_OUT" => Self::TimedOut,
-            "STOPPED" => Self::Stopped,
-            "DELETING" => Self::Deleting,
-            "PAUSING" => Self::Pausing,
-            "PAUSED" => Self::Paused,
-            _ => Self::Unknown(s),
-        }
-    }
-}
-rboto::enum_value!(str ExecutionStatus);
+rboto::__structure!(
+    ExecutionStartedDetails "ExecutionStartedDetails"[set from] { input : EventInput,
+    execution_timeout = i32 } {}
+);
+rboto::__string_enum!(
+    ExecutionStatus { Running = "RUNNING", Succeeded = "SUCCEEDED", Failed = "FAILED",
+    TimedOut = "TIMED_OUT", Stopped = "STOPPED", Deleting = "DELETING", Pausing =
+    "PAUSING", Paused = "PAUSED" }
+);
 /// Details about a [durable execution](https://docs.aws.amazon.com/lambda/latest/dg/durable-functions.html) that stopped.
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct ExecutionStoppedDetails {
     /// Details about why the execution stopped.
     pub error: Option<EventError>,
 }
-impl ExecutionStoppedDetails {
-    /// Sets `Error`.
-    pub fn error(mut self, v: EventError) -> Self {
-        self.error = Some(v);
-        self
-    }
-}
-impl rboto::FromValue for ExecutionStoppedDetails {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "ExecutionStoppedDetails")?;
-        Ok(Self { error: m.take(0)? })
-    }
-}
+rboto::__structure!(
+    ExecutionStoppedDetails "ExecutionStoppedDetails"[set from] { error : EventError } {}
+);
 /// Details about a [durable execution](https://docs.aws.amazon.com/lambda/latest/dg/durable-functions.html) that succeeded.
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct ExecutionSucceededDetails {
     /// The response payload from the successful operation.
     pub result: Option<EventResult>,
 }
-impl ExecutionSucceededDetails {
-    /// Sets `Result`.
-    pub fn result(mut self, v: EventResult) -> Self {
-        self.result = Some(v);
-        self
-    }
-}
-impl rboto::FromValue for ExecutionSucceededDetails {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "ExecutionSucceededDetails")?;
-        Ok(Self { result: m.take(0)? })
-    }
-}
+rboto::__structure!(
+    ExecutionSucceededDetails "ExecutionSucceededDetails"[set from] { result :
+    EventResult } {}
+);
 /// Details about a [durable execution](https://docs.aws.amazon.com/lambda/latest/dg/durable-functions.html) that timed out.
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct ExecutionTimedOutDetails {
     /// Details about the execution timeout.
     pub error: Option<EventError>,
 }
-impl ExecutionTimedOutDetails {
-    /// Sets `Error`.
-    pub fn error(mut self, v: EventError) -> Self {
-        self.error = Some(v);
-        self
-    }
-}
-impl rboto::FromValue for ExecutionTimedOutDetails {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "ExecutionTimedOutDetails")?;
-        Ok(Self { error: m.take(0)? })
-    }
-}
+rboto::__structure!(
+    ExecutionTimedOutDetails "ExecutionTimedOutDetails"[set from] { error : EventError }
+    {}
+);
 /// Details about the connection between a Lambda function and an [Amazon EFS file system](https://docs.aws.amazon.com/lambda/latest/dg/configuration-filesystem.html) or an [Amazon S3 file system](https://docs.aws.amazon.com/lambda/latest/dg/configuration-filesystem.html).
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct FileSystemConfig {
     /// The Amazon Resource Name (ARN) of the Amazon EFS or Amazon S3 Files access point that provides access to the file system.
     pub arn: Option<String>,
@@ -2991,157 +1086,47 @@ pub struct FileSystemConfig {
     /// The configuration for how your function accesses data on an Amazon S3 file system. Valid only when the file system access point ARN is an Amazon S3 Files access point. If you specify a different access point type (for example, Amazon Elastic File System), the operation returns an `InvalidParameterException`.
     pub s3_files_config: Option<S3FilesConfig>,
 }
-impl FileSystemConfig {
-    /// Sets `Arn`.
-    pub fn arn(mut self, v: impl Into<String>) -> Self {
-        self.arn = Some(v.into());
-        self
-    }
-    /// Sets `LocalMountPath`.
-    pub fn local_mount_path(mut self, v: impl Into<String>) -> Self {
-        self.local_mount_path = Some(v.into());
-        self
-    }
-    /// Sets `S3FilesConfig`.
-    pub fn s3_files_config(mut self, v: S3FilesConfig) -> Self {
-        self.s3_files_config = Some(v);
-        self
-    }
-}
-impl rboto::IntoValue for FileSystemConfig {
-    fn into_value(self) -> rboto::Value {
-        rboto::Value::Struct(
-            vec![
-                rv::opt(self.arn), rv::opt(self.local_mount_path), rv::opt(self
-                .s3_files_config)
-            ],
-        )
-    }
-}
-impl rboto::FromValue for FileSystemConfig {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "FileSystemConfig")?;
-        Ok(Self {
-            arn: m.take(0)?,
-            local_mount_path: m.take(1)?,
-            s3_files_config: m.take(2)?,
-        })
-    }
-}
+rboto::__structure!(
+    FileSystemConfig "FileSystemConfig"[set into from] { arn : String, local_mount_path :
+    String, s3_files_config : S3FilesConfig } {}
+);
 /// A structure within a `FilterCriteria` object that defines an event filtering pattern.
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct Filter {
     /// A filter pattern. For more information on the syntax of a filter pattern, see [Filter rule syntax](https://docs.aws.amazon.com/lambda/latest/dg/invocation-eventfiltering.html#filtering-syntax).
     pub pattern: Option<String>,
 }
-impl Filter {
-    /// Sets `Pattern`.
-    pub fn pattern(mut self, v: impl Into<String>) -> Self {
-        self.pattern = Some(v.into());
-        self
-    }
-}
-impl rboto::IntoValue for Filter {
-    fn into_value(self) -> rboto::Value {
-        rboto::Value::Struct(vec![rv::opt(self.pattern)])
-    }
-}
-impl rboto::FromValue for Filter {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "Filter")?;
-        Ok(Self { pattern: m.take(0)? })
-    }
-}
+rboto::__structure!(Filter "Filter"[set into from] { pattern : String } {});
 /// An object that contains the filters for an event source.
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct FilterCriteria {
     /// A list of filters.
     pub filters: Option<Vec<Filter>>,
 }
-impl FilterCriteria {
-    /// Sets `Filters`.
-    pub fn filters(mut self, v: impl Into<Vec<Filter>>) -> Self {
-        self.filters = Some(v.into());
-        self
-    }
-}
-impl rboto::IntoValue for FilterCriteria {
-    fn into_value(self) -> rboto::Value {
-        rboto::Value::Struct(vec![rv::opt(self.filters)])
-    }
-}
-impl rboto::FromValue for FilterCriteria {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "FilterCriteria")?;
-        Ok(Self { filters: m.take(0)? })
-    }
-}
+rboto::__structure!(
+    FilterCriteria "FilterCriteria"[set into from] { filters : Vec < Filter > } {}
+);
 /// An object that contains details about an error related to filter criteria encryption.
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct FilterCriteriaError {
     /// The KMS exception that resulted from filter criteria encryption or decryption.
     pub error_code: Option<String>,
     /// The error message.
     pub message: Option<String>,
 }
-impl FilterCriteriaError {
-    /// Sets `ErrorCode`.
-    pub fn error_code(mut self, v: impl Into<String>) -> Self {
-        self.error_code = Some(v.into());
-        self
-    }
-    /// Sets `Message`.
-    pub fn message(mut self, v: impl Into<String>) -> Self {
-        self.message = Some(v.into());
-        self
-    }
-}
-impl rboto::FromValue for FilterCriteriaError {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "FilterCriteriaError")?;
-        Ok(Self {
-            error_code: m.take(0)?,
-            message: m.take(1)?,
-        })
-    }
-}
-#[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
-#[non_exhaustive]
-pub enum FullDocument {
-    /// `UpdateLookup`
-    UpdateLookup,
-    /// `Default`
-    Default,
-    /// A value this version of the SDK does not know.
-    Unknown(String),
-}
-impl FullDocument {
-    /// Every value the model lists.
-    pub const VALUES: &'static [&'static str] = &["UpdateLookup", "Default"];
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::UpdateLookup => "UpdateLookup",
-            Self::Default => "Default",
-            Self::Unknown(s) => s,
-        }
-    }
-}
-impl rv::StringEnum for FullDocument {
-    fn as_str(&self) -> &str {
-        FullDocument::as_str(self)
-    }
-    fn from_wire(s: String) -> Self {
-        match s.as_str() {
-            "UpdateLookup" => Self::UpdateLookup,
-            "Default" => Self::Default,
-            _ => Self::Unknown(s),
-        }
-    }
-}
-rboto::enum_value!(str FullDocument);
+rboto::__structure!(
+    FilterCriteriaError "FilterCriteriaError"[set from] { error_code : String, message :
+    String } {}
+);
+rboto::__string_enum!(
+    FullDocument { UpdateLookup = "UpdateLookup", Default = "Default" }
+);
 /// The code for the Lambda function. You can either specify an object in Amazon S3, upload a .zip file archive deployment package directly, or specify the URI of a container image.
 #[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
 pub struct FunctionCode {
     /// The base64-encoded contents of the deployment package. Amazon Web Services SDK and CLI clients handle the encoding for you.
     pub zip_file: Option<rboto::Blob>,
@@ -3158,69 +1143,15 @@ pub struct FunctionCode {
     /// The ARN of the Key Management Service (KMS) customer managed key that's used to encrypt your function's .zip deployment package. If you don't provide a customer managed key, Lambda uses an [Amazon Web Services owned key](https://docs.aws.amazon.com/kms/latest/developerguide/concepts.html#aws-owned-cmk).
     pub source_kms_key_arn: Option<String>,
 }
-impl FunctionCode {
-    /// Sets `ZipFile`.
-    pub fn zip_file(mut self, v: impl Into<rboto::Blob>) -> Self {
-        self.zip_file = Some(v.into());
-        self
-    }
-    /// Sets `S3Bucket`.
-    pub fn s3_bucket(mut self, v: impl Into<String>) -> Self {
-        self.s3_bucket = Some(v.into());
-        self
-    }
-    /// Sets `S3Key`.
-    pub fn s3_key(mut self, v: impl Into<String>) -> Self {
-        self.s3_key = Some(v.into());
-        self
-    }
-    /// Sets `S3ObjectVersion`.
-    pub fn s3_object_version(mut self, v: impl Into<String>) -> Self {
-        self.s3_object_version = Some(v.into());
-        self
-    }
-    /// Sets `S3ObjectStorageMode`.
-    pub fn s3_object_storage_mode(mut self, v: impl Into<S3ObjectStorageMode>) -> Self {
-        self.s3_object_storage_mode = Some(v.into());
-        self
-    }
-    /// Sets `ImageUri`.
-    pub fn image_uri(mut self, v: impl Into<String>) -> Self {
-        self.image_uri = Some(v.into());
-        self
-    }
-    /// Sets `SourceKMSKeyArn`.
-    pub fn source_kms_key_arn(mut self, v: impl Into<String>) -> Self {
-        self.source_kms_key_arn = Some(v.into());
-        self
-    }
-}
-impl ::std::fmt::Debug for FunctionCode {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.debug_struct("FunctionCode")
-            .field("zip_file", &rboto::types::Redacted(&self.zip_file))
-            .field("s3_bucket", &self.s3_bucket)
-            .field("s3_key", &self.s3_key)
-            .field("s3_object_version", &self.s3_object_version)
-            .field("s3_object_storage_mode", &self.s3_object_storage_mode)
-            .field("image_uri", &self.image_uri)
-            .field("source_kms_key_arn", &self.source_kms_key_arn)
-            .finish()
-    }
-}
-impl rboto::IntoValue for FunctionCode {
-    fn into_value(self) -> rboto::Value {
-        rboto::Value::Struct(
-            vec![
-                rv::opt(self.zip_file), rv::opt(self.s3_bucket), rv::opt(self.s3_key),
-                rv::opt(self.s3_object_version), rv::opt(self.s3_object_storage_mode),
-                rv::opt(self.image_uri), rv::opt(self.source_kms_key_arn)
-            ],
-        )
-    }
-}
+rboto::__structure!(
+    FunctionCode "FunctionCode"[set debug into] { zip_file : rboto::Blob[sensitive],
+    s3_bucket : String, s3_key : String, s3_object_version : String,
+    s3_object_storage_mode : S3ObjectStorageMode, image_uri : String, source_kms_key_arn
+    : String } {}
+);
 /// Details about a function's deployment package.
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct FunctionCodeLocation {
     /// The service that's hosting the file.
     pub repository_type: Option<String>,
@@ -3237,237 +1168,185 @@ pub struct FunctionCodeLocation {
     /// An object that contains details about an error related to function deployment package retrieval.
     pub error: Option<FunctionCodeLocationError>,
 }
-impl FunctionCodeLocation {
-    /// Sets `RepositoryType`.
-    pub fn repository_type(mut self, v: impl Into<String>) -> Self {
-        self.repository_type = Some(v.into());
-        self
-    }
-    /// Sets `Location`.
-    pub fn location(mut self, v: impl Into<String>) -> Self {
-        self.location = Some(v.into());
-        self
-    }
-    /// Sets `ImageUri`.
-    pub fn image_uri(mut self, v: impl Into<String>) -> Self {
-        self.image_uri = Some(v.into());
-        self
-    }
-    /// Sets `ResolvedImageUri`.
-    pub fn resolved_image_uri(mut self, v: impl Into<String>) -> Self {
-        self.resolved_image_uri = Some(v.into());
-        self
-    }
-    /// Sets `ResolvedS3Object`.
-    pub fn resolved_s3_object(mut self, v: ResolvedS3Object) -> Self {
-        self.resolved_s3_object = Some(v);
-        self
-    }
-    /// Sets `SourceKMSKeyArn`.
-    pub fn source_kms_key_arn(mut self, v: impl Into<String>) -> Self {
-        self.source_kms_key_arn = Some(v.into());
-        self
-    }
-    /// Sets `Error`.
-    pub fn error(mut self, v: FunctionCodeLocationError) -> Self {
-        self.error = Some(v);
-        self
-    }
-}
-impl rboto::FromValue for FunctionCodeLocation {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "FunctionCodeLocation")?;
-        Ok(Self {
-            repository_type: m.take(0)?,
-            location: m.take(1)?,
-            image_uri: m.take(2)?,
-            resolved_image_uri: m.take(3)?,
-            resolved_s3_object: m.take(4)?,
-            source_kms_key_arn: m.take(5)?,
-            error: m.take(6)?,
-        })
-    }
-}
+rboto::__structure!(
+    FunctionCodeLocation "FunctionCodeLocation"[set from] { repository_type : String,
+    location : String, image_uri : String, resolved_image_uri : String,
+    resolved_s3_object : ResolvedS3Object, source_kms_key_arn : String, error :
+    FunctionCodeLocationError } {}
+);
 /// Contains details about an error that occurred when Lambda attempted to retrieve a function's deployment package.
 #[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
 pub struct FunctionCodeLocationError {
     /// The error code that identifies why Lambda failed to retrieve the deployment package.
     pub error_code: Option<String>,
     /// The human-readable message that describes why Lambda failed to retrieve the deployment package.
     pub message: Option<String>,
 }
-impl FunctionCodeLocationError {
-    /// Sets `ErrorCode`.
-    pub fn error_code(mut self, v: impl Into<String>) -> Self {
-        self.error_code = Some(v.into());
-        self
-    }
-    /// Sets `Message`.
-    pub fn message(mut self, v: impl Into<String>) -> Self {
-        self.message = Some(v.into());
-        self
-    }
-}
-impl ::std::fmt::Debug for FunctionCodeLocationError {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.debug_struct("FunctionCodeLocationError")
-            .field("error_code", &self.error_code)
-            .field("message", &rboto::types::Redacted(&self.message))
-            .finish()
-    }
-}
-impl rboto::FromValue for FunctionCodeLocationError {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "FunctionCodeLocationError")?;
-        Ok(Self {
-            error_code: m.take(0)?,
-            message: m.take(1)?,
-        })
-    }
-}
-#[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+rboto::__structure!(
+    FunctionCodeLocationError "FunctionCodeLocationError"[set debug from] { error_code :
+    String, message : String[sensitive] } {}
+);
+/// Details about a function's configuration.
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
-pub enum FunctionResponseType {
-    /// `ReportBatchItemFailures`
-    ReportBatchItemFailures,
-    /// A value this version of the SDK does not know.
-    Unknown(String),
+pub struct FunctionConfiguration {
+    /// The name of the function.
+    pub function_name: Option<String>,
+    /// The function's Amazon Resource Name (ARN).
+    pub function_arn: Option<String>,
+    /// The identifier of the function's [runtime](https://docs.aws.amazon.com/lambda/latest/dg/lambda-runtimes.html). Runtime is required if the deployment package is a .zip file archive. Specifying a runtime results in an error if you're deploying a function using a container image.
+    pub runtime: Option<Runtime>,
+    /// The function's execution role.
+    pub role: Option<String>,
+    /// The function that Lambda calls to begin running your function.
+    pub handler: Option<String>,
+    /// The size of the function's deployment package, in bytes.
+    pub code_size: Option<i64>,
+    /// The function's description.
+    pub description: Option<String>,
+    /// The amount of time in seconds that Lambda allows a function to run before stopping it.
+    pub timeout: Option<i32>,
+    /// The amount of memory available to the function at runtime.
+    pub memory_size: Option<i32>,
+    /// The date and time that the function was last updated, in [ISO-8601 format](https://www.w3.org/TR/NOTE-datetime) (YYYY-MM-DDThh:mm:ss.sTZD).
+    pub last_modified: Option<String>,
+    /// The SHA256 hash of the function's deployment package.
+    pub code_sha256: Option<String>,
+    /// The version of the Lambda function.
+    pub version: Option<String>,
+    /// The function's networking configuration.
+    pub vpc_config: Option<VpcConfigResponse>,
+    /// The function's dead letter queue.
+    pub dead_letter_config: Option<DeadLetterConfig>,
+    /// The function's [environment variables](https://docs.aws.amazon.com/lambda/latest/dg/configuration-envvars.html). Omitted from CloudTrail logs.
+    pub environment: Option<EnvironmentResponse>,
+    /// The ARN of the Key Management Service (KMS) customer managed key that's used to encrypt the following resources:
+    pub kms_key_arn: Option<String>,
+    /// The function's X-Ray tracing configuration.
+    pub tracing_config: Option<TracingConfigResponse>,
+    /// For Lambda@Edge functions, the ARN of the main function.
+    pub master_arn: Option<String>,
+    /// The latest updated revision of the function or alias.
+    pub revision_id: Option<String>,
+    /// The function's [layers](https://docs.aws.amazon.com/lambda/latest/dg/configuration-layers.html).
+    pub layers: Option<Vec<Layer>>,
+    /// The current state of the function. When the state is `Inactive`, you can reactivate the function by invoking it.
+    pub state: Option<State>,
+    /// The reason for the function's current state.
+    pub state_reason: Option<String>,
+    /// The reason code for the function's current state. When the code is `Creating`, you can't invoke or modify the function.
+    pub state_reason_code: Option<StateReasonCode>,
+    /// The status of the last update that was performed on the function. This is first set to `Successful` after function creation completes.
+    pub last_update_status: Option<LastUpdateStatus>,
+    /// The reason for the last update that was performed on the function.
+    pub last_update_status_reason: Option<String>,
+    /// The reason code for the last update that was performed on the function.
+    pub last_update_status_reason_code: Option<LastUpdateStatusReasonCode>,
+    /// Connection settings for an [Amazon EFS file system](https://docs.aws.amazon.com/lambda/latest/dg/configuration-filesystem.html) or an [Amazon S3 file system](https://docs.aws.amazon.com/lambda/latest/dg/configuration-filesystem.html).
+    pub file_system_configs: Option<Vec<FileSystemConfig>>,
+    /// The ARN of the signing profile version.
+    pub signing_profile_version_arn: Option<String>,
+    /// The ARN of the signing job.
+    pub signing_job_arn: Option<String>,
+    /// The type of deployment package. Set to `Image` for container image and set `Zip` for .zip file archive.
+    pub package_type: Option<PackageType>,
+    /// The function's image configuration values.
+    pub image_config_response: Option<ImageConfigResponse>,
+    /// The instruction set architecture that the function supports. Architecture is a string array with one of the valid values. The default architecture value is `x86_64`.
+    pub architectures: Option<Vec<Architecture>>,
+    /// The size of the function's `/tmp` directory in MB. The default value is 512, but can be any whole number between 512 and 10,240 MB. For functions that use `AcceleratorConfig`, the maximum is 32,768 MB. For more information, see [Configuring ephemeral storage (console)](https://docs.aws.amazon.com/lambda/latest/dg/configuration-function-common.html#configuration-ephemeral-storage).
+    pub ephemeral_storage: Option<EphemeralStorage>,
+    /// Set `ApplyOn` to `PublishedVersions` to create a snapshot of the initialized execution environment when you publish a function version. For more information, see [Improving startup performance with Lambda SnapStart](https://docs.aws.amazon.com/lambda/latest/dg/snapstart.html).
+    pub snap_start: Option<SnapStartResponse>,
+    /// The ARN of the runtime and any errors that occured.
+    pub runtime_version_config: Option<RuntimeVersionConfig>,
+    /// The function's Amazon CloudWatch Logs configuration settings.
+    pub logging_config: Option<LoggingConfig>,
+    /// The function's tenant isolation configuration settings. Determines whether the Lambda function runs on a shared or dedicated infrastructure per unique tenant.
+    pub tenancy_config: Option<TenancyConfig>,
+    /// Configuration for the capacity provider that manages compute resources for Lambda functions.
+    pub capacity_provider_config: Option<CapacityProviderConfig>,
+    /// The SHA256 hash of the function configuration.
+    pub config_sha256: Option<String>,
+    /// The function's durable execution configuration settings, if the function is configured for durability.
+    pub durable_config: Option<DurableConfig>,
+    /// The customer-managed runtime configuration for your function. Specifies the customer-managed runtime and the runtime alias that your function uses.
+    pub runtime_config: Option<FunctionRuntimeConfig>,
+    /// The accelerator resource settings for a Lambda execution environment.
+    pub accelerator_config: Option<AcceleratorConfig>,
 }
-impl FunctionResponseType {
-    /// Every value the model lists.
-    pub const VALUES: &'static [&'static str] = &["ReportBatchItemFailures"];
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::ReportBatchItemFailures => "ReportBatchItemFailures",
-            Self::Unknown(s) => s,
-        }
-    }
+rboto::__structure!(
+    FunctionConfiguration "FunctionConfiguration"[set from] { function_name : String,
+    function_arn : String, runtime : Runtime, role : String, handler : String, code_size
+    = i64, description : String, timeout = i32, memory_size = i32, last_modified :
+    String, code_sha256 : String, version : String, vpc_config : VpcConfigResponse,
+    dead_letter_config : DeadLetterConfig, environment : EnvironmentResponse, kms_key_arn
+    : String, tracing_config : TracingConfigResponse, master_arn : String, revision_id :
+    String, layers : Vec < Layer >, state : State, state_reason : String,
+    state_reason_code : StateReasonCode, last_update_status : LastUpdateStatus,
+    last_update_status_reason : String, last_update_status_reason_code :
+    LastUpdateStatusReasonCode, file_system_configs : Vec < FileSystemConfig >,
+    signing_profile_version_arn : String, signing_job_arn : String, package_type :
+    PackageType, image_config_response : ImageConfigResponse, architectures : Vec <
+    Architecture >, ephemeral_storage : EphemeralStorage, snap_start : SnapStartResponse,
+    runtime_version_config : RuntimeVersionConfig, logging_config : LoggingConfig,
+    tenancy_config : TenancyConfig, capacity_provider_config : CapacityProviderConfig,
+    config_sha256 : String, durable_config : DurableConfig, runtime_config :
+    FunctionRuntimeConfig, accelerator_config : AcceleratorConfig } {}
+);
+#[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
+pub struct FunctionEventInvokeConfig {
+    /// The date and time that the configuration was last updated.
+    pub last_modified: Option<rboto::DateTime>,
+    /// The Amazon Resource Name (ARN) of the function.
+    pub function_arn: Option<String>,
+    /// The maximum number of times to retry when the function returns an error.
+    pub maximum_retry_attempts: Option<i32>,
+    /// The maximum age of a request that Lambda sends to a function for processing.
+    pub maximum_event_age_in_seconds: Option<i32>,
+    /// A destination for events after they have been sent to a function for processing.
+    pub destination_config: Option<DestinationConfig>,
 }
-impl rv::StringEnum for FunctionResponseType {
-    fn as_str(&self) -> &str {
-        FunctionResponseType::as_str(self)
-    }
-    fn from_wire(s: String) -> Self {
-        match s.as_str() {
-            "ReportBatchItemFailures" => Self::ReportBatchItemFailures,
-            _ => Self::Unknown(s),
-        }
-    }
-}
-rboto::enum_value!(str FunctionResponseType);
+rboto::__structure!(
+    FunctionEventInvokeConfig "FunctionEventInvokeConfig"[set from] { last_modified :
+    rboto::DateTime, function_arn : String, maximum_retry_attempts = i32,
+    maximum_event_age_in_seconds = i32, destination_config : DestinationConfig } {}
+);
+rboto::__string_enum!(
+    FunctionResponseType { ReportBatchItemFailures = "ReportBatchItemFailures" }
+);
 /// The customer-managed runtime configuration for your function. Specifies the customer-managed runtime and the runtime alias that your function uses.
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct FunctionRuntimeConfig {
     /// The Amazon Resource Name (ARN) of the customer-managed runtime that your function uses.
     pub runtime_arn: Option<String>,
     /// The name of the customer-managed runtime alias that your function uses. A runtime alias is a name that points to a runtime version.
     pub runtime_alias: Option<String>,
 }
-impl FunctionRuntimeConfig {
-    /// Sets `RuntimeArn`.
-    pub fn runtime_arn(mut self, v: impl Into<String>) -> Self {
-        self.runtime_arn = Some(v.into());
-        self
-    }
-    /// Sets `RuntimeAlias`.
-    pub fn runtime_alias(mut self, v: impl Into<String>) -> Self {
-        self.runtime_alias = Some(v.into());
-        self
-    }
-}
-impl rboto::IntoValue for FunctionRuntimeConfig {
-    fn into_value(self) -> rboto::Value {
-        rboto::Value::Struct(
-            vec![rv::opt(self.runtime_arn), rv::opt(self.runtime_alias)],
-        )
-    }
-}
-impl rboto::FromValue for FunctionRuntimeConfig {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "FunctionRuntimeConfig")?;
-        Ok(Self {
-            runtime_arn: m.take(0)?,
-            runtime_alias: m.take(1)?,
-        })
-    }
-}
+rboto::__structure!(
+    FunctionRuntimeConfig "FunctionRuntimeConfig"[set into from] { runtime_arn : String,
+    runtime_alias : String } {}
+);
 /// Configuration that defines the scaling behavior for a Lambda Managed Instances function, including the minimum and maximum number of execution environments that can be provisioned.
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct FunctionScalingConfig {
     /// The minimum number of execution environments to maintain for the function.
     pub min_execution_environments: Option<i32>,
     /// The maximum number of execution environments that can be provisioned for the function.
     pub max_execution_environments: Option<i32>,
 }
-impl FunctionScalingConfig {
-    /// Sets `MinExecutionEnvironments`.
-    pub fn min_execution_environments(mut self, v: i32) -> Self {
-        self.min_execution_environments = Some(v);
-        self
-    }
-    /// Sets `MaxExecutionEnvironments`.
-    pub fn max_execution_environments(mut self, v: i32) -> Self {
-        self.max_execution_environments = Some(v);
-        self
-    }
-}
-impl rboto::IntoValue for FunctionScalingConfig {
-    fn into_value(self) -> rboto::Value {
-        rboto::Value::Struct(
-            vec![
-                rv::opt(self.min_execution_environments), rv::opt(self
-                .max_execution_environments)
-            ],
-        )
-    }
-}
-impl rboto::FromValue for FunctionScalingConfig {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "FunctionScalingConfig")?;
-        Ok(Self {
-            min_execution_environments: m.take(0)?,
-            max_execution_environments: m.take(1)?,
-        })
-    }
-}
-#[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
-#[non_exhaustive]
-pub enum FunctionUrlAuthType {
-    /// `NONE`
-    None,
-    /// `AWS_IAM`
-    AwsIam,
-    /// A value this version of the SDK does not know.
-    Unknown(String),
-}
-impl FunctionUrlAuthType {
-    /// Every value the model lists.
-    pub const VALUES: &'static [&'static str] = &["NONE", "AWS_IAM"];
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::None => "NONE",
-            Self::AwsIam => "AWS_IAM",
-            Self::Unknown(s) => s,
-        }
-    }
-}
-impl rv::StringEnum for FunctionUrlAuthType {
-    fn as_str(&self) -> &str {
-        FunctionUrlAuthType::as_str(self)
-    }
-    fn from_wire(s: String) -> Self {
-        match s.as_str() {
-            "NONE" => Self::None,
-            "AWS_IAM" => Self::AwsIam,
-            _ => Self::Unknown(s),
-        }
-    }
-}
-rboto::enum_value!(str FunctionUrlAuthType);
+rboto::__structure!(
+    FunctionScalingConfig "FunctionScalingConfig"[set into from] {
+    min_execution_environments = i32, max_execution_environments = i32 } {}
+);
+rboto::__string_enum!(FunctionUrlAuthType { None = "NONE", AwsIam = "AWS_IAM" });
 /// Details about a Lambda function URL.
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct FunctionUrlConfig {
     /// The HTTP URL endpoint for your function.
     pub function_url: Option<String>,
@@ -3484,150 +1363,61 @@ pub struct FunctionUrlConfig {
     /// Use one of the following options:
     pub invoke_mode: Option<InvokeMode>,
 }
-impl FunctionUrlConfig {
-    /// Sets `FunctionUrl`.
-    pub fn function_url(mut self, v: impl Into<String>) -> Self {
-        self.function_url = Some(v.into());
-        self
-    }
-    /// Sets `FunctionArn`.
-    pub fn function_arn(mut self, v: impl Into<String>) -> Self {
-        self.function_arn = Some(v.into());
-        self
-    }
-    /// Sets `CreationTime`.
-    pub fn creation_time(mut self, v: impl Into<String>) -> Self {
-        self.creation_time = Some(v.into());
-        self
-    }
-    /// Sets `LastModifiedTime`.
-    pub fn last_modified_time(mut self, v: impl Into<String>) -> Self {
-        self.last_modified_time = Some(v.into());
-        self
-    }
-    /// Sets `Cors`.
-    pub fn cors(mut self, v: Cors) -> Self {
-        self.cors = Some(v);
-        self
-    }
-    /// Sets `AuthType`.
-    pub fn auth_type(mut self, v: impl Into<FunctionUrlAuthType>) -> Self {
-        self.auth_type = Some(v.into());
-        self
-    }
-    /// Sets `InvokeMode`.
-    pub fn invoke_mode(mut self, v: impl Into<InvokeMode>) -> Self {
-        self.invoke_mode = Some(v.into());
-        self
-    }
-}
-impl rboto::FromValue for FunctionUrlConfig {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "FunctionUrlConfig")?;
-        Ok(Self {
-            function_url: m.take(0)?,
-            function_arn: m.take(1)?,
-            creation_time: m.take(2)?,
-            last_modified_time: m.take(3)?,
-            cors: m.take(4)?,
-            auth_type: m.take(5)?,
-            invoke_mode: m.take(6)?,
-        })
-    }
-}
-#[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
-#[non_exhaustive]
-pub enum FunctionVersion {
-    /// `ALL`
-    All,
-    /// A value this version of the SDK does not know.
-    Unknown(String),
-}
-impl FunctionVersion {
-    /// Every value the model lists.
-    pub const VALUES: &'static [&'static str] = &["ALL"];
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::All => "ALL",
-            Self::Unknown(s) => s,
-        }
-    }
-}
-impl rv::StringEnum for FunctionVersion {
-    fn as_str(&self) -> &str {
-        FunctionVersion::as_str(self)
-    }
-    fn from_wire(s: String) -> Self {
-        match s.as_str() {
-            "ALL" => Self::All,
-            _ => Self::Unknown(s),
-        }
-    }
-}
-rboto::enum_value!(str FunctionVersion);
-#[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
-#[non_exhaustive]
-pub enum FunctionVersionLatestPublished {
-    /// `LATEST_PUBLISHED`
-    LatestPublished,
-    /// A value this version of the SDK does not know.
-    Unknown(String),
-}
-impl FunctionVersionLatestPublished {
-    /// Every value the model lists.
-    pub const VALUES: &'static [&'static str] = &["LATEST_PUBLISHED"];
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::LatestPublished => "LATEST_PUBLISHED",
-            Self::Unknown(s) => s,
-        }
-    }
-}
-impl rv::StringEnum for FunctionVersionLatestPublished {
-    fn as_str(&self) -> &str {
-        FunctionVersionLatestPublished::as_str(self)
-    }
-    fn from_wire(s: String) -> Self {
-        match s.as_str() {
-            "LATEST_PUBLISHED" => Self::LatestPublished,
-            _ => Self::Unknown(s),
-        }
-    }
-}
-rboto::enum_value!(str FunctionVersionLatestPublished);
+rboto::__structure!(
+    FunctionUrlConfig "FunctionUrlConfig"[set from] { function_url : String, function_arn
+    : String, creation_time : String, last_modified_time : String, cors : Cors, auth_type
+    : FunctionUrlAuthType, invoke_mode : InvokeMode } {}
+);
+rboto::__string_enum!(FunctionVersion { All = "ALL" });
+rboto::__string_enum!(
+    FunctionVersionLatestPublished { LatestPublished = "LATEST_PUBLISHED" }
+);
 /// Information about a function version that uses a specific capacity provider, including its ARN and current state.
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct FunctionVersionsByCapacityProviderListItem {
     /// The Amazon Resource Name (ARN) of the function version.
     pub function_arn: Option<String>,
     /// The current state of the function version.
     pub state: Option<State>,
 }
-impl FunctionVersionsByCapacityProviderListItem {
-    /// Sets `FunctionArn`.
-    pub fn function_arn(mut self, v: impl Into<String>) -> Self {
-        self.function_arn = Some(v.into());
-        self
-    }
-    /// Sets `State`.
-    pub fn state(mut self, v: impl Into<State>) -> Self {
-        self.state = Some(v.into());
-        self
-    }
+rboto::__structure!(
+    FunctionVersionsByCapacityProviderListItem
+    "FunctionVersionsByCapacityProviderListItem"[set from] { function_arn : String, state
+    : State } {}
+);
+#[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
+pub struct GetLayerVersionResponse {
+    /// Details about the layer version.
+    pub content: Option<LayerVersionContentOutput>,
+    /// The ARN of the layer.
+    pub layer_arn: Option<String>,
+    /// The ARN of the layer version.
+    pub layer_version_arn: Option<String>,
+    /// The description of the version.
+    pub description: Option<String>,
+    /// The date that the layer version was created, in [ISO-8601 format](https://www.w3.org/TR/NOTE-datetime) (YYYY-MM-DDThh:mm:ss.sTZD).
+    pub created_date: Option<String>,
+    /// The version number.
+    pub version: Option<i64>,
+    /// A list of compatible [instruction set architectures](https://docs.aws.amazon.com/lambda/latest/dg/foundation-arch.html).
+    pub compatible_architectures: Option<Vec<Architecture>>,
+    /// The layer's compatible runtimes.
+    pub compatible_runtimes: Option<Vec<Runtime>>,
+    /// The layer's software license.
+    pub license_info: Option<String>,
 }
-impl rboto::FromValue for FunctionVersionsByCapacityProviderListItem {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "FunctionVersionsByCapacityProviderListItem")?;
-        Ok(Self {
-            function_arn: m.take(0)?,
-            state: m.take(1)?,
-        })
-    }
-}
+rboto::__structure!(
+    GetLayerVersionResponse "GetLayerVersionResponse"[set from] { content :
+    LayerVersionContentOutput, layer_arn : String, layer_version_arn : String,
+    description : String, created_date : String, version = i64, compatible_architectures
+    : Vec < Architecture >, compatible_runtimes : Vec < Runtime >, license_info : String
+    } {}
+);
 /// Configuration values that override the container image Dockerfile settings. For more information, see [Container image settings](https://docs.aws.amazon.com/lambda/latest/dg/images-create.html#images-parms).
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct ImageConfig {
     /// Specifies the entry point to their application, which is typically the location of the runtime executable.
     pub entry_point: Option<Vec<String>>,
@@ -3636,111 +1426,39 @@ pub struct ImageConfig {
     /// Specifies the working directory.
     pub working_directory: Option<String>,
 }
-impl ImageConfig {
-    /// Sets `EntryPoint`.
-    pub fn entry_point(mut self, v: impl Into<Vec<String>>) -> Self {
-        self.entry_point = Some(v.into());
-        self
-    }
-    /// Sets `Command`.
-    pub fn command(mut self, v: impl Into<Vec<String>>) -> Self {
-        self.command = Some(v.into());
-        self
-    }
-    /// Sets `WorkingDirectory`.
-    pub fn working_directory(mut self, v: impl Into<String>) -> Self {
-        self.working_directory = Some(v.into());
-        self
-    }
-}
-impl rboto::IntoValue for ImageConfig {
-    fn into_value(self) -> rboto::Value {
-        rboto::Value::Struct(
-            vec![
-                rv::opt(self.entry_point), rv::opt(self.command), rv::opt(self
-                .working_directory)
-            ],
-        )
-    }
-}
-impl rboto::FromValue for ImageConfig {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "ImageConfig")?;
-        Ok(Self {
-            entry_point: m.take(0)?,
-            command: m.take(1)?,
-            working_directory: m.take(2)?,
-        })
-    }
-}
+rboto::__structure!(
+    ImageConfig "ImageConfig"[set into from] { entry_point : Vec < String >, command :
+    Vec < String >, working_directory : String } {}
+);
 /// Error response to `GetFunctionConfiguration`.
 #[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
 pub struct ImageConfigError {
     /// Error code.
     pub error_code: Option<String>,
     /// Error message.
     pub message: Option<String>,
 }
-impl ImageConfigError {
-    /// Sets `ErrorCode`.
-    pub fn error_code(mut self, v: impl Into<String>) -> Self {
-        self.error_code = Some(v.into());
-        self
-    }
-    /// Sets `Message`.
-    pub fn message(mut self, v: impl Into<String>) -> Self {
-        self.message = Some(v.into());
-        self
-    }
-}
-impl ::std::fmt::Debug for ImageConfigError {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.debug_struct("ImageConfigError")
-            .field("error_code", &self.error_code)
-            .field("message", &rboto::types::Redacted(&self.message))
-            .finish()
-    }
-}
-impl rboto::FromValue for ImageConfigError {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "ImageConfigError")?;
-        Ok(Self {
-            error_code: m.take(0)?,
-            message: m.take(1)?,
-        })
-    }
-}
+rboto::__structure!(
+    ImageConfigError "ImageConfigError"[set debug from] { error_code : String, message :
+    String[sensitive] } {}
+);
 /// Response to a `GetFunctionConfiguration` request.
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct ImageConfigResponse {
     /// Configuration values that override the container image Dockerfile.
     pub image_config: Option<ImageConfig>,
     /// Error response to `GetFunctionConfiguration`.
     pub error: Option<ImageConfigError>,
 }
-impl ImageConfigResponse {
-    /// Sets `ImageConfig`.
-    pub fn image_config(mut self, v: ImageConfig) -> Self {
-        self.image_config = Some(v);
-        self
-    }
-    /// Sets `Error`.
-    pub fn error(mut self, v: ImageConfigError) -> Self {
-        self.error = Some(v);
-        self
-    }
-}
-impl rboto::FromValue for ImageConfigResponse {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "ImageConfigResponse")?;
-        Ok(Self {
-            image_config: m.take(0)?,
-            error: m.take(1)?,
-        })
-    }
-}
+rboto::__structure!(
+    ImageConfigResponse "ImageConfigResponse"[set from] { image_config : ImageConfig,
+    error : ImageConfigError } {}
+);
 /// Specifications that define the characteristics and constraints for compute instances used by the capacity provider.
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct InstanceRequirements {
     /// A list of supported CPU architectures for compute instances. Valid values include `x86_64` and `arm64`.
     pub architectures: Option<Vec<Architecture>>,
@@ -3749,45 +1467,14 @@ pub struct InstanceRequirements {
     /// A list of EC2 instance types that the capacity provider should not use, even if they meet other requirements.
     pub excluded_instance_types: Option<Vec<String>>,
 }
-impl InstanceRequirements {
-    /// Sets `Architectures`.
-    pub fn architectures(mut self, v: impl Into<Vec<Architecture>>) -> Self {
-        self.architectures = Some(v.into());
-        self
-    }
-    /// Sets `AllowedInstanceTypes`.
-    pub fn allowed_instance_types(mut self, v: impl Into<Vec<String>>) -> Self {
-        self.allowed_instance_types = Some(v.into());
-        self
-    }
-    /// Sets `ExcludedInstanceTypes`.
-    pub fn excluded_instance_types(mut self, v: impl Into<Vec<String>>) -> Self {
-        self.excluded_instance_types = Some(v.into());
-        self
-    }
-}
-impl rboto::IntoValue for InstanceRequirements {
-    fn into_value(self) -> rboto::Value {
-        rboto::Value::Struct(
-            vec![
-                rv::opt(self.architectures), rv::opt(self.allowed_instance_types),
-                rv::opt(self.excluded_instance_types)
-            ],
-        )
-    }
-}
-impl rboto::FromValue for InstanceRequirements {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "InstanceRequirements")?;
-        Ok(Self {
-            architectures: m.take(0)?,
-            allowed_instance_types: m.take(1)?,
-            excluded_instance_types: m.take(2)?,
-        })
-    }
-}
+rboto::__structure!(
+    InstanceRequirements "InstanceRequirements"[set into from] { architectures : Vec <
+    Architecture >, allowed_instance_types : Vec < String >, excluded_instance_types :
+    Vec < String > } {}
+);
 /// Details about a function invocation that completed.
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct InvocationCompletedDetails {
     /// The date and time when the invocation started, in [ISO-8601 format](https://www.w3.org/TR/NOTE-datetime) (YYYY-MM-DDThh:mm:ss.sTZD).
     pub start_timestamp: Option<rboto::DateTime>,
@@ -3798,141 +1485,32 @@ pub struct InvocationCompletedDetails {
     /// Details about the invocation failure.
     pub error: Option<EventError>,
 }
-impl InvocationCompletedDetails {
-    /// Sets `StartTimestamp`.
-    pub fn start_timestamp(mut self, v: impl Into<rboto::DateTime>) -> Self {
-        self.start_timestamp = Some(v.into());
-        self
-    }
-    /// Sets `EndTimestamp`.
-    pub fn end_timestamp(mut self, v: impl Into<rboto::DateTime>) -> Self {
-        self.end_timestamp = Some(v.into());
-        self
-    }
-    /// Sets `RequestId`.
-    pub fn request_id(mut self, v: impl Into<String>) -> Self {
-        self.request_id = Some(v.into());
-        self
-    }
-    /// Sets `Error`.
-    pub fn error(mut self, v: EventError) -> Self {
-        self.error = Some(v);
-        self
-    }
-}
-impl rboto::FromValue for InvocationCompletedDetails {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "InvocationCompletedDetails")?;
-        Ok(Self {
-            start_timestamp: m.take(0)?,
-            end_timestamp: m.take(1)?,
-            request_id: m.take(2)?,
-            error: m.take(3)?,
-        })
-    }
-}
-#[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
-#[non_exhaustive]
-pub enum InvocationType {
-    /// `Event`
-    Event,
-    /// `RequestResponse`
-    RequestResponse,
-    /// `DryRun`
-    DryRun,
-    /// A value this version of the SDK does not know.
-    Unknown(String),
-}
-impl InvocationType {
-    /// Every value the model lists.
-    pub const VALUES: &'static [&'static str] = &["Event", "RequestResponse", "DryRun"];
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Event => "Event",
-            Self::RequestResponse => "RequestResponse",
-            Self::DryRun => "DryRun",
-            Self::Unknown(s) => s,
-        }
-    }
-}
-impl rv::StringEnum for InvocationType {
-    fn as_str(&self) -> &str {
-        InvocationType::as_str(self)
-    }
-    fn from_wire(s: String) -> Self {
-        match s.as_str() {
-            "Event" => Self::Event,
-            "RequestResponse" => Self::RequestResponse,
-            "DryRun" => Self::DryRun,
-            _ => Self::Unknown(s),
-        }
-    }
-}
-rboto::enum_value!(str InvocationType);
-#[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
-#[non_exhaustive]
-pub enum InvokeMode {
-    /// `BUFFERED`
-    Buffered,
-    /// `RESPONSE_STREAM`
-    ResponseStream,
-    /// A value this version of the SDK does not know.
-    Unknown(String),
-}
-impl InvokeMode {
-    /// Every value the model lists.
-    pub const VALUES: &'static [&'static str] = &["BUFFERED", "RESPONSE_STREAM"];
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Buffered => "BUFFERED",
-            Self::ResponseStream => "RESPONSE_STREAM",
-            Self::Unknown(s) => s,
-        }
-    }
-}
-impl rv::StringEnum for InvokeMode {
-    fn as_str(&self) -> &str {
-        InvokeMode::as_str(self)
-    }
-    fn from_wire(s: String) -> Self {
-        match s.as_str() {
-            "BUFFERED" => Self::Buffered,
-            "RESPONSE_STREAM" => Self::ResponseStream,
-            _ => Self::Unknown(s),
-        }
-    }
-}
-rboto::enum_value!(str InvokeMode);
+rboto::__structure!(
+    InvocationCompletedDetails "InvocationCompletedDetails"[set from] { start_timestamp :
+    rboto::DateTime, end_timestamp : rboto::DateTime, request_id : String, error :
+    EventError } {}
+);
+rboto::__string_enum!(
+    InvocationType { Event = "Event", RequestResponse = "RequestResponse", DryRun =
+    "DryRun" }
+);
+rboto::__string_enum!(
+    InvokeMode { Buffered = "BUFFERED", ResponseStream = "RESPONSE_STREAM" }
+);
 /// A chunk of the streamed response payload.
 #[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
 pub struct InvokeResponseStreamUpdate {
     /// Data returned by your Lambda function.
     pub payload: Option<rboto::Blob>,
 }
-impl InvokeResponseStreamUpdate {
-    /// Sets `Payload`.
-    pub fn payload(mut self, v: impl Into<rboto::Blob>) -> Self {
-        self.payload = Some(v.into());
-        self
-    }
-}
-impl ::std::fmt::Debug for InvokeResponseStreamUpdate {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.debug_struct("InvokeResponseStreamUpdate")
-            .field("payload", &rboto::types::Redacted(&self.payload))
-            .finish()
-    }
-}
-impl rboto::FromValue for InvokeResponseStreamUpdate {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "InvokeResponseStreamUpdate")?;
-        Ok(Self { payload: m.take(0)? })
-    }
-}
+rboto::__structure!(
+    InvokeResponseStreamUpdate "InvokeResponseStreamUpdate"[set debug from] { payload :
+    rboto::Blob[sensitive] } {}
+);
 /// A response confirming that the event stream is complete.
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct InvokeWithResponseStreamCompleteEvent {
     /// An error code.
     pub error_code: Option<String>,
@@ -3941,181 +1519,48 @@ pub struct InvokeWithResponseStreamCompleteEvent {
     /// The last 4 KB of the execution log, which is base64-encoded.
     pub log_result: Option<String>,
 }
-impl InvokeWithResponseStreamCompleteEvent {
-    /// Sets `ErrorCode`.
-    pub fn error_code(mut self, v: impl Into<String>) -> Self {
-        self.error_code = Some(v.into());
-        self
-    }
-    /// Sets `ErrorDetails`.
-    pub fn error_details(mut self, v: impl Into<String>) -> Self {
-        self.error_details = Some(v.into());
-        self
-    }
-    /// Sets `LogResult`.
-    pub fn log_result(mut self, v: impl Into<String>) -> Self {
-        self.log_result = Some(v.into());
-        self
-    }
-}
-impl rboto::FromValue for InvokeWithResponseStreamCompleteEvent {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "InvokeWithResponseStreamCompleteEvent")?;
-        Ok(Self {
-            error_code: m.take(0)?,
-            error_details: m.take(1)?,
-            log_result: m.take(2)?,
-        })
-    }
-}
+rboto::__structure!(
+    InvokeWithResponseStreamCompleteEvent "InvokeWithResponseStreamCompleteEvent"[set
+    from] { error_code : String, error_details : String, log_result : String } {}
+);
 /// An object that includes a chunk of the response payload. When the stream has ended, Lambda includes a `InvokeComplete` object.
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct InvokeWithResponseStreamResponseEvent {
     /// A chunk of the streamed response payload.
     pub payload_chunk: Option<InvokeResponseStreamUpdate>,
     /// An object that's returned when the stream has ended and all the payload chunks have been returned.
     pub invoke_complete: Option<InvokeWithResponseStreamCompleteEvent>,
 }
-impl InvokeWithResponseStreamResponseEvent {
-    /// Sets `PayloadChunk`.
-    pub fn payload_chunk(mut self, v: InvokeResponseStreamUpdate) -> Self {
-        self.payload_chunk = Some(v);
-        self
-    }
-    /// Sets `InvokeComplete`.
-    pub fn invoke_complete(mut self, v: InvokeWithResponseStreamCompleteEvent) -> Self {
-        self.invoke_complete = Some(v);
-        self
-    }
-}
-impl rboto::FromValue for InvokeWithResponseStreamResponseEvent {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "InvokeWithResponseStreamResponseEvent")?;
-        Ok(Self {
-            payload_chunk: m.take(0)?,
-            invoke_complete: m.take(1)?,
-        })
-    }
-}
-#[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
-#[non_exhaustive]
-pub enum KafkaEventSourceMappingConsumptionMode {
-    /// `Stream`
-    Stream,
-    /// `Queue`
-    Queue,
-    /// A value this version of the SDK does not know.
-    Unknown(String),
-}
-impl KafkaEventSourceMappingConsumptionMode {
-    /// Every value the model lists.
-    pub const VALUES: &'static [&'static str] = &["Stream", "Queue"];
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Stream => "Stream",
-            Self::Queue => "Queue",
-            Self::Unknown(s) => s,
-        }
-    }
-}
-impl rv::StringEnum for KafkaEventSourceMappingConsumptionMode {
-    fn as_str(&self) -> &str {
-        KafkaEventSourceMappingConsumptionMode::as_str(self)
-    }
-    fn from_wire(s: String) -> Self {
-        match s.as_str() {
-            "Stream" => Self::Stream,
-            "Queue" => Self::Queue,
-            _ => Self::Unknown(s),
-        }
-    }
-}
-rboto::enum_value!(str KafkaEventSourceMappingConsumptionMode);
+rboto::__structure!(
+    InvokeWithResponseStreamResponseEvent "InvokeWithResponseStreamResponseEvent"[set
+    from] { payload_chunk : InvokeResponseStreamUpdate, invoke_complete :
+    InvokeWithResponseStreamCompleteEvent } {}
+);
+rboto::__string_enum!(
+    KafkaEventSourceMappingConsumptionMode { Stream = "Stream", Queue = "Queue" }
+);
 /// Specific access configuration settings that tell Lambda how to authenticate with your schema registry.
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct KafkaSchemaRegistryAccessConfig {
     /// The type of authentication Lambda uses to access your schema registry.
     pub type_: Option<KafkaSchemaRegistryAuthType>,
     /// The URI of the secret (Secrets Manager secret ARN) to authenticate with your schema registry.
     pub uri: Option<String>,
 }
-impl KafkaSchemaRegistryAccessConfig {
-    /// Sets `Type`.
-    pub fn type_(mut self, v: impl Into<KafkaSchemaRegistryAuthType>) -> Self {
-        self.type_ = Some(v.into());
-        self
-    }
-    /// Sets `URI`.
-    pub fn uri(mut self, v: impl Into<String>) -> Self {
-        self.uri = Some(v.into());
-        self
-    }
-}
-impl rboto::IntoValue for KafkaSchemaRegistryAccessConfig {
-    fn into_value(self) -> rboto::Value {
-        rboto::Value::Struct(vec![rv::opt(self.type_), rv::opt(self.uri)])
-    }
-}
-impl rboto::FromValue for KafkaSchemaRegistryAccessConfig {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "KafkaSchemaRegistryAccessConfig")?;
-        Ok(Self {
-            type_: m.take(0)?,
-            uri: m.take(1)?,
-        })
-    }
-}
-#[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
-#[non_exhaustive]
-pub enum KafkaSchemaRegistryAuthType {
-    /// `BASIC_AUTH`
-    BasicAuth,
-    /// `CLIENT_CERTIFICATE_TLS_AUTH`
-    ClientCertificateTlsAuth,
-    /// `SERVER_ROOT_CA_CERTIFICATE`
-    ServerRootCaCertificate,
-    /// `OAUTHBEARER_AUTH`
-    OauthbearerAuth,
-    /// A value this version of the SDK does not know.
-    Unknown(String),
-}
-impl KafkaSchemaRegistryAuthType {
-    /// Every value the model lists.
-    pub const VALUES: &'static [&'static str] = &[
-        "BASIC_AUTH",
-        "CLIENT_CERTIFICATE_TLS_AUTH",
-        "SERVER_ROOT_CA_CERTIFICATE",
-        "OAUTHBEARER_AUTH",
-    ];
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::BasicAuth => "BASIC_AUTH",
-            Self::ClientCertificateTlsAuth => "CLIENT_CERTIFICATE_TLS_AUTH",
-            Self::ServerRootCaCertificate => "SERVER_ROOT_CA_CERTIFICATE",
-            Self::OauthbearerAuth => "OAUTHBEARER_AUTH",
-            Self::Unknown(s) => s,
-        }
-    }
-}
-impl rv::StringEnum for KafkaSchemaRegistryAuthType {
-    fn as_str(&self) -> &str {
-        KafkaSchemaRegistryAuthType::as_str(self)
-    }
-    fn from_wire(s: String) -> Self {
-        match s.as_str() {
-            "BASIC_AUTH" => Self::BasicAuth,
-            "CLIENT_CERTIFICATE_TLS_AUTH" => Self::ClientCertificateTlsAuth,
-            "SERVER_ROOT_CA_CERTIFICATE" => Self::ServerRootCaCertificate,
-            "OAUTHBEARER_AUTH" => Self::OauthbearerAuth,
-            _ => Self::Unknown(s),
-        }
-    }
-}
-rboto::enum_value!(str KafkaSchemaRegistryAuthType);
+rboto::__structure!(
+    KafkaSchemaRegistryAccessConfig "KafkaSchemaRegistryAccessConfig"[set into from] {
+    type_ : KafkaSchemaRegistryAuthType, uri : String } {}
+);
+rboto::__string_enum!(
+    KafkaSchemaRegistryAuthType { BasicAuth = "BASIC_AUTH", ClientCertificateTlsAuth =
+    "CLIENT_CERTIFICATE_TLS_AUTH", ServerRootCaCertificate =
+    "SERVER_ROOT_CA_CERTIFICATE", OauthbearerAuth = "OAUTHBEARER_AUTH" }
+);
 /// Specific configuration settings for a Kafka schema registry.
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct KafkaSchemaRegistryConfig {
     /// The URI for your schema registry. The correct URI format depends on the type of schema registry you're using.
     pub schema_registry_uri: Option<String>,
@@ -4126,119 +1571,27 @@ pub struct KafkaSchemaRegistryConfig {
     /// An array of schema validation configuration objects, which tell Lambda the message attributes you want to validate and filter using your schema registry.
     pub schema_validation_configs: Option<Vec<KafkaSchemaValidationConfig>>,
 }
-impl KafkaSchemaRegistryConfig {
-    /// Sets `SchemaRegistryURI`.
-    pub fn schema_registry_uri(mut self, v: impl Into<String>) -> Self {
-        self.schema_registry_uri = Some(v.into());
-        self
-    }
-    /// Sets `EventRecordFormat`.
-    pub fn event_record_format(
-        mut self,
-        v: impl Into<SchemaRegistryEventRecordFormat>,
-    ) -> Self {
-        self.event_record_format = Some(v.into());
-        self
-    }
-    /// Sets `AccessConfigs`.
-    pub fn access_configs(
-        mut self,
-        v: impl Into<Vec<KafkaSchemaRegistryAccessConfig>>,
-    ) -> Self {
-        self.access_configs = Some(v.into());
-        self
-    }
-    /// Sets `SchemaValidationConfigs`.
-    pub fn schema_validation_configs(
-        mut self,
-        v: impl Into<Vec<KafkaSchemaValidationConfig>>,
-    ) -> Self {
-        self.schema_validation_configs = Some(v.into());
-        self
-    }
-}
-impl rboto::IntoValue for KafkaSchemaRegistryConfig {
-    fn into_value(self) -> rboto::Value {
-        rboto::Value::Struct(
-            vec![
-                rv::opt(self.schema_registry_uri), rv::opt(self.event_record_format),
-                rv::opt(self.access_configs), rv::opt(self.schema_validation_configs)
-            ],
-        )
-    }
-}
-impl rboto::FromValue for KafkaSchemaRegistryConfig {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "KafkaSchemaRegistryConfig")?;
-        Ok(Self {
-            schema_registry_uri: m.take(0)?,
-            event_record_format: m.take(1)?,
-            access_configs: m.take(2)?,
-            schema_validation_configs: m.take(3)?,
-        })
-    }
-}
-#[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
-#[non_exhaustive]
-pub enum KafkaSchemaValidationAttribute {
-    /// `KEY`
-    Key,
-    /// `VALUE`
-    Value,
-    /// A value this version of the SDK does not know.
-    Unknown(String),
-}
-impl KafkaSchemaValidationAttribute {
-    /// Every value the model lists.
-    pub const VALUES: &'static [&'static str] = &["KEY", "VALUE"];
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Key => "KEY",
-            Self::Value => "VALUE",
-            Self::Unknown(s) => s,
-        }
-    }
-}
-impl rv::StringEnum for KafkaSchemaValidationAttribute {
-    fn as_str(&self) -> &str {
-        KafkaSchemaValidationAttribute::as_str(self)
-    }
-    fn from_wire(s: String) -> Self {
-        match s.as_str() {
-            "KEY" => Self::Key,
-            "VALUE" => Self::Value,
-            _ => Self::Unknown(s),
-        }
-    }
-}
-rboto::enum_value!(str KafkaSchemaValidationAttribute);
+rboto::__structure!(
+    KafkaSchemaRegistryConfig "KafkaSchemaRegistryConfig"[set into from] {
+    schema_registry_uri : String, event_record_format : SchemaRegistryEventRecordFormat,
+    access_configs : Vec < KafkaSchemaRegistryAccessConfig >, schema_validation_configs :
+    Vec < KafkaSchemaValidationConfig > } {}
+);
+rboto::__string_enum!(KafkaSchemaValidationAttribute { Key = "KEY", Value = "VALUE" });
 /// Specific schema validation configuration settings that tell Lambda the message attributes you want to validate and filter using your schema registry.
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct KafkaSchemaValidationConfig {
     /// The attributes you want your schema registry to validate and filter for. If you selected `JSON` as the `EventRecordFormat`, Lambda also deserializes the selected message attributes.
     pub attribute: Option<KafkaSchemaValidationAttribute>,
 }
-impl KafkaSchemaValidationConfig {
-    /// Sets `Attribute`.
-    pub fn attribute(mut self, v: impl Into<KafkaSchemaValidationAttribute>) -> Self {
-        self.attribute = Some(v.into());
-        self
-    }
-}
-impl rboto::IntoValue for KafkaSchemaValidationConfig {
-    fn into_value(self) -> rboto::Value {
-        rboto::Value::Struct(vec![rv::opt(self.attribute)])
-    }
-}
-impl rboto::FromValue for KafkaSchemaValidationConfig {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "KafkaSchemaValidationConfig")?;
-        Ok(Self { attribute: m.take(0)? })
-    }
-}
+rboto::__structure!(
+    KafkaSchemaValidationConfig "KafkaSchemaValidationConfig"[set into from] { attribute
+    : KafkaSchemaValidationAttribute } {}
+);
 /// Configuration for Lambda-managed instances used by the capacity provider.
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct LambdaManagedInstancesCapacityProviderConfig {
     /// The Amazon Resource Name (ARN) of the capacity provider.
     pub capacity_provider_arn: Option<String>,
@@ -4247,314 +1600,46 @@ pub struct LambdaManagedInstancesCapacityProviderConfig {
     /// The amount of memory in GiB allocated per vCPU for execution environments.
     pub execution_environment_memory_gi_b_per_v_cpu: Option<f64>,
 }
-impl LambdaManagedInstancesCapacityProviderConfig {
-    /// Sets `CapacityProviderArn`.
-    pub fn capacity_provider_arn(mut self, v: impl Into<String>) -> Self {
-        self.capacity_provider_arn = Some(v.into());
-        self
-    }
-    /// Sets `PerExecutionEnvironmentMaxConcurrency`.
-    pub fn per_execution_environment_max_concurrency(mut self, v: i32) -> Self {
-        self.per_execution_environment_max_concurrency = Some(v);
-        self
-    }
-    /// Sets `ExecutionEnvironmentMemoryGiBPerVCpu`.
-    pub fn execution_environment_memory_gi_b_per_v_cpu(mut self, v: f64) -> Self {
-        self.execution_environment_memory_gi_b_per_v_cpu = Some(v);
-        self
-    }
-}
-impl rboto::IntoValue for LambdaManagedInstancesCapacityProviderConfig {
-    fn into_value(self) -> rboto::Value {
-        rboto::Value::Struct(
-            vec![
-                rv::opt(self.capacity_provider_arn), rv::opt(self
-                .per_execution_environment_max_concurrency), rv::opt(self
-                .execution_environment_memory_gi_b_per_v_cpu)
-            ],
-        )
-    }
-}
-impl rboto::FromValue for LambdaManagedInstancesCapacityProviderConfig {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "LambdaManagedInstancesCapacityProviderConfig")?;
-        Ok(Self {
-            capacity_provider_arn: m.take(0)?,
-            per_execution_environment_max_concurrency: m.take(1)?,
-            execution_environment_memory_gi_b_per_v_cpu: m.take(2)?,
-        })
-    }
-}
-#[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
-#[non_exhaustive]
-pub enum LastUpdateStatus {
-    /// `Successful`
-    Successful,
-    /// `Failed`
-    Failed,
-    /// `InProgress`
-    InProgress,
-    /// A value this version of the SDK does not know.
-    Unknown(String),
-}
-impl LastUpdateStatus {
-    /// Every value the model lists.
-    pub const VALUES: &'static [&'static str] = &["Successful", "Failed", "InProgress"];
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Successful => "Successful",
-            Self::Failed => "Failed",
-            Self::InProgress => "InProgress",
-            Self::Unknown(s) => s,
-        }
-    }
-}
-impl rv::StringEnum for LastUpdateStatus {
-    fn as_str(&self) -> &str {
-        LastUpdateStatus::as_str(self)
-    }
-    fn from_wire(s: String) -> Self {
-        match s.as_str() {
-            "Successful" => Self::Successful,
-            "Failed" => Self::Failed,
-            "InProgress" => Self::InProgress,
-            _ => Self::Unknown(s),
-        }
-    }
-}
-rboto::enum_value!(str LastUpdateStatus);
-#[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
-#[non_exhaustive]
-pub enum LastUpdateStatusReasonCode {
-    /// `EniLimitExceeded`
-    EniLimitExceeded,
-    /// `InsufficientRolePermissions`
-    InsufficientRolePermissions,
-    /// `InvalidConfiguration`
-    InvalidConfiguration,
-    /// `InternalError`
-    InternalError,
-    /// `SubnetOutOfIPAddresses`
-    SubnetOutOfIpAddresses,
-    /// `InvalidSubnet`
-    InvalidSubnet,
-    /// `InvalidSecurityGroup`
-    InvalidSecurityGroup,
-    /// `ImageDeleted`
-    ImageDeleted,
-    /// `ImageAccessDenied`
-    ImageAccessDenied,
-    /// `InvalidImage`
-    InvalidImage,
-    /// `KMSKeyAccessDenied`
-    KmsKeyAccessDenied,
-    /// `KMSKeyNotFound`
-    KmsKeyNotFound,
-    /// `InvalidStateKMSKey`
-    InvalidStateKmsKey,
-    /// `DisabledKMSKey`
-    DisabledKmsKey,
-    /// `EFSIOError`
-    EfsioError,
-    /// `EFSMountConnectivityError`
-    EfsMountConnectivityError,
-    /// `EFSMountFailure`
-    EfsMountFailure,
-    /// `EFSMountTimeout`
-    EfsMountTimeout,
-    /// `InvalidRuntime`
-    InvalidRuntime,
-    /// `InvalidZipFileException`
-    InvalidZipFileException,
-    /// `FunctionError`
-    FunctionError,
-    /// `ServiceQuotaExceededException`
-    ServiceQuotaExceededException,
-    /// `VcpuLimitExceeded`
-    VcpuLimitExceeded,
-    /// `CapacityProviderScalingLimitExceeded`
-    CapacityProviderScalingLimitExceeded,
-    /// `InsufficientCapacity`
-    InsufficientCapacity,
-    /// `EC2RequestLimitExceeded`
-    Ec2RequestLimitExceeded,
-    /// `FunctionError.InitTimeout`
-    FunctionErrorInitTimeout,
-    /// `FunctionError.RuntimeInitError`
-    FunctionErrorRuntimeInitError,
-    /// `FunctionError.ExtensionInitError`
-    FunctionErrorExtensionInitError,
-    /// `FunctionError.InvalidEntryPoint`
-    FunctionErrorInvalidEntryPoint,
-    /// `FunctionError.InvalidWorkingDirectory`
-    FunctionErrorInvalidWorkingDirectory,
-    /// `FunctionError.PermissionDenied`
-    FunctionErrorPermissionDenied,
-    /// `FunctionError.TooManyExtensions`
-    FunctionErrorTooManyExtensions,
-    /// `FunctionError.InitResourceExhausted`
-    FunctionErrorInitResourceExhausted,
-    /// `DisallowedByVpcEncryptionControl`
-    DisallowedByVpcEncryptionControl,
-    /// `IncompatibleAcceleratorInstanceTypes`
-    IncompatibleAcceleratorInstanceTypes,
-    /// `DependencyError`
-    DependencyError,
-    /// A value this version of the SDK does not know.
-    Unknown(String),
-}
-impl LastUpdateStatusReasonCode {
-    /// Every value the model lists.
-    pub const VALUES: &'static [&'static str] = &[
-        "EniLimitExceeded",
-        "InsufficientRolePermissions",
-        "InvalidConfiguration",
-        "InternalError",
-        "SubnetOutOfIPAddresses",
-        "InvalidSubnet",
-        "InvalidSecurityGroup",
-        "ImageDeleted",
-        "ImageAccessDenied",
-        "InvalidImage",
-        "KMSKeyAccessDenied",
-        "KMSKeyNotFound",
-        "InvalidStateKMSKey",
-        "DisabledKMSKey",
-        "EFSIOError",
-        "EFSMountConnectivityError",
-        "EFSMountFailure",
-        "EFSMountTimeout",
-        "InvalidRuntime",
-        "InvalidZipFileException",
-        "FunctionError",
-        "ServiceQuotaExceededException",
-        "VcpuLimitExceeded",
-        "CapacityProviderScalingLimitExceeded",
-        "InsufficientCapacity",
-        "EC2RequestLimitExceeded",
-        "FunctionError.InitTimeout",
-        "FunctionError.RuntimeInitError",
-        "FunctionError.ExtensionInitError",
-        "FunctionError.InvalidEntryPoint",
-        "FunctionError.InvalidWorkingDirectory",
-        "FunctionError.PermissionDenied",
-        "FunctionError.TooManyExtensions",
-        "FunctionError.InitResourceExhausted",
-        "DisallowedByVpcEncryptionControl",
-        "IncompatibleAcceleratorInstanceTypes",
-        "DependencyError",
-    ];
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::EniLimitExceeded => "EniLimitExceeded",
-            Self::InsufficientRolePermissions => "InsufficientRolePermissions",
-            Self::InvalidConfiguration => "InvalidConfiguration",
-            Self::InternalError => "InternalError",
-            Self::SubnetOutOfIpAddresses => "SubnetOutOfIPAddresses",
-            Self::InvalidSubnet => "InvalidSubnet",
-            Self::InvalidSecurityGroup => "InvalidSecurityGroup",
-            Self::ImageDeleted => "ImageDeleted",
-            Self::ImageAccessDenied => "ImageAccessDenied",
-            Self::InvalidImage => "InvalidImage",
-            Self::KmsKeyAccessDenied => "KMSKeyAccessDenied",
-            Self::KmsKeyNotFound => "KMSKeyNotFound",
-            Self::InvalidStateKmsKey => "InvalidStateKMSKey",
-            Self::DisabledKmsKey => "DisabledKMSKey",
-            Self::EfsioError => "EFSIOError",
-            Self::EfsMountConnectivityError => "EFSMountConnectivityError",
-            Self::EfsMountFailure => "EFSMountFailure",
-            Self::EfsMountTimeout => "EFSMountTimeout",
-            Self::InvalidRuntime => "InvalidRuntime",
-            Self::InvalidZipFileException => "InvalidZipFileException",
-            Self::FunctionError => "FunctionError",
-            Self::ServiceQuotaExceededException => "ServiceQuotaExceededException",
-            Self::VcpuLimitExceeded => "VcpuLimitExceeded",
-            Self::CapacityProviderScalingLimitExceeded => {
-                "CapacityProviderScalingLimitExceeded"
-            }
-            Self::InsufficientCapacity => "InsufficientCapacity",
-            Self::Ec2RequestLimitExceeded => "EC2RequestLimitExceeded",
-            Self::FunctionErrorInitTimeout => "FunctionError.InitTimeout",
-            Self::FunctionErrorRuntimeInitError => "FunctionError.RuntimeInitError",
-            Self::FunctionErrorExtensionInitError => "FunctionError.ExtensionInitError",
-            Self::FunctionErrorInvalidEntryPoint => "FunctionError.InvalidEntryPoint",
-            Self::FunctionErrorInvalidWorkingDirectory => {
-                "FunctionError.InvalidWorkingDirectory"
-            }
-            Self::FunctionErrorPermissionDenied => "FunctionError.PermissionDenied",
-            Self::FunctionErrorTooManyExtensions => "FunctionError.TooManyExtensions",
-            Self::FunctionErrorInitResourceExhausted => {
-                "FunctionError.InitResourceExhausted"
-            }
-            Self::DisallowedByVpcEncryptionControl => "DisallowedByVpcEncryptionControl",
-            Self::IncompatibleAcceleratorInstanceTypes => {
-                "IncompatibleAcceleratorInstanceTypes"
-            }
-            Self::DependencyError => "DependencyError",
-            Self::Unknown(s) => s,
-        }
-    }
-}
-impl rv::StringEnum for LastUpdateStatusReasonCode {
-    fn as_str(&self) -> &str {
-        LastUpdateStatusReasonCode::as_str(self)
-    }
-    fn from_wire(s: String) -> Self {
-        match s.as_str() {
-            "EniLimitExceeded" => Self::EniLimitExceeded,
-            "InsufficientRolePermissions" => Self::InsufficientRolePermissions,
-            "InvalidConfiguration" => Self::InvalidConfiguration,
-            "InternalError" => Self::InternalError,
-            "SubnetOutOfIPAddresses" => Self::SubnetOutOfIpAddresses,
-            "InvalidSubnet" => Self::InvalidSubnet,
-            "InvalidSecurityGroup" => Self::InvalidSecurityGroup,
-            "ImageDeleted" => Self::ImageDeleted,
-            "ImageAccessDenied" => Self::ImageAccessDenied,
-            "InvalidImage" => Self::InvalidImage,
-            "KMSKeyAccessDenied" => Self::KmsKeyAccessDenied,
-            "KMSKeyNotFound" => Self::KmsKeyNotFound,
-            "InvalidStateKMSKey" => Self::InvalidStateKmsKey,
-            "DisabledKMSKey" => Self::DisabledKmsKey,
-            "EFSIOError" => Self::EfsioError,
-            "EFSMountConnectivityError" => Self::EfsMountConnectivityError,
-            "EFSMountFailure" => Self::EfsMountFailure,
-            "EFSMountTimeout" => Self::EfsMountTimeout,
-            "InvalidRuntime" => Self::InvalidRuntime,
-            "InvalidZipFileException" => Self::InvalidZipFileException,
-            "FunctionError" => Self::FunctionError,
-            "ServiceQuotaExceededException" => Self::ServiceQuotaExceededException,
-            "VcpuLimitExceeded" => Self::VcpuLimitExceeded,
-            "CapacityProviderScalingLimitExceeded" => {
-                Self::CapacityProviderScalingLimitExceeded
-            }
-            "InsufficientCapacity" => Self::InsufficientCapacity,
-            "EC2RequestLimitExceeded" => Self::Ec2RequestLimitExceeded,
-            "FunctionError.InitTimeout" => Self::FunctionErrorInitTimeout,
-            "FunctionError.RuntimeInitError" => Self::FunctionErrorRuntimeInitError,
-            "FunctionError.ExtensionInitError" => Self::FunctionErrorExtensionInitError,
-            "FunctionError.InvalidEntryPoint" => Self::FunctionErrorInvalidEntryPoint,
-            "FunctionError.InvalidWorkingDirectory" => {
-                Self::FunctionErrorInvalidWorkingDirectory
-            }
-            "FunctionError.PermissionDenied" => Self::FunctionErrorPermissionDenied,
-            "FunctionError.TooManyExtensions" => Self::FunctionErrorTooManyExtensions,
-            "FunctionError.InitResourceExhausted" => {
-                Self::FunctionErrorInitResourceExhausted
-            }
-            "DisallowedByVpcEncryptionControl" => Self::DisallowedByVpcEncryptionControl,
-            "IncompatibleAcceleratorInstanceTypes" => {
-                Self::IncompatibleAcceleratorInstanceTypes
-            }
-            "DependencyError" => Self::DependencyError,
-            _ => Self::Unknown(s),
-        }
-    }
-}
-rboto::enum_value!(str LastUpdateStatusReasonCode);
+rboto::__structure!(
+    LambdaManagedInstancesCapacityProviderConfig
+    "LambdaManagedInstancesCapacityProviderConfig"[set into from] { capacity_provider_arn
+    : String, per_execution_environment_max_concurrency = i32,
+    execution_environment_memory_gi_b_per_v_cpu = f64 } {}
+);
+rboto::__string_enum!(
+    LastUpdateStatus { Successful = "Successful", Failed = "Failed", InProgress =
+    "InProgress" }
+);
+rboto::__string_enum!(
+    LastUpdateStatusReasonCode { EniLimitExceeded = "EniLimitExceeded",
+    InsufficientRolePermissions = "InsufficientRolePermissions", InvalidConfiguration =
+    "InvalidConfiguration", InternalError = "InternalError", SubnetOutOfIpAddresses =
+    "SubnetOutOfIPAddresses", InvalidSubnet = "InvalidSubnet", InvalidSecurityGroup =
+    "InvalidSecurityGroup", ImageDeleted = "ImageDeleted", ImageAccessDenied =
+    "ImageAccessDenied", InvalidImage = "InvalidImage", KmsKeyAccessDenied =
+    "KMSKeyAccessDenied", KmsKeyNotFound = "KMSKeyNotFound", InvalidStateKmsKey =
+    "InvalidStateKMSKey", DisabledKmsKey = "DisabledKMSKey", EfsioError = "EFSIOError",
+    EfsMountConnectivityError = "EFSMountConnectivityError", EfsMountFailure =
+    "EFSMountFailure", EfsMountTimeout = "EFSMountTimeout", InvalidRuntime =
+    "InvalidRuntime", InvalidZipFileException = "InvalidZipFileException", FunctionError
+    = "FunctionError", ServiceQuotaExceededException = "ServiceQuotaExceededException",
+    VcpuLimitExceeded = "VcpuLimitExceeded", CapacityProviderScalingLimitExceeded =
+    "CapacityProviderScalingLimitExceeded", InsufficientCapacity =
+    "InsufficientCapacity", Ec2RequestLimitExceeded = "EC2RequestLimitExceeded",
+    FunctionErrorInitTimeout = "FunctionError.InitTimeout", FunctionErrorRuntimeInitError
+    = "FunctionError.RuntimeInitError", FunctionErrorExtensionInitError =
+    "FunctionError.ExtensionInitError", FunctionErrorInvalidEntryPoint =
+    "FunctionError.InvalidEntryPoint", FunctionErrorInvalidWorkingDirectory =
+    "FunctionError.InvalidWorkingDirectory", FunctionErrorPermissionDenied =
+    "FunctionError.PermissionDenied", FunctionErrorTooManyExtensions =
+    "FunctionError.TooManyExtensions", FunctionErrorInitResourceExhausted =
+    "FunctionError.InitResourceExhausted", DisallowedByVpcEncryptionControl =
+    "DisallowedByVpcEncryptionControl", IncompatibleAcceleratorInstanceTypes =
+    "IncompatibleAcceleratorInstanceTypes", DependencyError = "DependencyError" }
+);
 /// An [Lambda layer](https://docs.aws.amazon.com/lambda/latest/dg/configuration-layers.html).
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct Layer {
     /// The Amazon Resource Name (ARN) of the function layer.
     pub arn: Option<String>,
@@ -4565,41 +1650,13 @@ pub struct Layer {
     /// The Amazon Resource Name (ARN) of a signing job.
     pub signing_job_arn: Option<String>,
 }
-impl Layer {
-    /// Sets `Arn`.
-    pub fn arn(mut self, v: impl Into<String>) -> Self {
-        self.arn = Some(v.into());
-        self
-    }
-    /// Sets `CodeSize`.
-    pub fn code_size(mut self, v: i64) -> Self {
-        self.code_size = Some(v);
-        self
-    }
-    /// Sets `SigningProfileVersionArn`.
-    pub fn signing_profile_version_arn(mut self, v: impl Into<String>) -> Self {
-        self.signing_profile_version_arn = Some(v.into());
-        self
-    }
-    /// Sets `SigningJobArn`.
-    pub fn signing_job_arn(mut self, v: impl Into<String>) -> Self {
-        self.signing_job_arn = Some(v.into());
-        self
-    }
-}
-impl rboto::FromValue for Layer {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "Layer")?;
-        Ok(Self {
-            arn: m.take(0)?,
-            code_size: m.take(1)?,
-            signing_profile_version_arn: m.take(2)?,
-            signing_job_arn: m.take(3)?,
-        })
-    }
-}
+rboto::__structure!(
+    Layer "Layer"[set from] { arn : String, code_size = i64, signing_profile_version_arn
+    : String, signing_job_arn : String } {}
+);
 /// A ZIP archive that contains the contents of an [Lambda layer](https://docs.aws.amazon.com/lambda/latest/dg/configuration-layers.html). You can specify either an Amazon S3 location, or upload a layer archive directly.
 #[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
 pub struct LayerVersionContentInput {
     /// The Amazon S3 bucket of the layer archive.
     pub s3_bucket: Option<String>,
@@ -4612,57 +1669,14 @@ pub struct LayerVersionContentInput {
     /// The base64-encoded contents of the layer archive. Amazon Web Services SDK and Amazon Web Services CLI clients handle the encoding for you.
     pub zip_file: Option<rboto::Blob>,
 }
-impl LayerVersionContentInput {
-    /// Sets `S3Bucket`.
-    pub fn s3_bucket(mut self, v: impl Into<String>) -> Self {
-        self.s3_bucket = Some(v.into());
-        self
-    }
-    /// Sets `S3Key`.
-    pub fn s3_key(mut self, v: impl Into<String>) -> Self {
-        self.s3_key = Some(v.into());
-        self
-    }
-    /// Sets `S3ObjectVersion`.
-    pub fn s3_object_version(mut self, v: impl Into<String>) -> Self {
-        self.s3_object_version = Some(v.into());
-        self
-    }
-    /// Sets `S3ObjectStorageMode`.
-    pub fn s3_object_storage_mode(mut self, v: impl Into<S3ObjectStorageMode>) -> Self {
-        self.s3_object_storage_mode = Some(v.into());
-        self
-    }
-    /// Sets `ZipFile`.
-    pub fn zip_file(mut self, v: impl Into<rboto::Blob>) -> Self {
-        self.zip_file = Some(v.into());
-        self
-    }
-}
-impl ::std::fmt::Debug for LayerVersionContentInput {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.debug_struct("LayerVersionContentInput")
-            .field("s3_bucket", &self.s3_bucket)
-            .field("s3_key", &self.s3_key)
-            .field("s3_object_version", &self.s3_object_version)
-            .field("s3_object_storage_mode", &self.s3_object_storage_mode)
-            .field("zip_file", &rboto::types::Redacted(&self.zip_file))
-            .finish()
-    }
-}
-impl rboto::IntoValue for LayerVersionContentInput {
-    fn into_value(self) -> rboto::Value {
-        rboto::Value::Struct(
-            vec![
-                rv::opt(self.s3_bucket), rv::opt(self.s3_key), rv::opt(self
-                .s3_object_version), rv::opt(self.s3_object_storage_mode), rv::opt(self
-                .zip_file)
-            ],
-        )
-    }
-}
+rboto::__structure!(
+    LayerVersionContentInput "LayerVersionContentInput"[set debug into] { s3_bucket :
+    String, s3_key : String, s3_object_version : String, s3_object_storage_mode :
+    S3ObjectStorageMode, zip_file : rboto::Blob[sensitive] } {}
+);
 /// Details about a version of an [Lambda layer](https://docs.aws.amazon.com/lambda/latest/dg/configuration-layers.html).
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct LayerVersionContentOutput {
     /// A link to the layer archive in Amazon S3 that is valid for 10 minutes.
     pub location: Option<String>,
@@ -4677,53 +1691,14 @@ pub struct LayerVersionContentOutput {
     /// The resolved Amazon S3 object that contains the layer archive.
     pub resolved_s3_object: Option<ResolvedS3Object>,
 }
-impl LayerVersionContentOutput {
-    /// Sets `Location`.
-    pub fn location(mut self, v: impl Into<String>) -> Self {
-        self.location = Some(v.into());
-        self
-    }
-    /// Sets `CodeSha256`.
-    pub fn code_sha256(mut self, v: impl Into<String>) -> Self {
-        self.code_sha256 = Some(v.into());
-        self
-    }
-    /// Sets `CodeSize`.
-    pub fn code_size(mut self, v: i64) -> Self {
-        self.code_size = Some(v);
-        self
-    }
-    /// Sets `SigningProfileVersionArn`.
-    pub fn signing_profile_version_arn(mut self, v: impl Into<String>) -> Self {
-        self.signing_profile_version_arn = Some(v.into());
-        self
-    }
-    /// Sets `SigningJobArn`.
-    pub fn signing_job_arn(mut self, v: impl Into<String>) -> Self {
-        self.signing_job_arn = Some(v.into());
-        self
-    }
-    /// Sets `ResolvedS3Object`.
-    pub fn resolved_s3_object(mut self, v: ResolvedS3Object) -> Self {
-        self.resolved_s3_object = Some(v);
-        self
-    }
-}
-impl rboto::FromValue for LayerVersionContentOutput {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "LayerVersionContentOutput")?;
-        Ok(Self {
-            location: m.take(0)?,
-            code_sha256: m.take(1)?,
-            code_size: m.take(2)?,
-            signing_profile_version_arn: m.take(3)?,
-            signing_job_arn: m.take(4)?,
-            resolved_s3_object: m.take(5)?,
-        })
-    }
-}
+rboto::__structure!(
+    LayerVersionContentOutput "LayerVersionContentOutput"[set from] { location : String,
+    code_sha256 : String, code_size = i64, signing_profile_version_arn : String,
+    signing_job_arn : String, resolved_s3_object : ResolvedS3Object } {}
+);
 /// Details about a version of an [Lambda layer](https://docs.aws.amazon.com/lambda/latest/dg/configuration-layers.html).
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct LayerVersionsListItem {
     /// The ARN of the layer version.
     pub layer_version_arn: Option<String>,
@@ -4740,59 +1715,15 @@ pub struct LayerVersionsListItem {
     /// The layer's open-source license.
     pub license_info: Option<String>,
 }
-impl LayerVersionsListItem {
-    /// Sets `LayerVersionArn`.
-    pub fn layer_version_arn(mut self, v: impl Into<String>) -> Self {
-        self.layer_version_arn = Some(v.into());
-        self
-    }
-    /// Sets `Version`.
-    pub fn version(mut self, v: i64) -> Self {
-        self.version = Some(v);
-        self
-    }
-    /// Sets `Description`.
-    pub fn description(mut self, v: impl Into<String>) -> Self {
-        self.description = Some(v.into());
-        self
-    }
-    /// Sets `CreatedDate`.
-    pub fn created_date(mut self, v: impl Into<String>) -> Self {
-        self.created_date = Some(v.into());
-        self
-    }
-    /// Sets `CompatibleArchitectures`.
-    pub fn compatible_architectures(mut self, v: impl Into<Vec<Architecture>>) -> Self {
-        self.compatible_architectures = Some(v.into());
-        self
-    }
-    /// Sets `CompatibleRuntimes`.
-    pub fn compatible_runtimes(mut self, v: impl Into<Vec<Runtime>>) -> Self {
-        self.compatible_runtimes = Some(v.into());
-        self
-    }
-    /// Sets `LicenseInfo`.
-    pub fn license_info(mut self, v: impl Into<String>) -> Self {
-        self.license_info = Some(v.into());
-        self
-    }
-}
-impl rboto::FromValue for LayerVersionsListItem {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "LayerVersionsListItem")?;
-        Ok(Self {
-            layer_version_arn: m.take(0)?,
-            version: m.take(1)?,
-            description: m.take(2)?,
-            created_date: m.take(3)?,
-            compatible_architectures: m.take(4)?,
-            compatible_runtimes: m.take(5)?,
-            license_info: m.take(6)?,
-        })
-    }
-}
+rboto::__structure!(
+    LayerVersionsListItem "LayerVersionsListItem"[set from] { layer_version_arn : String,
+    version = i64, description : String, created_date : String, compatible_architectures
+    : Vec < Architecture >, compatible_runtimes : Vec < Runtime >, license_info : String
+    } {}
+);
 /// Details about an [Lambda layer](https://docs.aws.amazon.com/lambda/latest/dg/configuration-layers.html).
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct LayersListItem {
     /// The name of the layer.
     pub layer_name: Option<String>,
@@ -4801,105 +1732,15 @@ pub struct LayersListItem {
     /// The newest version of the layer.
     pub latest_matching_version: Option<LayerVersionsListItem>,
 }
-impl LayersListItem {
-    /// Sets `LayerName`.
-    pub fn layer_name(mut self, v: impl Into<String>) -> Self {
-        self.layer_name = Some(v.into());
-        self
-    }
-    /// Sets `LayerArn`.
-    pub fn layer_arn(mut self, v: impl Into<String>) -> Self {
-        self.layer_arn = Some(v.into());
-        self
-    }
-    /// Sets `LatestMatchingVersion`.
-    pub fn latest_matching_version(mut self, v: LayerVersionsListItem) -> Self {
-        self.latest_matching_version = Some(v);
-        self
-    }
-}
-impl rboto::FromValue for LayersListItem {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "LayersListItem")?;
-        Ok(Self {
-            layer_name: m.take(0)?,
-            layer_arn: m.take(1)?,
-            latest_matching_version: m.take(2)?,
-        })
-    }
-}
-#[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
-#[non_exhaustive]
-pub enum LogFormat {
-    /// `JSON`
-    Json,
-    /// `Text`
-    Text,
-    /// A value this version of the SDK does not know.
-    Unknown(String),
-}
-impl LogFormat {
-    /// Every value the model lists.
-    pub const VALUES: &'static [&'static str] = &["JSON", "Text"];
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Json => "JSON",
-            Self::Text => "Text",
-            Self::Unknown(s) => s,
-        }
-    }
-}
-impl rv::StringEnum for LogFormat {
-    fn as_str(&self) -> &str {
-        LogFormat::as_str(self)
-    }
-    fn from_wire(s: String) -> Self {
-        match s.as_str() {
-            "JSON" => Self::Json,
-            "Text" => Self::Text,
-            _ => Self::Unknown(s),
-        }
-    }
-}
-rboto::enum_value!(str LogFormat);
-#[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
-#[non_exhaustive]
-pub enum LogType {
-    /// `None`
-    None,
-    /// `Tail`
-    Tail,
-    /// A value this version of the SDK does not know.
-    Unknown(String),
-}
-impl LogType {
-    /// Every value the model lists.
-    pub const VALUES: &'static [&'static str] = &["None", "Tail"];
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::None => "None",
-            Self::Tail => "Tail",
-            Self::Unknown(s) => s,
-        }
-    }
-}
-impl rv::StringEnum for LogType {
-    fn as_str(&self) -> &str {
-        LogType::as_str(self)
-    }
-    fn from_wire(s: String) -> Self {
-        match s.as_str() {
-            "None" => Self::None,
-            "Tail" => Self::Tail,
-            _ => Self::Unknown(s),
-        }
-    }
-}
-rboto::enum_value!(str LogType);
+rboto::__structure!(
+    LayersListItem "LayersListItem"[set from] { layer_name : String, layer_arn : String,
+    latest_matching_version : LayerVersionsListItem } {}
+);
+rboto::__string_enum!(LogFormat { Json = "JSON", Text = "Text" });
+rboto::__string_enum!(LogType { None = "None", Tail = "Tail" });
 /// The function's Amazon CloudWatch Logs configuration settings.
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct LoggingConfig {
     /// The format in which Lambda sends your function's application and system logs to CloudWatch. Select between plain text and structured JSON.
     pub log_format: Option<LogFormat>,
@@ -4910,99 +1751,30 @@ pub struct LoggingConfig {
     /// The name of the Amazon CloudWatch log group the function sends logs to. By default, Lambda functions send logs to a default log group named `/aws/lambda/<function name>`. To use a different log group, enter an existing log group or enter a new log group name.
     pub log_group: Option<String>,
 }
-impl LoggingConfig {
-    /// Sets `LogFormat`.
-    pub fn log_format(mut self, v: impl Into<LogFormat>) -> Self {
-        self.log_format = Some(v.into());
-        self
-    }
-    /// Sets `ApplicationLogLevel`.
-    pub fn application_log_level(mut self, v: impl Into<ApplicationLogLevel>) -> Self {
-        self.application_log_level = Some(v.into());
-        self
-    }
-    /// Sets `SystemLogLevel`.
-    pub fn system_log_level(mut self, v: impl Into<SystemLogLevel>) -> Self {
-        self.system_log_level = Some(v.into());
-        self
-    }
-    /// Sets `LogGroup`.
-    pub fn log_group(mut self, v: impl Into<String>) -> Self {
-        self.log_group = Some(v.into());
-        self
-    }
-}
-impl rboto::IntoValue for LoggingConfig {
-    fn into_value(self) -> rboto::Value {
-        rboto::Value::Struct(
-            vec![
-                rv::opt(self.log_format), rv::opt(self.application_log_level),
-                rv::opt(self.system_log_level), rv::opt(self.log_group)
-            ],
-        )
-    }
-}
-impl rboto::FromValue for LoggingConfig {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "LoggingConfig")?;
-        Ok(Self {
-            log_format: m.take(0)?,
-            application_log_level: m.take(1)?,
-            system_log_level: m.take(2)?,
-            log_group: m.take(3)?,
-        })
-    }
-}
+rboto::__structure!(
+    LoggingConfig "LoggingConfig"[set into from] { log_format : LogFormat,
+    application_log_level : ApplicationLogLevel, system_log_level : SystemLogLevel,
+    log_group : String } {}
+);
 /// A destination for events that failed processing. For more information, see [Adding a destination](https://docs.aws.amazon.com/lambda/latest/dg/invocation-async-retain-records.html#invocation-async-destinations).
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct OnFailure {
     /// The Amazon Resource Name (ARN) of the destination resource.
     pub destination: Option<String>,
 }
-impl OnFailure {
-    /// Sets `Destination`.
-    pub fn destination(mut self, v: impl Into<String>) -> Self {
-        self.destination = Some(v.into());
-        self
-    }
-}
-impl rboto::IntoValue for OnFailure {
-    fn into_value(self) -> rboto::Value {
-        rboto::Value::Struct(vec![rv::opt(self.destination)])
-    }
-}
-impl rboto::FromValue for OnFailure {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "OnFailure")?;
-        Ok(Self { destination: m.take(0)? })
-    }
-}
+rboto::__structure!(OnFailure "OnFailure"[set into from] { destination : String } {});
 /// A destination for events that were processed successfully.
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct OnSuccess {
     /// The Amazon Resource Name (ARN) of the destination resource.
     pub destination: Option<String>,
 }
-impl OnSuccess {
-    /// Sets `Destination`.
-    pub fn destination(mut self, v: impl Into<String>) -> Self {
-        self.destination = Some(v.into());
-        self
-    }
-}
-impl rboto::IntoValue for OnSuccess {
-    fn into_value(self) -> rboto::Value {
-        rboto::Value::Struct(vec![rv::opt(self.destination)])
-    }
-}
-impl rboto::FromValue for OnSuccess {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "OnSuccess")?;
-        Ok(Self { destination: m.take(0)? })
-    }
-}
+rboto::__structure!(OnSuccess "OnSuccess"[set into from] { destination : String } {});
 /// Information about an operation within a durable execution.
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct Operation {
     /// The unique identifier for this operation.
     pub id: Option<String>,
@@ -5031,280 +1803,30 @@ pub struct Operation {
     pub callback_details: Option<CallbackDetails>,
     pub chained_invoke_details: Option<ChainedInvokeDetails>,
 }
-impl Operation {
-    /// Sets `Id`.
-    pub fn id(mut self, v: impl Into<String>) -> Self {
-        self.id = Some(v.into());
-        self
-    }
-    /// Sets `ParentId`.
-    pub fn parent_id(mut self, v: impl Into<String>) -> Self {
-        self.parent_id = Some(v.into());
-        self
-    }
-    /// Sets `Name`.
-    pub fn name(mut self, v: impl Into<String>) -> Self {
-        self.name = Some(v.into());
-        self
-    }
-    /// Sets `Type`.
-    pub fn type_(mut self, v: impl Into<OperationType>) -> Self {
-        self.type_ = Some(v.into());
-        self
-    }
-    /// Sets `SubType`.
-    pub fn sub_type(mut self, v: impl Into<String>) -> Self {
-        self.sub_type = Some(v.into());
-        self
-    }
-    /// Sets `StartTimestamp`.
-    pub fn start_timestamp(mut self, v: impl Into<rboto::DateTime>) -> Self {
-        self.start_timestamp = Some(v.into());
-        self
-    }
-    /// Sets `EndTimestamp`.
-    pub fn end_timestamp(mut self, v: impl Into<rboto::DateTime>) -> Self {
-        self.end_timestamp = Some(v.into());
-        self
-    }
-    /// Sets `Status`.
-    pub fn status(mut self, v: impl Into<OperationStatus>) -> Self {
-        self.status = Some(v.into());
-        self
-    }
-    /// Sets `ExecutionDetails`.
-    pub fn execution_details(mut self, v: ExecutionDetails) -> Self {
-        self.execution_details = Some(v);
-        self
-    }
-    /// Sets `ContextDetails`.
-    pub fn context_details(mut self, v: ContextDetails) -> Self {
-        self.context_details = Some(v);
-        self
-    }
-    /// Sets `StepDetails`.
-    pub fn step_details(mut self, v: StepDetails) -> Self {
-        self.step_details = Some(v);
-        self
-    }
-    /// Sets `WaitDetails`.
-    pub fn wait_details(mut self, v: WaitDetails) -> Self {
-        self.wait_details = Some(v);
-        self
-    }
-    /// Sets `CallbackDetails`.
-    pub fn callback_details(mut self, v: CallbackDetails) -> Self {
-        self.callback_details = Some(v);
-        self
-    }
-    /// Sets `ChainedInvokeDetails`.
-    pub fn chained_invoke_details(mut self, v: ChainedInvokeDetails) -> Self {
-        self.chained_invoke_details = Some(v);
-        self
-    }
-}
-impl rboto::FromValue for Operation {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "Operation")?;
-        Ok(Self {
-            id: m.take(0)?,
-            parent_id: m.take(1)?,
-            name: m.take(2)?,
-            type_: m.take(3)?,
-            sub_type: m.take(4)?,
-            start_timestamp: m.take(5)?,
-            end_timestamp: m.take(6)?,
-            status: m.take(7)?,
-            execution_details: m.take(8)?,
-            context_details: m.take(9)?,
-            step_details: m.take(10)?,
-            wait_details: m.take(11)?,
-            callback_details: m.take(12)?,
-            chained_invoke_details: m.take(13)?,
-        })
-    }
-}
-#[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
-#[non_exhaustive]
-pub enum OperationAction {
-    /// `START`
-    Start,
-    /// `SUCCEED`
-    Succeed,
-    /// `FAIL`
-    Fail,
-    /// `RETRY`
-    Retry,
-    /// `CANCEL`
-    Cancel,
-    /// A value this version of the SDK does not know.
-    Unknown(String),
-}
-impl OperationAction {
-    /// Every value the model lists.
-    pub const VALUES: &'static [&'static str] = &[
-        "START",
-        "SUCCEED",
-        "FAIL",
-        "RETRY",
-        "CANCEL",
-    ];
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Start => "START",
-            Self::Succeed => "SUCCEED",
-            Self::Fail => "FAIL",
-            Self::Retry => "RETRY",
-            Self::Cancel => "CANCEL",
-            Self::Unknown(s) => s,
-        }
-    }
-}
-impl rv::StringEnum for OperationAction {
-    fn as_str(&self) -> &str {
-        OperationAction::as_str(self)
-    }
-    fn from_wire(s: String) -> Self {
-        match s.as_str() {
-            "START" => Self::Start,
-            "SUCCEED" => Self::Succeed,
-            "FAIL" => Self::Fail,
-            "RETRY" => Self::Retry,
-            "CANCEL" => Self::Cancel,
-            _ => Self::Unknown(s),
-        }
-    }
-}
-rboto::enum_value!(str OperationAction);
-#[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
-#[non_exhaustive]
-pub enum OperationStatus {
-    /// `STARTED`
-    Started,
-    /// `PENDING`
-    Pending,
-    /// `READY`
-    Ready,
-    /// `SUCCEEDED`
-    Succeeded,
-    /// `FAILED`
-    Failed,
-    /// `CANCELLED`
-    Cancelled,
-    /// `TIMED_OUT`
-    TimedOut,
-    /// `STOPPED`
-    Stopped,
-    /// A value this version of the SDK does not know.
-    Unknown(String),
-}
-impl OperationStatus {
-    /// Every value the model lists.
-    pub const VALUES: &'static [&'static str] = &[
-        "STARTED",
-        "PENDING",
-        "READY",
-        "SUCCEEDED",
-        "FAILED",
-        "CANCELLED",
-        "TIMED_OUT",
-        "STOPPED",
-    ];
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Started => "STARTED",
-            Self::Pending => "PENDING",
-            Self::Ready => "READY",
-            Self::Succeeded => "SUCCEEDED",
-            Self::Failed => "FAILED",
-            Self::Cancelled => "CANCELLED",
-            Self::TimedOut => "TIMED_OUT",
-            Self::Stopped => "STOPPED",
-            Self::Unknown(s) => s,
-        }
-    }
-}
-impl rv::StringEnum for OperationStatus {
-    fn as_str(&self) -> &str {
-        OperationStatus::as_str(self)
-    }
-    fn from_wire(s: String) -> Self {
-        match s.as_str() {
-            "STARTED" => Self::Started,
-            "PENDING" => Self::Pending,
-            "READY" => Self::Ready,
-            "SUCCEEDED" => Self::Succeeded,
-            "FAILED" => Self::Failed,
-            "CANCELLED" => Self::Cancelled,
-            "TIMED_OUT" => Self::TimedOut,
-            "STOPPED" => Self::Stopped,
-            _ => Self::Unknown(s),
-        }
-    }
-}
-rboto::enum_value!(str OperationStatus);
-#[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
-#[non_exhaustive]
-pub enum OperationType {
-    /// `EXECUTION`
-    Execution,
-    /// `CONTEXT`
-    Context,
-    /// `STEP`
-    Step,
-    /// `WAIT`
-    Wait,
-    /// `CALLBACK`
-    Callback,
-    /// `CHAINED_INVOKE`
-    ChainedInvoke,
-    /// A value this version of the SDK does not know.
-    Unknown(String),
-}
-impl OperationType {
-    /// Every value the model lists.
-    pub const VALUES: &'static [&'static str] = &[
-        "EXECUTION",
-        "CONTEXT",
-        "STEP",
-        "WAIT",
-        "CALLBACK",
-        "CHAINED_INVOKE",
-    ];
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Execution => "EXECUTION",
-            Self::Context => "CONTEXT",
-            Self::Step => "STEP",
-            Self::Wait => "WAIT",
-            Self::Callback => "CALLBACK",
-            Self::ChainedInvoke => "CHAINED_INVOKE",
-            Self::Unknown(s) => s,
-        }
-    }
-}
-impl rv::StringEnum for OperationType {
-    fn as_str(&self) -> &str {
-        OperationType::as_str(self)
-    }
-    fn from_wire(s: String) -> Self {
-        match s.as_str() {
-            "EXECUTION" => Self::Execution,
-            "CONTEXT" => Self::Context,
-            "STEP" => Self::Step,
-            "WAIT" => Self::Wait,
-            "CALLBACK" => Self::Callback,
-            "CHAINED_INVOKE" => Self::ChainedInvoke,
-            _ => Self::Unknown(s),
-        }
-    }
-}
-rboto::enum_value!(str OperationType);
+rboto::__structure!(
+    Operation "Operation"[set from] { id : String, parent_id : String, name : String,
+    type_ : OperationType, sub_type : String, start_timestamp : rboto::DateTime,
+    end_timestamp : rboto::DateTime, status : OperationStatus, execution_details :
+    ExecutionDetails, context_details : ContextDetails, step_details : StepDetails,
+    wait_details : WaitDetails, callback_details : CallbackDetails,
+    chained_invoke_details : ChainedInvokeDetails } {}
+);
+rboto::__string_enum!(
+    OperationAction { Start = "START", Succeed = "SUCCEED", Fail = "FAIL", Retry =
+    "RETRY", Cancel = "CANCEL" }
+);
+rboto::__string_enum!(
+    OperationStatus { Started = "STARTED", Pending = "PENDING", Ready = "READY",
+    Succeeded = "SUCCEEDED", Failed = "FAILED", Cancelled = "CANCELLED", TimedOut =
+    "TIMED_OUT", Stopped = "STOPPED" }
+);
+rboto::__string_enum!(
+    OperationType { Execution = "EXECUTION", Context = "CONTEXT", Step = "STEP", Wait =
+    "WAIT", Callback = "CALLBACK", ChainedInvoke = "CHAINED_INVOKE" }
+);
 /// An update to be applied to an operation during checkpointing.
 #[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
 pub struct OperationUpdate {
     /// The unique identifier for this operation.
     pub id: Option<String>,
@@ -5331,143 +1853,17 @@ pub struct OperationUpdate {
     pub callback_options: Option<CallbackOptions>,
     pub chained_invoke_options: Option<ChainedInvokeOptions>,
 }
-impl OperationUpdate {
-    /// Sets `Id`.
-    pub fn id(mut self, v: impl Into<String>) -> Self {
-        self.id = Some(v.into());
-        self
-    }
-    /// Sets `ParentId`.
-    pub fn parent_id(mut self, v: impl Into<String>) -> Self {
-        self.parent_id = Some(v.into());
-        self
-    }
-    /// Sets `Name`.
-    pub fn name(mut self, v: impl Into<String>) -> Self {
-        self.name = Some(v.into());
-        self
-    }
-    /// Sets `Type`.
-    pub fn type_(mut self, v: impl Into<OperationType>) -> Self {
-        self.type_ = Some(v.into());
-        self
-    }
-    /// Sets `SubType`.
-    pub fn sub_type(mut self, v: impl Into<String>) -> Self {
-        self.sub_type = Some(v.into());
-        self
-    }
-    /// Sets `Action`.
-    pub fn action(mut self, v: impl Into<OperationAction>) -> Self {
-        self.action = Some(v.into());
-        self
-    }
-    /// Sets `Payload`.
-    pub fn payload(mut self, v: impl Into<String>) -> Self {
-        self.payload = Some(v.into());
-        self
-    }
-    /// Sets `Error`.
-    pub fn error(mut self, v: ErrorObject) -> Self {
-        self.error = Some(v);
-        self
-    }
-    /// Sets `ContextOptions`.
-    pub fn context_options(mut self, v: ContextOptions) -> Self {
-        self.context_options = Some(v);
-        self
-    }
-    /// Sets `StepOptions`.
-    pub fn step_options(mut self, v: StepOptions) -> Self {
-        self.step_options = Some(v);
-        self
-    }
-    /// Sets `WaitOptions`.
-    pub fn wait_options(mut self, v: WaitOptions) -> Self {
-        self.wait_options = Some(v);
-        self
-    }
-    /// Sets `CallbackOptions`.
-    pub fn callback_options(mut self, v: CallbackOptions) -> Self {
-        self.callback_options = Some(v);
-        self
-    }
-    /// Sets `ChainedInvokeOptions`.
-    pub fn chained_invoke_options(mut self, v: ChainedInvokeOptions) -> Self {
-        self.chained_invoke_options = Some(v);
-        self
-    }
-}
-impl ::std::fmt::Debug for OperationUpdate {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.debug_struct("OperationUpdate")
-            .field("id", &self.id)
-            .field("parent_id", &self.parent_id)
-            .field("name", &self.name)
-            .field("type_", &self.type_)
-            .field("sub_type", &self.sub_type)
-            .field("action", &self.action)
-            .field("payload", &rboto::types::Redacted(&self.payload))
-            .field("error", &self.error)
-            .field("context_options", &self.context_options)
-            .field("step_options", &self.step_options)
-            .field("wait_options", &self.wait_options)
-            .field("callback_options", &self.callback_options)
-            .field("chained_invoke_options", &self.chained_invoke_options)
-            .finish()
-    }
-}
-impl rboto::IntoValue for OperationUpdate {
-    fn into_value(self) -> rboto::Value {
-        rboto::Value::Struct(
-            vec![
-                rv::opt(self.id), rv::opt(self.parent_id), rv::opt(self.name),
-                rv::opt(self.type_), rv::opt(self.sub_type), rv::opt(self.action),
-                rv::opt(self.payload), rv::opt(self.error), rv::opt(self
-                .context_options), rv::opt(self.step_options), rv::opt(self
-                .wait_options), rv::opt(self.callback_options), rv::opt(self
-                .chained_invoke_options)
-            ],
-        )
-    }
-}
-#[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
-#[non_exhaustive]
-pub enum PackageType {
-    /// `Zip`
-    Zip,
-    /// `Image`
-    Image,
-    /// A value this version of the SDK does not know.
-    Unknown(String),
-}
-impl PackageType {
-    /// Every value the model lists.
-    pub const VALUES: &'static [&'static str] = &["Zip", "Image"];
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Zip => "Zip",
-            Self::Image => "Image",
-            Self::Unknown(s) => s,
-        }
-    }
-}
-impl rv::StringEnum for PackageType {
-    fn as_str(&self) -> &str {
-        PackageType::as_str(self)
-    }
-    fn from_wire(s: String) -> Self {
-        match s.as_str() {
-            "Zip" => Self::Zip,
-            "Image" => Self::Image,
-            _ => Self::Unknown(s),
-        }
-    }
-}
-rboto::enum_value!(str PackageType);
+rboto::__structure!(
+    OperationUpdate "OperationUpdate"[set debug into] { id : String, parent_id : String,
+    name : String, type_ : OperationType, sub_type : String, action : OperationAction,
+    payload : String[sensitive], error : ErrorObject, context_options : ContextOptions,
+    step_options : StepOptions, wait_options : WaitOptions, callback_options :
+    CallbackOptions, chained_invoke_options : ChainedInvokeOptions } {}
+);
+rboto::__string_enum!(PackageType { Zip = "Zip", Image = "Image" });
 /// Details about a [durable execution](https://docs.aws.amazon.com/lambda/latest/dg/durable-functions.html) that is pausing or paused.
 #[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
 pub struct PauseDetails {
     /// The date and time when you requested the pause, in [ISO-8601 format](https://www.w3.org/TR/NOTE-datetime) (YYYY-MM-DDThh:mm:ss.sTZD).
     pub pause_request_timestamp: Option<rboto::DateTime>,
@@ -5476,113 +1872,27 @@ pub struct PauseDetails {
     /// Specifies whether the pause also pauses the execution timeout.
     pub execution_timeout_paused: Option<bool>,
 }
-impl PauseDetails {
-    /// Sets `PauseRequestTimestamp`.
-    pub fn pause_request_timestamp(mut self, v: impl Into<rboto::DateTime>) -> Self {
-        self.pause_request_timestamp = Some(v.into());
-        self
-    }
-    /// Sets `Reason`.
-    pub fn reason(mut self, v: impl Into<String>) -> Self {
-        self.reason = Some(v.into());
-        self
-    }
-    /// Sets `ExecutionTimeoutPaused`.
-    pub fn execution_timeout_paused(mut self, v: bool) -> Self {
-        self.execution_timeout_paused = Some(v);
-        self
-    }
-}
-impl ::std::fmt::Debug for PauseDetails {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.debug_struct("PauseDetails")
-            .field("pause_request_timestamp", &self.pause_request_timestamp)
-            .field("reason", &rboto::types::Redacted(&self.reason))
-            .field("execution_timeout_paused", &self.execution_timeout_paused)
-            .finish()
-    }
-}
-impl rboto::FromValue for PauseDetails {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "PauseDetails")?;
-        Ok(Self {
-            pause_request_timestamp: m.take(0)?,
-            reason: m.take(1)?,
-            execution_timeout_paused: m.take(2)?,
-        })
-    }
-}
+rboto::__structure!(
+    PauseDetails "PauseDetails"[set debug from] { pause_request_timestamp :
+    rboto::DateTime, reason : String[sensitive], execution_timeout_paused = bool } {}
+);
 /// Configuration for tag propagation to managed resources launched by the capacity provider.
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct PropagateTags {
     /// The tag propagation mode. Set to `Explicit` to propagate the tags specified in `ExplicitTags` to managed resources. Set to `None` to disable tag propagation.
     pub mode: Option<PropagateTagsMode>,
     /// A list of tags to apply to managed resources when `Mode` is set to `Explicit`. You can specify up to 40 tags.
     pub explicit_tags: Option<HashMap<String, String>>,
 }
-impl PropagateTags {
-    /// Sets `Mode`.
-    pub fn mode(mut self, v: impl Into<PropagateTagsMode>) -> Self {
-        self.mode = Some(v.into());
-        self
-    }
-    /// Sets `ExplicitTags`.
-    pub fn explicit_tags(mut self, v: impl Into<HashMap<String, String>>) -> Self {
-        self.explicit_tags = Some(v.into());
-        self
-    }
-}
-impl rboto::IntoValue for PropagateTags {
-    fn into_value(self) -> rboto::Value {
-        rboto::Value::Struct(vec![rv::opt(self.mode), rv::opt(self.explicit_tags)])
-    }
-}
-impl rboto::FromValue for PropagateTags {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "PropagateTags")?;
-        Ok(Self {
-            mode: m.take(0)?,
-            explicit_tags: m.take(1)?,
-        })
-    }
-}
-#[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
-#[non_exhaustive]
-pub enum PropagateTagsMode {
-    /// `None`
-    None,
-    /// `Explicit`
-    Explicit,
-    /// A value this version of the SDK does not know.
-    Unknown(String),
-}
-impl PropagateTagsMode {
-    /// Every value the model lists.
-    pub const VALUES: &'static [&'static str] = &["None", "Explicit"];
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::None => "None",
-            Self::Explicit => "Explicit",
-            Self::Unknown(s) => s,
-        }
-    }
-}
-impl rv::StringEnum for PropagateTagsMode {
-    fn as_str(&self) -> &str {
-        PropagateTagsMode::as_str(self)
-    }
-    fn from_wire(s: String) -> Self {
-        match s.as_str() {
-            "None" => Self::None,
-            "Explicit" => Self::Explicit,
-            _ => Self::Unknown(s),
-        }
-    }
-}
-rboto::enum_value!(str PropagateTagsMode);
+rboto::__structure!(
+    PropagateTags "PropagateTags"[set into from] { mode : PropagateTagsMode,
+    explicit_tags : HashMap < String, String > } {}
+);
+rboto::__string_enum!(PropagateTagsMode { None = "None", Explicit = "Explicit" });
 /// Details about the provisioned concurrency configuration for a function alias or version.
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct ProvisionedConcurrencyConfigListItem {
     /// The Amazon Resource Name (ARN) of the alias or version.
     pub function_arn: Option<String>,
@@ -5599,98 +1909,20 @@ pub struct ProvisionedConcurrencyConfigListItem {
     /// The date and time that a user last updated the configuration, in [ISO 8601 format](https://www.iso.org/iso-8601-date-and-time-format.html).
     pub last_modified: Option<String>,
 }
-impl ProvisionedConcurrencyConfigListItem {
-    /// Sets `FunctionArn`.
-    pub fn function_arn(mut self, v: impl Into<String>) -> Self {
-        self.function_arn = Some(v.into());
-        self
-    }
-    /// Sets `RequestedProvisionedConcurrentExecutions`.
-    pub fn requested_provisioned_concurrent_executions(mut self, v: i32) -> Self {
-        self.requested_provisioned_concurrent_executions = Some(v);
-        self
-    }
-    /// Sets `AvailableProvisionedConcurrentExecutions`.
-    pub fn available_provisioned_concurrent_executions(mut self, v: i32) -> Self {
-        self.available_provisioned_concurrent_executions = Some(v);
-        self
-    }
-    /// Sets `AllocatedProvisionedConcurrentExecutions`.
-    pub fn allocated_provisioned_concurrent_executions(mut self, v: i32) -> Self {
-        self.allocated_provisioned_concurrent_executions = Some(v);
-        self
-    }
-    /// Sets `Status`.
-    pub fn status(mut self, v: impl Into<ProvisionedConcurrencyStatusEnum>) -> Self {
-        self.status = Some(v.into());
-        self
-    }
-    /// Sets `StatusReason`.
-    pub fn status_reason(mut self, v: impl Into<String>) -> Self {
-        self.status_reason = Some(v.into());
-        self
-    }
-    /// Sets `LastModified`.
-    pub fn last_modified(mut self, v: impl Into<String>) -> Self {
-        self.last_modified = Some(v.into());
-        self
-    }
-}
-impl rboto::FromValue for ProvisionedConcurrencyConfigListItem {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "ProvisionedConcurrencyConfigListItem")?;
-        Ok(Self {
-            function_arn: m.take(0)?,
-            requested_provisioned_concurrent_executions: m.take(1)?,
-            available_provisioned_concurrent_executions: m.take(2)?,
-            allocated_provisioned_concurrent_executions: m.take(3)?,
-            status: m.take(4)?,
-            status_reason: m.take(5)?,
-            last_modified: m.take(6)?,
-        })
-    }
-}
-#[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
-#[non_exhaustive]
-pub enum ProvisionedConcurrencyStatusEnum {
-    /// `IN_PROGRESS`
-    InProgress,
-    /// `READY`
-    Ready,
-    /// `FAILED`
-    Failed,
-    /// A value this version of the SDK does not know.
-    Unknown(String),
-}
-impl ProvisionedConcurrencyStatusEnum {
-    /// Every value the model lists.
-    pub const VALUES: &'static [&'static str] = &["IN_PROGRESS", "READY", "FAILED"];
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::InProgress => "IN_PROGRESS",
-            Self::Ready => "READY",
-            Self::Failed => "FAILED",
-            Self::Unknown(s) => s,
-        }
-    }
-}
-impl rv::StringEnum for ProvisionedConcurrencyStatusEnum {
-    fn as_str(&self) -> &str {
-        ProvisionedConcurrencyStatusEnum::as_str(self)
-    }
-    fn from_wire(s: String) -> Self {
-        match s.as_str() {
-            "IN_PROGRESS" => Self::InProgress,
-            "READY" => Self::Ready,
-            "FAILED" => Self::Failed,
-            _ => Self::Unknown(s),
-        }
-    }
-}
-rboto::enum_value!(str ProvisionedConcurrencyStatusEnum);
+rboto::__structure!(
+    ProvisionedConcurrencyConfigListItem "ProvisionedConcurrencyConfigListItem"[set from]
+    { function_arn : String, requested_provisioned_concurrent_executions = i32,
+    available_provisioned_concurrent_executions = i32,
+    allocated_provisioned_concurrent_executions = i32, status :
+    ProvisionedConcurrencyStatusEnum, status_reason : String, last_modified : String } {}
+);
+rboto::__string_enum!(
+    ProvisionedConcurrencyStatusEnum { InProgress = "IN_PROGRESS", Ready = "READY",
+    Failed = "FAILED" }
+);
 /// The [provisioned mode](https://docs.aws.amazon.com/lambda/latest/dg/invocation-eventsourcemapping.html#invocation-eventsourcemapping-provisioned-mode) configuration for the event source. Use Provisioned Mode to customize the minimum and maximum number of event pollers for your event source.
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct ProvisionedPollerConfig {
     /// The minimum number of event pollers this event source can scale down to. For Amazon SQS events source mappings, default is 2, and minimum 2 required. For Amazon MSK and self-managed Apache Kafka event source mappings, default is 1.
     pub minimum_pollers: Option<i32>,
@@ -5699,80 +1931,14 @@ pub struct ProvisionedPollerConfig {
     /// (Amazon MSK and self-managed Apache Kafka) The name of the provisioned poller group. Use this option to group multiple ESMs within the event source's VPC to share Event Poller Unit (EPU) capacity. You can use this option to optimize Provisioned mode costs for your ESMs. You can group up to 100 ESMs per poller group and aggregate maximum pollers across all ESMs in a group cannot exceed 2000.
     pub poller_group_name: Option<String>,
 }
-impl ProvisionedPollerConfig {
-    /// Sets `MinimumPollers`.
-    pub fn minimum_pollers(mut self, v: i32) -> Self {
-        self.minimum_pollers = Some(v);
-        self
-    }
-    /// Sets `MaximumPollers`.
-    pub fn maximum_pollers(mut self, v: i32) -> Self {
-        self.maximum_pollers = Some(v);
-        self
-    }
-    /// Sets `PollerGroupName`.
-    pub fn poller_group_name(mut self, v: impl Into<String>) -> Self {
-        self.poller_group_name = Some(v.into());
-        self
-    }
-}
-impl rboto::IntoValue for ProvisionedPollerConfig {
-    fn into_value(self) -> rboto::Value {
-        rboto::Value::Struct(
-            vec![
-                rv::opt(self.minimum_pollers), rv::opt(self.maximum_pollers),
-                rv::opt(self.poller_group_name)
-            ],
-        )
-    }
-}
-impl rboto::FromValue for ProvisionedPollerConfig {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "ProvisionedPollerConfig")?;
-        Ok(Self {
-            minimum_pollers: m.take(0)?,
-            maximum_pollers: m.take(1)?,
-            poller_group_name: m.take(2)?,
-        })
-    }
-}
-#[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
-#[non_exhaustive]
-pub enum RecursiveLoop {
-    /// `Allow`
-    Allow,
-    /// `Terminate`
-    Terminate,
-    /// A value this version of the SDK does not know.
-    Unknown(String),
-}
-impl RecursiveLoop {
-    /// Every value the model lists.
-    pub const VALUES: &'static [&'static str] = &["Allow", "Terminate"];
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Allow => "Allow",
-            Self::Terminate => "Terminate",
-            Self::Unknown(s) => s,
-        }
-    }
-}
-impl rv::StringEnum for RecursiveLoop {
-    fn as_str(&self) -> &str {
-        RecursiveLoop::as_str(self)
-    }
-    fn from_wire(s: String) -> Self {
-        match s.as_str() {
-            "Allow" => Self::Allow,
-            "Terminate" => Self::Terminate,
-            _ => Self::Unknown(s),
-        }
-    }
-}
-rboto::enum_value!(str RecursiveLoop);
+rboto::__structure!(
+    ProvisionedPollerConfig "ProvisionedPollerConfig"[set into from] { minimum_pollers =
+    i32, maximum_pollers = i32, poller_group_name : String } {}
+);
+rboto::__string_enum!(RecursiveLoop { Allow = "Allow", Terminate = "Terminate" });
 /// Details about the resolved Amazon S3 object that contains a function's deployment package.
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct ResolvedS3Object {
     /// The Amazon S3 bucket that contains the deployment package.
     pub s3_bucket: Option<String>,
@@ -5781,598 +1947,114 @@ pub struct ResolvedS3Object {
     /// The version of the deployment package object.
     pub s3_object_version: Option<String>,
 }
-impl ResolvedS3Object {
-    /// Sets `S3Bucket`.
-    pub fn s3_bucket(mut self, v: impl Into<String>) -> Self {
-        self.s3_bucket = Some(v.into());
-        self
-    }
-    /// Sets `S3Key`.
-    pub fn s3_key(mut self, v: impl Into<String>) -> Self {
-        self.s3_key = Some(v.into());
-        self
-    }
-    /// Sets `S3ObjectVersion`.
-    pub fn s3_object_version(mut self, v: impl Into<String>) -> Self {
-        self.s3_object_version = Some(v.into());
-        self
-    }
-}
-impl rboto::FromValue for ResolvedS3Object {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "ResolvedS3Object")?;
-        Ok(Self {
-            s3_bucket: m.take(0)?,
-            s3_key: m.take(1)?,
-            s3_object_version: m.take(2)?,
-        })
-    }
-}
-#[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
-#[non_exhaustive]
-pub enum ResponseStreamingInvocationType {
-    /// `RequestResponse`
-    RequestResponse,
-    /// `DryRun`
-    DryRun,
-    /// A value this version of the SDK does not know.
-    Unknown(String),
-}
-impl ResponseStreamingInvocationType {
-    /// Every value the model lists.
-    pub const VALUES: &'static [&'static str] = &["RequestResponse", "DryRun"];
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::RequestResponse => "RequestResponse",
-            Self::DryRun => "DryRun",
-            Self::Unknown(s) => s,
-        }
-    }
-}
-impl rv::StringEnum for ResponseStreamingInvocationType {
-    fn as_str(&self) -> &str {
-        ResponseStreamingInvocationType::as_str(self)
-    }
-    fn from_wire(s: String) -> Self {
-        match s.as_str() {
-            "RequestResponse" => Self::RequestResponse,
-            "DryRun" => Self::DryRun,
-            _ => Self::Unknown(s),
-        }
-    }
-}
-rboto::enum_value!(str ResponseStreamingInvocationType);
+rboto::__structure!(
+    ResolvedS3Object "ResolvedS3Object"[set from] { s3_bucket : String, s3_key : String,
+    s3_object_version : String } {}
+);
+rboto::__string_enum!(
+    ResponseStreamingInvocationType { RequestResponse = "RequestResponse", DryRun =
+    "DryRun" }
+);
 /// Information about retry attempts for an operation.
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct RetryDetails {
     /// The current attempt number for this operation.
     pub current_attempt: Option<i32>,
     /// The delay before the next retry attempt, in seconds.
     pub next_attempt_delay_seconds: Option<i32>,
 }
-impl RetryDetails {
-    /// Sets `CurrentAttempt`.
-    pub fn current_attempt(mut self, v: i32) -> Self {
-        self.current_attempt = Some(v);
-        self
-    }
-    /// Sets `NextAttemptDelaySeconds`.
-    pub fn next_attempt_delay_seconds(mut self, v: i32) -> Self {
-        self.next_attempt_delay_seconds = Some(v);
-        self
-    }
-}
-impl rboto::FromValue for RetryDetails {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "RetryDetails")?;
-        Ok(Self {
-            current_attempt: m.take(0)?,
-            next_attempt_delay_seconds: m.take(1)?,
-        })
-    }
-}
-#[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
-#[non_exhaustive]
-pub enum Runtime {
-    /// `nodejs`
-    Nodejs,
-    /// `nodejs4.3`
-    Nodejs4_3,
-    /// `nodejs6.10`
-    Nodejs6_10,
-    /// `nodejs8.10`
-    Nodejs8_10,
-    /// `nodejs10.x`
-    Nodejs10X,
-    /// `nodejs12.x`
-    Nodejs12X,
-    /// `nodejs14.x`
-    Nodejs14X,
-    /// `nodejs16.x`
-    Nodejs16X,
-    /// `nodejs18.x`
-    Nodejs18X,
-    /// `nodejs20.x`
-    Nodejs20X,
-    /// `nodejs22.x`
-    Nodejs22X,
-    /// `nodejs24.x`
-    Nodejs24X,
-    /// `java8`
-    Java8,
-    /// `java8.al2`
-    Java8Al2,
-    /// `java11`
-    Java11,
-    /// `java17`
-    Java17,
-    /// `java21`
-    Java21,
-    /// `java25`
-    Java25,
-    /// `python2.7`
-    Python2_7,
-    /// `python3.6`
-    Python3_6,
-    /// `python3.7`
-    Python3_7,
-    /// `python3.8`
-    Python3_8,
-    /// `python3.9`
-    Python3_9,
-    /// `python3.10`
-    Python3_10,
-    /// `python3.11`
-    Python3_11,
-    /// `python3.12`
-    Python3_12,
-    /// `python3.13`
-    Python3_13,
-    /// `python3.14`
-    Python3_14,
-    /// `dotnetcore1.0`
-    Dotnetcore1_0,
-    /// `dotnetcore2.0`
-    Dotnetcore2_0,
-    /// `dotnetcore2.1`
-    Dotnetcore2_1,
-    /// `dotnetcore3.1`
-    Dotnetcore3_1,
-    /// `dotnet6`
-    Dotnet6,
-    /// `dotnet8`
-    Dotnet8,
-    /// `dotnet10`
-    Dotnet10,
-    /// `nodejs4.3-edge`
-    Nodejs4_3Edge,
-    /// `go1.x`
-    Go1X,
-    /// `ruby2.5`
-    Ruby2_5,
-    /// `ruby2.7`
-    Ruby2_7,
-    /// `ruby3.2`
-    Ruby3_2,
-    /// `ruby3.3`
-    Ruby3_3,
-    /// `ruby3.4`
-    Ruby3_4,
-    /// `ruby4.0`
-    Ruby4_0,
-    /// `provided`
-    Provided,
-    /// `provided.al2`
-    ProvidedAl2,
-    /// `provided.al2023`
-    ProvidedAl2023,
-    /// `nodejs26.x`
-    Nodejs26X,
-    /// `python3.15`
-    Python3_15,
-    /// `java8.al2023`
-    Java8Al2023,
-    /// `java11.al2023`
-    Java11Al2023,
-    /// `java17.al2023`
-    Java17Al2023,
-    /// `custom`
-    Custom,
-    /// A value this version of the SDK does not know.
-    Unknown(String),
-}
-impl Runtime {
-    /// Every value the model lists.
-    pub const VALUES: &'static [&'static str] = &[
-        "nodejs",
-        "nodejs4.3",
-        "nodejs6.10",
-        "nodejs8.10",
-        "nodejs10.x",
-        "nodejs12.x",
-        "nodejs14.x",
-        "nodejs16.x",
-        "nodejs18.x",
-        "nodejs20.x",
-        "nodejs22.x",
-        "nodejs24.x",
-        "java8",
-        "java8.al2",
-        "java11",
-        "java17",
-        "java21",
-        "java25",
-        "python2.7",
-        "python3.6",
-        "python3.7",
-        "python3.8",
-        "python3.9",
-        "python3.10",
-        "python3.11",
-        "python3.12",
-        "python3.13",
-        "python3.14",
-        "dotnetcore1.0",
-        "dotnetcore2.0",
-        "dotnetcore2.1",
-        "dotnetcore3.1",
-        "dotnet6",
-        "dotnet8",
-        "dotnet10",
-        "nodejs4.3-edge",
-        "go1.x",
-        "ruby2.5",
-        "ruby2.7",
-        "ruby3.2",
-        "ruby3.3",
-        "ruby3.4",
-        "ruby4.0",
-        "provided",
-        "provided.al2",
-        "provided.al2023",
-        "nodejs26.x",
-        "python3.15",
-        "java8.al2023",
-        "java11.al2023",
-        "java17.al2023",
-        "custom",
-    ];
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Nodejs => "nodejs",
-            Self::Nodejs4_3 => "nodejs4.3",
-            Self::Nodejs6_10 => "nodejs6.10",
-            Self::Nodejs8_10 => "nodejs8.10",
-            Self::Nodejs10X => "nodejs10.x",
-            Self::Nodejs12X => "nodejs12.x",
-            Self::Nodejs14X => "nodejs14.x",
-            Self::Nodejs16X => "nodejs16.x",
-            Self::Nodejs18X => "nodejs18.x",
-            Self::Nodejs20X => "nodejs20.x",
-            Self::Nodejs22X => "nodejs22.x",
-            Self::Nodejs24X => "nodejs24.x",
-            Self::Java8 => "java8",
-            Self::Java8Al2 => "java8.al2",
-            Self::Java11 => "java11",
-            Self::Java17 => "java17",
-            Self::Java21 => "java21",
-            Self::Java25 => "java25",
-            Self::Python2_7 => "python2.7",
-            Self::Python3_6 => "python3.6",
-            Self::Python3_7 => "python3.7",
-            Self::Python3_8 => "python3.8",
-            Self::Python3_9 => "python3.9",
-            Self::Python3_10 => "python3.10",
-            Self::Python3_11 => "python3.11",
-            Self::Python3_12 => "python3.12",
-            Self::Python3_13 => "python3.13",
-            Self::Python3_14 => "python3.14",
-            Self::Dotnetcore1_0 => "dotnetcore1.0",
-            Self::Dotnetcore2_0 => "dotnetcore2.0",
-            Self::Dotnetcore2_1 => "dotnetcore2.1",
-            Self::Dotnetcore3_1 => "dotnetcore3.1",
-            Self::Dotnet6 => "dotnet6",
-            Self::Dotnet8 => "dotnet8",
-            Self::Dotnet10 => "dotnet10",
-            Self::Nodejs4_3Edge => "nodejs4.3-edge",
-            Self::Go1X => "go1.x",
-            Self::Ruby2_5 => "ruby2.5",
-            Self::Ruby2_7 => "ruby2.7",
-            Self::Ruby3_2 => "ruby3.2",
-            Self::Ruby3_3 => "ruby3.3",
-            Self::Ruby3_4 => "ruby3.4",
-            Self::Ruby4_0 => "ruby4.0",
-            Self::Provided => "provided",
-            Self::ProvidedAl2 => "provided.al2",
-            Self::ProvidedAl2023 => "provided.al2023",
-            Self::Nodejs26X => "nodejs26.x",
-            Self::Python3_15 => "python3.15",
-            Self::Java8Al2023 => "java8.al2023",
-            Self::Java11Al2023 => "java11.al2023",
-            Self::Java17Al2023 => "java17.al2023",
-            Self::Custom => "custom",
-            Self::Unknown(s) => s,
-        }
-    }
-}
-impl rv::StringEnum for Runtime {
-    fn as_str(&self) -> &str {
-        Runtime::as_str(self)
-    }
-    fn from_wire(s: String) -> Self {
-        match s.as_str() {
-            "nodejs" => Self::Nodejs,
-            "nodejs4.3" => Self::Nodejs4_3,
-            "nodejs6.10" => Self::Nodejs6_10,
-            "nodejs8.10" => Self::Nodejs8_10,
-            "nodejs10.x" => Self::Nodejs10X,
-            "nodejs12.x" => Self::Nodejs12X,
-            "nodejs14.x" => Self::Nodejs14X,
-            "nodejs16.x" => Self::Nodejs16X,
-            "nodejs18.x" => Self::Nodejs18X,
-            "nodejs20.x" => Self::Nodejs20X,
-            "nodejs22.x" => Self::Nodejs22X,
-            "nodejs24.x" => Self::Nodejs24X,
-            "java8" => Self::Java8,
-            "java8.al2" => Self::Java8Al2,
-            "java11" => Self::Java11,
-            "java17" => Self::Java17,
-            "java21" => Self::Java21,
-            "java25" => Self::Java25,
-            "python2.7" => Self::Python2_7,
-            "python3.6" => Self::Python3_6,
-            "python3.7" => Self::Python3_7,
-            "python3.8" => Self::Python3_8,
-            "python3.9" => Self::Python3_9,
-            "python3.10" => Self::Python3_10,
-            "python3.11" => Self::Python3_11,
-            "python3.12" => Self::Python3_12,
-            "python3.13" => Self::Python3_13,
-            "python3.14" => Self::Python3_14,
-            "dotnetcore1.0" => Self::Dotnetcore1_0,
-            "dotnetcore2.0" => Self::Dotnetcore2_0,
-            "dotnetcore2.1" => Self::Dotnetcore2_1,
-            "dotnetcore3.1" => Self::Dotnetcore3_1,
-            "dotnet6" => Self::Dotnet6,
-            "dotnet8" => Self::Dotnet8,
-            "dotnet10" => Self::Dotnet10,
-            "nodejs4.3-edge" => Self::Nodejs4_3Edge,
-            "go1.x" => Self::Go1X,
-            "ruby2.5" => Self::Ruby2_5,
-            "ruby2.7" => Self::Ruby2_7,
-            "ruby3.2" => Self::Ruby3_2,
-            "ruby3.3" => Self::Ruby3_3,
-            "ruby3.4" => Self::Ruby3_4,
-            "ruby4.0" => Self::Ruby4_0,
-            "provided" => Self::Provided,
-            "provided.al2" => Self::ProvidedAl2,
-            "provided.al2023" => Self::ProvidedAl2023,
-            "nodejs26.x" => Self::Nodejs26X,
-            "python3.15" => Self::Python3_15,
-            "java8.al2023" => Self::Java8Al2023,
-            "java11.al2023" => Self::Java11Al2023,
-            "java17.al2023" => Self::Java17Al2023,
-            "custom" => Self::Custom,
-            _ => Self::Unknown(s),
-        }
-    }
-}
-rboto::enum_value!(str Runtime);
+rboto::__structure!(
+    RetryDetails "RetryDetails"[set from] { current_attempt = i32,
+    next_attempt_delay_seconds = i32 } {}
+);
+rboto::__string_enum!(
+    Runtime { Nodejs = "nodejs", Nodejs4_3 = "nodejs4.3", Nodejs6_10 = "nodejs6.10",
+    Nodejs8_10 = "nodejs8.10", Nodejs10X = "nodejs10.x", Nodejs12X = "nodejs12.x",
+    Nodejs14X = "nodejs14.x", Nodejs16X = "nodejs16.x", Nodejs18X = "nodejs18.x",
+    Nodejs20X = "nodejs20.x", Nodejs22X = "nodejs22.x", Nodejs24X = "nodejs24.x", Java8 =
+    "java8", Java8Al2 = "java8.al2", Java11 = "java11", Java17 = "java17", Java21 =
+    "java21", Java25 = "java25", Python2_7 = "python2.7", Python3_6 = "python3.6",
+    Python3_7 = "python3.7", Python3_8 = "python3.8", Python3_9 = "python3.9", Python3_10
+    = "python3.10", Python3_11 = "python3.11", Python3_12 = "python3.12", Python3_13 =
+    "python3.13", Python3_14 = "python3.14", Dotnetcore1_0 = "dotnetcore1.0",
+    Dotnetcore2_0 = "dotnetcore2.0", Dotnetcore2_1 = "dotnetcore2.1", Dotnetcore3_1 =
+    "dotnetcore3.1", Dotnet6 = "dotnet6", Dotnet8 = "dotnet8", Dotnet10 = "dotnet10",
+    Nodejs4_3Edge = "nodejs4.3-edge", Go1X = "go1.x", Ruby2_5 = "ruby2.5", Ruby2_7 =
+    "ruby2.7", Ruby3_2 = "ruby3.2", Ruby3_3 = "ruby3.3", Ruby3_4 = "ruby3.4", Ruby4_0 =
+    "ruby4.0", Provided = "provided", ProvidedAl2 = "provided.al2", ProvidedAl2023 =
+    "provided.al2023", Nodejs26X = "nodejs26.x", Python3_15 = "python3.15", Java8Al2023 =
+    "java8.al2023", Java11Al2023 = "java11.al2023", Java17Al2023 = "java17.al2023",
+    Custom = "custom" }
+);
 /// The ARN of the runtime and any errors that occured.
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct RuntimeVersionConfig {
     /// The ARN of the runtime version you want the function to use.
     pub runtime_version_arn: Option<String>,
     /// Error response when Lambda is unable to retrieve the runtime version for a function.
     pub error: Option<RuntimeVersionError>,
 }
-impl RuntimeVersionConfig {
-    /// Sets `RuntimeVersionArn`.
-    pub fn runtime_version_arn(mut self, v: impl Into<String>) -> Self {
-        self.runtime_version_arn = Some(v.into());
-        self
-    }
-    /// Sets `Error`.
-    pub fn error(mut self, v: RuntimeVersionError) -> Self {
-        self.error = Some(v);
-        self
-    }
-}
-impl rboto::FromValue for RuntimeVersionConfig {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "RuntimeVersionConfig")?;
-        Ok(Self {
-            runtime_version_arn: m.take(0)?,
-            error: m.take(1)?,
-        })
-    }
-}
+rboto::__structure!(
+    RuntimeVersionConfig "RuntimeVersionConfig"[set from] { runtime_version_arn : String,
+    error : RuntimeVersionError } {}
+);
 /// Any error returned when the runtime version information for the function could not be retrieved.
 #[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
 pub struct RuntimeVersionError {
     /// The error code.
     pub error_code: Option<String>,
     /// The error message.
     pub message: Option<String>,
 }
-impl RuntimeVersionError {
-    /// Sets `ErrorCode`.
-    pub fn error_code(mut self, v: impl Into<String>) -> Self {
-        self.error_code = Some(v.into());
-        self
-    }
-    /// Sets `Message`.
-    pub fn message(mut self, v: impl Into<String>) -> Self {
-        self.message = Some(v.into());
-        self
-    }
-}
-impl ::std::fmt::Debug for RuntimeVersionError {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.debug_struct("RuntimeVersionError")
-            .field("error_code", &self.error_code)
-            .field("message", &rboto::types::Redacted(&self.message))
-            .finish()
-    }
-}
-impl rboto::FromValue for RuntimeVersionError {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "RuntimeVersionError")?;
-        Ok(Self {
-            error_code: m.take(0)?,
-            message: m.take(1)?,
-        })
-    }
-}
+rboto::__structure!(
+    RuntimeVersionError "RuntimeVersionError"[set debug from] { error_code : String,
+    message : String[sensitive] } {}
+);
 /// Setting controls how your function accesses data from an Amazon S3 file system.
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct S3FilesConfig {
     /// Specifies if a function reads from the file system for the lowest latency, or through Amazon S3 Files feature "direct Amazon S3 bucket reads" for the highest throughput. Valid values:
     pub direct_s3_read: Option<DirectS3Read>,
 }
-impl S3FilesConfig {
-    /// Sets `DirectS3Read`.
-    pub fn direct_s3_read(mut self, v: impl Into<DirectS3Read>) -> Self {
-        self.direct_s3_read = Some(v.into());
-        self
-    }
-}
-impl rboto::IntoValue for S3FilesConfig {
-    fn into_value(self) -> rboto::Value {
-        rboto::Value::Struct(vec![rv::opt(self.direct_s3_read)])
-    }
-}
-impl rboto::FromValue for S3FilesConfig {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "S3FilesConfig")?;
-        Ok(Self { direct_s3_read: m.take(0)? })
-    }
-}
-/// The method Lambda uses to store a function's deployment package — either by copying the package into Lambda-managed storage (`COPY`) or by referencing it directly from the source Amazon S3 bucket (`REFERENCE`).
-#[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
-#[non_exhaustive]
-pub enum S3ObjectStorageMode {
-    /// `COPY`
-    Copy,
-    /// `REFERENCE`
-    Reference,
-    /// A value this version of the SDK does not know.
-    Unknown(String),
-}
-impl S3ObjectStorageMode {
-    /// Every value the model lists.
-    pub const VALUES: &'static [&'static str] = &["COPY", "REFERENCE"];
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Copy => "COPY",
-            Self::Reference => "REFERENCE",
-            Self::Unknown(s) => s,
-        }
-    }
-}
-impl rv::StringEnum for S3ObjectStorageMode {
-    fn as_str(&self) -> &str {
-        S3ObjectStorageMode::as_str(self)
-    }
-    fn from_wire(s: String) -> Self {
-        match s.as_str() {
-            "COPY" => Self::Copy,
-            "REFERENCE" => Self::Reference,
-            _ => Self::Unknown(s),
-        }
-    }
-}
-rboto::enum_value!(str S3ObjectStorageMode);
+rboto::__structure!(
+    S3FilesConfig "S3FilesConfig"[set into from] { direct_s3_read : DirectS3Read } {}
+);
+rboto::__string_enum!(
+    #[doc =
+    " The method Lambda uses to store a function's deployment package — either by copying the package into Lambda-managed storage (`COPY`) or by referencing it directly from the source Amazon S3 bucket (`REFERENCE`)."]
+    S3ObjectStorageMode { Copy = "COPY", Reference = "REFERENCE" }
+);
 /// (Amazon SQS only) The scaling configuration for the event source. To remove the configuration, pass an empty value.
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct ScalingConfig {
     /// Limits the number of concurrent instances that the Amazon SQS event source can invoke.
     pub maximum_concurrency: Option<i32>,
 }
-impl ScalingConfig {
-    /// Sets `MaximumConcurrency`.
-    pub fn maximum_concurrency(mut self, v: i32) -> Self {
-        self.maximum_concurrency = Some(v);
-        self
-    }
-}
-impl rboto::IntoValue for ScalingConfig {
-    fn into_value(self) -> rboto::Value {
-        rboto::Value::Struct(vec![rv::opt(self.maximum_concurrency)])
-    }
-}
-impl rboto::FromValue for ScalingConfig {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "ScalingConfig")?;
-        Ok(Self {
-            maximum_concurrency: m.take(0)?,
-        })
-    }
-}
-#[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
-#[non_exhaustive]
-pub enum SchemaRegistryEventRecordFormat {
-    /// `JSON`
-    Json,
-    /// `SOURCE`
-    Source,
-    /// A value this version of the SDK does not know.
-    Unknown(String),
-}
-impl SchemaRegistryEventRecordFormat {
-    /// Every value the model lists.
-    pub const VALUES: &'static [&'static str] = &["JSON", "SOURCE"];
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Json => "JSON",
-            Self::Source => "SOURCE",
-            Self::Unknown(s) => s,
-        }
-    }
-}
-impl rv::StringEnum for SchemaRegistryEventRecordFormat {
-    fn as_str(&self) -> &str {
-        SchemaRegistryEventRecordFormat::as_str(self)
-    }
-    fn from_wire(s: String) -> Self {
-        match s.as_str() {
-            "JSON" => Self::Json,
-            "SOURCE" => Self::Source,
-            _ => Self::Unknown(s),
-        }
-    }
-}
-rboto::enum_value!(str SchemaRegistryEventRecordFormat);
+rboto::__structure!(
+    ScalingConfig "ScalingConfig"[set into from] { maximum_concurrency = i32 } {}
+);
+rboto::__string_enum!(
+    SchemaRegistryEventRecordFormat { Json = "JSON", Source = "SOURCE" }
+);
 /// The self-managed Apache Kafka cluster for your event source.
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct SelfManagedEventSource {
     /// The list of bootstrap servers for your Kafka brokers in the following format: `"KAFKA_BOOTSTRAP_SERVERS": ["abc.xyz.com:xxxx","abc2.xyz.com:xxxx"]`.
     pub endpoints: Option<HashMap<String, Vec<String>>>,
 }
-impl SelfManagedEventSource {
-    /// Sets `Endpoints`.
-    pub fn endpoints(mut self, v: impl Into<HashMap<String, Vec<String>>>) -> Self {
-        self.endpoints = Some(v.into());
-        self
-    }
-}
-impl rboto::IntoValue for SelfManagedEventSource {
-    fn into_value(self) -> rboto::Value {
-        rboto::Value::Struct(vec![rv::opt(self.endpoints)])
-    }
-}
-impl rboto::FromValue for SelfManagedEventSource {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "SelfManagedEventSource")?;
-        Ok(Self { endpoints: m.take(0)? })
-    }
-}
+rboto::__structure!(
+    SelfManagedEventSource "SelfManagedEventSource"[set into from] { endpoints : HashMap
+    < String, Vec < String > > } {}
+);
 /// Specific configuration settings for a self-managed Apache Kafka event source.
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct SelfManagedKafkaEventSourceConfig {
     /// The identifier for the Kafka consumer group to join. The consumer group ID must be unique among all your Kafka event sources. After creating a Kafka event source mapping with the consumer group ID specified, you cannot update this value. For more information, see [Customizable consumer group ID](https://docs.aws.amazon.com/lambda/latest/dg/with-kafka-process.html#services-smaa-topic-add).
     pub consumer_group_id: Option<String>,
@@ -6381,622 +2063,97 @@ pub struct SelfManagedKafkaEventSourceConfig {
     /// The mode that Lambda uses to consume records from your self-managed Apache Kafka topic. Valid values are the following:
     pub consumption_mode: Option<KafkaEventSourceMappingConsumptionMode>,
 }
-impl SelfManagedKafkaEventSourceConfig {
-    /// Sets `ConsumerGroupId`.
-    pub fn consumer_group_id(mut self, v: impl Into<String>) -> Self {
-        self.consumer_group_id = Some(v.into());
-        self
-    }
-    /// Sets `SchemaRegistryConfig`.
-    pub fn schema_registry_config(mut self, v: KafkaSchemaRegistryConfig) -> Self {
-        self.schema_registry_config = Some(v);
-        self
-    }
-    /// Sets `ConsumptionMode`.
-    pub fn consumption_mode(
-        mut self,
-        v: impl Into<KafkaEventSourceMappingConsumptionMode>,
-    ) -> Self {
-        self.consumption_mode = Some(v.into());
-        self
-    }
-}
-impl rboto::IntoValue for SelfManagedKafkaEventSourceConfig {
-    fn into_value(self) -> rboto::Value {
-        rboto::Value::Struct(
-            vec![
-                rv::opt(self.consumer_group_id), rv::opt(self.schema_registry_config),
-                rv::opt(self.consumption_mode)
-            ],
-        )
-    }
-}
-impl rboto::FromValue for SelfManagedKafkaEventSourceConfig {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "SelfManagedKafkaEventSourceConfig")?;
-        Ok(Self {
-            consumer_group_id: m.take(0)?,
-            schema_registry_config: m.take(1)?,
-            consumption_mode: m.take(2)?,
-        })
-    }
-}
+rboto::__structure!(
+    SelfManagedKafkaEventSourceConfig "SelfManagedKafkaEventSourceConfig"[set into from]
+    { consumer_group_id : String, schema_registry_config : KafkaSchemaRegistryConfig,
+    consumption_mode : KafkaEventSourceMappingConsumptionMode } {}
+);
 /// The function's [Lambda SnapStart](https://docs.aws.amazon.com/lambda/latest/dg/snapstart.html) setting. Set `ApplyOn` to `PublishedVersions` to create a snapshot of the initialized execution environment when you publish a function version.
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct SnapStart {
     /// Set to `PublishedVersions` to create a snapshot of the initialized execution environment when you publish a function version.
     pub apply_on: Option<SnapStartApplyOn>,
 }
-impl SnapStart {
-    /// Sets `ApplyOn`.
-    pub fn apply_on(mut self, v: impl Into<SnapStartApplyOn>) -> Self {
-        self.apply_on = Some(v.into());
-        self
-    }
-}
-impl rboto::IntoValue for SnapStart {
-    fn into_value(self) -> rboto::Value {
-        rboto::Value::Struct(vec![rv::opt(self.apply_on)])
-    }
-}
-#[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
-#[non_exhaustive]
-pub enum SnapStartApplyOn {
-    /// `PublishedVersions`
-    PublishedVersions,
-    /// `None`
-    None,
-    /// A value this version of the SDK does not know.
-    Unknown(String),
-}
-impl SnapStartApplyOn {
-    /// Every value the model lists.
-    pub const VALUES: &'static [&'static str] = &["PublishedVersions", "None"];
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::PublishedVersions => "PublishedVersions",
-            Self::None => "None",
-            Self::Unknown(s) => s,
-        }
-    }
-}
-impl rv::StringEnum for SnapStartApplyOn {
-    fn as_str(&self) -> &str {
-        SnapStartApplyOn::as_str(self)
-    }
-    fn from_wire(s: String) -> Self {
-        match s.as_str() {
-            "PublishedVersions" => Self::PublishedVersions,
-            "None" => Self::None,
-            _ => Self::Unknown(s),
-        }
-    }
-}
-rboto::enum_value!(str SnapStartApplyOn);
-#[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
-#[non_exhaustive]
-pub enum SnapStartOptimizationStatus {
-    /// `On`
-    On,
-    /// `Off`
-    Off,
-    /// A value this version of the SDK does not know.
-    Unknown(String),
-}
-impl SnapStartOptimizationStatus {
-    /// Every value the model lists.
-    pub const VALUES: &'static [&'static str] = &["On", "Off"];
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::On => "On",
-            Self::Off => "Off",
-            Self::Unknown(s) => s,
-        }
-    }
-}
-impl rv::StringEnum for SnapStartOptimizationStatus {
-    fn as_str(&self) -> &str {
-        SnapStartOptimizationStatus::as_str(self)
-    }
-    fn from_wire(s: String) -> Self {
-        match s.as_str() {
-            "On" => Self::On,
-            "Off" => Self::Off,
-            _ => Self::Unknown(s),
-        }
-    }
-}
-rboto::enum_value!(str SnapStartOptimizationStatus);
+rboto::__structure!(SnapStart "SnapStart"[set into] { apply_on : SnapStartApplyOn } {});
+rboto::__string_enum!(
+    SnapStartApplyOn { PublishedVersions = "PublishedVersions", None = "None" }
+);
+rboto::__string_enum!(SnapStartOptimizationStatus { On = "On", Off = "Off" });
 /// The function's [SnapStart](https://docs.aws.amazon.com/lambda/latest/dg/snapstart.html) setting.
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct SnapStartResponse {
     /// When set to `PublishedVersions`, Lambda creates a snapshot of the execution environment when you publish a function version.
     pub apply_on: Option<SnapStartApplyOn>,
     /// When you provide a [qualified Amazon Resource Name (ARN)](https://docs.aws.amazon.com/lambda/latest/dg/configuration-versions.html#versioning-versions-using), this response element indicates whether SnapStart is activated for the specified function version.
     pub optimization_status: Option<SnapStartOptimizationStatus>,
 }
-impl SnapStartResponse {
-    /// Sets `ApplyOn`.
-    pub fn apply_on(mut self, v: impl Into<SnapStartApplyOn>) -> Self {
-        self.apply_on = Some(v.into());
-        self
-    }
-    /// Sets `OptimizationStatus`.
-    pub fn optimization_status(
-        mut self,
-        v: impl Into<SnapStartOptimizationStatus>,
-    ) -> Self {
-        self.optimization_status = Some(v.into());
-        self
-    }
-}
-impl rboto::FromValue for SnapStartResponse {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "SnapStartResponse")?;
-        Ok(Self {
-            apply_on: m.take(0)?,
-            optimization_status: m.take(1)?,
-        })
-    }
-}
+rboto::__structure!(
+    SnapStartResponse "SnapStartResponse"[set from] { apply_on : SnapStartApplyOn,
+    optimization_status : SnapStartOptimizationStatus } {}
+);
 /// To secure and define access to your event source, you can specify the authentication protocol, VPC components, or virtual host.
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct SourceAccessConfiguration {
     /// The type of authentication protocol, VPC components, or virtual host for your event source. For example: `"Type":"SASL_SCRAM_512_AUTH"`.
     pub type_: Option<SourceAccessType>,
     /// The value for your chosen configuration in `Type`. For example: `"URI": "arn:aws:secretsmanager:us-east-1:01234567890:secret:MyBrokerSecretName"`.
     pub uri: Option<String>,
 }
-impl SourceAccessConfiguration {
-    /// Sets `Type`.
-    pub fn type_(mut self, v: impl Into<SourceAccessType>) -> Self {
-        self.type_ = Some(v.into());
-        self
-    }
-    /// Sets `URI`.
-    pub fn uri(mut self, v: impl Into<String>) -> Self {
-        self.uri = Some(v.into());
-        self
-    }
-}
-impl rboto::IntoValue for SourceAccessConfiguration {
-    fn into_value(self) -> rboto::Value {
-        rboto::Value::Struct(vec![rv::opt(self.type_), rv::opt(self.uri)])
-    }
-}
-impl rboto::FromValue for SourceAccessConfiguration {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "SourceAccessConfiguration")?;
-        Ok(Self {
-            type_: m.take(0)?,
-            uri: m.take(1)?,
-        })
-    }
-}
-#[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
-#[non_exhaustive]
-pub enum SourceAccessType {
-    /// `BASIC_AUTH`
-    BasicAuth,
-    /// `VPC_SUBNET`
-    VpcSubnet,
-    /// `VPC_SECURITY_GROUP`
-    VpcSecurityGroup,
-    /// `SASL_SCRAM_512_AUTH`
-    SaslScram512Auth,
-    /// `SASL_SCRAM_256_AUTH`
-    SaslScram256Auth,
-    /// `VIRTUAL_HOST`
-    VirtualHost,
-    /// `CLIENT_CERTIFICATE_TLS_AUTH`
-    ClientCertificateTlsAuth,
-    /// `SERVER_ROOT_CA_CERTIFICATE`
-    ServerRootCaCertificate,
-    /// `OAUTHBEARER_AUTH`
-    OauthbearerAuth,
-    /// `OAUTHBEARER_SCOPE`
-    OauthbearerScope,
-    /// `OAUTHBEARER_AUDIENCE`
-    OauthbearerAudience,
-    /// `OAUTHBEARER_LOGICAL_CLUSTER`
-    OauthbearerLogicalCluster,
-    /// `OAUTHBEARER_IDENTITY_POOL`
-    OauthbearerIdentityPool,
-    /// `IAM_AUTH`
-    IamAuth,
-    /// `IAM_OAUTHBEARER_AUTH`
-    IamOauthbearerAuth,
-    /// A value this version of the SDK does not know.
-    Unknown(String),
-}
-impl SourceAccessType {
-    /// Every value the model lists.
-    pub const VALUES: &'static [&'static str] = &[
-        "BASIC_AUTH",
-        "VPC_SUBNET",
-        "VPC_SECURITY_GROUP",
-        "SASL_SCRAM_512_AUTH",
-        "SASL_SCRAM_256_AUTH",
-        "VIRTUAL_HOST",
-        "CLIENT_CERTIFICATE_TLS_AUTH",
-        "SERVER_ROOT_CA_CERTIFICATE",
-        "OAUTHBEARER_AUTH",
-        "OAUTHBEARER_SCOPE",
-        "OAUTHBEARER_AUDIENCE",
-        "OAUTHBEARER_LOGICAL_CLUSTER",
-        "OAUTHBEARER_IDENTITY_POOL",
-        "IAM_AUTH",
-        "IAM_OAUTHBEARER_AUTH",
-    ];
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::BasicAuth => "BASIC_AUTH",
-            Self::VpcSubnet => "VPC_SUBNET",
-            Self::VpcSecurityGroup => "VPC_SECURITY_GROUP",
-            Self::SaslScram512Auth => "SASL_SCRAM_512_AUTH",
-            Self::SaslScram256Auth => "SASL_SCRAM_256_AUTH",
-            Self::VirtualHost => "VIRTUAL_HOST",
-            Self::ClientCertificateTlsAuth => "CLIENT_CERTIFICATE_TLS_AUTH",
-            Self::ServerRootCaCertificate => "SERVER_ROOT_CA_CERTIFICATE",
-            Self::OauthbearerAuth => "OAUTHBEARER_AUTH",
-            Self::OauthbearerScope => "OAUTHBEARER_SCOPE",
-            Self::OauthbearerAudience => "OAUTHBEARER_AUDIENCE",
-            Self::OauthbearerLogicalCluster => "OAUTHBEARER_LOGICAL_CLUSTER",
-            Self::OauthbearerIdentityPool => "OAUTHBEARER_IDENTITY_POOL",
-            Self::IamAuth => "IAM_AUTH",
-            Self::IamOauthbearerAuth => "IAM_OAUTHBEARER_AUTH",
-            Self::Unknown(s) => s,
-        }
-    }
-}
-impl rv::StringEnum for SourceAccessType {
-    fn as_str(&self) -> &str {
-        SourceAccessType::as_str(self)
-    }
-    fn from_wire(s: String) -> Self {
-        match s.as_str() {
-            "BASIC_AUTH" => Self::BasicAuth,
-            "VPC_SUBNET" => Self::VpcSubnet,
-            "VPC_SECURITY_GROUP" => Self::VpcSecurityGroup,
-            "SASL_SCRAM_512_AUTH" => Self::SaslScram512Auth,
-            "SASL_SCRAM_256_AUTH" => Self::SaslScram256Auth,
-            "VIRTUAL_HOST" => Self::VirtualHost,
-            "CLIENT_CERTIFICATE_TLS_AUTH" => Self::ClientCertificateTlsAuth,
-            "SERVER_ROOT_CA_CERTIFICATE" => Self::ServerRootCaCertificate,
-            "OAUTHBEARER_AUTH" => Self::OauthbearerAuth,
-            "OAUTHBEARER_SCOPE" => Self::OauthbearerScope,
-            "OAUTHBEARER_AUDIENCE" => Self::OauthbearerAudience,
-            "OAUTHBEARER_LOGICAL_CLUSTER" => Self::OauthbearerLogicalCluster,
-            "OAUTHBEARER_IDENTITY_POOL" => Self::OauthbearerIdentityPool,
-            "IAM_AUTH" => Self::IamAuth,
-            "IAM_OAUTHBEARER_AUTH" => Self::IamOauthbearerAuth,
-            _ => Self::Unknown(s),
-        }
-    }
-}
-rboto::enum_value!(str SourceAccessType);
-#[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
-#[non_exhaustive]
-pub enum State {
-    /// `Pending`
-    Pending,
-    /// `Active`
-    Active,
-    /// `Inactive`
-    Inactive,
-    /// `Failed`
-    Failed,
-    /// `Deactivating`
-    Deactivating,
-    /// `Deactivated`
-    Deactivated,
-    /// `ActiveNonInvocable`
-    ActiveNonInvocable,
-    /// `Deleting`
-    Deleting,
-    /// A value this version of the SDK does not know.
-    Unknown(String),
-}
-impl State {
-    /// Every value the model lists.
-    pub const VALUES: &'static [&'static str] = &[
-        "Pending",
-        "Active",
-        "Inactive",
-        "Failed",
-        "Deactivating",
-        "Deactivated",
-        "ActiveNonInvocable",
-        "Deleting",
-    ];
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Pending => "Pending",
-            Self::Active => "Active",
-            Self::Inactive => "Inactive",
-            Self::Failed => "Failed",
-            Self::Deactivating => "Deactivating",
-            Self::Deactivated => "Deactivated",
-            Self::ActiveNonInvocable => "ActiveNonInvocable",
-            Self::Deleting => "Deleting",
-            Self::Unknown(s) => s,
-        }
-    }
-}
-impl rv::StringEnum for State {
-    fn as_str(&self) -> &str {
-        State::as_str(self)
-    }
-    fn from_wire(s: String) -> Self {
-        match s.as_str() {
-            "Pending" => Self::Pending,
-            "Active" => Self::Active,
-            "Inactive" => Self::Inactive,
-            "Failed" => Self::Failed,
-            "Deactivating" => Self::Deactivating,
-            "Deactivated" => Self::Deactivated,
-            "ActiveNonInvocable" => Self::ActiveNonInvocable,
-            "Deleting" => Self::Deleting,
-            _ => Self::Unknown(s),
-        }
-    }
-}
-rboto::enum_value!(str State);
-#[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
-#[non_exhaustive]
-pub enum StateReasonCode {
-    /// `Idle`
-    Idle,
-    /// `Creating`
-    Creating,
-    /// `Restoring`
-    Restoring,
-    /// `EniLimitExceeded`
-    EniLimitExceeded,
-    /// `InsufficientRolePermissions`
-    InsufficientRolePermissions,
-    /// `InvalidConfiguration`
-    InvalidConfiguration,
-    /// `InternalError`
-    InternalError,
-    /// `SubnetOutOfIPAddresses`
-    SubnetOutOfIpAddresses,
-    /// `InvalidSubnet`
-    InvalidSubnet,
-    /// `InvalidSecurityGroup`
-    InvalidSecurityGroup,
-    /// `ImageDeleted`
-    ImageDeleted,
-    /// `ImageAccessDenied`
-    ImageAccessDenied,
-    /// `InvalidImage`
-    InvalidImage,
-    /// `KMSKeyAccessDenied`
-    KmsKeyAccessDenied,
-    /// `KMSKeyNotFound`
-    KmsKeyNotFound,
-    /// `InvalidStateKMSKey`
-    InvalidStateKmsKey,
-    /// `DisabledKMSKey`
-    DisabledKmsKey,
-    /// `EFSIOError`
-    EfsioError,
-    /// `EFSMountConnectivityError`
-    EfsMountConnectivityError,
-    /// `EFSMountFailure`
-    EfsMountFailure,
-    /// `EFSMountTimeout`
-    EfsMountTimeout,
-    /// `InvalidRuntime`
-    InvalidRuntime,
-    /// `InvalidZipFileException`
-    InvalidZipFileException,
-    /// `FunctionError`
-    FunctionError,
-    /// `ServiceQuotaExceededException`
-    ServiceQuotaExceededException,
-    /// `VcpuLimitExceeded`
-    VcpuLimitExceeded,
-    /// `CapacityProviderScalingLimitExceeded`
-    CapacityProviderScalingLimitExceeded,
-    /// `InsufficientCapacity`
-    InsufficientCapacity,
-    /// `EC2RequestLimitExceeded`
-    Ec2RequestLimitExceeded,
-    /// `FunctionError.InitTimeout`
-    FunctionErrorInitTimeout,
-    /// `FunctionError.RuntimeInitError`
-    FunctionErrorRuntimeInitError,
-    /// `FunctionError.ExtensionInitError`
-    FunctionErrorExtensionInitError,
-    /// `FunctionError.InvalidEntryPoint`
-    FunctionErrorInvalidEntryPoint,
-    /// `FunctionError.InvalidWorkingDirectory`
-    FunctionErrorInvalidWorkingDirectory,
-    /// `FunctionError.PermissionDenied`
-    FunctionErrorPermissionDenied,
-    /// `FunctionError.TooManyExtensions`
-    FunctionErrorTooManyExtensions,
-    /// `FunctionError.InitResourceExhausted`
-    FunctionErrorInitResourceExhausted,
-    /// `DisallowedByVpcEncryptionControl`
-    DisallowedByVpcEncryptionControl,
-    /// `DrainingDurableExecutions`
-    DrainingDurableExecutions,
-    /// `IncompatibleAcceleratorInstanceTypes`
-    IncompatibleAcceleratorInstanceTypes,
-    /// `DependencyError`
-    DependencyError,
-    /// A value this version of the SDK does not know.
-    Unknown(String),
-}
-impl StateReasonCode {
-    /// Every value the model lists.
-    pub const VALUES: &'static [&'static str] = &[
-        "Idle",
-        "Creating",
-        "Restoring",
-        "EniLimitExceeded",
-        "InsufficientRolePermissions",
-        "InvalidConfiguration",
-        "InternalError",
-        "SubnetOutOfIPAddresses",
-        "InvalidSubnet",
-        "InvalidSecurityGroup",
-        "ImageDeleted",
-        "ImageAccessDenied",
-        "InvalidImage",
-        "KMSKeyAccessDenied",
-        "KMSKeyNotFound",
-        "InvalidStateKMSKey",
-        "DisabledKMSKey",
-        "EFSIOError",
-        "EFSMountConnectivityError",
-        "EFSMountFailure",
-        "EFSMountTimeout",
-        "InvalidRuntime",
-        "InvalidZipFileException",
-        "FunctionError",
-        "ServiceQuotaExceededException",
-        "VcpuLimitExceeded",
-        "CapacityProviderScalingLimitExceeded",
-        "InsufficientCapacity",
-        "EC2RequestLimitExceeded",
-        "FunctionError.InitTimeout",
-        "FunctionError.RuntimeInitError",
-        "FunctionError.ExtensionInitError",
-        "FunctionError.InvalidEntryPoint",
-        "FunctionError.InvalidWorkingDirectory",
-        "FunctionError.PermissionDenied",
-        "FunctionError.TooManyExtensions",
-        "FunctionError.InitResourceExhausted",
-        "DisallowedByVpcEncryptionControl",
-        "DrainingDurableExecutions",
-        "IncompatibleAcceleratorInstanceTypes",
-        "DependencyError",
-    ];
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Idle => "Idle",
-            Self::Creating => "Creating",
-            Self::Restoring => "Restoring",
-            Self::EniLimitExceeded => "EniLimitExceeded",
-            Self::InsufficientRolePermissions => "InsufficientRolePermissions",
-            Self::InvalidConfiguration => "InvalidConfiguration",
-            Self::InternalError => "InternalError",
-            Self::SubnetOutOfIpAddresses => "SubnetOutOfIPAddresses",
-            Self::InvalidSubnet => "InvalidSubnet",
-            Self::InvalidSecurityGroup => "InvalidSecurityGroup",
-            Self::ImageDeleted => "ImageDeleted",
-            Self::ImageAccessDenied => "ImageAccessDenied",
-            Self::InvalidImage => "InvalidImage",
-            Self::KmsKeyAccessDenied => "KMSKeyAccessDenied",
-            Self::KmsKeyNotFound => "KMSKeyNotFound",
-            Self::InvalidStateKmsKey => "InvalidStateKMSKey",
-            Self::DisabledKmsKey => "DisabledKMSKey",
-            Self::EfsioError => "EFSIOError",
-            Self::EfsMountConnectivityError => "EFSMountConnectivityError",
-            Self::EfsMountFailure => "EFSMountFailure",
-            Self::EfsMountTimeout => "EFSMountTimeout",
-            Self::InvalidRuntime => "InvalidRuntime",
-            Self::InvalidZipFileException => "InvalidZipFileException",
-            Self::FunctionError => "FunctionError",
-            Self::ServiceQuotaExceededException => "ServiceQuotaExceededException",
-            Self::VcpuLimitExceeded => "VcpuLimitExceeded",
-            Self::CapacityProviderScalingLimitExceeded => {
-                "CapacityProviderScalingLimitExceeded"
-            }
-            Self::InsufficientCapacity => "InsufficientCapacity",
-            Self::Ec2RequestLimitExceeded => "EC2RequestLimitExceeded",
-            Self::FunctionErrorInitTimeout => "FunctionError.InitTimeout",
-            Self::FunctionErrorRuntimeInitError => "FunctionError.RuntimeInitError",
-            Self::FunctionErrorExtensionInitError => "FunctionError.ExtensionInitError",
-            Self::FunctionErrorInvalidEntryPoint => "FunctionError.InvalidEntryPoint",
-            Self::FunctionErrorInvalidWorkingDirectory => {
-                "FunctionError.InvalidWorkingDirectory"
-            }
-            Self::FunctionErrorPermissionDenied => "FunctionError.PermissionDenied",
-            Self::FunctionErrorTooManyExtensions => "FunctionError.TooManyExtensions",
-            Self::FunctionErrorInitResourceExhausted => {
-                "FunctionError.InitResourceExhausted"
-            }
-            Self::DisallowedByVpcEncryptionControl => "DisallowedByVpcEncryptionControl",
-            Self::DrainingDurableExecutions => "DrainingDurableExecutions",
-            Self::IncompatibleAcceleratorInstanceTypes => {
-                "IncompatibleAcceleratorInstanceTypes"
-            }
-            Self::DependencyError => "DependencyError",
-            Self::Unknown(s) => s,
-        }
-    }
-}
-impl rv::StringEnum for StateReasonCode {
-    fn as_str(&self) -> &str {
-        StateReasonCode::as_str(self)
-    }
-    fn from_wire(s: String) -> Self {
-        match s.as_str() {
-            "Idle" => Self::Idle,
-            "Creating" => Self::Creating,
-            "Restoring" => Self::Restoring,
-            "EniLimitExceeded" => Self::EniLimitExceeded,
-            "InsufficientRolePermissions" => Self::InsufficientRolePermissions,
-            "InvalidConfiguration" => Self::InvalidConfiguration,
-            "InternalError" => Self::InternalError,
-            "SubnetOutOfIPAddresses" => Self::SubnetOutOfIpAddresses,
-            "InvalidSubnet" => Self::InvalidSubnet,
-            "InvalidSecurityGroup" => Self::InvalidSecurityGroup,
-            "ImageDeleted" => Self::ImageDeleted,
-            "ImageAccessDenied" => Self::ImageAccessDenied,
-            "InvalidImage" => Self::InvalidImage,
-            "KMSKeyAccessDenied" => Self::KmsKeyAccessDenied,
-            "KMSKeyNotFound" => Self::KmsKeyNotFound,
-            "InvalidStateKMSKey" => Self::InvalidStateKmsKey,
-            "DisabledKMSKey" => Self::DisabledKmsKey,
-            "EFSIOError" => Self::EfsioError,
-            "EFSMountConnectivityError" => Self::EfsMountConnectivityError,
-            "EFSMountFailure" => Self::EfsMountFailure,
-            "EFSMountTimeout" => Self::EfsMountTimeout,
-            "InvalidRuntime" => Self::InvalidRuntime,
-            "InvalidZipFileException" => Self::InvalidZipFileException,
-            "FunctionError" => Self::FunctionError,
-            "ServiceQuotaExceededException" => Self::ServiceQuotaExceededException,
-            "VcpuLimitExceeded" => Self::VcpuLimitExceeded,
-            "CapacityProviderScalingLimitExceeded" => {
-                Self::CapacityProviderScalingLimitExceeded
-            }
-            "InsufficientCapacity" => Self::InsufficientCapacity,
-            "EC2RequestLimitExceeded" => Self::Ec2RequestLimitExceeded,
-            "FunctionError.InitTimeout" => Self::FunctionErrorInitTimeout,
-            "FunctionError.RuntimeInitError" => Self::FunctionErrorRuntimeInitError,
-            "FunctionError.ExtensionInitError" => Self::FunctionErrorExtensionInitError,
-            "FunctionError.InvalidEntryPoint" => Self::FunctionErrorInvalidEntryPoint,
-            "FunctionError.InvalidWorkingDirectory" => {
-                Self::FunctionErrorInvalidWorkingDirectory
-            }
-            "FunctionError.PermissionDenied" => Self::FunctionErrorPermissionDenied,
-            "FunctionError.TooManyExtensions" => Self::FunctionErrorTooManyExtensions,
-            "FunctionError.InitResourceExhausted" => {
-                Self::FunctionErrorInitResourceExhausted
-            }
-            "DisallowedByVpcEncryptionControl" => Self::DisallowedByVpcEncryptionControl,
-            "DrainingDurableExecutions" => Self::DrainingDurableExecutions,
-            "IncompatibleAcceleratorInstanceTypes" => {
-                Self::IncompatibleAcceleratorInstanceTypes
-            }
-            "DependencyError" => Self::DependencyError,
-            _ => Self::Unknown(s),
-        }
-    }
-}
-rboto::enum_value!(str StateReasonCode);
+rboto::__structure!(
+    SourceAccessConfiguration "SourceAccessConfiguration"[set into from] { type_ :
+    SourceAccessType, uri : String } {}
+);
+rboto::__string_enum!(
+    SourceAccessType { BasicAuth = "BASIC_AUTH", VpcSubnet = "VPC_SUBNET",
+    VpcSecurityGroup = "VPC_SECURITY_GROUP", SaslScram512Auth = "SASL_SCRAM_512_AUTH",
+    SaslScram256Auth = "SASL_SCRAM_256_AUTH", VirtualHost = "VIRTUAL_HOST",
+    ClientCertificateTlsAuth = "CLIENT_CERTIFICATE_TLS_AUTH", ServerRootCaCertificate =
+    "SERVER_ROOT_CA_CERTIFICATE", OauthbearerAuth = "OAUTHBEARER_AUTH", OauthbearerScope
+    = "OAUTHBEARER_SCOPE", OauthbearerAudience = "OAUTHBEARER_AUDIENCE",
+    OauthbearerLogicalCluster = "OAUTHBEARER_LOGICAL_CLUSTER", OauthbearerIdentityPool =
+    "OAUTHBEARER_IDENTITY_POOL", IamAuth = "IAM_AUTH", IamOauthbearerAuth =
+    "IAM_OAUTHBEARER_AUTH" }
+);
+rboto::__string_enum!(
+    State { Pending = "Pending", Active = "Active", Inactive = "Inactive", Failed =
+    "Failed", Deactivating = "Deactivating", Deactivated = "Deactivated",
+    ActiveNonInvocable = "ActiveNonInvocable", Deleting = "Deleting" }
+);
+rboto::__string_enum!(
+    StateReasonCode { Idle = "Idle", Creating = "Creating", Restoring = "Restoring",
+    EniLimitExceeded = "EniLimitExceeded", InsufficientRolePermissions =
+    "InsufficientRolePermissions", InvalidConfiguration = "InvalidConfiguration",
+    InternalError = "InternalError", SubnetOutOfIpAddresses = "SubnetOutOfIPAddresses",
+    InvalidSubnet = "InvalidSubnet", InvalidSecurityGroup = "InvalidSecurityGroup",
+    ImageDeleted = "ImageDeleted", ImageAccessDenied = "ImageAccessDenied", InvalidImage
+    = "InvalidImage", KmsKeyAccessDenied = "KMSKeyAccessDenied", KmsKeyNotFound =
+    "KMSKeyNotFound", InvalidStateKmsKey = "InvalidStateKMSKey", DisabledKmsKey =
+    "DisabledKMSKey", EfsioError = "EFSIOError", EfsMountConnectivityError =
+    "EFSMountConnectivityError", EfsMountFailure = "EFSMountFailure", EfsMountTimeout =
+    "EFSMountTimeout", InvalidRuntime = "InvalidRuntime", InvalidZipFileException =
+    "InvalidZipFileException", FunctionError = "FunctionError",
+    ServiceQuotaExceededException = "ServiceQuotaExceededException", VcpuLimitExceeded =
+    "VcpuLimitExceeded", CapacityProviderScalingLimitExceeded =
+    "CapacityProviderScalingLimitExceeded", InsufficientCapacity =
+    "InsufficientCapacity", Ec2RequestLimitExceeded = "EC2RequestLimitExceeded",
+    FunctionErrorInitTimeout = "FunctionError.InitTimeout", FunctionErrorRuntimeInitError
+    = "FunctionError.RuntimeInitError", FunctionErrorExtensionInitError =
+    "FunctionError.ExtensionInitError", FunctionErrorInvalidEntryPoint =
+    "FunctionError.InvalidEntryPoint", FunctionErrorInvalidWorkingDirectory =
+    "FunctionError.InvalidWorkingDirectory", FunctionErrorPermissionDenied =
+    "FunctionError.PermissionDenied", FunctionErrorTooManyExtensions =
+    "FunctionError.TooManyExtensions", FunctionErrorInitResourceExhausted =
+    "FunctionError.InitResourceExhausted", DisallowedByVpcEncryptionControl =
+    "DisallowedByVpcEncryptionControl", DrainingDurableExecutions =
+    "DrainingDurableExecutions", IncompatibleAcceleratorInstanceTypes =
+    "IncompatibleAcceleratorInstanceTypes", DependencyError = "DependencyError" }
+);
 /// Details about a step operation.
 #[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
 pub struct StepDetails {
     /// The current attempt number for this step.
     pub attempt: Option<i32>,
@@ -7007,511 +2164,135 @@ pub struct StepDetails {
     /// Details about the step failure.
     pub error: Option<ErrorObject>,
 }
-impl StepDetails {
-    /// Sets `Attempt`.
-    pub fn attempt(mut self, v: i32) -> Self {
-        self.attempt = Some(v);
-        self
-    }
-    /// Sets `NextAttemptTimestamp`.
-    pub fn next_attempt_timestamp(mut self, v: impl Into<rboto::DateTime>) -> Self {
-        self.next_attempt_timestamp = Some(v.into());
-        self
-    }
-    /// Sets `Result`.
-    pub fn result(mut self, v: impl Into<String>) -> Self {
-        self.result = Some(v.into());
-        self
-    }
-    /// Sets `Error`.
-    pub fn error(mut self, v: ErrorObject) -> Self {
-        self.error = Some(v);
-        self
-    }
-}
-impl ::std::fmt::Debug for StepDetails {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.debug_struct("StepDetails")
-            .field("attempt", &self.attempt)
-            .field("next_attempt_timestamp", &self.next_attempt_timestamp)
-            .field("result", &rboto::types::Redacted(&self.result))
-            .field("error", &self.error)
-            .finish()
-    }
-}
-impl rboto::FromValue for StepDetails {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "StepDetails")?;
-        Ok(Self {
-            attempt: m.take(0)?,
-            next_attempt_timestamp: m.take(1)?,
-            result: m.take(2)?,
-            error: m.take(3)?,
-        })
-    }
-}
+rboto::__structure!(
+    StepDetails "StepDetails"[set debug from] { attempt = i32, next_attempt_timestamp :
+    rboto::DateTime, result : String[sensitive], error : ErrorObject } {}
+);
 /// Details about a step that failed.
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct StepFailedDetails {
     /// Details about the step failure.
     pub error: Option<EventError>,
     /// Information about retry attempts for this step operation.
     pub retry_details: Option<RetryDetails>,
 }
-impl StepFailedDetails {
-    /// Sets `Error`.
-    pub fn error(mut self, v: EventError) -> Self {
-        self.error = Some(v);
-        self
-    }
-    /// Sets `RetryDetails`.
-    pub fn retry_details(mut self, v: RetryDetails) -> Self {
-        self.retry_details = Some(v);
-        self
-    }
-}
-impl rboto::FromValue for StepFailedDetails {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "StepFailedDetails")?;
-        Ok(Self {
-            error: m.take(0)?,
-            retry_details: m.take(1)?,
-        })
-    }
-}
+rboto::__structure!(
+    StepFailedDetails "StepFailedDetails"[set from] { error : EventError, retry_details :
+    RetryDetails } {}
+);
 /// Configuration options for a step operation.
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct StepOptions {
     /// The delay in seconds before the next retry attempt.
     pub next_attempt_delay_seconds: Option<i32>,
 }
-impl StepOptions {
-    /// Sets `NextAttemptDelaySeconds`.
-    pub fn next_attempt_delay_seconds(mut self, v: i32) -> Self {
-        self.next_attempt_delay_seconds = Some(v);
-        self
-    }
-}
-impl rboto::IntoValue for StepOptions {
-    fn into_value(self) -> rboto::Value {
-        rboto::Value::Struct(vec![rv::opt(self.next_attempt_delay_seconds)])
-    }
-}
+rboto::__structure!(
+    StepOptions "StepOptions"[set into] { next_attempt_delay_seconds = i32 } {}
+);
 /// Details about a step that has started.
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct StepStartedDetails {}
-impl StepStartedDetails {}
-impl rboto::FromValue for StepStartedDetails {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        rv::Members::of(v, "StepStartedDetails")?;
-        Ok(Self {})
-    }
-}
+rboto::__structure!(StepStartedDetails "StepStartedDetails"[set from] {} {});
 /// Details about a step that succeeded.
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct StepSucceededDetails {
     /// The response payload from the successful operation.
     pub result: Option<EventResult>,
     /// Information about retry attempts for this step operation.
     pub retry_details: Option<RetryDetails>,
 }
-impl StepSucceededDetails {
-    /// Sets `Result`.
-    pub fn result(mut self, v: EventResult) -> Self {
-        self.result = Some(v);
-        self
-    }
-    /// Sets `RetryDetails`.
-    pub fn retry_details(mut self, v: RetryDetails) -> Self {
-        self.retry_details = Some(v);
-        self
-    }
-}
-impl rboto::FromValue for StepSucceededDetails {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "StepSucceededDetails")?;
-        Ok(Self {
-            result: m.take(0)?,
-            retry_details: m.take(1)?,
-        })
-    }
-}
-#[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
-#[non_exhaustive]
-pub enum SystemLogLevel {
-    /// `DEBUG`
-    Debug,
-    /// `INFO`
-    Info,
-    /// `WARN`
-    Warn,
-    /// A value this version of the SDK does not know.
-    Unknown(String),
-}
-impl SystemLogLevel {
-    /// Every value the model lists.
-    pub const VALUES: &'static [&'static str] = &["DEBUG", "INFO", "WARN"];
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Debug => "DEBUG",
-            Self::Info => "INFO",
-            Self::Warn => "WARN",
-            Self::Unknown(s) => s,
-        }
-    }
-}
-impl rv::StringEnum for SystemLogLevel {
-    fn as_str(&self) -> &str {
-        SystemLogLevel::as_str(self)
-    }
-    fn from_wire(s: String) -> Self {
-        match s.as_str() {
-            "DEBUG" => Self::Debug,
-            "INFO" => Self::Info,
-            "WARN" => Self::Warn,
-            _ => Self::Unknown(s),
-        }
-    }
-}
-rboto::enum_value!(str SystemLogLevel);
+rboto::__structure!(
+    StepSucceededDetails "StepSucceededDetails"[set from] { result : EventResult,
+    retry_details : RetryDetails } {}
+);
+rboto::__string_enum!(SystemLogLevel { Debug = "DEBUG", Info = "INFO", Warn = "WARN" });
 /// An object that contains details about an error related to retrieving tags.
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct TagsError {
     /// The error code.
     pub error_code: Option<String>,
     /// The error message.
     pub message: Option<String>,
 }
-impl TagsError {
-    /// Sets `ErrorCode`.
-    pub fn error_code(mut self, v: impl Into<String>) -> Self {
-        self.error_code = Some(v.into());
-        self
-    }
-    /// Sets `Message`.
-    pub fn message(mut self, v: impl Into<String>) -> Self {
-        self.message = Some(v.into());
-        self
-    }
-}
-impl rboto::FromValue for TagsError {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "TagsError")?;
-        Ok(Self {
-            error_code: m.take(0)?,
-            message: m.take(1)?,
-        })
-    }
-}
+rboto::__structure!(
+    TagsError "TagsError"[set from] { error_code : String, message : String } {}
+);
 /// A scaling policy for the capacity provider that automatically adjusts capacity to maintain a target value for a specific metric.
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct TargetTrackingScalingPolicy {
     /// The predefined metric type to track for scaling decisions.
     pub predefined_metric_type: Option<CapacityProviderPredefinedMetricType>,
     /// The target value for the metric that the scaling policy attempts to maintain through scaling actions.
     pub target_value: Option<f64>,
 }
-impl TargetTrackingScalingPolicy {
-    /// Sets `PredefinedMetricType`.
-    pub fn predefined_metric_type(
-        mut self,
-        v: impl Into<CapacityProviderPredefinedMetricType>,
-    ) -> Self {
-        self.predefined_metric_type = Some(v.into());
-        self
-    }
-    /// Sets `TargetValue`.
-    pub fn target_value(mut self, v: f64) -> Self {
-        self.target_value = Some(v);
-        self
-    }
-}
-impl rboto::IntoValue for TargetTrackingScalingPolicy {
-    fn into_value(self) -> rboto::Value {
-        rboto::Value::Struct(
-            vec![rv::opt(self.predefined_metric_type), rv::opt(self.target_value)],
-        )
-    }
-}
-impl rboto::FromValue for TargetTrackingScalingPolicy {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "TargetTrackingScalingPolicy")?;
-        Ok(Self {
-            predefined_metric_type: m.take(0)?,
-            target_value: m.take(1)?,
-        })
-    }
-}
+rboto::__structure!(
+    TargetTrackingScalingPolicy "TargetTrackingScalingPolicy"[set into from] {
+    predefined_metric_type : CapacityProviderPredefinedMetricType, target_value = f64 }
+    {}
+);
 /// Specifies the tenant isolation mode configuration for a Lambda function. This allows you to configure specific tenant isolation strategies for your function invocations. Tenant isolation configuration cannot be modified after function creation.
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct TenancyConfig {
     /// Tenant isolation mode allows for invocation to be sent to a corresponding execution environment dedicated to a specific tenant ID.
     pub tenant_isolation_mode: Option<TenantIsolationMode>,
 }
-impl TenancyConfig {
-    /// Sets `TenantIsolationMode`.
-    pub fn tenant_isolation_mode(mut self, v: impl Into<TenantIsolationMode>) -> Self {
-        self.tenant_isolation_mode = Some(v.into());
-        self
-    }
-}
-impl rboto::IntoValue for TenancyConfig {
-    fn into_value(self) -> rboto::Value {
-        rboto::Value::Struct(vec![rv::opt(self.tenant_isolation_mode)])
-    }
-}
-impl rboto::FromValue for TenancyConfig {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "TenancyConfig")?;
-        Ok(Self {
-            tenant_isolation_mode: m.take(0)?,
-        })
-    }
-}
-#[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
-#[non_exhaustive]
-pub enum TenantIsolationMode {
-    /// `PER_TENANT`
-    PerTenant,
-    /// A value this version of the SDK does not know.
-    Unknown(String),
-}
-impl TenantIsolationMode {
-    /// Every value the model lists.
-    pub const VALUES: &'static [&'static str] = &["PER_TENANT"];
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::PerTenant => "PER_TENANT",
-            Self::Unknown(s) => s,
-        }
-    }
-}
-impl rv::StringEnum for TenantIsolationMode {
-    fn as_str(&self) -> &str {
-        TenantIsolationMode::as_str(self)
-    }
-    fn from_wire(s: String) -> Self {
-        match s.as_str() {
-            "PER_TENANT" => Self::PerTenant,
-            _ => Self::Unknown(s),
-        }
-    }
-}
-rboto::enum_value!(str TenantIsolationMode);
-#[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
-#[non_exhaustive]
-pub enum ThrottleReason {
-    /// `ConcurrentInvocationLimitExceeded`
-    ConcurrentInvocationLimitExceeded,
-    /// `FunctionInvocationRateLimitExceeded`
-    FunctionInvocationRateLimitExceeded,
-    /// `ReservedFunctionConcurrentInvocationLimitExceeded`
-    ReservedFunctionConcurrentInvocationLimitExceeded,
-    /// `ReservedFunctionInvocationRateLimitExceeded`
-    ReservedFunctionInvocationRateLimitExceeded,
-    /// `CallerRateLimitExceeded`
-    CallerRateLimitExceeded,
-    /// `ConcurrentSnapshotCreateLimitExceeded`
-    ConcurrentSnapshotCreateLimitExceeded,
-    /// A value this version of the SDK does not know.
-    Unknown(String),
-}
-impl ThrottleReason {
-    /// Every value the model lists.
-    pub const VALUES: &'static [&'static str] = &[
-        "ConcurrentInvocationLimitExceeded",
-        "FunctionInvocationRateLimitExceeded",
-        "ReservedFunctionConcurrentInvocationLimitExceeded",
-        "ReservedFunctionInvocationRateLimitExceeded",
-        "CallerRateLimitExceeded",
-        "ConcurrentSnapshotCreateLimitExceeded",
-    ];
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::ConcurrentInvocationLimitExceeded => {
-                "ConcurrentInvocationLimitExceeded"
-            }
-            Self::FunctionInvocationRateLimitExceeded => {
-                "FunctionInvocationRateLimitExceeded"
-            }
-            Self::ReservedFunctionConcurrentInvocationLimitExceeded => {
-                "ReservedFunctionConcurrentInvocationLimitExceeded"
-            }
-            Self::ReservedFunctionInvocationRateLimitExceeded => {
-                "ReservedFunctionInvocationRateLimitExceeded"
-            }
-            Self::CallerRateLimitExceeded => "CallerRateLimitExceeded",
-            Self::ConcurrentSnapshotCreateLimitExceeded => {
-                "ConcurrentSnapshotCreateLimitExceeded"
-            }
-            Self::Unknown(s) => s,
-        }
-    }
-}
-impl rv::StringEnum for ThrottleReason {
-    fn as_str(&self) -> &str {
-        ThrottleReason::as_str(self)
-    }
-    fn from_wire(s: String) -> Self {
-        match s.as_str() {
-            "ConcurrentInvocationLimitExceeded" => {
-                Self::ConcurrentInvocationLimitExceeded
-            }
-            "FunctionInvocationRateLimitExceeded" => {
-                Self::FunctionInvocationRateLimitExceeded
-            }
-            "ReservedFunctionConcurrentInvocationLimitExceeded" => {
-                Self::ReservedFunctionConcurrentInvocationLimitExceeded
-            }
-            "ReservedFunctionInvocationRateLimitExceeded" => {
-                Self::ReservedFunctionInvocationRateLimitExceeded
-            }
-            "CallerRateLimitExceeded" => Self::CallerRateLimitExceeded,
-            "ConcurrentSnapshotCreateLimitExceeded" => {
-                Self::ConcurrentSnapshotCreateLimitExceeded
-            }
-            _ => Self::Unknown(s),
-        }
-    }
-}
-rboto::enum_value!(str ThrottleReason);
+rboto::__structure!(
+    TenancyConfig "TenancyConfig"[set into from] { tenant_isolation_mode :
+    TenantIsolationMode } {}
+);
+rboto::__string_enum!(TenantIsolationMode { PerTenant = "PER_TENANT" });
+rboto::__string_enum!(
+    ThrottleReason { ConcurrentInvocationLimitExceeded =
+    "ConcurrentInvocationLimitExceeded", FunctionInvocationRateLimitExceeded =
+    "FunctionInvocationRateLimitExceeded",
+    ReservedFunctionConcurrentInvocationLimitExceeded =
+    "ReservedFunctionConcurrentInvocationLimitExceeded",
+    ReservedFunctionInvocationRateLimitExceeded =
+    "ReservedFunctionInvocationRateLimitExceeded", CallerRateLimitExceeded =
+    "CallerRateLimitExceeded", ConcurrentSnapshotCreateLimitExceeded =
+    "ConcurrentSnapshotCreateLimitExceeded" }
+);
 /// Contains trace headers for the Lambda durable execution.
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct TraceHeader {
     /// The X-Ray trace header associated with the durable execution.
     pub x_amzn_trace_id: Option<String>,
 }
-impl TraceHeader {
-    /// Sets `XAmznTraceId`.
-    pub fn x_amzn_trace_id(mut self, v: impl Into<String>) -> Self {
-        self.x_amzn_trace_id = Some(v.into());
-        self
-    }
-}
-impl rboto::FromValue for TraceHeader {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "TraceHeader")?;
-        Ok(Self {
-            x_amzn_trace_id: m.take(0)?,
-        })
-    }
-}
+rboto::__structure!(TraceHeader "TraceHeader"[set from] { x_amzn_trace_id : String } {});
 /// The function's [X-Ray](https://docs.aws.amazon.com/lambda/latest/dg/services-xray.html) tracing configuration. To sample and record incoming requests, set `Mode` to `Active`.
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct TracingConfig {
     /// The tracing mode.
     pub mode: Option<TracingMode>,
 }
-impl TracingConfig {
-    /// Sets `Mode`.
-    pub fn mode(mut self, v: impl Into<TracingMode>) -> Self {
-        self.mode = Some(v.into());
-        self
-    }
-}
-impl rboto::IntoValue for TracingConfig {
-    fn into_value(self) -> rboto::Value {
-        rboto::Value::Struct(vec![rv::opt(self.mode)])
-    }
-}
+rboto::__structure!(TracingConfig "TracingConfig"[set into] { mode : TracingMode } {});
 /// The function's X-Ray tracing configuration.
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct TracingConfigResponse {
     /// The tracing mode.
     pub mode: Option<TracingMode>,
 }
-impl TracingConfigResponse {
-    /// Sets `Mode`.
-    pub fn mode(mut self, v: impl Into<TracingMode>) -> Self {
-        self.mode = Some(v.into());
-        self
+rboto::__structure!(
+    TracingConfigResponse "TracingConfigResponse"[set from] { mode : TracingMode } {}
+);
+rboto::__string_enum!(TracingMode { Active = "Active", PassThrough = "PassThrough" });
+rboto::__string_enum!(
+    UpdateRuntimeOn { Auto = "Auto", Manual = "Manual", FunctionUpdate = "FunctionUpdate"
     }
-}
-impl rboto::FromValue for TracingConfigResponse {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "TracingConfigResponse")?;
-        Ok(Self { mode: m.take(0)? })
-    }
-}
-#[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
-#[non_exhaustive]
-pub enum TracingMode {
-    /// `Active`
-    Active,
-    /// `PassThrough`
-    PassThrough,
-    /// A value this version of the SDK does not know.
-    Unknown(String),
-}
-impl TracingMode {
-    /// Every value the model lists.
-    pub const VALUES: &'static [&'static str] = &["Active", "PassThrough"];
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Active => "Active",
-            Self::PassThrough => "PassThrough",
-            Self::Unknown(s) => s,
-        }
-    }
-}
-impl rv::StringEnum for TracingMode {
-    fn as_str(&self) -> &str {
-        TracingMode::as_str(self)
-    }
-    fn from_wire(s: String) -> Self {
-        match s.as_str() {
-            "Active" => Self::Active,
-            "PassThrough" => Self::PassThrough,
-            _ => Self::Unknown(s),
-        }
-    }
-}
-rboto::enum_value!(str TracingMode);
-#[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
-#[non_exhaustive]
-pub enum UpdateRuntimeOn {
-    /// `Auto`
-    Auto,
-    /// `Manual`
-    Manual,
-    /// `FunctionUpdate`
-    FunctionUpdate,
-    /// A value this version of the SDK does not know.
-    Unknown(String),
-}
-impl UpdateRuntimeOn {
-    /// Every value the model lists.
-    pub const VALUES: &'static [&'static str] = &["Auto", "Manual", "FunctionUpdate"];
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Auto => "Auto",
-            Self::Manual => "Manual",
-            Self::FunctionUpdate => "FunctionUpdate",
-            Self::Unknown(s) => s,
-        }
-    }
-}
-impl rv::StringEnum for UpdateRuntimeOn {
-    fn as_str(&self) -> &str {
-        UpdateRuntimeOn::as_str(self)
-    }
-    fn from_wire(s: String) -> Self {
-        match s.as_str() {
-            "Auto" => Self::Auto,
-            "Manual" => Self::Manual,
-            "FunctionUpdate" => Self::FunctionUpdate,
-            _ => Self::Unknown(s),
-        }
-    }
-}
-rboto::enum_value!(str UpdateRuntimeOn);
+);
 /// The VPC security groups and subnets that are attached to a Lambda function. For more information, see [Configuring a Lambda function to access resources in a VPC](https://docs.aws.amazon.com/lambda/latest/dg/configuration-vpc.html).
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct VpcConfig {
     /// A list of VPC subnet IDs.
     pub subnet_ids: Option<Vec<String>>,
@@ -7520,35 +2301,13 @@ pub struct VpcConfig {
     /// Allows outbound IPv6 traffic on VPC functions that are connected to dual-stack subnets.
     pub ipv6_allowed_for_dual_stack: Option<bool>,
 }
-impl VpcConfig {
-    /// Sets `SubnetIds`.
-    pub fn subnet_ids(mut self, v: impl Into<Vec<String>>) -> Self {
-        self.subnet_ids = Some(v.into());
-        self
-    }
-    /// Sets `SecurityGroupIds`.
-    pub fn security_group_ids(mut self, v: impl Into<Vec<String>>) -> Self {
-        self.security_group_ids = Some(v.into());
-        self
-    }
-    /// Sets `Ipv6AllowedForDualStack`.
-    pub fn ipv6_allowed_for_dual_stack(mut self, v: bool) -> Self {
-        self.ipv6_allowed_for_dual_stack = Some(v);
-        self
-    }
-}
-impl rboto::IntoValue for VpcConfig {
-    fn into_value(self) -> rboto::Value {
-        rboto::Value::Struct(
-            vec![
-                rv::opt(self.subnet_ids), rv::opt(self.security_group_ids), rv::opt(self
-                .ipv6_allowed_for_dual_stack)
-            ],
-        )
-    }
-}
+rboto::__structure!(
+    VpcConfig "VpcConfig"[set into] { subnet_ids : Vec < String >, security_group_ids :
+    Vec < String >, ipv6_allowed_for_dual_stack = bool } {}
+);
 /// The VPC security groups and subnets that are attached to a Lambda function.
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct VpcConfigResponse {
     /// A list of VPC subnet IDs.
     pub subnet_ids: Option<Vec<String>>,
@@ -7559,142 +2318,59 @@ pub struct VpcConfigResponse {
     /// Allows outbound IPv6 traffic on VPC functions that are connected to dual-stack subnets.
     pub ipv6_allowed_for_dual_stack: Option<bool>,
 }
-impl VpcConfigResponse {
-    /// Sets `SubnetIds`.
-    pub fn subnet_ids(mut self, v: impl Into<Vec<String>>) -> Self {
-        self.subnet_ids = Some(v.into());
-        self
-    }
-    /// Sets `SecurityGroupIds`.
-    pub fn security_group_ids(mut self, v: impl Into<Vec<String>>) -> Self {
-        self.security_group_ids = Some(v.into());
-        self
-    }
-    /// Sets `VpcId`.
-    pub fn vpc_id(mut self, v: impl Into<String>) -> Self {
-        self.vpc_id = Some(v.into());
-        self
-    }
-    /// Sets `Ipv6AllowedForDualStack`.
-    pub fn ipv6_allowed_for_dual_stack(mut self, v: bool) -> Self {
-        self.ipv6_allowed_for_dual_stack = Some(v);
-        self
-    }
-}
-impl rboto::FromValue for VpcConfigResponse {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "VpcConfigResponse")?;
-        Ok(Self {
-            subnet_ids: m.take(0)?,
-            security_group_ids: m.take(1)?,
-            vpc_id: m.take(2)?,
-            ipv6_allowed_for_dual_stack: m.take(3)?,
-        })
-    }
-}
+rboto::__structure!(
+    VpcConfigResponse "VpcConfigResponse"[set from] { subnet_ids : Vec < String >,
+    security_group_ids : Vec < String >, vpc_id : String, ipv6_allowed_for_dual_stack =
+    bool } {}
+);
 /// Details about a wait operation that was cancelled.
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct WaitCancelledDetails {
     /// Details about why the wait operation was cancelled.
     pub error: Option<EventError>,
 }
-impl WaitCancelledDetails {
-    /// Sets `Error`.
-    pub fn error(mut self, v: EventError) -> Self {
-        self.error = Some(v);
-        self
-    }
-}
-impl rboto::FromValue for WaitCancelledDetails {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "WaitCancelledDetails")?;
-        Ok(Self { error: m.take(0)? })
-    }
-}
+rboto::__structure!(
+    WaitCancelledDetails "WaitCancelledDetails"[set from] { error : EventError } {}
+);
 /// Details about a wait operation.
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct WaitDetails {
     /// The date and time when the wait operation is scheduled to complete, in [ISO-8601 format](https://www.w3.org/TR/NOTE-datetime) (YYYY-MM-DDThh:mm:ss.sTZD).
     pub scheduled_end_timestamp: Option<rboto::DateTime>,
 }
-impl WaitDetails {
-    /// Sets `ScheduledEndTimestamp`.
-    pub fn scheduled_end_timestamp(mut self, v: impl Into<rboto::DateTime>) -> Self {
-        self.scheduled_end_timestamp = Some(v.into());
-        self
-    }
-}
-impl rboto::FromValue for WaitDetails {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "WaitDetails")?;
-        Ok(Self {
-            scheduled_end_timestamp: m.take(0)?,
-        })
-    }
-}
+rboto::__structure!(
+    WaitDetails "WaitDetails"[set from] { scheduled_end_timestamp : rboto::DateTime } {}
+);
 /// Specifies how long the durable execution waits.
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct WaitOptions {
     /// The duration to wait, in seconds.
     pub wait_seconds: Option<i32>,
 }
-impl WaitOptions {
-    /// Sets `WaitSeconds`.
-    pub fn wait_seconds(mut self, v: i32) -> Self {
-        self.wait_seconds = Some(v);
-        self
-    }
-}
-impl rboto::IntoValue for WaitOptions {
-    fn into_value(self) -> rboto::Value {
-        rboto::Value::Struct(vec![rv::opt(self.wait_seconds)])
-    }
-}
+rboto::__structure!(WaitOptions "WaitOptions"[set into] { wait_seconds = i32 } {});
 /// Details about a wait operation that has started.
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct WaitStartedDetails {
     /// The duration to wait, in seconds.
     pub duration: Option<i32>,
     /// The date and time when the wait operation is scheduled to complete, in [ISO-8601 format](https://www.w3.org/TR/NOTE-datetime) (YYYY-MM-DDThh:mm:ss.sTZD).
     pub scheduled_end_timestamp: Option<rboto::DateTime>,
 }
-impl WaitStartedDetails {
-    /// Sets `Duration`.
-    pub fn duration(mut self, v: i32) -> Self {
-        self.duration = Some(v);
-        self
-    }
-    /// Sets `ScheduledEndTimestamp`.
-    pub fn scheduled_end_timestamp(mut self, v: impl Into<rboto::DateTime>) -> Self {
-        self.scheduled_end_timestamp = Some(v.into());
-        self
-    }
-}
-impl rboto::FromValue for WaitStartedDetails {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "WaitStartedDetails")?;
-        Ok(Self {
-            duration: m.take(0)?,
-            scheduled_end_timestamp: m.take(1)?,
-        })
-    }
-}
+rboto::__structure!(
+    WaitStartedDetails "WaitStartedDetails"[set from] { duration = i32,
+    scheduled_end_timestamp : rboto::DateTime } {}
+);
 /// Details about a wait operation that succeeded.
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct WaitSucceededDetails {
     /// The wait duration, in seconds.
     pub duration: Option<i32>,
 }
-impl WaitSucceededDetails {
-    /// Sets `Duration`.
-    pub fn duration(mut self, v: i32) -> Self {
-        self.duration = Some(v);
-        self
-    }
-}
-impl rboto::FromValue for WaitSucceededDetails {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "WaitSucceededDetails")?;
-        Ok(Self { duration: m.take(0)? })
-    }
-}
+rboto::__structure!(
+    WaitSucceededDetails "WaitSucceededDetails"[set from] { duration = i32 } {}
+);

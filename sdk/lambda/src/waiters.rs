@@ -65,41 +65,41 @@ pub static PUBLISHED_VERSION_ACTIVE: WaiterSpec = WaiterSpec::new(
         Acceptor::new(Retry, Path, "State", Str("Pending")),
     ],
 );
-impl super::input::GetFunctionConfigurationRequest<rboto::ServiceClient> {
+impl super::input::GetFunctionConfigurationInput {
     /// Waits for the function's State to be Active. This waiter uses GetFunctionConfiguration API. This should be used after new function creation.
     ///
     /// Waits for `FunctionActive`: polls `GetFunctionConfiguration` every 5 s, at most 60 times (botocore's `get_waiter("function_active")`).
     pub fn wait_until_function_active(self) -> Waiter<Self> {
-        Waiter::new(self._client.clone(), self, &FUNCTION_ACTIVE)
+        Waiter::of_input(self, &FUNCTION_ACTIVE)
     }
     /// Waits for the function's LastUpdateStatus to be Successful. This waiter uses GetFunctionConfiguration API. This should be used after function updates.
     ///
     /// Waits for `FunctionUpdated`: polls `GetFunctionConfiguration` every 5 s, at most 60 times (botocore's `get_waiter("function_updated")`).
     pub fn wait_until_function_updated(self) -> Waiter<Self> {
-        Waiter::new(self._client.clone(), self, &FUNCTION_UPDATED)
+        Waiter::of_input(self, &FUNCTION_UPDATED)
     }
     /// Waits for the published version's State to be Active. This waiter uses GetFunctionConfiguration API. This should be used after new version is published.
     ///
     /// Waits for `PublishedVersionActive`: polls `GetFunctionConfiguration` every 5 s, at most 312 times (botocore's `get_waiter("published_version_active")`).
     pub fn wait_until_published_version_active(self) -> Waiter<Self> {
-        Waiter::new(self._client.clone(), self, &PUBLISHED_VERSION_ACTIVE)
+        Waiter::of_input(self, &PUBLISHED_VERSION_ACTIVE)
     }
 }
-impl super::input::GetFunctionRequest<rboto::ServiceClient> {
+impl super::input::GetFunctionInput {
     /// Waits for the function's State to be Active. This waiter uses GetFunction API. This should be used after new function creation.
     ///
     /// Waits for `FunctionActiveV2`: polls `GetFunction` every 1 s, at most 300 times (botocore's `get_waiter("function_active_v2")`).
     pub fn wait_until_function_active_v2(self) -> Waiter<Self> {
-        Waiter::new(self._client.clone(), self, &FUNCTION_ACTIVE_V2)
+        Waiter::of_input(self, &FUNCTION_ACTIVE_V2)
     }
     /// Waits for `FunctionExists`: polls `GetFunction` every 1 s, at most 20 times (botocore's `get_waiter("function_exists")`).
     pub fn wait_until_function_exists(self) -> Waiter<Self> {
-        Waiter::new(self._client.clone(), self, &FUNCTION_EXISTS)
+        Waiter::of_input(self, &FUNCTION_EXISTS)
     }
     /// Waits for the function's LastUpdateStatus to be Successful. This waiter uses GetFunction API. This should be used after function updates.
     ///
     /// Waits for `FunctionUpdatedV2`: polls `GetFunction` every 1 s, at most 300 times (botocore's `get_waiter("function_updated_v2")`).
     pub fn wait_until_function_updated_v2(self) -> Waiter<Self> {
-        Waiter::new(self._client.clone(), self, &FUNCTION_UPDATED_V2)
+        Waiter::of_input(self, &FUNCTION_UPDATED_V2)
     }
 }

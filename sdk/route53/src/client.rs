@@ -2,7 +2,7 @@
 #[allow(unused_imports)]
 use super::{error::*, input::*, output::*, types::*};
 #[allow(unused_imports)]
-use rboto::value as rv;
+use rboto::__private as rv;
 #[allow(unused_imports)]
 use std::collections::HashMap;
 /// A client for Amazon Route 53.
@@ -24,11 +24,14 @@ impl Client {
         &self.inner
     }
     /// Sends an input built on its own (`Input::default().member(..)`).
-    pub async fn send<I>(&self, input: I) -> Result<I::Output, super::Error>
+    pub fn send<I>(
+        &self,
+        input: I,
+    ) -> rboto::ResponseFuture<I::Output, super::error::Exception>
     where
         I: rboto::OperationInput<Error = super::error::Exception>,
     {
-        self.inner.call(input).await
+        self.inner.send_input(input)
     }
     /// Presigns an input instead of sending it (boto3's `generate_presigned_url`): the
     /// input may come from this client (`client.op().member(..)`) or be built alone.
@@ -43,10 +46,11 @@ impl Client {
         self.inner.presign(input, presign).await
     }
     /// Activates a key-signing key (KSK) so that it can be used for signing by DNSSEC. This operation changes the KSK status to `ACTIVE`.
-    pub fn activate_key_signing_key(
-        &self,
-    ) -> ActivateKeySigningKeyRequest<rboto::ServiceClient> {
-        ActivateKeySigningKeyRequest::with_client(self.inner.clone())
+    pub fn activate_key_signing_key(&self) -> ActivateKeySigningKeyInput {
+        ActivateKeySigningKeyInput {
+            _client: rboto::__private::Bound::to(&self.inner),
+            ..Default::default()
+        }
     }
     /// Associates an Amazon VPC with a private hosted zone.
     ///
@@ -63,10 +67,11 @@ impl Client {
     /// - `aws-us-gov` - Amazon Web Services GovCloud (US) Region
     ///
     /// For more information, see [Access Management](https://docs.aws.amazon.com/general/latest/gr/aws-arns-and-namespaces.html) in the *Amazon Web Services General Reference*.
-    pub fn associate_vpc_with_hosted_zone(
-        &self,
-    ) -> AssociateVpcWithHostedZoneRequest<rboto::ServiceClient> {
-        AssociateVpcWithHostedZoneRequest::with_client(self.inner.clone())
+    pub fn associate_vpc_with_hosted_zone(&self) -> AssociateVpcWithHostedZoneInput {
+        AssociateVpcWithHostedZoneInput {
+            _client: rboto::__private::Bound::to(&self.inner),
+            ..Default::default()
+        }
     }
     /// Creates, changes, or deletes CIDR blocks within a collection. Contains authoritative IP information mapping blocks to one or multiple locations.
     ///
@@ -82,10 +87,11 @@ impl Client {
     ///
     /// - `PUT`: Create a CIDR block within the specified collection.
     /// - `DELETE_IF_EXISTS`: Delete an existing CIDR block from the collection.
-    pub fn change_cidr_collection(
-        &self,
-    ) -> ChangeCidrCollectionRequest<rboto::ServiceClient> {
-        ChangeCidrCollectionRequest::with_client(self.inner.clone())
+    pub fn change_cidr_collection(&self) -> ChangeCidrCollectionInput {
+        ChangeCidrCollectionInput {
+            _client: rboto::__private::Bound::to(&self.inner),
+            ..Default::default()
+        }
     }
     /// Creates, changes, or deletes a resource record set, which contains authoritative DNS information for a specified domain name or subdomain name. For example, you can use `ChangeResourceRecordSets` to create a resource record set that routes traffic for test.example.com to a web server that has an IP address of 192.0.2.44.
     ///
@@ -132,24 +138,27 @@ impl Client {
     /// **Limits on ChangeResourceRecordSets Requests**
     ///
     /// For information about the limits on a `ChangeResourceRecordSets` request, see [Limits](https://docs.aws.amazon.com/Route53/latest/DeveloperGuide/DNSLimitations.html) in the *Amazon Route 53 Developer Guide*.
-    pub fn change_resource_record_sets(
-        &self,
-    ) -> ChangeResourceRecordSetsRequest<rboto::ServiceClient> {
-        ChangeResourceRecordSetsRequest::with_client(self.inner.clone())
+    pub fn change_resource_record_sets(&self) -> ChangeResourceRecordSetsInput {
+        ChangeResourceRecordSetsInput {
+            _client: rboto::__private::Bound::to(&self.inner),
+            ..Default::default()
+        }
     }
     /// Adds, edits, or deletes tags for a health check or a hosted zone.
     ///
     /// For information about using tags for cost allocation, see [Using Cost Allocation Tags](https://docs.aws.amazon.com/awsaccountbilling/latest/aboutv2/cost-alloc-tags.html) in the *Billing and Cost Management User Guide*.
-    pub fn change_tags_for_resource(
-        &self,
-    ) -> ChangeTagsForResourceRequest<rboto::ServiceClient> {
-        ChangeTagsForResourceRequest::with_client(self.inner.clone())
+    pub fn change_tags_for_resource(&self) -> ChangeTagsForResourceInput {
+        ChangeTagsForResourceInput {
+            _client: rboto::__private::Bound::to(&self.inner),
+            ..Default::default()
+        }
     }
     /// Creates a CIDR collection in the current Amazon Web Services account.
-    pub fn create_cidr_collection(
-        &self,
-    ) -> CreateCidrCollectionRequest<rboto::ServiceClient> {
-        CreateCidrCollectionRequest::with_client(self.inner.clone())
+    pub fn create_cidr_collection(&self) -> CreateCidrCollectionInput {
+        CreateCidrCollectionInput {
+            _client: rboto::__private::Bound::to(&self.inner),
+            ..Default::default()
+        }
     }
     /// Creates a new health check.
     ///
@@ -166,8 +175,11 @@ impl Client {
     /// - Route 53 health checkers are outside the VPC. To check the health of an endpoint within a VPC by IP address, you must assign a public IP address to the instance in the VPC.
     /// - You can configure a health checker to check the health of an external resource that the instance relies on, such as a database server.
     /// - You can create a CloudWatch metric, associate an alarm with the metric, and then create a health check that is based on the state of the alarm. For example, you might create a CloudWatch metric that checks the status of the Amazon EC2 `StatusCheckFailed` metric, add an alarm to the metric, and then create a health check that is based on the state of the alarm. For information about creating CloudWatch metrics and alarms by using the CloudWatch console, see the [Amazon CloudWatch User Guide](https://docs.aws.amazon.com/AmazonCloudWatch/latest/DeveloperGuide/WhatIsCloudWatch.html).
-    pub fn create_health_check(&self) -> CreateHealthCheckRequest<rboto::ServiceClient> {
-        CreateHealthCheckRequest::with_client(self.inner.clone())
+    pub fn create_health_check(&self) -> CreateHealthCheckInput {
+        CreateHealthCheckInput {
+            _client: rboto::__private::Bound::to(&self.inner),
+            ..Default::default()
+        }
     }
     /// Creates a new public or private hosted zone. You create records in a public hosted zone to define how you want to route traffic on the internet for a domain, such as example.com, and its subdomains (apex.example.com, acme.example.com). You create records in a private hosted zone to define how you want to route traffic for a domain and its subdomains within one or more Amazon Virtual Private Clouds (Amazon VPCs).
     ///
@@ -196,14 +208,18 @@ impl Client {
     /// - `aws-us-gov` - Amazon Web Services GovCloud (US) Region
     ///
     /// For more information, see [Access Management](https://docs.aws.amazon.com/general/latest/gr/aws-arns-and-namespaces.html) in the *Amazon Web Services General Reference*.
-    pub fn create_hosted_zone(&self) -> CreateHostedZoneRequest<rboto::ServiceClient> {
-        CreateHostedZoneRequest::with_client(self.inner.clone())
+    pub fn create_hosted_zone(&self) -> CreateHostedZoneInput {
+        CreateHostedZoneInput {
+            _client: rboto::__private::Bound::to(&self.inner),
+            ..Default::default()
+        }
     }
     /// Creates a new key-signing key (KSK) associated with a hosted zone. You can only have two KSKs per hosted zone.
-    pub fn create_key_signing_key(
-        &self,
-    ) -> CreateKeySigningKeyRequest<rboto::ServiceClient> {
-        CreateKeySigningKeyRequest::with_client(self.inner.clone())
+    pub fn create_key_signing_key(&self) -> CreateKeySigningKeyInput {
+        CreateKeySigningKeyInput {
+            _client: rboto::__private::Bound::to(&self.inner),
+            ..Default::default()
+        }
     }
     /// Creates a configuration for DNS query logging. After you create a query logging configuration, Amazon Route 53 begins to publish log data to an Amazon CloudWatch Logs log group.
     ///
@@ -268,10 +284,11 @@ impl Client {
     /// **How to Stop Logging**
     ///
     /// If you want Route 53 to stop sending query logs to CloudWatch Logs, delete the query logging configuration. For more information, see [DeleteQueryLoggingConfig](https://docs.aws.amazon.com/Route53/latest/APIReference/API_DeleteQueryLoggingConfig.html).
-    pub fn create_query_logging_config(
-        &self,
-    ) -> CreateQueryLoggingConfigRequest<rboto::ServiceClient> {
-        CreateQueryLoggingConfigRequest::with_client(self.inner.clone())
+    pub fn create_query_logging_config(&self) -> CreateQueryLoggingConfigInput {
+        CreateQueryLoggingConfigInput {
+            _client: rboto::__private::Bound::to(&self.inner),
+            ..Default::default()
+        }
     }
     /// Creates one or more resource record set protections in a hosted zone. A protection applies to every resource record set in the hosted zone that has the specified name and type. While a protection exists, Route 53 rejects any `ChangeResourceRecordSets` request that creates, updates, or deletes a resource record set with that name and type, and returns an `InvalidChangeBatch` error. To change a protected resource record set, first delete its protection by using `DeleteResourceRecordSetProtections`.
     ///
@@ -289,8 +306,11 @@ impl Client {
     /// You can specify up to 100 protections in one request. The number of protections that you can have in a hosted zone is limited by a quota. If the request would exceed that quota, Route 53 returns a `LimitsExceeded` error.
     pub fn create_resource_record_set_protections(
         &self,
-    ) -> CreateResourceRecordSetProtectionsRequest<rboto::ServiceClient> {
-        CreateResourceRecordSetProtectionsRequest::with_client(self.inner.clone())
+    ) -> CreateResourceRecordSetProtectionsInput {
+        CreateResourceRecordSetProtectionsInput {
+            _client: rboto::__private::Bound::to(&self.inner),
+            ..Default::default()
+        }
     }
     /// Creates a delegation set (a group of four name servers) that can be reused by multiple hosted zones that were created by the same Amazon Web Services account.
     ///
@@ -314,58 +334,70 @@ impl Client {
     /// - For small numbers of hosted zones—up to a few hundred—it's relatively easy to create reusable delegation sets until you get one that has four name servers that don't overlap with any of the name servers in your hosted zones.
     /// - For larger numbers of hosted zones, the easiest solution is to use more than one reusable delegation set.
     /// - For larger numbers of hosted zones, you can also migrate hosted zones that have overlapping name servers to hosted zones that don't have overlapping name servers, then migrate the hosted zones again to use the reusable delegation set.
-    pub fn create_reusable_delegation_set(
-        &self,
-    ) -> CreateReusableDelegationSetRequest<rboto::ServiceClient> {
-        CreateReusableDelegationSetRequest::with_client(self.inner.clone())
+    pub fn create_reusable_delegation_set(&self) -> CreateReusableDelegationSetInput {
+        CreateReusableDelegationSetInput {
+            _client: rboto::__private::Bound::to(&self.inner),
+            ..Default::default()
+        }
     }
     /// Creates a traffic policy, which you use to create multiple DNS resource record sets for one domain name (such as example.com) or one subdomain name (such as www.example.com).
-    pub fn create_traffic_policy(
-        &self,
-    ) -> CreateTrafficPolicyRequest<rboto::ServiceClient> {
-        CreateTrafficPolicyRequest::with_client(self.inner.clone())
+    pub fn create_traffic_policy(&self) -> CreateTrafficPolicyInput {
+        CreateTrafficPolicyInput {
+            _client: rboto::__private::Bound::to(&self.inner),
+            ..Default::default()
+        }
     }
     /// Creates resource record sets in a specified hosted zone based on the settings in a specified traffic policy version. In addition, `CreateTrafficPolicyInstance` associates the resource record sets with a specified domain name (such as example.com) or subdomain name (such as www.example.com). Amazon Route 53 responds to DNS queries for the domain or subdomain name by using the resource record sets that `CreateTrafficPolicyInstance` created.
     ///
     /// **Note:** After you submit an `CreateTrafficPolicyInstance` request, there's a brief delay while Amazon Route 53 creates the resource record sets that are specified in the traffic policy definition. Use `GetTrafficPolicyInstance` with the `id` of new traffic policy instance to confirm that the `CreateTrafficPolicyInstance` request completed successfully. For more information, see the `State` response element.
-    pub fn create_traffic_policy_instance(
-        &self,
-    ) -> CreateTrafficPolicyInstanceRequest<rboto::ServiceClient> {
-        CreateTrafficPolicyInstanceRequest::with_client(self.inner.clone())
+    pub fn create_traffic_policy_instance(&self) -> CreateTrafficPolicyInstanceInput {
+        CreateTrafficPolicyInstanceInput {
+            _client: rboto::__private::Bound::to(&self.inner),
+            ..Default::default()
+        }
     }
     /// Creates a new version of an existing traffic policy. When you create a new version of a traffic policy, you specify the ID of the traffic policy that you want to update and a JSON-formatted document that describes the new version. You use traffic policies to create multiple DNS resource record sets for one domain name (such as example.com) or one subdomain name (such as www.example.com). You can create a maximum of 1000 versions of a traffic policy. If you reach the limit and need to create another version, you'll need to start a new traffic policy.
-    pub fn create_traffic_policy_version(
-        &self,
-    ) -> CreateTrafficPolicyVersionRequest<rboto::ServiceClient> {
-        CreateTrafficPolicyVersionRequest::with_client(self.inner.clone())
+    pub fn create_traffic_policy_version(&self) -> CreateTrafficPolicyVersionInput {
+        CreateTrafficPolicyVersionInput {
+            _client: rboto::__private::Bound::to(&self.inner),
+            ..Default::default()
+        }
     }
     /// Authorizes the Amazon Web Services account that created a specified VPC to submit an `AssociateVPCWithHostedZone` request to associate the VPC with a specified hosted zone that was created by a different account. To submit a `CreateVPCAssociationAuthorization` request, you must use the account that created the hosted zone. After you authorize the association, use the account that created the VPC to submit an `AssociateVPCWithHostedZone` request.
     ///
     /// **Note:** If you want to associate multiple VPCs that you created by using one account with a hosted zone that you created by using a different account, you must submit one authorization request for each VPC.
     pub fn create_vpc_association_authorization(
         &self,
-    ) -> CreateVpcAssociationAuthorizationRequest<rboto::ServiceClient> {
-        CreateVpcAssociationAuthorizationRequest::with_client(self.inner.clone())
+    ) -> CreateVpcAssociationAuthorizationInput {
+        CreateVpcAssociationAuthorizationInput {
+            _client: rboto::__private::Bound::to(&self.inner),
+            ..Default::default()
+        }
     }
     /// Deactivates a key-signing key (KSK) so that it will not be used for signing by DNSSEC. This operation changes the KSK status to `INACTIVE`.
-    pub fn deactivate_key_signing_key(
-        &self,
-    ) -> DeactivateKeySigningKeyRequest<rboto::ServiceClient> {
-        DeactivateKeySigningKeyRequest::with_client(self.inner.clone())
+    pub fn deactivate_key_signing_key(&self) -> DeactivateKeySigningKeyInput {
+        DeactivateKeySigningKeyInput {
+            _client: rboto::__private::Bound::to(&self.inner),
+            ..Default::default()
+        }
     }
     /// Deletes a CIDR collection in the current Amazon Web Services account. The collection must be empty before it can be deleted.
-    pub fn delete_cidr_collection(
-        &self,
-    ) -> DeleteCidrCollectionRequest<rboto::ServiceClient> {
-        DeleteCidrCollectionRequest::with_client(self.inner.clone())
+    pub fn delete_cidr_collection(&self) -> DeleteCidrCollectionInput {
+        DeleteCidrCollectionInput {
+            _client: rboto::__private::Bound::to(&self.inner),
+            ..Default::default()
+        }
     }
     /// Deletes a health check.
     ///
     /// **Important:** Amazon Route 53 does not prevent you from deleting a health check even if the health check is associated with one or more resource record sets. If you delete a health check and you don't update the associated resource record sets, the future status of the health check can't be predicted and may change. This will affect the routing of DNS queries for your DNS failover configuration. For more information, see [Replacing and Deleting Health Checks](https://docs.aws.amazon.com/Route53/latest/DeveloperGuide/health-checks-creating-deleting.html#health-checks-deleting.html) in the *Amazon Route 53 Developer Guide*.
     ///
     /// If you're using Cloud Map and you configured Cloud Map to create a Route 53 health check when you register an instance, you can't use the Route 53 `DeleteHealthCheck` command to delete the health check. The health check is deleted automatically when you deregister the instance; there can be a delay of several hours before the health check is deleted from Route 53.
-    pub fn delete_health_check(&self) -> DeleteHealthCheckRequest<rboto::ServiceClient> {
-        DeleteHealthCheckRequest::with_client(self.inner.clone())
+    pub fn delete_health_check(&self) -> DeleteHealthCheckInput {
+        DeleteHealthCheckInput {
+            _client: rboto::__private::Bound::to(&self.inner),
+            ..Default::default()
+        }
     }
     /// Deletes a hosted zone.
     ///
@@ -385,26 +417,31 @@ impl Client {
     ///
     /// - Use the `GetHostedZone` action to request information about the hosted zone.
     /// - Use the `ListHostedZones` action to get a list of the hosted zones associated with the current Amazon Web Services account.
-    pub fn delete_hosted_zone(&self) -> DeleteHostedZoneRequest<rboto::ServiceClient> {
-        DeleteHostedZoneRequest::with_client(self.inner.clone())
+    pub fn delete_hosted_zone(&self) -> DeleteHostedZoneInput {
+        DeleteHostedZoneInput {
+            _client: rboto::__private::Bound::to(&self.inner),
+            ..Default::default()
+        }
     }
     /// Deletes a key-signing key (KSK). Before you can delete a KSK, you must deactivate it. The KSK must be deactivated before you can delete it regardless of whether the hosted zone is enabled for DNSSEC signing.
     ///
     /// You can use [DeactivateKeySigningKey](https://docs.aws.amazon.com/Route53/latest/APIReference/API_DeactivateKeySigningKey.html) to deactivate the key before you delete it.
     ///
     /// Use [GetDNSSEC](https://docs.aws.amazon.com/Route53/latest/APIReference/API_GetDNSSEC.html) to verify that the KSK is in an `INACTIVE` status.
-    pub fn delete_key_signing_key(
-        &self,
-    ) -> DeleteKeySigningKeyRequest<rboto::ServiceClient> {
-        DeleteKeySigningKeyRequest::with_client(self.inner.clone())
+    pub fn delete_key_signing_key(&self) -> DeleteKeySigningKeyInput {
+        DeleteKeySigningKeyInput {
+            _client: rboto::__private::Bound::to(&self.inner),
+            ..Default::default()
+        }
     }
     /// Deletes a configuration for DNS query logging. If you delete a configuration, Amazon Route 53 stops sending query logs to CloudWatch Logs. Route 53 doesn't delete any logs that are already in CloudWatch Logs.
     ///
     /// For more information about DNS query logs, see [CreateQueryLoggingConfig](https://docs.aws.amazon.com/Route53/latest/APIReference/API_CreateQueryLoggingConfig.html).
-    pub fn delete_query_logging_config(
-        &self,
-    ) -> DeleteQueryLoggingConfigRequest<rboto::ServiceClient> {
-        DeleteQueryLoggingConfigRequest::with_client(self.inner.clone())
+    pub fn delete_query_logging_config(&self) -> DeleteQueryLoggingConfigInput {
+        DeleteQueryLoggingConfigInput {
+            _client: rboto::__private::Bound::to(&self.inner),
+            ..Default::default()
+        }
     }
     /// Deletes one or more resource record set protections from a hosted zone. After a protection is deleted, you can change the resource record sets that have that name and type by using `ChangeResourceRecordSets`.
     ///
@@ -413,18 +450,22 @@ impl Client {
     /// You can specify up to 100 protections in one request.
     pub fn delete_resource_record_set_protections(
         &self,
-    ) -> DeleteResourceRecordSetProtectionsRequest<rboto::ServiceClient> {
-        DeleteResourceRecordSetProtectionsRequest::with_client(self.inner.clone())
+    ) -> DeleteResourceRecordSetProtectionsInput {
+        DeleteResourceRecordSetProtectionsInput {
+            _client: rboto::__private::Bound::to(&self.inner),
+            ..Default::default()
+        }
     }
     /// Deletes a reusable delegation set.
     ///
     /// **Important:** You can delete a reusable delegation set only if it isn't associated with any hosted zones.
     ///
     /// To verify that the reusable delegation set is not associated with any hosted zones, submit a [GetReusableDelegationSet](https://docs.aws.amazon.com/Route53/latest/APIReference/API_GetReusableDelegationSet.html) request and specify the ID of the reusable delegation set that you want to delete.
-    pub fn delete_reusable_delegation_set(
-        &self,
-    ) -> DeleteReusableDelegationSetRequest<rboto::ServiceClient> {
-        DeleteReusableDelegationSetRequest::with_client(self.inner.clone())
+    pub fn delete_reusable_delegation_set(&self) -> DeleteReusableDelegationSetInput {
+        DeleteReusableDelegationSetInput {
+            _client: rboto::__private::Bound::to(&self.inner),
+            ..Default::default()
+        }
     }
     /// Deletes a traffic policy.
     ///
@@ -433,32 +474,38 @@ impl Client {
     /// - Deleted traffic policies aren't listed if you run [ListTrafficPolicies](https://docs.aws.amazon.com/Route53/latest/APIReference/API_ListTrafficPolicies.html).
     /// - There's no way to get a list of deleted policies.
     /// - If you retain the ID of the policy, you can get information about the policy, including the traffic policy document, by running [GetTrafficPolicy](https://docs.aws.amazon.com/Route53/latest/APIReference/API_GetTrafficPolicy.html).
-    pub fn delete_traffic_policy(
-        &self,
-    ) -> DeleteTrafficPolicyRequest<rboto::ServiceClient> {
-        DeleteTrafficPolicyRequest::with_client(self.inner.clone())
+    pub fn delete_traffic_policy(&self) -> DeleteTrafficPolicyInput {
+        DeleteTrafficPolicyInput {
+            _client: rboto::__private::Bound::to(&self.inner),
+            ..Default::default()
+        }
     }
     /// Deletes a traffic policy instance and all of the resource record sets that Amazon Route 53 created when you created the instance.
     ///
     /// **Note:** In the Route 53 console, traffic policy instances are known as policy records.
-    pub fn delete_traffic_policy_instance(
-        &self,
-    ) -> DeleteTrafficPolicyInstanceRequest<rboto::ServiceClient> {
-        DeleteTrafficPolicyInstanceRequest::with_client(self.inner.clone())
+    pub fn delete_traffic_policy_instance(&self) -> DeleteTrafficPolicyInstanceInput {
+        DeleteTrafficPolicyInstanceInput {
+            _client: rboto::__private::Bound::to(&self.inner),
+            ..Default::default()
+        }
     }
     /// Removes authorization to submit an `AssociateVPCWithHostedZone` request to associate a specified VPC with a hosted zone that was created by a different account. You must use the account that created the hosted zone to submit a `DeleteVPCAssociationAuthorization` request.
     ///
     /// **Important:** Sending this request only prevents the Amazon Web Services account that created the VPC from associating the VPC with the Amazon Route 53 hosted zone in the future. If the VPC is already associated with the hosted zone, `DeleteVPCAssociationAuthorization` won't disassociate the VPC from the hosted zone. If you want to delete an existing association, use `DisassociateVPCFromHostedZone`.
     pub fn delete_vpc_association_authorization(
         &self,
-    ) -> DeleteVpcAssociationAuthorizationRequest<rboto::ServiceClient> {
-        DeleteVpcAssociationAuthorizationRequest::with_client(self.inner.clone())
+    ) -> DeleteVpcAssociationAuthorizationInput {
+        DeleteVpcAssociationAuthorizationInput {
+            _client: rboto::__private::Bound::to(&self.inner),
+            ..Default::default()
+        }
     }
     /// Disables DNSSEC signing in a specific hosted zone. This action does not deactivate any key-signing keys (KSKs) that are active in the hosted zone.
-    pub fn disable_hosted_zone_dnssec(
-        &self,
-    ) -> DisableHostedZoneDnssecRequest<rboto::ServiceClient> {
-        DisableHostedZoneDnssecRequest::with_client(self.inner.clone())
+    pub fn disable_hosted_zone_dnssec(&self) -> DisableHostedZoneDnssecInput {
+        DisableHostedZoneDnssecInput {
+            _client: rboto::__private::Bound::to(&self.inner),
+            ..Default::default()
+        }
     }
     /// Disassociates an Amazon Virtual Private Cloud (Amazon VPC) from an Amazon Route 53 private hosted zone. Note the following:
     ///
@@ -480,41 +527,55 @@ impl Client {
     /// For more information, see [Access Management](https://docs.aws.amazon.com/general/latest/gr/aws-arns-and-namespaces.html) in the *Amazon Web Services General Reference*.
     pub fn disassociate_vpc_from_hosted_zone(
         &self,
-    ) -> DisassociateVpcFromHostedZoneRequest<rboto::ServiceClient> {
-        DisassociateVpcFromHostedZoneRequest::with_client(self.inner.clone())
+    ) -> DisassociateVpcFromHostedZoneInput {
+        DisassociateVpcFromHostedZoneInput {
+            _client: rboto::__private::Bound::to(&self.inner),
+            ..Default::default()
+        }
     }
     /// Enables DNSSEC signing in a specific hosted zone.
-    pub fn enable_hosted_zone_dnssec(
-        &self,
-    ) -> EnableHostedZoneDnssecRequest<rboto::ServiceClient> {
-        EnableHostedZoneDnssecRequest::with_client(self.inner.clone())
+    pub fn enable_hosted_zone_dnssec(&self) -> EnableHostedZoneDnssecInput {
+        EnableHostedZoneDnssecInput {
+            _client: rboto::__private::Bound::to(&self.inner),
+            ..Default::default()
+        }
     }
     /// Gets the specified limit for the current account, for example, the maximum number of health checks that you can create using the account.
     ///
     /// For the default limit, see [Limits](https://docs.aws.amazon.com/Route53/latest/DeveloperGuide/DNSLimitations.html) in the *Amazon Route 53 Developer Guide*. To request a higher limit, [open a case](https://console.aws.amazon.com/support/home#/case/create?issueType=service-limit-increase&limitType=service-code-route53).
     ///
     /// **Note:** You can also view account limits in Amazon Web Services Trusted Advisor. Sign in to the Amazon Web Services Management Console and open the Trusted Advisor console at [https://console.aws.amazon.com/trustedadvisor/](https://console.aws.amazon.com/trustedadvisor). Then choose **Service limits** in the navigation pane.
-    pub fn get_account_limit(&self) -> GetAccountLimitRequest<rboto::ServiceClient> {
-        GetAccountLimitRequest::with_client(self.inner.clone())
+    pub fn get_account_limit(&self) -> GetAccountLimitInput {
+        GetAccountLimitInput {
+            _client: rboto::__private::Bound::to(&self.inner),
+            ..Default::default()
+        }
     }
     /// Returns the current status of a change batch request. The status is one of the following values:
     ///
     /// - `PENDING` indicates that the changes in this request have not propagated to all Amazon Route 53 DNS servers managing the hosted zone. This is the initial status of all change batch requests.
     /// - `INSYNC` indicates that the changes have propagated to all Route 53 DNS servers managing the hosted zone.
-    pub fn get_change(&self) -> GetChangeRequest<rboto::ServiceClient> {
-        GetChangeRequest::with_client(self.inner.clone())
+    pub fn get_change(&self) -> GetChangeInput {
+        GetChangeInput {
+            _client: rboto::__private::Bound::to(&self.inner),
+            ..Default::default()
+        }
     }
     /// Route 53 does not perform authorization for this API because it retrieves information that is already available to the public.
     ///
     /// **Important:** `GetCheckerIpRanges` still works, but we recommend that you download ip-ranges.json, which includes IP address ranges for all Amazon Web Services services. For more information, see [IP Address Ranges of Amazon Route 53 Servers](https://docs.aws.amazon.com/Route53/latest/DeveloperGuide/route-53-ip-addresses.html) in the *Amazon Route 53 Developer Guide*.
-    pub fn get_checker_ip_ranges(
-        &self,
-    ) -> GetCheckerIpRangesRequest<rboto::ServiceClient> {
-        GetCheckerIpRangesRequest::with_client(self.inner.clone())
+    pub fn get_checker_ip_ranges(&self) -> GetCheckerIpRangesInput {
+        GetCheckerIpRangesInput {
+            _client: rboto::__private::Bound::to(&self.inner),
+            ..Default::default()
+        }
     }
     /// Returns information about DNSSEC for a specific hosted zone, including the key-signing keys (KSKs) in the hosted zone.
-    pub fn get_dnssec(&self) -> GetDnssecRequest<rboto::ServiceClient> {
-        GetDnssecRequest::with_client(self.inner.clone())
+    pub fn get_dnssec(&self) -> GetDnssecInput {
+        GetDnssecInput {
+            _client: rboto::__private::Bound::to(&self.inner),
+            ..Default::default()
+        }
     }
     /// Gets information about whether a specified geographic location is supported for Amazon Route 53 geolocation resource record sets.
     ///
@@ -531,110 +592,145 @@ impl Client {
     /// Use the following syntax to determine whether a subdivision of a country is supported for geolocation:
     ///
     /// `GET /2013-04-01/geolocation?countrycode=two-character country code&subdivisioncode=subdivision code`
-    pub fn get_geo_location(&self) -> GetGeoLocationRequest<rboto::ServiceClient> {
-        GetGeoLocationRequest::with_client(self.inner.clone())
+    pub fn get_geo_location(&self) -> GetGeoLocationInput {
+        GetGeoLocationInput {
+            _client: rboto::__private::Bound::to(&self.inner),
+            ..Default::default()
+        }
     }
     /// Gets information about a specified health check.
-    pub fn get_health_check(&self) -> GetHealthCheckRequest<rboto::ServiceClient> {
-        GetHealthCheckRequest::with_client(self.inner.clone())
+    pub fn get_health_check(&self) -> GetHealthCheckInput {
+        GetHealthCheckInput {
+            _client: rboto::__private::Bound::to(&self.inner),
+            ..Default::default()
+        }
     }
     /// Retrieves the number of health checks that are associated with the current Amazon Web Services account.
-    pub fn get_health_check_count(
-        &self,
-    ) -> GetHealthCheckCountRequest<rboto::ServiceClient> {
-        GetHealthCheckCountRequest::with_client(self.inner.clone())
+    pub fn get_health_check_count(&self) -> GetHealthCheckCountInput {
+        GetHealthCheckCountInput {
+            _client: rboto::__private::Bound::to(&self.inner),
+            ..Default::default()
+        }
     }
     /// Gets the reason that a specified health check failed most recently.
     pub fn get_health_check_last_failure_reason(
         &self,
-    ) -> GetHealthCheckLastFailureReasonRequest<rboto::ServiceClient> {
-        GetHealthCheckLastFailureReasonRequest::with_client(self.inner.clone())
+    ) -> GetHealthCheckLastFailureReasonInput {
+        GetHealthCheckLastFailureReasonInput {
+            _client: rboto::__private::Bound::to(&self.inner),
+            ..Default::default()
+        }
     }
     /// Gets status of a specified health check.
     ///
     /// **Important:** This API is intended for use during development to diagnose behavior. It doesn’t support production use-cases with high query rates that require immediate and actionable responses.
-    pub fn get_health_check_status(
-        &self,
-    ) -> GetHealthCheckStatusRequest<rboto::ServiceClient> {
-        GetHealthCheckStatusRequest::with_client(self.inner.clone())
+    pub fn get_health_check_status(&self) -> GetHealthCheckStatusInput {
+        GetHealthCheckStatusInput {
+            _client: rboto::__private::Bound::to(&self.inner),
+            ..Default::default()
+        }
     }
     /// Gets information about a specified hosted zone including the four name servers assigned to the hosted zone.
     ///
     /// returns the VPCs associated with the specified hosted zone and does not reflect the VPC associations by Route 53 Profiles. To get the associations to a Profile, call the [ListProfileAssociations](https://docs.aws.amazon.com/Route53/latest/APIReference/API_route53profiles_ListProfileAssociations.html) API.
-    pub fn get_hosted_zone(&self) -> GetHostedZoneRequest<rboto::ServiceClient> {
-        GetHostedZoneRequest::with_client(self.inner.clone())
+    pub fn get_hosted_zone(&self) -> GetHostedZoneInput {
+        GetHostedZoneInput {
+            _client: rboto::__private::Bound::to(&self.inner),
+            ..Default::default()
+        }
     }
     /// Retrieves the number of hosted zones that are associated with the current Amazon Web Services account.
-    pub fn get_hosted_zone_count(
-        &self,
-    ) -> GetHostedZoneCountRequest<rboto::ServiceClient> {
-        GetHostedZoneCountRequest::with_client(self.inner.clone())
+    pub fn get_hosted_zone_count(&self) -> GetHostedZoneCountInput {
+        GetHostedZoneCountInput {
+            _client: rboto::__private::Bound::to(&self.inner),
+            ..Default::default()
+        }
     }
     /// Gets the specified limit for a specified hosted zone, for example, the maximum number of records that you can create in the hosted zone.
     ///
     /// For the default limit, see [Limits](https://docs.aws.amazon.com/Route53/latest/DeveloperGuide/DNSLimitations.html) in the *Amazon Route 53 Developer Guide*. To request a higher limit, [open a case](https://console.aws.amazon.com/support/home#/case/create?issueType=service-limit-increase&limitType=service-code-route53).
-    pub fn get_hosted_zone_limit(
-        &self,
-    ) -> GetHostedZoneLimitRequest<rboto::ServiceClient> {
-        GetHostedZoneLimitRequest::with_client(self.inner.clone())
+    pub fn get_hosted_zone_limit(&self) -> GetHostedZoneLimitInput {
+        GetHostedZoneLimitInput {
+            _client: rboto::__private::Bound::to(&self.inner),
+            ..Default::default()
+        }
     }
     /// Gets information about a specified configuration for DNS query logging.
     ///
     /// For more information about DNS query logs, see [CreateQueryLoggingConfig](https://docs.aws.amazon.com/Route53/latest/APIReference/API_CreateQueryLoggingConfig.html) and [Logging DNS Queries](https://docs.aws.amazon.com/Route53/latest/DeveloperGuide/query-logs.html).
-    pub fn get_query_logging_config(
-        &self,
-    ) -> GetQueryLoggingConfigRequest<rboto::ServiceClient> {
-        GetQueryLoggingConfigRequest::with_client(self.inner.clone())
+    pub fn get_query_logging_config(&self) -> GetQueryLoggingConfigInput {
+        GetQueryLoggingConfigInput {
+            _client: rboto::__private::Bound::to(&self.inner),
+            ..Default::default()
+        }
     }
     /// Retrieves information about a specified reusable delegation set, including the four name servers that are assigned to the delegation set.
-    pub fn get_reusable_delegation_set(
-        &self,
-    ) -> GetReusableDelegationSetRequest<rboto::ServiceClient> {
-        GetReusableDelegationSetRequest::with_client(self.inner.clone())
+    pub fn get_reusable_delegation_set(&self) -> GetReusableDelegationSetInput {
+        GetReusableDelegationSetInput {
+            _client: rboto::__private::Bound::to(&self.inner),
+            ..Default::default()
+        }
     }
     /// Gets the maximum number of hosted zones that you can associate with the specified reusable delegation set.
     ///
     /// For the default limit, see [Limits](https://docs.aws.amazon.com/Route53/latest/DeveloperGuide/DNSLimitations.html) in the *Amazon Route 53 Developer Guide*. To request a higher limit, [open a case](https://console.aws.amazon.com/support/home#/case/create?issueType=service-limit-increase&limitType=service-code-route53).
     pub fn get_reusable_delegation_set_limit(
         &self,
-    ) -> GetReusableDelegationSetLimitRequest<rboto::ServiceClient> {
-        GetReusableDelegationSetLimitRequest::with_client(self.inner.clone())
+    ) -> GetReusableDelegationSetLimitInput {
+        GetReusableDelegationSetLimitInput {
+            _client: rboto::__private::Bound::to(&self.inner),
+            ..Default::default()
+        }
     }
     /// Gets information about a specific traffic policy version.
     ///
     /// For information about how of deleting a traffic policy affects the response from `GetTrafficPolicy`, see [DeleteTrafficPolicy](https://docs.aws.amazon.com/Route53/latest/APIReference/API_DeleteTrafficPolicy.html).
-    pub fn get_traffic_policy(&self) -> GetTrafficPolicyRequest<rboto::ServiceClient> {
-        GetTrafficPolicyRequest::with_client(self.inner.clone())
+    pub fn get_traffic_policy(&self) -> GetTrafficPolicyInput {
+        GetTrafficPolicyInput {
+            _client: rboto::__private::Bound::to(&self.inner),
+            ..Default::default()
+        }
     }
     /// Gets information about a specified traffic policy instance.
     ///
     /// **Note:** Use `GetTrafficPolicyInstance` with the `id` of new traffic policy instance to confirm that the `CreateTrafficPolicyInstance` or an `UpdateTrafficPolicyInstance` request completed successfully. For more information, see the `State` response element.
     ///
     /// **Note:** In the Route 53 console, traffic policy instances are known as policy records.
-    pub fn get_traffic_policy_instance(
-        &self,
-    ) -> GetTrafficPolicyInstanceRequest<rboto::ServiceClient> {
-        GetTrafficPolicyInstanceRequest::with_client(self.inner.clone())
+    pub fn get_traffic_policy_instance(&self) -> GetTrafficPolicyInstanceInput {
+        GetTrafficPolicyInstanceInput {
+            _client: rboto::__private::Bound::to(&self.inner),
+            ..Default::default()
+        }
     }
     /// Gets the number of traffic policy instances that are associated with the current Amazon Web Services account.
     pub fn get_traffic_policy_instance_count(
         &self,
-    ) -> GetTrafficPolicyInstanceCountRequest<rboto::ServiceClient> {
-        GetTrafficPolicyInstanceCountRequest::with_client(self.inner.clone())
+    ) -> GetTrafficPolicyInstanceCountInput {
+        GetTrafficPolicyInstanceCountInput {
+            _client: rboto::__private::Bound::to(&self.inner),
+            ..Default::default()
+        }
     }
     /// Returns a paginated list of location objects and their CIDR blocks.
-    pub fn list_cidr_blocks(&self) -> ListCidrBlocksRequest<rboto::ServiceClient> {
-        ListCidrBlocksRequest::with_client(self.inner.clone())
+    pub fn list_cidr_blocks(&self) -> ListCidrBlocksInput {
+        ListCidrBlocksInput {
+            _client: rboto::__private::Bound::to(&self.inner),
+            ..Default::default()
+        }
     }
     /// Returns a paginated list of CIDR collections in the Amazon Web Services account (metadata only).
-    pub fn list_cidr_collections(
-        &self,
-    ) -> ListCidrCollectionsRequest<rboto::ServiceClient> {
-        ListCidrCollectionsRequest::with_client(self.inner.clone())
+    pub fn list_cidr_collections(&self) -> ListCidrCollectionsInput {
+        ListCidrCollectionsInput {
+            _client: rboto::__private::Bound::to(&self.inner),
+            ..Default::default()
+        }
     }
     /// Returns a paginated list of CIDR locations for the given collection (metadata only, does not include CIDR blocks).
-    pub fn list_cidr_locations(&self) -> ListCidrLocationsRequest<rboto::ServiceClient> {
-        ListCidrLocationsRequest::with_client(self.inner.clone())
+    pub fn list_cidr_locations(&self) -> ListCidrLocationsInput {
+        ListCidrLocationsInput {
+            _client: rboto::__private::Bound::to(&self.inner),
+            ..Default::default()
+        }
     }
     /// Retrieves a list of supported geographic locations.
     ///
@@ -643,18 +739,27 @@ impl Client {
     /// Route 53 does not perform authorization for this API because it retrieves information that is already available to the public.
     ///
     /// For a list of supported geolocation codes, see the [GeoLocation](https://docs.aws.amazon.com/Route53/latest/APIReference/API_GeoLocation.html) data type.
-    pub fn list_geo_locations(&self) -> ListGeoLocationsRequest<rboto::ServiceClient> {
-        ListGeoLocationsRequest::with_client(self.inner.clone())
+    pub fn list_geo_locations(&self) -> ListGeoLocationsInput {
+        ListGeoLocationsInput {
+            _client: rboto::__private::Bound::to(&self.inner),
+            ..Default::default()
+        }
     }
     /// Retrieve a list of the health checks that are associated with the current Amazon Web Services account.
-    pub fn list_health_checks(&self) -> ListHealthChecksRequest<rboto::ServiceClient> {
-        ListHealthChecksRequest::with_client(self.inner.clone())
+    pub fn list_health_checks(&self) -> ListHealthChecksInput {
+        ListHealthChecksInput {
+            _client: rboto::__private::Bound::to(&self.inner),
+            ..Default::default()
+        }
     }
     /// Retrieves a list of the public and private hosted zones that are associated with the current Amazon Web Services account. The response includes a `HostedZones` child element for each hosted zone.
     ///
     /// Amazon Route 53 returns a maximum of 100 items in each response. If you have a lot of hosted zones, you can use the `maxitems` parameter to list them in groups of up to 100.
-    pub fn list_hosted_zones(&self) -> ListHostedZonesRequest<rboto::ServiceClient> {
-        ListHostedZonesRequest::with_client(self.inner.clone())
+    pub fn list_hosted_zones(&self) -> ListHostedZonesInput {
+        ListHostedZonesInput {
+            _client: rboto::__private::Bound::to(&self.inner),
+            ..Default::default()
+        }
     }
     /// Retrieves a list of your hosted zones in lexicographic order. The response includes a `HostedZones` child element for each hosted zone created by the current Amazon Web Services account.
     ///
@@ -678,10 +783,11 @@ impl Client {
     ///
     ///   If `IsTruncated` is false, this response includes the last hosted zone that is associated with the current account. The `NextDNSName` element and `NextHostedZoneId` elements are omitted from the response.
     /// - The `NextDNSName` and `NextHostedZoneId` elements in the response contain the domain name and the hosted zone ID of the next hosted zone that is associated with the current Amazon Web Services account. If you want to list more hosted zones, make another call to `ListHostedZonesByName`, and specify the value of `NextDNSName` and `NextHostedZoneId` in the `dnsname` and `hostedzoneid` parameters, respectively.
-    pub fn list_hosted_zones_by_name(
-        &self,
-    ) -> ListHostedZonesByNameRequest<rboto::ServiceClient> {
-        ListHostedZonesByNameRequest::with_client(self.inner.clone())
+    pub fn list_hosted_zones_by_name(&self) -> ListHostedZonesByNameInput {
+        ListHostedZonesByNameInput {
+            _client: rboto::__private::Bound::to(&self.inner),
+            ..Default::default()
+        }
     }
     /// Lists all the private hosted zones that a specified VPC is associated with, regardless of which Amazon Web Services account or Amazon Web Services service owns the hosted zones. The `HostedZoneOwner` structure in the response contains one of the following values:
     ///
@@ -699,26 +805,31 @@ impl Client {
     /// - `aws-us-gov` - Amazon Web Services GovCloud (US) Region
     ///
     /// For more information, see [Access Management](https://docs.aws.amazon.com/general/latest/gr/aws-arns-and-namespaces.html) in the *Amazon Web Services General Reference*.
-    pub fn list_hosted_zones_by_vpc(
-        &self,
-    ) -> ListHostedZonesByVpcRequest<rboto::ServiceClient> {
-        ListHostedZonesByVpcRequest::with_client(self.inner.clone())
+    pub fn list_hosted_zones_by_vpc(&self) -> ListHostedZonesByVpcInput {
+        ListHostedZonesByVpcInput {
+            _client: rboto::__private::Bound::to(&self.inner),
+            ..Default::default()
+        }
     }
     /// Lists the configurations for DNS query logging that are associated with the current Amazon Web Services account or the configuration that is associated with a specified hosted zone.
     ///
     /// For more information about DNS query logs, see [CreateQueryLoggingConfig](https://docs.aws.amazon.com/Route53/latest/APIReference/API_CreateQueryLoggingConfig.html). Additional information, including the format of DNS query logs, appears in [Logging DNS Queries](https://docs.aws.amazon.com/Route53/latest/DeveloperGuide/query-logs.html) in the *Amazon Route 53 Developer Guide*.
-    pub fn list_query_logging_configs(
-        &self,
-    ) -> ListQueryLoggingConfigsRequest<rboto::ServiceClient> {
-        ListQueryLoggingConfigsRequest::with_client(self.inner.clone())
+    pub fn list_query_logging_configs(&self) -> ListQueryLoggingConfigsInput {
+        ListQueryLoggingConfigsInput {
+            _client: rboto::__private::Bound::to(&self.inner),
+            ..Default::default()
+        }
     }
     /// Lists the resource record set protections in a hosted zone. We recommend using pagination to ensure that the operation returns quickly and successfully.
     ///
     /// If the response includes a `NextToken` element, there are more protections to list. To get the next page of results, submit another request and specify the value of `NextToken` in the `NextToken` parameter.
     pub fn list_resource_record_set_protections(
         &self,
-    ) -> ListResourceRecordSetProtectionsRequest<rboto::ServiceClient> {
-        ListResourceRecordSetProtectionsRequest::with_client(self.inner.clone())
+    ) -> ListResourceRecordSetProtectionsInput {
+        ListResourceRecordSetProtectionsInput {
+            _client: rboto::__private::Bound::to(&self.inner),
+            ..Default::default()
+        }
     }
     /// Lists the resource record sets in a specified hosted zone.
     ///
@@ -767,50 +878,56 @@ impl Client {
     /// **Displaying the next page of results**
     ///
     /// If a `ListResourceRecordSets` command returns more than one page of results, the value of `IsTruncated` is `true`. To display the next page of results, get the values of `NextRecordName`, `NextRecordType`, and `NextRecordIdentifier` (if any) from the response. Then submit another `ListResourceRecordSets` request, and specify those values for `StartRecordName`, `StartRecordType`, and `StartRecordIdentifier`.
-    pub fn list_resource_record_sets(
-        &self,
-    ) -> ListResourceRecordSetsRequest<rboto::ServiceClient> {
-        ListResourceRecordSetsRequest::with_client(self.inner.clone())
+    pub fn list_resource_record_sets(&self) -> ListResourceRecordSetsInput {
+        ListResourceRecordSetsInput {
+            _client: rboto::__private::Bound::to(&self.inner),
+            ..Default::default()
+        }
     }
     /// Retrieves a list of the reusable delegation sets that are associated with the current Amazon Web Services account.
-    pub fn list_reusable_delegation_sets(
-        &self,
-    ) -> ListReusableDelegationSetsRequest<rboto::ServiceClient> {
-        ListReusableDelegationSetsRequest::with_client(self.inner.clone())
+    pub fn list_reusable_delegation_sets(&self) -> ListReusableDelegationSetsInput {
+        ListReusableDelegationSetsInput {
+            _client: rboto::__private::Bound::to(&self.inner),
+            ..Default::default()
+        }
     }
     /// Lists tags for one health check or hosted zone.
     ///
     /// For information about using tags for cost allocation, see [Using Cost Allocation Tags](https://docs.aws.amazon.com/awsaccountbilling/latest/aboutv2/cost-alloc-tags.html) in the *Billing and Cost Management User Guide*.
-    pub fn list_tags_for_resource(
-        &self,
-    ) -> ListTagsForResourceRequest<rboto::ServiceClient> {
-        ListTagsForResourceRequest::with_client(self.inner.clone())
+    pub fn list_tags_for_resource(&self) -> ListTagsForResourceInput {
+        ListTagsForResourceInput {
+            _client: rboto::__private::Bound::to(&self.inner),
+            ..Default::default()
+        }
     }
     /// Lists tags for up to 10 health checks or hosted zones.
     ///
     /// For information about using tags for cost allocation, see [Using Cost Allocation Tags](https://docs.aws.amazon.com/awsaccountbilling/latest/aboutv2/cost-alloc-tags.html) in the *Billing and Cost Management User Guide*.
-    pub fn list_tags_for_resources(
-        &self,
-    ) -> ListTagsForResourcesRequest<rboto::ServiceClient> {
-        ListTagsForResourcesRequest::with_client(self.inner.clone())
+    pub fn list_tags_for_resources(&self) -> ListTagsForResourcesInput {
+        ListTagsForResourcesInput {
+            _client: rboto::__private::Bound::to(&self.inner),
+            ..Default::default()
+        }
     }
     /// Gets information about the latest version for every traffic policy that is associated with the current Amazon Web Services account. Policies are listed in the order that they were created in.
     ///
     /// For information about how of deleting a traffic policy affects the response from `ListTrafficPolicies`, see [DeleteTrafficPolicy](https://docs.aws.amazon.com/Route53/latest/APIReference/API_DeleteTrafficPolicy.html).
-    pub fn list_traffic_policies(
-        &self,
-    ) -> ListTrafficPoliciesRequest<rboto::ServiceClient> {
-        ListTrafficPoliciesRequest::with_client(self.inner.clone())
+    pub fn list_traffic_policies(&self) -> ListTrafficPoliciesInput {
+        ListTrafficPoliciesInput {
+            _client: rboto::__private::Bound::to(&self.inner),
+            ..Default::default()
+        }
     }
     /// Gets information about the traffic policy instances that you created by using the current Amazon Web Services account.
     ///
     /// **Note:** After you submit an `UpdateTrafficPolicyInstance` request, there's a brief delay while Amazon Route 53 creates the resource record sets that are specified in the traffic policy definition. For more information, see the `State` response element.
     ///
     /// Route 53 returns a maximum of 100 items in each response. If you have a lot of traffic policy instances, you can use the `MaxItems` parameter to list them in groups of up to 100.
-    pub fn list_traffic_policy_instances(
-        &self,
-    ) -> ListTrafficPolicyInstancesRequest<rboto::ServiceClient> {
-        ListTrafficPolicyInstancesRequest::with_client(self.inner.clone())
+    pub fn list_traffic_policy_instances(&self) -> ListTrafficPolicyInstancesInput {
+        ListTrafficPolicyInstancesInput {
+            _client: rboto::__private::Bound::to(&self.inner),
+            ..Default::default()
+        }
     }
     /// Gets information about the traffic policy instances that you created in a specified hosted zone.
     ///
@@ -819,8 +936,11 @@ impl Client {
     /// Route 53 returns a maximum of 100 items in each response. If you have a lot of traffic policy instances, you can use the `MaxItems` parameter to list them in groups of up to 100.
     pub fn list_traffic_policy_instances_by_hosted_zone(
         &self,
-    ) -> ListTrafficPolicyInstancesByHostedZoneRequest<rboto::ServiceClient> {
-        ListTrafficPolicyInstancesByHostedZoneRequest::with_client(self.inner.clone())
+    ) -> ListTrafficPolicyInstancesByHostedZoneInput {
+        ListTrafficPolicyInstancesByHostedZoneInput {
+            _client: rboto::__private::Bound::to(&self.inner),
+            ..Default::default()
+        }
     }
     /// Gets information about the traffic policy instances that you created by using a specify traffic policy version.
     ///
@@ -829,58 +949,74 @@ impl Client {
     /// Route 53 returns a maximum of 100 items in each response. If you have a lot of traffic policy instances, you can use the `MaxItems` parameter to list them in groups of up to 100.
     pub fn list_traffic_policy_instances_by_policy(
         &self,
-    ) -> ListTrafficPolicyInstancesByPolicyRequest<rboto::ServiceClient> {
-        ListTrafficPolicyInstancesByPolicyRequest::with_client(self.inner.clone())
+    ) -> ListTrafficPolicyInstancesByPolicyInput {
+        ListTrafficPolicyInstancesByPolicyInput {
+            _client: rboto::__private::Bound::to(&self.inner),
+            ..Default::default()
+        }
     }
     /// Gets information about all of the versions for a specified traffic policy.
     ///
     /// Traffic policy versions are listed in numerical order by `VersionNumber`.
-    pub fn list_traffic_policy_versions(
-        &self,
-    ) -> ListTrafficPolicyVersionsRequest<rboto::ServiceClient> {
-        ListTrafficPolicyVersionsRequest::with_client(self.inner.clone())
+    pub fn list_traffic_policy_versions(&self) -> ListTrafficPolicyVersionsInput {
+        ListTrafficPolicyVersionsInput {
+            _client: rboto::__private::Bound::to(&self.inner),
+            ..Default::default()
+        }
     }
     /// Gets a list of the VPCs that were created by other accounts and that can be associated with a specified hosted zone because you've submitted one or more `CreateVPCAssociationAuthorization` requests.
     ///
     /// The response includes a `VPCs` element with a `VPC` child element for each VPC that can be associated with the hosted zone.
     pub fn list_vpc_association_authorizations(
         &self,
-    ) -> ListVpcAssociationAuthorizationsRequest<rboto::ServiceClient> {
-        ListVpcAssociationAuthorizationsRequest::with_client(self.inner.clone())
+    ) -> ListVpcAssociationAuthorizationsInput {
+        ListVpcAssociationAuthorizationsInput {
+            _client: rboto::__private::Bound::to(&self.inner),
+            ..Default::default()
+        }
     }
     /// Gets the value that Amazon Route 53 returns in response to a DNS request for a specified record name and type. You can optionally specify the IP address of a DNS resolver, an EDNS0 client subnet IP address, and a subnet mask.
     ///
     /// This call only supports querying public hosted zones.
     ///
     /// **Note:** The `TestDnsAnswer` returns information similar to what you would expect from the answer section of the `dig` command. Therefore, if you query for the name servers of a subdomain that point to the parent name servers, those will not be returned.
-    pub fn test_dns_answer(&self) -> TestDnsAnswerRequest<rboto::ServiceClient> {
-        TestDnsAnswerRequest::with_client(self.inner.clone())
+    pub fn test_dns_answer(&self) -> TestDnsAnswerInput {
+        TestDnsAnswerInput {
+            _client: rboto::__private::Bound::to(&self.inner),
+            ..Default::default()
+        }
     }
     /// Updates an existing health check. Note that some values can't be updated.
     ///
     /// For more information about updating health checks, see [Creating, Updating, and Deleting Health Checks](https://docs.aws.amazon.com/Route53/latest/DeveloperGuide/health-checks-creating-deleting.html) in the *Amazon Route 53 Developer Guide*.
-    pub fn update_health_check(&self) -> UpdateHealthCheckRequest<rboto::ServiceClient> {
-        UpdateHealthCheckRequest::with_client(self.inner.clone())
+    pub fn update_health_check(&self) -> UpdateHealthCheckInput {
+        UpdateHealthCheckInput {
+            _client: rboto::__private::Bound::to(&self.inner),
+            ..Default::default()
+        }
     }
     /// Updates the comment for a specified hosted zone.
-    pub fn update_hosted_zone_comment(
-        &self,
-    ) -> UpdateHostedZoneCommentRequest<rboto::ServiceClient> {
-        UpdateHostedZoneCommentRequest::with_client(self.inner.clone())
+    pub fn update_hosted_zone_comment(&self) -> UpdateHostedZoneCommentInput {
+        UpdateHostedZoneCommentInput {
+            _client: rboto::__private::Bound::to(&self.inner),
+            ..Default::default()
+        }
     }
     /// Updates the features configuration for a hosted zone. This operation allows you to enable or disable specific features for your hosted zone, such as accelerated recovery.
     ///
     /// Accelerated recovery enables you to update DNS records in your public hosted zone even when the us-east-1 region is unavailable.
-    pub fn update_hosted_zone_features(
-        &self,
-    ) -> UpdateHostedZoneFeaturesRequest<rboto::ServiceClient> {
-        UpdateHostedZoneFeaturesRequest::with_client(self.inner.clone())
+    pub fn update_hosted_zone_features(&self) -> UpdateHostedZoneFeaturesInput {
+        UpdateHostedZoneFeaturesInput {
+            _client: rboto::__private::Bound::to(&self.inner),
+            ..Default::default()
+        }
     }
     /// Updates the comment for a specified traffic policy version.
-    pub fn update_traffic_policy_comment(
-        &self,
-    ) -> UpdateTrafficPolicyCommentRequest<rboto::ServiceClient> {
-        UpdateTrafficPolicyCommentRequest::with_client(self.inner.clone())
+    pub fn update_traffic_policy_comment(&self) -> UpdateTrafficPolicyCommentInput {
+        UpdateTrafficPolicyCommentInput {
+            _client: rboto::__private::Bound::to(&self.inner),
+            ..Default::default()
+        }
     }
     /// **Note:** After you submit a `UpdateTrafficPolicyInstance` request, there's a brief delay while Route 53 creates the resource record sets that are specified in the traffic policy definition. Use `GetTrafficPolicyInstance` with the `id` of updated traffic policy instance confirm that the `UpdateTrafficPolicyInstance` request completed successfully. For more information, see the `State` response element.
     ///
@@ -891,9 +1027,10 @@ impl Client {
     /// 1. Route 53 creates a new group of resource record sets based on the specified traffic policy. This is true regardless of how significant the differences are between the existing resource record sets and the new resource record sets.
     /// 2. When all of the new resource record sets have been created, Route 53 starts to respond to DNS queries for the root resource record set name (such as example.com) by using the new resource record sets.
     /// 3. Route 53 deletes the old group of resource record sets that are associated with the root resource record set name.
-    pub fn update_traffic_policy_instance(
-        &self,
-    ) -> UpdateTrafficPolicyInstanceRequest<rboto::ServiceClient> {
-        UpdateTrafficPolicyInstanceRequest::with_client(self.inner.clone())
+    pub fn update_traffic_policy_instance(&self) -> UpdateTrafficPolicyInstanceInput {
+        UpdateTrafficPolicyInstanceInput {
+            _client: rboto::__private::Bound::to(&self.inner),
+            ..Default::default()
+        }
     }
 }

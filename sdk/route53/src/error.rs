@@ -250,259 +250,217 @@ impl rboto::ModeledError for Exception {
         Some(
             match index {
                 0 => {
-                    Self::CidrBlockInUseException(
-                        rboto::FromValue::from_value(value).ok()?,
-                    )
+                    Self::CidrBlockInUseException(rv::FromValue::from_value(value).ok()?)
                 }
                 1 => {
                     Self::CidrCollectionAlreadyExistsException(
-                        rboto::FromValue::from_value(value).ok()?,
+                        rv::FromValue::from_value(value).ok()?,
                     )
                 }
                 2 => {
                     Self::CidrCollectionInUseException(
-                        rboto::FromValue::from_value(value).ok()?,
+                        rv::FromValue::from_value(value).ok()?,
                     )
                 }
                 3 => {
                     Self::CidrCollectionVersionMismatchException(
-                        rboto::FromValue::from_value(value).ok()?,
+                        rv::FromValue::from_value(value).ok()?,
                     )
                 }
-                4 => {
-                    Self::ConcurrentModification(
-                        rboto::FromValue::from_value(value).ok()?,
-                    )
-                }
+                4 => Self::ConcurrentModification(rv::FromValue::from_value(value).ok()?),
                 5 => {
-                    Self::ConflictingDomainExists(
-                        rboto::FromValue::from_value(value).ok()?,
-                    )
+                    Self::ConflictingDomainExists(rv::FromValue::from_value(value).ok()?)
                 }
-                6 => Self::ConflictingTypes(rboto::FromValue::from_value(value).ok()?),
-                7 => Self::DnssecNotFound(rboto::FromValue::from_value(value).ok()?),
+                6 => Self::ConflictingTypes(rv::FromValue::from_value(value).ok()?),
+                7 => Self::DnssecNotFound(rv::FromValue::from_value(value).ok()?),
                 8 => {
                     Self::DelegationSetAlreadyCreated(
-                        rboto::FromValue::from_value(value).ok()?,
+                        rv::FromValue::from_value(value).ok()?,
                     )
                 }
                 9 => {
                     Self::DelegationSetAlreadyReusable(
-                        rboto::FromValue::from_value(value).ok()?,
+                        rv::FromValue::from_value(value).ok()?,
                     )
                 }
-                10 => Self::DelegationSetInUse(rboto::FromValue::from_value(value).ok()?),
+                10 => Self::DelegationSetInUse(rv::FromValue::from_value(value).ok()?),
                 11 => {
                     Self::DelegationSetNotAvailable(
-                        rboto::FromValue::from_value(value).ok()?,
+                        rv::FromValue::from_value(value).ok()?,
                     )
                 }
                 12 => {
                     Self::DelegationSetNotReusable(
-                        rboto::FromValue::from_value(value).ok()?,
+                        rv::FromValue::from_value(value).ok()?,
                     )
                 }
                 13 => {
                     Self::HealthCheckAlreadyExists(
-                        rboto::FromValue::from_value(value).ok()?,
+                        rv::FromValue::from_value(value).ok()?,
                     )
                 }
-                14 => Self::HealthCheckInUse(rboto::FromValue::from_value(value).ok()?),
+                14 => Self::HealthCheckInUse(rv::FromValue::from_value(value).ok()?),
                 15 => {
                     Self::HealthCheckVersionMismatch(
-                        rboto::FromValue::from_value(value).ok()?,
+                        rv::FromValue::from_value(value).ok()?,
                     )
                 }
                 16 => {
-                    Self::HostedZoneAlreadyExists(
-                        rboto::FromValue::from_value(value).ok()?,
-                    )
+                    Self::HostedZoneAlreadyExists(rv::FromValue::from_value(value).ok()?)
                 }
-                17 => Self::HostedZoneNotEmpty(rboto::FromValue::from_value(value).ok()?),
-                18 => Self::HostedZoneNotFound(rboto::FromValue::from_value(value).ok()?),
-                19 => {
-                    Self::HostedZoneNotPrivate(rboto::FromValue::from_value(value).ok()?)
-                }
+                17 => Self::HostedZoneNotEmpty(rv::FromValue::from_value(value).ok()?),
+                18 => Self::HostedZoneNotFound(rv::FromValue::from_value(value).ok()?),
+                19 => Self::HostedZoneNotPrivate(rv::FromValue::from_value(value).ok()?),
                 20 => {
                     Self::HostedZonePartiallyDelegated(
-                        rboto::FromValue::from_value(value).ok()?,
+                        rv::FromValue::from_value(value).ok()?,
                     )
                 }
-                21 => {
-                    Self::IncompatibleVersion(rboto::FromValue::from_value(value).ok()?)
-                }
+                21 => Self::IncompatibleVersion(rv::FromValue::from_value(value).ok()?),
                 22 => {
                     Self::InsufficientCloudWatchLogsResourcePolicy(
-                        rboto::FromValue::from_value(value).ok()?,
+                        rv::FromValue::from_value(value).ok()?,
                     )
                 }
-                23 => Self::InvalidArgument(rboto::FromValue::from_value(value).ok()?),
-                24 => Self::InvalidChangeBatch(rboto::FromValue::from_value(value).ok()?),
-                25 => Self::InvalidDomainName(rboto::FromValue::from_value(value).ok()?),
-                26 => Self::InvalidInput(rboto::FromValue::from_value(value).ok()?),
-                27 => Self::InvalidKmsArn(rboto::FromValue::from_value(value).ok()?),
+                23 => Self::InvalidArgument(rv::FromValue::from_value(value).ok()?),
+                24 => Self::InvalidChangeBatch(rv::FromValue::from_value(value).ok()?),
+                25 => Self::InvalidDomainName(rv::FromValue::from_value(value).ok()?),
+                26 => Self::InvalidInput(rv::FromValue::from_value(value).ok()?),
+                27 => Self::InvalidKmsArn(rv::FromValue::from_value(value).ok()?),
                 28 => {
                     Self::InvalidKeySigningKeyName(
-                        rboto::FromValue::from_value(value).ok()?,
+                        rv::FromValue::from_value(value).ok()?,
                     )
                 }
                 29 => {
                     Self::InvalidKeySigningKeyStatus(
-                        rboto::FromValue::from_value(value).ok()?,
+                        rv::FromValue::from_value(value).ok()?,
                     )
                 }
                 30 => {
-                    Self::InvalidPaginationToken(
-                        rboto::FromValue::from_value(value).ok()?,
-                    )
+                    Self::InvalidPaginationToken(rv::FromValue::from_value(value).ok()?)
                 }
                 31 => {
                     Self::InvalidResourceRecordSetProtectionBatch(
-                        rboto::FromValue::from_value(value).ok()?,
+                        rv::FromValue::from_value(value).ok()?,
                     )
                 }
-                32 => {
-                    Self::InvalidSigningStatus(rboto::FromValue::from_value(value).ok()?)
-                }
+                32 => Self::InvalidSigningStatus(rv::FromValue::from_value(value).ok()?),
                 33 => {
                     Self::InvalidTrafficPolicyDocument(
-                        rboto::FromValue::from_value(value).ok()?,
+                        rv::FromValue::from_value(value).ok()?,
                     )
                 }
-                34 => Self::InvalidVpcId(rboto::FromValue::from_value(value).ok()?),
+                34 => Self::InvalidVpcId(rv::FromValue::from_value(value).ok()?),
                 35 => {
                     Self::KeySigningKeyAlreadyExists(
-                        rboto::FromValue::from_value(value).ok()?,
+                        rv::FromValue::from_value(value).ok()?,
                     )
                 }
                 36 => {
                     Self::KeySigningKeyInParentDsRecord(
-                        rboto::FromValue::from_value(value).ok()?,
+                        rv::FromValue::from_value(value).ok()?,
                     )
                 }
-                37 => Self::KeySigningKeyInUse(rboto::FromValue::from_value(value).ok()?),
+                37 => Self::KeySigningKeyInUse(rv::FromValue::from_value(value).ok()?),
                 38 => {
                     Self::KeySigningKeyWithActiveStatusNotFound(
-                        rboto::FromValue::from_value(value).ok()?,
+                        rv::FromValue::from_value(value).ok()?,
                     )
                 }
-                39 => Self::LastVpcAssociation(rboto::FromValue::from_value(value).ok()?),
-                40 => Self::LimitsExceeded(rboto::FromValue::from_value(value).ok()?),
-                41 => Self::NoSuchChange(rboto::FromValue::from_value(value).ok()?),
+                39 => Self::LastVpcAssociation(rv::FromValue::from_value(value).ok()?),
+                40 => Self::LimitsExceeded(rv::FromValue::from_value(value).ok()?),
+                41 => Self::NoSuchChange(rv::FromValue::from_value(value).ok()?),
                 42 => {
                     Self::NoSuchCidrCollectionException(
-                        rboto::FromValue::from_value(value).ok()?,
+                        rv::FromValue::from_value(value).ok()?,
                     )
                 }
                 43 => {
                     Self::NoSuchCidrLocationException(
-                        rboto::FromValue::from_value(value).ok()?,
+                        rv::FromValue::from_value(value).ok()?,
                     )
                 }
                 44 => {
                     Self::NoSuchCloudWatchLogsLogGroup(
-                        rboto::FromValue::from_value(value).ok()?,
+                        rv::FromValue::from_value(value).ok()?,
                     )
                 }
-                45 => {
-                    Self::NoSuchDelegationSet(rboto::FromValue::from_value(value).ok()?)
-                }
-                46 => Self::NoSuchGeoLocation(rboto::FromValue::from_value(value).ok()?),
-                47 => Self::NoSuchHealthCheck(rboto::FromValue::from_value(value).ok()?),
-                48 => Self::NoSuchHostedZone(rboto::FromValue::from_value(value).ok()?),
-                49 => {
-                    Self::NoSuchKeySigningKey(rboto::FromValue::from_value(value).ok()?)
-                }
+                45 => Self::NoSuchDelegationSet(rv::FromValue::from_value(value).ok()?),
+                46 => Self::NoSuchGeoLocation(rv::FromValue::from_value(value).ok()?),
+                47 => Self::NoSuchHealthCheck(rv::FromValue::from_value(value).ok()?),
+                48 => Self::NoSuchHostedZone(rv::FromValue::from_value(value).ok()?),
+                49 => Self::NoSuchKeySigningKey(rv::FromValue::from_value(value).ok()?),
                 50 => {
                     Self::NoSuchQueryLoggingConfig(
-                        rboto::FromValue::from_value(value).ok()?,
+                        rv::FromValue::from_value(value).ok()?,
                     )
                 }
-                51 => {
-                    Self::NoSuchTrafficPolicy(rboto::FromValue::from_value(value).ok()?)
-                }
+                51 => Self::NoSuchTrafficPolicy(rv::FromValue::from_value(value).ok()?),
                 52 => {
                     Self::NoSuchTrafficPolicyInstance(
-                        rboto::FromValue::from_value(value).ok()?,
+                        rv::FromValue::from_value(value).ok()?,
                     )
                 }
                 53 => {
-                    Self::NotAuthorizedException(
-                        rboto::FromValue::from_value(value).ok()?,
-                    )
+                    Self::NotAuthorizedException(rv::FromValue::from_value(value).ok()?)
                 }
                 54 => {
-                    Self::PriorRequestNotComplete(
-                        rboto::FromValue::from_value(value).ok()?,
-                    )
+                    Self::PriorRequestNotComplete(rv::FromValue::from_value(value).ok()?)
                 }
                 55 => {
-                    Self::ProtectionAlreadyExists(
-                        rboto::FromValue::from_value(value).ok()?,
-                    )
+                    Self::ProtectionAlreadyExists(rv::FromValue::from_value(value).ok()?)
                 }
                 56 => {
                     Self::PublicZoneVpcAssociation(
-                        rboto::FromValue::from_value(value).ok()?,
+                        rv::FromValue::from_value(value).ok()?,
                     )
                 }
                 57 => {
                     Self::QueryLoggingConfigAlreadyExists(
-                        rboto::FromValue::from_value(value).ok()?,
+                        rv::FromValue::from_value(value).ok()?,
                     )
                 }
-                58 => {
-                    Self::ThrottlingException(rboto::FromValue::from_value(value).ok()?)
-                }
-                59 => {
-                    Self::TooManyHealthChecks(rboto::FromValue::from_value(value).ok()?)
-                }
-                60 => Self::TooManyHostedZones(rboto::FromValue::from_value(value).ok()?),
-                61 => {
-                    Self::TooManyKeySigningKeys(
-                        rboto::FromValue::from_value(value).ok()?,
-                    )
-                }
+                58 => Self::ThrottlingException(rv::FromValue::from_value(value).ok()?),
+                59 => Self::TooManyHealthChecks(rv::FromValue::from_value(value).ok()?),
+                60 => Self::TooManyHostedZones(rv::FromValue::from_value(value).ok()?),
+                61 => Self::TooManyKeySigningKeys(rv::FromValue::from_value(value).ok()?),
                 62 => {
-                    Self::TooManyTrafficPolicies(
-                        rboto::FromValue::from_value(value).ok()?,
-                    )
+                    Self::TooManyTrafficPolicies(rv::FromValue::from_value(value).ok()?)
                 }
                 63 => {
                     Self::TooManyTrafficPolicyInstances(
-                        rboto::FromValue::from_value(value).ok()?,
+                        rv::FromValue::from_value(value).ok()?,
                     )
                 }
                 64 => {
                     Self::TooManyTrafficPolicyVersionsForCurrentPolicy(
-                        rboto::FromValue::from_value(value).ok()?,
+                        rv::FromValue::from_value(value).ok()?,
                     )
                 }
                 65 => {
                     Self::TooManyVpcAssociationAuthorizations(
-                        rboto::FromValue::from_value(value).ok()?,
+                        rv::FromValue::from_value(value).ok()?,
                     )
                 }
                 66 => {
                     Self::TrafficPolicyAlreadyExists(
-                        rboto::FromValue::from_value(value).ok()?,
+                        rv::FromValue::from_value(value).ok()?,
                     )
                 }
-                67 => Self::TrafficPolicyInUse(rboto::FromValue::from_value(value).ok()?),
+                67 => Self::TrafficPolicyInUse(rv::FromValue::from_value(value).ok()?),
                 68 => {
                     Self::TrafficPolicyInstanceAlreadyExists(
-                        rboto::FromValue::from_value(value).ok()?,
+                        rv::FromValue::from_value(value).ok()?,
                     )
                 }
                 69 => {
                     Self::VpcAssociationAuthorizationNotFound(
-                        rboto::FromValue::from_value(value).ok()?,
+                        rv::FromValue::from_value(value).ok()?,
                     )
                 }
                 70 => {
-                    Self::VpcAssociationNotFound(
-                        rboto::FromValue::from_value(value).ok()?,
-                    )
+                    Self::VpcAssociationNotFound(rv::FromValue::from_value(value).ok()?)
                 }
                 _ => return None,
             },
@@ -514,804 +472,651 @@ pub type Error = rboto::Error<Exception>;
 #[allow(unused_imports)]
 use super::{input::*, output::*, types::*};
 #[allow(unused_imports)]
-use rboto::value as rv;
+use rboto::__private as rv;
 #[allow(unused_imports)]
 use std::collections::HashMap;
 /// This CIDR block is already in use.
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct CidrBlockInUseException {
     pub message: Option<String>,
 }
-impl rboto::FromValue for CidrBlockInUseException {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "CidrBlockInUseException")?;
-        Ok(Self { message: m.take(0)? })
-    }
-}
+rboto::__structure!(
+    CidrBlockInUseException "CidrBlockInUseException"[from] { message : String } {}
+);
 /// A CIDR collection with this name and a different caller reference already exists in this account.
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct CidrCollectionAlreadyExistsException {
     pub message: Option<String>,
 }
-impl rboto::FromValue for CidrCollectionAlreadyExistsException {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "CidrCollectionAlreadyExistsException")?;
-        Ok(Self { message: m.take(0)? })
-    }
-}
+rboto::__structure!(
+    CidrCollectionAlreadyExistsException "CidrCollectionAlreadyExistsException"[from] {
+    message : String } {}
+);
 /// This CIDR collection is in use, and isn't empty.
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct CidrCollectionInUseException {
     pub message: Option<String>,
 }
-impl rboto::FromValue for CidrCollectionInUseException {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "CidrCollectionInUseException")?;
-        Ok(Self { message: m.take(0)? })
-    }
-}
+rboto::__structure!(
+    CidrCollectionInUseException "CidrCollectionInUseException"[from] { message : String
+    } {}
+);
 /// The CIDR collection version you provided, doesn't match the one in the `ListCidrCollections` operation.
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct CidrCollectionVersionMismatchException {
     pub message: Option<String>,
 }
-impl rboto::FromValue for CidrCollectionVersionMismatchException {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "CidrCollectionVersionMismatchException")?;
-        Ok(Self { message: m.take(0)? })
-    }
-}
+rboto::__structure!(
+    CidrCollectionVersionMismatchException "CidrCollectionVersionMismatchException"[from]
+    { message : String } {}
+);
 /// Another user submitted a request to create, update, or delete the object at the same time that you did. Retry the request.
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct ConcurrentModification {
     pub message: Option<String>,
 }
-impl rboto::FromValue for ConcurrentModification {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "ConcurrentModification")?;
-        Ok(Self { message: m.take(0)? })
-    }
-}
+rboto::__structure!(
+    ConcurrentModification "ConcurrentModification"[from] { message : String } {}
+);
 /// The cause of this error depends on the operation that you're performing:
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct ConflictingDomainExists {
     pub message: Option<String>,
 }
-impl rboto::FromValue for ConflictingDomainExists {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "ConflictingDomainExists")?;
-        Ok(Self { message: m.take(0)? })
-    }
-}
+rboto::__structure!(
+    ConflictingDomainExists "ConflictingDomainExists"[from] { message : String } {}
+);
 /// You tried to update a traffic policy instance by using a traffic policy version that has a different DNS type than the current type for the instance. You specified the type in the JSON document in the `CreateTrafficPolicy` or `CreateTrafficPolicyVersion`request.
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct ConflictingTypes {
     pub message: Option<String>,
 }
-impl rboto::FromValue for ConflictingTypes {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "ConflictingTypes")?;
-        Ok(Self { message: m.take(0)? })
-    }
-}
+rboto::__structure!(ConflictingTypes "ConflictingTypes"[from] { message : String } {});
 /// The hosted zone doesn't have any DNSSEC resources.
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct DnssecNotFound {
     pub message: Option<String>,
 }
-impl rboto::FromValue for DnssecNotFound {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "DNSSECNotFound")?;
-        Ok(Self { message: m.take(0)? })
-    }
-}
+rboto::__structure!(DnssecNotFound "DNSSECNotFound"[from] { message : String } {});
 /// A delegation set with the same owner and caller reference combination has already been created.
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct DelegationSetAlreadyCreated {
     pub message: Option<String>,
 }
-impl rboto::FromValue for DelegationSetAlreadyCreated {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "DelegationSetAlreadyCreated")?;
-        Ok(Self { message: m.take(0)? })
-    }
-}
+rboto::__structure!(
+    DelegationSetAlreadyCreated "DelegationSetAlreadyCreated"[from] { message : String }
+    {}
+);
 /// The specified delegation set has already been marked as reusable.
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct DelegationSetAlreadyReusable {
     pub message: Option<String>,
 }
-impl rboto::FromValue for DelegationSetAlreadyReusable {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "DelegationSetAlreadyReusable")?;
-        Ok(Self { message: m.take(0)? })
-    }
-}
+rboto::__structure!(
+    DelegationSetAlreadyReusable "DelegationSetAlreadyReusable"[from] { message : String
+    } {}
+);
 /// The specified delegation contains associated hosted zones which must be deleted before the reusable delegation set can be deleted.
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct DelegationSetInUse {
     pub message: Option<String>,
 }
-impl rboto::FromValue for DelegationSetInUse {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "DelegationSetInUse")?;
-        Ok(Self { message: m.take(0)? })
-    }
-}
+rboto::__structure!(
+    DelegationSetInUse "DelegationSetInUse"[from] { message : String } {}
+);
 /// You can create a hosted zone that has the same name as an existing hosted zone (example.com is common), but there is a limit to the number of hosted zones that have the same name. If you get this error, Amazon Route 53 has reached that limit. If you own the domain name and Route 53 generates this error, contact Customer Support.
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct DelegationSetNotAvailable {
     pub message: Option<String>,
 }
-impl rboto::FromValue for DelegationSetNotAvailable {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "DelegationSetNotAvailable")?;
-        Ok(Self { message: m.take(0)? })
-    }
-}
+rboto::__structure!(
+    DelegationSetNotAvailable "DelegationSetNotAvailable"[from] { message : String } {}
+);
 /// A reusable delegation set with the specified ID does not exist.
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct DelegationSetNotReusable {
     pub message: Option<String>,
 }
-impl rboto::FromValue for DelegationSetNotReusable {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "DelegationSetNotReusable")?;
-        Ok(Self { message: m.take(0)? })
-    }
-}
+rboto::__structure!(
+    DelegationSetNotReusable "DelegationSetNotReusable"[from] { message : String } {}
+);
 /// The health check you're attempting to create already exists. Amazon Route 53 returns this error when you submit a request that has the following values:
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct HealthCheckAlreadyExists {
     pub message: Option<String>,
 }
-impl rboto::FromValue for HealthCheckAlreadyExists {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "HealthCheckAlreadyExists")?;
-        Ok(Self { message: m.take(0)? })
-    }
-}
+rboto::__structure!(
+    HealthCheckAlreadyExists "HealthCheckAlreadyExists"[from] { message : String } {}
+);
 /// This error code is not in use.
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct HealthCheckInUse {
     pub message: Option<String>,
 }
-impl rboto::FromValue for HealthCheckInUse {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "HealthCheckInUse")?;
-        Ok(Self { message: m.take(0)? })
-    }
-}
+rboto::__structure!(HealthCheckInUse "HealthCheckInUse"[from] { message : String } {});
 /// The value of `HealthCheckVersion` in the request doesn't match the value of `HealthCheckVersion` in the health check.
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct HealthCheckVersionMismatch {
     pub message: Option<String>,
 }
-impl rboto::FromValue for HealthCheckVersionMismatch {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "HealthCheckVersionMismatch")?;
-        Ok(Self { message: m.take(0)? })
-    }
-}
+rboto::__structure!(
+    HealthCheckVersionMismatch "HealthCheckVersionMismatch"[from] { message : String } {}
+);
 /// The hosted zone you're trying to create already exists. Amazon Route 53 returns this error when a hosted zone has already been created with the specified `CallerReference`.
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct HostedZoneAlreadyExists {
     pub message: Option<String>,
 }
-impl rboto::FromValue for HostedZoneAlreadyExists {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "HostedZoneAlreadyExists")?;
-        Ok(Self { message: m.take(0)? })
-    }
-}
+rboto::__structure!(
+    HostedZoneAlreadyExists "HostedZoneAlreadyExists"[from] { message : String } {}
+);
 /// The hosted zone contains resource records that are not SOA or NS records.
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct HostedZoneNotEmpty {
     pub message: Option<String>,
 }
-impl rboto::FromValue for HostedZoneNotEmpty {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "HostedZoneNotEmpty")?;
-        Ok(Self { message: m.take(0)? })
-    }
-}
+rboto::__structure!(
+    HostedZoneNotEmpty "HostedZoneNotEmpty"[from] { message : String } {}
+);
 /// The specified HostedZone can't be found.
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct HostedZoneNotFound {
     pub message: Option<String>,
 }
-impl rboto::FromValue for HostedZoneNotFound {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "HostedZoneNotFound")?;
-        Ok(Self { message: m.take(0)? })
-    }
-}
+rboto::__structure!(
+    HostedZoneNotFound "HostedZoneNotFound"[from] { message : String } {}
+);
 /// The specified hosted zone is a public hosted zone, not a private hosted zone.
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct HostedZoneNotPrivate {
     pub message: Option<String>,
 }
-impl rboto::FromValue for HostedZoneNotPrivate {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "HostedZoneNotPrivate")?;
-        Ok(Self { message: m.take(0)? })
-    }
-}
+rboto::__structure!(
+    HostedZoneNotPrivate "HostedZoneNotPrivate"[from] { message : String } {}
+);
 /// The hosted zone nameservers don't match the parent nameservers. The hosted zone and parent must have the same nameservers.
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct HostedZonePartiallyDelegated {
     pub message: Option<String>,
 }
-impl rboto::FromValue for HostedZonePartiallyDelegated {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "HostedZonePartiallyDelegated")?;
-        Ok(Self { message: m.take(0)? })
-    }
-}
+rboto::__structure!(
+    HostedZonePartiallyDelegated "HostedZonePartiallyDelegated"[from] { message : String
+    } {}
+);
 /// The resource you're trying to access is unsupported on this Amazon Route 53 endpoint.
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct IncompatibleVersion {
     pub message: Option<String>,
 }
-impl rboto::FromValue for IncompatibleVersion {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "IncompatibleVersion")?;
-        Ok(Self { message: m.take(0)? })
-    }
-}
+rboto::__structure!(
+    IncompatibleVersion "IncompatibleVersion"[from] { message : String } {}
+);
 /// Amazon Route 53 doesn't have the permissions required to create log streams and send query logs to log streams. Possible causes include the following:
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct InsufficientCloudWatchLogsResourcePolicy {
     pub message: Option<String>,
 }
-impl rboto::FromValue for InsufficientCloudWatchLogsResourcePolicy {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "InsufficientCloudWatchLogsResourcePolicy")?;
-        Ok(Self { message: m.take(0)? })
-    }
-}
+rboto::__structure!(
+    InsufficientCloudWatchLogsResourcePolicy
+    "InsufficientCloudWatchLogsResourcePolicy"[from] { message : String } {}
+);
 /// Parameter name is not valid.
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct InvalidArgument {
     pub message: Option<String>,
 }
-impl rboto::FromValue for InvalidArgument {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "InvalidArgument")?;
-        Ok(Self { message: m.take(0)? })
-    }
-}
+rboto::__structure!(InvalidArgument "InvalidArgument"[from] { message : String } {});
 /// This exception contains a list of messages that might contain one or more error messages. Each error message indicates one error in the change batch.
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct InvalidChangeBatch {
     pub messages: Option<Vec<String>>,
     pub message: Option<String>,
 }
-impl rboto::FromValue for InvalidChangeBatch {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "InvalidChangeBatch")?;
-        Ok(Self {
-            messages: m.take(0)?,
-            message: m.take(1)?,
-        })
-    }
-}
+rboto::__structure!(
+    InvalidChangeBatch "InvalidChangeBatch"[from] { messages : Vec < String >, message :
+    String } {}
+);
 /// The specified domain name is not valid.
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct InvalidDomainName {
     pub message: Option<String>,
 }
-impl rboto::FromValue for InvalidDomainName {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "InvalidDomainName")?;
-        Ok(Self { message: m.take(0)? })
-    }
-}
+rboto::__structure!(InvalidDomainName "InvalidDomainName"[from] { message : String } {});
 /// The input is not valid.
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct InvalidInput {
     pub message: Option<String>,
 }
-impl rboto::FromValue for InvalidInput {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "InvalidInput")?;
-        Ok(Self { message: m.take(0)? })
-    }
-}
+rboto::__structure!(InvalidInput "InvalidInput"[from] { message : String } {});
 /// The KeyManagementServiceArn that you specified isn't valid to use with DNSSEC signing.
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct InvalidKmsArn {
     pub message: Option<String>,
 }
-impl rboto::FromValue for InvalidKmsArn {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "InvalidKMSArn")?;
-        Ok(Self { message: m.take(0)? })
-    }
-}
+rboto::__structure!(InvalidKmsArn "InvalidKMSArn"[from] { message : String } {});
 /// The key-signing key (KSK) name that you specified isn't a valid name.
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct InvalidKeySigningKeyName {
     pub message: Option<String>,
 }
-impl rboto::FromValue for InvalidKeySigningKeyName {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "InvalidKeySigningKeyName")?;
-        Ok(Self { message: m.take(0)? })
-    }
-}
+rboto::__structure!(
+    InvalidKeySigningKeyName "InvalidKeySigningKeyName"[from] { message : String } {}
+);
 /// The key-signing key (KSK) status isn't valid or another KSK has the status `INTERNAL_FAILURE`.
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct InvalidKeySigningKeyStatus {
     pub message: Option<String>,
 }
-impl rboto::FromValue for InvalidKeySigningKeyStatus {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "InvalidKeySigningKeyStatus")?;
-        Ok(Self { message: m.take(0)? })
-    }
-}
+rboto::__structure!(
+    InvalidKeySigningKeyStatus "InvalidKeySigningKeyStatus"[from] { message : String } {}
+);
 /// The value that you specified to get the second or subsequent page of results is invalid.
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct InvalidPaginationToken {
     pub message: Option<String>,
 }
-impl rboto::FromValue for InvalidPaginationToken {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "InvalidPaginationToken")?;
-        Ok(Self { message: m.take(0)? })
-    }
-}
+rboto::__structure!(
+    InvalidPaginationToken "InvalidPaginationToken"[from] { message : String } {}
+);
 /// One or more entries in the request couldn't be processed, so Route 53 didn't create or delete any of the protections in the request. The `Errors` element lists the failing entries and the reason that each one failed.
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct InvalidResourceRecordSetProtectionBatch {
     /// A message that explains why Route 53 couldn't process the `CreateResourceRecordSetProtections` or `DeleteResourceRecordSetProtections` request.
     pub message: Option<String>,
     /// The entries that failed, with the reason that each one failed.
     pub errors: Option<Vec<ProtectionError>>,
 }
-impl rboto::FromValue for InvalidResourceRecordSetProtectionBatch {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "InvalidResourceRecordSetProtectionBatch")?;
-        Ok(Self {
-            message: m.take(0)?,
-            errors: m.take(1)?,
-        })
-    }
-}
+rboto::__structure!(
+    InvalidResourceRecordSetProtectionBatch
+    "InvalidResourceRecordSetProtectionBatch"[from] { message : String, errors : Vec <
+    ProtectionError > } {}
+);
 /// Your hosted zone status isn't valid for this operation. In the hosted zone, change the status to enable `DNSSEC` or disable `DNSSEC`.
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct InvalidSigningStatus {
     pub message: Option<String>,
 }
-impl rboto::FromValue for InvalidSigningStatus {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "InvalidSigningStatus")?;
-        Ok(Self { message: m.take(0)? })
-    }
-}
+rboto::__structure!(
+    InvalidSigningStatus "InvalidSigningStatus"[from] { message : String } {}
+);
 /// The format of the traffic policy document that you specified in the `Document` element is not valid.
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct InvalidTrafficPolicyDocument {
     pub message: Option<String>,
 }
-impl rboto::FromValue for InvalidTrafficPolicyDocument {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "InvalidTrafficPolicyDocument")?;
-        Ok(Self { message: m.take(0)? })
-    }
-}
+rboto::__structure!(
+    InvalidTrafficPolicyDocument "InvalidTrafficPolicyDocument"[from] { message : String
+    } {}
+);
 /// The VPC ID that you specified either isn't a valid ID or the current account is not authorized to access this VPC.
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct InvalidVpcId {
     pub message: Option<String>,
 }
-impl rboto::FromValue for InvalidVpcId {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "InvalidVPCId")?;
-        Ok(Self { message: m.take(0)? })
-    }
-}
+rboto::__structure!(InvalidVpcId "InvalidVPCId"[from] { message : String } {});
 /// You've already created a key-signing key (KSK) with this name or with the same customer managed key ARN.
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct KeySigningKeyAlreadyExists {
     pub message: Option<String>,
 }
-impl rboto::FromValue for KeySigningKeyAlreadyExists {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "KeySigningKeyAlreadyExists")?;
-        Ok(Self { message: m.take(0)? })
-    }
-}
+rboto::__structure!(
+    KeySigningKeyAlreadyExists "KeySigningKeyAlreadyExists"[from] { message : String } {}
+);
 /// The key-signing key (KSK) is specified in a parent DS record.
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct KeySigningKeyInParentDsRecord {
     pub message: Option<String>,
 }
-impl rboto::FromValue for KeySigningKeyInParentDsRecord {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "KeySigningKeyInParentDSRecord")?;
-        Ok(Self { message: m.take(0)? })
-    }
-}
+rboto::__structure!(
+    KeySigningKeyInParentDsRecord "KeySigningKeyInParentDSRecord"[from] { message :
+    String } {}
+);
 /// The key-signing key (KSK) that you specified can't be deactivated because it's the only KSK for a currently-enabled DNSSEC. Disable DNSSEC signing, or add or enable another KSK.
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct KeySigningKeyInUse {
     pub message: Option<String>,
 }
-impl rboto::FromValue for KeySigningKeyInUse {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "KeySigningKeyInUse")?;
-        Ok(Self { message: m.take(0)? })
-    }
-}
+rboto::__structure!(
+    KeySigningKeyInUse "KeySigningKeyInUse"[from] { message : String } {}
+);
 /// A key-signing key (KSK) with `ACTIVE` status wasn't found.
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct KeySigningKeyWithActiveStatusNotFound {
     pub message: Option<String>,
 }
-impl rboto::FromValue for KeySigningKeyWithActiveStatusNotFound {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "KeySigningKeyWithActiveStatusNotFound")?;
-        Ok(Self { message: m.take(0)? })
-    }
-}
+rboto::__structure!(
+    KeySigningKeyWithActiveStatusNotFound "KeySigningKeyWithActiveStatusNotFound"[from] {
+    message : String } {}
+);
 /// The VPC that you're trying to disassociate from the private hosted zone is the last VPC that is associated with the hosted zone. Amazon Route 53 doesn't support disassociating the last VPC from a hosted zone.
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct LastVpcAssociation {
     pub message: Option<String>,
 }
-impl rboto::FromValue for LastVpcAssociation {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "LastVPCAssociation")?;
-        Ok(Self { message: m.take(0)? })
-    }
-}
+rboto::__structure!(
+    LastVpcAssociation "LastVPCAssociation"[from] { message : String } {}
+);
 /// This operation can't be completed because the current account has reached the limit on the resource you are trying to create. To request a higher limit, [create a case](http://aws.amazon.com/route53-request) with the Amazon Web Services Support Center.
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct LimitsExceeded {
     pub message: Option<String>,
 }
-impl rboto::FromValue for LimitsExceeded {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "LimitsExceeded")?;
-        Ok(Self { message: m.take(0)? })
-    }
-}
+rboto::__structure!(LimitsExceeded "LimitsExceeded"[from] { message : String } {});
 /// A change with the specified change ID does not exist.
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct NoSuchChange {
     pub message: Option<String>,
 }
-impl rboto::FromValue for NoSuchChange {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "NoSuchChange")?;
-        Ok(Self { message: m.take(0)? })
-    }
-}
+rboto::__structure!(NoSuchChange "NoSuchChange"[from] { message : String } {});
 /// The CIDR collection you specified, doesn't exist.
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct NoSuchCidrCollectionException {
     pub message: Option<String>,
 }
-impl rboto::FromValue for NoSuchCidrCollectionException {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "NoSuchCidrCollectionException")?;
-        Ok(Self { message: m.take(0)? })
-    }
-}
+rboto::__structure!(
+    NoSuchCidrCollectionException "NoSuchCidrCollectionException"[from] { message :
+    String } {}
+);
 /// The CIDR collection location doesn't match any locations in your account.
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct NoSuchCidrLocationException {
     pub message: Option<String>,
 }
-impl rboto::FromValue for NoSuchCidrLocationException {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "NoSuchCidrLocationException")?;
-        Ok(Self { message: m.take(0)? })
-    }
-}
+rboto::__structure!(
+    NoSuchCidrLocationException "NoSuchCidrLocationException"[from] { message : String }
+    {}
+);
 /// There is no CloudWatch Logs log group with the specified ARN.
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct NoSuchCloudWatchLogsLogGroup {
     pub message: Option<String>,
 }
-impl rboto::FromValue for NoSuchCloudWatchLogsLogGroup {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "NoSuchCloudWatchLogsLogGroup")?;
-        Ok(Self { message: m.take(0)? })
-    }
-}
+rboto::__structure!(
+    NoSuchCloudWatchLogsLogGroup "NoSuchCloudWatchLogsLogGroup"[from] { message : String
+    } {}
+);
 /// A reusable delegation set with the specified ID does not exist.
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct NoSuchDelegationSet {
     pub message: Option<String>,
 }
-impl rboto::FromValue for NoSuchDelegationSet {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "NoSuchDelegationSet")?;
-        Ok(Self { message: m.take(0)? })
-    }
-}
+rboto::__structure!(
+    NoSuchDelegationSet "NoSuchDelegationSet"[from] { message : String } {}
+);
 /// Amazon Route 53 doesn't support the specified geographic location. For a list of supported geolocation codes, see the [GeoLocation](https://docs.aws.amazon.com/Route53/latest/APIReference/API_GeoLocation.html) data type.
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct NoSuchGeoLocation {
     pub message: Option<String>,
 }
-impl rboto::FromValue for NoSuchGeoLocation {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "NoSuchGeoLocation")?;
-        Ok(Self { message: m.take(0)? })
-    }
-}
+rboto::__structure!(NoSuchGeoLocation "NoSuchGeoLocation"[from] { message : String } {});
 /// No health check exists with the specified ID.
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct NoSuchHealthCheck {
     pub message: Option<String>,
 }
-impl rboto::FromValue for NoSuchHealthCheck {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "NoSuchHealthCheck")?;
-        Ok(Self { message: m.take(0)? })
-    }
-}
+rboto::__structure!(NoSuchHealthCheck "NoSuchHealthCheck"[from] { message : String } {});
 /// No hosted zone exists with the ID that you specified.
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct NoSuchHostedZone {
     pub message: Option<String>,
 }
-impl rboto::FromValue for NoSuchHostedZone {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "NoSuchHostedZone")?;
-        Ok(Self { message: m.take(0)? })
-    }
-}
+rboto::__structure!(NoSuchHostedZone "NoSuchHostedZone"[from] { message : String } {});
 /// The specified key-signing key (KSK) doesn't exist.
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct NoSuchKeySigningKey {
     pub message: Option<String>,
 }
-impl rboto::FromValue for NoSuchKeySigningKey {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "NoSuchKeySigningKey")?;
-        Ok(Self { message: m.take(0)? })
-    }
-}
+rboto::__structure!(
+    NoSuchKeySigningKey "NoSuchKeySigningKey"[from] { message : String } {}
+);
 /// There is no DNS query logging configuration with the specified ID.
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct NoSuchQueryLoggingConfig {
     pub message: Option<String>,
 }
-impl rboto::FromValue for NoSuchQueryLoggingConfig {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "NoSuchQueryLoggingConfig")?;
-        Ok(Self { message: m.take(0)? })
-    }
-}
+rboto::__structure!(
+    NoSuchQueryLoggingConfig "NoSuchQueryLoggingConfig"[from] { message : String } {}
+);
 /// No traffic policy exists with the specified ID.
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct NoSuchTrafficPolicy {
     pub message: Option<String>,
 }
-impl rboto::FromValue for NoSuchTrafficPolicy {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "NoSuchTrafficPolicy")?;
-        Ok(Self { message: m.take(0)? })
-    }
-}
+rboto::__structure!(
+    NoSuchTrafficPolicy "NoSuchTrafficPolicy"[from] { message : String } {}
+);
 /// No traffic policy instance exists with the specified ID.
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct NoSuchTrafficPolicyInstance {
     pub message: Option<String>,
 }
-impl rboto::FromValue for NoSuchTrafficPolicyInstance {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "NoSuchTrafficPolicyInstance")?;
-        Ok(Self { message: m.take(0)? })
-    }
-}
+rboto::__structure!(
+    NoSuchTrafficPolicyInstance "NoSuchTrafficPolicyInstance"[from] { message : String }
+    {}
+);
 /// Associating the specified VPC with the specified hosted zone has not been authorized.
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct NotAuthorizedException {
     pub message: Option<String>,
 }
-impl rboto::FromValue for NotAuthorizedException {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "NotAuthorizedException")?;
-        Ok(Self { message: m.take(0)? })
-    }
-}
+rboto::__structure!(
+    NotAuthorizedException "NotAuthorizedException"[from] { message : String } {}
+);
 /// If Amazon Route 53 can't process a request before the next request arrives, it will reject subsequent requests for the same hosted zone and return an `HTTP 400 error` (`Bad request`). If Route 53 returns this error repeatedly for the same request, we recommend that you wait, in intervals of increasing duration, before you try the request again.
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct PriorRequestNotComplete {
     pub message: Option<String>,
 }
-impl rboto::FromValue for PriorRequestNotComplete {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "PriorRequestNotComplete")?;
-        Ok(Self { message: m.take(0)? })
-    }
-}
+rboto::__structure!(
+    PriorRequestNotComplete "PriorRequestNotComplete"[from] { message : String } {}
+);
 /// A protection already exists for every name and type in the request, so Route 53 didn't create any protections. The `Errors` element lists each entry.
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct ProtectionAlreadyExists {
     /// A message that explains that a protection already exists for every name and type in the `CreateResourceRecordSetProtections` request.
     pub message: Option<String>,
     /// The entries that already have a protection.
     pub errors: Option<Vec<ProtectionError>>,
 }
-impl rboto::FromValue for ProtectionAlreadyExists {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "ProtectionAlreadyExists")?;
-        Ok(Self {
-            message: m.take(0)?,
-            errors: m.take(1)?,
-        })
-    }
-}
+rboto::__structure!(
+    ProtectionAlreadyExists "ProtectionAlreadyExists"[from] { message : String, errors :
+    Vec < ProtectionError > } {}
+);
 /// You're trying to associate a VPC with a public hosted zone. Amazon Route 53 doesn't support associating a VPC with a public hosted zone.
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct PublicZoneVpcAssociation {
     pub message: Option<String>,
 }
-impl rboto::FromValue for PublicZoneVpcAssociation {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "PublicZoneVPCAssociation")?;
-        Ok(Self { message: m.take(0)? })
-    }
-}
+rboto::__structure!(
+    PublicZoneVpcAssociation "PublicZoneVPCAssociation"[from] { message : String } {}
+);
 /// You can create only one query logging configuration for a hosted zone, and a query logging configuration already exists for this hosted zone.
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct QueryLoggingConfigAlreadyExists {
     pub message: Option<String>,
 }
-impl rboto::FromValue for QueryLoggingConfigAlreadyExists {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "QueryLoggingConfigAlreadyExists")?;
-        Ok(Self { message: m.take(0)? })
-    }
-}
+rboto::__structure!(
+    QueryLoggingConfigAlreadyExists "QueryLoggingConfigAlreadyExists"[from] { message :
+    String } {}
+);
 /// The limit on the number of requests per second was exceeded.
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct ThrottlingException {
     pub message: Option<String>,
 }
-impl rboto::FromValue for ThrottlingException {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "ThrottlingException")?;
-        Ok(Self { message: m.take(0)? })
-    }
-}
+rboto::__structure!(
+    ThrottlingException "ThrottlingException"[from] { message : String } {}
+);
 /// This health check can't be created because the current account has reached the limit on the number of active health checks.
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct TooManyHealthChecks {
     pub message: Option<String>,
 }
-impl rboto::FromValue for TooManyHealthChecks {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "TooManyHealthChecks")?;
-        Ok(Self { message: m.take(0)? })
-    }
-}
+rboto::__structure!(
+    TooManyHealthChecks "TooManyHealthChecks"[from] { message : String } {}
+);
 /// This operation can't be completed either because the current account has reached the limit on the number of hosted zones or because you've reached the limit on the number of hosted zones that can be associated with a reusable delegation set.
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct TooManyHostedZones {
     pub message: Option<String>,
 }
-impl rboto::FromValue for TooManyHostedZones {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "TooManyHostedZones")?;
-        Ok(Self { message: m.take(0)? })
-    }
-}
+rboto::__structure!(
+    TooManyHostedZones "TooManyHostedZones"[from] { message : String } {}
+);
 /// You've reached the limit for the number of key-signing keys (KSKs). Remove at least one KSK, and then try again.
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct TooManyKeySigningKeys {
     pub message: Option<String>,
 }
-impl rboto::FromValue for TooManyKeySigningKeys {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "TooManyKeySigningKeys")?;
-        Ok(Self { message: m.take(0)? })
-    }
-}
+rboto::__structure!(
+    TooManyKeySigningKeys "TooManyKeySigningKeys"[from] { message : String } {}
+);
 /// This traffic policy can't be created because the current account has reached the limit on the number of traffic policies.
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct TooManyTrafficPolicies {
     pub message: Option<String>,
 }
-impl rboto::FromValue for TooManyTrafficPolicies {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "TooManyTrafficPolicies")?;
-        Ok(Self { message: m.take(0)? })
-    }
-}
+rboto::__structure!(
+    TooManyTrafficPolicies "TooManyTrafficPolicies"[from] { message : String } {}
+);
 /// This traffic policy instance can't be created because the current account has reached the limit on the number of traffic policy instances.
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct TooManyTrafficPolicyInstances {
     pub message: Option<String>,
 }
-impl rboto::FromValue for TooManyTrafficPolicyInstances {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "TooManyTrafficPolicyInstances")?;
-        Ok(Self { message: m.take(0)? })
-    }
-}
+rboto::__structure!(
+    TooManyTrafficPolicyInstances "TooManyTrafficPolicyInstances"[from] { message :
+    String } {}
+);
 /// This traffic policy version can't be created because you've reached the limit of 1000 on the number of versions that you can create for the current traffic policy.
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct TooManyTrafficPolicyVersionsForCurrentPolicy {
     pub message: Option<String>,
 }
-impl rboto::FromValue for TooManyTrafficPolicyVersionsForCurrentPolicy {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "TooManyTrafficPolicyVersionsForCurrentPolicy")?;
-        Ok(Self { message: m.take(0)? })
-    }
-}
+rboto::__structure!(
+    TooManyTrafficPolicyVersionsForCurrentPolicy
+    "TooManyTrafficPolicyVersionsForCurrentPolicy"[from] { message : String } {}
+);
 /// You've created the maximum number of authorizations that can be created for the specified hosted zone. To authorize another VPC to be associated with the hosted zone, submit a `DeleteVPCAssociationAuthorization` request to remove an existing authorization. To get a list of existing authorizations, submit a `ListVPCAssociationAuthorizations` request.
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct TooManyVpcAssociationAuthorizations {
     pub message: Option<String>,
 }
-impl rboto::FromValue for TooManyVpcAssociationAuthorizations {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "TooManyVPCAssociationAuthorizations")?;
-        Ok(Self { message: m.take(0)? })
-    }
-}
+rboto::__structure!(
+    TooManyVpcAssociationAuthorizations "TooManyVPCAssociationAuthorizations"[from] {
+    message : String } {}
+);
 /// A traffic policy that has the same value for `Name` already exists.
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct TrafficPolicyAlreadyExists {
     pub message: Option<String>,
 }
-impl rboto::FromValue for TrafficPolicyAlreadyExists {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "TrafficPolicyAlreadyExists")?;
-        Ok(Self { message: m.take(0)? })
-    }
-}
+rboto::__structure!(
+    TrafficPolicyAlreadyExists "TrafficPolicyAlreadyExists"[from] { message : String } {}
+);
 /// One or more traffic policy instances were created by using the specified traffic policy.
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct TrafficPolicyInUse {
     pub message: Option<String>,
 }
-impl rboto::FromValue for TrafficPolicyInUse {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "TrafficPolicyInUse")?;
-        Ok(Self { message: m.take(0)? })
-    }
-}
+rboto::__structure!(
+    TrafficPolicyInUse "TrafficPolicyInUse"[from] { message : String } {}
+);
 /// There is already a traffic policy instance with the specified ID.
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct TrafficPolicyInstanceAlreadyExists {
     pub message: Option<String>,
 }
-impl rboto::FromValue for TrafficPolicyInstanceAlreadyExists {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "TrafficPolicyInstanceAlreadyExists")?;
-        Ok(Self { message: m.take(0)? })
-    }
-}
+rboto::__structure!(
+    TrafficPolicyInstanceAlreadyExists "TrafficPolicyInstanceAlreadyExists"[from] {
+    message : String } {}
+);
 /// The VPC that you specified is not authorized to be associated with the hosted zone.
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct VpcAssociationAuthorizationNotFound {
     pub message: Option<String>,
 }
-impl rboto::FromValue for VpcAssociationAuthorizationNotFound {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "VPCAssociationAuthorizationNotFound")?;
-        Ok(Self { message: m.take(0)? })
-    }
-}
+rboto::__structure!(
+    VpcAssociationAuthorizationNotFound "VPCAssociationAuthorizationNotFound"[from] {
+    message : String } {}
+);
 /// The specified VPC and hosted zone are not currently associated.
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct VpcAssociationNotFound {
     /// The specified VPC or hosted zone weren't found.
     pub message: Option<String>,
 }
-impl rboto::FromValue for VpcAssociationNotFound {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "VPCAssociationNotFound")?;
-        Ok(Self { message: m.take(0)? })
-    }
-}
+rboto::__structure!(
+    VpcAssociationNotFound "VPCAssociationNotFound"[from] { message : String } {}
+);

@@ -3,228 +3,72 @@
 #[allow(unused_imports)]
 use super::{error::*, output::*, types::*};
 #[allow(unused_imports)]
-use rboto::value as rv;
+use rboto::__private as rv;
 #[allow(unused_imports)]
 use std::collections::HashMap;
-#[derive(Clone, PartialEq)]
-pub struct ActivateKeySigningKeyRequest<C = ()> {
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct ActivateKeySigningKeyInput {
     /// A unique string used to identify a hosted zone.
     pub hosted_zone_id: Option<String>,
     /// A string used to identify a key-signing key (KSK). `Name` can include numbers, letters, and underscores (\_). `Name` must be unique for each key-signing key in the same hosted zone.
     pub name: Option<String>,
-    #[doc(hidden)]
-    pub _client: C,
+    pub(crate) _client: rboto::__private::Bound,
 }
-impl Default for ActivateKeySigningKeyRequest {
-    fn default() -> Self {
-        Self::with_client(())
-    }
-}
-impl<C> ActivateKeySigningKeyRequest<C> {
-    #[doc(hidden)]
-    pub fn with_client(client: C) -> Self {
-        Self {
-            hosted_zone_id: None,
-            name: None,
-            _client: client,
-        }
-    }
-    /// Sets `HostedZoneId`.
-    pub fn hosted_zone_id(mut self, v: impl Into<String>) -> Self {
-        self.hosted_zone_id = Some(v.into());
-        self
-    }
-    /// Sets `Name`.
-    pub fn name(mut self, v: impl Into<String>) -> Self {
-        self.name = Some(v.into());
-        self
-    }
-}
-impl<C> ::std::fmt::Debug for ActivateKeySigningKeyRequest<C> {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.debug_struct("ActivateKeySigningKeyRequest")
-            .field("hosted_zone_id", &self.hosted_zone_id)
-            .field("name", &self.name)
-            .finish()
-    }
-}
-impl<C> rboto::IntoValue for ActivateKeySigningKeyRequest<C> {
-    fn into_value(self) -> rboto::Value {
-        rboto::Value::Struct(vec![rv::opt(self.hosted_zone_id), rv::opt(self.name)])
-    }
-}
+rboto::__structure!(
+    ActivateKeySigningKeyInput "ActivateKeySigningKeyRequest"[set debug into] {
+    hosted_zone_id : String, name : String } { _client }
+);
 /// A complex type that contains information about the request to associate a VPC with a private hosted zone.
-#[derive(Clone, PartialEq)]
-pub struct AssociateVpcWithHostedZoneRequest<C = ()> {
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct AssociateVpcWithHostedZoneInput {
     /// The ID of the private hosted zone that you want to associate an Amazon VPC with.
     pub hosted_zone_id: Option<String>,
     /// A complex type that contains information about the VPC that you want to associate with a private hosted zone.
     pub vpc: Option<Vpc>,
     /// *Optional:* A comment about the association request.
     pub comment: Option<String>,
-    #[doc(hidden)]
-    pub _client: C,
+    pub(crate) _client: rboto::__private::Bound,
 }
-impl Default for AssociateVpcWithHostedZoneRequest {
-    fn default() -> Self {
-        Self::with_client(())
-    }
-}
-impl<C> AssociateVpcWithHostedZoneRequest<C> {
-    #[doc(hidden)]
-    pub fn with_client(client: C) -> Self {
-        Self {
-            hosted_zone_id: None,
-            vpc: None,
-            comment: None,
-            _client: client,
-        }
-    }
-    /// Sets `HostedZoneId`.
-    pub fn hosted_zone_id(mut self, v: impl Into<String>) -> Self {
-        self.hosted_zone_id = Some(v.into());
-        self
-    }
-    /// Sets `VPC`.
-    pub fn vpc(mut self, v: Vpc) -> Self {
-        self.vpc = Some(v);
-        self
-    }
-    /// Sets `Comment`.
-    pub fn comment(mut self, v: impl Into<String>) -> Self {
-        self.comment = Some(v.into());
-        self
-    }
-}
-impl<C> ::std::fmt::Debug for AssociateVpcWithHostedZoneRequest<C> {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.debug_struct("AssociateVpcWithHostedZoneRequest")
-            .field("hosted_zone_id", &self.hosted_zone_id)
-            .field("vpc", &self.vpc)
-            .field("comment", &self.comment)
-            .finish()
-    }
-}
-impl<C> rboto::IntoValue for AssociateVpcWithHostedZoneRequest<C> {
-    fn into_value(self) -> rboto::Value {
-        rboto::Value::Struct(
-            vec![rv::opt(self.hosted_zone_id), rv::opt(self.vpc), rv::opt(self.comment)],
-        )
-    }
-}
-#[derive(Clone, PartialEq)]
-pub struct ChangeCidrCollectionRequest<C = ()> {
+rboto::__structure!(
+    AssociateVpcWithHostedZoneInput "AssociateVPCWithHostedZoneRequest"[set debug into] {
+    hosted_zone_id : String, vpc : Vpc, comment : String } { _client }
+);
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct ChangeCidrCollectionInput {
     /// The UUID of the CIDR collection to update.
     pub id: Option<String>,
     /// A sequential counter that Amazon Route 53 sets to 1 when you create a collection and increments it by 1 each time you update the collection.
     pub collection_version: Option<i64>,
     /// Information about changes to a CIDR collection.
     pub changes: Option<Vec<CidrCollectionChange>>,
-    #[doc(hidden)]
-    pub _client: C,
+    pub(crate) _client: rboto::__private::Bound,
 }
-impl Default for ChangeCidrCollectionRequest {
-    fn default() -> Self {
-        Self::with_client(())
+rboto::__structure!(
+    ChangeCidrCollectionInput "ChangeCidrCollectionRequest"[set debug into] { id :
+    String, collection_version = i64, changes : Vec < CidrCollectionChange > } { _client
     }
-}
-impl<C> ChangeCidrCollectionRequest<C> {
-    #[doc(hidden)]
-    pub fn with_client(client: C) -> Self {
-        Self {
-            id: None,
-            collection_version: None,
-            changes: None,
-            _client: client,
-        }
-    }
-    /// Sets `Id`.
-    pub fn id(mut self, v: impl Into<String>) -> Self {
-        self.id = Some(v.into());
-        self
-    }
-    /// Sets `CollectionVersion`.
-    pub fn collection_version(mut self, v: i64) -> Self {
-        self.collection_version = Some(v);
-        self
-    }
-    /// Sets `Changes`.
-    pub fn changes(mut self, v: impl Into<Vec<CidrCollectionChange>>) -> Self {
-        self.changes = Some(v.into());
-        self
-    }
-}
-impl<C> ::std::fmt::Debug for ChangeCidrCollectionRequest<C> {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.debug_struct("ChangeCidrCollectionRequest")
-            .field("id", &self.id)
-            .field("collection_version", &self.collection_version)
-            .field("changes", &self.changes)
-            .finish()
-    }
-}
-impl<C> rboto::IntoValue for ChangeCidrCollectionRequest<C> {
-    fn into_value(self) -> rboto::Value {
-        rboto::Value::Struct(
-            vec![
-                rv::opt(self.id), rv::opt(self.collection_version), rv::opt(self.changes)
-            ],
-        )
-    }
-}
+);
 /// A complex type that contains change information for the resource record set.
-#[derive(Clone, PartialEq)]
-pub struct ChangeResourceRecordSetsRequest<C = ()> {
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct ChangeResourceRecordSetsInput {
     /// The ID of the hosted zone that contains the resource record sets that you want to change.
     pub hosted_zone_id: Option<String>,
     /// A complex type that contains an optional comment and the `Changes` element.
     pub change_batch: Option<ChangeBatch>,
-    #[doc(hidden)]
-    pub _client: C,
+    pub(crate) _client: rboto::__private::Bound,
 }
-impl Default for ChangeResourceRecordSetsRequest {
-    fn default() -> Self {
-        Self::with_client(())
-    }
-}
-impl<C> ChangeResourceRecordSetsRequest<C> {
-    #[doc(hidden)]
-    pub fn with_client(client: C) -> Self {
-        Self {
-            hosted_zone_id: None,
-            change_batch: None,
-            _client: client,
-        }
-    }
-    /// Sets `HostedZoneId`.
-    pub fn hosted_zone_id(mut self, v: impl Into<String>) -> Self {
-        self.hosted_zone_id = Some(v.into());
-        self
-    }
-    /// Sets `ChangeBatch`.
-    pub fn change_batch(mut self, v: ChangeBatch) -> Self {
-        self.change_batch = Some(v);
-        self
-    }
-}
-impl<C> ::std::fmt::Debug for ChangeResourceRecordSetsRequest<C> {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.debug_struct("ChangeResourceRecordSetsRequest")
-            .field("hosted_zone_id", &self.hosted_zone_id)
-            .field("change_batch", &self.change_batch)
-            .finish()
-    }
-}
-impl<C> rboto::IntoValue for ChangeResourceRecordSetsRequest<C> {
-    fn into_value(self) -> rboto::Value {
-        rboto::Value::Struct(
-            vec![rv::opt(self.hosted_zone_id), rv::opt(self.change_batch)],
-        )
-    }
-}
+rboto::__structure!(
+    ChangeResourceRecordSetsInput "ChangeResourceRecordSetsRequest"[set debug into] {
+    hosted_zone_id : String, change_batch : ChangeBatch } { _client }
+);
 /// A complex type that contains information about the tags that you want to add, edit, or delete.
-#[derive(Clone, PartialEq)]
-pub struct ChangeTagsForResourceRequest<C = ()> {
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct ChangeTagsForResourceInput {
     /// The type of the resource.
     pub resource_type: Option<TagResourceType>,
     /// The ID of the resource for which you want to add, change, or delete tags.
@@ -233,166 +77,44 @@ pub struct ChangeTagsForResourceRequest<C = ()> {
     pub add_tags: Option<Vec<Tag>>,
     /// A complex type that contains a list of the tags that you want to delete from the specified health check or hosted zone. You can specify up to 10 keys.
     pub remove_tag_keys: Option<Vec<String>>,
-    #[doc(hidden)]
-    pub _client: C,
+    pub(crate) _client: rboto::__private::Bound,
 }
-impl Default for ChangeTagsForResourceRequest {
-    fn default() -> Self {
-        Self::with_client(())
-    }
-}
-impl<C> ChangeTagsForResourceRequest<C> {
-    #[doc(hidden)]
-    pub fn with_client(client: C) -> Self {
-        Self {
-            resource_type: None,
-            resource_id: None,
-            add_tags: None,
-            remove_tag_keys: None,
-            _client: client,
-        }
-    }
-    /// Sets `ResourceType`.
-    pub fn resource_type(mut self, v: impl Into<TagResourceType>) -> Self {
-        self.resource_type = Some(v.into());
-        self
-    }
-    /// Sets `ResourceId`.
-    pub fn resource_id(mut self, v: impl Into<String>) -> Self {
-        self.resource_id = Some(v.into());
-        self
-    }
-    /// Sets `AddTags`.
-    pub fn add_tags(mut self, v: impl Into<Vec<Tag>>) -> Self {
-        self.add_tags = Some(v.into());
-        self
-    }
-    /// Sets `RemoveTagKeys`.
-    pub fn remove_tag_keys(mut self, v: impl Into<Vec<String>>) -> Self {
-        self.remove_tag_keys = Some(v.into());
-        self
-    }
-}
-impl<C> ::std::fmt::Debug for ChangeTagsForResourceRequest<C> {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.debug_struct("ChangeTagsForResourceRequest")
-            .field("resource_type", &self.resource_type)
-            .field("resource_id", &self.resource_id)
-            .field("add_tags", &self.add_tags)
-            .field("remove_tag_keys", &self.remove_tag_keys)
-            .finish()
-    }
-}
-impl<C> rboto::IntoValue for ChangeTagsForResourceRequest<C> {
-    fn into_value(self) -> rboto::Value {
-        rboto::Value::Struct(
-            vec![
-                rv::opt(self.resource_type), rv::opt(self.resource_id), rv::opt(self
-                .add_tags), rv::opt(self.remove_tag_keys)
-            ],
-        )
-    }
-}
-#[derive(Clone, PartialEq)]
-pub struct CreateCidrCollectionRequest<C = ()> {
+rboto::__structure!(
+    ChangeTagsForResourceInput "ChangeTagsForResourceRequest"[set debug into] {
+    resource_type : TagResourceType, resource_id : String, add_tags : Vec < Tag >,
+    remove_tag_keys : Vec < String > } { _client }
+);
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct CreateCidrCollectionInput {
     /// A unique identifier for the account that can be used to reference the collection from other API calls.
     pub name: Option<String>,
     /// A client-specific token that allows requests to be securely retried so that the intended outcome will only occur once, retries receive a similar response, and there are no additional edge cases to handle.
     pub caller_reference: Option<String>,
-    #[doc(hidden)]
-    pub _client: C,
+    pub(crate) _client: rboto::__private::Bound,
 }
-impl Default for CreateCidrCollectionRequest {
-    fn default() -> Self {
-        Self::with_client(())
-    }
-}
-impl<C> CreateCidrCollectionRequest<C> {
-    #[doc(hidden)]
-    pub fn with_client(client: C) -> Self {
-        Self {
-            name: None,
-            caller_reference: None,
-            _client: client,
-        }
-    }
-    /// Sets `Name`.
-    pub fn name(mut self, v: impl Into<String>) -> Self {
-        self.name = Some(v.into());
-        self
-    }
-    /// Sets `CallerReference`.
-    pub fn caller_reference(mut self, v: impl Into<String>) -> Self {
-        self.caller_reference = Some(v.into());
-        self
-    }
-}
-impl<C> ::std::fmt::Debug for CreateCidrCollectionRequest<C> {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.debug_struct("CreateCidrCollectionRequest")
-            .field("name", &self.name)
-            .field("caller_reference", &self.caller_reference)
-            .finish()
-    }
-}
-impl<C> rboto::IntoValue for CreateCidrCollectionRequest<C> {
-    fn into_value(self) -> rboto::Value {
-        rboto::Value::Struct(vec![rv::opt(self.name), rv::opt(self.caller_reference)])
-    }
-}
+rboto::__structure!(
+    CreateCidrCollectionInput "CreateCidrCollectionRequest"[set debug into] { name :
+    String, caller_reference : String } { _client }
+);
 /// A complex type that contains the health check request information.
-#[derive(Clone, PartialEq)]
-pub struct CreateHealthCheckRequest<C = ()> {
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct CreateHealthCheckInput {
     /// A unique string that identifies the request and that allows you to retry a failed `CreateHealthCheck` request without the risk of creating two identical health checks:
     pub caller_reference: Option<String>,
     /// A complex type that contains settings for a new health check.
     pub health_check_config: Option<HealthCheckConfig>,
-    #[doc(hidden)]
-    pub _client: C,
+    pub(crate) _client: rboto::__private::Bound,
 }
-impl Default for CreateHealthCheckRequest {
-    fn default() -> Self {
-        Self::with_client(())
-    }
-}
-impl<C> CreateHealthCheckRequest<C> {
-    #[doc(hidden)]
-    pub fn with_client(client: C) -> Self {
-        Self {
-            caller_reference: None,
-            health_check_config: None,
-            _client: client,
-        }
-    }
-    /// Sets `CallerReference`.
-    pub fn caller_reference(mut self, v: impl Into<String>) -> Self {
-        self.caller_reference = Some(v.into());
-        self
-    }
-    /// Sets `HealthCheckConfig`.
-    pub fn health_check_config(mut self, v: HealthCheckConfig) -> Self {
-        self.health_check_config = Some(v);
-        self
-    }
-}
-impl<C> ::std::fmt::Debug for CreateHealthCheckRequest<C> {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.debug_struct("CreateHealthCheckRequest")
-            .field("caller_reference", &self.caller_reference)
-            .field("health_check_config", &self.health_check_config)
-            .finish()
-    }
-}
-impl<C> rboto::IntoValue for CreateHealthCheckRequest<C> {
-    fn into_value(self) -> rboto::Value {
-        rboto::Value::Struct(
-            vec![rv::opt(self.caller_reference), rv::opt(self.health_check_config)],
-        )
-    }
-}
+rboto::__structure!(
+    CreateHealthCheckInput "CreateHealthCheckRequest"[set debug into] { caller_reference
+    : String, health_check_config : HealthCheckConfig } { _client }
+);
 /// A complex type that contains information about the request to create a public or private hosted zone.
-#[derive(Clone, PartialEq)]
-pub struct CreateHostedZoneRequest<C = ()> {
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct CreateHostedZoneInput {
     /// The name of the domain. Specify a fully qualified domain name, for example, *www.example.com*. The trailing dot is optional; Amazon Route 53 assumes that the domain name is fully qualified. This means that Route 53 treats *www.example.com* (without a trailing dot) and *www.example.com.* (with a trailing dot) as identical.
     pub name: Option<String>,
     /// (Private hosted zones only) A complex type that contains information about the Amazon VPC that you're associating with this hosted zone.
@@ -403,75 +125,16 @@ pub struct CreateHostedZoneRequest<C = ()> {
     pub hosted_zone_config: Option<HostedZoneConfig>,
     /// If you want to associate a reusable delegation set with this hosted zone, the ID that Amazon Route 53 assigned to the reusable delegation set when you created it. For more information about reusable delegation sets, see [CreateReusableDelegationSet](https://docs.aws.amazon.com/Route53/latest/APIReference/API_CreateReusableDelegationSet.html).
     pub delegation_set_id: Option<String>,
-    #[doc(hidden)]
-    pub _client: C,
+    pub(crate) _client: rboto::__private::Bound,
 }
-impl Default for CreateHostedZoneRequest {
-    fn default() -> Self {
-        Self::with_client(())
-    }
-}
-impl<C> CreateHostedZoneRequest<C> {
-    #[doc(hidden)]
-    pub fn with_client(client: C) -> Self {
-        Self {
-            name: None,
-            vpc: None,
-            caller_reference: None,
-            hosted_zone_config: None,
-            delegation_set_id: None,
-            _client: client,
-        }
-    }
-    /// Sets `Name`.
-    pub fn name(mut self, v: impl Into<String>) -> Self {
-        self.name = Some(v.into());
-        self
-    }
-    /// Sets `VPC`.
-    pub fn vpc(mut self, v: Vpc) -> Self {
-        self.vpc = Some(v);
-        self
-    }
-    /// Sets `CallerReference`.
-    pub fn caller_reference(mut self, v: impl Into<String>) -> Self {
-        self.caller_reference = Some(v.into());
-        self
-    }
-    /// Sets `HostedZoneConfig`.
-    pub fn hosted_zone_config(mut self, v: HostedZoneConfig) -> Self {
-        self.hosted_zone_config = Some(v);
-        self
-    }
-    /// Sets `DelegationSetId`.
-    pub fn delegation_set_id(mut self, v: impl Into<String>) -> Self {
-        self.delegation_set_id = Some(v.into());
-        self
-    }
-}
-impl<C> ::std::fmt::Debug for CreateHostedZoneRequest<C> {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.debug_struct("CreateHostedZoneRequest")
-            .field("name", &self.name)
-            .field("vpc", &self.vpc)
-            .field("caller_reference", &self.caller_reference)
-            .field("hosted_zone_config", &self.hosted_zone_config)
-            .field("delegation_set_id", &self.delegation_set_id)
-            .finish()
-    }
-}
-impl<C> rboto::IntoValue for CreateHostedZoneRequest<C> {
-    fn into_value(self) -> rboto::Value {
-        rboto::Value::Struct(
-            vec![
-                rv::opt(self.name), rv::opt(self.vpc), rv::opt(self.caller_reference),
-                rv::opt(self.hosted_zone_config), rv::opt(self.delegation_set_id)
-            ],
-        )
-    }
-}
-#[derive(Clone, PartialEq)]
-pub struct CreateKeySigningKeyRequest<C = ()> {
+rboto::__structure!(
+    CreateHostedZoneInput "CreateHostedZoneRequest"[set debug into] { name : String, vpc
+    : Vpc, caller_reference : String, hosted_zone_config : HostedZoneConfig,
+    delegation_set_id : String } { _client }
+);
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct CreateKeySigningKeyInput {
     /// A unique string that identifies the request.
     pub caller_reference: Option<String>,
     /// The unique string (ID) used to identify a hosted zone.
@@ -482,233 +145,57 @@ pub struct CreateKeySigningKeyRequest<C = ()> {
     pub name: Option<String>,
     /// A string specifying the initial status of the key-signing key (KSK). You can set the value to `ACTIVE` or `INACTIVE`.
     pub status: Option<String>,
-    #[doc(hidden)]
-    pub _client: C,
+    pub(crate) _client: rboto::__private::Bound,
 }
-impl Default for CreateKeySigningKeyRequest {
-    fn default() -> Self {
-        Self::with_client(())
-    }
-}
-impl<C> CreateKeySigningKeyRequest<C> {
-    #[doc(hidden)]
-    pub fn with_client(client: C) -> Self {
-        Self {
-            caller_reference: None,
-            hosted_zone_id: None,
-            key_management_service_arn: None,
-            name: None,
-            status: None,
-            _client: client,
-        }
-    }
-    /// Sets `CallerReference`.
-    pub fn caller_reference(mut self, v: impl Into<String>) -> Self {
-        self.caller_reference = Some(v.into());
-        self
-    }
-    /// Sets `HostedZoneId`.
-    pub fn hosted_zone_id(mut self, v: impl Into<String>) -> Self {
-        self.hosted_zone_id = Some(v.into());
-        self
-    }
-    /// Sets `KeyManagementServiceArn`.
-    pub fn key_management_service_arn(mut self, v: impl Into<String>) -> Self {
-        self.key_management_service_arn = Some(v.into());
-        self
-    }
-    /// Sets `Name`.
-    pub fn name(mut self, v: impl Into<String>) -> Self {
-        self.name = Some(v.into());
-        self
-    }
-    /// Sets `Status`.
-    pub fn status(mut self, v: impl Into<String>) -> Self {
-        self.status = Some(v.into());
-        self
-    }
-}
-impl<C> ::std::fmt::Debug for CreateKeySigningKeyRequest<C> {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.debug_struct("CreateKeySigningKeyRequest")
-            .field("caller_reference", &self.caller_reference)
-            .field("hosted_zone_id", &self.hosted_zone_id)
-            .field("key_management_service_arn", &self.key_management_service_arn)
-            .field("name", &self.name)
-            .field("status", &self.status)
-            .finish()
-    }
-}
-impl<C> rboto::IntoValue for CreateKeySigningKeyRequest<C> {
-    fn into_value(self) -> rboto::Value {
-        rboto::Value::Struct(
-            vec![
-                rv::opt(self.caller_reference), rv::opt(self.hosted_zone_id),
-                rv::opt(self.key_management_service_arn), rv::opt(self.name),
-                rv::opt(self.status)
-            ],
-        )
-    }
-}
-#[derive(Clone, PartialEq)]
-pub struct CreateQueryLoggingConfigRequest<C = ()> {
+rboto::__structure!(
+    CreateKeySigningKeyInput "CreateKeySigningKeyRequest"[set debug into] {
+    caller_reference : String, hosted_zone_id : String, key_management_service_arn :
+    String, name : String, status : String } { _client }
+);
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct CreateQueryLoggingConfigInput {
     /// The ID of the hosted zone that you want to log queries for. You can log queries only for public hosted zones.
     pub hosted_zone_id: Option<String>,
     /// The Amazon Resource Name (ARN) for the log group that you want to Amazon Route 53 to send query logs to. This is the format of the ARN:
     pub cloud_watch_logs_log_group_arn: Option<String>,
-    #[doc(hidden)]
-    pub _client: C,
+    pub(crate) _client: rboto::__private::Bound,
 }
-impl Default for CreateQueryLoggingConfigRequest {
-    fn default() -> Self {
-        Self::with_client(())
-    }
-}
-impl<C> CreateQueryLoggingConfigRequest<C> {
-    #[doc(hidden)]
-    pub fn with_client(client: C) -> Self {
-        Self {
-            hosted_zone_id: None,
-            cloud_watch_logs_log_group_arn: None,
-            _client: client,
-        }
-    }
-    /// Sets `HostedZoneId`.
-    pub fn hosted_zone_id(mut self, v: impl Into<String>) -> Self {
-        self.hosted_zone_id = Some(v.into());
-        self
-    }
-    /// Sets `CloudWatchLogsLogGroupArn`.
-    pub fn cloud_watch_logs_log_group_arn(mut self, v: impl Into<String>) -> Self {
-        self.cloud_watch_logs_log_group_arn = Some(v.into());
-        self
-    }
-}
-impl<C> ::std::fmt::Debug for CreateQueryLoggingConfigRequest<C> {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.debug_struct("CreateQueryLoggingConfigRequest")
-            .field("hosted_zone_id", &self.hosted_zone_id)
-            .field(
-                "cloud_watch_logs_log_group_arn",
-                &self.cloud_watch_logs_log_group_arn,
-            )
-            .finish()
-    }
-}
-impl<C> rboto::IntoValue for CreateQueryLoggingConfigRequest<C> {
-    fn into_value(self) -> rboto::Value {
-        rboto::Value::Struct(
-            vec![
-                rv::opt(self.hosted_zone_id), rv::opt(self
-                .cloud_watch_logs_log_group_arn)
-            ],
-        )
-    }
-}
-#[derive(Clone, PartialEq)]
-pub struct CreateResourceRecordSetProtectionsRequest<C = ()> {
+rboto::__structure!(
+    CreateQueryLoggingConfigInput "CreateQueryLoggingConfigRequest"[set debug into] {
+    hosted_zone_id : String, cloud_watch_logs_log_group_arn : String } { _client }
+);
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct CreateResourceRecordSetProtectionsInput {
     /// The ID of the hosted zone that contains the resource record sets that you want to protect.
     pub hosted_zone_id: Option<String>,
     /// The protections to create. Each entry specifies a resource record set name and type, and an optional comment. The list must contain at least one entry and can contain up to 100 entries. Each name and type can appear only once in the list.
     pub protections: Option<Vec<ResourceRecordSetProtectionConfig>>,
-    #[doc(hidden)]
-    pub _client: C,
+    pub(crate) _client: rboto::__private::Bound,
 }
-impl Default for CreateResourceRecordSetProtectionsRequest {
-    fn default() -> Self {
-        Self::with_client(())
-    }
-}
-impl<C> CreateResourceRecordSetProtectionsRequest<C> {
-    #[doc(hidden)]
-    pub fn with_client(client: C) -> Self {
-        Self {
-            hosted_zone_id: None,
-            protections: None,
-            _client: client,
-        }
-    }
-    /// Sets `HostedZoneId`.
-    pub fn hosted_zone_id(mut self, v: impl Into<String>) -> Self {
-        self.hosted_zone_id = Some(v.into());
-        self
-    }
-    /// Sets `Protections`.
-    pub fn protections(
-        mut self,
-        v: impl Into<Vec<ResourceRecordSetProtectionConfig>>,
-    ) -> Self {
-        self.protections = Some(v.into());
-        self
-    }
-}
-impl<C> ::std::fmt::Debug for CreateResourceRecordSetProtectionsRequest<C> {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.debug_struct("CreateResourceRecordSetProtectionsRequest")
-            .field("hosted_zone_id", &self.hosted_zone_id)
-            .field("protections", &self.protections)
-            .finish()
-    }
-}
-impl<C> rboto::IntoValue for CreateResourceRecordSetProtectionsRequest<C> {
-    fn into_value(self) -> rboto::Value {
-        rboto::Value::Struct(
-            vec![rv::opt(self.hosted_zone_id), rv::opt(self.protections)],
-        )
-    }
-}
-#[derive(Clone, PartialEq)]
-pub struct CreateReusableDelegationSetRequest<C = ()> {
+rboto::__structure!(
+    CreateResourceRecordSetProtectionsInput
+    "CreateResourceRecordSetProtectionsRequest"[set debug into] { hosted_zone_id :
+    String, protections : Vec < ResourceRecordSetProtectionConfig > } { _client }
+);
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct CreateReusableDelegationSetInput {
     /// A unique string that identifies the request, and that allows you to retry failed `CreateReusableDelegationSet` requests without the risk of executing the operation twice. You must use a unique `CallerReference` string every time you submit a `CreateReusableDelegationSet` request. `CallerReference` can be any unique string, for example a date/time stamp.
     pub caller_reference: Option<String>,
     /// If you want to mark the delegation set for an existing hosted zone as reusable, the ID for that hosted zone.
     pub hosted_zone_id: Option<String>,
-    #[doc(hidden)]
-    pub _client: C,
+    pub(crate) _client: rboto::__private::Bound,
 }
-impl Default for CreateReusableDelegationSetRequest {
-    fn default() -> Self {
-        Self::with_client(())
-    }
-}
-impl<C> CreateReusableDelegationSetRequest<C> {
-    #[doc(hidden)]
-    pub fn with_client(client: C) -> Self {
-        Self {
-            caller_reference: None,
-            hosted_zone_id: None,
-            _client: client,
-        }
-    }
-    /// Sets `CallerReference`.
-    pub fn caller_reference(mut self, v: impl Into<String>) -> Self {
-        self.caller_reference = Some(v.into());
-        self
-    }
-    /// Sets `HostedZoneId`.
-    pub fn hosted_zone_id(mut self, v: impl Into<String>) -> Self {
-        self.hosted_zone_id = Some(v.into());
-        self
-    }
-}
-impl<C> ::std::fmt::Debug for CreateReusableDelegationSetRequest<C> {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.debug_struct("CreateReusableDelegationSetRequest")
-            .field("caller_reference", &self.caller_reference)
-            .field("hosted_zone_id", &self.hosted_zone_id)
-            .finish()
-    }
-}
-impl<C> rboto::IntoValue for CreateReusableDelegationSetRequest<C> {
-    fn into_value(self) -> rboto::Value {
-        rboto::Value::Struct(
-            vec![rv::opt(self.caller_reference), rv::opt(self.hosted_zone_id)],
-        )
-    }
-}
+rboto::__structure!(
+    CreateReusableDelegationSetInput "CreateReusableDelegationSetRequest"[set debug into]
+    { caller_reference : String, hosted_zone_id : String } { _client }
+);
 /// A complex type that contains information about the resource record sets that you want to create based on a specified traffic policy.
-#[derive(Clone, PartialEq)]
-pub struct CreateTrafficPolicyInstanceRequest<C = ()> {
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct CreateTrafficPolicyInstanceInput {
     /// The ID of the hosted zone that you want Amazon Route 53 to create resource record sets in by using the configuration in a traffic policy.
     pub hosted_zone_id: Option<String>,
     /// The domain name (such as example.com) or subdomain name (such as www.example.com) for which Amazon Route 53 responds to DNS queries by using the resource record sets that Route 53 creates for this traffic policy instance.
@@ -719,1504 +206,450 @@ pub struct CreateTrafficPolicyInstanceRequest<C = ()> {
     pub traffic_policy_id: Option<String>,
     /// The version of the traffic policy that you want to use to create resource record sets in the specified hosted zone.
     pub traffic_policy_version: Option<i32>,
-    #[doc(hidden)]
-    pub _client: C,
+    pub(crate) _client: rboto::__private::Bound,
 }
-impl Default for CreateTrafficPolicyInstanceRequest {
-    fn default() -> Self {
-        Self::with_client(())
-    }
-}
-impl<C> CreateTrafficPolicyInstanceRequest<C> {
-    #[doc(hidden)]
-    pub fn with_client(client: C) -> Self {
-        Self {
-            hosted_zone_id: None,
-            name: None,
-            ttl: None,
-            traffic_policy_id: None,
-            traffic_policy_version: None,
-            _client: client,
-        }
-    }
-    /// Sets `HostedZoneId`.
-    pub fn hosted_zone_id(mut self, v: impl Into<String>) -> Self {
-        self.hosted_zone_id = Some(v.into());
-        self
-    }
-    /// Sets `Name`.
-    pub fn name(mut self, v: impl Into<String>) -> Self {
-        self.name = Some(v.into());
-        self
-    }
-    /// Sets `TTL`.
-    pub fn ttl(mut self, v: i64) -> Self {
-        self.ttl = Some(v);
-        self
-    }
-    /// Sets `TrafficPolicyId`.
-    pub fn traffic_policy_id(mut self, v: impl Into<String>) -> Self {
-        self.traffic_policy_id = Some(v.into());
-        self
-    }
-    /// Sets `TrafficPolicyVersion`.
-    pub fn traffic_policy_version(mut self, v: i32) -> Self {
-        self.traffic_policy_version = Some(v);
-        self
-    }
-}
-impl<C> ::std::fmt::Debug for CreateTrafficPolicyInstanceRequest<C> {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.debug_struct("CreateTrafficPolicyInstanceRequest")
-            .field("hosted_zone_id", &self.hosted_zone_id)
-            .field("name", &self.name)
-            .field("ttl", &self.ttl)
-            .field("traffic_policy_id", &self.traffic_policy_id)
-            .field("traffic_policy_version", &self.traffic_policy_version)
-            .finish()
-    }
-}
-impl<C> rboto::IntoValue for CreateTrafficPolicyInstanceRequest<C> {
-    fn into_value(self) -> rboto::Value {
-        rboto::Value::Struct(
-            vec![
-                rv::opt(self.hosted_zone_id), rv::opt(self.name), rv::opt(self.ttl),
-                rv::opt(self.traffic_policy_id), rv::opt(self.traffic_policy_version)
-            ],
-        )
-    }
-}
+rboto::__structure!(
+    CreateTrafficPolicyInstanceInput "CreateTrafficPolicyInstanceRequest"[set debug into]
+    { hosted_zone_id : String, name : String, ttl = i64, traffic_policy_id : String,
+    traffic_policy_version = i32 } { _client }
+);
 /// A complex type that contains information about the traffic policy that you want to create.
-#[derive(Clone, PartialEq)]
-pub struct CreateTrafficPolicyRequest<C = ()> {
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct CreateTrafficPolicyInput {
     /// The name of the traffic policy.
     pub name: Option<String>,
     /// The definition of this traffic policy in JSON format. For more information, see [Traffic Policy Document Format](https://docs.aws.amazon.com/Route53/latest/APIReference/api-policies-traffic-policy-document-format.html).
     pub document: Option<String>,
     /// (Optional) Any comments that you want to include about the traffic policy.
     pub comment: Option<String>,
-    #[doc(hidden)]
-    pub _client: C,
+    pub(crate) _client: rboto::__private::Bound,
 }
-impl Default for CreateTrafficPolicyRequest {
-    fn default() -> Self {
-        Self::with_client(())
-    }
-}
-impl<C> CreateTrafficPolicyRequest<C> {
-    #[doc(hidden)]
-    pub fn with_client(client: C) -> Self {
-        Self {
-            name: None,
-            document: None,
-            comment: None,
-            _client: client,
-        }
-    }
-    /// Sets `Name`.
-    pub fn name(mut self, v: impl Into<String>) -> Self {
-        self.name = Some(v.into());
-        self
-    }
-    /// Sets `Document`.
-    pub fn document(mut self, v: impl Into<String>) -> Self {
-        self.document = Some(v.into());
-        self
-    }
-    /// Sets `Comment`.
-    pub fn comment(mut self, v: impl Into<String>) -> Self {
-        self.comment = Some(v.into());
-        self
-    }
-}
-impl<C> ::std::fmt::Debug for CreateTrafficPolicyRequest<C> {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.debug_struct("CreateTrafficPolicyRequest")
-            .field("name", &self.name)
-            .field("document", &self.document)
-            .field("comment", &self.comment)
-            .finish()
-    }
-}
-impl<C> rboto::IntoValue for CreateTrafficPolicyRequest<C> {
-    fn into_value(self) -> rboto::Value {
-        rboto::Value::Struct(
-            vec![rv::opt(self.name), rv::opt(self.document), rv::opt(self.comment)],
-        )
-    }
-}
+rboto::__structure!(
+    CreateTrafficPolicyInput "CreateTrafficPolicyRequest"[set debug into] { name :
+    String, document : String, comment : String } { _client }
+);
 /// A complex type that contains information about the traffic policy that you want to create a new version for.
-#[derive(Clone, PartialEq)]
-pub struct CreateTrafficPolicyVersionRequest<C = ()> {
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct CreateTrafficPolicyVersionInput {
     /// The ID of the traffic policy for which you want to create a new version.
     pub id: Option<String>,
     /// The definition of this version of the traffic policy, in JSON format. You specified the JSON in the `CreateTrafficPolicyVersion` request. For more information about the JSON format, see [CreateTrafficPolicy](https://docs.aws.amazon.com/Route53/latest/APIReference/API_CreateTrafficPolicy.html).
     pub document: Option<String>,
     /// The comment that you specified in the `CreateTrafficPolicyVersion` request, if any.
     pub comment: Option<String>,
-    #[doc(hidden)]
-    pub _client: C,
+    pub(crate) _client: rboto::__private::Bound,
 }
-impl Default for CreateTrafficPolicyVersionRequest {
-    fn default() -> Self {
-        Self::with_client(())
-    }
-}
-impl<C> CreateTrafficPolicyVersionRequest<C> {
-    #[doc(hidden)]
-    pub fn with_client(client: C) -> Self {
-        Self {
-            id: None,
-            document: None,
-            comment: None,
-            _client: client,
-        }
-    }
-    /// Sets `Id`.
-    pub fn id(mut self, v: impl Into<String>) -> Self {
-        self.id = Some(v.into());
-        self
-    }
-    /// Sets `Document`.
-    pub fn document(mut self, v: impl Into<String>) -> Self {
-        self.document = Some(v.into());
-        self
-    }
-    /// Sets `Comment`.
-    pub fn comment(mut self, v: impl Into<String>) -> Self {
-        self.comment = Some(v.into());
-        self
-    }
-}
-impl<C> ::std::fmt::Debug for CreateTrafficPolicyVersionRequest<C> {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.debug_struct("CreateTrafficPolicyVersionRequest")
-            .field("id", &self.id)
-            .field("document", &self.document)
-            .field("comment", &self.comment)
-            .finish()
-    }
-}
-impl<C> rboto::IntoValue for CreateTrafficPolicyVersionRequest<C> {
-    fn into_value(self) -> rboto::Value {
-        rboto::Value::Struct(
-            vec![rv::opt(self.id), rv::opt(self.document), rv::opt(self.comment)],
-        )
-    }
-}
+rboto::__structure!(
+    CreateTrafficPolicyVersionInput "CreateTrafficPolicyVersionRequest"[set debug into] {
+    id : String, document : String, comment : String } { _client }
+);
 /// A complex type that contains information about the request to authorize associating a VPC with your private hosted zone. Authorization is only required when a private hosted zone and a VPC were created by using different accounts.
-#[derive(Clone, PartialEq)]
-pub struct CreateVpcAssociationAuthorizationRequest<C = ()> {
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct CreateVpcAssociationAuthorizationInput {
     /// The ID of the private hosted zone that you want to authorize associating a VPC with.
     pub hosted_zone_id: Option<String>,
     /// A complex type that contains the VPC ID and region for the VPC that you want to authorize associating with your hosted zone.
     pub vpc: Option<Vpc>,
-    #[doc(hidden)]
-    pub _client: C,
+    pub(crate) _client: rboto::__private::Bound,
 }
-impl Default for CreateVpcAssociationAuthorizationRequest {
-    fn default() -> Self {
-        Self::with_client(())
-    }
-}
-impl<C> CreateVpcAssociationAuthorizationRequest<C> {
-    #[doc(hidden)]
-    pub fn with_client(client: C) -> Self {
-        Self {
-            hosted_zone_id: None,
-            vpc: None,
-            _client: client,
-        }
-    }
-    /// Sets `HostedZoneId`.
-    pub fn hosted_zone_id(mut self, v: impl Into<String>) -> Self {
-        self.hosted_zone_id = Some(v.into());
-        self
-    }
-    /// Sets `VPC`.
-    pub fn vpc(mut self, v: Vpc) -> Self {
-        self.vpc = Some(v);
-        self
-    }
-}
-impl<C> ::std::fmt::Debug for CreateVpcAssociationAuthorizationRequest<C> {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.debug_struct("CreateVpcAssociationAuthorizationRequest")
-            .field("hosted_zone_id", &self.hosted_zone_id)
-            .field("vpc", &self.vpc)
-            .finish()
-    }
-}
-impl<C> rboto::IntoValue for CreateVpcAssociationAuthorizationRequest<C> {
-    fn into_value(self) -> rboto::Value {
-        rboto::Value::Struct(vec![rv::opt(self.hosted_zone_id), rv::opt(self.vpc)])
-    }
-}
-#[derive(Clone, PartialEq)]
-pub struct DeactivateKeySigningKeyRequest<C = ()> {
+rboto::__structure!(
+    CreateVpcAssociationAuthorizationInput "CreateVPCAssociationAuthorizationRequest"[set
+    debug into] { hosted_zone_id : String, vpc : Vpc } { _client }
+);
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct DeactivateKeySigningKeyInput {
     /// A unique string used to identify a hosted zone.
     pub hosted_zone_id: Option<String>,
     /// A string used to identify a key-signing key (KSK).
     pub name: Option<String>,
-    #[doc(hidden)]
-    pub _client: C,
+    pub(crate) _client: rboto::__private::Bound,
 }
-impl Default for DeactivateKeySigningKeyRequest {
-    fn default() -> Self {
-        Self::with_client(())
-    }
-}
-impl<C> DeactivateKeySigningKeyRequest<C> {
-    #[doc(hidden)]
-    pub fn with_client(client: C) -> Self {
-        Self {
-            hosted_zone_id: None,
-            name: None,
-            _client: client,
-        }
-    }
-    /// Sets `HostedZoneId`.
-    pub fn hosted_zone_id(mut self, v: impl Into<String>) -> Self {
-        self.hosted_zone_id = Some(v.into());
-        self
-    }
-    /// Sets `Name`.
-    pub fn name(mut self, v: impl Into<String>) -> Self {
-        self.name = Some(v.into());
-        self
-    }
-}
-impl<C> ::std::fmt::Debug for DeactivateKeySigningKeyRequest<C> {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.debug_struct("DeactivateKeySigningKeyRequest")
-            .field("hosted_zone_id", &self.hosted_zone_id)
-            .field("name", &self.name)
-            .finish()
-    }
-}
-impl<C> rboto::IntoValue for DeactivateKeySigningKeyRequest<C> {
-    fn into_value(self) -> rboto::Value {
-        rboto::Value::Struct(vec![rv::opt(self.hosted_zone_id), rv::opt(self.name)])
-    }
-}
-#[derive(Clone, PartialEq)]
-pub struct DeleteCidrCollectionRequest<C = ()> {
+rboto::__structure!(
+    DeactivateKeySigningKeyInput "DeactivateKeySigningKeyRequest"[set debug into] {
+    hosted_zone_id : String, name : String } { _client }
+);
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct DeleteCidrCollectionInput {
     /// The UUID of the collection to delete.
     pub id: Option<String>,
-    #[doc(hidden)]
-    pub _client: C,
+    pub(crate) _client: rboto::__private::Bound,
 }
-impl Default for DeleteCidrCollectionRequest {
-    fn default() -> Self {
-        Self::with_client(())
-    }
-}
-impl<C> DeleteCidrCollectionRequest<C> {
-    #[doc(hidden)]
-    pub fn with_client(client: C) -> Self {
-        Self { id: None, _client: client }
-    }
-    /// Sets `Id`.
-    pub fn id(mut self, v: impl Into<String>) -> Self {
-        self.id = Some(v.into());
-        self
-    }
-}
-impl<C> ::std::fmt::Debug for DeleteCidrCollectionRequest<C> {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.debug_struct("DeleteCidrCollectionRequest").field("id", &self.id).finish()
-    }
-}
-impl<C> rboto::IntoValue for DeleteCidrCollectionRequest<C> {
-    fn into_value(self) -> rboto::Value {
-        rboto::Value::Struct(vec![rv::opt(self.id)])
-    }
-}
+rboto::__structure!(
+    DeleteCidrCollectionInput "DeleteCidrCollectionRequest"[set debug into] { id : String
+    } { _client }
+);
 /// This action deletes a health check.
-#[derive(Clone, PartialEq)]
-pub struct DeleteHealthCheckRequest<C = ()> {
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct DeleteHealthCheckInput {
     /// The ID of the health check that you want to delete.
     pub health_check_id: Option<String>,
-    #[doc(hidden)]
-    pub _client: C,
+    pub(crate) _client: rboto::__private::Bound,
 }
-impl Default for DeleteHealthCheckRequest {
-    fn default() -> Self {
-        Self::with_client(())
-    }
-}
-impl<C> DeleteHealthCheckRequest<C> {
-    #[doc(hidden)]
-    pub fn with_client(client: C) -> Self {
-        Self {
-            health_check_id: None,
-            _client: client,
-        }
-    }
-    /// Sets `HealthCheckId`.
-    pub fn health_check_id(mut self, v: impl Into<String>) -> Self {
-        self.health_check_id = Some(v.into());
-        self
-    }
-}
-impl<C> ::std::fmt::Debug for DeleteHealthCheckRequest<C> {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.debug_struct("DeleteHealthCheckRequest")
-            .field("health_check_id", &self.health_check_id)
-            .finish()
-    }
-}
-impl<C> rboto::IntoValue for DeleteHealthCheckRequest<C> {
-    fn into_value(self) -> rboto::Value {
-        rboto::Value::Struct(vec![rv::opt(self.health_check_id)])
-    }
-}
+rboto::__structure!(
+    DeleteHealthCheckInput "DeleteHealthCheckRequest"[set debug into] { health_check_id :
+    String } { _client }
+);
 /// A request to delete a hosted zone.
-#[derive(Clone, PartialEq)]
-pub struct DeleteHostedZoneRequest<C = ()> {
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct DeleteHostedZoneInput {
     /// The ID of the hosted zone you want to delete.
     pub id: Option<String>,
-    #[doc(hidden)]
-    pub _client: C,
+    pub(crate) _client: rboto::__private::Bound,
 }
-impl Default for DeleteHostedZoneRequest {
-    fn default() -> Self {
-        Self::with_client(())
-    }
-}
-impl<C> DeleteHostedZoneRequest<C> {
-    #[doc(hidden)]
-    pub fn with_client(client: C) -> Self {
-        Self { id: None, _client: client }
-    }
-    /// Sets `Id`.
-    pub fn id(mut self, v: impl Into<String>) -> Self {
-        self.id = Some(v.into());
-        self
-    }
-}
-impl<C> ::std::fmt::Debug for DeleteHostedZoneRequest<C> {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.debug_struct("DeleteHostedZoneRequest").field("id", &self.id).finish()
-    }
-}
-impl<C> rboto::IntoValue for DeleteHostedZoneRequest<C> {
-    fn into_value(self) -> rboto::Value {
-        rboto::Value::Struct(vec![rv::opt(self.id)])
-    }
-}
-#[derive(Clone, PartialEq)]
-pub struct DeleteKeySigningKeyRequest<C = ()> {
+rboto::__structure!(
+    DeleteHostedZoneInput "DeleteHostedZoneRequest"[set debug into] { id : String } {
+    _client }
+);
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct DeleteKeySigningKeyInput {
     /// A unique string used to identify a hosted zone.
     pub hosted_zone_id: Option<String>,
     /// A string used to identify a key-signing key (KSK).
     pub name: Option<String>,
-    #[doc(hidden)]
-    pub _client: C,
+    pub(crate) _client: rboto::__private::Bound,
 }
-impl Default for DeleteKeySigningKeyRequest {
-    fn default() -> Self {
-        Self::with_client(())
-    }
-}
-impl<C> DeleteKeySigningKeyRequest<C> {
-    #[doc(hidden)]
-    pub fn with_client(client: C) -> Self {
-        Self {
-            hosted_zone_id: None,
-            name: None,
-            _client: client,
-        }
-    }
-    /// Sets `HostedZoneId`.
-    pub fn hosted_zone_id(mut self, v: impl Into<String>) -> Self {
-        self.hosted_zone_id = Some(v.into());
-        self
-    }
-    /// Sets `Name`.
-    pub fn name(mut self, v: impl Into<String>) -> Self {
-        self.name = Some(v.into());
-        self
-    }
-}
-impl<C> ::std::fmt::Debug for DeleteKeySigningKeyRequest<C> {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.debug_struct("DeleteKeySigningKeyRequest")
-            .field("hosted_zone_id", &self.hosted_zone_id)
-            .field("name", &self.name)
-            .finish()
-    }
-}
-impl<C> rboto::IntoValue for DeleteKeySigningKeyRequest<C> {
-    fn into_value(self) -> rboto::Value {
-        rboto::Value::Struct(vec![rv::opt(self.hosted_zone_id), rv::opt(self.name)])
-    }
-}
-#[derive(Clone, PartialEq)]
-pub struct DeleteQueryLoggingConfigRequest<C = ()> {
+rboto::__structure!(
+    DeleteKeySigningKeyInput "DeleteKeySigningKeyRequest"[set debug into] {
+    hosted_zone_id : String, name : String } { _client }
+);
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct DeleteQueryLoggingConfigInput {
     /// The ID of the configuration that you want to delete.
     pub id: Option<String>,
-    #[doc(hidden)]
-    pub _client: C,
+    pub(crate) _client: rboto::__private::Bound,
 }
-impl Default for DeleteQueryLoggingConfigRequest {
-    fn default() -> Self {
-        Self::with_client(())
-    }
-}
-impl<C> DeleteQueryLoggingConfigRequest<C> {
-    #[doc(hidden)]
-    pub fn with_client(client: C) -> Self {
-        Self { id: None, _client: client }
-    }
-    /// Sets `Id`.
-    pub fn id(mut self, v: impl Into<String>) -> Self {
-        self.id = Some(v.into());
-        self
-    }
-}
-impl<C> ::std::fmt::Debug for DeleteQueryLoggingConfigRequest<C> {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.debug_struct("DeleteQueryLoggingConfigRequest").field("id", &self.id).finish()
-    }
-}
-impl<C> rboto::IntoValue for DeleteQueryLoggingConfigRequest<C> {
-    fn into_value(self) -> rboto::Value {
-        rboto::Value::Struct(vec![rv::opt(self.id)])
-    }
-}
-#[derive(Clone, PartialEq)]
-pub struct DeleteResourceRecordSetProtectionsRequest<C = ()> {
+rboto::__structure!(
+    DeleteQueryLoggingConfigInput "DeleteQueryLoggingConfigRequest"[set debug into] { id
+    : String } { _client }
+);
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct DeleteResourceRecordSetProtectionsInput {
     /// The ID of the hosted zone that contains the protections that you want to delete.
     pub hosted_zone_id: Option<String>,
     /// The name and type of each protection to delete. The list must contain at least one entry and can contain up to 100 entries. Each name and type can appear only once in the list.
     pub protections: Option<Vec<ResourceRecordSetProtectionKey>>,
-    #[doc(hidden)]
-    pub _client: C,
+    pub(crate) _client: rboto::__private::Bound,
 }
-impl Default for DeleteResourceRecordSetProtectionsRequest {
-    fn default() -> Self {
-        Self::with_client(())
-    }
-}
-impl<C> DeleteResourceRecordSetProtectionsRequest<C> {
-    #[doc(hidden)]
-    pub fn with_client(client: C) -> Self {
-        Self {
-            hosted_zone_id: None,
-            protections: None,
-            _client: client,
-        }
-    }
-    /// Sets `HostedZoneId`.
-    pub fn hosted_zone_id(mut self, v: impl Into<String>) -> Self {
-        self.hosted_zone_id = Some(v.into());
-        self
-    }
-    /// Sets `Protections`.
-    pub fn protections(
-        mut self,
-        v: impl Into<Vec<ResourceRecordSetProtectionKey>>,
-    ) -> Self {
-        self.protections = Some(v.into());
-        self
-    }
-}
-impl<C> ::std::fmt::Debug for DeleteResourceRecordSetProtectionsRequest<C> {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.debug_struct("DeleteResourceRecordSetProtectionsRequest")
-            .field("hosted_zone_id", &self.hosted_zone_id)
-            .field("protections", &self.protections)
-            .finish()
-    }
-}
-impl<C> rboto::IntoValue for DeleteResourceRecordSetProtectionsRequest<C> {
-    fn into_value(self) -> rboto::Value {
-        rboto::Value::Struct(
-            vec![rv::opt(self.hosted_zone_id), rv::opt(self.protections)],
-        )
-    }
-}
+rboto::__structure!(
+    DeleteResourceRecordSetProtectionsInput
+    "DeleteResourceRecordSetProtectionsRequest"[set debug into] { hosted_zone_id :
+    String, protections : Vec < ResourceRecordSetProtectionKey > } { _client }
+);
 /// A request to delete a reusable delegation set.
-#[derive(Clone, PartialEq)]
-pub struct DeleteReusableDelegationSetRequest<C = ()> {
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct DeleteReusableDelegationSetInput {
     /// The ID of the reusable delegation set that you want to delete.
     pub id: Option<String>,
-    #[doc(hidden)]
-    pub _client: C,
+    pub(crate) _client: rboto::__private::Bound,
 }
-impl Default for DeleteReusableDelegationSetRequest {
-    fn default() -> Self {
-        Self::with_client(())
-    }
-}
-impl<C> DeleteReusableDelegationSetRequest<C> {
-    #[doc(hidden)]
-    pub fn with_client(client: C) -> Self {
-        Self { id: None, _client: client }
-    }
-    /// Sets `Id`.
-    pub fn id(mut self, v: impl Into<String>) -> Self {
-        self.id = Some(v.into());
-        self
-    }
-}
-impl<C> ::std::fmt::Debug for DeleteReusableDelegationSetRequest<C> {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.debug_struct("DeleteReusableDelegationSetRequest")
-            .field("id", &self.id)
-            .finish()
-    }
-}
-impl<C> rboto::IntoValue for DeleteReusableDelegationSetRequest<C> {
-    fn into_value(self) -> rboto::Value {
-        rboto::Value::Struct(vec![rv::opt(self.id)])
-    }
-}
+rboto::__structure!(
+    DeleteReusableDelegationSetInput "DeleteReusableDelegationSetRequest"[set debug into]
+    { id : String } { _client }
+);
 /// A request to delete a specified traffic policy instance.
-#[derive(Clone, PartialEq)]
-pub struct DeleteTrafficPolicyInstanceRequest<C = ()> {
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct DeleteTrafficPolicyInstanceInput {
     /// The ID of the traffic policy instance that you want to delete.
     pub id: Option<String>,
-    #[doc(hidden)]
-    pub _client: C,
+    pub(crate) _client: rboto::__private::Bound,
 }
-impl Default for DeleteTrafficPolicyInstanceRequest {
-    fn default() -> Self {
-        Self::with_client(())
-    }
-}
-impl<C> DeleteTrafficPolicyInstanceRequest<C> {
-    #[doc(hidden)]
-    pub fn with_client(client: C) -> Self {
-        Self { id: None, _client: client }
-    }
-    /// Sets `Id`.
-    pub fn id(mut self, v: impl Into<String>) -> Self {
-        self.id = Some(v.into());
-        self
-    }
-}
-impl<C> ::std::fmt::Debug for DeleteTrafficPolicyInstanceRequest<C> {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.debug_struct("DeleteTrafficPolicyInstanceRequest")
-            .field("id", &self.id)
-            .finish()
-    }
-}
-impl<C> rboto::IntoValue for DeleteTrafficPolicyInstanceRequest<C> {
-    fn into_value(self) -> rboto::Value {
-        rboto::Value::Struct(vec![rv::opt(self.id)])
-    }
-}
+rboto::__structure!(
+    DeleteTrafficPolicyInstanceInput "DeleteTrafficPolicyInstanceRequest"[set debug into]
+    { id : String } { _client }
+);
 /// A request to delete a specified traffic policy version.
-#[derive(Clone, PartialEq)]
-pub struct DeleteTrafficPolicyRequest<C = ()> {
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct DeleteTrafficPolicyInput {
     /// The ID of the traffic policy that you want to delete.
     pub id: Option<String>,
     /// The version number of the traffic policy that you want to delete.
     pub version: Option<i32>,
-    #[doc(hidden)]
-    pub _client: C,
+    pub(crate) _client: rboto::__private::Bound,
 }
-impl Default for DeleteTrafficPolicyRequest {
-    fn default() -> Self {
-        Self::with_client(())
-    }
-}
-impl<C> DeleteTrafficPolicyRequest<C> {
-    #[doc(hidden)]
-    pub fn with_client(client: C) -> Self {
-        Self {
-            id: None,
-            version: None,
-            _client: client,
-        }
-    }
-    /// Sets `Id`.
-    pub fn id(mut self, v: impl Into<String>) -> Self {
-        self.id = Some(v.into());
-        self
-    }
-    /// Sets `Version`.
-    pub fn version(mut self, v: i32) -> Self {
-        self.version = Some(v);
-        self
-    }
-}
-impl<C> ::std::fmt::Debug for DeleteTrafficPolicyRequest<C> {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.debug_struct("DeleteTrafficPolicyRequest")
-            .field("id", &self.id)
-            .field("version", &self.version)
-            .finish()
-    }
-}
-impl<C> rboto::IntoValue for DeleteTrafficPolicyRequest<C> {
-    fn into_value(self) -> rboto::Value {
-        rboto::Value::Struct(vec![rv::opt(self.id), rv::opt(self.version)])
-    }
-}
+rboto::__structure!(
+    DeleteTrafficPolicyInput "DeleteTrafficPolicyRequest"[set debug into] { id : String,
+    version = i32 } { _client }
+);
 /// A complex type that contains information about the request to remove authorization to associate a VPC that was created by one Amazon Web Services account with a hosted zone that was created with a different Amazon Web Services account.
-#[derive(Clone, PartialEq)]
-pub struct DeleteVpcAssociationAuthorizationRequest<C = ()> {
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct DeleteVpcAssociationAuthorizationInput {
     /// When removing authorization to associate a VPC that was created by one Amazon Web Services account with a hosted zone that was created with a different Amazon Web Services account, the ID of the hosted zone.
     pub hosted_zone_id: Option<String>,
     /// When removing authorization to associate a VPC that was created by one Amazon Web Services account with a hosted zone that was created with a different Amazon Web Services account, a complex type that includes the ID and region of the VPC.
     pub vpc: Option<Vpc>,
-    #[doc(hidden)]
-    pub _client: C,
+    pub(crate) _client: rboto::__private::Bound,
 }
-impl Default for DeleteVpcAssociationAuthorizationRequest {
-    fn default() -> Self {
-        Self::with_client(())
-    }
-}
-impl<C> DeleteVpcAssociationAuthorizationRequest<C> {
-    #[doc(hidden)]
-    pub fn with_client(client: C) -> Self {
-        Self {
-            hosted_zone_id: None,
-            vpc: None,
-            _client: client,
-        }
-    }
-    /// Sets `HostedZoneId`.
-    pub fn hosted_zone_id(mut self, v: impl Into<String>) -> Self {
-        self.hosted_zone_id = Some(v.into());
-        self
-    }
-    /// Sets `VPC`.
-    pub fn vpc(mut self, v: Vpc) -> Self {
-        self.vpc = Some(v);
-        self
-    }
-}
-impl<C> ::std::fmt::Debug for DeleteVpcAssociationAuthorizationRequest<C> {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.debug_struct("DeleteVpcAssociationAuthorizationRequest")
-            .field("hosted_zone_id", &self.hosted_zone_id)
-            .field("vpc", &self.vpc)
-            .finish()
-    }
-}
-impl<C> rboto::IntoValue for DeleteVpcAssociationAuthorizationRequest<C> {
-    fn into_value(self) -> rboto::Value {
-        rboto::Value::Struct(vec![rv::opt(self.hosted_zone_id), rv::opt(self.vpc)])
-    }
-}
-#[derive(Clone, PartialEq)]
-pub struct DisableHostedZoneDnssecRequest<C = ()> {
+rboto::__structure!(
+    DeleteVpcAssociationAuthorizationInput "DeleteVPCAssociationAuthorizationRequest"[set
+    debug into] { hosted_zone_id : String, vpc : Vpc } { _client }
+);
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct DisableHostedZoneDnssecInput {
     /// A unique string used to identify a hosted zone.
     pub hosted_zone_id: Option<String>,
-    #[doc(hidden)]
-    pub _client: C,
+    pub(crate) _client: rboto::__private::Bound,
 }
-impl Default for DisableHostedZoneDnssecRequest {
-    fn default() -> Self {
-        Self::with_client(())
-    }
-}
-impl<C> DisableHostedZoneDnssecRequest<C> {
-    #[doc(hidden)]
-    pub fn with_client(client: C) -> Self {
-        Self {
-            hosted_zone_id: None,
-            _client: client,
-        }
-    }
-    /// Sets `HostedZoneId`.
-    pub fn hosted_zone_id(mut self, v: impl Into<String>) -> Self {
-        self.hosted_zone_id = Some(v.into());
-        self
-    }
-}
-impl<C> ::std::fmt::Debug for DisableHostedZoneDnssecRequest<C> {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.debug_struct("DisableHostedZoneDnssecRequest")
-            .field("hosted_zone_id", &self.hosted_zone_id)
-            .finish()
-    }
-}
-impl<C> rboto::IntoValue for DisableHostedZoneDnssecRequest<C> {
-    fn into_value(self) -> rboto::Value {
-        rboto::Value::Struct(vec![rv::opt(self.hosted_zone_id)])
-    }
-}
+rboto::__structure!(
+    DisableHostedZoneDnssecInput "DisableHostedZoneDNSSECRequest"[set debug into] {
+    hosted_zone_id : String } { _client }
+);
 /// A complex type that contains information about the VPC that you want to disassociate from a specified private hosted zone.
-#[derive(Clone, PartialEq)]
-pub struct DisassociateVpcFromHostedZoneRequest<C = ()> {
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct DisassociateVpcFromHostedZoneInput {
     /// The ID of the private hosted zone that you want to disassociate a VPC from.
     pub hosted_zone_id: Option<String>,
     /// A complex type that contains information about the VPC that you're disassociating from the specified hosted zone.
     pub vpc: Option<Vpc>,
     /// *Optional:* A comment about the disassociation request.
     pub comment: Option<String>,
-    #[doc(hidden)]
-    pub _client: C,
+    pub(crate) _client: rboto::__private::Bound,
 }
-impl Default for DisassociateVpcFromHostedZoneRequest {
-    fn default() -> Self {
-        Self::with_client(())
-    }
-}
-impl<C> DisassociateVpcFromHostedZoneRequest<C> {
-    #[doc(hidden)]
-    pub fn with_client(client: C) -> Self {
-        Self {
-            hosted_zone_id: None,
-            vpc: None,
-            comment: None,
-            _client: client,
-        }
-    }
-    /// Sets `HostedZoneId`.
-    pub fn hosted_zone_id(mut self, v: impl Into<String>) -> Self {
-        self.hosted_zone_id = Some(v.into());
-        self
-    }
-    /// Sets `VPC`.
-    pub fn vpc(mut self, v: Vpc) -> Self {
-        self.vpc = Some(v);
-        self
-    }
-    /// Sets `Comment`.
-    pub fn comment(mut self, v: impl Into<String>) -> Self {
-        self.comment = Some(v.into());
-        self
-    }
-}
-impl<C> ::std::fmt::Debug for DisassociateVpcFromHostedZoneRequest<C> {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.debug_struct("DisassociateVpcFromHostedZoneRequest")
-            .field("hosted_zone_id", &self.hosted_zone_id)
-            .field("vpc", &self.vpc)
-            .field("comment", &self.comment)
-            .finish()
-    }
-}
-impl<C> rboto::IntoValue for DisassociateVpcFromHostedZoneRequest<C> {
-    fn into_value(self) -> rboto::Value {
-        rboto::Value::Struct(
-            vec![rv::opt(self.hosted_zone_id), rv::opt(self.vpc), rv::opt(self.comment)],
-        )
-    }
-}
-#[derive(Clone, PartialEq)]
-pub struct EnableHostedZoneDnssecRequest<C = ()> {
+rboto::__structure!(
+    DisassociateVpcFromHostedZoneInput "DisassociateVPCFromHostedZoneRequest"[set debug
+    into] { hosted_zone_id : String, vpc : Vpc, comment : String } { _client }
+);
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct EnableHostedZoneDnssecInput {
     /// A unique string used to identify a hosted zone.
     pub hosted_zone_id: Option<String>,
-    #[doc(hidden)]
-    pub _client: C,
+    pub(crate) _client: rboto::__private::Bound,
 }
-impl Default for EnableHostedZoneDnssecRequest {
-    fn default() -> Self {
-        Self::with_client(())
-    }
-}
-impl<C> EnableHostedZoneDnssecRequest<C> {
-    #[doc(hidden)]
-    pub fn with_client(client: C) -> Self {
-        Self {
-            hosted_zone_id: None,
-            _client: client,
-        }
-    }
-    /// Sets `HostedZoneId`.
-    pub fn hosted_zone_id(mut self, v: impl Into<String>) -> Self {
-        self.hosted_zone_id = Some(v.into());
-        self
-    }
-}
-impl<C> ::std::fmt::Debug for EnableHostedZoneDnssecRequest<C> {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.debug_struct("EnableHostedZoneDnssecRequest")
-            .field("hosted_zone_id", &self.hosted_zone_id)
-            .finish()
-    }
-}
-impl<C> rboto::IntoValue for EnableHostedZoneDnssecRequest<C> {
-    fn into_value(self) -> rboto::Value {
-        rboto::Value::Struct(vec![rv::opt(self.hosted_zone_id)])
-    }
-}
+rboto::__structure!(
+    EnableHostedZoneDnssecInput "EnableHostedZoneDNSSECRequest"[set debug into] {
+    hosted_zone_id : String } { _client }
+);
 /// A complex type that contains information about the request to create a hosted zone.
-#[derive(Clone, PartialEq)]
-pub struct GetAccountLimitRequest<C = ()> {
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct GetAccountLimitInput {
     /// The limit that you want to get. Valid values include the following:
     pub type_: Option<AccountLimitType>,
-    #[doc(hidden)]
-    pub _client: C,
+    pub(crate) _client: rboto::__private::Bound,
 }
-impl Default for GetAccountLimitRequest {
-    fn default() -> Self {
-        Self::with_client(())
-    }
-}
-impl<C> GetAccountLimitRequest<C> {
-    #[doc(hidden)]
-    pub fn with_client(client: C) -> Self {
-        Self {
-            type_: None,
-            _client: client,
-        }
-    }
-    /// Sets `Type`.
-    pub fn type_(mut self, v: impl Into<AccountLimitType>) -> Self {
-        self.type_ = Some(v.into());
-        self
-    }
-}
-impl<C> ::std::fmt::Debug for GetAccountLimitRequest<C> {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.debug_struct("GetAccountLimitRequest").field("type_", &self.type_).finish()
-    }
-}
-impl<C> rboto::IntoValue for GetAccountLimitRequest<C> {
-    fn into_value(self) -> rboto::Value {
-        rboto::Value::Struct(vec![rv::opt(self.type_)])
-    }
-}
+rboto::__structure!(
+    GetAccountLimitInput "GetAccountLimitRequest"[set debug into] { type_ :
+    AccountLimitType } { _client }
+);
 /// The input for a GetChange request.
-#[derive(Clone, PartialEq)]
-pub struct GetChangeRequest<C = ()> {
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct GetChangeInput {
     /// The ID of the change batch request. The value that you specify here is the value that `ChangeResourceRecordSets` returned in the `Id` element when you submitted the request.
     pub id: Option<String>,
-    #[doc(hidden)]
-    pub _client: C,
+    pub(crate) _client: rboto::__private::Bound,
 }
-impl Default for GetChangeRequest {
-    fn default() -> Self {
-        Self::with_client(())
-    }
-}
-impl<C> GetChangeRequest<C> {
-    #[doc(hidden)]
-    pub fn with_client(client: C) -> Self {
-        Self { id: None, _client: client }
-    }
-    /// Sets `Id`.
-    pub fn id(mut self, v: impl Into<String>) -> Self {
-        self.id = Some(v.into());
-        self
-    }
-}
-impl<C> ::std::fmt::Debug for GetChangeRequest<C> {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.debug_struct("GetChangeRequest").field("id", &self.id).finish()
-    }
-}
-impl<C> rboto::IntoValue for GetChangeRequest<C> {
-    fn into_value(self) -> rboto::Value {
-        rboto::Value::Struct(vec![rv::opt(self.id)])
-    }
-}
+rboto::__structure!(
+    GetChangeInput "GetChangeRequest"[set debug into] { id : String } { _client }
+);
 /// Empty request.
-#[derive(Clone, PartialEq)]
-pub struct GetCheckerIpRangesRequest<C = ()> {
-    #[doc(hidden)]
-    pub _client: C,
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct GetCheckerIpRangesInput {
+    pub(crate) _client: rboto::__private::Bound,
 }
-impl Default for GetCheckerIpRangesRequest {
-    fn default() -> Self {
-        Self::with_client(())
-    }
-}
-impl<C> GetCheckerIpRangesRequest<C> {
-    #[doc(hidden)]
-    pub fn with_client(client: C) -> Self {
-        Self { _client: client }
-    }
-}
-impl<C> ::std::fmt::Debug for GetCheckerIpRangesRequest<C> {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.debug_struct("GetCheckerIpRangesRequest").finish()
-    }
-}
-impl<C> rboto::IntoValue for GetCheckerIpRangesRequest<C> {
-    fn into_value(self) -> rboto::Value {
-        rboto::Value::Struct(vec![])
-    }
-}
-#[derive(Clone, PartialEq)]
-pub struct GetDnssecRequest<C = ()> {
+rboto::__structure!(
+    GetCheckerIpRangesInput "GetCheckerIpRangesRequest"[set debug into] {} { _client }
+);
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct GetDnssecInput {
     /// A unique string used to identify a hosted zone.
     pub hosted_zone_id: Option<String>,
-    #[doc(hidden)]
-    pub _client: C,
+    pub(crate) _client: rboto::__private::Bound,
 }
-impl Default for GetDnssecRequest {
-    fn default() -> Self {
-        Self::with_client(())
-    }
-}
-impl<C> GetDnssecRequest<C> {
-    #[doc(hidden)]
-    pub fn with_client(client: C) -> Self {
-        Self {
-            hosted_zone_id: None,
-            _client: client,
-        }
-    }
-    /// Sets `HostedZoneId`.
-    pub fn hosted_zone_id(mut self, v: impl Into<String>) -> Self {
-        self.hosted_zone_id = Some(v.into());
-        self
-    }
-}
-impl<C> ::std::fmt::Debug for GetDnssecRequest<C> {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.debug_struct("GetDnssecRequest")
-            .field("hosted_zone_id", &self.hosted_zone_id)
-            .finish()
-    }
-}
-impl<C> rboto::IntoValue for GetDnssecRequest<C> {
-    fn into_value(self) -> rboto::Value {
-        rboto::Value::Struct(vec![rv::opt(self.hosted_zone_id)])
-    }
-}
+rboto::__structure!(
+    GetDnssecInput "GetDNSSECRequest"[set debug into] { hosted_zone_id : String } {
+    _client }
+);
 /// A request for information about whether a specified geographic location is supported for Amazon Route 53 geolocation resource record sets.
-#[derive(Clone, PartialEq)]
-pub struct GetGeoLocationRequest<C = ()> {
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct GetGeoLocationInput {
     /// For geolocation resource record sets, a two-letter abbreviation that identifies a continent. Amazon Route 53 supports the following continent codes:
     pub continent_code: Option<String>,
     /// Amazon Route 53 uses the two-letter country codes that are specified in [ISO standard 3166-1 alpha-2](https://en.wikipedia.org/wiki/ISO_3166-1_alpha-2).
     pub country_code: Option<String>,
     /// The code for the subdivision, such as a particular state within the United States. For a list of US state abbreviations, see [Appendix B: Two–Letter State and Possession Abbreviations](https://pe.usps.com/text/pub28/28apb.htm) on the United States Postal Service website.
     pub subdivision_code: Option<String>,
-    #[doc(hidden)]
-    pub _client: C,
+    pub(crate) _client: rboto::__private::Bound,
 }
-impl Default for GetGeoLocationRequest {
-    fn default() -> Self {
-        Self::with_client(())
-    }
-}
-impl<C> GetGeoLocationRequest<C> {
-    #[doc(hidden)]
-    pub fn with_client(client: C) -> Self {
-        Self {
-            continent_code: None,
-            country_code: None,
-            subdivision_code: None,
-            _client: client,
-        }
-    }
-    /// Sets `ContinentCode`.
-    pub fn continent_code(mut self, v: impl Into<String>) -> Self {
-        self.continent_code = Some(v.into());
-        self
-    }
-    /// Sets `CountryCode`.
-    pub fn country_code(mut self, v: impl Into<String>) -> Self {
-        self.country_code = Some(v.into());
-        self
-    }
-    /// Sets `SubdivisionCode`.
-    pub fn subdivision_code(mut self, v: impl Into<String>) -> Self {
-        self.subdivision_code = Some(v.into());
-        self
-    }
-}
-impl<C> ::std::fmt::Debug for GetGeoLocationRequest<C> {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.debug_struct("GetGeoLocationRequest")
-            .field("continent_code", &self.continent_code)
-            .field("country_code", &self.country_code)
-            .field("subdivision_code", &self.subdivision_code)
-            .finish()
-    }
-}
-impl<C> rboto::IntoValue for GetGeoLocationRequest<C> {
-    fn into_value(self) -> rboto::Value {
-        rboto::Value::Struct(
-            vec![
-                rv::opt(self.continent_code), rv::opt(self.country_code), rv::opt(self
-                .subdivision_code)
-            ],
-        )
-    }
-}
+rboto::__structure!(
+    GetGeoLocationInput "GetGeoLocationRequest"[set debug into] { continent_code :
+    String, country_code : String, subdivision_code : String } { _client }
+);
 /// A request for the number of health checks that are associated with the current Amazon Web Services account.
-#[derive(Clone, PartialEq)]
-pub struct GetHealthCheckCountRequest<C = ()> {
-    #[doc(hidden)]
-    pub _client: C,
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct GetHealthCheckCountInput {
+    pub(crate) _client: rboto::__private::Bound,
 }
-impl Default for GetHealthCheckCountRequest {
-    fn default() -> Self {
-        Self::with_client(())
-    }
-}
-impl<C> GetHealthCheckCountRequest<C> {
-    #[doc(hidden)]
-    pub fn with_client(client: C) -> Self {
-        Self { _client: client }
-    }
-}
-impl<C> ::std::fmt::Debug for GetHealthCheckCountRequest<C> {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.debug_struct("GetHealthCheckCountRequest").finish()
-    }
-}
-impl<C> rboto::IntoValue for GetHealthCheckCountRequest<C> {
-    fn into_value(self) -> rboto::Value {
-        rboto::Value::Struct(vec![])
-    }
-}
+rboto::__structure!(
+    GetHealthCheckCountInput "GetHealthCheckCountRequest"[set debug into] {} { _client }
+);
 /// A request for the reason that a health check failed most recently.
-#[derive(Clone, PartialEq)]
-pub struct GetHealthCheckLastFailureReasonRequest<C = ()> {
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct GetHealthCheckLastFailureReasonInput {
     /// The ID for the health check for which you want the last failure reason. When you created the health check, `CreateHealthCheck` returned the ID in the response, in the `HealthCheckId` element.
     pub health_check_id: Option<String>,
-    #[doc(hidden)]
-    pub _client: C,
+    pub(crate) _client: rboto::__private::Bound,
 }
-impl Default for GetHealthCheckLastFailureReasonRequest {
-    fn default() -> Self {
-        Self::with_client(())
-    }
-}
-impl<C> GetHealthCheckLastFailureReasonRequest<C> {
-    #[doc(hidden)]
-    pub fn with_client(client: C) -> Self {
-        Self {
-            health_check_id: None,
-            _client: client,
-        }
-    }
-    /// Sets `HealthCheckId`.
-    pub fn health_check_id(mut self, v: impl Into<String>) -> Self {
-        self.health_check_id = Some(v.into());
-        self
-    }
-}
-impl<C> ::std::fmt::Debug for GetHealthCheckLastFailureReasonRequest<C> {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.debug_struct("GetHealthCheckLastFailureReasonRequest")
-            .field("health_check_id", &self.health_check_id)
-            .finish()
-    }
-}
-impl<C> rboto::IntoValue for GetHealthCheckLastFailureReasonRequest<C> {
-    fn into_value(self) -> rboto::Value {
-        rboto::Value::Struct(vec![rv::opt(self.health_check_id)])
-    }
-}
+rboto::__structure!(
+    GetHealthCheckLastFailureReasonInput "GetHealthCheckLastFailureReasonRequest"[set
+    debug into] { health_check_id : String } { _client }
+);
 /// A request to get information about a specified health check.
-#[derive(Clone, PartialEq)]
-pub struct GetHealthCheckRequest<C = ()> {
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct GetHealthCheckInput {
     /// The identifier that Amazon Route 53 assigned to the health check when you created it. When you add or update a resource record set, you use this value to specify which health check to use. The value can be up to 64 characters long.
     pub health_check_id: Option<String>,
-    #[doc(hidden)]
-    pub _client: C,
+    pub(crate) _client: rboto::__private::Bound,
 }
-impl Default for GetHealthCheckRequest {
-    fn default() -> Self {
-        Self::with_client(())
-    }
-}
-impl<C> GetHealthCheckRequest<C> {
-    #[doc(hidden)]
-    pub fn with_client(client: C) -> Self {
-        Self {
-            health_check_id: None,
-            _client: client,
-        }
-    }
-    /// Sets `HealthCheckId`.
-    pub fn health_check_id(mut self, v: impl Into<String>) -> Self {
-        self.health_check_id = Some(v.into());
-        self
-    }
-}
-impl<C> ::std::fmt::Debug for GetHealthCheckRequest<C> {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.debug_struct("GetHealthCheckRequest")
-            .field("health_check_id", &self.health_check_id)
-            .finish()
-    }
-}
-impl<C> rboto::IntoValue for GetHealthCheckRequest<C> {
-    fn into_value(self) -> rboto::Value {
-        rboto::Value::Struct(vec![rv::opt(self.health_check_id)])
-    }
-}
+rboto::__structure!(
+    GetHealthCheckInput "GetHealthCheckRequest"[set debug into] { health_check_id :
+    String } { _client }
+);
 /// A request to get the status for a health check.
-#[derive(Clone, PartialEq)]
-pub struct GetHealthCheckStatusRequest<C = ()> {
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct GetHealthCheckStatusInput {
     /// The ID for the health check that you want the current status for. When you created the health check, `CreateHealthCheck` returned the ID in the response, in the `HealthCheckId` element.
     pub health_check_id: Option<String>,
-    #[doc(hidden)]
-    pub _client: C,
+    pub(crate) _client: rboto::__private::Bound,
 }
-impl Default for GetHealthCheckStatusRequest {
-    fn default() -> Self {
-        Self::with_client(())
-    }
-}
-impl<C> GetHealthCheckStatusRequest<C> {
-    #[doc(hidden)]
-    pub fn with_client(client: C) -> Self {
-        Self {
-            health_check_id: None,
-            _client: client,
-        }
-    }
-    /// Sets `HealthCheckId`.
-    pub fn health_check_id(mut self, v: impl Into<String>) -> Self {
-        self.health_check_id = Some(v.into());
-        self
-    }
-}
-impl<C> ::std::fmt::Debug for GetHealthCheckStatusRequest<C> {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.debug_struct("GetHealthCheckStatusRequest")
-            .field("health_check_id", &self.health_check_id)
-            .finish()
-    }
-}
-impl<C> rboto::IntoValue for GetHealthCheckStatusRequest<C> {
-    fn into_value(self) -> rboto::Value {
-        rboto::Value::Struct(vec![rv::opt(self.health_check_id)])
-    }
-}
+rboto::__structure!(
+    GetHealthCheckStatusInput "GetHealthCheckStatusRequest"[set debug into] {
+    health_check_id : String } { _client }
+);
 /// A request to retrieve a count of all the hosted zones that are associated with the current Amazon Web Services account.
-#[derive(Clone, PartialEq)]
-pub struct GetHostedZoneCountRequest<C = ()> {
-    #[doc(hidden)]
-    pub _client: C,
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct GetHostedZoneCountInput {
+    pub(crate) _client: rboto::__private::Bound,
 }
-impl Default for GetHostedZoneCountRequest {
-    fn default() -> Self {
-        Self::with_client(())
-    }
-}
-impl<C> GetHostedZoneCountRequest<C> {
-    #[doc(hidden)]
-    pub fn with_client(client: C) -> Self {
-        Self { _client: client }
-    }
-}
-impl<C> ::std::fmt::Debug for GetHostedZoneCountRequest<C> {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.debug_struct("GetHostedZoneCountRequest").finish()
-    }
-}
-impl<C> rboto::IntoValue for GetHostedZoneCountRequest<C> {
-    fn into_value(self) -> rboto::Value {
-        rboto::Value::Struct(vec![])
-    }
-}
+rboto::__structure!(
+    GetHostedZoneCountInput "GetHostedZoneCountRequest"[set debug into] {} { _client }
+);
 /// A complex type that contains information about the request to create a hosted zone.
-#[derive(Clone, PartialEq)]
-pub struct GetHostedZoneLimitRequest<C = ()> {
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct GetHostedZoneLimitInput {
     /// The limit that you want to get. Valid values include the following:
     pub type_: Option<HostedZoneLimitType>,
     /// The ID of the hosted zone that you want to get a limit for.
     pub hosted_zone_id: Option<String>,
-    #[doc(hidden)]
-    pub _client: C,
+    pub(crate) _client: rboto::__private::Bound,
 }
-impl Default for GetHostedZoneLimitRequest {
-    fn default() -> Self {
-        Self::with_client(())
-    }
-}
-impl<C> GetHostedZoneLimitRequest<C> {
-    #[doc(hidden)]
-    pub fn with_client(client: C) -> Self {
-        Self {
-            type_: None,
-            hosted_zone_id: None,
-            _client: client,
-        }
-    }
-    /// Sets `Type`.
-    pub fn type_(mut self, v: impl Into<HostedZoneLimitType>) -> Self {
-        self.type_ = Some(v.into());
-        self
-    }
-    /// Sets `HostedZoneId`.
-    pub fn hosted_zone_id(mut self, v: impl Into<String>) -> Self {
-        self.hosted_zone_id = Some(v.into());
-        self
-    }
-}
-impl<C> ::std::fmt::Debug for GetHostedZoneLimitRequest<C> {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.debug_struct("GetHostedZoneLimitRequest")
-            .field("type_", &self.type_)
-            .field("hosted_zone_id", &self.hosted_zone_id)
-            .finish()
-    }
-}
-impl<C> rboto::IntoValue for GetHostedZoneLimitRequest<C> {
-    fn into_value(self) -> rboto::Value {
-        rboto::Value::Struct(vec![rv::opt(self.type_), rv::opt(self.hosted_zone_id)])
-    }
-}
+rboto::__structure!(
+    GetHostedZoneLimitInput "GetHostedZoneLimitRequest"[set debug into] { type_ :
+    HostedZoneLimitType, hosted_zone_id : String } { _client }
+);
 /// A request to get information about a specified hosted zone.
-#[derive(Clone, PartialEq)]
-pub struct GetHostedZoneRequest<C = ()> {
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct GetHostedZoneInput {
     /// The ID of the hosted zone that you want to get information about.
     pub id: Option<String>,
-    #[doc(hidden)]
-    pub _client: C,
+    pub(crate) _client: rboto::__private::Bound,
 }
-impl Default for GetHostedZoneRequest {
-    fn default() -> Self {
-        Self::with_client(())
-    }
-}
-impl<C> GetHostedZoneRequest<C> {
-    #[doc(hidden)]
-    pub fn with_client(client: C) -> Self {
-        Self { id: None, _client: client }
-    }
-    /// Sets `Id`.
-    pub fn id(mut self, v: impl Into<String>) -> Self {
-        self.id = Some(v.into());
-        self
-    }
-}
-impl<C> ::std::fmt::Debug for GetHostedZoneRequest<C> {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.debug_struct("GetHostedZoneRequest").field("id", &self.id).finish()
-    }
-}
-impl<C> rboto::IntoValue for GetHostedZoneRequest<C> {
-    fn into_value(self) -> rboto::Value {
-        rboto::Value::Struct(vec![rv::opt(self.id)])
-    }
-}
-#[derive(Clone, PartialEq)]
-pub struct GetQueryLoggingConfigRequest<C = ()> {
+rboto::__structure!(
+    GetHostedZoneInput "GetHostedZoneRequest"[set debug into] { id : String } { _client }
+);
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct GetQueryLoggingConfigInput {
     /// The ID of the configuration for DNS query logging that you want to get information about.
     pub id: Option<String>,
-    #[doc(hidden)]
-    pub _client: C,
+    pub(crate) _client: rboto::__private::Bound,
 }
-impl Default for GetQueryLoggingConfigRequest {
-    fn default() -> Self {
-        Self::with_client(())
-    }
-}
-impl<C> GetQueryLoggingConfigRequest<C> {
-    #[doc(hidden)]
-    pub fn with_client(client: C) -> Self {
-        Self { id: None, _client: client }
-    }
-    /// Sets `Id`.
-    pub fn id(mut self, v: impl Into<String>) -> Self {
-        self.id = Some(v.into());
-        self
-    }
-}
-impl<C> ::std::fmt::Debug for GetQueryLoggingConfigRequest<C> {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.debug_struct("GetQueryLoggingConfigRequest").field("id", &self.id).finish()
-    }
-}
-impl<C> rboto::IntoValue for GetQueryLoggingConfigRequest<C> {
-    fn into_value(self) -> rboto::Value {
-        rboto::Value::Struct(vec![rv::opt(self.id)])
-    }
-}
+rboto::__structure!(
+    GetQueryLoggingConfigInput "GetQueryLoggingConfigRequest"[set debug into] { id :
+    String } { _client }
+);
 /// A complex type that contains information about the request to create a hosted zone.
-#[derive(Clone, PartialEq)]
-pub struct GetReusableDelegationSetLimitRequest<C = ()> {
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct GetReusableDelegationSetLimitInput {
     /// Specify `MAX_ZONES_BY_REUSABLE_DELEGATION_SET` to get the maximum number of hosted zones that you can associate with the specified reusable delegation set.
     pub type_: Option<ReusableDelegationSetLimitType>,
     /// The ID of the delegation set that you want to get the limit for.
     pub delegation_set_id: Option<String>,
-    #[doc(hidden)]
-    pub _client: C,
+    pub(crate) _client: rboto::__private::Bound,
 }
-impl Default for GetReusableDelegationSetLimitRequest {
-    fn default() -> Self {
-        Self::with_client(())
-    }
-}
-impl<C> GetReusableDelegationSetLimitRequest<C> {
-    #[doc(hidden)]
-    pub fn with_client(client: C) -> Self {
-        Self {
-            type_: None,
-            delegation_set_id: None,
-            _client: client,
-        }
-    }
-    /// Sets `Type`.
-    pub fn type_(mut self, v: impl Into<ReusableDelegationSetLimitType>) -> Self {
-        self.type_ = Some(v.into());
-        self
-    }
-    /// Sets `DelegationSetId`.
-    pub fn delegation_set_id(mut self, v: impl Into<String>) -> Self {
-        self.delegation_set_id = Some(v.into());
-        self
-    }
-}
-impl<C> ::std::fmt::Debug for GetReusableDelegationSetLimitRequest<C> {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.debug_struct("GetReusableDelegationSetLimitRequest")
-            .field("type_", &self.type_)
-            .field("delegation_set_id", &self.delegation_set_id)
-            .finish()
-    }
-}
-impl<C> rboto::IntoValue for GetReusableDelegationSetLimitRequest<C> {
-    fn into_value(self) -> rboto::Value {
-        rboto::Value::Struct(vec![rv::opt(self.type_), rv::opt(self.delegation_set_id)])
-    }
-}
+rboto::__structure!(
+    GetReusableDelegationSetLimitInput "GetReusableDelegationSetLimitRequest"[set debug
+    into] { type_ : ReusableDelegationSetLimitType, delegation_set_id : String } {
+    _client }
+);
 /// A request to get information about a specified reusable delegation set.
-#[derive(Clone, PartialEq)]
-pub struct GetReusableDelegationSetRequest<C = ()> {
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct GetReusableDelegationSetInput {
     /// The ID of the reusable delegation set that you want to get a list of name servers for.
     pub id: Option<String>,
-    #[doc(hidden)]
-    pub _client: C,
+    pub(crate) _client: rboto::__private::Bound,
 }
-impl Default for GetReusableDelegationSetRequest {
-    fn default() -> Self {
-        Self::with_client(())
-    }
-}
-impl<C> GetReusableDelegationSetRequest<C> {
-    #[doc(hidden)]
-    pub fn with_client(client: C) -> Self {
-        Self { id: None, _client: client }
-    }
-    /// Sets `Id`.
-    pub fn id(mut self, v: impl Into<String>) -> Self {
-        self.id = Some(v.into());
-        self
-    }
-}
-impl<C> ::std::fmt::Debug for GetReusableDelegationSetRequest<C> {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.debug_struct("GetReusableDelegationSetRequest").field("id", &self.id).finish()
-    }
-}
-impl<C> rboto::IntoValue for GetReusableDelegationSetRequest<C> {
-    fn into_value(self) -> rboto::Value {
-        rboto::Value::Struct(vec![rv::opt(self.id)])
-    }
-}
+rboto::__structure!(
+    GetReusableDelegationSetInput "GetReusableDelegationSetRequest"[set debug into] { id
+    : String } { _client }
+);
 /// Request to get the number of traffic policy instances that are associated with the current Amazon Web Services account.
-#[derive(Clone, PartialEq)]
-pub struct GetTrafficPolicyInstanceCountRequest<C = ()> {
-    #[doc(hidden)]
-    pub _client: C,
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct GetTrafficPolicyInstanceCountInput {
+    pub(crate) _client: rboto::__private::Bound,
 }
-impl Default for GetTrafficPolicyInstanceCountRequest {
-    fn default() -> Self {
-        Self::with_client(())
-    }
-}
-impl<C> GetTrafficPolicyInstanceCountRequest<C> {
-    #[doc(hidden)]
-    pub fn with_client(client: C) -> Self {
-        Self { _client: client }
-    }
-}
-impl<C> ::std::fmt::Debug for GetTrafficPolicyInstanceCountRequest<C> {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.debug_struct("GetTrafficPolicyInstanceCountRequest").finish()
-    }
-}
-impl<C> rboto::IntoValue for GetTrafficPolicyInstanceCountRequest<C> {
-    fn into_value(self) -> rboto::Value {
-        rboto::Value::Struct(vec![])
-    }
-}
+rboto::__structure!(
+    GetTrafficPolicyInstanceCountInput "GetTrafficPolicyInstanceCountRequest"[set debug
+    into] {} { _client }
+);
 /// Gets information about a specified traffic policy instance.
-#[derive(Clone, PartialEq)]
-pub struct GetTrafficPolicyInstanceRequest<C = ()> {
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct GetTrafficPolicyInstanceInput {
     /// The ID of the traffic policy instance that you want to get information about.
     pub id: Option<String>,
-    #[doc(hidden)]
-    pub _client: C,
+    pub(crate) _client: rboto::__private::Bound,
 }
-impl Default for GetTrafficPolicyInstanceRequest {
-    fn default() -> Self {
-        Self::with_client(())
-    }
-}
-impl<C> GetTrafficPolicyInstanceRequest<C> {
-    #[doc(hidden)]
-    pub fn with_client(client: C) -> Self {
-        Self { id: None, _client: client }
-    }
-    /// Sets `Id`.
-    pub fn id(mut self, v: impl Into<String>) -> Self {
-        self.id = Some(v.into());
-        self
-    }
-}
-impl<C> ::std::fmt::Debug for GetTrafficPolicyInstanceRequest<C> {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.debug_struct("GetTrafficPolicyInstanceRequest").field("id", &self.id).finish()
-    }
-}
-impl<C> rboto::IntoValue for GetTrafficPolicyInstanceRequest<C> {
-    fn into_value(self) -> rboto::Value {
-        rboto::Value::Struct(vec![rv::opt(self.id)])
-    }
-}
+rboto::__structure!(
+    GetTrafficPolicyInstanceInput "GetTrafficPolicyInstanceRequest"[set debug into] { id
+    : String } { _client }
+);
 /// Gets information about a specific traffic policy version.
-#[derive(Clone, PartialEq)]
-pub struct GetTrafficPolicyRequest<C = ()> {
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct GetTrafficPolicyInput {
     /// The ID of the traffic policy that you want to get information about.
     pub id: Option<String>,
     /// The version number of the traffic policy that you want to get information about.
     pub version: Option<i32>,
-    #[doc(hidden)]
-    pub _client: C,
+    pub(crate) _client: rboto::__private::Bound,
 }
-impl Default for GetTrafficPolicyRequest {
-    fn default() -> Self {
-        Self::with_client(())
-    }
-}
-impl<C> GetTrafficPolicyRequest<C> {
-    #[doc(hidden)]
-    pub fn with_client(client: C) -> Self {
-        Self {
-            id: None,
-            version: None,
-            _client: client,
-        }
-    }
-    /// Sets `Id`.
-    pub fn id(mut self, v: impl Into<String>) -> Self {
-        self.id = Some(v.into());
-        self
-    }
-    /// Sets `Version`.
-    pub fn version(mut self, v: i32) -> Self {
-        self.version = Some(v);
-        self
-    }
-}
-impl<C> ::std::fmt::Debug for GetTrafficPolicyRequest<C> {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.debug_struct("GetTrafficPolicyRequest")
-            .field("id", &self.id)
-            .field("version", &self.version)
-            .finish()
-    }
-}
-impl<C> rboto::IntoValue for GetTrafficPolicyRequest<C> {
-    fn into_value(self) -> rboto::Value {
-        rboto::Value::Struct(vec![rv::opt(self.id), rv::opt(self.version)])
-    }
-}
-#[derive(Clone, PartialEq)]
-pub struct ListCidrBlocksRequest<C = ()> {
+rboto::__structure!(
+    GetTrafficPolicyInput "GetTrafficPolicyRequest"[set debug into] { id : String,
+    version = i32 } { _client }
+);
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct ListCidrBlocksInput {
     /// The UUID of the CIDR collection.
     pub collection_id: Option<String>,
     /// The name of the CIDR collection location.
@@ -2225,177 +658,44 @@ pub struct ListCidrBlocksRequest<C = ()> {
     pub next_token: Option<String>,
     /// Maximum number of results you want returned.
     pub max_results: Option<String>,
-    #[doc(hidden)]
-    pub _client: C,
+    pub(crate) _client: rboto::__private::Bound,
 }
-impl Default for ListCidrBlocksRequest {
-    fn default() -> Self {
-        Self::with_client(())
-    }
-}
-impl<C> ListCidrBlocksRequest<C> {
-    #[doc(hidden)]
-    pub fn with_client(client: C) -> Self {
-        Self {
-            collection_id: None,
-            location_name: None,
-            next_token: None,
-            max_results: None,
-            _client: client,
-        }
-    }
-    /// Sets `CollectionId`.
-    pub fn collection_id(mut self, v: impl Into<String>) -> Self {
-        self.collection_id = Some(v.into());
-        self
-    }
-    /// Sets `LocationName`.
-    pub fn location_name(mut self, v: impl Into<String>) -> Self {
-        self.location_name = Some(v.into());
-        self
-    }
-    /// Sets `NextToken`.
-    pub fn next_token(mut self, v: impl Into<String>) -> Self {
-        self.next_token = Some(v.into());
-        self
-    }
-    /// Sets `MaxResults`.
-    pub fn max_results(mut self, v: impl Into<String>) -> Self {
-        self.max_results = Some(v.into());
-        self
-    }
-}
-impl<C> ::std::fmt::Debug for ListCidrBlocksRequest<C> {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.debug_struct("ListCidrBlocksRequest")
-            .field("collection_id", &self.collection_id)
-            .field("location_name", &self.location_name)
-            .field("next_token", &self.next_token)
-            .field("max_results", &self.max_results)
-            .finish()
-    }
-}
-impl<C> rboto::IntoValue for ListCidrBlocksRequest<C> {
-    fn into_value(self) -> rboto::Value {
-        rboto::Value::Struct(
-            vec![
-                rv::opt(self.collection_id), rv::opt(self.location_name), rv::opt(self
-                .next_token), rv::opt(self.max_results)
-            ],
-        )
-    }
-}
-#[derive(Clone, PartialEq)]
-pub struct ListCidrCollectionsRequest<C = ()> {
+rboto::__structure!(
+    ListCidrBlocksInput "ListCidrBlocksRequest"[set debug into] { collection_id : String,
+    location_name : String, next_token : String, max_results : String } { _client }
+);
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct ListCidrCollectionsInput {
     /// An opaque pagination token to indicate where the service is to begin enumerating results.
     pub next_token: Option<String>,
     /// The maximum number of CIDR collections to return in the response.
     pub max_results: Option<String>,
-    #[doc(hidden)]
-    pub _client: C,
+    pub(crate) _client: rboto::__private::Bound,
 }
-impl Default for ListCidrCollectionsRequest {
-    fn default() -> Self {
-        Self::with_client(())
-    }
-}
-impl<C> ListCidrCollectionsRequest<C> {
-    #[doc(hidden)]
-    pub fn with_client(client: C) -> Self {
-        Self {
-            next_token: None,
-            max_results: None,
-            _client: client,
-        }
-    }
-    /// Sets `NextToken`.
-    pub fn next_token(mut self, v: impl Into<String>) -> Self {
-        self.next_token = Some(v.into());
-        self
-    }
-    /// Sets `MaxResults`.
-    pub fn max_results(mut self, v: impl Into<String>) -> Self {
-        self.max_results = Some(v.into());
-        self
-    }
-}
-impl<C> ::std::fmt::Debug for ListCidrCollectionsRequest<C> {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.debug_struct("ListCidrCollectionsRequest")
-            .field("next_token", &self.next_token)
-            .field("max_results", &self.max_results)
-            .finish()
-    }
-}
-impl<C> rboto::IntoValue for ListCidrCollectionsRequest<C> {
-    fn into_value(self) -> rboto::Value {
-        rboto::Value::Struct(vec![rv::opt(self.next_token), rv::opt(self.max_results)])
-    }
-}
-#[derive(Clone, PartialEq)]
-pub struct ListCidrLocationsRequest<C = ()> {
+rboto::__structure!(
+    ListCidrCollectionsInput "ListCidrCollectionsRequest"[set debug into] { next_token :
+    String, max_results : String } { _client }
+);
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct ListCidrLocationsInput {
     /// The CIDR collection ID.
     pub collection_id: Option<String>,
     /// An opaque pagination token to indicate where the service is to begin enumerating results.
     pub next_token: Option<String>,
     /// The maximum number of CIDR collection locations to return in the response.
     pub max_results: Option<String>,
-    #[doc(hidden)]
-    pub _client: C,
+    pub(crate) _client: rboto::__private::Bound,
 }
-impl Default for ListCidrLocationsRequest {
-    fn default() -> Self {
-        Self::with_client(())
-    }
-}
-impl<C> ListCidrLocationsRequest<C> {
-    #[doc(hidden)]
-    pub fn with_client(client: C) -> Self {
-        Self {
-            collection_id: None,
-            next_token: None,
-            max_results: None,
-            _client: client,
-        }
-    }
-    /// Sets `CollectionId`.
-    pub fn collection_id(mut self, v: impl Into<String>) -> Self {
-        self.collection_id = Some(v.into());
-        self
-    }
-    /// Sets `NextToken`.
-    pub fn next_token(mut self, v: impl Into<String>) -> Self {
-        self.next_token = Some(v.into());
-        self
-    }
-    /// Sets `MaxResults`.
-    pub fn max_results(mut self, v: impl Into<String>) -> Self {
-        self.max_results = Some(v.into());
-        self
-    }
-}
-impl<C> ::std::fmt::Debug for ListCidrLocationsRequest<C> {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.debug_struct("ListCidrLocationsRequest")
-            .field("collection_id", &self.collection_id)
-            .field("next_token", &self.next_token)
-            .field("max_results", &self.max_results)
-            .finish()
-    }
-}
-impl<C> rboto::IntoValue for ListCidrLocationsRequest<C> {
-    fn into_value(self) -> rboto::Value {
-        rboto::Value::Struct(
-            vec![
-                rv::opt(self.collection_id), rv::opt(self.next_token), rv::opt(self
-                .max_results)
-            ],
-        )
-    }
-}
+rboto::__structure!(
+    ListCidrLocationsInput "ListCidrLocationsRequest"[set debug into] { collection_id :
+    String, next_token : String, max_results : String } { _client }
+);
 /// A request to get a list of geographic locations that Amazon Route 53 supports for geolocation resource record sets.
-#[derive(Clone, PartialEq)]
-pub struct ListGeoLocationsRequest<C = ()> {
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct ListGeoLocationsInput {
     /// The code for the continent with which you want to start listing locations that Amazon Route 53 supports for geolocation. If Route 53 has already returned a page or more of results, if `IsTruncated` is true, and if `NextContinentCode` from the previous response has a value, enter that value in `startcontinentcode` to return the next page of results.
     pub start_continent_code: Option<String>,
     /// The code for the country with which you want to start listing locations that Amazon Route 53 supports for geolocation. If Route 53 has already returned a page or more of results, if `IsTruncated` is `true`, and if `NextCountryCode` from the previous response has a value, enter that value in `startcountrycode` to return the next page of results.
@@ -2404,179 +704,47 @@ pub struct ListGeoLocationsRequest<C = ()> {
     pub start_subdivision_code: Option<String>,
     /// (Optional) The maximum number of geolocations to be included in the response body for this request. If more than `maxitems` geolocations remain to be listed, then the value of the `IsTruncated` element in the response is `true`.
     pub max_items: Option<String>,
-    #[doc(hidden)]
-    pub _client: C,
+    pub(crate) _client: rboto::__private::Bound,
 }
-impl Default for ListGeoLocationsRequest {
-    fn default() -> Self {
-        Self::with_client(())
-    }
-}
-impl<C> ListGeoLocationsRequest<C> {
-    #[doc(hidden)]
-    pub fn with_client(client: C) -> Self {
-        Self {
-            start_continent_code: None,
-            start_country_code: None,
-            start_subdivision_code: None,
-            max_items: None,
-            _client: client,
-        }
-    }
-    /// Sets `StartContinentCode`.
-    pub fn start_continent_code(mut self, v: impl Into<String>) -> Self {
-        self.start_continent_code = Some(v.into());
-        self
-    }
-    /// Sets `StartCountryCode`.
-    pub fn start_country_code(mut self, v: impl Into<String>) -> Self {
-        self.start_country_code = Some(v.into());
-        self
-    }
-    /// Sets `StartSubdivisionCode`.
-    pub fn start_subdivision_code(mut self, v: impl Into<String>) -> Self {
-        self.start_subdivision_code = Some(v.into());
-        self
-    }
-    /// Sets `MaxItems`.
-    pub fn max_items(mut self, v: impl Into<String>) -> Self {
-        self.max_items = Some(v.into());
-        self
-    }
-}
-impl<C> ::std::fmt::Debug for ListGeoLocationsRequest<C> {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.debug_struct("ListGeoLocationsRequest")
-            .field("start_continent_code", &self.start_continent_code)
-            .field("start_country_code", &self.start_country_code)
-            .field("start_subdivision_code", &self.start_subdivision_code)
-            .field("max_items", &self.max_items)
-            .finish()
-    }
-}
-impl<C> rboto::IntoValue for ListGeoLocationsRequest<C> {
-    fn into_value(self) -> rboto::Value {
-        rboto::Value::Struct(
-            vec![
-                rv::opt(self.start_continent_code), rv::opt(self.start_country_code),
-                rv::opt(self.start_subdivision_code), rv::opt(self.max_items)
-            ],
-        )
-    }
-}
+rboto::__structure!(
+    ListGeoLocationsInput "ListGeoLocationsRequest"[set debug into] {
+    start_continent_code : String, start_country_code : String, start_subdivision_code :
+    String, max_items : String } { _client }
+);
 /// A request to retrieve a list of the health checks that are associated with the current Amazon Web Services account.
-#[derive(Clone, PartialEq)]
-pub struct ListHealthChecksRequest<C = ()> {
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct ListHealthChecksInput {
     /// If the value of `IsTruncated` in the previous response was `true`, you have more health checks. To get another group, submit another `ListHealthChecks` request.
     pub marker: Option<String>,
     /// The maximum number of health checks that you want `ListHealthChecks` to return in response to the current request. Amazon Route 53 returns a maximum of 1000 items. If you set `MaxItems` to a value greater than 1000, Route 53 returns only the first 1000 health checks.
     pub max_items: Option<String>,
-    #[doc(hidden)]
-    pub _client: C,
+    pub(crate) _client: rboto::__private::Bound,
 }
-impl Default for ListHealthChecksRequest {
-    fn default() -> Self {
-        Self::with_client(())
-    }
-}
-impl<C> ListHealthChecksRequest<C> {
-    #[doc(hidden)]
-    pub fn with_client(client: C) -> Self {
-        Self {
-            marker: None,
-            max_items: None,
-            _client: client,
-        }
-    }
-    /// Sets `Marker`.
-    pub fn marker(mut self, v: impl Into<String>) -> Self {
-        self.marker = Some(v.into());
-        self
-    }
-    /// Sets `MaxItems`.
-    pub fn max_items(mut self, v: impl Into<String>) -> Self {
-        self.max_items = Some(v.into());
-        self
-    }
-}
-impl<C> ::std::fmt::Debug for ListHealthChecksRequest<C> {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.debug_struct("ListHealthChecksRequest")
-            .field("marker", &self.marker)
-            .field("max_items", &self.max_items)
-            .finish()
-    }
-}
-impl<C> rboto::IntoValue for ListHealthChecksRequest<C> {
-    fn into_value(self) -> rboto::Value {
-        rboto::Value::Struct(vec![rv::opt(self.marker), rv::opt(self.max_items)])
-    }
-}
+rboto::__structure!(
+    ListHealthChecksInput "ListHealthChecksRequest"[set debug into] { marker : String,
+    max_items : String } { _client }
+);
 /// Retrieves a list of the public and private hosted zones that are associated with the current Amazon Web Services account in ASCII order by domain name.
-#[derive(Clone, PartialEq)]
-pub struct ListHostedZonesByNameRequest<C = ()> {
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct ListHostedZonesByNameInput {
     /// (Optional) For your first request to `ListHostedZonesByName`, include the `dnsname` parameter only if you want to specify the name of the first hosted zone in the response. If you don't include the `dnsname` parameter, Amazon Route 53 returns all of the hosted zones that were created by the current Amazon Web Services account, in ASCII order.
     pub dns_name: Option<String>,
     /// (Optional) For your first request to `ListHostedZonesByName`, do not include the `hostedzoneid` parameter.
     pub hosted_zone_id: Option<String>,
     /// The maximum number of hosted zones to be included in the response body for this request. If you have more than `maxitems` hosted zones, then the value of the `IsTruncated` element in the response is true, and the values of `NextDNSName` and `NextHostedZoneId` specify the first hosted zone in the next group of `maxitems` hosted zones.
     pub max_items: Option<String>,
-    #[doc(hidden)]
-    pub _client: C,
+    pub(crate) _client: rboto::__private::Bound,
 }
-impl Default for ListHostedZonesByNameRequest {
-    fn default() -> Self {
-        Self::with_client(())
-    }
-}
-impl<C> ListHostedZonesByNameRequest<C> {
-    #[doc(hidden)]
-    pub fn with_client(client: C) -> Self {
-        Self {
-            dns_name: None,
-            hosted_zone_id: None,
-            max_items: None,
-            _client: client,
-        }
-    }
-    /// Sets `DNSName`.
-    pub fn dns_name(mut self, v: impl Into<String>) -> Self {
-        self.dns_name = Some(v.into());
-        self
-    }
-    /// Sets `HostedZoneId`.
-    pub fn hosted_zone_id(mut self, v: impl Into<String>) -> Self {
-        self.hosted_zone_id = Some(v.into());
-        self
-    }
-    /// Sets `MaxItems`.
-    pub fn max_items(mut self, v: impl Into<String>) -> Self {
-        self.max_items = Some(v.into());
-        self
-    }
-}
-impl<C> ::std::fmt::Debug for ListHostedZonesByNameRequest<C> {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.debug_struct("ListHostedZonesByNameRequest")
-            .field("dns_name", &self.dns_name)
-            .field("hosted_zone_id", &self.hosted_zone_id)
-            .field("max_items", &self.max_items)
-            .finish()
-    }
-}
-impl<C> rboto::IntoValue for ListHostedZonesByNameRequest<C> {
-    fn into_value(self) -> rboto::Value {
-        rboto::Value::Struct(
-            vec![
-                rv::opt(self.dns_name), rv::opt(self.hosted_zone_id), rv::opt(self
-                .max_items)
-            ],
-        )
-    }
-}
+rboto::__structure!(
+    ListHostedZonesByNameInput "ListHostedZonesByNameRequest"[set debug into] { dns_name
+    : String, hosted_zone_id : String, max_items : String } { _client }
+);
 /// Lists all the private hosted zones that a specified VPC is associated with, regardless of which Amazon Web Services account created the hosted zones.
-#[derive(Clone, PartialEq)]
-pub struct ListHostedZonesByVpcRequest<C = ()> {
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct ListHostedZonesByVpcInput {
     /// The ID of the Amazon VPC that you want to list hosted zones for.
     pub vpc_id: Option<String>,
     /// For the Amazon VPC that you specified for `VPCId`, the Amazon Web Services Region that you created the VPC in.
@@ -2585,69 +753,16 @@ pub struct ListHostedZonesByVpcRequest<C = ()> {
     pub max_items: Option<String>,
     /// If the previous response included a `NextToken` element, the specified VPC is associated with more hosted zones. To get more hosted zones, submit another `ListHostedZonesByVPC` request.
     pub next_token: Option<String>,
-    #[doc(hidden)]
-    pub _client: C,
+    pub(crate) _client: rboto::__private::Bound,
 }
-impl Default for ListHostedZonesByVpcRequest {
-    fn default() -> Self {
-        Self::with_client(())
-    }
-}
-impl<C> ListHostedZonesByVpcRequest<C> {
-    #[doc(hidden)]
-    pub fn with_client(client: C) -> Self {
-        Self {
-            vpc_id: None,
-            vpc_region: None,
-            max_items: None,
-            next_token: None,
-            _client: client,
-        }
-    }
-    /// Sets `VPCId`.
-    pub fn vpc_id(mut self, v: impl Into<String>) -> Self {
-        self.vpc_id = Some(v.into());
-        self
-    }
-    /// Sets `VPCRegion`.
-    pub fn vpc_region(mut self, v: impl Into<VpcRegion>) -> Self {
-        self.vpc_region = Some(v.into());
-        self
-    }
-    /// Sets `MaxItems`.
-    pub fn max_items(mut self, v: impl Into<String>) -> Self {
-        self.max_items = Some(v.into());
-        self
-    }
-    /// Sets `NextToken`.
-    pub fn next_token(mut self, v: impl Into<String>) -> Self {
-        self.next_token = Some(v.into());
-        self
-    }
-}
-impl<C> ::std::fmt::Debug for ListHostedZonesByVpcRequest<C> {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.debug_struct("ListHostedZonesByVpcRequest")
-            .field("vpc_id", &self.vpc_id)
-            .field("vpc_region", &self.vpc_region)
-            .field("max_items", &self.max_items)
-            .field("next_token", &self.next_token)
-            .finish()
-    }
-}
-impl<C> rboto::IntoValue for ListHostedZonesByVpcRequest<C> {
-    fn into_value(self) -> rboto::Value {
-        rboto::Value::Struct(
-            vec![
-                rv::opt(self.vpc_id), rv::opt(self.vpc_region), rv::opt(self.max_items),
-                rv::opt(self.next_token)
-            ],
-        )
-    }
-}
+rboto::__structure!(
+    ListHostedZonesByVpcInput "ListHostedZonesByVPCRequest"[set debug into] { vpc_id :
+    String, vpc_region : VpcRegion, max_items : String, next_token : String } { _client }
+);
 /// A request to retrieve a list of the public and private hosted zones that are associated with the current Amazon Web Services account.
-#[derive(Clone, PartialEq)]
-pub struct ListHostedZonesRequest<C = ()> {
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct ListHostedZonesInput {
     /// If the value of `IsTruncated` in the previous response was `true`, you have more hosted zones. To get more hosted zones, submit another `ListHostedZones` request.
     pub marker: Option<String>,
     /// (Optional) The maximum number of hosted zones that you want Amazon Route 53 to return. If you have more than `maxitems` hosted zones, the value of `IsTruncated` in the response is `true`, and the value of `NextMarker` is the hosted zone ID of the first hosted zone that Route 53 will return if you submit another request.
@@ -2656,129 +771,31 @@ pub struct ListHostedZonesRequest<C = ()> {
     pub delegation_set_id: Option<String>,
     /// (Optional) Specifies if the hosted zone is private.
     pub hosted_zone_type: Option<HostedZoneType>,
-    #[doc(hidden)]
-    pub _client: C,
+    pub(crate) _client: rboto::__private::Bound,
 }
-impl Default for ListHostedZonesRequest {
-    fn default() -> Self {
-        Self::with_client(())
-    }
-}
-impl<C> ListHostedZonesRequest<C> {
-    #[doc(hidden)]
-    pub fn with_client(client: C) -> Self {
-        Self {
-            marker: None,
-            max_items: None,
-            delegation_set_id: None,
-            hosted_zone_type: None,
-            _client: client,
-        }
-    }
-    /// Sets `Marker`.
-    pub fn marker(mut self, v: impl Into<String>) -> Self {
-        self.marker = Some(v.into());
-        self
-    }
-    /// Sets `MaxItems`.
-    pub fn max_items(mut self, v: impl Into<String>) -> Self {
-        self.max_items = Some(v.into());
-        self
-    }
-    /// Sets `DelegationSetId`.
-    pub fn delegation_set_id(mut self, v: impl Into<String>) -> Self {
-        self.delegation_set_id = Some(v.into());
-        self
-    }
-    /// Sets `HostedZoneType`.
-    pub fn hosted_zone_type(mut self, v: impl Into<HostedZoneType>) -> Self {
-        self.hosted_zone_type = Some(v.into());
-        self
-    }
-}
-impl<C> ::std::fmt::Debug for ListHostedZonesRequest<C> {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.debug_struct("ListHostedZonesRequest")
-            .field("marker", &self.marker)
-            .field("max_items", &self.max_items)
-            .field("delegation_set_id", &self.delegation_set_id)
-            .field("hosted_zone_type", &self.hosted_zone_type)
-            .finish()
-    }
-}
-impl<C> rboto::IntoValue for ListHostedZonesRequest<C> {
-    fn into_value(self) -> rboto::Value {
-        rboto::Value::Struct(
-            vec![
-                rv::opt(self.marker), rv::opt(self.max_items), rv::opt(self
-                .delegation_set_id), rv::opt(self.hosted_zone_type)
-            ],
-        )
-    }
-}
-#[derive(Clone, PartialEq)]
-pub struct ListQueryLoggingConfigsRequest<C = ()> {
+rboto::__structure!(
+    ListHostedZonesInput "ListHostedZonesRequest"[set debug into] { marker : String,
+    max_items : String, delegation_set_id : String, hosted_zone_type : HostedZoneType } {
+    _client }
+);
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct ListQueryLoggingConfigsInput {
     /// (Optional) If you want to list the query logging configuration that is associated with a hosted zone, specify the ID in `HostedZoneId`.
     pub hosted_zone_id: Option<String>,
     /// (Optional) If the current Amazon Web Services account has more than `MaxResults` query logging configurations, use `NextToken` to get the second and subsequent pages of results.
     pub next_token: Option<String>,
     /// (Optional) The maximum number of query logging configurations that you want Amazon Route 53 to return in response to the current request.
     pub max_results: Option<String>,
-    #[doc(hidden)]
-    pub _client: C,
+    pub(crate) _client: rboto::__private::Bound,
 }
-impl Default for ListQueryLoggingConfigsRequest {
-    fn default() -> Self {
-        Self::with_client(())
-    }
-}
-impl<C> ListQueryLoggingConfigsRequest<C> {
-    #[doc(hidden)]
-    pub fn with_client(client: C) -> Self {
-        Self {
-            hosted_zone_id: None,
-            next_token: None,
-            max_results: None,
-            _client: client,
-        }
-    }
-    /// Sets `HostedZoneId`.
-    pub fn hosted_zone_id(mut self, v: impl Into<String>) -> Self {
-        self.hosted_zone_id = Some(v.into());
-        self
-    }
-    /// Sets `NextToken`.
-    pub fn next_token(mut self, v: impl Into<String>) -> Self {
-        self.next_token = Some(v.into());
-        self
-    }
-    /// Sets `MaxResults`.
-    pub fn max_results(mut self, v: impl Into<String>) -> Self {
-        self.max_results = Some(v.into());
-        self
-    }
-}
-impl<C> ::std::fmt::Debug for ListQueryLoggingConfigsRequest<C> {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.debug_struct("ListQueryLoggingConfigsRequest")
-            .field("hosted_zone_id", &self.hosted_zone_id)
-            .field("next_token", &self.next_token)
-            .field("max_results", &self.max_results)
-            .finish()
-    }
-}
-impl<C> rboto::IntoValue for ListQueryLoggingConfigsRequest<C> {
-    fn into_value(self) -> rboto::Value {
-        rboto::Value::Struct(
-            vec![
-                rv::opt(self.hosted_zone_id), rv::opt(self.next_token), rv::opt(self
-                .max_results)
-            ],
-        )
-    }
-}
-#[derive(Clone, PartialEq)]
-pub struct ListResourceRecordSetProtectionsRequest<C = ()> {
+rboto::__structure!(
+    ListQueryLoggingConfigsInput "ListQueryLoggingConfigsRequest"[set debug into] {
+    hosted_zone_id : String, next_token : String, max_results : String } { _client }
+);
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct ListResourceRecordSetProtectionsInput {
     /// The ID of the hosted zone that contains the protections that you want to list.
     pub hosted_zone_id: Option<String>,
     /// The first resource record set name that you want Route 53 to list protections for. If you don't specify a value, the list starts with the first protection in the hosted zone.
@@ -2789,77 +806,17 @@ pub struct ListResourceRecordSetProtectionsRequest<C = ()> {
     pub max_results: Option<String>,
     /// If the response to a previous `ListResourceRecordSetProtections` request included a `NextToken` element, specify that value here to get the next page of results.
     pub next_token: Option<String>,
-    #[doc(hidden)]
-    pub _client: C,
+    pub(crate) _client: rboto::__private::Bound,
 }
-impl Default for ListResourceRecordSetProtectionsRequest {
-    fn default() -> Self {
-        Self::with_client(())
-    }
-}
-impl<C> ListResourceRecordSetProtectionsRequest<C> {
-    #[doc(hidden)]
-    pub fn with_client(client: C) -> Self {
-        Self {
-            hosted_zone_id: None,
-            start_record_name: None,
-            start_record_type: None,
-            max_results: None,
-            next_token: None,
-            _client: client,
-        }
-    }
-    /// Sets `HostedZoneId`.
-    pub fn hosted_zone_id(mut self, v: impl Into<String>) -> Self {
-        self.hosted_zone_id = Some(v.into());
-        self
-    }
-    /// Sets `StartRecordName`.
-    pub fn start_record_name(mut self, v: impl Into<String>) -> Self {
-        self.start_record_name = Some(v.into());
-        self
-    }
-    /// Sets `StartRecordType`.
-    pub fn start_record_type(mut self, v: impl Into<RrType>) -> Self {
-        self.start_record_type = Some(v.into());
-        self
-    }
-    /// Sets `MaxResults`.
-    pub fn max_results(mut self, v: impl Into<String>) -> Self {
-        self.max_results = Some(v.into());
-        self
-    }
-    /// Sets `NextToken`.
-    pub fn next_token(mut self, v: impl Into<String>) -> Self {
-        self.next_token = Some(v.into());
-        self
-    }
-}
-impl<C> ::std::fmt::Debug for ListResourceRecordSetProtectionsRequest<C> {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.debug_struct("ListResourceRecordSetProtectionsRequest")
-            .field("hosted_zone_id", &self.hosted_zone_id)
-            .field("start_record_name", &self.start_record_name)
-            .field("start_record_type", &self.start_record_type)
-            .field("max_results", &self.max_results)
-            .field("next_token", &self.next_token)
-            .finish()
-    }
-}
-impl<C> rboto::IntoValue for ListResourceRecordSetProtectionsRequest<C> {
-    fn into_value(self) -> rboto::Value {
-        rboto::Value::Struct(
-            vec![
-                rv::opt(self.hosted_zone_id), rv::opt(self.start_record_name),
-                rv::opt(self.start_record_type), rv::opt(self.max_results), rv::opt(self
-                .next_token)
-            ],
-        )
-    }
-}
+rboto::__structure!(
+    ListResourceRecordSetProtectionsInput "ListResourceRecordSetProtectionsRequest"[set
+    debug into] { hosted_zone_id : String, start_record_name : String, start_record_type
+    : RrType, max_results : String, next_token : String } { _client }
+);
 /// A request for the resource record sets that are associated with a specified hosted zone.
-#[derive(Clone, PartialEq)]
-pub struct ListResourceRecordSetsRequest<C = ()> {
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct ListResourceRecordSetsInput {
     /// The ID of the hosted zone that contains the resource record sets that you want to list.
     pub hosted_zone_id: Option<String>,
     /// The first name in the lexicographic ordering of resource record sets that you want to list. If the specified record name doesn't exist, the results begin with the first resource record set that has a name greater than the value of `name`.
@@ -2870,275 +827,73 @@ pub struct ListResourceRecordSetsRequest<C = ()> {
     pub start_record_identifier: Option<String>,
     /// (Optional) The maximum number of resource records sets to include in the response body for this request.
     pub max_items: Option<String>,
-    #[doc(hidden)]
-    pub _client: C,
+    pub(crate) _client: rboto::__private::Bound,
 }
-impl Default for ListResourceRecordSetsRequest {
-    fn default() -> Self {
-        Self::with_client(())
-    }
-}
-impl<C> ListResourceRecordSetsRequest<C> {
-    #[doc(hidden)]
-    pub fn with_client(client: C) -> Self {
-        Self {
-            hosted_zone_id: None,
-            start_record_name: None,
-            start_record_type: None,
-            start_record_identifier: None,
-            max_items: None,
-            _client: client,
-        }
-    }
-    /// Sets `HostedZoneId`.
-    pub fn hosted_zone_id(mut self, v: impl Into<String>) -> Self {
-        self.hosted_zone_id = Some(v.into());
-        self
-    }
-    /// Sets `StartRecordName`.
-    pub fn start_record_name(mut self, v: impl Into<String>) -> Self {
-        self.start_record_name = Some(v.into());
-        self
-    }
-    /// Sets `StartRecordType`.
-    pub fn start_record_type(mut self, v: impl Into<RrType>) -> Self {
-        self.start_record_type = Some(v.into());
-        self
-    }
-    /// Sets `StartRecordIdentifier`.
-    pub fn start_record_identifier(mut self, v: impl Into<String>) -> Self {
-        self.start_record_identifier = Some(v.into());
-        self
-    }
-    /// Sets `MaxItems`.
-    pub fn max_items(mut self, v: impl Into<String>) -> Self {
-        self.max_items = Some(v.into());
-        self
-    }
-}
-impl<C> ::std::fmt::Debug for ListResourceRecordSetsRequest<C> {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.debug_struct("ListResourceRecordSetsRequest")
-            .field("hosted_zone_id", &self.hosted_zone_id)
-            .field("start_record_name", &self.start_record_name)
-            .field("start_record_type", &self.start_record_type)
-            .field("start_record_identifier", &self.start_record_identifier)
-            .field("max_items", &self.max_items)
-            .finish()
-    }
-}
-impl<C> rboto::IntoValue for ListResourceRecordSetsRequest<C> {
-    fn into_value(self) -> rboto::Value {
-        rboto::Value::Struct(
-            vec![
-                rv::opt(self.hosted_zone_id), rv::opt(self.start_record_name),
-                rv::opt(self.start_record_type), rv::opt(self.start_record_identifier),
-                rv::opt(self.max_items)
-            ],
-        )
-    }
-}
+rboto::__structure!(
+    ListResourceRecordSetsInput "ListResourceRecordSetsRequest"[set debug into] {
+    hosted_zone_id : String, start_record_name : String, start_record_type : RrType,
+    start_record_identifier : String, max_items : String } { _client }
+);
 /// A request to get a list of the reusable delegation sets that are associated with the current Amazon Web Services account.
-#[derive(Clone, PartialEq)]
-pub struct ListReusableDelegationSetsRequest<C = ()> {
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct ListReusableDelegationSetsInput {
     /// If the value of `IsTruncated` in the previous response was `true`, you have more reusable delegation sets. To get another group, submit another `ListReusableDelegationSets` request.
     pub marker: Option<String>,
     /// The number of reusable delegation sets that you want Amazon Route 53 to return in the response to this request. If you specify a value greater than 100, Route 53 returns only the first 100 reusable delegation sets.
     pub max_items: Option<String>,
-    #[doc(hidden)]
-    pub _client: C,
+    pub(crate) _client: rboto::__private::Bound,
 }
-impl Default for ListReusableDelegationSetsRequest {
-    fn default() -> Self {
-        Self::with_client(())
-    }
-}
-impl<C> ListReusableDelegationSetsRequest<C> {
-    #[doc(hidden)]
-    pub fn with_client(client: C) -> Self {
-        Self {
-            marker: None,
-            max_items: None,
-            _client: client,
-        }
-    }
-    /// Sets `Marker`.
-    pub fn marker(mut self, v: impl Into<String>) -> Self {
-        self.marker = Some(v.into());
-        self
-    }
-    /// Sets `MaxItems`.
-    pub fn max_items(mut self, v: impl Into<String>) -> Self {
-        self.max_items = Some(v.into());
-        self
-    }
-}
-impl<C> ::std::fmt::Debug for ListReusableDelegationSetsRequest<C> {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.debug_struct("ListReusableDelegationSetsRequest")
-            .field("marker", &self.marker)
-            .field("max_items", &self.max_items)
-            .finish()
-    }
-}
-impl<C> rboto::IntoValue for ListReusableDelegationSetsRequest<C> {
-    fn into_value(self) -> rboto::Value {
-        rboto::Value::Struct(vec![rv::opt(self.marker), rv::opt(self.max_items)])
-    }
-}
+rboto::__structure!(
+    ListReusableDelegationSetsInput "ListReusableDelegationSetsRequest"[set debug into] {
+    marker : String, max_items : String } { _client }
+);
 /// A complex type containing information about a request for a list of the tags that are associated with an individual resource.
-#[derive(Clone, PartialEq)]
-pub struct ListTagsForResourceRequest<C = ()> {
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct ListTagsForResourceInput {
     /// The type of the resource.
     pub resource_type: Option<TagResourceType>,
     /// The ID of the resource for which you want to retrieve tags.
     pub resource_id: Option<String>,
-    #[doc(hidden)]
-    pub _client: C,
+    pub(crate) _client: rboto::__private::Bound,
 }
-impl Default for ListTagsForResourceRequest {
-    fn default() -> Self {
-        Self::with_client(())
-    }
-}
-impl<C> ListTagsForResourceRequest<C> {
-    #[doc(hidden)]
-    pub fn with_client(client: C) -> Self {
-        Self {
-            resource_type: None,
-            resource_id: None,
-            _client: client,
-        }
-    }
-    /// Sets `ResourceType`.
-    pub fn resource_type(mut self, v: impl Into<TagResourceType>) -> Self {
-        self.resource_type = Some(v.into());
-        self
-    }
-    /// Sets `ResourceId`.
-    pub fn resource_id(mut self, v: impl Into<String>) -> Self {
-        self.resource_id = Some(v.into());
-        self
-    }
-}
-impl<C> ::std::fmt::Debug for ListTagsForResourceRequest<C> {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.debug_struct("ListTagsForResourceRequest")
-            .field("resource_type", &self.resource_type)
-            .field("resource_id", &self.resource_id)
-            .finish()
-    }
-}
-impl<C> rboto::IntoValue for ListTagsForResourceRequest<C> {
-    fn into_value(self) -> rboto::Value {
-        rboto::Value::Struct(
-            vec![rv::opt(self.resource_type), rv::opt(self.resource_id)],
-        )
-    }
-}
+rboto::__structure!(
+    ListTagsForResourceInput "ListTagsForResourceRequest"[set debug into] { resource_type
+    : TagResourceType, resource_id : String } { _client }
+);
 /// A complex type that contains information about the health checks or hosted zones for which you want to list tags.
-#[derive(Clone, PartialEq)]
-pub struct ListTagsForResourcesRequest<C = ()> {
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct ListTagsForResourcesInput {
     /// The type of the resources.
     pub resource_type: Option<TagResourceType>,
     /// A complex type that contains the ResourceId element for each resource for which you want to get a list of tags.
     pub resource_ids: Option<Vec<String>>,
-    #[doc(hidden)]
-    pub _client: C,
+    pub(crate) _client: rboto::__private::Bound,
 }
-impl Default for ListTagsForResourcesRequest {
-    fn default() -> Self {
-        Self::with_client(())
-    }
-}
-impl<C> ListTagsForResourcesRequest<C> {
-    #[doc(hidden)]
-    pub fn with_client(client: C) -> Self {
-        Self {
-            resource_type: None,
-            resource_ids: None,
-            _client: client,
-        }
-    }
-    /// Sets `ResourceType`.
-    pub fn resource_type(mut self, v: impl Into<TagResourceType>) -> Self {
-        self.resource_type = Some(v.into());
-        self
-    }
-    /// Sets `ResourceIds`.
-    pub fn resource_ids(mut self, v: impl Into<Vec<String>>) -> Self {
-        self.resource_ids = Some(v.into());
-        self
-    }
-}
-impl<C> ::std::fmt::Debug for ListTagsForResourcesRequest<C> {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.debug_struct("ListTagsForResourcesRequest")
-            .field("resource_type", &self.resource_type)
-            .field("resource_ids", &self.resource_ids)
-            .finish()
-    }
-}
-impl<C> rboto::IntoValue for ListTagsForResourcesRequest<C> {
-    fn into_value(self) -> rboto::Value {
-        rboto::Value::Struct(
-            vec![rv::opt(self.resource_type), rv::opt(self.resource_ids)],
-        )
-    }
-}
+rboto::__structure!(
+    ListTagsForResourcesInput "ListTagsForResourcesRequest"[set debug into] {
+    resource_type : TagResourceType, resource_ids : Vec < String > } { _client }
+);
 /// A complex type that contains the information about the request to list the traffic policies that are associated with the current Amazon Web Services account.
-#[derive(Clone, PartialEq)]
-pub struct ListTrafficPoliciesRequest<C = ()> {
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct ListTrafficPoliciesInput {
     /// (Conditional) For your first request to `ListTrafficPolicies`, don't include the `TrafficPolicyIdMarker` parameter.
     pub traffic_policy_id_marker: Option<String>,
     /// (Optional) The maximum number of traffic policies that you want Amazon Route 53 to return in response to this request. If you have more than `MaxItems` traffic policies, the value of `IsTruncated` in the response is `true`, and the value of `TrafficPolicyIdMarker` is the ID of the first traffic policy that Route 53 will return if you submit another request.
     pub max_items: Option<String>,
-    #[doc(hidden)]
-    pub _client: C,
+    pub(crate) _client: rboto::__private::Bound,
 }
-impl Default for ListTrafficPoliciesRequest {
-    fn default() -> Self {
-        Self::with_client(())
-    }
-}
-impl<C> ListTrafficPoliciesRequest<C> {
-    #[doc(hidden)]
-    pub fn with_client(client: C) -> Self {
-        Self {
-            traffic_policy_id_marker: None,
-            max_items: None,
-            _client: client,
-        }
-    }
-    /// Sets `TrafficPolicyIdMarker`.
-    pub fn traffic_policy_id_marker(mut self, v: impl Into<String>) -> Self {
-        self.traffic_policy_id_marker = Some(v.into());
-        self
-    }
-    /// Sets `MaxItems`.
-    pub fn max_items(mut self, v: impl Into<String>) -> Self {
-        self.max_items = Some(v.into());
-        self
-    }
-}
-impl<C> ::std::fmt::Debug for ListTrafficPoliciesRequest<C> {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.debug_struct("ListTrafficPoliciesRequest")
-            .field("traffic_policy_id_marker", &self.traffic_policy_id_marker)
-            .field("max_items", &self.max_items)
-            .finish()
-    }
-}
-impl<C> rboto::IntoValue for ListTrafficPoliciesRequest<C> {
-    fn into_value(self) -> rboto::Value {
-        rboto::Value::Struct(
-            vec![rv::opt(self.traffic_policy_id_marker), rv::opt(self.max_items)],
-        )
-    }
-}
+rboto::__structure!(
+    ListTrafficPoliciesInput "ListTrafficPoliciesRequest"[set debug into] {
+    traffic_policy_id_marker : String, max_items : String } { _client }
+);
 /// A request for the traffic policy instances that you created in a specified hosted zone.
-#[derive(Clone, PartialEq)]
-pub struct ListTrafficPolicyInstancesByHostedZoneRequest<C = ()> {
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct ListTrafficPolicyInstancesByHostedZoneInput {
     /// The ID of the hosted zone that you want to list traffic policy instances for.
     pub hosted_zone_id: Option<String>,
     /// If the value of `IsTruncated` in the previous response is true, you have more traffic policy instances. To get more traffic policy instances, submit another `ListTrafficPolicyInstances` request.
@@ -3147,76 +902,18 @@ pub struct ListTrafficPolicyInstancesByHostedZoneRequest<C = ()> {
     pub traffic_policy_instance_type_marker: Option<RrType>,
     /// The maximum number of traffic policy instances to be included in the response body for this request.
     pub max_items: Option<String>,
-    #[doc(hidden)]
-    pub _client: C,
+    pub(crate) _client: rboto::__private::Bound,
 }
-impl Default for ListTrafficPolicyInstancesByHostedZoneRequest {
-    fn default() -> Self {
-        Self::with_client(())
-    }
-}
-impl<C> ListTrafficPolicyInstancesByHostedZoneRequest<C> {
-    #[doc(hidden)]
-    pub fn with_client(client: C) -> Self {
-        Self {
-            hosted_zone_id: None,
-            traffic_policy_instance_name_marker: None,
-            traffic_policy_instance_type_marker: None,
-            max_items: None,
-            _client: client,
-        }
-    }
-    /// Sets `HostedZoneId`.
-    pub fn hosted_zone_id(mut self, v: impl Into<String>) -> Self {
-        self.hosted_zone_id = Some(v.into());
-        self
-    }
-    /// Sets `TrafficPolicyInstanceNameMarker`.
-    pub fn traffic_policy_instance_name_marker(mut self, v: impl Into<String>) -> Self {
-        self.traffic_policy_instance_name_marker = Some(v.into());
-        self
-    }
-    /// Sets `TrafficPolicyInstanceTypeMarker`.
-    pub fn traffic_policy_instance_type_marker(mut self, v: impl Into<RrType>) -> Self {
-        self.traffic_policy_instance_type_marker = Some(v.into());
-        self
-    }
-    /// Sets `MaxItems`.
-    pub fn max_items(mut self, v: impl Into<String>) -> Self {
-        self.max_items = Some(v.into());
-        self
-    }
-}
-impl<C> ::std::fmt::Debug for ListTrafficPolicyInstancesByHostedZoneRequest<C> {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.debug_struct("ListTrafficPolicyInstancesByHostedZoneRequest")
-            .field("hosted_zone_id", &self.hosted_zone_id)
-            .field(
-                "traffic_policy_instance_name_marker",
-                &self.traffic_policy_instance_name_marker,
-            )
-            .field(
-                "traffic_policy_instance_type_marker",
-                &self.traffic_policy_instance_type_marker,
-            )
-            .field("max_items", &self.max_items)
-            .finish()
-    }
-}
-impl<C> rboto::IntoValue for ListTrafficPolicyInstancesByHostedZoneRequest<C> {
-    fn into_value(self) -> rboto::Value {
-        rboto::Value::Struct(
-            vec![
-                rv::opt(self.hosted_zone_id), rv::opt(self
-                .traffic_policy_instance_name_marker), rv::opt(self
-                .traffic_policy_instance_type_marker), rv::opt(self.max_items)
-            ],
-        )
-    }
-}
+rboto::__structure!(
+    ListTrafficPolicyInstancesByHostedZoneInput
+    "ListTrafficPolicyInstancesByHostedZoneRequest"[set debug into] { hosted_zone_id :
+    String, traffic_policy_instance_name_marker : String,
+    traffic_policy_instance_type_marker : RrType, max_items : String } { _client }
+);
 /// A complex type that contains the information about the request to list your traffic policy instances.
-#[derive(Clone, PartialEq)]
-pub struct ListTrafficPolicyInstancesByPolicyRequest<C = ()> {
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct ListTrafficPolicyInstancesByPolicyInput {
     /// The ID of the traffic policy for which you want to list traffic policy instances.
     pub traffic_policy_id: Option<String>,
     /// The version of the traffic policy for which you want to list traffic policy instances. The version must be associated with the traffic policy that is specified by `TrafficPolicyId`.
@@ -3229,91 +926,19 @@ pub struct ListTrafficPolicyInstancesByPolicyRequest<C = ()> {
     pub traffic_policy_instance_type_marker: Option<RrType>,
     /// The maximum number of traffic policy instances to be included in the response body for this request.
     pub max_items: Option<String>,
-    #[doc(hidden)]
-    pub _client: C,
+    pub(crate) _client: rboto::__private::Bound,
 }
-impl Default for ListTrafficPolicyInstancesByPolicyRequest {
-    fn default() -> Self {
-        Self::with_client(())
-    }
-}
-impl<C> ListTrafficPolicyInstancesByPolicyRequest<C> {
-    #[doc(hidden)]
-    pub fn with_client(client: C) -> Self {
-        Self {
-            traffic_policy_id: None,
-            traffic_policy_version: None,
-            hosted_zone_id_marker: None,
-            traffic_policy_instance_name_marker: None,
-            traffic_policy_instance_type_marker: None,
-            max_items: None,
-            _client: client,
-        }
-    }
-    /// Sets `TrafficPolicyId`.
-    pub fn traffic_policy_id(mut self, v: impl Into<String>) -> Self {
-        self.traffic_policy_id = Some(v.into());
-        self
-    }
-    /// Sets `TrafficPolicyVersion`.
-    pub fn traffic_policy_version(mut self, v: i32) -> Self {
-        self.traffic_policy_version = Some(v);
-        self
-    }
-    /// Sets `HostedZoneIdMarker`.
-    pub fn hosted_zone_id_marker(mut self, v: impl Into<String>) -> Self {
-        self.hosted_zone_id_marker = Some(v.into());
-        self
-    }
-    /// Sets `TrafficPolicyInstanceNameMarker`.
-    pub fn traffic_policy_instance_name_marker(mut self, v: impl Into<String>) -> Self {
-        self.traffic_policy_instance_name_marker = Some(v.into());
-        self
-    }
-    /// Sets `TrafficPolicyInstanceTypeMarker`.
-    pub fn traffic_policy_instance_type_marker(mut self, v: impl Into<RrType>) -> Self {
-        self.traffic_policy_instance_type_marker = Some(v.into());
-        self
-    }
-    /// Sets `MaxItems`.
-    pub fn max_items(mut self, v: impl Into<String>) -> Self {
-        self.max_items = Some(v.into());
-        self
-    }
-}
-impl<C> ::std::fmt::Debug for ListTrafficPolicyInstancesByPolicyRequest<C> {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.debug_struct("ListTrafficPolicyInstancesByPolicyRequest")
-            .field("traffic_policy_id", &self.traffic_policy_id)
-            .field("traffic_policy_version", &self.traffic_policy_version)
-            .field("hosted_zone_id_marker", &self.hosted_zone_id_marker)
-            .field(
-                "traffic_policy_instance_name_marker",
-                &self.traffic_policy_instance_name_marker,
-            )
-            .field(
-                "traffic_policy_instance_type_marker",
-                &self.traffic_policy_instance_type_marker,
-            )
-            .field("max_items", &self.max_items)
-            .finish()
-    }
-}
-impl<C> rboto::IntoValue for ListTrafficPolicyInstancesByPolicyRequest<C> {
-    fn into_value(self) -> rboto::Value {
-        rboto::Value::Struct(
-            vec![
-                rv::opt(self.traffic_policy_id), rv::opt(self.traffic_policy_version),
-                rv::opt(self.hosted_zone_id_marker), rv::opt(self
-                .traffic_policy_instance_name_marker), rv::opt(self
-                .traffic_policy_instance_type_marker), rv::opt(self.max_items)
-            ],
-        )
-    }
-}
+rboto::__structure!(
+    ListTrafficPolicyInstancesByPolicyInput
+    "ListTrafficPolicyInstancesByPolicyRequest"[set debug into] { traffic_policy_id :
+    String, traffic_policy_version = i32, hosted_zone_id_marker : String,
+    traffic_policy_instance_name_marker : String, traffic_policy_instance_type_marker :
+    RrType, max_items : String } { _client }
+);
 /// A request to get information about the traffic policy instances that you created by using the current Amazon Web Services account.
-#[derive(Clone, PartialEq)]
-pub struct ListTrafficPolicyInstancesRequest<C = ()> {
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct ListTrafficPolicyInstancesInput {
     /// If the value of `IsTruncated` in the previous response was `true`, you have more traffic policy instances. To get more traffic policy instances, submit another `ListTrafficPolicyInstances` request.
     pub hosted_zone_id_marker: Option<String>,
     /// If the value of `IsTruncated` in the previous response was `true`, you have more traffic policy instances. To get more traffic policy instances, submit another `ListTrafficPolicyInstances` request.
@@ -3322,200 +947,50 @@ pub struct ListTrafficPolicyInstancesRequest<C = ()> {
     pub traffic_policy_instance_type_marker: Option<RrType>,
     /// The maximum number of traffic policy instances that you want Amazon Route 53 to return in response to a `ListTrafficPolicyInstances` request.
     pub max_items: Option<String>,
-    #[doc(hidden)]
-    pub _client: C,
+    pub(crate) _client: rboto::__private::Bound,
 }
-impl Default for ListTrafficPolicyInstancesRequest {
-    fn default() -> Self {
-        Self::with_client(())
-    }
-}
-impl<C> ListTrafficPolicyInstancesRequest<C> {
-    #[doc(hidden)]
-    pub fn with_client(client: C) -> Self {
-        Self {
-            hosted_zone_id_marker: None,
-            traffic_policy_instance_name_marker: None,
-            traffic_policy_instance_type_marker: None,
-            max_items: None,
-            _client: client,
-        }
-    }
-    /// Sets `HostedZoneIdMarker`.
-    pub fn hosted_zone_id_marker(mut self, v: impl Into<String>) -> Self {
-        self.hosted_zone_id_marker = Some(v.into());
-        self
-    }
-    /// Sets `TrafficPolicyInstanceNameMarker`.
-    pub fn traffic_policy_instance_name_marker(mut self, v: impl Into<String>) -> Self {
-        self.traffic_policy_instance_name_marker = Some(v.into());
-        self
-    }
-    /// Sets `TrafficPolicyInstanceTypeMarker`.
-    pub fn traffic_policy_instance_type_marker(mut self, v: impl Into<RrType>) -> Self {
-        self.traffic_policy_instance_type_marker = Some(v.into());
-        self
-    }
-    /// Sets `MaxItems`.
-    pub fn max_items(mut self, v: impl Into<String>) -> Self {
-        self.max_items = Some(v.into());
-        self
-    }
-}
-impl<C> ::std::fmt::Debug for ListTrafficPolicyInstancesRequest<C> {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.debug_struct("ListTrafficPolicyInstancesRequest")
-            .field("hosted_zone_id_marker", &self.hosted_zone_id_marker)
-            .field(
-                "traffic_policy_instance_name_marker",
-                &self.traffic_policy_instance_name_marker,
-            )
-            .field(
-                "traffic_policy_instance_type_marker",
-                &self.traffic_policy_instance_type_marker,
-            )
-            .field("max_items", &self.max_items)
-            .finish()
-    }
-}
-impl<C> rboto::IntoValue for ListTrafficPolicyInstancesRequest<C> {
-    fn into_value(self) -> rboto::Value {
-        rboto::Value::Struct(
-            vec![
-                rv::opt(self.hosted_zone_id_marker), rv::opt(self
-                .traffic_policy_instance_name_marker), rv::opt(self
-                .traffic_policy_instance_type_marker), rv::opt(self.max_items)
-            ],
-        )
-    }
-}
+rboto::__structure!(
+    ListTrafficPolicyInstancesInput "ListTrafficPolicyInstancesRequest"[set debug into] {
+    hosted_zone_id_marker : String, traffic_policy_instance_name_marker : String,
+    traffic_policy_instance_type_marker : RrType, max_items : String } { _client }
+);
 /// A complex type that contains the information about the request to list your traffic policies.
-#[derive(Clone, PartialEq)]
-pub struct ListTrafficPolicyVersionsRequest<C = ()> {
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct ListTrafficPolicyVersionsInput {
     /// Specify the value of `Id` of the traffic policy for which you want to list all versions.
     pub id: Option<String>,
     /// For your first request to `ListTrafficPolicyVersions`, don't include the `TrafficPolicyVersionMarker` parameter.
     pub traffic_policy_version_marker: Option<String>,
     /// The maximum number of traffic policy versions that you want Amazon Route 53 to include in the response body for this request. If the specified traffic policy has more than `MaxItems` versions, the value of `IsTruncated` in the response is `true`, and the value of the `TrafficPolicyVersionMarker` element is the ID of the first version that Route 53 will return if you submit another request.
     pub max_items: Option<String>,
-    #[doc(hidden)]
-    pub _client: C,
+    pub(crate) _client: rboto::__private::Bound,
 }
-impl Default for ListTrafficPolicyVersionsRequest {
-    fn default() -> Self {
-        Self::with_client(())
-    }
-}
-impl<C> ListTrafficPolicyVersionsRequest<C> {
-    #[doc(hidden)]
-    pub fn with_client(client: C) -> Self {
-        Self {
-            id: None,
-            traffic_policy_version_marker: None,
-            max_items: None,
-            _client: client,
-        }
-    }
-    /// Sets `Id`.
-    pub fn id(mut self, v: impl Into<String>) -> Self {
-        self.id = Some(v.into());
-        self
-    }
-    /// Sets `TrafficPolicyVersionMarker`.
-    pub fn traffic_policy_version_marker(mut self, v: impl Into<String>) -> Self {
-        self.traffic_policy_version_marker = Some(v.into());
-        self
-    }
-    /// Sets `MaxItems`.
-    pub fn max_items(mut self, v: impl Into<String>) -> Self {
-        self.max_items = Some(v.into());
-        self
-    }
-}
-impl<C> ::std::fmt::Debug for ListTrafficPolicyVersionsRequest<C> {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.debug_struct("ListTrafficPolicyVersionsRequest")
-            .field("id", &self.id)
-            .field("traffic_policy_version_marker", &self.traffic_policy_version_marker)
-            .field("max_items", &self.max_items)
-            .finish()
-    }
-}
-impl<C> rboto::IntoValue for ListTrafficPolicyVersionsRequest<C> {
-    fn into_value(self) -> rboto::Value {
-        rboto::Value::Struct(
-            vec![
-                rv::opt(self.id), rv::opt(self.traffic_policy_version_marker),
-                rv::opt(self.max_items)
-            ],
-        )
-    }
-}
+rboto::__structure!(
+    ListTrafficPolicyVersionsInput "ListTrafficPolicyVersionsRequest"[set debug into] {
+    id : String, traffic_policy_version_marker : String, max_items : String } { _client }
+);
 /// A complex type that contains information about that can be associated with your hosted zone.
-#[derive(Clone, PartialEq)]
-pub struct ListVpcAssociationAuthorizationsRequest<C = ()> {
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct ListVpcAssociationAuthorizationsInput {
     /// The ID of the hosted zone for which you want a list of VPCs that can be associated with the hosted zone.
     pub hosted_zone_id: Option<String>,
     /// *Optional*: If a response includes a `NextToken` element, there are more VPCs that can be associated with the specified hosted zone. To get the next page of results, submit another request, and include the value of `NextToken` from the response in the `nexttoken` parameter in another `ListVPCAssociationAuthorizations` request.
     pub next_token: Option<String>,
     /// *Optional*: An integer that specifies the maximum number of VPCs that you want Amazon Route 53 to return. If you don't specify a value for `MaxResults`, Route 53 returns up to 50 VPCs per page.
     pub max_results: Option<String>,
-    #[doc(hidden)]
-    pub _client: C,
+    pub(crate) _client: rboto::__private::Bound,
 }
-impl Default for ListVpcAssociationAuthorizationsRequest {
-    fn default() -> Self {
-        Self::with_client(())
-    }
-}
-impl<C> ListVpcAssociationAuthorizationsRequest<C> {
-    #[doc(hidden)]
-    pub fn with_client(client: C) -> Self {
-        Self {
-            hosted_zone_id: None,
-            next_token: None,
-            max_results: None,
-            _client: client,
-        }
-    }
-    /// Sets `HostedZoneId`.
-    pub fn hosted_zone_id(mut self, v: impl Into<String>) -> Self {
-        self.hosted_zone_id = Some(v.into());
-        self
-    }
-    /// Sets `NextToken`.
-    pub fn next_token(mut self, v: impl Into<String>) -> Self {
-        self.next_token = Some(v.into());
-        self
-    }
-    /// Sets `MaxResults`.
-    pub fn max_results(mut self, v: impl Into<String>) -> Self {
-        self.max_results = Some(v.into());
-        self
-    }
-}
-impl<C> ::std::fmt::Debug for ListVpcAssociationAuthorizationsRequest<C> {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.debug_struct("ListVpcAssociationAuthorizationsRequest")
-            .field("hosted_zone_id", &self.hosted_zone_id)
-            .field("next_token", &self.next_token)
-            .field("max_results", &self.max_results)
-            .finish()
-    }
-}
-impl<C> rboto::IntoValue for ListVpcAssociationAuthorizationsRequest<C> {
-    fn into_value(self) -> rboto::Value {
-        rboto::Value::Struct(
-            vec![
-                rv::opt(self.hosted_zone_id), rv::opt(self.next_token), rv::opt(self
-                .max_results)
-            ],
-        )
-    }
-}
+rboto::__structure!(
+    ListVpcAssociationAuthorizationsInput "ListVPCAssociationAuthorizationsRequest"[set
+    debug into] { hosted_zone_id : String, next_token : String, max_results : String } {
+    _client }
+);
 /// Gets the value that Amazon Route 53 returns in response to a DNS request for a specified record name and type. You can optionally specify the IP address of a DNS resolver, an EDNS0 client subnet IP address, and a subnet mask.
-#[derive(Clone, PartialEq)]
-pub struct TestDnsAnswerRequest<C = ()> {
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct TestDnsAnswerInput {
     /// The ID of the hosted zone that you want Amazon Route 53 to simulate a query for.
     pub hosted_zone_id: Option<String>,
     /// The name of the resource record set that you want Amazon Route 53 to simulate a query for.
@@ -3528,84 +1003,17 @@ pub struct TestDnsAnswerRequest<C = ()> {
     pub edns0_client_subnet_ip: Option<String>,
     /// If you specify an IP address for `edns0clientsubnetip`, you can optionally specify the number of bits of the IP address that you want the checking tool to include in the DNS query. For example, if you specify `192.0.2.44` for `edns0clientsubnetip` and `24` for `edns0clientsubnetmask`, the checking tool will simulate a request from 192.0.2.0/24.
     pub edns0_client_subnet_mask: Option<String>,
-    #[doc(hidden)]
-    pub _client: C,
+    pub(crate) _client: rboto::__private::Bound,
 }
-impl Default for TestDnsAnswerRequest {
-    fn default() -> Self {
-        Self::with_client(())
-    }
-}
-impl<C> TestDnsAnswerRequest<C> {
-    #[doc(hidden)]
-    pub fn with_client(client: C) -> Self {
-        Self {
-            hosted_zone_id: None,
-            record_name: None,
-            record_type: None,
-            resolver_ip: None,
-            edns0_client_subnet_ip: None,
-            edns0_client_subnet_mask: None,
-            _client: client,
-        }
-    }
-    /// Sets `HostedZoneId`.
-    pub fn hosted_zone_id(mut self, v: impl Into<String>) -> Self {
-        self.hosted_zone_id = Some(v.into());
-        self
-    }
-    /// Sets `RecordName`.
-    pub fn record_name(mut self, v: impl Into<String>) -> Self {
-        self.record_name = Some(v.into());
-        self
-    }
-    /// Sets `RecordType`.
-    pub fn record_type(mut self, v: impl Into<RrType>) -> Self {
-        self.record_type = Some(v.into());
-        self
-    }
-    /// Sets `ResolverIP`.
-    pub fn resolver_ip(mut self, v: impl Into<String>) -> Self {
-        self.resolver_ip = Some(v.into());
-        self
-    }
-    /// Sets `EDNS0ClientSubnetIP`.
-    pub fn edns0_client_subnet_ip(mut self, v: impl Into<String>) -> Self {
-        self.edns0_client_subnet_ip = Some(v.into());
-        self
-    }
-    /// Sets `EDNS0ClientSubnetMask`.
-    pub fn edns0_client_subnet_mask(mut self, v: impl Into<String>) -> Self {
-        self.edns0_client_subnet_mask = Some(v.into());
-        self
-    }
-}
-impl<C> ::std::fmt::Debug for TestDnsAnswerRequest<C> {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.debug_struct("TestDnsAnswerRequest")
-            .field("hosted_zone_id", &self.hosted_zone_id)
-            .field("record_name", &self.record_name)
-            .field("record_type", &self.record_type)
-            .field("resolver_ip", &self.resolver_ip)
-            .field("edns0_client_subnet_ip", &self.edns0_client_subnet_ip)
-            .field("edns0_client_subnet_mask", &self.edns0_client_subnet_mask)
-            .finish()
-    }
-}
-impl<C> rboto::IntoValue for TestDnsAnswerRequest<C> {
-    fn into_value(self) -> rboto::Value {
-        rboto::Value::Struct(
-            vec![
-                rv::opt(self.hosted_zone_id), rv::opt(self.record_name), rv::opt(self
-                .record_type), rv::opt(self.resolver_ip), rv::opt(self
-                .edns0_client_subnet_ip), rv::opt(self.edns0_client_subnet_mask)
-            ],
-        )
-    }
-}
+rboto::__structure!(
+    TestDnsAnswerInput "TestDNSAnswerRequest"[set debug into] { hosted_zone_id : String,
+    record_name : String, record_type : RrType, resolver_ip : String,
+    edns0_client_subnet_ip : String, edns0_client_subnet_mask : String } { _client }
+);
 /// A complex type that contains information about a request to update a health check.
-#[derive(Clone, PartialEq)]
-pub struct UpdateHealthCheckRequest<C = ()> {
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct UpdateHealthCheckInput {
     /// The ID for the health check for which you want detailed information. When you created the health check, `CreateHealthCheck` returned the ID in the response, in the `HealthCheckId` element.
     pub health_check_id: Option<String>,
     /// A sequential counter that Amazon Route 53 sets to `1` when you create a health check and increments by 1 each time you update settings for the health check.
@@ -3640,328 +1048,65 @@ pub struct UpdateHealthCheckRequest<C = ()> {
     pub insufficient_data_health_status: Option<InsufficientDataHealthStatus>,
     /// A complex type that contains one `ResettableElementName` element for each element that you want to reset to the default value. Valid values for `ResettableElementName` include the following:
     pub reset_elements: Option<Vec<ResettableElementName>>,
-    #[doc(hidden)]
-    pub _client: C,
+    pub(crate) _client: rboto::__private::Bound,
 }
-impl Default for UpdateHealthCheckRequest {
-    fn default() -> Self {
-        Self::with_client(())
-    }
-}
-impl<C> UpdateHealthCheckRequest<C> {
-    #[doc(hidden)]
-    pub fn with_client(client: C) -> Self {
-        Self {
-            health_check_id: None,
-            health_check_version: None,
-            ip_address: None,
-            port: None,
-            resource_path: None,
-            fully_qualified_domain_name: None,
-            search_string: None,
-            failure_threshold: None,
-            inverted: None,
-            disabled: None,
-            health_threshold: None,
-            child_health_checks: None,
-            enable_sni: None,
-            regions: None,
-            alarm_identifier: None,
-            insufficient_data_health_status: None,
-            reset_elements: None,
-            _client: client,
-        }
-    }
-    /// Sets `HealthCheckId`.
-    pub fn health_check_id(mut self, v: impl Into<String>) -> Self {
-        self.health_check_id = Some(v.into());
-        self
-    }
-    /// Sets `HealthCheckVersion`.
-    pub fn health_check_version(mut self, v: i64) -> Self {
-        self.health_check_version = Some(v);
-        self
-    }
-    /// Sets `IPAddress`.
-    pub fn ip_address(mut self, v: impl Into<String>) -> Self {
-        self.ip_address = Some(v.into());
-        self
-    }
-    /// Sets `Port`.
-    pub fn port(mut self, v: i32) -> Self {
-        self.port = Some(v);
-        self
-    }
-    /// Sets `ResourcePath`.
-    pub fn resource_path(mut self, v: impl Into<String>) -> Self {
-        self.resource_path = Some(v.into());
-        self
-    }
-    /// Sets `FullyQualifiedDomainName`.
-    pub fn fully_qualified_domain_name(mut self, v: impl Into<String>) -> Self {
-        self.fully_qualified_domain_name = Some(v.into());
-        self
-    }
-    /// Sets `SearchString`.
-    pub fn search_string(mut self, v: impl Into<String>) -> Self {
-        self.search_string = Some(v.into());
-        self
-    }
-    /// Sets `FailureThreshold`.
-    pub fn failure_threshold(mut self, v: i32) -> Self {
-        self.failure_threshold = Some(v);
-        self
-    }
-    /// Sets `Inverted`.
-    pub fn inverted(mut self, v: bool) -> Self {
-        self.inverted = Some(v);
-        self
-    }
-    /// Sets `Disabled`.
-    pub fn disabled(mut self, v: bool) -> Self {
-        self.disabled = Some(v);
-        self
-    }
-    /// Sets `HealthThreshold`.
-    pub fn health_threshold(mut self, v: i32) -> Self {
-        self.health_threshold = Some(v);
-        self
-    }
-    /// Sets `ChildHealthChecks`.
-    pub fn child_health_checks(mut self, v: impl Into<Vec<String>>) -> Self {
-        self.child_health_checks = Some(v.into());
-        self
-    }
-    /// Sets `EnableSNI`.
-    pub fn enable_sni(mut self, v: bool) -> Self {
-        self.enable_sni = Some(v);
-        self
-    }
-    /// Sets `Regions`.
-    pub fn regions(mut self, v: impl Into<Vec<HealthCheckRegion>>) -> Self {
-        self.regions = Some(v.into());
-        self
-    }
-    /// Sets `AlarmIdentifier`.
-    pub fn alarm_identifier(mut self, v: AlarmIdentifier) -> Self {
-        self.alarm_identifier = Some(v);
-        self
-    }
-    /// Sets `InsufficientDataHealthStatus`.
-    pub fn insufficient_data_health_status(
-        mut self,
-        v: impl Into<InsufficientDataHealthStatus>,
-    ) -> Self {
-        self.insufficient_data_health_status = Some(v.into());
-        self
-    }
-    /// Sets `ResetElements`.
-    pub fn reset_elements(mut self, v: impl Into<Vec<ResettableElementName>>) -> Self {
-        self.reset_elements = Some(v.into());
-        self
-    }
-}
-impl<C> ::std::fmt::Debug for UpdateHealthCheckRequest<C> {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.debug_struct("UpdateHealthCheckRequest")
-            .field("health_check_id", &self.health_check_id)
-            .field("health_check_version", &self.health_check_version)
-            .field("ip_address", &self.ip_address)
-            .field("port", &self.port)
-            .field("resource_path", &self.resource_path)
-            .field("fully_qualified_domain_name", &self.fully_qualified_domain_name)
-            .field("search_string", &self.search_string)
-            .field("failure_threshold", &self.failure_threshold)
-            .field("inverted", &self.inverted)
-            .field("disabled", &self.disabled)
-            .field("health_threshold", &self.health_threshold)
-            .field("child_health_checks", &self.child_health_checks)
-            .field("enable_sni", &self.enable_sni)
-            .field("regions", &self.regions)
-            .field("alarm_identifier", &self.alarm_identifier)
-            .field(
-                "insufficient_data_health_status",
-                &self.insufficient_data_health_status,
-            )
-            .field("reset_elements", &self.reset_elements)
-            .finish()
-    }
-}
-impl<C> rboto::IntoValue for UpdateHealthCheckRequest<C> {
-    fn into_value(self) -> rboto::Value {
-        rboto::Value::Struct(
-            vec![
-                rv::opt(self.health_check_id), rv::opt(self.health_check_version),
-                rv::opt(self.ip_address), rv::opt(self.port), rv::opt(self
-                .resource_path), rv::opt(self.fully_qualified_domain_name), rv::opt(self
-                .search_string), rv::opt(self.failure_threshold), rv::opt(self.inverted),
-                rv::opt(self.disabled), rv::opt(self.health_threshold), rv::opt(self
-                .child_health_checks), rv::opt(self.enable_sni), rv::opt(self.regions),
-                rv::opt(self.alarm_identifier), rv::opt(self
-                .insufficient_data_health_status), rv::opt(self.reset_elements)
-            ],
-        )
-    }
-}
+rboto::__structure!(
+    UpdateHealthCheckInput "UpdateHealthCheckRequest"[set debug into] { health_check_id :
+    String, health_check_version = i64, ip_address : String, port = i32, resource_path :
+    String, fully_qualified_domain_name : String, search_string : String,
+    failure_threshold = i32, inverted = bool, disabled = bool, health_threshold = i32,
+    child_health_checks : Vec < String >, enable_sni = bool, regions : Vec <
+    HealthCheckRegion >, alarm_identifier : AlarmIdentifier,
+    insufficient_data_health_status : InsufficientDataHealthStatus, reset_elements : Vec
+    < ResettableElementName > } { _client }
+);
 /// A request to update the comment for a hosted zone.
-#[derive(Clone, PartialEq)]
-pub struct UpdateHostedZoneCommentRequest<C = ()> {
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct UpdateHostedZoneCommentInput {
     /// The ID for the hosted zone that you want to update the comment for.
     pub id: Option<String>,
     /// The new comment for the hosted zone. If you don't specify a value for `Comment`, Amazon Route 53 deletes the existing value of the `Comment` element, if any.
     pub comment: Option<String>,
-    #[doc(hidden)]
-    pub _client: C,
+    pub(crate) _client: rboto::__private::Bound,
 }
-impl Default for UpdateHostedZoneCommentRequest {
-    fn default() -> Self {
-        Self::with_client(())
-    }
-}
-impl<C> UpdateHostedZoneCommentRequest<C> {
-    #[doc(hidden)]
-    pub fn with_client(client: C) -> Self {
-        Self {
-            id: None,
-            comment: None,
-            _client: client,
-        }
-    }
-    /// Sets `Id`.
-    pub fn id(mut self, v: impl Into<String>) -> Self {
-        self.id = Some(v.into());
-        self
-    }
-    /// Sets `Comment`.
-    pub fn comment(mut self, v: impl Into<String>) -> Self {
-        self.comment = Some(v.into());
-        self
-    }
-}
-impl<C> ::std::fmt::Debug for UpdateHostedZoneCommentRequest<C> {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.debug_struct("UpdateHostedZoneCommentRequest")
-            .field("id", &self.id)
-            .field("comment", &self.comment)
-            .finish()
-    }
-}
-impl<C> rboto::IntoValue for UpdateHostedZoneCommentRequest<C> {
-    fn into_value(self) -> rboto::Value {
-        rboto::Value::Struct(vec![rv::opt(self.id), rv::opt(self.comment)])
-    }
-}
-#[derive(Clone, PartialEq)]
-pub struct UpdateHostedZoneFeaturesRequest<C = ()> {
+rboto::__structure!(
+    UpdateHostedZoneCommentInput "UpdateHostedZoneCommentRequest"[set debug into] { id :
+    String, comment : String } { _client }
+);
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct UpdateHostedZoneFeaturesInput {
     /// The ID of the hosted zone for which you want to update features. This is the unique identifier for your hosted zone.
     pub hosted_zone_id: Option<String>,
     /// Specifies whether to enable accelerated recovery for the hosted zone. Set to `true` to enable accelerated recovery, or `false` to disable it.
     pub enable_accelerated_recovery: Option<bool>,
-    #[doc(hidden)]
-    pub _client: C,
+    pub(crate) _client: rboto::__private::Bound,
 }
-impl Default for UpdateHostedZoneFeaturesRequest {
-    fn default() -> Self {
-        Self::with_client(())
-    }
-}
-impl<C> UpdateHostedZoneFeaturesRequest<C> {
-    #[doc(hidden)]
-    pub fn with_client(client: C) -> Self {
-        Self {
-            hosted_zone_id: None,
-            enable_accelerated_recovery: None,
-            _client: client,
-        }
-    }
-    /// Sets `HostedZoneId`.
-    pub fn hosted_zone_id(mut self, v: impl Into<String>) -> Self {
-        self.hosted_zone_id = Some(v.into());
-        self
-    }
-    /// Sets `EnableAcceleratedRecovery`.
-    pub fn enable_accelerated_recovery(mut self, v: bool) -> Self {
-        self.enable_accelerated_recovery = Some(v);
-        self
-    }
-}
-impl<C> ::std::fmt::Debug for UpdateHostedZoneFeaturesRequest<C> {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.debug_struct("UpdateHostedZoneFeaturesRequest")
-            .field("hosted_zone_id", &self.hosted_zone_id)
-            .field("enable_accelerated_recovery", &self.enable_accelerated_recovery)
-            .finish()
-    }
-}
-impl<C> rboto::IntoValue for UpdateHostedZoneFeaturesRequest<C> {
-    fn into_value(self) -> rboto::Value {
-        rboto::Value::Struct(
-            vec![rv::opt(self.hosted_zone_id), rv::opt(self.enable_accelerated_recovery)],
-        )
-    }
-}
+rboto::__structure!(
+    UpdateHostedZoneFeaturesInput "UpdateHostedZoneFeaturesRequest"[set debug into] {
+    hosted_zone_id : String, enable_accelerated_recovery = bool } { _client }
+);
 /// A complex type that contains information about the traffic policy that you want to update the comment for.
-#[derive(Clone, PartialEq)]
-pub struct UpdateTrafficPolicyCommentRequest<C = ()> {
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct UpdateTrafficPolicyCommentInput {
     /// The value of `Id` for the traffic policy that you want to update the comment for.
     pub id: Option<String>,
     /// The value of `Version` for the traffic policy that you want to update the comment for.
     pub version: Option<i32>,
     /// The new comment for the specified traffic policy and version.
     pub comment: Option<String>,
-    #[doc(hidden)]
-    pub _client: C,
+    pub(crate) _client: rboto::__private::Bound,
 }
-impl Default for UpdateTrafficPolicyCommentRequest {
-    fn default() -> Self {
-        Self::with_client(())
-    }
-}
-impl<C> UpdateTrafficPolicyCommentRequest<C> {
-    #[doc(hidden)]
-    pub fn with_client(client: C) -> Self {
-        Self {
-            id: None,
-            version: None,
-            comment: None,
-            _client: client,
-        }
-    }
-    /// Sets `Id`.
-    pub fn id(mut self, v: impl Into<String>) -> Self {
-        self.id = Some(v.into());
-        self
-    }
-    /// Sets `Version`.
-    pub fn version(mut self, v: i32) -> Self {
-        self.version = Some(v);
-        self
-    }
-    /// Sets `Comment`.
-    pub fn comment(mut self, v: impl Into<String>) -> Self {
-        self.comment = Some(v.into());
-        self
-    }
-}
-impl<C> ::std::fmt::Debug for UpdateTrafficPolicyCommentRequest<C> {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.debug_struct("UpdateTrafficPolicyCommentRequest")
-            .field("id", &self.id)
-            .field("version", &self.version)
-            .field("comment", &self.comment)
-            .finish()
-    }
-}
-impl<C> rboto::IntoValue for UpdateTrafficPolicyCommentRequest<C> {
-    fn into_value(self) -> rboto::Value {
-        rboto::Value::Struct(
-            vec![rv::opt(self.id), rv::opt(self.version), rv::opt(self.comment)],
-        )
-    }
-}
+rboto::__structure!(
+    UpdateTrafficPolicyCommentInput "UpdateTrafficPolicyCommentRequest"[set debug into] {
+    id : String, version = i32, comment : String } { _client }
+);
 /// A complex type that contains information about the resource record sets that you want to update based on a specified traffic policy instance.
-#[derive(Clone, PartialEq)]
-pub struct UpdateTrafficPolicyInstanceRequest<C = ()> {
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct UpdateTrafficPolicyInstanceInput {
     /// The ID of the traffic policy instance that you want to update.
     pub id: Option<String>,
     /// The TTL that you want Amazon Route 53 to assign to all of the updated resource record sets.
@@ -3970,63 +1115,10 @@ pub struct UpdateTrafficPolicyInstanceRequest<C = ()> {
     pub traffic_policy_id: Option<String>,
     /// The version of the traffic policy that you want Amazon Route 53 to use to update resource record sets for the specified traffic policy instance.
     pub traffic_policy_version: Option<i32>,
-    #[doc(hidden)]
-    pub _client: C,
+    pub(crate) _client: rboto::__private::Bound,
 }
-impl Default for UpdateTrafficPolicyInstanceRequest {
-    fn default() -> Self {
-        Self::with_client(())
-    }
-}
-impl<C> UpdateTrafficPolicyInstanceRequest<C> {
-    #[doc(hidden)]
-    pub fn with_client(client: C) -> Self {
-        Self {
-            id: None,
-            ttl: None,
-            traffic_policy_id: None,
-            traffic_policy_version: None,
-            _client: client,
-        }
-    }
-    /// Sets `Id`.
-    pub fn id(mut self, v: impl Into<String>) -> Self {
-        self.id = Some(v.into());
-        self
-    }
-    /// Sets `TTL`.
-    pub fn ttl(mut self, v: i64) -> Self {
-        self.ttl = Some(v);
-        self
-    }
-    /// Sets `TrafficPolicyId`.
-    pub fn traffic_policy_id(mut self, v: impl Into<String>) -> Self {
-        self.traffic_policy_id = Some(v.into());
-        self
-    }
-    /// Sets `TrafficPolicyVersion`.
-    pub fn traffic_policy_version(mut self, v: i32) -> Self {
-        self.traffic_policy_version = Some(v);
-        self
-    }
-}
-impl<C> ::std::fmt::Debug for UpdateTrafficPolicyInstanceRequest<C> {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.debug_struct("UpdateTrafficPolicyInstanceRequest")
-            .field("id", &self.id)
-            .field("ttl", &self.ttl)
-            .field("traffic_policy_id", &self.traffic_policy_id)
-            .field("traffic_policy_version", &self.traffic_policy_version)
-            .finish()
-    }
-}
-impl<C> rboto::IntoValue for UpdateTrafficPolicyInstanceRequest<C> {
-    fn into_value(self) -> rboto::Value {
-        rboto::Value::Struct(
-            vec![
-                rv::opt(self.id), rv::opt(self.ttl), rv::opt(self.traffic_policy_id),
-                rv::opt(self.traffic_policy_version)
-            ],
-        )
-    }
-}
+rboto::__structure!(
+    UpdateTrafficPolicyInstanceInput "UpdateTrafficPolicyInstanceRequest"[set debug into]
+    { id : String, ttl = i64, traffic_policy_id : String, traffic_policy_version = i32 }
+    { _client }
+);

@@ -2,928 +2,151 @@
 #[allow(unused_imports)]
 use super::{error::*, input::*, output::*, types::*};
 #[allow(unused_imports)]
-use rboto::value as rv;
+use rboto::__private as rv;
 #[allow(unused_imports)]
 use std::collections::HashMap;
-impl<C> rboto::OperationInput for ActivateKeySigningKeyRequest<C> {
-    type Output = ActivateKeySigningKeyResponse;
-    type Error = super::error::Exception;
-    const OPERATION: &'static rboto::schema::Operation = &super::schema::ops::ACTIVATE_KEY_SIGNING_KEY;
-}
-impl ActivateKeySigningKeyRequest<rboto::ServiceClient> {
-    /// Sends the `ActivateKeySigningKey` request.
-    pub async fn send(self) -> Result<ActivateKeySigningKeyResponse, super::Error> {
-        let client = self._client.clone();
-        client.call(self).await
-    }
-}
-impl<C> rboto::OperationInput for AssociateVpcWithHostedZoneRequest<C> {
-    type Output = AssociateVpcWithHostedZoneResponse;
-    type Error = super::error::Exception;
-    const OPERATION: &'static rboto::schema::Operation = &super::schema::ops::ASSOCIATE_VPC_WITH_HOSTED_ZONE;
-}
-impl AssociateVpcWithHostedZoneRequest<rboto::ServiceClient> {
-    /// Sends the `AssociateVPCWithHostedZone` request.
-    pub async fn send(self) -> Result<AssociateVpcWithHostedZoneResponse, super::Error> {
-        let client = self._client.clone();
-        client.call(self).await
-    }
-}
-impl<C> rboto::OperationInput for ChangeCidrCollectionRequest<C> {
-    type Output = ChangeCidrCollectionResponse;
-    type Error = super::error::Exception;
-    const OPERATION: &'static rboto::schema::Operation = &super::schema::ops::CHANGE_CIDR_COLLECTION;
-}
-impl ChangeCidrCollectionRequest<rboto::ServiceClient> {
-    /// Sends the `ChangeCidrCollection` request.
-    pub async fn send(self) -> Result<ChangeCidrCollectionResponse, super::Error> {
-        let client = self._client.clone();
-        client.call(self).await
-    }
-}
-impl<C> rboto::OperationInput for ChangeResourceRecordSetsRequest<C> {
-    type Output = ChangeResourceRecordSetsResponse;
-    type Error = super::error::Exception;
-    const OPERATION: &'static rboto::schema::Operation = &super::schema::ops::CHANGE_RESOURCE_RECORD_SETS;
-}
-impl ChangeResourceRecordSetsRequest<rboto::ServiceClient> {
-    /// Sends the `ChangeResourceRecordSets` request.
-    pub async fn send(self) -> Result<ChangeResourceRecordSetsResponse, super::Error> {
-        let client = self._client.clone();
-        client.call(self).await
-    }
-}
-impl<C> rboto::OperationInput for ChangeTagsForResourceRequest<C> {
-    type Output = ChangeTagsForResourceResponse;
-    type Error = super::error::Exception;
-    const OPERATION: &'static rboto::schema::Operation = &super::schema::ops::CHANGE_TAGS_FOR_RESOURCE;
-}
-impl ChangeTagsForResourceRequest<rboto::ServiceClient> {
-    /// Sends the `ChangeTagsForResource` request.
-    pub async fn send(self) -> Result<ChangeTagsForResourceResponse, super::Error> {
-        let client = self._client.clone();
-        client.call(self).await
-    }
-}
-impl<C> rboto::OperationInput for CreateCidrCollectionRequest<C> {
-    type Output = CreateCidrCollectionResponse;
-    type Error = super::error::Exception;
-    const OPERATION: &'static rboto::schema::Operation = &super::schema::ops::CREATE_CIDR_COLLECTION;
-}
-impl CreateCidrCollectionRequest<rboto::ServiceClient> {
-    /// Sends the `CreateCidrCollection` request.
-    pub async fn send(self) -> Result<CreateCidrCollectionResponse, super::Error> {
-        let client = self._client.clone();
-        client.call(self).await
-    }
-}
-impl<C> rboto::OperationInput for CreateHealthCheckRequest<C> {
-    type Output = CreateHealthCheckResponse;
-    type Error = super::error::Exception;
-    const OPERATION: &'static rboto::schema::Operation = &super::schema::ops::CREATE_HEALTH_CHECK;
-}
-impl CreateHealthCheckRequest<rboto::ServiceClient> {
-    /// Sends the `CreateHealthCheck` request.
-    pub async fn send(self) -> Result<CreateHealthCheckResponse, super::Error> {
-        let client = self._client.clone();
-        client.call(self).await
-    }
-}
-impl<C> rboto::OperationInput for CreateHostedZoneRequest<C> {
-    type Output = CreateHostedZoneResponse;
-    type Error = super::error::Exception;
-    const OPERATION: &'static rboto::schema::Operation = &super::schema::ops::CREATE_HOSTED_ZONE;
-}
-impl CreateHostedZoneRequest<rboto::ServiceClient> {
-    /// Sends the `CreateHostedZone` request.
-    pub async fn send(self) -> Result<CreateHostedZoneResponse, super::Error> {
-        let client = self._client.clone();
-        client.call(self).await
-    }
-}
-impl<C> rboto::OperationInput for CreateKeySigningKeyRequest<C> {
-    type Output = CreateKeySigningKeyResponse;
-    type Error = super::error::Exception;
-    const OPERATION: &'static rboto::schema::Operation = &super::schema::ops::CREATE_KEY_SIGNING_KEY;
-}
-impl CreateKeySigningKeyRequest<rboto::ServiceClient> {
-    /// Sends the `CreateKeySigningKey` request.
-    pub async fn send(self) -> Result<CreateKeySigningKeyResponse, super::Error> {
-        let client = self._client.clone();
-        client.call(self).await
-    }
-}
-impl<C> rboto::OperationInput for CreateQueryLoggingConfigRequest<C> {
-    type Output = CreateQueryLoggingConfigResponse;
-    type Error = super::error::Exception;
-    const OPERATION: &'static rboto::schema::Operation = &super::schema::ops::CREATE_QUERY_LOGGING_CONFIG;
-}
-impl CreateQueryLoggingConfigRequest<rboto::ServiceClient> {
-    /// Sends the `CreateQueryLoggingConfig` request.
-    pub async fn send(self) -> Result<CreateQueryLoggingConfigResponse, super::Error> {
-        let client = self._client.clone();
-        client.call(self).await
-    }
-}
-impl<C> rboto::OperationInput for CreateResourceRecordSetProtectionsRequest<C> {
-    type Output = CreateResourceRecordSetProtectionsResponse;
-    type Error = super::error::Exception;
-    const OPERATION: &'static rboto::schema::Operation = &super::schema::ops::CREATE_RESOURCE_RECORD_SET_PROTECTIONS;
-}
-impl CreateResourceRecordSetProtectionsRequest<rboto::ServiceClient> {
-    /// Sends the `CreateResourceRecordSetProtections` request.
-    pub async fn send(
-        self,
-    ) -> Result<CreateResourceRecordSetProtectionsResponse, super::Error> {
-        let client = self._client.clone();
-        client.call(self).await
-    }
-}
-impl<C> rboto::OperationInput for CreateReusableDelegationSetRequest<C> {
-    type Output = CreateReusableDelegationSetResponse;
-    type Error = super::error::Exception;
-    const OPERATION: &'static rboto::schema::Operation = &super::schema::ops::CREATE_REUSABLE_DELEGATION_SET;
-}
-impl CreateReusableDelegationSetRequest<rboto::ServiceClient> {
-    /// Sends the `CreateReusableDelegationSet` request.
-    pub async fn send(
-        self,
-    ) -> Result<CreateReusableDelegationSetResponse, super::Error> {
-        let client = self._client.clone();
-        client.call(self).await
-    }
-}
-impl<C> rboto::OperationInput for CreateTrafficPolicyRequest<C> {
-    type Output = CreateTrafficPolicyResponse;
-    type Error = super::error::Exception;
-    const OPERATION: &'static rboto::schema::Operation = &super::schema::ops::CREATE_TRAFFIC_POLICY;
-}
-impl CreateTrafficPolicyRequest<rboto::ServiceClient> {
-    /// Sends the `CreateTrafficPolicy` request.
-    pub async fn send(self) -> Result<CreateTrafficPolicyResponse, super::Error> {
-        let client = self._client.clone();
-        client.call(self).await
-    }
-}
-impl<C> rboto::OperationInput for CreateTrafficPolicyInstanceRequest<C> {
-    type Output = CreateTrafficPolicyInstanceResponse;
-    type Error = super::error::Exception;
-    const OPERATION: &'static rboto::schema::Operation = &super::schema::ops::CREATE_TRAFFIC_POLICY_INSTANCE;
-}
-impl CreateTrafficPolicyInstanceRequest<rboto::ServiceClient> {
-    /// Sends the `CreateTrafficPolicyInstance` request.
-    pub async fn send(
-        self,
-    ) -> Result<CreateTrafficPolicyInstanceResponse, super::Error> {
-        let client = self._client.clone();
-        client.call(self).await
-    }
-}
-impl<C> rboto::OperationInput for CreateTrafficPolicyVersionRequest<C> {
-    type Output = CreateTrafficPolicyVersionResponse;
-    type Error = super::error::Exception;
-    const OPERATION: &'static rboto::schema::Operation = &super::schema::ops::CREATE_TRAFFIC_POLICY_VERSION;
-}
-impl CreateTrafficPolicyVersionRequest<rboto::ServiceClient> {
-    /// Sends the `CreateTrafficPolicyVersion` request.
-    pub async fn send(self) -> Result<CreateTrafficPolicyVersionResponse, super::Error> {
-        let client = self._client.clone();
-        client.call(self).await
-    }
-}
-impl<C> rboto::OperationInput for CreateVpcAssociationAuthorizationRequest<C> {
-    type Output = CreateVpcAssociationAuthorizationResponse;
-    type Error = super::error::Exception;
-    const OPERATION: &'static rboto::schema::Operation = &super::schema::ops::CREATE_VPC_ASSOCIATION_AUTHORIZATION;
-}
-impl CreateVpcAssociationAuthorizationRequest<rboto::ServiceClient> {
-    /// Sends the `CreateVPCAssociationAuthorization` request.
-    pub async fn send(
-        self,
-    ) -> Result<CreateVpcAssociationAuthorizationResponse, super::Error> {
-        let client = self._client.clone();
-        client.call(self).await
-    }
-}
-impl<C> rboto::OperationInput for DeactivateKeySigningKeyRequest<C> {
-    type Output = DeactivateKeySigningKeyResponse;
-    type Error = super::error::Exception;
-    const OPERATION: &'static rboto::schema::Operation = &super::schema::ops::DEACTIVATE_KEY_SIGNING_KEY;
-}
-impl DeactivateKeySigningKeyRequest<rboto::ServiceClient> {
-    /// Sends the `DeactivateKeySigningKey` request.
-    pub async fn send(self) -> Result<DeactivateKeySigningKeyResponse, super::Error> {
-        let client = self._client.clone();
-        client.call(self).await
-    }
-}
-impl<C> rboto::OperationInput for DeleteCidrCollectionRequest<C> {
-    type Output = DeleteCidrCollectionResponse;
-    type Error = super::error::Exception;
-    const OPERATION: &'static rboto::schema::Operation = &super::schema::ops::DELETE_CIDR_COLLECTION;
-}
-impl DeleteCidrCollectionRequest<rboto::ServiceClient> {
-    /// Sends the `DeleteCidrCollection` request.
-    pub async fn send(self) -> Result<DeleteCidrCollectionResponse, super::Error> {
-        let client = self._client.clone();
-        client.call(self).await
-    }
-}
-impl<C> rboto::OperationInput for DeleteHealthCheckRequest<C> {
-    type Output = DeleteHealthCheckResponse;
-    type Error = super::error::Exception;
-    const OPERATION: &'static rboto::schema::Operation = &super::schema::ops::DELETE_HEALTH_CHECK;
-}
-impl DeleteHealthCheckRequest<rboto::ServiceClient> {
-    /// Sends the `DeleteHealthCheck` request.
-    pub async fn send(self) -> Result<DeleteHealthCheckResponse, super::Error> {
-        let client = self._client.clone();
-        client.call(self).await
-    }
-}
-impl<C> rboto::OperationInput for DeleteHostedZoneRequest<C> {
-    type Output = DeleteHostedZoneResponse;
-    type Error = super::error::Exception;
-    const OPERATION: &'static rboto::schema::Operation = &super::schema::ops::DELETE_HOSTED_ZONE;
-}
-impl DeleteHostedZoneRequest<rboto::ServiceClient> {
-    /// Sends the `DeleteHostedZone` request.
-    pub async fn send(self) -> Result<DeleteHostedZoneResponse, super::Error> {
-        let client = self._client.clone();
-        client.call(self).await
-    }
-}
-impl<C> rboto::OperationInput for DeleteKeySigningKeyRequest<C> {
-    type Output = DeleteKeySigningKeyResponse;
-    type Error = super::error::Exception;
-    const OPERATION: &'static rboto::schema::Operation = &super::schema::ops::DELETE_KEY_SIGNING_KEY;
-}
-impl DeleteKeySigningKeyRequest<rboto::ServiceClient> {
-    /// Sends the `DeleteKeySigningKey` request.
-    pub async fn send(self) -> Result<DeleteKeySigningKeyResponse, super::Error> {
-        let client = self._client.clone();
-        client.call(self).await
-    }
-}
-impl<C> rboto::OperationInput for DeleteQueryLoggingConfigRequest<C> {
-    type Output = DeleteQueryLoggingConfigResponse;
-    type Error = super::error::Exception;
-    const OPERATION: &'static rboto::schema::Operation = &super::schema::ops::DELETE_QUERY_LOGGING_CONFIG;
-}
-impl DeleteQueryLoggingConfigRequest<rboto::ServiceClient> {
-    /// Sends the `DeleteQueryLoggingConfig` request.
-    pub async fn send(self) -> Result<DeleteQueryLoggingConfigResponse, super::Error> {
-        let client = self._client.clone();
-        client.call(self).await
-    }
-}
-impl<C> rboto::OperationInput for DeleteResourceRecordSetProtectionsRequest<C> {
-    type Output = DeleteResourceRecordSetProtectionsResponse;
-    type Error = super::error::Exception;
-    const OPERATION: &'static rboto::schema::Operation = &super::schema::ops::DELETE_RESOURCE_RECORD_SET_PROTECTIONS;
-}
-impl DeleteResourceRecordSetProtectionsRequest<rboto::ServiceClient> {
-    /// Sends the `DeleteResourceRecordSetProtections` request.
-    pub async fn send(
-        self,
-    ) -> Result<DeleteResourceRecordSetProtectionsResponse, super::Error> {
-        let client = self._client.clone();
-        client.call(self).await
-    }
-}
-impl<C> rboto::OperationInput for DeleteReusableDelegationSetRequest<C> {
-    type Output = DeleteReusableDelegationSetResponse;
-    type Error = super::error::Exception;
-    const OPERATION: &'static rboto::schema::Operation = &super::schema::ops::DELETE_REUSABLE_DELEGATION_SET;
-}
-impl DeleteReusableDelegationSetRequest<rboto::ServiceClient> {
-    /// Sends the `DeleteReusableDelegationSet` request.
-    pub async fn send(
-        self,
-    ) -> Result<DeleteReusableDelegationSetResponse, super::Error> {
-        let client = self._client.clone();
-        client.call(self).await
-    }
-}
-impl<C> rboto::OperationInput for DeleteTrafficPolicyRequest<C> {
-    type Output = DeleteTrafficPolicyResponse;
-    type Error = super::error::Exception;
-    const OPERATION: &'static rboto::schema::Operation = &super::schema::ops::DELETE_TRAFFIC_POLICY;
-}
-impl DeleteTrafficPolicyRequest<rboto::ServiceClient> {
-    /// Sends the `DeleteTrafficPolicy` request.
-    pub async fn send(self) -> Result<DeleteTrafficPolicyResponse, super::Error> {
-        let client = self._client.clone();
-        client.call(self).await
-    }
-}
-impl<C> rboto::OperationInput for DeleteTrafficPolicyInstanceRequest<C> {
-    type Output = DeleteTrafficPolicyInstanceResponse;
-    type Error = super::error::Exception;
-    const OPERATION: &'static rboto::schema::Operation = &super::schema::ops::DELETE_TRAFFIC_POLICY_INSTANCE;
-}
-impl DeleteTrafficPolicyInstanceRequest<rboto::ServiceClient> {
-    /// Sends the `DeleteTrafficPolicyInstance` request.
-    pub async fn send(
-        self,
-    ) -> Result<DeleteTrafficPolicyInstanceResponse, super::Error> {
-        let client = self._client.clone();
-        client.call(self).await
-    }
-}
-impl<C> rboto::OperationInput for DeleteVpcAssociationAuthorizationRequest<C> {
-    type Output = DeleteVpcAssociationAuthorizationResponse;
-    type Error = super::error::Exception;
-    const OPERATION: &'static rboto::schema::Operation = &super::schema::ops::DELETE_VPC_ASSOCIATION_AUTHORIZATION;
-}
-impl DeleteVpcAssociationAuthorizationRequest<rboto::ServiceClient> {
-    /// Sends the `DeleteVPCAssociationAuthorization` request.
-    pub async fn send(
-        self,
-    ) -> Result<DeleteVpcAssociationAuthorizationResponse, super::Error> {
-        let client = self._client.clone();
-        client.call(self).await
-    }
-}
-impl<C> rboto::OperationInput for DisableHostedZoneDnssecRequest<C> {
-    type Output = DisableHostedZoneDnssecResponse;
-    type Error = super::error::Exception;
-    const OPERATION: &'static rboto::schema::Operation = &super::schema::ops::DISABLE_HOSTED_ZONE_DNSSEC;
-}
-impl DisableHostedZoneDnssecRequest<rboto::ServiceClient> {
-    /// Sends the `DisableHostedZoneDNSSEC` request.
-    pub async fn send(self) -> Result<DisableHostedZoneDnssecResponse, super::Error> {
-        let client = self._client.clone();
-        client.call(self).await
-    }
-}
-impl<C> rboto::OperationInput for DisassociateVpcFromHostedZoneRequest<C> {
-    type Output = DisassociateVpcFromHostedZoneResponse;
-    type Error = super::error::Exception;
-    const OPERATION: &'static rboto::schema::Operation = &super::schema::ops::DISASSOCIATE_VPC_FROM_HOSTED_ZONE;
-}
-impl DisassociateVpcFromHostedZoneRequest<rboto::ServiceClient> {
-    /// Sends the `DisassociateVPCFromHostedZone` request.
-    pub async fn send(
-        self,
-    ) -> Result<DisassociateVpcFromHostedZoneResponse, super::Error> {
-        let client = self._client.clone();
-        client.call(self).await
-    }
-}
-impl<C> rboto::OperationInput for EnableHostedZoneDnssecRequest<C> {
-    type Output = EnableHostedZoneDnssecResponse;
-    type Error = super::error::Exception;
-    const OPERATION: &'static rboto::schema::Operation = &super::schema::ops::ENABLE_HOSTED_ZONE_DNSSEC;
-}
-impl EnableHostedZoneDnssecRequest<rboto::ServiceClient> {
-    /// Sends the `EnableHostedZoneDNSSEC` request.
-    pub async fn send(self) -> Result<EnableHostedZoneDnssecResponse, super::Error> {
-        let client = self._client.clone();
-        client.call(self).await
-    }
-}
-impl<C> rboto::OperationInput for GetAccountLimitRequest<C> {
-    type Output = GetAccountLimitResponse;
-    type Error = super::error::Exception;
-    const OPERATION: &'static rboto::schema::Operation = &super::schema::ops::GET_ACCOUNT_LIMIT;
-}
-impl GetAccountLimitRequest<rboto::ServiceClient> {
-    /// Sends the `GetAccountLimit` request.
-    pub async fn send(self) -> Result<GetAccountLimitResponse, super::Error> {
-        let client = self._client.clone();
-        client.call(self).await
-    }
-}
-impl<C> rboto::OperationInput for GetChangeRequest<C> {
-    type Output = GetChangeResponse;
-    type Error = super::error::Exception;
-    const OPERATION: &'static rboto::schema::Operation = &super::schema::ops::GET_CHANGE;
-}
-impl GetChangeRequest<rboto::ServiceClient> {
-    /// Sends the `GetChange` request.
-    pub async fn send(self) -> Result<GetChangeResponse, super::Error> {
-        let client = self._client.clone();
-        client.call(self).await
-    }
-}
-impl<C> rboto::OperationInput for GetCheckerIpRangesRequest<C> {
-    type Output = GetCheckerIpRangesResponse;
-    type Error = super::error::Exception;
-    const OPERATION: &'static rboto::schema::Operation = &super::schema::ops::GET_CHECKER_IP_RANGES;
-}
-impl GetCheckerIpRangesRequest<rboto::ServiceClient> {
-    /// Sends the `GetCheckerIpRanges` request.
-    pub async fn send(self) -> Result<GetCheckerIpRangesResponse, super::Error> {
-        let client = self._client.clone();
-        client.call(self).await
-    }
-}
-impl<C> rboto::OperationInput for GetDnssecRequest<C> {
-    type Output = GetDnssecResponse;
-    type Error = super::error::Exception;
-    const OPERATION: &'static rboto::schema::Operation = &super::schema::ops::GET_DNSSEC;
-}
-impl GetDnssecRequest<rboto::ServiceClient> {
-    /// Sends the `GetDNSSEC` request.
-    pub async fn send(self) -> Result<GetDnssecResponse, super::Error> {
-        let client = self._client.clone();
-        client.call(self).await
-    }
-}
-impl<C> rboto::OperationInput for GetGeoLocationRequest<C> {
-    type Output = GetGeoLocationResponse;
-    type Error = super::error::Exception;
-    const OPERATION: &'static rboto::schema::Operation = &super::schema::ops::GET_GEO_LOCATION;
-}
-impl GetGeoLocationRequest<rboto::ServiceClient> {
-    /// Sends the `GetGeoLocation` request.
-    pub async fn send(self) -> Result<GetGeoLocationResponse, super::Error> {
-        let client = self._client.clone();
-        client.call(self).await
-    }
-}
-impl<C> rboto::OperationInput for GetHealthCheckRequest<C> {
-    type Output = GetHealthCheckResponse;
-    type Error = super::error::Exception;
-    const OPERATION: &'static rboto::schema::Operation = &super::schema::ops::GET_HEALTH_CHECK;
-}
-impl GetHealthCheckRequest<rboto::ServiceClient> {
-    /// Sends the `GetHealthCheck` request.
-    pub async fn send(self) -> Result<GetHealthCheckResponse, super::Error> {
-        let client = self._client.clone();
-        client.call(self).await
-    }
-}
-impl<C> rboto::OperationInput for GetHealthCheckCountRequest<C> {
-    type Output = GetHealthCheckCountResponse;
-    type Error = super::error::Exception;
-    const OPERATION: &'static rboto::schema::Operation = &super::schema::ops::GET_HEALTH_CHECK_COUNT;
-}
-impl GetHealthCheckCountRequest<rboto::ServiceClient> {
-    /// Sends the `GetHealthCheckCount` request.
-    pub async fn send(self) -> Result<GetHealthCheckCountResponse, super::Error> {
-        let client = self._client.clone();
-        client.call(self).await
-    }
-}
-impl<C> rboto::OperationInput for GetHealthCheckLastFailureReasonRequest<C> {
-    type Output = GetHealthCheckLastFailureReasonResponse;
-    type Error = super::error::Exception;
-    const OPERATION: &'static rboto::schema::Operation = &super::schema::ops::GET_HEALTH_CHECK_LAST_FAILURE_REASON;
-}
-impl GetHealthCheckLastFailureReasonRequest<rboto::ServiceClient> {
-    /// Sends the `GetHealthCheckLastFailureReason` request.
-    pub async fn send(
-        self,
-    ) -> Result<GetHealthCheckLastFailureReasonResponse, super::Error> {
-        let client = self._client.clone();
-        client.call(self).await
-    }
-}
-impl<C> rboto::OperationInput for GetHealthCheckStatusRequest<C> {
-    type Output = GetHealthCheckStatusResponse;
-    type Error = super::error::Exception;
-    const OPERATION: &'static rboto::schema::Operation = &super::schema::ops::GET_HEALTH_CHECK_STATUS;
-}
-impl GetHealthCheckStatusRequest<rboto::ServiceClient> {
-    /// Sends the `GetHealthCheckStatus` request.
-    pub async fn send(self) -> Result<GetHealthCheckStatusResponse, super::Error> {
-        let client = self._client.clone();
-        client.call(self).await
-    }
-}
-impl<C> rboto::OperationInput for GetHostedZoneRequest<C> {
-    type Output = GetHostedZoneResponse;
-    type Error = super::error::Exception;
-    const OPERATION: &'static rboto::schema::Operation = &super::schema::ops::GET_HOSTED_ZONE;
-}
-impl GetHostedZoneRequest<rboto::ServiceClient> {
-    /// Sends the `GetHostedZone` request.
-    pub async fn send(self) -> Result<GetHostedZoneResponse, super::Error> {
-        let client = self._client.clone();
-        client.call(self).await
-    }
-}
-impl<C> rboto::OperationInput for GetHostedZoneCountRequest<C> {
-    type Output = GetHostedZoneCountResponse;
-    type Error = super::error::Exception;
-    const OPERATION: &'static rboto::schema::Operation = &super::schema::ops::GET_HOSTED_ZONE_COUNT;
-}
-impl GetHostedZoneCountRequest<rboto::ServiceClient> {
-    /// Sends the `GetHostedZoneCount` request.
-    pub async fn send(self) -> Result<GetHostedZoneCountResponse, super::Error> {
-        let client = self._client.clone();
-        client.call(self).await
-    }
-}
-impl<C> rboto::OperationInput for GetHostedZoneLimitRequest<C> {
-    type Output = GetHostedZoneLimitResponse;
-    type Error = super::error::Exception;
-    const OPERATION: &'static rboto::schema::Operation = &super::schema::ops::GET_HOSTED_ZONE_LIMIT;
-}
-impl GetHostedZoneLimitRequest<rboto::ServiceClient> {
-    /// Sends the `GetHostedZoneLimit` request.
-    pub async fn send(self) -> Result<GetHostedZoneLimitResponse, super::Error> {
-        let client = self._client.clone();
-        client.call(self).await
-    }
-}
-impl<C> rboto::OperationInput for GetQueryLoggingConfigRequest<C> {
-    type Output = GetQueryLoggingConfigResponse;
-    type Error = super::error::Exception;
-    const OPERATION: &'static rboto::schema::Operation = &super::schema::ops::GET_QUERY_LOGGING_CONFIG;
-}
-impl GetQueryLoggingConfigRequest<rboto::ServiceClient> {
-    /// Sends the `GetQueryLoggingConfig` request.
-    pub async fn send(self) -> Result<GetQueryLoggingConfigResponse, super::Error> {
-        let client = self._client.clone();
-        client.call(self).await
-    }
-}
-impl<C> rboto::OperationInput for GetReusableDelegationSetRequest<C> {
-    type Output = GetReusableDelegationSetResponse;
-    type Error = super::error::Exception;
-    const OPERATION: &'static rboto::schema::Operation = &super::schema::ops::GET_REUSABLE_DELEGATION_SET;
-}
-impl GetReusableDelegationSetRequest<rboto::ServiceClient> {
-    /// Sends the `GetReusableDelegationSet` request.
-    pub async fn send(self) -> Result<GetReusableDelegationSetResponse, super::Error> {
-        let client = self._client.clone();
-        client.call(self).await
-    }
-}
-impl<C> rboto::OperationInput for GetReusableDelegationSetLimitRequest<C> {
-    type Output = GetReusableDelegationSetLimitResponse;
-    type Error = super::error::Exception;
-    const OPERATION: &'static rboto::schema::Operation = &super::schema::ops::GET_REUSABLE_DELEGATION_SET_LIMIT;
-}
-impl GetReusableDelegationSetLimitRequest<rboto::ServiceClient> {
-    /// Sends the `GetReusableDelegationSetLimit` request.
-    pub async fn send(
-        self,
-    ) -> Result<GetReusableDelegationSetLimitResponse, super::Error> {
-        let client = self._client.clone();
-        client.call(self).await
-    }
-}
-impl<C> rboto::OperationInput for GetTrafficPolicyRequest<C> {
-    type Output = GetTrafficPolicyResponse;
-    type Error = super::error::Exception;
-    const OPERATION: &'static rboto::schema::Operation = &super::schema::ops::GET_TRAFFIC_POLICY;
-}
-impl GetTrafficPolicyRequest<rboto::ServiceClient> {
-    /// Sends the `GetTrafficPolicy` request.
-    pub async fn send(self) -> Result<GetTrafficPolicyResponse, super::Error> {
-        let client = self._client.clone();
-        client.call(self).await
-    }
-}
-impl<C> rboto::OperationInput for GetTrafficPolicyInstanceRequest<C> {
-    type Output = GetTrafficPolicyInstanceResponse;
-    type Error = super::error::Exception;
-    const OPERATION: &'static rboto::schema::Operation = &super::schema::ops::GET_TRAFFIC_POLICY_INSTANCE;
-}
-impl GetTrafficPolicyInstanceRequest<rboto::ServiceClient> {
-    /// Sends the `GetTrafficPolicyInstance` request.
-    pub async fn send(self) -> Result<GetTrafficPolicyInstanceResponse, super::Error> {
-        let client = self._client.clone();
-        client.call(self).await
-    }
-}
-impl<C> rboto::OperationInput for GetTrafficPolicyInstanceCountRequest<C> {
-    type Output = GetTrafficPolicyInstanceCountResponse;
-    type Error = super::error::Exception;
-    const OPERATION: &'static rboto::schema::Operation = &super::schema::ops::GET_TRAFFIC_POLICY_INSTANCE_COUNT;
-}
-impl GetTrafficPolicyInstanceCountRequest<rboto::ServiceClient> {
-    /// Sends the `GetTrafficPolicyInstanceCount` request.
-    pub async fn send(
-        self,
-    ) -> Result<GetTrafficPolicyInstanceCountResponse, super::Error> {
-        let client = self._client.clone();
-        client.call(self).await
-    }
-}
-impl<C> rboto::OperationInput for ListCidrBlocksRequest<C> {
-    type Output = ListCidrBlocksResponse;
-    type Error = super::error::Exception;
-    const OPERATION: &'static rboto::schema::Operation = &super::schema::ops::LIST_CIDR_BLOCKS;
-}
-impl ListCidrBlocksRequest<rboto::ServiceClient> {
-    /// Sends the `ListCidrBlocks` request.
-    pub async fn send(self) -> Result<ListCidrBlocksResponse, super::Error> {
-        let client = self._client.clone();
-        client.call(self).await
-    }
-}
-impl<C> rboto::OperationInput for ListCidrCollectionsRequest<C> {
-    type Output = ListCidrCollectionsResponse;
-    type Error = super::error::Exception;
-    const OPERATION: &'static rboto::schema::Operation = &super::schema::ops::LIST_CIDR_COLLECTIONS;
-}
-impl ListCidrCollectionsRequest<rboto::ServiceClient> {
-    /// Sends the `ListCidrCollections` request.
-    pub async fn send(self) -> Result<ListCidrCollectionsResponse, super::Error> {
-        let client = self._client.clone();
-        client.call(self).await
-    }
-}
-impl<C> rboto::OperationInput for ListCidrLocationsRequest<C> {
-    type Output = ListCidrLocationsResponse;
-    type Error = super::error::Exception;
-    const OPERATION: &'static rboto::schema::Operation = &super::schema::ops::LIST_CIDR_LOCATIONS;
-}
-impl ListCidrLocationsRequest<rboto::ServiceClient> {
-    /// Sends the `ListCidrLocations` request.
-    pub async fn send(self) -> Result<ListCidrLocationsResponse, super::Error> {
-        let client = self._client.clone();
-        client.call(self).await
-    }
-}
-impl<C> rboto::OperationInput for ListGeoLocationsRequest<C> {
-    type Output = ListGeoLocationsResponse;
-    type Error = super::error::Exception;
-    const OPERATION: &'static rboto::schema::Operation = &super::schema::ops::LIST_GEO_LOCATIONS;
-}
-impl ListGeoLocationsRequest<rboto::ServiceClient> {
-    /// Sends the `ListGeoLocations` request.
-    pub async fn send(self) -> Result<ListGeoLocationsResponse, super::Error> {
-        let client = self._client.clone();
-        client.call(self).await
-    }
-}
-impl<C> rboto::OperationInput for ListHealthChecksRequest<C> {
-    type Output = ListHealthChecksResponse;
-    type Error = super::error::Exception;
-    const OPERATION: &'static rboto::schema::Operation = &super::schema::ops::LIST_HEALTH_CHECKS;
-}
-impl ListHealthChecksRequest<rboto::ServiceClient> {
-    /// Sends the `ListHealthChecks` request.
-    pub async fn send(self) -> Result<ListHealthChecksResponse, super::Error> {
-        let client = self._client.clone();
-        client.call(self).await
-    }
-}
-impl<C> rboto::OperationInput for ListHostedZonesRequest<C> {
-    type Output = ListHostedZonesResponse;
-    type Error = super::error::Exception;
-    const OPERATION: &'static rboto::schema::Operation = &super::schema::ops::LIST_HOSTED_ZONES;
-}
-impl ListHostedZonesRequest<rboto::ServiceClient> {
-    /// Sends the `ListHostedZones` request.
-    pub async fn send(self) -> Result<ListHostedZonesResponse, super::Error> {
-        let client = self._client.clone();
-        client.call(self).await
-    }
-}
-impl<C> rboto::OperationInput for ListHostedZonesByNameRequest<C> {
-    type Output = ListHostedZonesByNameResponse;
-    type Error = super::error::Exception;
-    const OPERATION: &'static rboto::schema::Operation = &super::schema::ops::LIST_HOSTED_ZONES_BY_NAME;
-}
-impl ListHostedZonesByNameRequest<rboto::ServiceClient> {
-    /// Sends the `ListHostedZonesByName` request.
-    pub async fn send(self) -> Result<ListHostedZonesByNameResponse, super::Error> {
-        let client = self._client.clone();
-        client.call(self).await
-    }
-}
-impl<C> rboto::OperationInput for ListHostedZonesByVpcRequest<C> {
-    type Output = ListHostedZonesByVpcResponse;
-    type Error = super::error::Exception;
-    const OPERATION: &'static rboto::schema::Operation = &super::schema::ops::LIST_HOSTED_ZONES_BY_VPC;
-}
-impl ListHostedZonesByVpcRequest<rboto::ServiceClient> {
-    /// Sends the `ListHostedZonesByVPC` request.
-    pub async fn send(self) -> Result<ListHostedZonesByVpcResponse, super::Error> {
-        let client = self._client.clone();
-        client.call(self).await
-    }
-}
-impl<C> rboto::OperationInput for ListQueryLoggingConfigsRequest<C> {
-    type Output = ListQueryLoggingConfigsResponse;
-    type Error = super::error::Exception;
-    const OPERATION: &'static rboto::schema::Operation = &super::schema::ops::LIST_QUERY_LOGGING_CONFIGS;
-}
-impl ListQueryLoggingConfigsRequest<rboto::ServiceClient> {
-    /// Sends the `ListQueryLoggingConfigs` request.
-    pub async fn send(self) -> Result<ListQueryLoggingConfigsResponse, super::Error> {
-        let client = self._client.clone();
-        client.call(self).await
-    }
-}
-impl<C> rboto::OperationInput for ListResourceRecordSetProtectionsRequest<C> {
-    type Output = ListResourceRecordSetProtectionsResponse;
-    type Error = super::error::Exception;
-    const OPERATION: &'static rboto::schema::Operation = &super::schema::ops::LIST_RESOURCE_RECORD_SET_PROTECTIONS;
-}
-impl ListResourceRecordSetProtectionsRequest<rboto::ServiceClient> {
-    /// Sends the `ListResourceRecordSetProtections` request.
-    pub async fn send(
-        self,
-    ) -> Result<ListResourceRecordSetProtectionsResponse, super::Error> {
-        let client = self._client.clone();
-        client.call(self).await
-    }
-}
-impl<C> rboto::OperationInput for ListResourceRecordSetsRequest<C> {
-    type Output = ListResourceRecordSetsResponse;
-    type Error = super::error::Exception;
-    const OPERATION: &'static rboto::schema::Operation = &super::schema::ops::LIST_RESOURCE_RECORD_SETS;
-}
-impl ListResourceRecordSetsRequest<rboto::ServiceClient> {
-    /// Sends the `ListResourceRecordSets` request.
-    pub async fn send(self) -> Result<ListResourceRecordSetsResponse, super::Error> {
-        let client = self._client.clone();
-        client.call(self).await
-    }
-}
-impl<C> rboto::OperationInput for ListReusableDelegationSetsRequest<C> {
-    type Output = ListReusableDelegationSetsResponse;
-    type Error = super::error::Exception;
-    const OPERATION: &'static rboto::schema::Operation = &super::schema::ops::LIST_REUSABLE_DELEGATION_SETS;
-}
-impl ListReusableDelegationSetsRequest<rboto::ServiceClient> {
-    /// Sends the `ListReusableDelegationSets` request.
-    pub async fn send(self) -> Result<ListReusableDelegationSetsResponse, super::Error> {
-        let client = self._client.clone();
-        client.call(self).await
-    }
-}
-impl<C> rboto::OperationInput for ListTagsForResourceRequest<C> {
-    type Output = ListTagsForResourceResponse;
-    type Error = super::error::Exception;
-    const OPERATION: &'static rboto::schema::Operation = &super::schema::ops::LIST_TAGS_FOR_RESOURCE;
-}
-impl ListTagsForResourceRequest<rboto::ServiceClient> {
-    /// Sends the `ListTagsForResource` request.
-    pub async fn send(self) -> Result<ListTagsForResourceResponse, super::Error> {
-        let client = self._client.clone();
-        client.call(self).await
-    }
-}
-impl<C> rboto::OperationInput for ListTagsForResourcesRequest<C> {
-    type Output = ListTagsForResourcesResponse;
-    type Error = super::error::Exception;
-    const OPERATION: &'static rboto::schema::Operation = &super::schema::ops::LIST_TAGS_FOR_RESOURCES;
-}
-impl ListTagsForResourcesRequest<rboto::ServiceClient> {
-    /// Sends the `ListTagsForResources` request.
-    pub async fn send(self) -> Result<ListTagsForResourcesResponse, super::Error> {
-        let client = self._client.clone();
-        client.call(self).await
-    }
-}
-impl<C> rboto::OperationInput for ListTrafficPoliciesRequest<C> {
-    type Output = ListTrafficPoliciesResponse;
-    type Error = super::error::Exception;
-    const OPERATION: &'static rboto::schema::Operation = &super::schema::ops::LIST_TRAFFIC_POLICIES;
-}
-impl ListTrafficPoliciesRequest<rboto::ServiceClient> {
-    /// Sends the `ListTrafficPolicies` request.
-    pub async fn send(self) -> Result<ListTrafficPoliciesResponse, super::Error> {
-        let client = self._client.clone();
-        client.call(self).await
-    }
-}
-impl<C> rboto::OperationInput for ListTrafficPolicyInstancesRequest<C> {
-    type Output = ListTrafficPolicyInstancesResponse;
-    type Error = super::error::Exception;
-    const OPERATION: &'static rboto::schema::Operation = &super::schema::ops::LIST_TRAFFIC_POLICY_INSTANCES;
-}
-impl ListTrafficPolicyInstancesRequest<rboto::ServiceClient> {
-    /// Sends the `ListTrafficPolicyInstances` request.
-    pub async fn send(self) -> Result<ListTrafficPolicyInstancesResponse, super::Error> {
-        let client = self._client.clone();
-        client.call(self).await
-    }
-}
-impl<C> rboto::OperationInput for ListTrafficPolicyInstancesByHostedZoneRequest<C> {
-    type Output = ListTrafficPolicyInstancesByHostedZoneResponse;
-    type Error = super::error::Exception;
-    const OPERATION: &'static rboto::schema::Operation = &super::schema::ops::LIST_TRAFFIC_POLICY_INSTANCES_BY_HOSTED_ZONE;
-}
-impl ListTrafficPolicyInstancesByHostedZoneRequest<rboto::ServiceClient> {
-    /// Sends the `ListTrafficPolicyInstancesByHostedZone` request.
-    pub async fn send(
-        self,
-    ) -> Result<ListTrafficPolicyInstancesByHostedZoneResponse, super::Error> {
-        let client = self._client.clone();
-        client.call(self).await
-    }
-}
-impl<C> rboto::OperationInput for ListTrafficPolicyInstancesByPolicyRequest<C> {
-    type Output = ListTrafficPolicyInstancesByPolicyResponse;
-    type Error = super::error::Exception;
-    const OPERATION: &'static rboto::schema::Operation = &super::schema::ops::LIST_TRAFFIC_POLICY_INSTANCES_BY_POLICY;
-}
-impl ListTrafficPolicyInstancesByPolicyRequest<rboto::ServiceClient> {
-    /// Sends the `ListTrafficPolicyInstancesByPolicy` request.
-    pub async fn send(
-        self,
-    ) -> Result<ListTrafficPolicyInstancesByPolicyResponse, super::Error> {
-        let client = self._client.clone();
-        client.call(self).await
-    }
-}
-impl<C> rboto::OperationInput for ListTrafficPolicyVersionsRequest<C> {
-    type Output = ListTrafficPolicyVersionsResponse;
-    type Error = super::error::Exception;
-    const OPERATION: &'static rboto::schema::Operation = &super::schema::ops::LIST_TRAFFIC_POLICY_VERSIONS;
-}
-impl ListTrafficPolicyVersionsRequest<rboto::ServiceClient> {
-    /// Sends the `ListTrafficPolicyVersions` request.
-    pub async fn send(self) -> Result<ListTrafficPolicyVersionsResponse, super::Error> {
-        let client = self._client.clone();
-        client.call(self).await
-    }
-}
-impl<C> rboto::OperationInput for ListVpcAssociationAuthorizationsRequest<C> {
-    type Output = ListVpcAssociationAuthorizationsResponse;
-    type Error = super::error::Exception;
-    const OPERATION: &'static rboto::schema::Operation = &super::schema::ops::LIST_VPC_ASSOCIATION_AUTHORIZATIONS;
-}
-impl ListVpcAssociationAuthorizationsRequest<rboto::ServiceClient> {
-    /// Sends the `ListVPCAssociationAuthorizations` request.
-    pub async fn send(
-        self,
-    ) -> Result<ListVpcAssociationAuthorizationsResponse, super::Error> {
-        let client = self._client.clone();
-        client.call(self).await
-    }
-}
-impl<C> rboto::OperationInput for TestDnsAnswerRequest<C> {
-    type Output = TestDnsAnswerResponse;
-    type Error = super::error::Exception;
-    const OPERATION: &'static rboto::schema::Operation = &super::schema::ops::TEST_DNS_ANSWER;
-}
-impl TestDnsAnswerRequest<rboto::ServiceClient> {
-    /// Sends the `TestDNSAnswer` request.
-    pub async fn send(self) -> Result<TestDnsAnswerResponse, super::Error> {
-        let client = self._client.clone();
-        client.call(self).await
-    }
-}
-impl<C> rboto::OperationInput for UpdateHealthCheckRequest<C> {
-    type Output = UpdateHealthCheckResponse;
-    type Error = super::error::Exception;
-    const OPERATION: &'static rboto::schema::Operation = &super::schema::ops::UPDATE_HEALTH_CHECK;
-}
-impl UpdateHealthCheckRequest<rboto::ServiceClient> {
-    /// Sends the `UpdateHealthCheck` request.
-    pub async fn send(self) -> Result<UpdateHealthCheckResponse, super::Error> {
-        let client = self._client.clone();
-        client.call(self).await
-    }
-}
-impl<C> rboto::OperationInput for UpdateHostedZoneCommentRequest<C> {
-    type Output = UpdateHostedZoneCommentResponse;
-    type Error = super::error::Exception;
-    const OPERATION: &'static rboto::schema::Operation = &super::schema::ops::UPDATE_HOSTED_ZONE_COMMENT;
-}
-impl UpdateHostedZoneCommentRequest<rboto::ServiceClient> {
-    /// Sends the `UpdateHostedZoneComment` request.
-    pub async fn send(self) -> Result<UpdateHostedZoneCommentResponse, super::Error> {
-        let client = self._client.clone();
-        client.call(self).await
-    }
-}
-impl<C> rboto::OperationInput for UpdateHostedZoneFeaturesRequest<C> {
-    type Output = UpdateHostedZoneFeaturesResponse;
-    type Error = super::error::Exception;
-    const OPERATION: &'static rboto::schema::Operation = &super::schema::ops::UPDATE_HOSTED_ZONE_FEATURES;
-}
-impl UpdateHostedZoneFeaturesRequest<rboto::ServiceClient> {
-    /// Sends the `UpdateHostedZoneFeatures` request.
-    pub async fn send(self) -> Result<UpdateHostedZoneFeaturesResponse, super::Error> {
-        let client = self._client.clone();
-        client.call(self).await
-    }
-}
-impl<C> rboto::OperationInput for UpdateTrafficPolicyCommentRequest<C> {
-    type Output = UpdateTrafficPolicyCommentResponse;
-    type Error = super::error::Exception;
-    const OPERATION: &'static rboto::schema::Operation = &super::schema::ops::UPDATE_TRAFFIC_POLICY_COMMENT;
-}
-impl UpdateTrafficPolicyCommentRequest<rboto::ServiceClient> {
-    /// Sends the `UpdateTrafficPolicyComment` request.
-    pub async fn send(self) -> Result<UpdateTrafficPolicyCommentResponse, super::Error> {
-        let client = self._client.clone();
-        client.call(self).await
-    }
-}
-impl<C> rboto::OperationInput for UpdateTrafficPolicyInstanceRequest<C> {
-    type Output = UpdateTrafficPolicyInstanceResponse;
-    type Error = super::error::Exception;
-    const OPERATION: &'static rboto::schema::Operation = &super::schema::ops::UPDATE_TRAFFIC_POLICY_INSTANCE;
-}
-impl UpdateTrafficPolicyInstanceRequest<rboto::ServiceClient> {
-    /// Sends the `UpdateTrafficPolicyInstance` request.
-    pub async fn send(
-        self,
-    ) -> Result<UpdateTrafficPolicyInstanceResponse, super::Error> {
-        let client = self._client.clone();
-        client.call(self).await
-    }
-}
+rboto::__operations!(
+    super::error::Exception; ActivateKeySigningKeyInput => ActivateKeySigningKeyOutput =
+    super::schema::ops::ACTIVATE_KEY_SIGNING_KEY, "ActivateKeySigningKey";
+    AssociateVpcWithHostedZoneInput => AssociateVpcWithHostedZoneOutput =
+    super::schema::ops::ASSOCIATE_VPC_WITH_HOSTED_ZONE, "AssociateVPCWithHostedZone";
+    ChangeCidrCollectionInput => ChangeCidrCollectionOutput =
+    super::schema::ops::CHANGE_CIDR_COLLECTION, "ChangeCidrCollection";
+    ChangeResourceRecordSetsInput => ChangeResourceRecordSetsOutput =
+    super::schema::ops::CHANGE_RESOURCE_RECORD_SETS, "ChangeResourceRecordSets";
+    ChangeTagsForResourceInput => ChangeTagsForResourceOutput =
+    super::schema::ops::CHANGE_TAGS_FOR_RESOURCE, "ChangeTagsForResource";
+    CreateCidrCollectionInput => CreateCidrCollectionOutput =
+    super::schema::ops::CREATE_CIDR_COLLECTION, "CreateCidrCollection";
+    CreateHealthCheckInput => CreateHealthCheckOutput =
+    super::schema::ops::CREATE_HEALTH_CHECK, "CreateHealthCheck"; CreateHostedZoneInput
+    => CreateHostedZoneOutput = super::schema::ops::CREATE_HOSTED_ZONE,
+    "CreateHostedZone"; CreateKeySigningKeyInput => CreateKeySigningKeyOutput =
+    super::schema::ops::CREATE_KEY_SIGNING_KEY, "CreateKeySigningKey";
+    CreateQueryLoggingConfigInput => CreateQueryLoggingConfigOutput =
+    super::schema::ops::CREATE_QUERY_LOGGING_CONFIG, "CreateQueryLoggingConfig";
+    CreateResourceRecordSetProtectionsInput => CreateResourceRecordSetProtectionsOutput =
+    super::schema::ops::CREATE_RESOURCE_RECORD_SET_PROTECTIONS,
+    "CreateResourceRecordSetProtections"; CreateReusableDelegationSetInput =>
+    CreateReusableDelegationSetOutput =
+    super::schema::ops::CREATE_REUSABLE_DELEGATION_SET, "CreateReusableDelegationSet";
+    CreateTrafficPolicyInput => CreateTrafficPolicyOutput =
+    super::schema::ops::CREATE_TRAFFIC_POLICY, "CreateTrafficPolicy";
+    CreateTrafficPolicyInstanceInput => CreateTrafficPolicyInstanceOutput =
+    super::schema::ops::CREATE_TRAFFIC_POLICY_INSTANCE, "CreateTrafficPolicyInstance";
+    CreateTrafficPolicyVersionInput => CreateTrafficPolicyVersionOutput =
+    super::schema::ops::CREATE_TRAFFIC_POLICY_VERSION, "CreateTrafficPolicyVersion";
+    CreateVpcAssociationAuthorizationInput => CreateVpcAssociationAuthorizationOutput =
+    super::schema::ops::CREATE_VPC_ASSOCIATION_AUTHORIZATION,
+    "CreateVPCAssociationAuthorization"; DeactivateKeySigningKeyInput =>
+    DeactivateKeySigningKeyOutput = super::schema::ops::DEACTIVATE_KEY_SIGNING_KEY,
+    "DeactivateKeySigningKey"; DeleteCidrCollectionInput => DeleteCidrCollectionOutput =
+    super::schema::ops::DELETE_CIDR_COLLECTION, "DeleteCidrCollection";
+    DeleteHealthCheckInput => DeleteHealthCheckOutput =
+    super::schema::ops::DELETE_HEALTH_CHECK, "DeleteHealthCheck"; DeleteHostedZoneInput
+    => DeleteHostedZoneOutput = super::schema::ops::DELETE_HOSTED_ZONE,
+    "DeleteHostedZone"; DeleteKeySigningKeyInput => DeleteKeySigningKeyOutput =
+    super::schema::ops::DELETE_KEY_SIGNING_KEY, "DeleteKeySigningKey";
+    DeleteQueryLoggingConfigInput => DeleteQueryLoggingConfigOutput =
+    super::schema::ops::DELETE_QUERY_LOGGING_CONFIG, "DeleteQueryLoggingConfig";
+    DeleteResourceRecordSetProtectionsInput => DeleteResourceRecordSetProtectionsOutput =
+    super::schema::ops::DELETE_RESOURCE_RECORD_SET_PROTECTIONS,
+    "DeleteResourceRecordSetProtections"; DeleteReusableDelegationSetInput =>
+    DeleteReusableDelegationSetOutput =
+    super::schema::ops::DELETE_REUSABLE_DELEGATION_SET, "DeleteReusableDelegationSet";
+    DeleteTrafficPolicyInput => DeleteTrafficPolicyOutput =
+    super::schema::ops::DELETE_TRAFFIC_POLICY, "DeleteTrafficPolicy";
+    DeleteTrafficPolicyInstanceInput => DeleteTrafficPolicyInstanceOutput =
+    super::schema::ops::DELETE_TRAFFIC_POLICY_INSTANCE, "DeleteTrafficPolicyInstance";
+    DeleteVpcAssociationAuthorizationInput => DeleteVpcAssociationAuthorizationOutput =
+    super::schema::ops::DELETE_VPC_ASSOCIATION_AUTHORIZATION,
+    "DeleteVPCAssociationAuthorization"; DisableHostedZoneDnssecInput =>
+    DisableHostedZoneDnssecOutput = super::schema::ops::DISABLE_HOSTED_ZONE_DNSSEC,
+    "DisableHostedZoneDNSSEC"; DisassociateVpcFromHostedZoneInput =>
+    DisassociateVpcFromHostedZoneOutput =
+    super::schema::ops::DISASSOCIATE_VPC_FROM_HOSTED_ZONE,
+    "DisassociateVPCFromHostedZone"; EnableHostedZoneDnssecInput =>
+    EnableHostedZoneDnssecOutput = super::schema::ops::ENABLE_HOSTED_ZONE_DNSSEC,
+    "EnableHostedZoneDNSSEC"; GetAccountLimitInput => GetAccountLimitOutput =
+    super::schema::ops::GET_ACCOUNT_LIMIT, "GetAccountLimit"; GetChangeInput =>
+    GetChangeOutput = super::schema::ops::GET_CHANGE, "GetChange";
+    GetCheckerIpRangesInput => GetCheckerIpRangesOutput =
+    super::schema::ops::GET_CHECKER_IP_RANGES, "GetCheckerIpRanges"; GetDnssecInput =>
+    GetDnssecOutput = super::schema::ops::GET_DNSSEC, "GetDNSSEC"; GetGeoLocationInput =>
+    GetGeoLocationOutput = super::schema::ops::GET_GEO_LOCATION, "GetGeoLocation";
+    GetHealthCheckInput => GetHealthCheckOutput = super::schema::ops::GET_HEALTH_CHECK,
+    "GetHealthCheck"; GetHealthCheckCountInput => GetHealthCheckCountOutput =
+    super::schema::ops::GET_HEALTH_CHECK_COUNT, "GetHealthCheckCount";
+    GetHealthCheckLastFailureReasonInput => GetHealthCheckLastFailureReasonOutput =
+    super::schema::ops::GET_HEALTH_CHECK_LAST_FAILURE_REASON,
+    "GetHealthCheckLastFailureReason"; GetHealthCheckStatusInput =>
+    GetHealthCheckStatusOutput = super::schema::ops::GET_HEALTH_CHECK_STATUS,
+    "GetHealthCheckStatus"; GetHostedZoneInput => GetHostedZoneOutput =
+    super::schema::ops::GET_HOSTED_ZONE, "GetHostedZone"; GetHostedZoneCountInput =>
+    GetHostedZoneCountOutput = super::schema::ops::GET_HOSTED_ZONE_COUNT,
+    "GetHostedZoneCount"; GetHostedZoneLimitInput => GetHostedZoneLimitOutput =
+    super::schema::ops::GET_HOSTED_ZONE_LIMIT, "GetHostedZoneLimit";
+    GetQueryLoggingConfigInput => GetQueryLoggingConfigOutput =
+    super::schema::ops::GET_QUERY_LOGGING_CONFIG, "GetQueryLoggingConfig";
+    GetReusableDelegationSetInput => GetReusableDelegationSetOutput =
+    super::schema::ops::GET_REUSABLE_DELEGATION_SET, "GetReusableDelegationSet";
+    GetReusableDelegationSetLimitInput => GetReusableDelegationSetLimitOutput =
+    super::schema::ops::GET_REUSABLE_DELEGATION_SET_LIMIT,
+    "GetReusableDelegationSetLimit"; GetTrafficPolicyInput => GetTrafficPolicyOutput =
+    super::schema::ops::GET_TRAFFIC_POLICY, "GetTrafficPolicy";
+    GetTrafficPolicyInstanceInput => GetTrafficPolicyInstanceOutput =
+    super::schema::ops::GET_TRAFFIC_POLICY_INSTANCE, "GetTrafficPolicyInstance";
+    GetTrafficPolicyInstanceCountInput => GetTrafficPolicyInstanceCountOutput =
+    super::schema::ops::GET_TRAFFIC_POLICY_INSTANCE_COUNT,
+    "GetTrafficPolicyInstanceCount"; ListCidrBlocksInput => ListCidrBlocksOutput =
+    super::schema::ops::LIST_CIDR_BLOCKS, "ListCidrBlocks"; ListCidrCollectionsInput =>
+    ListCidrCollectionsOutput = super::schema::ops::LIST_CIDR_COLLECTIONS,
+    "ListCidrCollections"; ListCidrLocationsInput => ListCidrLocationsOutput =
+    super::schema::ops::LIST_CIDR_LOCATIONS, "ListCidrLocations"; ListGeoLocationsInput
+    => ListGeoLocationsOutput = super::schema::ops::LIST_GEO_LOCATIONS,
+    "ListGeoLocations"; ListHealthChecksInput => ListHealthChecksOutput =
+    super::schema::ops::LIST_HEALTH_CHECKS, "ListHealthChecks"; ListHostedZonesInput =>
+    ListHostedZonesOutput = super::schema::ops::LIST_HOSTED_ZONES, "ListHostedZones";
+    ListHostedZonesByNameInput => ListHostedZonesByNameOutput =
+    super::schema::ops::LIST_HOSTED_ZONES_BY_NAME, "ListHostedZonesByName";
+    ListHostedZonesByVpcInput => ListHostedZonesByVpcOutput =
+    super::schema::ops::LIST_HOSTED_ZONES_BY_VPC, "ListHostedZonesByVPC";
+    ListQueryLoggingConfigsInput => ListQueryLoggingConfigsOutput =
+    super::schema::ops::LIST_QUERY_LOGGING_CONFIGS, "ListQueryLoggingConfigs";
+    ListResourceRecordSetProtectionsInput => ListResourceRecordSetProtectionsOutput =
+    super::schema::ops::LIST_RESOURCE_RECORD_SET_PROTECTIONS,
+    "ListResourceRecordSetProtections"; ListResourceRecordSetsInput =>
+    ListResourceRecordSetsOutput = super::schema::ops::LIST_RESOURCE_RECORD_SETS,
+    "ListResourceRecordSets"; ListReusableDelegationSetsInput =>
+    ListReusableDelegationSetsOutput = super::schema::ops::LIST_REUSABLE_DELEGATION_SETS,
+    "ListReusableDelegationSets"; ListTagsForResourceInput => ListTagsForResourceOutput =
+    super::schema::ops::LIST_TAGS_FOR_RESOURCE, "ListTagsForResource";
+    ListTagsForResourcesInput => ListTagsForResourcesOutput =
+    super::schema::ops::LIST_TAGS_FOR_RESOURCES, "ListTagsForResources";
+    ListTrafficPoliciesInput => ListTrafficPoliciesOutput =
+    super::schema::ops::LIST_TRAFFIC_POLICIES, "ListTrafficPolicies";
+    ListTrafficPolicyInstancesInput => ListTrafficPolicyInstancesOutput =
+    super::schema::ops::LIST_TRAFFIC_POLICY_INSTANCES, "ListTrafficPolicyInstances";
+    ListTrafficPolicyInstancesByHostedZoneInput =>
+    ListTrafficPolicyInstancesByHostedZoneOutput =
+    super::schema::ops::LIST_TRAFFIC_POLICY_INSTANCES_BY_HOSTED_ZONE,
+    "ListTrafficPolicyInstancesByHostedZone"; ListTrafficPolicyInstancesByPolicyInput =>
+    ListTrafficPolicyInstancesByPolicyOutput =
+    super::schema::ops::LIST_TRAFFIC_POLICY_INSTANCES_BY_POLICY,
+    "ListTrafficPolicyInstancesByPolicy"; ListTrafficPolicyVersionsInput =>
+    ListTrafficPolicyVersionsOutput = super::schema::ops::LIST_TRAFFIC_POLICY_VERSIONS,
+    "ListTrafficPolicyVersions"; ListVpcAssociationAuthorizationsInput =>
+    ListVpcAssociationAuthorizationsOutput =
+    super::schema::ops::LIST_VPC_ASSOCIATION_AUTHORIZATIONS,
+    "ListVPCAssociationAuthorizations"; TestDnsAnswerInput => TestDnsAnswerOutput =
+    super::schema::ops::TEST_DNS_ANSWER, "TestDNSAnswer"; UpdateHealthCheckInput =>
+    UpdateHealthCheckOutput = super::schema::ops::UPDATE_HEALTH_CHECK,
+    "UpdateHealthCheck"; UpdateHostedZoneCommentInput => UpdateHostedZoneCommentOutput =
+    super::schema::ops::UPDATE_HOSTED_ZONE_COMMENT, "UpdateHostedZoneComment";
+    UpdateHostedZoneFeaturesInput => UpdateHostedZoneFeaturesOutput =
+    super::schema::ops::UPDATE_HOSTED_ZONE_FEATURES, "UpdateHostedZoneFeatures";
+    UpdateTrafficPolicyCommentInput => UpdateTrafficPolicyCommentOutput =
+    super::schema::ops::UPDATE_TRAFFIC_POLICY_COMMENT, "UpdateTrafficPolicyComment";
+    UpdateTrafficPolicyInstanceInput => UpdateTrafficPolicyInstanceOutput =
+    super::schema::ops::UPDATE_TRAFFIC_POLICY_INSTANCE, "UpdateTrafficPolicyInstance";
+);

@@ -3,99 +3,95 @@
 #[allow(unused_imports)]
 use super::{error::*, input::*, types::*};
 #[allow(unused_imports)]
-use rboto::value as rv;
+use rboto::__private as rv;
 #[allow(unused_imports)]
 use std::collections::HashMap;
-#[derive(Clone, Debug, Default, PartialEq)]
-pub struct ActivateKeySigningKeyResponse {
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct ActivateKeySigningKeyOutput {
     pub change_info: Option<ChangeInfo>,
+    pub(crate) _meta: rboto::__private::Meta,
 }
-impl rboto::FromValue for ActivateKeySigningKeyResponse {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "ActivateKeySigningKeyResponse")?;
-        Ok(Self { change_info: m.take(0)? })
-    }
-}
+rboto::__structure!(
+    ActivateKeySigningKeyOutput "ActivateKeySigningKeyResponse"[debug from output] {
+    change_info : ChangeInfo } { _meta }
+);
 /// A complex type that contains the response information for the `AssociateVPCWithHostedZone` request.
-#[derive(Clone, Debug, Default, PartialEq)]
-pub struct AssociateVpcWithHostedZoneResponse {
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct AssociateVpcWithHostedZoneOutput {
     /// A complex type that describes the changes made to your hosted zone.
     pub change_info: Option<ChangeInfo>,
+    pub(crate) _meta: rboto::__private::Meta,
 }
-impl rboto::FromValue for AssociateVpcWithHostedZoneResponse {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "AssociateVPCWithHostedZoneResponse")?;
-        Ok(Self { change_info: m.take(0)? })
-    }
-}
-#[derive(Clone, Debug, Default, PartialEq)]
-pub struct ChangeCidrCollectionResponse {
+rboto::__structure!(
+    AssociateVpcWithHostedZoneOutput "AssociateVPCWithHostedZoneResponse"[debug from
+    output] { change_info : ChangeInfo } { _meta }
+);
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct ChangeCidrCollectionOutput {
     /// The ID that is returned by `ChangeCidrCollection`. You can use it as input to `GetChange` to see if a CIDR collection change has propagated or not.
     pub id: Option<String>,
+    pub(crate) _meta: rboto::__private::Meta,
 }
-impl rboto::FromValue for ChangeCidrCollectionResponse {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "ChangeCidrCollectionResponse")?;
-        Ok(Self { id: m.take(0)? })
-    }
-}
+rboto::__structure!(
+    ChangeCidrCollectionOutput "ChangeCidrCollectionResponse"[debug from output] { id :
+    String } { _meta }
+);
 /// A complex type containing the response for the request.
-#[derive(Clone, Debug, Default, PartialEq)]
-pub struct ChangeResourceRecordSetsResponse {
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct ChangeResourceRecordSetsOutput {
     /// A complex type that contains information about changes made to your hosted zone.
     pub change_info: Option<ChangeInfo>,
+    pub(crate) _meta: rboto::__private::Meta,
 }
-impl rboto::FromValue for ChangeResourceRecordSetsResponse {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "ChangeResourceRecordSetsResponse")?;
-        Ok(Self { change_info: m.take(0)? })
-    }
-}
+rboto::__structure!(
+    ChangeResourceRecordSetsOutput "ChangeResourceRecordSetsResponse"[debug from output]
+    { change_info : ChangeInfo } { _meta }
+);
 /// Empty response for the request.
-#[derive(Clone, Debug, Default, PartialEq)]
-pub struct ChangeTagsForResourceResponse {}
-impl rboto::FromValue for ChangeTagsForResourceResponse {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        rv::Members::of(v, "ChangeTagsForResourceResponse")?;
-        Ok(Self {})
-    }
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct ChangeTagsForResourceOutput {
+    pub(crate) _meta: rboto::__private::Meta,
 }
-#[derive(Clone, Debug, Default, PartialEq)]
-pub struct CreateCidrCollectionResponse {
+rboto::__structure!(
+    ChangeTagsForResourceOutput "ChangeTagsForResourceResponse"[debug from output] {} {
+    _meta }
+);
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct CreateCidrCollectionOutput {
     /// A complex type that contains information about the CIDR collection.
     pub collection: Option<CidrCollection>,
     /// A unique URL that represents the location for the CIDR collection.
     pub location: Option<String>,
+    pub(crate) _meta: rboto::__private::Meta,
 }
-impl rboto::FromValue for CreateCidrCollectionResponse {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "CreateCidrCollectionResponse")?;
-        Ok(Self {
-            collection: m.take(0)?,
-            location: m.take(1)?,
-        })
-    }
-}
+rboto::__structure!(
+    CreateCidrCollectionOutput "CreateCidrCollectionResponse"[debug from output] {
+    collection : CidrCollection, location : String } { _meta }
+);
 /// A complex type containing the response information for the new health check.
-#[derive(Clone, Debug, Default, PartialEq)]
-pub struct CreateHealthCheckResponse {
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct CreateHealthCheckOutput {
     /// A complex type that contains identifying information about the health check.
     pub health_check: Option<HealthCheck>,
     /// The unique URL representing the new health check.
     pub location: Option<String>,
+    pub(crate) _meta: rboto::__private::Meta,
 }
-impl rboto::FromValue for CreateHealthCheckResponse {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "CreateHealthCheckResponse")?;
-        Ok(Self {
-            health_check: m.take(0)?,
-            location: m.take(1)?,
-        })
-    }
-}
+rboto::__structure!(
+    CreateHealthCheckOutput "CreateHealthCheckResponse"[debug from output] { health_check
+    : HealthCheck, location : String } { _meta }
+);
 /// A complex type containing the response information for the hosted zone.
-#[derive(Clone, Debug, Default, PartialEq)]
-pub struct CreateHostedZoneResponse {
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct CreateHostedZoneOutput {
     /// A complex type that contains general information about the hosted zone.
     pub hosted_zone: Option<HostedZone>,
     /// A complex type that contains information about the `CreateHostedZone` request.
@@ -106,589 +102,530 @@ pub struct CreateHostedZoneResponse {
     pub vpc: Option<Vpc>,
     /// The unique URL representing the new hosted zone.
     pub location: Option<String>,
+    pub(crate) _meta: rboto::__private::Meta,
 }
-impl rboto::FromValue for CreateHostedZoneResponse {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "CreateHostedZoneResponse")?;
-        Ok(Self {
-            hosted_zone: m.take(0)?,
-            change_info: m.take(1)?,
-            delegation_set: m.take(2)?,
-            vpc: m.take(3)?,
-            location: m.take(4)?,
-        })
-    }
-}
-#[derive(Clone, Debug, Default, PartialEq)]
-pub struct CreateKeySigningKeyResponse {
+rboto::__structure!(
+    CreateHostedZoneOutput "CreateHostedZoneResponse"[debug from output] { hosted_zone :
+    HostedZone, change_info : ChangeInfo, delegation_set : DelegationSet, vpc : Vpc,
+    location : String } { _meta }
+);
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct CreateKeySigningKeyOutput {
     pub change_info: Option<ChangeInfo>,
     /// The key-signing key (KSK) that the request creates.
     pub key_signing_key: Option<KeySigningKey>,
     /// The unique URL representing the new key-signing key (KSK).
     pub location: Option<String>,
+    pub(crate) _meta: rboto::__private::Meta,
 }
-impl rboto::FromValue for CreateKeySigningKeyResponse {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "CreateKeySigningKeyResponse")?;
-        Ok(Self {
-            change_info: m.take(0)?,
-            key_signing_key: m.take(1)?,
-            location: m.take(2)?,
-        })
-    }
-}
-#[derive(Clone, Debug, Default, PartialEq)]
-pub struct CreateQueryLoggingConfigResponse {
+rboto::__structure!(
+    CreateKeySigningKeyOutput "CreateKeySigningKeyResponse"[debug from output] {
+    change_info : ChangeInfo, key_signing_key : KeySigningKey, location : String } {
+    _meta }
+);
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct CreateQueryLoggingConfigOutput {
     /// A complex type that contains the ID for a query logging configuration, the ID of the hosted zone that you want to log queries for, and the ARN for the log group that you want Amazon Route 53 to send query logs to.
     pub query_logging_config: Option<QueryLoggingConfig>,
     /// The unique URL representing the new query logging configuration.
     pub location: Option<String>,
+    pub(crate) _meta: rboto::__private::Meta,
 }
-impl rboto::FromValue for CreateQueryLoggingConfigResponse {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "CreateQueryLoggingConfigResponse")?;
-        Ok(Self {
-            query_logging_config: m.take(0)?,
-            location: m.take(1)?,
-        })
-    }
+rboto::__structure!(
+    CreateQueryLoggingConfigOutput "CreateQueryLoggingConfigResponse"[debug from output]
+    { query_logging_config : QueryLoggingConfig, location : String } { _meta }
+);
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct CreateResourceRecordSetProtectionsOutput {
+    pub(crate) _meta: rboto::__private::Meta,
 }
-#[derive(Clone, Debug, Default, PartialEq)]
-pub struct CreateResourceRecordSetProtectionsResponse {}
-impl rboto::FromValue for CreateResourceRecordSetProtectionsResponse {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        rv::Members::of(v, "CreateResourceRecordSetProtectionsResponse")?;
-        Ok(Self {})
-    }
-}
-#[derive(Clone, Debug, Default, PartialEq)]
-pub struct CreateReusableDelegationSetResponse {
+rboto::__structure!(
+    CreateResourceRecordSetProtectionsOutput
+    "CreateResourceRecordSetProtectionsResponse"[debug from output] {} { _meta }
+);
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct CreateReusableDelegationSetOutput {
     /// A complex type that contains name server information.
     pub delegation_set: Option<DelegationSet>,
     /// The unique URL representing the new reusable delegation set.
     pub location: Option<String>,
+    pub(crate) _meta: rboto::__private::Meta,
 }
-impl rboto::FromValue for CreateReusableDelegationSetResponse {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "CreateReusableDelegationSetResponse")?;
-        Ok(Self {
-            delegation_set: m.take(0)?,
-            location: m.take(1)?,
-        })
-    }
-}
+rboto::__structure!(
+    CreateReusableDelegationSetOutput "CreateReusableDelegationSetResponse"[debug from
+    output] { delegation_set : DelegationSet, location : String } { _meta }
+);
 /// A complex type that contains the response information for the `CreateTrafficPolicyInstance` request.
-#[derive(Clone, Debug, Default, PartialEq)]
-pub struct CreateTrafficPolicyInstanceResponse {
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct CreateTrafficPolicyInstanceOutput {
     /// A complex type that contains settings for the new traffic policy instance.
     pub traffic_policy_instance: Option<TrafficPolicyInstance>,
     /// A unique URL that represents a new traffic policy instance.
     pub location: Option<String>,
+    pub(crate) _meta: rboto::__private::Meta,
 }
-impl rboto::FromValue for CreateTrafficPolicyInstanceResponse {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "CreateTrafficPolicyInstanceResponse")?;
-        Ok(Self {
-            traffic_policy_instance: m.take(0)?,
-            location: m.take(1)?,
-        })
-    }
-}
+rboto::__structure!(
+    CreateTrafficPolicyInstanceOutput "CreateTrafficPolicyInstanceResponse"[debug from
+    output] { traffic_policy_instance : TrafficPolicyInstance, location : String } {
+    _meta }
+);
 /// A complex type that contains the response information for the `CreateTrafficPolicy` request.
-#[derive(Clone, Debug, Default, PartialEq)]
-pub struct CreateTrafficPolicyResponse {
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct CreateTrafficPolicyOutput {
     /// A complex type that contains settings for the new traffic policy.
     pub traffic_policy: Option<TrafficPolicy>,
     /// A unique URL that represents a new traffic policy.
     pub location: Option<String>,
+    pub(crate) _meta: rboto::__private::Meta,
 }
-impl rboto::FromValue for CreateTrafficPolicyResponse {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "CreateTrafficPolicyResponse")?;
-        Ok(Self {
-            traffic_policy: m.take(0)?,
-            location: m.take(1)?,
-        })
-    }
-}
+rboto::__structure!(
+    CreateTrafficPolicyOutput "CreateTrafficPolicyResponse"[debug from output] {
+    traffic_policy : TrafficPolicy, location : String } { _meta }
+);
 /// A complex type that contains the response information for the `CreateTrafficPolicyVersion` request.
-#[derive(Clone, Debug, Default, PartialEq)]
-pub struct CreateTrafficPolicyVersionResponse {
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct CreateTrafficPolicyVersionOutput {
     /// A complex type that contains settings for the new version of the traffic policy.
     pub traffic_policy: Option<TrafficPolicy>,
     /// A unique URL that represents a new traffic policy version.
     pub location: Option<String>,
+    pub(crate) _meta: rboto::__private::Meta,
 }
-impl rboto::FromValue for CreateTrafficPolicyVersionResponse {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "CreateTrafficPolicyVersionResponse")?;
-        Ok(Self {
-            traffic_policy: m.take(0)?,
-            location: m.take(1)?,
-        })
-    }
-}
+rboto::__structure!(
+    CreateTrafficPolicyVersionOutput "CreateTrafficPolicyVersionResponse"[debug from
+    output] { traffic_policy : TrafficPolicy, location : String } { _meta }
+);
 /// A complex type that contains the response information from a `CreateVPCAssociationAuthorization` request.
-#[derive(Clone, Debug, Default, PartialEq)]
-pub struct CreateVpcAssociationAuthorizationResponse {
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct CreateVpcAssociationAuthorizationOutput {
     /// The ID of the hosted zone that you authorized associating a VPC with.
     pub hosted_zone_id: Option<String>,
     /// The VPC that you authorized associating with a hosted zone.
     pub vpc: Option<Vpc>,
+    pub(crate) _meta: rboto::__private::Meta,
 }
-impl rboto::FromValue for CreateVpcAssociationAuthorizationResponse {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "CreateVPCAssociationAuthorizationResponse")?;
-        Ok(Self {
-            hosted_zone_id: m.take(0)?,
-            vpc: m.take(1)?,
-        })
-    }
-}
-#[derive(Clone, Debug, Default, PartialEq)]
-pub struct DeactivateKeySigningKeyResponse {
+rboto::__structure!(
+    CreateVpcAssociationAuthorizationOutput
+    "CreateVPCAssociationAuthorizationResponse"[debug from output] { hosted_zone_id :
+    String, vpc : Vpc } { _meta }
+);
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct DeactivateKeySigningKeyOutput {
     pub change_info: Option<ChangeInfo>,
+    pub(crate) _meta: rboto::__private::Meta,
 }
-impl rboto::FromValue for DeactivateKeySigningKeyResponse {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "DeactivateKeySigningKeyResponse")?;
-        Ok(Self { change_info: m.take(0)? })
-    }
+rboto::__structure!(
+    DeactivateKeySigningKeyOutput "DeactivateKeySigningKeyResponse"[debug from output] {
+    change_info : ChangeInfo } { _meta }
+);
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct DeleteCidrCollectionOutput {
+    pub(crate) _meta: rboto::__private::Meta,
 }
-#[derive(Clone, Debug, Default, PartialEq)]
-pub struct DeleteCidrCollectionResponse {}
-impl rboto::FromValue for DeleteCidrCollectionResponse {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        rv::Members::of(v, "DeleteCidrCollectionResponse")?;
-        Ok(Self {})
-    }
-}
+rboto::__structure!(
+    DeleteCidrCollectionOutput "DeleteCidrCollectionResponse"[debug from output] {} {
+    _meta }
+);
 /// An empty element.
-#[derive(Clone, Debug, Default, PartialEq)]
-pub struct DeleteHealthCheckResponse {}
-impl rboto::FromValue for DeleteHealthCheckResponse {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        rv::Members::of(v, "DeleteHealthCheckResponse")?;
-        Ok(Self {})
-    }
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct DeleteHealthCheckOutput {
+    pub(crate) _meta: rboto::__private::Meta,
 }
+rboto::__structure!(
+    DeleteHealthCheckOutput "DeleteHealthCheckResponse"[debug from output] {} { _meta }
+);
 /// A complex type that contains the response to a `DeleteHostedZone` request.
-#[derive(Clone, Debug, Default, PartialEq)]
-pub struct DeleteHostedZoneResponse {
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct DeleteHostedZoneOutput {
     /// A complex type that contains the ID, the status, and the date and time of a request to delete a hosted zone.
     pub change_info: Option<ChangeInfo>,
+    pub(crate) _meta: rboto::__private::Meta,
 }
-impl rboto::FromValue for DeleteHostedZoneResponse {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "DeleteHostedZoneResponse")?;
-        Ok(Self { change_info: m.take(0)? })
-    }
-}
-#[derive(Clone, Debug, Default, PartialEq)]
-pub struct DeleteKeySigningKeyResponse {
+rboto::__structure!(
+    DeleteHostedZoneOutput "DeleteHostedZoneResponse"[debug from output] { change_info :
+    ChangeInfo } { _meta }
+);
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct DeleteKeySigningKeyOutput {
     pub change_info: Option<ChangeInfo>,
+    pub(crate) _meta: rboto::__private::Meta,
 }
-impl rboto::FromValue for DeleteKeySigningKeyResponse {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "DeleteKeySigningKeyResponse")?;
-        Ok(Self { change_info: m.take(0)? })
-    }
+rboto::__structure!(
+    DeleteKeySigningKeyOutput "DeleteKeySigningKeyResponse"[debug from output] {
+    change_info : ChangeInfo } { _meta }
+);
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct DeleteQueryLoggingConfigOutput {
+    pub(crate) _meta: rboto::__private::Meta,
 }
-#[derive(Clone, Debug, Default, PartialEq)]
-pub struct DeleteQueryLoggingConfigResponse {}
-impl rboto::FromValue for DeleteQueryLoggingConfigResponse {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        rv::Members::of(v, "DeleteQueryLoggingConfigResponse")?;
-        Ok(Self {})
-    }
+rboto::__structure!(
+    DeleteQueryLoggingConfigOutput "DeleteQueryLoggingConfigResponse"[debug from output]
+    {} { _meta }
+);
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct DeleteResourceRecordSetProtectionsOutput {
+    pub(crate) _meta: rboto::__private::Meta,
 }
-#[derive(Clone, Debug, Default, PartialEq)]
-pub struct DeleteResourceRecordSetProtectionsResponse {}
-impl rboto::FromValue for DeleteResourceRecordSetProtectionsResponse {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        rv::Members::of(v, "DeleteResourceRecordSetProtectionsResponse")?;
-        Ok(Self {})
-    }
-}
+rboto::__structure!(
+    DeleteResourceRecordSetProtectionsOutput
+    "DeleteResourceRecordSetProtectionsResponse"[debug from output] {} { _meta }
+);
 /// An empty element.
-#[derive(Clone, Debug, Default, PartialEq)]
-pub struct DeleteReusableDelegationSetResponse {}
-impl rboto::FromValue for DeleteReusableDelegationSetResponse {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        rv::Members::of(v, "DeleteReusableDelegationSetResponse")?;
-        Ok(Self {})
-    }
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct DeleteReusableDelegationSetOutput {
+    pub(crate) _meta: rboto::__private::Meta,
 }
+rboto::__structure!(
+    DeleteReusableDelegationSetOutput "DeleteReusableDelegationSetResponse"[debug from
+    output] {} { _meta }
+);
 /// An empty element.
-#[derive(Clone, Debug, Default, PartialEq)]
-pub struct DeleteTrafficPolicyInstanceResponse {}
-impl rboto::FromValue for DeleteTrafficPolicyInstanceResponse {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        rv::Members::of(v, "DeleteTrafficPolicyInstanceResponse")?;
-        Ok(Self {})
-    }
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct DeleteTrafficPolicyInstanceOutput {
+    pub(crate) _meta: rboto::__private::Meta,
 }
+rboto::__structure!(
+    DeleteTrafficPolicyInstanceOutput "DeleteTrafficPolicyInstanceResponse"[debug from
+    output] {} { _meta }
+);
 /// An empty element.
-#[derive(Clone, Debug, Default, PartialEq)]
-pub struct DeleteTrafficPolicyResponse {}
-impl rboto::FromValue for DeleteTrafficPolicyResponse {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        rv::Members::of(v, "DeleteTrafficPolicyResponse")?;
-        Ok(Self {})
-    }
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct DeleteTrafficPolicyOutput {
+    pub(crate) _meta: rboto::__private::Meta,
 }
+rboto::__structure!(
+    DeleteTrafficPolicyOutput "DeleteTrafficPolicyResponse"[debug from output] {} { _meta
+    }
+);
 /// Empty response for the request.
-#[derive(Clone, Debug, Default, PartialEq)]
-pub struct DeleteVpcAssociationAuthorizationResponse {}
-impl rboto::FromValue for DeleteVpcAssociationAuthorizationResponse {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        rv::Members::of(v, "DeleteVPCAssociationAuthorizationResponse")?;
-        Ok(Self {})
-    }
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct DeleteVpcAssociationAuthorizationOutput {
+    pub(crate) _meta: rboto::__private::Meta,
 }
-#[derive(Clone, Debug, Default, PartialEq)]
-pub struct DisableHostedZoneDnssecResponse {
+rboto::__structure!(
+    DeleteVpcAssociationAuthorizationOutput
+    "DeleteVPCAssociationAuthorizationResponse"[debug from output] {} { _meta }
+);
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct DisableHostedZoneDnssecOutput {
     pub change_info: Option<ChangeInfo>,
+    pub(crate) _meta: rboto::__private::Meta,
 }
-impl rboto::FromValue for DisableHostedZoneDnssecResponse {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "DisableHostedZoneDNSSECResponse")?;
-        Ok(Self { change_info: m.take(0)? })
-    }
-}
+rboto::__structure!(
+    DisableHostedZoneDnssecOutput "DisableHostedZoneDNSSECResponse"[debug from output] {
+    change_info : ChangeInfo } { _meta }
+);
 /// A complex type that contains the response information for the disassociate request.
-#[derive(Clone, Debug, Default, PartialEq)]
-pub struct DisassociateVpcFromHostedZoneResponse {
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct DisassociateVpcFromHostedZoneOutput {
     /// A complex type that describes the changes made to the specified private hosted zone.
     pub change_info: Option<ChangeInfo>,
+    pub(crate) _meta: rboto::__private::Meta,
 }
-impl rboto::FromValue for DisassociateVpcFromHostedZoneResponse {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "DisassociateVPCFromHostedZoneResponse")?;
-        Ok(Self { change_info: m.take(0)? })
-    }
-}
-#[derive(Clone, Debug, Default, PartialEq)]
-pub struct EnableHostedZoneDnssecResponse {
+rboto::__structure!(
+    DisassociateVpcFromHostedZoneOutput "DisassociateVPCFromHostedZoneResponse"[debug
+    from output] { change_info : ChangeInfo } { _meta }
+);
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct EnableHostedZoneDnssecOutput {
     pub change_info: Option<ChangeInfo>,
+    pub(crate) _meta: rboto::__private::Meta,
 }
-impl rboto::FromValue for EnableHostedZoneDnssecResponse {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "EnableHostedZoneDNSSECResponse")?;
-        Ok(Self { change_info: m.take(0)? })
-    }
-}
+rboto::__structure!(
+    EnableHostedZoneDnssecOutput "EnableHostedZoneDNSSECResponse"[debug from output] {
+    change_info : ChangeInfo } { _meta }
+);
 /// A complex type that contains the requested limit.
-#[derive(Clone, Debug, Default, PartialEq)]
-pub struct GetAccountLimitResponse {
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct GetAccountLimitOutput {
     /// The current setting for the specified limit. For example, if you specified `MAX_HEALTH_CHECKS_BY_OWNER` for the value of `Type` in the request, the value of `Limit` is the maximum number of health checks that you can create using the current account.
     pub limit: Option<AccountLimit>,
     /// The current number of entities that you have created of the specified type. For example, if you specified `MAX_HEALTH_CHECKS_BY_OWNER` for the value of `Type` in the request, the value of `Count` is the current number of health checks that you have created using the current account.
     pub count: Option<i64>,
+    pub(crate) _meta: rboto::__private::Meta,
 }
-impl rboto::FromValue for GetAccountLimitResponse {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "GetAccountLimitResponse")?;
-        Ok(Self {
-            limit: m.take(0)?,
-            count: m.take(1)?,
-        })
-    }
-}
+rboto::__structure!(
+    GetAccountLimitOutput "GetAccountLimitResponse"[debug from output] { limit :
+    AccountLimit, count = i64 } { _meta }
+);
 /// A complex type that contains the `ChangeInfo` element.
-#[derive(Clone, Debug, Default, PartialEq)]
-pub struct GetChangeResponse {
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct GetChangeOutput {
     /// A complex type that contains information about the specified change batch.
     pub change_info: Option<ChangeInfo>,
+    pub(crate) _meta: rboto::__private::Meta,
 }
-impl rboto::FromValue for GetChangeResponse {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "GetChangeResponse")?;
-        Ok(Self { change_info: m.take(0)? })
-    }
-}
+rboto::__structure!(
+    GetChangeOutput "GetChangeResponse"[debug from output] { change_info : ChangeInfo } {
+    _meta }
+);
 /// A complex type that contains the `CheckerIpRanges` element.
-#[derive(Clone, Debug, Default, PartialEq)]
-pub struct GetCheckerIpRangesResponse {
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct GetCheckerIpRangesOutput {
     /// A complex type that contains sorted list of IP ranges in CIDR format for Amazon Route 53 health checkers.
     pub checker_ip_ranges: Option<Vec<String>>,
+    pub(crate) _meta: rboto::__private::Meta,
 }
-impl rboto::FromValue for GetCheckerIpRangesResponse {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "GetCheckerIpRangesResponse")?;
-        Ok(Self {
-            checker_ip_ranges: m.take(0)?,
-        })
-    }
-}
-#[derive(Clone, Debug, Default, PartialEq)]
-pub struct GetDnssecResponse {
+rboto::__structure!(
+    GetCheckerIpRangesOutput "GetCheckerIpRangesResponse"[debug from output] {
+    checker_ip_ranges : Vec < String > } { _meta }
+);
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct GetDnssecOutput {
     /// A string representing the status of DNSSEC.
     pub status: Option<DnssecStatus>,
     /// The key-signing keys (KSKs) in your account.
     pub key_signing_keys: Option<Vec<KeySigningKey>>,
+    pub(crate) _meta: rboto::__private::Meta,
 }
-impl rboto::FromValue for GetDnssecResponse {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "GetDNSSECResponse")?;
-        Ok(Self {
-            status: m.take(0)?,
-            key_signing_keys: m.take(1)?,
-        })
-    }
-}
+rboto::__structure!(
+    GetDnssecOutput "GetDNSSECResponse"[debug from output] { status : DnssecStatus,
+    key_signing_keys : Vec < KeySigningKey > } { _meta }
+);
 /// A complex type that contains the response information for the specified geolocation code.
-#[derive(Clone, Debug, Default, PartialEq)]
-pub struct GetGeoLocationResponse {
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct GetGeoLocationOutput {
     /// A complex type that contains the codes and full continent, country, and subdivision names for the specified geolocation code.
     pub geo_location_details: Option<GeoLocationDetails>,
+    pub(crate) _meta: rboto::__private::Meta,
 }
-impl rboto::FromValue for GetGeoLocationResponse {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "GetGeoLocationResponse")?;
-        Ok(Self {
-            geo_location_details: m.take(0)?,
-        })
-    }
-}
+rboto::__structure!(
+    GetGeoLocationOutput "GetGeoLocationResponse"[debug from output] {
+    geo_location_details : GeoLocationDetails } { _meta }
+);
 /// A complex type that contains the response to a `GetHealthCheckCount` request.
-#[derive(Clone, Debug, Default, PartialEq)]
-pub struct GetHealthCheckCountResponse {
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct GetHealthCheckCountOutput {
     /// The number of health checks associated with the current Amazon Web Services account.
     pub health_check_count: Option<i64>,
+    pub(crate) _meta: rboto::__private::Meta,
 }
-impl rboto::FromValue for GetHealthCheckCountResponse {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "GetHealthCheckCountResponse")?;
-        Ok(Self {
-            health_check_count: m.take(0)?,
-        })
-    }
-}
+rboto::__structure!(
+    GetHealthCheckCountOutput "GetHealthCheckCountResponse"[debug from output] {
+    health_check_count = i64 } { _meta }
+);
 /// A complex type that contains the response to a `GetHealthCheckLastFailureReason` request.
-#[derive(Clone, Debug, Default, PartialEq)]
-pub struct GetHealthCheckLastFailureReasonResponse {
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct GetHealthCheckLastFailureReasonOutput {
     /// A list that contains one `Observation` element for each Amazon Route 53 health checker that is reporting a last failure reason.
     pub health_check_observations: Option<Vec<HealthCheckObservation>>,
+    pub(crate) _meta: rboto::__private::Meta,
 }
-impl rboto::FromValue for GetHealthCheckLastFailureReasonResponse {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "GetHealthCheckLastFailureReasonResponse")?;
-        Ok(Self {
-            health_check_observations: m.take(0)?,
-        })
-    }
-}
+rboto::__structure!(
+    GetHealthCheckLastFailureReasonOutput "GetHealthCheckLastFailureReasonResponse"[debug
+    from output] { health_check_observations : Vec < HealthCheckObservation > } { _meta }
+);
 /// A complex type that contains the response to a `GetHealthCheck` request.
-#[derive(Clone, Debug, Default, PartialEq)]
-pub struct GetHealthCheckResponse {
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct GetHealthCheckOutput {
     /// A complex type that contains information about one health check that is associated with the current Amazon Web Services account.
     pub health_check: Option<HealthCheck>,
+    pub(crate) _meta: rboto::__private::Meta,
 }
-impl rboto::FromValue for GetHealthCheckResponse {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "GetHealthCheckResponse")?;
-        Ok(Self { health_check: m.take(0)? })
-    }
-}
+rboto::__structure!(
+    GetHealthCheckOutput "GetHealthCheckResponse"[debug from output] { health_check :
+    HealthCheck } { _meta }
+);
 /// A complex type that contains the response to a `GetHealthCheck` request.
-#[derive(Clone, Debug, Default, PartialEq)]
-pub struct GetHealthCheckStatusResponse {
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct GetHealthCheckStatusOutput {
     /// A list that contains one `HealthCheckObservation` element for each Amazon Route 53 health checker that is reporting a status about the health check endpoint.
     pub health_check_observations: Option<Vec<HealthCheckObservation>>,
+    pub(crate) _meta: rboto::__private::Meta,
 }
-impl rboto::FromValue for GetHealthCheckStatusResponse {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "GetHealthCheckStatusResponse")?;
-        Ok(Self {
-            health_check_observations: m.take(0)?,
-        })
-    }
-}
+rboto::__structure!(
+    GetHealthCheckStatusOutput "GetHealthCheckStatusResponse"[debug from output] {
+    health_check_observations : Vec < HealthCheckObservation > } { _meta }
+);
 /// A complex type that contains the response to a `GetHostedZoneCount` request.
-#[derive(Clone, Debug, Default, PartialEq)]
-pub struct GetHostedZoneCountResponse {
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct GetHostedZoneCountOutput {
     /// The total number of public and private hosted zones that are associated with the current Amazon Web Services account.
     pub hosted_zone_count: Option<i64>,
+    pub(crate) _meta: rboto::__private::Meta,
 }
-impl rboto::FromValue for GetHostedZoneCountResponse {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "GetHostedZoneCountResponse")?;
-        Ok(Self {
-            hosted_zone_count: m.take(0)?,
-        })
-    }
-}
+rboto::__structure!(
+    GetHostedZoneCountOutput "GetHostedZoneCountResponse"[debug from output] {
+    hosted_zone_count = i64 } { _meta }
+);
 /// A complex type that contains the requested limit.
-#[derive(Clone, Debug, Default, PartialEq)]
-pub struct GetHostedZoneLimitResponse {
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct GetHostedZoneLimitOutput {
     /// The current setting for the specified limit. For example, if you specified `MAX_RRSETS_BY_ZONE` for the value of `Type` in the request, the value of `Limit` is the maximum number of records that you can create in the specified hosted zone.
     pub limit: Option<HostedZoneLimit>,
     /// The current number of entities that you have created of the specified type. For example, if you specified `MAX_RRSETS_BY_ZONE` for the value of `Type` in the request, the value of `Count` is the current number of records that you have created in the specified hosted zone.
     pub count: Option<i64>,
+    pub(crate) _meta: rboto::__private::Meta,
 }
-impl rboto::FromValue for GetHostedZoneLimitResponse {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "GetHostedZoneLimitResponse")?;
-        Ok(Self {
-            limit: m.take(0)?,
-            count: m.take(1)?,
-        })
-    }
-}
+rboto::__structure!(
+    GetHostedZoneLimitOutput "GetHostedZoneLimitResponse"[debug from output] { limit :
+    HostedZoneLimit, count = i64 } { _meta }
+);
 /// A complex type that contain the response to a `GetHostedZone` request.
-#[derive(Clone, Debug, Default, PartialEq)]
-pub struct GetHostedZoneResponse {
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct GetHostedZoneOutput {
     /// A complex type that contains general information about the specified hosted zone.
     pub hosted_zone: Option<HostedZone>,
     /// A complex type that lists the Amazon Route 53 name servers for the specified hosted zone.
     pub delegation_set: Option<DelegationSet>,
     /// A complex type that contains information about the VPCs that are associated with the specified hosted zone.
     pub vp_cs: Option<Vec<Vpc>>,
+    pub(crate) _meta: rboto::__private::Meta,
 }
-impl rboto::FromValue for GetHostedZoneResponse {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "GetHostedZoneResponse")?;
-        Ok(Self {
-            hosted_zone: m.take(0)?,
-            delegation_set: m.take(1)?,
-            vp_cs: m.take(2)?,
-        })
-    }
-}
-#[derive(Clone, Debug, Default, PartialEq)]
-pub struct GetQueryLoggingConfigResponse {
+rboto::__structure!(
+    GetHostedZoneOutput "GetHostedZoneResponse"[debug from output] { hosted_zone :
+    HostedZone, delegation_set : DelegationSet, vp_cs : Vec < Vpc > } { _meta }
+);
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct GetQueryLoggingConfigOutput {
     /// A complex type that contains information about the query logging configuration that you specified in a [GetQueryLoggingConfig](https://docs.aws.amazon.com/Route53/latest/APIReference/API_GetQueryLoggingConfig.html) request.
     pub query_logging_config: Option<QueryLoggingConfig>,
+    pub(crate) _meta: rboto::__private::Meta,
 }
-impl rboto::FromValue for GetQueryLoggingConfigResponse {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "GetQueryLoggingConfigResponse")?;
-        Ok(Self {
-            query_logging_config: m.take(0)?,
-        })
-    }
-}
+rboto::__structure!(
+    GetQueryLoggingConfigOutput "GetQueryLoggingConfigResponse"[debug from output] {
+    query_logging_config : QueryLoggingConfig } { _meta }
+);
 /// A complex type that contains the requested limit.
-#[derive(Clone, Debug, Default, PartialEq)]
-pub struct GetReusableDelegationSetLimitResponse {
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct GetReusableDelegationSetLimitOutput {
     /// The current setting for the limit on hosted zones that you can associate with the specified reusable delegation set.
     pub limit: Option<ReusableDelegationSetLimit>,
     /// The current number of hosted zones that you can associate with the specified reusable delegation set.
     pub count: Option<i64>,
+    pub(crate) _meta: rboto::__private::Meta,
 }
-impl rboto::FromValue for GetReusableDelegationSetLimitResponse {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "GetReusableDelegationSetLimitResponse")?;
-        Ok(Self {
-            limit: m.take(0)?,
-            count: m.take(1)?,
-        })
-    }
-}
+rboto::__structure!(
+    GetReusableDelegationSetLimitOutput "GetReusableDelegationSetLimitResponse"[debug
+    from output] { limit : ReusableDelegationSetLimit, count = i64 } { _meta }
+);
 /// A complex type that contains the response to the `GetReusableDelegationSet` request.
-#[derive(Clone, Debug, Default, PartialEq)]
-pub struct GetReusableDelegationSetResponse {
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct GetReusableDelegationSetOutput {
     /// A complex type that contains information about the reusable delegation set.
     pub delegation_set: Option<DelegationSet>,
+    pub(crate) _meta: rboto::__private::Meta,
 }
-impl rboto::FromValue for GetReusableDelegationSetResponse {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "GetReusableDelegationSetResponse")?;
-        Ok(Self { delegation_set: m.take(0)? })
-    }
-}
+rboto::__structure!(
+    GetReusableDelegationSetOutput "GetReusableDelegationSetResponse"[debug from output]
+    { delegation_set : DelegationSet } { _meta }
+);
 /// A complex type that contains information about the resource record sets that Amazon Route 53 created based on a specified traffic policy.
-#[derive(Clone, Debug, Default, PartialEq)]
-pub struct GetTrafficPolicyInstanceCountResponse {
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct GetTrafficPolicyInstanceCountOutput {
     /// The number of traffic policy instances that are associated with the current Amazon Web Services account.
     pub traffic_policy_instance_count: Option<i32>,
+    pub(crate) _meta: rboto::__private::Meta,
 }
-impl rboto::FromValue for GetTrafficPolicyInstanceCountResponse {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "GetTrafficPolicyInstanceCountResponse")?;
-        Ok(Self {
-            traffic_policy_instance_count: m.take(0)?,
-        })
-    }
-}
+rboto::__structure!(
+    GetTrafficPolicyInstanceCountOutput "GetTrafficPolicyInstanceCountResponse"[debug
+    from output] { traffic_policy_instance_count = i32 } { _meta }
+);
 /// A complex type that contains information about the resource record sets that Amazon Route 53 created based on a specified traffic policy.
-#[derive(Clone, Debug, Default, PartialEq)]
-pub struct GetTrafficPolicyInstanceResponse {
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct GetTrafficPolicyInstanceOutput {
     /// A complex type that contains settings for the traffic policy instance.
     pub traffic_policy_instance: Option<TrafficPolicyInstance>,
+    pub(crate) _meta: rboto::__private::Meta,
 }
-impl rboto::FromValue for GetTrafficPolicyInstanceResponse {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "GetTrafficPolicyInstanceResponse")?;
-        Ok(Self {
-            traffic_policy_instance: m.take(0)?,
-        })
-    }
-}
+rboto::__structure!(
+    GetTrafficPolicyInstanceOutput "GetTrafficPolicyInstanceResponse"[debug from output]
+    { traffic_policy_instance : TrafficPolicyInstance } { _meta }
+);
 /// A complex type that contains the response information for the request.
-#[derive(Clone, Debug, Default, PartialEq)]
-pub struct GetTrafficPolicyResponse {
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct GetTrafficPolicyOutput {
     /// A complex type that contains settings for the specified traffic policy.
     pub traffic_policy: Option<TrafficPolicy>,
+    pub(crate) _meta: rboto::__private::Meta,
 }
-impl rboto::FromValue for GetTrafficPolicyResponse {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "GetTrafficPolicyResponse")?;
-        Ok(Self { traffic_policy: m.take(0)? })
-    }
-}
-#[derive(Clone, Debug, Default, PartialEq)]
-pub struct ListCidrBlocksResponse {
+rboto::__structure!(
+    GetTrafficPolicyOutput "GetTrafficPolicyResponse"[debug from output] { traffic_policy
+    : TrafficPolicy } { _meta }
+);
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct ListCidrBlocksOutput {
     /// An opaque pagination token to indicate where the service is to begin enumerating results.
     pub next_token: Option<String>,
     /// A complex type that contains information about the CIDR blocks.
     pub cidr_blocks: Option<Vec<CidrBlockSummary>>,
+    pub(crate) _meta: rboto::__private::Meta,
 }
-impl rboto::FromValue for ListCidrBlocksResponse {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "ListCidrBlocksResponse")?;
-        Ok(Self {
-            next_token: m.take(0)?,
-            cidr_blocks: m.take(1)?,
-        })
-    }
-}
-#[derive(Clone, Debug, Default, PartialEq)]
-pub struct ListCidrCollectionsResponse {
+rboto::__structure!(
+    ListCidrBlocksOutput "ListCidrBlocksResponse"[debug from output] { next_token :
+    String, cidr_blocks : Vec < CidrBlockSummary > } { _meta }
+);
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct ListCidrCollectionsOutput {
     /// An opaque pagination token to indicate where the service is to begin enumerating results.
     pub next_token: Option<String>,
     /// A complex type with information about the CIDR collection.
     pub cidr_collections: Option<Vec<CollectionSummary>>,
+    pub(crate) _meta: rboto::__private::Meta,
 }
-impl rboto::FromValue for ListCidrCollectionsResponse {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "ListCidrCollectionsResponse")?;
-        Ok(Self {
-            next_token: m.take(0)?,
-            cidr_collections: m.take(1)?,
-        })
-    }
-}
-#[derive(Clone, Debug, Default, PartialEq)]
-pub struct ListCidrLocationsResponse {
+rboto::__structure!(
+    ListCidrCollectionsOutput "ListCidrCollectionsResponse"[debug from output] {
+    next_token : String, cidr_collections : Vec < CollectionSummary > } { _meta }
+);
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct ListCidrLocationsOutput {
     /// An opaque pagination token to indicate where the service is to begin enumerating results.
     pub next_token: Option<String>,
     /// A complex type that contains information about the list of CIDR locations.
     pub cidr_locations: Option<Vec<LocationSummary>>,
+    pub(crate) _meta: rboto::__private::Meta,
 }
-impl rboto::FromValue for ListCidrLocationsResponse {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "ListCidrLocationsResponse")?;
-        Ok(Self {
-            next_token: m.take(0)?,
-            cidr_locations: m.take(1)?,
-        })
-    }
-}
+rboto::__structure!(
+    ListCidrLocationsOutput "ListCidrLocationsResponse"[debug from output] { next_token :
+    String, cidr_locations : Vec < LocationSummary > } { _meta }
+);
 /// A complex type containing the response information for the request.
-#[derive(Clone, Debug, Default, PartialEq)]
-pub struct ListGeoLocationsResponse {
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct ListGeoLocationsOutput {
     /// A complex type that contains one `GeoLocationDetails` element for each location that Amazon Route 53 supports for geolocation.
     pub geo_location_details_list: Option<Vec<GeoLocationDetails>>,
     /// A value that indicates whether more locations remain to be listed after the last location in this response. If so, the value of `IsTruncated` is `true`. To get more values, submit another request and include the values of `NextContinentCode`, `NextCountryCode`, and `NextSubdivisionCode` in the `startcontinentcode`, `startcountrycode`, and `startsubdivisioncode`, as applicable.
@@ -701,23 +638,18 @@ pub struct ListGeoLocationsResponse {
     pub next_subdivision_code: Option<String>,
     /// The value that you specified for `MaxItems` in the request.
     pub max_items: Option<String>,
+    pub(crate) _meta: rboto::__private::Meta,
 }
-impl rboto::FromValue for ListGeoLocationsResponse {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "ListGeoLocationsResponse")?;
-        Ok(Self {
-            geo_location_details_list: m.take(0)?,
-            is_truncated: m.take(1)?,
-            next_continent_code: m.take(2)?,
-            next_country_code: m.take(3)?,
-            next_subdivision_code: m.take(4)?,
-            max_items: m.take(5)?,
-        })
-    }
-}
+rboto::__structure!(
+    ListGeoLocationsOutput "ListGeoLocationsResponse"[debug from output] {
+    geo_location_details_list : Vec < GeoLocationDetails >, is_truncated = bool,
+    next_continent_code : String, next_country_code : String, next_subdivision_code :
+    String, max_items : String } { _meta }
+);
 /// A complex type that contains the response to a `ListHealthChecks` request.
-#[derive(Clone, Debug, Default, PartialEq)]
-pub struct ListHealthChecksResponse {
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct ListHealthChecksOutput {
     /// A complex type that contains one `HealthCheck` element for each health check that is associated with the current Amazon Web Services account.
     pub health_checks: Option<Vec<HealthCheck>>,
     /// For the second and subsequent calls to `ListHealthChecks`, `Marker` is the value that you specified for the `marker` parameter in the previous request.
@@ -728,22 +660,17 @@ pub struct ListHealthChecksResponse {
     pub next_marker: Option<String>,
     /// The value that you specified for the `maxitems` parameter in the call to `ListHealthChecks` that produced the current response.
     pub max_items: Option<String>,
+    pub(crate) _meta: rboto::__private::Meta,
 }
-impl rboto::FromValue for ListHealthChecksResponse {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "ListHealthChecksResponse")?;
-        Ok(Self {
-            health_checks: m.take(0)?,
-            marker: m.take(1)?,
-            is_truncated: m.take(2)?,
-            next_marker: m.take(3)?,
-            max_items: m.take(4)?,
-        })
-    }
-}
+rboto::__structure!(
+    ListHealthChecksOutput "ListHealthChecksResponse"[debug from output] { health_checks
+    : Vec < HealthCheck >, marker : String, is_truncated = bool, next_marker : String,
+    max_items : String } { _meta }
+);
 /// A complex type that contains the response information for the request.
-#[derive(Clone, Debug, Default, PartialEq)]
-pub struct ListHostedZonesByNameResponse {
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct ListHostedZonesByNameOutput {
     /// A complex type that contains general information about the hosted zone.
     pub hosted_zones: Option<Vec<HostedZone>>,
     /// For the second and subsequent calls to `ListHostedZonesByName`, `DNSName` is the value that you specified for the `dnsname` parameter in the request that produced the current response.
@@ -758,42 +685,33 @@ pub struct ListHostedZonesByNameResponse {
     pub next_hosted_zone_id: Option<String>,
     /// The value that you specified for the `maxitems` parameter in the call to `ListHostedZonesByName` that produced the current response.
     pub max_items: Option<String>,
+    pub(crate) _meta: rboto::__private::Meta,
 }
-impl rboto::FromValue for ListHostedZonesByNameResponse {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "ListHostedZonesByNameResponse")?;
-        Ok(Self {
-            hosted_zones: m.take(0)?,
-            dns_name: m.take(1)?,
-            hosted_zone_id: m.take(2)?,
-            is_truncated: m.take(3)?,
-            next_dns_name: m.take(4)?,
-            next_hosted_zone_id: m.take(5)?,
-            max_items: m.take(6)?,
-        })
-    }
-}
-#[derive(Clone, Debug, Default, PartialEq)]
-pub struct ListHostedZonesByVpcResponse {
+rboto::__structure!(
+    ListHostedZonesByNameOutput "ListHostedZonesByNameResponse"[debug from output] {
+    hosted_zones : Vec < HostedZone >, dns_name : String, hosted_zone_id : String,
+    is_truncated = bool, next_dns_name : String, next_hosted_zone_id : String, max_items
+    : String } { _meta }
+);
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct ListHostedZonesByVpcOutput {
     /// A list that contains one `HostedZoneSummary` element for each hosted zone that the specified Amazon VPC is associated with. Each `HostedZoneSummary` element contains the hosted zone name and ID, and information about who owns the hosted zone.
     pub hosted_zone_summaries: Option<Vec<HostedZoneSummary>>,
     /// The value that you specified for `MaxItems` in the most recent `ListHostedZonesByVPC` request.
     pub max_items: Option<String>,
     /// The value that you will use for `NextToken` in the next `ListHostedZonesByVPC` request.
     pub next_token: Option<String>,
+    pub(crate) _meta: rboto::__private::Meta,
 }
-impl rboto::FromValue for ListHostedZonesByVpcResponse {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "ListHostedZonesByVPCResponse")?;
-        Ok(Self {
-            hosted_zone_summaries: m.take(0)?,
-            max_items: m.take(1)?,
-            next_token: m.take(2)?,
-        })
-    }
-}
-#[derive(Clone, Debug, Default, PartialEq)]
-pub struct ListHostedZonesResponse {
+rboto::__structure!(
+    ListHostedZonesByVpcOutput "ListHostedZonesByVPCResponse"[debug from output] {
+    hosted_zone_summaries : Vec < HostedZoneSummary >, max_items : String, next_token :
+    String } { _meta }
+);
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct ListHostedZonesOutput {
     /// A complex type that contains general information about the hosted zone.
     pub hosted_zones: Option<Vec<HostedZone>>,
     /// For the second and subsequent calls to `ListHostedZones`, `Marker` is the value that you specified for the `marker` parameter in the request that produced the current response.
@@ -804,54 +722,45 @@ pub struct ListHostedZonesResponse {
     pub next_marker: Option<String>,
     /// The value that you specified for the `maxitems` parameter in the call to `ListHostedZones` that produced the current response.
     pub max_items: Option<String>,
+    pub(crate) _meta: rboto::__private::Meta,
 }
-impl rboto::FromValue for ListHostedZonesResponse {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "ListHostedZonesResponse")?;
-        Ok(Self {
-            hosted_zones: m.take(0)?,
-            marker: m.take(1)?,
-            is_truncated: m.take(2)?,
-            next_marker: m.take(3)?,
-            max_items: m.take(4)?,
-        })
-    }
-}
-#[derive(Clone, Debug, Default, PartialEq)]
-pub struct ListQueryLoggingConfigsResponse {
+rboto::__structure!(
+    ListHostedZonesOutput "ListHostedZonesResponse"[debug from output] { hosted_zones :
+    Vec < HostedZone >, marker : String, is_truncated = bool, next_marker : String,
+    max_items : String } { _meta }
+);
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct ListQueryLoggingConfigsOutput {
     /// An array that contains one [QueryLoggingConfig](https://docs.aws.amazon.com/Route53/latest/APIReference/API_QueryLoggingConfig.html) element for each configuration for DNS query logging that is associated with the current Amazon Web Services account.
     pub query_logging_configs: Option<Vec<QueryLoggingConfig>>,
     /// If a response includes the last of the query logging configurations that are associated with the current Amazon Web Services account, `NextToken` doesn't appear in the response.
     pub next_token: Option<String>,
+    pub(crate) _meta: rboto::__private::Meta,
 }
-impl rboto::FromValue for ListQueryLoggingConfigsResponse {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "ListQueryLoggingConfigsResponse")?;
-        Ok(Self {
-            query_logging_configs: m.take(0)?,
-            next_token: m.take(1)?,
-        })
-    }
-}
-#[derive(Clone, Debug, Default, PartialEq)]
-pub struct ListResourceRecordSetProtectionsResponse {
+rboto::__structure!(
+    ListQueryLoggingConfigsOutput "ListQueryLoggingConfigsResponse"[debug from output] {
+    query_logging_configs : Vec < QueryLoggingConfig >, next_token : String } { _meta }
+);
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct ListResourceRecordSetProtectionsOutput {
     /// The protections in the hosted zone. The list is empty if the hosted zone has no protections.
     pub resource_record_set_protections: Option<Vec<ResourceRecordSetProtection>>,
     /// If there are more protections to list, a token that you can specify in the `NextToken` parameter of another request to get the next page of results. If there are no more protections to list, the response doesn't include `NextToken`.
     pub next_token: Option<String>,
+    pub(crate) _meta: rboto::__private::Meta,
 }
-impl rboto::FromValue for ListResourceRecordSetProtectionsResponse {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "ListResourceRecordSetProtectionsResponse")?;
-        Ok(Self {
-            resource_record_set_protections: m.take(0)?,
-            next_token: m.take(1)?,
-        })
-    }
-}
+rboto::__structure!(
+    ListResourceRecordSetProtectionsOutput
+    "ListResourceRecordSetProtectionsResponse"[debug from output] {
+    resource_record_set_protections : Vec < ResourceRecordSetProtection >, next_token :
+    String } { _meta }
+);
 /// A complex type that contains list information for the resource record set.
-#[derive(Clone, Debug, Default, PartialEq)]
-pub struct ListResourceRecordSetsResponse {
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct ListResourceRecordSetsOutput {
     /// Information about multiple resource record sets.
     pub resource_record_sets: Option<Vec<ResourceRecordSet>>,
     /// A flag that indicates whether more resource record sets remain to be listed. If your results were truncated, you can make a follow-up pagination request by using the `NextRecordName` element.
@@ -864,23 +773,18 @@ pub struct ListResourceRecordSetsResponse {
     pub next_record_identifier: Option<String>,
     /// The maximum number of records you requested.
     pub max_items: Option<String>,
+    pub(crate) _meta: rboto::__private::Meta,
 }
-impl rboto::FromValue for ListResourceRecordSetsResponse {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "ListResourceRecordSetsResponse")?;
-        Ok(Self {
-            resource_record_sets: m.take(0)?,
-            is_truncated: m.take(1)?,
-            next_record_name: m.take(2)?,
-            next_record_type: m.take(3)?,
-            next_record_identifier: m.take(4)?,
-            max_items: m.take(5)?,
-        })
-    }
-}
+rboto::__structure!(
+    ListResourceRecordSetsOutput "ListResourceRecordSetsResponse"[debug from output] {
+    resource_record_sets : Vec < ResourceRecordSet >, is_truncated = bool,
+    next_record_name : String, next_record_type : RrType, next_record_identifier :
+    String, max_items : String } { _meta }
+);
 /// A complex type that contains information about the reusable delegation sets that are associated with the current Amazon Web Services account.
-#[derive(Clone, Debug, Default, PartialEq)]
-pub struct ListReusableDelegationSetsResponse {
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct ListReusableDelegationSetsOutput {
     /// A complex type that contains one `DelegationSet` element for each reusable delegation set that was created by the current Amazon Web Services account.
     pub delegation_sets: Option<Vec<DelegationSet>>,
     /// For the second and subsequent calls to `ListReusableDelegationSets`, `Marker` is the value that you specified for the `marker` parameter in the request that produced the current response.
@@ -891,50 +795,41 @@ pub struct ListReusableDelegationSetsResponse {
     pub next_marker: Option<String>,
     /// The value that you specified for the `maxitems` parameter in the call to `ListReusableDelegationSets` that produced the current response.
     pub max_items: Option<String>,
+    pub(crate) _meta: rboto::__private::Meta,
 }
-impl rboto::FromValue for ListReusableDelegationSetsResponse {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "ListReusableDelegationSetsResponse")?;
-        Ok(Self {
-            delegation_sets: m.take(0)?,
-            marker: m.take(1)?,
-            is_truncated: m.take(2)?,
-            next_marker: m.take(3)?,
-            max_items: m.take(4)?,
-        })
-    }
-}
+rboto::__structure!(
+    ListReusableDelegationSetsOutput "ListReusableDelegationSetsResponse"[debug from
+    output] { delegation_sets : Vec < DelegationSet >, marker : String, is_truncated =
+    bool, next_marker : String, max_items : String } { _meta }
+);
 /// A complex type that contains information about the health checks or hosted zones for which you want to list tags.
-#[derive(Clone, Debug, Default, PartialEq)]
-pub struct ListTagsForResourceResponse {
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct ListTagsForResourceOutput {
     /// A `ResourceTagSet` containing tags associated with the specified resource.
     pub resource_tag_set: Option<ResourceTagSet>,
+    pub(crate) _meta: rboto::__private::Meta,
 }
-impl rboto::FromValue for ListTagsForResourceResponse {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "ListTagsForResourceResponse")?;
-        Ok(Self {
-            resource_tag_set: m.take(0)?,
-        })
-    }
-}
+rboto::__structure!(
+    ListTagsForResourceOutput "ListTagsForResourceResponse"[debug from output] {
+    resource_tag_set : ResourceTagSet } { _meta }
+);
 /// A complex type containing tags for the specified resources.
-#[derive(Clone, Debug, Default, PartialEq)]
-pub struct ListTagsForResourcesResponse {
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct ListTagsForResourcesOutput {
     /// A list of `ResourceTagSet`s containing tags associated with the specified resources.
     pub resource_tag_sets: Option<Vec<ResourceTagSet>>,
+    pub(crate) _meta: rboto::__private::Meta,
 }
-impl rboto::FromValue for ListTagsForResourcesResponse {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "ListTagsForResourcesResponse")?;
-        Ok(Self {
-            resource_tag_sets: m.take(0)?,
-        })
-    }
-}
+rboto::__structure!(
+    ListTagsForResourcesOutput "ListTagsForResourcesResponse"[debug from output] {
+    resource_tag_sets : Vec < ResourceTagSet > } { _meta }
+);
 /// A complex type that contains the response information for the request.
-#[derive(Clone, Debug, Default, PartialEq)]
-pub struct ListTrafficPoliciesResponse {
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct ListTrafficPoliciesOutput {
     /// A list that contains one `TrafficPolicySummary` element for each traffic policy that was created by the current Amazon Web Services account.
     pub traffic_policy_summaries: Option<Vec<TrafficPolicySummary>>,
     /// A flag that indicates whether there are more traffic policies to be listed. If the response was truncated, you can get the next group of traffic policies by submitting another `ListTrafficPolicies` request and specifying the value of `TrafficPolicyIdMarker` in the `TrafficPolicyIdMarker` request parameter.
@@ -943,21 +838,17 @@ pub struct ListTrafficPoliciesResponse {
     pub traffic_policy_id_marker: Option<String>,
     /// The value that you specified for the `MaxItems` parameter in the `ListTrafficPolicies` request that produced the current response.
     pub max_items: Option<String>,
+    pub(crate) _meta: rboto::__private::Meta,
 }
-impl rboto::FromValue for ListTrafficPoliciesResponse {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "ListTrafficPoliciesResponse")?;
-        Ok(Self {
-            traffic_policy_summaries: m.take(0)?,
-            is_truncated: m.take(1)?,
-            traffic_policy_id_marker: m.take(2)?,
-            max_items: m.take(3)?,
-        })
-    }
-}
+rboto::__structure!(
+    ListTrafficPoliciesOutput "ListTrafficPoliciesResponse"[debug from output] {
+    traffic_policy_summaries : Vec < TrafficPolicySummary >, is_truncated = bool,
+    traffic_policy_id_marker : String, max_items : String } { _meta }
+);
 /// A complex type that contains the response information for the request.
-#[derive(Clone, Debug, Default, PartialEq)]
-pub struct ListTrafficPolicyInstancesByHostedZoneResponse {
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct ListTrafficPolicyInstancesByHostedZoneOutput {
     /// A list that contains one `TrafficPolicyInstance` element for each traffic policy instance that matches the elements in the request.
     pub traffic_policy_instances: Option<Vec<TrafficPolicyInstance>>,
     /// If `IsTruncated` is `true`, `TrafficPolicyInstanceNameMarker` is the name of the first traffic policy instance in the next group of traffic policy instances.
@@ -968,25 +859,19 @@ pub struct ListTrafficPolicyInstancesByHostedZoneResponse {
     pub is_truncated: Option<bool>,
     /// The value that you specified for the `MaxItems` parameter in the `ListTrafficPolicyInstancesByHostedZone` request that produced the current response.
     pub max_items: Option<String>,
+    pub(crate) _meta: rboto::__private::Meta,
 }
-impl rboto::FromValue for ListTrafficPolicyInstancesByHostedZoneResponse {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(
-            v,
-            "ListTrafficPolicyInstancesByHostedZoneResponse",
-        )?;
-        Ok(Self {
-            traffic_policy_instances: m.take(0)?,
-            traffic_policy_instance_name_marker: m.take(1)?,
-            traffic_policy_instance_type_marker: m.take(2)?,
-            is_truncated: m.take(3)?,
-            max_items: m.take(4)?,
-        })
-    }
-}
+rboto::__structure!(
+    ListTrafficPolicyInstancesByHostedZoneOutput
+    "ListTrafficPolicyInstancesByHostedZoneResponse"[debug from output] {
+    traffic_policy_instances : Vec < TrafficPolicyInstance >,
+    traffic_policy_instance_name_marker : String, traffic_policy_instance_type_marker :
+    RrType, is_truncated = bool, max_items : String } { _meta }
+);
 /// A complex type that contains the response information for the request.
-#[derive(Clone, Debug, Default, PartialEq)]
-pub struct ListTrafficPolicyInstancesByPolicyResponse {
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct ListTrafficPolicyInstancesByPolicyOutput {
     /// A list that contains one `TrafficPolicyInstance` element for each traffic policy instance that matches the elements in the request.
     pub traffic_policy_instances: Option<Vec<TrafficPolicyInstance>>,
     /// If `IsTruncated` is `true`, `HostedZoneIdMarker` is the ID of the hosted zone of the first traffic policy instance in the next group of traffic policy instances.
@@ -999,23 +884,20 @@ pub struct ListTrafficPolicyInstancesByPolicyResponse {
     pub is_truncated: Option<bool>,
     /// The value that you specified for the `MaxItems` parameter in the call to `ListTrafficPolicyInstancesByPolicy` that produced the current response.
     pub max_items: Option<String>,
+    pub(crate) _meta: rboto::__private::Meta,
 }
-impl rboto::FromValue for ListTrafficPolicyInstancesByPolicyResponse {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "ListTrafficPolicyInstancesByPolicyResponse")?;
-        Ok(Self {
-            traffic_policy_instances: m.take(0)?,
-            hosted_zone_id_marker: m.take(1)?,
-            traffic_policy_instance_name_marker: m.take(2)?,
-            traffic_policy_instance_type_marker: m.take(3)?,
-            is_truncated: m.take(4)?,
-            max_items: m.take(5)?,
-        })
-    }
-}
+rboto::__structure!(
+    ListTrafficPolicyInstancesByPolicyOutput
+    "ListTrafficPolicyInstancesByPolicyResponse"[debug from output] {
+    traffic_policy_instances : Vec < TrafficPolicyInstance >, hosted_zone_id_marker :
+    String, traffic_policy_instance_name_marker : String,
+    traffic_policy_instance_type_marker : RrType, is_truncated = bool, max_items : String
+    } { _meta }
+);
 /// A complex type that contains the response information for the request.
-#[derive(Clone, Debug, Default, PartialEq)]
-pub struct ListTrafficPolicyInstancesResponse {
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct ListTrafficPolicyInstancesOutput {
     /// A list that contains one `TrafficPolicyInstance` element for each traffic policy instance that matches the elements in the request.
     pub traffic_policy_instances: Option<Vec<TrafficPolicyInstance>>,
     /// If `IsTruncated` is `true`, `HostedZoneIdMarker` is the ID of the hosted zone of the first traffic policy instance that Route 53 will return if you submit another `ListTrafficPolicyInstances` request.
@@ -1028,23 +910,19 @@ pub struct ListTrafficPolicyInstancesResponse {
     pub is_truncated: Option<bool>,
     /// The value that you specified for the `MaxItems` parameter in the call to `ListTrafficPolicyInstances` that produced the current response.
     pub max_items: Option<String>,
+    pub(crate) _meta: rboto::__private::Meta,
 }
-impl rboto::FromValue for ListTrafficPolicyInstancesResponse {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "ListTrafficPolicyInstancesResponse")?;
-        Ok(Self {
-            traffic_policy_instances: m.take(0)?,
-            hosted_zone_id_marker: m.take(1)?,
-            traffic_policy_instance_name_marker: m.take(2)?,
-            traffic_policy_instance_type_marker: m.take(3)?,
-            is_truncated: m.take(4)?,
-            max_items: m.take(5)?,
-        })
-    }
-}
+rboto::__structure!(
+    ListTrafficPolicyInstancesOutput "ListTrafficPolicyInstancesResponse"[debug from
+    output] { traffic_policy_instances : Vec < TrafficPolicyInstance >,
+    hosted_zone_id_marker : String, traffic_policy_instance_name_marker : String,
+    traffic_policy_instance_type_marker : RrType, is_truncated = bool, max_items : String
+    } { _meta }
+);
 /// A complex type that contains the response information for the request.
-#[derive(Clone, Debug, Default, PartialEq)]
-pub struct ListTrafficPolicyVersionsResponse {
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct ListTrafficPolicyVersionsOutput {
     /// A list that contains one `TrafficPolicy` element for each traffic policy version that is associated with the specified traffic policy.
     pub traffic_policies: Option<Vec<TrafficPolicy>>,
     /// A flag that indicates whether there are more traffic policies to be listed. If the response was truncated, you can get the next group of traffic policies by submitting another `ListTrafficPolicyVersions` request and specifying the value of `NextMarker` in the `marker` parameter.
@@ -1053,41 +931,34 @@ pub struct ListTrafficPolicyVersionsResponse {
     pub traffic_policy_version_marker: Option<String>,
     /// The value that you specified for the `maxitems` parameter in the `ListTrafficPolicyVersions` request that produced the current response.
     pub max_items: Option<String>,
+    pub(crate) _meta: rboto::__private::Meta,
 }
-impl rboto::FromValue for ListTrafficPolicyVersionsResponse {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "ListTrafficPolicyVersionsResponse")?;
-        Ok(Self {
-            traffic_policies: m.take(0)?,
-            is_truncated: m.take(1)?,
-            traffic_policy_version_marker: m.take(2)?,
-            max_items: m.take(3)?,
-        })
-    }
-}
+rboto::__structure!(
+    ListTrafficPolicyVersionsOutput "ListTrafficPolicyVersionsResponse"[debug from
+    output] { traffic_policies : Vec < TrafficPolicy >, is_truncated = bool,
+    traffic_policy_version_marker : String, max_items : String } { _meta }
+);
 /// A complex type that contains the response information for the request.
-#[derive(Clone, Debug, Default, PartialEq)]
-pub struct ListVpcAssociationAuthorizationsResponse {
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct ListVpcAssociationAuthorizationsOutput {
     /// The ID of the hosted zone that you can associate the listed VPCs with.
     pub hosted_zone_id: Option<String>,
     /// When the response includes a `NextToken` element, there are more VPCs that can be associated with the specified hosted zone. To get the next page of VPCs, submit another `ListVPCAssociationAuthorizations` request, and include the value of the `NextToken` element from the response in the `nexttoken` request parameter.
     pub next_token: Option<String>,
     /// The list of VPCs that are authorized to be associated with the specified hosted zone.
     pub vp_cs: Option<Vec<Vpc>>,
+    pub(crate) _meta: rboto::__private::Meta,
 }
-impl rboto::FromValue for ListVpcAssociationAuthorizationsResponse {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "ListVPCAssociationAuthorizationsResponse")?;
-        Ok(Self {
-            hosted_zone_id: m.take(0)?,
-            next_token: m.take(1)?,
-            vp_cs: m.take(2)?,
-        })
-    }
-}
+rboto::__structure!(
+    ListVpcAssociationAuthorizationsOutput
+    "ListVPCAssociationAuthorizationsResponse"[debug from output] { hosted_zone_id :
+    String, next_token : String, vp_cs : Vec < Vpc > } { _meta }
+);
 /// A complex type that contains the response to a `TestDNSAnswer` request.
-#[derive(Clone, Debug, Default, PartialEq)]
-pub struct TestDnsAnswerResponse {
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct TestDnsAnswerOutput {
     /// The Amazon Route 53 name server used to respond to the request.
     pub nameserver: Option<String>,
     /// The name of the resource record set that you submitted a request for.
@@ -1100,75 +971,67 @@ pub struct TestDnsAnswerResponse {
     pub response_code: Option<String>,
     /// The protocol that Amazon Route 53 used to respond to the request, either `UDP` or `TCP`.
     pub protocol: Option<String>,
+    pub(crate) _meta: rboto::__private::Meta,
 }
-impl rboto::FromValue for TestDnsAnswerResponse {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "TestDNSAnswerResponse")?;
-        Ok(Self {
-            nameserver: m.take(0)?,
-            record_name: m.take(1)?,
-            record_type: m.take(2)?,
-            record_data: m.take(3)?,
-            response_code: m.take(4)?,
-            protocol: m.take(5)?,
-        })
-    }
-}
+rboto::__structure!(
+    TestDnsAnswerOutput "TestDNSAnswerResponse"[debug from output] { nameserver : String,
+    record_name : String, record_type : RrType, record_data : Vec < String >,
+    response_code : String, protocol : String } { _meta }
+);
 /// A complex type that contains the response to the `UpdateHealthCheck` request.
-#[derive(Clone, Debug, Default, PartialEq)]
-pub struct UpdateHealthCheckResponse {
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct UpdateHealthCheckOutput {
     /// A complex type that contains the response to an `UpdateHealthCheck` request.
     pub health_check: Option<HealthCheck>,
+    pub(crate) _meta: rboto::__private::Meta,
 }
-impl rboto::FromValue for UpdateHealthCheckResponse {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "UpdateHealthCheckResponse")?;
-        Ok(Self { health_check: m.take(0)? })
-    }
-}
+rboto::__structure!(
+    UpdateHealthCheckOutput "UpdateHealthCheckResponse"[debug from output] { health_check
+    : HealthCheck } { _meta }
+);
 /// A complex type that contains the response to the `UpdateHostedZoneComment` request.
-#[derive(Clone, Debug, Default, PartialEq)]
-pub struct UpdateHostedZoneCommentResponse {
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct UpdateHostedZoneCommentOutput {
     /// A complex type that contains the response to the `UpdateHostedZoneComment` request.
     pub hosted_zone: Option<HostedZone>,
+    pub(crate) _meta: rboto::__private::Meta,
 }
-impl rboto::FromValue for UpdateHostedZoneCommentResponse {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "UpdateHostedZoneCommentResponse")?;
-        Ok(Self { hosted_zone: m.take(0)? })
-    }
+rboto::__structure!(
+    UpdateHostedZoneCommentOutput "UpdateHostedZoneCommentResponse"[debug from output] {
+    hosted_zone : HostedZone } { _meta }
+);
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct UpdateHostedZoneFeaturesOutput {
+    pub(crate) _meta: rboto::__private::Meta,
 }
-#[derive(Clone, Debug, Default, PartialEq)]
-pub struct UpdateHostedZoneFeaturesResponse {}
-impl rboto::FromValue for UpdateHostedZoneFeaturesResponse {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        rv::Members::of(v, "UpdateHostedZoneFeaturesResponse")?;
-        Ok(Self {})
-    }
-}
+rboto::__structure!(
+    UpdateHostedZoneFeaturesOutput "UpdateHostedZoneFeaturesResponse"[debug from output]
+    {} { _meta }
+);
 /// A complex type that contains the response information for the traffic policy.
-#[derive(Clone, Debug, Default, PartialEq)]
-pub struct UpdateTrafficPolicyCommentResponse {
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct UpdateTrafficPolicyCommentOutput {
     /// A complex type that contains settings for the specified traffic policy.
     pub traffic_policy: Option<TrafficPolicy>,
+    pub(crate) _meta: rboto::__private::Meta,
 }
-impl rboto::FromValue for UpdateTrafficPolicyCommentResponse {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "UpdateTrafficPolicyCommentResponse")?;
-        Ok(Self { traffic_policy: m.take(0)? })
-    }
-}
+rboto::__structure!(
+    UpdateTrafficPolicyCommentOutput "UpdateTrafficPolicyCommentResponse"[debug from
+    output] { traffic_policy : TrafficPolicy } { _meta }
+);
 /// A complex type that contains information about the resource record sets that Amazon Route 53 created based on a specified traffic policy.
-#[derive(Clone, Debug, Default, PartialEq)]
-pub struct UpdateTrafficPolicyInstanceResponse {
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct UpdateTrafficPolicyInstanceOutput {
     /// A complex type that contains settings for the updated traffic policy instance.
     pub traffic_policy_instance: Option<TrafficPolicyInstance>,
+    pub(crate) _meta: rboto::__private::Meta,
 }
-impl rboto::FromValue for UpdateTrafficPolicyInstanceResponse {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "UpdateTrafficPolicyInstanceResponse")?;
-        Ok(Self {
-            traffic_policy_instance: m.take(0)?,
-        })
-    }
-}
+rboto::__structure!(
+    UpdateTrafficPolicyInstanceOutput "UpdateTrafficPolicyInstanceResponse"[debug from
+    output] { traffic_policy_instance : TrafficPolicyInstance } { _meta }
+);

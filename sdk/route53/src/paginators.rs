@@ -8,10 +8,10 @@ pub static LIST_HEALTH_CHECKS: PaginatorSpec = PaginatorSpec::new(
     )
     .limit("MaxItems")
     .more_results("IsTruncated");
-impl super::input::ListHealthChecksRequest<rboto::ServiceClient> {
+impl super::input::ListHealthChecksInput {
     /// Pages through `ListHealthChecks` (botocore's `get_paginator("list_health_checks")`).
     pub fn into_paginator(self) -> Paginator<Self> {
-        Paginator::new(self._client.clone(), self, &LIST_HEALTH_CHECKS)
+        Paginator::of_input(self, &LIST_HEALTH_CHECKS)
     }
 }
 pub static LIST_HOSTED_ZONES: PaginatorSpec = PaginatorSpec::new(
@@ -21,10 +21,10 @@ pub static LIST_HOSTED_ZONES: PaginatorSpec = PaginatorSpec::new(
     )
     .limit("MaxItems")
     .more_results("IsTruncated");
-impl super::input::ListHostedZonesRequest<rboto::ServiceClient> {
+impl super::input::ListHostedZonesInput {
     /// Pages through `ListHostedZones` (botocore's `get_paginator("list_hosted_zones")`).
     pub fn into_paginator(self) -> Paginator<Self> {
-        Paginator::new(self._client.clone(), self, &LIST_HOSTED_ZONES)
+        Paginator::of_input(self, &LIST_HOSTED_ZONES)
     }
 }
 pub static LIST_RESOURCE_RECORD_SETS: PaginatorSpec = PaginatorSpec::new(
@@ -34,10 +34,10 @@ pub static LIST_RESOURCE_RECORD_SETS: PaginatorSpec = PaginatorSpec::new(
     )
     .limit("MaxItems")
     .more_results("IsTruncated");
-impl super::input::ListResourceRecordSetsRequest<rboto::ServiceClient> {
+impl super::input::ListResourceRecordSetsInput {
     /// Pages through `ListResourceRecordSets` (botocore's `get_paginator("list_resource_record_sets")`).
     pub fn into_paginator(self) -> Paginator<Self> {
-        Paginator::new(self._client.clone(), self, &LIST_RESOURCE_RECORD_SETS)
+        Paginator::of_input(self, &LIST_RESOURCE_RECORD_SETS)
     }
 }
 pub static LIST_VPC_ASSOCIATION_AUTHORIZATIONS: PaginatorSpec = PaginatorSpec::new(
@@ -46,10 +46,10 @@ pub static LIST_VPC_ASSOCIATION_AUTHORIZATIONS: PaginatorSpec = PaginatorSpec::n
         &["VPCs"],
     )
     .non_aggregate(&["HostedZoneId"]);
-impl super::input::ListVpcAssociationAuthorizationsRequest<rboto::ServiceClient> {
+impl super::input::ListVpcAssociationAuthorizationsInput {
     /// Pages through `ListVPCAssociationAuthorizations` (botocore's `get_paginator("list_vpc_association_authorizations")`).
     pub fn into_paginator(self) -> Paginator<Self> {
-        Paginator::new(self._client.clone(), self, &LIST_VPC_ASSOCIATION_AUTHORIZATIONS)
+        Paginator::of_input(self, &LIST_VPC_ASSOCIATION_AUTHORIZATIONS)
     }
 }
 pub static LIST_QUERY_LOGGING_CONFIGS: PaginatorSpec = PaginatorSpec::new(
@@ -58,10 +58,10 @@ pub static LIST_QUERY_LOGGING_CONFIGS: PaginatorSpec = PaginatorSpec::new(
         &["QueryLoggingConfigs"],
     )
     .limit("MaxResults");
-impl super::input::ListQueryLoggingConfigsRequest<rboto::ServiceClient> {
+impl super::input::ListQueryLoggingConfigsInput {
     /// Pages through `ListQueryLoggingConfigs` (botocore's `get_paginator("list_query_logging_configs")`).
     pub fn into_paginator(self) -> Paginator<Self> {
-        Paginator::new(self._client.clone(), self, &LIST_QUERY_LOGGING_CONFIGS)
+        Paginator::of_input(self, &LIST_QUERY_LOGGING_CONFIGS)
     }
 }
 pub static LIST_CIDR_BLOCKS: PaginatorSpec = PaginatorSpec::new(
@@ -70,10 +70,10 @@ pub static LIST_CIDR_BLOCKS: PaginatorSpec = PaginatorSpec::new(
         &["CidrBlocks"],
     )
     .limit("MaxResults");
-impl super::input::ListCidrBlocksRequest<rboto::ServiceClient> {
+impl super::input::ListCidrBlocksInput {
     /// Pages through `ListCidrBlocks` (botocore's `get_paginator("list_cidr_blocks")`).
     pub fn into_paginator(self) -> Paginator<Self> {
-        Paginator::new(self._client.clone(), self, &LIST_CIDR_BLOCKS)
+        Paginator::of_input(self, &LIST_CIDR_BLOCKS)
     }
 }
 pub static LIST_CIDR_COLLECTIONS: PaginatorSpec = PaginatorSpec::new(
@@ -82,10 +82,10 @@ pub static LIST_CIDR_COLLECTIONS: PaginatorSpec = PaginatorSpec::new(
         &["CidrCollections"],
     )
     .limit("MaxResults");
-impl super::input::ListCidrCollectionsRequest<rboto::ServiceClient> {
+impl super::input::ListCidrCollectionsInput {
     /// Pages through `ListCidrCollections` (botocore's `get_paginator("list_cidr_collections")`).
     pub fn into_paginator(self) -> Paginator<Self> {
-        Paginator::new(self._client.clone(), self, &LIST_CIDR_COLLECTIONS)
+        Paginator::of_input(self, &LIST_CIDR_COLLECTIONS)
     }
 }
 pub static LIST_CIDR_LOCATIONS: PaginatorSpec = PaginatorSpec::new(
@@ -94,10 +94,10 @@ pub static LIST_CIDR_LOCATIONS: PaginatorSpec = PaginatorSpec::new(
         &["CidrLocations"],
     )
     .limit("MaxResults");
-impl super::input::ListCidrLocationsRequest<rboto::ServiceClient> {
+impl super::input::ListCidrLocationsInput {
     /// Pages through `ListCidrLocations` (botocore's `get_paginator("list_cidr_locations")`).
     pub fn into_paginator(self) -> Paginator<Self> {
-        Paginator::new(self._client.clone(), self, &LIST_CIDR_LOCATIONS)
+        Paginator::of_input(self, &LIST_CIDR_LOCATIONS)
     }
 }
 pub static LIST_RESOURCE_RECORD_SET_PROTECTIONS: PaginatorSpec = PaginatorSpec::new(
@@ -106,9 +106,9 @@ pub static LIST_RESOURCE_RECORD_SET_PROTECTIONS: PaginatorSpec = PaginatorSpec::
         &["ResourceRecordSetProtections"],
     )
     .limit("MaxResults");
-impl super::input::ListResourceRecordSetProtectionsRequest<rboto::ServiceClient> {
+impl super::input::ListResourceRecordSetProtectionsInput {
     /// Pages through `ListResourceRecordSetProtections` (botocore's `get_paginator("list_resource_record_set_protections")`).
     pub fn into_paginator(self) -> Paginator<Self> {
-        Paginator::new(self._client.clone(), self, &LIST_RESOURCE_RECORD_SET_PROTECTIONS)
+        Paginator::of_input(self, &LIST_RESOURCE_RECORD_SET_PROTECTIONS)
     }
 }

@@ -3,203 +3,50 @@
 #[allow(unused_imports)]
 use super::{error::*, input::*, output::*};
 #[allow(unused_imports)]
-use rboto::value as rv;
+use rboto::__private as rv;
 #[allow(unused_imports)]
 use std::collections::HashMap;
-#[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
-#[non_exhaustive]
-pub enum AcceleratedRecoveryStatus {
-    /// `ENABLING`
-    Enabling,
-    /// `ENABLE_FAILED`
-    EnableFailed,
-    /// `ENABLING_HOSTED_ZONE_LOCKED`
-    EnablingHostedZoneLocked,
-    /// `ENABLED`
-    Enabled,
-    /// `DISABLING`
-    Disabling,
-    /// `DISABLE_FAILED`
-    DisableFailed,
-    /// `DISABLED`
-    Disabled,
-    /// `DISABLING_HOSTED_ZONE_LOCKED`
-    DisablingHostedZoneLocked,
-    /// A value this version of the SDK does not know.
-    Unknown(String),
-}
-impl AcceleratedRecoveryStatus {
-    /// Every value the model lists.
-    pub const VALUES: &'static [&'static str] = &[
-        "ENABLING",
-        "ENABLE_FAILED",
-        "ENABLING_HOSTED_ZONE_LOCKED",
-        "ENABLED",
-        "DISABLING",
-        "DISABLE_FAILED",
-        "DISABLED",
-        "DISABLING_HOSTED_ZONE_LOCKED",
-    ];
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Enabling => "ENABLING",
-            Self::EnableFailed => "ENABLE_FAILED",
-            Self::EnablingHostedZoneLocked => "ENABLING_HOSTED_ZONE_LOCKED",
-            Self::Enabled => "ENABLED",
-            Self::Disabling => "DISABLING",
-            Self::DisableFailed => "DISABLE_FAILED",
-            Self::Disabled => "DISABLED",
-            Self::DisablingHostedZoneLocked => "DISABLING_HOSTED_ZONE_LOCKED",
-            Self::Unknown(s) => s,
-        }
-    }
-}
-impl rv::StringEnum for AcceleratedRecoveryStatus {
-    fn as_str(&self) -> &str {
-        AcceleratedRecoveryStatus::as_str(self)
-    }
-    fn from_wire(s: String) -> Self {
-        match s.as_str() {
-            "ENABLING" => Self::Enabling,
-            "ENABLE_FAILED" => Self::EnableFailed,
-            "ENABLING_HOSTED_ZONE_LOCKED" => Self::EnablingHostedZoneLocked,
-            "ENABLED" => Self::Enabled,
-            "DISABLING" => Self::Disabling,
-            "DISABLE_FAILED" => Self::DisableFailed,
-            "DISABLED" => Self::Disabled,
-            "DISABLING_HOSTED_ZONE_LOCKED" => Self::DisablingHostedZoneLocked,
-            _ => Self::Unknown(s),
-        }
-    }
-}
-rboto::enum_value!(str AcceleratedRecoveryStatus);
+rboto::__string_enum!(
+    AcceleratedRecoveryStatus { Enabling = "ENABLING", EnableFailed = "ENABLE_FAILED",
+    EnablingHostedZoneLocked = "ENABLING_HOSTED_ZONE_LOCKED", Enabled = "ENABLED",
+    Disabling = "DISABLING", DisableFailed = "DISABLE_FAILED", Disabled = "DISABLED",
+    DisablingHostedZoneLocked = "DISABLING_HOSTED_ZONE_LOCKED" }
+);
 /// A complex type that contains the type of limit that you specified in the request and the current value for that limit.
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct AccountLimit {
     /// The limit that you requested. Valid values include the following:
     pub type_: Option<AccountLimitType>,
     /// The current value for the limit that is specified by [Type](https://docs.aws.amazon.com/Route53/latest/APIReference/API_AccountLimit.html#Route53-Type-AccountLimit-Type).
     pub value: Option<i64>,
 }
-impl AccountLimit {
-    /// Sets `Type`.
-    pub fn type_(mut self, v: impl Into<AccountLimitType>) -> Self {
-        self.type_ = Some(v.into());
-        self
-    }
-    /// Sets `Value`.
-    pub fn value(mut self, v: i64) -> Self {
-        self.value = Some(v);
-        self
-    }
-}
-impl rboto::FromValue for AccountLimit {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "AccountLimit")?;
-        Ok(Self {
-            type_: m.take(0)?,
-            value: m.take(1)?,
-        })
-    }
-}
-#[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
-#[non_exhaustive]
-pub enum AccountLimitType {
-    /// `MAX_HEALTH_CHECKS_BY_OWNER`
-    MaxHealthChecksByOwner,
-    /// `MAX_HOSTED_ZONES_BY_OWNER`
-    MaxHostedZonesByOwner,
-    /// `MAX_TRAFFIC_POLICY_INSTANCES_BY_OWNER`
-    MaxTrafficPolicyInstancesByOwner,
-    /// `MAX_REUSABLE_DELEGATION_SETS_BY_OWNER`
-    MaxReusableDelegationSetsByOwner,
-    /// `MAX_TRAFFIC_POLICIES_BY_OWNER`
-    MaxTrafficPoliciesByOwner,
-    /// A value this version of the SDK does not know.
-    Unknown(String),
-}
-impl AccountLimitType {
-    /// Every value the model lists.
-    pub const VALUES: &'static [&'static str] = &[
-        "MAX_HEALTH_CHECKS_BY_OWNER",
-        "MAX_HOSTED_ZONES_BY_OWNER",
-        "MAX_TRAFFIC_POLICY_INSTANCES_BY_OWNER",
-        "MAX_REUSABLE_DELEGATION_SETS_BY_OWNER",
-        "MAX_TRAFFIC_POLICIES_BY_OWNER",
-    ];
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::MaxHealthChecksByOwner => "MAX_HEALTH_CHECKS_BY_OWNER",
-            Self::MaxHostedZonesByOwner => "MAX_HOSTED_ZONES_BY_OWNER",
-            Self::MaxTrafficPolicyInstancesByOwner => {
-                "MAX_TRAFFIC_POLICY_INSTANCES_BY_OWNER"
-            }
-            Self::MaxReusableDelegationSetsByOwner => {
-                "MAX_REUSABLE_DELEGATION_SETS_BY_OWNER"
-            }
-            Self::MaxTrafficPoliciesByOwner => "MAX_TRAFFIC_POLICIES_BY_OWNER",
-            Self::Unknown(s) => s,
-        }
-    }
-}
-impl rv::StringEnum for AccountLimitType {
-    fn as_str(&self) -> &str {
-        AccountLimitType::as_str(self)
-    }
-    fn from_wire(s: String) -> Self {
-        match s.as_str() {
-            "MAX_HEALTH_CHECKS_BY_OWNER" => Self::MaxHealthChecksByOwner,
-            "MAX_HOSTED_ZONES_BY_OWNER" => Self::MaxHostedZonesByOwner,
-            "MAX_TRAFFIC_POLICY_INSTANCES_BY_OWNER" => {
-                Self::MaxTrafficPolicyInstancesByOwner
-            }
-            "MAX_REUSABLE_DELEGATION_SETS_BY_OWNER" => {
-                Self::MaxReusableDelegationSetsByOwner
-            }
-            "MAX_TRAFFIC_POLICIES_BY_OWNER" => Self::MaxTrafficPoliciesByOwner,
-            _ => Self::Unknown(s),
-        }
-    }
-}
-rboto::enum_value!(str AccountLimitType);
+rboto::__structure!(
+    AccountLimit "AccountLimit"[set from] { type_ : AccountLimitType, value = i64 } {}
+);
+rboto::__string_enum!(
+    AccountLimitType { MaxHealthChecksByOwner = "MAX_HEALTH_CHECKS_BY_OWNER",
+    MaxHostedZonesByOwner = "MAX_HOSTED_ZONES_BY_OWNER", MaxTrafficPolicyInstancesByOwner
+    = "MAX_TRAFFIC_POLICY_INSTANCES_BY_OWNER", MaxReusableDelegationSetsByOwner =
+    "MAX_REUSABLE_DELEGATION_SETS_BY_OWNER", MaxTrafficPoliciesByOwner =
+    "MAX_TRAFFIC_POLICIES_BY_OWNER" }
+);
 /// A complex type that identifies the CloudWatch alarm that you want Amazon Route 53 health checkers to use to determine whether the specified health check is healthy.
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct AlarmIdentifier {
     /// For the CloudWatch alarm that you want Route 53 health checkers to use to determine whether this health check is healthy, the region that the alarm was created in.
     pub region: Option<CloudWatchRegion>,
     /// The name of the CloudWatch alarm that you want Amazon Route 53 health checkers to use to determine whether this health check is healthy.
     pub name: Option<String>,
 }
-impl AlarmIdentifier {
-    /// Sets `Region`.
-    pub fn region(mut self, v: impl Into<CloudWatchRegion>) -> Self {
-        self.region = Some(v.into());
-        self
-    }
-    /// Sets `Name`.
-    pub fn name(mut self, v: impl Into<String>) -> Self {
-        self.name = Some(v.into());
-        self
-    }
-}
-impl rboto::IntoValue for AlarmIdentifier {
-    fn into_value(self) -> rboto::Value {
-        rboto::Value::Struct(vec![rv::opt(self.region), rv::opt(self.name)])
-    }
-}
-impl rboto::FromValue for AlarmIdentifier {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "AlarmIdentifier")?;
-        Ok(Self {
-            region: m.take(0)?,
-            name: m.take(1)?,
-        })
-    }
-}
+rboto::__structure!(
+    AlarmIdentifier "AlarmIdentifier"[set into from] { region : CloudWatchRegion, name :
+    String } {}
+);
 /// *Alias resource record sets only:* Information about the Amazon Web Services resource, such as a CloudFront distribution or an Amazon S3 bucket, that you want to route traffic to.
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct AliasTarget {
     /// *Alias resource records sets only*: The value used depends on where you want to route traffic:
     pub hosted_zone_id: Option<String>,
@@ -208,136 +55,41 @@ pub struct AliasTarget {
     /// *Applies only to alias, failover alias, geolocation alias, latency alias, and weighted alias resource record sets:* When `EvaluateTargetHealth` is `true`, an alias resource record set inherits the health of the referenced Amazon Web Services resource, such as an ELB load balancer or another resource record set in the hosted zone.
     pub evaluate_target_health: Option<bool>,
 }
-impl AliasTarget {
-    /// Sets `HostedZoneId`.
-    pub fn hosted_zone_id(mut self, v: impl Into<String>) -> Self {
-        self.hosted_zone_id = Some(v.into());
-        self
-    }
-    /// Sets `DNSName`.
-    pub fn dns_name(mut self, v: impl Into<String>) -> Self {
-        self.dns_name = Some(v.into());
-        self
-    }
-    /// Sets `EvaluateTargetHealth`.
-    pub fn evaluate_target_health(mut self, v: bool) -> Self {
-        self.evaluate_target_health = Some(v);
-        self
-    }
-}
-impl rboto::IntoValue for AliasTarget {
-    fn into_value(self) -> rboto::Value {
-        rboto::Value::Struct(
-            vec![
-                rv::opt(self.hosted_zone_id), rv::opt(self.dns_name), rv::opt(self
-                .evaluate_target_health)
-            ],
-        )
-    }
-}
-impl rboto::FromValue for AliasTarget {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "AliasTarget")?;
-        Ok(Self {
-            hosted_zone_id: m.take(0)?,
-            dns_name: m.take(1)?,
-            evaluate_target_health: m.take(2)?,
-        })
-    }
-}
+rboto::__structure!(
+    AliasTarget "AliasTarget"[set into from] { hosted_zone_id : String, dns_name :
+    String, evaluate_target_health = bool } {}
+);
 /// The information for each resource record set that you want to change.
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct Change {
     /// The action to perform:
     pub action: Option<ChangeAction>,
     /// Information about the resource record set to create, delete, or update.
     pub resource_record_set: Option<ResourceRecordSet>,
 }
-impl Change {
-    /// Sets `Action`.
-    pub fn action(mut self, v: impl Into<ChangeAction>) -> Self {
-        self.action = Some(v.into());
-        self
-    }
-    /// Sets `ResourceRecordSet`.
-    pub fn resource_record_set(mut self, v: ResourceRecordSet) -> Self {
-        self.resource_record_set = Some(v);
-        self
-    }
-}
-impl rboto::IntoValue for Change {
-    fn into_value(self) -> rboto::Value {
-        rboto::Value::Struct(
-            vec![rv::opt(self.action), rv::opt(self.resource_record_set)],
-        )
-    }
-}
-#[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
-#[non_exhaustive]
-pub enum ChangeAction {
-    /// `CREATE`
-    Create,
-    /// `DELETE`
-    Delete,
-    /// `UPSERT`
-    Upsert,
-    /// A value this version of the SDK does not know.
-    Unknown(String),
-}
-impl ChangeAction {
-    /// Every value the model lists.
-    pub const VALUES: &'static [&'static str] = &["CREATE", "DELETE", "UPSERT"];
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Create => "CREATE",
-            Self::Delete => "DELETE",
-            Self::Upsert => "UPSERT",
-            Self::Unknown(s) => s,
-        }
-    }
-}
-impl rv::StringEnum for ChangeAction {
-    fn as_str(&self) -> &str {
-        ChangeAction::as_str(self)
-    }
-    fn from_wire(s: String) -> Self {
-        match s.as_str() {
-            "CREATE" => Self::Create,
-            "DELETE" => Self::Delete,
-            "UPSERT" => Self::Upsert,
-            _ => Self::Unknown(s),
-        }
-    }
-}
-rboto::enum_value!(str ChangeAction);
+rboto::__structure!(
+    Change "Change"[set into] { action : ChangeAction, resource_record_set :
+    ResourceRecordSet } {}
+);
+rboto::__string_enum!(
+    ChangeAction { Create = "CREATE", Delete = "DELETE", Upsert = "UPSERT" }
+);
 /// The information for a change request.
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct ChangeBatch {
     /// *Optional:* Any comments you want to include about a change batch request.
     pub comment: Option<String>,
     /// Information about the changes to make to the record sets.
     pub changes: Option<Vec<Change>>,
 }
-impl ChangeBatch {
-    /// Sets `Comment`.
-    pub fn comment(mut self, v: impl Into<String>) -> Self {
-        self.comment = Some(v.into());
-        self
-    }
-    /// Sets `Changes`.
-    pub fn changes(mut self, v: impl Into<Vec<Change>>) -> Self {
-        self.changes = Some(v.into());
-        self
-    }
-}
-impl rboto::IntoValue for ChangeBatch {
-    fn into_value(self) -> rboto::Value {
-        rboto::Value::Struct(vec![rv::opt(self.comment), rv::opt(self.changes)])
-    }
-}
+rboto::__structure!(
+    ChangeBatch "ChangeBatch"[set into] { comment : String, changes : Vec < Change > } {}
+);
 /// A complex type that describes change information about changes made to your hosted zone.
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct ChangeInfo {
     /// This element contains an ID that you use when performing a [GetChange](https://docs.aws.amazon.com/Route53/latest/APIReference/API_GetChange.html) action to get detailed information about the change.
     pub id: Option<String>,
@@ -348,105 +100,27 @@ pub struct ChangeInfo {
     /// A comment you can provide.
     pub comment: Option<String>,
 }
-impl ChangeInfo {
-    /// Sets `Id`.
-    pub fn id(mut self, v: impl Into<String>) -> Self {
-        self.id = Some(v.into());
-        self
-    }
-    /// Sets `Status`.
-    pub fn status(mut self, v: impl Into<ChangeStatus>) -> Self {
-        self.status = Some(v.into());
-        self
-    }
-    /// Sets `SubmittedAt`.
-    pub fn submitted_at(mut self, v: impl Into<rboto::DateTime>) -> Self {
-        self.submitted_at = Some(v.into());
-        self
-    }
-    /// Sets `Comment`.
-    pub fn comment(mut self, v: impl Into<String>) -> Self {
-        self.comment = Some(v.into());
-        self
-    }
-}
-impl rboto::FromValue for ChangeInfo {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "ChangeInfo")?;
-        Ok(Self {
-            id: m.take(0)?,
-            status: m.take(1)?,
-            submitted_at: m.take(2)?,
-            comment: m.take(3)?,
-        })
-    }
-}
-#[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
-#[non_exhaustive]
-pub enum ChangeStatus {
-    /// `PENDING`
-    Pending,
-    /// `INSYNC`
-    Insync,
-    /// A value this version of the SDK does not know.
-    Unknown(String),
-}
-impl ChangeStatus {
-    /// Every value the model lists.
-    pub const VALUES: &'static [&'static str] = &["PENDING", "INSYNC"];
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Pending => "PENDING",
-            Self::Insync => "INSYNC",
-            Self::Unknown(s) => s,
-        }
-    }
-}
-impl rv::StringEnum for ChangeStatus {
-    fn as_str(&self) -> &str {
-        ChangeStatus::as_str(self)
-    }
-    fn from_wire(s: String) -> Self {
-        match s.as_str() {
-            "PENDING" => Self::Pending,
-            "INSYNC" => Self::Insync,
-            _ => Self::Unknown(s),
-        }
-    }
-}
-rboto::enum_value!(str ChangeStatus);
+rboto::__structure!(
+    ChangeInfo "ChangeInfo"[set from] { id : String, status : ChangeStatus, submitted_at
+    : rboto::DateTime, comment : String } {}
+);
+rboto::__string_enum!(ChangeStatus { Pending = "PENDING", Insync = "INSYNC" });
 /// A complex type that lists the CIDR blocks.
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct CidrBlockSummary {
     /// Value for the CIDR block.
     pub cidr_block: Option<String>,
     /// The location name of the CIDR block.
     pub location_name: Option<String>,
 }
-impl CidrBlockSummary {
-    /// Sets `CidrBlock`.
-    pub fn cidr_block(mut self, v: impl Into<String>) -> Self {
-        self.cidr_block = Some(v.into());
-        self
-    }
-    /// Sets `LocationName`.
-    pub fn location_name(mut self, v: impl Into<String>) -> Self {
-        self.location_name = Some(v.into());
-        self
-    }
-}
-impl rboto::FromValue for CidrBlockSummary {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "CidrBlockSummary")?;
-        Ok(Self {
-            cidr_block: m.take(0)?,
-            location_name: m.take(1)?,
-        })
-    }
-}
+rboto::__structure!(
+    CidrBlockSummary "CidrBlockSummary"[set from] { cidr_block : String, location_name :
+    String } {}
+);
 /// A complex type that identifies a CIDR collection.
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct CidrCollection {
     /// The ARN of the collection. Can be used to reference the collection in IAM policy or in another Amazon Web Services account.
     pub arn: Option<String>,
@@ -457,41 +131,13 @@ pub struct CidrCollection {
     /// A sequential counter that Route 53 sets to 1 when you create a CIDR collection and increments by 1 each time you update settings for the CIDR collection.
     pub version: Option<i64>,
 }
-impl CidrCollection {
-    /// Sets `Arn`.
-    pub fn arn(mut self, v: impl Into<String>) -> Self {
-        self.arn = Some(v.into());
-        self
-    }
-    /// Sets `Id`.
-    pub fn id(mut self, v: impl Into<String>) -> Self {
-        self.id = Some(v.into());
-        self
-    }
-    /// Sets `Name`.
-    pub fn name(mut self, v: impl Into<String>) -> Self {
-        self.name = Some(v.into());
-        self
-    }
-    /// Sets `Version`.
-    pub fn version(mut self, v: i64) -> Self {
-        self.version = Some(v);
-        self
-    }
-}
-impl rboto::FromValue for CidrCollection {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "CidrCollection")?;
-        Ok(Self {
-            arn: m.take(0)?,
-            id: m.take(1)?,
-            name: m.take(2)?,
-            version: m.take(3)?,
-        })
-    }
-}
+rboto::__structure!(
+    CidrCollection "CidrCollection"[set from] { arn : String, id : String, name : String,
+    version = i64 } {}
+);
 /// A complex type that contains information about the CIDR collection change.
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct CidrCollectionChange {
     /// Name of the location that is associated with the CIDR collection.
     pub location_name: Option<String>,
@@ -500,106 +146,29 @@ pub struct CidrCollectionChange {
     /// List of CIDR blocks.
     pub cidr_list: Option<Vec<String>>,
 }
-impl CidrCollectionChange {
-    /// Sets `LocationName`.
-    pub fn location_name(mut self, v: impl Into<String>) -> Self {
-        self.location_name = Some(v.into());
-        self
-    }
-    /// Sets `Action`.
-    pub fn action(mut self, v: impl Into<CidrCollectionChangeAction>) -> Self {
-        self.action = Some(v.into());
-        self
-    }
-    /// Sets `CidrList`.
-    pub fn cidr_list(mut self, v: impl Into<Vec<String>>) -> Self {
-        self.cidr_list = Some(v.into());
-        self
-    }
-}
-impl rboto::IntoValue for CidrCollectionChange {
-    fn into_value(self) -> rboto::Value {
-        rboto::Value::Struct(
-            vec![
-                rv::opt(self.location_name), rv::opt(self.action), rv::opt(self
-                .cidr_list)
-            ],
-        )
-    }
-}
-#[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
-#[non_exhaustive]
-pub enum CidrCollectionChangeAction {
-    /// `PUT`
-    Put,
-    /// `DELETE_IF_EXISTS`
-    DeleteIfExists,
-    /// A value this version of the SDK does not know.
-    Unknown(String),
-}
-impl CidrCollectionChangeAction {
-    /// Every value the model lists.
-    pub const VALUES: &'static [&'static str] = &["PUT", "DELETE_IF_EXISTS"];
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Put => "PUT",
-            Self::DeleteIfExists => "DELETE_IF_EXISTS",
-            Self::Unknown(s) => s,
-        }
-    }
-}
-impl rv::StringEnum for CidrCollectionChangeAction {
-    fn as_str(&self) -> &str {
-        CidrCollectionChangeAction::as_str(self)
-    }
-    fn from_wire(s: String) -> Self {
-        match s.as_str() {
-            "PUT" => Self::Put,
-            "DELETE_IF_EXISTS" => Self::DeleteIfExists,
-            _ => Self::Unknown(s),
-        }
-    }
-}
-rboto::enum_value!(str CidrCollectionChangeAction);
+rboto::__structure!(
+    CidrCollectionChange "CidrCollectionChange"[set into] { location_name : String,
+    action : CidrCollectionChangeAction, cidr_list : Vec < String > } {}
+);
+rboto::__string_enum!(
+    CidrCollectionChangeAction { Put = "PUT", DeleteIfExists = "DELETE_IF_EXISTS" }
+);
 /// The object that is specified in resource record set object when you are linking a resource record set to a CIDR location.
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct CidrRoutingConfig {
     /// The CIDR collection ID.
     pub collection_id: Option<String>,
     /// The CIDR collection location name.
     pub location_name: Option<String>,
 }
-impl CidrRoutingConfig {
-    /// Sets `CollectionId`.
-    pub fn collection_id(mut self, v: impl Into<String>) -> Self {
-        self.collection_id = Some(v.into());
-        self
-    }
-    /// Sets `LocationName`.
-    pub fn location_name(mut self, v: impl Into<String>) -> Self {
-        self.location_name = Some(v.into());
-        self
-    }
-}
-impl rboto::IntoValue for CidrRoutingConfig {
-    fn into_value(self) -> rboto::Value {
-        rboto::Value::Struct(
-            vec![rv::opt(self.collection_id), rv::opt(self.location_name)],
-        )
-    }
-}
-impl rboto::FromValue for CidrRoutingConfig {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "CidrRoutingConfig")?;
-        Ok(Self {
-            collection_id: m.take(0)?,
-            location_name: m.take(1)?,
-        })
-    }
-}
+rboto::__structure!(
+    CidrRoutingConfig "CidrRoutingConfig"[set into from] { collection_id : String,
+    location_name : String } {}
+);
 /// A complex type that contains information about the CloudWatch alarm that Amazon Route 53 is monitoring for this health check.
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct CloudWatchAlarmConfiguration {
     /// For the metric that the CloudWatch alarm is associated with, the number of periods that the metric is compared to the threshold.
     pub evaluation_periods: Option<i32>,
@@ -618,323 +187,34 @@ pub struct CloudWatchAlarmConfiguration {
     /// For the metric that the CloudWatch alarm is associated with, a complex type that contains information about the dimensions for the metric. For information, see [Amazon CloudWatch Namespaces, Dimensions, and Metrics Reference](https://docs.aws.amazon.com/AmazonCloudWatch/latest/DeveloperGuide/CW_Support_For_AWS.html) in the *Amazon CloudWatch User Guide*.
     pub dimensions: Option<Vec<Dimension>>,
 }
-impl CloudWatchAlarmConfiguration {
-    /// Sets `EvaluationPeriods`.
-    pub fn evaluation_periods(mut self, v: i32) -> Self {
-        self.evaluation_periods = Some(v);
-        self
-    }
-    /// Sets `Threshold`.
-    pub fn threshold(mut self, v: f64) -> Self {
-        self.threshold = Some(v);
-        self
-    }
-    /// Sets `ComparisonOperator`.
-    pub fn comparison_operator(mut self, v: impl Into<ComparisonOperator>) -> Self {
-        self.comparison_operator = Some(v.into());
-        self
-    }
-    /// Sets `Period`.
-    pub fn period(mut self, v: i32) -> Self {
-        self.period = Some(v);
-        self
-    }
-    /// Sets `MetricName`.
-    pub fn metric_name(mut self, v: impl Into<String>) -> Self {
-        self.metric_name = Some(v.into());
-        self
-    }
-    /// Sets `Namespace`.
-    pub fn namespace(mut self, v: impl Into<String>) -> Self {
-        self.namespace = Some(v.into());
-        self
-    }
-    /// Sets `Statistic`.
-    pub fn statistic(mut self, v: impl Into<Statistic>) -> Self {
-        self.statistic = Some(v.into());
-        self
-    }
-    /// Sets `Dimensions`.
-    pub fn dimensions(mut self, v: impl Into<Vec<Dimension>>) -> Self {
-        self.dimensions = Some(v.into());
-        self
-    }
-}
-impl rboto::FromValue for CloudWatchAlarmConfiguration {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "CloudWatchAlarmConfiguration")?;
-        Ok(Self {
-            evaluation_periods: m.take(0)?,
-            threshold: m.take(1)?,
-            comparison_operator: m.take(2)?,
-            period: m.take(3)?,
-            metric_name: m.take(4)?,
-            namespace: m.take(5)?,
-            statistic: m.take(6)?,
-            dimensions: m.take(7)?,
-        })
-    }
-}
-#[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
-#[non_exhaustive]
-pub enum CloudWatchRegion {
-    /// `us-east-1`
-    UsEast1,
-    /// `us-east-2`
-    UsEast2,
-    /// `us-west-1`
-    UsWest1,
-    /// `us-west-2`
-    UsWest2,
-    /// `ca-central-1`
-    CaCentral1,
-    /// `eu-central-1`
-    EuCentral1,
-    /// `eu-central-2`
-    EuCentral2,
-    /// `eu-west-1`
-    EuWest1,
-    /// `eu-west-2`
-    EuWest2,
-    /// `eu-west-3`
-    EuWest3,
-    /// `ap-east-1`
-    ApEast1,
-    /// `me-south-1`
-    MeSouth1,
-    /// `me-central-1`
-    MeCentral1,
-    /// `ap-south-1`
-    ApSouth1,
-    /// `ap-south-2`
-    ApSouth2,
-    /// `ap-southeast-1`
-    ApSoutheast1,
-    /// `ap-southeast-2`
-    ApSoutheast2,
-    /// `ap-southeast-3`
-    ApSoutheast3,
-    /// `ap-northeast-1`
-    ApNortheast1,
-    /// `ap-northeast-2`
-    ApNortheast2,
-    /// `ap-northeast-3`
-    ApNortheast3,
-    /// `eu-north-1`
-    EuNorth1,
-    /// `sa-east-1`
-    SaEast1,
-    /// `cn-northwest-1`
-    CnNorthwest1,
-    /// `cn-north-1`
-    CnNorth1,
-    /// `af-south-1`
-    AfSouth1,
-    /// `eu-south-1`
-    EuSouth1,
-    /// `eu-south-2`
-    EuSouth2,
-    /// `us-gov-west-1`
-    UsGovWest1,
-    /// `us-gov-east-1`
-    UsGovEast1,
-    /// `us-iso-east-1`
-    UsIsoEast1,
-    /// `us-iso-west-1`
-    UsIsoWest1,
-    /// `us-isob-east-1`
-    UsIsobEast1,
-    /// `ap-southeast-4`
-    ApSoutheast4,
-    /// `il-central-1`
-    IlCentral1,
-    /// `ca-west-1`
-    CaWest1,
-    /// `ap-southeast-5`
-    ApSoutheast5,
-    /// `mx-central-1`
-    MxCentral1,
-    /// `us-isof-south-1`
-    UsIsofSouth1,
-    /// `us-isof-east-1`
-    UsIsofEast1,
-    /// `ap-southeast-7`
-    ApSoutheast7,
-    /// `ap-east-2`
-    ApEast2,
-    /// `eu-isoe-west-1`
-    EuIsoeWest1,
-    /// `ap-southeast-6`
-    ApSoutheast6,
-    /// `us-isob-west-1`
-    UsIsobWest1,
-    /// `eusc-de-east-1`
-    EuscDeEast1,
-    /// A value this version of the SDK does not know.
-    Unknown(String),
-}
-impl CloudWatchRegion {
-    /// Every value the model lists.
-    pub const VALUES: &'static [&'static str] = &[
-        "us-east-1",
-        "us-east-2",
-        "us-west-1",
-        "us-west-2",
-        "ca-central-1",
-        "eu-central-1",
-        "eu-central-2",
-        "eu-west-1",
-        "eu-west-2",
-        "eu-west-3",
-        "ap-east-1",
-        "me-south-1",
-        "me-central-1",
-        "ap-south-1",
-        "ap-south-2",
-        "ap-southeast-1",
-        "ap-southeast-2",
-        "ap-southeast-3",
-        "ap-northeast-1",
-        "ap-northeast-2",
-        "ap-northeast-3",
-        "eu-north-1",
-        "sa-east-1",
-        "cn-northwest-1",
-        "cn-north-1",
-        "af-south-1",
-        "eu-south-1",
-        "eu-south-2",
-        "us-gov-west-1",
-        "us-gov-east-1",
-        "us-iso-east-1",
-        "us-iso-west-1",
-        "us-isob-east-1",
-        "ap-southeast-4",
-        "il-central-1",
-        "ca-west-1",
-        "ap-southeast-5",
-        "mx-central-1",
-        "us-isof-south-1",
-        "us-isof-east-1",
-        "ap-southeast-7",
-        "ap-east-2",
-        "eu-isoe-west-1",
-        "ap-southeast-6",
-        "us-isob-west-1",
-        "eusc-de-east-1",
-    ];
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::UsEast1 => "us-east-1",
-            Self::UsEast2 => "us-east-2",
-            Self::UsWest1 => "us-west-1",
-            Self::UsWest2 => "us-west-2",
-            Self::CaCentral1 => "ca-central-1",
-            Self::EuCentral1 => "eu-central-1",
-            Self::EuCentral2 => "eu-central-2",
-            Self::EuWest1 => "eu-west-1",
-            Self::EuWest2 => "eu-west-2",
-            Self::EuWest3 => "eu-west-3",
-            Self::ApEast1 => "ap-east-1",
-            Self::MeSouth1 => "me-south-1",
-            Self::MeCentral1 => "me-central-1",
-            Self::ApSouth1 => "ap-south-1",
-            Self::ApSouth2 => "ap-south-2",
-            Self::ApSoutheast1 => "ap-southeast-1",
-            Self::ApSoutheast2 => "ap-southeast-2",
-            Self::ApSoutheast3 => "ap-southeast-3",
-            Self::ApNortheast1 => "ap-northeast-1",
-            Self::ApNortheast2 => "ap-northeast-2",
-            Self::ApNortheast3 => "ap-northeast-3",
-            Self::EuNorth1 => "eu-north-1",
-            Self::SaEast1 => "sa-east-1",
-            Self::CnNorthwest1 => "cn-northwest-1",
-            Self::CnNorth1 => "cn-north-1",
-            Self::AfSouth1 => "af-south-1",
-            Self::EuSouth1 => "eu-south-1",
-            Self::EuSouth2 => "eu-south-2",
-            Self::UsGovWest1 => "us-gov-west-1",
-            Self::UsGovEast1 => "us-gov-east-1",
-            Self::UsIsoEast1 => "us-iso-east-1",
-            Self::UsIsoWest1 => "us-iso-west-1",
-            Self::UsIsobEast1 => "us-isob-east-1",
-            Self::ApSoutheast4 => "ap-southeast-4",
-            Self::IlCentral1 => "il-central-1",
-            Self::CaWest1 => "ca-west-1",
-            Self::ApSoutheast5 => "ap-southeast-5",
-            Self::MxCentral1 => "mx-central-1",
-            Self::UsIsofSouth1 => "us-isof-south-1",
-            Self::UsIsofEast1 => "us-isof-east-1",
-            Self::ApSoutheast7 => "ap-southeast-7",
-            Self::ApEast2 => "ap-east-2",
-            Self::EuIsoeWest1 => "eu-isoe-west-1",
-            Self::ApSoutheast6 => "ap-southeast-6",
-            Self::UsIsobWest1 => "us-isob-west-1",
-            Self::EuscDeEast1 => "eusc-de-east-1",
-            Self::Unknown(s) => s,
-        }
-    }
-}
-impl rv::StringEnum for CloudWatchRegion {
-    fn as_str(&self) -> &str {
-        CloudWatchRegion::as_str(self)
-    }
-    fn from_wire(s: String) -> Self {
-        match s.as_str() {
-            "us-east-1" => Self::UsEast1,
-            "us-east-2" => Self::UsEast2,
-            "us-west-1" => Self::UsWest1,
-            "us-west-2" => Self::UsWest2,
-            "ca-central-1" => Self::CaCentral1,
-            "eu-central-1" => Self::EuCentral1,
-            "eu-central-2" => Self::EuCentral2,
-            "eu-west-1" => Self::EuWest1,
-            "eu-west-2" => Self::EuWest2,
-            "eu-west-3" => Self::EuWest3,
-            "ap-east-1" => Self::ApEast1,
-            "me-south-1" => Self::MeSouth1,
-            "me-central-1" => Self::MeCentral1,
-            "ap-south-1" => Self::ApSouth1,
-            "ap-south-2" => Self::ApSouth2,
-            "ap-southeast-1" => Self::ApSoutheast1,
-            "ap-southeast-2" => Self::ApSoutheast2,
-            "ap-southeast-3" => Self::ApSoutheast3,
-            "ap-northeast-1" => Self::ApNortheast1,
-            "ap-northeast-2" => Self::ApNortheast2,
-            "ap-northeast-3" => Self::ApNortheast3,
-            "eu-north-1" => Self::EuNorth1,
-            "sa-east-1" => Self::SaEast1,
-            "cn-northwest-1" => Self::CnNorthwest1,
-            "cn-north-1" => Self::CnNorth1,
-            "af-south-1" => Self::AfSouth1,
-            "eu-south-1" => Self::EuSouth1,
-            "eu-south-2" => Self::EuSouth2,
-            "us-gov-west-1" => Self::UsGovWest1,
-            "us-gov-east-1" => Self::UsGovEast1,
-            "us-iso-east-1" => Self::UsIsoEast1,
-            "us-iso-west-1" => Self::UsIsoWest1,
-            "us-isob-east-1" => Self::UsIsobEast1,
-            "ap-southeast-4" => Self::ApSoutheast4,
-            "il-central-1" => Self::IlCentral1,
-            "ca-west-1" => Self::CaWest1,
-            "ap-southeast-5" => Self::ApSoutheast5,
-            "mx-central-1" => Self::MxCentral1,
-            "us-isof-south-1" => Self::UsIsofSouth1,
-            "us-isof-east-1" => Self::UsIsofEast1,
-            "ap-southeast-7" => Self::ApSoutheast7,
-            "ap-east-2" => Self::ApEast2,
-            "eu-isoe-west-1" => Self::EuIsoeWest1,
-            "ap-southeast-6" => Self::ApSoutheast6,
-            "us-isob-west-1" => Self::UsIsobWest1,
-            "eusc-de-east-1" => Self::EuscDeEast1,
-            _ => Self::Unknown(s),
-        }
-    }
-}
-rboto::enum_value!(str CloudWatchRegion);
+rboto::__structure!(
+    CloudWatchAlarmConfiguration "CloudWatchAlarmConfiguration"[set from] {
+    evaluation_periods = i32, threshold = f64, comparison_operator : ComparisonOperator,
+    period = i32, metric_name : String, namespace : String, statistic : Statistic,
+    dimensions : Vec < Dimension > } {}
+);
+rboto::__string_enum!(
+    CloudWatchRegion { UsEast1 = "us-east-1", UsEast2 = "us-east-2", UsWest1 =
+    "us-west-1", UsWest2 = "us-west-2", CaCentral1 = "ca-central-1", EuCentral1 =
+    "eu-central-1", EuCentral2 = "eu-central-2", EuWest1 = "eu-west-1", EuWest2 =
+    "eu-west-2", EuWest3 = "eu-west-3", ApEast1 = "ap-east-1", MeSouth1 = "me-south-1",
+    MeCentral1 = "me-central-1", ApSouth1 = "ap-south-1", ApSouth2 = "ap-south-2",
+    ApSoutheast1 = "ap-southeast-1", ApSoutheast2 = "ap-southeast-2", ApSoutheast3 =
+    "ap-southeast-3", ApNortheast1 = "ap-northeast-1", ApNortheast2 = "ap-northeast-2",
+    ApNortheast3 = "ap-northeast-3", EuNorth1 = "eu-north-1", SaEast1 = "sa-east-1",
+    CnNorthwest1 = "cn-northwest-1", CnNorth1 = "cn-north-1", AfSouth1 = "af-south-1",
+    EuSouth1 = "eu-south-1", EuSouth2 = "eu-south-2", UsGovWest1 = "us-gov-west-1",
+    UsGovEast1 = "us-gov-east-1", UsIsoEast1 = "us-iso-east-1", UsIsoWest1 =
+    "us-iso-west-1", UsIsobEast1 = "us-isob-east-1", ApSoutheast4 = "ap-southeast-4",
+    IlCentral1 = "il-central-1", CaWest1 = "ca-west-1", ApSoutheast5 = "ap-southeast-5",
+    MxCentral1 = "mx-central-1", UsIsofSouth1 = "us-isof-south-1", UsIsofEast1 =
+    "us-isof-east-1", ApSoutheast7 = "ap-southeast-7", ApEast2 = "ap-east-2", EuIsoeWest1
+    = "eu-isoe-west-1", ApSoutheast6 = "ap-southeast-6", UsIsobWest1 = "us-isob-west-1",
+    EuscDeEast1 = "eusc-de-east-1" }
+);
 /// A complex type that is an entry in an [CidrCollection](https://docs.aws.amazon.com/Route53/latest/APIReference/API_CidrCollection.html) array.
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct CollectionSummary {
     /// The ARN of the collection summary. Can be used to reference the collection in IAM policy or cross-account.
     pub arn: Option<String>,
@@ -945,152 +225,43 @@ pub struct CollectionSummary {
     /// A sequential counter that Route 53 sets to 1 when you create a CIDR collection and increments by 1 each time you update settings for the CIDR collection.
     pub version: Option<i64>,
 }
-impl CollectionSummary {
-    /// Sets `Arn`.
-    pub fn arn(mut self, v: impl Into<String>) -> Self {
-        self.arn = Some(v.into());
-        self
-    }
-    /// Sets `Id`.
-    pub fn id(mut self, v: impl Into<String>) -> Self {
-        self.id = Some(v.into());
-        self
-    }
-    /// Sets `Name`.
-    pub fn name(mut self, v: impl Into<String>) -> Self {
-        self.name = Some(v.into());
-        self
-    }
-    /// Sets `Version`.
-    pub fn version(mut self, v: i64) -> Self {
-        self.version = Some(v);
-        self
-    }
-}
-impl rboto::FromValue for CollectionSummary {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "CollectionSummary")?;
-        Ok(Self {
-            arn: m.take(0)?,
-            id: m.take(1)?,
-            name: m.take(2)?,
-            version: m.take(3)?,
-        })
-    }
-}
-#[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
-#[non_exhaustive]
-pub enum ComparisonOperator {
-    /// `GreaterThanOrEqualToThreshold`
-    GreaterThanOrEqualToThreshold,
-    /// `GreaterThanThreshold`
-    GreaterThanThreshold,
-    /// `LessThanThreshold`
-    LessThanThreshold,
-    /// `LessThanOrEqualToThreshold`
-    LessThanOrEqualToThreshold,
-    /// A value this version of the SDK does not know.
-    Unknown(String),
-}
-impl ComparisonOperator {
-    /// Every value the model lists.
-    pub const VALUES: &'static [&'static str] = &[
-        "GreaterThanOrEqualToThreshold",
-        "GreaterThanThreshold",
-        "LessThanThreshold",
-        "LessThanOrEqualToThreshold",
-    ];
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::GreaterThanOrEqualToThreshold => "GreaterThanOrEqualToThreshold",
-            Self::GreaterThanThreshold => "GreaterThanThreshold",
-            Self::LessThanThreshold => "LessThanThreshold",
-            Self::LessThanOrEqualToThreshold => "LessThanOrEqualToThreshold",
-            Self::Unknown(s) => s,
-        }
-    }
-}
-impl rv::StringEnum for ComparisonOperator {
-    fn as_str(&self) -> &str {
-        ComparisonOperator::as_str(self)
-    }
-    fn from_wire(s: String) -> Self {
-        match s.as_str() {
-            "GreaterThanOrEqualToThreshold" => Self::GreaterThanOrEqualToThreshold,
-            "GreaterThanThreshold" => Self::GreaterThanThreshold,
-            "LessThanThreshold" => Self::LessThanThreshold,
-            "LessThanOrEqualToThreshold" => Self::LessThanOrEqualToThreshold,
-            _ => Self::Unknown(s),
-        }
-    }
-}
-rboto::enum_value!(str ComparisonOperator);
+rboto::__structure!(
+    CollectionSummary "CollectionSummary"[set from] { arn : String, id : String, name :
+    String, version = i64 } {}
+);
+rboto::__string_enum!(
+    ComparisonOperator { GreaterThanOrEqualToThreshold = "GreaterThanOrEqualToThreshold",
+    GreaterThanThreshold = "GreaterThanThreshold", LessThanThreshold =
+    "LessThanThreshold", LessThanOrEqualToThreshold = "LessThanOrEqualToThreshold" }
+);
 /// A complex type that lists the coordinates for a geoproximity resource record.
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct Coordinates {
     /// Specifies a coordinate of the north–south position of a geographic point on the surface of the Earth (-90 - 90).
     pub latitude: Option<String>,
     /// Specifies a coordinate of the east–west position of a geographic point on the surface of the Earth (-180 - 180).
     pub longitude: Option<String>,
 }
-impl Coordinates {
-    /// Sets `Latitude`.
-    pub fn latitude(mut self, v: impl Into<String>) -> Self {
-        self.latitude = Some(v.into());
-        self
-    }
-    /// Sets `Longitude`.
-    pub fn longitude(mut self, v: impl Into<String>) -> Self {
-        self.longitude = Some(v.into());
-        self
-    }
-}
-impl rboto::IntoValue for Coordinates {
-    fn into_value(self) -> rboto::Value {
-        rboto::Value::Struct(vec![rv::opt(self.latitude), rv::opt(self.longitude)])
-    }
-}
-impl rboto::FromValue for Coordinates {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "Coordinates")?;
-        Ok(Self {
-            latitude: m.take(0)?,
-            longitude: m.take(1)?,
-        })
-    }
-}
+rboto::__structure!(
+    Coordinates "Coordinates"[set into from] { latitude : String, longitude : String } {}
+);
 /// A string representing the status of DNSSEC signing.
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct DnssecStatus {
     /// A string that represents the current hosted zone signing status.
     pub serve_signature: Option<String>,
     /// The status message provided for the following DNSSEC signing status: `INTERNAL_FAILURE`. The status message includes information about what the problem might be and steps that you can take to correct the issue.
     pub status_message: Option<String>,
 }
-impl DnssecStatus {
-    /// Sets `ServeSignature`.
-    pub fn serve_signature(mut self, v: impl Into<String>) -> Self {
-        self.serve_signature = Some(v.into());
-        self
-    }
-    /// Sets `StatusMessage`.
-    pub fn status_message(mut self, v: impl Into<String>) -> Self {
-        self.status_message = Some(v.into());
-        self
-    }
-}
-impl rboto::FromValue for DnssecStatus {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "DNSSECStatus")?;
-        Ok(Self {
-            serve_signature: m.take(0)?,
-            status_message: m.take(1)?,
-        })
-    }
-}
+rboto::__structure!(
+    DnssecStatus "DNSSECStatus"[set from] { serve_signature : String, status_message :
+    String } {}
+);
 /// A complex type that lists the name servers in a delegation set, as well as the `CallerReference` and the `ID` for the delegation set.
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct DelegationSet {
     /// The ID that Amazon Route 53 assigns to a reusable delegation set.
     pub id: Option<String>,
@@ -1099,64 +270,25 @@ pub struct DelegationSet {
     /// A complex type that contains a list of the authoritative name servers for a hosted zone or for a reusable delegation set.
     pub name_servers: Option<Vec<String>>,
 }
-impl DelegationSet {
-    /// Sets `Id`.
-    pub fn id(mut self, v: impl Into<String>) -> Self {
-        self.id = Some(v.into());
-        self
-    }
-    /// Sets `CallerReference`.
-    pub fn caller_reference(mut self, v: impl Into<String>) -> Self {
-        self.caller_reference = Some(v.into());
-        self
-    }
-    /// Sets `NameServers`.
-    pub fn name_servers(mut self, v: impl Into<Vec<String>>) -> Self {
-        self.name_servers = Some(v.into());
-        self
-    }
-}
-impl rboto::FromValue for DelegationSet {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "DelegationSet")?;
-        Ok(Self {
-            id: m.take(0)?,
-            caller_reference: m.take(1)?,
-            name_servers: m.take(2)?,
-        })
-    }
-}
+rboto::__structure!(
+    DelegationSet "DelegationSet"[set from] { id : String, caller_reference : String,
+    name_servers : Vec < String > } {}
+);
 /// For the metric that the CloudWatch alarm is associated with, a complex type that contains information about one dimension.
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct Dimension {
     /// For the metric that the CloudWatch alarm is associated with, the name of one dimension.
     pub name: Option<String>,
     /// For the metric that the CloudWatch alarm is associated with, the value of one dimension.
     pub value: Option<String>,
 }
-impl Dimension {
-    /// Sets `Name`.
-    pub fn name(mut self, v: impl Into<String>) -> Self {
-        self.name = Some(v.into());
-        self
-    }
-    /// Sets `Value`.
-    pub fn value(mut self, v: impl Into<String>) -> Self {
-        self.value = Some(v.into());
-        self
-    }
-}
-impl rboto::FromValue for Dimension {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "Dimension")?;
-        Ok(Self {
-            name: m.take(0)?,
-            value: m.take(1)?,
-        })
-    }
-}
+rboto::__structure!(
+    Dimension "Dimension"[set from] { name : String, value : String } {}
+);
 /// A complex type that contains information about a geographic location.
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct GeoLocation {
     /// The two-letter code for the continent.
     pub continent_code: Option<String>,
@@ -1165,45 +297,13 @@ pub struct GeoLocation {
     /// For geolocation resource record sets, the two-letter code for a state of the United States. Route 53 doesn't support any other values for `SubdivisionCode`. For a list of state abbreviations, see [Appendix B: Two–Letter State and Possession Abbreviations](https://pe.usps.com/text/pub28/28apb.htm) on the United States Postal Service website.
     pub subdivision_code: Option<String>,
 }
-impl GeoLocation {
-    /// Sets `ContinentCode`.
-    pub fn continent_code(mut self, v: impl Into<String>) -> Self {
-        self.continent_code = Some(v.into());
-        self
-    }
-    /// Sets `CountryCode`.
-    pub fn country_code(mut self, v: impl Into<String>) -> Self {
-        self.country_code = Some(v.into());
-        self
-    }
-    /// Sets `SubdivisionCode`.
-    pub fn subdivision_code(mut self, v: impl Into<String>) -> Self {
-        self.subdivision_code = Some(v.into());
-        self
-    }
-}
-impl rboto::IntoValue for GeoLocation {
-    fn into_value(self) -> rboto::Value {
-        rboto::Value::Struct(
-            vec![
-                rv::opt(self.continent_code), rv::opt(self.country_code), rv::opt(self
-                .subdivision_code)
-            ],
-        )
-    }
-}
-impl rboto::FromValue for GeoLocation {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "GeoLocation")?;
-        Ok(Self {
-            continent_code: m.take(0)?,
-            country_code: m.take(1)?,
-            subdivision_code: m.take(2)?,
-        })
-    }
-}
+rboto::__structure!(
+    GeoLocation "GeoLocation"[set into from] { continent_code : String, country_code :
+    String, subdivision_code : String } {}
+);
 /// A complex type that contains the codes and full continent, country, and subdivision names for the specified `geolocation` code.
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct GeoLocationDetails {
     /// The two-letter code for the continent.
     pub continent_code: Option<String>,
@@ -1218,53 +318,14 @@ pub struct GeoLocationDetails {
     /// The full name of the subdivision. Route 53 currently supports only states in the United States.
     pub subdivision_name: Option<String>,
 }
-impl GeoLocationDetails {
-    /// Sets `ContinentCode`.
-    pub fn continent_code(mut self, v: impl Into<String>) -> Self {
-        self.continent_code = Some(v.into());
-        self
-    }
-    /// Sets `ContinentName`.
-    pub fn continent_name(mut self, v: impl Into<String>) -> Self {
-        self.continent_name = Some(v.into());
-        self
-    }
-    /// Sets `CountryCode`.
-    pub fn country_code(mut self, v: impl Into<String>) -> Self {
-        self.country_code = Some(v.into());
-        self
-    }
-    /// Sets `CountryName`.
-    pub fn country_name(mut self, v: impl Into<String>) -> Self {
-        self.country_name = Some(v.into());
-        self
-    }
-    /// Sets `SubdivisionCode`.
-    pub fn subdivision_code(mut self, v: impl Into<String>) -> Self {
-        self.subdivision_code = Some(v.into());
-        self
-    }
-    /// Sets `SubdivisionName`.
-    pub fn subdivision_name(mut self, v: impl Into<String>) -> Self {
-        self.subdivision_name = Some(v.into());
-        self
-    }
-}
-impl rboto::FromValue for GeoLocationDetails {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "GeoLocationDetails")?;
-        Ok(Self {
-            continent_code: m.take(0)?,
-            continent_name: m.take(1)?,
-            country_code: m.take(2)?,
-            country_name: m.take(3)?,
-            subdivision_code: m.take(4)?,
-            subdivision_name: m.take(5)?,
-        })
-    }
-}
+rboto::__structure!(
+    GeoLocationDetails "GeoLocationDetails"[set from] { continent_code : String,
+    continent_name : String, country_code : String, country_name : String,
+    subdivision_code : String, subdivision_name : String } {}
+);
 /// (Resource record sets only): A complex type that lets you specify where your resources are located. Only one of `LocalZoneGroup`, `Coordinates`, or `Amazon Web ServicesRegion` is allowed per request at a time.
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct GeoProximityLocation {
     /// The Amazon Web Services Region the resource you are directing DNS traffic to, is in.
     pub aws_region: Option<String>,
@@ -1275,51 +336,13 @@ pub struct GeoProximityLocation {
     /// The bias increases or decreases the size of the geographic region from which Route 53 routes traffic to a resource.
     pub bias: Option<i32>,
 }
-impl GeoProximityLocation {
-    /// Sets `AWSRegion`.
-    pub fn aws_region(mut self, v: impl Into<String>) -> Self {
-        self.aws_region = Some(v.into());
-        self
-    }
-    /// Sets `LocalZoneGroup`.
-    pub fn local_zone_group(mut self, v: impl Into<String>) -> Self {
-        self.local_zone_group = Some(v.into());
-        self
-    }
-    /// Sets `Coordinates`.
-    pub fn coordinates(mut self, v: Coordinates) -> Self {
-        self.coordinates = Some(v);
-        self
-    }
-    /// Sets `Bias`.
-    pub fn bias(mut self, v: i32) -> Self {
-        self.bias = Some(v);
-        self
-    }
-}
-impl rboto::IntoValue for GeoProximityLocation {
-    fn into_value(self) -> rboto::Value {
-        rboto::Value::Struct(
-            vec![
-                rv::opt(self.aws_region), rv::opt(self.local_zone_group), rv::opt(self
-                .coordinates), rv::opt(self.bias)
-            ],
-        )
-    }
-}
-impl rboto::FromValue for GeoProximityLocation {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "GeoProximityLocation")?;
-        Ok(Self {
-            aws_region: m.take(0)?,
-            local_zone_group: m.take(1)?,
-            coordinates: m.take(2)?,
-            bias: m.take(3)?,
-        })
-    }
-}
+rboto::__structure!(
+    GeoProximityLocation "GeoProximityLocation"[set into from] { aws_region : String,
+    local_zone_group : String, coordinates : Coordinates, bias = i32 } {}
+);
 /// A complex type that contains information about one health check that is associated with the current Amazon Web Services account.
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct HealthCheck {
     /// The identifier that Amazon Route 53 assigned to the health check when you created it. When you add or update a resource record set, you use this value to specify which health check to use. The value can be up to 64 characters long.
     pub id: Option<String>,
@@ -1334,56 +357,15 @@ pub struct HealthCheck {
     /// A complex type that contains information about the CloudWatch alarm that Amazon Route 53 is monitoring for this health check.
     pub cloud_watch_alarm_configuration: Option<CloudWatchAlarmConfiguration>,
 }
-impl HealthCheck {
-    /// Sets `Id`.
-    pub fn id(mut self, v: impl Into<String>) -> Self {
-        self.id = Some(v.into());
-        self
-    }
-    /// Sets `CallerReference`.
-    pub fn caller_reference(mut self, v: impl Into<String>) -> Self {
-        self.caller_reference = Some(v.into());
-        self
-    }
-    /// Sets `LinkedService`.
-    pub fn linked_service(mut self, v: LinkedService) -> Self {
-        self.linked_service = Some(v);
-        self
-    }
-    /// Sets `HealthCheckConfig`.
-    pub fn health_check_config(mut self, v: HealthCheckConfig) -> Self {
-        self.health_check_config = Some(v);
-        self
-    }
-    /// Sets `HealthCheckVersion`.
-    pub fn health_check_version(mut self, v: i64) -> Self {
-        self.health_check_version = Some(v);
-        self
-    }
-    /// Sets `CloudWatchAlarmConfiguration`.
-    pub fn cloud_watch_alarm_configuration(
-        mut self,
-        v: CloudWatchAlarmConfiguration,
-    ) -> Self {
-        self.cloud_watch_alarm_configuration = Some(v);
-        self
-    }
-}
-impl rboto::FromValue for HealthCheck {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "HealthCheck")?;
-        Ok(Self {
-            id: m.take(0)?,
-            caller_reference: m.take(1)?,
-            linked_service: m.take(2)?,
-            health_check_config: m.take(3)?,
-            health_check_version: m.take(4)?,
-            cloud_watch_alarm_configuration: m.take(5)?,
-        })
-    }
-}
+rboto::__structure!(
+    HealthCheck "HealthCheck"[set from] { id : String, caller_reference : String,
+    linked_service : LinkedService, health_check_config : HealthCheckConfig,
+    health_check_version = i64, cloud_watch_alarm_configuration :
+    CloudWatchAlarmConfiguration } {}
+);
 /// A complex type that contains information about the health check.
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct HealthCheckConfig {
     /// The IPv4 or IPv6 IP address of the endpoint that you want Amazon Route 53 to perform health checks on. If you don't specify a value for `IPAddress`, Route 53 sends a DNS request to resolve the domain name that you specify in `FullyQualifiedDomainName` at the interval that you specify in `RequestInterval`. Using an IP address returned by DNS, Route 53 then checks the health of the endpoint.
     pub ip_address: Option<String>,
@@ -1422,144 +404,19 @@ pub struct HealthCheckConfig {
     /// The Amazon Resource Name (ARN) for the Route 53 Application Recovery Controller routing control.
     pub routing_control_arn: Option<String>,
 }
-impl HealthCheckConfig {
-    /// Sets `IPAddress`.
-    pub fn ip_address(mut self, v: impl Into<String>) -> Self {
-        self.ip_address = Some(v.into());
-        self
-    }
-    /// Sets `Port`.
-    pub fn port(mut self, v: i32) -> Self {
-        self.port = Some(v);
-        self
-    }
-    /// Sets `Type`.
-    pub fn type_(mut self, v: impl Into<HealthCheckType>) -> Self {
-        self.type_ = Some(v.into());
-        self
-    }
-    /// Sets `ResourcePath`.
-    pub fn resource_path(mut self, v: impl Into<String>) -> Self {
-        self.resource_path = Some(v.into());
-        self
-    }
-    /// Sets `FullyQualifiedDomainName`.
-    pub fn fully_qualified_domain_name(mut self, v: impl Into<String>) -> Self {
-        self.fully_qualified_domain_name = Some(v.into());
-        self
-    }
-    /// Sets `SearchString`.
-    pub fn search_string(mut self, v: impl Into<String>) -> Self {
-        self.search_string = Some(v.into());
-        self
-    }
-    /// Sets `RequestInterval`.
-    pub fn request_interval(mut self, v: i32) -> Self {
-        self.request_interval = Some(v);
-        self
-    }
-    /// Sets `FailureThreshold`.
-    pub fn failure_threshold(mut self, v: i32) -> Self {
-        self.failure_threshold = Some(v);
-        self
-    }
-    /// Sets `MeasureLatency`.
-    pub fn measure_latency(mut self, v: bool) -> Self {
-        self.measure_latency = Some(v);
-        self
-    }
-    /// Sets `Inverted`.
-    pub fn inverted(mut self, v: bool) -> Self {
-        self.inverted = Some(v);
-        self
-    }
-    /// Sets `Disabled`.
-    pub fn disabled(mut self, v: bool) -> Self {
-        self.disabled = Some(v);
-        self
-    }
-    /// Sets `HealthThreshold`.
-    pub fn health_threshold(mut self, v: i32) -> Self {
-        self.health_threshold = Some(v);
-        self
-    }
-    /// Sets `ChildHealthChecks`.
-    pub fn child_health_checks(mut self, v: impl Into<Vec<String>>) -> Self {
-        self.child_health_checks = Some(v.into());
-        self
-    }
-    /// Sets `EnableSNI`.
-    pub fn enable_sni(mut self, v: bool) -> Self {
-        self.enable_sni = Some(v);
-        self
-    }
-    /// Sets `Regions`.
-    pub fn regions(mut self, v: impl Into<Vec<HealthCheckRegion>>) -> Self {
-        self.regions = Some(v.into());
-        self
-    }
-    /// Sets `AlarmIdentifier`.
-    pub fn alarm_identifier(mut self, v: AlarmIdentifier) -> Self {
-        self.alarm_identifier = Some(v);
-        self
-    }
-    /// Sets `InsufficientDataHealthStatus`.
-    pub fn insufficient_data_health_status(
-        mut self,
-        v: impl Into<InsufficientDataHealthStatus>,
-    ) -> Self {
-        self.insufficient_data_health_status = Some(v.into());
-        self
-    }
-    /// Sets `RoutingControlArn`.
-    pub fn routing_control_arn(mut self, v: impl Into<String>) -> Self {
-        self.routing_control_arn = Some(v.into());
-        self
-    }
-}
-impl rboto::IntoValue for HealthCheckConfig {
-    fn into_value(self) -> rboto::Value {
-        rboto::Value::Struct(
-            vec![
-                rv::opt(self.ip_address), rv::opt(self.port), rv::opt(self.type_),
-                rv::opt(self.resource_path), rv::opt(self.fully_qualified_domain_name),
-                rv::opt(self.search_string), rv::opt(self.request_interval), rv::opt(self
-                .failure_threshold), rv::opt(self.measure_latency), rv::opt(self
-                .inverted), rv::opt(self.disabled), rv::opt(self.health_threshold),
-                rv::opt(self.child_health_checks), rv::opt(self.enable_sni), rv::opt(self
-                .regions), rv::opt(self.alarm_identifier), rv::opt(self
-                .insufficient_data_health_status), rv::opt(self.routing_control_arn)
-            ],
-        )
-    }
-}
-impl rboto::FromValue for HealthCheckConfig {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "HealthCheckConfig")?;
-        Ok(Self {
-            ip_address: m.take(0)?,
-            port: m.take(1)?,
-            type_: m.take(2)?,
-            resource_path: m.take(3)?,
-            fully_qualified_domain_name: m.take(4)?,
-            search_string: m.take(5)?,
-            request_interval: m.take(6)?,
-            failure_threshold: m.take(7)?,
-            measure_latency: m.take(8)?,
-            inverted: m.take(9)?,
-            disabled: m.take(10)?,
-            health_threshold: m.take(11)?,
-            child_health_checks: m.take(12)?,
-            enable_sni: m.take(13)?,
-            regions: m.take(14)?,
-            alarm_identifier: m.take(15)?,
-            insufficient_data_health_status: m.take(16)?,
-            routing_control_arn: m.take(17)?,
-        })
-    }
-}
+rboto::__structure!(
+    HealthCheckConfig "HealthCheckConfig"[set into from] { ip_address : String, port =
+    i32, type_ : HealthCheckType, resource_path : String, fully_qualified_domain_name :
+    String, search_string : String, request_interval = i32, failure_threshold = i32,
+    measure_latency = bool, inverted = bool, disabled = bool, health_threshold = i32,
+    child_health_checks : Vec < String >, enable_sni = bool, regions : Vec <
+    HealthCheckRegion >, alarm_identifier : AlarmIdentifier,
+    insufficient_data_health_status : InsufficientDataHealthStatus, routing_control_arn :
+    String } {}
+);
 /// A complex type that contains the last failure reason as reported by one Amazon Route 53 health checker.
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct HealthCheckObservation {
     /// The region of the Amazon Route 53 health checker that provided the status in `StatusReport`.
     pub region: Option<HealthCheckRegion>,
@@ -1568,171 +425,23 @@ pub struct HealthCheckObservation {
     /// A complex type that contains the last failure reason as reported by one Amazon Route 53 health checker and the time of the failed health check.
     pub status_report: Option<StatusReport>,
 }
-impl HealthCheckObservation {
-    /// Sets `Region`.
-    pub fn region(mut self, v: impl Into<HealthCheckRegion>) -> Self {
-        self.region = Some(v.into());
-        self
-    }
-    /// Sets `IPAddress`.
-    pub fn ip_address(mut self, v: impl Into<String>) -> Self {
-        self.ip_address = Some(v.into());
-        self
-    }
-    /// Sets `StatusReport`.
-    pub fn status_report(mut self, v: StatusReport) -> Self {
-        self.status_report = Some(v);
-        self
-    }
-}
-impl rboto::FromValue for HealthCheckObservation {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "HealthCheckObservation")?;
-        Ok(Self {
-            region: m.take(0)?,
-            ip_address: m.take(1)?,
-            status_report: m.take(2)?,
-        })
-    }
-}
-#[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
-#[non_exhaustive]
-pub enum HealthCheckRegion {
-    /// `us-east-1`
-    UsEast1,
-    /// `us-west-1`
-    UsWest1,
-    /// `us-west-2`
-    UsWest2,
-    /// `eu-west-1`
-    EuWest1,
-    /// `ap-southeast-1`
-    ApSoutheast1,
-    /// `ap-southeast-2`
-    ApSoutheast2,
-    /// `ap-northeast-1`
-    ApNortheast1,
-    /// `sa-east-1`
-    SaEast1,
-    /// A value this version of the SDK does not know.
-    Unknown(String),
-}
-impl HealthCheckRegion {
-    /// Every value the model lists.
-    pub const VALUES: &'static [&'static str] = &[
-        "us-east-1",
-        "us-west-1",
-        "us-west-2",
-        "eu-west-1",
-        "ap-southeast-1",
-        "ap-southeast-2",
-        "ap-northeast-1",
-        "sa-east-1",
-    ];
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::UsEast1 => "us-east-1",
-            Self::UsWest1 => "us-west-1",
-            Self::UsWest2 => "us-west-2",
-            Self::EuWest1 => "eu-west-1",
-            Self::ApSoutheast1 => "ap-southeast-1",
-            Self::ApSoutheast2 => "ap-southeast-2",
-            Self::ApNortheast1 => "ap-northeast-1",
-            Self::SaEast1 => "sa-east-1",
-            Self::Unknown(s) => s,
-        }
-    }
-}
-impl rv::StringEnum for HealthCheckRegion {
-    fn as_str(&self) -> &str {
-        HealthCheckRegion::as_str(self)
-    }
-    fn from_wire(s: String) -> Self {
-        match s.as_str() {
-            "us-east-1" => Self::UsEast1,
-            "us-west-1" => Self::UsWest1,
-            "us-west-2" => Self::UsWest2,
-            "eu-west-1" => Self::EuWest1,
-            "ap-southeast-1" => Self::ApSoutheast1,
-            "ap-southeast-2" => Self::ApSoutheast2,
-            "ap-northeast-1" => Self::ApNortheast1,
-            "sa-east-1" => Self::SaEast1,
-            _ => Self::Unknown(s),
-        }
-    }
-}
-rboto::enum_value!(str HealthCheckRegion);
-#[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
-#[non_exhaustive]
-pub enum HealthCheckType {
-    /// `HTTP`
-    Http,
-    /// `HTTPS`
-    Https,
-    /// `HTTP_STR_MATCH`
-    HttpStrMatch,
-    /// `HTTPS_STR_MATCH`
-    HttpsStrMatch,
-    /// `TCP`
-    Tcp,
-    /// `CALCULATED`
-    Calculated,
-    /// `CLOUDWATCH_METRIC`
-    CloudwatchMetric,
-    /// `RECOVERY_CONTROL`
-    RecoveryControl,
-    /// A value this version of the SDK does not know.
-    Unknown(String),
-}
-impl HealthCheckType {
-    /// Every value the model lists.
-    pub const VALUES: &'static [&'static str] = &[
-        "HTTP",
-        "HTTPS",
-        "HTTP_STR_MATCH",
-        "HTTPS_STR_MATCH",
-        "TCP",
-        "CALCULATED",
-        "CLOUDWATCH_METRIC",
-        "RECOVERY_CONTROL",
-    ];
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Http => "HTTP",
-            Self::Https => "HTTPS",
-            Self::HttpStrMatch => "HTTP_STR_MATCH",
-            Self::HttpsStrMatch => "HTTPS_STR_MATCH",
-            Self::Tcp => "TCP",
-            Self::Calculated => "CALCULATED",
-            Self::CloudwatchMetric => "CLOUDWATCH_METRIC",
-            Self::RecoveryControl => "RECOVERY_CONTROL",
-            Self::Unknown(s) => s,
-        }
-    }
-}
-impl rv::StringEnum for HealthCheckType {
-    fn as_str(&self) -> &str {
-        HealthCheckType::as_str(self)
-    }
-    fn from_wire(s: String) -> Self {
-        match s.as_str() {
-            "HTTP" => Self::Http,
-            "HTTPS" => Self::Https,
-            "HTTP_STR_MATCH" => Self::HttpStrMatch,
-            "HTTPS_STR_MATCH" => Self::HttpsStrMatch,
-            "TCP" => Self::Tcp,
-            "CALCULATED" => Self::Calculated,
-            "CLOUDWATCH_METRIC" => Self::CloudwatchMetric,
-            "RECOVERY_CONTROL" => Self::RecoveryControl,
-            _ => Self::Unknown(s),
-        }
-    }
-}
-rboto::enum_value!(str HealthCheckType);
+rboto::__structure!(
+    HealthCheckObservation "HealthCheckObservation"[set from] { region :
+    HealthCheckRegion, ip_address : String, status_report : StatusReport } {}
+);
+rboto::__string_enum!(
+    HealthCheckRegion { UsEast1 = "us-east-1", UsWest1 = "us-west-1", UsWest2 =
+    "us-west-2", EuWest1 = "eu-west-1", ApSoutheast1 = "ap-southeast-1", ApSoutheast2 =
+    "ap-southeast-2", ApNortheast1 = "ap-northeast-1", SaEast1 = "sa-east-1" }
+);
+rboto::__string_enum!(
+    HealthCheckType { Http = "HTTP", Https = "HTTPS", HttpStrMatch = "HTTP_STR_MATCH",
+    HttpsStrMatch = "HTTPS_STR_MATCH", Tcp = "TCP", Calculated = "CALCULATED",
+    CloudwatchMetric = "CLOUDWATCH_METRIC", RecoveryControl = "RECOVERY_CONTROL" }
+);
 /// A complex type that contains general information about the hosted zone.
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct HostedZone {
     /// The ID that Amazon Route 53 assigned to the hosted zone when you created it.
     pub id: Option<String>,
@@ -1749,242 +458,81 @@ pub struct HostedZone {
     /// The features configuration for the hosted zone, including accelerated recovery settings and status information.
     pub features: Option<HostedZoneFeatures>,
 }
-impl HostedZone {
-    /// Sets `Id`.
-    pub fn id(mut self, v: impl Into<String>) -> Self {
-        self.id = Some(v.into());
-        self
-    }
-    /// Sets `Name`.
-    pub fn name(mut self, v: impl Into<String>) -> Self {
-        self.name = Some(v.into());
-        self
-    }
-    /// Sets `CallerReference`.
-    pub fn caller_reference(mut self, v: impl Into<String>) -> Self {
-        self.caller_reference = Some(v.into());
-        self
-    }
-    /// Sets `Config`.
-    pub fn config(mut self, v: HostedZoneConfig) -> Self {
-        self.config = Some(v);
-        self
-    }
-    /// Sets `ResourceRecordSetCount`.
-    pub fn resource_record_set_count(mut self, v: i64) -> Self {
-        self.resource_record_set_count = Some(v);
-        self
-    }
-    /// Sets `LinkedService`.
-    pub fn linked_service(mut self, v: LinkedService) -> Self {
-        self.linked_service = Some(v);
-        self
-    }
-    /// Sets `Features`.
-    pub fn features(mut self, v: HostedZoneFeatures) -> Self {
-        self.features = Some(v);
-        self
-    }
-}
-impl rboto::FromValue for HostedZone {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "HostedZone")?;
-        Ok(Self {
-            id: m.take(0)?,
-            name: m.take(1)?,
-            caller_reference: m.take(2)?,
-            config: m.take(3)?,
-            resource_record_set_count: m.take(4)?,
-            linked_service: m.take(5)?,
-            features: m.take(6)?,
-        })
-    }
-}
+rboto::__structure!(
+    HostedZone "HostedZone"[set from] { id : String, name : String, caller_reference :
+    String, config : HostedZoneConfig, resource_record_set_count = i64, linked_service :
+    LinkedService, features : HostedZoneFeatures } {}
+);
 /// A complex type that contains an optional comment about your hosted zone. If you don't want to specify a comment, omit both the `HostedZoneConfig` and `Comment` elements.
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct HostedZoneConfig {
     /// Any comments that you want to include about the hosted zone.
     pub comment: Option<String>,
     /// A value that indicates whether this is a private hosted zone.
     pub private_zone: Option<bool>,
 }
-impl HostedZoneConfig {
-    /// Sets `Comment`.
-    pub fn comment(mut self, v: impl Into<String>) -> Self {
-        self.comment = Some(v.into());
-        self
-    }
-    /// Sets `PrivateZone`.
-    pub fn private_zone(mut self, v: bool) -> Self {
-        self.private_zone = Some(v);
-        self
-    }
-}
-impl rboto::IntoValue for HostedZoneConfig {
-    fn into_value(self) -> rboto::Value {
-        rboto::Value::Struct(vec![rv::opt(self.comment), rv::opt(self.private_zone)])
-    }
-}
-impl rboto::FromValue for HostedZoneConfig {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "HostedZoneConfig")?;
-        Ok(Self {
-            comment: m.take(0)?,
-            private_zone: m.take(1)?,
-        })
-    }
-}
+rboto::__structure!(
+    HostedZoneConfig "HostedZoneConfig"[set into from] { comment : String, private_zone =
+    bool } {}
+);
 /// Contains information about why certain features failed to be enabled or configured for the hosted zone.
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct HostedZoneFailureReasons {
     /// The reason why accelerated recovery failed to be enabled or disabled for the hosted zone, if applicable.
     pub accelerated_recovery: Option<String>,
 }
-impl HostedZoneFailureReasons {
-    /// Sets `AcceleratedRecovery`.
-    pub fn accelerated_recovery(mut self, v: impl Into<String>) -> Self {
-        self.accelerated_recovery = Some(v.into());
-        self
-    }
-}
-impl rboto::FromValue for HostedZoneFailureReasons {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "HostedZoneFailureReasons")?;
-        Ok(Self {
-            accelerated_recovery: m.take(0)?,
-        })
-    }
-}
+rboto::__structure!(
+    HostedZoneFailureReasons "HostedZoneFailureReasons"[set from] { accelerated_recovery
+    : String } {}
+);
 /// Represents the features configuration for a hosted zone, including the status of various features and any associated failure reasons.
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct HostedZoneFeatures {
     /// The current status of accelerated recovery for the hosted zone.
     pub accelerated_recovery_status: Option<AcceleratedRecoveryStatus>,
     /// Information about any failures that occurred when attempting to enable or configure features for the hosted zone.
     pub failure_reasons: Option<HostedZoneFailureReasons>,
 }
-impl HostedZoneFeatures {
-    /// Sets `AcceleratedRecoveryStatus`.
-    pub fn accelerated_recovery_status(
-        mut self,
-        v: impl Into<AcceleratedRecoveryStatus>,
-    ) -> Self {
-        self.accelerated_recovery_status = Some(v.into());
-        self
-    }
-    /// Sets `FailureReasons`.
-    pub fn failure_reasons(mut self, v: HostedZoneFailureReasons) -> Self {
-        self.failure_reasons = Some(v);
-        self
-    }
-}
-impl rboto::FromValue for HostedZoneFeatures {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "HostedZoneFeatures")?;
-        Ok(Self {
-            accelerated_recovery_status: m.take(0)?,
-            failure_reasons: m.take(1)?,
-        })
-    }
-}
+rboto::__structure!(
+    HostedZoneFeatures "HostedZoneFeatures"[set from] { accelerated_recovery_status :
+    AcceleratedRecoveryStatus, failure_reasons : HostedZoneFailureReasons } {}
+);
 /// A complex type that contains the type of limit that you specified in the request and the current value for that limit.
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct HostedZoneLimit {
     /// The limit that you requested. Valid values include the following:
     pub type_: Option<HostedZoneLimitType>,
     /// The current value for the limit that is specified by `Type`.
     pub value: Option<i64>,
 }
-impl HostedZoneLimit {
-    /// Sets `Type`.
-    pub fn type_(mut self, v: impl Into<HostedZoneLimitType>) -> Self {
-        self.type_ = Some(v.into());
-        self
-    }
-    /// Sets `Value`.
-    pub fn value(mut self, v: i64) -> Self {
-        self.value = Some(v);
-        self
-    }
-}
-impl rboto::FromValue for HostedZoneLimit {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "HostedZoneLimit")?;
-        Ok(Self {
-            type_: m.take(0)?,
-            value: m.take(1)?,
-        })
-    }
-}
-#[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
-#[non_exhaustive]
-pub enum HostedZoneLimitType {
-    /// `MAX_RRSETS_BY_ZONE`
-    MaxRrsetsByZone,
-    /// `MAX_VPCS_ASSOCIATED_BY_ZONE`
-    MaxVpcsAssociatedByZone,
-    /// A value this version of the SDK does not know.
-    Unknown(String),
-}
-impl HostedZoneLimitType {
-    /// Every value the model lists.
-    pub const VALUES: &'static [&'static str] = &[
-        "MAX_RRSETS_BY_ZONE",
-        "MAX_VPCS_ASSOCIATED_BY_ZONE",
-    ];
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::MaxRrsetsByZone => "MAX_RRSETS_BY_ZONE",
-            Self::MaxVpcsAssociatedByZone => "MAX_VPCS_ASSOCIATED_BY_ZONE",
-            Self::Unknown(s) => s,
-        }
-    }
-}
-impl rv::StringEnum for HostedZoneLimitType {
-    fn as_str(&self) -> &str {
-        HostedZoneLimitType::as_str(self)
-    }
-    fn from_wire(s: String) -> Self {
-        match s.as_str() {
-            "MAX_RRSETS_BY_ZONE" => Self::MaxRrsetsByZone,
-            "MAX_VPCS_ASSOCIATED_BY_ZONE" => Self::MaxVpcsAssociatedByZone,
-            _ => Self::Unknown(s),
-        }
-    }
-}
-rboto::enum_value!(str HostedZoneLimitType);
+rboto::__structure!(
+    HostedZoneLimit "HostedZoneLimit"[set from] { type_ : HostedZoneLimitType, value =
+    i64 } {}
+);
+rboto::__string_enum!(
+    HostedZoneLimitType { MaxRrsetsByZone = "MAX_RRSETS_BY_ZONE", MaxVpcsAssociatedByZone
+    = "MAX_VPCS_ASSOCIATED_BY_ZONE" }
+);
 /// A complex type that identifies a hosted zone that a specified Amazon VPC is associated with and the owner of the hosted zone. If there is a value for `OwningAccount`, there is no value for `OwningService`, and vice versa.
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct HostedZoneOwner {
     /// If the hosted zone was created by an Amazon Web Services account, or was created by an Amazon Web Services service that creates hosted zones using the current account, `OwningAccount` contains the account ID of that account. For example, when you use Cloud Map to create a hosted zone, Cloud Map creates the hosted zone using the current Amazon Web Services account.
     pub owning_account: Option<String>,
     /// If an Amazon Web Services service uses its own account to create a hosted zone and associate the specified VPC with that hosted zone, `OwningService` contains an abbreviation that identifies the service. For example, if Amazon Elastic File System (Amazon EFS) created a hosted zone and associated a VPC with the hosted zone, the value of `OwningService` is `efs.amazonaws.com`.
     pub owning_service: Option<String>,
 }
-impl HostedZoneOwner {
-    /// Sets `OwningAccount`.
-    pub fn owning_account(mut self, v: impl Into<String>) -> Self {
-        self.owning_account = Some(v.into());
-        self
-    }
-    /// Sets `OwningService`.
-    pub fn owning_service(mut self, v: impl Into<String>) -> Self {
-        self.owning_service = Some(v.into());
-        self
-    }
-}
-impl rboto::FromValue for HostedZoneOwner {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "HostedZoneOwner")?;
-        Ok(Self {
-            owning_account: m.take(0)?,
-            owning_service: m.take(1)?,
-        })
-    }
-}
+rboto::__structure!(
+    HostedZoneOwner "HostedZoneOwner"[set from] { owning_account : String, owning_service
+    : String } {}
+);
 /// In the response to a `ListHostedZonesByVPC` request, the `HostedZoneSummaries` element contains one `HostedZoneSummary` element for each hosted zone that the specified Amazon VPC is associated with. Each `HostedZoneSummary` element contains the hosted zone name and ID, and information about who owns the hosted zone.
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct HostedZoneSummary {
     /// The Route 53 hosted zone ID of a private hosted zone that the specified VPC is associated with.
     pub hosted_zone_id: Option<String>,
@@ -1993,109 +541,18 @@ pub struct HostedZoneSummary {
     /// The owner of a private hosted zone that the specified VPC is associated with. The owner can be either an Amazon Web Services account or an Amazon Web Services service.
     pub owner: Option<HostedZoneOwner>,
 }
-impl HostedZoneSummary {
-    /// Sets `HostedZoneId`.
-    pub fn hosted_zone_id(mut self, v: impl Into<String>) -> Self {
-        self.hosted_zone_id = Some(v.into());
-        self
-    }
-    /// Sets `Name`.
-    pub fn name(mut self, v: impl Into<String>) -> Self {
-        self.name = Some(v.into());
-        self
-    }
-    /// Sets `Owner`.
-    pub fn owner(mut self, v: HostedZoneOwner) -> Self {
-        self.owner = Some(v);
-        self
-    }
-}
-impl rboto::FromValue for HostedZoneSummary {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "HostedZoneSummary")?;
-        Ok(Self {
-            hosted_zone_id: m.take(0)?,
-            name: m.take(1)?,
-            owner: m.take(2)?,
-        })
-    }
-}
-#[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
-#[non_exhaustive]
-pub enum HostedZoneType {
-    /// `PrivateHostedZone`
-    PrivateHostedZone,
-    /// A value this version of the SDK does not know.
-    Unknown(String),
-}
-impl HostedZoneType {
-    /// Every value the model lists.
-    pub const VALUES: &'static [&'static str] = &["PrivateHostedZone"];
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::PrivateHostedZone => "PrivateHostedZone",
-            Self::Unknown(s) => s,
-        }
-    }
-}
-impl rv::StringEnum for HostedZoneType {
-    fn as_str(&self) -> &str {
-        HostedZoneType::as_str(self)
-    }
-    fn from_wire(s: String) -> Self {
-        match s.as_str() {
-            "PrivateHostedZone" => Self::PrivateHostedZone,
-            _ => Self::Unknown(s),
-        }
-    }
-}
-rboto::enum_value!(str HostedZoneType);
-#[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
-#[non_exhaustive]
-pub enum InsufficientDataHealthStatus {
-    /// `Healthy`
-    Healthy,
-    /// `Unhealthy`
-    Unhealthy,
-    /// `LastKnownStatus`
-    LastKnownStatus,
-    /// A value this version of the SDK does not know.
-    Unknown(String),
-}
-impl InsufficientDataHealthStatus {
-    /// Every value the model lists.
-    pub const VALUES: &'static [&'static str] = &[
-        "Healthy",
-        "Unhealthy",
-        "LastKnownStatus",
-    ];
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Healthy => "Healthy",
-            Self::Unhealthy => "Unhealthy",
-            Self::LastKnownStatus => "LastKnownStatus",
-            Self::Unknown(s) => s,
-        }
-    }
-}
-impl rv::StringEnum for InsufficientDataHealthStatus {
-    fn as_str(&self) -> &str {
-        InsufficientDataHealthStatus::as_str(self)
-    }
-    fn from_wire(s: String) -> Self {
-        match s.as_str() {
-            "Healthy" => Self::Healthy,
-            "Unhealthy" => Self::Unhealthy,
-            "LastKnownStatus" => Self::LastKnownStatus,
-            _ => Self::Unknown(s),
-        }
-    }
-}
-rboto::enum_value!(str InsufficientDataHealthStatus);
+rboto::__structure!(
+    HostedZoneSummary "HostedZoneSummary"[set from] { hosted_zone_id : String, name :
+    String, owner : HostedZoneOwner } {}
+);
+rboto::__string_enum!(HostedZoneType { PrivateHostedZone = "PrivateHostedZone" });
+rboto::__string_enum!(
+    InsufficientDataHealthStatus { Healthy = "Healthy", Unhealthy = "Unhealthy",
+    LastKnownStatus = "LastKnownStatus" }
+);
 /// A key-signing key (KSK) is a complex type that represents a public/private key pair. The private key is used to generate a digital signature for the zone signing key (ZSK). The public key is stored in the DNS and is used to authenticate the ZSK. A KSK is always associated with a hosted zone; it cannot exist by itself.
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct KeySigningKey {
     /// A string used to identify a key-signing key (KSK). `Name` can include numbers, letters, and underscores (\_). `Name` must be unique for each key-signing key in the same hosted zone.
     pub name: Option<String>,
@@ -2130,161 +587,40 @@ pub struct KeySigningKey {
     /// The last time that the key-signing key (KSK) was changed.
     pub last_modified_date: Option<rboto::DateTime>,
 }
-impl KeySigningKey {
-    /// Sets `Name`.
-    pub fn name(mut self, v: impl Into<String>) -> Self {
-        self.name = Some(v.into());
-        self
-    }
-    /// Sets `KmsArn`.
-    pub fn kms_arn(mut self, v: impl Into<String>) -> Self {
-        self.kms_arn = Some(v.into());
-        self
-    }
-    /// Sets `Flag`.
-    pub fn flag(mut self, v: i32) -> Self {
-        self.flag = Some(v);
-        self
-    }
-    /// Sets `SigningAlgorithmMnemonic`.
-    pub fn signing_algorithm_mnemonic(mut self, v: impl Into<String>) -> Self {
-        self.signing_algorithm_mnemonic = Some(v.into());
-        self
-    }
-    /// Sets `SigningAlgorithmType`.
-    pub fn signing_algorithm_type(mut self, v: i32) -> Self {
-        self.signing_algorithm_type = Some(v);
-        self
-    }
-    /// Sets `DigestAlgorithmMnemonic`.
-    pub fn digest_algorithm_mnemonic(mut self, v: impl Into<String>) -> Self {
-        self.digest_algorithm_mnemonic = Some(v.into());
-        self
-    }
-    /// Sets `DigestAlgorithmType`.
-    pub fn digest_algorithm_type(mut self, v: i32) -> Self {
-        self.digest_algorithm_type = Some(v);
-        self
-    }
-    /// Sets `KeyTag`.
-    pub fn key_tag(mut self, v: i32) -> Self {
-        self.key_tag = Some(v);
-        self
-    }
-    /// Sets `DigestValue`.
-    pub fn digest_value(mut self, v: impl Into<String>) -> Self {
-        self.digest_value = Some(v.into());
-        self
-    }
-    /// Sets `PublicKey`.
-    pub fn public_key(mut self, v: impl Into<String>) -> Self {
-        self.public_key = Some(v.into());
-        self
-    }
-    /// Sets `DSRecord`.
-    pub fn ds_record(mut self, v: impl Into<String>) -> Self {
-        self.ds_record = Some(v.into());
-        self
-    }
-    /// Sets `DNSKEYRecord`.
-    pub fn dnskey_record(mut self, v: impl Into<String>) -> Self {
-        self.dnskey_record = Some(v.into());
-        self
-    }
-    /// Sets `Status`.
-    pub fn status(mut self, v: impl Into<String>) -> Self {
-        self.status = Some(v.into());
-        self
-    }
-    /// Sets `StatusMessage`.
-    pub fn status_message(mut self, v: impl Into<String>) -> Self {
-        self.status_message = Some(v.into());
-        self
-    }
-    /// Sets `CreatedDate`.
-    pub fn created_date(mut self, v: impl Into<rboto::DateTime>) -> Self {
-        self.created_date = Some(v.into());
-        self
-    }
-    /// Sets `LastModifiedDate`.
-    pub fn last_modified_date(mut self, v: impl Into<rboto::DateTime>) -> Self {
-        self.last_modified_date = Some(v.into());
-        self
-    }
-}
-impl rboto::FromValue for KeySigningKey {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "KeySigningKey")?;
-        Ok(Self {
-            name: m.take(0)?,
-            kms_arn: m.take(1)?,
-            flag: m.take(2)?,
-            signing_algorithm_mnemonic: m.take(3)?,
-            signing_algorithm_type: m.take(4)?,
-            digest_algorithm_mnemonic: m.take(5)?,
-            digest_algorithm_type: m.take(6)?,
-            key_tag: m.take(7)?,
-            digest_value: m.take(8)?,
-            public_key: m.take(9)?,
-            ds_record: m.take(10)?,
-            dnskey_record: m.take(11)?,
-            status: m.take(12)?,
-            status_message: m.take(13)?,
-            created_date: m.take(14)?,
-            last_modified_date: m.take(15)?,
-        })
-    }
-}
+rboto::__structure!(
+    KeySigningKey "KeySigningKey"[set from] { name : String, kms_arn : String, flag =
+    i32, signing_algorithm_mnemonic : String, signing_algorithm_type = i32,
+    digest_algorithm_mnemonic : String, digest_algorithm_type = i32, key_tag = i32,
+    digest_value : String, public_key : String, ds_record : String, dnskey_record :
+    String, status : String, status_message : String, created_date : rboto::DateTime,
+    last_modified_date : rboto::DateTime } {}
+);
 /// If a health check or hosted zone was created by another service, `LinkedService` is a complex type that describes the service that created the resource. When a resource is created by another service, you can't edit or delete it using Amazon Route 53.
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct LinkedService {
     /// If the health check or hosted zone was created by another service, the service that created the resource. When a resource is created by another service, you can't edit or delete it using Amazon Route 53.
     pub service_principal: Option<String>,
     /// If the health check or hosted zone was created by another service, an optional description that can be provided by the other service. When a resource is created by another service, you can't edit or delete it using Amazon Route 53.
     pub description: Option<String>,
 }
-impl LinkedService {
-    /// Sets `ServicePrincipal`.
-    pub fn service_principal(mut self, v: impl Into<String>) -> Self {
-        self.service_principal = Some(v.into());
-        self
-    }
-    /// Sets `Description`.
-    pub fn description(mut self, v: impl Into<String>) -> Self {
-        self.description = Some(v.into());
-        self
-    }
-}
-impl rboto::FromValue for LinkedService {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "LinkedService")?;
-        Ok(Self {
-            service_principal: m.take(0)?,
-            description: m.take(1)?,
-        })
-    }
-}
+rboto::__structure!(
+    LinkedService "LinkedService"[set from] { service_principal : String, description :
+    String } {}
+);
 /// A complex type that contains information about the CIDR location.
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct LocationSummary {
     /// A string that specifies a location name.
     pub location_name: Option<String>,
 }
-impl LocationSummary {
-    /// Sets `LocationName`.
-    pub fn location_name(mut self, v: impl Into<String>) -> Self {
-        self.location_name = Some(v.into());
-        self
-    }
-}
-impl rboto::FromValue for LocationSummary {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "LocationSummary")?;
-        Ok(Self { location_name: m.take(0)? })
-    }
-}
+rboto::__structure!(
+    LocationSummary "LocationSummary"[set from] { location_name : String } {}
+);
 /// Describes one entry in a `CreateResourceRecordSetProtections` or `DeleteResourceRecordSetProtections` request that Route 53 couldn't process.
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct ProtectionError {
     /// The name in the failing entry.
     pub record_name: Option<String>,
@@ -2295,41 +631,13 @@ pub struct ProtectionError {
     /// A message that explains why Route 53 couldn't process the entry.
     pub message: Option<String>,
 }
-impl ProtectionError {
-    /// Sets `RecordName`.
-    pub fn record_name(mut self, v: impl Into<String>) -> Self {
-        self.record_name = Some(v.into());
-        self
-    }
-    /// Sets `RecordType`.
-    pub fn record_type(mut self, v: impl Into<RrType>) -> Self {
-        self.record_type = Some(v.into());
-        self
-    }
-    /// Sets `Code`.
-    pub fn code(mut self, v: impl Into<String>) -> Self {
-        self.code = Some(v.into());
-        self
-    }
-    /// Sets `Message`.
-    pub fn message(mut self, v: impl Into<String>) -> Self {
-        self.message = Some(v.into());
-        self
-    }
-}
-impl rboto::FromValue for ProtectionError {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "ProtectionError")?;
-        Ok(Self {
-            record_name: m.take(0)?,
-            record_type: m.take(1)?,
-            code: m.take(2)?,
-            message: m.take(3)?,
-        })
-    }
-}
+rboto::__structure!(
+    ProtectionError "ProtectionError"[set from] { record_name : String, record_type :
+    RrType, code : String, message : String } {}
+);
 /// A complex type that contains information about a configuration for DNS query logging.
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct QueryLoggingConfig {
     /// The ID for a configuration for DNS query logging.
     pub id: Option<String>,
@@ -2338,220 +646,33 @@ pub struct QueryLoggingConfig {
     /// The Amazon Resource Name (ARN) of the CloudWatch Logs log group that Amazon Route 53 is publishing logs to.
     pub cloud_watch_logs_log_group_arn: Option<String>,
 }
-impl QueryLoggingConfig {
-    /// Sets `Id`.
-    pub fn id(mut self, v: impl Into<String>) -> Self {
-        self.id = Some(v.into());
-        self
-    }
-    /// Sets `HostedZoneId`.
-    pub fn hosted_zone_id(mut self, v: impl Into<String>) -> Self {
-        self.hosted_zone_id = Some(v.into());
-        self
-    }
-    /// Sets `CloudWatchLogsLogGroupArn`.
-    pub fn cloud_watch_logs_log_group_arn(mut self, v: impl Into<String>) -> Self {
-        self.cloud_watch_logs_log_group_arn = Some(v.into());
-        self
-    }
-}
-impl rboto::FromValue for QueryLoggingConfig {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "QueryLoggingConfig")?;
-        Ok(Self {
-            id: m.take(0)?,
-            hosted_zone_id: m.take(1)?,
-            cloud_watch_logs_log_group_arn: m.take(2)?,
-        })
-    }
-}
-#[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
-#[non_exhaustive]
-pub enum RrType {
-    /// `SOA`
-    Soa,
-    /// `A`
-    A,
-    /// `TXT`
-    Txt,
-    /// `NS`
-    Ns,
-    /// `CNAME`
-    Cname,
-    /// `MX`
-    Mx,
-    /// `NAPTR`
-    Naptr,
-    /// `PTR`
-    Ptr,
-    /// `SRV`
-    Srv,
-    /// `SPF`
-    Spf,
-    /// `AAAA`
-    Aaaa,
-    /// `CAA`
-    Caa,
-    /// `DS`
-    Ds,
-    /// `TLSA`
-    Tlsa,
-    /// `SSHFP`
-    Sshfp,
-    /// `SVCB`
-    Svcb,
-    /// `HTTPS`
-    Https,
-    /// A value this version of the SDK does not know.
-    Unknown(String),
-}
-impl RrType {
-    /// Every value the model lists.
-    pub const VALUES: &'static [&'static str] = &[
-        "SOA",
-        "A",
-        "TXT",
-        "NS",
-        "CNAME",
-        "MX",
-        "NAPTR",
-        "PTR",
-        "SRV",
-        "SPF",
-        "AAAA",
-        "CAA",
-        "DS",
-        "TLSA",
-        "SSHFP",
-        "SVCB",
-        "HTTPS",
-    ];
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Soa => "SOA",
-            Self::A => "A",
-            Self::Txt => "TXT",
-            Self::Ns => "NS",
-            Self::Cname => "CNAME",
-            Self::Mx => "MX",
-            Self::Naptr => "NAPTR",
-            Self::Ptr => "PTR",
-            Self::Srv => "SRV",
-            Self::Spf => "SPF",
-            Self::Aaaa => "AAAA",
-            Self::Caa => "CAA",
-            Self::Ds => "DS",
-            Self::Tlsa => "TLSA",
-            Self::Sshfp => "SSHFP",
-            Self::Svcb => "SVCB",
-            Self::Https => "HTTPS",
-            Self::Unknown(s) => s,
-        }
-    }
-}
-impl rv::StringEnum for RrType {
-    fn as_str(&self) -> &str {
-        RrType::as_str(self)
-    }
-    fn from_wire(s: String) -> Self {
-        match s.as_str() {
-            "SOA" => Self::Soa,
-            "A" => Self::A,
-            "TXT" => Self::Txt,
-            "NS" => Self::Ns,
-            "CNAME" => Self::Cname,
-            "MX" => Self::Mx,
-            "NAPTR" => Self::Naptr,
-            "PTR" => Self::Ptr,
-            "SRV" => Self::Srv,
-            "SPF" => Self::Spf,
-            "AAAA" => Self::Aaaa,
-            "CAA" => Self::Caa,
-            "DS" => Self::Ds,
-            "TLSA" => Self::Tlsa,
-            "SSHFP" => Self::Sshfp,
-            "SVCB" => Self::Svcb,
-            "HTTPS" => Self::Https,
-            _ => Self::Unknown(s),
-        }
-    }
-}
-rboto::enum_value!(str RrType);
-#[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
-#[non_exhaustive]
-pub enum ResettableElementName {
-    /// `FullyQualifiedDomainName`
-    FullyQualifiedDomainName,
-    /// `Regions`
-    Regions,
-    /// `ResourcePath`
-    ResourcePath,
-    /// `ChildHealthChecks`
-    ChildHealthChecks,
-    /// A value this version of the SDK does not know.
-    Unknown(String),
-}
-impl ResettableElementName {
-    /// Every value the model lists.
-    pub const VALUES: &'static [&'static str] = &[
-        "FullyQualifiedDomainName",
-        "Regions",
-        "ResourcePath",
-        "ChildHealthChecks",
-    ];
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::FullyQualifiedDomainName => "FullyQualifiedDomainName",
-            Self::Regions => "Regions",
-            Self::ResourcePath => "ResourcePath",
-            Self::ChildHealthChecks => "ChildHealthChecks",
-            Self::Unknown(s) => s,
-        }
-    }
-}
-impl rv::StringEnum for ResettableElementName {
-    fn as_str(&self) -> &str {
-        ResettableElementName::as_str(self)
-    }
-    fn from_wire(s: String) -> Self {
-        match s.as_str() {
-            "FullyQualifiedDomainName" => Self::FullyQualifiedDomainName,
-            "Regions" => Self::Regions,
-            "ResourcePath" => Self::ResourcePath,
-            "ChildHealthChecks" => Self::ChildHealthChecks,
-            _ => Self::Unknown(s),
-        }
-    }
-}
-rboto::enum_value!(str ResettableElementName);
+rboto::__structure!(
+    QueryLoggingConfig "QueryLoggingConfig"[set from] { id : String, hosted_zone_id :
+    String, cloud_watch_logs_log_group_arn : String } {}
+);
+rboto::__string_enum!(
+    RrType { Soa = "SOA", A = "A", Txt = "TXT", Ns = "NS", Cname = "CNAME", Mx = "MX",
+    Naptr = "NAPTR", Ptr = "PTR", Srv = "SRV", Spf = "SPF", Aaaa = "AAAA", Caa = "CAA",
+    Ds = "DS", Tlsa = "TLSA", Sshfp = "SSHFP", Svcb = "SVCB", Https = "HTTPS" }
+);
+rboto::__string_enum!(
+    ResettableElementName { FullyQualifiedDomainName = "FullyQualifiedDomainName",
+    Regions = "Regions", ResourcePath = "ResourcePath", ChildHealthChecks =
+    "ChildHealthChecks" }
+);
 /// Information specific to the resource record.
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct ResourceRecord {
     /// The current or new DNS record value, not to exceed 4,000 characters. In the case of a `DELETE` action, if the current value does not match the actual value, an error is returned.
     pub value: Option<String>,
 }
-impl ResourceRecord {
-    /// Sets `Value`.
-    pub fn value(mut self, v: impl Into<String>) -> Self {
-        self.value = Some(v.into());
-        self
-    }
-}
-impl rboto::IntoValue for ResourceRecord {
-    fn into_value(self) -> rboto::Value {
-        rboto::Value::Struct(vec![rv::opt(self.value)])
-    }
-}
-impl rboto::FromValue for ResourceRecord {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "ResourceRecord")?;
-        Ok(Self { value: m.take(0)? })
-    }
-}
+rboto::__structure!(
+    ResourceRecord "ResourceRecord"[set into from] { value : String } {}
+);
 /// Information about the resource record set to create or delete.
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct ResourceRecordSet {
     /// For `ChangeResourceRecordSets` requests, the name of the record that you want to create, update, or delete. For `ListResourceRecordSets` responses, the name of a record in the specified hosted zone.
     pub name: Option<String>,
@@ -2583,156 +704,20 @@ pub struct ResourceRecordSet {
     /// *GeoproximityLocation resource record sets only:* A complex type that lets you control how Route 53 responds to DNS queries based on the geographic origin of the query and your resources.
     pub geo_proximity_location: Option<GeoProximityLocation>,
 }
-impl ResourceRecordSet {
-    /// Sets `Name`.
-    pub fn name(mut self, v: impl Into<String>) -> Self {
-        self.name = Some(v.into());
-        self
-    }
-    /// Sets `Type`.
-    pub fn type_(mut self, v: impl Into<RrType>) -> Self {
-        self.type_ = Some(v.into());
-        self
-    }
-    /// Sets `SetIdentifier`.
-    pub fn set_identifier(mut self, v: impl Into<String>) -> Self {
-        self.set_identifier = Some(v.into());
-        self
-    }
-    /// Sets `Weight`.
-    pub fn weight(mut self, v: i64) -> Self {
-        self.weight = Some(v);
-        self
-    }
-    /// Sets `Region`.
-    pub fn region(mut self, v: impl Into<ResourceRecordSetRegion>) -> Self {
-        self.region = Some(v.into());
-        self
-    }
-    /// Sets `GeoLocation`.
-    pub fn geo_location(mut self, v: GeoLocation) -> Self {
-        self.geo_location = Some(v);
-        self
-    }
-    /// Sets `Failover`.
-    pub fn failover(mut self, v: impl Into<ResourceRecordSetFailover>) -> Self {
-        self.failover = Some(v.into());
-        self
-    }
-    /// Sets `MultiValueAnswer`.
-    pub fn multi_value_answer(mut self, v: bool) -> Self {
-        self.multi_value_answer = Some(v);
-        self
-    }
-    /// Sets `TTL`.
-    pub fn ttl(mut self, v: i64) -> Self {
-        self.ttl = Some(v);
-        self
-    }
-    /// Sets `ResourceRecords`.
-    pub fn resource_records(mut self, v: impl Into<Vec<ResourceRecord>>) -> Self {
-        self.resource_records = Some(v.into());
-        self
-    }
-    /// Sets `AliasTarget`.
-    pub fn alias_target(mut self, v: AliasTarget) -> Self {
-        self.alias_target = Some(v);
-        self
-    }
-    /// Sets `HealthCheckId`.
-    pub fn health_check_id(mut self, v: impl Into<String>) -> Self {
-        self.health_check_id = Some(v.into());
-        self
-    }
-    /// Sets `TrafficPolicyInstanceId`.
-    pub fn traffic_policy_instance_id(mut self, v: impl Into<String>) -> Self {
-        self.traffic_policy_instance_id = Some(v.into());
-        self
-    }
-    /// Sets `CidrRoutingConfig`.
-    pub fn cidr_routing_config(mut self, v: CidrRoutingConfig) -> Self {
-        self.cidr_routing_config = Some(v);
-        self
-    }
-    /// Sets `GeoProximityLocation`.
-    pub fn geo_proximity_location(mut self, v: GeoProximityLocation) -> Self {
-        self.geo_proximity_location = Some(v);
-        self
-    }
-}
-impl rboto::IntoValue for ResourceRecordSet {
-    fn into_value(self) -> rboto::Value {
-        rboto::Value::Struct(
-            vec![
-                rv::opt(self.name), rv::opt(self.type_), rv::opt(self.set_identifier),
-                rv::opt(self.weight), rv::opt(self.region), rv::opt(self.geo_location),
-                rv::opt(self.failover), rv::opt(self.multi_value_answer), rv::opt(self
-                .ttl), rv::opt(self.resource_records), rv::opt(self.alias_target),
-                rv::opt(self.health_check_id), rv::opt(self.traffic_policy_instance_id),
-                rv::opt(self.cidr_routing_config), rv::opt(self.geo_proximity_location)
-            ],
-        )
-    }
-}
-impl rboto::FromValue for ResourceRecordSet {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "ResourceRecordSet")?;
-        Ok(Self {
-            name: m.take(0)?,
-            type_: m.take(1)?,
-            set_identifier: m.take(2)?,
-            weight: m.take(3)?,
-            region: m.take(4)?,
-            geo_location: m.take(5)?,
-            failover: m.take(6)?,
-            multi_value_answer: m.take(7)?,
-            ttl: m.take(8)?,
-            resource_records: m.take(9)?,
-            alias_target: m.take(10)?,
-            health_check_id: m.take(11)?,
-            traffic_policy_instance_id: m.take(12)?,
-            cidr_routing_config: m.take(13)?,
-            geo_proximity_location: m.take(14)?,
-        })
-    }
-}
-#[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
-#[non_exhaustive]
-pub enum ResourceRecordSetFailover {
-    /// `PRIMARY`
-    Primary,
-    /// `SECONDARY`
-    Secondary,
-    /// A value this version of the SDK does not know.
-    Unknown(String),
-}
-impl ResourceRecordSetFailover {
-    /// Every value the model lists.
-    pub const VALUES: &'static [&'static str] = &["PRIMARY", "SECONDARY"];
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Primary => "PRIMARY",
-            Self::Secondary => "SECONDARY",
-            Self::Unknown(s) => s,
-        }
-    }
-}
-impl rv::StringEnum for ResourceRecordSetFailover {
-    fn as_str(&self) -> &str {
-        ResourceRecordSetFailover::as_str(self)
-    }
-    fn from_wire(s: String) -> Self {
-        match s.as_str() {
-            "PRIMARY" => Self::Primary,
-            "SECONDARY" => Self::Secondary,
-            _ => Self::Unknown(s),
-        }
-    }
-}
-rboto::enum_value!(str ResourceRecordSetFailover);
+rboto::__structure!(
+    ResourceRecordSet "ResourceRecordSet"[set into from] { name : String, type_ : RrType,
+    set_identifier : String, weight = i64, region : ResourceRecordSetRegion, geo_location
+    : GeoLocation, failover : ResourceRecordSetFailover, multi_value_answer = bool, ttl =
+    i64, resource_records : Vec < ResourceRecord >, alias_target : AliasTarget,
+    health_check_id : String, traffic_policy_instance_id : String, cidr_routing_config :
+    CidrRoutingConfig, geo_proximity_location : GeoProximityLocation } {}
+);
+rboto::__string_enum!(
+    ResourceRecordSetFailover { Primary = "PRIMARY", Secondary = "SECONDARY" }
+);
 /// A protection for the resource record sets in a hosted zone that have the specified name and type. While the protection exists, Route 53 rejects `ChangeResourceRecordSets` requests that create, update, or delete those resource record sets.
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct ResourceRecordSetProtection {
     /// The name of the protected resource record sets.
     pub record_name: Option<String>,
@@ -2741,35 +726,13 @@ pub struct ResourceRecordSetProtection {
     /// The comment that was specified when the protection was created, if any.
     pub comment: Option<String>,
 }
-impl ResourceRecordSetProtection {
-    /// Sets `RecordName`.
-    pub fn record_name(mut self, v: impl Into<String>) -> Self {
-        self.record_name = Some(v.into());
-        self
-    }
-    /// Sets `RecordType`.
-    pub fn record_type(mut self, v: impl Into<RrType>) -> Self {
-        self.record_type = Some(v.into());
-        self
-    }
-    /// Sets `Comment`.
-    pub fn comment(mut self, v: impl Into<String>) -> Self {
-        self.comment = Some(v.into());
-        self
-    }
-}
-impl rboto::FromValue for ResourceRecordSetProtection {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "ResourceRecordSetProtection")?;
-        Ok(Self {
-            record_name: m.take(0)?,
-            record_type: m.take(1)?,
-            comment: m.take(2)?,
-        })
-    }
-}
+rboto::__structure!(
+    ResourceRecordSetProtection "ResourceRecordSetProtection"[set from] { record_name :
+    String, record_type : RrType, comment : String } {}
+);
 /// A protection to create for the resource record sets in a hosted zone that have the specified name and type.
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct ResourceRecordSetProtectionConfig {
     /// The name of the resource record sets to protect, for example, `www.example.com`. The name must be the name of the hosted zone or a subdomain of it.
     pub record_name: Option<String>,
@@ -2778,283 +741,42 @@ pub struct ResourceRecordSetProtectionConfig {
     /// An optional comment about the protection, for example, the reason that the resource record sets are protected. The comment can be up to 256 characters long. If you don't specify a comment, the protection doesn't have a comment. When Route 53 rejects a `ChangeResourceRecordSets` request because of this protection, the error message includes the comment, so don't include sensitive information.
     pub comment: Option<String>,
 }
-impl ResourceRecordSetProtectionConfig {
-    /// Sets `RecordName`.
-    pub fn record_name(mut self, v: impl Into<String>) -> Self {
-        self.record_name = Some(v.into());
-        self
-    }
-    /// Sets `RecordType`.
-    pub fn record_type(mut self, v: impl Into<RrType>) -> Self {
-        self.record_type = Some(v.into());
-        self
-    }
-    /// Sets `Comment`.
-    pub fn comment(mut self, v: impl Into<String>) -> Self {
-        self.comment = Some(v.into());
-        self
-    }
-}
-impl rboto::IntoValue for ResourceRecordSetProtectionConfig {
-    fn into_value(self) -> rboto::Value {
-        rboto::Value::Struct(
-            vec![
-                rv::opt(self.record_name), rv::opt(self.record_type), rv::opt(self
-                .comment)
-            ],
-        )
-    }
-}
+rboto::__structure!(
+    ResourceRecordSetProtectionConfig "ResourceRecordSetProtectionConfig"[set into] {
+    record_name : String, record_type : RrType, comment : String } {}
+);
 /// The name and type that identify a resource record set protection.
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct ResourceRecordSetProtectionKey {
     /// The name of the protected resource record sets.
     pub record_name: Option<String>,
     /// The DNS record type of the protected resource record sets.
     pub record_type: Option<RrType>,
 }
-impl ResourceRecordSetProtectionKey {
-    /// Sets `RecordName`.
-    pub fn record_name(mut self, v: impl Into<String>) -> Self {
-        self.record_name = Some(v.into());
-        self
-    }
-    /// Sets `RecordType`.
-    pub fn record_type(mut self, v: impl Into<RrType>) -> Self {
-        self.record_type = Some(v.into());
-        self
-    }
-}
-impl rboto::IntoValue for ResourceRecordSetProtectionKey {
-    fn into_value(self) -> rboto::Value {
-        rboto::Value::Struct(vec![rv::opt(self.record_name), rv::opt(self.record_type)])
-    }
-}
-#[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
-#[non_exhaustive]
-pub enum ResourceRecordSetRegion {
-    /// `us-east-1`
-    UsEast1,
-    /// `us-east-2`
-    UsEast2,
-    /// `us-west-1`
-    UsWest1,
-    /// `us-west-2`
-    UsWest2,
-    /// `ca-central-1`
-    CaCentral1,
-    /// `eu-west-1`
-    EuWest1,
-    /// `eu-west-2`
-    EuWest2,
-    /// `eu-west-3`
-    EuWest3,
-    /// `eu-central-1`
-    EuCentral1,
-    /// `eu-central-2`
-    EuCentral2,
-    /// `ap-southeast-1`
-    ApSoutheast1,
-    /// `ap-southeast-2`
-    ApSoutheast2,
-    /// `ap-southeast-3`
-    ApSoutheast3,
-    /// `ap-northeast-1`
-    ApNortheast1,
-    /// `ap-northeast-2`
-    ApNortheast2,
-    /// `ap-northeast-3`
-    ApNortheast3,
-    /// `eu-north-1`
-    EuNorth1,
-    /// `sa-east-1`
-    SaEast1,
-    /// `cn-north-1`
-    CnNorth1,
-    /// `cn-northwest-1`
-    CnNorthwest1,
-    /// `ap-east-1`
-    ApEast1,
-    /// `me-south-1`
-    MeSouth1,
-    /// `me-central-1`
-    MeCentral1,
-    /// `ap-south-1`
-    ApSouth1,
-    /// `ap-south-2`
-    ApSouth2,
-    /// `af-south-1`
-    AfSouth1,
-    /// `eu-south-1`
-    EuSouth1,
-    /// `eu-south-2`
-    EuSouth2,
-    /// `ap-southeast-4`
-    ApSoutheast4,
-    /// `il-central-1`
-    IlCentral1,
-    /// `ca-west-1`
-    CaWest1,
-    /// `ap-southeast-5`
-    ApSoutheast5,
-    /// `mx-central-1`
-    MxCentral1,
-    /// `ap-southeast-7`
-    ApSoutheast7,
-    /// `us-gov-east-1`
-    UsGovEast1,
-    /// `us-gov-west-1`
-    UsGovWest1,
-    /// `ap-east-2`
-    ApEast2,
-    /// `ap-southeast-6`
-    ApSoutheast6,
-    /// `eusc-de-east-1`
-    EuscDeEast1,
-    /// A value this version of the SDK does not know.
-    Unknown(String),
-}
-impl ResourceRecordSetRegion {
-    /// Every value the model lists.
-    pub const VALUES: &'static [&'static str] = &[
-        "us-east-1",
-        "us-east-2",
-        "us-west-1",
-        "us-west-2",
-        "ca-central-1",
-        "eu-west-1",
-        "eu-west-2",
-        "eu-west-3",
-        "eu-central-1",
-        "eu-central-2",
-        "ap-southeast-1",
-        "ap-southeast-2",
-        "ap-southeast-3",
-        "ap-northeast-1",
-        "ap-northeast-2",
-        "ap-northeast-3",
-        "eu-north-1",
-        "sa-east-1",
-        "cn-north-1",
-        "cn-northwest-1",
-        "ap-east-1",
-        "me-south-1",
-        "me-central-1",
-        "ap-south-1",
-        "ap-south-2",
-        "af-south-1",
-        "eu-south-1",
-        "eu-south-2",
-        "ap-southeast-4",
-        "il-central-1",
-        "ca-west-1",
-        "ap-southeast-5",
-        "mx-central-1",
-        "ap-southeast-7",
-        "us-gov-east-1",
-        "us-gov-west-1",
-        "ap-east-2",
-        "ap-southeast-6",
-        "eusc-de-east-1",
-    ];
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::UsEast1 => "us-east-1",
-            Self::UsEast2 => "us-east-2",
-            Self::UsWest1 => "us-west-1",
-            Self::UsWest2 => "us-west-2",
-            Self::CaCentral1 => "ca-central-1",
-            Self::EuWest1 => "eu-west-1",
-            Self::EuWest2 => "eu-west-2",
-            Self::EuWest3 => "eu-west-3",
-            Self::EuCentral1 => "eu-central-1",
-            Self::EuCentral2 => "eu-central-2",
-            Self::ApSoutheast1 => "ap-southeast-1",
-            Self::ApSoutheast2 => "ap-southeast-2",
-            Self::ApSoutheast3 => "ap-southeast-3",
-            Self::ApNortheast1 => "ap-northeast-1",
-            Self::ApNortheast2 => "ap-northeast-2",
-            Self::ApNortheast3 => "ap-northeast-3",
-            Self::EuNorth1 => "eu-north-1",
-            Self::SaEast1 => "sa-east-1",
-            Self::CnNorth1 => "cn-north-1",
-            Self::CnNorthwest1 => "cn-northwest-1",
-            Self::ApEast1 => "ap-east-1",
-            Self::MeSouth1 => "me-south-1",
-            Self::MeCentral1 => "me-central-1",
-            Self::ApSouth1 => "ap-south-1",
-            Self::ApSouth2 => "ap-south-2",
-            Self::AfSouth1 => "af-south-1",
-            Self::EuSouth1 => "eu-south-1",
-            Self::EuSouth2 => "eu-south-2",
-            Self::ApSoutheast4 => "ap-southeast-4",
-            Self::IlCentral1 => "il-central-1",
-            Self::CaWest1 => "ca-west-1",
-            Self::ApSoutheast5 => "ap-southeast-5",
-            Self::MxCentral1 => "mx-central-1",
-            Self::ApSoutheast7 => "ap-southeast-7",
-            Self::UsGovEast1 => "us-gov-east-1",
-            Self::UsGovWest1 => "us-gov-west-1",
-            Self::ApEast2 => "ap-east-2",
-            Self::ApSoutheast6 => "ap-southeast-6",
-            Self::EuscDeEast1 => "eusc-de-east-1",
-            Self::Unknown(s) => s,
-        }
-    }
-}
-impl rv::StringEnum for ResourceRecordSetRegion {
-    fn as_str(&self) -> &str {
-        ResourceRecordSetRegion::as_str(self)
-    }
-    fn from_wire(s: String) -> Self {
-        match s.as_str() {
-            "us-east-1" => Self::UsEast1,
-            "us-east-2" => Self::UsEast2,
-            "us-west-1" => Self::UsWest1,
-            "us-west-2" => Self::UsWest2,
-            "ca-central-1" => Self::CaCentral1,
-            "eu-west-1" => Self::EuWest1,
-            "eu-west-2" => Self::EuWest2,
-            "eu-west-3" => Self::EuWest3,
-            "eu-central-1" => Self::EuCentral1,
-            "eu-central-2" => Self::EuCentral2,
-            "ap-southeast-1" => Self::ApSoutheast1,
-            "ap-southeast-2" => Self::ApSoutheast2,
-            "ap-southeast-3" => Self::ApSoutheast3,
-            "ap-northeast-1" => Self::ApNortheast1,
-            "ap-northeast-2" => Self::ApNortheast2,
-            "ap-northeast-3" => Self::ApNortheast3,
-            "eu-north-1" => Self::EuNorth1,
-            "sa-east-1" => Self::SaEast1,
-            "cn-north-1" => Self::CnNorth1,
-            "cn-northwest-1" => Self::CnNorthwest1,
-            "ap-east-1" => Self::ApEast1,
-            "me-south-1" => Self::MeSouth1,
-            "me-central-1" => Self::MeCentral1,
-            "ap-south-1" => Self::ApSouth1,
-            "ap-south-2" => Self::ApSouth2,
-            "af-south-1" => Self::AfSouth1,
-            "eu-south-1" => Self::EuSouth1,
-            "eu-south-2" => Self::EuSouth2,
-            "ap-southeast-4" => Self::ApSoutheast4,
-            "il-central-1" => Self::IlCentral1,
-            "ca-west-1" => Self::CaWest1,
-            "ap-southeast-5" => Self::ApSoutheast5,
-            "mx-central-1" => Self::MxCentral1,
-            "ap-southeast-7" => Self::ApSoutheast7,
-            "us-gov-east-1" => Self::UsGovEast1,
-            "us-gov-west-1" => Self::UsGovWest1,
-            "ap-east-2" => Self::ApEast2,
-            "ap-southeast-6" => Self::ApSoutheast6,
-            "eusc-de-east-1" => Self::EuscDeEast1,
-            _ => Self::Unknown(s),
-        }
-    }
-}
-rboto::enum_value!(str ResourceRecordSetRegion);
+rboto::__structure!(
+    ResourceRecordSetProtectionKey "ResourceRecordSetProtectionKey"[set into] {
+    record_name : String, record_type : RrType } {}
+);
+rboto::__string_enum!(
+    ResourceRecordSetRegion { UsEast1 = "us-east-1", UsEast2 = "us-east-2", UsWest1 =
+    "us-west-1", UsWest2 = "us-west-2", CaCentral1 = "ca-central-1", EuWest1 =
+    "eu-west-1", EuWest2 = "eu-west-2", EuWest3 = "eu-west-3", EuCentral1 =
+    "eu-central-1", EuCentral2 = "eu-central-2", ApSoutheast1 = "ap-southeast-1",
+    ApSoutheast2 = "ap-southeast-2", ApSoutheast3 = "ap-southeast-3", ApNortheast1 =
+    "ap-northeast-1", ApNortheast2 = "ap-northeast-2", ApNortheast3 = "ap-northeast-3",
+    EuNorth1 = "eu-north-1", SaEast1 = "sa-east-1", CnNorth1 = "cn-north-1", CnNorthwest1
+    = "cn-northwest-1", ApEast1 = "ap-east-1", MeSouth1 = "me-south-1", MeCentral1 =
+    "me-central-1", ApSouth1 = "ap-south-1", ApSouth2 = "ap-south-2", AfSouth1 =
+    "af-south-1", EuSouth1 = "eu-south-1", EuSouth2 = "eu-south-2", ApSoutheast4 =
+    "ap-southeast-4", IlCentral1 = "il-central-1", CaWest1 = "ca-west-1", ApSoutheast5 =
+    "ap-southeast-5", MxCentral1 = "mx-central-1", ApSoutheast7 = "ap-southeast-7",
+    UsGovEast1 = "us-gov-east-1", UsGovWest1 = "us-gov-west-1", ApEast2 = "ap-east-2",
+    ApSoutheast6 = "ap-southeast-6", EuscDeEast1 = "eusc-de-east-1" }
+);
 /// A complex type containing a resource and its associated tags.
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct ResourceTagSet {
     /// The type of the resource.
     pub resource_type: Option<TagResourceType>,
@@ -3063,252 +785,60 @@ pub struct ResourceTagSet {
     /// The tags associated with the specified resource.
     pub tags: Option<Vec<Tag>>,
 }
-impl ResourceTagSet {
-    /// Sets `ResourceType`.
-    pub fn resource_type(mut self, v: impl Into<TagResourceType>) -> Self {
-        self.resource_type = Some(v.into());
-        self
-    }
-    /// Sets `ResourceId`.
-    pub fn resource_id(mut self, v: impl Into<String>) -> Self {
-        self.resource_id = Some(v.into());
-        self
-    }
-    /// Sets `Tags`.
-    pub fn tags(mut self, v: impl Into<Vec<Tag>>) -> Self {
-        self.tags = Some(v.into());
-        self
-    }
-}
-impl rboto::FromValue for ResourceTagSet {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "ResourceTagSet")?;
-        Ok(Self {
-            resource_type: m.take(0)?,
-            resource_id: m.take(1)?,
-            tags: m.take(2)?,
-        })
-    }
-}
+rboto::__structure!(
+    ResourceTagSet "ResourceTagSet"[set from] { resource_type : TagResourceType,
+    resource_id : String, tags : Vec < Tag > } {}
+);
 /// A complex type that contains the type of limit that you specified in the request and the current value for that limit.
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct ReusableDelegationSetLimit {
     /// The limit that you requested: `MAX_ZONES_BY_REUSABLE_DELEGATION_SET`, the maximum number of hosted zones that you can associate with the specified reusable delegation set.
     pub type_: Option<ReusableDelegationSetLimitType>,
     /// The current value for the `MAX_ZONES_BY_REUSABLE_DELEGATION_SET` limit.
     pub value: Option<i64>,
 }
-impl ReusableDelegationSetLimit {
-    /// Sets `Type`.
-    pub fn type_(mut self, v: impl Into<ReusableDelegationSetLimitType>) -> Self {
-        self.type_ = Some(v.into());
-        self
-    }
-    /// Sets `Value`.
-    pub fn value(mut self, v: i64) -> Self {
-        self.value = Some(v);
-        self
-    }
-}
-impl rboto::FromValue for ReusableDelegationSetLimit {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "ReusableDelegationSetLimit")?;
-        Ok(Self {
-            type_: m.take(0)?,
-            value: m.take(1)?,
-        })
-    }
-}
-#[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
-#[non_exhaustive]
-pub enum ReusableDelegationSetLimitType {
-    /// `MAX_ZONES_BY_REUSABLE_DELEGATION_SET`
-    MaxZonesByReusableDelegationSet,
-    /// A value this version of the SDK does not know.
-    Unknown(String),
-}
-impl ReusableDelegationSetLimitType {
-    /// Every value the model lists.
-    pub const VALUES: &'static [&'static str] = &[
-        "MAX_ZONES_BY_REUSABLE_DELEGATION_SET",
-    ];
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::MaxZonesByReusableDelegationSet => {
-                "MAX_ZONES_BY_REUSABLE_DELEGATION_SET"
-            }
-            Self::Unknown(s) => s,
-        }
-    }
-}
-impl rv::StringEnum for ReusableDelegationSetLimitType {
-    fn as_str(&self) -> &str {
-        ReusableDelegationSetLimitType::as_str(self)
-    }
-    fn from_wire(s: String) -> Self {
-        match s.as_str() {
-            "MAX_ZONES_BY_REUSABLE_DELEGATION_SET" => {
-                Self::MaxZonesByReusableDelegationSet
-            }
-            _ => Self::Unknown(s),
-        }
-    }
-}
-rboto::enum_value!(str ReusableDelegationSetLimitType);
-#[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
-#[non_exhaustive]
-pub enum Statistic {
-    /// `Average`
-    Average,
-    /// `Sum`
-    Sum,
-    /// `SampleCount`
-    SampleCount,
-    /// `Maximum`
-    Maximum,
-    /// `Minimum`
-    Minimum,
-    /// A value this version of the SDK does not know.
-    Unknown(String),
-}
-impl Statistic {
-    /// Every value the model lists.
-    pub const VALUES: &'static [&'static str] = &[
-        "Average",
-        "Sum",
-        "SampleCount",
-        "Maximum",
-        "Minimum",
-    ];
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Average => "Average",
-            Self::Sum => "Sum",
-            Self::SampleCount => "SampleCount",
-            Self::Maximum => "Maximum",
-            Self::Minimum => "Minimum",
-            Self::Unknown(s) => s,
-        }
-    }
-}
-impl rv::StringEnum for Statistic {
-    fn as_str(&self) -> &str {
-        Statistic::as_str(self)
-    }
-    fn from_wire(s: String) -> Self {
-        match s.as_str() {
-            "Average" => Self::Average,
-            "Sum" => Self::Sum,
-            "SampleCount" => Self::SampleCount,
-            "Maximum" => Self::Maximum,
-            "Minimum" => Self::Minimum,
-            _ => Self::Unknown(s),
-        }
-    }
-}
-rboto::enum_value!(str Statistic);
+rboto::__structure!(
+    ReusableDelegationSetLimit "ReusableDelegationSetLimit"[set from] { type_ :
+    ReusableDelegationSetLimitType, value = i64 } {}
+);
+rboto::__string_enum!(
+    ReusableDelegationSetLimitType { MaxZonesByReusableDelegationSet =
+    "MAX_ZONES_BY_REUSABLE_DELEGATION_SET" }
+);
+rboto::__string_enum!(
+    Statistic { Average = "Average", Sum = "Sum", SampleCount = "SampleCount", Maximum =
+    "Maximum", Minimum = "Minimum" }
+);
 /// A complex type that contains the status that one Amazon Route 53 health checker reports and the time of the health check.
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct StatusReport {
     /// A description of the status of the health check endpoint as reported by one of the Amazon Route 53 health checkers.
     pub status: Option<String>,
     /// The date and time that the health checker performed the health check in [ISO 8601 format](https://en.wikipedia.org/wiki/ISO_8601) and Coordinated Universal Time (UTC). For example, the value `2017-03-27T17:48:16.751Z` represents March 27, 2017 at 17:48:16.751 UTC.
     pub checked_time: Option<rboto::DateTime>,
 }
-impl StatusReport {
-    /// Sets `Status`.
-    pub fn status(mut self, v: impl Into<String>) -> Self {
-        self.status = Some(v.into());
-        self
-    }
-    /// Sets `CheckedTime`.
-    pub fn checked_time(mut self, v: impl Into<rboto::DateTime>) -> Self {
-        self.checked_time = Some(v.into());
-        self
-    }
-}
-impl rboto::FromValue for StatusReport {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "StatusReport")?;
-        Ok(Self {
-            status: m.take(0)?,
-            checked_time: m.take(1)?,
-        })
-    }
-}
+rboto::__structure!(
+    StatusReport "StatusReport"[set from] { status : String, checked_time :
+    rboto::DateTime } {}
+);
 /// A complex type that contains information about a tag that you want to add or edit for the specified health check or hosted zone.
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct Tag {
     /// The value of `Key` depends on the operation that you want to perform:
     pub key: Option<String>,
     /// The value of `Value` depends on the operation that you want to perform:
     pub value: Option<String>,
 }
-impl Tag {
-    /// Sets `Key`.
-    pub fn key(mut self, v: impl Into<String>) -> Self {
-        self.key = Some(v.into());
-        self
-    }
-    /// Sets `Value`.
-    pub fn value(mut self, v: impl Into<String>) -> Self {
-        self.value = Some(v.into());
-        self
-    }
-}
-impl rboto::IntoValue for Tag {
-    fn into_value(self) -> rboto::Value {
-        rboto::Value::Struct(vec![rv::opt(self.key), rv::opt(self.value)])
-    }
-}
-impl rboto::FromValue for Tag {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "Tag")?;
-        Ok(Self {
-            key: m.take(0)?,
-            value: m.take(1)?,
-        })
-    }
-}
-#[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
-#[non_exhaustive]
-pub enum TagResourceType {
-    /// `healthcheck`
-    Healthcheck,
-    /// `hostedzone`
-    Hostedzone,
-    /// A value this version of the SDK does not know.
-    Unknown(String),
-}
-impl TagResourceType {
-    /// Every value the model lists.
-    pub const VALUES: &'static [&'static str] = &["healthcheck", "hostedzone"];
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Healthcheck => "healthcheck",
-            Self::Hostedzone => "hostedzone",
-            Self::Unknown(s) => s,
-        }
-    }
-}
-impl rv::StringEnum for TagResourceType {
-    fn as_str(&self) -> &str {
-        TagResourceType::as_str(self)
-    }
-    fn from_wire(s: String) -> Self {
-        match s.as_str() {
-            "healthcheck" => Self::Healthcheck,
-            "hostedzone" => Self::Hostedzone,
-            _ => Self::Unknown(s),
-        }
-    }
-}
-rboto::enum_value!(str TagResourceType);
+rboto::__structure!(Tag "Tag"[set into from] { key : String, value : String } {});
+rboto::__string_enum!(
+    TagResourceType { Healthcheck = "healthcheck", Hostedzone = "hostedzone" }
+);
 /// A complex type that contains settings for a traffic policy.
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct TrafficPolicy {
     /// The ID that Amazon Route 53 assigned to a traffic policy when you created it.
     pub id: Option<String>,
@@ -3323,53 +853,13 @@ pub struct TrafficPolicy {
     /// The comment that you specify in the `CreateTrafficPolicy` request, if any.
     pub comment: Option<String>,
 }
-impl TrafficPolicy {
-    /// Sets `Id`.
-    pub fn id(mut self, v: impl Into<String>) -> Self {
-        self.id = Some(v.into());
-        self
-    }
-    /// Sets `Version`.
-    pub fn version(mut self, v: i32) -> Self {
-        self.version = Some(v);
-        self
-    }
-    /// Sets `Name`.
-    pub fn name(mut self, v: impl Into<String>) -> Self {
-        self.name = Some(v.into());
-        self
-    }
-    /// Sets `Type`.
-    pub fn type_(mut self, v: impl Into<RrType>) -> Self {
-        self.type_ = Some(v.into());
-        self
-    }
-    /// Sets `Document`.
-    pub fn document(mut self, v: impl Into<String>) -> Self {
-        self.document = Some(v.into());
-        self
-    }
-    /// Sets `Comment`.
-    pub fn comment(mut self, v: impl Into<String>) -> Self {
-        self.comment = Some(v.into());
-        self
-    }
-}
-impl rboto::FromValue for TrafficPolicy {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "TrafficPolicy")?;
-        Ok(Self {
-            id: m.take(0)?,
-            version: m.take(1)?,
-            name: m.take(2)?,
-            type_: m.take(3)?,
-            document: m.take(4)?,
-            comment: m.take(5)?,
-        })
-    }
-}
+rboto::__structure!(
+    TrafficPolicy "TrafficPolicy"[set from] { id : String, version = i32, name : String,
+    type_ : RrType, document : String, comment : String } {}
+);
 /// A complex type that contains settings for the new traffic policy instance.
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct TrafficPolicyInstance {
     /// The ID that Amazon Route 53 assigned to the new traffic policy instance.
     pub id: Option<String>,
@@ -3390,71 +880,15 @@ pub struct TrafficPolicyInstance {
     /// The DNS type that Amazon Route 53 assigned to all of the resource record sets that it created for this traffic policy instance.
     pub traffic_policy_type: Option<RrType>,
 }
-impl TrafficPolicyInstance {
-    /// Sets `Id`.
-    pub fn id(mut self, v: impl Into<String>) -> Self {
-        self.id = Some(v.into());
-        self
-    }
-    /// Sets `HostedZoneId`.
-    pub fn hosted_zone_id(mut self, v: impl Into<String>) -> Self {
-        self.hosted_zone_id = Some(v.into());
-        self
-    }
-    /// Sets `Name`.
-    pub fn name(mut self, v: impl Into<String>) -> Self {
-        self.name = Some(v.into());
-        self
-    }
-    /// Sets `TTL`.
-    pub fn ttl(mut self, v: i64) -> Self {
-        self.ttl = Some(v);
-        self
-    }
-    /// Sets `State`.
-    pub fn state(mut self, v: impl Into<String>) -> Self {
-        self.state = Some(v.into());
-        self
-    }
-    /// Sets `Message`.
-    pub fn message(mut self, v: impl Into<String>) -> Self {
-        self.message = Some(v.into());
-        self
-    }
-    /// Sets `TrafficPolicyId`.
-    pub fn traffic_policy_id(mut self, v: impl Into<String>) -> Self {
-        self.traffic_policy_id = Some(v.into());
-        self
-    }
-    /// Sets `TrafficPolicyVersion`.
-    pub fn traffic_policy_version(mut self, v: i32) -> Self {
-        self.traffic_policy_version = Some(v);
-        self
-    }
-    /// Sets `TrafficPolicyType`.
-    pub fn traffic_policy_type(mut self, v: impl Into<RrType>) -> Self {
-        self.traffic_policy_type = Some(v.into());
-        self
-    }
-}
-impl rboto::FromValue for TrafficPolicyInstance {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "TrafficPolicyInstance")?;
-        Ok(Self {
-            id: m.take(0)?,
-            hosted_zone_id: m.take(1)?,
-            name: m.take(2)?,
-            ttl: m.take(3)?,
-            state: m.take(4)?,
-            message: m.take(5)?,
-            traffic_policy_id: m.take(6)?,
-            traffic_policy_version: m.take(7)?,
-            traffic_policy_type: m.take(8)?,
-        })
-    }
-}
+rboto::__structure!(
+    TrafficPolicyInstance "TrafficPolicyInstance"[set from] { id : String, hosted_zone_id
+    : String, name : String, ttl = i64, state : String, message : String,
+    traffic_policy_id : String, traffic_policy_version = i32, traffic_policy_type :
+    RrType } {}
+);
 /// A complex type that contains information about the latest version of one traffic policy that is associated with the current Amazon Web Services account.
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct TrafficPolicySummary {
     /// The ID that Amazon Route 53 assigned to the traffic policy when you created it.
     pub id: Option<String>,
@@ -3467,333 +901,37 @@ pub struct TrafficPolicySummary {
     /// The number of traffic policies that are associated with the current Amazon Web Services account.
     pub traffic_policy_count: Option<i32>,
 }
-impl TrafficPolicySummary {
-    /// Sets `Id`.
-    pub fn id(mut self, v: impl Into<String>) -> Self {
-        self.id = Some(v.into());
-        self
-    }
-    /// Sets `Name`.
-    pub fn name(mut self, v: impl Into<String>) -> Self {
-        self.name = Some(v.into());
-        self
-    }
-    /// Sets `Type`.
-    pub fn type_(mut self, v: impl Into<RrType>) -> Self {
-        self.type_ = Some(v.into());
-        self
-    }
-    /// Sets `LatestVersion`.
-    pub fn latest_version(mut self, v: i32) -> Self {
-        self.latest_version = Some(v);
-        self
-    }
-    /// Sets `TrafficPolicyCount`.
-    pub fn traffic_policy_count(mut self, v: i32) -> Self {
-        self.traffic_policy_count = Some(v);
-        self
-    }
-}
-impl rboto::FromValue for TrafficPolicySummary {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "TrafficPolicySummary")?;
-        Ok(Self {
-            id: m.take(0)?,
-            name: m.take(1)?,
-            type_: m.take(2)?,
-            latest_version: m.take(3)?,
-            traffic_policy_count: m.take(4)?,
-        })
-    }
-}
+rboto::__structure!(
+    TrafficPolicySummary "TrafficPolicySummary"[set from] { id : String, name : String,
+    type_ : RrType, latest_version = i32, traffic_policy_count = i32 } {}
+);
 /// (Private hosted zones only) A complex type that contains information about an Amazon VPC.
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct Vpc {
     /// (Private hosted zones only) The region that an Amazon VPC was created in.
     pub vpc_region: Option<VpcRegion>,
     pub vpc_id: Option<String>,
 }
-impl Vpc {
-    /// Sets `VPCRegion`.
-    pub fn vpc_region(mut self, v: impl Into<VpcRegion>) -> Self {
-        self.vpc_region = Some(v.into());
-        self
-    }
-    /// Sets `VPCId`.
-    pub fn vpc_id(mut self, v: impl Into<String>) -> Self {
-        self.vpc_id = Some(v.into());
-        self
-    }
-}
-impl rboto::IntoValue for Vpc {
-    fn into_value(self) -> rboto::Value {
-        rboto::Value::Struct(vec![rv::opt(self.vpc_region), rv::opt(self.vpc_id)])
-    }
-}
-impl rboto::FromValue for Vpc {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "VPC")?;
-        Ok(Self {
-            vpc_region: m.take(0)?,
-            vpc_id: m.take(1)?,
-        })
-    }
-}
-#[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
-#[non_exhaustive]
-pub enum VpcRegion {
-    /// `us-east-1`
-    UsEast1,
-    /// `us-east-2`
-    UsEast2,
-    /// `us-west-1`
-    UsWest1,
-    /// `us-west-2`
-    UsWest2,
-    /// `eu-west-1`
-    EuWest1,
-    /// `eu-west-2`
-    EuWest2,
-    /// `eu-west-3`
-    EuWest3,
-    /// `eu-central-1`
-    EuCentral1,
-    /// `eu-central-2`
-    EuCentral2,
-    /// `ap-east-1`
-    ApEast1,
-    /// `me-south-1`
-    MeSouth1,
-    /// `us-gov-west-1`
-    UsGovWest1,
-    /// `us-gov-east-1`
-    UsGovEast1,
-    /// `us-iso-east-1`
-    UsIsoEast1,
-    /// `us-iso-west-1`
-    UsIsoWest1,
-    /// `us-isob-east-1`
-    UsIsobEast1,
-    /// `me-central-1`
-    MeCentral1,
-    /// `ap-southeast-1`
-    ApSoutheast1,
-    /// `ap-southeast-2`
-    ApSoutheast2,
-    /// `ap-southeast-3`
-    ApSoutheast3,
-    /// `ap-south-1`
-    ApSouth1,
-    /// `ap-south-2`
-    ApSouth2,
-    /// `ap-northeast-1`
-    ApNortheast1,
-    /// `ap-northeast-2`
-    ApNortheast2,
-    /// `ap-northeast-3`
-    ApNortheast3,
-    /// `eu-north-1`
-    EuNorth1,
-    /// `sa-east-1`
-    SaEast1,
-    /// `ca-central-1`
-    CaCentral1,
-    /// `cn-north-1`
-    CnNorth1,
-    /// `cn-northwest-1`
-    CnNorthwest1,
-    /// `af-south-1`
-    AfSouth1,
-    /// `eu-south-1`
-    EuSouth1,
-    /// `eu-south-2`
-    EuSouth2,
-    /// `ap-southeast-4`
-    ApSoutheast4,
-    /// `il-central-1`
-    IlCentral1,
-    /// `ca-west-1`
-    CaWest1,
-    /// `ap-southeast-5`
-    ApSoutheast5,
-    /// `mx-central-1`
-    MxCentral1,
-    /// `us-isof-south-1`
-    UsIsofSouth1,
-    /// `us-isof-east-1`
-    UsIsofEast1,
-    /// `ap-southeast-7`
-    ApSoutheast7,
-    /// `ap-east-2`
-    ApEast2,
-    /// `eu-isoe-west-1`
-    EuIsoeWest1,
-    /// `ap-southeast-6`
-    ApSoutheast6,
-    /// `us-isob-west-1`
-    UsIsobWest1,
-    /// `eusc-de-east-1`
-    EuscDeEast1,
-    /// A value this version of the SDK does not know.
-    Unknown(String),
-}
-impl VpcRegion {
-    /// Every value the model lists.
-    pub const VALUES: &'static [&'static str] = &[
-        "us-east-1",
-        "us-east-2",
-        "us-west-1",
-        "us-west-2",
-        "eu-west-1",
-        "eu-west-2",
-        "eu-west-3",
-        "eu-central-1",
-        "eu-central-2",
-        "ap-east-1",
-        "me-south-1",
-        "us-gov-west-1",
-        "us-gov-east-1",
-        "us-iso-east-1",
-        "us-iso-west-1",
-        "us-isob-east-1",
-        "me-central-1",
-        "ap-southeast-1",
-        "ap-southeast-2",
-        "ap-southeast-3",
-        "ap-south-1",
-        "ap-south-2",
-        "ap-northeast-1",
-        "ap-northeast-2",
-        "ap-northeast-3",
-        "eu-north-1",
-        "sa-east-1",
-        "ca-central-1",
-        "cn-north-1",
-        "cn-northwest-1",
-        "af-south-1",
-        "eu-south-1",
-        "eu-south-2",
-        "ap-southeast-4",
-        "il-central-1",
-        "ca-west-1",
-        "ap-southeast-5",
-        "mx-central-1",
-        "us-isof-south-1",
-        "us-isof-east-1",
-        "ap-southeast-7",
-        "ap-east-2",
-        "eu-isoe-west-1",
-        "ap-southeast-6",
-        "us-isob-west-1",
-        "eusc-de-east-1",
-    ];
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::UsEast1 => "us-east-1",
-            Self::UsEast2 => "us-east-2",
-            Self::UsWest1 => "us-west-1",
-            Self::UsWest2 => "us-west-2",
-            Self::EuWest1 => "eu-west-1",
-            Self::EuWest2 => "eu-west-2",
-            Self::EuWest3 => "eu-west-3",
-            Self::EuCentral1 => "eu-central-1",
-            Self::EuCentral2 => "eu-central-2",
-            Self::ApEast1 => "ap-east-1",
-            Self::MeSouth1 => "me-south-1",
-            Self::UsGovWest1 => "us-gov-west-1",
-            Self::UsGovEast1 => "us-gov-east-1",
-            Self::UsIsoEast1 => "us-iso-east-1",
-            Self::UsIsoWest1 => "us-iso-west-1",
-            Self::UsIsobEast1 => "us-isob-east-1",
-            Self::MeCentral1 => "me-central-1",
-            Self::ApSoutheast1 => "ap-southeast-1",
-            Self::ApSoutheast2 => "ap-southeast-2",
-            Self::ApSoutheast3 => "ap-southeast-3",
-            Self::ApSouth1 => "ap-south-1",
-            Self::ApSouth2 => "ap-south-2",
-            Self::ApNortheast1 => "ap-northeast-1",
-            Self::ApNortheast2 => "ap-northeast-2",
-            Self::ApNortheast3 => "ap-northeast-3",
-            Self::EuNorth1 => "eu-north-1",
-            Self::SaEast1 => "sa-east-1",
-            Self::CaCentral1 => "ca-central-1",
-            Self::CnNorth1 => "cn-north-1",
-            Self::CnNorthwest1 => "cn-northwest-1",
-            Self::AfSouth1 => "af-south-1",
-            Self::EuSouth1 => "eu-south-1",
-            Self::EuSouth2 => "eu-south-2",
-            Self::ApSoutheast4 => "ap-southeast-4",
-            Self::IlCentral1 => "il-central-1",
-            Self::CaWest1 => "ca-west-1",
-            Self::ApSoutheast5 => "ap-southeast-5",
-            Self::MxCentral1 => "mx-central-1",
-            Self::UsIsofSouth1 => "us-isof-south-1",
-            Self::UsIsofEast1 => "us-isof-east-1",
-            Self::ApSoutheast7 => "ap-southeast-7",
-            Self::ApEast2 => "ap-east-2",
-            Self::EuIsoeWest1 => "eu-isoe-west-1",
-            Self::ApSoutheast6 => "ap-southeast-6",
-            Self::UsIsobWest1 => "us-isob-west-1",
-            Self::EuscDeEast1 => "eusc-de-east-1",
-            Self::Unknown(s) => s,
-        }
-    }
-}
-impl rv::StringEnum for VpcRegion {
-    fn as_str(&self) -> &str {
-        VpcRegion::as_str(self)
-    }
-    fn from_wire(s: String) -> Self {
-        match s.as_str() {
-            "us-east-1" => Self::UsEast1,
-            "us-east-2" => Self::UsEast2,
-            "us-west-1" => Self::UsWest1,
-            "us-west-2" => Self::UsWest2,
-            "eu-west-1" => Self::EuWest1,
-            "eu-west-2" => Self::EuWest2,
-            "eu-west-3" => Self::EuWest3,
-            "eu-central-1" => Self::EuCentral1,
-            "eu-central-2" => Self::EuCentral2,
-            "ap-east-1" => Self::ApEast1,
-            "me-south-1" => Self::MeSouth1,
-            "us-gov-west-1" => Self::UsGovWest1,
-            "us-gov-east-1" => Self::UsGovEast1,
-            "us-iso-east-1" => Self::UsIsoEast1,
-            "us-iso-west-1" => Self::UsIsoWest1,
-            "us-isob-east-1" => Self::UsIsobEast1,
-            "me-central-1" => Self::MeCentral1,
-            "ap-southeast-1" => Self::ApSoutheast1,
-            "ap-southeast-2" => Self::ApSoutheast2,
-            "ap-southeast-3" => Self::ApSoutheast3,
-            "ap-south-1" => Self::ApSouth1,
-            "ap-south-2" => Self::ApSouth2,
-            "ap-northeast-1" => Self::ApNortheast1,
-            "ap-northeast-2" => Self::ApNortheast2,
-            "ap-northeast-3" => Self::ApNortheast3,
-            "eu-north-1" => Self::EuNorth1,
-            "sa-east-1" => Self::SaEast1,
-            "ca-central-1" => Self::CaCentral1,
-            "cn-north-1" => Self::CnNorth1,
-            "cn-northwest-1" => Self::CnNorthwest1,
-            "af-south-1" => Self::AfSouth1,
-            "eu-south-1" => Self::EuSouth1,
-            "eu-south-2" => Self::EuSouth2,
-            "ap-southeast-4" => Self::ApSoutheast4,
-            "il-central-1" => Self::IlCentral1,
-            "ca-west-1" => Self::CaWest1,
-            "ap-southeast-5" => Self::ApSoutheast5,
-            "mx-central-1" => Self::MxCentral1,
-            "us-isof-south-1" => Self::UsIsofSouth1,
-            "us-isof-east-1" => Self::UsIsofEast1,
-            "ap-southeast-7" => Self::ApSoutheast7,
-            "ap-east-2" => Self::ApEast2,
-            "eu-isoe-west-1" => Self::EuIsoeWest1,
-            "ap-southeast-6" => Self::ApSoutheast6,
-            "us-isob-west-1" => Self::UsIsobWest1,
-            "eusc-de-east-1" => Self::EuscDeEast1,
-            _ => Self::Unknown(s),
-        }
-    }
-}
-rboto::enum_value!(str VpcRegion);
+rboto::__structure!(
+    Vpc "VPC"[set into from] { vpc_region : VpcRegion, vpc_id : String } {}
+);
+rboto::__string_enum!(
+    VpcRegion { UsEast1 = "us-east-1", UsEast2 = "us-east-2", UsWest1 = "us-west-1",
+    UsWest2 = "us-west-2", EuWest1 = "eu-west-1", EuWest2 = "eu-west-2", EuWest3 =
+    "eu-west-3", EuCentral1 = "eu-central-1", EuCentral2 = "eu-central-2", ApEast1 =
+    "ap-east-1", MeSouth1 = "me-south-1", UsGovWest1 = "us-gov-west-1", UsGovEast1 =
+    "us-gov-east-1", UsIsoEast1 = "us-iso-east-1", UsIsoWest1 = "us-iso-west-1",
+    UsIsobEast1 = "us-isob-east-1", MeCentral1 = "me-central-1", ApSoutheast1 =
+    "ap-southeast-1", ApSoutheast2 = "ap-southeast-2", ApSoutheast3 = "ap-southeast-3",
+    ApSouth1 = "ap-south-1", ApSouth2 = "ap-south-2", ApNortheast1 = "ap-northeast-1",
+    ApNortheast2 = "ap-northeast-2", ApNortheast3 = "ap-northeast-3", EuNorth1 =
+    "eu-north-1", SaEast1 = "sa-east-1", CaCentral1 = "ca-central-1", CnNorth1 =
+    "cn-north-1", CnNorthwest1 = "cn-northwest-1", AfSouth1 = "af-south-1", EuSouth1 =
+    "eu-south-1", EuSouth2 = "eu-south-2", ApSoutheast4 = "ap-southeast-4", IlCentral1 =
+    "il-central-1", CaWest1 = "ca-west-1", ApSoutheast5 = "ap-southeast-5", MxCentral1 =
+    "mx-central-1", UsIsofSouth1 = "us-isof-south-1", UsIsofEast1 = "us-isof-east-1",
+    ApSoutheast7 = "ap-southeast-7", ApEast2 = "ap-east-2", EuIsoeWest1 =
+    "eu-isoe-west-1", ApSoutheast6 = "ap-southeast-6", UsIsobWest1 = "us-isob-west-1",
+    EuscDeEast1 = "eusc-de-east-1" }
+);

@@ -7,9 +7,9 @@ pub static RESOURCE_RECORD_SETS_CHANGED: WaiterSpec = WaiterSpec::new(
     60,
     &[Acceptor::new(Success, Path, "ChangeInfo.Status", Str("INSYNC"))],
 );
-impl super::input::GetChangeRequest<rboto::ServiceClient> {
+impl super::input::GetChangeInput {
     /// Waits for `ResourceRecordSetsChanged`: polls `GetChange` every 30 s, at most 60 times (botocore's `get_waiter("resource_record_sets_changed")`).
     pub fn wait_until_resource_record_sets_changed(self) -> Waiter<Self> {
-        Waiter::new(self._client.clone(), self, &RESOURCE_RECORD_SETS_CHANGED)
+        Waiter::of_input(self, &RESOURCE_RECORD_SETS_CHANGED)
     }
 }

@@ -2,7 +2,7 @@
 #[allow(unused_imports)]
 use super::{error::*, input::*, output::*, types::*};
 #[allow(unused_imports)]
-use rboto::value as rv;
+use rboto::__private as rv;
 #[allow(unused_imports)]
 use std::collections::HashMap;
 /// A client for Amazon Simple Storage Service.
@@ -24,11 +24,14 @@ impl Client {
         &self.inner
     }
     /// Sends an input built on its own (`Input::default().member(..)`).
-    pub async fn send<I>(&self, input: I) -> Result<I::Output, super::Error>
+    pub fn send<I>(
+        &self,
+        input: I,
+    ) -> rboto::ResponseFuture<I::Output, super::error::Exception>
     where
         I: rboto::OperationInput<Error = super::error::Exception>,
     {
-        self.inner.call(input).await
+        self.inner.send_input(input)
     }
     /// Presigns an input instead of sending it (boto3's `generate_presigned_url`): the
     /// input may come from this client (`client.op().member(..)`) or be built alone.
@@ -69,10 +72,11 @@ impl Client {
     /// - [ListMultipartUploads](https://docs.aws.amazon.com/AmazonS3/latest/API/API_ListMultipartUploads.html)
     ///
     /// **Important:** You must URL encode any signed header values that contain spaces. For example, if your header value is `my file.txt`, containing two spaces after `my`, you must URL encode this value to `my%20%20file.txt`.
-    pub fn abort_multipart_upload(
-        &self,
-    ) -> AbortMultipartUploadRequest<rboto::ServiceClient> {
-        AbortMultipartUploadRequest::with_client(self.inner.clone())
+    pub fn abort_multipart_upload(&self) -> AbortMultipartUploadInput {
+        AbortMultipartUploadInput {
+            _client: rboto::__private::Bound::to(&self.inner),
+            ..Default::default()
+        }
     }
     /// Completes a multipart upload by assembling previously uploaded parts.
     ///
@@ -125,10 +129,11 @@ impl Client {
     /// - [ListMultipartUploads](https://docs.aws.amazon.com/AmazonS3/latest/API/API_ListMultipartUploads.html)
     ///
     /// **Important:** You must URL encode any signed header values that contain spaces. For example, if your header value is `my file.txt`, containing two spaces after `my`, you must URL encode this value to `my%20%20file.txt`.
-    pub fn complete_multipart_upload(
-        &self,
-    ) -> CompleteMultipartUploadRequest<rboto::ServiceClient> {
-        CompleteMultipartUploadRequest::with_client(self.inner.clone())
+    pub fn complete_multipart_upload(&self) -> CompleteMultipartUploadInput {
+        CompleteMultipartUploadInput {
+            _client: rboto::__private::Bound::to(&self.inner),
+            ..Default::default()
+        }
     }
     /// Creates a copy of an object that is already stored in Amazon S3.
     ///
@@ -199,8 +204,11 @@ impl Client {
     /// - [GetObject](https://docs.aws.amazon.com/AmazonS3/latest/API/API_GetObject.html)
     ///
     /// **Important:** You must URL encode any signed header values that contain spaces. For example, if your header value is `my file.txt`, containing two spaces after `my`, you must URL encode this value to `my%20%20file.txt`.
-    pub fn copy_object(&self) -> CopyObjectRequest<rboto::ServiceClient> {
-        CopyObjectRequest::with_client(self.inner.clone())
+    pub fn copy_object(&self) -> CopyObjectInput {
+        CopyObjectInput {
+            _client: rboto::__private::Bound::to(&self.inner),
+            ..Default::default()
+        }
     }
     /// **Note:** This action creates an Amazon S3 bucket. To create an Amazon S3 on Outposts bucket, see [`CreateBucket`](https://docs.aws.amazon.com/AmazonS3/latest/API/API_control_CreateBucket.html) .
     ///
@@ -242,8 +250,11 @@ impl Client {
     /// - [DeleteBucket](https://docs.aws.amazon.com/AmazonS3/latest/API/API_DeleteBucket.html)
     ///
     /// **Important:** You must URL encode any signed header values that contain spaces. For example, if your header value is `my file.txt`, containing two spaces after `my`, you must URL encode this value to `my%20%20file.txt`.
-    pub fn create_bucket(&self) -> CreateBucketRequest<rboto::ServiceClient> {
-        CreateBucketRequest::with_client(self.inner.clone())
+    pub fn create_bucket(&self) -> CreateBucketInput {
+        CreateBucketInput {
+            _client: rboto::__private::Bound::to(&self.inner),
+            ..Default::default()
+        }
     }
     /// Creates an S3 Metadata V2 metadata configuration for a general purpose bucket. For more information, see [Accelerating data discovery with S3 Metadata](https://docs.aws.amazon.com/AmazonS3/latest/userguide/metadata-tables-overview.html) in the *Amazon S3 User Guide*.
     ///
@@ -283,8 +294,11 @@ impl Client {
     /// **Important:** You must URL encode any signed header values that contain spaces. For example, if your header value is `my file.txt`, containing two spaces after `my`, you must URL encode this value to `my%20%20file.txt`.
     pub fn create_bucket_metadata_configuration(
         &self,
-    ) -> CreateBucketMetadataConfigurationRequest<rboto::ServiceClient> {
-        CreateBucketMetadataConfigurationRequest::with_client(self.inner.clone())
+    ) -> CreateBucketMetadataConfigurationInput {
+        CreateBucketMetadataConfigurationInput {
+            _client: rboto::__private::Bound::to(&self.inner),
+            ..Default::default()
+        }
     }
     /// **Important:** We recommend that you create your S3 Metadata configurations by using the V2 [CreateBucketMetadataConfiguration](https://docs.aws.amazon.com/AmazonS3/latest/API/API_CreateBucketMetadataConfiguration.html) API operation. We no longer recommend using the V1 `CreateBucketMetadataTableConfiguration` API operation.
     ///
@@ -314,8 +328,11 @@ impl Client {
     /// **Important:** You must URL encode any signed header values that contain spaces. For example, if your header value is `my file.txt`, containing two spaces after `my`, you must URL encode this value to `my%20%20file.txt`.
     pub fn create_bucket_metadata_table_configuration(
         &self,
-    ) -> CreateBucketMetadataTableConfigurationRequest<rboto::ServiceClient> {
-        CreateBucketMetadataTableConfigurationRequest::with_client(self.inner.clone())
+    ) -> CreateBucketMetadataTableConfigurationInput {
+        CreateBucketMetadataTableConfigurationInput {
+            _client: rboto::__private::Bound::to(&self.inner),
+            ..Default::default()
+        }
     }
     /// **Important:** End of support notice: As of October 1, 2025, Amazon S3 has discontinued support for Email Grantee Access Control Lists (ACLs). If you attempt to use an Email Grantee ACL in a request after October 1, 2025, the request will receive an `HTTP 405` (Method Not Allowed) error.
     ///
@@ -386,10 +403,11 @@ impl Client {
     /// - [ListMultipartUploads](https://docs.aws.amazon.com/AmazonS3/latest/API/API_ListMultipartUploads.html)
     ///
     /// **Important:** You must URL encode any signed header values that contain spaces. For example, if your header value is `my file.txt`, containing two spaces after `my`, you must URL encode this value to `my%20%20file.txt`.
-    pub fn create_multipart_upload(
-        &self,
-    ) -> CreateMultipartUploadRequest<rboto::ServiceClient> {
-        CreateMultipartUploadRequest::with_client(self.inner.clone())
+    pub fn create_multipart_upload(&self) -> CreateMultipartUploadInput {
+        CreateMultipartUploadInput {
+            _client: rboto::__private::Bound::to(&self.inner),
+            ..Default::default()
+        }
     }
     /// Creates a session that establishes temporary security credentials to support fast authentication and authorization for the Zonal endpoint API operations on directory buckets. For more information about Zonal endpoint API operations that include the Availability Zone in the request endpoint, see [S3 Express One Zone APIs](https://docs.aws.amazon.com/AmazonS3/latest/userguide/s3-express-APIs.html) in the *Amazon S3 User Guide*.
     ///
@@ -428,8 +446,11 @@ impl Client {
     /// **Directory buckets** - The HTTP Host header syntax is `Bucket-name.s3express-zone-id.region-code.amazonaws.com`.
     ///
     /// **Important:** You must URL encode any signed header values that contain spaces. For example, if your header value is `my file.txt`, containing two spaces after `my`, you must URL encode this value to `my%20%20file.txt`.
-    pub fn create_session(&self) -> CreateSessionRequest<rboto::ServiceClient> {
-        CreateSessionRequest::with_client(self.inner.clone())
+    pub fn create_session(&self) -> CreateSessionInput {
+        CreateSessionInput {
+            _client: rboto::__private::Bound::to(&self.inner),
+            ..Default::default()
+        }
     }
     /// Deletes the S3 bucket. All objects (including all object versions and delete markers) in the bucket must be deleted before the bucket itself can be deleted.
     ///
@@ -453,8 +474,11 @@ impl Client {
     /// - [DeleteObject](https://docs.aws.amazon.com/AmazonS3/latest/API/API_DeleteObject.html)
     ///
     /// **Important:** You must URL encode any signed header values that contain spaces. For example, if your header value is `my file.txt`, containing two spaces after `my`, you must URL encode this value to `my%20%20file.txt`.
-    pub fn delete_bucket(&self) -> DeleteBucketRequest<rboto::ServiceClient> {
-        DeleteBucketRequest::with_client(self.inner.clone())
+    pub fn delete_bucket(&self) -> DeleteBucketInput {
+        DeleteBucketInput {
+            _client: rboto::__private::Bound::to(&self.inner),
+            ..Default::default()
+        }
     }
     /// **Note:** This operation is not supported for directory buckets.
     ///
@@ -473,8 +497,11 @@ impl Client {
     /// **Important:** You must URL encode any signed header values that contain spaces. For example, if your header value is `my file.txt`, containing two spaces after `my`, you must URL encode this value to `my%20%20file.txt`.
     pub fn delete_bucket_analytics_configuration(
         &self,
-    ) -> DeleteBucketAnalyticsConfigurationRequest<rboto::ServiceClient> {
-        DeleteBucketAnalyticsConfigurationRequest::with_client(self.inner.clone())
+    ) -> DeleteBucketAnalyticsConfigurationInput {
+        DeleteBucketAnalyticsConfigurationInput {
+            _client: rboto::__private::Bound::to(&self.inner),
+            ..Default::default()
+        }
     }
     /// **Note:** This operation is not supported for directory buckets.
     ///
@@ -490,8 +517,11 @@ impl Client {
     /// - [RESTOPTIONSobject](https://docs.aws.amazon.com/AmazonS3/latest/API/RESTOPTIONSobject.html)
     ///
     /// **Important:** You must URL encode any signed header values that contain spaces. For example, if your header value is `my file.txt`, containing two spaces after `my`, you must URL encode this value to `my%20%20file.txt`.
-    pub fn delete_bucket_cors(&self) -> DeleteBucketCorsRequest<rboto::ServiceClient> {
-        DeleteBucketCorsRequest::with_client(self.inner.clone())
+    pub fn delete_bucket_cors(&self) -> DeleteBucketCorsInput {
+        DeleteBucketCorsInput {
+            _client: rboto::__private::Bound::to(&self.inner),
+            ..Default::default()
+        }
     }
     /// This implementation of the DELETE action resets the default encryption for the bucket as server-side encryption with Amazon S3 managed keys (SSE-S3).
     ///
@@ -515,10 +545,11 @@ impl Client {
     /// - [GetBucketEncryption](https://docs.aws.amazon.com/AmazonS3/latest/API/API_GetBucketEncryption.html)
     ///
     /// **Important:** You must URL encode any signed header values that contain spaces. For example, if your header value is `my file.txt`, containing two spaces after `my`, you must URL encode this value to `my%20%20file.txt`.
-    pub fn delete_bucket_encryption(
-        &self,
-    ) -> DeleteBucketEncryptionRequest<rboto::ServiceClient> {
-        DeleteBucketEncryptionRequest::with_client(self.inner.clone())
+    pub fn delete_bucket_encryption(&self) -> DeleteBucketEncryptionInput {
+        DeleteBucketEncryptionInput {
+            _client: rboto::__private::Bound::to(&self.inner),
+            ..Default::default()
+        }
     }
     /// **Note:** This operation is not supported for directory buckets.
     ///
@@ -539,10 +570,11 @@ impl Client {
     /// **Important:** You must URL encode any signed header values that contain spaces. For example, if your header value is `my file.txt`, containing two spaces after `my`, you must URL encode this value to `my%20%20file.txt`.
     pub fn delete_bucket_intelligent_tiering_configuration(
         &self,
-    ) -> DeleteBucketIntelligentTieringConfigurationRequest<rboto::ServiceClient> {
-        DeleteBucketIntelligentTieringConfigurationRequest::with_client(
-            self.inner.clone(),
-        )
+    ) -> DeleteBucketIntelligentTieringConfigurationInput {
+        DeleteBucketIntelligentTieringConfigurationInput {
+            _client: rboto::__private::Bound::to(&self.inner),
+            ..Default::default()
+        }
     }
     /// Deletes an S3 Inventory configuration (identified by the inventory ID) from the bucket.
     ///
@@ -572,8 +604,11 @@ impl Client {
     /// **Important:** You must URL encode any signed header values that contain spaces. For example, if your header value is `my file.txt`, containing two spaces after `my`, you must URL encode this value to `my%20%20file.txt`.
     pub fn delete_bucket_inventory_configuration(
         &self,
-    ) -> DeleteBucketInventoryConfigurationRequest<rboto::ServiceClient> {
-        DeleteBucketInventoryConfigurationRequest::with_client(self.inner.clone())
+    ) -> DeleteBucketInventoryConfigurationInput {
+        DeleteBucketInventoryConfigurationInput {
+            _client: rboto::__private::Bound::to(&self.inner),
+            ..Default::default()
+        }
     }
     /// Deletes the lifecycle configuration from the specified bucket. Amazon S3 removes all the lifecycle configuration rules in the lifecycle subresource associated with the bucket. Your objects never expire, and Amazon S3 no longer automatically deletes any objects on the basis of rules contained in the deleted lifecycle configuration.
     ///
@@ -600,10 +635,11 @@ impl Client {
     /// - [GetBucketLifecycleConfiguration](https://docs.aws.amazon.com/AmazonS3/latest/API/API_GetBucketLifecycleConfiguration.html)
     ///
     /// **Important:** You must URL encode any signed header values that contain spaces. For example, if your header value is `my file.txt`, containing two spaces after `my`, you must URL encode this value to `my%20%20file.txt`.
-    pub fn delete_bucket_lifecycle(
-        &self,
-    ) -> DeleteBucketLifecycleRequest<rboto::ServiceClient> {
-        DeleteBucketLifecycleRequest::with_client(self.inner.clone())
+    pub fn delete_bucket_lifecycle(&self) -> DeleteBucketLifecycleInput {
+        DeleteBucketLifecycleInput {
+            _client: rboto::__private::Bound::to(&self.inner),
+            ..Default::default()
+        }
     }
     /// Deletes an S3 Metadata configuration from a general purpose bucket. For more information, see [Accelerating data discovery with S3 Metadata](https://docs.aws.amazon.com/AmazonS3/latest/userguide/metadata-tables-overview.html) in the *Amazon S3 User Guide*.
     ///
@@ -625,8 +661,11 @@ impl Client {
     /// **Important:** You must URL encode any signed header values that contain spaces. For example, if your header value is `my file.txt`, containing two spaces after `my`, you must URL encode this value to `my%20%20file.txt`.
     pub fn delete_bucket_metadata_configuration(
         &self,
-    ) -> DeleteBucketMetadataConfigurationRequest<rboto::ServiceClient> {
-        DeleteBucketMetadataConfigurationRequest::with_client(self.inner.clone())
+    ) -> DeleteBucketMetadataConfigurationInput {
+        DeleteBucketMetadataConfigurationInput {
+            _client: rboto::__private::Bound::to(&self.inner),
+            ..Default::default()
+        }
     }
     /// **Important:** We recommend that you delete your S3 Metadata configurations by using the V2 [DeleteBucketMetadataConfiguration](https://docs.aws.amazon.com/AmazonS3/latest/API/API_DeleteBucketMetadataConfiguration.html) API operation. We no longer recommend using the V1 `DeleteBucketMetadataTableConfiguration` API operation.
     ///
@@ -650,8 +689,11 @@ impl Client {
     /// **Important:** You must URL encode any signed header values that contain spaces. For example, if your header value is `my file.txt`, containing two spaces after `my`, you must URL encode this value to `my%20%20file.txt`.
     pub fn delete_bucket_metadata_table_configuration(
         &self,
-    ) -> DeleteBucketMetadataTableConfigurationRequest<rboto::ServiceClient> {
-        DeleteBucketMetadataTableConfigurationRequest::with_client(self.inner.clone())
+    ) -> DeleteBucketMetadataTableConfigurationInput {
+        DeleteBucketMetadataTableConfigurationInput {
+            _client: rboto::__private::Bound::to(&self.inner),
+            ..Default::default()
+        }
     }
     /// Deletes a metrics configuration for the Amazon CloudWatch request metrics (specified by the metrics configuration ID) from the bucket. Note that this doesn't include the daily storage metrics.
     ///
@@ -680,8 +722,11 @@ impl Client {
     /// **Important:** You must URL encode any signed header values that contain spaces. For example, if your header value is `my file.txt`, containing two spaces after `my`, you must URL encode this value to `my%20%20file.txt`.
     pub fn delete_bucket_metrics_configuration(
         &self,
-    ) -> DeleteBucketMetricsConfigurationRequest<rboto::ServiceClient> {
-        DeleteBucketMetricsConfigurationRequest::with_client(self.inner.clone())
+    ) -> DeleteBucketMetricsConfigurationInput {
+        DeleteBucketMetricsConfigurationInput {
+            _client: rboto::__private::Bound::to(&self.inner),
+            ..Default::default()
+        }
     }
     /// **Note:** This operation is not supported for directory buckets.
     ///
@@ -697,8 +742,11 @@ impl Client {
     /// **Important:** You must URL encode any signed header values that contain spaces. For example, if your header value is `my file.txt`, containing two spaces after `my`, you must URL encode this value to `my%20%20file.txt`.
     pub fn delete_bucket_ownership_controls(
         &self,
-    ) -> DeleteBucketOwnershipControlsRequest<rboto::ServiceClient> {
-        DeleteBucketOwnershipControlsRequest::with_client(self.inner.clone())
+    ) -> DeleteBucketOwnershipControlsInput {
+        DeleteBucketOwnershipControlsInput {
+            _client: rboto::__private::Bound::to(&self.inner),
+            ..Default::default()
+        }
     }
     /// Deletes the policy of a specified bucket.
     ///
@@ -725,10 +773,11 @@ impl Client {
     /// - [DeleteObject](https://docs.aws.amazon.com/AmazonS3/latest/API/API_DeleteObject.html)
     ///
     /// **Important:** You must URL encode any signed header values that contain spaces. For example, if your header value is `my file.txt`, containing two spaces after `my`, you must URL encode this value to `my%20%20file.txt`.
-    pub fn delete_bucket_policy(
-        &self,
-    ) -> DeleteBucketPolicyRequest<rboto::ServiceClient> {
-        DeleteBucketPolicyRequest::with_client(self.inner.clone())
+    pub fn delete_bucket_policy(&self) -> DeleteBucketPolicyInput {
+        DeleteBucketPolicyInput {
+            _client: rboto::__private::Bound::to(&self.inner),
+            ..Default::default()
+        }
     }
     /// **Note:** This operation is not supported for directory buckets.
     ///
@@ -746,10 +795,11 @@ impl Client {
     /// - [GetBucketReplication](https://docs.aws.amazon.com/AmazonS3/latest/API/API_GetBucketReplication.html)
     ///
     /// **Important:** You must URL encode any signed header values that contain spaces. For example, if your header value is `my file.txt`, containing two spaces after `my`, you must URL encode this value to `my%20%20file.txt`.
-    pub fn delete_bucket_replication(
-        &self,
-    ) -> DeleteBucketReplicationRequest<rboto::ServiceClient> {
-        DeleteBucketReplicationRequest::with_client(self.inner.clone())
+    pub fn delete_bucket_replication(&self) -> DeleteBucketReplicationInput {
+        DeleteBucketReplicationInput {
+            _client: rboto::__private::Bound::to(&self.inner),
+            ..Default::default()
+        }
     }
     /// **Note:** This operation is not supported for directory buckets.
     ///
@@ -763,10 +813,11 @@ impl Client {
     /// - [PutBucketTagging](https://docs.aws.amazon.com/AmazonS3/latest/API/API_PutBucketTagging.html)
     ///
     /// **Important:** You must URL encode any signed header values that contain spaces. For example, if your header value is `my file.txt`, containing two spaces after `my`, you must URL encode this value to `my%20%20file.txt`.
-    pub fn delete_bucket_tagging(
-        &self,
-    ) -> DeleteBucketTaggingRequest<rboto::ServiceClient> {
-        DeleteBucketTaggingRequest::with_client(self.inner.clone())
+    pub fn delete_bucket_tagging(&self) -> DeleteBucketTaggingInput {
+        DeleteBucketTaggingInput {
+            _client: rboto::__private::Bound::to(&self.inner),
+            ..Default::default()
+        }
     }
     /// **Note:** This operation is not supported for directory buckets.
     ///
@@ -782,10 +833,11 @@ impl Client {
     /// - [PutBucketWebsite](https://docs.aws.amazon.com/AmazonS3/latest/API/API_PutBucketWebsite.html)
     ///
     /// **Important:** You must URL encode any signed header values that contain spaces. For example, if your header value is `my file.txt`, containing two spaces after `my`, you must URL encode this value to `my%20%20file.txt`.
-    pub fn delete_bucket_website(
-        &self,
-    ) -> DeleteBucketWebsiteRequest<rboto::ServiceClient> {
-        DeleteBucketWebsiteRequest::with_client(self.inner.clone())
+    pub fn delete_bucket_website(&self) -> DeleteBucketWebsiteInput {
+        DeleteBucketWebsiteInput {
+            _client: rboto::__private::Bound::to(&self.inner),
+            ..Default::default()
+        }
     }
     /// Removes an object from a bucket. The behavior depends on the bucket's versioning state:
     ///
@@ -828,8 +880,11 @@ impl Client {
     /// **Important:** You must URL encode any signed header values that contain spaces. For example, if your header value is `my file.txt`, containing two spaces after `my`, you must URL encode this value to `my%20%20file.txt`.
     ///
     /// **Note:** The `If-Match` header is supported for both general purpose and directory buckets. `IfMatchLastModifiedTime` and `IfMatchSize` is only supported for directory buckets.
-    pub fn delete_object(&self) -> DeleteObjectRequest<rboto::ServiceClient> {
-        DeleteObjectRequest::with_client(self.inner.clone())
+    pub fn delete_object(&self) -> DeleteObjectInput {
+        DeleteObjectInput {
+            _client: rboto::__private::Bound::to(&self.inner),
+            ..Default::default()
+        }
     }
     /// Deletes a specific annotation from an Amazon S3 object. Use the `x-amz-object-if-match` header to perform a conditional delete that only succeeds if the object's ETag matches the provided value, preventing race conditions during concurrent updates.
     ///
@@ -844,10 +899,11 @@ impl Client {
     /// - [PutObjectAnnotation](https://docs.aws.amazon.com/AmazonS3/latest/API/API_PutObjectAnnotation.html)
     /// - [GetObjectAnnotation](https://docs.aws.amazon.com/AmazonS3/latest/API/API_GetObjectAnnotation.html)
     /// - [ListObjectAnnotations](https://docs.aws.amazon.com/AmazonS3/latest/API/API_ListObjectAnnotations.html)
-    pub fn delete_object_annotation(
-        &self,
-    ) -> DeleteObjectAnnotationRequest<rboto::ServiceClient> {
-        DeleteObjectAnnotationRequest::with_client(self.inner.clone())
+    pub fn delete_object_annotation(&self) -> DeleteObjectAnnotationInput {
+        DeleteObjectAnnotationInput {
+            _client: rboto::__private::Bound::to(&self.inner),
+            ..Default::default()
+        }
     }
     /// **Note:** This operation is not supported for directory buckets.
     ///
@@ -863,10 +919,11 @@ impl Client {
     /// - [GetObjectTagging](https://docs.aws.amazon.com/AmazonS3/latest/API/API_GetObjectTagging.html)
     ///
     /// **Important:** You must URL encode any signed header values that contain spaces. For example, if your header value is `my file.txt`, containing two spaces after `my`, you must URL encode this value to `my%20%20file.txt`.
-    pub fn delete_object_tagging(
-        &self,
-    ) -> DeleteObjectTaggingRequest<rboto::ServiceClient> {
-        DeleteObjectTaggingRequest::with_client(self.inner.clone())
+    pub fn delete_object_tagging(&self) -> DeleteObjectTaggingInput {
+        DeleteObjectTaggingInput {
+            _client: rboto::__private::Bound::to(&self.inner),
+            ..Default::default()
+        }
     }
     /// This operation enables you to delete multiple objects from a bucket using a single HTTP request. If you know the object keys that you want to delete, then this operation provides a suitable alternative to sending individual delete requests, reducing per-request overhead.
     ///
@@ -910,8 +967,11 @@ impl Client {
     /// - [AbortMultipartUpload](https://docs.aws.amazon.com/AmazonS3/latest/API/API_AbortMultipartUpload.html)
     ///
     /// **Important:** You must URL encode any signed header values that contain spaces. For example, if your header value is `my file.txt`, containing two spaces after `my`, you must URL encode this value to `my%20%20file.txt`.
-    pub fn delete_objects(&self) -> DeleteObjectsRequest<rboto::ServiceClient> {
-        DeleteObjectsRequest::with_client(self.inner.clone())
+    pub fn delete_objects(&self) -> DeleteObjectsInput {
+        DeleteObjectsInput {
+            _client: rboto::__private::Bound::to(&self.inner),
+            ..Default::default()
+        }
     }
     /// **Note:** This operation is not supported for directory buckets.
     ///
@@ -925,14 +985,18 @@ impl Client {
     /// - [GetBucketPolicyStatus](https://docs.aws.amazon.com/AmazonS3/latest/API/API_GetBucketPolicyStatus.html)
     ///
     /// **Important:** You must URL encode any signed header values that contain spaces. For example, if your header value is `my file.txt`, containing two spaces after `my`, you must URL encode this value to `my%20%20file.txt`.
-    pub fn delete_public_access_block(
-        &self,
-    ) -> DeletePublicAccessBlockRequest<rboto::ServiceClient> {
-        DeletePublicAccessBlockRequest::with_client(self.inner.clone())
+    pub fn delete_public_access_block(&self) -> DeletePublicAccessBlockInput {
+        DeletePublicAccessBlockInput {
+            _client: rboto::__private::Bound::to(&self.inner),
+            ..Default::default()
+        }
     }
     /// Returns the attribute-based access control (ABAC) property of the general purpose bucket. If ABAC is enabled on your bucket, you can use tags on the bucket for access control. For more information, see [Enabling ABAC in general purpose buckets](https://docs.aws.amazon.com/AmazonS3/latest/userguide/buckets-tagging-enable-abac.html).
-    pub fn get_bucket_abac(&self) -> GetBucketAbacRequest<rboto::ServiceClient> {
-        GetBucketAbacRequest::with_client(self.inner.clone())
+    pub fn get_bucket_abac(&self) -> GetBucketAbacInput {
+        GetBucketAbacInput {
+            _client: rboto::__private::Bound::to(&self.inner),
+            ..Default::default()
+        }
     }
     /// **Note:** This operation is not supported for directory buckets.
     ///
@@ -953,8 +1017,11 @@ impl Client {
     /// **Important:** You must URL encode any signed header values that contain spaces. For example, if your header value is `my file.txt`, containing two spaces after `my`, you must URL encode this value to `my%20%20file.txt`.
     pub fn get_bucket_accelerate_configuration(
         &self,
-    ) -> GetBucketAccelerateConfigurationRequest<rboto::ServiceClient> {
-        GetBucketAccelerateConfigurationRequest::with_client(self.inner.clone())
+    ) -> GetBucketAccelerateConfigurationInput {
+        GetBucketAccelerateConfigurationInput {
+            _client: rboto::__private::Bound::to(&self.inner),
+            ..Default::default()
+        }
     }
     /// **Note:** This operation is not supported for directory buckets.
     ///
@@ -971,8 +1038,11 @@ impl Client {
     /// The following operations are related to `GetBucketAcl`:
     ///
     /// - [ListObjects](https://docs.aws.amazon.com/AmazonS3/latest/API/API_ListObjects.html)
-    pub fn get_bucket_acl(&self) -> GetBucketAclRequest<rboto::ServiceClient> {
-        GetBucketAclRequest::with_client(self.inner.clone())
+    pub fn get_bucket_acl(&self) -> GetBucketAclInput {
+        GetBucketAclInput {
+            _client: rboto::__private::Bound::to(&self.inner),
+            ..Default::default()
+        }
     }
     /// **Note:** This operation is not supported for directory buckets.
     ///
@@ -991,8 +1061,11 @@ impl Client {
     /// **Important:** You must URL encode any signed header values that contain spaces. For example, if your header value is `my file.txt`, containing two spaces after `my`, you must URL encode this value to `my%20%20file.txt`.
     pub fn get_bucket_analytics_configuration(
         &self,
-    ) -> GetBucketAnalyticsConfigurationRequest<rboto::ServiceClient> {
-        GetBucketAnalyticsConfigurationRequest::with_client(self.inner.clone())
+    ) -> GetBucketAnalyticsConfigurationInput {
+        GetBucketAnalyticsConfigurationInput {
+            _client: rboto::__private::Bound::to(&self.inner),
+            ..Default::default()
+        }
     }
     /// **Note:** This operation is not supported for directory buckets.
     ///
@@ -1012,8 +1085,11 @@ impl Client {
     /// - [DeleteBucketCors](https://docs.aws.amazon.com/AmazonS3/latest/API/API_DeleteBucketCors.html)
     ///
     /// **Important:** You must URL encode any signed header values that contain spaces. For example, if your header value is `my file.txt`, containing two spaces after `my`, you must URL encode this value to `my%20%20file.txt`.
-    pub fn get_bucket_cors(&self) -> GetBucketCorsRequest<rboto::ServiceClient> {
-        GetBucketCorsRequest::with_client(self.inner.clone())
+    pub fn get_bucket_cors(&self) -> GetBucketCorsInput {
+        GetBucketCorsInput {
+            _client: rboto::__private::Bound::to(&self.inner),
+            ..Default::default()
+        }
     }
     /// Returns the default encryption configuration for an Amazon S3 bucket. By default, all buckets have a default encryption configuration that uses server-side encryption with Amazon S3 managed keys (SSE-S3). This operation also returns the [BucketKeyEnabled](https://docs.aws.amazon.com/AmazonS3/latest/API/API_ServerSideEncryptionRule.html#AmazonS3-Type-ServerSideEncryptionRule-BucketKeyEnabled) and [BlockedEncryptionTypes](https://docs.aws.amazon.com/AmazonS3/latest/API/API_ServerSideEncryptionRule.html#AmazonS3-Type-ServerSideEncryptionRule-BlockedEncryptionTypes) statuses.
     ///
@@ -1037,10 +1113,11 @@ impl Client {
     /// - [DeleteBucketEncryption](https://docs.aws.amazon.com/AmazonS3/latest/API/API_DeleteBucketEncryption.html)
     ///
     /// **Important:** You must URL encode any signed header values that contain spaces. For example, if your header value is `my file.txt`, containing two spaces after `my`, you must URL encode this value to `my%20%20file.txt`.
-    pub fn get_bucket_encryption(
-        &self,
-    ) -> GetBucketEncryptionRequest<rboto::ServiceClient> {
-        GetBucketEncryptionRequest::with_client(self.inner.clone())
+    pub fn get_bucket_encryption(&self) -> GetBucketEncryptionInput {
+        GetBucketEncryptionInput {
+            _client: rboto::__private::Bound::to(&self.inner),
+            ..Default::default()
+        }
     }
     /// **Note:** This operation is not supported for directory buckets.
     ///
@@ -1061,8 +1138,11 @@ impl Client {
     /// **Important:** You must URL encode any signed header values that contain spaces. For example, if your header value is `my file.txt`, containing two spaces after `my`, you must URL encode this value to `my%20%20file.txt`.
     pub fn get_bucket_intelligent_tiering_configuration(
         &self,
-    ) -> GetBucketIntelligentTieringConfigurationRequest<rboto::ServiceClient> {
-        GetBucketIntelligentTieringConfigurationRequest::with_client(self.inner.clone())
+    ) -> GetBucketIntelligentTieringConfigurationInput {
+        GetBucketIntelligentTieringConfigurationInput {
+            _client: rboto::__private::Bound::to(&self.inner),
+            ..Default::default()
+        }
     }
     /// Returns an S3 Inventory configuration (identified by the inventory configuration ID) from the bucket.
     ///
@@ -1090,8 +1170,11 @@ impl Client {
     /// **Important:** You must URL encode any signed header values that contain spaces. For example, if your header value is `my file.txt`, containing two spaces after `my`, you must URL encode this value to `my%20%20file.txt`.
     pub fn get_bucket_inventory_configuration(
         &self,
-    ) -> GetBucketInventoryConfigurationRequest<rboto::ServiceClient> {
-        GetBucketInventoryConfigurationRequest::with_client(self.inner.clone())
+    ) -> GetBucketInventoryConfigurationInput {
+        GetBucketInventoryConfigurationInput {
+            _client: rboto::__private::Bound::to(&self.inner),
+            ..Default::default()
+        }
     }
     /// **Important:** For an updated version of this API, see [GetBucketLifecycleConfiguration](https://docs.aws.amazon.com/AmazonS3/latest/API/API_GetBucketLifecycleConfiguration.html). If you configured a bucket lifecycle using the `filter` element, you should see the updated version of this topic. This topic is provided for backward compatibility.
     ///
@@ -1115,10 +1198,11 @@ impl Client {
     ///
     /// **Important:** You must URL encode any signed header values that contain spaces. For example, if your header value is `my file.txt`, containing two spaces after `my`, you must URL encode this value to `my%20%20file.txt`.
     #[deprecated]
-    pub fn get_bucket_lifecycle(
-        &self,
-    ) -> GetBucketLifecycleRequest<rboto::ServiceClient> {
-        GetBucketLifecycleRequest::with_client(self.inner.clone())
+    pub fn get_bucket_lifecycle(&self) -> GetBucketLifecycleInput {
+        GetBucketLifecycleInput {
+            _client: rboto::__private::Bound::to(&self.inner),
+            ..Default::default()
+        }
     }
     /// Returns the lifecycle configuration information set on the bucket. For information about lifecycle configuration, see [Object Lifecycle Management](https://docs.aws.amazon.com/AmazonS3/latest/dev/object-lifecycle-mgmt.html).
     ///
@@ -1156,8 +1240,11 @@ impl Client {
     /// **Important:** You must URL encode any signed header values that contain spaces. For example, if your header value is `my file.txt`, containing two spaces after `my`, you must URL encode this value to `my%20%20file.txt`.
     pub fn get_bucket_lifecycle_configuration(
         &self,
-    ) -> GetBucketLifecycleConfigurationRequest<rboto::ServiceClient> {
-        GetBucketLifecycleConfigurationRequest::with_client(self.inner.clone())
+    ) -> GetBucketLifecycleConfigurationInput {
+        GetBucketLifecycleConfigurationInput {
+            _client: rboto::__private::Bound::to(&self.inner),
+            ..Default::default()
+        }
     }
     /// **Important:** Using the `GetBucketLocation` operation is no longer a best practice. To return the Region that a bucket resides in, we recommend that you use the [HeadBucket](https://docs.aws.amazon.com/AmazonS3/latest/API/API_HeadBucket.html) operation instead. For backward compatibility, Amazon S3 continues to support the `GetBucketLocation` operation.
     ///
@@ -1177,8 +1264,11 @@ impl Client {
     /// - [CreateBucket](https://docs.aws.amazon.com/AmazonS3/latest/API/API_CreateBucket.html)
     ///
     /// **Important:** You must URL encode any signed header values that contain spaces. For example, if your header value is `my file.txt`, containing two spaces after `my`, you must URL encode this value to `my%20%20file.txt`.
-    pub fn get_bucket_location(&self) -> GetBucketLocationRequest<rboto::ServiceClient> {
-        GetBucketLocationRequest::with_client(self.inner.clone())
+    pub fn get_bucket_location(&self) -> GetBucketLocationInput {
+        GetBucketLocationInput {
+            _client: rboto::__private::Bound::to(&self.inner),
+            ..Default::default()
+        }
     }
     /// **Note:** This operation is not supported for directory buckets.
     ///
@@ -1190,8 +1280,11 @@ impl Client {
     /// - [PutBucketLogging](https://docs.aws.amazon.com/AmazonS3/latest/API/API_PutBucketLogging.html)
     ///
     /// **Important:** You must URL encode any signed header values that contain spaces. For example, if your header value is `my file.txt`, containing two spaces after `my`, you must URL encode this value to `my%20%20file.txt`.
-    pub fn get_bucket_logging(&self) -> GetBucketLoggingRequest<rboto::ServiceClient> {
-        GetBucketLoggingRequest::with_client(self.inner.clone())
+    pub fn get_bucket_logging(&self) -> GetBucketLoggingInput {
+        GetBucketLoggingInput {
+            _client: rboto::__private::Bound::to(&self.inner),
+            ..Default::default()
+        }
     }
     /// Retrieves the S3 Metadata configuration for a general purpose bucket. For more information, see [Accelerating data discovery with S3 Metadata](https://docs.aws.amazon.com/AmazonS3/latest/userguide/metadata-tables-overview.html) in the *Amazon S3 User Guide*.
     ///
@@ -1213,8 +1306,11 @@ impl Client {
     /// **Important:** You must URL encode any signed header values that contain spaces. For example, if your header value is `my file.txt`, containing two spaces after `my`, you must URL encode this value to `my%20%20file.txt`.
     pub fn get_bucket_metadata_configuration(
         &self,
-    ) -> GetBucketMetadataConfigurationRequest<rboto::ServiceClient> {
-        GetBucketMetadataConfigurationRequest::with_client(self.inner.clone())
+    ) -> GetBucketMetadataConfigurationInput {
+        GetBucketMetadataConfigurationInput {
+            _client: rboto::__private::Bound::to(&self.inner),
+            ..Default::default()
+        }
     }
     /// **Important:** We recommend that you retrieve your S3 Metadata configurations by using the V2 [GetBucketMetadataConfiguration](https://docs.aws.amazon.com/AmazonS3/latest/API/API_GetBucketMetadataConfiguration.html) API operation. We no longer recommend using the V1 `GetBucketMetadataTableConfiguration` API operation.
     ///
@@ -1238,8 +1334,11 @@ impl Client {
     /// **Important:** You must URL encode any signed header values that contain spaces. For example, if your header value is `my file.txt`, containing two spaces after `my`, you must URL encode this value to `my%20%20file.txt`.
     pub fn get_bucket_metadata_table_configuration(
         &self,
-    ) -> GetBucketMetadataTableConfigurationRequest<rboto::ServiceClient> {
-        GetBucketMetadataTableConfigurationRequest::with_client(self.inner.clone())
+    ) -> GetBucketMetadataTableConfigurationInput {
+        GetBucketMetadataTableConfigurationInput {
+            _client: rboto::__private::Bound::to(&self.inner),
+            ..Default::default()
+        }
     }
     /// Gets a metrics configuration (specified by the metrics configuration ID) from the bucket. Note that this doesn't include the daily storage metrics.
     ///
@@ -1268,17 +1367,21 @@ impl Client {
     /// **Important:** You must URL encode any signed header values that contain spaces. For example, if your header value is `my file.txt`, containing two spaces after `my`, you must URL encode this value to `my%20%20file.txt`.
     pub fn get_bucket_metrics_configuration(
         &self,
-    ) -> GetBucketMetricsConfigurationRequest<rboto::ServiceClient> {
-        GetBucketMetricsConfigurationRequest::with_client(self.inner.clone())
+    ) -> GetBucketMetricsConfigurationInput {
+        GetBucketMetricsConfigurationInput {
+            _client: rboto::__private::Bound::to(&self.inner),
+            ..Default::default()
+        }
     }
     /// **Note:** This operation is not supported for directory buckets.
     ///
     /// No longer used, see [GetBucketNotificationConfiguration](https://docs.aws.amazon.com/AmazonS3/latest/API/API_GetBucketNotificationConfiguration.html).
     #[deprecated]
-    pub fn get_bucket_notification(
-        &self,
-    ) -> GetBucketNotificationInput<rboto::ServiceClient> {
-        GetBucketNotificationInput::with_client(self.inner.clone())
+    pub fn get_bucket_notification(&self) -> GetBucketNotificationInput {
+        GetBucketNotificationInput {
+            _client: rboto::__private::Bound::to(&self.inner),
+            ..Default::default()
+        }
     }
     /// **Note:** This operation is not supported for directory buckets.
     ///
@@ -1301,8 +1404,11 @@ impl Client {
     /// **Important:** You must URL encode any signed header values that contain spaces. For example, if your header value is `my file.txt`, containing two spaces after `my`, you must URL encode this value to `my%20%20file.txt`.
     pub fn get_bucket_notification_configuration(
         &self,
-    ) -> GetBucketNotificationConfigurationInput<rboto::ServiceClient> {
-        GetBucketNotificationConfigurationInput::with_client(self.inner.clone())
+    ) -> GetBucketNotificationConfigurationInput {
+        GetBucketNotificationConfigurationInput {
+            _client: rboto::__private::Bound::to(&self.inner),
+            ..Default::default()
+        }
     }
     /// **Note:** This operation is not supported for directory buckets.
     ///
@@ -1323,10 +1429,11 @@ impl Client {
     /// - DeleteBucketOwnershipControls
     ///
     /// **Important:** You must URL encode any signed header values that contain spaces. For example, if your header value is `my file.txt`, containing two spaces after `my`, you must URL encode this value to `my%20%20file.txt`.
-    pub fn get_bucket_ownership_controls(
-        &self,
-    ) -> GetBucketOwnershipControlsRequest<rboto::ServiceClient> {
-        GetBucketOwnershipControlsRequest::with_client(self.inner.clone())
+    pub fn get_bucket_ownership_controls(&self) -> GetBucketOwnershipControlsInput {
+        GetBucketOwnershipControlsInput {
+            _client: rboto::__private::Bound::to(&self.inner),
+            ..Default::default()
+        }
     }
     /// Returns the policy of a specified bucket.
     ///
@@ -1358,8 +1465,11 @@ impl Client {
     /// - [GetObject](https://docs.aws.amazon.com/AmazonS3/latest/API/API_GetObject.html)
     ///
     /// **Important:** You must URL encode any signed header values that contain spaces. For example, if your header value is `my file.txt`, containing two spaces after `my`, you must URL encode this value to `my%20%20file.txt`.
-    pub fn get_bucket_policy(&self) -> GetBucketPolicyRequest<rboto::ServiceClient> {
-        GetBucketPolicyRequest::with_client(self.inner.clone())
+    pub fn get_bucket_policy(&self) -> GetBucketPolicyInput {
+        GetBucketPolicyInput {
+            _client: rboto::__private::Bound::to(&self.inner),
+            ..Default::default()
+        }
     }
     /// **Note:** This operation is not supported for directory buckets.
     ///
@@ -1375,10 +1485,11 @@ impl Client {
     /// - [DeletePublicAccessBlock](https://docs.aws.amazon.com/AmazonS3/latest/API/API_DeletePublicAccessBlock.html)
     ///
     /// **Important:** You must URL encode any signed header values that contain spaces. For example, if your header value is `my file.txt`, containing two spaces after `my`, you must URL encode this value to `my%20%20file.txt`.
-    pub fn get_bucket_policy_status(
-        &self,
-    ) -> GetBucketPolicyStatusRequest<rboto::ServiceClient> {
-        GetBucketPolicyStatusRequest::with_client(self.inner.clone())
+    pub fn get_bucket_policy_status(&self) -> GetBucketPolicyStatusInput {
+        GetBucketPolicyStatusInput {
+            _client: rboto::__private::Bound::to(&self.inner),
+            ..Default::default()
+        }
     }
     /// **Note:** This operation is not supported for directory buckets.
     ///
@@ -1400,10 +1511,11 @@ impl Client {
     /// - [DeleteBucketReplication](https://docs.aws.amazon.com/AmazonS3/latest/API/API_DeleteBucketReplication.html)
     ///
     /// **Important:** You must URL encode any signed header values that contain spaces. For example, if your header value is `my file.txt`, containing two spaces after `my`, you must URL encode this value to `my%20%20file.txt`.
-    pub fn get_bucket_replication(
-        &self,
-    ) -> GetBucketReplicationRequest<rboto::ServiceClient> {
-        GetBucketReplicationRequest::with_client(self.inner.clone())
+    pub fn get_bucket_replication(&self) -> GetBucketReplicationInput {
+        GetBucketReplicationInput {
+            _client: rboto::__private::Bound::to(&self.inner),
+            ..Default::default()
+        }
     }
     /// **Note:** This operation is not supported for directory buckets.
     ///
@@ -1414,10 +1526,11 @@ impl Client {
     /// - [ListObjects](https://docs.aws.amazon.com/AmazonS3/latest/API/API_ListObjects.html)
     ///
     /// **Important:** You must URL encode any signed header values that contain spaces. For example, if your header value is `my file.txt`, containing two spaces after `my`, you must URL encode this value to `my%20%20file.txt`.
-    pub fn get_bucket_request_payment(
-        &self,
-    ) -> GetBucketRequestPaymentRequest<rboto::ServiceClient> {
-        GetBucketRequestPaymentRequest::with_client(self.inner.clone())
+    pub fn get_bucket_request_payment(&self) -> GetBucketRequestPaymentInput {
+        GetBucketRequestPaymentInput {
+            _client: rboto::__private::Bound::to(&self.inner),
+            ..Default::default()
+        }
     }
     /// **Note:** This operation is not supported for directory buckets.
     ///
@@ -1436,8 +1549,11 @@ impl Client {
     /// - [DeleteBucketTagging](https://docs.aws.amazon.com/AmazonS3/latest/API/API_DeleteBucketTagging.html)
     ///
     /// **Important:** You must URL encode any signed header values that contain spaces. For example, if your header value is `my file.txt`, containing two spaces after `my`, you must URL encode this value to `my%20%20file.txt`.
-    pub fn get_bucket_tagging(&self) -> GetBucketTaggingRequest<rboto::ServiceClient> {
-        GetBucketTaggingRequest::with_client(self.inner.clone())
+    pub fn get_bucket_tagging(&self) -> GetBucketTaggingInput {
+        GetBucketTaggingInput {
+            _client: rboto::__private::Bound::to(&self.inner),
+            ..Default::default()
+        }
     }
     /// **Note:** This operation is not supported for directory buckets.
     ///
@@ -1454,10 +1570,11 @@ impl Client {
     /// - [DeleteObject](https://docs.aws.amazon.com/AmazonS3/latest/API/API_DeleteObject.html)
     ///
     /// **Important:** You must URL encode any signed header values that contain spaces. For example, if your header value is `my file.txt`, containing two spaces after `my`, you must URL encode this value to `my%20%20file.txt`.
-    pub fn get_bucket_versioning(
-        &self,
-    ) -> GetBucketVersioningRequest<rboto::ServiceClient> {
-        GetBucketVersioningRequest::with_client(self.inner.clone())
+    pub fn get_bucket_versioning(&self) -> GetBucketVersioningInput {
+        GetBucketVersioningInput {
+            _client: rboto::__private::Bound::to(&self.inner),
+            ..Default::default()
+        }
     }
     /// **Note:** This operation is not supported for directory buckets.
     ///
@@ -1471,8 +1588,11 @@ impl Client {
     /// - [PutBucketWebsite](https://docs.aws.amazon.com/AmazonS3/latest/API/API_PutBucketWebsite.html)
     ///
     /// **Important:** You must URL encode any signed header values that contain spaces. For example, if your header value is `my file.txt`, containing two spaces after `my`, you must URL encode this value to `my%20%20file.txt`.
-    pub fn get_bucket_website(&self) -> GetBucketWebsiteRequest<rboto::ServiceClient> {
-        GetBucketWebsiteRequest::with_client(self.inner.clone())
+    pub fn get_bucket_website(&self) -> GetBucketWebsiteInput {
+        GetBucketWebsiteInput {
+            _client: rboto::__private::Bound::to(&self.inner),
+            ..Default::default()
+        }
     }
     /// Retrieves an object from Amazon S3.
     ///
@@ -1538,8 +1658,11 @@ impl Client {
     /// - [GetObjectAcl](https://docs.aws.amazon.com/AmazonS3/latest/API/API_GetObjectAcl.html)
     ///
     /// **Important:** You must URL encode any signed header values that contain spaces. For example, if your header value is `my file.txt`, containing two spaces after `my`, you must URL encode this value to `my%20%20file.txt`.
-    pub fn get_object(&self) -> GetObjectRequest<rboto::ServiceClient> {
-        GetObjectRequest::with_client(self.inner.clone())
+    pub fn get_object(&self) -> GetObjectInput {
+        GetObjectInput {
+            _client: rboto::__private::Bound::to(&self.inner),
+            ..Default::default()
+        }
     }
     /// **Note:** This operation is not supported for directory buckets.
     ///
@@ -1559,8 +1682,11 @@ impl Client {
     /// - [PutObject](https://docs.aws.amazon.com/AmazonS3/latest/API/API_PutObject.html)
     ///
     /// **Important:** You must URL encode any signed header values that contain spaces. For example, if your header value is `my file.txt`, containing two spaces after `my`, you must URL encode this value to `my%20%20file.txt`.
-    pub fn get_object_acl(&self) -> GetObjectAclRequest<rboto::ServiceClient> {
-        GetObjectAclRequest::with_client(self.inner.clone())
+    pub fn get_object_acl(&self) -> GetObjectAclInput {
+        GetObjectAclInput {
+            _client: rboto::__private::Bound::to(&self.inner),
+            ..Default::default()
+        }
     }
     /// Retrieves an annotation from an Amazon S3 object. To use this operation, you must have the `s3:GetObjectAnnotation` permission.
     ///
@@ -1573,10 +1699,11 @@ impl Client {
     /// - [PutObjectAnnotation](https://docs.aws.amazon.com/AmazonS3/latest/API/API_PutObjectAnnotation.html)
     /// - [ListObjectAnnotations](https://docs.aws.amazon.com/AmazonS3/latest/API/API_ListObjectAnnotations.html)
     /// - [DeleteObjectAnnotation](https://docs.aws.amazon.com/AmazonS3/latest/API/API_DeleteObjectAnnotation.html)
-    pub fn get_object_annotation(
-        &self,
-    ) -> GetObjectAnnotationRequest<rboto::ServiceClient> {
-        GetObjectAnnotationRequest::with_client(self.inner.clone())
+    pub fn get_object_annotation(&self) -> GetObjectAnnotationInput {
+        GetObjectAnnotationInput {
+            _client: rboto::__private::Bound::to(&self.inner),
+            ..Default::default()
+        }
     }
     /// Retrieves all of the metadata from an object without returning the object itself. This operation is useful if you're interested only in an object's metadata.
     ///
@@ -1650,10 +1777,11 @@ impl Client {
     /// - [ListParts](https://docs.aws.amazon.com/AmazonS3/latest/API/API_ListParts.html)
     ///
     /// **Important:** You must URL encode any signed header values that contain spaces. For example, if your header value is `my file.txt`, containing two spaces after `my`, you must URL encode this value to `my%20%20file.txt`.
-    pub fn get_object_attributes(
-        &self,
-    ) -> GetObjectAttributesRequest<rboto::ServiceClient> {
-        GetObjectAttributesRequest::with_client(self.inner.clone())
+    pub fn get_object_attributes(&self) -> GetObjectAttributesInput {
+        GetObjectAttributesInput {
+            _client: rboto::__private::Bound::to(&self.inner),
+            ..Default::default()
+        }
     }
     /// **Note:** This operation is not supported for directory buckets.
     ///
@@ -1666,10 +1794,11 @@ impl Client {
     /// - [GetObjectAttributes](https://docs.aws.amazon.com/AmazonS3/latest/API/API_GetObjectAttributes.html)
     ///
     /// **Important:** You must URL encode any signed header values that contain spaces. For example, if your header value is `my file.txt`, containing two spaces after `my`, you must URL encode this value to `my%20%20file.txt`.
-    pub fn get_object_legal_hold(
-        &self,
-    ) -> GetObjectLegalHoldRequest<rboto::ServiceClient> {
-        GetObjectLegalHoldRequest::with_client(self.inner.clone())
+    pub fn get_object_legal_hold(&self) -> GetObjectLegalHoldInput {
+        GetObjectLegalHoldInput {
+            _client: rboto::__private::Bound::to(&self.inner),
+            ..Default::default()
+        }
     }
     /// **Note:** This operation is not supported for directory buckets.
     ///
@@ -1680,10 +1809,11 @@ impl Client {
     /// - [GetObjectAttributes](https://docs.aws.amazon.com/AmazonS3/latest/API/API_GetObjectAttributes.html)
     ///
     /// **Important:** You must URL encode any signed header values that contain spaces. For example, if your header value is `my file.txt`, containing two spaces after `my`, you must URL encode this value to `my%20%20file.txt`.
-    pub fn get_object_lock_configuration(
-        &self,
-    ) -> GetObjectLockConfigurationRequest<rboto::ServiceClient> {
-        GetObjectLockConfigurationRequest::with_client(self.inner.clone())
+    pub fn get_object_lock_configuration(&self) -> GetObjectLockConfigurationInput {
+        GetObjectLockConfigurationInput {
+            _client: rboto::__private::Bound::to(&self.inner),
+            ..Default::default()
+        }
     }
     /// **Note:** This operation is not supported for directory buckets.
     ///
@@ -1696,10 +1826,11 @@ impl Client {
     /// - [GetObjectAttributes](https://docs.aws.amazon.com/AmazonS3/latest/API/API_GetObjectAttributes.html)
     ///
     /// **Important:** You must URL encode any signed header values that contain spaces. For example, if your header value is `my file.txt`, containing two spaces after `my`, you must URL encode this value to `my%20%20file.txt`.
-    pub fn get_object_retention(
-        &self,
-    ) -> GetObjectRetentionRequest<rboto::ServiceClient> {
-        GetObjectRetentionRequest::with_client(self.inner.clone())
+    pub fn get_object_retention(&self) -> GetObjectRetentionInput {
+        GetObjectRetentionInput {
+            _client: rboto::__private::Bound::to(&self.inner),
+            ..Default::default()
+        }
     }
     /// **Note:** This operation is not supported for directory buckets.
     ///
@@ -1718,8 +1849,11 @@ impl Client {
     /// - [PutObjectTagging](https://docs.aws.amazon.com/AmazonS3/latest/API/API_PutObjectTagging.html)
     ///
     /// **Important:** You must URL encode any signed header values that contain spaces. For example, if your header value is `my file.txt`, containing two spaces after `my`, you must URL encode this value to `my%20%20file.txt`.
-    pub fn get_object_tagging(&self) -> GetObjectTaggingRequest<rboto::ServiceClient> {
-        GetObjectTaggingRequest::with_client(self.inner.clone())
+    pub fn get_object_tagging(&self) -> GetObjectTaggingInput {
+        GetObjectTaggingInput {
+            _client: rboto::__private::Bound::to(&self.inner),
+            ..Default::default()
+        }
     }
     /// **Note:** This operation is not supported for directory buckets.
     ///
@@ -1736,8 +1870,11 @@ impl Client {
     /// - [GetObject](https://docs.aws.amazon.com/AmazonS3/latest/API/API_GetObject.html)
     ///
     /// **Important:** You must URL encode any signed header values that contain spaces. For example, if your header value is `my file.txt`, containing two spaces after `my`, you must URL encode this value to `my%20%20file.txt`.
-    pub fn get_object_torrent(&self) -> GetObjectTorrentRequest<rboto::ServiceClient> {
-        GetObjectTorrentRequest::with_client(self.inner.clone())
+    pub fn get_object_torrent(&self) -> GetObjectTorrentInput {
+        GetObjectTorrentInput {
+            _client: rboto::__private::Bound::to(&self.inner),
+            ..Default::default()
+        }
     }
     /// **Note:** This operation is not supported for directory buckets.
     ///
@@ -1755,10 +1892,11 @@ impl Client {
     /// - [DeletePublicAccessBlock](https://docs.aws.amazon.com/AmazonS3/latest/API/API_DeletePublicAccessBlock.html)
     ///
     /// **Important:** You must URL encode any signed header values that contain spaces. For example, if your header value is `my file.txt`, containing two spaces after `my`, you must URL encode this value to `my%20%20file.txt`.
-    pub fn get_public_access_block(
-        &self,
-    ) -> GetPublicAccessBlockRequest<rboto::ServiceClient> {
-        GetPublicAccessBlockRequest::with_client(self.inner.clone())
+    pub fn get_public_access_block(&self) -> GetPublicAccessBlockInput {
+        GetPublicAccessBlockInput {
+            _client: rboto::__private::Bound::to(&self.inner),
+            ..Default::default()
+        }
     }
     /// You can use this operation to determine if a bucket exists and if you have permission to access it. The action returns a `200 OK` HTTP status code if the bucket exists and you have permission to access it. You can make a `HeadBucket` call on any bucket name to any Region in the partition, and regardless of the permissions on the bucket, you will receive a response header with the correct bucket location so that you can then make a proper, signed request to the appropriate Regional endpoint.
     ///
@@ -1786,8 +1924,11 @@ impl Client {
     /// **Note:** You must make requests for this API operation to the Zonal endpoint. These endpoints support virtual-hosted-style requests in the format `https://bucket-name.s3express-zone-id.region-code.amazonaws.com`. Path-style requests are not supported. For more information about endpoints in Availability Zones, see [Regional and Zonal endpoints for directory buckets in Availability Zones](https://docs.aws.amazon.com/AmazonS3/latest/userguide/endpoint-directory-buckets-AZ.html) in the *Amazon S3 User Guide*. For more information about endpoints in Local Zones, see [Concepts for directory buckets in Local Zones](https://docs.aws.amazon.com/AmazonS3/latest/userguide/s3-lzs-for-directory-buckets.html) in the *Amazon S3 User Guide*.
     ///
     /// **Important:** You must URL encode any signed header values that contain spaces. For example, if your header value is `my file.txt`, containing two spaces after `my`, you must URL encode this value to `my%20%20file.txt`.
-    pub fn head_bucket(&self) -> HeadBucketRequest<rboto::ServiceClient> {
-        HeadBucketRequest::with_client(self.inner.clone())
+    pub fn head_bucket(&self) -> HeadBucketInput {
+        HeadBucketInput {
+            _client: rboto::__private::Bound::to(&self.inner),
+            ..Default::default()
+        }
     }
     /// The `HEAD` operation retrieves metadata from an object without returning the object itself. This operation is useful if you're interested only in an object's metadata.
     ///
@@ -1842,8 +1983,11 @@ impl Client {
     /// - [GetObjectAttributes](https://docs.aws.amazon.com/AmazonS3/latest/API/API_GetObjectAttributes.html)
     ///
     /// **Important:** You must URL encode any signed header values that contain spaces. For example, if your header value is `my file.txt`, containing two spaces after `my`, you must URL encode this value to `my%20%20file.txt`.
-    pub fn head_object(&self) -> HeadObjectRequest<rboto::ServiceClient> {
-        HeadObjectRequest::with_client(self.inner.clone())
+    pub fn head_object(&self) -> HeadObjectInput {
+        HeadObjectInput {
+            _client: rboto::__private::Bound::to(&self.inner),
+            ..Default::default()
+        }
     }
     /// **Note:** This operation is not supported for directory buckets.
     ///
@@ -1864,8 +2008,11 @@ impl Client {
     /// **Important:** You must URL encode any signed header values that contain spaces. For example, if your header value is `my file.txt`, containing two spaces after `my`, you must URL encode this value to `my%20%20file.txt`.
     pub fn list_bucket_analytics_configurations(
         &self,
-    ) -> ListBucketAnalyticsConfigurationsRequest<rboto::ServiceClient> {
-        ListBucketAnalyticsConfigurationsRequest::with_client(self.inner.clone())
+    ) -> ListBucketAnalyticsConfigurationsInput {
+        ListBucketAnalyticsConfigurationsInput {
+            _client: rboto::__private::Bound::to(&self.inner),
+            ..Default::default()
+        }
     }
     /// **Note:** This operation is not supported for directory buckets.
     ///
@@ -1886,10 +2033,11 @@ impl Client {
     /// **Important:** You must URL encode any signed header values that contain spaces. For example, if your header value is `my file.txt`, containing two spaces after `my`, you must URL encode this value to `my%20%20file.txt`.
     pub fn list_bucket_intelligent_tiering_configurations(
         &self,
-    ) -> ListBucketIntelligentTieringConfigurationsRequest<rboto::ServiceClient> {
-        ListBucketIntelligentTieringConfigurationsRequest::with_client(
-            self.inner.clone(),
-        )
+    ) -> ListBucketIntelligentTieringConfigurationsInput {
+        ListBucketIntelligentTieringConfigurationsInput {
+            _client: rboto::__private::Bound::to(&self.inner),
+            ..Default::default()
+        }
     }
     /// Returns a list of S3 Inventory configurations for the bucket. You can have up to 1,000 inventory configurations per bucket.
     ///
@@ -1919,8 +2067,11 @@ impl Client {
     /// **Important:** You must URL encode any signed header values that contain spaces. For example, if your header value is `my file.txt`, containing two spaces after `my`, you must URL encode this value to `my%20%20file.txt`.
     pub fn list_bucket_inventory_configurations(
         &self,
-    ) -> ListBucketInventoryConfigurationsRequest<rboto::ServiceClient> {
-        ListBucketInventoryConfigurationsRequest::with_client(self.inner.clone())
+    ) -> ListBucketInventoryConfigurationsInput {
+        ListBucketInventoryConfigurationsInput {
+            _client: rboto::__private::Bound::to(&self.inner),
+            ..Default::default()
+        }
     }
     /// Lists the metrics configurations for the bucket. The metrics configurations are only for the request metrics of the bucket and do not provide information on daily storage metrics. You can have up to 1,000 configurations per bucket.
     ///
@@ -1950,8 +2101,11 @@ impl Client {
     /// **Important:** You must URL encode any signed header values that contain spaces. For example, if your header value is `my file.txt`, containing two spaces after `my`, you must URL encode this value to `my%20%20file.txt`.
     pub fn list_bucket_metrics_configurations(
         &self,
-    ) -> ListBucketMetricsConfigurationsRequest<rboto::ServiceClient> {
-        ListBucketMetricsConfigurationsRequest::with_client(self.inner.clone())
+    ) -> ListBucketMetricsConfigurationsInput {
+        ListBucketMetricsConfigurationsInput {
+            _client: rboto::__private::Bound::to(&self.inner),
+            ..Default::default()
+        }
     }
     /// **Note:** This operation is not supported for directory buckets.
     ///
@@ -1962,8 +2116,11 @@ impl Client {
     /// **Important:** We strongly recommend using only paginated `ListBuckets` requests. Unpaginated `ListBuckets` requests are only supported for Amazon Web Services accounts set to the default general purpose bucket quota of 10,000. If you have an approved general purpose bucket quota above 10,000, you must send paginated `ListBuckets` requests to list your account’s buckets. All unpaginated `ListBuckets` requests will be rejected for Amazon Web Services accounts with a general purpose bucket quota greater than 10,000.
     ///
     /// **Important:** You must URL encode any signed header values that contain spaces. For example, if your header value is `my file.txt`, containing two spaces after `my`, you must URL encode this value to `my%20%20file.txt`.
-    pub fn list_buckets(&self) -> ListBucketsRequest<rboto::ServiceClient> {
-        ListBucketsRequest::with_client(self.inner.clone())
+    pub fn list_buckets(&self) -> ListBucketsInput {
+        ListBucketsInput {
+            _client: rboto::__private::Bound::to(&self.inner),
+            ..Default::default()
+        }
     }
     /// Returns a list of all Amazon S3 directory buckets owned by the authenticated sender of the request. For more information about directory buckets, see [Directory buckets](https://docs.aws.amazon.com/AmazonS3/latest/userguide/directory-buckets-overview.html) in the *Amazon S3 User Guide*.
     ///
@@ -1980,10 +2137,11 @@ impl Client {
     /// **Note:** The `BucketRegion` response element is not part of the `ListDirectoryBuckets` Response Syntax.
     ///
     /// **Important:** You must URL encode any signed header values that contain spaces. For example, if your header value is `my file.txt`, containing two spaces after `my`, you must URL encode this value to `my%20%20file.txt`.
-    pub fn list_directory_buckets(
-        &self,
-    ) -> ListDirectoryBucketsRequest<rboto::ServiceClient> {
-        ListDirectoryBucketsRequest::with_client(self.inner.clone())
+    pub fn list_directory_buckets(&self) -> ListDirectoryBucketsInput {
+        ListDirectoryBucketsInput {
+            _client: rboto::__private::Bound::to(&self.inner),
+            ..Default::default()
+        }
     }
     /// This operation lists in-progress multipart uploads in a bucket. An in-progress multipart upload is a multipart upload that has been initiated by the `CreateMultipartUpload` request, but has not yet been completed or aborted.
     ///
@@ -2022,10 +2180,11 @@ impl Client {
     /// - [AbortMultipartUpload](https://docs.aws.amazon.com/AmazonS3/latest/API/API_AbortMultipartUpload.html)
     ///
     /// **Important:** You must URL encode any signed header values that contain spaces. For example, if your header value is `my file.txt`, containing two spaces after `my`, you must URL encode this value to `my%20%20file.txt`.
-    pub fn list_multipart_uploads(
-        &self,
-    ) -> ListMultipartUploadsRequest<rboto::ServiceClient> {
-        ListMultipartUploadsRequest::with_client(self.inner.clone())
+    pub fn list_multipart_uploads(&self) -> ListMultipartUploadsInput {
+        ListMultipartUploadsInput {
+            _client: rboto::__private::Bound::to(&self.inner),
+            ..Default::default()
+        }
     }
     /// Lists the annotations attached to an Amazon S3 object. Results are paginated, with a maximum of 1,000 annotations per object. Use the `AnnotationPrefix` parameter to filter the results by name prefix.
     ///
@@ -2038,10 +2197,11 @@ impl Client {
     /// - [PutObjectAnnotation](https://docs.aws.amazon.com/AmazonS3/latest/API/API_PutObjectAnnotation.html)
     /// - [GetObjectAnnotation](https://docs.aws.amazon.com/AmazonS3/latest/API/API_GetObjectAnnotation.html)
     /// - [DeleteObjectAnnotation](https://docs.aws.amazon.com/AmazonS3/latest/API/API_DeleteObjectAnnotation.html)
-    pub fn list_object_annotations(
-        &self,
-    ) -> ListObjectAnnotationsRequest<rboto::ServiceClient> {
-        ListObjectAnnotationsRequest::with_client(self.inner.clone())
+    pub fn list_object_annotations(&self) -> ListObjectAnnotationsInput {
+        ListObjectAnnotationsInput {
+            _client: rboto::__private::Bound::to(&self.inner),
+            ..Default::default()
+        }
     }
     /// **Note:** This operation is not supported for directory buckets.
     ///
@@ -2061,10 +2221,11 @@ impl Client {
     /// - [DeleteObject](https://docs.aws.amazon.com/AmazonS3/latest/API/API_DeleteObject.html)
     ///
     /// **Important:** You must URL encode any signed header values that contain spaces. For example, if your header value is `my file.txt`, containing two spaces after `my`, you must URL encode this value to `my%20%20file.txt`.
-    pub fn list_object_versions(
-        &self,
-    ) -> ListObjectVersionsRequest<rboto::ServiceClient> {
-        ListObjectVersionsRequest::with_client(self.inner.clone())
+    pub fn list_object_versions(&self) -> ListObjectVersionsInput {
+        ListObjectVersionsInput {
+            _client: rboto::__private::Bound::to(&self.inner),
+            ..Default::default()
+        }
     }
     /// **Note:** This operation is not supported for directory buckets.
     ///
@@ -2081,8 +2242,11 @@ impl Client {
     /// - [ListBuckets](https://docs.aws.amazon.com/AmazonS3/latest/API/API_ListBuckets.html)
     ///
     /// **Important:** You must URL encode any signed header values that contain spaces. For example, if your header value is `my file.txt`, containing two spaces after `my`, you must URL encode this value to `my%20%20file.txt`.
-    pub fn list_objects(&self) -> ListObjectsRequest<rboto::ServiceClient> {
-        ListObjectsRequest::with_client(self.inner.clone())
+    pub fn list_objects(&self) -> ListObjectsInput {
+        ListObjectsInput {
+            _client: rboto::__private::Bound::to(&self.inner),
+            ..Default::default()
+        }
     }
     /// Returns some or all (up to 1,000) of the objects in a bucket with each request. You can use the request parameters as selection criteria to return a subset of the objects in a bucket. A `200 OK` response can contain valid or invalid XML. Make sure to design your application to parse the contents of the response and handle it appropriately. For more information about listing objects, see [Listing object keys programmatically](https://docs.aws.amazon.com/AmazonS3/latest/userguide/ListingKeysUsingAPIs.html) in the *Amazon S3 User Guide*. To get a list of your buckets, see [ListBuckets](https://docs.aws.amazon.com/AmazonS3/latest/API/API_ListBuckets.html).
     ///
@@ -2115,8 +2279,11 @@ impl Client {
     /// - [CreateBucket](https://docs.aws.amazon.com/AmazonS3/latest/API/API_CreateBucket.html)
     ///
     /// **Important:** You must URL encode any signed header values that contain spaces. For example, if your header value is `my file.txt`, containing two spaces after `my`, you must URL encode this value to `my%20%20file.txt`.
-    pub fn list_objects_v2(&self) -> ListObjectsV2Request<rboto::ServiceClient> {
-        ListObjectsV2Request::with_client(self.inner.clone())
+    pub fn list_objects_v2(&self) -> ListObjectsV2Input {
+        ListObjectsV2Input {
+            _client: rboto::__private::Bound::to(&self.inner),
+            ..Default::default()
+        }
     }
     /// Lists the parts that have been uploaded for a specific multipart upload.
     ///
@@ -2149,12 +2316,18 @@ impl Client {
     /// - [ListMultipartUploads](https://docs.aws.amazon.com/AmazonS3/latest/API/API_ListMultipartUploads.html)
     ///
     /// **Important:** You must URL encode any signed header values that contain spaces. For example, if your header value is `my file.txt`, containing two spaces after `my`, you must URL encode this value to `my%20%20file.txt`.
-    pub fn list_parts(&self) -> ListPartsRequest<rboto::ServiceClient> {
-        ListPartsRequest::with_client(self.inner.clone())
+    pub fn list_parts(&self) -> ListPartsInput {
+        ListPartsInput {
+            _client: rboto::__private::Bound::to(&self.inner),
+            ..Default::default()
+        }
     }
     /// Sets the attribute-based access control (ABAC) property of the general purpose bucket. You must have `s3:PutBucketABAC` permission to perform this action. When you enable ABAC, you can use tags for access control on your buckets. Additionally, when ABAC is enabled, you must use the [TagResource](https://docs.aws.amazon.com/AmazonS3/latest/API/API_control_TagResource.html) and [UntagResource](https://docs.aws.amazon.com/AmazonS3/latest/API/API_control_UntagResource.html) actions to manage tags on your buckets. You can nolonger use the [PutBucketTagging](https://docs.aws.amazon.com/AmazonS3/latest/API/API_PutBucketTagging.html) and [DeleteBucketTagging](https://docs.aws.amazon.com/AmazonS3/latest/API/API_DeleteBucketTagging.html) actions to tag your bucket. For more information, see [Enabling ABAC in general purpose buckets](https://docs.aws.amazon.com/AmazonS3/latest/userguide/buckets-tagging-enable-abac.html).
-    pub fn put_bucket_abac(&self) -> PutBucketAbacRequest<rboto::ServiceClient> {
-        PutBucketAbacRequest::with_client(self.inner.clone())
+    pub fn put_bucket_abac(&self) -> PutBucketAbacInput {
+        PutBucketAbacInput {
+            _client: rboto::__private::Bound::to(&self.inner),
+            ..Default::default()
+        }
     }
     /// **Note:** This operation is not supported for directory buckets.
     ///
@@ -2183,8 +2356,11 @@ impl Client {
     /// **Important:** You must URL encode any signed header values that contain spaces. For example, if your header value is `my file.txt`, containing two spaces after `my`, you must URL encode this value to `my%20%20file.txt`.
     pub fn put_bucket_accelerate_configuration(
         &self,
-    ) -> PutBucketAccelerateConfigurationRequest<rboto::ServiceClient> {
-        PutBucketAccelerateConfigurationRequest::with_client(self.inner.clone())
+    ) -> PutBucketAccelerateConfigurationInput {
+        PutBucketAccelerateConfigurationInput {
+            _client: rboto::__private::Bound::to(&self.inner),
+            ..Default::default()
+        }
     }
     /// **Important:** End of support notice: As of October 1, 2025, Amazon S3 has discontinued support for Email Grantee Access Control Lists (ACLs). If you attempt to use an Email Grantee ACL in a request after October 1, 2025, the request will receive an `HTTP 405` (Method Not Allowed) error.
     ///
@@ -2272,8 +2448,11 @@ impl Client {
     /// - [GetObjectAcl](https://docs.aws.amazon.com/AmazonS3/latest/API/API_GetObjectAcl.html)
     ///
     /// **Important:** You must URL encode any signed header values that contain spaces. For example, if your header value is `my file.txt`, containing two spaces after `my`, you must URL encode this value to `my%20%20file.txt`.
-    pub fn put_bucket_acl(&self) -> PutBucketAclRequest<rboto::ServiceClient> {
-        PutBucketAclRequest::with_client(self.inner.clone())
+    pub fn put_bucket_acl(&self) -> PutBucketAclInput {
+        PutBucketAclInput {
+            _client: rboto::__private::Bound::to(&self.inner),
+            ..Default::default()
+        }
     }
     /// **Note:** This operation is not supported for directory buckets.
     ///
@@ -2306,8 +2485,11 @@ impl Client {
     /// **Important:** You must URL encode any signed header values that contain spaces. For example, if your header value is `my file.txt`, containing two spaces after `my`, you must URL encode this value to `my%20%20file.txt`.
     pub fn put_bucket_analytics_configuration(
         &self,
-    ) -> PutBucketAnalyticsConfigurationRequest<rboto::ServiceClient> {
-        PutBucketAnalyticsConfigurationRequest::with_client(self.inner.clone())
+    ) -> PutBucketAnalyticsConfigurationInput {
+        PutBucketAnalyticsConfigurationInput {
+            _client: rboto::__private::Bound::to(&self.inner),
+            ..Default::default()
+        }
     }
     /// **Note:** This operation is not supported for directory buckets.
     ///
@@ -2334,8 +2516,11 @@ impl Client {
     /// - [RESTOPTIONSobject](https://docs.aws.amazon.com/AmazonS3/latest/API/RESTOPTIONSobject.html)
     ///
     /// **Important:** You must URL encode any signed header values that contain spaces. For example, if your header value is `my file.txt`, containing two spaces after `my`, you must URL encode this value to `my%20%20file.txt`.
-    pub fn put_bucket_cors(&self) -> PutBucketCorsRequest<rboto::ServiceClient> {
-        PutBucketCorsRequest::with_client(self.inner.clone())
+    pub fn put_bucket_cors(&self) -> PutBucketCorsInput {
+        PutBucketCorsInput {
+            _client: rboto::__private::Bound::to(&self.inner),
+            ..Default::default()
+        }
     }
     /// This operation configures default encryption and Amazon S3 Bucket Keys for an existing bucket. You can also [block encryption types](https://docs.aws.amazon.com/AmazonS3/latest/API/API_BlockedEncryptionTypes.html) using this operation.
     ///
@@ -2376,10 +2561,11 @@ impl Client {
     /// - [DeleteBucketEncryption](https://docs.aws.amazon.com/AmazonS3/latest/API/API_DeleteBucketEncryption.html)
     ///
     /// **Important:** You must URL encode any signed header values that contain spaces. For example, if your header value is `my file.txt`, containing two spaces after `my`, you must URL encode this value to `my%20%20file.txt`.
-    pub fn put_bucket_encryption(
-        &self,
-    ) -> PutBucketEncryptionRequest<rboto::ServiceClient> {
-        PutBucketEncryptionRequest::with_client(self.inner.clone())
+    pub fn put_bucket_encryption(&self) -> PutBucketEncryptionInput {
+        PutBucketEncryptionInput {
+            _client: rboto::__private::Bound::to(&self.inner),
+            ..Default::default()
+        }
     }
     /// **Note:** This operation is not supported for directory buckets.
     ///
@@ -2420,8 +2606,11 @@ impl Client {
     /// **Important:** You must URL encode any signed header values that contain spaces. For example, if your header value is `my file.txt`, containing two spaces after `my`, you must URL encode this value to `my%20%20file.txt`.
     pub fn put_bucket_intelligent_tiering_configuration(
         &self,
-    ) -> PutBucketIntelligentTieringConfigurationRequest<rboto::ServiceClient> {
-        PutBucketIntelligentTieringConfigurationRequest::with_client(self.inner.clone())
+    ) -> PutBucketIntelligentTieringConfigurationInput {
+        PutBucketIntelligentTieringConfigurationInput {
+            _client: rboto::__private::Bound::to(&self.inner),
+            ..Default::default()
+        }
     }
     /// This implementation of the `PUT` action adds an S3 Inventory configuration (identified by the inventory ID) to the bucket. You can have up to 1,000 inventory configurations per bucket.
     ///
@@ -2475,8 +2664,11 @@ impl Client {
     /// **Important:** You must URL encode any signed header values that contain spaces. For example, if your header value is `my file.txt`, containing two spaces after `my`, you must URL encode this value to `my%20%20file.txt`.
     pub fn put_bucket_inventory_configuration(
         &self,
-    ) -> PutBucketInventoryConfigurationRequest<rboto::ServiceClient> {
-        PutBucketInventoryConfigurationRequest::with_client(self.inner.clone())
+    ) -> PutBucketInventoryConfigurationInput {
+        PutBucketInventoryConfigurationInput {
+            _client: rboto::__private::Bound::to(&self.inner),
+            ..Default::default()
+        }
     }
     /// **Note:** This operation is not supported for directory buckets.
     ///
@@ -2509,10 +2701,11 @@ impl Client {
     ///
     /// **Important:** You must URL encode any signed header values that contain spaces. For example, if your header value is `my file.txt`, containing two spaces after `my`, you must URL encode this value to `my%20%20file.txt`.
     #[deprecated]
-    pub fn put_bucket_lifecycle(
-        &self,
-    ) -> PutBucketLifecycleRequest<rboto::ServiceClient> {
-        PutBucketLifecycleRequest::with_client(self.inner.clone())
+    pub fn put_bucket_lifecycle(&self) -> PutBucketLifecycleInput {
+        PutBucketLifecycleInput {
+            _client: rboto::__private::Bound::to(&self.inner),
+            ..Default::default()
+        }
     }
     /// Creates a new lifecycle configuration for the bucket or replaces an existing lifecycle configuration. Keep in mind that this will overwrite an existing lifecycle configuration, so if you want to retain any configuration details, they must be included in the new lifecycle configuration. For information about lifecycle configuration, see [Managing your storage lifecycle](https://docs.aws.amazon.com/AmazonS3/latest/userguide/object-lifecycle-mgmt.html).
     ///
@@ -2562,8 +2755,11 @@ impl Client {
     /// **Important:** You must URL encode any signed header values that contain spaces. For example, if your header value is `my file.txt`, containing two spaces after `my`, you must URL encode this value to `my%20%20file.txt`.
     pub fn put_bucket_lifecycle_configuration(
         &self,
-    ) -> PutBucketLifecycleConfigurationRequest<rboto::ServiceClient> {
-        PutBucketLifecycleConfigurationRequest::with_client(self.inner.clone())
+    ) -> PutBucketLifecycleConfigurationInput {
+        PutBucketLifecycleConfigurationInput {
+            _client: rboto::__private::Bound::to(&self.inner),
+            ..Default::default()
+        }
     }
     /// **Important:** End of support notice: As of October 1, 2025, Amazon S3 has discontinued support for Email Grantee Access Control Lists (ACLs). If you attempt to use an Email Grantee ACL in a request after October 1, 2025, the request will receive an `HTTP 405` (Method Not Allowed) error.
     ///
@@ -2611,8 +2807,11 @@ impl Client {
     /// - [GetBucketLogging](https://docs.aws.amazon.com/AmazonS3/latest/API/API_GetBucketLogging.html)
     ///
     /// **Important:** You must URL encode any signed header values that contain spaces. For example, if your header value is `my file.txt`, containing two spaces after `my`, you must URL encode this value to `my%20%20file.txt`.
-    pub fn put_bucket_logging(&self) -> PutBucketLoggingRequest<rboto::ServiceClient> {
-        PutBucketLoggingRequest::with_client(self.inner.clone())
+    pub fn put_bucket_logging(&self) -> PutBucketLoggingInput {
+        PutBucketLoggingInput {
+            _client: rboto::__private::Bound::to(&self.inner),
+            ..Default::default()
+        }
     }
     /// Sets a metrics configuration (specified by the metrics configuration ID) for the bucket. You can have up to 1,000 metrics configurations per bucket. If you're updating an existing metrics configuration, note that this is a full replacement of the existing metrics configuration. If you don't include the elements you want to keep, they are erased.
     ///
@@ -2646,17 +2845,21 @@ impl Client {
     /// **Important:** You must URL encode any signed header values that contain spaces. For example, if your header value is `my file.txt`, containing two spaces after `my`, you must URL encode this value to `my%20%20file.txt`.
     pub fn put_bucket_metrics_configuration(
         &self,
-    ) -> PutBucketMetricsConfigurationRequest<rboto::ServiceClient> {
-        PutBucketMetricsConfigurationRequest::with_client(self.inner.clone())
+    ) -> PutBucketMetricsConfigurationInput {
+        PutBucketMetricsConfigurationInput {
+            _client: rboto::__private::Bound::to(&self.inner),
+            ..Default::default()
+        }
     }
     /// **Note:** This operation is not supported for directory buckets.
     ///
     /// No longer used, see the [PutBucketNotificationConfiguration](https://docs.aws.amazon.com/AmazonS3/latest/API/API_PutBucketNotificationConfiguration.html) operation.
     #[deprecated]
-    pub fn put_bucket_notification(
-        &self,
-    ) -> PutBucketNotificationRequest<rboto::ServiceClient> {
-        PutBucketNotificationRequest::with_client(self.inner.clone())
+    pub fn put_bucket_notification(&self) -> PutBucketNotificationInput {
+        PutBucketNotificationInput {
+            _client: rboto::__private::Bound::to(&self.inner),
+            ..Default::default()
+        }
     }
     /// **Note:** This operation is not supported for directory buckets.
     ///
@@ -2691,8 +2894,11 @@ impl Client {
     /// **Important:** You must URL encode any signed header values that contain spaces. For example, if your header value is `my file.txt`, containing two spaces after `my`, you must URL encode this value to `my%20%20file.txt`.
     pub fn put_bucket_notification_configuration(
         &self,
-    ) -> PutBucketNotificationConfigurationRequest<rboto::ServiceClient> {
-        PutBucketNotificationConfigurationRequest::with_client(self.inner.clone())
+    ) -> PutBucketNotificationConfigurationInput {
+        PutBucketNotificationConfigurationInput {
+            _client: rboto::__private::Bound::to(&self.inner),
+            ..Default::default()
+        }
     }
     /// **Note:** This operation is not supported for directory buckets.
     ///
@@ -2706,10 +2912,11 @@ impl Client {
     /// - DeleteBucketOwnershipControls
     ///
     /// **Important:** You must URL encode any signed header values that contain spaces. For example, if your header value is `my file.txt`, containing two spaces after `my`, you must URL encode this value to `my%20%20file.txt`.
-    pub fn put_bucket_ownership_controls(
-        &self,
-    ) -> PutBucketOwnershipControlsRequest<rboto::ServiceClient> {
-        PutBucketOwnershipControlsRequest::with_client(self.inner.clone())
+    pub fn put_bucket_ownership_controls(&self) -> PutBucketOwnershipControlsInput {
+        PutBucketOwnershipControlsInput {
+            _client: rboto::__private::Bound::to(&self.inner),
+            ..Default::default()
+        }
     }
     /// Applies an Amazon S3 bucket policy to an Amazon S3 bucket.
     ///
@@ -2742,8 +2949,11 @@ impl Client {
     /// - [DeleteBucket](https://docs.aws.amazon.com/AmazonS3/latest/API/API_DeleteBucket.html)
     ///
     /// **Important:** You must URL encode any signed header values that contain spaces. For example, if your header value is `my file.txt`, containing two spaces after `my`, you must URL encode this value to `my%20%20file.txt`.
-    pub fn put_bucket_policy(&self) -> PutBucketPolicyRequest<rboto::ServiceClient> {
-        PutBucketPolicyRequest::with_client(self.inner.clone())
+    pub fn put_bucket_policy(&self) -> PutBucketPolicyInput {
+        PutBucketPolicyInput {
+            _client: rboto::__private::Bound::to(&self.inner),
+            ..Default::default()
+        }
     }
     /// **Note:** This operation is not supported for directory buckets.
     ///
@@ -2779,10 +2989,11 @@ impl Client {
     /// - [DeleteBucketReplication](https://docs.aws.amazon.com/AmazonS3/latest/API/API_DeleteBucketReplication.html)
     ///
     /// **Important:** You must URL encode any signed header values that contain spaces. For example, if your header value is `my file.txt`, containing two spaces after `my`, you must URL encode this value to `my%20%20file.txt`.
-    pub fn put_bucket_replication(
-        &self,
-    ) -> PutBucketReplicationRequest<rboto::ServiceClient> {
-        PutBucketReplicationRequest::with_client(self.inner.clone())
+    pub fn put_bucket_replication(&self) -> PutBucketReplicationInput {
+        PutBucketReplicationInput {
+            _client: rboto::__private::Bound::to(&self.inner),
+            ..Default::default()
+        }
     }
     /// **Note:** This operation is not supported for directory buckets.
     ///
@@ -2794,10 +3005,11 @@ impl Client {
     /// - [GetBucketRequestPayment](https://docs.aws.amazon.com/AmazonS3/latest/API/API_GetBucketRequestPayment.html)
     ///
     /// **Important:** You must URL encode any signed header values that contain spaces. For example, if your header value is `my file.txt`, containing two spaces after `my`, you must URL encode this value to `my%20%20file.txt`.
-    pub fn put_bucket_request_payment(
-        &self,
-    ) -> PutBucketRequestPaymentRequest<rboto::ServiceClient> {
-        PutBucketRequestPaymentRequest::with_client(self.inner.clone())
+    pub fn put_bucket_request_payment(&self) -> PutBucketRequestPaymentInput {
+        PutBucketRequestPaymentInput {
+            _client: rboto::__private::Bound::to(&self.inner),
+            ..Default::default()
+        }
     }
     /// **Note:** This operation is not supported for directory buckets.
     ///
@@ -2822,8 +3034,11 @@ impl Client {
     /// - [DeleteBucketTagging](https://docs.aws.amazon.com/AmazonS3/latest/API/API_DeleteBucketTagging.html)
     ///
     /// **Important:** You must URL encode any signed header values that contain spaces. For example, if your header value is `my file.txt`, containing two spaces after `my`, you must URL encode this value to `my%20%20file.txt`.
-    pub fn put_bucket_tagging(&self) -> PutBucketTaggingRequest<rboto::ServiceClient> {
-        PutBucketTaggingRequest::with_client(self.inner.clone())
+    pub fn put_bucket_tagging(&self) -> PutBucketTaggingInput {
+        PutBucketTaggingInput {
+            _client: rboto::__private::Bound::to(&self.inner),
+            ..Default::default()
+        }
     }
     /// **Note:** This operation is not supported for directory buckets.
     ///
@@ -2850,10 +3065,11 @@ impl Client {
     /// - [GetBucketVersioning](https://docs.aws.amazon.com/AmazonS3/latest/API/API_GetBucketVersioning.html)
     ///
     /// **Important:** You must URL encode any signed header values that contain spaces. For example, if your header value is `my file.txt`, containing two spaces after `my`, you must URL encode this value to `my%20%20file.txt`.
-    pub fn put_bucket_versioning(
-        &self,
-    ) -> PutBucketVersioningRequest<rboto::ServiceClient> {
-        PutBucketVersioningRequest::with_client(self.inner.clone())
+    pub fn put_bucket_versioning(&self) -> PutBucketVersioningInput {
+        PutBucketVersioningInput {
+            _client: rboto::__private::Bound::to(&self.inner),
+            ..Default::default()
+        }
     }
     /// **Note:** This operation is not supported for directory buckets.
     ///
@@ -2892,8 +3108,11 @@ impl Client {
     /// The maximum request length is limited to 128 KB.
     ///
     /// **Important:** You must URL encode any signed header values that contain spaces. For example, if your header value is `my file.txt`, containing two spaces after `my`, you must URL encode this value to `my%20%20file.txt`.
-    pub fn put_bucket_website(&self) -> PutBucketWebsiteRequest<rboto::ServiceClient> {
-        PutBucketWebsiteRequest::with_client(self.inner.clone())
+    pub fn put_bucket_website(&self) -> PutBucketWebsiteInput {
+        PutBucketWebsiteInput {
+            _client: rboto::__private::Bound::to(&self.inner),
+            ..Default::default()
+        }
     }
     /// **Important:** End of support notice: As of October 1, 2025, Amazon S3 has discontinued support for Email Grantee Access Control Lists (ACLs). If you attempt to use an Email Grantee ACL in a request after October 1, 2025, the request will receive an `HTTP 405` (Method Not Allowed) error.
     ///
@@ -2955,8 +3174,11 @@ impl Client {
     /// - [DeleteObject](https://docs.aws.amazon.com/AmazonS3/latest/API/API_DeleteObject.html)
     ///
     /// **Important:** You must URL encode any signed header values that contain spaces. For example, if your header value is `my file.txt`, containing two spaces after `my`, you must URL encode this value to `my%20%20file.txt`.
-    pub fn put_object(&self) -> PutObjectRequest<rboto::ServiceClient> {
-        PutObjectRequest::with_client(self.inner.clone())
+    pub fn put_object(&self) -> PutObjectInput {
+        PutObjectInput {
+            _client: rboto::__private::Bound::to(&self.inner),
+            ..Default::default()
+        }
     }
     /// **Important:** End of support notice: As of October 1, 2025, Amazon S3 has discontinued support for Email Grantee Access Control Lists (ACLs). If you attempt to use an Email Grantee ACL in a request after October 1, 2025, the request will receive an `HTTP 405` (Method Not Allowed) error.
     ///
@@ -3042,8 +3264,11 @@ impl Client {
     /// - [GetObject](https://docs.aws.amazon.com/AmazonS3/latest/API/API_GetObject.html)
     ///
     /// **Important:** You must URL encode any signed header values that contain spaces. For example, if your header value is `my file.txt`, containing two spaces after `my`, you must URL encode this value to `my%20%20file.txt`.
-    pub fn put_object_acl(&self) -> PutObjectAclRequest<rboto::ServiceClient> {
-        PutObjectAclRequest::with_client(self.inner.clone())
+    pub fn put_object_acl(&self) -> PutObjectAclInput {
+        PutObjectAclInput {
+            _client: rboto::__private::Bound::to(&self.inner),
+            ..Default::default()
+        }
     }
     /// Attaches an annotation to an Amazon S3 object. An annotation is a named payload of 1 byte to 1 MiB that you can associate with a specific object or object version. Each object can have up to 1,000 annotations.
     ///
@@ -3060,10 +3285,11 @@ impl Client {
     /// - [GetObjectAnnotation](https://docs.aws.amazon.com/AmazonS3/latest/API/API_GetObjectAnnotation.html)
     /// - [ListObjectAnnotations](https://docs.aws.amazon.com/AmazonS3/latest/API/API_ListObjectAnnotations.html)
     /// - [DeleteObjectAnnotation](https://docs.aws.amazon.com/AmazonS3/latest/API/API_DeleteObjectAnnotation.html)
-    pub fn put_object_annotation(
-        &self,
-    ) -> PutObjectAnnotationRequest<rboto::ServiceClient> {
-        PutObjectAnnotationRequest::with_client(self.inner.clone())
+    pub fn put_object_annotation(&self) -> PutObjectAnnotationInput {
+        PutObjectAnnotationInput {
+            _client: rboto::__private::Bound::to(&self.inner),
+            ..Default::default()
+        }
     }
     /// **Note:** This operation is not supported for directory buckets.
     ///
@@ -3072,10 +3298,11 @@ impl Client {
     /// This functionality is not supported for Amazon S3 on Outposts.
     ///
     /// **Important:** You must URL encode any signed header values that contain spaces. For example, if your header value is `my file.txt`, containing two spaces after `my`, you must URL encode this value to `my%20%20file.txt`.
-    pub fn put_object_legal_hold(
-        &self,
-    ) -> PutObjectLegalHoldRequest<rboto::ServiceClient> {
-        PutObjectLegalHoldRequest::with_client(self.inner.clone())
+    pub fn put_object_legal_hold(&self) -> PutObjectLegalHoldInput {
+        PutObjectLegalHoldInput {
+            _client: rboto::__private::Bound::to(&self.inner),
+            ..Default::default()
+        }
     }
     /// **Note:** This operation is not supported for directory buckets.
     ///
@@ -3088,10 +3315,11 @@ impl Client {
     /// - You can enable Object Lock for new or existing buckets. For more information, see [Configuring Object Lock](https://docs.aws.amazon.com/AmazonS3/latest/userguide/object-lock-configure.html).
     ///
     /// **Important:** You must URL encode any signed header values that contain spaces. For example, if your header value is `my file.txt`, containing two spaces after `my`, you must URL encode this value to `my%20%20file.txt`.
-    pub fn put_object_lock_configuration(
-        &self,
-    ) -> PutObjectLockConfigurationRequest<rboto::ServiceClient> {
-        PutObjectLockConfigurationRequest::with_client(self.inner.clone())
+    pub fn put_object_lock_configuration(&self) -> PutObjectLockConfigurationInput {
+        PutObjectLockConfigurationInput {
+            _client: rboto::__private::Bound::to(&self.inner),
+            ..Default::default()
+        }
     }
     /// **Note:** This operation is not supported for directory buckets.
     ///
@@ -3100,10 +3328,11 @@ impl Client {
     /// This functionality is not supported for Amazon S3 on Outposts.
     ///
     /// **Important:** You must URL encode any signed header values that contain spaces. For example, if your header value is `my file.txt`, containing two spaces after `my`, you must URL encode this value to `my%20%20file.txt`.
-    pub fn put_object_retention(
-        &self,
-    ) -> PutObjectRetentionRequest<rboto::ServiceClient> {
-        PutObjectRetentionRequest::with_client(self.inner.clone())
+    pub fn put_object_retention(&self) -> PutObjectRetentionInput {
+        PutObjectRetentionInput {
+            _client: rboto::__private::Bound::to(&self.inner),
+            ..Default::default()
+        }
     }
     /// **Note:** This operation is not supported for directory buckets.
     ///
@@ -3130,8 +3359,11 @@ impl Client {
     /// - [DeleteObjectTagging](https://docs.aws.amazon.com/AmazonS3/latest/API/API_DeleteObjectTagging.html)
     ///
     /// **Important:** You must URL encode any signed header values that contain spaces. For example, if your header value is `my file.txt`, containing two spaces after `my`, you must URL encode this value to `my%20%20file.txt`.
-    pub fn put_object_tagging(&self) -> PutObjectTaggingRequest<rboto::ServiceClient> {
-        PutObjectTaggingRequest::with_client(self.inner.clone())
+    pub fn put_object_tagging(&self) -> PutObjectTaggingInput {
+        PutObjectTaggingInput {
+            _client: rboto::__private::Bound::to(&self.inner),
+            ..Default::default()
+        }
     }
     /// **Note:** This operation is not supported for directory buckets.
     ///
@@ -3149,10 +3381,11 @@ impl Client {
     /// - [Using Amazon S3 Block Public Access](https://docs.aws.amazon.com/AmazonS3/latest/dev/access-control-block-public-access.html)
     ///
     /// **Important:** You must URL encode any signed header values that contain spaces. For example, if your header value is `my file.txt`, containing two spaces after `my`, you must URL encode this value to `my%20%20file.txt`.
-    pub fn put_public_access_block(
-        &self,
-    ) -> PutPublicAccessBlockRequest<rboto::ServiceClient> {
-        PutPublicAccessBlockRequest::with_client(self.inner.clone())
+    pub fn put_public_access_block(&self) -> PutPublicAccessBlockInput {
+        PutPublicAccessBlockInput {
+            _client: rboto::__private::Bound::to(&self.inner),
+            ..Default::default()
+        }
     }
     /// Renames an existing object in a directory bucket that uses the S3 Express One Zone storage class. You can use `RenameObject` by specifying an existing object’s name as the source and the new name of the object as the destination within the same directory bucket.
     ///
@@ -3171,8 +3404,11 @@ impl Client {
     /// **Directory buckets** - The HTTP Host header syntax is `Bucket-name.s3express-zone-id.region-code.amazonaws.com`.
     ///
     /// **Important:** You must URL encode any signed header values that contain spaces. For example, if your header value is `my file.txt`, containing two spaces after `my`, you must URL encode this value to `my%20%20file.txt`.
-    pub fn rename_object(&self) -> RenameObjectRequest<rboto::ServiceClient> {
-        RenameObjectRequest::with_client(self.inner.clone())
+    pub fn rename_object(&self) -> RenameObjectInput {
+        RenameObjectInput {
+            _client: rboto::__private::Bound::to(&self.inner),
+            ..Default::default()
+        }
     }
     /// **Note:** This operation is not supported for directory buckets.
     ///
@@ -3236,8 +3472,11 @@ impl Client {
     /// - [GetBucketNotificationConfiguration](https://docs.aws.amazon.com/AmazonS3/latest/API/API_GetBucketNotificationConfiguration.html)
     ///
     /// **Important:** You must URL encode any signed header values that contain spaces. For example, if your header value is `my file.txt`, containing two spaces after `my`, you must URL encode this value to `my%20%20file.txt`.
-    pub fn restore_object(&self) -> RestoreObjectRequest<rboto::ServiceClient> {
-        RestoreObjectRequest::with_client(self.inner.clone())
+    pub fn restore_object(&self) -> RestoreObjectInput {
+        RestoreObjectInput {
+            _client: rboto::__private::Bound::to(&self.inner),
+            ..Default::default()
+        }
     }
     /// **Note:** This operation is not supported for directory buckets.
     ///
@@ -3286,10 +3525,11 @@ impl Client {
     /// - [PutBucketLifecycleConfiguration](https://docs.aws.amazon.com/AmazonS3/latest/API/API_PutBucketLifecycleConfiguration.html)
     ///
     /// **Important:** You must URL encode any signed header values that contain spaces. For example, if your header value is `my file.txt`, containing two spaces after `my`, you must URL encode this value to `my%20%20file.txt`.
-    pub fn select_object_content(
-        &self,
-    ) -> SelectObjectContentRequest<rboto::ServiceClient> {
-        SelectObjectContentRequest::with_client(self.inner.clone())
+    pub fn select_object_content(&self) -> SelectObjectContentInput {
+        SelectObjectContentInput {
+            _client: rboto::__private::Bound::to(&self.inner),
+            ..Default::default()
+        }
     }
     /// Updates the annotation table configuration for an Amazon S3 bucket's metadata configuration. Use this operation to enable or disable the annotation table, or to update its associated IAM role.
     ///
@@ -3305,10 +3545,11 @@ impl Client {
     /// - [GetBucketMetadataConfiguration](https://docs.aws.amazon.com/AmazonS3/latest/API/API_GetBucketMetadataConfiguration.html)
     pub fn update_bucket_metadata_annotation_table_configuration(
         &self,
-    ) -> UpdateBucketMetadataAnnotationTableConfigurationRequest<rboto::ServiceClient> {
-        UpdateBucketMetadataAnnotationTableConfigurationRequest::with_client(
-            self.inner.clone(),
-        )
+    ) -> UpdateBucketMetadataAnnotationTableConfigurationInput {
+        UpdateBucketMetadataAnnotationTableConfigurationInput {
+            _client: rboto::__private::Bound::to(&self.inner),
+            ..Default::default()
+        }
     }
     /// Enables or disables a live inventory table for an S3 Metadata configuration on a general purpose bucket. For more information, see [Accelerating data discovery with S3 Metadata](https://docs.aws.amazon.com/AmazonS3/latest/userguide/metadata-tables-overview.html) in the *Amazon S3 User Guide*.
     ///
@@ -3337,10 +3578,11 @@ impl Client {
     /// **Important:** You must URL encode any signed header values that contain spaces. For example, if your header value is `my file.txt`, containing two spaces after `my`, you must URL encode this value to `my%20%20file.txt`.
     pub fn update_bucket_metadata_inventory_table_configuration(
         &self,
-    ) -> UpdateBucketMetadataInventoryTableConfigurationRequest<rboto::ServiceClient> {
-        UpdateBucketMetadataInventoryTableConfigurationRequest::with_client(
-            self.inner.clone(),
-        )
+    ) -> UpdateBucketMetadataInventoryTableConfigurationInput {
+        UpdateBucketMetadataInventoryTableConfigurationInput {
+            _client: rboto::__private::Bound::to(&self.inner),
+            ..Default::default()
+        }
     }
     /// Enables or disables journal table record expiration for an S3 Metadata configuration on a general purpose bucket. For more information, see [Accelerating data discovery with S3 Metadata](https://docs.aws.amazon.com/AmazonS3/latest/userguide/metadata-tables-overview.html) in the *Amazon S3 User Guide*.
     ///
@@ -3358,10 +3600,11 @@ impl Client {
     /// **Important:** You must URL encode any signed header values that contain spaces. For example, if your header value is `my file.txt`, containing two spaces after `my`, you must URL encode this value to `my%20%20file.txt`.
     pub fn update_bucket_metadata_journal_table_configuration(
         &self,
-    ) -> UpdateBucketMetadataJournalTableConfigurationRequest<rboto::ServiceClient> {
-        UpdateBucketMetadataJournalTableConfigurationRequest::with_client(
-            self.inner.clone(),
-        )
+    ) -> UpdateBucketMetadataJournalTableConfigurationInput {
+        UpdateBucketMetadataJournalTableConfigurationInput {
+            _client: rboto::__private::Bound::to(&self.inner),
+            ..Default::default()
+        }
     }
     /// **Note:** This operation is not supported for directory buckets or Amazon S3 on Outposts buckets.
     ///
@@ -3399,10 +3642,11 @@ impl Client {
     ///   - The bucket owner's account was approved to make `UpdateObjectEncryption` requests that use any Amazon Web Services KMS key in their organization, but the bucket owner's account isn't part of an organization in Organizations. Make sure that the bucket owner's account and the specified KMS key belong to the same organization, and then try again.
     ///   - The specified Amazon Web Services KMS key must be from the same organization in Organizations as the bucket. Specify a KMS key that belongs to the same organization as the bucket, and then try again.
     ///   - The encryption type for the specified object can’t be updated because that object is protected by S3 Object Lock. If the object has a governance-mode retention period or a legal hold, you must first remove the Object Lock status on the object before you issue your `UpdateObjectEncryption` request. You can't use the `UpdateObjectEncryption` operation with objects that have an Object Lock compliance mode retention period applied to them.
-    pub fn update_object_encryption(
-        &self,
-    ) -> UpdateObjectEncryptionRequest<rboto::ServiceClient> {
-        UpdateObjectEncryptionRequest::with_client(self.inner.clone())
+    pub fn update_object_encryption(&self) -> UpdateObjectEncryptionInput {
+        UpdateObjectEncryptionInput {
+            _client: rboto::__private::Bound::to(&self.inner),
+            ..Default::default()
+        }
     }
     /// Uploads a part in a multipart upload.
     ///
@@ -3470,8 +3714,11 @@ impl Client {
     /// - [ListMultipartUploads](https://docs.aws.amazon.com/AmazonS3/latest/API/API_ListMultipartUploads.html)
     ///
     /// **Important:** You must URL encode any signed header values that contain spaces. For example, if your header value is `my file.txt`, containing two spaces after `my`, you must URL encode this value to `my%20%20file.txt`.
-    pub fn upload_part(&self) -> UploadPartRequest<rboto::ServiceClient> {
-        UploadPartRequest::with_client(self.inner.clone())
+    pub fn upload_part(&self) -> UploadPartInput {
+        UploadPartInput {
+            _client: rboto::__private::Bound::to(&self.inner),
+            ..Default::default()
+        }
     }
     /// Uploads a part by copying data from an existing object as data source. To specify the data source, you add the request header `x-amz-copy-source` in your request. To specify a byte range, you add the request header `x-amz-copy-source-range` in your request.
     ///
@@ -3543,8 +3790,11 @@ impl Client {
     /// - [ListMultipartUploads](https://docs.aws.amazon.com/AmazonS3/latest/API/API_ListMultipartUploads.html)
     ///
     /// **Important:** You must URL encode any signed header values that contain spaces. For example, if your header value is `my file.txt`, containing two spaces after `my`, you must URL encode this value to `my%20%20file.txt`.
-    pub fn upload_part_copy(&self) -> UploadPartCopyRequest<rboto::ServiceClient> {
-        UploadPartCopyRequest::with_client(self.inner.clone())
+    pub fn upload_part_copy(&self) -> UploadPartCopyInput {
+        UploadPartCopyInput {
+            _client: rboto::__private::Bound::to(&self.inner),
+            ..Default::default()
+        }
     }
     /// **Note:** This operation is not supported for directory buckets.
     ///
@@ -3565,9 +3815,10 @@ impl Client {
     /// For information on how to view and use these functions, see [Using Amazon Web Services built Lambda functions](https://docs.aws.amazon.com/AmazonS3/latest/userguide/olap-examples.html) in the *Amazon S3 User Guide*.
     ///
     /// **Important:** You must URL encode any signed header values that contain spaces. For example, if your header value is `my file.txt`, containing two spaces after `my`, you must URL encode this value to `my%20%20file.txt`.
-    pub fn write_get_object_response(
-        &self,
-    ) -> WriteGetObjectResponseRequest<rboto::ServiceClient> {
-        WriteGetObjectResponseRequest::with_client(self.inner.clone())
+    pub fn write_get_object_response(&self) -> WriteGetObjectResponseInput {
+        WriteGetObjectResponseInput {
+            _client: rboto::__private::Bound::to(&self.inner),
+            ..Default::default()
+        }
     }
 }

@@ -76,60 +76,42 @@ impl rboto::ModeledError for Exception {
     fn from_modeled(index: usize, value: rboto::Value) -> Option<Self> {
         Some(
             match index {
-                0 => Self::AccessDenied(rboto::FromValue::from_value(value).ok()?),
+                0 => Self::AccessDenied(rv::FromValue::from_value(value).ok()?),
                 1 => {
-                    Self::AnnotationLimitExceeded(
-                        rboto::FromValue::from_value(value).ok()?,
-                    )
+                    Self::AnnotationLimitExceeded(rv::FromValue::from_value(value).ok()?)
                 }
-                2 => {
-                    Self::AnnotationNameTooLong(
-                        rboto::FromValue::from_value(value).ok()?,
-                    )
-                }
-                3 => Self::BucketAlreadyExists(rboto::FromValue::from_value(value).ok()?),
+                2 => Self::AnnotationNameTooLong(rv::FromValue::from_value(value).ok()?),
+                3 => Self::BucketAlreadyExists(rv::FromValue::from_value(value).ok()?),
                 4 => {
-                    Self::BucketAlreadyOwnedByYou(
-                        rboto::FromValue::from_value(value).ok()?,
-                    )
+                    Self::BucketAlreadyOwnedByYou(rv::FromValue::from_value(value).ok()?)
                 }
-                5 => {
-                    Self::EncryptionTypeMismatch(
-                        rboto::FromValue::from_value(value).ok()?,
-                    )
-                }
+                5 => Self::EncryptionTypeMismatch(rv::FromValue::from_value(value).ok()?),
                 6 => {
                     Self::IdempotencyParameterMismatch(
-                        rboto::FromValue::from_value(value).ok()?,
+                        rv::FromValue::from_value(value).ok()?,
                     )
                 }
-                7 => {
-                    Self::InvalidAnnotationName(
-                        rboto::FromValue::from_value(value).ok()?,
-                    )
-                }
-                8 => Self::InvalidObjectState(rboto::FromValue::from_value(value).ok()?),
-                9 => Self::InvalidPrefix(rboto::FromValue::from_value(value).ok()?),
-                10 => Self::InvalidRequest(rboto::FromValue::from_value(value).ok()?),
-                11 => Self::InvalidWriteOffset(rboto::FromValue::from_value(value).ok()?),
-                12 => Self::NoSuchAnnotation(rboto::FromValue::from_value(value).ok()?),
-                13 => Self::NoSuchBucket(rboto::FromValue::from_value(value).ok()?),
-                14 => Self::NoSuchKey(rboto::FromValue::from_value(value).ok()?),
-                15 => Self::NoSuchUpload(rboto::FromValue::from_value(value).ok()?),
+                7 => Self::InvalidAnnotationName(rv::FromValue::from_value(value).ok()?),
+                8 => Self::InvalidObjectState(rv::FromValue::from_value(value).ok()?),
+                9 => Self::InvalidPrefix(rv::FromValue::from_value(value).ok()?),
+                10 => Self::InvalidRequest(rv::FromValue::from_value(value).ok()?),
+                11 => Self::InvalidWriteOffset(rv::FromValue::from_value(value).ok()?),
+                12 => Self::NoSuchAnnotation(rv::FromValue::from_value(value).ok()?),
+                13 => Self::NoSuchBucket(rv::FromValue::from_value(value).ok()?),
+                14 => Self::NoSuchKey(rv::FromValue::from_value(value).ok()?),
+                15 => Self::NoSuchUpload(rv::FromValue::from_value(value).ok()?),
                 16 => {
                     Self::ObjectAlreadyInActiveTierError(
-                        rboto::FromValue::from_value(value).ok()?,
+                        rv::FromValue::from_value(value).ok()?,
                     )
                 }
                 17 => {
                     Self::ObjectNotInActiveTierError(
-                        rboto::FromValue::from_value(value).ok()?,
+                        rv::FromValue::from_value(value).ok()?,
                     )
                 }
-                18 => Self::TooManyParts(rboto::FromValue::from_value(value).ok()?),
-                19 => {
-                    Self::UnsupportedMediaType(rboto::FromValue::from_value(value).ok()?)
-                }
+                18 => Self::TooManyParts(rv::FromValue::from_value(value).ok()?),
+                19 => Self::UnsupportedMediaType(rv::FromValue::from_value(value).ok()?),
                 _ => return None,
             },
         )
@@ -140,192 +122,116 @@ pub type Error = rboto::Error<Exception>;
 #[allow(unused_imports)]
 use super::{input::*, output::*, types::*};
 #[allow(unused_imports)]
-use rboto::value as rv;
+use rboto::__private as rv;
 #[allow(unused_imports)]
 use std::collections::HashMap;
 /// You might receive this error for several reasons. For details, see the description of this API operation.
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct AccessDenied {}
-impl rboto::FromValue for AccessDenied {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        rv::Members::of(v, "AccessDenied")?;
-        Ok(Self {})
-    }
-}
+rboto::__structure!(AccessDenied "AccessDenied"[from] {} {});
 /// The request would exceed the maximum number of annotations allowed per object.
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct AnnotationLimitExceeded {}
-impl rboto::FromValue for AnnotationLimitExceeded {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        rv::Members::of(v, "AnnotationLimitExceeded")?;
-        Ok(Self {})
-    }
-}
+rboto::__structure!(AnnotationLimitExceeded "AnnotationLimitExceeded"[from] {} {});
 /// The annotation name exceeds 512 bytes.
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct AnnotationNameTooLong {}
-impl rboto::FromValue for AnnotationNameTooLong {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        rv::Members::of(v, "AnnotationNameTooLong")?;
-        Ok(Self {})
-    }
-}
+rboto::__structure!(AnnotationNameTooLong "AnnotationNameTooLong"[from] {} {});
 /// The requested bucket name is not available. The bucket namespace is shared by all users of the system. Select a different name and try again.
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct BucketAlreadyExists {}
-impl rboto::FromValue for BucketAlreadyExists {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        rv::Members::of(v, "BucketAlreadyExists")?;
-        Ok(Self {})
-    }
-}
+rboto::__structure!(BucketAlreadyExists "BucketAlreadyExists"[from] {} {});
 /// The bucket you tried to create already exists, and you own it. Amazon S3 returns this error in all Amazon Web Services Regions except in the North Virginia Region. For legacy compatibility, if you re-create an existing bucket that you already own in the North Virginia Region, Amazon S3 returns 200 OK and resets the bucket access control lists (ACLs).
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct BucketAlreadyOwnedByYou {}
-impl rboto::FromValue for BucketAlreadyOwnedByYou {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        rv::Members::of(v, "BucketAlreadyOwnedByYou")?;
-        Ok(Self {})
-    }
-}
+rboto::__structure!(BucketAlreadyOwnedByYou "BucketAlreadyOwnedByYou"[from] {} {});
 /// The existing object was created with a different encryption type. Subsequent write requests must include the appropriate encryption parameters in the request or while creating the session.
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct EncryptionTypeMismatch {}
-impl rboto::FromValue for EncryptionTypeMismatch {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        rv::Members::of(v, "EncryptionTypeMismatch")?;
-        Ok(Self {})
-    }
-}
+rboto::__structure!(EncryptionTypeMismatch "EncryptionTypeMismatch"[from] {} {});
 /// Parameters on this idempotent request are inconsistent with parameters used in previous request(s).
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct IdempotencyParameterMismatch {}
-impl rboto::FromValue for IdempotencyParameterMismatch {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        rv::Members::of(v, "IdempotencyParameterMismatch")?;
-        Ok(Self {})
-    }
-}
+rboto::__structure!(
+    IdempotencyParameterMismatch "IdempotencyParameterMismatch"[from] {} {}
+);
 /// The annotation name you provided is invalid.
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct InvalidAnnotationName {}
-impl rboto::FromValue for InvalidAnnotationName {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        rv::Members::of(v, "InvalidAnnotationName")?;
-        Ok(Self {})
-    }
-}
+rboto::__structure!(InvalidAnnotationName "InvalidAnnotationName"[from] {} {});
 /// Object is archived and inaccessible until restored.
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct InvalidObjectState {
     pub storage_class: Option<StorageClass>,
     pub access_tier: Option<IntelligentTieringAccessTier>,
 }
-impl rboto::FromValue for InvalidObjectState {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "InvalidObjectState")?;
-        Ok(Self {
-            storage_class: m.take(0)?,
-            access_tier: m.take(1)?,
-        })
-    }
-}
+rboto::__structure!(
+    InvalidObjectState "InvalidObjectState"[from] { storage_class : StorageClass,
+    access_tier : IntelligentTieringAccessTier } {}
+);
 /// The annotation prefix you provided is invalid.
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct InvalidPrefix {}
-impl rboto::FromValue for InvalidPrefix {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        rv::Members::of(v, "InvalidPrefix")?;
-        Ok(Self {})
-    }
-}
+rboto::__structure!(InvalidPrefix "InvalidPrefix"[from] {} {});
 /// A parameter or header in your request isn't valid. For details, see the description of this API operation.
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct InvalidRequest {}
-impl rboto::FromValue for InvalidRequest {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        rv::Members::of(v, "InvalidRequest")?;
-        Ok(Self {})
-    }
-}
+rboto::__structure!(InvalidRequest "InvalidRequest"[from] {} {});
 /// The write offset value that you specified does not match the current object size.
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct InvalidWriteOffset {}
-impl rboto::FromValue for InvalidWriteOffset {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        rv::Members::of(v, "InvalidWriteOffset")?;
-        Ok(Self {})
-    }
-}
+rboto::__structure!(InvalidWriteOffset "InvalidWriteOffset"[from] {} {});
 /// The specified annotation does not exist on this object.
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct NoSuchAnnotation {}
-impl rboto::FromValue for NoSuchAnnotation {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        rv::Members::of(v, "NoSuchAnnotation")?;
-        Ok(Self {})
-    }
-}
+rboto::__structure!(NoSuchAnnotation "NoSuchAnnotation"[from] {} {});
 /// The specified bucket does not exist.
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct NoSuchBucket {}
-impl rboto::FromValue for NoSuchBucket {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        rv::Members::of(v, "NoSuchBucket")?;
-        Ok(Self {})
-    }
-}
+rboto::__structure!(NoSuchBucket "NoSuchBucket"[from] {} {});
 /// The specified key does not exist.
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct NoSuchKey {}
-impl rboto::FromValue for NoSuchKey {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        rv::Members::of(v, "NoSuchKey")?;
-        Ok(Self {})
-    }
-}
+rboto::__structure!(NoSuchKey "NoSuchKey"[from] {} {});
 /// The specified multipart upload does not exist.
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct NoSuchUpload {}
-impl rboto::FromValue for NoSuchUpload {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        rv::Members::of(v, "NoSuchUpload")?;
-        Ok(Self {})
-    }
-}
+rboto::__structure!(NoSuchUpload "NoSuchUpload"[from] {} {});
 /// This action is not allowed against this storage tier.
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct ObjectAlreadyInActiveTierError {}
-impl rboto::FromValue for ObjectAlreadyInActiveTierError {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        rv::Members::of(v, "ObjectAlreadyInActiveTierError")?;
-        Ok(Self {})
-    }
-}
+rboto::__structure!(
+    ObjectAlreadyInActiveTierError "ObjectAlreadyInActiveTierError"[from] {} {}
+);
 /// The source object of the COPY action is not in the active tier and is only stored in Amazon S3 Glacier.
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct ObjectNotInActiveTierError {}
-impl rboto::FromValue for ObjectNotInActiveTierError {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        rv::Members::of(v, "ObjectNotInActiveTierError")?;
-        Ok(Self {})
-    }
-}
+rboto::__structure!(ObjectNotInActiveTierError "ObjectNotInActiveTierError"[from] {} {});
 /// You have attempted to add more parts than the maximum of 10000 that are allowed for this object. You can use the CopyObject operation to copy this object to another and then add more data to the newly copied object.
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct TooManyParts {}
-impl rboto::FromValue for TooManyParts {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        rv::Members::of(v, "TooManyParts")?;
-        Ok(Self {})
-    }
-}
+rboto::__structure!(TooManyParts "TooManyParts"[from] {} {});
 /// The annotation payload is not valid UTF-8 encoded text.
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct UnsupportedMediaType {}
-impl rboto::FromValue for UnsupportedMediaType {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        rv::Members::of(v, "UnsupportedMediaType")?;
-        Ok(Self {})
-    }
-}
+rboto::__structure!(UnsupportedMediaType "UnsupportedMediaType"[from] {} {});

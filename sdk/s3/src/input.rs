@@ -3,11 +3,12 @@
 #[allow(unused_imports)]
 use super::{error::*, output::*, types::*};
 #[allow(unused_imports)]
-use rboto::value as rv;
+use rboto::__private as rv;
 #[allow(unused_imports)]
 use std::collections::HashMap;
-#[derive(Clone, PartialEq)]
-pub struct AbortMultipartUploadRequest<C = ()> {
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct AbortMultipartUploadInput {
     /// The bucket name to which the upload was taking place.
     pub bucket: Option<String>,
     /// Key of the object for which the multipart upload was initiated.
@@ -19,83 +20,17 @@ pub struct AbortMultipartUploadRequest<C = ()> {
     pub expected_bucket_owner: Option<String>,
     /// If present, this header aborts an in progress multipart upload only if it was initiated on the provided timestamp. If the initiated timestamp of the multipart upload does not match the provided value, the operation returns a `412 Precondition Failed` error. If the initiated timestamp matches or if the multipart upload doesn’t exist, the operation returns a `204 Success (No Content)` response.
     pub if_match_initiated_time: Option<rboto::DateTime>,
-    #[doc(hidden)]
-    pub _client: C,
+    pub(crate) _client: rboto::__private::Bound,
 }
-impl Default for AbortMultipartUploadRequest {
-    fn default() -> Self {
-        Self::with_client(())
+rboto::__structure!(
+    AbortMultipartUploadInput "AbortMultipartUploadRequest"[set debug into] { bucket :
+    String, key : String, upload_id : String, request_payer : RequestPayer,
+    expected_bucket_owner : String, if_match_initiated_time : rboto::DateTime } { _client
     }
-}
-impl<C> AbortMultipartUploadRequest<C> {
-    #[doc(hidden)]
-    pub fn with_client(client: C) -> Self {
-        Self {
-            bucket: None,
-            key: None,
-            upload_id: None,
-            request_payer: None,
-            expected_bucket_owner: None,
-            if_match_initiated_time: None,
-            _client: client,
-        }
-    }
-    /// Sets `Bucket`.
-    pub fn bucket(mut self, v: impl Into<String>) -> Self {
-        self.bucket = Some(v.into());
-        self
-    }
-    /// Sets `Key`.
-    pub fn key(mut self, v: impl Into<String>) -> Self {
-        self.key = Some(v.into());
-        self
-    }
-    /// Sets `UploadId`.
-    pub fn upload_id(mut self, v: impl Into<String>) -> Self {
-        self.upload_id = Some(v.into());
-        self
-    }
-    /// Sets `RequestPayer`.
-    pub fn request_payer(mut self, v: impl Into<RequestPayer>) -> Self {
-        self.request_payer = Some(v.into());
-        self
-    }
-    /// Sets `ExpectedBucketOwner`.
-    pub fn expected_bucket_owner(mut self, v: impl Into<String>) -> Self {
-        self.expected_bucket_owner = Some(v.into());
-        self
-    }
-    /// Sets `IfMatchInitiatedTime`.
-    pub fn if_match_initiated_time(mut self, v: impl Into<rboto::DateTime>) -> Self {
-        self.if_match_initiated_time = Some(v.into());
-        self
-    }
-}
-impl<C> ::std::fmt::Debug for AbortMultipartUploadRequest<C> {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.debug_struct("AbortMultipartUploadRequest")
-            .field("bucket", &self.bucket)
-            .field("key", &self.key)
-            .field("upload_id", &self.upload_id)
-            .field("request_payer", &self.request_payer)
-            .field("expected_bucket_owner", &self.expected_bucket_owner)
-            .field("if_match_initiated_time", &self.if_match_initiated_time)
-            .finish()
-    }
-}
-impl<C> rboto::IntoValue for AbortMultipartUploadRequest<C> {
-    fn into_value(self) -> rboto::Value {
-        rboto::Value::Struct(
-            vec![
-                rv::opt(self.bucket), rv::opt(self.key), rv::opt(self.upload_id),
-                rv::opt(self.request_payer), rv::opt(self.expected_bucket_owner),
-                rv::opt(self.if_match_initiated_time)
-            ],
-        )
-    }
-}
-#[derive(Clone, PartialEq)]
-pub struct CompleteMultipartUploadRequest<C = ()> {
+);
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct CompleteMultipartUploadInput {
     /// Name of the bucket to which the multipart upload was initiated.
     pub bucket: Option<String>,
     /// Object key for which the multipart upload was initiated.
@@ -141,210 +76,22 @@ pub struct CompleteMultipartUploadRequest<C = ()> {
     pub sse_customer_key: Option<String>,
     /// The MD5 server-side encryption (SSE) customer managed key. This parameter is needed only when the object was created using a checksum algorithm. For more information, see [Protecting data using SSE-C keys](https://docs.aws.amazon.com/AmazonS3/latest/dev/ServerSideEncryptionCustomerKeys.html) in the *Amazon S3 User Guide*.
     pub sse_customer_key_md5: Option<String>,
-    #[doc(hidden)]
-    pub _client: C,
+    pub(crate) _client: rboto::__private::Bound,
 }
-impl Default for CompleteMultipartUploadRequest {
-    fn default() -> Self {
-        Self::with_client(())
-    }
-}
-impl<C> CompleteMultipartUploadRequest<C> {
-    #[doc(hidden)]
-    pub fn with_client(client: C) -> Self {
-        Self {
-            bucket: None,
-            key: None,
-            multipart_upload: None,
-            upload_id: None,
-            checksum_crc32: None,
-            checksum_crc32c: None,
-            checksum_crc64nvme: None,
-            checksum_sha1: None,
-            checksum_sha256: None,
-            checksum_sha512: None,
-            checksum_md5: None,
-            checksum_xxhash64: None,
-            checksum_xxhash3: None,
-            checksum_xxhash128: None,
-            checksum_type: None,
-            mpu_object_size: None,
-            request_payer: None,
-            expected_bucket_owner: None,
-            if_match: None,
-            if_none_match: None,
-            sse_customer_algorithm: None,
-            sse_customer_key: None,
-            sse_customer_key_md5: None,
-            _client: client,
-        }
-    }
-    /// Sets `Bucket`.
-    pub fn bucket(mut self, v: impl Into<String>) -> Self {
-        self.bucket = Some(v.into());
-        self
-    }
-    /// Sets `Key`.
-    pub fn key(mut self, v: impl Into<String>) -> Self {
-        self.key = Some(v.into());
-        self
-    }
-    /// Sets `MultipartUpload`.
-    pub fn multipart_upload(mut self, v: CompletedMultipartUpload) -> Self {
-        self.multipart_upload = Some(v);
-        self
-    }
-    /// Sets `UploadId`.
-    pub fn upload_id(mut self, v: impl Into<String>) -> Self {
-        self.upload_id = Some(v.into());
-        self
-    }
-    /// Sets `ChecksumCRC32`.
-    pub fn checksum_crc32(mut self, v: impl Into<String>) -> Self {
-        self.checksum_crc32 = Some(v.into());
-        self
-    }
-    /// Sets `ChecksumCRC32C`.
-    pub fn checksum_crc32c(mut self, v: impl Into<String>) -> Self {
-        self.checksum_crc32c = Some(v.into());
-        self
-    }
-    /// Sets `ChecksumCRC64NVME`.
-    pub fn checksum_crc64nvme(mut self, v: impl Into<String>) -> Self {
-        self.checksum_crc64nvme = Some(v.into());
-        self
-    }
-    /// Sets `ChecksumSHA1`.
-    pub fn checksum_sha1(mut self, v: impl Into<String>) -> Self {
-        self.checksum_sha1 = Some(v.into());
-        self
-    }
-    /// Sets `ChecksumSHA256`.
-    pub fn checksum_sha256(mut self, v: impl Into<String>) -> Self {
-        self.checksum_sha256 = Some(v.into());
-        self
-    }
-    /// Sets `ChecksumSHA512`.
-    pub fn checksum_sha512(mut self, v: impl Into<String>) -> Self {
-        self.checksum_sha512 = Some(v.into());
-        self
-    }
-    /// Sets `ChecksumMD5`.
-    pub fn checksum_md5(mut self, v: impl Into<String>) -> Self {
-        self.checksum_md5 = Some(v.into());
-        self
-    }
-    /// Sets `ChecksumXXHASH64`.
-    pub fn checksum_xxhash64(mut self, v: impl Into<String>) -> Self {
-        self.checksum_xxhash64 = Some(v.into());
-        self
-    }
-    /// Sets `ChecksumXXHASH3`.
-    pub fn checksum_xxhash3(mut self, v: impl Into<String>) -> Self {
-        self.checksum_xxhash3 = Some(v.into());
-        self
-    }
-    /// Sets `ChecksumXXHASH128`.
-    pub fn checksum_xxhash128(mut self, v: impl Into<String>) -> Self {
-        self.checksum_xxhash128 = Some(v.into());
-        self
-    }
-    /// Sets `ChecksumType`.
-    pub fn checksum_type(mut self, v: impl Into<ChecksumType>) -> Self {
-        self.checksum_type = Some(v.into());
-        self
-    }
-    /// Sets `MpuObjectSize`.
-    pub fn mpu_object_size(mut self, v: i64) -> Self {
-        self.mpu_object_size = Some(v);
-        self
-    }
-    /// Sets `RequestPayer`.
-    pub fn request_payer(mut self, v: impl Into<RequestPayer>) -> Self {
-        self.request_payer = Some(v.into());
-        self
-    }
-    /// Sets `ExpectedBucketOwner`.
-    pub fn expected_bucket_owner(mut self, v: impl Into<String>) -> Self {
-        self.expected_bucket_owner = Some(v.into());
-        self
-    }
-    /// Sets `IfMatch`.
-    pub fn if_match(mut self, v: impl Into<String>) -> Self {
-        self.if_match = Some(v.into());
-        self
-    }
-    /// Sets `IfNoneMatch`.
-    pub fn if_none_match(mut self, v: impl Into<String>) -> Self {
-        self.if_none_match = Some(v.into());
-        self
-    }
-    /// Sets `SSECustomerAlgorithm`.
-    pub fn sse_customer_algorithm(mut self, v: impl Into<String>) -> Self {
-        self.sse_customer_algorithm = Some(v.into());
-        self
-    }
-    /// Sets `SSECustomerKey`.
-    pub fn sse_customer_key(mut self, v: impl Into<String>) -> Self {
-        self.sse_customer_key = Some(v.into());
-        self
-    }
-    /// Sets `SSECustomerKeyMD5`.
-    pub fn sse_customer_key_md5(mut self, v: impl Into<String>) -> Self {
-        self.sse_customer_key_md5 = Some(v.into());
-        self
-    }
-}
-impl<C> ::std::fmt::Debug for CompleteMultipartUploadRequest<C> {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.debug_struct("CompleteMultipartUploadRequest")
-            .field("bucket", &self.bucket)
-            .field("key", &self.key)
-            .field("multipart_upload", &self.multipart_upload)
-            .field("upload_id", &self.upload_id)
-            .field("checksum_crc32", &self.checksum_crc32)
-            .field("checksum_crc32c", &self.checksum_crc32c)
-            .field("checksum_crc64nvme", &self.checksum_crc64nvme)
-            .field("checksum_sha1", &self.checksum_sha1)
-            .field("checksum_sha256", &self.checksum_sha256)
-            .field("checksum_sha512", &self.checksum_sha512)
-            .field("checksum_md5", &self.checksum_md5)
-            .field("checksum_xxhash64", &self.checksum_xxhash64)
-            .field("checksum_xxhash3", &self.checksum_xxhash3)
-            .field("checksum_xxhash128", &self.checksum_xxhash128)
-            .field("checksum_type", &self.checksum_type)
-            .field("mpu_object_size", &self.mpu_object_size)
-            .field("request_payer", &self.request_payer)
-            .field("expected_bucket_owner", &self.expected_bucket_owner)
-            .field("if_match", &self.if_match)
-            .field("if_none_match", &self.if_none_match)
-            .field("sse_customer_algorithm", &self.sse_customer_algorithm)
-            .field("sse_customer_key", &rboto::types::Redacted(&self.sse_customer_key))
-            .field("sse_customer_key_md5", &self.sse_customer_key_md5)
-            .finish()
-    }
-}
-impl<C> rboto::IntoValue for CompleteMultipartUploadRequest<C> {
-    fn into_value(self) -> rboto::Value {
-        rboto::Value::Struct(
-            vec![
-                rv::opt(self.bucket), rv::opt(self.key), rv::opt(self.multipart_upload),
-                rv::opt(self.upload_id), rv::opt(self.checksum_crc32), rv::opt(self
-                .checksum_crc32c), rv::opt(self.checksum_crc64nvme), rv::opt(self
-                .checksum_sha1), rv::opt(self.checksum_sha256), rv::opt(self
-                .checksum_sha512), rv::opt(self.checksum_md5), rv::opt(self
-                .checksum_xxhash64), rv::opt(self.checksum_xxhash3), rv::opt(self
-                .checksum_xxhash128), rv::opt(self.checksum_type), rv::opt(self
-                .mpu_object_size), rv::opt(self.request_payer), rv::opt(self
-                .expected_bucket_owner), rv::opt(self.if_match), rv::opt(self
-                .if_none_match), rv::opt(self.sse_customer_algorithm), rv::opt(self
-                .sse_customer_key), rv::opt(self.sse_customer_key_md5)
-            ],
-        )
-    }
-}
-#[derive(Clone, PartialEq)]
-pub struct CopyObjectRequest<C = ()> {
+rboto::__structure!(
+    CompleteMultipartUploadInput "CompleteMultipartUploadRequest"[set debug into] {
+    bucket : String, key : String, multipart_upload : CompletedMultipartUpload, upload_id
+    : String, checksum_crc32 : String, checksum_crc32c : String, checksum_crc64nvme :
+    String, checksum_sha1 : String, checksum_sha256 : String, checksum_sha512 : String,
+    checksum_md5 : String, checksum_xxhash64 : String, checksum_xxhash3 : String,
+    checksum_xxhash128 : String, checksum_type : ChecksumType, mpu_object_size = i64,
+    request_payer : RequestPayer, expected_bucket_owner : String, if_match : String,
+    if_none_match : String, sse_customer_algorithm : String, sse_customer_key :
+    String[sensitive], sse_customer_key_md5 : String } { _client }
+);
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct CopyObjectInput {
     /// The canned access control list (ACL) to apply to the object.
     pub acl: Option<ObjectCannedAcl>,
     /// The name of the destination bucket.
@@ -438,425 +185,35 @@ pub struct CopyObjectRequest<C = ()> {
     pub expected_bucket_owner: Option<String>,
     /// The account ID of the expected source bucket owner. If the account ID that you provide does not match the actual owner of the source bucket, the request fails with the HTTP status code `403 Forbidden` (access denied).
     pub expected_source_bucket_owner: Option<String>,
-    #[doc(hidden)]
-    pub _client: C,
+    pub(crate) _client: rboto::__private::Bound,
 }
-impl Default for CopyObjectRequest {
-    fn default() -> Self {
-        Self::with_client(())
-    }
-}
-impl<C> CopyObjectRequest<C> {
-    #[doc(hidden)]
-    pub fn with_client(client: C) -> Self {
-        Self {
-            acl: None,
-            bucket: None,
-            cache_control: None,
-            checksum_algorithm: None,
-            content_disposition: None,
-            content_encoding: None,
-            content_language: None,
-            content_type: None,
-            copy_source: None,
-            copy_source_if_match: None,
-            copy_source_if_modified_since: None,
-            copy_source_if_none_match: None,
-            copy_source_if_unmodified_since: None,
-            expires: None,
-            grant_full_control: None,
-            grant_read: None,
-            grant_read_acp: None,
-            grant_write_acp: None,
-            if_match: None,
-            if_none_match: None,
-            key: None,
-            metadata: None,
-            metadata_directive: None,
-            tagging_directive: None,
-            annotation_directive: None,
-            server_side_encryption: None,
-            storage_class: None,
-            website_redirect_location: None,
-            sse_customer_algorithm: None,
-            sse_customer_key: None,
-            sse_customer_key_md5: None,
-            ssekms_key_id: None,
-            ssekms_encryption_context: None,
-            bucket_key_enabled: None,
-            copy_source_sse_customer_algorithm: None,
-            copy_source_sse_customer_key: None,
-            copy_source_sse_customer_key_md5: None,
-            request_payer: None,
-            tagging: None,
-            object_lock_mode: None,
-            object_lock_retain_until_date: None,
-            object_lock_legal_hold_status: None,
-            object_lock_event_hold: None,
-            object_lock_event_hold_duration_days: None,
-            object_lock_event_hold_duration_years: None,
-            expected_bucket_owner: None,
-            expected_source_bucket_owner: None,
-            _client: client,
-        }
-    }
-    /// Sets `ACL`.
-    pub fn acl(mut self, v: impl Into<ObjectCannedAcl>) -> Self {
-        self.acl = Some(v.into());
-        self
-    }
-    /// Sets `Bucket`.
-    pub fn bucket(mut self, v: impl Into<String>) -> Self {
-        self.bucket = Some(v.into());
-        self
-    }
-    /// Sets `CacheControl`.
-    pub fn cache_control(mut self, v: impl Into<String>) -> Self {
-        self.cache_control = Some(v.into());
-        self
-    }
-    /// Sets `ChecksumAlgorithm`.
-    pub fn checksum_algorithm(mut self, v: impl Into<ChecksumAlgorithm>) -> Self {
-        self.checksum_algorithm = Some(v.into());
-        self
-    }
-    /// Sets `ContentDisposition`.
-    pub fn content_disposition(mut self, v: impl Into<String>) -> Self {
-        self.content_disposition = Some(v.into());
-        self
-    }
-    /// Sets `ContentEncoding`.
-    pub fn content_encoding(mut self, v: impl Into<String>) -> Self {
-        self.content_encoding = Some(v.into());
-        self
-    }
-    /// Sets `ContentLanguage`.
-    pub fn content_language(mut self, v: impl Into<String>) -> Self {
-        self.content_language = Some(v.into());
-        self
-    }
-    /// Sets `ContentType`.
-    pub fn content_type(mut self, v: impl Into<String>) -> Self {
-        self.content_type = Some(v.into());
-        self
-    }
-    /// Sets `CopySource`.
-    pub fn copy_source(mut self, v: impl Into<String>) -> Self {
-        self.copy_source = Some(v.into());
-        self
-    }
-    /// Sets `CopySourceIfMatch`.
-    pub fn copy_source_if_match(mut self, v: impl Into<String>) -> Self {
-        self.copy_source_if_match = Some(v.into());
-        self
-    }
-    /// Sets `CopySourceIfModifiedSince`.
-    pub fn copy_source_if_modified_since(
-        mut self,
-        v: impl Into<rboto::DateTime>,
-    ) -> Self {
-        self.copy_source_if_modified_since = Some(v.into());
-        self
-    }
-    /// Sets `CopySourceIfNoneMatch`.
-    pub fn copy_source_if_none_match(mut self, v: impl Into<String>) -> Self {
-        self.copy_source_if_none_match = Some(v.into());
-        self
-    }
-    /// Sets `CopySourceIfUnmodifiedSince`.
-    pub fn copy_source_if_unmodified_since(
-        mut self,
-        v: impl Into<rboto::DateTime>,
-    ) -> Self {
-        self.copy_source_if_unmodified_since = Some(v.into());
-        self
-    }
-    /// Sets `Expires`.
-    pub fn expires(mut self, v: impl Into<rboto::DateTime>) -> Self {
-        self.expires = Some(v.into());
-        self
-    }
-    /// Sets `GrantFullControl`.
-    pub fn grant_full_control(mut self, v: impl Into<String>) -> Self {
-        self.grant_full_control = Some(v.into());
-        self
-    }
-    /// Sets `GrantRead`.
-    pub fn grant_read(mut self, v: impl Into<String>) -> Self {
-        self.grant_read = Some(v.into());
-        self
-    }
-    /// Sets `GrantReadACP`.
-    pub fn grant_read_acp(mut self, v: impl Into<String>) -> Self {
-        self.grant_read_acp = Some(v.into());
-        self
-    }
-    /// Sets `GrantWriteACP`.
-    pub fn grant_write_acp(mut self, v: impl Into<String>) -> Self {
-        self.grant_write_acp = Some(v.into());
-        self
-    }
-    /// Sets `IfMatch`.
-    pub fn if_match(mut self, v: impl Into<String>) -> Self {
-        self.if_match = Some(v.into());
-        self
-    }
-    /// Sets `IfNoneMatch`.
-    pub fn if_none_match(mut self, v: impl Into<String>) -> Self {
-        self.if_none_match = Some(v.into());
-        self
-    }
-    /// Sets `Key`.
-    pub fn key(mut self, v: impl Into<String>) -> Self {
-        self.key = Some(v.into());
-        self
-    }
-    /// Sets `Metadata`.
-    pub fn metadata(mut self, v: impl Into<HashMap<String, String>>) -> Self {
-        self.metadata = Some(v.into());
-        self
-    }
-    /// Sets `MetadataDirective`.
-    pub fn metadata_directive(mut self, v: impl Into<MetadataDirective>) -> Self {
-        self.metadata_directive = Some(v.into());
-        self
-    }
-    /// Sets `TaggingDirective`.
-    pub fn tagging_directive(mut self, v: impl Into<TaggingDirective>) -> Self {
-        self.tagging_directive = Some(v.into());
-        self
-    }
-    /// Sets `AnnotationDirective`.
-    pub fn annotation_directive(mut self, v: impl Into<AnnotationDirective>) -> Self {
-        self.annotation_directive = Some(v.into());
-        self
-    }
-    /// Sets `ServerSideEncryption`.
-    pub fn server_side_encryption(mut self, v: impl Into<ServerSideEncryption>) -> Self {
-        self.server_side_encryption = Some(v.into());
-        self
-    }
-    /// Sets `StorageClass`.
-    pub fn storage_class(mut self, v: impl Into<StorageClass>) -> Self {
-        self.storage_class = Some(v.into());
-        self
-    }
-    /// Sets `WebsiteRedirectLocation`.
-    pub fn website_redirect_location(mut self, v: impl Into<String>) -> Self {
-        self.website_redirect_location = Some(v.into());
-        self
-    }
-    /// Sets `SSECustomerAlgorithm`.
-    pub fn sse_customer_algorithm(mut self, v: impl Into<String>) -> Self {
-        self.sse_customer_algorithm = Some(v.into());
-        self
-    }
-    /// Sets `SSECustomerKey`.
-    pub fn sse_customer_key(mut self, v: impl Into<String>) -> Self {
-        self.sse_customer_key = Some(v.into());
-        self
-    }
-    /// Sets `SSECustomerKeyMD5`.
-    pub fn sse_customer_key_md5(mut self, v: impl Into<String>) -> Self {
-        self.sse_customer_key_md5 = Some(v.into());
-        self
-    }
-    /// Sets `SSEKMSKeyId`.
-    pub fn ssekms_key_id(mut self, v: impl Into<String>) -> Self {
-        self.ssekms_key_id = Some(v.into());
-        self
-    }
-    /// Sets `SSEKMSEncryptionContext`.
-    pub fn ssekms_encryption_context(mut self, v: impl Into<String>) -> Self {
-        self.ssekms_encryption_context = Some(v.into());
-        self
-    }
-    /// Sets `BucketKeyEnabled`.
-    pub fn bucket_key_enabled(mut self, v: bool) -> Self {
-        self.bucket_key_enabled = Some(v);
-        self
-    }
-    /// Sets `CopySourceSSECustomerAlgorithm`.
-    pub fn copy_source_sse_customer_algorithm(mut self, v: impl Into<String>) -> Self {
-        self.copy_source_sse_customer_algorithm = Some(v.into());
-        self
-    }
-    /// Sets `CopySourceSSECustomerKey`.
-    pub fn copy_source_sse_customer_key(mut self, v: impl Into<String>) -> Self {
-        self.copy_source_sse_customer_key = Some(v.into());
-        self
-    }
-    /// Sets `CopySourceSSECustomerKeyMD5`.
-    pub fn copy_source_sse_customer_key_md5(mut self, v: impl Into<String>) -> Self {
-        self.copy_source_sse_customer_key_md5 = Some(v.into());
-        self
-    }
-    /// Sets `RequestPayer`.
-    pub fn request_payer(mut self, v: impl Into<RequestPayer>) -> Self {
-        self.request_payer = Some(v.into());
-        self
-    }
-    /// Sets `Tagging`.
-    pub fn tagging(mut self, v: impl Into<String>) -> Self {
-        self.tagging = Some(v.into());
-        self
-    }
-    /// Sets `ObjectLockMode`.
-    pub fn object_lock_mode(mut self, v: impl Into<ObjectLockMode>) -> Self {
-        self.object_lock_mode = Some(v.into());
-        self
-    }
-    /// Sets `ObjectLockRetainUntilDate`.
-    pub fn object_lock_retain_until_date(
-        mut self,
-        v: impl Into<rboto::DateTime>,
-    ) -> Self {
-        self.object_lock_retain_until_date = Some(v.into());
-        self
-    }
-    /// Sets `ObjectLockLegalHoldStatus`.
-    pub fn object_lock_legal_hold_status(
-        mut self,
-        v: impl Into<ObjectLockLegalHoldStatus>,
-    ) -> Self {
-        self.object_lock_legal_hold_status = Some(v.into());
-        self
-    }
-    /// Sets `ObjectLockEventHold`.
-    pub fn object_lock_event_hold(mut self, v: impl Into<ObjectLockEventHold>) -> Self {
-        self.object_lock_event_hold = Some(v.into());
-        self
-    }
-    /// Sets `ObjectLockEventHoldDurationDays`.
-    pub fn object_lock_event_hold_duration_days(mut self, v: i32) -> Self {
-        self.object_lock_event_hold_duration_days = Some(v);
-        self
-    }
-    /// Sets `ObjectLockEventHoldDurationYears`.
-    pub fn object_lock_event_hold_duration_years(mut self, v: i32) -> Self {
-        self.object_lock_event_hold_duration_years = Some(v);
-        self
-    }
-    /// Sets `ExpectedBucketOwner`.
-    pub fn expected_bucket_owner(mut self, v: impl Into<String>) -> Self {
-        self.expected_bucket_owner = Some(v.into());
-        self
-    }
-    /// Sets `ExpectedSourceBucketOwner`.
-    pub fn expected_source_bucket_owner(mut self, v: impl Into<String>) -> Self {
-        self.expected_source_bucket_owner = Some(v.into());
-        self
-    }
-}
-impl<C> ::std::fmt::Debug for CopyObjectRequest<C> {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.debug_struct("CopyObjectRequest")
-            .field("acl", &self.acl)
-            .field("bucket", &self.bucket)
-            .field("cache_control", &self.cache_control)
-            .field("checksum_algorithm", &self.checksum_algorithm)
-            .field("content_disposition", &self.content_disposition)
-            .field("content_encoding", &self.content_encoding)
-            .field("content_language", &self.content_language)
-            .field("content_type", &self.content_type)
-            .field("copy_source", &self.copy_source)
-            .field("copy_source_if_match", &self.copy_source_if_match)
-            .field("copy_source_if_modified_since", &self.copy_source_if_modified_since)
-            .field("copy_source_if_none_match", &self.copy_source_if_none_match)
-            .field(
-                "copy_source_if_unmodified_since",
-                &self.copy_source_if_unmodified_since,
-            )
-            .field("expires", &self.expires)
-            .field("grant_full_control", &self.grant_full_control)
-            .field("grant_read", &self.grant_read)
-            .field("grant_read_acp", &self.grant_read_acp)
-            .field("grant_write_acp", &self.grant_write_acp)
-            .field("if_match", &self.if_match)
-            .field("if_none_match", &self.if_none_match)
-            .field("key", &self.key)
-            .field("metadata", &self.metadata)
-            .field("metadata_directive", &self.metadata_directive)
-            .field("tagging_directive", &self.tagging_directive)
-            .field("annotation_directive", &self.annotation_directive)
-            .field("server_side_encryption", &self.server_side_encryption)
-            .field("storage_class", &self.storage_class)
-            .field("website_redirect_location", &self.website_redirect_location)
-            .field("sse_customer_algorithm", &self.sse_customer_algorithm)
-            .field("sse_customer_key", &rboto::types::Redacted(&self.sse_customer_key))
-            .field("sse_customer_key_md5", &self.sse_customer_key_md5)
-            .field("ssekms_key_id", &rboto::types::Redacted(&self.ssekms_key_id))
-            .field(
-                "ssekms_encryption_context",
-                &rboto::types::Redacted(&self.ssekms_encryption_context),
-            )
-            .field("bucket_key_enabled", &self.bucket_key_enabled)
-            .field(
-                "copy_source_sse_customer_algorithm",
-                &self.copy_source_sse_customer_algorithm,
-            )
-            .field(
-                "copy_source_sse_customer_key",
-                &rboto::types::Redacted(&self.copy_source_sse_customer_key),
-            )
-            .field(
-                "copy_source_sse_customer_key_md5",
-                &self.copy_source_sse_customer_key_md5,
-            )
-            .field("request_payer", &self.request_payer)
-            .field("tagging", &self.tagging)
-            .field("object_lock_mode", &self.object_lock_mode)
-            .field("object_lock_retain_until_date", &self.object_lock_retain_until_date)
-            .field("object_lock_legal_hold_status", &self.object_lock_legal_hold_status)
-            .field("object_lock_event_hold", &self.object_lock_event_hold)
-            .field(
-                "object_lock_event_hold_duration_days",
-                &self.object_lock_event_hold_duration_days,
-            )
-            .field(
-                "object_lock_event_hold_duration_years",
-                &self.object_lock_event_hold_duration_years,
-            )
-            .field("expected_bucket_owner", &self.expected_bucket_owner)
-            .field("expected_source_bucket_owner", &self.expected_source_bucket_owner)
-            .finish()
-    }
-}
-impl<C> rboto::IntoValue for CopyObjectRequest<C> {
-    fn into_value(self) -> rboto::Value {
-        rboto::Value::Struct(
-            vec![
-                rv::opt(self.acl), rv::opt(self.bucket), rv::opt(self.cache_control),
-                rv::opt(self.checksum_algorithm), rv::opt(self.content_disposition),
-                rv::opt(self.content_encoding), rv::opt(self.content_language),
-                rv::opt(self.content_type), rv::opt(self.copy_source), rv::opt(self
-                .copy_source_if_match), rv::opt(self.copy_source_if_modified_since),
-                rv::opt(self.copy_source_if_none_match), rv::opt(self
-                .copy_source_if_unmodified_since), rv::opt(self.expires), rv::opt(self
-                .grant_full_control), rv::opt(self.grant_read), rv::opt(self
-                .grant_read_acp), rv::opt(self.grant_write_acp), rv::opt(self.if_match),
-                rv::opt(self.if_none_match), rv::opt(self.key), rv::opt(self.metadata),
-                rv::opt(self.metadata_directive), rv::opt(self.tagging_directive),
-                rv::opt(self.annotation_directive), rv::opt(self.server_side_encryption),
-                rv::opt(self.storage_class), rv::opt(self.website_redirect_location),
-                rv::opt(self.sse_customer_algorithm), rv::opt(self.sse_customer_key),
-                rv::opt(self.sse_customer_key_md5), rv::opt(self.ssekms_key_id),
-                rv::opt(self.ssekms_encryption_context), rv::opt(self
-                .bucket_key_enabled), rv::opt(self.copy_source_sse_customer_algorithm),
-                rv::opt(self.copy_source_sse_customer_key), rv::opt(self
-                .copy_source_sse_customer_key_md5), rv::opt(self.request_payer),
-                rv::opt(self.tagging), rv::opt(self.object_lock_mode), rv::opt(self
-                .object_lock_retain_until_date), rv::opt(self
-                .object_lock_legal_hold_status), rv::opt(self.object_lock_event_hold),
-                rv::opt(self.object_lock_event_hold_duration_days), rv::opt(self
-                .object_lock_event_hold_duration_years), rv::opt(self
-                .expected_bucket_owner), rv::opt(self.expected_source_bucket_owner)
-            ],
-        )
-    }
-}
-#[derive(Clone, PartialEq)]
-pub struct CreateBucketMetadataConfigurationRequest<C = ()> {
+rboto::__structure!(
+    CopyObjectInput "CopyObjectRequest"[set debug into] { acl : ObjectCannedAcl, bucket :
+    String, cache_control : String, checksum_algorithm : ChecksumAlgorithm,
+    content_disposition : String, content_encoding : String, content_language : String,
+    content_type : String, copy_source : String, copy_source_if_match : String,
+    copy_source_if_modified_since : rboto::DateTime, copy_source_if_none_match : String,
+    copy_source_if_unmodified_since : rboto::DateTime, expires : rboto::DateTime,
+    grant_full_control : String, grant_read : String, grant_read_acp : String,
+    grant_write_acp : String, if_match : String, if_none_match : String, key : String,
+    metadata : HashMap < String, String >, metadata_directive : MetadataDirective,
+    tagging_directive : TaggingDirective, annotation_directive : AnnotationDirective,
+    server_side_encryption : ServerSideEncryption, storage_class : StorageClass,
+    website_redirect_location : String, sse_customer_algorithm : String, sse_customer_key
+    : String[sensitive], sse_customer_key_md5 : String, ssekms_key_id :
+    String[sensitive], ssekms_encryption_context : String[sensitive], bucket_key_enabled
+    = bool, copy_source_sse_customer_algorithm : String, copy_source_sse_customer_key :
+    String[sensitive], copy_source_sse_customer_key_md5 : String, request_payer :
+    RequestPayer, tagging : String, object_lock_mode : ObjectLockMode,
+    object_lock_retain_until_date : rboto::DateTime, object_lock_legal_hold_status :
+    ObjectLockLegalHoldStatus, object_lock_event_hold : ObjectLockEventHold,
+    object_lock_event_hold_duration_days = i32, object_lock_event_hold_duration_years =
+    i32, expected_bucket_owner : String, expected_source_bucket_owner : String } {
+    _client }
+);
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct CreateBucketMetadataConfigurationInput {
     /// The general purpose bucket that you want to create the metadata configuration for.
     pub bucket: Option<String>,
     /// The `Content-MD5` header for the metadata configuration.
@@ -867,76 +224,17 @@ pub struct CreateBucketMetadataConfigurationRequest<C = ()> {
     pub metadata_configuration: Option<MetadataConfiguration>,
     /// The expected owner of the general purpose bucket that corresponds to your metadata configuration.
     pub expected_bucket_owner: Option<String>,
-    #[doc(hidden)]
-    pub _client: C,
+    pub(crate) _client: rboto::__private::Bound,
 }
-impl Default for CreateBucketMetadataConfigurationRequest {
-    fn default() -> Self {
-        Self::with_client(())
-    }
-}
-impl<C> CreateBucketMetadataConfigurationRequest<C> {
-    #[doc(hidden)]
-    pub fn with_client(client: C) -> Self {
-        Self {
-            bucket: None,
-            content_md5: None,
-            checksum_algorithm: None,
-            metadata_configuration: None,
-            expected_bucket_owner: None,
-            _client: client,
-        }
-    }
-    /// Sets `Bucket`.
-    pub fn bucket(mut self, v: impl Into<String>) -> Self {
-        self.bucket = Some(v.into());
-        self
-    }
-    /// Sets `ContentMD5`.
-    pub fn content_md5(mut self, v: impl Into<String>) -> Self {
-        self.content_md5 = Some(v.into());
-        self
-    }
-    /// Sets `ChecksumAlgorithm`.
-    pub fn checksum_algorithm(mut self, v: impl Into<ChecksumAlgorithm>) -> Self {
-        self.checksum_algorithm = Some(v.into());
-        self
-    }
-    /// Sets `MetadataConfiguration`.
-    pub fn metadata_configuration(mut self, v: MetadataConfiguration) -> Self {
-        self.metadata_configuration = Some(v);
-        self
-    }
-    /// Sets `ExpectedBucketOwner`.
-    pub fn expected_bucket_owner(mut self, v: impl Into<String>) -> Self {
-        self.expected_bucket_owner = Some(v.into());
-        self
-    }
-}
-impl<C> ::std::fmt::Debug for CreateBucketMetadataConfigurationRequest<C> {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.debug_struct("CreateBucketMetadataConfigurationRequest")
-            .field("bucket", &self.bucket)
-            .field("content_md5", &self.content_md5)
-            .field("checksum_algorithm", &self.checksum_algorithm)
-            .field("metadata_configuration", &self.metadata_configuration)
-            .field("expected_bucket_owner", &self.expected_bucket_owner)
-            .finish()
-    }
-}
-impl<C> rboto::IntoValue for CreateBucketMetadataConfigurationRequest<C> {
-    fn into_value(self) -> rboto::Value {
-        rboto::Value::Struct(
-            vec![
-                rv::opt(self.bucket), rv::opt(self.content_md5), rv::opt(self
-                .checksum_algorithm), rv::opt(self.metadata_configuration), rv::opt(self
-                .expected_bucket_owner)
-            ],
-        )
-    }
-}
-#[derive(Clone, PartialEq)]
-pub struct CreateBucketMetadataTableConfigurationRequest<C = ()> {
+rboto::__structure!(
+    CreateBucketMetadataConfigurationInput "CreateBucketMetadataConfigurationRequest"[set
+    debug into] { bucket : String, content_md5 : String, checksum_algorithm :
+    ChecksumAlgorithm, metadata_configuration : MetadataConfiguration,
+    expected_bucket_owner : String } { _client }
+);
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct CreateBucketMetadataTableConfigurationInput {
     /// The general purpose bucket that you want to create the metadata table configuration for.
     pub bucket: Option<String>,
     /// The `Content-MD5` header for the metadata table configuration.
@@ -947,79 +245,18 @@ pub struct CreateBucketMetadataTableConfigurationRequest<C = ()> {
     pub metadata_table_configuration: Option<MetadataTableConfiguration>,
     /// The expected owner of the general purpose bucket that corresponds to your metadata table configuration.
     pub expected_bucket_owner: Option<String>,
-    #[doc(hidden)]
-    pub _client: C,
+    pub(crate) _client: rboto::__private::Bound,
 }
-impl Default for CreateBucketMetadataTableConfigurationRequest {
-    fn default() -> Self {
-        Self::with_client(())
-    }
-}
-impl<C> CreateBucketMetadataTableConfigurationRequest<C> {
-    #[doc(hidden)]
-    pub fn with_client(client: C) -> Self {
-        Self {
-            bucket: None,
-            content_md5: None,
-            checksum_algorithm: None,
-            metadata_table_configuration: None,
-            expected_bucket_owner: None,
-            _client: client,
-        }
-    }
-    /// Sets `Bucket`.
-    pub fn bucket(mut self, v: impl Into<String>) -> Self {
-        self.bucket = Some(v.into());
-        self
-    }
-    /// Sets `ContentMD5`.
-    pub fn content_md5(mut self, v: impl Into<String>) -> Self {
-        self.content_md5 = Some(v.into());
-        self
-    }
-    /// Sets `ChecksumAlgorithm`.
-    pub fn checksum_algorithm(mut self, v: impl Into<ChecksumAlgorithm>) -> Self {
-        self.checksum_algorithm = Some(v.into());
-        self
-    }
-    /// Sets `MetadataTableConfiguration`.
-    pub fn metadata_table_configuration(
-        mut self,
-        v: MetadataTableConfiguration,
-    ) -> Self {
-        self.metadata_table_configuration = Some(v);
-        self
-    }
-    /// Sets `ExpectedBucketOwner`.
-    pub fn expected_bucket_owner(mut self, v: impl Into<String>) -> Self {
-        self.expected_bucket_owner = Some(v.into());
-        self
-    }
-}
-impl<C> ::std::fmt::Debug for CreateBucketMetadataTableConfigurationRequest<C> {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.debug_struct("CreateBucketMetadataTableConfigurationRequest")
-            .field("bucket", &self.bucket)
-            .field("content_md5", &self.content_md5)
-            .field("checksum_algorithm", &self.checksum_algorithm)
-            .field("metadata_table_configuration", &self.metadata_table_configuration)
-            .field("expected_bucket_owner", &self.expected_bucket_owner)
-            .finish()
-    }
-}
-impl<C> rboto::IntoValue for CreateBucketMetadataTableConfigurationRequest<C> {
-    fn into_value(self) -> rboto::Value {
-        rboto::Value::Struct(
-            vec![
-                rv::opt(self.bucket), rv::opt(self.content_md5), rv::opt(self
-                .checksum_algorithm), rv::opt(self.metadata_table_configuration),
-                rv::opt(self.expected_bucket_owner)
-            ],
-        )
-    }
-}
-#[derive(Clone, PartialEq)]
-pub struct CreateBucketRequest<C = ()> {
+rboto::__structure!(
+    CreateBucketMetadataTableConfigurationInput
+    "CreateBucketMetadataTableConfigurationRequest"[set debug into] { bucket : String,
+    content_md5 : String, checksum_algorithm : ChecksumAlgorithm,
+    metadata_table_configuration : MetadataTableConfiguration, expected_bucket_owner :
+    String } { _client }
+);
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct CreateBucketInput {
     /// The canned ACL to apply to the bucket.
     pub acl: Option<BucketCannedAcl>,
     /// The name of the bucket to create.
@@ -1041,124 +278,19 @@ pub struct CreateBucketRequest<C = ()> {
     pub object_ownership: Option<ObjectOwnership>,
     /// Specifies the namespace where you want to create your general purpose bucket. When you create a general purpose bucket, you can choose to create a bucket in the shared global namespace or you can choose to create a bucket in your account regional namespace. Your account regional namespace is a subdivision of the global namespace that only your account can create buckets in.
     pub bucket_namespace: Option<BucketNamespace>,
-    #[doc(hidden)]
-    pub _client: C,
+    pub(crate) _client: rboto::__private::Bound,
 }
-impl Default for CreateBucketRequest {
-    fn default() -> Self {
-        Self::with_client(())
-    }
-}
-impl<C> CreateBucketRequest<C> {
-    #[doc(hidden)]
-    pub fn with_client(client: C) -> Self {
-        Self {
-            acl: None,
-            bucket: None,
-            create_bucket_configuration: None,
-            grant_full_control: None,
-            grant_read: None,
-            grant_read_acp: None,
-            grant_write: None,
-            grant_write_acp: None,
-            object_lock_enabled_for_bucket: None,
-            object_ownership: None,
-            bucket_namespace: None,
-            _client: client,
-        }
-    }
-    /// Sets `ACL`.
-    pub fn acl(mut self, v: impl Into<BucketCannedAcl>) -> Self {
-        self.acl = Some(v.into());
-        self
-    }
-    /// Sets `Bucket`.
-    pub fn bucket(mut self, v: impl Into<String>) -> Self {
-        self.bucket = Some(v.into());
-        self
-    }
-    /// Sets `CreateBucketConfiguration`.
-    pub fn create_bucket_configuration(mut self, v: CreateBucketConfiguration) -> Self {
-        self.create_bucket_configuration = Some(v);
-        self
-    }
-    /// Sets `GrantFullControl`.
-    pub fn grant_full_control(mut self, v: impl Into<String>) -> Self {
-        self.grant_full_control = Some(v.into());
-        self
-    }
-    /// Sets `GrantRead`.
-    pub fn grant_read(mut self, v: impl Into<String>) -> Self {
-        self.grant_read = Some(v.into());
-        self
-    }
-    /// Sets `GrantReadACP`.
-    pub fn grant_read_acp(mut self, v: impl Into<String>) -> Self {
-        self.grant_read_acp = Some(v.into());
-        self
-    }
-    /// Sets `GrantWrite`.
-    pub fn grant_write(mut self, v: impl Into<String>) -> Self {
-        self.grant_write = Some(v.into());
-        self
-    }
-    /// Sets `GrantWriteACP`.
-    pub fn grant_write_acp(mut self, v: impl Into<String>) -> Self {
-        self.grant_write_acp = Some(v.into());
-        self
-    }
-    /// Sets `ObjectLockEnabledForBucket`.
-    pub fn object_lock_enabled_for_bucket(mut self, v: bool) -> Self {
-        self.object_lock_enabled_for_bucket = Some(v);
-        self
-    }
-    /// Sets `ObjectOwnership`.
-    pub fn object_ownership(mut self, v: impl Into<ObjectOwnership>) -> Self {
-        self.object_ownership = Some(v.into());
-        self
-    }
-    /// Sets `BucketNamespace`.
-    pub fn bucket_namespace(mut self, v: impl Into<BucketNamespace>) -> Self {
-        self.bucket_namespace = Some(v.into());
-        self
-    }
-}
-impl<C> ::std::fmt::Debug for CreateBucketRequest<C> {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.debug_struct("CreateBucketRequest")
-            .field("acl", &self.acl)
-            .field("bucket", &self.bucket)
-            .field("create_bucket_configuration", &self.create_bucket_configuration)
-            .field("grant_full_control", &self.grant_full_control)
-            .field("grant_read", &self.grant_read)
-            .field("grant_read_acp", &self.grant_read_acp)
-            .field("grant_write", &self.grant_write)
-            .field("grant_write_acp", &self.grant_write_acp)
-            .field(
-                "object_lock_enabled_for_bucket",
-                &self.object_lock_enabled_for_bucket,
-            )
-            .field("object_ownership", &self.object_ownership)
-            .field("bucket_namespace", &self.bucket_namespace)
-            .finish()
-    }
-}
-impl<C> rboto::IntoValue for CreateBucketRequest<C> {
-    fn into_value(self) -> rboto::Value {
-        rboto::Value::Struct(
-            vec![
-                rv::opt(self.acl), rv::opt(self.bucket), rv::opt(self
-                .create_bucket_configuration), rv::opt(self.grant_full_control),
-                rv::opt(self.grant_read), rv::opt(self.grant_read_acp), rv::opt(self
-                .grant_write), rv::opt(self.grant_write_acp), rv::opt(self
-                .object_lock_enabled_for_bucket), rv::opt(self.object_ownership),
-                rv::opt(self.bucket_namespace)
-            ],
-        )
-    }
-}
-#[derive(Clone, PartialEq)]
-pub struct CreateMultipartUploadRequest<C = ()> {
+rboto::__structure!(
+    CreateBucketInput "CreateBucketRequest"[set debug into] { acl : BucketCannedAcl,
+    bucket : String, create_bucket_configuration : CreateBucketConfiguration,
+    grant_full_control : String, grant_read : String, grant_read_acp : String,
+    grant_write : String, grant_write_acp : String, object_lock_enabled_for_bucket =
+    bool, object_ownership : ObjectOwnership, bucket_namespace : BucketNamespace } {
+    _client }
+);
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct CreateMultipartUploadInput {
     /// The canned ACL to apply to the object. Amazon S3 supports a set of predefined ACLs, known as *canned ACLs*. Each canned ACL has a predefined set of grantees and permissions. For more information, see [Canned ACL](https://docs.aws.amazon.com/AmazonS3/latest/dev/acl-overview.html#CannedACL) in the *Amazon S3 User Guide*.
     pub acl: Option<ObjectCannedAcl>,
     /// The name of the bucket where the multipart upload is initiated and where the object is uploaded.
@@ -1226,309 +358,28 @@ pub struct CreateMultipartUploadRequest<C = ()> {
     pub checksum_algorithm: Option<ChecksumAlgorithm>,
     /// Indicates the checksum type that you want Amazon S3 to use to calculate the object’s checksum value. For more information, see [Checking object integrity in the Amazon S3 User Guide](https://docs.aws.amazon.com/AmazonS3/latest/userguide/checking-object-integrity.html).
     pub checksum_type: Option<ChecksumType>,
-    #[doc(hidden)]
-    pub _client: C,
+    pub(crate) _client: rboto::__private::Bound,
 }
-impl Default for CreateMultipartUploadRequest {
-    fn default() -> Self {
-        Self::with_client(())
-    }
-}
-impl<C> CreateMultipartUploadRequest<C> {
-    #[doc(hidden)]
-    pub fn with_client(client: C) -> Self {
-        Self {
-            acl: None,
-            bucket: None,
-            cache_control: None,
-            content_disposition: None,
-            content_encoding: None,
-            content_language: None,
-            content_type: None,
-            expires: None,
-            grant_full_control: None,
-            grant_read: None,
-            grant_read_acp: None,
-            grant_write_acp: None,
-            key: None,
-            metadata: None,
-            server_side_encryption: None,
-            storage_class: None,
-            website_redirect_location: None,
-            sse_customer_algorithm: None,
-            sse_customer_key: None,
-            sse_customer_key_md5: None,
-            ssekms_key_id: None,
-            ssekms_encryption_context: None,
-            bucket_key_enabled: None,
-            request_payer: None,
-            tagging: None,
-            object_lock_mode: None,
-            object_lock_retain_until_date: None,
-            object_lock_legal_hold_status: None,
-            object_lock_event_hold: None,
-            object_lock_event_hold_duration_days: None,
-            object_lock_event_hold_duration_years: None,
-            expected_bucket_owner: None,
-            checksum_algorithm: None,
-            checksum_type: None,
-            _client: client,
-        }
-    }
-    /// Sets `ACL`.
-    pub fn acl(mut self, v: impl Into<ObjectCannedAcl>) -> Self {
-        self.acl = Some(v.into());
-        self
-    }
-    /// Sets `Bucket`.
-    pub fn bucket(mut self, v: impl Into<String>) -> Self {
-        self.bucket = Some(v.into());
-        self
-    }
-    /// Sets `CacheControl`.
-    pub fn cache_control(mut self, v: impl Into<String>) -> Self {
-        self.cache_control = Some(v.into());
-        self
-    }
-    /// Sets `ContentDisposition`.
-    pub fn content_disposition(mut self, v: impl Into<String>) -> Self {
-        self.content_disposition = Some(v.into());
-        self
-    }
-    /// Sets `ContentEncoding`.
-    pub fn content_encoding(mut self, v: impl Into<String>) -> Self {
-        self.content_encoding = Some(v.into());
-        self
-    }
-    /// Sets `ContentLanguage`.
-    pub fn content_language(mut self, v: impl Into<String>) -> Self {
-        self.content_language = Some(v.into());
-        self
-    }
-    /// Sets `ContentType`.
-    pub fn content_type(mut self, v: impl Into<String>) -> Self {
-        self.content_type = Some(v.into());
-        self
-    }
-    /// Sets `Expires`.
-    pub fn expires(mut self, v: impl Into<rboto::DateTime>) -> Self {
-        self.expires = Some(v.into());
-        self
-    }
-    /// Sets `GrantFullControl`.
-    pub fn grant_full_control(mut self, v: impl Into<String>) -> Self {
-        self.grant_full_control = Some(v.into());
-        self
-    }
-    /// Sets `GrantRead`.
-    pub fn grant_read(mut self, v: impl Into<String>) -> Self {
-        self.grant_read = Some(v.into());
-        self
-    }
-    /// Sets `GrantReadACP`.
-    pub fn grant_read_acp(mut self, v: impl Into<String>) -> Self {
-        self.grant_read_acp = Some(v.into());
-        self
-    }
-    /// Sets `GrantWriteACP`.
-    pub fn grant_write_acp(mut self, v: impl Into<String>) -> Self {
-        self.grant_write_acp = Some(v.into());
-        self
-    }
-    /// Sets `Key`.
-    pub fn key(mut self, v: impl Into<String>) -> Self {
-        self.key = Some(v.into());
-        self
-    }
-    /// Sets `Metadata`.
-    pub fn metadata(mut self, v: impl Into<HashMap<String, String>>) -> Self {
-        self.metadata = Some(v.into());
-        self
-    }
-    /// Sets `ServerSideEncryption`.
-    pub fn server_side_encryption(mut self, v: impl Into<ServerSideEncryption>) -> Self {
-        self.server_side_encryption = Some(v.into());
-        self
-    }
-    /// Sets `StorageClass`.
-    pub fn storage_class(mut self, v: impl Into<StorageClass>) -> Self {
-        self.storage_class = Some(v.into());
-        self
-    }
-    /// Sets `WebsiteRedirectLocation`.
-    pub fn website_redirect_location(mut self, v: impl Into<String>) -> Self {
-        self.website_redirect_location = Some(v.into());
-        self
-    }
-    /// Sets `SSECustomerAlgorithm`.
-    pub fn sse_customer_algorithm(mut self, v: impl Into<String>) -> Self {
-        self.sse_customer_algorithm = Some(v.into());
-        self
-    }
-    /// Sets `SSECustomerKey`.
-    pub fn sse_customer_key(mut self, v: impl Into<String>) -> Self {
-        self.sse_customer_key = Some(v.into());
-        self
-    }
-    /// Sets `SSECustomerKeyMD5`.
-    pub fn sse_customer_key_md5(mut self, v: impl Into<String>) -> Self {
-        self.sse_customer_key_md5 = Some(v.into());
-        self
-    }
-    /// Sets `SSEKMSKeyId`.
-    pub fn ssekms_key_id(mut self, v: impl Into<String>) -> Self {
-        self.ssekms_key_id = Some(v.into());
-        self
-    }
-    /// Sets `SSEKMSEncryptionContext`.
-    pub fn ssekms_encryption_context(mut self, v: impl Into<String>) -> Self {
-        self.ssekms_encryption_context = Some(v.into());
-        self
-    }
-    /// Sets `BucketKeyEnabled`.
-    pub fn bucket_key_enabled(mut self, v: bool) -> Self {
-        self.bucket_key_enabled = Some(v);
-        self
-    }
-    /// Sets `RequestPayer`.
-    pub fn request_payer(mut self, v: impl Into<RequestPayer>) -> Self {
-        self.request_payer = Some(v.into());
-        self
-    }
-    /// Sets `Tagging`.
-    pub fn tagging(mut self, v: impl Into<String>) -> Self {
-        self.tagging = Some(v.into());
-        self
-    }
-    /// Sets `ObjectLockMode`.
-    pub fn object_lock_mode(mut self, v: impl Into<ObjectLockMode>) -> Self {
-        self.object_lock_mode = Some(v.into());
-        self
-    }
-    /// Sets `ObjectLockRetainUntilDate`.
-    pub fn object_lock_retain_until_date(
-        mut self,
-        v: impl Into<rboto::DateTime>,
-    ) -> Self {
-        self.object_lock_retain_until_date = Some(v.into());
-        self
-    }
-    /// Sets `ObjectLockLegalHoldStatus`.
-    pub fn object_lock_legal_hold_status(
-        mut self,
-        v: impl Into<ObjectLockLegalHoldStatus>,
-    ) -> Self {
-        self.object_lock_legal_hold_status = Some(v.into());
-        self
-    }
-    /// Sets `ObjectLockEventHold`.
-    pub fn object_lock_event_hold(mut self, v: impl Into<ObjectLockEventHold>) -> Self {
-        self.object_lock_event_hold = Some(v.into());
-        self
-    }
-    /// Sets `ObjectLockEventHoldDurationDays`.
-    pub fn object_lock_event_hold_duration_days(mut self, v: i32) -> Self {
-        self.object_lock_event_hold_duration_days = Some(v);
-        self
-    }
-    /// Sets `ObjectLockEventHoldDurationYears`.
-    pub fn object_lock_event_hold_duration_years(mut self, v: i32) -> Self {
-        self.object_lock_event_hold_duration_years = Some(v);
-        self
-    }
-    /// Sets `ExpectedBucketOwner`.
-    pub fn expected_bucket_owner(mut self, v: impl Into<String>) -> Self {
-        self.expected_bucket_owner = Some(v.into());
-        self
-    }
-    /// Sets `ChecksumAlgorithm`.
-    pub fn checksum_algorithm(mut self, v: impl Into<ChecksumAlgorithm>) -> Self {
-        self.checksum_algorithm = Some(v.into());
-        self
-    }
-    /// Sets `ChecksumType`.
-    pub fn checksum_type(mut self, v: impl Into<ChecksumType>) -> Self {
-        self.checksum_type = Some(v.into());
-        self
-    }
-}
-impl<C> ::std::fmt::Debug for CreateMultipartUploadRequest<C> {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.debug_struct("CreateMultipartUploadRequest")
-            .field("acl", &self.acl)
-            .field("bucket", &self.bucket)
-            .field("cache_control", &self.cache_control)
-            .field("content_disposition", &self.content_disposition)
-            .field("content_encoding", &self.content_encoding)
-            .field("content_language", &self.content_language)
-            .field("content_type", &self.content_type)
-            .field("expires", &self.expires)
-            .field("grant_full_control", &self.grant_full_control)
-            .field("grant_read", &self.grant_read)
-            .field("grant_read_acp", &self.grant_read_acp)
-            .field("grant_write_acp", &self.grant_write_acp)
-            .field("key", &self.key)
-            .field("metadata", &self.metadata)
-            .field("server_side_encryption", &self.server_side_encryption)
-            .field("storage_class", &self.storage_class)
-            .field("website_redirect_location", &self.website_redirect_location)
-            .field("sse_customer_algorithm", &self.sse_customer_algorithm)
-            .field("sse_customer_key", &rboto::types::Redacted(&self.sse_customer_key))
-            .field("sse_customer_key_md5", &self.sse_customer_key_md5)
-            .field("ssekms_key_id", &rboto::types::Redacted(&self.ssekms_key_id))
-            .field(
-                "ssekms_encryption_context",
-                &rboto::types::Redacted(&self.ssekms_encryption_context),
-            )
-            .field("bucket_key_enabled", &self.bucket_key_enabled)
-            .field("request_payer", &self.request_payer)
-            .field("tagging", &self.tagging)
-            .field("object_lock_mode", &self.object_lock_mode)
-            .field("object_lock_retain_until_date", &self.object_lock_retain_until_date)
-            .field("object_lock_legal_hold_status", &self.object_lock_legal_hold_status)
-            .field("object_lock_event_hold", &self.object_lock_event_hold)
-            .field(
-                "object_lock_event_hold_duration_days",
-                &self.object_lock_event_hold_duration_days,
-            )
-            .field(
-                "object_lock_event_hold_duration_years",
-                &self.object_lock_event_hold_duration_years,
-            )
-            .field("expected_bucket_owner", &self.expected_bucket_owner)
-            .field("checksum_algorithm", &self.checksum_algorithm)
-            .field("checksum_type", &self.checksum_type)
-            .finish()
-    }
-}
-impl<C> rboto::IntoValue for CreateMultipartUploadRequest<C> {
-    fn into_value(self) -> rboto::Value {
-        rboto::Value::Struct(
-            vec![
-                rv::opt(self.acl), rv::opt(self.bucket), rv::opt(self.cache_control),
-                rv::opt(self.content_disposition), rv::opt(self.content_encoding),
-                rv::opt(self.content_language), rv::opt(self.content_type), rv::opt(self
-                .expires), rv::opt(self.grant_full_control), rv::opt(self.grant_read),
-                rv::opt(self.grant_read_acp), rv::opt(self.grant_write_acp), rv::opt(self
-                .key), rv::opt(self.metadata), rv::opt(self.server_side_encryption),
-                rv::opt(self.storage_class), rv::opt(self.website_redirect_location),
-                rv::opt(self.sse_customer_algorithm), rv::opt(self.sse_customer_key),
-                rv::opt(self.sse_customer_key_md5), rv::opt(self.ssekms_key_id),
-                rv::opt(self.ssekms_encryption_context), rv::opt(self
-                .bucket_key_enabled), rv::opt(self.request_payer), rv::opt(self.tagging),
-                rv::opt(self.object_lock_mode), rv::opt(self
-                .object_lock_retain_until_date), rv::opt(self
-                .object_lock_legal_hold_status), rv::opt(self.object_lock_event_hold),
-                rv::opt(self.object_lock_event_hold_duration_days), rv::opt(self
-                .object_lock_event_hold_duration_years), rv::opt(self
-                .expected_bucket_owner), rv::opt(self.checksum_algorithm), rv::opt(self
-                .checksum_type)
-            ],
-        )
-    }
-}
-#[derive(Clone, PartialEq)]
-pub struct CreateSessionRequest<C = ()> {
+rboto::__structure!(
+    CreateMultipartUploadInput "CreateMultipartUploadRequest"[set debug into] { acl :
+    ObjectCannedAcl, bucket : String, cache_control : String, content_disposition :
+    String, content_encoding : String, content_language : String, content_type : String,
+    expires : rboto::DateTime, grant_full_control : String, grant_read : String,
+    grant_read_acp : String, grant_write_acp : String, key : String, metadata : HashMap <
+    String, String >, server_side_encryption : ServerSideEncryption, storage_class :
+    StorageClass, website_redirect_location : String, sse_customer_algorithm : String,
+    sse_customer_key : String[sensitive], sse_customer_key_md5 : String, ssekms_key_id :
+    String[sensitive], ssekms_encryption_context : String[sensitive], bucket_key_enabled
+    = bool, request_payer : RequestPayer, tagging : String, object_lock_mode :
+    ObjectLockMode, object_lock_retain_until_date : rboto::DateTime,
+    object_lock_legal_hold_status : ObjectLockLegalHoldStatus, object_lock_event_hold :
+    ObjectLockEventHold, object_lock_event_hold_duration_days = i32,
+    object_lock_event_hold_duration_years = i32, expected_bucket_owner : String,
+    checksum_algorithm : ChecksumAlgorithm, checksum_type : ChecksumType } { _client }
+);
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct CreateSessionInput {
     /// Specifies the mode of the session that will be created, either `ReadWrite` or `ReadOnly`. If no session mode is specified, the default behavior attempts to create a session with the maximum allowable privilege. It will first attempt to create a `ReadWrite` session, and if that is not allowed by permissions, it will attempt to create a `ReadOnly` session.
     pub session_mode: Option<SessionMode>,
     /// The name of the bucket that you create a session for.
@@ -1541,869 +392,225 @@ pub struct CreateSessionRequest<C = ()> {
     pub ssekms_encryption_context: Option<String>,
     /// Specifies whether Amazon S3 should use an S3 Bucket Key for object encryption with server-side encryption using KMS keys (SSE-KMS).
     pub bucket_key_enabled: Option<bool>,
-    #[doc(hidden)]
-    pub _client: C,
+    pub(crate) _client: rboto::__private::Bound,
 }
-impl Default for CreateSessionRequest {
-    fn default() -> Self {
-        Self::with_client(())
-    }
-}
-impl<C> CreateSessionRequest<C> {
-    #[doc(hidden)]
-    pub fn with_client(client: C) -> Self {
-        Self {
-            session_mode: None,
-            bucket: None,
-            server_side_encryption: None,
-            ssekms_key_id: None,
-            ssekms_encryption_context: None,
-            bucket_key_enabled: None,
-            _client: client,
-        }
-    }
-    /// Sets `SessionMode`.
-    pub fn session_mode(mut self, v: impl Into<SessionMode>) -> Self {
-        self.session_mode = Some(v.into());
-        self
-    }
-    /// Sets `Bucket`.
-    pub fn bucket(mut self, v: impl Into<String>) -> Self {
-        self.bucket = Some(v.into());
-        self
-    }
-    /// Sets `ServerSideEncryption`.
-    pub fn server_side_encryption(mut self, v: impl Into<ServerSideEncryption>) -> Self {
-        self.server_side_encryption = Some(v.into());
-        self
-    }
-    /// Sets `SSEKMSKeyId`.
-    pub fn ssekms_key_id(mut self, v: impl Into<String>) -> Self {
-        self.ssekms_key_id = Some(v.into());
-        self
-    }
-    /// Sets `SSEKMSEncryptionContext`.
-    pub fn ssekms_encryption_context(mut self, v: impl Into<String>) -> Self {
-        self.ssekms_encryption_context = Some(v.into());
-        self
-    }
-    /// Sets `BucketKeyEnabled`.
-    pub fn bucket_key_enabled(mut self, v: bool) -> Self {
-        self.bucket_key_enabled = Some(v);
-        self
-    }
-}
-impl<C> ::std::fmt::Debug for CreateSessionRequest<C> {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.debug_struct("CreateSessionRequest")
-            .field("session_mode", &self.session_mode)
-            .field("bucket", &self.bucket)
-            .field("server_side_encryption", &self.server_side_encryption)
-            .field("ssekms_key_id", &rboto::types::Redacted(&self.ssekms_key_id))
-            .field(
-                "ssekms_encryption_context",
-                &rboto::types::Redacted(&self.ssekms_encryption_context),
-            )
-            .field("bucket_key_enabled", &self.bucket_key_enabled)
-            .finish()
-    }
-}
-impl<C> rboto::IntoValue for CreateSessionRequest<C> {
-    fn into_value(self) -> rboto::Value {
-        rboto::Value::Struct(
-            vec![
-                rv::opt(self.session_mode), rv::opt(self.bucket), rv::opt(self
-                .server_side_encryption), rv::opt(self.ssekms_key_id), rv::opt(self
-                .ssekms_encryption_context), rv::opt(self.bucket_key_enabled)
-            ],
-        )
-    }
-}
-#[derive(Clone, PartialEq)]
-pub struct DeleteBucketAnalyticsConfigurationRequest<C = ()> {
+rboto::__structure!(
+    CreateSessionInput "CreateSessionRequest"[set debug into] { session_mode :
+    SessionMode, bucket : String, server_side_encryption : ServerSideEncryption,
+    ssekms_key_id : String[sensitive], ssekms_encryption_context : String[sensitive],
+    bucket_key_enabled = bool } { _client }
+);
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct DeleteBucketAnalyticsConfigurationInput {
     /// The name of the bucket from which an analytics configuration is deleted.
     pub bucket: Option<String>,
     /// The ID that identifies the analytics configuration.
     pub id: Option<String>,
     /// The account ID of the expected bucket owner. If the account ID that you provide does not match the actual owner of the bucket, the request fails with the HTTP status code `403 Forbidden` (access denied).
     pub expected_bucket_owner: Option<String>,
-    #[doc(hidden)]
-    pub _client: C,
+    pub(crate) _client: rboto::__private::Bound,
 }
-impl Default for DeleteBucketAnalyticsConfigurationRequest {
-    fn default() -> Self {
-        Self::with_client(())
-    }
-}
-impl<C> DeleteBucketAnalyticsConfigurationRequest<C> {
-    #[doc(hidden)]
-    pub fn with_client(client: C) -> Self {
-        Self {
-            bucket: None,
-            id: None,
-            expected_bucket_owner: None,
-            _client: client,
-        }
-    }
-    /// Sets `Bucket`.
-    pub fn bucket(mut self, v: impl Into<String>) -> Self {
-        self.bucket = Some(v.into());
-        self
-    }
-    /// Sets `Id`.
-    pub fn id(mut self, v: impl Into<String>) -> Self {
-        self.id = Some(v.into());
-        self
-    }
-    /// Sets `ExpectedBucketOwner`.
-    pub fn expected_bucket_owner(mut self, v: impl Into<String>) -> Self {
-        self.expected_bucket_owner = Some(v.into());
-        self
-    }
-}
-impl<C> ::std::fmt::Debug for DeleteBucketAnalyticsConfigurationRequest<C> {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.debug_struct("DeleteBucketAnalyticsConfigurationRequest")
-            .field("bucket", &self.bucket)
-            .field("id", &self.id)
-            .field("expected_bucket_owner", &self.expected_bucket_owner)
-            .finish()
-    }
-}
-impl<C> rboto::IntoValue for DeleteBucketAnalyticsConfigurationRequest<C> {
-    fn into_value(self) -> rboto::Value {
-        rboto::Value::Struct(
-            vec![
-                rv::opt(self.bucket), rv::opt(self.id), rv::opt(self
-                .expected_bucket_owner)
-            ],
-        )
-    }
-}
-#[derive(Clone, PartialEq)]
-pub struct DeleteBucketCorsRequest<C = ()> {
+rboto::__structure!(
+    DeleteBucketAnalyticsConfigurationInput
+    "DeleteBucketAnalyticsConfigurationRequest"[set debug into] { bucket : String, id :
+    String, expected_bucket_owner : String } { _client }
+);
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct DeleteBucketCorsInput {
     /// Specifies the bucket whose `cors` configuration is being deleted.
     pub bucket: Option<String>,
     /// The account ID of the expected bucket owner. If the account ID that you provide does not match the actual owner of the bucket, the request fails with the HTTP status code `403 Forbidden` (access denied).
     pub expected_bucket_owner: Option<String>,
-    #[doc(hidden)]
-    pub _client: C,
+    pub(crate) _client: rboto::__private::Bound,
 }
-impl Default for DeleteBucketCorsRequest {
-    fn default() -> Self {
-        Self::with_client(())
-    }
-}
-impl<C> DeleteBucketCorsRequest<C> {
-    #[doc(hidden)]
-    pub fn with_client(client: C) -> Self {
-        Self {
-            bucket: None,
-            expected_bucket_owner: None,
-            _client: client,
-        }
-    }
-    /// Sets `Bucket`.
-    pub fn bucket(mut self, v: impl Into<String>) -> Self {
-        self.bucket = Some(v.into());
-        self
-    }
-    /// Sets `ExpectedBucketOwner`.
-    pub fn expected_bucket_owner(mut self, v: impl Into<String>) -> Self {
-        self.expected_bucket_owner = Some(v.into());
-        self
-    }
-}
-impl<C> ::std::fmt::Debug for DeleteBucketCorsRequest<C> {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.debug_struct("DeleteBucketCorsRequest")
-            .field("bucket", &self.bucket)
-            .field("expected_bucket_owner", &self.expected_bucket_owner)
-            .finish()
-    }
-}
-impl<C> rboto::IntoValue for DeleteBucketCorsRequest<C> {
-    fn into_value(self) -> rboto::Value {
-        rboto::Value::Struct(
-            vec![rv::opt(self.bucket), rv::opt(self.expected_bucket_owner)],
-        )
-    }
-}
-#[derive(Clone, PartialEq)]
-pub struct DeleteBucketEncryptionRequest<C = ()> {
+rboto::__structure!(
+    DeleteBucketCorsInput "DeleteBucketCorsRequest"[set debug into] { bucket : String,
+    expected_bucket_owner : String } { _client }
+);
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct DeleteBucketEncryptionInput {
     /// The name of the bucket containing the server-side encryption configuration to delete.
     pub bucket: Option<String>,
     /// The account ID of the expected bucket owner. If the account ID that you provide does not match the actual owner of the bucket, the request fails with the HTTP status code `403 Forbidden` (access denied).
     pub expected_bucket_owner: Option<String>,
-    #[doc(hidden)]
-    pub _client: C,
+    pub(crate) _client: rboto::__private::Bound,
 }
-impl Default for DeleteBucketEncryptionRequest {
-    fn default() -> Self {
-        Self::with_client(())
-    }
-}
-impl<C> DeleteBucketEncryptionRequest<C> {
-    #[doc(hidden)]
-    pub fn with_client(client: C) -> Self {
-        Self {
-            bucket: None,
-            expected_bucket_owner: None,
-            _client: client,
-        }
-    }
-    /// Sets `Bucket`.
-    pub fn bucket(mut self, v: impl Into<String>) -> Self {
-        self.bucket = Some(v.into());
-        self
-    }
-    /// Sets `ExpectedBucketOwner`.
-    pub fn expected_bucket_owner(mut self, v: impl Into<String>) -> Self {
-        self.expected_bucket_owner = Some(v.into());
-        self
-    }
-}
-impl<C> ::std::fmt::Debug for DeleteBucketEncryptionRequest<C> {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.debug_struct("DeleteBucketEncryptionRequest")
-            .field("bucket", &self.bucket)
-            .field("expected_bucket_owner", &self.expected_bucket_owner)
-            .finish()
-    }
-}
-impl<C> rboto::IntoValue for DeleteBucketEncryptionRequest<C> {
-    fn into_value(self) -> rboto::Value {
-        rboto::Value::Struct(
-            vec![rv::opt(self.bucket), rv::opt(self.expected_bucket_owner)],
-        )
-    }
-}
-#[derive(Clone, PartialEq)]
-pub struct DeleteBucketIntelligentTieringConfigurationRequest<C = ()> {
+rboto::__structure!(
+    DeleteBucketEncryptionInput "DeleteBucketEncryptionRequest"[set debug into] { bucket
+    : String, expected_bucket_owner : String } { _client }
+);
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct DeleteBucketIntelligentTieringConfigurationInput {
     /// The name of the Amazon S3 bucket whose configuration you want to modify or retrieve.
     pub bucket: Option<String>,
     /// The ID used to identify the S3 Intelligent-Tiering configuration.
     pub id: Option<String>,
     /// The account ID of the expected bucket owner. If the account ID that you provide does not match the actual owner of the bucket, the request fails with the HTTP status code `403 Forbidden` (access denied).
     pub expected_bucket_owner: Option<String>,
-    #[doc(hidden)]
-    pub _client: C,
+    pub(crate) _client: rboto::__private::Bound,
 }
-impl Default for DeleteBucketIntelligentTieringConfigurationRequest {
-    fn default() -> Self {
-        Self::with_client(())
-    }
-}
-impl<C> DeleteBucketIntelligentTieringConfigurationRequest<C> {
-    #[doc(hidden)]
-    pub fn with_client(client: C) -> Self {
-        Self {
-            bucket: None,
-            id: None,
-            expected_bucket_owner: None,
-            _client: client,
-        }
-    }
-    /// Sets `Bucket`.
-    pub fn bucket(mut self, v: impl Into<String>) -> Self {
-        self.bucket = Some(v.into());
-        self
-    }
-    /// Sets `Id`.
-    pub fn id(mut self, v: impl Into<String>) -> Self {
-        self.id = Some(v.into());
-        self
-    }
-    /// Sets `ExpectedBucketOwner`.
-    pub fn expected_bucket_owner(mut self, v: impl Into<String>) -> Self {
-        self.expected_bucket_owner = Some(v.into());
-        self
-    }
-}
-impl<C> ::std::fmt::Debug for DeleteBucketIntelligentTieringConfigurationRequest<C> {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.debug_struct("DeleteBucketIntelligentTieringConfigurationRequest")
-            .field("bucket", &self.bucket)
-            .field("id", &self.id)
-            .field("expected_bucket_owner", &self.expected_bucket_owner)
-            .finish()
-    }
-}
-impl<C> rboto::IntoValue for DeleteBucketIntelligentTieringConfigurationRequest<C> {
-    fn into_value(self) -> rboto::Value {
-        rboto::Value::Struct(
-            vec![
-                rv::opt(self.bucket), rv::opt(self.id), rv::opt(self
-                .expected_bucket_owner)
-            ],
-        )
-    }
-}
-#[derive(Clone, PartialEq)]
-pub struct DeleteBucketInventoryConfigurationRequest<C = ()> {
+rboto::__structure!(
+    DeleteBucketIntelligentTieringConfigurationInput
+    "DeleteBucketIntelligentTieringConfigurationRequest"[set debug into] { bucket :
+    String, id : String, expected_bucket_owner : String } { _client }
+);
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct DeleteBucketInventoryConfigurationInput {
     /// The name of the bucket containing the inventory configuration to delete.
     pub bucket: Option<String>,
     /// The ID used to identify the inventory configuration.
     pub id: Option<String>,
     /// The account ID of the expected bucket owner. If the account ID that you provide does not match the actual owner of the bucket, the request fails with the HTTP status code `403 Forbidden` (access denied).
     pub expected_bucket_owner: Option<String>,
-    #[doc(hidden)]
-    pub _client: C,
+    pub(crate) _client: rboto::__private::Bound,
 }
-impl Default for DeleteBucketInventoryConfigurationRequest {
-    fn default() -> Self {
-        Self::with_client(())
-    }
-}
-impl<C> DeleteBucketInventoryConfigurationRequest<C> {
-    #[doc(hidden)]
-    pub fn with_client(client: C) -> Self {
-        Self {
-            bucket: None,
-            id: None,
-            expected_bucket_owner: None,
-            _client: client,
-        }
-    }
-    /// Sets `Bucket`.
-    pub fn bucket(mut self, v: impl Into<String>) -> Self {
-        self.bucket = Some(v.into());
-        self
-    }
-    /// Sets `Id`.
-    pub fn id(mut self, v: impl Into<String>) -> Self {
-        self.id = Some(v.into());
-        self
-    }
-    /// Sets `ExpectedBucketOwner`.
-    pub fn expected_bucket_owner(mut self, v: impl Into<String>) -> Self {
-        self.expected_bucket_owner = Some(v.into());
-        self
-    }
-}
-impl<C> ::std::fmt::Debug for DeleteBucketInventoryConfigurationRequest<C> {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.debug_struct("DeleteBucketInventoryConfigurationRequest")
-            .field("bucket", &self.bucket)
-            .field("id", &self.id)
-            .field("expected_bucket_owner", &self.expected_bucket_owner)
-            .finish()
-    }
-}
-impl<C> rboto::IntoValue for DeleteBucketInventoryConfigurationRequest<C> {
-    fn into_value(self) -> rboto::Value {
-        rboto::Value::Struct(
-            vec![
-                rv::opt(self.bucket), rv::opt(self.id), rv::opt(self
-                .expected_bucket_owner)
-            ],
-        )
-    }
-}
-#[derive(Clone, PartialEq)]
-pub struct DeleteBucketLifecycleRequest<C = ()> {
+rboto::__structure!(
+    DeleteBucketInventoryConfigurationInput
+    "DeleteBucketInventoryConfigurationRequest"[set debug into] { bucket : String, id :
+    String, expected_bucket_owner : String } { _client }
+);
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct DeleteBucketLifecycleInput {
     /// The bucket name of the lifecycle to delete.
     pub bucket: Option<String>,
     /// The account ID of the expected bucket owner. If the account ID that you provide does not match the actual owner of the bucket, the request fails with the HTTP status code `403 Forbidden` (access denied).
     pub expected_bucket_owner: Option<String>,
-    #[doc(hidden)]
-    pub _client: C,
+    pub(crate) _client: rboto::__private::Bound,
 }
-impl Default for DeleteBucketLifecycleRequest {
-    fn default() -> Self {
-        Self::with_client(())
-    }
-}
-impl<C> DeleteBucketLifecycleRequest<C> {
-    #[doc(hidden)]
-    pub fn with_client(client: C) -> Self {
-        Self {
-            bucket: None,
-            expected_bucket_owner: None,
-            _client: client,
-        }
-    }
-    /// Sets `Bucket`.
-    pub fn bucket(mut self, v: impl Into<String>) -> Self {
-        self.bucket = Some(v.into());
-        self
-    }
-    /// Sets `ExpectedBucketOwner`.
-    pub fn expected_bucket_owner(mut self, v: impl Into<String>) -> Self {
-        self.expected_bucket_owner = Some(v.into());
-        self
-    }
-}
-impl<C> ::std::fmt::Debug for DeleteBucketLifecycleRequest<C> {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.debug_struct("DeleteBucketLifecycleRequest")
-            .field("bucket", &self.bucket)
-            .field("expected_bucket_owner", &self.expected_bucket_owner)
-            .finish()
-    }
-}
-impl<C> rboto::IntoValue for DeleteBucketLifecycleRequest<C> {
-    fn into_value(self) -> rboto::Value {
-        rboto::Value::Struct(
-            vec![rv::opt(self.bucket), rv::opt(self.expected_bucket_owner)],
-        )
-    }
-}
-#[derive(Clone, PartialEq)]
-pub struct DeleteBucketMetadataConfigurationRequest<C = ()> {
+rboto::__structure!(
+    DeleteBucketLifecycleInput "DeleteBucketLifecycleRequest"[set debug into] { bucket :
+    String, expected_bucket_owner : String } { _client }
+);
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct DeleteBucketMetadataConfigurationInput {
     /// The general purpose bucket that you want to remove the metadata configuration from.
     pub bucket: Option<String>,
     /// The expected bucket owner of the general purpose bucket that you want to remove the metadata table configuration from.
     pub expected_bucket_owner: Option<String>,
-    #[doc(hidden)]
-    pub _client: C,
+    pub(crate) _client: rboto::__private::Bound,
 }
-impl Default for DeleteBucketMetadataConfigurationRequest {
-    fn default() -> Self {
-        Self::with_client(())
-    }
-}
-impl<C> DeleteBucketMetadataConfigurationRequest<C> {
-    #[doc(hidden)]
-    pub fn with_client(client: C) -> Self {
-        Self {
-            bucket: None,
-            expected_bucket_owner: None,
-            _client: client,
-        }
-    }
-    /// Sets `Bucket`.
-    pub fn bucket(mut self, v: impl Into<String>) -> Self {
-        self.bucket = Some(v.into());
-        self
-    }
-    /// Sets `ExpectedBucketOwner`.
-    pub fn expected_bucket_owner(mut self, v: impl Into<String>) -> Self {
-        self.expected_bucket_owner = Some(v.into());
-        self
-    }
-}
-impl<C> ::std::fmt::Debug for DeleteBucketMetadataConfigurationRequest<C> {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.debug_struct("DeleteBucketMetadataConfigurationRequest")
-            .field("bucket", &self.bucket)
-            .field("expected_bucket_owner", &self.expected_bucket_owner)
-            .finish()
-    }
-}
-impl<C> rboto::IntoValue for DeleteBucketMetadataConfigurationRequest<C> {
-    fn into_value(self) -> rboto::Value {
-        rboto::Value::Struct(
-            vec![rv::opt(self.bucket), rv::opt(self.expected_bucket_owner)],
-        )
-    }
-}
-#[derive(Clone, PartialEq)]
-pub struct DeleteBucketMetadataTableConfigurationRequest<C = ()> {
+rboto::__structure!(
+    DeleteBucketMetadataConfigurationInput "DeleteBucketMetadataConfigurationRequest"[set
+    debug into] { bucket : String, expected_bucket_owner : String } { _client }
+);
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct DeleteBucketMetadataTableConfigurationInput {
     /// The general purpose bucket that you want to remove the metadata table configuration from.
     pub bucket: Option<String>,
     /// The expected bucket owner of the general purpose bucket that you want to remove the metadata table configuration from.
     pub expected_bucket_owner: Option<String>,
-    #[doc(hidden)]
-    pub _client: C,
+    pub(crate) _client: rboto::__private::Bound,
 }
-impl Default for DeleteBucketMetadataTableConfigurationRequest {
-    fn default() -> Self {
-        Self::with_client(())
-    }
-}
-impl<C> DeleteBucketMetadataTableConfigurationRequest<C> {
-    #[doc(hidden)]
-    pub fn with_client(client: C) -> Self {
-        Self {
-            bucket: None,
-            expected_bucket_owner: None,
-            _client: client,
-        }
-    }
-    /// Sets `Bucket`.
-    pub fn bucket(mut self, v: impl Into<String>) -> Self {
-        self.bucket = Some(v.into());
-        self
-    }
-    /// Sets `ExpectedBucketOwner`.
-    pub fn expected_bucket_owner(mut self, v: impl Into<String>) -> Self {
-        self.expected_bucket_owner = Some(v.into());
-        self
-    }
-}
-impl<C> ::std::fmt::Debug for DeleteBucketMetadataTableConfigurationRequest<C> {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.debug_struct("DeleteBucketMetadataTableConfigurationRequest")
-            .field("bucket", &self.bucket)
-            .field("expected_bucket_owner", &self.expected_bucket_owner)
-            .finish()
-    }
-}
-impl<C> rboto::IntoValue for DeleteBucketMetadataTableConfigurationRequest<C> {
-    fn into_value(self) -> rboto::Value {
-        rboto::Value::Struct(
-            vec![rv::opt(self.bucket), rv::opt(self.expected_bucket_owner)],
-        )
-    }
-}
-#[derive(Clone, PartialEq)]
-pub struct DeleteBucketMetricsConfigurationRequest<C = ()> {
+rboto::__structure!(
+    DeleteBucketMetadataTableConfigurationInput
+    "DeleteBucketMetadataTableConfigurationRequest"[set debug into] { bucket : String,
+    expected_bucket_owner : String } { _client }
+);
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct DeleteBucketMetricsConfigurationInput {
     /// The name of the bucket containing the metrics configuration to delete.
     pub bucket: Option<String>,
     /// The ID used to identify the metrics configuration. The ID has a 64 character limit and can only contain letters, numbers, periods, dashes, and underscores.
     pub id: Option<String>,
     /// The account ID of the expected bucket owner. If the account ID that you provide does not match the actual owner of the bucket, the request fails with the HTTP status code `403 Forbidden` (access denied).
     pub expected_bucket_owner: Option<String>,
-    #[doc(hidden)]
-    pub _client: C,
+    pub(crate) _client: rboto::__private::Bound,
 }
-impl Default for DeleteBucketMetricsConfigurationRequest {
-    fn default() -> Self {
-        Self::with_client(())
-    }
-}
-impl<C> DeleteBucketMetricsConfigurationRequest<C> {
-    #[doc(hidden)]
-    pub fn with_client(client: C) -> Self {
-        Self {
-            bucket: None,
-            id: None,
-            expected_bucket_owner: None,
-            _client: client,
-        }
-    }
-    /// Sets `Bucket`.
-    pub fn bucket(mut self, v: impl Into<String>) -> Self {
-        self.bucket = Some(v.into());
-        self
-    }
-    /// Sets `Id`.
-    pub fn id(mut self, v: impl Into<String>) -> Self {
-        self.id = Some(v.into());
-        self
-    }
-    /// Sets `ExpectedBucketOwner`.
-    pub fn expected_bucket_owner(mut self, v: impl Into<String>) -> Self {
-        self.expected_bucket_owner = Some(v.into());
-        self
-    }
-}
-impl<C> ::std::fmt::Debug for DeleteBucketMetricsConfigurationRequest<C> {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.debug_struct("DeleteBucketMetricsConfigurationRequest")
-            .field("bucket", &self.bucket)
-            .field("id", &self.id)
-            .field("expected_bucket_owner", &self.expected_bucket_owner)
-            .finish()
-    }
-}
-impl<C> rboto::IntoValue for DeleteBucketMetricsConfigurationRequest<C> {
-    fn into_value(self) -> rboto::Value {
-        rboto::Value::Struct(
-            vec![
-                rv::opt(self.bucket), rv::opt(self.id), rv::opt(self
-                .expected_bucket_owner)
-            ],
-        )
-    }
-}
-#[derive(Clone, PartialEq)]
-pub struct DeleteBucketOwnershipControlsRequest<C = ()> {
+rboto::__structure!(
+    DeleteBucketMetricsConfigurationInput "DeleteBucketMetricsConfigurationRequest"[set
+    debug into] { bucket : String, id : String, expected_bucket_owner : String } {
+    _client }
+);
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct DeleteBucketOwnershipControlsInput {
     /// The Amazon S3 bucket whose `OwnershipControls` you want to delete.
     pub bucket: Option<String>,
     /// The account ID of the expected bucket owner. If the account ID that you provide does not match the actual owner of the bucket, the request fails with the HTTP status code `403 Forbidden` (access denied).
     pub expected_bucket_owner: Option<String>,
-    #[doc(hidden)]
-    pub _client: C,
+    pub(crate) _client: rboto::__private::Bound,
 }
-impl Default for DeleteBucketOwnershipControlsRequest {
-    fn default() -> Self {
-        Self::with_client(())
-    }
-}
-impl<C> DeleteBucketOwnershipControlsRequest<C> {
-    #[doc(hidden)]
-    pub fn with_client(client: C) -> Self {
-        Self {
-            bucket: None,
-            expected_bucket_owner: None,
-            _client: client,
-        }
-    }
-    /// Sets `Bucket`.
-    pub fn bucket(mut self, v: impl Into<String>) -> Self {
-        self.bucket = Some(v.into());
-        self
-    }
-    /// Sets `ExpectedBucketOwner`.
-    pub fn expected_bucket_owner(mut self, v: impl Into<String>) -> Self {
-        self.expected_bucket_owner = Some(v.into());
-        self
-    }
-}
-impl<C> ::std::fmt::Debug for DeleteBucketOwnershipControlsRequest<C> {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.debug_struct("DeleteBucketOwnershipControlsRequest")
-            .field("bucket", &self.bucket)
-            .field("expected_bucket_owner", &self.expected_bucket_owner)
-            .finish()
-    }
-}
-impl<C> rboto::IntoValue for DeleteBucketOwnershipControlsRequest<C> {
-    fn into_value(self) -> rboto::Value {
-        rboto::Value::Struct(
-            vec![rv::opt(self.bucket), rv::opt(self.expected_bucket_owner)],
-        )
-    }
-}
-#[derive(Clone, PartialEq)]
-pub struct DeleteBucketPolicyRequest<C = ()> {
+rboto::__structure!(
+    DeleteBucketOwnershipControlsInput "DeleteBucketOwnershipControlsRequest"[set debug
+    into] { bucket : String, expected_bucket_owner : String } { _client }
+);
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct DeleteBucketPolicyInput {
     /// The bucket name.
     pub bucket: Option<String>,
     /// The account ID of the expected bucket owner. If the account ID that you provide does not match the actual owner of the bucket, the request fails with the HTTP status code `403 Forbidden` (access denied).
     pub expected_bucket_owner: Option<String>,
-    #[doc(hidden)]
-    pub _client: C,
+    pub(crate) _client: rboto::__private::Bound,
 }
-impl Default for DeleteBucketPolicyRequest {
-    fn default() -> Self {
-        Self::with_client(())
-    }
-}
-impl<C> DeleteBucketPolicyRequest<C> {
-    #[doc(hidden)]
-    pub fn with_client(client: C) -> Self {
-        Self {
-            bucket: None,
-            expected_bucket_owner: None,
-            _client: client,
-        }
-    }
-    /// Sets `Bucket`.
-    pub fn bucket(mut self, v: impl Into<String>) -> Self {
-        self.bucket = Some(v.into());
-        self
-    }
-    /// Sets `ExpectedBucketOwner`.
-    pub fn expected_bucket_owner(mut self, v: impl Into<String>) -> Self {
-        self.expected_bucket_owner = Some(v.into());
-        self
-    }
-}
-impl<C> ::std::fmt::Debug for DeleteBucketPolicyRequest<C> {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.debug_struct("DeleteBucketPolicyRequest")
-            .field("bucket", &self.bucket)
-            .field("expected_bucket_owner", &self.expected_bucket_owner)
-            .finish()
-    }
-}
-impl<C> rboto::IntoValue for DeleteBucketPolicyRequest<C> {
-    fn into_value(self) -> rboto::Value {
-        rboto::Value::Struct(
-            vec![rv::opt(self.bucket), rv::opt(self.expected_bucket_owner)],
-        )
-    }
-}
-#[derive(Clone, PartialEq)]
-pub struct DeleteBucketReplicationRequest<C = ()> {
+rboto::__structure!(
+    DeleteBucketPolicyInput "DeleteBucketPolicyRequest"[set debug into] { bucket :
+    String, expected_bucket_owner : String } { _client }
+);
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct DeleteBucketReplicationInput {
     /// The bucket name.
     pub bucket: Option<String>,
     /// The account ID of the expected bucket owner. If the account ID that you provide does not match the actual owner of the bucket, the request fails with the HTTP status code `403 Forbidden` (access denied).
     pub expected_bucket_owner: Option<String>,
-    #[doc(hidden)]
-    pub _client: C,
+    pub(crate) _client: rboto::__private::Bound,
 }
-impl Default for DeleteBucketReplicationRequest {
-    fn default() -> Self {
-        Self::with_client(())
-    }
-}
-impl<C> DeleteBucketReplicationRequest<C> {
-    #[doc(hidden)]
-    pub fn with_client(client: C) -> Self {
-        Self {
-            bucket: None,
-            expected_bucket_owner: None,
-            _client: client,
-        }
-    }
-    /// Sets `Bucket`.
-    pub fn bucket(mut self, v: impl Into<String>) -> Self {
-        self.bucket = Some(v.into());
-        self
-    }
-    /// Sets `ExpectedBucketOwner`.
-    pub fn expected_bucket_owner(mut self, v: impl Into<String>) -> Self {
-        self.expected_bucket_owner = Some(v.into());
-        self
-    }
-}
-impl<C> ::std::fmt::Debug for DeleteBucketReplicationRequest<C> {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.debug_struct("DeleteBucketReplicationRequest")
-            .field("bucket", &self.bucket)
-            .field("expected_bucket_owner", &self.expected_bucket_owner)
-            .finish()
-    }
-}
-impl<C> rboto::IntoValue for DeleteBucketReplicationRequest<C> {
-    fn into_value(self) -> rboto::Value {
-        rboto::Value::Struct(
-            vec![rv::opt(self.bucket), rv::opt(self.expected_bucket_owner)],
-        )
-    }
-}
-#[derive(Clone, PartialEq)]
-pub struct DeleteBucketRequest<C = ()> {
+rboto::__structure!(
+    DeleteBucketReplicationInput "DeleteBucketReplicationRequest"[set debug into] {
+    bucket : String, expected_bucket_owner : String } { _client }
+);
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct DeleteBucketInput {
     /// Specifies the bucket being deleted.
     pub bucket: Option<String>,
     /// The account ID of the expected bucket owner. If the account ID that you provide does not match the actual owner of the bucket, the request fails with the HTTP status code `403 Forbidden` (access denied).
     pub expected_bucket_owner: Option<String>,
-    #[doc(hidden)]
-    pub _client: C,
+    pub(crate) _client: rboto::__private::Bound,
 }
-impl Default for DeleteBucketRequest {
-    fn default() -> Self {
-        Self::with_client(())
-    }
-}
-impl<C> DeleteBucketRequest<C> {
-    #[doc(hidden)]
-    pub fn with_client(client: C) -> Self {
-        Self {
-            bucket: None,
-            expected_bucket_owner: None,
-            _client: client,
-        }
-    }
-    /// Sets `Bucket`.
-    pub fn bucket(mut self, v: impl Into<String>) -> Self {
-        self.bucket = Some(v.into());
-        self
-    }
-    /// Sets `ExpectedBucketOwner`.
-    pub fn expected_bucket_owner(mut self, v: impl Into<String>) -> Self {
-        self.expected_bucket_owner = Some(v.into());
-        self
-    }
-}
-impl<C> ::std::fmt::Debug for DeleteBucketRequest<C> {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.debug_struct("DeleteBucketRequest")
-            .field("bucket", &self.bucket)
-            .field("expected_bucket_owner", &self.expected_bucket_owner)
-            .finish()
-    }
-}
-impl<C> rboto::IntoValue for DeleteBucketRequest<C> {
-    fn into_value(self) -> rboto::Value {
-        rboto::Value::Struct(
-            vec![rv::opt(self.bucket), rv::opt(self.expected_bucket_owner)],
-        )
-    }
-}
-#[derive(Clone, PartialEq)]
-pub struct DeleteBucketTaggingRequest<C = ()> {
+rboto::__structure!(
+    DeleteBucketInput "DeleteBucketRequest"[set debug into] { bucket : String,
+    expected_bucket_owner : String } { _client }
+);
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct DeleteBucketTaggingInput {
     /// The bucket that has the tag set to be removed.
     pub bucket: Option<String>,
     /// The account ID of the expected bucket owner. If the account ID that you provide does not match the actual owner of the bucket, the request fails with the HTTP status code `403 Forbidden` (access denied).
     pub expected_bucket_owner: Option<String>,
-    #[doc(hidden)]
-    pub _client: C,
+    pub(crate) _client: rboto::__private::Bound,
 }
-impl Default for DeleteBucketTaggingRequest {
-    fn default() -> Self {
-        Self::with_client(())
-    }
-}
-impl<C> DeleteBucketTaggingRequest<C> {
-    #[doc(hidden)]
-    pub fn with_client(client: C) -> Self {
-        Self {
-            bucket: None,
-            expected_bucket_owner: None,
-            _client: client,
-        }
-    }
-    /// Sets `Bucket`.
-    pub fn bucket(mut self, v: impl Into<String>) -> Self {
-        self.bucket = Some(v.into());
-        self
-    }
-    /// Sets `ExpectedBucketOwner`.
-    pub fn expected_bucket_owner(mut self, v: impl Into<String>) -> Self {
-        self.expected_bucket_owner = Some(v.into());
-        self
-    }
-}
-impl<C> ::std::fmt::Debug for DeleteBucketTaggingRequest<C> {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.debug_struct("DeleteBucketTaggingRequest")
-            .field("bucket", &self.bucket)
-            .field("expected_bucket_owner", &self.expected_bucket_owner)
-            .finish()
-    }
-}
-impl<C> rboto::IntoValue for DeleteBucketTaggingRequest<C> {
-    fn into_value(self) -> rboto::Value {
-        rboto::Value::Struct(
-            vec![rv::opt(self.bucket), rv::opt(self.expected_bucket_owner)],
-        )
-    }
-}
-#[derive(Clone, PartialEq)]
-pub struct DeleteBucketWebsiteRequest<C = ()> {
+rboto::__structure!(
+    DeleteBucketTaggingInput "DeleteBucketTaggingRequest"[set debug into] { bucket :
+    String, expected_bucket_owner : String } { _client }
+);
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct DeleteBucketWebsiteInput {
     /// The bucket name for which you want to remove the website configuration.
     pub bucket: Option<String>,
     /// The account ID of the expected bucket owner. If the account ID that you provide does not match the actual owner of the bucket, the request fails with the HTTP status code `403 Forbidden` (access denied).
     pub expected_bucket_owner: Option<String>,
-    #[doc(hidden)]
-    pub _client: C,
+    pub(crate) _client: rboto::__private::Bound,
 }
-impl Default for DeleteBucketWebsiteRequest {
-    fn default() -> Self {
-        Self::with_client(())
-    }
-}
-impl<C> DeleteBucketWebsiteRequest<C> {
-    #[doc(hidden)]
-    pub fn with_client(client: C) -> Self {
-        Self {
-            bucket: None,
-            expected_bucket_owner: None,
-            _client: client,
-        }
-    }
-    /// Sets `Bucket`.
-    pub fn bucket(mut self, v: impl Into<String>) -> Self {
-        self.bucket = Some(v.into());
-        self
-    }
-    /// Sets `ExpectedBucketOwner`.
-    pub fn expected_bucket_owner(mut self, v: impl Into<String>) -> Self {
-        self.expected_bucket_owner = Some(v.into());
-        self
-    }
-}
-impl<C> ::std::fmt::Debug for DeleteBucketWebsiteRequest<C> {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.debug_struct("DeleteBucketWebsiteRequest")
-            .field("bucket", &self.bucket)
-            .field("expected_bucket_owner", &self.expected_bucket_owner)
-            .finish()
-    }
-}
-impl<C> rboto::IntoValue for DeleteBucketWebsiteRequest<C> {
-    fn into_value(self) -> rboto::Value {
-        rboto::Value::Struct(
-            vec![rv::opt(self.bucket), rv::opt(self.expected_bucket_owner)],
-        )
-    }
-}
-#[derive(Clone, PartialEq)]
-pub struct DeleteObjectAnnotationRequest<C = ()> {
+rboto::__structure!(
+    DeleteBucketWebsiteInput "DeleteBucketWebsiteRequest"[set debug into] { bucket :
+    String, expected_bucket_owner : String } { _client }
+);
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct DeleteObjectAnnotationInput {
     /// The name of the bucket that contains the object.
     pub bucket: Option<String>,
     /// The object key.
@@ -2417,90 +624,17 @@ pub struct DeleteObjectAnnotationRequest<C = ()> {
     pub expected_bucket_owner: Option<String>,
     /// If specified, the operation only succeeds if the object's ETag matches the provided value.
     pub object_if_match: Option<String>,
-    #[doc(hidden)]
-    pub _client: C,
+    pub(crate) _client: rboto::__private::Bound,
 }
-impl Default for DeleteObjectAnnotationRequest {
-    fn default() -> Self {
-        Self::with_client(())
+rboto::__structure!(
+    DeleteObjectAnnotationInput "DeleteObjectAnnotationRequest"[set debug into] { bucket
+    : String, key : String, annotation_name : String, version_id : String, request_payer
+    : RequestPayer, expected_bucket_owner : String, object_if_match : String } { _client
     }
-}
-impl<C> DeleteObjectAnnotationRequest<C> {
-    #[doc(hidden)]
-    pub fn with_client(client: C) -> Self {
-        Self {
-            bucket: None,
-            key: None,
-            annotation_name: None,
-            version_id: None,
-            request_payer: None,
-            expected_bucket_owner: None,
-            object_if_match: None,
-            _client: client,
-        }
-    }
-    /// Sets `Bucket`.
-    pub fn bucket(mut self, v: impl Into<String>) -> Self {
-        self.bucket = Some(v.into());
-        self
-    }
-    /// Sets `Key`.
-    pub fn key(mut self, v: impl Into<String>) -> Self {
-        self.key = Some(v.into());
-        self
-    }
-    /// Sets `AnnotationName`.
-    pub fn annotation_name(mut self, v: impl Into<String>) -> Self {
-        self.annotation_name = Some(v.into());
-        self
-    }
-    /// Sets `VersionId`.
-    pub fn version_id(mut self, v: impl Into<String>) -> Self {
-        self.version_id = Some(v.into());
-        self
-    }
-    /// Sets `RequestPayer`.
-    pub fn request_payer(mut self, v: impl Into<RequestPayer>) -> Self {
-        self.request_payer = Some(v.into());
-        self
-    }
-    /// Sets `ExpectedBucketOwner`.
-    pub fn expected_bucket_owner(mut self, v: impl Into<String>) -> Self {
-        self.expected_bucket_owner = Some(v.into());
-        self
-    }
-    /// Sets `ObjectIfMatch`.
-    pub fn object_if_match(mut self, v: impl Into<String>) -> Self {
-        self.object_if_match = Some(v.into());
-        self
-    }
-}
-impl<C> ::std::fmt::Debug for DeleteObjectAnnotationRequest<C> {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.debug_struct("DeleteObjectAnnotationRequest")
-            .field("bucket", &self.bucket)
-            .field("key", &self.key)
-            .field("annotation_name", &self.annotation_name)
-            .field("version_id", &self.version_id)
-            .field("request_payer", &self.request_payer)
-            .field("expected_bucket_owner", &self.expected_bucket_owner)
-            .field("object_if_match", &self.object_if_match)
-            .finish()
-    }
-}
-impl<C> rboto::IntoValue for DeleteObjectAnnotationRequest<C> {
-    fn into_value(self) -> rboto::Value {
-        rboto::Value::Struct(
-            vec![
-                rv::opt(self.bucket), rv::opt(self.key), rv::opt(self.annotation_name),
-                rv::opt(self.version_id), rv::opt(self.request_payer), rv::opt(self
-                .expected_bucket_owner), rv::opt(self.object_if_match)
-            ],
-        )
-    }
-}
-#[derive(Clone, PartialEq)]
-pub struct DeleteObjectRequest<C = ()> {
+);
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct DeleteObjectInput {
     /// The bucket name of the bucket containing the object.
     pub bucket: Option<String>,
     /// Key name of the object to delete.
@@ -2520,113 +654,18 @@ pub struct DeleteObjectRequest<C = ()> {
     pub if_match_last_modified_time: Option<rboto::DateTime>,
     /// If present, the object is deleted only if its size matches the provided size in bytes. If the `Size` value does not match, the operation returns a `412 Precondition Failed` error. If the `Size` matches or if the object doesn’t exist, the operation returns a `204 Success (No Content)` response.
     pub if_match_size: Option<i64>,
-    #[doc(hidden)]
-    pub _client: C,
+    pub(crate) _client: rboto::__private::Bound,
 }
-impl Default for DeleteObjectRequest {
-    fn default() -> Self {
-        Self::with_client(())
-    }
-}
-impl<C> DeleteObjectRequest<C> {
-    #[doc(hidden)]
-    pub fn with_client(client: C) -> Self {
-        Self {
-            bucket: None,
-            key: None,
-            mfa: None,
-            version_id: None,
-            request_payer: None,
-            bypass_governance_retention: None,
-            expected_bucket_owner: None,
-            if_match: None,
-            if_match_last_modified_time: None,
-            if_match_size: None,
-            _client: client,
-        }
-    }
-    /// Sets `Bucket`.
-    pub fn bucket(mut self, v: impl Into<String>) -> Self {
-        self.bucket = Some(v.into());
-        self
-    }
-    /// Sets `Key`.
-    pub fn key(mut self, v: impl Into<String>) -> Self {
-        self.key = Some(v.into());
-        self
-    }
-    /// Sets `MFA`.
-    pub fn mfa(mut self, v: impl Into<String>) -> Self {
-        self.mfa = Some(v.into());
-        self
-    }
-    /// Sets `VersionId`.
-    pub fn version_id(mut self, v: impl Into<String>) -> Self {
-        self.version_id = Some(v.into());
-        self
-    }
-    /// Sets `RequestPayer`.
-    pub fn request_payer(mut self, v: impl Into<RequestPayer>) -> Self {
-        self.request_payer = Some(v.into());
-        self
-    }
-    /// Sets `BypassGovernanceRetention`.
-    pub fn bypass_governance_retention(mut self, v: bool) -> Self {
-        self.bypass_governance_retention = Some(v);
-        self
-    }
-    /// Sets `ExpectedBucketOwner`.
-    pub fn expected_bucket_owner(mut self, v: impl Into<String>) -> Self {
-        self.expected_bucket_owner = Some(v.into());
-        self
-    }
-    /// Sets `IfMatch`.
-    pub fn if_match(mut self, v: impl Into<String>) -> Self {
-        self.if_match = Some(v.into());
-        self
-    }
-    /// Sets `IfMatchLastModifiedTime`.
-    pub fn if_match_last_modified_time(mut self, v: impl Into<rboto::DateTime>) -> Self {
-        self.if_match_last_modified_time = Some(v.into());
-        self
-    }
-    /// Sets `IfMatchSize`.
-    pub fn if_match_size(mut self, v: i64) -> Self {
-        self.if_match_size = Some(v);
-        self
-    }
-}
-impl<C> ::std::fmt::Debug for DeleteObjectRequest<C> {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.debug_struct("DeleteObjectRequest")
-            .field("bucket", &self.bucket)
-            .field("key", &self.key)
-            .field("mfa", &self.mfa)
-            .field("version_id", &self.version_id)
-            .field("request_payer", &self.request_payer)
-            .field("bypass_governance_retention", &self.bypass_governance_retention)
-            .field("expected_bucket_owner", &self.expected_bucket_owner)
-            .field("if_match", &self.if_match)
-            .field("if_match_last_modified_time", &self.if_match_last_modified_time)
-            .field("if_match_size", &self.if_match_size)
-            .finish()
-    }
-}
-impl<C> rboto::IntoValue for DeleteObjectRequest<C> {
-    fn into_value(self) -> rboto::Value {
-        rboto::Value::Struct(
-            vec![
-                rv::opt(self.bucket), rv::opt(self.key), rv::opt(self.mfa), rv::opt(self
-                .version_id), rv::opt(self.request_payer), rv::opt(self
-                .bypass_governance_retention), rv::opt(self.expected_bucket_owner),
-                rv::opt(self.if_match), rv::opt(self.if_match_last_modified_time),
-                rv::opt(self.if_match_size)
-            ],
-        )
-    }
-}
-#[derive(Clone, PartialEq)]
-pub struct DeleteObjectTaggingRequest<C = ()> {
+rboto::__structure!(
+    DeleteObjectInput "DeleteObjectRequest"[set debug into] { bucket : String, key :
+    String, mfa : String, version_id : String, request_payer : RequestPayer,
+    bypass_governance_retention = bool, expected_bucket_owner : String, if_match :
+    String, if_match_last_modified_time : rboto::DateTime, if_match_size = i64 } {
+    _client }
+);
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct DeleteObjectTaggingInput {
     /// The bucket name containing the objects from which to remove the tags.
     pub bucket: Option<String>,
     /// The key that identifies the object in the bucket from which to remove all tags.
@@ -2635,68 +674,16 @@ pub struct DeleteObjectTaggingRequest<C = ()> {
     pub version_id: Option<String>,
     /// The account ID of the expected bucket owner. If the account ID that you provide does not match the actual owner of the bucket, the request fails with the HTTP status code `403 Forbidden` (access denied).
     pub expected_bucket_owner: Option<String>,
-    #[doc(hidden)]
-    pub _client: C,
+    pub(crate) _client: rboto::__private::Bound,
 }
-impl Default for DeleteObjectTaggingRequest {
-    fn default() -> Self {
-        Self::with_client(())
+rboto::__structure!(
+    DeleteObjectTaggingInput "DeleteObjectTaggingRequest"[set debug into] { bucket :
+    String, key : String, version_id : String, expected_bucket_owner : String } { _client
     }
-}
-impl<C> DeleteObjectTaggingRequest<C> {
-    #[doc(hidden)]
-    pub fn with_client(client: C) -> Self {
-        Self {
-            bucket: None,
-            key: None,
-            version_id: None,
-            expected_bucket_owner: None,
-            _client: client,
-        }
-    }
-    /// Sets `Bucket`.
-    pub fn bucket(mut self, v: impl Into<String>) -> Self {
-        self.bucket = Some(v.into());
-        self
-    }
-    /// Sets `Key`.
-    pub fn key(mut self, v: impl Into<String>) -> Self {
-        self.key = Some(v.into());
-        self
-    }
-    /// Sets `VersionId`.
-    pub fn version_id(mut self, v: impl Into<String>) -> Self {
-        self.version_id = Some(v.into());
-        self
-    }
-    /// Sets `ExpectedBucketOwner`.
-    pub fn expected_bucket_owner(mut self, v: impl Into<String>) -> Self {
-        self.expected_bucket_owner = Some(v.into());
-        self
-    }
-}
-impl<C> ::std::fmt::Debug for DeleteObjectTaggingRequest<C> {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.debug_struct("DeleteObjectTaggingRequest")
-            .field("bucket", &self.bucket)
-            .field("key", &self.key)
-            .field("version_id", &self.version_id)
-            .field("expected_bucket_owner", &self.expected_bucket_owner)
-            .finish()
-    }
-}
-impl<C> rboto::IntoValue for DeleteObjectTaggingRequest<C> {
-    fn into_value(self) -> rboto::Value {
-        rboto::Value::Struct(
-            vec![
-                rv::opt(self.bucket), rv::opt(self.key), rv::opt(self.version_id),
-                rv::opt(self.expected_bucket_owner)
-            ],
-        )
-    }
-}
-#[derive(Clone, PartialEq)]
-pub struct DeleteObjectsRequest<C = ()> {
+);
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct DeleteObjectsInput {
     /// The bucket name containing the objects to delete.
     pub bucket: Option<String>,
     /// Container for the request.
@@ -2710,1325 +697,343 @@ pub struct DeleteObjectsRequest<C = ()> {
     pub expected_bucket_owner: Option<String>,
     /// Indicates the algorithm used to create the checksum for the object when you use the SDK. This header will not provide any additional functionality if you don't use the SDK. When you send this header, there must be a corresponding `x-amz-checksum-algorithm` or `x-amz-trailer` header sent. Otherwise, Amazon S3 fails the request with the HTTP status code `400 Bad Request`.
     pub checksum_algorithm: Option<ChecksumAlgorithm>,
-    #[doc(hidden)]
-    pub _client: C,
+    pub(crate) _client: rboto::__private::Bound,
 }
-impl Default for DeleteObjectsRequest {
-    fn default() -> Self {
-        Self::with_client(())
-    }
-}
-impl<C> DeleteObjectsRequest<C> {
-    #[doc(hidden)]
-    pub fn with_client(client: C) -> Self {
-        Self {
-            bucket: None,
-            delete: None,
-            mfa: None,
-            request_payer: None,
-            bypass_governance_retention: None,
-            expected_bucket_owner: None,
-            checksum_algorithm: None,
-            _client: client,
-        }
-    }
-    /// Sets `Bucket`.
-    pub fn bucket(mut self, v: impl Into<String>) -> Self {
-        self.bucket = Some(v.into());
-        self
-    }
-    /// Sets `Delete`.
-    pub fn delete(mut self, v: Delete) -> Self {
-        self.delete = Some(v);
-        self
-    }
-    /// Sets `MFA`.
-    pub fn mfa(mut self, v: impl Into<String>) -> Self {
-        self.mfa = Some(v.into());
-        self
-    }
-    /// Sets `RequestPayer`.
-    pub fn request_payer(mut self, v: impl Into<RequestPayer>) -> Self {
-        self.request_payer = Some(v.into());
-        self
-    }
-    /// Sets `BypassGovernanceRetention`.
-    pub fn bypass_governance_retention(mut self, v: bool) -> Self {
-        self.bypass_governance_retention = Some(v);
-        self
-    }
-    /// Sets `ExpectedBucketOwner`.
-    pub fn expected_bucket_owner(mut self, v: impl Into<String>) -> Self {
-        self.expected_bucket_owner = Some(v.into());
-        self
-    }
-    /// Sets `ChecksumAlgorithm`.
-    pub fn checksum_algorithm(mut self, v: impl Into<ChecksumAlgorithm>) -> Self {
-        self.checksum_algorithm = Some(v.into());
-        self
-    }
-}
-impl<C> ::std::fmt::Debug for DeleteObjectsRequest<C> {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.debug_struct("DeleteObjectsRequest")
-            .field("bucket", &self.bucket)
-            .field("delete", &self.delete)
-            .field("mfa", &self.mfa)
-            .field("request_payer", &self.request_payer)
-            .field("bypass_governance_retention", &self.bypass_governance_retention)
-            .field("expected_bucket_owner", &self.expected_bucket_owner)
-            .field("checksum_algorithm", &self.checksum_algorithm)
-            .finish()
-    }
-}
-impl<C> rboto::IntoValue for DeleteObjectsRequest<C> {
-    fn into_value(self) -> rboto::Value {
-        rboto::Value::Struct(
-            vec![
-                rv::opt(self.bucket), rv::opt(self.delete), rv::opt(self.mfa),
-                rv::opt(self.request_payer), rv::opt(self.bypass_governance_retention),
-                rv::opt(self.expected_bucket_owner), rv::opt(self.checksum_algorithm)
-            ],
-        )
-    }
-}
-#[derive(Clone, PartialEq)]
-pub struct DeletePublicAccessBlockRequest<C = ()> {
+rboto::__structure!(
+    DeleteObjectsInput "DeleteObjectsRequest"[set debug into] { bucket : String, delete :
+    Delete, mfa : String, request_payer : RequestPayer, bypass_governance_retention =
+    bool, expected_bucket_owner : String, checksum_algorithm : ChecksumAlgorithm } {
+    _client }
+);
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct DeletePublicAccessBlockInput {
     /// The Amazon S3 bucket whose `PublicAccessBlock` configuration you want to delete.
     pub bucket: Option<String>,
     /// The account ID of the expected bucket owner. If the account ID that you provide does not match the actual owner of the bucket, the request fails with the HTTP status code `403 Forbidden` (access denied).
     pub expected_bucket_owner: Option<String>,
-    #[doc(hidden)]
-    pub _client: C,
+    pub(crate) _client: rboto::__private::Bound,
 }
-impl Default for DeletePublicAccessBlockRequest {
-    fn default() -> Self {
-        Self::with_client(())
-    }
-}
-impl<C> DeletePublicAccessBlockRequest<C> {
-    #[doc(hidden)]
-    pub fn with_client(client: C) -> Self {
-        Self {
-            bucket: None,
-            expected_bucket_owner: None,
-            _client: client,
-        }
-    }
-    /// Sets `Bucket`.
-    pub fn bucket(mut self, v: impl Into<String>) -> Self {
-        self.bucket = Some(v.into());
-        self
-    }
-    /// Sets `ExpectedBucketOwner`.
-    pub fn expected_bucket_owner(mut self, v: impl Into<String>) -> Self {
-        self.expected_bucket_owner = Some(v.into());
-        self
-    }
-}
-impl<C> ::std::fmt::Debug for DeletePublicAccessBlockRequest<C> {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.debug_struct("DeletePublicAccessBlockRequest")
-            .field("bucket", &self.bucket)
-            .field("expected_bucket_owner", &self.expected_bucket_owner)
-            .finish()
-    }
-}
-impl<C> rboto::IntoValue for DeletePublicAccessBlockRequest<C> {
-    fn into_value(self) -> rboto::Value {
-        rboto::Value::Struct(
-            vec![rv::opt(self.bucket), rv::opt(self.expected_bucket_owner)],
-        )
-    }
-}
-#[derive(Clone, PartialEq)]
-pub struct GetBucketAbacRequest<C = ()> {
+rboto::__structure!(
+    DeletePublicAccessBlockInput "DeletePublicAccessBlockRequest"[set debug into] {
+    bucket : String, expected_bucket_owner : String } { _client }
+);
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct GetBucketAbacInput {
     /// The name of the general purpose bucket.
     pub bucket: Option<String>,
     /// The Amazon Web Services account ID of the general purpose bucket's owner.
     pub expected_bucket_owner: Option<String>,
-    #[doc(hidden)]
-    pub _client: C,
+    pub(crate) _client: rboto::__private::Bound,
 }
-impl Default for GetBucketAbacRequest {
-    fn default() -> Self {
-        Self::with_client(())
-    }
-}
-impl<C> GetBucketAbacRequest<C> {
-    #[doc(hidden)]
-    pub fn with_client(client: C) -> Self {
-        Self {
-            bucket: None,
-            expected_bucket_owner: None,
-            _client: client,
-        }
-    }
-    /// Sets `Bucket`.
-    pub fn bucket(mut self, v: impl Into<String>) -> Self {
-        self.bucket = Some(v.into());
-        self
-    }
-    /// Sets `ExpectedBucketOwner`.
-    pub fn expected_bucket_owner(mut self, v: impl Into<String>) -> Self {
-        self.expected_bucket_owner = Some(v.into());
-        self
-    }
-}
-impl<C> ::std::fmt::Debug for GetBucketAbacRequest<C> {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.debug_struct("GetBucketAbacRequest")
-            .field("bucket", &self.bucket)
-            .field("expected_bucket_owner", &self.expected_bucket_owner)
-            .finish()
-    }
-}
-impl<C> rboto::IntoValue for GetBucketAbacRequest<C> {
-    fn into_value(self) -> rboto::Value {
-        rboto::Value::Struct(
-            vec![rv::opt(self.bucket), rv::opt(self.expected_bucket_owner)],
-        )
-    }
-}
-#[derive(Clone, PartialEq)]
-pub struct GetBucketAccelerateConfigurationRequest<C = ()> {
+rboto::__structure!(
+    GetBucketAbacInput "GetBucketAbacRequest"[set debug into] { bucket : String,
+    expected_bucket_owner : String } { _client }
+);
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct GetBucketAccelerateConfigurationInput {
     /// The name of the bucket for which the accelerate configuration is retrieved.
     pub bucket: Option<String>,
     /// The account ID of the expected bucket owner. If the account ID that you provide does not match the actual owner of the bucket, the request fails with the HTTP status code `403 Forbidden` (access denied).
     pub expected_bucket_owner: Option<String>,
     pub request_payer: Option<RequestPayer>,
-    #[doc(hidden)]
-    pub _client: C,
+    pub(crate) _client: rboto::__private::Bound,
 }
-impl Default for GetBucketAccelerateConfigurationRequest {
-    fn default() -> Self {
-        Self::with_client(())
-    }
-}
-impl<C> GetBucketAccelerateConfigurationRequest<C> {
-    #[doc(hidden)]
-    pub fn with_client(client: C) -> Self {
-        Self {
-            bucket: None,
-            expected_bucket_owner: None,
-            request_payer: None,
-            _client: client,
-        }
-    }
-    /// Sets `Bucket`.
-    pub fn bucket(mut self, v: impl Into<String>) -> Self {
-        self.bucket = Some(v.into());
-        self
-    }
-    /// Sets `ExpectedBucketOwner`.
-    pub fn expected_bucket_owner(mut self, v: impl Into<String>) -> Self {
-        self.expected_bucket_owner = Some(v.into());
-        self
-    }
-    /// Sets `RequestPayer`.
-    pub fn request_payer(mut self, v: impl Into<RequestPayer>) -> Self {
-        self.request_payer = Some(v.into());
-        self
-    }
-}
-impl<C> ::std::fmt::Debug for GetBucketAccelerateConfigurationRequest<C> {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.debug_struct("GetBucketAccelerateConfigurationRequest")
-            .field("bucket", &self.bucket)
-            .field("expected_bucket_owner", &self.expected_bucket_owner)
-            .field("request_payer", &self.request_payer)
-            .finish()
-    }
-}
-impl<C> rboto::IntoValue for GetBucketAccelerateConfigurationRequest<C> {
-    fn into_value(self) -> rboto::Value {
-        rboto::Value::Struct(
-            vec![
-                rv::opt(self.bucket), rv::opt(self.expected_bucket_owner), rv::opt(self
-                .request_payer)
-            ],
-        )
-    }
-}
-#[derive(Clone, PartialEq)]
-pub struct GetBucketAclRequest<C = ()> {
+rboto::__structure!(
+    GetBucketAccelerateConfigurationInput "GetBucketAccelerateConfigurationRequest"[set
+    debug into] { bucket : String, expected_bucket_owner : String, request_payer :
+    RequestPayer } { _client }
+);
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct GetBucketAclInput {
     /// Specifies the S3 bucket whose ACL is being requested.
     pub bucket: Option<String>,
     /// The account ID of the expected bucket owner. If the account ID that you provide does not match the actual owner of the bucket, the request fails with the HTTP status code `403 Forbidden` (access denied).
     pub expected_bucket_owner: Option<String>,
-    #[doc(hidden)]
-    pub _client: C,
+    pub(crate) _client: rboto::__private::Bound,
 }
-impl Default for GetBucketAclRequest {
-    fn default() -> Self {
-        Self::with_client(())
-    }
-}
-impl<C> GetBucketAclRequest<C> {
-    #[doc(hidden)]
-    pub fn with_client(client: C) -> Self {
-        Self {
-            bucket: None,
-            expected_bucket_owner: None,
-            _client: client,
-        }
-    }
-    /// Sets `Bucket`.
-    pub fn bucket(mut self, v: impl Into<String>) -> Self {
-        self.bucket = Some(v.into());
-        self
-    }
-    /// Sets `ExpectedBucketOwner`.
-    pub fn expected_bucket_owner(mut self, v: impl Into<String>) -> Self {
-        self.expected_bucket_owner = Some(v.into());
-        self
-    }
-}
-impl<C> ::std::fmt::Debug for GetBucketAclRequest<C> {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.debug_struct("GetBucketAclRequest")
-            .field("bucket", &self.bucket)
-            .field("expected_bucket_owner", &self.expected_bucket_owner)
-            .finish()
-    }
-}
-impl<C> rboto::IntoValue for GetBucketAclRequest<C> {
-    fn into_value(self) -> rboto::Value {
-        rboto::Value::Struct(
-            vec![rv::opt(self.bucket), rv::opt(self.expected_bucket_owner)],
-        )
-    }
-}
-#[derive(Clone, PartialEq)]
-pub struct GetBucketAnalyticsConfigurationRequest<C = ()> {
+rboto::__structure!(
+    GetBucketAclInput "GetBucketAclRequest"[set debug into] { bucket : String,
+    expected_bucket_owner : String } { _client }
+);
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct GetBucketAnalyticsConfigurationInput {
     /// The name of the bucket from which an analytics configuration is retrieved.
     pub bucket: Option<String>,
     /// The ID that identifies the analytics configuration.
     pub id: Option<String>,
     /// The account ID of the expected bucket owner. If the account ID that you provide does not match the actual owner of the bucket, the request fails with the HTTP status code `403 Forbidden` (access denied).
     pub expected_bucket_owner: Option<String>,
-    #[doc(hidden)]
-    pub _client: C,
+    pub(crate) _client: rboto::__private::Bound,
 }
-impl Default for GetBucketAnalyticsConfigurationRequest {
-    fn default() -> Self {
-        Self::with_client(())
-    }
-}
-impl<C> GetBucketAnalyticsConfigurationRequest<C> {
-    #[doc(hidden)]
-    pub fn with_client(client: C) -> Self {
-        Self {
-            bucket: None,
-            id: None,
-            expected_bucket_owner: None,
-            _client: client,
-        }
-    }
-    /// Sets `Bucket`.
-    pub fn bucket(mut self, v: impl Into<String>) -> Self {
-        self.bucket = Some(v.into());
-        self
-    }
-    /// Sets `Id`.
-    pub fn id(mut self, v: impl Into<String>) -> Self {
-        self.id = Some(v.into());
-        self
-    }
-    /// Sets `ExpectedBucketOwner`.
-    pub fn expected_bucket_owner(mut self, v: impl Into<String>) -> Self {
-        self.expected_bucket_owner = Some(v.into());
-        self
-    }
-}
-impl<C> ::std::fmt::Debug for GetBucketAnalyticsConfigurationRequest<C> {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.debug_struct("GetBucketAnalyticsConfigurationRequest")
-            .field("bucket", &self.bucket)
-            .field("id", &self.id)
-            .field("expected_bucket_owner", &self.expected_bucket_owner)
-            .finish()
-    }
-}
-impl<C> rboto::IntoValue for GetBucketAnalyticsConfigurationRequest<C> {
-    fn into_value(self) -> rboto::Value {
-        rboto::Value::Struct(
-            vec![
-                rv::opt(self.bucket), rv::opt(self.id), rv::opt(self
-                .expected_bucket_owner)
-            ],
-        )
-    }
-}
-#[derive(Clone, PartialEq)]
-pub struct GetBucketCorsRequest<C = ()> {
+rboto::__structure!(
+    GetBucketAnalyticsConfigurationInput "GetBucketAnalyticsConfigurationRequest"[set
+    debug into] { bucket : String, id : String, expected_bucket_owner : String } {
+    _client }
+);
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct GetBucketCorsInput {
     /// The bucket name for which to get the cors configuration.
     pub bucket: Option<String>,
     /// The account ID of the expected bucket owner. If the account ID that you provide does not match the actual owner of the bucket, the request fails with the HTTP status code `403 Forbidden` (access denied).
     pub expected_bucket_owner: Option<String>,
-    #[doc(hidden)]
-    pub _client: C,
+    pub(crate) _client: rboto::__private::Bound,
 }
-impl Default for GetBucketCorsRequest {
-    fn default() -> Self {
-        Self::with_client(())
-    }
-}
-impl<C> GetBucketCorsRequest<C> {
-    #[doc(hidden)]
-    pub fn with_client(client: C) -> Self {
-        Self {
-            bucket: None,
-            expected_bucket_owner: None,
-            _client: client,
-        }
-    }
-    /// Sets `Bucket`.
-    pub fn bucket(mut self, v: impl Into<String>) -> Self {
-        self.bucket = Some(v.into());
-        self
-    }
-    /// Sets `ExpectedBucketOwner`.
-    pub fn expected_bucket_owner(mut self, v: impl Into<String>) -> Self {
-        self.expected_bucket_owner = Some(v.into());
-        self
-    }
-}
-impl<C> ::std::fmt::Debug for GetBucketCorsRequest<C> {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.debug_struct("GetBucketCorsRequest")
-            .field("bucket", &self.bucket)
-            .field("expected_bucket_owner", &self.expected_bucket_owner)
-            .finish()
-    }
-}
-impl<C> rboto::IntoValue for GetBucketCorsRequest<C> {
-    fn into_value(self) -> rboto::Value {
-        rboto::Value::Struct(
-            vec![rv::opt(self.bucket), rv::opt(self.expected_bucket_owner)],
-        )
-    }
-}
-#[derive(Clone, PartialEq)]
-pub struct GetBucketEncryptionRequest<C = ()> {
+rboto::__structure!(
+    GetBucketCorsInput "GetBucketCorsRequest"[set debug into] { bucket : String,
+    expected_bucket_owner : String } { _client }
+);
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct GetBucketEncryptionInput {
     /// The name of the bucket from which the server-side encryption configuration is retrieved.
     pub bucket: Option<String>,
     /// The account ID of the expected bucket owner. If the account ID that you provide does not match the actual owner of the bucket, the request fails with the HTTP status code `403 Forbidden` (access denied).
     pub expected_bucket_owner: Option<String>,
-    #[doc(hidden)]
-    pub _client: C,
+    pub(crate) _client: rboto::__private::Bound,
 }
-impl Default for GetBucketEncryptionRequest {
-    fn default() -> Self {
-        Self::with_client(())
-    }
-}
-impl<C> GetBucketEncryptionRequest<C> {
-    #[doc(hidden)]
-    pub fn with_client(client: C) -> Self {
-        Self {
-            bucket: None,
-            expected_bucket_owner: None,
-            _client: client,
-        }
-    }
-    /// Sets `Bucket`.
-    pub fn bucket(mut self, v: impl Into<String>) -> Self {
-        self.bucket = Some(v.into());
-        self
-    }
-    /// Sets `ExpectedBucketOwner`.
-    pub fn expected_bucket_owner(mut self, v: impl Into<String>) -> Self {
-        self.expected_bucket_owner = Some(v.into());
-        self
-    }
-}
-impl<C> ::std::fmt::Debug for GetBucketEncryptionRequest<C> {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.debug_struct("GetBucketEncryptionRequest")
-            .field("bucket", &self.bucket)
-            .field("expected_bucket_owner", &self.expected_bucket_owner)
-            .finish()
-    }
-}
-impl<C> rboto::IntoValue for GetBucketEncryptionRequest<C> {
-    fn into_value(self) -> rboto::Value {
-        rboto::Value::Struct(
-            vec![rv::opt(self.bucket), rv::opt(self.expected_bucket_owner)],
-        )
-    }
-}
-#[derive(Clone, PartialEq)]
-pub struct GetBucketIntelligentTieringConfigurationRequest<C = ()> {
+rboto::__structure!(
+    GetBucketEncryptionInput "GetBucketEncryptionRequest"[set debug into] { bucket :
+    String, expected_bucket_owner : String } { _client }
+);
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct GetBucketIntelligentTieringConfigurationInput {
     /// The name of the Amazon S3 bucket whose configuration you want to modify or retrieve.
     pub bucket: Option<String>,
     /// The ID used to identify the S3 Intelligent-Tiering configuration.
     pub id: Option<String>,
     /// The account ID of the expected bucket owner. If the account ID that you provide does not match the actual owner of the bucket, the request fails with the HTTP status code `403 Forbidden` (access denied).
     pub expected_bucket_owner: Option<String>,
-    #[doc(hidden)]
-    pub _client: C,
+    pub(crate) _client: rboto::__private::Bound,
 }
-impl Default for GetBucketIntelligentTieringConfigurationRequest {
-    fn default() -> Self {
-        Self::with_client(())
-    }
-}
-impl<C> GetBucketIntelligentTieringConfigurationRequest<C> {
-    #[doc(hidden)]
-    pub fn with_client(client: C) -> Self {
-        Self {
-            bucket: None,
-            id: None,
-            expected_bucket_owner: None,
-            _client: client,
-        }
-    }
-    /// Sets `Bucket`.
-    pub fn bucket(mut self, v: impl Into<String>) -> Self {
-        self.bucket = Some(v.into());
-        self
-    }
-    /// Sets `Id`.
-    pub fn id(mut self, v: impl Into<String>) -> Self {
-        self.id = Some(v.into());
-        self
-    }
-    /// Sets `ExpectedBucketOwner`.
-    pub fn expected_bucket_owner(mut self, v: impl Into<String>) -> Self {
-        self.expected_bucket_owner = Some(v.into());
-        self
-    }
-}
-impl<C> ::std::fmt::Debug for GetBucketIntelligentTieringConfigurationRequest<C> {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.debug_struct("GetBucketIntelligentTieringConfigurationRequest")
-            .field("bucket", &self.bucket)
-            .field("id", &self.id)
-            .field("expected_bucket_owner", &self.expected_bucket_owner)
-            .finish()
-    }
-}
-impl<C> rboto::IntoValue for GetBucketIntelligentTieringConfigurationRequest<C> {
-    fn into_value(self) -> rboto::Value {
-        rboto::Value::Struct(
-            vec![
-                rv::opt(self.bucket), rv::opt(self.id), rv::opt(self
-                .expected_bucket_owner)
-            ],
-        )
-    }
-}
-#[derive(Clone, PartialEq)]
-pub struct GetBucketInventoryConfigurationRequest<C = ()> {
+rboto::__structure!(
+    GetBucketIntelligentTieringConfigurationInput
+    "GetBucketIntelligentTieringConfigurationRequest"[set debug into] { bucket : String,
+    id : String, expected_bucket_owner : String } { _client }
+);
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct GetBucketInventoryConfigurationInput {
     /// The name of the bucket containing the inventory configuration to retrieve.
     pub bucket: Option<String>,
     /// The ID used to identify the inventory configuration.
     pub id: Option<String>,
     /// The account ID of the expected bucket owner. If the account ID that you provide does not match the actual owner of the bucket, the request fails with the HTTP status code `403 Forbidden` (access denied).
     pub expected_bucket_owner: Option<String>,
-    #[doc(hidden)]
-    pub _client: C,
+    pub(crate) _client: rboto::__private::Bound,
 }
-impl Default for GetBucketInventoryConfigurationRequest {
-    fn default() -> Self {
-        Self::with_client(())
-    }
-}
-impl<C> GetBucketInventoryConfigurationRequest<C> {
-    #[doc(hidden)]
-    pub fn with_client(client: C) -> Self {
-        Self {
-            bucket: None,
-            id: None,
-            expected_bucket_owner: None,
-            _client: client,
-        }
-    }
-    /// Sets `Bucket`.
-    pub fn bucket(mut self, v: impl Into<String>) -> Self {
-        self.bucket = Some(v.into());
-        self
-    }
-    /// Sets `Id`.
-    pub fn id(mut self, v: impl Into<String>) -> Self {
-        self.id = Some(v.into());
-        self
-    }
-    /// Sets `ExpectedBucketOwner`.
-    pub fn expected_bucket_owner(mut self, v: impl Into<String>) -> Self {
-        self.expected_bucket_owner = Some(v.into());
-        self
-    }
-}
-impl<C> ::std::fmt::Debug for GetBucketInventoryConfigurationRequest<C> {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.debug_struct("GetBucketInventoryConfigurationRequest")
-            .field("bucket", &self.bucket)
-            .field("id", &self.id)
-            .field("expected_bucket_owner", &self.expected_bucket_owner)
-            .finish()
-    }
-}
-impl<C> rboto::IntoValue for GetBucketInventoryConfigurationRequest<C> {
-    fn into_value(self) -> rboto::Value {
-        rboto::Value::Struct(
-            vec![
-                rv::opt(self.bucket), rv::opt(self.id), rv::opt(self
-                .expected_bucket_owner)
-            ],
-        )
-    }
-}
-#[derive(Clone, PartialEq)]
-pub struct GetBucketLifecycleConfigurationRequest<C = ()> {
+rboto::__structure!(
+    GetBucketInventoryConfigurationInput "GetBucketInventoryConfigurationRequest"[set
+    debug into] { bucket : String, id : String, expected_bucket_owner : String } {
+    _client }
+);
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct GetBucketLifecycleConfigurationInput {
     /// The name of the bucket for which to get the lifecycle information.
     pub bucket: Option<String>,
     /// The account ID of the expected bucket owner. If the account ID that you provide does not match the actual owner of the bucket, the request fails with the HTTP status code `403 Forbidden` (access denied).
     pub expected_bucket_owner: Option<String>,
-    #[doc(hidden)]
-    pub _client: C,
+    pub(crate) _client: rboto::__private::Bound,
 }
-impl Default for GetBucketLifecycleConfigurationRequest {
-    fn default() -> Self {
-        Self::with_client(())
-    }
-}
-impl<C> GetBucketLifecycleConfigurationRequest<C> {
-    #[doc(hidden)]
-    pub fn with_client(client: C) -> Self {
-        Self {
-            bucket: None,
-            expected_bucket_owner: None,
-            _client: client,
-        }
-    }
-    /// Sets `Bucket`.
-    pub fn bucket(mut self, v: impl Into<String>) -> Self {
-        self.bucket = Some(v.into());
-        self
-    }
-    /// Sets `ExpectedBucketOwner`.
-    pub fn expected_bucket_owner(mut self, v: impl Into<String>) -> Self {
-        self.expected_bucket_owner = Some(v.into());
-        self
-    }
-}
-impl<C> ::std::fmt::Debug for GetBucketLifecycleConfigurationRequest<C> {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.debug_struct("GetBucketLifecycleConfigurationRequest")
-            .field("bucket", &self.bucket)
-            .field("expected_bucket_owner", &self.expected_bucket_owner)
-            .finish()
-    }
-}
-impl<C> rboto::IntoValue for GetBucketLifecycleConfigurationRequest<C> {
-    fn into_value(self) -> rboto::Value {
-        rboto::Value::Struct(
-            vec![rv::opt(self.bucket), rv::opt(self.expected_bucket_owner)],
-        )
-    }
-}
-#[derive(Clone, PartialEq)]
-pub struct GetBucketLifecycleRequest<C = ()> {
+rboto::__structure!(
+    GetBucketLifecycleConfigurationInput "GetBucketLifecycleConfigurationRequest"[set
+    debug into] { bucket : String, expected_bucket_owner : String } { _client }
+);
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct GetBucketLifecycleInput {
     /// The name of the bucket for which to get the lifecycle information.
     pub bucket: Option<String>,
     /// The account ID of the expected bucket owner. If the account ID that you provide does not match the actual owner of the bucket, the request fails with the HTTP status code `403 Forbidden` (access denied).
     pub expected_bucket_owner: Option<String>,
-    #[doc(hidden)]
-    pub _client: C,
+    pub(crate) _client: rboto::__private::Bound,
 }
-impl Default for GetBucketLifecycleRequest {
-    fn default() -> Self {
-        Self::with_client(())
-    }
-}
-impl<C> GetBucketLifecycleRequest<C> {
-    #[doc(hidden)]
-    pub fn with_client(client: C) -> Self {
-        Self {
-            bucket: None,
-            expected_bucket_owner: None,
-            _client: client,
-        }
-    }
-    /// Sets `Bucket`.
-    pub fn bucket(mut self, v: impl Into<String>) -> Self {
-        self.bucket = Some(v.into());
-        self
-    }
-    /// Sets `ExpectedBucketOwner`.
-    pub fn expected_bucket_owner(mut self, v: impl Into<String>) -> Self {
-        self.expected_bucket_owner = Some(v.into());
-        self
-    }
-}
-impl<C> ::std::fmt::Debug for GetBucketLifecycleRequest<C> {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.debug_struct("GetBucketLifecycleRequest")
-            .field("bucket", &self.bucket)
-            .field("expected_bucket_owner", &self.expected_bucket_owner)
-            .finish()
-    }
-}
-impl<C> rboto::IntoValue for GetBucketLifecycleRequest<C> {
-    fn into_value(self) -> rboto::Value {
-        rboto::Value::Struct(
-            vec![rv::opt(self.bucket), rv::opt(self.expected_bucket_owner)],
-        )
-    }
-}
-#[derive(Clone, PartialEq)]
-pub struct GetBucketLocationRequest<C = ()> {
+rboto::__structure!(
+    GetBucketLifecycleInput "GetBucketLifecycleRequest"[set debug into] { bucket :
+    String, expected_bucket_owner : String } { _client }
+);
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct GetBucketLocationInput {
     /// The name of the bucket for which to get the location.
     pub bucket: Option<String>,
     /// The account ID of the expected bucket owner. If the account ID that you provide does not match the actual owner of the bucket, the request fails with the HTTP status code `403 Forbidden` (access denied).
     pub expected_bucket_owner: Option<String>,
-    #[doc(hidden)]
-    pub _client: C,
+    pub(crate) _client: rboto::__private::Bound,
 }
-impl Default for GetBucketLocationRequest {
-    fn default() -> Self {
-        Self::with_client(())
-    }
-}
-impl<C> GetBucketLocationRequest<C> {
-    #[doc(hidden)]
-    pub fn with_client(client: C) -> Self {
-        Self {
-            bucket: None,
-            expected_bucket_owner: None,
-            _client: client,
-        }
-    }
-    /// Sets `Bucket`.
-    pub fn bucket(mut self, v: impl Into<String>) -> Self {
-        self.bucket = Some(v.into());
-        self
-    }
-    /// Sets `ExpectedBucketOwner`.
-    pub fn expected_bucket_owner(mut self, v: impl Into<String>) -> Self {
-        self.expected_bucket_owner = Some(v.into());
-        self
-    }
-}
-impl<C> ::std::fmt::Debug for GetBucketLocationRequest<C> {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.debug_struct("GetBucketLocationRequest")
-            .field("bucket", &self.bucket)
-            .field("expected_bucket_owner", &self.expected_bucket_owner)
-            .finish()
-    }
-}
-impl<C> rboto::IntoValue for GetBucketLocationRequest<C> {
-    fn into_value(self) -> rboto::Value {
-        rboto::Value::Struct(
-            vec![rv::opt(self.bucket), rv::opt(self.expected_bucket_owner)],
-        )
-    }
-}
-#[derive(Clone, PartialEq)]
-pub struct GetBucketLoggingRequest<C = ()> {
+rboto::__structure!(
+    GetBucketLocationInput "GetBucketLocationRequest"[set debug into] { bucket : String,
+    expected_bucket_owner : String } { _client }
+);
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct GetBucketLoggingInput {
     /// The bucket name for which to get the logging information.
     pub bucket: Option<String>,
     /// The account ID of the expected bucket owner. If the account ID that you provide does not match the actual owner of the bucket, the request fails with the HTTP status code `403 Forbidden` (access denied).
     pub expected_bucket_owner: Option<String>,
-    #[doc(hidden)]
-    pub _client: C,
+    pub(crate) _client: rboto::__private::Bound,
 }
-impl Default for GetBucketLoggingRequest {
-    fn default() -> Self {
-        Self::with_client(())
-    }
-}
-impl<C> GetBucketLoggingRequest<C> {
-    #[doc(hidden)]
-    pub fn with_client(client: C) -> Self {
-        Self {
-            bucket: None,
-            expected_bucket_owner: None,
-            _client: client,
-        }
-    }
-    /// Sets `Bucket`.
-    pub fn bucket(mut self, v: impl Into<String>) -> Self {
-        self.bucket = Some(v.into());
-        self
-    }
-    /// Sets `ExpectedBucketOwner`.
-    pub fn expected_bucket_owner(mut self, v: impl Into<String>) -> Self {
-        self.expected_bucket_owner = Some(v.into());
-        self
-    }
-}
-impl<C> ::std::fmt::Debug for GetBucketLoggingRequest<C> {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.debug_struct("GetBucketLoggingRequest")
-            .field("bucket", &self.bucket)
-            .field("expected_bucket_owner", &self.expected_bucket_owner)
-            .finish()
-    }
-}
-impl<C> rboto::IntoValue for GetBucketLoggingRequest<C> {
-    fn into_value(self) -> rboto::Value {
-        rboto::Value::Struct(
-            vec![rv::opt(self.bucket), rv::opt(self.expected_bucket_owner)],
-        )
-    }
-}
-#[derive(Clone, PartialEq)]
-pub struct GetBucketMetadataConfigurationRequest<C = ()> {
+rboto::__structure!(
+    GetBucketLoggingInput "GetBucketLoggingRequest"[set debug into] { bucket : String,
+    expected_bucket_owner : String } { _client }
+);
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct GetBucketMetadataConfigurationInput {
     /// The general purpose bucket that corresponds to the metadata configuration that you want to retrieve.
     pub bucket: Option<String>,
     /// The expected owner of the general purpose bucket that you want to retrieve the metadata table configuration for.
     pub expected_bucket_owner: Option<String>,
-    #[doc(hidden)]
-    pub _client: C,
+    pub(crate) _client: rboto::__private::Bound,
 }
-impl Default for GetBucketMetadataConfigurationRequest {
-    fn default() -> Self {
-        Self::with_client(())
-    }
-}
-impl<C> GetBucketMetadataConfigurationRequest<C> {
-    #[doc(hidden)]
-    pub fn with_client(client: C) -> Self {
-        Self {
-            bucket: None,
-            expected_bucket_owner: None,
-            _client: client,
-        }
-    }
-    /// Sets `Bucket`.
-    pub fn bucket(mut self, v: impl Into<String>) -> Self {
-        self.bucket = Some(v.into());
-        self
-    }
-    /// Sets `ExpectedBucketOwner`.
-    pub fn expected_bucket_owner(mut self, v: impl Into<String>) -> Self {
-        self.expected_bucket_owner = Some(v.into());
-        self
-    }
-}
-impl<C> ::std::fmt::Debug for GetBucketMetadataConfigurationRequest<C> {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.debug_struct("GetBucketMetadataConfigurationRequest")
-            .field("bucket", &self.bucket)
-            .field("expected_bucket_owner", &self.expected_bucket_owner)
-            .finish()
-    }
-}
-impl<C> rboto::IntoValue for GetBucketMetadataConfigurationRequest<C> {
-    fn into_value(self) -> rboto::Value {
-        rboto::Value::Struct(
-            vec![rv::opt(self.bucket), rv::opt(self.expected_bucket_owner)],
-        )
-    }
-}
-#[derive(Clone, PartialEq)]
-pub struct GetBucketMetadataTableConfigurationRequest<C = ()> {
+rboto::__structure!(
+    GetBucketMetadataConfigurationInput "GetBucketMetadataConfigurationRequest"[set debug
+    into] { bucket : String, expected_bucket_owner : String } { _client }
+);
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct GetBucketMetadataTableConfigurationInput {
     /// The general purpose bucket that corresponds to the metadata table configuration that you want to retrieve.
     pub bucket: Option<String>,
     /// The expected owner of the general purpose bucket that you want to retrieve the metadata table configuration for.
     pub expected_bucket_owner: Option<String>,
-    #[doc(hidden)]
-    pub _client: C,
+    pub(crate) _client: rboto::__private::Bound,
 }
-impl Default for GetBucketMetadataTableConfigurationRequest {
-    fn default() -> Self {
-        Self::with_client(())
-    }
-}
-impl<C> GetBucketMetadataTableConfigurationRequest<C> {
-    #[doc(hidden)]
-    pub fn with_client(client: C) -> Self {
-        Self {
-            bucket: None,
-            expected_bucket_owner: None,
-            _client: client,
-        }
-    }
-    /// Sets `Bucket`.
-    pub fn bucket(mut self, v: impl Into<String>) -> Self {
-        self.bucket = Some(v.into());
-        self
-    }
-    /// Sets `ExpectedBucketOwner`.
-    pub fn expected_bucket_owner(mut self, v: impl Into<String>) -> Self {
-        self.expected_bucket_owner = Some(v.into());
-        self
-    }
-}
-impl<C> ::std::fmt::Debug for GetBucketMetadataTableConfigurationRequest<C> {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.debug_struct("GetBucketMetadataTableConfigurationRequest")
-            .field("bucket", &self.bucket)
-            .field("expected_bucket_owner", &self.expected_bucket_owner)
-            .finish()
-    }
-}
-impl<C> rboto::IntoValue for GetBucketMetadataTableConfigurationRequest<C> {
-    fn into_value(self) -> rboto::Value {
-        rboto::Value::Struct(
-            vec![rv::opt(self.bucket), rv::opt(self.expected_bucket_owner)],
-        )
-    }
-}
-#[derive(Clone, PartialEq)]
-pub struct GetBucketMetricsConfigurationRequest<C = ()> {
+rboto::__structure!(
+    GetBucketMetadataTableConfigurationInput
+    "GetBucketMetadataTableConfigurationRequest"[set debug into] { bucket : String,
+    expected_bucket_owner : String } { _client }
+);
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct GetBucketMetricsConfigurationInput {
     /// The name of the bucket containing the metrics configuration to retrieve.
     pub bucket: Option<String>,
     /// The ID used to identify the metrics configuration. The ID has a 64 character limit and can only contain letters, numbers, periods, dashes, and underscores.
     pub id: Option<String>,
     /// The account ID of the expected bucket owner. If the account ID that you provide does not match the actual owner of the bucket, the request fails with the HTTP status code `403 Forbidden` (access denied).
     pub expected_bucket_owner: Option<String>,
-    #[doc(hidden)]
-    pub _client: C,
+    pub(crate) _client: rboto::__private::Bound,
 }
-impl Default for GetBucketMetricsConfigurationRequest {
-    fn default() -> Self {
-        Self::with_client(())
-    }
-}
-impl<C> GetBucketMetricsConfigurationRequest<C> {
-    #[doc(hidden)]
-    pub fn with_client(client: C) -> Self {
-        Self {
-            bucket: None,
-            id: None,
-            expected_bucket_owner: None,
-            _client: client,
-        }
-    }
-    /// Sets `Bucket`.
-    pub fn bucket(mut self, v: impl Into<String>) -> Self {
-        self.bucket = Some(v.into());
-        self
-    }
-    /// Sets `Id`.
-    pub fn id(mut self, v: impl Into<String>) -> Self {
-        self.id = Some(v.into());
-        self
-    }
-    /// Sets `ExpectedBucketOwner`.
-    pub fn expected_bucket_owner(mut self, v: impl Into<String>) -> Self {
-        self.expected_bucket_owner = Some(v.into());
-        self
-    }
-}
-impl<C> ::std::fmt::Debug for GetBucketMetricsConfigurationRequest<C> {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.debug_struct("GetBucketMetricsConfigurationRequest")
-            .field("bucket", &self.bucket)
-            .field("id", &self.id)
-            .field("expected_bucket_owner", &self.expected_bucket_owner)
-            .finish()
-    }
-}
-impl<C> rboto::IntoValue for GetBucketMetricsConfigurationRequest<C> {
-    fn into_value(self) -> rboto::Value {
-        rboto::Value::Struct(
-            vec![
-                rv::opt(self.bucket), rv::opt(self.id), rv::opt(self
-                .expected_bucket_owner)
-            ],
-        )
-    }
-}
-#[derive(Clone, PartialEq)]
-pub struct GetBucketOwnershipControlsRequest<C = ()> {
+rboto::__structure!(
+    GetBucketMetricsConfigurationInput "GetBucketMetricsConfigurationRequest"[set debug
+    into] { bucket : String, id : String, expected_bucket_owner : String } { _client }
+);
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct GetBucketOwnershipControlsInput {
     /// The name of the Amazon S3 bucket whose `OwnershipControls` you want to retrieve.
     pub bucket: Option<String>,
     /// The account ID of the expected bucket owner. If the account ID that you provide does not match the actual owner of the bucket, the request fails with the HTTP status code `403 Forbidden` (access denied).
     pub expected_bucket_owner: Option<String>,
-    #[doc(hidden)]
-    pub _client: C,
+    pub(crate) _client: rboto::__private::Bound,
 }
-impl Default for GetBucketOwnershipControlsRequest {
-    fn default() -> Self {
-        Self::with_client(())
-    }
-}
-impl<C> GetBucketOwnershipControlsRequest<C> {
-    #[doc(hidden)]
-    pub fn with_client(client: C) -> Self {
-        Self {
-            bucket: None,
-            expected_bucket_owner: None,
-            _client: client,
-        }
-    }
-    /// Sets `Bucket`.
-    pub fn bucket(mut self, v: impl Into<String>) -> Self {
-        self.bucket = Some(v.into());
-        self
-    }
-    /// Sets `ExpectedBucketOwner`.
-    pub fn expected_bucket_owner(mut self, v: impl Into<String>) -> Self {
-        self.expected_bucket_owner = Some(v.into());
-        self
-    }
-}
-impl<C> ::std::fmt::Debug for GetBucketOwnershipControlsRequest<C> {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.debug_struct("GetBucketOwnershipControlsRequest")
-            .field("bucket", &self.bucket)
-            .field("expected_bucket_owner", &self.expected_bucket_owner)
-            .finish()
-    }
-}
-impl<C> rboto::IntoValue for GetBucketOwnershipControlsRequest<C> {
-    fn into_value(self) -> rboto::Value {
-        rboto::Value::Struct(
-            vec![rv::opt(self.bucket), rv::opt(self.expected_bucket_owner)],
-        )
-    }
-}
-#[derive(Clone, PartialEq)]
-pub struct GetBucketPolicyRequest<C = ()> {
+rboto::__structure!(
+    GetBucketOwnershipControlsInput "GetBucketOwnershipControlsRequest"[set debug into] {
+    bucket : String, expected_bucket_owner : String } { _client }
+);
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct GetBucketPolicyInput {
     /// The bucket name to get the bucket policy for.
     pub bucket: Option<String>,
     /// The account ID of the expected bucket owner. If the account ID that you provide does not match the actual owner of the bucket, the request fails with the HTTP status code `403 Forbidden` (access denied).
     pub expected_bucket_owner: Option<String>,
-    #[doc(hidden)]
-    pub _client: C,
+    pub(crate) _client: rboto::__private::Bound,
 }
-impl Default for GetBucketPolicyRequest {
-    fn default() -> Self {
-        Self::with_client(())
-    }
-}
-impl<C> GetBucketPolicyRequest<C> {
-    #[doc(hidden)]
-    pub fn with_client(client: C) -> Self {
-        Self {
-            bucket: None,
-            expected_bucket_owner: None,
-            _client: client,
-        }
-    }
-    /// Sets `Bucket`.
-    pub fn bucket(mut self, v: impl Into<String>) -> Self {
-        self.bucket = Some(v.into());
-        self
-    }
-    /// Sets `ExpectedBucketOwner`.
-    pub fn expected_bucket_owner(mut self, v: impl Into<String>) -> Self {
-        self.expected_bucket_owner = Some(v.into());
-        self
-    }
-}
-impl<C> ::std::fmt::Debug for GetBucketPolicyRequest<C> {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.debug_struct("GetBucketPolicyRequest")
-            .field("bucket", &self.bucket)
-            .field("expected_bucket_owner", &self.expected_bucket_owner)
-            .finish()
-    }
-}
-impl<C> rboto::IntoValue for GetBucketPolicyRequest<C> {
-    fn into_value(self) -> rboto::Value {
-        rboto::Value::Struct(
-            vec![rv::opt(self.bucket), rv::opt(self.expected_bucket_owner)],
-        )
-    }
-}
-#[derive(Clone, PartialEq)]
-pub struct GetBucketPolicyStatusRequest<C = ()> {
+rboto::__structure!(
+    GetBucketPolicyInput "GetBucketPolicyRequest"[set debug into] { bucket : String,
+    expected_bucket_owner : String } { _client }
+);
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct GetBucketPolicyStatusInput {
     /// The name of the Amazon S3 bucket whose policy status you want to retrieve.
     pub bucket: Option<String>,
     /// The account ID of the expected bucket owner. If the account ID that you provide does not match the actual owner of the bucket, the request fails with the HTTP status code `403 Forbidden` (access denied).
     pub expected_bucket_owner: Option<String>,
-    #[doc(hidden)]
-    pub _client: C,
+    pub(crate) _client: rboto::__private::Bound,
 }
-impl Default for GetBucketPolicyStatusRequest {
-    fn default() -> Self {
-        Self::with_client(())
-    }
-}
-impl<C> GetBucketPolicyStatusRequest<C> {
-    #[doc(hidden)]
-    pub fn with_client(client: C) -> Self {
-        Self {
-            bucket: None,
-            expected_bucket_owner: None,
-            _client: client,
-        }
-    }
-    /// Sets `Bucket`.
-    pub fn bucket(mut self, v: impl Into<String>) -> Self {
-        self.bucket = Some(v.into());
-        self
-    }
-    /// Sets `ExpectedBucketOwner`.
-    pub fn expected_bucket_owner(mut self, v: impl Into<String>) -> Self {
-        self.expected_bucket_owner = Some(v.into());
-        self
-    }
-}
-impl<C> ::std::fmt::Debug for GetBucketPolicyStatusRequest<C> {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.debug_struct("GetBucketPolicyStatusRequest")
-            .field("bucket", &self.bucket)
-            .field("expected_bucket_owner", &self.expected_bucket_owner)
-            .finish()
-    }
-}
-impl<C> rboto::IntoValue for GetBucketPolicyStatusRequest<C> {
-    fn into_value(self) -> rboto::Value {
-        rboto::Value::Struct(
-            vec![rv::opt(self.bucket), rv::opt(self.expected_bucket_owner)],
-        )
-    }
-}
-#[derive(Clone, PartialEq)]
-pub struct GetBucketReplicationRequest<C = ()> {
+rboto::__structure!(
+    GetBucketPolicyStatusInput "GetBucketPolicyStatusRequest"[set debug into] { bucket :
+    String, expected_bucket_owner : String } { _client }
+);
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct GetBucketReplicationInput {
     /// The bucket name for which to get the replication information.
     pub bucket: Option<String>,
     /// The account ID of the expected bucket owner. If the account ID that you provide does not match the actual owner of the bucket, the request fails with the HTTP status code `403 Forbidden` (access denied).
     pub expected_bucket_owner: Option<String>,
-    #[doc(hidden)]
-    pub _client: C,
+    pub(crate) _client: rboto::__private::Bound,
 }
-impl Default for GetBucketReplicationRequest {
-    fn default() -> Self {
-        Self::with_client(())
-    }
-}
-impl<C> GetBucketReplicationRequest<C> {
-    #[doc(hidden)]
-    pub fn with_client(client: C) -> Self {
-        Self {
-            bucket: None,
-            expected_bucket_owner: None,
-            _client: client,
-        }
-    }
-    /// Sets `Bucket`.
-    pub fn bucket(mut self, v: impl Into<String>) -> Self {
-        self.bucket = Some(v.into());
-        self
-    }
-    /// Sets `ExpectedBucketOwner`.
-    pub fn expected_bucket_owner(mut self, v: impl Into<String>) -> Self {
-        self.expected_bucket_owner = Some(v.into());
-        self
-    }
-}
-impl<C> ::std::fmt::Debug for GetBucketReplicationRequest<C> {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.debug_struct("GetBucketReplicationRequest")
-            .field("bucket", &self.bucket)
-            .field("expected_bucket_owner", &self.expected_bucket_owner)
-            .finish()
-    }
-}
-impl<C> rboto::IntoValue for GetBucketReplicationRequest<C> {
-    fn into_value(self) -> rboto::Value {
-        rboto::Value::Struct(
-            vec![rv::opt(self.bucket), rv::opt(self.expected_bucket_owner)],
-        )
-    }
-}
-#[derive(Clone, PartialEq)]
-pub struct GetBucketRequestPaymentRequest<C = ()> {
+rboto::__structure!(
+    GetBucketReplicationInput "GetBucketReplicationRequest"[set debug into] { bucket :
+    String, expected_bucket_owner : String } { _client }
+);
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct GetBucketRequestPaymentInput {
     /// The name of the bucket for which to get the payment request configuration
     pub bucket: Option<String>,
     /// The account ID of the expected bucket owner. If the account ID that you provide does not match the actual owner of the bucket, the request fails with the HTTP status code `403 Forbidden` (access denied).
     pub expected_bucket_owner: Option<String>,
-    #[doc(hidden)]
-    pub _client: C,
+    pub(crate) _client: rboto::__private::Bound,
 }
-impl Default for GetBucketRequestPaymentRequest {
-    fn default() -> Self {
-        Self::with_client(())
-    }
-}
-impl<C> GetBucketRequestPaymentRequest<C> {
-    #[doc(hidden)]
-    pub fn with_client(client: C) -> Self {
-        Self {
-            bucket: None,
-            expected_bucket_owner: None,
-            _client: client,
-        }
-    }
-    /// Sets `Bucket`.
-    pub fn bucket(mut self, v: impl Into<String>) -> Self {
-        self.bucket = Some(v.into());
-        self
-    }
-    /// Sets `ExpectedBucketOwner`.
-    pub fn expected_bucket_owner(mut self, v: impl Into<String>) -> Self {
-        self.expected_bucket_owner = Some(v.into());
-        self
-    }
-}
-impl<C> ::std::fmt::Debug for GetBucketRequestPaymentRequest<C> {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.debug_struct("GetBucketRequestPaymentRequest")
-            .field("bucket", &self.bucket)
-            .field("expected_bucket_owner", &self.expected_bucket_owner)
-            .finish()
-    }
-}
-impl<C> rboto::IntoValue for GetBucketRequestPaymentRequest<C> {
-    fn into_value(self) -> rboto::Value {
-        rboto::Value::Struct(
-            vec![rv::opt(self.bucket), rv::opt(self.expected_bucket_owner)],
-        )
-    }
-}
-#[derive(Clone, PartialEq)]
-pub struct GetBucketTaggingRequest<C = ()> {
+rboto::__structure!(
+    GetBucketRequestPaymentInput "GetBucketRequestPaymentRequest"[set debug into] {
+    bucket : String, expected_bucket_owner : String } { _client }
+);
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct GetBucketTaggingInput {
     /// The name of the bucket for which to get the tagging information.
     pub bucket: Option<String>,
     /// The account ID of the expected bucket owner. If the account ID that you provide does not match the actual owner of the bucket, the request fails with the HTTP status code `403 Forbidden` (access denied).
     pub expected_bucket_owner: Option<String>,
-    #[doc(hidden)]
-    pub _client: C,
+    pub(crate) _client: rboto::__private::Bound,
 }
-impl Default for GetBucketTaggingRequest {
-    fn default() -> Self {
-        Self::with_client(())
-    }
-}
-impl<C> GetBucketTaggingRequest<C> {
-    #[doc(hidden)]
-    pub fn with_client(client: C) -> Self {
-        Self {
-            bucket: None,
-            expected_bucket_owner: None,
-            _client: client,
-        }
-    }
-    /// Sets `Bucket`.
-    pub fn bucket(mut self, v: impl Into<String>) -> Self {
-        self.bucket = Some(v.into());
-        self
-    }
-    /// Sets `ExpectedBucketOwner`.
-    pub fn expected_bucket_owner(mut self, v: impl Into<String>) -> Self {
-        self.expected_bucket_owner = Some(v.into());
-        self
-    }
-}
-impl<C> ::std::fmt::Debug for GetBucketTaggingRequest<C> {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.debug_struct("GetBucketTaggingRequest")
-            .field("bucket", &self.bucket)
-            .field("expected_bucket_owner", &self.expected_bucket_owner)
-            .finish()
-    }
-}
-impl<C> rboto::IntoValue for GetBucketTaggingRequest<C> {
-    fn into_value(self) -> rboto::Value {
-        rboto::Value::Struct(
-            vec![rv::opt(self.bucket), rv::opt(self.expected_bucket_owner)],
-        )
-    }
-}
-#[derive(Clone, PartialEq)]
-pub struct GetBucketVersioningRequest<C = ()> {
+rboto::__structure!(
+    GetBucketTaggingInput "GetBucketTaggingRequest"[set debug into] { bucket : String,
+    expected_bucket_owner : String } { _client }
+);
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct GetBucketVersioningInput {
     /// The name of the bucket for which to get the versioning information.
     pub bucket: Option<String>,
     /// The account ID of the expected bucket owner. If the account ID that you provide does not match the actual owner of the bucket, the request fails with the HTTP status code `403 Forbidden` (access denied).
     pub expected_bucket_owner: Option<String>,
-    #[doc(hidden)]
-    pub _client: C,
+    pub(crate) _client: rboto::__private::Bound,
 }
-impl Default for GetBucketVersioningRequest {
-    fn default() -> Self {
-        Self::with_client(())
-    }
-}
-impl<C> GetBucketVersioningRequest<C> {
-    #[doc(hidden)]
-    pub fn with_client(client: C) -> Self {
-        Self {
-            bucket: None,
-            expected_bucket_owner: None,
-            _client: client,
-        }
-    }
-    /// Sets `Bucket`.
-    pub fn bucket(mut self, v: impl Into<String>) -> Self {
-        self.bucket = Some(v.into());
-        self
-    }
-    /// Sets `ExpectedBucketOwner`.
-    pub fn expected_bucket_owner(mut self, v: impl Into<String>) -> Self {
-        self.expected_bucket_owner = Some(v.into());
-        self
-    }
-}
-impl<C> ::std::fmt::Debug for GetBucketVersioningRequest<C> {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.debug_struct("GetBucketVersioningRequest")
-            .field("bucket", &self.bucket)
-            .field("expected_bucket_owner", &self.expected_bucket_owner)
-            .finish()
-    }
-}
-impl<C> rboto::IntoValue for GetBucketVersioningRequest<C> {
-    fn into_value(self) -> rboto::Value {
-        rboto::Value::Struct(
-            vec![rv::opt(self.bucket), rv::opt(self.expected_bucket_owner)],
-        )
-    }
-}
-#[derive(Clone, PartialEq)]
-pub struct GetBucketWebsiteRequest<C = ()> {
+rboto::__structure!(
+    GetBucketVersioningInput "GetBucketVersioningRequest"[set debug into] { bucket :
+    String, expected_bucket_owner : String } { _client }
+);
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct GetBucketWebsiteInput {
     /// The bucket name for which to get the website configuration.
     pub bucket: Option<String>,
     /// The account ID of the expected bucket owner. If the account ID that you provide does not match the actual owner of the bucket, the request fails with the HTTP status code `403 Forbidden` (access denied).
     pub expected_bucket_owner: Option<String>,
-    #[doc(hidden)]
-    pub _client: C,
+    pub(crate) _client: rboto::__private::Bound,
 }
-impl Default for GetBucketWebsiteRequest {
-    fn default() -> Self {
-        Self::with_client(())
-    }
-}
-impl<C> GetBucketWebsiteRequest<C> {
-    #[doc(hidden)]
-    pub fn with_client(client: C) -> Self {
-        Self {
-            bucket: None,
-            expected_bucket_owner: None,
-            _client: client,
-        }
-    }
-    /// Sets `Bucket`.
-    pub fn bucket(mut self, v: impl Into<String>) -> Self {
-        self.bucket = Some(v.into());
-        self
-    }
-    /// Sets `ExpectedBucketOwner`.
-    pub fn expected_bucket_owner(mut self, v: impl Into<String>) -> Self {
-        self.expected_bucket_owner = Some(v.into());
-        self
-    }
-}
-impl<C> ::std::fmt::Debug for GetBucketWebsiteRequest<C> {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.debug_struct("GetBucketWebsiteRequest")
-            .field("bucket", &self.bucket)
-            .field("expected_bucket_owner", &self.expected_bucket_owner)
-            .finish()
-    }
-}
-impl<C> rboto::IntoValue for GetBucketWebsiteRequest<C> {
-    fn into_value(self) -> rboto::Value {
-        rboto::Value::Struct(
-            vec![rv::opt(self.bucket), rv::opt(self.expected_bucket_owner)],
-        )
-    }
-}
-#[derive(Clone, PartialEq)]
-pub struct GetObjectAclRequest<C = ()> {
+rboto::__structure!(
+    GetBucketWebsiteInput "GetBucketWebsiteRequest"[set debug into] { bucket : String,
+    expected_bucket_owner : String } { _client }
+);
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct GetObjectAclInput {
     /// The bucket name that contains the object for which to get the ACL information.
     pub bucket: Option<String>,
     /// The key of the object for which to get the ACL information.
@@ -4038,75 +1043,16 @@ pub struct GetObjectAclRequest<C = ()> {
     pub request_payer: Option<RequestPayer>,
     /// The account ID of the expected bucket owner. If the account ID that you provide does not match the actual owner of the bucket, the request fails with the HTTP status code `403 Forbidden` (access denied).
     pub expected_bucket_owner: Option<String>,
-    #[doc(hidden)]
-    pub _client: C,
+    pub(crate) _client: rboto::__private::Bound,
 }
-impl Default for GetObjectAclRequest {
-    fn default() -> Self {
-        Self::with_client(())
-    }
-}
-impl<C> GetObjectAclRequest<C> {
-    #[doc(hidden)]
-    pub fn with_client(client: C) -> Self {
-        Self {
-            bucket: None,
-            key: None,
-            version_id: None,
-            request_payer: None,
-            expected_bucket_owner: None,
-            _client: client,
-        }
-    }
-    /// Sets `Bucket`.
-    pub fn bucket(mut self, v: impl Into<String>) -> Self {
-        self.bucket = Some(v.into());
-        self
-    }
-    /// Sets `Key`.
-    pub fn key(mut self, v: impl Into<String>) -> Self {
-        self.key = Some(v.into());
-        self
-    }
-    /// Sets `VersionId`.
-    pub fn version_id(mut self, v: impl Into<String>) -> Self {
-        self.version_id = Some(v.into());
-        self
-    }
-    /// Sets `RequestPayer`.
-    pub fn request_payer(mut self, v: impl Into<RequestPayer>) -> Self {
-        self.request_payer = Some(v.into());
-        self
-    }
-    /// Sets `ExpectedBucketOwner`.
-    pub fn expected_bucket_owner(mut self, v: impl Into<String>) -> Self {
-        self.expected_bucket_owner = Some(v.into());
-        self
-    }
-}
-impl<C> ::std::fmt::Debug for GetObjectAclRequest<C> {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.debug_struct("GetObjectAclRequest")
-            .field("bucket", &self.bucket)
-            .field("key", &self.key)
-            .field("version_id", &self.version_id)
-            .field("request_payer", &self.request_payer)
-            .field("expected_bucket_owner", &self.expected_bucket_owner)
-            .finish()
-    }
-}
-impl<C> rboto::IntoValue for GetObjectAclRequest<C> {
-    fn into_value(self) -> rboto::Value {
-        rboto::Value::Struct(
-            vec![
-                rv::opt(self.bucket), rv::opt(self.key), rv::opt(self.version_id),
-                rv::opt(self.request_payer), rv::opt(self.expected_bucket_owner)
-            ],
-        )
-    }
-}
-#[derive(Clone, PartialEq)]
-pub struct GetObjectAnnotationRequest<C = ()> {
+rboto::__structure!(
+    GetObjectAclInput "GetObjectAclRequest"[set debug into] { bucket : String, key :
+    String, version_id : String, request_payer : RequestPayer, expected_bucket_owner :
+    String } { _client }
+);
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct GetObjectAnnotationInput {
     /// The name of the bucket that contains the object.
     pub bucket: Option<String>,
     /// The object key.
@@ -4120,90 +1066,17 @@ pub struct GetObjectAnnotationRequest<C = ()> {
     pub expected_bucket_owner: Option<String>,
     /// Set to `ENABLED` to validate the checksum of the annotation payload on retrieval.
     pub checksum_mode: Option<ChecksumMode>,
-    #[doc(hidden)]
-    pub _client: C,
+    pub(crate) _client: rboto::__private::Bound,
 }
-impl Default for GetObjectAnnotationRequest {
-    fn default() -> Self {
-        Self::with_client(())
-    }
-}
-impl<C> GetObjectAnnotationRequest<C> {
-    #[doc(hidden)]
-    pub fn with_client(client: C) -> Self {
-        Self {
-            bucket: None,
-            key: None,
-            annotation_name: None,
-            version_id: None,
-            request_payer: None,
-            expected_bucket_owner: None,
-            checksum_mode: None,
-            _client: client,
-        }
-    }
-    /// Sets `Bucket`.
-    pub fn bucket(mut self, v: impl Into<String>) -> Self {
-        self.bucket = Some(v.into());
-        self
-    }
-    /// Sets `Key`.
-    pub fn key(mut self, v: impl Into<String>) -> Self {
-        self.key = Some(v.into());
-        self
-    }
-    /// Sets `AnnotationName`.
-    pub fn annotation_name(mut self, v: impl Into<String>) -> Self {
-        self.annotation_name = Some(v.into());
-        self
-    }
-    /// Sets `VersionId`.
-    pub fn version_id(mut self, v: impl Into<String>) -> Self {
-        self.version_id = Some(v.into());
-        self
-    }
-    /// Sets `RequestPayer`.
-    pub fn request_payer(mut self, v: impl Into<RequestPayer>) -> Self {
-        self.request_payer = Some(v.into());
-        self
-    }
-    /// Sets `ExpectedBucketOwner`.
-    pub fn expected_bucket_owner(mut self, v: impl Into<String>) -> Self {
-        self.expected_bucket_owner = Some(v.into());
-        self
-    }
-    /// Sets `ChecksumMode`.
-    pub fn checksum_mode(mut self, v: impl Into<ChecksumMode>) -> Self {
-        self.checksum_mode = Some(v.into());
-        self
-    }
-}
-impl<C> ::std::fmt::Debug for GetObjectAnnotationRequest<C> {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.debug_struct("GetObjectAnnotationRequest")
-            .field("bucket", &self.bucket)
-            .field("key", &self.key)
-            .field("annotation_name", &self.annotation_name)
-            .field("version_id", &self.version_id)
-            .field("request_payer", &self.request_payer)
-            .field("expected_bucket_owner", &self.expected_bucket_owner)
-            .field("checksum_mode", &self.checksum_mode)
-            .finish()
-    }
-}
-impl<C> rboto::IntoValue for GetObjectAnnotationRequest<C> {
-    fn into_value(self) -> rboto::Value {
-        rboto::Value::Struct(
-            vec![
-                rv::opt(self.bucket), rv::opt(self.key), rv::opt(self.annotation_name),
-                rv::opt(self.version_id), rv::opt(self.request_payer), rv::opt(self
-                .expected_bucket_owner), rv::opt(self.checksum_mode)
-            ],
-        )
-    }
-}
-#[derive(Clone, PartialEq)]
-pub struct GetObjectAttributesRequest<C = ()> {
+rboto::__structure!(
+    GetObjectAnnotationInput "GetObjectAnnotationRequest"[set debug into] { bucket :
+    String, key : String, annotation_name : String, version_id : String, request_payer :
+    RequestPayer, expected_bucket_owner : String, checksum_mode : ChecksumMode } {
+    _client }
+);
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct GetObjectAttributesInput {
     /// The name of the bucket that contains the object.
     pub bucket: Option<String>,
     /// The object key.
@@ -4225,120 +1098,18 @@ pub struct GetObjectAttributesRequest<C = ()> {
     pub expected_bucket_owner: Option<String>,
     /// Specifies the fields at the root level that you want returned in the response. Fields that you do not specify are not returned.
     pub object_attributes: Option<Vec<ObjectAttributes>>,
-    #[doc(hidden)]
-    pub _client: C,
+    pub(crate) _client: rboto::__private::Bound,
 }
-impl Default for GetObjectAttributesRequest {
-    fn default() -> Self {
-        Self::with_client(())
-    }
-}
-impl<C> GetObjectAttributesRequest<C> {
-    #[doc(hidden)]
-    pub fn with_client(client: C) -> Self {
-        Self {
-            bucket: None,
-            key: None,
-            version_id: None,
-            max_parts: None,
-            part_number_marker: None,
-            sse_customer_algorithm: None,
-            sse_customer_key: None,
-            sse_customer_key_md5: None,
-            request_payer: None,
-            expected_bucket_owner: None,
-            object_attributes: None,
-            _client: client,
-        }
-    }
-    /// Sets `Bucket`.
-    pub fn bucket(mut self, v: impl Into<String>) -> Self {
-        self.bucket = Some(v.into());
-        self
-    }
-    /// Sets `Key`.
-    pub fn key(mut self, v: impl Into<String>) -> Self {
-        self.key = Some(v.into());
-        self
-    }
-    /// Sets `VersionId`.
-    pub fn version_id(mut self, v: impl Into<String>) -> Self {
-        self.version_id = Some(v.into());
-        self
-    }
-    /// Sets `MaxParts`.
-    pub fn max_parts(mut self, v: i32) -> Self {
-        self.max_parts = Some(v);
-        self
-    }
-    /// Sets `PartNumberMarker`.
-    pub fn part_number_marker(mut self, v: i32) -> Self {
-        self.part_number_marker = Some(v);
-        self
-    }
-    /// Sets `SSECustomerAlgorithm`.
-    pub fn sse_customer_algorithm(mut self, v: impl Into<String>) -> Self {
-        self.sse_customer_algorithm = Some(v.into());
-        self
-    }
-    /// Sets `SSECustomerKey`.
-    pub fn sse_customer_key(mut self, v: impl Into<String>) -> Self {
-        self.sse_customer_key = Some(v.into());
-        self
-    }
-    /// Sets `SSECustomerKeyMD5`.
-    pub fn sse_customer_key_md5(mut self, v: impl Into<String>) -> Self {
-        self.sse_customer_key_md5 = Some(v.into());
-        self
-    }
-    /// Sets `RequestPayer`.
-    pub fn request_payer(mut self, v: impl Into<RequestPayer>) -> Self {
-        self.request_payer = Some(v.into());
-        self
-    }
-    /// Sets `ExpectedBucketOwner`.
-    pub fn expected_bucket_owner(mut self, v: impl Into<String>) -> Self {
-        self.expected_bucket_owner = Some(v.into());
-        self
-    }
-    /// Sets `ObjectAttributes`.
-    pub fn object_attributes(mut self, v: impl Into<Vec<ObjectAttributes>>) -> Self {
-        self.object_attributes = Some(v.into());
-        self
-    }
-}
-impl<C> ::std::fmt::Debug for GetObjectAttributesRequest<C> {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.debug_struct("GetObjectAttributesRequest")
-            .field("bucket", &self.bucket)
-            .field("key", &self.key)
-            .field("version_id", &self.version_id)
-            .field("max_parts", &self.max_parts)
-            .field("part_number_marker", &self.part_number_marker)
-            .field("sse_customer_algorithm", &self.sse_customer_algorithm)
-            .field("sse_customer_key", &rboto::types::Redacted(&self.sse_customer_key))
-            .field("sse_customer_key_md5", &self.sse_customer_key_md5)
-            .field("request_payer", &self.request_payer)
-            .field("expected_bucket_owner", &self.expected_bucket_owner)
-            .field("object_attributes", &self.object_attributes)
-            .finish()
-    }
-}
-impl<C> rboto::IntoValue for GetObjectAttributesRequest<C> {
-    fn into_value(self) -> rboto::Value {
-        rboto::Value::Struct(
-            vec![
-                rv::opt(self.bucket), rv::opt(self.key), rv::opt(self.version_id),
-                rv::opt(self.max_parts), rv::opt(self.part_number_marker), rv::opt(self
-                .sse_customer_algorithm), rv::opt(self.sse_customer_key), rv::opt(self
-                .sse_customer_key_md5), rv::opt(self.request_payer), rv::opt(self
-                .expected_bucket_owner), rv::opt(self.object_attributes)
-            ],
-        )
-    }
-}
-#[derive(Clone, PartialEq)]
-pub struct GetObjectLegalHoldRequest<C = ()> {
+rboto::__structure!(
+    GetObjectAttributesInput "GetObjectAttributesRequest"[set debug into] { bucket :
+    String, key : String, version_id : String, max_parts = i32, part_number_marker = i32,
+    sse_customer_algorithm : String, sse_customer_key : String[sensitive],
+    sse_customer_key_md5 : String, request_payer : RequestPayer, expected_bucket_owner :
+    String, object_attributes : Vec < ObjectAttributes > } { _client }
+);
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct GetObjectLegalHoldInput {
     /// The bucket name containing the object whose legal hold status you want to retrieve.
     pub bucket: Option<String>,
     /// The key name for the object whose legal hold status you want to retrieve.
@@ -4348,124 +1119,29 @@ pub struct GetObjectLegalHoldRequest<C = ()> {
     pub request_payer: Option<RequestPayer>,
     /// The account ID of the expected bucket owner. If the account ID that you provide does not match the actual owner of the bucket, the request fails with the HTTP status code `403 Forbidden` (access denied).
     pub expected_bucket_owner: Option<String>,
-    #[doc(hidden)]
-    pub _client: C,
+    pub(crate) _client: rboto::__private::Bound,
 }
-impl Default for GetObjectLegalHoldRequest {
-    fn default() -> Self {
-        Self::with_client(())
-    }
-}
-impl<C> GetObjectLegalHoldRequest<C> {
-    #[doc(hidden)]
-    pub fn with_client(client: C) -> Self {
-        Self {
-            bucket: None,
-            key: None,
-            version_id: None,
-            request_payer: None,
-            expected_bucket_owner: None,
-            _client: client,
-        }
-    }
-    /// Sets `Bucket`.
-    pub fn bucket(mut self, v: impl Into<String>) -> Self {
-        self.bucket = Some(v.into());
-        self
-    }
-    /// Sets `Key`.
-    pub fn key(mut self, v: impl Into<String>) -> Self {
-        self.key = Some(v.into());
-        self
-    }
-    /// Sets `VersionId`.
-    pub fn version_id(mut self, v: impl Into<String>) -> Self {
-        self.version_id = Some(v.into());
-        self
-    }
-    /// Sets `RequestPayer`.
-    pub fn request_payer(mut self, v: impl Into<RequestPayer>) -> Self {
-        self.request_payer = Some(v.into());
-        self
-    }
-    /// Sets `ExpectedBucketOwner`.
-    pub fn expected_bucket_owner(mut self, v: impl Into<String>) -> Self {
-        self.expected_bucket_owner = Some(v.into());
-        self
-    }
-}
-impl<C> ::std::fmt::Debug for GetObjectLegalHoldRequest<C> {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.debug_struct("GetObjectLegalHoldRequest")
-            .field("bucket", &self.bucket)
-            .field("key", &self.key)
-            .field("version_id", &self.version_id)
-            .field("request_payer", &self.request_payer)
-            .field("expected_bucket_owner", &self.expected_bucket_owner)
-            .finish()
-    }
-}
-impl<C> rboto::IntoValue for GetObjectLegalHoldRequest<C> {
-    fn into_value(self) -> rboto::Value {
-        rboto::Value::Struct(
-            vec![
-                rv::opt(self.bucket), rv::opt(self.key), rv::opt(self.version_id),
-                rv::opt(self.request_payer), rv::opt(self.expected_bucket_owner)
-            ],
-        )
-    }
-}
-#[derive(Clone, PartialEq)]
-pub struct GetObjectLockConfigurationRequest<C = ()> {
+rboto::__structure!(
+    GetObjectLegalHoldInput "GetObjectLegalHoldRequest"[set debug into] { bucket :
+    String, key : String, version_id : String, request_payer : RequestPayer,
+    expected_bucket_owner : String } { _client }
+);
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct GetObjectLockConfigurationInput {
     /// The bucket whose Object Lock configuration you want to retrieve.
     pub bucket: Option<String>,
     /// The account ID of the expected bucket owner. If the account ID that you provide does not match the actual owner of the bucket, the request fails with the HTTP status code `403 Forbidden` (access denied).
     pub expected_bucket_owner: Option<String>,
-    #[doc(hidden)]
-    pub _client: C,
+    pub(crate) _client: rboto::__private::Bound,
 }
-impl Default for GetObjectLockConfigurationRequest {
-    fn default() -> Self {
-        Self::with_client(())
-    }
-}
-impl<C> GetObjectLockConfigurationRequest<C> {
-    #[doc(hidden)]
-    pub fn with_client(client: C) -> Self {
-        Self {
-            bucket: None,
-            expected_bucket_owner: None,
-            _client: client,
-        }
-    }
-    /// Sets `Bucket`.
-    pub fn bucket(mut self, v: impl Into<String>) -> Self {
-        self.bucket = Some(v.into());
-        self
-    }
-    /// Sets `ExpectedBucketOwner`.
-    pub fn expected_bucket_owner(mut self, v: impl Into<String>) -> Self {
-        self.expected_bucket_owner = Some(v.into());
-        self
-    }
-}
-impl<C> ::std::fmt::Debug for GetObjectLockConfigurationRequest<C> {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.debug_struct("GetObjectLockConfigurationRequest")
-            .field("bucket", &self.bucket)
-            .field("expected_bucket_owner", &self.expected_bucket_owner)
-            .finish()
-    }
-}
-impl<C> rboto::IntoValue for GetObjectLockConfigurationRequest<C> {
-    fn into_value(self) -> rboto::Value {
-        rboto::Value::Struct(
-            vec![rv::opt(self.bucket), rv::opt(self.expected_bucket_owner)],
-        )
-    }
-}
-#[derive(Clone, PartialEq)]
-pub struct GetObjectRequest<C = ()> {
+rboto::__structure!(
+    GetObjectLockConfigurationInput "GetObjectLockConfigurationRequest"[set debug into] {
+    bucket : String, expected_bucket_owner : String } { _client }
+);
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct GetObjectInput {
     /// The bucket name containing the object.
     pub bucket: Option<String>,
     /// Return the object only if its entity tag (ETag) is the same as the one specified in this header; otherwise, return a `412 Precondition Failed` error.
@@ -4507,196 +1183,22 @@ pub struct GetObjectRequest<C = ()> {
     pub expected_bucket_owner: Option<String>,
     /// To retrieve the checksum, this mode must be enabled.
     pub checksum_mode: Option<ChecksumMode>,
-    #[doc(hidden)]
-    pub _client: C,
+    pub(crate) _client: rboto::__private::Bound,
 }
-impl Default for GetObjectRequest {
-    fn default() -> Self {
-        Self::with_client(())
-    }
-}
-impl<C> GetObjectRequest<C> {
-    #[doc(hidden)]
-    pub fn with_client(client: C) -> Self {
-        Self {
-            bucket: None,
-            if_match: None,
-            if_modified_since: None,
-            if_none_match: None,
-            if_unmodified_since: None,
-            key: None,
-            range: None,
-            response_cache_control: None,
-            response_content_disposition: None,
-            response_content_encoding: None,
-            response_content_language: None,
-            response_content_type: None,
-            response_expires: None,
-            version_id: None,
-            sse_customer_algorithm: None,
-            sse_customer_key: None,
-            sse_customer_key_md5: None,
-            request_payer: None,
-            part_number: None,
-            expected_bucket_owner: None,
-            checksum_mode: None,
-            _client: client,
-        }
-    }
-    /// Sets `Bucket`.
-    pub fn bucket(mut self, v: impl Into<String>) -> Self {
-        self.bucket = Some(v.into());
-        self
-    }
-    /// Sets `IfMatch`.
-    pub fn if_match(mut self, v: impl Into<String>) -> Self {
-        self.if_match = Some(v.into());
-        self
-    }
-    /// Sets `IfModifiedSince`.
-    pub fn if_modified_since(mut self, v: impl Into<rboto::DateTime>) -> Self {
-        self.if_modified_since = Some(v.into());
-        self
-    }
-    /// Sets `IfNoneMatch`.
-    pub fn if_none_match(mut self, v: impl Into<String>) -> Self {
-        self.if_none_match = Some(v.into());
-        self
-    }
-    /// Sets `IfUnmodifiedSince`.
-    pub fn if_unmodified_since(mut self, v: impl Into<rboto::DateTime>) -> Self {
-        self.if_unmodified_since = Some(v.into());
-        self
-    }
-    /// Sets `Key`.
-    pub fn key(mut self, v: impl Into<String>) -> Self {
-        self.key = Some(v.into());
-        self
-    }
-    /// Sets `Range`.
-    pub fn range(mut self, v: impl Into<String>) -> Self {
-        self.range = Some(v.into());
-        self
-    }
-    /// Sets `ResponseCacheControl`.
-    pub fn response_cache_control(mut self, v: impl Into<String>) -> Self {
-        self.response_cache_control = Some(v.into());
-        self
-    }
-    /// Sets `ResponseContentDisposition`.
-    pub fn response_content_disposition(mut self, v: impl Into<String>) -> Self {
-        self.response_content_disposition = Some(v.into());
-        self
-    }
-    /// Sets `ResponseContentEncoding`.
-    pub fn response_content_encoding(mut self, v: impl Into<String>) -> Self {
-        self.response_content_encoding = Some(v.into());
-        self
-    }
-    /// Sets `ResponseContentLanguage`.
-    pub fn response_content_language(mut self, v: impl Into<String>) -> Self {
-        self.response_content_language = Some(v.into());
-        self
-    }
-    /// Sets `ResponseContentType`.
-    pub fn response_content_type(mut self, v: impl Into<String>) -> Self {
-        self.response_content_type = Some(v.into());
-        self
-    }
-    /// Sets `ResponseExpires`.
-    pub fn response_expires(mut self, v: impl Into<rboto::DateTime>) -> Self {
-        self.response_expires = Some(v.into());
-        self
-    }
-    /// Sets `VersionId`.
-    pub fn version_id(mut self, v: impl Into<String>) -> Self {
-        self.version_id = Some(v.into());
-        self
-    }
-    /// Sets `SSECustomerAlgorithm`.
-    pub fn sse_customer_algorithm(mut self, v: impl Into<String>) -> Self {
-        self.sse_customer_algorithm = Some(v.into());
-        self
-    }
-    /// Sets `SSECustomerKey`.
-    pub fn sse_customer_key(mut self, v: impl Into<String>) -> Self {
-        self.sse_customer_key = Some(v.into());
-        self
-    }
-    /// Sets `SSECustomerKeyMD5`.
-    pub fn sse_customer_key_md5(mut self, v: impl Into<String>) -> Self {
-        self.sse_customer_key_md5 = Some(v.into());
-        self
-    }
-    /// Sets `RequestPayer`.
-    pub fn request_payer(mut self, v: impl Into<RequestPayer>) -> Self {
-        self.request_payer = Some(v.into());
-        self
-    }
-    /// Sets `PartNumber`.
-    pub fn part_number(mut self, v: i32) -> Self {
-        self.part_number = Some(v);
-        self
-    }
-    /// Sets `ExpectedBucketOwner`.
-    pub fn expected_bucket_owner(mut self, v: impl Into<String>) -> Self {
-        self.expected_bucket_owner = Some(v.into());
-        self
-    }
-    /// Sets `ChecksumMode`.
-    pub fn checksum_mode(mut self, v: impl Into<ChecksumMode>) -> Self {
-        self.checksum_mode = Some(v.into());
-        self
-    }
-}
-impl<C> ::std::fmt::Debug for GetObjectRequest<C> {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.debug_struct("GetObjectRequest")
-            .field("bucket", &self.bucket)
-            .field("if_match", &self.if_match)
-            .field("if_modified_since", &self.if_modified_since)
-            .field("if_none_match", &self.if_none_match)
-            .field("if_unmodified_since", &self.if_unmodified_since)
-            .field("key", &self.key)
-            .field("range", &self.range)
-            .field("response_cache_control", &self.response_cache_control)
-            .field("response_content_disposition", &self.response_content_disposition)
-            .field("response_content_encoding", &self.response_content_encoding)
-            .field("response_content_language", &self.response_content_language)
-            .field("response_content_type", &self.response_content_type)
-            .field("response_expires", &self.response_expires)
-            .field("version_id", &self.version_id)
-            .field("sse_customer_algorithm", &self.sse_customer_algorithm)
-            .field("sse_customer_key", &rboto::types::Redacted(&self.sse_customer_key))
-            .field("sse_customer_key_md5", &self.sse_customer_key_md5)
-            .field("request_payer", &self.request_payer)
-            .field("part_number", &self.part_number)
-            .field("expected_bucket_owner", &self.expected_bucket_owner)
-            .field("checksum_mode", &self.checksum_mode)
-            .finish()
-    }
-}
-impl<C> rboto::IntoValue for GetObjectRequest<C> {
-    fn into_value(self) -> rboto::Value {
-        rboto::Value::Struct(
-            vec![
-                rv::opt(self.bucket), rv::opt(self.if_match), rv::opt(self
-                .if_modified_since), rv::opt(self.if_none_match), rv::opt(self
-                .if_unmodified_since), rv::opt(self.key), rv::opt(self.range),
-                rv::opt(self.response_cache_control), rv::opt(self
-                .response_content_disposition), rv::opt(self.response_content_encoding),
-                rv::opt(self.response_content_language), rv::opt(self
-                .response_content_type), rv::opt(self.response_expires), rv::opt(self
-                .version_id), rv::opt(self.sse_customer_algorithm), rv::opt(self
-                .sse_customer_key), rv::opt(self.sse_customer_key_md5), rv::opt(self
-                .request_payer), rv::opt(self.part_number), rv::opt(self
-                .expected_bucket_owner), rv::opt(self.checksum_mode)
-            ],
-        )
-    }
-}
-#[derive(Clone, PartialEq)]
-pub struct GetObjectRetentionRequest<C = ()> {
+rboto::__structure!(
+    GetObjectInput "GetObjectRequest"[set debug into] { bucket : String, if_match :
+    String, if_modified_since : rboto::DateTime, if_none_match : String,
+    if_unmodified_since : rboto::DateTime, key : String, range : String,
+    response_cache_control : String, response_content_disposition : String,
+    response_content_encoding : String, response_content_language : String,
+    response_content_type : String, response_expires : rboto::DateTime, version_id :
+    String, sse_customer_algorithm : String, sse_customer_key : String[sensitive],
+    sse_customer_key_md5 : String, request_payer : RequestPayer, part_number = i32,
+    expected_bucket_owner : String, checksum_mode : ChecksumMode } { _client }
+);
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct GetObjectRetentionInput {
     /// The bucket name containing the object whose retention settings you want to retrieve.
     pub bucket: Option<String>,
     /// The key name for the object whose retention settings you want to retrieve.
@@ -4706,75 +1208,16 @@ pub struct GetObjectRetentionRequest<C = ()> {
     pub request_payer: Option<RequestPayer>,
     /// The account ID of the expected bucket owner. If the account ID that you provide does not match the actual owner of the bucket, the request fails with the HTTP status code `403 Forbidden` (access denied).
     pub expected_bucket_owner: Option<String>,
-    #[doc(hidden)]
-    pub _client: C,
+    pub(crate) _client: rboto::__private::Bound,
 }
-impl Default for GetObjectRetentionRequest {
-    fn default() -> Self {
-        Self::with_client(())
-    }
-}
-impl<C> GetObjectRetentionRequest<C> {
-    #[doc(hidden)]
-    pub fn with_client(client: C) -> Self {
-        Self {
-            bucket: None,
-            key: None,
-            version_id: None,
-            request_payer: None,
-            expected_bucket_owner: None,
-            _client: client,
-        }
-    }
-    /// Sets `Bucket`.
-    pub fn bucket(mut self, v: impl Into<String>) -> Self {
-        self.bucket = Some(v.into());
-        self
-    }
-    /// Sets `Key`.
-    pub fn key(mut self, v: impl Into<String>) -> Self {
-        self.key = Some(v.into());
-        self
-    }
-    /// Sets `VersionId`.
-    pub fn version_id(mut self, v: impl Into<String>) -> Self {
-        self.version_id = Some(v.into());
-        self
-    }
-    /// Sets `RequestPayer`.
-    pub fn request_payer(mut self, v: impl Into<RequestPayer>) -> Self {
-        self.request_payer = Some(v.into());
-        self
-    }
-    /// Sets `ExpectedBucketOwner`.
-    pub fn expected_bucket_owner(mut self, v: impl Into<String>) -> Self {
-        self.expected_bucket_owner = Some(v.into());
-        self
-    }
-}
-impl<C> ::std::fmt::Debug for GetObjectRetentionRequest<C> {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.debug_struct("GetObjectRetentionRequest")
-            .field("bucket", &self.bucket)
-            .field("key", &self.key)
-            .field("version_id", &self.version_id)
-            .field("request_payer", &self.request_payer)
-            .field("expected_bucket_owner", &self.expected_bucket_owner)
-            .finish()
-    }
-}
-impl<C> rboto::IntoValue for GetObjectRetentionRequest<C> {
-    fn into_value(self) -> rboto::Value {
-        rboto::Value::Struct(
-            vec![
-                rv::opt(self.bucket), rv::opt(self.key), rv::opt(self.version_id),
-                rv::opt(self.request_payer), rv::opt(self.expected_bucket_owner)
-            ],
-        )
-    }
-}
-#[derive(Clone, PartialEq)]
-pub struct GetObjectTaggingRequest<C = ()> {
+rboto::__structure!(
+    GetObjectRetentionInput "GetObjectRetentionRequest"[set debug into] { bucket :
+    String, key : String, version_id : String, request_payer : RequestPayer,
+    expected_bucket_owner : String } { _client }
+);
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct GetObjectTaggingInput {
     /// The bucket name containing the object for which to get the tagging information.
     pub bucket: Option<String>,
     /// Object key for which to get the tagging information.
@@ -4784,75 +1227,16 @@ pub struct GetObjectTaggingRequest<C = ()> {
     /// The account ID of the expected bucket owner. If the account ID that you provide does not match the actual owner of the bucket, the request fails with the HTTP status code `403 Forbidden` (access denied).
     pub expected_bucket_owner: Option<String>,
     pub request_payer: Option<RequestPayer>,
-    #[doc(hidden)]
-    pub _client: C,
+    pub(crate) _client: rboto::__private::Bound,
 }
-impl Default for GetObjectTaggingRequest {
-    fn default() -> Self {
-        Self::with_client(())
-    }
-}
-impl<C> GetObjectTaggingRequest<C> {
-    #[doc(hidden)]
-    pub fn with_client(client: C) -> Self {
-        Self {
-            bucket: None,
-            key: None,
-            version_id: None,
-            expected_bucket_owner: None,
-            request_payer: None,
-            _client: client,
-        }
-    }
-    /// Sets `Bucket`.
-    pub fn bucket(mut self, v: impl Into<String>) -> Self {
-        self.bucket = Some(v.into());
-        self
-    }
-    /// Sets `Key`.
-    pub fn key(mut self, v: impl Into<String>) -> Self {
-        self.key = Some(v.into());
-        self
-    }
-    /// Sets `VersionId`.
-    pub fn version_id(mut self, v: impl Into<String>) -> Self {
-        self.version_id = Some(v.into());
-        self
-    }
-    /// Sets `ExpectedBucketOwner`.
-    pub fn expected_bucket_owner(mut self, v: impl Into<String>) -> Self {
-        self.expected_bucket_owner = Some(v.into());
-        self
-    }
-    /// Sets `RequestPayer`.
-    pub fn request_payer(mut self, v: impl Into<RequestPayer>) -> Self {
-        self.request_payer = Some(v.into());
-        self
-    }
-}
-impl<C> ::std::fmt::Debug for GetObjectTaggingRequest<C> {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.debug_struct("GetObjectTaggingRequest")
-            .field("bucket", &self.bucket)
-            .field("key", &self.key)
-            .field("version_id", &self.version_id)
-            .field("expected_bucket_owner", &self.expected_bucket_owner)
-            .field("request_payer", &self.request_payer)
-            .finish()
-    }
-}
-impl<C> rboto::IntoValue for GetObjectTaggingRequest<C> {
-    fn into_value(self) -> rboto::Value {
-        rboto::Value::Struct(
-            vec![
-                rv::opt(self.bucket), rv::opt(self.key), rv::opt(self.version_id),
-                rv::opt(self.expected_bucket_owner), rv::opt(self.request_payer)
-            ],
-        )
-    }
-}
-#[derive(Clone, PartialEq)]
-pub struct GetObjectTorrentRequest<C = ()> {
+rboto::__structure!(
+    GetObjectTaggingInput "GetObjectTaggingRequest"[set debug into] { bucket : String,
+    key : String, version_id : String, expected_bucket_owner : String, request_payer :
+    RequestPayer } { _client }
+);
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct GetObjectTorrentInput {
     /// The name of the bucket containing the object for which to get the torrent files.
     pub bucket: Option<String>,
     /// The object key for which to get the information.
@@ -4860,166 +1244,42 @@ pub struct GetObjectTorrentRequest<C = ()> {
     pub request_payer: Option<RequestPayer>,
     /// The account ID of the expected bucket owner. If the account ID that you provide does not match the actual owner of the bucket, the request fails with the HTTP status code `403 Forbidden` (access denied).
     pub expected_bucket_owner: Option<String>,
-    #[doc(hidden)]
-    pub _client: C,
+    pub(crate) _client: rboto::__private::Bound,
 }
-impl Default for GetObjectTorrentRequest {
-    fn default() -> Self {
-        Self::with_client(())
-    }
-}
-impl<C> GetObjectTorrentRequest<C> {
-    #[doc(hidden)]
-    pub fn with_client(client: C) -> Self {
-        Self {
-            bucket: None,
-            key: None,
-            request_payer: None,
-            expected_bucket_owner: None,
-            _client: client,
-        }
-    }
-    /// Sets `Bucket`.
-    pub fn bucket(mut self, v: impl Into<String>) -> Self {
-        self.bucket = Some(v.into());
-        self
-    }
-    /// Sets `Key`.
-    pub fn key(mut self, v: impl Into<String>) -> Self {
-        self.key = Some(v.into());
-        self
-    }
-    /// Sets `RequestPayer`.
-    pub fn request_payer(mut self, v: impl Into<RequestPayer>) -> Self {
-        self.request_payer = Some(v.into());
-        self
-    }
-    /// Sets `ExpectedBucketOwner`.
-    pub fn expected_bucket_owner(mut self, v: impl Into<String>) -> Self {
-        self.expected_bucket_owner = Some(v.into());
-        self
-    }
-}
-impl<C> ::std::fmt::Debug for GetObjectTorrentRequest<C> {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.debug_struct("GetObjectTorrentRequest")
-            .field("bucket", &self.bucket)
-            .field("key", &self.key)
-            .field("request_payer", &self.request_payer)
-            .field("expected_bucket_owner", &self.expected_bucket_owner)
-            .finish()
-    }
-}
-impl<C> rboto::IntoValue for GetObjectTorrentRequest<C> {
-    fn into_value(self) -> rboto::Value {
-        rboto::Value::Struct(
-            vec![
-                rv::opt(self.bucket), rv::opt(self.key), rv::opt(self.request_payer),
-                rv::opt(self.expected_bucket_owner)
-            ],
-        )
-    }
-}
-#[derive(Clone, PartialEq)]
-pub struct GetPublicAccessBlockRequest<C = ()> {
+rboto::__structure!(
+    GetObjectTorrentInput "GetObjectTorrentRequest"[set debug into] { bucket : String,
+    key : String, request_payer : RequestPayer, expected_bucket_owner : String } {
+    _client }
+);
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct GetPublicAccessBlockInput {
     /// The name of the Amazon S3 bucket whose `PublicAccessBlock` configuration you want to retrieve.
     pub bucket: Option<String>,
     /// The account ID of the expected bucket owner. If the account ID that you provide does not match the actual owner of the bucket, the request fails with the HTTP status code `403 Forbidden` (access denied).
     pub expected_bucket_owner: Option<String>,
-    #[doc(hidden)]
-    pub _client: C,
+    pub(crate) _client: rboto::__private::Bound,
 }
-impl Default for GetPublicAccessBlockRequest {
-    fn default() -> Self {
-        Self::with_client(())
-    }
-}
-impl<C> GetPublicAccessBlockRequest<C> {
-    #[doc(hidden)]
-    pub fn with_client(client: C) -> Self {
-        Self {
-            bucket: None,
-            expected_bucket_owner: None,
-            _client: client,
-        }
-    }
-    /// Sets `Bucket`.
-    pub fn bucket(mut self, v: impl Into<String>) -> Self {
-        self.bucket = Some(v.into());
-        self
-    }
-    /// Sets `ExpectedBucketOwner`.
-    pub fn expected_bucket_owner(mut self, v: impl Into<String>) -> Self {
-        self.expected_bucket_owner = Some(v.into());
-        self
-    }
-}
-impl<C> ::std::fmt::Debug for GetPublicAccessBlockRequest<C> {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.debug_struct("GetPublicAccessBlockRequest")
-            .field("bucket", &self.bucket)
-            .field("expected_bucket_owner", &self.expected_bucket_owner)
-            .finish()
-    }
-}
-impl<C> rboto::IntoValue for GetPublicAccessBlockRequest<C> {
-    fn into_value(self) -> rboto::Value {
-        rboto::Value::Struct(
-            vec![rv::opt(self.bucket), rv::opt(self.expected_bucket_owner)],
-        )
-    }
-}
-#[derive(Clone, PartialEq)]
-pub struct HeadBucketRequest<C = ()> {
+rboto::__structure!(
+    GetPublicAccessBlockInput "GetPublicAccessBlockRequest"[set debug into] { bucket :
+    String, expected_bucket_owner : String } { _client }
+);
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct HeadBucketInput {
     /// The bucket name.
     pub bucket: Option<String>,
     /// The account ID of the expected bucket owner. If the account ID that you provide does not match the actual owner of the bucket, the request fails with the HTTP status code `403 Forbidden` (access denied).
     pub expected_bucket_owner: Option<String>,
-    #[doc(hidden)]
-    pub _client: C,
+    pub(crate) _client: rboto::__private::Bound,
 }
-impl Default for HeadBucketRequest {
-    fn default() -> Self {
-        Self::with_client(())
-    }
-}
-impl<C> HeadBucketRequest<C> {
-    #[doc(hidden)]
-    pub fn with_client(client: C) -> Self {
-        Self {
-            bucket: None,
-            expected_bucket_owner: None,
-            _client: client,
-        }
-    }
-    /// Sets `Bucket`.
-    pub fn bucket(mut self, v: impl Into<String>) -> Self {
-        self.bucket = Some(v.into());
-        self
-    }
-    /// Sets `ExpectedBucketOwner`.
-    pub fn expected_bucket_owner(mut self, v: impl Into<String>) -> Self {
-        self.expected_bucket_owner = Some(v.into());
-        self
-    }
-}
-impl<C> ::std::fmt::Debug for HeadBucketRequest<C> {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.debug_struct("HeadBucketRequest")
-            .field("bucket", &self.bucket)
-            .field("expected_bucket_owner", &self.expected_bucket_owner)
-            .finish()
-    }
-}
-impl<C> rboto::IntoValue for HeadBucketRequest<C> {
-    fn into_value(self) -> rboto::Value {
-        rboto::Value::Struct(
-            vec![rv::opt(self.bucket), rv::opt(self.expected_bucket_owner)],
-        )
-    }
-}
-#[derive(Clone, PartialEq)]
-pub struct HeadObjectRequest<C = ()> {
+rboto::__structure!(
+    HeadBucketInput "HeadBucketRequest"[set debug into] { bucket : String,
+    expected_bucket_owner : String } { _client }
+);
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct HeadObjectInput {
     /// The name of the bucket that contains the object.
     pub bucket: Option<String>,
     /// Return the object only if its entity tag (ETag) is the same as the one specified; otherwise, return a 412 (precondition failed) error.
@@ -5061,440 +1321,86 @@ pub struct HeadObjectRequest<C = ()> {
     pub expected_bucket_owner: Option<String>,
     /// To retrieve the checksum, this parameter must be enabled.
     pub checksum_mode: Option<ChecksumMode>,
-    #[doc(hidden)]
-    pub _client: C,
+    pub(crate) _client: rboto::__private::Bound,
 }
-impl Default for HeadObjectRequest {
-    fn default() -> Self {
-        Self::with_client(())
-    }
-}
-impl<C> HeadObjectRequest<C> {
-    #[doc(hidden)]
-    pub fn with_client(client: C) -> Self {
-        Self {
-            bucket: None,
-            if_match: None,
-            if_modified_since: None,
-            if_none_match: None,
-            if_unmodified_since: None,
-            key: None,
-            range: None,
-            response_cache_control: None,
-            response_content_disposition: None,
-            response_content_encoding: None,
-            response_content_language: None,
-            response_content_type: None,
-            response_expires: None,
-            version_id: None,
-            sse_customer_algorithm: None,
-            sse_customer_key: None,
-            sse_customer_key_md5: None,
-            request_payer: None,
-            part_number: None,
-            expected_bucket_owner: None,
-            checksum_mode: None,
-            _client: client,
-        }
-    }
-    /// Sets `Bucket`.
-    pub fn bucket(mut self, v: impl Into<String>) -> Self {
-        self.bucket = Some(v.into());
-        self
-    }
-    /// Sets `IfMatch`.
-    pub fn if_match(mut self, v: impl Into<String>) -> Self {
-        self.if_match = Some(v.into());
-        self
-    }
-    /// Sets `IfModifiedSince`.
-    pub fn if_modified_since(mut self, v: impl Into<rboto::DateTime>) -> Self {
-        self.if_modified_since = Some(v.into());
-        self
-    }
-    /// Sets `IfNoneMatch`.
-    pub fn if_none_match(mut self, v: impl Into<String>) -> Self {
-        self.if_none_match = Some(v.into());
-        self
-    }
-    /// Sets `IfUnmodifiedSince`.
-    pub fn if_unmodified_since(mut self, v: impl Into<rboto::DateTime>) -> Self {
-        self.if_unmodified_since = Some(v.into());
-        self
-    }
-    /// Sets `Key`.
-    pub fn key(mut self, v: impl Into<String>) -> Self {
-        self.key = Some(v.into());
-        self
-    }
-    /// Sets `Range`.
-    pub fn range(mut self, v: impl Into<String>) -> Self {
-        self.range = Some(v.into());
-        self
-    }
-    /// Sets `ResponseCacheControl`.
-    pub fn response_cache_control(mut self, v: impl Into<String>) -> Self {
-        self.response_cache_control = Some(v.into());
-        self
-    }
-    /// Sets `ResponseContentDisposition`.
-    pub fn response_content_disposition(mut self, v: impl Into<String>) -> Self {
-        self.response_content_disposition = Some(v.into());
-        self
-    }
-    /// Sets `ResponseContentEncoding`.
-    pub fn response_content_encoding(mut self, v: impl Into<String>) -> Self {
-        self.response_content_encoding = Some(v.into());
-        self
-    }
-    /// Sets `ResponseContentLanguage`.
-    pub fn response_content_language(mut self, v: impl Into<String>) -> Self {
-        self.response_content_language = Some(v.into());
-        self
-    }
-    /// Sets `ResponseContentType`.
-    pub fn response_content_type(mut self, v: impl Into<String>) -> Self {
-        self.response_content_type = Some(v.into());
-        self
-    }
-    /// Sets `ResponseExpires`.
-    pub fn response_expires(mut self, v: impl Into<rboto::DateTime>) -> Self {
-        self.response_expires = Some(v.into());
-        self
-    }
-    /// Sets `VersionId`.
-    pub fn version_id(mut self, v: impl Into<String>) -> Self {
-        self.version_id = Some(v.into());
-        self
-    }
-    /// Sets `SSECustomerAlgorithm`.
-    pub fn sse_customer_algorithm(mut self, v: impl Into<String>) -> Self {
-        self.sse_customer_algorithm = Some(v.into());
-        self
-    }
-    /// Sets `SSECustomerKey`.
-    pub fn sse_customer_key(mut self, v: impl Into<String>) -> Self {
-        self.sse_customer_key = Some(v.into());
-        self
-    }
-    /// Sets `SSECustomerKeyMD5`.
-    pub fn sse_customer_key_md5(mut self, v: impl Into<String>) -> Self {
-        self.sse_customer_key_md5 = Some(v.into());
-        self
-    }
-    /// Sets `RequestPayer`.
-    pub fn request_payer(mut self, v: impl Into<RequestPayer>) -> Self {
-        self.request_payer = Some(v.into());
-        self
-    }
-    /// Sets `PartNumber`.
-    pub fn part_number(mut self, v: i32) -> Self {
-        self.part_number = Some(v);
-        self
-    }
-    /// Sets `ExpectedBucketOwner`.
-    pub fn expected_bucket_owner(mut self, v: impl Into<String>) -> Self {
-        self.expected_bucket_owner = Some(v.into());
-        self
-    }
-    /// Sets `ChecksumMode`.
-    pub fn checksum_mode(mut self, v: impl Into<ChecksumMode>) -> Self {
-        self.checksum_mode = Some(v.into());
-        self
-    }
-}
-impl<C> ::std::fmt::Debug for HeadObjectRequest<C> {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.debug_struct("HeadObjectRequest")
-            .field("bucket", &self.bucket)
-            .field("if_match", &self.if_match)
-            .field("if_modified_since", &self.if_modified_since)
-            .field("if_none_match", &self.if_none_match)
-            .field("if_unmodified_since", &self.if_unmodified_since)
-            .field("key", &self.key)
-            .field("range", &self.range)
-            .field("response_cache_control", &self.response_cache_control)
-            .field("response_content_disposition", &self.response_content_disposition)
-            .field("response_content_encoding", &self.response_content_encoding)
-            .field("response_content_language", &self.response_content_language)
-            .field("response_content_type", &self.response_content_type)
-            .field("response_expires", &self.response_expires)
-            .field("version_id", &self.version_id)
-            .field("sse_customer_algorithm", &self.sse_customer_algorithm)
-            .field("sse_customer_key", &rboto::types::Redacted(&self.sse_customer_key))
-            .field("sse_customer_key_md5", &self.sse_customer_key_md5)
-            .field("request_payer", &self.request_payer)
-            .field("part_number", &self.part_number)
-            .field("expected_bucket_owner", &self.expected_bucket_owner)
-            .field("checksum_mode", &self.checksum_mode)
-            .finish()
-    }
-}
-impl<C> rboto::IntoValue for HeadObjectRequest<C> {
-    fn into_value(self) -> rboto::Value {
-        rboto::Value::Struct(
-            vec![
-                rv::opt(self.bucket), rv::opt(self.if_match), rv::opt(self
-                .if_modified_since), rv::opt(self.if_none_match), rv::opt(self
-                .if_unmodified_since), rv::opt(self.key), rv::opt(self.range),
-                rv::opt(self.response_cache_control), rv::opt(self
-                .response_content_disposition), rv::opt(self.response_content_encoding),
-                rv::opt(self.response_content_language), rv::opt(self
-                .response_content_type), rv::opt(self.response_expires), rv::opt(self
-                .version_id), rv::opt(self.sse_customer_algorithm), rv::opt(self
-                .sse_customer_key), rv::opt(self.sse_customer_key_md5), rv::opt(self
-                .request_payer), rv::opt(self.part_number), rv::opt(self
-                .expected_bucket_owner), rv::opt(self.checksum_mode)
-            ],
-        )
-    }
-}
-#[derive(Clone, PartialEq)]
-pub struct ListBucketAnalyticsConfigurationsRequest<C = ()> {
+rboto::__structure!(
+    HeadObjectInput "HeadObjectRequest"[set debug into] { bucket : String, if_match :
+    String, if_modified_since : rboto::DateTime, if_none_match : String,
+    if_unmodified_since : rboto::DateTime, key : String, range : String,
+    response_cache_control : String, response_content_disposition : String,
+    response_content_encoding : String, response_content_language : String,
+    response_content_type : String, response_expires : rboto::DateTime, version_id :
+    String, sse_customer_algorithm : String, sse_customer_key : String[sensitive],
+    sse_customer_key_md5 : String, request_payer : RequestPayer, part_number = i32,
+    expected_bucket_owner : String, checksum_mode : ChecksumMode } { _client }
+);
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct ListBucketAnalyticsConfigurationsInput {
     /// The name of the bucket from which analytics configurations are retrieved.
     pub bucket: Option<String>,
     /// The `ContinuationToken` that represents a placeholder from where this request should begin.
     pub continuation_token: Option<String>,
     /// The account ID of the expected bucket owner. If the account ID that you provide does not match the actual owner of the bucket, the request fails with the HTTP status code `403 Forbidden` (access denied).
     pub expected_bucket_owner: Option<String>,
-    #[doc(hidden)]
-    pub _client: C,
+    pub(crate) _client: rboto::__private::Bound,
 }
-impl Default for ListBucketAnalyticsConfigurationsRequest {
-    fn default() -> Self {
-        Self::with_client(())
-    }
-}
-impl<C> ListBucketAnalyticsConfigurationsRequest<C> {
-    #[doc(hidden)]
-    pub fn with_client(client: C) -> Self {
-        Self {
-            bucket: None,
-            continuation_token: None,
-            expected_bucket_owner: None,
-            _client: client,
-        }
-    }
-    /// Sets `Bucket`.
-    pub fn bucket(mut self, v: impl Into<String>) -> Self {
-        self.bucket = Some(v.into());
-        self
-    }
-    /// Sets `ContinuationToken`.
-    pub fn continuation_token(mut self, v: impl Into<String>) -> Self {
-        self.continuation_token = Some(v.into());
-        self
-    }
-    /// Sets `ExpectedBucketOwner`.
-    pub fn expected_bucket_owner(mut self, v: impl Into<String>) -> Self {
-        self.expected_bucket_owner = Some(v.into());
-        self
-    }
-}
-impl<C> ::std::fmt::Debug for ListBucketAnalyticsConfigurationsRequest<C> {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.debug_struct("ListBucketAnalyticsConfigurationsRequest")
-            .field("bucket", &self.bucket)
-            .field("continuation_token", &self.continuation_token)
-            .field("expected_bucket_owner", &self.expected_bucket_owner)
-            .finish()
-    }
-}
-impl<C> rboto::IntoValue for ListBucketAnalyticsConfigurationsRequest<C> {
-    fn into_value(self) -> rboto::Value {
-        rboto::Value::Struct(
-            vec![
-                rv::opt(self.bucket), rv::opt(self.continuation_token), rv::opt(self
-                .expected_bucket_owner)
-            ],
-        )
-    }
-}
-#[derive(Clone, PartialEq)]
-pub struct ListBucketIntelligentTieringConfigurationsRequest<C = ()> {
+rboto::__structure!(
+    ListBucketAnalyticsConfigurationsInput "ListBucketAnalyticsConfigurationsRequest"[set
+    debug into] { bucket : String, continuation_token : String, expected_bucket_owner :
+    String } { _client }
+);
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct ListBucketIntelligentTieringConfigurationsInput {
     /// The name of the Amazon S3 bucket whose configuration you want to modify or retrieve.
     pub bucket: Option<String>,
     /// The `ContinuationToken` that represents a placeholder from where this request should begin.
     pub continuation_token: Option<String>,
     /// The account ID of the expected bucket owner. If the account ID that you provide does not match the actual owner of the bucket, the request fails with the HTTP status code `403 Forbidden` (access denied).
     pub expected_bucket_owner: Option<String>,
-    #[doc(hidden)]
-    pub _client: C,
+    pub(crate) _client: rboto::__private::Bound,
 }
-impl Default for ListBucketIntelligentTieringConfigurationsRequest {
-    fn default() -> Self {
-        Self::with_client(())
-    }
-}
-impl<C> ListBucketIntelligentTieringConfigurationsRequest<C> {
-    #[doc(hidden)]
-    pub fn with_client(client: C) -> Self {
-        Self {
-            bucket: None,
-            continuation_token: None,
-            expected_bucket_owner: None,
-            _client: client,
-        }
-    }
-    /// Sets `Bucket`.
-    pub fn bucket(mut self, v: impl Into<String>) -> Self {
-        self.bucket = Some(v.into());
-        self
-    }
-    /// Sets `ContinuationToken`.
-    pub fn continuation_token(mut self, v: impl Into<String>) -> Self {
-        self.continuation_token = Some(v.into());
-        self
-    }
-    /// Sets `ExpectedBucketOwner`.
-    pub fn expected_bucket_owner(mut self, v: impl Into<String>) -> Self {
-        self.expected_bucket_owner = Some(v.into());
-        self
-    }
-}
-impl<C> ::std::fmt::Debug for ListBucketIntelligentTieringConfigurationsRequest<C> {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.debug_struct("ListBucketIntelligentTieringConfigurationsRequest")
-            .field("bucket", &self.bucket)
-            .field("continuation_token", &self.continuation_token)
-            .field("expected_bucket_owner", &self.expected_bucket_owner)
-            .finish()
-    }
-}
-impl<C> rboto::IntoValue for ListBucketIntelligentTieringConfigurationsRequest<C> {
-    fn into_value(self) -> rboto::Value {
-        rboto::Value::Struct(
-            vec![
-                rv::opt(self.bucket), rv::opt(self.continuation_token), rv::opt(self
-                .expected_bucket_owner)
-            ],
-        )
-    }
-}
-#[derive(Clone, PartialEq)]
-pub struct ListBucketInventoryConfigurationsRequest<C = ()> {
+rboto::__structure!(
+    ListBucketIntelligentTieringConfigurationsInput
+    "ListBucketIntelligentTieringConfigurationsRequest"[set debug into] { bucket :
+    String, continuation_token : String, expected_bucket_owner : String } { _client }
+);
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct ListBucketInventoryConfigurationsInput {
     /// The name of the bucket containing the inventory configurations to retrieve.
     pub bucket: Option<String>,
     /// The marker used to continue an inventory configuration listing that has been truncated. Use the `NextContinuationToken` from a previously truncated list response to continue the listing. The continuation token is an opaque value that Amazon S3 understands.
     pub continuation_token: Option<String>,
     /// The account ID of the expected bucket owner. If the account ID that you provide does not match the actual owner of the bucket, the request fails with the HTTP status code `403 Forbidden` (access denied).
     pub expected_bucket_owner: Option<String>,
-    #[doc(hidden)]
-    pub _client: C,
+    pub(crate) _client: rboto::__private::Bound,
 }
-impl Default for ListBucketInventoryConfigurationsRequest {
-    fn default() -> Self {
-        Self::with_client(())
-    }
-}
-impl<C> ListBucketInventoryConfigurationsRequest<C> {
-    #[doc(hidden)]
-    pub fn with_client(client: C) -> Self {
-        Self {
-            bucket: None,
-            continuation_token: None,
-            expected_bucket_owner: None,
-            _client: client,
-        }
-    }
-    /// Sets `Bucket`.
-    pub fn bucket(mut self, v: impl Into<String>) -> Self {
-        self.bucket = Some(v.into());
-        self
-    }
-    /// Sets `ContinuationToken`.
-    pub fn continuation_token(mut self, v: impl Into<String>) -> Self {
-        self.continuation_token = Some(v.into());
-        self
-    }
-    /// Sets `ExpectedBucketOwner`.
-    pub fn expected_bucket_owner(mut self, v: impl Into<String>) -> Self {
-        self.expected_bucket_owner = Some(v.into());
-        self
-    }
-}
-impl<C> ::std::fmt::Debug for ListBucketInventoryConfigurationsRequest<C> {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.debug_struct("ListBucketInventoryConfigurationsRequest")
-            .field("bucket", &self.bucket)
-            .field("continuation_token", &self.continuation_token)
-            .field("expected_bucket_owner", &self.expected_bucket_owner)
-            .finish()
-    }
-}
-impl<C> rboto::IntoValue for ListBucketInventoryConfigurationsRequest<C> {
-    fn into_value(self) -> rboto::Value {
-        rboto::Value::Struct(
-            vec![
-                rv::opt(self.bucket), rv::opt(self.continuation_token), rv::opt(self
-                .expected_bucket_owner)
-            ],
-        )
-    }
-}
-#[derive(Clone, PartialEq)]
-pub struct ListBucketMetricsConfigurationsRequest<C = ()> {
+rboto::__structure!(
+    ListBucketInventoryConfigurationsInput "ListBucketInventoryConfigurationsRequest"[set
+    debug into] { bucket : String, continuation_token : String, expected_bucket_owner :
+    String } { _client }
+);
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct ListBucketMetricsConfigurationsInput {
     /// The name of the bucket containing the metrics configurations to retrieve.
     pub bucket: Option<String>,
     /// The marker that is used to continue a metrics configuration listing that has been truncated. Use the `NextContinuationToken` from a previously truncated list response to continue the listing. The continuation token is an opaque value that Amazon S3 understands.
     pub continuation_token: Option<String>,
     /// The account ID of the expected bucket owner. If the account ID that you provide does not match the actual owner of the bucket, the request fails with the HTTP status code `403 Forbidden` (access denied).
     pub expected_bucket_owner: Option<String>,
-    #[doc(hidden)]
-    pub _client: C,
+    pub(crate) _client: rboto::__private::Bound,
 }
-impl Default for ListBucketMetricsConfigurationsRequest {
-    fn default() -> Self {
-        Self::with_client(())
-    }
-}
-impl<C> ListBucketMetricsConfigurationsRequest<C> {
-    #[doc(hidden)]
-    pub fn with_client(client: C) -> Self {
-        Self {
-            bucket: None,
-            continuation_token: None,
-            expected_bucket_owner: None,
-            _client: client,
-        }
-    }
-    /// Sets `Bucket`.
-    pub fn bucket(mut self, v: impl Into<String>) -> Self {
-        self.bucket = Some(v.into());
-        self
-    }
-    /// Sets `ContinuationToken`.
-    pub fn continuation_token(mut self, v: impl Into<String>) -> Self {
-        self.continuation_token = Some(v.into());
-        self
-    }
-    /// Sets `ExpectedBucketOwner`.
-    pub fn expected_bucket_owner(mut self, v: impl Into<String>) -> Self {
-        self.expected_bucket_owner = Some(v.into());
-        self
-    }
-}
-impl<C> ::std::fmt::Debug for ListBucketMetricsConfigurationsRequest<C> {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.debug_struct("ListBucketMetricsConfigurationsRequest")
-            .field("bucket", &self.bucket)
-            .field("continuation_token", &self.continuation_token)
-            .field("expected_bucket_owner", &self.expected_bucket_owner)
-            .finish()
-    }
-}
-impl<C> rboto::IntoValue for ListBucketMetricsConfigurationsRequest<C> {
-    fn into_value(self) -> rboto::Value {
-        rboto::Value::Struct(
-            vec![
-                rv::opt(self.bucket), rv::opt(self.continuation_token), rv::opt(self
-                .expected_bucket_owner)
-            ],
-        )
-    }
-}
-#[derive(Clone, PartialEq)]
-pub struct ListBucketsRequest<C = ()> {
+rboto::__structure!(
+    ListBucketMetricsConfigurationsInput "ListBucketMetricsConfigurationsRequest"[set
+    debug into] { bucket : String, continuation_token : String, expected_bucket_owner :
+    String } { _client }
+);
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct ListBucketsInput {
     /// Maximum number of buckets to be returned in response. When the number is more than the count of buckets that are owned by an Amazon Web Services account, return all the buckets in response.
     pub max_buckets: Option<i32>,
     /// `ContinuationToken` indicates to Amazon S3 that the list is being continued on this bucket with a token. `ContinuationToken` is obfuscated and is not a real key. You can use this `ContinuationToken` for pagination of the list results.
@@ -5503,117 +1409,28 @@ pub struct ListBucketsRequest<C = ()> {
     pub prefix: Option<String>,
     /// Limits the response to buckets that are located in the specified Amazon Web Services Region. The Amazon Web Services Region must be expressed according to the Amazon Web Services Region code, such as `us-west-2` for the US West (Oregon) Region.
     pub bucket_region: Option<String>,
-    #[doc(hidden)]
-    pub _client: C,
+    pub(crate) _client: rboto::__private::Bound,
 }
-impl Default for ListBucketsRequest {
-    fn default() -> Self {
-        Self::with_client(())
-    }
-}
-impl<C> ListBucketsRequest<C> {
-    #[doc(hidden)]
-    pub fn with_client(client: C) -> Self {
-        Self {
-            max_buckets: None,
-            continuation_token: None,
-            prefix: None,
-            bucket_region: None,
-            _client: client,
-        }
-    }
-    /// Sets `MaxBuckets`.
-    pub fn max_buckets(mut self, v: i32) -> Self {
-        self.max_buckets = Some(v);
-        self
-    }
-    /// Sets `ContinuationToken`.
-    pub fn continuation_token(mut self, v: impl Into<String>) -> Self {
-        self.continuation_token = Some(v.into());
-        self
-    }
-    /// Sets `Prefix`.
-    pub fn prefix(mut self, v: impl Into<String>) -> Self {
-        self.prefix = Some(v.into());
-        self
-    }
-    /// Sets `BucketRegion`.
-    pub fn bucket_region(mut self, v: impl Into<String>) -> Self {
-        self.bucket_region = Some(v.into());
-        self
-    }
-}
-impl<C> ::std::fmt::Debug for ListBucketsRequest<C> {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.debug_struct("ListBucketsRequest")
-            .field("max_buckets", &self.max_buckets)
-            .field("continuation_token", &self.continuation_token)
-            .field("prefix", &self.prefix)
-            .field("bucket_region", &self.bucket_region)
-            .finish()
-    }
-}
-impl<C> rboto::IntoValue for ListBucketsRequest<C> {
-    fn into_value(self) -> rboto::Value {
-        rboto::Value::Struct(
-            vec![
-                rv::opt(self.max_buckets), rv::opt(self.continuation_token), rv::opt(self
-                .prefix), rv::opt(self.bucket_region)
-            ],
-        )
-    }
-}
-#[derive(Clone, PartialEq)]
-pub struct ListDirectoryBucketsRequest<C = ()> {
+rboto::__structure!(
+    ListBucketsInput "ListBucketsRequest"[set debug into] { max_buckets = i32,
+    continuation_token : String, prefix : String, bucket_region : String } { _client }
+);
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct ListDirectoryBucketsInput {
     /// `ContinuationToken` indicates to Amazon S3 that the list is being continued on buckets in this account with a token. `ContinuationToken` is obfuscated and is not a real bucket name. You can use this `ContinuationToken` for the pagination of the list results.
     pub continuation_token: Option<String>,
     /// Maximum number of buckets to be returned in response. When the number is more than the count of buckets that are owned by an Amazon Web Services account, return all the buckets in response.
     pub max_directory_buckets: Option<i32>,
-    #[doc(hidden)]
-    pub _client: C,
+    pub(crate) _client: rboto::__private::Bound,
 }
-impl Default for ListDirectoryBucketsRequest {
-    fn default() -> Self {
-        Self::with_client(())
-    }
-}
-impl<C> ListDirectoryBucketsRequest<C> {
-    #[doc(hidden)]
-    pub fn with_client(client: C) -> Self {
-        Self {
-            continuation_token: None,
-            max_directory_buckets: None,
-            _client: client,
-        }
-    }
-    /// Sets `ContinuationToken`.
-    pub fn continuation_token(mut self, v: impl Into<String>) -> Self {
-        self.continuation_token = Some(v.into());
-        self
-    }
-    /// Sets `MaxDirectoryBuckets`.
-    pub fn max_directory_buckets(mut self, v: i32) -> Self {
-        self.max_directory_buckets = Some(v);
-        self
-    }
-}
-impl<C> ::std::fmt::Debug for ListDirectoryBucketsRequest<C> {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.debug_struct("ListDirectoryBucketsRequest")
-            .field("continuation_token", &self.continuation_token)
-            .field("max_directory_buckets", &self.max_directory_buckets)
-            .finish()
-    }
-}
-impl<C> rboto::IntoValue for ListDirectoryBucketsRequest<C> {
-    fn into_value(self) -> rboto::Value {
-        rboto::Value::Struct(
-            vec![rv::opt(self.continuation_token), rv::opt(self.max_directory_buckets)],
-        )
-    }
-}
-#[derive(Clone, PartialEq)]
-pub struct ListMultipartUploadsRequest<C = ()> {
+rboto::__structure!(
+    ListDirectoryBucketsInput "ListDirectoryBucketsRequest"[set debug into] {
+    continuation_token : String, max_directory_buckets = i32 } { _client }
+);
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct ListMultipartUploadsInput {
     /// The name of the bucket to which the multipart upload was initiated.
     pub bucket: Option<String>,
     /// Character you use to group keys.
@@ -5630,105 +1447,17 @@ pub struct ListMultipartUploadsRequest<C = ()> {
     /// The account ID of the expected bucket owner. If the account ID that you provide does not match the actual owner of the bucket, the request fails with the HTTP status code `403 Forbidden` (access denied).
     pub expected_bucket_owner: Option<String>,
     pub request_payer: Option<RequestPayer>,
-    #[doc(hidden)]
-    pub _client: C,
+    pub(crate) _client: rboto::__private::Bound,
 }
-impl Default for ListMultipartUploadsRequest {
-    fn default() -> Self {
-        Self::with_client(())
-    }
-}
-impl<C> ListMultipartUploadsRequest<C> {
-    #[doc(hidden)]
-    pub fn with_client(client: C) -> Self {
-        Self {
-            bucket: None,
-            delimiter: None,
-            encoding_type: None,
-            key_marker: None,
-            max_uploads: None,
-            prefix: None,
-            upload_id_marker: None,
-            expected_bucket_owner: None,
-            request_payer: None,
-            _client: client,
-        }
-    }
-    /// Sets `Bucket`.
-    pub fn bucket(mut self, v: impl Into<String>) -> Self {
-        self.bucket = Some(v.into());
-        self
-    }
-    /// Sets `Delimiter`.
-    pub fn delimiter(mut self, v: impl Into<String>) -> Self {
-        self.delimiter = Some(v.into());
-        self
-    }
-    /// Sets `EncodingType`.
-    pub fn encoding_type(mut self, v: impl Into<EncodingType>) -> Self {
-        self.encoding_type = Some(v.into());
-        self
-    }
-    /// Sets `KeyMarker`.
-    pub fn key_marker(mut self, v: impl Into<String>) -> Self {
-        self.key_marker = Some(v.into());
-        self
-    }
-    /// Sets `MaxUploads`.
-    pub fn max_uploads(mut self, v: i32) -> Self {
-        self.max_uploads = Some(v);
-        self
-    }
-    /// Sets `Prefix`.
-    pub fn prefix(mut self, v: impl Into<String>) -> Self {
-        self.prefix = Some(v.into());
-        self
-    }
-    /// Sets `UploadIdMarker`.
-    pub fn upload_id_marker(mut self, v: impl Into<String>) -> Self {
-        self.upload_id_marker = Some(v.into());
-        self
-    }
-    /// Sets `ExpectedBucketOwner`.
-    pub fn expected_bucket_owner(mut self, v: impl Into<String>) -> Self {
-        self.expected_bucket_owner = Some(v.into());
-        self
-    }
-    /// Sets `RequestPayer`.
-    pub fn request_payer(mut self, v: impl Into<RequestPayer>) -> Self {
-        self.request_payer = Some(v.into());
-        self
-    }
-}
-impl<C> ::std::fmt::Debug for ListMultipartUploadsRequest<C> {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.debug_struct("ListMultipartUploadsRequest")
-            .field("bucket", &self.bucket)
-            .field("delimiter", &self.delimiter)
-            .field("encoding_type", &self.encoding_type)
-            .field("key_marker", &self.key_marker)
-            .field("max_uploads", &self.max_uploads)
-            .field("prefix", &self.prefix)
-            .field("upload_id_marker", &self.upload_id_marker)
-            .field("expected_bucket_owner", &self.expected_bucket_owner)
-            .field("request_payer", &self.request_payer)
-            .finish()
-    }
-}
-impl<C> rboto::IntoValue for ListMultipartUploadsRequest<C> {
-    fn into_value(self) -> rboto::Value {
-        rboto::Value::Struct(
-            vec![
-                rv::opt(self.bucket), rv::opt(self.delimiter), rv::opt(self
-                .encoding_type), rv::opt(self.key_marker), rv::opt(self.max_uploads),
-                rv::opt(self.prefix), rv::opt(self.upload_id_marker), rv::opt(self
-                .expected_bucket_owner), rv::opt(self.request_payer)
-            ],
-        )
-    }
-}
-#[derive(Clone, PartialEq)]
-pub struct ListObjectAnnotationsRequest<C = ()> {
+rboto::__structure!(
+    ListMultipartUploadsInput "ListMultipartUploadsRequest"[set debug into] { bucket :
+    String, delimiter : String, encoding_type : EncodingType, key_marker : String,
+    max_uploads = i32, prefix : String, upload_id_marker : String, expected_bucket_owner
+    : String, request_payer : RequestPayer } { _client }
+);
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct ListObjectAnnotationsInput {
     /// The name of the bucket that contains the object.
     pub bucket: Option<String>,
     /// The object key.
@@ -5744,98 +1473,17 @@ pub struct ListObjectAnnotationsRequest<C = ()> {
     pub request_payer: Option<RequestPayer>,
     /// The account ID of the expected bucket owner.
     pub expected_bucket_owner: Option<String>,
-    #[doc(hidden)]
-    pub _client: C,
+    pub(crate) _client: rboto::__private::Bound,
 }
-impl Default for ListObjectAnnotationsRequest {
-    fn default() -> Self {
-        Self::with_client(())
-    }
-}
-impl<C> ListObjectAnnotationsRequest<C> {
-    #[doc(hidden)]
-    pub fn with_client(client: C) -> Self {
-        Self {
-            bucket: None,
-            key: None,
-            version_id: None,
-            max_annotation_results: None,
-            annotation_prefix: None,
-            continuation_token: None,
-            request_payer: None,
-            expected_bucket_owner: None,
-            _client: client,
-        }
-    }
-    /// Sets `Bucket`.
-    pub fn bucket(mut self, v: impl Into<String>) -> Self {
-        self.bucket = Some(v.into());
-        self
-    }
-    /// Sets `Key`.
-    pub fn key(mut self, v: impl Into<String>) -> Self {
-        self.key = Some(v.into());
-        self
-    }
-    /// Sets `VersionId`.
-    pub fn version_id(mut self, v: impl Into<String>) -> Self {
-        self.version_id = Some(v.into());
-        self
-    }
-    /// Sets `MaxAnnotationResults`.
-    pub fn max_annotation_results(mut self, v: i32) -> Self {
-        self.max_annotation_results = Some(v);
-        self
-    }
-    /// Sets `AnnotationPrefix`.
-    pub fn annotation_prefix(mut self, v: impl Into<String>) -> Self {
-        self.annotation_prefix = Some(v.into());
-        self
-    }
-    /// Sets `ContinuationToken`.
-    pub fn continuation_token(mut self, v: impl Into<String>) -> Self {
-        self.continuation_token = Some(v.into());
-        self
-    }
-    /// Sets `RequestPayer`.
-    pub fn request_payer(mut self, v: impl Into<RequestPayer>) -> Self {
-        self.request_payer = Some(v.into());
-        self
-    }
-    /// Sets `ExpectedBucketOwner`.
-    pub fn expected_bucket_owner(mut self, v: impl Into<String>) -> Self {
-        self.expected_bucket_owner = Some(v.into());
-        self
-    }
-}
-impl<C> ::std::fmt::Debug for ListObjectAnnotationsRequest<C> {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.debug_struct("ListObjectAnnotationsRequest")
-            .field("bucket", &self.bucket)
-            .field("key", &self.key)
-            .field("version_id", &self.version_id)
-            .field("max_annotation_results", &self.max_annotation_results)
-            .field("annotation_prefix", &self.annotation_prefix)
-            .field("continuation_token", &self.continuation_token)
-            .field("request_payer", &self.request_payer)
-            .field("expected_bucket_owner", &self.expected_bucket_owner)
-            .finish()
-    }
-}
-impl<C> rboto::IntoValue for ListObjectAnnotationsRequest<C> {
-    fn into_value(self) -> rboto::Value {
-        rboto::Value::Struct(
-            vec![
-                rv::opt(self.bucket), rv::opt(self.key), rv::opt(self.version_id),
-                rv::opt(self.max_annotation_results), rv::opt(self.annotation_prefix),
-                rv::opt(self.continuation_token), rv::opt(self.request_payer),
-                rv::opt(self.expected_bucket_owner)
-            ],
-        )
-    }
-}
-#[derive(Clone, PartialEq)]
-pub struct ListObjectVersionsRequest<C = ()> {
+rboto::__structure!(
+    ListObjectAnnotationsInput "ListObjectAnnotationsRequest"[set debug into] { bucket :
+    String, key : String, version_id : String, max_annotation_results = i32,
+    annotation_prefix : String, continuation_token : String, request_payer :
+    RequestPayer, expected_bucket_owner : String } { _client }
+);
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct ListObjectVersionsInput {
     /// The bucket name that contains the objects.
     pub bucket: Option<String>,
     /// A delimiter is a character that you specify to group keys. All keys that contain the same string between the `prefix` and the first occurrence of the delimiter are grouped under a single result element in `CommonPrefixes`. These groups are counted as one result against the `max-keys` limitation. These keys are not returned elsewhere in the response.
@@ -5854,116 +1502,18 @@ pub struct ListObjectVersionsRequest<C = ()> {
     pub request_payer: Option<RequestPayer>,
     /// Specifies the optional fields that you want returned in the response. Fields that you do not specify are not returned.
     pub optional_object_attributes: Option<Vec<OptionalObjectAttributes>>,
-    #[doc(hidden)]
-    pub _client: C,
+    pub(crate) _client: rboto::__private::Bound,
 }
-impl Default for ListObjectVersionsRequest {
-    fn default() -> Self {
-        Self::with_client(())
-    }
-}
-impl<C> ListObjectVersionsRequest<C> {
-    #[doc(hidden)]
-    pub fn with_client(client: C) -> Self {
-        Self {
-            bucket: None,
-            delimiter: None,
-            encoding_type: None,
-            key_marker: None,
-            max_keys: None,
-            prefix: None,
-            version_id_marker: None,
-            expected_bucket_owner: None,
-            request_payer: None,
-            optional_object_attributes: None,
-            _client: client,
-        }
-    }
-    /// Sets `Bucket`.
-    pub fn bucket(mut self, v: impl Into<String>) -> Self {
-        self.bucket = Some(v.into());
-        self
-    }
-    /// Sets `Delimiter`.
-    pub fn delimiter(mut self, v: impl Into<String>) -> Self {
-        self.delimiter = Some(v.into());
-        self
-    }
-    /// Sets `EncodingType`.
-    pub fn encoding_type(mut self, v: impl Into<EncodingType>) -> Self {
-        self.encoding_type = Some(v.into());
-        self
-    }
-    /// Sets `KeyMarker`.
-    pub fn key_marker(mut self, v: impl Into<String>) -> Self {
-        self.key_marker = Some(v.into());
-        self
-    }
-    /// Sets `MaxKeys`.
-    pub fn max_keys(mut self, v: i32) -> Self {
-        self.max_keys = Some(v);
-        self
-    }
-    /// Sets `Prefix`.
-    pub fn prefix(mut self, v: impl Into<String>) -> Self {
-        self.prefix = Some(v.into());
-        self
-    }
-    /// Sets `VersionIdMarker`.
-    pub fn version_id_marker(mut self, v: impl Into<String>) -> Self {
-        self.version_id_marker = Some(v.into());
-        self
-    }
-    /// Sets `ExpectedBucketOwner`.
-    pub fn expected_bucket_owner(mut self, v: impl Into<String>) -> Self {
-        self.expected_bucket_owner = Some(v.into());
-        self
-    }
-    /// Sets `RequestPayer`.
-    pub fn request_payer(mut self, v: impl Into<RequestPayer>) -> Self {
-        self.request_payer = Some(v.into());
-        self
-    }
-    /// Sets `OptionalObjectAttributes`.
-    pub fn optional_object_attributes(
-        mut self,
-        v: impl Into<Vec<OptionalObjectAttributes>>,
-    ) -> Self {
-        self.optional_object_attributes = Some(v.into());
-        self
-    }
-}
-impl<C> ::std::fmt::Debug for ListObjectVersionsRequest<C> {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.debug_struct("ListObjectVersionsRequest")
-            .field("bucket", &self.bucket)
-            .field("delimiter", &self.delimiter)
-            .field("encoding_type", &self.encoding_type)
-            .field("key_marker", &self.key_marker)
-            .field("max_keys", &self.max_keys)
-            .field("prefix", &self.prefix)
-            .field("version_id_marker", &self.version_id_marker)
-            .field("expected_bucket_owner", &self.expected_bucket_owner)
-            .field("request_payer", &self.request_payer)
-            .field("optional_object_attributes", &self.optional_object_attributes)
-            .finish()
-    }
-}
-impl<C> rboto::IntoValue for ListObjectVersionsRequest<C> {
-    fn into_value(self) -> rboto::Value {
-        rboto::Value::Struct(
-            vec![
-                rv::opt(self.bucket), rv::opt(self.delimiter), rv::opt(self
-                .encoding_type), rv::opt(self.key_marker), rv::opt(self.max_keys),
-                rv::opt(self.prefix), rv::opt(self.version_id_marker), rv::opt(self
-                .expected_bucket_owner), rv::opt(self.request_payer), rv::opt(self
-                .optional_object_attributes)
-            ],
-        )
-    }
-}
-#[derive(Clone, PartialEq)]
-pub struct ListObjectsRequest<C = ()> {
+rboto::__structure!(
+    ListObjectVersionsInput "ListObjectVersionsRequest"[set debug into] { bucket :
+    String, delimiter : String, encoding_type : EncodingType, key_marker : String,
+    max_keys = i32, prefix : String, version_id_marker : String, expected_bucket_owner :
+    String, request_payer : RequestPayer, optional_object_attributes : Vec <
+    OptionalObjectAttributes > } { _client }
+);
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct ListObjectsInput {
     /// The name of the bucket containing the objects.
     pub bucket: Option<String>,
     /// A delimiter is a character that you use to group keys.
@@ -5981,108 +1531,17 @@ pub struct ListObjectsRequest<C = ()> {
     pub expected_bucket_owner: Option<String>,
     /// Specifies the optional fields that you want returned in the response. Fields that you do not specify are not returned.
     pub optional_object_attributes: Option<Vec<OptionalObjectAttributes>>,
-    #[doc(hidden)]
-    pub _client: C,
+    pub(crate) _client: rboto::__private::Bound,
 }
-impl Default for ListObjectsRequest {
-    fn default() -> Self {
-        Self::with_client(())
-    }
-}
-impl<C> ListObjectsRequest<C> {
-    #[doc(hidden)]
-    pub fn with_client(client: C) -> Self {
-        Self {
-            bucket: None,
-            delimiter: None,
-            encoding_type: None,
-            marker: None,
-            max_keys: None,
-            prefix: None,
-            request_payer: None,
-            expected_bucket_owner: None,
-            optional_object_attributes: None,
-            _client: client,
-        }
-    }
-    /// Sets `Bucket`.
-    pub fn bucket(mut self, v: impl Into<String>) -> Self {
-        self.bucket = Some(v.into());
-        self
-    }
-    /// Sets `Delimiter`.
-    pub fn delimiter(mut self, v: impl Into<String>) -> Self {
-        self.delimiter = Some(v.into());
-        self
-    }
-    /// Sets `EncodingType`.
-    pub fn encoding_type(mut self, v: impl Into<EncodingType>) -> Self {
-        self.encoding_type = Some(v.into());
-        self
-    }
-    /// Sets `Marker`.
-    pub fn marker(mut self, v: impl Into<String>) -> Self {
-        self.marker = Some(v.into());
-        self
-    }
-    /// Sets `MaxKeys`.
-    pub fn max_keys(mut self, v: i32) -> Self {
-        self.max_keys = Some(v);
-        self
-    }
-    /// Sets `Prefix`.
-    pub fn prefix(mut self, v: impl Into<String>) -> Self {
-        self.prefix = Some(v.into());
-        self
-    }
-    /// Sets `RequestPayer`.
-    pub fn request_payer(mut self, v: impl Into<RequestPayer>) -> Self {
-        self.request_payer = Some(v.into());
-        self
-    }
-    /// Sets `ExpectedBucketOwner`.
-    pub fn expected_bucket_owner(mut self, v: impl Into<String>) -> Self {
-        self.expected_bucket_owner = Some(v.into());
-        self
-    }
-    /// Sets `OptionalObjectAttributes`.
-    pub fn optional_object_attributes(
-        mut self,
-        v: impl Into<Vec<OptionalObjectAttributes>>,
-    ) -> Self {
-        self.optional_object_attributes = Some(v.into());
-        self
-    }
-}
-impl<C> ::std::fmt::Debug for ListObjectsRequest<C> {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.debug_struct("ListObjectsRequest")
-            .field("bucket", &self.bucket)
-            .field("delimiter", &self.delimiter)
-            .field("encoding_type", &self.encoding_type)
-            .field("marker", &self.marker)
-            .field("max_keys", &self.max_keys)
-            .field("prefix", &self.prefix)
-            .field("request_payer", &self.request_payer)
-            .field("expected_bucket_owner", &self.expected_bucket_owner)
-            .field("optional_object_attributes", &self.optional_object_attributes)
-            .finish()
-    }
-}
-impl<C> rboto::IntoValue for ListObjectsRequest<C> {
-    fn into_value(self) -> rboto::Value {
-        rboto::Value::Struct(
-            vec![
-                rv::opt(self.bucket), rv::opt(self.delimiter), rv::opt(self
-                .encoding_type), rv::opt(self.marker), rv::opt(self.max_keys),
-                rv::opt(self.prefix), rv::opt(self.request_payer), rv::opt(self
-                .expected_bucket_owner), rv::opt(self.optional_object_attributes)
-            ],
-        )
-    }
-}
-#[derive(Clone, PartialEq)]
-pub struct ListObjectsV2Request<C = ()> {
+rboto::__structure!(
+    ListObjectsInput "ListObjectsRequest"[set debug into] { bucket : String, delimiter :
+    String, encoding_type : EncodingType, marker : String, max_keys = i32, prefix :
+    String, request_payer : RequestPayer, expected_bucket_owner : String,
+    optional_object_attributes : Vec < OptionalObjectAttributes > } { _client }
+);
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct ListObjectsV2Input {
     /// **Directory buckets** - When you use this operation with a directory bucket, you must use virtual-hosted-style requests in the format `Bucket-name.s3express-zone-id.region-code.amazonaws.com`. Path-style requests are not supported. Directory bucket names must be unique in the chosen Zone (Availability Zone or Local Zone).
     pub bucket: Option<String>,
     /// A delimiter is a character that you use to group keys.
@@ -6105,123 +1564,18 @@ pub struct ListObjectsV2Request<C = ()> {
     pub expected_bucket_owner: Option<String>,
     /// Specifies the optional fields that you want returned in the response. Fields that you do not specify are not returned.
     pub optional_object_attributes: Option<Vec<OptionalObjectAttributes>>,
-    #[doc(hidden)]
-    pub _client: C,
+    pub(crate) _client: rboto::__private::Bound,
 }
-impl Default for ListObjectsV2Request {
-    fn default() -> Self {
-        Self::with_client(())
-    }
-}
-impl<C> ListObjectsV2Request<C> {
-    #[doc(hidden)]
-    pub fn with_client(client: C) -> Self {
-        Self {
-            bucket: None,
-            delimiter: None,
-            encoding_type: None,
-            max_keys: None,
-            prefix: None,
-            continuation_token: None,
-            fetch_owner: None,
-            start_after: None,
-            request_payer: None,
-            expected_bucket_owner: None,
-            optional_object_attributes: None,
-            _client: client,
-        }
-    }
-    /// Sets `Bucket`.
-    pub fn bucket(mut self, v: impl Into<String>) -> Self {
-        self.bucket = Some(v.into());
-        self
-    }
-    /// Sets `Delimiter`.
-    pub fn delimiter(mut self, v: impl Into<String>) -> Self {
-        self.delimiter = Some(v.into());
-        self
-    }
-    /// Sets `EncodingType`.
-    pub fn encoding_type(mut self, v: impl Into<EncodingType>) -> Self {
-        self.encoding_type = Some(v.into());
-        self
-    }
-    /// Sets `MaxKeys`.
-    pub fn max_keys(mut self, v: i32) -> Self {
-        self.max_keys = Some(v);
-        self
-    }
-    /// Sets `Prefix`.
-    pub fn prefix(mut self, v: impl Into<String>) -> Self {
-        self.prefix = Some(v.into());
-        self
-    }
-    /// Sets `ContinuationToken`.
-    pub fn continuation_token(mut self, v: impl Into<String>) -> Self {
-        self.continuation_token = Some(v.into());
-        self
-    }
-    /// Sets `FetchOwner`.
-    pub fn fetch_owner(mut self, v: bool) -> Self {
-        self.fetch_owner = Some(v);
-        self
-    }
-    /// Sets `StartAfter`.
-    pub fn start_after(mut self, v: impl Into<String>) -> Self {
-        self.start_after = Some(v.into());
-        self
-    }
-    /// Sets `RequestPayer`.
-    pub fn request_payer(mut self, v: impl Into<RequestPayer>) -> Self {
-        self.request_payer = Some(v.into());
-        self
-    }
-    /// Sets `ExpectedBucketOwner`.
-    pub fn expected_bucket_owner(mut self, v: impl Into<String>) -> Self {
-        self.expected_bucket_owner = Some(v.into());
-        self
-    }
-    /// Sets `OptionalObjectAttributes`.
-    pub fn optional_object_attributes(
-        mut self,
-        v: impl Into<Vec<OptionalObjectAttributes>>,
-    ) -> Self {
-        self.optional_object_attributes = Some(v.into());
-        self
-    }
-}
-impl<C> ::std::fmt::Debug for ListObjectsV2Request<C> {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.debug_struct("ListObjectsV2Request")
-            .field("bucket", &self.bucket)
-            .field("delimiter", &self.delimiter)
-            .field("encoding_type", &self.encoding_type)
-            .field("max_keys", &self.max_keys)
-            .field("prefix", &self.prefix)
-            .field("continuation_token", &self.continuation_token)
-            .field("fetch_owner", &self.fetch_owner)
-            .field("start_after", &self.start_after)
-            .field("request_payer", &self.request_payer)
-            .field("expected_bucket_owner", &self.expected_bucket_owner)
-            .field("optional_object_attributes", &self.optional_object_attributes)
-            .finish()
-    }
-}
-impl<C> rboto::IntoValue for ListObjectsV2Request<C> {
-    fn into_value(self) -> rboto::Value {
-        rboto::Value::Struct(
-            vec![
-                rv::opt(self.bucket), rv::opt(self.delimiter), rv::opt(self
-                .encoding_type), rv::opt(self.max_keys), rv::opt(self.prefix),
-                rv::opt(self.continuation_token), rv::opt(self.fetch_owner), rv::opt(self
-                .start_after), rv::opt(self.request_payer), rv::opt(self
-                .expected_bucket_owner), rv::opt(self.optional_object_attributes)
-            ],
-        )
-    }
-}
-#[derive(Clone, PartialEq)]
-pub struct ListPartsRequest<C = ()> {
+rboto::__structure!(
+    ListObjectsV2Input "ListObjectsV2Request"[set debug into] { bucket : String,
+    delimiter : String, encoding_type : EncodingType, max_keys = i32, prefix : String,
+    continuation_token : String, fetch_owner = bool, start_after : String, request_payer
+    : RequestPayer, expected_bucket_owner : String, optional_object_attributes : Vec <
+    OptionalObjectAttributes > } { _client }
+);
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct ListPartsInput {
     /// The name of the bucket to which the parts are being uploaded.
     pub bucket: Option<String>,
     /// Object key for which the multipart upload was initiated.
@@ -6241,113 +1595,17 @@ pub struct ListPartsRequest<C = ()> {
     pub sse_customer_key: Option<String>,
     /// The MD5 server-side encryption (SSE) customer managed key. This parameter is needed only when the object was created using a checksum algorithm. For more information, see [Protecting data using SSE-C keys](https://docs.aws.amazon.com/AmazonS3/latest/dev/ServerSideEncryptionCustomerKeys.html) in the *Amazon S3 User Guide*.
     pub sse_customer_key_md5: Option<String>,
-    #[doc(hidden)]
-    pub _client: C,
+    pub(crate) _client: rboto::__private::Bound,
 }
-impl Default for ListPartsRequest {
-    fn default() -> Self {
-        Self::with_client(())
-    }
-}
-impl<C> ListPartsRequest<C> {
-    #[doc(hidden)]
-    pub fn with_client(client: C) -> Self {
-        Self {
-            bucket: None,
-            key: None,
-            max_parts: None,
-            part_number_marker: None,
-            upload_id: None,
-            request_payer: None,
-            expected_bucket_owner: None,
-            sse_customer_algorithm: None,
-            sse_customer_key: None,
-            sse_customer_key_md5: None,
-            _client: client,
-        }
-    }
-    /// Sets `Bucket`.
-    pub fn bucket(mut self, v: impl Into<String>) -> Self {
-        self.bucket = Some(v.into());
-        self
-    }
-    /// Sets `Key`.
-    pub fn key(mut self, v: impl Into<String>) -> Self {
-        self.key = Some(v.into());
-        self
-    }
-    /// Sets `MaxParts`.
-    pub fn max_parts(mut self, v: i32) -> Self {
-        self.max_parts = Some(v);
-        self
-    }
-    /// Sets `PartNumberMarker`.
-    pub fn part_number_marker(mut self, v: i32) -> Self {
-        self.part_number_marker = Some(v);
-        self
-    }
-    /// Sets `UploadId`.
-    pub fn upload_id(mut self, v: impl Into<String>) -> Self {
-        self.upload_id = Some(v.into());
-        self
-    }
-    /// Sets `RequestPayer`.
-    pub fn request_payer(mut self, v: impl Into<RequestPayer>) -> Self {
-        self.request_payer = Some(v.into());
-        self
-    }
-    /// Sets `ExpectedBucketOwner`.
-    pub fn expected_bucket_owner(mut self, v: impl Into<String>) -> Self {
-        self.expected_bucket_owner = Some(v.into());
-        self
-    }
-    /// Sets `SSECustomerAlgorithm`.
-    pub fn sse_customer_algorithm(mut self, v: impl Into<String>) -> Self {
-        self.sse_customer_algorithm = Some(v.into());
-        self
-    }
-    /// Sets `SSECustomerKey`.
-    pub fn sse_customer_key(mut self, v: impl Into<String>) -> Self {
-        self.sse_customer_key = Some(v.into());
-        self
-    }
-    /// Sets `SSECustomerKeyMD5`.
-    pub fn sse_customer_key_md5(mut self, v: impl Into<String>) -> Self {
-        self.sse_customer_key_md5 = Some(v.into());
-        self
-    }
-}
-impl<C> ::std::fmt::Debug for ListPartsRequest<C> {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.debug_struct("ListPartsRequest")
-            .field("bucket", &self.bucket)
-            .field("key", &self.key)
-            .field("max_parts", &self.max_parts)
-            .field("part_number_marker", &self.part_number_marker)
-            .field("upload_id", &self.upload_id)
-            .field("request_payer", &self.request_payer)
-            .field("expected_bucket_owner", &self.expected_bucket_owner)
-            .field("sse_customer_algorithm", &self.sse_customer_algorithm)
-            .field("sse_customer_key", &rboto::types::Redacted(&self.sse_customer_key))
-            .field("sse_customer_key_md5", &self.sse_customer_key_md5)
-            .finish()
-    }
-}
-impl<C> rboto::IntoValue for ListPartsRequest<C> {
-    fn into_value(self) -> rboto::Value {
-        rboto::Value::Struct(
-            vec![
-                rv::opt(self.bucket), rv::opt(self.key), rv::opt(self.max_parts),
-                rv::opt(self.part_number_marker), rv::opt(self.upload_id), rv::opt(self
-                .request_payer), rv::opt(self.expected_bucket_owner), rv::opt(self
-                .sse_customer_algorithm), rv::opt(self.sse_customer_key), rv::opt(self
-                .sse_customer_key_md5)
-            ],
-        )
-    }
-}
-#[derive(Clone, PartialEq)]
-pub struct PutBucketAbacRequest<C = ()> {
+rboto::__structure!(
+    ListPartsInput "ListPartsRequest"[set debug into] { bucket : String, key : String,
+    max_parts = i32, part_number_marker = i32, upload_id : String, request_payer :
+    RequestPayer, expected_bucket_owner : String, sse_customer_algorithm : String,
+    sse_customer_key : String[sensitive], sse_customer_key_md5 : String } { _client }
+);
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct PutBucketAbacInput {
     /// The name of the general purpose bucket.
     pub bucket: Option<String>,
     /// The MD5 hash of the `PutBucketAbac` request body.
@@ -6358,76 +1616,16 @@ pub struct PutBucketAbacRequest<C = ()> {
     pub expected_bucket_owner: Option<String>,
     /// The ABAC status of the general purpose bucket. When ABAC is enabled for the general purpose bucket, you can use tags to manage access to the general purpose buckets as well as for cost tracking purposes. When ABAC is disabled for the general purpose buckets, you can only use tags for cost tracking purposes.
     pub abac_status: Option<AbacStatus>,
-    #[doc(hidden)]
-    pub _client: C,
+    pub(crate) _client: rboto::__private::Bound,
 }
-impl Default for PutBucketAbacRequest {
-    fn default() -> Self {
-        Self::with_client(())
-    }
-}
-impl<C> PutBucketAbacRequest<C> {
-    #[doc(hidden)]
-    pub fn with_client(client: C) -> Self {
-        Self {
-            bucket: None,
-            content_md5: None,
-            checksum_algorithm: None,
-            expected_bucket_owner: None,
-            abac_status: None,
-            _client: client,
-        }
-    }
-    /// Sets `Bucket`.
-    pub fn bucket(mut self, v: impl Into<String>) -> Self {
-        self.bucket = Some(v.into());
-        self
-    }
-    /// Sets `ContentMD5`.
-    pub fn content_md5(mut self, v: impl Into<String>) -> Self {
-        self.content_md5 = Some(v.into());
-        self
-    }
-    /// Sets `ChecksumAlgorithm`.
-    pub fn checksum_algorithm(mut self, v: impl Into<ChecksumAlgorithm>) -> Self {
-        self.checksum_algorithm = Some(v.into());
-        self
-    }
-    /// Sets `ExpectedBucketOwner`.
-    pub fn expected_bucket_owner(mut self, v: impl Into<String>) -> Self {
-        self.expected_bucket_owner = Some(v.into());
-        self
-    }
-    /// Sets `AbacStatus`.
-    pub fn abac_status(mut self, v: AbacStatus) -> Self {
-        self.abac_status = Some(v);
-        self
-    }
-}
-impl<C> ::std::fmt::Debug for PutBucketAbacRequest<C> {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.debug_struct("PutBucketAbacRequest")
-            .field("bucket", &self.bucket)
-            .field("content_md5", &self.content_md5)
-            .field("checksum_algorithm", &self.checksum_algorithm)
-            .field("expected_bucket_owner", &self.expected_bucket_owner)
-            .field("abac_status", &self.abac_status)
-            .finish()
-    }
-}
-impl<C> rboto::IntoValue for PutBucketAbacRequest<C> {
-    fn into_value(self) -> rboto::Value {
-        rboto::Value::Struct(
-            vec![
-                rv::opt(self.bucket), rv::opt(self.content_md5), rv::opt(self
-                .checksum_algorithm), rv::opt(self.expected_bucket_owner), rv::opt(self
-                .abac_status)
-            ],
-        )
-    }
-}
-#[derive(Clone, PartialEq)]
-pub struct PutBucketAccelerateConfigurationRequest<C = ()> {
+rboto::__structure!(
+    PutBucketAbacInput "PutBucketAbacRequest"[set debug into] { bucket : String,
+    content_md5 : String, checksum_algorithm : ChecksumAlgorithm, expected_bucket_owner :
+    String, abac_status : AbacStatus } { _client }
+);
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct PutBucketAccelerateConfigurationInput {
     /// The name of the bucket for which the accelerate configuration is set.
     pub bucket: Option<String>,
     /// Container for setting the transfer acceleration state.
@@ -6436,68 +1634,16 @@ pub struct PutBucketAccelerateConfigurationRequest<C = ()> {
     pub expected_bucket_owner: Option<String>,
     /// Indicates the algorithm used to create the checksum for the request when you use the SDK. This header will not provide any additional functionality if you don't use the SDK. When you send this header, there must be a corresponding `x-amz-checksum` or `x-amz-trailer` header sent. Otherwise, Amazon S3 fails the request with the HTTP status code `400 Bad Request`.
     pub checksum_algorithm: Option<ChecksumAlgorithm>,
-    #[doc(hidden)]
-    pub _client: C,
+    pub(crate) _client: rboto::__private::Bound,
 }
-impl Default for PutBucketAccelerateConfigurationRequest {
-    fn default() -> Self {
-        Self::with_client(())
-    }
-}
-impl<C> PutBucketAccelerateConfigurationRequest<C> {
-    #[doc(hidden)]
-    pub fn with_client(client: C) -> Self {
-        Self {
-            bucket: None,
-            accelerate_configuration: None,
-            expected_bucket_owner: None,
-            checksum_algorithm: None,
-            _client: client,
-        }
-    }
-    /// Sets `Bucket`.
-    pub fn bucket(mut self, v: impl Into<String>) -> Self {
-        self.bucket = Some(v.into());
-        self
-    }
-    /// Sets `AccelerateConfiguration`.
-    pub fn accelerate_configuration(mut self, v: AccelerateConfiguration) -> Self {
-        self.accelerate_configuration = Some(v);
-        self
-    }
-    /// Sets `ExpectedBucketOwner`.
-    pub fn expected_bucket_owner(mut self, v: impl Into<String>) -> Self {
-        self.expected_bucket_owner = Some(v.into());
-        self
-    }
-    /// Sets `ChecksumAlgorithm`.
-    pub fn checksum_algorithm(mut self, v: impl Into<ChecksumAlgorithm>) -> Self {
-        self.checksum_algorithm = Some(v.into());
-        self
-    }
-}
-impl<C> ::std::fmt::Debug for PutBucketAccelerateConfigurationRequest<C> {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.debug_struct("PutBucketAccelerateConfigurationRequest")
-            .field("bucket", &self.bucket)
-            .field("accelerate_configuration", &self.accelerate_configuration)
-            .field("expected_bucket_owner", &self.expected_bucket_owner)
-            .field("checksum_algorithm", &self.checksum_algorithm)
-            .finish()
-    }
-}
-impl<C> rboto::IntoValue for PutBucketAccelerateConfigurationRequest<C> {
-    fn into_value(self) -> rboto::Value {
-        rboto::Value::Struct(
-            vec![
-                rv::opt(self.bucket), rv::opt(self.accelerate_configuration),
-                rv::opt(self.expected_bucket_owner), rv::opt(self.checksum_algorithm)
-            ],
-        )
-    }
-}
-#[derive(Clone, PartialEq)]
-pub struct PutBucketAclRequest<C = ()> {
+rboto::__structure!(
+    PutBucketAccelerateConfigurationInput "PutBucketAccelerateConfigurationRequest"[set
+    debug into] { bucket : String, accelerate_configuration : AccelerateConfiguration,
+    expected_bucket_owner : String, checksum_algorithm : ChecksumAlgorithm } { _client }
+);
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct PutBucketAclInput {
     /// The canned ACL to apply to the bucket.
     pub acl: Option<BucketCannedAcl>,
     /// Contains the elements that set the ACL permissions for an object per grantee.
@@ -6520,120 +1666,18 @@ pub struct PutBucketAclRequest<C = ()> {
     pub grant_write_acp: Option<String>,
     /// The account ID of the expected bucket owner. If the account ID that you provide does not match the actual owner of the bucket, the request fails with the HTTP status code `403 Forbidden` (access denied).
     pub expected_bucket_owner: Option<String>,
-    #[doc(hidden)]
-    pub _client: C,
+    pub(crate) _client: rboto::__private::Bound,
 }
-impl Default for PutBucketAclRequest {
-    fn default() -> Self {
-        Self::with_client(())
-    }
-}
-impl<C> PutBucketAclRequest<C> {
-    #[doc(hidden)]
-    pub fn with_client(client: C) -> Self {
-        Self {
-            acl: None,
-            access_control_policy: None,
-            bucket: None,
-            content_md5: None,
-            checksum_algorithm: None,
-            grant_full_control: None,
-            grant_read: None,
-            grant_read_acp: None,
-            grant_write: None,
-            grant_write_acp: None,
-            expected_bucket_owner: None,
-            _client: client,
-        }
-    }
-    /// Sets `ACL`.
-    pub fn acl(mut self, v: impl Into<BucketCannedAcl>) -> Self {
-        self.acl = Some(v.into());
-        self
-    }
-    /// Sets `AccessControlPolicy`.
-    pub fn access_control_policy(mut self, v: AccessControlPolicy) -> Self {
-        self.access_control_policy = Some(v);
-        self
-    }
-    /// Sets `Bucket`.
-    pub fn bucket(mut self, v: impl Into<String>) -> Self {
-        self.bucket = Some(v.into());
-        self
-    }
-    /// Sets `ContentMD5`.
-    pub fn content_md5(mut self, v: impl Into<String>) -> Self {
-        self.content_md5 = Some(v.into());
-        self
-    }
-    /// Sets `ChecksumAlgorithm`.
-    pub fn checksum_algorithm(mut self, v: impl Into<ChecksumAlgorithm>) -> Self {
-        self.checksum_algorithm = Some(v.into());
-        self
-    }
-    /// Sets `GrantFullControl`.
-    pub fn grant_full_control(mut self, v: impl Into<String>) -> Self {
-        self.grant_full_control = Some(v.into());
-        self
-    }
-    /// Sets `GrantRead`.
-    pub fn grant_read(mut self, v: impl Into<String>) -> Self {
-        self.grant_read = Some(v.into());
-        self
-    }
-    /// Sets `GrantReadACP`.
-    pub fn grant_read_acp(mut self, v: impl Into<String>) -> Self {
-        self.grant_read_acp = Some(v.into());
-        self
-    }
-    /// Sets `GrantWrite`.
-    pub fn grant_write(mut self, v: impl Into<String>) -> Self {
-        self.grant_write = Some(v.into());
-        self
-    }
-    /// Sets `GrantWriteACP`.
-    pub fn grant_write_acp(mut self, v: impl Into<String>) -> Self {
-        self.grant_write_acp = Some(v.into());
-        self
-    }
-    /// Sets `ExpectedBucketOwner`.
-    pub fn expected_bucket_owner(mut self, v: impl Into<String>) -> Self {
-        self.expected_bucket_owner = Some(v.into());
-        self
-    }
-}
-impl<C> ::std::fmt::Debug for PutBucketAclRequest<C> {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.debug_struct("PutBucketAclRequest")
-            .field("acl", &self.acl)
-            .field("access_control_policy", &self.access_control_policy)
-            .field("bucket", &self.bucket)
-            .field("content_md5", &self.content_md5)
-            .field("checksum_algorithm", &self.checksum_algorithm)
-            .field("grant_full_control", &self.grant_full_control)
-            .field("grant_read", &self.grant_read)
-            .field("grant_read_acp", &self.grant_read_acp)
-            .field("grant_write", &self.grant_write)
-            .field("grant_write_acp", &self.grant_write_acp)
-            .field("expected_bucket_owner", &self.expected_bucket_owner)
-            .finish()
-    }
-}
-impl<C> rboto::IntoValue for PutBucketAclRequest<C> {
-    fn into_value(self) -> rboto::Value {
-        rboto::Value::Struct(
-            vec![
-                rv::opt(self.acl), rv::opt(self.access_control_policy), rv::opt(self
-                .bucket), rv::opt(self.content_md5), rv::opt(self.checksum_algorithm),
-                rv::opt(self.grant_full_control), rv::opt(self.grant_read), rv::opt(self
-                .grant_read_acp), rv::opt(self.grant_write), rv::opt(self
-                .grant_write_acp), rv::opt(self.expected_bucket_owner)
-            ],
-        )
-    }
-}
-#[derive(Clone, PartialEq)]
-pub struct PutBucketAnalyticsConfigurationRequest<C = ()> {
+rboto::__structure!(
+    PutBucketAclInput "PutBucketAclRequest"[set debug into] { acl : BucketCannedAcl,
+    access_control_policy : AccessControlPolicy, bucket : String, content_md5 : String,
+    checksum_algorithm : ChecksumAlgorithm, grant_full_control : String, grant_read :
+    String, grant_read_acp : String, grant_write : String, grant_write_acp : String,
+    expected_bucket_owner : String } { _client }
+);
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct PutBucketAnalyticsConfigurationInput {
     /// The name of the bucket to which an analytics configuration is stored.
     pub bucket: Option<String>,
     /// The ID that identifies the analytics configuration.
@@ -6642,68 +1686,16 @@ pub struct PutBucketAnalyticsConfigurationRequest<C = ()> {
     pub analytics_configuration: Option<AnalyticsConfiguration>,
     /// The account ID of the expected bucket owner. If the account ID that you provide does not match the actual owner of the bucket, the request fails with the HTTP status code `403 Forbidden` (access denied).
     pub expected_bucket_owner: Option<String>,
-    #[doc(hidden)]
-    pub _client: C,
+    pub(crate) _client: rboto::__private::Bound,
 }
-impl Default for PutBucketAnalyticsConfigurationRequest {
-    fn default() -> Self {
-        Self::with_client(())
-    }
-}
-impl<C> PutBucketAnalyticsConfigurationRequest<C> {
-    #[doc(hidden)]
-    pub fn with_client(client: C) -> Self {
-        Self {
-            bucket: None,
-            id: None,
-            analytics_configuration: None,
-            expected_bucket_owner: None,
-            _client: client,
-        }
-    }
-    /// Sets `Bucket`.
-    pub fn bucket(mut self, v: impl Into<String>) -> Self {
-        self.bucket = Some(v.into());
-        self
-    }
-    /// Sets `Id`.
-    pub fn id(mut self, v: impl Into<String>) -> Self {
-        self.id = Some(v.into());
-        self
-    }
-    /// Sets `AnalyticsConfiguration`.
-    pub fn analytics_configuration(mut self, v: AnalyticsConfiguration) -> Self {
-        self.analytics_configuration = Some(v);
-        self
-    }
-    /// Sets `ExpectedBucketOwner`.
-    pub fn expected_bucket_owner(mut self, v: impl Into<String>) -> Self {
-        self.expected_bucket_owner = Some(v.into());
-        self
-    }
-}
-impl<C> ::std::fmt::Debug for PutBucketAnalyticsConfigurationRequest<C> {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.debug_struct("PutBucketAnalyticsConfigurationRequest")
-            .field("bucket", &self.bucket)
-            .field("id", &self.id)
-            .field("analytics_configuration", &self.analytics_configuration)
-            .field("expected_bucket_owner", &self.expected_bucket_owner)
-            .finish()
-    }
-}
-impl<C> rboto::IntoValue for PutBucketAnalyticsConfigurationRequest<C> {
-    fn into_value(self) -> rboto::Value {
-        rboto::Value::Struct(
-            vec![
-                rv::opt(self.bucket), rv::opt(self.id), rv::opt(self
-                .analytics_configuration), rv::opt(self.expected_bucket_owner)
-            ],
-        )
-    }
-}
-#[derive(Clone, PartialEq)]
-pub struct PutBucketCorsRequest<C = ()> {
+rboto::__structure!(
+    PutBucketAnalyticsConfigurationInput "PutBucketAnalyticsConfigurationRequest"[set
+    debug into] { bucket : String, id : String, analytics_configuration :
+    AnalyticsConfiguration, expected_bucket_owner : String } { _client }
+);
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct PutBucketCorsInput {
     /// Specifies the bucket impacted by the `cors`configuration.
     pub bucket: Option<String>,
     /// Describes the cross-origin access configuration for objects in an Amazon S3 bucket. For more information, see [Enabling Cross-Origin Resource Sharing](https://docs.aws.amazon.com/AmazonS3/latest/dev/cors.html) in the *Amazon S3 User Guide*.
@@ -6714,76 +1706,16 @@ pub struct PutBucketCorsRequest<C = ()> {
     pub checksum_algorithm: Option<ChecksumAlgorithm>,
     /// The account ID of the expected bucket owner. If the account ID that you provide does not match the actual owner of the bucket, the request fails with the HTTP status code `403 Forbidden` (access denied).
     pub expected_bucket_owner: Option<String>,
-    #[doc(hidden)]
-    pub _client: C,
+    pub(crate) _client: rboto::__private::Bound,
 }
-impl Default for PutBucketCorsRequest {
-    fn default() -> Self {
-        Self::with_client(())
-    }
-}
-impl<C> PutBucketCorsRequest<C> {
-    #[doc(hidden)]
-    pub fn with_client(client: C) -> Self {
-        Self {
-            bucket: None,
-            cors_configuration: None,
-            content_md5: None,
-            checksum_algorithm: None,
-            expected_bucket_owner: None,
-            _client: client,
-        }
-    }
-    /// Sets `Bucket`.
-    pub fn bucket(mut self, v: impl Into<String>) -> Self {
-        self.bucket = Some(v.into());
-        self
-    }
-    /// Sets `CORSConfiguration`.
-    pub fn cors_configuration(mut self, v: CorsConfiguration) -> Self {
-        self.cors_configuration = Some(v);
-        self
-    }
-    /// Sets `ContentMD5`.
-    pub fn content_md5(mut self, v: impl Into<String>) -> Self {
-        self.content_md5 = Some(v.into());
-        self
-    }
-    /// Sets `ChecksumAlgorithm`.
-    pub fn checksum_algorithm(mut self, v: impl Into<ChecksumAlgorithm>) -> Self {
-        self.checksum_algorithm = Some(v.into());
-        self
-    }
-    /// Sets `ExpectedBucketOwner`.
-    pub fn expected_bucket_owner(mut self, v: impl Into<String>) -> Self {
-        self.expected_bucket_owner = Some(v.into());
-        self
-    }
-}
-impl<C> ::std::fmt::Debug for PutBucketCorsRequest<C> {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.debug_struct("PutBucketCorsRequest")
-            .field("bucket", &self.bucket)
-            .field("cors_configuration", &self.cors_configuration)
-            .field("content_md5", &self.content_md5)
-            .field("checksum_algorithm", &self.checksum_algorithm)
-            .field("expected_bucket_owner", &self.expected_bucket_owner)
-            .finish()
-    }
-}
-impl<C> rboto::IntoValue for PutBucketCorsRequest<C> {
-    fn into_value(self) -> rboto::Value {
-        rboto::Value::Struct(
-            vec![
-                rv::opt(self.bucket), rv::opt(self.cors_configuration), rv::opt(self
-                .content_md5), rv::opt(self.checksum_algorithm), rv::opt(self
-                .expected_bucket_owner)
-            ],
-        )
-    }
-}
-#[derive(Clone, PartialEq)]
-pub struct PutBucketEncryptionRequest<C = ()> {
+rboto::__structure!(
+    PutBucketCorsInput "PutBucketCorsRequest"[set debug into] { bucket : String,
+    cors_configuration : CorsConfiguration, content_md5 : String, checksum_algorithm :
+    ChecksumAlgorithm, expected_bucket_owner : String } { _client }
+);
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct PutBucketEncryptionInput {
     /// Specifies default encryption for a bucket using server-side encryption with different key options.
     pub bucket: Option<String>,
     /// The Base64 encoded 128-bit `MD5` digest of the server-side encryption configuration.
@@ -6793,82 +1725,17 @@ pub struct PutBucketEncryptionRequest<C = ()> {
     pub server_side_encryption_configuration: Option<ServerSideEncryptionConfiguration>,
     /// The account ID of the expected bucket owner. If the account ID that you provide does not match the actual owner of the bucket, the request fails with the HTTP status code `403 Forbidden` (access denied).
     pub expected_bucket_owner: Option<String>,
-    #[doc(hidden)]
-    pub _client: C,
+    pub(crate) _client: rboto::__private::Bound,
 }
-impl Default for PutBucketEncryptionRequest {
-    fn default() -> Self {
-        Self::with_client(())
-    }
-}
-impl<C> PutBucketEncryptionRequest<C> {
-    #[doc(hidden)]
-    pub fn with_client(client: C) -> Self {
-        Self {
-            bucket: None,
-            content_md5: None,
-            checksum_algorithm: None,
-            server_side_encryption_configuration: None,
-            expected_bucket_owner: None,
-            _client: client,
-        }
-    }
-    /// Sets `Bucket`.
-    pub fn bucket(mut self, v: impl Into<String>) -> Self {
-        self.bucket = Some(v.into());
-        self
-    }
-    /// Sets `ContentMD5`.
-    pub fn content_md5(mut self, v: impl Into<String>) -> Self {
-        self.content_md5 = Some(v.into());
-        self
-    }
-    /// Sets `ChecksumAlgorithm`.
-    pub fn checksum_algorithm(mut self, v: impl Into<ChecksumAlgorithm>) -> Self {
-        self.checksum_algorithm = Some(v.into());
-        self
-    }
-    /// Sets `ServerSideEncryptionConfiguration`.
-    pub fn server_side_encryption_configuration(
-        mut self,
-        v: ServerSideEncryptionConfiguration,
-    ) -> Self {
-        self.server_side_encryption_configuration = Some(v);
-        self
-    }
-    /// Sets `ExpectedBucketOwner`.
-    pub fn expected_bucket_owner(mut self, v: impl Into<String>) -> Self {
-        self.expected_bucket_owner = Some(v.into());
-        self
-    }
-}
-impl<C> ::std::fmt::Debug for PutBucketEncryptionRequest<C> {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.debug_struct("PutBucketEncryptionRequest")
-            .field("bucket", &self.bucket)
-            .field("content_md5", &self.content_md5)
-            .field("checksum_algorithm", &self.checksum_algorithm)
-            .field(
-                "server_side_encryption_configuration",
-                &self.server_side_encryption_configuration,
-            )
-            .field("expected_bucket_owner", &self.expected_bucket_owner)
-            .finish()
-    }
-}
-impl<C> rboto::IntoValue for PutBucketEncryptionRequest<C> {
-    fn into_value(self) -> rboto::Value {
-        rboto::Value::Struct(
-            vec![
-                rv::opt(self.bucket), rv::opt(self.content_md5), rv::opt(self
-                .checksum_algorithm), rv::opt(self.server_side_encryption_configuration),
-                rv::opt(self.expected_bucket_owner)
-            ],
-        )
-    }
-}
-#[derive(Clone, PartialEq)]
-pub struct PutBucketIntelligentTieringConfigurationRequest<C = ()> {
+rboto::__structure!(
+    PutBucketEncryptionInput "PutBucketEncryptionRequest"[set debug into] { bucket :
+    String, content_md5 : String, checksum_algorithm : ChecksumAlgorithm,
+    server_side_encryption_configuration : ServerSideEncryptionConfiguration,
+    expected_bucket_owner : String } { _client }
+);
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct PutBucketIntelligentTieringConfigurationInput {
     /// The name of the Amazon S3 bucket whose configuration you want to modify or retrieve.
     pub bucket: Option<String>,
     /// The ID used to identify the S3 Intelligent-Tiering configuration.
@@ -6877,74 +1744,17 @@ pub struct PutBucketIntelligentTieringConfigurationRequest<C = ()> {
     pub expected_bucket_owner: Option<String>,
     /// Container for S3 Intelligent-Tiering configuration.
     pub intelligent_tiering_configuration: Option<IntelligentTieringConfiguration>,
-    #[doc(hidden)]
-    pub _client: C,
+    pub(crate) _client: rboto::__private::Bound,
 }
-impl Default for PutBucketIntelligentTieringConfigurationRequest {
-    fn default() -> Self {
-        Self::with_client(())
-    }
-}
-impl<C> PutBucketIntelligentTieringConfigurationRequest<C> {
-    #[doc(hidden)]
-    pub fn with_client(client: C) -> Self {
-        Self {
-            bucket: None,
-            id: None,
-            expected_bucket_owner: None,
-            intelligent_tiering_configuration: None,
-            _client: client,
-        }
-    }
-    /// Sets `Bucket`.
-    pub fn bucket(mut self, v: impl Into<String>) -> Self {
-        self.bucket = Some(v.into());
-        self
-    }
-    /// Sets `Id`.
-    pub fn id(mut self, v: impl Into<String>) -> Self {
-        self.id = Some(v.into());
-        self
-    }
-    /// Sets `ExpectedBucketOwner`.
-    pub fn expected_bucket_owner(mut self, v: impl Into<String>) -> Self {
-        self.expected_bucket_owner = Some(v.into());
-        self
-    }
-    /// Sets `IntelligentTieringConfiguration`.
-    pub fn intelligent_tiering_configuration(
-        mut self,
-        v: IntelligentTieringConfiguration,
-    ) -> Self {
-        self.intelligent_tiering_configuration = Some(v);
-        self
-    }
-}
-impl<C> ::std::fmt::Debug for PutBucketIntelligentTieringConfigurationRequest<C> {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.debug_struct("PutBucketIntelligentTieringConfigurationRequest")
-            .field("bucket", &self.bucket)
-            .field("id", &self.id)
-            .field("expected_bucket_owner", &self.expected_bucket_owner)
-            .field(
-                "intelligent_tiering_configuration",
-                &self.intelligent_tiering_configuration,
-            )
-            .finish()
-    }
-}
-impl<C> rboto::IntoValue for PutBucketIntelligentTieringConfigurationRequest<C> {
-    fn into_value(self) -> rboto::Value {
-        rboto::Value::Struct(
-            vec![
-                rv::opt(self.bucket), rv::opt(self.id), rv::opt(self
-                .expected_bucket_owner), rv::opt(self.intelligent_tiering_configuration)
-            ],
-        )
-    }
-}
-#[derive(Clone, PartialEq)]
-pub struct PutBucketInventoryConfigurationRequest<C = ()> {
+rboto::__structure!(
+    PutBucketIntelligentTieringConfigurationInput
+    "PutBucketIntelligentTieringConfigurationRequest"[set debug into] { bucket : String,
+    id : String, expected_bucket_owner : String, intelligent_tiering_configuration :
+    IntelligentTieringConfiguration } { _client }
+);
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct PutBucketInventoryConfigurationInput {
     /// The name of the bucket where the inventory configuration will be stored.
     pub bucket: Option<String>,
     /// The ID used to identify the inventory configuration.
@@ -6953,68 +1763,16 @@ pub struct PutBucketInventoryConfigurationRequest<C = ()> {
     pub inventory_configuration: Option<InventoryConfiguration>,
     /// The account ID of the expected bucket owner. If the account ID that you provide does not match the actual owner of the bucket, the request fails with the HTTP status code `403 Forbidden` (access denied).
     pub expected_bucket_owner: Option<String>,
-    #[doc(hidden)]
-    pub _client: C,
+    pub(crate) _client: rboto::__private::Bound,
 }
-impl Default for PutBucketInventoryConfigurationRequest {
-    fn default() -> Self {
-        Self::with_client(())
-    }
-}
-impl<C> PutBucketInventoryConfigurationRequest<C> {
-    #[doc(hidden)]
-    pub fn with_client(client: C) -> Self {
-        Self {
-            bucket: None,
-            id: None,
-            inventory_configuration: None,
-            expected_bucket_owner: None,
-            _client: client,
-        }
-    }
-    /// Sets `Bucket`.
-    pub fn bucket(mut self, v: impl Into<String>) -> Self {
-        self.bucket = Some(v.into());
-        self
-    }
-    /// Sets `Id`.
-    pub fn id(mut self, v: impl Into<String>) -> Self {
-        self.id = Some(v.into());
-        self
-    }
-    /// Sets `InventoryConfiguration`.
-    pub fn inventory_configuration(mut self, v: InventoryConfiguration) -> Self {
-        self.inventory_configuration = Some(v);
-        self
-    }
-    /// Sets `ExpectedBucketOwner`.
-    pub fn expected_bucket_owner(mut self, v: impl Into<String>) -> Self {
-        self.expected_bucket_owner = Some(v.into());
-        self
-    }
-}
-impl<C> ::std::fmt::Debug for PutBucketInventoryConfigurationRequest<C> {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.debug_struct("PutBucketInventoryConfigurationRequest")
-            .field("bucket", &self.bucket)
-            .field("id", &self.id)
-            .field("inventory_configuration", &self.inventory_configuration)
-            .field("expected_bucket_owner", &self.expected_bucket_owner)
-            .finish()
-    }
-}
-impl<C> rboto::IntoValue for PutBucketInventoryConfigurationRequest<C> {
-    fn into_value(self) -> rboto::Value {
-        rboto::Value::Struct(
-            vec![
-                rv::opt(self.bucket), rv::opt(self.id), rv::opt(self
-                .inventory_configuration), rv::opt(self.expected_bucket_owner)
-            ],
-        )
-    }
-}
-#[derive(Clone, PartialEq)]
-pub struct PutBucketLifecycleConfigurationRequest<C = ()> {
+rboto::__structure!(
+    PutBucketInventoryConfigurationInput "PutBucketInventoryConfigurationRequest"[set
+    debug into] { bucket : String, id : String, inventory_configuration :
+    InventoryConfiguration, expected_bucket_owner : String } { _client }
+);
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct PutBucketLifecycleConfigurationInput {
     /// The name of the bucket for which to set the configuration.
     pub bucket: Option<String>,
     /// Indicates the algorithm used to create the checksum for the request when you use the SDK. This header will not provide any additional functionality if you don't use the SDK. When you send this header, there must be a corresponding `x-amz-checksum` or `x-amz-trailer` header sent. Otherwise, Amazon S3 fails the request with the HTTP status code `400 Bad Request`.
@@ -7027,82 +1785,18 @@ pub struct PutBucketLifecycleConfigurationRequest<C = ()> {
     pub transition_default_minimum_object_size: Option<
         TransitionDefaultMinimumObjectSize,
     >,
-    #[doc(hidden)]
-    pub _client: C,
+    pub(crate) _client: rboto::__private::Bound,
 }
-impl Default for PutBucketLifecycleConfigurationRequest {
-    fn default() -> Self {
-        Self::with_client(())
-    }
-}
-impl<C> PutBucketLifecycleConfigurationRequest<C> {
-    #[doc(hidden)]
-    pub fn with_client(client: C) -> Self {
-        Self {
-            bucket: None,
-            checksum_algorithm: None,
-            lifecycle_configuration: None,
-            expected_bucket_owner: None,
-            transition_default_minimum_object_size: None,
-            _client: client,
-        }
-    }
-    /// Sets `Bucket`.
-    pub fn bucket(mut self, v: impl Into<String>) -> Self {
-        self.bucket = Some(v.into());
-        self
-    }
-    /// Sets `ChecksumAlgorithm`.
-    pub fn checksum_algorithm(mut self, v: impl Into<ChecksumAlgorithm>) -> Self {
-        self.checksum_algorithm = Some(v.into());
-        self
-    }
-    /// Sets `LifecycleConfiguration`.
-    pub fn lifecycle_configuration(mut self, v: BucketLifecycleConfiguration) -> Self {
-        self.lifecycle_configuration = Some(v);
-        self
-    }
-    /// Sets `ExpectedBucketOwner`.
-    pub fn expected_bucket_owner(mut self, v: impl Into<String>) -> Self {
-        self.expected_bucket_owner = Some(v.into());
-        self
-    }
-    /// Sets `TransitionDefaultMinimumObjectSize`.
-    pub fn transition_default_minimum_object_size(
-        mut self,
-        v: impl Into<TransitionDefaultMinimumObjectSize>,
-    ) -> Self {
-        self.transition_default_minimum_object_size = Some(v.into());
-        self
-    }
-}
-impl<C> ::std::fmt::Debug for PutBucketLifecycleConfigurationRequest<C> {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.debug_struct("PutBucketLifecycleConfigurationRequest")
-            .field("bucket", &self.bucket)
-            .field("checksum_algorithm", &self.checksum_algorithm)
-            .field("lifecycle_configuration", &self.lifecycle_configuration)
-            .field("expected_bucket_owner", &self.expected_bucket_owner)
-            .field(
-                "transition_default_minimum_object_size",
-                &self.transition_default_minimum_object_size,
-            )
-            .finish()
-    }
-}
-impl<C> rboto::IntoValue for PutBucketLifecycleConfigurationRequest<C> {
-    fn into_value(self) -> rboto::Value {
-        rboto::Value::Struct(
-            vec![
-                rv::opt(self.bucket), rv::opt(self.checksum_algorithm), rv::opt(self
-                .lifecycle_configuration), rv::opt(self.expected_bucket_owner),
-                rv::opt(self.transition_default_minimum_object_size)
-            ],
-        )
-    }
-}
-#[derive(Clone, PartialEq)]
-pub struct PutBucketLifecycleRequest<C = ()> {
+rboto::__structure!(
+    PutBucketLifecycleConfigurationInput "PutBucketLifecycleConfigurationRequest"[set
+    debug into] { bucket : String, checksum_algorithm : ChecksumAlgorithm,
+    lifecycle_configuration : BucketLifecycleConfiguration, expected_bucket_owner :
+    String, transition_default_minimum_object_size : TransitionDefaultMinimumObjectSize }
+    { _client }
+);
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct PutBucketLifecycleInput {
     pub bucket: Option<String>,
     /// For requests made using the Amazon Web Services Command Line Interface (CLI) or Amazon Web Services SDKs, this field is calculated automatically.
     pub content_md5: Option<String>,
@@ -7111,76 +1805,17 @@ pub struct PutBucketLifecycleRequest<C = ()> {
     pub lifecycle_configuration: Option<LifecycleConfiguration>,
     /// The account ID of the expected bucket owner. If the account ID that you provide does not match the actual owner of the bucket, the request fails with the HTTP status code `403 Forbidden` (access denied).
     pub expected_bucket_owner: Option<String>,
-    #[doc(hidden)]
-    pub _client: C,
+    pub(crate) _client: rboto::__private::Bound,
 }
-impl Default for PutBucketLifecycleRequest {
-    fn default() -> Self {
-        Self::with_client(())
-    }
-}
-impl<C> PutBucketLifecycleRequest<C> {
-    #[doc(hidden)]
-    pub fn with_client(client: C) -> Self {
-        Self {
-            bucket: None,
-            content_md5: None,
-            checksum_algorithm: None,
-            lifecycle_configuration: None,
-            expected_bucket_owner: None,
-            _client: client,
-        }
-    }
-    /// Sets `Bucket`.
-    pub fn bucket(mut self, v: impl Into<String>) -> Self {
-        self.bucket = Some(v.into());
-        self
-    }
-    /// Sets `ContentMD5`.
-    pub fn content_md5(mut self, v: impl Into<String>) -> Self {
-        self.content_md5 = Some(v.into());
-        self
-    }
-    /// Sets `ChecksumAlgorithm`.
-    pub fn checksum_algorithm(mut self, v: impl Into<ChecksumAlgorithm>) -> Self {
-        self.checksum_algorithm = Some(v.into());
-        self
-    }
-    /// Sets `LifecycleConfiguration`.
-    pub fn lifecycle_configuration(mut self, v: LifecycleConfiguration) -> Self {
-        self.lifecycle_configuration = Some(v);
-        self
-    }
-    /// Sets `ExpectedBucketOwner`.
-    pub fn expected_bucket_owner(mut self, v: impl Into<String>) -> Self {
-        self.expected_bucket_owner = Some(v.into());
-        self
-    }
-}
-impl<C> ::std::fmt::Debug for PutBucketLifecycleRequest<C> {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.debug_struct("PutBucketLifecycleRequest")
-            .field("bucket", &self.bucket)
-            .field("content_md5", &self.content_md5)
-            .field("checksum_algorithm", &self.checksum_algorithm)
-            .field("lifecycle_configuration", &self.lifecycle_configuration)
-            .field("expected_bucket_owner", &self.expected_bucket_owner)
-            .finish()
-    }
-}
-impl<C> rboto::IntoValue for PutBucketLifecycleRequest<C> {
-    fn into_value(self) -> rboto::Value {
-        rboto::Value::Struct(
-            vec![
-                rv::opt(self.bucket), rv::opt(self.content_md5), rv::opt(self
-                .checksum_algorithm), rv::opt(self.lifecycle_configuration), rv::opt(self
-                .expected_bucket_owner)
-            ],
-        )
-    }
-}
-#[derive(Clone, PartialEq)]
-pub struct PutBucketLoggingRequest<C = ()> {
+rboto::__structure!(
+    PutBucketLifecycleInput "PutBucketLifecycleRequest"[set debug into] { bucket :
+    String, content_md5 : String, checksum_algorithm : ChecksumAlgorithm,
+    lifecycle_configuration : LifecycleConfiguration, expected_bucket_owner : String } {
+    _client }
+);
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct PutBucketLoggingInput {
     /// The name of the bucket for which to set the logging parameters.
     pub bucket: Option<String>,
     /// Container for logging status information.
@@ -7191,76 +1826,16 @@ pub struct PutBucketLoggingRequest<C = ()> {
     pub checksum_algorithm: Option<ChecksumAlgorithm>,
     /// The account ID of the expected bucket owner. If the account ID that you provide does not match the actual owner of the bucket, the request fails with the HTTP status code `403 Forbidden` (access denied).
     pub expected_bucket_owner: Option<String>,
-    #[doc(hidden)]
-    pub _client: C,
+    pub(crate) _client: rboto::__private::Bound,
 }
-impl Default for PutBucketLoggingRequest {
-    fn default() -> Self {
-        Self::with_client(())
-    }
-}
-impl<C> PutBucketLoggingRequest<C> {
-    #[doc(hidden)]
-    pub fn with_client(client: C) -> Self {
-        Self {
-            bucket: None,
-            bucket_logging_status: None,
-            content_md5: None,
-            checksum_algorithm: None,
-            expected_bucket_owner: None,
-            _client: client,
-        }
-    }
-    /// Sets `Bucket`.
-    pub fn bucket(mut self, v: impl Into<String>) -> Self {
-        self.bucket = Some(v.into());
-        self
-    }
-    /// Sets `BucketLoggingStatus`.
-    pub fn bucket_logging_status(mut self, v: BucketLoggingStatus) -> Self {
-        self.bucket_logging_status = Some(v);
-        self
-    }
-    /// Sets `ContentMD5`.
-    pub fn content_md5(mut self, v: impl Into<String>) -> Self {
-        self.content_md5 = Some(v.into());
-        self
-    }
-    /// Sets `ChecksumAlgorithm`.
-    pub fn checksum_algorithm(mut self, v: impl Into<ChecksumAlgorithm>) -> Self {
-        self.checksum_algorithm = Some(v.into());
-        self
-    }
-    /// Sets `ExpectedBucketOwner`.
-    pub fn expected_bucket_owner(mut self, v: impl Into<String>) -> Self {
-        self.expected_bucket_owner = Some(v.into());
-        self
-    }
-}
-impl<C> ::std::fmt::Debug for PutBucketLoggingRequest<C> {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.debug_struct("PutBucketLoggingRequest")
-            .field("bucket", &self.bucket)
-            .field("bucket_logging_status", &self.bucket_logging_status)
-            .field("content_md5", &self.content_md5)
-            .field("checksum_algorithm", &self.checksum_algorithm)
-            .field("expected_bucket_owner", &self.expected_bucket_owner)
-            .finish()
-    }
-}
-impl<C> rboto::IntoValue for PutBucketLoggingRequest<C> {
-    fn into_value(self) -> rboto::Value {
-        rboto::Value::Struct(
-            vec![
-                rv::opt(self.bucket), rv::opt(self.bucket_logging_status), rv::opt(self
-                .content_md5), rv::opt(self.checksum_algorithm), rv::opt(self
-                .expected_bucket_owner)
-            ],
-        )
-    }
-}
-#[derive(Clone, PartialEq)]
-pub struct PutBucketMetricsConfigurationRequest<C = ()> {
+rboto::__structure!(
+    PutBucketLoggingInput "PutBucketLoggingRequest"[set debug into] { bucket : String,
+    bucket_logging_status : BucketLoggingStatus, content_md5 : String, checksum_algorithm
+    : ChecksumAlgorithm, expected_bucket_owner : String } { _client }
+);
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct PutBucketMetricsConfigurationInput {
     /// The name of the bucket for which the metrics configuration is set.
     pub bucket: Option<String>,
     /// The ID used to identify the metrics configuration. The ID has a 64 character limit and can only contain letters, numbers, periods, dashes, and underscores.
@@ -7269,68 +1844,16 @@ pub struct PutBucketMetricsConfigurationRequest<C = ()> {
     pub metrics_configuration: Option<MetricsConfiguration>,
     /// The account ID of the expected bucket owner. If the account ID that you provide does not match the actual owner of the bucket, the request fails with the HTTP status code `403 Forbidden` (access denied).
     pub expected_bucket_owner: Option<String>,
-    #[doc(hidden)]
-    pub _client: C,
+    pub(crate) _client: rboto::__private::Bound,
 }
-impl Default for PutBucketMetricsConfigurationRequest {
-    fn default() -> Self {
-        Self::with_client(())
-    }
-}
-impl<C> PutBucketMetricsConfigurationRequest<C> {
-    #[doc(hidden)]
-    pub fn with_client(client: C) -> Self {
-        Self {
-            bucket: None,
-            id: None,
-            metrics_configuration: None,
-            expected_bucket_owner: None,
-            _client: client,
-        }
-    }
-    /// Sets `Bucket`.
-    pub fn bucket(mut self, v: impl Into<String>) -> Self {
-        self.bucket = Some(v.into());
-        self
-    }
-    /// Sets `Id`.
-    pub fn id(mut self, v: impl Into<String>) -> Self {
-        self.id = Some(v.into());
-        self
-    }
-    /// Sets `MetricsConfiguration`.
-    pub fn metrics_configuration(mut self, v: MetricsConfiguration) -> Self {
-        self.metrics_configuration = Some(v);
-        self
-    }
-    /// Sets `ExpectedBucketOwner`.
-    pub fn expected_bucket_owner(mut self, v: impl Into<String>) -> Self {
-        self.expected_bucket_owner = Some(v.into());
-        self
-    }
-}
-impl<C> ::std::fmt::Debug for PutBucketMetricsConfigurationRequest<C> {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.debug_struct("PutBucketMetricsConfigurationRequest")
-            .field("bucket", &self.bucket)
-            .field("id", &self.id)
-            .field("metrics_configuration", &self.metrics_configuration)
-            .field("expected_bucket_owner", &self.expected_bucket_owner)
-            .finish()
-    }
-}
-impl<C> rboto::IntoValue for PutBucketMetricsConfigurationRequest<C> {
-    fn into_value(self) -> rboto::Value {
-        rboto::Value::Struct(
-            vec![
-                rv::opt(self.bucket), rv::opt(self.id), rv::opt(self
-                .metrics_configuration), rv::opt(self.expected_bucket_owner)
-            ],
-        )
-    }
-}
-#[derive(Clone, PartialEq)]
-pub struct PutBucketNotificationConfigurationRequest<C = ()> {
+rboto::__structure!(
+    PutBucketMetricsConfigurationInput "PutBucketMetricsConfigurationRequest"[set debug
+    into] { bucket : String, id : String, metrics_configuration : MetricsConfiguration,
+    expected_bucket_owner : String } { _client }
+);
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct PutBucketNotificationConfigurationInput {
     /// The name of the bucket.
     pub bucket: Option<String>,
     pub notification_configuration: Option<NotificationConfiguration>,
@@ -7338,69 +1861,17 @@ pub struct PutBucketNotificationConfigurationRequest<C = ()> {
     pub expected_bucket_owner: Option<String>,
     /// Skips validation of Amazon SQS, Amazon SNS, and Lambda destinations. True or false value.
     pub skip_destination_validation: Option<bool>,
-    #[doc(hidden)]
-    pub _client: C,
+    pub(crate) _client: rboto::__private::Bound,
 }
-impl Default for PutBucketNotificationConfigurationRequest {
-    fn default() -> Self {
-        Self::with_client(())
-    }
-}
-impl<C> PutBucketNotificationConfigurationRequest<C> {
-    #[doc(hidden)]
-    pub fn with_client(client: C) -> Self {
-        Self {
-            bucket: None,
-            notification_configuration: None,
-            expected_bucket_owner: None,
-            skip_destination_validation: None,
-            _client: client,
-        }
-    }
-    /// Sets `Bucket`.
-    pub fn bucket(mut self, v: impl Into<String>) -> Self {
-        self.bucket = Some(v.into());
-        self
-    }
-    /// Sets `NotificationConfiguration`.
-    pub fn notification_configuration(mut self, v: NotificationConfiguration) -> Self {
-        self.notification_configuration = Some(v);
-        self
-    }
-    /// Sets `ExpectedBucketOwner`.
-    pub fn expected_bucket_owner(mut self, v: impl Into<String>) -> Self {
-        self.expected_bucket_owner = Some(v.into());
-        self
-    }
-    /// Sets `SkipDestinationValidation`.
-    pub fn skip_destination_validation(mut self, v: bool) -> Self {
-        self.skip_destination_validation = Some(v);
-        self
-    }
-}
-impl<C> ::std::fmt::Debug for PutBucketNotificationConfigurationRequest<C> {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.debug_struct("PutBucketNotificationConfigurationRequest")
-            .field("bucket", &self.bucket)
-            .field("notification_configuration", &self.notification_configuration)
-            .field("expected_bucket_owner", &self.expected_bucket_owner)
-            .field("skip_destination_validation", &self.skip_destination_validation)
-            .finish()
-    }
-}
-impl<C> rboto::IntoValue for PutBucketNotificationConfigurationRequest<C> {
-    fn into_value(self) -> rboto::Value {
-        rboto::Value::Struct(
-            vec![
-                rv::opt(self.bucket), rv::opt(self.notification_configuration),
-                rv::opt(self.expected_bucket_owner), rv::opt(self
-                .skip_destination_validation)
-            ],
-        )
-    }
-}
-#[derive(Clone, PartialEq)]
-pub struct PutBucketNotificationRequest<C = ()> {
+rboto::__structure!(
+    PutBucketNotificationConfigurationInput
+    "PutBucketNotificationConfigurationRequest"[set debug into] { bucket : String,
+    notification_configuration : NotificationConfiguration, expected_bucket_owner :
+    String, skip_destination_validation = bool } { _client }
+);
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct PutBucketNotificationInput {
     /// The name of the bucket.
     pub bucket: Option<String>,
     /// The MD5 hash of the `PutPublicAccessBlock` request body.
@@ -7411,79 +1882,17 @@ pub struct PutBucketNotificationRequest<C = ()> {
     pub notification_configuration: Option<NotificationConfigurationDeprecated>,
     /// The account ID of the expected bucket owner. If the account ID that you provide does not match the actual owner of the bucket, the request fails with the HTTP status code `403 Forbidden` (access denied).
     pub expected_bucket_owner: Option<String>,
-    #[doc(hidden)]
-    pub _client: C,
+    pub(crate) _client: rboto::__private::Bound,
 }
-impl Default for PutBucketNotificationRequest {
-    fn default() -> Self {
-        Self::with_client(())
-    }
-}
-impl<C> PutBucketNotificationRequest<C> {
-    #[doc(hidden)]
-    pub fn with_client(client: C) -> Self {
-        Self {
-            bucket: None,
-            content_md5: None,
-            checksum_algorithm: None,
-            notification_configuration: None,
-            expected_bucket_owner: None,
-            _client: client,
-        }
-    }
-    /// Sets `Bucket`.
-    pub fn bucket(mut self, v: impl Into<String>) -> Self {
-        self.bucket = Some(v.into());
-        self
-    }
-    /// Sets `ContentMD5`.
-    pub fn content_md5(mut self, v: impl Into<String>) -> Self {
-        self.content_md5 = Some(v.into());
-        self
-    }
-    /// Sets `ChecksumAlgorithm`.
-    pub fn checksum_algorithm(mut self, v: impl Into<ChecksumAlgorithm>) -> Self {
-        self.checksum_algorithm = Some(v.into());
-        self
-    }
-    /// Sets `NotificationConfiguration`.
-    pub fn notification_configuration(
-        mut self,
-        v: NotificationConfigurationDeprecated,
-    ) -> Self {
-        self.notification_configuration = Some(v);
-        self
-    }
-    /// Sets `ExpectedBucketOwner`.
-    pub fn expected_bucket_owner(mut self, v: impl Into<String>) -> Self {
-        self.expected_bucket_owner = Some(v.into());
-        self
-    }
-}
-impl<C> ::std::fmt::Debug for PutBucketNotificationRequest<C> {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.debug_struct("PutBucketNotificationRequest")
-            .field("bucket", &self.bucket)
-            .field("content_md5", &self.content_md5)
-            .field("checksum_algorithm", &self.checksum_algorithm)
-            .field("notification_configuration", &self.notification_configuration)
-            .field("expected_bucket_owner", &self.expected_bucket_owner)
-            .finish()
-    }
-}
-impl<C> rboto::IntoValue for PutBucketNotificationRequest<C> {
-    fn into_value(self) -> rboto::Value {
-        rboto::Value::Struct(
-            vec![
-                rv::opt(self.bucket), rv::opt(self.content_md5), rv::opt(self
-                .checksum_algorithm), rv::opt(self.notification_configuration),
-                rv::opt(self.expected_bucket_owner)
-            ],
-        )
-    }
-}
-#[derive(Clone, PartialEq)]
-pub struct PutBucketOwnershipControlsRequest<C = ()> {
+rboto::__structure!(
+    PutBucketNotificationInput "PutBucketNotificationRequest"[set debug into] { bucket :
+    String, content_md5 : String, checksum_algorithm : ChecksumAlgorithm,
+    notification_configuration : NotificationConfigurationDeprecated,
+    expected_bucket_owner : String } { _client }
+);
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct PutBucketOwnershipControlsInput {
     /// The name of the Amazon S3 bucket whose `OwnershipControls` you want to set.
     pub bucket: Option<String>,
     /// The MD5 hash of the `OwnershipControls` request body.
@@ -7494,76 +1903,17 @@ pub struct PutBucketOwnershipControlsRequest<C = ()> {
     pub ownership_controls: Option<OwnershipControls>,
     /// Indicates the algorithm used to create the checksum for the object when you use the SDK. This header will not provide any additional functionality if you don't use the SDK. When you send this header, there must be a corresponding `x-amz-checksum-algorithm` header sent. Otherwise, Amazon S3 fails the request with the HTTP status code `400 Bad Request`.
     pub checksum_algorithm: Option<ChecksumAlgorithm>,
-    #[doc(hidden)]
-    pub _client: C,
+    pub(crate) _client: rboto::__private::Bound,
 }
-impl Default for PutBucketOwnershipControlsRequest {
-    fn default() -> Self {
-        Self::with_client(())
-    }
-}
-impl<C> PutBucketOwnershipControlsRequest<C> {
-    #[doc(hidden)]
-    pub fn with_client(client: C) -> Self {
-        Self {
-            bucket: None,
-            content_md5: None,
-            expected_bucket_owner: None,
-            ownership_controls: None,
-            checksum_algorithm: None,
-            _client: client,
-        }
-    }
-    /// Sets `Bucket`.
-    pub fn bucket(mut self, v: impl Into<String>) -> Self {
-        self.bucket = Some(v.into());
-        self
-    }
-    /// Sets `ContentMD5`.
-    pub fn content_md5(mut self, v: impl Into<String>) -> Self {
-        self.content_md5 = Some(v.into());
-        self
-    }
-    /// Sets `ExpectedBucketOwner`.
-    pub fn expected_bucket_owner(mut self, v: impl Into<String>) -> Self {
-        self.expected_bucket_owner = Some(v.into());
-        self
-    }
-    /// Sets `OwnershipControls`.
-    pub fn ownership_controls(mut self, v: OwnershipControls) -> Self {
-        self.ownership_controls = Some(v);
-        self
-    }
-    /// Sets `ChecksumAlgorithm`.
-    pub fn checksum_algorithm(mut self, v: impl Into<ChecksumAlgorithm>) -> Self {
-        self.checksum_algorithm = Some(v.into());
-        self
-    }
-}
-impl<C> ::std::fmt::Debug for PutBucketOwnershipControlsRequest<C> {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.debug_struct("PutBucketOwnershipControlsRequest")
-            .field("bucket", &self.bucket)
-            .field("content_md5", &self.content_md5)
-            .field("expected_bucket_owner", &self.expected_bucket_owner)
-            .field("ownership_controls", &self.ownership_controls)
-            .field("checksum_algorithm", &self.checksum_algorithm)
-            .finish()
-    }
-}
-impl<C> rboto::IntoValue for PutBucketOwnershipControlsRequest<C> {
-    fn into_value(self) -> rboto::Value {
-        rboto::Value::Struct(
-            vec![
-                rv::opt(self.bucket), rv::opt(self.content_md5), rv::opt(self
-                .expected_bucket_owner), rv::opt(self.ownership_controls), rv::opt(self
-                .checksum_algorithm)
-            ],
-        )
-    }
-}
-#[derive(Clone, PartialEq)]
-pub struct PutBucketPolicyRequest<C = ()> {
+rboto::__structure!(
+    PutBucketOwnershipControlsInput "PutBucketOwnershipControlsRequest"[set debug into] {
+    bucket : String, content_md5 : String, expected_bucket_owner : String,
+    ownership_controls : OwnershipControls, checksum_algorithm : ChecksumAlgorithm } {
+    _client }
+);
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct PutBucketPolicyInput {
     /// The name of the bucket.
     pub bucket: Option<String>,
     /// The MD5 hash of the request body.
@@ -7576,86 +1926,17 @@ pub struct PutBucketPolicyRequest<C = ()> {
     pub policy: Option<String>,
     /// The account ID of the expected bucket owner. If the account ID that you provide does not match the actual owner of the bucket, the request fails with the HTTP status code `403 Forbidden` (access denied).
     pub expected_bucket_owner: Option<String>,
-    #[doc(hidden)]
-    pub _client: C,
+    pub(crate) _client: rboto::__private::Bound,
 }
-impl Default for PutBucketPolicyRequest {
-    fn default() -> Self {
-        Self::with_client(())
-    }
-}
-impl<C> PutBucketPolicyRequest<C> {
-    #[doc(hidden)]
-    pub fn with_client(client: C) -> Self {
-        Self {
-            bucket: None,
-            content_md5: None,
-            checksum_algorithm: None,
-            confirm_remove_self_bucket_access: None,
-            policy: None,
-            expected_bucket_owner: None,
-            _client: client,
-        }
-    }
-    /// Sets `Bucket`.
-    pub fn bucket(mut self, v: impl Into<String>) -> Self {
-        self.bucket = Some(v.into());
-        self
-    }
-    /// Sets `ContentMD5`.
-    pub fn content_md5(mut self, v: impl Into<String>) -> Self {
-        self.content_md5 = Some(v.into());
-        self
-    }
-    /// Sets `ChecksumAlgorithm`.
-    pub fn checksum_algorithm(mut self, v: impl Into<ChecksumAlgorithm>) -> Self {
-        self.checksum_algorithm = Some(v.into());
-        self
-    }
-    /// Sets `ConfirmRemoveSelfBucketAccess`.
-    pub fn confirm_remove_self_bucket_access(mut self, v: bool) -> Self {
-        self.confirm_remove_self_bucket_access = Some(v);
-        self
-    }
-    /// Sets `Policy`.
-    pub fn policy(mut self, v: impl Into<String>) -> Self {
-        self.policy = Some(v.into());
-        self
-    }
-    /// Sets `ExpectedBucketOwner`.
-    pub fn expected_bucket_owner(mut self, v: impl Into<String>) -> Self {
-        self.expected_bucket_owner = Some(v.into());
-        self
-    }
-}
-impl<C> ::std::fmt::Debug for PutBucketPolicyRequest<C> {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.debug_struct("PutBucketPolicyRequest")
-            .field("bucket", &self.bucket)
-            .field("content_md5", &self.content_md5)
-            .field("checksum_algorithm", &self.checksum_algorithm)
-            .field(
-                "confirm_remove_self_bucket_access",
-                &self.confirm_remove_self_bucket_access,
-            )
-            .field("policy", &self.policy)
-            .field("expected_bucket_owner", &self.expected_bucket_owner)
-            .finish()
-    }
-}
-impl<C> rboto::IntoValue for PutBucketPolicyRequest<C> {
-    fn into_value(self) -> rboto::Value {
-        rboto::Value::Struct(
-            vec![
-                rv::opt(self.bucket), rv::opt(self.content_md5), rv::opt(self
-                .checksum_algorithm), rv::opt(self.confirm_remove_self_bucket_access),
-                rv::opt(self.policy), rv::opt(self.expected_bucket_owner)
-            ],
-        )
-    }
-}
-#[derive(Clone, PartialEq)]
-pub struct PutBucketReplicationRequest<C = ()> {
+rboto::__structure!(
+    PutBucketPolicyInput "PutBucketPolicyRequest"[set debug into] { bucket : String,
+    content_md5 : String, checksum_algorithm : ChecksumAlgorithm,
+    confirm_remove_self_bucket_access = bool, policy : String, expected_bucket_owner :
+    String } { _client }
+);
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct PutBucketReplicationInput {
     /// The name of the bucket
     pub bucket: Option<String>,
     /// The Base64 encoded 128-bit `MD5` digest of the data. You must use this header as a message integrity check to verify that the request body was not corrupted in transit. For more information, see [RFC 1864](http://www.ietf.org/rfc/rfc1864.txt).
@@ -7667,83 +1948,17 @@ pub struct PutBucketReplicationRequest<C = ()> {
     pub token: Option<String>,
     /// The account ID of the expected bucket owner. If the account ID that you provide does not match the actual owner of the bucket, the request fails with the HTTP status code `403 Forbidden` (access denied).
     pub expected_bucket_owner: Option<String>,
-    #[doc(hidden)]
-    pub _client: C,
+    pub(crate) _client: rboto::__private::Bound,
 }
-impl Default for PutBucketReplicationRequest {
-    fn default() -> Self {
-        Self::with_client(())
-    }
-}
-impl<C> PutBucketReplicationRequest<C> {
-    #[doc(hidden)]
-    pub fn with_client(client: C) -> Self {
-        Self {
-            bucket: None,
-            content_md5: None,
-            checksum_algorithm: None,
-            replication_configuration: None,
-            token: None,
-            expected_bucket_owner: None,
-            _client: client,
-        }
-    }
-    /// Sets `Bucket`.
-    pub fn bucket(mut self, v: impl Into<String>) -> Self {
-        self.bucket = Some(v.into());
-        self
-    }
-    /// Sets `ContentMD5`.
-    pub fn content_md5(mut self, v: impl Into<String>) -> Self {
-        self.content_md5 = Some(v.into());
-        self
-    }
-    /// Sets `ChecksumAlgorithm`.
-    pub fn checksum_algorithm(mut self, v: impl Into<ChecksumAlgorithm>) -> Self {
-        self.checksum_algorithm = Some(v.into());
-        self
-    }
-    /// Sets `ReplicationConfiguration`.
-    pub fn replication_configuration(mut self, v: ReplicationConfiguration) -> Self {
-        self.replication_configuration = Some(v);
-        self
-    }
-    /// Sets `Token`.
-    pub fn token(mut self, v: impl Into<String>) -> Self {
-        self.token = Some(v.into());
-        self
-    }
-    /// Sets `ExpectedBucketOwner`.
-    pub fn expected_bucket_owner(mut self, v: impl Into<String>) -> Self {
-        self.expected_bucket_owner = Some(v.into());
-        self
-    }
-}
-impl<C> ::std::fmt::Debug for PutBucketReplicationRequest<C> {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.debug_struct("PutBucketReplicationRequest")
-            .field("bucket", &self.bucket)
-            .field("content_md5", &self.content_md5)
-            .field("checksum_algorithm", &self.checksum_algorithm)
-            .field("replication_configuration", &self.replication_configuration)
-            .field("token", &self.token)
-            .field("expected_bucket_owner", &self.expected_bucket_owner)
-            .finish()
-    }
-}
-impl<C> rboto::IntoValue for PutBucketReplicationRequest<C> {
-    fn into_value(self) -> rboto::Value {
-        rboto::Value::Struct(
-            vec![
-                rv::opt(self.bucket), rv::opt(self.content_md5), rv::opt(self
-                .checksum_algorithm), rv::opt(self.replication_configuration),
-                rv::opt(self.token), rv::opt(self.expected_bucket_owner)
-            ],
-        )
-    }
-}
-#[derive(Clone, PartialEq)]
-pub struct PutBucketRequestPaymentRequest<C = ()> {
+rboto::__structure!(
+    PutBucketReplicationInput "PutBucketReplicationRequest"[set debug into] { bucket :
+    String, content_md5 : String, checksum_algorithm : ChecksumAlgorithm,
+    replication_configuration : ReplicationConfiguration, token : String,
+    expected_bucket_owner : String } { _client }
+);
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct PutBucketRequestPaymentInput {
     /// The bucket name.
     pub bucket: Option<String>,
     /// The Base64 encoded 128-bit `MD5` digest of the data. You must use this header as a message integrity check to verify that the request body was not corrupted in transit. For more information, see [RFC 1864](http://www.ietf.org/rfc/rfc1864.txt).
@@ -7754,79 +1969,17 @@ pub struct PutBucketRequestPaymentRequest<C = ()> {
     pub request_payment_configuration: Option<RequestPaymentConfiguration>,
     /// The account ID of the expected bucket owner. If the account ID that you provide does not match the actual owner of the bucket, the request fails with the HTTP status code `403 Forbidden` (access denied).
     pub expected_bucket_owner: Option<String>,
-    #[doc(hidden)]
-    pub _client: C,
+    pub(crate) _client: rboto::__private::Bound,
 }
-impl Default for PutBucketRequestPaymentRequest {
-    fn default() -> Self {
-        Self::with_client(())
-    }
-}
-impl<C> PutBucketRequestPaymentRequest<C> {
-    #[doc(hidden)]
-    pub fn with_client(client: C) -> Self {
-        Self {
-            bucket: None,
-            content_md5: None,
-            checksum_algorithm: None,
-            request_payment_configuration: None,
-            expected_bucket_owner: None,
-            _client: client,
-        }
-    }
-    /// Sets `Bucket`.
-    pub fn bucket(mut self, v: impl Into<String>) -> Self {
-        self.bucket = Some(v.into());
-        self
-    }
-    /// Sets `ContentMD5`.
-    pub fn content_md5(mut self, v: impl Into<String>) -> Self {
-        self.content_md5 = Some(v.into());
-        self
-    }
-    /// Sets `ChecksumAlgorithm`.
-    pub fn checksum_algorithm(mut self, v: impl Into<ChecksumAlgorithm>) -> Self {
-        self.checksum_algorithm = Some(v.into());
-        self
-    }
-    /// Sets `RequestPaymentConfiguration`.
-    pub fn request_payment_configuration(
-        mut self,
-        v: RequestPaymentConfiguration,
-    ) -> Self {
-        self.request_payment_configuration = Some(v);
-        self
-    }
-    /// Sets `ExpectedBucketOwner`.
-    pub fn expected_bucket_owner(mut self, v: impl Into<String>) -> Self {
-        self.expected_bucket_owner = Some(v.into());
-        self
-    }
-}
-impl<C> ::std::fmt::Debug for PutBucketRequestPaymentRequest<C> {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.debug_struct("PutBucketRequestPaymentRequest")
-            .field("bucket", &self.bucket)
-            .field("content_md5", &self.content_md5)
-            .field("checksum_algorithm", &self.checksum_algorithm)
-            .field("request_payment_configuration", &self.request_payment_configuration)
-            .field("expected_bucket_owner", &self.expected_bucket_owner)
-            .finish()
-    }
-}
-impl<C> rboto::IntoValue for PutBucketRequestPaymentRequest<C> {
-    fn into_value(self) -> rboto::Value {
-        rboto::Value::Struct(
-            vec![
-                rv::opt(self.bucket), rv::opt(self.content_md5), rv::opt(self
-                .checksum_algorithm), rv::opt(self.request_payment_configuration),
-                rv::opt(self.expected_bucket_owner)
-            ],
-        )
-    }
-}
-#[derive(Clone, PartialEq)]
-pub struct PutBucketTaggingRequest<C = ()> {
+rboto::__structure!(
+    PutBucketRequestPaymentInput "PutBucketRequestPaymentRequest"[set debug into] {
+    bucket : String, content_md5 : String, checksum_algorithm : ChecksumAlgorithm,
+    request_payment_configuration : RequestPaymentConfiguration, expected_bucket_owner :
+    String } { _client }
+);
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct PutBucketTaggingInput {
     /// The bucket name.
     pub bucket: Option<String>,
     /// The Base64 encoded 128-bit `MD5` digest of the data. You must use this header as a message integrity check to verify that the request body was not corrupted in transit. For more information, see [RFC 1864](http://www.ietf.org/rfc/rfc1864.txt).
@@ -7837,76 +1990,16 @@ pub struct PutBucketTaggingRequest<C = ()> {
     pub tagging: Option<Tagging>,
     /// The account ID of the expected bucket owner. If the account ID that you provide does not match the actual owner of the bucket, the request fails with the HTTP status code `403 Forbidden` (access denied).
     pub expected_bucket_owner: Option<String>,
-    #[doc(hidden)]
-    pub _client: C,
+    pub(crate) _client: rboto::__private::Bound,
 }
-impl Default for PutBucketTaggingRequest {
-    fn default() -> Self {
-        Self::with_client(())
-    }
-}
-impl<C> PutBucketTaggingRequest<C> {
-    #[doc(hidden)]
-    pub fn with_client(client: C) -> Self {
-        Self {
-            bucket: None,
-            content_md5: None,
-            checksum_algorithm: None,
-            tagging: None,
-            expected_bucket_owner: None,
-            _client: client,
-        }
-    }
-    /// Sets `Bucket`.
-    pub fn bucket(mut self, v: impl Into<String>) -> Self {
-        self.bucket = Some(v.into());
-        self
-    }
-    /// Sets `ContentMD5`.
-    pub fn content_md5(mut self, v: impl Into<String>) -> Self {
-        self.content_md5 = Some(v.into());
-        self
-    }
-    /// Sets `ChecksumAlgorithm`.
-    pub fn checksum_algorithm(mut self, v: impl Into<ChecksumAlgorithm>) -> Self {
-        self.checksum_algorithm = Some(v.into());
-        self
-    }
-    /// Sets `Tagging`.
-    pub fn tagging(mut self, v: Tagging) -> Self {
-        self.tagging = Some(v);
-        self
-    }
-    /// Sets `ExpectedBucketOwner`.
-    pub fn expected_bucket_owner(mut self, v: impl Into<String>) -> Self {
-        self.expected_bucket_owner = Some(v.into());
-        self
-    }
-}
-impl<C> ::std::fmt::Debug for PutBucketTaggingRequest<C> {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.debug_struct("PutBucketTaggingRequest")
-            .field("bucket", &self.bucket)
-            .field("content_md5", &self.content_md5)
-            .field("checksum_algorithm", &self.checksum_algorithm)
-            .field("tagging", &self.tagging)
-            .field("expected_bucket_owner", &self.expected_bucket_owner)
-            .finish()
-    }
-}
-impl<C> rboto::IntoValue for PutBucketTaggingRequest<C> {
-    fn into_value(self) -> rboto::Value {
-        rboto::Value::Struct(
-            vec![
-                rv::opt(self.bucket), rv::opt(self.content_md5), rv::opt(self
-                .checksum_algorithm), rv::opt(self.tagging), rv::opt(self
-                .expected_bucket_owner)
-            ],
-        )
-    }
-}
-#[derive(Clone, PartialEq)]
-pub struct PutBucketVersioningRequest<C = ()> {
+rboto::__structure!(
+    PutBucketTaggingInput "PutBucketTaggingRequest"[set debug into] { bucket : String,
+    content_md5 : String, checksum_algorithm : ChecksumAlgorithm, tagging : Tagging,
+    expected_bucket_owner : String } { _client }
+);
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct PutBucketVersioningInput {
     /// The bucket name.
     pub bucket: Option<String>,
     /// \>The Base64 encoded 128-bit `MD5` digest of the data. You must use this header as a message integrity check to verify that the request body was not corrupted in transit. For more information, see [RFC 1864](http://www.ietf.org/rfc/rfc1864.txt).
@@ -7919,83 +2012,17 @@ pub struct PutBucketVersioningRequest<C = ()> {
     pub versioning_configuration: Option<VersioningConfiguration>,
     /// The account ID of the expected bucket owner. If the account ID that you provide does not match the actual owner of the bucket, the request fails with the HTTP status code `403 Forbidden` (access denied).
     pub expected_bucket_owner: Option<String>,
-    #[doc(hidden)]
-    pub _client: C,
+    pub(crate) _client: rboto::__private::Bound,
 }
-impl Default for PutBucketVersioningRequest {
-    fn default() -> Self {
-        Self::with_client(())
-    }
-}
-impl<C> PutBucketVersioningRequest<C> {
-    #[doc(hidden)]
-    pub fn with_client(client: C) -> Self {
-        Self {
-            bucket: None,
-            content_md5: None,
-            checksum_algorithm: None,
-            mfa: None,
-            versioning_configuration: None,
-            expected_bucket_owner: None,
-            _client: client,
-        }
-    }
-    /// Sets `Bucket`.
-    pub fn bucket(mut self, v: impl Into<String>) -> Self {
-        self.bucket = Some(v.into());
-        self
-    }
-    /// Sets `ContentMD5`.
-    pub fn content_md5(mut self, v: impl Into<String>) -> Self {
-        self.content_md5 = Some(v.into());
-        self
-    }
-    /// Sets `ChecksumAlgorithm`.
-    pub fn checksum_algorithm(mut self, v: impl Into<ChecksumAlgorithm>) -> Self {
-        self.checksum_algorithm = Some(v.into());
-        self
-    }
-    /// Sets `MFA`.
-    pub fn mfa(mut self, v: impl Into<String>) -> Self {
-        self.mfa = Some(v.into());
-        self
-    }
-    /// Sets `VersioningConfiguration`.
-    pub fn versioning_configuration(mut self, v: VersioningConfiguration) -> Self {
-        self.versioning_configuration = Some(v);
-        self
-    }
-    /// Sets `ExpectedBucketOwner`.
-    pub fn expected_bucket_owner(mut self, v: impl Into<String>) -> Self {
-        self.expected_bucket_owner = Some(v.into());
-        self
-    }
-}
-impl<C> ::std::fmt::Debug for PutBucketVersioningRequest<C> {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.debug_struct("PutBucketVersioningRequest")
-            .field("bucket", &self.bucket)
-            .field("content_md5", &self.content_md5)
-            .field("checksum_algorithm", &self.checksum_algorithm)
-            .field("mfa", &self.mfa)
-            .field("versioning_configuration", &self.versioning_configuration)
-            .field("expected_bucket_owner", &self.expected_bucket_owner)
-            .finish()
-    }
-}
-impl<C> rboto::IntoValue for PutBucketVersioningRequest<C> {
-    fn into_value(self) -> rboto::Value {
-        rboto::Value::Struct(
-            vec![
-                rv::opt(self.bucket), rv::opt(self.content_md5), rv::opt(self
-                .checksum_algorithm), rv::opt(self.mfa), rv::opt(self
-                .versioning_configuration), rv::opt(self.expected_bucket_owner)
-            ],
-        )
-    }
-}
-#[derive(Clone, PartialEq)]
-pub struct PutBucketWebsiteRequest<C = ()> {
+rboto::__structure!(
+    PutBucketVersioningInput "PutBucketVersioningRequest"[set debug into] { bucket :
+    String, content_md5 : String, checksum_algorithm : ChecksumAlgorithm, mfa : String,
+    versioning_configuration : VersioningConfiguration, expected_bucket_owner : String }
+    { _client }
+);
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct PutBucketWebsiteInput {
     /// The bucket name.
     pub bucket: Option<String>,
     /// The Base64 encoded 128-bit `MD5` digest of the data. You must use this header as a message integrity check to verify that the request body was not corrupted in transit. For more information, see [RFC 1864](http://www.ietf.org/rfc/rfc1864.txt).
@@ -8006,76 +2033,16 @@ pub struct PutBucketWebsiteRequest<C = ()> {
     pub website_configuration: Option<WebsiteConfiguration>,
     /// The account ID of the expected bucket owner. If the account ID that you provide does not match the actual owner of the bucket, the request fails with the HTTP status code `403 Forbidden` (access denied).
     pub expected_bucket_owner: Option<String>,
-    #[doc(hidden)]
-    pub _client: C,
+    pub(crate) _client: rboto::__private::Bound,
 }
-impl Default for PutBucketWebsiteRequest {
-    fn default() -> Self {
-        Self::with_client(())
-    }
-}
-impl<C> PutBucketWebsiteRequest<C> {
-    #[doc(hidden)]
-    pub fn with_client(client: C) -> Self {
-        Self {
-            bucket: None,
-            content_md5: None,
-            checksum_algorithm: None,
-            website_configuration: None,
-            expected_bucket_owner: None,
-            _client: client,
-        }
-    }
-    /// Sets `Bucket`.
-    pub fn bucket(mut self, v: impl Into<String>) -> Self {
-        self.bucket = Some(v.into());
-        self
-    }
-    /// Sets `ContentMD5`.
-    pub fn content_md5(mut self, v: impl Into<String>) -> Self {
-        self.content_md5 = Some(v.into());
-        self
-    }
-    /// Sets `ChecksumAlgorithm`.
-    pub fn checksum_algorithm(mut self, v: impl Into<ChecksumAlgorithm>) -> Self {
-        self.checksum_algorithm = Some(v.into());
-        self
-    }
-    /// Sets `WebsiteConfiguration`.
-    pub fn website_configuration(mut self, v: WebsiteConfiguration) -> Self {
-        self.website_configuration = Some(v);
-        self
-    }
-    /// Sets `ExpectedBucketOwner`.
-    pub fn expected_bucket_owner(mut self, v: impl Into<String>) -> Self {
-        self.expected_bucket_owner = Some(v.into());
-        self
-    }
-}
-impl<C> ::std::fmt::Debug for PutBucketWebsiteRequest<C> {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.debug_struct("PutBucketWebsiteRequest")
-            .field("bucket", &self.bucket)
-            .field("content_md5", &self.content_md5)
-            .field("checksum_algorithm", &self.checksum_algorithm)
-            .field("website_configuration", &self.website_configuration)
-            .field("expected_bucket_owner", &self.expected_bucket_owner)
-            .finish()
-    }
-}
-impl<C> rboto::IntoValue for PutBucketWebsiteRequest<C> {
-    fn into_value(self) -> rboto::Value {
-        rboto::Value::Struct(
-            vec![
-                rv::opt(self.bucket), rv::opt(self.content_md5), rv::opt(self
-                .checksum_algorithm), rv::opt(self.website_configuration), rv::opt(self
-                .expected_bucket_owner)
-            ],
-        )
-    }
-}
-#[derive(Clone, PartialEq)]
-pub struct PutObjectAclRequest<C = ()> {
+rboto::__structure!(
+    PutBucketWebsiteInput "PutBucketWebsiteRequest"[set debug into] { bucket : String,
+    content_md5 : String, checksum_algorithm : ChecksumAlgorithm, website_configuration :
+    WebsiteConfiguration, expected_bucket_owner : String } { _client }
+);
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct PutObjectAclInput {
     /// The canned ACL to apply to the object. For more information, see [Canned ACL](https://docs.aws.amazon.com/AmazonS3/latest/dev/acl-overview.html#CannedACL).
     pub acl: Option<ObjectCannedAcl>,
     /// Contains the elements that set the ACL permissions for an object per grantee.
@@ -8103,141 +2070,19 @@ pub struct PutObjectAclRequest<C = ()> {
     pub version_id: Option<String>,
     /// The account ID of the expected bucket owner. If the account ID that you provide does not match the actual owner of the bucket, the request fails with the HTTP status code `403 Forbidden` (access denied).
     pub expected_bucket_owner: Option<String>,
-    #[doc(hidden)]
-    pub _client: C,
+    pub(crate) _client: rboto::__private::Bound,
 }
-impl Default for PutObjectAclRequest {
-    fn default() -> Self {
-        Self::with_client(())
-    }
-}
-impl<C> PutObjectAclRequest<C> {
-    #[doc(hidden)]
-    pub fn with_client(client: C) -> Self {
-        Self {
-            acl: None,
-            access_control_policy: None,
-            bucket: None,
-            content_md5: None,
-            checksum_algorithm: None,
-            grant_full_control: None,
-            grant_read: None,
-            grant_read_acp: None,
-            grant_write: None,
-            grant_write_acp: None,
-            key: None,
-            request_payer: None,
-            version_id: None,
-            expected_bucket_owner: None,
-            _client: client,
-        }
-    }
-    /// Sets `ACL`.
-    pub fn acl(mut self, v: impl Into<ObjectCannedAcl>) -> Self {
-        self.acl = Some(v.into());
-        self
-    }
-    /// Sets `AccessControlPolicy`.
-    pub fn access_control_policy(mut self, v: AccessControlPolicy) -> Self {
-        self.access_control_policy = Some(v);
-        self
-    }
-    /// Sets `Bucket`.
-    pub fn bucket(mut self, v: impl Into<String>) -> Self {
-        self.bucket = Some(v.into());
-        self
-    }
-    /// Sets `ContentMD5`.
-    pub fn content_md5(mut self, v: impl Into<String>) -> Self {
-        self.content_md5 = Some(v.into());
-        self
-    }
-    /// Sets `ChecksumAlgorithm`.
-    pub fn checksum_algorithm(mut self, v: impl Into<ChecksumAlgorithm>) -> Self {
-        self.checksum_algorithm = Some(v.into());
-        self
-    }
-    /// Sets `GrantFullControl`.
-    pub fn grant_full_control(mut self, v: impl Into<String>) -> Self {
-        self.grant_full_control = Some(v.into());
-        self
-    }
-    /// Sets `GrantRead`.
-    pub fn grant_read(mut self, v: impl Into<String>) -> Self {
-        self.grant_read = Some(v.into());
-        self
-    }
-    /// Sets `GrantReadACP`.
-    pub fn grant_read_acp(mut self, v: impl Into<String>) -> Self {
-        self.grant_read_acp = Some(v.into());
-        self
-    }
-    /// Sets `GrantWrite`.
-    pub fn grant_write(mut self, v: impl Into<String>) -> Self {
-        self.grant_write = Some(v.into());
-        self
-    }
-    /// Sets `GrantWriteACP`.
-    pub fn grant_write_acp(mut self, v: impl Into<String>) -> Self {
-        self.grant_write_acp = Some(v.into());
-        self
-    }
-    /// Sets `Key`.
-    pub fn key(mut self, v: impl Into<String>) -> Self {
-        self.key = Some(v.into());
-        self
-    }
-    /// Sets `RequestPayer`.
-    pub fn request_payer(mut self, v: impl Into<RequestPayer>) -> Self {
-        self.request_payer = Some(v.into());
-        self
-    }
-    /// Sets `VersionId`.
-    pub fn version_id(mut self, v: impl Into<String>) -> Self {
-        self.version_id = Some(v.into());
-        self
-    }
-    /// Sets `ExpectedBucketOwner`.
-    pub fn expected_bucket_owner(mut self, v: impl Into<String>) -> Self {
-        self.expected_bucket_owner = Some(v.into());
-        self
-    }
-}
-impl<C> ::std::fmt::Debug for PutObjectAclRequest<C> {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.debug_struct("PutObjectAclRequest")
-            .field("acl", &self.acl)
-            .field("access_control_policy", &self.access_control_policy)
-            .field("bucket", &self.bucket)
-            .field("content_md5", &self.content_md5)
-            .field("checksum_algorithm", &self.checksum_algorithm)
-            .field("grant_full_control", &self.grant_full_control)
-            .field("grant_read", &self.grant_read)
-            .field("grant_read_acp", &self.grant_read_acp)
-            .field("grant_write", &self.grant_write)
-            .field("grant_write_acp", &self.grant_write_acp)
-            .field("key", &self.key)
-            .field("request_payer", &self.request_payer)
-            .field("version_id", &self.version_id)
-            .field("expected_bucket_owner", &self.expected_bucket_owner)
-            .finish()
-    }
-}
-impl<C> rboto::IntoValue for PutObjectAclRequest<C> {
-    fn into_value(self) -> rboto::Value {
-        rboto::Value::Struct(
-            vec![
-                rv::opt(self.acl), rv::opt(self.access_control_policy), rv::opt(self
-                .bucket), rv::opt(self.content_md5), rv::opt(self.checksum_algorithm),
-                rv::opt(self.grant_full_control), rv::opt(self.grant_read), rv::opt(self
-                .grant_read_acp), rv::opt(self.grant_write), rv::opt(self
-                .grant_write_acp), rv::opt(self.key), rv::opt(self.request_payer),
-                rv::opt(self.version_id), rv::opt(self.expected_bucket_owner)
-            ],
-        )
-    }
-}
-pub struct PutObjectAnnotationRequest<C = ()> {
+rboto::__structure!(
+    PutObjectAclInput "PutObjectAclRequest"[set debug into] { acl : ObjectCannedAcl,
+    access_control_policy : AccessControlPolicy, bucket : String, content_md5 : String,
+    checksum_algorithm : ChecksumAlgorithm, grant_full_control : String, grant_read :
+    String, grant_read_acp : String, grant_write : String, grant_write_acp : String, key
+    : String, request_payer : RequestPayer, version_id : String, expected_bucket_owner :
+    String } { _client }
+);
+#[derive(Default)]
+#[non_exhaustive]
+pub struct PutObjectAnnotationInput {
     /// The name of the bucket that contains the object.
     pub bucket: Option<String>,
     /// The object key.
@@ -8277,188 +2122,21 @@ pub struct PutObjectAnnotationRequest<C = ()> {
     pub request_payer: Option<RequestPayer>,
     /// The account ID of the expected bucket owner. If the bucket is owned by a different account, the request fails with an HTTP 403 (Access Denied) error.
     pub expected_bucket_owner: Option<String>,
-    #[doc(hidden)]
-    pub _client: C,
+    pub(crate) _client: rboto::__private::Bound,
 }
-impl Default for PutObjectAnnotationRequest {
-    fn default() -> Self {
-        Self::with_client(())
-    }
-}
-impl<C> PutObjectAnnotationRequest<C> {
-    #[doc(hidden)]
-    pub fn with_client(client: C) -> Self {
-        Self {
-            bucket: None,
-            key: None,
-            version_id: None,
-            annotation_name: None,
-            annotation_payload: None,
-            object_if_match: None,
-            checksum_algorithm: None,
-            checksum_crc32: None,
-            checksum_crc32c: None,
-            checksum_crc64nvme: None,
-            checksum_sha1: None,
-            checksum_sha256: None,
-            checksum_sha512: None,
-            checksum_md5: None,
-            checksum_xxhash64: None,
-            checksum_xxhash3: None,
-            checksum_xxhash128: None,
-            content_md5: None,
-            request_payer: None,
-            expected_bucket_owner: None,
-            _client: client,
-        }
-    }
-    /// Sets `Bucket`.
-    pub fn bucket(mut self, v: impl Into<String>) -> Self {
-        self.bucket = Some(v.into());
-        self
-    }
-    /// Sets `Key`.
-    pub fn key(mut self, v: impl Into<String>) -> Self {
-        self.key = Some(v.into());
-        self
-    }
-    /// Sets `VersionId`.
-    pub fn version_id(mut self, v: impl Into<String>) -> Self {
-        self.version_id = Some(v.into());
-        self
-    }
-    /// Sets `AnnotationName`.
-    pub fn annotation_name(mut self, v: impl Into<String>) -> Self {
-        self.annotation_name = Some(v.into());
-        self
-    }
-    /// Sets `AnnotationPayload`.
-    pub fn annotation_payload(mut self, v: impl Into<rboto::Body>) -> Self {
-        self.annotation_payload = Some(v.into());
-        self
-    }
-    /// Sets `ObjectIfMatch`.
-    pub fn object_if_match(mut self, v: impl Into<String>) -> Self {
-        self.object_if_match = Some(v.into());
-        self
-    }
-    /// Sets `ChecksumAlgorithm`.
-    pub fn checksum_algorithm(mut self, v: impl Into<ChecksumAlgorithm>) -> Self {
-        self.checksum_algorithm = Some(v.into());
-        self
-    }
-    /// Sets `ChecksumCRC32`.
-    pub fn checksum_crc32(mut self, v: impl Into<String>) -> Self {
-        self.checksum_crc32 = Some(v.into());
-        self
-    }
-    /// Sets `ChecksumCRC32C`.
-    pub fn checksum_crc32c(mut self, v: impl Into<String>) -> Self {
-        self.checksum_crc32c = Some(v.into());
-        self
-    }
-    /// Sets `ChecksumCRC64NVME`.
-    pub fn checksum_crc64nvme(mut self, v: impl Into<String>) -> Self {
-        self.checksum_crc64nvme = Some(v.into());
-        self
-    }
-    /// Sets `ChecksumSHA1`.
-    pub fn checksum_sha1(mut self, v: impl Into<String>) -> Self {
-        self.checksum_sha1 = Some(v.into());
-        self
-    }
-    /// Sets `ChecksumSHA256`.
-    pub fn checksum_sha256(mut self, v: impl Into<String>) -> Self {
-        self.checksum_sha256 = Some(v.into());
-        self
-    }
-    /// Sets `ChecksumSHA512`.
-    pub fn checksum_sha512(mut self, v: impl Into<String>) -> Self {
-        self.checksum_sha512 = Some(v.into());
-        self
-    }
-    /// Sets `ChecksumMD5`.
-    pub fn checksum_md5(mut self, v: impl Into<String>) -> Self {
-        self.checksum_md5 = Some(v.into());
-        self
-    }
-    /// Sets `ChecksumXXHASH64`.
-    pub fn checksum_xxhash64(mut self, v: impl Into<String>) -> Self {
-        self.checksum_xxhash64 = Some(v.into());
-        self
-    }
-    /// Sets `ChecksumXXHASH3`.
-    pub fn checksum_xxhash3(mut self, v: impl Into<String>) -> Self {
-        self.checksum_xxhash3 = Some(v.into());
-        self
-    }
-    /// Sets `ChecksumXXHASH128`.
-    pub fn checksum_xxhash128(mut self, v: impl Into<String>) -> Self {
-        self.checksum_xxhash128 = Some(v.into());
-        self
-    }
-    /// Sets `ContentMD5`.
-    pub fn content_md5(mut self, v: impl Into<String>) -> Self {
-        self.content_md5 = Some(v.into());
-        self
-    }
-    /// Sets `RequestPayer`.
-    pub fn request_payer(mut self, v: impl Into<RequestPayer>) -> Self {
-        self.request_payer = Some(v.into());
-        self
-    }
-    /// Sets `ExpectedBucketOwner`.
-    pub fn expected_bucket_owner(mut self, v: impl Into<String>) -> Self {
-        self.expected_bucket_owner = Some(v.into());
-        self
-    }
-}
-impl<C> ::std::fmt::Debug for PutObjectAnnotationRequest<C> {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.debug_struct("PutObjectAnnotationRequest")
-            .field("bucket", &self.bucket)
-            .field("key", &self.key)
-            .field("version_id", &self.version_id)
-            .field("annotation_name", &self.annotation_name)
-            .field("annotation_payload", &self.annotation_payload)
-            .field("object_if_match", &self.object_if_match)
-            .field("checksum_algorithm", &self.checksum_algorithm)
-            .field("checksum_crc32", &self.checksum_crc32)
-            .field("checksum_crc32c", &self.checksum_crc32c)
-            .field("checksum_crc64nvme", &self.checksum_crc64nvme)
-            .field("checksum_sha1", &self.checksum_sha1)
-            .field("checksum_sha256", &self.checksum_sha256)
-            .field("checksum_sha512", &self.checksum_sha512)
-            .field("checksum_md5", &self.checksum_md5)
-            .field("checksum_xxhash64", &self.checksum_xxhash64)
-            .field("checksum_xxhash3", &self.checksum_xxhash3)
-            .field("checksum_xxhash128", &self.checksum_xxhash128)
-            .field("content_md5", &self.content_md5)
-            .field("request_payer", &self.request_payer)
-            .field("expected_bucket_owner", &self.expected_bucket_owner)
-            .finish()
-    }
-}
-impl<C> rboto::IntoValue for PutObjectAnnotationRequest<C> {
-    fn into_value(self) -> rboto::Value {
-        rboto::Value::Struct(
-            vec![
-                rv::opt(self.bucket), rv::opt(self.key), rv::opt(self.version_id),
-                rv::opt(self.annotation_name), rv::opt(self.annotation_payload),
-                rv::opt(self.object_if_match), rv::opt(self.checksum_algorithm),
-                rv::opt(self.checksum_crc32), rv::opt(self.checksum_crc32c), rv::opt(self
-                .checksum_crc64nvme), rv::opt(self.checksum_sha1), rv::opt(self
-                .checksum_sha256), rv::opt(self.checksum_sha512), rv::opt(self
-                .checksum_md5), rv::opt(self.checksum_xxhash64), rv::opt(self
-                .checksum_xxhash3), rv::opt(self.checksum_xxhash128), rv::opt(self
-                .content_md5), rv::opt(self.request_payer), rv::opt(self
-                .expected_bucket_owner)
-            ],
-        )
-    }
-}
-#[derive(Clone, PartialEq)]
-pub struct PutObjectLegalHoldRequest<C = ()> {
+rboto::__structure!(
+    PutObjectAnnotationInput "PutObjectAnnotationRequest"[set debug into] { bucket :
+    String, key : String, version_id : String, annotation_name : String,
+    annotation_payload : rboto::Body, object_if_match : String, checksum_algorithm :
+    ChecksumAlgorithm, checksum_crc32 : String, checksum_crc32c : String,
+    checksum_crc64nvme : String, checksum_sha1 : String, checksum_sha256 : String,
+    checksum_sha512 : String, checksum_md5 : String, checksum_xxhash64 : String,
+    checksum_xxhash3 : String, checksum_xxhash128 : String, content_md5 : String,
+    request_payer : RequestPayer, expected_bucket_owner : String } { _client }
+);
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct PutObjectLegalHoldInput {
     /// The bucket name containing the object that you want to place a legal hold on.
     pub bucket: Option<String>,
     /// The key name for the object that you want to place a legal hold on.
@@ -8474,98 +2152,17 @@ pub struct PutObjectLegalHoldRequest<C = ()> {
     pub checksum_algorithm: Option<ChecksumAlgorithm>,
     /// The account ID of the expected bucket owner. If the account ID that you provide does not match the actual owner of the bucket, the request fails with the HTTP status code `403 Forbidden` (access denied).
     pub expected_bucket_owner: Option<String>,
-    #[doc(hidden)]
-    pub _client: C,
+    pub(crate) _client: rboto::__private::Bound,
 }
-impl Default for PutObjectLegalHoldRequest {
-    fn default() -> Self {
-        Self::with_client(())
-    }
-}
-impl<C> PutObjectLegalHoldRequest<C> {
-    #[doc(hidden)]
-    pub fn with_client(client: C) -> Self {
-        Self {
-            bucket: None,
-            key: None,
-            legal_hold: None,
-            request_payer: None,
-            version_id: None,
-            content_md5: None,
-            checksum_algorithm: None,
-            expected_bucket_owner: None,
-            _client: client,
-        }
-    }
-    /// Sets `Bucket`.
-    pub fn bucket(mut self, v: impl Into<String>) -> Self {
-        self.bucket = Some(v.into());
-        self
-    }
-    /// Sets `Key`.
-    pub fn key(mut self, v: impl Into<String>) -> Self {
-        self.key = Some(v.into());
-        self
-    }
-    /// Sets `LegalHold`.
-    pub fn legal_hold(mut self, v: ObjectLockLegalHold) -> Self {
-        self.legal_hold = Some(v);
-        self
-    }
-    /// Sets `RequestPayer`.
-    pub fn request_payer(mut self, v: impl Into<RequestPayer>) -> Self {
-        self.request_payer = Some(v.into());
-        self
-    }
-    /// Sets `VersionId`.
-    pub fn version_id(mut self, v: impl Into<String>) -> Self {
-        self.version_id = Some(v.into());
-        self
-    }
-    /// Sets `ContentMD5`.
-    pub fn content_md5(mut self, v: impl Into<String>) -> Self {
-        self.content_md5 = Some(v.into());
-        self
-    }
-    /// Sets `ChecksumAlgorithm`.
-    pub fn checksum_algorithm(mut self, v: impl Into<ChecksumAlgorithm>) -> Self {
-        self.checksum_algorithm = Some(v.into());
-        self
-    }
-    /// Sets `ExpectedBucketOwner`.
-    pub fn expected_bucket_owner(mut self, v: impl Into<String>) -> Self {
-        self.expected_bucket_owner = Some(v.into());
-        self
-    }
-}
-impl<C> ::std::fmt::Debug for PutObjectLegalHoldRequest<C> {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.debug_struct("PutObjectLegalHoldRequest")
-            .field("bucket", &self.bucket)
-            .field("key", &self.key)
-            .field("legal_hold", &self.legal_hold)
-            .field("request_payer", &self.request_payer)
-            .field("version_id", &self.version_id)
-            .field("content_md5", &self.content_md5)
-            .field("checksum_algorithm", &self.checksum_algorithm)
-            .field("expected_bucket_owner", &self.expected_bucket_owner)
-            .finish()
-    }
-}
-impl<C> rboto::IntoValue for PutObjectLegalHoldRequest<C> {
-    fn into_value(self) -> rboto::Value {
-        rboto::Value::Struct(
-            vec![
-                rv::opt(self.bucket), rv::opt(self.key), rv::opt(self.legal_hold),
-                rv::opt(self.request_payer), rv::opt(self.version_id), rv::opt(self
-                .content_md5), rv::opt(self.checksum_algorithm), rv::opt(self
-                .expected_bucket_owner)
-            ],
-        )
-    }
-}
-#[derive(Clone, PartialEq)]
-pub struct PutObjectLockConfigurationRequest<C = ()> {
+rboto::__structure!(
+    PutObjectLegalHoldInput "PutObjectLegalHoldRequest"[set debug into] { bucket :
+    String, key : String, legal_hold : ObjectLockLegalHold, request_payer : RequestPayer,
+    version_id : String, content_md5 : String, checksum_algorithm : ChecksumAlgorithm,
+    expected_bucket_owner : String } { _client }
+);
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct PutObjectLockConfigurationInput {
     /// The bucket whose Object Lock configuration you want to create or replace.
     pub bucket: Option<String>,
     /// The Object Lock configuration that you want to apply to the specified bucket.
@@ -8579,90 +2176,17 @@ pub struct PutObjectLockConfigurationRequest<C = ()> {
     pub checksum_algorithm: Option<ChecksumAlgorithm>,
     /// The account ID of the expected bucket owner. If the account ID that you provide does not match the actual owner of the bucket, the request fails with the HTTP status code `403 Forbidden` (access denied).
     pub expected_bucket_owner: Option<String>,
-    #[doc(hidden)]
-    pub _client: C,
+    pub(crate) _client: rboto::__private::Bound,
 }
-impl Default for PutObjectLockConfigurationRequest {
-    fn default() -> Self {
-        Self::with_client(())
-    }
-}
-impl<C> PutObjectLockConfigurationRequest<C> {
-    #[doc(hidden)]
-    pub fn with_client(client: C) -> Self {
-        Self {
-            bucket: None,
-            object_lock_configuration: None,
-            request_payer: None,
-            token: None,
-            content_md5: None,
-            checksum_algorithm: None,
-            expected_bucket_owner: None,
-            _client: client,
-        }
-    }
-    /// Sets `Bucket`.
-    pub fn bucket(mut self, v: impl Into<String>) -> Self {
-        self.bucket = Some(v.into());
-        self
-    }
-    /// Sets `ObjectLockConfiguration`.
-    pub fn object_lock_configuration(mut self, v: ObjectLockConfiguration) -> Self {
-        self.object_lock_configuration = Some(v);
-        self
-    }
-    /// Sets `RequestPayer`.
-    pub fn request_payer(mut self, v: impl Into<RequestPayer>) -> Self {
-        self.request_payer = Some(v.into());
-        self
-    }
-    /// Sets `Token`.
-    pub fn token(mut self, v: impl Into<String>) -> Self {
-        self.token = Some(v.into());
-        self
-    }
-    /// Sets `ContentMD5`.
-    pub fn content_md5(mut self, v: impl Into<String>) -> Self {
-        self.content_md5 = Some(v.into());
-        self
-    }
-    /// Sets `ChecksumAlgorithm`.
-    pub fn checksum_algorithm(mut self, v: impl Into<ChecksumAlgorithm>) -> Self {
-        self.checksum_algorithm = Some(v.into());
-        self
-    }
-    /// Sets `ExpectedBucketOwner`.
-    pub fn expected_bucket_owner(mut self, v: impl Into<String>) -> Self {
-        self.expected_bucket_owner = Some(v.into());
-        self
-    }
-}
-impl<C> ::std::fmt::Debug for PutObjectLockConfigurationRequest<C> {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.debug_struct("PutObjectLockConfigurationRequest")
-            .field("bucket", &self.bucket)
-            .field("object_lock_configuration", &self.object_lock_configuration)
-            .field("request_payer", &self.request_payer)
-            .field("token", &self.token)
-            .field("content_md5", &self.content_md5)
-            .field("checksum_algorithm", &self.checksum_algorithm)
-            .field("expected_bucket_owner", &self.expected_bucket_owner)
-            .finish()
-    }
-}
-impl<C> rboto::IntoValue for PutObjectLockConfigurationRequest<C> {
-    fn into_value(self) -> rboto::Value {
-        rboto::Value::Struct(
-            vec![
-                rv::opt(self.bucket), rv::opt(self.object_lock_configuration),
-                rv::opt(self.request_payer), rv::opt(self.token), rv::opt(self
-                .content_md5), rv::opt(self.checksum_algorithm), rv::opt(self
-                .expected_bucket_owner)
-            ],
-        )
-    }
-}
-pub struct PutObjectRequest<C = ()> {
+rboto::__structure!(
+    PutObjectLockConfigurationInput "PutObjectLockConfigurationRequest"[set debug into] {
+    bucket : String, object_lock_configuration : ObjectLockConfiguration, request_payer :
+    RequestPayer, token : String, content_md5 : String, checksum_algorithm :
+    ChecksumAlgorithm, expected_bucket_owner : String } { _client }
+);
+#[derive(Default)]
+#[non_exhaustive]
+pub struct PutObjectInput {
     /// The canned ACL to apply to the object. For more information, see [Canned ACL](https://docs.aws.amazon.com/AmazonS3/latest/dev/acl-overview.html#CannedACL) in the *Amazon S3 User Guide*.
     pub acl: Option<ObjectCannedAcl>,
     /// Object data.
@@ -8760,421 +2284,33 @@ pub struct PutObjectRequest<C = ()> {
     pub object_lock_event_hold_duration_years: Option<i32>,
     /// The account ID of the expected bucket owner. If the account ID that you provide does not match the actual owner of the bucket, the request fails with the HTTP status code `403 Forbidden` (access denied).
     pub expected_bucket_owner: Option<String>,
-    #[doc(hidden)]
-    pub _client: C,
+    pub(crate) _client: rboto::__private::Bound,
 }
-impl Default for PutObjectRequest {
-    fn default() -> Self {
-        Self::with_client(())
-    }
-}
-impl<C> PutObjectRequest<C> {
-    #[doc(hidden)]
-    pub fn with_client(client: C) -> Self {
-        Self {
-            acl: None,
-            body: None,
-            bucket: None,
-            cache_control: None,
-            content_disposition: None,
-            content_encoding: None,
-            content_language: None,
-            content_length: None,
-            content_md5: None,
-            content_type: None,
-            checksum_algorithm: None,
-            checksum_crc32: None,
-            checksum_crc32c: None,
-            checksum_crc64nvme: None,
-            checksum_sha1: None,
-            checksum_sha256: None,
-            checksum_sha512: None,
-            checksum_md5: None,
-            checksum_xxhash64: None,
-            checksum_xxhash3: None,
-            checksum_xxhash128: None,
-            expires: None,
-            if_match: None,
-            if_none_match: None,
-            grant_full_control: None,
-            grant_read: None,
-            grant_read_acp: None,
-            grant_write_acp: None,
-            key: None,
-            write_offset_bytes: None,
-            metadata: None,
-            server_side_encryption: None,
-            storage_class: None,
-            website_redirect_location: None,
-            sse_customer_algorithm: None,
-            sse_customer_key: None,
-            sse_customer_key_md5: None,
-            ssekms_key_id: None,
-            ssekms_encryption_context: None,
-            bucket_key_enabled: None,
-            request_payer: None,
-            tagging: None,
-            object_lock_mode: None,
-            object_lock_retain_until_date: None,
-            object_lock_legal_hold_status: None,
-            object_lock_event_hold: None,
-            object_lock_event_hold_duration_days: None,
-            object_lock_event_hold_duration_years: None,
-            expected_bucket_owner: None,
-            _client: client,
-        }
-    }
-    /// Sets `ACL`.
-    pub fn acl(mut self, v: impl Into<ObjectCannedAcl>) -> Self {
-        self.acl = Some(v.into());
-        self
-    }
-    /// Sets `Body`.
-    pub fn body(mut self, v: impl Into<rboto::Body>) -> Self {
-        self.body = Some(v.into());
-        self
-    }
-    /// Sets `Bucket`.
-    pub fn bucket(mut self, v: impl Into<String>) -> Self {
-        self.bucket = Some(v.into());
-        self
-    }
-    /// Sets `CacheControl`.
-    pub fn cache_control(mut self, v: impl Into<String>) -> Self {
-        self.cache_control = Some(v.into());
-        self
-    }
-    /// Sets `ContentDisposition`.
-    pub fn content_disposition(mut self, v: impl Into<String>) -> Self {
-        self.content_disposition = Some(v.into());
-        self
-    }
-    /// Sets `ContentEncoding`.
-    pub fn content_encoding(mut self, v: impl Into<String>) -> Self {
-        self.content_encoding = Some(v.into());
-        self
-    }
-    /// Sets `ContentLanguage`.
-    pub fn content_language(mut self, v: impl Into<String>) -> Self {
-        self.content_language = Some(v.into());
-        self
-    }
-    /// Sets `ContentLength`.
-    pub fn content_length(mut self, v: i64) -> Self {
-        self.content_length = Some(v);
-        self
-    }
-    /// Sets `ContentMD5`.
-    pub fn content_md5(mut self, v: impl Into<String>) -> Self {
-        self.content_md5 = Some(v.into());
-        self
-    }
-    /// Sets `ContentType`.
-    pub fn content_type(mut self, v: impl Into<String>) -> Self {
-        self.content_type = Some(v.into());
-        self
-    }
-    /// Sets `ChecksumAlgorithm`.
-    pub fn checksum_algorithm(mut self, v: impl Into<ChecksumAlgorithm>) -> Self {
-        self.checksum_algorithm = Some(v.into());
-        self
-    }
-    /// Sets `ChecksumCRC32`.
-    pub fn checksum_crc32(mut self, v: impl Into<String>) -> Self {
-        self.checksum_crc32 = Some(v.into());
-        self
-    }
-    /// Sets `ChecksumCRC32C`.
-    pub fn checksum_crc32c(mut self, v: impl Into<String>) -> Self {
-        self.checksum_crc32c = Some(v.into());
-        self
-    }
-    /// Sets `ChecksumCRC64NVME`.
-    pub fn checksum_crc64nvme(mut self, v: impl Into<String>) -> Self {
-        self.checksum_crc64nvme = Some(v.into());
-        self
-    }
-    /// Sets `ChecksumSHA1`.
-    pub fn checksum_sha1(mut self, v: impl Into<String>) -> Self {
-        self.checksum_sha1 = Some(v.into());
-        self
-    }
-    /// Sets `ChecksumSHA256`.
-    pub fn checksum_sha256(mut self, v: impl Into<String>) -> Self {
-        self.checksum_sha256 = Some(v.into());
-        self
-    }
-    /// Sets `ChecksumSHA512`.
-    pub fn checksum_sha512(mut self, v: impl Into<String>) -> Self {
-        self.checksum_sha512 = Some(v.into());
-        self
-    }
-    /// Sets `ChecksumMD5`.
-    pub fn checksum_md5(mut self, v: impl Into<String>) -> Self {
-        self.checksum_md5 = Some(v.into());
-        self
-    }
-    /// Sets `ChecksumXXHASH64`.
-    pub fn checksum_xxhash64(mut self, v: impl Into<String>) -> Self {
-        self.checksum_xxhash64 = Some(v.into());
-        self
-    }
-    /// Sets `ChecksumXXHASH3`.
-    pub fn checksum_xxhash3(mut self, v: impl Into<String>) -> Self {
-        self.checksum_xxhash3 = Some(v.into());
-        self
-    }
-    /// Sets `ChecksumXXHASH128`.
-    pub fn checksum_xxhash128(mut self, v: impl Into<String>) -> Self {
-        self.checksum_xxhash128 = Some(v.into());
-        self
-    }
-    /// Sets `Expires`.
-    pub fn expires(mut self, v: impl Into<rboto::DateTime>) -> Self {
-        self.expires = Some(v.into());
-        self
-    }
-    /// Sets `IfMatch`.
-    pub fn if_match(mut self, v: impl Into<String>) -> Self {
-        self.if_match = Some(v.into());
-        self
-    }
-    /// Sets `IfNoneMatch`.
-    pub fn if_none_match(mut self, v: impl Into<String>) -> Self {
-        self.if_none_match = Some(v.into());
-        self
-    }
-    /// Sets `GrantFullControl`.
-    pub fn grant_full_control(mut self, v: impl Into<String>) -> Self {
-        self.grant_full_control = Some(v.into());
-        self
-    }
-    /// Sets `GrantRead`.
-    pub fn grant_read(mut self, v: impl Into<String>) -> Self {
-        self.grant_read = Some(v.into());
-        self
-    }
-    /// Sets `GrantReadACP`.
-    pub fn grant_read_acp(mut self, v: impl Into<String>) -> Self {
-        self.grant_read_acp = Some(v.into());
-        self
-    }
-    /// Sets `GrantWriteACP`.
-    pub fn grant_write_acp(mut self, v: impl Into<String>) -> Self {
-        self.grant_write_acp = Some(v.into());
-        self
-    }
-    /// Sets `Key`.
-    pub fn key(mut self, v: impl Into<String>) -> Self {
-        self.key = Some(v.into());
-        self
-    }
-    /// Sets `WriteOffsetBytes`.
-    pub fn write_offset_bytes(mut self, v: i64) -> Self {
-        self.write_offset_bytes = Some(v);
-        self
-    }
-    /// Sets `Metadata`.
-    pub fn metadata(mut self, v: impl Into<HashMap<String, String>>) -> Self {
-        self.metadata = Some(v.into());
-        self
-    }
-    /// Sets `ServerSideEncryption`.
-    pub fn server_side_encryption(mut self, v: impl Into<ServerSideEncryption>) -> Self {
-        self.server_side_encryption = Some(v.into());
-        self
-    }
-    /// Sets `StorageClass`.
-    pub fn storage_class(mut self, v: impl Into<StorageClass>) -> Self {
-        self.storage_class = Some(v.into());
-        self
-    }
-    /// Sets `WebsiteRedirectLocation`.
-    pub fn website_redirect_location(mut self, v: impl Into<String>) -> Self {
-        self.website_redirect_location = Some(v.into());
-        self
-    }
-    /// Sets `SSECustomerAlgorithm`.
-    pub fn sse_customer_algorithm(mut self, v: impl Into<String>) -> Self {
-        self.sse_customer_algorithm = Some(v.into());
-        self
-    }
-    /// Sets `SSECustomerKey`.
-    pub fn sse_customer_key(mut self, v: impl Into<String>) -> Self {
-        self.sse_customer_key = Some(v.into());
-        self
-    }
-    /// Sets `SSECustomerKeyMD5`.
-    pub fn sse_customer_key_md5(mut self, v: impl Into<String>) -> Self {
-        self.sse_customer_key_md5 = Some(v.into());
-        self
-    }
-    /// Sets `SSEKMSKeyId`.
-    pub fn ssekms_key_id(mut self, v: impl Into<String>) -> Self {
-        self.ssekms_key_id = Some(v.into());
-        self
-    }
-    /// Sets `SSEKMSEncryptionContext`.
-    pub fn ssekms_encryption_context(mut self, v: impl Into<String>) -> Self {
-        self.ssekms_encryption_context = Some(v.into());
-        self
-    }
-    /// Sets `BucketKeyEnabled`.
-    pub fn bucket_key_enabled(mut self, v: bool) -> Self {
-        self.bucket_key_enabled = Some(v);
-        self
-    }
-    /// Sets `RequestPayer`.
-    pub fn request_payer(mut self, v: impl Into<RequestPayer>) -> Self {
-        self.request_payer = Some(v.into());
-        self
-    }
-    /// Sets `Tagging`.
-    pub fn tagging(mut self, v: impl Into<String>) -> Self {
-        self.tagging = Some(v.into());
-        self
-    }
-    /// Sets `ObjectLockMode`.
-    pub fn object_lock_mode(mut self, v: impl Into<ObjectLockMode>) -> Self {
-        self.object_lock_mode = Some(v.into());
-        self
-    }
-    /// Sets `ObjectLockRetainUntilDate`.
-    pub fn object_lock_retain_until_date(
-        mut self,
-        v: impl Into<rboto::DateTime>,
-    ) -> Self {
-        self.object_lock_retain_until_date = Some(v.into());
-        self
-    }
-    /// Sets `ObjectLockLegalHoldStatus`.
-    pub fn object_lock_legal_hold_status(
-        mut self,
-        v: impl Into<ObjectLockLegalHoldStatus>,
-    ) -> Self {
-        self.object_lock_legal_hold_status = Some(v.into());
-        self
-    }
-    /// Sets `ObjectLockEventHold`.
-    pub fn object_lock_event_hold(mut self, v: impl Into<ObjectLockEventHold>) -> Self {
-        self.object_lock_event_hold = Some(v.into());
-        self
-    }
-    /// Sets `ObjectLockEventHoldDurationDays`.
-    pub fn object_lock_event_hold_duration_days(mut self, v: i32) -> Self {
-        self.object_lock_event_hold_duration_days = Some(v);
-        self
-    }
-    /// Sets `ObjectLockEventHoldDurationYears`.
-    pub fn object_lock_event_hold_duration_years(mut self, v: i32) -> Self {
-        self.object_lock_event_hold_duration_years = Some(v);
-        self
-    }
-    /// Sets `ExpectedBucketOwner`.
-    pub fn expected_bucket_owner(mut self, v: impl Into<String>) -> Self {
-        self.expected_bucket_owner = Some(v.into());
-        self
-    }
-}
-impl<C> ::std::fmt::Debug for PutObjectRequest<C> {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.debug_struct("PutObjectRequest")
-            .field("acl", &self.acl)
-            .field("body", &self.body)
-            .field("bucket", &self.bucket)
-            .field("cache_control", &self.cache_control)
-            .field("content_disposition", &self.content_disposition)
-            .field("content_encoding", &self.content_encoding)
-            .field("content_language", &self.content_language)
-            .field("content_length", &self.content_length)
-            .field("content_md5", &self.content_md5)
-            .field("content_type", &self.content_type)
-            .field("checksum_algorithm", &self.checksum_algorithm)
-            .field("checksum_crc32", &self.checksum_crc32)
-            .field("checksum_crc32c", &self.checksum_crc32c)
-            .field("checksum_crc64nvme", &self.checksum_crc64nvme)
-            .field("checksum_sha1", &self.checksum_sha1)
-            .field("checksum_sha256", &self.checksum_sha256)
-            .field("checksum_sha512", &self.checksum_sha512)
-            .field("checksum_md5", &self.checksum_md5)
-            .field("checksum_xxhash64", &self.checksum_xxhash64)
-            .field("checksum_xxhash3", &self.checksum_xxhash3)
-            .field("checksum_xxhash128", &self.checksum_xxhash128)
-            .field("expires", &self.expires)
-            .field("if_match", &self.if_match)
-            .field("if_none_match", &self.if_none_match)
-            .field("grant_full_control", &self.grant_full_control)
-            .field("grant_read", &self.grant_read)
-            .field("grant_read_acp", &self.grant_read_acp)
-            .field("grant_write_acp", &self.grant_write_acp)
-            .field("key", &self.key)
-            .field("write_offset_bytes", &self.write_offset_bytes)
-            .field("metadata", &self.metadata)
-            .field("server_side_encryption", &self.server_side_encryption)
-            .field("storage_class", &self.storage_class)
-            .field("website_redirect_location", &self.website_redirect_location)
-            .field("sse_customer_algorithm", &self.sse_customer_algorithm)
-            .field("sse_customer_key", &rboto::types::Redacted(&self.sse_customer_key))
-            .field("sse_customer_key_md5", &self.sse_customer_key_md5)
-            .field("ssekms_key_id", &rboto::types::Redacted(&self.ssekms_key_id))
-            .field(
-                "ssekms_encryption_context",
-                &rboto::types::Redacted(&self.ssekms_encryption_context),
-            )
-            .field("bucket_key_enabled", &self.bucket_key_enabled)
-            .field("request_payer", &self.request_payer)
-            .field("tagging", &self.tagging)
-            .field("object_lock_mode", &self.object_lock_mode)
-            .field("object_lock_retain_until_date", &self.object_lock_retain_until_date)
-            .field("object_lock_legal_hold_status", &self.object_lock_legal_hold_status)
-            .field("object_lock_event_hold", &self.object_lock_event_hold)
-            .field(
-                "object_lock_event_hold_duration_days",
-                &self.object_lock_event_hold_duration_days,
-            )
-            .field(
-                "object_lock_event_hold_duration_years",
-                &self.object_lock_event_hold_duration_years,
-            )
-            .field("expected_bucket_owner", &self.expected_bucket_owner)
-            .finish()
-    }
-}
-impl<C> rboto::IntoValue for PutObjectRequest<C> {
-    fn into_value(self) -> rboto::Value {
-        rboto::Value::Struct(
-            vec![
-                rv::opt(self.acl), rv::opt(self.body), rv::opt(self.bucket), rv::opt(self
-                .cache_control), rv::opt(self.content_disposition), rv::opt(self
-                .content_encoding), rv::opt(self.content_language), rv::opt(self
-                .content_length), rv::opt(self.content_md5), rv::opt(self.content_type),
-                rv::opt(self.checksum_algorithm), rv::opt(self.checksum_crc32),
-                rv::opt(self.checksum_crc32c), rv::opt(self.checksum_crc64nvme),
-                rv::opt(self.checksum_sha1), rv::opt(self.checksum_sha256), rv::opt(self
-                .checksum_sha512), rv::opt(self.checksum_md5), rv::opt(self
-                .checksum_xxhash64), rv::opt(self.checksum_xxhash3), rv::opt(self
-                .checksum_xxhash128), rv::opt(self.expires), rv::opt(self.if_match),
-                rv::opt(self.if_none_match), rv::opt(self.grant_full_control),
-                rv::opt(self.grant_read), rv::opt(self.grant_read_acp), rv::opt(self
-                .grant_write_acp), rv::opt(self.key), rv::opt(self.write_offset_bytes),
-                rv::opt(self.metadata), rv::opt(self.server_side_encryption),
-                rv::opt(self.storage_class), rv::opt(self.website_redirect_location),
-                rv::opt(self.sse_customer_algorithm), rv::opt(self.sse_customer_key),
-                rv::opt(self.sse_customer_key_md5), rv::opt(self.ssekms_key_id),
-                rv::opt(self.ssekms_encryption_context), rv::opt(self
-                .bucket_key_enabled), rv::opt(self.request_payer), rv::opt(self.tagging),
-                rv::opt(self.object_lock_mode), rv::opt(self
-                .object_lock_retain_until_date), rv::opt(self
-                .object_lock_legal_hold_status), rv::opt(self.object_lock_event_hold),
-                rv::opt(self.object_lock_event_hold_duration_days), rv::opt(self
-                .object_lock_event_hold_duration_years), rv::opt(self
-                .expected_bucket_owner)
-            ],
-        )
-    }
-}
-#[derive(Clone, PartialEq)]
-pub struct PutObjectRetentionRequest<C = ()> {
+rboto::__structure!(
+    PutObjectInput "PutObjectRequest"[set debug into] { acl : ObjectCannedAcl, body :
+    rboto::Body, bucket : String, cache_control : String, content_disposition : String,
+    content_encoding : String, content_language : String, content_length = i64,
+    content_md5 : String, content_type : String, checksum_algorithm : ChecksumAlgorithm,
+    checksum_crc32 : String, checksum_crc32c : String, checksum_crc64nvme : String,
+    checksum_sha1 : String, checksum_sha256 : String, checksum_sha512 : String,
+    checksum_md5 : String, checksum_xxhash64 : String, checksum_xxhash3 : String,
+    checksum_xxhash128 : String, expires : rboto::DateTime, if_match : String,
+    if_none_match : String, grant_full_control : String, grant_read : String,
+    grant_read_acp : String, grant_write_acp : String, key : String, write_offset_bytes =
+    i64, metadata : HashMap < String, String >, server_side_encryption :
+    ServerSideEncryption, storage_class : StorageClass, website_redirect_location :
+    String, sse_customer_algorithm : String, sse_customer_key : String[sensitive],
+    sse_customer_key_md5 : String, ssekms_key_id : String[sensitive],
+    ssekms_encryption_context : String[sensitive], bucket_key_enabled = bool,
+    request_payer : RequestPayer, tagging : String, object_lock_mode : ObjectLockMode,
+    object_lock_retain_until_date : rboto::DateTime, object_lock_legal_hold_status :
+    ObjectLockLegalHoldStatus, object_lock_event_hold : ObjectLockEventHold,
+    object_lock_event_hold_duration_days = i32, object_lock_event_hold_duration_years =
+    i32, expected_bucket_owner : String } { _client }
+);
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct PutObjectRetentionInput {
     /// The bucket name that contains the object you want to apply this Object Retention configuration to.
     pub bucket: Option<String>,
     /// The key name for the object that you want to apply this Object Retention configuration to.
@@ -9192,105 +2328,17 @@ pub struct PutObjectRetentionRequest<C = ()> {
     pub checksum_algorithm: Option<ChecksumAlgorithm>,
     /// The account ID of the expected bucket owner. If the account ID that you provide does not match the actual owner of the bucket, the request fails with the HTTP status code `403 Forbidden` (access denied).
     pub expected_bucket_owner: Option<String>,
-    #[doc(hidden)]
-    pub _client: C,
+    pub(crate) _client: rboto::__private::Bound,
 }
-impl Default for PutObjectRetentionRequest {
-    fn default() -> Self {
-        Self::with_client(())
-    }
-}
-impl<C> PutObjectRetentionRequest<C> {
-    #[doc(hidden)]
-    pub fn with_client(client: C) -> Self {
-        Self {
-            bucket: None,
-            key: None,
-            retention: None,
-            request_payer: None,
-            version_id: None,
-            bypass_governance_retention: None,
-            content_md5: None,
-            checksum_algorithm: None,
-            expected_bucket_owner: None,
-            _client: client,
-        }
-    }
-    /// Sets `Bucket`.
-    pub fn bucket(mut self, v: impl Into<String>) -> Self {
-        self.bucket = Some(v.into());
-        self
-    }
-    /// Sets `Key`.
-    pub fn key(mut self, v: impl Into<String>) -> Self {
-        self.key = Some(v.into());
-        self
-    }
-    /// Sets `Retention`.
-    pub fn retention(mut self, v: ObjectLockRetention) -> Self {
-        self.retention = Some(v);
-        self
-    }
-    /// Sets `RequestPayer`.
-    pub fn request_payer(mut self, v: impl Into<RequestPayer>) -> Self {
-        self.request_payer = Some(v.into());
-        self
-    }
-    /// Sets `VersionId`.
-    pub fn version_id(mut self, v: impl Into<String>) -> Self {
-        self.version_id = Some(v.into());
-        self
-    }
-    /// Sets `BypassGovernanceRetention`.
-    pub fn bypass_governance_retention(mut self, v: bool) -> Self {
-        self.bypass_governance_retention = Some(v);
-        self
-    }
-    /// Sets `ContentMD5`.
-    pub fn content_md5(mut self, v: impl Into<String>) -> Self {
-        self.content_md5 = Some(v.into());
-        self
-    }
-    /// Sets `ChecksumAlgorithm`.
-    pub fn checksum_algorithm(mut self, v: impl Into<ChecksumAlgorithm>) -> Self {
-        self.checksum_algorithm = Some(v.into());
-        self
-    }
-    /// Sets `ExpectedBucketOwner`.
-    pub fn expected_bucket_owner(mut self, v: impl Into<String>) -> Self {
-        self.expected_bucket_owner = Some(v.into());
-        self
-    }
-}
-impl<C> ::std::fmt::Debug for PutObjectRetentionRequest<C> {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.debug_struct("PutObjectRetentionRequest")
-            .field("bucket", &self.bucket)
-            .field("key", &self.key)
-            .field("retention", &self.retention)
-            .field("request_payer", &self.request_payer)
-            .field("version_id", &self.version_id)
-            .field("bypass_governance_retention", &self.bypass_governance_retention)
-            .field("content_md5", &self.content_md5)
-            .field("checksum_algorithm", &self.checksum_algorithm)
-            .field("expected_bucket_owner", &self.expected_bucket_owner)
-            .finish()
-    }
-}
-impl<C> rboto::IntoValue for PutObjectRetentionRequest<C> {
-    fn into_value(self) -> rboto::Value {
-        rboto::Value::Struct(
-            vec![
-                rv::opt(self.bucket), rv::opt(self.key), rv::opt(self.retention),
-                rv::opt(self.request_payer), rv::opt(self.version_id), rv::opt(self
-                .bypass_governance_retention), rv::opt(self.content_md5), rv::opt(self
-                .checksum_algorithm), rv::opt(self.expected_bucket_owner)
-            ],
-        )
-    }
-}
-#[derive(Clone, PartialEq)]
-pub struct PutObjectTaggingRequest<C = ()> {
+rboto::__structure!(
+    PutObjectRetentionInput "PutObjectRetentionRequest"[set debug into] { bucket :
+    String, key : String, retention : ObjectLockRetention, request_payer : RequestPayer,
+    version_id : String, bypass_governance_retention = bool, content_md5 : String,
+    checksum_algorithm : ChecksumAlgorithm, expected_bucket_owner : String } { _client }
+);
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct PutObjectTaggingInput {
     /// The bucket name containing the object.
     pub bucket: Option<String>,
     /// Name of the object key.
@@ -9307,98 +2355,17 @@ pub struct PutObjectTaggingRequest<C = ()> {
     pub expected_bucket_owner: Option<String>,
     /// Confirms that the requester knows that she or he will be charged for the tagging object request. Bucket owners need not specify this parameter in their requests.
     pub request_payer: Option<RequestPayer>,
-    #[doc(hidden)]
-    pub _client: C,
+    pub(crate) _client: rboto::__private::Bound,
 }
-impl Default for PutObjectTaggingRequest {
-    fn default() -> Self {
-        Self::with_client(())
-    }
-}
-impl<C> PutObjectTaggingRequest<C> {
-    #[doc(hidden)]
-    pub fn with_client(client: C) -> Self {
-        Self {
-            bucket: None,
-            key: None,
-            version_id: None,
-            content_md5: None,
-            checksum_algorithm: None,
-            tagging: None,
-            expected_bucket_owner: None,
-            request_payer: None,
-            _client: client,
-        }
-    }
-    /// Sets `Bucket`.
-    pub fn bucket(mut self, v: impl Into<String>) -> Self {
-        self.bucket = Some(v.into());
-        self
-    }
-    /// Sets `Key`.
-    pub fn key(mut self, v: impl Into<String>) -> Self {
-        self.key = Some(v.into());
-        self
-    }
-    /// Sets `VersionId`.
-    pub fn version_id(mut self, v: impl Into<String>) -> Self {
-        self.version_id = Some(v.into());
-        self
-    }
-    /// Sets `ContentMD5`.
-    pub fn content_md5(mut self, v: impl Into<String>) -> Self {
-        self.content_md5 = Some(v.into());
-        self
-    }
-    /// Sets `ChecksumAlgorithm`.
-    pub fn checksum_algorithm(mut self, v: impl Into<ChecksumAlgorithm>) -> Self {
-        self.checksum_algorithm = Some(v.into());
-        self
-    }
-    /// Sets `Tagging`.
-    pub fn tagging(mut self, v: Tagging) -> Self {
-        self.tagging = Some(v);
-        self
-    }
-    /// Sets `ExpectedBucketOwner`.
-    pub fn expected_bucket_owner(mut self, v: impl Into<String>) -> Self {
-        self.expected_bucket_owner = Some(v.into());
-        self
-    }
-    /// Sets `RequestPayer`.
-    pub fn request_payer(mut self, v: impl Into<RequestPayer>) -> Self {
-        self.request_payer = Some(v.into());
-        self
-    }
-}
-impl<C> ::std::fmt::Debug for PutObjectTaggingRequest<C> {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.debug_struct("PutObjectTaggingRequest")
-            .field("bucket", &self.bucket)
-            .field("key", &self.key)
-            .field("version_id", &self.version_id)
-            .field("content_md5", &self.content_md5)
-            .field("checksum_algorithm", &self.checksum_algorithm)
-            .field("tagging", &self.tagging)
-            .field("expected_bucket_owner", &self.expected_bucket_owner)
-            .field("request_payer", &self.request_payer)
-            .finish()
-    }
-}
-impl<C> rboto::IntoValue for PutObjectTaggingRequest<C> {
-    fn into_value(self) -> rboto::Value {
-        rboto::Value::Struct(
-            vec![
-                rv::opt(self.bucket), rv::opt(self.key), rv::opt(self.version_id),
-                rv::opt(self.content_md5), rv::opt(self.checksum_algorithm), rv::opt(self
-                .tagging), rv::opt(self.expected_bucket_owner), rv::opt(self
-                .request_payer)
-            ],
-        )
-    }
-}
-#[derive(Clone, PartialEq)]
-pub struct PutPublicAccessBlockRequest<C = ()> {
+rboto::__structure!(
+    PutObjectTaggingInput "PutObjectTaggingRequest"[set debug into] { bucket : String,
+    key : String, version_id : String, content_md5 : String, checksum_algorithm :
+    ChecksumAlgorithm, tagging : Tagging, expected_bucket_owner : String, request_payer :
+    RequestPayer } { _client }
+);
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct PutPublicAccessBlockInput {
     /// The name of the Amazon S3 bucket whose `PublicAccessBlock` configuration you want to set.
     pub bucket: Option<String>,
     /// The MD5 hash of the `PutPublicAccessBlock` request body.
@@ -9409,82 +2376,17 @@ pub struct PutPublicAccessBlockRequest<C = ()> {
     pub public_access_block_configuration: Option<PublicAccessBlockConfiguration>,
     /// The account ID of the expected bucket owner. If the account ID that you provide does not match the actual owner of the bucket, the request fails with the HTTP status code `403 Forbidden` (access denied).
     pub expected_bucket_owner: Option<String>,
-    #[doc(hidden)]
-    pub _client: C,
+    pub(crate) _client: rboto::__private::Bound,
 }
-impl Default for PutPublicAccessBlockRequest {
-    fn default() -> Self {
-        Self::with_client(())
-    }
-}
-impl<C> PutPublicAccessBlockRequest<C> {
-    #[doc(hidden)]
-    pub fn with_client(client: C) -> Self {
-        Self {
-            bucket: None,
-            content_md5: None,
-            checksum_algorithm: None,
-            public_access_block_configuration: None,
-            expected_bucket_owner: None,
-            _client: client,
-        }
-    }
-    /// Sets `Bucket`.
-    pub fn bucket(mut self, v: impl Into<String>) -> Self {
-        self.bucket = Some(v.into());
-        self
-    }
-    /// Sets `ContentMD5`.
-    pub fn content_md5(mut self, v: impl Into<String>) -> Self {
-        self.content_md5 = Some(v.into());
-        self
-    }
-    /// Sets `ChecksumAlgorithm`.
-    pub fn checksum_algorithm(mut self, v: impl Into<ChecksumAlgorithm>) -> Self {
-        self.checksum_algorithm = Some(v.into());
-        self
-    }
-    /// Sets `PublicAccessBlockConfiguration`.
-    pub fn public_access_block_configuration(
-        mut self,
-        v: PublicAccessBlockConfiguration,
-    ) -> Self {
-        self.public_access_block_configuration = Some(v);
-        self
-    }
-    /// Sets `ExpectedBucketOwner`.
-    pub fn expected_bucket_owner(mut self, v: impl Into<String>) -> Self {
-        self.expected_bucket_owner = Some(v.into());
-        self
-    }
-}
-impl<C> ::std::fmt::Debug for PutPublicAccessBlockRequest<C> {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.debug_struct("PutPublicAccessBlockRequest")
-            .field("bucket", &self.bucket)
-            .field("content_md5", &self.content_md5)
-            .field("checksum_algorithm", &self.checksum_algorithm)
-            .field(
-                "public_access_block_configuration",
-                &self.public_access_block_configuration,
-            )
-            .field("expected_bucket_owner", &self.expected_bucket_owner)
-            .finish()
-    }
-}
-impl<C> rboto::IntoValue for PutPublicAccessBlockRequest<C> {
-    fn into_value(self) -> rboto::Value {
-        rboto::Value::Struct(
-            vec![
-                rv::opt(self.bucket), rv::opt(self.content_md5), rv::opt(self
-                .checksum_algorithm), rv::opt(self.public_access_block_configuration),
-                rv::opt(self.expected_bucket_owner)
-            ],
-        )
-    }
-}
-#[derive(Clone, PartialEq)]
-pub struct RenameObjectRequest<C = ()> {
+rboto::__structure!(
+    PutPublicAccessBlockInput "PutPublicAccessBlockRequest"[set debug into] { bucket :
+    String, content_md5 : String, checksum_algorithm : ChecksumAlgorithm,
+    public_access_block_configuration : PublicAccessBlockConfiguration,
+    expected_bucket_owner : String } { _client }
+);
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct RenameObjectInput {
     /// The bucket name of the directory bucket containing the object.
     pub bucket: Option<String>,
     /// Key name of the object to rename.
@@ -9509,138 +2411,19 @@ pub struct RenameObjectRequest<C = ()> {
     pub source_if_unmodified_since: Option<rboto::DateTime>,
     /// A unique string with a max of 64 ASCII characters in the ASCII range of 33 - 126.
     pub client_token: Option<String>,
-    #[doc(hidden)]
-    pub _client: C,
+    pub(crate) _client: rboto::__private::Bound,
 }
-impl Default for RenameObjectRequest {
-    fn default() -> Self {
-        Self::with_client(())
-    }
-}
-impl<C> RenameObjectRequest<C> {
-    #[doc(hidden)]
-    pub fn with_client(client: C) -> Self {
-        Self {
-            bucket: None,
-            key: None,
-            rename_source: None,
-            destination_if_match: None,
-            destination_if_none_match: None,
-            destination_if_modified_since: None,
-            destination_if_unmodified_since: None,
-            source_if_match: None,
-            source_if_none_match: None,
-            source_if_modified_since: None,
-            source_if_unmodified_since: None,
-            client_token: None,
-            _client: client,
-        }
-    }
-    /// Sets `Bucket`.
-    pub fn bucket(mut self, v: impl Into<String>) -> Self {
-        self.bucket = Some(v.into());
-        self
-    }
-    /// Sets `Key`.
-    pub fn key(mut self, v: impl Into<String>) -> Self {
-        self.key = Some(v.into());
-        self
-    }
-    /// Sets `RenameSource`.
-    pub fn rename_source(mut self, v: impl Into<String>) -> Self {
-        self.rename_source = Some(v.into());
-        self
-    }
-    /// Sets `DestinationIfMatch`.
-    pub fn destination_if_match(mut self, v: impl Into<String>) -> Self {
-        self.destination_if_match = Some(v.into());
-        self
-    }
-    /// Sets `DestinationIfNoneMatch`.
-    pub fn destination_if_none_match(mut self, v: impl Into<String>) -> Self {
-        self.destination_if_none_match = Some(v.into());
-        self
-    }
-    /// Sets `DestinationIfModifiedSince`.
-    pub fn destination_if_modified_since(
-        mut self,
-        v: impl Into<rboto::DateTime>,
-    ) -> Self {
-        self.destination_if_modified_since = Some(v.into());
-        self
-    }
-    /// Sets `DestinationIfUnmodifiedSince`.
-    pub fn destination_if_unmodified_since(
-        mut self,
-        v: impl Into<rboto::DateTime>,
-    ) -> Self {
-        self.destination_if_unmodified_since = Some(v.into());
-        self
-    }
-    /// Sets `SourceIfMatch`.
-    pub fn source_if_match(mut self, v: impl Into<String>) -> Self {
-        self.source_if_match = Some(v.into());
-        self
-    }
-    /// Sets `SourceIfNoneMatch`.
-    pub fn source_if_none_match(mut self, v: impl Into<String>) -> Self {
-        self.source_if_none_match = Some(v.into());
-        self
-    }
-    /// Sets `SourceIfModifiedSince`.
-    pub fn source_if_modified_since(mut self, v: impl Into<rboto::DateTime>) -> Self {
-        self.source_if_modified_since = Some(v.into());
-        self
-    }
-    /// Sets `SourceIfUnmodifiedSince`.
-    pub fn source_if_unmodified_since(mut self, v: impl Into<rboto::DateTime>) -> Self {
-        self.source_if_unmodified_since = Some(v.into());
-        self
-    }
-    /// Sets `ClientToken`.
-    pub fn client_token(mut self, v: impl Into<String>) -> Self {
-        self.client_token = Some(v.into());
-        self
-    }
-}
-impl<C> ::std::fmt::Debug for RenameObjectRequest<C> {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.debug_struct("RenameObjectRequest")
-            .field("bucket", &self.bucket)
-            .field("key", &self.key)
-            .field("rename_source", &self.rename_source)
-            .field("destination_if_match", &self.destination_if_match)
-            .field("destination_if_none_match", &self.destination_if_none_match)
-            .field("destination_if_modified_since", &self.destination_if_modified_since)
-            .field(
-                "destination_if_unmodified_since",
-                &self.destination_if_unmodified_since,
-            )
-            .field("source_if_match", &self.source_if_match)
-            .field("source_if_none_match", &self.source_if_none_match)
-            .field("source_if_modified_since", &self.source_if_modified_since)
-            .field("source_if_unmodified_since", &self.source_if_unmodified_since)
-            .field("client_token", &self.client_token)
-            .finish()
-    }
-}
-impl<C> rboto::IntoValue for RenameObjectRequest<C> {
-    fn into_value(self) -> rboto::Value {
-        rboto::Value::Struct(
-            vec![
-                rv::opt(self.bucket), rv::opt(self.key), rv::opt(self.rename_source),
-                rv::opt(self.destination_if_match), rv::opt(self
-                .destination_if_none_match), rv::opt(self.destination_if_modified_since),
-                rv::opt(self.destination_if_unmodified_since), rv::opt(self
-                .source_if_match), rv::opt(self.source_if_none_match), rv::opt(self
-                .source_if_modified_since), rv::opt(self.source_if_unmodified_since),
-                rv::opt(self.client_token)
-            ],
-        )
-    }
-}
-#[derive(Clone, PartialEq)]
-pub struct RestoreObjectRequest<C = ()> {
+rboto::__structure!(
+    RenameObjectInput "RenameObjectRequest"[set debug into] { bucket : String, key :
+    String, rename_source : String, destination_if_match : String,
+    destination_if_none_match : String, destination_if_modified_since : rboto::DateTime,
+    destination_if_unmodified_since : rboto::DateTime, source_if_match : String,
+    source_if_none_match : String, source_if_modified_since : rboto::DateTime,
+    source_if_unmodified_since : rboto::DateTime, client_token : String } { _client }
+);
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct RestoreObjectInput {
     /// The bucket name containing the object to restore.
     pub bucket: Option<String>,
     /// Object key for which the action was initiated.
@@ -9653,91 +2436,18 @@ pub struct RestoreObjectRequest<C = ()> {
     pub checksum_algorithm: Option<ChecksumAlgorithm>,
     /// The account ID of the expected bucket owner. If the account ID that you provide does not match the actual owner of the bucket, the request fails with the HTTP status code `403 Forbidden` (access denied).
     pub expected_bucket_owner: Option<String>,
-    #[doc(hidden)]
-    pub _client: C,
+    pub(crate) _client: rboto::__private::Bound,
 }
-impl Default for RestoreObjectRequest {
-    fn default() -> Self {
-        Self::with_client(())
-    }
-}
-impl<C> RestoreObjectRequest<C> {
-    #[doc(hidden)]
-    pub fn with_client(client: C) -> Self {
-        Self {
-            bucket: None,
-            key: None,
-            version_id: None,
-            restore_request: None,
-            request_payer: None,
-            checksum_algorithm: None,
-            expected_bucket_owner: None,
-            _client: client,
-        }
-    }
-    /// Sets `Bucket`.
-    pub fn bucket(mut self, v: impl Into<String>) -> Self {
-        self.bucket = Some(v.into());
-        self
-    }
-    /// Sets `Key`.
-    pub fn key(mut self, v: impl Into<String>) -> Self {
-        self.key = Some(v.into());
-        self
-    }
-    /// Sets `VersionId`.
-    pub fn version_id(mut self, v: impl Into<String>) -> Self {
-        self.version_id = Some(v.into());
-        self
-    }
-    /// Sets `RestoreRequest`.
-    pub fn restore_request(mut self, v: RestoreRequest) -> Self {
-        self.restore_request = Some(v);
-        self
-    }
-    /// Sets `RequestPayer`.
-    pub fn request_payer(mut self, v: impl Into<RequestPayer>) -> Self {
-        self.request_payer = Some(v.into());
-        self
-    }
-    /// Sets `ChecksumAlgorithm`.
-    pub fn checksum_algorithm(mut self, v: impl Into<ChecksumAlgorithm>) -> Self {
-        self.checksum_algorithm = Some(v.into());
-        self
-    }
-    /// Sets `ExpectedBucketOwner`.
-    pub fn expected_bucket_owner(mut self, v: impl Into<String>) -> Self {
-        self.expected_bucket_owner = Some(v.into());
-        self
-    }
-}
-impl<C> ::std::fmt::Debug for RestoreObjectRequest<C> {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.debug_struct("RestoreObjectRequest")
-            .field("bucket", &self.bucket)
-            .field("key", &self.key)
-            .field("version_id", &self.version_id)
-            .field("restore_request", &self.restore_request)
-            .field("request_payer", &self.request_payer)
-            .field("checksum_algorithm", &self.checksum_algorithm)
-            .field("expected_bucket_owner", &self.expected_bucket_owner)
-            .finish()
-    }
-}
-impl<C> rboto::IntoValue for RestoreObjectRequest<C> {
-    fn into_value(self) -> rboto::Value {
-        rboto::Value::Struct(
-            vec![
-                rv::opt(self.bucket), rv::opt(self.key), rv::opt(self.version_id),
-                rv::opt(self.restore_request), rv::opt(self.request_payer), rv::opt(self
-                .checksum_algorithm), rv::opt(self.expected_bucket_owner)
-            ],
-        )
-    }
-}
+rboto::__structure!(
+    RestoreObjectInput "RestoreObjectRequest"[set debug into] { bucket : String, key :
+    String, version_id : String, restore_request : RestoreRequest, request_payer :
+    RequestPayer, checksum_algorithm : ChecksumAlgorithm, expected_bucket_owner : String
+    } { _client }
+);
 /// **Note:** Learn Amazon S3 Select is no longer available to new customers. Existing customers of Amazon S3 Select can continue to use the feature as usual. [Learn more](http://aws.amazon.com/blogs/storage/how-to-optimize-querying-your-data-in-amazon-s3/)
-#[derive(Clone, PartialEq)]
-pub struct SelectObjectContentRequest<C = ()> {
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct SelectObjectContentInput {
     /// The S3 bucket.
     pub bucket: Option<String>,
     /// The object key.
@@ -9762,128 +2472,19 @@ pub struct SelectObjectContentRequest<C = ()> {
     pub scan_range: Option<ScanRange>,
     /// The account ID of the expected bucket owner. If the account ID that you provide does not match the actual owner of the bucket, the request fails with the HTTP status code `403 Forbidden` (access denied).
     pub expected_bucket_owner: Option<String>,
-    #[doc(hidden)]
-    pub _client: C,
+    pub(crate) _client: rboto::__private::Bound,
 }
-impl Default for SelectObjectContentRequest {
-    fn default() -> Self {
-        Self::with_client(())
-    }
-}
-impl<C> SelectObjectContentRequest<C> {
-    #[doc(hidden)]
-    pub fn with_client(client: C) -> Self {
-        Self {
-            bucket: None,
-            key: None,
-            sse_customer_algorithm: None,
-            sse_customer_key: None,
-            sse_customer_key_md5: None,
-            expression: None,
-            expression_type: None,
-            request_progress: None,
-            input_serialization: None,
-            output_serialization: None,
-            scan_range: None,
-            expected_bucket_owner: None,
-            _client: client,
-        }
-    }
-    /// Sets `Bucket`.
-    pub fn bucket(mut self, v: impl Into<String>) -> Self {
-        self.bucket = Some(v.into());
-        self
-    }
-    /// Sets `Key`.
-    pub fn key(mut self, v: impl Into<String>) -> Self {
-        self.key = Some(v.into());
-        self
-    }
-    /// Sets `SSECustomerAlgorithm`.
-    pub fn sse_customer_algorithm(mut self, v: impl Into<String>) -> Self {
-        self.sse_customer_algorithm = Some(v.into());
-        self
-    }
-    /// Sets `SSECustomerKey`.
-    pub fn sse_customer_key(mut self, v: impl Into<String>) -> Self {
-        self.sse_customer_key = Some(v.into());
-        self
-    }
-    /// Sets `SSECustomerKeyMD5`.
-    pub fn sse_customer_key_md5(mut self, v: impl Into<String>) -> Self {
-        self.sse_customer_key_md5 = Some(v.into());
-        self
-    }
-    /// Sets `Expression`.
-    pub fn expression(mut self, v: impl Into<String>) -> Self {
-        self.expression = Some(v.into());
-        self
-    }
-    /// Sets `ExpressionType`.
-    pub fn expression_type(mut self, v: impl Into<ExpressionType>) -> Self {
-        self.expression_type = Some(v.into());
-        self
-    }
-    /// Sets `RequestProgress`.
-    pub fn request_progress(mut self, v: RequestProgress) -> Self {
-        self.request_progress = Some(v);
-        self
-    }
-    /// Sets `InputSerialization`.
-    pub fn input_serialization(mut self, v: InputSerialization) -> Self {
-        self.input_serialization = Some(v);
-        self
-    }
-    /// Sets `OutputSerialization`.
-    pub fn output_serialization(mut self, v: OutputSerialization) -> Self {
-        self.output_serialization = Some(v);
-        self
-    }
-    /// Sets `ScanRange`.
-    pub fn scan_range(mut self, v: ScanRange) -> Self {
-        self.scan_range = Some(v);
-        self
-    }
-    /// Sets `ExpectedBucketOwner`.
-    pub fn expected_bucket_owner(mut self, v: impl Into<String>) -> Self {
-        self.expected_bucket_owner = Some(v.into());
-        self
-    }
-}
-impl<C> ::std::fmt::Debug for SelectObjectContentRequest<C> {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.debug_struct("SelectObjectContentRequest")
-            .field("bucket", &self.bucket)
-            .field("key", &self.key)
-            .field("sse_customer_algorithm", &self.sse_customer_algorithm)
-            .field("sse_customer_key", &rboto::types::Redacted(&self.sse_customer_key))
-            .field("sse_customer_key_md5", &self.sse_customer_key_md5)
-            .field("expression", &self.expression)
-            .field("expression_type", &self.expression_type)
-            .field("request_progress", &self.request_progress)
-            .field("input_serialization", &self.input_serialization)
-            .field("output_serialization", &self.output_serialization)
-            .field("scan_range", &self.scan_range)
-            .field("expected_bucket_owner", &self.expected_bucket_owner)
-            .finish()
-    }
-}
-impl<C> rboto::IntoValue for SelectObjectContentRequest<C> {
-    fn into_value(self) -> rboto::Value {
-        rboto::Value::Struct(
-            vec![
-                rv::opt(self.bucket), rv::opt(self.key), rv::opt(self
-                .sse_customer_algorithm), rv::opt(self.sse_customer_key), rv::opt(self
-                .sse_customer_key_md5), rv::opt(self.expression), rv::opt(self
-                .expression_type), rv::opt(self.request_progress), rv::opt(self
-                .input_serialization), rv::opt(self.output_serialization), rv::opt(self
-                .scan_range), rv::opt(self.expected_bucket_owner)
-            ],
-        )
-    }
-}
-#[derive(Clone, PartialEq)]
-pub struct UpdateBucketMetadataAnnotationTableConfigurationRequest<C = ()> {
+rboto::__structure!(
+    SelectObjectContentInput "SelectObjectContentRequest"[set debug into] { bucket :
+    String, key : String, sse_customer_algorithm : String, sse_customer_key :
+    String[sensitive], sse_customer_key_md5 : String, expression : String,
+    expression_type : ExpressionType, request_progress : RequestProgress,
+    input_serialization : InputSerialization, output_serialization : OutputSerialization,
+    scan_range : ScanRange, expected_bucket_owner : String } { _client }
+);
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct UpdateBucketMetadataAnnotationTableConfigurationInput {
     /// The name of the bucket whose annotation table configuration to update.
     pub bucket: Option<String>,
     /// Base64-encoded MD5 digest of the message body.
@@ -9894,83 +2495,18 @@ pub struct UpdateBucketMetadataAnnotationTableConfigurationRequest<C = ()> {
     pub annotation_table_configuration: Option<AnnotationTableConfigurationUpdates>,
     /// The account ID of the expected bucket owner.
     pub expected_bucket_owner: Option<String>,
-    #[doc(hidden)]
-    pub _client: C,
+    pub(crate) _client: rboto::__private::Bound,
 }
-impl Default for UpdateBucketMetadataAnnotationTableConfigurationRequest {
-    fn default() -> Self {
-        Self::with_client(())
-    }
-}
-impl<C> UpdateBucketMetadataAnnotationTableConfigurationRequest<C> {
-    #[doc(hidden)]
-    pub fn with_client(client: C) -> Self {
-        Self {
-            bucket: None,
-            content_md5: None,
-            checksum_algorithm: None,
-            annotation_table_configuration: None,
-            expected_bucket_owner: None,
-            _client: client,
-        }
-    }
-    /// Sets `Bucket`.
-    pub fn bucket(mut self, v: impl Into<String>) -> Self {
-        self.bucket = Some(v.into());
-        self
-    }
-    /// Sets `ContentMD5`.
-    pub fn content_md5(mut self, v: impl Into<String>) -> Self {
-        self.content_md5 = Some(v.into());
-        self
-    }
-    /// Sets `ChecksumAlgorithm`.
-    pub fn checksum_algorithm(mut self, v: impl Into<ChecksumAlgorithm>) -> Self {
-        self.checksum_algorithm = Some(v.into());
-        self
-    }
-    /// Sets `AnnotationTableConfiguration`.
-    pub fn annotation_table_configuration(
-        mut self,
-        v: AnnotationTableConfigurationUpdates,
-    ) -> Self {
-        self.annotation_table_configuration = Some(v);
-        self
-    }
-    /// Sets `ExpectedBucketOwner`.
-    pub fn expected_bucket_owner(mut self, v: impl Into<String>) -> Self {
-        self.expected_bucket_owner = Some(v.into());
-        self
-    }
-}
-impl<C> ::std::fmt::Debug
-for UpdateBucketMetadataAnnotationTableConfigurationRequest<C> {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.debug_struct("UpdateBucketMetadataAnnotationTableConfigurationRequest")
-            .field("bucket", &self.bucket)
-            .field("content_md5", &self.content_md5)
-            .field("checksum_algorithm", &self.checksum_algorithm)
-            .field(
-                "annotation_table_configuration",
-                &self.annotation_table_configuration,
-            )
-            .field("expected_bucket_owner", &self.expected_bucket_owner)
-            .finish()
-    }
-}
-impl<C> rboto::IntoValue for UpdateBucketMetadataAnnotationTableConfigurationRequest<C> {
-    fn into_value(self) -> rboto::Value {
-        rboto::Value::Struct(
-            vec![
-                rv::opt(self.bucket), rv::opt(self.content_md5), rv::opt(self
-                .checksum_algorithm), rv::opt(self.annotation_table_configuration),
-                rv::opt(self.expected_bucket_owner)
-            ],
-        )
-    }
-}
-#[derive(Clone, PartialEq)]
-pub struct UpdateBucketMetadataInventoryTableConfigurationRequest<C = ()> {
+rboto::__structure!(
+    UpdateBucketMetadataAnnotationTableConfigurationInput
+    "UpdateBucketMetadataAnnotationTableConfigurationRequest"[set debug into] { bucket :
+    String, content_md5 : String, checksum_algorithm : ChecksumAlgorithm,
+    annotation_table_configuration : AnnotationTableConfigurationUpdates,
+    expected_bucket_owner : String } { _client }
+);
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct UpdateBucketMetadataInventoryTableConfigurationInput {
     /// The general purpose bucket that corresponds to the metadata configuration that you want to enable or disable an inventory table for.
     pub bucket: Option<String>,
     /// The `Content-MD5` header for the inventory table configuration.
@@ -9981,79 +2517,18 @@ pub struct UpdateBucketMetadataInventoryTableConfigurationRequest<C = ()> {
     pub inventory_table_configuration: Option<InventoryTableConfigurationUpdates>,
     /// The expected owner of the general purpose bucket that corresponds to the metadata table configuration that you want to enable or disable an inventory table for.
     pub expected_bucket_owner: Option<String>,
-    #[doc(hidden)]
-    pub _client: C,
+    pub(crate) _client: rboto::__private::Bound,
 }
-impl Default for UpdateBucketMetadataInventoryTableConfigurationRequest {
-    fn default() -> Self {
-        Self::with_client(())
-    }
-}
-impl<C> UpdateBucketMetadataInventoryTableConfigurationRequest<C> {
-    #[doc(hidden)]
-    pub fn with_client(client: C) -> Self {
-        Self {
-            bucket: None,
-            content_md5: None,
-            checksum_algorithm: None,
-            inventory_table_configuration: None,
-            expected_bucket_owner: None,
-            _client: client,
-        }
-    }
-    /// Sets `Bucket`.
-    pub fn bucket(mut self, v: impl Into<String>) -> Self {
-        self.bucket = Some(v.into());
-        self
-    }
-    /// Sets `ContentMD5`.
-    pub fn content_md5(mut self, v: impl Into<String>) -> Self {
-        self.content_md5 = Some(v.into());
-        self
-    }
-    /// Sets `ChecksumAlgorithm`.
-    pub fn checksum_algorithm(mut self, v: impl Into<ChecksumAlgorithm>) -> Self {
-        self.checksum_algorithm = Some(v.into());
-        self
-    }
-    /// Sets `InventoryTableConfiguration`.
-    pub fn inventory_table_configuration(
-        mut self,
-        v: InventoryTableConfigurationUpdates,
-    ) -> Self {
-        self.inventory_table_configuration = Some(v);
-        self
-    }
-    /// Sets `ExpectedBucketOwner`.
-    pub fn expected_bucket_owner(mut self, v: impl Into<String>) -> Self {
-        self.expected_bucket_owner = Some(v.into());
-        self
-    }
-}
-impl<C> ::std::fmt::Debug for UpdateBucketMetadataInventoryTableConfigurationRequest<C> {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.debug_struct("UpdateBucketMetadataInventoryTableConfigurationRequest")
-            .field("bucket", &self.bucket)
-            .field("content_md5", &self.content_md5)
-            .field("checksum_algorithm", &self.checksum_algorithm)
-            .field("inventory_table_configuration", &self.inventory_table_configuration)
-            .field("expected_bucket_owner", &self.expected_bucket_owner)
-            .finish()
-    }
-}
-impl<C> rboto::IntoValue for UpdateBucketMetadataInventoryTableConfigurationRequest<C> {
-    fn into_value(self) -> rboto::Value {
-        rboto::Value::Struct(
-            vec![
-                rv::opt(self.bucket), rv::opt(self.content_md5), rv::opt(self
-                .checksum_algorithm), rv::opt(self.inventory_table_configuration),
-                rv::opt(self.expected_bucket_owner)
-            ],
-        )
-    }
-}
-#[derive(Clone, PartialEq)]
-pub struct UpdateBucketMetadataJournalTableConfigurationRequest<C = ()> {
+rboto::__structure!(
+    UpdateBucketMetadataInventoryTableConfigurationInput
+    "UpdateBucketMetadataInventoryTableConfigurationRequest"[set debug into] { bucket :
+    String, content_md5 : String, checksum_algorithm : ChecksumAlgorithm,
+    inventory_table_configuration : InventoryTableConfigurationUpdates,
+    expected_bucket_owner : String } { _client }
+);
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct UpdateBucketMetadataJournalTableConfigurationInput {
     /// The general purpose bucket that corresponds to the metadata configuration that you want to enable or disable journal table record expiration for.
     pub bucket: Option<String>,
     /// The `Content-MD5` header for the journal table configuration.
@@ -10064,79 +2539,18 @@ pub struct UpdateBucketMetadataJournalTableConfigurationRequest<C = ()> {
     pub journal_table_configuration: Option<JournalTableConfigurationUpdates>,
     /// The expected owner of the general purpose bucket that corresponds to the metadata table configuration that you want to enable or disable journal table record expiration for.
     pub expected_bucket_owner: Option<String>,
-    #[doc(hidden)]
-    pub _client: C,
+    pub(crate) _client: rboto::__private::Bound,
 }
-impl Default for UpdateBucketMetadataJournalTableConfigurationRequest {
-    fn default() -> Self {
-        Self::with_client(())
-    }
-}
-impl<C> UpdateBucketMetadataJournalTableConfigurationRequest<C> {
-    #[doc(hidden)]
-    pub fn with_client(client: C) -> Self {
-        Self {
-            bucket: None,
-            content_md5: None,
-            checksum_algorithm: None,
-            journal_table_configuration: None,
-            expected_bucket_owner: None,
-            _client: client,
-        }
-    }
-    /// Sets `Bucket`.
-    pub fn bucket(mut self, v: impl Into<String>) -> Self {
-        self.bucket = Some(v.into());
-        self
-    }
-    /// Sets `ContentMD5`.
-    pub fn content_md5(mut self, v: impl Into<String>) -> Self {
-        self.content_md5 = Some(v.into());
-        self
-    }
-    /// Sets `ChecksumAlgorithm`.
-    pub fn checksum_algorithm(mut self, v: impl Into<ChecksumAlgorithm>) -> Self {
-        self.checksum_algorithm = Some(v.into());
-        self
-    }
-    /// Sets `JournalTableConfiguration`.
-    pub fn journal_table_configuration(
-        mut self,
-        v: JournalTableConfigurationUpdates,
-    ) -> Self {
-        self.journal_table_configuration = Some(v);
-        self
-    }
-    /// Sets `ExpectedBucketOwner`.
-    pub fn expected_bucket_owner(mut self, v: impl Into<String>) -> Self {
-        self.expected_bucket_owner = Some(v.into());
-        self
-    }
-}
-impl<C> ::std::fmt::Debug for UpdateBucketMetadataJournalTableConfigurationRequest<C> {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.debug_struct("UpdateBucketMetadataJournalTableConfigurationRequest")
-            .field("bucket", &self.bucket)
-            .field("content_md5", &self.content_md5)
-            .field("checksum_algorithm", &self.checksum_algorithm)
-            .field("journal_table_configuration", &self.journal_table_configuration)
-            .field("expected_bucket_owner", &self.expected_bucket_owner)
-            .finish()
-    }
-}
-impl<C> rboto::IntoValue for UpdateBucketMetadataJournalTableConfigurationRequest<C> {
-    fn into_value(self) -> rboto::Value {
-        rboto::Value::Struct(
-            vec![
-                rv::opt(self.bucket), rv::opt(self.content_md5), rv::opt(self
-                .checksum_algorithm), rv::opt(self.journal_table_configuration),
-                rv::opt(self.expected_bucket_owner)
-            ],
-        )
-    }
-}
-#[derive(Clone, PartialEq)]
-pub struct UpdateObjectEncryptionRequest<C = ()> {
+rboto::__structure!(
+    UpdateBucketMetadataJournalTableConfigurationInput
+    "UpdateBucketMetadataJournalTableConfigurationRequest"[set debug into] { bucket :
+    String, content_md5 : String, checksum_algorithm : ChecksumAlgorithm,
+    journal_table_configuration : JournalTableConfigurationUpdates, expected_bucket_owner
+    : String } { _client }
+);
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct UpdateObjectEncryptionInput {
     /// The name of the general purpose bucket that contains the specified object key name.
     pub bucket: Option<String>,
     /// The key name of the object that you want to update the server-side encryption type for.
@@ -10152,98 +2566,17 @@ pub struct UpdateObjectEncryptionRequest<C = ()> {
     pub content_md5: Option<String>,
     /// Indicates the algorithm used to create the checksum for the object when you use an Amazon Web Services SDK. This header doesn't provide any additional functionality if you don't use the SDK. When you send this header, there must be a corresponding `x-amz-checksum` or `x-amz-trailer` header sent. Otherwise, Amazon S3 fails the request with the HTTP status code `400 Bad Request`.
     pub checksum_algorithm: Option<ChecksumAlgorithm>,
-    #[doc(hidden)]
-    pub _client: C,
+    pub(crate) _client: rboto::__private::Bound,
 }
-impl Default for UpdateObjectEncryptionRequest {
-    fn default() -> Self {
-        Self::with_client(())
-    }
-}
-impl<C> UpdateObjectEncryptionRequest<C> {
-    #[doc(hidden)]
-    pub fn with_client(client: C) -> Self {
-        Self {
-            bucket: None,
-            key: None,
-            version_id: None,
-            object_encryption: None,
-            request_payer: None,
-            expected_bucket_owner: None,
-            content_md5: None,
-            checksum_algorithm: None,
-            _client: client,
-        }
-    }
-    /// Sets `Bucket`.
-    pub fn bucket(mut self, v: impl Into<String>) -> Self {
-        self.bucket = Some(v.into());
-        self
-    }
-    /// Sets `Key`.
-    pub fn key(mut self, v: impl Into<String>) -> Self {
-        self.key = Some(v.into());
-        self
-    }
-    /// Sets `VersionId`.
-    pub fn version_id(mut self, v: impl Into<String>) -> Self {
-        self.version_id = Some(v.into());
-        self
-    }
-    /// Sets `ObjectEncryption`.
-    pub fn object_encryption(mut self, v: ObjectEncryption) -> Self {
-        self.object_encryption = Some(v);
-        self
-    }
-    /// Sets `RequestPayer`.
-    pub fn request_payer(mut self, v: impl Into<RequestPayer>) -> Self {
-        self.request_payer = Some(v.into());
-        self
-    }
-    /// Sets `ExpectedBucketOwner`.
-    pub fn expected_bucket_owner(mut self, v: impl Into<String>) -> Self {
-        self.expected_bucket_owner = Some(v.into());
-        self
-    }
-    /// Sets `ContentMD5`.
-    pub fn content_md5(mut self, v: impl Into<String>) -> Self {
-        self.content_md5 = Some(v.into());
-        self
-    }
-    /// Sets `ChecksumAlgorithm`.
-    pub fn checksum_algorithm(mut self, v: impl Into<ChecksumAlgorithm>) -> Self {
-        self.checksum_algorithm = Some(v.into());
-        self
-    }
-}
-impl<C> ::std::fmt::Debug for UpdateObjectEncryptionRequest<C> {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.debug_struct("UpdateObjectEncryptionRequest")
-            .field("bucket", &self.bucket)
-            .field("key", &self.key)
-            .field("version_id", &self.version_id)
-            .field("object_encryption", &self.object_encryption)
-            .field("request_payer", &self.request_payer)
-            .field("expected_bucket_owner", &self.expected_bucket_owner)
-            .field("content_md5", &self.content_md5)
-            .field("checksum_algorithm", &self.checksum_algorithm)
-            .finish()
-    }
-}
-impl<C> rboto::IntoValue for UpdateObjectEncryptionRequest<C> {
-    fn into_value(self) -> rboto::Value {
-        rboto::Value::Struct(
-            vec![
-                rv::opt(self.bucket), rv::opt(self.key), rv::opt(self.version_id),
-                rv::opt(self.object_encryption), rv::opt(self.request_payer),
-                rv::opt(self.expected_bucket_owner), rv::opt(self.content_md5),
-                rv::opt(self.checksum_algorithm)
-            ],
-        )
-    }
-}
-#[derive(Clone, PartialEq)]
-pub struct UploadPartCopyRequest<C = ()> {
+rboto::__structure!(
+    UpdateObjectEncryptionInput "UpdateObjectEncryptionRequest"[set debug into] { bucket
+    : String, key : String, version_id : String, object_encryption : ObjectEncryption,
+    request_payer : RequestPayer, expected_bucket_owner : String, content_md5 : String,
+    checksum_algorithm : ChecksumAlgorithm } { _client }
+);
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct UploadPartCopyInput {
     /// The bucket name.
     pub bucket: Option<String>,
     /// Specifies the source object for the copy operation. You specify the value in one of two formats, depending on whether you want to access the source object through an [access point](https://docs.aws.amazon.com/AmazonS3/latest/userguide/access-points.html):
@@ -10281,200 +2614,22 @@ pub struct UploadPartCopyRequest<C = ()> {
     pub expected_bucket_owner: Option<String>,
     /// The account ID of the expected source bucket owner. If the account ID that you provide does not match the actual owner of the source bucket, the request fails with the HTTP status code `403 Forbidden` (access denied).
     pub expected_source_bucket_owner: Option<String>,
-    #[doc(hidden)]
-    pub _client: C,
+    pub(crate) _client: rboto::__private::Bound,
 }
-impl Default for UploadPartCopyRequest {
-    fn default() -> Self {
-        Self::with_client(())
-    }
-}
-impl<C> UploadPartCopyRequest<C> {
-    #[doc(hidden)]
-    pub fn with_client(client: C) -> Self {
-        Self {
-            bucket: None,
-            copy_source: None,
-            copy_source_if_match: None,
-            copy_source_if_modified_since: None,
-            copy_source_if_none_match: None,
-            copy_source_if_unmodified_since: None,
-            copy_source_range: None,
-            key: None,
-            part_number: None,
-            upload_id: None,
-            sse_customer_algorithm: None,
-            sse_customer_key: None,
-            sse_customer_key_md5: None,
-            copy_source_sse_customer_algorithm: None,
-            copy_source_sse_customer_key: None,
-            copy_source_sse_customer_key_md5: None,
-            request_payer: None,
-            expected_bucket_owner: None,
-            expected_source_bucket_owner: None,
-            _client: client,
-        }
-    }
-    /// Sets `Bucket`.
-    pub fn bucket(mut self, v: impl Into<String>) -> Self {
-        self.bucket = Some(v.into());
-        self
-    }
-    /// Sets `CopySource`.
-    pub fn copy_source(mut self, v: impl Into<String>) -> Self {
-        self.copy_source = Some(v.into());
-        self
-    }
-    /// Sets `CopySourceIfMatch`.
-    pub fn copy_source_if_match(mut self, v: impl Into<String>) -> Self {
-        self.copy_source_if_match = Some(v.into());
-        self
-    }
-    /// Sets `CopySourceIfModifiedSince`.
-    pub fn copy_source_if_modified_since(
-        mut self,
-        v: impl Into<rboto::DateTime>,
-    ) -> Self {
-        self.copy_source_if_modified_since = Some(v.into());
-        self
-    }
-    /// Sets `CopySourceIfNoneMatch`.
-    pub fn copy_source_if_none_match(mut self, v: impl Into<String>) -> Self {
-        self.copy_source_if_none_match = Some(v.into());
-        self
-    }
-    /// Sets `CopySourceIfUnmodifiedSince`.
-    pub fn copy_source_if_unmodified_since(
-        mut self,
-        v: impl Into<rboto::DateTime>,
-    ) -> Self {
-        self.copy_source_if_unmodified_since = Some(v.into());
-        self
-    }
-    /// Sets `CopySourceRange`.
-    pub fn copy_source_range(mut self, v: impl Into<String>) -> Self {
-        self.copy_source_range = Some(v.into());
-        self
-    }
-    /// Sets `Key`.
-    pub fn key(mut self, v: impl Into<String>) -> Self {
-        self.key = Some(v.into());
-        self
-    }
-    /// Sets `PartNumber`.
-    pub fn part_number(mut self, v: i32) -> Self {
-        self.part_number = Some(v);
-        self
-    }
-    /// Sets `UploadId`.
-    pub fn upload_id(mut self, v: impl Into<String>) -> Self {
-        self.upload_id = Some(v.into());
-        self
-    }
-    /// Sets `SSECustomerAlgorithm`.
-    pub fn sse_customer_algorithm(mut self, v: impl Into<String>) -> Self {
-        self.sse_customer_algorithm = Some(v.into());
-        self
-    }
-    /// Sets `SSECustomerKey`.
-    pub fn sse_customer_key(mut self, v: impl Into<String>) -> Self {
-        self.sse_customer_key = Some(v.into());
-        self
-    }
-    /// Sets `SSECustomerKeyMD5`.
-    pub fn sse_customer_key_md5(mut self, v: impl Into<String>) -> Self {
-        self.sse_customer_key_md5 = Some(v.into());
-        self
-    }
-    /// Sets `CopySourceSSECustomerAlgorithm`.
-    pub fn copy_source_sse_customer_algorithm(mut self, v: impl Into<String>) -> Self {
-        self.copy_source_sse_customer_algorithm = Some(v.into());
-        self
-    }
-    /// Sets `CopySourceSSECustomerKey`.
-    pub fn copy_source_sse_customer_key(mut self, v: impl Into<String>) -> Self {
-        self.copy_source_sse_customer_key = Some(v.into());
-        self
-    }
-    /// Sets `CopySourceSSECustomerKeyMD5`.
-    pub fn copy_source_sse_customer_key_md5(mut self, v: impl Into<String>) -> Self {
-        self.copy_source_sse_customer_key_md5 = Some(v.into());
-        self
-    }
-    /// Sets `RequestPayer`.
-    pub fn request_payer(mut self, v: impl Into<RequestPayer>) -> Self {
-        self.request_payer = Some(v.into());
-        self
-    }
-    /// Sets `ExpectedBucketOwner`.
-    pub fn expected_bucket_owner(mut self, v: impl Into<String>) -> Self {
-        self.expected_bucket_owner = Some(v.into());
-        self
-    }
-    /// Sets `ExpectedSourceBucketOwner`.
-    pub fn expected_source_bucket_owner(mut self, v: impl Into<String>) -> Self {
-        self.expected_source_bucket_owner = Some(v.into());
-        self
-    }
-}
-impl<C> ::std::fmt::Debug for UploadPartCopyRequest<C> {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.debug_struct("UploadPartCopyRequest")
-            .field("bucket", &self.bucket)
-            .field("copy_source", &self.copy_source)
-            .field("copy_source_if_match", &self.copy_source_if_match)
-            .field("copy_source_if_modified_since", &self.copy_source_if_modified_since)
-            .field("copy_source_if_none_match", &self.copy_source_if_none_match)
-            .field(
-                "copy_source_if_unmodified_since",
-                &self.copy_source_if_unmodified_since,
-            )
-            .field("copy_source_range", &self.copy_source_range)
-            .field("key", &self.key)
-            .field("part_number", &self.part_number)
-            .field("upload_id", &self.upload_id)
-            .field("sse_customer_algorithm", &self.sse_customer_algorithm)
-            .field("sse_customer_key", &rboto::types::Redacted(&self.sse_customer_key))
-            .field("sse_customer_key_md5", &self.sse_customer_key_md5)
-            .field(
-                "copy_source_sse_customer_algorithm",
-                &self.copy_source_sse_customer_algorithm,
-            )
-            .field(
-                "copy_source_sse_customer_key",
-                &rboto::types::Redacted(&self.copy_source_sse_customer_key),
-            )
-            .field(
-                "copy_source_sse_customer_key_md5",
-                &self.copy_source_sse_customer_key_md5,
-            )
-            .field("request_payer", &self.request_payer)
-            .field("expected_bucket_owner", &self.expected_bucket_owner)
-            .field("expected_source_bucket_owner", &self.expected_source_bucket_owner)
-            .finish()
-    }
-}
-impl<C> rboto::IntoValue for UploadPartCopyRequest<C> {
-    fn into_value(self) -> rboto::Value {
-        rboto::Value::Struct(
-            vec![
-                rv::opt(self.bucket), rv::opt(self.copy_source), rv::opt(self
-                .copy_source_if_match), rv::opt(self.copy_source_if_modified_since),
-                rv::opt(self.copy_source_if_none_match), rv::opt(self
-                .copy_source_if_unmodified_since), rv::opt(self.copy_source_range),
-                rv::opt(self.key), rv::opt(self.part_number), rv::opt(self.upload_id),
-                rv::opt(self.sse_customer_algorithm), rv::opt(self.sse_customer_key),
-                rv::opt(self.sse_customer_key_md5), rv::opt(self
-                .copy_source_sse_customer_algorithm), rv::opt(self
-                .copy_source_sse_customer_key), rv::opt(self
-                .copy_source_sse_customer_key_md5), rv::opt(self.request_payer),
-                rv::opt(self.expected_bucket_owner), rv::opt(self
-                .expected_source_bucket_owner)
-            ],
-        )
-    }
-}
-pub struct UploadPartRequest<C = ()> {
+rboto::__structure!(
+    UploadPartCopyInput "UploadPartCopyRequest"[set debug into] { bucket : String,
+    copy_source : String, copy_source_if_match : String, copy_source_if_modified_since :
+    rboto::DateTime, copy_source_if_none_match : String, copy_source_if_unmodified_since
+    : rboto::DateTime, copy_source_range : String, key : String, part_number = i32,
+    upload_id : String, sse_customer_algorithm : String, sse_customer_key :
+    String[sensitive], sse_customer_key_md5 : String, copy_source_sse_customer_algorithm
+    : String, copy_source_sse_customer_key : String[sensitive],
+    copy_source_sse_customer_key_md5 : String, request_payer : RequestPayer,
+    expected_bucket_owner : String, expected_source_bucket_owner : String } { _client }
+);
+#[derive(Default)]
+#[non_exhaustive]
+pub struct UploadPartInput {
     /// Object data.
     pub body: Option<rboto::Body>,
     /// The name of the bucket to which the multipart upload was initiated.
@@ -10520,209 +2675,22 @@ pub struct UploadPartRequest<C = ()> {
     pub request_payer: Option<RequestPayer>,
     /// The account ID of the expected bucket owner. If the account ID that you provide does not match the actual owner of the bucket, the request fails with the HTTP status code `403 Forbidden` (access denied).
     pub expected_bucket_owner: Option<String>,
-    #[doc(hidden)]
-    pub _client: C,
+    pub(crate) _client: rboto::__private::Bound,
 }
-impl Default for UploadPartRequest {
-    fn default() -> Self {
-        Self::with_client(())
-    }
-}
-impl<C> UploadPartRequest<C> {
-    #[doc(hidden)]
-    pub fn with_client(client: C) -> Self {
-        Self {
-            body: None,
-            bucket: None,
-            content_length: None,
-            content_md5: None,
-            checksum_algorithm: None,
-            checksum_crc32: None,
-            checksum_crc32c: None,
-            checksum_crc64nvme: None,
-            checksum_sha1: None,
-            checksum_sha256: None,
-            checksum_sha512: None,
-            checksum_md5: None,
-            checksum_xxhash64: None,
-            checksum_xxhash3: None,
-            checksum_xxhash128: None,
-            key: None,
-            part_number: None,
-            upload_id: None,
-            sse_customer_algorithm: None,
-            sse_customer_key: None,
-            sse_customer_key_md5: None,
-            request_payer: None,
-            expected_bucket_owner: None,
-            _client: client,
-        }
-    }
-    /// Sets `Body`.
-    pub fn body(mut self, v: impl Into<rboto::Body>) -> Self {
-        self.body = Some(v.into());
-        self
-    }
-    /// Sets `Bucket`.
-    pub fn bucket(mut self, v: impl Into<String>) -> Self {
-        self.bucket = Some(v.into());
-        self
-    }
-    /// Sets `ContentLength`.
-    pub fn content_length(mut self, v: i64) -> Self {
-        self.content_length = Some(v);
-        self
-    }
-    /// Sets `ContentMD5`.
-    pub fn content_md5(mut self, v: impl Into<String>) -> Self {
-        self.content_md5 = Some(v.into());
-        self
-    }
-    /// Sets `ChecksumAlgorithm`.
-    pub fn checksum_algorithm(mut self, v: impl Into<ChecksumAlgorithm>) -> Self {
-        self.checksum_algorithm = Some(v.into());
-        self
-    }
-    /// Sets `ChecksumCRC32`.
-    pub fn checksum_crc32(mut self, v: impl Into<String>) -> Self {
-        self.checksum_crc32 = Some(v.into());
-        self
-    }
-    /// Sets `ChecksumCRC32C`.
-    pub fn checksum_crc32c(mut self, v: impl Into<String>) -> Self {
-        self.checksum_crc32c = Some(v.into());
-        self
-    }
-    /// Sets `ChecksumCRC64NVME`.
-    pub fn checksum_crc64nvme(mut self, v: impl Into<String>) -> Self {
-        self.checksum_crc64nvme = Some(v.into());
-        self
-    }
-    /// Sets `ChecksumSHA1`.
-    pub fn checksum_sha1(mut self, v: impl Into<String>) -> Self {
-        self.checksum_sha1 = Some(v.into());
-        self
-    }
-    /// Sets `ChecksumSHA256`.
-    pub fn checksum_sha256(mut self, v: impl Into<String>) -> Self {
-        self.checksum_sha256 = Some(v.into());
-        self
-    }
-    /// Sets `ChecksumSHA512`.
-    pub fn checksum_sha512(mut self, v: impl Into<String>) -> Self {
-        self.checksum_sha512 = Some(v.into());
-        self
-    }
-    /// Sets `ChecksumMD5`.
-    pub fn checksum_md5(mut self, v: impl Into<String>) -> Self {
-        self.checksum_md5 = Some(v.into());
-        self
-    }
-    /// Sets `ChecksumXXHASH64`.
-    pub fn checksum_xxhash64(mut self, v: impl Into<String>) -> Self {
-        self.checksum_xxhash64 = Some(v.into());
-        self
-    }
-    /// Sets `ChecksumXXHASH3`.
-    pub fn checksum_xxhash3(mut self, v: impl Into<String>) -> Self {
-        self.checksum_xxhash3 = Some(v.into());
-        self
-    }
-    /// Sets `ChecksumXXHASH128`.
-    pub fn checksum_xxhash128(mut self, v: impl Into<String>) -> Self {
-        self.checksum_xxhash128 = Some(v.into());
-        self
-    }
-    /// Sets `Key`.
-    pub fn key(mut self, v: impl Into<String>) -> Self {
-        self.key = Some(v.into());
-        self
-    }
-    /// Sets `PartNumber`.
-    pub fn part_number(mut self, v: i32) -> Self {
-        self.part_number = Some(v);
-        self
-    }
-    /// Sets `UploadId`.
-    pub fn upload_id(mut self, v: impl Into<String>) -> Self {
-        self.upload_id = Some(v.into());
-        self
-    }
-    /// Sets `SSECustomerAlgorithm`.
-    pub fn sse_customer_algorithm(mut self, v: impl Into<String>) -> Self {
-        self.sse_customer_algorithm = Some(v.into());
-        self
-    }
-    /// Sets `SSECustomerKey`.
-    pub fn sse_customer_key(mut self, v: impl Into<String>) -> Self {
-        self.sse_customer_key = Some(v.into());
-        self
-    }
-    /// Sets `SSECustomerKeyMD5`.
-    pub fn sse_customer_key_md5(mut self, v: impl Into<String>) -> Self {
-        self.sse_customer_key_md5 = Some(v.into());
-        self
-    }
-    /// Sets `RequestPayer`.
-    pub fn request_payer(mut self, v: impl Into<RequestPayer>) -> Self {
-        self.request_payer = Some(v.into());
-        self
-    }
-    /// Sets `ExpectedBucketOwner`.
-    pub fn expected_bucket_owner(mut self, v: impl Into<String>) -> Self {
-        self.expected_bucket_owner = Some(v.into());
-        self
-    }
-}
-impl<C> ::std::fmt::Debug for UploadPartRequest<C> {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.debug_struct("UploadPartRequest")
-            .field("body", &self.body)
-            .field("bucket", &self.bucket)
-            .field("content_length", &self.content_length)
-            .field("content_md5", &self.content_md5)
-            .field("checksum_algorithm", &self.checksum_algorithm)
-            .field("checksum_crc32", &self.checksum_crc32)
-            .field("checksum_crc32c", &self.checksum_crc32c)
-            .field("checksum_crc64nvme", &self.checksum_crc64nvme)
-            .field("checksum_sha1", &self.checksum_sha1)
-            .field("checksum_sha256", &self.checksum_sha256)
-            .field("checksum_sha512", &self.checksum_sha512)
-            .field("checksum_md5", &self.checksum_md5)
-            .field("checksum_xxhash64", &self.checksum_xxhash64)
-            .field("checksum_xxhash3", &self.checksum_xxhash3)
-            .field("checksum_xxhash128", &self.checksum_xxhash128)
-            .field("key", &self.key)
-            .field("part_number", &self.part_number)
-            .field("upload_id", &self.upload_id)
-            .field("sse_customer_algorithm", &self.sse_customer_algorithm)
-            .field("sse_customer_key", &rboto::types::Redacted(&self.sse_customer_key))
-            .field("sse_customer_key_md5", &self.sse_customer_key_md5)
-            .field("request_payer", &self.request_payer)
-            .field("expected_bucket_owner", &self.expected_bucket_owner)
-            .finish()
-    }
-}
-impl<C> rboto::IntoValue for UploadPartRequest<C> {
-    fn into_value(self) -> rboto::Value {
-        rboto::Value::Struct(
-            vec![
-                rv::opt(self.body), rv::opt(self.bucket), rv::opt(self.content_length),
-                rv::opt(self.content_md5), rv::opt(self.checksum_algorithm), rv::opt(self
-                .checksum_crc32), rv::opt(self.checksum_crc32c), rv::opt(self
-                .checksum_crc64nvme), rv::opt(self.checksum_sha1), rv::opt(self
-                .checksum_sha256), rv::opt(self.checksum_sha512), rv::opt(self
-                .checksum_md5), rv::opt(self.checksum_xxhash64), rv::opt(self
-                .checksum_xxhash3), rv::opt(self.checksum_xxhash128), rv::opt(self.key),
-                rv::opt(self.part_number), rv::opt(self.upload_id), rv::opt(self
-                .sse_customer_algorithm), rv::opt(self.sse_customer_key), rv::opt(self
-                .sse_customer_key_md5), rv::opt(self.request_payer), rv::opt(self
-                .expected_bucket_owner)
-            ],
-        )
-    }
-}
-pub struct WriteGetObjectResponseRequest<C = ()> {
+rboto::__structure!(
+    UploadPartInput "UploadPartRequest"[set debug into] { body : rboto::Body, bucket :
+    String, content_length = i64, content_md5 : String, checksum_algorithm :
+    ChecksumAlgorithm, checksum_crc32 : String, checksum_crc32c : String,
+    checksum_crc64nvme : String, checksum_sha1 : String, checksum_sha256 : String,
+    checksum_sha512 : String, checksum_md5 : String, checksum_xxhash64 : String,
+    checksum_xxhash3 : String, checksum_xxhash128 : String, key : String, part_number =
+    i32, upload_id : String, sse_customer_algorithm : String, sse_customer_key :
+    String[sensitive], sse_customer_key_md5 : String, request_payer : RequestPayer,
+    expected_bucket_owner : String } { _client }
+);
+#[derive(Default)]
+#[non_exhaustive]
+pub struct WriteGetObjectResponseInput {
     /// Route prefix to the HTTP URL generated.
     pub request_route: Option<String>,
     /// A single use encrypted token that maps `WriteGetObjectResponse` to the end user `GetObject` request.
@@ -10814,481 +2782,52 @@ pub struct WriteGetObjectResponseRequest<C = ()> {
     pub version_id: Option<String>,
     /// Indicates whether the object stored in Amazon S3 uses an S3 bucket key for server-side encryption with Amazon Web Services KMS (SSE-KMS).
     pub bucket_key_enabled: Option<bool>,
-    #[doc(hidden)]
-    pub _client: C,
+    pub(crate) _client: rboto::__private::Bound,
 }
-impl Default for WriteGetObjectResponseRequest {
-    fn default() -> Self {
-        Self::with_client(())
-    }
-}
-impl<C> WriteGetObjectResponseRequest<C> {
-    #[doc(hidden)]
-    pub fn with_client(client: C) -> Self {
-        Self {
-            request_route: None,
-            request_token: None,
-            body: None,
-            status_code: None,
-            error_code: None,
-            error_message: None,
-            accept_ranges: None,
-            cache_control: None,
-            content_disposition: None,
-            content_encoding: None,
-            content_language: None,
-            content_length: None,
-            content_range: None,
-            content_type: None,
-            checksum_crc32: None,
-            checksum_crc32c: None,
-            checksum_crc64nvme: None,
-            checksum_sha1: None,
-            checksum_sha256: None,
-            checksum_sha512: None,
-            checksum_md5: None,
-            checksum_xxhash64: None,
-            checksum_xxhash3: None,
-            checksum_xxhash128: None,
-            delete_marker: None,
-            e_tag: None,
-            expires: None,
-            expiration: None,
-            last_modified: None,
-            missing_meta: None,
-            metadata: None,
-            object_lock_mode: None,
-            object_lock_legal_hold_status: None,
-            object_lock_retain_until_date: None,
-            parts_count: None,
-            replication_status: None,
-            request_charged: None,
-            restore: None,
-            server_side_encryption: None,
-            sse_customer_algorithm: None,
-            ssekms_key_id: None,
-            sse_customer_key_md5: None,
-            storage_class: None,
-            tag_count: None,
-            version_id: None,
-            bucket_key_enabled: None,
-            _client: client,
-        }
-    }
-    /// Sets `RequestRoute`.
-    pub fn request_route(mut self, v: impl Into<String>) -> Self {
-        self.request_route = Some(v.into());
-        self
-    }
-    /// Sets `RequestToken`.
-    pub fn request_token(mut self, v: impl Into<String>) -> Self {
-        self.request_token = Some(v.into());
-        self
-    }
-    /// Sets `Body`.
-    pub fn body(mut self, v: impl Into<rboto::Body>) -> Self {
-        self.body = Some(v.into());
-        self
-    }
-    /// Sets `StatusCode`.
-    pub fn status_code(mut self, v: i32) -> Self {
-        self.status_code = Some(v);
-        self
-    }
-    /// Sets `ErrorCode`.
-    pub fn error_code(mut self, v: impl Into<String>) -> Self {
-        self.error_code = Some(v.into());
-        self
-    }
-    /// Sets `ErrorMessage`.
-    pub fn error_message(mut self, v: impl Into<String>) -> Self {
-        self.error_message = Some(v.into());
-        self
-    }
-    /// Sets `AcceptRanges`.
-    pub fn accept_ranges(mut self, v: impl Into<String>) -> Self {
-        self.accept_ranges = Some(v.into());
-        self
-    }
-    /// Sets `CacheControl`.
-    pub fn cache_control(mut self, v: impl Into<String>) -> Self {
-        self.cache_control = Some(v.into());
-        self
-    }
-    /// Sets `ContentDisposition`.
-    pub fn content_disposition(mut self, v: impl Into<String>) -> Self {
-        self.content_disposition = Some(v.into());
-        self
-    }
-    /// Sets `ContentEncoding`.
-    pub fn content_encoding(mut self, v: impl Into<String>) -> Self {
-        self.content_encoding = Some(v.into());
-        self
-    }
-    /// Sets `ContentLanguage`.
-    pub fn content_language(mut self, v: impl Into<String>) -> Self {
-        self.content_language = Some(v.into());
-        self
-    }
-    /// Sets `ContentLength`.
-    pub fn content_length(mut self, v: i64) -> Self {
-        self.content_length = Some(v);
-        self
-    }
-    /// Sets `ContentRange`.
-    pub fn content_range(mut self, v: impl Into<String>) -> Self {
-        self.content_range = Some(v.into());
-        self
-    }
-    /// Sets `ContentType`.
-    pub fn content_type(mut self, v: impl Into<String>) -> Self {
-        self.content_type = Some(v.into());
-        self
-    }
-    /// Sets `ChecksumCRC32`.
-    pub fn checksum_crc32(mut self, v: impl Into<String>) -> Self {
-        self.checksum_crc32 = Some(v.into());
-        self
-    }
-    /// Sets `ChecksumCRC32C`.
-    pub fn checksum_crc32c(mut self, v: impl Into<String>) -> Self {
-        self.checksum_crc32c = Some(v.into());
-        self
-    }
-    /// Sets `ChecksumCRC64NVME`.
-    pub fn checksum_crc64nvme(mut self, v: impl Into<String>) -> Self {
-        self.checksum_crc64nvme = Some(v.into());
-        self
-    }
-    /// Sets `ChecksumSHA1`.
-    pub fn checksum_sha1(mut self, v: impl Into<String>) -> Self {
-        self.checksum_sha1 = Some(v.into());
-        self
-    }
-    /// Sets `ChecksumSHA256`.
-    pub fn checksum_sha256(mut self, v: impl Into<String>) -> Self {
-        self.checksum_sha256 = Some(v.into());
-        self
-    }
-    /// Sets `ChecksumSHA512`.
-    pub fn checksum_sha512(mut self, v: impl Into<String>) -> Self {
-        self.checksum_sha512 = Some(v.into());
-        self
-    }
-    /// Sets `ChecksumMD5`.
-    pub fn checksum_md5(mut self, v: impl Into<String>) -> Self {
-        self.checksum_md5 = Some(v.into());
-        self
-    }
-    /// Sets `ChecksumXXHASH64`.
-    pub fn checksum_xxhash64(mut self, v: impl Into<String>) -> Self {
-        self.checksum_xxhash64 = Some(v.into());
-        self
-    }
-    /// Sets `ChecksumXXHASH3`.
-    pub fn checksum_xxhash3(mut self, v: impl Into<String>) -> Self {
-        self.checksum_xxhash3 = Some(v.into());
-        self
-    }
-    /// Sets `ChecksumXXHASH128`.
-    pub fn checksum_xxhash128(mut self, v: impl Into<String>) -> Self {
-        self.checksum_xxhash128 = Some(v.into());
-        self
-    }
-    /// Sets `DeleteMarker`.
-    pub fn delete_marker(mut self, v: bool) -> Self {
-        self.delete_marker = Some(v);
-        self
-    }
-    /// Sets `ETag`.
-    pub fn e_tag(mut self, v: impl Into<String>) -> Self {
-        self.e_tag = Some(v.into());
-        self
-    }
-    /// Sets `Expires`.
-    pub fn expires(mut self, v: impl Into<rboto::DateTime>) -> Self {
-        self.expires = Some(v.into());
-        self
-    }
-    /// Sets `Expiration`.
-    pub fn expiration(mut self, v: impl Into<String>) -> Self {
-        self.expiration = Some(v.into());
-        self
-    }
-    /// Sets `LastModified`.
-    pub fn last_modified(mut self, v: impl Into<rboto::DateTime>) -> Self {
-        self.last_modified = Some(v.into());
-        self
-    }
-    /// Sets `MissingMeta`.
-    pub fn missing_meta(mut self, v: i32) -> Self {
-        self.missing_meta = Some(v);
-        self
-    }
-    /// Sets `Metadata`.
-    pub fn metadata(mut self, v: impl Into<HashMap<String, String>>) -> Self {
-        self.metadata = Some(v.into());
-        self
-    }
-    /// Sets `ObjectLockMode`.
-    pub fn object_lock_mode(mut self, v: impl Into<ObjectLockMode>) -> Self {
-        self.object_lock_mode = Some(v.into());
-        self
-    }
-    /// Sets `ObjectLockLegalHoldStatus`.
-    pub fn object_lock_legal_hold_status(
-        mut self,
-        v: impl Into<ObjectLockLegalHoldStatus>,
-    ) -> Self {
-        self.object_lock_legal_hold_status = Some(v.into());
-        self
-    }
-    /// Sets `ObjectLockRetainUntilDate`.
-    pub fn object_lock_retain_until_date(
-        mut self,
-        v: impl Into<rboto::DateTime>,
-    ) -> Self {
-        self.object_lock_retain_until_date = Some(v.into());
-        self
-    }
-    /// Sets `PartsCount`.
-    pub fn parts_count(mut self, v: i32) -> Self {
-        self.parts_count = Some(v);
-        self
-    }
-    /// Sets `ReplicationStatus`.
-    pub fn replication_status(mut self, v: impl Into<ReplicationStatus>) -> Self {
-        self.replication_status = Some(v.into());
-        self
-    }
-    /// Sets `RequestCharged`.
-    pub fn request_charged(mut self, v: impl Into<RequestCharged>) -> Self {
-        self.request_charged = Some(v.into());
-        self
-    }
-    /// Sets `Restore`.
-    pub fn restore(mut self, v: impl Into<String>) -> Self {
-        self.restore = Some(v.into());
-        self
-    }
-    /// Sets `ServerSideEncryption`.
-    pub fn server_side_encryption(mut self, v: impl Into<ServerSideEncryption>) -> Self {
-        self.server_side_encryption = Some(v.into());
-        self
-    }
-    /// Sets `SSECustomerAlgorithm`.
-    pub fn sse_customer_algorithm(mut self, v: impl Into<String>) -> Self {
-        self.sse_customer_algorithm = Some(v.into());
-        self
-    }
-    /// Sets `SSEKMSKeyId`.
-    pub fn ssekms_key_id(mut self, v: impl Into<String>) -> Self {
-        self.ssekms_key_id = Some(v.into());
-        self
-    }
-    /// Sets `SSECustomerKeyMD5`.
-    pub fn sse_customer_key_md5(mut self, v: impl Into<String>) -> Self {
-        self.sse_customer_key_md5 = Some(v.into());
-        self
-    }
-    /// Sets `StorageClass`.
-    pub fn storage_class(mut self, v: impl Into<StorageClass>) -> Self {
-        self.storage_class = Some(v.into());
-        self
-    }
-    /// Sets `TagCount`.
-    pub fn tag_count(mut self, v: i32) -> Self {
-        self.tag_count = Some(v);
-        self
-    }
-    /// Sets `VersionId`.
-    pub fn version_id(mut self, v: impl Into<String>) -> Self {
-        self.version_id = Some(v.into());
-        self
-    }
-    /// Sets `BucketKeyEnabled`.
-    pub fn bucket_key_enabled(mut self, v: bool) -> Self {
-        self.bucket_key_enabled = Some(v);
-        self
-    }
-}
-impl<C> ::std::fmt::Debug for WriteGetObjectResponseRequest<C> {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.debug_struct("WriteGetObjectResponseRequest")
-            .field("request_route", &self.request_route)
-            .field("request_token", &self.request_token)
-            .field("body", &self.body)
-            .field("status_code", &self.status_code)
-            .field("error_code", &self.error_code)
-            .field("error_message", &self.error_message)
-            .field("accept_ranges", &self.accept_ranges)
-            .field("cache_control", &self.cache_control)
-            .field("content_disposition", &self.content_disposition)
-            .field("content_encoding", &self.content_encoding)
-            .field("content_language", &self.content_language)
-            .field("content_length", &self.content_length)
-            .field("content_range", &self.content_range)
-            .field("content_type", &self.content_type)
-            .field("checksum_crc32", &self.checksum_crc32)
-            .field("checksum_crc32c", &self.checksum_crc32c)
-            .field("checksum_crc64nvme", &self.checksum_crc64nvme)
-            .field("checksum_sha1", &self.checksum_sha1)
-            .field("checksum_sha256", &self.checksum_sha256)
-            .field("checksum_sha512", &self.checksum_sha512)
-            .field("checksum_md5", &self.checksum_md5)
-            .field("checksum_xxhash64", &self.checksum_xxhash64)
-            .field("checksum_xxhash3", &self.checksum_xxhash3)
-            .field("checksum_xxhash128", &self.checksum_xxhash128)
-            .field("delete_marker", &self.delete_marker)
-            .field("e_tag", &self.e_tag)
-            .field("expires", &self.expires)
-            .field("expiration", &self.expiration)
-            .field("last_modified", &self.last_modified)
-            .field("missing_meta", &self.missing_meta)
-            .field("metadata", &self.metadata)
-            .field("object_lock_mode", &self.object_lock_mode)
-            .field("object_lock_legal_hold_status", &self.object_lock_legal_hold_status)
-            .field("object_lock_retain_until_date", &self.object_lock_retain_until_date)
-            .field("parts_count", &self.parts_count)
-            .field("replication_status", &self.replication_status)
-            .field("request_charged", &self.request_charged)
-            .field("restore", &self.restore)
-            .field("server_side_encryption", &self.server_side_encryption)
-            .field("sse_customer_algorithm", &self.sse_customer_algorithm)
-            .field("ssekms_key_id", &rboto::types::Redacted(&self.ssekms_key_id))
-            .field("sse_customer_key_md5", &self.sse_customer_key_md5)
-            .field("storage_class", &self.storage_class)
-            .field("tag_count", &self.tag_count)
-            .field("version_id", &self.version_id)
-            .field("bucket_key_enabled", &self.bucket_key_enabled)
-            .finish()
-    }
-}
-impl<C> rboto::IntoValue for WriteGetObjectResponseRequest<C> {
-    fn into_value(self) -> rboto::Value {
-        rboto::Value::Struct(
-            vec![
-                rv::opt(self.request_route), rv::opt(self.request_token), rv::opt(self
-                .body), rv::opt(self.status_code), rv::opt(self.error_code), rv::opt(self
-                .error_message), rv::opt(self.accept_ranges), rv::opt(self
-                .cache_control), rv::opt(self.content_disposition), rv::opt(self
-                .content_encoding), rv::opt(self.content_language), rv::opt(self
-                .content_length), rv::opt(self.content_range), rv::opt(self
-                .content_type), rv::opt(self.checksum_crc32), rv::opt(self
-                .checksum_crc32c), rv::opt(self.checksum_crc64nvme), rv::opt(self
-                .checksum_sha1), rv::opt(self.checksum_sha256), rv::opt(self
-                .checksum_sha512), rv::opt(self.checksum_md5), rv::opt(self
-                .checksum_xxhash64), rv::opt(self.checksum_xxhash3), rv::opt(self
-                .checksum_xxhash128), rv::opt(self.delete_marker), rv::opt(self.e_tag),
-                rv::opt(self.expires), rv::opt(self.expiration), rv::opt(self
-                .last_modified), rv::opt(self.missing_meta), rv::opt(self.metadata),
-                rv::opt(self.object_lock_mode), rv::opt(self
-                .object_lock_legal_hold_status), rv::opt(self
-                .object_lock_retain_until_date), rv::opt(self.parts_count), rv::opt(self
-                .replication_status), rv::opt(self.request_charged), rv::opt(self
-                .restore), rv::opt(self.server_side_encryption), rv::opt(self
-                .sse_customer_algorithm), rv::opt(self.ssekms_key_id), rv::opt(self
-                .sse_customer_key_md5), rv::opt(self.storage_class), rv::opt(self
-                .tag_count), rv::opt(self.version_id), rv::opt(self.bucket_key_enabled)
-            ],
-        )
-    }
-}
-#[derive(Clone, PartialEq)]
-pub struct GetBucketNotificationInput<C = ()> {
+rboto::__structure!(
+    WriteGetObjectResponseInput "WriteGetObjectResponseRequest"[set debug into] {
+    request_route : String, request_token : String, body : rboto::Body, status_code =
+    i32, error_code : String, error_message : String, accept_ranges : String,
+    cache_control : String, content_disposition : String, content_encoding : String,
+    content_language : String, content_length = i64, content_range : String, content_type
+    : String, checksum_crc32 : String, checksum_crc32c : String, checksum_crc64nvme :
+    String, checksum_sha1 : String, checksum_sha256 : String, checksum_sha512 : String,
+    checksum_md5 : String, checksum_xxhash64 : String, checksum_xxhash3 : String,
+    checksum_xxhash128 : String, delete_marker = bool, e_tag : String, expires :
+    rboto::DateTime, expiration : String, last_modified : rboto::DateTime, missing_meta =
+    i32, metadata : HashMap < String, String >, object_lock_mode : ObjectLockMode,
+    object_lock_legal_hold_status : ObjectLockLegalHoldStatus,
+    object_lock_retain_until_date : rboto::DateTime, parts_count = i32,
+    replication_status : ReplicationStatus, request_charged : RequestCharged, restore :
+    String, server_side_encryption : ServerSideEncryption, sse_customer_algorithm :
+    String, ssekms_key_id : String[sensitive], sse_customer_key_md5 : String,
+    storage_class : StorageClass, tag_count = i32, version_id : String,
+    bucket_key_enabled = bool } { _client }
+);
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct GetBucketNotificationInput {
     /// The name of the bucket for which to get the notification configuration.
     pub bucket: Option<String>,
     /// The account ID of the expected bucket owner. If the account ID that you provide does not match the actual owner of the bucket, the request fails with the HTTP status code `403 Forbidden` (access denied).
     pub expected_bucket_owner: Option<String>,
-    #[doc(hidden)]
-    pub _client: C,
+    pub(crate) _client: rboto::__private::Bound,
 }
-impl Default for GetBucketNotificationInput {
-    fn default() -> Self {
-        Self::with_client(())
-    }
-}
-impl<C> GetBucketNotificationInput<C> {
-    #[doc(hidden)]
-    pub fn with_client(client: C) -> Self {
-        Self {
-            bucket: None,
-            expected_bucket_owner: None,
-            _client: client,
-        }
-    }
-    /// Sets `Bucket`.
-    pub fn bucket(mut self, v: impl Into<String>) -> Self {
-        self.bucket = Some(v.into());
-        self
-    }
-    /// Sets `ExpectedBucketOwner`.
-    pub fn expected_bucket_owner(mut self, v: impl Into<String>) -> Self {
-        self.expected_bucket_owner = Some(v.into());
-        self
-    }
-}
-impl<C> ::std::fmt::Debug for GetBucketNotificationInput<C> {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.debug_struct("GetBucketNotificationInput")
-            .field("bucket", &self.bucket)
-            .field("expected_bucket_owner", &self.expected_bucket_owner)
-            .finish()
-    }
-}
-impl<C> rboto::IntoValue for GetBucketNotificationInput<C> {
-    fn into_value(self) -> rboto::Value {
-        rboto::Value::Struct(
-            vec![rv::opt(self.bucket), rv::opt(self.expected_bucket_owner)],
-        )
-    }
-}
-#[derive(Clone, PartialEq)]
-pub struct GetBucketNotificationConfigurationInput<C = ()> {
+rboto::__structure!(
+    GetBucketNotificationInput "GetBucketNotificationConfigurationRequest"[set debug
+    into] { bucket : String, expected_bucket_owner : String } { _client }
+);
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct GetBucketNotificationConfigurationInput {
     /// The name of the bucket for which to get the notification configuration.
     pub bucket: Option<String>,
     /// The account ID of the expected bucket owner. If the account ID that you provide does not match the actual owner of the bucket, the request fails with the HTTP status code `403 Forbidden` (access denied).
     pub expected_bucket_owner: Option<String>,
-    #[doc(hidden)]
-    pub _client: C,
+    pub(crate) _client: rboto::__private::Bound,
 }
-impl Default for GetBucketNotificationConfigurationInput {
-    fn default() -> Self {
-        Self::with_client(())
-    }
-}
-impl<C> GetBucketNotificationConfigurationInput<C> {
-    #[doc(hidden)]
-    pub fn with_client(client: C) -> Self {
-        Self {
-            bucket: None,
-            expected_bucket_owner: None,
-            _client: client,
-        }
-    }
-    /// Sets `Bucket`.
-    pub fn bucket(mut self, v: impl Into<String>) -> Self {
-        self.bucket = Some(v.into());
-        self
-    }
-    /// Sets `ExpectedBucketOwner`.
-    pub fn expected_bucket_owner(mut self, v: impl Into<String>) -> Self {
-        self.expected_bucket_owner = Some(v.into());
-        self
-    }
-}
-impl<C> ::std::fmt::Debug for GetBucketNotificationConfigurationInput<C> {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.debug_struct("GetBucketNotificationConfigurationInput")
-            .field("bucket", &self.bucket)
-            .field("expected_bucket_owner", &self.expected_bucket_owner)
-            .finish()
-    }
-}
-impl<C> rboto::IntoValue for GetBucketNotificationConfigurationInput<C> {
-    fn into_value(self) -> rboto::Value {
-        rboto::Value::Struct(
-            vec![rv::opt(self.bucket), rv::opt(self.expected_bucket_owner)],
-        )
-    }
-}
+rboto::__structure!(
+    GetBucketNotificationConfigurationInput
+    "GetBucketNotificationConfigurationRequest"[set debug into] { bucket : String,
+    expected_bucket_owner : String } { _client }
+);

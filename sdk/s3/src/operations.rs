@@ -2,1429 +2,240 @@
 #[allow(unused_imports)]
 use super::{error::*, input::*, output::*, types::*};
 #[allow(unused_imports)]
-use rboto::value as rv;
+use rboto::__private as rv;
 #[allow(unused_imports)]
 use std::collections::HashMap;
-impl<C> rboto::OperationInput for AbortMultipartUploadRequest<C> {
-    type Output = AbortMultipartUploadOutput;
-    type Error = super::error::Exception;
-    const OPERATION: &'static rboto::schema::Operation = &super::schema::ops::ABORT_MULTIPART_UPLOAD;
-}
-impl AbortMultipartUploadRequest<rboto::ServiceClient> {
-    /// Sends the `AbortMultipartUpload` request.
-    pub async fn send(self) -> Result<AbortMultipartUploadOutput, super::Error> {
-        let client = self._client.clone();
-        client.call(self).await
-    }
-}
-impl<C> rboto::OperationInput for CompleteMultipartUploadRequest<C> {
-    type Output = CompleteMultipartUploadOutput;
-    type Error = super::error::Exception;
-    const OPERATION: &'static rboto::schema::Operation = &super::schema::ops::COMPLETE_MULTIPART_UPLOAD;
-}
-impl CompleteMultipartUploadRequest<rboto::ServiceClient> {
-    /// Sends the `CompleteMultipartUpload` request.
-    pub async fn send(self) -> Result<CompleteMultipartUploadOutput, super::Error> {
-        let client = self._client.clone();
-        client.call(self).await
-    }
-}
-impl<C> rboto::OperationInput for CopyObjectRequest<C> {
-    type Output = CopyObjectOutput;
-    type Error = super::error::Exception;
-    const OPERATION: &'static rboto::schema::Operation = &super::schema::ops::COPY_OBJECT;
-}
-impl CopyObjectRequest<rboto::ServiceClient> {
-    /// Sends the `CopyObject` request.
-    pub async fn send(self) -> Result<CopyObjectOutput, super::Error> {
-        let client = self._client.clone();
-        client.call(self).await
-    }
-}
-impl<C> rboto::OperationInput for CreateBucketRequest<C> {
-    type Output = CreateBucketOutput;
-    type Error = super::error::Exception;
-    const OPERATION: &'static rboto::schema::Operation = &super::schema::ops::CREATE_BUCKET;
-}
-impl CreateBucketRequest<rboto::ServiceClient> {
-    /// Sends the `CreateBucket` request.
-    pub async fn send(self) -> Result<CreateBucketOutput, super::Error> {
-        let client = self._client.clone();
-        client.call(self).await
-    }
-}
-impl<C> rboto::OperationInput for CreateBucketMetadataConfigurationRequest<C> {
-    type Output = ();
-    type Error = super::error::Exception;
-    const OPERATION: &'static rboto::schema::Operation = &super::schema::ops::CREATE_BUCKET_METADATA_CONFIGURATION;
-}
-impl CreateBucketMetadataConfigurationRequest<rboto::ServiceClient> {
-    /// Sends the `CreateBucketMetadataConfiguration` request.
-    pub async fn send(self) -> Result<(), super::Error> {
-        let client = self._client.clone();
-        client.call(self).await
-    }
-}
-impl<C> rboto::OperationInput for CreateBucketMetadataTableConfigurationRequest<C> {
-    type Output = ();
-    type Error = super::error::Exception;
-    const OPERATION: &'static rboto::schema::Operation = &super::schema::ops::CREATE_BUCKET_METADATA_TABLE_CONFIGURATION;
-}
-impl CreateBucketMetadataTableConfigurationRequest<rboto::ServiceClient> {
-    /// Sends the `CreateBucketMetadataTableConfiguration` request.
-    pub async fn send(self) -> Result<(), super::Error> {
-        let client = self._client.clone();
-        client.call(self).await
-    }
-}
-impl<C> rboto::OperationInput for CreateMultipartUploadRequest<C> {
-    type Output = CreateMultipartUploadOutput;
-    type Error = super::error::Exception;
-    const OPERATION: &'static rboto::schema::Operation = &super::schema::ops::CREATE_MULTIPART_UPLOAD;
-}
-impl CreateMultipartUploadRequest<rboto::ServiceClient> {
-    /// Sends the `CreateMultipartUpload` request.
-    pub async fn send(self) -> Result<CreateMultipartUploadOutput, super::Error> {
-        let client = self._client.clone();
-        client.call(self).await
-    }
-}
-impl<C> rboto::OperationInput for CreateSessionRequest<C> {
-    type Output = CreateSessionOutput;
-    type Error = super::error::Exception;
-    const OPERATION: &'static rboto::schema::Operation = &super::schema::ops::CREATE_SESSION;
-}
-impl CreateSessionRequest<rboto::ServiceClient> {
-    /// Sends the `CreateSession` request.
-    pub async fn send(self) -> Result<CreateSessionOutput, super::Error> {
-        let client = self._client.clone();
-        client.call(self).await
-    }
-}
-impl<C> rboto::OperationInput for DeleteBucketRequest<C> {
-    type Output = ();
-    type Error = super::error::Exception;
-    const OPERATION: &'static rboto::schema::Operation = &super::schema::ops::DELETE_BUCKET;
-}
-impl DeleteBucketRequest<rboto::ServiceClient> {
-    /// Sends the `DeleteBucket` request.
-    pub async fn send(self) -> Result<(), super::Error> {
-        let client = self._client.clone();
-        client.call(self).await
-    }
-}
-impl<C> rboto::OperationInput for DeleteBucketAnalyticsConfigurationRequest<C> {
-    type Output = ();
-    type Error = super::error::Exception;
-    const OPERATION: &'static rboto::schema::Operation = &super::schema::ops::DELETE_BUCKET_ANALYTICS_CONFIGURATION;
-}
-impl DeleteBucketAnalyticsConfigurationRequest<rboto::ServiceClient> {
-    /// Sends the `DeleteBucketAnalyticsConfiguration` request.
-    pub async fn send(self) -> Result<(), super::Error> {
-        let client = self._client.clone();
-        client.call(self).await
-    }
-}
-impl<C> rboto::OperationInput for DeleteBucketCorsRequest<C> {
-    type Output = ();
-    type Error = super::error::Exception;
-    const OPERATION: &'static rboto::schema::Operation = &super::schema::ops::DELETE_BUCKET_CORS;
-}
-impl DeleteBucketCorsRequest<rboto::ServiceClient> {
-    /// Sends the `DeleteBucketCors` request.
-    pub async fn send(self) -> Result<(), super::Error> {
-        let client = self._client.clone();
-        client.call(self).await
-    }
-}
-impl<C> rboto::OperationInput for DeleteBucketEncryptionRequest<C> {
-    type Output = ();
-    type Error = super::error::Exception;
-    const OPERATION: &'static rboto::schema::Operation = &super::schema::ops::DELETE_BUCKET_ENCRYPTION;
-}
-impl DeleteBucketEncryptionRequest<rboto::ServiceClient> {
-    /// Sends the `DeleteBucketEncryption` request.
-    pub async fn send(self) -> Result<(), super::Error> {
-        let client = self._client.clone();
-        client.call(self).await
-    }
-}
-impl<C> rboto::OperationInput for DeleteBucketIntelligentTieringConfigurationRequest<C> {
-    type Output = ();
-    type Error = super::error::Exception;
-    const OPERATION: &'static rboto::schema::Operation = &super::schema::ops::DELETE_BUCKET_INTELLIGENT_TIERING_CONFIGURATION;
-}
-impl DeleteBucketIntelligentTieringConfigurationRequest<rboto::ServiceClient> {
-    /// Sends the `DeleteBucketIntelligentTieringConfiguration` request.
-    pub async fn send(self) -> Result<(), super::Error> {
-        let client = self._client.clone();
-        client.call(self).await
-    }
-}
-impl<C> rboto::OperationInput for DeleteBucketInventoryConfigurationRequest<C> {
-    type Output = ();
-    type Error = super::error::Exception;
-    const OPERATION: &'static rboto::schema::Operation = &super::schema::ops::DELETE_BUCKET_INVENTORY_CONFIGURATION;
-}
-impl DeleteBucketInventoryConfigurationRequest<rboto::ServiceClient> {
-    /// Sends the `DeleteBucketInventoryConfiguration` request.
-    pub async fn send(self) -> Result<(), super::Error> {
-        let client = self._client.clone();
-        client.call(self).await
-    }
-}
-impl<C> rboto::OperationInput for DeleteBucketLifecycleRequest<C> {
-    type Output = ();
-    type Error = super::error::Exception;
-    const OPERATION: &'static rboto::schema::Operation = &super::schema::ops::DELETE_BUCKET_LIFECYCLE;
-}
-impl DeleteBucketLifecycleRequest<rboto::ServiceClient> {
-    /// Sends the `DeleteBucketLifecycle` request.
-    pub async fn send(self) -> Result<(), super::Error> {
-        let client = self._client.clone();
-        client.call(self).await
-    }
-}
-impl<C> rboto::OperationInput for DeleteBucketMetadataConfigurationRequest<C> {
-    type Output = ();
-    type Error = super::error::Exception;
-    const OPERATION: &'static rboto::schema::Operation = &super::schema::ops::DELETE_BUCKET_METADATA_CONFIGURATION;
-}
-impl DeleteBucketMetadataConfigurationRequest<rboto::ServiceClient> {
-    /// Sends the `DeleteBucketMetadataConfiguration` request.
-    pub async fn send(self) -> Result<(), super::Error> {
-        let client = self._client.clone();
-        client.call(self).await
-    }
-}
-impl<C> rboto::OperationInput for DeleteBucketMetadataTableConfigurationRequest<C> {
-    type Output = ();
-    type Error = super::error::Exception;
-    const OPERATION: &'static rboto::schema::Operation = &super::schema::ops::DELETE_BUCKET_METADATA_TABLE_CONFIGURATION;
-}
-impl DeleteBucketMetadataTableConfigurationRequest<rboto::ServiceClient> {
-    /// Sends the `DeleteBucketMetadataTableConfiguration` request.
-    pub async fn send(self) -> Result<(), super::Error> {
-        let client = self._client.clone();
-        client.call(self).await
-    }
-}
-impl<C> rboto::OperationInput for DeleteBucketMetricsConfigurationRequest<C> {
-    type Output = ();
-    type Error = super::error::Exception;
-    const OPERATION: &'static rboto::schema::Operation = &super::schema::ops::DELETE_BUCKET_METRICS_CONFIGURATION;
-}
-impl DeleteBucketMetricsConfigurationRequest<rboto::ServiceClient> {
-    /// Sends the `DeleteBucketMetricsConfiguration` request.
-    pub async fn send(self) -> Result<(), super::Error> {
-        let client = self._client.clone();
-        client.call(self).await
-    }
-}
-impl<C> rboto::OperationInput for DeleteBucketOwnershipControlsRequest<C> {
-    type Output = ();
-    type Error = super::error::Exception;
-    const OPERATION: &'static rboto::schema::Operation = &super::schema::ops::DELETE_BUCKET_OWNERSHIP_CONTROLS;
-}
-impl DeleteBucketOwnershipControlsRequest<rboto::ServiceClient> {
-    /// Sends the `DeleteBucketOwnershipControls` request.
-    pub async fn send(self) -> Result<(), super::Error> {
-        let client = self._client.clone();
-        client.call(self).await
-    }
-}
-impl<C> rboto::OperationInput for DeleteBucketPolicyRequest<C> {
-    type Output = ();
-    type Error = super::error::Exception;
-    const OPERATION: &'static rboto::schema::Operation = &super::schema::ops::DELETE_BUCKET_POLICY;
-}
-impl DeleteBucketPolicyRequest<rboto::ServiceClient> {
-    /// Sends the `DeleteBucketPolicy` request.
-    pub async fn send(self) -> Result<(), super::Error> {
-        let client = self._client.clone();
-        client.call(self).await
-    }
-}
-impl<C> rboto::OperationInput for DeleteBucketReplicationRequest<C> {
-    type Output = ();
-    type Error = super::error::Exception;
-    const OPERATION: &'static rboto::schema::Operation = &super::schema::ops::DELETE_BUCKET_REPLICATION;
-}
-impl DeleteBucketReplicationRequest<rboto::ServiceClient> {
-    /// Sends the `DeleteBucketReplication` request.
-    pub async fn send(self) -> Result<(), super::Error> {
-        let client = self._client.clone();
-        client.call(self).await
-    }
-}
-impl<C> rboto::OperationInput for DeleteBucketTaggingRequest<C> {
-    type Output = ();
-    type Error = super::error::Exception;
-    const OPERATION: &'static rboto::schema::Operation = &super::schema::ops::DELETE_BUCKET_TAGGING;
-}
-impl DeleteBucketTaggingRequest<rboto::ServiceClient> {
-    /// Sends the `DeleteBucketTagging` request.
-    pub async fn send(self) -> Result<(), super::Error> {
-        let client = self._client.clone();
-        client.call(self).await
-    }
-}
-impl<C> rboto::OperationInput for DeleteBucketWebsiteRequest<C> {
-    type Output = ();
-    type Error = super::error::Exception;
-    const OPERATION: &'static rboto::schema::Operation = &super::schema::ops::DELETE_BUCKET_WEBSITE;
-}
-impl DeleteBucketWebsiteRequest<rboto::ServiceClient> {
-    /// Sends the `DeleteBucketWebsite` request.
-    pub async fn send(self) -> Result<(), super::Error> {
-        let client = self._client.clone();
-        client.call(self).await
-    }
-}
-impl<C> rboto::OperationInput for DeleteObjectRequest<C> {
-    type Output = DeleteObjectOutput;
-    type Error = super::error::Exception;
-    const OPERATION: &'static rboto::schema::Operation = &super::schema::ops::DELETE_OBJECT;
-}
-impl DeleteObjectRequest<rboto::ServiceClient> {
-    /// Sends the `DeleteObject` request.
-    pub async fn send(self) -> Result<DeleteObjectOutput, super::Error> {
-        let client = self._client.clone();
-        client.call(self).await
-    }
-}
-impl<C> rboto::OperationInput for DeleteObjectAnnotationRequest<C> {
-    type Output = DeleteObjectAnnotationOutput;
-    type Error = super::error::Exception;
-    const OPERATION: &'static rboto::schema::Operation = &super::schema::ops::DELETE_OBJECT_ANNOTATION;
-}
-impl DeleteObjectAnnotationRequest<rboto::ServiceClient> {
-    /// Sends the `DeleteObjectAnnotation` request.
-    pub async fn send(self) -> Result<DeleteObjectAnnotationOutput, super::Error> {
-        let client = self._client.clone();
-        client.call(self).await
-    }
-}
-impl<C> rboto::OperationInput for DeleteObjectTaggingRequest<C> {
-    type Output = DeleteObjectTaggingOutput;
-    type Error = super::error::Exception;
-    const OPERATION: &'static rboto::schema::Operation = &super::schema::ops::DELETE_OBJECT_TAGGING;
-}
-impl DeleteObjectTaggingRequest<rboto::ServiceClient> {
-    /// Sends the `DeleteObjectTagging` request.
-    pub async fn send(self) -> Result<DeleteObjectTaggingOutput, super::Error> {
-        let client = self._client.clone();
-        client.call(self).await
-    }
-}
-impl<C> rboto::OperationInput for DeleteObjectsRequest<C> {
-    type Output = DeleteObjectsOutput;
-    type Error = super::error::Exception;
-    const OPERATION: &'static rboto::schema::Operation = &super::schema::ops::DELETE_OBJECTS;
-}
-impl DeleteObjectsRequest<rboto::ServiceClient> {
-    /// Sends the `DeleteObjects` request.
-    pub async fn send(self) -> Result<DeleteObjectsOutput, super::Error> {
-        let client = self._client.clone();
-        client.call(self).await
-    }
-}
-impl<C> rboto::OperationInput for DeletePublicAccessBlockRequest<C> {
-    type Output = ();
-    type Error = super::error::Exception;
-    const OPERATION: &'static rboto::schema::Operation = &super::schema::ops::DELETE_PUBLIC_ACCESS_BLOCK;
-}
-impl DeletePublicAccessBlockRequest<rboto::ServiceClient> {
-    /// Sends the `DeletePublicAccessBlock` request.
-    pub async fn send(self) -> Result<(), super::Error> {
-        let client = self._client.clone();
-        client.call(self).await
-    }
-}
-impl<C> rboto::OperationInput for GetBucketAbacRequest<C> {
-    type Output = GetBucketAbacOutput;
-    type Error = super::error::Exception;
-    const OPERATION: &'static rboto::schema::Operation = &super::schema::ops::GET_BUCKET_ABAC;
-}
-impl GetBucketAbacRequest<rboto::ServiceClient> {
-    /// Sends the `GetBucketAbac` request.
-    pub async fn send(self) -> Result<GetBucketAbacOutput, super::Error> {
-        let client = self._client.clone();
-        client.call(self).await
-    }
-}
-impl<C> rboto::OperationInput for GetBucketAccelerateConfigurationRequest<C> {
-    type Output = GetBucketAccelerateConfigurationOutput;
-    type Error = super::error::Exception;
-    const OPERATION: &'static rboto::schema::Operation = &super::schema::ops::GET_BUCKET_ACCELERATE_CONFIGURATION;
-}
-impl GetBucketAccelerateConfigurationRequest<rboto::ServiceClient> {
-    /// Sends the `GetBucketAccelerateConfiguration` request.
-    pub async fn send(
-        self,
-    ) -> Result<GetBucketAccelerateConfigurationOutput, super::Error> {
-        let client = self._client.clone();
-        client.call(self).await
-    }
-}
-impl<C> rboto::OperationInput for GetBucketAclRequest<C> {
-    type Output = GetBucketAclOutput;
-    type Error = super::error::Exception;
-    const OPERATION: &'static rboto::schema::Operation = &super::schema::ops::GET_BUCKET_ACL;
-}
-impl GetBucketAclRequest<rboto::ServiceClient> {
-    /// Sends the `GetBucketAcl` request.
-    pub async fn send(self) -> Result<GetBucketAclOutput, super::Error> {
-        let client = self._client.clone();
-        client.call(self).await
-    }
-}
-impl<C> rboto::OperationInput for GetBucketAnalyticsConfigurationRequest<C> {
-    type Output = GetBucketAnalyticsConfigurationOutput;
-    type Error = super::error::Exception;
-    const OPERATION: &'static rboto::schema::Operation = &super::schema::ops::GET_BUCKET_ANALYTICS_CONFIGURATION;
-}
-impl GetBucketAnalyticsConfigurationRequest<rboto::ServiceClient> {
-    /// Sends the `GetBucketAnalyticsConfiguration` request.
-    pub async fn send(
-        self,
-    ) -> Result<GetBucketAnalyticsConfigurationOutput, super::Error> {
-        let client = self._client.clone();
-        client.call(self).await
-    }
-}
-impl<C> rboto::OperationInput for GetBucketCorsRequest<C> {
-    type Output = GetBucketCorsOutput;
-    type Error = super::error::Exception;
-    const OPERATION: &'static rboto::schema::Operation = &super::schema::ops::GET_BUCKET_CORS;
-}
-impl GetBucketCorsRequest<rboto::ServiceClient> {
-    /// Sends the `GetBucketCors` request.
-    pub async fn send(self) -> Result<GetBucketCorsOutput, super::Error> {
-        let client = self._client.clone();
-        client.call(self).await
-    }
-}
-impl<C> rboto::OperationInput for GetBucketEncryptionRequest<C> {
-    type Output = GetBucketEncryptionOutput;
-    type Error = super::error::Exception;
-    const OPERATION: &'static rboto::schema::Operation = &super::schema::ops::GET_BUCKET_ENCRYPTION;
-}
-impl GetBucketEncryptionRequest<rboto::ServiceClient> {
-    /// Sends the `GetBucketEncryption` request.
-    pub async fn send(self) -> Result<GetBucketEncryptionOutput, super::Error> {
-        let client = self._client.clone();
-        client.call(self).await
-    }
-}
-impl<C> rboto::OperationInput for GetBucketIntelligentTieringConfigurationRequest<C> {
-    type Output = GetBucketIntelligentTieringConfigurationOutput;
-    type Error = super::error::Exception;
-    const OPERATION: &'static rboto::schema::Operation = &super::schema::ops::GET_BUCKET_INTELLIGENT_TIERING_CONFIGURATION;
-}
-impl GetBucketIntelligentTieringConfigurationRequest<rboto::ServiceClient> {
-    /// Sends the `GetBucketIntelligentTieringConfiguration` request.
-    pub async fn send(
-        self,
-    ) -> Result<GetBucketIntelligentTieringConfigurationOutput, super::Error> {
-        let client = self._client.clone();
-        client.call(self).await
-    }
-}
-impl<C> rboto::OperationInput for GetBucketInventoryConfigurationRequest<C> {
-    type Output = GetBucketInventoryConfigurationOutput;
-    type Error = super::error::Exception;
-    const OPERATION: &'static rboto::schema::Operation = &super::schema::ops::GET_BUCKET_INVENTORY_CONFIGURATION;
-}
-impl GetBucketInventoryConfigurationRequest<rboto::ServiceClient> {
-    /// Sends the `GetBucketInventoryConfiguration` request.
-    pub async fn send(
-        self,
-    ) -> Result<GetBucketInventoryConfigurationOutput, super::Error> {
-        let client = self._client.clone();
-        client.call(self).await
-    }
-}
-impl<C> rboto::OperationInput for GetBucketLifecycleRequest<C> {
-    type Output = GetBucketLifecycleOutput;
-    type Error = super::error::Exception;
-    const OPERATION: &'static rboto::schema::Operation = &super::schema::ops::GET_BUCKET_LIFECYCLE;
-}
-impl GetBucketLifecycleRequest<rboto::ServiceClient> {
-    /// Sends the `GetBucketLifecycle` request.
-    pub async fn send(self) -> Result<GetBucketLifecycleOutput, super::Error> {
-        let client = self._client.clone();
-        client.call(self).await
-    }
-}
-impl<C> rboto::OperationInput for GetBucketLifecycleConfigurationRequest<C> {
-    type Output = GetBucketLifecycleConfigurationOutput;
-    type Error = super::error::Exception;
-    const OPERATION: &'static rboto::schema::Operation = &super::schema::ops::GET_BUCKET_LIFECYCLE_CONFIGURATION;
-}
-impl GetBucketLifecycleConfigurationRequest<rboto::ServiceClient> {
-    /// Sends the `GetBucketLifecycleConfiguration` request.
-    pub async fn send(
-        self,
-    ) -> Result<GetBucketLifecycleConfigurationOutput, super::Error> {
-        let client = self._client.clone();
-        client.call(self).await
-    }
-}
-impl<C> rboto::OperationInput for GetBucketLocationRequest<C> {
-    type Output = GetBucketLocationOutput;
-    type Error = super::error::Exception;
-    const OPERATION: &'static rboto::schema::Operation = &super::schema::ops::GET_BUCKET_LOCATION;
-}
-impl GetBucketLocationRequest<rboto::ServiceClient> {
-    /// Sends the `GetBucketLocation` request.
-    pub async fn send(self) -> Result<GetBucketLocationOutput, super::Error> {
-        let client = self._client.clone();
-        client.call(self).await
-    }
-}
-impl<C> rboto::OperationInput for GetBucketLoggingRequest<C> {
-    type Output = GetBucketLoggingOutput;
-    type Error = super::error::Exception;
-    const OPERATION: &'static rboto::schema::Operation = &super::schema::ops::GET_BUCKET_LOGGING;
-}
-impl GetBucketLoggingRequest<rboto::ServiceClient> {
-    /// Sends the `GetBucketLogging` request.
-    pub async fn send(self) -> Result<GetBucketLoggingOutput, super::Error> {
-        let client = self._client.clone();
-        client.call(self).await
-    }
-}
-impl<C> rboto::OperationInput for GetBucketMetadataConfigurationRequest<C> {
-    type Output = GetBucketMetadataConfigurationOutput;
-    type Error = super::error::Exception;
-    const OPERATION: &'static rboto::schema::Operation = &super::schema::ops::GET_BUCKET_METADATA_CONFIGURATION;
-}
-impl GetBucketMetadataConfigurationRequest<rboto::ServiceClient> {
-    /// Sends the `GetBucketMetadataConfiguration` request.
-    pub async fn send(
-        self,
-    ) -> Result<GetBucketMetadataConfigurationOutput, super::Error> {
-        let client = self._client.clone();
-        client.call(self).await
-    }
-}
-impl<C> rboto::OperationInput for GetBucketMetadataTableConfigurationRequest<C> {
-    type Output = GetBucketMetadataTableConfigurationOutput;
-    type Error = super::error::Exception;
-    const OPERATION: &'static rboto::schema::Operation = &super::schema::ops::GET_BUCKET_METADATA_TABLE_CONFIGURATION;
-}
-impl GetBucketMetadataTableConfigurationRequest<rboto::ServiceClient> {
-    /// Sends the `GetBucketMetadataTableConfiguration` request.
-    pub async fn send(
-        self,
-    ) -> Result<GetBucketMetadataTableConfigurationOutput, super::Error> {
-        let client = self._client.clone();
-        client.call(self).await
-    }
-}
-impl<C> rboto::OperationInput for GetBucketMetricsConfigurationRequest<C> {
-    type Output = GetBucketMetricsConfigurationOutput;
-    type Error = super::error::Exception;
-    const OPERATION: &'static rboto::schema::Operation = &super::schema::ops::GET_BUCKET_METRICS_CONFIGURATION;
-}
-impl GetBucketMetricsConfigurationRequest<rboto::ServiceClient> {
-    /// Sends the `GetBucketMetricsConfiguration` request.
-    pub async fn send(
-        self,
-    ) -> Result<GetBucketMetricsConfigurationOutput, super::Error> {
-        let client = self._client.clone();
-        client.call(self).await
-    }
-}
-impl<C> rboto::OperationInput for GetBucketNotificationInput<C> {
-    type Output = NotificationConfigurationDeprecated;
-    type Error = super::error::Exception;
-    const OPERATION: &'static rboto::schema::Operation = &super::schema::ops::GET_BUCKET_NOTIFICATION;
-}
-impl GetBucketNotificationInput<rboto::ServiceClient> {
-    /// Sends the `GetBucketNotification` request.
-    pub async fn send(
-        self,
-    ) -> Result<NotificationConfigurationDeprecated, super::Error> {
-        let client = self._client.clone();
-        client.call(self).await
-    }
-}
-impl<C> rboto::OperationInput for GetBucketNotificationConfigurationInput<C> {
-    type Output = NotificationConfiguration;
-    type Error = super::error::Exception;
-    const OPERATION: &'static rboto::schema::Operation = &super::schema::ops::GET_BUCKET_NOTIFICATION_CONFIGURATION;
-}
-impl GetBucketNotificationConfigurationInput<rboto::ServiceClient> {
-    /// Sends the `GetBucketNotificationConfiguration` request.
-    pub async fn send(self) -> Result<NotificationConfiguration, super::Error> {
-        let client = self._client.clone();
-        client.call(self).await
-    }
-}
-impl<C> rboto::OperationInput for GetBucketOwnershipControlsRequest<C> {
-    type Output = GetBucketOwnershipControlsOutput;
-    type Error = super::error::Exception;
-    const OPERATION: &'static rboto::schema::Operation = &super::schema::ops::GET_BUCKET_OWNERSHIP_CONTROLS;
-}
-impl GetBucketOwnershipControlsRequest<rboto::ServiceClient> {
-    /// Sends the `GetBucketOwnershipControls` request.
-    pub async fn send(self) -> Result<GetBucketOwnershipControlsOutput, super::Error> {
-        let client = self._client.clone();
-        client.call(self).await
-    }
-}
-impl<C> rboto::OperationInput for GetBucketPolicyRequest<C> {
-    type Output = GetBucketPolicyOutput;
-    type Error = super::error::Exception;
-    const OPERATION: &'static rboto::schema::Operation = &super::schema::ops::GET_BUCKET_POLICY;
-}
-impl GetBucketPolicyRequest<rboto::ServiceClient> {
-    /// Sends the `GetBucketPolicy` request.
-    pub async fn send(self) -> Result<GetBucketPolicyOutput, super::Error> {
-        let client = self._client.clone();
-        client.call(self).await
-    }
-}
-impl<C> rboto::OperationInput for GetBucketPolicyStatusRequest<C> {
-    type Output = GetBucketPolicyStatusOutput;
-    type Error = super::error::Exception;
-    const OPERATION: &'static rboto::schema::Operation = &super::schema::ops::GET_BUCKET_POLICY_STATUS;
-}
-impl GetBucketPolicyStatusRequest<rboto::ServiceClient> {
-    /// Sends the `GetBucketPolicyStatus` request.
-    pub async fn send(self) -> Result<GetBucketPolicyStatusOutput, super::Error> {
-        let client = self._client.clone();
-        client.call(self).await
-    }
-}
-impl<C> rboto::OperationInput for GetBucketReplicationRequest<C> {
-    type Output = GetBucketReplicationOutput;
-    type Error = super::error::Exception;
-    const OPERATION: &'static rboto::schema::Operation = &super::schema::ops::GET_BUCKET_REPLICATION;
-}
-impl GetBucketReplicationRequest<rboto::ServiceClient> {
-    /// Sends the `GetBucketReplication` request.
-    pub async fn send(self) -> Result<GetBucketReplicationOutput, super::Error> {
-        let client = self._client.clone();
-        client.call(self).await
-    }
-}
-impl<C> rboto::OperationInput for GetBucketRequestPaymentRequest<C> {
-    type Output = GetBucketRequestPaymentOutput;
-    type Error = super::error::Exception;
-    const OPERATION: &'static rboto::schema::Operation = &super::schema::ops::GET_BUCKET_REQUEST_PAYMENT;
-}
-impl GetBucketRequestPaymentRequest<rboto::ServiceClient> {
-    /// Sends the `GetBucketRequestPayment` request.
-    pub async fn send(self) -> Result<GetBucketRequestPaymentOutput, super::Error> {
-        let client = self._client.clone();
-        client.call(self).await
-    }
-}
-impl<C> rboto::OperationInput for GetBucketTaggingRequest<C> {
-    type Output = GetBucketTaggingOutput;
-    type Error = super::error::Exception;
-    const OPERATION: &'static rboto::schema::Operation = &super::schema::ops::GET_BUCKET_TAGGING;
-}
-impl GetBucketTaggingRequest<rboto::ServiceClient> {
-    /// Sends the `GetBucketTagging` request.
-    pub async fn send(self) -> Result<GetBucketTaggingOutput, super::Error> {
-        let client = self._client.clone();
-        client.call(self).await
-    }
-}
-impl<C> rboto::OperationInput for GetBucketVersioningRequest<C> {
-    type Output = GetBucketVersioningOutput;
-    type Error = super::error::Exception;
-    const OPERATION: &'static rboto::schema::Operation = &super::schema::ops::GET_BUCKET_VERSIONING;
-}
-impl GetBucketVersioningRequest<rboto::ServiceClient> {
-    /// Sends the `GetBucketVersioning` request.
-    pub async fn send(self) -> Result<GetBucketVersioningOutput, super::Error> {
-        let client = self._client.clone();
-        client.call(self).await
-    }
-}
-impl<C> rboto::OperationInput for GetBucketWebsiteRequest<C> {
-    type Output = GetBucketWebsiteOutput;
-    type Error = super::error::Exception;
-    const OPERATION: &'static rboto::schema::Operation = &super::schema::ops::GET_BUCKET_WEBSITE;
-}
-impl GetBucketWebsiteRequest<rboto::ServiceClient> {
-    /// Sends the `GetBucketWebsite` request.
-    pub async fn send(self) -> Result<GetBucketWebsiteOutput, super::Error> {
-        let client = self._client.clone();
-        client.call(self).await
-    }
-}
-impl<C> rboto::OperationInput for GetObjectRequest<C> {
-    type Output = GetObjectOutput;
-    type Error = super::error::Exception;
-    const OPERATION: &'static rboto::schema::Operation = &super::schema::ops::GET_OBJECT;
-}
-impl GetObjectRequest<rboto::ServiceClient> {
-    /// Sends the `GetObject` request.
-    pub async fn send(self) -> Result<GetObjectOutput, super::Error> {
-        let client = self._client.clone();
-        client.call(self).await
-    }
-}
-impl<C> rboto::OperationInput for GetObjectAclRequest<C> {
-    type Output = GetObjectAclOutput;
-    type Error = super::error::Exception;
-    const OPERATION: &'static rboto::schema::Operation = &super::schema::ops::GET_OBJECT_ACL;
-}
-impl GetObjectAclRequest<rboto::ServiceClient> {
-    /// Sends the `GetObjectAcl` request.
-    pub async fn send(self) -> Result<GetObjectAclOutput, super::Error> {
-        let client = self._client.clone();
-        client.call(self).await
-    }
-}
-impl<C> rboto::OperationInput for GetObjectAnnotationRequest<C> {
-    type Output = GetObjectAnnotationOutput;
-    type Error = super::error::Exception;
-    const OPERATION: &'static rboto::schema::Operation = &super::schema::ops::GET_OBJECT_ANNOTATION;
-}
-impl GetObjectAnnotationRequest<rboto::ServiceClient> {
-    /// Sends the `GetObjectAnnotation` request.
-    pub async fn send(self) -> Result<GetObjectAnnotationOutput, super::Error> {
-        let client = self._client.clone();
-        client.call(self).await
-    }
-}
-impl<C> rboto::OperationInput for GetObjectAttributesRequest<C> {
-    type Output = GetObjectAttributesOutput;
-    type Error = super::error::Exception;
-    const OPERATION: &'static rboto::schema::Operation = &super::schema::ops::GET_OBJECT_ATTRIBUTES;
-}
-impl GetObjectAttributesRequest<rboto::ServiceClient> {
-    /// Sends the `GetObjectAttributes` request.
-    pub async fn send(self) -> Result<GetObjectAttributesOutput, super::Error> {
-        let client = self._client.clone();
-        client.call(self).await
-    }
-}
-impl<C> rboto::OperationInput for GetObjectLegalHoldRequest<C> {
-    type Output = GetObjectLegalHoldOutput;
-    type Error = super::error::Exception;
-    const OPERATION: &'static rboto::schema::Operation = &super::schema::ops::GET_OBJECT_LEGAL_HOLD;
-}
-impl GetObjectLegalHoldRequest<rboto::ServiceClient> {
-    /// Sends the `GetObjectLegalHold` request.
-    pub async fn send(self) -> Result<GetObjectLegalHoldOutput, super::Error> {
-        let client = self._client.clone();
-        client.call(self).await
-    }
-}
-impl<C> rboto::OperationInput for GetObjectLockConfigurationRequest<C> {
-    type Output = GetObjectLockConfigurationOutput;
-    type Error = super::error::Exception;
-    const OPERATION: &'static rboto::schema::Operation = &super::schema::ops::GET_OBJECT_LOCK_CONFIGURATION;
-}
-impl GetObjectLockConfigurationRequest<rboto::ServiceClient> {
-    /// Sends the `GetObjectLockConfiguration` request.
-    pub async fn send(self) -> Result<GetObjectLockConfigurationOutput, super::Error> {
-        let client = self._client.clone();
-        client.call(self).await
-    }
-}
-impl<C> rboto::OperationInput for GetObjectRetentionRequest<C> {
-    type Output = GetObjectRetentionOutput;
-    type Error = super::error::Exception;
-    const OPERATION: &'static rboto::schema::Operation = &super::schema::ops::GET_OBJECT_RETENTION;
-}
-impl GetObjectRetentionRequest<rboto::ServiceClient> {
-    /// Sends the `GetObjectRetention` request.
-    pub async fn send(self) -> Result<GetObjectRetentionOutput, super::Error> {
-        let client = self._client.clone();
-        client.call(self).await
-    }
-}
-impl<C> rboto::OperationInput for GetObjectTaggingRequest<C> {
-    type Output = GetObjectTaggingOutput;
-    type Error = super::error::Exception;
-    const OPERATION: &'static rboto::schema::Operation = &super::schema::ops::GET_OBJECT_TAGGING;
-}
-impl GetObjectTaggingRequest<rboto::ServiceClient> {
-    /// Sends the `GetObjectTagging` request.
-    pub async fn send(self) -> Result<GetObjectTaggingOutput, super::Error> {
-        let client = self._client.clone();
-        client.call(self).await
-    }
-}
-impl<C> rboto::OperationInput for GetObjectTorrentRequest<C> {
-    type Output = GetObjectTorrentOutput;
-    type Error = super::error::Exception;
-    const OPERATION: &'static rboto::schema::Operation = &super::schema::ops::GET_OBJECT_TORRENT;
-}
-impl GetObjectTorrentRequest<rboto::ServiceClient> {
-    /// Sends the `GetObjectTorrent` request.
-    pub async fn send(self) -> Result<GetObjectTorrentOutput, super::Error> {
-        let client = self._client.clone();
-        client.call(self).await
-    }
-}
-impl<C> rboto::OperationInput for GetPublicAccessBlockRequest<C> {
-    type Output = GetPublicAccessBlockOutput;
-    type Error = super::error::Exception;
-    const OPERATION: &'static rboto::schema::Operation = &super::schema::ops::GET_PUBLIC_ACCESS_BLOCK;
-}
-impl GetPublicAccessBlockRequest<rboto::ServiceClient> {
-    /// Sends the `GetPublicAccessBlock` request.
-    pub async fn send(self) -> Result<GetPublicAccessBlockOutput, super::Error> {
-        let client = self._client.clone();
-        client.call(self).await
-    }
-}
-impl<C> rboto::OperationInput for HeadBucketRequest<C> {
-    type Output = HeadBucketOutput;
-    type Error = super::error::Exception;
-    const OPERATION: &'static rboto::schema::Operation = &super::schema::ops::HEAD_BUCKET;
-}
-impl HeadBucketRequest<rboto::ServiceClient> {
-    /// Sends the `HeadBucket` request.
-    pub async fn send(self) -> Result<HeadBucketOutput, super::Error> {
-        let client = self._client.clone();
-        client.call(self).await
-    }
-}
-impl<C> rboto::OperationInput for HeadObjectRequest<C> {
-    type Output = HeadObjectOutput;
-    type Error = super::error::Exception;
-    const OPERATION: &'static rboto::schema::Operation = &super::schema::ops::HEAD_OBJECT;
-}
-impl HeadObjectRequest<rboto::ServiceClient> {
-    /// Sends the `HeadObject` request.
-    pub async fn send(self) -> Result<HeadObjectOutput, super::Error> {
-        let client = self._client.clone();
-        client.call(self).await
-    }
-}
-impl<C> rboto::OperationInput for ListBucketAnalyticsConfigurationsRequest<C> {
-    type Output = ListBucketAnalyticsConfigurationsOutput;
-    type Error = super::error::Exception;
-    const OPERATION: &'static rboto::schema::Operation = &super::schema::ops::LIST_BUCKET_ANALYTICS_CONFIGURATIONS;
-}
-impl ListBucketAnalyticsConfigurationsRequest<rboto::ServiceClient> {
-    /// Sends the `ListBucketAnalyticsConfigurations` request.
-    pub async fn send(
-        self,
-    ) -> Result<ListBucketAnalyticsConfigurationsOutput, super::Error> {
-        let client = self._client.clone();
-        client.call(self).await
-    }
-}
-impl<C> rboto::OperationInput for ListBucketIntelligentTieringConfigurationsRequest<C> {
-    type Output = ListBucketIntelligentTieringConfigurationsOutput;
-    type Error = super::error::Exception;
-    const OPERATION: &'static rboto::schema::Operation = &super::schema::ops::LIST_BUCKET_INTELLIGENT_TIERING_CONFIGURATIONS;
-}
-impl ListBucketIntelligentTieringConfigurationsRequest<rboto::ServiceClient> {
-    /// Sends the `ListBucketIntelligentTieringConfigurations` request.
-    pub async fn send(
-        self,
-    ) -> Result<ListBucketIntelligentTieringConfigurationsOutput, super::Error> {
-        let client = self._client.clone();
-        client.call(self).await
-    }
-}
-impl<C> rboto::OperationInput for ListBucketInventoryConfigurationsRequest<C> {
-    type Output = ListBucketInventoryConfigurationsOutput;
-    type Error = super::error::Exception;
-    const OPERATION: &'static rboto::schema::Operation = &super::schema::ops::LIST_BUCKET_INVENTORY_CONFIGURATIONS;
-}
-impl ListBucketInventoryConfigurationsRequest<rboto::ServiceClient> {
-    /// Sends the `ListBucketInventoryConfigurations` request.
-    pub async fn send(
-        self,
-    ) -> Result<ListBucketInventoryConfigurationsOutput, super::Error> {
-        let client = self._client.clone();
-        client.call(self).await
-    }
-}
-impl<C> rboto::OperationInput for ListBucketMetricsConfigurationsRequest<C> {
-    type Output = ListBucketMetricsConfigurationsOutput;
-    type Error = super::error::Exception;
-    const OPERATION: &'static rboto::schema::Operation = &super::schema::ops::LIST_BUCKET_METRICS_CONFIGURATIONS;
-}
-impl ListBucketMetricsConfigurationsRequest<rboto::ServiceClient> {
-    /// Sends the `ListBucketMetricsConfigurations` request.
-    pub async fn send(
-        self,
-    ) -> Result<ListBucketMetricsConfigurationsOutput, super::Error> {
-        let client = self._client.clone();
-        client.call(self).await
-    }
-}
-impl<C> rboto::OperationInput for ListBucketsRequest<C> {
-    type Output = ListBucketsOutput;
-    type Error = super::error::Exception;
-    const OPERATION: &'static rboto::schema::Operation = &super::schema::ops::LIST_BUCKETS;
-}
-impl ListBucketsRequest<rboto::ServiceClient> {
-    /// Sends the `ListBuckets` request.
-    pub async fn send(self) -> Result<ListBucketsOutput, super::Error> {
-        let client = self._client.clone();
-        client.call(self).await
-    }
-}
-impl<C> rboto::OperationInput for ListDirectoryBucketsRequest<C> {
-    type Output = ListDirectoryBucketsOutput;
-    type Error = super::error::Exception;
-    const OPERATION: &'static rboto::schema::Operation = &super::schema::ops::LIST_DIRECTORY_BUCKETS;
-}
-impl ListDirectoryBucketsRequest<rboto::ServiceClient> {
-    /// Sends the `ListDirectoryBuckets` request.
-    pub async fn send(self) -> Result<ListDirectoryBucketsOutput, super::Error> {
-        let client = self._client.clone();
-        client.call(self).await
-    }
-}
-impl<C> rboto::OperationInput for ListMultipartUploadsRequest<C> {
-    type Output = ListMultipartUploadsOutput;
-    type Error = super::error::Exception;
-    const OPERATION: &'static rboto::schema::Operation = &super::schema::ops::LIST_MULTIPART_UPLOADS;
-}
-impl ListMultipartUploadsRequest<rboto::ServiceClient> {
-    /// Sends the `ListMultipartUploads` request.
-    pub async fn send(self) -> Result<ListMultipartUploadsOutput, super::Error> {
-        let client = self._client.clone();
-        client.call(self).await
-    }
-}
-impl<C> rboto::OperationInput for ListObjectAnnotationsRequest<C> {
-    type Output = ListObjectAnnotationsOutput;
-    type Error = super::error::Exception;
-    const OPERATION: &'static rboto::schema::Operation = &super::schema::ops::LIST_OBJECT_ANNOTATIONS;
-}
-impl ListObjectAnnotationsRequest<rboto::ServiceClient> {
-    /// Sends the `ListObjectAnnotations` request.
-    pub async fn send(self) -> Result<ListObjectAnnotationsOutput, super::Error> {
-        let client = self._client.clone();
-        client.call(self).await
-    }
-}
-impl<C> rboto::OperationInput for ListObjectVersionsRequest<C> {
-    type Output = ListObjectVersionsOutput;
-    type Error = super::error::Exception;
-    const OPERATION: &'static rboto::schema::Operation = &super::schema::ops::LIST_OBJECT_VERSIONS;
-}
-impl ListObjectVersionsRequest<rboto::ServiceClient> {
-    /// Sends the `ListObjectVersions` request.
-    pub async fn send(self) -> Result<ListObjectVersionsOutput, super::Error> {
-        let client = self._client.clone();
-        client.call(self).await
-    }
-}
-impl<C> rboto::OperationInput for ListObjectsRequest<C> {
-    type Output = ListObjectsOutput;
-    type Error = super::error::Exception;
-    const OPERATION: &'static rboto::schema::Operation = &super::schema::ops::LIST_OBJECTS;
-}
-impl ListObjectsRequest<rboto::ServiceClient> {
-    /// Sends the `ListObjects` request.
-    pub async fn send(self) -> Result<ListObjectsOutput, super::Error> {
-        let client = self._client.clone();
-        client.call(self).await
-    }
-}
-impl<C> rboto::OperationInput for ListObjectsV2Request<C> {
-    type Output = ListObjectsV2Output;
-    type Error = super::error::Exception;
-    const OPERATION: &'static rboto::schema::Operation = &super::schema::ops::LIST_OBJECTS_V2;
-}
-impl ListObjectsV2Request<rboto::ServiceClient> {
-    /// Sends the `ListObjectsV2` request.
-    pub async fn send(self) -> Result<ListObjectsV2Output, super::Error> {
-        let client = self._client.clone();
-        client.call(self).await
-    }
-}
-impl<C> rboto::OperationInput for ListPartsRequest<C> {
-    type Output = ListPartsOutput;
-    type Error = super::error::Exception;
-    const OPERATION: &'static rboto::schema::Operation = &super::schema::ops::LIST_PARTS;
-}
-impl ListPartsRequest<rboto::ServiceClient> {
-    /// Sends the `ListParts` request.
-    pub async fn send(self) -> Result<ListPartsOutput, super::Error> {
-        let client = self._client.clone();
-        client.call(self).await
-    }
-}
-impl<C> rboto::OperationInput for PutBucketAbacRequest<C> {
-    type Output = ();
-    type Error = super::error::Exception;
-    const OPERATION: &'static rboto::schema::Operation = &super::schema::ops::PUT_BUCKET_ABAC;
-}
-impl PutBucketAbacRequest<rboto::ServiceClient> {
-    /// Sends the `PutBucketAbac` request.
-    pub async fn send(self) -> Result<(), super::Error> {
-        let client = self._client.clone();
-        client.call(self).await
-    }
-}
-impl<C> rboto::OperationInput for PutBucketAccelerateConfigurationRequest<C> {
-    type Output = ();
-    type Error = super::error::Exception;
-    const OPERATION: &'static rboto::schema::Operation = &super::schema::ops::PUT_BUCKET_ACCELERATE_CONFIGURATION;
-}
-impl PutBucketAccelerateConfigurationRequest<rboto::ServiceClient> {
-    /// Sends the `PutBucketAccelerateConfiguration` request.
-    pub async fn send(self) -> Result<(), super::Error> {
-        let client = self._client.clone();
-        client.call(self).await
-    }
-}
-impl<C> rboto::OperationInput for PutBucketAclRequest<C> {
-    type Output = ();
-    type Error = super::error::Exception;
-    const OPERATION: &'static rboto::schema::Operation = &super::schema::ops::PUT_BUCKET_ACL;
-}
-impl PutBucketAclRequest<rboto::ServiceClient> {
-    /// Sends the `PutBucketAcl` request.
-    pub async fn send(self) -> Result<(), super::Error> {
-        let client = self._client.clone();
-        client.call(self).await
-    }
-}
-impl<C> rboto::OperationInput for PutBucketAnalyticsConfigurationRequest<C> {
-    type Output = ();
-    type Error = super::error::Exception;
-    const OPERATION: &'static rboto::schema::Operation = &super::schema::ops::PUT_BUCKET_ANALYTICS_CONFIGURATION;
-}
-impl PutBucketAnalyticsConfigurationRequest<rboto::ServiceClient> {
-    /// Sends the `PutBucketAnalyticsConfiguration` request.
-    pub async fn send(self) -> Result<(), super::Error> {
-        let client = self._client.clone();
-        client.call(self).await
-    }
-}
-impl<C> rboto::OperationInput for PutBucketCorsRequest<C> {
-    type Output = ();
-    type Error = super::error::Exception;
-    const OPERATION: &'static rboto::schema::Operation = &super::schema::ops::PUT_BUCKET_CORS;
-}
-impl PutBucketCorsRequest<rboto::ServiceClient> {
-    /// Sends the `PutBucketCors` request.
-    pub async fn send(self) -> Result<(), super::Error> {
-        let client = self._client.clone();
-        client.call(self).await
-    }
-}
-impl<C> rboto::OperationInput for PutBucketEncryptionRequest<C> {
-    type Output = ();
-    type Error = super::error::Exception;
-    const OPERATION: &'static rboto::schema::Operation = &super::schema::ops::PUT_BUCKET_ENCRYPTION;
-}
-impl PutBucketEncryptionRequest<rboto::ServiceClient> {
-    /// Sends the `PutBucketEncryption` request.
-    pub async fn send(self) -> Result<(), super::Error> {
-        let client = self._client.clone();
-        client.call(self).await
-    }
-}
-impl<C> rboto::OperationInput for PutBucketIntelligentTieringConfigurationRequest<C> {
-    type Output = ();
-    type Error = super::error::Exception;
-    const OPERATION: &'static rboto::schema::Operation = &super::schema::ops::PUT_BUCKET_INTELLIGENT_TIERING_CONFIGURATION;
-}
-impl PutBucketIntelligentTieringConfigurationRequest<rboto::ServiceClient> {
-    /// Sends the `PutBucketIntelligentTieringConfiguration` request.
-    pub async fn send(self) -> Result<(), super::Error> {
-        let client = self._client.clone();
-        client.call(self).await
-    }
-}
-impl<C> rboto::OperationInput for PutBucketInventoryConfigurationRequest<C> {
-    type Output = ();
-    type Error = super::error::Exception;
-    const OPERATION: &'static rboto::schema::Operation = &super::schema::ops::PUT_BUCKET_INVENTORY_CONFIGURATION;
-}
-impl PutBucketInventoryConfigurationRequest<rboto::ServiceClient> {
-    /// Sends the `PutBucketInventoryConfiguration` request.
-    pub async fn send(self) -> Result<(), super::Error> {
-        let client = self._client.clone();
-        client.call(self).await
-    }
-}
-impl<C> rboto::OperationInput for PutBucketLifecycleRequest<C> {
-    type Output = ();
-    type Error = super::error::Exception;
-    const OPERATION: &'static rboto::schema::Operation = &super::schema::ops::PUT_BUCKET_LIFECYCLE;
-}
-impl PutBucketLifecycleRequest<rboto::ServiceClient> {
-    /// Sends the `PutBucketLifecycle` request.
-    pub async fn send(self) -> Result<(), super::Error> {
-        let client = self._client.clone();
-        client.call(self).await
-    }
-}
-impl<C> rboto::OperationInput for PutBucketLifecycleConfigurationRequest<C> {
-    type Output = PutBucketLifecycleConfigurationOutput;
-    type Error = super::error::Exception;
-    const OPERATION: &'static rboto::schema::Operation = &super::schema::ops::PUT_BUCKET_LIFECYCLE_CONFIGURATION;
-}
-impl PutBucketLifecycleConfigurationRequest<rboto::ServiceClient> {
-    /// Sends the `PutBucketLifecycleConfiguration` request.
-    pub async fn send(
-        self,
-    ) -> Result<PutBucketLifecycleConfigurationOutput, super::Error> {
-        let client = self._client.clone();
-        client.call(self).await
-    }
-}
-impl<C> rboto::OperationInput for PutBucketLoggingRequest<C> {
-    type Output = ();
-    type Error = super::error::Exception;
-    const OPERATION: &'static rboto::schema::Operation = &super::schema::ops::PUT_BUCKET_LOGGING;
-}
-impl PutBucketLoggingRequest<rboto::ServiceClient> {
-    /// Sends the `PutBucketLogging` request.
-    pub async fn send(self) -> Result<(), super::Error> {
-        let client = self._client.clone();
-        client.call(self).await
-    }
-}
-impl<C> rboto::OperationInput for PutBucketMetricsConfigurationRequest<C> {
-    type Output = ();
-    type Error = super::error::Exception;
-    const OPERATION: &'static rboto::schema::Operation = &super::schema::ops::PUT_BUCKET_METRICS_CONFIGURATION;
-}
-impl PutBucketMetricsConfigurationRequest<rboto::ServiceClient> {
-    /// Sends the `PutBucketMetricsConfiguration` request.
-    pub async fn send(self) -> Result<(), super::Error> {
-        let client = self._client.clone();
-        client.call(self).await
-    }
-}
-impl<C> rboto::OperationInput for PutBucketNotificationRequest<C> {
-    type Output = ();
-    type Error = super::error::Exception;
-    const OPERATION: &'static rboto::schema::Operation = &super::schema::ops::PUT_BUCKET_NOTIFICATION;
-}
-impl PutBucketNotificationRequest<rboto::ServiceClient> {
-    /// Sends the `PutBucketNotification` request.
-    pub async fn send(self) -> Result<(), super::Error> {
-        let client = self._client.clone();
-        client.call(self).await
-    }
-}
-impl<C> rboto::OperationInput for PutBucketNotificationConfigurationRequest<C> {
-    type Output = ();
-    type Error = super::error::Exception;
-    const OPERATION: &'static rboto::schema::Operation = &super::schema::ops::PUT_BUCKET_NOTIFICATION_CONFIGURATION;
-}
-impl PutBucketNotificationConfigurationRequest<rboto::ServiceClient> {
-    /// Sends the `PutBucketNotificationConfiguration` request.
-    pub async fn send(self) -> Result<(), super::Error> {
-        let client = self._client.clone();
-        client.call(self).await
-    }
-}
-impl<C> rboto::OperationInput for PutBucketOwnershipControlsRequest<C> {
-    type Output = ();
-    type Error = super::error::Exception;
-    const OPERATION: &'static rboto::schema::Operation = &super::schema::ops::PUT_BUCKET_OWNERSHIP_CONTROLS;
-}
-impl PutBucketOwnershipControlsRequest<rboto::ServiceClient> {
-    /// Sends the `PutBucketOwnershipControls` request.
-    pub async fn send(self) -> Result<(), super::Error> {
-        let client = self._client.clone();
-        client.call(self).await
-    }
-}
-impl<C> rboto::OperationInput for PutBucketPolicyRequest<C> {
-    type Output = ();
-    type Error = super::error::Exception;
-    const OPERATION: &'static rboto::schema::Operation = &super::schema::ops::PUT_BUCKET_POLICY;
-}
-impl PutBucketPolicyRequest<rboto::ServiceClient> {
-    /// Sends the `PutBucketPolicy` request.
-    pub async fn send(self) -> Result<(), super::Error> {
-        let client = self._client.clone();
-        client.call(self).await
-    }
-}
-impl<C> rboto::OperationInput for PutBucketReplicationRequest<C> {
-    type Output = ();
-    type Error = super::error::Exception;
-    const OPERATION: &'static rboto::schema::Operation = &super::schema::ops::PUT_BUCKET_REPLICATION;
-}
-impl PutBucketReplicationRequest<rboto::ServiceClient> {
-    /// Sends the `PutBucketReplication` request.
-    pub async fn send(self) -> Result<(), super::Error> {
-        let client = self._client.clone();
-        client.call(self).await
-    }
-}
-impl<C> rboto::OperationInput for PutBucketRequestPaymentRequest<C> {
-    type Output = ();
-    type Error = super::error::Exception;
-    const OPERATION: &'static rboto::schema::Operation = &super::schema::ops::PUT_BUCKET_REQUEST_PAYMENT;
-}
-impl PutBucketRequestPaymentRequest<rboto::ServiceClient> {
-    /// Sends the `PutBucketRequestPayment` request.
-    pub async fn send(self) -> Result<(), super::Error> {
-        let client = self._client.clone();
-        client.call(self).await
-    }
-}
-impl<C> rboto::OperationInput for PutBucketTaggingRequest<C> {
-    type Output = ();
-    type Error = super::error::Exception;
-    const OPERATION: &'static rboto::schema::Operation = &super::schema::ops::PUT_BUCKET_TAGGING;
-}
-impl PutBucketTaggingRequest<rboto::ServiceClient> {
-    /// Sends the `PutBucketTagging` request.
-    pub async fn send(self) -> Result<(), super::Error> {
-        let client = self._client.clone();
-        client.call(self).await
-    }
-}
-impl<C> rboto::OperationInput for PutBucketVersioningRequest<C> {
-    type Output = ();
-    type Error = super::error::Exception;
-    const OPERATION: &'static rboto::schema::Operation = &super::schema::ops::PUT_BUCKET_VERSIONING;
-}
-impl PutBucketVersioningRequest<rboto::ServiceClient> {
-    /// Sends the `PutBucketVersioning` request.
-    pub async fn send(self) -> Result<(), super::Error> {
-        let client = self._client.clone();
-        client.call(self).await
-    }
-}
-impl<C> rboto::OperationInput for PutBucketWebsiteRequest<C> {
-    type Output = ();
-    type Error = super::error::Exception;
-    const OPERATION: &'static rboto::schema::Operation = &super::schema::ops::PUT_BUCKET_WEBSITE;
-}
-impl PutBucketWebsiteRequest<rboto::ServiceClient> {
-    /// Sends the `PutBucketWebsite` request.
-    pub async fn send(self) -> Result<(), super::Error> {
-        let client = self._client.clone();
-        client.call(self).await
-    }
-}
-impl<C> rboto::OperationInput for PutObjectRequest<C> {
-    type Output = PutObjectOutput;
-    type Error = super::error::Exception;
-    const OPERATION: &'static rboto::schema::Operation = &super::schema::ops::PUT_OBJECT;
-}
-impl PutObjectRequest<rboto::ServiceClient> {
-    /// Sends the `PutObject` request.
-    pub async fn send(self) -> Result<PutObjectOutput, super::Error> {
-        let client = self._client.clone();
-        client.call(self).await
-    }
-}
-impl<C> rboto::OperationInput for PutObjectAclRequest<C> {
-    type Output = PutObjectAclOutput;
-    type Error = super::error::Exception;
-    const OPERATION: &'static rboto::schema::Operation = &super::schema::ops::PUT_OBJECT_ACL;
-}
-impl PutObjectAclRequest<rboto::ServiceClient> {
-    /// Sends the `PutObjectAcl` request.
-    pub async fn send(self) -> Result<PutObjectAclOutput, super::Error> {
-        let client = self._client.clone();
-        client.call(self).await
-    }
-}
-impl<C> rboto::OperationInput for PutObjectAnnotationRequest<C> {
-    type Output = PutObjectAnnotationOutput;
-    type Error = super::error::Exception;
-    const OPERATION: &'static rboto::schema::Operation = &super::schema::ops::PUT_OBJECT_ANNOTATION;
-}
-impl PutObjectAnnotationRequest<rboto::ServiceClient> {
-    /// Sends the `PutObjectAnnotation` request.
-    pub async fn send(self) -> Result<PutObjectAnnotationOutput, super::Error> {
-        let client = self._client.clone();
-        client.call(self).await
-    }
-}
-impl<C> rboto::OperationInput for PutObjectLegalHoldRequest<C> {
-    type Output = PutObjectLegalHoldOutput;
-    type Error = super::error::Exception;
-    const OPERATION: &'static rboto::schema::Operation = &super::schema::ops::PUT_OBJECT_LEGAL_HOLD;
-}
-impl PutObjectLegalHoldRequest<rboto::ServiceClient> {
-    /// Sends the `PutObjectLegalHold` request.
-    pub async fn send(self) -> Result<PutObjectLegalHoldOutput, super::Error> {
-        let client = self._client.clone();
-        client.call(self).await
-    }
-}
-impl<C> rboto::OperationInput for PutObjectLockConfigurationRequest<C> {
-    type Output = PutObjectLockConfigurationOutput;
-    type Error = super::error::Exception;
-    const OPERATION: &'static rboto::schema::Operation = &super::schema::ops::PUT_OBJECT_LOCK_CONFIGURATION;
-}
-impl PutObjectLockConfigurationRequest<rboto::ServiceClient> {
-    /// Sends the `PutObjectLockConfiguration` request.
-    pub async fn send(self) -> Result<PutObjectLockConfigurationOutput, super::Error> {
-        let client = self._client.clone();
-        client.call(self).await
-    }
-}
-impl<C> rboto::OperationInput for PutObjectRetentionRequest<C> {
-    type Output = PutObjectRetentionOutput;
-    type Error = super::error::Exception;
-    const OPERATION: &'static rboto::schema::Operation = &super::schema::ops::PUT_OBJECT_RETENTION;
-}
-impl PutObjectRetentionRequest<rboto::ServiceClient> {
-    /// Sends the `PutObjectRetention` request.
-    pub async fn send(self) -> Result<PutObjectRetentionOutput, super::Error> {
-        let client = self._client.clone();
-        client.call(self).await
-    }
-}
-impl<C> rboto::OperationInput for PutObjectTaggingRequest<C> {
-    type Output = PutObjectTaggingOutput;
-    type Error = super::error::Exception;
-    const OPERATION: &'static rboto::schema::Operation = &super::schema::ops::PUT_OBJECT_TAGGING;
-}
-impl PutObjectTaggingRequest<rboto::ServiceClient> {
-    /// Sends the `PutObjectTagging` request.
-    pub async fn send(self) -> Result<PutObjectTaggingOutput, super::Error> {
-        let client = self._client.clone();
-        client.call(self).await
-    }
-}
-impl<C> rboto::OperationInput for PutPublicAccessBlockRequest<C> {
-    type Output = ();
-    type Error = super::error::Exception;
-    const OPERATION: &'static rboto::schema::Operation = &super::schema::ops::PUT_PUBLIC_ACCESS_BLOCK;
-}
-impl PutPublicAccessBlockRequest<rboto::ServiceClient> {
-    /// Sends the `PutPublicAccessBlock` request.
-    pub async fn send(self) -> Result<(), super::Error> {
-        let client = self._client.clone();
-        client.call(self).await
-    }
-}
-impl<C> rboto::OperationInput for RenameObjectRequest<C> {
-    type Output = RenameObjectOutput;
-    type Error = super::error::Exception;
-    const OPERATION: &'static rboto::schema::Operation = &super::schema::ops::RENAME_OBJECT;
-}
-impl RenameObjectRequest<rboto::ServiceClient> {
-    /// Sends the `RenameObject` request.
-    pub async fn send(self) -> Result<RenameObjectOutput, super::Error> {
-        let client = self._client.clone();
-        client.call(self).await
-    }
-}
-impl<C> rboto::OperationInput for RestoreObjectRequest<C> {
-    type Output = RestoreObjectOutput;
-    type Error = super::error::Exception;
-    const OPERATION: &'static rboto::schema::Operation = &super::schema::ops::RESTORE_OBJECT;
-}
-impl RestoreObjectRequest<rboto::ServiceClient> {
-    /// Sends the `RestoreObject` request.
-    pub async fn send(self) -> Result<RestoreObjectOutput, super::Error> {
-        let client = self._client.clone();
-        client.call(self).await
-    }
-}
-impl<C> rboto::OperationInput for SelectObjectContentRequest<C> {
-    type Output = SelectObjectContentOutput;
-    type Error = super::error::Exception;
-    const OPERATION: &'static rboto::schema::Operation = &super::schema::ops::SELECT_OBJECT_CONTENT;
-}
-impl SelectObjectContentRequest<rboto::ServiceClient> {
-    /// Sends the `SelectObjectContent` request.
-    pub async fn send(self) -> Result<SelectObjectContentOutput, super::Error> {
-        let client = self._client.clone();
-        client.call(self).await
-    }
-}
-impl<C> rboto::OperationInput
-for UpdateBucketMetadataAnnotationTableConfigurationRequest<C> {
-    type Output = ();
-    type Error = super::error::Exception;
-    const OPERATION: &'static rboto::schema::Operation = &super::schema::ops::UPDATE_BUCKET_METADATA_ANNOTATION_TABLE_CONFIGURATION;
-}
-impl UpdateBucketMetadataAnnotationTableConfigurationRequest<rboto::ServiceClient> {
-    /// Sends the `UpdateBucketMetadataAnnotationTableConfiguration` request.
-    pub async fn send(self) -> Result<(), super::Error> {
-        let client = self._client.clone();
-        client.call(self).await
-    }
-}
-impl<C> rboto::OperationInput
-for UpdateBucketMetadataInventoryTableConfigurationRequest<C> {
-    type Output = ();
-    type Error = super::error::Exception;
-    const OPERATION: &'static rboto::schema::Operation = &super::schema::ops::UPDATE_BUCKET_METADATA_INVENTORY_TABLE_CONFIGURATION;
-}
-impl UpdateBucketMetadataInventoryTableConfigurationRequest<rboto::ServiceClient> {
-    /// Sends the `UpdateBucketMetadataInventoryTableConfiguration` request.
-    pub async fn send(self) -> Result<(), super::Error> {
-        let client = self._client.clone();
-        client.call(self).await
-    }
-}
-impl<C> rboto::OperationInput
-for UpdateBucketMetadataJournalTableConfigurationRequest<C> {
-    type Output = ();
-    type Error = super::error::Exception;
-    const OPERATION: &'static rboto::schema::Operation = &super::schema::ops::UPDATE_BUCKET_METADATA_JOURNAL_TABLE_CONFIGURATION;
-}
-impl UpdateBucketMetadataJournalTableConfigurationRequest<rboto::ServiceClient> {
-    /// Sends the `UpdateBucketMetadataJournalTableConfiguration` request.
-    pub async fn send(self) -> Result<(), super::Error> {
-        let client = self._client.clone();
-        client.call(self).await
-    }
-}
-impl<C> rboto::OperationInput for UpdateObjectEncryptionRequest<C> {
-    type Output = UpdateObjectEncryptionResponse;
-    type Error = super::error::Exception;
-    const OPERATION: &'static rboto::schema::Operation = &super::schema::ops::UPDATE_OBJECT_ENCRYPTION;
-}
-impl UpdateObjectEncryptionRequest<rboto::ServiceClient> {
-    /// Sends the `UpdateObjectEncryption` request.
-    pub async fn send(self) -> Result<UpdateObjectEncryptionResponse, super::Error> {
-        let client = self._client.clone();
-        client.call(self).await
-    }
-}
-impl<C> rboto::OperationInput for UploadPartRequest<C> {
-    type Output = UploadPartOutput;
-    type Error = super::error::Exception;
-    const OPERATION: &'static rboto::schema::Operation = &super::schema::ops::UPLOAD_PART;
-}
-impl UploadPartRequest<rboto::ServiceClient> {
-    /// Sends the `UploadPart` request.
-    pub async fn send(self) -> Result<UploadPartOutput, super::Error> {
-        let client = self._client.clone();
-        client.call(self).await
-    }
-}
-impl<C> rboto::OperationInput for UploadPartCopyRequest<C> {
-    type Output = UploadPartCopyOutput;
-    type Error = super::error::Exception;
-    const OPERATION: &'static rboto::schema::Operation = &super::schema::ops::UPLOAD_PART_COPY;
-}
-impl UploadPartCopyRequest<rboto::ServiceClient> {
-    /// Sends the `UploadPartCopy` request.
-    pub async fn send(self) -> Result<UploadPartCopyOutput, super::Error> {
-        let client = self._client.clone();
-        client.call(self).await
-    }
-}
-impl<C> rboto::OperationInput for WriteGetObjectResponseRequest<C> {
-    type Output = ();
-    type Error = super::error::Exception;
-    const OPERATION: &'static rboto::schema::Operation = &super::schema::ops::WRITE_GET_OBJECT_RESPONSE;
-}
-impl WriteGetObjectResponseRequest<rboto::ServiceClient> {
-    /// Sends the `WriteGetObjectResponse` request.
-    pub async fn send(self) -> Result<(), super::Error> {
-        let client = self._client.clone();
-        client.call(self).await
-    }
-}
+rboto::__operations!(
+    super::error::Exception; AbortMultipartUploadInput => AbortMultipartUploadOutput =
+    super::schema::ops::ABORT_MULTIPART_UPLOAD, "AbortMultipartUpload";
+    CompleteMultipartUploadInput => CompleteMultipartUploadOutput =
+    super::schema::ops::COMPLETE_MULTIPART_UPLOAD, "CompleteMultipartUpload";
+    CopyObjectInput => CopyObjectOutput = super::schema::ops::COPY_OBJECT, "CopyObject";
+    CreateBucketInput => CreateBucketOutput = super::schema::ops::CREATE_BUCKET,
+    "CreateBucket"; CreateBucketMetadataConfigurationInput =>
+    CreateBucketMetadataConfigurationOutput =
+    super::schema::ops::CREATE_BUCKET_METADATA_CONFIGURATION,
+    "CreateBucketMetadataConfiguration"; CreateBucketMetadataTableConfigurationInput =>
+    CreateBucketMetadataTableConfigurationOutput =
+    super::schema::ops::CREATE_BUCKET_METADATA_TABLE_CONFIGURATION,
+    "CreateBucketMetadataTableConfiguration"; CreateMultipartUploadInput =>
+    CreateMultipartUploadOutput = super::schema::ops::CREATE_MULTIPART_UPLOAD,
+    "CreateMultipartUpload"; CreateSessionInput => CreateSessionOutput =
+    super::schema::ops::CREATE_SESSION, "CreateSession"; DeleteBucketInput =>
+    DeleteBucketOutput = super::schema::ops::DELETE_BUCKET, "DeleteBucket";
+    DeleteBucketAnalyticsConfigurationInput => DeleteBucketAnalyticsConfigurationOutput =
+    super::schema::ops::DELETE_BUCKET_ANALYTICS_CONFIGURATION,
+    "DeleteBucketAnalyticsConfiguration"; DeleteBucketCorsInput => DeleteBucketCorsOutput
+    = super::schema::ops::DELETE_BUCKET_CORS, "DeleteBucketCors";
+    DeleteBucketEncryptionInput => DeleteBucketEncryptionOutput =
+    super::schema::ops::DELETE_BUCKET_ENCRYPTION, "DeleteBucketEncryption";
+    DeleteBucketIntelligentTieringConfigurationInput =>
+    DeleteBucketIntelligentTieringConfigurationOutput =
+    super::schema::ops::DELETE_BUCKET_INTELLIGENT_TIERING_CONFIGURATION,
+    "DeleteBucketIntelligentTieringConfiguration";
+    DeleteBucketInventoryConfigurationInput => DeleteBucketInventoryConfigurationOutput =
+    super::schema::ops::DELETE_BUCKET_INVENTORY_CONFIGURATION,
+    "DeleteBucketInventoryConfiguration"; DeleteBucketLifecycleInput =>
+    DeleteBucketLifecycleOutput = super::schema::ops::DELETE_BUCKET_LIFECYCLE,
+    "DeleteBucketLifecycle"; DeleteBucketMetadataConfigurationInput =>
+    DeleteBucketMetadataConfigurationOutput =
+    super::schema::ops::DELETE_BUCKET_METADATA_CONFIGURATION,
+    "DeleteBucketMetadataConfiguration"; DeleteBucketMetadataTableConfigurationInput =>
+    DeleteBucketMetadataTableConfigurationOutput =
+    super::schema::ops::DELETE_BUCKET_METADATA_TABLE_CONFIGURATION,
+    "DeleteBucketMetadataTableConfiguration"; DeleteBucketMetricsConfigurationInput =>
+    DeleteBucketMetricsConfigurationOutput =
+    super::schema::ops::DELETE_BUCKET_METRICS_CONFIGURATION,
+    "DeleteBucketMetricsConfiguration"; DeleteBucketOwnershipControlsInput =>
+    DeleteBucketOwnershipControlsOutput =
+    super::schema::ops::DELETE_BUCKET_OWNERSHIP_CONTROLS,
+    "DeleteBucketOwnershipControls"; DeleteBucketPolicyInput => DeleteBucketPolicyOutput
+    = super::schema::ops::DELETE_BUCKET_POLICY, "DeleteBucketPolicy";
+    DeleteBucketReplicationInput => DeleteBucketReplicationOutput =
+    super::schema::ops::DELETE_BUCKET_REPLICATION, "DeleteBucketReplication";
+    DeleteBucketTaggingInput => DeleteBucketTaggingOutput =
+    super::schema::ops::DELETE_BUCKET_TAGGING, "DeleteBucketTagging";
+    DeleteBucketWebsiteInput => DeleteBucketWebsiteOutput =
+    super::schema::ops::DELETE_BUCKET_WEBSITE, "DeleteBucketWebsite"; DeleteObjectInput
+    => DeleteObjectOutput = super::schema::ops::DELETE_OBJECT, "DeleteObject";
+    DeleteObjectAnnotationInput => DeleteObjectAnnotationOutput =
+    super::schema::ops::DELETE_OBJECT_ANNOTATION, "DeleteObjectAnnotation";
+    DeleteObjectTaggingInput => DeleteObjectTaggingOutput =
+    super::schema::ops::DELETE_OBJECT_TAGGING, "DeleteObjectTagging"; DeleteObjectsInput
+    => DeleteObjectsOutput = super::schema::ops::DELETE_OBJECTS, "DeleteObjects";
+    DeletePublicAccessBlockInput => DeletePublicAccessBlockOutput =
+    super::schema::ops::DELETE_PUBLIC_ACCESS_BLOCK, "DeletePublicAccessBlock";
+    GetBucketAbacInput => GetBucketAbacOutput = super::schema::ops::GET_BUCKET_ABAC,
+    "GetBucketAbac"; GetBucketAccelerateConfigurationInput =>
+    GetBucketAccelerateConfigurationOutput =
+    super::schema::ops::GET_BUCKET_ACCELERATE_CONFIGURATION,
+    "GetBucketAccelerateConfiguration"; GetBucketAclInput => GetBucketAclOutput =
+    super::schema::ops::GET_BUCKET_ACL, "GetBucketAcl";
+    GetBucketAnalyticsConfigurationInput => GetBucketAnalyticsConfigurationOutput =
+    super::schema::ops::GET_BUCKET_ANALYTICS_CONFIGURATION,
+    "GetBucketAnalyticsConfiguration"; GetBucketCorsInput => GetBucketCorsOutput =
+    super::schema::ops::GET_BUCKET_CORS, "GetBucketCors"; GetBucketEncryptionInput =>
+    GetBucketEncryptionOutput = super::schema::ops::GET_BUCKET_ENCRYPTION,
+    "GetBucketEncryption"; GetBucketIntelligentTieringConfigurationInput =>
+    GetBucketIntelligentTieringConfigurationOutput =
+    super::schema::ops::GET_BUCKET_INTELLIGENT_TIERING_CONFIGURATION,
+    "GetBucketIntelligentTieringConfiguration"; GetBucketInventoryConfigurationInput =>
+    GetBucketInventoryConfigurationOutput =
+    super::schema::ops::GET_BUCKET_INVENTORY_CONFIGURATION,
+    "GetBucketInventoryConfiguration"; GetBucketLifecycleInput =>
+    GetBucketLifecycleOutput = super::schema::ops::GET_BUCKET_LIFECYCLE,
+    "GetBucketLifecycle"; GetBucketLifecycleConfigurationInput =>
+    GetBucketLifecycleConfigurationOutput =
+    super::schema::ops::GET_BUCKET_LIFECYCLE_CONFIGURATION,
+    "GetBucketLifecycleConfiguration"; GetBucketLocationInput => GetBucketLocationOutput
+    = super::schema::ops::GET_BUCKET_LOCATION, "GetBucketLocation"; GetBucketLoggingInput
+    => GetBucketLoggingOutput = super::schema::ops::GET_BUCKET_LOGGING,
+    "GetBucketLogging"; GetBucketMetadataConfigurationInput =>
+    GetBucketMetadataConfigurationOutput =
+    super::schema::ops::GET_BUCKET_METADATA_CONFIGURATION,
+    "GetBucketMetadataConfiguration"; GetBucketMetadataTableConfigurationInput =>
+    GetBucketMetadataTableConfigurationOutput =
+    super::schema::ops::GET_BUCKET_METADATA_TABLE_CONFIGURATION,
+    "GetBucketMetadataTableConfiguration"; GetBucketMetricsConfigurationInput =>
+    GetBucketMetricsConfigurationOutput =
+    super::schema::ops::GET_BUCKET_METRICS_CONFIGURATION,
+    "GetBucketMetricsConfiguration"; GetBucketNotificationInput =>
+    GetBucketNotificationOutput = super::schema::ops::GET_BUCKET_NOTIFICATION,
+    "GetBucketNotification"; GetBucketNotificationConfigurationInput =>
+    GetBucketNotificationConfigurationOutput =
+    super::schema::ops::GET_BUCKET_NOTIFICATION_CONFIGURATION,
+    "GetBucketNotificationConfiguration"; GetBucketOwnershipControlsInput =>
+    GetBucketOwnershipControlsOutput = super::schema::ops::GET_BUCKET_OWNERSHIP_CONTROLS,
+    "GetBucketOwnershipControls"; GetBucketPolicyInput => GetBucketPolicyOutput =
+    super::schema::ops::GET_BUCKET_POLICY, "GetBucketPolicy"; GetBucketPolicyStatusInput
+    => GetBucketPolicyStatusOutput = super::schema::ops::GET_BUCKET_POLICY_STATUS,
+    "GetBucketPolicyStatus"; GetBucketReplicationInput => GetBucketReplicationOutput =
+    super::schema::ops::GET_BUCKET_REPLICATION, "GetBucketReplication";
+    GetBucketRequestPaymentInput => GetBucketRequestPaymentOutput =
+    super::schema::ops::GET_BUCKET_REQUEST_PAYMENT, "GetBucketRequestPayment";
+    GetBucketTaggingInput => GetBucketTaggingOutput =
+    super::schema::ops::GET_BUCKET_TAGGING, "GetBucketTagging"; GetBucketVersioningInput
+    => GetBucketVersioningOutput = super::schema::ops::GET_BUCKET_VERSIONING,
+    "GetBucketVersioning"; GetBucketWebsiteInput => GetBucketWebsiteOutput =
+    super::schema::ops::GET_BUCKET_WEBSITE, "GetBucketWebsite"; GetObjectInput =>
+    GetObjectOutput = super::schema::ops::GET_OBJECT, "GetObject"; GetObjectAclInput =>
+    GetObjectAclOutput = super::schema::ops::GET_OBJECT_ACL, "GetObjectAcl";
+    GetObjectAnnotationInput => GetObjectAnnotationOutput =
+    super::schema::ops::GET_OBJECT_ANNOTATION, "GetObjectAnnotation";
+    GetObjectAttributesInput => GetObjectAttributesOutput =
+    super::schema::ops::GET_OBJECT_ATTRIBUTES, "GetObjectAttributes";
+    GetObjectLegalHoldInput => GetObjectLegalHoldOutput =
+    super::schema::ops::GET_OBJECT_LEGAL_HOLD, "GetObjectLegalHold";
+    GetObjectLockConfigurationInput => GetObjectLockConfigurationOutput =
+    super::schema::ops::GET_OBJECT_LOCK_CONFIGURATION, "GetObjectLockConfiguration";
+    GetObjectRetentionInput => GetObjectRetentionOutput =
+    super::schema::ops::GET_OBJECT_RETENTION, "GetObjectRetention"; GetObjectTaggingInput
+    => GetObjectTaggingOutput = super::schema::ops::GET_OBJECT_TAGGING,
+    "GetObjectTagging"; GetObjectTorrentInput => GetObjectTorrentOutput =
+    super::schema::ops::GET_OBJECT_TORRENT, "GetObjectTorrent"; GetPublicAccessBlockInput
+    => GetPublicAccessBlockOutput = super::schema::ops::GET_PUBLIC_ACCESS_BLOCK,
+    "GetPublicAccessBlock"; HeadBucketInput => HeadBucketOutput =
+    super::schema::ops::HEAD_BUCKET, "HeadBucket"; HeadObjectInput => HeadObjectOutput =
+    super::schema::ops::HEAD_OBJECT, "HeadObject"; ListBucketAnalyticsConfigurationsInput
+    => ListBucketAnalyticsConfigurationsOutput =
+    super::schema::ops::LIST_BUCKET_ANALYTICS_CONFIGURATIONS,
+    "ListBucketAnalyticsConfigurations"; ListBucketIntelligentTieringConfigurationsInput
+    => ListBucketIntelligentTieringConfigurationsOutput =
+    super::schema::ops::LIST_BUCKET_INTELLIGENT_TIERING_CONFIGURATIONS,
+    "ListBucketIntelligentTieringConfigurations"; ListBucketInventoryConfigurationsInput
+    => ListBucketInventoryConfigurationsOutput =
+    super::schema::ops::LIST_BUCKET_INVENTORY_CONFIGURATIONS,
+    "ListBucketInventoryConfigurations"; ListBucketMetricsConfigurationsInput =>
+    ListBucketMetricsConfigurationsOutput =
+    super::schema::ops::LIST_BUCKET_METRICS_CONFIGURATIONS,
+    "ListBucketMetricsConfigurations"; ListBucketsInput => ListBucketsOutput =
+    super::schema::ops::LIST_BUCKETS, "ListBuckets"; ListDirectoryBucketsInput =>
+    ListDirectoryBucketsOutput = super::schema::ops::LIST_DIRECTORY_BUCKETS,
+    "ListDirectoryBuckets"; ListMultipartUploadsInput => ListMultipartUploadsOutput =
+    super::schema::ops::LIST_MULTIPART_UPLOADS, "ListMultipartUploads";
+    ListObjectAnnotationsInput => ListObjectAnnotationsOutput =
+    super::schema::ops::LIST_OBJECT_ANNOTATIONS, "ListObjectAnnotations";
+    ListObjectVersionsInput => ListObjectVersionsOutput =
+    super::schema::ops::LIST_OBJECT_VERSIONS, "ListObjectVersions"; ListObjectsInput =>
+    ListObjectsOutput = super::schema::ops::LIST_OBJECTS, "ListObjects";
+    ListObjectsV2Input => ListObjectsV2Output = super::schema::ops::LIST_OBJECTS_V2,
+    "ListObjectsV2"; ListPartsInput => ListPartsOutput = super::schema::ops::LIST_PARTS,
+    "ListParts"; PutBucketAbacInput => PutBucketAbacOutput =
+    super::schema::ops::PUT_BUCKET_ABAC, "PutBucketAbac";
+    PutBucketAccelerateConfigurationInput => PutBucketAccelerateConfigurationOutput =
+    super::schema::ops::PUT_BUCKET_ACCELERATE_CONFIGURATION,
+    "PutBucketAccelerateConfiguration"; PutBucketAclInput => PutBucketAclOutput =
+    super::schema::ops::PUT_BUCKET_ACL, "PutBucketAcl";
+    PutBucketAnalyticsConfigurationInput => PutBucketAnalyticsConfigurationOutput =
+    super::schema::ops::PUT_BUCKET_ANALYTICS_CONFIGURATION,
+    "PutBucketAnalyticsConfiguration"; PutBucketCorsInput => PutBucketCorsOutput =
+    super::schema::ops::PUT_BUCKET_CORS, "PutBucketCors"; PutBucketEncryptionInput =>
+    PutBucketEncryptionOutput = super::schema::ops::PUT_BUCKET_ENCRYPTION,
+    "PutBucketEncryption"; PutBucketIntelligentTieringConfigurationInput =>
+    PutBucketIntelligentTieringConfigurationOutput =
+    super::schema::ops::PUT_BUCKET_INTELLIGENT_TIERING_CONFIGURATION,
+    "PutBucketIntelligentTieringConfiguration"; PutBucketInventoryConfigurationInput =>
+    PutBucketInventoryConfigurationOutput =
+    super::schema::ops::PUT_BUCKET_INVENTORY_CONFIGURATION,
+    "PutBucketInventoryConfiguration"; PutBucketLifecycleInput =>
+    PutBucketLifecycleOutput = super::schema::ops::PUT_BUCKET_LIFECYCLE,
+    "PutBucketLifecycle"; PutBucketLifecycleConfigurationInput =>
+    PutBucketLifecycleConfigurationOutput =
+    super::schema::ops::PUT_BUCKET_LIFECYCLE_CONFIGURATION,
+    "PutBucketLifecycleConfiguration"; PutBucketLoggingInput => PutBucketLoggingOutput =
+    super::schema::ops::PUT_BUCKET_LOGGING, "PutBucketLogging";
+    PutBucketMetricsConfigurationInput => PutBucketMetricsConfigurationOutput =
+    super::schema::ops::PUT_BUCKET_METRICS_CONFIGURATION,
+    "PutBucketMetricsConfiguration"; PutBucketNotificationInput =>
+    PutBucketNotificationOutput = super::schema::ops::PUT_BUCKET_NOTIFICATION,
+    "PutBucketNotification"; PutBucketNotificationConfigurationInput =>
+    PutBucketNotificationConfigurationOutput =
+    super::schema::ops::PUT_BUCKET_NOTIFICATION_CONFIGURATION,
+    "PutBucketNotificationConfiguration"; PutBucketOwnershipControlsInput =>
+    PutBucketOwnershipControlsOutput = super::schema::ops::PUT_BUCKET_OWNERSHIP_CONTROLS,
+    "PutBucketOwnershipControls"; PutBucketPolicyInput => PutBucketPolicyOutput =
+    super::schema::ops::PUT_BUCKET_POLICY, "PutBucketPolicy"; PutBucketReplicationInput
+    => PutBucketReplicationOutput = super::schema::ops::PUT_BUCKET_REPLICATION,
+    "PutBucketReplication"; PutBucketRequestPaymentInput => PutBucketRequestPaymentOutput
+    = super::schema::ops::PUT_BUCKET_REQUEST_PAYMENT, "PutBucketRequestPayment";
+    PutBucketTaggingInput => PutBucketTaggingOutput =
+    super::schema::ops::PUT_BUCKET_TAGGING, "PutBucketTagging"; PutBucketVersioningInput
+    => PutBucketVersioningOutput = super::schema::ops::PUT_BUCKET_VERSIONING,
+    "PutBucketVersioning"; PutBucketWebsiteInput => PutBucketWebsiteOutput =
+    super::schema::ops::PUT_BUCKET_WEBSITE, "PutBucketWebsite"; PutObjectInput =>
+    PutObjectOutput = super::schema::ops::PUT_OBJECT, "PutObject"; PutObjectAclInput =>
+    PutObjectAclOutput = super::schema::ops::PUT_OBJECT_ACL, "PutObjectAcl";
+    PutObjectAnnotationInput => PutObjectAnnotationOutput =
+    super::schema::ops::PUT_OBJECT_ANNOTATION, "PutObjectAnnotation";
+    PutObjectLegalHoldInput => PutObjectLegalHoldOutput =
+    super::schema::ops::PUT_OBJECT_LEGAL_HOLD, "PutObjectLegalHold";
+    PutObjectLockConfigurationInput => PutObjectLockConfigurationOutput =
+    super::schema::ops::PUT_OBJECT_LOCK_CONFIGURATION, "PutObjectLockConfiguration";
+    PutObjectRetentionInput => PutObjectRetentionOutput =
+    super::schema::ops::PUT_OBJECT_RETENTION, "PutObjectRetention"; PutObjectTaggingInput
+    => PutObjectTaggingOutput = super::schema::ops::PUT_OBJECT_TAGGING,
+    "PutObjectTagging"; PutPublicAccessBlockInput => PutPublicAccessBlockOutput =
+    super::schema::ops::PUT_PUBLIC_ACCESS_BLOCK, "PutPublicAccessBlock";
+    RenameObjectInput => RenameObjectOutput = super::schema::ops::RENAME_OBJECT,
+    "RenameObject"; RestoreObjectInput => RestoreObjectOutput =
+    super::schema::ops::RESTORE_OBJECT, "RestoreObject"; SelectObjectContentInput =>
+    SelectObjectContentOutput = super::schema::ops::SELECT_OBJECT_CONTENT,
+    "SelectObjectContent"; UpdateBucketMetadataAnnotationTableConfigurationInput =>
+    UpdateBucketMetadataAnnotationTableConfigurationOutput =
+    super::schema::ops::UPDATE_BUCKET_METADATA_ANNOTATION_TABLE_CONFIGURATION,
+    "UpdateBucketMetadataAnnotationTableConfiguration";
+    UpdateBucketMetadataInventoryTableConfigurationInput =>
+    UpdateBucketMetadataInventoryTableConfigurationOutput =
+    super::schema::ops::UPDATE_BUCKET_METADATA_INVENTORY_TABLE_CONFIGURATION,
+    "UpdateBucketMetadataInventoryTableConfiguration";
+    UpdateBucketMetadataJournalTableConfigurationInput =>
+    UpdateBucketMetadataJournalTableConfigurationOutput =
+    super::schema::ops::UPDATE_BUCKET_METADATA_JOURNAL_TABLE_CONFIGURATION,
+    "UpdateBucketMetadataJournalTableConfiguration"; UpdateObjectEncryptionInput =>
+    UpdateObjectEncryptionOutput = super::schema::ops::UPDATE_OBJECT_ENCRYPTION,
+    "UpdateObjectEncryption"; UploadPartInput => UploadPartOutput =
+    super::schema::ops::UPLOAD_PART, "UploadPart"; UploadPartCopyInput =>
+    UploadPartCopyOutput = super::schema::ops::UPLOAD_PART_COPY, "UploadPartCopy";
+    WriteGetObjectResponseInput => WriteGetObjectResponseOutput =
+    super::schema::ops::WRITE_GET_OBJECT_RESPONSE, "WriteGetObjectResponse";
+);

@@ -3,25 +3,23 @@
 #[allow(unused_imports)]
 use super::{error::*, input::*, types::*};
 #[allow(unused_imports)]
-use rboto::value as rv;
+use rboto::__private as rv;
 #[allow(unused_imports)]
 use std::collections::HashMap;
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
 pub struct AbortMultipartUploadOutput {
     pub request_charged: Option<RequestCharged>,
     /// Version ID of the object.
     pub version_id: Option<String>,
+    pub(crate) _meta: rboto::__private::Meta,
 }
-impl rboto::FromValue for AbortMultipartUploadOutput {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "AbortMultipartUploadOutput")?;
-        Ok(Self {
-            request_charged: m.take(0)?,
-            version_id: m.take(1)?,
-        })
-    }
-}
+rboto::__structure!(
+    AbortMultipartUploadOutput "AbortMultipartUploadOutput"[debug from output] {
+    request_charged : RequestCharged, version_id : String } { _meta }
+);
 #[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
 pub struct CompleteMultipartUploadOutput {
     /// The URI that identifies the newly created object.
     pub location: Option<String>,
@@ -64,63 +62,20 @@ pub struct CompleteMultipartUploadOutput {
     /// Indicates whether the multipart upload uses an S3 Bucket Key for server-side encryption with Key Management Service (KMS) keys (SSE-KMS).
     pub bucket_key_enabled: Option<bool>,
     pub request_charged: Option<RequestCharged>,
+    pub(crate) _meta: rboto::__private::Meta,
 }
-impl ::std::fmt::Debug for CompleteMultipartUploadOutput {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.debug_struct("CompleteMultipartUploadOutput")
-            .field("location", &self.location)
-            .field("bucket", &self.bucket)
-            .field("key", &self.key)
-            .field("expiration", &self.expiration)
-            .field("e_tag", &self.e_tag)
-            .field("checksum_crc32", &self.checksum_crc32)
-            .field("checksum_crc32c", &self.checksum_crc32c)
-            .field("checksum_crc64nvme", &self.checksum_crc64nvme)
-            .field("checksum_sha1", &self.checksum_sha1)
-            .field("checksum_sha256", &self.checksum_sha256)
-            .field("checksum_sha512", &self.checksum_sha512)
-            .field("checksum_md5", &self.checksum_md5)
-            .field("checksum_xxhash64", &self.checksum_xxhash64)
-            .field("checksum_xxhash3", &self.checksum_xxhash3)
-            .field("checksum_xxhash128", &self.checksum_xxhash128)
-            .field("checksum_type", &self.checksum_type)
-            .field("server_side_encryption", &self.server_side_encryption)
-            .field("version_id", &self.version_id)
-            .field("ssekms_key_id", &rboto::types::Redacted(&self.ssekms_key_id))
-            .field("bucket_key_enabled", &self.bucket_key_enabled)
-            .field("request_charged", &self.request_charged)
-            .finish()
-    }
-}
-impl rboto::FromValue for CompleteMultipartUploadOutput {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "CompleteMultipartUploadOutput")?;
-        Ok(Self {
-            location: m.take(0)?,
-            bucket: m.take(1)?,
-            key: m.take(2)?,
-            expiration: m.take(3)?,
-            e_tag: m.take(4)?,
-            checksum_crc32: m.take(5)?,
-            checksum_crc32c: m.take(6)?,
-            checksum_crc64nvme: m.take(7)?,
-            checksum_sha1: m.take(8)?,
-            checksum_sha256: m.take(9)?,
-            checksum_sha512: m.take(10)?,
-            checksum_md5: m.take(11)?,
-            checksum_xxhash64: m.take(12)?,
-            checksum_xxhash3: m.take(13)?,
-            checksum_xxhash128: m.take(14)?,
-            checksum_type: m.take(15)?,
-            server_side_encryption: m.take(16)?,
-            version_id: m.take(17)?,
-            ssekms_key_id: m.take(18)?,
-            bucket_key_enabled: m.take(19)?,
-            request_charged: m.take(20)?,
-        })
-    }
-}
+rboto::__structure!(
+    CompleteMultipartUploadOutput "CompleteMultipartUploadOutput"[debug from output] {
+    location : String, bucket : String, key : String, expiration : String, e_tag :
+    String, checksum_crc32 : String, checksum_crc32c : String, checksum_crc64nvme :
+    String, checksum_sha1 : String, checksum_sha256 : String, checksum_sha512 : String,
+    checksum_md5 : String, checksum_xxhash64 : String, checksum_xxhash3 : String,
+    checksum_xxhash128 : String, checksum_type : ChecksumType, server_side_encryption :
+    ServerSideEncryption, version_id : String, ssekms_key_id : String[sensitive],
+    bucket_key_enabled = bool, request_charged : RequestCharged } { _meta }
+);
 #[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
 pub struct CopyObjectOutput {
     /// Container for all response elements.
     pub copy_object_result: Option<CopyObjectResult>,
@@ -143,62 +98,31 @@ pub struct CopyObjectOutput {
     /// Indicates whether the copied object uses an S3 Bucket Key for server-side encryption with Key Management Service (KMS) keys (SSE-KMS).
     pub bucket_key_enabled: Option<bool>,
     pub request_charged: Option<RequestCharged>,
+    pub(crate) _meta: rboto::__private::Meta,
 }
-impl ::std::fmt::Debug for CopyObjectOutput {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.debug_struct("CopyObjectOutput")
-            .field("copy_object_result", &self.copy_object_result)
-            .field("expiration", &self.expiration)
-            .field("copy_source_version_id", &self.copy_source_version_id)
-            .field("version_id", &self.version_id)
-            .field("server_side_encryption", &self.server_side_encryption)
-            .field("sse_customer_algorithm", &self.sse_customer_algorithm)
-            .field("sse_customer_key_md5", &self.sse_customer_key_md5)
-            .field("ssekms_key_id", &rboto::types::Redacted(&self.ssekms_key_id))
-            .field(
-                "ssekms_encryption_context",
-                &rboto::types::Redacted(&self.ssekms_encryption_context),
-            )
-            .field("bucket_key_enabled", &self.bucket_key_enabled)
-            .field("request_charged", &self.request_charged)
-            .finish()
-    }
-}
-impl rboto::FromValue for CopyObjectOutput {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "CopyObjectOutput")?;
-        Ok(Self {
-            copy_object_result: m.take(0)?,
-            expiration: m.take(1)?,
-            copy_source_version_id: m.take(2)?,
-            version_id: m.take(3)?,
-            server_side_encryption: m.take(4)?,
-            sse_customer_algorithm: m.take(5)?,
-            sse_customer_key_md5: m.take(6)?,
-            ssekms_key_id: m.take(7)?,
-            ssekms_encryption_context: m.take(8)?,
-            bucket_key_enabled: m.take(9)?,
-            request_charged: m.take(10)?,
-        })
-    }
-}
-#[derive(Clone, Debug, Default, PartialEq)]
+rboto::__structure!(
+    CopyObjectOutput "CopyObjectOutput"[debug from output] { copy_object_result :
+    CopyObjectResult, expiration : String, copy_source_version_id : String, version_id :
+    String, server_side_encryption : ServerSideEncryption, sse_customer_algorithm :
+    String, sse_customer_key_md5 : String, ssekms_key_id : String[sensitive],
+    ssekms_encryption_context : String[sensitive], bucket_key_enabled = bool,
+    request_charged : RequestCharged } { _meta }
+);
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
 pub struct CreateBucketOutput {
     /// A forward slash followed by the name of the bucket for all account regional namespace buckets and all global general purpose buckets created in us-east-1. For example, `/amzn-s3-demo-bucket`. For global general purpose buckets created in other Amazon Web Services Regions, the Location field is the global endpoint URL. For example, `http://amzn-s3-demo-bucket.s3.amazonaws.com/`.
     pub location: Option<String>,
     /// The Amazon Resource Name (ARN) of the S3 bucket. ARNs uniquely identify Amazon Web Services resources across all of Amazon Web Services.
     pub bucket_arn: Option<String>,
+    pub(crate) _meta: rboto::__private::Meta,
 }
-impl rboto::FromValue for CreateBucketOutput {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "CreateBucketOutput")?;
-        Ok(Self {
-            location: m.take(0)?,
-            bucket_arn: m.take(1)?,
-        })
-    }
-}
+rboto::__structure!(
+    CreateBucketOutput "CreateBucketOutput"[debug from output] { location : String,
+    bucket_arn : String } { _meta }
+);
 #[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
 pub struct CreateMultipartUploadOutput {
     /// If the bucket has a lifecycle rule configured with an action to abort incomplete multipart uploads and the prefix in the lifecycle rule matches the object name in the request, the response includes this header. The header indicates when the initiated multipart upload becomes eligible for an abort operation.
     pub abort_date: Option<rboto::DateTime>,
@@ -229,54 +153,19 @@ pub struct CreateMultipartUploadOutput {
     pub checksum_type: Option<ChecksumType>,
     /// Version ID of the object.
     pub version_id: Option<String>,
+    pub(crate) _meta: rboto::__private::Meta,
 }
-impl ::std::fmt::Debug for CreateMultipartUploadOutput {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.debug_struct("CreateMultipartUploadOutput")
-            .field("abort_date", &self.abort_date)
-            .field("abort_rule_id", &self.abort_rule_id)
-            .field("bucket", &self.bucket)
-            .field("key", &self.key)
-            .field("upload_id", &self.upload_id)
-            .field("server_side_encryption", &self.server_side_encryption)
-            .field("sse_customer_algorithm", &self.sse_customer_algorithm)
-            .field("sse_customer_key_md5", &self.sse_customer_key_md5)
-            .field("ssekms_key_id", &rboto::types::Redacted(&self.ssekms_key_id))
-            .field(
-                "ssekms_encryption_context",
-                &rboto::types::Redacted(&self.ssekms_encryption_context),
-            )
-            .field("bucket_key_enabled", &self.bucket_key_enabled)
-            .field("request_charged", &self.request_charged)
-            .field("checksum_algorithm", &self.checksum_algorithm)
-            .field("checksum_type", &self.checksum_type)
-            .field("version_id", &self.version_id)
-            .finish()
-    }
-}
-impl rboto::FromValue for CreateMultipartUploadOutput {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "CreateMultipartUploadOutput")?;
-        Ok(Self {
-            abort_date: m.take(0)?,
-            abort_rule_id: m.take(1)?,
-            bucket: m.take(2)?,
-            key: m.take(3)?,
-            upload_id: m.take(4)?,
-            server_side_encryption: m.take(5)?,
-            sse_customer_algorithm: m.take(6)?,
-            sse_customer_key_md5: m.take(7)?,
-            ssekms_key_id: m.take(8)?,
-            ssekms_encryption_context: m.take(9)?,
-            bucket_key_enabled: m.take(10)?,
-            request_charged: m.take(11)?,
-            checksum_algorithm: m.take(12)?,
-            checksum_type: m.take(13)?,
-            version_id: m.take(14)?,
-        })
-    }
-}
+rboto::__structure!(
+    CreateMultipartUploadOutput "CreateMultipartUploadOutput"[debug from output] {
+    abort_date : rboto::DateTime, abort_rule_id : String, bucket : String, key : String,
+    upload_id : String, server_side_encryption : ServerSideEncryption,
+    sse_customer_algorithm : String, sse_customer_key_md5 : String, ssekms_key_id :
+    String[sensitive], ssekms_encryption_context : String[sensitive], bucket_key_enabled
+    = bool, request_charged : RequestCharged, checksum_algorithm : ChecksumAlgorithm,
+    checksum_type : ChecksumType, version_id : String } { _meta }
+);
 #[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
 pub struct CreateSessionOutput {
     /// The server-side encryption algorithm used when you store objects in the directory bucket.
     pub server_side_encryption: Option<ServerSideEncryption>,
@@ -288,203 +177,160 @@ pub struct CreateSessionOutput {
     pub bucket_key_enabled: Option<bool>,
     /// The established temporary security credentials for the created session.
     pub credentials: Option<SessionCredentials>,
+    pub(crate) _meta: rboto::__private::Meta,
 }
-impl ::std::fmt::Debug for CreateSessionOutput {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.debug_struct("CreateSessionOutput")
-            .field("server_side_encryption", &self.server_side_encryption)
-            .field("ssekms_key_id", &rboto::types::Redacted(&self.ssekms_key_id))
-            .field(
-                "ssekms_encryption_context",
-                &rboto::types::Redacted(&self.ssekms_encryption_context),
-            )
-            .field("bucket_key_enabled", &self.bucket_key_enabled)
-            .field("credentials", &self.credentials)
-            .finish()
-    }
-}
-impl rboto::FromValue for CreateSessionOutput {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "CreateSessionOutput")?;
-        Ok(Self {
-            server_side_encryption: m.take(0)?,
-            ssekms_key_id: m.take(1)?,
-            ssekms_encryption_context: m.take(2)?,
-            bucket_key_enabled: m.take(3)?,
-            credentials: m.take(4)?,
-        })
-    }
-}
-#[derive(Clone, Debug, Default, PartialEq)]
+rboto::__structure!(
+    CreateSessionOutput "CreateSessionOutput"[debug from output] { server_side_encryption
+    : ServerSideEncryption, ssekms_key_id : String[sensitive], ssekms_encryption_context
+    : String[sensitive], bucket_key_enabled = bool, credentials : SessionCredentials } {
+    _meta }
+);
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
 pub struct DeleteObjectAnnotationOutput {
     /// The version ID of the object that the annotation was deleted from.
     pub object_version_id: Option<String>,
     pub request_charged: Option<RequestCharged>,
+    pub(crate) _meta: rboto::__private::Meta,
 }
-impl rboto::FromValue for DeleteObjectAnnotationOutput {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "DeleteObjectAnnotationOutput")?;
-        Ok(Self {
-            object_version_id: m.take(0)?,
-            request_charged: m.take(1)?,
-        })
-    }
-}
-#[derive(Clone, Debug, Default, PartialEq)]
+rboto::__structure!(
+    DeleteObjectAnnotationOutput "DeleteObjectAnnotationOutput"[debug from output] {
+    object_version_id : String, request_charged : RequestCharged } { _meta }
+);
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
 pub struct DeleteObjectOutput {
     /// Indicates whether the specified object version that was permanently deleted was (true) or was not (false) a delete marker before deletion. In a simple DELETE, this header indicates whether (true) or not (false) the current version of the object is a delete marker.
     pub delete_marker: Option<bool>,
     /// Returns the version ID of the delete marker created as a result of the DELETE operation.
     pub version_id: Option<String>,
     pub request_charged: Option<RequestCharged>,
+    pub(crate) _meta: rboto::__private::Meta,
 }
-impl rboto::FromValue for DeleteObjectOutput {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "DeleteObjectOutput")?;
-        Ok(Self {
-            delete_marker: m.take(0)?,
-            version_id: m.take(1)?,
-            request_charged: m.take(2)?,
-        })
-    }
-}
-#[derive(Clone, Debug, Default, PartialEq)]
+rboto::__structure!(
+    DeleteObjectOutput "DeleteObjectOutput"[debug from output] { delete_marker = bool,
+    version_id : String, request_charged : RequestCharged } { _meta }
+);
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
 pub struct DeleteObjectTaggingOutput {
     /// The versionId of the object the tag-set was removed from.
     pub version_id: Option<String>,
+    pub(crate) _meta: rboto::__private::Meta,
 }
-impl rboto::FromValue for DeleteObjectTaggingOutput {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "DeleteObjectTaggingOutput")?;
-        Ok(Self { version_id: m.take(0)? })
-    }
-}
-#[derive(Clone, Debug, Default, PartialEq)]
+rboto::__structure!(
+    DeleteObjectTaggingOutput "DeleteObjectTaggingOutput"[debug from output] { version_id
+    : String } { _meta }
+);
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
 pub struct DeleteObjectsOutput {
     /// Container element for a successful delete. It identifies the object that was successfully deleted.
     pub deleted: Option<Vec<DeletedObject>>,
     pub request_charged: Option<RequestCharged>,
     /// Container for a failed delete action that describes the object that Amazon S3 attempted to delete and the error it encountered.
     pub errors: Option<Vec<ErrorShape>>,
+    pub(crate) _meta: rboto::__private::Meta,
 }
-impl rboto::FromValue for DeleteObjectsOutput {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "DeleteObjectsOutput")?;
-        Ok(Self {
-            deleted: m.take(0)?,
-            request_charged: m.take(1)?,
-            errors: m.take(2)?,
-        })
-    }
-}
-#[derive(Clone, Debug, Default, PartialEq)]
+rboto::__structure!(
+    DeleteObjectsOutput "DeleteObjectsOutput"[debug from output] { deleted : Vec <
+    DeletedObject >, request_charged : RequestCharged, errors : Vec < ErrorShape > } {
+    _meta }
+);
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
 pub struct GetBucketAbacOutput {
     /// The ABAC status of the general purpose bucket.
     pub abac_status: Option<AbacStatus>,
+    pub(crate) _meta: rboto::__private::Meta,
 }
-impl rboto::FromValue for GetBucketAbacOutput {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "GetBucketAbacOutput")?;
-        Ok(Self { abac_status: m.take(0)? })
-    }
-}
-#[derive(Clone, Debug, Default, PartialEq)]
+rboto::__structure!(
+    GetBucketAbacOutput "GetBucketAbacOutput"[debug from output] { abac_status :
+    AbacStatus } { _meta }
+);
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
 pub struct GetBucketAccelerateConfigurationOutput {
     /// The accelerate configuration of the bucket.
     pub status: Option<BucketAccelerateStatus>,
     pub request_charged: Option<RequestCharged>,
+    pub(crate) _meta: rboto::__private::Meta,
 }
-impl rboto::FromValue for GetBucketAccelerateConfigurationOutput {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "GetBucketAccelerateConfigurationOutput")?;
-        Ok(Self {
-            status: m.take(0)?,
-            request_charged: m.take(1)?,
-        })
-    }
-}
-#[derive(Clone, Debug, Default, PartialEq)]
+rboto::__structure!(
+    GetBucketAccelerateConfigurationOutput "GetBucketAccelerateConfigurationOutput"[debug
+    from output] { status : BucketAccelerateStatus, request_charged : RequestCharged } {
+    _meta }
+);
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
 pub struct GetBucketAclOutput {
     /// Container for the bucket owner's ID.
     pub owner: Option<Owner>,
     /// A list of grants.
     pub grants: Option<Vec<Grant>>,
+    pub(crate) _meta: rboto::__private::Meta,
 }
-impl rboto::FromValue for GetBucketAclOutput {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "GetBucketAclOutput")?;
-        Ok(Self {
-            owner: m.take(0)?,
-            grants: m.take(1)?,
-        })
-    }
-}
-#[derive(Clone, Debug, Default, PartialEq)]
+rboto::__structure!(
+    GetBucketAclOutput "GetBucketAclOutput"[debug from output] { owner : Owner, grants :
+    Vec < Grant > } { _meta }
+);
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
 pub struct GetBucketAnalyticsConfigurationOutput {
     /// The configuration and any analyses for the analytics filter.
     pub analytics_configuration: Option<AnalyticsConfiguration>,
+    pub(crate) _meta: rboto::__private::Meta,
 }
-impl rboto::FromValue for GetBucketAnalyticsConfigurationOutput {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "GetBucketAnalyticsConfigurationOutput")?;
-        Ok(Self {
-            analytics_configuration: m.take(0)?,
-        })
-    }
-}
-#[derive(Clone, Debug, Default, PartialEq)]
+rboto::__structure!(
+    GetBucketAnalyticsConfigurationOutput "GetBucketAnalyticsConfigurationOutput"[debug
+    from output] { analytics_configuration : AnalyticsConfiguration } { _meta }
+);
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
 pub struct GetBucketCorsOutput {
     /// A set of origins and methods (cross-origin access that you want to allow). You can add up to 100 rules to the configuration.
     pub cors_rules: Option<Vec<CorsRule>>,
+    pub(crate) _meta: rboto::__private::Meta,
 }
-impl rboto::FromValue for GetBucketCorsOutput {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "GetBucketCorsOutput")?;
-        Ok(Self { cors_rules: m.take(0)? })
-    }
-}
-#[derive(Clone, Debug, Default, PartialEq)]
+rboto::__structure!(
+    GetBucketCorsOutput "GetBucketCorsOutput"[debug from output] { cors_rules : Vec <
+    CorsRule > } { _meta }
+);
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
 pub struct GetBucketEncryptionOutput {
     pub server_side_encryption_configuration: Option<ServerSideEncryptionConfiguration>,
+    pub(crate) _meta: rboto::__private::Meta,
 }
-impl rboto::FromValue for GetBucketEncryptionOutput {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "GetBucketEncryptionOutput")?;
-        Ok(Self {
-            server_side_encryption_configuration: m.take(0)?,
-        })
-    }
-}
-#[derive(Clone, Debug, Default, PartialEq)]
+rboto::__structure!(
+    GetBucketEncryptionOutput "GetBucketEncryptionOutput"[debug from output] {
+    server_side_encryption_configuration : ServerSideEncryptionConfiguration } { _meta }
+);
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
 pub struct GetBucketIntelligentTieringConfigurationOutput {
     /// Container for S3 Intelligent-Tiering configuration.
     pub intelligent_tiering_configuration: Option<IntelligentTieringConfiguration>,
+    pub(crate) _meta: rboto::__private::Meta,
 }
-impl rboto::FromValue for GetBucketIntelligentTieringConfigurationOutput {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(
-            v,
-            "GetBucketIntelligentTieringConfigurationOutput",
-        )?;
-        Ok(Self {
-            intelligent_tiering_configuration: m.take(0)?,
-        })
-    }
-}
-#[derive(Clone, Debug, Default, PartialEq)]
+rboto::__structure!(
+    GetBucketIntelligentTieringConfigurationOutput
+    "GetBucketIntelligentTieringConfigurationOutput"[debug from output] {
+    intelligent_tiering_configuration : IntelligentTieringConfiguration } { _meta }
+);
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
 pub struct GetBucketInventoryConfigurationOutput {
     /// Specifies the inventory configuration.
     pub inventory_configuration: Option<InventoryConfiguration>,
+    pub(crate) _meta: rboto::__private::Meta,
 }
-impl rboto::FromValue for GetBucketInventoryConfigurationOutput {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "GetBucketInventoryConfigurationOutput")?;
-        Ok(Self {
-            inventory_configuration: m.take(0)?,
-        })
-    }
-}
-#[derive(Clone, Debug, Default, PartialEq)]
+rboto::__structure!(
+    GetBucketInventoryConfigurationOutput "GetBucketInventoryConfigurationOutput"[debug
+    from output] { inventory_configuration : InventoryConfiguration } { _meta }
+);
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
 pub struct GetBucketLifecycleConfigurationOutput {
     /// Container for a lifecycle rule.
     pub rules: Option<Vec<LifecycleRule>>,
@@ -492,181 +338,165 @@ pub struct GetBucketLifecycleConfigurationOutput {
     pub transition_default_minimum_object_size: Option<
         TransitionDefaultMinimumObjectSize,
     >,
+    pub(crate) _meta: rboto::__private::Meta,
 }
-impl rboto::FromValue for GetBucketLifecycleConfigurationOutput {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "GetBucketLifecycleConfigurationOutput")?;
-        Ok(Self {
-            rules: m.take(0)?,
-            transition_default_minimum_object_size: m.take(1)?,
-        })
-    }
-}
-#[derive(Clone, Debug, Default, PartialEq)]
+rboto::__structure!(
+    GetBucketLifecycleConfigurationOutput "GetBucketLifecycleConfigurationOutput"[debug
+    from output] { rules : Vec < LifecycleRule >, transition_default_minimum_object_size
+    : TransitionDefaultMinimumObjectSize } { _meta }
+);
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
 pub struct GetBucketLifecycleOutput {
     /// Container for a lifecycle rule.
     pub rules: Option<Vec<Rule>>,
+    pub(crate) _meta: rboto::__private::Meta,
 }
-impl rboto::FromValue for GetBucketLifecycleOutput {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "GetBucketLifecycleOutput")?;
-        Ok(Self { rules: m.take(0)? })
-    }
-}
-#[derive(Clone, Debug, Default, PartialEq)]
+rboto::__structure!(
+    GetBucketLifecycleOutput "GetBucketLifecycleOutput"[debug from output] { rules : Vec
+    < Rule > } { _meta }
+);
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
 pub struct GetBucketLocationOutput {
     /// Specifies the Region where the bucket resides. For a list of all the Amazon S3 supported location constraints by Region, see [Regions and Endpoints](https://docs.aws.amazon.com/general/latest/gr/rande.html#s3_region).
     pub location_constraint: Option<BucketLocationConstraint>,
+    pub(crate) _meta: rboto::__private::Meta,
 }
-impl rboto::FromValue for GetBucketLocationOutput {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "GetBucketLocationOutput")?;
-        Ok(Self {
-            location_constraint: m.take(0)?,
-        })
-    }
-}
-#[derive(Clone, Debug, Default, PartialEq)]
+rboto::__structure!(
+    GetBucketLocationOutput "GetBucketLocationOutput"[debug from output] {
+    location_constraint : BucketLocationConstraint } { _meta }
+);
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
 pub struct GetBucketLoggingOutput {
     pub logging_enabled: Option<LoggingEnabled>,
+    pub(crate) _meta: rboto::__private::Meta,
 }
-impl rboto::FromValue for GetBucketLoggingOutput {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "GetBucketLoggingOutput")?;
-        Ok(Self {
-            logging_enabled: m.take(0)?,
-        })
-    }
-}
-#[derive(Clone, Debug, Default, PartialEq)]
+rboto::__structure!(
+    GetBucketLoggingOutput "GetBucketLoggingOutput"[debug from output] { logging_enabled
+    : LoggingEnabled } { _meta }
+);
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
 pub struct GetBucketMetadataConfigurationOutput {
     /// The metadata configuration for the general purpose bucket.
     pub get_bucket_metadata_configuration_result: Option<
         GetBucketMetadataConfigurationResult,
     >,
+    pub(crate) _meta: rboto::__private::Meta,
 }
-impl rboto::FromValue for GetBucketMetadataConfigurationOutput {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "GetBucketMetadataConfigurationOutput")?;
-        Ok(Self {
-            get_bucket_metadata_configuration_result: m.take(0)?,
-        })
-    }
-}
-#[derive(Clone, Debug, Default, PartialEq)]
+rboto::__structure!(
+    GetBucketMetadataConfigurationOutput "GetBucketMetadataConfigurationOutput"[debug
+    from output] { get_bucket_metadata_configuration_result :
+    GetBucketMetadataConfigurationResult } { _meta }
+);
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
 pub struct GetBucketMetadataTableConfigurationOutput {
     /// The metadata table configuration for the general purpose bucket.
     pub get_bucket_metadata_table_configuration_result: Option<
         GetBucketMetadataTableConfigurationResult,
     >,
+    pub(crate) _meta: rboto::__private::Meta,
 }
-impl rboto::FromValue for GetBucketMetadataTableConfigurationOutput {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "GetBucketMetadataTableConfigurationOutput")?;
-        Ok(Self {
-            get_bucket_metadata_table_configuration_result: m.take(0)?,
-        })
-    }
-}
-#[derive(Clone, Debug, Default, PartialEq)]
+rboto::__structure!(
+    GetBucketMetadataTableConfigurationOutput
+    "GetBucketMetadataTableConfigurationOutput"[debug from output] {
+    get_bucket_metadata_table_configuration_result :
+    GetBucketMetadataTableConfigurationResult } { _meta }
+);
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
 pub struct GetBucketMetricsConfigurationOutput {
     /// Specifies the metrics configuration.
     pub metrics_configuration: Option<MetricsConfiguration>,
+    pub(crate) _meta: rboto::__private::Meta,
 }
-impl rboto::FromValue for GetBucketMetricsConfigurationOutput {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "GetBucketMetricsConfigurationOutput")?;
-        Ok(Self {
-            metrics_configuration: m.take(0)?,
-        })
-    }
-}
-#[derive(Clone, Debug, Default, PartialEq)]
+rboto::__structure!(
+    GetBucketMetricsConfigurationOutput "GetBucketMetricsConfigurationOutput"[debug from
+    output] { metrics_configuration : MetricsConfiguration } { _meta }
+);
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
 pub struct GetBucketOwnershipControlsOutput {
     /// The `OwnershipControls` (BucketOwnerEnforced, BucketOwnerPreferred, or ObjectWriter) currently in effect for this Amazon S3 bucket.
     pub ownership_controls: Option<OwnershipControls>,
+    pub(crate) _meta: rboto::__private::Meta,
 }
-impl rboto::FromValue for GetBucketOwnershipControlsOutput {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "GetBucketOwnershipControlsOutput")?;
-        Ok(Self {
-            ownership_controls: m.take(0)?,
-        })
-    }
-}
-#[derive(Clone, Debug, Default, PartialEq)]
+rboto::__structure!(
+    GetBucketOwnershipControlsOutput "GetBucketOwnershipControlsOutput"[debug from
+    output] { ownership_controls : OwnershipControls } { _meta }
+);
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
 pub struct GetBucketPolicyOutput {
     /// The bucket policy as a JSON document.
     pub policy: Option<String>,
+    pub(crate) _meta: rboto::__private::Meta,
 }
-impl rboto::FromValue for GetBucketPolicyOutput {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "GetBucketPolicyOutput")?;
-        Ok(Self { policy: m.take(0)? })
-    }
-}
-#[derive(Clone, Debug, Default, PartialEq)]
+rboto::__structure!(
+    GetBucketPolicyOutput "GetBucketPolicyOutput"[debug from output] { policy : String }
+    { _meta }
+);
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
 pub struct GetBucketPolicyStatusOutput {
     /// The policy status for the specified bucket.
     pub policy_status: Option<PolicyStatus>,
+    pub(crate) _meta: rboto::__private::Meta,
 }
-impl rboto::FromValue for GetBucketPolicyStatusOutput {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "GetBucketPolicyStatusOutput")?;
-        Ok(Self { policy_status: m.take(0)? })
-    }
-}
-#[derive(Clone, Debug, Default, PartialEq)]
+rboto::__structure!(
+    GetBucketPolicyStatusOutput "GetBucketPolicyStatusOutput"[debug from output] {
+    policy_status : PolicyStatus } { _meta }
+);
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
 pub struct GetBucketReplicationOutput {
     pub replication_configuration: Option<ReplicationConfiguration>,
+    pub(crate) _meta: rboto::__private::Meta,
 }
-impl rboto::FromValue for GetBucketReplicationOutput {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "GetBucketReplicationOutput")?;
-        Ok(Self {
-            replication_configuration: m.take(0)?,
-        })
-    }
-}
-#[derive(Clone, Debug, Default, PartialEq)]
+rboto::__structure!(
+    GetBucketReplicationOutput "GetBucketReplicationOutput"[debug from output] {
+    replication_configuration : ReplicationConfiguration } { _meta }
+);
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
 pub struct GetBucketRequestPaymentOutput {
     /// Specifies who pays for the download and request fees.
     pub payer: Option<Payer>,
+    pub(crate) _meta: rboto::__private::Meta,
 }
-impl rboto::FromValue for GetBucketRequestPaymentOutput {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "GetBucketRequestPaymentOutput")?;
-        Ok(Self { payer: m.take(0)? })
-    }
-}
-#[derive(Clone, Debug, Default, PartialEq)]
+rboto::__structure!(
+    GetBucketRequestPaymentOutput "GetBucketRequestPaymentOutput"[debug from output] {
+    payer : Payer } { _meta }
+);
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
 pub struct GetBucketTaggingOutput {
     /// Contains the tag set.
     pub tag_set: Option<Vec<Tag>>,
+    pub(crate) _meta: rboto::__private::Meta,
 }
-impl rboto::FromValue for GetBucketTaggingOutput {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "GetBucketTaggingOutput")?;
-        Ok(Self { tag_set: m.take(0)? })
-    }
-}
-#[derive(Clone, Debug, Default, PartialEq)]
+rboto::__structure!(
+    GetBucketTaggingOutput "GetBucketTaggingOutput"[debug from output] { tag_set : Vec <
+    Tag > } { _meta }
+);
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
 pub struct GetBucketVersioningOutput {
     /// The versioning state of the bucket.
     pub status: Option<BucketVersioningStatus>,
     /// Specifies whether MFA delete is enabled in the bucket versioning configuration. This element is only returned if the bucket has been configured with MFA delete. If the bucket has never been so configured, this element is not returned.
     pub mfa_delete: Option<MfaDeleteStatus>,
+    pub(crate) _meta: rboto::__private::Meta,
 }
-impl rboto::FromValue for GetBucketVersioningOutput {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "GetBucketVersioningOutput")?;
-        Ok(Self {
-            status: m.take(0)?,
-            mfa_delete: m.take(1)?,
-        })
-    }
-}
-#[derive(Clone, Debug, Default, PartialEq)]
+rboto::__structure!(
+    GetBucketVersioningOutput "GetBucketVersioningOutput"[debug from output] { status :
+    BucketVersioningStatus, mfa_delete : MfaDeleteStatus } { _meta }
+);
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
 pub struct GetBucketWebsiteOutput {
     /// Specifies the redirect behavior of all requests to a website endpoint of an Amazon S3 bucket.
     pub redirect_all_requests_to: Option<RedirectAllRequestsTo>,
@@ -676,37 +506,29 @@ pub struct GetBucketWebsiteOutput {
     pub error_document: Option<ErrorDocument>,
     /// Rules that define when a redirect is applied and the redirect behavior.
     pub routing_rules: Option<Vec<RoutingRule>>,
+    pub(crate) _meta: rboto::__private::Meta,
 }
-impl rboto::FromValue for GetBucketWebsiteOutput {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "GetBucketWebsiteOutput")?;
-        Ok(Self {
-            redirect_all_requests_to: m.take(0)?,
-            index_document: m.take(1)?,
-            error_document: m.take(2)?,
-            routing_rules: m.take(3)?,
-        })
-    }
-}
-#[derive(Clone, Debug, Default, PartialEq)]
+rboto::__structure!(
+    GetBucketWebsiteOutput "GetBucketWebsiteOutput"[debug from output] {
+    redirect_all_requests_to : RedirectAllRequestsTo, index_document : IndexDocument,
+    error_document : ErrorDocument, routing_rules : Vec < RoutingRule > } { _meta }
+);
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
 pub struct GetObjectAclOutput {
     /// Container for the bucket owner's ID.
     pub owner: Option<Owner>,
     /// A list of grants.
     pub grants: Option<Vec<Grant>>,
     pub request_charged: Option<RequestCharged>,
+    pub(crate) _meta: rboto::__private::Meta,
 }
-impl rboto::FromValue for GetObjectAclOutput {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "GetObjectAclOutput")?;
-        Ok(Self {
-            owner: m.take(0)?,
-            grants: m.take(1)?,
-            request_charged: m.take(2)?,
-        })
-    }
-}
-#[derive(Debug, Default)]
+rboto::__structure!(
+    GetObjectAclOutput "GetObjectAclOutput"[debug from output] { owner : Owner, grants :
+    Vec < Grant >, request_charged : RequestCharged } { _meta }
+);
+#[derive(Default)]
+#[non_exhaustive]
 pub struct GetObjectAnnotationOutput {
     /// The annotation payload.
     pub annotation_payload: Option<rboto::Body>,
@@ -745,34 +567,20 @@ pub struct GetObjectAnnotationOutput {
     pub request_charged: Option<RequestCharged>,
     /// The replication status of the annotation. Possible values include `PENDING`, `COMPLETED`, `FAILED`, and `REPLICA`.
     pub replication_status: Option<ReplicationStatus>,
+    pub(crate) _meta: rboto::__private::Meta,
 }
-impl rboto::FromValue for GetObjectAnnotationOutput {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "GetObjectAnnotationOutput")?;
-        Ok(Self {
-            annotation_payload: m.take(0)?,
-            object_version_id: m.take(1)?,
-            last_modified: m.take(2)?,
-            content_length: m.take(3)?,
-            e_tag: m.take(4)?,
-            checksum_crc32: m.take(5)?,
-            checksum_crc32c: m.take(6)?,
-            checksum_crc64nvme: m.take(7)?,
-            checksum_sha1: m.take(8)?,
-            checksum_sha256: m.take(9)?,
-            checksum_sha512: m.take(10)?,
-            checksum_md5: m.take(11)?,
-            checksum_xxhash64: m.take(12)?,
-            checksum_xxhash3: m.take(13)?,
-            checksum_xxhash128: m.take(14)?,
-            checksum_type: m.take(15)?,
-            server_side_encryption: m.take(16)?,
-            request_charged: m.take(17)?,
-            replication_status: m.take(18)?,
-        })
-    }
-}
-#[derive(Clone, Debug, Default, PartialEq)]
+rboto::__structure!(
+    GetObjectAnnotationOutput "GetObjectAnnotationOutput"[debug from output] {
+    annotation_payload : rboto::Body, object_version_id : String, last_modified :
+    rboto::DateTime, content_length = i64, e_tag : String, checksum_crc32 : String,
+    checksum_crc32c : String, checksum_crc64nvme : String, checksum_sha1 : String,
+    checksum_sha256 : String, checksum_sha512 : String, checksum_md5 : String,
+    checksum_xxhash64 : String, checksum_xxhash3 : String, checksum_xxhash128 : String,
+    checksum_type : ChecksumType, server_side_encryption : ServerSideEncryption,
+    request_charged : RequestCharged, replication_status : ReplicationStatus } { _meta }
+);
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
 pub struct GetObjectAttributesOutput {
     /// Specifies whether the object retrieved was (`true`) or was not (`false`) a delete marker. If `false`, this response header does not appear in the response. To learn more about delete markers, see [Working with delete markers](https://docs.aws.amazon.com/AmazonS3/latest/userguide/DeleteMarker.html).
     pub delete_marker: Option<bool>,
@@ -791,48 +599,38 @@ pub struct GetObjectAttributesOutput {
     pub storage_class: Option<StorageClass>,
     /// The size of the object in bytes.
     pub object_size: Option<i64>,
+    pub(crate) _meta: rboto::__private::Meta,
 }
-impl rboto::FromValue for GetObjectAttributesOutput {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "GetObjectAttributesOutput")?;
-        Ok(Self {
-            delete_marker: m.take(0)?,
-            last_modified: m.take(1)?,
-            version_id: m.take(2)?,
-            request_charged: m.take(3)?,
-            e_tag: m.take(4)?,
-            checksum: m.take(5)?,
-            object_parts: m.take(6)?,
-            storage_class: m.take(7)?,
-            object_size: m.take(8)?,
-        })
-    }
-}
-#[derive(Clone, Debug, Default, PartialEq)]
+rboto::__structure!(
+    GetObjectAttributesOutput "GetObjectAttributesOutput"[debug from output] {
+    delete_marker = bool, last_modified : rboto::DateTime, version_id : String,
+    request_charged : RequestCharged, e_tag : String, checksum : Checksum, object_parts :
+    GetObjectAttributesParts, storage_class : StorageClass, object_size = i64 } { _meta }
+);
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
 pub struct GetObjectLegalHoldOutput {
     /// The current legal hold status for the specified object.
     pub legal_hold: Option<ObjectLockLegalHold>,
+    pub(crate) _meta: rboto::__private::Meta,
 }
-impl rboto::FromValue for GetObjectLegalHoldOutput {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "GetObjectLegalHoldOutput")?;
-        Ok(Self { legal_hold: m.take(0)? })
-    }
-}
-#[derive(Clone, Debug, Default, PartialEq)]
+rboto::__structure!(
+    GetObjectLegalHoldOutput "GetObjectLegalHoldOutput"[debug from output] { legal_hold :
+    ObjectLockLegalHold } { _meta }
+);
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
 pub struct GetObjectLockConfigurationOutput {
     /// The specified bucket's Object Lock configuration.
     pub object_lock_configuration: Option<ObjectLockConfiguration>,
+    pub(crate) _meta: rboto::__private::Meta,
 }
-impl rboto::FromValue for GetObjectLockConfigurationOutput {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "GetObjectLockConfigurationOutput")?;
-        Ok(Self {
-            object_lock_configuration: m.take(0)?,
-        })
-    }
-}
+rboto::__structure!(
+    GetObjectLockConfigurationOutput "GetObjectLockConfigurationOutput"[debug from
+    output] { object_lock_configuration : ObjectLockConfiguration } { _meta }
+);
 #[derive(Default)]
+#[non_exhaustive]
 pub struct GetObjectOutput {
     /// Object data.
     pub body: Option<rboto::Body>,
@@ -925,174 +723,77 @@ pub struct GetObjectOutput {
     pub object_lock_event_hold_duration_days: Option<i32>,
     /// The event hold duration in years for this object. Only returned when the event hold is enabled.
     pub object_lock_event_hold_duration_years: Option<i32>,
+    pub(crate) _meta: rboto::__private::Meta,
 }
-impl ::std::fmt::Debug for GetObjectOutput {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.debug_struct("GetObjectOutput")
-            .field("body", &self.body)
-            .field("delete_marker", &self.delete_marker)
-            .field("accept_ranges", &self.accept_ranges)
-            .field("expiration", &self.expiration)
-            .field("restore", &self.restore)
-            .field("last_modified", &self.last_modified)
-            .field("content_length", &self.content_length)
-            .field("e_tag", &self.e_tag)
-            .field("checksum_crc32", &self.checksum_crc32)
-            .field("checksum_crc32c", &self.checksum_crc32c)
-            .field("checksum_crc64nvme", &self.checksum_crc64nvme)
-            .field("checksum_sha1", &self.checksum_sha1)
-            .field("checksum_sha256", &self.checksum_sha256)
-            .field("checksum_sha512", &self.checksum_sha512)
-            .field("checksum_md5", &self.checksum_md5)
-            .field("checksum_xxhash64", &self.checksum_xxhash64)
-            .field("checksum_xxhash3", &self.checksum_xxhash3)
-            .field("checksum_xxhash128", &self.checksum_xxhash128)
-            .field("checksum_type", &self.checksum_type)
-            .field("missing_meta", &self.missing_meta)
-            .field("version_id", &self.version_id)
-            .field("cache_control", &self.cache_control)
-            .field("content_disposition", &self.content_disposition)
-            .field("content_encoding", &self.content_encoding)
-            .field("content_language", &self.content_language)
-            .field("content_range", &self.content_range)
-            .field("content_type", &self.content_type)
-            .field("expires", &self.expires)
-            .field("website_redirect_location", &self.website_redirect_location)
-            .field("server_side_encryption", &self.server_side_encryption)
-            .field("metadata", &self.metadata)
-            .field("sse_customer_algorithm", &self.sse_customer_algorithm)
-            .field("sse_customer_key_md5", &self.sse_customer_key_md5)
-            .field("ssekms_key_id", &rboto::types::Redacted(&self.ssekms_key_id))
-            .field("bucket_key_enabled", &self.bucket_key_enabled)
-            .field("storage_class", &self.storage_class)
-            .field("request_charged", &self.request_charged)
-            .field("replication_status", &self.replication_status)
-            .field("parts_count", &self.parts_count)
-            .field("tag_count", &self.tag_count)
-            .field("object_lock_mode", &self.object_lock_mode)
-            .field("object_lock_retain_until_date", &self.object_lock_retain_until_date)
-            .field("object_lock_legal_hold_status", &self.object_lock_legal_hold_status)
-            .field("object_lock_event_hold", &self.object_lock_event_hold)
-            .field(
-                "object_lock_event_hold_duration_days",
-                &self.object_lock_event_hold_duration_days,
-            )
-            .field(
-                "object_lock_event_hold_duration_years",
-                &self.object_lock_event_hold_duration_years,
-            )
-            .finish()
-    }
-}
-impl rboto::FromValue for GetObjectOutput {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "GetObjectOutput")?;
-        Ok(Self {
-            body: m.take(0)?,
-            delete_marker: m.take(1)?,
-            accept_ranges: m.take(2)?,
-            expiration: m.take(3)?,
-            restore: m.take(4)?,
-            last_modified: m.take(5)?,
-            content_length: m.take(6)?,
-            e_tag: m.take(7)?,
-            checksum_crc32: m.take(8)?,
-            checksum_crc32c: m.take(9)?,
-            checksum_crc64nvme: m.take(10)?,
-            checksum_sha1: m.take(11)?,
-            checksum_sha256: m.take(12)?,
-            checksum_sha512: m.take(13)?,
-            checksum_md5: m.take(14)?,
-            checksum_xxhash64: m.take(15)?,
-            checksum_xxhash3: m.take(16)?,
-            checksum_xxhash128: m.take(17)?,
-            checksum_type: m.take(18)?,
-            missing_meta: m.take(19)?,
-            version_id: m.take(20)?,
-            cache_control: m.take(21)?,
-            content_disposition: m.take(22)?,
-            content_encoding: m.take(23)?,
-            content_language: m.take(24)?,
-            content_range: m.take(25)?,
-            content_type: m.take(26)?,
-            expires: m.take(27)?,
-            website_redirect_location: m.take(28)?,
-            server_side_encryption: m.take(29)?,
-            metadata: m.take(30)?,
-            sse_customer_algorithm: m.take(31)?,
-            sse_customer_key_md5: m.take(32)?,
-            ssekms_key_id: m.take(33)?,
-            bucket_key_enabled: m.take(34)?,
-            storage_class: m.take(35)?,
-            request_charged: m.take(36)?,
-            replication_status: m.take(37)?,
-            parts_count: m.take(38)?,
-            tag_count: m.take(39)?,
-            object_lock_mode: m.take(40)?,
-            object_lock_retain_until_date: m.take(41)?,
-            object_lock_legal_hold_status: m.take(42)?,
-            object_lock_event_hold: m.take(43)?,
-            object_lock_event_hold_duration_days: m.take(44)?,
-            object_lock_event_hold_duration_years: m.take(45)?,
-        })
-    }
-}
-#[derive(Clone, Debug, Default, PartialEq)]
+rboto::__structure!(
+    GetObjectOutput "GetObjectOutput"[debug from output] { body : rboto::Body,
+    delete_marker = bool, accept_ranges : String, expiration : String, restore : String,
+    last_modified : rboto::DateTime, content_length = i64, e_tag : String, checksum_crc32
+    : String, checksum_crc32c : String, checksum_crc64nvme : String, checksum_sha1 :
+    String, checksum_sha256 : String, checksum_sha512 : String, checksum_md5 : String,
+    checksum_xxhash64 : String, checksum_xxhash3 : String, checksum_xxhash128 : String,
+    checksum_type : ChecksumType, missing_meta = i32, version_id : String, cache_control
+    : String, content_disposition : String, content_encoding : String, content_language :
+    String, content_range : String, content_type : String, expires : rboto::DateTime,
+    website_redirect_location : String, server_side_encryption : ServerSideEncryption,
+    metadata : HashMap < String, String >, sse_customer_algorithm : String,
+    sse_customer_key_md5 : String, ssekms_key_id : String[sensitive], bucket_key_enabled
+    = bool, storage_class : StorageClass, request_charged : RequestCharged,
+    replication_status : ReplicationStatus, parts_count = i32, tag_count = i32,
+    object_lock_mode : ObjectLockMode, object_lock_retain_until_date : rboto::DateTime,
+    object_lock_legal_hold_status : ObjectLockLegalHoldStatus, object_lock_event_hold :
+    ObjectLockEventHold, object_lock_event_hold_duration_days = i32,
+    object_lock_event_hold_duration_years = i32 } { _meta }
+);
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
 pub struct GetObjectRetentionOutput {
     /// The container element for an object's retention settings.
     pub retention: Option<ObjectLockRetention>,
+    pub(crate) _meta: rboto::__private::Meta,
 }
-impl rboto::FromValue for GetObjectRetentionOutput {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "GetObjectRetentionOutput")?;
-        Ok(Self { retention: m.take(0)? })
-    }
-}
-#[derive(Clone, Debug, Default, PartialEq)]
+rboto::__structure!(
+    GetObjectRetentionOutput "GetObjectRetentionOutput"[debug from output] { retention :
+    ObjectLockRetention } { _meta }
+);
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
 pub struct GetObjectTaggingOutput {
     /// The versionId of the object for which you got the tagging information.
     pub version_id: Option<String>,
     /// Contains the tag set.
     pub tag_set: Option<Vec<Tag>>,
+    pub(crate) _meta: rboto::__private::Meta,
 }
-impl rboto::FromValue for GetObjectTaggingOutput {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "GetObjectTaggingOutput")?;
-        Ok(Self {
-            version_id: m.take(0)?,
-            tag_set: m.take(1)?,
-        })
-    }
-}
-#[derive(Debug, Default)]
+rboto::__structure!(
+    GetObjectTaggingOutput "GetObjectTaggingOutput"[debug from output] { version_id :
+    String, tag_set : Vec < Tag > } { _meta }
+);
+#[derive(Default)]
+#[non_exhaustive]
 pub struct GetObjectTorrentOutput {
     /// A Bencoded dictionary as defined by the BitTorrent specification
     pub body: Option<rboto::Body>,
     pub request_charged: Option<RequestCharged>,
+    pub(crate) _meta: rboto::__private::Meta,
 }
-impl rboto::FromValue for GetObjectTorrentOutput {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "GetObjectTorrentOutput")?;
-        Ok(Self {
-            body: m.take(0)?,
-            request_charged: m.take(1)?,
-        })
-    }
-}
-#[derive(Clone, Debug, Default, PartialEq)]
+rboto::__structure!(
+    GetObjectTorrentOutput "GetObjectTorrentOutput"[debug from output] { body :
+    rboto::Body, request_charged : RequestCharged } { _meta }
+);
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
 pub struct GetPublicAccessBlockOutput {
     /// The `PublicAccessBlock` configuration currently in effect for this Amazon S3 bucket.
     pub public_access_block_configuration: Option<PublicAccessBlockConfiguration>,
+    pub(crate) _meta: rboto::__private::Meta,
 }
-impl rboto::FromValue for GetPublicAccessBlockOutput {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "GetPublicAccessBlockOutput")?;
-        Ok(Self {
-            public_access_block_configuration: m.take(0)?,
-        })
-    }
-}
-#[derive(Clone, Debug, Default, PartialEq)]
+rboto::__structure!(
+    GetPublicAccessBlockOutput "GetPublicAccessBlockOutput"[debug from output] {
+    public_access_block_configuration : PublicAccessBlockConfiguration } { _meta }
+);
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
 pub struct HeadBucketOutput {
     /// The Amazon Resource Name (ARN) of the S3 bucket. ARNs uniquely identify Amazon Web Services resources across all of Amazon Web Services.
     pub bucket_arn: Option<String>,
@@ -1104,20 +805,15 @@ pub struct HeadBucketOutput {
     pub bucket_region: Option<String>,
     /// Indicates whether the bucket name used in the request is an access point alias.
     pub access_point_alias: Option<bool>,
+    pub(crate) _meta: rboto::__private::Meta,
 }
-impl rboto::FromValue for HeadBucketOutput {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "HeadBucketOutput")?;
-        Ok(Self {
-            bucket_arn: m.take(0)?,
-            bucket_location_type: m.take(1)?,
-            bucket_location_name: m.take(2)?,
-            bucket_region: m.take(3)?,
-            access_point_alias: m.take(4)?,
-        })
-    }
-}
+rboto::__structure!(
+    HeadBucketOutput "HeadBucketOutput"[debug from output] { bucket_arn : String,
+    bucket_location_type : LocationType, bucket_location_name : String, bucket_region :
+    String, access_point_alias = bool } { _meta }
+);
 #[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
 pub struct HeadObjectOutput {
     /// Specifies whether the object retrieved was (true) or was not (false) a Delete Marker. If false, this response header does not appear in the response.
     pub delete_marker: Option<bool>,
@@ -1210,119 +906,30 @@ pub struct HeadObjectOutput {
     pub object_lock_event_hold_duration_days: Option<i32>,
     /// The event hold duration in years for this object. Only returned when the event hold is enabled.
     pub object_lock_event_hold_duration_years: Option<i32>,
+    pub(crate) _meta: rboto::__private::Meta,
 }
-impl ::std::fmt::Debug for HeadObjectOutput {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.debug_struct("HeadObjectOutput")
-            .field("delete_marker", &self.delete_marker)
-            .field("accept_ranges", &self.accept_ranges)
-            .field("expiration", &self.expiration)
-            .field("restore", &self.restore)
-            .field("archive_status", &self.archive_status)
-            .field("last_modified", &self.last_modified)
-            .field("content_length", &self.content_length)
-            .field("checksum_crc32", &self.checksum_crc32)
-            .field("checksum_crc32c", &self.checksum_crc32c)
-            .field("checksum_crc64nvme", &self.checksum_crc64nvme)
-            .field("checksum_sha1", &self.checksum_sha1)
-            .field("checksum_sha256", &self.checksum_sha256)
-            .field("checksum_sha512", &self.checksum_sha512)
-            .field("checksum_md5", &self.checksum_md5)
-            .field("checksum_xxhash64", &self.checksum_xxhash64)
-            .field("checksum_xxhash3", &self.checksum_xxhash3)
-            .field("checksum_xxhash128", &self.checksum_xxhash128)
-            .field("checksum_type", &self.checksum_type)
-            .field("e_tag", &self.e_tag)
-            .field("missing_meta", &self.missing_meta)
-            .field("version_id", &self.version_id)
-            .field("cache_control", &self.cache_control)
-            .field("content_disposition", &self.content_disposition)
-            .field("content_encoding", &self.content_encoding)
-            .field("content_language", &self.content_language)
-            .field("content_type", &self.content_type)
-            .field("content_range", &self.content_range)
-            .field("expires", &self.expires)
-            .field("website_redirect_location", &self.website_redirect_location)
-            .field("server_side_encryption", &self.server_side_encryption)
-            .field("metadata", &self.metadata)
-            .field("sse_customer_algorithm", &self.sse_customer_algorithm)
-            .field("sse_customer_key_md5", &self.sse_customer_key_md5)
-            .field("ssekms_key_id", &rboto::types::Redacted(&self.ssekms_key_id))
-            .field("bucket_key_enabled", &self.bucket_key_enabled)
-            .field("storage_class", &self.storage_class)
-            .field("request_charged", &self.request_charged)
-            .field("replication_status", &self.replication_status)
-            .field("parts_count", &self.parts_count)
-            .field("tag_count", &self.tag_count)
-            .field("object_lock_mode", &self.object_lock_mode)
-            .field("object_lock_retain_until_date", &self.object_lock_retain_until_date)
-            .field("object_lock_legal_hold_status", &self.object_lock_legal_hold_status)
-            .field("object_lock_event_hold", &self.object_lock_event_hold)
-            .field(
-                "object_lock_event_hold_duration_days",
-                &self.object_lock_event_hold_duration_days,
-            )
-            .field(
-                "object_lock_event_hold_duration_years",
-                &self.object_lock_event_hold_duration_years,
-            )
-            .finish()
-    }
-}
-impl rboto::FromValue for HeadObjectOutput {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "HeadObjectOutput")?;
-        Ok(Self {
-            delete_marker: m.take(0)?,
-            accept_ranges: m.take(1)?,
-            expiration: m.take(2)?,
-            restore: m.take(3)?,
-            archive_status: m.take(4)?,
-            last_modified: m.take(5)?,
-            content_length: m.take(6)?,
-            checksum_crc32: m.take(7)?,
-            checksum_crc32c: m.take(8)?,
-            checksum_crc64nvme: m.take(9)?,
-            checksum_sha1: m.take(10)?,
-            checksum_sha256: m.take(11)?,
-            checksum_sha512: m.take(12)?,
-            checksum_md5: m.take(13)?,
-            checksum_xxhash64: m.take(14)?,
-            checksum_xxhash3: m.take(15)?,
-            checksum_xxhash128: m.take(16)?,
-            checksum_type: m.take(17)?,
-            e_tag: m.take(18)?,
-            missing_meta: m.take(19)?,
-            version_id: m.take(20)?,
-            cache_control: m.take(21)?,
-            content_disposition: m.take(22)?,
-            content_encoding: m.take(23)?,
-            content_language: m.take(24)?,
-            content_type: m.take(25)?,
-            content_range: m.take(26)?,
-            expires: m.take(27)?,
-            website_redirect_location: m.take(28)?,
-            server_side_encryption: m.take(29)?,
-            metadata: m.take(30)?,
-            sse_customer_algorithm: m.take(31)?,
-            sse_customer_key_md5: m.take(32)?,
-            ssekms_key_id: m.take(33)?,
-            bucket_key_enabled: m.take(34)?,
-            storage_class: m.take(35)?,
-            request_charged: m.take(36)?,
-            replication_status: m.take(37)?,
-            parts_count: m.take(38)?,
-            tag_count: m.take(39)?,
-            object_lock_mode: m.take(40)?,
-            object_lock_retain_until_date: m.take(41)?,
-            object_lock_legal_hold_status: m.take(42)?,
-            object_lock_event_hold: m.take(43)?,
-            object_lock_event_hold_duration_days: m.take(44)?,
-            object_lock_event_hold_duration_years: m.take(45)?,
-        })
-    }
-}
-#[derive(Clone, Debug, Default, PartialEq)]
+rboto::__structure!(
+    HeadObjectOutput "HeadObjectOutput"[debug from output] { delete_marker = bool,
+    accept_ranges : String, expiration : String, restore : String, archive_status :
+    ArchiveStatus, last_modified : rboto::DateTime, content_length = i64, checksum_crc32
+    : String, checksum_crc32c : String, checksum_crc64nvme : String, checksum_sha1 :
+    String, checksum_sha256 : String, checksum_sha512 : String, checksum_md5 : String,
+    checksum_xxhash64 : String, checksum_xxhash3 : String, checksum_xxhash128 : String,
+    checksum_type : ChecksumType, e_tag : String, missing_meta = i32, version_id :
+    String, cache_control : String, content_disposition : String, content_encoding :
+    String, content_language : String, content_type : String, content_range : String,
+    expires : rboto::DateTime, website_redirect_location : String, server_side_encryption
+    : ServerSideEncryption, metadata : HashMap < String, String >, sse_customer_algorithm
+    : String, sse_customer_key_md5 : String, ssekms_key_id : String[sensitive],
+    bucket_key_enabled = bool, storage_class : StorageClass, request_charged :
+    RequestCharged, replication_status : ReplicationStatus, parts_count = i32, tag_count
+    = i32, object_lock_mode : ObjectLockMode, object_lock_retain_until_date :
+    rboto::DateTime, object_lock_legal_hold_status : ObjectLockLegalHoldStatus,
+    object_lock_event_hold : ObjectLockEventHold, object_lock_event_hold_duration_days =
+    i32, object_lock_event_hold_duration_years = i32 } { _meta }
+);
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
 pub struct ListBucketAnalyticsConfigurationsOutput {
     /// Indicates whether the returned list of analytics configurations is complete. A value of true indicates that the list is not complete and the NextContinuationToken will be provided for a subsequent request.
     pub is_truncated: Option<bool>,
@@ -1332,19 +939,16 @@ pub struct ListBucketAnalyticsConfigurationsOutput {
     pub next_continuation_token: Option<String>,
     /// The list of analytics configurations for a bucket.
     pub analytics_configuration_list: Option<Vec<AnalyticsConfiguration>>,
+    pub(crate) _meta: rboto::__private::Meta,
 }
-impl rboto::FromValue for ListBucketAnalyticsConfigurationsOutput {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "ListBucketAnalyticsConfigurationsOutput")?;
-        Ok(Self {
-            is_truncated: m.take(0)?,
-            continuation_token: m.take(1)?,
-            next_continuation_token: m.take(2)?,
-            analytics_configuration_list: m.take(3)?,
-        })
-    }
-}
-#[derive(Clone, Debug, Default, PartialEq)]
+rboto::__structure!(
+    ListBucketAnalyticsConfigurationsOutput
+    "ListBucketAnalyticsConfigurationsOutput"[debug from output] { is_truncated = bool,
+    continuation_token : String, next_continuation_token : String,
+    analytics_configuration_list : Vec < AnalyticsConfiguration > } { _meta }
+);
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
 pub struct ListBucketIntelligentTieringConfigurationsOutput {
     /// Indicates whether the returned list of analytics configurations is complete. A value of `true` indicates that the list is not complete and the `NextContinuationToken` will be provided for a subsequent request.
     pub is_truncated: Option<bool>,
@@ -1356,22 +960,17 @@ pub struct ListBucketIntelligentTieringConfigurationsOutput {
     pub intelligent_tiering_configuration_list: Option<
         Vec<IntelligentTieringConfiguration>,
     >,
+    pub(crate) _meta: rboto::__private::Meta,
 }
-impl rboto::FromValue for ListBucketIntelligentTieringConfigurationsOutput {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(
-            v,
-            "ListBucketIntelligentTieringConfigurationsOutput",
-        )?;
-        Ok(Self {
-            is_truncated: m.take(0)?,
-            continuation_token: m.take(1)?,
-            next_continuation_token: m.take(2)?,
-            intelligent_tiering_configuration_list: m.take(3)?,
-        })
-    }
-}
-#[derive(Clone, Debug, Default, PartialEq)]
+rboto::__structure!(
+    ListBucketIntelligentTieringConfigurationsOutput
+    "ListBucketIntelligentTieringConfigurationsOutput"[debug from output] { is_truncated
+    = bool, continuation_token : String, next_continuation_token : String,
+    intelligent_tiering_configuration_list : Vec < IntelligentTieringConfiguration > } {
+    _meta }
+);
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
 pub struct ListBucketInventoryConfigurationsOutput {
     /// If sent in the request, the marker that is used as a starting point for this inventory configuration list response.
     pub continuation_token: Option<String>,
@@ -1381,19 +980,16 @@ pub struct ListBucketInventoryConfigurationsOutput {
     pub is_truncated: Option<bool>,
     /// The marker used to continue this inventory configuration listing. Use the `NextContinuationToken` from this response to continue the listing in a subsequent request. The continuation token is an opaque value that Amazon S3 understands.
     pub next_continuation_token: Option<String>,
+    pub(crate) _meta: rboto::__private::Meta,
 }
-impl rboto::FromValue for ListBucketInventoryConfigurationsOutput {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "ListBucketInventoryConfigurationsOutput")?;
-        Ok(Self {
-            continuation_token: m.take(0)?,
-            inventory_configuration_list: m.take(1)?,
-            is_truncated: m.take(2)?,
-            next_continuation_token: m.take(3)?,
-        })
-    }
-}
-#[derive(Clone, Debug, Default, PartialEq)]
+rboto::__structure!(
+    ListBucketInventoryConfigurationsOutput
+    "ListBucketInventoryConfigurationsOutput"[debug from output] { continuation_token :
+    String, inventory_configuration_list : Vec < InventoryConfiguration >, is_truncated =
+    bool, next_continuation_token : String } { _meta }
+);
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
 pub struct ListBucketMetricsConfigurationsOutput {
     /// Indicates whether the returned list of metrics configurations is complete. A value of true indicates that the list is not complete and the NextContinuationToken will be provided for a subsequent request.
     pub is_truncated: Option<bool>,
@@ -1403,19 +999,16 @@ pub struct ListBucketMetricsConfigurationsOutput {
     pub next_continuation_token: Option<String>,
     /// The list of metrics configurations for a bucket.
     pub metrics_configuration_list: Option<Vec<MetricsConfiguration>>,
+    pub(crate) _meta: rboto::__private::Meta,
 }
-impl rboto::FromValue for ListBucketMetricsConfigurationsOutput {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "ListBucketMetricsConfigurationsOutput")?;
-        Ok(Self {
-            is_truncated: m.take(0)?,
-            continuation_token: m.take(1)?,
-            next_continuation_token: m.take(2)?,
-            metrics_configuration_list: m.take(3)?,
-        })
-    }
-}
-#[derive(Clone, Debug, Default, PartialEq)]
+rboto::__structure!(
+    ListBucketMetricsConfigurationsOutput "ListBucketMetricsConfigurationsOutput"[debug
+    from output] { is_truncated = bool, continuation_token : String,
+    next_continuation_token : String, metrics_configuration_list : Vec <
+    MetricsConfiguration > } { _meta }
+);
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
 pub struct ListBucketsOutput {
     /// The list of buckets owned by the requester.
     pub buckets: Option<Vec<Bucket>>,
@@ -1425,35 +1018,27 @@ pub struct ListBucketsOutput {
     pub continuation_token: Option<String>,
     /// If `Prefix` was sent with the request, it is included in the response.
     pub prefix: Option<String>,
+    pub(crate) _meta: rboto::__private::Meta,
 }
-impl rboto::FromValue for ListBucketsOutput {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "ListBucketsOutput")?;
-        Ok(Self {
-            buckets: m.take(0)?,
-            owner: m.take(1)?,
-            continuation_token: m.take(2)?,
-            prefix: m.take(3)?,
-        })
-    }
-}
-#[derive(Clone, Debug, Default, PartialEq)]
+rboto::__structure!(
+    ListBucketsOutput "ListBucketsOutput"[debug from output] { buckets : Vec < Bucket >,
+    owner : Owner, continuation_token : String, prefix : String } { _meta }
+);
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
 pub struct ListDirectoryBucketsOutput {
     /// The list of buckets owned by the requester.
     pub buckets: Option<Vec<Bucket>>,
     /// If `ContinuationToken` was sent with the request, it is included in the response. You can use the returned `ContinuationToken` for pagination of the list response.
     pub continuation_token: Option<String>,
+    pub(crate) _meta: rboto::__private::Meta,
 }
-impl rboto::FromValue for ListDirectoryBucketsOutput {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "ListDirectoryBucketsOutput")?;
-        Ok(Self {
-            buckets: m.take(0)?,
-            continuation_token: m.take(1)?,
-        })
-    }
-}
-#[derive(Clone, Debug, Default, PartialEq)]
+rboto::__structure!(
+    ListDirectoryBucketsOutput "ListDirectoryBucketsOutput"[debug from output] { buckets
+    : Vec < Bucket >, continuation_token : String } { _meta }
+);
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
 pub struct ListMultipartUploadsOutput {
     /// The name of the bucket to which the multipart upload was initiated. Does not return the access point ARN or access point alias if used.
     pub bucket: Option<String>,
@@ -1480,28 +1065,18 @@ pub struct ListMultipartUploadsOutput {
     /// Encoding type used by Amazon S3 to encode object keys in the response.
     pub encoding_type: Option<EncodingType>,
     pub request_charged: Option<RequestCharged>,
+    pub(crate) _meta: rboto::__private::Meta,
 }
-impl rboto::FromValue for ListMultipartUploadsOutput {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "ListMultipartUploadsOutput")?;
-        Ok(Self {
-            bucket: m.take(0)?,
-            key_marker: m.take(1)?,
-            upload_id_marker: m.take(2)?,
-            next_key_marker: m.take(3)?,
-            prefix: m.take(4)?,
-            delimiter: m.take(5)?,
-            next_upload_id_marker: m.take(6)?,
-            max_uploads: m.take(7)?,
-            is_truncated: m.take(8)?,
-            uploads: m.take(9)?,
-            common_prefixes: m.take(10)?,
-            encoding_type: m.take(11)?,
-            request_charged: m.take(12)?,
-        })
-    }
-}
-#[derive(Clone, Debug, Default, PartialEq)]
+rboto::__structure!(
+    ListMultipartUploadsOutput "ListMultipartUploadsOutput"[debug from output] { bucket :
+    String, key_marker : String, upload_id_marker : String, next_key_marker : String,
+    prefix : String, delimiter : String, next_upload_id_marker : String, max_uploads =
+    i32, is_truncated = bool, uploads : Vec < MultipartUpload >, common_prefixes : Vec <
+    CommonPrefix >, encoding_type : EncodingType, request_charged : RequestCharged } {
+    _meta }
+);
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
 pub struct ListObjectAnnotationsOutput {
     /// The list of annotations attached to the object.
     pub annotations: Option<Vec<AnnotationEntry>>,
@@ -1522,25 +1097,17 @@ pub struct ListObjectAnnotationsOutput {
     /// The continuation token to use to retrieve the next page of results.
     pub next_continuation_token: Option<String>,
     pub request_charged: Option<RequestCharged>,
+    pub(crate) _meta: rboto::__private::Meta,
 }
-impl rboto::FromValue for ListObjectAnnotationsOutput {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "ListObjectAnnotationsOutput")?;
-        Ok(Self {
-            annotations: m.take(0)?,
-            bucket: m.take(1)?,
-            key: m.take(2)?,
-            object_version_id: m.take(3)?,
-            annotation_prefix: m.take(4)?,
-            max_annotation_results: m.take(5)?,
-            annotation_count: m.take(6)?,
-            continuation_token: m.take(7)?,
-            next_continuation_token: m.take(8)?,
-            request_charged: m.take(9)?,
-        })
-    }
-}
-#[derive(Clone, Debug, Default, PartialEq)]
+rboto::__structure!(
+    ListObjectAnnotationsOutput "ListObjectAnnotationsOutput"[debug from output] {
+    annotations : Vec < AnnotationEntry >, bucket : String, key : String,
+    object_version_id : String, annotation_prefix : String, max_annotation_results = i32,
+    annotation_count = i32, continuation_token : String, next_continuation_token :
+    String, request_charged : RequestCharged } { _meta }
+);
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
 pub struct ListObjectVersionsOutput {
     /// A flag that indicates whether Amazon S3 returned all of the results that satisfied the search criteria. If your results were truncated, you can make a follow-up paginated request by using the `NextKeyMarker` and `NextVersionIdMarker` response parameters as a starting place in another request to return the rest of the results.
     pub is_truncated: Option<bool>,
@@ -1569,29 +1136,18 @@ pub struct ListObjectVersionsOutput {
     /// Encoding type used by Amazon S3 to encode object key names in the XML response.
     pub encoding_type: Option<EncodingType>,
     pub request_charged: Option<RequestCharged>,
+    pub(crate) _meta: rboto::__private::Meta,
 }
-impl rboto::FromValue for ListObjectVersionsOutput {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "ListObjectVersionsOutput")?;
-        Ok(Self {
-            is_truncated: m.take(0)?,
-            key_marker: m.take(1)?,
-            version_id_marker: m.take(2)?,
-            next_key_marker: m.take(3)?,
-            next_version_id_marker: m.take(4)?,
-            versions: m.take(5)?,
-            delete_markers: m.take(6)?,
-            name: m.take(7)?,
-            prefix: m.take(8)?,
-            delimiter: m.take(9)?,
-            max_keys: m.take(10)?,
-            common_prefixes: m.take(11)?,
-            encoding_type: m.take(12)?,
-            request_charged: m.take(13)?,
-        })
-    }
-}
-#[derive(Clone, Debug, Default, PartialEq)]
+rboto::__structure!(
+    ListObjectVersionsOutput "ListObjectVersionsOutput"[debug from output] { is_truncated
+    = bool, key_marker : String, version_id_marker : String, next_key_marker : String,
+    next_version_id_marker : String, versions : Vec < ObjectVersion >, delete_markers :
+    Vec < DeleteMarkerEntry >, name : String, prefix : String, delimiter : String,
+    max_keys = i32, common_prefixes : Vec < CommonPrefix >, encoding_type : EncodingType,
+    request_charged : RequestCharged } { _meta }
+);
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
 pub struct ListObjectsOutput {
     /// A flag that indicates whether Amazon S3 returned all of the results that satisfied the search criteria.
     pub is_truncated: Option<bool>,
@@ -1614,26 +1170,17 @@ pub struct ListObjectsOutput {
     /// Encoding type used by Amazon S3 to encode the [object keys](https://docs.aws.amazon.com/AmazonS3/latest/userguide/object-keys.html) in the response. Responses are encoded only in UTF-8. An object key can contain any Unicode character. However, the XML 1.0 parser can't parse certain characters, such as characters with an ASCII value from 0 to 10.
     pub encoding_type: Option<EncodingType>,
     pub request_charged: Option<RequestCharged>,
+    pub(crate) _meta: rboto::__private::Meta,
 }
-impl rboto::FromValue for ListObjectsOutput {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "ListObjectsOutput")?;
-        Ok(Self {
-            is_truncated: m.take(0)?,
-            marker: m.take(1)?,
-            next_marker: m.take(2)?,
-            contents: m.take(3)?,
-            name: m.take(4)?,
-            prefix: m.take(5)?,
-            delimiter: m.take(6)?,
-            max_keys: m.take(7)?,
-            common_prefixes: m.take(8)?,
-            encoding_type: m.take(9)?,
-            request_charged: m.take(10)?,
-        })
-    }
-}
-#[derive(Clone, Debug, Default, PartialEq)]
+rboto::__structure!(
+    ListObjectsOutput "ListObjectsOutput"[debug from output] { is_truncated = bool,
+    marker : String, next_marker : String, contents : Vec < Object >, name : String,
+    prefix : String, delimiter : String, max_keys = i32, common_prefixes : Vec <
+    CommonPrefix >, encoding_type : EncodingType, request_charged : RequestCharged } {
+    _meta }
+);
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
 pub struct ListObjectsV2Output {
     /// Set to `false` if all of the results were returned. Set to `true` if more keys are available to return. If the number of results exceeds that specified by `MaxKeys`, all of the results might not be returned.
     pub is_truncated: Option<bool>,
@@ -1660,28 +1207,17 @@ pub struct ListObjectsV2Output {
     /// If StartAfter was sent with the request, it is included in the response.
     pub start_after: Option<String>,
     pub request_charged: Option<RequestCharged>,
+    pub(crate) _meta: rboto::__private::Meta,
 }
-impl rboto::FromValue for ListObjectsV2Output {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "ListObjectsV2Output")?;
-        Ok(Self {
-            is_truncated: m.take(0)?,
-            contents: m.take(1)?,
-            name: m.take(2)?,
-            prefix: m.take(3)?,
-            delimiter: m.take(4)?,
-            max_keys: m.take(5)?,
-            common_prefixes: m.take(6)?,
-            encoding_type: m.take(7)?,
-            key_count: m.take(8)?,
-            continuation_token: m.take(9)?,
-            next_continuation_token: m.take(10)?,
-            start_after: m.take(11)?,
-            request_charged: m.take(12)?,
-        })
-    }
-}
-#[derive(Clone, Debug, Default, PartialEq)]
+rboto::__structure!(
+    ListObjectsV2Output "ListObjectsV2Output"[debug from output] { is_truncated = bool,
+    contents : Vec < Object >, name : String, prefix : String, delimiter : String,
+    max_keys = i32, common_prefixes : Vec < CommonPrefix >, encoding_type : EncodingType,
+    key_count = i32, continuation_token : String, next_continuation_token : String,
+    start_after : String, request_charged : RequestCharged } { _meta }
+);
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
 pub struct ListPartsOutput {
     /// If the bucket has a lifecycle rule configured with an action to abort incomplete multipart uploads and the prefix in the lifecycle rule matches the object name in the request, then the response includes this header indicating when the initiated multipart upload will become eligible for abort operation.
     pub abort_date: Option<rboto::DateTime>,
@@ -1716,122 +1252,42 @@ pub struct ListPartsOutput {
     pub checksum_type: Option<ChecksumType>,
     /// Version ID of the object.
     pub version_id: Option<String>,
+    pub(crate) _meta: rboto::__private::Meta,
 }
-impl rboto::FromValue for ListPartsOutput {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "ListPartsOutput")?;
-        Ok(Self {
-            abort_date: m.take(0)?,
-            abort_rule_id: m.take(1)?,
-            bucket: m.take(2)?,
-            key: m.take(3)?,
-            upload_id: m.take(4)?,
-            part_number_marker: m.take(5)?,
-            next_part_number_marker: m.take(6)?,
-            max_parts: m.take(7)?,
-            is_truncated: m.take(8)?,
-            parts: m.take(9)?,
-            initiator: m.take(10)?,
-            owner: m.take(11)?,
-            storage_class: m.take(12)?,
-            request_charged: m.take(13)?,
-            checksum_algorithm: m.take(14)?,
-            checksum_type: m.take(15)?,
-            version_id: m.take(16)?,
-        })
-    }
-}
-/// A container for specifying the notification configuration of the bucket. If this element is empty, notifications are turned off for the bucket.
-#[derive(Clone, Debug, Default, PartialEq)]
-pub struct NotificationConfiguration {
-    /// The topic to which notifications are sent and the events for which notifications are generated.
-    pub topic_configurations: Option<Vec<TopicConfiguration>>,
-    /// The Amazon Simple Queue Service queues to publish messages to and the events for which to publish messages.
-    pub queue_configurations: Option<Vec<QueueConfiguration>>,
-    /// Describes the Lambda functions to invoke and the events for which to invoke them.
-    pub lambda_function_configurations: Option<Vec<LambdaFunctionConfiguration>>,
-    /// Enables delivery of events to Amazon EventBridge.
-    pub event_bridge_configuration: Option<EventBridgeConfiguration>,
-}
-impl rboto::IntoValue for NotificationConfiguration {
-    fn into_value(self) -> rboto::Value {
-        rboto::Value::Struct(
-            vec![
-                rv::opt(self.topic_configurations), rv::opt(self.queue_configurations),
-                rv::opt(self.lambda_function_configurations), rv::opt(self
-                .event_bridge_configuration)
-            ],
-        )
-    }
-}
-impl rboto::FromValue for NotificationConfiguration {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "NotificationConfiguration")?;
-        Ok(Self {
-            topic_configurations: m.take(0)?,
-            queue_configurations: m.take(1)?,
-            lambda_function_configurations: m.take(2)?,
-            event_bridge_configuration: m.take(3)?,
-        })
-    }
-}
-#[derive(Clone, Debug, Default, PartialEq)]
-pub struct NotificationConfigurationDeprecated {
-    /// This data type is deprecated. A container for specifying the configuration for publication of messages to an Amazon Simple Notification Service (Amazon SNS) topic when Amazon S3 detects specified events.
-    pub topic_configuration: Option<TopicConfigurationDeprecated>,
-    /// This data type is deprecated. This data type specifies the configuration for publishing messages to an Amazon Simple Queue Service (Amazon SQS) queue when Amazon S3 detects specified events.
-    pub queue_configuration: Option<QueueConfigurationDeprecated>,
-    /// Container for specifying the Lambda notification configuration.
-    pub cloud_function_configuration: Option<CloudFunctionConfiguration>,
-}
-impl rboto::IntoValue for NotificationConfigurationDeprecated {
-    fn into_value(self) -> rboto::Value {
-        rboto::Value::Struct(
-            vec![
-                rv::opt(self.topic_configuration), rv::opt(self.queue_configuration),
-                rv::opt(self.cloud_function_configuration)
-            ],
-        )
-    }
-}
-impl rboto::FromValue for NotificationConfigurationDeprecated {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "NotificationConfigurationDeprecated")?;
-        Ok(Self {
-            topic_configuration: m.take(0)?,
-            queue_configuration: m.take(1)?,
-            cloud_function_configuration: m.take(2)?,
-        })
-    }
-}
-#[derive(Clone, Debug, Default, PartialEq)]
+rboto::__structure!(
+    ListPartsOutput "ListPartsOutput"[debug from output] { abort_date : rboto::DateTime,
+    abort_rule_id : String, bucket : String, key : String, upload_id : String,
+    part_number_marker = i32, next_part_number_marker = i32, max_parts = i32,
+    is_truncated = bool, parts : Vec < Part >, initiator : Initiator, owner : Owner,
+    storage_class : StorageClass, request_charged : RequestCharged, checksum_algorithm :
+    ChecksumAlgorithm, checksum_type : ChecksumType, version_id : String } { _meta }
+);
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
 pub struct PutBucketLifecycleConfigurationOutput {
     /// Indicates which default minimum object size behavior is applied to the lifecycle configuration.
     pub transition_default_minimum_object_size: Option<
         TransitionDefaultMinimumObjectSize,
     >,
+    pub(crate) _meta: rboto::__private::Meta,
 }
-impl rboto::FromValue for PutBucketLifecycleConfigurationOutput {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "PutBucketLifecycleConfigurationOutput")?;
-        Ok(Self {
-            transition_default_minimum_object_size: m.take(0)?,
-        })
-    }
-}
-#[derive(Clone, Debug, Default, PartialEq)]
+rboto::__structure!(
+    PutBucketLifecycleConfigurationOutput "PutBucketLifecycleConfigurationOutput"[debug
+    from output] { transition_default_minimum_object_size :
+    TransitionDefaultMinimumObjectSize } { _meta }
+);
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
 pub struct PutObjectAclOutput {
     pub request_charged: Option<RequestCharged>,
+    pub(crate) _meta: rboto::__private::Meta,
 }
-impl rboto::FromValue for PutObjectAclOutput {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "PutObjectAclOutput")?;
-        Ok(Self {
-            request_charged: m.take(0)?,
-        })
-    }
-}
-#[derive(Clone, Debug, Default, PartialEq)]
+rboto::__structure!(
+    PutObjectAclOutput "PutObjectAclOutput"[debug from output] { request_charged :
+    RequestCharged } { _meta }
+);
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
 pub struct PutObjectAnnotationOutput {
     /// The object key.
     pub key: Option<String>,
@@ -1866,56 +1322,39 @@ pub struct PutObjectAnnotationOutput {
     /// The server-side encryption algorithm used to encrypt the annotation.
     pub server_side_encryption: Option<ServerSideEncryption>,
     pub request_charged: Option<RequestCharged>,
+    pub(crate) _meta: rboto::__private::Meta,
 }
-impl rboto::FromValue for PutObjectAnnotationOutput {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "PutObjectAnnotationOutput")?;
-        Ok(Self {
-            key: m.take(0)?,
-            annotation_name: m.take(1)?,
-            object_version_id: m.take(2)?,
-            e_tag: m.take(3)?,
-            checksum_crc32: m.take(4)?,
-            checksum_crc32c: m.take(5)?,
-            checksum_crc64nvme: m.take(6)?,
-            checksum_sha1: m.take(7)?,
-            checksum_sha256: m.take(8)?,
-            checksum_sha512: m.take(9)?,
-            checksum_md5: m.take(10)?,
-            checksum_xxhash64: m.take(11)?,
-            checksum_xxhash3: m.take(12)?,
-            checksum_xxhash128: m.take(13)?,
-            checksum_type: m.take(14)?,
-            server_side_encryption: m.take(15)?,
-            request_charged: m.take(16)?,
-        })
-    }
-}
-#[derive(Clone, Debug, Default, PartialEq)]
+rboto::__structure!(
+    PutObjectAnnotationOutput "PutObjectAnnotationOutput"[debug from output] { key :
+    String, annotation_name : String, object_version_id : String, e_tag : String,
+    checksum_crc32 : String, checksum_crc32c : String, checksum_crc64nvme : String,
+    checksum_sha1 : String, checksum_sha256 : String, checksum_sha512 : String,
+    checksum_md5 : String, checksum_xxhash64 : String, checksum_xxhash3 : String,
+    checksum_xxhash128 : String, checksum_type : ChecksumType, server_side_encryption :
+    ServerSideEncryption, request_charged : RequestCharged } { _meta }
+);
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
 pub struct PutObjectLegalHoldOutput {
     pub request_charged: Option<RequestCharged>,
+    pub(crate) _meta: rboto::__private::Meta,
 }
-impl rboto::FromValue for PutObjectLegalHoldOutput {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "PutObjectLegalHoldOutput")?;
-        Ok(Self {
-            request_charged: m.take(0)?,
-        })
-    }
-}
-#[derive(Clone, Debug, Default, PartialEq)]
+rboto::__structure!(
+    PutObjectLegalHoldOutput "PutObjectLegalHoldOutput"[debug from output] {
+    request_charged : RequestCharged } { _meta }
+);
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
 pub struct PutObjectLockConfigurationOutput {
     pub request_charged: Option<RequestCharged>,
+    pub(crate) _meta: rboto::__private::Meta,
 }
-impl rboto::FromValue for PutObjectLockConfigurationOutput {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "PutObjectLockConfigurationOutput")?;
-        Ok(Self {
-            request_charged: m.take(0)?,
-        })
-    }
-}
+rboto::__structure!(
+    PutObjectLockConfigurationOutput "PutObjectLockConfigurationOutput"[debug from
+    output] { request_charged : RequestCharged } { _meta }
+);
 #[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
 pub struct PutObjectOutput {
     /// If the expiration is configured for the object (see [PutBucketLifecycleConfiguration](https://docs.aws.amazon.com/AmazonS3/latest/API/API_PutBucketLifecycleConfiguration.html)) in the *Amazon S3 User Guide*, the response includes this header. It includes the `expiry-date` and `rule-id` key-value pairs that provide information about object expiration. The value of the `rule-id` is URL-encoded.
     pub expiration: Option<String>,
@@ -1960,137 +1399,83 @@ pub struct PutObjectOutput {
     /// The size of the object in bytes. This value is only be present if you append to an object.
     pub size: Option<i64>,
     pub request_charged: Option<RequestCharged>,
+    pub(crate) _meta: rboto::__private::Meta,
 }
-impl ::std::fmt::Debug for PutObjectOutput {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.debug_struct("PutObjectOutput")
-            .field("expiration", &self.expiration)
-            .field("e_tag", &self.e_tag)
-            .field("checksum_crc32", &self.checksum_crc32)
-            .field("checksum_crc32c", &self.checksum_crc32c)
-            .field("checksum_crc64nvme", &self.checksum_crc64nvme)
-            .field("checksum_sha1", &self.checksum_sha1)
-            .field("checksum_sha256", &self.checksum_sha256)
-            .field("checksum_sha512", &self.checksum_sha512)
-            .field("checksum_md5", &self.checksum_md5)
-            .field("checksum_xxhash64", &self.checksum_xxhash64)
-            .field("checksum_xxhash3", &self.checksum_xxhash3)
-            .field("checksum_xxhash128", &self.checksum_xxhash128)
-            .field("checksum_type", &self.checksum_type)
-            .field("server_side_encryption", &self.server_side_encryption)
-            .field("version_id", &self.version_id)
-            .field("sse_customer_algorithm", &self.sse_customer_algorithm)
-            .field("sse_customer_key_md5", &self.sse_customer_key_md5)
-            .field("ssekms_key_id", &rboto::types::Redacted(&self.ssekms_key_id))
-            .field(
-                "ssekms_encryption_context",
-                &rboto::types::Redacted(&self.ssekms_encryption_context),
-            )
-            .field("bucket_key_enabled", &self.bucket_key_enabled)
-            .field("size", &self.size)
-            .field("request_charged", &self.request_charged)
-            .finish()
-    }
-}
-impl rboto::FromValue for PutObjectOutput {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "PutObjectOutput")?;
-        Ok(Self {
-            expiration: m.take(0)?,
-            e_tag: m.take(1)?,
-            checksum_crc32: m.take(2)?,
-            checksum_crc32c: m.take(3)?,
-            checksum_crc64nvme: m.take(4)?,
-            checksum_sha1: m.take(5)?,
-            checksum_sha256: m.take(6)?,
-            checksum_sha512: m.take(7)?,
-            checksum_md5: m.take(8)?,
-            checksum_xxhash64: m.take(9)?,
-            checksum_xxhash3: m.take(10)?,
-            checksum_xxhash128: m.take(11)?,
-            checksum_type: m.take(12)?,
-            server_side_encryption: m.take(13)?,
-            version_id: m.take(14)?,
-            sse_customer_algorithm: m.take(15)?,
-            sse_customer_key_md5: m.take(16)?,
-            ssekms_key_id: m.take(17)?,
-            ssekms_encryption_context: m.take(18)?,
-            bucket_key_enabled: m.take(19)?,
-            size: m.take(20)?,
-            request_charged: m.take(21)?,
-        })
-    }
-}
-#[derive(Clone, Debug, Default, PartialEq)]
+rboto::__structure!(
+    PutObjectOutput "PutObjectOutput"[debug from output] { expiration : String, e_tag :
+    String, checksum_crc32 : String, checksum_crc32c : String, checksum_crc64nvme :
+    String, checksum_sha1 : String, checksum_sha256 : String, checksum_sha512 : String,
+    checksum_md5 : String, checksum_xxhash64 : String, checksum_xxhash3 : String,
+    checksum_xxhash128 : String, checksum_type : ChecksumType, server_side_encryption :
+    ServerSideEncryption, version_id : String, sse_customer_algorithm : String,
+    sse_customer_key_md5 : String, ssekms_key_id : String[sensitive],
+    ssekms_encryption_context : String[sensitive], bucket_key_enabled = bool, size = i64,
+    request_charged : RequestCharged } { _meta }
+);
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
 pub struct PutObjectRetentionOutput {
     pub request_charged: Option<RequestCharged>,
+    pub(crate) _meta: rboto::__private::Meta,
 }
-impl rboto::FromValue for PutObjectRetentionOutput {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "PutObjectRetentionOutput")?;
-        Ok(Self {
-            request_charged: m.take(0)?,
-        })
-    }
-}
-#[derive(Clone, Debug, Default, PartialEq)]
+rboto::__structure!(
+    PutObjectRetentionOutput "PutObjectRetentionOutput"[debug from output] {
+    request_charged : RequestCharged } { _meta }
+);
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
 pub struct PutObjectTaggingOutput {
     /// The versionId of the object the tag-set was added to.
     pub version_id: Option<String>,
+    pub(crate) _meta: rboto::__private::Meta,
 }
-impl rboto::FromValue for PutObjectTaggingOutput {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "PutObjectTaggingOutput")?;
-        Ok(Self { version_id: m.take(0)? })
-    }
+rboto::__structure!(
+    PutObjectTaggingOutput "PutObjectTaggingOutput"[debug from output] { version_id :
+    String } { _meta }
+);
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct RenameObjectOutput {
+    pub(crate) _meta: rboto::__private::Meta,
 }
-#[derive(Clone, Debug, Default, PartialEq)]
-pub struct RenameObjectOutput {}
-impl rboto::FromValue for RenameObjectOutput {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        rv::Members::of(v, "RenameObjectOutput")?;
-        Ok(Self {})
-    }
-}
-#[derive(Clone, Debug, Default, PartialEq)]
+rboto::__structure!(
+    RenameObjectOutput "RenameObjectOutput"[debug from output] {} { _meta }
+);
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
 pub struct RestoreObjectOutput {
     pub request_charged: Option<RequestCharged>,
     /// Indicates the path in the provided S3 output location where Select results will be restored to.
     pub restore_output_path: Option<String>,
+    pub(crate) _meta: rboto::__private::Meta,
 }
-impl rboto::FromValue for RestoreObjectOutput {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "RestoreObjectOutput")?;
-        Ok(Self {
-            request_charged: m.take(0)?,
-            restore_output_path: m.take(1)?,
-        })
-    }
-}
-#[derive(Debug, Default)]
+rboto::__structure!(
+    RestoreObjectOutput "RestoreObjectOutput"[debug from output] { request_charged :
+    RequestCharged, restore_output_path : String } { _meta }
+);
+#[derive(Default)]
+#[non_exhaustive]
 pub struct SelectObjectContentOutput {
     /// The array of results.
     pub payload: Option<rboto::Body>,
+    pub(crate) _meta: rboto::__private::Meta,
 }
-impl rboto::FromValue for SelectObjectContentOutput {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "SelectObjectContentOutput")?;
-        Ok(Self { payload: m.take(0)? })
-    }
-}
-#[derive(Clone, Debug, Default, PartialEq)]
-pub struct UpdateObjectEncryptionResponse {
-    pub request_charged: Option<RequestCharged>,
-}
-impl rboto::FromValue for UpdateObjectEncryptionResponse {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "UpdateObjectEncryptionResponse")?;
-        Ok(Self {
-            request_charged: m.take(0)?,
-        })
-    }
-}
+rboto::__structure!(
+    SelectObjectContentOutput "SelectObjectContentOutput"[debug from output] { payload :
+    rboto::Body } { _meta }
+);
 #[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct UpdateObjectEncryptionOutput {
+    pub request_charged: Option<RequestCharged>,
+    pub(crate) _meta: rboto::__private::Meta,
+}
+rboto::__structure!(
+    UpdateObjectEncryptionOutput "UpdateObjectEncryptionResponse"[debug from output] {
+    request_charged : RequestCharged } { _meta }
+);
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
 pub struct UploadPartCopyOutput {
     /// The version of the source object that was copied, if you have enabled versioning on the source bucket.
     pub copy_source_version_id: Option<String>,
@@ -2109,39 +1494,17 @@ pub struct UploadPartCopyOutput {
     pub request_charged: Option<RequestCharged>,
     /// Version ID of the object.
     pub version_id: Option<String>,
+    pub(crate) _meta: rboto::__private::Meta,
 }
-impl ::std::fmt::Debug for UploadPartCopyOutput {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.debug_struct("UploadPartCopyOutput")
-            .field("copy_source_version_id", &self.copy_source_version_id)
-            .field("copy_part_result", &self.copy_part_result)
-            .field("server_side_encryption", &self.server_side_encryption)
-            .field("sse_customer_algorithm", &self.sse_customer_algorithm)
-            .field("sse_customer_key_md5", &self.sse_customer_key_md5)
-            .field("ssekms_key_id", &rboto::types::Redacted(&self.ssekms_key_id))
-            .field("bucket_key_enabled", &self.bucket_key_enabled)
-            .field("request_charged", &self.request_charged)
-            .field("version_id", &self.version_id)
-            .finish()
-    }
-}
-impl rboto::FromValue for UploadPartCopyOutput {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "UploadPartCopyOutput")?;
-        Ok(Self {
-            copy_source_version_id: m.take(0)?,
-            copy_part_result: m.take(1)?,
-            server_side_encryption: m.take(2)?,
-            sse_customer_algorithm: m.take(3)?,
-            sse_customer_key_md5: m.take(4)?,
-            ssekms_key_id: m.take(5)?,
-            bucket_key_enabled: m.take(6)?,
-            request_charged: m.take(7)?,
-            version_id: m.take(8)?,
-        })
-    }
-}
+rboto::__structure!(
+    UploadPartCopyOutput "UploadPartCopyOutput"[debug from output] {
+    copy_source_version_id : String, copy_part_result : CopyPartResult,
+    server_side_encryption : ServerSideEncryption, sse_customer_algorithm : String,
+    sse_customer_key_md5 : String, ssekms_key_id : String[sensitive], bucket_key_enabled
+    = bool, request_charged : RequestCharged, version_id : String } { _meta }
+);
 #[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
 pub struct UploadPartOutput {
     /// The server-side encryption algorithm used when you store this object in Amazon S3 or Amazon FSx.
     pub server_side_encryption: Option<ServerSideEncryption>,
@@ -2178,53 +1541,427 @@ pub struct UploadPartOutput {
     pub request_charged: Option<RequestCharged>,
     /// Version ID of the object.
     pub version_id: Option<String>,
+    pub(crate) _meta: rboto::__private::Meta,
 }
-impl ::std::fmt::Debug for UploadPartOutput {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.debug_struct("UploadPartOutput")
-            .field("server_side_encryption", &self.server_side_encryption)
-            .field("e_tag", &self.e_tag)
-            .field("checksum_crc32", &self.checksum_crc32)
-            .field("checksum_crc32c", &self.checksum_crc32c)
-            .field("checksum_crc64nvme", &self.checksum_crc64nvme)
-            .field("checksum_sha1", &self.checksum_sha1)
-            .field("checksum_sha256", &self.checksum_sha256)
-            .field("checksum_sha512", &self.checksum_sha512)
-            .field("checksum_md5", &self.checksum_md5)
-            .field("checksum_xxhash64", &self.checksum_xxhash64)
-            .field("checksum_xxhash3", &self.checksum_xxhash3)
-            .field("checksum_xxhash128", &self.checksum_xxhash128)
-            .field("sse_customer_algorithm", &self.sse_customer_algorithm)
-            .field("sse_customer_key_md5", &self.sse_customer_key_md5)
-            .field("ssekms_key_id", &rboto::types::Redacted(&self.ssekms_key_id))
-            .field("bucket_key_enabled", &self.bucket_key_enabled)
-            .field("request_charged", &self.request_charged)
-            .field("version_id", &self.version_id)
-            .finish()
+rboto::__structure!(
+    UploadPartOutput "UploadPartOutput"[debug from output] { server_side_encryption :
+    ServerSideEncryption, e_tag : String, checksum_crc32 : String, checksum_crc32c :
+    String, checksum_crc64nvme : String, checksum_sha1 : String, checksum_sha256 :
+    String, checksum_sha512 : String, checksum_md5 : String, checksum_xxhash64 : String,
+    checksum_xxhash3 : String, checksum_xxhash128 : String, sse_customer_algorithm :
+    String, sse_customer_key_md5 : String, ssekms_key_id : String[sensitive],
+    bucket_key_enabled = bool, request_charged : RequestCharged, version_id : String } {
+    _meta }
+);
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct CreateBucketMetadataConfigurationOutput {
+    pub(crate) _meta: rboto::__private::Meta,
+}
+rboto::__structure!(
+    CreateBucketMetadataConfigurationOutput
+    "CreateBucketMetadataConfigurationOutput"[debug from output] {} { _meta }
+);
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct CreateBucketMetadataTableConfigurationOutput {
+    pub(crate) _meta: rboto::__private::Meta,
+}
+rboto::__structure!(
+    CreateBucketMetadataTableConfigurationOutput
+    "CreateBucketMetadataTableConfigurationOutput"[debug from output] {} { _meta }
+);
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct DeleteBucketOutput {
+    pub(crate) _meta: rboto::__private::Meta,
+}
+rboto::__structure!(
+    DeleteBucketOutput "DeleteBucketOutput"[debug from output] {} { _meta }
+);
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct DeleteBucketAnalyticsConfigurationOutput {
+    pub(crate) _meta: rboto::__private::Meta,
+}
+rboto::__structure!(
+    DeleteBucketAnalyticsConfigurationOutput
+    "DeleteBucketAnalyticsConfigurationOutput"[debug from output] {} { _meta }
+);
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct DeleteBucketCorsOutput {
+    pub(crate) _meta: rboto::__private::Meta,
+}
+rboto::__structure!(
+    DeleteBucketCorsOutput "DeleteBucketCorsOutput"[debug from output] {} { _meta }
+);
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct DeleteBucketEncryptionOutput {
+    pub(crate) _meta: rboto::__private::Meta,
+}
+rboto::__structure!(
+    DeleteBucketEncryptionOutput "DeleteBucketEncryptionOutput"[debug from output] {} {
+    _meta }
+);
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct DeleteBucketIntelligentTieringConfigurationOutput {
+    pub(crate) _meta: rboto::__private::Meta,
+}
+rboto::__structure!(
+    DeleteBucketIntelligentTieringConfigurationOutput
+    "DeleteBucketIntelligentTieringConfigurationOutput"[debug from output] {} { _meta }
+);
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct DeleteBucketInventoryConfigurationOutput {
+    pub(crate) _meta: rboto::__private::Meta,
+}
+rboto::__structure!(
+    DeleteBucketInventoryConfigurationOutput
+    "DeleteBucketInventoryConfigurationOutput"[debug from output] {} { _meta }
+);
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct DeleteBucketLifecycleOutput {
+    pub(crate) _meta: rboto::__private::Meta,
+}
+rboto::__structure!(
+    DeleteBucketLifecycleOutput "DeleteBucketLifecycleOutput"[debug from output] {} {
+    _meta }
+);
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct DeleteBucketMetadataConfigurationOutput {
+    pub(crate) _meta: rboto::__private::Meta,
+}
+rboto::__structure!(
+    DeleteBucketMetadataConfigurationOutput
+    "DeleteBucketMetadataConfigurationOutput"[debug from output] {} { _meta }
+);
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct DeleteBucketMetadataTableConfigurationOutput {
+    pub(crate) _meta: rboto::__private::Meta,
+}
+rboto::__structure!(
+    DeleteBucketMetadataTableConfigurationOutput
+    "DeleteBucketMetadataTableConfigurationOutput"[debug from output] {} { _meta }
+);
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct DeleteBucketMetricsConfigurationOutput {
+    pub(crate) _meta: rboto::__private::Meta,
+}
+rboto::__structure!(
+    DeleteBucketMetricsConfigurationOutput "DeleteBucketMetricsConfigurationOutput"[debug
+    from output] {} { _meta }
+);
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct DeleteBucketOwnershipControlsOutput {
+    pub(crate) _meta: rboto::__private::Meta,
+}
+rboto::__structure!(
+    DeleteBucketOwnershipControlsOutput "DeleteBucketOwnershipControlsOutput"[debug from
+    output] {} { _meta }
+);
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct DeleteBucketPolicyOutput {
+    pub(crate) _meta: rboto::__private::Meta,
+}
+rboto::__structure!(
+    DeleteBucketPolicyOutput "DeleteBucketPolicyOutput"[debug from output] {} { _meta }
+);
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct DeleteBucketReplicationOutput {
+    pub(crate) _meta: rboto::__private::Meta,
+}
+rboto::__structure!(
+    DeleteBucketReplicationOutput "DeleteBucketReplicationOutput"[debug from output] {} {
+    _meta }
+);
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct DeleteBucketTaggingOutput {
+    pub(crate) _meta: rboto::__private::Meta,
+}
+rboto::__structure!(
+    DeleteBucketTaggingOutput "DeleteBucketTaggingOutput"[debug from output] {} { _meta }
+);
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct DeleteBucketWebsiteOutput {
+    pub(crate) _meta: rboto::__private::Meta,
+}
+rboto::__structure!(
+    DeleteBucketWebsiteOutput "DeleteBucketWebsiteOutput"[debug from output] {} { _meta }
+);
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct DeletePublicAccessBlockOutput {
+    pub(crate) _meta: rboto::__private::Meta,
+}
+rboto::__structure!(
+    DeletePublicAccessBlockOutput "DeletePublicAccessBlockOutput"[debug from output] {} {
+    _meta }
+);
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct GetBucketNotificationOutput {
+    /// This data type is deprecated. A container for specifying the configuration for publication of messages to an Amazon Simple Notification Service (Amazon SNS) topic when Amazon S3 detects specified events.
+    pub topic_configuration: Option<TopicConfigurationDeprecated>,
+    /// This data type is deprecated. This data type specifies the configuration for publishing messages to an Amazon Simple Queue Service (Amazon SQS) queue when Amazon S3 detects specified events.
+    pub queue_configuration: Option<QueueConfigurationDeprecated>,
+    /// Container for specifying the Lambda notification configuration.
+    pub cloud_function_configuration: Option<CloudFunctionConfiguration>,
+    pub(crate) _meta: rboto::__private::Meta,
+}
+rboto::__structure!(
+    GetBucketNotificationOutput "NotificationConfigurationDeprecated"[debug into from
+    output] { topic_configuration : TopicConfigurationDeprecated, queue_configuration :
+    QueueConfigurationDeprecated, cloud_function_configuration :
+    CloudFunctionConfiguration } { _meta }
+);
+/// A container for specifying the notification configuration of the bucket. If this element is empty, notifications are turned off for the bucket.
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct GetBucketNotificationConfigurationOutput {
+    /// The topic to which notifications are sent and the events for which notifications are generated.
+    pub topic_configurations: Option<Vec<TopicConfiguration>>,
+    /// The Amazon Simple Queue Service queues to publish messages to and the events for which to publish messages.
+    pub queue_configurations: Option<Vec<QueueConfiguration>>,
+    /// Describes the Lambda functions to invoke and the events for which to invoke them.
+    pub lambda_function_configurations: Option<Vec<LambdaFunctionConfiguration>>,
+    /// Enables delivery of events to Amazon EventBridge.
+    pub event_bridge_configuration: Option<EventBridgeConfiguration>,
+    pub(crate) _meta: rboto::__private::Meta,
+}
+rboto::__structure!(
+    GetBucketNotificationConfigurationOutput "NotificationConfiguration"[debug into from
+    output] { topic_configurations : Vec < TopicConfiguration >, queue_configurations :
+    Vec < QueueConfiguration >, lambda_function_configurations : Vec <
+    LambdaFunctionConfiguration >, event_bridge_configuration : EventBridgeConfiguration
+    } { _meta }
+);
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct PutBucketAbacOutput {
+    pub(crate) _meta: rboto::__private::Meta,
+}
+rboto::__structure!(
+    PutBucketAbacOutput "PutBucketAbacOutput"[debug from output] {} { _meta }
+);
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct PutBucketAccelerateConfigurationOutput {
+    pub(crate) _meta: rboto::__private::Meta,
+}
+rboto::__structure!(
+    PutBucketAccelerateConfigurationOutput "PutBucketAccelerateConfigurationOutput"[debug
+    from output] {} { _meta }
+);
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct PutBucketAclOutput {
+    pub(crate) _meta: rboto::__private::Meta,
+}
+rboto::__structure!(
+    PutBucketAclOutput "PutBucketAclOutput"[debug from output] {} { _meta }
+);
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct PutBucketAnalyticsConfigurationOutput {
+    pub(crate) _meta: rboto::__private::Meta,
+}
+rboto::__structure!(
+    PutBucketAnalyticsConfigurationOutput "PutBucketAnalyticsConfigurationOutput"[debug
+    from output] {} { _meta }
+);
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct PutBucketCorsOutput {
+    pub(crate) _meta: rboto::__private::Meta,
+}
+rboto::__structure!(
+    PutBucketCorsOutput "PutBucketCorsOutput"[debug from output] {} { _meta }
+);
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct PutBucketEncryptionOutput {
+    pub(crate) _meta: rboto::__private::Meta,
+}
+rboto::__structure!(
+    PutBucketEncryptionOutput "PutBucketEncryptionOutput"[debug from output] {} { _meta }
+);
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct PutBucketIntelligentTieringConfigurationOutput {
+    pub(crate) _meta: rboto::__private::Meta,
+}
+rboto::__structure!(
+    PutBucketIntelligentTieringConfigurationOutput
+    "PutBucketIntelligentTieringConfigurationOutput"[debug from output] {} { _meta }
+);
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct PutBucketInventoryConfigurationOutput {
+    pub(crate) _meta: rboto::__private::Meta,
+}
+rboto::__structure!(
+    PutBucketInventoryConfigurationOutput "PutBucketInventoryConfigurationOutput"[debug
+    from output] {} { _meta }
+);
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct PutBucketLifecycleOutput {
+    pub(crate) _meta: rboto::__private::Meta,
+}
+rboto::__structure!(
+    PutBucketLifecycleOutput "PutBucketLifecycleOutput"[debug from output] {} { _meta }
+);
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct PutBucketLoggingOutput {
+    pub(crate) _meta: rboto::__private::Meta,
+}
+rboto::__structure!(
+    PutBucketLoggingOutput "PutBucketLoggingOutput"[debug from output] {} { _meta }
+);
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct PutBucketMetricsConfigurationOutput {
+    pub(crate) _meta: rboto::__private::Meta,
+}
+rboto::__structure!(
+    PutBucketMetricsConfigurationOutput "PutBucketMetricsConfigurationOutput"[debug from
+    output] {} { _meta }
+);
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct PutBucketNotificationOutput {
+    pub(crate) _meta: rboto::__private::Meta,
+}
+rboto::__structure!(
+    PutBucketNotificationOutput "PutBucketNotificationOutput"[debug from output] {} {
+    _meta }
+);
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct PutBucketNotificationConfigurationOutput {
+    pub(crate) _meta: rboto::__private::Meta,
+}
+rboto::__structure!(
+    PutBucketNotificationConfigurationOutput
+    "PutBucketNotificationConfigurationOutput"[debug from output] {} { _meta }
+);
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct PutBucketOwnershipControlsOutput {
+    pub(crate) _meta: rboto::__private::Meta,
+}
+rboto::__structure!(
+    PutBucketOwnershipControlsOutput "PutBucketOwnershipControlsOutput"[debug from
+    output] {} { _meta }
+);
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct PutBucketPolicyOutput {
+    pub(crate) _meta: rboto::__private::Meta,
+}
+rboto::__structure!(
+    PutBucketPolicyOutput "PutBucketPolicyOutput"[debug from output] {} { _meta }
+);
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct PutBucketReplicationOutput {
+    pub(crate) _meta: rboto::__private::Meta,
+}
+rboto::__structure!(
+    PutBucketReplicationOutput "PutBucketReplicationOutput"[debug from output] {} { _meta
     }
+);
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct PutBucketRequestPaymentOutput {
+    pub(crate) _meta: rboto::__private::Meta,
 }
-impl rboto::FromValue for UploadPartOutput {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "UploadPartOutput")?;
-        Ok(Self {
-            server_side_encryption: m.take(0)?,
-            e_tag: m.take(1)?,
-            checksum_crc32: m.take(2)?,
-            checksum_crc32c: m.take(3)?,
-            checksum_crc64nvme: m.take(4)?,
-            checksum_sha1: m.take(5)?,
-            checksum_sha256: m.take(6)?,
-            checksum_sha512: m.take(7)?,
-            checksum_md5: m.take(8)?,
-            checksum_xxhash64: m.take(9)?,
-            checksum_xxhash3: m.take(10)?,
-            checksum_xxhash128: m.take(11)?,
-            sse_customer_algorithm: m.take(12)?,
-            sse_customer_key_md5: m.take(13)?,
-            ssekms_key_id: m.take(14)?,
-            bucket_key_enabled: m.take(15)?,
-            request_charged: m.take(16)?,
-            version_id: m.take(17)?,
-        })
+rboto::__structure!(
+    PutBucketRequestPaymentOutput "PutBucketRequestPaymentOutput"[debug from output] {} {
+    _meta }
+);
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct PutBucketTaggingOutput {
+    pub(crate) _meta: rboto::__private::Meta,
+}
+rboto::__structure!(
+    PutBucketTaggingOutput "PutBucketTaggingOutput"[debug from output] {} { _meta }
+);
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct PutBucketVersioningOutput {
+    pub(crate) _meta: rboto::__private::Meta,
+}
+rboto::__structure!(
+    PutBucketVersioningOutput "PutBucketVersioningOutput"[debug from output] {} { _meta }
+);
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct PutBucketWebsiteOutput {
+    pub(crate) _meta: rboto::__private::Meta,
+}
+rboto::__structure!(
+    PutBucketWebsiteOutput "PutBucketWebsiteOutput"[debug from output] {} { _meta }
+);
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct PutPublicAccessBlockOutput {
+    pub(crate) _meta: rboto::__private::Meta,
+}
+rboto::__structure!(
+    PutPublicAccessBlockOutput "PutPublicAccessBlockOutput"[debug from output] {} { _meta
     }
+);
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct UpdateBucketMetadataAnnotationTableConfigurationOutput {
+    pub(crate) _meta: rboto::__private::Meta,
 }
+rboto::__structure!(
+    UpdateBucketMetadataAnnotationTableConfigurationOutput
+    "UpdateBucketMetadataAnnotationTableConfigurationOutput"[debug from output] {} {
+    _meta }
+);
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct UpdateBucketMetadataInventoryTableConfigurationOutput {
+    pub(crate) _meta: rboto::__private::Meta,
+}
+rboto::__structure!(
+    UpdateBucketMetadataInventoryTableConfigurationOutput
+    "UpdateBucketMetadataInventoryTableConfigurationOutput"[debug from output] {} { _meta
+    }
+);
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct UpdateBucketMetadataJournalTableConfigurationOutput {
+    pub(crate) _meta: rboto::__private::Meta,
+}
+rboto::__structure!(
+    UpdateBucketMetadataJournalTableConfigurationOutput
+    "UpdateBucketMetadataJournalTableConfigurationOutput"[debug from output] {} { _meta }
+);
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct WriteGetObjectResponseOutput {
+    pub(crate) _meta: rboto::__private::Meta,
+}
+rboto::__structure!(
+    WriteGetObjectResponseOutput "WriteGetObjectResponseOutput"[debug from output] {} {
+    _meta }
+);

@@ -9,10 +9,10 @@ pub static LIST_MULTIPART_UPLOADS: PaginatorSpec = PaginatorSpec::new(
     .limit("MaxUploads")
     .more_results("IsTruncated")
     .non_aggregate(&["RequestCharged", "Prefix"]);
-impl super::input::ListMultipartUploadsRequest<rboto::ServiceClient> {
+impl super::input::ListMultipartUploadsInput {
     /// Pages through `ListMultipartUploads` (botocore's `get_paginator("list_multipart_uploads")`).
     pub fn into_paginator(self) -> Paginator<Self> {
-        Paginator::new(self._client.clone(), self, &LIST_MULTIPART_UPLOADS)
+        Paginator::of_input(self, &LIST_MULTIPART_UPLOADS)
     }
 }
 pub static LIST_OBJECT_VERSIONS: PaginatorSpec = PaginatorSpec::new(
@@ -23,10 +23,10 @@ pub static LIST_OBJECT_VERSIONS: PaginatorSpec = PaginatorSpec::new(
     .limit("MaxKeys")
     .more_results("IsTruncated")
     .non_aggregate(&["RequestCharged", "Prefix"]);
-impl super::input::ListObjectVersionsRequest<rboto::ServiceClient> {
+impl super::input::ListObjectVersionsInput {
     /// Pages through `ListObjectVersions` (botocore's `get_paginator("list_object_versions")`).
     pub fn into_paginator(self) -> Paginator<Self> {
-        Paginator::new(self._client.clone(), self, &LIST_OBJECT_VERSIONS)
+        Paginator::of_input(self, &LIST_OBJECT_VERSIONS)
     }
 }
 pub static LIST_OBJECTS: PaginatorSpec = PaginatorSpec::new(
@@ -37,10 +37,10 @@ pub static LIST_OBJECTS: PaginatorSpec = PaginatorSpec::new(
     .limit("MaxKeys")
     .more_results("IsTruncated")
     .non_aggregate(&["RequestCharged", "Prefix"]);
-impl super::input::ListObjectsRequest<rboto::ServiceClient> {
+impl super::input::ListObjectsInput {
     /// Pages through `ListObjects` (botocore's `get_paginator("list_objects")`).
     pub fn into_paginator(self) -> Paginator<Self> {
-        Paginator::new(self._client.clone(), self, &LIST_OBJECTS)
+        Paginator::of_input(self, &LIST_OBJECTS)
     }
 }
 pub static LIST_OBJECTS_V2: PaginatorSpec = PaginatorSpec::new(
@@ -51,10 +51,10 @@ pub static LIST_OBJECTS_V2: PaginatorSpec = PaginatorSpec::new(
     .limit("MaxKeys")
     .more_results("IsTruncated")
     .non_aggregate(&["RequestCharged", "Prefix"]);
-impl super::input::ListObjectsV2Request<rboto::ServiceClient> {
+impl super::input::ListObjectsV2Input {
     /// Pages through `ListObjectsV2` (botocore's `get_paginator("list_objects_v2")`).
     pub fn into_paginator(self) -> Paginator<Self> {
-        Paginator::new(self._client.clone(), self, &LIST_OBJECTS_V2)
+        Paginator::of_input(self, &LIST_OBJECTS_V2)
     }
 }
 pub static LIST_PARTS: PaginatorSpec = PaginatorSpec::new(
@@ -67,10 +67,10 @@ pub static LIST_PARTS: PaginatorSpec = PaginatorSpec::new(
     .non_aggregate(
         &["ChecksumAlgorithm", "Initiator", "Owner", "StorageClass", "ChecksumType"],
     );
-impl super::input::ListPartsRequest<rboto::ServiceClient> {
+impl super::input::ListPartsInput {
     /// Pages through `ListParts` (botocore's `get_paginator("list_parts")`).
     pub fn into_paginator(self) -> Paginator<Self> {
-        Paginator::new(self._client.clone(), self, &LIST_PARTS)
+        Paginator::of_input(self, &LIST_PARTS)
     }
 }
 pub static LIST_DIRECTORY_BUCKETS: PaginatorSpec = PaginatorSpec::new(
@@ -79,10 +79,10 @@ pub static LIST_DIRECTORY_BUCKETS: PaginatorSpec = PaginatorSpec::new(
         &["Buckets"],
     )
     .limit("MaxDirectoryBuckets");
-impl super::input::ListDirectoryBucketsRequest<rboto::ServiceClient> {
+impl super::input::ListDirectoryBucketsInput {
     /// Pages through `ListDirectoryBuckets` (botocore's `get_paginator("list_directory_buckets")`).
     pub fn into_paginator(self) -> Paginator<Self> {
-        Paginator::new(self._client.clone(), self, &LIST_DIRECTORY_BUCKETS)
+        Paginator::of_input(self, &LIST_DIRECTORY_BUCKETS)
     }
 }
 pub static LIST_BUCKETS: PaginatorSpec = PaginatorSpec::new(
@@ -92,10 +92,10 @@ pub static LIST_BUCKETS: PaginatorSpec = PaginatorSpec::new(
     )
     .limit("MaxBuckets")
     .non_aggregate(&["Owner", "Prefix"]);
-impl super::input::ListBucketsRequest<rboto::ServiceClient> {
+impl super::input::ListBucketsInput {
     /// Pages through `ListBuckets` (botocore's `get_paginator("list_buckets")`).
     pub fn into_paginator(self) -> Paginator<Self> {
-        Paginator::new(self._client.clone(), self, &LIST_BUCKETS)
+        Paginator::of_input(self, &LIST_BUCKETS)
     }
 }
 pub static LIST_OBJECT_ANNOTATIONS: PaginatorSpec = PaginatorSpec::new(
@@ -114,9 +114,9 @@ pub static LIST_OBJECT_ANNOTATIONS: PaginatorSpec = PaginatorSpec::new(
             "RequestCharged",
         ],
     );
-impl super::input::ListObjectAnnotationsRequest<rboto::ServiceClient> {
+impl super::input::ListObjectAnnotationsInput {
     /// Pages through `ListObjectAnnotations` (botocore's `get_paginator("list_object_annotations")`).
     pub fn into_paginator(self) -> Paginator<Self> {
-        Paginator::new(self._client.clone(), self, &LIST_OBJECT_ANNOTATIONS)
+        Paginator::of_input(self, &LIST_OBJECT_ANNOTATIONS)
     }
 }

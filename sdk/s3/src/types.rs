@@ -3,162 +3,81 @@
 #[allow(unused_imports)]
 use super::{error::*, input::*, output::*};
 #[allow(unused_imports)]
-use rboto::value as rv;
+use rboto::__private as rv;
 #[allow(unused_imports)]
 use std::collections::HashMap;
 /// The ABAC status of the general purpose bucket. When ABAC is enabled for the general purpose bucket, you can use tags to manage access to the general purpose buckets as well as for cost tracking purposes. When ABAC is disabled for the general purpose buckets, you can only use tags for cost tracking purposes.
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct AbacStatus {
     /// The ABAC status of the general purpose bucket.
     pub status: Option<BucketAbacStatus>,
 }
-impl AbacStatus {
-    /// Sets `Status`.
-    pub fn status(mut self, v: impl Into<BucketAbacStatus>) -> Self {
-        self.status = Some(v.into());
-        self
-    }
-}
-impl rboto::IntoValue for AbacStatus {
-    fn into_value(self) -> rboto::Value {
-        rboto::Value::Struct(vec![rv::opt(self.status)])
-    }
-}
-impl rboto::FromValue for AbacStatus {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "AbacStatus")?;
-        Ok(Self { status: m.take(0)? })
-    }
-}
+rboto::__structure!(
+    AbacStatus "AbacStatus"[set into from] { status : BucketAbacStatus } {}
+);
 /// Specifies the days since the initiation of an incomplete multipart upload that Amazon S3 will wait before permanently removing all parts of the upload. For more information, see [Aborting Incomplete Multipart Uploads Using a Bucket Lifecycle Configuration](https://docs.aws.amazon.com/AmazonS3/latest/dev/mpuoverview.html#mpu-abort-incomplete-mpu-lifecycle-config) in the *Amazon S3 User Guide*.
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct AbortIncompleteMultipartUpload {
     /// Specifies the number of days after which Amazon S3 aborts an incomplete multipart upload.
     pub days_after_initiation: Option<i32>,
 }
-impl AbortIncompleteMultipartUpload {
-    /// Sets `DaysAfterInitiation`.
-    pub fn days_after_initiation(mut self, v: i32) -> Self {
-        self.days_after_initiation = Some(v);
-        self
-    }
-}
-impl rboto::IntoValue for AbortIncompleteMultipartUpload {
-    fn into_value(self) -> rboto::Value {
-        rboto::Value::Struct(vec![rv::opt(self.days_after_initiation)])
-    }
-}
-impl rboto::FromValue for AbortIncompleteMultipartUpload {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "AbortIncompleteMultipartUpload")?;
-        Ok(Self {
-            days_after_initiation: m.take(0)?,
-        })
-    }
-}
+rboto::__structure!(
+    AbortIncompleteMultipartUpload "AbortIncompleteMultipartUpload"[set into from] {
+    days_after_initiation = i32 } {}
+);
 /// Configures the transfer acceleration state for an Amazon S3 bucket. For more information, see [Amazon S3 Transfer Acceleration](https://docs.aws.amazon.com/AmazonS3/latest/dev/transfer-acceleration.html) in the *Amazon S3 User Guide*.
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct AccelerateConfiguration {
     /// Specifies the transfer acceleration status of the bucket.
     pub status: Option<BucketAccelerateStatus>,
 }
-impl AccelerateConfiguration {
-    /// Sets `Status`.
-    pub fn status(mut self, v: impl Into<BucketAccelerateStatus>) -> Self {
-        self.status = Some(v.into());
-        self
-    }
-}
-impl rboto::IntoValue for AccelerateConfiguration {
-    fn into_value(self) -> rboto::Value {
-        rboto::Value::Struct(vec![rv::opt(self.status)])
-    }
-}
+rboto::__structure!(
+    AccelerateConfiguration "AccelerateConfiguration"[set into] { status :
+    BucketAccelerateStatus } {}
+);
 /// Contains the elements that set the ACL permissions for an object per grantee.
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct AccessControlPolicy {
     /// A list of grants.
     pub grants: Option<Vec<Grant>>,
     /// Container for the bucket owner's display name and ID.
     pub owner: Option<Owner>,
 }
-impl AccessControlPolicy {
-    /// Sets `Grants`.
-    pub fn grants(mut self, v: impl Into<Vec<Grant>>) -> Self {
-        self.grants = Some(v.into());
-        self
-    }
-    /// Sets `Owner`.
-    pub fn owner(mut self, v: Owner) -> Self {
-        self.owner = Some(v);
-        self
-    }
-}
-impl rboto::IntoValue for AccessControlPolicy {
-    fn into_value(self) -> rboto::Value {
-        rboto::Value::Struct(vec![rv::opt(self.grants), rv::opt(self.owner)])
-    }
-}
+rboto::__structure!(
+    AccessControlPolicy "AccessControlPolicy"[set into] { grants : Vec < Grant >, owner :
+    Owner } {}
+);
 /// A container for information about access control for replicas.
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct AccessControlTranslation {
     /// Specifies the replica ownership. For default and valid values, see [PUT bucket replication](https://docs.aws.amazon.com/AmazonS3/latest/API/RESTBucketPUTreplication.html) in the *Amazon S3 API Reference*.
     pub owner: Option<OwnerOverride>,
 }
-impl AccessControlTranslation {
-    /// Sets `Owner`.
-    pub fn owner(mut self, v: impl Into<OwnerOverride>) -> Self {
-        self.owner = Some(v.into());
-        self
-    }
-}
-impl rboto::IntoValue for AccessControlTranslation {
-    fn into_value(self) -> rboto::Value {
-        rboto::Value::Struct(vec![rv::opt(self.owner)])
-    }
-}
-impl rboto::FromValue for AccessControlTranslation {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "AccessControlTranslation")?;
-        Ok(Self { owner: m.take(0)? })
-    }
-}
+rboto::__structure!(
+    AccessControlTranslation "AccessControlTranslation"[set into from] { owner :
+    OwnerOverride } {}
+);
 /// A conjunction (logical AND) of predicates, which is used in evaluating a metrics filter. The operator must have at least two predicates in any combination, and an object must match all of the predicates for the filter to apply.
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct AnalyticsAndOperator {
     /// The prefix to use when evaluating an AND predicate: The prefix that an object must have to be included in the metrics results.
     pub prefix: Option<String>,
     /// The list of tags to use when evaluating an AND predicate.
     pub tags: Option<Vec<Tag>>,
 }
-impl AnalyticsAndOperator {
-    /// Sets `Prefix`.
-    pub fn prefix(mut self, v: impl Into<String>) -> Self {
-        self.prefix = Some(v.into());
-        self
-    }
-    /// Sets `Tags`.
-    pub fn tags(mut self, v: impl Into<Vec<Tag>>) -> Self {
-        self.tags = Some(v.into());
-        self
-    }
-}
-impl rboto::IntoValue for AnalyticsAndOperator {
-    fn into_value(self) -> rboto::Value {
-        rboto::Value::Struct(vec![rv::opt(self.prefix), rv::opt(self.tags)])
-    }
-}
-impl rboto::FromValue for AnalyticsAndOperator {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "AnalyticsAndOperator")?;
-        Ok(Self {
-            prefix: m.take(0)?,
-            tags: m.take(1)?,
-        })
-    }
-}
+rboto::__structure!(
+    AnalyticsAndOperator "AnalyticsAndOperator"[set into from] { prefix : String, tags :
+    Vec < Tag > } {}
+);
 /// Specifies the configuration and any analyses for the analytics filter of an Amazon S3 bucket.
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct AnalyticsConfiguration {
     /// The ID that identifies the analytics configuration.
     pub id: Option<String>,
@@ -167,71 +86,24 @@ pub struct AnalyticsConfiguration {
     /// Contains data related to access patterns to be collected and made available to analyze the tradeoffs between different storage classes.
     pub storage_class_analysis: Option<StorageClassAnalysis>,
 }
-impl AnalyticsConfiguration {
-    /// Sets `Id`.
-    pub fn id(mut self, v: impl Into<String>) -> Self {
-        self.id = Some(v.into());
-        self
-    }
-    /// Sets `Filter`.
-    pub fn filter(mut self, v: AnalyticsFilter) -> Self {
-        self.filter = Some(v);
-        self
-    }
-    /// Sets `StorageClassAnalysis`.
-    pub fn storage_class_analysis(mut self, v: StorageClassAnalysis) -> Self {
-        self.storage_class_analysis = Some(v);
-        self
-    }
-}
-impl rboto::IntoValue for AnalyticsConfiguration {
-    fn into_value(self) -> rboto::Value {
-        rboto::Value::Struct(
-            vec![
-                rv::opt(self.id), rv::opt(self.filter), rv::opt(self
-                .storage_class_analysis)
-            ],
-        )
-    }
-}
-impl rboto::FromValue for AnalyticsConfiguration {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "AnalyticsConfiguration")?;
-        Ok(Self {
-            id: m.take(0)?,
-            filter: m.take(1)?,
-            storage_class_analysis: m.take(2)?,
-        })
-    }
-}
+rboto::__structure!(
+    AnalyticsConfiguration "AnalyticsConfiguration"[set into from] { id : String, filter
+    : AnalyticsFilter, storage_class_analysis : StorageClassAnalysis } {}
+);
 /// Where to publish the analytics results.
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct AnalyticsExportDestination {
     /// A destination signifying output to an S3 bucket.
     pub s3_bucket_destination: Option<AnalyticsS3BucketDestination>,
 }
-impl AnalyticsExportDestination {
-    /// Sets `S3BucketDestination`.
-    pub fn s3_bucket_destination(mut self, v: AnalyticsS3BucketDestination) -> Self {
-        self.s3_bucket_destination = Some(v);
-        self
-    }
-}
-impl rboto::IntoValue for AnalyticsExportDestination {
-    fn into_value(self) -> rboto::Value {
-        rboto::Value::Struct(vec![rv::opt(self.s3_bucket_destination)])
-    }
-}
-impl rboto::FromValue for AnalyticsExportDestination {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "AnalyticsExportDestination")?;
-        Ok(Self {
-            s3_bucket_destination: m.take(0)?,
-        })
-    }
-}
+rboto::__structure!(
+    AnalyticsExportDestination "AnalyticsExportDestination"[set into from] {
+    s3_bucket_destination : AnalyticsS3BucketDestination } {}
+);
 /// The filter used to describe a set of objects for analyses. A filter must have exactly one prefix, one tag, or one conjunction (AnalyticsAndOperator). If no filter is provided, all objects will be considered in any analysis.
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct AnalyticsFilter {
     /// The prefix to use when evaluating an analytics filter.
     pub prefix: Option<String>,
@@ -240,42 +112,13 @@ pub struct AnalyticsFilter {
     /// A conjunction (logical AND) of predicates, which is used in evaluating an analytics filter. The operator must have at least two predicates.
     pub and: Option<AnalyticsAndOperator>,
 }
-impl AnalyticsFilter {
-    /// Sets `Prefix`.
-    pub fn prefix(mut self, v: impl Into<String>) -> Self {
-        self.prefix = Some(v.into());
-        self
-    }
-    /// Sets `Tag`.
-    pub fn tag(mut self, v: Tag) -> Self {
-        self.tag = Some(v);
-        self
-    }
-    /// Sets `And`.
-    pub fn and(mut self, v: AnalyticsAndOperator) -> Self {
-        self.and = Some(v);
-        self
-    }
-}
-impl rboto::IntoValue for AnalyticsFilter {
-    fn into_value(self) -> rboto::Value {
-        rboto::Value::Struct(
-            vec![rv::opt(self.prefix), rv::opt(self.tag), rv::opt(self.and)],
-        )
-    }
-}
-impl rboto::FromValue for AnalyticsFilter {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "AnalyticsFilter")?;
-        Ok(Self {
-            prefix: m.take(0)?,
-            tag: m.take(1)?,
-            and: m.take(2)?,
-        })
-    }
-}
+rboto::__structure!(
+    AnalyticsFilter "AnalyticsFilter"[set into from] { prefix : String, tag : Tag, and :
+    AnalyticsAndOperator } {}
+);
 /// Contains information about where to publish the analytics results.
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct AnalyticsS3BucketDestination {
     /// Specifies the file format used when exporting data to Amazon S3.
     pub format: Option<AnalyticsS3ExportFileFormat>,
@@ -286,152 +129,19 @@ pub struct AnalyticsS3BucketDestination {
     /// The prefix to use when exporting data. The prefix is prepended to all results.
     pub prefix: Option<String>,
 }
-impl AnalyticsS3BucketDestination {
-    /// Sets `Format`.
-    pub fn format(mut self, v: impl Into<AnalyticsS3ExportFileFormat>) -> Self {
-        self.format = Some(v.into());
-        self
-    }
-    /// Sets `BucketAccountId`.
-    pub fn bucket_account_id(mut self, v: impl Into<String>) -> Self {
-        self.bucket_account_id = Some(v.into());
-        self
-    }
-    /// Sets `Bucket`.
-    pub fn bucket(mut self, v: impl Into<String>) -> Self {
-        self.bucket = Some(v.into());
-        self
-    }
-    /// Sets `Prefix`.
-    pub fn prefix(mut self, v: impl Into<String>) -> Self {
-        self.prefix = Some(v.into());
-        self
-    }
-}
-impl rboto::IntoValue for AnalyticsS3BucketDestination {
-    fn into_value(self) -> rboto::Value {
-        rboto::Value::Struct(
-            vec![
-                rv::opt(self.format), rv::opt(self.bucket_account_id), rv::opt(self
-                .bucket), rv::opt(self.prefix)
-            ],
-        )
-    }
-}
-impl rboto::FromValue for AnalyticsS3BucketDestination {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "AnalyticsS3BucketDestination")?;
-        Ok(Self {
-            format: m.take(0)?,
-            bucket_account_id: m.take(1)?,
-            bucket: m.take(2)?,
-            prefix: m.take(3)?,
-        })
-    }
-}
-#[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
-#[non_exhaustive]
-pub enum AnalyticsS3ExportFileFormat {
-    /// `CSV`
-    Csv,
-    /// A value this version of the SDK does not know.
-    Unknown(String),
-}
-impl AnalyticsS3ExportFileFormat {
-    /// Every value the model lists.
-    pub const VALUES: &'static [&'static str] = &["CSV"];
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Csv => "CSV",
-            Self::Unknown(s) => s,
-        }
-    }
-}
-impl rv::StringEnum for AnalyticsS3ExportFileFormat {
-    fn as_str(&self) -> &str {
-        AnalyticsS3ExportFileFormat::as_str(self)
-    }
-    fn from_wire(s: String) -> Self {
-        match s.as_str() {
-            "CSV" => Self::Csv,
-            _ => Self::Unknown(s),
-        }
-    }
-}
-rboto::enum_value!(str AnalyticsS3ExportFileFormat);
-#[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
-#[non_exhaustive]
-pub enum AnnotationConfigurationState {
-    /// `ENABLED`
-    Enabled,
-    /// `DISABLED`
-    Disabled,
-    /// A value this version of the SDK does not know.
-    Unknown(String),
-}
-impl AnnotationConfigurationState {
-    /// Every value the model lists.
-    pub const VALUES: &'static [&'static str] = &["ENABLED", "DISABLED"];
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Enabled => "ENABLED",
-            Self::Disabled => "DISABLED",
-            Self::Unknown(s) => s,
-        }
-    }
-}
-impl rv::StringEnum for AnnotationConfigurationState {
-    fn as_str(&self) -> &str {
-        AnnotationConfigurationState::as_str(self)
-    }
-    fn from_wire(s: String) -> Self {
-        match s.as_str() {
-            "ENABLED" => Self::Enabled,
-            "DISABLED" => Self::Disabled,
-            _ => Self::Unknown(s),
-        }
-    }
-}
-rboto::enum_value!(str AnnotationConfigurationState);
-#[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
-#[non_exhaustive]
-pub enum AnnotationDirective {
-    /// `COPY`
-    Copy,
-    /// `EXCLUDE`
-    Exclude,
-    /// A value this version of the SDK does not know.
-    Unknown(String),
-}
-impl AnnotationDirective {
-    /// Every value the model lists.
-    pub const VALUES: &'static [&'static str] = &["COPY", "EXCLUDE"];
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Copy => "COPY",
-            Self::Exclude => "EXCLUDE",
-            Self::Unknown(s) => s,
-        }
-    }
-}
-impl rv::StringEnum for AnnotationDirective {
-    fn as_str(&self) -> &str {
-        AnnotationDirective::as_str(self)
-    }
-    fn from_wire(s: String) -> Self {
-        match s.as_str() {
-            "COPY" => Self::Copy,
-            "EXCLUDE" => Self::Exclude,
-            _ => Self::Unknown(s),
-        }
-    }
-}
-rboto::enum_value!(str AnnotationDirective);
+rboto::__structure!(
+    AnalyticsS3BucketDestination "AnalyticsS3BucketDestination"[set into from] { format :
+    AnalyticsS3ExportFileFormat, bucket_account_id : String, bucket : String, prefix :
+    String } {}
+);
+rboto::__string_enum!(AnalyticsS3ExportFileFormat { Csv = "CSV" });
+rboto::__string_enum!(
+    AnnotationConfigurationState { Enabled = "ENABLED", Disabled = "DISABLED" }
+);
+rboto::__string_enum!(AnnotationDirective { Copy = "COPY", Exclude = "EXCLUDE" });
 /// Describes a single annotation attached to an object, including its name, last modified time, size, ETag, checksum algorithm, and replication status. Returned in the response from `ListObjectAnnotations`.
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct AnnotationEntry {
     /// The name of the annotation.
     pub annotation_name: Option<String>,
@@ -446,53 +156,14 @@ pub struct AnnotationEntry {
     /// The replication status of the annotation.
     pub replication_status: Option<ReplicationStatus>,
 }
-impl AnnotationEntry {
-    /// Sets `AnnotationName`.
-    pub fn annotation_name(mut self, v: impl Into<String>) -> Self {
-        self.annotation_name = Some(v.into());
-        self
-    }
-    /// Sets `LastModified`.
-    pub fn last_modified(mut self, v: impl Into<rboto::DateTime>) -> Self {
-        self.last_modified = Some(v.into());
-        self
-    }
-    /// Sets `ETag`.
-    pub fn e_tag(mut self, v: impl Into<String>) -> Self {
-        self.e_tag = Some(v.into());
-        self
-    }
-    /// Sets `ChecksumAlgorithm`.
-    pub fn checksum_algorithm(mut self, v: impl Into<Vec<ChecksumAlgorithm>>) -> Self {
-        self.checksum_algorithm = Some(v.into());
-        self
-    }
-    /// Sets `Size`.
-    pub fn size(mut self, v: i64) -> Self {
-        self.size = Some(v);
-        self
-    }
-    /// Sets `ReplicationStatus`.
-    pub fn replication_status(mut self, v: impl Into<ReplicationStatus>) -> Self {
-        self.replication_status = Some(v.into());
-        self
-    }
-}
-impl rboto::FromValue for AnnotationEntry {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "AnnotationEntry")?;
-        Ok(Self {
-            annotation_name: m.take(0)?,
-            last_modified: m.take(1)?,
-            e_tag: m.take(2)?,
-            checksum_algorithm: m.take(3)?,
-            size: m.take(4)?,
-            replication_status: m.take(5)?,
-        })
-    }
-}
+rboto::__structure!(
+    AnnotationEntry "AnnotationEntry"[set from] { annotation_name : String, last_modified
+    : rboto::DateTime, e_tag : String, checksum_algorithm : Vec < ChecksumAlgorithm >,
+    size = i64, replication_status : ReplicationStatus } {}
+);
 /// Specifies the configuration for the annotation table associated with a bucket's Amazon S3 Metadata configuration. The annotation table is an Iceberg table that records annotation events for objects in the bucket.
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct AnnotationTableConfiguration {
     /// The state of the annotation table. Valid values are `ENABLED` and `DISABLED`.
     pub configuration_state: Option<AnnotationConfigurationState>,
@@ -500,41 +171,14 @@ pub struct AnnotationTableConfiguration {
     /// The ARN of the IAM role used to manage the annotation table.
     pub role: Option<String>,
 }
-impl AnnotationTableConfiguration {
-    /// Sets `ConfigurationState`.
-    pub fn configuration_state(
-        mut self,
-        v: impl Into<AnnotationConfigurationState>,
-    ) -> Self {
-        self.configuration_state = Some(v.into());
-        self
-    }
-    /// Sets `EncryptionConfiguration`.
-    pub fn encryption_configuration(
-        mut self,
-        v: MetadataTableEncryptionConfiguration,
-    ) -> Self {
-        self.encryption_configuration = Some(v);
-        self
-    }
-    /// Sets `Role`.
-    pub fn role(mut self, v: impl Into<String>) -> Self {
-        self.role = Some(v.into());
-        self
-    }
-}
-impl rboto::IntoValue for AnnotationTableConfiguration {
-    fn into_value(self) -> rboto::Value {
-        rboto::Value::Struct(
-            vec![
-                rv::opt(self.configuration_state), rv::opt(self
-                .encryption_configuration), rv::opt(self.role)
-            ],
-        )
-    }
-}
+rboto::__structure!(
+    AnnotationTableConfiguration "AnnotationTableConfiguration"[set into] {
+    configuration_state : AnnotationConfigurationState, encryption_configuration :
+    MetadataTableEncryptionConfiguration, role : String } {}
+);
 /// Contains the current state of the annotation table associated with a bucket's Amazon S3 Metadata configuration, including its provisioning status and identifiers.
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct AnnotationTableConfigurationResult {
     /// The current configuration state of the annotation table.
     pub configuration_state: Option<AnnotationConfigurationState>,
@@ -548,56 +192,14 @@ pub struct AnnotationTableConfigurationResult {
     /// The ARN of the IAM role associated with the annotation table.
     pub role: Option<String>,
 }
-impl AnnotationTableConfigurationResult {
-    /// Sets `ConfigurationState`.
-    pub fn configuration_state(
-        mut self,
-        v: impl Into<AnnotationConfigurationState>,
-    ) -> Self {
-        self.configuration_state = Some(v.into());
-        self
-    }
-    /// Sets `TableStatus`.
-    pub fn table_status(mut self, v: impl Into<String>) -> Self {
-        self.table_status = Some(v.into());
-        self
-    }
-    /// Sets `Error`.
-    pub fn error(mut self, v: ErrorDetails) -> Self {
-        self.error = Some(v);
-        self
-    }
-    /// Sets `TableName`.
-    pub fn table_name(mut self, v: impl Into<String>) -> Self {
-        self.table_name = Some(v.into());
-        self
-    }
-    /// Sets `TableArn`.
-    pub fn table_arn(mut self, v: impl Into<String>) -> Self {
-        self.table_arn = Some(v.into());
-        self
-    }
-    /// Sets `Role`.
-    pub fn role(mut self, v: impl Into<String>) -> Self {
-        self.role = Some(v.into());
-        self
-    }
-}
-impl rboto::FromValue for AnnotationTableConfigurationResult {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "AnnotationTableConfigurationResult")?;
-        Ok(Self {
-            configuration_state: m.take(0)?,
-            table_status: m.take(1)?,
-            error: m.take(2)?,
-            table_name: m.take(3)?,
-            table_arn: m.take(4)?,
-            role: m.take(5)?,
-        })
-    }
-}
+rboto::__structure!(
+    AnnotationTableConfigurationResult "AnnotationTableConfigurationResult"[set from] {
+    configuration_state : AnnotationConfigurationState, table_status : String, error :
+    ErrorDetails, table_name : String, table_arn : String, role : String } {}
+);
 /// Specifies updates to apply to the annotation table configuration. Used as the request body for `UpdateBucketMetadataAnnotationTableConfiguration`.
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct AnnotationTableConfigurationUpdates {
     /// The new configuration state to apply.
     pub configuration_state: Option<AnnotationConfigurationState>,
@@ -605,105 +207,29 @@ pub struct AnnotationTableConfigurationUpdates {
     /// The new IAM role ARN to apply.
     pub role: Option<String>,
 }
-impl AnnotationTableConfigurationUpdates {
-    /// Sets `ConfigurationState`.
-    pub fn configuration_state(
-        mut self,
-        v: impl Into<AnnotationConfigurationState>,
-    ) -> Self {
-        self.configuration_state = Some(v.into());
-        self
-    }
-    /// Sets `EncryptionConfiguration`.
-    pub fn encryption_configuration(
-        mut self,
-        v: MetadataTableEncryptionConfiguration,
-    ) -> Self {
-        self.encryption_configuration = Some(v);
-        self
-    }
-    /// Sets `Role`.
-    pub fn role(mut self, v: impl Into<String>) -> Self {
-        self.role = Some(v.into());
-        self
-    }
-}
-impl rboto::IntoValue for AnnotationTableConfigurationUpdates {
-    fn into_value(self) -> rboto::Value {
-        rboto::Value::Struct(
-            vec![
-                rv::opt(self.configuration_state), rv::opt(self
-                .encryption_configuration), rv::opt(self.role)
-            ],
-        )
-    }
-}
-#[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
-#[non_exhaustive]
-pub enum ArchiveStatus {
-    /// `ARCHIVE_ACCESS`
-    ArchiveAccess,
-    /// `DEEP_ARCHIVE_ACCESS`
-    DeepArchiveAccess,
-    /// A value this version of the SDK does not know.
-    Unknown(String),
-}
-impl ArchiveStatus {
-    /// Every value the model lists.
-    pub const VALUES: &'static [&'static str] = &[
-        "ARCHIVE_ACCESS",
-        "DEEP_ARCHIVE_ACCESS",
-    ];
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::ArchiveAccess => "ARCHIVE_ACCESS",
-            Self::DeepArchiveAccess => "DEEP_ARCHIVE_ACCESS",
-            Self::Unknown(s) => s,
-        }
-    }
-}
-impl rv::StringEnum for ArchiveStatus {
-    fn as_str(&self) -> &str {
-        ArchiveStatus::as_str(self)
-    }
-    fn from_wire(s: String) -> Self {
-        match s.as_str() {
-            "ARCHIVE_ACCESS" => Self::ArchiveAccess,
-            "DEEP_ARCHIVE_ACCESS" => Self::DeepArchiveAccess,
-            _ => Self::Unknown(s),
-        }
-    }
-}
-rboto::enum_value!(str ArchiveStatus);
+rboto::__structure!(
+    AnnotationTableConfigurationUpdates "AnnotationTableConfigurationUpdates"[set into] {
+    configuration_state : AnnotationConfigurationState, encryption_configuration :
+    MetadataTableEncryptionConfiguration, role : String } {}
+);
+rboto::__string_enum!(
+    ArchiveStatus { ArchiveAccess = "ARCHIVE_ACCESS", DeepArchiveAccess =
+    "DEEP_ARCHIVE_ACCESS" }
+);
 /// A bucket-level setting for Amazon S3 general purpose buckets used to prevent the upload of new objects encrypted with the specified server-side encryption type. For example, blocking an encryption type will block `PutObject`, `CopyObject`, `PostObject`, multipart upload, and replication requests to the bucket for objects with the specified encryption type.
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct BlockedEncryptionTypes {
     /// The object encryption type that you want to block or unblock for an Amazon S3 general purpose bucket.
     pub encryption_type: Option<Vec<EncryptionType>>,
 }
-impl BlockedEncryptionTypes {
-    /// Sets `EncryptionType`.
-    pub fn encryption_type(mut self, v: impl Into<Vec<EncryptionType>>) -> Self {
-        self.encryption_type = Some(v.into());
-        self
-    }
-}
-impl rboto::IntoValue for BlockedEncryptionTypes {
-    fn into_value(self) -> rboto::Value {
-        rboto::Value::Struct(vec![rv::opt(self.encryption_type)])
-    }
-}
-impl rboto::FromValue for BlockedEncryptionTypes {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "BlockedEncryptionTypes")?;
-        Ok(Self {
-            encryption_type: m.take(0)?,
-        })
-    }
-}
+rboto::__structure!(
+    BlockedEncryptionTypes "BlockedEncryptionTypes"[set into from] { encryption_type :
+    Vec < EncryptionType > } {}
+);
 /// In terms of implementation, a Bucket is a resource.
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct Bucket {
     /// The name of the bucket.
     pub name: Option<String>,
@@ -714,595 +240,91 @@ pub struct Bucket {
     /// The Amazon Resource Name (ARN) of the S3 bucket. ARNs uniquely identify Amazon Web Services resources across all of Amazon Web Services.
     pub bucket_arn: Option<String>,
 }
-impl Bucket {
-    /// Sets `Name`.
-    pub fn name(mut self, v: impl Into<String>) -> Self {
-        self.name = Some(v.into());
-        self
-    }
-    /// Sets `CreationDate`.
-    pub fn creation_date(mut self, v: impl Into<rboto::DateTime>) -> Self {
-        self.creation_date = Some(v.into());
-        self
-    }
-    /// Sets `BucketRegion`.
-    pub fn bucket_region(mut self, v: impl Into<String>) -> Self {
-        self.bucket_region = Some(v.into());
-        self
-    }
-    /// Sets `BucketArn`.
-    pub fn bucket_arn(mut self, v: impl Into<String>) -> Self {
-        self.bucket_arn = Some(v.into());
-        self
-    }
-}
-impl rboto::FromValue for Bucket {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "Bucket")?;
-        Ok(Self {
-            name: m.take(0)?,
-            creation_date: m.take(1)?,
-            bucket_region: m.take(2)?,
-            bucket_arn: m.take(3)?,
-        })
-    }
-}
-#[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
-#[non_exhaustive]
-pub enum BucketAbacStatus {
-    /// `Enabled`
-    Enabled,
-    /// `Disabled`
-    Disabled,
-    /// A value this version of the SDK does not know.
-    Unknown(String),
-}
-impl BucketAbacStatus {
-    /// Every value the model lists.
-    pub const VALUES: &'static [&'static str] = &["Enabled", "Disabled"];
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Enabled => "Enabled",
-            Self::Disabled => "Disabled",
-            Self::Unknown(s) => s,
-        }
-    }
-}
-impl rv::StringEnum for BucketAbacStatus {
-    fn as_str(&self) -> &str {
-        BucketAbacStatus::as_str(self)
-    }
-    fn from_wire(s: String) -> Self {
-        match s.as_str() {
-            "Enabled" => Self::Enabled,
-            "Disabled" => Self::Disabled,
-            _ => Self::Unknown(s),
-        }
-    }
-}
-rboto::enum_value!(str BucketAbacStatus);
-#[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
-#[non_exhaustive]
-pub enum BucketAccelerateStatus {
-    /// `Enabled`
-    Enabled,
-    /// `Suspended`
-    Suspended,
-    /// A value this version of the SDK does not know.
-    Unknown(String),
-}
-impl BucketAccelerateStatus {
-    /// Every value the model lists.
-    pub const VALUES: &'static [&'static str] = &["Enabled", "Suspended"];
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Enabled => "Enabled",
-            Self::Suspended => "Suspended",
-            Self::Unknown(s) => s,
-        }
-    }
-}
-impl rv::StringEnum for BucketAccelerateStatus {
-    fn as_str(&self) -> &str {
-        BucketAccelerateStatus::as_str(self)
-    }
-    fn from_wire(s: String) -> Self {
-        match s.as_str() {
-            "Enabled" => Self::Enabled,
-            "Suspended" => Self::Suspended,
-            _ => Self::Unknown(s),
-        }
-    }
-}
-rboto::enum_value!(str BucketAccelerateStatus);
-#[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
-#[non_exhaustive]
-pub enum BucketCannedAcl {
-    /// `private`
-    Private,
-    /// `public-read`
-    PublicRead,
-    /// `public-read-write`
-    PublicReadWrite,
-    /// `authenticated-read`
-    AuthenticatedRead,
-    /// A value this version of the SDK does not know.
-    Unknown(String),
-}
-impl BucketCannedAcl {
-    /// Every value the model lists.
-    pub const VALUES: &'static [&'static str] = &[
-        "private",
-        "public-read",
-        "public-read-write",
-        "authenticated-read",
-    ];
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Private => "private",
-            Self::PublicRead => "public-read",
-            Self::PublicReadWrite => "public-read-write",
-            Self::AuthenticatedRead => "authenticated-read",
-            Self::Unknown(s) => s,
-        }
-    }
-}
-impl rv::StringEnum for BucketCannedAcl {
-    fn as_str(&self) -> &str {
-        BucketCannedAcl::as_str(self)
-    }
-    fn from_wire(s: String) -> Self {
-        match s.as_str() {
-            "private" => Self::Private,
-            "public-read" => Self::PublicRead,
-            "public-read-write" => Self::PublicReadWrite,
-            "authenticated-read" => Self::AuthenticatedRead,
-            _ => Self::Unknown(s),
-        }
-    }
-}
-rboto::enum_value!(str BucketCannedAcl);
+rboto::__structure!(
+    Bucket "Bucket"[set from] { name : String, creation_date : rboto::DateTime,
+    bucket_region : String, bucket_arn : String } {}
+);
+rboto::__string_enum!(BucketAbacStatus { Enabled = "Enabled", Disabled = "Disabled" });
+rboto::__string_enum!(
+    BucketAccelerateStatus { Enabled = "Enabled", Suspended = "Suspended" }
+);
+rboto::__string_enum!(
+    BucketCannedAcl { Private = "private", PublicRead = "public-read", PublicReadWrite =
+    "public-read-write", AuthenticatedRead = "authenticated-read" }
+);
 /// Specifies the information about the bucket that will be created. For more information about directory buckets, see [Directory buckets](https://docs.aws.amazon.com/AmazonS3/latest/userguide/directory-buckets-overview.html) in the *Amazon S3 User Guide*.
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct BucketInfo {
     /// The number of Zone (Availability Zone or Local Zone) that's used for redundancy for the bucket.
     pub data_redundancy: Option<DataRedundancy>,
     /// The type of bucket.
     pub type_: Option<BucketType>,
 }
-impl BucketInfo {
-    /// Sets `DataRedundancy`.
-    pub fn data_redundancy(mut self, v: impl Into<DataRedundancy>) -> Self {
-        self.data_redundancy = Some(v.into());
-        self
-    }
-    /// Sets `Type`.
-    pub fn type_(mut self, v: impl Into<BucketType>) -> Self {
-        self.type_ = Some(v.into());
-        self
-    }
-}
-impl rboto::IntoValue for BucketInfo {
-    fn into_value(self) -> rboto::Value {
-        rboto::Value::Struct(vec![rv::opt(self.data_redundancy), rv::opt(self.type_)])
-    }
-}
+rboto::__structure!(
+    BucketInfo "BucketInfo"[set into] { data_redundancy : DataRedundancy, type_ :
+    BucketType } {}
+);
 /// Specifies the lifecycle configuration for objects in an Amazon S3 bucket. For more information, see [Object Lifecycle Management](https://docs.aws.amazon.com/AmazonS3/latest/dev/object-lifecycle-mgmt.html) in the *Amazon S3 User Guide*.
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct BucketLifecycleConfiguration {
     /// A lifecycle rule for individual objects in an Amazon S3 bucket.
     pub rules: Option<Vec<LifecycleRule>>,
 }
-impl BucketLifecycleConfiguration {
-    /// Sets `Rules`.
-    pub fn rules(mut self, v: impl Into<Vec<LifecycleRule>>) -> Self {
-        self.rules = Some(v.into());
-        self
-    }
-}
-impl rboto::IntoValue for BucketLifecycleConfiguration {
-    fn into_value(self) -> rboto::Value {
-        rboto::Value::Struct(vec![rv::opt(self.rules)])
-    }
-}
-#[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
-#[non_exhaustive]
-pub enum BucketLocationConstraint {
-    /// `af-south-1`
-    AfSouth1,
-    /// `ap-east-1`
-    ApEast1,
-    /// `ap-east-2`
-    ApEast2,
-    /// `ap-northeast-1`
-    ApNortheast1,
-    /// `ap-northeast-2`
-    ApNortheast2,
-    /// `ap-northeast-3`
-    ApNortheast3,
-    /// `ap-south-1`
-    ApSouth1,
-    /// `ap-south-2`
-    ApSouth2,
-    /// `ap-southeast-1`
-    ApSoutheast1,
-    /// `ap-southeast-2`
-    ApSoutheast2,
-    /// `ap-southeast-3`
-    ApSoutheast3,
-    /// `ap-southeast-4`
-    ApSoutheast4,
-    /// `ap-southeast-5`
-    ApSoutheast5,
-    /// `ap-southeast-6`
-    ApSoutheast6,
-    /// `ap-southeast-7`
-    ApSoutheast7,
-    /// `ca-central-1`
-    CaCentral1,
-    /// `ca-west-1`
-    CaWest1,
-    /// `cn-north-1`
-    CnNorth1,
-    /// `cn-northwest-1`
-    CnNorthwest1,
-    /// `EU`
-    Eu,
-    /// `eu-central-1`
-    EuCentral1,
-    /// `eu-central-2`
-    EuCentral2,
-    /// `eu-north-1`
-    EuNorth1,
-    /// `eu-south-1`
-    EuSouth1,
-    /// `eu-south-2`
-    EuSouth2,
-    /// `eu-west-1`
-    EuWest1,
-    /// `eu-west-2`
-    EuWest2,
-    /// `eu-west-3`
-    EuWest3,
-    /// `il-central-1`
-    IlCentral1,
-    /// `me-central-1`
-    MeCentral1,
-    /// `me-south-1`
-    MeSouth1,
-    /// `mx-central-1`
-    MxCentral1,
-    /// `sa-east-1`
-    SaEast1,
-    /// `us-east-2`
-    UsEast2,
-    /// `us-gov-east-1`
-    UsGovEast1,
-    /// `us-gov-west-1`
-    UsGovWest1,
-    /// `us-west-1`
-    UsWest1,
-    /// `us-west-2`
-    UsWest2,
-    /// A value this version of the SDK does not know.
-    Unknown(String),
-}
-impl BucketLocationConstraint {
-    /// Every value the model lists.
-    pub const VALUES: &'static [&'static str] = &[
-        "af-south-1",
-        "ap-east-1",
-        "ap-east-2",
-        "ap-northeast-1",
-        "ap-northeast-2",
-        "ap-northeast-3",
-        "ap-south-1",
-        "ap-south-2",
-        "ap-southeast-1",
-        "ap-southeast-2",
-        "ap-southeast-3",
-        "ap-southeast-4",
-        "ap-southeast-5",
-        "ap-southeast-6",
-        "ap-southeast-7",
-        "ca-central-1",
-        "ca-west-1",
-        "cn-north-1",
-        "cn-northwest-1",
-        "EU",
-        "eu-central-1",
-        "eu-central-2",
-        "eu-north-1",
-        "eu-south-1",
-        "eu-south-2",
-        "eu-west-1",
-        "eu-west-2",
-        "eu-west-3",
-        "il-central-1",
-        "me-central-1",
-        "me-south-1",
-        "mx-central-1",
-        "sa-east-1",
-        "us-east-2",
-        "us-gov-east-1",
-        "us-gov-west-1",
-        "us-west-1",
-        "us-west-2",
-    ];
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::AfSouth1 => "af-south-1",
-            Self::ApEast1 => "ap-east-1",
-            Self::ApEast2 => "ap-east-2",
-            Self::ApNortheast1 => "ap-northeast-1",
-            Self::ApNortheast2 => "ap-northeast-2",
-            Self::ApNortheast3 => "ap-northeast-3",
-            Self::ApSouth1 => "ap-south-1",
-            Self::ApSouth2 => "ap-south-2",
-            Self::ApSoutheast1 => "ap-southeast-1",
-            Self::ApSoutheast2 => "ap-southeast-2",
-            Self::ApSoutheast3 => "ap-southeast-3",
-            Self::ApSoutheast4 => "ap-southeast-4",
-            Self::ApSoutheast5 => "ap-southeast-5",
-            Self::ApSoutheast6 => "ap-southeast-6",
-            Self::ApSoutheast7 => "ap-southeast-7",
-            Self::CaCentral1 => "ca-central-1",
-            Self::CaWest1 => "ca-west-1",
-            Self::CnNorth1 => "cn-north-1",
-            Self::CnNorthwest1 => "cn-northwest-1",
-            Self::Eu => "EU",
-            Self::EuCentral1 => "eu-central-1",
-            Self::EuCentral2 => "eu-central-2",
-            Self::EuNorth1 => "eu-north-1",
-            Self::EuSouth1 => "eu-south-1",
-            Self::EuSouth2 => "eu-south-2",
-            Self::EuWest1 => "eu-west-1",
-            Self::EuWest2 => "eu-west-2",
-            Self::EuWest3 => "eu-west-3",
-            Self::IlCentral1 => "il-central-1",
-            Self::MeCentral1 => "me-central-1",
-            Self::MeSouth1 => "me-south-1",
-            Self::MxCentral1 => "mx-central-1",
-            Self::SaEast1 => "sa-east-1",
-            Self::UsEast2 => "us-east-2",
-            Self::UsGovEast1 => "us-gov-east-1",
-            Self::UsGovWest1 => "us-gov-west-1",
-            Self::UsWest1 => "us-west-1",
-            Self::UsWest2 => "us-west-2",
-            Self::Unknown(s) => s,
-        }
-    }
-}
-impl rv::StringEnum for BucketLocationConstraint {
-    fn as_str(&self) -> &str {
-        BucketLocationConstraint::as_str(self)
-    }
-    fn from_wire(s: String) -> Self {
-        match s.as_str() {
-            "af-south-1" => Self::AfSouth1,
-            "ap-east-1" => Self::ApEast1,
-            "ap-east-2" => Self::ApEast2,
-            "ap-northeast-1" => Self::ApNortheast1,
-            "ap-northeast-2" => Self::ApNortheast2,
-            "ap-northeast-3" => Self::ApNortheast3,
-            "ap-south-1" => Self::ApSouth1,
-            "ap-south-2" => Self::ApSouth2,
-            "ap-southeast-1" => Self::ApSoutheast1,
-            "ap-southeast-2" => Self::ApSoutheast2,
-            "ap-southeast-3" => Self::ApSoutheast3,
-            "ap-southeast-4" => Self::ApSoutheast4,
-            "ap-southeast-5" => Self::ApSoutheast5,
-            "ap-southeast-6" => Self::ApSoutheast6,
-            "ap-southeast-7" => Self::ApSoutheast7,
-            "ca-central-1" => Self::CaCentral1,
-            "ca-west-1" => Self::CaWest1,
-            "cn-north-1" => Self::CnNorth1,
-            "cn-northwest-1" => Self::CnNorthwest1,
-            "EU" => Self::Eu,
-            "eu-central-1" => Self::EuCentral1,
-            "eu-central-2" => Self::EuCentral2,
-            "eu-north-1" => Self::EuNorth1,
-            "eu-south-1" => Self::EuSouth1,
-            "eu-south-2" => Self::EuSouth2,
-            "eu-west-1" => Self::EuWest1,
-            "eu-west-2" => Self::EuWest2,
-            "eu-west-3" => Self::EuWest3,
-            "il-central-1" => Self::IlCentral1,
-            "me-central-1" => Self::MeCentral1,
-            "me-south-1" => Self::MeSouth1,
-            "mx-central-1" => Self::MxCentral1,
-            "sa-east-1" => Self::SaEast1,
-            "us-east-2" => Self::UsEast2,
-            "us-gov-east-1" => Self::UsGovEast1,
-            "us-gov-west-1" => Self::UsGovWest1,
-            "us-west-1" => Self::UsWest1,
-            "us-west-2" => Self::UsWest2,
-            _ => Self::Unknown(s),
-        }
-    }
-}
-rboto::enum_value!(str BucketLocationConstraint);
+rboto::__structure!(
+    BucketLifecycleConfiguration "BucketLifecycleConfiguration"[set into] { rules : Vec <
+    LifecycleRule > } {}
+);
+rboto::__string_enum!(
+    BucketLocationConstraint { AfSouth1 = "af-south-1", ApEast1 = "ap-east-1", ApEast2 =
+    "ap-east-2", ApNortheast1 = "ap-northeast-1", ApNortheast2 = "ap-northeast-2",
+    ApNortheast3 = "ap-northeast-3", ApSouth1 = "ap-south-1", ApSouth2 = "ap-south-2",
+    ApSoutheast1 = "ap-southeast-1", ApSoutheast2 = "ap-southeast-2", ApSoutheast3 =
+    "ap-southeast-3", ApSoutheast4 = "ap-southeast-4", ApSoutheast5 = "ap-southeast-5",
+    ApSoutheast6 = "ap-southeast-6", ApSoutheast7 = "ap-southeast-7", CaCentral1 =
+    "ca-central-1", CaWest1 = "ca-west-1", CnNorth1 = "cn-north-1", CnNorthwest1 =
+    "cn-northwest-1", Eu = "EU", EuCentral1 = "eu-central-1", EuCentral2 =
+    "eu-central-2", EuNorth1 = "eu-north-1", EuSouth1 = "eu-south-1", EuSouth2 =
+    "eu-south-2", EuWest1 = "eu-west-1", EuWest2 = "eu-west-2", EuWest3 = "eu-west-3",
+    IlCentral1 = "il-central-1", MeCentral1 = "me-central-1", MeSouth1 = "me-south-1",
+    MxCentral1 = "mx-central-1", SaEast1 = "sa-east-1", UsEast2 = "us-east-2", UsGovEast1
+    = "us-gov-east-1", UsGovWest1 = "us-gov-west-1", UsWest1 = "us-west-1", UsWest2 =
+    "us-west-2" }
+);
 /// Container for logging status information.
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct BucketLoggingStatus {
     pub logging_enabled: Option<LoggingEnabled>,
 }
-impl BucketLoggingStatus {
-    /// Sets `LoggingEnabled`.
-    pub fn logging_enabled(mut self, v: LoggingEnabled) -> Self {
-        self.logging_enabled = Some(v);
-        self
-    }
-}
-impl rboto::IntoValue for BucketLoggingStatus {
-    fn into_value(self) -> rboto::Value {
-        rboto::Value::Struct(vec![rv::opt(self.logging_enabled)])
-    }
-}
-#[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
-#[non_exhaustive]
-pub enum BucketLogsPermission {
-    /// `FULL_CONTROL`
-    FullControl,
-    /// `READ`
-    Read,
-    /// `WRITE`
-    Write,
-    /// A value this version of the SDK does not know.
-    Unknown(String),
-}
-impl BucketLogsPermission {
-    /// Every value the model lists.
-    pub const VALUES: &'static [&'static str] = &["FULL_CONTROL", "READ", "WRITE"];
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::FullControl => "FULL_CONTROL",
-            Self::Read => "READ",
-            Self::Write => "WRITE",
-            Self::Unknown(s) => s,
-        }
-    }
-}
-impl rv::StringEnum for BucketLogsPermission {
-    fn as_str(&self) -> &str {
-        BucketLogsPermission::as_str(self)
-    }
-    fn from_wire(s: String) -> Self {
-        match s.as_str() {
-            "FULL_CONTROL" => Self::FullControl,
-            "READ" => Self::Read,
-            "WRITE" => Self::Write,
-            _ => Self::Unknown(s),
-        }
-    }
-}
-rboto::enum_value!(str BucketLogsPermission);
-#[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
-#[non_exhaustive]
-pub enum BucketNamespace {
-    /// `account-regional`
-    AccountRegional,
-    /// `global`
-    Global,
-    /// A value this version of the SDK does not know.
-    Unknown(String),
-}
-impl BucketNamespace {
-    /// Every value the model lists.
-    pub const VALUES: &'static [&'static str] = &["account-regional", "global"];
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::AccountRegional => "account-regional",
-            Self::Global => "global",
-            Self::Unknown(s) => s,
-        }
-    }
-}
-impl rv::StringEnum for BucketNamespace {
-    fn as_str(&self) -> &str {
-        BucketNamespace::as_str(self)
-    }
-    fn from_wire(s: String) -> Self {
-        match s.as_str() {
-            "account-regional" => Self::AccountRegional,
-            "global" => Self::Global,
-            _ => Self::Unknown(s),
-        }
-    }
-}
-rboto::enum_value!(str BucketNamespace);
-#[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
-#[non_exhaustive]
-pub enum BucketType {
-    /// `Directory`
-    Directory,
-    /// A value this version of the SDK does not know.
-    Unknown(String),
-}
-impl BucketType {
-    /// Every value the model lists.
-    pub const VALUES: &'static [&'static str] = &["Directory"];
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Directory => "Directory",
-            Self::Unknown(s) => s,
-        }
-    }
-}
-impl rv::StringEnum for BucketType {
-    fn as_str(&self) -> &str {
-        BucketType::as_str(self)
-    }
-    fn from_wire(s: String) -> Self {
-        match s.as_str() {
-            "Directory" => Self::Directory,
-            _ => Self::Unknown(s),
-        }
-    }
-}
-rboto::enum_value!(str BucketType);
-#[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
-#[non_exhaustive]
-pub enum BucketVersioningStatus {
-    /// `Enabled`
-    Enabled,
-    /// `Suspended`
-    Suspended,
-    /// A value this version of the SDK does not know.
-    Unknown(String),
-}
-impl BucketVersioningStatus {
-    /// Every value the model lists.
-    pub const VALUES: &'static [&'static str] = &["Enabled", "Suspended"];
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Enabled => "Enabled",
-            Self::Suspended => "Suspended",
-            Self::Unknown(s) => s,
-        }
-    }
-}
-impl rv::StringEnum for BucketVersioningStatus {
-    fn as_str(&self) -> &str {
-        BucketVersioningStatus::as_str(self)
-    }
-    fn from_wire(s: String) -> Self {
-        match s.as_str() {
-            "Enabled" => Self::Enabled,
-            "Suspended" => Self::Suspended,
-            _ => Self::Unknown(s),
-        }
-    }
-}
-rboto::enum_value!(str BucketVersioningStatus);
+rboto::__structure!(
+    BucketLoggingStatus "BucketLoggingStatus"[set into] { logging_enabled :
+    LoggingEnabled } {}
+);
+rboto::__string_enum!(
+    BucketLogsPermission { FullControl = "FULL_CONTROL", Read = "READ", Write = "WRITE" }
+);
+rboto::__string_enum!(
+    BucketNamespace { AccountRegional = "account-regional", Global = "global" }
+);
+rboto::__string_enum!(BucketType { Directory = "Directory" });
+rboto::__string_enum!(
+    BucketVersioningStatus { Enabled = "Enabled", Suspended = "Suspended" }
+);
 /// Describes the cross-origin access configuration for objects in an Amazon S3 bucket. For more information, see [Enabling Cross-Origin Resource Sharing](https://docs.aws.amazon.com/AmazonS3/latest/dev/cors.html) in the *Amazon S3 User Guide*.
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct CorsConfiguration {
     /// A set of origins and methods (cross-origin access that you want to allow). You can add up to 100 rules to the configuration.
     pub cors_rules: Option<Vec<CorsRule>>,
 }
-impl CorsConfiguration {
-    /// Sets `CORSRules`.
-    pub fn cors_rules(mut self, v: impl Into<Vec<CorsRule>>) -> Self {
-        self.cors_rules = Some(v.into());
-        self
-    }
-}
-impl rboto::IntoValue for CorsConfiguration {
-    fn into_value(self) -> rboto::Value {
-        rboto::Value::Struct(vec![rv::opt(self.cors_rules)])
-    }
-}
+rboto::__structure!(
+    CorsConfiguration "CORSConfiguration"[set into] { cors_rules : Vec < CorsRule > } {}
+);
 /// Specifies a cross-origin access rule for an Amazon S3 bucket.
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct CorsRule {
     /// Unique identifier for the rule. The value cannot be longer than 255 characters.
     pub id: Option<String>,
@@ -1317,64 +339,14 @@ pub struct CorsRule {
     /// The time in seconds that your browser is to cache the preflight response for the specified resource.
     pub max_age_seconds: Option<i32>,
 }
-impl CorsRule {
-    /// Sets `ID`.
-    pub fn id(mut self, v: impl Into<String>) -> Self {
-        self.id = Some(v.into());
-        self
-    }
-    /// Sets `AllowedHeaders`.
-    pub fn allowed_headers(mut self, v: impl Into<Vec<String>>) -> Self {
-        self.allowed_headers = Some(v.into());
-        self
-    }
-    /// Sets `AllowedMethods`.
-    pub fn allowed_methods(mut self, v: impl Into<Vec<String>>) -> Self {
-        self.allowed_methods = Some(v.into());
-        self
-    }
-    /// Sets `AllowedOrigins`.
-    pub fn allowed_origins(mut self, v: impl Into<Vec<String>>) -> Self {
-        self.allowed_origins = Some(v.into());
-        self
-    }
-    /// Sets `ExposeHeaders`.
-    pub fn expose_headers(mut self, v: impl Into<Vec<String>>) -> Self {
-        self.expose_headers = Some(v.into());
-        self
-    }
-    /// Sets `MaxAgeSeconds`.
-    pub fn max_age_seconds(mut self, v: i32) -> Self {
-        self.max_age_seconds = Some(v);
-        self
-    }
-}
-impl rboto::IntoValue for CorsRule {
-    fn into_value(self) -> rboto::Value {
-        rboto::Value::Struct(
-            vec![
-                rv::opt(self.id), rv::opt(self.allowed_headers), rv::opt(self
-                .allowed_methods), rv::opt(self.allowed_origins), rv::opt(self
-                .expose_headers), rv::opt(self.max_age_seconds)
-            ],
-        )
-    }
-}
-impl rboto::FromValue for CorsRule {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "CORSRule")?;
-        Ok(Self {
-            id: m.take(0)?,
-            allowed_headers: m.take(1)?,
-            allowed_methods: m.take(2)?,
-            allowed_origins: m.take(3)?,
-            expose_headers: m.take(4)?,
-            max_age_seconds: m.take(5)?,
-        })
-    }
-}
+rboto::__structure!(
+    CorsRule "CORSRule"[set into from] { id : String, allowed_headers : Vec < String >,
+    allowed_methods : Vec < String >, allowed_origins : Vec < String >, expose_headers :
+    Vec < String >, max_age_seconds = i32 } {}
+);
 /// Describes how an uncompressed comma-separated values (CSV)-formatted input object is formatted.
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct CsvInput {
     /// Describes the first line of input. Valid values are:
     pub file_header_info: Option<FileHeaderInfo>,
@@ -1391,57 +363,14 @@ pub struct CsvInput {
     /// Specifies that CSV field values may contain quoted record delimiters and such records should be allowed. Default value is FALSE. Setting this value to TRUE may lower performance.
     pub allow_quoted_record_delimiter: Option<bool>,
 }
-impl CsvInput {
-    /// Sets `FileHeaderInfo`.
-    pub fn file_header_info(mut self, v: impl Into<FileHeaderInfo>) -> Self {
-        self.file_header_info = Some(v.into());
-        self
-    }
-    /// Sets `Comments`.
-    pub fn comments(mut self, v: impl Into<String>) -> Self {
-        self.comments = Some(v.into());
-        self
-    }
-    /// Sets `QuoteEscapeCharacter`.
-    pub fn quote_escape_character(mut self, v: impl Into<String>) -> Self {
-        self.quote_escape_character = Some(v.into());
-        self
-    }
-    /// Sets `RecordDelimiter`.
-    pub fn record_delimiter(mut self, v: impl Into<String>) -> Self {
-        self.record_delimiter = Some(v.into());
-        self
-    }
-    /// Sets `FieldDelimiter`.
-    pub fn field_delimiter(mut self, v: impl Into<String>) -> Self {
-        self.field_delimiter = Some(v.into());
-        self
-    }
-    /// Sets `QuoteCharacter`.
-    pub fn quote_character(mut self, v: impl Into<String>) -> Self {
-        self.quote_character = Some(v.into());
-        self
-    }
-    /// Sets `AllowQuotedRecordDelimiter`.
-    pub fn allow_quoted_record_delimiter(mut self, v: bool) -> Self {
-        self.allow_quoted_record_delimiter = Some(v);
-        self
-    }
-}
-impl rboto::IntoValue for CsvInput {
-    fn into_value(self) -> rboto::Value {
-        rboto::Value::Struct(
-            vec![
-                rv::opt(self.file_header_info), rv::opt(self.comments), rv::opt(self
-                .quote_escape_character), rv::opt(self.record_delimiter), rv::opt(self
-                .field_delimiter), rv::opt(self.quote_character), rv::opt(self
-                .allow_quoted_record_delimiter)
-            ],
-        )
-    }
-}
+rboto::__structure!(
+    CsvInput "CSVInput"[set into] { file_header_info : FileHeaderInfo, comments : String,
+    quote_escape_character : String, record_delimiter : String, field_delimiter : String,
+    quote_character : String, allow_quoted_record_delimiter = bool } {}
+);
 /// Describes how uncompressed comma-separated values (CSV)-formatted results are formatted.
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct CsvOutput {
     /// Indicates whether to use quotation marks around output fields.
     pub quote_fields: Option<QuoteFields>,
@@ -1454,46 +383,14 @@ pub struct CsvOutput {
     /// A single character used for escaping when the field delimiter is part of the value. For example, if the value is `a, b`, Amazon S3 wraps this field value in quotation marks, as follows: `" a , b "`.
     pub quote_character: Option<String>,
 }
-impl CsvOutput {
-    /// Sets `QuoteFields`.
-    pub fn quote_fields(mut self, v: impl Into<QuoteFields>) -> Self {
-        self.quote_fields = Some(v.into());
-        self
-    }
-    /// Sets `QuoteEscapeCharacter`.
-    pub fn quote_escape_character(mut self, v: impl Into<String>) -> Self {
-        self.quote_escape_character = Some(v.into());
-        self
-    }
-    /// Sets `RecordDelimiter`.
-    pub fn record_delimiter(mut self, v: impl Into<String>) -> Self {
-        self.record_delimiter = Some(v.into());
-        self
-    }
-    /// Sets `FieldDelimiter`.
-    pub fn field_delimiter(mut self, v: impl Into<String>) -> Self {
-        self.field_delimiter = Some(v.into());
-        self
-    }
-    /// Sets `QuoteCharacter`.
-    pub fn quote_character(mut self, v: impl Into<String>) -> Self {
-        self.quote_character = Some(v.into());
-        self
-    }
-}
-impl rboto::IntoValue for CsvOutput {
-    fn into_value(self) -> rboto::Value {
-        rboto::Value::Struct(
-            vec![
-                rv::opt(self.quote_fields), rv::opt(self.quote_escape_character),
-                rv::opt(self.record_delimiter), rv::opt(self.field_delimiter),
-                rv::opt(self.quote_character)
-            ],
-        )
-    }
-}
+rboto::__structure!(
+    CsvOutput "CSVOutput"[set into] { quote_fields : QuoteFields, quote_escape_character
+    : String, record_delimiter : String, field_delimiter : String, quote_character :
+    String } {}
+);
 /// Contains all the possible checksum or digest values for an object.
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct Checksum {
     /// The Base64 encoded, 32-bit `CRC32 checksum` of the object. This checksum is only present if the checksum was uploaded with the object. When you use an API operation on an object that was uploaded using multipart uploads, this value may not be a direct checksum value of the full object. Instead, it's a calculation based on the checksum values of each individual part.
     pub checksum_crc32: Option<String>,
@@ -1518,227 +415,25 @@ pub struct Checksum {
     /// The checksum type that is used to calculate the object’s checksum value. For more information, see [Checking object integrity](https://docs.aws.amazon.com/AmazonS3/latest/userguide/checking-object-integrity.html) in the *Amazon S3 User Guide*.
     pub checksum_type: Option<ChecksumType>,
 }
-impl Checksum {
-    /// Sets `ChecksumCRC32`.
-    pub fn checksum_crc32(mut self, v: impl Into<String>) -> Self {
-        self.checksum_crc32 = Some(v.into());
-        self
-    }
-    /// Sets `ChecksumCRC32C`.
-    pub fn checksum_crc32c(mut self, v: impl Into<String>) -> Self {
-        self.checksum_crc32c = Some(v.into());
-        self
-    }
-    /// Sets `ChecksumCRC64NVME`.
-    pub fn checksum_crc64nvme(mut self, v: impl Into<String>) -> Self {
-        self.checksum_crc64nvme = Some(v.into());
-        self
-    }
-    /// Sets `ChecksumSHA1`.
-    pub fn checksum_sha1(mut self, v: impl Into<String>) -> Self {
-        self.checksum_sha1 = Some(v.into());
-        self
-    }
-    /// Sets `ChecksumSHA256`.
-    pub fn checksum_sha256(mut self, v: impl Into<String>) -> Self {
-        self.checksum_sha256 = Some(v.into());
-        self
-    }
-    /// Sets `ChecksumSHA512`.
-    pub fn checksum_sha512(mut self, v: impl Into<String>) -> Self {
-        self.checksum_sha512 = Some(v.into());
-        self
-    }
-    /// Sets `ChecksumMD5`.
-    pub fn checksum_md5(mut self, v: impl Into<String>) -> Self {
-        self.checksum_md5 = Some(v.into());
-        self
-    }
-    /// Sets `ChecksumXXHASH64`.
-    pub fn checksum_xxhash64(mut self, v: impl Into<String>) -> Self {
-        self.checksum_xxhash64 = Some(v.into());
-        self
-    }
-    /// Sets `ChecksumXXHASH3`.
-    pub fn checksum_xxhash3(mut self, v: impl Into<String>) -> Self {
-        self.checksum_xxhash3 = Some(v.into());
-        self
-    }
-    /// Sets `ChecksumXXHASH128`.
-    pub fn checksum_xxhash128(mut self, v: impl Into<String>) -> Self {
-        self.checksum_xxhash128 = Some(v.into());
-        self
-    }
-    /// Sets `ChecksumType`.
-    pub fn checksum_type(mut self, v: impl Into<ChecksumType>) -> Self {
-        self.checksum_type = Some(v.into());
-        self
-    }
-}
-impl rboto::FromValue for Checksum {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "Checksum")?;
-        Ok(Self {
-            checksum_crc32: m.take(0)?,
-            checksum_crc32c: m.take(1)?,
-            checksum_crc64nvme: m.take(2)?,
-            checksum_sha1: m.take(3)?,
-            checksum_sha256: m.take(4)?,
-            checksum_sha512: m.take(5)?,
-            checksum_md5: m.take(6)?,
-            checksum_xxhash64: m.take(7)?,
-            checksum_xxhash3: m.take(8)?,
-            checksum_xxhash128: m.take(9)?,
-            checksum_type: m.take(10)?,
-        })
-    }
-}
-#[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
-#[non_exhaustive]
-pub enum ChecksumAlgorithm {
-    /// `CRC32`
-    Crc32,
-    /// `CRC32C`
-    Crc32c,
-    /// `SHA1`
-    Sha1,
-    /// `SHA256`
-    Sha256,
-    /// `CRC64NVME`
-    Crc64nvme,
-    /// `SHA512`
-    Sha512,
-    /// `MD5`
-    Md5,
-    /// `XXHASH64`
-    Xxhash64,
-    /// `XXHASH3`
-    Xxhash3,
-    /// `XXHASH128`
-    Xxhash128,
-    /// A value this version of the SDK does not know.
-    Unknown(String),
-}
-impl ChecksumAlgorithm {
-    /// Every value the model lists.
-    pub const VALUES: &'static [&'static str] = &[
-        "CRC32",
-        "CRC32C",
-        "SHA1",
-        "SHA256",
-        "CRC64NVME",
-        "SHA512",
-        "MD5",
-        "XXHASH64",
-        "XXHASH3",
-        "XXHASH128",
-    ];
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Crc32 => "CRC32",
-            Self::Crc32c => "CRC32C",
-            Self::Sha1 => "SHA1",
-            Self::Sha256 => "SHA256",
-            Self::Crc64nvme => "CRC64NVME",
-            Self::Sha512 => "SHA512",
-            Self::Md5 => "MD5",
-            Self::Xxhash64 => "XXHASH64",
-            Self::Xxhash3 => "XXHASH3",
-            Self::Xxhash128 => "XXHASH128",
-            Self::Unknown(s) => s,
-        }
-    }
-}
-impl rv::StringEnum for ChecksumAlgorithm {
-    fn as_str(&self) -> &str {
-        ChecksumAlgorithm::as_str(self)
-    }
-    fn from_wire(s: String) -> Self {
-        match s.as_str() {
-            "CRC32" => Self::Crc32,
-            "CRC32C" => Self::Crc32c,
-            "SHA1" => Self::Sha1,
-            "SHA256" => Self::Sha256,
-            "CRC64NVME" => Self::Crc64nvme,
-            "SHA512" => Self::Sha512,
-            "MD5" => Self::Md5,
-            "XXHASH64" => Self::Xxhash64,
-            "XXHASH3" => Self::Xxhash3,
-            "XXHASH128" => Self::Xxhash128,
-            _ => Self::Unknown(s),
-        }
-    }
-}
-rboto::enum_value!(str ChecksumAlgorithm);
-#[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
-#[non_exhaustive]
-pub enum ChecksumMode {
-    /// `ENABLED`
-    Enabled,
-    /// A value this version of the SDK does not know.
-    Unknown(String),
-}
-impl ChecksumMode {
-    /// Every value the model lists.
-    pub const VALUES: &'static [&'static str] = &["ENABLED"];
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Enabled => "ENABLED",
-            Self::Unknown(s) => s,
-        }
-    }
-}
-impl rv::StringEnum for ChecksumMode {
-    fn as_str(&self) -> &str {
-        ChecksumMode::as_str(self)
-    }
-    fn from_wire(s: String) -> Self {
-        match s.as_str() {
-            "ENABLED" => Self::Enabled,
-            _ => Self::Unknown(s),
-        }
-    }
-}
-rboto::enum_value!(str ChecksumMode);
-#[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
-#[non_exhaustive]
-pub enum ChecksumType {
-    /// `COMPOSITE`
-    Composite,
-    /// `FULL_OBJECT`
-    FullObject,
-    /// A value this version of the SDK does not know.
-    Unknown(String),
-}
-impl ChecksumType {
-    /// Every value the model lists.
-    pub const VALUES: &'static [&'static str] = &["COMPOSITE", "FULL_OBJECT"];
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Composite => "COMPOSITE",
-            Self::FullObject => "FULL_OBJECT",
-            Self::Unknown(s) => s,
-        }
-    }
-}
-impl rv::StringEnum for ChecksumType {
-    fn as_str(&self) -> &str {
-        ChecksumType::as_str(self)
-    }
-    fn from_wire(s: String) -> Self {
-        match s.as_str() {
-            "COMPOSITE" => Self::Composite,
-            "FULL_OBJECT" => Self::FullObject,
-            _ => Self::Unknown(s),
-        }
-    }
-}
-rboto::enum_value!(str ChecksumType);
+rboto::__structure!(
+    Checksum "Checksum"[set from] { checksum_crc32 : String, checksum_crc32c : String,
+    checksum_crc64nvme : String, checksum_sha1 : String, checksum_sha256 : String,
+    checksum_sha512 : String, checksum_md5 : String, checksum_xxhash64 : String,
+    checksum_xxhash3 : String, checksum_xxhash128 : String, checksum_type : ChecksumType
+    } {}
+);
+rboto::__string_enum!(
+    ChecksumAlgorithm { Crc32 = "CRC32", Crc32c = "CRC32C", Sha1 = "SHA1", Sha256 =
+    "SHA256", Crc64nvme = "CRC64NVME", Sha512 = "SHA512", Md5 = "MD5", Xxhash64 =
+    "XXHASH64", Xxhash3 = "XXHASH3", Xxhash128 = "XXHASH128" }
+);
+rboto::__string_enum!(ChecksumMode { Enabled = "ENABLED" });
+rboto::__string_enum!(
+    ChecksumType { Composite = "COMPOSITE", FullObject = "FULL_OBJECT" }
+);
 /// Container for specifying the Lambda notification configuration.
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct CloudFunctionConfiguration {
     pub id: Option<String>,
     ///
@@ -1751,94 +446,33 @@ pub struct CloudFunctionConfiguration {
     /// The role supporting the invocation of the Lambda function
     pub invocation_role: Option<String>,
 }
-impl CloudFunctionConfiguration {
-    /// Sets `Id`.
-    pub fn id(mut self, v: impl Into<String>) -> Self {
-        self.id = Some(v.into());
-        self
-    }
-    /// Sets `Event`.
-    pub fn event(mut self, v: impl Into<Event>) -> Self {
-        self.event = Some(v.into());
-        self
-    }
-    /// Sets `Events`.
-    pub fn events(mut self, v: impl Into<Vec<Event>>) -> Self {
-        self.events = Some(v.into());
-        self
-    }
-    /// Sets `CloudFunction`.
-    pub fn cloud_function(mut self, v: impl Into<String>) -> Self {
-        self.cloud_function = Some(v.into());
-        self
-    }
-    /// Sets `InvocationRole`.
-    pub fn invocation_role(mut self, v: impl Into<String>) -> Self {
-        self.invocation_role = Some(v.into());
-        self
-    }
-}
-impl rboto::IntoValue for CloudFunctionConfiguration {
-    fn into_value(self) -> rboto::Value {
-        rboto::Value::Struct(
-            vec![
-                rv::opt(self.id), rv::opt(self.event), rv::opt(self.events), rv::opt(self
-                .cloud_function), rv::opt(self.invocation_role)
-            ],
-        )
-    }
-}
-impl rboto::FromValue for CloudFunctionConfiguration {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "CloudFunctionConfiguration")?;
-        Ok(Self {
-            id: m.take(0)?,
-            event: m.take(1)?,
-            events: m.take(2)?,
-            cloud_function: m.take(3)?,
-            invocation_role: m.take(4)?,
-        })
-    }
-}
+rboto::__structure!(
+    CloudFunctionConfiguration "CloudFunctionConfiguration"[set into from] { id : String,
+    event : Event, events : Vec < Event >, cloud_function : String, invocation_role :
+    String } {}
+);
 /// Container for all (if there are any) keys between Prefix and the next occurrence of the string specified by a delimiter. CommonPrefixes lists keys that act like subdirectories in the directory specified by Prefix. For example, if the prefix is notes/ and the delimiter is a slash (/) as in notes/summer/july, the common prefix is notes/summer/.
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct CommonPrefix {
     /// Container for the specified common prefix.
     pub prefix: Option<String>,
 }
-impl CommonPrefix {
-    /// Sets `Prefix`.
-    pub fn prefix(mut self, v: impl Into<String>) -> Self {
-        self.prefix = Some(v.into());
-        self
-    }
-}
-impl rboto::FromValue for CommonPrefix {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "CommonPrefix")?;
-        Ok(Self { prefix: m.take(0)? })
-    }
-}
+rboto::__structure!(CommonPrefix "CommonPrefix"[set from] { prefix : String } {});
 /// The container for the completed multipart upload details.
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct CompletedMultipartUpload {
     /// Array of CompletedPart data types.
     pub parts: Option<Vec<CompletedPart>>,
 }
-impl CompletedMultipartUpload {
-    /// Sets `Parts`.
-    pub fn parts(mut self, v: impl Into<Vec<CompletedPart>>) -> Self {
-        self.parts = Some(v.into());
-        self
-    }
-}
-impl rboto::IntoValue for CompletedMultipartUpload {
-    fn into_value(self) -> rboto::Value {
-        rboto::Value::Struct(vec![rv::opt(self.parts)])
-    }
-}
+rboto::__structure!(
+    CompletedMultipartUpload "CompletedMultipartUpload"[set into] { parts : Vec <
+    CompletedPart > } {}
+);
 /// Details of the parts that were uploaded.
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct CompletedPart {
     /// Entity tag returned when the part was uploaded.
     pub e_tag: Option<String>,
@@ -1865,171 +499,34 @@ pub struct CompletedPart {
     /// Part number that identifies the part. This is a positive integer between 1 and 10,000.
     pub part_number: Option<i32>,
 }
-impl CompletedPart {
-    /// Sets `ETag`.
-    pub fn e_tag(mut self, v: impl Into<String>) -> Self {
-        self.e_tag = Some(v.into());
-        self
-    }
-    /// Sets `ChecksumCRC32`.
-    pub fn checksum_crc32(mut self, v: impl Into<String>) -> Self {
-        self.checksum_crc32 = Some(v.into());
-        self
-    }
-    /// Sets `ChecksumCRC32C`.
-    pub fn checksum_crc32c(mut self, v: impl Into<String>) -> Self {
-        self.checksum_crc32c = Some(v.into());
-        self
-    }
-    /// Sets `ChecksumCRC64NVME`.
-    pub fn checksum_crc64nvme(mut self, v: impl Into<String>) -> Self {
-        self.checksum_crc64nvme = Some(v.into());
-        self
-    }
-    /// Sets `ChecksumSHA1`.
-    pub fn checksum_sha1(mut self, v: impl Into<String>) -> Self {
-        self.checksum_sha1 = Some(v.into());
-        self
-    }
-    /// Sets `ChecksumSHA256`.
-    pub fn checksum_sha256(mut self, v: impl Into<String>) -> Self {
-        self.checksum_sha256 = Some(v.into());
-        self
-    }
-    /// Sets `ChecksumSHA512`.
-    pub fn checksum_sha512(mut self, v: impl Into<String>) -> Self {
-        self.checksum_sha512 = Some(v.into());
-        self
-    }
-    /// Sets `ChecksumMD5`.
-    pub fn checksum_md5(mut self, v: impl Into<String>) -> Self {
-        self.checksum_md5 = Some(v.into());
-        self
-    }
-    /// Sets `ChecksumXXHASH64`.
-    pub fn checksum_xxhash64(mut self, v: impl Into<String>) -> Self {
-        self.checksum_xxhash64 = Some(v.into());
-        self
-    }
-    /// Sets `ChecksumXXHASH3`.
-    pub fn checksum_xxhash3(mut self, v: impl Into<String>) -> Self {
-        self.checksum_xxhash3 = Some(v.into());
-        self
-    }
-    /// Sets `ChecksumXXHASH128`.
-    pub fn checksum_xxhash128(mut self, v: impl Into<String>) -> Self {
-        self.checksum_xxhash128 = Some(v.into());
-        self
-    }
-    /// Sets `PartNumber`.
-    pub fn part_number(mut self, v: i32) -> Self {
-        self.part_number = Some(v);
-        self
-    }
-}
-impl rboto::IntoValue for CompletedPart {
-    fn into_value(self) -> rboto::Value {
-        rboto::Value::Struct(
-            vec![
-                rv::opt(self.e_tag), rv::opt(self.checksum_crc32), rv::opt(self
-                .checksum_crc32c), rv::opt(self.checksum_crc64nvme), rv::opt(self
-                .checksum_sha1), rv::opt(self.checksum_sha256), rv::opt(self
-                .checksum_sha512), rv::opt(self.checksum_md5), rv::opt(self
-                .checksum_xxhash64), rv::opt(self.checksum_xxhash3), rv::opt(self
-                .checksum_xxhash128), rv::opt(self.part_number)
-            ],
-        )
-    }
-}
-#[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
-#[non_exhaustive]
-pub enum CompressionType {
-    /// `NONE`
-    None,
-    /// `GZIP`
-    Gzip,
-    /// `BZIP2`
-    Bzip2,
-    /// A value this version of the SDK does not know.
-    Unknown(String),
-}
-impl CompressionType {
-    /// Every value the model lists.
-    pub const VALUES: &'static [&'static str] = &["NONE", "GZIP", "BZIP2"];
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::None => "NONE",
-            Self::Gzip => "GZIP",
-            Self::Bzip2 => "BZIP2",
-            Self::Unknown(s) => s,
-        }
-    }
-}
-impl rv::StringEnum for CompressionType {
-    fn as_str(&self) -> &str {
-        CompressionType::as_str(self)
-    }
-    fn from_wire(s: String) -> Self {
-        match s.as_str() {
-            "NONE" => Self::None,
-            "GZIP" => Self::Gzip,
-            "BZIP2" => Self::Bzip2,
-            _ => Self::Unknown(s),
-        }
-    }
-}
-rboto::enum_value!(str CompressionType);
+rboto::__structure!(
+    CompletedPart "CompletedPart"[set into] { e_tag : String, checksum_crc32 : String,
+    checksum_crc32c : String, checksum_crc64nvme : String, checksum_sha1 : String,
+    checksum_sha256 : String, checksum_sha512 : String, checksum_md5 : String,
+    checksum_xxhash64 : String, checksum_xxhash3 : String, checksum_xxhash128 : String,
+    part_number = i32 } {}
+);
+rboto::__string_enum!(CompressionType { None = "NONE", Gzip = "GZIP", Bzip2 = "BZIP2" });
 /// A container for describing a condition that must be met for the specified redirect to apply. For example, 1. If request is for pages in the `/docs` folder, redirect to the `/documents` folder. 2. If request results in HTTP error 4xx, redirect request to another host where you might process the error.
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct Condition {
     /// The HTTP error code when the redirect is applied. In the event of an error, if the error code equals this value, then the specified redirect is applied. Required when parent element `Condition` is specified and sibling `KeyPrefixEquals` is not specified. If both are specified, then both must be true for the redirect to be applied.
     pub http_error_code_returned_equals: Option<String>,
     /// The object key name prefix when the redirect is applied. For example, to redirect requests for `ExamplePage.html`, the key prefix will be `ExamplePage.html`. To redirect request for all pages with the prefix `docs/`, the key prefix will be `/docs`, which identifies all objects in the `docs/` folder.
     pub key_prefix_equals: Option<String>,
 }
-impl Condition {
-    /// Sets `HttpErrorCodeReturnedEquals`.
-    pub fn http_error_code_returned_equals(mut self, v: impl Into<String>) -> Self {
-        self.http_error_code_returned_equals = Some(v.into());
-        self
-    }
-    /// Sets `KeyPrefixEquals`.
-    pub fn key_prefix_equals(mut self, v: impl Into<String>) -> Self {
-        self.key_prefix_equals = Some(v.into());
-        self
-    }
-}
-impl rboto::IntoValue for Condition {
-    fn into_value(self) -> rboto::Value {
-        rboto::Value::Struct(
-            vec![
-                rv::opt(self.http_error_code_returned_equals), rv::opt(self
-                .key_prefix_equals)
-            ],
-        )
-    }
-}
-impl rboto::FromValue for Condition {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "Condition")?;
-        Ok(Self {
-            http_error_code_returned_equals: m.take(0)?,
-            key_prefix_equals: m.take(1)?,
-        })
-    }
-}
+rboto::__structure!(
+    Condition "Condition"[set into from] { http_error_code_returned_equals : String,
+    key_prefix_equals : String } {}
+);
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct ContinuationEvent {}
-impl ContinuationEvent {}
-impl rboto::FromValue for ContinuationEvent {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        rv::Members::of(v, "ContinuationEvent")?;
-        Ok(Self {})
-    }
-}
+rboto::__structure!(ContinuationEvent "ContinuationEvent"[set from] {} {});
 /// Container for all response elements.
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct CopyObjectResult {
     /// Returns the ETag of the new object. The ETag reflects only changes to the contents of an object, not its metadata.
     pub e_tag: Option<String>,
@@ -2058,95 +555,17 @@ pub struct CopyObjectResult {
     /// The Base64 encoded, 128-bit `XXHASH128` checksum of the object. This checksum is only present if the object was uploaded with the `XXHASH128` checksum algorithm. For more information, see [Checking object integrity](https://docs.aws.amazon.com/AmazonS3/latest/userguide/checking-object-integrity.html) in the *Amazon S3 User Guide*.
     pub checksum_xxhash128: Option<String>,
 }
-impl CopyObjectResult {
-    /// Sets `ETag`.
-    pub fn e_tag(mut self, v: impl Into<String>) -> Self {
-        self.e_tag = Some(v.into());
-        self
-    }
-    /// Sets `LastModified`.
-    pub fn last_modified(mut self, v: impl Into<rboto::DateTime>) -> Self {
-        self.last_modified = Some(v.into());
-        self
-    }
-    /// Sets `ChecksumType`.
-    pub fn checksum_type(mut self, v: impl Into<ChecksumType>) -> Self {
-        self.checksum_type = Some(v.into());
-        self
-    }
-    /// Sets `ChecksumCRC32`.
-    pub fn checksum_crc32(mut self, v: impl Into<String>) -> Self {
-        self.checksum_crc32 = Some(v.into());
-        self
-    }
-    /// Sets `ChecksumCRC32C`.
-    pub fn checksum_crc32c(mut self, v: impl Into<String>) -> Self {
-        self.checksum_crc32c = Some(v.into());
-        self
-    }
-    /// Sets `ChecksumCRC64NVME`.
-    pub fn checksum_crc64nvme(mut self, v: impl Into<String>) -> Self {
-        self.checksum_crc64nvme = Some(v.into());
-        self
-    }
-    /// Sets `ChecksumSHA1`.
-    pub fn checksum_sha1(mut self, v: impl Into<String>) -> Self {
-        self.checksum_sha1 = Some(v.into());
-        self
-    }
-    /// Sets `ChecksumSHA256`.
-    pub fn checksum_sha256(mut self, v: impl Into<String>) -> Self {
-        self.checksum_sha256 = Some(v.into());
-        self
-    }
-    /// Sets `ChecksumSHA512`.
-    pub fn checksum_sha512(mut self, v: impl Into<String>) -> Self {
-        self.checksum_sha512 = Some(v.into());
-        self
-    }
-    /// Sets `ChecksumMD5`.
-    pub fn checksum_md5(mut self, v: impl Into<String>) -> Self {
-        self.checksum_md5 = Some(v.into());
-        self
-    }
-    /// Sets `ChecksumXXHASH64`.
-    pub fn checksum_xxhash64(mut self, v: impl Into<String>) -> Self {
-        self.checksum_xxhash64 = Some(v.into());
-        self
-    }
-    /// Sets `ChecksumXXHASH3`.
-    pub fn checksum_xxhash3(mut self, v: impl Into<String>) -> Self {
-        self.checksum_xxhash3 = Some(v.into());
-        self
-    }
-    /// Sets `ChecksumXXHASH128`.
-    pub fn checksum_xxhash128(mut self, v: impl Into<String>) -> Self {
-        self.checksum_xxhash128 = Some(v.into());
-        self
-    }
-}
-impl rboto::FromValue for CopyObjectResult {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "CopyObjectResult")?;
-        Ok(Self {
-            e_tag: m.take(0)?,
-            last_modified: m.take(1)?,
-            checksum_type: m.take(2)?,
-            checksum_crc32: m.take(3)?,
-            checksum_crc32c: m.take(4)?,
-            checksum_crc64nvme: m.take(5)?,
-            checksum_sha1: m.take(6)?,
-            checksum_sha256: m.take(7)?,
-            checksum_sha512: m.take(8)?,
-            checksum_md5: m.take(9)?,
-            checksum_xxhash64: m.take(10)?,
-            checksum_xxhash3: m.take(11)?,
-            checksum_xxhash128: m.take(12)?,
-        })
-    }
-}
+rboto::__structure!(
+    CopyObjectResult "CopyObjectResult"[set from] { e_tag : String, last_modified :
+    rboto::DateTime, checksum_type : ChecksumType, checksum_crc32 : String,
+    checksum_crc32c : String, checksum_crc64nvme : String, checksum_sha1 : String,
+    checksum_sha256 : String, checksum_sha512 : String, checksum_md5 : String,
+    checksum_xxhash64 : String, checksum_xxhash3 : String, checksum_xxhash128 : String }
+    {}
+);
 /// Container for all response elements.
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct CopyPartResult {
     /// Entity tag of the object.
     pub e_tag: Option<String>,
@@ -2173,89 +592,16 @@ pub struct CopyPartResult {
     /// The Base64 encoded, 128-bit `XXHASH128` checksum of the part. This checksum is present if the multipart upload request was created with the `XXHASH128` checksum algorithm. For more information, see [Checking object integrity](https://docs.aws.amazon.com/AmazonS3/latest/userguide/checking-object-integrity.html) in the *Amazon S3 User Guide*.
     pub checksum_xxhash128: Option<String>,
 }
-impl CopyPartResult {
-    /// Sets `ETag`.
-    pub fn e_tag(mut self, v: impl Into<String>) -> Self {
-        self.e_tag = Some(v.into());
-        self
-    }
-    /// Sets `LastModified`.
-    pub fn last_modified(mut self, v: impl Into<rboto::DateTime>) -> Self {
-        self.last_modified = Some(v.into());
-        self
-    }
-    /// Sets `ChecksumCRC32`.
-    pub fn checksum_crc32(mut self, v: impl Into<String>) -> Self {
-        self.checksum_crc32 = Some(v.into());
-        self
-    }
-    /// Sets `ChecksumCRC32C`.
-    pub fn checksum_crc32c(mut self, v: impl Into<String>) -> Self {
-        self.checksum_crc32c = Some(v.into());
-        self
-    }
-    /// Sets `ChecksumCRC64NVME`.
-    pub fn checksum_crc64nvme(mut self, v: impl Into<String>) -> Self {
-        self.checksum_crc64nvme = Some(v.into());
-        self
-    }
-    /// Sets `ChecksumSHA1`.
-    pub fn checksum_sha1(mut self, v: impl Into<String>) -> Self {
-        self.checksum_sha1 = Some(v.into());
-        self
-    }
-    /// Sets `ChecksumSHA256`.
-    pub fn checksum_sha256(mut self, v: impl Into<String>) -> Self {
-        self.checksum_sha256 = Some(v.into());
-        self
-    }
-    /// Sets `ChecksumSHA512`.
-    pub fn checksum_sha512(mut self, v: impl Into<String>) -> Self {
-        self.checksum_sha512 = Some(v.into());
-        self
-    }
-    /// Sets `ChecksumMD5`.
-    pub fn checksum_md5(mut self, v: impl Into<String>) -> Self {
-        self.checksum_md5 = Some(v.into());
-        self
-    }
-    /// Sets `ChecksumXXHASH64`.
-    pub fn checksum_xxhash64(mut self, v: impl Into<String>) -> Self {
-        self.checksum_xxhash64 = Some(v.into());
-        self
-    }
-    /// Sets `ChecksumXXHASH3`.
-    pub fn checksum_xxhash3(mut self, v: impl Into<String>) -> Self {
-        self.checksum_xxhash3 = Some(v.into());
-        self
-    }
-    /// Sets `ChecksumXXHASH128`.
-    pub fn checksum_xxhash128(mut self, v: impl Into<String>) -> Self {
-        self.checksum_xxhash128 = Some(v.into());
-        self
-    }
-}
-impl rboto::FromValue for CopyPartResult {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "CopyPartResult")?;
-        Ok(Self {
-            e_tag: m.take(0)?,
-            last_modified: m.take(1)?,
-            checksum_crc32: m.take(2)?,
-            checksum_crc32c: m.take(3)?,
-            checksum_crc64nvme: m.take(4)?,
-            checksum_sha1: m.take(5)?,
-            checksum_sha256: m.take(6)?,
-            checksum_sha512: m.take(7)?,
-            checksum_md5: m.take(8)?,
-            checksum_xxhash64: m.take(9)?,
-            checksum_xxhash3: m.take(10)?,
-            checksum_xxhash128: m.take(11)?,
-        })
-    }
-}
+rboto::__structure!(
+    CopyPartResult "CopyPartResult"[set from] { e_tag : String, last_modified :
+    rboto::DateTime, checksum_crc32 : String, checksum_crc32c : String,
+    checksum_crc64nvme : String, checksum_sha1 : String, checksum_sha256 : String,
+    checksum_sha512 : String, checksum_md5 : String, checksum_xxhash64 : String,
+    checksum_xxhash3 : String, checksum_xxhash128 : String } {}
+);
 /// The configuration information for the bucket.
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct CreateBucketConfiguration {
     /// Specifies the Region where the bucket will be created. You might choose a Region to optimize latency, minimize costs, or address regulatory requirements. For example, if you reside in Europe, you will probably find it advantageous to create buckets in the Europe (Ireland) Region.
     pub location_constraint: Option<BucketLocationConstraint>,
@@ -2266,81 +612,18 @@ pub struct CreateBucketConfiguration {
     /// An array of tags that you can apply to the bucket that you're creating. Tags are key-value pairs of metadata used to categorize and organize your buckets, track costs, and control access.
     pub tags: Option<Vec<Tag>>,
 }
-impl CreateBucketConfiguration {
-    /// Sets `LocationConstraint`.
-    pub fn location_constraint(
-        mut self,
-        v: impl Into<BucketLocationConstraint>,
-    ) -> Self {
-        self.location_constraint = Some(v.into());
-        self
-    }
-    /// Sets `Location`.
-    pub fn location(mut self, v: LocationInfo) -> Self {
-        self.location = Some(v);
-        self
-    }
-    /// Sets `Bucket`.
-    pub fn bucket(mut self, v: BucketInfo) -> Self {
-        self.bucket = Some(v);
-        self
-    }
-    /// Sets `Tags`.
-    pub fn tags(mut self, v: impl Into<Vec<Tag>>) -> Self {
-        self.tags = Some(v.into());
-        self
-    }
-}
-impl rboto::IntoValue for CreateBucketConfiguration {
-    fn into_value(self) -> rboto::Value {
-        rboto::Value::Struct(
-            vec![
-                rv::opt(self.location_constraint), rv::opt(self.location), rv::opt(self
-                .bucket), rv::opt(self.tags)
-            ],
-        )
-    }
-}
-#[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
-#[non_exhaustive]
-pub enum DataRedundancy {
-    /// `SingleAvailabilityZone`
-    SingleAvailabilityZone,
-    /// `SingleLocalZone`
-    SingleLocalZone,
-    /// A value this version of the SDK does not know.
-    Unknown(String),
-}
-impl DataRedundancy {
-    /// Every value the model lists.
-    pub const VALUES: &'static [&'static str] = &[
-        "SingleAvailabilityZone",
-        "SingleLocalZone",
-    ];
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::SingleAvailabilityZone => "SingleAvailabilityZone",
-            Self::SingleLocalZone => "SingleLocalZone",
-            Self::Unknown(s) => s,
-        }
-    }
-}
-impl rv::StringEnum for DataRedundancy {
-    fn as_str(&self) -> &str {
-        DataRedundancy::as_str(self)
-    }
-    fn from_wire(s: String) -> Self {
-        match s.as_str() {
-            "SingleAvailabilityZone" => Self::SingleAvailabilityZone,
-            "SingleLocalZone" => Self::SingleLocalZone,
-            _ => Self::Unknown(s),
-        }
-    }
-}
-rboto::enum_value!(str DataRedundancy);
+rboto::__structure!(
+    CreateBucketConfiguration "CreateBucketConfiguration"[set into] { location_constraint
+    : BucketLocationConstraint, location : LocationInfo, bucket : BucketInfo, tags : Vec
+    < Tag > } {}
+);
+rboto::__string_enum!(
+    DataRedundancy { SingleAvailabilityZone = "SingleAvailabilityZone", SingleLocalZone =
+    "SingleLocalZone" }
+);
 /// The container element for optionally specifying the default Object Lock retention settings for new objects placed in the specified bucket.
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct DefaultRetention {
     /// The default Object Lock retention mode you want to apply to new objects placed in the specified bucket. Must be used with either `Days` or `Years`.
     pub mode: Option<ObjectLockRetentionMode>,
@@ -2351,76 +634,25 @@ pub struct DefaultRetention {
     /// The default event hold duration to be applied to new objects placed in the specified bucket. When configured, new objects will automatically have an event hold enabled with this duration.
     pub default_event_hold: Option<EventHoldDuration>,
 }
-impl DefaultRetention {
-    /// Sets `Mode`.
-    pub fn mode(mut self, v: impl Into<ObjectLockRetentionMode>) -> Self {
-        self.mode = Some(v.into());
-        self
-    }
-    /// Sets `Days`.
-    pub fn days(mut self, v: i32) -> Self {
-        self.days = Some(v);
-        self
-    }
-    /// Sets `Years`.
-    pub fn years(mut self, v: i32) -> Self {
-        self.years = Some(v);
-        self
-    }
-    /// Sets `DefaultEventHold`.
-    pub fn default_event_hold(mut self, v: EventHoldDuration) -> Self {
-        self.default_event_hold = Some(v);
-        self
-    }
-}
-impl rboto::IntoValue for DefaultRetention {
-    fn into_value(self) -> rboto::Value {
-        rboto::Value::Struct(
-            vec![
-                rv::opt(self.mode), rv::opt(self.days), rv::opt(self.years), rv::opt(self
-                .default_event_hold)
-            ],
-        )
-    }
-}
-impl rboto::FromValue for DefaultRetention {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "DefaultRetention")?;
-        Ok(Self {
-            mode: m.take(0)?,
-            days: m.take(1)?,
-            years: m.take(2)?,
-            default_event_hold: m.take(3)?,
-        })
-    }
-}
+rboto::__structure!(
+    DefaultRetention "DefaultRetention"[set into from] { mode : ObjectLockRetentionMode,
+    days = i32, years = i32, default_event_hold : EventHoldDuration } {}
+);
 /// Container for the objects to delete.
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct Delete {
     /// The object to delete.
     pub objects: Option<Vec<ObjectIdentifier>>,
     /// Element to enable quiet mode for the request. When you add this element, you must set its value to `true`.
     pub quiet: Option<bool>,
 }
-impl Delete {
-    /// Sets `Objects`.
-    pub fn objects(mut self, v: impl Into<Vec<ObjectIdentifier>>) -> Self {
-        self.objects = Some(v.into());
-        self
-    }
-    /// Sets `Quiet`.
-    pub fn quiet(mut self, v: bool) -> Self {
-        self.quiet = Some(v);
-        self
-    }
-}
-impl rboto::IntoValue for Delete {
-    fn into_value(self) -> rboto::Value {
-        rboto::Value::Struct(vec![rv::opt(self.objects), rv::opt(self.quiet)])
-    }
-}
+rboto::__structure!(
+    Delete "Delete"[set into] { objects : Vec < ObjectIdentifier >, quiet = bool } {}
+);
 /// Information about the delete marker.
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct DeleteMarkerEntry {
     /// The account that created the delete marker.
     pub owner: Option<Owner>,
@@ -2433,106 +665,27 @@ pub struct DeleteMarkerEntry {
     /// Date and time when the object was last modified.
     pub last_modified: Option<rboto::DateTime>,
 }
-impl DeleteMarkerEntry {
-    /// Sets `Owner`.
-    pub fn owner(mut self, v: Owner) -> Self {
-        self.owner = Some(v);
-        self
-    }
-    /// Sets `Key`.
-    pub fn key(mut self, v: impl Into<String>) -> Self {
-        self.key = Some(v.into());
-        self
-    }
-    /// Sets `VersionId`.
-    pub fn version_id(mut self, v: impl Into<String>) -> Self {
-        self.version_id = Some(v.into());
-        self
-    }
-    /// Sets `IsLatest`.
-    pub fn is_latest(mut self, v: bool) -> Self {
-        self.is_latest = Some(v);
-        self
-    }
-    /// Sets `LastModified`.
-    pub fn last_modified(mut self, v: impl Into<rboto::DateTime>) -> Self {
-        self.last_modified = Some(v.into());
-        self
-    }
-}
-impl rboto::FromValue for DeleteMarkerEntry {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "DeleteMarkerEntry")?;
-        Ok(Self {
-            owner: m.take(0)?,
-            key: m.take(1)?,
-            version_id: m.take(2)?,
-            is_latest: m.take(3)?,
-            last_modified: m.take(4)?,
-        })
-    }
-}
+rboto::__structure!(
+    DeleteMarkerEntry "DeleteMarkerEntry"[set from] { owner : Owner, key : String,
+    version_id : String, is_latest = bool, last_modified : rboto::DateTime } {}
+);
 /// Specifies whether Amazon S3 replicates delete markers. If you specify a `Filter` in your replication configuration, you must also include a `DeleteMarkerReplication` element. If your `Filter` includes a `Tag` element, the `DeleteMarkerReplication` `Status` must be set to Disabled, because Amazon S3 does not support replicating delete markers for tag-based rules.
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct DeleteMarkerReplication {
     /// Indicates whether to replicate delete markers.
     pub status: Option<DeleteMarkerReplicationStatus>,
 }
-impl DeleteMarkerReplication {
-    /// Sets `Status`.
-    pub fn status(mut self, v: impl Into<DeleteMarkerReplicationStatus>) -> Self {
-        self.status = Some(v.into());
-        self
-    }
-}
-impl rboto::IntoValue for DeleteMarkerReplication {
-    fn into_value(self) -> rboto::Value {
-        rboto::Value::Struct(vec![rv::opt(self.status)])
-    }
-}
-impl rboto::FromValue for DeleteMarkerReplication {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "DeleteMarkerReplication")?;
-        Ok(Self { status: m.take(0)? })
-    }
-}
-#[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
-#[non_exhaustive]
-pub enum DeleteMarkerReplicationStatus {
-    /// `Enabled`
-    Enabled,
-    /// `Disabled`
-    Disabled,
-    /// A value this version of the SDK does not know.
-    Unknown(String),
-}
-impl DeleteMarkerReplicationStatus {
-    /// Every value the model lists.
-    pub const VALUES: &'static [&'static str] = &["Enabled", "Disabled"];
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Enabled => "Enabled",
-            Self::Disabled => "Disabled",
-            Self::Unknown(s) => s,
-        }
-    }
-}
-impl rv::StringEnum for DeleteMarkerReplicationStatus {
-    fn as_str(&self) -> &str {
-        DeleteMarkerReplicationStatus::as_str(self)
-    }
-    fn from_wire(s: String) -> Self {
-        match s.as_str() {
-            "Enabled" => Self::Enabled,
-            "Disabled" => Self::Disabled,
-            _ => Self::Unknown(s),
-        }
-    }
-}
-rboto::enum_value!(str DeleteMarkerReplicationStatus);
+rboto::__structure!(
+    DeleteMarkerReplication "DeleteMarkerReplication"[set into from] { status :
+    DeleteMarkerReplicationStatus } {}
+);
+rboto::__string_enum!(
+    DeleteMarkerReplicationStatus { Enabled = "Enabled", Disabled = "Disabled" }
+);
 /// Information about the deleted object.
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct DeletedObject {
     /// The name of the deleted object.
     pub key: Option<String>,
@@ -2543,41 +696,13 @@ pub struct DeletedObject {
     /// The version ID of the delete marker created as a result of the DELETE operation. If you delete a specific object version, the value returned by this header is the version ID of the object version deleted.
     pub delete_marker_version_id: Option<String>,
 }
-impl DeletedObject {
-    /// Sets `Key`.
-    pub fn key(mut self, v: impl Into<String>) -> Self {
-        self.key = Some(v.into());
-        self
-    }
-    /// Sets `VersionId`.
-    pub fn version_id(mut self, v: impl Into<String>) -> Self {
-        self.version_id = Some(v.into());
-        self
-    }
-    /// Sets `DeleteMarker`.
-    pub fn delete_marker(mut self, v: bool) -> Self {
-        self.delete_marker = Some(v);
-        self
-    }
-    /// Sets `DeleteMarkerVersionId`.
-    pub fn delete_marker_version_id(mut self, v: impl Into<String>) -> Self {
-        self.delete_marker_version_id = Some(v.into());
-        self
-    }
-}
-impl rboto::FromValue for DeletedObject {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "DeletedObject")?;
-        Ok(Self {
-            key: m.take(0)?,
-            version_id: m.take(1)?,
-            delete_marker: m.take(2)?,
-            delete_marker_version_id: m.take(3)?,
-        })
-    }
-}
+rboto::__structure!(
+    DeletedObject "DeletedObject"[set from] { key : String, version_id : String,
+    delete_marker = bool, delete_marker_version_id : String } {}
+);
 /// Specifies information about where to publish analysis or configuration results for an Amazon S3 bucket and S3 Replication Time Control (S3 RTC).
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct Destination {
     /// The Amazon Resource Name (ARN) of the bucket where you want Amazon S3 to store the results.
     pub bucket: Option<String>,
@@ -2594,71 +719,15 @@ pub struct Destination {
     /// A container specifying replication metrics-related settings enabling replication metrics and events.
     pub metrics: Option<Metrics>,
 }
-impl Destination {
-    /// Sets `Bucket`.
-    pub fn bucket(mut self, v: impl Into<String>) -> Self {
-        self.bucket = Some(v.into());
-        self
-    }
-    /// Sets `Account`.
-    pub fn account(mut self, v: impl Into<String>) -> Self {
-        self.account = Some(v.into());
-        self
-    }
-    /// Sets `StorageClass`.
-    pub fn storage_class(mut self, v: impl Into<StorageClass>) -> Self {
-        self.storage_class = Some(v.into());
-        self
-    }
-    /// Sets `AccessControlTranslation`.
-    pub fn access_control_translation(mut self, v: AccessControlTranslation) -> Self {
-        self.access_control_translation = Some(v);
-        self
-    }
-    /// Sets `EncryptionConfiguration`.
-    pub fn encryption_configuration(mut self, v: EncryptionConfiguration) -> Self {
-        self.encryption_configuration = Some(v);
-        self
-    }
-    /// Sets `ReplicationTime`.
-    pub fn replication_time(mut self, v: ReplicationTime) -> Self {
-        self.replication_time = Some(v);
-        self
-    }
-    /// Sets `Metrics`.
-    pub fn metrics(mut self, v: Metrics) -> Self {
-        self.metrics = Some(v);
-        self
-    }
-}
-impl rboto::IntoValue for Destination {
-    fn into_value(self) -> rboto::Value {
-        rboto::Value::Struct(
-            vec![
-                rv::opt(self.bucket), rv::opt(self.account), rv::opt(self.storage_class),
-                rv::opt(self.access_control_translation), rv::opt(self
-                .encryption_configuration), rv::opt(self.replication_time), rv::opt(self
-                .metrics)
-            ],
-        )
-    }
-}
-impl rboto::FromValue for Destination {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "Destination")?;
-        Ok(Self {
-            bucket: m.take(0)?,
-            account: m.take(1)?,
-            storage_class: m.take(2)?,
-            access_control_translation: m.take(3)?,
-            encryption_configuration: m.take(4)?,
-            replication_time: m.take(5)?,
-            metrics: m.take(6)?,
-        })
-    }
-}
+rboto::__structure!(
+    Destination "Destination"[set into from] { bucket : String, account : String,
+    storage_class : StorageClass, access_control_translation : AccessControlTranslation,
+    encryption_configuration : EncryptionConfiguration, replication_time :
+    ReplicationTime, metrics : Metrics } {}
+);
 /// The destination information for the S3 Metadata configuration.
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct DestinationResult {
     /// The type of the table bucket where the metadata configuration is stored. The `aws` value indicates an Amazon Web Services managed table bucket, and the `customer` value indicates a customer-managed table bucket. V2 metadata configurations are stored in Amazon Web Services managed table buckets, and V1 metadata configurations are stored in customer-managed table buckets.
     pub table_bucket_type: Option<S3TablesBucketType>,
@@ -2667,67 +736,18 @@ pub struct DestinationResult {
     /// The namespace in the table bucket where the metadata tables for a metadata configuration are stored.
     pub table_namespace: Option<String>,
 }
-impl DestinationResult {
-    /// Sets `TableBucketType`.
-    pub fn table_bucket_type(mut self, v: impl Into<S3TablesBucketType>) -> Self {
-        self.table_bucket_type = Some(v.into());
-        self
-    }
-    /// Sets `TableBucketArn`.
-    pub fn table_bucket_arn(mut self, v: impl Into<String>) -> Self {
-        self.table_bucket_arn = Some(v.into());
-        self
-    }
-    /// Sets `TableNamespace`.
-    pub fn table_namespace(mut self, v: impl Into<String>) -> Self {
-        self.table_namespace = Some(v.into());
-        self
-    }
-}
-impl rboto::FromValue for DestinationResult {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "DestinationResult")?;
-        Ok(Self {
-            table_bucket_type: m.take(0)?,
-            table_bucket_arn: m.take(1)?,
-            table_namespace: m.take(2)?,
-        })
-    }
-}
-/// Encoding type used by Amazon S3 to encode the [object keys](https://docs.aws.amazon.com/AmazonS3/latest/userguide/object-keys.html) in the response. Responses are encoded only in UTF-8. An object key can contain any Unicode character. However, the XML 1.0 parser can't parse certain characters, such as characters with an ASCII value from 0 to 10.
-#[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
-#[non_exhaustive]
-pub enum EncodingType {
-    /// `url`
-    Url,
-    /// A value this version of the SDK does not know.
-    Unknown(String),
-}
-impl EncodingType {
-    /// Every value the model lists.
-    pub const VALUES: &'static [&'static str] = &["url"];
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Url => "url",
-            Self::Unknown(s) => s,
-        }
-    }
-}
-impl rv::StringEnum for EncodingType {
-    fn as_str(&self) -> &str {
-        EncodingType::as_str(self)
-    }
-    fn from_wire(s: String) -> Self {
-        match s.as_str() {
-            "url" => Self::Url,
-            _ => Self::Unknown(s),
-        }
-    }
-}
-rboto::enum_value!(str EncodingType);
+rboto::__structure!(
+    DestinationResult "DestinationResult"[set from] { table_bucket_type :
+    S3TablesBucketType, table_bucket_arn : String, table_namespace : String } {}
+);
+rboto::__string_enum!(
+    #[doc =
+    " Encoding type used by Amazon S3 to encode the [object keys](https://docs.aws.amazon.com/AmazonS3/latest/userguide/object-keys.html) in the response. Responses are encoded only in UTF-8. An object key can contain any Unicode character. However, the XML 1.0 parser can't parse certain characters, such as characters with an ASCII value from 0 to 10."]
+    EncodingType { Url = "url" }
+);
 /// Contains the type of server-side encryption used.
 #[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
 pub struct Encryption {
     /// The server-side encryption algorithm used when storing job results in Amazon S3 (for example, AES256, `aws:kms`).
     pub encryption_type: Option<ServerSideEncryption>,
@@ -2736,115 +756,30 @@ pub struct Encryption {
     /// If the encryption type is `aws:kms`, this optional value can be used to specify the encryption context for the restore results.
     pub kms_context: Option<String>,
 }
-impl Encryption {
-    /// Sets `EncryptionType`.
-    pub fn encryption_type(mut self, v: impl Into<ServerSideEncryption>) -> Self {
-        self.encryption_type = Some(v.into());
-        self
-    }
-    /// Sets `KMSKeyId`.
-    pub fn kms_key_id(mut self, v: impl Into<String>) -> Self {
-        self.kms_key_id = Some(v.into());
-        self
-    }
-    /// Sets `KMSContext`.
-    pub fn kms_context(mut self, v: impl Into<String>) -> Self {
-        self.kms_context = Some(v.into());
-        self
-    }
-}
-impl ::std::fmt::Debug for Encryption {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.debug_struct("Encryption")
-            .field("encryption_type", &self.encryption_type)
-            .field("kms_key_id", &rboto::types::Redacted(&self.kms_key_id))
-            .field("kms_context", &self.kms_context)
-            .finish()
-    }
-}
-impl rboto::IntoValue for Encryption {
-    fn into_value(self) -> rboto::Value {
-        rboto::Value::Struct(
-            vec![
-                rv::opt(self.encryption_type), rv::opt(self.kms_key_id), rv::opt(self
-                .kms_context)
-            ],
-        )
-    }
-}
+rboto::__structure!(
+    Encryption "Encryption"[set debug into] { encryption_type : ServerSideEncryption,
+    kms_key_id : String[sensitive], kms_context : String } {}
+);
 /// Specifies encryption-related information for an Amazon S3 bucket that is a destination for replicated objects.
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct EncryptionConfiguration {
     /// Specifies the ID (Key ARN or Alias ARN) of the customer managed Amazon Web Services KMS key stored in Amazon Web Services Key Management Service (KMS) for the destination bucket. Amazon S3 uses this key to encrypt replica objects. Amazon S3 only supports symmetric encryption KMS keys.
     pub replica_kms_key_id: Option<String>,
 }
-impl EncryptionConfiguration {
-    /// Sets `ReplicaKmsKeyID`.
-    pub fn replica_kms_key_id(mut self, v: impl Into<String>) -> Self {
-        self.replica_kms_key_id = Some(v.into());
-        self
-    }
-}
-impl rboto::IntoValue for EncryptionConfiguration {
-    fn into_value(self) -> rboto::Value {
-        rboto::Value::Struct(vec![rv::opt(self.replica_kms_key_id)])
-    }
-}
-impl rboto::FromValue for EncryptionConfiguration {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "EncryptionConfiguration")?;
-        Ok(Self {
-            replica_kms_key_id: m.take(0)?,
-        })
-    }
-}
-#[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
-#[non_exhaustive]
-pub enum EncryptionType {
-    /// `NONE`
-    None,
-    /// `SSE-C`
-    SseC,
-    /// A value this version of the SDK does not know.
-    Unknown(String),
-}
-impl EncryptionType {
-    /// Every value the model lists.
-    pub const VALUES: &'static [&'static str] = &["NONE", "SSE-C"];
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::None => "NONE",
-            Self::SseC => "SSE-C",
-            Self::Unknown(s) => s,
-        }
-    }
-}
-impl rv::StringEnum for EncryptionType {
-    fn as_str(&self) -> &str {
-        EncryptionType::as_str(self)
-    }
-    fn from_wire(s: String) -> Self {
-        match s.as_str() {
-            "NONE" => Self::None,
-            "SSE-C" => Self::SseC,
-            _ => Self::Unknown(s),
-        }
-    }
-}
-rboto::enum_value!(str EncryptionType);
+rboto::__structure!(
+    EncryptionConfiguration "EncryptionConfiguration"[set into from] { replica_kms_key_id
+    : String } {}
+);
+rboto::__string_enum!(EncryptionType { None = "NONE", SseC = "SSE-C" });
 /// A message that indicates the request is complete and no more messages will be sent. You should not assume that the request is complete until the client receives an `EndEvent`.
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct EndEvent {}
-impl EndEvent {}
-impl rboto::FromValue for EndEvent {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        rv::Members::of(v, "EndEvent")?;
-        Ok(Self {})
-    }
-}
+rboto::__structure!(EndEvent "EndEvent"[set from] {} {});
 /// **Note:** For information about using the Amazon S3 API—including error handling—see the [Amazon S3 Developer Guide](https://docs.aws.amazon.com/AmazonS3/latest/developerguide/Welcome.html).
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct ErrorShape {
     /// The error key.
     pub key: Option<String>,
@@ -2855,647 +790,122 @@ pub struct ErrorShape {
     /// The error message contains a generic description of the error condition in English. It is intended for a human audience. Simple programs display the message directly to the end user if they encounter an error condition they don't know how or don't care to handle. Sophisticated programs with more exhaustive error handling and proper internationalization are more likely to ignore the error message.
     pub message: Option<String>,
 }
-impl ErrorShape {
-    /// Sets `Key`.
-    pub fn key(mut self, v: impl Into<String>) -> Self {
-        self.key = Some(v.into());
-        self
-    }
-    /// Sets `VersionId`.
-    pub fn version_id(mut self, v: impl Into<String>) -> Self {
-        self.version_id = Some(v.into());
-        self
-    }
-    /// Sets `Code`.
-    pub fn code(mut self, v: impl Into<String>) -> Self {
-        self.code = Some(v.into());
-        self
-    }
-    /// Sets `Message`.
-    pub fn message(mut self, v: impl Into<String>) -> Self {
-        self.message = Some(v.into());
-        self
-    }
-}
-impl rboto::FromValue for ErrorShape {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "Error")?;
-        Ok(Self {
-            key: m.take(0)?,
-            version_id: m.take(1)?,
-            code: m.take(2)?,
-            message: m.take(3)?,
-        })
-    }
-}
+rboto::__structure!(
+    ErrorShape "Error"[set from] { key : String, version_id : String, code : String,
+    message : String } {}
+);
 /// If an S3 Metadata V1 `CreateBucketMetadataTableConfiguration` or V2 `CreateBucketMetadataConfiguration` request succeeds, but S3 Metadata was unable to create the table, this structure contains the error code and error message.
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct ErrorDetails {
     /// If the V1 `CreateBucketMetadataTableConfiguration` request succeeds, but S3 Metadata was unable to create the table, this structure contains the error code. The possible error codes and error messages are as follows:
     pub error_code: Option<String>,
     /// If the V1 `CreateBucketMetadataTableConfiguration` request succeeds, but S3 Metadata was unable to create the table, this structure contains the error message. The possible error codes and error messages are as follows:
     pub error_message: Option<String>,
 }
-impl ErrorDetails {
-    /// Sets `ErrorCode`.
-    pub fn error_code(mut self, v: impl Into<String>) -> Self {
-        self.error_code = Some(v.into());
-        self
-    }
-    /// Sets `ErrorMessage`.
-    pub fn error_message(mut self, v: impl Into<String>) -> Self {
-        self.error_message = Some(v.into());
-        self
-    }
-}
-impl rboto::FromValue for ErrorDetails {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "ErrorDetails")?;
-        Ok(Self {
-            error_code: m.take(0)?,
-            error_message: m.take(1)?,
-        })
-    }
-}
+rboto::__structure!(
+    ErrorDetails "ErrorDetails"[set from] { error_code : String, error_message : String }
+    {}
+);
 /// The error information.
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct ErrorDocument {
     /// The object key name to use when a 4XX class error occurs.
     pub key: Option<String>,
 }
-impl ErrorDocument {
-    /// Sets `Key`.
-    pub fn key(mut self, v: impl Into<String>) -> Self {
-        self.key = Some(v.into());
-        self
-    }
-}
-impl rboto::IntoValue for ErrorDocument {
-    fn into_value(self) -> rboto::Value {
-        rboto::Value::Struct(vec![rv::opt(self.key)])
-    }
-}
-impl rboto::FromValue for ErrorDocument {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "ErrorDocument")?;
-        Ok(Self { key: m.take(0)? })
-    }
-}
-/// The bucket event for which to send notifications.
-#[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
-#[non_exhaustive]
-pub enum Event {
-    /// `s3:ReducedRedundancyLostObject`
-    S3ReducedRedundancyLostObject,
-    /// `s3:ObjectCreated:*`
-    S3ObjectCreated,
-    /// `s3:ObjectCreated:Put`
-    S3ObjectCreatedPut,
-    /// `s3:ObjectCreated:Post`
-    S3ObjectCreatedPost,
-    /// `s3:ObjectCreated:Copy`
-    S3ObjectCreatedCopy,
-    /// `s3:ObjectCreated:CompleteMultipartUpload`
-    S3ObjectCreatedCompleteMultipartUpload,
-    /// `s3:ObjectRemoved:*`
-    S3ObjectRemoved,
-    /// `s3:ObjectRemoved:Delete`
-    S3ObjectRemovedDelete,
-    /// `s3:ObjectRemoved:DeleteMarkerCreated`
-    S3ObjectRemovedDeleteMarkerCreated,
-    /// `s3:ObjectRestore:*`
-    S3ObjectRestore,
-    /// `s3:ObjectRestore:Post`
-    S3ObjectRestorePost,
-    /// `s3:ObjectRestore:Completed`
-    S3ObjectRestoreCompleted,
-    /// `s3:Replication:*`
-    S3Replication,
-    /// `s3:Replication:OperationFailedReplication`
-    S3ReplicationOperationFailedReplication,
-    /// `s3:Replication:OperationNotTracked`
-    S3ReplicationOperationNotTracked,
-    /// `s3:Replication:OperationMissedThreshold`
-    S3ReplicationOperationMissedThreshold,
-    /// `s3:Replication:OperationReplicatedAfterThreshold`
-    S3ReplicationOperationReplicatedAfterThreshold,
-    /// `s3:ObjectRestore:Delete`
-    S3ObjectRestoreDelete,
-    /// `s3:LifecycleTransition`
-    S3LifecycleTransition,
-    /// `s3:IntelligentTiering`
-    S3IntelligentTiering,
-    /// `s3:ObjectAcl:Put`
-    S3ObjectAclPut,
-    /// `s3:LifecycleExpiration:*`
-    S3LifecycleExpiration,
-    /// `s3:LifecycleExpiration:Delete`
-    S3LifecycleExpirationDelete,
-    /// `s3:LifecycleExpiration:DeleteMarkerCreated`
-    S3LifecycleExpirationDeleteMarkerCreated,
-    /// `s3:ObjectTagging:*`
-    S3ObjectTagging,
-    /// `s3:ObjectTagging:Put`
-    S3ObjectTaggingPut,
-    /// `s3:ObjectTagging:Delete`
-    S3ObjectTaggingDelete,
-    /// `s3:ObjectAnnotation:*`
-    S3ObjectAnnotation,
-    /// `s3:ObjectAnnotation:Put`
-    S3ObjectAnnotationPut,
-    /// `s3:ObjectAnnotation:Delete`
-    S3ObjectAnnotationDelete,
-    /// `s3:ObjectRetention:Put`
-    S3ObjectRetentionPut,
-    /// A value this version of the SDK does not know.
-    Unknown(String),
-}
-impl Event {
-    /// Every value the model lists.
-    pub const VALUES: &'static [&'static str] = &[
-        "s3:ReducedRedundancyLostObject",
-        "s3:ObjectCreated:*",
-        "s3:ObjectCreated:Put",
-        "s3:ObjectCreated:Post",
-        "s3:ObjectCreated:Copy",
-        "s3:ObjectCreated:CompleteMultipartUpload",
-        "s3:ObjectRemoved:*",
-        "s3:ObjectRemoved:Delete",
-        "s3:ObjectRemoved:DeleteMarkerCreated",
-        "s3:ObjectRestore:*",
-        "s3:ObjectRestore:Post",
-        "s3:ObjectRestore:Completed",
-        "s3:Replication:*",
-        "s3:Replication:OperationFailedReplication",
-        "s3:Replication:OperationNotTracked",
-        "s3:Replication:OperationMissedThreshold",
-        "s3:Replication:OperationReplicatedAfterThreshold",
-        "s3:ObjectRestore:Delete",
-        "s3:LifecycleTransition",
-        "s3:IntelligentTiering",
-        "s3:ObjectAcl:Put",
-        "s3:LifecycleExpiration:*",
-        "s3:LifecycleExpiration:Delete",
-        "s3:LifecycleExpiration:DeleteMarkerCreated",
-        "s3:ObjectTagging:*",
-        "s3:ObjectTagging:Put",
-        "s3:ObjectTagging:Delete",
-        "s3:ObjectAnnotation:*",
-        "s3:ObjectAnnotation:Put",
-        "s3:ObjectAnnotation:Delete",
-        "s3:ObjectRetention:Put",
-    ];
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::S3ReducedRedundancyLostObject => "s3:ReducedRedundancyLostObject",
-            Self::S3ObjectCreated => "s3:ObjectCreated:*",
-            Self::S3ObjectCreatedPut => "s3:ObjectCreated:Put",
-            Self::S3ObjectCreatedPost => "s3:ObjectCreated:Post",
-            Self::S3ObjectCreatedCopy => "s3:ObjectCreated:Copy",
-            Self::S3ObjectCreatedCompleteMultipartUpload => {
-                "s3:ObjectCreated:CompleteMultipartUpload"
-            }
-            Self::S3ObjectRemoved => "s3:ObjectRemoved:*",
-            Self::S3ObjectRemovedDelete => "s3:ObjectRemoved:Delete",
-            Self::S3ObjectRemovedDeleteMarkerCreated => {
-                "s3:ObjectRemoved:DeleteMarkerCreated"
-            }
-            Self::S3ObjectRestore => "s3:ObjectRestore:*",
-            Self::S3ObjectRestorePost => "s3:ObjectRestore:Post",
-            Self::S3ObjectRestoreCompleted => "s3:ObjectRestore:Completed",
-            Self::S3Replication => "s3:Replication:*",
-            Self::S3ReplicationOperationFailedReplication => {
-                "s3:Replication:OperationFailedReplication"
-            }
-            Self::S3ReplicationOperationNotTracked => {
-                "s3:Replication:OperationNotTracked"
-            }
-            Self::S3ReplicationOperationMissedThreshold => {
-                "s3:Replication:OperationMissedThreshold"
-            }
-            Self::S3ReplicationOperationReplicatedAfterThreshold => {
-                "s3:Replication:OperationReplicatedAfterThreshold"
-            }
-            Self::S3ObjectRestoreDelete => "s3:ObjectRestore:Delete",
-            Self::S3LifecycleTransition => "s3:LifecycleTransition",
-            Self::S3IntelligentTiering => "s3:IntelligentTiering",
-            Self::S3ObjectAclPut => "s3:ObjectAcl:Put",
-            Self::S3LifecycleExpiration => "s3:LifecycleExpiration:*",
-            Self::S3LifecycleExpirationDelete => "s3:LifecycleExpiration:Delete",
-            Self::S3LifecycleExpirationDeleteMarkerCreated => {
-                "s3:LifecycleExpiration:DeleteMarkerCreated"
-            }
-            Self::S3ObjectTagging => "s3:ObjectTagging:*",
-            Self::S3ObjectTaggingPut => "s3:ObjectTagging:Put",
-            Self::S3ObjectTaggingDelete => "s3:ObjectTagging:Delete",
-            Self::S3ObjectAnnotation => "s3:ObjectAnnotation:*",
-            Self::S3ObjectAnnotationPut => "s3:ObjectAnnotation:Put",
-            Self::S3ObjectAnnotationDelete => "s3:ObjectAnnotation:Delete",
-            Self::S3ObjectRetentionPut => "s3:ObjectRetention:Put",
-            Self::Unknown(s) => s,
-        }
-    }
-}
-impl rv::StringEnum for Event {
-    fn as_str(&self) -> &str {
-        Event::as_str(self)
-    }
-    fn from_wire(s: String) -> Self {
-        match s.as_str() {
-            "s3:ReducedRedundancyLostObject" => Self::S3ReducedRedundancyLostObject,
-            "s3:ObjectCreated:*" => Self::S3ObjectCreated,
-            "s3:ObjectCreated:Put" => Self::S3ObjectCreatedPut,
-            "s3:ObjectCreated:Post" => Self::S3ObjectCreatedPost,
-            "s3:ObjectCreated:Copy" => Self::S3ObjectCreatedCopy,
-            "s3:ObjectCreated:CompleteMultipartUpload" => {
-                Self::S3ObjectCreatedCompleteMultipartUpload
-            }
-            "s3:ObjectRemoved:*" => Self::S3ObjectRemoved,
-            "s3:ObjectRemoved:Delete" => Self::S3ObjectRemovedDelete,
-            "s3:ObjectRemoved:DeleteMarkerCreated" => {
-                Self::S3ObjectRemovedDeleteMarkerCreated
-            }
-            "s3:ObjectRestore:*" => Self::S3ObjectRestore,
-            "s3:ObjectRestore:Post" => Self::S3ObjectRestorePost,
-            "s3:ObjectRestore:Completed" => Self::S3ObjectRestoreCompleted,
-            "s3:Replication:*" => Self::S3Replication,
-            "s3:Replication:OperationFailedReplication" => {
-                Self::S3ReplicationOperationFailedReplication
-            }
-            "s3:Replication:OperationNotTracked" => {
-                Self::S3ReplicationOperationNotTracked
-            }
-            "s3:Replication:OperationMissedThreshold" => {
-                Self::S3ReplicationOperationMissedThreshold
-            }
-            "s3:Replication:OperationReplicatedAfterThreshold" => {
-                Self::S3ReplicationOperationReplicatedAfterThreshold
-            }
-            "s3:ObjectRestore:Delete" => Self::S3ObjectRestoreDelete,
-            "s3:LifecycleTransition" => Self::S3LifecycleTransition,
-            "s3:IntelligentTiering" => Self::S3IntelligentTiering,
-            "s3:ObjectAcl:Put" => Self::S3ObjectAclPut,
-            "s3:LifecycleExpiration:*" => Self::S3LifecycleExpiration,
-            "s3:LifecycleExpiration:Delete" => Self::S3LifecycleExpirationDelete,
-            "s3:LifecycleExpiration:DeleteMarkerCreated" => {
-                Self::S3LifecycleExpirationDeleteMarkerCreated
-            }
-            "s3:ObjectTagging:*" => Self::S3ObjectTagging,
-            "s3:ObjectTagging:Put" => Self::S3ObjectTaggingPut,
-            "s3:ObjectTagging:Delete" => Self::S3ObjectTaggingDelete,
-            "s3:ObjectAnnotation:*" => Self::S3ObjectAnnotation,
-            "s3:ObjectAnnotation:Put" => Self::S3ObjectAnnotationPut,
-            "s3:ObjectAnnotation:Delete" => Self::S3ObjectAnnotationDelete,
-            "s3:ObjectRetention:Put" => Self::S3ObjectRetentionPut,
-            _ => Self::Unknown(s),
-        }
-    }
-}
-rboto::enum_value!(str Event);
+rboto::__structure!(ErrorDocument "ErrorDocument"[set into from] { key : String } {});
+rboto::__string_enum!(
+    #[doc = " The bucket event for which to send notifications."] Event {
+    S3ReducedRedundancyLostObject = "s3:ReducedRedundancyLostObject", S3ObjectCreated =
+    "s3:ObjectCreated:*", S3ObjectCreatedPut = "s3:ObjectCreated:Put",
+    S3ObjectCreatedPost = "s3:ObjectCreated:Post", S3ObjectCreatedCopy =
+    "s3:ObjectCreated:Copy", S3ObjectCreatedCompleteMultipartUpload =
+    "s3:ObjectCreated:CompleteMultipartUpload", S3ObjectRemoved = "s3:ObjectRemoved:*",
+    S3ObjectRemovedDelete = "s3:ObjectRemoved:Delete", S3ObjectRemovedDeleteMarkerCreated
+    = "s3:ObjectRemoved:DeleteMarkerCreated", S3ObjectRestore = "s3:ObjectRestore:*",
+    S3ObjectRestorePost = "s3:ObjectRestore:Post", S3ObjectRestoreCompleted =
+    "s3:ObjectRestore:Completed", S3Replication = "s3:Replication:*",
+    S3ReplicationOperationFailedReplication =
+    "s3:Replication:OperationFailedReplication", S3ReplicationOperationNotTracked =
+    "s3:Replication:OperationNotTracked", S3ReplicationOperationMissedThreshold =
+    "s3:Replication:OperationMissedThreshold",
+    S3ReplicationOperationReplicatedAfterThreshold =
+    "s3:Replication:OperationReplicatedAfterThreshold", S3ObjectRestoreDelete =
+    "s3:ObjectRestore:Delete", S3LifecycleTransition = "s3:LifecycleTransition",
+    S3IntelligentTiering = "s3:IntelligentTiering", S3ObjectAclPut = "s3:ObjectAcl:Put",
+    S3LifecycleExpiration = "s3:LifecycleExpiration:*", S3LifecycleExpirationDelete =
+    "s3:LifecycleExpiration:Delete", S3LifecycleExpirationDeleteMarkerCreated =
+    "s3:LifecycleExpiration:DeleteMarkerCreated", S3ObjectTagging = "s3:ObjectTagging:*",
+    S3ObjectTaggingPut = "s3:ObjectTagging:Put", S3ObjectTaggingDelete =
+    "s3:ObjectTagging:Delete", S3ObjectAnnotation = "s3:ObjectAnnotation:*",
+    S3ObjectAnnotationPut = "s3:ObjectAnnotation:Put", S3ObjectAnnotationDelete =
+    "s3:ObjectAnnotation:Delete", S3ObjectRetentionPut = "s3:ObjectRetention:Put" }
+);
 /// A container for specifying the configuration for Amazon EventBridge.
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct EventBridgeConfiguration {}
-impl EventBridgeConfiguration {}
-impl rboto::IntoValue for EventBridgeConfiguration {
-    fn into_value(self) -> rboto::Value {
-        rboto::Value::Struct(vec![])
-    }
-}
-impl rboto::FromValue for EventBridgeConfiguration {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        rv::Members::of(v, "EventBridgeConfiguration")?;
-        Ok(Self {})
-    }
-}
+rboto::__structure!(
+    EventBridgeConfiguration "EventBridgeConfiguration"[set into from] {} {}
+);
 /// Contains the event hold duration configuration, specified in either days or years.
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct EventHoldDuration {
     /// The number of days for the event hold duration. The minimum value is 1 and the maximum value is 36,500.
     pub days: Option<i32>,
     /// The number of years for the event hold duration. The minimum value is 1 and the maximum value is 100.
     pub years: Option<i32>,
 }
-impl EventHoldDuration {
-    /// Sets `Days`.
-    pub fn days(mut self, v: i32) -> Self {
-        self.days = Some(v);
-        self
-    }
-    /// Sets `Years`.
-    pub fn years(mut self, v: i32) -> Self {
-        self.years = Some(v);
-        self
-    }
-}
-impl rboto::IntoValue for EventHoldDuration {
-    fn into_value(self) -> rboto::Value {
-        rboto::Value::Struct(vec![rv::opt(self.days), rv::opt(self.years)])
-    }
-}
-impl rboto::FromValue for EventHoldDuration {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "EventHoldDuration")?;
-        Ok(Self {
-            days: m.take(0)?,
-            years: m.take(1)?,
-        })
-    }
-}
+rboto::__structure!(
+    EventHoldDuration "EventHoldDuration"[set into from] { days = i32, years = i32 } {}
+);
 /// Optional configuration to replicate existing source bucket objects.
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct ExistingObjectReplication {
     /// Specifies whether Amazon S3 replicates existing source bucket objects.
     pub status: Option<ExistingObjectReplicationStatus>,
 }
-impl ExistingObjectReplication {
-    /// Sets `Status`.
-    pub fn status(mut self, v: impl Into<ExistingObjectReplicationStatus>) -> Self {
-        self.status = Some(v.into());
-        self
-    }
-}
-impl rboto::IntoValue for ExistingObjectReplication {
-    fn into_value(self) -> rboto::Value {
-        rboto::Value::Struct(vec![rv::opt(self.status)])
-    }
-}
-impl rboto::FromValue for ExistingObjectReplication {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "ExistingObjectReplication")?;
-        Ok(Self { status: m.take(0)? })
-    }
-}
-#[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
-#[non_exhaustive]
-pub enum ExistingObjectReplicationStatus {
-    /// `Enabled`
-    Enabled,
-    /// `Disabled`
-    Disabled,
-    /// A value this version of the SDK does not know.
-    Unknown(String),
-}
-impl ExistingObjectReplicationStatus {
-    /// Every value the model lists.
-    pub const VALUES: &'static [&'static str] = &["Enabled", "Disabled"];
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Enabled => "Enabled",
-            Self::Disabled => "Disabled",
-            Self::Unknown(s) => s,
-        }
-    }
-}
-impl rv::StringEnum for ExistingObjectReplicationStatus {
-    fn as_str(&self) -> &str {
-        ExistingObjectReplicationStatus::as_str(self)
-    }
-    fn from_wire(s: String) -> Self {
-        match s.as_str() {
-            "Enabled" => Self::Enabled,
-            "Disabled" => Self::Disabled,
-            _ => Self::Unknown(s),
-        }
-    }
-}
-rboto::enum_value!(str ExistingObjectReplicationStatus);
-#[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
-#[non_exhaustive]
-pub enum ExpirationState {
-    /// `ENABLED`
-    Enabled,
-    /// `DISABLED`
-    Disabled,
-    /// A value this version of the SDK does not know.
-    Unknown(String),
-}
-impl ExpirationState {
-    /// Every value the model lists.
-    pub const VALUES: &'static [&'static str] = &["ENABLED", "DISABLED"];
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Enabled => "ENABLED",
-            Self::Disabled => "DISABLED",
-            Self::Unknown(s) => s,
-        }
-    }
-}
-impl rv::StringEnum for ExpirationState {
-    fn as_str(&self) -> &str {
-        ExpirationState::as_str(self)
-    }
-    fn from_wire(s: String) -> Self {
-        match s.as_str() {
-            "ENABLED" => Self::Enabled,
-            "DISABLED" => Self::Disabled,
-            _ => Self::Unknown(s),
-        }
-    }
-}
-rboto::enum_value!(str ExpirationState);
-#[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
-#[non_exhaustive]
-pub enum ExpirationStatus {
-    /// `Enabled`
-    Enabled,
-    /// `Disabled`
-    Disabled,
-    /// A value this version of the SDK does not know.
-    Unknown(String),
-}
-impl ExpirationStatus {
-    /// Every value the model lists.
-    pub const VALUES: &'static [&'static str] = &["Enabled", "Disabled"];
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Enabled => "Enabled",
-            Self::Disabled => "Disabled",
-            Self::Unknown(s) => s,
-        }
-    }
-}
-impl rv::StringEnum for ExpirationStatus {
-    fn as_str(&self) -> &str {
-        ExpirationStatus::as_str(self)
-    }
-    fn from_wire(s: String) -> Self {
-        match s.as_str() {
-            "Enabled" => Self::Enabled,
-            "Disabled" => Self::Disabled,
-            _ => Self::Unknown(s),
-        }
-    }
-}
-rboto::enum_value!(str ExpirationStatus);
-#[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
-#[non_exhaustive]
-pub enum ExpressionType {
-    /// `SQL`
-    Sql,
-    /// A value this version of the SDK does not know.
-    Unknown(String),
-}
-impl ExpressionType {
-    /// Every value the model lists.
-    pub const VALUES: &'static [&'static str] = &["SQL"];
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Sql => "SQL",
-            Self::Unknown(s) => s,
-        }
-    }
-}
-impl rv::StringEnum for ExpressionType {
-    fn as_str(&self) -> &str {
-        ExpressionType::as_str(self)
-    }
-    fn from_wire(s: String) -> Self {
-        match s.as_str() {
-            "SQL" => Self::Sql,
-            _ => Self::Unknown(s),
-        }
-    }
-}
-rboto::enum_value!(str ExpressionType);
-#[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
-#[non_exhaustive]
-pub enum FileHeaderInfo {
-    /// `USE`
-    Use,
-    /// `IGNORE`
-    Ignore,
-    /// `NONE`
-    None,
-    /// A value this version of the SDK does not know.
-    Unknown(String),
-}
-impl FileHeaderInfo {
-    /// Every value the model lists.
-    pub const VALUES: &'static [&'static str] = &["USE", "IGNORE", "NONE"];
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Use => "USE",
-            Self::Ignore => "IGNORE",
-            Self::None => "NONE",
-            Self::Unknown(s) => s,
-        }
-    }
-}
-impl rv::StringEnum for FileHeaderInfo {
-    fn as_str(&self) -> &str {
-        FileHeaderInfo::as_str(self)
-    }
-    fn from_wire(s: String) -> Self {
-        match s.as_str() {
-            "USE" => Self::Use,
-            "IGNORE" => Self::Ignore,
-            "NONE" => Self::None,
-            _ => Self::Unknown(s),
-        }
-    }
-}
-rboto::enum_value!(str FileHeaderInfo);
+rboto::__structure!(
+    ExistingObjectReplication "ExistingObjectReplication"[set into from] { status :
+    ExistingObjectReplicationStatus } {}
+);
+rboto::__string_enum!(
+    ExistingObjectReplicationStatus { Enabled = "Enabled", Disabled = "Disabled" }
+);
+rboto::__string_enum!(ExpirationState { Enabled = "ENABLED", Disabled = "DISABLED" });
+rboto::__string_enum!(ExpirationStatus { Enabled = "Enabled", Disabled = "Disabled" });
+rboto::__string_enum!(ExpressionType { Sql = "SQL" });
+rboto::__string_enum!(FileHeaderInfo { Use = "USE", Ignore = "IGNORE", None = "NONE" });
 /// Specifies the Amazon S3 object key name to filter on. An object key name is the name assigned to an object in your Amazon S3 bucket. You specify whether to filter on the suffix or prefix of the object key name. A prefix is a specific string of characters at the beginning of an object key name, which you can use to organize objects.
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct FilterRule {
     /// The object key name prefix or suffix identifying one or more objects to which the filtering rule applies. The maximum length is 1,024 characters. Overlapping prefixes and suffixes are not supported. For more information, see [Configuring Event Notifications](https://docs.aws.amazon.com/AmazonS3/latest/dev/NotificationHowTo.html) in the *Amazon S3 User Guide*.
     pub name: Option<FilterRuleName>,
     /// The value that the filter searches for in object key names.
     pub value: Option<String>,
 }
-impl FilterRule {
-    /// Sets `Name`.
-    pub fn name(mut self, v: impl Into<FilterRuleName>) -> Self {
-        self.name = Some(v.into());
-        self
-    }
-    /// Sets `Value`.
-    pub fn value(mut self, v: impl Into<String>) -> Self {
-        self.value = Some(v.into());
-        self
-    }
-}
-impl rboto::IntoValue for FilterRule {
-    fn into_value(self) -> rboto::Value {
-        rboto::Value::Struct(vec![rv::opt(self.name), rv::opt(self.value)])
-    }
-}
-impl rboto::FromValue for FilterRule {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "FilterRule")?;
-        Ok(Self {
-            name: m.take(0)?,
-            value: m.take(1)?,
-        })
-    }
-}
-#[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
-#[non_exhaustive]
-pub enum FilterRuleName {
-    /// `prefix`
-    Prefix,
-    /// `suffix`
-    Suffix,
-    /// A value this version of the SDK does not know.
-    Unknown(String),
-}
-impl FilterRuleName {
-    /// Every value the model lists.
-    pub const VALUES: &'static [&'static str] = &["prefix", "suffix"];
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Prefix => "prefix",
-            Self::Suffix => "suffix",
-            Self::Unknown(s) => s,
-        }
-    }
-}
-impl rv::StringEnum for FilterRuleName {
-    fn as_str(&self) -> &str {
-        FilterRuleName::as_str(self)
-    }
-    fn from_wire(s: String) -> Self {
-        match s.as_str() {
-            "prefix" => Self::Prefix,
-            "suffix" => Self::Suffix,
-            _ => Self::Unknown(s),
-        }
-    }
-}
-rboto::enum_value!(str FilterRuleName);
+rboto::__structure!(
+    FilterRule "FilterRule"[set into from] { name : FilterRuleName, value : String } {}
+);
+rboto::__string_enum!(FilterRuleName { Prefix = "prefix", Suffix = "suffix" });
 /// The S3 Metadata configuration for a general purpose bucket.
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct GetBucketMetadataConfigurationResult {
     /// The metadata configuration for a general purpose bucket.
     pub metadata_configuration_result: Option<MetadataConfigurationResult>,
 }
-impl GetBucketMetadataConfigurationResult {
-    /// Sets `MetadataConfigurationResult`.
-    pub fn metadata_configuration_result(
-        mut self,
-        v: MetadataConfigurationResult,
-    ) -> Self {
-        self.metadata_configuration_result = Some(v);
-        self
-    }
-}
-impl rboto::FromValue for GetBucketMetadataConfigurationResult {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "GetBucketMetadataConfigurationResult")?;
-        Ok(Self {
-            metadata_configuration_result: m.take(0)?,
-        })
-    }
-}
+rboto::__structure!(
+    GetBucketMetadataConfigurationResult "GetBucketMetadataConfigurationResult"[set from]
+    { metadata_configuration_result : MetadataConfigurationResult } {}
+);
 /// The V1 S3 Metadata configuration for a general purpose bucket.
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct GetBucketMetadataTableConfigurationResult {
     /// The V1 S3 Metadata configuration for a general purpose bucket.
     pub metadata_table_configuration_result: Option<MetadataTableConfigurationResult>,
@@ -3504,64 +914,28 @@ pub struct GetBucketMetadataTableConfigurationResult {
     /// If the `CreateBucketMetadataTableConfiguration` request succeeds, but S3 Metadata was unable to create the table, this structure contains the error code and error message.
     pub error: Option<ErrorDetails>,
 }
-impl GetBucketMetadataTableConfigurationResult {
-    /// Sets `MetadataTableConfigurationResult`.
-    pub fn metadata_table_configuration_result(
-        mut self,
-        v: MetadataTableConfigurationResult,
-    ) -> Self {
-        self.metadata_table_configuration_result = Some(v);
-        self
-    }
-    /// Sets `Status`.
-    pub fn status(mut self, v: impl Into<String>) -> Self {
-        self.status = Some(v.into());
-        self
-    }
-    /// Sets `Error`.
-    pub fn error(mut self, v: ErrorDetails) -> Self {
-        self.error = Some(v);
-        self
-    }
-}
-impl rboto::FromValue for GetBucketMetadataTableConfigurationResult {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "GetBucketMetadataTableConfigurationResult")?;
-        Ok(Self {
-            metadata_table_configuration_result: m.take(0)?,
-            status: m.take(1)?,
-            error: m.take(2)?,
-        })
-    }
-}
+rboto::__structure!(
+    GetBucketMetadataTableConfigurationResult
+    "GetBucketMetadataTableConfigurationResult"[set from] {
+    metadata_table_configuration_result : MetadataTableConfigurationResult, status :
+    String, error : ErrorDetails } {}
+);
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct GetBucketNotificationConfigurationRequest {
     /// The name of the bucket for which to get the notification configuration.
     pub bucket: Option<String>,
     /// The account ID of the expected bucket owner. If the account ID that you provide does not match the actual owner of the bucket, the request fails with the HTTP status code `403 Forbidden` (access denied).
     pub expected_bucket_owner: Option<String>,
 }
-impl GetBucketNotificationConfigurationRequest {
-    /// Sets `Bucket`.
-    pub fn bucket(mut self, v: impl Into<String>) -> Self {
-        self.bucket = Some(v.into());
-        self
-    }
-    /// Sets `ExpectedBucketOwner`.
-    pub fn expected_bucket_owner(mut self, v: impl Into<String>) -> Self {
-        self.expected_bucket_owner = Some(v.into());
-        self
-    }
-}
-impl rboto::IntoValue for GetBucketNotificationConfigurationRequest {
-    fn into_value(self) -> rboto::Value {
-        rboto::Value::Struct(
-            vec![rv::opt(self.bucket), rv::opt(self.expected_bucket_owner)],
-        )
-    }
-}
+rboto::__structure!(
+    GetBucketNotificationConfigurationRequest
+    "GetBucketNotificationConfigurationRequest"[set into] { bucket : String,
+    expected_bucket_owner : String } {}
+);
 /// A collection of parts associated with a multipart upload.
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct GetObjectAttributesParts {
     /// The total number of parts.
     pub total_parts_count: Option<i32>,
@@ -3576,105 +950,36 @@ pub struct GetObjectAttributesParts {
     /// A container for elements related to a particular part. A response can contain zero or more `Parts` elements.
     pub parts: Option<Vec<ObjectPart>>,
 }
-impl GetObjectAttributesParts {
-    /// Sets `TotalPartsCount`.
-    pub fn total_parts_count(mut self, v: i32) -> Self {
-        self.total_parts_count = Some(v);
-        self
-    }
-    /// Sets `PartNumberMarker`.
-    pub fn part_number_marker(mut self, v: i32) -> Self {
-        self.part_number_marker = Some(v);
-        self
-    }
-    /// Sets `NextPartNumberMarker`.
-    pub fn next_part_number_marker(mut self, v: i32) -> Self {
-        self.next_part_number_marker = Some(v);
-        self
-    }
-    /// Sets `MaxParts`.
-    pub fn max_parts(mut self, v: i32) -> Self {
-        self.max_parts = Some(v);
-        self
-    }
-    /// Sets `IsTruncated`.
-    pub fn is_truncated(mut self, v: bool) -> Self {
-        self.is_truncated = Some(v);
-        self
-    }
-    /// Sets `Parts`.
-    pub fn parts(mut self, v: impl Into<Vec<ObjectPart>>) -> Self {
-        self.parts = Some(v.into());
-        self
-    }
-}
-impl rboto::FromValue for GetObjectAttributesParts {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "GetObjectAttributesParts")?;
-        Ok(Self {
-            total_parts_count: m.take(0)?,
-            part_number_marker: m.take(1)?,
-            next_part_number_marker: m.take(2)?,
-            max_parts: m.take(3)?,
-            is_truncated: m.take(4)?,
-            parts: m.take(5)?,
-        })
-    }
-}
+rboto::__structure!(
+    GetObjectAttributesParts "GetObjectAttributesParts"[set from] { total_parts_count =
+    i32, part_number_marker = i32, next_part_number_marker = i32, max_parts = i32,
+    is_truncated = bool, parts : Vec < ObjectPart > } {}
+);
 /// Container for S3 Glacier job parameters.
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct GlacierJobParameters {
     /// Retrieval tier at which the restore will be processed.
     pub tier: Option<Tier>,
 }
-impl GlacierJobParameters {
-    /// Sets `Tier`.
-    pub fn tier(mut self, v: impl Into<Tier>) -> Self {
-        self.tier = Some(v.into());
-        self
-    }
-}
-impl rboto::IntoValue for GlacierJobParameters {
-    fn into_value(self) -> rboto::Value {
-        rboto::Value::Struct(vec![rv::opt(self.tier)])
-    }
-}
+rboto::__structure!(
+    GlacierJobParameters "GlacierJobParameters"[set into] { tier : Tier } {}
+);
 /// Container for grant information.
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct Grant {
     /// The person being granted permissions.
     pub grantee: Option<Grantee>,
     /// Specifies the permission given to the grantee.
     pub permission: Option<Permission>,
 }
-impl Grant {
-    /// Sets `Grantee`.
-    pub fn grantee(mut self, v: Grantee) -> Self {
-        self.grantee = Some(v);
-        self
-    }
-    /// Sets `Permission`.
-    pub fn permission(mut self, v: impl Into<Permission>) -> Self {
-        self.permission = Some(v.into());
-        self
-    }
-}
-impl rboto::IntoValue for Grant {
-    fn into_value(self) -> rboto::Value {
-        rboto::Value::Struct(vec![rv::opt(self.grantee), rv::opt(self.permission)])
-    }
-}
-impl rboto::FromValue for Grant {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "Grant")?;
-        Ok(Self {
-            grantee: m.take(0)?,
-            permission: m.take(1)?,
-        })
-    }
-}
+rboto::__structure!(
+    Grant "Grant"[set into from] { grantee : Grantee, permission : Permission } {}
+);
 /// Container for the person being granted permissions.
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct Grantee {
     pub display_name: Option<String>,
     pub email_address: Option<String>,
@@ -3685,110 +990,33 @@ pub struct Grantee {
     /// URI of the grantee group.
     pub uri: Option<String>,
 }
-impl Grantee {
-    /// Sets `DisplayName`.
-    pub fn display_name(mut self, v: impl Into<String>) -> Self {
-        self.display_name = Some(v.into());
-        self
-    }
-    /// Sets `EmailAddress`.
-    pub fn email_address(mut self, v: impl Into<String>) -> Self {
-        self.email_address = Some(v.into());
-        self
-    }
-    /// Sets `ID`.
-    pub fn id(mut self, v: impl Into<String>) -> Self {
-        self.id = Some(v.into());
-        self
-    }
-    /// Sets `Type`.
-    pub fn type_(mut self, v: impl Into<TypeShape>) -> Self {
-        self.type_ = Some(v.into());
-        self
-    }
-    /// Sets `URI`.
-    pub fn uri(mut self, v: impl Into<String>) -> Self {
-        self.uri = Some(v.into());
-        self
-    }
-}
-impl rboto::IntoValue for Grantee {
-    fn into_value(self) -> rboto::Value {
-        rboto::Value::Struct(
-            vec![
-                rv::opt(self.display_name), rv::opt(self.email_address), rv::opt(self
-                .id), rv::opt(self.type_), rv::opt(self.uri)
-            ],
-        )
-    }
-}
-impl rboto::FromValue for Grantee {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "Grantee")?;
-        Ok(Self {
-            display_name: m.take(0)?,
-            email_address: m.take(1)?,
-            id: m.take(2)?,
-            type_: m.take(3)?,
-            uri: m.take(4)?,
-        })
-    }
-}
+rboto::__structure!(
+    Grantee "Grantee"[set into from] { display_name : String, email_address : String, id
+    : String, type_ : TypeShape, uri : String } {}
+);
 /// Container for the `Suffix` element.
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct IndexDocument {
     /// A suffix that is appended to a request that is for a directory on the website endpoint. (For example, if the suffix is `index.html` and you make a request to `samplebucket/images/`, the data that is returned will be for the object with the key name `images/index.html`.) The suffix must not be empty and must not include a slash character.
     pub suffix: Option<String>,
 }
-impl IndexDocument {
-    /// Sets `Suffix`.
-    pub fn suffix(mut self, v: impl Into<String>) -> Self {
-        self.suffix = Some(v.into());
-        self
-    }
-}
-impl rboto::IntoValue for IndexDocument {
-    fn into_value(self) -> rboto::Value {
-        rboto::Value::Struct(vec![rv::opt(self.suffix)])
-    }
-}
-impl rboto::FromValue for IndexDocument {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "IndexDocument")?;
-        Ok(Self { suffix: m.take(0)? })
-    }
-}
+rboto::__structure!(IndexDocument "IndexDocument"[set into from] { suffix : String } {});
 /// Container element that identifies who initiated the multipart upload.
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct Initiator {
     /// If the principal is an Amazon Web Services account, it provides the Canonical User ID. If the principal is an IAM User, it provides a user ARN value.
     pub id: Option<String>,
     /// **Note:** This functionality is not supported for directory buckets.
     pub display_name: Option<String>,
 }
-impl Initiator {
-    /// Sets `ID`.
-    pub fn id(mut self, v: impl Into<String>) -> Self {
-        self.id = Some(v.into());
-        self
-    }
-    /// Sets `DisplayName`.
-    pub fn display_name(mut self, v: impl Into<String>) -> Self {
-        self.display_name = Some(v.into());
-        self
-    }
-}
-impl rboto::FromValue for Initiator {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "Initiator")?;
-        Ok(Self {
-            id: m.take(0)?,
-            display_name: m.take(1)?,
-        })
-    }
-}
+rboto::__structure!(
+    Initiator "Initiator"[set from] { id : String, display_name : String } {}
+);
 /// Describes the serialization format of the object.
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct InputSerialization {
     /// Describes the serialization of a CSV-encoded object.
     pub csv: Option<CsvInput>,
@@ -3799,112 +1027,30 @@ pub struct InputSerialization {
     /// Specifies Parquet as object's input serialization format.
     pub parquet: Option<ParquetInput>,
 }
-impl InputSerialization {
-    /// Sets `CSV`.
-    pub fn csv(mut self, v: CsvInput) -> Self {
-        self.csv = Some(v);
-        self
-    }
-    /// Sets `CompressionType`.
-    pub fn compression_type(mut self, v: impl Into<CompressionType>) -> Self {
-        self.compression_type = Some(v.into());
-        self
-    }
-    /// Sets `JSON`.
-    pub fn json(mut self, v: JsonInput) -> Self {
-        self.json = Some(v);
-        self
-    }
-    /// Sets `Parquet`.
-    pub fn parquet(mut self, v: ParquetInput) -> Self {
-        self.parquet = Some(v);
-        self
-    }
-}
-impl rboto::IntoValue for InputSerialization {
-    fn into_value(self) -> rboto::Value {
-        rboto::Value::Struct(
-            vec![
-                rv::opt(self.csv), rv::opt(self.compression_type), rv::opt(self.json),
-                rv::opt(self.parquet)
-            ],
-        )
-    }
-}
-#[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
-#[non_exhaustive]
-pub enum IntelligentTieringAccessTier {
-    /// `ARCHIVE_ACCESS`
-    ArchiveAccess,
-    /// `DEEP_ARCHIVE_ACCESS`
-    DeepArchiveAccess,
-    /// A value this version of the SDK does not know.
-    Unknown(String),
-}
-impl IntelligentTieringAccessTier {
-    /// Every value the model lists.
-    pub const VALUES: &'static [&'static str] = &[
-        "ARCHIVE_ACCESS",
-        "DEEP_ARCHIVE_ACCESS",
-    ];
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::ArchiveAccess => "ARCHIVE_ACCESS",
-            Self::DeepArchiveAccess => "DEEP_ARCHIVE_ACCESS",
-            Self::Unknown(s) => s,
-        }
-    }
-}
-impl rv::StringEnum for IntelligentTieringAccessTier {
-    fn as_str(&self) -> &str {
-        IntelligentTieringAccessTier::as_str(self)
-    }
-    fn from_wire(s: String) -> Self {
-        match s.as_str() {
-            "ARCHIVE_ACCESS" => Self::ArchiveAccess,
-            "DEEP_ARCHIVE_ACCESS" => Self::DeepArchiveAccess,
-            _ => Self::Unknown(s),
-        }
-    }
-}
-rboto::enum_value!(str IntelligentTieringAccessTier);
+rboto::__structure!(
+    InputSerialization "InputSerialization"[set into] { csv : CsvInput, compression_type
+    : CompressionType, json : JsonInput, parquet : ParquetInput } {}
+);
+rboto::__string_enum!(
+    IntelligentTieringAccessTier { ArchiveAccess = "ARCHIVE_ACCESS", DeepArchiveAccess =
+    "DEEP_ARCHIVE_ACCESS" }
+);
 /// A container for specifying S3 Intelligent-Tiering filters. The filters determine the subset of objects to which the rule applies.
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct IntelligentTieringAndOperator {
     /// An object key name prefix that identifies the subset of objects to which the configuration applies.
     pub prefix: Option<String>,
     /// All of these tags must exist in the object's tag set in order for the configuration to apply.
     pub tags: Option<Vec<Tag>>,
 }
-impl IntelligentTieringAndOperator {
-    /// Sets `Prefix`.
-    pub fn prefix(mut self, v: impl Into<String>) -> Self {
-        self.prefix = Some(v.into());
-        self
-    }
-    /// Sets `Tags`.
-    pub fn tags(mut self, v: impl Into<Vec<Tag>>) -> Self {
-        self.tags = Some(v.into());
-        self
-    }
-}
-impl rboto::IntoValue for IntelligentTieringAndOperator {
-    fn into_value(self) -> rboto::Value {
-        rboto::Value::Struct(vec![rv::opt(self.prefix), rv::opt(self.tags)])
-    }
-}
-impl rboto::FromValue for IntelligentTieringAndOperator {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "IntelligentTieringAndOperator")?;
-        Ok(Self {
-            prefix: m.take(0)?,
-            tags: m.take(1)?,
-        })
-    }
-}
+rboto::__structure!(
+    IntelligentTieringAndOperator "IntelligentTieringAndOperator"[set into from] { prefix
+    : String, tags : Vec < Tag > } {}
+);
 /// Specifies the S3 Intelligent-Tiering configuration for an Amazon S3 bucket.
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct IntelligentTieringConfiguration {
     /// The ID used to identify the S3 Intelligent-Tiering configuration.
     pub id: Option<String>,
@@ -3915,51 +1061,14 @@ pub struct IntelligentTieringConfiguration {
     /// Specifies the S3 Intelligent-Tiering storage class tier of the configuration.
     pub tierings: Option<Vec<Tiering>>,
 }
-impl IntelligentTieringConfiguration {
-    /// Sets `Id`.
-    pub fn id(mut self, v: impl Into<String>) -> Self {
-        self.id = Some(v.into());
-        self
-    }
-    /// Sets `Filter`.
-    pub fn filter(mut self, v: IntelligentTieringFilter) -> Self {
-        self.filter = Some(v);
-        self
-    }
-    /// Sets `Status`.
-    pub fn status(mut self, v: impl Into<IntelligentTieringStatus>) -> Self {
-        self.status = Some(v.into());
-        self
-    }
-    /// Sets `Tierings`.
-    pub fn tierings(mut self, v: impl Into<Vec<Tiering>>) -> Self {
-        self.tierings = Some(v.into());
-        self
-    }
-}
-impl rboto::IntoValue for IntelligentTieringConfiguration {
-    fn into_value(self) -> rboto::Value {
-        rboto::Value::Struct(
-            vec![
-                rv::opt(self.id), rv::opt(self.filter), rv::opt(self.status),
-                rv::opt(self.tierings)
-            ],
-        )
-    }
-}
-impl rboto::FromValue for IntelligentTieringConfiguration {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "IntelligentTieringConfiguration")?;
-        Ok(Self {
-            id: m.take(0)?,
-            filter: m.take(1)?,
-            status: m.take(2)?,
-            tierings: m.take(3)?,
-        })
-    }
-}
+rboto::__structure!(
+    IntelligentTieringConfiguration "IntelligentTieringConfiguration"[set into from] { id
+    : String, filter : IntelligentTieringFilter, status : IntelligentTieringStatus,
+    tierings : Vec < Tiering > } {}
+);
 /// The `Filter` is used to identify objects that the S3 Intelligent-Tiering configuration applies to.
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct IntelligentTieringFilter {
     /// An object key name prefix that identifies the subset of objects to which the rule applies.
     pub prefix: Option<String>,
@@ -3967,77 +1076,16 @@ pub struct IntelligentTieringFilter {
     /// A conjunction (logical AND) of predicates, which is used in evaluating a metrics filter. The operator must have at least two predicates, and an object must match all of the predicates in order for the filter to apply.
     pub and: Option<IntelligentTieringAndOperator>,
 }
-impl IntelligentTieringFilter {
-    /// Sets `Prefix`.
-    pub fn prefix(mut self, v: impl Into<String>) -> Self {
-        self.prefix = Some(v.into());
-        self
-    }
-    /// Sets `Tag`.
-    pub fn tag(mut self, v: Tag) -> Self {
-        self.tag = Some(v);
-        self
-    }
-    /// Sets `And`.
-    pub fn and(mut self, v: IntelligentTieringAndOperator) -> Self {
-        self.and = Some(v);
-        self
-    }
-}
-impl rboto::IntoValue for IntelligentTieringFilter {
-    fn into_value(self) -> rboto::Value {
-        rboto::Value::Struct(
-            vec![rv::opt(self.prefix), rv::opt(self.tag), rv::opt(self.and)],
-        )
-    }
-}
-impl rboto::FromValue for IntelligentTieringFilter {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "IntelligentTieringFilter")?;
-        Ok(Self {
-            prefix: m.take(0)?,
-            tag: m.take(1)?,
-            and: m.take(2)?,
-        })
-    }
-}
-#[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
-#[non_exhaustive]
-pub enum IntelligentTieringStatus {
-    /// `Enabled`
-    Enabled,
-    /// `Disabled`
-    Disabled,
-    /// A value this version of the SDK does not know.
-    Unknown(String),
-}
-impl IntelligentTieringStatus {
-    /// Every value the model lists.
-    pub const VALUES: &'static [&'static str] = &["Enabled", "Disabled"];
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Enabled => "Enabled",
-            Self::Disabled => "Disabled",
-            Self::Unknown(s) => s,
-        }
-    }
-}
-impl rv::StringEnum for IntelligentTieringStatus {
-    fn as_str(&self) -> &str {
-        IntelligentTieringStatus::as_str(self)
-    }
-    fn from_wire(s: String) -> Self {
-        match s.as_str() {
-            "Enabled" => Self::Enabled,
-            "Disabled" => Self::Disabled,
-            _ => Self::Unknown(s),
-        }
-    }
-}
-rboto::enum_value!(str IntelligentTieringStatus);
+rboto::__structure!(
+    IntelligentTieringFilter "IntelligentTieringFilter"[set into from] { prefix : String,
+    tag : Tag, and : IntelligentTieringAndOperator } {}
+);
+rboto::__string_enum!(
+    IntelligentTieringStatus { Enabled = "Enabled", Disabled = "Disabled" }
+);
 /// Specifies the S3 Inventory configuration for an Amazon S3 bucket. For more information, see [GET Bucket inventory](https://docs.aws.amazon.com/AmazonS3/latest/API/RESTBucketGETInventoryConfig.html) in the *Amazon S3 API Reference*.
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct InventoryConfiguration {
     /// Contains information about where to publish the inventory results.
     pub destination: Option<InventoryDestination>,
@@ -4054,424 +1102,71 @@ pub struct InventoryConfiguration {
     /// Specifies the schedule for generating inventory results.
     pub schedule: Option<InventorySchedule>,
 }
-impl InventoryConfiguration {
-    /// Sets `Destination`.
-    pub fn destination(mut self, v: InventoryDestination) -> Self {
-        self.destination = Some(v);
-        self
-    }
-    /// Sets `IsEnabled`.
-    pub fn is_enabled(mut self, v: bool) -> Self {
-        self.is_enabled = Some(v);
-        self
-    }
-    /// Sets `Filter`.
-    pub fn filter(mut self, v: InventoryFilter) -> Self {
-        self.filter = Some(v);
-        self
-    }
-    /// Sets `Id`.
-    pub fn id(mut self, v: impl Into<String>) -> Self {
-        self.id = Some(v.into());
-        self
-    }
-    /// Sets `IncludedObjectVersions`.
-    pub fn included_object_versions(
-        mut self,
-        v: impl Into<InventoryIncludedObjectVersions>,
-    ) -> Self {
-        self.included_object_versions = Some(v.into());
-        self
-    }
-    /// Sets `OptionalFields`.
-    pub fn optional_fields(mut self, v: impl Into<Vec<InventoryOptionalField>>) -> Self {
-        self.optional_fields = Some(v.into());
-        self
-    }
-    /// Sets `Schedule`.
-    pub fn schedule(mut self, v: InventorySchedule) -> Self {
-        self.schedule = Some(v);
-        self
-    }
-}
-impl rboto::IntoValue for InventoryConfiguration {
-    fn into_value(self) -> rboto::Value {
-        rboto::Value::Struct(
-            vec![
-                rv::opt(self.destination), rv::opt(self.is_enabled), rv::opt(self
-                .filter), rv::opt(self.id), rv::opt(self.included_object_versions),
-                rv::opt(self.optional_fields), rv::opt(self.schedule)
-            ],
-        )
-    }
-}
-impl rboto::FromValue for InventoryConfiguration {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "InventoryConfiguration")?;
-        Ok(Self {
-            destination: m.take(0)?,
-            is_enabled: m.take(1)?,
-            filter: m.take(2)?,
-            id: m.take(3)?,
-            included_object_versions: m.take(4)?,
-            optional_fields: m.take(5)?,
-            schedule: m.take(6)?,
-        })
-    }
-}
-#[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
-#[non_exhaustive]
-pub enum InventoryConfigurationState {
-    /// `ENABLED`
-    Enabled,
-    /// `DISABLED`
-    Disabled,
-    /// A value this version of the SDK does not know.
-    Unknown(String),
-}
-impl InventoryConfigurationState {
-    /// Every value the model lists.
-    pub const VALUES: &'static [&'static str] = &["ENABLED", "DISABLED"];
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Enabled => "ENABLED",
-            Self::Disabled => "DISABLED",
-            Self::Unknown(s) => s,
-        }
-    }
-}
-impl rv::StringEnum for InventoryConfigurationState {
-    fn as_str(&self) -> &str {
-        InventoryConfigurationState::as_str(self)
-    }
-    fn from_wire(s: String) -> Self {
-        match s.as_str() {
-            "ENABLED" => Self::Enabled,
-            "DISABLED" => Self::Disabled,
-            _ => Self::Unknown(s),
-        }
-    }
-}
-rboto::enum_value!(str InventoryConfigurationState);
+rboto::__structure!(
+    InventoryConfiguration "InventoryConfiguration"[set into from] { destination :
+    InventoryDestination, is_enabled = bool, filter : InventoryFilter, id : String,
+    included_object_versions : InventoryIncludedObjectVersions, optional_fields : Vec <
+    InventoryOptionalField >, schedule : InventorySchedule } {}
+);
+rboto::__string_enum!(
+    InventoryConfigurationState { Enabled = "ENABLED", Disabled = "DISABLED" }
+);
 /// Specifies the S3 Inventory configuration for an Amazon S3 bucket.
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct InventoryDestination {
     /// Contains the bucket name, file format, bucket owner (optional), and prefix (optional) where inventory results are published.
     pub s3_bucket_destination: Option<InventoryS3BucketDestination>,
 }
-impl InventoryDestination {
-    /// Sets `S3BucketDestination`.
-    pub fn s3_bucket_destination(mut self, v: InventoryS3BucketDestination) -> Self {
-        self.s3_bucket_destination = Some(v);
-        self
-    }
-}
-impl rboto::IntoValue for InventoryDestination {
-    fn into_value(self) -> rboto::Value {
-        rboto::Value::Struct(vec![rv::opt(self.s3_bucket_destination)])
-    }
-}
-impl rboto::FromValue for InventoryDestination {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "InventoryDestination")?;
-        Ok(Self {
-            s3_bucket_destination: m.take(0)?,
-        })
-    }
-}
+rboto::__structure!(
+    InventoryDestination "InventoryDestination"[set into from] { s3_bucket_destination :
+    InventoryS3BucketDestination } {}
+);
 /// Contains the type of server-side encryption used to encrypt the S3 Inventory results.
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct InventoryEncryption {
     /// Specifies the use of SSE-S3 to encrypt delivered inventory reports.
     pub sses3: Option<Sses3>,
     /// Specifies the use of SSE-KMS to encrypt delivered inventory reports.
     pub ssekms: Option<Ssekms>,
 }
-impl InventoryEncryption {
-    /// Sets `SSES3`.
-    pub fn sses3(mut self, v: Sses3) -> Self {
-        self.sses3 = Some(v);
-        self
-    }
-    /// Sets `SSEKMS`.
-    pub fn ssekms(mut self, v: Ssekms) -> Self {
-        self.ssekms = Some(v);
-        self
-    }
-}
-impl rboto::IntoValue for InventoryEncryption {
-    fn into_value(self) -> rboto::Value {
-        rboto::Value::Struct(vec![rv::opt(self.sses3), rv::opt(self.ssekms)])
-    }
-}
-impl rboto::FromValue for InventoryEncryption {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "InventoryEncryption")?;
-        Ok(Self {
-            sses3: m.take(0)?,
-            ssekms: m.take(1)?,
-        })
-    }
-}
+rboto::__structure!(
+    InventoryEncryption "InventoryEncryption"[set into from] { sses3 : Sses3, ssekms :
+    Ssekms } {}
+);
 /// Specifies an S3 Inventory filter. The inventory only includes objects that meet the filter's criteria.
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct InventoryFilter {
     /// The prefix that an object must have to be included in the inventory results.
     pub prefix: Option<String>,
 }
-impl InventoryFilter {
-    /// Sets `Prefix`.
-    pub fn prefix(mut self, v: impl Into<String>) -> Self {
-        self.prefix = Some(v.into());
-        self
-    }
-}
-impl rboto::IntoValue for InventoryFilter {
-    fn into_value(self) -> rboto::Value {
-        rboto::Value::Struct(vec![rv::opt(self.prefix)])
-    }
-}
-impl rboto::FromValue for InventoryFilter {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "InventoryFilter")?;
-        Ok(Self { prefix: m.take(0)? })
-    }
-}
-#[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
-#[non_exhaustive]
-pub enum InventoryFormat {
-    /// `CSV`
-    Csv,
-    /// `ORC`
-    Orc,
-    /// `Parquet`
-    Parquet,
-    /// A value this version of the SDK does not know.
-    Unknown(String),
-}
-impl InventoryFormat {
-    /// Every value the model lists.
-    pub const VALUES: &'static [&'static str] = &["CSV", "ORC", "Parquet"];
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Csv => "CSV",
-            Self::Orc => "ORC",
-            Self::Parquet => "Parquet",
-            Self::Unknown(s) => s,
-        }
-    }
-}
-impl rv::StringEnum for InventoryFormat {
-    fn as_str(&self) -> &str {
-        InventoryFormat::as_str(self)
-    }
-    fn from_wire(s: String) -> Self {
-        match s.as_str() {
-            "CSV" => Self::Csv,
-            "ORC" => Self::Orc,
-            "Parquet" => Self::Parquet,
-            _ => Self::Unknown(s),
-        }
-    }
-}
-rboto::enum_value!(str InventoryFormat);
-#[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
-#[non_exhaustive]
-pub enum InventoryFrequency {
-    /// `Daily`
-    Daily,
-    /// `Weekly`
-    Weekly,
-    /// A value this version of the SDK does not know.
-    Unknown(String),
-}
-impl InventoryFrequency {
-    /// Every value the model lists.
-    pub const VALUES: &'static [&'static str] = &["Daily", "Weekly"];
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Daily => "Daily",
-            Self::Weekly => "Weekly",
-            Self::Unknown(s) => s,
-        }
-    }
-}
-impl rv::StringEnum for InventoryFrequency {
-    fn as_str(&self) -> &str {
-        InventoryFrequency::as_str(self)
-    }
-    fn from_wire(s: String) -> Self {
-        match s.as_str() {
-            "Daily" => Self::Daily,
-            "Weekly" => Self::Weekly,
-            _ => Self::Unknown(s),
-        }
-    }
-}
-rboto::enum_value!(str InventoryFrequency);
-#[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
-#[non_exhaustive]
-pub enum InventoryIncludedObjectVersions {
-    /// `All`
-    All,
-    /// `Current`
-    Current,
-    /// A value this version of the SDK does not know.
-    Unknown(String),
-}
-impl InventoryIncludedObjectVersions {
-    /// Every value the model lists.
-    pub const VALUES: &'static [&'static str] = &["All", "Current"];
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::All => "All",
-            Self::Current => "Current",
-            Self::Unknown(s) => s,
-        }
-    }
-}
-impl rv::StringEnum for InventoryIncludedObjectVersions {
-    fn as_str(&self) -> &str {
-        InventoryIncludedObjectVersions::as_str(self)
-    }
-    fn from_wire(s: String) -> Self {
-        match s.as_str() {
-            "All" => Self::All,
-            "Current" => Self::Current,
-            _ => Self::Unknown(s),
-        }
-    }
-}
-rboto::enum_value!(str InventoryIncludedObjectVersions);
-#[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
-#[non_exhaustive]
-pub enum InventoryOptionalField {
-    /// `Size`
-    Size,
-    /// `LastModifiedDate`
-    LastModifiedDate,
-    /// `StorageClass`
-    StorageClass,
-    /// `ETag`
-    ETag,
-    /// `IsMultipartUploaded`
-    IsMultipartUploaded,
-    /// `ReplicationStatus`
-    ReplicationStatus,
-    /// `EncryptionStatus`
-    EncryptionStatus,
-    /// `ObjectLockRetainUntilDate`
-    ObjectLockRetainUntilDate,
-    /// `ObjectLockMode`
-    ObjectLockMode,
-    /// `ObjectLockLegalHoldStatus`
-    ObjectLockLegalHoldStatus,
-    /// `ObjectLockEventHoldStatus`
-    ObjectLockEventHoldStatus,
-    /// `ObjectLockEventHoldDuration`
-    ObjectLockEventHoldDuration,
-    /// `IntelligentTieringAccessTier`
-    IntelligentTieringAccessTier,
-    /// `BucketKeyStatus`
-    BucketKeyStatus,
-    /// `ChecksumAlgorithm`
-    ChecksumAlgorithm,
-    /// `ObjectAccessControlList`
-    ObjectAccessControlList,
-    /// `ObjectOwner`
-    ObjectOwner,
-    /// `LifecycleExpirationDate`
-    LifecycleExpirationDate,
-    /// `IntelligentTieringReferenceDate`
-    IntelligentTieringReferenceDate,
-    /// A value this version of the SDK does not know.
-    Unknown(String),
-}
-impl InventoryOptionalField {
-    /// Every value the model lists.
-    pub const VALUES: &'static [&'static str] = &[
-        "Size",
-        "LastModifiedDate",
-        "StorageClass",
-        "ETag",
-        "IsMultipartUploaded",
-        "ReplicationStatus",
-        "EncryptionStatus",
-        "ObjectLockRetainUntilDate",
-        "ObjectLockMode",
-        "ObjectLockLegalHoldStatus",
-        "ObjectLockEventHoldStatus",
-        "ObjectLockEventHoldDuration",
-        "IntelligentTieringAccessTier",
-        "BucketKeyStatus",
-        "ChecksumAlgorithm",
-        "ObjectAccessControlList",
-        "ObjectOwner",
-        "LifecycleExpirationDate",
-        "IntelligentTieringReferenceDate",
-    ];
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Size => "Size",
-            Self::LastModifiedDate => "LastModifiedDate",
-            Self::StorageClass => "StorageClass",
-            Self::ETag => "ETag",
-            Self::IsMultipartUploaded => "IsMultipartUploaded",
-            Self::ReplicationStatus => "ReplicationStatus",
-            Self::EncryptionStatus => "EncryptionStatus",
-            Self::ObjectLockRetainUntilDate => "ObjectLockRetainUntilDate",
-            Self::ObjectLockMode => "ObjectLockMode",
-            Self::ObjectLockLegalHoldStatus => "ObjectLockLegalHoldStatus",
-            Self::ObjectLockEventHoldStatus => "ObjectLockEventHoldStatus",
-            Self::ObjectLockEventHoldDuration => "ObjectLockEventHoldDuration",
-            Self::IntelligentTieringAccessTier => "IntelligentTieringAccessTier",
-            Self::BucketKeyStatus => "BucketKeyStatus",
-            Self::ChecksumAlgorithm => "ChecksumAlgorithm",
-            Self::ObjectAccessControlList => "ObjectAccessControlList",
-            Self::ObjectOwner => "ObjectOwner",
-            Self::LifecycleExpirationDate => "LifecycleExpirationDate",
-            Self::IntelligentTieringReferenceDate => "IntelligentTieringReferenceDate",
-            Self::Unknown(s) => s,
-        }
-    }
-}
-impl rv::StringEnum for InventoryOptionalField {
-    fn as_str(&self) -> &str {
-        InventoryOptionalField::as_str(self)
-    }
-    fn from_wire(s: String) -> Self {
-        match s.as_str() {
-            "Size" => Self::Size,
-            "LastModifiedDate" => Self::LastModifiedDate,
-            "StorageClass" => Self::StorageClass,
-            "ETag" => Self::ETag,
-            "IsMultipartUploaded" => Self::IsMultipartUploaded,
-            "ReplicationStatus" => Self::ReplicationStatus,
-            "EncryptionStatus" => Self::EncryptionStatus,
-            "ObjectLockRetainUntilDate" => Self::ObjectLockRetainUntilDate,
-            "ObjectLockMode" => Self::ObjectLockMode,
-            "ObjectLockLegalHoldStatus" => Self::ObjectLockLegalHoldStatus,
-            "ObjectLockEventHoldStatus" => Self::ObjectLockEventHoldStatus,
-            "ObjectLockEventHoldDuration" => Self::ObjectLockEventHoldDuration,
-            "IntelligentTieringAccessTier" => Self::IntelligentTieringAccessTier,
-            "BucketKeyStatus" => Self::BucketKeyStatus,
-            "ChecksumAlgorithm" => Self::ChecksumAlgorithm,
-            "ObjectAccessControlList" => Self::ObjectAccessControlList,
-            "ObjectOwner" => Self::ObjectOwner,
-            "LifecycleExpirationDate" => Self::LifecycleExpirationDate,
-            "IntelligentTieringReferenceDate" => Self::IntelligentTieringReferenceDate,
-            _ => Self::Unknown(s),
-        }
-    }
-}
-rboto::enum_value!(str InventoryOptionalField);
+rboto::__structure!(
+    InventoryFilter "InventoryFilter"[set into from] { prefix : String } {}
+);
+rboto::__string_enum!(InventoryFormat { Csv = "CSV", Orc = "ORC", Parquet = "Parquet" });
+rboto::__string_enum!(InventoryFrequency { Daily = "Daily", Weekly = "Weekly" });
+rboto::__string_enum!(
+    InventoryIncludedObjectVersions { All = "All", Current = "Current" }
+);
+rboto::__string_enum!(
+    InventoryOptionalField { Size = "Size", LastModifiedDate = "LastModifiedDate",
+    StorageClass = "StorageClass", ETag = "ETag", IsMultipartUploaded =
+    "IsMultipartUploaded", ReplicationStatus = "ReplicationStatus", EncryptionStatus =
+    "EncryptionStatus", ObjectLockRetainUntilDate = "ObjectLockRetainUntilDate",
+    ObjectLockMode = "ObjectLockMode", ObjectLockLegalHoldStatus =
+    "ObjectLockLegalHoldStatus", ObjectLockEventHoldStatus = "ObjectLockEventHoldStatus",
+    ObjectLockEventHoldDuration = "ObjectLockEventHoldDuration",
+    IntelligentTieringAccessTier = "IntelligentTieringAccessTier", BucketKeyStatus =
+    "BucketKeyStatus", ChecksumAlgorithm = "ChecksumAlgorithm", ObjectAccessControlList =
+    "ObjectAccessControlList", ObjectOwner = "ObjectOwner", LifecycleExpirationDate =
+    "LifecycleExpirationDate", IntelligentTieringReferenceDate =
+    "IntelligentTieringReferenceDate" }
+);
 /// Contains the bucket name, file format, bucket owner (optional), and prefix (optional) where S3 Inventory results are published.
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct InventoryS3BucketDestination {
     /// The account ID that owns the destination S3 bucket. If no account ID is provided, the owner is not validated before exporting data.
     pub account_id: Option<String>,
@@ -4484,116 +1179,39 @@ pub struct InventoryS3BucketDestination {
     /// Contains the type of server-side encryption used to encrypt the inventory results.
     pub encryption: Option<InventoryEncryption>,
 }
-impl InventoryS3BucketDestination {
-    /// Sets `AccountId`.
-    pub fn account_id(mut self, v: impl Into<String>) -> Self {
-        self.account_id = Some(v.into());
-        self
-    }
-    /// Sets `Bucket`.
-    pub fn bucket(mut self, v: impl Into<String>) -> Self {
-        self.bucket = Some(v.into());
-        self
-    }
-    /// Sets `Format`.
-    pub fn format(mut self, v: impl Into<InventoryFormat>) -> Self {
-        self.format = Some(v.into());
-        self
-    }
-    /// Sets `Prefix`.
-    pub fn prefix(mut self, v: impl Into<String>) -> Self {
-        self.prefix = Some(v.into());
-        self
-    }
-    /// Sets `Encryption`.
-    pub fn encryption(mut self, v: InventoryEncryption) -> Self {
-        self.encryption = Some(v);
-        self
-    }
-}
-impl rboto::IntoValue for InventoryS3BucketDestination {
-    fn into_value(self) -> rboto::Value {
-        rboto::Value::Struct(
-            vec![
-                rv::opt(self.account_id), rv::opt(self.bucket), rv::opt(self.format),
-                rv::opt(self.prefix), rv::opt(self.encryption)
-            ],
-        )
-    }
-}
-impl rboto::FromValue for InventoryS3BucketDestination {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "InventoryS3BucketDestination")?;
-        Ok(Self {
-            account_id: m.take(0)?,
-            bucket: m.take(1)?,
-            format: m.take(2)?,
-            prefix: m.take(3)?,
-            encryption: m.take(4)?,
-        })
-    }
-}
+rboto::__structure!(
+    InventoryS3BucketDestination "InventoryS3BucketDestination"[set into from] {
+    account_id : String, bucket : String, format : InventoryFormat, prefix : String,
+    encryption : InventoryEncryption } {}
+);
 /// Specifies the schedule for generating S3 Inventory results.
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct InventorySchedule {
     /// Specifies how frequently inventory results are produced.
     pub frequency: Option<InventoryFrequency>,
 }
-impl InventorySchedule {
-    /// Sets `Frequency`.
-    pub fn frequency(mut self, v: impl Into<InventoryFrequency>) -> Self {
-        self.frequency = Some(v.into());
-        self
-    }
-}
-impl rboto::IntoValue for InventorySchedule {
-    fn into_value(self) -> rboto::Value {
-        rboto::Value::Struct(vec![rv::opt(self.frequency)])
-    }
-}
-impl rboto::FromValue for InventorySchedule {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "InventorySchedule")?;
-        Ok(Self { frequency: m.take(0)? })
-    }
-}
+rboto::__structure!(
+    InventorySchedule "InventorySchedule"[set into from] { frequency : InventoryFrequency
+    } {}
+);
 /// The inventory table configuration for an S3 Metadata configuration.
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct InventoryTableConfiguration {
     /// The configuration state of the inventory table, indicating whether the inventory table is enabled or disabled.
     pub configuration_state: Option<InventoryConfigurationState>,
     /// The encryption configuration for the inventory table.
     pub encryption_configuration: Option<MetadataTableEncryptionConfiguration>,
 }
-impl InventoryTableConfiguration {
-    /// Sets `ConfigurationState`.
-    pub fn configuration_state(
-        mut self,
-        v: impl Into<InventoryConfigurationState>,
-    ) -> Self {
-        self.configuration_state = Some(v.into());
-        self
-    }
-    /// Sets `EncryptionConfiguration`.
-    pub fn encryption_configuration(
-        mut self,
-        v: MetadataTableEncryptionConfiguration,
-    ) -> Self {
-        self.encryption_configuration = Some(v);
-        self
-    }
-}
-impl rboto::IntoValue for InventoryTableConfiguration {
-    fn into_value(self) -> rboto::Value {
-        rboto::Value::Struct(
-            vec![
-                rv::opt(self.configuration_state), rv::opt(self.encryption_configuration)
-            ],
-        )
-    }
-}
+rboto::__structure!(
+    InventoryTableConfiguration "InventoryTableConfiguration"[set into] {
+    configuration_state : InventoryConfigurationState, encryption_configuration :
+    MetadataTableEncryptionConfiguration } {}
+);
 /// The inventory table configuration for an S3 Metadata configuration.
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct InventoryTableConfigurationResult {
     /// The configuration state of the inventory table, indicating whether the inventory table is enabled or disabled.
     pub configuration_state: Option<InventoryConfigurationState>,
@@ -4605,186 +1223,59 @@ pub struct InventoryTableConfigurationResult {
     /// The Amazon Resource Name (ARN) for the inventory table.
     pub table_arn: Option<String>,
 }
-impl InventoryTableConfigurationResult {
-    /// Sets `ConfigurationState`.
-    pub fn configuration_state(
-        mut self,
-        v: impl Into<InventoryConfigurationState>,
-    ) -> Self {
-        self.configuration_state = Some(v.into());
-        self
-    }
-    /// Sets `TableStatus`.
-    pub fn table_status(mut self, v: impl Into<String>) -> Self {
-        self.table_status = Some(v.into());
-        self
-    }
-    /// Sets `Error`.
-    pub fn error(mut self, v: ErrorDetails) -> Self {
-        self.error = Some(v);
-        self
-    }
-    /// Sets `TableName`.
-    pub fn table_name(mut self, v: impl Into<String>) -> Self {
-        self.table_name = Some(v.into());
-        self
-    }
-    /// Sets `TableArn`.
-    pub fn table_arn(mut self, v: impl Into<String>) -> Self {
-        self.table_arn = Some(v.into());
-        self
-    }
-}
-impl rboto::FromValue for InventoryTableConfigurationResult {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "InventoryTableConfigurationResult")?;
-        Ok(Self {
-            configuration_state: m.take(0)?,
-            table_status: m.take(1)?,
-            error: m.take(2)?,
-            table_name: m.take(3)?,
-            table_arn: m.take(4)?,
-        })
-    }
-}
+rboto::__structure!(
+    InventoryTableConfigurationResult "InventoryTableConfigurationResult"[set from] {
+    configuration_state : InventoryConfigurationState, table_status : String, error :
+    ErrorDetails, table_name : String, table_arn : String } {}
+);
 /// The specified updates to the S3 Metadata inventory table configuration.
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct InventoryTableConfigurationUpdates {
     /// The configuration state of the inventory table, indicating whether the inventory table is enabled or disabled.
     pub configuration_state: Option<InventoryConfigurationState>,
     /// The encryption configuration for the inventory table.
     pub encryption_configuration: Option<MetadataTableEncryptionConfiguration>,
 }
-impl InventoryTableConfigurationUpdates {
-    /// Sets `ConfigurationState`.
-    pub fn configuration_state(
-        mut self,
-        v: impl Into<InventoryConfigurationState>,
-    ) -> Self {
-        self.configuration_state = Some(v.into());
-        self
-    }
-    /// Sets `EncryptionConfiguration`.
-    pub fn encryption_configuration(
-        mut self,
-        v: MetadataTableEncryptionConfiguration,
-    ) -> Self {
-        self.encryption_configuration = Some(v);
-        self
-    }
-}
-impl rboto::IntoValue for InventoryTableConfigurationUpdates {
-    fn into_value(self) -> rboto::Value {
-        rboto::Value::Struct(
-            vec![
-                rv::opt(self.configuration_state), rv::opt(self.encryption_configuration)
-            ],
-        )
-    }
-}
+rboto::__structure!(
+    InventoryTableConfigurationUpdates "InventoryTableConfigurationUpdates"[set into] {
+    configuration_state : InventoryConfigurationState, encryption_configuration :
+    MetadataTableEncryptionConfiguration } {}
+);
 /// Specifies JSON as object's input serialization format.
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct JsonInput {
     /// The type of JSON. Valid values: Document, Lines.
     pub type_: Option<JsonType>,
 }
-impl JsonInput {
-    /// Sets `Type`.
-    pub fn type_(mut self, v: impl Into<JsonType>) -> Self {
-        self.type_ = Some(v.into());
-        self
-    }
-}
-impl rboto::IntoValue for JsonInput {
-    fn into_value(self) -> rboto::Value {
-        rboto::Value::Struct(vec![rv::opt(self.type_)])
-    }
-}
+rboto::__structure!(JsonInput "JSONInput"[set into] { type_ : JsonType } {});
 /// Specifies JSON as request's output serialization format.
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct JsonOutput {
     /// The value used to separate individual records in the output. If no value is specified, Amazon S3 uses a newline character ('\\n').
     pub record_delimiter: Option<String>,
 }
-impl JsonOutput {
-    /// Sets `RecordDelimiter`.
-    pub fn record_delimiter(mut self, v: impl Into<String>) -> Self {
-        self.record_delimiter = Some(v.into());
-        self
-    }
-}
-impl rboto::IntoValue for JsonOutput {
-    fn into_value(self) -> rboto::Value {
-        rboto::Value::Struct(vec![rv::opt(self.record_delimiter)])
-    }
-}
-#[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
-#[non_exhaustive]
-pub enum JsonType {
-    /// `DOCUMENT`
-    Document,
-    /// `LINES`
-    Lines,
-    /// A value this version of the SDK does not know.
-    Unknown(String),
-}
-impl JsonType {
-    /// Every value the model lists.
-    pub const VALUES: &'static [&'static str] = &["DOCUMENT", "LINES"];
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Document => "DOCUMENT",
-            Self::Lines => "LINES",
-            Self::Unknown(s) => s,
-        }
-    }
-}
-impl rv::StringEnum for JsonType {
-    fn as_str(&self) -> &str {
-        JsonType::as_str(self)
-    }
-    fn from_wire(s: String) -> Self {
-        match s.as_str() {
-            "DOCUMENT" => Self::Document,
-            "LINES" => Self::Lines,
-            _ => Self::Unknown(s),
-        }
-    }
-}
-rboto::enum_value!(str JsonType);
+rboto::__structure!(JsonOutput "JSONOutput"[set into] { record_delimiter : String } {});
+rboto::__string_enum!(JsonType { Document = "DOCUMENT", Lines = "LINES" });
 /// The journal table configuration for an S3 Metadata configuration.
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct JournalTableConfiguration {
     /// The journal table record expiration settings for the journal table.
     pub record_expiration: Option<RecordExpiration>,
     /// The encryption configuration for the journal table.
     pub encryption_configuration: Option<MetadataTableEncryptionConfiguration>,
 }
-impl JournalTableConfiguration {
-    /// Sets `RecordExpiration`.
-    pub fn record_expiration(mut self, v: RecordExpiration) -> Self {
-        self.record_expiration = Some(v);
-        self
-    }
-    /// Sets `EncryptionConfiguration`.
-    pub fn encryption_configuration(
-        mut self,
-        v: MetadataTableEncryptionConfiguration,
-    ) -> Self {
-        self.encryption_configuration = Some(v);
-        self
-    }
-}
-impl rboto::IntoValue for JournalTableConfiguration {
-    fn into_value(self) -> rboto::Value {
-        rboto::Value::Struct(
-            vec![rv::opt(self.record_expiration), rv::opt(self.encryption_configuration)],
-        )
-    }
-}
+rboto::__structure!(
+    JournalTableConfiguration "JournalTableConfiguration"[set into] { record_expiration :
+    RecordExpiration, encryption_configuration : MetadataTableEncryptionConfiguration }
+    {}
+);
 /// The journal table configuration for the S3 Metadata configuration.
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct JournalTableConfigurationResult {
     /// The status of the journal table. The status values are:
     pub table_status: Option<String>,
@@ -4796,65 +1287,25 @@ pub struct JournalTableConfigurationResult {
     /// The journal table record expiration settings for the journal table.
     pub record_expiration: Option<RecordExpiration>,
 }
-impl JournalTableConfigurationResult {
-    /// Sets `TableStatus`.
-    pub fn table_status(mut self, v: impl Into<String>) -> Self {
-        self.table_status = Some(v.into());
-        self
-    }
-    /// Sets `Error`.
-    pub fn error(mut self, v: ErrorDetails) -> Self {
-        self.error = Some(v);
-        self
-    }
-    /// Sets `TableName`.
-    pub fn table_name(mut self, v: impl Into<String>) -> Self {
-        self.table_name = Some(v.into());
-        self
-    }
-    /// Sets `TableArn`.
-    pub fn table_arn(mut self, v: impl Into<String>) -> Self {
-        self.table_arn = Some(v.into());
-        self
-    }
-    /// Sets `RecordExpiration`.
-    pub fn record_expiration(mut self, v: RecordExpiration) -> Self {
-        self.record_expiration = Some(v);
-        self
-    }
-}
-impl rboto::FromValue for JournalTableConfigurationResult {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "JournalTableConfigurationResult")?;
-        Ok(Self {
-            table_status: m.take(0)?,
-            error: m.take(1)?,
-            table_name: m.take(2)?,
-            table_arn: m.take(3)?,
-            record_expiration: m.take(4)?,
-        })
-    }
-}
+rboto::__structure!(
+    JournalTableConfigurationResult "JournalTableConfigurationResult"[set from] {
+    table_status : String, error : ErrorDetails, table_name : String, table_arn : String,
+    record_expiration : RecordExpiration } {}
+);
 /// The specified updates to the S3 Metadata journal table configuration.
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct JournalTableConfigurationUpdates {
     /// The journal table record expiration settings for the journal table.
     pub record_expiration: Option<RecordExpiration>,
 }
-impl JournalTableConfigurationUpdates {
-    /// Sets `RecordExpiration`.
-    pub fn record_expiration(mut self, v: RecordExpiration) -> Self {
-        self.record_expiration = Some(v);
-        self
-    }
-}
-impl rboto::IntoValue for JournalTableConfigurationUpdates {
-    fn into_value(self) -> rboto::Value {
-        rboto::Value::Struct(vec![rv::opt(self.record_expiration)])
-    }
-}
+rboto::__structure!(
+    JournalTableConfigurationUpdates "JournalTableConfigurationUpdates"[set into] {
+    record_expiration : RecordExpiration } {}
+);
 /// A container for specifying the configuration for Lambda notifications.
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct LambdaFunctionConfiguration {
     pub id: Option<String>,
     /// The Amazon Resource Name (ARN) of the Lambda function that Amazon S3 invokes when the specified event type occurs.
@@ -4863,69 +1314,24 @@ pub struct LambdaFunctionConfiguration {
     pub events: Option<Vec<Event>>,
     pub filter: Option<NotificationConfigurationFilter>,
 }
-impl LambdaFunctionConfiguration {
-    /// Sets `Id`.
-    pub fn id(mut self, v: impl Into<String>) -> Self {
-        self.id = Some(v.into());
-        self
-    }
-    /// Sets `LambdaFunctionArn`.
-    pub fn lambda_function_arn(mut self, v: impl Into<String>) -> Self {
-        self.lambda_function_arn = Some(v.into());
-        self
-    }
-    /// Sets `Events`.
-    pub fn events(mut self, v: impl Into<Vec<Event>>) -> Self {
-        self.events = Some(v.into());
-        self
-    }
-    /// Sets `Filter`.
-    pub fn filter(mut self, v: NotificationConfigurationFilter) -> Self {
-        self.filter = Some(v);
-        self
-    }
-}
-impl rboto::IntoValue for LambdaFunctionConfiguration {
-    fn into_value(self) -> rboto::Value {
-        rboto::Value::Struct(
-            vec![
-                rv::opt(self.id), rv::opt(self.lambda_function_arn), rv::opt(self
-                .events), rv::opt(self.filter)
-            ],
-        )
-    }
-}
-impl rboto::FromValue for LambdaFunctionConfiguration {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "LambdaFunctionConfiguration")?;
-        Ok(Self {
-            id: m.take(0)?,
-            lambda_function_arn: m.take(1)?,
-            events: m.take(2)?,
-            filter: m.take(3)?,
-        })
-    }
-}
+rboto::__structure!(
+    LambdaFunctionConfiguration "LambdaFunctionConfiguration"[set into from] { id :
+    String, lambda_function_arn : String, events : Vec < Event >, filter :
+    NotificationConfigurationFilter } {}
+);
 /// Container for lifecycle rules. You can add as many as 1000 rules.
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct LifecycleConfiguration {
     /// Specifies lifecycle configuration rules for an Amazon S3 bucket.
     pub rules: Option<Vec<Rule>>,
 }
-impl LifecycleConfiguration {
-    /// Sets `Rules`.
-    pub fn rules(mut self, v: impl Into<Vec<Rule>>) -> Self {
-        self.rules = Some(v.into());
-        self
-    }
-}
-impl rboto::IntoValue for LifecycleConfiguration {
-    fn into_value(self) -> rboto::Value {
-        rboto::Value::Struct(vec![rv::opt(self.rules)])
-    }
-}
+rboto::__structure!(
+    LifecycleConfiguration "LifecycleConfiguration"[set into] { rules : Vec < Rule > } {}
+);
 /// Container for the expiration for the lifecycle of the object.
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct LifecycleExpiration {
     /// Indicates at what date the object is to be moved or deleted. The date value must conform to the ISO 8601 format. The time is always midnight UTC.
     pub date: Option<rboto::DateTime>,
@@ -4934,45 +1340,13 @@ pub struct LifecycleExpiration {
     /// Indicates whether Amazon S3 will remove a delete marker with no noncurrent versions. If set to true, the delete marker will be expired; if set to false the policy takes no action. This cannot be specified with Days or Date in a Lifecycle Expiration Policy.
     pub expired_object_delete_marker: Option<bool>,
 }
-impl LifecycleExpiration {
-    /// Sets `Date`.
-    pub fn date(mut self, v: impl Into<rboto::DateTime>) -> Self {
-        self.date = Some(v.into());
-        self
-    }
-    /// Sets `Days`.
-    pub fn days(mut self, v: i32) -> Self {
-        self.days = Some(v);
-        self
-    }
-    /// Sets `ExpiredObjectDeleteMarker`.
-    pub fn expired_object_delete_marker(mut self, v: bool) -> Self {
-        self.expired_object_delete_marker = Some(v);
-        self
-    }
-}
-impl rboto::IntoValue for LifecycleExpiration {
-    fn into_value(self) -> rboto::Value {
-        rboto::Value::Struct(
-            vec![
-                rv::opt(self.date), rv::opt(self.days), rv::opt(self
-                .expired_object_delete_marker)
-            ],
-        )
-    }
-}
-impl rboto::FromValue for LifecycleExpiration {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "LifecycleExpiration")?;
-        Ok(Self {
-            date: m.take(0)?,
-            days: m.take(1)?,
-            expired_object_delete_marker: m.take(2)?,
-        })
-    }
-}
+rboto::__structure!(
+    LifecycleExpiration "LifecycleExpiration"[set into from] { date : rboto::DateTime,
+    days = i32, expired_object_delete_marker = bool } {}
+);
 /// A lifecycle rule for individual objects in an Amazon S3 bucket.
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct LifecycleRule {
     /// Specifies the expiration for the lifecycle of the object in the form of date, days and, whether the object has a delete marker.
     pub expiration: Option<LifecycleExpiration>,
@@ -4993,93 +1367,17 @@ pub struct LifecycleRule {
     pub noncurrent_version_expiration: Option<NoncurrentVersionExpiration>,
     pub abort_incomplete_multipart_upload: Option<AbortIncompleteMultipartUpload>,
 }
-impl LifecycleRule {
-    /// Sets `Expiration`.
-    pub fn expiration(mut self, v: LifecycleExpiration) -> Self {
-        self.expiration = Some(v);
-        self
-    }
-    /// Sets `ID`.
-    pub fn id(mut self, v: impl Into<String>) -> Self {
-        self.id = Some(v.into());
-        self
-    }
-    /// Sets `Prefix`.
-    pub fn prefix(mut self, v: impl Into<String>) -> Self {
-        self.prefix = Some(v.into());
-        self
-    }
-    /// Sets `Filter`.
-    pub fn filter(mut self, v: LifecycleRuleFilter) -> Self {
-        self.filter = Some(v);
-        self
-    }
-    /// Sets `Status`.
-    pub fn status(mut self, v: impl Into<ExpirationStatus>) -> Self {
-        self.status = Some(v.into());
-        self
-    }
-    /// Sets `Transitions`.
-    pub fn transitions(mut self, v: impl Into<Vec<Transition>>) -> Self {
-        self.transitions = Some(v.into());
-        self
-    }
-    /// Sets `NoncurrentVersionTransitions`.
-    pub fn noncurrent_version_transitions(
-        mut self,
-        v: impl Into<Vec<NoncurrentVersionTransition>>,
-    ) -> Self {
-        self.noncurrent_version_transitions = Some(v.into());
-        self
-    }
-    /// Sets `NoncurrentVersionExpiration`.
-    pub fn noncurrent_version_expiration(
-        mut self,
-        v: NoncurrentVersionExpiration,
-    ) -> Self {
-        self.noncurrent_version_expiration = Some(v);
-        self
-    }
-    /// Sets `AbortIncompleteMultipartUpload`.
-    pub fn abort_incomplete_multipart_upload(
-        mut self,
-        v: AbortIncompleteMultipartUpload,
-    ) -> Self {
-        self.abort_incomplete_multipart_upload = Some(v);
-        self
-    }
-}
-impl rboto::IntoValue for LifecycleRule {
-    fn into_value(self) -> rboto::Value {
-        rboto::Value::Struct(
-            vec![
-                rv::opt(self.expiration), rv::opt(self.id), rv::opt(self.prefix),
-                rv::opt(self.filter), rv::opt(self.status), rv::opt(self.transitions),
-                rv::opt(self.noncurrent_version_transitions), rv::opt(self
-                .noncurrent_version_expiration), rv::opt(self
-                .abort_incomplete_multipart_upload)
-            ],
-        )
-    }
-}
-impl rboto::FromValue for LifecycleRule {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "LifecycleRule")?;
-        Ok(Self {
-            expiration: m.take(0)?,
-            id: m.take(1)?,
-            prefix: m.take(2)?,
-            filter: m.take(3)?,
-            status: m.take(4)?,
-            transitions: m.take(5)?,
-            noncurrent_version_transitions: m.take(6)?,
-            noncurrent_version_expiration: m.take(7)?,
-            abort_incomplete_multipart_upload: m.take(8)?,
-        })
-    }
-}
+rboto::__structure!(
+    LifecycleRule "LifecycleRule"[set into from] { expiration : LifecycleExpiration, id :
+    String, prefix : String, filter : LifecycleRuleFilter, status : ExpirationStatus,
+    transitions : Vec < Transition >, noncurrent_version_transitions : Vec <
+    NoncurrentVersionTransition >, noncurrent_version_expiration :
+    NoncurrentVersionExpiration, abort_incomplete_multipart_upload :
+    AbortIncompleteMultipartUpload } {}
+);
 /// This is used in a Lifecycle Rule Filter to apply a logical AND to two or more predicates. The Lifecycle Rule will apply to any object matching all of the predicates configured inside the And operator.
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct LifecycleRuleAndOperator {
     /// Prefix identifying one or more objects to which the rule applies.
     pub prefix: Option<String>,
@@ -5090,51 +1388,13 @@ pub struct LifecycleRuleAndOperator {
     /// Maximum object size to which the rule applies.
     pub object_size_less_than: Option<i64>,
 }
-impl LifecycleRuleAndOperator {
-    /// Sets `Prefix`.
-    pub fn prefix(mut self, v: impl Into<String>) -> Self {
-        self.prefix = Some(v.into());
-        self
-    }
-    /// Sets `Tags`.
-    pub fn tags(mut self, v: impl Into<Vec<Tag>>) -> Self {
-        self.tags = Some(v.into());
-        self
-    }
-    /// Sets `ObjectSizeGreaterThan`.
-    pub fn object_size_greater_than(mut self, v: i64) -> Self {
-        self.object_size_greater_than = Some(v);
-        self
-    }
-    /// Sets `ObjectSizeLessThan`.
-    pub fn object_size_less_than(mut self, v: i64) -> Self {
-        self.object_size_less_than = Some(v);
-        self
-    }
-}
-impl rboto::IntoValue for LifecycleRuleAndOperator {
-    fn into_value(self) -> rboto::Value {
-        rboto::Value::Struct(
-            vec![
-                rv::opt(self.prefix), rv::opt(self.tags), rv::opt(self
-                .object_size_greater_than), rv::opt(self.object_size_less_than)
-            ],
-        )
-    }
-}
-impl rboto::FromValue for LifecycleRuleAndOperator {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "LifecycleRuleAndOperator")?;
-        Ok(Self {
-            prefix: m.take(0)?,
-            tags: m.take(1)?,
-            object_size_greater_than: m.take(2)?,
-            object_size_less_than: m.take(3)?,
-        })
-    }
-}
+rboto::__structure!(
+    LifecycleRuleAndOperator "LifecycleRuleAndOperator"[set into from] { prefix : String,
+    tags : Vec < Tag >, object_size_greater_than = i64, object_size_less_than = i64 } {}
+);
 /// The `Filter` is used to identify objects that a Lifecycle Rule applies to. A `Filter` can have exactly one of `Prefix`, `Tag`, `ObjectSizeGreaterThan`, `ObjectSizeLessThan`, or `And` specified. If the `Filter` element is left empty, the Lifecycle Rule applies to all objects in the bucket.
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct LifecycleRuleFilter {
     /// Prefix identifying one or more objects to which the rule applies.
     pub prefix: Option<String>,
@@ -5146,118 +1406,29 @@ pub struct LifecycleRuleFilter {
     pub object_size_less_than: Option<i64>,
     pub and: Option<LifecycleRuleAndOperator>,
 }
-impl LifecycleRuleFilter {
-    /// Sets `Prefix`.
-    pub fn prefix(mut self, v: impl Into<String>) -> Self {
-        self.prefix = Some(v.into());
-        self
-    }
-    /// Sets `Tag`.
-    pub fn tag(mut self, v: Tag) -> Self {
-        self.tag = Some(v);
-        self
-    }
-    /// Sets `ObjectSizeGreaterThan`.
-    pub fn object_size_greater_than(mut self, v: i64) -> Self {
-        self.object_size_greater_than = Some(v);
-        self
-    }
-    /// Sets `ObjectSizeLessThan`.
-    pub fn object_size_less_than(mut self, v: i64) -> Self {
-        self.object_size_less_than = Some(v);
-        self
-    }
-    /// Sets `And`.
-    pub fn and(mut self, v: LifecycleRuleAndOperator) -> Self {
-        self.and = Some(v);
-        self
-    }
-}
-impl rboto::IntoValue for LifecycleRuleFilter {
-    fn into_value(self) -> rboto::Value {
-        rboto::Value::Struct(
-            vec![
-                rv::opt(self.prefix), rv::opt(self.tag), rv::opt(self
-                .object_size_greater_than), rv::opt(self.object_size_less_than),
-                rv::opt(self.and)
-            ],
-        )
-    }
-}
-impl rboto::FromValue for LifecycleRuleFilter {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "LifecycleRuleFilter")?;
-        Ok(Self {
-            prefix: m.take(0)?,
-            tag: m.take(1)?,
-            object_size_greater_than: m.take(2)?,
-            object_size_less_than: m.take(3)?,
-            and: m.take(4)?,
-        })
-    }
-}
+rboto::__structure!(
+    LifecycleRuleFilter "LifecycleRuleFilter"[set into from] { prefix : String, tag :
+    Tag, object_size_greater_than = i64, object_size_less_than = i64, and :
+    LifecycleRuleAndOperator } {}
+);
 /// Specifies the location where the bucket will be created.
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct LocationInfo {
     /// The type of location where the bucket will be created.
     pub type_: Option<LocationType>,
     /// The name of the location where the bucket will be created.
     pub name: Option<String>,
 }
-impl LocationInfo {
-    /// Sets `Type`.
-    pub fn type_(mut self, v: impl Into<LocationType>) -> Self {
-        self.type_ = Some(v.into());
-        self
-    }
-    /// Sets `Name`.
-    pub fn name(mut self, v: impl Into<String>) -> Self {
-        self.name = Some(v.into());
-        self
-    }
-}
-impl rboto::IntoValue for LocationInfo {
-    fn into_value(self) -> rboto::Value {
-        rboto::Value::Struct(vec![rv::opt(self.type_), rv::opt(self.name)])
-    }
-}
-#[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
-#[non_exhaustive]
-pub enum LocationType {
-    /// `AvailabilityZone`
-    AvailabilityZone,
-    /// `LocalZone`
-    LocalZone,
-    /// A value this version of the SDK does not know.
-    Unknown(String),
-}
-impl LocationType {
-    /// Every value the model lists.
-    pub const VALUES: &'static [&'static str] = &["AvailabilityZone", "LocalZone"];
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::AvailabilityZone => "AvailabilityZone",
-            Self::LocalZone => "LocalZone",
-            Self::Unknown(s) => s,
-        }
-    }
-}
-impl rv::StringEnum for LocationType {
-    fn as_str(&self) -> &str {
-        LocationType::as_str(self)
-    }
-    fn from_wire(s: String) -> Self {
-        match s.as_str() {
-            "AvailabilityZone" => Self::AvailabilityZone,
-            "LocalZone" => Self::LocalZone,
-            _ => Self::Unknown(s),
-        }
-    }
-}
-rboto::enum_value!(str LocationType);
+rboto::__structure!(
+    LocationInfo "LocationInfo"[set into] { type_ : LocationType, name : String } {}
+);
+rboto::__string_enum!(
+    LocationType { AvailabilityZone = "AvailabilityZone", LocalZone = "LocalZone" }
+);
 /// Describes where logs are stored and the prefix that Amazon S3 assigns to all log object keys for a bucket. For more information, see [PUT Bucket logging](https://docs.aws.amazon.com/AmazonS3/latest/API/RESTBucketPUTlogging.html) in the *Amazon S3 API Reference*.
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct LoggingEnabled {
     /// Specifies the bucket where you want Amazon S3 to store server access logs. You can have your logs delivered to any bucket that you own, including the same bucket that is being logged. You can also configure multiple buckets to deliver their logs to the same target bucket.
     pub target_bucket: Option<String>,
@@ -5268,121 +1439,16 @@ pub struct LoggingEnabled {
     /// Amazon S3 key format for log objects.
     pub target_object_key_format: Option<TargetObjectKeyFormat>,
 }
-impl LoggingEnabled {
-    /// Sets `TargetBucket`.
-    pub fn target_bucket(mut self, v: impl Into<String>) -> Self {
-        self.target_bucket = Some(v.into());
-        self
-    }
-    /// Sets `TargetGrants`.
-    pub fn target_grants(mut self, v: impl Into<Vec<TargetGrant>>) -> Self {
-        self.target_grants = Some(v.into());
-        self
-    }
-    /// Sets `TargetPrefix`.
-    pub fn target_prefix(mut self, v: impl Into<String>) -> Self {
-        self.target_prefix = Some(v.into());
-        self
-    }
-    /// Sets `TargetObjectKeyFormat`.
-    pub fn target_object_key_format(mut self, v: TargetObjectKeyFormat) -> Self {
-        self.target_object_key_format = Some(v);
-        self
-    }
-}
-impl rboto::IntoValue for LoggingEnabled {
-    fn into_value(self) -> rboto::Value {
-        rboto::Value::Struct(
-            vec![
-                rv::opt(self.target_bucket), rv::opt(self.target_grants), rv::opt(self
-                .target_prefix), rv::opt(self.target_object_key_format)
-            ],
-        )
-    }
-}
-impl rboto::FromValue for LoggingEnabled {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "LoggingEnabled")?;
-        Ok(Self {
-            target_bucket: m.take(0)?,
-            target_grants: m.take(1)?,
-            target_prefix: m.take(2)?,
-            target_object_key_format: m.take(3)?,
-        })
-    }
-}
-#[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
-#[non_exhaustive]
-pub enum MfaDelete {
-    /// `Enabled`
-    Enabled,
-    /// `Disabled`
-    Disabled,
-    /// A value this version of the SDK does not know.
-    Unknown(String),
-}
-impl MfaDelete {
-    /// Every value the model lists.
-    pub const VALUES: &'static [&'static str] = &["Enabled", "Disabled"];
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Enabled => "Enabled",
-            Self::Disabled => "Disabled",
-            Self::Unknown(s) => s,
-        }
-    }
-}
-impl rv::StringEnum for MfaDelete {
-    fn as_str(&self) -> &str {
-        MfaDelete::as_str(self)
-    }
-    fn from_wire(s: String) -> Self {
-        match s.as_str() {
-            "Enabled" => Self::Enabled,
-            "Disabled" => Self::Disabled,
-            _ => Self::Unknown(s),
-        }
-    }
-}
-rboto::enum_value!(str MfaDelete);
-#[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
-#[non_exhaustive]
-pub enum MfaDeleteStatus {
-    /// `Enabled`
-    Enabled,
-    /// `Disabled`
-    Disabled,
-    /// A value this version of the SDK does not know.
-    Unknown(String),
-}
-impl MfaDeleteStatus {
-    /// Every value the model lists.
-    pub const VALUES: &'static [&'static str] = &["Enabled", "Disabled"];
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Enabled => "Enabled",
-            Self::Disabled => "Disabled",
-            Self::Unknown(s) => s,
-        }
-    }
-}
-impl rv::StringEnum for MfaDeleteStatus {
-    fn as_str(&self) -> &str {
-        MfaDeleteStatus::as_str(self)
-    }
-    fn from_wire(s: String) -> Self {
-        match s.as_str() {
-            "Enabled" => Self::Enabled,
-            "Disabled" => Self::Disabled,
-            _ => Self::Unknown(s),
-        }
-    }
-}
-rboto::enum_value!(str MfaDeleteStatus);
+rboto::__structure!(
+    LoggingEnabled "LoggingEnabled"[set into from] { target_bucket : String,
+    target_grants : Vec < TargetGrant >, target_prefix : String, target_object_key_format
+    : TargetObjectKeyFormat } {}
+);
+rboto::__string_enum!(MfaDelete { Enabled = "Enabled", Disabled = "Disabled" });
+rboto::__string_enum!(MfaDeleteStatus { Enabled = "Enabled", Disabled = "Disabled" });
 /// The S3 Metadata configuration for a general purpose bucket.
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct MetadataConfiguration {
     /// The journal table configuration for a metadata configuration.
     pub journal_table_configuration: Option<JournalTableConfiguration>,
@@ -5391,42 +1457,15 @@ pub struct MetadataConfiguration {
     /// Optional annotation table configuration to include with the metadata configuration.
     pub annotation_table_configuration: Option<AnnotationTableConfiguration>,
 }
-impl MetadataConfiguration {
-    /// Sets `JournalTableConfiguration`.
-    pub fn journal_table_configuration(mut self, v: JournalTableConfiguration) -> Self {
-        self.journal_table_configuration = Some(v);
-        self
-    }
-    /// Sets `InventoryTableConfiguration`.
-    pub fn inventory_table_configuration(
-        mut self,
-        v: InventoryTableConfiguration,
-    ) -> Self {
-        self.inventory_table_configuration = Some(v);
-        self
-    }
-    /// Sets `AnnotationTableConfiguration`.
-    pub fn annotation_table_configuration(
-        mut self,
-        v: AnnotationTableConfiguration,
-    ) -> Self {
-        self.annotation_table_configuration = Some(v);
-        self
-    }
-}
-impl rboto::IntoValue for MetadataConfiguration {
-    fn into_value(self) -> rboto::Value {
-        rboto::Value::Struct(
-            vec![
-                rv::opt(self.journal_table_configuration), rv::opt(self
-                .inventory_table_configuration), rv::opt(self
-                .annotation_table_configuration)
-            ],
-        )
-    }
-}
+rboto::__structure!(
+    MetadataConfiguration "MetadataConfiguration"[set into] { journal_table_configuration
+    : JournalTableConfiguration, inventory_table_configuration :
+    InventoryTableConfiguration, annotation_table_configuration :
+    AnnotationTableConfiguration } {}
+);
 /// The S3 Metadata configuration for a general purpose bucket.
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct MetadataConfigurationResult {
     /// The destination settings for a metadata configuration.
     pub destination_result: Option<DestinationResult>,
@@ -5439,210 +1478,77 @@ pub struct MetadataConfigurationResult {
         AnnotationTableConfigurationResult,
     >,
 }
-impl MetadataConfigurationResult {
-    /// Sets `DestinationResult`.
-    pub fn destination_result(mut self, v: DestinationResult) -> Self {
-        self.destination_result = Some(v);
-        self
-    }
-    /// Sets `JournalTableConfigurationResult`.
-    pub fn journal_table_configuration_result(
-        mut self,
-        v: JournalTableConfigurationResult,
-    ) -> Self {
-        self.journal_table_configuration_result = Some(v);
-        self
-    }
-    /// Sets `InventoryTableConfigurationResult`.
-    pub fn inventory_table_configuration_result(
-        mut self,
-        v: InventoryTableConfigurationResult,
-    ) -> Self {
-        self.inventory_table_configuration_result = Some(v);
-        self
-    }
-    /// Sets `AnnotationTableConfigurationResult`.
-    pub fn annotation_table_configuration_result(
-        mut self,
-        v: AnnotationTableConfigurationResult,
-    ) -> Self {
-        self.annotation_table_configuration_result = Some(v);
-        self
-    }
-}
-impl rboto::FromValue for MetadataConfigurationResult {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "MetadataConfigurationResult")?;
-        Ok(Self {
-            destination_result: m.take(0)?,
-            journal_table_configuration_result: m.take(1)?,
-            inventory_table_configuration_result: m.take(2)?,
-            annotation_table_configuration_result: m.take(3)?,
-        })
-    }
-}
-#[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
-#[non_exhaustive]
-pub enum MetadataDirective {
-    /// `COPY`
-    Copy,
-    /// `REPLACE`
-    Replace,
-    /// A value this version of the SDK does not know.
-    Unknown(String),
-}
-impl MetadataDirective {
-    /// Every value the model lists.
-    pub const VALUES: &'static [&'static str] = &["COPY", "REPLACE"];
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Copy => "COPY",
-            Self::Replace => "REPLACE",
-            Self::Unknown(s) => s,
-        }
-    }
-}
-impl rv::StringEnum for MetadataDirective {
-    fn as_str(&self) -> &str {
-        MetadataDirective::as_str(self)
-    }
-    fn from_wire(s: String) -> Self {
-        match s.as_str() {
-            "COPY" => Self::Copy,
-            "REPLACE" => Self::Replace,
-            _ => Self::Unknown(s),
-        }
-    }
-}
-rboto::enum_value!(str MetadataDirective);
+rboto::__structure!(
+    MetadataConfigurationResult "MetadataConfigurationResult"[set from] {
+    destination_result : DestinationResult, journal_table_configuration_result :
+    JournalTableConfigurationResult, inventory_table_configuration_result :
+    InventoryTableConfigurationResult, annotation_table_configuration_result :
+    AnnotationTableConfigurationResult } {}
+);
+rboto::__string_enum!(MetadataDirective { Copy = "COPY", Replace = "REPLACE" });
 /// A metadata key-value pair to store with an object.
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct MetadataEntry {
     /// Name of the object.
     pub name: Option<String>,
     /// Value of the object.
     pub value: Option<String>,
 }
-impl MetadataEntry {
-    /// Sets `Name`.
-    pub fn name(mut self, v: impl Into<String>) -> Self {
-        self.name = Some(v.into());
-        self
-    }
-    /// Sets `Value`.
-    pub fn value(mut self, v: impl Into<String>) -> Self {
-        self.value = Some(v.into());
-        self
-    }
-}
-impl rboto::IntoValue for MetadataEntry {
-    fn into_value(self) -> rboto::Value {
-        rboto::Value::Struct(vec![rv::opt(self.name), rv::opt(self.value)])
-    }
-}
+rboto::__structure!(
+    MetadataEntry "MetadataEntry"[set into] { name : String, value : String } {}
+);
 /// The V1 S3 Metadata configuration for a general purpose bucket.
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct MetadataTableConfiguration {
     /// The destination information for the metadata table configuration. The destination table bucket must be in the same Region and Amazon Web Services account as the general purpose bucket. The specified metadata table name must be unique within the `aws_s3_metadata` namespace in the destination table bucket.
     pub s3_tables_destination: Option<S3TablesDestination>,
 }
-impl MetadataTableConfiguration {
-    /// Sets `S3TablesDestination`.
-    pub fn s3_tables_destination(mut self, v: S3TablesDestination) -> Self {
-        self.s3_tables_destination = Some(v);
-        self
-    }
-}
-impl rboto::IntoValue for MetadataTableConfiguration {
-    fn into_value(self) -> rboto::Value {
-        rboto::Value::Struct(vec![rv::opt(self.s3_tables_destination)])
-    }
-}
+rboto::__structure!(
+    MetadataTableConfiguration "MetadataTableConfiguration"[set into] {
+    s3_tables_destination : S3TablesDestination } {}
+);
 /// The V1 S3 Metadata configuration for a general purpose bucket. The destination table bucket must be in the same Region and Amazon Web Services account as the general purpose bucket. The specified metadata table name must be unique within the `aws_s3_metadata` namespace in the destination table bucket.
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct MetadataTableConfigurationResult {
     /// The destination information for the metadata table configuration. The destination table bucket must be in the same Region and Amazon Web Services account as the general purpose bucket. The specified metadata table name must be unique within the `aws_s3_metadata` namespace in the destination table bucket.
     pub s3_tables_destination_result: Option<S3TablesDestinationResult>,
 }
-impl MetadataTableConfigurationResult {
-    /// Sets `S3TablesDestinationResult`.
-    pub fn s3_tables_destination_result(mut self, v: S3TablesDestinationResult) -> Self {
-        self.s3_tables_destination_result = Some(v);
-        self
-    }
-}
-impl rboto::FromValue for MetadataTableConfigurationResult {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "MetadataTableConfigurationResult")?;
-        Ok(Self {
-            s3_tables_destination_result: m.take(0)?,
-        })
-    }
-}
+rboto::__structure!(
+    MetadataTableConfigurationResult "MetadataTableConfigurationResult"[set from] {
+    s3_tables_destination_result : S3TablesDestinationResult } {}
+);
 /// The encryption settings for an S3 Metadata journal table or inventory table configuration.
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct MetadataTableEncryptionConfiguration {
     /// The encryption type specified for a metadata table. To specify server-side encryption with Key Management Service (KMS) keys (SSE-KMS), use the `aws:kms` value. To specify server-side encryption with Amazon S3 managed keys (SSE-S3), use the `AES256` value.
     pub sse_algorithm: Option<TableSseAlgorithm>,
     /// If server-side encryption with Key Management Service (KMS) keys (SSE-KMS) is specified, you must also specify the KMS key Amazon Resource Name (ARN). You must specify a customer-managed KMS key that's located in the same Region as the general purpose bucket that corresponds to the metadata table configuration.
     pub kms_key_arn: Option<String>,
 }
-impl MetadataTableEncryptionConfiguration {
-    /// Sets `SseAlgorithm`.
-    pub fn sse_algorithm(mut self, v: impl Into<TableSseAlgorithm>) -> Self {
-        self.sse_algorithm = Some(v.into());
-        self
-    }
-    /// Sets `KmsKeyArn`.
-    pub fn kms_key_arn(mut self, v: impl Into<String>) -> Self {
-        self.kms_key_arn = Some(v.into());
-        self
-    }
-}
-impl rboto::IntoValue for MetadataTableEncryptionConfiguration {
-    fn into_value(self) -> rboto::Value {
-        rboto::Value::Struct(
-            vec![rv::opt(self.sse_algorithm), rv::opt(self.kms_key_arn)],
-        )
-    }
-}
+rboto::__structure!(
+    MetadataTableEncryptionConfiguration "MetadataTableEncryptionConfiguration"[set into]
+    { sse_algorithm : TableSseAlgorithm, kms_key_arn : String } {}
+);
 /// A container specifying replication metrics-related settings enabling replication metrics and events.
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct Metrics {
     /// Specifies whether the replication metrics are enabled.
     pub status: Option<MetricsStatus>,
     /// A container specifying the time threshold for emitting the `s3:Replication:OperationMissedThreshold` event.
     pub event_threshold: Option<ReplicationTimeValue>,
 }
-impl Metrics {
-    /// Sets `Status`.
-    pub fn status(mut self, v: impl Into<MetricsStatus>) -> Self {
-        self.status = Some(v.into());
-        self
-    }
-    /// Sets `EventThreshold`.
-    pub fn event_threshold(mut self, v: ReplicationTimeValue) -> Self {
-        self.event_threshold = Some(v);
-        self
-    }
-}
-impl rboto::IntoValue for Metrics {
-    fn into_value(self) -> rboto::Value {
-        rboto::Value::Struct(vec![rv::opt(self.status), rv::opt(self.event_threshold)])
-    }
-}
-impl rboto::FromValue for Metrics {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "Metrics")?;
-        Ok(Self {
-            status: m.take(0)?,
-            event_threshold: m.take(1)?,
-        })
-    }
-}
+rboto::__structure!(
+    Metrics "Metrics"[set into from] { status : MetricsStatus, event_threshold :
+    ReplicationTimeValue } {}
+);
 /// A conjunction (logical AND) of predicates, which is used in evaluating a metrics filter. The operator must have at least two predicates, and an object must match all of the predicates in order for the filter to apply.
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct MetricsAndOperator {
     /// The prefix used when evaluating an AND predicate.
     pub prefix: Option<String>,
@@ -5651,78 +1557,26 @@ pub struct MetricsAndOperator {
     /// The access point ARN used when evaluating an `AND` predicate.
     pub access_point_arn: Option<String>,
 }
-impl MetricsAndOperator {
-    /// Sets `Prefix`.
-    pub fn prefix(mut self, v: impl Into<String>) -> Self {
-        self.prefix = Some(v.into());
-        self
-    }
-    /// Sets `Tags`.
-    pub fn tags(mut self, v: impl Into<Vec<Tag>>) -> Self {
-        self.tags = Some(v.into());
-        self
-    }
-    /// Sets `AccessPointArn`.
-    pub fn access_point_arn(mut self, v: impl Into<String>) -> Self {
-        self.access_point_arn = Some(v.into());
-        self
-    }
-}
-impl rboto::IntoValue for MetricsAndOperator {
-    fn into_value(self) -> rboto::Value {
-        rboto::Value::Struct(
-            vec![
-                rv::opt(self.prefix), rv::opt(self.tags), rv::opt(self.access_point_arn)
-            ],
-        )
-    }
-}
-impl rboto::FromValue for MetricsAndOperator {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "MetricsAndOperator")?;
-        Ok(Self {
-            prefix: m.take(0)?,
-            tags: m.take(1)?,
-            access_point_arn: m.take(2)?,
-        })
-    }
-}
+rboto::__structure!(
+    MetricsAndOperator "MetricsAndOperator"[set into from] { prefix : String, tags : Vec
+    < Tag >, access_point_arn : String } {}
+);
 /// Specifies a metrics configuration for the CloudWatch request metrics (specified by the metrics configuration ID) from an Amazon S3 bucket. If you're updating an existing metrics configuration, note that this is a full replacement of the existing metrics configuration. If you don't include the elements you want to keep, they are erased.
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct MetricsConfiguration {
     /// The ID used to identify the metrics configuration. The ID has a 64 character limit and can only contain letters, numbers, periods, dashes, and underscores.
     pub id: Option<String>,
     /// Specifies a metrics configuration filter. The metrics configuration will only include objects that meet the filter's criteria. A filter must be a prefix, an object tag, an access point ARN, or a conjunction (MetricsAndOperator).
     pub filter: Option<MetricsFilter>,
 }
-impl MetricsConfiguration {
-    /// Sets `Id`.
-    pub fn id(mut self, v: impl Into<String>) -> Self {
-        self.id = Some(v.into());
-        self
-    }
-    /// Sets `Filter`.
-    pub fn filter(mut self, v: MetricsFilter) -> Self {
-        self.filter = Some(v);
-        self
-    }
-}
-impl rboto::IntoValue for MetricsConfiguration {
-    fn into_value(self) -> rboto::Value {
-        rboto::Value::Struct(vec![rv::opt(self.id), rv::opt(self.filter)])
-    }
-}
-impl rboto::FromValue for MetricsConfiguration {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "MetricsConfiguration")?;
-        Ok(Self {
-            id: m.take(0)?,
-            filter: m.take(1)?,
-        })
-    }
-}
+rboto::__structure!(
+    MetricsConfiguration "MetricsConfiguration"[set into from] { id : String, filter :
+    MetricsFilter } {}
+);
 /// Specifies a metrics configuration filter. The metrics configuration only includes objects that meet the filter's criteria. A filter must be a prefix, an object tag, an access point ARN, or a conjunction (MetricsAndOperator). For more information, see [PutBucketMetricsConfiguration](https://docs.aws.amazon.com/AmazonS3/latest/API/API_PutBucketMetricsConfiguration.html).
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct MetricsFilter {
     /// The prefix used when evaluating a metrics filter.
     pub prefix: Option<String>,
@@ -5733,86 +1587,14 @@ pub struct MetricsFilter {
     /// A conjunction (logical AND) of predicates, which is used in evaluating a metrics filter. The operator must have at least two predicates, and an object must match all of the predicates in order for the filter to apply.
     pub and: Option<MetricsAndOperator>,
 }
-impl MetricsFilter {
-    /// Sets `Prefix`.
-    pub fn prefix(mut self, v: impl Into<String>) -> Self {
-        self.prefix = Some(v.into());
-        self
-    }
-    /// Sets `Tag`.
-    pub fn tag(mut self, v: Tag) -> Self {
-        self.tag = Some(v);
-        self
-    }
-    /// Sets `AccessPointArn`.
-    pub fn access_point_arn(mut self, v: impl Into<String>) -> Self {
-        self.access_point_arn = Some(v.into());
-        self
-    }
-    /// Sets `And`.
-    pub fn and(mut self, v: MetricsAndOperator) -> Self {
-        self.and = Some(v);
-        self
-    }
-}
-impl rboto::IntoValue for MetricsFilter {
-    fn into_value(self) -> rboto::Value {
-        rboto::Value::Struct(
-            vec![
-                rv::opt(self.prefix), rv::opt(self.tag), rv::opt(self.access_point_arn),
-                rv::opt(self.and)
-            ],
-        )
-    }
-}
-impl rboto::FromValue for MetricsFilter {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "MetricsFilter")?;
-        Ok(Self {
-            prefix: m.take(0)?,
-            tag: m.take(1)?,
-            access_point_arn: m.take(2)?,
-            and: m.take(3)?,
-        })
-    }
-}
-#[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
-#[non_exhaustive]
-pub enum MetricsStatus {
-    /// `Enabled`
-    Enabled,
-    /// `Disabled`
-    Disabled,
-    /// A value this version of the SDK does not know.
-    Unknown(String),
-}
-impl MetricsStatus {
-    /// Every value the model lists.
-    pub const VALUES: &'static [&'static str] = &["Enabled", "Disabled"];
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Enabled => "Enabled",
-            Self::Disabled => "Disabled",
-            Self::Unknown(s) => s,
-        }
-    }
-}
-impl rv::StringEnum for MetricsStatus {
-    fn as_str(&self) -> &str {
-        MetricsStatus::as_str(self)
-    }
-    fn from_wire(s: String) -> Self {
-        match s.as_str() {
-            "Enabled" => Self::Enabled,
-            "Disabled" => Self::Disabled,
-            _ => Self::Unknown(s),
-        }
-    }
-}
-rboto::enum_value!(str MetricsStatus);
+rboto::__structure!(
+    MetricsFilter "MetricsFilter"[set into from] { prefix : String, tag : Tag,
+    access_point_arn : String, and : MetricsAndOperator } {}
+);
+rboto::__string_enum!(MetricsStatus { Enabled = "Enabled", Disabled = "Disabled" });
 /// Container for the `MultipartUpload` for the Amazon S3 object.
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct MultipartUpload {
     /// Upload ID that identifies the multipart upload.
     pub upload_id: Option<String>,
@@ -5833,107 +1615,28 @@ pub struct MultipartUpload {
     /// Version ID of the object.
     pub version_id: Option<String>,
 }
-impl MultipartUpload {
-    /// Sets `UploadId`.
-    pub fn upload_id(mut self, v: impl Into<String>) -> Self {
-        self.upload_id = Some(v.into());
-        self
-    }
-    /// Sets `Key`.
-    pub fn key(mut self, v: impl Into<String>) -> Self {
-        self.key = Some(v.into());
-        self
-    }
-    /// Sets `Initiated`.
-    pub fn initiated(mut self, v: impl Into<rboto::DateTime>) -> Self {
-        self.initiated = Some(v.into());
-        self
-    }
-    /// Sets `StorageClass`.
-    pub fn storage_class(mut self, v: impl Into<StorageClass>) -> Self {
-        self.storage_class = Some(v.into());
-        self
-    }
-    /// Sets `Owner`.
-    pub fn owner(mut self, v: Owner) -> Self {
-        self.owner = Some(v);
-        self
-    }
-    /// Sets `Initiator`.
-    pub fn initiator(mut self, v: Initiator) -> Self {
-        self.initiator = Some(v);
-        self
-    }
-    /// Sets `ChecksumAlgorithm`.
-    pub fn checksum_algorithm(mut self, v: impl Into<ChecksumAlgorithm>) -> Self {
-        self.checksum_algorithm = Some(v.into());
-        self
-    }
-    /// Sets `ChecksumType`.
-    pub fn checksum_type(mut self, v: impl Into<ChecksumType>) -> Self {
-        self.checksum_type = Some(v.into());
-        self
-    }
-    /// Sets `VersionId`.
-    pub fn version_id(mut self, v: impl Into<String>) -> Self {
-        self.version_id = Some(v.into());
-        self
-    }
-}
-impl rboto::FromValue for MultipartUpload {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "MultipartUpload")?;
-        Ok(Self {
-            upload_id: m.take(0)?,
-            key: m.take(1)?,
-            initiated: m.take(2)?,
-            storage_class: m.take(3)?,
-            owner: m.take(4)?,
-            initiator: m.take(5)?,
-            checksum_algorithm: m.take(6)?,
-            checksum_type: m.take(7)?,
-            version_id: m.take(8)?,
-        })
-    }
-}
+rboto::__structure!(
+    MultipartUpload "MultipartUpload"[set from] { upload_id : String, key : String,
+    initiated : rboto::DateTime, storage_class : StorageClass, owner : Owner, initiator :
+    Initiator, checksum_algorithm : ChecksumAlgorithm, checksum_type : ChecksumType,
+    version_id : String } {}
+);
 /// Specifies when noncurrent object versions expire. Upon expiration, Amazon S3 permanently deletes the noncurrent object versions. You set this lifecycle configuration action on a bucket that has versioning enabled (or suspended) to request that Amazon S3 delete noncurrent object versions at a specific period in the object's lifetime.
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct NoncurrentVersionExpiration {
     /// Specifies the number of days an object is noncurrent before Amazon S3 can perform the associated action. The value must be a non-zero positive integer.
     pub noncurrent_days: Option<i32>,
     /// Specifies how many noncurrent versions Amazon S3 will retain. You can specify up to 100 noncurrent versions to retain. Amazon S3 will permanently delete any additional noncurrent versions beyond the specified number to retain.
     pub newer_noncurrent_versions: Option<i32>,
 }
-impl NoncurrentVersionExpiration {
-    /// Sets `NoncurrentDays`.
-    pub fn noncurrent_days(mut self, v: i32) -> Self {
-        self.noncurrent_days = Some(v);
-        self
-    }
-    /// Sets `NewerNoncurrentVersions`.
-    pub fn newer_noncurrent_versions(mut self, v: i32) -> Self {
-        self.newer_noncurrent_versions = Some(v);
-        self
-    }
-}
-impl rboto::IntoValue for NoncurrentVersionExpiration {
-    fn into_value(self) -> rboto::Value {
-        rboto::Value::Struct(
-            vec![rv::opt(self.noncurrent_days), rv::opt(self.newer_noncurrent_versions)],
-        )
-    }
-}
-impl rboto::FromValue for NoncurrentVersionExpiration {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "NoncurrentVersionExpiration")?;
-        Ok(Self {
-            noncurrent_days: m.take(0)?,
-            newer_noncurrent_versions: m.take(1)?,
-        })
-    }
-}
+rboto::__structure!(
+    NoncurrentVersionExpiration "NoncurrentVersionExpiration"[set into from] {
+    noncurrent_days = i32, newer_noncurrent_versions = i32 } {}
+);
 /// Container for the transition rule that describes when noncurrent objects transition to the `STANDARD_IA`, `ONEZONE_IA`, `INTELLIGENT_TIERING`, `GLACIER_IR`, `GLACIER`, or `DEEP_ARCHIVE` storage class.
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct NoncurrentVersionTransition {
     /// Specifies the number of days an object is noncurrent before Amazon S3 can perform the associated action. For information about the noncurrent days calculations, see [How Amazon S3 Calculates How Long an Object Has Been Noncurrent](https://docs.aws.amazon.com/AmazonS3/latest/dev/intro-lifecycle-rules.html#non-current-days-calculations) in the *Amazon S3 User Guide*.
     pub noncurrent_days: Option<i32>,
@@ -5942,68 +1645,60 @@ pub struct NoncurrentVersionTransition {
     /// Specifies how many noncurrent versions Amazon S3 will retain in the same storage class before transitioning objects. You can specify up to 100 noncurrent versions to retain. Amazon S3 will transition any additional noncurrent versions beyond the specified number to retain.
     pub newer_noncurrent_versions: Option<i32>,
 }
-impl NoncurrentVersionTransition {
-    /// Sets `NoncurrentDays`.
-    pub fn noncurrent_days(mut self, v: i32) -> Self {
-        self.noncurrent_days = Some(v);
-        self
-    }
-    /// Sets `StorageClass`.
-    pub fn storage_class(mut self, v: impl Into<TransitionStorageClass>) -> Self {
-        self.storage_class = Some(v.into());
-        self
-    }
-    /// Sets `NewerNoncurrentVersions`.
-    pub fn newer_noncurrent_versions(mut self, v: i32) -> Self {
-        self.newer_noncurrent_versions = Some(v);
-        self
-    }
+rboto::__structure!(
+    NoncurrentVersionTransition "NoncurrentVersionTransition"[set into from] {
+    noncurrent_days = i32, storage_class : TransitionStorageClass,
+    newer_noncurrent_versions = i32 } {}
+);
+/// A container for specifying the notification configuration of the bucket. If this element is empty, notifications are turned off for the bucket.
+#[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
+pub struct NotificationConfiguration {
+    /// The topic to which notifications are sent and the events for which notifications are generated.
+    pub topic_configurations: Option<Vec<TopicConfiguration>>,
+    /// The Amazon Simple Queue Service queues to publish messages to and the events for which to publish messages.
+    pub queue_configurations: Option<Vec<QueueConfiguration>>,
+    /// Describes the Lambda functions to invoke and the events for which to invoke them.
+    pub lambda_function_configurations: Option<Vec<LambdaFunctionConfiguration>>,
+    /// Enables delivery of events to Amazon EventBridge.
+    pub event_bridge_configuration: Option<EventBridgeConfiguration>,
 }
-impl rboto::IntoValue for NoncurrentVersionTransition {
-    fn into_value(self) -> rboto::Value {
-        rboto::Value::Struct(
-            vec![
-                rv::opt(self.noncurrent_days), rv::opt(self.storage_class), rv::opt(self
-                .newer_noncurrent_versions)
-            ],
-        )
-    }
+rboto::__structure!(
+    NotificationConfiguration "NotificationConfiguration"[set into from] {
+    topic_configurations : Vec < TopicConfiguration >, queue_configurations : Vec <
+    QueueConfiguration >, lambda_function_configurations : Vec <
+    LambdaFunctionConfiguration >, event_bridge_configuration : EventBridgeConfiguration
+    } {}
+);
+#[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
+pub struct NotificationConfigurationDeprecated {
+    /// This data type is deprecated. A container for specifying the configuration for publication of messages to an Amazon Simple Notification Service (Amazon SNS) topic when Amazon S3 detects specified events.
+    pub topic_configuration: Option<TopicConfigurationDeprecated>,
+    /// This data type is deprecated. This data type specifies the configuration for publishing messages to an Amazon Simple Queue Service (Amazon SQS) queue when Amazon S3 detects specified events.
+    pub queue_configuration: Option<QueueConfigurationDeprecated>,
+    /// Container for specifying the Lambda notification configuration.
+    pub cloud_function_configuration: Option<CloudFunctionConfiguration>,
 }
-impl rboto::FromValue for NoncurrentVersionTransition {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "NoncurrentVersionTransition")?;
-        Ok(Self {
-            noncurrent_days: m.take(0)?,
-            storage_class: m.take(1)?,
-            newer_noncurrent_versions: m.take(2)?,
-        })
-    }
-}
+rboto::__structure!(
+    NotificationConfigurationDeprecated "NotificationConfigurationDeprecated"[set into
+    from] { topic_configuration : TopicConfigurationDeprecated, queue_configuration :
+    QueueConfigurationDeprecated, cloud_function_configuration :
+    CloudFunctionConfiguration } {}
+);
 /// Specifies object key name filtering rules. For information about key name filtering, see [Configuring event notifications using object key name filtering](https://docs.aws.amazon.com/AmazonS3/latest/userguide/notification-how-to-filtering.html) in the *Amazon S3 User Guide*.
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct NotificationConfigurationFilter {
     pub key: Option<S3KeyFilter>,
 }
-impl NotificationConfigurationFilter {
-    /// Sets `Key`.
-    pub fn key(mut self, v: S3KeyFilter) -> Self {
-        self.key = Some(v);
-        self
-    }
-}
-impl rboto::IntoValue for NotificationConfigurationFilter {
-    fn into_value(self) -> rboto::Value {
-        rboto::Value::Struct(vec![rv::opt(self.key)])
-    }
-}
-impl rboto::FromValue for NotificationConfigurationFilter {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "NotificationConfigurationFilter")?;
-        Ok(Self { key: m.take(0)? })
-    }
-}
+rboto::__structure!(
+    NotificationConfigurationFilter "NotificationConfigurationFilter"[set into from] {
+    key : S3KeyFilter } {}
+);
 /// An object consists of data and its descriptive metadata.
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct Object {
     /// The name that you assign to an object. You use the object key to retrieve the object.
     pub key: Option<String>,
@@ -6024,185 +1719,22 @@ pub struct Object {
     /// Specifies the restoration status of an object. Objects in certain storage classes must be restored before they can be retrieved. For more information about these storage classes and how to work with archived objects, see [Working with archived objects](https://docs.aws.amazon.com/AmazonS3/latest/userguide/archived-objects.html) in the *Amazon S3 User Guide*.
     pub restore_status: Option<RestoreStatus>,
 }
-impl Object {
-    /// Sets `Key`.
-    pub fn key(mut self, v: impl Into<String>) -> Self {
-        self.key = Some(v.into());
-        self
-    }
-    /// Sets `LastModified`.
-    pub fn last_modified(mut self, v: impl Into<rboto::DateTime>) -> Self {
-        self.last_modified = Some(v.into());
-        self
-    }
-    /// Sets `ETag`.
-    pub fn e_tag(mut self, v: impl Into<String>) -> Self {
-        self.e_tag = Some(v.into());
-        self
-    }
-    /// Sets `ChecksumAlgorithm`.
-    pub fn checksum_algorithm(mut self, v: impl Into<Vec<ChecksumAlgorithm>>) -> Self {
-        self.checksum_algorithm = Some(v.into());
-        self
-    }
-    /// Sets `ChecksumType`.
-    pub fn checksum_type(mut self, v: impl Into<ChecksumType>) -> Self {
-        self.checksum_type = Some(v.into());
-        self
-    }
-    /// Sets `Size`.
-    pub fn size(mut self, v: i64) -> Self {
-        self.size = Some(v);
-        self
-    }
-    /// Sets `StorageClass`.
-    pub fn storage_class(mut self, v: impl Into<ObjectStorageClass>) -> Self {
-        self.storage_class = Some(v.into());
-        self
-    }
-    /// Sets `Owner`.
-    pub fn owner(mut self, v: Owner) -> Self {
-        self.owner = Some(v);
-        self
-    }
-    /// Sets `RestoreStatus`.
-    pub fn restore_status(mut self, v: RestoreStatus) -> Self {
-        self.restore_status = Some(v);
-        self
-    }
-}
-impl rboto::FromValue for Object {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "Object")?;
-        Ok(Self {
-            key: m.take(0)?,
-            last_modified: m.take(1)?,
-            e_tag: m.take(2)?,
-            checksum_algorithm: m.take(3)?,
-            checksum_type: m.take(4)?,
-            size: m.take(5)?,
-            storage_class: m.take(6)?,
-            owner: m.take(7)?,
-            restore_status: m.take(8)?,
-        })
-    }
-}
-#[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
-#[non_exhaustive]
-pub enum ObjectAttributes {
-    /// `ETag`
-    ETag,
-    /// `Checksum`
-    Checksum,
-    /// `ObjectParts`
-    ObjectParts,
-    /// `StorageClass`
-    StorageClass,
-    /// `ObjectSize`
-    ObjectSize,
-    /// A value this version of the SDK does not know.
-    Unknown(String),
-}
-impl ObjectAttributes {
-    /// Every value the model lists.
-    pub const VALUES: &'static [&'static str] = &[
-        "ETag",
-        "Checksum",
-        "ObjectParts",
-        "StorageClass",
-        "ObjectSize",
-    ];
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::ETag => "ETag",
-            Self::Checksum => "Checksum",
-            Self::ObjectParts => "ObjectParts",
-            Self::StorageClass => "StorageClass",
-            Self::ObjectSize => "ObjectSize",
-            Self::Unknown(s) => s,
-        }
-    }
-}
-impl rv::StringEnum for ObjectAttributes {
-    fn as_str(&self) -> &str {
-        ObjectAttributes::as_str(self)
-    }
-    fn from_wire(s: String) -> Self {
-        match s.as_str() {
-            "ETag" => Self::ETag,
-            "Checksum" => Self::Checksum,
-            "ObjectParts" => Self::ObjectParts,
-            "StorageClass" => Self::StorageClass,
-            "ObjectSize" => Self::ObjectSize,
-            _ => Self::Unknown(s),
-        }
-    }
-}
-rboto::enum_value!(str ObjectAttributes);
-#[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
-#[non_exhaustive]
-pub enum ObjectCannedAcl {
-    /// `private`
-    Private,
-    /// `public-read`
-    PublicRead,
-    /// `public-read-write`
-    PublicReadWrite,
-    /// `authenticated-read`
-    AuthenticatedRead,
-    /// `aws-exec-read`
-    AwsExecRead,
-    /// `bucket-owner-read`
-    BucketOwnerRead,
-    /// `bucket-owner-full-control`
-    BucketOwnerFullControl,
-    /// A value this version of the SDK does not know.
-    Unknown(String),
-}
-impl ObjectCannedAcl {
-    /// Every value the model lists.
-    pub const VALUES: &'static [&'static str] = &[
-        "private",
-        "public-read",
-        "public-read-write",
-        "authenticated-read",
-        "aws-exec-read",
-        "bucket-owner-read",
-        "bucket-owner-full-control",
-    ];
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Private => "private",
-            Self::PublicRead => "public-read",
-            Self::PublicReadWrite => "public-read-write",
-            Self::AuthenticatedRead => "authenticated-read",
-            Self::AwsExecRead => "aws-exec-read",
-            Self::BucketOwnerRead => "bucket-owner-read",
-            Self::BucketOwnerFullControl => "bucket-owner-full-control",
-            Self::Unknown(s) => s,
-        }
-    }
-}
-impl rv::StringEnum for ObjectCannedAcl {
-    fn as_str(&self) -> &str {
-        ObjectCannedAcl::as_str(self)
-    }
-    fn from_wire(s: String) -> Self {
-        match s.as_str() {
-            "private" => Self::Private,
-            "public-read" => Self::PublicRead,
-            "public-read-write" => Self::PublicReadWrite,
-            "authenticated-read" => Self::AuthenticatedRead,
-            "aws-exec-read" => Self::AwsExecRead,
-            "bucket-owner-read" => Self::BucketOwnerRead,
-            "bucket-owner-full-control" => Self::BucketOwnerFullControl,
-            _ => Self::Unknown(s),
-        }
-    }
-}
-rboto::enum_value!(str ObjectCannedAcl);
+rboto::__structure!(
+    Object "Object"[set from] { key : String, last_modified : rboto::DateTime, e_tag :
+    String, checksum_algorithm : Vec < ChecksumAlgorithm >, checksum_type : ChecksumType,
+    size = i64, storage_class : ObjectStorageClass, owner : Owner, restore_status :
+    RestoreStatus } {}
+);
+rboto::__string_enum!(
+    ObjectAttributes { ETag = "ETag", Checksum = "Checksum", ObjectParts = "ObjectParts",
+    StorageClass = "StorageClass", ObjectSize = "ObjectSize" }
+);
+rboto::__string_enum!(
+    ObjectCannedAcl { Private = "private", PublicRead = "public-read", PublicReadWrite =
+    "public-read-write", AuthenticatedRead = "authenticated-read", AwsExecRead =
+    "aws-exec-read", BucketOwnerRead = "bucket-owner-read", BucketOwnerFullControl =
+    "bucket-owner-full-control" }
+);
 /// The updated server-side encryption type for this object. The `UpdateObjectEncryption` operation supports the SSE-S3 and SSE-KMS encryption types.
 #[derive(Clone, PartialEq)]
 #[derive(Debug)]
@@ -6213,16 +1745,17 @@ pub enum ObjectEncryption {
     /// A member this version of the SDK does not know.
     Unknown,
 }
-impl rboto::IntoValue for ObjectEncryption {
+impl rv::IntoValue for ObjectEncryption {
     fn into_value(self) -> rboto::Value {
         match self {
-            Self::Ssekms(v) => rv::union(1, 0, rboto::IntoValue::into_value(v)),
+            Self::Ssekms(v) => rv::union(1, 0, rv::IntoValue::into_value(v)),
             Self::Unknown => rv::union(1, 1, rboto::Value::Bool(false)),
         }
     }
 }
 /// Object Identifier is unique value to identify objects.
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct ObjectIdentifier {
     /// Key name of the object.
     pub key: Option<String>,
@@ -6235,239 +1768,43 @@ pub struct ObjectIdentifier {
     /// If present, the objects are deleted only if its size matches the provided size in bytes.
     pub size: Option<i64>,
 }
-impl ObjectIdentifier {
-    /// Sets `Key`.
-    pub fn key(mut self, v: impl Into<String>) -> Self {
-        self.key = Some(v.into());
-        self
-    }
-    /// Sets `VersionId`.
-    pub fn version_id(mut self, v: impl Into<String>) -> Self {
-        self.version_id = Some(v.into());
-        self
-    }
-    /// Sets `ETag`.
-    pub fn e_tag(mut self, v: impl Into<String>) -> Self {
-        self.e_tag = Some(v.into());
-        self
-    }
-    /// Sets `LastModifiedTime`.
-    pub fn last_modified_time(mut self, v: impl Into<rboto::DateTime>) -> Self {
-        self.last_modified_time = Some(v.into());
-        self
-    }
-    /// Sets `Size`.
-    pub fn size(mut self, v: i64) -> Self {
-        self.size = Some(v);
-        self
-    }
-}
-impl rboto::IntoValue for ObjectIdentifier {
-    fn into_value(self) -> rboto::Value {
-        rboto::Value::Struct(
-            vec![
-                rv::opt(self.key), rv::opt(self.version_id), rv::opt(self.e_tag),
-                rv::opt(self.last_modified_time), rv::opt(self.size)
-            ],
-        )
-    }
-}
+rboto::__structure!(
+    ObjectIdentifier "ObjectIdentifier"[set into] { key : String, version_id : String,
+    e_tag : String, last_modified_time : rboto::DateTime, size = i64 } {}
+);
 /// The container element for Object Lock configuration parameters.
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct ObjectLockConfiguration {
     /// Indicates whether this bucket has an Object Lock configuration enabled. Enable `ObjectLockEnabled` when you apply `ObjectLockConfiguration` to a bucket.
     pub object_lock_enabled: Option<ObjectLockEnabled>,
     /// Specifies the Object Lock rule for the specified object. Enable the this rule when you apply `ObjectLockConfiguration` to a bucket. Bucket settings require both a mode and a period. The period can be either `Days` or `Years` but you must select one. You cannot specify `Days` and `Years` at the same time.
     pub rule: Option<ObjectLockRule>,
 }
-impl ObjectLockConfiguration {
-    /// Sets `ObjectLockEnabled`.
-    pub fn object_lock_enabled(mut self, v: impl Into<ObjectLockEnabled>) -> Self {
-        self.object_lock_enabled = Some(v.into());
-        self
-    }
-    /// Sets `Rule`.
-    pub fn rule(mut self, v: ObjectLockRule) -> Self {
-        self.rule = Some(v);
-        self
-    }
-}
-impl rboto::IntoValue for ObjectLockConfiguration {
-    fn into_value(self) -> rboto::Value {
-        rboto::Value::Struct(vec![rv::opt(self.object_lock_enabled), rv::opt(self.rule)])
-    }
-}
-impl rboto::FromValue for ObjectLockConfiguration {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "ObjectLockConfiguration")?;
-        Ok(Self {
-            object_lock_enabled: m.take(0)?,
-            rule: m.take(1)?,
-        })
-    }
-}
-#[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
-#[non_exhaustive]
-pub enum ObjectLockEnabled {
-    /// `Enabled`
-    Enabled,
-    /// A value this version of the SDK does not know.
-    Unknown(String),
-}
-impl ObjectLockEnabled {
-    /// Every value the model lists.
-    pub const VALUES: &'static [&'static str] = &["Enabled"];
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Enabled => "Enabled",
-            Self::Unknown(s) => s,
-        }
-    }
-}
-impl rv::StringEnum for ObjectLockEnabled {
-    fn as_str(&self) -> &str {
-        ObjectLockEnabled::as_str(self)
-    }
-    fn from_wire(s: String) -> Self {
-        match s.as_str() {
-            "Enabled" => Self::Enabled,
-            _ => Self::Unknown(s),
-        }
-    }
-}
-rboto::enum_value!(str ObjectLockEnabled);
-#[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
-#[non_exhaustive]
-pub enum ObjectLockEventHold {
-    /// `ON`
-    On,
-    /// `OFF`
-    Off,
-    /// A value this version of the SDK does not know.
-    Unknown(String),
-}
-impl ObjectLockEventHold {
-    /// Every value the model lists.
-    pub const VALUES: &'static [&'static str] = &["ON", "OFF"];
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::On => "ON",
-            Self::Off => "OFF",
-            Self::Unknown(s) => s,
-        }
-    }
-}
-impl rv::StringEnum for ObjectLockEventHold {
-    fn as_str(&self) -> &str {
-        ObjectLockEventHold::as_str(self)
-    }
-    fn from_wire(s: String) -> Self {
-        match s.as_str() {
-            "ON" => Self::On,
-            "OFF" => Self::Off,
-            _ => Self::Unknown(s),
-        }
-    }
-}
-rboto::enum_value!(str ObjectLockEventHold);
+rboto::__structure!(
+    ObjectLockConfiguration "ObjectLockConfiguration"[set into from] {
+    object_lock_enabled : ObjectLockEnabled, rule : ObjectLockRule } {}
+);
+rboto::__string_enum!(ObjectLockEnabled { Enabled = "Enabled" });
+rboto::__string_enum!(ObjectLockEventHold { On = "ON", Off = "OFF" });
 /// A legal hold configuration for an object.
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct ObjectLockLegalHold {
     /// Indicates whether the specified object has a legal hold in place.
     pub status: Option<ObjectLockLegalHoldStatus>,
 }
-impl ObjectLockLegalHold {
-    /// Sets `Status`.
-    pub fn status(mut self, v: impl Into<ObjectLockLegalHoldStatus>) -> Self {
-        self.status = Some(v.into());
-        self
-    }
-}
-impl rboto::IntoValue for ObjectLockLegalHold {
-    fn into_value(self) -> rboto::Value {
-        rboto::Value::Struct(vec![rv::opt(self.status)])
-    }
-}
-impl rboto::FromValue for ObjectLockLegalHold {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "ObjectLockLegalHold")?;
-        Ok(Self { status: m.take(0)? })
-    }
-}
-#[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
-#[non_exhaustive]
-pub enum ObjectLockLegalHoldStatus {
-    /// `ON`
-    On,
-    /// `OFF`
-    Off,
-    /// A value this version of the SDK does not know.
-    Unknown(String),
-}
-impl ObjectLockLegalHoldStatus {
-    /// Every value the model lists.
-    pub const VALUES: &'static [&'static str] = &["ON", "OFF"];
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::On => "ON",
-            Self::Off => "OFF",
-            Self::Unknown(s) => s,
-        }
-    }
-}
-impl rv::StringEnum for ObjectLockLegalHoldStatus {
-    fn as_str(&self) -> &str {
-        ObjectLockLegalHoldStatus::as_str(self)
-    }
-    fn from_wire(s: String) -> Self {
-        match s.as_str() {
-            "ON" => Self::On,
-            "OFF" => Self::Off,
-            _ => Self::Unknown(s),
-        }
-    }
-}
-rboto::enum_value!(str ObjectLockLegalHoldStatus);
-#[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
-#[non_exhaustive]
-pub enum ObjectLockMode {
-    /// `GOVERNANCE`
-    Governance,
-    /// `COMPLIANCE`
-    Compliance,
-    /// A value this version of the SDK does not know.
-    Unknown(String),
-}
-impl ObjectLockMode {
-    /// Every value the model lists.
-    pub const VALUES: &'static [&'static str] = &["GOVERNANCE", "COMPLIANCE"];
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Governance => "GOVERNANCE",
-            Self::Compliance => "COMPLIANCE",
-            Self::Unknown(s) => s,
-        }
-    }
-}
-impl rv::StringEnum for ObjectLockMode {
-    fn as_str(&self) -> &str {
-        ObjectLockMode::as_str(self)
-    }
-    fn from_wire(s: String) -> Self {
-        match s.as_str() {
-            "GOVERNANCE" => Self::Governance,
-            "COMPLIANCE" => Self::Compliance,
-            _ => Self::Unknown(s),
-        }
-    }
-}
-rboto::enum_value!(str ObjectLockMode);
+rboto::__structure!(
+    ObjectLockLegalHold "ObjectLockLegalHold"[set into from] { status :
+    ObjectLockLegalHoldStatus } {}
+);
+rboto::__string_enum!(ObjectLockLegalHoldStatus { On = "ON", Off = "OFF" });
+rboto::__string_enum!(
+    ObjectLockMode { Governance = "GOVERNANCE", Compliance = "COMPLIANCE" }
+);
 /// A Retention configuration for an object.
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct ObjectLockRetention {
     /// Indicates the Retention mode for the specified object.
     pub mode: Option<ObjectLockRetentionMode>,
@@ -6478,156 +1815,34 @@ pub struct ObjectLockRetention {
     /// The event hold duration for the object. Specifies how long the object remains protected after the event hold is released.
     pub event_hold_duration: Option<EventHoldDuration>,
 }
-impl ObjectLockRetention {
-    /// Sets `Mode`.
-    pub fn mode(mut self, v: impl Into<ObjectLockRetentionMode>) -> Self {
-        self.mode = Some(v.into());
-        self
-    }
-    /// Sets `RetainUntilDate`.
-    pub fn retain_until_date(mut self, v: impl Into<rboto::DateTime>) -> Self {
-        self.retain_until_date = Some(v.into());
-        self
-    }
-    /// Sets `EventHold`.
-    pub fn event_hold(mut self, v: impl Into<ObjectLockEventHold>) -> Self {
-        self.event_hold = Some(v.into());
-        self
-    }
-    /// Sets `EventHoldDuration`.
-    pub fn event_hold_duration(mut self, v: EventHoldDuration) -> Self {
-        self.event_hold_duration = Some(v);
-        self
-    }
-}
-impl rboto::IntoValue for ObjectLockRetention {
-    fn into_value(self) -> rboto::Value {
-        rboto::Value::Struct(
-            vec![
-                rv::opt(self.mode), rv::opt(self.retain_until_date), rv::opt(self
-                .event_hold), rv::opt(self.event_hold_duration)
-            ],
-        )
-    }
-}
-impl rboto::FromValue for ObjectLockRetention {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "ObjectLockRetention")?;
-        Ok(Self {
-            mode: m.take(0)?,
-            retain_until_date: m.take(1)?,
-            event_hold: m.take(2)?,
-            event_hold_duration: m.take(3)?,
-        })
-    }
-}
-#[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
-#[non_exhaustive]
-pub enum ObjectLockRetentionMode {
-    /// `GOVERNANCE`
-    Governance,
-    /// `COMPLIANCE`
-    Compliance,
-    /// A value this version of the SDK does not know.
-    Unknown(String),
-}
-impl ObjectLockRetentionMode {
-    /// Every value the model lists.
-    pub const VALUES: &'static [&'static str] = &["GOVERNANCE", "COMPLIANCE"];
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Governance => "GOVERNANCE",
-            Self::Compliance => "COMPLIANCE",
-            Self::Unknown(s) => s,
-        }
-    }
-}
-impl rv::StringEnum for ObjectLockRetentionMode {
-    fn as_str(&self) -> &str {
-        ObjectLockRetentionMode::as_str(self)
-    }
-    fn from_wire(s: String) -> Self {
-        match s.as_str() {
-            "GOVERNANCE" => Self::Governance,
-            "COMPLIANCE" => Self::Compliance,
-            _ => Self::Unknown(s),
-        }
-    }
-}
-rboto::enum_value!(str ObjectLockRetentionMode);
+rboto::__structure!(
+    ObjectLockRetention "ObjectLockRetention"[set into from] { mode :
+    ObjectLockRetentionMode, retain_until_date : rboto::DateTime, event_hold :
+    ObjectLockEventHold, event_hold_duration : EventHoldDuration } {}
+);
+rboto::__string_enum!(
+    ObjectLockRetentionMode { Governance = "GOVERNANCE", Compliance = "COMPLIANCE" }
+);
 /// The container element for an Object Lock rule.
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct ObjectLockRule {
     /// The default Object Lock retention settings for new objects in this bucket. You can specify:
     pub default_retention: Option<DefaultRetention>,
 }
-impl ObjectLockRule {
-    /// Sets `DefaultRetention`.
-    pub fn default_retention(mut self, v: DefaultRetention) -> Self {
-        self.default_retention = Some(v);
-        self
-    }
-}
-impl rboto::IntoValue for ObjectLockRule {
-    fn into_value(self) -> rboto::Value {
-        rboto::Value::Struct(vec![rv::opt(self.default_retention)])
-    }
-}
-impl rboto::FromValue for ObjectLockRule {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "ObjectLockRule")?;
-        Ok(Self {
-            default_retention: m.take(0)?,
-        })
-    }
-}
-/// The container element for object ownership for a bucket's ownership controls.
-#[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
-#[non_exhaustive]
-pub enum ObjectOwnership {
-    /// `BucketOwnerPreferred`
-    BucketOwnerPreferred,
-    /// `ObjectWriter`
-    ObjectWriter,
-    /// `BucketOwnerEnforced`
-    BucketOwnerEnforced,
-    /// A value this version of the SDK does not know.
-    Unknown(String),
-}
-impl ObjectOwnership {
-    /// Every value the model lists.
-    pub const VALUES: &'static [&'static str] = &[
-        "BucketOwnerPreferred",
-        "ObjectWriter",
-        "BucketOwnerEnforced",
-    ];
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::BucketOwnerPreferred => "BucketOwnerPreferred",
-            Self::ObjectWriter => "ObjectWriter",
-            Self::BucketOwnerEnforced => "BucketOwnerEnforced",
-            Self::Unknown(s) => s,
-        }
-    }
-}
-impl rv::StringEnum for ObjectOwnership {
-    fn as_str(&self) -> &str {
-        ObjectOwnership::as_str(self)
-    }
-    fn from_wire(s: String) -> Self {
-        match s.as_str() {
-            "BucketOwnerPreferred" => Self::BucketOwnerPreferred,
-            "ObjectWriter" => Self::ObjectWriter,
-            "BucketOwnerEnforced" => Self::BucketOwnerEnforced,
-            _ => Self::Unknown(s),
-        }
-    }
-}
-rboto::enum_value!(str ObjectOwnership);
+rboto::__structure!(
+    ObjectLockRule "ObjectLockRule"[set into from] { default_retention : DefaultRetention
+    } {}
+);
+rboto::__string_enum!(
+    #[doc =
+    " The container element for object ownership for a bucket's ownership controls."]
+    ObjectOwnership { BucketOwnerPreferred = "BucketOwnerPreferred", ObjectWriter =
+    "ObjectWriter", BucketOwnerEnforced = "BucketOwnerEnforced" }
+);
 /// A container for elements related to an individual part.
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct ObjectPart {
     /// The part number identifying the part. This value is a positive integer between 1 and 10,000.
     pub part_number: Option<i32>,
@@ -6654,192 +1869,24 @@ pub struct ObjectPart {
     /// The Base64 encoded, 128-bit `XXHASH128` checksum of the part. This checksum is present if the multipart upload request was created with the `XXHASH128` checksum algorithm. For more information, see [Checking object integrity](https://docs.aws.amazon.com/AmazonS3/latest/userguide/checking-object-integrity.html) in the *Amazon S3 User Guide*.
     pub checksum_xxhash128: Option<String>,
 }
-impl ObjectPart {
-    /// Sets `PartNumber`.
-    pub fn part_number(mut self, v: i32) -> Self {
-        self.part_number = Some(v);
-        self
-    }
-    /// Sets `Size`.
-    pub fn size(mut self, v: i64) -> Self {
-        self.size = Some(v);
-        self
-    }
-    /// Sets `ChecksumCRC32`.
-    pub fn checksum_crc32(mut self, v: impl Into<String>) -> Self {
-        self.checksum_crc32 = Some(v.into());
-        self
-    }
-    /// Sets `ChecksumCRC32C`.
-    pub fn checksum_crc32c(mut self, v: impl Into<String>) -> Self {
-        self.checksum_crc32c = Some(v.into());
-        self
-    }
-    /// Sets `ChecksumCRC64NVME`.
-    pub fn checksum_crc64nvme(mut self, v: impl Into<String>) -> Self {
-        self.checksum_crc64nvme = Some(v.into());
-        self
-    }
-    /// Sets `ChecksumSHA1`.
-    pub fn checksum_sha1(mut self, v: impl Into<String>) -> Self {
-        self.checksum_sha1 = Some(v.into());
-        self
-    }
-    /// Sets `ChecksumSHA256`.
-    pub fn checksum_sha256(mut self, v: impl Into<String>) -> Self {
-        self.checksum_sha256 = Some(v.into());
-        self
-    }
-    /// Sets `ChecksumSHA512`.
-    pub fn checksum_sha512(mut self, v: impl Into<String>) -> Self {
-        self.checksum_sha512 = Some(v.into());
-        self
-    }
-    /// Sets `ChecksumMD5`.
-    pub fn checksum_md5(mut self, v: impl Into<String>) -> Self {
-        self.checksum_md5 = Some(v.into());
-        self
-    }
-    /// Sets `ChecksumXXHASH64`.
-    pub fn checksum_xxhash64(mut self, v: impl Into<String>) -> Self {
-        self.checksum_xxhash64 = Some(v.into());
-        self
-    }
-    /// Sets `ChecksumXXHASH3`.
-    pub fn checksum_xxhash3(mut self, v: impl Into<String>) -> Self {
-        self.checksum_xxhash3 = Some(v.into());
-        self
-    }
-    /// Sets `ChecksumXXHASH128`.
-    pub fn checksum_xxhash128(mut self, v: impl Into<String>) -> Self {
-        self.checksum_xxhash128 = Some(v.into());
-        self
-    }
-}
-impl rboto::FromValue for ObjectPart {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "ObjectPart")?;
-        Ok(Self {
-            part_number: m.take(0)?,
-            size: m.take(1)?,
-            checksum_crc32: m.take(2)?,
-            checksum_crc32c: m.take(3)?,
-            checksum_crc64nvme: m.take(4)?,
-            checksum_sha1: m.take(5)?,
-            checksum_sha256: m.take(6)?,
-            checksum_sha512: m.take(7)?,
-            checksum_md5: m.take(8)?,
-            checksum_xxhash64: m.take(9)?,
-            checksum_xxhash3: m.take(10)?,
-            checksum_xxhash128: m.take(11)?,
-        })
-    }
-}
-#[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
-#[non_exhaustive]
-pub enum ObjectStorageClass {
-    /// `STANDARD`
-    Standard,
-    /// `REDUCED_REDUNDANCY`
-    ReducedRedundancy,
-    /// `GLACIER`
-    Glacier,
-    /// `STANDARD_IA`
-    StandardIa,
-    /// `ONEZONE_IA`
-    OnezoneIa,
-    /// `INTELLIGENT_TIERING`
-    IntelligentTiering,
-    /// `DEEP_ARCHIVE`
-    DeepArchive,
-    /// `OUTPOSTS`
-    Outposts,
-    /// `GLACIER_IR`
-    GlacierIr,
-    /// `SNOW`
-    Snow,
-    /// `EXPRESS_ONEZONE`
-    ExpressOnezone,
-    /// `FSX_OPENZFS`
-    FsxOpenzfs,
-    /// `FSX_ONTAP`
-    FsxOntap,
-    /// `AWS_BACKUP_WARM`
-    AwsBackupWarm,
-    /// `AWS_BACKUP_LOW_COST_WARM`
-    AwsBackupLowCostWarm,
-    /// A value this version of the SDK does not know.
-    Unknown(String),
-}
-impl ObjectStorageClass {
-    /// Every value the model lists.
-    pub const VALUES: &'static [&'static str] = &[
-        "STANDARD",
-        "REDUCED_REDUNDANCY",
-        "GLACIER",
-        "STANDARD_IA",
-        "ONEZONE_IA",
-        "INTELLIGENT_TIERING",
-        "DEEP_ARCHIVE",
-        "OUTPOSTS",
-        "GLACIER_IR",
-        "SNOW",
-        "EXPRESS_ONEZONE",
-        "FSX_OPENZFS",
-        "FSX_ONTAP",
-        "AWS_BACKUP_WARM",
-        "AWS_BACKUP_LOW_COST_WARM",
-    ];
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Standard => "STANDARD",
-            Self::ReducedRedundancy => "REDUCED_REDUNDANCY",
-            Self::Glacier => "GLACIER",
-            Self::StandardIa => "STANDARD_IA",
-            Self::OnezoneIa => "ONEZONE_IA",
-            Self::IntelligentTiering => "INTELLIGENT_TIERING",
-            Self::DeepArchive => "DEEP_ARCHIVE",
-            Self::Outposts => "OUTPOSTS",
-            Self::GlacierIr => "GLACIER_IR",
-            Self::Snow => "SNOW",
-            Self::ExpressOnezone => "EXPRESS_ONEZONE",
-            Self::FsxOpenzfs => "FSX_OPENZFS",
-            Self::FsxOntap => "FSX_ONTAP",
-            Self::AwsBackupWarm => "AWS_BACKUP_WARM",
-            Self::AwsBackupLowCostWarm => "AWS_BACKUP_LOW_COST_WARM",
-            Self::Unknown(s) => s,
-        }
-    }
-}
-impl rv::StringEnum for ObjectStorageClass {
-    fn as_str(&self) -> &str {
-        ObjectStorageClass::as_str(self)
-    }
-    fn from_wire(s: String) -> Self {
-        match s.as_str() {
-            "STANDARD" => Self::Standard,
-            "REDUCED_REDUNDANCY" => Self::ReducedRedundancy,
-            "GLACIER" => Self::Glacier,
-            "STANDARD_IA" => Self::StandardIa,
-            "ONEZONE_IA" => Self::OnezoneIa,
-            "INTELLIGENT_TIERING" => Self::IntelligentTiering,
-            "DEEP_ARCHIVE" => Self::DeepArchive,
-            "OUTPOSTS" => Self::Outposts,
-            "GLACIER_IR" => Self::GlacierIr,
-            "SNOW" => Self::Snow,
-            "EXPRESS_ONEZONE" => Self::ExpressOnezone,
-            "FSX_OPENZFS" => Self::FsxOpenzfs,
-            "FSX_ONTAP" => Self::FsxOntap,
-            "AWS_BACKUP_WARM" => Self::AwsBackupWarm,
-            "AWS_BACKUP_LOW_COST_WARM" => Self::AwsBackupLowCostWarm,
-            _ => Self::Unknown(s),
-        }
-    }
-}
-rboto::enum_value!(str ObjectStorageClass);
+rboto::__structure!(
+    ObjectPart "ObjectPart"[set from] { part_number = i32, size = i64, checksum_crc32 :
+    String, checksum_crc32c : String, checksum_crc64nvme : String, checksum_sha1 :
+    String, checksum_sha256 : String, checksum_sha512 : String, checksum_md5 : String,
+    checksum_xxhash64 : String, checksum_xxhash3 : String, checksum_xxhash128 : String }
+    {}
+);
+rboto::__string_enum!(
+    ObjectStorageClass { Standard = "STANDARD", ReducedRedundancy = "REDUCED_REDUNDANCY",
+    Glacier = "GLACIER", StandardIa = "STANDARD_IA", OnezoneIa = "ONEZONE_IA",
+    IntelligentTiering = "INTELLIGENT_TIERING", DeepArchive = "DEEP_ARCHIVE", Outposts =
+    "OUTPOSTS", GlacierIr = "GLACIER_IR", Snow = "SNOW", ExpressOnezone =
+    "EXPRESS_ONEZONE", FsxOpenzfs = "FSX_OPENZFS", FsxOntap = "FSX_ONTAP", AwsBackupWarm
+    = "AWS_BACKUP_WARM", AwsBackupLowCostWarm = "AWS_BACKUP_LOW_COST_WARM" }
+);
 /// The version of an object.
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct ObjectVersion {
     /// The entity tag is an MD5 hash of that version of the object.
     pub e_tag: Option<String>,
@@ -6864,310 +1911,76 @@ pub struct ObjectVersion {
     /// Specifies the restoration status of an object. Objects in certain storage classes must be restored before they can be retrieved. For more information about these storage classes and how to work with archived objects, see [Working with archived objects](https://docs.aws.amazon.com/AmazonS3/latest/userguide/archived-objects.html) in the *Amazon S3 User Guide*.
     pub restore_status: Option<RestoreStatus>,
 }
-impl ObjectVersion {
-    /// Sets `ETag`.
-    pub fn e_tag(mut self, v: impl Into<String>) -> Self {
-        self.e_tag = Some(v.into());
-        self
-    }
-    /// Sets `ChecksumAlgorithm`.
-    pub fn checksum_algorithm(mut self, v: impl Into<Vec<ChecksumAlgorithm>>) -> Self {
-        self.checksum_algorithm = Some(v.into());
-        self
-    }
-    /// Sets `ChecksumType`.
-    pub fn checksum_type(mut self, v: impl Into<ChecksumType>) -> Self {
-        self.checksum_type = Some(v.into());
-        self
-    }
-    /// Sets `Size`.
-    pub fn size(mut self, v: i64) -> Self {
-        self.size = Some(v);
-        self
-    }
-    /// Sets `StorageClass`.
-    pub fn storage_class(mut self, v: impl Into<ObjectVersionStorageClass>) -> Self {
-        self.storage_class = Some(v.into());
-        self
-    }
-    /// Sets `Key`.
-    pub fn key(mut self, v: impl Into<String>) -> Self {
-        self.key = Some(v.into());
-        self
-    }
-    /// Sets `VersionId`.
-    pub fn version_id(mut self, v: impl Into<String>) -> Self {
-        self.version_id = Some(v.into());
-        self
-    }
-    /// Sets `IsLatest`.
-    pub fn is_latest(mut self, v: bool) -> Self {
-        self.is_latest = Some(v);
-        self
-    }
-    /// Sets `LastModified`.
-    pub fn last_modified(mut self, v: impl Into<rboto::DateTime>) -> Self {
-        self.last_modified = Some(v.into());
-        self
-    }
-    /// Sets `Owner`.
-    pub fn owner(mut self, v: Owner) -> Self {
-        self.owner = Some(v);
-        self
-    }
-    /// Sets `RestoreStatus`.
-    pub fn restore_status(mut self, v: RestoreStatus) -> Self {
-        self.restore_status = Some(v);
-        self
-    }
-}
-impl rboto::FromValue for ObjectVersion {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "ObjectVersion")?;
-        Ok(Self {
-            e_tag: m.take(0)?,
-            checksum_algorithm: m.take(1)?,
-            checksum_type: m.take(2)?,
-            size: m.take(3)?,
-            storage_class: m.take(4)?,
-            key: m.take(5)?,
-            version_id: m.take(6)?,
-            is_latest: m.take(7)?,
-            last_modified: m.take(8)?,
-            owner: m.take(9)?,
-            restore_status: m.take(10)?,
-        })
-    }
-}
-#[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
-#[non_exhaustive]
-pub enum ObjectVersionStorageClass {
-    /// `STANDARD`
-    Standard,
-    /// A value this version of the SDK does not know.
-    Unknown(String),
-}
-impl ObjectVersionStorageClass {
-    /// Every value the model lists.
-    pub const VALUES: &'static [&'static str] = &["STANDARD"];
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Standard => "STANDARD",
-            Self::Unknown(s) => s,
-        }
-    }
-}
-impl rv::StringEnum for ObjectVersionStorageClass {
-    fn as_str(&self) -> &str {
-        ObjectVersionStorageClass::as_str(self)
-    }
-    fn from_wire(s: String) -> Self {
-        match s.as_str() {
-            "STANDARD" => Self::Standard,
-            _ => Self::Unknown(s),
-        }
-    }
-}
-rboto::enum_value!(str ObjectVersionStorageClass);
-#[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
-#[non_exhaustive]
-pub enum OptionalObjectAttributes {
-    /// `RestoreStatus`
-    RestoreStatus,
-    /// A value this version of the SDK does not know.
-    Unknown(String),
-}
-impl OptionalObjectAttributes {
-    /// Every value the model lists.
-    pub const VALUES: &'static [&'static str] = &["RestoreStatus"];
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::RestoreStatus => "RestoreStatus",
-            Self::Unknown(s) => s,
-        }
-    }
-}
-impl rv::StringEnum for OptionalObjectAttributes {
-    fn as_str(&self) -> &str {
-        OptionalObjectAttributes::as_str(self)
-    }
-    fn from_wire(s: String) -> Self {
-        match s.as_str() {
-            "RestoreStatus" => Self::RestoreStatus,
-            _ => Self::Unknown(s),
-        }
-    }
-}
-rboto::enum_value!(str OptionalObjectAttributes);
+rboto::__structure!(
+    ObjectVersion "ObjectVersion"[set from] { e_tag : String, checksum_algorithm : Vec <
+    ChecksumAlgorithm >, checksum_type : ChecksumType, size = i64, storage_class :
+    ObjectVersionStorageClass, key : String, version_id : String, is_latest = bool,
+    last_modified : rboto::DateTime, owner : Owner, restore_status : RestoreStatus } {}
+);
+rboto::__string_enum!(ObjectVersionStorageClass { Standard = "STANDARD" });
+rboto::__string_enum!(OptionalObjectAttributes { RestoreStatus = "RestoreStatus" });
 /// Describes the location where the restore job's output is stored.
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct OutputLocation {
     /// Describes an S3 location that will receive the results of the restore request.
     pub s3: Option<S3Location>,
 }
-impl OutputLocation {
-    /// Sets `S3`.
-    pub fn s3(mut self, v: S3Location) -> Self {
-        self.s3 = Some(v);
-        self
-    }
-}
-impl rboto::IntoValue for OutputLocation {
-    fn into_value(self) -> rboto::Value {
-        rboto::Value::Struct(vec![rv::opt(self.s3)])
-    }
-}
+rboto::__structure!(OutputLocation "OutputLocation"[set into] { s3 : S3Location } {});
 /// Describes how results of the Select job are serialized.
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct OutputSerialization {
     /// Describes the serialization of CSV-encoded Select results.
     pub csv: Option<CsvOutput>,
     /// Specifies JSON as request's output serialization format.
     pub json: Option<JsonOutput>,
 }
-impl OutputSerialization {
-    /// Sets `CSV`.
-    pub fn csv(mut self, v: CsvOutput) -> Self {
-        self.csv = Some(v);
-        self
-    }
-    /// Sets `JSON`.
-    pub fn json(mut self, v: JsonOutput) -> Self {
-        self.json = Some(v);
-        self
-    }
-}
-impl rboto::IntoValue for OutputSerialization {
-    fn into_value(self) -> rboto::Value {
-        rboto::Value::Struct(vec![rv::opt(self.csv), rv::opt(self.json)])
-    }
-}
+rboto::__structure!(
+    OutputSerialization "OutputSerialization"[set into] { csv : CsvOutput, json :
+    JsonOutput } {}
+);
 /// Container for the owner's display name and ID.
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct Owner {
     pub display_name: Option<String>,
     /// Container for the ID of the owner.
     pub id: Option<String>,
 }
-impl Owner {
-    /// Sets `DisplayName`.
-    pub fn display_name(mut self, v: impl Into<String>) -> Self {
-        self.display_name = Some(v.into());
-        self
-    }
-    /// Sets `ID`.
-    pub fn id(mut self, v: impl Into<String>) -> Self {
-        self.id = Some(v.into());
-        self
-    }
-}
-impl rboto::IntoValue for Owner {
-    fn into_value(self) -> rboto::Value {
-        rboto::Value::Struct(vec![rv::opt(self.display_name), rv::opt(self.id)])
-    }
-}
-impl rboto::FromValue for Owner {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "Owner")?;
-        Ok(Self {
-            display_name: m.take(0)?,
-            id: m.take(1)?,
-        })
-    }
-}
-#[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
-#[non_exhaustive]
-pub enum OwnerOverride {
-    /// `Destination`
-    Destination,
-    /// A value this version of the SDK does not know.
-    Unknown(String),
-}
-impl OwnerOverride {
-    /// Every value the model lists.
-    pub const VALUES: &'static [&'static str] = &["Destination"];
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Destination => "Destination",
-            Self::Unknown(s) => s,
-        }
-    }
-}
-impl rv::StringEnum for OwnerOverride {
-    fn as_str(&self) -> &str {
-        OwnerOverride::as_str(self)
-    }
-    fn from_wire(s: String) -> Self {
-        match s.as_str() {
-            "Destination" => Self::Destination,
-            _ => Self::Unknown(s),
-        }
-    }
-}
-rboto::enum_value!(str OwnerOverride);
+rboto::__structure!(
+    Owner "Owner"[set into from] { display_name : String, id : String } {}
+);
+rboto::__string_enum!(OwnerOverride { Destination = "Destination" });
 /// The container element for a bucket's ownership controls.
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct OwnershipControls {
     /// The container element for an ownership control rule.
     pub rules: Option<Vec<OwnershipControlsRule>>,
 }
-impl OwnershipControls {
-    /// Sets `Rules`.
-    pub fn rules(mut self, v: impl Into<Vec<OwnershipControlsRule>>) -> Self {
-        self.rules = Some(v.into());
-        self
-    }
-}
-impl rboto::IntoValue for OwnershipControls {
-    fn into_value(self) -> rboto::Value {
-        rboto::Value::Struct(vec![rv::opt(self.rules)])
-    }
-}
-impl rboto::FromValue for OwnershipControls {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "OwnershipControls")?;
-        Ok(Self { rules: m.take(0)? })
-    }
-}
+rboto::__structure!(
+    OwnershipControls "OwnershipControls"[set into from] { rules : Vec <
+    OwnershipControlsRule > } {}
+);
 /// The container element for an ownership control rule.
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct OwnershipControlsRule {
     pub object_ownership: Option<ObjectOwnership>,
 }
-impl OwnershipControlsRule {
-    /// Sets `ObjectOwnership`.
-    pub fn object_ownership(mut self, v: impl Into<ObjectOwnership>) -> Self {
-        self.object_ownership = Some(v.into());
-        self
-    }
-}
-impl rboto::IntoValue for OwnershipControlsRule {
-    fn into_value(self) -> rboto::Value {
-        rboto::Value::Struct(vec![rv::opt(self.object_ownership)])
-    }
-}
-impl rboto::FromValue for OwnershipControlsRule {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "OwnershipControlsRule")?;
-        Ok(Self {
-            object_ownership: m.take(0)?,
-        })
-    }
-}
+rboto::__structure!(
+    OwnershipControlsRule "OwnershipControlsRule"[set into from] { object_ownership :
+    ObjectOwnership } {}
+);
 /// Container for Parquet.
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct ParquetInput {}
-impl ParquetInput {}
-impl rboto::IntoValue for ParquetInput {
-    fn into_value(self) -> rboto::Value {
-        rboto::Value::Struct(vec![])
-    }
-}
+rboto::__structure!(ParquetInput "ParquetInput"[set into] {} {});
 /// Container for elements related to a part.
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct Part {
     /// Part number identifying the part. This is a positive integer between 1 and 10,000.
     pub part_number: Option<i32>,
@@ -7198,269 +2011,43 @@ pub struct Part {
     /// The Base64 encoded, 128-bit `XXHASH128` checksum of the part. This checksum is present if the multipart upload request was created with the `XXHASH128` checksum algorithm. For more information, see [Checking object integrity](https://docs.aws.amazon.com/AmazonS3/latest/userguide/checking-object-integrity.html) in the *Amazon S3 User Guide*.
     pub checksum_xxhash128: Option<String>,
 }
-impl Part {
-    /// Sets `PartNumber`.
-    pub fn part_number(mut self, v: i32) -> Self {
-        self.part_number = Some(v);
-        self
-    }
-    /// Sets `LastModified`.
-    pub fn last_modified(mut self, v: impl Into<rboto::DateTime>) -> Self {
-        self.last_modified = Some(v.into());
-        self
-    }
-    /// Sets `ETag`.
-    pub fn e_tag(mut self, v: impl Into<String>) -> Self {
-        self.e_tag = Some(v.into());
-        self
-    }
-    /// Sets `Size`.
-    pub fn size(mut self, v: i64) -> Self {
-        self.size = Some(v);
-        self
-    }
-    /// Sets `ChecksumCRC32`.
-    pub fn checksum_crc32(mut self, v: impl Into<String>) -> Self {
-        self.checksum_crc32 = Some(v.into());
-        self
-    }
-    /// Sets `ChecksumCRC32C`.
-    pub fn checksum_crc32c(mut self, v: impl Into<String>) -> Self {
-        self.checksum_crc32c = Some(v.into());
-        self
-    }
-    /// Sets `ChecksumCRC64NVME`.
-    pub fn checksum_crc64nvme(mut self, v: impl Into<String>) -> Self {
-        self.checksum_crc64nvme = Some(v.into());
-        self
-    }
-    /// Sets `ChecksumSHA1`.
-    pub fn checksum_sha1(mut self, v: impl Into<String>) -> Self {
-        self.checksum_sha1 = Some(v.into());
-        self
-    }
-    /// Sets `ChecksumSHA256`.
-    pub fn checksum_sha256(mut self, v: impl Into<String>) -> Self {
-        self.checksum_sha256 = Some(v.into());
-        self
-    }
-    /// Sets `ChecksumSHA512`.
-    pub fn checksum_sha512(mut self, v: impl Into<String>) -> Self {
-        self.checksum_sha512 = Some(v.into());
-        self
-    }
-    /// Sets `ChecksumMD5`.
-    pub fn checksum_md5(mut self, v: impl Into<String>) -> Self {
-        self.checksum_md5 = Some(v.into());
-        self
-    }
-    /// Sets `ChecksumXXHASH64`.
-    pub fn checksum_xxhash64(mut self, v: impl Into<String>) -> Self {
-        self.checksum_xxhash64 = Some(v.into());
-        self
-    }
-    /// Sets `ChecksumXXHASH3`.
-    pub fn checksum_xxhash3(mut self, v: impl Into<String>) -> Self {
-        self.checksum_xxhash3 = Some(v.into());
-        self
-    }
-    /// Sets `ChecksumXXHASH128`.
-    pub fn checksum_xxhash128(mut self, v: impl Into<String>) -> Self {
-        self.checksum_xxhash128 = Some(v.into());
-        self
-    }
-}
-impl rboto::FromValue for Part {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "Part")?;
-        Ok(Self {
-            part_number: m.take(0)?,
-            last_modified: m.take(1)?,
-            e_tag: m.take(2)?,
-            size: m.take(3)?,
-            checksum_crc32: m.take(4)?,
-            checksum_crc32c: m.take(5)?,
-            checksum_crc64nvme: m.take(6)?,
-            checksum_sha1: m.take(7)?,
-            checksum_sha256: m.take(8)?,
-            checksum_sha512: m.take(9)?,
-            checksum_md5: m.take(10)?,
-            checksum_xxhash64: m.take(11)?,
-            checksum_xxhash3: m.take(12)?,
-            checksum_xxhash128: m.take(13)?,
-        })
-    }
-}
-#[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
-#[non_exhaustive]
-pub enum PartitionDateSource {
-    /// `EventTime`
-    EventTime,
-    /// `DeliveryTime`
-    DeliveryTime,
-    /// A value this version of the SDK does not know.
-    Unknown(String),
-}
-impl PartitionDateSource {
-    /// Every value the model lists.
-    pub const VALUES: &'static [&'static str] = &["EventTime", "DeliveryTime"];
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::EventTime => "EventTime",
-            Self::DeliveryTime => "DeliveryTime",
-            Self::Unknown(s) => s,
-        }
-    }
-}
-impl rv::StringEnum for PartitionDateSource {
-    fn as_str(&self) -> &str {
-        PartitionDateSource::as_str(self)
-    }
-    fn from_wire(s: String) -> Self {
-        match s.as_str() {
-            "EventTime" => Self::EventTime,
-            "DeliveryTime" => Self::DeliveryTime,
-            _ => Self::Unknown(s),
-        }
-    }
-}
-rboto::enum_value!(str PartitionDateSource);
+rboto::__structure!(
+    Part "Part"[set from] { part_number = i32, last_modified : rboto::DateTime, e_tag :
+    String, size = i64, checksum_crc32 : String, checksum_crc32c : String,
+    checksum_crc64nvme : String, checksum_sha1 : String, checksum_sha256 : String,
+    checksum_sha512 : String, checksum_md5 : String, checksum_xxhash64 : String,
+    checksum_xxhash3 : String, checksum_xxhash128 : String } {}
+);
+rboto::__string_enum!(
+    PartitionDateSource { EventTime = "EventTime", DeliveryTime = "DeliveryTime" }
+);
 /// Amazon S3 keys for log objects are partitioned in the following format:
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct PartitionedPrefix {
     /// Specifies the partition date source for the partitioned prefix. `PartitionDateSource` can be `EventTime` or `DeliveryTime`.
     pub partition_date_source: Option<PartitionDateSource>,
 }
-impl PartitionedPrefix {
-    /// Sets `PartitionDateSource`.
-    pub fn partition_date_source(mut self, v: impl Into<PartitionDateSource>) -> Self {
-        self.partition_date_source = Some(v.into());
-        self
-    }
-}
-impl rboto::IntoValue for PartitionedPrefix {
-    fn into_value(self) -> rboto::Value {
-        rboto::Value::Struct(vec![rv::opt(self.partition_date_source)])
-    }
-}
-impl rboto::FromValue for PartitionedPrefix {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "PartitionedPrefix")?;
-        Ok(Self {
-            partition_date_source: m.take(0)?,
-        })
-    }
-}
-#[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
-#[non_exhaustive]
-pub enum Payer {
-    /// `Requester`
-    Requester,
-    /// `BucketOwner`
-    BucketOwner,
-    /// A value this version of the SDK does not know.
-    Unknown(String),
-}
-impl Payer {
-    /// Every value the model lists.
-    pub const VALUES: &'static [&'static str] = &["Requester", "BucketOwner"];
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Requester => "Requester",
-            Self::BucketOwner => "BucketOwner",
-            Self::Unknown(s) => s,
-        }
-    }
-}
-impl rv::StringEnum for Payer {
-    fn as_str(&self) -> &str {
-        Payer::as_str(self)
-    }
-    fn from_wire(s: String) -> Self {
-        match s.as_str() {
-            "Requester" => Self::Requester,
-            "BucketOwner" => Self::BucketOwner,
-            _ => Self::Unknown(s),
-        }
-    }
-}
-rboto::enum_value!(str Payer);
-#[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
-#[non_exhaustive]
-pub enum Permission {
-    /// `FULL_CONTROL`
-    FullControl,
-    /// `WRITE`
-    Write,
-    /// `WRITE_ACP`
-    WriteAcp,
-    /// `READ`
-    Read,
-    /// `READ_ACP`
-    ReadAcp,
-    /// A value this version of the SDK does not know.
-    Unknown(String),
-}
-impl Permission {
-    /// Every value the model lists.
-    pub const VALUES: &'static [&'static str] = &[
-        "FULL_CONTROL",
-        "WRITE",
-        "WRITE_ACP",
-        "READ",
-        "READ_ACP",
-    ];
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::FullControl => "FULL_CONTROL",
-            Self::Write => "WRITE",
-            Self::WriteAcp => "WRITE_ACP",
-            Self::Read => "READ",
-            Self::ReadAcp => "READ_ACP",
-            Self::Unknown(s) => s,
-        }
-    }
-}
-impl rv::StringEnum for Permission {
-    fn as_str(&self) -> &str {
-        Permission::as_str(self)
-    }
-    fn from_wire(s: String) -> Self {
-        match s.as_str() {
-            "FULL_CONTROL" => Self::FullControl,
-            "WRITE" => Self::Write,
-            "WRITE_ACP" => Self::WriteAcp,
-            "READ" => Self::Read,
-            "READ_ACP" => Self::ReadAcp,
-            _ => Self::Unknown(s),
-        }
-    }
-}
-rboto::enum_value!(str Permission);
+rboto::__structure!(
+    PartitionedPrefix "PartitionedPrefix"[set into from] { partition_date_source :
+    PartitionDateSource } {}
+);
+rboto::__string_enum!(Payer { Requester = "Requester", BucketOwner = "BucketOwner" });
+rboto::__string_enum!(
+    Permission { FullControl = "FULL_CONTROL", Write = "WRITE", WriteAcp = "WRITE_ACP",
+    Read = "READ", ReadAcp = "READ_ACP" }
+);
 /// The container element for a bucket's policy status.
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct PolicyStatus {
     /// The policy status for this bucket. `TRUE` indicates that this bucket is public. `FALSE` indicates that the bucket is not public.
     pub is_public: Option<bool>,
 }
-impl PolicyStatus {
-    /// Sets `IsPublic`.
-    pub fn is_public(mut self, v: bool) -> Self {
-        self.is_public = Some(v);
-        self
-    }
-}
-impl rboto::FromValue for PolicyStatus {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "PolicyStatus")?;
-        Ok(Self { is_public: m.take(0)? })
-    }
-}
+rboto::__structure!(PolicyStatus "PolicyStatus"[set from] { is_public = bool } {});
 /// This data type contains information about progress of an operation.
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct Progress {
     /// The current number of object bytes scanned.
     pub bytes_scanned: Option<i64>,
@@ -7469,89 +2056,22 @@ pub struct Progress {
     /// The current number of bytes of records payload data returned.
     pub bytes_returned: Option<i64>,
 }
-impl Progress {
-    /// Sets `BytesScanned`.
-    pub fn bytes_scanned(mut self, v: i64) -> Self {
-        self.bytes_scanned = Some(v);
-        self
-    }
-    /// Sets `BytesProcessed`.
-    pub fn bytes_processed(mut self, v: i64) -> Self {
-        self.bytes_processed = Some(v);
-        self
-    }
-    /// Sets `BytesReturned`.
-    pub fn bytes_returned(mut self, v: i64) -> Self {
-        self.bytes_returned = Some(v);
-        self
-    }
-}
-impl rboto::FromValue for Progress {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "Progress")?;
-        Ok(Self {
-            bytes_scanned: m.take(0)?,
-            bytes_processed: m.take(1)?,
-            bytes_returned: m.take(2)?,
-        })
-    }
-}
+rboto::__structure!(
+    Progress "Progress"[set from] { bytes_scanned = i64, bytes_processed = i64,
+    bytes_returned = i64 } {}
+);
 /// This data type contains information about the progress event of an operation.
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct ProgressEvent {
     /// The Progress event details.
     pub details: Option<Progress>,
 }
-impl ProgressEvent {
-    /// Sets `Details`.
-    pub fn details(mut self, v: Progress) -> Self {
-        self.details = Some(v);
-        self
-    }
-}
-impl rboto::FromValue for ProgressEvent {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "ProgressEvent")?;
-        Ok(Self { details: m.take(0)? })
-    }
-}
-#[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
-#[non_exhaustive]
-pub enum Protocol {
-    /// `http`
-    Http,
-    /// `https`
-    Https,
-    /// A value this version of the SDK does not know.
-    Unknown(String),
-}
-impl Protocol {
-    /// Every value the model lists.
-    pub const VALUES: &'static [&'static str] = &["http", "https"];
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Http => "http",
-            Self::Https => "https",
-            Self::Unknown(s) => s,
-        }
-    }
-}
-impl rv::StringEnum for Protocol {
-    fn as_str(&self) -> &str {
-        Protocol::as_str(self)
-    }
-    fn from_wire(s: String) -> Self {
-        match s.as_str() {
-            "http" => Self::Http,
-            "https" => Self::Https,
-            _ => Self::Unknown(s),
-        }
-    }
-}
-rboto::enum_value!(str Protocol);
+rboto::__structure!(ProgressEvent "ProgressEvent"[set from] { details : Progress } {});
+rboto::__string_enum!(Protocol { Http = "http", Https = "https" });
 /// The PublicAccessBlock configuration that you want to apply to this Amazon S3 bucket. You can enable the configuration options in any combination. Bucket-level settings work alongside account-level settings (which may inherit from organization-level policies).
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct PublicAccessBlockConfiguration {
     /// Specifies whether Amazon S3 should block public access control lists (ACLs) for this bucket and objects in this bucket. Setting this element to `TRUE` causes the following behavior:
     pub block_public_acls: Option<bool>,
@@ -7562,51 +2082,14 @@ pub struct PublicAccessBlockConfiguration {
     /// Specifies whether Amazon S3 should restrict public bucket policies for this bucket. Setting this element to `TRUE` restricts access to this bucket to only Amazon Web Services service principals and authorized users within this account if the bucket has a public policy.
     pub restrict_public_buckets: Option<bool>,
 }
-impl PublicAccessBlockConfiguration {
-    /// Sets `BlockPublicAcls`.
-    pub fn block_public_acls(mut self, v: bool) -> Self {
-        self.block_public_acls = Some(v);
-        self
-    }
-    /// Sets `IgnorePublicAcls`.
-    pub fn ignore_public_acls(mut self, v: bool) -> Self {
-        self.ignore_public_acls = Some(v);
-        self
-    }
-    /// Sets `BlockPublicPolicy`.
-    pub fn block_public_policy(mut self, v: bool) -> Self {
-        self.block_public_policy = Some(v);
-        self
-    }
-    /// Sets `RestrictPublicBuckets`.
-    pub fn restrict_public_buckets(mut self, v: bool) -> Self {
-        self.restrict_public_buckets = Some(v);
-        self
-    }
-}
-impl rboto::IntoValue for PublicAccessBlockConfiguration {
-    fn into_value(self) -> rboto::Value {
-        rboto::Value::Struct(
-            vec![
-                rv::opt(self.block_public_acls), rv::opt(self.ignore_public_acls),
-                rv::opt(self.block_public_policy), rv::opt(self.restrict_public_buckets)
-            ],
-        )
-    }
-}
-impl rboto::FromValue for PublicAccessBlockConfiguration {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "PublicAccessBlockConfiguration")?;
-        Ok(Self {
-            block_public_acls: m.take(0)?,
-            ignore_public_acls: m.take(1)?,
-            block_public_policy: m.take(2)?,
-            restrict_public_buckets: m.take(3)?,
-        })
-    }
-}
+rboto::__structure!(
+    PublicAccessBlockConfiguration "PublicAccessBlockConfiguration"[set into from] {
+    block_public_acls = bool, ignore_public_acls = bool, block_public_policy = bool,
+    restrict_public_buckets = bool } {}
+);
 /// Specifies the configuration for publishing messages to an Amazon Simple Queue Service (Amazon SQS) queue when Amazon S3 detects specified events.
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct QueueConfiguration {
     pub id: Option<String>,
     /// The Amazon Resource Name (ARN) of the Amazon SQS queue to which Amazon S3 publishes a message when it detects events of the specified type.
@@ -7615,51 +2098,13 @@ pub struct QueueConfiguration {
     pub events: Option<Vec<Event>>,
     pub filter: Option<NotificationConfigurationFilter>,
 }
-impl QueueConfiguration {
-    /// Sets `Id`.
-    pub fn id(mut self, v: impl Into<String>) -> Self {
-        self.id = Some(v.into());
-        self
-    }
-    /// Sets `QueueArn`.
-    pub fn queue_arn(mut self, v: impl Into<String>) -> Self {
-        self.queue_arn = Some(v.into());
-        self
-    }
-    /// Sets `Events`.
-    pub fn events(mut self, v: impl Into<Vec<Event>>) -> Self {
-        self.events = Some(v.into());
-        self
-    }
-    /// Sets `Filter`.
-    pub fn filter(mut self, v: NotificationConfigurationFilter) -> Self {
-        self.filter = Some(v);
-        self
-    }
-}
-impl rboto::IntoValue for QueueConfiguration {
-    fn into_value(self) -> rboto::Value {
-        rboto::Value::Struct(
-            vec![
-                rv::opt(self.id), rv::opt(self.queue_arn), rv::opt(self.events),
-                rv::opt(self.filter)
-            ],
-        )
-    }
-}
-impl rboto::FromValue for QueueConfiguration {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "QueueConfiguration")?;
-        Ok(Self {
-            id: m.take(0)?,
-            queue_arn: m.take(1)?,
-            events: m.take(2)?,
-            filter: m.take(3)?,
-        })
-    }
-}
+rboto::__structure!(
+    QueueConfiguration "QueueConfiguration"[set into from] { id : String, queue_arn :
+    String, events : Vec < Event >, filter : NotificationConfigurationFilter } {}
+);
 /// This data type is deprecated. Use [QueueConfiguration](https://docs.aws.amazon.com/AmazonS3/latest/API/API_QueueConfiguration.html) for the same purposes. This data type specifies the configuration for publishing messages to an Amazon Simple Queue Service (Amazon SQS) queue when Amazon S3 detects specified events.
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct QueueConfigurationDeprecated {
     pub id: Option<String>,
     ///
@@ -7670,139 +2115,35 @@ pub struct QueueConfigurationDeprecated {
     /// The Amazon Resource Name (ARN) of the Amazon SQS queue to which Amazon S3 publishes a message when it detects events of the specified type.
     pub queue: Option<String>,
 }
-impl QueueConfigurationDeprecated {
-    /// Sets `Id`.
-    pub fn id(mut self, v: impl Into<String>) -> Self {
-        self.id = Some(v.into());
-        self
-    }
-    /// Sets `Event`.
-    pub fn event(mut self, v: impl Into<Event>) -> Self {
-        self.event = Some(v.into());
-        self
-    }
-    /// Sets `Events`.
-    pub fn events(mut self, v: impl Into<Vec<Event>>) -> Self {
-        self.events = Some(v.into());
-        self
-    }
-    /// Sets `Queue`.
-    pub fn queue(mut self, v: impl Into<String>) -> Self {
-        self.queue = Some(v.into());
-        self
-    }
-}
-impl rboto::IntoValue for QueueConfigurationDeprecated {
-    fn into_value(self) -> rboto::Value {
-        rboto::Value::Struct(
-            vec![
-                rv::opt(self.id), rv::opt(self.event), rv::opt(self.events), rv::opt(self
-                .queue)
-            ],
-        )
-    }
-}
-impl rboto::FromValue for QueueConfigurationDeprecated {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "QueueConfigurationDeprecated")?;
-        Ok(Self {
-            id: m.take(0)?,
-            event: m.take(1)?,
-            events: m.take(2)?,
-            queue: m.take(3)?,
-        })
-    }
-}
-#[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
-#[non_exhaustive]
-pub enum QuoteFields {
-    /// `ALWAYS`
-    Always,
-    /// `ASNEEDED`
-    Asneeded,
-    /// A value this version of the SDK does not know.
-    Unknown(String),
-}
-impl QuoteFields {
-    /// Every value the model lists.
-    pub const VALUES: &'static [&'static str] = &["ALWAYS", "ASNEEDED"];
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Always => "ALWAYS",
-            Self::Asneeded => "ASNEEDED",
-            Self::Unknown(s) => s,
-        }
-    }
-}
-impl rv::StringEnum for QuoteFields {
-    fn as_str(&self) -> &str {
-        QuoteFields::as_str(self)
-    }
-    fn from_wire(s: String) -> Self {
-        match s.as_str() {
-            "ALWAYS" => Self::Always,
-            "ASNEEDED" => Self::Asneeded,
-            _ => Self::Unknown(s),
-        }
-    }
-}
-rboto::enum_value!(str QuoteFields);
+rboto::__structure!(
+    QueueConfigurationDeprecated "QueueConfigurationDeprecated"[set into from] { id :
+    String, event : Event, events : Vec < Event >, queue : String } {}
+);
+rboto::__string_enum!(QuoteFields { Always = "ALWAYS", Asneeded = "ASNEEDED" });
 /// The journal table record expiration settings for a journal table in an S3 Metadata configuration.
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct RecordExpiration {
     /// Specifies whether journal table record expiration is enabled or disabled.
     pub expiration: Option<ExpirationState>,
     /// If you enable journal table record expiration, you can set the number of days to retain your journal table records. Journal table records must be retained for a minimum of 7 days. To set this value, specify any whole number from `7` to `2147483647`. For example, to retain your journal table records for one year, set this value to `365`.
     pub days: Option<i32>,
 }
-impl RecordExpiration {
-    /// Sets `Expiration`.
-    pub fn expiration(mut self, v: impl Into<ExpirationState>) -> Self {
-        self.expiration = Some(v.into());
-        self
-    }
-    /// Sets `Days`.
-    pub fn days(mut self, v: i32) -> Self {
-        self.days = Some(v);
-        self
-    }
-}
-impl rboto::IntoValue for RecordExpiration {
-    fn into_value(self) -> rboto::Value {
-        rboto::Value::Struct(vec![rv::opt(self.expiration), rv::opt(self.days)])
-    }
-}
-impl rboto::FromValue for RecordExpiration {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "RecordExpiration")?;
-        Ok(Self {
-            expiration: m.take(0)?,
-            days: m.take(1)?,
-        })
-    }
-}
+rboto::__structure!(
+    RecordExpiration "RecordExpiration"[set into from] { expiration : ExpirationState,
+    days = i32 } {}
+);
 /// The container for the records event.
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct RecordsEvent {
     /// The byte array of partial, one or more result records. S3 Select doesn't guarantee that a record will be self-contained in one record frame. To ensure continuous streaming of data, S3 Select might split the same record across multiple record frames instead of aggregating the results in memory.
     pub payload: Option<rboto::Blob>,
 }
-impl RecordsEvent {
-    /// Sets `Payload`.
-    pub fn payload(mut self, v: impl Into<rboto::Blob>) -> Self {
-        self.payload = Some(v.into());
-        self
-    }
-}
-impl rboto::FromValue for RecordsEvent {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "RecordsEvent")?;
-        Ok(Self { payload: m.take(0)? })
-    }
-}
+rboto::__structure!(RecordsEvent "RecordsEvent"[set from] { payload : rboto::Blob } {});
 /// Specifies how requests are redirected. In the event of an error, you can specify a different error code to return.
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct Redirect {
     /// The host name to use in the redirect request.
     pub host_name: Option<String>,
@@ -7815,185 +2156,53 @@ pub struct Redirect {
     /// The specific object key to use in the redirect request. For example, redirect request to `error.html`. Not required if one of the siblings is present. Can be present only if `ReplaceKeyPrefixWith` is not provided.
     pub replace_key_with: Option<String>,
 }
-impl Redirect {
-    /// Sets `HostName`.
-    pub fn host_name(mut self, v: impl Into<String>) -> Self {
-        self.host_name = Some(v.into());
-        self
-    }
-    /// Sets `HttpRedirectCode`.
-    pub fn http_redirect_code(mut self, v: impl Into<String>) -> Self {
-        self.http_redirect_code = Some(v.into());
-        self
-    }
-    /// Sets `Protocol`.
-    pub fn protocol(mut self, v: impl Into<Protocol>) -> Self {
-        self.protocol = Some(v.into());
-        self
-    }
-    /// Sets `ReplaceKeyPrefixWith`.
-    pub fn replace_key_prefix_with(mut self, v: impl Into<String>) -> Self {
-        self.replace_key_prefix_with = Some(v.into());
-        self
-    }
-    /// Sets `ReplaceKeyWith`.
-    pub fn replace_key_with(mut self, v: impl Into<String>) -> Self {
-        self.replace_key_with = Some(v.into());
-        self
-    }
-}
-impl rboto::IntoValue for Redirect {
-    fn into_value(self) -> rboto::Value {
-        rboto::Value::Struct(
-            vec![
-                rv::opt(self.host_name), rv::opt(self.http_redirect_code), rv::opt(self
-                .protocol), rv::opt(self.replace_key_prefix_with), rv::opt(self
-                .replace_key_with)
-            ],
-        )
-    }
-}
-impl rboto::FromValue for Redirect {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "Redirect")?;
-        Ok(Self {
-            host_name: m.take(0)?,
-            http_redirect_code: m.take(1)?,
-            protocol: m.take(2)?,
-            replace_key_prefix_with: m.take(3)?,
-            replace_key_with: m.take(4)?,
-        })
-    }
-}
+rboto::__structure!(
+    Redirect "Redirect"[set into from] { host_name : String, http_redirect_code : String,
+    protocol : Protocol, replace_key_prefix_with : String, replace_key_with : String } {}
+);
 /// Specifies the redirect behavior of all requests to a website endpoint of an Amazon S3 bucket.
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct RedirectAllRequestsTo {
     /// Name of the host where requests are redirected.
     pub host_name: Option<String>,
     /// Protocol to use when redirecting requests. The default is the protocol that is used in the original request.
     pub protocol: Option<Protocol>,
 }
-impl RedirectAllRequestsTo {
-    /// Sets `HostName`.
-    pub fn host_name(mut self, v: impl Into<String>) -> Self {
-        self.host_name = Some(v.into());
-        self
-    }
-    /// Sets `Protocol`.
-    pub fn protocol(mut self, v: impl Into<Protocol>) -> Self {
-        self.protocol = Some(v.into());
-        self
-    }
-}
-impl rboto::IntoValue for RedirectAllRequestsTo {
-    fn into_value(self) -> rboto::Value {
-        rboto::Value::Struct(vec![rv::opt(self.host_name), rv::opt(self.protocol)])
-    }
-}
-impl rboto::FromValue for RedirectAllRequestsTo {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "RedirectAllRequestsTo")?;
-        Ok(Self {
-            host_name: m.take(0)?,
-            protocol: m.take(1)?,
-        })
-    }
-}
+rboto::__structure!(
+    RedirectAllRequestsTo "RedirectAllRequestsTo"[set into from] { host_name : String,
+    protocol : Protocol } {}
+);
 /// A filter that you can specify for selection for modifications on replicas. Amazon S3 doesn't replicate replica modifications by default. In the latest version of replication configuration (when `Filter` is specified), you can specify this element and set the status to `Enabled` to replicate modifications on replicas.
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct ReplicaModifications {
     /// Specifies whether Amazon S3 replicates modifications on replicas.
     pub status: Option<ReplicaModificationsStatus>,
 }
-impl ReplicaModifications {
-    /// Sets `Status`.
-    pub fn status(mut self, v: impl Into<ReplicaModificationsStatus>) -> Self {
-        self.status = Some(v.into());
-        self
-    }
-}
-impl rboto::IntoValue for ReplicaModifications {
-    fn into_value(self) -> rboto::Value {
-        rboto::Value::Struct(vec![rv::opt(self.status)])
-    }
-}
-impl rboto::FromValue for ReplicaModifications {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "ReplicaModifications")?;
-        Ok(Self { status: m.take(0)? })
-    }
-}
-#[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
-#[non_exhaustive]
-pub enum ReplicaModificationsStatus {
-    /// `Enabled`
-    Enabled,
-    /// `Disabled`
-    Disabled,
-    /// A value this version of the SDK does not know.
-    Unknown(String),
-}
-impl ReplicaModificationsStatus {
-    /// Every value the model lists.
-    pub const VALUES: &'static [&'static str] = &["Enabled", "Disabled"];
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Enabled => "Enabled",
-            Self::Disabled => "Disabled",
-            Self::Unknown(s) => s,
-        }
-    }
-}
-impl rv::StringEnum for ReplicaModificationsStatus {
-    fn as_str(&self) -> &str {
-        ReplicaModificationsStatus::as_str(self)
-    }
-    fn from_wire(s: String) -> Self {
-        match s.as_str() {
-            "Enabled" => Self::Enabled,
-            "Disabled" => Self::Disabled,
-            _ => Self::Unknown(s),
-        }
-    }
-}
-rboto::enum_value!(str ReplicaModificationsStatus);
+rboto::__structure!(
+    ReplicaModifications "ReplicaModifications"[set into from] { status :
+    ReplicaModificationsStatus } {}
+);
+rboto::__string_enum!(
+    ReplicaModificationsStatus { Enabled = "Enabled", Disabled = "Disabled" }
+);
 /// A container for replication rules. You can add up to 1,000 rules. The maximum size of a replication configuration is 2 MB.
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct ReplicationConfiguration {
     /// The Amazon Resource Name (ARN) of the Identity and Access Management (IAM) role that Amazon S3 assumes when replicating objects. For more information, see [How to Set Up Replication](https://docs.aws.amazon.com/AmazonS3/latest/dev/replication-how-setup.html) in the *Amazon S3 User Guide*.
     pub role: Option<String>,
     /// A container for one or more replication rules. A replication configuration must have at least one rule and can contain a maximum of 1,000 rules.
     pub rules: Option<Vec<ReplicationRule>>,
 }
-impl ReplicationConfiguration {
-    /// Sets `Role`.
-    pub fn role(mut self, v: impl Into<String>) -> Self {
-        self.role = Some(v.into());
-        self
-    }
-    /// Sets `Rules`.
-    pub fn rules(mut self, v: impl Into<Vec<ReplicationRule>>) -> Self {
-        self.rules = Some(v.into());
-        self
-    }
-}
-impl rboto::IntoValue for ReplicationConfiguration {
-    fn into_value(self) -> rboto::Value {
-        rboto::Value::Struct(vec![rv::opt(self.role), rv::opt(self.rules)])
-    }
-}
-impl rboto::FromValue for ReplicationConfiguration {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "ReplicationConfiguration")?;
-        Ok(Self {
-            role: m.take(0)?,
-            rules: m.take(1)?,
-        })
-    }
-}
+rboto::__structure!(
+    ReplicationConfiguration "ReplicationConfiguration"[set into from] { role : String,
+    rules : Vec < ReplicationRule > } {}
+);
 /// Specifies which Amazon S3 objects to replicate and where to store the replicas.
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct ReplicationRule {
     /// A unique identifier for the rule. The maximum value is 255 characters.
     pub id: Option<String>,
@@ -8014,117 +2223,29 @@ pub struct ReplicationRule {
     pub destination: Option<Destination>,
     pub delete_marker_replication: Option<DeleteMarkerReplication>,
 }
-impl ReplicationRule {
-    /// Sets `ID`.
-    pub fn id(mut self, v: impl Into<String>) -> Self {
-        self.id = Some(v.into());
-        self
-    }
-    /// Sets `Priority`.
-    pub fn priority(mut self, v: i32) -> Self {
-        self.priority = Some(v);
-        self
-    }
-    /// Sets `Prefix`.
-    pub fn prefix(mut self, v: impl Into<String>) -> Self {
-        self.prefix = Some(v.into());
-        self
-    }
-    /// Sets `Filter`.
-    pub fn filter(mut self, v: ReplicationRuleFilter) -> Self {
-        self.filter = Some(v);
-        self
-    }
-    /// Sets `Status`.
-    pub fn status(mut self, v: impl Into<ReplicationRuleStatus>) -> Self {
-        self.status = Some(v.into());
-        self
-    }
-    /// Sets `SourceSelectionCriteria`.
-    pub fn source_selection_criteria(mut self, v: SourceSelectionCriteria) -> Self {
-        self.source_selection_criteria = Some(v);
-        self
-    }
-    /// Sets `ExistingObjectReplication`.
-    pub fn existing_object_replication(mut self, v: ExistingObjectReplication) -> Self {
-        self.existing_object_replication = Some(v);
-        self
-    }
-    /// Sets `Destination`.
-    pub fn destination(mut self, v: Destination) -> Self {
-        self.destination = Some(v);
-        self
-    }
-    /// Sets `DeleteMarkerReplication`.
-    pub fn delete_marker_replication(mut self, v: DeleteMarkerReplication) -> Self {
-        self.delete_marker_replication = Some(v);
-        self
-    }
-}
-impl rboto::IntoValue for ReplicationRule {
-    fn into_value(self) -> rboto::Value {
-        rboto::Value::Struct(
-            vec![
-                rv::opt(self.id), rv::opt(self.priority), rv::opt(self.prefix),
-                rv::opt(self.filter), rv::opt(self.status), rv::opt(self
-                .source_selection_criteria), rv::opt(self.existing_object_replication),
-                rv::opt(self.destination), rv::opt(self.delete_marker_replication)
-            ],
-        )
-    }
-}
-impl rboto::FromValue for ReplicationRule {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "ReplicationRule")?;
-        Ok(Self {
-            id: m.take(0)?,
-            priority: m.take(1)?,
-            prefix: m.take(2)?,
-            filter: m.take(3)?,
-            status: m.take(4)?,
-            source_selection_criteria: m.take(5)?,
-            existing_object_replication: m.take(6)?,
-            destination: m.take(7)?,
-            delete_marker_replication: m.take(8)?,
-        })
-    }
-}
+rboto::__structure!(
+    ReplicationRule "ReplicationRule"[set into from] { id : String, priority = i32,
+    prefix : String, filter : ReplicationRuleFilter, status : ReplicationRuleStatus,
+    source_selection_criteria : SourceSelectionCriteria, existing_object_replication :
+    ExistingObjectReplication, destination : Destination, delete_marker_replication :
+    DeleteMarkerReplication } {}
+);
 /// A container for specifying rule filters. The filters determine the subset of objects to which the rule applies. This element is required only if you specify more than one filter.
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct ReplicationRuleAndOperator {
     /// An object key name prefix that identifies the subset of objects to which the rule applies.
     pub prefix: Option<String>,
     /// An array of tags containing key and value pairs.
     pub tags: Option<Vec<Tag>>,
 }
-impl ReplicationRuleAndOperator {
-    /// Sets `Prefix`.
-    pub fn prefix(mut self, v: impl Into<String>) -> Self {
-        self.prefix = Some(v.into());
-        self
-    }
-    /// Sets `Tags`.
-    pub fn tags(mut self, v: impl Into<Vec<Tag>>) -> Self {
-        self.tags = Some(v.into());
-        self
-    }
-}
-impl rboto::IntoValue for ReplicationRuleAndOperator {
-    fn into_value(self) -> rboto::Value {
-        rboto::Value::Struct(vec![rv::opt(self.prefix), rv::opt(self.tags)])
-    }
-}
-impl rboto::FromValue for ReplicationRuleAndOperator {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "ReplicationRuleAndOperator")?;
-        Ok(Self {
-            prefix: m.take(0)?,
-            tags: m.take(1)?,
-        })
-    }
-}
+rboto::__structure!(
+    ReplicationRuleAndOperator "ReplicationRuleAndOperator"[set into from] { prefix :
+    String, tags : Vec < Tag > } {}
+);
 /// A filter that identifies the subset of objects to which the replication rule applies. A `Filter` must specify exactly one `Prefix`, `Tag`, or an `And` child element.
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct ReplicationRuleFilter {
     /// An object key name prefix that identifies the subset of objects to which the rule applies.
     pub prefix: Option<String>,
@@ -8133,323 +2254,75 @@ pub struct ReplicationRuleFilter {
     /// A container for specifying rule filters. The filters determine the subset of objects to which the rule applies. This element is required only if you specify more than one filter. For example:
     pub and: Option<ReplicationRuleAndOperator>,
 }
-impl ReplicationRuleFilter {
-    /// Sets `Prefix`.
-    pub fn prefix(mut self, v: impl Into<String>) -> Self {
-        self.prefix = Some(v.into());
-        self
-    }
-    /// Sets `Tag`.
-    pub fn tag(mut self, v: Tag) -> Self {
-        self.tag = Some(v);
-        self
-    }
-    /// Sets `And`.
-    pub fn and(mut self, v: ReplicationRuleAndOperator) -> Self {
-        self.and = Some(v);
-        self
-    }
-}
-impl rboto::IntoValue for ReplicationRuleFilter {
-    fn into_value(self) -> rboto::Value {
-        rboto::Value::Struct(
-            vec![rv::opt(self.prefix), rv::opt(self.tag), rv::opt(self.and)],
-        )
-    }
-}
-impl rboto::FromValue for ReplicationRuleFilter {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "ReplicationRuleFilter")?;
-        Ok(Self {
-            prefix: m.take(0)?,
-            tag: m.take(1)?,
-            and: m.take(2)?,
-        })
-    }
-}
-#[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
-#[non_exhaustive]
-pub enum ReplicationRuleStatus {
-    /// `Enabled`
-    Enabled,
-    /// `Disabled`
-    Disabled,
-    /// A value this version of the SDK does not know.
-    Unknown(String),
-}
-impl ReplicationRuleStatus {
-    /// Every value the model lists.
-    pub const VALUES: &'static [&'static str] = &["Enabled", "Disabled"];
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Enabled => "Enabled",
-            Self::Disabled => "Disabled",
-            Self::Unknown(s) => s,
-        }
-    }
-}
-impl rv::StringEnum for ReplicationRuleStatus {
-    fn as_str(&self) -> &str {
-        ReplicationRuleStatus::as_str(self)
-    }
-    fn from_wire(s: String) -> Self {
-        match s.as_str() {
-            "Enabled" => Self::Enabled,
-            "Disabled" => Self::Disabled,
-            _ => Self::Unknown(s),
-        }
-    }
-}
-rboto::enum_value!(str ReplicationRuleStatus);
-#[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
-#[non_exhaustive]
-pub enum ReplicationStatus {
-    /// `COMPLETE`
-    Complete,
-    /// `PENDING`
-    Pending,
-    /// `FAILED`
-    Failed,
-    /// `REPLICA`
-    Replica,
-    /// `COMPLETED`
-    Completed,
-    /// A value this version of the SDK does not know.
-    Unknown(String),
-}
-impl ReplicationStatus {
-    /// Every value the model lists.
-    pub const VALUES: &'static [&'static str] = &[
-        "COMPLETE",
-        "PENDING",
-        "FAILED",
-        "REPLICA",
-        "COMPLETED",
-    ];
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Complete => "COMPLETE",
-            Self::Pending => "PENDING",
-            Self::Failed => "FAILED",
-            Self::Replica => "REPLICA",
-            Self::Completed => "COMPLETED",
-            Self::Unknown(s) => s,
-        }
-    }
-}
-impl rv::StringEnum for ReplicationStatus {
-    fn as_str(&self) -> &str {
-        ReplicationStatus::as_str(self)
-    }
-    fn from_wire(s: String) -> Self {
-        match s.as_str() {
-            "COMPLETE" => Self::Complete,
-            "PENDING" => Self::Pending,
-            "FAILED" => Self::Failed,
-            "REPLICA" => Self::Replica,
-            "COMPLETED" => Self::Completed,
-            _ => Self::Unknown(s),
-        }
-    }
-}
-rboto::enum_value!(str ReplicationStatus);
+rboto::__structure!(
+    ReplicationRuleFilter "ReplicationRuleFilter"[set into from] { prefix : String, tag :
+    Tag, and : ReplicationRuleAndOperator } {}
+);
+rboto::__string_enum!(
+    ReplicationRuleStatus { Enabled = "Enabled", Disabled = "Disabled" }
+);
+rboto::__string_enum!(
+    ReplicationStatus { Complete = "COMPLETE", Pending = "PENDING", Failed = "FAILED",
+    Replica = "REPLICA", Completed = "COMPLETED" }
+);
 /// A container specifying S3 Replication Time Control (S3 RTC) related information, including whether S3 RTC is enabled and the time when all objects and operations on objects must be replicated. Must be specified together with a `Metrics` block.
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct ReplicationTime {
     /// Specifies whether the replication time is enabled.
     pub status: Option<ReplicationTimeStatus>,
     /// A container specifying the time by which replication should be complete for all objects and operations on objects.
     pub time: Option<ReplicationTimeValue>,
 }
-impl ReplicationTime {
-    /// Sets `Status`.
-    pub fn status(mut self, v: impl Into<ReplicationTimeStatus>) -> Self {
-        self.status = Some(v.into());
-        self
-    }
-    /// Sets `Time`.
-    pub fn time(mut self, v: ReplicationTimeValue) -> Self {
-        self.time = Some(v);
-        self
-    }
-}
-impl rboto::IntoValue for ReplicationTime {
-    fn into_value(self) -> rboto::Value {
-        rboto::Value::Struct(vec![rv::opt(self.status), rv::opt(self.time)])
-    }
-}
-impl rboto::FromValue for ReplicationTime {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "ReplicationTime")?;
-        Ok(Self {
-            status: m.take(0)?,
-            time: m.take(1)?,
-        })
-    }
-}
-#[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
-#[non_exhaustive]
-pub enum ReplicationTimeStatus {
-    /// `Enabled`
-    Enabled,
-    /// `Disabled`
-    Disabled,
-    /// A value this version of the SDK does not know.
-    Unknown(String),
-}
-impl ReplicationTimeStatus {
-    /// Every value the model lists.
-    pub const VALUES: &'static [&'static str] = &["Enabled", "Disabled"];
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Enabled => "Enabled",
-            Self::Disabled => "Disabled",
-            Self::Unknown(s) => s,
-        }
-    }
-}
-impl rv::StringEnum for ReplicationTimeStatus {
-    fn as_str(&self) -> &str {
-        ReplicationTimeStatus::as_str(self)
-    }
-    fn from_wire(s: String) -> Self {
-        match s.as_str() {
-            "Enabled" => Self::Enabled,
-            "Disabled" => Self::Disabled,
-            _ => Self::Unknown(s),
-        }
-    }
-}
-rboto::enum_value!(str ReplicationTimeStatus);
+rboto::__structure!(
+    ReplicationTime "ReplicationTime"[set into from] { status : ReplicationTimeStatus,
+    time : ReplicationTimeValue } {}
+);
+rboto::__string_enum!(
+    ReplicationTimeStatus { Enabled = "Enabled", Disabled = "Disabled" }
+);
 /// A container specifying the time value for S3 Replication Time Control (S3 RTC) and replication metrics `EventThreshold`.
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct ReplicationTimeValue {
     /// Contains an integer specifying time in minutes.
     pub minutes: Option<i32>,
 }
-impl ReplicationTimeValue {
-    /// Sets `Minutes`.
-    pub fn minutes(mut self, v: i32) -> Self {
-        self.minutes = Some(v);
-        self
-    }
-}
-impl rboto::IntoValue for ReplicationTimeValue {
-    fn into_value(self) -> rboto::Value {
-        rboto::Value::Struct(vec![rv::opt(self.minutes)])
-    }
-}
-impl rboto::FromValue for ReplicationTimeValue {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "ReplicationTimeValue")?;
-        Ok(Self { minutes: m.take(0)? })
-    }
-}
-/// If present, indicates that the requester was successfully charged for the request. For more information, see [Using Requester Pays buckets for storage transfers and usage](https://docs.aws.amazon.com/AmazonS3/latest/userguide/RequesterPaysBuckets.html) in the *Amazon Simple Storage Service user guide*.
-#[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
-#[non_exhaustive]
-pub enum RequestCharged {
-    /// `requester`
-    Requester,
-    /// A value this version of the SDK does not know.
-    Unknown(String),
-}
-impl RequestCharged {
-    /// Every value the model lists.
-    pub const VALUES: &'static [&'static str] = &["requester"];
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Requester => "requester",
-            Self::Unknown(s) => s,
-        }
-    }
-}
-impl rv::StringEnum for RequestCharged {
-    fn as_str(&self) -> &str {
-        RequestCharged::as_str(self)
-    }
-    fn from_wire(s: String) -> Self {
-        match s.as_str() {
-            "requester" => Self::Requester,
-            _ => Self::Unknown(s),
-        }
-    }
-}
-rboto::enum_value!(str RequestCharged);
-/// Confirms that the requester knows that they will be charged for the request. Bucket owners need not specify this parameter in their requests. If either the source or destination S3 bucket has Requester Pays enabled, the requester will pay for the corresponding charges.
-#[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
-#[non_exhaustive]
-pub enum RequestPayer {
-    /// `requester`
-    Requester,
-    /// A value this version of the SDK does not know.
-    Unknown(String),
-}
-impl RequestPayer {
-    /// Every value the model lists.
-    pub const VALUES: &'static [&'static str] = &["requester"];
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Requester => "requester",
-            Self::Unknown(s) => s,
-        }
-    }
-}
-impl rv::StringEnum for RequestPayer {
-    fn as_str(&self) -> &str {
-        RequestPayer::as_str(self)
-    }
-    fn from_wire(s: String) -> Self {
-        match s.as_str() {
-            "requester" => Self::Requester,
-            _ => Self::Unknown(s),
-        }
-    }
-}
-rboto::enum_value!(str RequestPayer);
+rboto::__structure!(
+    ReplicationTimeValue "ReplicationTimeValue"[set into from] { minutes = i32 } {}
+);
+rboto::__string_enum!(
+    #[doc =
+    " If present, indicates that the requester was successfully charged for the request. For more information, see [Using Requester Pays buckets for storage transfers and usage](https://docs.aws.amazon.com/AmazonS3/latest/userguide/RequesterPaysBuckets.html) in the *Amazon Simple Storage Service user guide*."]
+    RequestCharged { Requester = "requester" }
+);
+rboto::__string_enum!(
+    #[doc =
+    " Confirms that the requester knows that they will be charged for the request. Bucket owners need not specify this parameter in their requests. If either the source or destination S3 bucket has Requester Pays enabled, the requester will pay for the corresponding charges."]
+    RequestPayer { Requester = "requester" }
+);
 /// Container for Payer.
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct RequestPaymentConfiguration {
     /// Specifies who pays for the download and request fees.
     pub payer: Option<Payer>,
 }
-impl RequestPaymentConfiguration {
-    /// Sets `Payer`.
-    pub fn payer(mut self, v: impl Into<Payer>) -> Self {
-        self.payer = Some(v.into());
-        self
-    }
-}
-impl rboto::IntoValue for RequestPaymentConfiguration {
-    fn into_value(self) -> rboto::Value {
-        rboto::Value::Struct(vec![rv::opt(self.payer)])
-    }
-}
+rboto::__structure!(
+    RequestPaymentConfiguration "RequestPaymentConfiguration"[set into] { payer : Payer }
+    {}
+);
 /// Container for specifying if periodic `QueryProgress` messages should be sent.
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct RequestProgress {
     /// Specifies whether periodic QueryProgress frames should be sent. Valid values: TRUE, FALSE. Default value: FALSE.
     pub enabled: Option<bool>,
 }
-impl RequestProgress {
-    /// Sets `Enabled`.
-    pub fn enabled(mut self, v: bool) -> Self {
-        self.enabled = Some(v);
-        self
-    }
-}
-impl rboto::IntoValue for RequestProgress {
-    fn into_value(self) -> rboto::Value {
-        rboto::Value::Struct(vec![rv::opt(self.enabled)])
-    }
-}
+rboto::__structure!(RequestProgress "RequestProgress"[set into] { enabled = bool } {});
 /// Container for restore job parameters.
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct RestoreRequest {
     /// Lifetime of the active copy in days. Do not use with restores that specify `OutputLocation`.
     pub days: Option<i32>,
@@ -8466,150 +2339,41 @@ pub struct RestoreRequest {
     /// Describes the location where the restore job's output is stored.
     pub output_location: Option<OutputLocation>,
 }
-impl RestoreRequest {
-    /// Sets `Days`.
-    pub fn days(mut self, v: i32) -> Self {
-        self.days = Some(v);
-        self
-    }
-    /// Sets `GlacierJobParameters`.
-    pub fn glacier_job_parameters(mut self, v: GlacierJobParameters) -> Self {
-        self.glacier_job_parameters = Some(v);
-        self
-    }
-    /// Sets `Type`.
-    pub fn type_(mut self, v: impl Into<RestoreRequestType>) -> Self {
-        self.type_ = Some(v.into());
-        self
-    }
-    /// Sets `Tier`.
-    pub fn tier(mut self, v: impl Into<Tier>) -> Self {
-        self.tier = Some(v.into());
-        self
-    }
-    /// Sets `Description`.
-    pub fn description(mut self, v: impl Into<String>) -> Self {
-        self.description = Some(v.into());
-        self
-    }
-    /// Sets `SelectParameters`.
-    pub fn select_parameters(mut self, v: SelectParameters) -> Self {
-        self.select_parameters = Some(v);
-        self
-    }
-    /// Sets `OutputLocation`.
-    pub fn output_location(mut self, v: OutputLocation) -> Self {
-        self.output_location = Some(v);
-        self
-    }
-}
-impl rboto::IntoValue for RestoreRequest {
-    fn into_value(self) -> rboto::Value {
-        rboto::Value::Struct(
-            vec![
-                rv::opt(self.days), rv::opt(self.glacier_job_parameters), rv::opt(self
-                .type_), rv::opt(self.tier), rv::opt(self.description), rv::opt(self
-                .select_parameters), rv::opt(self.output_location)
-            ],
-        )
-    }
-}
-#[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
-#[non_exhaustive]
-pub enum RestoreRequestType {
-    /// `SELECT`
-    Select,
-    /// A value this version of the SDK does not know.
-    Unknown(String),
-}
-impl RestoreRequestType {
-    /// Every value the model lists.
-    pub const VALUES: &'static [&'static str] = &["SELECT"];
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Select => "SELECT",
-            Self::Unknown(s) => s,
-        }
-    }
-}
-impl rv::StringEnum for RestoreRequestType {
-    fn as_str(&self) -> &str {
-        RestoreRequestType::as_str(self)
-    }
-    fn from_wire(s: String) -> Self {
-        match s.as_str() {
-            "SELECT" => Self::Select,
-            _ => Self::Unknown(s),
-        }
-    }
-}
-rboto::enum_value!(str RestoreRequestType);
+rboto::__structure!(
+    RestoreRequest "RestoreRequest"[set into] { days = i32, glacier_job_parameters :
+    GlacierJobParameters, type_ : RestoreRequestType, tier : Tier, description : String,
+    select_parameters : SelectParameters, output_location : OutputLocation } {}
+);
+rboto::__string_enum!(RestoreRequestType { Select = "SELECT" });
 /// Specifies the restoration status of an object. Objects in certain storage classes must be restored before they can be retrieved. For more information about these storage classes and how to work with archived objects, see [Working with archived objects](https://docs.aws.amazon.com/AmazonS3/latest/userguide/archived-objects.html) in the *Amazon S3 User Guide*.
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct RestoreStatus {
     /// Specifies whether the object is currently being restored. If the object restoration is in progress, the header returns the value `TRUE`. For example:
     pub is_restore_in_progress: Option<bool>,
     /// Indicates when the restored copy will expire. This value is populated only if the object has already been restored. For example:
     pub restore_expiry_date: Option<rboto::DateTime>,
 }
-impl RestoreStatus {
-    /// Sets `IsRestoreInProgress`.
-    pub fn is_restore_in_progress(mut self, v: bool) -> Self {
-        self.is_restore_in_progress = Some(v);
-        self
-    }
-    /// Sets `RestoreExpiryDate`.
-    pub fn restore_expiry_date(mut self, v: impl Into<rboto::DateTime>) -> Self {
-        self.restore_expiry_date = Some(v.into());
-        self
-    }
-}
-impl rboto::FromValue for RestoreStatus {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "RestoreStatus")?;
-        Ok(Self {
-            is_restore_in_progress: m.take(0)?,
-            restore_expiry_date: m.take(1)?,
-        })
-    }
-}
+rboto::__structure!(
+    RestoreStatus "RestoreStatus"[set from] { is_restore_in_progress = bool,
+    restore_expiry_date : rboto::DateTime } {}
+);
 /// Specifies the redirect behavior and when a redirect is applied. For more information about routing rules, see [Configuring advanced conditional redirects](https://docs.aws.amazon.com/AmazonS3/latest/dev/how-to-page-redirect.html#advanced-conditional-redirects) in the *Amazon S3 User Guide*.
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct RoutingRule {
     /// A container for describing a condition that must be met for the specified redirect to apply. For example, 1. If request is for pages in the `/docs` folder, redirect to the `/documents` folder. 2. If request results in HTTP error 4xx, redirect request to another host where you might process the error.
     pub condition: Option<Condition>,
     /// Container for redirect information. You can redirect requests to another host, to another page, or with another protocol. In the event of an error, you can specify a different error code to return.
     pub redirect: Option<Redirect>,
 }
-impl RoutingRule {
-    /// Sets `Condition`.
-    pub fn condition(mut self, v: Condition) -> Self {
-        self.condition = Some(v);
-        self
-    }
-    /// Sets `Redirect`.
-    pub fn redirect(mut self, v: Redirect) -> Self {
-        self.redirect = Some(v);
-        self
-    }
-}
-impl rboto::IntoValue for RoutingRule {
-    fn into_value(self) -> rboto::Value {
-        rboto::Value::Struct(vec![rv::opt(self.condition), rv::opt(self.redirect)])
-    }
-}
-impl rboto::FromValue for RoutingRule {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "RoutingRule")?;
-        Ok(Self {
-            condition: m.take(0)?,
-            redirect: m.take(1)?,
-        })
-    }
-}
+rboto::__structure!(
+    RoutingRule "RoutingRule"[set into from] { condition : Condition, redirect : Redirect
+    } {}
+);
 /// Specifies lifecycle rules for an Amazon S3 bucket. For more information, see [Put Bucket Lifecycle Configuration](https://docs.aws.amazon.com/AmazonS3/latest/API/RESTBucketPUTlifecycle.html) in the *Amazon S3 API Reference*.
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct Rule {
     /// Specifies the expiration for the lifecycle of the object.
     pub expiration: Option<LifecycleExpiration>,
@@ -8625,110 +2389,25 @@ pub struct Rule {
     pub noncurrent_version_expiration: Option<NoncurrentVersionExpiration>,
     pub abort_incomplete_multipart_upload: Option<AbortIncompleteMultipartUpload>,
 }
-impl Rule {
-    /// Sets `Expiration`.
-    pub fn expiration(mut self, v: LifecycleExpiration) -> Self {
-        self.expiration = Some(v);
-        self
-    }
-    /// Sets `ID`.
-    pub fn id(mut self, v: impl Into<String>) -> Self {
-        self.id = Some(v.into());
-        self
-    }
-    /// Sets `Prefix`.
-    pub fn prefix(mut self, v: impl Into<String>) -> Self {
-        self.prefix = Some(v.into());
-        self
-    }
-    /// Sets `Status`.
-    pub fn status(mut self, v: impl Into<ExpirationStatus>) -> Self {
-        self.status = Some(v.into());
-        self
-    }
-    /// Sets `Transition`.
-    pub fn transition(mut self, v: Transition) -> Self {
-        self.transition = Some(v);
-        self
-    }
-    /// Sets `NoncurrentVersionTransition`.
-    pub fn noncurrent_version_transition(
-        mut self,
-        v: NoncurrentVersionTransition,
-    ) -> Self {
-        self.noncurrent_version_transition = Some(v);
-        self
-    }
-    /// Sets `NoncurrentVersionExpiration`.
-    pub fn noncurrent_version_expiration(
-        mut self,
-        v: NoncurrentVersionExpiration,
-    ) -> Self {
-        self.noncurrent_version_expiration = Some(v);
-        self
-    }
-    /// Sets `AbortIncompleteMultipartUpload`.
-    pub fn abort_incomplete_multipart_upload(
-        mut self,
-        v: AbortIncompleteMultipartUpload,
-    ) -> Self {
-        self.abort_incomplete_multipart_upload = Some(v);
-        self
-    }
-}
-impl rboto::IntoValue for Rule {
-    fn into_value(self) -> rboto::Value {
-        rboto::Value::Struct(
-            vec![
-                rv::opt(self.expiration), rv::opt(self.id), rv::opt(self.prefix),
-                rv::opt(self.status), rv::opt(self.transition), rv::opt(self
-                .noncurrent_version_transition), rv::opt(self
-                .noncurrent_version_expiration), rv::opt(self
-                .abort_incomplete_multipart_upload)
-            ],
-        )
-    }
-}
-impl rboto::FromValue for Rule {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "Rule")?;
-        Ok(Self {
-            expiration: m.take(0)?,
-            id: m.take(1)?,
-            prefix: m.take(2)?,
-            status: m.take(3)?,
-            transition: m.take(4)?,
-            noncurrent_version_transition: m.take(5)?,
-            noncurrent_version_expiration: m.take(6)?,
-            abort_incomplete_multipart_upload: m.take(7)?,
-        })
-    }
-}
+rboto::__structure!(
+    Rule "Rule"[set into from] { expiration : LifecycleExpiration, id : String, prefix :
+    String, status : ExpirationStatus, transition : Transition,
+    noncurrent_version_transition : NoncurrentVersionTransition,
+    noncurrent_version_expiration : NoncurrentVersionExpiration,
+    abort_incomplete_multipart_upload : AbortIncompleteMultipartUpload } {}
+);
 /// A container for object key name prefix and suffix filtering rules.
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct S3KeyFilter {
     pub filter_rules: Option<Vec<FilterRule>>,
 }
-impl S3KeyFilter {
-    /// Sets `FilterRules`.
-    pub fn filter_rules(mut self, v: impl Into<Vec<FilterRule>>) -> Self {
-        self.filter_rules = Some(v.into());
-        self
-    }
-}
-impl rboto::IntoValue for S3KeyFilter {
-    fn into_value(self) -> rboto::Value {
-        rboto::Value::Struct(vec![rv::opt(self.filter_rules)])
-    }
-}
-impl rboto::FromValue for S3KeyFilter {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "S3KeyFilter")?;
-        Ok(Self { filter_rules: m.take(0)? })
-    }
-}
+rboto::__structure!(
+    S3KeyFilter "S3KeyFilter"[set into from] { filter_rules : Vec < FilterRule > } {}
+);
 /// Describes an Amazon S3 location that will receive the results of the restore request.
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct S3Location {
     /// The name of the bucket where the restore results will be placed.
     pub bucket_name: Option<String>,
@@ -8746,124 +2425,29 @@ pub struct S3Location {
     /// The class of storage used to store the restore results.
     pub storage_class: Option<StorageClass>,
 }
-impl S3Location {
-    /// Sets `BucketName`.
-    pub fn bucket_name(mut self, v: impl Into<String>) -> Self {
-        self.bucket_name = Some(v.into());
-        self
-    }
-    /// Sets `Prefix`.
-    pub fn prefix(mut self, v: impl Into<String>) -> Self {
-        self.prefix = Some(v.into());
-        self
-    }
-    /// Sets `Encryption`.
-    pub fn encryption(mut self, v: Encryption) -> Self {
-        self.encryption = Some(v);
-        self
-    }
-    /// Sets `CannedACL`.
-    pub fn canned_acl(mut self, v: impl Into<ObjectCannedAcl>) -> Self {
-        self.canned_acl = Some(v.into());
-        self
-    }
-    /// Sets `AccessControlList`.
-    pub fn access_control_list(mut self, v: impl Into<Vec<Grant>>) -> Self {
-        self.access_control_list = Some(v.into());
-        self
-    }
-    /// Sets `Tagging`.
-    pub fn tagging(mut self, v: Tagging) -> Self {
-        self.tagging = Some(v);
-        self
-    }
-    /// Sets `UserMetadata`.
-    pub fn user_metadata(mut self, v: impl Into<Vec<MetadataEntry>>) -> Self {
-        self.user_metadata = Some(v.into());
-        self
-    }
-    /// Sets `StorageClass`.
-    pub fn storage_class(mut self, v: impl Into<StorageClass>) -> Self {
-        self.storage_class = Some(v.into());
-        self
-    }
-}
-impl rboto::IntoValue for S3Location {
-    fn into_value(self) -> rboto::Value {
-        rboto::Value::Struct(
-            vec![
-                rv::opt(self.bucket_name), rv::opt(self.prefix), rv::opt(self
-                .encryption), rv::opt(self.canned_acl), rv::opt(self
-                .access_control_list), rv::opt(self.tagging), rv::opt(self
-                .user_metadata), rv::opt(self.storage_class)
-            ],
-        )
-    }
-}
-#[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
-#[non_exhaustive]
-pub enum S3TablesBucketType {
-    /// `aws`
-    Aws,
-    /// `customer`
-    Customer,
-    /// A value this version of the SDK does not know.
-    Unknown(String),
-}
-impl S3TablesBucketType {
-    /// Every value the model lists.
-    pub const VALUES: &'static [&'static str] = &["aws", "customer"];
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Aws => "aws",
-            Self::Customer => "customer",
-            Self::Unknown(s) => s,
-        }
-    }
-}
-impl rv::StringEnum for S3TablesBucketType {
-    fn as_str(&self) -> &str {
-        S3TablesBucketType::as_str(self)
-    }
-    fn from_wire(s: String) -> Self {
-        match s.as_str() {
-            "aws" => Self::Aws,
-            "customer" => Self::Customer,
-            _ => Self::Unknown(s),
-        }
-    }
-}
-rboto::enum_value!(str S3TablesBucketType);
+rboto::__structure!(
+    S3Location "S3Location"[set into] { bucket_name : String, prefix : String, encryption
+    : Encryption, canned_acl : ObjectCannedAcl, access_control_list : Vec < Grant >,
+    tagging : Tagging, user_metadata : Vec < MetadataEntry >, storage_class :
+    StorageClass } {}
+);
+rboto::__string_enum!(S3TablesBucketType { Aws = "aws", Customer = "customer" });
 /// The destination information for a V1 S3 Metadata configuration. The destination table bucket must be in the same Region and Amazon Web Services account as the general purpose bucket. The specified metadata table name must be unique within the `aws_s3_metadata` namespace in the destination table bucket.
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct S3TablesDestination {
     /// The Amazon Resource Name (ARN) for the table bucket that's specified as the destination in the metadata table configuration. The destination table bucket must be in the same Region and Amazon Web Services account as the general purpose bucket.
     pub table_bucket_arn: Option<String>,
     /// The name for the metadata table in your metadata table configuration. The specified metadata table name must be unique within the `aws_s3_metadata` namespace in the destination table bucket.
     pub table_name: Option<String>,
 }
-impl S3TablesDestination {
-    /// Sets `TableBucketArn`.
-    pub fn table_bucket_arn(mut self, v: impl Into<String>) -> Self {
-        self.table_bucket_arn = Some(v.into());
-        self
-    }
-    /// Sets `TableName`.
-    pub fn table_name(mut self, v: impl Into<String>) -> Self {
-        self.table_name = Some(v.into());
-        self
-    }
-}
-impl rboto::IntoValue for S3TablesDestination {
-    fn into_value(self) -> rboto::Value {
-        rboto::Value::Struct(
-            vec![rv::opt(self.table_bucket_arn), rv::opt(self.table_name)],
-        )
-    }
-}
+rboto::__structure!(
+    S3TablesDestination "S3TablesDestination"[set into] { table_bucket_arn : String,
+    table_name : String } {}
+);
 /// The destination information for a V1 S3 Metadata configuration. The destination table bucket must be in the same Region and Amazon Web Services account as the general purpose bucket. The specified metadata table name must be unique within the `aws_s3_metadata` namespace in the destination table bucket.
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct S3TablesDestinationResult {
     /// The Amazon Resource Name (ARN) for the table bucket that's specified as the destination in the metadata table configuration. The destination table bucket must be in the same Region and Amazon Web Services account as the general purpose bucket.
     pub table_bucket_arn: Option<String>,
@@ -8874,147 +2458,51 @@ pub struct S3TablesDestinationResult {
     /// The table bucket namespace for the metadata table in your metadata table configuration. This value is always `aws_s3_metadata`.
     pub table_namespace: Option<String>,
 }
-impl S3TablesDestinationResult {
-    /// Sets `TableBucketArn`.
-    pub fn table_bucket_arn(mut self, v: impl Into<String>) -> Self {
-        self.table_bucket_arn = Some(v.into());
-        self
-    }
-    /// Sets `TableName`.
-    pub fn table_name(mut self, v: impl Into<String>) -> Self {
-        self.table_name = Some(v.into());
-        self
-    }
-    /// Sets `TableArn`.
-    pub fn table_arn(mut self, v: impl Into<String>) -> Self {
-        self.table_arn = Some(v.into());
-        self
-    }
-    /// Sets `TableNamespace`.
-    pub fn table_namespace(mut self, v: impl Into<String>) -> Self {
-        self.table_namespace = Some(v.into());
-        self
-    }
-}
-impl rboto::FromValue for S3TablesDestinationResult {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "S3TablesDestinationResult")?;
-        Ok(Self {
-            table_bucket_arn: m.take(0)?,
-            table_name: m.take(1)?,
-            table_arn: m.take(2)?,
-            table_namespace: m.take(3)?,
-        })
-    }
-}
+rboto::__structure!(
+    S3TablesDestinationResult "S3TablesDestinationResult"[set from] { table_bucket_arn :
+    String, table_name : String, table_arn : String, table_namespace : String } {}
+);
 /// Specifies the use of SSE-KMS to encrypt delivered inventory reports.
 #[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
 pub struct Ssekms {
     /// Specifies the ID of the Key Management Service (KMS) symmetric encryption customer managed key to use for encrypting inventory reports.
     pub key_id: Option<String>,
 }
-impl Ssekms {
-    /// Sets `KeyId`.
-    pub fn key_id(mut self, v: impl Into<String>) -> Self {
-        self.key_id = Some(v.into());
-        self
-    }
-}
-impl ::std::fmt::Debug for Ssekms {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.debug_struct("Ssekms")
-            .field("key_id", &rboto::types::Redacted(&self.key_id))
-            .finish()
-    }
-}
-impl rboto::IntoValue for Ssekms {
-    fn into_value(self) -> rboto::Value {
-        rboto::Value::Struct(vec![rv::opt(self.key_id)])
-    }
-}
-impl rboto::FromValue for Ssekms {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "SSEKMS")?;
-        Ok(Self { key_id: m.take(0)? })
-    }
-}
+rboto::__structure!(
+    Ssekms "SSEKMS"[set debug into from] { key_id : String[sensitive] } {}
+);
 /// If `SSEKMS` is specified for `ObjectEncryption`, this data type specifies the Amazon Web Services KMS key Amazon Resource Name (ARN) to use and whether to use an S3 Bucket Key for server-side encryption using Key Management Service (KMS) keys (SSE-KMS).
 #[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
 pub struct SsekmsEncryption {
     /// Specifies the Amazon Web Services KMS key Amazon Resource Name (ARN) to use for the updated server-side encryption type. Required if `ObjectEncryption` specifies `SSEKMS`.
     pub kms_key_arn: Option<String>,
     /// Specifies whether Amazon S3 should use an S3 Bucket Key for object encryption with server-side encryption using Key Management Service (KMS) keys (SSE-KMS). If this value isn't specified, it defaults to `false`. Setting this value to `true` causes Amazon S3 to use an S3 Bucket Key for object encryption with SSE-KMS.
     pub bucket_key_enabled: Option<bool>,
 }
-impl SsekmsEncryption {
-    /// Sets `KMSKeyArn`.
-    pub fn kms_key_arn(mut self, v: impl Into<String>) -> Self {
-        self.kms_key_arn = Some(v.into());
-        self
-    }
-    /// Sets `BucketKeyEnabled`.
-    pub fn bucket_key_enabled(mut self, v: bool) -> Self {
-        self.bucket_key_enabled = Some(v);
-        self
-    }
-}
-impl ::std::fmt::Debug for SsekmsEncryption {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.debug_struct("SsekmsEncryption")
-            .field("kms_key_arn", &rboto::types::Redacted(&self.kms_key_arn))
-            .field("bucket_key_enabled", &self.bucket_key_enabled)
-            .finish()
-    }
-}
-impl rboto::IntoValue for SsekmsEncryption {
-    fn into_value(self) -> rboto::Value {
-        rboto::Value::Struct(
-            vec![rv::opt(self.kms_key_arn), rv::opt(self.bucket_key_enabled)],
-        )
-    }
-}
+rboto::__structure!(
+    SsekmsEncryption "SSEKMSEncryption"[set debug into] { kms_key_arn :
+    String[sensitive], bucket_key_enabled = bool } {}
+);
 /// Specifies the use of SSE-S3 to encrypt delivered inventory reports.
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct Sses3 {}
-impl Sses3 {}
-impl rboto::IntoValue for Sses3 {
-    fn into_value(self) -> rboto::Value {
-        rboto::Value::Struct(vec![])
-    }
-}
-impl rboto::FromValue for Sses3 {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        rv::Members::of(v, "SSES3")?;
-        Ok(Self {})
-    }
-}
+rboto::__structure!(Sses3 "SSES3"[set into from] {} {});
 /// Specifies the byte range of the object to get the records from. A record is processed when its first byte is contained by the range. This parameter is optional, but when specified, it must not be empty. See RFC 2616, Section 14.35.1 about how to specify the start and end of the range.
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct ScanRange {
     /// Specifies the start of the byte range. This parameter is optional. Valid values: non-negative integers. The default value is 0. If only `start` is supplied, it means scan from that point to the end of the file. For example, `<scanrange><start>50</start></scanrange>` means scan from byte 50 until the end of the file.
     pub start: Option<i64>,
     /// Specifies the end of the byte range. This parameter is optional. Valid values: non-negative integers. The default value is one less than the size of the object being queried. If only the End parameter is supplied, it is interpreted to mean scan the last N bytes of the file. For example, `<scanrange><end>50</end></scanrange>` means scan the last 50 bytes.
     pub end: Option<i64>,
 }
-impl ScanRange {
-    /// Sets `Start`.
-    pub fn start(mut self, v: i64) -> Self {
-        self.start = Some(v);
-        self
-    }
-    /// Sets `End`.
-    pub fn end(mut self, v: i64) -> Self {
-        self.end = Some(v);
-        self
-    }
-}
-impl rboto::IntoValue for ScanRange {
-    fn into_value(self) -> rboto::Value {
-        rboto::Value::Struct(vec![rv::opt(self.start), rv::opt(self.end)])
-    }
-}
+rboto::__structure!(ScanRange "ScanRange"[set into] { start = i64, end = i64 } {});
 /// The container for selecting objects from a content event stream.
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct SelectObjectContentEventStream {
     /// The Records Event.
     pub records: Option<RecordsEvent>,
@@ -9027,47 +2515,14 @@ pub struct SelectObjectContentEventStream {
     /// The End Event.
     pub end: Option<EndEvent>,
 }
-impl SelectObjectContentEventStream {
-    /// Sets `Records`.
-    pub fn records(mut self, v: RecordsEvent) -> Self {
-        self.records = Some(v);
-        self
-    }
-    /// Sets `Stats`.
-    pub fn stats(mut self, v: StatsEvent) -> Self {
-        self.stats = Some(v);
-        self
-    }
-    /// Sets `Progress`.
-    pub fn progress(mut self, v: ProgressEvent) -> Self {
-        self.progress = Some(v);
-        self
-    }
-    /// Sets `Cont`.
-    pub fn cont(mut self, v: ContinuationEvent) -> Self {
-        self.cont = Some(v);
-        self
-    }
-    /// Sets `End`.
-    pub fn end(mut self, v: EndEvent) -> Self {
-        self.end = Some(v);
-        self
-    }
-}
-impl rboto::FromValue for SelectObjectContentEventStream {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "SelectObjectContentEventStream")?;
-        Ok(Self {
-            records: m.take(0)?,
-            stats: m.take(1)?,
-            progress: m.take(2)?,
-            cont: m.take(3)?,
-            end: m.take(4)?,
-        })
-    }
-}
+rboto::__structure!(
+    SelectObjectContentEventStream "SelectObjectContentEventStream"[set from] { records :
+    RecordsEvent, stats : StatsEvent, progress : ProgressEvent, cont : ContinuationEvent,
+    end : EndEvent } {}
+);
 /// **Important:** Amazon S3 Select is no longer available to new customers. Existing customers of Amazon S3 Select can continue to use the feature as usual. [Learn more](http://aws.amazon.com/blogs/storage/how-to-optimize-querying-your-data-in-amazon-s3/)
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct SelectParameters {
     /// Describes the serialization format of the object.
     pub input_serialization: Option<InputSerialization>,
@@ -9078,161 +2533,42 @@ pub struct SelectParameters {
     /// Describes how the results of the Select job are serialized.
     pub output_serialization: Option<OutputSerialization>,
 }
-impl SelectParameters {
-    /// Sets `InputSerialization`.
-    pub fn input_serialization(mut self, v: InputSerialization) -> Self {
-        self.input_serialization = Some(v);
-        self
-    }
-    /// Sets `ExpressionType`.
-    pub fn expression_type(mut self, v: impl Into<ExpressionType>) -> Self {
-        self.expression_type = Some(v.into());
-        self
-    }
-    /// Sets `Expression`.
-    pub fn expression(mut self, v: impl Into<String>) -> Self {
-        self.expression = Some(v.into());
-        self
-    }
-    /// Sets `OutputSerialization`.
-    pub fn output_serialization(mut self, v: OutputSerialization) -> Self {
-        self.output_serialization = Some(v);
-        self
-    }
-}
-impl rboto::IntoValue for SelectParameters {
-    fn into_value(self) -> rboto::Value {
-        rboto::Value::Struct(
-            vec![
-                rv::opt(self.input_serialization), rv::opt(self.expression_type),
-                rv::opt(self.expression), rv::opt(self.output_serialization)
-            ],
-        )
-    }
-}
-#[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
-#[non_exhaustive]
-pub enum ServerSideEncryption {
-    /// `AES256`
-    Aes256,
-    /// `aws:fsx`
-    AwsFsx,
-    /// `aws:backup`
-    AwsBackup,
-    /// `aws:kms`
-    AwsKms,
-    /// `aws:kms:dsse`
-    AwsKmsDsse,
-    /// A value this version of the SDK does not know.
-    Unknown(String),
-}
-impl ServerSideEncryption {
-    /// Every value the model lists.
-    pub const VALUES: &'static [&'static str] = &[
-        "AES256",
-        "aws:fsx",
-        "aws:backup",
-        "aws:kms",
-        "aws:kms:dsse",
-    ];
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Aes256 => "AES256",
-            Self::AwsFsx => "aws:fsx",
-            Self::AwsBackup => "aws:backup",
-            Self::AwsKms => "aws:kms",
-            Self::AwsKmsDsse => "aws:kms:dsse",
-            Self::Unknown(s) => s,
-        }
-    }
-}
-impl rv::StringEnum for ServerSideEncryption {
-    fn as_str(&self) -> &str {
-        ServerSideEncryption::as_str(self)
-    }
-    fn from_wire(s: String) -> Self {
-        match s.as_str() {
-            "AES256" => Self::Aes256,
-            "aws:fsx" => Self::AwsFsx,
-            "aws:backup" => Self::AwsBackup,
-            "aws:kms" => Self::AwsKms,
-            "aws:kms:dsse" => Self::AwsKmsDsse,
-            _ => Self::Unknown(s),
-        }
-    }
-}
-rboto::enum_value!(str ServerSideEncryption);
+rboto::__structure!(
+    SelectParameters "SelectParameters"[set into] { input_serialization :
+    InputSerialization, expression_type : ExpressionType, expression : String,
+    output_serialization : OutputSerialization } {}
+);
+rboto::__string_enum!(
+    ServerSideEncryption { Aes256 = "AES256", AwsFsx = "aws:fsx", AwsBackup =
+    "aws:backup", AwsKms = "aws:kms", AwsKmsDsse = "aws:kms:dsse" }
+);
 /// Describes the default server-side encryption to apply to new objects in the bucket. If a PUT Object request doesn't specify any server-side encryption, this default encryption will be applied. For more information, see [PutBucketEncryption](https://docs.aws.amazon.com/AmazonS3/latest/API/RESTBucketPUTencryption.html).
 #[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
 pub struct ServerSideEncryptionByDefault {
     /// Server-side encryption algorithm to use for the default encryption.
     pub sse_algorithm: Option<ServerSideEncryption>,
     /// Amazon Web Services Key Management Service (KMS) customer managed key ID to use for the default encryption.
     pub kms_master_key_id: Option<String>,
 }
-impl ServerSideEncryptionByDefault {
-    /// Sets `SSEAlgorithm`.
-    pub fn sse_algorithm(mut self, v: impl Into<ServerSideEncryption>) -> Self {
-        self.sse_algorithm = Some(v.into());
-        self
-    }
-    /// Sets `KMSMasterKeyID`.
-    pub fn kms_master_key_id(mut self, v: impl Into<String>) -> Self {
-        self.kms_master_key_id = Some(v.into());
-        self
-    }
-}
-impl ::std::fmt::Debug for ServerSideEncryptionByDefault {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.debug_struct("ServerSideEncryptionByDefault")
-            .field("sse_algorithm", &self.sse_algorithm)
-            .field("kms_master_key_id", &rboto::types::Redacted(&self.kms_master_key_id))
-            .finish()
-    }
-}
-impl rboto::IntoValue for ServerSideEncryptionByDefault {
-    fn into_value(self) -> rboto::Value {
-        rboto::Value::Struct(
-            vec![rv::opt(self.sse_algorithm), rv::opt(self.kms_master_key_id)],
-        )
-    }
-}
-impl rboto::FromValue for ServerSideEncryptionByDefault {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "ServerSideEncryptionByDefault")?;
-        Ok(Self {
-            sse_algorithm: m.take(0)?,
-            kms_master_key_id: m.take(1)?,
-        })
-    }
-}
+rboto::__structure!(
+    ServerSideEncryptionByDefault "ServerSideEncryptionByDefault"[set debug into from] {
+    sse_algorithm : ServerSideEncryption, kms_master_key_id : String[sensitive] } {}
+);
 /// Specifies the default server-side-encryption configuration.
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct ServerSideEncryptionConfiguration {
     /// Container for information about a particular server-side encryption configuration rule.
     pub rules: Option<Vec<ServerSideEncryptionRule>>,
 }
-impl ServerSideEncryptionConfiguration {
-    /// Sets `Rules`.
-    pub fn rules(mut self, v: impl Into<Vec<ServerSideEncryptionRule>>) -> Self {
-        self.rules = Some(v.into());
-        self
-    }
-}
-impl rboto::IntoValue for ServerSideEncryptionConfiguration {
-    fn into_value(self) -> rboto::Value {
-        rboto::Value::Struct(vec![rv::opt(self.rules)])
-    }
-}
-impl rboto::FromValue for ServerSideEncryptionConfiguration {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "ServerSideEncryptionConfiguration")?;
-        Ok(Self { rules: m.take(0)? })
-    }
-}
+rboto::__structure!(
+    ServerSideEncryptionConfiguration "ServerSideEncryptionConfiguration"[set into from]
+    { rules : Vec < ServerSideEncryptionRule > } {}
+);
 /// Specifies the default server-side encryption configuration.
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct ServerSideEncryptionRule {
     /// Specifies the default server-side encryption to apply to new objects in the bucket. If a PUT Object request doesn't specify any server-side encryption, this default encryption will be applied.
     pub apply_server_side_encryption_by_default: Option<ServerSideEncryptionByDefault>,
@@ -9241,48 +2577,14 @@ pub struct ServerSideEncryptionRule {
     /// A bucket-level setting for Amazon S3 general purpose buckets used to prevent the upload of new objects encrypted with the specified server-side encryption type. For example, blocking an encryption type will block `PutObject`, `CopyObject`, `PostObject`, multipart upload, and replication requests to the bucket for objects with the specified encryption type.
     pub blocked_encryption_types: Option<BlockedEncryptionTypes>,
 }
-impl ServerSideEncryptionRule {
-    /// Sets `ApplyServerSideEncryptionByDefault`.
-    pub fn apply_server_side_encryption_by_default(
-        mut self,
-        v: ServerSideEncryptionByDefault,
-    ) -> Self {
-        self.apply_server_side_encryption_by_default = Some(v);
-        self
-    }
-    /// Sets `BucketKeyEnabled`.
-    pub fn bucket_key_enabled(mut self, v: bool) -> Self {
-        self.bucket_key_enabled = Some(v);
-        self
-    }
-    /// Sets `BlockedEncryptionTypes`.
-    pub fn blocked_encryption_types(mut self, v: BlockedEncryptionTypes) -> Self {
-        self.blocked_encryption_types = Some(v);
-        self
-    }
-}
-impl rboto::IntoValue for ServerSideEncryptionRule {
-    fn into_value(self) -> rboto::Value {
-        rboto::Value::Struct(
-            vec![
-                rv::opt(self.apply_server_side_encryption_by_default), rv::opt(self
-                .bucket_key_enabled), rv::opt(self.blocked_encryption_types)
-            ],
-        )
-    }
-}
-impl rboto::FromValue for ServerSideEncryptionRule {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "ServerSideEncryptionRule")?;
-        Ok(Self {
-            apply_server_side_encryption_by_default: m.take(0)?,
-            bucket_key_enabled: m.take(1)?,
-            blocked_encryption_types: m.take(2)?,
-        })
-    }
-}
+rboto::__structure!(
+    ServerSideEncryptionRule "ServerSideEncryptionRule"[set into from] {
+    apply_server_side_encryption_by_default : ServerSideEncryptionByDefault,
+    bucket_key_enabled = bool, blocked_encryption_types : BlockedEncryptionTypes } {}
+);
 /// The established temporary security credentials of the session.
 #[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
 pub struct SessionCredentials {
     /// A unique identifier that's associated with a secret access key. The access key ID and the secret access key are used together to sign programmatic Amazon Web Services requests cryptographically.
     pub access_key_id: Option<String>,
@@ -9293,199 +2595,48 @@ pub struct SessionCredentials {
     /// Temporary security credentials expire after a specified interval. After temporary credentials expire, any calls that you make with those credentials will fail. So you must generate a new set of temporary credentials. Temporary credentials cannot be extended or refreshed beyond the original specified interval.
     pub expiration: Option<rboto::DateTime>,
 }
-impl SessionCredentials {
-    /// Sets `AccessKeyId`.
-    pub fn access_key_id(mut self, v: impl Into<String>) -> Self {
-        self.access_key_id = Some(v.into());
-        self
-    }
-    /// Sets `SecretAccessKey`.
-    pub fn secret_access_key(mut self, v: impl Into<String>) -> Self {
-        self.secret_access_key = Some(v.into());
-        self
-    }
-    /// Sets `SessionToken`.
-    pub fn session_token(mut self, v: impl Into<String>) -> Self {
-        self.session_token = Some(v.into());
-        self
-    }
-    /// Sets `Expiration`.
-    pub fn expiration(mut self, v: impl Into<rboto::DateTime>) -> Self {
-        self.expiration = Some(v.into());
-        self
-    }
-}
-impl ::std::fmt::Debug for SessionCredentials {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.debug_struct("SessionCredentials")
-            .field("access_key_id", &self.access_key_id)
-            .field("secret_access_key", &rboto::types::Redacted(&self.secret_access_key))
-            .field("session_token", &rboto::types::Redacted(&self.session_token))
-            .field("expiration", &self.expiration)
-            .finish()
-    }
-}
-impl rboto::FromValue for SessionCredentials {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "SessionCredentials")?;
-        Ok(Self {
-            access_key_id: m.take(0)?,
-            secret_access_key: m.take(1)?,
-            session_token: m.take(2)?,
-            expiration: m.take(3)?,
-        })
-    }
-}
-#[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
-#[non_exhaustive]
-pub enum SessionMode {
-    /// `ReadOnly`
-    ReadOnly,
-    /// `ReadWrite`
-    ReadWrite,
-    /// A value this version of the SDK does not know.
-    Unknown(String),
-}
-impl SessionMode {
-    /// Every value the model lists.
-    pub const VALUES: &'static [&'static str] = &["ReadOnly", "ReadWrite"];
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::ReadOnly => "ReadOnly",
-            Self::ReadWrite => "ReadWrite",
-            Self::Unknown(s) => s,
-        }
-    }
-}
-impl rv::StringEnum for SessionMode {
-    fn as_str(&self) -> &str {
-        SessionMode::as_str(self)
-    }
-    fn from_wire(s: String) -> Self {
-        match s.as_str() {
-            "ReadOnly" => Self::ReadOnly,
-            "ReadWrite" => Self::ReadWrite,
-            _ => Self::Unknown(s),
-        }
-    }
-}
-rboto::enum_value!(str SessionMode);
+rboto::__structure!(
+    SessionCredentials "SessionCredentials"[set debug from] { access_key_id : String,
+    secret_access_key : String[sensitive], session_token : String[sensitive], expiration
+    : rboto::DateTime } {}
+);
+rboto::__string_enum!(SessionMode { ReadOnly = "ReadOnly", ReadWrite = "ReadWrite" });
 /// To use simple format for S3 keys for log objects, set SimplePrefix to an empty object.
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct SimplePrefix {}
-impl SimplePrefix {}
-impl rboto::IntoValue for SimplePrefix {
-    fn into_value(self) -> rboto::Value {
-        rboto::Value::Struct(vec![])
-    }
-}
-impl rboto::FromValue for SimplePrefix {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        rv::Members::of(v, "SimplePrefix")?;
-        Ok(Self {})
-    }
-}
+rboto::__structure!(SimplePrefix "SimplePrefix"[set into from] {} {});
 /// A container that describes additional filters for identifying the source objects that you want to replicate. You can choose to enable or disable the replication of these objects. Currently, Amazon S3 supports only the filter that you can specify for objects created with server-side encryption using a customer managed key stored in Amazon Web Services Key Management Service (SSE-KMS).
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct SourceSelectionCriteria {
     /// A container for filter information for the selection of Amazon S3 objects encrypted with Amazon Web Services KMS. If you include `SourceSelectionCriteria` in the replication configuration, this element is required.
     pub sse_kms_encrypted_objects: Option<SseKmsEncryptedObjects>,
     /// A filter that you can specify for selections for modifications on replicas. Amazon S3 doesn't replicate replica modifications by default. In the latest version of replication configuration (when `Filter` is specified), you can specify this element and set the status to `Enabled` to replicate modifications on replicas.
     pub replica_modifications: Option<ReplicaModifications>,
 }
-impl SourceSelectionCriteria {
-    /// Sets `SseKmsEncryptedObjects`.
-    pub fn sse_kms_encrypted_objects(mut self, v: SseKmsEncryptedObjects) -> Self {
-        self.sse_kms_encrypted_objects = Some(v);
-        self
-    }
-    /// Sets `ReplicaModifications`.
-    pub fn replica_modifications(mut self, v: ReplicaModifications) -> Self {
-        self.replica_modifications = Some(v);
-        self
-    }
-}
-impl rboto::IntoValue for SourceSelectionCriteria {
-    fn into_value(self) -> rboto::Value {
-        rboto::Value::Struct(
-            vec![
-                rv::opt(self.sse_kms_encrypted_objects), rv::opt(self
-                .replica_modifications)
-            ],
-        )
-    }
-}
-impl rboto::FromValue for SourceSelectionCriteria {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "SourceSelectionCriteria")?;
-        Ok(Self {
-            sse_kms_encrypted_objects: m.take(0)?,
-            replica_modifications: m.take(1)?,
-        })
-    }
-}
+rboto::__structure!(
+    SourceSelectionCriteria "SourceSelectionCriteria"[set into from] {
+    sse_kms_encrypted_objects : SseKmsEncryptedObjects, replica_modifications :
+    ReplicaModifications } {}
+);
 /// A container for filter information for the selection of S3 objects encrypted with Amazon Web Services KMS.
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct SseKmsEncryptedObjects {
     /// Specifies whether Amazon S3 replicates objects created with server-side encryption using an Amazon Web Services KMS key stored in Amazon Web Services Key Management Service.
     pub status: Option<SseKmsEncryptedObjectsStatus>,
 }
-impl SseKmsEncryptedObjects {
-    /// Sets `Status`.
-    pub fn status(mut self, v: impl Into<SseKmsEncryptedObjectsStatus>) -> Self {
-        self.status = Some(v.into());
-        self
-    }
-}
-impl rboto::IntoValue for SseKmsEncryptedObjects {
-    fn into_value(self) -> rboto::Value {
-        rboto::Value::Struct(vec![rv::opt(self.status)])
-    }
-}
-impl rboto::FromValue for SseKmsEncryptedObjects {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "SseKmsEncryptedObjects")?;
-        Ok(Self { status: m.take(0)? })
-    }
-}
-#[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
-#[non_exhaustive]
-pub enum SseKmsEncryptedObjectsStatus {
-    /// `Enabled`
-    Enabled,
-    /// `Disabled`
-    Disabled,
-    /// A value this version of the SDK does not know.
-    Unknown(String),
-}
-impl SseKmsEncryptedObjectsStatus {
-    /// Every value the model lists.
-    pub const VALUES: &'static [&'static str] = &["Enabled", "Disabled"];
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Enabled => "Enabled",
-            Self::Disabled => "Disabled",
-            Self::Unknown(s) => s,
-        }
-    }
-}
-impl rv::StringEnum for SseKmsEncryptedObjectsStatus {
-    fn as_str(&self) -> &str {
-        SseKmsEncryptedObjectsStatus::as_str(self)
-    }
-    fn from_wire(s: String) -> Self {
-        match s.as_str() {
-            "Enabled" => Self::Enabled,
-            "Disabled" => Self::Disabled,
-            _ => Self::Unknown(s),
-        }
-    }
-}
-rboto::enum_value!(str SseKmsEncryptedObjectsStatus);
+rboto::__structure!(
+    SseKmsEncryptedObjects "SseKmsEncryptedObjects"[set into from] { status :
+    SseKmsEncryptedObjectsStatus } {}
+);
+rboto::__string_enum!(
+    SseKmsEncryptedObjectsStatus { Enabled = "Enabled", Disabled = "Disabled" }
+);
 /// Container for the stats details.
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct Stats {
     /// The total number of object bytes scanned.
     pub bytes_scanned: Option<i64>,
@@ -9494,516 +2645,117 @@ pub struct Stats {
     /// The total number of bytes of records payload data returned.
     pub bytes_returned: Option<i64>,
 }
-impl Stats {
-    /// Sets `BytesScanned`.
-    pub fn bytes_scanned(mut self, v: i64) -> Self {
-        self.bytes_scanned = Some(v);
-        self
-    }
-    /// Sets `BytesProcessed`.
-    pub fn bytes_processed(mut self, v: i64) -> Self {
-        self.bytes_processed = Some(v);
-        self
-    }
-    /// Sets `BytesReturned`.
-    pub fn bytes_returned(mut self, v: i64) -> Self {
-        self.bytes_returned = Some(v);
-        self
-    }
-}
-impl rboto::FromValue for Stats {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "Stats")?;
-        Ok(Self {
-            bytes_scanned: m.take(0)?,
-            bytes_processed: m.take(1)?,
-            bytes_returned: m.take(2)?,
-        })
-    }
-}
+rboto::__structure!(
+    Stats "Stats"[set from] { bytes_scanned = i64, bytes_processed = i64, bytes_returned
+    = i64 } {}
+);
 /// Container for the Stats Event.
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct StatsEvent {
     /// The Stats event details.
     pub details: Option<Stats>,
 }
-impl StatsEvent {
-    /// Sets `Details`.
-    pub fn details(mut self, v: Stats) -> Self {
-        self.details = Some(v);
-        self
-    }
-}
-impl rboto::FromValue for StatsEvent {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "StatsEvent")?;
-        Ok(Self { details: m.take(0)? })
-    }
-}
-#[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
-#[non_exhaustive]
-pub enum StorageClass {
-    /// `STANDARD`
-    Standard,
-    /// `REDUCED_REDUNDANCY`
-    ReducedRedundancy,
-    /// `STANDARD_IA`
-    StandardIa,
-    /// `ONEZONE_IA`
-    OnezoneIa,
-    /// `INTELLIGENT_TIERING`
-    IntelligentTiering,
-    /// `GLACIER`
-    Glacier,
-    /// `DEEP_ARCHIVE`
-    DeepArchive,
-    /// `OUTPOSTS`
-    Outposts,
-    /// `GLACIER_IR`
-    GlacierIr,
-    /// `SNOW`
-    Snow,
-    /// `EXPRESS_ONEZONE`
-    ExpressOnezone,
-    /// `FSX_OPENZFS`
-    FsxOpenzfs,
-    /// `FSX_ONTAP`
-    FsxOntap,
-    /// `AWS_BACKUP_WARM`
-    AwsBackupWarm,
-    /// `AWS_BACKUP_LOW_COST_WARM`
-    AwsBackupLowCostWarm,
-    /// A value this version of the SDK does not know.
-    Unknown(String),
-}
-impl StorageClass {
-    /// Every value the model lists.
-    pub const VALUES: &'static [&'static str] = &[
-        "STANDARD",
-        "REDUCED_REDUNDANCY",
-        "STANDARD_IA",
-        "ONEZONE_IA",
-        "INTELLIGENT_TIERING",
-        "GLACIER",
-        "DEEP_ARCHIVE",
-        "OUTPOSTS",
-        "GLACIER_IR",
-        "SNOW",
-        "EXPRESS_ONEZONE",
-        "FSX_OPENZFS",
-        "FSX_ONTAP",
-        "AWS_BACKUP_WARM",
-        "AWS_BACKUP_LOW_COST_WARM",
-    ];
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Standard => "STANDARD",
-            Self::ReducedRedundancy => "REDUCED_REDUNDANCY",
-            Self::StandardIa => "STANDARD_IA",
-            Self::OnezoneIa => "ONEZONE_IA",
-            Self::IntelligentTiering => "INTELLIGENT_TIERING",
-            Self::Glacier => "GLACIER",
-            Self::DeepArchive => "DEEP_ARCHIVE",
-            Self::Outposts => "OUTPOSTS",
-            Self::GlacierIr => "GLACIER_IR",
-            Self::Snow => "SNOW",
-            Self::ExpressOnezone => "EXPRESS_ONEZONE",
-            Self::FsxOpenzfs => "FSX_OPENZFS",
-            Self::FsxOntap => "FSX_ONTAP",
-            Self::AwsBackupWarm => "AWS_BACKUP_WARM",
-            Self::AwsBackupLowCostWarm => "AWS_BACKUP_LOW_COST_WARM",
-            Self::Unknown(s) => s,
-        }
-    }
-}
-impl rv::StringEnum for StorageClass {
-    fn as_str(&self) -> &str {
-        StorageClass::as_str(self)
-    }
-    fn from_wire(s: String) -> Self {
-        match s.as_str() {
-            "STANDARD" => Self::Standard,
-            "REDUCED_REDUNDANCY" => Self::ReducedRedundancy,
-            "STANDARD_IA" => Self::StandardIa,
-            "ONEZONE_IA" => Self::OnezoneIa,
-            "INTELLIGENT_TIERING" => Self::IntelligentTiering,
-            "GLACIER" => Self::Glacier,
-            "DEEP_ARCHIVE" => Self::DeepArchive,
-            "OUTPOSTS" => Self::Outposts,
-            "GLACIER_IR" => Self::GlacierIr,
-            "SNOW" => Self::Snow,
-            "EXPRESS_ONEZONE" => Self::ExpressOnezone,
-            "FSX_OPENZFS" => Self::FsxOpenzfs,
-            "FSX_ONTAP" => Self::FsxOntap,
-            "AWS_BACKUP_WARM" => Self::AwsBackupWarm,
-            "AWS_BACKUP_LOW_COST_WARM" => Self::AwsBackupLowCostWarm,
-            _ => Self::Unknown(s),
-        }
-    }
-}
-rboto::enum_value!(str StorageClass);
+rboto::__structure!(StatsEvent "StatsEvent"[set from] { details : Stats } {});
+rboto::__string_enum!(
+    StorageClass { Standard = "STANDARD", ReducedRedundancy = "REDUCED_REDUNDANCY",
+    StandardIa = "STANDARD_IA", OnezoneIa = "ONEZONE_IA", IntelligentTiering =
+    "INTELLIGENT_TIERING", Glacier = "GLACIER", DeepArchive = "DEEP_ARCHIVE", Outposts =
+    "OUTPOSTS", GlacierIr = "GLACIER_IR", Snow = "SNOW", ExpressOnezone =
+    "EXPRESS_ONEZONE", FsxOpenzfs = "FSX_OPENZFS", FsxOntap = "FSX_ONTAP", AwsBackupWarm
+    = "AWS_BACKUP_WARM", AwsBackupLowCostWarm = "AWS_BACKUP_LOW_COST_WARM" }
+);
 /// Specifies data related to access patterns to be collected and made available to analyze the tradeoffs between different storage classes for an Amazon S3 bucket.
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct StorageClassAnalysis {
     /// Specifies how data related to the storage class analysis for an Amazon S3 bucket should be exported.
     pub data_export: Option<StorageClassAnalysisDataExport>,
 }
-impl StorageClassAnalysis {
-    /// Sets `DataExport`.
-    pub fn data_export(mut self, v: StorageClassAnalysisDataExport) -> Self {
-        self.data_export = Some(v);
-        self
-    }
-}
-impl rboto::IntoValue for StorageClassAnalysis {
-    fn into_value(self) -> rboto::Value {
-        rboto::Value::Struct(vec![rv::opt(self.data_export)])
-    }
-}
-impl rboto::FromValue for StorageClassAnalysis {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "StorageClassAnalysis")?;
-        Ok(Self { data_export: m.take(0)? })
-    }
-}
+rboto::__structure!(
+    StorageClassAnalysis "StorageClassAnalysis"[set into from] { data_export :
+    StorageClassAnalysisDataExport } {}
+);
 /// Container for data related to the storage class analysis for an Amazon S3 bucket for export.
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct StorageClassAnalysisDataExport {
     /// The version of the output schema to use when exporting data. Must be `V_1`.
     pub output_schema_version: Option<StorageClassAnalysisSchemaVersion>,
     /// The place to store the data for an analysis.
     pub destination: Option<AnalyticsExportDestination>,
 }
-impl StorageClassAnalysisDataExport {
-    /// Sets `OutputSchemaVersion`.
-    pub fn output_schema_version(
-        mut self,
-        v: impl Into<StorageClassAnalysisSchemaVersion>,
-    ) -> Self {
-        self.output_schema_version = Some(v.into());
-        self
-    }
-    /// Sets `Destination`.
-    pub fn destination(mut self, v: AnalyticsExportDestination) -> Self {
-        self.destination = Some(v);
-        self
-    }
-}
-impl rboto::IntoValue for StorageClassAnalysisDataExport {
-    fn into_value(self) -> rboto::Value {
-        rboto::Value::Struct(
-            vec![rv::opt(self.output_schema_version), rv::opt(self.destination)],
-        )
-    }
-}
-impl rboto::FromValue for StorageClassAnalysisDataExport {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "StorageClassAnalysisDataExport")?;
-        Ok(Self {
-            output_schema_version: m.take(0)?,
-            destination: m.take(1)?,
-        })
-    }
-}
-#[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
-#[non_exhaustive]
-pub enum StorageClassAnalysisSchemaVersion {
-    /// `V_1`
-    V1,
-    /// A value this version of the SDK does not know.
-    Unknown(String),
-}
-impl StorageClassAnalysisSchemaVersion {
-    /// Every value the model lists.
-    pub const VALUES: &'static [&'static str] = &["V_1"];
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::V1 => "V_1",
-            Self::Unknown(s) => s,
-        }
-    }
-}
-impl rv::StringEnum for StorageClassAnalysisSchemaVersion {
-    fn as_str(&self) -> &str {
-        StorageClassAnalysisSchemaVersion::as_str(self)
-    }
-    fn from_wire(s: String) -> Self {
-        match s.as_str() {
-            "V_1" => Self::V1,
-            _ => Self::Unknown(s),
-        }
-    }
-}
-rboto::enum_value!(str StorageClassAnalysisSchemaVersion);
-#[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
-#[non_exhaustive]
-pub enum TableSseAlgorithm {
-    /// `aws:kms`
-    AwsKms,
-    /// `AES256`
-    Aes256,
-    /// A value this version of the SDK does not know.
-    Unknown(String),
-}
-impl TableSseAlgorithm {
-    /// Every value the model lists.
-    pub const VALUES: &'static [&'static str] = &["aws:kms", "AES256"];
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::AwsKms => "aws:kms",
-            Self::Aes256 => "AES256",
-            Self::Unknown(s) => s,
-        }
-    }
-}
-impl rv::StringEnum for TableSseAlgorithm {
-    fn as_str(&self) -> &str {
-        TableSseAlgorithm::as_str(self)
-    }
-    fn from_wire(s: String) -> Self {
-        match s.as_str() {
-            "aws:kms" => Self::AwsKms,
-            "AES256" => Self::Aes256,
-            _ => Self::Unknown(s),
-        }
-    }
-}
-rboto::enum_value!(str TableSseAlgorithm);
+rboto::__structure!(
+    StorageClassAnalysisDataExport "StorageClassAnalysisDataExport"[set into from] {
+    output_schema_version : StorageClassAnalysisSchemaVersion, destination :
+    AnalyticsExportDestination } {}
+);
+rboto::__string_enum!(StorageClassAnalysisSchemaVersion { V1 = "V_1" });
+rboto::__string_enum!(TableSseAlgorithm { AwsKms = "aws:kms", Aes256 = "AES256" });
 /// A container of a key value name pair.
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct Tag {
     /// Name of the object key.
     pub key: Option<String>,
     /// Value of the tag.
     pub value: Option<String>,
 }
-impl Tag {
-    /// Sets `Key`.
-    pub fn key(mut self, v: impl Into<String>) -> Self {
-        self.key = Some(v.into());
-        self
-    }
-    /// Sets `Value`.
-    pub fn value(mut self, v: impl Into<String>) -> Self {
-        self.value = Some(v.into());
-        self
-    }
-}
-impl rboto::IntoValue for Tag {
-    fn into_value(self) -> rboto::Value {
-        rboto::Value::Struct(vec![rv::opt(self.key), rv::opt(self.value)])
-    }
-}
-impl rboto::FromValue for Tag {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "Tag")?;
-        Ok(Self {
-            key: m.take(0)?,
-            value: m.take(1)?,
-        })
-    }
-}
+rboto::__structure!(Tag "Tag"[set into from] { key : String, value : String } {});
 /// Container for `TagSet` elements.
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct Tagging {
     /// A collection for a set of tags
     pub tag_set: Option<Vec<Tag>>,
 }
-impl Tagging {
-    /// Sets `TagSet`.
-    pub fn tag_set(mut self, v: impl Into<Vec<Tag>>) -> Self {
-        self.tag_set = Some(v.into());
-        self
-    }
-}
-impl rboto::IntoValue for Tagging {
-    fn into_value(self) -> rboto::Value {
-        rboto::Value::Struct(vec![rv::opt(self.tag_set)])
-    }
-}
-#[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
-#[non_exhaustive]
-pub enum TaggingDirective {
-    /// `COPY`
-    Copy,
-    /// `REPLACE`
-    Replace,
-    /// A value this version of the SDK does not know.
-    Unknown(String),
-}
-impl TaggingDirective {
-    /// Every value the model lists.
-    pub const VALUES: &'static [&'static str] = &["COPY", "REPLACE"];
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Copy => "COPY",
-            Self::Replace => "REPLACE",
-            Self::Unknown(s) => s,
-        }
-    }
-}
-impl rv::StringEnum for TaggingDirective {
-    fn as_str(&self) -> &str {
-        TaggingDirective::as_str(self)
-    }
-    fn from_wire(s: String) -> Self {
-        match s.as_str() {
-            "COPY" => Self::Copy,
-            "REPLACE" => Self::Replace,
-            _ => Self::Unknown(s),
-        }
-    }
-}
-rboto::enum_value!(str TaggingDirective);
+rboto::__structure!(Tagging "Tagging"[set into] { tag_set : Vec < Tag > } {});
+rboto::__string_enum!(TaggingDirective { Copy = "COPY", Replace = "REPLACE" });
 /// Container for granting information.
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct TargetGrant {
     /// Container for the person being granted permissions.
     pub grantee: Option<Grantee>,
     /// Logging permissions assigned to the grantee for the bucket.
     pub permission: Option<BucketLogsPermission>,
 }
-impl TargetGrant {
-    /// Sets `Grantee`.
-    pub fn grantee(mut self, v: Grantee) -> Self {
-        self.grantee = Some(v);
-        self
-    }
-    /// Sets `Permission`.
-    pub fn permission(mut self, v: impl Into<BucketLogsPermission>) -> Self {
-        self.permission = Some(v.into());
-        self
-    }
-}
-impl rboto::IntoValue for TargetGrant {
-    fn into_value(self) -> rboto::Value {
-        rboto::Value::Struct(vec![rv::opt(self.grantee), rv::opt(self.permission)])
-    }
-}
-impl rboto::FromValue for TargetGrant {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "TargetGrant")?;
-        Ok(Self {
-            grantee: m.take(0)?,
-            permission: m.take(1)?,
-        })
-    }
-}
+rboto::__structure!(
+    TargetGrant "TargetGrant"[set into from] { grantee : Grantee, permission :
+    BucketLogsPermission } {}
+);
 /// Amazon S3 key format for log objects. Only one format, PartitionedPrefix or SimplePrefix, is allowed.
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct TargetObjectKeyFormat {
     /// To use the simple format for S3 keys for log objects. To specify SimplePrefix format, set SimplePrefix to {}.
     pub simple_prefix: Option<SimplePrefix>,
     /// Partitioned S3 key for log objects.
     pub partitioned_prefix: Option<PartitionedPrefix>,
 }
-impl TargetObjectKeyFormat {
-    /// Sets `SimplePrefix`.
-    pub fn simple_prefix(mut self, v: SimplePrefix) -> Self {
-        self.simple_prefix = Some(v);
-        self
-    }
-    /// Sets `PartitionedPrefix`.
-    pub fn partitioned_prefix(mut self, v: PartitionedPrefix) -> Self {
-        self.partitioned_prefix = Some(v);
-        self
-    }
-}
-impl rboto::IntoValue for TargetObjectKeyFormat {
-    fn into_value(self) -> rboto::Value {
-        rboto::Value::Struct(
-            vec![rv::opt(self.simple_prefix), rv::opt(self.partitioned_prefix)],
-        )
-    }
-}
-impl rboto::FromValue for TargetObjectKeyFormat {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "TargetObjectKeyFormat")?;
-        Ok(Self {
-            simple_prefix: m.take(0)?,
-            partitioned_prefix: m.take(1)?,
-        })
-    }
-}
-#[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
-#[non_exhaustive]
-pub enum Tier {
-    /// `Standard`
-    Standard,
-    /// `Bulk`
-    Bulk,
-    /// `Expedited`
-    Expedited,
-    /// A value this version of the SDK does not know.
-    Unknown(String),
-}
-impl Tier {
-    /// Every value the model lists.
-    pub const VALUES: &'static [&'static str] = &["Standard", "Bulk", "Expedited"];
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Standard => "Standard",
-            Self::Bulk => "Bulk",
-            Self::Expedited => "Expedited",
-            Self::Unknown(s) => s,
-        }
-    }
-}
-impl rv::StringEnum for Tier {
-    fn as_str(&self) -> &str {
-        Tier::as_str(self)
-    }
-    fn from_wire(s: String) -> Self {
-        match s.as_str() {
-            "Standard" => Self::Standard,
-            "Bulk" => Self::Bulk,
-            "Expedited" => Self::Expedited,
-            _ => Self::Unknown(s),
-        }
-    }
-}
-rboto::enum_value!(str Tier);
+rboto::__structure!(
+    TargetObjectKeyFormat "TargetObjectKeyFormat"[set into from] { simple_prefix :
+    SimplePrefix, partitioned_prefix : PartitionedPrefix } {}
+);
+rboto::__string_enum!(
+    Tier { Standard = "Standard", Bulk = "Bulk", Expedited = "Expedited" }
+);
 /// The S3 Intelligent-Tiering storage class is designed to optimize storage costs by automatically moving data to the most cost-effective storage access tier, without additional operational overhead.
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct Tiering {
     /// The number of consecutive days of no access after which an object will be eligible to be transitioned to the corresponding tier. The minimum number of days specified for Archive Access tier must be at least 90 days and Deep Archive Access tier must be at least 180 days. The maximum can be up to 2 years (730 days).
     pub days: Option<i32>,
     /// S3 Intelligent-Tiering access tier. See [Storage class for automatically optimizing frequently and infrequently accessed objects](https://docs.aws.amazon.com/AmazonS3/latest/dev/storage-class-intro.html#sc-dynamic-data-access) for a list of access tiers in the S3 Intelligent-Tiering storage class.
     pub access_tier: Option<IntelligentTieringAccessTier>,
 }
-impl Tiering {
-    /// Sets `Days`.
-    pub fn days(mut self, v: i32) -> Self {
-        self.days = Some(v);
-        self
-    }
-    /// Sets `AccessTier`.
-    pub fn access_tier(mut self, v: impl Into<IntelligentTieringAccessTier>) -> Self {
-        self.access_tier = Some(v.into());
-        self
-    }
-}
-impl rboto::IntoValue for Tiering {
-    fn into_value(self) -> rboto::Value {
-        rboto::Value::Struct(vec![rv::opt(self.days), rv::opt(self.access_tier)])
-    }
-}
-impl rboto::FromValue for Tiering {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "Tiering")?;
-        Ok(Self {
-            days: m.take(0)?,
-            access_tier: m.take(1)?,
-        })
-    }
-}
+rboto::__structure!(
+    Tiering "Tiering"[set into from] { days = i32, access_tier :
+    IntelligentTieringAccessTier } {}
+);
 /// A container for specifying the configuration for publication of messages to an Amazon Simple Notification Service (Amazon SNS) topic when Amazon S3 detects specified events.
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct TopicConfiguration {
     pub id: Option<String>,
     /// The Amazon Resource Name (ARN) of the Amazon SNS topic to which Amazon S3 publishes a message when it detects events of the specified type.
@@ -10012,51 +2764,13 @@ pub struct TopicConfiguration {
     pub events: Option<Vec<Event>>,
     pub filter: Option<NotificationConfigurationFilter>,
 }
-impl TopicConfiguration {
-    /// Sets `Id`.
-    pub fn id(mut self, v: impl Into<String>) -> Self {
-        self.id = Some(v.into());
-        self
-    }
-    /// Sets `TopicArn`.
-    pub fn topic_arn(mut self, v: impl Into<String>) -> Self {
-        self.topic_arn = Some(v.into());
-        self
-    }
-    /// Sets `Events`.
-    pub fn events(mut self, v: impl Into<Vec<Event>>) -> Self {
-        self.events = Some(v.into());
-        self
-    }
-    /// Sets `Filter`.
-    pub fn filter(mut self, v: NotificationConfigurationFilter) -> Self {
-        self.filter = Some(v);
-        self
-    }
-}
-impl rboto::IntoValue for TopicConfiguration {
-    fn into_value(self) -> rboto::Value {
-        rboto::Value::Struct(
-            vec![
-                rv::opt(self.id), rv::opt(self.topic_arn), rv::opt(self.events),
-                rv::opt(self.filter)
-            ],
-        )
-    }
-}
-impl rboto::FromValue for TopicConfiguration {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "TopicConfiguration")?;
-        Ok(Self {
-            id: m.take(0)?,
-            topic_arn: m.take(1)?,
-            events: m.take(2)?,
-            filter: m.take(3)?,
-        })
-    }
-}
+rboto::__structure!(
+    TopicConfiguration "TopicConfiguration"[set into from] { id : String, topic_arn :
+    String, events : Vec < Event >, filter : NotificationConfigurationFilter } {}
+);
 /// A container for specifying the configuration for publication of messages to an Amazon Simple Notification Service (Amazon SNS) topic when Amazon S3 detects specified events. This data type is deprecated. Use [TopicConfiguration](https://docs.aws.amazon.com/AmazonS3/latest/API/API_TopicConfiguration.html) instead.
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct TopicConfigurationDeprecated {
     pub id: Option<String>,
     /// A collection of events related to objects
@@ -10068,51 +2782,13 @@ pub struct TopicConfigurationDeprecated {
     /// Amazon SNS topic to which Amazon S3 will publish a message to report the specified events for the bucket.
     pub topic: Option<String>,
 }
-impl TopicConfigurationDeprecated {
-    /// Sets `Id`.
-    pub fn id(mut self, v: impl Into<String>) -> Self {
-        self.id = Some(v.into());
-        self
-    }
-    /// Sets `Events`.
-    pub fn events(mut self, v: impl Into<Vec<Event>>) -> Self {
-        self.events = Some(v.into());
-        self
-    }
-    /// Sets `Event`.
-    pub fn event(mut self, v: impl Into<Event>) -> Self {
-        self.event = Some(v.into());
-        self
-    }
-    /// Sets `Topic`.
-    pub fn topic(mut self, v: impl Into<String>) -> Self {
-        self.topic = Some(v.into());
-        self
-    }
-}
-impl rboto::IntoValue for TopicConfigurationDeprecated {
-    fn into_value(self) -> rboto::Value {
-        rboto::Value::Struct(
-            vec![
-                rv::opt(self.id), rv::opt(self.events), rv::opt(self.event), rv::opt(self
-                .topic)
-            ],
-        )
-    }
-}
-impl rboto::FromValue for TopicConfigurationDeprecated {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "TopicConfigurationDeprecated")?;
-        Ok(Self {
-            id: m.take(0)?,
-            events: m.take(1)?,
-            event: m.take(2)?,
-            topic: m.take(3)?,
-        })
-    }
-}
+rboto::__structure!(
+    TopicConfigurationDeprecated "TopicConfigurationDeprecated"[set into from] { id :
+    String, events : Vec < Event >, event : Event, topic : String } {}
+);
 /// Specifies when an object transitions to a specified storage class. For more information about Amazon S3 lifecycle configuration rules, see [Transitioning Objects Using Amazon S3 Lifecycle](https://docs.aws.amazon.com/AmazonS3/latest/dev/lifecycle-transition-general-considerations.html) in the *Amazon S3 User Guide*.
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct Transition {
     /// Indicates when objects are transitioned to the specified storage class. The date value must be in ISO 8601 format. The time is always midnight UTC.
     pub date: Option<rboto::DateTime>,
@@ -10121,206 +2797,39 @@ pub struct Transition {
     /// The storage class to which you want the object to transition.
     pub storage_class: Option<TransitionStorageClass>,
 }
-impl Transition {
-    /// Sets `Date`.
-    pub fn date(mut self, v: impl Into<rboto::DateTime>) -> Self {
-        self.date = Some(v.into());
-        self
-    }
-    /// Sets `Days`.
-    pub fn days(mut self, v: i32) -> Self {
-        self.days = Some(v);
-        self
-    }
-    /// Sets `StorageClass`.
-    pub fn storage_class(mut self, v: impl Into<TransitionStorageClass>) -> Self {
-        self.storage_class = Some(v.into());
-        self
-    }
-}
-impl rboto::IntoValue for Transition {
-    fn into_value(self) -> rboto::Value {
-        rboto::Value::Struct(
-            vec![rv::opt(self.date), rv::opt(self.days), rv::opt(self.storage_class)],
-        )
-    }
-}
-impl rboto::FromValue for Transition {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "Transition")?;
-        Ok(Self {
-            date: m.take(0)?,
-            days: m.take(1)?,
-            storage_class: m.take(2)?,
-        })
-    }
-}
-#[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
-#[non_exhaustive]
-pub enum TransitionDefaultMinimumObjectSize {
-    /// `varies_by_storage_class`
-    VariesByStorageClass,
-    /// `all_storage_classes_128K`
-    AllStorageClasses128k,
-    /// A value this version of the SDK does not know.
-    Unknown(String),
-}
-impl TransitionDefaultMinimumObjectSize {
-    /// Every value the model lists.
-    pub const VALUES: &'static [&'static str] = &[
-        "varies_by_storage_class",
-        "all_storage_classes_128K",
-    ];
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::VariesByStorageClass => "varies_by_storage_class",
-            Self::AllStorageClasses128k => "all_storage_classes_128K",
-            Self::Unknown(s) => s,
-        }
-    }
-}
-impl rv::StringEnum for TransitionDefaultMinimumObjectSize {
-    fn as_str(&self) -> &str {
-        TransitionDefaultMinimumObjectSize::as_str(self)
-    }
-    fn from_wire(s: String) -> Self {
-        match s.as_str() {
-            "varies_by_storage_class" => Self::VariesByStorageClass,
-            "all_storage_classes_128K" => Self::AllStorageClasses128k,
-            _ => Self::Unknown(s),
-        }
-    }
-}
-rboto::enum_value!(str TransitionDefaultMinimumObjectSize);
-#[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
-#[non_exhaustive]
-pub enum TransitionStorageClass {
-    /// `GLACIER`
-    Glacier,
-    /// `STANDARD_IA`
-    StandardIa,
-    /// `ONEZONE_IA`
-    OnezoneIa,
-    /// `INTELLIGENT_TIERING`
-    IntelligentTiering,
-    /// `DEEP_ARCHIVE`
-    DeepArchive,
-    /// `GLACIER_IR`
-    GlacierIr,
-    /// A value this version of the SDK does not know.
-    Unknown(String),
-}
-impl TransitionStorageClass {
-    /// Every value the model lists.
-    pub const VALUES: &'static [&'static str] = &[
-        "GLACIER",
-        "STANDARD_IA",
-        "ONEZONE_IA",
-        "INTELLIGENT_TIERING",
-        "DEEP_ARCHIVE",
-        "GLACIER_IR",
-    ];
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Glacier => "GLACIER",
-            Self::StandardIa => "STANDARD_IA",
-            Self::OnezoneIa => "ONEZONE_IA",
-            Self::IntelligentTiering => "INTELLIGENT_TIERING",
-            Self::DeepArchive => "DEEP_ARCHIVE",
-            Self::GlacierIr => "GLACIER_IR",
-            Self::Unknown(s) => s,
-        }
-    }
-}
-impl rv::StringEnum for TransitionStorageClass {
-    fn as_str(&self) -> &str {
-        TransitionStorageClass::as_str(self)
-    }
-    fn from_wire(s: String) -> Self {
-        match s.as_str() {
-            "GLACIER" => Self::Glacier,
-            "STANDARD_IA" => Self::StandardIa,
-            "ONEZONE_IA" => Self::OnezoneIa,
-            "INTELLIGENT_TIERING" => Self::IntelligentTiering,
-            "DEEP_ARCHIVE" => Self::DeepArchive,
-            "GLACIER_IR" => Self::GlacierIr,
-            _ => Self::Unknown(s),
-        }
-    }
-}
-rboto::enum_value!(str TransitionStorageClass);
-#[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
-#[non_exhaustive]
-pub enum TypeShape {
-    /// `CanonicalUser`
-    CanonicalUser,
-    /// `AmazonCustomerByEmail`
-    AmazonCustomerByEmail,
-    /// `Group`
-    Group,
-    /// A value this version of the SDK does not know.
-    Unknown(String),
-}
-impl TypeShape {
-    /// Every value the model lists.
-    pub const VALUES: &'static [&'static str] = &[
-        "CanonicalUser",
-        "AmazonCustomerByEmail",
-        "Group",
-    ];
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::CanonicalUser => "CanonicalUser",
-            Self::AmazonCustomerByEmail => "AmazonCustomerByEmail",
-            Self::Group => "Group",
-            Self::Unknown(s) => s,
-        }
-    }
-}
-impl rv::StringEnum for TypeShape {
-    fn as_str(&self) -> &str {
-        TypeShape::as_str(self)
-    }
-    fn from_wire(s: String) -> Self {
-        match s.as_str() {
-            "CanonicalUser" => Self::CanonicalUser,
-            "AmazonCustomerByEmail" => Self::AmazonCustomerByEmail,
-            "Group" => Self::Group,
-            _ => Self::Unknown(s),
-        }
-    }
-}
-rboto::enum_value!(str TypeShape);
+rboto::__structure!(
+    Transition "Transition"[set into from] { date : rboto::DateTime, days = i32,
+    storage_class : TransitionStorageClass } {}
+);
+rboto::__string_enum!(
+    TransitionDefaultMinimumObjectSize { VariesByStorageClass =
+    "varies_by_storage_class", AllStorageClasses128k = "all_storage_classes_128K" }
+);
+rboto::__string_enum!(
+    TransitionStorageClass { Glacier = "GLACIER", StandardIa = "STANDARD_IA", OnezoneIa =
+    "ONEZONE_IA", IntelligentTiering = "INTELLIGENT_TIERING", DeepArchive =
+    "DEEP_ARCHIVE", GlacierIr = "GLACIER_IR" }
+);
+rboto::__string_enum!(
+    TypeShape { CanonicalUser = "CanonicalUser", AmazonCustomerByEmail =
+    "AmazonCustomerByEmail", Group = "Group" }
+);
 /// Describes the versioning state of an Amazon S3 bucket. For more information, see [PUT Bucket versioning](https://docs.aws.amazon.com/AmazonS3/latest/API/RESTBucketPUTVersioningStatus.html) in the *Amazon S3 API Reference*.
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct VersioningConfiguration {
     /// Specifies whether MFA delete is enabled in the bucket versioning configuration. This element is only returned if the bucket has been configured with MFA delete. If the bucket has never been so configured, this element is not returned.
     pub mfa_delete: Option<MfaDelete>,
     /// The versioning state of the bucket.
     pub status: Option<BucketVersioningStatus>,
 }
-impl VersioningConfiguration {
-    /// Sets `MFADelete`.
-    pub fn mfa_delete(mut self, v: impl Into<MfaDelete>) -> Self {
-        self.mfa_delete = Some(v.into());
-        self
-    }
-    /// Sets `Status`.
-    pub fn status(mut self, v: impl Into<BucketVersioningStatus>) -> Self {
-        self.status = Some(v.into());
-        self
-    }
-}
-impl rboto::IntoValue for VersioningConfiguration {
-    fn into_value(self) -> rboto::Value {
-        rboto::Value::Struct(vec![rv::opt(self.mfa_delete), rv::opt(self.status)])
-    }
-}
+rboto::__structure!(
+    VersioningConfiguration "VersioningConfiguration"[set into] { mfa_delete : MfaDelete,
+    status : BucketVersioningStatus } {}
+);
 /// Specifies website configuration parameters for an Amazon S3 bucket.
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct WebsiteConfiguration {
     /// The name of the error document for the website.
     pub error_document: Option<ErrorDocument>,
@@ -10331,35 +2840,8 @@ pub struct WebsiteConfiguration {
     /// Rules that define when a redirect is applied and the redirect behavior.
     pub routing_rules: Option<Vec<RoutingRule>>,
 }
-impl WebsiteConfiguration {
-    /// Sets `ErrorDocument`.
-    pub fn error_document(mut self, v: ErrorDocument) -> Self {
-        self.error_document = Some(v);
-        self
-    }
-    /// Sets `IndexDocument`.
-    pub fn index_document(mut self, v: IndexDocument) -> Self {
-        self.index_document = Some(v);
-        self
-    }
-    /// Sets `RedirectAllRequestsTo`.
-    pub fn redirect_all_requests_to(mut self, v: RedirectAllRequestsTo) -> Self {
-        self.redirect_all_requests_to = Some(v);
-        self
-    }
-    /// Sets `RoutingRules`.
-    pub fn routing_rules(mut self, v: impl Into<Vec<RoutingRule>>) -> Self {
-        self.routing_rules = Some(v.into());
-        self
-    }
-}
-impl rboto::IntoValue for WebsiteConfiguration {
-    fn into_value(self) -> rboto::Value {
-        rboto::Value::Struct(
-            vec![
-                rv::opt(self.error_document), rv::opt(self.index_document), rv::opt(self
-                .redirect_all_requests_to), rv::opt(self.routing_rules)
-            ],
-        )
-    }
-}
+rboto::__structure!(
+    WebsiteConfiguration "WebsiteConfiguration"[set into] { error_document :
+    ErrorDocument, index_document : IndexDocument, redirect_all_requests_to :
+    RedirectAllRequestsTo, routing_rules : Vec < RoutingRule > } {}
+);

@@ -33,23 +33,23 @@ pub static OBJECT_NOT_EXISTS: WaiterSpec = WaiterSpec::new(
     20,
     &[Acceptor::new(Success, Status, "", Int(404))],
 );
-impl super::input::HeadBucketRequest<rboto::ServiceClient> {
+impl super::input::HeadBucketInput {
     /// Waits for `BucketExists`: polls `HeadBucket` every 5 s, at most 20 times (botocore's `get_waiter("bucket_exists")`).
     pub fn wait_until_bucket_exists(self) -> Waiter<Self> {
-        Waiter::new(self._client.clone(), self, &BUCKET_EXISTS)
+        Waiter::of_input(self, &BUCKET_EXISTS)
     }
     /// Waits for `BucketNotExists`: polls `HeadBucket` every 5 s, at most 20 times (botocore's `get_waiter("bucket_not_exists")`).
     pub fn wait_until_bucket_not_exists(self) -> Waiter<Self> {
-        Waiter::new(self._client.clone(), self, &BUCKET_NOT_EXISTS)
+        Waiter::of_input(self, &BUCKET_NOT_EXISTS)
     }
 }
-impl super::input::HeadObjectRequest<rboto::ServiceClient> {
+impl super::input::HeadObjectInput {
     /// Waits for `ObjectExists`: polls `HeadObject` every 5 s, at most 20 times (botocore's `get_waiter("object_exists")`).
     pub fn wait_until_object_exists(self) -> Waiter<Self> {
-        Waiter::new(self._client.clone(), self, &OBJECT_EXISTS)
+        Waiter::of_input(self, &OBJECT_EXISTS)
     }
     /// Waits for `ObjectNotExists`: polls `HeadObject` every 5 s, at most 20 times (botocore's `get_waiter("object_not_exists")`).
     pub fn wait_until_object_not_exists(self) -> Waiter<Self> {
-        Waiter::new(self._client.clone(), self, &OBJECT_NOT_EXISTS)
+        Waiter::of_input(self, &OBJECT_NOT_EXISTS)
     }
 }

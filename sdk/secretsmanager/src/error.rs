@@ -54,54 +54,40 @@ impl rboto::ModeledError for Exception {
     fn from_modeled(index: usize, value: rboto::Value) -> Option<Self> {
         Some(
             match index {
-                0 => Self::DecryptionFailure(rboto::FromValue::from_value(value).ok()?),
-                1 => Self::EncryptionFailure(rboto::FromValue::from_value(value).ok()?),
-                2 => {
-                    Self::InternalServiceError(rboto::FromValue::from_value(value).ok()?)
-                }
+                0 => Self::DecryptionFailure(rv::FromValue::from_value(value).ok()?),
+                1 => Self::EncryptionFailure(rv::FromValue::from_value(value).ok()?),
+                2 => Self::InternalServiceError(rv::FromValue::from_value(value).ok()?),
                 3 => {
                     Self::InvalidNextTokenException(
-                        rboto::FromValue::from_value(value).ok()?,
+                        rv::FromValue::from_value(value).ok()?,
                     )
                 }
                 4 => {
                     Self::InvalidParameterException(
-                        rboto::FromValue::from_value(value).ok()?,
+                        rv::FromValue::from_value(value).ok()?,
                     )
                 }
                 5 => {
-                    Self::InvalidRequestException(
-                        rboto::FromValue::from_value(value).ok()?,
-                    )
+                    Self::InvalidRequestException(rv::FromValue::from_value(value).ok()?)
                 }
-                6 => {
-                    Self::LimitExceededException(
-                        rboto::FromValue::from_value(value).ok()?,
-                    )
-                }
+                6 => Self::LimitExceededException(rv::FromValue::from_value(value).ok()?),
                 7 => {
                     Self::MalformedPolicyDocumentException(
-                        rboto::FromValue::from_value(value).ok()?,
+                        rv::FromValue::from_value(value).ok()?,
                     )
                 }
                 8 => {
                     Self::PreconditionNotMetException(
-                        rboto::FromValue::from_value(value).ok()?,
+                        rv::FromValue::from_value(value).ok()?,
                     )
                 }
-                9 => {
-                    Self::PublicPolicyException(
-                        rboto::FromValue::from_value(value).ok()?,
-                    )
-                }
+                9 => Self::PublicPolicyException(rv::FromValue::from_value(value).ok()?),
                 10 => {
-                    Self::ResourceExistsException(
-                        rboto::FromValue::from_value(value).ok()?,
-                    )
+                    Self::ResourceExistsException(rv::FromValue::from_value(value).ok()?)
                 }
                 11 => {
                     Self::ResourceNotFoundException(
-                        rboto::FromValue::from_value(value).ok()?,
+                        rv::FromValue::from_value(value).ok()?,
                     )
                 }
                 _ => return None,
@@ -114,138 +100,112 @@ pub type Error = rboto::Error<Exception>;
 #[allow(unused_imports)]
 use super::{input::*, output::*, types::*};
 #[allow(unused_imports)]
-use rboto::value as rv;
+use rboto::__private as rv;
 #[allow(unused_imports)]
 use std::collections::HashMap;
 /// Secrets Manager can't decrypt the protected secret text using the provided KMS key.
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct DecryptionFailure {
     pub message: Option<String>,
 }
-impl rboto::FromValue for DecryptionFailure {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "DecryptionFailure")?;
-        Ok(Self { message: m.take(0)? })
-    }
-}
+rboto::__structure!(DecryptionFailure "DecryptionFailure"[from] { message : String } {});
 /// Secrets Manager can't encrypt the protected secret text using the provided KMS key. Check that the KMS key is available, enabled, and not in an invalid state. For more information, see [Key state: Effect on your KMS key](https://docs.aws.amazon.com/kms/latest/developerguide/key-state.html).
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct EncryptionFailure {
     pub message: Option<String>,
 }
-impl rboto::FromValue for EncryptionFailure {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "EncryptionFailure")?;
-        Ok(Self { message: m.take(0)? })
-    }
-}
+rboto::__structure!(EncryptionFailure "EncryptionFailure"[from] { message : String } {});
 /// An error occurred on the server side.
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct InternalServiceError {
     pub message: Option<String>,
 }
-impl rboto::FromValue for InternalServiceError {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "InternalServiceError")?;
-        Ok(Self { message: m.take(0)? })
-    }
-}
+rboto::__structure!(
+    InternalServiceError "InternalServiceError"[from] { message : String } {}
+);
 /// The `NextToken` value is invalid.
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct InvalidNextTokenException {
     pub message: Option<String>,
 }
-impl rboto::FromValue for InvalidNextTokenException {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "InvalidNextTokenException")?;
-        Ok(Self { message: m.take(0)? })
-    }
-}
+rboto::__structure!(
+    InvalidNextTokenException "InvalidNextTokenException"[from] { message : String } {}
+);
 /// The parameter name or value is invalid.
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct InvalidParameterException {
     pub message: Option<String>,
 }
-impl rboto::FromValue for InvalidParameterException {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "InvalidParameterException")?;
-        Ok(Self { message: m.take(0)? })
-    }
-}
+rboto::__structure!(
+    InvalidParameterException "InvalidParameterException"[from] { message : String } {}
+);
 /// A parameter value is not valid for the current state of the resource.
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct InvalidRequestException {
     pub message: Option<String>,
 }
-impl rboto::FromValue for InvalidRequestException {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "InvalidRequestException")?;
-        Ok(Self { message: m.take(0)? })
-    }
-}
+rboto::__structure!(
+    InvalidRequestException "InvalidRequestException"[from] { message : String } {}
+);
 /// The request failed because it would exceed one of the Secrets Manager quotas.
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct LimitExceededException {
     pub message: Option<String>,
 }
-impl rboto::FromValue for LimitExceededException {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "LimitExceededException")?;
-        Ok(Self { message: m.take(0)? })
-    }
-}
+rboto::__structure!(
+    LimitExceededException "LimitExceededException"[from] { message : String } {}
+);
 /// The resource policy has syntax errors.
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct MalformedPolicyDocumentException {
     pub message: Option<String>,
 }
-impl rboto::FromValue for MalformedPolicyDocumentException {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "MalformedPolicyDocumentException")?;
-        Ok(Self { message: m.take(0)? })
-    }
-}
+rboto::__structure!(
+    MalformedPolicyDocumentException "MalformedPolicyDocumentException"[from] { message :
+    String } {}
+);
 /// The request failed because you did not complete all the prerequisite steps.
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct PreconditionNotMetException {
     pub message: Option<String>,
 }
-impl rboto::FromValue for PreconditionNotMetException {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "PreconditionNotMetException")?;
-        Ok(Self { message: m.take(0)? })
-    }
-}
+rboto::__structure!(
+    PreconditionNotMetException "PreconditionNotMetException"[from] { message : String }
+    {}
+);
 /// The `BlockPublicPolicy` parameter is set to true, and the resource policy did not prevent broad access to the secret.
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct PublicPolicyException {
     pub message: Option<String>,
 }
-impl rboto::FromValue for PublicPolicyException {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "PublicPolicyException")?;
-        Ok(Self { message: m.take(0)? })
-    }
-}
+rboto::__structure!(
+    PublicPolicyException "PublicPolicyException"[from] { message : String } {}
+);
 /// A resource with the ID you requested already exists.
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct ResourceExistsException {
     pub message: Option<String>,
 }
-impl rboto::FromValue for ResourceExistsException {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "ResourceExistsException")?;
-        Ok(Self { message: m.take(0)? })
-    }
-}
+rboto::__structure!(
+    ResourceExistsException "ResourceExistsException"[from] { message : String } {}
+);
 /// Secrets Manager can't find the resource that you asked for.
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct ResourceNotFoundException {
     pub message: Option<String>,
 }
-impl rboto::FromValue for ResourceNotFoundException {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "ResourceNotFoundException")?;
-        Ok(Self { message: m.take(0)? })
-    }
-}
+rboto::__structure!(
+    ResourceNotFoundException "ResourceNotFoundException"[from] { message : String } {}
+);

@@ -3,11 +3,12 @@
 #[allow(unused_imports)]
 use super::{error::*, output::*, types::*};
 #[allow(unused_imports)]
-use rboto::value as rv;
+use rboto::__private as rv;
 #[allow(unused_imports)]
 use std::collections::HashMap;
-#[derive(Clone, PartialEq)]
-pub struct AssociateCrossAccountReplicaRequest<C = ()> {
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct AssociateCrossAccountReplicaInput {
     /// The ARN or name of the primary secret in your account to replicate.
     pub secret_id: Option<String>,
     /// The ARN of the replica secret in the other Amazon Web Services account. The replica secret must be in the same Region and partition as the primary secret. Additionally, the replica account owner must have created the replica secret as a cross-account replica of the primary secret. For more information see CreateSecret.
@@ -16,68 +17,16 @@ pub struct AssociateCrossAccountReplicaRequest<C = ()> {
     pub replica_restriction: Option<ReplicaRestrictionType>,
     /// The ARN of an IAM role in the primary account that Secrets Manager assumes to perform replication. If you don't include this field, Secrets Manager replicates using the credentials of caller who updates the primary secret. For more information, see [Cross-account replication permissions](https://docs.aws.amazon.com/secretsmanager/latest/userguide/cross-account-replicate-permissions.html).
     pub replication_role_arn: Option<String>,
-    #[doc(hidden)]
-    pub _client: C,
+    pub(crate) _client: rboto::__private::Bound,
 }
-impl Default for AssociateCrossAccountReplicaRequest {
-    fn default() -> Self {
-        Self::with_client(())
-    }
-}
-impl<C> AssociateCrossAccountReplicaRequest<C> {
-    #[doc(hidden)]
-    pub fn with_client(client: C) -> Self {
-        Self {
-            secret_id: None,
-            cross_account_replica_arn: None,
-            replica_restriction: None,
-            replication_role_arn: None,
-            _client: client,
-        }
-    }
-    /// Sets `SecretId`.
-    pub fn secret_id(mut self, v: impl Into<String>) -> Self {
-        self.secret_id = Some(v.into());
-        self
-    }
-    /// Sets `CrossAccountReplicaARN`.
-    pub fn cross_account_replica_arn(mut self, v: impl Into<String>) -> Self {
-        self.cross_account_replica_arn = Some(v.into());
-        self
-    }
-    /// Sets `ReplicaRestriction`.
-    pub fn replica_restriction(mut self, v: impl Into<ReplicaRestrictionType>) -> Self {
-        self.replica_restriction = Some(v.into());
-        self
-    }
-    /// Sets `ReplicationRoleARN`.
-    pub fn replication_role_arn(mut self, v: impl Into<String>) -> Self {
-        self.replication_role_arn = Some(v.into());
-        self
-    }
-}
-impl<C> ::std::fmt::Debug for AssociateCrossAccountReplicaRequest<C> {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.debug_struct("AssociateCrossAccountReplicaRequest")
-            .field("secret_id", &self.secret_id)
-            .field("cross_account_replica_arn", &self.cross_account_replica_arn)
-            .field("replica_restriction", &self.replica_restriction)
-            .field("replication_role_arn", &self.replication_role_arn)
-            .finish()
-    }
-}
-impl<C> rboto::IntoValue for AssociateCrossAccountReplicaRequest<C> {
-    fn into_value(self) -> rboto::Value {
-        rboto::Value::Struct(
-            vec![
-                rv::opt(self.secret_id), rv::opt(self.cross_account_replica_arn),
-                rv::opt(self.replica_restriction), rv::opt(self.replication_role_arn)
-            ],
-        )
-    }
-}
-#[derive(Clone, PartialEq)]
-pub struct BatchGetSecretValueRequest<C = ()> {
+rboto::__structure!(
+    AssociateCrossAccountReplicaInput "AssociateCrossAccountReplicaRequest"[set debug
+    into] { secret_id : String, cross_account_replica_arn : String, replica_restriction :
+    ReplicaRestrictionType, replication_role_arn : String } { _client }
+);
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct BatchGetSecretValueInput {
     /// The ARN or names of the secrets to retrieve. You must include `Filters` or `SecretIdList`, but not both.
     pub secret_id_list: Option<Vec<String>>,
     /// The filters to choose which secrets to retrieve. You must include `Filters` or `SecretIdList`, but not both.
@@ -86,106 +35,27 @@ pub struct BatchGetSecretValueRequest<C = ()> {
     pub max_results: Option<i32>,
     /// A token that indicates where the output should continue from, if a previous call did not show all results. To get the next results, call `BatchGetSecretValue` again with this value.
     pub next_token: Option<String>,
-    #[doc(hidden)]
-    pub _client: C,
+    pub(crate) _client: rboto::__private::Bound,
 }
-impl Default for BatchGetSecretValueRequest {
-    fn default() -> Self {
-        Self::with_client(())
-    }
-}
-impl<C> BatchGetSecretValueRequest<C> {
-    #[doc(hidden)]
-    pub fn with_client(client: C) -> Self {
-        Self {
-            secret_id_list: None,
-            filters: None,
-            max_results: None,
-            next_token: None,
-            _client: client,
-        }
-    }
-    /// Sets `SecretIdList`.
-    pub fn secret_id_list(mut self, v: impl Into<Vec<String>>) -> Self {
-        self.secret_id_list = Some(v.into());
-        self
-    }
-    /// Sets `Filters`.
-    pub fn filters(mut self, v: impl Into<Vec<Filter>>) -> Self {
-        self.filters = Some(v.into());
-        self
-    }
-    /// Sets `MaxResults`.
-    pub fn max_results(mut self, v: i32) -> Self {
-        self.max_results = Some(v);
-        self
-    }
-    /// Sets `NextToken`.
-    pub fn next_token(mut self, v: impl Into<String>) -> Self {
-        self.next_token = Some(v.into());
-        self
-    }
-}
-impl<C> ::std::fmt::Debug for BatchGetSecretValueRequest<C> {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.debug_struct("BatchGetSecretValueRequest")
-            .field("secret_id_list", &self.secret_id_list)
-            .field("filters", &self.filters)
-            .field("max_results", &self.max_results)
-            .field("next_token", &self.next_token)
-            .finish()
-    }
-}
-impl<C> rboto::IntoValue for BatchGetSecretValueRequest<C> {
-    fn into_value(self) -> rboto::Value {
-        rboto::Value::Struct(
-            vec![
-                rv::opt(self.secret_id_list), rv::opt(self.filters), rv::opt(self
-                .max_results), rv::opt(self.next_token)
-            ],
-        )
-    }
-}
-#[derive(Clone, PartialEq)]
-pub struct CancelRotateSecretRequest<C = ()> {
+rboto::__structure!(
+    BatchGetSecretValueInput "BatchGetSecretValueRequest"[set debug into] {
+    secret_id_list : Vec < String >, filters : Vec < Filter >, max_results = i32,
+    next_token : String } { _client }
+);
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct CancelRotateSecretInput {
     /// The ARN or name of the secret.
     pub secret_id: Option<String>,
-    #[doc(hidden)]
-    pub _client: C,
+    pub(crate) _client: rboto::__private::Bound,
 }
-impl Default for CancelRotateSecretRequest {
-    fn default() -> Self {
-        Self::with_client(())
-    }
-}
-impl<C> CancelRotateSecretRequest<C> {
-    #[doc(hidden)]
-    pub fn with_client(client: C) -> Self {
-        Self {
-            secret_id: None,
-            _client: client,
-        }
-    }
-    /// Sets `SecretId`.
-    pub fn secret_id(mut self, v: impl Into<String>) -> Self {
-        self.secret_id = Some(v.into());
-        self
-    }
-}
-impl<C> ::std::fmt::Debug for CancelRotateSecretRequest<C> {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.debug_struct("CancelRotateSecretRequest")
-            .field("secret_id", &self.secret_id)
-            .finish()
-    }
-}
-impl<C> rboto::IntoValue for CancelRotateSecretRequest<C> {
-    fn into_value(self) -> rboto::Value {
-        rboto::Value::Struct(vec![rv::opt(self.secret_id)])
-    }
-}
-#[derive(Clone, PartialEq)]
-pub struct CreateSecretRequest<C = ()> {
+rboto::__structure!(
+    CancelRotateSecretInput "CancelRotateSecretRequest"[set debug into] { secret_id :
+    String } { _client }
+);
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct CreateSecretInput {
     /// The name of the new secret.
     pub name: Option<String>,
     /// If you include `SecretString` or `SecretBinary`, then Secrets Manager creates an initial version for the secret, and this parameter specifies the unique identifier for the new version.
@@ -208,318 +78,71 @@ pub struct CreateSecretRequest<C = ()> {
     pub type_: Option<String>,
     /// The ARN of a primary secret in another Amazon Web Services account. Include this field to create a cross-account replica secret that receives replicated data from that primary secret. The primary secret must be in the same Amazon Web Services Region and partition as the replica, and you must specify a customer managed KMS key in `KmsKeyId`.
     pub cross_account_primary_arn: Option<String>,
-    #[doc(hidden)]
-    pub _client: C,
+    pub(crate) _client: rboto::__private::Bound,
 }
-impl Default for CreateSecretRequest {
-    fn default() -> Self {
-        Self::with_client(())
-    }
-}
-impl<C> CreateSecretRequest<C> {
-    #[doc(hidden)]
-    pub fn with_client(client: C) -> Self {
-        Self {
-            name: None,
-            client_request_token: None,
-            description: None,
-            kms_key_id: None,
-            secret_binary: None,
-            secret_string: None,
-            tags: None,
-            add_replica_regions: None,
-            force_overwrite_replica_secret: None,
-            type_: None,
-            cross_account_primary_arn: None,
-            _client: client,
-        }
-    }
-    /// Sets `Name`.
-    pub fn name(mut self, v: impl Into<String>) -> Self {
-        self.name = Some(v.into());
-        self
-    }
-    /// Sets `ClientRequestToken`.
-    pub fn client_request_token(mut self, v: impl Into<String>) -> Self {
-        self.client_request_token = Some(v.into());
-        self
-    }
-    /// Sets `Description`.
-    pub fn description(mut self, v: impl Into<String>) -> Self {
-        self.description = Some(v.into());
-        self
-    }
-    /// Sets `KmsKeyId`.
-    pub fn kms_key_id(mut self, v: impl Into<String>) -> Self {
-        self.kms_key_id = Some(v.into());
-        self
-    }
-    /// Sets `SecretBinary`.
-    pub fn secret_binary(mut self, v: impl Into<rboto::Blob>) -> Self {
-        self.secret_binary = Some(v.into());
-        self
-    }
-    /// Sets `SecretString`.
-    pub fn secret_string(mut self, v: impl Into<String>) -> Self {
-        self.secret_string = Some(v.into());
-        self
-    }
-    /// Sets `Tags`.
-    pub fn tags(mut self, v: impl Into<Vec<Tag>>) -> Self {
-        self.tags = Some(v.into());
-        self
-    }
-    /// Sets `AddReplicaRegions`.
-    pub fn add_replica_regions(mut self, v: impl Into<Vec<ReplicaRegionType>>) -> Self {
-        self.add_replica_regions = Some(v.into());
-        self
-    }
-    /// Sets `ForceOverwriteReplicaSecret`.
-    pub fn force_overwrite_replica_secret(mut self, v: bool) -> Self {
-        self.force_overwrite_replica_secret = Some(v);
-        self
-    }
-    /// Sets `Type`.
-    pub fn type_(mut self, v: impl Into<String>) -> Self {
-        self.type_ = Some(v.into());
-        self
-    }
-    /// Sets `CrossAccountPrimaryARN`.
-    pub fn cross_account_primary_arn(mut self, v: impl Into<String>) -> Self {
-        self.cross_account_primary_arn = Some(v.into());
-        self
-    }
-}
-impl<C> ::std::fmt::Debug for CreateSecretRequest<C> {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.debug_struct("CreateSecretRequest")
-            .field("name", &self.name)
-            .field("client_request_token", &self.client_request_token)
-            .field("description", &self.description)
-            .field("kms_key_id", &self.kms_key_id)
-            .field("secret_binary", &rboto::types::Redacted(&self.secret_binary))
-            .field("secret_string", &rboto::types::Redacted(&self.secret_string))
-            .field("tags", &self.tags)
-            .field("add_replica_regions", &self.add_replica_regions)
-            .field(
-                "force_overwrite_replica_secret",
-                &self.force_overwrite_replica_secret,
-            )
-            .field("type_", &self.type_)
-            .field("cross_account_primary_arn", &self.cross_account_primary_arn)
-            .finish()
-    }
-}
-impl<C> rboto::IntoValue for CreateSecretRequest<C> {
-    fn into_value(self) -> rboto::Value {
-        rboto::Value::Struct(
-            vec![
-                rv::opt(self.name), rv::opt(self.client_request_token), rv::opt(self
-                .description), rv::opt(self.kms_key_id), rv::opt(self.secret_binary),
-                rv::opt(self.secret_string), rv::opt(self.tags), rv::opt(self
-                .add_replica_regions), rv::opt(self.force_overwrite_replica_secret),
-                rv::opt(self.type_), rv::opt(self.cross_account_primary_arn)
-            ],
-        )
-    }
-}
-#[derive(Clone, PartialEq)]
-pub struct DeleteResourcePolicyRequest<C = ()> {
+rboto::__structure!(
+    CreateSecretInput "CreateSecretRequest"[set debug into] { name : String,
+    client_request_token : String, description : String, kms_key_id : String,
+    secret_binary : rboto::Blob[sensitive], secret_string : String[sensitive], tags : Vec
+    < Tag >, add_replica_regions : Vec < ReplicaRegionType >,
+    force_overwrite_replica_secret = bool, type_ : String, cross_account_primary_arn :
+    String } { _client }
+);
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct DeleteResourcePolicyInput {
     /// The ARN or name of the secret to delete the attached resource-based policy for.
     pub secret_id: Option<String>,
     /// The name of the resource policy to delete. If you don't specify this field, Secrets Manager uses `default`. You can only delete the `default` policy; if you specify any other name, the operation returns an `InvalidParameterException`.
     pub policy_name: Option<String>,
-    #[doc(hidden)]
-    pub _client: C,
+    pub(crate) _client: rboto::__private::Bound,
 }
-impl Default for DeleteResourcePolicyRequest {
-    fn default() -> Self {
-        Self::with_client(())
-    }
-}
-impl<C> DeleteResourcePolicyRequest<C> {
-    #[doc(hidden)]
-    pub fn with_client(client: C) -> Self {
-        Self {
-            secret_id: None,
-            policy_name: None,
-            _client: client,
-        }
-    }
-    /// Sets `SecretId`.
-    pub fn secret_id(mut self, v: impl Into<String>) -> Self {
-        self.secret_id = Some(v.into());
-        self
-    }
-    /// Sets `PolicyName`.
-    pub fn policy_name(mut self, v: impl Into<String>) -> Self {
-        self.policy_name = Some(v.into());
-        self
-    }
-}
-impl<C> ::std::fmt::Debug for DeleteResourcePolicyRequest<C> {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.debug_struct("DeleteResourcePolicyRequest")
-            .field("secret_id", &self.secret_id)
-            .field("policy_name", &self.policy_name)
-            .finish()
-    }
-}
-impl<C> rboto::IntoValue for DeleteResourcePolicyRequest<C> {
-    fn into_value(self) -> rboto::Value {
-        rboto::Value::Struct(vec![rv::opt(self.secret_id), rv::opt(self.policy_name)])
-    }
-}
-#[derive(Clone, PartialEq)]
-pub struct DeleteSecretRequest<C = ()> {
+rboto::__structure!(
+    DeleteResourcePolicyInput "DeleteResourcePolicyRequest"[set debug into] { secret_id :
+    String, policy_name : String } { _client }
+);
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct DeleteSecretInput {
     /// The ARN or name of the secret to delete.
     pub secret_id: Option<String>,
     /// The number of days from 7 to 30 that Secrets Manager waits before permanently deleting the secret. You can't use both this parameter and `ForceDeleteWithoutRecovery` in the same call. If you don't use either, then by default Secrets Manager uses a 30 day recovery window.
     pub recovery_window_in_days: Option<i64>,
     /// Specifies whether to delete the secret without any recovery window. You can't use both this parameter and `RecoveryWindowInDays` in the same call. If you don't use either, then by default Secrets Manager uses a 30 day recovery window.
     pub force_delete_without_recovery: Option<bool>,
-    #[doc(hidden)]
-    pub _client: C,
+    pub(crate) _client: rboto::__private::Bound,
 }
-impl Default for DeleteSecretRequest {
-    fn default() -> Self {
-        Self::with_client(())
-    }
-}
-impl<C> DeleteSecretRequest<C> {
-    #[doc(hidden)]
-    pub fn with_client(client: C) -> Self {
-        Self {
-            secret_id: None,
-            recovery_window_in_days: None,
-            force_delete_without_recovery: None,
-            _client: client,
-        }
-    }
-    /// Sets `SecretId`.
-    pub fn secret_id(mut self, v: impl Into<String>) -> Self {
-        self.secret_id = Some(v.into());
-        self
-    }
-    /// Sets `RecoveryWindowInDays`.
-    pub fn recovery_window_in_days(mut self, v: i64) -> Self {
-        self.recovery_window_in_days = Some(v);
-        self
-    }
-    /// Sets `ForceDeleteWithoutRecovery`.
-    pub fn force_delete_without_recovery(mut self, v: bool) -> Self {
-        self.force_delete_without_recovery = Some(v);
-        self
-    }
-}
-impl<C> ::std::fmt::Debug for DeleteSecretRequest<C> {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.debug_struct("DeleteSecretRequest")
-            .field("secret_id", &self.secret_id)
-            .field("recovery_window_in_days", &self.recovery_window_in_days)
-            .field("force_delete_without_recovery", &self.force_delete_without_recovery)
-            .finish()
-    }
-}
-impl<C> rboto::IntoValue for DeleteSecretRequest<C> {
-    fn into_value(self) -> rboto::Value {
-        rboto::Value::Struct(
-            vec![
-                rv::opt(self.secret_id), rv::opt(self.recovery_window_in_days),
-                rv::opt(self.force_delete_without_recovery)
-            ],
-        )
-    }
-}
-#[derive(Clone, PartialEq)]
-pub struct DescribeSecretRequest<C = ()> {
+rboto::__structure!(
+    DeleteSecretInput "DeleteSecretRequest"[set debug into] { secret_id : String,
+    recovery_window_in_days = i64, force_delete_without_recovery = bool } { _client }
+);
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct DescribeSecretInput {
     /// The ARN or name of the secret.
     pub secret_id: Option<String>,
-    #[doc(hidden)]
-    pub _client: C,
+    pub(crate) _client: rboto::__private::Bound,
 }
-impl Default for DescribeSecretRequest {
-    fn default() -> Self {
-        Self::with_client(())
-    }
-}
-impl<C> DescribeSecretRequest<C> {
-    #[doc(hidden)]
-    pub fn with_client(client: C) -> Self {
-        Self {
-            secret_id: None,
-            _client: client,
-        }
-    }
-    /// Sets `SecretId`.
-    pub fn secret_id(mut self, v: impl Into<String>) -> Self {
-        self.secret_id = Some(v.into());
-        self
-    }
-}
-impl<C> ::std::fmt::Debug for DescribeSecretRequest<C> {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.debug_struct("DescribeSecretRequest")
-            .field("secret_id", &self.secret_id)
-            .finish()
-    }
-}
-impl<C> rboto::IntoValue for DescribeSecretRequest<C> {
-    fn into_value(self) -> rboto::Value {
-        rboto::Value::Struct(vec![rv::opt(self.secret_id)])
-    }
-}
-#[derive(Clone, PartialEq)]
-pub struct DisassociateCrossAccountReplicaRequest<C = ()> {
+rboto::__structure!(
+    DescribeSecretInput "DescribeSecretRequest"[set debug into] { secret_id : String } {
+    _client }
+);
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct DisassociateCrossAccountReplicaInput {
     /// The ARN or name of the primary secret in your account.
     pub secret_id: Option<String>,
     /// The ARN of the cross-account replica secret to unlink from the primary secret.
     pub cross_account_replica_arn: Option<String>,
-    #[doc(hidden)]
-    pub _client: C,
+    pub(crate) _client: rboto::__private::Bound,
 }
-impl Default for DisassociateCrossAccountReplicaRequest {
-    fn default() -> Self {
-        Self::with_client(())
-    }
-}
-impl<C> DisassociateCrossAccountReplicaRequest<C> {
-    #[doc(hidden)]
-    pub fn with_client(client: C) -> Self {
-        Self {
-            secret_id: None,
-            cross_account_replica_arn: None,
-            _client: client,
-        }
-    }
-    /// Sets `SecretId`.
-    pub fn secret_id(mut self, v: impl Into<String>) -> Self {
-        self.secret_id = Some(v.into());
-        self
-    }
-    /// Sets `CrossAccountReplicaARN`.
-    pub fn cross_account_replica_arn(mut self, v: impl Into<String>) -> Self {
-        self.cross_account_replica_arn = Some(v.into());
-        self
-    }
-}
-impl<C> ::std::fmt::Debug for DisassociateCrossAccountReplicaRequest<C> {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.debug_struct("DisassociateCrossAccountReplicaRequest")
-            .field("secret_id", &self.secret_id)
-            .field("cross_account_replica_arn", &self.cross_account_replica_arn)
-            .finish()
-    }
-}
-impl<C> rboto::IntoValue for DisassociateCrossAccountReplicaRequest<C> {
-    fn into_value(self) -> rboto::Value {
-        rboto::Value::Struct(
-            vec![rv::opt(self.secret_id), rv::opt(self.cross_account_replica_arn)],
-        )
-    }
-}
-#[derive(Clone, PartialEq)]
-pub struct GetRandomPasswordRequest<C = ()> {
+rboto::__structure!(
+    DisassociateCrossAccountReplicaInput "DisassociateCrossAccountReplicaRequest"[set
+    debug into] { secret_id : String, cross_account_replica_arn : String } { _client }
+);
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct GetRandomPasswordInput {
     /// The length of the password. If you don't include this parameter, the default length is 32 characters.
     pub password_length: Option<i64>,
     /// A string of the characters that you don't want in the password.
@@ -536,267 +159,60 @@ pub struct GetRandomPasswordRequest<C = ()> {
     pub include_space: Option<bool>,
     /// Specifies whether to include at least one upper and lowercase letter, one number, and one punctuation. If you don't include this switch, the password contains at least one of every character type.
     pub require_each_included_type: Option<bool>,
-    #[doc(hidden)]
-    pub _client: C,
+    pub(crate) _client: rboto::__private::Bound,
 }
-impl Default for GetRandomPasswordRequest {
-    fn default() -> Self {
-        Self::with_client(())
-    }
-}
-impl<C> GetRandomPasswordRequest<C> {
-    #[doc(hidden)]
-    pub fn with_client(client: C) -> Self {
-        Self {
-            password_length: None,
-            exclude_characters: None,
-            exclude_numbers: None,
-            exclude_punctuation: None,
-            exclude_uppercase: None,
-            exclude_lowercase: None,
-            include_space: None,
-            require_each_included_type: None,
-            _client: client,
-        }
-    }
-    /// Sets `PasswordLength`.
-    pub fn password_length(mut self, v: i64) -> Self {
-        self.password_length = Some(v);
-        self
-    }
-    /// Sets `ExcludeCharacters`.
-    pub fn exclude_characters(mut self, v: impl Into<String>) -> Self {
-        self.exclude_characters = Some(v.into());
-        self
-    }
-    /// Sets `ExcludeNumbers`.
-    pub fn exclude_numbers(mut self, v: bool) -> Self {
-        self.exclude_numbers = Some(v);
-        self
-    }
-    /// Sets `ExcludePunctuation`.
-    pub fn exclude_punctuation(mut self, v: bool) -> Self {
-        self.exclude_punctuation = Some(v);
-        self
-    }
-    /// Sets `ExcludeUppercase`.
-    pub fn exclude_uppercase(mut self, v: bool) -> Self {
-        self.exclude_uppercase = Some(v);
-        self
-    }
-    /// Sets `ExcludeLowercase`.
-    pub fn exclude_lowercase(mut self, v: bool) -> Self {
-        self.exclude_lowercase = Some(v);
-        self
-    }
-    /// Sets `IncludeSpace`.
-    pub fn include_space(mut self, v: bool) -> Self {
-        self.include_space = Some(v);
-        self
-    }
-    /// Sets `RequireEachIncludedType`.
-    pub fn require_each_included_type(mut self, v: bool) -> Self {
-        self.require_each_included_type = Some(v);
-        self
-    }
-}
-impl<C> ::std::fmt::Debug for GetRandomPasswordRequest<C> {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.debug_struct("GetRandomPasswordRequest")
-            .field("password_length", &self.password_length)
-            .field("exclude_characters", &self.exclude_characters)
-            .field("exclude_numbers", &self.exclude_numbers)
-            .field("exclude_punctuation", &self.exclude_punctuation)
-            .field("exclude_uppercase", &self.exclude_uppercase)
-            .field("exclude_lowercase", &self.exclude_lowercase)
-            .field("include_space", &self.include_space)
-            .field("require_each_included_type", &self.require_each_included_type)
-            .finish()
-    }
-}
-impl<C> rboto::IntoValue for GetRandomPasswordRequest<C> {
-    fn into_value(self) -> rboto::Value {
-        rboto::Value::Struct(
-            vec![
-                rv::opt(self.password_length), rv::opt(self.exclude_characters),
-                rv::opt(self.exclude_numbers), rv::opt(self.exclude_punctuation),
-                rv::opt(self.exclude_uppercase), rv::opt(self.exclude_lowercase),
-                rv::opt(self.include_space), rv::opt(self.require_each_included_type)
-            ],
-        )
-    }
-}
-#[derive(Clone, PartialEq)]
-pub struct GetResourcePolicyRequest<C = ()> {
+rboto::__structure!(
+    GetRandomPasswordInput "GetRandomPasswordRequest"[set debug into] { password_length =
+    i64, exclude_characters : String, exclude_numbers = bool, exclude_punctuation = bool,
+    exclude_uppercase = bool, exclude_lowercase = bool, include_space = bool,
+    require_each_included_type = bool } { _client }
+);
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct GetResourcePolicyInput {
     /// The ARN or name of the secret to retrieve the attached resource-based policy for.
     pub secret_id: Option<String>,
     /// The name of the resource policy to retrieve. If you don't specify this field, Secrets Manager uses `default`. If you specify a name other than `default` and no policy with that name exists, the operation returns a `ResourceNotFoundException`.
     pub policy_name: Option<String>,
-    #[doc(hidden)]
-    pub _client: C,
+    pub(crate) _client: rboto::__private::Bound,
 }
-impl Default for GetResourcePolicyRequest {
-    fn default() -> Self {
-        Self::with_client(())
-    }
-}
-impl<C> GetResourcePolicyRequest<C> {
-    #[doc(hidden)]
-    pub fn with_client(client: C) -> Self {
-        Self {
-            secret_id: None,
-            policy_name: None,
-            _client: client,
-        }
-    }
-    /// Sets `SecretId`.
-    pub fn secret_id(mut self, v: impl Into<String>) -> Self {
-        self.secret_id = Some(v.into());
-        self
-    }
-    /// Sets `PolicyName`.
-    pub fn policy_name(mut self, v: impl Into<String>) -> Self {
-        self.policy_name = Some(v.into());
-        self
-    }
-}
-impl<C> ::std::fmt::Debug for GetResourcePolicyRequest<C> {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.debug_struct("GetResourcePolicyRequest")
-            .field("secret_id", &self.secret_id)
-            .field("policy_name", &self.policy_name)
-            .finish()
-    }
-}
-impl<C> rboto::IntoValue for GetResourcePolicyRequest<C> {
-    fn into_value(self) -> rboto::Value {
-        rboto::Value::Struct(vec![rv::opt(self.secret_id), rv::opt(self.policy_name)])
-    }
-}
-#[derive(Clone, PartialEq)]
-pub struct GetSecretValueRequest<C = ()> {
+rboto::__structure!(
+    GetResourcePolicyInput "GetResourcePolicyRequest"[set debug into] { secret_id :
+    String, policy_name : String } { _client }
+);
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct GetSecretValueInput {
     /// The ARN or name of the secret to retrieve. To retrieve a secret from another account, you must use an ARN.
     pub secret_id: Option<String>,
     /// The unique identifier of the version of the secret to retrieve. If you include both this parameter and `VersionStage`, the two parameters must refer to the same secret version. If you don't specify either a `VersionStage` or `VersionId`, then Secrets Manager returns the `AWSCURRENT` version.
     pub version_id: Option<String>,
     /// The staging label of the version of the secret to retrieve.
     pub version_stage: Option<String>,
-    #[doc(hidden)]
-    pub _client: C,
+    pub(crate) _client: rboto::__private::Bound,
 }
-impl Default for GetSecretValueRequest {
-    fn default() -> Self {
-        Self::with_client(())
-    }
-}
-impl<C> GetSecretValueRequest<C> {
-    #[doc(hidden)]
-    pub fn with_client(client: C) -> Self {
-        Self {
-            secret_id: None,
-            version_id: None,
-            version_stage: None,
-            _client: client,
-        }
-    }
-    /// Sets `SecretId`.
-    pub fn secret_id(mut self, v: impl Into<String>) -> Self {
-        self.secret_id = Some(v.into());
-        self
-    }
-    /// Sets `VersionId`.
-    pub fn version_id(mut self, v: impl Into<String>) -> Self {
-        self.version_id = Some(v.into());
-        self
-    }
-    /// Sets `VersionStage`.
-    pub fn version_stage(mut self, v: impl Into<String>) -> Self {
-        self.version_stage = Some(v.into());
-        self
-    }
-}
-impl<C> ::std::fmt::Debug for GetSecretValueRequest<C> {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.debug_struct("GetSecretValueRequest")
-            .field("secret_id", &self.secret_id)
-            .field("version_id", &self.version_id)
-            .field("version_stage", &self.version_stage)
-            .finish()
-    }
-}
-impl<C> rboto::IntoValue for GetSecretValueRequest<C> {
-    fn into_value(self) -> rboto::Value {
-        rboto::Value::Struct(
-            vec![
-                rv::opt(self.secret_id), rv::opt(self.version_id), rv::opt(self
-                .version_stage)
-            ],
-        )
-    }
-}
-#[derive(Clone, PartialEq)]
-pub struct ListResourcePoliciesRequest<C = ()> {
+rboto::__structure!(
+    GetSecretValueInput "GetSecretValueRequest"[set debug into] { secret_id : String,
+    version_id : String, version_stage : String } { _client }
+);
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct ListResourcePoliciesInput {
     /// The ARN or name of the secret.
     pub secret_id: Option<String>,
     /// The number of results to include in the response. If you don't specify this value, the service returns up to 100 results.
     pub max_results: Option<i32>,
     /// A token that indicates where the output should continue from, if a previous call did not show all results. To get the next results, call `ListResourcePolicies` again with this value.
     pub next_token: Option<String>,
-    #[doc(hidden)]
-    pub _client: C,
+    pub(crate) _client: rboto::__private::Bound,
 }
-impl Default for ListResourcePoliciesRequest {
-    fn default() -> Self {
-        Self::with_client(())
-    }
-}
-impl<C> ListResourcePoliciesRequest<C> {
-    #[doc(hidden)]
-    pub fn with_client(client: C) -> Self {
-        Self {
-            secret_id: None,
-            max_results: None,
-            next_token: None,
-            _client: client,
-        }
-    }
-    /// Sets `SecretId`.
-    pub fn secret_id(mut self, v: impl Into<String>) -> Self {
-        self.secret_id = Some(v.into());
-        self
-    }
-    /// Sets `MaxResults`.
-    pub fn max_results(mut self, v: i32) -> Self {
-        self.max_results = Some(v);
-        self
-    }
-    /// Sets `NextToken`.
-    pub fn next_token(mut self, v: impl Into<String>) -> Self {
-        self.next_token = Some(v.into());
-        self
-    }
-}
-impl<C> ::std::fmt::Debug for ListResourcePoliciesRequest<C> {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.debug_struct("ListResourcePoliciesRequest")
-            .field("secret_id", &self.secret_id)
-            .field("max_results", &self.max_results)
-            .field("next_token", &self.next_token)
-            .finish()
-    }
-}
-impl<C> rboto::IntoValue for ListResourcePoliciesRequest<C> {
-    fn into_value(self) -> rboto::Value {
-        rboto::Value::Struct(
-            vec![
-                rv::opt(self.secret_id), rv::opt(self.max_results), rv::opt(self
-                .next_token)
-            ],
-        )
-    }
-}
-#[derive(Clone, PartialEq)]
-pub struct ListSecretVersionIdsRequest<C = ()> {
+rboto::__structure!(
+    ListResourcePoliciesInput "ListResourcePoliciesRequest"[set debug into] { secret_id :
+    String, max_results = i32, next_token : String } { _client }
+);
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct ListSecretVersionIdsInput {
     /// The ARN or name of the secret whose versions you want to list.
     pub secret_id: Option<String>,
     /// The number of results to include in the response.
@@ -805,68 +221,16 @@ pub struct ListSecretVersionIdsRequest<C = ()> {
     pub next_token: Option<String>,
     /// Specifies whether to include versions of secrets that don't have any staging labels attached to them. Versions without staging labels are considered deprecated and are subject to deletion by Secrets Manager. By default, versions without staging labels aren't included.
     pub include_deprecated: Option<bool>,
-    #[doc(hidden)]
-    pub _client: C,
+    pub(crate) _client: rboto::__private::Bound,
 }
-impl Default for ListSecretVersionIdsRequest {
-    fn default() -> Self {
-        Self::with_client(())
+rboto::__structure!(
+    ListSecretVersionIdsInput "ListSecretVersionIdsRequest"[set debug into] { secret_id :
+    String, max_results = i32, next_token : String, include_deprecated = bool } { _client
     }
-}
-impl<C> ListSecretVersionIdsRequest<C> {
-    #[doc(hidden)]
-    pub fn with_client(client: C) -> Self {
-        Self {
-            secret_id: None,
-            max_results: None,
-            next_token: None,
-            include_deprecated: None,
-            _client: client,
-        }
-    }
-    /// Sets `SecretId`.
-    pub fn secret_id(mut self, v: impl Into<String>) -> Self {
-        self.secret_id = Some(v.into());
-        self
-    }
-    /// Sets `MaxResults`.
-    pub fn max_results(mut self, v: i32) -> Self {
-        self.max_results = Some(v);
-        self
-    }
-    /// Sets `NextToken`.
-    pub fn next_token(mut self, v: impl Into<String>) -> Self {
-        self.next_token = Some(v.into());
-        self
-    }
-    /// Sets `IncludeDeprecated`.
-    pub fn include_deprecated(mut self, v: bool) -> Self {
-        self.include_deprecated = Some(v);
-        self
-    }
-}
-impl<C> ::std::fmt::Debug for ListSecretVersionIdsRequest<C> {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.debug_struct("ListSecretVersionIdsRequest")
-            .field("secret_id", &self.secret_id)
-            .field("max_results", &self.max_results)
-            .field("next_token", &self.next_token)
-            .field("include_deprecated", &self.include_deprecated)
-            .finish()
-    }
-}
-impl<C> rboto::IntoValue for ListSecretVersionIdsRequest<C> {
-    fn into_value(self) -> rboto::Value {
-        rboto::Value::Struct(
-            vec![
-                rv::opt(self.secret_id), rv::opt(self.max_results), rv::opt(self
-                .next_token), rv::opt(self.include_deprecated)
-            ],
-        )
-    }
-}
-#[derive(Clone, PartialEq)]
-pub struct ListSecretsRequest<C = ()> {
+);
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct ListSecretsInput {
     /// Specifies whether to include secrets scheduled for deletion. By default, secrets scheduled for deletion aren't included.
     pub include_planned_deletion: Option<bool>,
     /// The number of results to include in the response.
@@ -879,83 +243,16 @@ pub struct ListSecretsRequest<C = ()> {
     pub sort_order: Option<SortOrderType>,
     /// If not specified, secrets are listed by `CreatedDate`.
     pub sort_by: Option<SortByType>,
-    #[doc(hidden)]
-    pub _client: C,
+    pub(crate) _client: rboto::__private::Bound,
 }
-impl Default for ListSecretsRequest {
-    fn default() -> Self {
-        Self::with_client(())
-    }
-}
-impl<C> ListSecretsRequest<C> {
-    #[doc(hidden)]
-    pub fn with_client(client: C) -> Self {
-        Self {
-            include_planned_deletion: None,
-            max_results: None,
-            next_token: None,
-            filters: None,
-            sort_order: None,
-            sort_by: None,
-            _client: client,
-        }
-    }
-    /// Sets `IncludePlannedDeletion`.
-    pub fn include_planned_deletion(mut self, v: bool) -> Self {
-        self.include_planned_deletion = Some(v);
-        self
-    }
-    /// Sets `MaxResults`.
-    pub fn max_results(mut self, v: i32) -> Self {
-        self.max_results = Some(v);
-        self
-    }
-    /// Sets `NextToken`.
-    pub fn next_token(mut self, v: impl Into<String>) -> Self {
-        self.next_token = Some(v.into());
-        self
-    }
-    /// Sets `Filters`.
-    pub fn filters(mut self, v: impl Into<Vec<Filter>>) -> Self {
-        self.filters = Some(v.into());
-        self
-    }
-    /// Sets `SortOrder`.
-    pub fn sort_order(mut self, v: impl Into<SortOrderType>) -> Self {
-        self.sort_order = Some(v.into());
-        self
-    }
-    /// Sets `SortBy`.
-    pub fn sort_by(mut self, v: impl Into<SortByType>) -> Self {
-        self.sort_by = Some(v.into());
-        self
-    }
-}
-impl<C> ::std::fmt::Debug for ListSecretsRequest<C> {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.debug_struct("ListSecretsRequest")
-            .field("include_planned_deletion", &self.include_planned_deletion)
-            .field("max_results", &self.max_results)
-            .field("next_token", &self.next_token)
-            .field("filters", &self.filters)
-            .field("sort_order", &self.sort_order)
-            .field("sort_by", &self.sort_by)
-            .finish()
-    }
-}
-impl<C> rboto::IntoValue for ListSecretsRequest<C> {
-    fn into_value(self) -> rboto::Value {
-        rboto::Value::Struct(
-            vec![
-                rv::opt(self.include_planned_deletion), rv::opt(self.max_results),
-                rv::opt(self.next_token), rv::opt(self.filters), rv::opt(self
-                .sort_order), rv::opt(self.sort_by)
-            ],
-        )
-    }
-}
-#[derive(Clone, PartialEq)]
-pub struct PutResourcePolicyRequest<C = ()> {
+rboto::__structure!(
+    ListSecretsInput "ListSecretsRequest"[set debug into] { include_planned_deletion =
+    bool, max_results = i32, next_token : String, filters : Vec < Filter >, sort_order :
+    SortOrderType, sort_by : SortByType } { _client }
+);
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct PutResourcePolicyInput {
     /// The ARN or name of the secret to attach the resource-based policy.
     pub secret_id: Option<String>,
     /// A JSON-formatted string for an Amazon Web Services resource-based policy. For example policies, see [Permissions policy examples](https://docs.aws.amazon.com/secretsmanager/latest/userguide/auth-and-access_examples.html).
@@ -964,68 +261,16 @@ pub struct PutResourcePolicyRequest<C = ()> {
     pub policy_name: Option<String>,
     /// Specifies whether to block resource-based policies that allow broad access to the secret, for example those that use a wildcard for the principal. By default, public policies aren't blocked.
     pub block_public_policy: Option<bool>,
-    #[doc(hidden)]
-    pub _client: C,
+    pub(crate) _client: rboto::__private::Bound,
 }
-impl Default for PutResourcePolicyRequest {
-    fn default() -> Self {
-        Self::with_client(())
-    }
-}
-impl<C> PutResourcePolicyRequest<C> {
-    #[doc(hidden)]
-    pub fn with_client(client: C) -> Self {
-        Self {
-            secret_id: None,
-            resource_policy: None,
-            policy_name: None,
-            block_public_policy: None,
-            _client: client,
-        }
-    }
-    /// Sets `SecretId`.
-    pub fn secret_id(mut self, v: impl Into<String>) -> Self {
-        self.secret_id = Some(v.into());
-        self
-    }
-    /// Sets `ResourcePolicy`.
-    pub fn resource_policy(mut self, v: impl Into<String>) -> Self {
-        self.resource_policy = Some(v.into());
-        self
-    }
-    /// Sets `PolicyName`.
-    pub fn policy_name(mut self, v: impl Into<String>) -> Self {
-        self.policy_name = Some(v.into());
-        self
-    }
-    /// Sets `BlockPublicPolicy`.
-    pub fn block_public_policy(mut self, v: bool) -> Self {
-        self.block_public_policy = Some(v);
-        self
-    }
-}
-impl<C> ::std::fmt::Debug for PutResourcePolicyRequest<C> {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.debug_struct("PutResourcePolicyRequest")
-            .field("secret_id", &self.secret_id)
-            .field("resource_policy", &self.resource_policy)
-            .field("policy_name", &self.policy_name)
-            .field("block_public_policy", &self.block_public_policy)
-            .finish()
-    }
-}
-impl<C> rboto::IntoValue for PutResourcePolicyRequest<C> {
-    fn into_value(self) -> rboto::Value {
-        rboto::Value::Struct(
-            vec![
-                rv::opt(self.secret_id), rv::opt(self.resource_policy), rv::opt(self
-                .policy_name), rv::opt(self.block_public_policy)
-            ],
-        )
-    }
-}
-#[derive(Clone, PartialEq)]
-pub struct PutSecretValueRequest<C = ()> {
+rboto::__structure!(
+    PutResourcePolicyInput "PutResourcePolicyRequest"[set debug into] { secret_id :
+    String, resource_policy : String, policy_name : String, block_public_policy = bool }
+    { _client }
+);
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct PutSecretValueInput {
     /// The ARN or name of the secret to add a new version to.
     pub secret_id: Option<String>,
     /// A unique identifier for the new version of the secret.
@@ -1038,234 +283,57 @@ pub struct PutSecretValueRequest<C = ()> {
     pub version_stages: Option<Vec<String>>,
     /// A unique identifier that indicates the source of the request. Required for secret rotations using an IAM assumed role or cross-account rotation, in which you rotate a secret in one account by using a Lambda rotation function in another account. In both cases, the rotation function assumes an IAM role to call Secrets Manager, and then Secrets Manager validates the identity using the token.
     pub rotation_token: Option<String>,
-    #[doc(hidden)]
-    pub _client: C,
+    pub(crate) _client: rboto::__private::Bound,
 }
-impl Default for PutSecretValueRequest {
-    fn default() -> Self {
-        Self::with_client(())
-    }
-}
-impl<C> PutSecretValueRequest<C> {
-    #[doc(hidden)]
-    pub fn with_client(client: C) -> Self {
-        Self {
-            secret_id: None,
-            client_request_token: None,
-            secret_binary: None,
-            secret_string: None,
-            version_stages: None,
-            rotation_token: None,
-            _client: client,
-        }
-    }
-    /// Sets `SecretId`.
-    pub fn secret_id(mut self, v: impl Into<String>) -> Self {
-        self.secret_id = Some(v.into());
-        self
-    }
-    /// Sets `ClientRequestToken`.
-    pub fn client_request_token(mut self, v: impl Into<String>) -> Self {
-        self.client_request_token = Some(v.into());
-        self
-    }
-    /// Sets `SecretBinary`.
-    pub fn secret_binary(mut self, v: impl Into<rboto::Blob>) -> Self {
-        self.secret_binary = Some(v.into());
-        self
-    }
-    /// Sets `SecretString`.
-    pub fn secret_string(mut self, v: impl Into<String>) -> Self {
-        self.secret_string = Some(v.into());
-        self
-    }
-    /// Sets `VersionStages`.
-    pub fn version_stages(mut self, v: impl Into<Vec<String>>) -> Self {
-        self.version_stages = Some(v.into());
-        self
-    }
-    /// Sets `RotationToken`.
-    pub fn rotation_token(mut self, v: impl Into<String>) -> Self {
-        self.rotation_token = Some(v.into());
-        self
-    }
-}
-impl<C> ::std::fmt::Debug for PutSecretValueRequest<C> {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.debug_struct("PutSecretValueRequest")
-            .field("secret_id", &self.secret_id)
-            .field("client_request_token", &self.client_request_token)
-            .field("secret_binary", &rboto::types::Redacted(&self.secret_binary))
-            .field("secret_string", &rboto::types::Redacted(&self.secret_string))
-            .field("version_stages", &self.version_stages)
-            .field("rotation_token", &rboto::types::Redacted(&self.rotation_token))
-            .finish()
-    }
-}
-impl<C> rboto::IntoValue for PutSecretValueRequest<C> {
-    fn into_value(self) -> rboto::Value {
-        rboto::Value::Struct(
-            vec![
-                rv::opt(self.secret_id), rv::opt(self.client_request_token), rv::opt(self
-                .secret_binary), rv::opt(self.secret_string), rv::opt(self
-                .version_stages), rv::opt(self.rotation_token)
-            ],
-        )
-    }
-}
-#[derive(Clone, PartialEq)]
-pub struct RemoveRegionsFromReplicationRequest<C = ()> {
+rboto::__structure!(
+    PutSecretValueInput "PutSecretValueRequest"[set debug into] { secret_id : String,
+    client_request_token : String, secret_binary : rboto::Blob[sensitive], secret_string
+    : String[sensitive], version_stages : Vec < String >, rotation_token :
+    String[sensitive] } { _client }
+);
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct RemoveRegionsFromReplicationInput {
     /// The ARN or name of the secret.
     pub secret_id: Option<String>,
     /// The Regions of the replicas to remove.
     pub remove_replica_regions: Option<Vec<String>>,
-    #[doc(hidden)]
-    pub _client: C,
+    pub(crate) _client: rboto::__private::Bound,
 }
-impl Default for RemoveRegionsFromReplicationRequest {
-    fn default() -> Self {
-        Self::with_client(())
-    }
-}
-impl<C> RemoveRegionsFromReplicationRequest<C> {
-    #[doc(hidden)]
-    pub fn with_client(client: C) -> Self {
-        Self {
-            secret_id: None,
-            remove_replica_regions: None,
-            _client: client,
-        }
-    }
-    /// Sets `SecretId`.
-    pub fn secret_id(mut self, v: impl Into<String>) -> Self {
-        self.secret_id = Some(v.into());
-        self
-    }
-    /// Sets `RemoveReplicaRegions`.
-    pub fn remove_replica_regions(mut self, v: impl Into<Vec<String>>) -> Self {
-        self.remove_replica_regions = Some(v.into());
-        self
-    }
-}
-impl<C> ::std::fmt::Debug for RemoveRegionsFromReplicationRequest<C> {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.debug_struct("RemoveRegionsFromReplicationRequest")
-            .field("secret_id", &self.secret_id)
-            .field("remove_replica_regions", &self.remove_replica_regions)
-            .finish()
-    }
-}
-impl<C> rboto::IntoValue for RemoveRegionsFromReplicationRequest<C> {
-    fn into_value(self) -> rboto::Value {
-        rboto::Value::Struct(
-            vec![rv::opt(self.secret_id), rv::opt(self.remove_replica_regions)],
-        )
-    }
-}
-#[derive(Clone, PartialEq)]
-pub struct ReplicateSecretToRegionsRequest<C = ()> {
+rboto::__structure!(
+    RemoveRegionsFromReplicationInput "RemoveRegionsFromReplicationRequest"[set debug
+    into] { secret_id : String, remove_replica_regions : Vec < String > } { _client }
+);
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct ReplicateSecretToRegionsInput {
     /// The ARN or name of the secret to replicate.
     pub secret_id: Option<String>,
     /// A list of Regions in which to replicate the secret.
     pub add_replica_regions: Option<Vec<ReplicaRegionType>>,
     /// Specifies whether to overwrite a secret with the same name in the destination Region. By default, secrets aren't overwritten.
     pub force_overwrite_replica_secret: Option<bool>,
-    #[doc(hidden)]
-    pub _client: C,
+    pub(crate) _client: rboto::__private::Bound,
 }
-impl Default for ReplicateSecretToRegionsRequest {
-    fn default() -> Self {
-        Self::with_client(())
-    }
-}
-impl<C> ReplicateSecretToRegionsRequest<C> {
-    #[doc(hidden)]
-    pub fn with_client(client: C) -> Self {
-        Self {
-            secret_id: None,
-            add_replica_regions: None,
-            force_overwrite_replica_secret: None,
-            _client: client,
-        }
-    }
-    /// Sets `SecretId`.
-    pub fn secret_id(mut self, v: impl Into<String>) -> Self {
-        self.secret_id = Some(v.into());
-        self
-    }
-    /// Sets `AddReplicaRegions`.
-    pub fn add_replica_regions(mut self, v: impl Into<Vec<ReplicaRegionType>>) -> Self {
-        self.add_replica_regions = Some(v.into());
-        self
-    }
-    /// Sets `ForceOverwriteReplicaSecret`.
-    pub fn force_overwrite_replica_secret(mut self, v: bool) -> Self {
-        self.force_overwrite_replica_secret = Some(v);
-        self
-    }
-}
-impl<C> ::std::fmt::Debug for ReplicateSecretToRegionsRequest<C> {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.debug_struct("ReplicateSecretToRegionsRequest")
-            .field("secret_id", &self.secret_id)
-            .field("add_replica_regions", &self.add_replica_regions)
-            .field(
-                "force_overwrite_replica_secret",
-                &self.force_overwrite_replica_secret,
-            )
-            .finish()
-    }
-}
-impl<C> rboto::IntoValue for ReplicateSecretToRegionsRequest<C> {
-    fn into_value(self) -> rboto::Value {
-        rboto::Value::Struct(
-            vec![
-                rv::opt(self.secret_id), rv::opt(self.add_replica_regions), rv::opt(self
-                .force_overwrite_replica_secret)
-            ],
-        )
-    }
-}
-#[derive(Clone, PartialEq)]
-pub struct RestoreSecretRequest<C = ()> {
+rboto::__structure!(
+    ReplicateSecretToRegionsInput "ReplicateSecretToRegionsRequest"[set debug into] {
+    secret_id : String, add_replica_regions : Vec < ReplicaRegionType >,
+    force_overwrite_replica_secret = bool } { _client }
+);
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct RestoreSecretInput {
     /// The ARN or name of the secret to restore.
     pub secret_id: Option<String>,
-    #[doc(hidden)]
-    pub _client: C,
+    pub(crate) _client: rboto::__private::Bound,
 }
-impl Default for RestoreSecretRequest {
-    fn default() -> Self {
-        Self::with_client(())
-    }
-}
-impl<C> RestoreSecretRequest<C> {
-    #[doc(hidden)]
-    pub fn with_client(client: C) -> Self {
-        Self {
-            secret_id: None,
-            _client: client,
-        }
-    }
-    /// Sets `SecretId`.
-    pub fn secret_id(mut self, v: impl Into<String>) -> Self {
-        self.secret_id = Some(v.into());
-        self
-    }
-}
-impl<C> ::std::fmt::Debug for RestoreSecretRequest<C> {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.debug_struct("RestoreSecretRequest")
-            .field("secret_id", &self.secret_id)
-            .finish()
-    }
-}
-impl<C> rboto::IntoValue for RestoreSecretRequest<C> {
-    fn into_value(self) -> rboto::Value {
-        rboto::Value::Struct(vec![rv::opt(self.secret_id)])
-    }
-}
-#[derive(Clone, PartialEq)]
-pub struct RotateSecretRequest<C = ()> {
+rboto::__structure!(
+    RestoreSecretInput "RestoreSecretRequest"[set debug into] { secret_id : String } {
+    _client }
+);
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct RotateSecretInput {
     /// The ARN or name of the secret to rotate.
     pub secret_id: Option<String>,
     /// A unique identifier for the new version of the secret. You only need to specify this value if you implement your own retry logic and you want to ensure that Secrets Manager doesn't attempt to create a secret version twice.
@@ -1282,232 +350,55 @@ pub struct RotateSecretRequest<C = ()> {
     pub external_secret_rotation_role_arn: Option<String>,
     /// Specifies whether to rotate the secret immediately or wait until the next scheduled rotation window. The rotation schedule is defined in RotateSecretRequest$RotationRules.
     pub rotate_immediately: Option<bool>,
-    #[doc(hidden)]
-    pub _client: C,
+    pub(crate) _client: rboto::__private::Bound,
 }
-impl Default for RotateSecretRequest {
-    fn default() -> Self {
-        Self::with_client(())
-    }
-}
-impl<C> RotateSecretRequest<C> {
-    #[doc(hidden)]
-    pub fn with_client(client: C) -> Self {
-        Self {
-            secret_id: None,
-            client_request_token: None,
-            rotation_lambda_arn: None,
-            rotation_rules: None,
-            external_secret_rotation_metadata: None,
-            external_secret_rotation_role_arn: None,
-            rotate_immediately: None,
-            _client: client,
-        }
-    }
-    /// Sets `SecretId`.
-    pub fn secret_id(mut self, v: impl Into<String>) -> Self {
-        self.secret_id = Some(v.into());
-        self
-    }
-    /// Sets `ClientRequestToken`.
-    pub fn client_request_token(mut self, v: impl Into<String>) -> Self {
-        self.client_request_token = Some(v.into());
-        self
-    }
-    /// Sets `RotationLambdaARN`.
-    pub fn rotation_lambda_arn(mut self, v: impl Into<String>) -> Self {
-        self.rotation_lambda_arn = Some(v.into());
-        self
-    }
-    /// Sets `RotationRules`.
-    pub fn rotation_rules(mut self, v: RotationRulesType) -> Self {
-        self.rotation_rules = Some(v);
-        self
-    }
-    /// Sets `ExternalSecretRotationMetadata`.
-    pub fn external_secret_rotation_metadata(
-        mut self,
-        v: impl Into<Vec<ExternalSecretRotationMetadataItem>>,
-    ) -> Self {
-        self.external_secret_rotation_metadata = Some(v.into());
-        self
-    }
-    /// Sets `ExternalSecretRotationRoleArn`.
-    pub fn external_secret_rotation_role_arn(mut self, v: impl Into<String>) -> Self {
-        self.external_secret_rotation_role_arn = Some(v.into());
-        self
-    }
-    /// Sets `RotateImmediately`.
-    pub fn rotate_immediately(mut self, v: bool) -> Self {
-        self.rotate_immediately = Some(v);
-        self
-    }
-}
-impl<C> ::std::fmt::Debug for RotateSecretRequest<C> {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.debug_struct("RotateSecretRequest")
-            .field("secret_id", &self.secret_id)
-            .field("client_request_token", &self.client_request_token)
-            .field("rotation_lambda_arn", &self.rotation_lambda_arn)
-            .field("rotation_rules", &self.rotation_rules)
-            .field(
-                "external_secret_rotation_metadata",
-                &self.external_secret_rotation_metadata,
-            )
-            .field(
-                "external_secret_rotation_role_arn",
-                &self.external_secret_rotation_role_arn,
-            )
-            .field("rotate_immediately", &self.rotate_immediately)
-            .finish()
-    }
-}
-impl<C> rboto::IntoValue for RotateSecretRequest<C> {
-    fn into_value(self) -> rboto::Value {
-        rboto::Value::Struct(
-            vec![
-                rv::opt(self.secret_id), rv::opt(self.client_request_token), rv::opt(self
-                .rotation_lambda_arn), rv::opt(self.rotation_rules), rv::opt(self
-                .external_secret_rotation_metadata), rv::opt(self
-                .external_secret_rotation_role_arn), rv::opt(self.rotate_immediately)
-            ],
-        )
-    }
-}
-#[derive(Clone, PartialEq)]
-pub struct StopReplicationToReplicaRequest<C = ()> {
+rboto::__structure!(
+    RotateSecretInput "RotateSecretRequest"[set debug into] { secret_id : String,
+    client_request_token : String, rotation_lambda_arn : String, rotation_rules :
+    RotationRulesType, external_secret_rotation_metadata : Vec <
+    ExternalSecretRotationMetadataItem >, external_secret_rotation_role_arn : String,
+    rotate_immediately = bool } { _client }
+);
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct StopReplicationToReplicaInput {
     /// The ARN or name of the replica secret.
     pub secret_id: Option<String>,
-    #[doc(hidden)]
-    pub _client: C,
+    pub(crate) _client: rboto::__private::Bound,
 }
-impl Default for StopReplicationToReplicaRequest {
-    fn default() -> Self {
-        Self::with_client(())
-    }
-}
-impl<C> StopReplicationToReplicaRequest<C> {
-    #[doc(hidden)]
-    pub fn with_client(client: C) -> Self {
-        Self {
-            secret_id: None,
-            _client: client,
-        }
-    }
-    /// Sets `SecretId`.
-    pub fn secret_id(mut self, v: impl Into<String>) -> Self {
-        self.secret_id = Some(v.into());
-        self
-    }
-}
-impl<C> ::std::fmt::Debug for StopReplicationToReplicaRequest<C> {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.debug_struct("StopReplicationToReplicaRequest")
-            .field("secret_id", &self.secret_id)
-            .finish()
-    }
-}
-impl<C> rboto::IntoValue for StopReplicationToReplicaRequest<C> {
-    fn into_value(self) -> rboto::Value {
-        rboto::Value::Struct(vec![rv::opt(self.secret_id)])
-    }
-}
-#[derive(Clone, PartialEq)]
-pub struct TagResourceRequest<C = ()> {
+rboto::__structure!(
+    StopReplicationToReplicaInput "StopReplicationToReplicaRequest"[set debug into] {
+    secret_id : String } { _client }
+);
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct TagResourceInput {
     /// The identifier for the secret to attach tags to. You can specify either the Amazon Resource Name (ARN) or the friendly name of the secret.
     pub secret_id: Option<String>,
     /// The tags to attach to the secret as a JSON text string argument. Each element in the list consists of a `Key` and a `Value`.
     pub tags: Option<Vec<Tag>>,
-    #[doc(hidden)]
-    pub _client: C,
+    pub(crate) _client: rboto::__private::Bound,
 }
-impl Default for TagResourceRequest {
-    fn default() -> Self {
-        Self::with_client(())
-    }
-}
-impl<C> TagResourceRequest<C> {
-    #[doc(hidden)]
-    pub fn with_client(client: C) -> Self {
-        Self {
-            secret_id: None,
-            tags: None,
-            _client: client,
-        }
-    }
-    /// Sets `SecretId`.
-    pub fn secret_id(mut self, v: impl Into<String>) -> Self {
-        self.secret_id = Some(v.into());
-        self
-    }
-    /// Sets `Tags`.
-    pub fn tags(mut self, v: impl Into<Vec<Tag>>) -> Self {
-        self.tags = Some(v.into());
-        self
-    }
-}
-impl<C> ::std::fmt::Debug for TagResourceRequest<C> {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.debug_struct("TagResourceRequest")
-            .field("secret_id", &self.secret_id)
-            .field("tags", &self.tags)
-            .finish()
-    }
-}
-impl<C> rboto::IntoValue for TagResourceRequest<C> {
-    fn into_value(self) -> rboto::Value {
-        rboto::Value::Struct(vec![rv::opt(self.secret_id), rv::opt(self.tags)])
-    }
-}
-#[derive(Clone, PartialEq)]
-pub struct UntagResourceRequest<C = ()> {
+rboto::__structure!(
+    TagResourceInput "TagResourceRequest"[set debug into] { secret_id : String, tags :
+    Vec < Tag > } { _client }
+);
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct UntagResourceInput {
     /// The ARN or name of the secret.
     pub secret_id: Option<String>,
     /// A list of tag key names to remove from the secret. You don't specify the value. Both the key and its associated value are removed.
     pub tag_keys: Option<Vec<String>>,
-    #[doc(hidden)]
-    pub _client: C,
+    pub(crate) _client: rboto::__private::Bound,
 }
-impl Default for UntagResourceRequest {
-    fn default() -> Self {
-        Self::with_client(())
-    }
-}
-impl<C> UntagResourceRequest<C> {
-    #[doc(hidden)]
-    pub fn with_client(client: C) -> Self {
-        Self {
-            secret_id: None,
-            tag_keys: None,
-            _client: client,
-        }
-    }
-    /// Sets `SecretId`.
-    pub fn secret_id(mut self, v: impl Into<String>) -> Self {
-        self.secret_id = Some(v.into());
-        self
-    }
-    /// Sets `TagKeys`.
-    pub fn tag_keys(mut self, v: impl Into<Vec<String>>) -> Self {
-        self.tag_keys = Some(v.into());
-        self
-    }
-}
-impl<C> ::std::fmt::Debug for UntagResourceRequest<C> {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.debug_struct("UntagResourceRequest")
-            .field("secret_id", &self.secret_id)
-            .field("tag_keys", &self.tag_keys)
-            .finish()
-    }
-}
-impl<C> rboto::IntoValue for UntagResourceRequest<C> {
-    fn into_value(self) -> rboto::Value {
-        rboto::Value::Struct(vec![rv::opt(self.secret_id), rv::opt(self.tag_keys)])
-    }
-}
-#[derive(Clone, PartialEq)]
-pub struct UpdateSecretRequest<C = ()> {
+rboto::__structure!(
+    UntagResourceInput "UntagResourceRequest"[set debug into] { secret_id : String,
+    tag_keys : Vec < String > } { _client }
+);
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct UpdateSecretInput {
     /// The ARN or name of the secret.
     pub secret_id: Option<String>,
     /// If you include `SecretString` or `SecretBinary`, then Secrets Manager creates a new version for the secret, and this parameter specifies the unique identifier for the new version.
@@ -1522,90 +413,17 @@ pub struct UpdateSecretRequest<C = ()> {
     pub secret_string: Option<String>,
     /// The exact string that identifies the third-party partner that holds the external secret. For more information, see [Managed external secret partners](https://docs.aws.amazon.com/secretsmanager/latest/userguide/mes-partners.html).
     pub type_: Option<String>,
-    #[doc(hidden)]
-    pub _client: C,
+    pub(crate) _client: rboto::__private::Bound,
 }
-impl Default for UpdateSecretRequest {
-    fn default() -> Self {
-        Self::with_client(())
-    }
-}
-impl<C> UpdateSecretRequest<C> {
-    #[doc(hidden)]
-    pub fn with_client(client: C) -> Self {
-        Self {
-            secret_id: None,
-            client_request_token: None,
-            description: None,
-            kms_key_id: None,
-            secret_binary: None,
-            secret_string: None,
-            type_: None,
-            _client: client,
-        }
-    }
-    /// Sets `SecretId`.
-    pub fn secret_id(mut self, v: impl Into<String>) -> Self {
-        self.secret_id = Some(v.into());
-        self
-    }
-    /// Sets `ClientRequestToken`.
-    pub fn client_request_token(mut self, v: impl Into<String>) -> Self {
-        self.client_request_token = Some(v.into());
-        self
-    }
-    /// Sets `Description`.
-    pub fn description(mut self, v: impl Into<String>) -> Self {
-        self.description = Some(v.into());
-        self
-    }
-    /// Sets `KmsKeyId`.
-    pub fn kms_key_id(mut self, v: impl Into<String>) -> Self {
-        self.kms_key_id = Some(v.into());
-        self
-    }
-    /// Sets `SecretBinary`.
-    pub fn secret_binary(mut self, v: impl Into<rboto::Blob>) -> Self {
-        self.secret_binary = Some(v.into());
-        self
-    }
-    /// Sets `SecretString`.
-    pub fn secret_string(mut self, v: impl Into<String>) -> Self {
-        self.secret_string = Some(v.into());
-        self
-    }
-    /// Sets `Type`.
-    pub fn type_(mut self, v: impl Into<String>) -> Self {
-        self.type_ = Some(v.into());
-        self
-    }
-}
-impl<C> ::std::fmt::Debug for UpdateSecretRequest<C> {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.debug_struct("UpdateSecretRequest")
-            .field("secret_id", &self.secret_id)
-            .field("client_request_token", &self.client_request_token)
-            .field("description", &self.description)
-            .field("kms_key_id", &self.kms_key_id)
-            .field("secret_binary", &rboto::types::Redacted(&self.secret_binary))
-            .field("secret_string", &rboto::types::Redacted(&self.secret_string))
-            .field("type_", &self.type_)
-            .finish()
-    }
-}
-impl<C> rboto::IntoValue for UpdateSecretRequest<C> {
-    fn into_value(self) -> rboto::Value {
-        rboto::Value::Struct(
-            vec![
-                rv::opt(self.secret_id), rv::opt(self.client_request_token), rv::opt(self
-                .description), rv::opt(self.kms_key_id), rv::opt(self.secret_binary),
-                rv::opt(self.secret_string), rv::opt(self.type_)
-            ],
-        )
-    }
-}
-#[derive(Clone, PartialEq)]
-pub struct UpdateSecretVersionStageRequest<C = ()> {
+rboto::__structure!(
+    UpdateSecretInput "UpdateSecretRequest"[set debug into] { secret_id : String,
+    client_request_token : String, description : String, kms_key_id : String,
+    secret_binary : rboto::Blob[sensitive], secret_string : String[sensitive], type_ :
+    String } { _client }
+);
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct UpdateSecretVersionStageInput {
     /// The ARN or the name of the secret with the version and staging labelsto modify.
     pub secret_id: Option<String>,
     /// The staging label to add to this version.
@@ -1614,112 +432,23 @@ pub struct UpdateSecretVersionStageRequest<C = ()> {
     pub remove_from_version_id: Option<String>,
     /// The ID of the version to add the staging label to. To remove a label from a version, then do not specify this parameter.
     pub move_to_version_id: Option<String>,
-    #[doc(hidden)]
-    pub _client: C,
+    pub(crate) _client: rboto::__private::Bound,
 }
-impl Default for UpdateSecretVersionStageRequest {
-    fn default() -> Self {
-        Self::with_client(())
-    }
-}
-impl<C> UpdateSecretVersionStageRequest<C> {
-    #[doc(hidden)]
-    pub fn with_client(client: C) -> Self {
-        Self {
-            secret_id: None,
-            version_stage: None,
-            remove_from_version_id: None,
-            move_to_version_id: None,
-            _client: client,
-        }
-    }
-    /// Sets `SecretId`.
-    pub fn secret_id(mut self, v: impl Into<String>) -> Self {
-        self.secret_id = Some(v.into());
-        self
-    }
-    /// Sets `VersionStage`.
-    pub fn version_stage(mut self, v: impl Into<String>) -> Self {
-        self.version_stage = Some(v.into());
-        self
-    }
-    /// Sets `RemoveFromVersionId`.
-    pub fn remove_from_version_id(mut self, v: impl Into<String>) -> Self {
-        self.remove_from_version_id = Some(v.into());
-        self
-    }
-    /// Sets `MoveToVersionId`.
-    pub fn move_to_version_id(mut self, v: impl Into<String>) -> Self {
-        self.move_to_version_id = Some(v.into());
-        self
-    }
-}
-impl<C> ::std::fmt::Debug for UpdateSecretVersionStageRequest<C> {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.debug_struct("UpdateSecretVersionStageRequest")
-            .field("secret_id", &self.secret_id)
-            .field("version_stage", &self.version_stage)
-            .field("remove_from_version_id", &self.remove_from_version_id)
-            .field("move_to_version_id", &self.move_to_version_id)
-            .finish()
-    }
-}
-impl<C> rboto::IntoValue for UpdateSecretVersionStageRequest<C> {
-    fn into_value(self) -> rboto::Value {
-        rboto::Value::Struct(
-            vec![
-                rv::opt(self.secret_id), rv::opt(self.version_stage), rv::opt(self
-                .remove_from_version_id), rv::opt(self.move_to_version_id)
-            ],
-        )
-    }
-}
-#[derive(Clone, PartialEq)]
-pub struct ValidateResourcePolicyRequest<C = ()> {
+rboto::__structure!(
+    UpdateSecretVersionStageInput "UpdateSecretVersionStageRequest"[set debug into] {
+    secret_id : String, version_stage : String, remove_from_version_id : String,
+    move_to_version_id : String } { _client }
+);
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct ValidateResourcePolicyInput {
     /// The ARN or name of the secret with the resource-based policy you want to validate.
     pub secret_id: Option<String>,
     /// A JSON-formatted string that contains an Amazon Web Services resource-based policy. The policy in the string identifies who can access or manage this secret and its versions. For example policies, see [Permissions policy examples](https://docs.aws.amazon.com/secretsmanager/latest/userguide/auth-and-access_examples.html).
     pub resource_policy: Option<String>,
-    #[doc(hidden)]
-    pub _client: C,
+    pub(crate) _client: rboto::__private::Bound,
 }
-impl Default for ValidateResourcePolicyRequest {
-    fn default() -> Self {
-        Self::with_client(())
-    }
-}
-impl<C> ValidateResourcePolicyRequest<C> {
-    #[doc(hidden)]
-    pub fn with_client(client: C) -> Self {
-        Self {
-            secret_id: None,
-            resource_policy: None,
-            _client: client,
-        }
-    }
-    /// Sets `SecretId`.
-    pub fn secret_id(mut self, v: impl Into<String>) -> Self {
-        self.secret_id = Some(v.into());
-        self
-    }
-    /// Sets `ResourcePolicy`.
-    pub fn resource_policy(mut self, v: impl Into<String>) -> Self {
-        self.resource_policy = Some(v.into());
-        self
-    }
-}
-impl<C> ::std::fmt::Debug for ValidateResourcePolicyRequest<C> {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.debug_struct("ValidateResourcePolicyRequest")
-            .field("secret_id", &self.secret_id)
-            .field("resource_policy", &self.resource_policy)
-            .finish()
-    }
-}
-impl<C> rboto::IntoValue for ValidateResourcePolicyRequest<C> {
-    fn into_value(self) -> rboto::Value {
-        rboto::Value::Struct(
-            vec![rv::opt(self.secret_id), rv::opt(self.resource_policy)],
-        )
-    }
-}
+rboto::__structure!(
+    ValidateResourcePolicyInput "ValidateResourcePolicyRequest"[set debug into] {
+    secret_id : String, resource_policy : String } { _client }
+);

@@ -2,324 +2,52 @@
 #[allow(unused_imports)]
 use super::{error::*, input::*, output::*, types::*};
 #[allow(unused_imports)]
-use rboto::value as rv;
+use rboto::__private as rv;
 #[allow(unused_imports)]
 use std::collections::HashMap;
-impl<C> rboto::OperationInput for AssociateCrossAccountReplicaRequest<C> {
-    type Output = AssociateCrossAccountReplicaResponse;
-    type Error = super::error::Exception;
-    const OPERATION: &'static rboto::schema::Operation = &super::schema::ops::ASSOCIATE_CROSS_ACCOUNT_REPLICA;
-}
-impl AssociateCrossAccountReplicaRequest<rboto::ServiceClient> {
-    /// Sends the `AssociateCrossAccountReplica` request.
-    pub async fn send(
-        self,
-    ) -> Result<AssociateCrossAccountReplicaResponse, super::Error> {
-        let client = self._client.clone();
-        client.call(self).await
-    }
-}
-impl<C> rboto::OperationInput for BatchGetSecretValueRequest<C> {
-    type Output = BatchGetSecretValueResponse;
-    type Error = super::error::Exception;
-    const OPERATION: &'static rboto::schema::Operation = &super::schema::ops::BATCH_GET_SECRET_VALUE;
-}
-impl BatchGetSecretValueRequest<rboto::ServiceClient> {
-    /// Sends the `BatchGetSecretValue` request.
-    pub async fn send(self) -> Result<BatchGetSecretValueResponse, super::Error> {
-        let client = self._client.clone();
-        client.call(self).await
-    }
-}
-impl<C> rboto::OperationInput for CancelRotateSecretRequest<C> {
-    type Output = CancelRotateSecretResponse;
-    type Error = super::error::Exception;
-    const OPERATION: &'static rboto::schema::Operation = &super::schema::ops::CANCEL_ROTATE_SECRET;
-}
-impl CancelRotateSecretRequest<rboto::ServiceClient> {
-    /// Sends the `CancelRotateSecret` request.
-    pub async fn send(self) -> Result<CancelRotateSecretResponse, super::Error> {
-        let client = self._client.clone();
-        client.call(self).await
-    }
-}
-impl<C> rboto::OperationInput for CreateSecretRequest<C> {
-    type Output = CreateSecretResponse;
-    type Error = super::error::Exception;
-    const OPERATION: &'static rboto::schema::Operation = &super::schema::ops::CREATE_SECRET;
-}
-impl CreateSecretRequest<rboto::ServiceClient> {
-    /// Sends the `CreateSecret` request.
-    pub async fn send(self) -> Result<CreateSecretResponse, super::Error> {
-        let client = self._client.clone();
-        client.call(self).await
-    }
-}
-impl<C> rboto::OperationInput for DeleteResourcePolicyRequest<C> {
-    type Output = DeleteResourcePolicyResponse;
-    type Error = super::error::Exception;
-    const OPERATION: &'static rboto::schema::Operation = &super::schema::ops::DELETE_RESOURCE_POLICY;
-}
-impl DeleteResourcePolicyRequest<rboto::ServiceClient> {
-    /// Sends the `DeleteResourcePolicy` request.
-    pub async fn send(self) -> Result<DeleteResourcePolicyResponse, super::Error> {
-        let client = self._client.clone();
-        client.call(self).await
-    }
-}
-impl<C> rboto::OperationInput for DeleteSecretRequest<C> {
-    type Output = DeleteSecretResponse;
-    type Error = super::error::Exception;
-    const OPERATION: &'static rboto::schema::Operation = &super::schema::ops::DELETE_SECRET;
-}
-impl DeleteSecretRequest<rboto::ServiceClient> {
-    /// Sends the `DeleteSecret` request.
-    pub async fn send(self) -> Result<DeleteSecretResponse, super::Error> {
-        let client = self._client.clone();
-        client.call(self).await
-    }
-}
-impl<C> rboto::OperationInput for DescribeSecretRequest<C> {
-    type Output = DescribeSecretResponse;
-    type Error = super::error::Exception;
-    const OPERATION: &'static rboto::schema::Operation = &super::schema::ops::DESCRIBE_SECRET;
-}
-impl DescribeSecretRequest<rboto::ServiceClient> {
-    /// Sends the `DescribeSecret` request.
-    pub async fn send(self) -> Result<DescribeSecretResponse, super::Error> {
-        let client = self._client.clone();
-        client.call(self).await
-    }
-}
-impl<C> rboto::OperationInput for DisassociateCrossAccountReplicaRequest<C> {
-    type Output = DisassociateCrossAccountReplicaResponse;
-    type Error = super::error::Exception;
-    const OPERATION: &'static rboto::schema::Operation = &super::schema::ops::DISASSOCIATE_CROSS_ACCOUNT_REPLICA;
-}
-impl DisassociateCrossAccountReplicaRequest<rboto::ServiceClient> {
-    /// Sends the `DisassociateCrossAccountReplica` request.
-    pub async fn send(
-        self,
-    ) -> Result<DisassociateCrossAccountReplicaResponse, super::Error> {
-        let client = self._client.clone();
-        client.call(self).await
-    }
-}
-impl<C> rboto::OperationInput for GetRandomPasswordRequest<C> {
-    type Output = GetRandomPasswordResponse;
-    type Error = super::error::Exception;
-    const OPERATION: &'static rboto::schema::Operation = &super::schema::ops::GET_RANDOM_PASSWORD;
-}
-impl GetRandomPasswordRequest<rboto::ServiceClient> {
-    /// Sends the `GetRandomPassword` request.
-    pub async fn send(self) -> Result<GetRandomPasswordResponse, super::Error> {
-        let client = self._client.clone();
-        client.call(self).await
-    }
-}
-impl<C> rboto::OperationInput for GetResourcePolicyRequest<C> {
-    type Output = GetResourcePolicyResponse;
-    type Error = super::error::Exception;
-    const OPERATION: &'static rboto::schema::Operation = &super::schema::ops::GET_RESOURCE_POLICY;
-}
-impl GetResourcePolicyRequest<rboto::ServiceClient> {
-    /// Sends the `GetResourcePolicy` request.
-    pub async fn send(self) -> Result<GetResourcePolicyResponse, super::Error> {
-        let client = self._client.clone();
-        client.call(self).await
-    }
-}
-impl<C> rboto::OperationInput for GetSecretValueRequest<C> {
-    type Output = GetSecretValueResponse;
-    type Error = super::error::Exception;
-    const OPERATION: &'static rboto::schema::Operation = &super::schema::ops::GET_SECRET_VALUE;
-}
-impl GetSecretValueRequest<rboto::ServiceClient> {
-    /// Sends the `GetSecretValue` request.
-    pub async fn send(self) -> Result<GetSecretValueResponse, super::Error> {
-        let client = self._client.clone();
-        client.call(self).await
-    }
-}
-impl<C> rboto::OperationInput for ListResourcePoliciesRequest<C> {
-    type Output = ListResourcePoliciesResponse;
-    type Error = super::error::Exception;
-    const OPERATION: &'static rboto::schema::Operation = &super::schema::ops::LIST_RESOURCE_POLICIES;
-}
-impl ListResourcePoliciesRequest<rboto::ServiceClient> {
-    /// Sends the `ListResourcePolicies` request.
-    pub async fn send(self) -> Result<ListResourcePoliciesResponse, super::Error> {
-        let client = self._client.clone();
-        client.call(self).await
-    }
-}
-impl<C> rboto::OperationInput for ListSecretVersionIdsRequest<C> {
-    type Output = ListSecretVersionIdsResponse;
-    type Error = super::error::Exception;
-    const OPERATION: &'static rboto::schema::Operation = &super::schema::ops::LIST_SECRET_VERSION_IDS;
-}
-impl ListSecretVersionIdsRequest<rboto::ServiceClient> {
-    /// Sends the `ListSecretVersionIds` request.
-    pub async fn send(self) -> Result<ListSecretVersionIdsResponse, super::Error> {
-        let client = self._client.clone();
-        client.call(self).await
-    }
-}
-impl<C> rboto::OperationInput for ListSecretsRequest<C> {
-    type Output = ListSecretsResponse;
-    type Error = super::error::Exception;
-    const OPERATION: &'static rboto::schema::Operation = &super::schema::ops::LIST_SECRETS;
-}
-impl ListSecretsRequest<rboto::ServiceClient> {
-    /// Sends the `ListSecrets` request.
-    pub async fn send(self) -> Result<ListSecretsResponse, super::Error> {
-        let client = self._client.clone();
-        client.call(self).await
-    }
-}
-impl<C> rboto::OperationInput for PutResourcePolicyRequest<C> {
-    type Output = PutResourcePolicyResponse;
-    type Error = super::error::Exception;
-    const OPERATION: &'static rboto::schema::Operation = &super::schema::ops::PUT_RESOURCE_POLICY;
-}
-impl PutResourcePolicyRequest<rboto::ServiceClient> {
-    /// Sends the `PutResourcePolicy` request.
-    pub async fn send(self) -> Result<PutResourcePolicyResponse, super::Error> {
-        let client = self._client.clone();
-        client.call(self).await
-    }
-}
-impl<C> rboto::OperationInput for PutSecretValueRequest<C> {
-    type Output = PutSecretValueResponse;
-    type Error = super::error::Exception;
-    const OPERATION: &'static rboto::schema::Operation = &super::schema::ops::PUT_SECRET_VALUE;
-}
-impl PutSecretValueRequest<rboto::ServiceClient> {
-    /// Sends the `PutSecretValue` request.
-    pub async fn send(self) -> Result<PutSecretValueResponse, super::Error> {
-        let client = self._client.clone();
-        client.call(self).await
-    }
-}
-impl<C> rboto::OperationInput for RemoveRegionsFromReplicationRequest<C> {
-    type Output = RemoveRegionsFromReplicationResponse;
-    type Error = super::error::Exception;
-    const OPERATION: &'static rboto::schema::Operation = &super::schema::ops::REMOVE_REGIONS_FROM_REPLICATION;
-}
-impl RemoveRegionsFromReplicationRequest<rboto::ServiceClient> {
-    /// Sends the `RemoveRegionsFromReplication` request.
-    pub async fn send(
-        self,
-    ) -> Result<RemoveRegionsFromReplicationResponse, super::Error> {
-        let client = self._client.clone();
-        client.call(self).await
-    }
-}
-impl<C> rboto::OperationInput for ReplicateSecretToRegionsRequest<C> {
-    type Output = ReplicateSecretToRegionsResponse;
-    type Error = super::error::Exception;
-    const OPERATION: &'static rboto::schema::Operation = &super::schema::ops::REPLICATE_SECRET_TO_REGIONS;
-}
-impl ReplicateSecretToRegionsRequest<rboto::ServiceClient> {
-    /// Sends the `ReplicateSecretToRegions` request.
-    pub async fn send(self) -> Result<ReplicateSecretToRegionsResponse, super::Error> {
-        let client = self._client.clone();
-        client.call(self).await
-    }
-}
-impl<C> rboto::OperationInput for RestoreSecretRequest<C> {
-    type Output = RestoreSecretResponse;
-    type Error = super::error::Exception;
-    const OPERATION: &'static rboto::schema::Operation = &super::schema::ops::RESTORE_SECRET;
-}
-impl RestoreSecretRequest<rboto::ServiceClient> {
-    /// Sends the `RestoreSecret` request.
-    pub async fn send(self) -> Result<RestoreSecretResponse, super::Error> {
-        let client = self._client.clone();
-        client.call(self).await
-    }
-}
-impl<C> rboto::OperationInput for RotateSecretRequest<C> {
-    type Output = RotateSecretResponse;
-    type Error = super::error::Exception;
-    const OPERATION: &'static rboto::schema::Operation = &super::schema::ops::ROTATE_SECRET;
-}
-impl RotateSecretRequest<rboto::ServiceClient> {
-    /// Sends the `RotateSecret` request.
-    pub async fn send(self) -> Result<RotateSecretResponse, super::Error> {
-        let client = self._client.clone();
-        client.call(self).await
-    }
-}
-impl<C> rboto::OperationInput for StopReplicationToReplicaRequest<C> {
-    type Output = StopReplicationToReplicaResponse;
-    type Error = super::error::Exception;
-    const OPERATION: &'static rboto::schema::Operation = &super::schema::ops::STOP_REPLICATION_TO_REPLICA;
-}
-impl StopReplicationToReplicaRequest<rboto::ServiceClient> {
-    /// Sends the `StopReplicationToReplica` request.
-    pub async fn send(self) -> Result<StopReplicationToReplicaResponse, super::Error> {
-        let client = self._client.clone();
-        client.call(self).await
-    }
-}
-impl<C> rboto::OperationInput for TagResourceRequest<C> {
-    type Output = ();
-    type Error = super::error::Exception;
-    const OPERATION: &'static rboto::schema::Operation = &super::schema::ops::TAG_RESOURCE;
-}
-impl TagResourceRequest<rboto::ServiceClient> {
-    /// Sends the `TagResource` request.
-    pub async fn send(self) -> Result<(), super::Error> {
-        let client = self._client.clone();
-        client.call(self).await
-    }
-}
-impl<C> rboto::OperationInput for UntagResourceRequest<C> {
-    type Output = ();
-    type Error = super::error::Exception;
-    const OPERATION: &'static rboto::schema::Operation = &super::schema::ops::UNTAG_RESOURCE;
-}
-impl UntagResourceRequest<rboto::ServiceClient> {
-    /// Sends the `UntagResource` request.
-    pub async fn send(self) -> Result<(), super::Error> {
-        let client = self._client.clone();
-        client.call(self).await
-    }
-}
-impl<C> rboto::OperationInput for UpdateSecretRequest<C> {
-    type Output = UpdateSecretResponse;
-    type Error = super::error::Exception;
-    const OPERATION: &'static rboto::schema::Operation = &super::schema::ops::UPDATE_SECRET;
-}
-impl UpdateSecretRequest<rboto::ServiceClient> {
-    /// Sends the `UpdateSecret` request.
-    pub async fn send(self) -> Result<UpdateSecretResponse, super::Error> {
-        let client = self._client.clone();
-        client.call(self).await
-    }
-}
-impl<C> rboto::OperationInput for UpdateSecretVersionStageRequest<C> {
-    type Output = UpdateSecretVersionStageResponse;
-    type Error = super::error::Exception;
-    const OPERATION: &'static rboto::schema::Operation = &super::schema::ops::UPDATE_SECRET_VERSION_STAGE;
-}
-impl UpdateSecretVersionStageRequest<rboto::ServiceClient> {
-    /// Sends the `UpdateSecretVersionStage` request.
-    pub async fn send(self) -> Result<UpdateSecretVersionStageResponse, super::Error> {
-        let client = self._client.clone();
-        client.call(self).await
-    }
-}
-impl<C> rboto::OperationInput for ValidateResourcePolicyRequest<C> {
-    type Output = ValidateResourcePolicyResponse;
-    type Error = super::error::Exception;
-    const OPERATION: &'static rboto::schema::Operation = &super::schema::ops::VALIDATE_RESOURCE_POLICY;
-}
-impl ValidateResourcePolicyRequest<rboto::ServiceClient> {
-    /// Sends the `ValidateResourcePolicy` request.
-    pub async fn send(self) -> Result<ValidateResourcePolicyResponse, super::Error> {
-        let client = self._client.clone();
-        client.call(self).await
-    }
-}
+rboto::__operations!(
+    super::error::Exception; AssociateCrossAccountReplicaInput =>
+    AssociateCrossAccountReplicaOutput =
+    super::schema::ops::ASSOCIATE_CROSS_ACCOUNT_REPLICA, "AssociateCrossAccountReplica";
+    BatchGetSecretValueInput => BatchGetSecretValueOutput =
+    super::schema::ops::BATCH_GET_SECRET_VALUE, "BatchGetSecretValue";
+    CancelRotateSecretInput => CancelRotateSecretOutput =
+    super::schema::ops::CANCEL_ROTATE_SECRET, "CancelRotateSecret"; CreateSecretInput =>
+    CreateSecretOutput = super::schema::ops::CREATE_SECRET, "CreateSecret";
+    DeleteResourcePolicyInput => DeleteResourcePolicyOutput =
+    super::schema::ops::DELETE_RESOURCE_POLICY, "DeleteResourcePolicy"; DeleteSecretInput
+    => DeleteSecretOutput = super::schema::ops::DELETE_SECRET, "DeleteSecret";
+    DescribeSecretInput => DescribeSecretOutput = super::schema::ops::DESCRIBE_SECRET,
+    "DescribeSecret"; DisassociateCrossAccountReplicaInput =>
+    DisassociateCrossAccountReplicaOutput =
+    super::schema::ops::DISASSOCIATE_CROSS_ACCOUNT_REPLICA,
+    "DisassociateCrossAccountReplica"; GetRandomPasswordInput => GetRandomPasswordOutput
+    = super::schema::ops::GET_RANDOM_PASSWORD, "GetRandomPassword";
+    GetResourcePolicyInput => GetResourcePolicyOutput =
+    super::schema::ops::GET_RESOURCE_POLICY, "GetResourcePolicy"; GetSecretValueInput =>
+    GetSecretValueOutput = super::schema::ops::GET_SECRET_VALUE, "GetSecretValue";
+    ListResourcePoliciesInput => ListResourcePoliciesOutput =
+    super::schema::ops::LIST_RESOURCE_POLICIES, "ListResourcePolicies";
+    ListSecretVersionIdsInput => ListSecretVersionIdsOutput =
+    super::schema::ops::LIST_SECRET_VERSION_IDS, "ListSecretVersionIds"; ListSecretsInput
+    => ListSecretsOutput = super::schema::ops::LIST_SECRETS, "ListSecrets";
+    PutResourcePolicyInput => PutResourcePolicyOutput =
+    super::schema::ops::PUT_RESOURCE_POLICY, "PutResourcePolicy"; PutSecretValueInput =>
+    PutSecretValueOutput = super::schema::ops::PUT_SECRET_VALUE, "PutSecretValue";
+    RemoveRegionsFromReplicationInput => RemoveRegionsFromReplicationOutput =
+    super::schema::ops::REMOVE_REGIONS_FROM_REPLICATION, "RemoveRegionsFromReplication";
+    ReplicateSecretToRegionsInput => ReplicateSecretToRegionsOutput =
+    super::schema::ops::REPLICATE_SECRET_TO_REGIONS, "ReplicateSecretToRegions";
+    RestoreSecretInput => RestoreSecretOutput = super::schema::ops::RESTORE_SECRET,
+    "RestoreSecret"; RotateSecretInput => RotateSecretOutput =
+    super::schema::ops::ROTATE_SECRET, "RotateSecret"; StopReplicationToReplicaInput =>
+    StopReplicationToReplicaOutput = super::schema::ops::STOP_REPLICATION_TO_REPLICA,
+    "StopReplicationToReplica"; TagResourceInput => TagResourceOutput =
+    super::schema::ops::TAG_RESOURCE, "TagResource"; UntagResourceInput =>
+    UntagResourceOutput = super::schema::ops::UNTAG_RESOURCE, "UntagResource";
+    UpdateSecretInput => UpdateSecretOutput = super::schema::ops::UPDATE_SECRET,
+    "UpdateSecret"; UpdateSecretVersionStageInput => UpdateSecretVersionStageOutput =
+    super::schema::ops::UPDATE_SECRET_VERSION_STAGE, "UpdateSecretVersionStage";
+    ValidateResourcePolicyInput => ValidateResourcePolicyOutput =
+    super::schema::ops::VALIDATE_RESOURCE_POLICY, "ValidateResourcePolicy";
+);

@@ -3,68 +3,59 @@
 #[allow(unused_imports)]
 use super::{error::*, input::*, types::*};
 #[allow(unused_imports)]
-use rboto::value as rv;
+use rboto::__private as rv;
 #[allow(unused_imports)]
 use std::collections::HashMap;
-#[derive(Clone, Debug, Default, PartialEq)]
-pub struct AssociateCrossAccountReplicaResponse {
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct AssociateCrossAccountReplicaOutput {
     /// The ARN of the primary secret.
     pub arn: Option<String>,
     /// The ARN of the replica secret in the other account.
     pub cross_account_replica_arn: Option<String>,
     /// The status of replication to the replica secret. Possible values:
     pub replication_status: Option<StatusType>,
+    pub(crate) _meta: rboto::__private::Meta,
 }
-impl rboto::FromValue for AssociateCrossAccountReplicaResponse {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "AssociateCrossAccountReplicaResponse")?;
-        Ok(Self {
-            arn: m.take(0)?,
-            cross_account_replica_arn: m.take(1)?,
-            replication_status: m.take(2)?,
-        })
-    }
-}
-#[derive(Clone, Debug, Default, PartialEq)]
-pub struct BatchGetSecretValueResponse {
+rboto::__structure!(
+    AssociateCrossAccountReplicaOutput "AssociateCrossAccountReplicaResponse"[debug from
+    output] { arn : String, cross_account_replica_arn : String, replication_status :
+    StatusType } { _meta }
+);
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct BatchGetSecretValueOutput {
     /// A list of secret values.
     pub secret_values: Option<Vec<SecretValueEntry>>,
     /// Secrets Manager includes this value if there's more output available than what is included in the current response. This can occur even when the response includes no values at all, such as when you ask for a filtered view of a long list. To get the next results, call `BatchGetSecretValue` again with this value.
     pub next_token: Option<String>,
     /// A list of errors Secrets Manager encountered while attempting to retrieve individual secrets.
     pub errors: Option<Vec<ApiErrorType>>,
+    pub(crate) _meta: rboto::__private::Meta,
 }
-impl rboto::FromValue for BatchGetSecretValueResponse {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "BatchGetSecretValueResponse")?;
-        Ok(Self {
-            secret_values: m.take(0)?,
-            next_token: m.take(1)?,
-            errors: m.take(2)?,
-        })
-    }
-}
-#[derive(Clone, Debug, Default, PartialEq)]
-pub struct CancelRotateSecretResponse {
+rboto::__structure!(
+    BatchGetSecretValueOutput "BatchGetSecretValueResponse"[debug from output] {
+    secret_values : Vec < SecretValueEntry >, next_token : String, errors : Vec <
+    ApiErrorType > } { _meta }
+);
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct CancelRotateSecretOutput {
     /// The ARN of the secret.
     pub arn: Option<String>,
     /// The name of the secret.
     pub name: Option<String>,
     /// The unique identifier of the version of the secret created during the rotation. This version might not be complete, and should be evaluated for possible deletion. We recommend that you remove the `VersionStage` value `AWSPENDING` from this version so that Secrets Manager can delete it. Failing to clean up a cancelled rotation can block you from starting future rotations.
     pub version_id: Option<String>,
+    pub(crate) _meta: rboto::__private::Meta,
 }
-impl rboto::FromValue for CancelRotateSecretResponse {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "CancelRotateSecretResponse")?;
-        Ok(Self {
-            arn: m.take(0)?,
-            name: m.take(1)?,
-            version_id: m.take(2)?,
-        })
-    }
-}
-#[derive(Clone, Debug, Default, PartialEq)]
-pub struct CreateSecretResponse {
+rboto::__structure!(
+    CancelRotateSecretOutput "CancelRotateSecretResponse"[debug from output] { arn :
+    String, name : String, version_id : String } { _meta }
+);
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct CreateSecretOutput {
     /// The ARN of the new secret. The ARN includes the name of the secret followed by six random characters. This ensures that if you create a new secret with the same name as a deleted secret, then users with access to the old secret don't get access to the new secret because the ARNs are different.
     pub arn: Option<String>,
     /// The name of the new secret.
@@ -73,58 +64,46 @@ pub struct CreateSecretResponse {
     pub version_id: Option<String>,
     /// A list of the replicas of this secret and their status:
     pub replication_status: Option<Vec<ReplicationStatusType>>,
+    pub(crate) _meta: rboto::__private::Meta,
 }
-impl rboto::FromValue for CreateSecretResponse {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "CreateSecretResponse")?;
-        Ok(Self {
-            arn: m.take(0)?,
-            name: m.take(1)?,
-            version_id: m.take(2)?,
-            replication_status: m.take(3)?,
-        })
-    }
-}
-#[derive(Clone, Debug, Default, PartialEq)]
-pub struct DeleteResourcePolicyResponse {
+rboto::__structure!(
+    CreateSecretOutput "CreateSecretResponse"[debug from output] { arn : String, name :
+    String, version_id : String, replication_status : Vec < ReplicationStatusType > } {
+    _meta }
+);
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct DeleteResourcePolicyOutput {
     /// The ARN of the secret that the resource-based policy was deleted for.
     pub arn: Option<String>,
     /// The name of the secret that the resource-based policy was deleted for.
     pub name: Option<String>,
     /// The name of the deleted resource policy. If you didn't specify `PolicyName` in the request, this is `default`.
     pub policy_name: Option<String>,
+    pub(crate) _meta: rboto::__private::Meta,
 }
-impl rboto::FromValue for DeleteResourcePolicyResponse {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "DeleteResourcePolicyResponse")?;
-        Ok(Self {
-            arn: m.take(0)?,
-            name: m.take(1)?,
-            policy_name: m.take(2)?,
-        })
-    }
-}
-#[derive(Clone, Debug, Default, PartialEq)]
-pub struct DeleteSecretResponse {
+rboto::__structure!(
+    DeleteResourcePolicyOutput "DeleteResourcePolicyResponse"[debug from output] { arn :
+    String, name : String, policy_name : String } { _meta }
+);
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct DeleteSecretOutput {
     /// The ARN of the secret.
     pub arn: Option<String>,
     /// The name of the secret.
     pub name: Option<String>,
     /// The date and time after which this secret Secrets Manager can permanently delete this secret, and it can no longer be restored. This value is the date and time of the delete request plus the number of days in `RecoveryWindowInDays`.
     pub deletion_date: Option<rboto::DateTime>,
+    pub(crate) _meta: rboto::__private::Meta,
 }
-impl rboto::FromValue for DeleteSecretResponse {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "DeleteSecretResponse")?;
-        Ok(Self {
-            arn: m.take(0)?,
-            name: m.take(1)?,
-            deletion_date: m.take(2)?,
-        })
-    }
-}
-#[derive(Clone, Debug, Default, PartialEq)]
-pub struct DescribeSecretResponse {
+rboto::__structure!(
+    DeleteSecretOutput "DeleteSecretResponse"[debug from output] { arn : String, name :
+    String, deletion_date : rboto::DateTime } { _meta }
+);
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct DescribeSecretOutput {
     /// The ARN of the secret.
     pub arn: Option<String>,
     /// The name of the secret.
@@ -173,75 +152,48 @@ pub struct DescribeSecretResponse {
     pub cross_account_primary: Option<CrossAccountPrimaryType>,
     /// A list of this secret's cross-account replica secrets and their replication status, if this secret is the primary for cross-account replication. This field is omitted if the secret has no cross-account replicas.
     pub cross_account_replicas: Option<Vec<CrossAccountReplicaEntry>>,
+    pub(crate) _meta: rboto::__private::Meta,
 }
-impl rboto::FromValue for DescribeSecretResponse {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "DescribeSecretResponse")?;
-        Ok(Self {
-            arn: m.take(0)?,
-            name: m.take(1)?,
-            type_: m.take(2)?,
-            description: m.take(3)?,
-            kms_key_id: m.take(4)?,
-            rotation_enabled: m.take(5)?,
-            rotation_lambda_arn: m.take(6)?,
-            rotation_rules: m.take(7)?,
-            external_secret_rotation_metadata: m.take(8)?,
-            external_secret_rotation_role_arn: m.take(9)?,
-            last_rotated_date: m.take(10)?,
-            last_changed_date: m.take(11)?,
-            last_accessed_date: m.take(12)?,
-            deleted_date: m.take(13)?,
-            next_rotation_date: m.take(14)?,
-            tags: m.take(15)?,
-            version_ids_to_stages: m.take(16)?,
-            owning_service: m.take(17)?,
-            created_date: m.take(18)?,
-            primary_region: m.take(19)?,
-            replication_status: m.take(20)?,
-            cross_account_primary: m.take(21)?,
-            cross_account_replicas: m.take(22)?,
-        })
-    }
-}
-#[derive(Clone, Debug, Default, PartialEq)]
-pub struct DisassociateCrossAccountReplicaResponse {
+rboto::__structure!(
+    DescribeSecretOutput "DescribeSecretResponse"[debug from output] { arn : String, name
+    : String, type_ : String, description : String, kms_key_id : String, rotation_enabled
+    = bool, rotation_lambda_arn : String, rotation_rules : RotationRulesType,
+    external_secret_rotation_metadata : Vec < ExternalSecretRotationMetadataItem >,
+    external_secret_rotation_role_arn : String, last_rotated_date : rboto::DateTime,
+    last_changed_date : rboto::DateTime, last_accessed_date : rboto::DateTime,
+    deleted_date : rboto::DateTime, next_rotation_date : rboto::DateTime, tags : Vec <
+    Tag >, version_ids_to_stages : HashMap < String, Vec < String > >, owning_service :
+    String, created_date : rboto::DateTime, primary_region : String, replication_status :
+    Vec < ReplicationStatusType >, cross_account_primary : CrossAccountPrimaryType,
+    cross_account_replicas : Vec < CrossAccountReplicaEntry > } { _meta }
+);
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct DisassociateCrossAccountReplicaOutput {
     /// The ARN of the primary secret.
     pub arn: Option<String>,
     /// The ARN of the replica secret that was unlinked from the primary secret.
     pub cross_account_replica_arn: Option<String>,
+    pub(crate) _meta: rboto::__private::Meta,
 }
-impl rboto::FromValue for DisassociateCrossAccountReplicaResponse {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "DisassociateCrossAccountReplicaResponse")?;
-        Ok(Self {
-            arn: m.take(0)?,
-            cross_account_replica_arn: m.take(1)?,
-        })
-    }
-}
+rboto::__structure!(
+    DisassociateCrossAccountReplicaOutput "DisassociateCrossAccountReplicaResponse"[debug
+    from output] { arn : String, cross_account_replica_arn : String } { _meta }
+);
 #[derive(Clone, Default, PartialEq)]
-pub struct GetRandomPasswordResponse {
+#[non_exhaustive]
+pub struct GetRandomPasswordOutput {
     /// A string with the password.
     pub random_password: Option<String>,
+    pub(crate) _meta: rboto::__private::Meta,
 }
-impl ::std::fmt::Debug for GetRandomPasswordResponse {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.debug_struct("GetRandomPasswordResponse")
-            .field("random_password", &rboto::types::Redacted(&self.random_password))
-            .finish()
-    }
-}
-impl rboto::FromValue for GetRandomPasswordResponse {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "GetRandomPasswordResponse")?;
-        Ok(Self {
-            random_password: m.take(0)?,
-        })
-    }
-}
-#[derive(Clone, Debug, Default, PartialEq)]
-pub struct GetResourcePolicyResponse {
+rboto::__structure!(
+    GetRandomPasswordOutput "GetRandomPasswordResponse"[debug from output] {
+    random_password : String[sensitive] } { _meta }
+);
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct GetResourcePolicyOutput {
     /// The ARN of the secret that the resource-based policy was retrieved for.
     pub arn: Option<String>,
     /// The name of the secret that the resource-based policy was retrieved for.
@@ -250,20 +202,15 @@ pub struct GetResourcePolicyResponse {
     pub resource_policy: Option<String>,
     /// The name of the resource policy. If you didn't specify `PolicyName` in the request, this is `default`.
     pub policy_name: Option<String>,
+    pub(crate) _meta: rboto::__private::Meta,
 }
-impl rboto::FromValue for GetResourcePolicyResponse {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "GetResourcePolicyResponse")?;
-        Ok(Self {
-            arn: m.take(0)?,
-            name: m.take(1)?,
-            resource_policy: m.take(2)?,
-            policy_name: m.take(3)?,
-        })
-    }
-}
+rboto::__structure!(
+    GetResourcePolicyOutput "GetResourcePolicyResponse"[debug from output] { arn :
+    String, name : String, resource_policy : String, policy_name : String } { _meta }
+);
 #[derive(Clone, Default, PartialEq)]
-pub struct GetSecretValueResponse {
+#[non_exhaustive]
+pub struct GetSecretValueOutput {
     /// The ARN of the secret.
     pub arn: Option<String>,
     /// The friendly name of the secret.
@@ -278,52 +225,30 @@ pub struct GetSecretValueResponse {
     pub version_stages: Option<Vec<String>>,
     /// The date and time that this version of the secret was created. If you don't specify which version in `VersionId` or `VersionStage`, then Secrets Manager uses the `AWSCURRENT` version.
     pub created_date: Option<rboto::DateTime>,
+    pub(crate) _meta: rboto::__private::Meta,
 }
-impl ::std::fmt::Debug for GetSecretValueResponse {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.debug_struct("GetSecretValueResponse")
-            .field("arn", &self.arn)
-            .field("name", &self.name)
-            .field("version_id", &self.version_id)
-            .field("secret_binary", &rboto::types::Redacted(&self.secret_binary))
-            .field("secret_string", &rboto::types::Redacted(&self.secret_string))
-            .field("version_stages", &self.version_stages)
-            .field("created_date", &self.created_date)
-            .finish()
-    }
-}
-impl rboto::FromValue for GetSecretValueResponse {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "GetSecretValueResponse")?;
-        Ok(Self {
-            arn: m.take(0)?,
-            name: m.take(1)?,
-            version_id: m.take(2)?,
-            secret_binary: m.take(3)?,
-            secret_string: m.take(4)?,
-            version_stages: m.take(5)?,
-            created_date: m.take(6)?,
-        })
-    }
-}
-#[derive(Clone, Debug, Default, PartialEq)]
-pub struct ListResourcePoliciesResponse {
+rboto::__structure!(
+    GetSecretValueOutput "GetSecretValueResponse"[debug from output] { arn : String, name
+    : String, version_id : String, secret_binary : rboto::Blob[sensitive], secret_string
+    : String[sensitive], version_stages : Vec < String >, created_date : rboto::DateTime
+    } { _meta }
+);
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct ListResourcePoliciesOutput {
     /// A list of the resource policies attached to the secret.
     pub resource_policies: Option<Vec<ResourcePolicySummary>>,
     /// Secrets Manager includes this value if there's more output available than what is included in the current response. To get the next results, call `ListResourcePolicies` again with this value.
     pub next_token: Option<String>,
+    pub(crate) _meta: rboto::__private::Meta,
 }
-impl rboto::FromValue for ListResourcePoliciesResponse {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "ListResourcePoliciesResponse")?;
-        Ok(Self {
-            resource_policies: m.take(0)?,
-            next_token: m.take(1)?,
-        })
-    }
-}
-#[derive(Clone, Debug, Default, PartialEq)]
-pub struct ListSecretVersionIdsResponse {
+rboto::__structure!(
+    ListResourcePoliciesOutput "ListResourcePoliciesResponse"[debug from output] {
+    resource_policies : Vec < ResourcePolicySummary >, next_token : String } { _meta }
+);
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct ListSecretVersionIdsOutput {
     /// A list of the versions of the secret.
     pub versions: Option<Vec<SecretVersionsListEntry>>,
     /// Secrets Manager includes this value if there's more output available than what is included in the current response. This can occur even when the response includes no values at all, such as when you ask for a filtered view of a long list. To get the next results, call `ListSecretVersionIds` again with this value.
@@ -332,55 +257,44 @@ pub struct ListSecretVersionIdsResponse {
     pub arn: Option<String>,
     /// The name of the secret.
     pub name: Option<String>,
+    pub(crate) _meta: rboto::__private::Meta,
 }
-impl rboto::FromValue for ListSecretVersionIdsResponse {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "ListSecretVersionIdsResponse")?;
-        Ok(Self {
-            versions: m.take(0)?,
-            next_token: m.take(1)?,
-            arn: m.take(2)?,
-            name: m.take(3)?,
-        })
-    }
-}
-#[derive(Clone, Debug, Default, PartialEq)]
-pub struct ListSecretsResponse {
+rboto::__structure!(
+    ListSecretVersionIdsOutput "ListSecretVersionIdsResponse"[debug from output] {
+    versions : Vec < SecretVersionsListEntry >, next_token : String, arn : String, name :
+    String } { _meta }
+);
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct ListSecretsOutput {
     /// A list of the secrets in the account.
     pub secret_list: Option<Vec<SecretListEntry>>,
     /// Secrets Manager includes this value if there's more output available than what is included in the current response. This can occur even when the response includes no values at all, such as when you ask for a filtered view of a long list. To get the next results, call `ListSecrets` again with this value.
     pub next_token: Option<String>,
+    pub(crate) _meta: rboto::__private::Meta,
 }
-impl rboto::FromValue for ListSecretsResponse {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "ListSecretsResponse")?;
-        Ok(Self {
-            secret_list: m.take(0)?,
-            next_token: m.take(1)?,
-        })
-    }
-}
-#[derive(Clone, Debug, Default, PartialEq)]
-pub struct PutResourcePolicyResponse {
+rboto::__structure!(
+    ListSecretsOutput "ListSecretsResponse"[debug from output] { secret_list : Vec <
+    SecretListEntry >, next_token : String } { _meta }
+);
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct PutResourcePolicyOutput {
     /// The ARN of the secret.
     pub arn: Option<String>,
     /// The name of the secret.
     pub name: Option<String>,
     /// The name of the resource policy. If you didn't specify `PolicyName` in the request, this is `default`.
     pub policy_name: Option<String>,
+    pub(crate) _meta: rboto::__private::Meta,
 }
-impl rboto::FromValue for PutResourcePolicyResponse {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "PutResourcePolicyResponse")?;
-        Ok(Self {
-            arn: m.take(0)?,
-            name: m.take(1)?,
-            policy_name: m.take(2)?,
-        })
-    }
-}
-#[derive(Clone, Debug, Default, PartialEq)]
-pub struct PutSecretValueResponse {
+rboto::__structure!(
+    PutResourcePolicyOutput "PutResourcePolicyResponse"[debug from output] { arn :
+    String, name : String, policy_name : String } { _meta }
+);
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct PutSecretValueOutput {
     /// The ARN of the secret.
     pub arn: Option<String>,
     /// The name of the secret.
@@ -389,144 +303,133 @@ pub struct PutSecretValueResponse {
     pub version_id: Option<String>,
     /// The list of staging labels that are currently attached to this version of the secret. Secrets Manager uses staging labels to track a version as it progresses through the secret rotation process.
     pub version_stages: Option<Vec<String>>,
+    pub(crate) _meta: rboto::__private::Meta,
 }
-impl rboto::FromValue for PutSecretValueResponse {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "PutSecretValueResponse")?;
-        Ok(Self {
-            arn: m.take(0)?,
-            name: m.take(1)?,
-            version_id: m.take(2)?,
-            version_stages: m.take(3)?,
-        })
-    }
-}
-#[derive(Clone, Debug, Default, PartialEq)]
-pub struct RemoveRegionsFromReplicationResponse {
+rboto::__structure!(
+    PutSecretValueOutput "PutSecretValueResponse"[debug from output] { arn : String, name
+    : String, version_id : String, version_stages : Vec < String > } { _meta }
+);
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct RemoveRegionsFromReplicationOutput {
     /// The ARN of the primary secret.
     pub arn: Option<String>,
     /// The status of replicas for this secret after you remove Regions.
     pub replication_status: Option<Vec<ReplicationStatusType>>,
+    pub(crate) _meta: rboto::__private::Meta,
 }
-impl rboto::FromValue for RemoveRegionsFromReplicationResponse {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "RemoveRegionsFromReplicationResponse")?;
-        Ok(Self {
-            arn: m.take(0)?,
-            replication_status: m.take(1)?,
-        })
+rboto::__structure!(
+    RemoveRegionsFromReplicationOutput "RemoveRegionsFromReplicationResponse"[debug from
+    output] { arn : String, replication_status : Vec < ReplicationStatusType > } { _meta
     }
-}
-#[derive(Clone, Debug, Default, PartialEq)]
-pub struct ReplicateSecretToRegionsResponse {
+);
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct ReplicateSecretToRegionsOutput {
     /// The ARN of the primary secret.
     pub arn: Option<String>,
     /// The status of replication.
     pub replication_status: Option<Vec<ReplicationStatusType>>,
+    pub(crate) _meta: rboto::__private::Meta,
 }
-impl rboto::FromValue for ReplicateSecretToRegionsResponse {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "ReplicateSecretToRegionsResponse")?;
-        Ok(Self {
-            arn: m.take(0)?,
-            replication_status: m.take(1)?,
-        })
-    }
-}
-#[derive(Clone, Debug, Default, PartialEq)]
-pub struct RestoreSecretResponse {
+rboto::__structure!(
+    ReplicateSecretToRegionsOutput "ReplicateSecretToRegionsResponse"[debug from output]
+    { arn : String, replication_status : Vec < ReplicationStatusType > } { _meta }
+);
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct RestoreSecretOutput {
     /// The ARN of the secret that was restored.
     pub arn: Option<String>,
     /// The name of the secret that was restored.
     pub name: Option<String>,
+    pub(crate) _meta: rboto::__private::Meta,
 }
-impl rboto::FromValue for RestoreSecretResponse {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "RestoreSecretResponse")?;
-        Ok(Self {
-            arn: m.take(0)?,
-            name: m.take(1)?,
-        })
-    }
-}
-#[derive(Clone, Debug, Default, PartialEq)]
-pub struct RotateSecretResponse {
+rboto::__structure!(
+    RestoreSecretOutput "RestoreSecretResponse"[debug from output] { arn : String, name :
+    String } { _meta }
+);
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct RotateSecretOutput {
     /// The ARN of the secret.
     pub arn: Option<String>,
     /// The name of the secret.
     pub name: Option<String>,
     /// The ID of the new version of the secret.
     pub version_id: Option<String>,
+    pub(crate) _meta: rboto::__private::Meta,
 }
-impl rboto::FromValue for RotateSecretResponse {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "RotateSecretResponse")?;
-        Ok(Self {
-            arn: m.take(0)?,
-            name: m.take(1)?,
-            version_id: m.take(2)?,
-        })
-    }
-}
-#[derive(Clone, Debug, Default, PartialEq)]
-pub struct StopReplicationToReplicaResponse {
+rboto::__structure!(
+    RotateSecretOutput "RotateSecretResponse"[debug from output] { arn : String, name :
+    String, version_id : String } { _meta }
+);
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct StopReplicationToReplicaOutput {
     /// The ARN of the promoted secret. For a cross-region replica, this ARN is the same as the original primary secret's ARN except that the Region is changed. For a cross-account replica, this is the ARN of the promoted secret in your account.
     pub arn: Option<String>,
+    pub(crate) _meta: rboto::__private::Meta,
 }
-impl rboto::FromValue for StopReplicationToReplicaResponse {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "StopReplicationToReplicaResponse")?;
-        Ok(Self { arn: m.take(0)? })
-    }
-}
-#[derive(Clone, Debug, Default, PartialEq)]
-pub struct UpdateSecretResponse {
+rboto::__structure!(
+    StopReplicationToReplicaOutput "StopReplicationToReplicaResponse"[debug from output]
+    { arn : String } { _meta }
+);
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct UpdateSecretOutput {
     /// The ARN of the secret that was updated.
     pub arn: Option<String>,
     /// The name of the secret that was updated.
     pub name: Option<String>,
     /// If Secrets Manager created a new version of the secret during this operation, then `VersionId` contains the unique identifier of the new version.
     pub version_id: Option<String>,
+    pub(crate) _meta: rboto::__private::Meta,
 }
-impl rboto::FromValue for UpdateSecretResponse {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "UpdateSecretResponse")?;
-        Ok(Self {
-            arn: m.take(0)?,
-            name: m.take(1)?,
-            version_id: m.take(2)?,
-        })
-    }
-}
-#[derive(Clone, Debug, Default, PartialEq)]
-pub struct UpdateSecretVersionStageResponse {
+rboto::__structure!(
+    UpdateSecretOutput "UpdateSecretResponse"[debug from output] { arn : String, name :
+    String, version_id : String } { _meta }
+);
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct UpdateSecretVersionStageOutput {
     /// The ARN of the secret that was updated.
     pub arn: Option<String>,
     /// The name of the secret that was updated.
     pub name: Option<String>,
+    pub(crate) _meta: rboto::__private::Meta,
 }
-impl rboto::FromValue for UpdateSecretVersionStageResponse {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "UpdateSecretVersionStageResponse")?;
-        Ok(Self {
-            arn: m.take(0)?,
-            name: m.take(1)?,
-        })
-    }
-}
-#[derive(Clone, Debug, Default, PartialEq)]
-pub struct ValidateResourcePolicyResponse {
+rboto::__structure!(
+    UpdateSecretVersionStageOutput "UpdateSecretVersionStageResponse"[debug from output]
+    { arn : String, name : String } { _meta }
+);
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct ValidateResourcePolicyOutput {
     /// True if your policy passes validation, otherwise false.
     pub policy_validation_passed: Option<bool>,
     /// Validation errors if your policy didn't pass validation.
     pub validation_errors: Option<Vec<ValidationErrorsEntry>>,
+    pub(crate) _meta: rboto::__private::Meta,
 }
-impl rboto::FromValue for ValidateResourcePolicyResponse {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "ValidateResourcePolicyResponse")?;
-        Ok(Self {
-            policy_validation_passed: m.take(0)?,
-            validation_errors: m.take(1)?,
-        })
-    }
+rboto::__structure!(
+    ValidateResourcePolicyOutput "ValidateResourcePolicyResponse"[debug from output] {
+    policy_validation_passed = bool, validation_errors : Vec < ValidationErrorsEntry > }
+    { _meta }
+);
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct TagResourceOutput {
+    pub(crate) _meta: rboto::__private::Meta,
 }
+rboto::__structure!(
+    TagResourceOutput "TagResourceOutput"[debug from output] {} { _meta }
+);
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct UntagResourceOutput {
+    pub(crate) _meta: rboto::__private::Meta,
+}
+rboto::__structure!(
+    UntagResourceOutput "UntagResourceOutput"[debug from output] {} { _meta }
+);

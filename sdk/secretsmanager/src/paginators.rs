@@ -7,10 +7,10 @@ pub static LIST_SECRETS: PaginatorSpec = PaginatorSpec::new(
         &["SecretList"],
     )
     .limit("MaxResults");
-impl super::input::ListSecretsRequest<rboto::ServiceClient> {
+impl super::input::ListSecretsInput {
     /// Pages through `ListSecrets` (botocore's `get_paginator("list_secrets")`).
     pub fn into_paginator(self) -> Paginator<Self> {
-        Paginator::new(self._client.clone(), self, &LIST_SECRETS)
+        Paginator::of_input(self, &LIST_SECRETS)
     }
 }
 pub static LIST_RESOURCE_POLICIES: PaginatorSpec = PaginatorSpec::new(
@@ -19,9 +19,9 @@ pub static LIST_RESOURCE_POLICIES: PaginatorSpec = PaginatorSpec::new(
         &["ResourcePolicies"],
     )
     .limit("MaxResults");
-impl super::input::ListResourcePoliciesRequest<rboto::ServiceClient> {
+impl super::input::ListResourcePoliciesInput {
     /// Pages through `ListResourcePolicies` (botocore's `get_paginator("list_resource_policies")`).
     pub fn into_paginator(self) -> Paginator<Self> {
-        Paginator::new(self._client.clone(), self, &LIST_RESOURCE_POLICIES)
+        Paginator::of_input(self, &LIST_RESOURCE_POLICIES)
     }
 }

@@ -3,11 +3,12 @@
 #[allow(unused_imports)]
 use super::{error::*, input::*, output::*};
 #[allow(unused_imports)]
-use rboto::value as rv;
+use rboto::__private as rv;
 #[allow(unused_imports)]
 use std::collections::HashMap;
 /// The error Secrets Manager encountered while retrieving an individual secret as part of BatchGetSecretValue.
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct ApiErrorType {
     /// The ARN or name of the secret.
     pub secret_id: Option<String>,
@@ -16,35 +17,13 @@ pub struct ApiErrorType {
     /// A message describing the error.
     pub message: Option<String>,
 }
-impl ApiErrorType {
-    /// Sets `SecretId`.
-    pub fn secret_id(mut self, v: impl Into<String>) -> Self {
-        self.secret_id = Some(v.into());
-        self
-    }
-    /// Sets `ErrorCode`.
-    pub fn error_code(mut self, v: impl Into<String>) -> Self {
-        self.error_code = Some(v.into());
-        self
-    }
-    /// Sets `Message`.
-    pub fn message(mut self, v: impl Into<String>) -> Self {
-        self.message = Some(v.into());
-        self
-    }
-}
-impl rboto::FromValue for ApiErrorType {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "APIErrorType")?;
-        Ok(Self {
-            secret_id: m.take(0)?,
-            error_code: m.take(1)?,
-            message: m.take(2)?,
-        })
-    }
-}
+rboto::__structure!(
+    ApiErrorType "APIErrorType"[set from] { secret_id : String, error_code : String,
+    message : String } {}
+);
 /// Contains information about the primary secret that a cross-account replica secret replicates from, including its ARN and replication status. This information is only available for cross-account replica secrets.
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct CrossAccountPrimaryType {
     /// The ARN of the primary secret replicating into this replica secret.
     pub primary_secret_arn: Option<String>,
@@ -53,35 +32,13 @@ pub struct CrossAccountPrimaryType {
     /// A message that describes the replication status, if Secrets Manager has more information to provide.
     pub status_message: Option<String>,
 }
-impl CrossAccountPrimaryType {
-    /// Sets `PrimarySecretARN`.
-    pub fn primary_secret_arn(mut self, v: impl Into<String>) -> Self {
-        self.primary_secret_arn = Some(v.into());
-        self
-    }
-    /// Sets `ReplicationStatus`.
-    pub fn replication_status(mut self, v: impl Into<StatusType>) -> Self {
-        self.replication_status = Some(v.into());
-        self
-    }
-    /// Sets `StatusMessage`.
-    pub fn status_message(mut self, v: impl Into<String>) -> Self {
-        self.status_message = Some(v.into());
-        self
-    }
-}
-impl rboto::FromValue for CrossAccountPrimaryType {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "CrossAccountPrimaryType")?;
-        Ok(Self {
-            primary_secret_arn: m.take(0)?,
-            replication_status: m.take(1)?,
-            status_message: m.take(2)?,
-        })
-    }
-}
+rboto::__structure!(
+    CrossAccountPrimaryType "CrossAccountPrimaryType"[set from] { primary_secret_arn :
+    String, replication_status : StatusType, status_message : String } {}
+);
 /// Information about a cross-account replica secret. This information is only available for cross-account primary secrets.
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct CrossAccountReplicaEntry {
     /// The ARN of the replica secret.
     pub replica_secret_arn: Option<String>,
@@ -92,223 +49,60 @@ pub struct CrossAccountReplicaEntry {
     /// A message that describes the replication status, if Secrets Manager has more information to provide.
     pub status_message: Option<String>,
 }
-impl CrossAccountReplicaEntry {
-    /// Sets `ReplicaSecretARN`.
-    pub fn replica_secret_arn(mut self, v: impl Into<String>) -> Self {
-        self.replica_secret_arn = Some(v.into());
-        self
-    }
-    /// Sets `ReplicationRoleARN`.
-    pub fn replication_role_arn(mut self, v: impl Into<String>) -> Self {
-        self.replication_role_arn = Some(v.into());
-        self
-    }
-    /// Sets `ReplicationStatus`.
-    pub fn replication_status(mut self, v: impl Into<StatusType>) -> Self {
-        self.replication_status = Some(v.into());
-        self
-    }
-    /// Sets `StatusMessage`.
-    pub fn status_message(mut self, v: impl Into<String>) -> Self {
-        self.status_message = Some(v.into());
-        self
-    }
-}
-impl rboto::FromValue for CrossAccountReplicaEntry {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "CrossAccountReplicaEntry")?;
-        Ok(Self {
-            replica_secret_arn: m.take(0)?,
-            replication_role_arn: m.take(1)?,
-            replication_status: m.take(2)?,
-            status_message: m.take(3)?,
-        })
-    }
-}
+rboto::__structure!(
+    CrossAccountReplicaEntry "CrossAccountReplicaEntry"[set from] { replica_secret_arn :
+    String, replication_role_arn : String, replication_status : StatusType,
+    status_message : String } {}
+);
 /// The metadata needed to successfully rotate a managed external secret. A list of key value pairs in JSON format specified by the partner. For more information, see [Managed external secret partners](https://docs.aws.amazon.com/secretsmanager/latest/userguide/mes-partners.html).
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct ExternalSecretRotationMetadataItem {
     /// The key that identifies the item.
     pub key: Option<String>,
     /// The value of the specified item.
     pub value: Option<String>,
 }
-impl ExternalSecretRotationMetadataItem {
-    /// Sets `Key`.
-    pub fn key(mut self, v: impl Into<String>) -> Self {
-        self.key = Some(v.into());
-        self
-    }
-    /// Sets `Value`.
-    pub fn value(mut self, v: impl Into<String>) -> Self {
-        self.value = Some(v.into());
-        self
-    }
-}
-impl rboto::IntoValue for ExternalSecretRotationMetadataItem {
-    fn into_value(self) -> rboto::Value {
-        rboto::Value::Struct(vec![rv::opt(self.key), rv::opt(self.value)])
-    }
-}
-impl rboto::FromValue for ExternalSecretRotationMetadataItem {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "ExternalSecretRotationMetadataItem")?;
-        Ok(Self {
-            key: m.take(0)?,
-            value: m.take(1)?,
-        })
-    }
-}
+rboto::__structure!(
+    ExternalSecretRotationMetadataItem "ExternalSecretRotationMetadataItem"[set into
+    from] { key : String, value : String } {}
+);
 /// Allows you to add filters when you use the search function in Secrets Manager. For more information, see [Find secrets in Secrets Manager](https://docs.aws.amazon.com/secretsmanager/latest/userguide/manage_search-secret.html).
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct Filter {
     /// The following are keys you can use:
     pub key: Option<FilterNameStringType>,
     /// The keyword to filter for.
     pub values: Option<Vec<String>>,
 }
-impl Filter {
-    /// Sets `Key`.
-    pub fn key(mut self, v: impl Into<FilterNameStringType>) -> Self {
-        self.key = Some(v.into());
-        self
-    }
-    /// Sets `Values`.
-    pub fn values(mut self, v: impl Into<Vec<String>>) -> Self {
-        self.values = Some(v.into());
-        self
-    }
-}
-impl rboto::IntoValue for Filter {
-    fn into_value(self) -> rboto::Value {
-        rboto::Value::Struct(vec![rv::opt(self.key), rv::opt(self.values)])
-    }
-}
-#[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
-#[non_exhaustive]
-pub enum FilterNameStringType {
-    /// `description`
-    Description,
-    /// `name`
-    Name,
-    /// `tag-key`
-    TagKey,
-    /// `tag-value`
-    TagValue,
-    /// `primary-region`
-    PrimaryRegion,
-    /// `owning-service`
-    OwningService,
-    /// `all`
-    All,
-    /// A value this version of the SDK does not know.
-    Unknown(String),
-}
-impl FilterNameStringType {
-    /// Every value the model lists.
-    pub const VALUES: &'static [&'static str] = &[
-        "description",
-        "name",
-        "tag-key",
-        "tag-value",
-        "primary-region",
-        "owning-service",
-        "all",
-    ];
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Description => "description",
-            Self::Name => "name",
-            Self::TagKey => "tag-key",
-            Self::TagValue => "tag-value",
-            Self::PrimaryRegion => "primary-region",
-            Self::OwningService => "owning-service",
-            Self::All => "all",
-            Self::Unknown(s) => s,
-        }
-    }
-}
-impl rv::StringEnum for FilterNameStringType {
-    fn as_str(&self) -> &str {
-        FilterNameStringType::as_str(self)
-    }
-    fn from_wire(s: String) -> Self {
-        match s.as_str() {
-            "description" => Self::Description,
-            "name" => Self::Name,
-            "tag-key" => Self::TagKey,
-            "tag-value" => Self::TagValue,
-            "primary-region" => Self::PrimaryRegion,
-            "owning-service" => Self::OwningService,
-            "all" => Self::All,
-            _ => Self::Unknown(s),
-        }
-    }
-}
-rboto::enum_value!(str FilterNameStringType);
+rboto::__structure!(
+    Filter "Filter"[set into] { key : FilterNameStringType, values : Vec < String > } {}
+);
+rboto::__string_enum!(
+    FilterNameStringType { Description = "description", Name = "name", TagKey =
+    "tag-key", TagValue = "tag-value", PrimaryRegion = "primary-region", OwningService =
+    "owning-service", All = "all" }
+);
 /// A custom type that specifies a `Region` and the `KmsKeyId` for a replica secret.
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct ReplicaRegionType {
     /// A Region code. For a list of Region codes, see [Name and code of Regions](https://docs.aws.amazon.com/general/latest/gr/rande.html#regional-endpoints).
     pub region: Option<String>,
     /// The ARN, key ID, or alias of the KMS key to encrypt the secret. If you don't include this field, Secrets Manager uses `aws/secretsmanager`.
     pub kms_key_id: Option<String>,
 }
-impl ReplicaRegionType {
-    /// Sets `Region`.
-    pub fn region(mut self, v: impl Into<String>) -> Self {
-        self.region = Some(v.into());
-        self
-    }
-    /// Sets `KmsKeyId`.
-    pub fn kms_key_id(mut self, v: impl Into<String>) -> Self {
-        self.kms_key_id = Some(v.into());
-        self
-    }
-}
-impl rboto::IntoValue for ReplicaRegionType {
-    fn into_value(self) -> rboto::Value {
-        rboto::Value::Struct(vec![rv::opt(self.region), rv::opt(self.kms_key_id)])
-    }
-}
-#[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
-#[non_exhaustive]
-pub enum ReplicaRestrictionType {
-    /// `SameOrg`
-    SameOrg,
-    /// `NoRestriction`
-    NoRestriction,
-    /// A value this version of the SDK does not know.
-    Unknown(String),
-}
-impl ReplicaRestrictionType {
-    /// Every value the model lists.
-    pub const VALUES: &'static [&'static str] = &["SameOrg", "NoRestriction"];
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::SameOrg => "SameOrg",
-            Self::NoRestriction => "NoRestriction",
-            Self::Unknown(s) => s,
-        }
-    }
-}
-impl rv::StringEnum for ReplicaRestrictionType {
-    fn as_str(&self) -> &str {
-        ReplicaRestrictionType::as_str(self)
-    }
-    fn from_wire(s: String) -> Self {
-        match s.as_str() {
-            "SameOrg" => Self::SameOrg,
-            "NoRestriction" => Self::NoRestriction,
-            _ => Self::Unknown(s),
-        }
-    }
-}
-rboto::enum_value!(str ReplicaRestrictionType);
+rboto::__structure!(
+    ReplicaRegionType "ReplicaRegionType"[set into] { region : String, kms_key_id :
+    String } {}
+);
+rboto::__string_enum!(
+    ReplicaRestrictionType { SameOrg = "SameOrg", NoRestriction = "NoRestriction" }
+);
 /// A replication object consisting of a `RegionReplicationStatus` object and includes a Region, KMSKeyId, status, and status message.
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct ReplicationStatusType {
     /// The Region where replication occurs.
     pub region: Option<String>,
@@ -321,66 +115,24 @@ pub struct ReplicationStatusType {
     /// The date that the secret was last accessed in the Region. This field is omitted if the secret has never been retrieved in the Region.
     pub last_accessed_date: Option<rboto::DateTime>,
 }
-impl ReplicationStatusType {
-    /// Sets `Region`.
-    pub fn region(mut self, v: impl Into<String>) -> Self {
-        self.region = Some(v.into());
-        self
-    }
-    /// Sets `KmsKeyId`.
-    pub fn kms_key_id(mut self, v: impl Into<String>) -> Self {
-        self.kms_key_id = Some(v.into());
-        self
-    }
-    /// Sets `Status`.
-    pub fn status(mut self, v: impl Into<StatusType>) -> Self {
-        self.status = Some(v.into());
-        self
-    }
-    /// Sets `StatusMessage`.
-    pub fn status_message(mut self, v: impl Into<String>) -> Self {
-        self.status_message = Some(v.into());
-        self
-    }
-    /// Sets `LastAccessedDate`.
-    pub fn last_accessed_date(mut self, v: impl Into<rboto::DateTime>) -> Self {
-        self.last_accessed_date = Some(v.into());
-        self
-    }
-}
-impl rboto::FromValue for ReplicationStatusType {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "ReplicationStatusType")?;
-        Ok(Self {
-            region: m.take(0)?,
-            kms_key_id: m.take(1)?,
-            status: m.take(2)?,
-            status_message: m.take(3)?,
-            last_accessed_date: m.take(4)?,
-        })
-    }
-}
+rboto::__structure!(
+    ReplicationStatusType "ReplicationStatusType"[set from] { region : String, kms_key_id
+    : String, status : StatusType, status_message : String, last_accessed_date :
+    rboto::DateTime } {}
+);
 /// A structure that contains details about a resource policy attached to a secret. It does not contain the contents of the resource policy. To view the contents of the policy, use [GetResourcePolicy](https://docs.aws.amazon.com/secretsmanager/latest/apireference/API_GetResourcePolicy.html) .
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct ResourcePolicySummary {
     /// The name of the resource policy.
     pub policy_name: Option<String>,
 }
-impl ResourcePolicySummary {
-    /// Sets `PolicyName`.
-    pub fn policy_name(mut self, v: impl Into<String>) -> Self {
-        self.policy_name = Some(v.into());
-        self
-    }
-}
-impl rboto::FromValue for ResourcePolicySummary {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "ResourcePolicySummary")?;
-        Ok(Self { policy_name: m.take(0)? })
-    }
-}
+rboto::__structure!(
+    ResourcePolicySummary "ResourcePolicySummary"[set from] { policy_name : String } {}
+);
 /// A structure that defines the rotation configuration for the secret.
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct RotationRulesType {
     /// The number of days between rotations of the secret. You can use this value to check that your secret meets your compliance guidelines for how often secrets must be rotated. If you use this field to set the rotation schedule, Secrets Manager calculates the next rotation date based on the previous rotation.
     pub automatically_after_days: Option<i64>,
@@ -389,45 +141,13 @@ pub struct RotationRulesType {
     /// A `cron()` or `rate()` expression that defines the schedule for rotating your secret. Secrets Manager rotation schedules use UTC time zone. Secrets Manager rotates your secret any time during a rotation window.
     pub schedule_expression: Option<String>,
 }
-impl RotationRulesType {
-    /// Sets `AutomaticallyAfterDays`.
-    pub fn automatically_after_days(mut self, v: i64) -> Self {
-        self.automatically_after_days = Some(v);
-        self
-    }
-    /// Sets `Duration`.
-    pub fn duration(mut self, v: impl Into<String>) -> Self {
-        self.duration = Some(v.into());
-        self
-    }
-    /// Sets `ScheduleExpression`.
-    pub fn schedule_expression(mut self, v: impl Into<String>) -> Self {
-        self.schedule_expression = Some(v.into());
-        self
-    }
-}
-impl rboto::IntoValue for RotationRulesType {
-    fn into_value(self) -> rboto::Value {
-        rboto::Value::Struct(
-            vec![
-                rv::opt(self.automatically_after_days), rv::opt(self.duration),
-                rv::opt(self.schedule_expression)
-            ],
-        )
-    }
-}
-impl rboto::FromValue for RotationRulesType {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "RotationRulesType")?;
-        Ok(Self {
-            automatically_after_days: m.take(0)?,
-            duration: m.take(1)?,
-            schedule_expression: m.take(2)?,
-        })
-    }
-}
+rboto::__structure!(
+    RotationRulesType "RotationRulesType"[set into from] { automatically_after_days =
+    i64, duration : String, schedule_expression : String } {}
+);
 /// A structure that contains the details about a secret. It does not include the encrypted `SecretString` and `SecretBinary` values. To get those values, use [GetSecretValue](https://docs.aws.amazon.com/secretsmanager/latest/apireference/API_GetSecretValue.html) .
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct SecretListEntry {
     /// The Amazon Resource Name (ARN) of the secret.
     pub arn: Option<String>,
@@ -472,143 +192,20 @@ pub struct SecretListEntry {
     /// The Region where Secrets Manager originated the secret.
     pub primary_region: Option<String>,
 }
-impl SecretListEntry {
-    /// Sets `ARN`.
-    pub fn arn(mut self, v: impl Into<String>) -> Self {
-        self.arn = Some(v.into());
-        self
-    }
-    /// Sets `Name`.
-    pub fn name(mut self, v: impl Into<String>) -> Self {
-        self.name = Some(v.into());
-        self
-    }
-    /// Sets `Type`.
-    pub fn type_(mut self, v: impl Into<String>) -> Self {
-        self.type_ = Some(v.into());
-        self
-    }
-    /// Sets `Description`.
-    pub fn description(mut self, v: impl Into<String>) -> Self {
-        self.description = Some(v.into());
-        self
-    }
-    /// Sets `KmsKeyId`.
-    pub fn kms_key_id(mut self, v: impl Into<String>) -> Self {
-        self.kms_key_id = Some(v.into());
-        self
-    }
-    /// Sets `RotationEnabled`.
-    pub fn rotation_enabled(mut self, v: bool) -> Self {
-        self.rotation_enabled = Some(v);
-        self
-    }
-    /// Sets `RotationLambdaARN`.
-    pub fn rotation_lambda_arn(mut self, v: impl Into<String>) -> Self {
-        self.rotation_lambda_arn = Some(v.into());
-        self
-    }
-    /// Sets `RotationRules`.
-    pub fn rotation_rules(mut self, v: RotationRulesType) -> Self {
-        self.rotation_rules = Some(v);
-        self
-    }
-    /// Sets `ExternalSecretRotationMetadata`.
-    pub fn external_secret_rotation_metadata(
-        mut self,
-        v: impl Into<Vec<ExternalSecretRotationMetadataItem>>,
-    ) -> Self {
-        self.external_secret_rotation_metadata = Some(v.into());
-        self
-    }
-    /// Sets `ExternalSecretRotationRoleArn`.
-    pub fn external_secret_rotation_role_arn(mut self, v: impl Into<String>) -> Self {
-        self.external_secret_rotation_role_arn = Some(v.into());
-        self
-    }
-    /// Sets `LastRotatedDate`.
-    pub fn last_rotated_date(mut self, v: impl Into<rboto::DateTime>) -> Self {
-        self.last_rotated_date = Some(v.into());
-        self
-    }
-    /// Sets `LastChangedDate`.
-    pub fn last_changed_date(mut self, v: impl Into<rboto::DateTime>) -> Self {
-        self.last_changed_date = Some(v.into());
-        self
-    }
-    /// Sets `LastAccessedDate`.
-    pub fn last_accessed_date(mut self, v: impl Into<rboto::DateTime>) -> Self {
-        self.last_accessed_date = Some(v.into());
-        self
-    }
-    /// Sets `DeletedDate`.
-    pub fn deleted_date(mut self, v: impl Into<rboto::DateTime>) -> Self {
-        self.deleted_date = Some(v.into());
-        self
-    }
-    /// Sets `NextRotationDate`.
-    pub fn next_rotation_date(mut self, v: impl Into<rboto::DateTime>) -> Self {
-        self.next_rotation_date = Some(v.into());
-        self
-    }
-    /// Sets `Tags`.
-    pub fn tags(mut self, v: impl Into<Vec<Tag>>) -> Self {
-        self.tags = Some(v.into());
-        self
-    }
-    /// Sets `SecretVersionsToStages`.
-    pub fn secret_versions_to_stages(
-        mut self,
-        v: impl Into<HashMap<String, Vec<String>>>,
-    ) -> Self {
-        self.secret_versions_to_stages = Some(v.into());
-        self
-    }
-    /// Sets `OwningService`.
-    pub fn owning_service(mut self, v: impl Into<String>) -> Self {
-        self.owning_service = Some(v.into());
-        self
-    }
-    /// Sets `CreatedDate`.
-    pub fn created_date(mut self, v: impl Into<rboto::DateTime>) -> Self {
-        self.created_date = Some(v.into());
-        self
-    }
-    /// Sets `PrimaryRegion`.
-    pub fn primary_region(mut self, v: impl Into<String>) -> Self {
-        self.primary_region = Some(v.into());
-        self
-    }
-}
-impl rboto::FromValue for SecretListEntry {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "SecretListEntry")?;
-        Ok(Self {
-            arn: m.take(0)?,
-            name: m.take(1)?,
-            type_: m.take(2)?,
-            description: m.take(3)?,
-            kms_key_id: m.take(4)?,
-            rotation_enabled: m.take(5)?,
-            rotation_lambda_arn: m.take(6)?,
-            rotation_rules: m.take(7)?,
-            external_secret_rotation_metadata: m.take(8)?,
-            external_secret_rotation_role_arn: m.take(9)?,
-            last_rotated_date: m.take(10)?,
-            last_changed_date: m.take(11)?,
-            last_accessed_date: m.take(12)?,
-            deleted_date: m.take(13)?,
-            next_rotation_date: m.take(14)?,
-            tags: m.take(15)?,
-            secret_versions_to_stages: m.take(16)?,
-            owning_service: m.take(17)?,
-            created_date: m.take(18)?,
-            primary_region: m.take(19)?,
-        })
-    }
-}
+rboto::__structure!(
+    SecretListEntry "SecretListEntry"[set from] { arn : String, name : String, type_ :
+    String, description : String, kms_key_id : String, rotation_enabled = bool,
+    rotation_lambda_arn : String, rotation_rules : RotationRulesType,
+    external_secret_rotation_metadata : Vec < ExternalSecretRotationMetadataItem >,
+    external_secret_rotation_role_arn : String, last_rotated_date : rboto::DateTime,
+    last_changed_date : rboto::DateTime, last_accessed_date : rboto::DateTime,
+    deleted_date : rboto::DateTime, next_rotation_date : rboto::DateTime, tags : Vec <
+    Tag >, secret_versions_to_stages : HashMap < String, Vec < String > >, owning_service
+    : String, created_date : rboto::DateTime, primary_region : String } {}
+);
 /// A structure that contains the secret value and other details for a secret.
 #[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
 pub struct SecretValueEntry {
     /// The Amazon Resource Name (ARN) of the secret.
     pub arn: Option<String>,
@@ -625,72 +222,15 @@ pub struct SecretValueEntry {
     /// The date the secret was created.
     pub created_date: Option<rboto::DateTime>,
 }
-impl SecretValueEntry {
-    /// Sets `ARN`.
-    pub fn arn(mut self, v: impl Into<String>) -> Self {
-        self.arn = Some(v.into());
-        self
-    }
-    /// Sets `Name`.
-    pub fn name(mut self, v: impl Into<String>) -> Self {
-        self.name = Some(v.into());
-        self
-    }
-    /// Sets `VersionId`.
-    pub fn version_id(mut self, v: impl Into<String>) -> Self {
-        self.version_id = Some(v.into());
-        self
-    }
-    /// Sets `SecretBinary`.
-    pub fn secret_binary(mut self, v: impl Into<rboto::Blob>) -> Self {
-        self.secret_binary = Some(v.into());
-        self
-    }
-    /// Sets `SecretString`.
-    pub fn secret_string(mut self, v: impl Into<String>) -> Self {
-        self.secret_string = Some(v.into());
-        self
-    }
-    /// Sets `VersionStages`.
-    pub fn version_stages(mut self, v: impl Into<Vec<String>>) -> Self {
-        self.version_stages = Some(v.into());
-        self
-    }
-    /// Sets `CreatedDate`.
-    pub fn created_date(mut self, v: impl Into<rboto::DateTime>) -> Self {
-        self.created_date = Some(v.into());
-        self
-    }
-}
-impl ::std::fmt::Debug for SecretValueEntry {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.debug_struct("SecretValueEntry")
-            .field("arn", &self.arn)
-            .field("name", &self.name)
-            .field("version_id", &self.version_id)
-            .field("secret_binary", &rboto::types::Redacted(&self.secret_binary))
-            .field("secret_string", &rboto::types::Redacted(&self.secret_string))
-            .field("version_stages", &self.version_stages)
-            .field("created_date", &self.created_date)
-            .finish()
-    }
-}
-impl rboto::FromValue for SecretValueEntry {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "SecretValueEntry")?;
-        Ok(Self {
-            arn: m.take(0)?,
-            name: m.take(1)?,
-            version_id: m.take(2)?,
-            secret_binary: m.take(3)?,
-            secret_string: m.take(4)?,
-            version_stages: m.take(5)?,
-            created_date: m.take(6)?,
-        })
-    }
-}
+rboto::__structure!(
+    SecretValueEntry "SecretValueEntry"[set debug from] { arn : String, name : String,
+    version_id : String, secret_binary : rboto::Blob[sensitive], secret_string :
+    String[sensitive], version_stages : Vec < String >, created_date : rboto::DateTime }
+    {}
+);
 /// A structure that contains information about one version of a secret.
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct SecretVersionsListEntry {
     /// The unique version identifier of this version of the secret.
     pub version_id: Option<String>,
@@ -703,241 +243,40 @@ pub struct SecretVersionsListEntry {
     /// The KMS keys used to encrypt the secret version.
     pub kms_key_ids: Option<Vec<String>>,
 }
-impl SecretVersionsListEntry {
-    /// Sets `VersionId`.
-    pub fn version_id(mut self, v: impl Into<String>) -> Self {
-        self.version_id = Some(v.into());
-        self
-    }
-    /// Sets `VersionStages`.
-    pub fn version_stages(mut self, v: impl Into<Vec<String>>) -> Self {
-        self.version_stages = Some(v.into());
-        self
-    }
-    /// Sets `LastAccessedDate`.
-    pub fn last_accessed_date(mut self, v: impl Into<rboto::DateTime>) -> Self {
-        self.last_accessed_date = Some(v.into());
-        self
-    }
-    /// Sets `CreatedDate`.
-    pub fn created_date(mut self, v: impl Into<rboto::DateTime>) -> Self {
-        self.created_date = Some(v.into());
-        self
-    }
-    /// Sets `KmsKeyIds`.
-    pub fn kms_key_ids(mut self, v: impl Into<Vec<String>>) -> Self {
-        self.kms_key_ids = Some(v.into());
-        self
-    }
-}
-impl rboto::FromValue for SecretVersionsListEntry {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "SecretVersionsListEntry")?;
-        Ok(Self {
-            version_id: m.take(0)?,
-            version_stages: m.take(1)?,
-            last_accessed_date: m.take(2)?,
-            created_date: m.take(3)?,
-            kms_key_ids: m.take(4)?,
-        })
-    }
-}
-#[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
-#[non_exhaustive]
-pub enum SortByType {
-    /// `created-date`
-    CreatedDate,
-    /// `last-accessed-date`
-    LastAccessedDate,
-    /// `last-changed-date`
-    LastChangedDate,
-    /// `name`
-    Name,
-    /// A value this version of the SDK does not know.
-    Unknown(String),
-}
-impl SortByType {
-    /// Every value the model lists.
-    pub const VALUES: &'static [&'static str] = &[
-        "created-date",
-        "last-accessed-date",
-        "last-changed-date",
-        "name",
-    ];
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::CreatedDate => "created-date",
-            Self::LastAccessedDate => "last-accessed-date",
-            Self::LastChangedDate => "last-changed-date",
-            Self::Name => "name",
-            Self::Unknown(s) => s,
-        }
-    }
-}
-impl rv::StringEnum for SortByType {
-    fn as_str(&self) -> &str {
-        SortByType::as_str(self)
-    }
-    fn from_wire(s: String) -> Self {
-        match s.as_str() {
-            "created-date" => Self::CreatedDate,
-            "last-accessed-date" => Self::LastAccessedDate,
-            "last-changed-date" => Self::LastChangedDate,
-            "name" => Self::Name,
-            _ => Self::Unknown(s),
-        }
-    }
-}
-rboto::enum_value!(str SortByType);
-#[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
-#[non_exhaustive]
-pub enum SortOrderType {
-    /// `asc`
-    Asc,
-    /// `desc`
-    Desc,
-    /// A value this version of the SDK does not know.
-    Unknown(String),
-}
-impl SortOrderType {
-    /// Every value the model lists.
-    pub const VALUES: &'static [&'static str] = &["asc", "desc"];
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Asc => "asc",
-            Self::Desc => "desc",
-            Self::Unknown(s) => s,
-        }
-    }
-}
-impl rv::StringEnum for SortOrderType {
-    fn as_str(&self) -> &str {
-        SortOrderType::as_str(self)
-    }
-    fn from_wire(s: String) -> Self {
-        match s.as_str() {
-            "asc" => Self::Asc,
-            "desc" => Self::Desc,
-            _ => Self::Unknown(s),
-        }
-    }
-}
-rboto::enum_value!(str SortOrderType);
-#[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
-#[non_exhaustive]
-pub enum StatusType {
-    /// `InSync`
-    InSync,
-    /// `Failed`
-    Failed,
-    /// `InProgress`
-    InProgress,
-    /// `Pending`
-    Pending,
-    /// `Detached`
-    Detached,
-    /// A value this version of the SDK does not know.
-    Unknown(String),
-}
-impl StatusType {
-    /// Every value the model lists.
-    pub const VALUES: &'static [&'static str] = &[
-        "InSync",
-        "Failed",
-        "InProgress",
-        "Pending",
-        "Detached",
-    ];
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::InSync => "InSync",
-            Self::Failed => "Failed",
-            Self::InProgress => "InProgress",
-            Self::Pending => "Pending",
-            Self::Detached => "Detached",
-            Self::Unknown(s) => s,
-        }
-    }
-}
-impl rv::StringEnum for StatusType {
-    fn as_str(&self) -> &str {
-        StatusType::as_str(self)
-    }
-    fn from_wire(s: String) -> Self {
-        match s.as_str() {
-            "InSync" => Self::InSync,
-            "Failed" => Self::Failed,
-            "InProgress" => Self::InProgress,
-            "Pending" => Self::Pending,
-            "Detached" => Self::Detached,
-            _ => Self::Unknown(s),
-        }
-    }
-}
-rboto::enum_value!(str StatusType);
+rboto::__structure!(
+    SecretVersionsListEntry "SecretVersionsListEntry"[set from] { version_id : String,
+    version_stages : Vec < String >, last_accessed_date : rboto::DateTime, created_date :
+    rboto::DateTime, kms_key_ids : Vec < String > } {}
+);
+rboto::__string_enum!(
+    SortByType { CreatedDate = "created-date", LastAccessedDate = "last-accessed-date",
+    LastChangedDate = "last-changed-date", Name = "name" }
+);
+rboto::__string_enum!(SortOrderType { Asc = "asc", Desc = "desc" });
+rboto::__string_enum!(
+    StatusType { InSync = "InSync", Failed = "Failed", InProgress = "InProgress", Pending
+    = "Pending", Detached = "Detached" }
+);
 /// A structure that contains information about a tag.
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct Tag {
     /// The key identifier, or name, of the tag.
     pub key: Option<String>,
     /// The string value associated with the key of the tag.
     pub value: Option<String>,
 }
-impl Tag {
-    /// Sets `Key`.
-    pub fn key(mut self, v: impl Into<String>) -> Self {
-        self.key = Some(v.into());
-        self
-    }
-    /// Sets `Value`.
-    pub fn value(mut self, v: impl Into<String>) -> Self {
-        self.value = Some(v.into());
-        self
-    }
-}
-impl rboto::IntoValue for Tag {
-    fn into_value(self) -> rboto::Value {
-        rboto::Value::Struct(vec![rv::opt(self.key), rv::opt(self.value)])
-    }
-}
-impl rboto::FromValue for Tag {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "Tag")?;
-        Ok(Self {
-            key: m.take(0)?,
-            value: m.take(1)?,
-        })
-    }
-}
+rboto::__structure!(Tag "Tag"[set into from] { key : String, value : String } {});
 /// Displays errors that occurred during validation of the resource policy.
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct ValidationErrorsEntry {
     /// Checks the name of the policy.
     pub check_name: Option<String>,
     /// Displays error messages if validation encounters problems during validation of the resource policy.
     pub error_message: Option<String>,
 }
-impl ValidationErrorsEntry {
-    /// Sets `CheckName`.
-    pub fn check_name(mut self, v: impl Into<String>) -> Self {
-        self.check_name = Some(v.into());
-        self
-    }
-    /// Sets `ErrorMessage`.
-    pub fn error_message(mut self, v: impl Into<String>) -> Self {
-        self.error_message = Some(v.into());
-        self
-    }
-}
-impl rboto::FromValue for ValidationErrorsEntry {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "ValidationErrorsEntry")?;
-        Ok(Self {
-            check_name: m.take(0)?,
-            error_message: m.take(1)?,
-        })
-    }
-}
+rboto::__structure!(
+    ValidationErrorsEntry "ValidationErrorsEntry"[set from] { check_name : String,
+    error_message : String } {}
+);

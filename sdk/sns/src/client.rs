@@ -2,7 +2,7 @@
 #[allow(unused_imports)]
 use super::{error::*, input::*, output::*, types::*};
 #[allow(unused_imports)]
-use rboto::value as rv;
+use rboto::__private as rv;
 #[allow(unused_imports)]
 use std::collections::HashMap;
 /// A client for Amazon Simple Notification Service.
@@ -24,11 +24,14 @@ impl Client {
         &self.inner
     }
     /// Sends an input built on its own (`Input::default().member(..)`).
-    pub async fn send<I>(&self, input: I) -> Result<I::Output, super::Error>
+    pub fn send<I>(
+        &self,
+        input: I,
+    ) -> rboto::ResponseFuture<I::Output, super::error::Exception>
     where
         I: rboto::OperationInput<Error = super::error::Exception>,
     {
-        self.inner.call(input).await
+        self.inner.send_input(input)
     }
     /// Presigns an input instead of sending it (boto3's `generate_presigned_url`): the
     /// input may come from this client (`client.op().member(..)`) or be built alone.
@@ -45,22 +48,29 @@ impl Client {
     /// Adds a statement to a topic's access control policy, granting access for the specified Amazon Web Services accounts to the specified actions.
     ///
     /// **Note:** To remove the ability to change topic permissions, you must deny permissions to the `AddPermission`, `RemovePermission`, and `SetTopicAttributes` actions in your IAM policy.
-    pub fn add_permission(&self) -> AddPermissionInput<rboto::ServiceClient> {
-        AddPermissionInput::with_client(self.inner.clone())
+    pub fn add_permission(&self) -> AddPermissionInput {
+        AddPermissionInput {
+            _client: rboto::__private::Bound::to(&self.inner),
+            ..Default::default()
+        }
     }
     /// Accepts a phone number and indicates whether the phone holder has opted out of receiving SMS messages from your Amazon Web Services account. You cannot send SMS messages to a number that is opted out.
     ///
     /// To resume sending messages, you can opt in the number by using the `OptInPhoneNumber` action.
     pub fn check_if_phone_number_is_opted_out(
         &self,
-    ) -> CheckIfPhoneNumberIsOptedOutInput<rboto::ServiceClient> {
-        CheckIfPhoneNumberIsOptedOutInput::with_client(self.inner.clone())
+    ) -> CheckIfPhoneNumberIsOptedOutInput {
+        CheckIfPhoneNumberIsOptedOutInput {
+            _client: rboto::__private::Bound::to(&self.inner),
+            ..Default::default()
+        }
     }
     /// Verifies an endpoint owner's intent to receive messages by validating the token sent to the endpoint by an earlier `Subscribe` action. If the token is valid, the action creates a new subscription and returns its Amazon Resource Name (ARN). This call requires an AWS signature only when the `AuthenticateOnUnsubscribe` flag is set to "true".
-    pub fn confirm_subscription(
-        &self,
-    ) -> ConfirmSubscriptionInput<rboto::ServiceClient> {
-        ConfirmSubscriptionInput::with_client(self.inner.clone())
+    pub fn confirm_subscription(&self) -> ConfirmSubscriptionInput {
+        ConfirmSubscriptionInput {
+            _client: rboto::__private::Bound::to(&self.inner),
+            ..Default::default()
+        }
     }
     /// Creates a platform application object for one of the supported push notification services, such as APNS and GCM (Firebase Cloud Messaging), to which devices and mobile apps may register. You must specify `PlatformPrincipal` and `PlatformCredential` attributes when using the `CreatePlatformApplication` action.
     ///
@@ -76,168 +86,213 @@ impl Client {
     /// - For WNS, `PlatformPrincipal` is `Package Security Identifier` and `PlatformCredential` is `secret key`.
     ///
     /// You can use the returned `PlatformApplicationArn` as an attribute for the `CreatePlatformEndpoint` action.
-    pub fn create_platform_application(
-        &self,
-    ) -> CreatePlatformApplicationInput<rboto::ServiceClient> {
-        CreatePlatformApplicationInput::with_client(self.inner.clone())
+    pub fn create_platform_application(&self) -> CreatePlatformApplicationInput {
+        CreatePlatformApplicationInput {
+            _client: rboto::__private::Bound::to(&self.inner),
+            ..Default::default()
+        }
     }
     /// Creates an endpoint for a device and mobile app on one of the supported push notification services, such as GCM (Firebase Cloud Messaging) and APNS. `CreatePlatformEndpoint` requires the `PlatformApplicationArn` that is returned from `CreatePlatformApplication`. You can use the returned `EndpointArn` to send a message to a mobile app or by the `Subscribe` action for subscription to a topic. The `CreatePlatformEndpoint` action is idempotent, so if the requester already owns an endpoint with the same device token and attributes, that endpoint's ARN is returned without creating a new endpoint. For more information, see [Using Amazon SNS Mobile Push Notifications](https://docs.aws.amazon.com/sns/latest/dg/SNSMobilePush.html).
     ///
     /// When using `CreatePlatformEndpoint` with Baidu, two attributes must be provided: ChannelId and UserId. The token field must also contain the ChannelId. For more information, see [Creating an Amazon SNS Endpoint for Baidu](https://docs.aws.amazon.com/sns/latest/dg/SNSMobilePushBaiduEndpoint.html).
-    pub fn create_platform_endpoint(
-        &self,
-    ) -> CreatePlatformEndpointInput<rboto::ServiceClient> {
-        CreatePlatformEndpointInput::with_client(self.inner.clone())
+    pub fn create_platform_endpoint(&self) -> CreatePlatformEndpointInput {
+        CreatePlatformEndpointInput {
+            _client: rboto::__private::Bound::to(&self.inner),
+            ..Default::default()
+        }
     }
     /// Adds a destination phone number to an Amazon Web Services account in the SMS sandbox and sends a one-time password (OTP) to that phone number.
     ///
     /// When you start using Amazon SNS to send SMS messages, your Amazon Web Services account is in the *SMS sandbox*. The SMS sandbox provides a safe environment for you to try Amazon SNS features without risking your reputation as an SMS sender. While your Amazon Web Services account is in the SMS sandbox, you can use all of the features of Amazon SNS. However, you can send SMS messages only to verified destination phone numbers. For more information, including how to move out of the sandbox to send messages without restrictions, see [SMS sandbox](https://docs.aws.amazon.com/sns/latest/dg/sns-sms-sandbox.html) in the *Amazon SNS Developer Guide*.
-    pub fn create_sms_sandbox_phone_number(
-        &self,
-    ) -> CreateSmsSandboxPhoneNumberInput<rboto::ServiceClient> {
-        CreateSmsSandboxPhoneNumberInput::with_client(self.inner.clone())
+    pub fn create_sms_sandbox_phone_number(&self) -> CreateSmsSandboxPhoneNumberInput {
+        CreateSmsSandboxPhoneNumberInput {
+            _client: rboto::__private::Bound::to(&self.inner),
+            ..Default::default()
+        }
     }
     /// Creates a topic to which notifications can be published. Users can create at most 100,000 standard topics (at most 1,000 FIFO topics). For more information, see [Creating an Amazon SNS topic](https://docs.aws.amazon.com/sns/latest/dg/sns-create-topic.html) in the *Amazon SNS Developer Guide*. This action is idempotent, so if the requester already owns a topic with the specified name, that topic's ARN is returned without creating a new topic.
-    pub fn create_topic(&self) -> CreateTopicInput<rboto::ServiceClient> {
-        CreateTopicInput::with_client(self.inner.clone())
+    pub fn create_topic(&self) -> CreateTopicInput {
+        CreateTopicInput {
+            _client: rboto::__private::Bound::to(&self.inner),
+            ..Default::default()
+        }
     }
     /// Deletes the endpoint for a device and mobile app from Amazon SNS. This action is idempotent. For more information, see [Using Amazon SNS Mobile Push Notifications](https://docs.aws.amazon.com/sns/latest/dg/SNSMobilePush.html).
     ///
     /// When you delete an endpoint that is also subscribed to a topic, then you must also unsubscribe the endpoint from the topic.
-    pub fn delete_endpoint(&self) -> DeleteEndpointInput<rboto::ServiceClient> {
-        DeleteEndpointInput::with_client(self.inner.clone())
+    pub fn delete_endpoint(&self) -> DeleteEndpointInput {
+        DeleteEndpointInput {
+            _client: rboto::__private::Bound::to(&self.inner),
+            ..Default::default()
+        }
     }
     /// Deletes a platform application object for one of the supported push notification services, such as APNS and GCM (Firebase Cloud Messaging). For more information, see [Using Amazon SNS Mobile Push Notifications](https://docs.aws.amazon.com/sns/latest/dg/SNSMobilePush.html).
-    pub fn delete_platform_application(
-        &self,
-    ) -> DeletePlatformApplicationInput<rboto::ServiceClient> {
-        DeletePlatformApplicationInput::with_client(self.inner.clone())
+    pub fn delete_platform_application(&self) -> DeletePlatformApplicationInput {
+        DeletePlatformApplicationInput {
+            _client: rboto::__private::Bound::to(&self.inner),
+            ..Default::default()
+        }
     }
     /// Deletes an Amazon Web Services account's verified or pending phone number from the SMS sandbox.
     ///
     /// When you start using Amazon SNS to send SMS messages, your Amazon Web Services account is in the *SMS sandbox*. The SMS sandbox provides a safe environment for you to try Amazon SNS features without risking your reputation as an SMS sender. While your Amazon Web Services account is in the SMS sandbox, you can use all of the features of Amazon SNS. However, you can send SMS messages only to verified destination phone numbers. For more information, including how to move out of the sandbox to send messages without restrictions, see [SMS sandbox](https://docs.aws.amazon.com/sns/latest/dg/sns-sms-sandbox.html) in the *Amazon SNS Developer Guide*.
-    pub fn delete_sms_sandbox_phone_number(
-        &self,
-    ) -> DeleteSmsSandboxPhoneNumberInput<rboto::ServiceClient> {
-        DeleteSmsSandboxPhoneNumberInput::with_client(self.inner.clone())
+    pub fn delete_sms_sandbox_phone_number(&self) -> DeleteSmsSandboxPhoneNumberInput {
+        DeleteSmsSandboxPhoneNumberInput {
+            _client: rboto::__private::Bound::to(&self.inner),
+            ..Default::default()
+        }
     }
     /// Deletes a topic and all its subscriptions. Deleting a topic might prevent some messages previously sent to the topic from being delivered to subscribers. This action is idempotent, so deleting a topic that does not exist does not result in an error.
-    pub fn delete_topic(&self) -> DeleteTopicInput<rboto::ServiceClient> {
-        DeleteTopicInput::with_client(self.inner.clone())
+    pub fn delete_topic(&self) -> DeleteTopicInput {
+        DeleteTopicInput {
+            _client: rboto::__private::Bound::to(&self.inner),
+            ..Default::default()
+        }
     }
     /// **Important:** Amazon SNS message data protection is no longer available to new customers. For more information and guidance on alternatives, see [Amazon SNS message data protection availability change](https://docs.aws.amazon.com/sns/latest/dg/sns-message-data-protection-availability-change.html).
     ///
     /// Retrieves the specified inline `DataProtectionPolicy` document that is stored in the specified Amazon SNS topic.
-    pub fn get_data_protection_policy(
-        &self,
-    ) -> GetDataProtectionPolicyInput<rboto::ServiceClient> {
-        GetDataProtectionPolicyInput::with_client(self.inner.clone())
+    pub fn get_data_protection_policy(&self) -> GetDataProtectionPolicyInput {
+        GetDataProtectionPolicyInput {
+            _client: rboto::__private::Bound::to(&self.inner),
+            ..Default::default()
+        }
     }
     /// Retrieves the endpoint attributes for a device on one of the supported push notification services, such as GCM (Firebase Cloud Messaging) and APNS. For more information, see [Using Amazon SNS Mobile Push Notifications](https://docs.aws.amazon.com/sns/latest/dg/SNSMobilePush.html).
-    pub fn get_endpoint_attributes(
-        &self,
-    ) -> GetEndpointAttributesInput<rboto::ServiceClient> {
-        GetEndpointAttributesInput::with_client(self.inner.clone())
+    pub fn get_endpoint_attributes(&self) -> GetEndpointAttributesInput {
+        GetEndpointAttributesInput {
+            _client: rboto::__private::Bound::to(&self.inner),
+            ..Default::default()
+        }
     }
     /// Retrieves the attributes of the platform application object for the supported push notification services, such as APNS and GCM (Firebase Cloud Messaging). For more information, see [Using Amazon SNS Mobile Push Notifications](https://docs.aws.amazon.com/sns/latest/dg/SNSMobilePush.html).
     pub fn get_platform_application_attributes(
         &self,
-    ) -> GetPlatformApplicationAttributesInput<rboto::ServiceClient> {
-        GetPlatformApplicationAttributesInput::with_client(self.inner.clone())
+    ) -> GetPlatformApplicationAttributesInput {
+        GetPlatformApplicationAttributesInput {
+            _client: rboto::__private::Bound::to(&self.inner),
+            ..Default::default()
+        }
     }
     /// Returns the settings for sending SMS messages from your Amazon Web Services account.
     ///
     /// These settings are set with the `SetSMSAttributes` action.
-    pub fn get_sms_attributes(&self) -> GetSmsAttributesInput<rboto::ServiceClient> {
-        GetSmsAttributesInput::with_client(self.inner.clone())
+    pub fn get_sms_attributes(&self) -> GetSmsAttributesInput {
+        GetSmsAttributesInput {
+            _client: rboto::__private::Bound::to(&self.inner),
+            ..Default::default()
+        }
     }
     /// Retrieves the SMS sandbox status for the calling Amazon Web Services account in the target Amazon Web Services Region.
     ///
     /// When you start using Amazon SNS to send SMS messages, your Amazon Web Services account is in the *SMS sandbox*. The SMS sandbox provides a safe environment for you to try Amazon SNS features without risking your reputation as an SMS sender. While your Amazon Web Services account is in the SMS sandbox, you can use all of the features of Amazon SNS. However, you can send SMS messages only to verified destination phone numbers. For more information, including how to move out of the sandbox to send messages without restrictions, see [SMS sandbox](https://docs.aws.amazon.com/sns/latest/dg/sns-sms-sandbox.html) in the *Amazon SNS Developer Guide*.
-    pub fn get_sms_sandbox_account_status(
-        &self,
-    ) -> GetSmsSandboxAccountStatusInput<rboto::ServiceClient> {
-        GetSmsSandboxAccountStatusInput::with_client(self.inner.clone())
+    pub fn get_sms_sandbox_account_status(&self) -> GetSmsSandboxAccountStatusInput {
+        GetSmsSandboxAccountStatusInput {
+            _client: rboto::__private::Bound::to(&self.inner),
+            ..Default::default()
+        }
     }
     /// Returns all of the properties of a subscription.
-    pub fn get_subscription_attributes(
-        &self,
-    ) -> GetSubscriptionAttributesInput<rboto::ServiceClient> {
-        GetSubscriptionAttributesInput::with_client(self.inner.clone())
+    pub fn get_subscription_attributes(&self) -> GetSubscriptionAttributesInput {
+        GetSubscriptionAttributesInput {
+            _client: rboto::__private::Bound::to(&self.inner),
+            ..Default::default()
+        }
     }
     /// Returns all of the properties of a topic. Topic properties returned might differ based on the authorization of the user.
-    pub fn get_topic_attributes(&self) -> GetTopicAttributesInput<rboto::ServiceClient> {
-        GetTopicAttributesInput::with_client(self.inner.clone())
+    pub fn get_topic_attributes(&self) -> GetTopicAttributesInput {
+        GetTopicAttributesInput {
+            _client: rboto::__private::Bound::to(&self.inner),
+            ..Default::default()
+        }
     }
     /// Lists the endpoints and endpoint attributes for devices in a supported push notification service, such as GCM (Firebase Cloud Messaging) and APNS. The results for `ListEndpointsByPlatformApplication` are paginated and return a limited list of endpoints, up to 100. If additional records are available after the first page results, then a NextToken string will be returned. To receive the next page, you call `ListEndpointsByPlatformApplication` again using the NextToken string received from the previous call. When there are no more records to return, NextToken will be null. For more information, see [Using Amazon SNS Mobile Push Notifications](https://docs.aws.amazon.com/sns/latest/dg/SNSMobilePush.html).
     ///
     /// This action is throttled at 30 transactions per second (TPS).
     pub fn list_endpoints_by_platform_application(
         &self,
-    ) -> ListEndpointsByPlatformApplicationInput<rboto::ServiceClient> {
-        ListEndpointsByPlatformApplicationInput::with_client(self.inner.clone())
+    ) -> ListEndpointsByPlatformApplicationInput {
+        ListEndpointsByPlatformApplicationInput {
+            _client: rboto::__private::Bound::to(&self.inner),
+            ..Default::default()
+        }
     }
     /// Lists the calling Amazon Web Services account's dedicated origination numbers and their metadata. For more information about origination numbers, see [Origination numbers](https://docs.aws.amazon.com/sns/latest/dg/channels-sms-originating-identities-origination-numbers.html) in the *Amazon SNS Developer Guide*.
-    pub fn list_origination_numbers(
-        &self,
-    ) -> ListOriginationNumbersRequest<rboto::ServiceClient> {
-        ListOriginationNumbersRequest::with_client(self.inner.clone())
+    pub fn list_origination_numbers(&self) -> ListOriginationNumbersInput {
+        ListOriginationNumbersInput {
+            _client: rboto::__private::Bound::to(&self.inner),
+            ..Default::default()
+        }
     }
     /// Returns a list of phone numbers that are opted out, meaning you cannot send SMS messages to them.
     ///
     /// The results for `ListPhoneNumbersOptedOut` are paginated, and each page returns up to 100 phone numbers. If additional phone numbers are available after the first page of results, then a `NextToken` string will be returned. To receive the next page, you call `ListPhoneNumbersOptedOut` again using the `NextToken` string received from the previous call. When there are no more records to return, `NextToken` will be null.
-    pub fn list_phone_numbers_opted_out(
-        &self,
-    ) -> ListPhoneNumbersOptedOutInput<rboto::ServiceClient> {
-        ListPhoneNumbersOptedOutInput::with_client(self.inner.clone())
+    pub fn list_phone_numbers_opted_out(&self) -> ListPhoneNumbersOptedOutInput {
+        ListPhoneNumbersOptedOutInput {
+            _client: rboto::__private::Bound::to(&self.inner),
+            ..Default::default()
+        }
     }
     /// Lists the platform application objects for the supported push notification services, such as APNS and GCM (Firebase Cloud Messaging). The results for `ListPlatformApplications` are paginated and return a limited list of applications, up to 100. If additional records are available after the first page results, then a NextToken string will be returned. To receive the next page, you call `ListPlatformApplications` using the NextToken string received from the previous call. When there are no more records to return, `NextToken` will be null. For more information, see [Using Amazon SNS Mobile Push Notifications](https://docs.aws.amazon.com/sns/latest/dg/SNSMobilePush.html).
     ///
     /// This action is throttled at 15 transactions per second (TPS).
-    pub fn list_platform_applications(
-        &self,
-    ) -> ListPlatformApplicationsInput<rboto::ServiceClient> {
-        ListPlatformApplicationsInput::with_client(self.inner.clone())
+    pub fn list_platform_applications(&self) -> ListPlatformApplicationsInput {
+        ListPlatformApplicationsInput {
+            _client: rboto::__private::Bound::to(&self.inner),
+            ..Default::default()
+        }
     }
     /// Lists the calling Amazon Web Services account's current verified and pending destination phone numbers in the SMS sandbox.
     ///
     /// When you start using Amazon SNS to send SMS messages, your Amazon Web Services account is in the *SMS sandbox*. The SMS sandbox provides a safe environment for you to try Amazon SNS features without risking your reputation as an SMS sender. While your Amazon Web Services account is in the SMS sandbox, you can use all of the features of Amazon SNS. However, you can send SMS messages only to verified destination phone numbers. For more information, including how to move out of the sandbox to send messages without restrictions, see [SMS sandbox](https://docs.aws.amazon.com/sns/latest/dg/sns-sms-sandbox.html) in the *Amazon SNS Developer Guide*.
-    pub fn list_sms_sandbox_phone_numbers(
-        &self,
-    ) -> ListSmsSandboxPhoneNumbersInput<rboto::ServiceClient> {
-        ListSmsSandboxPhoneNumbersInput::with_client(self.inner.clone())
+    pub fn list_sms_sandbox_phone_numbers(&self) -> ListSmsSandboxPhoneNumbersInput {
+        ListSmsSandboxPhoneNumbersInput {
+            _client: rboto::__private::Bound::to(&self.inner),
+            ..Default::default()
+        }
     }
     /// Returns a list of the requester's subscriptions. Each call returns a limited list of subscriptions, up to 100. If there are more subscriptions, a `NextToken` is also returned. Use the `NextToken` parameter in a new `ListSubscriptions` call to get further results.
     ///
     /// This action is throttled at 30 transactions per second (TPS).
-    pub fn list_subscriptions(&self) -> ListSubscriptionsInput<rboto::ServiceClient> {
-        ListSubscriptionsInput::with_client(self.inner.clone())
+    pub fn list_subscriptions(&self) -> ListSubscriptionsInput {
+        ListSubscriptionsInput {
+            _client: rboto::__private::Bound::to(&self.inner),
+            ..Default::default()
+        }
     }
     /// Returns a list of the subscriptions to a specific topic. Each call returns a limited list of subscriptions, up to 100. If there are more subscriptions, a `NextToken` is also returned. Use the `NextToken` parameter in a new `ListSubscriptionsByTopic` call to get further results.
     ///
     /// This action is throttled at 30 transactions per second (TPS).
-    pub fn list_subscriptions_by_topic(
-        &self,
-    ) -> ListSubscriptionsByTopicInput<rboto::ServiceClient> {
-        ListSubscriptionsByTopicInput::with_client(self.inner.clone())
+    pub fn list_subscriptions_by_topic(&self) -> ListSubscriptionsByTopicInput {
+        ListSubscriptionsByTopicInput {
+            _client: rboto::__private::Bound::to(&self.inner),
+            ..Default::default()
+        }
     }
     /// List all tags added to the specified Amazon SNS topic. For an overview, see [Amazon SNS Tags](https://docs.aws.amazon.com/sns/latest/dg/sns-tags.html) in the *Amazon Simple Notification Service Developer Guide*.
-    pub fn list_tags_for_resource(
-        &self,
-    ) -> ListTagsForResourceRequest<rboto::ServiceClient> {
-        ListTagsForResourceRequest::with_client(self.inner.clone())
+    pub fn list_tags_for_resource(&self) -> ListTagsForResourceInput {
+        ListTagsForResourceInput {
+            _client: rboto::__private::Bound::to(&self.inner),
+            ..Default::default()
+        }
     }
     /// Returns a list of the requester's topics. Each call returns a limited list of topics, up to 100. If there are more topics, a `NextToken` is also returned. Use the `NextToken` parameter in a new `ListTopics` call to get further results.
     ///
     /// This action is throttled at 30 transactions per second (TPS).
-    pub fn list_topics(&self) -> ListTopicsInput<rboto::ServiceClient> {
-        ListTopicsInput::with_client(self.inner.clone())
+    pub fn list_topics(&self) -> ListTopicsInput {
+        ListTopicsInput {
+            _client: rboto::__private::Bound::to(&self.inner),
+            ..Default::default()
+        }
     }
     /// Use this request to opt in a phone number that is opted out, which enables you to resume sending SMS messages to the number.
     ///
     /// You can opt in a phone number only once every 30 days.
-    pub fn opt_in_phone_number(&self) -> OptInPhoneNumberInput<rboto::ServiceClient> {
-        OptInPhoneNumberInput::with_client(self.inner.clone())
+    pub fn opt_in_phone_number(&self) -> OptInPhoneNumberInput {
+        OptInPhoneNumberInput {
+            _client: rboto::__private::Bound::to(&self.inner),
+            ..Default::default()
+        }
     }
     /// Sends a message to an Amazon SNS topic, a text message (SMS message) directly to a phone number, or a message to a mobile platform endpoint (when you specify the `TargetArn`).
     ///
@@ -250,8 +305,11 @@ impl Client {
     /// For more information about formatting messages, see [Send Custom Platform-Specific Payloads in Messages to Mobile Devices](https://docs.aws.amazon.com/sns/latest/dg/mobile-push-send-custommessage.html).
     ///
     /// **Important:** You can publish messages only to topics and endpoints in the same Amazon Web Services Region.
-    pub fn publish(&self) -> PublishInput<rboto::ServiceClient> {
-        PublishInput::with_client(self.inner.clone())
+    pub fn publish(&self) -> PublishInput {
+        PublishInput {
+            _client: rboto::__private::Bound::to(&self.inner),
+            ..Default::default()
+        }
     }
     /// Publishes up to 10 messages to the specified topic in a single batch. This is a batch version of the `Publish` API. If you try to send more than 10 messages in a single batch request, you will receive a `TooManyEntriesInBatchRequest` exception.
     ///
@@ -274,62 +332,83 @@ impl Client {
     /// If you send a batch message to a topic, Amazon SNS publishes the batch message to each endpoint that is subscribed to the topic. The format of the batch message depends on the notification protocol for each subscribed endpoint.
     ///
     /// When a `messageId` is returned, the batch message is saved, and Amazon SNS immediately delivers the message to subscribers.
-    pub fn publish_batch(&self) -> PublishBatchInput<rboto::ServiceClient> {
-        PublishBatchInput::with_client(self.inner.clone())
+    pub fn publish_batch(&self) -> PublishBatchInput {
+        PublishBatchInput {
+            _client: rboto::__private::Bound::to(&self.inner),
+            ..Default::default()
+        }
     }
     /// **Important:** Amazon SNS message data protection is no longer available to new customers. For more information and guidance on alternatives, see [Amazon SNS message data protection availability change](https://docs.aws.amazon.com/sns/latest/dg/sns-message-data-protection-availability-change.html).
     ///
     /// Adds or updates an inline policy document that is stored in the specified Amazon SNS topic.
-    pub fn put_data_protection_policy(
-        &self,
-    ) -> PutDataProtectionPolicyInput<rboto::ServiceClient> {
-        PutDataProtectionPolicyInput::with_client(self.inner.clone())
+    pub fn put_data_protection_policy(&self) -> PutDataProtectionPolicyInput {
+        PutDataProtectionPolicyInput {
+            _client: rboto::__private::Bound::to(&self.inner),
+            ..Default::default()
+        }
     }
     /// Removes a statement from a topic's access control policy.
     ///
     /// **Note:** To remove the ability to change topic permissions, you must deny permissions to the `AddPermission`, `RemovePermission`, and `SetTopicAttributes` actions in your IAM policy.
-    pub fn remove_permission(&self) -> RemovePermissionInput<rboto::ServiceClient> {
-        RemovePermissionInput::with_client(self.inner.clone())
+    pub fn remove_permission(&self) -> RemovePermissionInput {
+        RemovePermissionInput {
+            _client: rboto::__private::Bound::to(&self.inner),
+            ..Default::default()
+        }
     }
     /// Sets the attributes for an endpoint for a device on one of the supported push notification services, such as GCM (Firebase Cloud Messaging) and APNS. For more information, see [Using Amazon SNS Mobile Push Notifications](https://docs.aws.amazon.com/sns/latest/dg/SNSMobilePush.html).
-    pub fn set_endpoint_attributes(
-        &self,
-    ) -> SetEndpointAttributesInput<rboto::ServiceClient> {
-        SetEndpointAttributesInput::with_client(self.inner.clone())
+    pub fn set_endpoint_attributes(&self) -> SetEndpointAttributesInput {
+        SetEndpointAttributesInput {
+            _client: rboto::__private::Bound::to(&self.inner),
+            ..Default::default()
+        }
     }
     /// Sets the attributes of the platform application object for the supported push notification services, such as APNS and GCM (Firebase Cloud Messaging). For more information, see [Using Amazon SNS Mobile Push Notifications](https://docs.aws.amazon.com/sns/latest/dg/SNSMobilePush.html). For information on configuring attributes for message delivery status, see [Using Amazon SNS Application Attributes for Message Delivery Status](https://docs.aws.amazon.com/sns/latest/dg/sns-msg-status.html).
     pub fn set_platform_application_attributes(
         &self,
-    ) -> SetPlatformApplicationAttributesInput<rboto::ServiceClient> {
-        SetPlatformApplicationAttributesInput::with_client(self.inner.clone())
+    ) -> SetPlatformApplicationAttributesInput {
+        SetPlatformApplicationAttributesInput {
+            _client: rboto::__private::Bound::to(&self.inner),
+            ..Default::default()
+        }
     }
     /// Use this request to set the default settings for sending SMS messages and receiving daily SMS usage reports.
     ///
     /// You can override some of these settings for a single message when you use the `Publish` action with the `MessageAttributes.entry.N` parameter. For more information, see [Publishing to a mobile phone](https://docs.aws.amazon.com/sns/latest/dg/sms_publish-to-phone.html) in the *Amazon SNS Developer Guide*.
     ///
     /// **Note:** To use this operation, you must grant the Amazon SNS service principal (`sns.amazonaws.com`) permission to perform the `s3:ListBucket` action.
-    pub fn set_sms_attributes(&self) -> SetSmsAttributesInput<rboto::ServiceClient> {
-        SetSmsAttributesInput::with_client(self.inner.clone())
+    pub fn set_sms_attributes(&self) -> SetSmsAttributesInput {
+        SetSmsAttributesInput {
+            _client: rboto::__private::Bound::to(&self.inner),
+            ..Default::default()
+        }
     }
     /// Allows a subscription owner to set an attribute of the subscription to a new value.
-    pub fn set_subscription_attributes(
-        &self,
-    ) -> SetSubscriptionAttributesInput<rboto::ServiceClient> {
-        SetSubscriptionAttributesInput::with_client(self.inner.clone())
+    pub fn set_subscription_attributes(&self) -> SetSubscriptionAttributesInput {
+        SetSubscriptionAttributesInput {
+            _client: rboto::__private::Bound::to(&self.inner),
+            ..Default::default()
+        }
     }
     /// Allows a topic owner to set an attribute of the topic to a new value.
     ///
     /// **Note:** To remove the ability to change topic permissions, you must deny permissions to the `AddPermission`, `RemovePermission`, and `SetTopicAttributes` actions in your IAM policy.
-    pub fn set_topic_attributes(&self) -> SetTopicAttributesInput<rboto::ServiceClient> {
-        SetTopicAttributesInput::with_client(self.inner.clone())
+    pub fn set_topic_attributes(&self) -> SetTopicAttributesInput {
+        SetTopicAttributesInput {
+            _client: rboto::__private::Bound::to(&self.inner),
+            ..Default::default()
+        }
     }
     /// Subscribes an endpoint to an Amazon SNS topic. If the endpoint type is HTTP/S or email, or if the endpoint and the topic are not in the same Amazon Web Services account, the endpoint owner must run the `ConfirmSubscription` action to confirm the subscription.
     ///
     /// You call the `ConfirmSubscription` action with the token from the subscription response. Confirmation tokens are valid for two days.
     ///
     /// This action is throttled at 100 transactions per second (TPS).
-    pub fn subscribe(&self) -> SubscribeInput<rboto::ServiceClient> {
-        SubscribeInput::with_client(self.inner.clone())
+    pub fn subscribe(&self) -> SubscribeInput {
+        SubscribeInput {
+            _client: rboto::__private::Bound::to(&self.inner),
+            ..Default::default()
+        }
     }
     /// Add tags to the specified Amazon SNS topic. For an overview, see [Amazon SNS Tags](https://docs.aws.amazon.com/sns/latest/dg/sns-tags.html) in the *Amazon SNS Developer Guide*.
     ///
@@ -340,25 +419,35 @@ impl Client {
     /// - Tags are case-sensitive.
     /// - A new tag with a key identical to that of an existing tag overwrites the existing tag.
     /// - Tagging actions are limited to 10 TPS per Amazon Web Services account, per Amazon Web Services Region. If your application requires a higher throughput, file a [technical support request](https://console.aws.amazon.com/support/home#/case/create?issueType=technical).
-    pub fn tag_resource(&self) -> TagResourceRequest<rboto::ServiceClient> {
-        TagResourceRequest::with_client(self.inner.clone())
+    pub fn tag_resource(&self) -> TagResourceInput {
+        TagResourceInput {
+            _client: rboto::__private::Bound::to(&self.inner),
+            ..Default::default()
+        }
     }
     /// Deletes a subscription. If the subscription requires authentication for deletion, only the owner of the subscription or the topic's owner can unsubscribe, and an Amazon Web Services signature is required. If the `Unsubscribe` call does not require authentication and the requester is not the subscription owner, a final cancellation message is delivered to the endpoint, so that the endpoint owner can easily resubscribe to the topic if the `Unsubscribe` request was unintended.
     ///
     /// This action is throttled at 100 transactions per second (TPS).
-    pub fn unsubscribe(&self) -> UnsubscribeInput<rboto::ServiceClient> {
-        UnsubscribeInput::with_client(self.inner.clone())
+    pub fn unsubscribe(&self) -> UnsubscribeInput {
+        UnsubscribeInput {
+            _client: rboto::__private::Bound::to(&self.inner),
+            ..Default::default()
+        }
     }
     /// Remove tags from the specified Amazon SNS topic. For an overview, see [Amazon SNS Tags](https://docs.aws.amazon.com/sns/latest/dg/sns-tags.html) in the *Amazon SNS Developer Guide*.
-    pub fn untag_resource(&self) -> UntagResourceRequest<rboto::ServiceClient> {
-        UntagResourceRequest::with_client(self.inner.clone())
+    pub fn untag_resource(&self) -> UntagResourceInput {
+        UntagResourceInput {
+            _client: rboto::__private::Bound::to(&self.inner),
+            ..Default::default()
+        }
     }
     /// Verifies a destination phone number with a one-time password (OTP) for the calling Amazon Web Services account.
     ///
     /// When you start using Amazon SNS to send SMS messages, your Amazon Web Services account is in the *SMS sandbox*. The SMS sandbox provides a safe environment for you to try Amazon SNS features without risking your reputation as an SMS sender. While your Amazon Web Services account is in the SMS sandbox, you can use all of the features of Amazon SNS. However, you can send SMS messages only to verified destination phone numbers. For more information, including how to move out of the sandbox to send messages without restrictions, see [SMS sandbox](https://docs.aws.amazon.com/sns/latest/dg/sns-sms-sandbox.html) in the *Amazon SNS Developer Guide*.
-    pub fn verify_sms_sandbox_phone_number(
-        &self,
-    ) -> VerifySmsSandboxPhoneNumberInput<rboto::ServiceClient> {
-        VerifySmsSandboxPhoneNumberInput::with_client(self.inner.clone())
+    pub fn verify_sms_sandbox_phone_number(&self) -> VerifySmsSandboxPhoneNumberInput {
+        VerifySmsSandboxPhoneNumberInput {
+            _client: rboto::__private::Bound::to(&self.inner),
+            ..Default::default()
+        }
     }
 }

@@ -124,140 +124,120 @@ impl rboto::ModeledError for Exception {
             match index {
                 0 => {
                     Self::AuthorizationErrorException(
-                        rboto::FromValue::from_value(value).ok()?,
+                        rv::FromValue::from_value(value).ok()?,
                     )
                 }
                 1 => {
                     Self::BatchEntryIdsNotDistinctException(
-                        rboto::FromValue::from_value(value).ok()?,
+                        rv::FromValue::from_value(value).ok()?,
                     )
                 }
                 2 => {
                     Self::BatchRequestTooLongException(
-                        rboto::FromValue::from_value(value).ok()?,
+                        rv::FromValue::from_value(value).ok()?,
                     )
                 }
                 3 => {
                     Self::ConcurrentAccessException(
-                        rboto::FromValue::from_value(value).ok()?,
+                        rv::FromValue::from_value(value).ok()?,
                     )
                 }
                 4 => {
                     Self::EmptyBatchRequestException(
-                        rboto::FromValue::from_value(value).ok()?,
+                        rv::FromValue::from_value(value).ok()?,
                     )
                 }
                 5 => {
                     Self::EndpointDisabledException(
-                        rboto::FromValue::from_value(value).ok()?,
+                        rv::FromValue::from_value(value).ok()?,
                     )
                 }
                 6 => {
                     Self::FilterPolicyLimitExceededException(
-                        rboto::FromValue::from_value(value).ok()?,
+                        rv::FromValue::from_value(value).ok()?,
                     )
                 }
-                7 => {
-                    Self::InternalErrorException(
-                        rboto::FromValue::from_value(value).ok()?,
-                    )
-                }
+                7 => Self::InternalErrorException(rv::FromValue::from_value(value).ok()?),
                 8 => {
                     Self::InvalidBatchEntryIdException(
-                        rboto::FromValue::from_value(value).ok()?,
+                        rv::FromValue::from_value(value).ok()?,
                     )
                 }
                 9 => {
                     Self::InvalidParameterException(
-                        rboto::FromValue::from_value(value).ok()?,
+                        rv::FromValue::from_value(value).ok()?,
                     )
                 }
                 10 => {
                     Self::InvalidParameterValueException(
-                        rboto::FromValue::from_value(value).ok()?,
+                        rv::FromValue::from_value(value).ok()?,
                     )
                 }
                 11 => {
                     Self::InvalidSecurityException(
-                        rboto::FromValue::from_value(value).ok()?,
+                        rv::FromValue::from_value(value).ok()?,
                     )
                 }
-                12 => {
-                    Self::InvalidStateException(
-                        rboto::FromValue::from_value(value).ok()?,
-                    )
-                }
+                12 => Self::InvalidStateException(rv::FromValue::from_value(value).ok()?),
                 13 => {
                     Self::KmsAccessDeniedException(
-                        rboto::FromValue::from_value(value).ok()?,
+                        rv::FromValue::from_value(value).ok()?,
                     )
                 }
-                14 => {
-                    Self::KmsDisabledException(rboto::FromValue::from_value(value).ok()?)
-                }
+                14 => Self::KmsDisabledException(rv::FromValue::from_value(value).ok()?),
                 15 => {
                     Self::KmsInvalidStateException(
-                        rboto::FromValue::from_value(value).ok()?,
+                        rv::FromValue::from_value(value).ok()?,
                     )
                 }
-                16 => {
-                    Self::KmsNotFoundException(rboto::FromValue::from_value(value).ok()?)
-                }
-                17 => Self::KmsOptInRequired(rboto::FromValue::from_value(value).ok()?),
+                16 => Self::KmsNotFoundException(rv::FromValue::from_value(value).ok()?),
+                17 => Self::KmsOptInRequired(rv::FromValue::from_value(value).ok()?),
                 18 => {
-                    Self::KmsThrottlingException(
-                        rboto::FromValue::from_value(value).ok()?,
-                    )
+                    Self::KmsThrottlingException(rv::FromValue::from_value(value).ok()?)
                 }
-                19 => Self::NotFoundException(rboto::FromValue::from_value(value).ok()?),
-                20 => Self::OptedOutException(rboto::FromValue::from_value(value).ok()?),
+                19 => Self::NotFoundException(rv::FromValue::from_value(value).ok()?),
+                20 => Self::OptedOutException(rv::FromValue::from_value(value).ok()?),
                 21 => {
                     Self::PlatformApplicationDisabledException(
-                        rboto::FromValue::from_value(value).ok()?,
+                        rv::FromValue::from_value(value).ok()?,
                     )
                 }
                 22 => {
                     Self::ReplayLimitExceededException(
-                        rboto::FromValue::from_value(value).ok()?,
+                        rv::FromValue::from_value(value).ok()?,
                     )
                 }
                 23 => {
                     Self::ResourceNotFoundException(
-                        rboto::FromValue::from_value(value).ok()?,
+                        rv::FromValue::from_value(value).ok()?,
                     )
                 }
-                24 => Self::StaleTagException(rboto::FromValue::from_value(value).ok()?),
+                24 => Self::StaleTagException(rv::FromValue::from_value(value).ok()?),
                 25 => {
                     Self::SubscriptionLimitExceededException(
-                        rboto::FromValue::from_value(value).ok()?,
+                        rv::FromValue::from_value(value).ok()?,
                     )
                 }
                 26 => {
                     Self::TagLimitExceededException(
-                        rboto::FromValue::from_value(value).ok()?,
+                        rv::FromValue::from_value(value).ok()?,
                     )
                 }
-                27 => Self::TagPolicyException(rboto::FromValue::from_value(value).ok()?),
-                28 => Self::ThrottledException(rboto::FromValue::from_value(value).ok()?),
+                27 => Self::TagPolicyException(rv::FromValue::from_value(value).ok()?),
+                28 => Self::ThrottledException(rv::FromValue::from_value(value).ok()?),
                 29 => {
                     Self::TooManyEntriesInBatchRequestException(
-                        rboto::FromValue::from_value(value).ok()?,
+                        rv::FromValue::from_value(value).ok()?,
                     )
                 }
                 30 => {
                     Self::TopicLimitExceededException(
-                        rboto::FromValue::from_value(value).ok()?,
+                        rv::FromValue::from_value(value).ok()?,
                     )
                 }
-                31 => Self::UserErrorException(rboto::FromValue::from_value(value).ok()?),
-                32 => {
-                    Self::ValidationException(rboto::FromValue::from_value(value).ok()?)
-                }
-                33 => {
-                    Self::VerificationException(
-                        rboto::FromValue::from_value(value).ok()?,
-                    )
-                }
+                31 => Self::UserErrorException(rv::FromValue::from_value(value).ok()?),
+                32 => Self::ValidationException(rv::FromValue::from_value(value).ok()?),
+                33 => Self::VerificationException(rv::FromValue::from_value(value).ok()?),
                 _ => return None,
             },
         )
@@ -268,389 +248,322 @@ pub type Error = rboto::Error<Exception>;
 #[allow(unused_imports)]
 use super::{input::*, output::*, types::*};
 #[allow(unused_imports)]
-use rboto::value as rv;
+use rboto::__private as rv;
 #[allow(unused_imports)]
 use std::collections::HashMap;
 /// Indicates that the user has been denied access to the requested resource.
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct AuthorizationErrorException {
     pub message: Option<String>,
 }
-impl rboto::FromValue for AuthorizationErrorException {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "AuthorizationErrorException")?;
-        Ok(Self { message: m.take(0)? })
-    }
-}
+rboto::__structure!(
+    AuthorizationErrorException "AuthorizationErrorException"[from] { message : String }
+    {}
+);
 /// Two or more batch entries in the request have the same `Id`.
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct BatchEntryIdsNotDistinctException {
     pub message: Option<String>,
 }
-impl rboto::FromValue for BatchEntryIdsNotDistinctException {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "BatchEntryIdsNotDistinctException")?;
-        Ok(Self { message: m.take(0)? })
-    }
-}
+rboto::__structure!(
+    BatchEntryIdsNotDistinctException "BatchEntryIdsNotDistinctException"[from] { message
+    : String } {}
+);
 /// The length of all the batch messages put together is more than the limit.
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct BatchRequestTooLongException {
     pub message: Option<String>,
 }
-impl rboto::FromValue for BatchRequestTooLongException {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "BatchRequestTooLongException")?;
-        Ok(Self { message: m.take(0)? })
-    }
-}
+rboto::__structure!(
+    BatchRequestTooLongException "BatchRequestTooLongException"[from] { message : String
+    } {}
+);
 /// Can't perform multiple operations on a tag simultaneously. Perform the operations sequentially.
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct ConcurrentAccessException {
     pub message: Option<String>,
 }
-impl rboto::FromValue for ConcurrentAccessException {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "ConcurrentAccessException")?;
-        Ok(Self { message: m.take(0)? })
-    }
-}
+rboto::__structure!(
+    ConcurrentAccessException "ConcurrentAccessException"[from] { message : String } {}
+);
 /// The batch request doesn't contain any entries.
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct EmptyBatchRequestException {
     pub message: Option<String>,
 }
-impl rboto::FromValue for EmptyBatchRequestException {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "EmptyBatchRequestException")?;
-        Ok(Self { message: m.take(0)? })
-    }
-}
+rboto::__structure!(
+    EmptyBatchRequestException "EmptyBatchRequestException"[from] { message : String } {}
+);
 /// Exception error indicating endpoint disabled.
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct EndpointDisabledException {
     /// Message for endpoint disabled.
     pub message: Option<String>,
 }
-impl rboto::FromValue for EndpointDisabledException {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "EndpointDisabledException")?;
-        Ok(Self { message: m.take(0)? })
-    }
-}
+rboto::__structure!(
+    EndpointDisabledException "EndpointDisabledException"[from] { message : String } {}
+);
 /// Indicates that the number of filter polices in your Amazon Web Services account exceeds the limit. To add more filter polices, submit an Amazon SNS Limit Increase case in the Amazon Web Services Support Center.
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct FilterPolicyLimitExceededException {
     pub message: Option<String>,
 }
-impl rboto::FromValue for FilterPolicyLimitExceededException {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "FilterPolicyLimitExceededException")?;
-        Ok(Self { message: m.take(0)? })
-    }
-}
+rboto::__structure!(
+    FilterPolicyLimitExceededException "FilterPolicyLimitExceededException"[from] {
+    message : String } {}
+);
 /// Indicates an internal service error.
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct InternalErrorException {
     pub message: Option<String>,
 }
-impl rboto::FromValue for InternalErrorException {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "InternalErrorException")?;
-        Ok(Self { message: m.take(0)? })
-    }
-}
+rboto::__structure!(
+    InternalErrorException "InternalErrorException"[from] { message : String } {}
+);
 /// The `Id` of a batch entry in a batch request doesn't abide by the specification.
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct InvalidBatchEntryIdException {
     pub message: Option<String>,
 }
-impl rboto::FromValue for InvalidBatchEntryIdException {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "InvalidBatchEntryIdException")?;
-        Ok(Self { message: m.take(0)? })
-    }
-}
+rboto::__structure!(
+    InvalidBatchEntryIdException "InvalidBatchEntryIdException"[from] { message : String
+    } {}
+);
 /// Indicates that a request parameter does not comply with the associated constraints.
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct InvalidParameterException {
     pub message: Option<String>,
 }
-impl rboto::FromValue for InvalidParameterException {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "InvalidParameterException")?;
-        Ok(Self { message: m.take(0)? })
-    }
-}
+rboto::__structure!(
+    InvalidParameterException "InvalidParameterException"[from] { message : String } {}
+);
 /// Indicates that a request parameter does not comply with the associated constraints.
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct InvalidParameterValueException {
     /// The parameter of an entry in a request doesn't abide by the specification.
     pub message: Option<String>,
 }
-impl rboto::FromValue for InvalidParameterValueException {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "InvalidParameterValueException")?;
-        Ok(Self { message: m.take(0)? })
-    }
-}
+rboto::__structure!(
+    InvalidParameterValueException "InvalidParameterValueException"[from] { message :
+    String } {}
+);
 /// The credential signature isn't valid. You must use an HTTPS endpoint and sign your request using Signature Version 4.
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct InvalidSecurityException {
     pub message: Option<String>,
 }
-impl rboto::FromValue for InvalidSecurityException {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "InvalidSecurityException")?;
-        Ok(Self { message: m.take(0)? })
-    }
-}
+rboto::__structure!(
+    InvalidSecurityException "InvalidSecurityException"[from] { message : String } {}
+);
 /// Indicates that the specified state is not a valid state for an event source.
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct InvalidStateException {
     pub message: Option<String>,
 }
-impl rboto::FromValue for InvalidStateException {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "InvalidStateException")?;
-        Ok(Self { message: m.take(0)? })
-    }
-}
+rboto::__structure!(
+    InvalidStateException "InvalidStateException"[from] { message : String } {}
+);
 /// The ciphertext references a key that doesn't exist or that you don't have access to.
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct KmsAccessDeniedException {
     pub message: Option<String>,
 }
-impl rboto::FromValue for KmsAccessDeniedException {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "KMSAccessDeniedException")?;
-        Ok(Self { message: m.take(0)? })
-    }
-}
+rboto::__structure!(
+    KmsAccessDeniedException "KMSAccessDeniedException"[from] { message : String } {}
+);
 /// The request was rejected because the specified Amazon Web Services KMS key isn't enabled.
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct KmsDisabledException {
     pub message: Option<String>,
 }
-impl rboto::FromValue for KmsDisabledException {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "KMSDisabledException")?;
-        Ok(Self { message: m.take(0)? })
-    }
-}
+rboto::__structure!(
+    KmsDisabledException "KMSDisabledException"[from] { message : String } {}
+);
 /// The request was rejected because the state of the specified resource isn't valid for this request. For more information, see [Key states of Amazon Web Services KMS keys](https://docs.aws.amazon.com/kms/latest/developerguide/key-state.html) in the *Key Management Service Developer Guide*.
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct KmsInvalidStateException {
     pub message: Option<String>,
 }
-impl rboto::FromValue for KmsInvalidStateException {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "KMSInvalidStateException")?;
-        Ok(Self { message: m.take(0)? })
-    }
-}
+rboto::__structure!(
+    KmsInvalidStateException "KMSInvalidStateException"[from] { message : String } {}
+);
 /// The request was rejected because the specified entity or resource can't be found.
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct KmsNotFoundException {
     pub message: Option<String>,
 }
-impl rboto::FromValue for KmsNotFoundException {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "KMSNotFoundException")?;
-        Ok(Self { message: m.take(0)? })
-    }
-}
+rboto::__structure!(
+    KmsNotFoundException "KMSNotFoundException"[from] { message : String } {}
+);
 /// The Amazon Web Services access key ID needs a subscription for the service.
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct KmsOptInRequired {
     pub message: Option<String>,
 }
-impl rboto::FromValue for KmsOptInRequired {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "KMSOptInRequired")?;
-        Ok(Self { message: m.take(0)? })
-    }
-}
+rboto::__structure!(KmsOptInRequired "KMSOptInRequired"[from] { message : String } {});
 /// The request was denied due to request throttling. For more information about throttling, see [Limits](https://docs.aws.amazon.com/kms/latest/developerguide/limits.html#requests-per-second) in the *Key Management Service Developer Guide.*
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct KmsThrottlingException {
     pub message: Option<String>,
 }
-impl rboto::FromValue for KmsThrottlingException {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "KMSThrottlingException")?;
-        Ok(Self { message: m.take(0)? })
-    }
-}
+rboto::__structure!(
+    KmsThrottlingException "KMSThrottlingException"[from] { message : String } {}
+);
 /// Indicates that the requested resource does not exist.
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct NotFoundException {
     pub message: Option<String>,
 }
-impl rboto::FromValue for NotFoundException {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "NotFoundException")?;
-        Ok(Self { message: m.take(0)? })
-    }
-}
+rboto::__structure!(NotFoundException "NotFoundException"[from] { message : String } {});
 /// Indicates that the specified phone number opted out of receiving SMS messages from your Amazon Web Services account. You can't send SMS messages to phone numbers that opt out.
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct OptedOutException {
     pub message: Option<String>,
 }
-impl rboto::FromValue for OptedOutException {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "OptedOutException")?;
-        Ok(Self { message: m.take(0)? })
-    }
-}
+rboto::__structure!(OptedOutException "OptedOutException"[from] { message : String } {});
 /// Exception error indicating platform application disabled.
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct PlatformApplicationDisabledException {
     /// Message for platform application disabled.
     pub message: Option<String>,
 }
-impl rboto::FromValue for PlatformApplicationDisabledException {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "PlatformApplicationDisabledException")?;
-        Ok(Self { message: m.take(0)? })
-    }
-}
+rboto::__structure!(
+    PlatformApplicationDisabledException "PlatformApplicationDisabledException"[from] {
+    message : String } {}
+);
 /// Indicates that the request parameter has exceeded the maximum number of concurrent message replays.
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct ReplayLimitExceededException {
     pub message: Option<String>,
 }
-impl rboto::FromValue for ReplayLimitExceededException {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "ReplayLimitExceededException")?;
-        Ok(Self { message: m.take(0)? })
-    }
-}
+rboto::__structure!(
+    ReplayLimitExceededException "ReplayLimitExceededException"[from] { message : String
+    } {}
+);
 /// Can’t perform the action on the specified resource. Make sure that the resource exists.
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct ResourceNotFoundException {
     pub message: Option<String>,
 }
-impl rboto::FromValue for ResourceNotFoundException {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "ResourceNotFoundException")?;
-        Ok(Self { message: m.take(0)? })
-    }
-}
+rboto::__structure!(
+    ResourceNotFoundException "ResourceNotFoundException"[from] { message : String } {}
+);
 /// A tag has been added to a resource with the same ARN as a deleted resource. Wait a short while and then retry the operation.
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct StaleTagException {
     pub message: Option<String>,
 }
-impl rboto::FromValue for StaleTagException {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "StaleTagException")?;
-        Ok(Self { message: m.take(0)? })
-    }
-}
+rboto::__structure!(StaleTagException "StaleTagException"[from] { message : String } {});
 /// Indicates that the customer already owns the maximum allowed number of subscriptions.
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct SubscriptionLimitExceededException {
     pub message: Option<String>,
 }
-impl rboto::FromValue for SubscriptionLimitExceededException {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "SubscriptionLimitExceededException")?;
-        Ok(Self { message: m.take(0)? })
-    }
-}
+rboto::__structure!(
+    SubscriptionLimitExceededException "SubscriptionLimitExceededException"[from] {
+    message : String } {}
+);
 /// Can't add more than 50 tags to a topic.
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct TagLimitExceededException {
     pub message: Option<String>,
 }
-impl rboto::FromValue for TagLimitExceededException {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "TagLimitExceededException")?;
-        Ok(Self { message: m.take(0)? })
-    }
-}
+rboto::__structure!(
+    TagLimitExceededException "TagLimitExceededException"[from] { message : String } {}
+);
 /// The request doesn't comply with the IAM tag policy. Correct your request and then retry it.
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct TagPolicyException {
     pub message: Option<String>,
 }
-impl rboto::FromValue for TagPolicyException {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "TagPolicyException")?;
-        Ok(Self { message: m.take(0)? })
-    }
-}
+rboto::__structure!(
+    TagPolicyException "TagPolicyException"[from] { message : String } {}
+);
 /// Indicates that the rate at which requests have been submitted for this action exceeds the limit for your Amazon Web Services account.
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct ThrottledException {
     /// Throttled request.
     pub message: Option<String>,
 }
-impl rboto::FromValue for ThrottledException {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "ThrottledException")?;
-        Ok(Self { message: m.take(0)? })
-    }
-}
+rboto::__structure!(
+    ThrottledException "ThrottledException"[from] { message : String } {}
+);
 /// The batch request contains more entries than permissible (more than 10).
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct TooManyEntriesInBatchRequestException {
     pub message: Option<String>,
 }
-impl rboto::FromValue for TooManyEntriesInBatchRequestException {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "TooManyEntriesInBatchRequestException")?;
-        Ok(Self { message: m.take(0)? })
-    }
-}
+rboto::__structure!(
+    TooManyEntriesInBatchRequestException "TooManyEntriesInBatchRequestException"[from] {
+    message : String } {}
+);
 /// Indicates that the customer already owns the maximum allowed number of topics.
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct TopicLimitExceededException {
     pub message: Option<String>,
 }
-impl rboto::FromValue for TopicLimitExceededException {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "TopicLimitExceededException")?;
-        Ok(Self { message: m.take(0)? })
-    }
-}
+rboto::__structure!(
+    TopicLimitExceededException "TopicLimitExceededException"[from] { message : String }
+    {}
+);
 /// Indicates that a request parameter does not comply with the associated constraints.
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct UserErrorException {
     pub message: Option<String>,
 }
-impl rboto::FromValue for UserErrorException {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "UserErrorException")?;
-        Ok(Self { message: m.take(0)? })
-    }
-}
+rboto::__structure!(
+    UserErrorException "UserErrorException"[from] { message : String } {}
+);
 /// Indicates that a parameter in the request is invalid.
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct ValidationException {
     pub message: Option<String>,
 }
-impl rboto::FromValue for ValidationException {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "ValidationException")?;
-        Ok(Self { message: m.take(0)? })
-    }
-}
+rboto::__structure!(
+    ValidationException "ValidationException"[from] { message : String } {}
+);
 /// Indicates that the one-time password (OTP) used for verification is invalid.
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct VerificationException {
     pub message: Option<String>,
     /// The status of the verification error.
     pub status: Option<String>,
 }
-impl rboto::FromValue for VerificationException {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "VerificationException")?;
-        Ok(Self {
-            message: m.take(0)?,
-            status: m.take(1)?,
-        })
-    }
-}
+rboto::__structure!(
+    VerificationException "VerificationException"[from] { message : String, status :
+    String } {}
+);

@@ -3,11 +3,12 @@
 #[allow(unused_imports)]
 use super::{error::*, output::*, types::*};
 #[allow(unused_imports)]
-use rboto::value as rv;
+use rboto::__private as rv;
 #[allow(unused_imports)]
 use std::collections::HashMap;
-#[derive(Clone, PartialEq)]
-pub struct AddPermissionInput<C = ()> {
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct AddPermissionInput {
     /// The ARN of the topic whose access control policy you wish to modify.
     pub topic_arn: Option<String>,
     /// A unique identifier for the new policy statement.
@@ -16,229 +17,61 @@ pub struct AddPermissionInput<C = ()> {
     pub aws_account_id: Option<Vec<String>>,
     /// The action you want to allow for the specified principal(s).
     pub action_name: Option<Vec<String>>,
-    #[doc(hidden)]
-    pub _client: C,
+    pub(crate) _client: rboto::__private::Bound,
 }
-impl Default for AddPermissionInput {
-    fn default() -> Self {
-        Self::with_client(())
-    }
-}
-impl<C> AddPermissionInput<C> {
-    #[doc(hidden)]
-    pub fn with_client(client: C) -> Self {
-        Self {
-            topic_arn: None,
-            label: None,
-            aws_account_id: None,
-            action_name: None,
-            _client: client,
-        }
-    }
-    /// Sets `TopicArn`.
-    pub fn topic_arn(mut self, v: impl Into<String>) -> Self {
-        self.topic_arn = Some(v.into());
-        self
-    }
-    /// Sets `Label`.
-    pub fn label(mut self, v: impl Into<String>) -> Self {
-        self.label = Some(v.into());
-        self
-    }
-    /// Sets `AWSAccountId`.
-    pub fn aws_account_id(mut self, v: impl Into<Vec<String>>) -> Self {
-        self.aws_account_id = Some(v.into());
-        self
-    }
-    /// Sets `ActionName`.
-    pub fn action_name(mut self, v: impl Into<Vec<String>>) -> Self {
-        self.action_name = Some(v.into());
-        self
-    }
-}
-impl<C> ::std::fmt::Debug for AddPermissionInput<C> {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.debug_struct("AddPermissionInput")
-            .field("topic_arn", &self.topic_arn)
-            .field("label", &self.label)
-            .field("aws_account_id", &self.aws_account_id)
-            .field("action_name", &self.action_name)
-            .finish()
-    }
-}
-impl<C> rboto::IntoValue for AddPermissionInput<C> {
-    fn into_value(self) -> rboto::Value {
-        rboto::Value::Struct(
-            vec![
-                rv::opt(self.topic_arn), rv::opt(self.label), rv::opt(self
-                .aws_account_id), rv::opt(self.action_name)
-            ],
-        )
-    }
-}
+rboto::__structure!(
+    AddPermissionInput "AddPermissionInput"[set debug into] { topic_arn : String, label :
+    String, aws_account_id : Vec < String >, action_name : Vec < String > } { _client }
+);
 /// The input for the `CheckIfPhoneNumberIsOptedOut` action.
-#[derive(Clone, PartialEq)]
-pub struct CheckIfPhoneNumberIsOptedOutInput<C = ()> {
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct CheckIfPhoneNumberIsOptedOutInput {
     /// The phone number for which you want to check the opt out status.
     pub phone_number: Option<String>,
-    #[doc(hidden)]
-    pub _client: C,
+    pub(crate) _client: rboto::__private::Bound,
 }
-impl Default for CheckIfPhoneNumberIsOptedOutInput {
-    fn default() -> Self {
-        Self::with_client(())
-    }
-}
-impl<C> CheckIfPhoneNumberIsOptedOutInput<C> {
-    #[doc(hidden)]
-    pub fn with_client(client: C) -> Self {
-        Self {
-            phone_number: None,
-            _client: client,
-        }
-    }
-    /// Sets `phoneNumber`.
-    pub fn phone_number(mut self, v: impl Into<String>) -> Self {
-        self.phone_number = Some(v.into());
-        self
-    }
-}
-impl<C> ::std::fmt::Debug for CheckIfPhoneNumberIsOptedOutInput<C> {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.debug_struct("CheckIfPhoneNumberIsOptedOutInput")
-            .field("phone_number", &rboto::types::Redacted(&self.phone_number))
-            .finish()
-    }
-}
-impl<C> rboto::IntoValue for CheckIfPhoneNumberIsOptedOutInput<C> {
-    fn into_value(self) -> rboto::Value {
-        rboto::Value::Struct(vec![rv::opt(self.phone_number)])
-    }
-}
+rboto::__structure!(
+    CheckIfPhoneNumberIsOptedOutInput "CheckIfPhoneNumberIsOptedOutInput"[set debug into]
+    { phone_number : String[sensitive] } { _client }
+);
 /// Input for ConfirmSubscription action.
-#[derive(Clone, PartialEq)]
-pub struct ConfirmSubscriptionInput<C = ()> {
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct ConfirmSubscriptionInput {
     /// The ARN of the topic for which you wish to confirm a subscription.
     pub topic_arn: Option<String>,
     /// Short-lived token sent to an endpoint during the `Subscribe` action.
     pub token: Option<String>,
     /// Disallows unauthenticated unsubscribes of the subscription. If the value of this parameter is `true` and the request has an Amazon Web Services signature, then only the topic owner and the subscription owner can unsubscribe the endpoint. The unsubscribe action requires Amazon Web Services authentication.
     pub authenticate_on_unsubscribe: Option<String>,
-    #[doc(hidden)]
-    pub _client: C,
+    pub(crate) _client: rboto::__private::Bound,
 }
-impl Default for ConfirmSubscriptionInput {
-    fn default() -> Self {
-        Self::with_client(())
-    }
-}
-impl<C> ConfirmSubscriptionInput<C> {
-    #[doc(hidden)]
-    pub fn with_client(client: C) -> Self {
-        Self {
-            topic_arn: None,
-            token: None,
-            authenticate_on_unsubscribe: None,
-            _client: client,
-        }
-    }
-    /// Sets `TopicArn`.
-    pub fn topic_arn(mut self, v: impl Into<String>) -> Self {
-        self.topic_arn = Some(v.into());
-        self
-    }
-    /// Sets `Token`.
-    pub fn token(mut self, v: impl Into<String>) -> Self {
-        self.token = Some(v.into());
-        self
-    }
-    /// Sets `AuthenticateOnUnsubscribe`.
-    pub fn authenticate_on_unsubscribe(mut self, v: impl Into<String>) -> Self {
-        self.authenticate_on_unsubscribe = Some(v.into());
-        self
-    }
-}
-impl<C> ::std::fmt::Debug for ConfirmSubscriptionInput<C> {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.debug_struct("ConfirmSubscriptionInput")
-            .field("topic_arn", &self.topic_arn)
-            .field("token", &self.token)
-            .field("authenticate_on_unsubscribe", &self.authenticate_on_unsubscribe)
-            .finish()
-    }
-}
-impl<C> rboto::IntoValue for ConfirmSubscriptionInput<C> {
-    fn into_value(self) -> rboto::Value {
-        rboto::Value::Struct(
-            vec![
-                rv::opt(self.topic_arn), rv::opt(self.token), rv::opt(self
-                .authenticate_on_unsubscribe)
-            ],
-        )
-    }
-}
+rboto::__structure!(
+    ConfirmSubscriptionInput "ConfirmSubscriptionInput"[set debug into] { topic_arn :
+    String, token : String, authenticate_on_unsubscribe : String } { _client }
+);
 /// Input for CreatePlatformApplication action.
-#[derive(Clone, PartialEq)]
-pub struct CreatePlatformApplicationInput<C = ()> {
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct CreatePlatformApplicationInput {
     /// Application names must be made up of only uppercase and lowercase ASCII letters, numbers, underscores, hyphens, and periods, and must be between 1 and 256 characters long.
     pub name: Option<String>,
     /// The following platforms are supported: ADM (Amazon Device Messaging), APNS (Apple Push Notification Service), APNS_SANDBOX, and GCM (Firebase Cloud Messaging).
     pub platform: Option<String>,
     /// For a list of attributes, see [`SetPlatformApplicationAttributes`](https://docs.aws.amazon.com/sns/latest/api/API_SetPlatformApplicationAttributes.html) .
     pub attributes: Option<HashMap<String, String>>,
-    #[doc(hidden)]
-    pub _client: C,
+    pub(crate) _client: rboto::__private::Bound,
 }
-impl Default for CreatePlatformApplicationInput {
-    fn default() -> Self {
-        Self::with_client(())
+rboto::__structure!(
+    CreatePlatformApplicationInput "CreatePlatformApplicationInput"[set debug into] {
+    name : String, platform : String, attributes : HashMap < String, String > } { _client
     }
-}
-impl<C> CreatePlatformApplicationInput<C> {
-    #[doc(hidden)]
-    pub fn with_client(client: C) -> Self {
-        Self {
-            name: None,
-            platform: None,
-            attributes: None,
-            _client: client,
-        }
-    }
-    /// Sets `Name`.
-    pub fn name(mut self, v: impl Into<String>) -> Self {
-        self.name = Some(v.into());
-        self
-    }
-    /// Sets `Platform`.
-    pub fn platform(mut self, v: impl Into<String>) -> Self {
-        self.platform = Some(v.into());
-        self
-    }
-    /// Sets `Attributes`.
-    pub fn attributes(mut self, v: impl Into<HashMap<String, String>>) -> Self {
-        self.attributes = Some(v.into());
-        self
-    }
-}
-impl<C> ::std::fmt::Debug for CreatePlatformApplicationInput<C> {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.debug_struct("CreatePlatformApplicationInput")
-            .field("name", &self.name)
-            .field("platform", &self.platform)
-            .field("attributes", &self.attributes)
-            .finish()
-    }
-}
-impl<C> rboto::IntoValue for CreatePlatformApplicationInput<C> {
-    fn into_value(self) -> rboto::Value {
-        rboto::Value::Struct(
-            vec![rv::opt(self.name), rv::opt(self.platform), rv::opt(self.attributes)],
-        )
-    }
-}
+);
 /// Input for CreatePlatformEndpoint action.
-#[derive(Clone, PartialEq)]
-pub struct CreatePlatformEndpointInput<C = ()> {
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct CreatePlatformEndpointInput {
     /// `PlatformApplicationArn` returned from CreatePlatformApplication is used to create a an endpoint.
     pub platform_application_arn: Option<String>,
     /// Unique identifier created by the notification service for an app on a device. The specific name for Token will vary, depending on which notification service is being used. For example, when using APNS as the notification service, you need the device token. Alternatively, when using GCM (Firebase Cloud Messaging) or ADM, the device token equivalent is called the registration ID.
@@ -247,118 +80,30 @@ pub struct CreatePlatformEndpointInput<C = ()> {
     pub custom_user_data: Option<String>,
     /// For a list of attributes, see [`SetEndpointAttributes`](https://docs.aws.amazon.com/sns/latest/api/API_SetEndpointAttributes.html) .
     pub attributes: Option<HashMap<String, String>>,
-    #[doc(hidden)]
-    pub _client: C,
+    pub(crate) _client: rboto::__private::Bound,
 }
-impl Default for CreatePlatformEndpointInput {
-    fn default() -> Self {
-        Self::with_client(())
-    }
-}
-impl<C> CreatePlatformEndpointInput<C> {
-    #[doc(hidden)]
-    pub fn with_client(client: C) -> Self {
-        Self {
-            platform_application_arn: None,
-            token: None,
-            custom_user_data: None,
-            attributes: None,
-            _client: client,
-        }
-    }
-    /// Sets `PlatformApplicationArn`.
-    pub fn platform_application_arn(mut self, v: impl Into<String>) -> Self {
-        self.platform_application_arn = Some(v.into());
-        self
-    }
-    /// Sets `Token`.
-    pub fn token(mut self, v: impl Into<String>) -> Self {
-        self.token = Some(v.into());
-        self
-    }
-    /// Sets `CustomUserData`.
-    pub fn custom_user_data(mut self, v: impl Into<String>) -> Self {
-        self.custom_user_data = Some(v.into());
-        self
-    }
-    /// Sets `Attributes`.
-    pub fn attributes(mut self, v: impl Into<HashMap<String, String>>) -> Self {
-        self.attributes = Some(v.into());
-        self
-    }
-}
-impl<C> ::std::fmt::Debug for CreatePlatformEndpointInput<C> {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.debug_struct("CreatePlatformEndpointInput")
-            .field("platform_application_arn", &self.platform_application_arn)
-            .field("token", &self.token)
-            .field("custom_user_data", &self.custom_user_data)
-            .field("attributes", &self.attributes)
-            .finish()
-    }
-}
-impl<C> rboto::IntoValue for CreatePlatformEndpointInput<C> {
-    fn into_value(self) -> rboto::Value {
-        rboto::Value::Struct(
-            vec![
-                rv::opt(self.platform_application_arn), rv::opt(self.token), rv::opt(self
-                .custom_user_data), rv::opt(self.attributes)
-            ],
-        )
-    }
-}
-#[derive(Clone, PartialEq)]
-pub struct CreateSmsSandboxPhoneNumberInput<C = ()> {
+rboto::__structure!(
+    CreatePlatformEndpointInput "CreatePlatformEndpointInput"[set debug into] {
+    platform_application_arn : String, token : String, custom_user_data : String,
+    attributes : HashMap < String, String > } { _client }
+);
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct CreateSmsSandboxPhoneNumberInput {
     /// The destination phone number to verify. On verification, Amazon SNS adds this phone number to the list of verified phone numbers that you can send SMS messages to.
     pub phone_number: Option<String>,
     /// The language to use for sending the OTP. The default value is `en-US`.
     pub language_code: Option<LanguageCodeString>,
-    #[doc(hidden)]
-    pub _client: C,
+    pub(crate) _client: rboto::__private::Bound,
 }
-impl Default for CreateSmsSandboxPhoneNumberInput {
-    fn default() -> Self {
-        Self::with_client(())
-    }
-}
-impl<C> CreateSmsSandboxPhoneNumberInput<C> {
-    #[doc(hidden)]
-    pub fn with_client(client: C) -> Self {
-        Self {
-            phone_number: None,
-            language_code: None,
-            _client: client,
-        }
-    }
-    /// Sets `PhoneNumber`.
-    pub fn phone_number(mut self, v: impl Into<String>) -> Self {
-        self.phone_number = Some(v.into());
-        self
-    }
-    /// Sets `LanguageCode`.
-    pub fn language_code(mut self, v: impl Into<LanguageCodeString>) -> Self {
-        self.language_code = Some(v.into());
-        self
-    }
-}
-impl<C> ::std::fmt::Debug for CreateSmsSandboxPhoneNumberInput<C> {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.debug_struct("CreateSmsSandboxPhoneNumberInput")
-            .field("phone_number", &rboto::types::Redacted(&self.phone_number))
-            .field("language_code", &self.language_code)
-            .finish()
-    }
-}
-impl<C> rboto::IntoValue for CreateSmsSandboxPhoneNumberInput<C> {
-    fn into_value(self) -> rboto::Value {
-        rboto::Value::Struct(
-            vec![rv::opt(self.phone_number), rv::opt(self.language_code)],
-        )
-    }
-}
+rboto::__structure!(
+    CreateSmsSandboxPhoneNumberInput "CreateSMSSandboxPhoneNumberInput"[set debug into] {
+    phone_number : String[sensitive], language_code : LanguageCodeString } { _client }
+);
 /// Input for CreateTopic action.
-#[derive(Clone, PartialEq)]
-pub struct CreateTopicInput<C = ()> {
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct CreateTopicInput {
     /// The name of the topic you want to create.
     pub name: Option<String>,
     /// A map of attributes with their corresponding values.
@@ -367,954 +112,279 @@ pub struct CreateTopicInput<C = ()> {
     pub tags: Option<Vec<Tag>>,
     /// **Important:** Amazon SNS message data protection is no longer available to new customers. For more information and guidance on alternatives, see [Amazon SNS message data protection availability change](https://docs.aws.amazon.com/sns/latest/dg/sns-message-data-protection-availability-change.html).
     pub data_protection_policy: Option<String>,
-    #[doc(hidden)]
-    pub _client: C,
+    pub(crate) _client: rboto::__private::Bound,
 }
-impl Default for CreateTopicInput {
-    fn default() -> Self {
-        Self::with_client(())
-    }
-}
-impl<C> CreateTopicInput<C> {
-    #[doc(hidden)]
-    pub fn with_client(client: C) -> Self {
-        Self {
-            name: None,
-            attributes: None,
-            tags: None,
-            data_protection_policy: None,
-            _client: client,
-        }
-    }
-    /// Sets `Name`.
-    pub fn name(mut self, v: impl Into<String>) -> Self {
-        self.name = Some(v.into());
-        self
-    }
-    /// Sets `Attributes`.
-    pub fn attributes(mut self, v: impl Into<HashMap<String, String>>) -> Self {
-        self.attributes = Some(v.into());
-        self
-    }
-    /// Sets `Tags`.
-    pub fn tags(mut self, v: impl Into<Vec<Tag>>) -> Self {
-        self.tags = Some(v.into());
-        self
-    }
-    /// Sets `DataProtectionPolicy`.
-    pub fn data_protection_policy(mut self, v: impl Into<String>) -> Self {
-        self.data_protection_policy = Some(v.into());
-        self
-    }
-}
-impl<C> ::std::fmt::Debug for CreateTopicInput<C> {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.debug_struct("CreateTopicInput")
-            .field("name", &self.name)
-            .field("attributes", &self.attributes)
-            .field("tags", &self.tags)
-            .field("data_protection_policy", &self.data_protection_policy)
-            .finish()
-    }
-}
-impl<C> rboto::IntoValue for CreateTopicInput<C> {
-    fn into_value(self) -> rboto::Value {
-        rboto::Value::Struct(
-            vec![
-                rv::opt(self.name), rv::opt(self.attributes), rv::opt(self.tags),
-                rv::opt(self.data_protection_policy)
-            ],
-        )
-    }
-}
+rboto::__structure!(
+    CreateTopicInput "CreateTopicInput"[set debug into] { name : String, attributes :
+    HashMap < String, String >, tags : Vec < Tag >, data_protection_policy : String } {
+    _client }
+);
 /// Input for `DeleteEndpoint` action.
-#[derive(Clone, PartialEq)]
-pub struct DeleteEndpointInput<C = ()> {
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct DeleteEndpointInput {
     /// `EndpointArn` of endpoint to delete.
     pub endpoint_arn: Option<String>,
-    #[doc(hidden)]
-    pub _client: C,
+    pub(crate) _client: rboto::__private::Bound,
 }
-impl Default for DeleteEndpointInput {
-    fn default() -> Self {
-        Self::with_client(())
-    }
-}
-impl<C> DeleteEndpointInput<C> {
-    #[doc(hidden)]
-    pub fn with_client(client: C) -> Self {
-        Self {
-            endpoint_arn: None,
-            _client: client,
-        }
-    }
-    /// Sets `EndpointArn`.
-    pub fn endpoint_arn(mut self, v: impl Into<String>) -> Self {
-        self.endpoint_arn = Some(v.into());
-        self
-    }
-}
-impl<C> ::std::fmt::Debug for DeleteEndpointInput<C> {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.debug_struct("DeleteEndpointInput")
-            .field("endpoint_arn", &self.endpoint_arn)
-            .finish()
-    }
-}
-impl<C> rboto::IntoValue for DeleteEndpointInput<C> {
-    fn into_value(self) -> rboto::Value {
-        rboto::Value::Struct(vec![rv::opt(self.endpoint_arn)])
-    }
-}
+rboto::__structure!(
+    DeleteEndpointInput "DeleteEndpointInput"[set debug into] { endpoint_arn : String } {
+    _client }
+);
 /// Input for `DeletePlatformApplication` action.
-#[derive(Clone, PartialEq)]
-pub struct DeletePlatformApplicationInput<C = ()> {
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct DeletePlatformApplicationInput {
     /// `PlatformApplicationArn` of platform application object to delete.
     pub platform_application_arn: Option<String>,
-    #[doc(hidden)]
-    pub _client: C,
+    pub(crate) _client: rboto::__private::Bound,
 }
-impl Default for DeletePlatformApplicationInput {
-    fn default() -> Self {
-        Self::with_client(())
-    }
-}
-impl<C> DeletePlatformApplicationInput<C> {
-    #[doc(hidden)]
-    pub fn with_client(client: C) -> Self {
-        Self {
-            platform_application_arn: None,
-            _client: client,
-        }
-    }
-    /// Sets `PlatformApplicationArn`.
-    pub fn platform_application_arn(mut self, v: impl Into<String>) -> Self {
-        self.platform_application_arn = Some(v.into());
-        self
-    }
-}
-impl<C> ::std::fmt::Debug for DeletePlatformApplicationInput<C> {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.debug_struct("DeletePlatformApplicationInput")
-            .field("platform_application_arn", &self.platform_application_arn)
-            .finish()
-    }
-}
-impl<C> rboto::IntoValue for DeletePlatformApplicationInput<C> {
-    fn into_value(self) -> rboto::Value {
-        rboto::Value::Struct(vec![rv::opt(self.platform_application_arn)])
-    }
-}
-#[derive(Clone, PartialEq)]
-pub struct DeleteSmsSandboxPhoneNumberInput<C = ()> {
+rboto::__structure!(
+    DeletePlatformApplicationInput "DeletePlatformApplicationInput"[set debug into] {
+    platform_application_arn : String } { _client }
+);
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct DeleteSmsSandboxPhoneNumberInput {
     /// The destination phone number to delete.
     pub phone_number: Option<String>,
-    #[doc(hidden)]
-    pub _client: C,
+    pub(crate) _client: rboto::__private::Bound,
 }
-impl Default for DeleteSmsSandboxPhoneNumberInput {
-    fn default() -> Self {
-        Self::with_client(())
-    }
-}
-impl<C> DeleteSmsSandboxPhoneNumberInput<C> {
-    #[doc(hidden)]
-    pub fn with_client(client: C) -> Self {
-        Self {
-            phone_number: None,
-            _client: client,
-        }
-    }
-    /// Sets `PhoneNumber`.
-    pub fn phone_number(mut self, v: impl Into<String>) -> Self {
-        self.phone_number = Some(v.into());
-        self
-    }
-}
-impl<C> ::std::fmt::Debug for DeleteSmsSandboxPhoneNumberInput<C> {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.debug_struct("DeleteSmsSandboxPhoneNumberInput")
-            .field("phone_number", &rboto::types::Redacted(&self.phone_number))
-            .finish()
-    }
-}
-impl<C> rboto::IntoValue for DeleteSmsSandboxPhoneNumberInput<C> {
-    fn into_value(self) -> rboto::Value {
-        rboto::Value::Struct(vec![rv::opt(self.phone_number)])
-    }
-}
-#[derive(Clone, PartialEq)]
-pub struct DeleteTopicInput<C = ()> {
+rboto::__structure!(
+    DeleteSmsSandboxPhoneNumberInput "DeleteSMSSandboxPhoneNumberInput"[set debug into] {
+    phone_number : String[sensitive] } { _client }
+);
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct DeleteTopicInput {
     /// The ARN of the topic you want to delete.
     pub topic_arn: Option<String>,
-    #[doc(hidden)]
-    pub _client: C,
+    pub(crate) _client: rboto::__private::Bound,
 }
-impl Default for DeleteTopicInput {
-    fn default() -> Self {
-        Self::with_client(())
+rboto::__structure!(
+    DeleteTopicInput "DeleteTopicInput"[set debug into] { topic_arn : String } { _client
     }
-}
-impl<C> DeleteTopicInput<C> {
-    #[doc(hidden)]
-    pub fn with_client(client: C) -> Self {
-        Self {
-            topic_arn: None,
-            _client: client,
-        }
-    }
-    /// Sets `TopicArn`.
-    pub fn topic_arn(mut self, v: impl Into<String>) -> Self {
-        self.topic_arn = Some(v.into());
-        self
-    }
-}
-impl<C> ::std::fmt::Debug for DeleteTopicInput<C> {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.debug_struct("DeleteTopicInput").field("topic_arn", &self.topic_arn).finish()
-    }
-}
-impl<C> rboto::IntoValue for DeleteTopicInput<C> {
-    fn into_value(self) -> rboto::Value {
-        rboto::Value::Struct(vec![rv::opt(self.topic_arn)])
-    }
-}
-#[derive(Clone, PartialEq)]
-pub struct GetDataProtectionPolicyInput<C = ()> {
+);
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct GetDataProtectionPolicyInput {
     /// The ARN of the topic whose `DataProtectionPolicy` you want to get.
     pub resource_arn: Option<String>,
-    #[doc(hidden)]
-    pub _client: C,
+    pub(crate) _client: rboto::__private::Bound,
 }
-impl Default for GetDataProtectionPolicyInput {
-    fn default() -> Self {
-        Self::with_client(())
-    }
-}
-impl<C> GetDataProtectionPolicyInput<C> {
-    #[doc(hidden)]
-    pub fn with_client(client: C) -> Self {
-        Self {
-            resource_arn: None,
-            _client: client,
-        }
-    }
-    /// Sets `ResourceArn`.
-    pub fn resource_arn(mut self, v: impl Into<String>) -> Self {
-        self.resource_arn = Some(v.into());
-        self
-    }
-}
-impl<C> ::std::fmt::Debug for GetDataProtectionPolicyInput<C> {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.debug_struct("GetDataProtectionPolicyInput")
-            .field("resource_arn", &self.resource_arn)
-            .finish()
-    }
-}
-impl<C> rboto::IntoValue for GetDataProtectionPolicyInput<C> {
-    fn into_value(self) -> rboto::Value {
-        rboto::Value::Struct(vec![rv::opt(self.resource_arn)])
-    }
-}
+rboto::__structure!(
+    GetDataProtectionPolicyInput "GetDataProtectionPolicyInput"[set debug into] {
+    resource_arn : String } { _client }
+);
 /// Input for `GetEndpointAttributes` action.
-#[derive(Clone, PartialEq)]
-pub struct GetEndpointAttributesInput<C = ()> {
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct GetEndpointAttributesInput {
     /// `EndpointArn` for `GetEndpointAttributes` input.
     pub endpoint_arn: Option<String>,
-    #[doc(hidden)]
-    pub _client: C,
+    pub(crate) _client: rboto::__private::Bound,
 }
-impl Default for GetEndpointAttributesInput {
-    fn default() -> Self {
-        Self::with_client(())
-    }
-}
-impl<C> GetEndpointAttributesInput<C> {
-    #[doc(hidden)]
-    pub fn with_client(client: C) -> Self {
-        Self {
-            endpoint_arn: None,
-            _client: client,
-        }
-    }
-    /// Sets `EndpointArn`.
-    pub fn endpoint_arn(mut self, v: impl Into<String>) -> Self {
-        self.endpoint_arn = Some(v.into());
-        self
-    }
-}
-impl<C> ::std::fmt::Debug for GetEndpointAttributesInput<C> {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.debug_struct("GetEndpointAttributesInput")
-            .field("endpoint_arn", &self.endpoint_arn)
-            .finish()
-    }
-}
-impl<C> rboto::IntoValue for GetEndpointAttributesInput<C> {
-    fn into_value(self) -> rboto::Value {
-        rboto::Value::Struct(vec![rv::opt(self.endpoint_arn)])
-    }
-}
+rboto::__structure!(
+    GetEndpointAttributesInput "GetEndpointAttributesInput"[set debug into] {
+    endpoint_arn : String } { _client }
+);
 /// Input for `GetPlatformApplicationAttributes` action.
-#[derive(Clone, PartialEq)]
-pub struct GetPlatformApplicationAttributesInput<C = ()> {
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct GetPlatformApplicationAttributesInput {
     /// `PlatformApplicationArn` for GetPlatformApplicationAttributesInput.
     pub platform_application_arn: Option<String>,
-    #[doc(hidden)]
-    pub _client: C,
+    pub(crate) _client: rboto::__private::Bound,
 }
-impl Default for GetPlatformApplicationAttributesInput {
-    fn default() -> Self {
-        Self::with_client(())
-    }
-}
-impl<C> GetPlatformApplicationAttributesInput<C> {
-    #[doc(hidden)]
-    pub fn with_client(client: C) -> Self {
-        Self {
-            platform_application_arn: None,
-            _client: client,
-        }
-    }
-    /// Sets `PlatformApplicationArn`.
-    pub fn platform_application_arn(mut self, v: impl Into<String>) -> Self {
-        self.platform_application_arn = Some(v.into());
-        self
-    }
-}
-impl<C> ::std::fmt::Debug for GetPlatformApplicationAttributesInput<C> {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.debug_struct("GetPlatformApplicationAttributesInput")
-            .field("platform_application_arn", &self.platform_application_arn)
-            .finish()
-    }
-}
-impl<C> rboto::IntoValue for GetPlatformApplicationAttributesInput<C> {
-    fn into_value(self) -> rboto::Value {
-        rboto::Value::Struct(vec![rv::opt(self.platform_application_arn)])
-    }
-}
+rboto::__structure!(
+    GetPlatformApplicationAttributesInput "GetPlatformApplicationAttributesInput"[set
+    debug into] { platform_application_arn : String } { _client }
+);
 /// The input for the `GetSMSAttributes` request.
-#[derive(Clone, PartialEq)]
-pub struct GetSmsAttributesInput<C = ()> {
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct GetSmsAttributesInput {
     /// A list of the individual attribute names, such as `MonthlySpendLimit`, for which you want values.
     pub attributes: Option<Vec<String>>,
-    #[doc(hidden)]
-    pub _client: C,
+    pub(crate) _client: rboto::__private::Bound,
 }
-impl Default for GetSmsAttributesInput {
-    fn default() -> Self {
-        Self::with_client(())
-    }
+rboto::__structure!(
+    GetSmsAttributesInput "GetSMSAttributesInput"[set debug into] { attributes : Vec <
+    String > } { _client }
+);
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct GetSmsSandboxAccountStatusInput {
+    pub(crate) _client: rboto::__private::Bound,
 }
-impl<C> GetSmsAttributesInput<C> {
-    #[doc(hidden)]
-    pub fn with_client(client: C) -> Self {
-        Self {
-            attributes: None,
-            _client: client,
-        }
-    }
-    /// Sets `attributes`.
-    pub fn attributes(mut self, v: impl Into<Vec<String>>) -> Self {
-        self.attributes = Some(v.into());
-        self
-    }
-}
-impl<C> ::std::fmt::Debug for GetSmsAttributesInput<C> {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.debug_struct("GetSmsAttributesInput")
-            .field("attributes", &self.attributes)
-            .finish()
-    }
-}
-impl<C> rboto::IntoValue for GetSmsAttributesInput<C> {
-    fn into_value(self) -> rboto::Value {
-        rboto::Value::Struct(vec![rv::opt(self.attributes)])
-    }
-}
-#[derive(Clone, PartialEq)]
-pub struct GetSmsSandboxAccountStatusInput<C = ()> {
-    #[doc(hidden)]
-    pub _client: C,
-}
-impl Default for GetSmsSandboxAccountStatusInput {
-    fn default() -> Self {
-        Self::with_client(())
-    }
-}
-impl<C> GetSmsSandboxAccountStatusInput<C> {
-    #[doc(hidden)]
-    pub fn with_client(client: C) -> Self {
-        Self { _client: client }
-    }
-}
-impl<C> ::std::fmt::Debug for GetSmsSandboxAccountStatusInput<C> {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.debug_struct("GetSmsSandboxAccountStatusInput").finish()
-    }
-}
-impl<C> rboto::IntoValue for GetSmsSandboxAccountStatusInput<C> {
-    fn into_value(self) -> rboto::Value {
-        rboto::Value::Struct(vec![])
-    }
-}
+rboto::__structure!(
+    GetSmsSandboxAccountStatusInput "GetSMSSandboxAccountStatusInput"[set debug into] {}
+    { _client }
+);
 /// Input for GetSubscriptionAttributes.
-#[derive(Clone, PartialEq)]
-pub struct GetSubscriptionAttributesInput<C = ()> {
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct GetSubscriptionAttributesInput {
     /// The ARN of the subscription whose properties you want to get.
     pub subscription_arn: Option<String>,
-    #[doc(hidden)]
-    pub _client: C,
+    pub(crate) _client: rboto::__private::Bound,
 }
-impl Default for GetSubscriptionAttributesInput {
-    fn default() -> Self {
-        Self::with_client(())
-    }
-}
-impl<C> GetSubscriptionAttributesInput<C> {
-    #[doc(hidden)]
-    pub fn with_client(client: C) -> Self {
-        Self {
-            subscription_arn: None,
-            _client: client,
-        }
-    }
-    /// Sets `SubscriptionArn`.
-    pub fn subscription_arn(mut self, v: impl Into<String>) -> Self {
-        self.subscription_arn = Some(v.into());
-        self
-    }
-}
-impl<C> ::std::fmt::Debug for GetSubscriptionAttributesInput<C> {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.debug_struct("GetSubscriptionAttributesInput")
-            .field("subscription_arn", &self.subscription_arn)
-            .finish()
-    }
-}
-impl<C> rboto::IntoValue for GetSubscriptionAttributesInput<C> {
-    fn into_value(self) -> rboto::Value {
-        rboto::Value::Struct(vec![rv::opt(self.subscription_arn)])
-    }
-}
+rboto::__structure!(
+    GetSubscriptionAttributesInput "GetSubscriptionAttributesInput"[set debug into] {
+    subscription_arn : String } { _client }
+);
 /// Input for GetTopicAttributes action.
-#[derive(Clone, PartialEq)]
-pub struct GetTopicAttributesInput<C = ()> {
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct GetTopicAttributesInput {
     /// The ARN of the topic whose properties you want to get.
     pub topic_arn: Option<String>,
-    #[doc(hidden)]
-    pub _client: C,
+    pub(crate) _client: rboto::__private::Bound,
 }
-impl Default for GetTopicAttributesInput {
-    fn default() -> Self {
-        Self::with_client(())
-    }
-}
-impl<C> GetTopicAttributesInput<C> {
-    #[doc(hidden)]
-    pub fn with_client(client: C) -> Self {
-        Self {
-            topic_arn: None,
-            _client: client,
-        }
-    }
-    /// Sets `TopicArn`.
-    pub fn topic_arn(mut self, v: impl Into<String>) -> Self {
-        self.topic_arn = Some(v.into());
-        self
-    }
-}
-impl<C> ::std::fmt::Debug for GetTopicAttributesInput<C> {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.debug_struct("GetTopicAttributesInput")
-            .field("topic_arn", &self.topic_arn)
-            .finish()
-    }
-}
-impl<C> rboto::IntoValue for GetTopicAttributesInput<C> {
-    fn into_value(self) -> rboto::Value {
-        rboto::Value::Struct(vec![rv::opt(self.topic_arn)])
-    }
-}
+rboto::__structure!(
+    GetTopicAttributesInput "GetTopicAttributesInput"[set debug into] { topic_arn :
+    String } { _client }
+);
 /// Input for `ListEndpointsByPlatformApplication` action.
-#[derive(Clone, PartialEq)]
-pub struct ListEndpointsByPlatformApplicationInput<C = ()> {
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct ListEndpointsByPlatformApplicationInput {
     /// `PlatformApplicationArn` for `ListEndpointsByPlatformApplicationInput` action.
     pub platform_application_arn: Option<String>,
     /// `NextToken` string is used when calling `ListEndpointsByPlatformApplication` action to retrieve additional records that are available after the first page results.
     pub next_token: Option<String>,
-    #[doc(hidden)]
-    pub _client: C,
+    pub(crate) _client: rboto::__private::Bound,
 }
-impl Default for ListEndpointsByPlatformApplicationInput {
-    fn default() -> Self {
-        Self::with_client(())
-    }
-}
-impl<C> ListEndpointsByPlatformApplicationInput<C> {
-    #[doc(hidden)]
-    pub fn with_client(client: C) -> Self {
-        Self {
-            platform_application_arn: None,
-            next_token: None,
-            _client: client,
-        }
-    }
-    /// Sets `PlatformApplicationArn`.
-    pub fn platform_application_arn(mut self, v: impl Into<String>) -> Self {
-        self.platform_application_arn = Some(v.into());
-        self
-    }
-    /// Sets `NextToken`.
-    pub fn next_token(mut self, v: impl Into<String>) -> Self {
-        self.next_token = Some(v.into());
-        self
-    }
-}
-impl<C> ::std::fmt::Debug for ListEndpointsByPlatformApplicationInput<C> {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.debug_struct("ListEndpointsByPlatformApplicationInput")
-            .field("platform_application_arn", &self.platform_application_arn)
-            .field("next_token", &self.next_token)
-            .finish()
-    }
-}
-impl<C> rboto::IntoValue for ListEndpointsByPlatformApplicationInput<C> {
-    fn into_value(self) -> rboto::Value {
-        rboto::Value::Struct(
-            vec![rv::opt(self.platform_application_arn), rv::opt(self.next_token)],
-        )
-    }
-}
-#[derive(Clone, PartialEq)]
-pub struct ListOriginationNumbersRequest<C = ()> {
+rboto::__structure!(
+    ListEndpointsByPlatformApplicationInput "ListEndpointsByPlatformApplicationInput"[set
+    debug into] { platform_application_arn : String, next_token : String } { _client }
+);
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct ListOriginationNumbersInput {
     /// Token that the previous `ListOriginationNumbers` request returns.
     pub next_token: Option<String>,
     /// The maximum number of origination numbers to return.
     pub max_results: Option<i32>,
-    #[doc(hidden)]
-    pub _client: C,
+    pub(crate) _client: rboto::__private::Bound,
 }
-impl Default for ListOriginationNumbersRequest {
-    fn default() -> Self {
-        Self::with_client(())
-    }
-}
-impl<C> ListOriginationNumbersRequest<C> {
-    #[doc(hidden)]
-    pub fn with_client(client: C) -> Self {
-        Self {
-            next_token: None,
-            max_results: None,
-            _client: client,
-        }
-    }
-    /// Sets `NextToken`.
-    pub fn next_token(mut self, v: impl Into<String>) -> Self {
-        self.next_token = Some(v.into());
-        self
-    }
-    /// Sets `MaxResults`.
-    pub fn max_results(mut self, v: i32) -> Self {
-        self.max_results = Some(v);
-        self
-    }
-}
-impl<C> ::std::fmt::Debug for ListOriginationNumbersRequest<C> {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.debug_struct("ListOriginationNumbersRequest")
-            .field("next_token", &self.next_token)
-            .field("max_results", &self.max_results)
-            .finish()
-    }
-}
-impl<C> rboto::IntoValue for ListOriginationNumbersRequest<C> {
-    fn into_value(self) -> rboto::Value {
-        rboto::Value::Struct(vec![rv::opt(self.next_token), rv::opt(self.max_results)])
-    }
-}
+rboto::__structure!(
+    ListOriginationNumbersInput "ListOriginationNumbersRequest"[set debug into] {
+    next_token : String, max_results = i32 } { _client }
+);
 /// The input for the `ListPhoneNumbersOptedOut` action.
-#[derive(Clone, PartialEq)]
-pub struct ListPhoneNumbersOptedOutInput<C = ()> {
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct ListPhoneNumbersOptedOutInput {
     /// A `NextToken` string is used when you call the `ListPhoneNumbersOptedOut` action to retrieve additional records that are available after the first page of results.
     pub next_token: Option<String>,
-    #[doc(hidden)]
-    pub _client: C,
+    pub(crate) _client: rboto::__private::Bound,
 }
-impl Default for ListPhoneNumbersOptedOutInput {
-    fn default() -> Self {
-        Self::with_client(())
-    }
-}
-impl<C> ListPhoneNumbersOptedOutInput<C> {
-    #[doc(hidden)]
-    pub fn with_client(client: C) -> Self {
-        Self {
-            next_token: None,
-            _client: client,
-        }
-    }
-    /// Sets `nextToken`.
-    pub fn next_token(mut self, v: impl Into<String>) -> Self {
-        self.next_token = Some(v.into());
-        self
-    }
-}
-impl<C> ::std::fmt::Debug for ListPhoneNumbersOptedOutInput<C> {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.debug_struct("ListPhoneNumbersOptedOutInput")
-            .field("next_token", &self.next_token)
-            .finish()
-    }
-}
-impl<C> rboto::IntoValue for ListPhoneNumbersOptedOutInput<C> {
-    fn into_value(self) -> rboto::Value {
-        rboto::Value::Struct(vec![rv::opt(self.next_token)])
-    }
-}
+rboto::__structure!(
+    ListPhoneNumbersOptedOutInput "ListPhoneNumbersOptedOutInput"[set debug into] {
+    next_token : String } { _client }
+);
 /// Input for `ListPlatformApplications` action.
-#[derive(Clone, PartialEq)]
-pub struct ListPlatformApplicationsInput<C = ()> {
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct ListPlatformApplicationsInput {
     /// `NextToken` string is used when calling `ListPlatformApplications` action to retrieve additional records that are available after the first page results.
     pub next_token: Option<String>,
-    #[doc(hidden)]
-    pub _client: C,
+    pub(crate) _client: rboto::__private::Bound,
 }
-impl Default for ListPlatformApplicationsInput {
-    fn default() -> Self {
-        Self::with_client(())
-    }
-}
-impl<C> ListPlatformApplicationsInput<C> {
-    #[doc(hidden)]
-    pub fn with_client(client: C) -> Self {
-        Self {
-            next_token: None,
-            _client: client,
-        }
-    }
-    /// Sets `NextToken`.
-    pub fn next_token(mut self, v: impl Into<String>) -> Self {
-        self.next_token = Some(v.into());
-        self
-    }
-}
-impl<C> ::std::fmt::Debug for ListPlatformApplicationsInput<C> {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.debug_struct("ListPlatformApplicationsInput")
-            .field("next_token", &self.next_token)
-            .finish()
-    }
-}
-impl<C> rboto::IntoValue for ListPlatformApplicationsInput<C> {
-    fn into_value(self) -> rboto::Value {
-        rboto::Value::Struct(vec![rv::opt(self.next_token)])
-    }
-}
-#[derive(Clone, PartialEq)]
-pub struct ListSmsSandboxPhoneNumbersInput<C = ()> {
+rboto::__structure!(
+    ListPlatformApplicationsInput "ListPlatformApplicationsInput"[set debug into] {
+    next_token : String } { _client }
+);
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct ListSmsSandboxPhoneNumbersInput {
     /// Token that the previous `ListSMSSandboxPhoneNumbersInput` request returns.
     pub next_token: Option<String>,
     /// The maximum number of phone numbers to return.
     pub max_results: Option<i32>,
-    #[doc(hidden)]
-    pub _client: C,
+    pub(crate) _client: rboto::__private::Bound,
 }
-impl Default for ListSmsSandboxPhoneNumbersInput {
-    fn default() -> Self {
-        Self::with_client(())
-    }
-}
-impl<C> ListSmsSandboxPhoneNumbersInput<C> {
-    #[doc(hidden)]
-    pub fn with_client(client: C) -> Self {
-        Self {
-            next_token: None,
-            max_results: None,
-            _client: client,
-        }
-    }
-    /// Sets `NextToken`.
-    pub fn next_token(mut self, v: impl Into<String>) -> Self {
-        self.next_token = Some(v.into());
-        self
-    }
-    /// Sets `MaxResults`.
-    pub fn max_results(mut self, v: i32) -> Self {
-        self.max_results = Some(v);
-        self
-    }
-}
-impl<C> ::std::fmt::Debug for ListSmsSandboxPhoneNumbersInput<C> {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.debug_struct("ListSmsSandboxPhoneNumbersInput")
-            .field("next_token", &self.next_token)
-            .field("max_results", &self.max_results)
-            .finish()
-    }
-}
-impl<C> rboto::IntoValue for ListSmsSandboxPhoneNumbersInput<C> {
-    fn into_value(self) -> rboto::Value {
-        rboto::Value::Struct(vec![rv::opt(self.next_token), rv::opt(self.max_results)])
-    }
-}
+rboto::__structure!(
+    ListSmsSandboxPhoneNumbersInput "ListSMSSandboxPhoneNumbersInput"[set debug into] {
+    next_token : String, max_results = i32 } { _client }
+);
 /// Input for ListSubscriptionsByTopic action.
-#[derive(Clone, PartialEq)]
-pub struct ListSubscriptionsByTopicInput<C = ()> {
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct ListSubscriptionsByTopicInput {
     /// The ARN of the topic for which you wish to find subscriptions.
     pub topic_arn: Option<String>,
     /// Token returned by the previous `ListSubscriptionsByTopic` request.
     pub next_token: Option<String>,
-    #[doc(hidden)]
-    pub _client: C,
+    pub(crate) _client: rboto::__private::Bound,
 }
-impl Default for ListSubscriptionsByTopicInput {
-    fn default() -> Self {
-        Self::with_client(())
-    }
-}
-impl<C> ListSubscriptionsByTopicInput<C> {
-    #[doc(hidden)]
-    pub fn with_client(client: C) -> Self {
-        Self {
-            topic_arn: None,
-            next_token: None,
-            _client: client,
-        }
-    }
-    /// Sets `TopicArn`.
-    pub fn topic_arn(mut self, v: impl Into<String>) -> Self {
-        self.topic_arn = Some(v.into());
-        self
-    }
-    /// Sets `NextToken`.
-    pub fn next_token(mut self, v: impl Into<String>) -> Self {
-        self.next_token = Some(v.into());
-        self
-    }
-}
-impl<C> ::std::fmt::Debug for ListSubscriptionsByTopicInput<C> {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.debug_struct("ListSubscriptionsByTopicInput")
-            .field("topic_arn", &self.topic_arn)
-            .field("next_token", &self.next_token)
-            .finish()
-    }
-}
-impl<C> rboto::IntoValue for ListSubscriptionsByTopicInput<C> {
-    fn into_value(self) -> rboto::Value {
-        rboto::Value::Struct(vec![rv::opt(self.topic_arn), rv::opt(self.next_token)])
-    }
-}
+rboto::__structure!(
+    ListSubscriptionsByTopicInput "ListSubscriptionsByTopicInput"[set debug into] {
+    topic_arn : String, next_token : String } { _client }
+);
 /// Input for ListSubscriptions action.
-#[derive(Clone, PartialEq)]
-pub struct ListSubscriptionsInput<C = ()> {
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct ListSubscriptionsInput {
     /// Token returned by the previous `ListSubscriptions` request.
     pub next_token: Option<String>,
-    #[doc(hidden)]
-    pub _client: C,
+    pub(crate) _client: rboto::__private::Bound,
 }
-impl Default for ListSubscriptionsInput {
-    fn default() -> Self {
-        Self::with_client(())
-    }
-}
-impl<C> ListSubscriptionsInput<C> {
-    #[doc(hidden)]
-    pub fn with_client(client: C) -> Self {
-        Self {
-            next_token: None,
-            _client: client,
-        }
-    }
-    /// Sets `NextToken`.
-    pub fn next_token(mut self, v: impl Into<String>) -> Self {
-        self.next_token = Some(v.into());
-        self
-    }
-}
-impl<C> ::std::fmt::Debug for ListSubscriptionsInput<C> {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.debug_struct("ListSubscriptionsInput")
-            .field("next_token", &self.next_token)
-            .finish()
-    }
-}
-impl<C> rboto::IntoValue for ListSubscriptionsInput<C> {
-    fn into_value(self) -> rboto::Value {
-        rboto::Value::Struct(vec![rv::opt(self.next_token)])
-    }
-}
-#[derive(Clone, PartialEq)]
-pub struct ListTagsForResourceRequest<C = ()> {
+rboto::__structure!(
+    ListSubscriptionsInput "ListSubscriptionsInput"[set debug into] { next_token : String
+    } { _client }
+);
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct ListTagsForResourceInput {
     /// The ARN of the topic for which to list tags.
     pub resource_arn: Option<String>,
-    #[doc(hidden)]
-    pub _client: C,
+    pub(crate) _client: rboto::__private::Bound,
 }
-impl Default for ListTagsForResourceRequest {
-    fn default() -> Self {
-        Self::with_client(())
-    }
-}
-impl<C> ListTagsForResourceRequest<C> {
-    #[doc(hidden)]
-    pub fn with_client(client: C) -> Self {
-        Self {
-            resource_arn: None,
-            _client: client,
-        }
-    }
-    /// Sets `ResourceArn`.
-    pub fn resource_arn(mut self, v: impl Into<String>) -> Self {
-        self.resource_arn = Some(v.into());
-        self
-    }
-}
-impl<C> ::std::fmt::Debug for ListTagsForResourceRequest<C> {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.debug_struct("ListTagsForResourceRequest")
-            .field("resource_arn", &self.resource_arn)
-            .finish()
-    }
-}
-impl<C> rboto::IntoValue for ListTagsForResourceRequest<C> {
-    fn into_value(self) -> rboto::Value {
-        rboto::Value::Struct(vec![rv::opt(self.resource_arn)])
-    }
-}
-#[derive(Clone, PartialEq)]
-pub struct ListTopicsInput<C = ()> {
+rboto::__structure!(
+    ListTagsForResourceInput "ListTagsForResourceRequest"[set debug into] { resource_arn
+    : String } { _client }
+);
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct ListTopicsInput {
     /// Token returned by the previous `ListTopics` request.
     pub next_token: Option<String>,
-    #[doc(hidden)]
-    pub _client: C,
+    pub(crate) _client: rboto::__private::Bound,
 }
-impl Default for ListTopicsInput {
-    fn default() -> Self {
-        Self::with_client(())
-    }
-}
-impl<C> ListTopicsInput<C> {
-    #[doc(hidden)]
-    pub fn with_client(client: C) -> Self {
-        Self {
-            next_token: None,
-            _client: client,
-        }
-    }
-    /// Sets `NextToken`.
-    pub fn next_token(mut self, v: impl Into<String>) -> Self {
-        self.next_token = Some(v.into());
-        self
-    }
-}
-impl<C> ::std::fmt::Debug for ListTopicsInput<C> {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.debug_struct("ListTopicsInput").field("next_token", &self.next_token).finish()
-    }
-}
-impl<C> rboto::IntoValue for ListTopicsInput<C> {
-    fn into_value(self) -> rboto::Value {
-        rboto::Value::Struct(vec![rv::opt(self.next_token)])
-    }
-}
+rboto::__structure!(
+    ListTopicsInput "ListTopicsInput"[set debug into] { next_token : String } { _client }
+);
 /// Input for the OptInPhoneNumber action.
-#[derive(Clone, PartialEq)]
-pub struct OptInPhoneNumberInput<C = ()> {
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct OptInPhoneNumberInput {
     /// The phone number to opt in. Use E.164 format.
     pub phone_number: Option<String>,
-    #[doc(hidden)]
-    pub _client: C,
+    pub(crate) _client: rboto::__private::Bound,
 }
-impl Default for OptInPhoneNumberInput {
-    fn default() -> Self {
-        Self::with_client(())
-    }
-}
-impl<C> OptInPhoneNumberInput<C> {
-    #[doc(hidden)]
-    pub fn with_client(client: C) -> Self {
-        Self {
-            phone_number: None,
-            _client: client,
-        }
-    }
-    /// Sets `phoneNumber`.
-    pub fn phone_number(mut self, v: impl Into<String>) -> Self {
-        self.phone_number = Some(v.into());
-        self
-    }
-}
-impl<C> ::std::fmt::Debug for OptInPhoneNumberInput<C> {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.debug_struct("OptInPhoneNumberInput")
-            .field("phone_number", &rboto::types::Redacted(&self.phone_number))
-            .finish()
-    }
-}
-impl<C> rboto::IntoValue for OptInPhoneNumberInput<C> {
-    fn into_value(self) -> rboto::Value {
-        rboto::Value::Struct(vec![rv::opt(self.phone_number)])
-    }
-}
-#[derive(Clone, PartialEq)]
-pub struct PublishBatchInput<C = ()> {
+rboto::__structure!(
+    OptInPhoneNumberInput "OptInPhoneNumberInput"[set debug into] { phone_number :
+    String[sensitive] } { _client }
+);
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct PublishBatchInput {
     /// The Amazon resource name (ARN) of the topic you want to batch publish to.
     pub topic_arn: Option<String>,
     /// A list of `PublishBatch` request entries to be sent to the SNS topic.
     pub publish_batch_request_entries: Option<Vec<PublishBatchRequestEntry>>,
-    #[doc(hidden)]
-    pub _client: C,
+    pub(crate) _client: rboto::__private::Bound,
 }
-impl Default for PublishBatchInput {
-    fn default() -> Self {
-        Self::with_client(())
-    }
-}
-impl<C> PublishBatchInput<C> {
-    #[doc(hidden)]
-    pub fn with_client(client: C) -> Self {
-        Self {
-            topic_arn: None,
-            publish_batch_request_entries: None,
-            _client: client,
-        }
-    }
-    /// Sets `TopicArn`.
-    pub fn topic_arn(mut self, v: impl Into<String>) -> Self {
-        self.topic_arn = Some(v.into());
-        self
-    }
-    /// Sets `PublishBatchRequestEntries`.
-    pub fn publish_batch_request_entries(
-        mut self,
-        v: impl Into<Vec<PublishBatchRequestEntry>>,
-    ) -> Self {
-        self.publish_batch_request_entries = Some(v.into());
-        self
-    }
-}
-impl<C> ::std::fmt::Debug for PublishBatchInput<C> {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.debug_struct("PublishBatchInput")
-            .field("topic_arn", &self.topic_arn)
-            .field("publish_batch_request_entries", &self.publish_batch_request_entries)
-            .finish()
-    }
-}
-impl<C> rboto::IntoValue for PublishBatchInput<C> {
-    fn into_value(self) -> rboto::Value {
-        rboto::Value::Struct(
-            vec![rv::opt(self.topic_arn), rv::opt(self.publish_batch_request_entries)],
-        )
-    }
-}
+rboto::__structure!(
+    PublishBatchInput "PublishBatchInput"[set debug into] { topic_arn : String,
+    publish_batch_request_entries : Vec < PublishBatchRequestEntry > } { _client }
+);
 /// Input for Publish action.
-#[derive(Clone, PartialEq)]
-pub struct PublishInput<C = ()> {
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct PublishInput {
     /// The topic you want to publish to.
     pub topic_arn: Option<String>,
     /// If you don't specify a value for the `TargetArn` parameter, you must specify a value for the `PhoneNumber` or `TopicArn` parameters.
@@ -1333,467 +403,120 @@ pub struct PublishInput<C = ()> {
     pub message_deduplication_id: Option<String>,
     /// The `MessageGroupId` can contain up to 128 alphanumeric characters `(a-z, A-Z, 0-9)` and punctuation ``(!"#$%&'()*+,-./:;<=>?@[\]^_`{|}~)``.
     pub message_group_id: Option<String>,
-    #[doc(hidden)]
-    pub _client: C,
+    pub(crate) _client: rboto::__private::Bound,
 }
-impl Default for PublishInput {
-    fn default() -> Self {
-        Self::with_client(())
-    }
-}
-impl<C> PublishInput<C> {
-    #[doc(hidden)]
-    pub fn with_client(client: C) -> Self {
-        Self {
-            topic_arn: None,
-            target_arn: None,
-            phone_number: None,
-            message: None,
-            subject: None,
-            message_structure: None,
-            message_attributes: None,
-            message_deduplication_id: None,
-            message_group_id: None,
-            _client: client,
-        }
-    }
-    /// Sets `TopicArn`.
-    pub fn topic_arn(mut self, v: impl Into<String>) -> Self {
-        self.topic_arn = Some(v.into());
-        self
-    }
-    /// Sets `TargetArn`.
-    pub fn target_arn(mut self, v: impl Into<String>) -> Self {
-        self.target_arn = Some(v.into());
-        self
-    }
-    /// Sets `PhoneNumber`.
-    pub fn phone_number(mut self, v: impl Into<String>) -> Self {
-        self.phone_number = Some(v.into());
-        self
-    }
-    /// Sets `Message`.
-    pub fn message(mut self, v: impl Into<String>) -> Self {
-        self.message = Some(v.into());
-        self
-    }
-    /// Sets `Subject`.
-    pub fn subject(mut self, v: impl Into<String>) -> Self {
-        self.subject = Some(v.into());
-        self
-    }
-    /// Sets `MessageStructure`.
-    pub fn message_structure(mut self, v: impl Into<String>) -> Self {
-        self.message_structure = Some(v.into());
-        self
-    }
-    /// Sets `MessageAttributes`.
-    pub fn message_attributes(
-        mut self,
-        v: impl Into<HashMap<String, MessageAttributeValue>>,
-    ) -> Self {
-        self.message_attributes = Some(v.into());
-        self
-    }
-    /// Sets `MessageDeduplicationId`.
-    pub fn message_deduplication_id(mut self, v: impl Into<String>) -> Self {
-        self.message_deduplication_id = Some(v.into());
-        self
-    }
-    /// Sets `MessageGroupId`.
-    pub fn message_group_id(mut self, v: impl Into<String>) -> Self {
-        self.message_group_id = Some(v.into());
-        self
-    }
-}
-impl<C> ::std::fmt::Debug for PublishInput<C> {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.debug_struct("PublishInput")
-            .field("topic_arn", &self.topic_arn)
-            .field("target_arn", &self.target_arn)
-            .field("phone_number", &rboto::types::Redacted(&self.phone_number))
-            .field("message", &self.message)
-            .field("subject", &self.subject)
-            .field("message_structure", &self.message_structure)
-            .field("message_attributes", &self.message_attributes)
-            .field("message_deduplication_id", &self.message_deduplication_id)
-            .field("message_group_id", &self.message_group_id)
-            .finish()
-    }
-}
-impl<C> rboto::IntoValue for PublishInput<C> {
-    fn into_value(self) -> rboto::Value {
-        rboto::Value::Struct(
-            vec![
-                rv::opt(self.topic_arn), rv::opt(self.target_arn), rv::opt(self
-                .phone_number), rv::opt(self.message), rv::opt(self.subject),
-                rv::opt(self.message_structure), rv::opt(self.message_attributes),
-                rv::opt(self.message_deduplication_id), rv::opt(self.message_group_id)
-            ],
-        )
-    }
-}
-#[derive(Clone, PartialEq)]
-pub struct PutDataProtectionPolicyInput<C = ()> {
+rboto::__structure!(
+    PublishInput "PublishInput"[set debug into] { topic_arn : String, target_arn :
+    String, phone_number : String[sensitive], message : String, subject : String,
+    message_structure : String, message_attributes : HashMap < String,
+    MessageAttributeValue >, message_deduplication_id : String, message_group_id : String
+    } { _client }
+);
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct PutDataProtectionPolicyInput {
     /// The ARN of the topic whose `DataProtectionPolicy` you want to add or update.
     pub resource_arn: Option<String>,
     /// The JSON serialization of the topic's `DataProtectionPolicy`.
     pub data_protection_policy: Option<String>,
-    #[doc(hidden)]
-    pub _client: C,
+    pub(crate) _client: rboto::__private::Bound,
 }
-impl Default for PutDataProtectionPolicyInput {
-    fn default() -> Self {
-        Self::with_client(())
-    }
-}
-impl<C> PutDataProtectionPolicyInput<C> {
-    #[doc(hidden)]
-    pub fn with_client(client: C) -> Self {
-        Self {
-            resource_arn: None,
-            data_protection_policy: None,
-            _client: client,
-        }
-    }
-    /// Sets `ResourceArn`.
-    pub fn resource_arn(mut self, v: impl Into<String>) -> Self {
-        self.resource_arn = Some(v.into());
-        self
-    }
-    /// Sets `DataProtectionPolicy`.
-    pub fn data_protection_policy(mut self, v: impl Into<String>) -> Self {
-        self.data_protection_policy = Some(v.into());
-        self
-    }
-}
-impl<C> ::std::fmt::Debug for PutDataProtectionPolicyInput<C> {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.debug_struct("PutDataProtectionPolicyInput")
-            .field("resource_arn", &self.resource_arn)
-            .field("data_protection_policy", &self.data_protection_policy)
-            .finish()
-    }
-}
-impl<C> rboto::IntoValue for PutDataProtectionPolicyInput<C> {
-    fn into_value(self) -> rboto::Value {
-        rboto::Value::Struct(
-            vec![rv::opt(self.resource_arn), rv::opt(self.data_protection_policy)],
-        )
-    }
-}
+rboto::__structure!(
+    PutDataProtectionPolicyInput "PutDataProtectionPolicyInput"[set debug into] {
+    resource_arn : String, data_protection_policy : String } { _client }
+);
 /// Input for RemovePermission action.
-#[derive(Clone, PartialEq)]
-pub struct RemovePermissionInput<C = ()> {
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct RemovePermissionInput {
     /// The ARN of the topic whose access control policy you wish to modify.
     pub topic_arn: Option<String>,
     /// The unique label of the statement you want to remove.
     pub label: Option<String>,
-    #[doc(hidden)]
-    pub _client: C,
+    pub(crate) _client: rboto::__private::Bound,
 }
-impl Default for RemovePermissionInput {
-    fn default() -> Self {
-        Self::with_client(())
-    }
-}
-impl<C> RemovePermissionInput<C> {
-    #[doc(hidden)]
-    pub fn with_client(client: C) -> Self {
-        Self {
-            topic_arn: None,
-            label: None,
-            _client: client,
-        }
-    }
-    /// Sets `TopicArn`.
-    pub fn topic_arn(mut self, v: impl Into<String>) -> Self {
-        self.topic_arn = Some(v.into());
-        self
-    }
-    /// Sets `Label`.
-    pub fn label(mut self, v: impl Into<String>) -> Self {
-        self.label = Some(v.into());
-        self
-    }
-}
-impl<C> ::std::fmt::Debug for RemovePermissionInput<C> {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.debug_struct("RemovePermissionInput")
-            .field("topic_arn", &self.topic_arn)
-            .field("label", &self.label)
-            .finish()
-    }
-}
-impl<C> rboto::IntoValue for RemovePermissionInput<C> {
-    fn into_value(self) -> rboto::Value {
-        rboto::Value::Struct(vec![rv::opt(self.topic_arn), rv::opt(self.label)])
-    }
-}
+rboto::__structure!(
+    RemovePermissionInput "RemovePermissionInput"[set debug into] { topic_arn : String,
+    label : String } { _client }
+);
 /// Input for `SetEndpointAttributes` action.
-#[derive(Clone, PartialEq)]
-pub struct SetEndpointAttributesInput<C = ()> {
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct SetEndpointAttributesInput {
     /// EndpointArn used for `SetEndpointAttributes` action.
     pub endpoint_arn: Option<String>,
     /// A map of the endpoint attributes. Attributes in this map include the following:
     pub attributes: Option<HashMap<String, String>>,
-    #[doc(hidden)]
-    pub _client: C,
+    pub(crate) _client: rboto::__private::Bound,
 }
-impl Default for SetEndpointAttributesInput {
-    fn default() -> Self {
-        Self::with_client(())
-    }
-}
-impl<C> SetEndpointAttributesInput<C> {
-    #[doc(hidden)]
-    pub fn with_client(client: C) -> Self {
-        Self {
-            endpoint_arn: None,
-            attributes: None,
-            _client: client,
-        }
-    }
-    /// Sets `EndpointArn`.
-    pub fn endpoint_arn(mut self, v: impl Into<String>) -> Self {
-        self.endpoint_arn = Some(v.into());
-        self
-    }
-    /// Sets `Attributes`.
-    pub fn attributes(mut self, v: impl Into<HashMap<String, String>>) -> Self {
-        self.attributes = Some(v.into());
-        self
-    }
-}
-impl<C> ::std::fmt::Debug for SetEndpointAttributesInput<C> {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.debug_struct("SetEndpointAttributesInput")
-            .field("endpoint_arn", &self.endpoint_arn)
-            .field("attributes", &self.attributes)
-            .finish()
-    }
-}
-impl<C> rboto::IntoValue for SetEndpointAttributesInput<C> {
-    fn into_value(self) -> rboto::Value {
-        rboto::Value::Struct(vec![rv::opt(self.endpoint_arn), rv::opt(self.attributes)])
-    }
-}
+rboto::__structure!(
+    SetEndpointAttributesInput "SetEndpointAttributesInput"[set debug into] {
+    endpoint_arn : String, attributes : HashMap < String, String > } { _client }
+);
 /// Input for `SetPlatformApplicationAttributes` action.
-#[derive(Clone, PartialEq)]
-pub struct SetPlatformApplicationAttributesInput<C = ()> {
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct SetPlatformApplicationAttributesInput {
     /// `PlatformApplicationArn` for `SetPlatformApplicationAttributes` action.
     pub platform_application_arn: Option<String>,
     /// A map of the platform application attributes. Attributes in this map include the following:
     pub attributes: Option<HashMap<String, String>>,
-    #[doc(hidden)]
-    pub _client: C,
+    pub(crate) _client: rboto::__private::Bound,
 }
-impl Default for SetPlatformApplicationAttributesInput {
-    fn default() -> Self {
-        Self::with_client(())
-    }
-}
-impl<C> SetPlatformApplicationAttributesInput<C> {
-    #[doc(hidden)]
-    pub fn with_client(client: C) -> Self {
-        Self {
-            platform_application_arn: None,
-            attributes: None,
-            _client: client,
-        }
-    }
-    /// Sets `PlatformApplicationArn`.
-    pub fn platform_application_arn(mut self, v: impl Into<String>) -> Self {
-        self.platform_application_arn = Some(v.into());
-        self
-    }
-    /// Sets `Attributes`.
-    pub fn attributes(mut self, v: impl Into<HashMap<String, String>>) -> Self {
-        self.attributes = Some(v.into());
-        self
-    }
-}
-impl<C> ::std::fmt::Debug for SetPlatformApplicationAttributesInput<C> {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.debug_struct("SetPlatformApplicationAttributesInput")
-            .field("platform_application_arn", &self.platform_application_arn)
-            .field("attributes", &self.attributes)
-            .finish()
-    }
-}
-impl<C> rboto::IntoValue for SetPlatformApplicationAttributesInput<C> {
-    fn into_value(self) -> rboto::Value {
-        rboto::Value::Struct(
-            vec![rv::opt(self.platform_application_arn), rv::opt(self.attributes)],
-        )
-    }
-}
+rboto::__structure!(
+    SetPlatformApplicationAttributesInput "SetPlatformApplicationAttributesInput"[set
+    debug into] { platform_application_arn : String, attributes : HashMap < String,
+    String > } { _client }
+);
 /// The input for the SetSMSAttributes action.
-#[derive(Clone, PartialEq)]
-pub struct SetSmsAttributesInput<C = ()> {
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct SetSmsAttributesInput {
     /// The default settings for sending SMS messages from your Amazon Web Services account. You can set values for the following attribute names:
     pub attributes: Option<HashMap<String, String>>,
-    #[doc(hidden)]
-    pub _client: C,
+    pub(crate) _client: rboto::__private::Bound,
 }
-impl Default for SetSmsAttributesInput {
-    fn default() -> Self {
-        Self::with_client(())
-    }
-}
-impl<C> SetSmsAttributesInput<C> {
-    #[doc(hidden)]
-    pub fn with_client(client: C) -> Self {
-        Self {
-            attributes: None,
-            _client: client,
-        }
-    }
-    /// Sets `attributes`.
-    pub fn attributes(mut self, v: impl Into<HashMap<String, String>>) -> Self {
-        self.attributes = Some(v.into());
-        self
-    }
-}
-impl<C> ::std::fmt::Debug for SetSmsAttributesInput<C> {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.debug_struct("SetSmsAttributesInput")
-            .field("attributes", &self.attributes)
-            .finish()
-    }
-}
-impl<C> rboto::IntoValue for SetSmsAttributesInput<C> {
-    fn into_value(self) -> rboto::Value {
-        rboto::Value::Struct(vec![rv::opt(self.attributes)])
-    }
-}
+rboto::__structure!(
+    SetSmsAttributesInput "SetSMSAttributesInput"[set debug into] { attributes : HashMap
+    < String, String > } { _client }
+);
 /// Input for SetSubscriptionAttributes action.
-#[derive(Clone, PartialEq)]
-pub struct SetSubscriptionAttributesInput<C = ()> {
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct SetSubscriptionAttributesInput {
     /// The ARN of the subscription to modify.
     pub subscription_arn: Option<String>,
     /// A map of attributes with their corresponding values.
     pub attribute_name: Option<String>,
     /// The new value for the attribute in JSON format.
     pub attribute_value: Option<String>,
-    #[doc(hidden)]
-    pub _client: C,
+    pub(crate) _client: rboto::__private::Bound,
 }
-impl Default for SetSubscriptionAttributesInput {
-    fn default() -> Self {
-        Self::with_client(())
-    }
-}
-impl<C> SetSubscriptionAttributesInput<C> {
-    #[doc(hidden)]
-    pub fn with_client(client: C) -> Self {
-        Self {
-            subscription_arn: None,
-            attribute_name: None,
-            attribute_value: None,
-            _client: client,
-        }
-    }
-    /// Sets `SubscriptionArn`.
-    pub fn subscription_arn(mut self, v: impl Into<String>) -> Self {
-        self.subscription_arn = Some(v.into());
-        self
-    }
-    /// Sets `AttributeName`.
-    pub fn attribute_name(mut self, v: impl Into<String>) -> Self {
-        self.attribute_name = Some(v.into());
-        self
-    }
-    /// Sets `AttributeValue`.
-    pub fn attribute_value(mut self, v: impl Into<String>) -> Self {
-        self.attribute_value = Some(v.into());
-        self
-    }
-}
-impl<C> ::std::fmt::Debug for SetSubscriptionAttributesInput<C> {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.debug_struct("SetSubscriptionAttributesInput")
-            .field("subscription_arn", &self.subscription_arn)
-            .field("attribute_name", &self.attribute_name)
-            .field("attribute_value", &self.attribute_value)
-            .finish()
-    }
-}
-impl<C> rboto::IntoValue for SetSubscriptionAttributesInput<C> {
-    fn into_value(self) -> rboto::Value {
-        rboto::Value::Struct(
-            vec![
-                rv::opt(self.subscription_arn), rv::opt(self.attribute_name),
-                rv::opt(self.attribute_value)
-            ],
-        )
-    }
-}
+rboto::__structure!(
+    SetSubscriptionAttributesInput "SetSubscriptionAttributesInput"[set debug into] {
+    subscription_arn : String, attribute_name : String, attribute_value : String } {
+    _client }
+);
 /// Input for SetTopicAttributes action.
-#[derive(Clone, PartialEq)]
-pub struct SetTopicAttributesInput<C = ()> {
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct SetTopicAttributesInput {
     /// The ARN of the topic to modify.
     pub topic_arn: Option<String>,
     /// A map of attributes with their corresponding values.
     pub attribute_name: Option<String>,
     /// The new value for the attribute.
     pub attribute_value: Option<String>,
-    #[doc(hidden)]
-    pub _client: C,
+    pub(crate) _client: rboto::__private::Bound,
 }
-impl Default for SetTopicAttributesInput {
-    fn default() -> Self {
-        Self::with_client(())
-    }
-}
-impl<C> SetTopicAttributesInput<C> {
-    #[doc(hidden)]
-    pub fn with_client(client: C) -> Self {
-        Self {
-            topic_arn: None,
-            attribute_name: None,
-            attribute_value: None,
-            _client: client,
-        }
-    }
-    /// Sets `TopicArn`.
-    pub fn topic_arn(mut self, v: impl Into<String>) -> Self {
-        self.topic_arn = Some(v.into());
-        self
-    }
-    /// Sets `AttributeName`.
-    pub fn attribute_name(mut self, v: impl Into<String>) -> Self {
-        self.attribute_name = Some(v.into());
-        self
-    }
-    /// Sets `AttributeValue`.
-    pub fn attribute_value(mut self, v: impl Into<String>) -> Self {
-        self.attribute_value = Some(v.into());
-        self
-    }
-}
-impl<C> ::std::fmt::Debug for SetTopicAttributesInput<C> {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.debug_struct("SetTopicAttributesInput")
-            .field("topic_arn", &self.topic_arn)
-            .field("attribute_name", &self.attribute_name)
-            .field("attribute_value", &self.attribute_value)
-            .finish()
-    }
-}
-impl<C> rboto::IntoValue for SetTopicAttributesInput<C> {
-    fn into_value(self) -> rboto::Value {
-        rboto::Value::Struct(
-            vec![
-                rv::opt(self.topic_arn), rv::opt(self.attribute_name), rv::opt(self
-                .attribute_value)
-            ],
-        )
-    }
-}
+rboto::__structure!(
+    SetTopicAttributesInput "SetTopicAttributesInput"[set debug into] { topic_arn :
+    String, attribute_name : String, attribute_value : String } { _client }
+);
 /// Input for Subscribe action.
-#[derive(Clone, PartialEq)]
-pub struct SubscribeInput<C = ()> {
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct SubscribeInput {
     /// The ARN of the topic you want to subscribe to.
     pub topic_arn: Option<String>,
     /// The protocol that you want to use. Supported protocols include:
@@ -1804,252 +527,61 @@ pub struct SubscribeInput<C = ()> {
     pub attributes: Option<HashMap<String, String>>,
     /// Sets whether the response from the `Subscribe` request includes the subscription ARN, even if the subscription is not yet confirmed.
     pub return_subscription_arn: Option<bool>,
-    #[doc(hidden)]
-    pub _client: C,
+    pub(crate) _client: rboto::__private::Bound,
 }
-impl Default for SubscribeInput {
-    fn default() -> Self {
-        Self::with_client(())
-    }
-}
-impl<C> SubscribeInput<C> {
-    #[doc(hidden)]
-    pub fn with_client(client: C) -> Self {
-        Self {
-            topic_arn: None,
-            protocol: None,
-            endpoint: None,
-            attributes: None,
-            return_subscription_arn: None,
-            _client: client,
-        }
-    }
-    /// Sets `TopicArn`.
-    pub fn topic_arn(mut self, v: impl Into<String>) -> Self {
-        self.topic_arn = Some(v.into());
-        self
-    }
-    /// Sets `Protocol`.
-    pub fn protocol(mut self, v: impl Into<String>) -> Self {
-        self.protocol = Some(v.into());
-        self
-    }
-    /// Sets `Endpoint`.
-    pub fn endpoint(mut self, v: impl Into<String>) -> Self {
-        self.endpoint = Some(v.into());
-        self
-    }
-    /// Sets `Attributes`.
-    pub fn attributes(mut self, v: impl Into<HashMap<String, String>>) -> Self {
-        self.attributes = Some(v.into());
-        self
-    }
-    /// Sets `ReturnSubscriptionArn`.
-    pub fn return_subscription_arn(mut self, v: bool) -> Self {
-        self.return_subscription_arn = Some(v);
-        self
-    }
-}
-impl<C> ::std::fmt::Debug for SubscribeInput<C> {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.debug_struct("SubscribeInput")
-            .field("topic_arn", &self.topic_arn)
-            .field("protocol", &self.protocol)
-            .field("endpoint", &self.endpoint)
-            .field("attributes", &self.attributes)
-            .field("return_subscription_arn", &self.return_subscription_arn)
-            .finish()
-    }
-}
-impl<C> rboto::IntoValue for SubscribeInput<C> {
-    fn into_value(self) -> rboto::Value {
-        rboto::Value::Struct(
-            vec![
-                rv::opt(self.topic_arn), rv::opt(self.protocol), rv::opt(self.endpoint),
-                rv::opt(self.attributes), rv::opt(self.return_subscription_arn)
-            ],
-        )
-    }
-}
-#[derive(Clone, PartialEq)]
-pub struct TagResourceRequest<C = ()> {
+rboto::__structure!(
+    SubscribeInput "SubscribeInput"[set debug into] { topic_arn : String, protocol :
+    String, endpoint : String, attributes : HashMap < String, String >,
+    return_subscription_arn = bool } { _client }
+);
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct TagResourceInput {
     /// The ARN of the topic to which to add tags.
     pub resource_arn: Option<String>,
     /// The tags to be added to the specified topic. A tag consists of a required key and an optional value.
     pub tags: Option<Vec<Tag>>,
-    #[doc(hidden)]
-    pub _client: C,
+    pub(crate) _client: rboto::__private::Bound,
 }
-impl Default for TagResourceRequest {
-    fn default() -> Self {
-        Self::with_client(())
-    }
-}
-impl<C> TagResourceRequest<C> {
-    #[doc(hidden)]
-    pub fn with_client(client: C) -> Self {
-        Self {
-            resource_arn: None,
-            tags: None,
-            _client: client,
-        }
-    }
-    /// Sets `ResourceArn`.
-    pub fn resource_arn(mut self, v: impl Into<String>) -> Self {
-        self.resource_arn = Some(v.into());
-        self
-    }
-    /// Sets `Tags`.
-    pub fn tags(mut self, v: impl Into<Vec<Tag>>) -> Self {
-        self.tags = Some(v.into());
-        self
-    }
-}
-impl<C> ::std::fmt::Debug for TagResourceRequest<C> {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.debug_struct("TagResourceRequest")
-            .field("resource_arn", &self.resource_arn)
-            .field("tags", &self.tags)
-            .finish()
-    }
-}
-impl<C> rboto::IntoValue for TagResourceRequest<C> {
-    fn into_value(self) -> rboto::Value {
-        rboto::Value::Struct(vec![rv::opt(self.resource_arn), rv::opt(self.tags)])
-    }
-}
+rboto::__structure!(
+    TagResourceInput "TagResourceRequest"[set debug into] { resource_arn : String, tags :
+    Vec < Tag > } { _client }
+);
 /// Input for Unsubscribe action.
-#[derive(Clone, PartialEq)]
-pub struct UnsubscribeInput<C = ()> {
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct UnsubscribeInput {
     /// The ARN of the subscription to be deleted.
     pub subscription_arn: Option<String>,
-    #[doc(hidden)]
-    pub _client: C,
+    pub(crate) _client: rboto::__private::Bound,
 }
-impl Default for UnsubscribeInput {
-    fn default() -> Self {
-        Self::with_client(())
-    }
-}
-impl<C> UnsubscribeInput<C> {
-    #[doc(hidden)]
-    pub fn with_client(client: C) -> Self {
-        Self {
-            subscription_arn: None,
-            _client: client,
-        }
-    }
-    /// Sets `SubscriptionArn`.
-    pub fn subscription_arn(mut self, v: impl Into<String>) -> Self {
-        self.subscription_arn = Some(v.into());
-        self
-    }
-}
-impl<C> ::std::fmt::Debug for UnsubscribeInput<C> {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.debug_struct("UnsubscribeInput")
-            .field("subscription_arn", &self.subscription_arn)
-            .finish()
-    }
-}
-impl<C> rboto::IntoValue for UnsubscribeInput<C> {
-    fn into_value(self) -> rboto::Value {
-        rboto::Value::Struct(vec![rv::opt(self.subscription_arn)])
-    }
-}
-#[derive(Clone, PartialEq)]
-pub struct UntagResourceRequest<C = ()> {
+rboto::__structure!(
+    UnsubscribeInput "UnsubscribeInput"[set debug into] { subscription_arn : String } {
+    _client }
+);
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct UntagResourceInput {
     /// The ARN of the topic from which to remove tags.
     pub resource_arn: Option<String>,
     /// The list of tag keys to remove from the specified topic.
     pub tag_keys: Option<Vec<String>>,
-    #[doc(hidden)]
-    pub _client: C,
+    pub(crate) _client: rboto::__private::Bound,
 }
-impl Default for UntagResourceRequest {
-    fn default() -> Self {
-        Self::with_client(())
-    }
-}
-impl<C> UntagResourceRequest<C> {
-    #[doc(hidden)]
-    pub fn with_client(client: C) -> Self {
-        Self {
-            resource_arn: None,
-            tag_keys: None,
-            _client: client,
-        }
-    }
-    /// Sets `ResourceArn`.
-    pub fn resource_arn(mut self, v: impl Into<String>) -> Self {
-        self.resource_arn = Some(v.into());
-        self
-    }
-    /// Sets `TagKeys`.
-    pub fn tag_keys(mut self, v: impl Into<Vec<String>>) -> Self {
-        self.tag_keys = Some(v.into());
-        self
-    }
-}
-impl<C> ::std::fmt::Debug for UntagResourceRequest<C> {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.debug_struct("UntagResourceRequest")
-            .field("resource_arn", &self.resource_arn)
-            .field("tag_keys", &self.tag_keys)
-            .finish()
-    }
-}
-impl<C> rboto::IntoValue for UntagResourceRequest<C> {
-    fn into_value(self) -> rboto::Value {
-        rboto::Value::Struct(vec![rv::opt(self.resource_arn), rv::opt(self.tag_keys)])
-    }
-}
-#[derive(Clone, PartialEq)]
-pub struct VerifySmsSandboxPhoneNumberInput<C = ()> {
+rboto::__structure!(
+    UntagResourceInput "UntagResourceRequest"[set debug into] { resource_arn : String,
+    tag_keys : Vec < String > } { _client }
+);
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct VerifySmsSandboxPhoneNumberInput {
     /// The destination phone number to verify.
     pub phone_number: Option<String>,
     /// The OTP sent to the destination number from the `CreateSMSSandBoxPhoneNumber` call.
     pub one_time_password: Option<String>,
-    #[doc(hidden)]
-    pub _client: C,
+    pub(crate) _client: rboto::__private::Bound,
 }
-impl Default for VerifySmsSandboxPhoneNumberInput {
-    fn default() -> Self {
-        Self::with_client(())
-    }
-}
-impl<C> VerifySmsSandboxPhoneNumberInput<C> {
-    #[doc(hidden)]
-    pub fn with_client(client: C) -> Self {
-        Self {
-            phone_number: None,
-            one_time_password: None,
-            _client: client,
-        }
-    }
-    /// Sets `PhoneNumber`.
-    pub fn phone_number(mut self, v: impl Into<String>) -> Self {
-        self.phone_number = Some(v.into());
-        self
-    }
-    /// Sets `OneTimePassword`.
-    pub fn one_time_password(mut self, v: impl Into<String>) -> Self {
-        self.one_time_password = Some(v.into());
-        self
-    }
-}
-impl<C> ::std::fmt::Debug for VerifySmsSandboxPhoneNumberInput<C> {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.debug_struct("VerifySmsSandboxPhoneNumberInput")
-            .field("phone_number", &rboto::types::Redacted(&self.phone_number))
-            .field("one_time_password", &self.one_time_password)
-            .finish()
-    }
-}
-impl<C> rboto::IntoValue for VerifySmsSandboxPhoneNumberInput<C> {
-    fn into_value(self) -> rboto::Value {
-        rboto::Value::Struct(
-            vec![rv::opt(self.phone_number), rv::opt(self.one_time_password)],
-        )
-    }
-}
+rboto::__structure!(
+    VerifySmsSandboxPhoneNumberInput "VerifySMSSandboxPhoneNumberInput"[set debug into] {
+    phone_number : String[sensitive], one_time_password : String } { _client }
+);

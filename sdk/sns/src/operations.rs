@@ -2,516 +2,85 @@
 #[allow(unused_imports)]
 use super::{error::*, input::*, output::*, types::*};
 #[allow(unused_imports)]
-use rboto::value as rv;
+use rboto::__private as rv;
 #[allow(unused_imports)]
 use std::collections::HashMap;
-impl<C> rboto::OperationInput for AddPermissionInput<C> {
-    type Output = ();
-    type Error = super::error::Exception;
-    const OPERATION: &'static rboto::schema::Operation = &super::schema::ops::ADD_PERMISSION;
-}
-impl AddPermissionInput<rboto::ServiceClient> {
-    /// Sends the `AddPermission` request.
-    pub async fn send(self) -> Result<(), super::Error> {
-        let client = self._client.clone();
-        client.call(self).await
-    }
-}
-impl<C> rboto::OperationInput for CheckIfPhoneNumberIsOptedOutInput<C> {
-    type Output = CheckIfPhoneNumberIsOptedOutResponse;
-    type Error = super::error::Exception;
-    const OPERATION: &'static rboto::schema::Operation = &super::schema::ops::CHECK_IF_PHONE_NUMBER_IS_OPTED_OUT;
-}
-impl CheckIfPhoneNumberIsOptedOutInput<rboto::ServiceClient> {
-    /// Sends the `CheckIfPhoneNumberIsOptedOut` request.
-    pub async fn send(
-        self,
-    ) -> Result<CheckIfPhoneNumberIsOptedOutResponse, super::Error> {
-        let client = self._client.clone();
-        client.call(self).await
-    }
-}
-impl<C> rboto::OperationInput for ConfirmSubscriptionInput<C> {
-    type Output = ConfirmSubscriptionResponse;
-    type Error = super::error::Exception;
-    const OPERATION: &'static rboto::schema::Operation = &super::schema::ops::CONFIRM_SUBSCRIPTION;
-}
-impl ConfirmSubscriptionInput<rboto::ServiceClient> {
-    /// Sends the `ConfirmSubscription` request.
-    pub async fn send(self) -> Result<ConfirmSubscriptionResponse, super::Error> {
-        let client = self._client.clone();
-        client.call(self).await
-    }
-}
-impl<C> rboto::OperationInput for CreatePlatformApplicationInput<C> {
-    type Output = CreatePlatformApplicationResponse;
-    type Error = super::error::Exception;
-    const OPERATION: &'static rboto::schema::Operation = &super::schema::ops::CREATE_PLATFORM_APPLICATION;
-}
-impl CreatePlatformApplicationInput<rboto::ServiceClient> {
-    /// Sends the `CreatePlatformApplication` request.
-    pub async fn send(self) -> Result<CreatePlatformApplicationResponse, super::Error> {
-        let client = self._client.clone();
-        client.call(self).await
-    }
-}
-impl<C> rboto::OperationInput for CreatePlatformEndpointInput<C> {
-    type Output = CreateEndpointResponse;
-    type Error = super::error::Exception;
-    const OPERATION: &'static rboto::schema::Operation = &super::schema::ops::CREATE_PLATFORM_ENDPOINT;
-}
-impl CreatePlatformEndpointInput<rboto::ServiceClient> {
-    /// Sends the `CreatePlatformEndpoint` request.
-    pub async fn send(self) -> Result<CreateEndpointResponse, super::Error> {
-        let client = self._client.clone();
-        client.call(self).await
-    }
-}
-impl<C> rboto::OperationInput for CreateSmsSandboxPhoneNumberInput<C> {
-    type Output = CreateSmsSandboxPhoneNumberResult;
-    type Error = super::error::Exception;
-    const OPERATION: &'static rboto::schema::Operation = &super::schema::ops::CREATE_SMS_SANDBOX_PHONE_NUMBER;
-}
-impl CreateSmsSandboxPhoneNumberInput<rboto::ServiceClient> {
-    /// Sends the `CreateSMSSandboxPhoneNumber` request.
-    pub async fn send(self) -> Result<CreateSmsSandboxPhoneNumberResult, super::Error> {
-        let client = self._client.clone();
-        client.call(self).await
-    }
-}
-impl<C> rboto::OperationInput for CreateTopicInput<C> {
-    type Output = CreateTopicResponse;
-    type Error = super::error::Exception;
-    const OPERATION: &'static rboto::schema::Operation = &super::schema::ops::CREATE_TOPIC;
-}
-impl CreateTopicInput<rboto::ServiceClient> {
-    /// Sends the `CreateTopic` request.
-    pub async fn send(self) -> Result<CreateTopicResponse, super::Error> {
-        let client = self._client.clone();
-        client.call(self).await
-    }
-}
-impl<C> rboto::OperationInput for DeleteEndpointInput<C> {
-    type Output = ();
-    type Error = super::error::Exception;
-    const OPERATION: &'static rboto::schema::Operation = &super::schema::ops::DELETE_ENDPOINT;
-}
-impl DeleteEndpointInput<rboto::ServiceClient> {
-    /// Sends the `DeleteEndpoint` request.
-    pub async fn send(self) -> Result<(), super::Error> {
-        let client = self._client.clone();
-        client.call(self).await
-    }
-}
-impl<C> rboto::OperationInput for DeletePlatformApplicationInput<C> {
-    type Output = ();
-    type Error = super::error::Exception;
-    const OPERATION: &'static rboto::schema::Operation = &super::schema::ops::DELETE_PLATFORM_APPLICATION;
-}
-impl DeletePlatformApplicationInput<rboto::ServiceClient> {
-    /// Sends the `DeletePlatformApplication` request.
-    pub async fn send(self) -> Result<(), super::Error> {
-        let client = self._client.clone();
-        client.call(self).await
-    }
-}
-impl<C> rboto::OperationInput for DeleteSmsSandboxPhoneNumberInput<C> {
-    type Output = DeleteSmsSandboxPhoneNumberResult;
-    type Error = super::error::Exception;
-    const OPERATION: &'static rboto::schema::Operation = &super::schema::ops::DELETE_SMS_SANDBOX_PHONE_NUMBER;
-}
-impl DeleteSmsSandboxPhoneNumberInput<rboto::ServiceClient> {
-    /// Sends the `DeleteSMSSandboxPhoneNumber` request.
-    pub async fn send(self) -> Result<DeleteSmsSandboxPhoneNumberResult, super::Error> {
-        let client = self._client.clone();
-        client.call(self).await
-    }
-}
-impl<C> rboto::OperationInput for DeleteTopicInput<C> {
-    type Output = ();
-    type Error = super::error::Exception;
-    const OPERATION: &'static rboto::schema::Operation = &super::schema::ops::DELETE_TOPIC;
-}
-impl DeleteTopicInput<rboto::ServiceClient> {
-    /// Sends the `DeleteTopic` request.
-    pub async fn send(self) -> Result<(), super::Error> {
-        let client = self._client.clone();
-        client.call(self).await
-    }
-}
-impl<C> rboto::OperationInput for GetDataProtectionPolicyInput<C> {
-    type Output = GetDataProtectionPolicyResponse;
-    type Error = super::error::Exception;
-    const OPERATION: &'static rboto::schema::Operation = &super::schema::ops::GET_DATA_PROTECTION_POLICY;
-}
-impl GetDataProtectionPolicyInput<rboto::ServiceClient> {
-    /// Sends the `GetDataProtectionPolicy` request.
-    pub async fn send(self) -> Result<GetDataProtectionPolicyResponse, super::Error> {
-        let client = self._client.clone();
-        client.call(self).await
-    }
-}
-impl<C> rboto::OperationInput for GetEndpointAttributesInput<C> {
-    type Output = GetEndpointAttributesResponse;
-    type Error = super::error::Exception;
-    const OPERATION: &'static rboto::schema::Operation = &super::schema::ops::GET_ENDPOINT_ATTRIBUTES;
-}
-impl GetEndpointAttributesInput<rboto::ServiceClient> {
-    /// Sends the `GetEndpointAttributes` request.
-    pub async fn send(self) -> Result<GetEndpointAttributesResponse, super::Error> {
-        let client = self._client.clone();
-        client.call(self).await
-    }
-}
-impl<C> rboto::OperationInput for GetPlatformApplicationAttributesInput<C> {
-    type Output = GetPlatformApplicationAttributesResponse;
-    type Error = super::error::Exception;
-    const OPERATION: &'static rboto::schema::Operation = &super::schema::ops::GET_PLATFORM_APPLICATION_ATTRIBUTES;
-}
-impl GetPlatformApplicationAttributesInput<rboto::ServiceClient> {
-    /// Sends the `GetPlatformApplicationAttributes` request.
-    pub async fn send(
-        self,
-    ) -> Result<GetPlatformApplicationAttributesResponse, super::Error> {
-        let client = self._client.clone();
-        client.call(self).await
-    }
-}
-impl<C> rboto::OperationInput for GetSmsAttributesInput<C> {
-    type Output = GetSmsAttributesResponse;
-    type Error = super::error::Exception;
-    const OPERATION: &'static rboto::schema::Operation = &super::schema::ops::GET_SMS_ATTRIBUTES;
-}
-impl GetSmsAttributesInput<rboto::ServiceClient> {
-    /// Sends the `GetSMSAttributes` request.
-    pub async fn send(self) -> Result<GetSmsAttributesResponse, super::Error> {
-        let client = self._client.clone();
-        client.call(self).await
-    }
-}
-impl<C> rboto::OperationInput for GetSmsSandboxAccountStatusInput<C> {
-    type Output = GetSmsSandboxAccountStatusResult;
-    type Error = super::error::Exception;
-    const OPERATION: &'static rboto::schema::Operation = &super::schema::ops::GET_SMS_SANDBOX_ACCOUNT_STATUS;
-}
-impl GetSmsSandboxAccountStatusInput<rboto::ServiceClient> {
-    /// Sends the `GetSMSSandboxAccountStatus` request.
-    pub async fn send(self) -> Result<GetSmsSandboxAccountStatusResult, super::Error> {
-        let client = self._client.clone();
-        client.call(self).await
-    }
-}
-impl<C> rboto::OperationInput for GetSubscriptionAttributesInput<C> {
-    type Output = GetSubscriptionAttributesResponse;
-    type Error = super::error::Exception;
-    const OPERATION: &'static rboto::schema::Operation = &super::schema::ops::GET_SUBSCRIPTION_ATTRIBUTES;
-}
-impl GetSubscriptionAttributesInput<rboto::ServiceClient> {
-    /// Sends the `GetSubscriptionAttributes` request.
-    pub async fn send(self) -> Result<GetSubscriptionAttributesResponse, super::Error> {
-        let client = self._client.clone();
-        client.call(self).await
-    }
-}
-impl<C> rboto::OperationInput for GetTopicAttributesInput<C> {
-    type Output = GetTopicAttributesResponse;
-    type Error = super::error::Exception;
-    const OPERATION: &'static rboto::schema::Operation = &super::schema::ops::GET_TOPIC_ATTRIBUTES;
-}
-impl GetTopicAttributesInput<rboto::ServiceClient> {
-    /// Sends the `GetTopicAttributes` request.
-    pub async fn send(self) -> Result<GetTopicAttributesResponse, super::Error> {
-        let client = self._client.clone();
-        client.call(self).await
-    }
-}
-impl<C> rboto::OperationInput for ListEndpointsByPlatformApplicationInput<C> {
-    type Output = ListEndpointsByPlatformApplicationResponse;
-    type Error = super::error::Exception;
-    const OPERATION: &'static rboto::schema::Operation = &super::schema::ops::LIST_ENDPOINTS_BY_PLATFORM_APPLICATION;
-}
-impl ListEndpointsByPlatformApplicationInput<rboto::ServiceClient> {
-    /// Sends the `ListEndpointsByPlatformApplication` request.
-    pub async fn send(
-        self,
-    ) -> Result<ListEndpointsByPlatformApplicationResponse, super::Error> {
-        let client = self._client.clone();
-        client.call(self).await
-    }
-}
-impl<C> rboto::OperationInput for ListOriginationNumbersRequest<C> {
-    type Output = ListOriginationNumbersResult;
-    type Error = super::error::Exception;
-    const OPERATION: &'static rboto::schema::Operation = &super::schema::ops::LIST_ORIGINATION_NUMBERS;
-}
-impl ListOriginationNumbersRequest<rboto::ServiceClient> {
-    /// Sends the `ListOriginationNumbers` request.
-    pub async fn send(self) -> Result<ListOriginationNumbersResult, super::Error> {
-        let client = self._client.clone();
-        client.call(self).await
-    }
-}
-impl<C> rboto::OperationInput for ListPhoneNumbersOptedOutInput<C> {
-    type Output = ListPhoneNumbersOptedOutResponse;
-    type Error = super::error::Exception;
-    const OPERATION: &'static rboto::schema::Operation = &super::schema::ops::LIST_PHONE_NUMBERS_OPTED_OUT;
-}
-impl ListPhoneNumbersOptedOutInput<rboto::ServiceClient> {
-    /// Sends the `ListPhoneNumbersOptedOut` request.
-    pub async fn send(self) -> Result<ListPhoneNumbersOptedOutResponse, super::Error> {
-        let client = self._client.clone();
-        client.call(self).await
-    }
-}
-impl<C> rboto::OperationInput for ListPlatformApplicationsInput<C> {
-    type Output = ListPlatformApplicationsResponse;
-    type Error = super::error::Exception;
-    const OPERATION: &'static rboto::schema::Operation = &super::schema::ops::LIST_PLATFORM_APPLICATIONS;
-}
-impl ListPlatformApplicationsInput<rboto::ServiceClient> {
-    /// Sends the `ListPlatformApplications` request.
-    pub async fn send(self) -> Result<ListPlatformApplicationsResponse, super::Error> {
-        let client = self._client.clone();
-        client.call(self).await
-    }
-}
-impl<C> rboto::OperationInput for ListSmsSandboxPhoneNumbersInput<C> {
-    type Output = ListSmsSandboxPhoneNumbersResult;
-    type Error = super::error::Exception;
-    const OPERATION: &'static rboto::schema::Operation = &super::schema::ops::LIST_SMS_SANDBOX_PHONE_NUMBERS;
-}
-impl ListSmsSandboxPhoneNumbersInput<rboto::ServiceClient> {
-    /// Sends the `ListSMSSandboxPhoneNumbers` request.
-    pub async fn send(self) -> Result<ListSmsSandboxPhoneNumbersResult, super::Error> {
-        let client = self._client.clone();
-        client.call(self).await
-    }
-}
-impl<C> rboto::OperationInput for ListSubscriptionsInput<C> {
-    type Output = ListSubscriptionsResponse;
-    type Error = super::error::Exception;
-    const OPERATION: &'static rboto::schema::Operation = &super::schema::ops::LIST_SUBSCRIPTIONS;
-}
-impl ListSubscriptionsInput<rboto::ServiceClient> {
-    /// Sends the `ListSubscriptions` request.
-    pub async fn send(self) -> Result<ListSubscriptionsResponse, super::Error> {
-        let client = self._client.clone();
-        client.call(self).await
-    }
-}
-impl<C> rboto::OperationInput for ListSubscriptionsByTopicInput<C> {
-    type Output = ListSubscriptionsByTopicResponse;
-    type Error = super::error::Exception;
-    const OPERATION: &'static rboto::schema::Operation = &super::schema::ops::LIST_SUBSCRIPTIONS_BY_TOPIC;
-}
-impl ListSubscriptionsByTopicInput<rboto::ServiceClient> {
-    /// Sends the `ListSubscriptionsByTopic` request.
-    pub async fn send(self) -> Result<ListSubscriptionsByTopicResponse, super::Error> {
-        let client = self._client.clone();
-        client.call(self).await
-    }
-}
-impl<C> rboto::OperationInput for ListTagsForResourceRequest<C> {
-    type Output = ListTagsForResourceResponse;
-    type Error = super::error::Exception;
-    const OPERATION: &'static rboto::schema::Operation = &super::schema::ops::LIST_TAGS_FOR_RESOURCE;
-}
-impl ListTagsForResourceRequest<rboto::ServiceClient> {
-    /// Sends the `ListTagsForResource` request.
-    pub async fn send(self) -> Result<ListTagsForResourceResponse, super::Error> {
-        let client = self._client.clone();
-        client.call(self).await
-    }
-}
-impl<C> rboto::OperationInput for ListTopicsInput<C> {
-    type Output = ListTopicsResponse;
-    type Error = super::error::Exception;
-    const OPERATION: &'static rboto::schema::Operation = &super::schema::ops::LIST_TOPICS;
-}
-impl ListTopicsInput<rboto::ServiceClient> {
-    /// Sends the `ListTopics` request.
-    pub async fn send(self) -> Result<ListTopicsResponse, super::Error> {
-        let client = self._client.clone();
-        client.call(self).await
-    }
-}
-impl<C> rboto::OperationInput for OptInPhoneNumberInput<C> {
-    type Output = OptInPhoneNumberResponse;
-    type Error = super::error::Exception;
-    const OPERATION: &'static rboto::schema::Operation = &super::schema::ops::OPT_IN_PHONE_NUMBER;
-}
-impl OptInPhoneNumberInput<rboto::ServiceClient> {
-    /// Sends the `OptInPhoneNumber` request.
-    pub async fn send(self) -> Result<OptInPhoneNumberResponse, super::Error> {
-        let client = self._client.clone();
-        client.call(self).await
-    }
-}
-impl<C> rboto::OperationInput for PublishInput<C> {
-    type Output = PublishResponse;
-    type Error = super::error::Exception;
-    const OPERATION: &'static rboto::schema::Operation = &super::schema::ops::PUBLISH;
-}
-impl PublishInput<rboto::ServiceClient> {
-    /// Sends the `Publish` request.
-    pub async fn send(self) -> Result<PublishResponse, super::Error> {
-        let client = self._client.clone();
-        client.call(self).await
-    }
-}
-impl<C> rboto::OperationInput for PublishBatchInput<C> {
-    type Output = PublishBatchResponse;
-    type Error = super::error::Exception;
-    const OPERATION: &'static rboto::schema::Operation = &super::schema::ops::PUBLISH_BATCH;
-}
-impl PublishBatchInput<rboto::ServiceClient> {
-    /// Sends the `PublishBatch` request.
-    pub async fn send(self) -> Result<PublishBatchResponse, super::Error> {
-        let client = self._client.clone();
-        client.call(self).await
-    }
-}
-impl<C> rboto::OperationInput for PutDataProtectionPolicyInput<C> {
-    type Output = ();
-    type Error = super::error::Exception;
-    const OPERATION: &'static rboto::schema::Operation = &super::schema::ops::PUT_DATA_PROTECTION_POLICY;
-}
-impl PutDataProtectionPolicyInput<rboto::ServiceClient> {
-    /// Sends the `PutDataProtectionPolicy` request.
-    pub async fn send(self) -> Result<(), super::Error> {
-        let client = self._client.clone();
-        client.call(self).await
-    }
-}
-impl<C> rboto::OperationInput for RemovePermissionInput<C> {
-    type Output = ();
-    type Error = super::error::Exception;
-    const OPERATION: &'static rboto::schema::Operation = &super::schema::ops::REMOVE_PERMISSION;
-}
-impl RemovePermissionInput<rboto::ServiceClient> {
-    /// Sends the `RemovePermission` request.
-    pub async fn send(self) -> Result<(), super::Error> {
-        let client = self._client.clone();
-        client.call(self).await
-    }
-}
-impl<C> rboto::OperationInput for SetEndpointAttributesInput<C> {
-    type Output = ();
-    type Error = super::error::Exception;
-    const OPERATION: &'static rboto::schema::Operation = &super::schema::ops::SET_ENDPOINT_ATTRIBUTES;
-}
-impl SetEndpointAttributesInput<rboto::ServiceClient> {
-    /// Sends the `SetEndpointAttributes` request.
-    pub async fn send(self) -> Result<(), super::Error> {
-        let client = self._client.clone();
-        client.call(self).await
-    }
-}
-impl<C> rboto::OperationInput for SetPlatformApplicationAttributesInput<C> {
-    type Output = ();
-    type Error = super::error::Exception;
-    const OPERATION: &'static rboto::schema::Operation = &super::schema::ops::SET_PLATFORM_APPLICATION_ATTRIBUTES;
-}
-impl SetPlatformApplicationAttributesInput<rboto::ServiceClient> {
-    /// Sends the `SetPlatformApplicationAttributes` request.
-    pub async fn send(self) -> Result<(), super::Error> {
-        let client = self._client.clone();
-        client.call(self).await
-    }
-}
-impl<C> rboto::OperationInput for SetSmsAttributesInput<C> {
-    type Output = SetSmsAttributesResponse;
-    type Error = super::error::Exception;
-    const OPERATION: &'static rboto::schema::Operation = &super::schema::ops::SET_SMS_ATTRIBUTES;
-}
-impl SetSmsAttributesInput<rboto::ServiceClient> {
-    /// Sends the `SetSMSAttributes` request.
-    pub async fn send(self) -> Result<SetSmsAttributesResponse, super::Error> {
-        let client = self._client.clone();
-        client.call(self).await
-    }
-}
-impl<C> rboto::OperationInput for SetSubscriptionAttributesInput<C> {
-    type Output = ();
-    type Error = super::error::Exception;
-    const OPERATION: &'static rboto::schema::Operation = &super::schema::ops::SET_SUBSCRIPTION_ATTRIBUTES;
-}
-impl SetSubscriptionAttributesInput<rboto::ServiceClient> {
-    /// Sends the `SetSubscriptionAttributes` request.
-    pub async fn send(self) -> Result<(), super::Error> {
-        let client = self._client.clone();
-        client.call(self).await
-    }
-}
-impl<C> rboto::OperationInput for SetTopicAttributesInput<C> {
-    type Output = ();
-    type Error = super::error::Exception;
-    const OPERATION: &'static rboto::schema::Operation = &super::schema::ops::SET_TOPIC_ATTRIBUTES;
-}
-impl SetTopicAttributesInput<rboto::ServiceClient> {
-    /// Sends the `SetTopicAttributes` request.
-    pub async fn send(self) -> Result<(), super::Error> {
-        let client = self._client.clone();
-        client.call(self).await
-    }
-}
-impl<C> rboto::OperationInput for SubscribeInput<C> {
-    type Output = SubscribeResponse;
-    type Error = super::error::Exception;
-    const OPERATION: &'static rboto::schema::Operation = &super::schema::ops::SUBSCRIBE;
-}
-impl SubscribeInput<rboto::ServiceClient> {
-    /// Sends the `Subscribe` request.
-    pub async fn send(self) -> Result<SubscribeResponse, super::Error> {
-        let client = self._client.clone();
-        client.call(self).await
-    }
-}
-impl<C> rboto::OperationInput for TagResourceRequest<C> {
-    type Output = TagResourceResponse;
-    type Error = super::error::Exception;
-    const OPERATION: &'static rboto::schema::Operation = &super::schema::ops::TAG_RESOURCE;
-}
-impl TagResourceRequest<rboto::ServiceClient> {
-    /// Sends the `TagResource` request.
-    pub async fn send(self) -> Result<TagResourceResponse, super::Error> {
-        let client = self._client.clone();
-        client.call(self).await
-    }
-}
-impl<C> rboto::OperationInput for UnsubscribeInput<C> {
-    type Output = ();
-    type Error = super::error::Exception;
-    const OPERATION: &'static rboto::schema::Operation = &super::schema::ops::UNSUBSCRIBE;
-}
-impl UnsubscribeInput<rboto::ServiceClient> {
-    /// Sends the `Unsubscribe` request.
-    pub async fn send(self) -> Result<(), super::Error> {
-        let client = self._client.clone();
-        client.call(self).await
-    }
-}
-impl<C> rboto::OperationInput for UntagResourceRequest<C> {
-    type Output = UntagResourceResponse;
-    type Error = super::error::Exception;
-    const OPERATION: &'static rboto::schema::Operation = &super::schema::ops::UNTAG_RESOURCE;
-}
-impl UntagResourceRequest<rboto::ServiceClient> {
-    /// Sends the `UntagResource` request.
-    pub async fn send(self) -> Result<UntagResourceResponse, super::Error> {
-        let client = self._client.clone();
-        client.call(self).await
-    }
-}
-impl<C> rboto::OperationInput for VerifySmsSandboxPhoneNumberInput<C> {
-    type Output = VerifySmsSandboxPhoneNumberResult;
-    type Error = super::error::Exception;
-    const OPERATION: &'static rboto::schema::Operation = &super::schema::ops::VERIFY_SMS_SANDBOX_PHONE_NUMBER;
-}
-impl VerifySmsSandboxPhoneNumberInput<rboto::ServiceClient> {
-    /// Sends the `VerifySMSSandboxPhoneNumber` request.
-    pub async fn send(self) -> Result<VerifySmsSandboxPhoneNumberResult, super::Error> {
-        let client = self._client.clone();
-        client.call(self).await
-    }
-}
+rboto::__operations!(
+    super::error::Exception; AddPermissionInput => AddPermissionOutput =
+    super::schema::ops::ADD_PERMISSION, "AddPermission";
+    CheckIfPhoneNumberIsOptedOutInput => CheckIfPhoneNumberIsOptedOutOutput =
+    super::schema::ops::CHECK_IF_PHONE_NUMBER_IS_OPTED_OUT,
+    "CheckIfPhoneNumberIsOptedOut"; ConfirmSubscriptionInput => ConfirmSubscriptionOutput
+    = super::schema::ops::CONFIRM_SUBSCRIPTION, "ConfirmSubscription";
+    CreatePlatformApplicationInput => CreatePlatformApplicationOutput =
+    super::schema::ops::CREATE_PLATFORM_APPLICATION, "CreatePlatformApplication";
+    CreatePlatformEndpointInput => CreatePlatformEndpointOutput =
+    super::schema::ops::CREATE_PLATFORM_ENDPOINT, "CreatePlatformEndpoint";
+    CreateSmsSandboxPhoneNumberInput => CreateSmsSandboxPhoneNumberOutput =
+    super::schema::ops::CREATE_SMS_SANDBOX_PHONE_NUMBER, "CreateSMSSandboxPhoneNumber";
+    CreateTopicInput => CreateTopicOutput = super::schema::ops::CREATE_TOPIC,
+    "CreateTopic"; DeleteEndpointInput => DeleteEndpointOutput =
+    super::schema::ops::DELETE_ENDPOINT, "DeleteEndpoint"; DeletePlatformApplicationInput
+    => DeletePlatformApplicationOutput = super::schema::ops::DELETE_PLATFORM_APPLICATION,
+    "DeletePlatformApplication"; DeleteSmsSandboxPhoneNumberInput =>
+    DeleteSmsSandboxPhoneNumberOutput =
+    super::schema::ops::DELETE_SMS_SANDBOX_PHONE_NUMBER, "DeleteSMSSandboxPhoneNumber";
+    DeleteTopicInput => DeleteTopicOutput = super::schema::ops::DELETE_TOPIC,
+    "DeleteTopic"; GetDataProtectionPolicyInput => GetDataProtectionPolicyOutput =
+    super::schema::ops::GET_DATA_PROTECTION_POLICY, "GetDataProtectionPolicy";
+    GetEndpointAttributesInput => GetEndpointAttributesOutput =
+    super::schema::ops::GET_ENDPOINT_ATTRIBUTES, "GetEndpointAttributes";
+    GetPlatformApplicationAttributesInput => GetPlatformApplicationAttributesOutput =
+    super::schema::ops::GET_PLATFORM_APPLICATION_ATTRIBUTES,
+    "GetPlatformApplicationAttributes"; GetSmsAttributesInput => GetSmsAttributesOutput =
+    super::schema::ops::GET_SMS_ATTRIBUTES, "GetSMSAttributes";
+    GetSmsSandboxAccountStatusInput => GetSmsSandboxAccountStatusOutput =
+    super::schema::ops::GET_SMS_SANDBOX_ACCOUNT_STATUS, "GetSMSSandboxAccountStatus";
+    GetSubscriptionAttributesInput => GetSubscriptionAttributesOutput =
+    super::schema::ops::GET_SUBSCRIPTION_ATTRIBUTES, "GetSubscriptionAttributes";
+    GetTopicAttributesInput => GetTopicAttributesOutput =
+    super::schema::ops::GET_TOPIC_ATTRIBUTES, "GetTopicAttributes";
+    ListEndpointsByPlatformApplicationInput => ListEndpointsByPlatformApplicationOutput =
+    super::schema::ops::LIST_ENDPOINTS_BY_PLATFORM_APPLICATION,
+    "ListEndpointsByPlatformApplication"; ListOriginationNumbersInput =>
+    ListOriginationNumbersOutput = super::schema::ops::LIST_ORIGINATION_NUMBERS,
+    "ListOriginationNumbers"; ListPhoneNumbersOptedOutInput =>
+    ListPhoneNumbersOptedOutOutput = super::schema::ops::LIST_PHONE_NUMBERS_OPTED_OUT,
+    "ListPhoneNumbersOptedOut"; ListPlatformApplicationsInput =>
+    ListPlatformApplicationsOutput = super::schema::ops::LIST_PLATFORM_APPLICATIONS,
+    "ListPlatformApplications"; ListSmsSandboxPhoneNumbersInput =>
+    ListSmsSandboxPhoneNumbersOutput =
+    super::schema::ops::LIST_SMS_SANDBOX_PHONE_NUMBERS, "ListSMSSandboxPhoneNumbers";
+    ListSubscriptionsInput => ListSubscriptionsOutput =
+    super::schema::ops::LIST_SUBSCRIPTIONS, "ListSubscriptions";
+    ListSubscriptionsByTopicInput => ListSubscriptionsByTopicOutput =
+    super::schema::ops::LIST_SUBSCRIPTIONS_BY_TOPIC, "ListSubscriptionsByTopic";
+    ListTagsForResourceInput => ListTagsForResourceOutput =
+    super::schema::ops::LIST_TAGS_FOR_RESOURCE, "ListTagsForResource"; ListTopicsInput =>
+    ListTopicsOutput = super::schema::ops::LIST_TOPICS, "ListTopics";
+    OptInPhoneNumberInput => OptInPhoneNumberOutput =
+    super::schema::ops::OPT_IN_PHONE_NUMBER, "OptInPhoneNumber"; PublishInput =>
+    PublishOutput = super::schema::ops::PUBLISH, "Publish"; PublishBatchInput =>
+    PublishBatchOutput = super::schema::ops::PUBLISH_BATCH, "PublishBatch";
+    PutDataProtectionPolicyInput => PutDataProtectionPolicyOutput =
+    super::schema::ops::PUT_DATA_PROTECTION_POLICY, "PutDataProtectionPolicy";
+    RemovePermissionInput => RemovePermissionOutput =
+    super::schema::ops::REMOVE_PERMISSION, "RemovePermission"; SetEndpointAttributesInput
+    => SetEndpointAttributesOutput = super::schema::ops::SET_ENDPOINT_ATTRIBUTES,
+    "SetEndpointAttributes"; SetPlatformApplicationAttributesInput =>
+    SetPlatformApplicationAttributesOutput =
+    super::schema::ops::SET_PLATFORM_APPLICATION_ATTRIBUTES,
+    "SetPlatformApplicationAttributes"; SetSmsAttributesInput => SetSmsAttributesOutput =
+    super::schema::ops::SET_SMS_ATTRIBUTES, "SetSMSAttributes";
+    SetSubscriptionAttributesInput => SetSubscriptionAttributesOutput =
+    super::schema::ops::SET_SUBSCRIPTION_ATTRIBUTES, "SetSubscriptionAttributes";
+    SetTopicAttributesInput => SetTopicAttributesOutput =
+    super::schema::ops::SET_TOPIC_ATTRIBUTES, "SetTopicAttributes"; SubscribeInput =>
+    SubscribeOutput = super::schema::ops::SUBSCRIBE, "Subscribe"; TagResourceInput =>
+    TagResourceOutput = super::schema::ops::TAG_RESOURCE, "TagResource"; UnsubscribeInput
+    => UnsubscribeOutput = super::schema::ops::UNSUBSCRIBE, "Unsubscribe";
+    UntagResourceInput => UntagResourceOutput = super::schema::ops::UNTAG_RESOURCE,
+    "UntagResource"; VerifySmsSandboxPhoneNumberInput =>
+    VerifySmsSandboxPhoneNumberOutput =
+    super::schema::ops::VERIFY_SMS_SANDBOX_PHONE_NUMBER, "VerifySMSSandboxPhoneNumber";
+);

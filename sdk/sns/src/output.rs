@@ -3,405 +3,467 @@
 #[allow(unused_imports)]
 use super::{error::*, input::*, types::*};
 #[allow(unused_imports)]
-use rboto::value as rv;
+use rboto::__private as rv;
 #[allow(unused_imports)]
 use std::collections::HashMap;
 /// The response from the `CheckIfPhoneNumberIsOptedOut` action.
-#[derive(Clone, Debug, Default, PartialEq)]
-pub struct CheckIfPhoneNumberIsOptedOutResponse {
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct CheckIfPhoneNumberIsOptedOutOutput {
     /// Indicates whether the phone number is opted out:
     pub is_opted_out: Option<bool>,
+    pub(crate) _meta: rboto::__private::Meta,
 }
-impl rboto::FromValue for CheckIfPhoneNumberIsOptedOutResponse {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "CheckIfPhoneNumberIsOptedOutResponse")?;
-        Ok(Self { is_opted_out: m.take(0)? })
-    }
-}
+rboto::__structure!(
+    CheckIfPhoneNumberIsOptedOutOutput "CheckIfPhoneNumberIsOptedOutResponse"[debug from
+    output] { is_opted_out = bool } { _meta }
+);
 /// Response for ConfirmSubscriptions action.
-#[derive(Clone, Debug, Default, PartialEq)]
-pub struct ConfirmSubscriptionResponse {
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct ConfirmSubscriptionOutput {
     /// The ARN of the created subscription.
     pub subscription_arn: Option<String>,
+    pub(crate) _meta: rboto::__private::Meta,
 }
-impl rboto::FromValue for ConfirmSubscriptionResponse {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "ConfirmSubscriptionResponse")?;
-        Ok(Self {
-            subscription_arn: m.take(0)?,
-        })
-    }
-}
+rboto::__structure!(
+    ConfirmSubscriptionOutput "ConfirmSubscriptionResponse"[debug from output] {
+    subscription_arn : String } { _meta }
+);
 /// Response from CreateEndpoint action.
-#[derive(Clone, Debug, Default, PartialEq)]
-pub struct CreateEndpointResponse {
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct CreatePlatformEndpointOutput {
     /// EndpointArn returned from CreateEndpoint action.
     pub endpoint_arn: Option<String>,
+    pub(crate) _meta: rboto::__private::Meta,
 }
-impl rboto::FromValue for CreateEndpointResponse {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "CreateEndpointResponse")?;
-        Ok(Self { endpoint_arn: m.take(0)? })
-    }
-}
+rboto::__structure!(
+    CreatePlatformEndpointOutput "CreateEndpointResponse"[debug from output] {
+    endpoint_arn : String } { _meta }
+);
 /// Response from CreatePlatformApplication action.
-#[derive(Clone, Debug, Default, PartialEq)]
-pub struct CreatePlatformApplicationResponse {
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct CreatePlatformApplicationOutput {
     /// `PlatformApplicationArn` is returned.
     pub platform_application_arn: Option<String>,
+    pub(crate) _meta: rboto::__private::Meta,
 }
-impl rboto::FromValue for CreatePlatformApplicationResponse {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "CreatePlatformApplicationResponse")?;
-        Ok(Self {
-            platform_application_arn: m.take(0)?,
-        })
-    }
+rboto::__structure!(
+    CreatePlatformApplicationOutput "CreatePlatformApplicationResponse"[debug from
+    output] { platform_application_arn : String } { _meta }
+);
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct CreateSmsSandboxPhoneNumberOutput {
+    pub(crate) _meta: rboto::__private::Meta,
 }
-#[derive(Clone, Debug, Default, PartialEq)]
-pub struct CreateSmsSandboxPhoneNumberResult {}
-impl rboto::FromValue for CreateSmsSandboxPhoneNumberResult {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        rv::Members::of(v, "CreateSMSSandboxPhoneNumberResult")?;
-        Ok(Self {})
-    }
-}
+rboto::__structure!(
+    CreateSmsSandboxPhoneNumberOutput "CreateSMSSandboxPhoneNumberResult"[debug from
+    output] {} { _meta }
+);
 /// Response from CreateTopic action.
-#[derive(Clone, Debug, Default, PartialEq)]
-pub struct CreateTopicResponse {
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct CreateTopicOutput {
     /// The Amazon Resource Name (ARN) assigned to the created topic.
     pub topic_arn: Option<String>,
+    pub(crate) _meta: rboto::__private::Meta,
 }
-impl rboto::FromValue for CreateTopicResponse {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "CreateTopicResponse")?;
-        Ok(Self { topic_arn: m.take(0)? })
-    }
+rboto::__structure!(
+    CreateTopicOutput "CreateTopicResponse"[debug from output] { topic_arn : String } {
+    _meta }
+);
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct DeleteSmsSandboxPhoneNumberOutput {
+    pub(crate) _meta: rboto::__private::Meta,
 }
-#[derive(Clone, Debug, Default, PartialEq)]
-pub struct DeleteSmsSandboxPhoneNumberResult {}
-impl rboto::FromValue for DeleteSmsSandboxPhoneNumberResult {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        rv::Members::of(v, "DeleteSMSSandboxPhoneNumberResult")?;
-        Ok(Self {})
-    }
-}
-#[derive(Clone, Debug, Default, PartialEq)]
-pub struct GetDataProtectionPolicyResponse {
+rboto::__structure!(
+    DeleteSmsSandboxPhoneNumberOutput "DeleteSMSSandboxPhoneNumberResult"[debug from
+    output] {} { _meta }
+);
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct GetDataProtectionPolicyOutput {
     /// Retrieves the `DataProtectionPolicy` in JSON string format.
     pub data_protection_policy: Option<String>,
+    pub(crate) _meta: rboto::__private::Meta,
 }
-impl rboto::FromValue for GetDataProtectionPolicyResponse {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "GetDataProtectionPolicyResponse")?;
-        Ok(Self {
-            data_protection_policy: m.take(0)?,
-        })
-    }
-}
+rboto::__structure!(
+    GetDataProtectionPolicyOutput "GetDataProtectionPolicyResponse"[debug from output] {
+    data_protection_policy : String } { _meta }
+);
 /// Response from `GetEndpointAttributes` of the `EndpointArn`.
-#[derive(Clone, Debug, Default, PartialEq)]
-pub struct GetEndpointAttributesResponse {
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct GetEndpointAttributesOutput {
     /// Attributes include the following:
     pub attributes: Option<HashMap<String, String>>,
+    pub(crate) _meta: rboto::__private::Meta,
 }
-impl rboto::FromValue for GetEndpointAttributesResponse {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "GetEndpointAttributesResponse")?;
-        Ok(Self { attributes: m.take(0)? })
-    }
-}
+rboto::__structure!(
+    GetEndpointAttributesOutput "GetEndpointAttributesResponse"[debug from output] {
+    attributes : HashMap < String, String > } { _meta }
+);
 /// Response for `GetPlatformApplicationAttributes` action.
-#[derive(Clone, Debug, Default, PartialEq)]
-pub struct GetPlatformApplicationAttributesResponse {
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct GetPlatformApplicationAttributesOutput {
     /// Attributes include the following:
     pub attributes: Option<HashMap<String, String>>,
+    pub(crate) _meta: rboto::__private::Meta,
 }
-impl rboto::FromValue for GetPlatformApplicationAttributesResponse {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "GetPlatformApplicationAttributesResponse")?;
-        Ok(Self { attributes: m.take(0)? })
-    }
-}
+rboto::__structure!(
+    GetPlatformApplicationAttributesOutput
+    "GetPlatformApplicationAttributesResponse"[debug from output] { attributes : HashMap
+    < String, String > } { _meta }
+);
 /// The response from the `GetSMSAttributes` request.
-#[derive(Clone, Debug, Default, PartialEq)]
-pub struct GetSmsAttributesResponse {
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct GetSmsAttributesOutput {
     /// The SMS attribute names and their values.
     pub attributes: Option<HashMap<String, String>>,
+    pub(crate) _meta: rboto::__private::Meta,
 }
-impl rboto::FromValue for GetSmsAttributesResponse {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "GetSMSAttributesResponse")?;
-        Ok(Self { attributes: m.take(0)? })
-    }
-}
-#[derive(Clone, Debug, Default, PartialEq)]
-pub struct GetSmsSandboxAccountStatusResult {
+rboto::__structure!(
+    GetSmsAttributesOutput "GetSMSAttributesResponse"[debug from output] { attributes :
+    HashMap < String, String > } { _meta }
+);
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct GetSmsSandboxAccountStatusOutput {
     /// Indicates whether the calling Amazon Web Services account is in the SMS sandbox.
     pub is_in_sandbox: Option<bool>,
+    pub(crate) _meta: rboto::__private::Meta,
 }
-impl rboto::FromValue for GetSmsSandboxAccountStatusResult {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "GetSMSSandboxAccountStatusResult")?;
-        Ok(Self { is_in_sandbox: m.take(0)? })
-    }
-}
+rboto::__structure!(
+    GetSmsSandboxAccountStatusOutput "GetSMSSandboxAccountStatusResult"[debug from
+    output] { is_in_sandbox = bool } { _meta }
+);
 /// Response for GetSubscriptionAttributes action.
-#[derive(Clone, Debug, Default, PartialEq)]
-pub struct GetSubscriptionAttributesResponse {
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct GetSubscriptionAttributesOutput {
     /// A map of the subscription's attributes. Attributes in this map include the following:
     pub attributes: Option<HashMap<String, String>>,
+    pub(crate) _meta: rboto::__private::Meta,
 }
-impl rboto::FromValue for GetSubscriptionAttributesResponse {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "GetSubscriptionAttributesResponse")?;
-        Ok(Self { attributes: m.take(0)? })
-    }
-}
+rboto::__structure!(
+    GetSubscriptionAttributesOutput "GetSubscriptionAttributesResponse"[debug from
+    output] { attributes : HashMap < String, String > } { _meta }
+);
 /// Response for GetTopicAttributes action.
-#[derive(Clone, Debug, Default, PartialEq)]
-pub struct GetTopicAttributesResponse {
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct GetTopicAttributesOutput {
     /// A map of the topic's attributes. Attributes in this map include the following:
     pub attributes: Option<HashMap<String, String>>,
+    pub(crate) _meta: rboto::__private::Meta,
 }
-impl rboto::FromValue for GetTopicAttributesResponse {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "GetTopicAttributesResponse")?;
-        Ok(Self { attributes: m.take(0)? })
-    }
-}
+rboto::__structure!(
+    GetTopicAttributesOutput "GetTopicAttributesResponse"[debug from output] { attributes
+    : HashMap < String, String > } { _meta }
+);
 /// Response for `ListEndpointsByPlatformApplication` action.
-#[derive(Clone, Debug, Default, PartialEq)]
-pub struct ListEndpointsByPlatformApplicationResponse {
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct ListEndpointsByPlatformApplicationOutput {
     /// Endpoints returned for `ListEndpointsByPlatformApplication` action.
     pub endpoints: Option<Vec<Endpoint>>,
     /// `NextToken` string is returned when calling `ListEndpointsByPlatformApplication` action if additional records are available after the first page results.
     pub next_token: Option<String>,
+    pub(crate) _meta: rboto::__private::Meta,
 }
-impl rboto::FromValue for ListEndpointsByPlatformApplicationResponse {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "ListEndpointsByPlatformApplicationResponse")?;
-        Ok(Self {
-            endpoints: m.take(0)?,
-            next_token: m.take(1)?,
-        })
-    }
-}
-#[derive(Clone, Debug, Default, PartialEq)]
-pub struct ListOriginationNumbersResult {
+rboto::__structure!(
+    ListEndpointsByPlatformApplicationOutput
+    "ListEndpointsByPlatformApplicationResponse"[debug from output] { endpoints : Vec <
+    Endpoint >, next_token : String } { _meta }
+);
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct ListOriginationNumbersOutput {
     /// A `NextToken` string is returned when you call the `ListOriginationNumbers` operation if additional pages of records are available.
     pub next_token: Option<String>,
     /// A list of the calling account's verified and pending origination numbers.
     pub phone_numbers: Option<Vec<PhoneNumberInformation>>,
+    pub(crate) _meta: rboto::__private::Meta,
 }
-impl rboto::FromValue for ListOriginationNumbersResult {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "ListOriginationNumbersResult")?;
-        Ok(Self {
-            next_token: m.take(0)?,
-            phone_numbers: m.take(1)?,
-        })
-    }
-}
+rboto::__structure!(
+    ListOriginationNumbersOutput "ListOriginationNumbersResult"[debug from output] {
+    next_token : String, phone_numbers : Vec < PhoneNumberInformation > } { _meta }
+);
 /// The response from the `ListPhoneNumbersOptedOut` action.
-#[derive(Clone, Debug, Default, PartialEq)]
-pub struct ListPhoneNumbersOptedOutResponse {
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct ListPhoneNumbersOptedOutOutput {
     /// A list of phone numbers that are opted out of receiving SMS messages. The list is paginated, and each page can contain up to 100 phone numbers.
     pub phone_numbers: Option<Vec<String>>,
     /// A `NextToken` string is returned when you call the `ListPhoneNumbersOptedOut` action if additional records are available after the first page of results.
     pub next_token: Option<String>,
+    pub(crate) _meta: rboto::__private::Meta,
 }
-impl rboto::FromValue for ListPhoneNumbersOptedOutResponse {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "ListPhoneNumbersOptedOutResponse")?;
-        Ok(Self {
-            phone_numbers: m.take(0)?,
-            next_token: m.take(1)?,
-        })
-    }
-}
+rboto::__structure!(
+    ListPhoneNumbersOptedOutOutput "ListPhoneNumbersOptedOutResponse"[debug from output]
+    { phone_numbers : Vec < String >, next_token : String } { _meta }
+);
 /// Response for `ListPlatformApplications` action.
-#[derive(Clone, Debug, Default, PartialEq)]
-pub struct ListPlatformApplicationsResponse {
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct ListPlatformApplicationsOutput {
     /// Platform applications returned when calling `ListPlatformApplications` action.
     pub platform_applications: Option<Vec<PlatformApplication>>,
     /// `NextToken` string is returned when calling `ListPlatformApplications` action if additional records are available after the first page results.
     pub next_token: Option<String>,
+    pub(crate) _meta: rboto::__private::Meta,
 }
-impl rboto::FromValue for ListPlatformApplicationsResponse {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "ListPlatformApplicationsResponse")?;
-        Ok(Self {
-            platform_applications: m.take(0)?,
-            next_token: m.take(1)?,
-        })
+rboto::__structure!(
+    ListPlatformApplicationsOutput "ListPlatformApplicationsResponse"[debug from output]
+    { platform_applications : Vec < PlatformApplication >, next_token : String } { _meta
     }
-}
-#[derive(Clone, Debug, Default, PartialEq)]
-pub struct ListSmsSandboxPhoneNumbersResult {
+);
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct ListSmsSandboxPhoneNumbersOutput {
     /// A list of the calling account's pending and verified phone numbers.
     pub phone_numbers: Option<Vec<SmsSandboxPhoneNumber>>,
     /// A `NextToken` string is returned when you call the `ListSMSSandboxPhoneNumbersInput` operation if additional pages of records are available.
     pub next_token: Option<String>,
+    pub(crate) _meta: rboto::__private::Meta,
 }
-impl rboto::FromValue for ListSmsSandboxPhoneNumbersResult {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "ListSMSSandboxPhoneNumbersResult")?;
-        Ok(Self {
-            phone_numbers: m.take(0)?,
-            next_token: m.take(1)?,
-        })
-    }
-}
+rboto::__structure!(
+    ListSmsSandboxPhoneNumbersOutput "ListSMSSandboxPhoneNumbersResult"[debug from
+    output] { phone_numbers : Vec < SmsSandboxPhoneNumber >, next_token : String } {
+    _meta }
+);
 /// Response for ListSubscriptionsByTopic action.
-#[derive(Clone, Debug, Default, PartialEq)]
-pub struct ListSubscriptionsByTopicResponse {
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct ListSubscriptionsByTopicOutput {
     /// A list of subscriptions.
     pub subscriptions: Option<Vec<Subscription>>,
     /// Token to pass along to the next `ListSubscriptionsByTopic` request. This element is returned if there are more subscriptions to retrieve.
     pub next_token: Option<String>,
+    pub(crate) _meta: rboto::__private::Meta,
 }
-impl rboto::FromValue for ListSubscriptionsByTopicResponse {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "ListSubscriptionsByTopicResponse")?;
-        Ok(Self {
-            subscriptions: m.take(0)?,
-            next_token: m.take(1)?,
-        })
-    }
-}
+rboto::__structure!(
+    ListSubscriptionsByTopicOutput "ListSubscriptionsByTopicResponse"[debug from output]
+    { subscriptions : Vec < Subscription >, next_token : String } { _meta }
+);
 /// Response for ListSubscriptions action
-#[derive(Clone, Debug, Default, PartialEq)]
-pub struct ListSubscriptionsResponse {
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct ListSubscriptionsOutput {
     /// A list of subscriptions.
     pub subscriptions: Option<Vec<Subscription>>,
     /// Token to pass along to the next `ListSubscriptions` request. This element is returned if there are more subscriptions to retrieve.
     pub next_token: Option<String>,
+    pub(crate) _meta: rboto::__private::Meta,
 }
-impl rboto::FromValue for ListSubscriptionsResponse {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "ListSubscriptionsResponse")?;
-        Ok(Self {
-            subscriptions: m.take(0)?,
-            next_token: m.take(1)?,
-        })
-    }
-}
-#[derive(Clone, Debug, Default, PartialEq)]
-pub struct ListTagsForResourceResponse {
+rboto::__structure!(
+    ListSubscriptionsOutput "ListSubscriptionsResponse"[debug from output] {
+    subscriptions : Vec < Subscription >, next_token : String } { _meta }
+);
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct ListTagsForResourceOutput {
     /// The tags associated with the specified topic.
     pub tags: Option<Vec<Tag>>,
+    pub(crate) _meta: rboto::__private::Meta,
 }
-impl rboto::FromValue for ListTagsForResourceResponse {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "ListTagsForResourceResponse")?;
-        Ok(Self { tags: m.take(0)? })
-    }
-}
+rboto::__structure!(
+    ListTagsForResourceOutput "ListTagsForResourceResponse"[debug from output] { tags :
+    Vec < Tag > } { _meta }
+);
 /// Response for ListTopics action.
-#[derive(Clone, Debug, Default, PartialEq)]
-pub struct ListTopicsResponse {
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct ListTopicsOutput {
     /// A list of topic ARNs.
     pub topics: Option<Vec<Topic>>,
     /// Token to pass along to the next `ListTopics` request. This element is returned if there are additional topics to retrieve.
     pub next_token: Option<String>,
+    pub(crate) _meta: rboto::__private::Meta,
 }
-impl rboto::FromValue for ListTopicsResponse {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "ListTopicsResponse")?;
-        Ok(Self {
-            topics: m.take(0)?,
-            next_token: m.take(1)?,
-        })
-    }
-}
+rboto::__structure!(
+    ListTopicsOutput "ListTopicsResponse"[debug from output] { topics : Vec < Topic >,
+    next_token : String } { _meta }
+);
 /// The response for the OptInPhoneNumber action.
-#[derive(Clone, Debug, Default, PartialEq)]
-pub struct OptInPhoneNumberResponse {}
-impl rboto::FromValue for OptInPhoneNumberResponse {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        rv::Members::of(v, "OptInPhoneNumberResponse")?;
-        Ok(Self {})
-    }
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct OptInPhoneNumberOutput {
+    pub(crate) _meta: rboto::__private::Meta,
 }
-#[derive(Clone, Debug, Default, PartialEq)]
-pub struct PublishBatchResponse {
+rboto::__structure!(
+    OptInPhoneNumberOutput "OptInPhoneNumberResponse"[debug from output] {} { _meta }
+);
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct PublishBatchOutput {
     /// A list of successful `PublishBatch` responses.
     pub successful: Option<Vec<PublishBatchResultEntry>>,
     /// A list of failed `PublishBatch` responses.
     pub failed: Option<Vec<BatchResultErrorEntry>>,
+    pub(crate) _meta: rboto::__private::Meta,
 }
-impl rboto::FromValue for PublishBatchResponse {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "PublishBatchResponse")?;
-        Ok(Self {
-            successful: m.take(0)?,
-            failed: m.take(1)?,
-        })
-    }
-}
+rboto::__structure!(
+    PublishBatchOutput "PublishBatchResponse"[debug from output] { successful : Vec <
+    PublishBatchResultEntry >, failed : Vec < BatchResultErrorEntry > } { _meta }
+);
 /// Response for Publish action.
-#[derive(Clone, Debug, Default, PartialEq)]
-pub struct PublishResponse {
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct PublishOutput {
     /// Unique identifier assigned to the published message.
     pub message_id: Option<String>,
     /// This response element applies only to FIFO (first-in-first-out) topics.
     pub sequence_number: Option<String>,
+    pub(crate) _meta: rboto::__private::Meta,
 }
-impl rboto::FromValue for PublishResponse {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "PublishResponse")?;
-        Ok(Self {
-            message_id: m.take(0)?,
-            sequence_number: m.take(1)?,
-        })
-    }
-}
+rboto::__structure!(
+    PublishOutput "PublishResponse"[debug from output] { message_id : String,
+    sequence_number : String } { _meta }
+);
 /// The response for the SetSMSAttributes action.
-#[derive(Clone, Debug, Default, PartialEq)]
-pub struct SetSmsAttributesResponse {}
-impl rboto::FromValue for SetSmsAttributesResponse {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        rv::Members::of(v, "SetSMSAttributesResponse")?;
-        Ok(Self {})
-    }
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct SetSmsAttributesOutput {
+    pub(crate) _meta: rboto::__private::Meta,
 }
+rboto::__structure!(
+    SetSmsAttributesOutput "SetSMSAttributesResponse"[debug from output] {} { _meta }
+);
 /// Response for Subscribe action.
-#[derive(Clone, Debug, Default, PartialEq)]
-pub struct SubscribeResponse {
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct SubscribeOutput {
     /// The ARN of the subscription if it is confirmed, or the string "pending confirmation" if the subscription requires confirmation. However, if the API request parameter `ReturnSubscriptionArn` is true, then the value is always the subscription ARN, even if the subscription requires confirmation.
     pub subscription_arn: Option<String>,
+    pub(crate) _meta: rboto::__private::Meta,
 }
-impl rboto::FromValue for SubscribeResponse {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "SubscribeResponse")?;
-        Ok(Self {
-            subscription_arn: m.take(0)?,
-        })
-    }
+rboto::__structure!(
+    SubscribeOutput "SubscribeResponse"[debug from output] { subscription_arn : String }
+    { _meta }
+);
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct TagResourceOutput {
+    pub(crate) _meta: rboto::__private::Meta,
 }
-#[derive(Clone, Debug, Default, PartialEq)]
-pub struct TagResourceResponse {}
-impl rboto::FromValue for TagResourceResponse {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        rv::Members::of(v, "TagResourceResponse")?;
-        Ok(Self {})
-    }
+rboto::__structure!(
+    TagResourceOutput "TagResourceResponse"[debug from output] {} { _meta }
+);
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct UntagResourceOutput {
+    pub(crate) _meta: rboto::__private::Meta,
 }
-#[derive(Clone, Debug, Default, PartialEq)]
-pub struct UntagResourceResponse {}
-impl rboto::FromValue for UntagResourceResponse {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        rv::Members::of(v, "UntagResourceResponse")?;
-        Ok(Self {})
-    }
-}
+rboto::__structure!(
+    UntagResourceOutput "UntagResourceResponse"[debug from output] {} { _meta }
+);
 /// The destination phone number's verification status.
-#[derive(Clone, Debug, Default, PartialEq)]
-pub struct VerifySmsSandboxPhoneNumberResult {}
-impl rboto::FromValue for VerifySmsSandboxPhoneNumberResult {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        rv::Members::of(v, "VerifySMSSandboxPhoneNumberResult")?;
-        Ok(Self {})
-    }
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct VerifySmsSandboxPhoneNumberOutput {
+    pub(crate) _meta: rboto::__private::Meta,
 }
+rboto::__structure!(
+    VerifySmsSandboxPhoneNumberOutput "VerifySMSSandboxPhoneNumberResult"[debug from
+    output] {} { _meta }
+);
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct AddPermissionOutput {
+    pub(crate) _meta: rboto::__private::Meta,
+}
+rboto::__structure!(
+    AddPermissionOutput "AddPermissionOutput"[debug from output] {} { _meta }
+);
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct DeleteEndpointOutput {
+    pub(crate) _meta: rboto::__private::Meta,
+}
+rboto::__structure!(
+    DeleteEndpointOutput "DeleteEndpointOutput"[debug from output] {} { _meta }
+);
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct DeletePlatformApplicationOutput {
+    pub(crate) _meta: rboto::__private::Meta,
+}
+rboto::__structure!(
+    DeletePlatformApplicationOutput "DeletePlatformApplicationOutput"[debug from output]
+    {} { _meta }
+);
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct DeleteTopicOutput {
+    pub(crate) _meta: rboto::__private::Meta,
+}
+rboto::__structure!(
+    DeleteTopicOutput "DeleteTopicOutput"[debug from output] {} { _meta }
+);
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct PutDataProtectionPolicyOutput {
+    pub(crate) _meta: rboto::__private::Meta,
+}
+rboto::__structure!(
+    PutDataProtectionPolicyOutput "PutDataProtectionPolicyOutput"[debug from output] {} {
+    _meta }
+);
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct RemovePermissionOutput {
+    pub(crate) _meta: rboto::__private::Meta,
+}
+rboto::__structure!(
+    RemovePermissionOutput "RemovePermissionOutput"[debug from output] {} { _meta }
+);
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct SetEndpointAttributesOutput {
+    pub(crate) _meta: rboto::__private::Meta,
+}
+rboto::__structure!(
+    SetEndpointAttributesOutput "SetEndpointAttributesOutput"[debug from output] {} {
+    _meta }
+);
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct SetPlatformApplicationAttributesOutput {
+    pub(crate) _meta: rboto::__private::Meta,
+}
+rboto::__structure!(
+    SetPlatformApplicationAttributesOutput "SetPlatformApplicationAttributesOutput"[debug
+    from output] {} { _meta }
+);
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct SetSubscriptionAttributesOutput {
+    pub(crate) _meta: rboto::__private::Meta,
+}
+rboto::__structure!(
+    SetSubscriptionAttributesOutput "SetSubscriptionAttributesOutput"[debug from output]
+    {} { _meta }
+);
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct SetTopicAttributesOutput {
+    pub(crate) _meta: rboto::__private::Meta,
+}
+rboto::__structure!(
+    SetTopicAttributesOutput "SetTopicAttributesOutput"[debug from output] {} { _meta }
+);
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct UnsubscribeOutput {
+    pub(crate) _meta: rboto::__private::Meta,
+}
+rboto::__structure!(
+    UnsubscribeOutput "UnsubscribeOutput"[debug from output] {} { _meta }
+);

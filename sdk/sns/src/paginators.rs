@@ -6,14 +6,10 @@ pub static LIST_ENDPOINTS_BY_PLATFORM_APPLICATION: PaginatorSpec = PaginatorSpec
     &["NextToken"],
     &["Endpoints"],
 );
-impl super::input::ListEndpointsByPlatformApplicationInput<rboto::ServiceClient> {
+impl super::input::ListEndpointsByPlatformApplicationInput {
     /// Pages through `ListEndpointsByPlatformApplication` (botocore's `get_paginator("list_endpoints_by_platform_application")`).
     pub fn into_paginator(self) -> Paginator<Self> {
-        Paginator::new(
-            self._client.clone(),
-            self,
-            &LIST_ENDPOINTS_BY_PLATFORM_APPLICATION,
-        )
+        Paginator::of_input(self, &LIST_ENDPOINTS_BY_PLATFORM_APPLICATION)
     }
 }
 pub static LIST_PLATFORM_APPLICATIONS: PaginatorSpec = PaginatorSpec::new(
@@ -21,10 +17,10 @@ pub static LIST_PLATFORM_APPLICATIONS: PaginatorSpec = PaginatorSpec::new(
     &["NextToken"],
     &["PlatformApplications"],
 );
-impl super::input::ListPlatformApplicationsInput<rboto::ServiceClient> {
+impl super::input::ListPlatformApplicationsInput {
     /// Pages through `ListPlatformApplications` (botocore's `get_paginator("list_platform_applications")`).
     pub fn into_paginator(self) -> Paginator<Self> {
-        Paginator::new(self._client.clone(), self, &LIST_PLATFORM_APPLICATIONS)
+        Paginator::of_input(self, &LIST_PLATFORM_APPLICATIONS)
     }
 }
 pub static LIST_SUBSCRIPTIONS: PaginatorSpec = PaginatorSpec::new(
@@ -32,10 +28,10 @@ pub static LIST_SUBSCRIPTIONS: PaginatorSpec = PaginatorSpec::new(
     &["NextToken"],
     &["Subscriptions"],
 );
-impl super::input::ListSubscriptionsInput<rboto::ServiceClient> {
+impl super::input::ListSubscriptionsInput {
     /// Pages through `ListSubscriptions` (botocore's `get_paginator("list_subscriptions")`).
     pub fn into_paginator(self) -> Paginator<Self> {
-        Paginator::new(self._client.clone(), self, &LIST_SUBSCRIPTIONS)
+        Paginator::of_input(self, &LIST_SUBSCRIPTIONS)
     }
 }
 pub static LIST_SUBSCRIPTIONS_BY_TOPIC: PaginatorSpec = PaginatorSpec::new(
@@ -43,10 +39,10 @@ pub static LIST_SUBSCRIPTIONS_BY_TOPIC: PaginatorSpec = PaginatorSpec::new(
     &["NextToken"],
     &["Subscriptions"],
 );
-impl super::input::ListSubscriptionsByTopicInput<rboto::ServiceClient> {
+impl super::input::ListSubscriptionsByTopicInput {
     /// Pages through `ListSubscriptionsByTopic` (botocore's `get_paginator("list_subscriptions_by_topic")`).
     pub fn into_paginator(self) -> Paginator<Self> {
-        Paginator::new(self._client.clone(), self, &LIST_SUBSCRIPTIONS_BY_TOPIC)
+        Paginator::of_input(self, &LIST_SUBSCRIPTIONS_BY_TOPIC)
     }
 }
 pub static LIST_TOPICS: PaginatorSpec = PaginatorSpec::new(
@@ -54,10 +50,10 @@ pub static LIST_TOPICS: PaginatorSpec = PaginatorSpec::new(
     &["NextToken"],
     &["Topics"],
 );
-impl super::input::ListTopicsInput<rboto::ServiceClient> {
+impl super::input::ListTopicsInput {
     /// Pages through `ListTopics` (botocore's `get_paginator("list_topics")`).
     pub fn into_paginator(self) -> Paginator<Self> {
-        Paginator::new(self._client.clone(), self, &LIST_TOPICS)
+        Paginator::of_input(self, &LIST_TOPICS)
     }
 }
 pub static LIST_PHONE_NUMBERS_OPTED_OUT: PaginatorSpec = PaginatorSpec::new(
@@ -65,10 +61,10 @@ pub static LIST_PHONE_NUMBERS_OPTED_OUT: PaginatorSpec = PaginatorSpec::new(
     &["nextToken"],
     &["phoneNumbers"],
 );
-impl super::input::ListPhoneNumbersOptedOutInput<rboto::ServiceClient> {
+impl super::input::ListPhoneNumbersOptedOutInput {
     /// Pages through `ListPhoneNumbersOptedOut` (botocore's `get_paginator("list_phone_numbers_opted_out")`).
     pub fn into_paginator(self) -> Paginator<Self> {
-        Paginator::new(self._client.clone(), self, &LIST_PHONE_NUMBERS_OPTED_OUT)
+        Paginator::of_input(self, &LIST_PHONE_NUMBERS_OPTED_OUT)
     }
 }
 pub static LIST_ORIGINATION_NUMBERS: PaginatorSpec = PaginatorSpec::new(
@@ -77,10 +73,10 @@ pub static LIST_ORIGINATION_NUMBERS: PaginatorSpec = PaginatorSpec::new(
         &["PhoneNumbers"],
     )
     .limit("MaxResults");
-impl super::input::ListOriginationNumbersRequest<rboto::ServiceClient> {
+impl super::input::ListOriginationNumbersInput {
     /// Pages through `ListOriginationNumbers` (botocore's `get_paginator("list_origination_numbers")`).
     pub fn into_paginator(self) -> Paginator<Self> {
-        Paginator::new(self._client.clone(), self, &LIST_ORIGINATION_NUMBERS)
+        Paginator::of_input(self, &LIST_ORIGINATION_NUMBERS)
     }
 }
 pub static LIST_SMS_SANDBOX_PHONE_NUMBERS: PaginatorSpec = PaginatorSpec::new(
@@ -89,9 +85,9 @@ pub static LIST_SMS_SANDBOX_PHONE_NUMBERS: PaginatorSpec = PaginatorSpec::new(
         &["PhoneNumbers"],
     )
     .limit("MaxResults");
-impl super::input::ListSmsSandboxPhoneNumbersInput<rboto::ServiceClient> {
+impl super::input::ListSmsSandboxPhoneNumbersInput {
     /// Pages through `ListSMSSandboxPhoneNumbers` (botocore's `get_paginator("list_sms_sandbox_phone_numbers")`).
     pub fn into_paginator(self) -> Paginator<Self> {
-        Paginator::new(self._client.clone(), self, &LIST_SMS_SANDBOX_PHONE_NUMBERS)
+        Paginator::of_input(self, &LIST_SMS_SANDBOX_PHONE_NUMBERS)
     }
 }

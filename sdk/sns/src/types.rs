@@ -3,11 +3,12 @@
 #[allow(unused_imports)]
 use super::{error::*, input::*, output::*};
 #[allow(unused_imports)]
-use rboto::value as rv;
+use rboto::__private as rv;
 #[allow(unused_imports)]
 use std::collections::HashMap;
 /// Gives a detailed description of failed messages in the batch.
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct BatchResultErrorEntry {
     /// The `Id` of an entry in a batch request
     pub id: Option<String>,
@@ -18,164 +19,32 @@ pub struct BatchResultErrorEntry {
     /// Specifies whether the error happened due to the caller of the batch API action.
     pub sender_fault: Option<bool>,
 }
-impl BatchResultErrorEntry {
-    /// Sets `Id`.
-    pub fn id(mut self, v: impl Into<String>) -> Self {
-        self.id = Some(v.into());
-        self
-    }
-    /// Sets `Code`.
-    pub fn code(mut self, v: impl Into<String>) -> Self {
-        self.code = Some(v.into());
-        self
-    }
-    /// Sets `Message`.
-    pub fn message(mut self, v: impl Into<String>) -> Self {
-        self.message = Some(v.into());
-        self
-    }
-    /// Sets `SenderFault`.
-    pub fn sender_fault(mut self, v: bool) -> Self {
-        self.sender_fault = Some(v);
-        self
-    }
-}
-impl rboto::FromValue for BatchResultErrorEntry {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "BatchResultErrorEntry")?;
-        Ok(Self {
-            id: m.take(0)?,
-            code: m.take(1)?,
-            message: m.take(2)?,
-            sender_fault: m.take(3)?,
-        })
-    }
-}
+rboto::__structure!(
+    BatchResultErrorEntry "BatchResultErrorEntry"[set from] { id : String, code : String,
+    message : String, sender_fault = bool } {}
+);
 /// The endpoint for mobile app and device.
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct Endpoint {
     /// The `EndpointArn` for mobile app and device.
     pub endpoint_arn: Option<String>,
     /// Attributes for endpoint.
     pub attributes: Option<HashMap<String, String>>,
 }
-impl Endpoint {
-    /// Sets `EndpointArn`.
-    pub fn endpoint_arn(mut self, v: impl Into<String>) -> Self {
-        self.endpoint_arn = Some(v.into());
-        self
-    }
-    /// Sets `Attributes`.
-    pub fn attributes(mut self, v: impl Into<HashMap<String, String>>) -> Self {
-        self.attributes = Some(v.into());
-        self
-    }
-}
-impl rboto::FromValue for Endpoint {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "Endpoint")?;
-        Ok(Self {
-            endpoint_arn: m.take(0)?,
-            attributes: m.take(1)?,
-        })
-    }
-}
-/// Supported language code for sending OTP message
-#[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
-#[non_exhaustive]
-pub enum LanguageCodeString {
-    /// `en-US`
-    EnUs,
-    /// `en-GB`
-    EnGb,
-    /// `es-419`
-    Es419,
-    /// `es-ES`
-    EsEs,
-    /// `de-DE`
-    DeDe,
-    /// `fr-CA`
-    FrCa,
-    /// `fr-FR`
-    FrFr,
-    /// `it-IT`
-    ItIt,
-    /// `ja-JP`
-    JaJp,
-    /// `pt-BR`
-    PtBr,
-    /// `kr-KR`
-    KrKr,
-    /// `zh-CN`
-    ZhCn,
-    /// `zh-TW`
-    ZhTw,
-    /// A value this version of the SDK does not know.
-    Unknown(String),
-}
-impl LanguageCodeString {
-    /// Every value the model lists.
-    pub const VALUES: &'static [&'static str] = &[
-        "en-US",
-        "en-GB",
-        "es-419",
-        "es-ES",
-        "de-DE",
-        "fr-CA",
-        "fr-FR",
-        "it-IT",
-        "ja-JP",
-        "pt-BR",
-        "kr-KR",
-        "zh-CN",
-        "zh-TW",
-    ];
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::EnUs => "en-US",
-            Self::EnGb => "en-GB",
-            Self::Es419 => "es-419",
-            Self::EsEs => "es-ES",
-            Self::DeDe => "de-DE",
-            Self::FrCa => "fr-CA",
-            Self::FrFr => "fr-FR",
-            Self::ItIt => "it-IT",
-            Self::JaJp => "ja-JP",
-            Self::PtBr => "pt-BR",
-            Self::KrKr => "kr-KR",
-            Self::ZhCn => "zh-CN",
-            Self::ZhTw => "zh-TW",
-            Self::Unknown(s) => s,
-        }
-    }
-}
-impl rv::StringEnum for LanguageCodeString {
-    fn as_str(&self) -> &str {
-        LanguageCodeString::as_str(self)
-    }
-    fn from_wire(s: String) -> Self {
-        match s.as_str() {
-            "en-US" => Self::EnUs,
-            "en-GB" => Self::EnGb,
-            "es-419" => Self::Es419,
-            "es-ES" => Self::EsEs,
-            "de-DE" => Self::DeDe,
-            "fr-CA" => Self::FrCa,
-            "fr-FR" => Self::FrFr,
-            "it-IT" => Self::ItIt,
-            "ja-JP" => Self::JaJp,
-            "pt-BR" => Self::PtBr,
-            "kr-KR" => Self::KrKr,
-            "zh-CN" => Self::ZhCn,
-            "zh-TW" => Self::ZhTw,
-            _ => Self::Unknown(s),
-        }
-    }
-}
-rboto::enum_value!(str LanguageCodeString);
+rboto::__structure!(
+    Endpoint "Endpoint"[set from] { endpoint_arn : String, attributes : HashMap < String,
+    String > } {}
+);
+rboto::__string_enum!(
+    #[doc = " Supported language code for sending OTP message"] LanguageCodeString { EnUs
+    = "en-US", EnGb = "en-GB", Es419 = "es-419", EsEs = "es-ES", DeDe = "de-DE", FrCa =
+    "fr-CA", FrFr = "fr-FR", ItIt = "it-IT", JaJp = "ja-JP", PtBr = "pt-BR", KrKr =
+    "kr-KR", ZhCn = "zh-CN", ZhTw = "zh-TW" }
+);
 /// The user-specified message attribute value. For string data types, the value attribute has the same restrictions on the content as the message body. For more information, see [Publish](https://docs.aws.amazon.com/sns/latest/api/API_Publish.html).
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct MessageAttributeValue {
     /// Amazon SNS supports the following logical data types: String, String.Array, Number, and Binary. For more information, see [Message Attribute Data Types](https://docs.aws.amazon.com/sns/latest/dg/SNSMessageAttributes.html#SNSMessageAttributes.DataTypes).
     pub data_type: Option<String>,
@@ -184,75 +53,17 @@ pub struct MessageAttributeValue {
     /// Binary type attributes can store any binary data, for example, compressed data, encrypted data, or images.
     pub binary_value: Option<rboto::Blob>,
 }
-impl MessageAttributeValue {
-    /// Sets `DataType`.
-    pub fn data_type(mut self, v: impl Into<String>) -> Self {
-        self.data_type = Some(v.into());
-        self
-    }
-    /// Sets `StringValue`.
-    pub fn string_value(mut self, v: impl Into<String>) -> Self {
-        self.string_value = Some(v.into());
-        self
-    }
-    /// Sets `BinaryValue`.
-    pub fn binary_value(mut self, v: impl Into<rboto::Blob>) -> Self {
-        self.binary_value = Some(v.into());
-        self
-    }
-}
-impl rboto::IntoValue for MessageAttributeValue {
-    fn into_value(self) -> rboto::Value {
-        rboto::Value::Struct(
-            vec![
-                rv::opt(self.data_type), rv::opt(self.string_value), rv::opt(self
-                .binary_value)
-            ],
-        )
-    }
-}
-/// Enum listing out all supported number capabilities.
-#[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
-#[non_exhaustive]
-pub enum NumberCapability {
-    /// `SMS`
-    Sms,
-    /// `MMS`
-    Mms,
-    /// `VOICE`
-    Voice,
-    /// A value this version of the SDK does not know.
-    Unknown(String),
-}
-impl NumberCapability {
-    /// Every value the model lists.
-    pub const VALUES: &'static [&'static str] = &["SMS", "MMS", "VOICE"];
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Sms => "SMS",
-            Self::Mms => "MMS",
-            Self::Voice => "VOICE",
-            Self::Unknown(s) => s,
-        }
-    }
-}
-impl rv::StringEnum for NumberCapability {
-    fn as_str(&self) -> &str {
-        NumberCapability::as_str(self)
-    }
-    fn from_wire(s: String) -> Self {
-        match s.as_str() {
-            "SMS" => Self::Sms,
-            "MMS" => Self::Mms,
-            "VOICE" => Self::Voice,
-            _ => Self::Unknown(s),
-        }
-    }
-}
-rboto::enum_value!(str NumberCapability);
+rboto::__structure!(
+    MessageAttributeValue "MessageAttributeValue"[set into] { data_type : String,
+    string_value : String, binary_value : rboto::Blob } {}
+);
+rboto::__string_enum!(
+    #[doc = " Enum listing out all supported number capabilities."] NumberCapability {
+    Sms = "SMS", Mms = "MMS", Voice = "VOICE" }
+);
 /// A list of phone numbers and their metadata.
 #[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
 pub struct PhoneNumberInformation {
     /// The date and time when the phone number was created.
     pub created_at: Option<rboto::DateTime>,
@@ -267,94 +78,27 @@ pub struct PhoneNumberInformation {
     /// The capabilities of each phone number.
     pub number_capabilities: Option<Vec<NumberCapability>>,
 }
-impl PhoneNumberInformation {
-    /// Sets `CreatedAt`.
-    pub fn created_at(mut self, v: impl Into<rboto::DateTime>) -> Self {
-        self.created_at = Some(v.into());
-        self
-    }
-    /// Sets `PhoneNumber`.
-    pub fn phone_number(mut self, v: impl Into<String>) -> Self {
-        self.phone_number = Some(v.into());
-        self
-    }
-    /// Sets `Status`.
-    pub fn status(mut self, v: impl Into<String>) -> Self {
-        self.status = Some(v.into());
-        self
-    }
-    /// Sets `Iso2CountryCode`.
-    pub fn iso2_country_code(mut self, v: impl Into<String>) -> Self {
-        self.iso2_country_code = Some(v.into());
-        self
-    }
-    /// Sets `RouteType`.
-    pub fn route_type(mut self, v: impl Into<RouteType>) -> Self {
-        self.route_type = Some(v.into());
-        self
-    }
-    /// Sets `NumberCapabilities`.
-    pub fn number_capabilities(mut self, v: impl Into<Vec<NumberCapability>>) -> Self {
-        self.number_capabilities = Some(v.into());
-        self
-    }
-}
-impl ::std::fmt::Debug for PhoneNumberInformation {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.debug_struct("PhoneNumberInformation")
-            .field("created_at", &self.created_at)
-            .field("phone_number", &rboto::types::Redacted(&self.phone_number))
-            .field("status", &self.status)
-            .field("iso2_country_code", &self.iso2_country_code)
-            .field("route_type", &self.route_type)
-            .field("number_capabilities", &self.number_capabilities)
-            .finish()
-    }
-}
-impl rboto::FromValue for PhoneNumberInformation {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "PhoneNumberInformation")?;
-        Ok(Self {
-            created_at: m.take(0)?,
-            phone_number: m.take(1)?,
-            status: m.take(2)?,
-            iso2_country_code: m.take(3)?,
-            route_type: m.take(4)?,
-            number_capabilities: m.take(5)?,
-        })
-    }
-}
+rboto::__structure!(
+    PhoneNumberInformation "PhoneNumberInformation"[set debug from] { created_at :
+    rboto::DateTime, phone_number : String[sensitive], status : String, iso2_country_code
+    : String, route_type : RouteType, number_capabilities : Vec < NumberCapability > } {}
+);
 /// Platform application object.
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct PlatformApplication {
     /// PlatformApplicationArn for platform application object.
     pub platform_application_arn: Option<String>,
     /// Attributes for platform application object.
     pub attributes: Option<HashMap<String, String>>,
 }
-impl PlatformApplication {
-    /// Sets `PlatformApplicationArn`.
-    pub fn platform_application_arn(mut self, v: impl Into<String>) -> Self {
-        self.platform_application_arn = Some(v.into());
-        self
-    }
-    /// Sets `Attributes`.
-    pub fn attributes(mut self, v: impl Into<HashMap<String, String>>) -> Self {
-        self.attributes = Some(v.into());
-        self
-    }
-}
-impl rboto::FromValue for PlatformApplication {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "PlatformApplication")?;
-        Ok(Self {
-            platform_application_arn: m.take(0)?,
-            attributes: m.take(1)?,
-        })
-    }
-}
+rboto::__structure!(
+    PlatformApplication "PlatformApplication"[set from] { platform_application_arn :
+    String, attributes : HashMap < String, String > } {}
+);
 /// Contains the details of a single Amazon SNS message along with an `Id` that identifies a message within the batch.
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct PublishBatchRequestEntry {
     /// An identifier for the message in this batch.
     pub id: Option<String>,
@@ -371,59 +115,15 @@ pub struct PublishBatchRequestEntry {
     /// FIFO topics: The tag that specifies that a message belongs to a specific message group. Messages that belong to the same message group are processed in a FIFO manner (however, messages in different message groups might be processed out of order). To interleave multiple ordered streams within a single topic, use `MessageGroupId` values (for example, session data for multiple users).
     pub message_group_id: Option<String>,
 }
-impl PublishBatchRequestEntry {
-    /// Sets `Id`.
-    pub fn id(mut self, v: impl Into<String>) -> Self {
-        self.id = Some(v.into());
-        self
-    }
-    /// Sets `Message`.
-    pub fn message(mut self, v: impl Into<String>) -> Self {
-        self.message = Some(v.into());
-        self
-    }
-    /// Sets `Subject`.
-    pub fn subject(mut self, v: impl Into<String>) -> Self {
-        self.subject = Some(v.into());
-        self
-    }
-    /// Sets `MessageStructure`.
-    pub fn message_structure(mut self, v: impl Into<String>) -> Self {
-        self.message_structure = Some(v.into());
-        self
-    }
-    /// Sets `MessageAttributes`.
-    pub fn message_attributes(
-        mut self,
-        v: impl Into<HashMap<String, MessageAttributeValue>>,
-    ) -> Self {
-        self.message_attributes = Some(v.into());
-        self
-    }
-    /// Sets `MessageDeduplicationId`.
-    pub fn message_deduplication_id(mut self, v: impl Into<String>) -> Self {
-        self.message_deduplication_id = Some(v.into());
-        self
-    }
-    /// Sets `MessageGroupId`.
-    pub fn message_group_id(mut self, v: impl Into<String>) -> Self {
-        self.message_group_id = Some(v.into());
-        self
-    }
-}
-impl rboto::IntoValue for PublishBatchRequestEntry {
-    fn into_value(self) -> rboto::Value {
-        rboto::Value::Struct(
-            vec![
-                rv::opt(self.id), rv::opt(self.message), rv::opt(self.subject),
-                rv::opt(self.message_structure), rv::opt(self.message_attributes),
-                rv::opt(self.message_deduplication_id), rv::opt(self.message_group_id)
-            ],
-        )
-    }
-}
+rboto::__structure!(
+    PublishBatchRequestEntry "PublishBatchRequestEntry"[set into] { id : String, message
+    : String, subject : String, message_structure : String, message_attributes : HashMap
+    < String, MessageAttributeValue >, message_deduplication_id : String,
+    message_group_id : String } {}
+);
 /// Encloses data related to a successful message in a batch request for topic.
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct PublishBatchResultEntry {
     /// The `Id` of an entry in a batch request.
     pub id: Option<String>,
@@ -432,155 +132,38 @@ pub struct PublishBatchResultEntry {
     /// This parameter applies only to FIFO (first-in-first-out) topics.
     pub sequence_number: Option<String>,
 }
-impl PublishBatchResultEntry {
-    /// Sets `Id`.
-    pub fn id(mut self, v: impl Into<String>) -> Self {
-        self.id = Some(v.into());
-        self
-    }
-    /// Sets `MessageId`.
-    pub fn message_id(mut self, v: impl Into<String>) -> Self {
-        self.message_id = Some(v.into());
-        self
-    }
-    /// Sets `SequenceNumber`.
-    pub fn sequence_number(mut self, v: impl Into<String>) -> Self {
-        self.sequence_number = Some(v.into());
-        self
-    }
-}
-impl rboto::FromValue for PublishBatchResultEntry {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "PublishBatchResultEntry")?;
-        Ok(Self {
-            id: m.take(0)?,
-            message_id: m.take(1)?,
-            sequence_number: m.take(2)?,
-        })
-    }
-}
-/// Enum listing out all supported route types. The following enum values are supported. 1. Transactional : Non-marketing traffic 2. Promotional : Marketing 3. Premium : Premium routes for OTP delivery to the carriers
-#[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
-#[non_exhaustive]
-pub enum RouteType {
-    /// `Transactional`
-    Transactional,
-    /// `Promotional`
-    Promotional,
-    /// `Premium`
-    Premium,
-    /// A value this version of the SDK does not know.
-    Unknown(String),
-}
-impl RouteType {
-    /// Every value the model lists.
-    pub const VALUES: &'static [&'static str] = &[
-        "Transactional",
-        "Promotional",
-        "Premium",
-    ];
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Transactional => "Transactional",
-            Self::Promotional => "Promotional",
-            Self::Premium => "Premium",
-            Self::Unknown(s) => s,
-        }
-    }
-}
-impl rv::StringEnum for RouteType {
-    fn as_str(&self) -> &str {
-        RouteType::as_str(self)
-    }
-    fn from_wire(s: String) -> Self {
-        match s.as_str() {
-            "Transactional" => Self::Transactional,
-            "Promotional" => Self::Promotional,
-            "Premium" => Self::Premium,
-            _ => Self::Unknown(s),
-        }
-    }
-}
-rboto::enum_value!(str RouteType);
+rboto::__structure!(
+    PublishBatchResultEntry "PublishBatchResultEntry"[set from] { id : String, message_id
+    : String, sequence_number : String } {}
+);
+rboto::__string_enum!(
+    #[doc =
+    " Enum listing out all supported route types. The following enum values are supported. 1. Transactional : Non-marketing traffic 2. Promotional : Marketing 3. Premium : Premium routes for OTP delivery to the carriers"]
+    RouteType { Transactional = "Transactional", Promotional = "Promotional", Premium =
+    "Premium" }
+);
 /// A verified or pending destination phone number in the SMS sandbox.
 #[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
 pub struct SmsSandboxPhoneNumber {
     /// The destination phone number.
     pub phone_number: Option<String>,
     /// The destination phone number's verification status.
     pub status: Option<SmsSandboxPhoneNumberVerificationStatus>,
 }
-impl SmsSandboxPhoneNumber {
-    /// Sets `PhoneNumber`.
-    pub fn phone_number(mut self, v: impl Into<String>) -> Self {
-        self.phone_number = Some(v.into());
-        self
+rboto::__structure!(
+    SmsSandboxPhoneNumber "SMSSandboxPhoneNumber"[set debug from] { phone_number :
+    String[sensitive], status : SmsSandboxPhoneNumberVerificationStatus } {}
+);
+rboto::__string_enum!(
+    #[doc =
+    " Enum listing out all supported destination phone number verification statuses. The following enum values are supported. 1. PENDING : The destination phone number is pending verification. 2. VERIFIED : The destination phone number is verified."]
+    SmsSandboxPhoneNumberVerificationStatus { Pending = "Pending", Verified = "Verified"
     }
-    /// Sets `Status`.
-    pub fn status(
-        mut self,
-        v: impl Into<SmsSandboxPhoneNumberVerificationStatus>,
-    ) -> Self {
-        self.status = Some(v.into());
-        self
-    }
-}
-impl ::std::fmt::Debug for SmsSandboxPhoneNumber {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.debug_struct("SmsSandboxPhoneNumber")
-            .field("phone_number", &rboto::types::Redacted(&self.phone_number))
-            .field("status", &self.status)
-            .finish()
-    }
-}
-impl rboto::FromValue for SmsSandboxPhoneNumber {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "SMSSandboxPhoneNumber")?;
-        Ok(Self {
-            phone_number: m.take(0)?,
-            status: m.take(1)?,
-        })
-    }
-}
-/// Enum listing out all supported destination phone number verification statuses. The following enum values are supported. 1. PENDING : The destination phone number is pending verification. 2. VERIFIED : The destination phone number is verified.
-#[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
-#[non_exhaustive]
-pub enum SmsSandboxPhoneNumberVerificationStatus {
-    /// `Pending`
-    Pending,
-    /// `Verified`
-    Verified,
-    /// A value this version of the SDK does not know.
-    Unknown(String),
-}
-impl SmsSandboxPhoneNumberVerificationStatus {
-    /// Every value the model lists.
-    pub const VALUES: &'static [&'static str] = &["Pending", "Verified"];
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Pending => "Pending",
-            Self::Verified => "Verified",
-            Self::Unknown(s) => s,
-        }
-    }
-}
-impl rv::StringEnum for SmsSandboxPhoneNumberVerificationStatus {
-    fn as_str(&self) -> &str {
-        SmsSandboxPhoneNumberVerificationStatus::as_str(self)
-    }
-    fn from_wire(s: String) -> Self {
-        match s.as_str() {
-            "Pending" => Self::Pending,
-            "Verified" => Self::Verified,
-            _ => Self::Unknown(s),
-        }
-    }
-}
-rboto::enum_value!(str SmsSandboxPhoneNumberVerificationStatus);
+);
 /// A wrapper type for the attributes of an Amazon SNS subscription.
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct Subscription {
     /// The subscription's ARN.
     pub subscription_arn: Option<String>,
@@ -593,95 +176,25 @@ pub struct Subscription {
     /// The ARN of the subscription's topic.
     pub topic_arn: Option<String>,
 }
-impl Subscription {
-    /// Sets `SubscriptionArn`.
-    pub fn subscription_arn(mut self, v: impl Into<String>) -> Self {
-        self.subscription_arn = Some(v.into());
-        self
-    }
-    /// Sets `Owner`.
-    pub fn owner(mut self, v: impl Into<String>) -> Self {
-        self.owner = Some(v.into());
-        self
-    }
-    /// Sets `Protocol`.
-    pub fn protocol(mut self, v: impl Into<String>) -> Self {
-        self.protocol = Some(v.into());
-        self
-    }
-    /// Sets `Endpoint`.
-    pub fn endpoint(mut self, v: impl Into<String>) -> Self {
-        self.endpoint = Some(v.into());
-        self
-    }
-    /// Sets `TopicArn`.
-    pub fn topic_arn(mut self, v: impl Into<String>) -> Self {
-        self.topic_arn = Some(v.into());
-        self
-    }
-}
-impl rboto::FromValue for Subscription {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "Subscription")?;
-        Ok(Self {
-            subscription_arn: m.take(0)?,
-            owner: m.take(1)?,
-            protocol: m.take(2)?,
-            endpoint: m.take(3)?,
-            topic_arn: m.take(4)?,
-        })
-    }
-}
+rboto::__structure!(
+    Subscription "Subscription"[set from] { subscription_arn : String, owner : String,
+    protocol : String, endpoint : String, topic_arn : String } {}
+);
 /// The list of tags to be added to the specified topic.
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct Tag {
     /// The required key portion of the tag.
     pub key: Option<String>,
     /// The optional value portion of the tag.
     pub value: Option<String>,
 }
-impl Tag {
-    /// Sets `Key`.
-    pub fn key(mut self, v: impl Into<String>) -> Self {
-        self.key = Some(v.into());
-        self
-    }
-    /// Sets `Value`.
-    pub fn value(mut self, v: impl Into<String>) -> Self {
-        self.value = Some(v.into());
-        self
-    }
-}
-impl rboto::IntoValue for Tag {
-    fn into_value(self) -> rboto::Value {
-        rboto::Value::Struct(vec![rv::opt(self.key), rv::opt(self.value)])
-    }
-}
-impl rboto::FromValue for Tag {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "Tag")?;
-        Ok(Self {
-            key: m.take(0)?,
-            value: m.take(1)?,
-        })
-    }
-}
+rboto::__structure!(Tag "Tag"[set into from] { key : String, value : String } {});
 /// A wrapper type for the topic's Amazon Resource Name (ARN). To retrieve a topic's attributes, use `GetTopicAttributes`.
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct Topic {
     /// The topic's ARN.
     pub topic_arn: Option<String>,
 }
-impl Topic {
-    /// Sets `TopicArn`.
-    pub fn topic_arn(mut self, v: impl Into<String>) -> Self {
-        self.topic_arn = Some(v.into());
-        self
-    }
-}
-impl rboto::FromValue for Topic {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "Topic")?;
-        Ok(Self { topic_arn: m.take(0)? })
-    }
-}
+rboto::__structure!(Topic "Topic"[set from] { topic_arn : String } {});

@@ -2,7 +2,7 @@
 #[allow(unused_imports)]
 use super::{error::*, input::*, output::*, types::*};
 #[allow(unused_imports)]
-use rboto::value as rv;
+use rboto::__private as rv;
 #[allow(unused_imports)]
 use std::collections::HashMap;
 /// A client for Amazon Simple Queue Service.
@@ -24,11 +24,14 @@ impl Client {
         &self.inner
     }
     /// Sends an input built on its own (`Input::default().member(..)`).
-    pub async fn send<I>(&self, input: I) -> Result<I::Output, super::Error>
+    pub fn send<I>(
+        &self,
+        input: I,
+    ) -> rboto::ResponseFuture<I::Output, super::error::Exception>
     where
         I: rboto::OperationInput<Error = super::error::Exception>,
     {
-        self.inner.call(input).await
+        self.inner.send_input(input)
     }
     /// Presigns an input instead of sending it (boto3's `generate_presigned_url`): the
     /// input may come from this client (`client.op().member(..)`) or be built alone.
@@ -54,8 +57,11 @@ impl Client {
     /// - Amazon SQS `AddPermission` does not support adding a non-account principal.
     ///
     /// **Note:** Cross-account permissions don't apply to this action. For more information, see [Grant cross-account permissions to a role and a username](https://docs.aws.amazon.com/AWSSimpleQueueService/latest/SQSDeveloperGuide/sqs-customer-managed-policy-examples.html#grant-cross-account-permissions-to-role-and-user-name) in the *Amazon SQS Developer Guide*.
-    pub fn add_permission(&self) -> AddPermissionRequest<rboto::ServiceClient> {
-        AddPermissionRequest::with_client(self.inner.clone())
+    pub fn add_permission(&self) -> AddPermissionInput {
+        AddPermissionInput {
+            _client: rboto::__private::Bound::to(&self.inner),
+            ..Default::default()
+        }
     }
     /// Cancels a specified message movement task. A message movement can only be cancelled when the current status is RUNNING. Cancelling a message movement task does not revert the messages that have already been moved. It can only stop the messages that have not been moved yet.
     ///
@@ -63,10 +69,11 @@ impl Client {
     ///
     /// - This action is currently limited to supporting message redrive from [dead-letter queues (DLQs)](https://docs.aws.amazon.com/AWSSimpleQueueService/latest/SQSDeveloperGuide/sqs-dead-letter-queues.html) only. In this context, the source queue is the dead-letter queue (DLQ), while the destination queue can be the original source queue (from which the messages were driven to the dead-letter-queue), or a custom destination queue.
     /// - Only one active message movement task is supported per queue at any given time.
-    pub fn cancel_message_move_task(
-        &self,
-    ) -> CancelMessageMoveTaskRequest<rboto::ServiceClient> {
-        CancelMessageMoveTaskRequest::with_client(self.inner.clone())
+    pub fn cancel_message_move_task(&self) -> CancelMessageMoveTaskInput {
+        CancelMessageMoveTaskInput {
+            _client: rboto::__private::Bound::to(&self.inner),
+            ..Default::default()
+        }
     }
     /// Changes the visibility timeout of a specified message in a queue to a new value. The default visibility timeout for a message is 30 seconds. The minimum is 0 seconds. The maximum is 12 hours. For more information, see [Visibility Timeout](https://docs.aws.amazon.com/AWSSimpleQueueService/latest/SQSDeveloperGuide/sqs-visibility-timeout.html) in the *Amazon SQS Developer Guide*.
     ///
@@ -89,18 +96,20 @@ impl Client {
     /// **Important:** If you attempt to set the `VisibilityTimeout` to a value greater than the maximum time left, Amazon SQS returns an error. Amazon SQS doesn't automatically recalculate and increase the timeout to the maximum remaining time.
     ///
     /// Unlike with a queue, when you change the visibility timeout for a specific message the timeout value is applied immediately but isn't saved in memory for that message. If you don't delete a message after it is received, the visibility timeout for the message reverts to the original timeout value (not to the value you set using the `ChangeMessageVisibility` action) the next time the message is received.
-    pub fn change_message_visibility(
-        &self,
-    ) -> ChangeMessageVisibilityRequest<rboto::ServiceClient> {
-        ChangeMessageVisibilityRequest::with_client(self.inner.clone())
+    pub fn change_message_visibility(&self) -> ChangeMessageVisibilityInput {
+        ChangeMessageVisibilityInput {
+            _client: rboto::__private::Bound::to(&self.inner),
+            ..Default::default()
+        }
     }
     /// Changes the visibility timeout of multiple messages. This is a batch version of `ChangeMessageVisibility.` The result of the action on each message is reported individually in the response. You can send up to 10 `ChangeMessageVisibility` requests with each `ChangeMessageVisibilityBatch` action.
     ///
     /// **Important:** Because the batch request can result in a combination of successful and unsuccessful actions, you should check for batch errors even when the call returns an HTTP status code of `200`.
-    pub fn change_message_visibility_batch(
-        &self,
-    ) -> ChangeMessageVisibilityBatchRequest<rboto::ServiceClient> {
-        ChangeMessageVisibilityBatchRequest::with_client(self.inner.clone())
+    pub fn change_message_visibility_batch(&self) -> ChangeMessageVisibilityBatchInput {
+        ChangeMessageVisibilityBatchInput {
+            _client: rboto::__private::Bound::to(&self.inner),
+            ..Default::default()
+        }
     }
     /// Creates a new standard or FIFO queue. You can pass one or more attributes in the request. Keep the following in mind:
     ///
@@ -122,24 +131,31 @@ impl Client {
     /// - If you attempt to create a queue with a name that already exists but with different attribute names or values, the `CreateQueue` action will return an error. This ensures that existing queues are not inadvertently altered.
     ///
     /// **Note:** Cross-account permissions don't apply to this action. For more information, see [Grant cross-account permissions to a role and a username](https://docs.aws.amazon.com/AWSSimpleQueueService/latest/SQSDeveloperGuide/sqs-customer-managed-policy-examples.html#grant-cross-account-permissions-to-role-and-user-name) in the *Amazon SQS Developer Guide*.
-    pub fn create_queue(&self) -> CreateQueueRequest<rboto::ServiceClient> {
-        CreateQueueRequest::with_client(self.inner.clone())
+    pub fn create_queue(&self) -> CreateQueueInput {
+        CreateQueueInput {
+            _client: rboto::__private::Bound::to(&self.inner),
+            ..Default::default()
+        }
     }
     /// Deletes the specified message from the specified queue. To select the message to delete, use the `ReceiptHandle` of the message (*not* the `MessageId` which you receive when you send the message). Amazon SQS can delete a message from a queue even if a visibility timeout setting causes the message to be locked by another consumer. Amazon SQS automatically deletes messages left in a queue longer than the retention period configured for the queue.
     ///
     /// **Note:** Each time you receive a message, meaning when a consumer retrieves a message from the queue, it comes with a unique `ReceiptHandle`. If you receive the same message more than once, you will get a different `ReceiptHandle` each time. When you want to delete a message using the `DeleteMessage` action, you must use the `ReceiptHandle` from the most recent time you received the message. If you use an old `ReceiptHandle`, the request will succeed, but the message might not be deleted.
     ///
     /// For standard queues, it is possible to receive a message even after you delete it. This might happen on rare occasions if one of the servers which stores a copy of the message is unavailable when you send the request to delete the message. The copy remains on the server and might be returned to you during a subsequent receive request. You should ensure that your application is idempotent, so that receiving a message more than once does not cause issues.
-    pub fn delete_message(&self) -> DeleteMessageRequest<rboto::ServiceClient> {
-        DeleteMessageRequest::with_client(self.inner.clone())
+    pub fn delete_message(&self) -> DeleteMessageInput {
+        DeleteMessageInput {
+            _client: rboto::__private::Bound::to(&self.inner),
+            ..Default::default()
+        }
     }
     /// Deletes up to ten messages from the specified queue. This is a batch version of `DeleteMessage.` The result of the action on each message is reported individually in the response.
     ///
     /// **Important:** Because the batch request can result in a combination of successful and unsuccessful actions, you should check for batch errors even when the call returns an HTTP status code of `200`.
-    pub fn delete_message_batch(
-        &self,
-    ) -> DeleteMessageBatchRequest<rboto::ServiceClient> {
-        DeleteMessageBatchRequest::with_client(self.inner.clone())
+    pub fn delete_message_batch(&self) -> DeleteMessageBatchInput {
+        DeleteMessageBatchInput {
+            _client: rboto::__private::Bound::to(&self.inner),
+            ..Default::default()
+        }
     }
     /// Deletes the queue specified by the `QueueUrl`, regardless of the queue's contents.
     ///
@@ -152,32 +168,40 @@ impl Client {
     /// **Note:** Cross-account permissions don't apply to this action. For more information, see [Grant cross-account permissions to a role and a username](https://docs.aws.amazon.com/AWSSimpleQueueService/latest/SQSDeveloperGuide/sqs-customer-managed-policy-examples.html#grant-cross-account-permissions-to-role-and-user-name) in the *Amazon SQS Developer Guide*.
     ///
     /// The delete operation uses the HTTP `GET` verb.
-    pub fn delete_queue(&self) -> DeleteQueueRequest<rboto::ServiceClient> {
-        DeleteQueueRequest::with_client(self.inner.clone())
+    pub fn delete_queue(&self) -> DeleteQueueInput {
+        DeleteQueueInput {
+            _client: rboto::__private::Bound::to(&self.inner),
+            ..Default::default()
+        }
     }
     /// Gets attributes for the specified queue.
     ///
     /// **Note:** To determine whether a queue is [FIFO](https://docs.aws.amazon.com/AWSSimpleQueueService/latest/SQSDeveloperGuide/FIFO-queues.html), you can check whether `QueueName` ends with the `.fifo` suffix.
-    pub fn get_queue_attributes(
-        &self,
-    ) -> GetQueueAttributesRequest<rboto::ServiceClient> {
-        GetQueueAttributesRequest::with_client(self.inner.clone())
+    pub fn get_queue_attributes(&self) -> GetQueueAttributesInput {
+        GetQueueAttributesInput {
+            _client: rboto::__private::Bound::to(&self.inner),
+            ..Default::default()
+        }
     }
     /// The `GetQueueUrl` API returns the URL of an existing Amazon SQS queue. This is useful when you know the queue's name but need to retrieve its URL for further operations.
     ///
     /// To access a queue owned by another Amazon Web Services account, use the `QueueOwnerAWSAccountId` parameter to specify the account ID of the queue's owner. Note that the queue owner must grant you the necessary permissions to access the queue. For more information about accessing shared queues, see the `AddPermission` API or [Allow developers to write messages to a shared queue](https://docs.aws.amazon.com/AWSSimpleQueueService/latest/SQSDeveloperGuide/sqs-writing-an-sqs-policy.html#write-messages-to-shared-queue) in the *Amazon SQS Developer Guide*.
-    pub fn get_queue_url(&self) -> GetQueueUrlRequest<rboto::ServiceClient> {
-        GetQueueUrlRequest::with_client(self.inner.clone())
+    pub fn get_queue_url(&self) -> GetQueueUrlInput {
+        GetQueueUrlInput {
+            _client: rboto::__private::Bound::to(&self.inner),
+            ..Default::default()
+        }
     }
     /// Returns a list of your queues that have the `RedrivePolicy` queue attribute configured with a dead-letter queue.
     ///
     /// The `ListDeadLetterSourceQueues` methods supports pagination. Set parameter `MaxResults` in the request to specify the maximum number of results to be returned in the response. If you do not set `MaxResults`, the response includes a maximum of 1,000 results. If you set `MaxResults` and there are additional results to display, the response includes a value for `NextToken`. Use `NextToken` as a parameter in your next request to `ListDeadLetterSourceQueues` to receive the next page of results.
     ///
     /// For more information about using dead-letter queues, see [Using Amazon SQS Dead-Letter Queues](https://docs.aws.amazon.com/AWSSimpleQueueService/latest/SQSDeveloperGuide/sqs-dead-letter-queues.html) in the *Amazon SQS Developer Guide*.
-    pub fn list_dead_letter_source_queues(
-        &self,
-    ) -> ListDeadLetterSourceQueuesRequest<rboto::ServiceClient> {
-        ListDeadLetterSourceQueuesRequest::with_client(self.inner.clone())
+    pub fn list_dead_letter_source_queues(&self) -> ListDeadLetterSourceQueuesInput {
+        ListDeadLetterSourceQueuesInput {
+            _client: rboto::__private::Bound::to(&self.inner),
+            ..Default::default()
+        }
     }
     /// Gets the most recent message movement tasks (up to 10) under a specific source queue.
     ///
@@ -185,24 +209,31 @@ impl Client {
     ///
     /// - This action is currently limited to supporting message redrive from [dead-letter queues (DLQs)](https://docs.aws.amazon.com/AWSSimpleQueueService/latest/SQSDeveloperGuide/sqs-dead-letter-queues.html) only. In this context, the source queue is the dead-letter queue (DLQ), while the destination queue can be the original source queue (from which the messages were driven to the dead-letter-queue), or a custom destination queue.
     /// - Only one active message movement task is supported per queue at any given time.
-    pub fn list_message_move_tasks(
-        &self,
-    ) -> ListMessageMoveTasksRequest<rboto::ServiceClient> {
-        ListMessageMoveTasksRequest::with_client(self.inner.clone())
+    pub fn list_message_move_tasks(&self) -> ListMessageMoveTasksInput {
+        ListMessageMoveTasksInput {
+            _client: rboto::__private::Bound::to(&self.inner),
+            ..Default::default()
+        }
     }
     /// List all cost allocation tags added to the specified Amazon SQS queue. For an overview, see [Tagging Your Amazon SQS Queues](https://docs.aws.amazon.com/AWSSimpleQueueService/latest/SQSDeveloperGuide/sqs-queue-tags.html) in the *Amazon SQS Developer Guide*.
     ///
     /// **Note:** Cross-account permissions don't apply to this action. For more information, see [Grant cross-account permissions to a role and a username](https://docs.aws.amazon.com/AWSSimpleQueueService/latest/SQSDeveloperGuide/sqs-customer-managed-policy-examples.html#grant-cross-account-permissions-to-role-and-user-name) in the *Amazon SQS Developer Guide*.
-    pub fn list_queue_tags(&self) -> ListQueueTagsRequest<rboto::ServiceClient> {
-        ListQueueTagsRequest::with_client(self.inner.clone())
+    pub fn list_queue_tags(&self) -> ListQueueTagsInput {
+        ListQueueTagsInput {
+            _client: rboto::__private::Bound::to(&self.inner),
+            ..Default::default()
+        }
     }
     /// Returns a list of your queues in the current region. The response includes a maximum of 1,000 results. If you specify a value for the optional `QueueNamePrefix` parameter, only queues with a name that begins with the specified value are returned.
     ///
     /// The `listQueues` methods supports pagination. Set parameter `MaxResults` in the request to specify the maximum number of results to be returned in the response. If you do not set `MaxResults`, the response includes a maximum of 1,000 results. If you set `MaxResults` and there are additional results to display, the response includes a value for `NextToken`. Use `NextToken` as a parameter in your next request to `listQueues` to receive the next page of results.
     ///
     /// **Note:** Cross-account permissions don't apply to this action. For more information, see [Grant cross-account permissions to a role and a username](https://docs.aws.amazon.com/AWSSimpleQueueService/latest/SQSDeveloperGuide/sqs-customer-managed-policy-examples.html#grant-cross-account-permissions-to-role-and-user-name) in the *Amazon SQS Developer Guide*.
-    pub fn list_queues(&self) -> ListQueuesRequest<rboto::ServiceClient> {
-        ListQueuesRequest::with_client(self.inner.clone())
+    pub fn list_queues(&self) -> ListQueuesInput {
+        ListQueuesInput {
+            _client: rboto::__private::Bound::to(&self.inner),
+            ..Default::default()
+        }
     }
     /// Deletes available messages in a queue (including in-flight messages) specified by the `QueueURL` parameter.
     ///
@@ -213,8 +244,11 @@ impl Client {
     /// Messages sent to the queue *before* you call `PurgeQueue` might be received but are deleted within the next minute.
     ///
     /// Messages sent to the queue *after* you call `PurgeQueue` might be deleted while the queue is being purged.
-    pub fn purge_queue(&self) -> PurgeQueueRequest<rboto::ServiceClient> {
-        PurgeQueueRequest::with_client(self.inner.clone())
+    pub fn purge_queue(&self) -> PurgeQueueInput {
+        PurgeQueueInput {
+            _client: rboto::__private::Bound::to(&self.inner),
+            ..Default::default()
+        }
     }
     /// Retrieves one or more messages (up to 10), from the specified queue. Using the `WaitTimeSeconds` parameter enables long-poll support. For more information, see [Amazon SQS Long Polling](https://docs.aws.amazon.com/AWSSimpleQueueService/latest/SQSDeveloperGuide/sqs-long-polling.html) in the *Amazon SQS Developer Guide*.
     ///
@@ -234,8 +268,11 @@ impl Client {
     /// You can provide the `VisibilityTimeout` parameter in your request. The parameter is applied to the messages that Amazon SQS returns in the response. If you don't include the parameter, the overall visibility timeout for the queue is used for the returned messages. The default visibility timeout for a queue is 30 seconds.
     ///
     /// **Note:** In the future, new attributes might be added. If you write code that calls this action, we recommend that you structure your code so that it can handle new attributes gracefully.
-    pub fn receive_message(&self) -> ReceiveMessageRequest<rboto::ServiceClient> {
-        ReceiveMessageRequest::with_client(self.inner.clone())
+    pub fn receive_message(&self) -> ReceiveMessageInput {
+        ReceiveMessageInput {
+            _client: rboto::__private::Bound::to(&self.inner),
+            ..Default::default()
+        }
     }
     /// Revokes any permissions in the queue policy that matches the specified `Label` parameter.
     ///
@@ -244,8 +281,11 @@ impl Client {
     /// - Only the owner of a queue can remove permissions from it.
     /// - Cross-account permissions don't apply to this action. For more information, see [Grant cross-account permissions to a role and a username](https://docs.aws.amazon.com/AWSSimpleQueueService/latest/SQSDeveloperGuide/sqs-customer-managed-policy-examples.html#grant-cross-account-permissions-to-role-and-user-name) in the *Amazon SQS Developer Guide*.
     /// - To remove the ability to change queue permissions, you must deny permission to the `AddPermission`, `RemovePermission`, and `SetQueueAttributes` actions in your IAM policy.
-    pub fn remove_permission(&self) -> RemovePermissionRequest<rboto::ServiceClient> {
-        RemovePermissionRequest::with_client(self.inner.clone())
+    pub fn remove_permission(&self) -> RemovePermissionInput {
+        RemovePermissionInput {
+            _client: rboto::__private::Bound::to(&self.inner),
+            ..Default::default()
+        }
     }
     /// Delivers a message to the specified queue.
     ///
@@ -254,8 +294,11 @@ impl Client {
     /// `#x9` | `#xA` | `#xD` | `#x20` to `#xD7FF` | `#xE000` to `#xFFFD` | `#x10000` to `#x10FFFF`
     ///
     /// If a message contains characters outside the allowed set, Amazon SQS rejects the message and returns an InvalidMessageContents error. Ensure that your message body includes only valid characters to avoid this exception.
-    pub fn send_message(&self) -> SendMessageRequest<rboto::ServiceClient> {
-        SendMessageRequest::with_client(self.inner.clone())
+    pub fn send_message(&self) -> SendMessageInput {
+        SendMessageInput {
+            _client: rboto::__private::Bound::to(&self.inner),
+            ..Default::default()
+        }
     }
     /// You can use `SendMessageBatch` to send up to 10 messages to the specified queue by assigning either identical or different values to each message (or by not assigning values at all). This is a batch version of `SendMessage.` For a FIFO queue, multiple messages within a single batch are enqueued in the order they are sent.
     ///
@@ -270,8 +313,11 @@ impl Client {
     /// If a message contains characters outside the allowed set, Amazon SQS rejects the message and returns an InvalidMessageContents error. Ensure that your message body includes only valid characters to avoid this exception.
     ///
     /// If you don't specify the `DelaySeconds` parameter for an entry, Amazon SQS uses the default value for the queue.
-    pub fn send_message_batch(&self) -> SendMessageBatchRequest<rboto::ServiceClient> {
-        SendMessageBatchRequest::with_client(self.inner.clone())
+    pub fn send_message_batch(&self) -> SendMessageBatchInput {
+        SendMessageBatchInput {
+            _client: rboto::__private::Bound::to(&self.inner),
+            ..Default::default()
+        }
     }
     /// Sets the value of one or more queue attributes, like a policy. When you change a queue's attributes, the change can take up to 60 seconds for most of the attributes to propagate throughout the Amazon SQS system. Changes made to the `MessageRetentionPeriod` attribute can take up to 15 minutes and will impact existing messages in the queue potentially causing them to be expired and deleted if the `MessageRetentionPeriod` is reduced below the age of existing messages.
     ///
@@ -280,10 +326,11 @@ impl Client {
     /// - In the future, new attributes might be added. If you write code that calls this action, we recommend that you structure your code so that it can handle new attributes gracefully.
     /// - Cross-account permissions don't apply to this action. For more information, see [Grant cross-account permissions to a role and a username](https://docs.aws.amazon.com/AWSSimpleQueueService/latest/SQSDeveloperGuide/sqs-customer-managed-policy-examples.html#grant-cross-account-permissions-to-role-and-user-name) in the *Amazon SQS Developer Guide*.
     /// - To remove the ability to change queue permissions, you must deny permission to the `AddPermission`, `RemovePermission`, and `SetQueueAttributes` actions in your IAM policy.
-    pub fn set_queue_attributes(
-        &self,
-    ) -> SetQueueAttributesRequest<rboto::ServiceClient> {
-        SetQueueAttributesRequest::with_client(self.inner.clone())
+    pub fn set_queue_attributes(&self) -> SetQueueAttributesInput {
+        SetQueueAttributesInput {
+            _client: rboto::__private::Bound::to(&self.inner),
+            ..Default::default()
+        }
     }
     /// Starts an asynchronous task to move messages from a specified source queue to a specified destination queue.
     ///
@@ -292,10 +339,11 @@ impl Client {
     /// - This action is currently limited to supporting message redrive from queues that are configured as [dead-letter queues (DLQs)](https://docs.aws.amazon.com/AWSSimpleQueueService/latest/SQSDeveloperGuide/sqs-dead-letter-queues.html) of other Amazon SQS queues only. Non-SQS queue sources of dead-letter queues, such as Lambda or Amazon SNS topics, are currently not supported.
     /// - In dead-letter queues redrive context, the `StartMessageMoveTask` the source queue is the DLQ, while the destination queue can be the original source queue (from which the messages were driven to the dead-letter-queue), or a custom destination queue.
     /// - Only one active message movement task is supported per queue at any given time.
-    pub fn start_message_move_task(
-        &self,
-    ) -> StartMessageMoveTaskRequest<rboto::ServiceClient> {
-        StartMessageMoveTaskRequest::with_client(self.inner.clone())
+    pub fn start_message_move_task(&self) -> StartMessageMoveTaskInput {
+        StartMessageMoveTaskInput {
+            _client: rboto::__private::Bound::to(&self.inner),
+            ..Default::default()
+        }
     }
     /// Add cost allocation tags to the specified Amazon SQS queue. For an overview, see [Tagging Your Amazon SQS Queues](https://docs.aws.amazon.com/AWSSimpleQueueService/latest/SQSDeveloperGuide/sqs-queue-tags.html) in the *Amazon SQS Developer Guide*.
     ///
@@ -309,13 +357,19 @@ impl Client {
     /// For a full list of tag restrictions, see [Quotas related to queues](https://docs.aws.amazon.com/AWSSimpleQueueService/latest/SQSDeveloperGuide/sqs-limits.html#limits-queues) in the *Amazon SQS Developer Guide*.
     ///
     /// **Note:** Cross-account permissions don't apply to this action. For more information, see [Grant cross-account permissions to a role and a username](https://docs.aws.amazon.com/AWSSimpleQueueService/latest/SQSDeveloperGuide/sqs-customer-managed-policy-examples.html#grant-cross-account-permissions-to-role-and-user-name) in the *Amazon SQS Developer Guide*.
-    pub fn tag_queue(&self) -> TagQueueRequest<rboto::ServiceClient> {
-        TagQueueRequest::with_client(self.inner.clone())
+    pub fn tag_queue(&self) -> TagQueueInput {
+        TagQueueInput {
+            _client: rboto::__private::Bound::to(&self.inner),
+            ..Default::default()
+        }
     }
     /// Remove cost allocation tags from the specified Amazon SQS queue. For an overview, see [Tagging Your Amazon SQS Queues](https://docs.aws.amazon.com/AWSSimpleQueueService/latest/SQSDeveloperGuide/sqs-queue-tags.html) in the *Amazon SQS Developer Guide*.
     ///
     /// **Note:** Cross-account permissions don't apply to this action. For more information, see [Grant cross-account permissions to a role and a username](https://docs.aws.amazon.com/AWSSimpleQueueService/latest/SQSDeveloperGuide/sqs-customer-managed-policy-examples.html#grant-cross-account-permissions-to-role-and-user-name) in the *Amazon SQS Developer Guide*.
-    pub fn untag_queue(&self) -> UntagQueueRequest<rboto::ServiceClient> {
-        UntagQueueRequest::with_client(self.inner.clone())
+    pub fn untag_queue(&self) -> UntagQueueInput {
+        UntagQueueInput {
+            _client: rboto::__private::Bound::to(&self.inner),
+            ..Default::default()
+        }
     }
 }

@@ -102,64 +102,46 @@ impl rboto::ModeledError for Exception {
             match index {
                 0 => {
                     Self::BatchEntryIdsNotDistinct(
-                        rboto::FromValue::from_value(value).ok()?,
+                        rv::FromValue::from_value(value).ok()?,
                     )
                 }
-                1 => Self::BatchRequestTooLong(rboto::FromValue::from_value(value).ok()?),
-                2 => Self::EmptyBatchRequest(rboto::FromValue::from_value(value).ok()?),
-                3 => Self::InvalidAddress(rboto::FromValue::from_value(value).ok()?),
-                4 => {
-                    Self::InvalidAttributeName(rboto::FromValue::from_value(value).ok()?)
-                }
-                5 => {
-                    Self::InvalidAttributeValue(
-                        rboto::FromValue::from_value(value).ok()?,
-                    )
-                }
-                6 => Self::InvalidBatchEntryId(rboto::FromValue::from_value(value).ok()?),
-                7 => Self::InvalidIdFormat(rboto::FromValue::from_value(value).ok()?),
-                8 => {
-                    Self::InvalidMessageContents(
-                        rboto::FromValue::from_value(value).ok()?,
-                    )
-                }
-                9 => Self::InvalidSecurity(rboto::FromValue::from_value(value).ok()?),
-                10 => Self::KmsAccessDenied(rboto::FromValue::from_value(value).ok()?),
-                11 => Self::KmsDisabled(rboto::FromValue::from_value(value).ok()?),
-                12 => Self::KmsInvalidKeyUsage(rboto::FromValue::from_value(value).ok()?),
-                13 => Self::KmsInvalidState(rboto::FromValue::from_value(value).ok()?),
-                14 => Self::KmsNotFound(rboto::FromValue::from_value(value).ok()?),
-                15 => Self::KmsOptInRequired(rboto::FromValue::from_value(value).ok()?),
-                16 => Self::KmsThrottled(rboto::FromValue::from_value(value).ok()?),
-                17 => Self::MessageNotInflight(rboto::FromValue::from_value(value).ok()?),
-                18 => Self::OverLimit(rboto::FromValue::from_value(value).ok()?),
-                19 => {
-                    Self::PurgeQueueInProgress(rboto::FromValue::from_value(value).ok()?)
-                }
-                20 => {
-                    Self::QueueDeletedRecently(rboto::FromValue::from_value(value).ok()?)
-                }
-                21 => Self::QueueDoesNotExist(rboto::FromValue::from_value(value).ok()?),
-                22 => Self::QueueNameExists(rboto::FromValue::from_value(value).ok()?),
+                1 => Self::BatchRequestTooLong(rv::FromValue::from_value(value).ok()?),
+                2 => Self::EmptyBatchRequest(rv::FromValue::from_value(value).ok()?),
+                3 => Self::InvalidAddress(rv::FromValue::from_value(value).ok()?),
+                4 => Self::InvalidAttributeName(rv::FromValue::from_value(value).ok()?),
+                5 => Self::InvalidAttributeValue(rv::FromValue::from_value(value).ok()?),
+                6 => Self::InvalidBatchEntryId(rv::FromValue::from_value(value).ok()?),
+                7 => Self::InvalidIdFormat(rv::FromValue::from_value(value).ok()?),
+                8 => Self::InvalidMessageContents(rv::FromValue::from_value(value).ok()?),
+                9 => Self::InvalidSecurity(rv::FromValue::from_value(value).ok()?),
+                10 => Self::KmsAccessDenied(rv::FromValue::from_value(value).ok()?),
+                11 => Self::KmsDisabled(rv::FromValue::from_value(value).ok()?),
+                12 => Self::KmsInvalidKeyUsage(rv::FromValue::from_value(value).ok()?),
+                13 => Self::KmsInvalidState(rv::FromValue::from_value(value).ok()?),
+                14 => Self::KmsNotFound(rv::FromValue::from_value(value).ok()?),
+                15 => Self::KmsOptInRequired(rv::FromValue::from_value(value).ok()?),
+                16 => Self::KmsThrottled(rv::FromValue::from_value(value).ok()?),
+                17 => Self::MessageNotInflight(rv::FromValue::from_value(value).ok()?),
+                18 => Self::OverLimit(rv::FromValue::from_value(value).ok()?),
+                19 => Self::PurgeQueueInProgress(rv::FromValue::from_value(value).ok()?),
+                20 => Self::QueueDeletedRecently(rv::FromValue::from_value(value).ok()?),
+                21 => Self::QueueDoesNotExist(rv::FromValue::from_value(value).ok()?),
+                22 => Self::QueueNameExists(rv::FromValue::from_value(value).ok()?),
                 23 => {
-                    Self::ReceiptHandleIsInvalid(
-                        rboto::FromValue::from_value(value).ok()?,
-                    )
+                    Self::ReceiptHandleIsInvalid(rv::FromValue::from_value(value).ok()?)
                 }
-                24 => Self::RequestThrottled(rboto::FromValue::from_value(value).ok()?),
+                24 => Self::RequestThrottled(rv::FromValue::from_value(value).ok()?),
                 25 => {
                     Self::ResourceNotFoundException(
-                        rboto::FromValue::from_value(value).ok()?,
+                        rv::FromValue::from_value(value).ok()?,
                     )
                 }
                 26 => {
                     Self::TooManyEntriesInBatchRequest(
-                        rboto::FromValue::from_value(value).ok()?,
+                        rv::FromValue::from_value(value).ok()?,
                     )
                 }
-                27 => {
-                    Self::UnsupportedOperation(rboto::FromValue::from_value(value).ok()?)
-                }
+                27 => Self::UnsupportedOperation(rv::FromValue::from_value(value).ok()?),
                 _ => return None,
             },
         )
@@ -170,310 +152,225 @@ pub type Error = rboto::Error<Exception>;
 #[allow(unused_imports)]
 use super::{input::*, output::*, types::*};
 #[allow(unused_imports)]
-use rboto::value as rv;
+use rboto::__private as rv;
 #[allow(unused_imports)]
 use std::collections::HashMap;
 /// Two or more batch entries in the request have the same `Id`.
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct BatchEntryIdsNotDistinct {
     pub message: Option<String>,
 }
-impl rboto::FromValue for BatchEntryIdsNotDistinct {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "BatchEntryIdsNotDistinct")?;
-        Ok(Self { message: m.take(0)? })
-    }
-}
+rboto::__structure!(
+    BatchEntryIdsNotDistinct "BatchEntryIdsNotDistinct"[from] { message : String } {}
+);
 /// The length of all the messages put together is more than the limit.
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct BatchRequestTooLong {
     pub message: Option<String>,
 }
-impl rboto::FromValue for BatchRequestTooLong {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "BatchRequestTooLong")?;
-        Ok(Self { message: m.take(0)? })
-    }
-}
+rboto::__structure!(
+    BatchRequestTooLong "BatchRequestTooLong"[from] { message : String } {}
+);
 /// The batch request doesn't contain any entries.
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct EmptyBatchRequest {
     pub message: Option<String>,
 }
-impl rboto::FromValue for EmptyBatchRequest {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "EmptyBatchRequest")?;
-        Ok(Self { message: m.take(0)? })
-    }
-}
+rboto::__structure!(EmptyBatchRequest "EmptyBatchRequest"[from] { message : String } {});
 /// The specified ID is invalid.
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct InvalidAddress {
     pub message: Option<String>,
 }
-impl rboto::FromValue for InvalidAddress {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "InvalidAddress")?;
-        Ok(Self { message: m.take(0)? })
-    }
-}
+rboto::__structure!(InvalidAddress "InvalidAddress"[from] { message : String } {});
 /// The specified attribute doesn't exist.
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct InvalidAttributeName {
     pub message: Option<String>,
 }
-impl rboto::FromValue for InvalidAttributeName {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "InvalidAttributeName")?;
-        Ok(Self { message: m.take(0)? })
-    }
-}
+rboto::__structure!(
+    InvalidAttributeName "InvalidAttributeName"[from] { message : String } {}
+);
 /// A queue attribute value is invalid.
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct InvalidAttributeValue {
     pub message: Option<String>,
 }
-impl rboto::FromValue for InvalidAttributeValue {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "InvalidAttributeValue")?;
-        Ok(Self { message: m.take(0)? })
-    }
-}
+rboto::__structure!(
+    InvalidAttributeValue "InvalidAttributeValue"[from] { message : String } {}
+);
 /// The `Id` of a batch entry in a batch request doesn't abide by the specification.
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct InvalidBatchEntryId {
     pub message: Option<String>,
 }
-impl rboto::FromValue for InvalidBatchEntryId {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "InvalidBatchEntryId")?;
-        Ok(Self { message: m.take(0)? })
-    }
-}
+rboto::__structure!(
+    InvalidBatchEntryId "InvalidBatchEntryId"[from] { message : String } {}
+);
 /// The specified receipt handle isn't valid for the current version.
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct InvalidIdFormat {}
-impl rboto::FromValue for InvalidIdFormat {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        rv::Members::of(v, "InvalidIdFormat")?;
-        Ok(Self {})
-    }
-}
+rboto::__structure!(InvalidIdFormat "InvalidIdFormat"[from] {} {});
 /// The message contains characters outside the allowed set.
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct InvalidMessageContents {
     pub message: Option<String>,
 }
-impl rboto::FromValue for InvalidMessageContents {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "InvalidMessageContents")?;
-        Ok(Self { message: m.take(0)? })
-    }
-}
+rboto::__structure!(
+    InvalidMessageContents "InvalidMessageContents"[from] { message : String } {}
+);
 /// The request was not made over HTTPS or did not use SigV4 for signing.
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct InvalidSecurity {
     pub message: Option<String>,
 }
-impl rboto::FromValue for InvalidSecurity {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "InvalidSecurity")?;
-        Ok(Self { message: m.take(0)? })
-    }
-}
+rboto::__structure!(InvalidSecurity "InvalidSecurity"[from] { message : String } {});
 /// The caller doesn't have the required KMS access.
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct KmsAccessDenied {
     pub message: Option<String>,
 }
-impl rboto::FromValue for KmsAccessDenied {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "KmsAccessDenied")?;
-        Ok(Self { message: m.take(0)? })
-    }
-}
+rboto::__structure!(KmsAccessDenied "KmsAccessDenied"[from] { message : String } {});
 /// The request was denied due to request throttling.
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct KmsDisabled {
     pub message: Option<String>,
 }
-impl rboto::FromValue for KmsDisabled {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "KmsDisabled")?;
-        Ok(Self { message: m.take(0)? })
-    }
-}
+rboto::__structure!(KmsDisabled "KmsDisabled"[from] { message : String } {});
 /// The request was rejected for one of the following reasons:
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct KmsInvalidKeyUsage {
     pub message: Option<String>,
 }
-impl rboto::FromValue for KmsInvalidKeyUsage {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "KmsInvalidKeyUsage")?;
-        Ok(Self { message: m.take(0)? })
-    }
-}
+rboto::__structure!(
+    KmsInvalidKeyUsage "KmsInvalidKeyUsage"[from] { message : String } {}
+);
 /// The request was rejected because the state of the specified resource is not valid for this request.
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct KmsInvalidState {
     pub message: Option<String>,
 }
-impl rboto::FromValue for KmsInvalidState {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "KmsInvalidState")?;
-        Ok(Self { message: m.take(0)? })
-    }
-}
+rboto::__structure!(KmsInvalidState "KmsInvalidState"[from] { message : String } {});
 /// The request was rejected because the specified entity or resource could not be found.
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct KmsNotFound {
     pub message: Option<String>,
 }
-impl rboto::FromValue for KmsNotFound {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "KmsNotFound")?;
-        Ok(Self { message: m.take(0)? })
-    }
-}
+rboto::__structure!(KmsNotFound "KmsNotFound"[from] { message : String } {});
 /// The request was rejected because the specified key policy isn't syntactically or semantically correct.
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct KmsOptInRequired {
     pub message: Option<String>,
 }
-impl rboto::FromValue for KmsOptInRequired {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "KmsOptInRequired")?;
-        Ok(Self { message: m.take(0)? })
-    }
-}
+rboto::__structure!(KmsOptInRequired "KmsOptInRequired"[from] { message : String } {});
 /// Amazon Web Services KMS throttles requests for the following conditions.
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct KmsThrottled {
     pub message: Option<String>,
 }
-impl rboto::FromValue for KmsThrottled {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "KmsThrottled")?;
-        Ok(Self { message: m.take(0)? })
-    }
-}
+rboto::__structure!(KmsThrottled "KmsThrottled"[from] { message : String } {});
 /// The specified message isn't in flight.
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct MessageNotInflight {}
-impl rboto::FromValue for MessageNotInflight {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        rv::Members::of(v, "MessageNotInflight")?;
-        Ok(Self {})
-    }
-}
+rboto::__structure!(MessageNotInflight "MessageNotInflight"[from] {} {});
 /// The specified action violates a limit. For example, `ReceiveMessage` returns this error if the maximum number of in flight messages is reached and `AddPermission` returns this error if the maximum number of permissions for the queue is reached.
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct OverLimit {
     pub message: Option<String>,
 }
-impl rboto::FromValue for OverLimit {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "OverLimit")?;
-        Ok(Self { message: m.take(0)? })
-    }
-}
+rboto::__structure!(OverLimit "OverLimit"[from] { message : String } {});
 /// Indicates that the specified queue previously received a `PurgeQueue` request within the last 60 seconds (the time it can take to delete the messages in the queue).
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct PurgeQueueInProgress {
     pub message: Option<String>,
 }
-impl rboto::FromValue for PurgeQueueInProgress {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "PurgeQueueInProgress")?;
-        Ok(Self { message: m.take(0)? })
-    }
-}
+rboto::__structure!(
+    PurgeQueueInProgress "PurgeQueueInProgress"[from] { message : String } {}
+);
 /// You must wait 60 seconds after deleting a queue before you can create another queue with the same name.
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct QueueDeletedRecently {
     pub message: Option<String>,
 }
-impl rboto::FromValue for QueueDeletedRecently {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "QueueDeletedRecently")?;
-        Ok(Self { message: m.take(0)? })
-    }
-}
+rboto::__structure!(
+    QueueDeletedRecently "QueueDeletedRecently"[from] { message : String } {}
+);
 /// Ensure that the `QueueUrl` is correct and that the queue has not been deleted.
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct QueueDoesNotExist {
     pub message: Option<String>,
 }
-impl rboto::FromValue for QueueDoesNotExist {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "QueueDoesNotExist")?;
-        Ok(Self { message: m.take(0)? })
-    }
-}
+rboto::__structure!(QueueDoesNotExist "QueueDoesNotExist"[from] { message : String } {});
 /// A queue with this name already exists. Amazon SQS returns this error only if the request includes attributes whose values differ from those of the existing queue.
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct QueueNameExists {
     pub message: Option<String>,
 }
-impl rboto::FromValue for QueueNameExists {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "QueueNameExists")?;
-        Ok(Self { message: m.take(0)? })
-    }
-}
+rboto::__structure!(QueueNameExists "QueueNameExists"[from] { message : String } {});
 /// The specified receipt handle isn't valid.
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct ReceiptHandleIsInvalid {
     pub message: Option<String>,
 }
-impl rboto::FromValue for ReceiptHandleIsInvalid {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "ReceiptHandleIsInvalid")?;
-        Ok(Self { message: m.take(0)? })
-    }
-}
+rboto::__structure!(
+    ReceiptHandleIsInvalid "ReceiptHandleIsInvalid"[from] { message : String } {}
+);
 /// The request was denied due to request throttling.
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct RequestThrottled {
     pub message: Option<String>,
 }
-impl rboto::FromValue for RequestThrottled {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "RequestThrottled")?;
-        Ok(Self { message: m.take(0)? })
-    }
-}
+rboto::__structure!(RequestThrottled "RequestThrottled"[from] { message : String } {});
 /// One or more specified resources don't exist.
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct ResourceNotFoundException {
     pub message: Option<String>,
 }
-impl rboto::FromValue for ResourceNotFoundException {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "ResourceNotFoundException")?;
-        Ok(Self { message: m.take(0)? })
-    }
-}
+rboto::__structure!(
+    ResourceNotFoundException "ResourceNotFoundException"[from] { message : String } {}
+);
 /// The batch request contains more entries than permissible. For Amazon SQS, the maximum number of entries you can include in a single [SendMessageBatch](https://docs.aws.amazon.com/AWSSimpleQueueService/latest/APIReference/API_SendMessageBatch.html), [DeleteMessageBatch](https://docs.aws.amazon.com/AWSSimpleQueueService/latest/APIReference/API_DeleteMessageBatch.html), or…
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct TooManyEntriesInBatchRequest {
     pub message: Option<String>,
 }
-impl rboto::FromValue for TooManyEntriesInBatchRequest {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "TooManyEntriesInBatchRequest")?;
-        Ok(Self { message: m.take(0)? })
-    }
-}
+rboto::__structure!(
+    TooManyEntriesInBatchRequest "TooManyEntriesInBatchRequest"[from] { message : String
+    } {}
+);
 /// Error code 400. Unsupported operation.
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct UnsupportedOperation {
     pub message: Option<String>,
 }
-impl rboto::FromValue for UnsupportedOperation {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "UnsupportedOperation")?;
-        Ok(Self { message: m.take(0)? })
-    }
-}
+rboto::__structure!(
+    UnsupportedOperation "UnsupportedOperation"[from] { message : String } {}
+);

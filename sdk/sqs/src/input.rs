@@ -3,11 +3,12 @@
 #[allow(unused_imports)]
 use super::{error::*, output::*, types::*};
 #[allow(unused_imports)]
-use rboto::value as rv;
+use rboto::__private as rv;
 #[allow(unused_imports)]
 use std::collections::HashMap;
-#[derive(Clone, PartialEq)]
-pub struct AddPermissionRequest<C = ()> {
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct AddPermissionInput {
     /// The URL of the Amazon SQS queue to which permissions are added.
     pub queue_url: Option<String>,
     /// The unique identification of the permission you're setting (for example, `AliceSendMessage`). Maximum 80 characters. Allowed characters include alphanumeric characters, hyphens (`-`), and underscores (`_`).
@@ -16,748 +17,201 @@ pub struct AddPermissionRequest<C = ()> {
     pub aws_account_ids: Option<Vec<String>>,
     /// The action the client wants to allow for the specified principal. Valid values: the name of any action or `*`.
     pub actions: Option<Vec<String>>,
-    #[doc(hidden)]
-    pub _client: C,
+    pub(crate) _client: rboto::__private::Bound,
 }
-impl Default for AddPermissionRequest {
-    fn default() -> Self {
-        Self::with_client(())
-    }
-}
-impl<C> AddPermissionRequest<C> {
-    #[doc(hidden)]
-    pub fn with_client(client: C) -> Self {
-        Self {
-            queue_url: None,
-            label: None,
-            aws_account_ids: None,
-            actions: None,
-            _client: client,
-        }
-    }
-    /// Sets `QueueUrl`.
-    pub fn queue_url(mut self, v: impl Into<String>) -> Self {
-        self.queue_url = Some(v.into());
-        self
-    }
-    /// Sets `Label`.
-    pub fn label(mut self, v: impl Into<String>) -> Self {
-        self.label = Some(v.into());
-        self
-    }
-    /// Sets `AWSAccountIds`.
-    pub fn aws_account_ids(mut self, v: impl Into<Vec<String>>) -> Self {
-        self.aws_account_ids = Some(v.into());
-        self
-    }
-    /// Sets `Actions`.
-    pub fn actions(mut self, v: impl Into<Vec<String>>) -> Self {
-        self.actions = Some(v.into());
-        self
-    }
-}
-impl<C> ::std::fmt::Debug for AddPermissionRequest<C> {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.debug_struct("AddPermissionRequest")
-            .field("queue_url", &self.queue_url)
-            .field("label", &self.label)
-            .field("aws_account_ids", &self.aws_account_ids)
-            .field("actions", &self.actions)
-            .finish()
-    }
-}
-impl<C> rboto::IntoValue for AddPermissionRequest<C> {
-    fn into_value(self) -> rboto::Value {
-        rboto::Value::Struct(
-            vec![
-                rv::opt(self.queue_url), rv::opt(self.label), rv::opt(self
-                .aws_account_ids), rv::opt(self.actions)
-            ],
-        )
-    }
-}
-#[derive(Clone, PartialEq)]
-pub struct CancelMessageMoveTaskRequest<C = ()> {
+rboto::__structure!(
+    AddPermissionInput "AddPermissionRequest"[set debug into] { queue_url : String, label
+    : String, aws_account_ids : Vec < String >, actions : Vec < String > } { _client }
+);
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct CancelMessageMoveTaskInput {
     /// An identifier associated with a message movement task.
     pub task_handle: Option<String>,
-    #[doc(hidden)]
-    pub _client: C,
+    pub(crate) _client: rboto::__private::Bound,
 }
-impl Default for CancelMessageMoveTaskRequest {
-    fn default() -> Self {
-        Self::with_client(())
-    }
-}
-impl<C> CancelMessageMoveTaskRequest<C> {
-    #[doc(hidden)]
-    pub fn with_client(client: C) -> Self {
-        Self {
-            task_handle: None,
-            _client: client,
-        }
-    }
-    /// Sets `TaskHandle`.
-    pub fn task_handle(mut self, v: impl Into<String>) -> Self {
-        self.task_handle = Some(v.into());
-        self
-    }
-}
-impl<C> ::std::fmt::Debug for CancelMessageMoveTaskRequest<C> {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.debug_struct("CancelMessageMoveTaskRequest")
-            .field("task_handle", &self.task_handle)
-            .finish()
-    }
-}
-impl<C> rboto::IntoValue for CancelMessageMoveTaskRequest<C> {
-    fn into_value(self) -> rboto::Value {
-        rboto::Value::Struct(vec![rv::opt(self.task_handle)])
-    }
-}
-#[derive(Clone, PartialEq)]
-pub struct ChangeMessageVisibilityBatchRequest<C = ()> {
+rboto::__structure!(
+    CancelMessageMoveTaskInput "CancelMessageMoveTaskRequest"[set debug into] {
+    task_handle : String } { _client }
+);
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct ChangeMessageVisibilityBatchInput {
     /// The URL of the Amazon SQS queue whose messages' visibility is changed.
     pub queue_url: Option<String>,
     /// Lists the receipt handles of the messages for which the visibility timeout must be changed.
     pub entries: Option<Vec<ChangeMessageVisibilityBatchRequestEntry>>,
-    #[doc(hidden)]
-    pub _client: C,
+    pub(crate) _client: rboto::__private::Bound,
 }
-impl Default for ChangeMessageVisibilityBatchRequest {
-    fn default() -> Self {
-        Self::with_client(())
-    }
-}
-impl<C> ChangeMessageVisibilityBatchRequest<C> {
-    #[doc(hidden)]
-    pub fn with_client(client: C) -> Self {
-        Self {
-            queue_url: None,
-            entries: None,
-            _client: client,
-        }
-    }
-    /// Sets `QueueUrl`.
-    pub fn queue_url(mut self, v: impl Into<String>) -> Self {
-        self.queue_url = Some(v.into());
-        self
-    }
-    /// Sets `Entries`.
-    pub fn entries(
-        mut self,
-        v: impl Into<Vec<ChangeMessageVisibilityBatchRequestEntry>>,
-    ) -> Self {
-        self.entries = Some(v.into());
-        self
-    }
-}
-impl<C> ::std::fmt::Debug for ChangeMessageVisibilityBatchRequest<C> {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.debug_struct("ChangeMessageVisibilityBatchRequest")
-            .field("queue_url", &self.queue_url)
-            .field("entries", &self.entries)
-            .finish()
-    }
-}
-impl<C> rboto::IntoValue for ChangeMessageVisibilityBatchRequest<C> {
-    fn into_value(self) -> rboto::Value {
-        rboto::Value::Struct(vec![rv::opt(self.queue_url), rv::opt(self.entries)])
-    }
-}
-#[derive(Clone, PartialEq)]
-pub struct ChangeMessageVisibilityRequest<C = ()> {
+rboto::__structure!(
+    ChangeMessageVisibilityBatchInput "ChangeMessageVisibilityBatchRequest"[set debug
+    into] { queue_url : String, entries : Vec < ChangeMessageVisibilityBatchRequestEntry
+    > } { _client }
+);
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct ChangeMessageVisibilityInput {
     /// The URL of the Amazon SQS queue whose message's visibility is changed.
     pub queue_url: Option<String>,
     /// The receipt handle associated with the message, whose visibility timeout is changed. This parameter is returned by the `ReceiveMessage` action.
     pub receipt_handle: Option<String>,
     /// The new value for the message's visibility timeout (in seconds). Values range: `0` to `43200`. Maximum: 12 hours.
     pub visibility_timeout: Option<i32>,
-    #[doc(hidden)]
-    pub _client: C,
+    pub(crate) _client: rboto::__private::Bound,
 }
-impl Default for ChangeMessageVisibilityRequest {
-    fn default() -> Self {
-        Self::with_client(())
-    }
-}
-impl<C> ChangeMessageVisibilityRequest<C> {
-    #[doc(hidden)]
-    pub fn with_client(client: C) -> Self {
-        Self {
-            queue_url: None,
-            receipt_handle: None,
-            visibility_timeout: None,
-            _client: client,
-        }
-    }
-    /// Sets `QueueUrl`.
-    pub fn queue_url(mut self, v: impl Into<String>) -> Self {
-        self.queue_url = Some(v.into());
-        self
-    }
-    /// Sets `ReceiptHandle`.
-    pub fn receipt_handle(mut self, v: impl Into<String>) -> Self {
-        self.receipt_handle = Some(v.into());
-        self
-    }
-    /// Sets `VisibilityTimeout`.
-    pub fn visibility_timeout(mut self, v: i32) -> Self {
-        self.visibility_timeout = Some(v);
-        self
-    }
-}
-impl<C> ::std::fmt::Debug for ChangeMessageVisibilityRequest<C> {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.debug_struct("ChangeMessageVisibilityRequest")
-            .field("queue_url", &self.queue_url)
-            .field("receipt_handle", &self.receipt_handle)
-            .field("visibility_timeout", &self.visibility_timeout)
-            .finish()
-    }
-}
-impl<C> rboto::IntoValue for ChangeMessageVisibilityRequest<C> {
-    fn into_value(self) -> rboto::Value {
-        rboto::Value::Struct(
-            vec![
-                rv::opt(self.queue_url), rv::opt(self.receipt_handle), rv::opt(self
-                .visibility_timeout)
-            ],
-        )
-    }
-}
-#[derive(Clone, PartialEq)]
-pub struct CreateQueueRequest<C = ()> {
+rboto::__structure!(
+    ChangeMessageVisibilityInput "ChangeMessageVisibilityRequest"[set debug into] {
+    queue_url : String, receipt_handle : String, visibility_timeout = i32 } { _client }
+);
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct CreateQueueInput {
     /// The name of the new queue. The following limits apply to this name:
     pub queue_name: Option<String>,
     /// A map of attributes with their corresponding values.
     pub attributes: Option<HashMap<String, String>>,
     /// Add cost allocation tags to the specified Amazon SQS queue. For an overview, see [Tagging Your Amazon SQS Queues](https://docs.aws.amazon.com/AWSSimpleQueueService/latest/SQSDeveloperGuide/sqs-queue-tags.html) in the *Amazon SQS Developer Guide*.
     pub tags: Option<HashMap<String, String>>,
-    #[doc(hidden)]
-    pub _client: C,
+    pub(crate) _client: rboto::__private::Bound,
 }
-impl Default for CreateQueueRequest {
-    fn default() -> Self {
-        Self::with_client(())
-    }
-}
-impl<C> CreateQueueRequest<C> {
-    #[doc(hidden)]
-    pub fn with_client(client: C) -> Self {
-        Self {
-            queue_name: None,
-            attributes: None,
-            tags: None,
-            _client: client,
-        }
-    }
-    /// Sets `QueueName`.
-    pub fn queue_name(mut self, v: impl Into<String>) -> Self {
-        self.queue_name = Some(v.into());
-        self
-    }
-    /// Sets `Attributes`.
-    pub fn attributes(mut self, v: impl Into<HashMap<String, String>>) -> Self {
-        self.attributes = Some(v.into());
-        self
-    }
-    /// Sets `tags`.
-    pub fn tags(mut self, v: impl Into<HashMap<String, String>>) -> Self {
-        self.tags = Some(v.into());
-        self
-    }
-}
-impl<C> ::std::fmt::Debug for CreateQueueRequest<C> {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.debug_struct("CreateQueueRequest")
-            .field("queue_name", &self.queue_name)
-            .field("attributes", &self.attributes)
-            .field("tags", &self.tags)
-            .finish()
-    }
-}
-impl<C> rboto::IntoValue for CreateQueueRequest<C> {
-    fn into_value(self) -> rboto::Value {
-        rboto::Value::Struct(
-            vec![rv::opt(self.queue_name), rv::opt(self.attributes), rv::opt(self.tags)],
-        )
-    }
-}
-#[derive(Clone, PartialEq)]
-pub struct DeleteMessageBatchRequest<C = ()> {
+rboto::__structure!(
+    CreateQueueInput "CreateQueueRequest"[set debug into] { queue_name : String,
+    attributes : HashMap < String, String >, tags : HashMap < String, String > } {
+    _client }
+);
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct DeleteMessageBatchInput {
     /// The URL of the Amazon SQS queue from which messages are deleted.
     pub queue_url: Option<String>,
     /// Lists the receipt handles for the messages to be deleted.
     pub entries: Option<Vec<DeleteMessageBatchRequestEntry>>,
-    #[doc(hidden)]
-    pub _client: C,
+    pub(crate) _client: rboto::__private::Bound,
 }
-impl Default for DeleteMessageBatchRequest {
-    fn default() -> Self {
-        Self::with_client(())
-    }
-}
-impl<C> DeleteMessageBatchRequest<C> {
-    #[doc(hidden)]
-    pub fn with_client(client: C) -> Self {
-        Self {
-            queue_url: None,
-            entries: None,
-            _client: client,
-        }
-    }
-    /// Sets `QueueUrl`.
-    pub fn queue_url(mut self, v: impl Into<String>) -> Self {
-        self.queue_url = Some(v.into());
-        self
-    }
-    /// Sets `Entries`.
-    pub fn entries(mut self, v: impl Into<Vec<DeleteMessageBatchRequestEntry>>) -> Self {
-        self.entries = Some(v.into());
-        self
-    }
-}
-impl<C> ::std::fmt::Debug for DeleteMessageBatchRequest<C> {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.debug_struct("DeleteMessageBatchRequest")
-            .field("queue_url", &self.queue_url)
-            .field("entries", &self.entries)
-            .finish()
-    }
-}
-impl<C> rboto::IntoValue for DeleteMessageBatchRequest<C> {
-    fn into_value(self) -> rboto::Value {
-        rboto::Value::Struct(vec![rv::opt(self.queue_url), rv::opt(self.entries)])
-    }
-}
-#[derive(Clone, PartialEq)]
-pub struct DeleteMessageRequest<C = ()> {
+rboto::__structure!(
+    DeleteMessageBatchInput "DeleteMessageBatchRequest"[set debug into] { queue_url :
+    String, entries : Vec < DeleteMessageBatchRequestEntry > } { _client }
+);
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct DeleteMessageInput {
     /// The URL of the Amazon SQS queue from which messages are deleted.
     pub queue_url: Option<String>,
     /// The receipt handle associated with the message to delete.
     pub receipt_handle: Option<String>,
-    #[doc(hidden)]
-    pub _client: C,
+    pub(crate) _client: rboto::__private::Bound,
 }
-impl Default for DeleteMessageRequest {
-    fn default() -> Self {
-        Self::with_client(())
-    }
-}
-impl<C> DeleteMessageRequest<C> {
-    #[doc(hidden)]
-    pub fn with_client(client: C) -> Self {
-        Self {
-            queue_url: None,
-            receipt_handle: None,
-            _client: client,
-        }
-    }
-    /// Sets `QueueUrl`.
-    pub fn queue_url(mut self, v: impl Into<String>) -> Self {
-        self.queue_url = Some(v.into());
-        self
-    }
-    /// Sets `ReceiptHandle`.
-    pub fn receipt_handle(mut self, v: impl Into<String>) -> Self {
-        self.receipt_handle = Some(v.into());
-        self
-    }
-}
-impl<C> ::std::fmt::Debug for DeleteMessageRequest<C> {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.debug_struct("DeleteMessageRequest")
-            .field("queue_url", &self.queue_url)
-            .field("receipt_handle", &self.receipt_handle)
-            .finish()
-    }
-}
-impl<C> rboto::IntoValue for DeleteMessageRequest<C> {
-    fn into_value(self) -> rboto::Value {
-        rboto::Value::Struct(vec![rv::opt(self.queue_url), rv::opt(self.receipt_handle)])
-    }
-}
-#[derive(Clone, PartialEq)]
-pub struct DeleteQueueRequest<C = ()> {
+rboto::__structure!(
+    DeleteMessageInput "DeleteMessageRequest"[set debug into] { queue_url : String,
+    receipt_handle : String } { _client }
+);
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct DeleteQueueInput {
     /// The URL of the Amazon SQS queue to delete.
     pub queue_url: Option<String>,
-    #[doc(hidden)]
-    pub _client: C,
+    pub(crate) _client: rboto::__private::Bound,
 }
-impl Default for DeleteQueueRequest {
-    fn default() -> Self {
-        Self::with_client(())
-    }
-}
-impl<C> DeleteQueueRequest<C> {
-    #[doc(hidden)]
-    pub fn with_client(client: C) -> Self {
-        Self {
-            queue_url: None,
-            _client: client,
-        }
-    }
-    /// Sets `QueueUrl`.
-    pub fn queue_url(mut self, v: impl Into<String>) -> Self {
-        self.queue_url = Some(v.into());
-        self
-    }
-}
-impl<C> ::std::fmt::Debug for DeleteQueueRequest<C> {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.debug_struct("DeleteQueueRequest").field("queue_url", &self.queue_url).finish()
-    }
-}
-impl<C> rboto::IntoValue for DeleteQueueRequest<C> {
-    fn into_value(self) -> rboto::Value {
-        rboto::Value::Struct(vec![rv::opt(self.queue_url)])
-    }
-}
-#[derive(Clone, PartialEq)]
-pub struct GetQueueAttributesRequest<C = ()> {
+rboto::__structure!(
+    DeleteQueueInput "DeleteQueueRequest"[set debug into] { queue_url : String } {
+    _client }
+);
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct GetQueueAttributesInput {
     /// The URL of the Amazon SQS queue whose attribute information is retrieved.
     pub queue_url: Option<String>,
     /// A list of attributes for which to retrieve information.
     pub attribute_names: Option<Vec<QueueAttributeName>>,
-    #[doc(hidden)]
-    pub _client: C,
+    pub(crate) _client: rboto::__private::Bound,
 }
-impl Default for GetQueueAttributesRequest {
-    fn default() -> Self {
-        Self::with_client(())
-    }
-}
-impl<C> GetQueueAttributesRequest<C> {
-    #[doc(hidden)]
-    pub fn with_client(client: C) -> Self {
-        Self {
-            queue_url: None,
-            attribute_names: None,
-            _client: client,
-        }
-    }
-    /// Sets `QueueUrl`.
-    pub fn queue_url(mut self, v: impl Into<String>) -> Self {
-        self.queue_url = Some(v.into());
-        self
-    }
-    /// Sets `AttributeNames`.
-    pub fn attribute_names(mut self, v: impl Into<Vec<QueueAttributeName>>) -> Self {
-        self.attribute_names = Some(v.into());
-        self
-    }
-}
-impl<C> ::std::fmt::Debug for GetQueueAttributesRequest<C> {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.debug_struct("GetQueueAttributesRequest")
-            .field("queue_url", &self.queue_url)
-            .field("attribute_names", &self.attribute_names)
-            .finish()
-    }
-}
-impl<C> rboto::IntoValue for GetQueueAttributesRequest<C> {
-    fn into_value(self) -> rboto::Value {
-        rboto::Value::Struct(
-            vec![rv::opt(self.queue_url), rv::opt(self.attribute_names)],
-        )
-    }
-}
+rboto::__structure!(
+    GetQueueAttributesInput "GetQueueAttributesRequest"[set debug into] { queue_url :
+    String, attribute_names : Vec < QueueAttributeName > } { _client }
+);
 /// Retrieves the URL of an existing queue based on its name and, optionally, the Amazon Web Services account ID.
-#[derive(Clone, PartialEq)]
-pub struct GetQueueUrlRequest<C = ()> {
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct GetQueueUrlInput {
     /// (Required) The name of the queue for which you want to fetch the URL. The name can be up to 80 characters long and can include alphanumeric characters, hyphens (-), and underscores (\_). Queue URLs and names are case-sensitive.
     pub queue_name: Option<String>,
     /// (Optional) The Amazon Web Services account ID of the account that created the queue. This is only required when you are attempting to access a queue owned by another Amazon Web Services account.
     pub queue_owner_aws_account_id: Option<String>,
-    #[doc(hidden)]
-    pub _client: C,
+    pub(crate) _client: rboto::__private::Bound,
 }
-impl Default for GetQueueUrlRequest {
-    fn default() -> Self {
-        Self::with_client(())
-    }
-}
-impl<C> GetQueueUrlRequest<C> {
-    #[doc(hidden)]
-    pub fn with_client(client: C) -> Self {
-        Self {
-            queue_name: None,
-            queue_owner_aws_account_id: None,
-            _client: client,
-        }
-    }
-    /// Sets `QueueName`.
-    pub fn queue_name(mut self, v: impl Into<String>) -> Self {
-        self.queue_name = Some(v.into());
-        self
-    }
-    /// Sets `QueueOwnerAWSAccountId`.
-    pub fn queue_owner_aws_account_id(mut self, v: impl Into<String>) -> Self {
-        self.queue_owner_aws_account_id = Some(v.into());
-        self
-    }
-}
-impl<C> ::std::fmt::Debug for GetQueueUrlRequest<C> {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.debug_struct("GetQueueUrlRequest")
-            .field("queue_name", &self.queue_name)
-            .field("queue_owner_aws_account_id", &self.queue_owner_aws_account_id)
-            .finish()
-    }
-}
-impl<C> rboto::IntoValue for GetQueueUrlRequest<C> {
-    fn into_value(self) -> rboto::Value {
-        rboto::Value::Struct(
-            vec![rv::opt(self.queue_name), rv::opt(self.queue_owner_aws_account_id)],
-        )
-    }
-}
-#[derive(Clone, PartialEq)]
-pub struct ListDeadLetterSourceQueuesRequest<C = ()> {
+rboto::__structure!(
+    GetQueueUrlInput "GetQueueUrlRequest"[set debug into] { queue_name : String,
+    queue_owner_aws_account_id : String } { _client }
+);
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct ListDeadLetterSourceQueuesInput {
     /// The URL of a dead-letter queue.
     pub queue_url: Option<String>,
     /// Pagination token to request the next set of results.
     pub next_token: Option<String>,
     /// Maximum number of results to include in the response. Value range is 1 to 1000. You must set `MaxResults` to receive a value for `NextToken` in the response.
     pub max_results: Option<i32>,
-    #[doc(hidden)]
-    pub _client: C,
+    pub(crate) _client: rboto::__private::Bound,
 }
-impl Default for ListDeadLetterSourceQueuesRequest {
-    fn default() -> Self {
-        Self::with_client(())
-    }
-}
-impl<C> ListDeadLetterSourceQueuesRequest<C> {
-    #[doc(hidden)]
-    pub fn with_client(client: C) -> Self {
-        Self {
-            queue_url: None,
-            next_token: None,
-            max_results: None,
-            _client: client,
-        }
-    }
-    /// Sets `QueueUrl`.
-    pub fn queue_url(mut self, v: impl Into<String>) -> Self {
-        self.queue_url = Some(v.into());
-        self
-    }
-    /// Sets `NextToken`.
-    pub fn next_token(mut self, v: impl Into<String>) -> Self {
-        self.next_token = Some(v.into());
-        self
-    }
-    /// Sets `MaxResults`.
-    pub fn max_results(mut self, v: i32) -> Self {
-        self.max_results = Some(v);
-        self
-    }
-}
-impl<C> ::std::fmt::Debug for ListDeadLetterSourceQueuesRequest<C> {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.debug_struct("ListDeadLetterSourceQueuesRequest")
-            .field("queue_url", &self.queue_url)
-            .field("next_token", &self.next_token)
-            .field("max_results", &self.max_results)
-            .finish()
-    }
-}
-impl<C> rboto::IntoValue for ListDeadLetterSourceQueuesRequest<C> {
-    fn into_value(self) -> rboto::Value {
-        rboto::Value::Struct(
-            vec![
-                rv::opt(self.queue_url), rv::opt(self.next_token), rv::opt(self
-                .max_results)
-            ],
-        )
-    }
-}
-#[derive(Clone, PartialEq)]
-pub struct ListMessageMoveTasksRequest<C = ()> {
+rboto::__structure!(
+    ListDeadLetterSourceQueuesInput "ListDeadLetterSourceQueuesRequest"[set debug into] {
+    queue_url : String, next_token : String, max_results = i32 } { _client }
+);
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct ListMessageMoveTasksInput {
     /// The ARN of the queue whose message movement tasks are to be listed.
     pub source_arn: Option<String>,
     /// The maximum number of results to include in the response. The default is 1, which provides the most recent message movement task. The upper limit is 10.
     pub max_results: Option<i32>,
-    #[doc(hidden)]
-    pub _client: C,
+    pub(crate) _client: rboto::__private::Bound,
 }
-impl Default for ListMessageMoveTasksRequest {
-    fn default() -> Self {
-        Self::with_client(())
-    }
-}
-impl<C> ListMessageMoveTasksRequest<C> {
-    #[doc(hidden)]
-    pub fn with_client(client: C) -> Self {
-        Self {
-            source_arn: None,
-            max_results: None,
-            _client: client,
-        }
-    }
-    /// Sets `SourceArn`.
-    pub fn source_arn(mut self, v: impl Into<String>) -> Self {
-        self.source_arn = Some(v.into());
-        self
-    }
-    /// Sets `MaxResults`.
-    pub fn max_results(mut self, v: i32) -> Self {
-        self.max_results = Some(v);
-        self
-    }
-}
-impl<C> ::std::fmt::Debug for ListMessageMoveTasksRequest<C> {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.debug_struct("ListMessageMoveTasksRequest")
-            .field("source_arn", &self.source_arn)
-            .field("max_results", &self.max_results)
-            .finish()
-    }
-}
-impl<C> rboto::IntoValue for ListMessageMoveTasksRequest<C> {
-    fn into_value(self) -> rboto::Value {
-        rboto::Value::Struct(vec![rv::opt(self.source_arn), rv::opt(self.max_results)])
-    }
-}
-#[derive(Clone, PartialEq)]
-pub struct ListQueueTagsRequest<C = ()> {
+rboto::__structure!(
+    ListMessageMoveTasksInput "ListMessageMoveTasksRequest"[set debug into] { source_arn
+    : String, max_results = i32 } { _client }
+);
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct ListQueueTagsInput {
     /// The URL of the queue.
     pub queue_url: Option<String>,
-    #[doc(hidden)]
-    pub _client: C,
+    pub(crate) _client: rboto::__private::Bound,
 }
-impl Default for ListQueueTagsRequest {
-    fn default() -> Self {
-        Self::with_client(())
-    }
-}
-impl<C> ListQueueTagsRequest<C> {
-    #[doc(hidden)]
-    pub fn with_client(client: C) -> Self {
-        Self {
-            queue_url: None,
-            _client: client,
-        }
-    }
-    /// Sets `QueueUrl`.
-    pub fn queue_url(mut self, v: impl Into<String>) -> Self {
-        self.queue_url = Some(v.into());
-        self
-    }
-}
-impl<C> ::std::fmt::Debug for ListQueueTagsRequest<C> {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.debug_struct("ListQueueTagsRequest")
-            .field("queue_url", &self.queue_url)
-            .finish()
-    }
-}
-impl<C> rboto::IntoValue for ListQueueTagsRequest<C> {
-    fn into_value(self) -> rboto::Value {
-        rboto::Value::Struct(vec![rv::opt(self.queue_url)])
-    }
-}
-#[derive(Clone, PartialEq)]
-pub struct ListQueuesRequest<C = ()> {
+rboto::__structure!(
+    ListQueueTagsInput "ListQueueTagsRequest"[set debug into] { queue_url : String } {
+    _client }
+);
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct ListQueuesInput {
     /// A string to use for filtering the list results. Only those queues whose name begins with the specified string are returned.
     pub queue_name_prefix: Option<String>,
     /// Pagination token to request the next set of results.
     pub next_token: Option<String>,
     /// Maximum number of results to include in the response. Value range is 1 to 1000. You must set `MaxResults` to receive a value for `NextToken` in the response.
     pub max_results: Option<i32>,
-    #[doc(hidden)]
-    pub _client: C,
+    pub(crate) _client: rboto::__private::Bound,
 }
-impl Default for ListQueuesRequest {
-    fn default() -> Self {
-        Self::with_client(())
-    }
-}
-impl<C> ListQueuesRequest<C> {
-    #[doc(hidden)]
-    pub fn with_client(client: C) -> Self {
-        Self {
-            queue_name_prefix: None,
-            next_token: None,
-            max_results: None,
-            _client: client,
-        }
-    }
-    /// Sets `QueueNamePrefix`.
-    pub fn queue_name_prefix(mut self, v: impl Into<String>) -> Self {
-        self.queue_name_prefix = Some(v.into());
-        self
-    }
-    /// Sets `NextToken`.
-    pub fn next_token(mut self, v: impl Into<String>) -> Self {
-        self.next_token = Some(v.into());
-        self
-    }
-    /// Sets `MaxResults`.
-    pub fn max_results(mut self, v: i32) -> Self {
-        self.max_results = Some(v);
-        self
-    }
-}
-impl<C> ::std::fmt::Debug for ListQueuesRequest<C> {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.debug_struct("ListQueuesRequest")
-            .field("queue_name_prefix", &self.queue_name_prefix)
-            .field("next_token", &self.next_token)
-            .field("max_results", &self.max_results)
-            .finish()
-    }
-}
-impl<C> rboto::IntoValue for ListQueuesRequest<C> {
-    fn into_value(self) -> rboto::Value {
-        rboto::Value::Struct(
-            vec![
-                rv::opt(self.queue_name_prefix), rv::opt(self.next_token), rv::opt(self
-                .max_results)
-            ],
-        )
-    }
-}
-#[derive(Clone, PartialEq)]
-pub struct PurgeQueueRequest<C = ()> {
+rboto::__structure!(
+    ListQueuesInput "ListQueuesRequest"[set debug into] { queue_name_prefix : String,
+    next_token : String, max_results = i32 } { _client }
+);
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct PurgeQueueInput {
     /// The URL of the queue from which the `PurgeQueue` action deletes messages.
     pub queue_url: Option<String>,
-    #[doc(hidden)]
-    pub _client: C,
+    pub(crate) _client: rboto::__private::Bound,
 }
-impl Default for PurgeQueueRequest {
-    fn default() -> Self {
-        Self::with_client(())
+rboto::__structure!(
+    PurgeQueueInput "PurgeQueueRequest"[set debug into] { queue_url : String } { _client
     }
-}
-impl<C> PurgeQueueRequest<C> {
-    #[doc(hidden)]
-    pub fn with_client(client: C) -> Self {
-        Self {
-            queue_url: None,
-            _client: client,
-        }
-    }
-    /// Sets `QueueUrl`.
-    pub fn queue_url(mut self, v: impl Into<String>) -> Self {
-        self.queue_url = Some(v.into());
-        self
-    }
-}
-impl<C> ::std::fmt::Debug for PurgeQueueRequest<C> {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.debug_struct("PurgeQueueRequest").field("queue_url", &self.queue_url).finish()
-    }
-}
-impl<C> rboto::IntoValue for PurgeQueueRequest<C> {
-    fn into_value(self) -> rboto::Value {
-        rboto::Value::Struct(vec![rv::opt(self.queue_url)])
-    }
-}
+);
 /// Retrieves one or more messages from a specified queue.
-#[derive(Clone, PartialEq)]
-pub struct ReceiveMessageRequest<C = ()> {
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct ReceiveMessageInput {
     /// The URL of the Amazon SQS queue from which messages are received.
     pub queue_url: Option<String>,
     /// **Important:** This parameter has been discontinued but will be supported for backward compatibility. To provide attribute names, you are encouraged to use `MessageSystemAttributeNames`.
@@ -776,198 +230,44 @@ pub struct ReceiveMessageRequest<C = ()> {
     pub wait_time_seconds: Option<i32>,
     /// This parameter applies only to FIFO (first-in-first-out) queues.
     pub receive_request_attempt_id: Option<String>,
-    #[doc(hidden)]
-    pub _client: C,
+    pub(crate) _client: rboto::__private::Bound,
 }
-impl Default for ReceiveMessageRequest {
-    fn default() -> Self {
-        Self::with_client(())
-    }
-}
-impl<C> ReceiveMessageRequest<C> {
-    #[doc(hidden)]
-    pub fn with_client(client: C) -> Self {
-        Self {
-            queue_url: None,
-            attribute_names: None,
-            message_system_attribute_names: None,
-            message_attribute_names: None,
-            max_number_of_messages: None,
-            visibility_timeout: None,
-            wait_time_seconds: None,
-            receive_request_attempt_id: None,
-            _client: client,
-        }
-    }
-    /// Sets `QueueUrl`.
-    pub fn queue_url(mut self, v: impl Into<String>) -> Self {
-        self.queue_url = Some(v.into());
-        self
-    }
-    /// Sets `AttributeNames`.
-    pub fn attribute_names(mut self, v: impl Into<Vec<QueueAttributeName>>) -> Self {
-        self.attribute_names = Some(v.into());
-        self
-    }
-    /// Sets `MessageSystemAttributeNames`.
-    pub fn message_system_attribute_names(
-        mut self,
-        v: impl Into<Vec<MessageSystemAttributeName>>,
-    ) -> Self {
-        self.message_system_attribute_names = Some(v.into());
-        self
-    }
-    /// Sets `MessageAttributeNames`.
-    pub fn message_attribute_names(mut self, v: impl Into<Vec<String>>) -> Self {
-        self.message_attribute_names = Some(v.into());
-        self
-    }
-    /// Sets `MaxNumberOfMessages`.
-    pub fn max_number_of_messages(mut self, v: i32) -> Self {
-        self.max_number_of_messages = Some(v);
-        self
-    }
-    /// Sets `VisibilityTimeout`.
-    pub fn visibility_timeout(mut self, v: i32) -> Self {
-        self.visibility_timeout = Some(v);
-        self
-    }
-    /// Sets `WaitTimeSeconds`.
-    pub fn wait_time_seconds(mut self, v: i32) -> Self {
-        self.wait_time_seconds = Some(v);
-        self
-    }
-    /// Sets `ReceiveRequestAttemptId`.
-    pub fn receive_request_attempt_id(mut self, v: impl Into<String>) -> Self {
-        self.receive_request_attempt_id = Some(v.into());
-        self
-    }
-}
-impl<C> ::std::fmt::Debug for ReceiveMessageRequest<C> {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.debug_struct("ReceiveMessageRequest")
-            .field("queue_url", &self.queue_url)
-            .field("attribute_names", &self.attribute_names)
-            .field(
-                "message_system_attribute_names",
-                &self.message_system_attribute_names,
-            )
-            .field("message_attribute_names", &self.message_attribute_names)
-            .field("max_number_of_messages", &self.max_number_of_messages)
-            .field("visibility_timeout", &self.visibility_timeout)
-            .field("wait_time_seconds", &self.wait_time_seconds)
-            .field("receive_request_attempt_id", &self.receive_request_attempt_id)
-            .finish()
-    }
-}
-impl<C> rboto::IntoValue for ReceiveMessageRequest<C> {
-    fn into_value(self) -> rboto::Value {
-        rboto::Value::Struct(
-            vec![
-                rv::opt(self.queue_url), rv::opt(self.attribute_names), rv::opt(self
-                .message_system_attribute_names), rv::opt(self.message_attribute_names),
-                rv::opt(self.max_number_of_messages), rv::opt(self.visibility_timeout),
-                rv::opt(self.wait_time_seconds), rv::opt(self.receive_request_attempt_id)
-            ],
-        )
-    }
-}
-#[derive(Clone, PartialEq)]
-pub struct RemovePermissionRequest<C = ()> {
+rboto::__structure!(
+    ReceiveMessageInput "ReceiveMessageRequest"[set debug into] { queue_url : String,
+    attribute_names : Vec < QueueAttributeName >, message_system_attribute_names : Vec <
+    MessageSystemAttributeName >, message_attribute_names : Vec < String >,
+    max_number_of_messages = i32, visibility_timeout = i32, wait_time_seconds = i32,
+    receive_request_attempt_id : String } { _client }
+);
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct RemovePermissionInput {
     /// The URL of the Amazon SQS queue from which permissions are removed.
     pub queue_url: Option<String>,
     /// The identification of the permission to remove. This is the label added using the `AddPermission` action.
     pub label: Option<String>,
-    #[doc(hidden)]
-    pub _client: C,
+    pub(crate) _client: rboto::__private::Bound,
 }
-impl Default for RemovePermissionRequest {
-    fn default() -> Self {
-        Self::with_client(())
-    }
-}
-impl<C> RemovePermissionRequest<C> {
-    #[doc(hidden)]
-    pub fn with_client(client: C) -> Self {
-        Self {
-            queue_url: None,
-            label: None,
-            _client: client,
-        }
-    }
-    /// Sets `QueueUrl`.
-    pub fn queue_url(mut self, v: impl Into<String>) -> Self {
-        self.queue_url = Some(v.into());
-        self
-    }
-    /// Sets `Label`.
-    pub fn label(mut self, v: impl Into<String>) -> Self {
-        self.label = Some(v.into());
-        self
-    }
-}
-impl<C> ::std::fmt::Debug for RemovePermissionRequest<C> {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.debug_struct("RemovePermissionRequest")
-            .field("queue_url", &self.queue_url)
-            .field("label", &self.label)
-            .finish()
-    }
-}
-impl<C> rboto::IntoValue for RemovePermissionRequest<C> {
-    fn into_value(self) -> rboto::Value {
-        rboto::Value::Struct(vec![rv::opt(self.queue_url), rv::opt(self.label)])
-    }
-}
-#[derive(Clone, PartialEq)]
-pub struct SendMessageBatchRequest<C = ()> {
+rboto::__structure!(
+    RemovePermissionInput "RemovePermissionRequest"[set debug into] { queue_url : String,
+    label : String } { _client }
+);
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct SendMessageBatchInput {
     /// The URL of the Amazon SQS queue to which batched messages are sent.
     pub queue_url: Option<String>,
     /// A list of `SendMessageBatchRequestEntry` items.
     pub entries: Option<Vec<SendMessageBatchRequestEntry>>,
-    #[doc(hidden)]
-    pub _client: C,
+    pub(crate) _client: rboto::__private::Bound,
 }
-impl Default for SendMessageBatchRequest {
-    fn default() -> Self {
-        Self::with_client(())
-    }
-}
-impl<C> SendMessageBatchRequest<C> {
-    #[doc(hidden)]
-    pub fn with_client(client: C) -> Self {
-        Self {
-            queue_url: None,
-            entries: None,
-            _client: client,
-        }
-    }
-    /// Sets `QueueUrl`.
-    pub fn queue_url(mut self, v: impl Into<String>) -> Self {
-        self.queue_url = Some(v.into());
-        self
-    }
-    /// Sets `Entries`.
-    pub fn entries(mut self, v: impl Into<Vec<SendMessageBatchRequestEntry>>) -> Self {
-        self.entries = Some(v.into());
-        self
-    }
-}
-impl<C> ::std::fmt::Debug for SendMessageBatchRequest<C> {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.debug_struct("SendMessageBatchRequest")
-            .field("queue_url", &self.queue_url)
-            .field("entries", &self.entries)
-            .finish()
-    }
-}
-impl<C> rboto::IntoValue for SendMessageBatchRequest<C> {
-    fn into_value(self) -> rboto::Value {
-        rboto::Value::Struct(vec![rv::opt(self.queue_url), rv::opt(self.entries)])
-    }
-}
-#[derive(Clone, PartialEq)]
-pub struct SendMessageRequest<C = ()> {
+rboto::__structure!(
+    SendMessageBatchInput "SendMessageBatchRequest"[set debug into] { queue_url : String,
+    entries : Vec < SendMessageBatchRequestEntry > } { _client }
+);
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct SendMessageInput {
     /// The URL of the Amazon SQS queue to which a message is sent.
     pub queue_url: Option<String>,
     /// The message to send. The minimum size is one character. The maximum size is 1 MiB or 1,048,576 bytes
@@ -982,297 +282,67 @@ pub struct SendMessageRequest<C = ()> {
     pub message_deduplication_id: Option<String>,
     /// `MessageGroupId` is an attribute used in Amazon SQS FIFO (First-In-First-Out) and standard queues. In FIFO queues, `MessageGroupId` organizes messages into distinct groups. Messages within the same message group are always processed one at a time, in strict order, ensuring that no two messages from the same group are processed simultaneously.
     pub message_group_id: Option<String>,
-    #[doc(hidden)]
-    pub _client: C,
+    pub(crate) _client: rboto::__private::Bound,
 }
-impl Default for SendMessageRequest {
-    fn default() -> Self {
-        Self::with_client(())
-    }
-}
-impl<C> SendMessageRequest<C> {
-    #[doc(hidden)]
-    pub fn with_client(client: C) -> Self {
-        Self {
-            queue_url: None,
-            message_body: None,
-            delay_seconds: None,
-            message_attributes: None,
-            message_system_attributes: None,
-            message_deduplication_id: None,
-            message_group_id: None,
-            _client: client,
-        }
-    }
-    /// Sets `QueueUrl`.
-    pub fn queue_url(mut self, v: impl Into<String>) -> Self {
-        self.queue_url = Some(v.into());
-        self
-    }
-    /// Sets `MessageBody`.
-    pub fn message_body(mut self, v: impl Into<String>) -> Self {
-        self.message_body = Some(v.into());
-        self
-    }
-    /// Sets `DelaySeconds`.
-    pub fn delay_seconds(mut self, v: i32) -> Self {
-        self.delay_seconds = Some(v);
-        self
-    }
-    /// Sets `MessageAttributes`.
-    pub fn message_attributes(
-        mut self,
-        v: impl Into<HashMap<String, MessageAttributeValue>>,
-    ) -> Self {
-        self.message_attributes = Some(v.into());
-        self
-    }
-    /// Sets `MessageSystemAttributes`.
-    pub fn message_system_attributes(
-        mut self,
-        v: impl Into<HashMap<String, MessageSystemAttributeValue>>,
-    ) -> Self {
-        self.message_system_attributes = Some(v.into());
-        self
-    }
-    /// Sets `MessageDeduplicationId`.
-    pub fn message_deduplication_id(mut self, v: impl Into<String>) -> Self {
-        self.message_deduplication_id = Some(v.into());
-        self
-    }
-    /// Sets `MessageGroupId`.
-    pub fn message_group_id(mut self, v: impl Into<String>) -> Self {
-        self.message_group_id = Some(v.into());
-        self
-    }
-}
-impl<C> ::std::fmt::Debug for SendMessageRequest<C> {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.debug_struct("SendMessageRequest")
-            .field("queue_url", &self.queue_url)
-            .field("message_body", &self.message_body)
-            .field("delay_seconds", &self.delay_seconds)
-            .field("message_attributes", &self.message_attributes)
-            .field("message_system_attributes", &self.message_system_attributes)
-            .field("message_deduplication_id", &self.message_deduplication_id)
-            .field("message_group_id", &self.message_group_id)
-            .finish()
-    }
-}
-impl<C> rboto::IntoValue for SendMessageRequest<C> {
-    fn into_value(self) -> rboto::Value {
-        rboto::Value::Struct(
-            vec![
-                rv::opt(self.queue_url), rv::opt(self.message_body), rv::opt(self
-                .delay_seconds), rv::opt(self.message_attributes), rv::opt(self
-                .message_system_attributes), rv::opt(self.message_deduplication_id),
-                rv::opt(self.message_group_id)
-            ],
-        )
-    }
-}
-#[derive(Clone, PartialEq)]
-pub struct SetQueueAttributesRequest<C = ()> {
+rboto::__structure!(
+    SendMessageInput "SendMessageRequest"[set debug into] { queue_url : String,
+    message_body : String, delay_seconds = i32, message_attributes : HashMap < String,
+    MessageAttributeValue >, message_system_attributes : HashMap < String,
+    MessageSystemAttributeValue >, message_deduplication_id : String, message_group_id :
+    String } { _client }
+);
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct SetQueueAttributesInput {
     /// The URL of the Amazon SQS queue whose attributes are set.
     pub queue_url: Option<String>,
     /// A map of attributes to set.
     pub attributes: Option<HashMap<String, String>>,
-    #[doc(hidden)]
-    pub _client: C,
+    pub(crate) _client: rboto::__private::Bound,
 }
-impl Default for SetQueueAttributesRequest {
-    fn default() -> Self {
-        Self::with_client(())
-    }
-}
-impl<C> SetQueueAttributesRequest<C> {
-    #[doc(hidden)]
-    pub fn with_client(client: C) -> Self {
-        Self {
-            queue_url: None,
-            attributes: None,
-            _client: client,
-        }
-    }
-    /// Sets `QueueUrl`.
-    pub fn queue_url(mut self, v: impl Into<String>) -> Self {
-        self.queue_url = Some(v.into());
-        self
-    }
-    /// Sets `Attributes`.
-    pub fn attributes(mut self, v: impl Into<HashMap<String, String>>) -> Self {
-        self.attributes = Some(v.into());
-        self
-    }
-}
-impl<C> ::std::fmt::Debug for SetQueueAttributesRequest<C> {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.debug_struct("SetQueueAttributesRequest")
-            .field("queue_url", &self.queue_url)
-            .field("attributes", &self.attributes)
-            .finish()
-    }
-}
-impl<C> rboto::IntoValue for SetQueueAttributesRequest<C> {
-    fn into_value(self) -> rboto::Value {
-        rboto::Value::Struct(vec![rv::opt(self.queue_url), rv::opt(self.attributes)])
-    }
-}
-#[derive(Clone, PartialEq)]
-pub struct StartMessageMoveTaskRequest<C = ()> {
+rboto::__structure!(
+    SetQueueAttributesInput "SetQueueAttributesRequest"[set debug into] { queue_url :
+    String, attributes : HashMap < String, String > } { _client }
+);
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct StartMessageMoveTaskInput {
     /// The ARN of the queue that contains the messages to be moved to another queue. Currently, only ARNs of dead-letter queues (DLQs) whose sources are other Amazon SQS queues are accepted. DLQs whose sources are non-SQS queues, such as Lambda or Amazon SNS topics, are not currently supported.
     pub source_arn: Option<String>,
     /// The ARN of the queue that receives the moved messages. You can use this field to specify the destination queue where you would like to redrive messages. If this field is left blank, the messages will be redriven back to their respective original source queues.
     pub destination_arn: Option<String>,
     /// The number of messages to be moved per second (the message movement rate). You can use this field to define a fixed message movement rate. The maximum value for messages per second is 500. If this field is left blank, the system will optimize the rate based on the queue message backlog size, which may vary throughout the duration of the message movement task.
     pub max_number_of_messages_per_second: Option<i32>,
-    #[doc(hidden)]
-    pub _client: C,
+    pub(crate) _client: rboto::__private::Bound,
 }
-impl Default for StartMessageMoveTaskRequest {
-    fn default() -> Self {
-        Self::with_client(())
-    }
-}
-impl<C> StartMessageMoveTaskRequest<C> {
-    #[doc(hidden)]
-    pub fn with_client(client: C) -> Self {
-        Self {
-            source_arn: None,
-            destination_arn: None,
-            max_number_of_messages_per_second: None,
-            _client: client,
-        }
-    }
-    /// Sets `SourceArn`.
-    pub fn source_arn(mut self, v: impl Into<String>) -> Self {
-        self.source_arn = Some(v.into());
-        self
-    }
-    /// Sets `DestinationArn`.
-    pub fn destination_arn(mut self, v: impl Into<String>) -> Self {
-        self.destination_arn = Some(v.into());
-        self
-    }
-    /// Sets `MaxNumberOfMessagesPerSecond`.
-    pub fn max_number_of_messages_per_second(mut self, v: i32) -> Self {
-        self.max_number_of_messages_per_second = Some(v);
-        self
-    }
-}
-impl<C> ::std::fmt::Debug for StartMessageMoveTaskRequest<C> {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.debug_struct("StartMessageMoveTaskRequest")
-            .field("source_arn", &self.source_arn)
-            .field("destination_arn", &self.destination_arn)
-            .field(
-                "max_number_of_messages_per_second",
-                &self.max_number_of_messages_per_second,
-            )
-            .finish()
-    }
-}
-impl<C> rboto::IntoValue for StartMessageMoveTaskRequest<C> {
-    fn into_value(self) -> rboto::Value {
-        rboto::Value::Struct(
-            vec![
-                rv::opt(self.source_arn), rv::opt(self.destination_arn), rv::opt(self
-                .max_number_of_messages_per_second)
-            ],
-        )
-    }
-}
-#[derive(Clone, PartialEq)]
-pub struct TagQueueRequest<C = ()> {
+rboto::__structure!(
+    StartMessageMoveTaskInput "StartMessageMoveTaskRequest"[set debug into] { source_arn
+    : String, destination_arn : String, max_number_of_messages_per_second = i32 } {
+    _client }
+);
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct TagQueueInput {
     /// The URL of the queue.
     pub queue_url: Option<String>,
     /// The list of tags to be added to the specified queue.
     pub tags: Option<HashMap<String, String>>,
-    #[doc(hidden)]
-    pub _client: C,
+    pub(crate) _client: rboto::__private::Bound,
 }
-impl Default for TagQueueRequest {
-    fn default() -> Self {
-        Self::with_client(())
-    }
-}
-impl<C> TagQueueRequest<C> {
-    #[doc(hidden)]
-    pub fn with_client(client: C) -> Self {
-        Self {
-            queue_url: None,
-            tags: None,
-            _client: client,
-        }
-    }
-    /// Sets `QueueUrl`.
-    pub fn queue_url(mut self, v: impl Into<String>) -> Self {
-        self.queue_url = Some(v.into());
-        self
-    }
-    /// Sets `Tags`.
-    pub fn tags(mut self, v: impl Into<HashMap<String, String>>) -> Self {
-        self.tags = Some(v.into());
-        self
-    }
-}
-impl<C> ::std::fmt::Debug for TagQueueRequest<C> {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.debug_struct("TagQueueRequest")
-            .field("queue_url", &self.queue_url)
-            .field("tags", &self.tags)
-            .finish()
-    }
-}
-impl<C> rboto::IntoValue for TagQueueRequest<C> {
-    fn into_value(self) -> rboto::Value {
-        rboto::Value::Struct(vec![rv::opt(self.queue_url), rv::opt(self.tags)])
-    }
-}
-#[derive(Clone, PartialEq)]
-pub struct UntagQueueRequest<C = ()> {
+rboto::__structure!(
+    TagQueueInput "TagQueueRequest"[set debug into] { queue_url : String, tags : HashMap
+    < String, String > } { _client }
+);
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct UntagQueueInput {
     /// The URL of the queue.
     pub queue_url: Option<String>,
     /// The list of tags to be removed from the specified queue.
     pub tag_keys: Option<Vec<String>>,
-    #[doc(hidden)]
-    pub _client: C,
+    pub(crate) _client: rboto::__private::Bound,
 }
-impl Default for UntagQueueRequest {
-    fn default() -> Self {
-        Self::with_client(())
-    }
-}
-impl<C> UntagQueueRequest<C> {
-    #[doc(hidden)]
-    pub fn with_client(client: C) -> Self {
-        Self {
-            queue_url: None,
-            tag_keys: None,
-            _client: client,
-        }
-    }
-    /// Sets `QueueUrl`.
-    pub fn queue_url(mut self, v: impl Into<String>) -> Self {
-        self.queue_url = Some(v.into());
-        self
-    }
-    /// Sets `TagKeys`.
-    pub fn tag_keys(mut self, v: impl Into<Vec<String>>) -> Self {
-        self.tag_keys = Some(v.into());
-        self
-    }
-}
-impl<C> ::std::fmt::Debug for UntagQueueRequest<C> {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.debug_struct("UntagQueueRequest")
-            .field("queue_url", &self.queue_url)
-            .field("tag_keys", &self.tag_keys)
-            .finish()
-    }
-}
-impl<C> rboto::IntoValue for UntagQueueRequest<C> {
-    fn into_value(self) -> rboto::Value {
-        rboto::Value::Struct(vec![rv::opt(self.queue_url), rv::opt(self.tag_keys)])
-    }
-}
+rboto::__structure!(
+    UntagQueueInput "UntagQueueRequest"[set debug into] { queue_url : String, tag_keys :
+    Vec < String > } { _client }
+);

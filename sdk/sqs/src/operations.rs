@@ -2,282 +2,44 @@
 #[allow(unused_imports)]
 use super::{error::*, input::*, output::*, types::*};
 #[allow(unused_imports)]
-use rboto::value as rv;
+use rboto::__private as rv;
 #[allow(unused_imports)]
 use std::collections::HashMap;
-impl<C> rboto::OperationInput for AddPermissionRequest<C> {
-    type Output = ();
-    type Error = super::error::Exception;
-    const OPERATION: &'static rboto::schema::Operation = &super::schema::ops::ADD_PERMISSION;
-}
-impl AddPermissionRequest<rboto::ServiceClient> {
-    /// Sends the `AddPermission` request.
-    pub async fn send(self) -> Result<(), super::Error> {
-        let client = self._client.clone();
-        client.call(self).await
-    }
-}
-impl<C> rboto::OperationInput for CancelMessageMoveTaskRequest<C> {
-    type Output = CancelMessageMoveTaskResult;
-    type Error = super::error::Exception;
-    const OPERATION: &'static rboto::schema::Operation = &super::schema::ops::CANCEL_MESSAGE_MOVE_TASK;
-}
-impl CancelMessageMoveTaskRequest<rboto::ServiceClient> {
-    /// Sends the `CancelMessageMoveTask` request.
-    pub async fn send(self) -> Result<CancelMessageMoveTaskResult, super::Error> {
-        let client = self._client.clone();
-        client.call(self).await
-    }
-}
-impl<C> rboto::OperationInput for ChangeMessageVisibilityRequest<C> {
-    type Output = ();
-    type Error = super::error::Exception;
-    const OPERATION: &'static rboto::schema::Operation = &super::schema::ops::CHANGE_MESSAGE_VISIBILITY;
-}
-impl ChangeMessageVisibilityRequest<rboto::ServiceClient> {
-    /// Sends the `ChangeMessageVisibility` request.
-    pub async fn send(self) -> Result<(), super::Error> {
-        let client = self._client.clone();
-        client.call(self).await
-    }
-}
-impl<C> rboto::OperationInput for ChangeMessageVisibilityBatchRequest<C> {
-    type Output = ChangeMessageVisibilityBatchResult;
-    type Error = super::error::Exception;
-    const OPERATION: &'static rboto::schema::Operation = &super::schema::ops::CHANGE_MESSAGE_VISIBILITY_BATCH;
-}
-impl ChangeMessageVisibilityBatchRequest<rboto::ServiceClient> {
-    /// Sends the `ChangeMessageVisibilityBatch` request.
-    pub async fn send(self) -> Result<ChangeMessageVisibilityBatchResult, super::Error> {
-        let client = self._client.clone();
-        client.call(self).await
-    }
-}
-impl<C> rboto::OperationInput for CreateQueueRequest<C> {
-    type Output = CreateQueueResult;
-    type Error = super::error::Exception;
-    const OPERATION: &'static rboto::schema::Operation = &super::schema::ops::CREATE_QUEUE;
-}
-impl CreateQueueRequest<rboto::ServiceClient> {
-    /// Sends the `CreateQueue` request.
-    pub async fn send(self) -> Result<CreateQueueResult, super::Error> {
-        let client = self._client.clone();
-        client.call(self).await
-    }
-}
-impl<C> rboto::OperationInput for DeleteMessageRequest<C> {
-    type Output = ();
-    type Error = super::error::Exception;
-    const OPERATION: &'static rboto::schema::Operation = &super::schema::ops::DELETE_MESSAGE;
-}
-impl DeleteMessageRequest<rboto::ServiceClient> {
-    /// Sends the `DeleteMessage` request.
-    pub async fn send(self) -> Result<(), super::Error> {
-        let client = self._client.clone();
-        client.call(self).await
-    }
-}
-impl<C> rboto::OperationInput for DeleteMessageBatchRequest<C> {
-    type Output = DeleteMessageBatchResult;
-    type Error = super::error::Exception;
-    const OPERATION: &'static rboto::schema::Operation = &super::schema::ops::DELETE_MESSAGE_BATCH;
-}
-impl DeleteMessageBatchRequest<rboto::ServiceClient> {
-    /// Sends the `DeleteMessageBatch` request.
-    pub async fn send(self) -> Result<DeleteMessageBatchResult, super::Error> {
-        let client = self._client.clone();
-        client.call(self).await
-    }
-}
-impl<C> rboto::OperationInput for DeleteQueueRequest<C> {
-    type Output = ();
-    type Error = super::error::Exception;
-    const OPERATION: &'static rboto::schema::Operation = &super::schema::ops::DELETE_QUEUE;
-}
-impl DeleteQueueRequest<rboto::ServiceClient> {
-    /// Sends the `DeleteQueue` request.
-    pub async fn send(self) -> Result<(), super::Error> {
-        let client = self._client.clone();
-        client.call(self).await
-    }
-}
-impl<C> rboto::OperationInput for GetQueueAttributesRequest<C> {
-    type Output = GetQueueAttributesResult;
-    type Error = super::error::Exception;
-    const OPERATION: &'static rboto::schema::Operation = &super::schema::ops::GET_QUEUE_ATTRIBUTES;
-}
-impl GetQueueAttributesRequest<rboto::ServiceClient> {
-    /// Sends the `GetQueueAttributes` request.
-    pub async fn send(self) -> Result<GetQueueAttributesResult, super::Error> {
-        let client = self._client.clone();
-        client.call(self).await
-    }
-}
-impl<C> rboto::OperationInput for GetQueueUrlRequest<C> {
-    type Output = GetQueueUrlResult;
-    type Error = super::error::Exception;
-    const OPERATION: &'static rboto::schema::Operation = &super::schema::ops::GET_QUEUE_URL;
-}
-impl GetQueueUrlRequest<rboto::ServiceClient> {
-    /// Sends the `GetQueueUrl` request.
-    pub async fn send(self) -> Result<GetQueueUrlResult, super::Error> {
-        let client = self._client.clone();
-        client.call(self).await
-    }
-}
-impl<C> rboto::OperationInput for ListDeadLetterSourceQueuesRequest<C> {
-    type Output = ListDeadLetterSourceQueuesResult;
-    type Error = super::error::Exception;
-    const OPERATION: &'static rboto::schema::Operation = &super::schema::ops::LIST_DEAD_LETTER_SOURCE_QUEUES;
-}
-impl ListDeadLetterSourceQueuesRequest<rboto::ServiceClient> {
-    /// Sends the `ListDeadLetterSourceQueues` request.
-    pub async fn send(self) -> Result<ListDeadLetterSourceQueuesResult, super::Error> {
-        let client = self._client.clone();
-        client.call(self).await
-    }
-}
-impl<C> rboto::OperationInput for ListMessageMoveTasksRequest<C> {
-    type Output = ListMessageMoveTasksResult;
-    type Error = super::error::Exception;
-    const OPERATION: &'static rboto::schema::Operation = &super::schema::ops::LIST_MESSAGE_MOVE_TASKS;
-}
-impl ListMessageMoveTasksRequest<rboto::ServiceClient> {
-    /// Sends the `ListMessageMoveTasks` request.
-    pub async fn send(self) -> Result<ListMessageMoveTasksResult, super::Error> {
-        let client = self._client.clone();
-        client.call(self).await
-    }
-}
-impl<C> rboto::OperationInput for ListQueueTagsRequest<C> {
-    type Output = ListQueueTagsResult;
-    type Error = super::error::Exception;
-    const OPERATION: &'static rboto::schema::Operation = &super::schema::ops::LIST_QUEUE_TAGS;
-}
-impl ListQueueTagsRequest<rboto::ServiceClient> {
-    /// Sends the `ListQueueTags` request.
-    pub async fn send(self) -> Result<ListQueueTagsResult, super::Error> {
-        let client = self._client.clone();
-        client.call(self).await
-    }
-}
-impl<C> rboto::OperationInput for ListQueuesRequest<C> {
-    type Output = ListQueuesResult;
-    type Error = super::error::Exception;
-    const OPERATION: &'static rboto::schema::Operation = &super::schema::ops::LIST_QUEUES;
-}
-impl ListQueuesRequest<rboto::ServiceClient> {
-    /// Sends the `ListQueues` request.
-    pub async fn send(self) -> Result<ListQueuesResult, super::Error> {
-        let client = self._client.clone();
-        client.call(self).await
-    }
-}
-impl<C> rboto::OperationInput for PurgeQueueRequest<C> {
-    type Output = ();
-    type Error = super::error::Exception;
-    const OPERATION: &'static rboto::schema::Operation = &super::schema::ops::PURGE_QUEUE;
-}
-impl PurgeQueueRequest<rboto::ServiceClient> {
-    /// Sends the `PurgeQueue` request.
-    pub async fn send(self) -> Result<(), super::Error> {
-        let client = self._client.clone();
-        client.call(self).await
-    }
-}
-impl<C> rboto::OperationInput for ReceiveMessageRequest<C> {
-    type Output = ReceiveMessageResult;
-    type Error = super::error::Exception;
-    const OPERATION: &'static rboto::schema::Operation = &super::schema::ops::RECEIVE_MESSAGE;
-}
-impl ReceiveMessageRequest<rboto::ServiceClient> {
-    /// Sends the `ReceiveMessage` request.
-    pub async fn send(self) -> Result<ReceiveMessageResult, super::Error> {
-        let client = self._client.clone();
-        client.call(self).await
-    }
-}
-impl<C> rboto::OperationInput for RemovePermissionRequest<C> {
-    type Output = ();
-    type Error = super::error::Exception;
-    const OPERATION: &'static rboto::schema::Operation = &super::schema::ops::REMOVE_PERMISSION;
-}
-impl RemovePermissionRequest<rboto::ServiceClient> {
-    /// Sends the `RemovePermission` request.
-    pub async fn send(self) -> Result<(), super::Error> {
-        let client = self._client.clone();
-        client.call(self).await
-    }
-}
-impl<C> rboto::OperationInput for SendMessageRequest<C> {
-    type Output = SendMessageResult;
-    type Error = super::error::Exception;
-    const OPERATION: &'static rboto::schema::Operation = &super::schema::ops::SEND_MESSAGE;
-}
-impl SendMessageRequest<rboto::ServiceClient> {
-    /// Sends the `SendMessage` request.
-    pub async fn send(self) -> Result<SendMessageResult, super::Error> {
-        let client = self._client.clone();
-        client.call(self).await
-    }
-}
-impl<C> rboto::OperationInput for SendMessageBatchRequest<C> {
-    type Output = SendMessageBatchResult;
-    type Error = super::error::Exception;
-    const OPERATION: &'static rboto::schema::Operation = &super::schema::ops::SEND_MESSAGE_BATCH;
-}
-impl SendMessageBatchRequest<rboto::ServiceClient> {
-    /// Sends the `SendMessageBatch` request.
-    pub async fn send(self) -> Result<SendMessageBatchResult, super::Error> {
-        let client = self._client.clone();
-        client.call(self).await
-    }
-}
-impl<C> rboto::OperationInput for SetQueueAttributesRequest<C> {
-    type Output = ();
-    type Error = super::error::Exception;
-    const OPERATION: &'static rboto::schema::Operation = &super::schema::ops::SET_QUEUE_ATTRIBUTES;
-}
-impl SetQueueAttributesRequest<rboto::ServiceClient> {
-    /// Sends the `SetQueueAttributes` request.
-    pub async fn send(self) -> Result<(), super::Error> {
-        let client = self._client.clone();
-        client.call(self).await
-    }
-}
-impl<C> rboto::OperationInput for StartMessageMoveTaskRequest<C> {
-    type Output = StartMessageMoveTaskResult;
-    type Error = super::error::Exception;
-    const OPERATION: &'static rboto::schema::Operation = &super::schema::ops::START_MESSAGE_MOVE_TASK;
-}
-impl StartMessageMoveTaskRequest<rboto::ServiceClient> {
-    /// Sends the `StartMessageMoveTask` request.
-    pub async fn send(self) -> Result<StartMessageMoveTaskResult, super::Error> {
-        let client = self._client.clone();
-        client.call(self).await
-    }
-}
-impl<C> rboto::OperationInput for TagQueueRequest<C> {
-    type Output = ();
-    type Error = super::error::Exception;
-    const OPERATION: &'static rboto::schema::Operation = &super::schema::ops::TAG_QUEUE;
-}
-impl TagQueueRequest<rboto::ServiceClient> {
-    /// Sends the `TagQueue` request.
-    pub async fn send(self) -> Result<(), super::Error> {
-        let client = self._client.clone();
-        client.call(self).await
-    }
-}
-impl<C> rboto::OperationInput for UntagQueueRequest<C> {
-    type Output = ();
-    type Error = super::error::Exception;
-    const OPERATION: &'static rboto::schema::Operation = &super::schema::ops::UNTAG_QUEUE;
-}
-impl UntagQueueRequest<rboto::ServiceClient> {
-    /// Sends the `UntagQueue` request.
-    pub async fn send(self) -> Result<(), super::Error> {
-        let client = self._client.clone();
-        client.call(self).await
-    }
-}
+rboto::__operations!(
+    super::error::Exception; AddPermissionInput => AddPermissionOutput =
+    super::schema::ops::ADD_PERMISSION, "AddPermission"; CancelMessageMoveTaskInput =>
+    CancelMessageMoveTaskOutput = super::schema::ops::CANCEL_MESSAGE_MOVE_TASK,
+    "CancelMessageMoveTask"; ChangeMessageVisibilityInput =>
+    ChangeMessageVisibilityOutput = super::schema::ops::CHANGE_MESSAGE_VISIBILITY,
+    "ChangeMessageVisibility"; ChangeMessageVisibilityBatchInput =>
+    ChangeMessageVisibilityBatchOutput =
+    super::schema::ops::CHANGE_MESSAGE_VISIBILITY_BATCH, "ChangeMessageVisibilityBatch";
+    CreateQueueInput => CreateQueueOutput = super::schema::ops::CREATE_QUEUE,
+    "CreateQueue"; DeleteMessageInput => DeleteMessageOutput =
+    super::schema::ops::DELETE_MESSAGE, "DeleteMessage"; DeleteMessageBatchInput =>
+    DeleteMessageBatchOutput = super::schema::ops::DELETE_MESSAGE_BATCH,
+    "DeleteMessageBatch"; DeleteQueueInput => DeleteQueueOutput =
+    super::schema::ops::DELETE_QUEUE, "DeleteQueue"; GetQueueAttributesInput =>
+    GetQueueAttributesOutput = super::schema::ops::GET_QUEUE_ATTRIBUTES,
+    "GetQueueAttributes"; GetQueueUrlInput => GetQueueUrlOutput =
+    super::schema::ops::GET_QUEUE_URL, "GetQueueUrl"; ListDeadLetterSourceQueuesInput =>
+    ListDeadLetterSourceQueuesOutput =
+    super::schema::ops::LIST_DEAD_LETTER_SOURCE_QUEUES, "ListDeadLetterSourceQueues";
+    ListMessageMoveTasksInput => ListMessageMoveTasksOutput =
+    super::schema::ops::LIST_MESSAGE_MOVE_TASKS, "ListMessageMoveTasks";
+    ListQueueTagsInput => ListQueueTagsOutput = super::schema::ops::LIST_QUEUE_TAGS,
+    "ListQueueTags"; ListQueuesInput => ListQueuesOutput =
+    super::schema::ops::LIST_QUEUES, "ListQueues"; PurgeQueueInput => PurgeQueueOutput =
+    super::schema::ops::PURGE_QUEUE, "PurgeQueue"; ReceiveMessageInput =>
+    ReceiveMessageOutput = super::schema::ops::RECEIVE_MESSAGE, "ReceiveMessage";
+    RemovePermissionInput => RemovePermissionOutput =
+    super::schema::ops::REMOVE_PERMISSION, "RemovePermission"; SendMessageInput =>
+    SendMessageOutput = super::schema::ops::SEND_MESSAGE, "SendMessage";
+    SendMessageBatchInput => SendMessageBatchOutput =
+    super::schema::ops::SEND_MESSAGE_BATCH, "SendMessageBatch"; SetQueueAttributesInput
+    => SetQueueAttributesOutput = super::schema::ops::SET_QUEUE_ATTRIBUTES,
+    "SetQueueAttributes"; StartMessageMoveTaskInput => StartMessageMoveTaskOutput =
+    super::schema::ops::START_MESSAGE_MOVE_TASK, "StartMessageMoveTask"; TagQueueInput =>
+    TagQueueOutput = super::schema::ops::TAG_QUEUE, "TagQueue"; UntagQueueInput =>
+    UntagQueueOutput = super::schema::ops::UNTAG_QUEUE, "UntagQueue";
+);

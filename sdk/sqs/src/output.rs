@@ -3,180 +3,166 @@
 #[allow(unused_imports)]
 use super::{error::*, input::*, types::*};
 #[allow(unused_imports)]
-use rboto::value as rv;
+use rboto::__private as rv;
 #[allow(unused_imports)]
 use std::collections::HashMap;
-#[derive(Clone, Debug, Default, PartialEq)]
-pub struct CancelMessageMoveTaskResult {
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct CancelMessageMoveTaskOutput {
     /// The approximate number of messages already moved to the destination queue.
     pub approximate_number_of_messages_moved: Option<i64>,
+    pub(crate) _meta: rboto::__private::Meta,
 }
-impl rboto::FromValue for CancelMessageMoveTaskResult {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "CancelMessageMoveTaskResult")?;
-        Ok(Self {
-            approximate_number_of_messages_moved: m.take(0)?,
-        })
-    }
-}
+rboto::__structure!(
+    CancelMessageMoveTaskOutput "CancelMessageMoveTaskResult"[debug from output] {
+    approximate_number_of_messages_moved = i64 } { _meta }
+);
 /// For each message in the batch, the response contains a `ChangeMessageVisibilityBatchResultEntry` tag if the message succeeds or a `BatchResultErrorEntry` tag if the message fails.
-#[derive(Clone, Debug, Default, PartialEq)]
-pub struct ChangeMessageVisibilityBatchResult {
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct ChangeMessageVisibilityBatchOutput {
     /// A list of `ChangeMessageVisibilityBatchResultEntry` items.
     pub successful: Option<Vec<ChangeMessageVisibilityBatchResultEntry>>,
     /// A list of `BatchResultErrorEntry` items.
     pub failed: Option<Vec<BatchResultErrorEntry>>,
+    pub(crate) _meta: rboto::__private::Meta,
 }
-impl rboto::FromValue for ChangeMessageVisibilityBatchResult {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "ChangeMessageVisibilityBatchResult")?;
-        Ok(Self {
-            successful: m.take(0)?,
-            failed: m.take(1)?,
-        })
-    }
-}
+rboto::__structure!(
+    ChangeMessageVisibilityBatchOutput "ChangeMessageVisibilityBatchResult"[debug from
+    output] { successful : Vec < ChangeMessageVisibilityBatchResultEntry >, failed : Vec
+    < BatchResultErrorEntry > } { _meta }
+);
 /// Returns the `QueueUrl` attribute of the created queue.
-#[derive(Clone, Debug, Default, PartialEq)]
-pub struct CreateQueueResult {
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct CreateQueueOutput {
     /// The URL of the created Amazon SQS queue.
     pub queue_url: Option<String>,
+    pub(crate) _meta: rboto::__private::Meta,
 }
-impl rboto::FromValue for CreateQueueResult {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "CreateQueueResult")?;
-        Ok(Self { queue_url: m.take(0)? })
-    }
-}
+rboto::__structure!(
+    CreateQueueOutput "CreateQueueResult"[debug from output] { queue_url : String } {
+    _meta }
+);
 /// For each message in the batch, the response contains a `DeleteMessageBatchResultEntry` tag if the message is deleted or a `BatchResultErrorEntry` tag if the message can't be deleted.
-#[derive(Clone, Debug, Default, PartialEq)]
-pub struct DeleteMessageBatchResult {
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct DeleteMessageBatchOutput {
     /// A list of `DeleteMessageBatchResultEntry` items.
     pub successful: Option<Vec<DeleteMessageBatchResultEntry>>,
     /// A list of `BatchResultErrorEntry` items.
     pub failed: Option<Vec<BatchResultErrorEntry>>,
+    pub(crate) _meta: rboto::__private::Meta,
 }
-impl rboto::FromValue for DeleteMessageBatchResult {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "DeleteMessageBatchResult")?;
-        Ok(Self {
-            successful: m.take(0)?,
-            failed: m.take(1)?,
-        })
-    }
-}
+rboto::__structure!(
+    DeleteMessageBatchOutput "DeleteMessageBatchResult"[debug from output] { successful :
+    Vec < DeleteMessageBatchResultEntry >, failed : Vec < BatchResultErrorEntry > } {
+    _meta }
+);
 /// A list of returned queue attributes.
-#[derive(Clone, Debug, Default, PartialEq)]
-pub struct GetQueueAttributesResult {
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct GetQueueAttributesOutput {
     /// A map of attributes to their respective values.
     pub attributes: Option<HashMap<String, String>>,
+    pub(crate) _meta: rboto::__private::Meta,
 }
-impl rboto::FromValue for GetQueueAttributesResult {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "GetQueueAttributesResult")?;
-        Ok(Self { attributes: m.take(0)? })
-    }
-}
+rboto::__structure!(
+    GetQueueAttributesOutput "GetQueueAttributesResult"[debug from output] { attributes :
+    HashMap < String, String > } { _meta }
+);
 /// For more information, see [Interpreting Responses](https://docs.aws.amazon.com/AWSSimpleQueueService/latest/SQSDeveloperGuide/sqs-api-responses.html) in the *Amazon SQS Developer Guide*.
-#[derive(Clone, Debug, Default, PartialEq)]
-pub struct GetQueueUrlResult {
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct GetQueueUrlOutput {
     /// The URL of the queue.
     pub queue_url: Option<String>,
+    pub(crate) _meta: rboto::__private::Meta,
 }
-impl rboto::FromValue for GetQueueUrlResult {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "GetQueueUrlResult")?;
-        Ok(Self { queue_url: m.take(0)? })
-    }
-}
+rboto::__structure!(
+    GetQueueUrlOutput "GetQueueUrlResult"[debug from output] { queue_url : String } {
+    _meta }
+);
 /// A list of your dead letter source queues.
-#[derive(Clone, Debug, Default, PartialEq)]
-pub struct ListDeadLetterSourceQueuesResult {
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct ListDeadLetterSourceQueuesOutput {
     /// A list of source queue URLs that have the `RedrivePolicy` queue attribute configured with a dead-letter queue.
     pub queue_urls: Option<Vec<String>>,
     /// Pagination token to include in the next request. Token value is `null` if there are no additional results to request, or if you did not set `MaxResults` in the request.
     pub next_token: Option<String>,
+    pub(crate) _meta: rboto::__private::Meta,
 }
-impl rboto::FromValue for ListDeadLetterSourceQueuesResult {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "ListDeadLetterSourceQueuesResult")?;
-        Ok(Self {
-            queue_urls: m.take(0)?,
-            next_token: m.take(1)?,
-        })
-    }
-}
-#[derive(Clone, Debug, Default, PartialEq)]
-pub struct ListMessageMoveTasksResult {
+rboto::__structure!(
+    ListDeadLetterSourceQueuesOutput "ListDeadLetterSourceQueuesResult"[debug from
+    output] { queue_urls : Vec < String >, next_token : String } { _meta }
+);
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct ListMessageMoveTasksOutput {
     /// A list of message movement tasks and their attributes.
     pub results: Option<Vec<ListMessageMoveTasksResultEntry>>,
+    pub(crate) _meta: rboto::__private::Meta,
 }
-impl rboto::FromValue for ListMessageMoveTasksResult {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "ListMessageMoveTasksResult")?;
-        Ok(Self { results: m.take(0)? })
-    }
-}
-#[derive(Clone, Debug, Default, PartialEq)]
-pub struct ListQueueTagsResult {
+rboto::__structure!(
+    ListMessageMoveTasksOutput "ListMessageMoveTasksResult"[debug from output] { results
+    : Vec < ListMessageMoveTasksResultEntry > } { _meta }
+);
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct ListQueueTagsOutput {
     /// The list of all tags added to the specified queue.
     pub tags: Option<HashMap<String, String>>,
+    pub(crate) _meta: rboto::__private::Meta,
 }
-impl rboto::FromValue for ListQueueTagsResult {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "ListQueueTagsResult")?;
-        Ok(Self { tags: m.take(0)? })
-    }
-}
+rboto::__structure!(
+    ListQueueTagsOutput "ListQueueTagsResult"[debug from output] { tags : HashMap <
+    String, String > } { _meta }
+);
 /// A list of your queues.
-#[derive(Clone, Debug, Default, PartialEq)]
-pub struct ListQueuesResult {
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct ListQueuesOutput {
     /// A list of queue URLs, up to 1,000 entries, or the value of `MaxResults` that you sent in the request.
     pub queue_urls: Option<Vec<String>>,
     /// Pagination token to include in the next request. Token value is `null` if there are no additional results to request, or if you did not set `MaxResults` in the request.
     pub next_token: Option<String>,
+    pub(crate) _meta: rboto::__private::Meta,
 }
-impl rboto::FromValue for ListQueuesResult {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "ListQueuesResult")?;
-        Ok(Self {
-            queue_urls: m.take(0)?,
-            next_token: m.take(1)?,
-        })
-    }
-}
+rboto::__structure!(
+    ListQueuesOutput "ListQueuesResult"[debug from output] { queue_urls : Vec < String >,
+    next_token : String } { _meta }
+);
 /// A list of received messages.
-#[derive(Clone, Debug, Default, PartialEq)]
-pub struct ReceiveMessageResult {
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct ReceiveMessageOutput {
     /// A list of messages.
     pub messages: Option<Vec<Message>>,
+    pub(crate) _meta: rboto::__private::Meta,
 }
-impl rboto::FromValue for ReceiveMessageResult {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "ReceiveMessageResult")?;
-        Ok(Self { messages: m.take(0)? })
-    }
-}
+rboto::__structure!(
+    ReceiveMessageOutput "ReceiveMessageResult"[debug from output] { messages : Vec <
+    Message > } { _meta }
+);
 /// For each message in the batch, the response contains a `SendMessageBatchResultEntry` tag if the message succeeds or a `BatchResultErrorEntry` tag if the message fails.
-#[derive(Clone, Debug, Default, PartialEq)]
-pub struct SendMessageBatchResult {
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct SendMessageBatchOutput {
     /// A list of `SendMessageBatchResultEntry` items.
     pub successful: Option<Vec<SendMessageBatchResultEntry>>,
     /// A list of `BatchResultErrorEntry` items with error details about each message that can't be enqueued.
     pub failed: Option<Vec<BatchResultErrorEntry>>,
+    pub(crate) _meta: rboto::__private::Meta,
 }
-impl rboto::FromValue for SendMessageBatchResult {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "SendMessageBatchResult")?;
-        Ok(Self {
-            successful: m.take(0)?,
-            failed: m.take(1)?,
-        })
-    }
-}
+rboto::__structure!(
+    SendMessageBatchOutput "SendMessageBatchResult"[debug from output] { successful : Vec
+    < SendMessageBatchResultEntry >, failed : Vec < BatchResultErrorEntry > } { _meta }
+);
 /// The `MD5OfMessageBody` and `MessageId` elements.
-#[derive(Clone, Debug, Default, PartialEq)]
-pub struct SendMessageResult {
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct SendMessageOutput {
     /// An MD5 digest of the non-URL-encoded message body string. You can use this attribute to verify that Amazon SQS received the message correctly. Amazon SQS URL-decodes the message before creating the MD5 digest. For information about MD5, see [RFC1321](https://www.ietf.org/rfc/rfc1321.txt).
     pub md5_of_message_body: Option<String>,
     /// An MD5 digest of the non-URL-encoded message attribute string. You can use this attribute to verify that Amazon SQS received the message correctly. Amazon SQS URL-decodes the message before creating the MD5 digest. For information about MD5, see [RFC1321](https://www.ietf.org/rfc/rfc1321.txt).
@@ -187,27 +173,88 @@ pub struct SendMessageResult {
     pub message_id: Option<String>,
     /// This parameter applies only to FIFO (first-in-first-out) queues.
     pub sequence_number: Option<String>,
+    pub(crate) _meta: rboto::__private::Meta,
 }
-impl rboto::FromValue for SendMessageResult {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "SendMessageResult")?;
-        Ok(Self {
-            md5_of_message_body: m.take(0)?,
-            md5_of_message_attributes: m.take(1)?,
-            md5_of_message_system_attributes: m.take(2)?,
-            message_id: m.take(3)?,
-            sequence_number: m.take(4)?,
-        })
-    }
-}
-#[derive(Clone, Debug, Default, PartialEq)]
-pub struct StartMessageMoveTaskResult {
+rboto::__structure!(
+    SendMessageOutput "SendMessageResult"[debug from output] { md5_of_message_body :
+    String, md5_of_message_attributes : String, md5_of_message_system_attributes :
+    String, message_id : String, sequence_number : String } { _meta }
+);
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct StartMessageMoveTaskOutput {
     /// An identifier associated with a message movement task. You can use this identifier to cancel a specified message movement task using the `CancelMessageMoveTask` action.
     pub task_handle: Option<String>,
+    pub(crate) _meta: rboto::__private::Meta,
 }
-impl rboto::FromValue for StartMessageMoveTaskResult {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "StartMessageMoveTaskResult")?;
-        Ok(Self { task_handle: m.take(0)? })
-    }
+rboto::__structure!(
+    StartMessageMoveTaskOutput "StartMessageMoveTaskResult"[debug from output] {
+    task_handle : String } { _meta }
+);
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct AddPermissionOutput {
+    pub(crate) _meta: rboto::__private::Meta,
 }
+rboto::__structure!(
+    AddPermissionOutput "AddPermissionOutput"[debug from output] {} { _meta }
+);
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct ChangeMessageVisibilityOutput {
+    pub(crate) _meta: rboto::__private::Meta,
+}
+rboto::__structure!(
+    ChangeMessageVisibilityOutput "ChangeMessageVisibilityOutput"[debug from output] {} {
+    _meta }
+);
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct DeleteMessageOutput {
+    pub(crate) _meta: rboto::__private::Meta,
+}
+rboto::__structure!(
+    DeleteMessageOutput "DeleteMessageOutput"[debug from output] {} { _meta }
+);
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct DeleteQueueOutput {
+    pub(crate) _meta: rboto::__private::Meta,
+}
+rboto::__structure!(
+    DeleteQueueOutput "DeleteQueueOutput"[debug from output] {} { _meta }
+);
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct PurgeQueueOutput {
+    pub(crate) _meta: rboto::__private::Meta,
+}
+rboto::__structure!(PurgeQueueOutput "PurgeQueueOutput"[debug from output] {} { _meta });
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct RemovePermissionOutput {
+    pub(crate) _meta: rboto::__private::Meta,
+}
+rboto::__structure!(
+    RemovePermissionOutput "RemovePermissionOutput"[debug from output] {} { _meta }
+);
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct SetQueueAttributesOutput {
+    pub(crate) _meta: rboto::__private::Meta,
+}
+rboto::__structure!(
+    SetQueueAttributesOutput "SetQueueAttributesOutput"[debug from output] {} { _meta }
+);
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct TagQueueOutput {
+    pub(crate) _meta: rboto::__private::Meta,
+}
+rboto::__structure!(TagQueueOutput "TagQueueOutput"[debug from output] {} { _meta });
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct UntagQueueOutput {
+    pub(crate) _meta: rboto::__private::Meta,
+}
+rboto::__structure!(UntagQueueOutput "UntagQueueOutput"[debug from output] {} { _meta });

@@ -7,10 +7,10 @@ pub static LIST_DEAD_LETTER_SOURCE_QUEUES: PaginatorSpec = PaginatorSpec::new(
         &["queueUrls"],
     )
     .limit("MaxResults");
-impl super::input::ListDeadLetterSourceQueuesRequest<rboto::ServiceClient> {
+impl super::input::ListDeadLetterSourceQueuesInput {
     /// Pages through `ListDeadLetterSourceQueues` (botocore's `get_paginator("list_dead_letter_source_queues")`).
     pub fn into_paginator(self) -> Paginator<Self> {
-        Paginator::new(self._client.clone(), self, &LIST_DEAD_LETTER_SOURCE_QUEUES)
+        Paginator::of_input(self, &LIST_DEAD_LETTER_SOURCE_QUEUES)
     }
 }
 pub static LIST_QUEUES: PaginatorSpec = PaginatorSpec::new(
@@ -19,9 +19,9 @@ pub static LIST_QUEUES: PaginatorSpec = PaginatorSpec::new(
         &["QueueUrls"],
     )
     .limit("MaxResults");
-impl super::input::ListQueuesRequest<rboto::ServiceClient> {
+impl super::input::ListQueuesInput {
     /// Pages through `ListQueues` (botocore's `get_paginator("list_queues")`).
     pub fn into_paginator(self) -> Paginator<Self> {
-        Paginator::new(self._client.clone(), self, &LIST_QUEUES)
+        Paginator::of_input(self, &LIST_QUEUES)
     }
 }

@@ -3,11 +3,12 @@
 #[allow(unused_imports)]
 use super::{error::*, input::*, output::*};
 #[allow(unused_imports)]
-use rboto::value as rv;
+use rboto::__private as rv;
 #[allow(unused_imports)]
 use std::collections::HashMap;
 /// Gives a detailed description of the result of an action on each entry in the request.
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct BatchResultErrorEntry {
     /// The `Id` of an entry in a batch request.
     pub id: Option<String>,
@@ -18,41 +19,13 @@ pub struct BatchResultErrorEntry {
     /// A message explaining why the action failed on this entry.
     pub message: Option<String>,
 }
-impl BatchResultErrorEntry {
-    /// Sets `Id`.
-    pub fn id(mut self, v: impl Into<String>) -> Self {
-        self.id = Some(v.into());
-        self
-    }
-    /// Sets `SenderFault`.
-    pub fn sender_fault(mut self, v: bool) -> Self {
-        self.sender_fault = Some(v);
-        self
-    }
-    /// Sets `Code`.
-    pub fn code(mut self, v: impl Into<String>) -> Self {
-        self.code = Some(v.into());
-        self
-    }
-    /// Sets `Message`.
-    pub fn message(mut self, v: impl Into<String>) -> Self {
-        self.message = Some(v.into());
-        self
-    }
-}
-impl rboto::FromValue for BatchResultErrorEntry {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "BatchResultErrorEntry")?;
-        Ok(Self {
-            id: m.take(0)?,
-            sender_fault: m.take(1)?,
-            code: m.take(2)?,
-            message: m.take(3)?,
-        })
-    }
-}
+rboto::__structure!(
+    BatchResultErrorEntry "BatchResultErrorEntry"[set from] { id : String, sender_fault =
+    bool, code : String, message : String } {}
+);
 /// Encloses a receipt handle and an entry ID for each message in `ChangeMessageVisibilityBatch.`
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct ChangeMessageVisibilityBatchRequestEntry {
     /// An identifier for this particular receipt handle used to communicate the result.
     pub id: Option<String>,
@@ -61,98 +34,49 @@ pub struct ChangeMessageVisibilityBatchRequestEntry {
     /// The new value (in seconds) for the message's visibility timeout.
     pub visibility_timeout: Option<i32>,
 }
-impl ChangeMessageVisibilityBatchRequestEntry {
-    /// Sets `Id`.
-    pub fn id(mut self, v: impl Into<String>) -> Self {
-        self.id = Some(v.into());
-        self
-    }
-    /// Sets `ReceiptHandle`.
-    pub fn receipt_handle(mut self, v: impl Into<String>) -> Self {
-        self.receipt_handle = Some(v.into());
-        self
-    }
-    /// Sets `VisibilityTimeout`.
-    pub fn visibility_timeout(mut self, v: i32) -> Self {
-        self.visibility_timeout = Some(v);
-        self
-    }
-}
-impl rboto::IntoValue for ChangeMessageVisibilityBatchRequestEntry {
-    fn into_value(self) -> rboto::Value {
-        rboto::Value::Struct(
-            vec![
-                rv::opt(self.id), rv::opt(self.receipt_handle), rv::opt(self
-                .visibility_timeout)
-            ],
-        )
-    }
-}
+rboto::__structure!(
+    ChangeMessageVisibilityBatchRequestEntry
+    "ChangeMessageVisibilityBatchRequestEntry"[set into] { id : String, receipt_handle :
+    String, visibility_timeout = i32 } {}
+);
 /// Encloses the `Id` of an entry in `ChangeMessageVisibilityBatch.`
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct ChangeMessageVisibilityBatchResultEntry {
     /// Represents a message whose visibility timeout has been changed successfully.
     pub id: Option<String>,
 }
-impl ChangeMessageVisibilityBatchResultEntry {
-    /// Sets `Id`.
-    pub fn id(mut self, v: impl Into<String>) -> Self {
-        self.id = Some(v.into());
-        self
-    }
-}
-impl rboto::FromValue for ChangeMessageVisibilityBatchResultEntry {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "ChangeMessageVisibilityBatchResultEntry")?;
-        Ok(Self { id: m.take(0)? })
-    }
-}
+rboto::__structure!(
+    ChangeMessageVisibilityBatchResultEntry "ChangeMessageVisibilityBatchResultEntry"[set
+    from] { id : String } {}
+);
 /// Encloses a receipt handle and an identifier for it.
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct DeleteMessageBatchRequestEntry {
     /// The identifier for this particular receipt handle. This is used to communicate the result.
     pub id: Option<String>,
     /// A receipt handle.
     pub receipt_handle: Option<String>,
 }
-impl DeleteMessageBatchRequestEntry {
-    /// Sets `Id`.
-    pub fn id(mut self, v: impl Into<String>) -> Self {
-        self.id = Some(v.into());
-        self
-    }
-    /// Sets `ReceiptHandle`.
-    pub fn receipt_handle(mut self, v: impl Into<String>) -> Self {
-        self.receipt_handle = Some(v.into());
-        self
-    }
-}
-impl rboto::IntoValue for DeleteMessageBatchRequestEntry {
-    fn into_value(self) -> rboto::Value {
-        rboto::Value::Struct(vec![rv::opt(self.id), rv::opt(self.receipt_handle)])
-    }
-}
+rboto::__structure!(
+    DeleteMessageBatchRequestEntry "DeleteMessageBatchRequestEntry"[set into] { id :
+    String, receipt_handle : String } {}
+);
 /// Encloses the `Id` of an entry in `DeleteMessageBatch.`
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct DeleteMessageBatchResultEntry {
     /// Represents a successfully deleted message.
     pub id: Option<String>,
 }
-impl DeleteMessageBatchResultEntry {
-    /// Sets `Id`.
-    pub fn id(mut self, v: impl Into<String>) -> Self {
-        self.id = Some(v.into());
-        self
-    }
-}
-impl rboto::FromValue for DeleteMessageBatchResultEntry {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "DeleteMessageBatchResultEntry")?;
-        Ok(Self { id: m.take(0)? })
-    }
-}
+rboto::__structure!(
+    DeleteMessageBatchResultEntry "DeleteMessageBatchResultEntry"[set from] { id : String
+    } {}
+);
 /// Contains the details of a message movement task.
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct ListMessageMoveTasksResultEntry {
     /// An identifier associated with a message movement task. When this field is returned in the response of the `ListMessageMoveTasks` action, it is only populated for tasks that are in RUNNING status.
     pub task_handle: Option<String>,
@@ -173,71 +97,16 @@ pub struct ListMessageMoveTasksResultEntry {
     /// The timestamp of starting the message movement task.
     pub started_timestamp: Option<i64>,
 }
-impl ListMessageMoveTasksResultEntry {
-    /// Sets `TaskHandle`.
-    pub fn task_handle(mut self, v: impl Into<String>) -> Self {
-        self.task_handle = Some(v.into());
-        self
-    }
-    /// Sets `Status`.
-    pub fn status(mut self, v: impl Into<String>) -> Self {
-        self.status = Some(v.into());
-        self
-    }
-    /// Sets `SourceArn`.
-    pub fn source_arn(mut self, v: impl Into<String>) -> Self {
-        self.source_arn = Some(v.into());
-        self
-    }
-    /// Sets `DestinationArn`.
-    pub fn destination_arn(mut self, v: impl Into<String>) -> Self {
-        self.destination_arn = Some(v.into());
-        self
-    }
-    /// Sets `MaxNumberOfMessagesPerSecond`.
-    pub fn max_number_of_messages_per_second(mut self, v: i32) -> Self {
-        self.max_number_of_messages_per_second = Some(v);
-        self
-    }
-    /// Sets `ApproximateNumberOfMessagesMoved`.
-    pub fn approximate_number_of_messages_moved(mut self, v: i64) -> Self {
-        self.approximate_number_of_messages_moved = Some(v);
-        self
-    }
-    /// Sets `ApproximateNumberOfMessagesToMove`.
-    pub fn approximate_number_of_messages_to_move(mut self, v: i64) -> Self {
-        self.approximate_number_of_messages_to_move = Some(v);
-        self
-    }
-    /// Sets `FailureReason`.
-    pub fn failure_reason(mut self, v: impl Into<String>) -> Self {
-        self.failure_reason = Some(v.into());
-        self
-    }
-    /// Sets `StartedTimestamp`.
-    pub fn started_timestamp(mut self, v: i64) -> Self {
-        self.started_timestamp = Some(v);
-        self
-    }
-}
-impl rboto::FromValue for ListMessageMoveTasksResultEntry {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "ListMessageMoveTasksResultEntry")?;
-        Ok(Self {
-            task_handle: m.take(0)?,
-            status: m.take(1)?,
-            source_arn: m.take(2)?,
-            destination_arn: m.take(3)?,
-            max_number_of_messages_per_second: m.take(4)?,
-            approximate_number_of_messages_moved: m.take(5)?,
-            approximate_number_of_messages_to_move: m.take(6)?,
-            failure_reason: m.take(7)?,
-            started_timestamp: m.take(8)?,
-        })
-    }
-}
+rboto::__structure!(
+    ListMessageMoveTasksResultEntry "ListMessageMoveTasksResultEntry"[set from] {
+    task_handle : String, status : String, source_arn : String, destination_arn : String,
+    max_number_of_messages_per_second = i32, approximate_number_of_messages_moved = i64,
+    approximate_number_of_messages_to_move = i64, failure_reason : String,
+    started_timestamp = i64 } {}
+);
 /// An Amazon SQS message.
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct Message {
     /// A unique identifier for the message. A `MessageId`is considered unique across all Amazon Web Services accounts for an extended period of time.
     pub message_id: Option<String>,
@@ -254,62 +123,15 @@ pub struct Message {
     /// Each message attribute consists of a `Name`, `Type`, and `Value`. For more information, see [Amazon SQS message attributes](https://docs.aws.amazon.com/AWSSimpleQueueService/latest/SQSDeveloperGuide/sqs-message-metadata.html#sqs-message-attributes) in the *Amazon SQS Developer Guide*.
     pub message_attributes: Option<HashMap<String, MessageAttributeValue>>,
 }
-impl Message {
-    /// Sets `MessageId`.
-    pub fn message_id(mut self, v: impl Into<String>) -> Self {
-        self.message_id = Some(v.into());
-        self
-    }
-    /// Sets `ReceiptHandle`.
-    pub fn receipt_handle(mut self, v: impl Into<String>) -> Self {
-        self.receipt_handle = Some(v.into());
-        self
-    }
-    /// Sets `MD5OfBody`.
-    pub fn md5_of_body(mut self, v: impl Into<String>) -> Self {
-        self.md5_of_body = Some(v.into());
-        self
-    }
-    /// Sets `Body`.
-    pub fn body(mut self, v: impl Into<String>) -> Self {
-        self.body = Some(v.into());
-        self
-    }
-    /// Sets `Attributes`.
-    pub fn attributes(mut self, v: impl Into<HashMap<String, String>>) -> Self {
-        self.attributes = Some(v.into());
-        self
-    }
-    /// Sets `MD5OfMessageAttributes`.
-    pub fn md5_of_message_attributes(mut self, v: impl Into<String>) -> Self {
-        self.md5_of_message_attributes = Some(v.into());
-        self
-    }
-    /// Sets `MessageAttributes`.
-    pub fn message_attributes(
-        mut self,
-        v: impl Into<HashMap<String, MessageAttributeValue>>,
-    ) -> Self {
-        self.message_attributes = Some(v.into());
-        self
-    }
-}
-impl rboto::FromValue for Message {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "Message")?;
-        Ok(Self {
-            message_id: m.take(0)?,
-            receipt_handle: m.take(1)?,
-            md5_of_body: m.take(2)?,
-            body: m.take(3)?,
-            attributes: m.take(4)?,
-            md5_of_message_attributes: m.take(5)?,
-            message_attributes: m.take(6)?,
-        })
-    }
-}
+rboto::__structure!(
+    Message "Message"[set from] { message_id : String, receipt_handle : String,
+    md5_of_body : String, body : String, attributes : HashMap < String, String >,
+    md5_of_message_attributes : String, message_attributes : HashMap < String,
+    MessageAttributeValue > } {}
+);
 /// The user-specified message attribute value. For string data types, the `Value` attribute has the same restrictions on the content as the message body. For more information, see `SendMessage.`
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct MessageAttributeValue {
     /// Strings are Unicode with UTF-8 binary encoding. For a list of code values, see [ASCII Printable Characters](http://en.wikipedia.org/wiki/ASCII#ASCII_printable_characters).
     pub string_value: Option<String>,
@@ -322,167 +144,25 @@ pub struct MessageAttributeValue {
     /// Amazon SQS supports the following logical data types: `String`, `Number`, and `Binary`. For the `Number` data type, you must use `StringValue`.
     pub data_type: Option<String>,
 }
-impl MessageAttributeValue {
-    /// Sets `StringValue`.
-    pub fn string_value(mut self, v: impl Into<String>) -> Self {
-        self.string_value = Some(v.into());
-        self
-    }
-    /// Sets `BinaryValue`.
-    pub fn binary_value(mut self, v: impl Into<rboto::Blob>) -> Self {
-        self.binary_value = Some(v.into());
-        self
-    }
-    /// Sets `StringListValues`.
-    pub fn string_list_values(mut self, v: impl Into<Vec<String>>) -> Self {
-        self.string_list_values = Some(v.into());
-        self
-    }
-    /// Sets `BinaryListValues`.
-    pub fn binary_list_values(mut self, v: impl Into<Vec<rboto::Blob>>) -> Self {
-        self.binary_list_values = Some(v.into());
-        self
-    }
-    /// Sets `DataType`.
-    pub fn data_type(mut self, v: impl Into<String>) -> Self {
-        self.data_type = Some(v.into());
-        self
-    }
-}
-impl rboto::IntoValue for MessageAttributeValue {
-    fn into_value(self) -> rboto::Value {
-        rboto::Value::Struct(
-            vec![
-                rv::opt(self.string_value), rv::opt(self.binary_value), rv::opt(self
-                .string_list_values), rv::opt(self.binary_list_values), rv::opt(self
-                .data_type)
-            ],
-        )
-    }
-}
-impl rboto::FromValue for MessageAttributeValue {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "MessageAttributeValue")?;
-        Ok(Self {
-            string_value: m.take(0)?,
-            binary_value: m.take(1)?,
-            string_list_values: m.take(2)?,
-            binary_list_values: m.take(3)?,
-            data_type: m.take(4)?,
-        })
-    }
-}
-#[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
-#[non_exhaustive]
-pub enum MessageSystemAttributeName {
-    /// `All`
-    All,
-    /// `SenderId`
-    SenderId,
-    /// `SentTimestamp`
-    SentTimestamp,
-    /// `ApproximateReceiveCount`
-    ApproximateReceiveCount,
-    /// `ApproximateFirstReceiveTimestamp`
-    ApproximateFirstReceiveTimestamp,
-    /// `SequenceNumber`
-    SequenceNumber,
-    /// `MessageDeduplicationId`
-    MessageDeduplicationId,
-    /// `MessageGroupId`
-    MessageGroupId,
-    /// `AWSTraceHeader`
-    AwsTraceHeader,
-    /// `DeadLetterQueueSourceArn`
-    DeadLetterQueueSourceArn,
-    /// A value this version of the SDK does not know.
-    Unknown(String),
-}
-impl MessageSystemAttributeName {
-    /// Every value the model lists.
-    pub const VALUES: &'static [&'static str] = &[
-        "All",
-        "SenderId",
-        "SentTimestamp",
-        "ApproximateReceiveCount",
-        "ApproximateFirstReceiveTimestamp",
-        "SequenceNumber",
-        "MessageDeduplicationId",
-        "MessageGroupId",
-        "AWSTraceHeader",
-        "DeadLetterQueueSourceArn",
-    ];
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::All => "All",
-            Self::SenderId => "SenderId",
-            Self::SentTimestamp => "SentTimestamp",
-            Self::ApproximateReceiveCount => "ApproximateReceiveCount",
-            Self::ApproximateFirstReceiveTimestamp => "ApproximateFirstReceiveTimestamp",
-            Self::SequenceNumber => "SequenceNumber",
-            Self::MessageDeduplicationId => "MessageDeduplicationId",
-            Self::MessageGroupId => "MessageGroupId",
-            Self::AwsTraceHeader => "AWSTraceHeader",
-            Self::DeadLetterQueueSourceArn => "DeadLetterQueueSourceArn",
-            Self::Unknown(s) => s,
-        }
-    }
-}
-impl rv::StringEnum for MessageSystemAttributeName {
-    fn as_str(&self) -> &str {
-        MessageSystemAttributeName::as_str(self)
-    }
-    fn from_wire(s: String) -> Self {
-        match s.as_str() {
-            "All" => Self::All,
-            "SenderId" => Self::SenderId,
-            "SentTimestamp" => Self::SentTimestamp,
-            "ApproximateReceiveCount" => Self::ApproximateReceiveCount,
-            "ApproximateFirstReceiveTimestamp" => Self::ApproximateFirstReceiveTimestamp,
-            "SequenceNumber" => Self::SequenceNumber,
-            "MessageDeduplicationId" => Self::MessageDeduplicationId,
-            "MessageGroupId" => Self::MessageGroupId,
-            "AWSTraceHeader" => Self::AwsTraceHeader,
-            "DeadLetterQueueSourceArn" => Self::DeadLetterQueueSourceArn,
-            _ => Self::Unknown(s),
-        }
-    }
-}
-rboto::enum_value!(str MessageSystemAttributeName);
-#[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
-#[non_exhaustive]
-pub enum MessageSystemAttributeNameForSends {
-    /// `AWSTraceHeader`
-    AwsTraceHeader,
-    /// A value this version of the SDK does not know.
-    Unknown(String),
-}
-impl MessageSystemAttributeNameForSends {
-    /// Every value the model lists.
-    pub const VALUES: &'static [&'static str] = &["AWSTraceHeader"];
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::AwsTraceHeader => "AWSTraceHeader",
-            Self::Unknown(s) => s,
-        }
-    }
-}
-impl rv::StringEnum for MessageSystemAttributeNameForSends {
-    fn as_str(&self) -> &str {
-        MessageSystemAttributeNameForSends::as_str(self)
-    }
-    fn from_wire(s: String) -> Self {
-        match s.as_str() {
-            "AWSTraceHeader" => Self::AwsTraceHeader,
-            _ => Self::Unknown(s),
-        }
-    }
-}
-rboto::enum_value!(str MessageSystemAttributeNameForSends);
+rboto::__structure!(
+    MessageAttributeValue "MessageAttributeValue"[set into from] { string_value : String,
+    binary_value : rboto::Blob, string_list_values : Vec < String >, binary_list_values :
+    Vec < rboto::Blob >, data_type : String } {}
+);
+rboto::__string_enum!(
+    MessageSystemAttributeName { All = "All", SenderId = "SenderId", SentTimestamp =
+    "SentTimestamp", ApproximateReceiveCount = "ApproximateReceiveCount",
+    ApproximateFirstReceiveTimestamp = "ApproximateFirstReceiveTimestamp", SequenceNumber
+    = "SequenceNumber", MessageDeduplicationId = "MessageDeduplicationId", MessageGroupId
+    = "MessageGroupId", AwsTraceHeader = "AWSTraceHeader", DeadLetterQueueSourceArn =
+    "DeadLetterQueueSourceArn" }
+);
+rboto::__string_enum!(
+    MessageSystemAttributeNameForSends { AwsTraceHeader = "AWSTraceHeader" }
+);
 /// The user-specified message system attribute value. For string data types, the `Value` attribute has the same restrictions on the content as the message body. For more information, see `SendMessage.`
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct MessageSystemAttributeValue {
     /// Strings are Unicode with UTF-8 binary encoding. For a list of code values, see [ASCII Printable Characters](http://en.wikipedia.org/wiki/ASCII#ASCII_printable_characters).
     pub string_value: Option<String>,
@@ -495,192 +175,30 @@ pub struct MessageSystemAttributeValue {
     /// Amazon SQS supports the following logical data types: `String`, `Number`, and `Binary`. For the `Number` data type, you must use `StringValue`.
     pub data_type: Option<String>,
 }
-impl MessageSystemAttributeValue {
-    /// Sets `StringValue`.
-    pub fn string_value(mut self, v: impl Into<String>) -> Self {
-        self.string_value = Some(v.into());
-        self
-    }
-    /// Sets `BinaryValue`.
-    pub fn binary_value(mut self, v: impl Into<rboto::Blob>) -> Self {
-        self.binary_value = Some(v.into());
-        self
-    }
-    /// Sets `StringListValues`.
-    pub fn string_list_values(mut self, v: impl Into<Vec<String>>) -> Self {
-        self.string_list_values = Some(v.into());
-        self
-    }
-    /// Sets `BinaryListValues`.
-    pub fn binary_list_values(mut self, v: impl Into<Vec<rboto::Blob>>) -> Self {
-        self.binary_list_values = Some(v.into());
-        self
-    }
-    /// Sets `DataType`.
-    pub fn data_type(mut self, v: impl Into<String>) -> Self {
-        self.data_type = Some(v.into());
-        self
-    }
-}
-impl rboto::IntoValue for MessageSystemAttributeValue {
-    fn into_value(self) -> rboto::Value {
-        rboto::Value::Struct(
-            vec![
-                rv::opt(self.string_value), rv::opt(self.binary_value), rv::opt(self
-                .string_list_values), rv::opt(self.binary_list_values), rv::opt(self
-                .data_type)
-            ],
-        )
-    }
-}
-#[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
-#[non_exhaustive]
-pub enum QueueAttributeName {
-    /// `All`
-    All,
-    /// `Policy`
-    Policy,
-    /// `VisibilityTimeout`
-    VisibilityTimeout,
-    /// `MaximumMessageSize`
-    MaximumMessageSize,
-    /// `MessageRetentionPeriod`
-    MessageRetentionPeriod,
-    /// `ApproximateNumberOfMessages`
-    ApproximateNumberOfMessages,
-    /// `ApproximateNumberOfMessagesNotVisible`
-    ApproximateNumberOfMessagesNotVisible,
-    /// `CreatedTimestamp`
-    CreatedTimestamp,
-    /// `LastModifiedTimestamp`
-    LastModifiedTimestamp,
-    /// `QueueArn`
-    QueueArn,
-    /// `ApproximateNumberOfMessagesDelayed`
-    ApproximateNumberOfMessagesDelayed,
-    /// `DelaySeconds`
-    DelaySeconds,
-    /// `ReceiveMessageWaitTimeSeconds`
-    ReceiveMessageWaitTimeSeconds,
-    /// `RedrivePolicy`
-    RedrivePolicy,
-    /// `FifoQueue`
-    FifoQueue,
-    /// `ContentBasedDeduplication`
-    ContentBasedDeduplication,
-    /// `KmsMasterKeyId`
-    KmsMasterKeyId,
-    /// `KmsDataKeyReusePeriodSeconds`
-    KmsDataKeyReusePeriodSeconds,
-    /// `DeduplicationScope`
-    DeduplicationScope,
-    /// `FifoThroughputLimit`
-    FifoThroughputLimit,
-    /// `RedriveAllowPolicy`
-    RedriveAllowPolicy,
-    /// `SqsManagedSseEnabled`
-    SqsManagedSseEnabled,
-    /// A value this version of the SDK does not know.
-    Unknown(String),
-}
-impl QueueAttributeName {
-    /// Every value the model lists.
-    pub const VALUES: &'static [&'static str] = &[
-        "All",
-        "Policy",
-        "VisibilityTimeout",
-        "MaximumMessageSize",
-        "MessageRetentionPeriod",
-        "ApproximateNumberOfMessages",
-        "ApproximateNumberOfMessagesNotVisible",
-        "CreatedTimestamp",
-        "LastModifiedTimestamp",
-        "QueueArn",
-        "ApproximateNumberOfMessagesDelayed",
-        "DelaySeconds",
-        "ReceiveMessageWaitTimeSeconds",
-        "RedrivePolicy",
-        "FifoQueue",
-        "ContentBasedDeduplication",
-        "KmsMasterKeyId",
-        "KmsDataKeyReusePeriodSeconds",
-        "DeduplicationScope",
-        "FifoThroughputLimit",
-        "RedriveAllowPolicy",
-        "SqsManagedSseEnabled",
-    ];
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::All => "All",
-            Self::Policy => "Policy",
-            Self::VisibilityTimeout => "VisibilityTimeout",
-            Self::MaximumMessageSize => "MaximumMessageSize",
-            Self::MessageRetentionPeriod => "MessageRetentionPeriod",
-            Self::ApproximateNumberOfMessages => "ApproximateNumberOfMessages",
-            Self::ApproximateNumberOfMessagesNotVisible => {
-                "ApproximateNumberOfMessagesNotVisible"
-            }
-            Self::CreatedTimestamp => "CreatedTimestamp",
-            Self::LastModifiedTimestamp => "LastModifiedTimestamp",
-            Self::QueueArn => "QueueArn",
-            Self::ApproximateNumberOfMessagesDelayed => {
-                "ApproximateNumberOfMessagesDelayed"
-            }
-            Self::DelaySeconds => "DelaySeconds",
-            Self::ReceiveMessageWaitTimeSeconds => "ReceiveMessageWaitTimeSeconds",
-            Self::RedrivePolicy => "RedrivePolicy",
-            Self::FifoQueue => "FifoQueue",
-            Self::ContentBasedDeduplication => "ContentBasedDeduplication",
-            Self::KmsMasterKeyId => "KmsMasterKeyId",
-            Self::KmsDataKeyReusePeriodSeconds => "KmsDataKeyReusePeriodSeconds",
-            Self::DeduplicationScope => "DeduplicationScope",
-            Self::FifoThroughputLimit => "FifoThroughputLimit",
-            Self::RedriveAllowPolicy => "RedriveAllowPolicy",
-            Self::SqsManagedSseEnabled => "SqsManagedSseEnabled",
-            Self::Unknown(s) => s,
-        }
-    }
-}
-impl rv::StringEnum for QueueAttributeName {
-    fn as_str(&self) -> &str {
-        QueueAttributeName::as_str(self)
-    }
-    fn from_wire(s: String) -> Self {
-        match s.as_str() {
-            "All" => Self::All,
-            "Policy" => Self::Policy,
-            "VisibilityTimeout" => Self::VisibilityTimeout,
-            "MaximumMessageSize" => Self::MaximumMessageSize,
-            "MessageRetentionPeriod" => Self::MessageRetentionPeriod,
-            "ApproximateNumberOfMessages" => Self::ApproximateNumberOfMessages,
-            "ApproximateNumberOfMessagesNotVisible" => {
-                Self::ApproximateNumberOfMessagesNotVisible
-            }
-            "CreatedTimestamp" => Self::CreatedTimestamp,
-            "LastModifiedTimestamp" => Self::LastModifiedTimestamp,
-            "QueueArn" => Self::QueueArn,
-            "ApproximateNumberOfMessagesDelayed" => {
-                Self::ApproximateNumberOfMessagesDelayed
-            }
-            "DelaySeconds" => Self::DelaySeconds,
-            "ReceiveMessageWaitTimeSeconds" => Self::ReceiveMessageWaitTimeSeconds,
-            "RedrivePolicy" => Self::RedrivePolicy,
-            "FifoQueue" => Self::FifoQueue,
-            "ContentBasedDeduplication" => Self::ContentBasedDeduplication,
-            "KmsMasterKeyId" => Self::KmsMasterKeyId,
-            "KmsDataKeyReusePeriodSeconds" => Self::KmsDataKeyReusePeriodSeconds,
-            "DeduplicationScope" => Self::DeduplicationScope,
-            "FifoThroughputLimit" => Self::FifoThroughputLimit,
-            "RedriveAllowPolicy" => Self::RedriveAllowPolicy,
-            "SqsManagedSseEnabled" => Self::SqsManagedSseEnabled,
-            _ => Self::Unknown(s),
-        }
-    }
-}
-rboto::enum_value!(str QueueAttributeName);
+rboto::__structure!(
+    MessageSystemAttributeValue "MessageSystemAttributeValue"[set into] { string_value :
+    String, binary_value : rboto::Blob, string_list_values : Vec < String >,
+    binary_list_values : Vec < rboto::Blob >, data_type : String } {}
+);
+rboto::__string_enum!(
+    QueueAttributeName { All = "All", Policy = "Policy", VisibilityTimeout =
+    "VisibilityTimeout", MaximumMessageSize = "MaximumMessageSize",
+    MessageRetentionPeriod = "MessageRetentionPeriod", ApproximateNumberOfMessages =
+    "ApproximateNumberOfMessages", ApproximateNumberOfMessagesNotVisible =
+    "ApproximateNumberOfMessagesNotVisible", CreatedTimestamp = "CreatedTimestamp",
+    LastModifiedTimestamp = "LastModifiedTimestamp", QueueArn = "QueueArn",
+    ApproximateNumberOfMessagesDelayed = "ApproximateNumberOfMessagesDelayed",
+    DelaySeconds = "DelaySeconds", ReceiveMessageWaitTimeSeconds =
+    "ReceiveMessageWaitTimeSeconds", RedrivePolicy = "RedrivePolicy", FifoQueue =
+    "FifoQueue", ContentBasedDeduplication = "ContentBasedDeduplication", KmsMasterKeyId
+    = "KmsMasterKeyId", KmsDataKeyReusePeriodSeconds = "KmsDataKeyReusePeriodSeconds",
+    DeduplicationScope = "DeduplicationScope", FifoThroughputLimit =
+    "FifoThroughputLimit", RedriveAllowPolicy = "RedriveAllowPolicy",
+    SqsManagedSseEnabled = "SqsManagedSseEnabled" }
+);
 /// Contains the details of a single Amazon SQS message along with an `Id`.
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct SendMessageBatchRequestEntry {
     /// An identifier for a message in this batch used to communicate the result.
     pub id: Option<String>,
@@ -697,63 +215,16 @@ pub struct SendMessageBatchRequestEntry {
     /// `MessageGroupId` is an attribute used in Amazon SQS FIFO (First-In-First-Out) and standard queues. In FIFO queues, `MessageGroupId` organizes messages into distinct groups. Messages within the same message group are always processed one at a time, in strict order, ensuring that no two messages from the same group are processed simultaneously.
     pub message_group_id: Option<String>,
 }
-impl SendMessageBatchRequestEntry {
-    /// Sets `Id`.
-    pub fn id(mut self, v: impl Into<String>) -> Self {
-        self.id = Some(v.into());
-        self
-    }
-    /// Sets `MessageBody`.
-    pub fn message_body(mut self, v: impl Into<String>) -> Self {
-        self.message_body = Some(v.into());
-        self
-    }
-    /// Sets `DelaySeconds`.
-    pub fn delay_seconds(mut self, v: i32) -> Self {
-        self.delay_seconds = Some(v);
-        self
-    }
-    /// Sets `MessageAttributes`.
-    pub fn message_attributes(
-        mut self,
-        v: impl Into<HashMap<String, MessageAttributeValue>>,
-    ) -> Self {
-        self.message_attributes = Some(v.into());
-        self
-    }
-    /// Sets `MessageSystemAttributes`.
-    pub fn message_system_attributes(
-        mut self,
-        v: impl Into<HashMap<String, MessageSystemAttributeValue>>,
-    ) -> Self {
-        self.message_system_attributes = Some(v.into());
-        self
-    }
-    /// Sets `MessageDeduplicationId`.
-    pub fn message_deduplication_id(mut self, v: impl Into<String>) -> Self {
-        self.message_deduplication_id = Some(v.into());
-        self
-    }
-    /// Sets `MessageGroupId`.
-    pub fn message_group_id(mut self, v: impl Into<String>) -> Self {
-        self.message_group_id = Some(v.into());
-        self
-    }
-}
-impl rboto::IntoValue for SendMessageBatchRequestEntry {
-    fn into_value(self) -> rboto::Value {
-        rboto::Value::Struct(
-            vec![
-                rv::opt(self.id), rv::opt(self.message_body), rv::opt(self
-                .delay_seconds), rv::opt(self.message_attributes), rv::opt(self
-                .message_system_attributes), rv::opt(self.message_deduplication_id),
-                rv::opt(self.message_group_id)
-            ],
-        )
-    }
-}
+rboto::__structure!(
+    SendMessageBatchRequestEntry "SendMessageBatchRequestEntry"[set into] { id : String,
+    message_body : String, delay_seconds = i32, message_attributes : HashMap < String,
+    MessageAttributeValue >, message_system_attributes : HashMap < String,
+    MessageSystemAttributeValue >, message_deduplication_id : String, message_group_id :
+    String } {}
+);
 /// Encloses a `MessageId` for a successfully-enqueued message in a `SendMessageBatch.`
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct SendMessageBatchResultEntry {
     /// An identifier for the message in this batch.
     pub id: Option<String>,
@@ -768,48 +239,8 @@ pub struct SendMessageBatchResultEntry {
     /// This parameter applies only to FIFO (first-in-first-out) queues.
     pub sequence_number: Option<String>,
 }
-impl SendMessageBatchResultEntry {
-    /// Sets `Id`.
-    pub fn id(mut self, v: impl Into<String>) -> Self {
-        self.id = Some(v.into());
-        self
-    }
-    /// Sets `MessageId`.
-    pub fn message_id(mut self, v: impl Into<String>) -> Self {
-        self.message_id = Some(v.into());
-        self
-    }
-    /// Sets `MD5OfMessageBody`.
-    pub fn md5_of_message_body(mut self, v: impl Into<String>) -> Self {
-        self.md5_of_message_body = Some(v.into());
-        self
-    }
-    /// Sets `MD5OfMessageAttributes`.
-    pub fn md5_of_message_attributes(mut self, v: impl Into<String>) -> Self {
-        self.md5_of_message_attributes = Some(v.into());
-        self
-    }
-    /// Sets `MD5OfMessageSystemAttributes`.
-    pub fn md5_of_message_system_attributes(mut self, v: impl Into<String>) -> Self {
-        self.md5_of_message_system_attributes = Some(v.into());
-        self
-    }
-    /// Sets `SequenceNumber`.
-    pub fn sequence_number(mut self, v: impl Into<String>) -> Self {
-        self.sequence_number = Some(v.into());
-        self
-    }
-}
-impl rboto::FromValue for SendMessageBatchResultEntry {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "SendMessageBatchResultEntry")?;
-        Ok(Self {
-            id: m.take(0)?,
-            message_id: m.take(1)?,
-            md5_of_message_body: m.take(2)?,
-            md5_of_message_attributes: m.take(3)?,
-            md5_of_message_system_attributes: m.take(4)?,
-            sequence_number: m.take(5)?,
-        })
-    }
-}
+rboto::__structure!(
+    SendMessageBatchResultEntry "SendMessageBatchResultEntry"[set from] { id : String,
+    message_id : String, md5_of_message_body : String, md5_of_message_attributes :
+    String, md5_of_message_system_attributes : String, sequence_number : String } {}
+);

@@ -2,7 +2,7 @@
 #[allow(unused_imports)]
 use super::{error::*, input::*, output::*, types::*};
 #[allow(unused_imports)]
-use rboto::value as rv;
+use rboto::__private as rv;
 #[allow(unused_imports)]
 use std::collections::HashMap;
 /// A client for Amazon Simple Systems Manager (SSM).
@@ -24,11 +24,14 @@ impl Client {
         &self.inner
     }
     /// Sends an input built on its own (`Input::default().member(..)`).
-    pub async fn send<I>(&self, input: I) -> Result<I::Output, super::Error>
+    pub fn send<I>(
+        &self,
+        input: I,
+    ) -> rboto::ResponseFuture<I::Output, super::error::Exception>
     where
         I: rboto::OperationInput<Error = super::error::Exception>,
     {
-        self.inner.call(input).await
+        self.inner.send_input(input)
     }
     /// Presigns an input instead of sending it (boto3's `generate_presigned_url`): the
     /// input may come from this client (`client.op().member(..)`) or be built alone.
@@ -56,82 +59,109 @@ impl Client {
     /// We recommend that you devise a set of tag keys that meets your needs for each resource type. Using a consistent set of tag keys makes it easier for you to manage your resources. You can search and filter the resources based on the tags you add. Tags don't have any semantic meaning to and are interpreted strictly as a string of characters.
     ///
     /// For more information about using tags with Amazon Elastic Compute Cloud (Amazon EC2) instances, see [Tag your Amazon EC2 resources](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/Using_Tags.html) in the *Amazon EC2 User Guide*.
-    pub fn add_tags_to_resource(
-        &self,
-    ) -> AddTagsToResourceRequest<rboto::ServiceClient> {
-        AddTagsToResourceRequest::with_client(self.inner.clone())
+    pub fn add_tags_to_resource(&self) -> AddTagsToResourceInput {
+        AddTagsToResourceInput {
+            _client: rboto::__private::Bound::to(&self.inner),
+            ..Default::default()
+        }
     }
     /// Associates a related item to a Systems Manager OpsCenter OpsItem. For example, you can associate an Incident Manager incident or analysis with an OpsItem. Incident Manager and OpsCenter are tools in Amazon Web Services Systems Manager.
-    pub fn associate_ops_item_related_item(
-        &self,
-    ) -> AssociateOpsItemRelatedItemRequest<rboto::ServiceClient> {
-        AssociateOpsItemRelatedItemRequest::with_client(self.inner.clone())
+    pub fn associate_ops_item_related_item(&self) -> AssociateOpsItemRelatedItemInput {
+        AssociateOpsItemRelatedItemInput {
+            _client: rboto::__private::Bound::to(&self.inner),
+            ..Default::default()
+        }
     }
     /// Attempts to cancel the command specified by the Command ID. There is no guarantee that the command will be terminated and the underlying process stopped.
-    pub fn cancel_command(&self) -> CancelCommandRequest<rboto::ServiceClient> {
-        CancelCommandRequest::with_client(self.inner.clone())
+    pub fn cancel_command(&self) -> CancelCommandInput {
+        CancelCommandInput {
+            _client: rboto::__private::Bound::to(&self.inner),
+            ..Default::default()
+        }
     }
     /// Stops a maintenance window execution that is already in progress and cancels any tasks in the window that haven't already starting running. Tasks already in progress will continue to completion.
     pub fn cancel_maintenance_window_execution(
         &self,
-    ) -> CancelMaintenanceWindowExecutionRequest<rboto::ServiceClient> {
-        CancelMaintenanceWindowExecutionRequest::with_client(self.inner.clone())
+    ) -> CancelMaintenanceWindowExecutionInput {
+        CancelMaintenanceWindowExecutionInput {
+            _client: rboto::__private::Bound::to(&self.inner),
+            ..Default::default()
+        }
     }
     /// Generates an activation code and activation ID you can use to register your on-premises servers, edge devices, or virtual machine (VM) with Amazon Web Services Systems Manager. Registering these machines with Systems Manager makes it possible to manage them using Systems Manager tools. You use the activation code and ID when installing SSM Agent on machines in your hybrid environment. For more information about requirements for managing on-premises machines using Systems Manager, see [Using Amazon Web Services Systems Manager in hybrid and multicloud environments](https://docs.aws.amazon.com/systems-manager/latest/userguide/systems-manager-hybrid-multicloud.html) in the *Amazon Web Services Systems Manager User Guide*.
     ///
     /// **Note:** Amazon Elastic Compute Cloud (Amazon EC2) instances, edge devices, and on-premises servers and VMs that are configured for Systems Manager are all called *managed nodes*.
-    pub fn create_activation(&self) -> CreateActivationRequest<rboto::ServiceClient> {
-        CreateActivationRequest::with_client(self.inner.clone())
+    pub fn create_activation(&self) -> CreateActivationInput {
+        CreateActivationInput {
+            _client: rboto::__private::Bound::to(&self.inner),
+            ..Default::default()
+        }
     }
     /// A State Manager association defines the state that you want to maintain on your managed nodes. For example, an association can specify that anti-virus software must be installed and running on your managed nodes, or that certain ports must be closed. For static targets, the association specifies a schedule for when the configuration is reapplied. For dynamic targets, such as an Amazon Web Services resource group or an Amazon Web Services autoscaling group, State Manager, a tool in Amazon Web Services Systems Manager applies the configuration when new managed nodes are added to the group. The association also specifies actions to take when applying the configuration. For example, an association for anti-virus software might run once a day. If the software isn't installed, then State Manager installs it. If the software is installed, but the service isn't running, then the association might instruct State Manager to start the service.
-    pub fn create_association(&self) -> CreateAssociationRequest<rboto::ServiceClient> {
-        CreateAssociationRequest::with_client(self.inner.clone())
+    pub fn create_association(&self) -> CreateAssociationInput {
+        CreateAssociationInput {
+            _client: rboto::__private::Bound::to(&self.inner),
+            ..Default::default()
+        }
     }
     /// Associates the specified Amazon Web Services Systems Manager document (SSM document) with the specified managed nodes or targets.
     ///
     /// When you associate a document with one or more managed nodes using IDs or tags, Amazon Web Services Systems Manager Agent (SSM Agent) running on the managed node processes the document and configures the node as specified.
     ///
     /// If you associate a document with a managed node that already has an associated document, the system returns the AssociationAlreadyExists exception.
-    pub fn create_association_batch(
-        &self,
-    ) -> CreateAssociationBatchRequest<rboto::ServiceClient> {
-        CreateAssociationBatchRequest::with_client(self.inner.clone())
+    pub fn create_association_batch(&self) -> CreateAssociationBatchInput {
+        CreateAssociationBatchInput {
+            _client: rboto::__private::Bound::to(&self.inner),
+            ..Default::default()
+        }
     }
     /// Creates a cloud connector that establishes a connection between Systems Manager and a third-party cloud environment.
-    pub fn create_cloud_connector(
-        &self,
-    ) -> CreateCloudConnectorRequest<rboto::ServiceClient> {
-        CreateCloudConnectorRequest::with_client(self.inner.clone())
+    pub fn create_cloud_connector(&self) -> CreateCloudConnectorInput {
+        CreateCloudConnectorInput {
+            _client: rboto::__private::Bound::to(&self.inner),
+            ..Default::default()
+        }
     }
     /// Creates a Amazon Web Services Systems Manager (SSM document). An SSM document defines the actions that Systems Manager performs on your managed nodes. For more information about SSM documents, including information about supported schemas, features, and syntax, see [Amazon Web Services Systems Manager Documents](https://docs.aws.amazon.com/systems-manager/latest/userguide/documents.html) in the *Amazon Web Services Systems Manager User Guide*.
-    pub fn create_document(&self) -> CreateDocumentRequest<rboto::ServiceClient> {
-        CreateDocumentRequest::with_client(self.inner.clone())
+    pub fn create_document(&self) -> CreateDocumentInput {
+        CreateDocumentInput {
+            _client: rboto::__private::Bound::to(&self.inner),
+            ..Default::default()
+        }
     }
     /// Creates a new maintenance window.
     ///
     /// **Note:** The value you specify for `Duration` determines the specific end time for the maintenance window based on the time it begins. No maintenance window tasks are permitted to start after the resulting endtime minus the number of hours you specify for `Cutoff`. For example, if the maintenance window starts at 3 PM, the duration is three hours, and the value you specify for `Cutoff` is one hour, no maintenance window tasks can start after 5 PM.
-    pub fn create_maintenance_window(
-        &self,
-    ) -> CreateMaintenanceWindowRequest<rboto::ServiceClient> {
-        CreateMaintenanceWindowRequest::with_client(self.inner.clone())
+    pub fn create_maintenance_window(&self) -> CreateMaintenanceWindowInput {
+        CreateMaintenanceWindowInput {
+            _client: rboto::__private::Bound::to(&self.inner),
+            ..Default::default()
+        }
     }
     /// Creates a new OpsItem. You must have permission in Identity and Access Management (IAM) to create a new OpsItem. For more information, see [Set up OpsCenter](https://docs.aws.amazon.com/systems-manager/latest/userguide/OpsCenter-setup.html) in the *Amazon Web Services Systems Manager User Guide*.
     ///
     /// Operations engineers and IT professionals use Amazon Web Services Systems Manager OpsCenter to view, investigate, and remediate operational issues impacting the performance and health of their Amazon Web Services resources. For more information, see [Amazon Web Services Systems Manager OpsCenter](https://docs.aws.amazon.com/systems-manager/latest/userguide/OpsCenter.html) in the *Amazon Web Services Systems Manager User Guide*.
-    pub fn create_ops_item(&self) -> CreateOpsItemRequest<rboto::ServiceClient> {
-        CreateOpsItemRequest::with_client(self.inner.clone())
+    pub fn create_ops_item(&self) -> CreateOpsItemInput {
+        CreateOpsItemInput {
+            _client: rboto::__private::Bound::to(&self.inner),
+            ..Default::default()
+        }
     }
     /// If you create a new application in Application Manager, Amazon Web Services Systems Manager calls this API operation to specify information about the new application, including the application type.
-    pub fn create_ops_metadata(&self) -> CreateOpsMetadataRequest<rboto::ServiceClient> {
-        CreateOpsMetadataRequest::with_client(self.inner.clone())
+    pub fn create_ops_metadata(&self) -> CreateOpsMetadataInput {
+        CreateOpsMetadataInput {
+            _client: rboto::__private::Bound::to(&self.inner),
+            ..Default::default()
+        }
     }
     /// Creates a patch baseline.
     ///
     /// **Note:** For information about valid key-value pairs in `PatchFilters` for each supported operating system type, see PatchFilter.
-    pub fn create_patch_baseline(
-        &self,
-    ) -> CreatePatchBaselineRequest<rboto::ServiceClient> {
-        CreatePatchBaselineRequest::with_client(self.inner.clone())
+    pub fn create_patch_baseline(&self) -> CreatePatchBaselineInput {
+        CreatePatchBaselineInput {
+            _client: rboto::__private::Bound::to(&self.inner),
+            ..Default::default()
+        }
     }
     /// A resource data sync helps you view data from multiple sources in a single location. Amazon Web Services Systems Manager offers two types of resource data sync: `SyncToDestination` and `SyncFromSource`.
     ///
@@ -142,42 +172,57 @@ impl Client {
     /// A resource data sync is an asynchronous operation that returns immediately. After a successful initial sync is completed, the system continuously syncs data. To check the status of a sync, use the ListResourceDataSync.
     ///
     /// **Note:** By default, data isn't encrypted in Amazon S3. We strongly recommend that you enable encryption in Amazon S3 to ensure secure data storage. We also recommend that you secure access to the Amazon S3 bucket by creating a restrictive bucket policy.
-    pub fn create_resource_data_sync(
-        &self,
-    ) -> CreateResourceDataSyncRequest<rboto::ServiceClient> {
-        CreateResourceDataSyncRequest::with_client(self.inner.clone())
+    pub fn create_resource_data_sync(&self) -> CreateResourceDataSyncInput {
+        CreateResourceDataSyncInput {
+            _client: rboto::__private::Bound::to(&self.inner),
+            ..Default::default()
+        }
     }
     /// Deletes an activation. You aren't required to delete an activation. If you delete an activation, you can no longer use it to register additional managed nodes. Deleting an activation doesn't de-register managed nodes. You must manually de-register managed nodes.
-    pub fn delete_activation(&self) -> DeleteActivationRequest<rboto::ServiceClient> {
-        DeleteActivationRequest::with_client(self.inner.clone())
+    pub fn delete_activation(&self) -> DeleteActivationInput {
+        DeleteActivationInput {
+            _client: rboto::__private::Bound::to(&self.inner),
+            ..Default::default()
+        }
     }
     /// Disassociates the specified Amazon Web Services Systems Manager document (SSM document) from the specified managed node. If you created the association by using the `Targets` parameter, then you must delete the association by using the association ID.
     ///
     /// When you disassociate a document from a managed node, it doesn't change the configuration of the node. To change the configuration state of a managed node after you disassociate a document, you must create a new document with the desired configuration and associate it with the node.
-    pub fn delete_association(&self) -> DeleteAssociationRequest<rboto::ServiceClient> {
-        DeleteAssociationRequest::with_client(self.inner.clone())
+    pub fn delete_association(&self) -> DeleteAssociationInput {
+        DeleteAssociationInput {
+            _client: rboto::__private::Bound::to(&self.inner),
+            ..Default::default()
+        }
     }
     /// Deletes a cloud connector.
-    pub fn delete_cloud_connector(
-        &self,
-    ) -> DeleteCloudConnectorRequest<rboto::ServiceClient> {
-        DeleteCloudConnectorRequest::with_client(self.inner.clone())
+    pub fn delete_cloud_connector(&self) -> DeleteCloudConnectorInput {
+        DeleteCloudConnectorInput {
+            _client: rboto::__private::Bound::to(&self.inner),
+            ..Default::default()
+        }
     }
     /// Deletes the Amazon Web Services Systems Manager document (SSM document) and all managed node associations to the document.
     ///
     /// Before you delete the document, we recommend that you use DeleteAssociation to disassociate all managed nodes that are associated with the document.
-    pub fn delete_document(&self) -> DeleteDocumentRequest<rboto::ServiceClient> {
-        DeleteDocumentRequest::with_client(self.inner.clone())
+    pub fn delete_document(&self) -> DeleteDocumentInput {
+        DeleteDocumentInput {
+            _client: rboto::__private::Bound::to(&self.inner),
+            ..Default::default()
+        }
     }
     /// Delete a custom inventory type or the data associated with a custom Inventory type. Deleting a custom inventory type is also referred to as deleting a custom inventory schema.
-    pub fn delete_inventory(&self) -> DeleteInventoryRequest<rboto::ServiceClient> {
-        DeleteInventoryRequest::with_client(self.inner.clone())
+    pub fn delete_inventory(&self) -> DeleteInventoryInput {
+        DeleteInventoryInput {
+            _client: rboto::__private::Bound::to(&self.inner),
+            ..Default::default()
+        }
     }
     /// Deletes a maintenance window.
-    pub fn delete_maintenance_window(
-        &self,
-    ) -> DeleteMaintenanceWindowRequest<rboto::ServiceClient> {
-        DeleteMaintenanceWindowRequest::with_client(self.inner.clone())
+    pub fn delete_maintenance_window(&self) -> DeleteMaintenanceWindowInput {
+        DeleteMaintenanceWindowInput {
+            _client: rboto::__private::Bound::to(&self.inner),
+            ..Default::default()
+        }
     }
     /// Delete an OpsItem. You must have permission in Identity and Access Management (IAM) to delete an OpsItem.
     ///
@@ -187,46 +232,61 @@ impl Client {
     /// - This operation uses an *eventual consistency model*, which means the system can take a few minutes to complete this operation. If you delete an OpsItem and immediately call, for example, GetOpsItem, the deleted OpsItem might still appear in the response.
     /// - This operation is idempotent. The system doesn't throw an exception if you repeatedly call this operation for the same OpsItem. If the first call is successful, all additional calls return the same successful response as the first call.
     /// - This operation doesn't support cross-account calls. A delegated administrator or management account can't delete OpsItems in other accounts, even if OpsCenter has been set up for cross-account administration. For more information about cross-account administration, see [Setting up OpsCenter to centrally manage OpsItems across accounts](https://docs.aws.amazon.com/systems-manager/latest/userguide/OpsCenter-setting-up-cross-account.html) in the *Systems Manager User Guide*.
-    pub fn delete_ops_item(&self) -> DeleteOpsItemRequest<rboto::ServiceClient> {
-        DeleteOpsItemRequest::with_client(self.inner.clone())
+    pub fn delete_ops_item(&self) -> DeleteOpsItemInput {
+        DeleteOpsItemInput {
+            _client: rboto::__private::Bound::to(&self.inner),
+            ..Default::default()
+        }
     }
     /// Delete OpsMetadata related to an application.
-    pub fn delete_ops_metadata(&self) -> DeleteOpsMetadataRequest<rboto::ServiceClient> {
-        DeleteOpsMetadataRequest::with_client(self.inner.clone())
+    pub fn delete_ops_metadata(&self) -> DeleteOpsMetadataInput {
+        DeleteOpsMetadataInput {
+            _client: rboto::__private::Bound::to(&self.inner),
+            ..Default::default()
+        }
     }
     /// Delete a parameter from the system. After deleting a parameter, wait for at least 30 seconds to create a parameter with the same name.
     ///
     /// **Note:** This operation is authorized against the `ssm:DeleteParameter` action. Denying that action alone doesn't restrict DeleteParameters, which is authorized against its own action. For more information, see [Restricting access to specific parameters and paths](https://docs.aws.amazon.com/systems-manager/latest/userguide/ps-restrict-parameter-access.html) in the *Amazon Web Services Systems Manager User Guide*.
-    pub fn delete_parameter(&self) -> DeleteParameterRequest<rboto::ServiceClient> {
-        DeleteParameterRequest::with_client(self.inner.clone())
+    pub fn delete_parameter(&self) -> DeleteParameterInput {
+        DeleteParameterInput {
+            _client: rboto::__private::Bound::to(&self.inner),
+            ..Default::default()
+        }
     }
     /// Delete a list of parameters. After deleting a parameter, wait for at least 30 seconds to create a parameter with the same name.
     ///
     /// **Important:** This operation is authorized against the `ssm:DeleteParameters` action, not against `ssm:DeleteParameter`. Denying `ssm:DeleteParameter` for a parameter doesn't prevent a principal from deleting that parameter with this operation. For more information, see [Restricting access to specific parameters and paths](https://docs.aws.amazon.com/systems-manager/latest/userguide/ps-restrict-parameter-access.html) in the *Amazon Web Services Systems Manager User Guide*.
-    pub fn delete_parameters(&self) -> DeleteParametersRequest<rboto::ServiceClient> {
-        DeleteParametersRequest::with_client(self.inner.clone())
+    pub fn delete_parameters(&self) -> DeleteParametersInput {
+        DeleteParametersInput {
+            _client: rboto::__private::Bound::to(&self.inner),
+            ..Default::default()
+        }
     }
     /// Deletes a patch baseline.
-    pub fn delete_patch_baseline(
-        &self,
-    ) -> DeletePatchBaselineRequest<rboto::ServiceClient> {
-        DeletePatchBaselineRequest::with_client(self.inner.clone())
+    pub fn delete_patch_baseline(&self) -> DeletePatchBaselineInput {
+        DeletePatchBaselineInput {
+            _client: rboto::__private::Bound::to(&self.inner),
+            ..Default::default()
+        }
     }
     /// Deletes a resource data sync configuration. After the configuration is deleted, changes to data on managed nodes are no longer synced to or from the target. Deleting a sync configuration doesn't delete data.
-    pub fn delete_resource_data_sync(
-        &self,
-    ) -> DeleteResourceDataSyncRequest<rboto::ServiceClient> {
-        DeleteResourceDataSyncRequest::with_client(self.inner.clone())
+    pub fn delete_resource_data_sync(&self) -> DeleteResourceDataSyncInput {
+        DeleteResourceDataSyncInput {
+            _client: rboto::__private::Bound::to(&self.inner),
+            ..Default::default()
+        }
     }
     /// Deletes a Systems Manager resource policy. A resource policy helps you to define the IAM entity (for example, an Amazon Web Services account) that can manage your Systems Manager resources. The following resources support Systems Manager resource policies.
     ///
     /// - `OpsItemGroup` - The resource policy for `OpsItemGroup` enables Amazon Web Services accounts to view and interact with OpsCenter operational work items (OpsItems).
     /// - `Parameter` - The resource policy is used to share a parameter with other accounts using Resource Access Manager (RAM). For more information about cross-account sharing of parameters, see [Working with shared parameters](https://docs.aws.amazon.com/systems-manager/latest/userguide/parameter-store-shared-parameters.html) in the *Amazon Web Services Systems Manager User Guide*.
     /// - `Document` – Shares the document using Resource Access Manager (RAM). For more information about sharing documents, see [Sharing Systems Manager documents](https://docs.aws.amazon.com/systems-manager/latest/userguide/documents-ssm-sharing.html) in the *Amazon Web Services Systems Manager User Guide*.
-    pub fn delete_resource_policy(
-        &self,
-    ) -> DeleteResourcePolicyRequest<rboto::ServiceClient> {
-        DeleteResourcePolicyRequest::with_client(self.inner.clone())
+    pub fn delete_resource_policy(&self) -> DeleteResourcePolicyInput {
+        DeleteResourcePolicyInput {
+            _client: rboto::__private::Bound::to(&self.inner),
+            ..Default::default()
+        }
     }
     /// Removes the Default Host Management Configuration (DHMC) for an Amazon Web Services account and Amazon Web Services Region. After you deregister DHMC, Amazon EC2 instances are no longer automatically managed as managed nodes by Amazon Web Services Systems Manager.
     ///
@@ -237,206 +297,272 @@ impl Client {
     /// If the registered role is service-managed, you also need the `iam:DeleteRole` permission so that Amazon Web Services Systems Manager can remove the role it created.
     pub fn deregister_default_host_management_configuration(
         &self,
-    ) -> DeregisterDefaultHostManagementConfigurationRequest<rboto::ServiceClient> {
-        DeregisterDefaultHostManagementConfigurationRequest::with_client(
-            self.inner.clone(),
-        )
+    ) -> DeregisterDefaultHostManagementConfigurationInput {
+        DeregisterDefaultHostManagementConfigurationInput {
+            _client: rboto::__private::Bound::to(&self.inner),
+            ..Default::default()
+        }
     }
     /// Removes the server or virtual machine from the list of registered servers.
     ///
     /// If you want to reregister an on-premises server, edge device, or VM, you must use a different Activation Code and Activation ID than used to register the machine previously. The Activation Code and Activation ID must not have already been used on the maximum number of activations specified when they were created. For more information, see [Deregistering managed nodes in a hybrid and multicloud environment](https://docs.aws.amazon.com/systems-manager/latest/userguide/fleet-manager-deregister-hybrid-nodes.html) in the *Amazon Web Services Systems Manager User Guide*.
-    pub fn deregister_managed_instance(
-        &self,
-    ) -> DeregisterManagedInstanceRequest<rboto::ServiceClient> {
-        DeregisterManagedInstanceRequest::with_client(self.inner.clone())
+    pub fn deregister_managed_instance(&self) -> DeregisterManagedInstanceInput {
+        DeregisterManagedInstanceInput {
+            _client: rboto::__private::Bound::to(&self.inner),
+            ..Default::default()
+        }
     }
     /// Removes a patch group from a patch baseline.
     pub fn deregister_patch_baseline_for_patch_group(
         &self,
-    ) -> DeregisterPatchBaselineForPatchGroupRequest<rboto::ServiceClient> {
-        DeregisterPatchBaselineForPatchGroupRequest::with_client(self.inner.clone())
+    ) -> DeregisterPatchBaselineForPatchGroupInput {
+        DeregisterPatchBaselineForPatchGroupInput {
+            _client: rboto::__private::Bound::to(&self.inner),
+            ..Default::default()
+        }
     }
     /// Removes a target from a maintenance window.
     pub fn deregister_target_from_maintenance_window(
         &self,
-    ) -> DeregisterTargetFromMaintenanceWindowRequest<rboto::ServiceClient> {
-        DeregisterTargetFromMaintenanceWindowRequest::with_client(self.inner.clone())
+    ) -> DeregisterTargetFromMaintenanceWindowInput {
+        DeregisterTargetFromMaintenanceWindowInput {
+            _client: rboto::__private::Bound::to(&self.inner),
+            ..Default::default()
+        }
     }
     /// Removes a task from a maintenance window.
     pub fn deregister_task_from_maintenance_window(
         &self,
-    ) -> DeregisterTaskFromMaintenanceWindowRequest<rboto::ServiceClient> {
-        DeregisterTaskFromMaintenanceWindowRequest::with_client(self.inner.clone())
+    ) -> DeregisterTaskFromMaintenanceWindowInput {
+        DeregisterTaskFromMaintenanceWindowInput {
+            _client: rboto::__private::Bound::to(&self.inner),
+            ..Default::default()
+        }
     }
     /// Describes details about the activation, such as the date and time the activation was created, its expiration date, the Identity and Access Management (IAM) role assigned to the managed nodes in the activation, and the number of nodes registered by using this activation.
-    pub fn describe_activations(
-        &self,
-    ) -> DescribeActivationsRequest<rboto::ServiceClient> {
-        DescribeActivationsRequest::with_client(self.inner.clone())
+    pub fn describe_activations(&self) -> DescribeActivationsInput {
+        DescribeActivationsInput {
+            _client: rboto::__private::Bound::to(&self.inner),
+            ..Default::default()
+        }
     }
     /// Describes the association for the specified target or managed node. If you created the association by using the `Targets` parameter, then you must retrieve the association by using the association ID.
-    pub fn describe_association(
-        &self,
-    ) -> DescribeAssociationRequest<rboto::ServiceClient> {
-        DescribeAssociationRequest::with_client(self.inner.clone())
+    pub fn describe_association(&self) -> DescribeAssociationInput {
+        DescribeAssociationInput {
+            _client: rboto::__private::Bound::to(&self.inner),
+            ..Default::default()
+        }
     }
     /// Views information about a specific execution of a specific association.
     pub fn describe_association_execution_targets(
         &self,
-    ) -> DescribeAssociationExecutionTargetsRequest<rboto::ServiceClient> {
-        DescribeAssociationExecutionTargetsRequest::with_client(self.inner.clone())
+    ) -> DescribeAssociationExecutionTargetsInput {
+        DescribeAssociationExecutionTargetsInput {
+            _client: rboto::__private::Bound::to(&self.inner),
+            ..Default::default()
+        }
     }
     /// Views all executions for a specific association ID.
-    pub fn describe_association_executions(
-        &self,
-    ) -> DescribeAssociationExecutionsRequest<rboto::ServiceClient> {
-        DescribeAssociationExecutionsRequest::with_client(self.inner.clone())
+    pub fn describe_association_executions(&self) -> DescribeAssociationExecutionsInput {
+        DescribeAssociationExecutionsInput {
+            _client: rboto::__private::Bound::to(&self.inner),
+            ..Default::default()
+        }
     }
     /// Provides details about all active and terminated Automation executions.
-    pub fn describe_automation_executions(
-        &self,
-    ) -> DescribeAutomationExecutionsRequest<rboto::ServiceClient> {
-        DescribeAutomationExecutionsRequest::with_client(self.inner.clone())
+    pub fn describe_automation_executions(&self) -> DescribeAutomationExecutionsInput {
+        DescribeAutomationExecutionsInput {
+            _client: rboto::__private::Bound::to(&self.inner),
+            ..Default::default()
+        }
     }
     /// Information about all active and terminated step executions in an Automation workflow.
     pub fn describe_automation_step_executions(
         &self,
-    ) -> DescribeAutomationStepExecutionsRequest<rboto::ServiceClient> {
-        DescribeAutomationStepExecutionsRequest::with_client(self.inner.clone())
+    ) -> DescribeAutomationStepExecutionsInput {
+        DescribeAutomationStepExecutionsInput {
+            _client: rboto::__private::Bound::to(&self.inner),
+            ..Default::default()
+        }
     }
     /// Lists all patches eligible to be included in a patch baseline.
     ///
     /// **Note:** Currently, `DescribeAvailablePatches` supports only the Amazon Linux 1, Amazon Linux 2, and Windows Server operating systems.
-    pub fn describe_available_patches(
-        &self,
-    ) -> DescribeAvailablePatchesRequest<rboto::ServiceClient> {
-        DescribeAvailablePatchesRequest::with_client(self.inner.clone())
+    pub fn describe_available_patches(&self) -> DescribeAvailablePatchesInput {
+        DescribeAvailablePatchesInput {
+            _client: rboto::__private::Bound::to(&self.inner),
+            ..Default::default()
+        }
     }
     /// Describes the specified Amazon Web Services Systems Manager document (SSM document).
-    pub fn describe_document(&self) -> DescribeDocumentRequest<rboto::ServiceClient> {
-        DescribeDocumentRequest::with_client(self.inner.clone())
+    pub fn describe_document(&self) -> DescribeDocumentInput {
+        DescribeDocumentInput {
+            _client: rboto::__private::Bound::to(&self.inner),
+            ..Default::default()
+        }
     }
     /// Describes the permissions for a Amazon Web Services Systems Manager document (SSM document). If you created the document, you are the owner. If a document is shared, it can either be shared privately (by specifying a user's Amazon Web Services account ID) or publicly (*All*).
-    pub fn describe_document_permission(
-        &self,
-    ) -> DescribeDocumentPermissionRequest<rboto::ServiceClient> {
-        DescribeDocumentPermissionRequest::with_client(self.inner.clone())
+    pub fn describe_document_permission(&self) -> DescribeDocumentPermissionInput {
+        DescribeDocumentPermissionInput {
+            _client: rboto::__private::Bound::to(&self.inner),
+            ..Default::default()
+        }
     }
     /// All associations for the managed nodes.
     pub fn describe_effective_instance_associations(
         &self,
-    ) -> DescribeEffectiveInstanceAssociationsRequest<rboto::ServiceClient> {
-        DescribeEffectiveInstanceAssociationsRequest::with_client(self.inner.clone())
+    ) -> DescribeEffectiveInstanceAssociationsInput {
+        DescribeEffectiveInstanceAssociationsInput {
+            _client: rboto::__private::Bound::to(&self.inner),
+            ..Default::default()
+        }
     }
     /// Retrieves the current effective patches (the patch and the approval state) for the specified patch baseline. Applies to patch baselines for Windows only.
     pub fn describe_effective_patches_for_patch_baseline(
         &self,
-    ) -> DescribeEffectivePatchesForPatchBaselineRequest<rboto::ServiceClient> {
-        DescribeEffectivePatchesForPatchBaselineRequest::with_client(self.inner.clone())
+    ) -> DescribeEffectivePatchesForPatchBaselineInput {
+        DescribeEffectivePatchesForPatchBaselineInput {
+            _client: rboto::__private::Bound::to(&self.inner),
+            ..Default::default()
+        }
     }
     /// The status of the associations for the managed nodes.
     pub fn describe_instance_associations_status(
         &self,
-    ) -> DescribeInstanceAssociationsStatusRequest<rboto::ServiceClient> {
-        DescribeInstanceAssociationsStatusRequest::with_client(self.inner.clone())
+    ) -> DescribeInstanceAssociationsStatusInput {
+        DescribeInstanceAssociationsStatusInput {
+            _client: rboto::__private::Bound::to(&self.inner),
+            ..Default::default()
+        }
     }
     /// Provides information about one or more of your managed nodes, including the operating system platform, SSM Agent version, association status, and IP address. This operation does not return information for nodes that are either Stopped or Terminated.
     ///
     /// If you specify one or more node IDs, the operation returns information for those managed nodes. If you don't specify node IDs, it returns information for all your managed nodes. If you specify a node ID that isn't valid or a node that you don't own, you receive an error.
     ///
     /// **Note:** The `IamRole` field returned for this API operation is the role assigned to an Amazon EC2 instance configured with a Systems Manager Quick Setup host management configuration or the role assigned to an on-premises managed node.
-    pub fn describe_instance_information(
-        &self,
-    ) -> DescribeInstanceInformationRequest<rboto::ServiceClient> {
-        DescribeInstanceInformationRequest::with_client(self.inner.clone())
+    pub fn describe_instance_information(&self) -> DescribeInstanceInformationInput {
+        DescribeInstanceInformationInput {
+            _client: rboto::__private::Bound::to(&self.inner),
+            ..Default::default()
+        }
     }
     /// Retrieves the high-level patch state of one or more managed nodes.
-    pub fn describe_instance_patch_states(
-        &self,
-    ) -> DescribeInstancePatchStatesRequest<rboto::ServiceClient> {
-        DescribeInstancePatchStatesRequest::with_client(self.inner.clone())
+    pub fn describe_instance_patch_states(&self) -> DescribeInstancePatchStatesInput {
+        DescribeInstancePatchStatesInput {
+            _client: rboto::__private::Bound::to(&self.inner),
+            ..Default::default()
+        }
     }
     /// Retrieves the high-level patch state for the managed nodes in the specified patch group.
     pub fn describe_instance_patch_states_for_patch_group(
         &self,
-    ) -> DescribeInstancePatchStatesForPatchGroupRequest<rboto::ServiceClient> {
-        DescribeInstancePatchStatesForPatchGroupRequest::with_client(self.inner.clone())
+    ) -> DescribeInstancePatchStatesForPatchGroupInput {
+        DescribeInstancePatchStatesForPatchGroupInput {
+            _client: rboto::__private::Bound::to(&self.inner),
+            ..Default::default()
+        }
     }
     /// Retrieves information about the patches on the specified managed node and their state relative to the patch baseline being used for the node.
-    pub fn describe_instance_patches(
-        &self,
-    ) -> DescribeInstancePatchesRequest<rboto::ServiceClient> {
-        DescribeInstancePatchesRequest::with_client(self.inner.clone())
+    pub fn describe_instance_patches(&self) -> DescribeInstancePatchesInput {
+        DescribeInstancePatchesInput {
+            _client: rboto::__private::Bound::to(&self.inner),
+            ..Default::default()
+        }
     }
     /// An API operation used by the Systems Manager console to display information about Systems Manager managed nodes.
-    pub fn describe_instance_properties(
-        &self,
-    ) -> DescribeInstancePropertiesRequest<rboto::ServiceClient> {
-        DescribeInstancePropertiesRequest::with_client(self.inner.clone())
+    pub fn describe_instance_properties(&self) -> DescribeInstancePropertiesInput {
+        DescribeInstancePropertiesInput {
+            _client: rboto::__private::Bound::to(&self.inner),
+            ..Default::default()
+        }
     }
     /// Describes a specific delete inventory operation.
-    pub fn describe_inventory_deletions(
-        &self,
-    ) -> DescribeInventoryDeletionsRequest<rboto::ServiceClient> {
-        DescribeInventoryDeletionsRequest::with_client(self.inner.clone())
+    pub fn describe_inventory_deletions(&self) -> DescribeInventoryDeletionsInput {
+        DescribeInventoryDeletionsInput {
+            _client: rboto::__private::Bound::to(&self.inner),
+            ..Default::default()
+        }
     }
     /// Retrieves the individual task executions (one per target) for a particular task run as part of a maintenance window execution.
     pub fn describe_maintenance_window_execution_task_invocations(
         &self,
-    ) -> DescribeMaintenanceWindowExecutionTaskInvocationsRequest<rboto::ServiceClient> {
-        DescribeMaintenanceWindowExecutionTaskInvocationsRequest::with_client(
-            self.inner.clone(),
-        )
+    ) -> DescribeMaintenanceWindowExecutionTaskInvocationsInput {
+        DescribeMaintenanceWindowExecutionTaskInvocationsInput {
+            _client: rboto::__private::Bound::to(&self.inner),
+            ..Default::default()
+        }
     }
     /// For a given maintenance window execution, lists the tasks that were run.
     pub fn describe_maintenance_window_execution_tasks(
         &self,
-    ) -> DescribeMaintenanceWindowExecutionTasksRequest<rboto::ServiceClient> {
-        DescribeMaintenanceWindowExecutionTasksRequest::with_client(self.inner.clone())
+    ) -> DescribeMaintenanceWindowExecutionTasksInput {
+        DescribeMaintenanceWindowExecutionTasksInput {
+            _client: rboto::__private::Bound::to(&self.inner),
+            ..Default::default()
+        }
     }
     /// Lists the executions of a maintenance window. This includes information about when the maintenance window was scheduled to be active, and information about tasks registered and run with the maintenance window.
     pub fn describe_maintenance_window_executions(
         &self,
-    ) -> DescribeMaintenanceWindowExecutionsRequest<rboto::ServiceClient> {
-        DescribeMaintenanceWindowExecutionsRequest::with_client(self.inner.clone())
+    ) -> DescribeMaintenanceWindowExecutionsInput {
+        DescribeMaintenanceWindowExecutionsInput {
+            _client: rboto::__private::Bound::to(&self.inner),
+            ..Default::default()
+        }
     }
     /// Retrieves information about upcoming executions of a maintenance window.
     pub fn describe_maintenance_window_schedule(
         &self,
-    ) -> DescribeMaintenanceWindowScheduleRequest<rboto::ServiceClient> {
-        DescribeMaintenanceWindowScheduleRequest::with_client(self.inner.clone())
+    ) -> DescribeMaintenanceWindowScheduleInput {
+        DescribeMaintenanceWindowScheduleInput {
+            _client: rboto::__private::Bound::to(&self.inner),
+            ..Default::default()
+        }
     }
     /// Lists the targets registered with the maintenance window.
     pub fn describe_maintenance_window_targets(
         &self,
-    ) -> DescribeMaintenanceWindowTargetsRequest<rboto::ServiceClient> {
-        DescribeMaintenanceWindowTargetsRequest::with_client(self.inner.clone())
+    ) -> DescribeMaintenanceWindowTargetsInput {
+        DescribeMaintenanceWindowTargetsInput {
+            _client: rboto::__private::Bound::to(&self.inner),
+            ..Default::default()
+        }
     }
     /// Lists the tasks in a maintenance window.
     ///
     /// **Note:** For maintenance window tasks without a specified target, you can't supply values for `--max-errors` and `--max-concurrency`. Instead, the system inserts a placeholder value of `1`, which may be reported in the response to this command. These values don't affect the running of your task and can be ignored.
     pub fn describe_maintenance_window_tasks(
         &self,
-    ) -> DescribeMaintenanceWindowTasksRequest<rboto::ServiceClient> {
-        DescribeMaintenanceWindowTasksRequest::with_client(self.inner.clone())
+    ) -> DescribeMaintenanceWindowTasksInput {
+        DescribeMaintenanceWindowTasksInput {
+            _client: rboto::__private::Bound::to(&self.inner),
+            ..Default::default()
+        }
     }
     /// Retrieves the maintenance windows in an Amazon Web Services account.
-    pub fn describe_maintenance_windows(
-        &self,
-    ) -> DescribeMaintenanceWindowsRequest<rboto::ServiceClient> {
-        DescribeMaintenanceWindowsRequest::with_client(self.inner.clone())
+    pub fn describe_maintenance_windows(&self) -> DescribeMaintenanceWindowsInput {
+        DescribeMaintenanceWindowsInput {
+            _client: rboto::__private::Bound::to(&self.inner),
+            ..Default::default()
+        }
     }
     /// Retrieves information about the maintenance window targets or tasks that a managed node is associated with.
     pub fn describe_maintenance_windows_for_target(
         &self,
-    ) -> DescribeMaintenanceWindowsForTargetRequest<rboto::ServiceClient> {
-        DescribeMaintenanceWindowsForTargetRequest::with_client(self.inner.clone())
+    ) -> DescribeMaintenanceWindowsForTargetInput {
+        DescribeMaintenanceWindowsForTargetInput {
+            _client: rboto::__private::Bound::to(&self.inner),
+            ..Default::default()
+        }
     }
     /// Query a set of OpsItems. You must have permission in Identity and Access Management (IAM) to query a list of OpsItems. For more information, see [Set up OpsCenter](https://docs.aws.amazon.com/systems-manager/latest/userguide/OpsCenter-setup.html) in the *Amazon Web Services Systems Manager User Guide*.
     ///
     /// Operations engineers and IT professionals use Amazon Web Services Systems Manager OpsCenter to view, investigate, and remediate operational issues impacting the performance and health of their Amazon Web Services resources. For more information, see [Amazon Web Services Systems Manager OpsCenter](https://docs.aws.amazon.com/systems-manager/latest/userguide/OpsCenter.html) in the *Amazon Web Services Systems Manager User Guide*.
-    pub fn describe_ops_items(&self) -> DescribeOpsItemsRequest<rboto::ServiceClient> {
-        DescribeOpsItemsRequest::with_client(self.inner.clone())
+    pub fn describe_ops_items(&self) -> DescribeOpsItemsInput {
+        DescribeOpsItemsInput {
+            _client: rboto::__private::Bound::to(&self.inner),
+            ..Default::default()
+        }
     }
     /// Lists the parameters in your Amazon Web Services account or the parameters shared with you when you enable the [Shared](https://docs.aws.amazon.com/systems-manager/latest/APIReference/API_DescribeParameters.html#systemsmanager-DescribeParameters-request-Shared) option.
     ///
@@ -445,28 +571,32 @@ impl Client {
     /// Parameter names can't contain spaces. The service removes any spaces specified for the beginning or end of a parameter name. If the specified name for a parameter contains spaces between characters, the request fails with a `ValidationException` error.
     ///
     /// **Important:** If you change the KMS key alias for the KMS key used to encrypt a parameter, then you must also update the key alias the parameter uses to reference KMS. Otherwise, `DescribeParameters` retrieves whatever the original key alias was referencing.
-    pub fn describe_parameters(
-        &self,
-    ) -> DescribeParametersRequest<rboto::ServiceClient> {
-        DescribeParametersRequest::with_client(self.inner.clone())
+    pub fn describe_parameters(&self) -> DescribeParametersInput {
+        DescribeParametersInput {
+            _client: rboto::__private::Bound::to(&self.inner),
+            ..Default::default()
+        }
     }
     /// Lists the patch baselines in your Amazon Web Services account.
-    pub fn describe_patch_baselines(
-        &self,
-    ) -> DescribePatchBaselinesRequest<rboto::ServiceClient> {
-        DescribePatchBaselinesRequest::with_client(self.inner.clone())
+    pub fn describe_patch_baselines(&self) -> DescribePatchBaselinesInput {
+        DescribePatchBaselinesInput {
+            _client: rboto::__private::Bound::to(&self.inner),
+            ..Default::default()
+        }
     }
     /// Returns high-level aggregated patch compliance state information for a patch group.
-    pub fn describe_patch_group_state(
-        &self,
-    ) -> DescribePatchGroupStateRequest<rboto::ServiceClient> {
-        DescribePatchGroupStateRequest::with_client(self.inner.clone())
+    pub fn describe_patch_group_state(&self) -> DescribePatchGroupStateInput {
+        DescribePatchGroupStateInput {
+            _client: rboto::__private::Bound::to(&self.inner),
+            ..Default::default()
+        }
     }
     /// Lists all patch groups that have been registered with patch baselines.
-    pub fn describe_patch_groups(
-        &self,
-    ) -> DescribePatchGroupsRequest<rboto::ServiceClient> {
-        DescribePatchGroupsRequest::with_client(self.inner.clone())
+    pub fn describe_patch_groups(&self) -> DescribePatchGroupsInput {
+        DescribePatchGroupsInput {
+            _client: rboto::__private::Bound::to(&self.inner),
+            ..Default::default()
+        }
     }
     /// Lists the properties of available patches organized by product, product family, classification, severity, and other properties of available patches. You can use the reported properties in the filters you specify in requests for operations such as CreatePatchBaseline, UpdatePatchBaseline, DescribeAvailablePatches, and DescribePatchBaselines.
     ///
@@ -515,142 +645,191 @@ impl Client {
     /// **WINDOWS**
     ///
     /// Valid properties: `PRODUCT` | `PRODUCT_FAMILY` | `CLASSIFICATION` | `MSRC_SEVERITY`
-    pub fn describe_patch_properties(
-        &self,
-    ) -> DescribePatchPropertiesRequest<rboto::ServiceClient> {
-        DescribePatchPropertiesRequest::with_client(self.inner.clone())
+    pub fn describe_patch_properties(&self) -> DescribePatchPropertiesInput {
+        DescribePatchPropertiesInput {
+            _client: rboto::__private::Bound::to(&self.inner),
+            ..Default::default()
+        }
     }
     /// Retrieves a list of all active sessions (both connected and disconnected) or terminated sessions from the past 30 days.
-    pub fn describe_sessions(&self) -> DescribeSessionsRequest<rboto::ServiceClient> {
-        DescribeSessionsRequest::with_client(self.inner.clone())
+    pub fn describe_sessions(&self) -> DescribeSessionsInput {
+        DescribeSessionsInput {
+            _client: rboto::__private::Bound::to(&self.inner),
+            ..Default::default()
+        }
     }
     /// Deletes the association between an OpsItem and a related item. For example, this API operation can delete an Incident Manager incident from an OpsItem. Incident Manager is a tool in Amazon Web Services Systems Manager.
     pub fn disassociate_ops_item_related_item(
         &self,
-    ) -> DisassociateOpsItemRelatedItemRequest<rboto::ServiceClient> {
-        DisassociateOpsItemRelatedItemRequest::with_client(self.inner.clone())
+    ) -> DisassociateOpsItemRelatedItemInput {
+        DisassociateOpsItemRelatedItemInput {
+            _client: rboto::__private::Bound::to(&self.inner),
+            ..Default::default()
+        }
     }
     /// Returns a credentials set to be used with just-in-time node access.
-    pub fn get_access_token(&self) -> GetAccessTokenRequest<rboto::ServiceClient> {
-        GetAccessTokenRequest::with_client(self.inner.clone())
+    pub fn get_access_token(&self) -> GetAccessTokenInput {
+        GetAccessTokenInput {
+            _client: rboto::__private::Bound::to(&self.inner),
+            ..Default::default()
+        }
     }
     /// Get detailed information about a particular Automation execution.
-    pub fn get_automation_execution(
-        &self,
-    ) -> GetAutomationExecutionRequest<rboto::ServiceClient> {
-        GetAutomationExecutionRequest::with_client(self.inner.clone())
+    pub fn get_automation_execution(&self) -> GetAutomationExecutionInput {
+        GetAutomationExecutionInput {
+            _client: rboto::__private::Bound::to(&self.inner),
+            ..Default::default()
+        }
     }
     /// Gets the state of a Amazon Web Services Systems Manager change calendar at the current time or a specified time. If you specify a time, `GetCalendarState` returns the state of the calendar at that specific time, and returns the next time that the change calendar state will transition. If you don't specify a time, `GetCalendarState` uses the current time. Change Calendar entries have two possible states: `OPEN` or `CLOSED`.
     ///
     /// If you specify more than one calendar in a request, the command returns the status of `OPEN` only if all calendars in the request are open. If one or more calendars in the request are closed, the status returned is `CLOSED`.
     ///
     /// For more information about Change Calendar, a tool in Amazon Web Services Systems Manager, see [Amazon Web Services Systems Manager Change Calendar](https://docs.aws.amazon.com/systems-manager/latest/userguide/systems-manager-change-calendar.html) in the *Amazon Web Services Systems Manager User Guide*.
-    pub fn get_calendar_state(&self) -> GetCalendarStateRequest<rboto::ServiceClient> {
-        GetCalendarStateRequest::with_client(self.inner.clone())
+    pub fn get_calendar_state(&self) -> GetCalendarStateInput {
+        GetCalendarStateInput {
+            _client: rboto::__private::Bound::to(&self.inner),
+            ..Default::default()
+        }
     }
     /// Returns detailed information about a cloud connector.
-    pub fn get_cloud_connector(&self) -> GetCloudConnectorRequest<rboto::ServiceClient> {
-        GetCloudConnectorRequest::with_client(self.inner.clone())
+    pub fn get_cloud_connector(&self) -> GetCloudConnectorInput {
+        GetCloudConnectorInput {
+            _client: rboto::__private::Bound::to(&self.inner),
+            ..Default::default()
+        }
     }
     /// Returns detailed information about command execution for an invocation or plugin. The Run Command API follows an eventual consistency model, due to the distributed nature of the system supporting the API. This means that the result of an API command you run that affects your resources might not be immediately visible to all subsequent commands you run. You should keep this in mind when you carry out an API command that immediately follows a previous API command.
     ///
     /// `GetCommandInvocation` only gives the execution status of a plugin in a document. To get the command execution status on a specific managed node, use ListCommandInvocations. To get the command execution status across managed nodes, use ListCommands.
-    pub fn get_command_invocation(
-        &self,
-    ) -> GetCommandInvocationRequest<rboto::ServiceClient> {
-        GetCommandInvocationRequest::with_client(self.inner.clone())
+    pub fn get_command_invocation(&self) -> GetCommandInvocationInput {
+        GetCommandInvocationInput {
+            _client: rboto::__private::Bound::to(&self.inner),
+            ..Default::default()
+        }
     }
     /// Retrieves the Session Manager connection status for a managed node to determine whether it is running and ready to receive Session Manager connections.
-    pub fn get_connection_status(
-        &self,
-    ) -> GetConnectionStatusRequest<rboto::ServiceClient> {
-        GetConnectionStatusRequest::with_client(self.inner.clone())
+    pub fn get_connection_status(&self) -> GetConnectionStatusInput {
+        GetConnectionStatusInput {
+            _client: rboto::__private::Bound::to(&self.inner),
+            ..Default::default()
+        }
     }
     /// Retrieves the default patch baseline. Amazon Web Services Systems Manager supports creating multiple default patch baselines. For example, you can create a default patch baseline for each operating system.
     ///
     /// If you don't specify an operating system value, the default patch baseline for Windows is returned.
-    pub fn get_default_patch_baseline(
-        &self,
-    ) -> GetDefaultPatchBaselineRequest<rboto::ServiceClient> {
-        GetDefaultPatchBaselineRequest::with_client(self.inner.clone())
+    pub fn get_default_patch_baseline(&self) -> GetDefaultPatchBaselineInput {
+        GetDefaultPatchBaselineInput {
+            _client: rboto::__private::Bound::to(&self.inner),
+            ..Default::default()
+        }
     }
     /// Retrieves the current snapshot for the patch baseline the managed node uses. This API is primarily used by the `AWS-RunPatchBaseline` Systems Manager document (SSM document).
     ///
     /// **Note:** If you run the command locally, such as with the Command Line Interface (CLI), the system attempts to use your local Amazon Web Services credentials and the operation fails. To avoid this, you can run the command in the Amazon Web Services Systems Manager console. Use Run Command, a tool in Amazon Web Services Systems Manager, with an SSM document that enables you to target a managed node with a script or command. For example, run the command using the `AWS-RunShellScript` document or the `AWS-RunPowerShellScript` document.
     pub fn get_deployable_patch_snapshot_for_instance(
         &self,
-    ) -> GetDeployablePatchSnapshotForInstanceRequest<rboto::ServiceClient> {
-        GetDeployablePatchSnapshotForInstanceRequest::with_client(self.inner.clone())
+    ) -> GetDeployablePatchSnapshotForInstanceInput {
+        GetDeployablePatchSnapshotForInstanceInput {
+            _client: rboto::__private::Bound::to(&self.inner),
+            ..Default::default()
+        }
     }
     /// Gets the contents of the specified Amazon Web Services Systems Manager document (SSM document).
-    pub fn get_document(&self) -> GetDocumentRequest<rboto::ServiceClient> {
-        GetDocumentRequest::with_client(self.inner.clone())
+    pub fn get_document(&self) -> GetDocumentInput {
+        GetDocumentInput {
+            _client: rboto::__private::Bound::to(&self.inner),
+            ..Default::default()
+        }
     }
     /// Initiates the process of retrieving an existing preview that shows the effects that running a specified Automation runbook would have on the targeted resources.
-    pub fn get_execution_preview(
-        &self,
-    ) -> GetExecutionPreviewRequest<rboto::ServiceClient> {
-        GetExecutionPreviewRequest::with_client(self.inner.clone())
+    pub fn get_execution_preview(&self) -> GetExecutionPreviewInput {
+        GetExecutionPreviewInput {
+            _client: rboto::__private::Bound::to(&self.inner),
+            ..Default::default()
+        }
     }
     /// Query inventory information. This includes managed node status, such as `Stopped` or `Terminated`.
-    pub fn get_inventory(&self) -> GetInventoryRequest<rboto::ServiceClient> {
-        GetInventoryRequest::with_client(self.inner.clone())
+    pub fn get_inventory(&self) -> GetInventoryInput {
+        GetInventoryInput {
+            _client: rboto::__private::Bound::to(&self.inner),
+            ..Default::default()
+        }
     }
     /// Return a list of inventory type names for the account, or return a list of attribute names for a specific Inventory item type.
-    pub fn get_inventory_schema(
-        &self,
-    ) -> GetInventorySchemaRequest<rboto::ServiceClient> {
-        GetInventorySchemaRequest::with_client(self.inner.clone())
+    pub fn get_inventory_schema(&self) -> GetInventorySchemaInput {
+        GetInventorySchemaInput {
+            _client: rboto::__private::Bound::to(&self.inner),
+            ..Default::default()
+        }
     }
     /// Retrieves a maintenance window.
-    pub fn get_maintenance_window(
-        &self,
-    ) -> GetMaintenanceWindowRequest<rboto::ServiceClient> {
-        GetMaintenanceWindowRequest::with_client(self.inner.clone())
+    pub fn get_maintenance_window(&self) -> GetMaintenanceWindowInput {
+        GetMaintenanceWindowInput {
+            _client: rboto::__private::Bound::to(&self.inner),
+            ..Default::default()
+        }
     }
     /// Retrieves details about a specific a maintenance window execution.
     pub fn get_maintenance_window_execution(
         &self,
-    ) -> GetMaintenanceWindowExecutionRequest<rboto::ServiceClient> {
-        GetMaintenanceWindowExecutionRequest::with_client(self.inner.clone())
+    ) -> GetMaintenanceWindowExecutionInput {
+        GetMaintenanceWindowExecutionInput {
+            _client: rboto::__private::Bound::to(&self.inner),
+            ..Default::default()
+        }
     }
     /// Retrieves the details about a specific task run as part of a maintenance window execution.
     pub fn get_maintenance_window_execution_task(
         &self,
-    ) -> GetMaintenanceWindowExecutionTaskRequest<rboto::ServiceClient> {
-        GetMaintenanceWindowExecutionTaskRequest::with_client(self.inner.clone())
+    ) -> GetMaintenanceWindowExecutionTaskInput {
+        GetMaintenanceWindowExecutionTaskInput {
+            _client: rboto::__private::Bound::to(&self.inner),
+            ..Default::default()
+        }
     }
     /// Retrieves information about a specific task running on a specific target.
     pub fn get_maintenance_window_execution_task_invocation(
         &self,
-    ) -> GetMaintenanceWindowExecutionTaskInvocationRequest<rboto::ServiceClient> {
-        GetMaintenanceWindowExecutionTaskInvocationRequest::with_client(
-            self.inner.clone(),
-        )
+    ) -> GetMaintenanceWindowExecutionTaskInvocationInput {
+        GetMaintenanceWindowExecutionTaskInvocationInput {
+            _client: rboto::__private::Bound::to(&self.inner),
+            ..Default::default()
+        }
     }
     /// Retrieves the details of a maintenance window task.
     ///
     /// **Note:** For maintenance window tasks without a specified target, you can't supply values for `--max-errors` and `--max-concurrency`. Instead, the system inserts a placeholder value of `1`, which may be reported in the response to this command. These values don't affect the running of your task and can be ignored.
     ///
     /// To retrieve a list of tasks in a maintenance window, instead use the DescribeMaintenanceWindowTasks command.
-    pub fn get_maintenance_window_task(
-        &self,
-    ) -> GetMaintenanceWindowTaskRequest<rboto::ServiceClient> {
-        GetMaintenanceWindowTaskRequest::with_client(self.inner.clone())
+    pub fn get_maintenance_window_task(&self) -> GetMaintenanceWindowTaskInput {
+        GetMaintenanceWindowTaskInput {
+            _client: rboto::__private::Bound::to(&self.inner),
+            ..Default::default()
+        }
     }
     /// Get information about an OpsItem by using the ID. You must have permission in Identity and Access Management (IAM) to view information about an OpsItem. For more information, see [Set up OpsCenter](https://docs.aws.amazon.com/systems-manager/latest/userguide/OpsCenter-setup.html) in the *Amazon Web Services Systems Manager User Guide*.
     ///
     /// Operations engineers and IT professionals use Amazon Web Services Systems Manager OpsCenter to view, investigate, and remediate operational issues impacting the performance and health of their Amazon Web Services resources. For more information, see [Amazon Web Services Systems Manager OpsCenter](https://docs.aws.amazon.com/systems-manager/latest/userguide/OpsCenter.html) in the *Amazon Web Services Systems Manager User Guide*.
-    pub fn get_ops_item(&self) -> GetOpsItemRequest<rboto::ServiceClient> {
-        GetOpsItemRequest::with_client(self.inner.clone())
+    pub fn get_ops_item(&self) -> GetOpsItemInput {
+        GetOpsItemInput {
+            _client: rboto::__private::Bound::to(&self.inner),
+            ..Default::default()
+        }
     }
     /// View operational metadata related to an application in Application Manager.
-    pub fn get_ops_metadata(&self) -> GetOpsMetadataRequest<rboto::ServiceClient> {
-        GetOpsMetadataRequest::with_client(self.inner.clone())
+    pub fn get_ops_metadata(&self) -> GetOpsMetadataInput {
+        GetOpsMetadataInput {
+            _client: rboto::__private::Bound::to(&self.inner),
+            ..Default::default()
+        }
     }
     /// View a summary of operations metadata (OpsData) based on specified filters and aggregators. OpsData can include information about Amazon Web Services Systems Manager OpsCenter operational workitems (OpsItems) as well as information about any Amazon Web Services resource or service configured to report OpsData to Amazon Web Services Systems Manager Explorer.
-    pub fn get_ops_summary(&self) -> GetOpsSummaryRequest<rboto::ServiceClient> {
-        GetOpsSummaryRequest::with_client(self.inner.clone())
+    pub fn get_ops_summary(&self) -> GetOpsSummaryInput {
+        GetOpsSummaryInput {
+            _client: rboto::__private::Bound::to(&self.inner),
+            ..Default::default()
+        }
     }
     /// Get information about a single parameter by specifying the parameter name.
     ///
@@ -663,8 +842,11 @@ impl Client {
     /// **Note:** Parameter Store throughput defines the number of API transactions per second (TPS) that Systems Manager can process. This applies to `GetParameter`, `GetParameters`, and `PutParameter` API calls for your Amazon Web Services account and Amazon Web Services Region. By default, Parameter Store is configured with a standard throughput quota suitable for low- to moderate-volume workloads. Applications that retrieve configuration data infrequently or operate at smaller scale can use this default setting without additional cost.
     ///
     /// For higher-volume workloads, you can enable higher throughput. This increases the maximum number of supported transactions per second for your account and Region. Increased throughput supports applications and workloads that need concurrent access to multiple parameters. If you experience `ThrottlingException: Rate exceeded` errors, enable higher throughput. For more information, see [Changing Parameter Store throughput](https://docs.aws.amazon.com/systems-manager/latest/userguide/parameter-store-throughput.html).
-    pub fn get_parameter(&self) -> GetParameterRequest<rboto::ServiceClient> {
-        GetParameterRequest::with_client(self.inner.clone())
+    pub fn get_parameter(&self) -> GetParameterInput {
+        GetParameterInput {
+            _client: rboto::__private::Bound::to(&self.inner),
+            ..Default::default()
+        }
     }
     /// Retrieves the history of all changes to a parameter.
     ///
@@ -673,10 +855,11 @@ impl Client {
     /// **Important:** If you change the KMS key alias for the KMS key used to encrypt a parameter, then you must also update the key alias the parameter uses to reference KMS. Otherwise, `GetParameterHistory` retrieves whatever the original key alias was referencing.
     ///
     /// **Important:** This operation is authorized against the `ssm:GetParameterHistory` action, not against `ssm:GetParameter`. Because parameter history includes every version of a parameter, including the current one, a principal who is denied `ssm:GetParameter`, `ssm:GetParameters`, and `ssm:GetParametersByPath` but allowed `ssm:GetParameterHistory` can still read the current value. To restrict access to a parameter value, deny every action that can return it. For more information, see [How Parameter Store authorizes parameter retrieval](https://docs.aws.amazon.com/systems-manager/latest/userguide/ps-retrieval-authorization.html) in the *Amazon Web Services Systems Manager User Guide*.
-    pub fn get_parameter_history(
-        &self,
-    ) -> GetParameterHistoryRequest<rboto::ServiceClient> {
-        GetParameterHistoryRequest::with_client(self.inner.clone())
+    pub fn get_parameter_history(&self) -> GetParameterHistoryInput {
+        GetParameterHistoryInput {
+            _client: rboto::__private::Bound::to(&self.inner),
+            ..Default::default()
+        }
     }
     /// Get information about one or more parameters by specifying multiple parameter names.
     ///
@@ -689,8 +872,11 @@ impl Client {
     /// **Note:** Parameter Store throughput defines the number of API transactions per second (TPS) that Systems Manager can process. This applies to `GetParameter`, `GetParameters`, and `PutParameter` API calls for your Amazon Web Services account and Amazon Web Services Region. By default, Parameter Store is configured with a standard throughput quota suitable for low- to moderate-volume workloads. Applications that retrieve configuration data infrequently or operate at smaller scale can use this default setting without additional cost.
     ///
     /// For higher-volume workloads, you can enable higher throughput. This increases the maximum number of supported transactions per second for your account and Region. Increased throughput supports applications and workloads that need concurrent access to multiple parameters. If you experience `ThrottlingException: Rate exceeded` errors, enable higher throughput. For more information, see [Changing Parameter Store throughput](https://docs.aws.amazon.com/systems-manager/latest/userguide/parameter-store-throughput.html).
-    pub fn get_parameters(&self) -> GetParametersRequest<rboto::ServiceClient> {
-        GetParametersRequest::with_client(self.inner.clone())
+    pub fn get_parameters(&self) -> GetParametersInput {
+        GetParametersInput {
+            _client: rboto::__private::Bound::to(&self.inner),
+            ..Default::default()
+        }
     }
     /// Retrieve information about one or more parameters under a specified level in a hierarchy.
     ///
@@ -701,34 +887,45 @@ impl Client {
     /// Request results are returned on a best-effort basis. If you specify `MaxResults` in the request, the response includes information up to the limit specified. The number of items returned, however, can be between zero and the value of `MaxResults`. If the service reaches an internal limit while processing the results, it stops the operation and returns the matching values up to that point and a `NextToken`. You can specify the `NextToken` in a subsequent call to get the next set of results.
     ///
     /// Parameter names can't contain spaces. The service removes any spaces specified for the beginning or end of a parameter name. If the specified name for a parameter contains spaces between characters, the request fails with a `ValidationException` error.
-    pub fn get_parameters_by_path(
-        &self,
-    ) -> GetParametersByPathRequest<rboto::ServiceClient> {
-        GetParametersByPathRequest::with_client(self.inner.clone())
+    pub fn get_parameters_by_path(&self) -> GetParametersByPathInput {
+        GetParametersByPathInput {
+            _client: rboto::__private::Bound::to(&self.inner),
+            ..Default::default()
+        }
     }
     /// Retrieves information about a patch baseline.
-    pub fn get_patch_baseline(&self) -> GetPatchBaselineRequest<rboto::ServiceClient> {
-        GetPatchBaselineRequest::with_client(self.inner.clone())
+    pub fn get_patch_baseline(&self) -> GetPatchBaselineInput {
+        GetPatchBaselineInput {
+            _client: rboto::__private::Bound::to(&self.inner),
+            ..Default::default()
+        }
     }
     /// Retrieves the patch baseline that should be used for the specified patch group.
     pub fn get_patch_baseline_for_patch_group(
         &self,
-    ) -> GetPatchBaselineForPatchGroupRequest<rboto::ServiceClient> {
-        GetPatchBaselineForPatchGroupRequest::with_client(self.inner.clone())
+    ) -> GetPatchBaselineForPatchGroupInput {
+        GetPatchBaselineForPatchGroupInput {
+            _client: rboto::__private::Bound::to(&self.inner),
+            ..Default::default()
+        }
     }
     /// Returns an array of the `Policy` object.
-    pub fn get_resource_policies(
-        &self,
-    ) -> GetResourcePoliciesRequest<rboto::ServiceClient> {
-        GetResourcePoliciesRequest::with_client(self.inner.clone())
+    pub fn get_resource_policies(&self) -> GetResourcePoliciesInput {
+        GetResourcePoliciesInput {
+            _client: rboto::__private::Bound::to(&self.inner),
+            ..Default::default()
+        }
     }
     /// `ServiceSetting` is an account-level setting for an Amazon Web Services service. This setting defines how a user interacts with or uses a service or a feature of a service. For example, if an Amazon Web Services service charges money to the account based on feature or service usage, then the Amazon Web Services service team might create a default setting of `false`. This means the user can't use this feature unless they change the setting to `true` and intentionally opt in for a paid feature.
     ///
     /// Services map a `SettingId` object to a setting value. Amazon Web Services services teams define the default value for a `SettingId`. You can't create a new `SettingId`, but you can overwrite the default value if you have the `ssm:UpdateServiceSetting` permission for the setting. Use the UpdateServiceSetting API operation to change the default setting. Or use the ResetServiceSetting to change the value back to the original value defined by the Amazon Web Services service team.
     ///
     /// Query the current service setting for the Amazon Web Services account.
-    pub fn get_service_setting(&self) -> GetServiceSettingRequest<rboto::ServiceClient> {
-        GetServiceSettingRequest::with_client(self.inner.clone())
+    pub fn get_service_setting(&self) -> GetServiceSettingInput {
+        GetServiceSettingInput {
+            _client: rboto::__private::Bound::to(&self.inner),
+            ..Default::default()
+        }
     }
     /// A parameter label is a user-defined alias to help you manage different versions of a parameter. When you modify a parameter, Amazon Web Services Systems Manager automatically saves a new version and increments the version number by one. A label can help you remember the purpose of a parameter when there are multiple versions.
     ///
@@ -743,124 +940,159 @@ impl Client {
     /// - Labels can contain letters (case sensitive), numbers, periods (.), hyphens (-), or underscores (\_).
     /// - Labels can't begin with a number, "`aws`" or "`ssm`" (not case sensitive). If a label fails to meet these requirements, then the label isn't associated with a parameter and the system displays it in the list of InvalidLabels.
     /// - Parameter names can't contain spaces. The service removes any spaces specified for the beginning or end of a parameter name. If the specified name for a parameter contains spaces between characters, the request fails with a `ValidationException` error.
-    pub fn label_parameter_version(
-        &self,
-    ) -> LabelParameterVersionRequest<rboto::ServiceClient> {
-        LabelParameterVersionRequest::with_client(self.inner.clone())
+    pub fn label_parameter_version(&self) -> LabelParameterVersionInput {
+        LabelParameterVersionInput {
+            _client: rboto::__private::Bound::to(&self.inner),
+            ..Default::default()
+        }
     }
     /// Retrieves all versions of an association for a specific association ID.
-    pub fn list_association_versions(
-        &self,
-    ) -> ListAssociationVersionsRequest<rboto::ServiceClient> {
-        ListAssociationVersionsRequest::with_client(self.inner.clone())
+    pub fn list_association_versions(&self) -> ListAssociationVersionsInput {
+        ListAssociationVersionsInput {
+            _client: rboto::__private::Bound::to(&self.inner),
+            ..Default::default()
+        }
     }
     /// Returns all State Manager associations in the current Amazon Web Services account and Amazon Web Services Region. You can limit the results to a specific State Manager association document or managed node by specifying a filter. State Manager is a tool in Amazon Web Services Systems Manager.
-    pub fn list_associations(&self) -> ListAssociationsRequest<rboto::ServiceClient> {
-        ListAssociationsRequest::with_client(self.inner.clone())
+    pub fn list_associations(&self) -> ListAssociationsInput {
+        ListAssociationsInput {
+            _client: rboto::__private::Bound::to(&self.inner),
+            ..Default::default()
+        }
     }
     /// Returns a list of cloud connectors in the current Amazon Web Services account and Amazon Web Services Region.
-    pub fn list_cloud_connectors(
-        &self,
-    ) -> ListCloudConnectorsRequest<rboto::ServiceClient> {
-        ListCloudConnectorsRequest::with_client(self.inner.clone())
+    pub fn list_cloud_connectors(&self) -> ListCloudConnectorsInput {
+        ListCloudConnectorsInput {
+            _client: rboto::__private::Bound::to(&self.inner),
+            ..Default::default()
+        }
     }
     /// An invocation is copy of a command sent to a specific managed node. A command can apply to one or more managed nodes. A command invocation applies to one managed node. For example, if a user runs `SendCommand` against three managed nodes, then a command invocation is created for each requested managed node ID. `ListCommandInvocations` provide status about command execution.
-    pub fn list_command_invocations(
-        &self,
-    ) -> ListCommandInvocationsRequest<rboto::ServiceClient> {
-        ListCommandInvocationsRequest::with_client(self.inner.clone())
+    pub fn list_command_invocations(&self) -> ListCommandInvocationsInput {
+        ListCommandInvocationsInput {
+            _client: rboto::__private::Bound::to(&self.inner),
+            ..Default::default()
+        }
     }
     /// Lists the commands requested by users of the Amazon Web Services account.
-    pub fn list_commands(&self) -> ListCommandsRequest<rboto::ServiceClient> {
-        ListCommandsRequest::with_client(self.inner.clone())
+    pub fn list_commands(&self) -> ListCommandsInput {
+        ListCommandsInput {
+            _client: rboto::__private::Bound::to(&self.inner),
+            ..Default::default()
+        }
     }
     /// For a specified resource ID, this API operation returns a list of compliance statuses for different resource types. Currently, you can only specify one resource ID per call. List results depend on the criteria specified in the filter.
-    pub fn list_compliance_items(
-        &self,
-    ) -> ListComplianceItemsRequest<rboto::ServiceClient> {
-        ListComplianceItemsRequest::with_client(self.inner.clone())
+    pub fn list_compliance_items(&self) -> ListComplianceItemsInput {
+        ListComplianceItemsInput {
+            _client: rboto::__private::Bound::to(&self.inner),
+            ..Default::default()
+        }
     }
     /// Returns a summary count of compliant and non-compliant resources for a compliance type. For example, this call can return State Manager associations, patches, or custom compliance types according to the filter criteria that you specify.
-    pub fn list_compliance_summaries(
-        &self,
-    ) -> ListComplianceSummariesRequest<rboto::ServiceClient> {
-        ListComplianceSummariesRequest::with_client(self.inner.clone())
+    pub fn list_compliance_summaries(&self) -> ListComplianceSummariesInput {
+        ListComplianceSummariesInput {
+            _client: rboto::__private::Bound::to(&self.inner),
+            ..Default::default()
+        }
     }
     /// **Important:** Amazon Web Services Systems Manager Change Manager is no longer open to new customers. Existing customers can continue to use the service as normal. For more information, see [Amazon Web Services Systems Manager Change Manager availability change](https://docs.aws.amazon.com/systems-manager/latest/userguide/change-manager-availability-change.html).
     ///
     /// Information about approval reviews for a version of a change template in Change Manager.
-    pub fn list_document_metadata_history(
-        &self,
-    ) -> ListDocumentMetadataHistoryRequest<rboto::ServiceClient> {
-        ListDocumentMetadataHistoryRequest::with_client(self.inner.clone())
+    pub fn list_document_metadata_history(&self) -> ListDocumentMetadataHistoryInput {
+        ListDocumentMetadataHistoryInput {
+            _client: rboto::__private::Bound::to(&self.inner),
+            ..Default::default()
+        }
     }
     /// List all versions for a document.
-    pub fn list_document_versions(
-        &self,
-    ) -> ListDocumentVersionsRequest<rboto::ServiceClient> {
-        ListDocumentVersionsRequest::with_client(self.inner.clone())
+    pub fn list_document_versions(&self) -> ListDocumentVersionsInput {
+        ListDocumentVersionsInput {
+            _client: rboto::__private::Bound::to(&self.inner),
+            ..Default::default()
+        }
     }
     /// Returns all Systems Manager (SSM) documents in the current Amazon Web Services account and Amazon Web Services Region. You can limit the results of this request by using a filter.
-    pub fn list_documents(&self) -> ListDocumentsRequest<rboto::ServiceClient> {
-        ListDocumentsRequest::with_client(self.inner.clone())
+    pub fn list_documents(&self) -> ListDocumentsInput {
+        ListDocumentsInput {
+            _client: rboto::__private::Bound::to(&self.inner),
+            ..Default::default()
+        }
     }
     /// A list of inventory items returned by the request.
-    pub fn list_inventory_entries(
-        &self,
-    ) -> ListInventoryEntriesRequest<rboto::ServiceClient> {
-        ListInventoryEntriesRequest::with_client(self.inner.clone())
+    pub fn list_inventory_entries(&self) -> ListInventoryEntriesInput {
+        ListInventoryEntriesInput {
+            _client: rboto::__private::Bound::to(&self.inner),
+            ..Default::default()
+        }
     }
     /// Takes in filters and returns a list of managed nodes matching the filter criteria.
-    pub fn list_nodes(&self) -> ListNodesRequest<rboto::ServiceClient> {
-        ListNodesRequest::with_client(self.inner.clone())
+    pub fn list_nodes(&self) -> ListNodesInput {
+        ListNodesInput {
+            _client: rboto::__private::Bound::to(&self.inner),
+            ..Default::default()
+        }
     }
     /// Generates a summary of managed instance/node metadata based on the filters and aggregators you specify. Results are grouped by the input aggregator you specify.
-    pub fn list_nodes_summary(&self) -> ListNodesSummaryRequest<rboto::ServiceClient> {
-        ListNodesSummaryRequest::with_client(self.inner.clone())
+    pub fn list_nodes_summary(&self) -> ListNodesSummaryInput {
+        ListNodesSummaryInput {
+            _client: rboto::__private::Bound::to(&self.inner),
+            ..Default::default()
+        }
     }
     /// Returns a list of all OpsItem events in the current Amazon Web Services Region and Amazon Web Services account. You can limit the results to events associated with specific OpsItems by specifying a filter.
-    pub fn list_ops_item_events(
-        &self,
-    ) -> ListOpsItemEventsRequest<rboto::ServiceClient> {
-        ListOpsItemEventsRequest::with_client(self.inner.clone())
+    pub fn list_ops_item_events(&self) -> ListOpsItemEventsInput {
+        ListOpsItemEventsInput {
+            _client: rboto::__private::Bound::to(&self.inner),
+            ..Default::default()
+        }
     }
     /// Lists all related-item resources associated with a Systems Manager OpsCenter OpsItem. OpsCenter is a tool in Amazon Web Services Systems Manager.
-    pub fn list_ops_item_related_items(
-        &self,
-    ) -> ListOpsItemRelatedItemsRequest<rboto::ServiceClient> {
-        ListOpsItemRelatedItemsRequest::with_client(self.inner.clone())
+    pub fn list_ops_item_related_items(&self) -> ListOpsItemRelatedItemsInput {
+        ListOpsItemRelatedItemsInput {
+            _client: rboto::__private::Bound::to(&self.inner),
+            ..Default::default()
+        }
     }
     /// Amazon Web Services Systems Manager calls this API operation when displaying all Application Manager OpsMetadata objects or blobs.
-    pub fn list_ops_metadata(&self) -> ListOpsMetadataRequest<rboto::ServiceClient> {
-        ListOpsMetadataRequest::with_client(self.inner.clone())
+    pub fn list_ops_metadata(&self) -> ListOpsMetadataInput {
+        ListOpsMetadataInput {
+            _client: rboto::__private::Bound::to(&self.inner),
+            ..Default::default()
+        }
     }
     /// Returns a resource-level summary count. The summary includes information about compliant and non-compliant statuses and detailed compliance-item severity counts, according to the filter criteria you specify.
     pub fn list_resource_compliance_summaries(
         &self,
-    ) -> ListResourceComplianceSummariesRequest<rboto::ServiceClient> {
-        ListResourceComplianceSummariesRequest::with_client(self.inner.clone())
+    ) -> ListResourceComplianceSummariesInput {
+        ListResourceComplianceSummariesInput {
+            _client: rboto::__private::Bound::to(&self.inner),
+            ..Default::default()
+        }
     }
     /// Lists your resource data sync configurations. Includes information about the last time a sync attempted to start, the last sync status, and the last time a sync successfully completed.
     ///
     /// The number of sync configurations might be too large to return using a single call to `ListResourceDataSync`. You can limit the number of sync configurations returned by using the `MaxResults` parameter. To determine whether there are more sync configurations to list, check the value of `NextToken` in the output. If there are more sync configurations to list, you can request them by specifying the `NextToken` returned in the call to the parameter of a subsequent call.
-    pub fn list_resource_data_sync(
-        &self,
-    ) -> ListResourceDataSyncRequest<rboto::ServiceClient> {
-        ListResourceDataSyncRequest::with_client(self.inner.clone())
+    pub fn list_resource_data_sync(&self) -> ListResourceDataSyncInput {
+        ListResourceDataSyncInput {
+            _client: rboto::__private::Bound::to(&self.inner),
+            ..Default::default()
+        }
     }
     /// Returns a list of the tags assigned to the specified resource.
     ///
     /// For information about the ID format for each supported resource type, see AddTagsToResource.
-    pub fn list_tags_for_resource(
-        &self,
-    ) -> ListTagsForResourceRequest<rboto::ServiceClient> {
-        ListTagsForResourceRequest::with_client(self.inner.clone())
+    pub fn list_tags_for_resource(&self) -> ListTagsForResourceInput {
+        ListTagsForResourceInput {
+            _client: rboto::__private::Bound::to(&self.inner),
+            ..Default::default()
+        }
     }
     /// Shares a Amazon Web Services Systems Manager document (SSM document)publicly or privately. If you share a document privately, you must specify the Amazon Web Services user IDs for those people who can use the document. If you share a document publicly, you must specify *All* as the account ID.
-    pub fn modify_document_permission(
-        &self,
-    ) -> ModifyDocumentPermissionRequest<rboto::ServiceClient> {
-        ModifyDocumentPermissionRequest::with_client(self.inner.clone())
+    pub fn modify_document_permission(&self) -> ModifyDocumentPermissionInput {
+        ModifyDocumentPermissionInput {
+            _client: rboto::__private::Bound::to(&self.inner),
+            ..Default::default()
+        }
     }
     /// Registers a compliance type and other compliance details on a designated resource. This operation lets you register custom compliance details with a resource. This call overwrites existing compliance information on the resource, so you must provide a full list of compliance items each time that you send the request.
     ///
@@ -883,22 +1115,29 @@ impl Client {
     /// - PatchState: A patch state. For example, `InstancesWithFailedPatches`.
     /// - PatchGroup: The name of a patch group.
     /// - InstalledTime: The time the association, patch, or custom compliance item was applied to the resource. Specify the time by using the following format: `yyyy-MM-dd'T'HH:mm:ss'Z'`
-    pub fn put_compliance_items(
-        &self,
-    ) -> PutComplianceItemsRequest<rboto::ServiceClient> {
-        PutComplianceItemsRequest::with_client(self.inner.clone())
+    pub fn put_compliance_items(&self) -> PutComplianceItemsInput {
+        PutComplianceItemsInput {
+            _client: rboto::__private::Bound::to(&self.inner),
+            ..Default::default()
+        }
     }
     /// Bulk update custom inventory items on one or more managed nodes. The request adds an inventory item, if it doesn't already exist, or updates an inventory item, if it does exist.
-    pub fn put_inventory(&self) -> PutInventoryRequest<rboto::ServiceClient> {
-        PutInventoryRequest::with_client(self.inner.clone())
+    pub fn put_inventory(&self) -> PutInventoryInput {
+        PutInventoryInput {
+            _client: rboto::__private::Bound::to(&self.inner),
+            ..Default::default()
+        }
     }
     /// Create or update a parameter in Parameter Store.
     ///
     /// **Note:** Parameter Store throughput defines the number of API transactions per second (TPS) that Systems Manager can process. This applies to `GetParameter`, `GetParameters`, and `PutParameter` API calls for your Amazon Web Services account and Amazon Web Services Region. By default, Parameter Store is configured with a standard throughput quota suitable for low- to moderate-volume workloads. Applications that retrieve configuration data infrequently or operate at smaller scale can use this default setting without additional cost.
     ///
     /// For higher-volume workloads, you can enable higher throughput. This increases the maximum number of supported transactions per second for your account and Region. Increased throughput supports applications and workloads that need concurrent access to multiple parameters. If you experience `ThrottlingException: Rate exceeded` errors, enable higher throughput. For more information, see [Changing Parameter Store throughput](https://docs.aws.amazon.com/systems-manager/latest/userguide/parameter-store-throughput.html).
-    pub fn put_parameter(&self) -> PutParameterRequest<rboto::ServiceClient> {
-        PutParameterRequest::with_client(self.inner.clone())
+    pub fn put_parameter(&self) -> PutParameterInput {
+        PutParameterInput {
+            _client: rboto::__private::Bound::to(&self.inner),
+            ..Default::default()
+        }
     }
     /// Creates or updates a Systems Manager resource policy. A resource policy helps you to define the IAM entity (for example, an Amazon Web Services account) that can manage your Systems Manager resources. The following resources support Systems Manager resource policies.
     ///
@@ -915,8 +1154,11 @@ impl Client {
     /// - `Document` – Shares the document using Resource Access Manager (RAM). For more information about sharing documents, see [Sharing Systems Manager documents](https://docs.aws.amazon.com/systems-manager/latest/userguide/documents-ssm-sharing.html) in the *Amazon Web Services Systems Manager User Guide*.
     ///
     /// **Important:** While you can share a document using the Systems Manager `PutResourcePolicy` operation, we recommend using Resource Access Manager (RAM) instead. Using `PutResourcePolicy` requires an extra step. You must promote the document to a standard RAM Resource Share using the RAM [PromoteResourceShareCreatedFromPolicy](https://docs.aws.amazon.com/ram/latest/APIReference/API_PromoteResourceShareCreatedFromPolicy.html) API operation. Otherwise, the Systems Manager [ListDocuments](https://docs.aws.amazon.com/systems-manager/latest/APIReference/API_ListDocuments.html) API operation won't return the document when filtering for shared documents. The Amazon Web Services Config [PutRemediationConfigurations](https://docs.aws.amazon.com/config/latest/APIReference/API_PutRemediationConfigurations.html) API operation also can't use the document.
-    pub fn put_resource_policy(&self) -> PutResourcePolicyRequest<rboto::ServiceClient> {
-        PutResourcePolicyRequest::with_client(self.inner.clone())
+    pub fn put_resource_policy(&self) -> PutResourcePolicyInput {
+        PutResourcePolicyInput {
+            _client: rboto::__private::Bound::to(&self.inner),
+            ..Default::default()
+        }
     }
     /// Enables Default Host Management Configuration (DHMC) for the current Amazon Web Services account and Amazon Web Services Region. With DHMC enabled, you don't need to configure additional resources, such as an instance profile, to use your Amazon EC2 instances as managed nodes in Amazon Web Services Systems Manager.
     ///
@@ -928,176 +1170,220 @@ impl Client {
     /// If `PermissionModel` is `SERVICE_MANAGED`, you also need the `iam:CreateRole` and `iam:AttachRolePolicy` permissions so that Amazon Web Services Systems Manager can create and configure the role on your behalf.
     pub fn register_default_host_management_configuration(
         &self,
-    ) -> RegisterDefaultHostManagementConfigurationRequest<rboto::ServiceClient> {
-        RegisterDefaultHostManagementConfigurationRequest::with_client(
-            self.inner.clone(),
-        )
+    ) -> RegisterDefaultHostManagementConfigurationInput {
+        RegisterDefaultHostManagementConfigurationInput {
+            _client: rboto::__private::Bound::to(&self.inner),
+            ..Default::default()
+        }
     }
     /// Defines the default patch baseline for the relevant operating system.
     ///
     /// To reset the Amazon Web Services-predefined patch baseline as the default, specify the full patch baseline Amazon Resource Name (ARN) as the baseline ID value. For example, for CentOS, specify `arn:aws:ssm:us-east-2:733109147000:patchbaseline/pb-0574b43a65ea646ed` instead of `pb-0574b43a65ea646ed`.
-    pub fn register_default_patch_baseline(
-        &self,
-    ) -> RegisterDefaultPatchBaselineRequest<rboto::ServiceClient> {
-        RegisterDefaultPatchBaselineRequest::with_client(self.inner.clone())
+    pub fn register_default_patch_baseline(&self) -> RegisterDefaultPatchBaselineInput {
+        RegisterDefaultPatchBaselineInput {
+            _client: rboto::__private::Bound::to(&self.inner),
+            ..Default::default()
+        }
     }
     /// Registers a patch baseline for a patch group.
     pub fn register_patch_baseline_for_patch_group(
         &self,
-    ) -> RegisterPatchBaselineForPatchGroupRequest<rboto::ServiceClient> {
-        RegisterPatchBaselineForPatchGroupRequest::with_client(self.inner.clone())
+    ) -> RegisterPatchBaselineForPatchGroupInput {
+        RegisterPatchBaselineForPatchGroupInput {
+            _client: rboto::__private::Bound::to(&self.inner),
+            ..Default::default()
+        }
     }
     /// Registers a target with a maintenance window.
     pub fn register_target_with_maintenance_window(
         &self,
-    ) -> RegisterTargetWithMaintenanceWindowRequest<rboto::ServiceClient> {
-        RegisterTargetWithMaintenanceWindowRequest::with_client(self.inner.clone())
+    ) -> RegisterTargetWithMaintenanceWindowInput {
+        RegisterTargetWithMaintenanceWindowInput {
+            _client: rboto::__private::Bound::to(&self.inner),
+            ..Default::default()
+        }
     }
     /// Adds a new task to a maintenance window.
     pub fn register_task_with_maintenance_window(
         &self,
-    ) -> RegisterTaskWithMaintenanceWindowRequest<rboto::ServiceClient> {
-        RegisterTaskWithMaintenanceWindowRequest::with_client(self.inner.clone())
+    ) -> RegisterTaskWithMaintenanceWindowInput {
+        RegisterTaskWithMaintenanceWindowInput {
+            _client: rboto::__private::Bound::to(&self.inner),
+            ..Default::default()
+        }
     }
     /// Removes tag keys from the specified resource.
-    pub fn remove_tags_from_resource(
-        &self,
-    ) -> RemoveTagsFromResourceRequest<rboto::ServiceClient> {
-        RemoveTagsFromResourceRequest::with_client(self.inner.clone())
+    pub fn remove_tags_from_resource(&self) -> RemoveTagsFromResourceInput {
+        RemoveTagsFromResourceInput {
+            _client: rboto::__private::Bound::to(&self.inner),
+            ..Default::default()
+        }
     }
     /// `ServiceSetting` is an account-level setting for an Amazon Web Services service. This setting defines how a user interacts with or uses a service or a feature of a service. For example, if an Amazon Web Services service charges money to the account based on feature or service usage, then the Amazon Web Services service team might create a default setting of "false". This means the user can't use this feature unless they change the setting to "true" and intentionally opt in for a paid feature.
     ///
     /// Services map a `SettingId` object to a setting value. Amazon Web Services services teams define the default value for a `SettingId`. You can't create a new `SettingId`, but you can overwrite the default value if you have the `ssm:UpdateServiceSetting` permission for the setting. Use the GetServiceSetting API operation to view the current value. Use the UpdateServiceSetting API operation to change the default setting.
     ///
     /// Reset the service setting for the account to the default value as provisioned by the Amazon Web Services service team.
-    pub fn reset_service_setting(
-        &self,
-    ) -> ResetServiceSettingRequest<rboto::ServiceClient> {
-        ResetServiceSettingRequest::with_client(self.inner.clone())
+    pub fn reset_service_setting(&self) -> ResetServiceSettingInput {
+        ResetServiceSettingInput {
+            _client: rboto::__private::Bound::to(&self.inner),
+            ..Default::default()
+        }
     }
     /// Reconnects a session to a managed node after it has been disconnected. Connections can be resumed for disconnected sessions, but not terminated sessions.
     ///
     /// **Note:** This command is primarily for use by client machines to automatically reconnect during intermittent network issues. It isn't intended for any other use.
-    pub fn resume_session(&self) -> ResumeSessionRequest<rboto::ServiceClient> {
-        ResumeSessionRequest::with_client(self.inner.clone())
+    pub fn resume_session(&self) -> ResumeSessionInput {
+        ResumeSessionInput {
+            _client: rboto::__private::Bound::to(&self.inner),
+            ..Default::default()
+        }
     }
     /// Sends a signal to an Automation execution to change the current behavior or status of the execution.
-    pub fn send_automation_signal(
-        &self,
-    ) -> SendAutomationSignalRequest<rboto::ServiceClient> {
-        SendAutomationSignalRequest::with_client(self.inner.clone())
+    pub fn send_automation_signal(&self) -> SendAutomationSignalInput {
+        SendAutomationSignalInput {
+            _client: rboto::__private::Bound::to(&self.inner),
+            ..Default::default()
+        }
     }
     /// Runs commands on one or more managed nodes.
-    pub fn send_command(&self) -> SendCommandRequest<rboto::ServiceClient> {
-        SendCommandRequest::with_client(self.inner.clone())
+    pub fn send_command(&self) -> SendCommandInput {
+        SendCommandInput {
+            _client: rboto::__private::Bound::to(&self.inner),
+            ..Default::default()
+        }
     }
     /// Starts the workflow for just-in-time node access sessions.
-    pub fn start_access_request(
-        &self,
-    ) -> StartAccessRequestRequest<rboto::ServiceClient> {
-        StartAccessRequestRequest::with_client(self.inner.clone())
+    pub fn start_access_request(&self) -> StartAccessRequestInput {
+        StartAccessRequestInput {
+            _client: rboto::__private::Bound::to(&self.inner),
+            ..Default::default()
+        }
     }
     /// Runs an association immediately and only one time. This operation can be helpful when troubleshooting associations.
-    pub fn start_associations_once(
-        &self,
-    ) -> StartAssociationsOnceRequest<rboto::ServiceClient> {
-        StartAssociationsOnceRequest::with_client(self.inner.clone())
+    pub fn start_associations_once(&self) -> StartAssociationsOnceInput {
+        StartAssociationsOnceInput {
+            _client: rboto::__private::Bound::to(&self.inner),
+            ..Default::default()
+        }
     }
     /// Initiates execution of an Automation runbook.
-    pub fn start_automation_execution(
-        &self,
-    ) -> StartAutomationExecutionRequest<rboto::ServiceClient> {
-        StartAutomationExecutionRequest::with_client(self.inner.clone())
+    pub fn start_automation_execution(&self) -> StartAutomationExecutionInput {
+        StartAutomationExecutionInput {
+            _client: rboto::__private::Bound::to(&self.inner),
+            ..Default::default()
+        }
     }
     /// **Important:** Amazon Web Services Systems Manager Change Manager is no longer open to new customers. Existing customers can continue to use the service as normal. For more information, see [Amazon Web Services Systems Manager Change Manager availability change](https://docs.aws.amazon.com/systems-manager/latest/userguide/change-manager-availability-change.html).
     ///
     /// Creates a change request for Change Manager. The Automation runbooks specified in the change request run only after all required approvals for the change request have been received.
-    pub fn start_change_request_execution(
-        &self,
-    ) -> StartChangeRequestExecutionRequest<rboto::ServiceClient> {
-        StartChangeRequestExecutionRequest::with_client(self.inner.clone())
+    pub fn start_change_request_execution(&self) -> StartChangeRequestExecutionInput {
+        StartChangeRequestExecutionInput {
+            _client: rboto::__private::Bound::to(&self.inner),
+            ..Default::default()
+        }
     }
     /// Initiates the process of creating a preview showing the effects that running a specified Automation runbook would have on the targeted resources.
-    pub fn start_execution_preview(
-        &self,
-    ) -> StartExecutionPreviewRequest<rboto::ServiceClient> {
-        StartExecutionPreviewRequest::with_client(self.inner.clone())
+    pub fn start_execution_preview(&self) -> StartExecutionPreviewInput {
+        StartExecutionPreviewInput {
+            _client: rboto::__private::Bound::to(&self.inner),
+            ..Default::default()
+        }
     }
     /// Initiates a connection to a target (for example, a managed node) for a Session Manager session. Returns a URL and token that can be used to open a WebSocket connection for sending input and receiving outputs.
     ///
     /// **Note:** Amazon Web Services CLI usage: `start-session` is an interactive command that requires the Session Manager plugin to be installed on the client machine making the call. For information, see [Install the Session Manager plugin for the Amazon Web Services CLI](https://docs.aws.amazon.com/systems-manager/latest/userguide/session-manager-working-with-install-plugin.html) in the *Amazon Web Services Systems Manager User Guide*.
     ///
     /// Amazon Web Services Tools for PowerShell usage: Start-SSMSession isn't currently supported by Amazon Web Services Tools for PowerShell on Windows local machines.
-    pub fn start_session(&self) -> StartSessionRequest<rboto::ServiceClient> {
-        StartSessionRequest::with_client(self.inner.clone())
+    pub fn start_session(&self) -> StartSessionInput {
+        StartSessionInput {
+            _client: rboto::__private::Bound::to(&self.inner),
+            ..Default::default()
+        }
     }
     /// Stop an Automation that is currently running.
-    pub fn stop_automation_execution(
-        &self,
-    ) -> StopAutomationExecutionRequest<rboto::ServiceClient> {
-        StopAutomationExecutionRequest::with_client(self.inner.clone())
+    pub fn stop_automation_execution(&self) -> StopAutomationExecutionInput {
+        StopAutomationExecutionInput {
+            _client: rboto::__private::Bound::to(&self.inner),
+            ..Default::default()
+        }
     }
     /// Permanently ends a session and closes the data connection between the Session Manager client and SSM Agent on the managed node. A terminated session can't be resumed.
-    pub fn terminate_session(&self) -> TerminateSessionRequest<rboto::ServiceClient> {
-        TerminateSessionRequest::with_client(self.inner.clone())
+    pub fn terminate_session(&self) -> TerminateSessionInput {
+        TerminateSessionInput {
+            _client: rboto::__private::Bound::to(&self.inner),
+            ..Default::default()
+        }
     }
     /// Remove a label or labels from a parameter.
     ///
     /// Parameter names can't contain spaces. The service removes any spaces specified for the beginning or end of a parameter name. If the specified name for a parameter contains spaces between characters, the request fails with a `ValidationException` error.
-    pub fn unlabel_parameter_version(
-        &self,
-    ) -> UnlabelParameterVersionRequest<rboto::ServiceClient> {
-        UnlabelParameterVersionRequest::with_client(self.inner.clone())
+    pub fn unlabel_parameter_version(&self) -> UnlabelParameterVersionInput {
+        UnlabelParameterVersionInput {
+            _client: rboto::__private::Bound::to(&self.inner),
+            ..Default::default()
+        }
     }
     /// Updates an association. You can update the association name and version, the document version, schedule, parameters, and Amazon Simple Storage Service (Amazon S3) output. When you call `UpdateAssociation`, the system removes all optional parameters from the request and overwrites the association with null values for those parameters. This is by design. You must specify all optional parameters in the call, even if you are not changing the parameters. This includes the `Name` parameter. Before calling this API action, we recommend that you call the DescribeAssociation API operation and make a note of all optional parameters required for your `UpdateAssociation` call.
     ///
     /// In order to call this API operation, a user, group, or role must be granted permission to call the DescribeAssociation API operation. If you don't have permission to call `DescribeAssociation`, then you receive the following error: `An error occurred (AccessDeniedException) when calling the UpdateAssociation operation: User: <user_arn> isn't authorized to perform: ssm:DescribeAssociation on resource: <resource_arn>`
     ///
     /// **Important:** When you update an association, the association immediately runs against the specified targets. You can add the `ApplyOnlyAtCronInterval` parameter to run the association during the next schedule run.
-    pub fn update_association(&self) -> UpdateAssociationRequest<rboto::ServiceClient> {
-        UpdateAssociationRequest::with_client(self.inner.clone())
+    pub fn update_association(&self) -> UpdateAssociationInput {
+        UpdateAssociationInput {
+            _client: rboto::__private::Bound::to(&self.inner),
+            ..Default::default()
+        }
     }
     /// Updates the status of the Amazon Web Services Systems Manager document (SSM document) associated with the specified managed node.
     ///
     /// `UpdateAssociationStatus` is primarily used by the Amazon Web Services Systems Manager Agent (SSM Agent) to report status updates about your associations and is only used for associations created with the `InstanceId` legacy parameter.
-    pub fn update_association_status(
-        &self,
-    ) -> UpdateAssociationStatusRequest<rboto::ServiceClient> {
-        UpdateAssociationStatusRequest::with_client(self.inner.clone())
+    pub fn update_association_status(&self) -> UpdateAssociationStatusInput {
+        UpdateAssociationStatusInput {
+            _client: rboto::__private::Bound::to(&self.inner),
+            ..Default::default()
+        }
     }
     /// Updates an existing cloud connector with new configuration details.
-    pub fn update_cloud_connector(
-        &self,
-    ) -> UpdateCloudConnectorRequest<rboto::ServiceClient> {
-        UpdateCloudConnectorRequest::with_client(self.inner.clone())
+    pub fn update_cloud_connector(&self) -> UpdateCloudConnectorInput {
+        UpdateCloudConnectorInput {
+            _client: rboto::__private::Bound::to(&self.inner),
+            ..Default::default()
+        }
     }
     /// Updates one or more values for an SSM document.
-    pub fn update_document(&self) -> UpdateDocumentRequest<rboto::ServiceClient> {
-        UpdateDocumentRequest::with_client(self.inner.clone())
+    pub fn update_document(&self) -> UpdateDocumentInput {
+        UpdateDocumentInput {
+            _client: rboto::__private::Bound::to(&self.inner),
+            ..Default::default()
+        }
     }
     /// Set the default version of a document.
     ///
     /// **Note:** If you change a document version for a State Manager association, Systems Manager immediately runs the association unless you previously specifed the `apply-only-at-cron-interval` parameter.
-    pub fn update_document_default_version(
-        &self,
-    ) -> UpdateDocumentDefaultVersionRequest<rboto::ServiceClient> {
-        UpdateDocumentDefaultVersionRequest::with_client(self.inner.clone())
+    pub fn update_document_default_version(&self) -> UpdateDocumentDefaultVersionInput {
+        UpdateDocumentDefaultVersionInput {
+            _client: rboto::__private::Bound::to(&self.inner),
+            ..Default::default()
+        }
     }
     /// **Important:** Amazon Web Services Systems Manager Change Manager is no longer open to new customers. Existing customers can continue to use the service as normal. For more information, see [Amazon Web Services Systems Manager Change Manager availability change](https://docs.aws.amazon.com/systems-manager/latest/userguide/change-manager-availability-change.html).
     ///
     /// Updates information related to approval reviews for a specific version of a change template in Change Manager.
-    pub fn update_document_metadata(
-        &self,
-    ) -> UpdateDocumentMetadataRequest<rboto::ServiceClient> {
-        UpdateDocumentMetadataRequest::with_client(self.inner.clone())
+    pub fn update_document_metadata(&self) -> UpdateDocumentMetadataInput {
+        UpdateDocumentMetadataInput {
+            _client: rboto::__private::Bound::to(&self.inner),
+            ..Default::default()
+        }
     }
     /// Updates an existing maintenance window. Only specified parameters are modified.
     ///
     /// **Note:** The value you specify for `Duration` determines the specific end time for the maintenance window based on the time it begins. No maintenance window tasks are permitted to start after the resulting endtime minus the number of hours you specify for `Cutoff`. For example, if the maintenance window starts at 3 PM, the duration is three hours, and the value you specify for `Cutoff` is one hour, no maintenance window tasks can start after 5 PM.
-    pub fn update_maintenance_window(
-        &self,
-    ) -> UpdateMaintenanceWindowRequest<rboto::ServiceClient> {
-        UpdateMaintenanceWindowRequest::with_client(self.inner.clone())
+    pub fn update_maintenance_window(&self) -> UpdateMaintenanceWindowInput {
+        UpdateMaintenanceWindowInput {
+            _client: rboto::__private::Bound::to(&self.inner),
+            ..Default::default()
+        }
     }
     /// Modifies the target of an existing maintenance window. You can change the following:
     ///
@@ -1111,8 +1397,11 @@ impl Client {
     /// **Note:** If a parameter is null, then the corresponding field isn't modified.
     pub fn update_maintenance_window_target(
         &self,
-    ) -> UpdateMaintenanceWindowTargetRequest<rboto::ServiceClient> {
-        UpdateMaintenanceWindowTargetRequest::with_client(self.inner.clone())
+    ) -> UpdateMaintenanceWindowTargetInput {
+        UpdateMaintenanceWindowTargetInput {
+            _client: rboto::__private::Bound::to(&self.inner),
+            ..Default::default()
+        }
     }
     /// Modifies a task assigned to a maintenance window. You can't change the task type, but you can change the following values:
     ///
@@ -1128,57 +1417,69 @@ impl Client {
     /// If the value for a parameter in `UpdateMaintenanceWindowTask` is null, then the corresponding field isn't modified. If you set `Replace` to true, then all fields required by the RegisterTaskWithMaintenanceWindow operation are required for this request. Optional fields that aren't specified are set to null.
     ///
     /// **Important:** When you update a maintenance window task that has options specified in `TaskInvocationParameters`, you must provide again all the `TaskInvocationParameters` values that you want to retain. The values you don't specify again are removed. For example, suppose that when you registered a Run Command task, you specified `TaskInvocationParameters` values for `Comment`, `NotificationConfig`, and `OutputS3BucketName`. If you update the maintenance window task and specify only a different `OutputS3BucketName` value, the values for `Comment` and `NotificationConfig` are removed.
-    pub fn update_maintenance_window_task(
-        &self,
-    ) -> UpdateMaintenanceWindowTaskRequest<rboto::ServiceClient> {
-        UpdateMaintenanceWindowTaskRequest::with_client(self.inner.clone())
+    pub fn update_maintenance_window_task(&self) -> UpdateMaintenanceWindowTaskInput {
+        UpdateMaintenanceWindowTaskInput {
+            _client: rboto::__private::Bound::to(&self.inner),
+            ..Default::default()
+        }
     }
     /// Changes the Identity and Access Management (IAM) role that is assigned to the on-premises server, edge device, or virtual machines (VM). IAM roles are first assigned to these hybrid nodes during the activation process. For more information, see CreateActivation.
-    pub fn update_managed_instance_role(
-        &self,
-    ) -> UpdateManagedInstanceRoleRequest<rboto::ServiceClient> {
-        UpdateManagedInstanceRoleRequest::with_client(self.inner.clone())
+    pub fn update_managed_instance_role(&self) -> UpdateManagedInstanceRoleInput {
+        UpdateManagedInstanceRoleInput {
+            _client: rboto::__private::Bound::to(&self.inner),
+            ..Default::default()
+        }
     }
     /// Edit or change an OpsItem. You must have permission in Identity and Access Management (IAM) to update an OpsItem. For more information, see [Set up OpsCenter](https://docs.aws.amazon.com/systems-manager/latest/userguide/OpsCenter-setup.html) in the *Amazon Web Services Systems Manager User Guide*.
     ///
     /// Operations engineers and IT professionals use Amazon Web Services Systems Manager OpsCenter to view, investigate, and remediate operational issues impacting the performance and health of their Amazon Web Services resources. For more information, see [Amazon Web Services Systems Manager OpsCenter](https://docs.aws.amazon.com/systems-manager/latest/userguide/OpsCenter.html) in the *Amazon Web Services Systems Manager User Guide*.
-    pub fn update_ops_item(&self) -> UpdateOpsItemRequest<rboto::ServiceClient> {
-        UpdateOpsItemRequest::with_client(self.inner.clone())
+    pub fn update_ops_item(&self) -> UpdateOpsItemInput {
+        UpdateOpsItemInput {
+            _client: rboto::__private::Bound::to(&self.inner),
+            ..Default::default()
+        }
     }
     /// Amazon Web Services Systems Manager calls this API operation when you edit OpsMetadata in Application Manager.
-    pub fn update_ops_metadata(&self) -> UpdateOpsMetadataRequest<rboto::ServiceClient> {
-        UpdateOpsMetadataRequest::with_client(self.inner.clone())
+    pub fn update_ops_metadata(&self) -> UpdateOpsMetadataInput {
+        UpdateOpsMetadataInput {
+            _client: rboto::__private::Bound::to(&self.inner),
+            ..Default::default()
+        }
     }
     /// Modifies an existing patch baseline. Fields not specified in the request are left unchanged.
     ///
     /// **Note:** For information about valid key-value pairs in `PatchFilters` for each supported operating system type, see PatchFilter.
-    pub fn update_patch_baseline(
-        &self,
-    ) -> UpdatePatchBaselineRequest<rboto::ServiceClient> {
-        UpdatePatchBaselineRequest::with_client(self.inner.clone())
+    pub fn update_patch_baseline(&self) -> UpdatePatchBaselineInput {
+        UpdatePatchBaselineInput {
+            _client: rboto::__private::Bound::to(&self.inner),
+            ..Default::default()
+        }
     }
     /// Update a resource data sync. After you create a resource data sync for a Region, you can't change the account options for that sync. For example, if you create a sync in the us-east-2 (Ohio) Region and you choose the `Include only the current account` option, you can't edit that sync later and choose the `Include all accounts from my Organizations configuration` option. Instead, you must delete the first resource data sync, and create a new one.
     ///
     /// **Note:** This API operation only supports a resource data sync that was created with a SyncFromSource `SyncType`.
-    pub fn update_resource_data_sync(
-        &self,
-    ) -> UpdateResourceDataSyncRequest<rboto::ServiceClient> {
-        UpdateResourceDataSyncRequest::with_client(self.inner.clone())
+    pub fn update_resource_data_sync(&self) -> UpdateResourceDataSyncInput {
+        UpdateResourceDataSyncInput {
+            _client: rboto::__private::Bound::to(&self.inner),
+            ..Default::default()
+        }
     }
     /// `ServiceSetting` is an account-level setting for an Amazon Web Services service. This setting defines how a user interacts with or uses a service or a feature of a service. For example, if an Amazon Web Services service charges money to the account based on feature or service usage, then the Amazon Web Services service team might create a default setting of "false". This means the user can't use this feature unless they change the setting to "true" and intentionally opt in for a paid feature.
     ///
     /// Services map a `SettingId` object to a setting value. Amazon Web Services services teams define the default value for a `SettingId`. You can't create a new `SettingId`, but you can overwrite the default value if you have the `ssm:UpdateServiceSetting` permission for the setting. Use the GetServiceSetting API operation to view the current value. Or, use the ResetServiceSetting to change the value back to the original value defined by the Amazon Web Services service team.
     ///
     /// Update the service setting for the account.
-    pub fn update_service_setting(
-        &self,
-    ) -> UpdateServiceSettingRequest<rboto::ServiceClient> {
-        UpdateServiceSettingRequest::with_client(self.inner.clone())
+    pub fn update_service_setting(&self) -> UpdateServiceSettingInput {
+        UpdateServiceSettingInput {
+            _client: rboto::__private::Bound::to(&self.inner),
+            ..Default::default()
+        }
     }
     /// Validates the configuration and connectivity of a cloud connector.
-    pub fn validate_cloud_connector(
-        &self,
-    ) -> ValidateCloudConnectorRequest<rboto::ServiceClient> {
-        ValidateCloudConnectorRequest::with_client(self.inner.clone())
+    pub fn validate_cloud_connector(&self) -> ValidateCloudConnectorInput {
+        ValidateCloudConnectorInput {
+            _client: rboto::__private::Bound::to(&self.inner),
+            ..Default::default()
+        }
     }
 }

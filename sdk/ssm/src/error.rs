@@ -526,584 +526,510 @@ impl rboto::ModeledError for Exception {
     fn from_modeled(index: usize, value: rboto::Value) -> Option<Self> {
         Some(
             match index {
-                0 => {
-                    Self::AccessDeniedException(
-                        rboto::FromValue::from_value(value).ok()?,
-                    )
-                }
-                1 => {
-                    Self::AlreadyExistsException(
-                        rboto::FromValue::from_value(value).ok()?,
-                    )
-                }
-                2 => Self::AssociatedInstances(rboto::FromValue::from_value(value).ok()?),
+                0 => Self::AccessDeniedException(rv::FromValue::from_value(value).ok()?),
+                1 => Self::AlreadyExistsException(rv::FromValue::from_value(value).ok()?),
+                2 => Self::AssociatedInstances(rv::FromValue::from_value(value).ok()?),
                 3 => {
                     Self::AssociationAlreadyExists(
-                        rboto::FromValue::from_value(value).ok()?,
+                        rv::FromValue::from_value(value).ok()?,
                     )
                 }
                 4 => {
-                    Self::AssociationDoesNotExist(
-                        rboto::FromValue::from_value(value).ok()?,
-                    )
+                    Self::AssociationDoesNotExist(rv::FromValue::from_value(value).ok()?)
                 }
                 5 => {
                     Self::AssociationExecutionDoesNotExist(
-                        rboto::FromValue::from_value(value).ok()?,
+                        rv::FromValue::from_value(value).ok()?,
                     )
                 }
                 6 => {
                     Self::AssociationLimitExceeded(
-                        rboto::FromValue::from_value(value).ok()?,
+                        rv::FromValue::from_value(value).ok()?,
                     )
                 }
                 7 => {
                     Self::AssociationVersionLimitExceeded(
-                        rboto::FromValue::from_value(value).ok()?,
+                        rv::FromValue::from_value(value).ok()?,
                     )
                 }
                 8 => {
                     Self::AutomationDefinitionNotApprovedException(
-                        rboto::FromValue::from_value(value).ok()?,
+                        rv::FromValue::from_value(value).ok()?,
                     )
                 }
                 9 => {
                     Self::AutomationDefinitionNotFoundException(
-                        rboto::FromValue::from_value(value).ok()?,
+                        rv::FromValue::from_value(value).ok()?,
                     )
                 }
                 10 => {
                     Self::AutomationDefinitionVersionNotFoundException(
-                        rboto::FromValue::from_value(value).ok()?,
+                        rv::FromValue::from_value(value).ok()?,
                     )
                 }
                 11 => {
                     Self::AutomationExecutionLimitExceededException(
-                        rboto::FromValue::from_value(value).ok()?,
+                        rv::FromValue::from_value(value).ok()?,
                     )
                 }
                 12 => {
                     Self::AutomationExecutionNotFoundException(
-                        rboto::FromValue::from_value(value).ok()?,
+                        rv::FromValue::from_value(value).ok()?,
                     )
                 }
                 13 => {
                     Self::AutomationStepNotFoundException(
-                        rboto::FromValue::from_value(value).ok()?,
+                        rv::FromValue::from_value(value).ok()?,
                     )
                 }
                 14 => {
                     Self::ComplianceTypeCountLimitExceededException(
-                        rboto::FromValue::from_value(value).ok()?,
+                        rv::FromValue::from_value(value).ok()?,
                     )
                 }
-                15 => Self::ConflictException(rboto::FromValue::from_value(value).ok()?),
+                15 => Self::ConflictException(rv::FromValue::from_value(value).ok()?),
                 16 => {
                     Self::CustomSchemaCountLimitExceededException(
-                        rboto::FromValue::from_value(value).ok()?,
+                        rv::FromValue::from_value(value).ok()?,
                     )
                 }
-                17 => {
-                    Self::DocumentAlreadyExists(
-                        rboto::FromValue::from_value(value).ok()?,
-                    )
-                }
-                18 => {
-                    Self::DocumentLimitExceeded(
-                        rboto::FromValue::from_value(value).ok()?,
-                    )
-                }
+                17 => Self::DocumentAlreadyExists(rv::FromValue::from_value(value).ok()?),
+                18 => Self::DocumentLimitExceeded(rv::FromValue::from_value(value).ok()?),
                 19 => {
-                    Self::DocumentPermissionLimit(
-                        rboto::FromValue::from_value(value).ok()?,
-                    )
+                    Self::DocumentPermissionLimit(rv::FromValue::from_value(value).ok()?)
                 }
                 20 => {
                     Self::DocumentVersionLimitExceeded(
-                        rboto::FromValue::from_value(value).ok()?,
+                        rv::FromValue::from_value(value).ok()?,
                     )
                 }
-                21 => {
-                    Self::DoesNotExistException(
-                        rboto::FromValue::from_value(value).ok()?,
-                    )
-                }
+                21 => Self::DoesNotExistException(rv::FromValue::from_value(value).ok()?),
                 22 => {
                     Self::DuplicateDocumentContent(
-                        rboto::FromValue::from_value(value).ok()?,
+                        rv::FromValue::from_value(value).ok()?,
                     )
                 }
                 23 => {
                     Self::DuplicateDocumentVersionName(
-                        rboto::FromValue::from_value(value).ok()?,
+                        rv::FromValue::from_value(value).ok()?,
                     )
                 }
-                24 => {
-                    Self::DuplicateInstanceId(rboto::FromValue::from_value(value).ok()?)
-                }
+                24 => Self::DuplicateInstanceId(rv::FromValue::from_value(value).ok()?),
                 25 => {
                     Self::FeatureNotAvailableException(
-                        rboto::FromValue::from_value(value).ok()?,
+                        rv::FromValue::from_value(value).ok()?,
                     )
                 }
                 26 => {
                     Self::HierarchyLevelLimitExceededException(
-                        rboto::FromValue::from_value(value).ok()?,
+                        rv::FromValue::from_value(value).ok()?,
                     )
                 }
                 27 => {
                     Self::HierarchyTypeMismatchException(
-                        rboto::FromValue::from_value(value).ok()?,
+                        rv::FromValue::from_value(value).ok()?,
                     )
                 }
                 28 => {
                     Self::IdempotentParameterMismatch(
-                        rboto::FromValue::from_value(value).ok()?,
+                        rv::FromValue::from_value(value).ok()?,
                     )
                 }
                 29 => {
                     Self::IncompatiblePolicyException(
-                        rboto::FromValue::from_value(value).ok()?,
+                        rv::FromValue::from_value(value).ok()?,
                     )
                 }
-                30 => {
-                    Self::InternalServerError(rboto::FromValue::from_value(value).ok()?)
-                }
-                31 => Self::InvalidActivation(rboto::FromValue::from_value(value).ok()?),
-                32 => {
-                    Self::InvalidActivationId(rboto::FromValue::from_value(value).ok()?)
-                }
+                30 => Self::InternalServerError(rv::FromValue::from_value(value).ok()?),
+                31 => Self::InvalidActivation(rv::FromValue::from_value(value).ok()?),
+                32 => Self::InvalidActivationId(rv::FromValue::from_value(value).ok()?),
                 33 => {
                     Self::InvalidAggregatorException(
-                        rboto::FromValue::from_value(value).ok()?,
+                        rv::FromValue::from_value(value).ok()?,
                     )
                 }
                 34 => {
                     Self::InvalidAllowedPatternException(
-                        rboto::FromValue::from_value(value).ok()?,
+                        rv::FromValue::from_value(value).ok()?,
                     )
                 }
-                35 => Self::InvalidAssociation(rboto::FromValue::from_value(value).ok()?),
+                35 => Self::InvalidAssociation(rv::FromValue::from_value(value).ok()?),
                 36 => {
                     Self::InvalidAssociationVersion(
-                        rboto::FromValue::from_value(value).ok()?,
+                        rv::FromValue::from_value(value).ok()?,
                     )
                 }
                 37 => {
                     Self::InvalidAutomationExecutionParametersException(
-                        rboto::FromValue::from_value(value).ok()?,
+                        rv::FromValue::from_value(value).ok()?,
                     )
                 }
                 38 => {
                     Self::InvalidAutomationSignalException(
-                        rboto::FromValue::from_value(value).ok()?,
+                        rv::FromValue::from_value(value).ok()?,
                     )
                 }
                 39 => {
                     Self::InvalidAutomationStatusUpdateException(
-                        rboto::FromValue::from_value(value).ok()?,
+                        rv::FromValue::from_value(value).ok()?,
                     )
                 }
-                40 => Self::InvalidCommandId(rboto::FromValue::from_value(value).ok()?),
+                40 => Self::InvalidCommandId(rv::FromValue::from_value(value).ok()?),
                 41 => {
                     Self::InvalidDeleteInventoryParametersException(
-                        rboto::FromValue::from_value(value).ok()?,
+                        rv::FromValue::from_value(value).ok()?,
                     )
                 }
                 42 => {
                     Self::InvalidDeletionIdException(
-                        rboto::FromValue::from_value(value).ok()?,
+                        rv::FromValue::from_value(value).ok()?,
                     )
                 }
-                43 => Self::InvalidDocument(rboto::FromValue::from_value(value).ok()?),
+                43 => Self::InvalidDocument(rv::FromValue::from_value(value).ok()?),
                 44 => {
-                    Self::InvalidDocumentContent(
-                        rboto::FromValue::from_value(value).ok()?,
-                    )
+                    Self::InvalidDocumentContent(rv::FromValue::from_value(value).ok()?)
                 }
                 45 => {
                     Self::InvalidDocumentOperation(
-                        rboto::FromValue::from_value(value).ok()?,
+                        rv::FromValue::from_value(value).ok()?,
                     )
                 }
                 46 => {
                     Self::InvalidDocumentSchemaVersion(
-                        rboto::FromValue::from_value(value).ok()?,
+                        rv::FromValue::from_value(value).ok()?,
                     )
                 }
-                47 => {
-                    Self::InvalidDocumentType(rboto::FromValue::from_value(value).ok()?)
-                }
+                47 => Self::InvalidDocumentType(rv::FromValue::from_value(value).ok()?),
                 48 => {
-                    Self::InvalidDocumentVersion(
-                        rboto::FromValue::from_value(value).ok()?,
-                    )
+                    Self::InvalidDocumentVersion(rv::FromValue::from_value(value).ok()?)
                 }
-                49 => Self::InvalidFilter(rboto::FromValue::from_value(value).ok()?),
-                50 => Self::InvalidFilterKey(rboto::FromValue::from_value(value).ok()?),
-                51 => {
-                    Self::InvalidFilterOption(rboto::FromValue::from_value(value).ok()?)
-                }
-                52 => Self::InvalidFilterValue(rboto::FromValue::from_value(value).ok()?),
-                53 => Self::InvalidInstanceId(rboto::FromValue::from_value(value).ok()?),
+                49 => Self::InvalidFilter(rv::FromValue::from_value(value).ok()?),
+                50 => Self::InvalidFilterKey(rv::FromValue::from_value(value).ok()?),
+                51 => Self::InvalidFilterOption(rv::FromValue::from_value(value).ok()?),
+                52 => Self::InvalidFilterValue(rv::FromValue::from_value(value).ok()?),
+                53 => Self::InvalidInstanceId(rv::FromValue::from_value(value).ok()?),
                 54 => {
                     Self::InvalidInstanceInformationFilterValue(
-                        rboto::FromValue::from_value(value).ok()?,
+                        rv::FromValue::from_value(value).ok()?,
                     )
                 }
                 55 => {
                     Self::InvalidInstancePropertyFilterValue(
-                        rboto::FromValue::from_value(value).ok()?,
+                        rv::FromValue::from_value(value).ok()?,
                     )
                 }
                 56 => {
                     Self::InvalidInventoryGroupException(
-                        rboto::FromValue::from_value(value).ok()?,
+                        rv::FromValue::from_value(value).ok()?,
                     )
                 }
                 57 => {
                     Self::InvalidInventoryItemContextException(
-                        rboto::FromValue::from_value(value).ok()?,
+                        rv::FromValue::from_value(value).ok()?,
                     )
                 }
                 58 => {
                     Self::InvalidInventoryRequestException(
-                        rboto::FromValue::from_value(value).ok()?,
+                        rv::FromValue::from_value(value).ok()?,
                     )
                 }
                 59 => {
                     Self::InvalidItemContentException(
-                        rboto::FromValue::from_value(value).ok()?,
+                        rv::FromValue::from_value(value).ok()?,
                     )
                 }
-                60 => Self::InvalidKeyId(rboto::FromValue::from_value(value).ok()?),
-                61 => Self::InvalidNextToken(rboto::FromValue::from_value(value).ok()?),
+                60 => Self::InvalidKeyId(rv::FromValue::from_value(value).ok()?),
+                61 => Self::InvalidNextToken(rv::FromValue::from_value(value).ok()?),
                 62 => {
                     Self::InvalidNotificationConfig(
-                        rboto::FromValue::from_value(value).ok()?,
+                        rv::FromValue::from_value(value).ok()?,
                     )
                 }
                 63 => {
-                    Self::InvalidOptionException(
-                        rboto::FromValue::from_value(value).ok()?,
-                    )
+                    Self::InvalidOptionException(rv::FromValue::from_value(value).ok()?)
                 }
-                64 => {
-                    Self::InvalidOutputFolder(rboto::FromValue::from_value(value).ok()?)
-                }
-                65 => {
-                    Self::InvalidOutputLocation(
-                        rboto::FromValue::from_value(value).ok()?,
-                    )
-                }
-                66 => Self::InvalidParameters(rboto::FromValue::from_value(value).ok()?),
-                67 => {
-                    Self::InvalidPermissionType(
-                        rboto::FromValue::from_value(value).ok()?,
-                    )
-                }
-                68 => Self::InvalidPluginName(rboto::FromValue::from_value(value).ok()?),
+                64 => Self::InvalidOutputFolder(rv::FromValue::from_value(value).ok()?),
+                65 => Self::InvalidOutputLocation(rv::FromValue::from_value(value).ok()?),
+                66 => Self::InvalidParameters(rv::FromValue::from_value(value).ok()?),
+                67 => Self::InvalidPermissionType(rv::FromValue::from_value(value).ok()?),
+                68 => Self::InvalidPluginName(rv::FromValue::from_value(value).ok()?),
                 69 => {
                     Self::InvalidPolicyAttributeException(
-                        rboto::FromValue::from_value(value).ok()?,
+                        rv::FromValue::from_value(value).ok()?,
                     )
                 }
                 70 => {
                     Self::InvalidPolicyTypeException(
-                        rboto::FromValue::from_value(value).ok()?,
+                        rv::FromValue::from_value(value).ok()?,
                     )
                 }
-                71 => Self::InvalidResourceId(rboto::FromValue::from_value(value).ok()?),
-                72 => {
-                    Self::InvalidResourceType(rboto::FromValue::from_value(value).ok()?)
-                }
+                71 => Self::InvalidResourceId(rv::FromValue::from_value(value).ok()?),
+                72 => Self::InvalidResourceType(rv::FromValue::from_value(value).ok()?),
                 73 => {
                     Self::InvalidResultAttributeException(
-                        rboto::FromValue::from_value(value).ok()?,
+                        rv::FromValue::from_value(value).ok()?,
                     )
                 }
-                74 => Self::InvalidRole(rboto::FromValue::from_value(value).ok()?),
-                75 => Self::InvalidSchedule(rboto::FromValue::from_value(value).ok()?),
-                76 => Self::InvalidTag(rboto::FromValue::from_value(value).ok()?),
-                77 => Self::InvalidTarget(rboto::FromValue::from_value(value).ok()?),
-                78 => Self::InvalidTargetMaps(rboto::FromValue::from_value(value).ok()?),
+                74 => Self::InvalidRole(rv::FromValue::from_value(value).ok()?),
+                75 => Self::InvalidSchedule(rv::FromValue::from_value(value).ok()?),
+                76 => Self::InvalidTag(rv::FromValue::from_value(value).ok()?),
+                77 => Self::InvalidTarget(rv::FromValue::from_value(value).ok()?),
+                78 => Self::InvalidTargetMaps(rv::FromValue::from_value(value).ok()?),
                 79 => {
                     Self::InvalidTypeNameException(
-                        rboto::FromValue::from_value(value).ok()?,
+                        rv::FromValue::from_value(value).ok()?,
                     )
                 }
-                80 => Self::InvalidUpdate(rboto::FromValue::from_value(value).ok()?),
+                80 => Self::InvalidUpdate(rv::FromValue::from_value(value).ok()?),
                 81 => {
-                    Self::InvocationDoesNotExist(
-                        rboto::FromValue::from_value(value).ok()?,
-                    )
+                    Self::InvocationDoesNotExist(rv::FromValue::from_value(value).ok()?)
                 }
                 82 => {
                     Self::ItemContentMismatchException(
-                        rboto::FromValue::from_value(value).ok()?,
+                        rv::FromValue::from_value(value).ok()?,
                     )
                 }
                 83 => {
                     Self::ItemSizeLimitExceededException(
-                        rboto::FromValue::from_value(value).ok()?,
+                        rv::FromValue::from_value(value).ok()?,
                     )
                 }
                 84 => {
                     Self::MalformedResourcePolicyDocumentException(
-                        rboto::FromValue::from_value(value).ok()?,
+                        rv::FromValue::from_value(value).ok()?,
                     )
                 }
                 85 => {
-                    Self::MaxDocumentSizeExceeded(
-                        rboto::FromValue::from_value(value).ok()?,
-                    )
+                    Self::MaxDocumentSizeExceeded(rv::FromValue::from_value(value).ok()?)
                 }
                 86 => {
                     Self::NoLongerSupportedException(
-                        rboto::FromValue::from_value(value).ok()?,
+                        rv::FromValue::from_value(value).ok()?,
                     )
                 }
                 87 => {
                     Self::OpsItemAccessDeniedException(
-                        rboto::FromValue::from_value(value).ok()?,
+                        rv::FromValue::from_value(value).ok()?,
                     )
                 }
                 88 => {
                     Self::OpsItemAlreadyExistsException(
-                        rboto::FromValue::from_value(value).ok()?,
+                        rv::FromValue::from_value(value).ok()?,
                     )
                 }
                 89 => {
                     Self::OpsItemConflictException(
-                        rboto::FromValue::from_value(value).ok()?,
+                        rv::FromValue::from_value(value).ok()?,
                     )
                 }
                 90 => {
                     Self::OpsItemInvalidParameterException(
-                        rboto::FromValue::from_value(value).ok()?,
+                        rv::FromValue::from_value(value).ok()?,
                     )
                 }
                 91 => {
                     Self::OpsItemLimitExceededException(
-                        rboto::FromValue::from_value(value).ok()?,
+                        rv::FromValue::from_value(value).ok()?,
                     )
                 }
                 92 => {
                     Self::OpsItemNotFoundException(
-                        rboto::FromValue::from_value(value).ok()?,
+                        rv::FromValue::from_value(value).ok()?,
                     )
                 }
                 93 => {
                     Self::OpsItemRelatedItemAlreadyExistsException(
-                        rboto::FromValue::from_value(value).ok()?,
+                        rv::FromValue::from_value(value).ok()?,
                     )
                 }
                 94 => {
                     Self::OpsItemRelatedItemAssociationNotFoundException(
-                        rboto::FromValue::from_value(value).ok()?,
+                        rv::FromValue::from_value(value).ok()?,
                     )
                 }
                 95 => {
                     Self::OpsMetadataAlreadyExistsException(
-                        rboto::FromValue::from_value(value).ok()?,
+                        rv::FromValue::from_value(value).ok()?,
                     )
                 }
                 96 => {
                     Self::OpsMetadataInvalidArgumentException(
-                        rboto::FromValue::from_value(value).ok()?,
+                        rv::FromValue::from_value(value).ok()?,
                     )
                 }
                 97 => {
                     Self::OpsMetadataKeyLimitExceededException(
-                        rboto::FromValue::from_value(value).ok()?,
+                        rv::FromValue::from_value(value).ok()?,
                     )
                 }
                 98 => {
                     Self::OpsMetadataLimitExceededException(
-                        rboto::FromValue::from_value(value).ok()?,
+                        rv::FromValue::from_value(value).ok()?,
                     )
                 }
                 99 => {
                     Self::OpsMetadataNotFoundException(
-                        rboto::FromValue::from_value(value).ok()?,
+                        rv::FromValue::from_value(value).ok()?,
                     )
                 }
                 100 => {
                     Self::OpsMetadataTooManyUpdatesException(
-                        rboto::FromValue::from_value(value).ok()?,
+                        rv::FromValue::from_value(value).ok()?,
                     )
                 }
                 101 => {
-                    Self::ParameterAlreadyExists(
-                        rboto::FromValue::from_value(value).ok()?,
-                    )
+                    Self::ParameterAlreadyExists(rv::FromValue::from_value(value).ok()?)
                 }
                 102 => {
-                    Self::ParameterLimitExceeded(
-                        rboto::FromValue::from_value(value).ok()?,
-                    )
+                    Self::ParameterLimitExceeded(rv::FromValue::from_value(value).ok()?)
                 }
                 103 => {
                     Self::ParameterMaxVersionLimitExceeded(
-                        rboto::FromValue::from_value(value).ok()?,
+                        rv::FromValue::from_value(value).ok()?,
                     )
                 }
-                104 => Self::ParameterNotFound(rboto::FromValue::from_value(value).ok()?),
+                104 => Self::ParameterNotFound(rv::FromValue::from_value(value).ok()?),
                 105 => {
                     Self::ParameterPatternMismatchException(
-                        rboto::FromValue::from_value(value).ok()?,
+                        rv::FromValue::from_value(value).ok()?,
                     )
                 }
                 106 => {
                     Self::ParameterVersionLabelLimitExceeded(
-                        rboto::FromValue::from_value(value).ok()?,
+                        rv::FromValue::from_value(value).ok()?,
                     )
                 }
                 107 => {
                     Self::ParameterVersionNotFound(
-                        rboto::FromValue::from_value(value).ok()?,
+                        rv::FromValue::from_value(value).ok()?,
                     )
                 }
                 108 => {
                     Self::PoliciesLimitExceededException(
-                        rboto::FromValue::from_value(value).ok()?,
+                        rv::FromValue::from_value(value).ok()?,
                     )
                 }
                 109 => {
                     Self::ResourceDataSyncAlreadyExistsException(
-                        rboto::FromValue::from_value(value).ok()?,
+                        rv::FromValue::from_value(value).ok()?,
                     )
                 }
                 110 => {
                     Self::ResourceDataSyncConflictException(
-                        rboto::FromValue::from_value(value).ok()?,
+                        rv::FromValue::from_value(value).ok()?,
                     )
                 }
                 111 => {
                     Self::ResourceDataSyncCountExceededException(
-                        rboto::FromValue::from_value(value).ok()?,
+                        rv::FromValue::from_value(value).ok()?,
                     )
                 }
                 112 => {
                     Self::ResourceDataSyncInvalidConfigurationException(
-                        rboto::FromValue::from_value(value).ok()?,
+                        rv::FromValue::from_value(value).ok()?,
                     )
                 }
                 113 => {
                     Self::ResourceDataSyncNotFoundException(
-                        rboto::FromValue::from_value(value).ok()?,
+                        rv::FromValue::from_value(value).ok()?,
                     )
                 }
                 114 => {
-                    Self::ResourceInUseException(
-                        rboto::FromValue::from_value(value).ok()?,
-                    )
+                    Self::ResourceInUseException(rv::FromValue::from_value(value).ok()?)
                 }
                 115 => {
                     Self::ResourceLimitExceededException(
-                        rboto::FromValue::from_value(value).ok()?,
+                        rv::FromValue::from_value(value).ok()?,
                     )
                 }
                 116 => {
                     Self::ResourceNotFoundException(
-                        rboto::FromValue::from_value(value).ok()?,
+                        rv::FromValue::from_value(value).ok()?,
                     )
                 }
                 117 => {
                     Self::ResourcePolicyConflictException(
-                        rboto::FromValue::from_value(value).ok()?,
+                        rv::FromValue::from_value(value).ok()?,
                     )
                 }
                 118 => {
                     Self::ResourcePolicyInvalidParameterException(
-                        rboto::FromValue::from_value(value).ok()?,
+                        rv::FromValue::from_value(value).ok()?,
                     )
                 }
                 119 => {
                     Self::ResourcePolicyLimitExceededException(
-                        rboto::FromValue::from_value(value).ok()?,
+                        rv::FromValue::from_value(value).ok()?,
                     )
                 }
                 120 => {
                     Self::ResourcePolicyNotFoundException(
-                        rboto::FromValue::from_value(value).ok()?,
+                        rv::FromValue::from_value(value).ok()?,
                     )
                 }
                 121 => {
                     Self::ServiceQuotaExceededException(
-                        rboto::FromValue::from_value(value).ok()?,
+                        rv::FromValue::from_value(value).ok()?,
                     )
                 }
                 122 => {
-                    Self::ServiceSettingNotFound(
-                        rboto::FromValue::from_value(value).ok()?,
-                    )
+                    Self::ServiceSettingNotFound(rv::FromValue::from_value(value).ok()?)
                 }
-                123 => Self::StatusUnchanged(rboto::FromValue::from_value(value).ok()?),
+                123 => Self::StatusUnchanged(rv::FromValue::from_value(value).ok()?),
                 124 => {
                     Self::SubTypeCountLimitExceededException(
-                        rboto::FromValue::from_value(value).ok()?,
+                        rv::FromValue::from_value(value).ok()?,
                     )
                 }
-                125 => {
-                    Self::TargetInUseException(rboto::FromValue::from_value(value).ok()?)
-                }
-                126 => {
-                    Self::TargetNotConnected(rboto::FromValue::from_value(value).ok()?)
-                }
-                127 => {
-                    Self::ThrottlingException(rboto::FromValue::from_value(value).ok()?)
-                }
-                128 => Self::TooManyTagsError(rboto::FromValue::from_value(value).ok()?),
-                129 => Self::TooManyUpdates(rboto::FromValue::from_value(value).ok()?),
+                125 => Self::TargetInUseException(rv::FromValue::from_value(value).ok()?),
+                126 => Self::TargetNotConnected(rv::FromValue::from_value(value).ok()?),
+                127 => Self::ThrottlingException(rv::FromValue::from_value(value).ok()?),
+                128 => Self::TooManyTagsError(rv::FromValue::from_value(value).ok()?),
+                129 => Self::TooManyUpdates(rv::FromValue::from_value(value).ok()?),
                 130 => {
                     Self::TotalSizeLimitExceededException(
-                        rboto::FromValue::from_value(value).ok()?,
+                        rv::FromValue::from_value(value).ok()?,
                     )
                 }
                 131 => {
                     Self::UnsupportedCalendarException(
-                        rboto::FromValue::from_value(value).ok()?,
+                        rv::FromValue::from_value(value).ok()?,
                     )
                 }
                 132 => {
                     Self::UnsupportedFeatureRequiredException(
-                        rboto::FromValue::from_value(value).ok()?,
+                        rv::FromValue::from_value(value).ok()?,
                     )
                 }
                 133 => {
                     Self::UnsupportedInventoryItemContextException(
-                        rboto::FromValue::from_value(value).ok()?,
+                        rv::FromValue::from_value(value).ok()?,
                     )
                 }
                 134 => {
                     Self::UnsupportedInventorySchemaVersionException(
-                        rboto::FromValue::from_value(value).ok()?,
+                        rv::FromValue::from_value(value).ok()?,
                     )
                 }
                 135 => {
                     Self::UnsupportedOperatingSystem(
-                        rboto::FromValue::from_value(value).ok()?,
+                        rv::FromValue::from_value(value).ok()?,
                     )
                 }
                 136 => {
                     Self::UnsupportedOperationException(
-                        rboto::FromValue::from_value(value).ok()?,
+                        rv::FromValue::from_value(value).ok()?,
                     )
                 }
                 137 => {
                     Self::UnsupportedParameterType(
-                        rboto::FromValue::from_value(value).ok()?,
+                        rv::FromValue::from_value(value).ok()?,
                     )
                 }
                 138 => {
-                    Self::UnsupportedPlatformType(
-                        rboto::FromValue::from_value(value).ok()?,
-                    )
+                    Self::UnsupportedPlatformType(rv::FromValue::from_value(value).ok()?)
                 }
-                139 => {
-                    Self::ValidationException(rboto::FromValue::from_value(value).ok()?)
-                }
+                139 => Self::ValidationException(rv::FromValue::from_value(value).ok()?),
                 _ => return None,
             },
         )
@@ -1114,1378 +1040,1107 @@ pub type Error = rboto::Error<Exception>;
 #[allow(unused_imports)]
 use super::{input::*, output::*, types::*};
 #[allow(unused_imports)]
-use rboto::value as rv;
+use rboto::__private as rv;
 #[allow(unused_imports)]
 use std::collections::HashMap;
 /// The requester doesn't have permissions to perform the requested operation.
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct AccessDeniedException {
     pub message: Option<String>,
 }
-impl rboto::FromValue for AccessDeniedException {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "AccessDeniedException")?;
-        Ok(Self { message: m.take(0)? })
-    }
-}
+rboto::__structure!(
+    AccessDeniedException "AccessDeniedException"[from] { message : String } {}
+);
 /// Error returned if an attempt is made to register a patch group with a patch baseline that is already registered with a different patch baseline.
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct AlreadyExistsException {
     pub message: Option<String>,
 }
-impl rboto::FromValue for AlreadyExistsException {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "AlreadyExistsException")?;
-        Ok(Self { message: m.take(0)? })
-    }
-}
+rboto::__structure!(
+    AlreadyExistsException "AlreadyExistsException"[from] { message : String } {}
+);
 /// You must disassociate a document from all managed nodes before you can delete it.
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct AssociatedInstances {}
-impl rboto::FromValue for AssociatedInstances {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        rv::Members::of(v, "AssociatedInstances")?;
-        Ok(Self {})
-    }
-}
+rboto::__structure!(AssociatedInstances "AssociatedInstances"[from] {} {});
 /// The specified association already exists.
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct AssociationAlreadyExists {}
-impl rboto::FromValue for AssociationAlreadyExists {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        rv::Members::of(v, "AssociationAlreadyExists")?;
-        Ok(Self {})
-    }
-}
+rboto::__structure!(AssociationAlreadyExists "AssociationAlreadyExists"[from] {} {});
 /// The specified association doesn't exist.
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct AssociationDoesNotExist {
     pub message: Option<String>,
 }
-impl rboto::FromValue for AssociationDoesNotExist {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "AssociationDoesNotExist")?;
-        Ok(Self { message: m.take(0)? })
-    }
-}
+rboto::__structure!(
+    AssociationDoesNotExist "AssociationDoesNotExist"[from] { message : String } {}
+);
 /// The specified execution ID doesn't exist. Verify the ID number and try again.
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct AssociationExecutionDoesNotExist {
     pub message: Option<String>,
 }
-impl rboto::FromValue for AssociationExecutionDoesNotExist {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "AssociationExecutionDoesNotExist")?;
-        Ok(Self { message: m.take(0)? })
-    }
-}
+rboto::__structure!(
+    AssociationExecutionDoesNotExist "AssociationExecutionDoesNotExist"[from] { message :
+    String } {}
+);
 /// You can have at most 2,000 active associations.
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct AssociationLimitExceeded {}
-impl rboto::FromValue for AssociationLimitExceeded {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        rv::Members::of(v, "AssociationLimitExceeded")?;
-        Ok(Self {})
-    }
-}
+rboto::__structure!(AssociationLimitExceeded "AssociationLimitExceeded"[from] {} {});
 /// You have reached the maximum number versions allowed for an association. Each association has a limit of 1,000 versions.
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct AssociationVersionLimitExceeded {
     pub message: Option<String>,
 }
-impl rboto::FromValue for AssociationVersionLimitExceeded {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "AssociationVersionLimitExceeded")?;
-        Ok(Self { message: m.take(0)? })
-    }
-}
+rboto::__structure!(
+    AssociationVersionLimitExceeded "AssociationVersionLimitExceeded"[from] { message :
+    String } {}
+);
 /// Indicates that the Change Manager change template used in the change request was rejected or is still in a pending state.
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct AutomationDefinitionNotApprovedException {
     pub message: Option<String>,
 }
-impl rboto::FromValue for AutomationDefinitionNotApprovedException {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "AutomationDefinitionNotApprovedException")?;
-        Ok(Self { message: m.take(0)? })
-    }
-}
+rboto::__structure!(
+    AutomationDefinitionNotApprovedException
+    "AutomationDefinitionNotApprovedException"[from] { message : String } {}
+);
 /// An Automation runbook with the specified name couldn't be found.
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct AutomationDefinitionNotFoundException {
     pub message: Option<String>,
 }
-impl rboto::FromValue for AutomationDefinitionNotFoundException {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "AutomationDefinitionNotFoundException")?;
-        Ok(Self { message: m.take(0)? })
-    }
-}
+rboto::__structure!(
+    AutomationDefinitionNotFoundException "AutomationDefinitionNotFoundException"[from] {
+    message : String } {}
+);
 /// An Automation runbook with the specified name and version couldn't be found.
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct AutomationDefinitionVersionNotFoundException {
     pub message: Option<String>,
 }
-impl rboto::FromValue for AutomationDefinitionVersionNotFoundException {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "AutomationDefinitionVersionNotFoundException")?;
-        Ok(Self { message: m.take(0)? })
-    }
-}
+rboto::__structure!(
+    AutomationDefinitionVersionNotFoundException
+    "AutomationDefinitionVersionNotFoundException"[from] { message : String } {}
+);
 /// The number of simultaneously running Automation executions exceeded the allowable limit.
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct AutomationExecutionLimitExceededException {
     pub message: Option<String>,
 }
-impl rboto::FromValue for AutomationExecutionLimitExceededException {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "AutomationExecutionLimitExceededException")?;
-        Ok(Self { message: m.take(0)? })
-    }
-}
+rboto::__structure!(
+    AutomationExecutionLimitExceededException
+    "AutomationExecutionLimitExceededException"[from] { message : String } {}
+);
 /// There is no automation execution information for the requested automation execution ID.
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct AutomationExecutionNotFoundException {
     pub message: Option<String>,
 }
-impl rboto::FromValue for AutomationExecutionNotFoundException {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "AutomationExecutionNotFoundException")?;
-        Ok(Self { message: m.take(0)? })
-    }
-}
+rboto::__structure!(
+    AutomationExecutionNotFoundException "AutomationExecutionNotFoundException"[from] {
+    message : String } {}
+);
 /// The specified step name and execution ID don't exist. Verify the information and try again.
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct AutomationStepNotFoundException {
     pub message: Option<String>,
 }
-impl rboto::FromValue for AutomationStepNotFoundException {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "AutomationStepNotFoundException")?;
-        Ok(Self { message: m.take(0)? })
-    }
-}
+rboto::__structure!(
+    AutomationStepNotFoundException "AutomationStepNotFoundException"[from] { message :
+    String } {}
+);
 /// You specified too many custom compliance types. You can specify a maximum of 10 different types.
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct ComplianceTypeCountLimitExceededException {
     pub message: Option<String>,
 }
-impl rboto::FromValue for ComplianceTypeCountLimitExceededException {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "ComplianceTypeCountLimitExceededException")?;
-        Ok(Self { message: m.take(0)? })
-    }
-}
+rboto::__structure!(
+    ComplianceTypeCountLimitExceededException
+    "ComplianceTypeCountLimitExceededException"[from] { message : String } {}
+);
 /// An error occurred because of a conflict with a concurrent request or the current state of the resource. Retry your request.
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct ConflictException {
     pub message: Option<String>,
 }
-impl rboto::FromValue for ConflictException {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "ConflictException")?;
-        Ok(Self { message: m.take(0)? })
-    }
-}
+rboto::__structure!(ConflictException "ConflictException"[from] { message : String } {});
 /// You have exceeded the limit for custom schemas. Delete one or more custom schemas and try again.
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct CustomSchemaCountLimitExceededException {
     pub message: Option<String>,
 }
-impl rboto::FromValue for CustomSchemaCountLimitExceededException {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "CustomSchemaCountLimitExceededException")?;
-        Ok(Self { message: m.take(0)? })
-    }
-}
+rboto::__structure!(
+    CustomSchemaCountLimitExceededException
+    "CustomSchemaCountLimitExceededException"[from] { message : String } {}
+);
 /// The specified document already exists.
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct DocumentAlreadyExists {
     pub message: Option<String>,
 }
-impl rboto::FromValue for DocumentAlreadyExists {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "DocumentAlreadyExists")?;
-        Ok(Self { message: m.take(0)? })
-    }
-}
+rboto::__structure!(
+    DocumentAlreadyExists "DocumentAlreadyExists"[from] { message : String } {}
+);
 /// You can have at most 500 active SSM documents.
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct DocumentLimitExceeded {
     pub message: Option<String>,
 }
-impl rboto::FromValue for DocumentLimitExceeded {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "DocumentLimitExceeded")?;
-        Ok(Self { message: m.take(0)? })
-    }
-}
+rboto::__structure!(
+    DocumentLimitExceeded "DocumentLimitExceeded"[from] { message : String } {}
+);
 /// The document can't be shared with more Amazon Web Services accounts. You can specify a maximum of 20 accounts per API operation to share a private document.
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct DocumentPermissionLimit {
     pub message: Option<String>,
 }
-impl rboto::FromValue for DocumentPermissionLimit {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "DocumentPermissionLimit")?;
-        Ok(Self { message: m.take(0)? })
-    }
-}
+rboto::__structure!(
+    DocumentPermissionLimit "DocumentPermissionLimit"[from] { message : String } {}
+);
 /// The document has too many versions. Delete one or more document versions and try again.
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct DocumentVersionLimitExceeded {
     pub message: Option<String>,
 }
-impl rboto::FromValue for DocumentVersionLimitExceeded {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "DocumentVersionLimitExceeded")?;
-        Ok(Self { message: m.take(0)? })
-    }
-}
+rboto::__structure!(
+    DocumentVersionLimitExceeded "DocumentVersionLimitExceeded"[from] { message : String
+    } {}
+);
 /// Error returned when the ID specified for a resource, such as a maintenance window or patch baseline, doesn't exist.
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct DoesNotExistException {
     pub message: Option<String>,
 }
-impl rboto::FromValue for DoesNotExistException {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "DoesNotExistException")?;
-        Ok(Self { message: m.take(0)? })
-    }
-}
+rboto::__structure!(
+    DoesNotExistException "DoesNotExistException"[from] { message : String } {}
+);
 /// The content of the association document matches another document. Change the content of the document and try again.
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct DuplicateDocumentContent {
     pub message: Option<String>,
 }
-impl rboto::FromValue for DuplicateDocumentContent {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "DuplicateDocumentContent")?;
-        Ok(Self { message: m.take(0)? })
-    }
-}
+rboto::__structure!(
+    DuplicateDocumentContent "DuplicateDocumentContent"[from] { message : String } {}
+);
 /// The version name has already been used in this document. Specify a different version name, and then try again.
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct DuplicateDocumentVersionName {
     pub message: Option<String>,
 }
-impl rboto::FromValue for DuplicateDocumentVersionName {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "DuplicateDocumentVersionName")?;
-        Ok(Self { message: m.take(0)? })
-    }
-}
+rboto::__structure!(
+    DuplicateDocumentVersionName "DuplicateDocumentVersionName"[from] { message : String
+    } {}
+);
 /// You can't specify a managed node ID in more than one association.
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct DuplicateInstanceId {}
-impl rboto::FromValue for DuplicateInstanceId {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        rv::Members::of(v, "DuplicateInstanceId")?;
-        Ok(Self {})
-    }
-}
+rboto::__structure!(DuplicateInstanceId "DuplicateInstanceId"[from] {} {});
 /// You attempted to register a `LAMBDA` or `STEP_FUNCTIONS` task in a region where the corresponding service isn't available.
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct FeatureNotAvailableException {
     pub message: Option<String>,
 }
-impl rboto::FromValue for FeatureNotAvailableException {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "FeatureNotAvailableException")?;
-        Ok(Self { message: m.take(0)? })
-    }
-}
+rboto::__structure!(
+    FeatureNotAvailableException "FeatureNotAvailableException"[from] { message : String
+    } {}
+);
 /// A hierarchy can have a maximum of 15 levels. For more information, see [Requirements and constraints for parameter names](https://docs.aws.amazon.com/systems-manager/latest/userguide/sysman-parameter-name-constraints.html) in the *Amazon Web Services Systems Manager User Guide*.
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct HierarchyLevelLimitExceededException {
     /// A hierarchy can have a maximum of 15 levels. For more information, see [About requirements and constraints for parameter names](https://docs.aws.amazon.com/systems-manager/latest/userguide/sysman-paramstore-su-create.html#sysman-parameter-name-constraints) in the *Amazon Web Services Systems Manager User Guide*.
     pub message: Option<String>,
 }
-impl rboto::FromValue for HierarchyLevelLimitExceededException {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "HierarchyLevelLimitExceededException")?;
-        Ok(Self { message: m.take(0)? })
-    }
-}
+rboto::__structure!(
+    HierarchyLevelLimitExceededException "HierarchyLevelLimitExceededException"[from] {
+    message : String } {}
+);
 /// Parameter Store doesn't support changing a parameter type in a hierarchy. For example, you can't change a parameter from a `String` type to a `SecureString` type. You must create a new, unique parameter.
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct HierarchyTypeMismatchException {
     /// Parameter Store doesn't support changing a parameter type in a hierarchy. For example, you can't change a parameter from a `String` type to a `SecureString` type. You must create a new, unique parameter.
     pub message: Option<String>,
 }
-impl rboto::FromValue for HierarchyTypeMismatchException {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "HierarchyTypeMismatchException")?;
-        Ok(Self { message: m.take(0)? })
-    }
-}
+rboto::__structure!(
+    HierarchyTypeMismatchException "HierarchyTypeMismatchException"[from] { message :
+    String } {}
+);
 /// Error returned when an idempotent operation is retried and the parameters don't match the original call to the API with the same idempotency token.
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct IdempotentParameterMismatch {
     pub message: Option<String>,
 }
-impl rboto::FromValue for IdempotentParameterMismatch {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "IdempotentParameterMismatch")?;
-        Ok(Self { message: m.take(0)? })
-    }
-}
+rboto::__structure!(
+    IdempotentParameterMismatch "IdempotentParameterMismatch"[from] { message : String }
+    {}
+);
 /// There is a conflict in the policies specified for this parameter. You can't, for example, specify two Expiration policies for a parameter. Review your policies, and try again.
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct IncompatiblePolicyException {
     pub message: Option<String>,
 }
-impl rboto::FromValue for IncompatiblePolicyException {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "IncompatiblePolicyException")?;
-        Ok(Self { message: m.take(0)? })
-    }
-}
+rboto::__structure!(
+    IncompatiblePolicyException "IncompatiblePolicyException"[from] { message : String }
+    {}
+);
 /// An error occurred on the server side.
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct InternalServerError {
     pub message: Option<String>,
 }
-impl rboto::FromValue for InternalServerError {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "InternalServerError")?;
-        Ok(Self { message: m.take(0)? })
-    }
-}
+rboto::__structure!(
+    InternalServerError "InternalServerError"[from] { message : String } {}
+);
 /// The activation isn't valid. The activation might have been deleted, or the ActivationId and the ActivationCode don't match.
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct InvalidActivation {
     pub message: Option<String>,
 }
-impl rboto::FromValue for InvalidActivation {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "InvalidActivation")?;
-        Ok(Self { message: m.take(0)? })
-    }
-}
+rboto::__structure!(InvalidActivation "InvalidActivation"[from] { message : String } {});
 /// The activation ID isn't valid. Verify that you entered the correct ActivationId or ActivationCode and try again.
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct InvalidActivationId {
     pub message: Option<String>,
 }
-impl rboto::FromValue for InvalidActivationId {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "InvalidActivationId")?;
-        Ok(Self { message: m.take(0)? })
-    }
-}
+rboto::__structure!(
+    InvalidActivationId "InvalidActivationId"[from] { message : String } {}
+);
 /// The specified aggregator isn't valid for the group type. Verify that the aggregator you provided is supported.
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct InvalidAggregatorException {
     pub message: Option<String>,
 }
-impl rboto::FromValue for InvalidAggregatorException {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "InvalidAggregatorException")?;
-        Ok(Self { message: m.take(0)? })
-    }
-}
+rboto::__structure!(
+    InvalidAggregatorException "InvalidAggregatorException"[from] { message : String } {}
+);
 /// The request doesn't meet the regular expression requirement.
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct InvalidAllowedPatternException {
     /// The request doesn't meet the regular expression requirement.
     pub message: Option<String>,
 }
-impl rboto::FromValue for InvalidAllowedPatternException {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "InvalidAllowedPatternException")?;
-        Ok(Self { message: m.take(0)? })
-    }
-}
+rboto::__structure!(
+    InvalidAllowedPatternException "InvalidAllowedPatternException"[from] { message :
+    String } {}
+);
 /// The association isn't valid or doesn't exist.
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct InvalidAssociation {
     pub message: Option<String>,
 }
-impl rboto::FromValue for InvalidAssociation {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "InvalidAssociation")?;
-        Ok(Self { message: m.take(0)? })
-    }
-}
+rboto::__structure!(
+    InvalidAssociation "InvalidAssociation"[from] { message : String } {}
+);
 /// The version you specified isn't valid. Use ListAssociationVersions to view all versions of an association according to the association ID. Or, use the `$LATEST` parameter to view the latest version of the association.
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct InvalidAssociationVersion {
     pub message: Option<String>,
 }
-impl rboto::FromValue for InvalidAssociationVersion {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "InvalidAssociationVersion")?;
-        Ok(Self { message: m.take(0)? })
-    }
-}
+rboto::__structure!(
+    InvalidAssociationVersion "InvalidAssociationVersion"[from] { message : String } {}
+);
 /// The supplied parameters for invoking the specified Automation runbook are incorrect. For example, they may not match the set of parameters permitted for the specified Automation document.
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct InvalidAutomationExecutionParametersException {
     pub message: Option<String>,
 }
-impl rboto::FromValue for InvalidAutomationExecutionParametersException {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "InvalidAutomationExecutionParametersException")?;
-        Ok(Self { message: m.take(0)? })
-    }
-}
+rboto::__structure!(
+    InvalidAutomationExecutionParametersException
+    "InvalidAutomationExecutionParametersException"[from] { message : String } {}
+);
 /// The signal isn't valid for the current Automation execution.
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct InvalidAutomationSignalException {
     pub message: Option<String>,
 }
-impl rboto::FromValue for InvalidAutomationSignalException {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "InvalidAutomationSignalException")?;
-        Ok(Self { message: m.take(0)? })
-    }
-}
+rboto::__structure!(
+    InvalidAutomationSignalException "InvalidAutomationSignalException"[from] { message :
+    String } {}
+);
 /// The specified update status operation isn't valid.
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct InvalidAutomationStatusUpdateException {
     pub message: Option<String>,
 }
-impl rboto::FromValue for InvalidAutomationStatusUpdateException {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "InvalidAutomationStatusUpdateException")?;
-        Ok(Self { message: m.take(0)? })
-    }
-}
+rboto::__structure!(
+    InvalidAutomationStatusUpdateException "InvalidAutomationStatusUpdateException"[from]
+    { message : String } {}
+);
 /// The specified command ID isn't valid. Verify the ID and try again.
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct InvalidCommandId {}
-impl rboto::FromValue for InvalidCommandId {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        rv::Members::of(v, "InvalidCommandId")?;
-        Ok(Self {})
-    }
-}
+rboto::__structure!(InvalidCommandId "InvalidCommandId"[from] {} {});
 /// One or more of the parameters specified for the delete operation isn't valid. Verify all parameters and try again.
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct InvalidDeleteInventoryParametersException {
     pub message: Option<String>,
 }
-impl rboto::FromValue for InvalidDeleteInventoryParametersException {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "InvalidDeleteInventoryParametersException")?;
-        Ok(Self { message: m.take(0)? })
-    }
-}
+rboto::__structure!(
+    InvalidDeleteInventoryParametersException
+    "InvalidDeleteInventoryParametersException"[from] { message : String } {}
+);
 /// The ID specified for the delete operation doesn't exist or isn't valid. Verify the ID and try again.
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct InvalidDeletionIdException {
     pub message: Option<String>,
 }
-impl rboto::FromValue for InvalidDeletionIdException {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "InvalidDeletionIdException")?;
-        Ok(Self { message: m.take(0)? })
-    }
-}
+rboto::__structure!(
+    InvalidDeletionIdException "InvalidDeletionIdException"[from] { message : String } {}
+);
 /// The specified SSM document doesn't exist.
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct InvalidDocument {
     /// The SSM document doesn't exist or the document isn't available to the user. This exception can be issued by various API operations.
     pub message: Option<String>,
 }
-impl rboto::FromValue for InvalidDocument {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "InvalidDocument")?;
-        Ok(Self { message: m.take(0)? })
-    }
-}
+rboto::__structure!(InvalidDocument "InvalidDocument"[from] { message : String } {});
 /// The content for the document isn't valid.
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct InvalidDocumentContent {
     /// A description of the validation error.
     pub message: Option<String>,
 }
-impl rboto::FromValue for InvalidDocumentContent {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "InvalidDocumentContent")?;
-        Ok(Self { message: m.take(0)? })
-    }
-}
+rboto::__structure!(
+    InvalidDocumentContent "InvalidDocumentContent"[from] { message : String } {}
+);
 /// You attempted to delete a document while it is still shared. You must stop sharing the document before you can delete it.
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct InvalidDocumentOperation {
     pub message: Option<String>,
 }
-impl rboto::FromValue for InvalidDocumentOperation {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "InvalidDocumentOperation")?;
-        Ok(Self { message: m.take(0)? })
-    }
-}
+rboto::__structure!(
+    InvalidDocumentOperation "InvalidDocumentOperation"[from] { message : String } {}
+);
 /// The version of the document schema isn't supported.
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct InvalidDocumentSchemaVersion {
     pub message: Option<String>,
 }
-impl rboto::FromValue for InvalidDocumentSchemaVersion {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "InvalidDocumentSchemaVersion")?;
-        Ok(Self { message: m.take(0)? })
-    }
-}
+rboto::__structure!(
+    InvalidDocumentSchemaVersion "InvalidDocumentSchemaVersion"[from] { message : String
+    } {}
+);
 /// The SSM document type isn't valid. Valid document types are described in the `DocumentType` property.
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct InvalidDocumentType {
     pub message: Option<String>,
 }
-impl rboto::FromValue for InvalidDocumentType {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "InvalidDocumentType")?;
-        Ok(Self { message: m.take(0)? })
-    }
-}
+rboto::__structure!(
+    InvalidDocumentType "InvalidDocumentType"[from] { message : String } {}
+);
 /// The document version isn't valid or doesn't exist.
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct InvalidDocumentVersion {
     pub message: Option<String>,
 }
-impl rboto::FromValue for InvalidDocumentVersion {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "InvalidDocumentVersion")?;
-        Ok(Self { message: m.take(0)? })
-    }
-}
+rboto::__structure!(
+    InvalidDocumentVersion "InvalidDocumentVersion"[from] { message : String } {}
+);
 /// The filter name isn't valid. Verify that you entered the correct name and try again.
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct InvalidFilter {
     pub message: Option<String>,
 }
-impl rboto::FromValue for InvalidFilter {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "InvalidFilter")?;
-        Ok(Self { message: m.take(0)? })
-    }
-}
+rboto::__structure!(InvalidFilter "InvalidFilter"[from] { message : String } {});
 /// The specified key isn't valid.
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct InvalidFilterKey {}
-impl rboto::FromValue for InvalidFilterKey {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        rv::Members::of(v, "InvalidFilterKey")?;
-        Ok(Self {})
-    }
-}
+rboto::__structure!(InvalidFilterKey "InvalidFilterKey"[from] {} {});
 /// The specified filter option isn't valid. Valid options are Equals and BeginsWith. For Path filter, valid options are Recursive and OneLevel.
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct InvalidFilterOption {
     /// The specified filter option isn't valid. Valid options are Equals and BeginsWith. For Path filter, valid options are Recursive and OneLevel.
     pub message: Option<String>,
 }
-impl rboto::FromValue for InvalidFilterOption {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "InvalidFilterOption")?;
-        Ok(Self { message: m.take(0)? })
-    }
-}
+rboto::__structure!(
+    InvalidFilterOption "InvalidFilterOption"[from] { message : String } {}
+);
 /// The filter value isn't valid. Verify the value and try again.
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct InvalidFilterValue {
     pub message: Option<String>,
 }
-impl rboto::FromValue for InvalidFilterValue {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "InvalidFilterValue")?;
-        Ok(Self { message: m.take(0)? })
-    }
-}
+rboto::__structure!(
+    InvalidFilterValue "InvalidFilterValue"[from] { message : String } {}
+);
 /// The following problems can cause this exception:
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct InvalidInstanceId {
     pub message: Option<String>,
 }
-impl rboto::FromValue for InvalidInstanceId {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "InvalidInstanceId")?;
-        Ok(Self { message: m.take(0)? })
-    }
-}
+rboto::__structure!(InvalidInstanceId "InvalidInstanceId"[from] { message : String } {});
 /// The specified filter value isn't valid.
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct InvalidInstanceInformationFilterValue {
     pub message: Option<String>,
 }
-impl rboto::FromValue for InvalidInstanceInformationFilterValue {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "InvalidInstanceInformationFilterValue")?;
-        Ok(Self { message: m.take(0)? })
-    }
-}
+rboto::__structure!(
+    InvalidInstanceInformationFilterValue "InvalidInstanceInformationFilterValue"[from] {
+    message : String } {}
+);
 /// The specified filter value isn't valid.
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct InvalidInstancePropertyFilterValue {
     pub message: Option<String>,
 }
-impl rboto::FromValue for InvalidInstancePropertyFilterValue {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "InvalidInstancePropertyFilterValue")?;
-        Ok(Self { message: m.take(0)? })
-    }
-}
+rboto::__structure!(
+    InvalidInstancePropertyFilterValue "InvalidInstancePropertyFilterValue"[from] {
+    message : String } {}
+);
 /// The specified inventory group isn't valid.
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct InvalidInventoryGroupException {
     pub message: Option<String>,
 }
-impl rboto::FromValue for InvalidInventoryGroupException {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "InvalidInventoryGroupException")?;
-        Ok(Self { message: m.take(0)? })
-    }
-}
+rboto::__structure!(
+    InvalidInventoryGroupException "InvalidInventoryGroupException"[from] { message :
+    String } {}
+);
 /// You specified invalid keys or values in the `Context` attribute for `InventoryItem`. Verify the keys and values, and try again.
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct InvalidInventoryItemContextException {
     pub message: Option<String>,
 }
-impl rboto::FromValue for InvalidInventoryItemContextException {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "InvalidInventoryItemContextException")?;
-        Ok(Self { message: m.take(0)? })
-    }
-}
+rboto::__structure!(
+    InvalidInventoryItemContextException "InvalidInventoryItemContextException"[from] {
+    message : String } {}
+);
 /// The request isn't valid.
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct InvalidInventoryRequestException {
     pub message: Option<String>,
 }
-impl rboto::FromValue for InvalidInventoryRequestException {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "InvalidInventoryRequestException")?;
-        Ok(Self { message: m.take(0)? })
-    }
-}
+rboto::__structure!(
+    InvalidInventoryRequestException "InvalidInventoryRequestException"[from] { message :
+    String } {}
+);
 /// One or more content items isn't valid.
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct InvalidItemContentException {
     pub type_name: Option<String>,
     pub message: Option<String>,
 }
-impl rboto::FromValue for InvalidItemContentException {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "InvalidItemContentException")?;
-        Ok(Self {
-            type_name: m.take(0)?,
-            message: m.take(1)?,
-        })
-    }
-}
+rboto::__structure!(
+    InvalidItemContentException "InvalidItemContentException"[from] { type_name : String,
+    message : String } {}
+);
 /// The query key ID isn't valid.
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct InvalidKeyId {
     pub message: Option<String>,
 }
-impl rboto::FromValue for InvalidKeyId {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "InvalidKeyId")?;
-        Ok(Self { message: m.take(0)? })
-    }
-}
+rboto::__structure!(InvalidKeyId "InvalidKeyId"[from] { message : String } {});
 /// The specified token isn't valid.
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct InvalidNextToken {
     pub message: Option<String>,
 }
-impl rboto::FromValue for InvalidNextToken {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "InvalidNextToken")?;
-        Ok(Self { message: m.take(0)? })
-    }
-}
+rboto::__structure!(InvalidNextToken "InvalidNextToken"[from] { message : String } {});
 /// One or more configuration items isn't valid. Verify that a valid Amazon Resource Name (ARN) was provided for an Amazon Simple Notification Service topic.
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct InvalidNotificationConfig {
     pub message: Option<String>,
 }
-impl rboto::FromValue for InvalidNotificationConfig {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "InvalidNotificationConfig")?;
-        Ok(Self { message: m.take(0)? })
-    }
-}
+rboto::__structure!(
+    InvalidNotificationConfig "InvalidNotificationConfig"[from] { message : String } {}
+);
 /// The delete inventory option specified isn't valid. Verify the option and try again.
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct InvalidOptionException {
     pub message: Option<String>,
 }
-impl rboto::FromValue for InvalidOptionException {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "InvalidOptionException")?;
-        Ok(Self { message: m.take(0)? })
-    }
-}
+rboto::__structure!(
+    InvalidOptionException "InvalidOptionException"[from] { message : String } {}
+);
 /// The S3 bucket doesn't exist.
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct InvalidOutputFolder {}
-impl rboto::FromValue for InvalidOutputFolder {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        rv::Members::of(v, "InvalidOutputFolder")?;
-        Ok(Self {})
-    }
-}
+rboto::__structure!(InvalidOutputFolder "InvalidOutputFolder"[from] {} {});
 /// The output location isn't valid or doesn't exist.
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct InvalidOutputLocation {}
-impl rboto::FromValue for InvalidOutputLocation {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        rv::Members::of(v, "InvalidOutputLocation")?;
-        Ok(Self {})
-    }
-}
+rboto::__structure!(InvalidOutputLocation "InvalidOutputLocation"[from] {} {});
 /// You must specify values for all required parameters in the Amazon Web Services Systems Manager document (SSM document). You can only supply values to parameters defined in the SSM document.
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct InvalidParameters {
     pub message: Option<String>,
 }
-impl rboto::FromValue for InvalidParameters {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "InvalidParameters")?;
-        Ok(Self { message: m.take(0)? })
-    }
-}
+rboto::__structure!(InvalidParameters "InvalidParameters"[from] { message : String } {});
 /// The permission type isn't supported. *Share* is the only supported permission type.
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct InvalidPermissionType {
     pub message: Option<String>,
 }
-impl rboto::FromValue for InvalidPermissionType {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "InvalidPermissionType")?;
-        Ok(Self { message: m.take(0)? })
-    }
-}
+rboto::__structure!(
+    InvalidPermissionType "InvalidPermissionType"[from] { message : String } {}
+);
 /// The plugin name isn't valid.
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct InvalidPluginName {}
-impl rboto::FromValue for InvalidPluginName {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        rv::Members::of(v, "InvalidPluginName")?;
-        Ok(Self {})
-    }
-}
+rboto::__structure!(InvalidPluginName "InvalidPluginName"[from] {} {});
 /// A policy attribute or its value is invalid.
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct InvalidPolicyAttributeException {
     pub message: Option<String>,
 }
-impl rboto::FromValue for InvalidPolicyAttributeException {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "InvalidPolicyAttributeException")?;
-        Ok(Self { message: m.take(0)? })
-    }
-}
+rboto::__structure!(
+    InvalidPolicyAttributeException "InvalidPolicyAttributeException"[from] { message :
+    String } {}
+);
 /// The policy type isn't supported. Parameter Store supports the following policy types: Expiration, ExpirationNotification, and NoChangeNotification.
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct InvalidPolicyTypeException {
     pub message: Option<String>,
 }
-impl rboto::FromValue for InvalidPolicyTypeException {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "InvalidPolicyTypeException")?;
-        Ok(Self { message: m.take(0)? })
-    }
-}
+rboto::__structure!(
+    InvalidPolicyTypeException "InvalidPolicyTypeException"[from] { message : String } {}
+);
 /// The resource ID isn't valid. Verify that you entered the correct ID and try again.
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct InvalidResourceId {}
-impl rboto::FromValue for InvalidResourceId {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        rv::Members::of(v, "InvalidResourceId")?;
-        Ok(Self {})
-    }
-}
+rboto::__structure!(InvalidResourceId "InvalidResourceId"[from] {} {});
 /// The resource type isn't valid. For example, if you are attempting to tag an EC2 instance, the instance must be a registered managed node.
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct InvalidResourceType {}
-impl rboto::FromValue for InvalidResourceType {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        rv::Members::of(v, "InvalidResourceType")?;
-        Ok(Self {})
-    }
-}
+rboto::__structure!(InvalidResourceType "InvalidResourceType"[from] {} {});
 /// The specified inventory item result attribute isn't valid.
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct InvalidResultAttributeException {
     pub message: Option<String>,
 }
-impl rboto::FromValue for InvalidResultAttributeException {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "InvalidResultAttributeException")?;
-        Ok(Self { message: m.take(0)? })
-    }
-}
+rboto::__structure!(
+    InvalidResultAttributeException "InvalidResultAttributeException"[from] { message :
+    String } {}
+);
 /// The role name can't contain invalid characters. Also verify that you specified an IAM role for notifications that includes the required trust policy.
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct InvalidRole {
     pub message: Option<String>,
 }
-impl rboto::FromValue for InvalidRole {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "InvalidRole")?;
-        Ok(Self { message: m.take(0)? })
-    }
-}
+rboto::__structure!(InvalidRole "InvalidRole"[from] { message : String } {});
 /// The schedule is invalid. Verify your cron or rate expression and try again.
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct InvalidSchedule {
     pub message: Option<String>,
 }
-impl rboto::FromValue for InvalidSchedule {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "InvalidSchedule")?;
-        Ok(Self { message: m.take(0)? })
-    }
-}
+rboto::__structure!(InvalidSchedule "InvalidSchedule"[from] { message : String } {});
 /// The specified tag key or value isn't valid.
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct InvalidTag {
     pub message: Option<String>,
 }
-impl rboto::FromValue for InvalidTag {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "InvalidTag")?;
-        Ok(Self { message: m.take(0)? })
-    }
-}
+rboto::__structure!(InvalidTag "InvalidTag"[from] { message : String } {});
 /// The target isn't valid or doesn't exist. It might not be configured for Systems Manager or you might not have permission to perform the operation.
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct InvalidTarget {
     pub message: Option<String>,
 }
-impl rboto::FromValue for InvalidTarget {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "InvalidTarget")?;
-        Ok(Self { message: m.take(0)? })
-    }
-}
+rboto::__structure!(InvalidTarget "InvalidTarget"[from] { message : String } {});
 /// TargetMap parameter isn't valid.
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct InvalidTargetMaps {
     pub message: Option<String>,
 }
-impl rboto::FromValue for InvalidTargetMaps {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "InvalidTargetMaps")?;
-        Ok(Self { message: m.take(0)? })
-    }
-}
+rboto::__structure!(InvalidTargetMaps "InvalidTargetMaps"[from] { message : String } {});
 /// The parameter type name isn't valid.
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct InvalidTypeNameException {
     pub message: Option<String>,
 }
-impl rboto::FromValue for InvalidTypeNameException {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "InvalidTypeNameException")?;
-        Ok(Self { message: m.take(0)? })
-    }
-}
+rboto::__structure!(
+    InvalidTypeNameException "InvalidTypeNameException"[from] { message : String } {}
+);
 /// The update isn't valid.
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct InvalidUpdate {
     pub message: Option<String>,
 }
-impl rboto::FromValue for InvalidUpdate {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "InvalidUpdate")?;
-        Ok(Self { message: m.take(0)? })
-    }
-}
+rboto::__structure!(InvalidUpdate "InvalidUpdate"[from] { message : String } {});
 /// The command ID and managed node ID you specified didn't match any invocations. Verify the command ID and the managed node ID and try again.
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct InvocationDoesNotExist {}
-impl rboto::FromValue for InvocationDoesNotExist {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        rv::Members::of(v, "InvocationDoesNotExist")?;
-        Ok(Self {})
-    }
-}
+rboto::__structure!(InvocationDoesNotExist "InvocationDoesNotExist"[from] {} {});
 /// The inventory item has invalid content.
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct ItemContentMismatchException {
     pub type_name: Option<String>,
     pub message: Option<String>,
 }
-impl rboto::FromValue for ItemContentMismatchException {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "ItemContentMismatchException")?;
-        Ok(Self {
-            type_name: m.take(0)?,
-            message: m.take(1)?,
-        })
-    }
-}
+rboto::__structure!(
+    ItemContentMismatchException "ItemContentMismatchException"[from] { type_name :
+    String, message : String } {}
+);
 /// The inventory item size has exceeded the size limit.
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct ItemSizeLimitExceededException {
     pub type_name: Option<String>,
     pub message: Option<String>,
 }
-impl rboto::FromValue for ItemSizeLimitExceededException {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "ItemSizeLimitExceededException")?;
-        Ok(Self {
-            type_name: m.take(0)?,
-            message: m.take(1)?,
-        })
-    }
-}
+rboto::__structure!(
+    ItemSizeLimitExceededException "ItemSizeLimitExceededException"[from] { type_name :
+    String, message : String } {}
+);
 /// The specified policy document is malformed or invalid, or excessive `PutResourcePolicy` or `DeleteResourcePolicy` calls have been made.
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct MalformedResourcePolicyDocumentException {
     pub message: Option<String>,
 }
-impl rboto::FromValue for MalformedResourcePolicyDocumentException {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "MalformedResourcePolicyDocumentException")?;
-        Ok(Self { message: m.take(0)? })
-    }
-}
+rboto::__structure!(
+    MalformedResourcePolicyDocumentException
+    "MalformedResourcePolicyDocumentException"[from] { message : String } {}
+);
 /// The size limit of a document is 64 KB.
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct MaxDocumentSizeExceeded {
     pub message: Option<String>,
 }
-impl rboto::FromValue for MaxDocumentSizeExceeded {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "MaxDocumentSizeExceeded")?;
-        Ok(Self { message: m.take(0)? })
-    }
-}
+rboto::__structure!(
+    MaxDocumentSizeExceeded "MaxDocumentSizeExceeded"[from] { message : String } {}
+);
 /// The requested operation is no longer supported by Systems Manager.
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct NoLongerSupportedException {
     pub message: Option<String>,
 }
-impl rboto::FromValue for NoLongerSupportedException {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "NoLongerSupportedException")?;
-        Ok(Self { message: m.take(0)? })
-    }
-}
+rboto::__structure!(
+    NoLongerSupportedException "NoLongerSupportedException"[from] { message : String } {}
+);
 /// You don't have permission to view OpsItems in the specified account. Verify that your account is configured either as a Systems Manager delegated administrator or that you are logged into the Organizations management account.
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct OpsItemAccessDeniedException {
     pub message: Option<String>,
 }
-impl rboto::FromValue for OpsItemAccessDeniedException {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "OpsItemAccessDeniedException")?;
-        Ok(Self { message: m.take(0)? })
-    }
-}
+rboto::__structure!(
+    OpsItemAccessDeniedException "OpsItemAccessDeniedException"[from] { message : String
+    } {}
+);
 /// The OpsItem already exists.
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct OpsItemAlreadyExistsException {
     pub message: Option<String>,
     pub ops_item_id: Option<String>,
 }
-impl rboto::FromValue for OpsItemAlreadyExistsException {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "OpsItemAlreadyExistsException")?;
-        Ok(Self {
-            message: m.take(0)?,
-            ops_item_id: m.take(1)?,
-        })
-    }
-}
+rboto::__structure!(
+    OpsItemAlreadyExistsException "OpsItemAlreadyExistsException"[from] { message :
+    String, ops_item_id : String } {}
+);
 /// The specified OpsItem is in the process of being deleted.
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct OpsItemConflictException {
     pub message: Option<String>,
 }
-impl rboto::FromValue for OpsItemConflictException {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "OpsItemConflictException")?;
-        Ok(Self { message: m.take(0)? })
-    }
-}
+rboto::__structure!(
+    OpsItemConflictException "OpsItemConflictException"[from] { message : String } {}
+);
 /// A specified parameter argument isn't valid. Verify the available arguments and try again.
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct OpsItemInvalidParameterException {
     pub parameter_names: Option<Vec<String>>,
     pub message: Option<String>,
 }
-impl rboto::FromValue for OpsItemInvalidParameterException {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "OpsItemInvalidParameterException")?;
-        Ok(Self {
-            parameter_names: m.take(0)?,
-            message: m.take(1)?,
-        })
-    }
-}
+rboto::__structure!(
+    OpsItemInvalidParameterException "OpsItemInvalidParameterException"[from] {
+    parameter_names : Vec < String >, message : String } {}
+);
 /// The request caused OpsItems to exceed one or more quotas.
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct OpsItemLimitExceededException {
     pub resource_types: Option<Vec<String>>,
     pub limit: Option<i32>,
     pub limit_type: Option<String>,
     pub message: Option<String>,
 }
-impl rboto::FromValue for OpsItemLimitExceededException {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "OpsItemLimitExceededException")?;
-        Ok(Self {
-            resource_types: m.take(0)?,
-            limit: m.take(1)?,
-            limit_type: m.take(2)?,
-            message: m.take(3)?,
-        })
-    }
-}
+rboto::__structure!(
+    OpsItemLimitExceededException "OpsItemLimitExceededException"[from] { resource_types
+    : Vec < String >, limit = i32, limit_type : String, message : String } {}
+);
 /// The specified OpsItem ID doesn't exist. Verify the ID and try again.
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct OpsItemNotFoundException {
     pub message: Option<String>,
 }
-impl rboto::FromValue for OpsItemNotFoundException {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "OpsItemNotFoundException")?;
-        Ok(Self { message: m.take(0)? })
-    }
-}
+rboto::__structure!(
+    OpsItemNotFoundException "OpsItemNotFoundException"[from] { message : String } {}
+);
 /// The Amazon Resource Name (ARN) is already associated with the OpsItem.
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct OpsItemRelatedItemAlreadyExistsException {
     pub message: Option<String>,
     pub resource_uri: Option<String>,
     pub ops_item_id: Option<String>,
 }
-impl rboto::FromValue for OpsItemRelatedItemAlreadyExistsException {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "OpsItemRelatedItemAlreadyExistsException")?;
-        Ok(Self {
-            message: m.take(0)?,
-            resource_uri: m.take(1)?,
-            ops_item_id: m.take(2)?,
-        })
-    }
-}
+rboto::__structure!(
+    OpsItemRelatedItemAlreadyExistsException
+    "OpsItemRelatedItemAlreadyExistsException"[from] { message : String, resource_uri :
+    String, ops_item_id : String } {}
+);
 /// The association wasn't found using the parameters you specified in the call. Verify the information and try again.
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct OpsItemRelatedItemAssociationNotFoundException {
     pub message: Option<String>,
 }
-impl rboto::FromValue for OpsItemRelatedItemAssociationNotFoundException {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(
-            v,
-            "OpsItemRelatedItemAssociationNotFoundException",
-        )?;
-        Ok(Self { message: m.take(0)? })
-    }
-}
+rboto::__structure!(
+    OpsItemRelatedItemAssociationNotFoundException
+    "OpsItemRelatedItemAssociationNotFoundException"[from] { message : String } {}
+);
 /// An OpsMetadata object already exists for the selected resource.
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct OpsMetadataAlreadyExistsException {
     pub message: Option<String>,
 }
-impl rboto::FromValue for OpsMetadataAlreadyExistsException {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "OpsMetadataAlreadyExistsException")?;
-        Ok(Self { message: m.take(0)? })
-    }
-}
+rboto::__structure!(
+    OpsMetadataAlreadyExistsException "OpsMetadataAlreadyExistsException"[from] { message
+    : String } {}
+);
 /// One of the arguments passed is invalid.
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct OpsMetadataInvalidArgumentException {
     pub message: Option<String>,
 }
-impl rboto::FromValue for OpsMetadataInvalidArgumentException {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "OpsMetadataInvalidArgumentException")?;
-        Ok(Self { message: m.take(0)? })
-    }
-}
+rboto::__structure!(
+    OpsMetadataInvalidArgumentException "OpsMetadataInvalidArgumentException"[from] {
+    message : String } {}
+);
 /// The OpsMetadata object exceeds the maximum number of OpsMetadata keys that you can assign to an application in Application Manager.
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct OpsMetadataKeyLimitExceededException {
     pub message: Option<String>,
 }
-impl rboto::FromValue for OpsMetadataKeyLimitExceededException {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "OpsMetadataKeyLimitExceededException")?;
-        Ok(Self { message: m.take(0)? })
-    }
-}
+rboto::__structure!(
+    OpsMetadataKeyLimitExceededException "OpsMetadataKeyLimitExceededException"[from] {
+    message : String } {}
+);
 /// Your account reached the maximum number of OpsMetadata objects allowed by Application Manager. The maximum is 200 OpsMetadata objects. Delete one or more OpsMetadata object and try again.
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct OpsMetadataLimitExceededException {
     pub message: Option<String>,
 }
-impl rboto::FromValue for OpsMetadataLimitExceededException {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "OpsMetadataLimitExceededException")?;
-        Ok(Self { message: m.take(0)? })
-    }
-}
+rboto::__structure!(
+    OpsMetadataLimitExceededException "OpsMetadataLimitExceededException"[from] { message
+    : String } {}
+);
 /// The OpsMetadata object doesn't exist.
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct OpsMetadataNotFoundException {
     pub message: Option<String>,
 }
-impl rboto::FromValue for OpsMetadataNotFoundException {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "OpsMetadataNotFoundException")?;
-        Ok(Self { message: m.take(0)? })
-    }
-}
+rboto::__structure!(
+    OpsMetadataNotFoundException "OpsMetadataNotFoundException"[from] { message : String
+    } {}
+);
 /// The system is processing too many concurrent updates. Wait a few moments and try again.
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct OpsMetadataTooManyUpdatesException {
     pub message: Option<String>,
 }
-impl rboto::FromValue for OpsMetadataTooManyUpdatesException {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "OpsMetadataTooManyUpdatesException")?;
-        Ok(Self { message: m.take(0)? })
-    }
-}
+rboto::__structure!(
+    OpsMetadataTooManyUpdatesException "OpsMetadataTooManyUpdatesException"[from] {
+    message : String } {}
+);
 /// The parameter already exists. You can't create duplicate parameters.
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct ParameterAlreadyExists {
     pub message: Option<String>,
 }
-impl rboto::FromValue for ParameterAlreadyExists {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "ParameterAlreadyExists")?;
-        Ok(Self { message: m.take(0)? })
-    }
-}
+rboto::__structure!(
+    ParameterAlreadyExists "ParameterAlreadyExists"[from] { message : String } {}
+);
 /// You have exceeded the number of parameters for this Amazon Web Services account. Delete one or more parameters and try again.
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct ParameterLimitExceeded {
     pub message: Option<String>,
 }
-impl rboto::FromValue for ParameterLimitExceeded {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "ParameterLimitExceeded")?;
-        Ok(Self { message: m.take(0)? })
-    }
-}
+rboto::__structure!(
+    ParameterLimitExceeded "ParameterLimitExceeded"[from] { message : String } {}
+);
 /// Parameter Store retains the 100 most recently created versions of a parameter. After this number of versions has been created, Parameter Store deletes the oldest version when a new one is created. However, if the oldest version has a *label* attached to it, Parameter Store won't delete the version and instead presents this error message:
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct ParameterMaxVersionLimitExceeded {
     pub message: Option<String>,
 }
-impl rboto::FromValue for ParameterMaxVersionLimitExceeded {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "ParameterMaxVersionLimitExceeded")?;
-        Ok(Self { message: m.take(0)? })
-    }
-}
+rboto::__structure!(
+    ParameterMaxVersionLimitExceeded "ParameterMaxVersionLimitExceeded"[from] { message :
+    String } {}
+);
 /// The parameter couldn't be found. Verify the name and try again.
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct ParameterNotFound {
     pub message: Option<String>,
 }
-impl rboto::FromValue for ParameterNotFound {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "ParameterNotFound")?;
-        Ok(Self { message: m.take(0)? })
-    }
-}
+rboto::__structure!(ParameterNotFound "ParameterNotFound"[from] { message : String } {});
 /// The parameter name isn't valid.
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct ParameterPatternMismatchException {
     /// The parameter name isn't valid.
     pub message: Option<String>,
 }
-impl rboto::FromValue for ParameterPatternMismatchException {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "ParameterPatternMismatchException")?;
-        Ok(Self { message: m.take(0)? })
-    }
-}
+rboto::__structure!(
+    ParameterPatternMismatchException "ParameterPatternMismatchException"[from] { message
+    : String } {}
+);
 /// A parameter version can have a maximum of ten labels.
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct ParameterVersionLabelLimitExceeded {
     pub message: Option<String>,
 }
-impl rboto::FromValue for ParameterVersionLabelLimitExceeded {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "ParameterVersionLabelLimitExceeded")?;
-        Ok(Self { message: m.take(0)? })
-    }
-}
+rboto::__structure!(
+    ParameterVersionLabelLimitExceeded "ParameterVersionLabelLimitExceeded"[from] {
+    message : String } {}
+);
 /// The specified parameter version wasn't found. Verify the parameter name and version, and try again.
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct ParameterVersionNotFound {
     pub message: Option<String>,
 }
-impl rboto::FromValue for ParameterVersionNotFound {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "ParameterVersionNotFound")?;
-        Ok(Self { message: m.take(0)? })
-    }
-}
+rboto::__structure!(
+    ParameterVersionNotFound "ParameterVersionNotFound"[from] { message : String } {}
+);
 /// You specified more than the maximum number of allowed policies for the parameter. The maximum is 10.
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct PoliciesLimitExceededException {
     pub message: Option<String>,
 }
-impl rboto::FromValue for PoliciesLimitExceededException {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "PoliciesLimitExceededException")?;
-        Ok(Self { message: m.take(0)? })
-    }
-}
+rboto::__structure!(
+    PoliciesLimitExceededException "PoliciesLimitExceededException"[from] { message :
+    String } {}
+);
 /// A sync configuration with the same name already exists.
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct ResourceDataSyncAlreadyExistsException {
     pub sync_name: Option<String>,
 }
-impl rboto::FromValue for ResourceDataSyncAlreadyExistsException {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "ResourceDataSyncAlreadyExistsException")?;
-        Ok(Self { sync_name: m.take(0)? })
-    }
-}
+rboto::__structure!(
+    ResourceDataSyncAlreadyExistsException "ResourceDataSyncAlreadyExistsException"[from]
+    { sync_name : String } {}
+);
 /// Another `UpdateResourceDataSync` request is being processed. Wait a few minutes and try again.
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct ResourceDataSyncConflictException {
     pub message: Option<String>,
 }
-impl rboto::FromValue for ResourceDataSyncConflictException {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "ResourceDataSyncConflictException")?;
-        Ok(Self { message: m.take(0)? })
-    }
-}
+rboto::__structure!(
+    ResourceDataSyncConflictException "ResourceDataSyncConflictException"[from] { message
+    : String } {}
+);
 /// You have exceeded the allowed maximum sync configurations.
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct ResourceDataSyncCountExceededException {
     pub message: Option<String>,
 }
-impl rboto::FromValue for ResourceDataSyncCountExceededException {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "ResourceDataSyncCountExceededException")?;
-        Ok(Self { message: m.take(0)? })
-    }
-}
+rboto::__structure!(
+    ResourceDataSyncCountExceededException "ResourceDataSyncCountExceededException"[from]
+    { message : String } {}
+);
 /// The specified sync configuration is invalid.
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct ResourceDataSyncInvalidConfigurationException {
     pub message: Option<String>,
 }
-impl rboto::FromValue for ResourceDataSyncInvalidConfigurationException {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "ResourceDataSyncInvalidConfigurationException")?;
-        Ok(Self { message: m.take(0)? })
-    }
-}
+rboto::__structure!(
+    ResourceDataSyncInvalidConfigurationException
+    "ResourceDataSyncInvalidConfigurationException"[from] { message : String } {}
+);
 /// The specified sync name wasn't found.
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct ResourceDataSyncNotFoundException {
     pub sync_name: Option<String>,
     pub sync_type: Option<String>,
     pub message: Option<String>,
 }
-impl rboto::FromValue for ResourceDataSyncNotFoundException {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "ResourceDataSyncNotFoundException")?;
-        Ok(Self {
-            sync_name: m.take(0)?,
-            sync_type: m.take(1)?,
-            message: m.take(2)?,
-        })
-    }
-}
+rboto::__structure!(
+    ResourceDataSyncNotFoundException "ResourceDataSyncNotFoundException"[from] {
+    sync_name : String, sync_type : String, message : String } {}
+);
 /// Error returned if an attempt is made to delete a patch baseline that is registered for a patch group.
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct ResourceInUseException {
     pub message: Option<String>,
 }
-impl rboto::FromValue for ResourceInUseException {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "ResourceInUseException")?;
-        Ok(Self { message: m.take(0)? })
-    }
-}
+rboto::__structure!(
+    ResourceInUseException "ResourceInUseException"[from] { message : String } {}
+);
 /// Error returned when the caller has exceeded the default resource quotas. For example, too many maintenance windows or patch baselines have been created.
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct ResourceLimitExceededException {
     pub message: Option<String>,
 }
-impl rboto::FromValue for ResourceLimitExceededException {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "ResourceLimitExceededException")?;
-        Ok(Self { message: m.take(0)? })
-    }
-}
+rboto::__structure!(
+    ResourceLimitExceededException "ResourceLimitExceededException"[from] { message :
+    String } {}
+);
 /// The specified parameter to be shared could not be found.
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct ResourceNotFoundException {
     pub message: Option<String>,
 }
-impl rboto::FromValue for ResourceNotFoundException {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "ResourceNotFoundException")?;
-        Ok(Self { message: m.take(0)? })
-    }
-}
+rboto::__structure!(
+    ResourceNotFoundException "ResourceNotFoundException"[from] { message : String } {}
+);
 /// The hash provided in the call doesn't match the stored hash. This exception is thrown when trying to update an obsolete policy version or when multiple requests to update a policy are sent.
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct ResourcePolicyConflictException {
     pub message: Option<String>,
 }
-impl rboto::FromValue for ResourcePolicyConflictException {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "ResourcePolicyConflictException")?;
-        Ok(Self { message: m.take(0)? })
-    }
-}
+rboto::__structure!(
+    ResourcePolicyConflictException "ResourcePolicyConflictException"[from] { message :
+    String } {}
+);
 /// One or more parameters specified for the call aren't valid. Verify the parameters and their values and try again.
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct ResourcePolicyInvalidParameterException {
     pub parameter_names: Option<Vec<String>>,
     pub message: Option<String>,
 }
-impl rboto::FromValue for ResourcePolicyInvalidParameterException {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "ResourcePolicyInvalidParameterException")?;
-        Ok(Self {
-            parameter_names: m.take(0)?,
-            message: m.take(1)?,
-        })
-    }
-}
+rboto::__structure!(
+    ResourcePolicyInvalidParameterException
+    "ResourcePolicyInvalidParameterException"[from] { parameter_names : Vec < String >,
+    message : String } {}
+);
 /// The PutResourcePolicy API action enforces two limits. A policy can't be greater than 1024 bytes in size. And only one policy can be attached to `OpsItemGroup`. Verify these limits and try again.
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct ResourcePolicyLimitExceededException {
     pub limit: Option<i32>,
     pub limit_type: Option<String>,
     pub message: Option<String>,
 }
-impl rboto::FromValue for ResourcePolicyLimitExceededException {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "ResourcePolicyLimitExceededException")?;
-        Ok(Self {
-            limit: m.take(0)?,
-            limit_type: m.take(1)?,
-            message: m.take(2)?,
-        })
-    }
-}
+rboto::__structure!(
+    ResourcePolicyLimitExceededException "ResourcePolicyLimitExceededException"[from] {
+    limit = i32, limit_type : String, message : String } {}
+);
 /// No policies with the specified policy ID and hash could be found.
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct ResourcePolicyNotFoundException {
     pub message: Option<String>,
 }
-impl rboto::FromValue for ResourcePolicyNotFoundException {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "ResourcePolicyNotFoundException")?;
-        Ok(Self { message: m.take(0)? })
-    }
-}
+rboto::__structure!(
+    ResourcePolicyNotFoundException "ResourcePolicyNotFoundException"[from] { message :
+    String } {}
+);
 /// The request exceeds the service quota. Service quotas, also referred to as limits, are the maximum number of service resources or operations for your Amazon Web Services account.
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct ServiceQuotaExceededException {
     pub message: Option<String>,
     /// The unique ID of the resource referenced in the failed request.
@@ -2497,73 +2152,56 @@ pub struct ServiceQuotaExceededException {
     /// The code for the Amazon Web Services service that owns the quota.
     pub service_code: Option<String>,
 }
-impl rboto::FromValue for ServiceQuotaExceededException {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "ServiceQuotaExceededException")?;
-        Ok(Self {
-            message: m.take(0)?,
-            resource_id: m.take(1)?,
-            resource_type: m.take(2)?,
-            quota_code: m.take(3)?,
-            service_code: m.take(4)?,
-        })
-    }
-}
+rboto::__structure!(
+    ServiceQuotaExceededException "ServiceQuotaExceededException"[from] { message :
+    String, resource_id : String, resource_type : String, quota_code : String,
+    service_code : String } {}
+);
 /// The specified service setting wasn't found. Either the service name or the setting hasn't been provisioned by the Amazon Web Services service team.
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct ServiceSettingNotFound {
     pub message: Option<String>,
 }
-impl rboto::FromValue for ServiceSettingNotFound {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "ServiceSettingNotFound")?;
-        Ok(Self { message: m.take(0)? })
-    }
-}
+rboto::__structure!(
+    ServiceSettingNotFound "ServiceSettingNotFound"[from] { message : String } {}
+);
 /// The updated status is the same as the current status.
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct StatusUnchanged {}
-impl rboto::FromValue for StatusUnchanged {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        rv::Members::of(v, "StatusUnchanged")?;
-        Ok(Self {})
-    }
-}
+rboto::__structure!(StatusUnchanged "StatusUnchanged"[from] {} {});
 /// The sub-type count exceeded the limit for the inventory type.
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct SubTypeCountLimitExceededException {
     pub message: Option<String>,
 }
-impl rboto::FromValue for SubTypeCountLimitExceededException {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "SubTypeCountLimitExceededException")?;
-        Ok(Self { message: m.take(0)? })
-    }
-}
+rboto::__structure!(
+    SubTypeCountLimitExceededException "SubTypeCountLimitExceededException"[from] {
+    message : String } {}
+);
 /// You specified the `Safe` option for the DeregisterTargetFromMaintenanceWindow operation, but the target is still referenced in a task.
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct TargetInUseException {
     pub message: Option<String>,
 }
-impl rboto::FromValue for TargetInUseException {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "TargetInUseException")?;
-        Ok(Self { message: m.take(0)? })
-    }
-}
+rboto::__structure!(
+    TargetInUseException "TargetInUseException"[from] { message : String } {}
+);
 /// The specified target managed node for the session isn't fully configured for use with Session Manager. For more information, see [Setting up Session Manager](https://docs.aws.amazon.com/systems-manager/latest/userguide/session-manager-getting-started.html) in the *Amazon Web Services Systems Manager User Guide*.
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct TargetNotConnected {
     pub message: Option<String>,
 }
-impl rboto::FromValue for TargetNotConnected {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "TargetNotConnected")?;
-        Ok(Self { message: m.take(0)? })
-    }
-}
+rboto::__structure!(
+    TargetNotConnected "TargetNotConnected"[from] { message : String } {}
+);
 /// The request or operation couldn't be performed because the service is throttling requests.
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct ThrottlingException {
     pub message: Option<String>,
     /// The quota code recognized by the Amazon Web Services Service Quotas service.
@@ -2571,152 +2209,120 @@ pub struct ThrottlingException {
     /// The code for the Amazon Web Services service that owns the quota.
     pub service_code: Option<String>,
 }
-impl rboto::FromValue for ThrottlingException {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "ThrottlingException")?;
-        Ok(Self {
-            message: m.take(0)?,
-            quota_code: m.take(1)?,
-            service_code: m.take(2)?,
-        })
-    }
-}
+rboto::__structure!(
+    ThrottlingException "ThrottlingException"[from] { message : String, quota_code :
+    String, service_code : String } {}
+);
 /// The `Targets` parameter includes too many tags. Remove one or more tags and try the command again.
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct TooManyTagsError {}
-impl rboto::FromValue for TooManyTagsError {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        rv::Members::of(v, "TooManyTagsError")?;
-        Ok(Self {})
-    }
-}
+rboto::__structure!(TooManyTagsError "TooManyTagsError"[from] {} {});
 /// There are concurrent updates for a resource that supports one update at a time.
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct TooManyUpdates {
     pub message: Option<String>,
 }
-impl rboto::FromValue for TooManyUpdates {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "TooManyUpdates")?;
-        Ok(Self { message: m.take(0)? })
-    }
-}
+rboto::__structure!(TooManyUpdates "TooManyUpdates"[from] { message : String } {});
 /// The size of inventory data has exceeded the total size limit for the resource.
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct TotalSizeLimitExceededException {
     pub message: Option<String>,
 }
-impl rboto::FromValue for TotalSizeLimitExceededException {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "TotalSizeLimitExceededException")?;
-        Ok(Self { message: m.take(0)? })
-    }
-}
+rboto::__structure!(
+    TotalSizeLimitExceededException "TotalSizeLimitExceededException"[from] { message :
+    String } {}
+);
 /// The calendar entry contained in the specified SSM document isn't supported.
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct UnsupportedCalendarException {
     pub message: Option<String>,
 }
-impl rboto::FromValue for UnsupportedCalendarException {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "UnsupportedCalendarException")?;
-        Ok(Self { message: m.take(0)? })
-    }
-}
+rboto::__structure!(
+    UnsupportedCalendarException "UnsupportedCalendarException"[from] { message : String
+    } {}
+);
 /// Patching for applications released by Microsoft is only available on EC2 instances and advanced instances. To patch applications released by Microsoft on on-premises servers and VMs, you must enable advanced instances.
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct UnsupportedFeatureRequiredException {
     pub message: Option<String>,
 }
-impl rboto::FromValue for UnsupportedFeatureRequiredException {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "UnsupportedFeatureRequiredException")?;
-        Ok(Self { message: m.take(0)? })
-    }
-}
+rboto::__structure!(
+    UnsupportedFeatureRequiredException "UnsupportedFeatureRequiredException"[from] {
+    message : String } {}
+);
 /// The `Context` attribute that you specified for the `InventoryItem` isn't allowed for this inventory type. You can only use the `Context` attribute with inventory types like `AWS:ComplianceItem`.
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct UnsupportedInventoryItemContextException {
     pub type_name: Option<String>,
     pub message: Option<String>,
 }
-impl rboto::FromValue for UnsupportedInventoryItemContextException {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "UnsupportedInventoryItemContextException")?;
-        Ok(Self {
-            type_name: m.take(0)?,
-            message: m.take(1)?,
-        })
-    }
-}
+rboto::__structure!(
+    UnsupportedInventoryItemContextException
+    "UnsupportedInventoryItemContextException"[from] { type_name : String, message :
+    String } {}
+);
 /// Inventory item type schema version has to match supported versions in the service. Check output of GetInventorySchema to see the available schema version for each type.
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct UnsupportedInventorySchemaVersionException {
     pub message: Option<String>,
 }
-impl rboto::FromValue for UnsupportedInventorySchemaVersionException {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "UnsupportedInventorySchemaVersionException")?;
-        Ok(Self { message: m.take(0)? })
-    }
-}
+rboto::__structure!(
+    UnsupportedInventorySchemaVersionException
+    "UnsupportedInventorySchemaVersionException"[from] { message : String } {}
+);
 /// The operating systems you specified isn't supported, or the operation isn't supported for the operating system.
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct UnsupportedOperatingSystem {
     pub message: Option<String>,
 }
-impl rboto::FromValue for UnsupportedOperatingSystem {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "UnsupportedOperatingSystem")?;
-        Ok(Self { message: m.take(0)? })
-    }
-}
+rboto::__structure!(
+    UnsupportedOperatingSystem "UnsupportedOperatingSystem"[from] { message : String } {}
+);
 /// This operation is not supported for the current account. You must first enable the Systems Manager integrated experience in your account.
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct UnsupportedOperationException {
     pub message: Option<String>,
 }
-impl rboto::FromValue for UnsupportedOperationException {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "UnsupportedOperationException")?;
-        Ok(Self { message: m.take(0)? })
-    }
-}
+rboto::__structure!(
+    UnsupportedOperationException "UnsupportedOperationException"[from] { message :
+    String } {}
+);
 /// The parameter type isn't supported.
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct UnsupportedParameterType {
     pub message: Option<String>,
 }
-impl rboto::FromValue for UnsupportedParameterType {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "UnsupportedParameterType")?;
-        Ok(Self { message: m.take(0)? })
-    }
-}
+rboto::__structure!(
+    UnsupportedParameterType "UnsupportedParameterType"[from] { message : String } {}
+);
 /// The document doesn't support the platform type of the given managed node IDs. For example, you sent an document for a Windows managed node to a Linux node.
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct UnsupportedPlatformType {
     pub message: Option<String>,
 }
-impl rboto::FromValue for UnsupportedPlatformType {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "UnsupportedPlatformType")?;
-        Ok(Self { message: m.take(0)? })
-    }
-}
+rboto::__structure!(
+    UnsupportedPlatformType "UnsupportedPlatformType"[from] { message : String } {}
+);
 /// The request isn't valid. Verify that you entered valid contents for the command and try again.
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct ValidationException {
     pub message: Option<String>,
     /// The reason code for the invalid request.
     pub reason_code: Option<String>,
 }
-impl rboto::FromValue for ValidationException {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "ValidationException")?;
-        Ok(Self {
-            message: m.take(0)?,
-            reason_code: m.take(1)?,
-        })
-    }
-}
+rboto::__structure!(
+    ValidationException "ValidationException"[from] { message : String, reason_code :
+    String } {}
+);

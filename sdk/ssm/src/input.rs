@@ -3,72 +3,27 @@
 #[allow(unused_imports)]
 use super::{error::*, output::*, types::*};
 #[allow(unused_imports)]
-use rboto::value as rv;
+use rboto::__private as rv;
 #[allow(unused_imports)]
 use std::collections::HashMap;
-#[derive(Clone, PartialEq)]
-pub struct AddTagsToResourceRequest<C = ()> {
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct AddTagsToResourceInput {
     /// Specifies the type of resource you are tagging.
     pub resource_type: Option<ResourceTypeForTagging>,
     /// The resource ID you want to tag.
     pub resource_id: Option<String>,
     /// One or more tags. The value parameter is required.
     pub tags: Option<Vec<Tag>>,
-    #[doc(hidden)]
-    pub _client: C,
+    pub(crate) _client: rboto::__private::Bound,
 }
-impl Default for AddTagsToResourceRequest {
-    fn default() -> Self {
-        Self::with_client(())
-    }
-}
-impl<C> AddTagsToResourceRequest<C> {
-    #[doc(hidden)]
-    pub fn with_client(client: C) -> Self {
-        Self {
-            resource_type: None,
-            resource_id: None,
-            tags: None,
-            _client: client,
-        }
-    }
-    /// Sets `ResourceType`.
-    pub fn resource_type(mut self, v: impl Into<ResourceTypeForTagging>) -> Self {
-        self.resource_type = Some(v.into());
-        self
-    }
-    /// Sets `ResourceId`.
-    pub fn resource_id(mut self, v: impl Into<String>) -> Self {
-        self.resource_id = Some(v.into());
-        self
-    }
-    /// Sets `Tags`.
-    pub fn tags(mut self, v: impl Into<Vec<Tag>>) -> Self {
-        self.tags = Some(v.into());
-        self
-    }
-}
-impl<C> ::std::fmt::Debug for AddTagsToResourceRequest<C> {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.debug_struct("AddTagsToResourceRequest")
-            .field("resource_type", &self.resource_type)
-            .field("resource_id", &self.resource_id)
-            .field("tags", &self.tags)
-            .finish()
-    }
-}
-impl<C> rboto::IntoValue for AddTagsToResourceRequest<C> {
-    fn into_value(self) -> rboto::Value {
-        rboto::Value::Struct(
-            vec![
-                rv::opt(self.resource_type), rv::opt(self.resource_id), rv::opt(self
-                .tags)
-            ],
-        )
-    }
-}
-#[derive(Clone, PartialEq)]
-pub struct AssociateOpsItemRelatedItemRequest<C = ()> {
+rboto::__structure!(
+    AddTagsToResourceInput "AddTagsToResourceRequest"[set debug into] { resource_type :
+    ResourceTypeForTagging, resource_id : String, tags : Vec < Tag > } { _client }
+);
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct AssociateOpsItemRelatedItemInput {
     /// The ID of the OpsItem to which you want to associate a resource as a related item.
     pub ops_item_id: Option<String>,
     /// The type of association that you want to create between an OpsItem and a resource. OpsCenter supports `IsParentOf` and `RelatesTo` association types.
@@ -77,153 +32,40 @@ pub struct AssociateOpsItemRelatedItemRequest<C = ()> {
     pub resource_type: Option<String>,
     /// The Amazon Resource Name (ARN) of the Amazon Web Services resource that you want to associate with the OpsItem.
     pub resource_uri: Option<String>,
-    #[doc(hidden)]
-    pub _client: C,
+    pub(crate) _client: rboto::__private::Bound,
 }
-impl Default for AssociateOpsItemRelatedItemRequest {
-    fn default() -> Self {
-        Self::with_client(())
-    }
-}
-impl<C> AssociateOpsItemRelatedItemRequest<C> {
-    #[doc(hidden)]
-    pub fn with_client(client: C) -> Self {
-        Self {
-            ops_item_id: None,
-            association_type: None,
-            resource_type: None,
-            resource_uri: None,
-            _client: client,
-        }
-    }
-    /// Sets `OpsItemId`.
-    pub fn ops_item_id(mut self, v: impl Into<String>) -> Self {
-        self.ops_item_id = Some(v.into());
-        self
-    }
-    /// Sets `AssociationType`.
-    pub fn association_type(mut self, v: impl Into<String>) -> Self {
-        self.association_type = Some(v.into());
-        self
-    }
-    /// Sets `ResourceType`.
-    pub fn resource_type(mut self, v: impl Into<String>) -> Self {
-        self.resource_type = Some(v.into());
-        self
-    }
-    /// Sets `ResourceUri`.
-    pub fn resource_uri(mut self, v: impl Into<String>) -> Self {
-        self.resource_uri = Some(v.into());
-        self
-    }
-}
-impl<C> ::std::fmt::Debug for AssociateOpsItemRelatedItemRequest<C> {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.debug_struct("AssociateOpsItemRelatedItemRequest")
-            .field("ops_item_id", &self.ops_item_id)
-            .field("association_type", &self.association_type)
-            .field("resource_type", &self.resource_type)
-            .field("resource_uri", &self.resource_uri)
-            .finish()
-    }
-}
-impl<C> rboto::IntoValue for AssociateOpsItemRelatedItemRequest<C> {
-    fn into_value(self) -> rboto::Value {
-        rboto::Value::Struct(
-            vec![
-                rv::opt(self.ops_item_id), rv::opt(self.association_type), rv::opt(self
-                .resource_type), rv::opt(self.resource_uri)
-            ],
-        )
-    }
-}
-#[derive(Clone, PartialEq)]
-pub struct CancelCommandRequest<C = ()> {
+rboto::__structure!(
+    AssociateOpsItemRelatedItemInput "AssociateOpsItemRelatedItemRequest"[set debug into]
+    { ops_item_id : String, association_type : String, resource_type : String,
+    resource_uri : String } { _client }
+);
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct CancelCommandInput {
     /// The ID of the command you want to cancel.
     pub command_id: Option<String>,
     /// (Optional) A list of managed node IDs on which you want to cancel the command. If not provided, the command is canceled on every node on which it was requested.
     pub instance_ids: Option<Vec<String>>,
-    #[doc(hidden)]
-    pub _client: C,
+    pub(crate) _client: rboto::__private::Bound,
 }
-impl Default for CancelCommandRequest {
-    fn default() -> Self {
-        Self::with_client(())
-    }
-}
-impl<C> CancelCommandRequest<C> {
-    #[doc(hidden)]
-    pub fn with_client(client: C) -> Self {
-        Self {
-            command_id: None,
-            instance_ids: None,
-            _client: client,
-        }
-    }
-    /// Sets `CommandId`.
-    pub fn command_id(mut self, v: impl Into<String>) -> Self {
-        self.command_id = Some(v.into());
-        self
-    }
-    /// Sets `InstanceIds`.
-    pub fn instance_ids(mut self, v: impl Into<Vec<String>>) -> Self {
-        self.instance_ids = Some(v.into());
-        self
-    }
-}
-impl<C> ::std::fmt::Debug for CancelCommandRequest<C> {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.debug_struct("CancelCommandRequest")
-            .field("command_id", &self.command_id)
-            .field("instance_ids", &self.instance_ids)
-            .finish()
-    }
-}
-impl<C> rboto::IntoValue for CancelCommandRequest<C> {
-    fn into_value(self) -> rboto::Value {
-        rboto::Value::Struct(vec![rv::opt(self.command_id), rv::opt(self.instance_ids)])
-    }
-}
-#[derive(Clone, PartialEq)]
-pub struct CancelMaintenanceWindowExecutionRequest<C = ()> {
+rboto::__structure!(
+    CancelCommandInput "CancelCommandRequest"[set debug into] { command_id : String,
+    instance_ids : Vec < String > } { _client }
+);
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct CancelMaintenanceWindowExecutionInput {
     /// The ID of the maintenance window execution to stop.
     pub window_execution_id: Option<String>,
-    #[doc(hidden)]
-    pub _client: C,
+    pub(crate) _client: rboto::__private::Bound,
 }
-impl Default for CancelMaintenanceWindowExecutionRequest {
-    fn default() -> Self {
-        Self::with_client(())
-    }
-}
-impl<C> CancelMaintenanceWindowExecutionRequest<C> {
-    #[doc(hidden)]
-    pub fn with_client(client: C) -> Self {
-        Self {
-            window_execution_id: None,
-            _client: client,
-        }
-    }
-    /// Sets `WindowExecutionId`.
-    pub fn window_execution_id(mut self, v: impl Into<String>) -> Self {
-        self.window_execution_id = Some(v.into());
-        self
-    }
-}
-impl<C> ::std::fmt::Debug for CancelMaintenanceWindowExecutionRequest<C> {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.debug_struct("CancelMaintenanceWindowExecutionRequest")
-            .field("window_execution_id", &self.window_execution_id)
-            .finish()
-    }
-}
-impl<C> rboto::IntoValue for CancelMaintenanceWindowExecutionRequest<C> {
-    fn into_value(self) -> rboto::Value {
-        rboto::Value::Struct(vec![rv::opt(self.window_execution_id)])
-    }
-}
-#[derive(Clone, PartialEq)]
-pub struct CreateActivationRequest<C = ()> {
+rboto::__structure!(
+    CancelMaintenanceWindowExecutionInput "CancelMaintenanceWindowExecutionRequest"[set
+    debug into] { window_execution_id : String } { _client }
+);
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct CreateActivationInput {
     /// A user-defined description of the resource that you want to register with Systems Manager.
     pub description: Option<String>,
     /// The name of the registered, managed node as it will appear in the Amazon Web Services Systems Manager console or when you use the Amazon Web Services command line tools to list Systems Manager resources.
@@ -238,149 +80,31 @@ pub struct CreateActivationRequest<C = ()> {
     pub tags: Option<Vec<Tag>>,
     /// Reserved for internal use.
     pub registration_metadata: Option<Vec<RegistrationMetadataItem>>,
-    #[doc(hidden)]
-    pub _client: C,
+    pub(crate) _client: rboto::__private::Bound,
 }
-impl Default for CreateActivationRequest {
-    fn default() -> Self {
-        Self::with_client(())
-    }
-}
-impl<C> CreateActivationRequest<C> {
-    #[doc(hidden)]
-    pub fn with_client(client: C) -> Self {
-        Self {
-            description: None,
-            default_instance_name: None,
-            iam_role: None,
-            registration_limit: None,
-            expiration_date: None,
-            tags: None,
-            registration_metadata: None,
-            _client: client,
-        }
-    }
-    /// Sets `Description`.
-    pub fn description(mut self, v: impl Into<String>) -> Self {
-        self.description = Some(v.into());
-        self
-    }
-    /// Sets `DefaultInstanceName`.
-    pub fn default_instance_name(mut self, v: impl Into<String>) -> Self {
-        self.default_instance_name = Some(v.into());
-        self
-    }
-    /// Sets `IamRole`.
-    pub fn iam_role(mut self, v: impl Into<String>) -> Self {
-        self.iam_role = Some(v.into());
-        self
-    }
-    /// Sets `RegistrationLimit`.
-    pub fn registration_limit(mut self, v: i32) -> Self {
-        self.registration_limit = Some(v);
-        self
-    }
-    /// Sets `ExpirationDate`.
-    pub fn expiration_date(mut self, v: impl Into<rboto::DateTime>) -> Self {
-        self.expiration_date = Some(v.into());
-        self
-    }
-    /// Sets `Tags`.
-    pub fn tags(mut self, v: impl Into<Vec<Tag>>) -> Self {
-        self.tags = Some(v.into());
-        self
-    }
-    /// Sets `RegistrationMetadata`.
-    pub fn registration_metadata(
-        mut self,
-        v: impl Into<Vec<RegistrationMetadataItem>>,
-    ) -> Self {
-        self.registration_metadata = Some(v.into());
-        self
-    }
-}
-impl<C> ::std::fmt::Debug for CreateActivationRequest<C> {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.debug_struct("CreateActivationRequest")
-            .field("description", &self.description)
-            .field("default_instance_name", &self.default_instance_name)
-            .field("iam_role", &self.iam_role)
-            .field("registration_limit", &self.registration_limit)
-            .field("expiration_date", &self.expiration_date)
-            .field("tags", &self.tags)
-            .field("registration_metadata", &self.registration_metadata)
-            .finish()
-    }
-}
-impl<C> rboto::IntoValue for CreateActivationRequest<C> {
-    fn into_value(self) -> rboto::Value {
-        rboto::Value::Struct(
-            vec![
-                rv::opt(self.description), rv::opt(self.default_instance_name),
-                rv::opt(self.iam_role), rv::opt(self.registration_limit), rv::opt(self
-                .expiration_date), rv::opt(self.tags), rv::opt(self
-                .registration_metadata)
-            ],
-        )
-    }
-}
-#[derive(Clone, PartialEq)]
-pub struct CreateAssociationBatchRequest<C = ()> {
+rboto::__structure!(
+    CreateActivationInput "CreateActivationRequest"[set debug into] { description :
+    String, default_instance_name : String, iam_role : String, registration_limit = i32,
+    expiration_date : rboto::DateTime, tags : Vec < Tag >, registration_metadata : Vec <
+    RegistrationMetadataItem > } { _client }
+);
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct CreateAssociationBatchInput {
     /// One or more associations.
     pub entries: Option<Vec<CreateAssociationBatchRequestEntry>>,
     /// A role used by association to take actions on your behalf. State Manager will assume this role and call required APIs when dispatching configurations to nodes. If not specified, [service-linked role for Systems Manager](https://docs.aws.amazon.com/systems-manager/latest/userguide/using-service-linked-roles.html) will be used by default.
     pub association_dispatch_assume_role: Option<String>,
-    #[doc(hidden)]
-    pub _client: C,
+    pub(crate) _client: rboto::__private::Bound,
 }
-impl Default for CreateAssociationBatchRequest {
-    fn default() -> Self {
-        Self::with_client(())
-    }
-}
-impl<C> CreateAssociationBatchRequest<C> {
-    #[doc(hidden)]
-    pub fn with_client(client: C) -> Self {
-        Self {
-            entries: None,
-            association_dispatch_assume_role: None,
-            _client: client,
-        }
-    }
-    /// Sets `Entries`.
-    pub fn entries(
-        mut self,
-        v: impl Into<Vec<CreateAssociationBatchRequestEntry>>,
-    ) -> Self {
-        self.entries = Some(v.into());
-        self
-    }
-    /// Sets `AssociationDispatchAssumeRole`.
-    pub fn association_dispatch_assume_role(mut self, v: impl Into<String>) -> Self {
-        self.association_dispatch_assume_role = Some(v.into());
-        self
-    }
-}
-impl<C> ::std::fmt::Debug for CreateAssociationBatchRequest<C> {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.debug_struct("CreateAssociationBatchRequest")
-            .field("entries", &self.entries)
-            .field(
-                "association_dispatch_assume_role",
-                &self.association_dispatch_assume_role,
-            )
-            .finish()
-    }
-}
-impl<C> rboto::IntoValue for CreateAssociationBatchRequest<C> {
-    fn into_value(self) -> rboto::Value {
-        rboto::Value::Struct(
-            vec![rv::opt(self.entries), rv::opt(self.association_dispatch_assume_role)],
-        )
-    }
-}
-#[derive(Clone, PartialEq)]
-pub struct CreateAssociationRequest<C = ()> {
+rboto::__structure!(
+    CreateAssociationBatchInput "CreateAssociationBatchRequest"[set debug into] { entries
+    : Vec < CreateAssociationBatchRequestEntry >, association_dispatch_assume_role :
+    String } { _client }
+);
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct CreateAssociationInput {
     /// The name of the SSM Command document or Automation runbook that contains the configuration information for the managed node.
     pub name: Option<String>,
     /// The document version you want to associate with the targets. Can be a specific version or the default version.
@@ -424,215 +148,24 @@ pub struct CreateAssociationRequest<C = ()> {
     pub alarm_configuration: Option<AlarmConfiguration>,
     /// A role used by association to take actions on your behalf. State Manager will assume this role and call required APIs when dispatching configurations to nodes. If not specified, [service-linked role for Systems Manager](https://docs.aws.amazon.com/systems-manager/latest/userguide/using-service-linked-roles.html) will be used by default.
     pub association_dispatch_assume_role: Option<String>,
-    #[doc(hidden)]
-    pub _client: C,
+    pub(crate) _client: rboto::__private::Bound,
 }
-impl Default for CreateAssociationRequest {
-    fn default() -> Self {
-        Self::with_client(())
-    }
-}
-impl<C> CreateAssociationRequest<C> {
-    #[doc(hidden)]
-    pub fn with_client(client: C) -> Self {
-        Self {
-            name: None,
-            document_version: None,
-            instance_id: None,
-            parameters: None,
-            targets: None,
-            schedule_expression: None,
-            output_location: None,
-            association_name: None,
-            automation_target_parameter_name: None,
-            max_errors: None,
-            max_concurrency: None,
-            compliance_severity: None,
-            sync_compliance: None,
-            apply_only_at_cron_interval: None,
-            calendar_names: None,
-            target_locations: None,
-            schedule_offset: None,
-            duration: None,
-            target_maps: None,
-            tags: None,
-            alarm_configuration: None,
-            association_dispatch_assume_role: None,
-            _client: client,
-        }
-    }
-    /// Sets `Name`.
-    pub fn name(mut self, v: impl Into<String>) -> Self {
-        self.name = Some(v.into());
-        self
-    }
-    /// Sets `DocumentVersion`.
-    pub fn document_version(mut self, v: impl Into<String>) -> Self {
-        self.document_version = Some(v.into());
-        self
-    }
-    /// Sets `InstanceId`.
-    pub fn instance_id(mut self, v: impl Into<String>) -> Self {
-        self.instance_id = Some(v.into());
-        self
-    }
-    /// Sets `Parameters`.
-    pub fn parameters(mut self, v: impl Into<HashMap<String, Vec<String>>>) -> Self {
-        self.parameters = Some(v.into());
-        self
-    }
-    /// Sets `Targets`.
-    pub fn targets(mut self, v: impl Into<Vec<Target>>) -> Self {
-        self.targets = Some(v.into());
-        self
-    }
-    /// Sets `ScheduleExpression`.
-    pub fn schedule_expression(mut self, v: impl Into<String>) -> Self {
-        self.schedule_expression = Some(v.into());
-        self
-    }
-    /// Sets `OutputLocation`.
-    pub fn output_location(mut self, v: InstanceAssociationOutputLocation) -> Self {
-        self.output_location = Some(v);
-        self
-    }
-    /// Sets `AssociationName`.
-    pub fn association_name(mut self, v: impl Into<String>) -> Self {
-        self.association_name = Some(v.into());
-        self
-    }
-    /// Sets `AutomationTargetParameterName`.
-    pub fn automation_target_parameter_name(mut self, v: impl Into<String>) -> Self {
-        self.automation_target_parameter_name = Some(v.into());
-        self
-    }
-    /// Sets `MaxErrors`.
-    pub fn max_errors(mut self, v: impl Into<String>) -> Self {
-        self.max_errors = Some(v.into());
-        self
-    }
-    /// Sets `MaxConcurrency`.
-    pub fn max_concurrency(mut self, v: impl Into<String>) -> Self {
-        self.max_concurrency = Some(v.into());
-        self
-    }
-    /// Sets `ComplianceSeverity`.
-    pub fn compliance_severity(
-        mut self,
-        v: impl Into<AssociationComplianceSeverity>,
-    ) -> Self {
-        self.compliance_severity = Some(v.into());
-        self
-    }
-    /// Sets `SyncCompliance`.
-    pub fn sync_compliance(mut self, v: impl Into<AssociationSyncCompliance>) -> Self {
-        self.sync_compliance = Some(v.into());
-        self
-    }
-    /// Sets `ApplyOnlyAtCronInterval`.
-    pub fn apply_only_at_cron_interval(mut self, v: bool) -> Self {
-        self.apply_only_at_cron_interval = Some(v);
-        self
-    }
-    /// Sets `CalendarNames`.
-    pub fn calendar_names(mut self, v: impl Into<Vec<String>>) -> Self {
-        self.calendar_names = Some(v.into());
-        self
-    }
-    /// Sets `TargetLocations`.
-    pub fn target_locations(mut self, v: impl Into<Vec<TargetLocation>>) -> Self {
-        self.target_locations = Some(v.into());
-        self
-    }
-    /// Sets `ScheduleOffset`.
-    pub fn schedule_offset(mut self, v: i32) -> Self {
-        self.schedule_offset = Some(v);
-        self
-    }
-    /// Sets `Duration`.
-    pub fn duration(mut self, v: i32) -> Self {
-        self.duration = Some(v);
-        self
-    }
-    /// Sets `TargetMaps`.
-    pub fn target_maps(
-        mut self,
-        v: impl Into<Vec<HashMap<String, Vec<String>>>>,
-    ) -> Self {
-        self.target_maps = Some(v.into());
-        self
-    }
-    /// Sets `Tags`.
-    pub fn tags(mut self, v: impl Into<Vec<Tag>>) -> Self {
-        self.tags = Some(v.into());
-        self
-    }
-    /// Sets `AlarmConfiguration`.
-    pub fn alarm_configuration(mut self, v: AlarmConfiguration) -> Self {
-        self.alarm_configuration = Some(v);
-        self
-    }
-    /// Sets `AssociationDispatchAssumeRole`.
-    pub fn association_dispatch_assume_role(mut self, v: impl Into<String>) -> Self {
-        self.association_dispatch_assume_role = Some(v.into());
-        self
-    }
-}
-impl<C> ::std::fmt::Debug for CreateAssociationRequest<C> {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.debug_struct("CreateAssociationRequest")
-            .field("name", &self.name)
-            .field("document_version", &self.document_version)
-            .field("instance_id", &self.instance_id)
-            .field("parameters", &rboto::types::Redacted(&self.parameters))
-            .field("targets", &self.targets)
-            .field("schedule_expression", &self.schedule_expression)
-            .field("output_location", &self.output_location)
-            .field("association_name", &self.association_name)
-            .field(
-                "automation_target_parameter_name",
-                &self.automation_target_parameter_name,
-            )
-            .field("max_errors", &self.max_errors)
-            .field("max_concurrency", &self.max_concurrency)
-            .field("compliance_severity", &self.compliance_severity)
-            .field("sync_compliance", &self.sync_compliance)
-            .field("apply_only_at_cron_interval", &self.apply_only_at_cron_interval)
-            .field("calendar_names", &self.calendar_names)
-            .field("target_locations", &self.target_locations)
-            .field("schedule_offset", &self.schedule_offset)
-            .field("duration", &self.duration)
-            .field("target_maps", &self.target_maps)
-            .field("tags", &self.tags)
-            .field("alarm_configuration", &self.alarm_configuration)
-            .field(
-                "association_dispatch_assume_role",
-                &self.association_dispatch_assume_role,
-            )
-            .finish()
-    }
-}
-impl<C> rboto::IntoValue for CreateAssociationRequest<C> {
-    fn into_value(self) -> rboto::Value {
-        rboto::Value::Struct(
-            vec![
-                rv::opt(self.name), rv::opt(self.document_version), rv::opt(self
-                .instance_id), rv::opt(self.parameters), rv::opt(self.targets),
-                rv::opt(self.schedule_expression), rv::opt(self.output_location),
-                rv::opt(self.association_name), rv::opt(self
-                .automation_target_parameter_name), rv::opt(self.max_errors),
-                rv::opt(self.max_concurrency), rv::opt(self.compliance_severity),
-                rv::opt(self.sync_compliance), rv::opt(self.apply_only_at_cron_interval),
-                rv::opt(self.calendar_names), rv::opt(self.target_locations),
-                rv::opt(self.schedule_offset), rv::opt(self.duration), rv::opt(self
-                .target_maps), rv::opt(self.tags), rv::opt(self.alarm_configuration),
-                rv::opt(self.association_dispatch_assume_role)
-            ],
-        )
-    }
-}
-#[derive(Clone, PartialEq)]
-pub struct CreateCloudConnectorRequest<C = ()> {
+rboto::__structure!(
+    CreateAssociationInput "CreateAssociationRequest"[set debug into] { name : String,
+    document_version : String, instance_id : String, parameters : HashMap < String, Vec <
+    String > > [sensitive], targets : Vec < Target >, schedule_expression : String,
+    output_location : InstanceAssociationOutputLocation, association_name : String,
+    automation_target_parameter_name : String, max_errors : String, max_concurrency :
+    String, compliance_severity : AssociationComplianceSeverity, sync_compliance :
+    AssociationSyncCompliance, apply_only_at_cron_interval = bool, calendar_names : Vec <
+    String >, target_locations : Vec < TargetLocation >, schedule_offset = i32, duration
+    = i32, target_maps : Vec < HashMap < String, Vec < String > > >, tags : Vec < Tag >,
+    alarm_configuration : AlarmConfiguration, association_dispatch_assume_role : String }
+    { _client }
+);
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct CreateCloudConnectorInput {
     /// A friendly name for the cloud connector.
     pub display_name: Option<String>,
     /// The Amazon Resource Name (ARN) of the IAM role that the cloud connector uses to communicate with the third-party cloud environment.
@@ -645,83 +178,17 @@ pub struct CreateCloudConnectorRequest<C = ()> {
     pub config_connector_arn: Option<String>,
     /// Optional metadata that you assign to a resource. Tags enable you to categorize a resource in different ways, such as by purpose, owner, or environment.
     pub tags: Option<Vec<Tag>>,
-    #[doc(hidden)]
-    pub _client: C,
+    pub(crate) _client: rboto::__private::Bound,
 }
-impl Default for CreateCloudConnectorRequest {
-    fn default() -> Self {
-        Self::with_client(())
-    }
-}
-impl<C> CreateCloudConnectorRequest<C> {
-    #[doc(hidden)]
-    pub fn with_client(client: C) -> Self {
-        Self {
-            display_name: None,
-            role_arn: None,
-            description: None,
-            configuration: None,
-            config_connector_arn: None,
-            tags: None,
-            _client: client,
-        }
-    }
-    /// Sets `DisplayName`.
-    pub fn display_name(mut self, v: impl Into<String>) -> Self {
-        self.display_name = Some(v.into());
-        self
-    }
-    /// Sets `RoleArn`.
-    pub fn role_arn(mut self, v: impl Into<String>) -> Self {
-        self.role_arn = Some(v.into());
-        self
-    }
-    /// Sets `Description`.
-    pub fn description(mut self, v: impl Into<String>) -> Self {
-        self.description = Some(v.into());
-        self
-    }
-    /// Sets `Configuration`.
-    pub fn configuration(mut self, v: CloudConnectorConfiguration) -> Self {
-        self.configuration = Some(v);
-        self
-    }
-    /// Sets `ConfigConnectorArn`.
-    pub fn config_connector_arn(mut self, v: impl Into<String>) -> Self {
-        self.config_connector_arn = Some(v.into());
-        self
-    }
-    /// Sets `Tags`.
-    pub fn tags(mut self, v: impl Into<Vec<Tag>>) -> Self {
-        self.tags = Some(v.into());
-        self
-    }
-}
-impl<C> ::std::fmt::Debug for CreateCloudConnectorRequest<C> {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.debug_struct("CreateCloudConnectorRequest")
-            .field("display_name", &self.display_name)
-            .field("role_arn", &self.role_arn)
-            .field("description", &self.description)
-            .field("configuration", &self.configuration)
-            .field("config_connector_arn", &self.config_connector_arn)
-            .field("tags", &self.tags)
-            .finish()
-    }
-}
-impl<C> rboto::IntoValue for CreateCloudConnectorRequest<C> {
-    fn into_value(self) -> rboto::Value {
-        rboto::Value::Struct(
-            vec![
-                rv::opt(self.display_name), rv::opt(self.role_arn), rv::opt(self
-                .description), rv::opt(self.configuration), rv::opt(self
-                .config_connector_arn), rv::opt(self.tags)
-            ],
-        )
-    }
-}
-#[derive(Clone, PartialEq)]
-pub struct CreateDocumentRequest<C = ()> {
+rboto::__structure!(
+    CreateCloudConnectorInput "CreateCloudConnectorRequest"[set debug into] {
+    display_name : String, role_arn : String, description : String, configuration :
+    CloudConnectorConfiguration, config_connector_arn : String, tags : Vec < Tag > } {
+    _client }
+);
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct CreateDocumentInput {
     /// The content for the new SSM document in JSON or YAML format. The content of the document must not exceed 64KB. This quota also includes the content specified for input parameters at runtime. We recommend storing the contents for your new document in an external JSON or YAML file and referencing the file in a command.
     pub content: Option<String>,
     /// A list of SSM documents required by a document. This parameter is used exclusively by AppConfig. When a user creates an AppConfig configuration in an SSM document, the user must also specify a required document for validation purposes. In this case, an `ApplicationConfiguration` document requires an `ApplicationConfigurationSchema` document for validation purposes.
@@ -742,112 +209,18 @@ pub struct CreateDocumentRequest<C = ()> {
     pub target_type: Option<String>,
     /// Optional metadata that you assign to a resource. Tags enable you to categorize a resource in different ways, such as by purpose, owner, or environment. For example, you might want to tag an SSM document to identify the types of targets or the environment where it will run. In this case, you could specify the following key-value pairs:
     pub tags: Option<Vec<Tag>>,
-    #[doc(hidden)]
-    pub _client: C,
+    pub(crate) _client: rboto::__private::Bound,
 }
-impl Default for CreateDocumentRequest {
-    fn default() -> Self {
-        Self::with_client(())
-    }
-}
-impl<C> CreateDocumentRequest<C> {
-    #[doc(hidden)]
-    pub fn with_client(client: C) -> Self {
-        Self {
-            content: None,
-            requires: None,
-            attachments: None,
-            name: None,
-            display_name: None,
-            version_name: None,
-            document_type: None,
-            document_format: None,
-            target_type: None,
-            tags: None,
-            _client: client,
-        }
-    }
-    /// Sets `Content`.
-    pub fn content(mut self, v: impl Into<String>) -> Self {
-        self.content = Some(v.into());
-        self
-    }
-    /// Sets `Requires`.
-    pub fn requires(mut self, v: impl Into<Vec<DocumentRequires>>) -> Self {
-        self.requires = Some(v.into());
-        self
-    }
-    /// Sets `Attachments`.
-    pub fn attachments(mut self, v: impl Into<Vec<AttachmentsSource>>) -> Self {
-        self.attachments = Some(v.into());
-        self
-    }
-    /// Sets `Name`.
-    pub fn name(mut self, v: impl Into<String>) -> Self {
-        self.name = Some(v.into());
-        self
-    }
-    /// Sets `DisplayName`.
-    pub fn display_name(mut self, v: impl Into<String>) -> Self {
-        self.display_name = Some(v.into());
-        self
-    }
-    /// Sets `VersionName`.
-    pub fn version_name(mut self, v: impl Into<String>) -> Self {
-        self.version_name = Some(v.into());
-        self
-    }
-    /// Sets `DocumentType`.
-    pub fn document_type(mut self, v: impl Into<DocumentType>) -> Self {
-        self.document_type = Some(v.into());
-        self
-    }
-    /// Sets `DocumentFormat`.
-    pub fn document_format(mut self, v: impl Into<DocumentFormat>) -> Self {
-        self.document_format = Some(v.into());
-        self
-    }
-    /// Sets `TargetType`.
-    pub fn target_type(mut self, v: impl Into<String>) -> Self {
-        self.target_type = Some(v.into());
-        self
-    }
-    /// Sets `Tags`.
-    pub fn tags(mut self, v: impl Into<Vec<Tag>>) -> Self {
-        self.tags = Some(v.into());
-        self
-    }
-}
-impl<C> ::std::fmt::Debug for CreateDocumentRequest<C> {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.debug_struct("CreateDocumentRequest")
-            .field("content", &self.content)
-            .field("requires", &self.requires)
-            .field("attachments", &self.attachments)
-            .field("name", &self.name)
-            .field("display_name", &self.display_name)
-            .field("version_name", &self.version_name)
-            .field("document_type", &self.document_type)
-            .field("document_format", &self.document_format)
-            .field("target_type", &self.target_type)
-            .field("tags", &self.tags)
-            .finish()
-    }
-}
-impl<C> rboto::IntoValue for CreateDocumentRequest<C> {
-    fn into_value(self) -> rboto::Value {
-        rboto::Value::Struct(
-            vec![
-                rv::opt(self.content), rv::opt(self.requires), rv::opt(self.attachments),
-                rv::opt(self.name), rv::opt(self.display_name), rv::opt(self
-                .version_name), rv::opt(self.document_type), rv::opt(self
-                .document_format), rv::opt(self.target_type), rv::opt(self.tags)
-            ],
-        )
-    }
-}
-#[derive(Clone, PartialEq)]
-pub struct CreateMaintenanceWindowRequest<C = ()> {
+rboto::__structure!(
+    CreateDocumentInput "CreateDocumentRequest"[set debug into] { content : String,
+    requires : Vec < DocumentRequires >, attachments : Vec < AttachmentsSource >, name :
+    String, display_name : String, version_name : String, document_type : DocumentType,
+    document_format : DocumentFormat, target_type : String, tags : Vec < Tag > } {
+    _client }
+);
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct CreateMaintenanceWindowInput {
     /// The name of the maintenance window.
     pub name: Option<String>,
     /// An optional description for the maintenance window. We recommend specifying a description to help you organize your maintenance windows.
@@ -872,128 +245,18 @@ pub struct CreateMaintenanceWindowRequest<C = ()> {
     pub client_token: Option<String>,
     /// Optional metadata that you assign to a resource. Tags enable you to categorize a resource in different ways, such as by purpose, owner, or environment. For example, you might want to tag a maintenance window to identify the type of tasks it will run, the types of targets, and the environment it will run in. In this case, you could specify the following key-value pairs:
     pub tags: Option<Vec<Tag>>,
-    #[doc(hidden)]
-    pub _client: C,
+    pub(crate) _client: rboto::__private::Bound,
 }
-impl Default for CreateMaintenanceWindowRequest {
-    fn default() -> Self {
-        Self::with_client(())
-    }
-}
-impl<C> CreateMaintenanceWindowRequest<C> {
-    #[doc(hidden)]
-    pub fn with_client(client: C) -> Self {
-        Self {
-            name: None,
-            description: None,
-            start_date: None,
-            end_date: None,
-            schedule: None,
-            schedule_timezone: None,
-            schedule_offset: None,
-            duration: None,
-            cutoff: None,
-            allow_unassociated_targets: None,
-            client_token: None,
-            tags: None,
-            _client: client,
-        }
-    }
-    /// Sets `Name`.
-    pub fn name(mut self, v: impl Into<String>) -> Self {
-        self.name = Some(v.into());
-        self
-    }
-    /// Sets `Description`.
-    pub fn description(mut self, v: impl Into<String>) -> Self {
-        self.description = Some(v.into());
-        self
-    }
-    /// Sets `StartDate`.
-    pub fn start_date(mut self, v: impl Into<String>) -> Self {
-        self.start_date = Some(v.into());
-        self
-    }
-    /// Sets `EndDate`.
-    pub fn end_date(mut self, v: impl Into<String>) -> Self {
-        self.end_date = Some(v.into());
-        self
-    }
-    /// Sets `Schedule`.
-    pub fn schedule(mut self, v: impl Into<String>) -> Self {
-        self.schedule = Some(v.into());
-        self
-    }
-    /// Sets `ScheduleTimezone`.
-    pub fn schedule_timezone(mut self, v: impl Into<String>) -> Self {
-        self.schedule_timezone = Some(v.into());
-        self
-    }
-    /// Sets `ScheduleOffset`.
-    pub fn schedule_offset(mut self, v: i32) -> Self {
-        self.schedule_offset = Some(v);
-        self
-    }
-    /// Sets `Duration`.
-    pub fn duration(mut self, v: i32) -> Self {
-        self.duration = Some(v);
-        self
-    }
-    /// Sets `Cutoff`.
-    pub fn cutoff(mut self, v: i32) -> Self {
-        self.cutoff = Some(v);
-        self
-    }
-    /// Sets `AllowUnassociatedTargets`.
-    pub fn allow_unassociated_targets(mut self, v: bool) -> Self {
-        self.allow_unassociated_targets = Some(v);
-        self
-    }
-    /// Sets `ClientToken`.
-    pub fn client_token(mut self, v: impl Into<String>) -> Self {
-        self.client_token = Some(v.into());
-        self
-    }
-    /// Sets `Tags`.
-    pub fn tags(mut self, v: impl Into<Vec<Tag>>) -> Self {
-        self.tags = Some(v.into());
-        self
-    }
-}
-impl<C> ::std::fmt::Debug for CreateMaintenanceWindowRequest<C> {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.debug_struct("CreateMaintenanceWindowRequest")
-            .field("name", &self.name)
-            .field("description", &rboto::types::Redacted(&self.description))
-            .field("start_date", &self.start_date)
-            .field("end_date", &self.end_date)
-            .field("schedule", &self.schedule)
-            .field("schedule_timezone", &self.schedule_timezone)
-            .field("schedule_offset", &self.schedule_offset)
-            .field("duration", &self.duration)
-            .field("cutoff", &self.cutoff)
-            .field("allow_unassociated_targets", &self.allow_unassociated_targets)
-            .field("client_token", &self.client_token)
-            .field("tags", &self.tags)
-            .finish()
-    }
-}
-impl<C> rboto::IntoValue for CreateMaintenanceWindowRequest<C> {
-    fn into_value(self) -> rboto::Value {
-        rboto::Value::Struct(
-            vec![
-                rv::opt(self.name), rv::opt(self.description), rv::opt(self.start_date),
-                rv::opt(self.end_date), rv::opt(self.schedule), rv::opt(self
-                .schedule_timezone), rv::opt(self.schedule_offset), rv::opt(self
-                .duration), rv::opt(self.cutoff), rv::opt(self
-                .allow_unassociated_targets), rv::opt(self.client_token), rv::opt(self
-                .tags)
-            ],
-        )
-    }
-}
-#[derive(Clone, PartialEq)]
-pub struct CreateOpsItemRequest<C = ()> {
+rboto::__structure!(
+    CreateMaintenanceWindowInput "CreateMaintenanceWindowRequest"[set debug into] { name
+    : String, description : String[sensitive], start_date : String, end_date : String,
+    schedule : String, schedule_timezone : String, schedule_offset = i32, duration = i32,
+    cutoff = i32, allow_unassociated_targets = bool, client_token : String, tags : Vec <
+    Tag > } { _client }
+);
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct CreateOpsItemInput {
     /// User-defined text that contains information about the OpsItem, in Markdown format.
     pub description: Option<String>,
     /// The type of OpsItem to create. Systems Manager supports the following types of OpsItems:
@@ -1026,218 +289,36 @@ pub struct CreateOpsItemRequest<C = ()> {
     pub planned_end_time: Option<rboto::DateTime>,
     /// The target Amazon Web Services account where you want to create an OpsItem. To make this call, your account must be configured to work with OpsItems across accounts. For more information, see [Set up OpsCenter](https://docs.aws.amazon.com/systems-manager/latest/userguide/OpsCenter-setup.html) in the *Amazon Web Services Systems Manager User Guide*.
     pub account_id: Option<String>,
-    #[doc(hidden)]
-    pub _client: C,
+    pub(crate) _client: rboto::__private::Bound,
 }
-impl Default for CreateOpsItemRequest {
-    fn default() -> Self {
-        Self::with_client(())
-    }
-}
-impl<C> CreateOpsItemRequest<C> {
-    #[doc(hidden)]
-    pub fn with_client(client: C) -> Self {
-        Self {
-            description: None,
-            ops_item_type: None,
-            operational_data: None,
-            notifications: None,
-            priority: None,
-            related_ops_items: None,
-            source: None,
-            title: None,
-            tags: None,
-            category: None,
-            severity: None,
-            actual_start_time: None,
-            actual_end_time: None,
-            planned_start_time: None,
-            planned_end_time: None,
-            account_id: None,
-            _client: client,
-        }
-    }
-    /// Sets `Description`.
-    pub fn description(mut self, v: impl Into<String>) -> Self {
-        self.description = Some(v.into());
-        self
-    }
-    /// Sets `OpsItemType`.
-    pub fn ops_item_type(mut self, v: impl Into<String>) -> Self {
-        self.ops_item_type = Some(v.into());
-        self
-    }
-    /// Sets `OperationalData`.
-    pub fn operational_data(
-        mut self,
-        v: impl Into<HashMap<String, OpsItemDataValue>>,
-    ) -> Self {
-        self.operational_data = Some(v.into());
-        self
-    }
-    /// Sets `Notifications`.
-    pub fn notifications(mut self, v: impl Into<Vec<OpsItemNotification>>) -> Self {
-        self.notifications = Some(v.into());
-        self
-    }
-    /// Sets `Priority`.
-    pub fn priority(mut self, v: i32) -> Self {
-        self.priority = Some(v);
-        self
-    }
-    /// Sets `RelatedOpsItems`.
-    pub fn related_ops_items(mut self, v: impl Into<Vec<RelatedOpsItem>>) -> Self {
-        self.related_ops_items = Some(v.into());
-        self
-    }
-    /// Sets `Source`.
-    pub fn source(mut self, v: impl Into<String>) -> Self {
-        self.source = Some(v.into());
-        self
-    }
-    /// Sets `Title`.
-    pub fn title(mut self, v: impl Into<String>) -> Self {
-        self.title = Some(v.into());
-        self
-    }
-    /// Sets `Tags`.
-    pub fn tags(mut self, v: impl Into<Vec<Tag>>) -> Self {
-        self.tags = Some(v.into());
-        self
-    }
-    /// Sets `Category`.
-    pub fn category(mut self, v: impl Into<String>) -> Self {
-        self.category = Some(v.into());
-        self
-    }
-    /// Sets `Severity`.
-    pub fn severity(mut self, v: impl Into<String>) -> Self {
-        self.severity = Some(v.into());
-        self
-    }
-    /// Sets `ActualStartTime`.
-    pub fn actual_start_time(mut self, v: impl Into<rboto::DateTime>) -> Self {
-        self.actual_start_time = Some(v.into());
-        self
-    }
-    /// Sets `ActualEndTime`.
-    pub fn actual_end_time(mut self, v: impl Into<rboto::DateTime>) -> Self {
-        self.actual_end_time = Some(v.into());
-        self
-    }
-    /// Sets `PlannedStartTime`.
-    pub fn planned_start_time(mut self, v: impl Into<rboto::DateTime>) -> Self {
-        self.planned_start_time = Some(v.into());
-        self
-    }
-    /// Sets `PlannedEndTime`.
-    pub fn planned_end_time(mut self, v: impl Into<rboto::DateTime>) -> Self {
-        self.planned_end_time = Some(v.into());
-        self
-    }
-    /// Sets `AccountId`.
-    pub fn account_id(mut self, v: impl Into<String>) -> Self {
-        self.account_id = Some(v.into());
-        self
-    }
-}
-impl<C> ::std::fmt::Debug for CreateOpsItemRequest<C> {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.debug_struct("CreateOpsItemRequest")
-            .field("description", &self.description)
-            .field("ops_item_type", &self.ops_item_type)
-            .field("operational_data", &self.operational_data)
-            .field("notifications", &self.notifications)
-            .field("priority", &self.priority)
-            .field("related_ops_items", &self.related_ops_items)
-            .field("source", &self.source)
-            .field("title", &self.title)
-            .field("tags", &self.tags)
-            .field("category", &self.category)
-            .field("severity", &self.severity)
-            .field("actual_start_time", &self.actual_start_time)
-            .field("actual_end_time", &self.actual_end_time)
-            .field("planned_start_time", &self.planned_start_time)
-            .field("planned_end_time", &self.planned_end_time)
-            .field("account_id", &self.account_id)
-            .finish()
-    }
-}
-impl<C> rboto::IntoValue for CreateOpsItemRequest<C> {
-    fn into_value(self) -> rboto::Value {
-        rboto::Value::Struct(
-            vec![
-                rv::opt(self.description), rv::opt(self.ops_item_type), rv::opt(self
-                .operational_data), rv::opt(self.notifications), rv::opt(self.priority),
-                rv::opt(self.related_ops_items), rv::opt(self.source), rv::opt(self
-                .title), rv::opt(self.tags), rv::opt(self.category), rv::opt(self
-                .severity), rv::opt(self.actual_start_time), rv::opt(self
-                .actual_end_time), rv::opt(self.planned_start_time), rv::opt(self
-                .planned_end_time), rv::opt(self.account_id)
-            ],
-        )
-    }
-}
-#[derive(Clone, PartialEq)]
-pub struct CreateOpsMetadataRequest<C = ()> {
+rboto::__structure!(
+    CreateOpsItemInput "CreateOpsItemRequest"[set debug into] { description : String,
+    ops_item_type : String, operational_data : HashMap < String, OpsItemDataValue >,
+    notifications : Vec < OpsItemNotification >, priority = i32, related_ops_items : Vec
+    < RelatedOpsItem >, source : String, title : String, tags : Vec < Tag >, category :
+    String, severity : String, actual_start_time : rboto::DateTime, actual_end_time :
+    rboto::DateTime, planned_start_time : rboto::DateTime, planned_end_time :
+    rboto::DateTime, account_id : String } { _client }
+);
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct CreateOpsMetadataInput {
     /// A resource ID for a new Application Manager application.
     pub resource_id: Option<String>,
     /// Metadata for a new Application Manager application.
     pub metadata: Option<HashMap<String, MetadataValue>>,
     /// Optional metadata that you assign to a resource. You can specify a maximum of five tags for an OpsMetadata object. Tags enable you to categorize a resource in different ways, such as by purpose, owner, or environment. For example, you might want to tag an OpsMetadata object to identify an environment or target Amazon Web Services Region.
     pub tags: Option<Vec<Tag>>,
-    #[doc(hidden)]
-    pub _client: C,
+    pub(crate) _client: rboto::__private::Bound,
 }
-impl Default for CreateOpsMetadataRequest {
-    fn default() -> Self {
-        Self::with_client(())
+rboto::__structure!(
+    CreateOpsMetadataInput "CreateOpsMetadataRequest"[set debug into] { resource_id :
+    String, metadata : HashMap < String, MetadataValue >, tags : Vec < Tag > } { _client
     }
-}
-impl<C> CreateOpsMetadataRequest<C> {
-    #[doc(hidden)]
-    pub fn with_client(client: C) -> Self {
-        Self {
-            resource_id: None,
-            metadata: None,
-            tags: None,
-            _client: client,
-        }
-    }
-    /// Sets `ResourceId`.
-    pub fn resource_id(mut self, v: impl Into<String>) -> Self {
-        self.resource_id = Some(v.into());
-        self
-    }
-    /// Sets `Metadata`.
-    pub fn metadata(mut self, v: impl Into<HashMap<String, MetadataValue>>) -> Self {
-        self.metadata = Some(v.into());
-        self
-    }
-    /// Sets `Tags`.
-    pub fn tags(mut self, v: impl Into<Vec<Tag>>) -> Self {
-        self.tags = Some(v.into());
-        self
-    }
-}
-impl<C> ::std::fmt::Debug for CreateOpsMetadataRequest<C> {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.debug_struct("CreateOpsMetadataRequest")
-            .field("resource_id", &self.resource_id)
-            .field("metadata", &self.metadata)
-            .field("tags", &self.tags)
-            .finish()
-    }
-}
-impl<C> rboto::IntoValue for CreateOpsMetadataRequest<C> {
-    fn into_value(self) -> rboto::Value {
-        rboto::Value::Struct(
-            vec![rv::opt(self.resource_id), rv::opt(self.metadata), rv::opt(self.tags)],
-        )
-    }
-}
-#[derive(Clone, PartialEq)]
-pub struct CreatePatchBaselineRequest<C = ()> {
+);
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct CreatePatchBaselineInput {
     /// Defines the operating system the patch baseline applies to. The default value is `WINDOWS`.
     pub operating_system: Option<OperatingSystem>,
     /// The name of the patch baseline.
@@ -1266,159 +347,21 @@ pub struct CreatePatchBaselineRequest<C = ()> {
     pub client_token: Option<String>,
     /// Optional metadata that you assign to a resource. Tags enable you to categorize a resource in different ways, such as by purpose, owner, or environment. For example, you might want to tag a patch baseline to identify the severity level of patches it specifies and the operating system family it applies to. In this case, you could specify the following key-value pairs:
     pub tags: Option<Vec<Tag>>,
-    #[doc(hidden)]
-    pub _client: C,
+    pub(crate) _client: rboto::__private::Bound,
 }
-impl Default for CreatePatchBaselineRequest {
-    fn default() -> Self {
-        Self::with_client(())
-    }
-}
-impl<C> CreatePatchBaselineRequest<C> {
-    #[doc(hidden)]
-    pub fn with_client(client: C) -> Self {
-        Self {
-            operating_system: None,
-            name: None,
-            global_filters: None,
-            approval_rules: None,
-            approved_patches: None,
-            approved_patches_compliance_level: None,
-            approved_patches_enable_non_security: None,
-            rejected_patches: None,
-            rejected_patches_action: None,
-            description: None,
-            sources: None,
-            available_security_updates_compliance_status: None,
-            client_token: None,
-            tags: None,
-            _client: client,
-        }
-    }
-    /// Sets `OperatingSystem`.
-    pub fn operating_system(mut self, v: impl Into<OperatingSystem>) -> Self {
-        self.operating_system = Some(v.into());
-        self
-    }
-    /// Sets `Name`.
-    pub fn name(mut self, v: impl Into<String>) -> Self {
-        self.name = Some(v.into());
-        self
-    }
-    /// Sets `GlobalFilters`.
-    pub fn global_filters(mut self, v: PatchFilterGroup) -> Self {
-        self.global_filters = Some(v);
-        self
-    }
-    /// Sets `ApprovalRules`.
-    pub fn approval_rules(mut self, v: PatchRuleGroup) -> Self {
-        self.approval_rules = Some(v);
-        self
-    }
-    /// Sets `ApprovedPatches`.
-    pub fn approved_patches(mut self, v: impl Into<Vec<String>>) -> Self {
-        self.approved_patches = Some(v.into());
-        self
-    }
-    /// Sets `ApprovedPatchesComplianceLevel`.
-    pub fn approved_patches_compliance_level(
-        mut self,
-        v: impl Into<PatchComplianceLevel>,
-    ) -> Self {
-        self.approved_patches_compliance_level = Some(v.into());
-        self
-    }
-    /// Sets `ApprovedPatchesEnableNonSecurity`.
-    pub fn approved_patches_enable_non_security(mut self, v: bool) -> Self {
-        self.approved_patches_enable_non_security = Some(v);
-        self
-    }
-    /// Sets `RejectedPatches`.
-    pub fn rejected_patches(mut self, v: impl Into<Vec<String>>) -> Self {
-        self.rejected_patches = Some(v.into());
-        self
-    }
-    /// Sets `RejectedPatchesAction`.
-    pub fn rejected_patches_action(mut self, v: impl Into<PatchAction>) -> Self {
-        self.rejected_patches_action = Some(v.into());
-        self
-    }
-    /// Sets `Description`.
-    pub fn description(mut self, v: impl Into<String>) -> Self {
-        self.description = Some(v.into());
-        self
-    }
-    /// Sets `Sources`.
-    pub fn sources(mut self, v: impl Into<Vec<PatchSource>>) -> Self {
-        self.sources = Some(v.into());
-        self
-    }
-    /// Sets `AvailableSecurityUpdatesComplianceStatus`.
-    pub fn available_security_updates_compliance_status(
-        mut self,
-        v: impl Into<PatchComplianceStatus>,
-    ) -> Self {
-        self.available_security_updates_compliance_status = Some(v.into());
-        self
-    }
-    /// Sets `ClientToken`.
-    pub fn client_token(mut self, v: impl Into<String>) -> Self {
-        self.client_token = Some(v.into());
-        self
-    }
-    /// Sets `Tags`.
-    pub fn tags(mut self, v: impl Into<Vec<Tag>>) -> Self {
-        self.tags = Some(v.into());
-        self
-    }
-}
-impl<C> ::std::fmt::Debug for CreatePatchBaselineRequest<C> {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.debug_struct("CreatePatchBaselineRequest")
-            .field("operating_system", &self.operating_system)
-            .field("name", &self.name)
-            .field("global_filters", &self.global_filters)
-            .field("approval_rules", &self.approval_rules)
-            .field("approved_patches", &self.approved_patches)
-            .field(
-                "approved_patches_compliance_level",
-                &self.approved_patches_compliance_level,
-            )
-            .field(
-                "approved_patches_enable_non_security",
-                &self.approved_patches_enable_non_security,
-            )
-            .field("rejected_patches", &self.rejected_patches)
-            .field("rejected_patches_action", &self.rejected_patches_action)
-            .field("description", &self.description)
-            .field("sources", &self.sources)
-            .field(
-                "available_security_updates_compliance_status",
-                &self.available_security_updates_compliance_status,
-            )
-            .field("client_token", &self.client_token)
-            .field("tags", &self.tags)
-            .finish()
-    }
-}
-impl<C> rboto::IntoValue for CreatePatchBaselineRequest<C> {
-    fn into_value(self) -> rboto::Value {
-        rboto::Value::Struct(
-            vec![
-                rv::opt(self.operating_system), rv::opt(self.name), rv::opt(self
-                .global_filters), rv::opt(self.approval_rules), rv::opt(self
-                .approved_patches), rv::opt(self.approved_patches_compliance_level),
-                rv::opt(self.approved_patches_enable_non_security), rv::opt(self
-                .rejected_patches), rv::opt(self.rejected_patches_action), rv::opt(self
-                .description), rv::opt(self.sources), rv::opt(self
-                .available_security_updates_compliance_status), rv::opt(self
-                .client_token), rv::opt(self.tags)
-            ],
-        )
-    }
-}
-#[derive(Clone, PartialEq)]
-pub struct CreateResourceDataSyncRequest<C = ()> {
+rboto::__structure!(
+    CreatePatchBaselineInput "CreatePatchBaselineRequest"[set debug into] {
+    operating_system : OperatingSystem, name : String, global_filters : PatchFilterGroup,
+    approval_rules : PatchRuleGroup, approved_patches : Vec < String >,
+    approved_patches_compliance_level : PatchComplianceLevel,
+    approved_patches_enable_non_security = bool, rejected_patches : Vec < String >,
+    rejected_patches_action : PatchAction, description : String, sources : Vec <
+    PatchSource >, available_security_updates_compliance_status : PatchComplianceStatus,
+    client_token : String, tags : Vec < Tag > } { _client }
+);
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct CreateResourceDataSyncInput {
     /// A name for the configuration.
     pub sync_name: Option<String>,
     /// Amazon S3 configuration details for the sync. This parameter is required if the `SyncType` value is SyncToDestination.
@@ -1427,205 +370,53 @@ pub struct CreateResourceDataSyncRequest<C = ()> {
     pub sync_type: Option<String>,
     /// Specify information about the data sources to synchronize. This parameter is required if the `SyncType` value is SyncFromSource.
     pub sync_source: Option<ResourceDataSyncSource>,
-    #[doc(hidden)]
-    pub _client: C,
+    pub(crate) _client: rboto::__private::Bound,
 }
-impl Default for CreateResourceDataSyncRequest {
-    fn default() -> Self {
-        Self::with_client(())
-    }
-}
-impl<C> CreateResourceDataSyncRequest<C> {
-    #[doc(hidden)]
-    pub fn with_client(client: C) -> Self {
-        Self {
-            sync_name: None,
-            s3_destination: None,
-            sync_type: None,
-            sync_source: None,
-            _client: client,
-        }
-    }
-    /// Sets `SyncName`.
-    pub fn sync_name(mut self, v: impl Into<String>) -> Self {
-        self.sync_name = Some(v.into());
-        self
-    }
-    /// Sets `S3Destination`.
-    pub fn s3_destination(mut self, v: ResourceDataSyncS3Destination) -> Self {
-        self.s3_destination = Some(v);
-        self
-    }
-    /// Sets `SyncType`.
-    pub fn sync_type(mut self, v: impl Into<String>) -> Self {
-        self.sync_type = Some(v.into());
-        self
-    }
-    /// Sets `SyncSource`.
-    pub fn sync_source(mut self, v: ResourceDataSyncSource) -> Self {
-        self.sync_source = Some(v);
-        self
-    }
-}
-impl<C> ::std::fmt::Debug for CreateResourceDataSyncRequest<C> {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.debug_struct("CreateResourceDataSyncRequest")
-            .field("sync_name", &self.sync_name)
-            .field("s3_destination", &self.s3_destination)
-            .field("sync_type", &self.sync_type)
-            .field("sync_source", &self.sync_source)
-            .finish()
-    }
-}
-impl<C> rboto::IntoValue for CreateResourceDataSyncRequest<C> {
-    fn into_value(self) -> rboto::Value {
-        rboto::Value::Struct(
-            vec![
-                rv::opt(self.sync_name), rv::opt(self.s3_destination), rv::opt(self
-                .sync_type), rv::opt(self.sync_source)
-            ],
-        )
-    }
-}
-#[derive(Clone, PartialEq)]
-pub struct DeleteActivationRequest<C = ()> {
+rboto::__structure!(
+    CreateResourceDataSyncInput "CreateResourceDataSyncRequest"[set debug into] {
+    sync_name : String, s3_destination : ResourceDataSyncS3Destination, sync_type :
+    String, sync_source : ResourceDataSyncSource } { _client }
+);
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct DeleteActivationInput {
     /// The ID of the activation that you want to delete.
     pub activation_id: Option<String>,
-    #[doc(hidden)]
-    pub _client: C,
+    pub(crate) _client: rboto::__private::Bound,
 }
-impl Default for DeleteActivationRequest {
-    fn default() -> Self {
-        Self::with_client(())
-    }
-}
-impl<C> DeleteActivationRequest<C> {
-    #[doc(hidden)]
-    pub fn with_client(client: C) -> Self {
-        Self {
-            activation_id: None,
-            _client: client,
-        }
-    }
-    /// Sets `ActivationId`.
-    pub fn activation_id(mut self, v: impl Into<String>) -> Self {
-        self.activation_id = Some(v.into());
-        self
-    }
-}
-impl<C> ::std::fmt::Debug for DeleteActivationRequest<C> {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.debug_struct("DeleteActivationRequest")
-            .field("activation_id", &self.activation_id)
-            .finish()
-    }
-}
-impl<C> rboto::IntoValue for DeleteActivationRequest<C> {
-    fn into_value(self) -> rboto::Value {
-        rboto::Value::Struct(vec![rv::opt(self.activation_id)])
-    }
-}
-#[derive(Clone, PartialEq)]
-pub struct DeleteAssociationRequest<C = ()> {
+rboto::__structure!(
+    DeleteActivationInput "DeleteActivationRequest"[set debug into] { activation_id :
+    String } { _client }
+);
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct DeleteAssociationInput {
     /// The name of the SSM document.
     pub name: Option<String>,
     /// The managed node ID.
     pub instance_id: Option<String>,
     /// The association ID that you want to delete.
     pub association_id: Option<String>,
-    #[doc(hidden)]
-    pub _client: C,
+    pub(crate) _client: rboto::__private::Bound,
 }
-impl Default for DeleteAssociationRequest {
-    fn default() -> Self {
-        Self::with_client(())
-    }
-}
-impl<C> DeleteAssociationRequest<C> {
-    #[doc(hidden)]
-    pub fn with_client(client: C) -> Self {
-        Self {
-            name: None,
-            instance_id: None,
-            association_id: None,
-            _client: client,
-        }
-    }
-    /// Sets `Name`.
-    pub fn name(mut self, v: impl Into<String>) -> Self {
-        self.name = Some(v.into());
-        self
-    }
-    /// Sets `InstanceId`.
-    pub fn instance_id(mut self, v: impl Into<String>) -> Self {
-        self.instance_id = Some(v.into());
-        self
-    }
-    /// Sets `AssociationId`.
-    pub fn association_id(mut self, v: impl Into<String>) -> Self {
-        self.association_id = Some(v.into());
-        self
-    }
-}
-impl<C> ::std::fmt::Debug for DeleteAssociationRequest<C> {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.debug_struct("DeleteAssociationRequest")
-            .field("name", &self.name)
-            .field("instance_id", &self.instance_id)
-            .field("association_id", &self.association_id)
-            .finish()
-    }
-}
-impl<C> rboto::IntoValue for DeleteAssociationRequest<C> {
-    fn into_value(self) -> rboto::Value {
-        rboto::Value::Struct(
-            vec![
-                rv::opt(self.name), rv::opt(self.instance_id), rv::opt(self
-                .association_id)
-            ],
-        )
-    }
-}
-#[derive(Clone, PartialEq)]
-pub struct DeleteCloudConnectorRequest<C = ()> {
+rboto::__structure!(
+    DeleteAssociationInput "DeleteAssociationRequest"[set debug into] { name : String,
+    instance_id : String, association_id : String } { _client }
+);
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct DeleteCloudConnectorInput {
     /// The ID of the cloud connector to delete.
     pub cloud_connector_id: Option<String>,
-    #[doc(hidden)]
-    pub _client: C,
+    pub(crate) _client: rboto::__private::Bound,
 }
-impl Default for DeleteCloudConnectorRequest {
-    fn default() -> Self {
-        Self::with_client(())
-    }
-}
-impl<C> DeleteCloudConnectorRequest<C> {
-    #[doc(hidden)]
-    pub fn with_client(client: C) -> Self {
-        Self {
-            cloud_connector_id: None,
-            _client: client,
-        }
-    }
-    /// Sets `CloudConnectorId`.
-    pub fn cloud_connector_id(mut self, v: impl Into<String>) -> Self {
-        self.cloud_connector_id = Some(v.into());
-        self
-    }
-}
-impl<C> ::std::fmt::Debug for DeleteCloudConnectorRequest<C> {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.debug_struct("DeleteCloudConnectorRequest")
-            .field("cloud_connector_id", &self.cloud_connector_id)
-            .finish()
-    }
-}
-impl<C> rboto::IntoValue for DeleteCloudConnectorRequest<C> {
-    fn into_value(self) -> rboto::Value {
-        rboto::Value::Struct(vec![rv::opt(self.cloud_connector_id)])
-    }
-}
-#[derive(Clone, PartialEq)]
-pub struct DeleteDocumentRequest<C = ()> {
+rboto::__structure!(
+    DeleteCloudConnectorInput "DeleteCloudConnectorRequest"[set debug into] {
+    cloud_connector_id : String } { _client }
+);
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct DeleteDocumentInput {
     /// The name of the document.
     pub name: Option<String>,
     /// The version of the document that you want to delete. If not provided, all versions of the document are deleted.
@@ -1634,68 +425,15 @@ pub struct DeleteDocumentRequest<C = ()> {
     pub version_name: Option<String>,
     /// Some SSM document types require that you specify a `Force` flag before you can delete the document. For example, you must specify a `Force` flag to delete a document of type `ApplicationConfigurationSchema`. You can restrict access to the `Force` flag in an Identity and Access Management (IAM) policy.
     pub force: Option<bool>,
-    #[doc(hidden)]
-    pub _client: C,
+    pub(crate) _client: rboto::__private::Bound,
 }
-impl Default for DeleteDocumentRequest {
-    fn default() -> Self {
-        Self::with_client(())
-    }
-}
-impl<C> DeleteDocumentRequest<C> {
-    #[doc(hidden)]
-    pub fn with_client(client: C) -> Self {
-        Self {
-            name: None,
-            document_version: None,
-            version_name: None,
-            force: None,
-            _client: client,
-        }
-    }
-    /// Sets `Name`.
-    pub fn name(mut self, v: impl Into<String>) -> Self {
-        self.name = Some(v.into());
-        self
-    }
-    /// Sets `DocumentVersion`.
-    pub fn document_version(mut self, v: impl Into<String>) -> Self {
-        self.document_version = Some(v.into());
-        self
-    }
-    /// Sets `VersionName`.
-    pub fn version_name(mut self, v: impl Into<String>) -> Self {
-        self.version_name = Some(v.into());
-        self
-    }
-    /// Sets `Force`.
-    pub fn force(mut self, v: bool) -> Self {
-        self.force = Some(v);
-        self
-    }
-}
-impl<C> ::std::fmt::Debug for DeleteDocumentRequest<C> {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.debug_struct("DeleteDocumentRequest")
-            .field("name", &self.name)
-            .field("document_version", &self.document_version)
-            .field("version_name", &self.version_name)
-            .field("force", &self.force)
-            .finish()
-    }
-}
-impl<C> rboto::IntoValue for DeleteDocumentRequest<C> {
-    fn into_value(self) -> rboto::Value {
-        rboto::Value::Struct(
-            vec![
-                rv::opt(self.name), rv::opt(self.document_version), rv::opt(self
-                .version_name), rv::opt(self.force)
-            ],
-        )
-    }
-}
-#[derive(Clone, PartialEq)]
-pub struct DeleteInventoryRequest<C = ()> {
+rboto::__structure!(
+    DeleteDocumentInput "DeleteDocumentRequest"[set debug into] { name : String,
+    document_version : String, version_name : String, force = bool } { _client }
+);
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct DeleteInventoryInput {
     /// The name of the custom inventory type for which you want to delete either all previously collected data or the inventory type itself.
     pub type_name: Option<String>,
     /// Use the `SchemaDeleteOption` to delete a custom inventory type (schema). If you don't choose this option, the system only deletes existing inventory data associated with the custom inventory type. Choose one of the following options:
@@ -1704,342 +442,95 @@ pub struct DeleteInventoryRequest<C = ()> {
     pub dry_run: Option<bool>,
     /// User-provided idempotency token.
     pub client_token: Option<String>,
-    #[doc(hidden)]
-    pub _client: C,
+    pub(crate) _client: rboto::__private::Bound,
 }
-impl Default for DeleteInventoryRequest {
-    fn default() -> Self {
-        Self::with_client(())
-    }
-}
-impl<C> DeleteInventoryRequest<C> {
-    #[doc(hidden)]
-    pub fn with_client(client: C) -> Self {
-        Self {
-            type_name: None,
-            schema_delete_option: None,
-            dry_run: None,
-            client_token: None,
-            _client: client,
-        }
-    }
-    /// Sets `TypeName`.
-    pub fn type_name(mut self, v: impl Into<String>) -> Self {
-        self.type_name = Some(v.into());
-        self
-    }
-    /// Sets `SchemaDeleteOption`.
-    pub fn schema_delete_option(
-        mut self,
-        v: impl Into<InventorySchemaDeleteOption>,
-    ) -> Self {
-        self.schema_delete_option = Some(v.into());
-        self
-    }
-    /// Sets `DryRun`.
-    pub fn dry_run(mut self, v: bool) -> Self {
-        self.dry_run = Some(v);
-        self
-    }
-    /// Sets `ClientToken`.
-    pub fn client_token(mut self, v: impl Into<String>) -> Self {
-        self.client_token = Some(v.into());
-        self
-    }
-}
-impl<C> ::std::fmt::Debug for DeleteInventoryRequest<C> {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.debug_struct("DeleteInventoryRequest")
-            .field("type_name", &self.type_name)
-            .field("schema_delete_option", &self.schema_delete_option)
-            .field("dry_run", &self.dry_run)
-            .field("client_token", &self.client_token)
-            .finish()
-    }
-}
-impl<C> rboto::IntoValue for DeleteInventoryRequest<C> {
-    fn into_value(self) -> rboto::Value {
-        rboto::Value::Struct(
-            vec![
-                rv::opt(self.type_name), rv::opt(self.schema_delete_option), rv::opt(self
-                .dry_run), rv::opt(self.client_token)
-            ],
-        )
-    }
-}
-#[derive(Clone, PartialEq)]
-pub struct DeleteMaintenanceWindowRequest<C = ()> {
+rboto::__structure!(
+    DeleteInventoryInput "DeleteInventoryRequest"[set debug into] { type_name : String,
+    schema_delete_option : InventorySchemaDeleteOption, dry_run = bool, client_token :
+    String } { _client }
+);
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct DeleteMaintenanceWindowInput {
     /// The ID of the maintenance window to delete.
     pub window_id: Option<String>,
-    #[doc(hidden)]
-    pub _client: C,
+    pub(crate) _client: rboto::__private::Bound,
 }
-impl Default for DeleteMaintenanceWindowRequest {
-    fn default() -> Self {
-        Self::with_client(())
-    }
-}
-impl<C> DeleteMaintenanceWindowRequest<C> {
-    #[doc(hidden)]
-    pub fn with_client(client: C) -> Self {
-        Self {
-            window_id: None,
-            _client: client,
-        }
-    }
-    /// Sets `WindowId`.
-    pub fn window_id(mut self, v: impl Into<String>) -> Self {
-        self.window_id = Some(v.into());
-        self
-    }
-}
-impl<C> ::std::fmt::Debug for DeleteMaintenanceWindowRequest<C> {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.debug_struct("DeleteMaintenanceWindowRequest")
-            .field("window_id", &self.window_id)
-            .finish()
-    }
-}
-impl<C> rboto::IntoValue for DeleteMaintenanceWindowRequest<C> {
-    fn into_value(self) -> rboto::Value {
-        rboto::Value::Struct(vec![rv::opt(self.window_id)])
-    }
-}
-#[derive(Clone, PartialEq)]
-pub struct DeleteOpsItemRequest<C = ()> {
+rboto::__structure!(
+    DeleteMaintenanceWindowInput "DeleteMaintenanceWindowRequest"[set debug into] {
+    window_id : String } { _client }
+);
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct DeleteOpsItemInput {
     /// The ID of the OpsItem that you want to delete.
     pub ops_item_id: Option<String>,
-    #[doc(hidden)]
-    pub _client: C,
+    pub(crate) _client: rboto::__private::Bound,
 }
-impl Default for DeleteOpsItemRequest {
-    fn default() -> Self {
-        Self::with_client(())
-    }
-}
-impl<C> DeleteOpsItemRequest<C> {
-    #[doc(hidden)]
-    pub fn with_client(client: C) -> Self {
-        Self {
-            ops_item_id: None,
-            _client: client,
-        }
-    }
-    /// Sets `OpsItemId`.
-    pub fn ops_item_id(mut self, v: impl Into<String>) -> Self {
-        self.ops_item_id = Some(v.into());
-        self
-    }
-}
-impl<C> ::std::fmt::Debug for DeleteOpsItemRequest<C> {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.debug_struct("DeleteOpsItemRequest")
-            .field("ops_item_id", &self.ops_item_id)
-            .finish()
-    }
-}
-impl<C> rboto::IntoValue for DeleteOpsItemRequest<C> {
-    fn into_value(self) -> rboto::Value {
-        rboto::Value::Struct(vec![rv::opt(self.ops_item_id)])
-    }
-}
-#[derive(Clone, PartialEq)]
-pub struct DeleteOpsMetadataRequest<C = ()> {
+rboto::__structure!(
+    DeleteOpsItemInput "DeleteOpsItemRequest"[set debug into] { ops_item_id : String } {
+    _client }
+);
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct DeleteOpsMetadataInput {
     /// The Amazon Resource Name (ARN) of an OpsMetadata Object to delete.
     pub ops_metadata_arn: Option<String>,
-    #[doc(hidden)]
-    pub _client: C,
+    pub(crate) _client: rboto::__private::Bound,
 }
-impl Default for DeleteOpsMetadataRequest {
-    fn default() -> Self {
-        Self::with_client(())
-    }
-}
-impl<C> DeleteOpsMetadataRequest<C> {
-    #[doc(hidden)]
-    pub fn with_client(client: C) -> Self {
-        Self {
-            ops_metadata_arn: None,
-            _client: client,
-        }
-    }
-    /// Sets `OpsMetadataArn`.
-    pub fn ops_metadata_arn(mut self, v: impl Into<String>) -> Self {
-        self.ops_metadata_arn = Some(v.into());
-        self
-    }
-}
-impl<C> ::std::fmt::Debug for DeleteOpsMetadataRequest<C> {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.debug_struct("DeleteOpsMetadataRequest")
-            .field("ops_metadata_arn", &self.ops_metadata_arn)
-            .finish()
-    }
-}
-impl<C> rboto::IntoValue for DeleteOpsMetadataRequest<C> {
-    fn into_value(self) -> rboto::Value {
-        rboto::Value::Struct(vec![rv::opt(self.ops_metadata_arn)])
-    }
-}
-#[derive(Clone, PartialEq)]
-pub struct DeleteParameterRequest<C = ()> {
+rboto::__structure!(
+    DeleteOpsMetadataInput "DeleteOpsMetadataRequest"[set debug into] { ops_metadata_arn
+    : String } { _client }
+);
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct DeleteParameterInput {
     /// The name of the parameter to delete.
     pub name: Option<String>,
-    #[doc(hidden)]
-    pub _client: C,
+    pub(crate) _client: rboto::__private::Bound,
 }
-impl Default for DeleteParameterRequest {
-    fn default() -> Self {
-        Self::with_client(())
-    }
-}
-impl<C> DeleteParameterRequest<C> {
-    #[doc(hidden)]
-    pub fn with_client(client: C) -> Self {
-        Self {
-            name: None,
-            _client: client,
-        }
-    }
-    /// Sets `Name`.
-    pub fn name(mut self, v: impl Into<String>) -> Self {
-        self.name = Some(v.into());
-        self
-    }
-}
-impl<C> ::std::fmt::Debug for DeleteParameterRequest<C> {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.debug_struct("DeleteParameterRequest").field("name", &self.name).finish()
-    }
-}
-impl<C> rboto::IntoValue for DeleteParameterRequest<C> {
-    fn into_value(self) -> rboto::Value {
-        rboto::Value::Struct(vec![rv::opt(self.name)])
-    }
-}
-#[derive(Clone, PartialEq)]
-pub struct DeleteParametersRequest<C = ()> {
+rboto::__structure!(
+    DeleteParameterInput "DeleteParameterRequest"[set debug into] { name : String } {
+    _client }
+);
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct DeleteParametersInput {
     /// The names of the parameters to delete. After deleting a parameter, wait for at least 30 seconds to create a parameter with the same name.
     pub names: Option<Vec<String>>,
-    #[doc(hidden)]
-    pub _client: C,
+    pub(crate) _client: rboto::__private::Bound,
 }
-impl Default for DeleteParametersRequest {
-    fn default() -> Self {
-        Self::with_client(())
-    }
-}
-impl<C> DeleteParametersRequest<C> {
-    #[doc(hidden)]
-    pub fn with_client(client: C) -> Self {
-        Self {
-            names: None,
-            _client: client,
-        }
-    }
-    /// Sets `Names`.
-    pub fn names(mut self, v: impl Into<Vec<String>>) -> Self {
-        self.names = Some(v.into());
-        self
-    }
-}
-impl<C> ::std::fmt::Debug for DeleteParametersRequest<C> {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.debug_struct("DeleteParametersRequest").field("names", &self.names).finish()
-    }
-}
-impl<C> rboto::IntoValue for DeleteParametersRequest<C> {
-    fn into_value(self) -> rboto::Value {
-        rboto::Value::Struct(vec![rv::opt(self.names)])
-    }
-}
-#[derive(Clone, PartialEq)]
-pub struct DeletePatchBaselineRequest<C = ()> {
+rboto::__structure!(
+    DeleteParametersInput "DeleteParametersRequest"[set debug into] { names : Vec <
+    String > } { _client }
+);
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct DeletePatchBaselineInput {
     /// The ID of the patch baseline to delete.
     pub baseline_id: Option<String>,
-    #[doc(hidden)]
-    pub _client: C,
+    pub(crate) _client: rboto::__private::Bound,
 }
-impl Default for DeletePatchBaselineRequest {
-    fn default() -> Self {
-        Self::with_client(())
-    }
-}
-impl<C> DeletePatchBaselineRequest<C> {
-    #[doc(hidden)]
-    pub fn with_client(client: C) -> Self {
-        Self {
-            baseline_id: None,
-            _client: client,
-        }
-    }
-    /// Sets `BaselineId`.
-    pub fn baseline_id(mut self, v: impl Into<String>) -> Self {
-        self.baseline_id = Some(v.into());
-        self
-    }
-}
-impl<C> ::std::fmt::Debug for DeletePatchBaselineRequest<C> {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.debug_struct("DeletePatchBaselineRequest")
-            .field("baseline_id", &self.baseline_id)
-            .finish()
-    }
-}
-impl<C> rboto::IntoValue for DeletePatchBaselineRequest<C> {
-    fn into_value(self) -> rboto::Value {
-        rboto::Value::Struct(vec![rv::opt(self.baseline_id)])
-    }
-}
-#[derive(Clone, PartialEq)]
-pub struct DeleteResourceDataSyncRequest<C = ()> {
+rboto::__structure!(
+    DeletePatchBaselineInput "DeletePatchBaselineRequest"[set debug into] { baseline_id :
+    String } { _client }
+);
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct DeleteResourceDataSyncInput {
     /// The name of the configuration to delete.
     pub sync_name: Option<String>,
     /// Specify the type of resource data sync to delete.
     pub sync_type: Option<String>,
-    #[doc(hidden)]
-    pub _client: C,
+    pub(crate) _client: rboto::__private::Bound,
 }
-impl Default for DeleteResourceDataSyncRequest {
-    fn default() -> Self {
-        Self::with_client(())
-    }
-}
-impl<C> DeleteResourceDataSyncRequest<C> {
-    #[doc(hidden)]
-    pub fn with_client(client: C) -> Self {
-        Self {
-            sync_name: None,
-            sync_type: None,
-            _client: client,
-        }
-    }
-    /// Sets `SyncName`.
-    pub fn sync_name(mut self, v: impl Into<String>) -> Self {
-        self.sync_name = Some(v.into());
-        self
-    }
-    /// Sets `SyncType`.
-    pub fn sync_type(mut self, v: impl Into<String>) -> Self {
-        self.sync_type = Some(v.into());
-        self
-    }
-}
-impl<C> ::std::fmt::Debug for DeleteResourceDataSyncRequest<C> {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.debug_struct("DeleteResourceDataSyncRequest")
-            .field("sync_name", &self.sync_name)
-            .field("sync_type", &self.sync_type)
-            .finish()
-    }
-}
-impl<C> rboto::IntoValue for DeleteResourceDataSyncRequest<C> {
-    fn into_value(self) -> rboto::Value {
-        rboto::Value::Struct(vec![rv::opt(self.sync_name), rv::opt(self.sync_type)])
-    }
-}
-#[derive(Clone, PartialEq)]
-pub struct DeleteResourcePolicyRequest<C = ()> {
+rboto::__structure!(
+    DeleteResourceDataSyncInput "DeleteResourceDataSyncRequest"[set debug into] {
+    sync_name : String, sync_type : String } { _client }
+);
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct DeleteResourcePolicyInput {
     /// Amazon Resource Name (ARN) of the resource to which the policies are attached.
     pub resource_arn: Option<String>,
     /// The policy ID.
@@ -2048,348 +539,95 @@ pub struct DeleteResourcePolicyRequest<C = ()> {
     pub policy_hash: Option<String>,
     /// Specifies the intended outcome of the operation. Applies only to the `Document` resource type. The operation ignores this parameter for other resource types. Optional. Defaults to `RemoveSharing`.
     pub deletion_mode: Option<DeletionMode>,
-    #[doc(hidden)]
-    pub _client: C,
+    pub(crate) _client: rboto::__private::Bound,
 }
-impl Default for DeleteResourcePolicyRequest {
-    fn default() -> Self {
-        Self::with_client(())
-    }
+rboto::__structure!(
+    DeleteResourcePolicyInput "DeleteResourcePolicyRequest"[set debug into] {
+    resource_arn : String, policy_id : String, policy_hash : String, deletion_mode :
+    DeletionMode } { _client }
+);
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct DeregisterDefaultHostManagementConfigurationInput {
+    pub(crate) _client: rboto::__private::Bound,
 }
-impl<C> DeleteResourcePolicyRequest<C> {
-    #[doc(hidden)]
-    pub fn with_client(client: C) -> Self {
-        Self {
-            resource_arn: None,
-            policy_id: None,
-            policy_hash: None,
-            deletion_mode: None,
-            _client: client,
-        }
-    }
-    /// Sets `ResourceArn`.
-    pub fn resource_arn(mut self, v: impl Into<String>) -> Self {
-        self.resource_arn = Some(v.into());
-        self
-    }
-    /// Sets `PolicyId`.
-    pub fn policy_id(mut self, v: impl Into<String>) -> Self {
-        self.policy_id = Some(v.into());
-        self
-    }
-    /// Sets `PolicyHash`.
-    pub fn policy_hash(mut self, v: impl Into<String>) -> Self {
-        self.policy_hash = Some(v.into());
-        self
-    }
-    /// Sets `DeletionMode`.
-    pub fn deletion_mode(mut self, v: impl Into<DeletionMode>) -> Self {
-        self.deletion_mode = Some(v.into());
-        self
-    }
-}
-impl<C> ::std::fmt::Debug for DeleteResourcePolicyRequest<C> {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.debug_struct("DeleteResourcePolicyRequest")
-            .field("resource_arn", &self.resource_arn)
-            .field("policy_id", &self.policy_id)
-            .field("policy_hash", &self.policy_hash)
-            .field("deletion_mode", &self.deletion_mode)
-            .finish()
-    }
-}
-impl<C> rboto::IntoValue for DeleteResourcePolicyRequest<C> {
-    fn into_value(self) -> rboto::Value {
-        rboto::Value::Struct(
-            vec![
-                rv::opt(self.resource_arn), rv::opt(self.policy_id), rv::opt(self
-                .policy_hash), rv::opt(self.deletion_mode)
-            ],
-        )
-    }
-}
-#[derive(Clone, PartialEq)]
-pub struct DeregisterDefaultHostManagementConfigurationRequest<C = ()> {
-    #[doc(hidden)]
-    pub _client: C,
-}
-impl Default for DeregisterDefaultHostManagementConfigurationRequest {
-    fn default() -> Self {
-        Self::with_client(())
-    }
-}
-impl<C> DeregisterDefaultHostManagementConfigurationRequest<C> {
-    #[doc(hidden)]
-    pub fn with_client(client: C) -> Self {
-        Self { _client: client }
-    }
-}
-impl<C> ::std::fmt::Debug for DeregisterDefaultHostManagementConfigurationRequest<C> {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.debug_struct("DeregisterDefaultHostManagementConfigurationRequest").finish()
-    }
-}
-impl<C> rboto::IntoValue for DeregisterDefaultHostManagementConfigurationRequest<C> {
-    fn into_value(self) -> rboto::Value {
-        rboto::Value::Struct(vec![])
-    }
-}
-#[derive(Clone, PartialEq)]
-pub struct DeregisterManagedInstanceRequest<C = ()> {
+rboto::__structure!(
+    DeregisterDefaultHostManagementConfigurationInput
+    "DeregisterDefaultHostManagementConfigurationRequest"[set debug into] {} { _client }
+);
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct DeregisterManagedInstanceInput {
     /// The ID assigned to the managed node when you registered it using the activation process.
     pub instance_id: Option<String>,
-    #[doc(hidden)]
-    pub _client: C,
+    pub(crate) _client: rboto::__private::Bound,
 }
-impl Default for DeregisterManagedInstanceRequest {
-    fn default() -> Self {
-        Self::with_client(())
-    }
-}
-impl<C> DeregisterManagedInstanceRequest<C> {
-    #[doc(hidden)]
-    pub fn with_client(client: C) -> Self {
-        Self {
-            instance_id: None,
-            _client: client,
-        }
-    }
-    /// Sets `InstanceId`.
-    pub fn instance_id(mut self, v: impl Into<String>) -> Self {
-        self.instance_id = Some(v.into());
-        self
-    }
-}
-impl<C> ::std::fmt::Debug for DeregisterManagedInstanceRequest<C> {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.debug_struct("DeregisterManagedInstanceRequest")
-            .field("instance_id", &self.instance_id)
-            .finish()
-    }
-}
-impl<C> rboto::IntoValue for DeregisterManagedInstanceRequest<C> {
-    fn into_value(self) -> rboto::Value {
-        rboto::Value::Struct(vec![rv::opt(self.instance_id)])
-    }
-}
-#[derive(Clone, PartialEq)]
-pub struct DeregisterPatchBaselineForPatchGroupRequest<C = ()> {
+rboto::__structure!(
+    DeregisterManagedInstanceInput "DeregisterManagedInstanceRequest"[set debug into] {
+    instance_id : String } { _client }
+);
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct DeregisterPatchBaselineForPatchGroupInput {
     /// The ID of the patch baseline to deregister the patch group from.
     pub baseline_id: Option<String>,
     /// The name of the patch group that should be deregistered from the patch baseline.
     pub patch_group: Option<String>,
-    #[doc(hidden)]
-    pub _client: C,
+    pub(crate) _client: rboto::__private::Bound,
 }
-impl Default for DeregisterPatchBaselineForPatchGroupRequest {
-    fn default() -> Self {
-        Self::with_client(())
-    }
-}
-impl<C> DeregisterPatchBaselineForPatchGroupRequest<C> {
-    #[doc(hidden)]
-    pub fn with_client(client: C) -> Self {
-        Self {
-            baseline_id: None,
-            patch_group: None,
-            _client: client,
-        }
-    }
-    /// Sets `BaselineId`.
-    pub fn baseline_id(mut self, v: impl Into<String>) -> Self {
-        self.baseline_id = Some(v.into());
-        self
-    }
-    /// Sets `PatchGroup`.
-    pub fn patch_group(mut self, v: impl Into<String>) -> Self {
-        self.patch_group = Some(v.into());
-        self
-    }
-}
-impl<C> ::std::fmt::Debug for DeregisterPatchBaselineForPatchGroupRequest<C> {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.debug_struct("DeregisterPatchBaselineForPatchGroupRequest")
-            .field("baseline_id", &self.baseline_id)
-            .field("patch_group", &self.patch_group)
-            .finish()
-    }
-}
-impl<C> rboto::IntoValue for DeregisterPatchBaselineForPatchGroupRequest<C> {
-    fn into_value(self) -> rboto::Value {
-        rboto::Value::Struct(vec![rv::opt(self.baseline_id), rv::opt(self.patch_group)])
-    }
-}
-#[derive(Clone, PartialEq)]
-pub struct DeregisterTargetFromMaintenanceWindowRequest<C = ()> {
+rboto::__structure!(
+    DeregisterPatchBaselineForPatchGroupInput
+    "DeregisterPatchBaselineForPatchGroupRequest"[set debug into] { baseline_id : String,
+    patch_group : String } { _client }
+);
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct DeregisterTargetFromMaintenanceWindowInput {
     /// The ID of the maintenance window the target should be removed from.
     pub window_id: Option<String>,
     /// The ID of the target definition to remove.
     pub window_target_id: Option<String>,
     /// The system checks if the target is being referenced by a task. If the target is being referenced, the system returns an error and doesn't deregister the target from the maintenance window.
     pub safe: Option<bool>,
-    #[doc(hidden)]
-    pub _client: C,
+    pub(crate) _client: rboto::__private::Bound,
 }
-impl Default for DeregisterTargetFromMaintenanceWindowRequest {
-    fn default() -> Self {
-        Self::with_client(())
-    }
-}
-impl<C> DeregisterTargetFromMaintenanceWindowRequest<C> {
-    #[doc(hidden)]
-    pub fn with_client(client: C) -> Self {
-        Self {
-            window_id: None,
-            window_target_id: None,
-            safe: None,
-            _client: client,
-        }
-    }
-    /// Sets `WindowId`.
-    pub fn window_id(mut self, v: impl Into<String>) -> Self {
-        self.window_id = Some(v.into());
-        self
-    }
-    /// Sets `WindowTargetId`.
-    pub fn window_target_id(mut self, v: impl Into<String>) -> Self {
-        self.window_target_id = Some(v.into());
-        self
-    }
-    /// Sets `Safe`.
-    pub fn safe(mut self, v: bool) -> Self {
-        self.safe = Some(v);
-        self
-    }
-}
-impl<C> ::std::fmt::Debug for DeregisterTargetFromMaintenanceWindowRequest<C> {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.debug_struct("DeregisterTargetFromMaintenanceWindowRequest")
-            .field("window_id", &self.window_id)
-            .field("window_target_id", &self.window_target_id)
-            .field("safe", &self.safe)
-            .finish()
-    }
-}
-impl<C> rboto::IntoValue for DeregisterTargetFromMaintenanceWindowRequest<C> {
-    fn into_value(self) -> rboto::Value {
-        rboto::Value::Struct(
-            vec![
-                rv::opt(self.window_id), rv::opt(self.window_target_id), rv::opt(self
-                .safe)
-            ],
-        )
-    }
-}
-#[derive(Clone, PartialEq)]
-pub struct DeregisterTaskFromMaintenanceWindowRequest<C = ()> {
+rboto::__structure!(
+    DeregisterTargetFromMaintenanceWindowInput
+    "DeregisterTargetFromMaintenanceWindowRequest"[set debug into] { window_id : String,
+    window_target_id : String, safe = bool } { _client }
+);
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct DeregisterTaskFromMaintenanceWindowInput {
     /// The ID of the maintenance window the task should be removed from.
     pub window_id: Option<String>,
     /// The ID of the task to remove from the maintenance window.
     pub window_task_id: Option<String>,
-    #[doc(hidden)]
-    pub _client: C,
+    pub(crate) _client: rboto::__private::Bound,
 }
-impl Default for DeregisterTaskFromMaintenanceWindowRequest {
-    fn default() -> Self {
-        Self::with_client(())
-    }
-}
-impl<C> DeregisterTaskFromMaintenanceWindowRequest<C> {
-    #[doc(hidden)]
-    pub fn with_client(client: C) -> Self {
-        Self {
-            window_id: None,
-            window_task_id: None,
-            _client: client,
-        }
-    }
-    /// Sets `WindowId`.
-    pub fn window_id(mut self, v: impl Into<String>) -> Self {
-        self.window_id = Some(v.into());
-        self
-    }
-    /// Sets `WindowTaskId`.
-    pub fn window_task_id(mut self, v: impl Into<String>) -> Self {
-        self.window_task_id = Some(v.into());
-        self
-    }
-}
-impl<C> ::std::fmt::Debug for DeregisterTaskFromMaintenanceWindowRequest<C> {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.debug_struct("DeregisterTaskFromMaintenanceWindowRequest")
-            .field("window_id", &self.window_id)
-            .field("window_task_id", &self.window_task_id)
-            .finish()
-    }
-}
-impl<C> rboto::IntoValue for DeregisterTaskFromMaintenanceWindowRequest<C> {
-    fn into_value(self) -> rboto::Value {
-        rboto::Value::Struct(vec![rv::opt(self.window_id), rv::opt(self.window_task_id)])
-    }
-}
-#[derive(Clone, PartialEq)]
-pub struct DescribeActivationsRequest<C = ()> {
+rboto::__structure!(
+    DeregisterTaskFromMaintenanceWindowInput
+    "DeregisterTaskFromMaintenanceWindowRequest"[set debug into] { window_id : String,
+    window_task_id : String } { _client }
+);
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct DescribeActivationsInput {
     /// A filter to view information about your activations.
     pub filters: Option<Vec<DescribeActivationsFilter>>,
     /// The maximum number of items to return for this call. The call also returns a token that you can specify in a subsequent call to get the next set of results.
     pub max_results: Option<i32>,
     /// A token to start the list. Use this token to get the next set of results.
     pub next_token: Option<String>,
-    #[doc(hidden)]
-    pub _client: C,
+    pub(crate) _client: rboto::__private::Bound,
 }
-impl Default for DescribeActivationsRequest {
-    fn default() -> Self {
-        Self::with_client(())
-    }
-}
-impl<C> DescribeActivationsRequest<C> {
-    #[doc(hidden)]
-    pub fn with_client(client: C) -> Self {
-        Self {
-            filters: None,
-            max_results: None,
-            next_token: None,
-            _client: client,
-        }
-    }
-    /// Sets `Filters`.
-    pub fn filters(mut self, v: impl Into<Vec<DescribeActivationsFilter>>) -> Self {
-        self.filters = Some(v.into());
-        self
-    }
-    /// Sets `MaxResults`.
-    pub fn max_results(mut self, v: i32) -> Self {
-        self.max_results = Some(v);
-        self
-    }
-    /// Sets `NextToken`.
-    pub fn next_token(mut self, v: impl Into<String>) -> Self {
-        self.next_token = Some(v.into());
-        self
-    }
-}
-impl<C> ::std::fmt::Debug for DescribeActivationsRequest<C> {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.debug_struct("DescribeActivationsRequest")
-            .field("filters", &self.filters)
-            .field("max_results", &self.max_results)
-            .field("next_token", &self.next_token)
-            .finish()
-    }
-}
-impl<C> rboto::IntoValue for DescribeActivationsRequest<C> {
-    fn into_value(self) -> rboto::Value {
-        rboto::Value::Struct(
-            vec![
-                rv::opt(self.filters), rv::opt(self.max_results), rv::opt(self
-                .next_token)
-            ],
-        )
-    }
-}
-#[derive(Clone, PartialEq)]
-pub struct DescribeAssociationExecutionTargetsRequest<C = ()> {
+rboto::__structure!(
+    DescribeActivationsInput "DescribeActivationsRequest"[set debug into] { filters : Vec
+    < DescribeActivationsFilter >, max_results = i32, next_token : String } { _client }
+);
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct DescribeAssociationExecutionTargetsInput {
     /// The association ID that includes the execution for which you want to view details.
     pub association_id: Option<String>,
     /// The execution ID for which you want to view details.
@@ -2400,78 +638,17 @@ pub struct DescribeAssociationExecutionTargetsRequest<C = ()> {
     pub max_results: Option<i32>,
     /// A token to start the list. Use this token to get the next set of results.
     pub next_token: Option<String>,
-    #[doc(hidden)]
-    pub _client: C,
+    pub(crate) _client: rboto::__private::Bound,
 }
-impl Default for DescribeAssociationExecutionTargetsRequest {
-    fn default() -> Self {
-        Self::with_client(())
-    }
-}
-impl<C> DescribeAssociationExecutionTargetsRequest<C> {
-    #[doc(hidden)]
-    pub fn with_client(client: C) -> Self {
-        Self {
-            association_id: None,
-            execution_id: None,
-            filters: None,
-            max_results: None,
-            next_token: None,
-            _client: client,
-        }
-    }
-    /// Sets `AssociationId`.
-    pub fn association_id(mut self, v: impl Into<String>) -> Self {
-        self.association_id = Some(v.into());
-        self
-    }
-    /// Sets `ExecutionId`.
-    pub fn execution_id(mut self, v: impl Into<String>) -> Self {
-        self.execution_id = Some(v.into());
-        self
-    }
-    /// Sets `Filters`.
-    pub fn filters(
-        mut self,
-        v: impl Into<Vec<AssociationExecutionTargetsFilter>>,
-    ) -> Self {
-        self.filters = Some(v.into());
-        self
-    }
-    /// Sets `MaxResults`.
-    pub fn max_results(mut self, v: i32) -> Self {
-        self.max_results = Some(v);
-        self
-    }
-    /// Sets `NextToken`.
-    pub fn next_token(mut self, v: impl Into<String>) -> Self {
-        self.next_token = Some(v.into());
-        self
-    }
-}
-impl<C> ::std::fmt::Debug for DescribeAssociationExecutionTargetsRequest<C> {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.debug_struct("DescribeAssociationExecutionTargetsRequest")
-            .field("association_id", &self.association_id)
-            .field("execution_id", &self.execution_id)
-            .field("filters", &self.filters)
-            .field("max_results", &self.max_results)
-            .field("next_token", &self.next_token)
-            .finish()
-    }
-}
-impl<C> rboto::IntoValue for DescribeAssociationExecutionTargetsRequest<C> {
-    fn into_value(self) -> rboto::Value {
-        rboto::Value::Struct(
-            vec![
-                rv::opt(self.association_id), rv::opt(self.execution_id), rv::opt(self
-                .filters), rv::opt(self.max_results), rv::opt(self.next_token)
-            ],
-        )
-    }
-}
-#[derive(Clone, PartialEq)]
-pub struct DescribeAssociationExecutionsRequest<C = ()> {
+rboto::__structure!(
+    DescribeAssociationExecutionTargetsInput
+    "DescribeAssociationExecutionTargetsRequest"[set debug into] { association_id :
+    String, execution_id : String, filters : Vec < AssociationExecutionTargetsFilter >,
+    max_results = i32, next_token : String } { _client }
+);
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct DescribeAssociationExecutionsInput {
     /// The association ID for which you want to view execution history details.
     pub association_id: Option<String>,
     /// Filters for the request. You can specify the following filters and values.
@@ -2480,68 +657,16 @@ pub struct DescribeAssociationExecutionsRequest<C = ()> {
     pub max_results: Option<i32>,
     /// A token to start the list. Use this token to get the next set of results.
     pub next_token: Option<String>,
-    #[doc(hidden)]
-    pub _client: C,
+    pub(crate) _client: rboto::__private::Bound,
 }
-impl Default for DescribeAssociationExecutionsRequest {
-    fn default() -> Self {
-        Self::with_client(())
-    }
-}
-impl<C> DescribeAssociationExecutionsRequest<C> {
-    #[doc(hidden)]
-    pub fn with_client(client: C) -> Self {
-        Self {
-            association_id: None,
-            filters: None,
-            max_results: None,
-            next_token: None,
-            _client: client,
-        }
-    }
-    /// Sets `AssociationId`.
-    pub fn association_id(mut self, v: impl Into<String>) -> Self {
-        self.association_id = Some(v.into());
-        self
-    }
-    /// Sets `Filters`.
-    pub fn filters(mut self, v: impl Into<Vec<AssociationExecutionFilter>>) -> Self {
-        self.filters = Some(v.into());
-        self
-    }
-    /// Sets `MaxResults`.
-    pub fn max_results(mut self, v: i32) -> Self {
-        self.max_results = Some(v);
-        self
-    }
-    /// Sets `NextToken`.
-    pub fn next_token(mut self, v: impl Into<String>) -> Self {
-        self.next_token = Some(v.into());
-        self
-    }
-}
-impl<C> ::std::fmt::Debug for DescribeAssociationExecutionsRequest<C> {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.debug_struct("DescribeAssociationExecutionsRequest")
-            .field("association_id", &self.association_id)
-            .field("filters", &self.filters)
-            .field("max_results", &self.max_results)
-            .field("next_token", &self.next_token)
-            .finish()
-    }
-}
-impl<C> rboto::IntoValue for DescribeAssociationExecutionsRequest<C> {
-    fn into_value(self) -> rboto::Value {
-        rboto::Value::Struct(
-            vec![
-                rv::opt(self.association_id), rv::opt(self.filters), rv::opt(self
-                .max_results), rv::opt(self.next_token)
-            ],
-        )
-    }
-}
-#[derive(Clone, PartialEq)]
-pub struct DescribeAssociationRequest<C = ()> {
+rboto::__structure!(
+    DescribeAssociationExecutionsInput "DescribeAssociationExecutionsRequest"[set debug
+    into] { association_id : String, filters : Vec < AssociationExecutionFilter >,
+    max_results = i32, next_token : String } { _client }
+);
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct DescribeAssociationInput {
     /// The name of the SSM document.
     pub name: Option<String>,
     /// The managed node ID.
@@ -2550,129 +675,32 @@ pub struct DescribeAssociationRequest<C = ()> {
     pub association_id: Option<String>,
     /// Specify the association version to retrieve. To view the latest version, either specify `$LATEST` for this parameter, or omit this parameter. To view a list of all associations for a managed node, use ListAssociations. To get a list of versions for a specific association, use ListAssociationVersions.
     pub association_version: Option<String>,
-    #[doc(hidden)]
-    pub _client: C,
+    pub(crate) _client: rboto::__private::Bound,
 }
-impl Default for DescribeAssociationRequest {
-    fn default() -> Self {
-        Self::with_client(())
-    }
-}
-impl<C> DescribeAssociationRequest<C> {
-    #[doc(hidden)]
-    pub fn with_client(client: C) -> Self {
-        Self {
-            name: None,
-            instance_id: None,
-            association_id: None,
-            association_version: None,
-            _client: client,
-        }
-    }
-    /// Sets `Name`.
-    pub fn name(mut self, v: impl Into<String>) -> Self {
-        self.name = Some(v.into());
-        self
-    }
-    /// Sets `InstanceId`.
-    pub fn instance_id(mut self, v: impl Into<String>) -> Self {
-        self.instance_id = Some(v.into());
-        self
-    }
-    /// Sets `AssociationId`.
-    pub fn association_id(mut self, v: impl Into<String>) -> Self {
-        self.association_id = Some(v.into());
-        self
-    }
-    /// Sets `AssociationVersion`.
-    pub fn association_version(mut self, v: impl Into<String>) -> Self {
-        self.association_version = Some(v.into());
-        self
-    }
-}
-impl<C> ::std::fmt::Debug for DescribeAssociationRequest<C> {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.debug_struct("DescribeAssociationRequest")
-            .field("name", &self.name)
-            .field("instance_id", &self.instance_id)
-            .field("association_id", &self.association_id)
-            .field("association_version", &self.association_version)
-            .finish()
-    }
-}
-impl<C> rboto::IntoValue for DescribeAssociationRequest<C> {
-    fn into_value(self) -> rboto::Value {
-        rboto::Value::Struct(
-            vec![
-                rv::opt(self.name), rv::opt(self.instance_id), rv::opt(self
-                .association_id), rv::opt(self.association_version)
-            ],
-        )
-    }
-}
-#[derive(Clone, PartialEq)]
-pub struct DescribeAutomationExecutionsRequest<C = ()> {
+rboto::__structure!(
+    DescribeAssociationInput "DescribeAssociationRequest"[set debug into] { name :
+    String, instance_id : String, association_id : String, association_version : String }
+    { _client }
+);
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct DescribeAutomationExecutionsInput {
     /// Filters used to limit the scope of executions that are requested.
     pub filters: Option<Vec<AutomationExecutionFilter>>,
     /// The maximum number of items to return for this call. The call also returns a token that you can specify in a subsequent call to get the next set of results.
     pub max_results: Option<i32>,
     /// The token for the next set of items to return. (You received this token from a previous call.)
     pub next_token: Option<String>,
-    #[doc(hidden)]
-    pub _client: C,
+    pub(crate) _client: rboto::__private::Bound,
 }
-impl Default for DescribeAutomationExecutionsRequest {
-    fn default() -> Self {
-        Self::with_client(())
-    }
-}
-impl<C> DescribeAutomationExecutionsRequest<C> {
-    #[doc(hidden)]
-    pub fn with_client(client: C) -> Self {
-        Self {
-            filters: None,
-            max_results: None,
-            next_token: None,
-            _client: client,
-        }
-    }
-    /// Sets `Filters`.
-    pub fn filters(mut self, v: impl Into<Vec<AutomationExecutionFilter>>) -> Self {
-        self.filters = Some(v.into());
-        self
-    }
-    /// Sets `MaxResults`.
-    pub fn max_results(mut self, v: i32) -> Self {
-        self.max_results = Some(v);
-        self
-    }
-    /// Sets `NextToken`.
-    pub fn next_token(mut self, v: impl Into<String>) -> Self {
-        self.next_token = Some(v.into());
-        self
-    }
-}
-impl<C> ::std::fmt::Debug for DescribeAutomationExecutionsRequest<C> {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.debug_struct("DescribeAutomationExecutionsRequest")
-            .field("filters", &self.filters)
-            .field("max_results", &self.max_results)
-            .field("next_token", &self.next_token)
-            .finish()
-    }
-}
-impl<C> rboto::IntoValue for DescribeAutomationExecutionsRequest<C> {
-    fn into_value(self) -> rboto::Value {
-        rboto::Value::Struct(
-            vec![
-                rv::opt(self.filters), rv::opt(self.max_results), rv::opt(self
-                .next_token)
-            ],
-        )
-    }
-}
-#[derive(Clone, PartialEq)]
-pub struct DescribeAutomationStepExecutionsRequest<C = ()> {
+rboto::__structure!(
+    DescribeAutomationExecutionsInput "DescribeAutomationExecutionsRequest"[set debug
+    into] { filters : Vec < AutomationExecutionFilter >, max_results = i32, next_token :
+    String } { _client }
+);
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct DescribeAutomationStepExecutionsInput {
     /// The Automation execution ID for which you want step execution descriptions.
     pub automation_execution_id: Option<String>,
     /// One or more filters to limit the number of step executions returned by the request.
@@ -2683,137 +711,32 @@ pub struct DescribeAutomationStepExecutionsRequest<C = ()> {
     pub max_results: Option<i32>,
     /// Indicates whether to list step executions in reverse order by start time. The default value is 'false'.
     pub reverse_order: Option<bool>,
-    #[doc(hidden)]
-    pub _client: C,
+    pub(crate) _client: rboto::__private::Bound,
 }
-impl Default for DescribeAutomationStepExecutionsRequest {
-    fn default() -> Self {
-        Self::with_client(())
-    }
-}
-impl<C> DescribeAutomationStepExecutionsRequest<C> {
-    #[doc(hidden)]
-    pub fn with_client(client: C) -> Self {
-        Self {
-            automation_execution_id: None,
-            filters: None,
-            next_token: None,
-            max_results: None,
-            reverse_order: None,
-            _client: client,
-        }
-    }
-    /// Sets `AutomationExecutionId`.
-    pub fn automation_execution_id(mut self, v: impl Into<String>) -> Self {
-        self.automation_execution_id = Some(v.into());
-        self
-    }
-    /// Sets `Filters`.
-    pub fn filters(mut self, v: impl Into<Vec<StepExecutionFilter>>) -> Self {
-        self.filters = Some(v.into());
-        self
-    }
-    /// Sets `NextToken`.
-    pub fn next_token(mut self, v: impl Into<String>) -> Self {
-        self.next_token = Some(v.into());
-        self
-    }
-    /// Sets `MaxResults`.
-    pub fn max_results(mut self, v: i32) -> Self {
-        self.max_results = Some(v);
-        self
-    }
-    /// Sets `ReverseOrder`.
-    pub fn reverse_order(mut self, v: bool) -> Self {
-        self.reverse_order = Some(v);
-        self
-    }
-}
-impl<C> ::std::fmt::Debug for DescribeAutomationStepExecutionsRequest<C> {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.debug_struct("DescribeAutomationStepExecutionsRequest")
-            .field("automation_execution_id", &self.automation_execution_id)
-            .field("filters", &self.filters)
-            .field("next_token", &self.next_token)
-            .field("max_results", &self.max_results)
-            .field("reverse_order", &self.reverse_order)
-            .finish()
-    }
-}
-impl<C> rboto::IntoValue for DescribeAutomationStepExecutionsRequest<C> {
-    fn into_value(self) -> rboto::Value {
-        rboto::Value::Struct(
-            vec![
-                rv::opt(self.automation_execution_id), rv::opt(self.filters),
-                rv::opt(self.next_token), rv::opt(self.max_results), rv::opt(self
-                .reverse_order)
-            ],
-        )
-    }
-}
-#[derive(Clone, PartialEq)]
-pub struct DescribeAvailablePatchesRequest<C = ()> {
+rboto::__structure!(
+    DescribeAutomationStepExecutionsInput "DescribeAutomationStepExecutionsRequest"[set
+    debug into] { automation_execution_id : String, filters : Vec < StepExecutionFilter
+    >, next_token : String, max_results = i32, reverse_order = bool } { _client }
+);
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct DescribeAvailablePatchesInput {
     /// Each element in the array is a structure containing a key-value pair.
     pub filters: Option<Vec<PatchOrchestratorFilter>>,
     /// The maximum number of patches to return (per page).
     pub max_results: Option<i32>,
     /// The token for the next set of items to return. (You received this token from a previous call.)
     pub next_token: Option<String>,
-    #[doc(hidden)]
-    pub _client: C,
+    pub(crate) _client: rboto::__private::Bound,
 }
-impl Default for DescribeAvailablePatchesRequest {
-    fn default() -> Self {
-        Self::with_client(())
-    }
-}
-impl<C> DescribeAvailablePatchesRequest<C> {
-    #[doc(hidden)]
-    pub fn with_client(client: C) -> Self {
-        Self {
-            filters: None,
-            max_results: None,
-            next_token: None,
-            _client: client,
-        }
-    }
-    /// Sets `Filters`.
-    pub fn filters(mut self, v: impl Into<Vec<PatchOrchestratorFilter>>) -> Self {
-        self.filters = Some(v.into());
-        self
-    }
-    /// Sets `MaxResults`.
-    pub fn max_results(mut self, v: i32) -> Self {
-        self.max_results = Some(v);
-        self
-    }
-    /// Sets `NextToken`.
-    pub fn next_token(mut self, v: impl Into<String>) -> Self {
-        self.next_token = Some(v.into());
-        self
-    }
-}
-impl<C> ::std::fmt::Debug for DescribeAvailablePatchesRequest<C> {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.debug_struct("DescribeAvailablePatchesRequest")
-            .field("filters", &self.filters)
-            .field("max_results", &self.max_results)
-            .field("next_token", &self.next_token)
-            .finish()
-    }
-}
-impl<C> rboto::IntoValue for DescribeAvailablePatchesRequest<C> {
-    fn into_value(self) -> rboto::Value {
-        rboto::Value::Struct(
-            vec![
-                rv::opt(self.filters), rv::opt(self.max_results), rv::opt(self
-                .next_token)
-            ],
-        )
-    }
-}
-#[derive(Clone, PartialEq)]
-pub struct DescribeDocumentPermissionRequest<C = ()> {
+rboto::__structure!(
+    DescribeAvailablePatchesInput "DescribeAvailablePatchesRequest"[set debug into] {
+    filters : Vec < PatchOrchestratorFilter >, max_results = i32, next_token : String } {
+    _client }
+);
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct DescribeDocumentPermissionInput {
     /// The name of the document for which you are the owner.
     pub name: Option<String>,
     /// The permission type for the document. The permission type can be *Share*.
@@ -2822,312 +745,79 @@ pub struct DescribeDocumentPermissionRequest<C = ()> {
     pub max_results: Option<i32>,
     /// The token for the next set of items to return. (You received this token from a previous call.)
     pub next_token: Option<String>,
-    #[doc(hidden)]
-    pub _client: C,
+    pub(crate) _client: rboto::__private::Bound,
 }
-impl Default for DescribeDocumentPermissionRequest {
-    fn default() -> Self {
-        Self::with_client(())
-    }
-}
-impl<C> DescribeDocumentPermissionRequest<C> {
-    #[doc(hidden)]
-    pub fn with_client(client: C) -> Self {
-        Self {
-            name: None,
-            permission_type: None,
-            max_results: None,
-            next_token: None,
-            _client: client,
-        }
-    }
-    /// Sets `Name`.
-    pub fn name(mut self, v: impl Into<String>) -> Self {
-        self.name = Some(v.into());
-        self
-    }
-    /// Sets `PermissionType`.
-    pub fn permission_type(mut self, v: impl Into<DocumentPermissionType>) -> Self {
-        self.permission_type = Some(v.into());
-        self
-    }
-    /// Sets `MaxResults`.
-    pub fn max_results(mut self, v: i32) -> Self {
-        self.max_results = Some(v);
-        self
-    }
-    /// Sets `NextToken`.
-    pub fn next_token(mut self, v: impl Into<String>) -> Self {
-        self.next_token = Some(v.into());
-        self
-    }
-}
-impl<C> ::std::fmt::Debug for DescribeDocumentPermissionRequest<C> {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.debug_struct("DescribeDocumentPermissionRequest")
-            .field("name", &self.name)
-            .field("permission_type", &self.permission_type)
-            .field("max_results", &self.max_results)
-            .field("next_token", &self.next_token)
-            .finish()
-    }
-}
-impl<C> rboto::IntoValue for DescribeDocumentPermissionRequest<C> {
-    fn into_value(self) -> rboto::Value {
-        rboto::Value::Struct(
-            vec![
-                rv::opt(self.name), rv::opt(self.permission_type), rv::opt(self
-                .max_results), rv::opt(self.next_token)
-            ],
-        )
-    }
-}
-#[derive(Clone, PartialEq)]
-pub struct DescribeDocumentRequest<C = ()> {
+rboto::__structure!(
+    DescribeDocumentPermissionInput "DescribeDocumentPermissionRequest"[set debug into] {
+    name : String, permission_type : DocumentPermissionType, max_results = i32,
+    next_token : String } { _client }
+);
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct DescribeDocumentInput {
     /// The name of the SSM document.
     pub name: Option<String>,
     /// The document version for which you want information. Can be a specific version or the default version.
     pub document_version: Option<String>,
     /// An optional field specifying the version of the artifact associated with the document. For example, 12.6. This value is unique across all versions of a document, and can't be changed.
     pub version_name: Option<String>,
-    #[doc(hidden)]
-    pub _client: C,
+    pub(crate) _client: rboto::__private::Bound,
 }
-impl Default for DescribeDocumentRequest {
-    fn default() -> Self {
-        Self::with_client(())
-    }
-}
-impl<C> DescribeDocumentRequest<C> {
-    #[doc(hidden)]
-    pub fn with_client(client: C) -> Self {
-        Self {
-            name: None,
-            document_version: None,
-            version_name: None,
-            _client: client,
-        }
-    }
-    /// Sets `Name`.
-    pub fn name(mut self, v: impl Into<String>) -> Self {
-        self.name = Some(v.into());
-        self
-    }
-    /// Sets `DocumentVersion`.
-    pub fn document_version(mut self, v: impl Into<String>) -> Self {
-        self.document_version = Some(v.into());
-        self
-    }
-    /// Sets `VersionName`.
-    pub fn version_name(mut self, v: impl Into<String>) -> Self {
-        self.version_name = Some(v.into());
-        self
-    }
-}
-impl<C> ::std::fmt::Debug for DescribeDocumentRequest<C> {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.debug_struct("DescribeDocumentRequest")
-            .field("name", &self.name)
-            .field("document_version", &self.document_version)
-            .field("version_name", &self.version_name)
-            .finish()
-    }
-}
-impl<C> rboto::IntoValue for DescribeDocumentRequest<C> {
-    fn into_value(self) -> rboto::Value {
-        rboto::Value::Struct(
-            vec![
-                rv::opt(self.name), rv::opt(self.document_version), rv::opt(self
-                .version_name)
-            ],
-        )
-    }
-}
-#[derive(Clone, PartialEq)]
-pub struct DescribeEffectiveInstanceAssociationsRequest<C = ()> {
+rboto::__structure!(
+    DescribeDocumentInput "DescribeDocumentRequest"[set debug into] { name : String,
+    document_version : String, version_name : String } { _client }
+);
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct DescribeEffectiveInstanceAssociationsInput {
     /// The managed node ID for which you want to view all associations.
     pub instance_id: Option<String>,
     /// The maximum number of items to return for this call. The call also returns a token that you can specify in a subsequent call to get the next set of results.
     pub max_results: Option<i32>,
     /// The token for the next set of items to return. (You received this token from a previous call.)
     pub next_token: Option<String>,
-    #[doc(hidden)]
-    pub _client: C,
+    pub(crate) _client: rboto::__private::Bound,
 }
-impl Default for DescribeEffectiveInstanceAssociationsRequest {
-    fn default() -> Self {
-        Self::with_client(())
-    }
-}
-impl<C> DescribeEffectiveInstanceAssociationsRequest<C> {
-    #[doc(hidden)]
-    pub fn with_client(client: C) -> Self {
-        Self {
-            instance_id: None,
-            max_results: None,
-            next_token: None,
-            _client: client,
-        }
-    }
-    /// Sets `InstanceId`.
-    pub fn instance_id(mut self, v: impl Into<String>) -> Self {
-        self.instance_id = Some(v.into());
-        self
-    }
-    /// Sets `MaxResults`.
-    pub fn max_results(mut self, v: i32) -> Self {
-        self.max_results = Some(v);
-        self
-    }
-    /// Sets `NextToken`.
-    pub fn next_token(mut self, v: impl Into<String>) -> Self {
-        self.next_token = Some(v.into());
-        self
-    }
-}
-impl<C> ::std::fmt::Debug for DescribeEffectiveInstanceAssociationsRequest<C> {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.debug_struct("DescribeEffectiveInstanceAssociationsRequest")
-            .field("instance_id", &self.instance_id)
-            .field("max_results", &self.max_results)
-            .field("next_token", &self.next_token)
-            .finish()
-    }
-}
-impl<C> rboto::IntoValue for DescribeEffectiveInstanceAssociationsRequest<C> {
-    fn into_value(self) -> rboto::Value {
-        rboto::Value::Struct(
-            vec![
-                rv::opt(self.instance_id), rv::opt(self.max_results), rv::opt(self
-                .next_token)
-            ],
-        )
-    }
-}
-#[derive(Clone, PartialEq)]
-pub struct DescribeEffectivePatchesForPatchBaselineRequest<C = ()> {
+rboto::__structure!(
+    DescribeEffectiveInstanceAssociationsInput
+    "DescribeEffectiveInstanceAssociationsRequest"[set debug into] { instance_id :
+    String, max_results = i32, next_token : String } { _client }
+);
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct DescribeEffectivePatchesForPatchBaselineInput {
     /// The ID of the patch baseline to retrieve the effective patches for.
     pub baseline_id: Option<String>,
     /// The maximum number of patches to return (per page).
     pub max_results: Option<i32>,
     /// The token for the next set of items to return. (You received this token from a previous call.)
     pub next_token: Option<String>,
-    #[doc(hidden)]
-    pub _client: C,
+    pub(crate) _client: rboto::__private::Bound,
 }
-impl Default for DescribeEffectivePatchesForPatchBaselineRequest {
-    fn default() -> Self {
-        Self::with_client(())
-    }
-}
-impl<C> DescribeEffectivePatchesForPatchBaselineRequest<C> {
-    #[doc(hidden)]
-    pub fn with_client(client: C) -> Self {
-        Self {
-            baseline_id: None,
-            max_results: None,
-            next_token: None,
-            _client: client,
-        }
-    }
-    /// Sets `BaselineId`.
-    pub fn baseline_id(mut self, v: impl Into<String>) -> Self {
-        self.baseline_id = Some(v.into());
-        self
-    }
-    /// Sets `MaxResults`.
-    pub fn max_results(mut self, v: i32) -> Self {
-        self.max_results = Some(v);
-        self
-    }
-    /// Sets `NextToken`.
-    pub fn next_token(mut self, v: impl Into<String>) -> Self {
-        self.next_token = Some(v.into());
-        self
-    }
-}
-impl<C> ::std::fmt::Debug for DescribeEffectivePatchesForPatchBaselineRequest<C> {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.debug_struct("DescribeEffectivePatchesForPatchBaselineRequest")
-            .field("baseline_id", &self.baseline_id)
-            .field("max_results", &self.max_results)
-            .field("next_token", &self.next_token)
-            .finish()
-    }
-}
-impl<C> rboto::IntoValue for DescribeEffectivePatchesForPatchBaselineRequest<C> {
-    fn into_value(self) -> rboto::Value {
-        rboto::Value::Struct(
-            vec![
-                rv::opt(self.baseline_id), rv::opt(self.max_results), rv::opt(self
-                .next_token)
-            ],
-        )
-    }
-}
-#[derive(Clone, PartialEq)]
-pub struct DescribeInstanceAssociationsStatusRequest<C = ()> {
+rboto::__structure!(
+    DescribeEffectivePatchesForPatchBaselineInput
+    "DescribeEffectivePatchesForPatchBaselineRequest"[set debug into] { baseline_id :
+    String, max_results = i32, next_token : String } { _client }
+);
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct DescribeInstanceAssociationsStatusInput {
     /// The managed node IDs for which you want association status information.
     pub instance_id: Option<String>,
     /// The maximum number of items to return for this call. The call also returns a token that you can specify in a subsequent call to get the next set of results.
     pub max_results: Option<i32>,
     /// The token for the next set of items to return. (You received this token from a previous call.)
     pub next_token: Option<String>,
-    #[doc(hidden)]
-    pub _client: C,
+    pub(crate) _client: rboto::__private::Bound,
 }
-impl Default for DescribeInstanceAssociationsStatusRequest {
-    fn default() -> Self {
-        Self::with_client(())
-    }
-}
-impl<C> DescribeInstanceAssociationsStatusRequest<C> {
-    #[doc(hidden)]
-    pub fn with_client(client: C) -> Self {
-        Self {
-            instance_id: None,
-            max_results: None,
-            next_token: None,
-            _client: client,
-        }
-    }
-    /// Sets `InstanceId`.
-    pub fn instance_id(mut self, v: impl Into<String>) -> Self {
-        self.instance_id = Some(v.into());
-        self
-    }
-    /// Sets `MaxResults`.
-    pub fn max_results(mut self, v: i32) -> Self {
-        self.max_results = Some(v);
-        self
-    }
-    /// Sets `NextToken`.
-    pub fn next_token(mut self, v: impl Into<String>) -> Self {
-        self.next_token = Some(v.into());
-        self
-    }
-}
-impl<C> ::std::fmt::Debug for DescribeInstanceAssociationsStatusRequest<C> {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.debug_struct("DescribeInstanceAssociationsStatusRequest")
-            .field("instance_id", &self.instance_id)
-            .field("max_results", &self.max_results)
-            .field("next_token", &self.next_token)
-            .finish()
-    }
-}
-impl<C> rboto::IntoValue for DescribeInstanceAssociationsStatusRequest<C> {
-    fn into_value(self) -> rboto::Value {
-        rboto::Value::Struct(
-            vec![
-                rv::opt(self.instance_id), rv::opt(self.max_results), rv::opt(self
-                .next_token)
-            ],
-        )
-    }
-}
-#[derive(Clone, PartialEq)]
-pub struct DescribeInstanceInformationRequest<C = ()> {
+rboto::__structure!(
+    DescribeInstanceAssociationsStatusInput
+    "DescribeInstanceAssociationsStatusRequest"[set debug into] { instance_id : String,
+    max_results = i32, next_token : String } { _client }
+);
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct DescribeInstanceInformationInput {
     /// This is a legacy method. We recommend that you don't use this method. Instead, use the `Filters` data type. `Filters` enables you to return node information by filtering based on tags applied to managed nodes.
     pub instance_information_filter_list: Option<Vec<InstanceInformationFilter>>,
     /// One or more filters. Use a filter to return a more specific list of managed nodes. You can filter based on tags applied to your managed nodes. Tag filters can't be combined with other filter types. Use this `Filters` data type instead of `InstanceInformationFilterList`, which is deprecated.
@@ -3136,77 +826,17 @@ pub struct DescribeInstanceInformationRequest<C = ()> {
     pub max_results: Option<i32>,
     /// The token for the next set of items to return. (You received this token from a previous call.)
     pub next_token: Option<String>,
-    #[doc(hidden)]
-    pub _client: C,
+    pub(crate) _client: rboto::__private::Bound,
 }
-impl Default for DescribeInstanceInformationRequest {
-    fn default() -> Self {
-        Self::with_client(())
-    }
-}
-impl<C> DescribeInstanceInformationRequest<C> {
-    #[doc(hidden)]
-    pub fn with_client(client: C) -> Self {
-        Self {
-            instance_information_filter_list: None,
-            filters: None,
-            max_results: None,
-            next_token: None,
-            _client: client,
-        }
-    }
-    /// Sets `InstanceInformationFilterList`.
-    pub fn instance_information_filter_list(
-        mut self,
-        v: impl Into<Vec<InstanceInformationFilter>>,
-    ) -> Self {
-        self.instance_information_filter_list = Some(v.into());
-        self
-    }
-    /// Sets `Filters`.
-    pub fn filters(
-        mut self,
-        v: impl Into<Vec<InstanceInformationStringFilter>>,
-    ) -> Self {
-        self.filters = Some(v.into());
-        self
-    }
-    /// Sets `MaxResults`.
-    pub fn max_results(mut self, v: i32) -> Self {
-        self.max_results = Some(v);
-        self
-    }
-    /// Sets `NextToken`.
-    pub fn next_token(mut self, v: impl Into<String>) -> Self {
-        self.next_token = Some(v.into());
-        self
-    }
-}
-impl<C> ::std::fmt::Debug for DescribeInstanceInformationRequest<C> {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.debug_struct("DescribeInstanceInformationRequest")
-            .field(
-                "instance_information_filter_list",
-                &self.instance_information_filter_list,
-            )
-            .field("filters", &self.filters)
-            .field("max_results", &self.max_results)
-            .field("next_token", &self.next_token)
-            .finish()
-    }
-}
-impl<C> rboto::IntoValue for DescribeInstanceInformationRequest<C> {
-    fn into_value(self) -> rboto::Value {
-        rboto::Value::Struct(
-            vec![
-                rv::opt(self.instance_information_filter_list), rv::opt(self.filters),
-                rv::opt(self.max_results), rv::opt(self.next_token)
-            ],
-        )
-    }
-}
-#[derive(Clone, PartialEq)]
-pub struct DescribeInstancePatchStatesForPatchGroupRequest<C = ()> {
+rboto::__structure!(
+    DescribeInstanceInformationInput "DescribeInstanceInformationRequest"[set debug into]
+    { instance_information_filter_list : Vec < InstanceInformationFilter >, filters : Vec
+    < InstanceInformationStringFilter >, max_results = i32, next_token : String } {
+    _client }
+);
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct DescribeInstancePatchStatesForPatchGroupInput {
     /// The name of the patch group for which the patch state information should be retrieved.
     pub patch_group: Option<String>,
     /// Each entry in the array is a structure containing:
@@ -3215,129 +845,32 @@ pub struct DescribeInstancePatchStatesForPatchGroupRequest<C = ()> {
     pub next_token: Option<String>,
     /// The maximum number of patches to return (per page).
     pub max_results: Option<i32>,
-    #[doc(hidden)]
-    pub _client: C,
+    pub(crate) _client: rboto::__private::Bound,
 }
-impl Default for DescribeInstancePatchStatesForPatchGroupRequest {
-    fn default() -> Self {
-        Self::with_client(())
-    }
-}
-impl<C> DescribeInstancePatchStatesForPatchGroupRequest<C> {
-    #[doc(hidden)]
-    pub fn with_client(client: C) -> Self {
-        Self {
-            patch_group: None,
-            filters: None,
-            next_token: None,
-            max_results: None,
-            _client: client,
-        }
-    }
-    /// Sets `PatchGroup`.
-    pub fn patch_group(mut self, v: impl Into<String>) -> Self {
-        self.patch_group = Some(v.into());
-        self
-    }
-    /// Sets `Filters`.
-    pub fn filters(mut self, v: impl Into<Vec<InstancePatchStateFilter>>) -> Self {
-        self.filters = Some(v.into());
-        self
-    }
-    /// Sets `NextToken`.
-    pub fn next_token(mut self, v: impl Into<String>) -> Self {
-        self.next_token = Some(v.into());
-        self
-    }
-    /// Sets `MaxResults`.
-    pub fn max_results(mut self, v: i32) -> Self {
-        self.max_results = Some(v);
-        self
-    }
-}
-impl<C> ::std::fmt::Debug for DescribeInstancePatchStatesForPatchGroupRequest<C> {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.debug_struct("DescribeInstancePatchStatesForPatchGroupRequest")
-            .field("patch_group", &self.patch_group)
-            .field("filters", &self.filters)
-            .field("next_token", &self.next_token)
-            .field("max_results", &self.max_results)
-            .finish()
-    }
-}
-impl<C> rboto::IntoValue for DescribeInstancePatchStatesForPatchGroupRequest<C> {
-    fn into_value(self) -> rboto::Value {
-        rboto::Value::Struct(
-            vec![
-                rv::opt(self.patch_group), rv::opt(self.filters), rv::opt(self
-                .next_token), rv::opt(self.max_results)
-            ],
-        )
-    }
-}
-#[derive(Clone, PartialEq)]
-pub struct DescribeInstancePatchStatesRequest<C = ()> {
+rboto::__structure!(
+    DescribeInstancePatchStatesForPatchGroupInput
+    "DescribeInstancePatchStatesForPatchGroupRequest"[set debug into] { patch_group :
+    String, filters : Vec < InstancePatchStateFilter >, next_token : String, max_results
+    = i32 } { _client }
+);
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct DescribeInstancePatchStatesInput {
     /// The ID of the managed node for which patch state information should be retrieved.
     pub instance_ids: Option<Vec<String>>,
     /// The token for the next set of items to return. (You received this token from a previous call.)
     pub next_token: Option<String>,
     /// The maximum number of managed nodes to return (per page).
     pub max_results: Option<i32>,
-    #[doc(hidden)]
-    pub _client: C,
+    pub(crate) _client: rboto::__private::Bound,
 }
-impl Default for DescribeInstancePatchStatesRequest {
-    fn default() -> Self {
-        Self::with_client(())
-    }
-}
-impl<C> DescribeInstancePatchStatesRequest<C> {
-    #[doc(hidden)]
-    pub fn with_client(client: C) -> Self {
-        Self {
-            instance_ids: None,
-            next_token: None,
-            max_results: None,
-            _client: client,
-        }
-    }
-    /// Sets `InstanceIds`.
-    pub fn instance_ids(mut self, v: impl Into<Vec<String>>) -> Self {
-        self.instance_ids = Some(v.into());
-        self
-    }
-    /// Sets `NextToken`.
-    pub fn next_token(mut self, v: impl Into<String>) -> Self {
-        self.next_token = Some(v.into());
-        self
-    }
-    /// Sets `MaxResults`.
-    pub fn max_results(mut self, v: i32) -> Self {
-        self.max_results = Some(v);
-        self
-    }
-}
-impl<C> ::std::fmt::Debug for DescribeInstancePatchStatesRequest<C> {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.debug_struct("DescribeInstancePatchStatesRequest")
-            .field("instance_ids", &self.instance_ids)
-            .field("next_token", &self.next_token)
-            .field("max_results", &self.max_results)
-            .finish()
-    }
-}
-impl<C> rboto::IntoValue for DescribeInstancePatchStatesRequest<C> {
-    fn into_value(self) -> rboto::Value {
-        rboto::Value::Struct(
-            vec![
-                rv::opt(self.instance_ids), rv::opt(self.next_token), rv::opt(self
-                .max_results)
-            ],
-        )
-    }
-}
-#[derive(Clone, PartialEq)]
-pub struct DescribeInstancePatchesRequest<C = ()> {
+rboto::__structure!(
+    DescribeInstancePatchStatesInput "DescribeInstancePatchStatesRequest"[set debug into]
+    { instance_ids : Vec < String >, next_token : String, max_results = i32 } { _client }
+);
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct DescribeInstancePatchesInput {
     /// The ID of the managed node whose patch state information should be retrieved.
     pub instance_id: Option<String>,
     /// Each element in the array is a structure containing a key-value pair.
@@ -3346,68 +879,16 @@ pub struct DescribeInstancePatchesRequest<C = ()> {
     pub next_token: Option<String>,
     /// The maximum number of patches to return (per page).
     pub max_results: Option<i32>,
-    #[doc(hidden)]
-    pub _client: C,
+    pub(crate) _client: rboto::__private::Bound,
 }
-impl Default for DescribeInstancePatchesRequest {
-    fn default() -> Self {
-        Self::with_client(())
-    }
-}
-impl<C> DescribeInstancePatchesRequest<C> {
-    #[doc(hidden)]
-    pub fn with_client(client: C) -> Self {
-        Self {
-            instance_id: None,
-            filters: None,
-            next_token: None,
-            max_results: None,
-            _client: client,
-        }
-    }
-    /// Sets `InstanceId`.
-    pub fn instance_id(mut self, v: impl Into<String>) -> Self {
-        self.instance_id = Some(v.into());
-        self
-    }
-    /// Sets `Filters`.
-    pub fn filters(mut self, v: impl Into<Vec<PatchOrchestratorFilter>>) -> Self {
-        self.filters = Some(v.into());
-        self
-    }
-    /// Sets `NextToken`.
-    pub fn next_token(mut self, v: impl Into<String>) -> Self {
-        self.next_token = Some(v.into());
-        self
-    }
-    /// Sets `MaxResults`.
-    pub fn max_results(mut self, v: i32) -> Self {
-        self.max_results = Some(v);
-        self
-    }
-}
-impl<C> ::std::fmt::Debug for DescribeInstancePatchesRequest<C> {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.debug_struct("DescribeInstancePatchesRequest")
-            .field("instance_id", &self.instance_id)
-            .field("filters", &self.filters)
-            .field("next_token", &self.next_token)
-            .field("max_results", &self.max_results)
-            .finish()
-    }
-}
-impl<C> rboto::IntoValue for DescribeInstancePatchesRequest<C> {
-    fn into_value(self) -> rboto::Value {
-        rboto::Value::Struct(
-            vec![
-                rv::opt(self.instance_id), rv::opt(self.filters), rv::opt(self
-                .next_token), rv::opt(self.max_results)
-            ],
-        )
-    }
-}
-#[derive(Clone, PartialEq)]
-pub struct DescribeInstancePropertiesRequest<C = ()> {
+rboto::__structure!(
+    DescribeInstancePatchesInput "DescribeInstancePatchesRequest"[set debug into] {
+    instance_id : String, filters : Vec < PatchOrchestratorFilter >, next_token : String,
+    max_results = i32 } { _client }
+);
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct DescribeInstancePropertiesInput {
     /// An array of instance property filters.
     pub instance_property_filter_list: Option<Vec<InstancePropertyFilter>>,
     /// The request filters to use with the operator.
@@ -3416,136 +897,32 @@ pub struct DescribeInstancePropertiesRequest<C = ()> {
     pub max_results: Option<i32>,
     /// The token provided by a previous request to use to return the next set of properties.
     pub next_token: Option<String>,
-    #[doc(hidden)]
-    pub _client: C,
+    pub(crate) _client: rboto::__private::Bound,
 }
-impl Default for DescribeInstancePropertiesRequest {
-    fn default() -> Self {
-        Self::with_client(())
-    }
-}
-impl<C> DescribeInstancePropertiesRequest<C> {
-    #[doc(hidden)]
-    pub fn with_client(client: C) -> Self {
-        Self {
-            instance_property_filter_list: None,
-            filters_with_operator: None,
-            max_results: None,
-            next_token: None,
-            _client: client,
-        }
-    }
-    /// Sets `InstancePropertyFilterList`.
-    pub fn instance_property_filter_list(
-        mut self,
-        v: impl Into<Vec<InstancePropertyFilter>>,
-    ) -> Self {
-        self.instance_property_filter_list = Some(v.into());
-        self
-    }
-    /// Sets `FiltersWithOperator`.
-    pub fn filters_with_operator(
-        mut self,
-        v: impl Into<Vec<InstancePropertyStringFilter>>,
-    ) -> Self {
-        self.filters_with_operator = Some(v.into());
-        self
-    }
-    /// Sets `MaxResults`.
-    pub fn max_results(mut self, v: i32) -> Self {
-        self.max_results = Some(v);
-        self
-    }
-    /// Sets `NextToken`.
-    pub fn next_token(mut self, v: impl Into<String>) -> Self {
-        self.next_token = Some(v.into());
-        self
-    }
-}
-impl<C> ::std::fmt::Debug for DescribeInstancePropertiesRequest<C> {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.debug_struct("DescribeInstancePropertiesRequest")
-            .field("instance_property_filter_list", &self.instance_property_filter_list)
-            .field("filters_with_operator", &self.filters_with_operator)
-            .field("max_results", &self.max_results)
-            .field("next_token", &self.next_token)
-            .finish()
-    }
-}
-impl<C> rboto::IntoValue for DescribeInstancePropertiesRequest<C> {
-    fn into_value(self) -> rboto::Value {
-        rboto::Value::Struct(
-            vec![
-                rv::opt(self.instance_property_filter_list), rv::opt(self
-                .filters_with_operator), rv::opt(self.max_results), rv::opt(self
-                .next_token)
-            ],
-        )
-    }
-}
-#[derive(Clone, PartialEq)]
-pub struct DescribeInventoryDeletionsRequest<C = ()> {
+rboto::__structure!(
+    DescribeInstancePropertiesInput "DescribeInstancePropertiesRequest"[set debug into] {
+    instance_property_filter_list : Vec < InstancePropertyFilter >, filters_with_operator
+    : Vec < InstancePropertyStringFilter >, max_results = i32, next_token : String } {
+    _client }
+);
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct DescribeInventoryDeletionsInput {
     /// Specify the delete inventory ID for which you want information. This ID was returned by the `DeleteInventory` operation.
     pub deletion_id: Option<String>,
     /// A token to start the list. Use this token to get the next set of results.
     pub next_token: Option<String>,
     /// The maximum number of items to return for this call. The call also returns a token that you can specify in a subsequent call to get the next set of results.
     pub max_results: Option<i32>,
-    #[doc(hidden)]
-    pub _client: C,
+    pub(crate) _client: rboto::__private::Bound,
 }
-impl Default for DescribeInventoryDeletionsRequest {
-    fn default() -> Self {
-        Self::with_client(())
-    }
-}
-impl<C> DescribeInventoryDeletionsRequest<C> {
-    #[doc(hidden)]
-    pub fn with_client(client: C) -> Self {
-        Self {
-            deletion_id: None,
-            next_token: None,
-            max_results: None,
-            _client: client,
-        }
-    }
-    /// Sets `DeletionId`.
-    pub fn deletion_id(mut self, v: impl Into<String>) -> Self {
-        self.deletion_id = Some(v.into());
-        self
-    }
-    /// Sets `NextToken`.
-    pub fn next_token(mut self, v: impl Into<String>) -> Self {
-        self.next_token = Some(v.into());
-        self
-    }
-    /// Sets `MaxResults`.
-    pub fn max_results(mut self, v: i32) -> Self {
-        self.max_results = Some(v);
-        self
-    }
-}
-impl<C> ::std::fmt::Debug for DescribeInventoryDeletionsRequest<C> {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.debug_struct("DescribeInventoryDeletionsRequest")
-            .field("deletion_id", &self.deletion_id)
-            .field("next_token", &self.next_token)
-            .field("max_results", &self.max_results)
-            .finish()
-    }
-}
-impl<C> rboto::IntoValue for DescribeInventoryDeletionsRequest<C> {
-    fn into_value(self) -> rboto::Value {
-        rboto::Value::Struct(
-            vec![
-                rv::opt(self.deletion_id), rv::opt(self.next_token), rv::opt(self
-                .max_results)
-            ],
-        )
-    }
-}
-#[derive(Clone, PartialEq)]
-pub struct DescribeMaintenanceWindowExecutionTaskInvocationsRequest<C = ()> {
+rboto::__structure!(
+    DescribeInventoryDeletionsInput "DescribeInventoryDeletionsRequest"[set debug into] {
+    deletion_id : String, next_token : String, max_results = i32 } { _client }
+);
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct DescribeMaintenanceWindowExecutionTaskInvocationsInput {
     /// The ID of the maintenance window execution the task is part of.
     pub window_execution_id: Option<String>,
     /// The ID of the specific task in the maintenance window task that should be retrieved.
@@ -3556,77 +933,17 @@ pub struct DescribeMaintenanceWindowExecutionTaskInvocationsRequest<C = ()> {
     pub max_results: Option<i32>,
     /// The token for the next set of items to return. (You received this token from a previous call.)
     pub next_token: Option<String>,
-    #[doc(hidden)]
-    pub _client: C,
+    pub(crate) _client: rboto::__private::Bound,
 }
-impl Default for DescribeMaintenanceWindowExecutionTaskInvocationsRequest {
-    fn default() -> Self {
-        Self::with_client(())
-    }
-}
-impl<C> DescribeMaintenanceWindowExecutionTaskInvocationsRequest<C> {
-    #[doc(hidden)]
-    pub fn with_client(client: C) -> Self {
-        Self {
-            window_execution_id: None,
-            task_id: None,
-            filters: None,
-            max_results: None,
-            next_token: None,
-            _client: client,
-        }
-    }
-    /// Sets `WindowExecutionId`.
-    pub fn window_execution_id(mut self, v: impl Into<String>) -> Self {
-        self.window_execution_id = Some(v.into());
-        self
-    }
-    /// Sets `TaskId`.
-    pub fn task_id(mut self, v: impl Into<String>) -> Self {
-        self.task_id = Some(v.into());
-        self
-    }
-    /// Sets `Filters`.
-    pub fn filters(mut self, v: impl Into<Vec<MaintenanceWindowFilter>>) -> Self {
-        self.filters = Some(v.into());
-        self
-    }
-    /// Sets `MaxResults`.
-    pub fn max_results(mut self, v: i32) -> Self {
-        self.max_results = Some(v);
-        self
-    }
-    /// Sets `NextToken`.
-    pub fn next_token(mut self, v: impl Into<String>) -> Self {
-        self.next_token = Some(v.into());
-        self
-    }
-}
-impl<C> ::std::fmt::Debug
-for DescribeMaintenanceWindowExecutionTaskInvocationsRequest<C> {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.debug_struct("DescribeMaintenanceWindowExecutionTaskInvocationsRequest")
-            .field("window_execution_id", &self.window_execution_id)
-            .field("task_id", &self.task_id)
-            .field("filters", &self.filters)
-            .field("max_results", &self.max_results)
-            .field("next_token", &self.next_token)
-            .finish()
-    }
-}
-impl<C> rboto::IntoValue
-for DescribeMaintenanceWindowExecutionTaskInvocationsRequest<C> {
-    fn into_value(self) -> rboto::Value {
-        rboto::Value::Struct(
-            vec![
-                rv::opt(self.window_execution_id), rv::opt(self.task_id), rv::opt(self
-                .filters), rv::opt(self.max_results), rv::opt(self.next_token)
-            ],
-        )
-    }
-}
-#[derive(Clone, PartialEq)]
-pub struct DescribeMaintenanceWindowExecutionTasksRequest<C = ()> {
+rboto::__structure!(
+    DescribeMaintenanceWindowExecutionTaskInvocationsInput
+    "DescribeMaintenanceWindowExecutionTaskInvocationsRequest"[set debug into] {
+    window_execution_id : String, task_id : String, filters : Vec <
+    MaintenanceWindowFilter >, max_results = i32, next_token : String } { _client }
+);
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct DescribeMaintenanceWindowExecutionTasksInput {
     /// The ID of the maintenance window execution whose task executions should be retrieved.
     pub window_execution_id: Option<String>,
     /// Optional filters used to scope down the returned tasks. The supported filter key is `STATUS` with the corresponding values `PENDING`, `IN_PROGRESS`, `SUCCESS`, `FAILED`, `TIMED_OUT`, `CANCELLING`, and `CANCELLED`.
@@ -3635,68 +952,17 @@ pub struct DescribeMaintenanceWindowExecutionTasksRequest<C = ()> {
     pub max_results: Option<i32>,
     /// The token for the next set of items to return. (You received this token from a previous call.)
     pub next_token: Option<String>,
-    #[doc(hidden)]
-    pub _client: C,
+    pub(crate) _client: rboto::__private::Bound,
 }
-impl Default for DescribeMaintenanceWindowExecutionTasksRequest {
-    fn default() -> Self {
-        Self::with_client(())
-    }
-}
-impl<C> DescribeMaintenanceWindowExecutionTasksRequest<C> {
-    #[doc(hidden)]
-    pub fn with_client(client: C) -> Self {
-        Self {
-            window_execution_id: None,
-            filters: None,
-            max_results: None,
-            next_token: None,
-            _client: client,
-        }
-    }
-    /// Sets `WindowExecutionId`.
-    pub fn window_execution_id(mut self, v: impl Into<String>) -> Self {
-        self.window_execution_id = Some(v.into());
-        self
-    }
-    /// Sets `Filters`.
-    pub fn filters(mut self, v: impl Into<Vec<MaintenanceWindowFilter>>) -> Self {
-        self.filters = Some(v.into());
-        self
-    }
-    /// Sets `MaxResults`.
-    pub fn max_results(mut self, v: i32) -> Self {
-        self.max_results = Some(v);
-        self
-    }
-    /// Sets `NextToken`.
-    pub fn next_token(mut self, v: impl Into<String>) -> Self {
-        self.next_token = Some(v.into());
-        self
-    }
-}
-impl<C> ::std::fmt::Debug for DescribeMaintenanceWindowExecutionTasksRequest<C> {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.debug_struct("DescribeMaintenanceWindowExecutionTasksRequest")
-            .field("window_execution_id", &self.window_execution_id)
-            .field("filters", &self.filters)
-            .field("max_results", &self.max_results)
-            .field("next_token", &self.next_token)
-            .finish()
-    }
-}
-impl<C> rboto::IntoValue for DescribeMaintenanceWindowExecutionTasksRequest<C> {
-    fn into_value(self) -> rboto::Value {
-        rboto::Value::Struct(
-            vec![
-                rv::opt(self.window_execution_id), rv::opt(self.filters), rv::opt(self
-                .max_results), rv::opt(self.next_token)
-            ],
-        )
-    }
-}
-#[derive(Clone, PartialEq)]
-pub struct DescribeMaintenanceWindowExecutionsRequest<C = ()> {
+rboto::__structure!(
+    DescribeMaintenanceWindowExecutionTasksInput
+    "DescribeMaintenanceWindowExecutionTasksRequest"[set debug into] {
+    window_execution_id : String, filters : Vec < MaintenanceWindowFilter >, max_results
+    = i32, next_token : String } { _client }
+);
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct DescribeMaintenanceWindowExecutionsInput {
     /// The ID of the maintenance window whose executions should be retrieved.
     pub window_id: Option<String>,
     /// Each entry in the array is a structure containing:
@@ -3705,68 +971,17 @@ pub struct DescribeMaintenanceWindowExecutionsRequest<C = ()> {
     pub max_results: Option<i32>,
     /// The token for the next set of items to return. (You received this token from a previous call.)
     pub next_token: Option<String>,
-    #[doc(hidden)]
-    pub _client: C,
+    pub(crate) _client: rboto::__private::Bound,
 }
-impl Default for DescribeMaintenanceWindowExecutionsRequest {
-    fn default() -> Self {
-        Self::with_client(())
-    }
-}
-impl<C> DescribeMaintenanceWindowExecutionsRequest<C> {
-    #[doc(hidden)]
-    pub fn with_client(client: C) -> Self {
-        Self {
-            window_id: None,
-            filters: None,
-            max_results: None,
-            next_token: None,
-            _client: client,
-        }
-    }
-    /// Sets `WindowId`.
-    pub fn window_id(mut self, v: impl Into<String>) -> Self {
-        self.window_id = Some(v.into());
-        self
-    }
-    /// Sets `Filters`.
-    pub fn filters(mut self, v: impl Into<Vec<MaintenanceWindowFilter>>) -> Self {
-        self.filters = Some(v.into());
-        self
-    }
-    /// Sets `MaxResults`.
-    pub fn max_results(mut self, v: i32) -> Self {
-        self.max_results = Some(v);
-        self
-    }
-    /// Sets `NextToken`.
-    pub fn next_token(mut self, v: impl Into<String>) -> Self {
-        self.next_token = Some(v.into());
-        self
-    }
-}
-impl<C> ::std::fmt::Debug for DescribeMaintenanceWindowExecutionsRequest<C> {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.debug_struct("DescribeMaintenanceWindowExecutionsRequest")
-            .field("window_id", &self.window_id)
-            .field("filters", &self.filters)
-            .field("max_results", &self.max_results)
-            .field("next_token", &self.next_token)
-            .finish()
-    }
-}
-impl<C> rboto::IntoValue for DescribeMaintenanceWindowExecutionsRequest<C> {
-    fn into_value(self) -> rboto::Value {
-        rboto::Value::Struct(
-            vec![
-                rv::opt(self.window_id), rv::opt(self.filters), rv::opt(self
-                .max_results), rv::opt(self.next_token)
-            ],
-        )
-    }
-}
-#[derive(Clone, PartialEq)]
-pub struct DescribeMaintenanceWindowScheduleRequest<C = ()> {
+rboto::__structure!(
+    DescribeMaintenanceWindowExecutionsInput
+    "DescribeMaintenanceWindowExecutionsRequest"[set debug into] { window_id : String,
+    filters : Vec < MaintenanceWindowFilter >, max_results = i32, next_token : String } {
+    _client }
+);
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct DescribeMaintenanceWindowScheduleInput {
     /// The ID of the maintenance window to retrieve information about.
     pub window_id: Option<String>,
     /// The managed node ID or key-value pair to retrieve information about.
@@ -3779,83 +994,17 @@ pub struct DescribeMaintenanceWindowScheduleRequest<C = ()> {
     pub max_results: Option<i32>,
     /// The token for the next set of items to return. (You received this token from a previous call.)
     pub next_token: Option<String>,
-    #[doc(hidden)]
-    pub _client: C,
+    pub(crate) _client: rboto::__private::Bound,
 }
-impl Default for DescribeMaintenanceWindowScheduleRequest {
-    fn default() -> Self {
-        Self::with_client(())
-    }
-}
-impl<C> DescribeMaintenanceWindowScheduleRequest<C> {
-    #[doc(hidden)]
-    pub fn with_client(client: C) -> Self {
-        Self {
-            window_id: None,
-            targets: None,
-            resource_type: None,
-            filters: None,
-            max_results: None,
-            next_token: None,
-            _client: client,
-        }
-    }
-    /// Sets `WindowId`.
-    pub fn window_id(mut self, v: impl Into<String>) -> Self {
-        self.window_id = Some(v.into());
-        self
-    }
-    /// Sets `Targets`.
-    pub fn targets(mut self, v: impl Into<Vec<Target>>) -> Self {
-        self.targets = Some(v.into());
-        self
-    }
-    /// Sets `ResourceType`.
-    pub fn resource_type(mut self, v: impl Into<MaintenanceWindowResourceType>) -> Self {
-        self.resource_type = Some(v.into());
-        self
-    }
-    /// Sets `Filters`.
-    pub fn filters(mut self, v: impl Into<Vec<PatchOrchestratorFilter>>) -> Self {
-        self.filters = Some(v.into());
-        self
-    }
-    /// Sets `MaxResults`.
-    pub fn max_results(mut self, v: i32) -> Self {
-        self.max_results = Some(v);
-        self
-    }
-    /// Sets `NextToken`.
-    pub fn next_token(mut self, v: impl Into<String>) -> Self {
-        self.next_token = Some(v.into());
-        self
-    }
-}
-impl<C> ::std::fmt::Debug for DescribeMaintenanceWindowScheduleRequest<C> {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.debug_struct("DescribeMaintenanceWindowScheduleRequest")
-            .field("window_id", &self.window_id)
-            .field("targets", &self.targets)
-            .field("resource_type", &self.resource_type)
-            .field("filters", &self.filters)
-            .field("max_results", &self.max_results)
-            .field("next_token", &self.next_token)
-            .finish()
-    }
-}
-impl<C> rboto::IntoValue for DescribeMaintenanceWindowScheduleRequest<C> {
-    fn into_value(self) -> rboto::Value {
-        rboto::Value::Struct(
-            vec![
-                rv::opt(self.window_id), rv::opt(self.targets), rv::opt(self
-                .resource_type), rv::opt(self.filters), rv::opt(self.max_results),
-                rv::opt(self.next_token)
-            ],
-        )
-    }
-}
-#[derive(Clone, PartialEq)]
-pub struct DescribeMaintenanceWindowTargetsRequest<C = ()> {
+rboto::__structure!(
+    DescribeMaintenanceWindowScheduleInput "DescribeMaintenanceWindowScheduleRequest"[set
+    debug into] { window_id : String, targets : Vec < Target >, resource_type :
+    MaintenanceWindowResourceType, filters : Vec < PatchOrchestratorFilter >, max_results
+    = i32, next_token : String } { _client }
+);
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct DescribeMaintenanceWindowTargetsInput {
     /// The ID of the maintenance window whose targets should be retrieved.
     pub window_id: Option<String>,
     /// Optional filters that can be used to narrow down the scope of the returned window targets. The supported filter keys are `Type`, `WindowTargetId`, and `OwnerInformation`.
@@ -3864,68 +1013,16 @@ pub struct DescribeMaintenanceWindowTargetsRequest<C = ()> {
     pub max_results: Option<i32>,
     /// The token for the next set of items to return. (You received this token from a previous call.)
     pub next_token: Option<String>,
-    #[doc(hidden)]
-    pub _client: C,
+    pub(crate) _client: rboto::__private::Bound,
 }
-impl Default for DescribeMaintenanceWindowTargetsRequest {
-    fn default() -> Self {
-        Self::with_client(())
-    }
-}
-impl<C> DescribeMaintenanceWindowTargetsRequest<C> {
-    #[doc(hidden)]
-    pub fn with_client(client: C) -> Self {
-        Self {
-            window_id: None,
-            filters: None,
-            max_results: None,
-            next_token: None,
-            _client: client,
-        }
-    }
-    /// Sets `WindowId`.
-    pub fn window_id(mut self, v: impl Into<String>) -> Self {
-        self.window_id = Some(v.into());
-        self
-    }
-    /// Sets `Filters`.
-    pub fn filters(mut self, v: impl Into<Vec<MaintenanceWindowFilter>>) -> Self {
-        self.filters = Some(v.into());
-        self
-    }
-    /// Sets `MaxResults`.
-    pub fn max_results(mut self, v: i32) -> Self {
-        self.max_results = Some(v);
-        self
-    }
-    /// Sets `NextToken`.
-    pub fn next_token(mut self, v: impl Into<String>) -> Self {
-        self.next_token = Some(v.into());
-        self
-    }
-}
-impl<C> ::std::fmt::Debug for DescribeMaintenanceWindowTargetsRequest<C> {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.debug_struct("DescribeMaintenanceWindowTargetsRequest")
-            .field("window_id", &self.window_id)
-            .field("filters", &self.filters)
-            .field("max_results", &self.max_results)
-            .field("next_token", &self.next_token)
-            .finish()
-    }
-}
-impl<C> rboto::IntoValue for DescribeMaintenanceWindowTargetsRequest<C> {
-    fn into_value(self) -> rboto::Value {
-        rboto::Value::Struct(
-            vec![
-                rv::opt(self.window_id), rv::opt(self.filters), rv::opt(self
-                .max_results), rv::opt(self.next_token)
-            ],
-        )
-    }
-}
-#[derive(Clone, PartialEq)]
-pub struct DescribeMaintenanceWindowTasksRequest<C = ()> {
+rboto::__structure!(
+    DescribeMaintenanceWindowTargetsInput "DescribeMaintenanceWindowTargetsRequest"[set
+    debug into] { window_id : String, filters : Vec < MaintenanceWindowFilter >,
+    max_results = i32, next_token : String } { _client }
+);
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct DescribeMaintenanceWindowTasksInput {
     /// The ID of the maintenance window whose tasks should be retrieved.
     pub window_id: Option<String>,
     /// Optional filters used to narrow down the scope of the returned tasks. The supported filter keys are `WindowTaskId`, `TaskArn`, `Priority`, and `TaskType`.
@@ -3934,68 +1031,16 @@ pub struct DescribeMaintenanceWindowTasksRequest<C = ()> {
     pub max_results: Option<i32>,
     /// The token for the next set of items to return. (You received this token from a previous call.)
     pub next_token: Option<String>,
-    #[doc(hidden)]
-    pub _client: C,
+    pub(crate) _client: rboto::__private::Bound,
 }
-impl Default for DescribeMaintenanceWindowTasksRequest {
-    fn default() -> Self {
-        Self::with_client(())
-    }
-}
-impl<C> DescribeMaintenanceWindowTasksRequest<C> {
-    #[doc(hidden)]
-    pub fn with_client(client: C) -> Self {
-        Self {
-            window_id: None,
-            filters: None,
-            max_results: None,
-            next_token: None,
-            _client: client,
-        }
-    }
-    /// Sets `WindowId`.
-    pub fn window_id(mut self, v: impl Into<String>) -> Self {
-        self.window_id = Some(v.into());
-        self
-    }
-    /// Sets `Filters`.
-    pub fn filters(mut self, v: impl Into<Vec<MaintenanceWindowFilter>>) -> Self {
-        self.filters = Some(v.into());
-        self
-    }
-    /// Sets `MaxResults`.
-    pub fn max_results(mut self, v: i32) -> Self {
-        self.max_results = Some(v);
-        self
-    }
-    /// Sets `NextToken`.
-    pub fn next_token(mut self, v: impl Into<String>) -> Self {
-        self.next_token = Some(v.into());
-        self
-    }
-}
-impl<C> ::std::fmt::Debug for DescribeMaintenanceWindowTasksRequest<C> {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.debug_struct("DescribeMaintenanceWindowTasksRequest")
-            .field("window_id", &self.window_id)
-            .field("filters", &self.filters)
-            .field("max_results", &self.max_results)
-            .field("next_token", &self.next_token)
-            .finish()
-    }
-}
-impl<C> rboto::IntoValue for DescribeMaintenanceWindowTasksRequest<C> {
-    fn into_value(self) -> rboto::Value {
-        rboto::Value::Struct(
-            vec![
-                rv::opt(self.window_id), rv::opt(self.filters), rv::opt(self
-                .max_results), rv::opt(self.next_token)
-            ],
-        )
-    }
-}
-#[derive(Clone, PartialEq)]
-pub struct DescribeMaintenanceWindowsForTargetRequest<C = ()> {
+rboto::__structure!(
+    DescribeMaintenanceWindowTasksInput "DescribeMaintenanceWindowTasksRequest"[set debug
+    into] { window_id : String, filters : Vec < MaintenanceWindowFilter >, max_results =
+    i32, next_token : String } { _client }
+);
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct DescribeMaintenanceWindowsForTargetInput {
     /// The managed node ID or key-value pair to retrieve information about.
     pub targets: Option<Vec<Target>>,
     /// The type of resource you want to retrieve information about. For example, `INSTANCE`.
@@ -4004,190 +1049,48 @@ pub struct DescribeMaintenanceWindowsForTargetRequest<C = ()> {
     pub max_results: Option<i32>,
     /// The token for the next set of items to return. (You received this token from a previous call.)
     pub next_token: Option<String>,
-    #[doc(hidden)]
-    pub _client: C,
+    pub(crate) _client: rboto::__private::Bound,
 }
-impl Default for DescribeMaintenanceWindowsForTargetRequest {
-    fn default() -> Self {
-        Self::with_client(())
-    }
-}
-impl<C> DescribeMaintenanceWindowsForTargetRequest<C> {
-    #[doc(hidden)]
-    pub fn with_client(client: C) -> Self {
-        Self {
-            targets: None,
-            resource_type: None,
-            max_results: None,
-            next_token: None,
-            _client: client,
-        }
-    }
-    /// Sets `Targets`.
-    pub fn targets(mut self, v: impl Into<Vec<Target>>) -> Self {
-        self.targets = Some(v.into());
-        self
-    }
-    /// Sets `ResourceType`.
-    pub fn resource_type(mut self, v: impl Into<MaintenanceWindowResourceType>) -> Self {
-        self.resource_type = Some(v.into());
-        self
-    }
-    /// Sets `MaxResults`.
-    pub fn max_results(mut self, v: i32) -> Self {
-        self.max_results = Some(v);
-        self
-    }
-    /// Sets `NextToken`.
-    pub fn next_token(mut self, v: impl Into<String>) -> Self {
-        self.next_token = Some(v.into());
-        self
-    }
-}
-impl<C> ::std::fmt::Debug for DescribeMaintenanceWindowsForTargetRequest<C> {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.debug_struct("DescribeMaintenanceWindowsForTargetRequest")
-            .field("targets", &self.targets)
-            .field("resource_type", &self.resource_type)
-            .field("max_results", &self.max_results)
-            .field("next_token", &self.next_token)
-            .finish()
-    }
-}
-impl<C> rboto::IntoValue for DescribeMaintenanceWindowsForTargetRequest<C> {
-    fn into_value(self) -> rboto::Value {
-        rboto::Value::Struct(
-            vec![
-                rv::opt(self.targets), rv::opt(self.resource_type), rv::opt(self
-                .max_results), rv::opt(self.next_token)
-            ],
-        )
-    }
-}
-#[derive(Clone, PartialEq)]
-pub struct DescribeMaintenanceWindowsRequest<C = ()> {
+rboto::__structure!(
+    DescribeMaintenanceWindowsForTargetInput
+    "DescribeMaintenanceWindowsForTargetRequest"[set debug into] { targets : Vec < Target
+    >, resource_type : MaintenanceWindowResourceType, max_results = i32, next_token :
+    String } { _client }
+);
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct DescribeMaintenanceWindowsInput {
     /// Optional filters used to narrow down the scope of the returned maintenance windows. Supported filter keys are `Name` and `Enabled`. For example, `Name=MyMaintenanceWindow` and `Enabled=True`.
     pub filters: Option<Vec<MaintenanceWindowFilter>>,
     /// The maximum number of items to return for this call. The call also returns a token that you can specify in a subsequent call to get the next set of results.
     pub max_results: Option<i32>,
     /// The token for the next set of items to return. (You received this token from a previous call.)
     pub next_token: Option<String>,
-    #[doc(hidden)]
-    pub _client: C,
+    pub(crate) _client: rboto::__private::Bound,
 }
-impl Default for DescribeMaintenanceWindowsRequest {
-    fn default() -> Self {
-        Self::with_client(())
-    }
-}
-impl<C> DescribeMaintenanceWindowsRequest<C> {
-    #[doc(hidden)]
-    pub fn with_client(client: C) -> Self {
-        Self {
-            filters: None,
-            max_results: None,
-            next_token: None,
-            _client: client,
-        }
-    }
-    /// Sets `Filters`.
-    pub fn filters(mut self, v: impl Into<Vec<MaintenanceWindowFilter>>) -> Self {
-        self.filters = Some(v.into());
-        self
-    }
-    /// Sets `MaxResults`.
-    pub fn max_results(mut self, v: i32) -> Self {
-        self.max_results = Some(v);
-        self
-    }
-    /// Sets `NextToken`.
-    pub fn next_token(mut self, v: impl Into<String>) -> Self {
-        self.next_token = Some(v.into());
-        self
-    }
-}
-impl<C> ::std::fmt::Debug for DescribeMaintenanceWindowsRequest<C> {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.debug_struct("DescribeMaintenanceWindowsRequest")
-            .field("filters", &self.filters)
-            .field("max_results", &self.max_results)
-            .field("next_token", &self.next_token)
-            .finish()
-    }
-}
-impl<C> rboto::IntoValue for DescribeMaintenanceWindowsRequest<C> {
-    fn into_value(self) -> rboto::Value {
-        rboto::Value::Struct(
-            vec![
-                rv::opt(self.filters), rv::opt(self.max_results), rv::opt(self
-                .next_token)
-            ],
-        )
-    }
-}
-#[derive(Clone, PartialEq)]
-pub struct DescribeOpsItemsRequest<C = ()> {
+rboto::__structure!(
+    DescribeMaintenanceWindowsInput "DescribeMaintenanceWindowsRequest"[set debug into] {
+    filters : Vec < MaintenanceWindowFilter >, max_results = i32, next_token : String } {
+    _client }
+);
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct DescribeOpsItemsInput {
     /// One or more filters to limit the response.
     pub ops_item_filters: Option<Vec<OpsItemFilter>>,
     /// The maximum number of items to return for this call. The call also returns a token that you can specify in a subsequent call to get the next set of results.
     pub max_results: Option<i32>,
     /// A token to start the list. Use this token to get the next set of results.
     pub next_token: Option<String>,
-    #[doc(hidden)]
-    pub _client: C,
+    pub(crate) _client: rboto::__private::Bound,
 }
-impl Default for DescribeOpsItemsRequest {
-    fn default() -> Self {
-        Self::with_client(())
-    }
-}
-impl<C> DescribeOpsItemsRequest<C> {
-    #[doc(hidden)]
-    pub fn with_client(client: C) -> Self {
-        Self {
-            ops_item_filters: None,
-            max_results: None,
-            next_token: None,
-            _client: client,
-        }
-    }
-    /// Sets `OpsItemFilters`.
-    pub fn ops_item_filters(mut self, v: impl Into<Vec<OpsItemFilter>>) -> Self {
-        self.ops_item_filters = Some(v.into());
-        self
-    }
-    /// Sets `MaxResults`.
-    pub fn max_results(mut self, v: i32) -> Self {
-        self.max_results = Some(v);
-        self
-    }
-    /// Sets `NextToken`.
-    pub fn next_token(mut self, v: impl Into<String>) -> Self {
-        self.next_token = Some(v.into());
-        self
-    }
-}
-impl<C> ::std::fmt::Debug for DescribeOpsItemsRequest<C> {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.debug_struct("DescribeOpsItemsRequest")
-            .field("ops_item_filters", &self.ops_item_filters)
-            .field("max_results", &self.max_results)
-            .field("next_token", &self.next_token)
-            .finish()
-    }
-}
-impl<C> rboto::IntoValue for DescribeOpsItemsRequest<C> {
-    fn into_value(self) -> rboto::Value {
-        rboto::Value::Struct(
-            vec![
-                rv::opt(self.ops_item_filters), rv::opt(self.max_results), rv::opt(self
-                .next_token)
-            ],
-        )
-    }
-}
-#[derive(Clone, PartialEq)]
-pub struct DescribeParametersRequest<C = ()> {
+rboto::__structure!(
+    DescribeOpsItemsInput "DescribeOpsItemsRequest"[set debug into] { ops_item_filters :
+    Vec < OpsItemFilter >, max_results = i32, next_token : String } { _client }
+);
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct DescribeParametersInput {
     /// This data type is deprecated. Instead, use `ParameterFilters`.
     pub filters: Option<Vec<ParametersFilter>>,
     /// Filters to limit the request results.
@@ -4198,238 +1101,58 @@ pub struct DescribeParametersRequest<C = ()> {
     pub next_token: Option<String>,
     /// Lists parameters that are shared with you.
     pub shared: Option<bool>,
-    #[doc(hidden)]
-    pub _client: C,
+    pub(crate) _client: rboto::__private::Bound,
 }
-impl Default for DescribeParametersRequest {
-    fn default() -> Self {
-        Self::with_client(())
-    }
-}
-impl<C> DescribeParametersRequest<C> {
-    #[doc(hidden)]
-    pub fn with_client(client: C) -> Self {
-        Self {
-            filters: None,
-            parameter_filters: None,
-            max_results: None,
-            next_token: None,
-            shared: None,
-            _client: client,
-        }
-    }
-    /// Sets `Filters`.
-    pub fn filters(mut self, v: impl Into<Vec<ParametersFilter>>) -> Self {
-        self.filters = Some(v.into());
-        self
-    }
-    /// Sets `ParameterFilters`.
-    pub fn parameter_filters(
-        mut self,
-        v: impl Into<Vec<ParameterStringFilter>>,
-    ) -> Self {
-        self.parameter_filters = Some(v.into());
-        self
-    }
-    /// Sets `MaxResults`.
-    pub fn max_results(mut self, v: i32) -> Self {
-        self.max_results = Some(v);
-        self
-    }
-    /// Sets `NextToken`.
-    pub fn next_token(mut self, v: impl Into<String>) -> Self {
-        self.next_token = Some(v.into());
-        self
-    }
-    /// Sets `Shared`.
-    pub fn shared(mut self, v: bool) -> Self {
-        self.shared = Some(v);
-        self
-    }
-}
-impl<C> ::std::fmt::Debug for DescribeParametersRequest<C> {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.debug_struct("DescribeParametersRequest")
-            .field("filters", &self.filters)
-            .field("parameter_filters", &self.parameter_filters)
-            .field("max_results", &self.max_results)
-            .field("next_token", &self.next_token)
-            .field("shared", &self.shared)
-            .finish()
-    }
-}
-impl<C> rboto::IntoValue for DescribeParametersRequest<C> {
-    fn into_value(self) -> rboto::Value {
-        rboto::Value::Struct(
-            vec![
-                rv::opt(self.filters), rv::opt(self.parameter_filters), rv::opt(self
-                .max_results), rv::opt(self.next_token), rv::opt(self.shared)
-            ],
-        )
-    }
-}
-#[derive(Clone, PartialEq)]
-pub struct DescribePatchBaselinesRequest<C = ()> {
+rboto::__structure!(
+    DescribeParametersInput "DescribeParametersRequest"[set debug into] { filters : Vec <
+    ParametersFilter >, parameter_filters : Vec < ParameterStringFilter >, max_results =
+    i32, next_token : String, shared = bool } { _client }
+);
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct DescribePatchBaselinesInput {
     /// Each element in the array is a structure containing a key-value pair.
     pub filters: Option<Vec<PatchOrchestratorFilter>>,
     /// The maximum number of patch baselines to return (per page).
     pub max_results: Option<i32>,
     /// The token for the next set of items to return. (You received this token from a previous call.)
     pub next_token: Option<String>,
-    #[doc(hidden)]
-    pub _client: C,
+    pub(crate) _client: rboto::__private::Bound,
 }
-impl Default for DescribePatchBaselinesRequest {
-    fn default() -> Self {
-        Self::with_client(())
+rboto::__structure!(
+    DescribePatchBaselinesInput "DescribePatchBaselinesRequest"[set debug into] { filters
+    : Vec < PatchOrchestratorFilter >, max_results = i32, next_token : String } { _client
     }
-}
-impl<C> DescribePatchBaselinesRequest<C> {
-    #[doc(hidden)]
-    pub fn with_client(client: C) -> Self {
-        Self {
-            filters: None,
-            max_results: None,
-            next_token: None,
-            _client: client,
-        }
-    }
-    /// Sets `Filters`.
-    pub fn filters(mut self, v: impl Into<Vec<PatchOrchestratorFilter>>) -> Self {
-        self.filters = Some(v.into());
-        self
-    }
-    /// Sets `MaxResults`.
-    pub fn max_results(mut self, v: i32) -> Self {
-        self.max_results = Some(v);
-        self
-    }
-    /// Sets `NextToken`.
-    pub fn next_token(mut self, v: impl Into<String>) -> Self {
-        self.next_token = Some(v.into());
-        self
-    }
-}
-impl<C> ::std::fmt::Debug for DescribePatchBaselinesRequest<C> {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.debug_struct("DescribePatchBaselinesRequest")
-            .field("filters", &self.filters)
-            .field("max_results", &self.max_results)
-            .field("next_token", &self.next_token)
-            .finish()
-    }
-}
-impl<C> rboto::IntoValue for DescribePatchBaselinesRequest<C> {
-    fn into_value(self) -> rboto::Value {
-        rboto::Value::Struct(
-            vec![
-                rv::opt(self.filters), rv::opt(self.max_results), rv::opt(self
-                .next_token)
-            ],
-        )
-    }
-}
-#[derive(Clone, PartialEq)]
-pub struct DescribePatchGroupStateRequest<C = ()> {
+);
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct DescribePatchGroupStateInput {
     /// The name of the patch group whose patch snapshot should be retrieved.
     pub patch_group: Option<String>,
-    #[doc(hidden)]
-    pub _client: C,
+    pub(crate) _client: rboto::__private::Bound,
 }
-impl Default for DescribePatchGroupStateRequest {
-    fn default() -> Self {
-        Self::with_client(())
-    }
-}
-impl<C> DescribePatchGroupStateRequest<C> {
-    #[doc(hidden)]
-    pub fn with_client(client: C) -> Self {
-        Self {
-            patch_group: None,
-            _client: client,
-        }
-    }
-    /// Sets `PatchGroup`.
-    pub fn patch_group(mut self, v: impl Into<String>) -> Self {
-        self.patch_group = Some(v.into());
-        self
-    }
-}
-impl<C> ::std::fmt::Debug for DescribePatchGroupStateRequest<C> {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.debug_struct("DescribePatchGroupStateRequest")
-            .field("patch_group", &self.patch_group)
-            .finish()
-    }
-}
-impl<C> rboto::IntoValue for DescribePatchGroupStateRequest<C> {
-    fn into_value(self) -> rboto::Value {
-        rboto::Value::Struct(vec![rv::opt(self.patch_group)])
-    }
-}
-#[derive(Clone, PartialEq)]
-pub struct DescribePatchGroupsRequest<C = ()> {
+rboto::__structure!(
+    DescribePatchGroupStateInput "DescribePatchGroupStateRequest"[set debug into] {
+    patch_group : String } { _client }
+);
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct DescribePatchGroupsInput {
     /// The maximum number of patch groups to return (per page).
     pub max_results: Option<i32>,
     /// Each element in the array is a structure containing a key-value pair.
     pub filters: Option<Vec<PatchOrchestratorFilter>>,
     /// The token for the next set of items to return. (You received this token from a previous call.)
     pub next_token: Option<String>,
-    #[doc(hidden)]
-    pub _client: C,
+    pub(crate) _client: rboto::__private::Bound,
 }
-impl Default for DescribePatchGroupsRequest {
-    fn default() -> Self {
-        Self::with_client(())
-    }
-}
-impl<C> DescribePatchGroupsRequest<C> {
-    #[doc(hidden)]
-    pub fn with_client(client: C) -> Self {
-        Self {
-            max_results: None,
-            filters: None,
-            next_token: None,
-            _client: client,
-        }
-    }
-    /// Sets `MaxResults`.
-    pub fn max_results(mut self, v: i32) -> Self {
-        self.max_results = Some(v);
-        self
-    }
-    /// Sets `Filters`.
-    pub fn filters(mut self, v: impl Into<Vec<PatchOrchestratorFilter>>) -> Self {
-        self.filters = Some(v.into());
-        self
-    }
-    /// Sets `NextToken`.
-    pub fn next_token(mut self, v: impl Into<String>) -> Self {
-        self.next_token = Some(v.into());
-        self
-    }
-}
-impl<C> ::std::fmt::Debug for DescribePatchGroupsRequest<C> {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.debug_struct("DescribePatchGroupsRequest")
-            .field("max_results", &self.max_results)
-            .field("filters", &self.filters)
-            .field("next_token", &self.next_token)
-            .finish()
-    }
-}
-impl<C> rboto::IntoValue for DescribePatchGroupsRequest<C> {
-    fn into_value(self) -> rboto::Value {
-        rboto::Value::Struct(
-            vec![
-                rv::opt(self.max_results), rv::opt(self.filters), rv::opt(self
-                .next_token)
-            ],
-        )
-    }
-}
-#[derive(Clone, PartialEq)]
-pub struct DescribePatchPropertiesRequest<C = ()> {
+rboto::__structure!(
+    DescribePatchGroupsInput "DescribePatchGroupsRequest"[set debug into] { max_results =
+    i32, filters : Vec < PatchOrchestratorFilter >, next_token : String } { _client }
+);
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct DescribePatchPropertiesInput {
     /// The operating system type for which to list patches.
     pub operating_system: Option<OperatingSystem>,
     /// The patch property for which you want to view patch details.
@@ -4440,75 +1163,16 @@ pub struct DescribePatchPropertiesRequest<C = ()> {
     pub max_results: Option<i32>,
     /// The token for the next set of items to return. (You received this token from a previous call.)
     pub next_token: Option<String>,
-    #[doc(hidden)]
-    pub _client: C,
+    pub(crate) _client: rboto::__private::Bound,
 }
-impl Default for DescribePatchPropertiesRequest {
-    fn default() -> Self {
-        Self::with_client(())
-    }
-}
-impl<C> DescribePatchPropertiesRequest<C> {
-    #[doc(hidden)]
-    pub fn with_client(client: C) -> Self {
-        Self {
-            operating_system: None,
-            property: None,
-            patch_set: None,
-            max_results: None,
-            next_token: None,
-            _client: client,
-        }
-    }
-    /// Sets `OperatingSystem`.
-    pub fn operating_system(mut self, v: impl Into<OperatingSystem>) -> Self {
-        self.operating_system = Some(v.into());
-        self
-    }
-    /// Sets `Property`.
-    pub fn property(mut self, v: impl Into<PatchProperty>) -> Self {
-        self.property = Some(v.into());
-        self
-    }
-    /// Sets `PatchSet`.
-    pub fn patch_set(mut self, v: impl Into<PatchSet>) -> Self {
-        self.patch_set = Some(v.into());
-        self
-    }
-    /// Sets `MaxResults`.
-    pub fn max_results(mut self, v: i32) -> Self {
-        self.max_results = Some(v);
-        self
-    }
-    /// Sets `NextToken`.
-    pub fn next_token(mut self, v: impl Into<String>) -> Self {
-        self.next_token = Some(v.into());
-        self
-    }
-}
-impl<C> ::std::fmt::Debug for DescribePatchPropertiesRequest<C> {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.debug_struct("DescribePatchPropertiesRequest")
-            .field("operating_system", &self.operating_system)
-            .field("property", &self.property)
-            .field("patch_set", &self.patch_set)
-            .field("max_results", &self.max_results)
-            .field("next_token", &self.next_token)
-            .finish()
-    }
-}
-impl<C> rboto::IntoValue for DescribePatchPropertiesRequest<C> {
-    fn into_value(self) -> rboto::Value {
-        rboto::Value::Struct(
-            vec![
-                rv::opt(self.operating_system), rv::opt(self.property), rv::opt(self
-                .patch_set), rv::opt(self.max_results), rv::opt(self.next_token)
-            ],
-        )
-    }
-}
-#[derive(Clone, PartialEq)]
-pub struct DescribeSessionsRequest<C = ()> {
+rboto::__structure!(
+    DescribePatchPropertiesInput "DescribePatchPropertiesRequest"[set debug into] {
+    operating_system : OperatingSystem, property : PatchProperty, patch_set : PatchSet,
+    max_results = i32, next_token : String } { _client }
+);
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct DescribeSessionsInput {
     /// The session status to retrieve a list of sessions for. For example, "Active".
     pub state: Option<SessionState>,
     /// The maximum number of items to return for this call. The call also returns a token that you can specify in a subsequent call to get the next set of results.
@@ -4517,415 +1181,112 @@ pub struct DescribeSessionsRequest<C = ()> {
     pub next_token: Option<String>,
     /// One or more filters to limit the type of sessions returned by the request.
     pub filters: Option<Vec<SessionFilter>>,
-    #[doc(hidden)]
-    pub _client: C,
+    pub(crate) _client: rboto::__private::Bound,
 }
-impl Default for DescribeSessionsRequest {
-    fn default() -> Self {
-        Self::with_client(())
-    }
-}
-impl<C> DescribeSessionsRequest<C> {
-    #[doc(hidden)]
-    pub fn with_client(client: C) -> Self {
-        Self {
-            state: None,
-            max_results: None,
-            next_token: None,
-            filters: None,
-            _client: client,
-        }
-    }
-    /// Sets `State`.
-    pub fn state(mut self, v: impl Into<SessionState>) -> Self {
-        self.state = Some(v.into());
-        self
-    }
-    /// Sets `MaxResults`.
-    pub fn max_results(mut self, v: i32) -> Self {
-        self.max_results = Some(v);
-        self
-    }
-    /// Sets `NextToken`.
-    pub fn next_token(mut self, v: impl Into<String>) -> Self {
-        self.next_token = Some(v.into());
-        self
-    }
-    /// Sets `Filters`.
-    pub fn filters(mut self, v: impl Into<Vec<SessionFilter>>) -> Self {
-        self.filters = Some(v.into());
-        self
-    }
-}
-impl<C> ::std::fmt::Debug for DescribeSessionsRequest<C> {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.debug_struct("DescribeSessionsRequest")
-            .field("state", &self.state)
-            .field("max_results", &self.max_results)
-            .field("next_token", &self.next_token)
-            .field("filters", &self.filters)
-            .finish()
-    }
-}
-impl<C> rboto::IntoValue for DescribeSessionsRequest<C> {
-    fn into_value(self) -> rboto::Value {
-        rboto::Value::Struct(
-            vec![
-                rv::opt(self.state), rv::opt(self.max_results), rv::opt(self.next_token),
-                rv::opt(self.filters)
-            ],
-        )
-    }
-}
-#[derive(Clone, PartialEq)]
-pub struct DisassociateOpsItemRelatedItemRequest<C = ()> {
+rboto::__structure!(
+    DescribeSessionsInput "DescribeSessionsRequest"[set debug into] { state :
+    SessionState, max_results = i32, next_token : String, filters : Vec < SessionFilter >
+    } { _client }
+);
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct DisassociateOpsItemRelatedItemInput {
     /// The ID of the OpsItem for which you want to delete an association between the OpsItem and a related item.
     pub ops_item_id: Option<String>,
     /// The ID of the association for which you want to delete an association between the OpsItem and a related item.
     pub association_id: Option<String>,
-    #[doc(hidden)]
-    pub _client: C,
+    pub(crate) _client: rboto::__private::Bound,
 }
-impl Default for DisassociateOpsItemRelatedItemRequest {
-    fn default() -> Self {
-        Self::with_client(())
-    }
-}
-impl<C> DisassociateOpsItemRelatedItemRequest<C> {
-    #[doc(hidden)]
-    pub fn with_client(client: C) -> Self {
-        Self {
-            ops_item_id: None,
-            association_id: None,
-            _client: client,
-        }
-    }
-    /// Sets `OpsItemId`.
-    pub fn ops_item_id(mut self, v: impl Into<String>) -> Self {
-        self.ops_item_id = Some(v.into());
-        self
-    }
-    /// Sets `AssociationId`.
-    pub fn association_id(mut self, v: impl Into<String>) -> Self {
-        self.association_id = Some(v.into());
-        self
-    }
-}
-impl<C> ::std::fmt::Debug for DisassociateOpsItemRelatedItemRequest<C> {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.debug_struct("DisassociateOpsItemRelatedItemRequest")
-            .field("ops_item_id", &self.ops_item_id)
-            .field("association_id", &self.association_id)
-            .finish()
-    }
-}
-impl<C> rboto::IntoValue for DisassociateOpsItemRelatedItemRequest<C> {
-    fn into_value(self) -> rboto::Value {
-        rboto::Value::Struct(
-            vec![rv::opt(self.ops_item_id), rv::opt(self.association_id)],
-        )
-    }
-}
-#[derive(Clone, PartialEq)]
-pub struct GetAccessTokenRequest<C = ()> {
+rboto::__structure!(
+    DisassociateOpsItemRelatedItemInput "DisassociateOpsItemRelatedItemRequest"[set debug
+    into] { ops_item_id : String, association_id : String } { _client }
+);
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct GetAccessTokenInput {
     /// The ID of a just-in-time node access request.
     pub access_request_id: Option<String>,
-    #[doc(hidden)]
-    pub _client: C,
+    pub(crate) _client: rboto::__private::Bound,
 }
-impl Default for GetAccessTokenRequest {
-    fn default() -> Self {
-        Self::with_client(())
-    }
-}
-impl<C> GetAccessTokenRequest<C> {
-    #[doc(hidden)]
-    pub fn with_client(client: C) -> Self {
-        Self {
-            access_request_id: None,
-            _client: client,
-        }
-    }
-    /// Sets `AccessRequestId`.
-    pub fn access_request_id(mut self, v: impl Into<String>) -> Self {
-        self.access_request_id = Some(v.into());
-        self
-    }
-}
-impl<C> ::std::fmt::Debug for GetAccessTokenRequest<C> {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.debug_struct("GetAccessTokenRequest")
-            .field("access_request_id", &self.access_request_id)
-            .finish()
-    }
-}
-impl<C> rboto::IntoValue for GetAccessTokenRequest<C> {
-    fn into_value(self) -> rboto::Value {
-        rboto::Value::Struct(vec![rv::opt(self.access_request_id)])
-    }
-}
-#[derive(Clone, PartialEq)]
-pub struct GetAutomationExecutionRequest<C = ()> {
+rboto::__structure!(
+    GetAccessTokenInput "GetAccessTokenRequest"[set debug into] { access_request_id :
+    String } { _client }
+);
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct GetAutomationExecutionInput {
     /// The unique identifier for an existing automation execution to examine. The execution ID is returned by StartAutomationExecution when the execution of an Automation runbook is initiated.
     pub automation_execution_id: Option<String>,
-    #[doc(hidden)]
-    pub _client: C,
+    pub(crate) _client: rboto::__private::Bound,
 }
-impl Default for GetAutomationExecutionRequest {
-    fn default() -> Self {
-        Self::with_client(())
-    }
-}
-impl<C> GetAutomationExecutionRequest<C> {
-    #[doc(hidden)]
-    pub fn with_client(client: C) -> Self {
-        Self {
-            automation_execution_id: None,
-            _client: client,
-        }
-    }
-    /// Sets `AutomationExecutionId`.
-    pub fn automation_execution_id(mut self, v: impl Into<String>) -> Self {
-        self.automation_execution_id = Some(v.into());
-        self
-    }
-}
-impl<C> ::std::fmt::Debug for GetAutomationExecutionRequest<C> {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.debug_struct("GetAutomationExecutionRequest")
-            .field("automation_execution_id", &self.automation_execution_id)
-            .finish()
-    }
-}
-impl<C> rboto::IntoValue for GetAutomationExecutionRequest<C> {
-    fn into_value(self) -> rboto::Value {
-        rboto::Value::Struct(vec![rv::opt(self.automation_execution_id)])
-    }
-}
-#[derive(Clone, PartialEq)]
-pub struct GetCalendarStateRequest<C = ()> {
+rboto::__structure!(
+    GetAutomationExecutionInput "GetAutomationExecutionRequest"[set debug into] {
+    automation_execution_id : String } { _client }
+);
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct GetCalendarStateInput {
     /// The names of Amazon Resource Names (ARNs) of the Systems Manager documents (SSM documents) that represent the calendar entries for which you want to get the state.
     pub calendar_names: Option<Vec<String>>,
     /// (Optional) The specific time for which you want to get calendar state information, in [ISO 8601](https://en.wikipedia.org/wiki/ISO_8601) format. If you don't specify a value or `AtTime`, the current time is used.
     pub at_time: Option<String>,
-    #[doc(hidden)]
-    pub _client: C,
+    pub(crate) _client: rboto::__private::Bound,
 }
-impl Default for GetCalendarStateRequest {
-    fn default() -> Self {
-        Self::with_client(())
-    }
-}
-impl<C> GetCalendarStateRequest<C> {
-    #[doc(hidden)]
-    pub fn with_client(client: C) -> Self {
-        Self {
-            calendar_names: None,
-            at_time: None,
-            _client: client,
-        }
-    }
-    /// Sets `CalendarNames`.
-    pub fn calendar_names(mut self, v: impl Into<Vec<String>>) -> Self {
-        self.calendar_names = Some(v.into());
-        self
-    }
-    /// Sets `AtTime`.
-    pub fn at_time(mut self, v: impl Into<String>) -> Self {
-        self.at_time = Some(v.into());
-        self
-    }
-}
-impl<C> ::std::fmt::Debug for GetCalendarStateRequest<C> {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.debug_struct("GetCalendarStateRequest")
-            .field("calendar_names", &self.calendar_names)
-            .field("at_time", &self.at_time)
-            .finish()
-    }
-}
-impl<C> rboto::IntoValue for GetCalendarStateRequest<C> {
-    fn into_value(self) -> rboto::Value {
-        rboto::Value::Struct(vec![rv::opt(self.calendar_names), rv::opt(self.at_time)])
-    }
-}
-#[derive(Clone, PartialEq)]
-pub struct GetCloudConnectorRequest<C = ()> {
+rboto::__structure!(
+    GetCalendarStateInput "GetCalendarStateRequest"[set debug into] { calendar_names :
+    Vec < String >, at_time : String } { _client }
+);
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct GetCloudConnectorInput {
     /// The ID of the cloud connector to retrieve information about.
     pub cloud_connector_id: Option<String>,
-    #[doc(hidden)]
-    pub _client: C,
+    pub(crate) _client: rboto::__private::Bound,
 }
-impl Default for GetCloudConnectorRequest {
-    fn default() -> Self {
-        Self::with_client(())
-    }
-}
-impl<C> GetCloudConnectorRequest<C> {
-    #[doc(hidden)]
-    pub fn with_client(client: C) -> Self {
-        Self {
-            cloud_connector_id: None,
-            _client: client,
-        }
-    }
-    /// Sets `CloudConnectorId`.
-    pub fn cloud_connector_id(mut self, v: impl Into<String>) -> Self {
-        self.cloud_connector_id = Some(v.into());
-        self
-    }
-}
-impl<C> ::std::fmt::Debug for GetCloudConnectorRequest<C> {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.debug_struct("GetCloudConnectorRequest")
-            .field("cloud_connector_id", &self.cloud_connector_id)
-            .finish()
-    }
-}
-impl<C> rboto::IntoValue for GetCloudConnectorRequest<C> {
-    fn into_value(self) -> rboto::Value {
-        rboto::Value::Struct(vec![rv::opt(self.cloud_connector_id)])
-    }
-}
-#[derive(Clone, PartialEq)]
-pub struct GetCommandInvocationRequest<C = ()> {
+rboto::__structure!(
+    GetCloudConnectorInput "GetCloudConnectorRequest"[set debug into] {
+    cloud_connector_id : String } { _client }
+);
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct GetCommandInvocationInput {
     /// (Required) The parent command ID of the invocation plugin.
     pub command_id: Option<String>,
     /// (Required) The ID of the managed node targeted by the command. A *managed node* can be an Amazon Elastic Compute Cloud (Amazon EC2) instance, edge device, and on-premises server or VM in your hybrid environment that is configured for Amazon Web Services Systems Manager.
     pub instance_id: Option<String>,
     /// The name of the step for which you want detailed results. If the document contains only one step, you can omit the name and details for that step. If the document contains more than one step, you must specify the name of the step for which you want to view details. Be sure to specify the name of the step, not the name of a plugin like `aws:RunShellScript`.
     pub plugin_name: Option<String>,
-    #[doc(hidden)]
-    pub _client: C,
+    pub(crate) _client: rboto::__private::Bound,
 }
-impl Default for GetCommandInvocationRequest {
-    fn default() -> Self {
-        Self::with_client(())
-    }
-}
-impl<C> GetCommandInvocationRequest<C> {
-    #[doc(hidden)]
-    pub fn with_client(client: C) -> Self {
-        Self {
-            command_id: None,
-            instance_id: None,
-            plugin_name: None,
-            _client: client,
-        }
-    }
-    /// Sets `CommandId`.
-    pub fn command_id(mut self, v: impl Into<String>) -> Self {
-        self.command_id = Some(v.into());
-        self
-    }
-    /// Sets `InstanceId`.
-    pub fn instance_id(mut self, v: impl Into<String>) -> Self {
-        self.instance_id = Some(v.into());
-        self
-    }
-    /// Sets `PluginName`.
-    pub fn plugin_name(mut self, v: impl Into<String>) -> Self {
-        self.plugin_name = Some(v.into());
-        self
-    }
-}
-impl<C> ::std::fmt::Debug for GetCommandInvocationRequest<C> {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.debug_struct("GetCommandInvocationRequest")
-            .field("command_id", &self.command_id)
-            .field("instance_id", &self.instance_id)
-            .field("plugin_name", &self.plugin_name)
-            .finish()
-    }
-}
-impl<C> rboto::IntoValue for GetCommandInvocationRequest<C> {
-    fn into_value(self) -> rboto::Value {
-        rboto::Value::Struct(
-            vec![
-                rv::opt(self.command_id), rv::opt(self.instance_id), rv::opt(self
-                .plugin_name)
-            ],
-        )
-    }
-}
-#[derive(Clone, PartialEq)]
-pub struct GetConnectionStatusRequest<C = ()> {
+rboto::__structure!(
+    GetCommandInvocationInput "GetCommandInvocationRequest"[set debug into] { command_id
+    : String, instance_id : String, plugin_name : String } { _client }
+);
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct GetConnectionStatusInput {
     /// The managed node ID.
     pub target: Option<String>,
-    #[doc(hidden)]
-    pub _client: C,
+    pub(crate) _client: rboto::__private::Bound,
 }
-impl Default for GetConnectionStatusRequest {
-    fn default() -> Self {
-        Self::with_client(())
-    }
-}
-impl<C> GetConnectionStatusRequest<C> {
-    #[doc(hidden)]
-    pub fn with_client(client: C) -> Self {
-        Self {
-            target: None,
-            _client: client,
-        }
-    }
-    /// Sets `Target`.
-    pub fn target(mut self, v: impl Into<String>) -> Self {
-        self.target = Some(v.into());
-        self
-    }
-}
-impl<C> ::std::fmt::Debug for GetConnectionStatusRequest<C> {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.debug_struct("GetConnectionStatusRequest")
-            .field("target", &self.target)
-            .finish()
-    }
-}
-impl<C> rboto::IntoValue for GetConnectionStatusRequest<C> {
-    fn into_value(self) -> rboto::Value {
-        rboto::Value::Struct(vec![rv::opt(self.target)])
-    }
-}
-#[derive(Clone, PartialEq)]
-pub struct GetDefaultPatchBaselineRequest<C = ()> {
+rboto::__structure!(
+    GetConnectionStatusInput "GetConnectionStatusRequest"[set debug into] { target :
+    String } { _client }
+);
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct GetDefaultPatchBaselineInput {
     /// Returns the default patch baseline for the specified operating system.
     pub operating_system: Option<OperatingSystem>,
-    #[doc(hidden)]
-    pub _client: C,
+    pub(crate) _client: rboto::__private::Bound,
 }
-impl Default for GetDefaultPatchBaselineRequest {
-    fn default() -> Self {
-        Self::with_client(())
-    }
-}
-impl<C> GetDefaultPatchBaselineRequest<C> {
-    #[doc(hidden)]
-    pub fn with_client(client: C) -> Self {
-        Self {
-            operating_system: None,
-            _client: client,
-        }
-    }
-    /// Sets `OperatingSystem`.
-    pub fn operating_system(mut self, v: impl Into<OperatingSystem>) -> Self {
-        self.operating_system = Some(v.into());
-        self
-    }
-}
-impl<C> ::std::fmt::Debug for GetDefaultPatchBaselineRequest<C> {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.debug_struct("GetDefaultPatchBaselineRequest")
-            .field("operating_system", &self.operating_system)
-            .finish()
-    }
-}
-impl<C> rboto::IntoValue for GetDefaultPatchBaselineRequest<C> {
-    fn into_value(self) -> rboto::Value {
-        rboto::Value::Struct(vec![rv::opt(self.operating_system)])
-    }
-}
-#[derive(Clone, PartialEq)]
-pub struct GetDeployablePatchSnapshotForInstanceRequest<C = ()> {
+rboto::__structure!(
+    GetDefaultPatchBaselineInput "GetDefaultPatchBaselineRequest"[set debug into] {
+    operating_system : OperatingSystem } { _client }
+);
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct GetDeployablePatchSnapshotForInstanceInput {
     /// The ID of the managed node for which the appropriate patch snapshot should be retrieved.
     pub instance_id: Option<String>,
     /// The snapshot ID provided by the user when running `AWS-RunPatchBaseline`.
@@ -4934,68 +1295,17 @@ pub struct GetDeployablePatchSnapshotForInstanceRequest<C = ()> {
     pub baseline_override: Option<BaselineOverride>,
     /// Specifies whether to use S3 dualstack endpoints for the patch snapshot download URL. Set to `true` to receive a presigned URL that supports both IPv4 and IPv6 connectivity. Set to `false` to use standard IPv4-only endpoints. Default is `false`. This parameter is required for managed nodes in IPv6-only environments.
     pub use_s3_dual_stack_endpoint: Option<bool>,
-    #[doc(hidden)]
-    pub _client: C,
+    pub(crate) _client: rboto::__private::Bound,
 }
-impl Default for GetDeployablePatchSnapshotForInstanceRequest {
-    fn default() -> Self {
-        Self::with_client(())
-    }
-}
-impl<C> GetDeployablePatchSnapshotForInstanceRequest<C> {
-    #[doc(hidden)]
-    pub fn with_client(client: C) -> Self {
-        Self {
-            instance_id: None,
-            snapshot_id: None,
-            baseline_override: None,
-            use_s3_dual_stack_endpoint: None,
-            _client: client,
-        }
-    }
-    /// Sets `InstanceId`.
-    pub fn instance_id(mut self, v: impl Into<String>) -> Self {
-        self.instance_id = Some(v.into());
-        self
-    }
-    /// Sets `SnapshotId`.
-    pub fn snapshot_id(mut self, v: impl Into<String>) -> Self {
-        self.snapshot_id = Some(v.into());
-        self
-    }
-    /// Sets `BaselineOverride`.
-    pub fn baseline_override(mut self, v: BaselineOverride) -> Self {
-        self.baseline_override = Some(v);
-        self
-    }
-    /// Sets `UseS3DualStackEndpoint`.
-    pub fn use_s3_dual_stack_endpoint(mut self, v: bool) -> Self {
-        self.use_s3_dual_stack_endpoint = Some(v);
-        self
-    }
-}
-impl<C> ::std::fmt::Debug for GetDeployablePatchSnapshotForInstanceRequest<C> {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.debug_struct("GetDeployablePatchSnapshotForInstanceRequest")
-            .field("instance_id", &self.instance_id)
-            .field("snapshot_id", &self.snapshot_id)
-            .field("baseline_override", &self.baseline_override)
-            .field("use_s3_dual_stack_endpoint", &self.use_s3_dual_stack_endpoint)
-            .finish()
-    }
-}
-impl<C> rboto::IntoValue for GetDeployablePatchSnapshotForInstanceRequest<C> {
-    fn into_value(self) -> rboto::Value {
-        rboto::Value::Struct(
-            vec![
-                rv::opt(self.instance_id), rv::opt(self.snapshot_id), rv::opt(self
-                .baseline_override), rv::opt(self.use_s3_dual_stack_endpoint)
-            ],
-        )
-    }
-}
-#[derive(Clone, PartialEq)]
-pub struct GetDocumentRequest<C = ()> {
+rboto::__structure!(
+    GetDeployablePatchSnapshotForInstanceInput
+    "GetDeployablePatchSnapshotForInstanceRequest"[set debug into] { instance_id :
+    String, snapshot_id : String, baseline_override : BaselineOverride,
+    use_s3_dual_stack_endpoint = bool } { _client }
+);
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct GetDocumentInput {
     /// The name of the SSM document.
     pub name: Option<String>,
     /// An optional field specifying the version of the artifact associated with the document. For example, 12.6. This value is unique across all versions of a document and can't be changed.
@@ -5004,106 +1314,26 @@ pub struct GetDocumentRequest<C = ()> {
     pub document_version: Option<String>,
     /// Returns the document in the specified format. The document format can be either JSON or YAML. JSON is the default format.
     pub document_format: Option<DocumentFormat>,
-    #[doc(hidden)]
-    pub _client: C,
+    pub(crate) _client: rboto::__private::Bound,
 }
-impl Default for GetDocumentRequest {
-    fn default() -> Self {
-        Self::with_client(())
-    }
-}
-impl<C> GetDocumentRequest<C> {
-    #[doc(hidden)]
-    pub fn with_client(client: C) -> Self {
-        Self {
-            name: None,
-            version_name: None,
-            document_version: None,
-            document_format: None,
-            _client: client,
-        }
-    }
-    /// Sets `Name`.
-    pub fn name(mut self, v: impl Into<String>) -> Self {
-        self.name = Some(v.into());
-        self
-    }
-    /// Sets `VersionName`.
-    pub fn version_name(mut self, v: impl Into<String>) -> Self {
-        self.version_name = Some(v.into());
-        self
-    }
-    /// Sets `DocumentVersion`.
-    pub fn document_version(mut self, v: impl Into<String>) -> Self {
-        self.document_version = Some(v.into());
-        self
-    }
-    /// Sets `DocumentFormat`.
-    pub fn document_format(mut self, v: impl Into<DocumentFormat>) -> Self {
-        self.document_format = Some(v.into());
-        self
-    }
-}
-impl<C> ::std::fmt::Debug for GetDocumentRequest<C> {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.debug_struct("GetDocumentRequest")
-            .field("name", &self.name)
-            .field("version_name", &self.version_name)
-            .field("document_version", &self.document_version)
-            .field("document_format", &self.document_format)
-            .finish()
-    }
-}
-impl<C> rboto::IntoValue for GetDocumentRequest<C> {
-    fn into_value(self) -> rboto::Value {
-        rboto::Value::Struct(
-            vec![
-                rv::opt(self.name), rv::opt(self.version_name), rv::opt(self
-                .document_version), rv::opt(self.document_format)
-            ],
-        )
-    }
-}
-#[derive(Clone, PartialEq)]
-pub struct GetExecutionPreviewRequest<C = ()> {
+rboto::__structure!(
+    GetDocumentInput "GetDocumentRequest"[set debug into] { name : String, version_name :
+    String, document_version : String, document_format : DocumentFormat } { _client }
+);
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct GetExecutionPreviewInput {
     /// The ID of the existing execution preview.
     pub execution_preview_id: Option<String>,
-    #[doc(hidden)]
-    pub _client: C,
+    pub(crate) _client: rboto::__private::Bound,
 }
-impl Default for GetExecutionPreviewRequest {
-    fn default() -> Self {
-        Self::with_client(())
-    }
-}
-impl<C> GetExecutionPreviewRequest<C> {
-    #[doc(hidden)]
-    pub fn with_client(client: C) -> Self {
-        Self {
-            execution_preview_id: None,
-            _client: client,
-        }
-    }
-    /// Sets `ExecutionPreviewId`.
-    pub fn execution_preview_id(mut self, v: impl Into<String>) -> Self {
-        self.execution_preview_id = Some(v.into());
-        self
-    }
-}
-impl<C> ::std::fmt::Debug for GetExecutionPreviewRequest<C> {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.debug_struct("GetExecutionPreviewRequest")
-            .field("execution_preview_id", &self.execution_preview_id)
-            .finish()
-    }
-}
-impl<C> rboto::IntoValue for GetExecutionPreviewRequest<C> {
-    fn into_value(self) -> rboto::Value {
-        rboto::Value::Struct(vec![rv::opt(self.execution_preview_id)])
-    }
-}
-#[derive(Clone, PartialEq)]
-pub struct GetInventoryRequest<C = ()> {
+rboto::__structure!(
+    GetExecutionPreviewInput "GetExecutionPreviewRequest"[set debug into] {
+    execution_preview_id : String } { _client }
+);
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct GetInventoryInput {
     /// One or more filters. Use a filter to return a more specific list of results.
     pub filters: Option<Vec<InventoryFilter>>,
     /// Returns counts of inventory types based on one or more expressions. For example, if you aggregate by using an expression that uses the `AWS:InstanceInformation.PlatformType` type, you can see a count of how many Windows and Linux managed nodes exist in your inventoried fleet.
@@ -5114,75 +1344,16 @@ pub struct GetInventoryRequest<C = ()> {
     pub next_token: Option<String>,
     /// The maximum number of items to return for this call. The call also returns a token that you can specify in a subsequent call to get the next set of results.
     pub max_results: Option<i32>,
-    #[doc(hidden)]
-    pub _client: C,
+    pub(crate) _client: rboto::__private::Bound,
 }
-impl Default for GetInventoryRequest {
-    fn default() -> Self {
-        Self::with_client(())
-    }
-}
-impl<C> GetInventoryRequest<C> {
-    #[doc(hidden)]
-    pub fn with_client(client: C) -> Self {
-        Self {
-            filters: None,
-            aggregators: None,
-            result_attributes: None,
-            next_token: None,
-            max_results: None,
-            _client: client,
-        }
-    }
-    /// Sets `Filters`.
-    pub fn filters(mut self, v: impl Into<Vec<InventoryFilter>>) -> Self {
-        self.filters = Some(v.into());
-        self
-    }
-    /// Sets `Aggregators`.
-    pub fn aggregators(mut self, v: impl Into<Vec<InventoryAggregator>>) -> Self {
-        self.aggregators = Some(v.into());
-        self
-    }
-    /// Sets `ResultAttributes`.
-    pub fn result_attributes(mut self, v: impl Into<Vec<ResultAttribute>>) -> Self {
-        self.result_attributes = Some(v.into());
-        self
-    }
-    /// Sets `NextToken`.
-    pub fn next_token(mut self, v: impl Into<String>) -> Self {
-        self.next_token = Some(v.into());
-        self
-    }
-    /// Sets `MaxResults`.
-    pub fn max_results(mut self, v: i32) -> Self {
-        self.max_results = Some(v);
-        self
-    }
-}
-impl<C> ::std::fmt::Debug for GetInventoryRequest<C> {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.debug_struct("GetInventoryRequest")
-            .field("filters", &self.filters)
-            .field("aggregators", &self.aggregators)
-            .field("result_attributes", &self.result_attributes)
-            .field("next_token", &self.next_token)
-            .field("max_results", &self.max_results)
-            .finish()
-    }
-}
-impl<C> rboto::IntoValue for GetInventoryRequest<C> {
-    fn into_value(self) -> rboto::Value {
-        rboto::Value::Struct(
-            vec![
-                rv::opt(self.filters), rv::opt(self.aggregators), rv::opt(self
-                .result_attributes), rv::opt(self.next_token), rv::opt(self.max_results)
-            ],
-        )
-    }
-}
-#[derive(Clone, PartialEq)]
-pub struct GetInventorySchemaRequest<C = ()> {
+rboto::__structure!(
+    GetInventoryInput "GetInventoryRequest"[set debug into] { filters : Vec <
+    InventoryFilter >, aggregators : Vec < InventoryAggregator >, result_attributes : Vec
+    < ResultAttribute >, next_token : String, max_results = i32 } { _client }
+);
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct GetInventorySchemaInput {
     /// The type of inventory item to return.
     pub type_name: Option<String>,
     /// The token for the next set of items to return. (You received this token from a previous call.)
@@ -5193,416 +1364,108 @@ pub struct GetInventorySchemaRequest<C = ()> {
     pub aggregator: Option<bool>,
     /// Returns the sub-type schema for a specified inventory type.
     pub sub_type: Option<bool>,
-    #[doc(hidden)]
-    pub _client: C,
+    pub(crate) _client: rboto::__private::Bound,
 }
-impl Default for GetInventorySchemaRequest {
-    fn default() -> Self {
-        Self::with_client(())
-    }
-}
-impl<C> GetInventorySchemaRequest<C> {
-    #[doc(hidden)]
-    pub fn with_client(client: C) -> Self {
-        Self {
-            type_name: None,
-            next_token: None,
-            max_results: None,
-            aggregator: None,
-            sub_type: None,
-            _client: client,
-        }
-    }
-    /// Sets `TypeName`.
-    pub fn type_name(mut self, v: impl Into<String>) -> Self {
-        self.type_name = Some(v.into());
-        self
-    }
-    /// Sets `NextToken`.
-    pub fn next_token(mut self, v: impl Into<String>) -> Self {
-        self.next_token = Some(v.into());
-        self
-    }
-    /// Sets `MaxResults`.
-    pub fn max_results(mut self, v: i32) -> Self {
-        self.max_results = Some(v);
-        self
-    }
-    /// Sets `Aggregator`.
-    pub fn aggregator(mut self, v: bool) -> Self {
-        self.aggregator = Some(v);
-        self
-    }
-    /// Sets `SubType`.
-    pub fn sub_type(mut self, v: bool) -> Self {
-        self.sub_type = Some(v);
-        self
-    }
-}
-impl<C> ::std::fmt::Debug for GetInventorySchemaRequest<C> {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.debug_struct("GetInventorySchemaRequest")
-            .field("type_name", &self.type_name)
-            .field("next_token", &self.next_token)
-            .field("max_results", &self.max_results)
-            .field("aggregator", &self.aggregator)
-            .field("sub_type", &self.sub_type)
-            .finish()
-    }
-}
-impl<C> rboto::IntoValue for GetInventorySchemaRequest<C> {
-    fn into_value(self) -> rboto::Value {
-        rboto::Value::Struct(
-            vec![
-                rv::opt(self.type_name), rv::opt(self.next_token), rv::opt(self
-                .max_results), rv::opt(self.aggregator), rv::opt(self.sub_type)
-            ],
-        )
-    }
-}
-#[derive(Clone, PartialEq)]
-pub struct GetMaintenanceWindowExecutionRequest<C = ()> {
+rboto::__structure!(
+    GetInventorySchemaInput "GetInventorySchemaRequest"[set debug into] { type_name :
+    String, next_token : String, max_results = i32, aggregator = bool, sub_type = bool }
+    { _client }
+);
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct GetMaintenanceWindowExecutionInput {
     /// The ID of the maintenance window execution that includes the task.
     pub window_execution_id: Option<String>,
-    #[doc(hidden)]
-    pub _client: C,
+    pub(crate) _client: rboto::__private::Bound,
 }
-impl Default for GetMaintenanceWindowExecutionRequest {
-    fn default() -> Self {
-        Self::with_client(())
-    }
-}
-impl<C> GetMaintenanceWindowExecutionRequest<C> {
-    #[doc(hidden)]
-    pub fn with_client(client: C) -> Self {
-        Self {
-            window_execution_id: None,
-            _client: client,
-        }
-    }
-    /// Sets `WindowExecutionId`.
-    pub fn window_execution_id(mut self, v: impl Into<String>) -> Self {
-        self.window_execution_id = Some(v.into());
-        self
-    }
-}
-impl<C> ::std::fmt::Debug for GetMaintenanceWindowExecutionRequest<C> {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.debug_struct("GetMaintenanceWindowExecutionRequest")
-            .field("window_execution_id", &self.window_execution_id)
-            .finish()
-    }
-}
-impl<C> rboto::IntoValue for GetMaintenanceWindowExecutionRequest<C> {
-    fn into_value(self) -> rboto::Value {
-        rboto::Value::Struct(vec![rv::opt(self.window_execution_id)])
-    }
-}
-#[derive(Clone, PartialEq)]
-pub struct GetMaintenanceWindowExecutionTaskInvocationRequest<C = ()> {
+rboto::__structure!(
+    GetMaintenanceWindowExecutionInput "GetMaintenanceWindowExecutionRequest"[set debug
+    into] { window_execution_id : String } { _client }
+);
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct GetMaintenanceWindowExecutionTaskInvocationInput {
     /// The ID of the maintenance window execution for which the task is a part.
     pub window_execution_id: Option<String>,
     /// The ID of the specific task in the maintenance window task that should be retrieved.
     pub task_id: Option<String>,
     /// The invocation ID to retrieve.
     pub invocation_id: Option<String>,
-    #[doc(hidden)]
-    pub _client: C,
+    pub(crate) _client: rboto::__private::Bound,
 }
-impl Default for GetMaintenanceWindowExecutionTaskInvocationRequest {
-    fn default() -> Self {
-        Self::with_client(())
-    }
-}
-impl<C> GetMaintenanceWindowExecutionTaskInvocationRequest<C> {
-    #[doc(hidden)]
-    pub fn with_client(client: C) -> Self {
-        Self {
-            window_execution_id: None,
-            task_id: None,
-            invocation_id: None,
-            _client: client,
-        }
-    }
-    /// Sets `WindowExecutionId`.
-    pub fn window_execution_id(mut self, v: impl Into<String>) -> Self {
-        self.window_execution_id = Some(v.into());
-        self
-    }
-    /// Sets `TaskId`.
-    pub fn task_id(mut self, v: impl Into<String>) -> Self {
-        self.task_id = Some(v.into());
-        self
-    }
-    /// Sets `InvocationId`.
-    pub fn invocation_id(mut self, v: impl Into<String>) -> Self {
-        self.invocation_id = Some(v.into());
-        self
-    }
-}
-impl<C> ::std::fmt::Debug for GetMaintenanceWindowExecutionTaskInvocationRequest<C> {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.debug_struct("GetMaintenanceWindowExecutionTaskInvocationRequest")
-            .field("window_execution_id", &self.window_execution_id)
-            .field("task_id", &self.task_id)
-            .field("invocation_id", &self.invocation_id)
-            .finish()
-    }
-}
-impl<C> rboto::IntoValue for GetMaintenanceWindowExecutionTaskInvocationRequest<C> {
-    fn into_value(self) -> rboto::Value {
-        rboto::Value::Struct(
-            vec![
-                rv::opt(self.window_execution_id), rv::opt(self.task_id), rv::opt(self
-                .invocation_id)
-            ],
-        )
-    }
-}
-#[derive(Clone, PartialEq)]
-pub struct GetMaintenanceWindowExecutionTaskRequest<C = ()> {
+rboto::__structure!(
+    GetMaintenanceWindowExecutionTaskInvocationInput
+    "GetMaintenanceWindowExecutionTaskInvocationRequest"[set debug into] {
+    window_execution_id : String, task_id : String, invocation_id : String } { _client }
+);
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct GetMaintenanceWindowExecutionTaskInput {
     /// The ID of the maintenance window execution that includes the task.
     pub window_execution_id: Option<String>,
     /// The ID of the specific task execution in the maintenance window task that should be retrieved.
     pub task_id: Option<String>,
-    #[doc(hidden)]
-    pub _client: C,
+    pub(crate) _client: rboto::__private::Bound,
 }
-impl Default for GetMaintenanceWindowExecutionTaskRequest {
-    fn default() -> Self {
-        Self::with_client(())
-    }
-}
-impl<C> GetMaintenanceWindowExecutionTaskRequest<C> {
-    #[doc(hidden)]
-    pub fn with_client(client: C) -> Self {
-        Self {
-            window_execution_id: None,
-            task_id: None,
-            _client: client,
-        }
-    }
-    /// Sets `WindowExecutionId`.
-    pub fn window_execution_id(mut self, v: impl Into<String>) -> Self {
-        self.window_execution_id = Some(v.into());
-        self
-    }
-    /// Sets `TaskId`.
-    pub fn task_id(mut self, v: impl Into<String>) -> Self {
-        self.task_id = Some(v.into());
-        self
-    }
-}
-impl<C> ::std::fmt::Debug for GetMaintenanceWindowExecutionTaskRequest<C> {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.debug_struct("GetMaintenanceWindowExecutionTaskRequest")
-            .field("window_execution_id", &self.window_execution_id)
-            .field("task_id", &self.task_id)
-            .finish()
-    }
-}
-impl<C> rboto::IntoValue for GetMaintenanceWindowExecutionTaskRequest<C> {
-    fn into_value(self) -> rboto::Value {
-        rboto::Value::Struct(
-            vec![rv::opt(self.window_execution_id), rv::opt(self.task_id)],
-        )
-    }
-}
-#[derive(Clone, PartialEq)]
-pub struct GetMaintenanceWindowRequest<C = ()> {
+rboto::__structure!(
+    GetMaintenanceWindowExecutionTaskInput "GetMaintenanceWindowExecutionTaskRequest"[set
+    debug into] { window_execution_id : String, task_id : String } { _client }
+);
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct GetMaintenanceWindowInput {
     /// The ID of the maintenance window for which you want to retrieve information.
     pub window_id: Option<String>,
-    #[doc(hidden)]
-    pub _client: C,
+    pub(crate) _client: rboto::__private::Bound,
 }
-impl Default for GetMaintenanceWindowRequest {
-    fn default() -> Self {
-        Self::with_client(())
-    }
-}
-impl<C> GetMaintenanceWindowRequest<C> {
-    #[doc(hidden)]
-    pub fn with_client(client: C) -> Self {
-        Self {
-            window_id: None,
-            _client: client,
-        }
-    }
-    /// Sets `WindowId`.
-    pub fn window_id(mut self, v: impl Into<String>) -> Self {
-        self.window_id = Some(v.into());
-        self
-    }
-}
-impl<C> ::std::fmt::Debug for GetMaintenanceWindowRequest<C> {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.debug_struct("GetMaintenanceWindowRequest")
-            .field("window_id", &self.window_id)
-            .finish()
-    }
-}
-impl<C> rboto::IntoValue for GetMaintenanceWindowRequest<C> {
-    fn into_value(self) -> rboto::Value {
-        rboto::Value::Struct(vec![rv::opt(self.window_id)])
-    }
-}
-#[derive(Clone, PartialEq)]
-pub struct GetMaintenanceWindowTaskRequest<C = ()> {
+rboto::__structure!(
+    GetMaintenanceWindowInput "GetMaintenanceWindowRequest"[set debug into] { window_id :
+    String } { _client }
+);
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct GetMaintenanceWindowTaskInput {
     /// The maintenance window ID that includes the task to retrieve.
     pub window_id: Option<String>,
     /// The maintenance window task ID to retrieve.
     pub window_task_id: Option<String>,
-    #[doc(hidden)]
-    pub _client: C,
+    pub(crate) _client: rboto::__private::Bound,
 }
-impl Default for GetMaintenanceWindowTaskRequest {
-    fn default() -> Self {
-        Self::with_client(())
-    }
-}
-impl<C> GetMaintenanceWindowTaskRequest<C> {
-    #[doc(hidden)]
-    pub fn with_client(client: C) -> Self {
-        Self {
-            window_id: None,
-            window_task_id: None,
-            _client: client,
-        }
-    }
-    /// Sets `WindowId`.
-    pub fn window_id(mut self, v: impl Into<String>) -> Self {
-        self.window_id = Some(v.into());
-        self
-    }
-    /// Sets `WindowTaskId`.
-    pub fn window_task_id(mut self, v: impl Into<String>) -> Self {
-        self.window_task_id = Some(v.into());
-        self
-    }
-}
-impl<C> ::std::fmt::Debug for GetMaintenanceWindowTaskRequest<C> {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.debug_struct("GetMaintenanceWindowTaskRequest")
-            .field("window_id", &self.window_id)
-            .field("window_task_id", &self.window_task_id)
-            .finish()
-    }
-}
-impl<C> rboto::IntoValue for GetMaintenanceWindowTaskRequest<C> {
-    fn into_value(self) -> rboto::Value {
-        rboto::Value::Struct(vec![rv::opt(self.window_id), rv::opt(self.window_task_id)])
-    }
-}
-#[derive(Clone, PartialEq)]
-pub struct GetOpsItemRequest<C = ()> {
+rboto::__structure!(
+    GetMaintenanceWindowTaskInput "GetMaintenanceWindowTaskRequest"[set debug into] {
+    window_id : String, window_task_id : String } { _client }
+);
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct GetOpsItemInput {
     /// The ID of the OpsItem that you want to get.
     pub ops_item_id: Option<String>,
     /// The OpsItem Amazon Resource Name (ARN).
     pub ops_item_arn: Option<String>,
-    #[doc(hidden)]
-    pub _client: C,
+    pub(crate) _client: rboto::__private::Bound,
 }
-impl Default for GetOpsItemRequest {
-    fn default() -> Self {
-        Self::with_client(())
-    }
-}
-impl<C> GetOpsItemRequest<C> {
-    #[doc(hidden)]
-    pub fn with_client(client: C) -> Self {
-        Self {
-            ops_item_id: None,
-            ops_item_arn: None,
-            _client: client,
-        }
-    }
-    /// Sets `OpsItemId`.
-    pub fn ops_item_id(mut self, v: impl Into<String>) -> Self {
-        self.ops_item_id = Some(v.into());
-        self
-    }
-    /// Sets `OpsItemArn`.
-    pub fn ops_item_arn(mut self, v: impl Into<String>) -> Self {
-        self.ops_item_arn = Some(v.into());
-        self
-    }
-}
-impl<C> ::std::fmt::Debug for GetOpsItemRequest<C> {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.debug_struct("GetOpsItemRequest")
-            .field("ops_item_id", &self.ops_item_id)
-            .field("ops_item_arn", &self.ops_item_arn)
-            .finish()
-    }
-}
-impl<C> rboto::IntoValue for GetOpsItemRequest<C> {
-    fn into_value(self) -> rboto::Value {
-        rboto::Value::Struct(vec![rv::opt(self.ops_item_id), rv::opt(self.ops_item_arn)])
-    }
-}
-#[derive(Clone, PartialEq)]
-pub struct GetOpsMetadataRequest<C = ()> {
+rboto::__structure!(
+    GetOpsItemInput "GetOpsItemRequest"[set debug into] { ops_item_id : String,
+    ops_item_arn : String } { _client }
+);
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct GetOpsMetadataInput {
     /// The Amazon Resource Name (ARN) of an OpsMetadata Object to view.
     pub ops_metadata_arn: Option<String>,
     /// The maximum number of items to return for this call. The call also returns a token that you can specify in a subsequent call to get the next set of results.
     pub max_results: Option<i32>,
     /// A token to start the list. Use this token to get the next set of results.
     pub next_token: Option<String>,
-    #[doc(hidden)]
-    pub _client: C,
+    pub(crate) _client: rboto::__private::Bound,
 }
-impl Default for GetOpsMetadataRequest {
-    fn default() -> Self {
-        Self::with_client(())
-    }
-}
-impl<C> GetOpsMetadataRequest<C> {
-    #[doc(hidden)]
-    pub fn with_client(client: C) -> Self {
-        Self {
-            ops_metadata_arn: None,
-            max_results: None,
-            next_token: None,
-            _client: client,
-        }
-    }
-    /// Sets `OpsMetadataArn`.
-    pub fn ops_metadata_arn(mut self, v: impl Into<String>) -> Self {
-        self.ops_metadata_arn = Some(v.into());
-        self
-    }
-    /// Sets `MaxResults`.
-    pub fn max_results(mut self, v: i32) -> Self {
-        self.max_results = Some(v);
-        self
-    }
-    /// Sets `NextToken`.
-    pub fn next_token(mut self, v: impl Into<String>) -> Self {
-        self.next_token = Some(v.into());
-        self
-    }
-}
-impl<C> ::std::fmt::Debug for GetOpsMetadataRequest<C> {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.debug_struct("GetOpsMetadataRequest")
-            .field("ops_metadata_arn", &self.ops_metadata_arn)
-            .field("max_results", &self.max_results)
-            .field("next_token", &self.next_token)
-            .finish()
-    }
-}
-impl<C> rboto::IntoValue for GetOpsMetadataRequest<C> {
-    fn into_value(self) -> rboto::Value {
-        rboto::Value::Struct(
-            vec![
-                rv::opt(self.ops_metadata_arn), rv::opt(self.max_results), rv::opt(self
-                .next_token)
-            ],
-        )
-    }
-}
-#[derive(Clone, PartialEq)]
-pub struct GetOpsSummaryRequest<C = ()> {
+rboto::__structure!(
+    GetOpsMetadataInput "GetOpsMetadataRequest"[set debug into] { ops_metadata_arn :
+    String, max_results = i32, next_token : String } { _client }
+);
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct GetOpsSummaryInput {
     /// Specify the name of a resource data sync to get.
     pub sync_name: Option<String>,
     /// Optional filters used to scope down the returned OpsData.
@@ -5615,83 +1478,16 @@ pub struct GetOpsSummaryRequest<C = ()> {
     pub next_token: Option<String>,
     /// The maximum number of items to return for this call. The call also returns a token that you can specify in a subsequent call to get the next set of results.
     pub max_results: Option<i32>,
-    #[doc(hidden)]
-    pub _client: C,
+    pub(crate) _client: rboto::__private::Bound,
 }
-impl Default for GetOpsSummaryRequest {
-    fn default() -> Self {
-        Self::with_client(())
-    }
-}
-impl<C> GetOpsSummaryRequest<C> {
-    #[doc(hidden)]
-    pub fn with_client(client: C) -> Self {
-        Self {
-            sync_name: None,
-            filters: None,
-            aggregators: None,
-            result_attributes: None,
-            next_token: None,
-            max_results: None,
-            _client: client,
-        }
-    }
-    /// Sets `SyncName`.
-    pub fn sync_name(mut self, v: impl Into<String>) -> Self {
-        self.sync_name = Some(v.into());
-        self
-    }
-    /// Sets `Filters`.
-    pub fn filters(mut self, v: impl Into<Vec<OpsFilter>>) -> Self {
-        self.filters = Some(v.into());
-        self
-    }
-    /// Sets `Aggregators`.
-    pub fn aggregators(mut self, v: impl Into<Vec<OpsAggregator>>) -> Self {
-        self.aggregators = Some(v.into());
-        self
-    }
-    /// Sets `ResultAttributes`.
-    pub fn result_attributes(mut self, v: impl Into<Vec<OpsResultAttribute>>) -> Self {
-        self.result_attributes = Some(v.into());
-        self
-    }
-    /// Sets `NextToken`.
-    pub fn next_token(mut self, v: impl Into<String>) -> Self {
-        self.next_token = Some(v.into());
-        self
-    }
-    /// Sets `MaxResults`.
-    pub fn max_results(mut self, v: i32) -> Self {
-        self.max_results = Some(v);
-        self
-    }
-}
-impl<C> ::std::fmt::Debug for GetOpsSummaryRequest<C> {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.debug_struct("GetOpsSummaryRequest")
-            .field("sync_name", &self.sync_name)
-            .field("filters", &self.filters)
-            .field("aggregators", &self.aggregators)
-            .field("result_attributes", &self.result_attributes)
-            .field("next_token", &self.next_token)
-            .field("max_results", &self.max_results)
-            .finish()
-    }
-}
-impl<C> rboto::IntoValue for GetOpsSummaryRequest<C> {
-    fn into_value(self) -> rboto::Value {
-        rboto::Value::Struct(
-            vec![
-                rv::opt(self.sync_name), rv::opt(self.filters), rv::opt(self
-                .aggregators), rv::opt(self.result_attributes), rv::opt(self.next_token),
-                rv::opt(self.max_results)
-            ],
-        )
-    }
-}
-#[derive(Clone, PartialEq)]
-pub struct GetParameterHistoryRequest<C = ()> {
+rboto::__structure!(
+    GetOpsSummaryInput "GetOpsSummaryRequest"[set debug into] { sync_name : String,
+    filters : Vec < OpsFilter >, aggregators : Vec < OpsAggregator >, result_attributes :
+    Vec < OpsResultAttribute >, next_token : String, max_results = i32 } { _client }
+);
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct GetParameterHistoryInput {
     /// The name or Amazon Resource Name (ARN) of the parameter for which you want to review history. For parameters shared with you from another account, you must use the full ARN.
     pub name: Option<String>,
     /// Return decrypted values for secure string parameters. This flag is ignored for `String` and `StringList` parameter types.
@@ -5700,115 +1496,28 @@ pub struct GetParameterHistoryRequest<C = ()> {
     pub max_results: Option<i32>,
     /// The token for the next set of items to return. (You received this token from a previous call.)
     pub next_token: Option<String>,
-    #[doc(hidden)]
-    pub _client: C,
+    pub(crate) _client: rboto::__private::Bound,
 }
-impl Default for GetParameterHistoryRequest {
-    fn default() -> Self {
-        Self::with_client(())
-    }
-}
-impl<C> GetParameterHistoryRequest<C> {
-    #[doc(hidden)]
-    pub fn with_client(client: C) -> Self {
-        Self {
-            name: None,
-            with_decryption: None,
-            max_results: None,
-            next_token: None,
-            _client: client,
-        }
-    }
-    /// Sets `Name`.
-    pub fn name(mut self, v: impl Into<String>) -> Self {
-        self.name = Some(v.into());
-        self
-    }
-    /// Sets `WithDecryption`.
-    pub fn with_decryption(mut self, v: bool) -> Self {
-        self.with_decryption = Some(v);
-        self
-    }
-    /// Sets `MaxResults`.
-    pub fn max_results(mut self, v: i32) -> Self {
-        self.max_results = Some(v);
-        self
-    }
-    /// Sets `NextToken`.
-    pub fn next_token(mut self, v: impl Into<String>) -> Self {
-        self.next_token = Some(v.into());
-        self
-    }
-}
-impl<C> ::std::fmt::Debug for GetParameterHistoryRequest<C> {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.debug_struct("GetParameterHistoryRequest")
-            .field("name", &self.name)
-            .field("with_decryption", &self.with_decryption)
-            .field("max_results", &self.max_results)
-            .field("next_token", &self.next_token)
-            .finish()
-    }
-}
-impl<C> rboto::IntoValue for GetParameterHistoryRequest<C> {
-    fn into_value(self) -> rboto::Value {
-        rboto::Value::Struct(
-            vec![
-                rv::opt(self.name), rv::opt(self.with_decryption), rv::opt(self
-                .max_results), rv::opt(self.next_token)
-            ],
-        )
-    }
-}
-#[derive(Clone, PartialEq)]
-pub struct GetParameterRequest<C = ()> {
+rboto::__structure!(
+    GetParameterHistoryInput "GetParameterHistoryRequest"[set debug into] { name :
+    String, with_decryption = bool, max_results = i32, next_token : String } { _client }
+);
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct GetParameterInput {
     /// The name or Amazon Resource Name (ARN) of the parameter that you want to query. For parameters shared with you from another account, you must use the full ARN.
     pub name: Option<String>,
     /// Return decrypted values for secure string parameters. This flag is ignored for `String` and `StringList` parameter types.
     pub with_decryption: Option<bool>,
-    #[doc(hidden)]
-    pub _client: C,
+    pub(crate) _client: rboto::__private::Bound,
 }
-impl Default for GetParameterRequest {
-    fn default() -> Self {
-        Self::with_client(())
-    }
-}
-impl<C> GetParameterRequest<C> {
-    #[doc(hidden)]
-    pub fn with_client(client: C) -> Self {
-        Self {
-            name: None,
-            with_decryption: None,
-            _client: client,
-        }
-    }
-    /// Sets `Name`.
-    pub fn name(mut self, v: impl Into<String>) -> Self {
-        self.name = Some(v.into());
-        self
-    }
-    /// Sets `WithDecryption`.
-    pub fn with_decryption(mut self, v: bool) -> Self {
-        self.with_decryption = Some(v);
-        self
-    }
-}
-impl<C> ::std::fmt::Debug for GetParameterRequest<C> {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.debug_struct("GetParameterRequest")
-            .field("name", &self.name)
-            .field("with_decryption", &self.with_decryption)
-            .finish()
-    }
-}
-impl<C> rboto::IntoValue for GetParameterRequest<C> {
-    fn into_value(self) -> rboto::Value {
-        rboto::Value::Struct(vec![rv::opt(self.name), rv::opt(self.with_decryption)])
-    }
-}
-#[derive(Clone, PartialEq)]
-pub struct GetParametersByPathRequest<C = ()> {
+rboto::__structure!(
+    GetParameterInput "GetParameterRequest"[set debug into] { name : String,
+    with_decryption = bool } { _client }
+);
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct GetParametersByPathInput {
     /// The hierarchy for the parameter. Hierarchies start with a forward slash (/). The hierarchy is the parameter name except the last part of the parameter. For the API call to succeed, the last part of the parameter name can't be in the path. A parameter name hierarchy can have a maximum of 15 levels. Here is an example of a hierarchy: `/Finance/Prod/IAD/WinServ2016/license33`
     pub path: Option<String>,
     /// Retrieve all parameters within a hierarchy.
@@ -5821,566 +1530,141 @@ pub struct GetParametersByPathRequest<C = ()> {
     pub max_results: Option<i32>,
     /// A token to start the list. Use this token to get the next set of results.
     pub next_token: Option<String>,
-    #[doc(hidden)]
-    pub _client: C,
+    pub(crate) _client: rboto::__private::Bound,
 }
-impl Default for GetParametersByPathRequest {
-    fn default() -> Self {
-        Self::with_client(())
-    }
-}
-impl<C> GetParametersByPathRequest<C> {
-    #[doc(hidden)]
-    pub fn with_client(client: C) -> Self {
-        Self {
-            path: None,
-            recursive: None,
-            parameter_filters: None,
-            with_decryption: None,
-            max_results: None,
-            next_token: None,
-            _client: client,
-        }
-    }
-    /// Sets `Path`.
-    pub fn path(mut self, v: impl Into<String>) -> Self {
-        self.path = Some(v.into());
-        self
-    }
-    /// Sets `Recursive`.
-    pub fn recursive(mut self, v: bool) -> Self {
-        self.recursive = Some(v);
-        self
-    }
-    /// Sets `ParameterFilters`.
-    pub fn parameter_filters(
-        mut self,
-        v: impl Into<Vec<ParameterStringFilter>>,
-    ) -> Self {
-        self.parameter_filters = Some(v.into());
-        self
-    }
-    /// Sets `WithDecryption`.
-    pub fn with_decryption(mut self, v: bool) -> Self {
-        self.with_decryption = Some(v);
-        self
-    }
-    /// Sets `MaxResults`.
-    pub fn max_results(mut self, v: i32) -> Self {
-        self.max_results = Some(v);
-        self
-    }
-    /// Sets `NextToken`.
-    pub fn next_token(mut self, v: impl Into<String>) -> Self {
-        self.next_token = Some(v.into());
-        self
-    }
-}
-impl<C> ::std::fmt::Debug for GetParametersByPathRequest<C> {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.debug_struct("GetParametersByPathRequest")
-            .field("path", &self.path)
-            .field("recursive", &self.recursive)
-            .field("parameter_filters", &self.parameter_filters)
-            .field("with_decryption", &self.with_decryption)
-            .field("max_results", &self.max_results)
-            .field("next_token", &self.next_token)
-            .finish()
-    }
-}
-impl<C> rboto::IntoValue for GetParametersByPathRequest<C> {
-    fn into_value(self) -> rboto::Value {
-        rboto::Value::Struct(
-            vec![
-                rv::opt(self.path), rv::opt(self.recursive), rv::opt(self
-                .parameter_filters), rv::opt(self.with_decryption), rv::opt(self
-                .max_results), rv::opt(self.next_token)
-            ],
-        )
-    }
-}
-#[derive(Clone, PartialEq)]
-pub struct GetParametersRequest<C = ()> {
+rboto::__structure!(
+    GetParametersByPathInput "GetParametersByPathRequest"[set debug into] { path :
+    String, recursive = bool, parameter_filters : Vec < ParameterStringFilter >,
+    with_decryption = bool, max_results = i32, next_token : String } { _client }
+);
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct GetParametersInput {
     /// The names or Amazon Resource Names (ARNs) of the parameters that you want to query. For parameters shared with you from another account, you must use the full ARNs.
     pub names: Option<Vec<String>>,
     /// Return decrypted secure string value. Return decrypted values for secure string parameters. This flag is ignored for `String` and `StringList` parameter types.
     pub with_decryption: Option<bool>,
-    #[doc(hidden)]
-    pub _client: C,
+    pub(crate) _client: rboto::__private::Bound,
 }
-impl Default for GetParametersRequest {
-    fn default() -> Self {
-        Self::with_client(())
-    }
-}
-impl<C> GetParametersRequest<C> {
-    #[doc(hidden)]
-    pub fn with_client(client: C) -> Self {
-        Self {
-            names: None,
-            with_decryption: None,
-            _client: client,
-        }
-    }
-    /// Sets `Names`.
-    pub fn names(mut self, v: impl Into<Vec<String>>) -> Self {
-        self.names = Some(v.into());
-        self
-    }
-    /// Sets `WithDecryption`.
-    pub fn with_decryption(mut self, v: bool) -> Self {
-        self.with_decryption = Some(v);
-        self
-    }
-}
-impl<C> ::std::fmt::Debug for GetParametersRequest<C> {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.debug_struct("GetParametersRequest")
-            .field("names", &self.names)
-            .field("with_decryption", &self.with_decryption)
-            .finish()
-    }
-}
-impl<C> rboto::IntoValue for GetParametersRequest<C> {
-    fn into_value(self) -> rboto::Value {
-        rboto::Value::Struct(vec![rv::opt(self.names), rv::opt(self.with_decryption)])
-    }
-}
-#[derive(Clone, PartialEq)]
-pub struct GetPatchBaselineForPatchGroupRequest<C = ()> {
+rboto::__structure!(
+    GetParametersInput "GetParametersRequest"[set debug into] { names : Vec < String >,
+    with_decryption = bool } { _client }
+);
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct GetPatchBaselineForPatchGroupInput {
     /// The name of the patch group whose patch baseline should be retrieved.
     pub patch_group: Option<String>,
     /// Returns the operating system rule specified for patch groups using the patch baseline. The default value is `WINDOWS`.
     pub operating_system: Option<OperatingSystem>,
-    #[doc(hidden)]
-    pub _client: C,
+    pub(crate) _client: rboto::__private::Bound,
 }
-impl Default for GetPatchBaselineForPatchGroupRequest {
-    fn default() -> Self {
-        Self::with_client(())
-    }
-}
-impl<C> GetPatchBaselineForPatchGroupRequest<C> {
-    #[doc(hidden)]
-    pub fn with_client(client: C) -> Self {
-        Self {
-            patch_group: None,
-            operating_system: None,
-            _client: client,
-        }
-    }
-    /// Sets `PatchGroup`.
-    pub fn patch_group(mut self, v: impl Into<String>) -> Self {
-        self.patch_group = Some(v.into());
-        self
-    }
-    /// Sets `OperatingSystem`.
-    pub fn operating_system(mut self, v: impl Into<OperatingSystem>) -> Self {
-        self.operating_system = Some(v.into());
-        self
-    }
-}
-impl<C> ::std::fmt::Debug for GetPatchBaselineForPatchGroupRequest<C> {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.debug_struct("GetPatchBaselineForPatchGroupRequest")
-            .field("patch_group", &self.patch_group)
-            .field("operating_system", &self.operating_system)
-            .finish()
-    }
-}
-impl<C> rboto::IntoValue for GetPatchBaselineForPatchGroupRequest<C> {
-    fn into_value(self) -> rboto::Value {
-        rboto::Value::Struct(
-            vec![rv::opt(self.patch_group), rv::opt(self.operating_system)],
-        )
-    }
-}
-#[derive(Clone, PartialEq)]
-pub struct GetPatchBaselineRequest<C = ()> {
+rboto::__structure!(
+    GetPatchBaselineForPatchGroupInput "GetPatchBaselineForPatchGroupRequest"[set debug
+    into] { patch_group : String, operating_system : OperatingSystem } { _client }
+);
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct GetPatchBaselineInput {
     /// The ID of the patch baseline to retrieve.
     pub baseline_id: Option<String>,
-    #[doc(hidden)]
-    pub _client: C,
+    pub(crate) _client: rboto::__private::Bound,
 }
-impl Default for GetPatchBaselineRequest {
-    fn default() -> Self {
-        Self::with_client(())
-    }
-}
-impl<C> GetPatchBaselineRequest<C> {
-    #[doc(hidden)]
-    pub fn with_client(client: C) -> Self {
-        Self {
-            baseline_id: None,
-            _client: client,
-        }
-    }
-    /// Sets `BaselineId`.
-    pub fn baseline_id(mut self, v: impl Into<String>) -> Self {
-        self.baseline_id = Some(v.into());
-        self
-    }
-}
-impl<C> ::std::fmt::Debug for GetPatchBaselineRequest<C> {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.debug_struct("GetPatchBaselineRequest")
-            .field("baseline_id", &self.baseline_id)
-            .finish()
-    }
-}
-impl<C> rboto::IntoValue for GetPatchBaselineRequest<C> {
-    fn into_value(self) -> rboto::Value {
-        rboto::Value::Struct(vec![rv::opt(self.baseline_id)])
-    }
-}
-#[derive(Clone, PartialEq)]
-pub struct GetResourcePoliciesRequest<C = ()> {
+rboto::__structure!(
+    GetPatchBaselineInput "GetPatchBaselineRequest"[set debug into] { baseline_id :
+    String } { _client }
+);
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct GetResourcePoliciesInput {
     /// Amazon Resource Name (ARN) of the resource to which the policies are attached.
     pub resource_arn: Option<String>,
     /// A token to start the list. Use this token to get the next set of results.
     pub next_token: Option<String>,
     /// The maximum number of items to return for this call. The call also returns a token that you can specify in a subsequent call to get the next set of results.
     pub max_results: Option<i32>,
-    #[doc(hidden)]
-    pub _client: C,
+    pub(crate) _client: rboto::__private::Bound,
 }
-impl Default for GetResourcePoliciesRequest {
-    fn default() -> Self {
-        Self::with_client(())
-    }
-}
-impl<C> GetResourcePoliciesRequest<C> {
-    #[doc(hidden)]
-    pub fn with_client(client: C) -> Self {
-        Self {
-            resource_arn: None,
-            next_token: None,
-            max_results: None,
-            _client: client,
-        }
-    }
-    /// Sets `ResourceArn`.
-    pub fn resource_arn(mut self, v: impl Into<String>) -> Self {
-        self.resource_arn = Some(v.into());
-        self
-    }
-    /// Sets `NextToken`.
-    pub fn next_token(mut self, v: impl Into<String>) -> Self {
-        self.next_token = Some(v.into());
-        self
-    }
-    /// Sets `MaxResults`.
-    pub fn max_results(mut self, v: i32) -> Self {
-        self.max_results = Some(v);
-        self
-    }
-}
-impl<C> ::std::fmt::Debug for GetResourcePoliciesRequest<C> {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.debug_struct("GetResourcePoliciesRequest")
-            .field("resource_arn", &self.resource_arn)
-            .field("next_token", &self.next_token)
-            .field("max_results", &self.max_results)
-            .finish()
-    }
-}
-impl<C> rboto::IntoValue for GetResourcePoliciesRequest<C> {
-    fn into_value(self) -> rboto::Value {
-        rboto::Value::Struct(
-            vec![
-                rv::opt(self.resource_arn), rv::opt(self.next_token), rv::opt(self
-                .max_results)
-            ],
-        )
-    }
-}
+rboto::__structure!(
+    GetResourcePoliciesInput "GetResourcePoliciesRequest"[set debug into] { resource_arn
+    : String, next_token : String, max_results = i32 } { _client }
+);
 /// The request body of the GetServiceSetting API operation.
-#[derive(Clone, PartialEq)]
-pub struct GetServiceSettingRequest<C = ()> {
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct GetServiceSettingInput {
     /// The ID of the service setting to get. The setting ID can be one of the following.
     pub setting_id: Option<String>,
-    #[doc(hidden)]
-    pub _client: C,
+    pub(crate) _client: rboto::__private::Bound,
 }
-impl Default for GetServiceSettingRequest {
-    fn default() -> Self {
-        Self::with_client(())
-    }
-}
-impl<C> GetServiceSettingRequest<C> {
-    #[doc(hidden)]
-    pub fn with_client(client: C) -> Self {
-        Self {
-            setting_id: None,
-            _client: client,
-        }
-    }
-    /// Sets `SettingId`.
-    pub fn setting_id(mut self, v: impl Into<String>) -> Self {
-        self.setting_id = Some(v.into());
-        self
-    }
-}
-impl<C> ::std::fmt::Debug for GetServiceSettingRequest<C> {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.debug_struct("GetServiceSettingRequest")
-            .field("setting_id", &self.setting_id)
-            .finish()
-    }
-}
-impl<C> rboto::IntoValue for GetServiceSettingRequest<C> {
-    fn into_value(self) -> rboto::Value {
-        rboto::Value::Struct(vec![rv::opt(self.setting_id)])
-    }
-}
-#[derive(Clone, PartialEq)]
-pub struct LabelParameterVersionRequest<C = ()> {
+rboto::__structure!(
+    GetServiceSettingInput "GetServiceSettingRequest"[set debug into] { setting_id :
+    String } { _client }
+);
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct LabelParameterVersionInput {
     /// The parameter name on which you want to attach one or more labels.
     pub name: Option<String>,
     /// The specific version of the parameter on which you want to attach one or more labels. If no version is specified, the system attaches the label to the latest version.
     pub parameter_version: Option<i64>,
     /// One or more labels to attach to the specified parameter version.
     pub labels: Option<Vec<String>>,
-    #[doc(hidden)]
-    pub _client: C,
+    pub(crate) _client: rboto::__private::Bound,
 }
-impl Default for LabelParameterVersionRequest {
-    fn default() -> Self {
-        Self::with_client(())
-    }
-}
-impl<C> LabelParameterVersionRequest<C> {
-    #[doc(hidden)]
-    pub fn with_client(client: C) -> Self {
-        Self {
-            name: None,
-            parameter_version: None,
-            labels: None,
-            _client: client,
-        }
-    }
-    /// Sets `Name`.
-    pub fn name(mut self, v: impl Into<String>) -> Self {
-        self.name = Some(v.into());
-        self
-    }
-    /// Sets `ParameterVersion`.
-    pub fn parameter_version(mut self, v: i64) -> Self {
-        self.parameter_version = Some(v);
-        self
-    }
-    /// Sets `Labels`.
-    pub fn labels(mut self, v: impl Into<Vec<String>>) -> Self {
-        self.labels = Some(v.into());
-        self
-    }
-}
-impl<C> ::std::fmt::Debug for LabelParameterVersionRequest<C> {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.debug_struct("LabelParameterVersionRequest")
-            .field("name", &self.name)
-            .field("parameter_version", &self.parameter_version)
-            .field("labels", &self.labels)
-            .finish()
-    }
-}
-impl<C> rboto::IntoValue for LabelParameterVersionRequest<C> {
-    fn into_value(self) -> rboto::Value {
-        rboto::Value::Struct(
-            vec![
-                rv::opt(self.name), rv::opt(self.parameter_version), rv::opt(self.labels)
-            ],
-        )
-    }
-}
-#[derive(Clone, PartialEq)]
-pub struct ListAssociationVersionsRequest<C = ()> {
+rboto::__structure!(
+    LabelParameterVersionInput "LabelParameterVersionRequest"[set debug into] { name :
+    String, parameter_version = i64, labels : Vec < String > } { _client }
+);
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct ListAssociationVersionsInput {
     /// The association ID for which you want to view all versions.
     pub association_id: Option<String>,
     /// The maximum number of items to return for this call. The call also returns a token that you can specify in a subsequent call to get the next set of results.
     pub max_results: Option<i32>,
     /// A token to start the list. Use this token to get the next set of results.
     pub next_token: Option<String>,
-    #[doc(hidden)]
-    pub _client: C,
+    pub(crate) _client: rboto::__private::Bound,
 }
-impl Default for ListAssociationVersionsRequest {
-    fn default() -> Self {
-        Self::with_client(())
-    }
-}
-impl<C> ListAssociationVersionsRequest<C> {
-    #[doc(hidden)]
-    pub fn with_client(client: C) -> Self {
-        Self {
-            association_id: None,
-            max_results: None,
-            next_token: None,
-            _client: client,
-        }
-    }
-    /// Sets `AssociationId`.
-    pub fn association_id(mut self, v: impl Into<String>) -> Self {
-        self.association_id = Some(v.into());
-        self
-    }
-    /// Sets `MaxResults`.
-    pub fn max_results(mut self, v: i32) -> Self {
-        self.max_results = Some(v);
-        self
-    }
-    /// Sets `NextToken`.
-    pub fn next_token(mut self, v: impl Into<String>) -> Self {
-        self.next_token = Some(v.into());
-        self
-    }
-}
-impl<C> ::std::fmt::Debug for ListAssociationVersionsRequest<C> {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.debug_struct("ListAssociationVersionsRequest")
-            .field("association_id", &self.association_id)
-            .field("max_results", &self.max_results)
-            .field("next_token", &self.next_token)
-            .finish()
-    }
-}
-impl<C> rboto::IntoValue for ListAssociationVersionsRequest<C> {
-    fn into_value(self) -> rboto::Value {
-        rboto::Value::Struct(
-            vec![
-                rv::opt(self.association_id), rv::opt(self.max_results), rv::opt(self
-                .next_token)
-            ],
-        )
-    }
-}
-#[derive(Clone, PartialEq)]
-pub struct ListAssociationsRequest<C = ()> {
+rboto::__structure!(
+    ListAssociationVersionsInput "ListAssociationVersionsRequest"[set debug into] {
+    association_id : String, max_results = i32, next_token : String } { _client }
+);
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct ListAssociationsInput {
     /// One or more filters. Use a filter to return a more specific list of results.
     pub association_filter_list: Option<Vec<AssociationFilter>>,
     /// The maximum number of items to return for this call. The call also returns a token that you can specify in a subsequent call to get the next set of results.
     pub max_results: Option<i32>,
     /// The token for the next set of items to return. (You received this token from a previous call.)
     pub next_token: Option<String>,
-    #[doc(hidden)]
-    pub _client: C,
+    pub(crate) _client: rboto::__private::Bound,
 }
-impl Default for ListAssociationsRequest {
-    fn default() -> Self {
-        Self::with_client(())
-    }
-}
-impl<C> ListAssociationsRequest<C> {
-    #[doc(hidden)]
-    pub fn with_client(client: C) -> Self {
-        Self {
-            association_filter_list: None,
-            max_results: None,
-            next_token: None,
-            _client: client,
-        }
-    }
-    /// Sets `AssociationFilterList`.
-    pub fn association_filter_list(
-        mut self,
-        v: impl Into<Vec<AssociationFilter>>,
-    ) -> Self {
-        self.association_filter_list = Some(v.into());
-        self
-    }
-    /// Sets `MaxResults`.
-    pub fn max_results(mut self, v: i32) -> Self {
-        self.max_results = Some(v);
-        self
-    }
-    /// Sets `NextToken`.
-    pub fn next_token(mut self, v: impl Into<String>) -> Self {
-        self.next_token = Some(v.into());
-        self
-    }
-}
-impl<C> ::std::fmt::Debug for ListAssociationsRequest<C> {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.debug_struct("ListAssociationsRequest")
-            .field("association_filter_list", &self.association_filter_list)
-            .field("max_results", &self.max_results)
-            .field("next_token", &self.next_token)
-            .finish()
-    }
-}
-impl<C> rboto::IntoValue for ListAssociationsRequest<C> {
-    fn into_value(self) -> rboto::Value {
-        rboto::Value::Struct(
-            vec![
-                rv::opt(self.association_filter_list), rv::opt(self.max_results),
-                rv::opt(self.next_token)
-            ],
-        )
-    }
-}
-#[derive(Clone, PartialEq)]
-pub struct ListCloudConnectorsRequest<C = ()> {
+rboto::__structure!(
+    ListAssociationsInput "ListAssociationsRequest"[set debug into] {
+    association_filter_list : Vec < AssociationFilter >, max_results = i32, next_token :
+    String } { _client }
+);
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct ListCloudConnectorsInput {
     /// The maximum number of items to return for this call.
     pub max_results: Option<i32>,
     /// The token for the next set of items to return. (You received this token from a previous call.)
     pub next_token: Option<String>,
     /// One or more filters to limit the cloud connectors returned in the response.
     pub filters: Option<Vec<CloudConnectorFilter>>,
-    #[doc(hidden)]
-    pub _client: C,
+    pub(crate) _client: rboto::__private::Bound,
 }
-impl Default for ListCloudConnectorsRequest {
-    fn default() -> Self {
-        Self::with_client(())
-    }
-}
-impl<C> ListCloudConnectorsRequest<C> {
-    #[doc(hidden)]
-    pub fn with_client(client: C) -> Self {
-        Self {
-            max_results: None,
-            next_token: None,
-            filters: None,
-            _client: client,
-        }
-    }
-    /// Sets `MaxResults`.
-    pub fn max_results(mut self, v: i32) -> Self {
-        self.max_results = Some(v);
-        self
-    }
-    /// Sets `NextToken`.
-    pub fn next_token(mut self, v: impl Into<String>) -> Self {
-        self.next_token = Some(v.into());
-        self
-    }
-    /// Sets `Filters`.
-    pub fn filters(mut self, v: impl Into<Vec<CloudConnectorFilter>>) -> Self {
-        self.filters = Some(v.into());
-        self
-    }
-}
-impl<C> ::std::fmt::Debug for ListCloudConnectorsRequest<C> {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.debug_struct("ListCloudConnectorsRequest")
-            .field("max_results", &self.max_results)
-            .field("next_token", &self.next_token)
-            .field("filters", &self.filters)
-            .finish()
-    }
-}
-impl<C> rboto::IntoValue for ListCloudConnectorsRequest<C> {
-    fn into_value(self) -> rboto::Value {
-        rboto::Value::Struct(
-            vec![
-                rv::opt(self.max_results), rv::opt(self.next_token), rv::opt(self
-                .filters)
-            ],
-        )
-    }
-}
-#[derive(Clone, PartialEq)]
-pub struct ListCommandInvocationsRequest<C = ()> {
+rboto::__structure!(
+    ListCloudConnectorsInput "ListCloudConnectorsRequest"[set debug into] { max_results =
+    i32, next_token : String, filters : Vec < CloudConnectorFilter > } { _client }
+);
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct ListCommandInvocationsInput {
     /// (Optional) The invocations for a specific command ID.
     pub command_id: Option<String>,
     /// (Optional) The command execution details for a specific managed node ID.
@@ -6393,83 +1677,16 @@ pub struct ListCommandInvocationsRequest<C = ()> {
     pub filters: Option<Vec<CommandFilter>>,
     /// (Optional) If set this returns the response of the command executions and any command output. The default value is `false`.
     pub details: Option<bool>,
-    #[doc(hidden)]
-    pub _client: C,
+    pub(crate) _client: rboto::__private::Bound,
 }
-impl Default for ListCommandInvocationsRequest {
-    fn default() -> Self {
-        Self::with_client(())
-    }
-}
-impl<C> ListCommandInvocationsRequest<C> {
-    #[doc(hidden)]
-    pub fn with_client(client: C) -> Self {
-        Self {
-            command_id: None,
-            instance_id: None,
-            max_results: None,
-            next_token: None,
-            filters: None,
-            details: None,
-            _client: client,
-        }
-    }
-    /// Sets `CommandId`.
-    pub fn command_id(mut self, v: impl Into<String>) -> Self {
-        self.command_id = Some(v.into());
-        self
-    }
-    /// Sets `InstanceId`.
-    pub fn instance_id(mut self, v: impl Into<String>) -> Self {
-        self.instance_id = Some(v.into());
-        self
-    }
-    /// Sets `MaxResults`.
-    pub fn max_results(mut self, v: i32) -> Self {
-        self.max_results = Some(v);
-        self
-    }
-    /// Sets `NextToken`.
-    pub fn next_token(mut self, v: impl Into<String>) -> Self {
-        self.next_token = Some(v.into());
-        self
-    }
-    /// Sets `Filters`.
-    pub fn filters(mut self, v: impl Into<Vec<CommandFilter>>) -> Self {
-        self.filters = Some(v.into());
-        self
-    }
-    /// Sets `Details`.
-    pub fn details(mut self, v: bool) -> Self {
-        self.details = Some(v);
-        self
-    }
-}
-impl<C> ::std::fmt::Debug for ListCommandInvocationsRequest<C> {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.debug_struct("ListCommandInvocationsRequest")
-            .field("command_id", &self.command_id)
-            .field("instance_id", &self.instance_id)
-            .field("max_results", &self.max_results)
-            .field("next_token", &self.next_token)
-            .field("filters", &self.filters)
-            .field("details", &self.details)
-            .finish()
-    }
-}
-impl<C> rboto::IntoValue for ListCommandInvocationsRequest<C> {
-    fn into_value(self) -> rboto::Value {
-        rboto::Value::Struct(
-            vec![
-                rv::opt(self.command_id), rv::opt(self.instance_id), rv::opt(self
-                .max_results), rv::opt(self.next_token), rv::opt(self.filters),
-                rv::opt(self.details)
-            ],
-        )
-    }
-}
-#[derive(Clone, PartialEq)]
-pub struct ListCommandsRequest<C = ()> {
+rboto::__structure!(
+    ListCommandInvocationsInput "ListCommandInvocationsRequest"[set debug into] {
+    command_id : String, instance_id : String, max_results = i32, next_token : String,
+    filters : Vec < CommandFilter >, details = bool } { _client }
+);
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct ListCommandsInput {
     /// (Optional) If provided, lists only the specified command.
     pub command_id: Option<String>,
     /// (Optional) Lists commands issued against this managed node ID.
@@ -6480,75 +1697,16 @@ pub struct ListCommandsRequest<C = ()> {
     pub next_token: Option<String>,
     /// (Optional) One or more filters. Use a filter to return a more specific list of results.
     pub filters: Option<Vec<CommandFilter>>,
-    #[doc(hidden)]
-    pub _client: C,
+    pub(crate) _client: rboto::__private::Bound,
 }
-impl Default for ListCommandsRequest {
-    fn default() -> Self {
-        Self::with_client(())
-    }
-}
-impl<C> ListCommandsRequest<C> {
-    #[doc(hidden)]
-    pub fn with_client(client: C) -> Self {
-        Self {
-            command_id: None,
-            instance_id: None,
-            max_results: None,
-            next_token: None,
-            filters: None,
-            _client: client,
-        }
-    }
-    /// Sets `CommandId`.
-    pub fn command_id(mut self, v: impl Into<String>) -> Self {
-        self.command_id = Some(v.into());
-        self
-    }
-    /// Sets `InstanceId`.
-    pub fn instance_id(mut self, v: impl Into<String>) -> Self {
-        self.instance_id = Some(v.into());
-        self
-    }
-    /// Sets `MaxResults`.
-    pub fn max_results(mut self, v: i32) -> Self {
-        self.max_results = Some(v);
-        self
-    }
-    /// Sets `NextToken`.
-    pub fn next_token(mut self, v: impl Into<String>) -> Self {
-        self.next_token = Some(v.into());
-        self
-    }
-    /// Sets `Filters`.
-    pub fn filters(mut self, v: impl Into<Vec<CommandFilter>>) -> Self {
-        self.filters = Some(v.into());
-        self
-    }
-}
-impl<C> ::std::fmt::Debug for ListCommandsRequest<C> {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.debug_struct("ListCommandsRequest")
-            .field("command_id", &self.command_id)
-            .field("instance_id", &self.instance_id)
-            .field("max_results", &self.max_results)
-            .field("next_token", &self.next_token)
-            .field("filters", &self.filters)
-            .finish()
-    }
-}
-impl<C> rboto::IntoValue for ListCommandsRequest<C> {
-    fn into_value(self) -> rboto::Value {
-        rboto::Value::Struct(
-            vec![
-                rv::opt(self.command_id), rv::opt(self.instance_id), rv::opt(self
-                .max_results), rv::opt(self.next_token), rv::opt(self.filters)
-            ],
-        )
-    }
-}
-#[derive(Clone, PartialEq)]
-pub struct ListComplianceItemsRequest<C = ()> {
+rboto::__structure!(
+    ListCommandsInput "ListCommandsRequest"[set debug into] { command_id : String,
+    instance_id : String, max_results = i32, next_token : String, filters : Vec <
+    CommandFilter > } { _client }
+);
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct ListComplianceItemsInput {
     /// One or more compliance filters. Use a filter to return a more specific list of results.
     pub filters: Option<Vec<ComplianceStringFilter>>,
     /// The ID for the resources from which to get compliance information. Currently, you can only specify one resource ID.
@@ -6559,136 +1717,32 @@ pub struct ListComplianceItemsRequest<C = ()> {
     pub next_token: Option<String>,
     /// The maximum number of items to return for this call. The call also returns a token that you can specify in a subsequent call to get the next set of results.
     pub max_results: Option<i32>,
-    #[doc(hidden)]
-    pub _client: C,
+    pub(crate) _client: rboto::__private::Bound,
 }
-impl Default for ListComplianceItemsRequest {
-    fn default() -> Self {
-        Self::with_client(())
-    }
-}
-impl<C> ListComplianceItemsRequest<C> {
-    #[doc(hidden)]
-    pub fn with_client(client: C) -> Self {
-        Self {
-            filters: None,
-            resource_ids: None,
-            resource_types: None,
-            next_token: None,
-            max_results: None,
-            _client: client,
-        }
-    }
-    /// Sets `Filters`.
-    pub fn filters(mut self, v: impl Into<Vec<ComplianceStringFilter>>) -> Self {
-        self.filters = Some(v.into());
-        self
-    }
-    /// Sets `ResourceIds`.
-    pub fn resource_ids(mut self, v: impl Into<Vec<String>>) -> Self {
-        self.resource_ids = Some(v.into());
-        self
-    }
-    /// Sets `ResourceTypes`.
-    pub fn resource_types(mut self, v: impl Into<Vec<String>>) -> Self {
-        self.resource_types = Some(v.into());
-        self
-    }
-    /// Sets `NextToken`.
-    pub fn next_token(mut self, v: impl Into<String>) -> Self {
-        self.next_token = Some(v.into());
-        self
-    }
-    /// Sets `MaxResults`.
-    pub fn max_results(mut self, v: i32) -> Self {
-        self.max_results = Some(v);
-        self
-    }
-}
-impl<C> ::std::fmt::Debug for ListComplianceItemsRequest<C> {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.debug_struct("ListComplianceItemsRequest")
-            .field("filters", &self.filters)
-            .field("resource_ids", &self.resource_ids)
-            .field("resource_types", &self.resource_types)
-            .field("next_token", &self.next_token)
-            .field("max_results", &self.max_results)
-            .finish()
-    }
-}
-impl<C> rboto::IntoValue for ListComplianceItemsRequest<C> {
-    fn into_value(self) -> rboto::Value {
-        rboto::Value::Struct(
-            vec![
-                rv::opt(self.filters), rv::opt(self.resource_ids), rv::opt(self
-                .resource_types), rv::opt(self.next_token), rv::opt(self.max_results)
-            ],
-        )
-    }
-}
-#[derive(Clone, PartialEq)]
-pub struct ListComplianceSummariesRequest<C = ()> {
+rboto::__structure!(
+    ListComplianceItemsInput "ListComplianceItemsRequest"[set debug into] { filters : Vec
+    < ComplianceStringFilter >, resource_ids : Vec < String >, resource_types : Vec <
+    String >, next_token : String, max_results = i32 } { _client }
+);
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct ListComplianceSummariesInput {
     /// One or more compliance or inventory filters. Use a filter to return a more specific list of results.
     pub filters: Option<Vec<ComplianceStringFilter>>,
     /// A token to start the list. Use this token to get the next set of results.
     pub next_token: Option<String>,
     /// The maximum number of items to return for this call. Currently, you can specify null or 50. The call also returns a token that you can specify in a subsequent call to get the next set of results.
     pub max_results: Option<i32>,
-    #[doc(hidden)]
-    pub _client: C,
+    pub(crate) _client: rboto::__private::Bound,
 }
-impl Default for ListComplianceSummariesRequest {
-    fn default() -> Self {
-        Self::with_client(())
-    }
-}
-impl<C> ListComplianceSummariesRequest<C> {
-    #[doc(hidden)]
-    pub fn with_client(client: C) -> Self {
-        Self {
-            filters: None,
-            next_token: None,
-            max_results: None,
-            _client: client,
-        }
-    }
-    /// Sets `Filters`.
-    pub fn filters(mut self, v: impl Into<Vec<ComplianceStringFilter>>) -> Self {
-        self.filters = Some(v.into());
-        self
-    }
-    /// Sets `NextToken`.
-    pub fn next_token(mut self, v: impl Into<String>) -> Self {
-        self.next_token = Some(v.into());
-        self
-    }
-    /// Sets `MaxResults`.
-    pub fn max_results(mut self, v: i32) -> Self {
-        self.max_results = Some(v);
-        self
-    }
-}
-impl<C> ::std::fmt::Debug for ListComplianceSummariesRequest<C> {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.debug_struct("ListComplianceSummariesRequest")
-            .field("filters", &self.filters)
-            .field("next_token", &self.next_token)
-            .field("max_results", &self.max_results)
-            .finish()
-    }
-}
-impl<C> rboto::IntoValue for ListComplianceSummariesRequest<C> {
-    fn into_value(self) -> rboto::Value {
-        rboto::Value::Struct(
-            vec![
-                rv::opt(self.filters), rv::opt(self.next_token), rv::opt(self
-                .max_results)
-            ],
-        )
-    }
-}
-#[derive(Clone, PartialEq)]
-pub struct ListDocumentMetadataHistoryRequest<C = ()> {
+rboto::__structure!(
+    ListComplianceSummariesInput "ListComplianceSummariesRequest"[set debug into] {
+    filters : Vec < ComplianceStringFilter >, next_token : String, max_results = i32 } {
+    _client }
+);
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct ListDocumentMetadataHistoryInput {
     /// The name of the change template.
     pub name: Option<String>,
     /// The version of the change template.
@@ -6699,133 +1753,31 @@ pub struct ListDocumentMetadataHistoryRequest<C = ()> {
     pub next_token: Option<String>,
     /// The maximum number of items to return for this call. The call also returns a token that you can specify in a subsequent call to get the next set of results.
     pub max_results: Option<i32>,
-    #[doc(hidden)]
-    pub _client: C,
+    pub(crate) _client: rboto::__private::Bound,
 }
-impl Default for ListDocumentMetadataHistoryRequest {
-    fn default() -> Self {
-        Self::with_client(())
-    }
-}
-impl<C> ListDocumentMetadataHistoryRequest<C> {
-    #[doc(hidden)]
-    pub fn with_client(client: C) -> Self {
-        Self {
-            name: None,
-            document_version: None,
-            metadata: None,
-            next_token: None,
-            max_results: None,
-            _client: client,
-        }
-    }
-    /// Sets `Name`.
-    pub fn name(mut self, v: impl Into<String>) -> Self {
-        self.name = Some(v.into());
-        self
-    }
-    /// Sets `DocumentVersion`.
-    pub fn document_version(mut self, v: impl Into<String>) -> Self {
-        self.document_version = Some(v.into());
-        self
-    }
-    /// Sets `Metadata`.
-    pub fn metadata(mut self, v: impl Into<DocumentMetadataEnum>) -> Self {
-        self.metadata = Some(v.into());
-        self
-    }
-    /// Sets `NextToken`.
-    pub fn next_token(mut self, v: impl Into<String>) -> Self {
-        self.next_token = Some(v.into());
-        self
-    }
-    /// Sets `MaxResults`.
-    pub fn max_results(mut self, v: i32) -> Self {
-        self.max_results = Some(v);
-        self
-    }
-}
-impl<C> ::std::fmt::Debug for ListDocumentMetadataHistoryRequest<C> {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.debug_struct("ListDocumentMetadataHistoryRequest")
-            .field("name", &self.name)
-            .field("document_version", &self.document_version)
-            .field("metadata", &self.metadata)
-            .field("next_token", &self.next_token)
-            .field("max_results", &self.max_results)
-            .finish()
-    }
-}
-impl<C> rboto::IntoValue for ListDocumentMetadataHistoryRequest<C> {
-    fn into_value(self) -> rboto::Value {
-        rboto::Value::Struct(
-            vec![
-                rv::opt(self.name), rv::opt(self.document_version), rv::opt(self
-                .metadata), rv::opt(self.next_token), rv::opt(self.max_results)
-            ],
-        )
-    }
-}
-#[derive(Clone, PartialEq)]
-pub struct ListDocumentVersionsRequest<C = ()> {
+rboto::__structure!(
+    ListDocumentMetadataHistoryInput "ListDocumentMetadataHistoryRequest"[set debug into]
+    { name : String, document_version : String, metadata : DocumentMetadataEnum,
+    next_token : String, max_results = i32 } { _client }
+);
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct ListDocumentVersionsInput {
     /// The name of the document. You can specify an Amazon Resource Name (ARN).
     pub name: Option<String>,
     /// The maximum number of items to return for this call. The call also returns a token that you can specify in a subsequent call to get the next set of results.
     pub max_results: Option<i32>,
     /// The token for the next set of items to return. (You received this token from a previous call.)
     pub next_token: Option<String>,
-    #[doc(hidden)]
-    pub _client: C,
+    pub(crate) _client: rboto::__private::Bound,
 }
-impl Default for ListDocumentVersionsRequest {
-    fn default() -> Self {
-        Self::with_client(())
-    }
-}
-impl<C> ListDocumentVersionsRequest<C> {
-    #[doc(hidden)]
-    pub fn with_client(client: C) -> Self {
-        Self {
-            name: None,
-            max_results: None,
-            next_token: None,
-            _client: client,
-        }
-    }
-    /// Sets `Name`.
-    pub fn name(mut self, v: impl Into<String>) -> Self {
-        self.name = Some(v.into());
-        self
-    }
-    /// Sets `MaxResults`.
-    pub fn max_results(mut self, v: i32) -> Self {
-        self.max_results = Some(v);
-        self
-    }
-    /// Sets `NextToken`.
-    pub fn next_token(mut self, v: impl Into<String>) -> Self {
-        self.next_token = Some(v.into());
-        self
-    }
-}
-impl<C> ::std::fmt::Debug for ListDocumentVersionsRequest<C> {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.debug_struct("ListDocumentVersionsRequest")
-            .field("name", &self.name)
-            .field("max_results", &self.max_results)
-            .field("next_token", &self.next_token)
-            .finish()
-    }
-}
-impl<C> rboto::IntoValue for ListDocumentVersionsRequest<C> {
-    fn into_value(self) -> rboto::Value {
-        rboto::Value::Struct(
-            vec![rv::opt(self.name), rv::opt(self.max_results), rv::opt(self.next_token)],
-        )
-    }
-}
-#[derive(Clone, PartialEq)]
-pub struct ListDocumentsRequest<C = ()> {
+rboto::__structure!(
+    ListDocumentVersionsInput "ListDocumentVersionsRequest"[set debug into] { name :
+    String, max_results = i32, next_token : String } { _client }
+);
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct ListDocumentsInput {
     /// This data type is deprecated. Instead, use `Filters`.
     pub document_filter_list: Option<Vec<DocumentFilter>>,
     /// One or more `DocumentKeyValuesFilter` objects. Use a filter to return a more specific list of results. For keys, you can specify one or more key-value pair tags that have been applied to a document. Other valid keys include `Owner`, `Name`, `PlatformTypes`, `DocumentType`, and `TargetType`. For example, to return documents you own use `Key=Owner,Values=Self`.
@@ -6834,68 +1786,16 @@ pub struct ListDocumentsRequest<C = ()> {
     pub max_results: Option<i32>,
     /// The token for the next set of items to return. (You received this token from a previous call.)
     pub next_token: Option<String>,
-    #[doc(hidden)]
-    pub _client: C,
+    pub(crate) _client: rboto::__private::Bound,
 }
-impl Default for ListDocumentsRequest {
-    fn default() -> Self {
-        Self::with_client(())
-    }
-}
-impl<C> ListDocumentsRequest<C> {
-    #[doc(hidden)]
-    pub fn with_client(client: C) -> Self {
-        Self {
-            document_filter_list: None,
-            filters: None,
-            max_results: None,
-            next_token: None,
-            _client: client,
-        }
-    }
-    /// Sets `DocumentFilterList`.
-    pub fn document_filter_list(mut self, v: impl Into<Vec<DocumentFilter>>) -> Self {
-        self.document_filter_list = Some(v.into());
-        self
-    }
-    /// Sets `Filters`.
-    pub fn filters(mut self, v: impl Into<Vec<DocumentKeyValuesFilter>>) -> Self {
-        self.filters = Some(v.into());
-        self
-    }
-    /// Sets `MaxResults`.
-    pub fn max_results(mut self, v: i32) -> Self {
-        self.max_results = Some(v);
-        self
-    }
-    /// Sets `NextToken`.
-    pub fn next_token(mut self, v: impl Into<String>) -> Self {
-        self.next_token = Some(v.into());
-        self
-    }
-}
-impl<C> ::std::fmt::Debug for ListDocumentsRequest<C> {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.debug_struct("ListDocumentsRequest")
-            .field("document_filter_list", &self.document_filter_list)
-            .field("filters", &self.filters)
-            .field("max_results", &self.max_results)
-            .field("next_token", &self.next_token)
-            .finish()
-    }
-}
-impl<C> rboto::IntoValue for ListDocumentsRequest<C> {
-    fn into_value(self) -> rboto::Value {
-        rboto::Value::Struct(
-            vec![
-                rv::opt(self.document_filter_list), rv::opt(self.filters), rv::opt(self
-                .max_results), rv::opt(self.next_token)
-            ],
-        )
-    }
-}
-#[derive(Clone, PartialEq)]
-pub struct ListInventoryEntriesRequest<C = ()> {
+rboto::__structure!(
+    ListDocumentsInput "ListDocumentsRequest"[set debug into] { document_filter_list :
+    Vec < DocumentFilter >, filters : Vec < DocumentKeyValuesFilter >, max_results = i32,
+    next_token : String } { _client }
+);
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct ListInventoryEntriesInput {
     /// The managed node ID for which you want inventory information.
     pub instance_id: Option<String>,
     /// The type of inventory item for which you want information.
@@ -6906,75 +1806,16 @@ pub struct ListInventoryEntriesRequest<C = ()> {
     pub next_token: Option<String>,
     /// The maximum number of items to return for this call. The call also returns a token that you can specify in a subsequent call to get the next set of results.
     pub max_results: Option<i32>,
-    #[doc(hidden)]
-    pub _client: C,
+    pub(crate) _client: rboto::__private::Bound,
 }
-impl Default for ListInventoryEntriesRequest {
-    fn default() -> Self {
-        Self::with_client(())
-    }
-}
-impl<C> ListInventoryEntriesRequest<C> {
-    #[doc(hidden)]
-    pub fn with_client(client: C) -> Self {
-        Self {
-            instance_id: None,
-            type_name: None,
-            filters: None,
-            next_token: None,
-            max_results: None,
-            _client: client,
-        }
-    }
-    /// Sets `InstanceId`.
-    pub fn instance_id(mut self, v: impl Into<String>) -> Self {
-        self.instance_id = Some(v.into());
-        self
-    }
-    /// Sets `TypeName`.
-    pub fn type_name(mut self, v: impl Into<String>) -> Self {
-        self.type_name = Some(v.into());
-        self
-    }
-    /// Sets `Filters`.
-    pub fn filters(mut self, v: impl Into<Vec<InventoryFilter>>) -> Self {
-        self.filters = Some(v.into());
-        self
-    }
-    /// Sets `NextToken`.
-    pub fn next_token(mut self, v: impl Into<String>) -> Self {
-        self.next_token = Some(v.into());
-        self
-    }
-    /// Sets `MaxResults`.
-    pub fn max_results(mut self, v: i32) -> Self {
-        self.max_results = Some(v);
-        self
-    }
-}
-impl<C> ::std::fmt::Debug for ListInventoryEntriesRequest<C> {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.debug_struct("ListInventoryEntriesRequest")
-            .field("instance_id", &self.instance_id)
-            .field("type_name", &self.type_name)
-            .field("filters", &self.filters)
-            .field("next_token", &self.next_token)
-            .field("max_results", &self.max_results)
-            .finish()
-    }
-}
-impl<C> rboto::IntoValue for ListInventoryEntriesRequest<C> {
-    fn into_value(self) -> rboto::Value {
-        rboto::Value::Struct(
-            vec![
-                rv::opt(self.instance_id), rv::opt(self.type_name), rv::opt(self
-                .filters), rv::opt(self.next_token), rv::opt(self.max_results)
-            ],
-        )
-    }
-}
-#[derive(Clone, PartialEq)]
-pub struct ListNodesRequest<C = ()> {
+rboto::__structure!(
+    ListInventoryEntriesInput "ListInventoryEntriesRequest"[set debug into] { instance_id
+    : String, type_name : String, filters : Vec < InventoryFilter >, next_token : String,
+    max_results = i32 } { _client }
+);
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct ListNodesInput {
     /// The name of the Amazon Web Services managed resource data sync to retrieve information about.
     pub sync_name: Option<String>,
     /// One or more filters. Use a filter to return a more specific list of managed nodes.
@@ -6983,68 +1824,15 @@ pub struct ListNodesRequest<C = ()> {
     pub next_token: Option<String>,
     /// The maximum number of items to return for this call. The call also returns a token that you can specify in a subsequent call to get the next set of results.
     pub max_results: Option<i32>,
-    #[doc(hidden)]
-    pub _client: C,
+    pub(crate) _client: rboto::__private::Bound,
 }
-impl Default for ListNodesRequest {
-    fn default() -> Self {
-        Self::with_client(())
-    }
-}
-impl<C> ListNodesRequest<C> {
-    #[doc(hidden)]
-    pub fn with_client(client: C) -> Self {
-        Self {
-            sync_name: None,
-            filters: None,
-            next_token: None,
-            max_results: None,
-            _client: client,
-        }
-    }
-    /// Sets `SyncName`.
-    pub fn sync_name(mut self, v: impl Into<String>) -> Self {
-        self.sync_name = Some(v.into());
-        self
-    }
-    /// Sets `Filters`.
-    pub fn filters(mut self, v: impl Into<Vec<NodeFilter>>) -> Self {
-        self.filters = Some(v.into());
-        self
-    }
-    /// Sets `NextToken`.
-    pub fn next_token(mut self, v: impl Into<String>) -> Self {
-        self.next_token = Some(v.into());
-        self
-    }
-    /// Sets `MaxResults`.
-    pub fn max_results(mut self, v: i32) -> Self {
-        self.max_results = Some(v);
-        self
-    }
-}
-impl<C> ::std::fmt::Debug for ListNodesRequest<C> {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.debug_struct("ListNodesRequest")
-            .field("sync_name", &self.sync_name)
-            .field("filters", &self.filters)
-            .field("next_token", &self.next_token)
-            .field("max_results", &self.max_results)
-            .finish()
-    }
-}
-impl<C> rboto::IntoValue for ListNodesRequest<C> {
-    fn into_value(self) -> rboto::Value {
-        rboto::Value::Struct(
-            vec![
-                rv::opt(self.sync_name), rv::opt(self.filters), rv::opt(self.next_token),
-                rv::opt(self.max_results)
-            ],
-        )
-    }
-}
-#[derive(Clone, PartialEq)]
-pub struct ListNodesSummaryRequest<C = ()> {
+rboto::__structure!(
+    ListNodesInput "ListNodesRequest"[set debug into] { sync_name : String, filters : Vec
+    < NodeFilter >, next_token : String, max_results = i32 } { _client }
+);
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct ListNodesSummaryInput {
     /// The name of the Amazon Web Services managed resource data sync to retrieve information about.
     pub sync_name: Option<String>,
     /// One or more filters. Use a filter to generate a summary that matches your specified filter criteria.
@@ -7055,136 +1843,31 @@ pub struct ListNodesSummaryRequest<C = ()> {
     pub next_token: Option<String>,
     /// The maximum number of items to return for this call. The call also returns a token that you can specify in a subsequent call to get the next set of results.
     pub max_results: Option<i32>,
-    #[doc(hidden)]
-    pub _client: C,
+    pub(crate) _client: rboto::__private::Bound,
 }
-impl Default for ListNodesSummaryRequest {
-    fn default() -> Self {
-        Self::with_client(())
-    }
-}
-impl<C> ListNodesSummaryRequest<C> {
-    #[doc(hidden)]
-    pub fn with_client(client: C) -> Self {
-        Self {
-            sync_name: None,
-            filters: None,
-            aggregators: None,
-            next_token: None,
-            max_results: None,
-            _client: client,
-        }
-    }
-    /// Sets `SyncName`.
-    pub fn sync_name(mut self, v: impl Into<String>) -> Self {
-        self.sync_name = Some(v.into());
-        self
-    }
-    /// Sets `Filters`.
-    pub fn filters(mut self, v: impl Into<Vec<NodeFilter>>) -> Self {
-        self.filters = Some(v.into());
-        self
-    }
-    /// Sets `Aggregators`.
-    pub fn aggregators(mut self, v: impl Into<Vec<NodeAggregator>>) -> Self {
-        self.aggregators = Some(v.into());
-        self
-    }
-    /// Sets `NextToken`.
-    pub fn next_token(mut self, v: impl Into<String>) -> Self {
-        self.next_token = Some(v.into());
-        self
-    }
-    /// Sets `MaxResults`.
-    pub fn max_results(mut self, v: i32) -> Self {
-        self.max_results = Some(v);
-        self
-    }
-}
-impl<C> ::std::fmt::Debug for ListNodesSummaryRequest<C> {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.debug_struct("ListNodesSummaryRequest")
-            .field("sync_name", &self.sync_name)
-            .field("filters", &self.filters)
-            .field("aggregators", &self.aggregators)
-            .field("next_token", &self.next_token)
-            .field("max_results", &self.max_results)
-            .finish()
-    }
-}
-impl<C> rboto::IntoValue for ListNodesSummaryRequest<C> {
-    fn into_value(self) -> rboto::Value {
-        rboto::Value::Struct(
-            vec![
-                rv::opt(self.sync_name), rv::opt(self.filters), rv::opt(self
-                .aggregators), rv::opt(self.next_token), rv::opt(self.max_results)
-            ],
-        )
-    }
-}
-#[derive(Clone, PartialEq)]
-pub struct ListOpsItemEventsRequest<C = ()> {
+rboto::__structure!(
+    ListNodesSummaryInput "ListNodesSummaryRequest"[set debug into] { sync_name : String,
+    filters : Vec < NodeFilter >, aggregators : Vec < NodeAggregator >, next_token :
+    String, max_results = i32 } { _client }
+);
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct ListOpsItemEventsInput {
     /// One or more OpsItem filters. Use a filter to return a more specific list of results.
     pub filters: Option<Vec<OpsItemEventFilter>>,
     /// The maximum number of items to return for this call. The call also returns a token that you can specify in a subsequent call to get the next set of results.
     pub max_results: Option<i32>,
     /// A token to start the list. Use this token to get the next set of results.
     pub next_token: Option<String>,
-    #[doc(hidden)]
-    pub _client: C,
+    pub(crate) _client: rboto::__private::Bound,
 }
-impl Default for ListOpsItemEventsRequest {
-    fn default() -> Self {
-        Self::with_client(())
-    }
-}
-impl<C> ListOpsItemEventsRequest<C> {
-    #[doc(hidden)]
-    pub fn with_client(client: C) -> Self {
-        Self {
-            filters: None,
-            max_results: None,
-            next_token: None,
-            _client: client,
-        }
-    }
-    /// Sets `Filters`.
-    pub fn filters(mut self, v: impl Into<Vec<OpsItemEventFilter>>) -> Self {
-        self.filters = Some(v.into());
-        self
-    }
-    /// Sets `MaxResults`.
-    pub fn max_results(mut self, v: i32) -> Self {
-        self.max_results = Some(v);
-        self
-    }
-    /// Sets `NextToken`.
-    pub fn next_token(mut self, v: impl Into<String>) -> Self {
-        self.next_token = Some(v.into());
-        self
-    }
-}
-impl<C> ::std::fmt::Debug for ListOpsItemEventsRequest<C> {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.debug_struct("ListOpsItemEventsRequest")
-            .field("filters", &self.filters)
-            .field("max_results", &self.max_results)
-            .field("next_token", &self.next_token)
-            .finish()
-    }
-}
-impl<C> rboto::IntoValue for ListOpsItemEventsRequest<C> {
-    fn into_value(self) -> rboto::Value {
-        rboto::Value::Struct(
-            vec![
-                rv::opt(self.filters), rv::opt(self.max_results), rv::opt(self
-                .next_token)
-            ],
-        )
-    }
-}
-#[derive(Clone, PartialEq)]
-pub struct ListOpsItemRelatedItemsRequest<C = ()> {
+rboto::__structure!(
+    ListOpsItemEventsInput "ListOpsItemEventsRequest"[set debug into] { filters : Vec <
+    OpsItemEventFilter >, max_results = i32, next_token : String } { _client }
+);
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct ListOpsItemRelatedItemsInput {
     /// The ID of the OpsItem for which you want to list all related-item resources.
     pub ops_item_id: Option<String>,
     /// One or more OpsItem filters. Use a filter to return a more specific list of results.
@@ -7193,300 +1876,75 @@ pub struct ListOpsItemRelatedItemsRequest<C = ()> {
     pub max_results: Option<i32>,
     /// The token for the next set of items to return. (You received this token from a previous call.)
     pub next_token: Option<String>,
-    #[doc(hidden)]
-    pub _client: C,
+    pub(crate) _client: rboto::__private::Bound,
 }
-impl Default for ListOpsItemRelatedItemsRequest {
-    fn default() -> Self {
-        Self::with_client(())
-    }
-}
-impl<C> ListOpsItemRelatedItemsRequest<C> {
-    #[doc(hidden)]
-    pub fn with_client(client: C) -> Self {
-        Self {
-            ops_item_id: None,
-            filters: None,
-            max_results: None,
-            next_token: None,
-            _client: client,
-        }
-    }
-    /// Sets `OpsItemId`.
-    pub fn ops_item_id(mut self, v: impl Into<String>) -> Self {
-        self.ops_item_id = Some(v.into());
-        self
-    }
-    /// Sets `Filters`.
-    pub fn filters(mut self, v: impl Into<Vec<OpsItemRelatedItemsFilter>>) -> Self {
-        self.filters = Some(v.into());
-        self
-    }
-    /// Sets `MaxResults`.
-    pub fn max_results(mut self, v: i32) -> Self {
-        self.max_results = Some(v);
-        self
-    }
-    /// Sets `NextToken`.
-    pub fn next_token(mut self, v: impl Into<String>) -> Self {
-        self.next_token = Some(v.into());
-        self
-    }
-}
-impl<C> ::std::fmt::Debug for ListOpsItemRelatedItemsRequest<C> {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.debug_struct("ListOpsItemRelatedItemsRequest")
-            .field("ops_item_id", &self.ops_item_id)
-            .field("filters", &self.filters)
-            .field("max_results", &self.max_results)
-            .field("next_token", &self.next_token)
-            .finish()
-    }
-}
-impl<C> rboto::IntoValue for ListOpsItemRelatedItemsRequest<C> {
-    fn into_value(self) -> rboto::Value {
-        rboto::Value::Struct(
-            vec![
-                rv::opt(self.ops_item_id), rv::opt(self.filters), rv::opt(self
-                .max_results), rv::opt(self.next_token)
-            ],
-        )
-    }
-}
-#[derive(Clone, PartialEq)]
-pub struct ListOpsMetadataRequest<C = ()> {
+rboto::__structure!(
+    ListOpsItemRelatedItemsInput "ListOpsItemRelatedItemsRequest"[set debug into] {
+    ops_item_id : String, filters : Vec < OpsItemRelatedItemsFilter >, max_results = i32,
+    next_token : String } { _client }
+);
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct ListOpsMetadataInput {
     /// One or more filters to limit the number of OpsMetadata objects returned by the call.
     pub filters: Option<Vec<OpsMetadataFilter>>,
     /// The maximum number of items to return for this call. The call also returns a token that you can specify in a subsequent call to get the next set of results.
     pub max_results: Option<i32>,
     /// A token to start the list. Use this token to get the next set of results.
     pub next_token: Option<String>,
-    #[doc(hidden)]
-    pub _client: C,
+    pub(crate) _client: rboto::__private::Bound,
 }
-impl Default for ListOpsMetadataRequest {
-    fn default() -> Self {
-        Self::with_client(())
-    }
-}
-impl<C> ListOpsMetadataRequest<C> {
-    #[doc(hidden)]
-    pub fn with_client(client: C) -> Self {
-        Self {
-            filters: None,
-            max_results: None,
-            next_token: None,
-            _client: client,
-        }
-    }
-    /// Sets `Filters`.
-    pub fn filters(mut self, v: impl Into<Vec<OpsMetadataFilter>>) -> Self {
-        self.filters = Some(v.into());
-        self
-    }
-    /// Sets `MaxResults`.
-    pub fn max_results(mut self, v: i32) -> Self {
-        self.max_results = Some(v);
-        self
-    }
-    /// Sets `NextToken`.
-    pub fn next_token(mut self, v: impl Into<String>) -> Self {
-        self.next_token = Some(v.into());
-        self
-    }
-}
-impl<C> ::std::fmt::Debug for ListOpsMetadataRequest<C> {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.debug_struct("ListOpsMetadataRequest")
-            .field("filters", &self.filters)
-            .field("max_results", &self.max_results)
-            .field("next_token", &self.next_token)
-            .finish()
-    }
-}
-impl<C> rboto::IntoValue for ListOpsMetadataRequest<C> {
-    fn into_value(self) -> rboto::Value {
-        rboto::Value::Struct(
-            vec![
-                rv::opt(self.filters), rv::opt(self.max_results), rv::opt(self
-                .next_token)
-            ],
-        )
-    }
-}
-#[derive(Clone, PartialEq)]
-pub struct ListResourceComplianceSummariesRequest<C = ()> {
+rboto::__structure!(
+    ListOpsMetadataInput "ListOpsMetadataRequest"[set debug into] { filters : Vec <
+    OpsMetadataFilter >, max_results = i32, next_token : String } { _client }
+);
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct ListResourceComplianceSummariesInput {
     /// One or more filters. Use a filter to return a more specific list of results.
     pub filters: Option<Vec<ComplianceStringFilter>>,
     /// A token to start the list. Use this token to get the next set of results.
     pub next_token: Option<String>,
     /// The maximum number of items to return for this call. The call also returns a token that you can specify in a subsequent call to get the next set of results.
     pub max_results: Option<i32>,
-    #[doc(hidden)]
-    pub _client: C,
+    pub(crate) _client: rboto::__private::Bound,
 }
-impl Default for ListResourceComplianceSummariesRequest {
-    fn default() -> Self {
-        Self::with_client(())
-    }
-}
-impl<C> ListResourceComplianceSummariesRequest<C> {
-    #[doc(hidden)]
-    pub fn with_client(client: C) -> Self {
-        Self {
-            filters: None,
-            next_token: None,
-            max_results: None,
-            _client: client,
-        }
-    }
-    /// Sets `Filters`.
-    pub fn filters(mut self, v: impl Into<Vec<ComplianceStringFilter>>) -> Self {
-        self.filters = Some(v.into());
-        self
-    }
-    /// Sets `NextToken`.
-    pub fn next_token(mut self, v: impl Into<String>) -> Self {
-        self.next_token = Some(v.into());
-        self
-    }
-    /// Sets `MaxResults`.
-    pub fn max_results(mut self, v: i32) -> Self {
-        self.max_results = Some(v);
-        self
-    }
-}
-impl<C> ::std::fmt::Debug for ListResourceComplianceSummariesRequest<C> {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.debug_struct("ListResourceComplianceSummariesRequest")
-            .field("filters", &self.filters)
-            .field("next_token", &self.next_token)
-            .field("max_results", &self.max_results)
-            .finish()
-    }
-}
-impl<C> rboto::IntoValue for ListResourceComplianceSummariesRequest<C> {
-    fn into_value(self) -> rboto::Value {
-        rboto::Value::Struct(
-            vec![
-                rv::opt(self.filters), rv::opt(self.next_token), rv::opt(self
-                .max_results)
-            ],
-        )
-    }
-}
-#[derive(Clone, PartialEq)]
-pub struct ListResourceDataSyncRequest<C = ()> {
+rboto::__structure!(
+    ListResourceComplianceSummariesInput "ListResourceComplianceSummariesRequest"[set
+    debug into] { filters : Vec < ComplianceStringFilter >, next_token : String,
+    max_results = i32 } { _client }
+);
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct ListResourceDataSyncInput {
     /// View a list of resource data syncs according to the sync type. Specify `SyncToDestination` to view resource data syncs that synchronize data to an Amazon S3 bucket. Specify `SyncFromSource` to view resource data syncs from Organizations or from multiple Amazon Web Services Regions.
     pub sync_type: Option<String>,
     /// A token to start the list. Use this token to get the next set of results.
     pub next_token: Option<String>,
     /// The maximum number of items to return for this call. The call also returns a token that you can specify in a subsequent call to get the next set of results.
     pub max_results: Option<i32>,
-    #[doc(hidden)]
-    pub _client: C,
+    pub(crate) _client: rboto::__private::Bound,
 }
-impl Default for ListResourceDataSyncRequest {
-    fn default() -> Self {
-        Self::with_client(())
-    }
-}
-impl<C> ListResourceDataSyncRequest<C> {
-    #[doc(hidden)]
-    pub fn with_client(client: C) -> Self {
-        Self {
-            sync_type: None,
-            next_token: None,
-            max_results: None,
-            _client: client,
-        }
-    }
-    /// Sets `SyncType`.
-    pub fn sync_type(mut self, v: impl Into<String>) -> Self {
-        self.sync_type = Some(v.into());
-        self
-    }
-    /// Sets `NextToken`.
-    pub fn next_token(mut self, v: impl Into<String>) -> Self {
-        self.next_token = Some(v.into());
-        self
-    }
-    /// Sets `MaxResults`.
-    pub fn max_results(mut self, v: i32) -> Self {
-        self.max_results = Some(v);
-        self
-    }
-}
-impl<C> ::std::fmt::Debug for ListResourceDataSyncRequest<C> {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.debug_struct("ListResourceDataSyncRequest")
-            .field("sync_type", &self.sync_type)
-            .field("next_token", &self.next_token)
-            .field("max_results", &self.max_results)
-            .finish()
-    }
-}
-impl<C> rboto::IntoValue for ListResourceDataSyncRequest<C> {
-    fn into_value(self) -> rboto::Value {
-        rboto::Value::Struct(
-            vec![
-                rv::opt(self.sync_type), rv::opt(self.next_token), rv::opt(self
-                .max_results)
-            ],
-        )
-    }
-}
-#[derive(Clone, PartialEq)]
-pub struct ListTagsForResourceRequest<C = ()> {
+rboto::__structure!(
+    ListResourceDataSyncInput "ListResourceDataSyncRequest"[set debug into] { sync_type :
+    String, next_token : String, max_results = i32 } { _client }
+);
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct ListTagsForResourceInput {
     /// Returns a list of tags for a specific resource type.
     pub resource_type: Option<ResourceTypeForTagging>,
     /// The resource ID for which you want to see a list of tags.
     pub resource_id: Option<String>,
-    #[doc(hidden)]
-    pub _client: C,
+    pub(crate) _client: rboto::__private::Bound,
 }
-impl Default for ListTagsForResourceRequest {
-    fn default() -> Self {
-        Self::with_client(())
-    }
-}
-impl<C> ListTagsForResourceRequest<C> {
-    #[doc(hidden)]
-    pub fn with_client(client: C) -> Self {
-        Self {
-            resource_type: None,
-            resource_id: None,
-            _client: client,
-        }
-    }
-    /// Sets `ResourceType`.
-    pub fn resource_type(mut self, v: impl Into<ResourceTypeForTagging>) -> Self {
-        self.resource_type = Some(v.into());
-        self
-    }
-    /// Sets `ResourceId`.
-    pub fn resource_id(mut self, v: impl Into<String>) -> Self {
-        self.resource_id = Some(v.into());
-        self
-    }
-}
-impl<C> ::std::fmt::Debug for ListTagsForResourceRequest<C> {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.debug_struct("ListTagsForResourceRequest")
-            .field("resource_type", &self.resource_type)
-            .field("resource_id", &self.resource_id)
-            .finish()
-    }
-}
-impl<C> rboto::IntoValue for ListTagsForResourceRequest<C> {
-    fn into_value(self) -> rboto::Value {
-        rboto::Value::Struct(
-            vec![rv::opt(self.resource_type), rv::opt(self.resource_id)],
-        )
-    }
-}
-#[derive(Clone, PartialEq)]
-pub struct ModifyDocumentPermissionRequest<C = ()> {
+rboto::__structure!(
+    ListTagsForResourceInput "ListTagsForResourceRequest"[set debug into] { resource_type
+    : ResourceTypeForTagging, resource_id : String } { _client }
+);
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct ModifyDocumentPermissionInput {
     /// The name of the document that you want to share.
     pub name: Option<String>,
     /// The permission type for the document. The permission type can be *Share*.
@@ -7497,76 +1955,17 @@ pub struct ModifyDocumentPermissionRequest<C = ()> {
     pub account_ids_to_remove: Option<Vec<String>>,
     /// (Optional) The version of the document to share. If it isn't specified, the system choose the `Default` version to share.
     pub shared_document_version: Option<String>,
-    #[doc(hidden)]
-    pub _client: C,
+    pub(crate) _client: rboto::__private::Bound,
 }
-impl Default for ModifyDocumentPermissionRequest {
-    fn default() -> Self {
-        Self::with_client(())
-    }
-}
-impl<C> ModifyDocumentPermissionRequest<C> {
-    #[doc(hidden)]
-    pub fn with_client(client: C) -> Self {
-        Self {
-            name: None,
-            permission_type: None,
-            account_ids_to_add: None,
-            account_ids_to_remove: None,
-            shared_document_version: None,
-            _client: client,
-        }
-    }
-    /// Sets `Name`.
-    pub fn name(mut self, v: impl Into<String>) -> Self {
-        self.name = Some(v.into());
-        self
-    }
-    /// Sets `PermissionType`.
-    pub fn permission_type(mut self, v: impl Into<DocumentPermissionType>) -> Self {
-        self.permission_type = Some(v.into());
-        self
-    }
-    /// Sets `AccountIdsToAdd`.
-    pub fn account_ids_to_add(mut self, v: impl Into<Vec<String>>) -> Self {
-        self.account_ids_to_add = Some(v.into());
-        self
-    }
-    /// Sets `AccountIdsToRemove`.
-    pub fn account_ids_to_remove(mut self, v: impl Into<Vec<String>>) -> Self {
-        self.account_ids_to_remove = Some(v.into());
-        self
-    }
-    /// Sets `SharedDocumentVersion`.
-    pub fn shared_document_version(mut self, v: impl Into<String>) -> Self {
-        self.shared_document_version = Some(v.into());
-        self
-    }
-}
-impl<C> ::std::fmt::Debug for ModifyDocumentPermissionRequest<C> {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.debug_struct("ModifyDocumentPermissionRequest")
-            .field("name", &self.name)
-            .field("permission_type", &self.permission_type)
-            .field("account_ids_to_add", &self.account_ids_to_add)
-            .field("account_ids_to_remove", &self.account_ids_to_remove)
-            .field("shared_document_version", &self.shared_document_version)
-            .finish()
-    }
-}
-impl<C> rboto::IntoValue for ModifyDocumentPermissionRequest<C> {
-    fn into_value(self) -> rboto::Value {
-        rboto::Value::Struct(
-            vec![
-                rv::opt(self.name), rv::opt(self.permission_type), rv::opt(self
-                .account_ids_to_add), rv::opt(self.account_ids_to_remove), rv::opt(self
-                .shared_document_version)
-            ],
-        )
-    }
-}
-#[derive(Clone, PartialEq)]
-pub struct PutComplianceItemsRequest<C = ()> {
+rboto::__structure!(
+    ModifyDocumentPermissionInput "ModifyDocumentPermissionRequest"[set debug into] {
+    name : String, permission_type : DocumentPermissionType, account_ids_to_add : Vec <
+    String >, account_ids_to_remove : Vec < String >, shared_document_version : String }
+    { _client }
+);
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct PutComplianceItemsInput {
     /// Specify an ID for this resource. For a managed node, this is the node ID.
     pub resource_id: Option<String>,
     /// Specify the type of resource. `ManagedInstance` is currently the only supported resource type.
@@ -7581,137 +1980,30 @@ pub struct PutComplianceItemsRequest<C = ()> {
     pub item_content_hash: Option<String>,
     /// The mode for uploading compliance items. You can specify `COMPLETE` or `PARTIAL`. In `COMPLETE` mode, the system overwrites all existing compliance information for the resource. You must provide a full list of compliance items each time you send the request.
     pub upload_type: Option<ComplianceUploadType>,
-    #[doc(hidden)]
-    pub _client: C,
+    pub(crate) _client: rboto::__private::Bound,
 }
-impl Default for PutComplianceItemsRequest {
-    fn default() -> Self {
-        Self::with_client(())
-    }
-}
-impl<C> PutComplianceItemsRequest<C> {
-    #[doc(hidden)]
-    pub fn with_client(client: C) -> Self {
-        Self {
-            resource_id: None,
-            resource_type: None,
-            compliance_type: None,
-            execution_summary: None,
-            items: None,
-            item_content_hash: None,
-            upload_type: None,
-            _client: client,
-        }
-    }
-    /// Sets `ResourceId`.
-    pub fn resource_id(mut self, v: impl Into<String>) -> Self {
-        self.resource_id = Some(v.into());
-        self
-    }
-    /// Sets `ResourceType`.
-    pub fn resource_type(mut self, v: impl Into<String>) -> Self {
-        self.resource_type = Some(v.into());
-        self
-    }
-    /// Sets `ComplianceType`.
-    pub fn compliance_type(mut self, v: impl Into<String>) -> Self {
-        self.compliance_type = Some(v.into());
-        self
-    }
-    /// Sets `ExecutionSummary`.
-    pub fn execution_summary(mut self, v: ComplianceExecutionSummary) -> Self {
-        self.execution_summary = Some(v);
-        self
-    }
-    /// Sets `Items`.
-    pub fn items(mut self, v: impl Into<Vec<ComplianceItemEntry>>) -> Self {
-        self.items = Some(v.into());
-        self
-    }
-    /// Sets `ItemContentHash`.
-    pub fn item_content_hash(mut self, v: impl Into<String>) -> Self {
-        self.item_content_hash = Some(v.into());
-        self
-    }
-    /// Sets `UploadType`.
-    pub fn upload_type(mut self, v: impl Into<ComplianceUploadType>) -> Self {
-        self.upload_type = Some(v.into());
-        self
-    }
-}
-impl<C> ::std::fmt::Debug for PutComplianceItemsRequest<C> {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.debug_struct("PutComplianceItemsRequest")
-            .field("resource_id", &self.resource_id)
-            .field("resource_type", &self.resource_type)
-            .field("compliance_type", &self.compliance_type)
-            .field("execution_summary", &self.execution_summary)
-            .field("items", &self.items)
-            .field("item_content_hash", &self.item_content_hash)
-            .field("upload_type", &self.upload_type)
-            .finish()
-    }
-}
-impl<C> rboto::IntoValue for PutComplianceItemsRequest<C> {
-    fn into_value(self) -> rboto::Value {
-        rboto::Value::Struct(
-            vec![
-                rv::opt(self.resource_id), rv::opt(self.resource_type), rv::opt(self
-                .compliance_type), rv::opt(self.execution_summary), rv::opt(self.items),
-                rv::opt(self.item_content_hash), rv::opt(self.upload_type)
-            ],
-        )
-    }
-}
-#[derive(Clone, PartialEq)]
-pub struct PutInventoryRequest<C = ()> {
+rboto::__structure!(
+    PutComplianceItemsInput "PutComplianceItemsRequest"[set debug into] { resource_id :
+    String, resource_type : String, compliance_type : String, execution_summary :
+    ComplianceExecutionSummary, items : Vec < ComplianceItemEntry >, item_content_hash :
+    String, upload_type : ComplianceUploadType } { _client }
+);
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct PutInventoryInput {
     /// An managed node ID where you want to add or update inventory items.
     pub instance_id: Option<String>,
     /// The inventory items that you want to add or update on managed nodes.
     pub items: Option<Vec<InventoryItem>>,
-    #[doc(hidden)]
-    pub _client: C,
+    pub(crate) _client: rboto::__private::Bound,
 }
-impl Default for PutInventoryRequest {
-    fn default() -> Self {
-        Self::with_client(())
-    }
-}
-impl<C> PutInventoryRequest<C> {
-    #[doc(hidden)]
-    pub fn with_client(client: C) -> Self {
-        Self {
-            instance_id: None,
-            items: None,
-            _client: client,
-        }
-    }
-    /// Sets `InstanceId`.
-    pub fn instance_id(mut self, v: impl Into<String>) -> Self {
-        self.instance_id = Some(v.into());
-        self
-    }
-    /// Sets `Items`.
-    pub fn items(mut self, v: impl Into<Vec<InventoryItem>>) -> Self {
-        self.items = Some(v.into());
-        self
-    }
-}
-impl<C> ::std::fmt::Debug for PutInventoryRequest<C> {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.debug_struct("PutInventoryRequest")
-            .field("instance_id", &self.instance_id)
-            .field("items", &self.items)
-            .finish()
-    }
-}
-impl<C> rboto::IntoValue for PutInventoryRequest<C> {
-    fn into_value(self) -> rboto::Value {
-        rboto::Value::Struct(vec![rv::opt(self.instance_id), rv::opt(self.items)])
-    }
-}
-#[derive(Clone, PartialEq)]
-pub struct PutParameterRequest<C = ()> {
+rboto::__structure!(
+    PutInventoryInput "PutInventoryRequest"[set debug into] { instance_id : String, items
+    : Vec < InventoryItem > } { _client }
+);
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct PutParameterInput {
     /// The fully qualified name of the parameter that you want to create or update.
     pub name: Option<String>,
     /// Information about the parameter that you want to add to the system. Optional but recommended.
@@ -7734,119 +2026,17 @@ pub struct PutParameterRequest<C = ()> {
     pub policies: Option<String>,
     /// The data type of the parameter value. Parameter Store validates the value against the data type when you create or update the parameter. The default is `text`, which performs no validation.
     pub data_type: Option<String>,
-    #[doc(hidden)]
-    pub _client: C,
+    pub(crate) _client: rboto::__private::Bound,
 }
-impl Default for PutParameterRequest {
-    fn default() -> Self {
-        Self::with_client(())
-    }
-}
-impl<C> PutParameterRequest<C> {
-    #[doc(hidden)]
-    pub fn with_client(client: C) -> Self {
-        Self {
-            name: None,
-            description: None,
-            value: None,
-            type_: None,
-            key_id: None,
-            overwrite: None,
-            allowed_pattern: None,
-            tags: None,
-            tier: None,
-            policies: None,
-            data_type: None,
-            _client: client,
-        }
-    }
-    /// Sets `Name`.
-    pub fn name(mut self, v: impl Into<String>) -> Self {
-        self.name = Some(v.into());
-        self
-    }
-    /// Sets `Description`.
-    pub fn description(mut self, v: impl Into<String>) -> Self {
-        self.description = Some(v.into());
-        self
-    }
-    /// Sets `Value`.
-    pub fn value(mut self, v: impl Into<String>) -> Self {
-        self.value = Some(v.into());
-        self
-    }
-    /// Sets `Type`.
-    pub fn type_(mut self, v: impl Into<ParameterType>) -> Self {
-        self.type_ = Some(v.into());
-        self
-    }
-    /// Sets `KeyId`.
-    pub fn key_id(mut self, v: impl Into<String>) -> Self {
-        self.key_id = Some(v.into());
-        self
-    }
-    /// Sets `Overwrite`.
-    pub fn overwrite(mut self, v: bool) -> Self {
-        self.overwrite = Some(v);
-        self
-    }
-    /// Sets `AllowedPattern`.
-    pub fn allowed_pattern(mut self, v: impl Into<String>) -> Self {
-        self.allowed_pattern = Some(v.into());
-        self
-    }
-    /// Sets `Tags`.
-    pub fn tags(mut self, v: impl Into<Vec<Tag>>) -> Self {
-        self.tags = Some(v.into());
-        self
-    }
-    /// Sets `Tier`.
-    pub fn tier(mut self, v: impl Into<ParameterTier>) -> Self {
-        self.tier = Some(v.into());
-        self
-    }
-    /// Sets `Policies`.
-    pub fn policies(mut self, v: impl Into<String>) -> Self {
-        self.policies = Some(v.into());
-        self
-    }
-    /// Sets `DataType`.
-    pub fn data_type(mut self, v: impl Into<String>) -> Self {
-        self.data_type = Some(v.into());
-        self
-    }
-}
-impl<C> ::std::fmt::Debug for PutParameterRequest<C> {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.debug_struct("PutParameterRequest")
-            .field("name", &self.name)
-            .field("description", &self.description)
-            .field("value", &rboto::types::Redacted(&self.value))
-            .field("type_", &self.type_)
-            .field("key_id", &self.key_id)
-            .field("overwrite", &self.overwrite)
-            .field("allowed_pattern", &self.allowed_pattern)
-            .field("tags", &self.tags)
-            .field("tier", &self.tier)
-            .field("policies", &self.policies)
-            .field("data_type", &self.data_type)
-            .finish()
-    }
-}
-impl<C> rboto::IntoValue for PutParameterRequest<C> {
-    fn into_value(self) -> rboto::Value {
-        rboto::Value::Struct(
-            vec![
-                rv::opt(self.name), rv::opt(self.description), rv::opt(self.value),
-                rv::opt(self.type_), rv::opt(self.key_id), rv::opt(self.overwrite),
-                rv::opt(self.allowed_pattern), rv::opt(self.tags), rv::opt(self.tier),
-                rv::opt(self.policies), rv::opt(self.data_type)
-            ],
-        )
-    }
-}
-#[derive(Clone, PartialEq)]
-pub struct PutResourcePolicyRequest<C = ()> {
+rboto::__structure!(
+    PutParameterInput "PutParameterRequest"[set debug into] { name : String, description
+    : String, value : String[sensitive], type_ : ParameterType, key_id : String,
+    overwrite = bool, allowed_pattern : String, tags : Vec < Tag >, tier : ParameterTier,
+    policies : String, data_type : String } { _client }
+);
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct PutResourcePolicyInput {
     /// Amazon Resource Name (ARN) of the resource to which you want to attach a policy.
     pub resource_arn: Option<String>,
     /// A policy you want to associate with a resource.
@@ -7855,214 +2045,57 @@ pub struct PutResourcePolicyRequest<C = ()> {
     pub policy_id: Option<String>,
     /// ID of the current policy version. The hash helps to prevent a situation where multiple users attempt to overwrite a policy. You must provide this hash when updating or deleting a policy.
     pub policy_hash: Option<String>,
-    #[doc(hidden)]
-    pub _client: C,
+    pub(crate) _client: rboto::__private::Bound,
 }
-impl Default for PutResourcePolicyRequest {
-    fn default() -> Self {
-        Self::with_client(())
-    }
-}
-impl<C> PutResourcePolicyRequest<C> {
-    #[doc(hidden)]
-    pub fn with_client(client: C) -> Self {
-        Self {
-            resource_arn: None,
-            policy: None,
-            policy_id: None,
-            policy_hash: None,
-            _client: client,
-        }
-    }
-    /// Sets `ResourceArn`.
-    pub fn resource_arn(mut self, v: impl Into<String>) -> Self {
-        self.resource_arn = Some(v.into());
-        self
-    }
-    /// Sets `Policy`.
-    pub fn policy(mut self, v: impl Into<String>) -> Self {
-        self.policy = Some(v.into());
-        self
-    }
-    /// Sets `PolicyId`.
-    pub fn policy_id(mut self, v: impl Into<String>) -> Self {
-        self.policy_id = Some(v.into());
-        self
-    }
-    /// Sets `PolicyHash`.
-    pub fn policy_hash(mut self, v: impl Into<String>) -> Self {
-        self.policy_hash = Some(v.into());
-        self
-    }
-}
-impl<C> ::std::fmt::Debug for PutResourcePolicyRequest<C> {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.debug_struct("PutResourcePolicyRequest")
-            .field("resource_arn", &self.resource_arn)
-            .field("policy", &self.policy)
-            .field("policy_id", &self.policy_id)
-            .field("policy_hash", &self.policy_hash)
-            .finish()
-    }
-}
-impl<C> rboto::IntoValue for PutResourcePolicyRequest<C> {
-    fn into_value(self) -> rboto::Value {
-        rboto::Value::Struct(
-            vec![
-                rv::opt(self.resource_arn), rv::opt(self.policy), rv::opt(self
-                .policy_id), rv::opt(self.policy_hash)
-            ],
-        )
-    }
-}
-#[derive(Clone, PartialEq)]
-pub struct RegisterDefaultHostManagementConfigurationRequest<C = ()> {
+rboto::__structure!(
+    PutResourcePolicyInput "PutResourcePolicyRequest"[set debug into] { resource_arn :
+    String, policy : String, policy_id : String, policy_hash : String } { _client }
+);
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct RegisterDefaultHostManagementConfigurationInput {
     /// The permission model that determines how the IAM role for Default Host Management Configuration is provided.
     pub permission_model: Option<DhmcPermissionModel>,
     /// The Amazon Resource Name (ARN) of the self-managed IAM role that you register for Default Host Management Configuration. The requirement for this value depends on the permission model:
     pub role_arn: Option<String>,
     /// Specifies whether to override the role that is currently registered for Default Host Management Configuration. The default is `false`, which acts as a guardrail against accidentally replacing an existing configuration. Set this to `true` to replace the currently registered role.
     pub overwrite: Option<bool>,
-    #[doc(hidden)]
-    pub _client: C,
+    pub(crate) _client: rboto::__private::Bound,
 }
-impl Default for RegisterDefaultHostManagementConfigurationRequest {
-    fn default() -> Self {
-        Self::with_client(())
-    }
-}
-impl<C> RegisterDefaultHostManagementConfigurationRequest<C> {
-    #[doc(hidden)]
-    pub fn with_client(client: C) -> Self {
-        Self {
-            permission_model: None,
-            role_arn: None,
-            overwrite: None,
-            _client: client,
-        }
-    }
-    /// Sets `PermissionModel`.
-    pub fn permission_model(mut self, v: impl Into<DhmcPermissionModel>) -> Self {
-        self.permission_model = Some(v.into());
-        self
-    }
-    /// Sets `RoleArn`.
-    pub fn role_arn(mut self, v: impl Into<String>) -> Self {
-        self.role_arn = Some(v.into());
-        self
-    }
-    /// Sets `Overwrite`.
-    pub fn overwrite(mut self, v: bool) -> Self {
-        self.overwrite = Some(v);
-        self
-    }
-}
-impl<C> ::std::fmt::Debug for RegisterDefaultHostManagementConfigurationRequest<C> {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.debug_struct("RegisterDefaultHostManagementConfigurationRequest")
-            .field("permission_model", &self.permission_model)
-            .field("role_arn", &self.role_arn)
-            .field("overwrite", &self.overwrite)
-            .finish()
-    }
-}
-impl<C> rboto::IntoValue for RegisterDefaultHostManagementConfigurationRequest<C> {
-    fn into_value(self) -> rboto::Value {
-        rboto::Value::Struct(
-            vec![
-                rv::opt(self.permission_model), rv::opt(self.role_arn), rv::opt(self
-                .overwrite)
-            ],
-        )
-    }
-}
-#[derive(Clone, PartialEq)]
-pub struct RegisterDefaultPatchBaselineRequest<C = ()> {
+rboto::__structure!(
+    RegisterDefaultHostManagementConfigurationInput
+    "RegisterDefaultHostManagementConfigurationRequest"[set debug into] {
+    permission_model : DhmcPermissionModel, role_arn : String, overwrite = bool } {
+    _client }
+);
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct RegisterDefaultPatchBaselineInput {
     /// The ID of the patch baseline that should be the default patch baseline.
     pub baseline_id: Option<String>,
-    #[doc(hidden)]
-    pub _client: C,
+    pub(crate) _client: rboto::__private::Bound,
 }
-impl Default for RegisterDefaultPatchBaselineRequest {
-    fn default() -> Self {
-        Self::with_client(())
-    }
-}
-impl<C> RegisterDefaultPatchBaselineRequest<C> {
-    #[doc(hidden)]
-    pub fn with_client(client: C) -> Self {
-        Self {
-            baseline_id: None,
-            _client: client,
-        }
-    }
-    /// Sets `BaselineId`.
-    pub fn baseline_id(mut self, v: impl Into<String>) -> Self {
-        self.baseline_id = Some(v.into());
-        self
-    }
-}
-impl<C> ::std::fmt::Debug for RegisterDefaultPatchBaselineRequest<C> {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.debug_struct("RegisterDefaultPatchBaselineRequest")
-            .field("baseline_id", &self.baseline_id)
-            .finish()
-    }
-}
-impl<C> rboto::IntoValue for RegisterDefaultPatchBaselineRequest<C> {
-    fn into_value(self) -> rboto::Value {
-        rboto::Value::Struct(vec![rv::opt(self.baseline_id)])
-    }
-}
-#[derive(Clone, PartialEq)]
-pub struct RegisterPatchBaselineForPatchGroupRequest<C = ()> {
+rboto::__structure!(
+    RegisterDefaultPatchBaselineInput "RegisterDefaultPatchBaselineRequest"[set debug
+    into] { baseline_id : String } { _client }
+);
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct RegisterPatchBaselineForPatchGroupInput {
     /// The ID of the patch baseline to register with the patch group.
     pub baseline_id: Option<String>,
     /// The name of the patch group to be registered with the patch baseline.
     pub patch_group: Option<String>,
-    #[doc(hidden)]
-    pub _client: C,
+    pub(crate) _client: rboto::__private::Bound,
 }
-impl Default for RegisterPatchBaselineForPatchGroupRequest {
-    fn default() -> Self {
-        Self::with_client(())
-    }
-}
-impl<C> RegisterPatchBaselineForPatchGroupRequest<C> {
-    #[doc(hidden)]
-    pub fn with_client(client: C) -> Self {
-        Self {
-            baseline_id: None,
-            patch_group: None,
-            _client: client,
-        }
-    }
-    /// Sets `BaselineId`.
-    pub fn baseline_id(mut self, v: impl Into<String>) -> Self {
-        self.baseline_id = Some(v.into());
-        self
-    }
-    /// Sets `PatchGroup`.
-    pub fn patch_group(mut self, v: impl Into<String>) -> Self {
-        self.patch_group = Some(v.into());
-        self
-    }
-}
-impl<C> ::std::fmt::Debug for RegisterPatchBaselineForPatchGroupRequest<C> {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.debug_struct("RegisterPatchBaselineForPatchGroupRequest")
-            .field("baseline_id", &self.baseline_id)
-            .field("patch_group", &self.patch_group)
-            .finish()
-    }
-}
-impl<C> rboto::IntoValue for RegisterPatchBaselineForPatchGroupRequest<C> {
-    fn into_value(self) -> rboto::Value {
-        rboto::Value::Struct(vec![rv::opt(self.baseline_id), rv::opt(self.patch_group)])
-    }
-}
-#[derive(Clone, PartialEq)]
-pub struct RegisterTargetWithMaintenanceWindowRequest<C = ()> {
+rboto::__structure!(
+    RegisterPatchBaselineForPatchGroupInput
+    "RegisterPatchBaselineForPatchGroupRequest"[set debug into] { baseline_id : String,
+    patch_group : String } { _client }
+);
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct RegisterTargetWithMaintenanceWindowInput {
     /// The ID of the maintenance window the target should be registered with.
     pub window_id: Option<String>,
     /// The type of target being registered with the maintenance window.
@@ -8077,90 +2110,18 @@ pub struct RegisterTargetWithMaintenanceWindowRequest<C = ()> {
     pub description: Option<String>,
     /// User-provided idempotency token.
     pub client_token: Option<String>,
-    #[doc(hidden)]
-    pub _client: C,
+    pub(crate) _client: rboto::__private::Bound,
 }
-impl Default for RegisterTargetWithMaintenanceWindowRequest {
-    fn default() -> Self {
-        Self::with_client(())
-    }
-}
-impl<C> RegisterTargetWithMaintenanceWindowRequest<C> {
-    #[doc(hidden)]
-    pub fn with_client(client: C) -> Self {
-        Self {
-            window_id: None,
-            resource_type: None,
-            targets: None,
-            owner_information: None,
-            name: None,
-            description: None,
-            client_token: None,
-            _client: client,
-        }
-    }
-    /// Sets `WindowId`.
-    pub fn window_id(mut self, v: impl Into<String>) -> Self {
-        self.window_id = Some(v.into());
-        self
-    }
-    /// Sets `ResourceType`.
-    pub fn resource_type(mut self, v: impl Into<MaintenanceWindowResourceType>) -> Self {
-        self.resource_type = Some(v.into());
-        self
-    }
-    /// Sets `Targets`.
-    pub fn targets(mut self, v: impl Into<Vec<Target>>) -> Self {
-        self.targets = Some(v.into());
-        self
-    }
-    /// Sets `OwnerInformation`.
-    pub fn owner_information(mut self, v: impl Into<String>) -> Self {
-        self.owner_information = Some(v.into());
-        self
-    }
-    /// Sets `Name`.
-    pub fn name(mut self, v: impl Into<String>) -> Self {
-        self.name = Some(v.into());
-        self
-    }
-    /// Sets `Description`.
-    pub fn description(mut self, v: impl Into<String>) -> Self {
-        self.description = Some(v.into());
-        self
-    }
-    /// Sets `ClientToken`.
-    pub fn client_token(mut self, v: impl Into<String>) -> Self {
-        self.client_token = Some(v.into());
-        self
-    }
-}
-impl<C> ::std::fmt::Debug for RegisterTargetWithMaintenanceWindowRequest<C> {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.debug_struct("RegisterTargetWithMaintenanceWindowRequest")
-            .field("window_id", &self.window_id)
-            .field("resource_type", &self.resource_type)
-            .field("targets", &self.targets)
-            .field("owner_information", &rboto::types::Redacted(&self.owner_information))
-            .field("name", &self.name)
-            .field("description", &rboto::types::Redacted(&self.description))
-            .field("client_token", &self.client_token)
-            .finish()
-    }
-}
-impl<C> rboto::IntoValue for RegisterTargetWithMaintenanceWindowRequest<C> {
-    fn into_value(self) -> rboto::Value {
-        rboto::Value::Struct(
-            vec![
-                rv::opt(self.window_id), rv::opt(self.resource_type), rv::opt(self
-                .targets), rv::opt(self.owner_information), rv::opt(self.name),
-                rv::opt(self.description), rv::opt(self.client_token)
-            ],
-        )
-    }
-}
-#[derive(Clone, PartialEq)]
-pub struct RegisterTaskWithMaintenanceWindowRequest<C = ()> {
+rboto::__structure!(
+    RegisterTargetWithMaintenanceWindowInput
+    "RegisterTargetWithMaintenanceWindowRequest"[set debug into] { window_id : String,
+    resource_type : MaintenanceWindowResourceType, targets : Vec < Target >,
+    owner_information : String[sensitive], name : String, description :
+    String[sensitive], client_token : String } { _client }
+);
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct RegisterTaskWithMaintenanceWindowInput {
     /// The ID of the maintenance window the task should be added to.
     pub window_id: Option<String>,
     /// The targets (either managed nodes or maintenance window targets).
@@ -8195,365 +2156,77 @@ pub struct RegisterTaskWithMaintenanceWindowRequest<C = ()> {
     pub cutoff_behavior: Option<MaintenanceWindowTaskCutoffBehavior>,
     /// The CloudWatch alarm you want to apply to your maintenance window task.
     pub alarm_configuration: Option<AlarmConfiguration>,
-    #[doc(hidden)]
-    pub _client: C,
+    pub(crate) _client: rboto::__private::Bound,
 }
-impl Default for RegisterTaskWithMaintenanceWindowRequest {
-    fn default() -> Self {
-        Self::with_client(())
-    }
-}
-impl<C> RegisterTaskWithMaintenanceWindowRequest<C> {
-    #[doc(hidden)]
-    pub fn with_client(client: C) -> Self {
-        Self {
-            window_id: None,
-            targets: None,
-            task_arn: None,
-            service_role_arn: None,
-            task_type: None,
-            task_parameters: None,
-            task_invocation_parameters: None,
-            priority: None,
-            max_concurrency: None,
-            max_errors: None,
-            logging_info: None,
-            name: None,
-            description: None,
-            client_token: None,
-            cutoff_behavior: None,
-            alarm_configuration: None,
-            _client: client,
-        }
-    }
-    /// Sets `WindowId`.
-    pub fn window_id(mut self, v: impl Into<String>) -> Self {
-        self.window_id = Some(v.into());
-        self
-    }
-    /// Sets `Targets`.
-    pub fn targets(mut self, v: impl Into<Vec<Target>>) -> Self {
-        self.targets = Some(v.into());
-        self
-    }
-    /// Sets `TaskArn`.
-    pub fn task_arn(mut self, v: impl Into<String>) -> Self {
-        self.task_arn = Some(v.into());
-        self
-    }
-    /// Sets `ServiceRoleArn`.
-    pub fn service_role_arn(mut self, v: impl Into<String>) -> Self {
-        self.service_role_arn = Some(v.into());
-        self
-    }
-    /// Sets `TaskType`.
-    pub fn task_type(mut self, v: impl Into<MaintenanceWindowTaskType>) -> Self {
-        self.task_type = Some(v.into());
-        self
-    }
-    /// Sets `TaskParameters`.
-    pub fn task_parameters(
-        mut self,
-        v: impl Into<HashMap<String, MaintenanceWindowTaskParameterValueExpression>>,
-    ) -> Self {
-        self.task_parameters = Some(v.into());
-        self
-    }
-    /// Sets `TaskInvocationParameters`.
-    pub fn task_invocation_parameters(
-        mut self,
-        v: MaintenanceWindowTaskInvocationParameters,
-    ) -> Self {
-        self.task_invocation_parameters = Some(v);
-        self
-    }
-    /// Sets `Priority`.
-    pub fn priority(mut self, v: i32) -> Self {
-        self.priority = Some(v);
-        self
-    }
-    /// Sets `MaxConcurrency`.
-    pub fn max_concurrency(mut self, v: impl Into<String>) -> Self {
-        self.max_concurrency = Some(v.into());
-        self
-    }
-    /// Sets `MaxErrors`.
-    pub fn max_errors(mut self, v: impl Into<String>) -> Self {
-        self.max_errors = Some(v.into());
-        self
-    }
-    /// Sets `LoggingInfo`.
-    pub fn logging_info(mut self, v: LoggingInfo) -> Self {
-        self.logging_info = Some(v);
-        self
-    }
-    /// Sets `Name`.
-    pub fn name(mut self, v: impl Into<String>) -> Self {
-        self.name = Some(v.into());
-        self
-    }
-    /// Sets `Description`.
-    pub fn description(mut self, v: impl Into<String>) -> Self {
-        self.description = Some(v.into());
-        self
-    }
-    /// Sets `ClientToken`.
-    pub fn client_token(mut self, v: impl Into<String>) -> Self {
-        self.client_token = Some(v.into());
-        self
-    }
-    /// Sets `CutoffBehavior`.
-    pub fn cutoff_behavior(
-        mut self,
-        v: impl Into<MaintenanceWindowTaskCutoffBehavior>,
-    ) -> Self {
-        self.cutoff_behavior = Some(v.into());
-        self
-    }
-    /// Sets `AlarmConfiguration`.
-    pub fn alarm_configuration(mut self, v: AlarmConfiguration) -> Self {
-        self.alarm_configuration = Some(v);
-        self
-    }
-}
-impl<C> ::std::fmt::Debug for RegisterTaskWithMaintenanceWindowRequest<C> {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.debug_struct("RegisterTaskWithMaintenanceWindowRequest")
-            .field("window_id", &self.window_id)
-            .field("targets", &self.targets)
-            .field("task_arn", &self.task_arn)
-            .field("service_role_arn", &self.service_role_arn)
-            .field("task_type", &self.task_type)
-            .field("task_parameters", &rboto::types::Redacted(&self.task_parameters))
-            .field("task_invocation_parameters", &self.task_invocation_parameters)
-            .field("priority", &self.priority)
-            .field("max_concurrency", &self.max_concurrency)
-            .field("max_errors", &self.max_errors)
-            .field("logging_info", &self.logging_info)
-            .field("name", &self.name)
-            .field("description", &rboto::types::Redacted(&self.description))
-            .field("client_token", &self.client_token)
-            .field("cutoff_behavior", &self.cutoff_behavior)
-            .field("alarm_configuration", &self.alarm_configuration)
-            .finish()
-    }
-}
-impl<C> rboto::IntoValue for RegisterTaskWithMaintenanceWindowRequest<C> {
-    fn into_value(self) -> rboto::Value {
-        rboto::Value::Struct(
-            vec![
-                rv::opt(self.window_id), rv::opt(self.targets), rv::opt(self.task_arn),
-                rv::opt(self.service_role_arn), rv::opt(self.task_type), rv::opt(self
-                .task_parameters), rv::opt(self.task_invocation_parameters), rv::opt(self
-                .priority), rv::opt(self.max_concurrency), rv::opt(self.max_errors),
-                rv::opt(self.logging_info), rv::opt(self.name), rv::opt(self
-                .description), rv::opt(self.client_token), rv::opt(self.cutoff_behavior),
-                rv::opt(self.alarm_configuration)
-            ],
-        )
-    }
-}
-#[derive(Clone, PartialEq)]
-pub struct RemoveTagsFromResourceRequest<C = ()> {
+rboto::__structure!(
+    RegisterTaskWithMaintenanceWindowInput "RegisterTaskWithMaintenanceWindowRequest"[set
+    debug into] { window_id : String, targets : Vec < Target >, task_arn : String,
+    service_role_arn : String, task_type : MaintenanceWindowTaskType, task_parameters :
+    HashMap < String, MaintenanceWindowTaskParameterValueExpression > [sensitive],
+    task_invocation_parameters : MaintenanceWindowTaskInvocationParameters, priority =
+    i32, max_concurrency : String, max_errors : String, logging_info : LoggingInfo, name
+    : String, description : String[sensitive], client_token : String, cutoff_behavior :
+    MaintenanceWindowTaskCutoffBehavior, alarm_configuration : AlarmConfiguration } {
+    _client }
+);
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct RemoveTagsFromResourceInput {
     /// The type of resource from which you want to remove a tag.
     pub resource_type: Option<ResourceTypeForTagging>,
     /// The ID of the resource from which you want to remove tags. For example:
     pub resource_id: Option<String>,
     /// Tag keys that you want to remove from the specified resource.
     pub tag_keys: Option<Vec<String>>,
-    #[doc(hidden)]
-    pub _client: C,
+    pub(crate) _client: rboto::__private::Bound,
 }
-impl Default for RemoveTagsFromResourceRequest {
-    fn default() -> Self {
-        Self::with_client(())
-    }
-}
-impl<C> RemoveTagsFromResourceRequest<C> {
-    #[doc(hidden)]
-    pub fn with_client(client: C) -> Self {
-        Self {
-            resource_type: None,
-            resource_id: None,
-            tag_keys: None,
-            _client: client,
-        }
-    }
-    /// Sets `ResourceType`.
-    pub fn resource_type(mut self, v: impl Into<ResourceTypeForTagging>) -> Self {
-        self.resource_type = Some(v.into());
-        self
-    }
-    /// Sets `ResourceId`.
-    pub fn resource_id(mut self, v: impl Into<String>) -> Self {
-        self.resource_id = Some(v.into());
-        self
-    }
-    /// Sets `TagKeys`.
-    pub fn tag_keys(mut self, v: impl Into<Vec<String>>) -> Self {
-        self.tag_keys = Some(v.into());
-        self
-    }
-}
-impl<C> ::std::fmt::Debug for RemoveTagsFromResourceRequest<C> {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.debug_struct("RemoveTagsFromResourceRequest")
-            .field("resource_type", &self.resource_type)
-            .field("resource_id", &self.resource_id)
-            .field("tag_keys", &self.tag_keys)
-            .finish()
-    }
-}
-impl<C> rboto::IntoValue for RemoveTagsFromResourceRequest<C> {
-    fn into_value(self) -> rboto::Value {
-        rboto::Value::Struct(
-            vec![
-                rv::opt(self.resource_type), rv::opt(self.resource_id), rv::opt(self
-                .tag_keys)
-            ],
-        )
-    }
-}
+rboto::__structure!(
+    RemoveTagsFromResourceInput "RemoveTagsFromResourceRequest"[set debug into] {
+    resource_type : ResourceTypeForTagging, resource_id : String, tag_keys : Vec < String
+    > } { _client }
+);
 /// The request body of the ResetServiceSetting API operation.
-#[derive(Clone, PartialEq)]
-pub struct ResetServiceSettingRequest<C = ()> {
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct ResetServiceSettingInput {
     /// The Amazon Resource Name (ARN) of the service setting to reset. The setting ID can be one of the following.
     pub setting_id: Option<String>,
-    #[doc(hidden)]
-    pub _client: C,
+    pub(crate) _client: rboto::__private::Bound,
 }
-impl Default for ResetServiceSettingRequest {
-    fn default() -> Self {
-        Self::with_client(())
-    }
-}
-impl<C> ResetServiceSettingRequest<C> {
-    #[doc(hidden)]
-    pub fn with_client(client: C) -> Self {
-        Self {
-            setting_id: None,
-            _client: client,
-        }
-    }
-    /// Sets `SettingId`.
-    pub fn setting_id(mut self, v: impl Into<String>) -> Self {
-        self.setting_id = Some(v.into());
-        self
-    }
-}
-impl<C> ::std::fmt::Debug for ResetServiceSettingRequest<C> {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.debug_struct("ResetServiceSettingRequest")
-            .field("setting_id", &self.setting_id)
-            .finish()
-    }
-}
-impl<C> rboto::IntoValue for ResetServiceSettingRequest<C> {
-    fn into_value(self) -> rboto::Value {
-        rboto::Value::Struct(vec![rv::opt(self.setting_id)])
-    }
-}
-#[derive(Clone, PartialEq)]
-pub struct ResumeSessionRequest<C = ()> {
+rboto::__structure!(
+    ResetServiceSettingInput "ResetServiceSettingRequest"[set debug into] { setting_id :
+    String } { _client }
+);
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct ResumeSessionInput {
     /// The ID of the disconnected session to resume.
     pub session_id: Option<String>,
-    #[doc(hidden)]
-    pub _client: C,
+    pub(crate) _client: rboto::__private::Bound,
 }
-impl Default for ResumeSessionRequest {
-    fn default() -> Self {
-        Self::with_client(())
-    }
-}
-impl<C> ResumeSessionRequest<C> {
-    #[doc(hidden)]
-    pub fn with_client(client: C) -> Self {
-        Self {
-            session_id: None,
-            _client: client,
-        }
-    }
-    /// Sets `SessionId`.
-    pub fn session_id(mut self, v: impl Into<String>) -> Self {
-        self.session_id = Some(v.into());
-        self
-    }
-}
-impl<C> ::std::fmt::Debug for ResumeSessionRequest<C> {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.debug_struct("ResumeSessionRequest")
-            .field("session_id", &self.session_id)
-            .finish()
-    }
-}
-impl<C> rboto::IntoValue for ResumeSessionRequest<C> {
-    fn into_value(self) -> rboto::Value {
-        rboto::Value::Struct(vec![rv::opt(self.session_id)])
-    }
-}
-#[derive(Clone, PartialEq)]
-pub struct SendAutomationSignalRequest<C = ()> {
+rboto::__structure!(
+    ResumeSessionInput "ResumeSessionRequest"[set debug into] { session_id : String } {
+    _client }
+);
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct SendAutomationSignalInput {
     /// The unique identifier for an existing Automation execution that you want to send the signal to.
     pub automation_execution_id: Option<String>,
     /// The type of signal to send to an Automation execution.
     pub signal_type: Option<SignalType>,
     /// The data sent with the signal. The data schema depends on the type of signal used in the request.
     pub payload: Option<HashMap<String, Vec<String>>>,
-    #[doc(hidden)]
-    pub _client: C,
+    pub(crate) _client: rboto::__private::Bound,
 }
-impl Default for SendAutomationSignalRequest {
-    fn default() -> Self {
-        Self::with_client(())
-    }
-}
-impl<C> SendAutomationSignalRequest<C> {
-    #[doc(hidden)]
-    pub fn with_client(client: C) -> Self {
-        Self {
-            automation_execution_id: None,
-            signal_type: None,
-            payload: None,
-            _client: client,
-        }
-    }
-    /// Sets `AutomationExecutionId`.
-    pub fn automation_execution_id(mut self, v: impl Into<String>) -> Self {
-        self.automation_execution_id = Some(v.into());
-        self
-    }
-    /// Sets `SignalType`.
-    pub fn signal_type(mut self, v: impl Into<SignalType>) -> Self {
-        self.signal_type = Some(v.into());
-        self
-    }
-    /// Sets `Payload`.
-    pub fn payload(mut self, v: impl Into<HashMap<String, Vec<String>>>) -> Self {
-        self.payload = Some(v.into());
-        self
-    }
-}
-impl<C> ::std::fmt::Debug for SendAutomationSignalRequest<C> {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.debug_struct("SendAutomationSignalRequest")
-            .field("automation_execution_id", &self.automation_execution_id)
-            .field("signal_type", &self.signal_type)
-            .field("payload", &self.payload)
-            .finish()
-    }
-}
-impl<C> rboto::IntoValue for SendAutomationSignalRequest<C> {
-    fn into_value(self) -> rboto::Value {
-        rboto::Value::Struct(
-            vec![
-                rv::opt(self.automation_execution_id), rv::opt(self.signal_type),
-                rv::opt(self.payload)
-            ],
-        )
-    }
-}
-#[derive(Clone, PartialEq)]
-pub struct SendCommandRequest<C = ()> {
+rboto::__structure!(
+    SendAutomationSignalInput "SendAutomationSignalRequest"[set debug into] {
+    automation_execution_id : String, signal_type : SignalType, payload : HashMap <
+    String, Vec < String > > } { _client }
+);
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct SendCommandInput {
     /// The IDs of the managed nodes where the command should run. Specifying managed node IDs is most useful when you are targeting a limited number of managed nodes, though you can specify up to 50 IDs.
     pub instance_ids: Option<Vec<String>>,
     /// An array of search criteria that targets managed nodes using a `Key,Value` combination that you specify. Specifying targets is most useful when you want to send a command to a large number of managed nodes at once. Using `Targets`, which accepts tag key-value pairs to identify managed nodes, you can send a command to tens, hundreds, or thousands of nodes at once.
@@ -8590,269 +2263,47 @@ pub struct SendCommandRequest<C = ()> {
     pub cloud_watch_output_config: Option<CloudWatchOutputConfig>,
     /// The CloudWatch alarm you want to apply to your command.
     pub alarm_configuration: Option<AlarmConfiguration>,
-    #[doc(hidden)]
-    pub _client: C,
+    pub(crate) _client: rboto::__private::Bound,
 }
-impl Default for SendCommandRequest {
-    fn default() -> Self {
-        Self::with_client(())
-    }
-}
-impl<C> SendCommandRequest<C> {
-    #[doc(hidden)]
-    pub fn with_client(client: C) -> Self {
-        Self {
-            instance_ids: None,
-            targets: None,
-            document_name: None,
-            document_version: None,
-            document_hash: None,
-            document_hash_type: None,
-            timeout_seconds: None,
-            comment: None,
-            parameters: None,
-            output_s3_region: None,
-            output_s3_bucket_name: None,
-            output_s3_key_prefix: None,
-            max_concurrency: None,
-            max_errors: None,
-            service_role_arn: None,
-            notification_config: None,
-            cloud_watch_output_config: None,
-            alarm_configuration: None,
-            _client: client,
-        }
-    }
-    /// Sets `InstanceIds`.
-    pub fn instance_ids(mut self, v: impl Into<Vec<String>>) -> Self {
-        self.instance_ids = Some(v.into());
-        self
-    }
-    /// Sets `Targets`.
-    pub fn targets(mut self, v: impl Into<Vec<Target>>) -> Self {
-        self.targets = Some(v.into());
-        self
-    }
-    /// Sets `DocumentName`.
-    pub fn document_name(mut self, v: impl Into<String>) -> Self {
-        self.document_name = Some(v.into());
-        self
-    }
-    /// Sets `DocumentVersion`.
-    pub fn document_version(mut self, v: impl Into<String>) -> Self {
-        self.document_version = Some(v.into());
-        self
-    }
-    /// Sets `DocumentHash`.
-    pub fn document_hash(mut self, v: impl Into<String>) -> Self {
-        self.document_hash = Some(v.into());
-        self
-    }
-    /// Sets `DocumentHashType`.
-    pub fn document_hash_type(mut self, v: impl Into<DocumentHashType>) -> Self {
-        self.document_hash_type = Some(v.into());
-        self
-    }
-    /// Sets `TimeoutSeconds`.
-    pub fn timeout_seconds(mut self, v: i32) -> Self {
-        self.timeout_seconds = Some(v);
-        self
-    }
-    /// Sets `Comment`.
-    pub fn comment(mut self, v: impl Into<String>) -> Self {
-        self.comment = Some(v.into());
-        self
-    }
-    /// Sets `Parameters`.
-    pub fn parameters(mut self, v: impl Into<HashMap<String, Vec<String>>>) -> Self {
-        self.parameters = Some(v.into());
-        self
-    }
-    /// Sets `OutputS3Region`.
-    pub fn output_s3_region(mut self, v: impl Into<String>) -> Self {
-        self.output_s3_region = Some(v.into());
-        self
-    }
-    /// Sets `OutputS3BucketName`.
-    pub fn output_s3_bucket_name(mut self, v: impl Into<String>) -> Self {
-        self.output_s3_bucket_name = Some(v.into());
-        self
-    }
-    /// Sets `OutputS3KeyPrefix`.
-    pub fn output_s3_key_prefix(mut self, v: impl Into<String>) -> Self {
-        self.output_s3_key_prefix = Some(v.into());
-        self
-    }
-    /// Sets `MaxConcurrency`.
-    pub fn max_concurrency(mut self, v: impl Into<String>) -> Self {
-        self.max_concurrency = Some(v.into());
-        self
-    }
-    /// Sets `MaxErrors`.
-    pub fn max_errors(mut self, v: impl Into<String>) -> Self {
-        self.max_errors = Some(v.into());
-        self
-    }
-    /// Sets `ServiceRoleArn`.
-    pub fn service_role_arn(mut self, v: impl Into<String>) -> Self {
-        self.service_role_arn = Some(v.into());
-        self
-    }
-    /// Sets `NotificationConfig`.
-    pub fn notification_config(mut self, v: NotificationConfig) -> Self {
-        self.notification_config = Some(v);
-        self
-    }
-    /// Sets `CloudWatchOutputConfig`.
-    pub fn cloud_watch_output_config(mut self, v: CloudWatchOutputConfig) -> Self {
-        self.cloud_watch_output_config = Some(v);
-        self
-    }
-    /// Sets `AlarmConfiguration`.
-    pub fn alarm_configuration(mut self, v: AlarmConfiguration) -> Self {
-        self.alarm_configuration = Some(v);
-        self
-    }
-}
-impl<C> ::std::fmt::Debug for SendCommandRequest<C> {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.debug_struct("SendCommandRequest")
-            .field("instance_ids", &self.instance_ids)
-            .field("targets", &self.targets)
-            .field("document_name", &self.document_name)
-            .field("document_version", &self.document_version)
-            .field("document_hash", &self.document_hash)
-            .field("document_hash_type", &self.document_hash_type)
-            .field("timeout_seconds", &self.timeout_seconds)
-            .field("comment", &self.comment)
-            .field("parameters", &rboto::types::Redacted(&self.parameters))
-            .field("output_s3_region", &self.output_s3_region)
-            .field("output_s3_bucket_name", &self.output_s3_bucket_name)
-            .field("output_s3_key_prefix", &self.output_s3_key_prefix)
-            .field("max_concurrency", &self.max_concurrency)
-            .field("max_errors", &self.max_errors)
-            .field("service_role_arn", &self.service_role_arn)
-            .field("notification_config", &self.notification_config)
-            .field("cloud_watch_output_config", &self.cloud_watch_output_config)
-            .field("alarm_configuration", &self.alarm_configuration)
-            .finish()
-    }
-}
-impl<C> rboto::IntoValue for SendCommandRequest<C> {
-    fn into_value(self) -> rboto::Value {
-        rboto::Value::Struct(
-            vec![
-                rv::opt(self.instance_ids), rv::opt(self.targets), rv::opt(self
-                .document_name), rv::opt(self.document_version), rv::opt(self
-                .document_hash), rv::opt(self.document_hash_type), rv::opt(self
-                .timeout_seconds), rv::opt(self.comment), rv::opt(self.parameters),
-                rv::opt(self.output_s3_region), rv::opt(self.output_s3_bucket_name),
-                rv::opt(self.output_s3_key_prefix), rv::opt(self.max_concurrency),
-                rv::opt(self.max_errors), rv::opt(self.service_role_arn), rv::opt(self
-                .notification_config), rv::opt(self.cloud_watch_output_config),
-                rv::opt(self.alarm_configuration)
-            ],
-        )
-    }
-}
-#[derive(Clone, PartialEq)]
-pub struct StartAccessRequestRequest<C = ()> {
+rboto::__structure!(
+    SendCommandInput "SendCommandRequest"[set debug into] { instance_ids : Vec < String
+    >, targets : Vec < Target >, document_name : String, document_version : String,
+    document_hash : String, document_hash_type : DocumentHashType, timeout_seconds = i32,
+    comment : String, parameters : HashMap < String, Vec < String > > [sensitive],
+    output_s3_region : String, output_s3_bucket_name : String, output_s3_key_prefix :
+    String, max_concurrency : String, max_errors : String, service_role_arn : String,
+    notification_config : NotificationConfig, cloud_watch_output_config :
+    CloudWatchOutputConfig, alarm_configuration : AlarmConfiguration } { _client }
+);
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct StartAccessRequestInput {
     /// A brief description explaining why you are requesting access to the node.
     pub reason: Option<String>,
     /// The node you are requesting access to.
     pub targets: Option<Vec<Target>>,
     /// Key-value pairs of metadata you want to assign to the access request.
     pub tags: Option<Vec<Tag>>,
-    #[doc(hidden)]
-    pub _client: C,
+    pub(crate) _client: rboto::__private::Bound,
 }
-impl Default for StartAccessRequestRequest {
-    fn default() -> Self {
-        Self::with_client(())
-    }
-}
-impl<C> StartAccessRequestRequest<C> {
-    #[doc(hidden)]
-    pub fn with_client(client: C) -> Self {
-        Self {
-            reason: None,
-            targets: None,
-            tags: None,
-            _client: client,
-        }
-    }
-    /// Sets `Reason`.
-    pub fn reason(mut self, v: impl Into<String>) -> Self {
-        self.reason = Some(v.into());
-        self
-    }
-    /// Sets `Targets`.
-    pub fn targets(mut self, v: impl Into<Vec<Target>>) -> Self {
-        self.targets = Some(v.into());
-        self
-    }
-    /// Sets `Tags`.
-    pub fn tags(mut self, v: impl Into<Vec<Tag>>) -> Self {
-        self.tags = Some(v.into());
-        self
-    }
-}
-impl<C> ::std::fmt::Debug for StartAccessRequestRequest<C> {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.debug_struct("StartAccessRequestRequest")
-            .field("reason", &self.reason)
-            .field("targets", &self.targets)
-            .field("tags", &self.tags)
-            .finish()
-    }
-}
-impl<C> rboto::IntoValue for StartAccessRequestRequest<C> {
-    fn into_value(self) -> rboto::Value {
-        rboto::Value::Struct(
-            vec![rv::opt(self.reason), rv::opt(self.targets), rv::opt(self.tags)],
-        )
-    }
-}
-#[derive(Clone, PartialEq)]
-pub struct StartAssociationsOnceRequest<C = ()> {
+rboto::__structure!(
+    StartAccessRequestInput "StartAccessRequestRequest"[set debug into] { reason :
+    String, targets : Vec < Target >, tags : Vec < Tag > } { _client }
+);
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct StartAssociationsOnceInput {
     /// The association IDs that you want to run immediately and only one time.
     pub association_ids: Option<Vec<String>>,
-    #[doc(hidden)]
-    pub _client: C,
+    pub(crate) _client: rboto::__private::Bound,
 }
-impl Default for StartAssociationsOnceRequest {
-    fn default() -> Self {
-        Self::with_client(())
-    }
-}
-impl<C> StartAssociationsOnceRequest<C> {
-    #[doc(hidden)]
-    pub fn with_client(client: C) -> Self {
-        Self {
-            association_ids: None,
-            _client: client,
-        }
-    }
-    /// Sets `AssociationIds`.
-    pub fn association_ids(mut self, v: impl Into<Vec<String>>) -> Self {
-        self.association_ids = Some(v.into());
-        self
-    }
-}
-impl<C> ::std::fmt::Debug for StartAssociationsOnceRequest<C> {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.debug_struct("StartAssociationsOnceRequest")
-            .field("association_ids", &self.association_ids)
-            .finish()
-    }
-}
-impl<C> rboto::IntoValue for StartAssociationsOnceRequest<C> {
-    fn into_value(self) -> rboto::Value {
-        rboto::Value::Struct(vec![rv::opt(self.association_ids)])
-    }
-}
-#[derive(Clone, PartialEq)]
-pub struct StartAutomationExecutionRequest<C = ()> {
+rboto::__structure!(
+    StartAssociationsOnceInput "StartAssociationsOnceRequest"[set debug into] {
+    association_ids : Vec < String > } { _client }
+);
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct StartAutomationExecutionInput {
     /// The name of the SSM document to run. This can be a public document or a custom document. To run a shared document belonging to another account, specify the document ARN. For more information about how to use shared documents, see [Sharing SSM documents](https://docs.aws.amazon.com/systems-manager/latest/userguide/documents-ssm-sharing.html) in the *Amazon Web Services Systems Manager User Guide*.
     pub document_name: Option<String>,
     /// The version of the Automation runbook to use for this execution.
@@ -8881,145 +2332,20 @@ pub struct StartAutomationExecutionRequest<C = ()> {
     pub alarm_configuration: Option<AlarmConfiguration>,
     /// Specify a publicly accessible URL for a file that contains the `TargetLocations` body. Currently, only files in presigned Amazon S3 buckets are supported.
     pub target_locations_url: Option<String>,
-    #[doc(hidden)]
-    pub _client: C,
+    pub(crate) _client: rboto::__private::Bound,
 }
-impl Default for StartAutomationExecutionRequest {
-    fn default() -> Self {
-        Self::with_client(())
-    }
-}
-impl<C> StartAutomationExecutionRequest<C> {
-    #[doc(hidden)]
-    pub fn with_client(client: C) -> Self {
-        Self {
-            document_name: None,
-            document_version: None,
-            parameters: None,
-            client_token: None,
-            mode: None,
-            target_parameter_name: None,
-            targets: None,
-            target_maps: None,
-            max_concurrency: None,
-            max_errors: None,
-            target_locations: None,
-            tags: None,
-            alarm_configuration: None,
-            target_locations_url: None,
-            _client: client,
-        }
-    }
-    /// Sets `DocumentName`.
-    pub fn document_name(mut self, v: impl Into<String>) -> Self {
-        self.document_name = Some(v.into());
-        self
-    }
-    /// Sets `DocumentVersion`.
-    pub fn document_version(mut self, v: impl Into<String>) -> Self {
-        self.document_version = Some(v.into());
-        self
-    }
-    /// Sets `Parameters`.
-    pub fn parameters(mut self, v: impl Into<HashMap<String, Vec<String>>>) -> Self {
-        self.parameters = Some(v.into());
-        self
-    }
-    /// Sets `ClientToken`.
-    pub fn client_token(mut self, v: impl Into<String>) -> Self {
-        self.client_token = Some(v.into());
-        self
-    }
-    /// Sets `Mode`.
-    pub fn mode(mut self, v: impl Into<ExecutionMode>) -> Self {
-        self.mode = Some(v.into());
-        self
-    }
-    /// Sets `TargetParameterName`.
-    pub fn target_parameter_name(mut self, v: impl Into<String>) -> Self {
-        self.target_parameter_name = Some(v.into());
-        self
-    }
-    /// Sets `Targets`.
-    pub fn targets(mut self, v: impl Into<Vec<Target>>) -> Self {
-        self.targets = Some(v.into());
-        self
-    }
-    /// Sets `TargetMaps`.
-    pub fn target_maps(
-        mut self,
-        v: impl Into<Vec<HashMap<String, Vec<String>>>>,
-    ) -> Self {
-        self.target_maps = Some(v.into());
-        self
-    }
-    /// Sets `MaxConcurrency`.
-    pub fn max_concurrency(mut self, v: impl Into<String>) -> Self {
-        self.max_concurrency = Some(v.into());
-        self
-    }
-    /// Sets `MaxErrors`.
-    pub fn max_errors(mut self, v: impl Into<String>) -> Self {
-        self.max_errors = Some(v.into());
-        self
-    }
-    /// Sets `TargetLocations`.
-    pub fn target_locations(mut self, v: impl Into<Vec<TargetLocation>>) -> Self {
-        self.target_locations = Some(v.into());
-        self
-    }
-    /// Sets `Tags`.
-    pub fn tags(mut self, v: impl Into<Vec<Tag>>) -> Self {
-        self.tags = Some(v.into());
-        self
-    }
-    /// Sets `AlarmConfiguration`.
-    pub fn alarm_configuration(mut self, v: AlarmConfiguration) -> Self {
-        self.alarm_configuration = Some(v);
-        self
-    }
-    /// Sets `TargetLocationsURL`.
-    pub fn target_locations_url(mut self, v: impl Into<String>) -> Self {
-        self.target_locations_url = Some(v.into());
-        self
-    }
-}
-impl<C> ::std::fmt::Debug for StartAutomationExecutionRequest<C> {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.debug_struct("StartAutomationExecutionRequest")
-            .field("document_name", &self.document_name)
-            .field("document_version", &self.document_version)
-            .field("parameters", &self.parameters)
-            .field("client_token", &self.client_token)
-            .field("mode", &self.mode)
-            .field("target_parameter_name", &self.target_parameter_name)
-            .field("targets", &self.targets)
-            .field("target_maps", &self.target_maps)
-            .field("max_concurrency", &self.max_concurrency)
-            .field("max_errors", &self.max_errors)
-            .field("target_locations", &self.target_locations)
-            .field("tags", &self.tags)
-            .field("alarm_configuration", &self.alarm_configuration)
-            .field("target_locations_url", &self.target_locations_url)
-            .finish()
-    }
-}
-impl<C> rboto::IntoValue for StartAutomationExecutionRequest<C> {
-    fn into_value(self) -> rboto::Value {
-        rboto::Value::Struct(
-            vec![
-                rv::opt(self.document_name), rv::opt(self.document_version), rv::opt(self
-                .parameters), rv::opt(self.client_token), rv::opt(self.mode),
-                rv::opt(self.target_parameter_name), rv::opt(self.targets), rv::opt(self
-                .target_maps), rv::opt(self.max_concurrency), rv::opt(self.max_errors),
-                rv::opt(self.target_locations), rv::opt(self.tags), rv::opt(self
-                .alarm_configuration), rv::opt(self.target_locations_url)
-            ],
-        )
-    }
-}
-#[derive(Clone, PartialEq)]
-pub struct StartChangeRequestExecutionRequest<C = ()> {
+rboto::__structure!(
+    StartAutomationExecutionInput "StartAutomationExecutionRequest"[set debug into] {
+    document_name : String, document_version : String, parameters : HashMap < String, Vec
+    < String > >, client_token : String, mode : ExecutionMode, target_parameter_name :
+    String, targets : Vec < Target >, target_maps : Vec < HashMap < String, Vec < String
+    > > >, max_concurrency : String, max_errors : String, target_locations : Vec <
+    TargetLocation >, tags : Vec < Tag >, alarm_configuration : AlarmConfiguration,
+    target_locations_url : String } { _client }
+);
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct StartChangeRequestExecutionInput {
     /// The date and time specified in the change request to run the Automation runbooks.
     pub scheduled_time: Option<rboto::DateTime>,
     /// The name of the change template document to run during the runbook workflow.
@@ -9042,181 +2368,35 @@ pub struct StartChangeRequestExecutionRequest<C = ()> {
     pub scheduled_end_time: Option<rboto::DateTime>,
     /// User-provided details about the change. If no details are provided, content specified in the **Template information** section of the associated change template is added.
     pub change_details: Option<String>,
-    #[doc(hidden)]
-    pub _client: C,
+    pub(crate) _client: rboto::__private::Bound,
 }
-impl Default for StartChangeRequestExecutionRequest {
-    fn default() -> Self {
-        Self::with_client(())
-    }
-}
-impl<C> StartChangeRequestExecutionRequest<C> {
-    #[doc(hidden)]
-    pub fn with_client(client: C) -> Self {
-        Self {
-            scheduled_time: None,
-            document_name: None,
-            document_version: None,
-            parameters: None,
-            change_request_name: None,
-            client_token: None,
-            auto_approve: None,
-            runbooks: None,
-            tags: None,
-            scheduled_end_time: None,
-            change_details: None,
-            _client: client,
-        }
-    }
-    /// Sets `ScheduledTime`.
-    pub fn scheduled_time(mut self, v: impl Into<rboto::DateTime>) -> Self {
-        self.scheduled_time = Some(v.into());
-        self
-    }
-    /// Sets `DocumentName`.
-    pub fn document_name(mut self, v: impl Into<String>) -> Self {
-        self.document_name = Some(v.into());
-        self
-    }
-    /// Sets `DocumentVersion`.
-    pub fn document_version(mut self, v: impl Into<String>) -> Self {
-        self.document_version = Some(v.into());
-        self
-    }
-    /// Sets `Parameters`.
-    pub fn parameters(mut self, v: impl Into<HashMap<String, Vec<String>>>) -> Self {
-        self.parameters = Some(v.into());
-        self
-    }
-    /// Sets `ChangeRequestName`.
-    pub fn change_request_name(mut self, v: impl Into<String>) -> Self {
-        self.change_request_name = Some(v.into());
-        self
-    }
-    /// Sets `ClientToken`.
-    pub fn client_token(mut self, v: impl Into<String>) -> Self {
-        self.client_token = Some(v.into());
-        self
-    }
-    /// Sets `AutoApprove`.
-    pub fn auto_approve(mut self, v: bool) -> Self {
-        self.auto_approve = Some(v);
-        self
-    }
-    /// Sets `Runbooks`.
-    pub fn runbooks(mut self, v: impl Into<Vec<Runbook>>) -> Self {
-        self.runbooks = Some(v.into());
-        self
-    }
-    /// Sets `Tags`.
-    pub fn tags(mut self, v: impl Into<Vec<Tag>>) -> Self {
-        self.tags = Some(v.into());
-        self
-    }
-    /// Sets `ScheduledEndTime`.
-    pub fn scheduled_end_time(mut self, v: impl Into<rboto::DateTime>) -> Self {
-        self.scheduled_end_time = Some(v.into());
-        self
-    }
-    /// Sets `ChangeDetails`.
-    pub fn change_details(mut self, v: impl Into<String>) -> Self {
-        self.change_details = Some(v.into());
-        self
-    }
-}
-impl<C> ::std::fmt::Debug for StartChangeRequestExecutionRequest<C> {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.debug_struct("StartChangeRequestExecutionRequest")
-            .field("scheduled_time", &self.scheduled_time)
-            .field("document_name", &self.document_name)
-            .field("document_version", &self.document_version)
-            .field("parameters", &self.parameters)
-            .field("change_request_name", &self.change_request_name)
-            .field("client_token", &self.client_token)
-            .field("auto_approve", &self.auto_approve)
-            .field("runbooks", &self.runbooks)
-            .field("tags", &self.tags)
-            .field("scheduled_end_time", &self.scheduled_end_time)
-            .field("change_details", &self.change_details)
-            .finish()
-    }
-}
-impl<C> rboto::IntoValue for StartChangeRequestExecutionRequest<C> {
-    fn into_value(self) -> rboto::Value {
-        rboto::Value::Struct(
-            vec![
-                rv::opt(self.scheduled_time), rv::opt(self.document_name), rv::opt(self
-                .document_version), rv::opt(self.parameters), rv::opt(self
-                .change_request_name), rv::opt(self.client_token), rv::opt(self
-                .auto_approve), rv::opt(self.runbooks), rv::opt(self.tags), rv::opt(self
-                .scheduled_end_time), rv::opt(self.change_details)
-            ],
-        )
-    }
-}
-#[derive(Clone, PartialEq)]
-pub struct StartExecutionPreviewRequest<C = ()> {
+rboto::__structure!(
+    StartChangeRequestExecutionInput "StartChangeRequestExecutionRequest"[set debug into]
+    { scheduled_time : rboto::DateTime, document_name : String, document_version :
+    String, parameters : HashMap < String, Vec < String > >, change_request_name :
+    String, client_token : String, auto_approve = bool, runbooks : Vec < Runbook >, tags
+    : Vec < Tag >, scheduled_end_time : rboto::DateTime, change_details : String } {
+    _client }
+);
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct StartExecutionPreviewInput {
     /// The name of the Automation runbook to run. The result of the execution preview indicates what the impact would be of running this runbook.
     pub document_name: Option<String>,
     /// The version of the Automation runbook to run. The default value is `$DEFAULT`.
     pub document_version: Option<String>,
     /// Information about the inputs that can be specified for the preview operation.
     pub execution_inputs: Option<ExecutionInputs>,
-    #[doc(hidden)]
-    pub _client: C,
+    pub(crate) _client: rboto::__private::Bound,
 }
-impl Default for StartExecutionPreviewRequest {
-    fn default() -> Self {
-        Self::with_client(())
-    }
-}
-impl<C> StartExecutionPreviewRequest<C> {
-    #[doc(hidden)]
-    pub fn with_client(client: C) -> Self {
-        Self {
-            document_name: None,
-            document_version: None,
-            execution_inputs: None,
-            _client: client,
-        }
-    }
-    /// Sets `DocumentName`.
-    pub fn document_name(mut self, v: impl Into<String>) -> Self {
-        self.document_name = Some(v.into());
-        self
-    }
-    /// Sets `DocumentVersion`.
-    pub fn document_version(mut self, v: impl Into<String>) -> Self {
-        self.document_version = Some(v.into());
-        self
-    }
-    /// Sets `ExecutionInputs`.
-    pub fn execution_inputs(mut self, v: ExecutionInputs) -> Self {
-        self.execution_inputs = Some(v);
-        self
-    }
-}
-impl<C> ::std::fmt::Debug for StartExecutionPreviewRequest<C> {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.debug_struct("StartExecutionPreviewRequest")
-            .field("document_name", &self.document_name)
-            .field("document_version", &self.document_version)
-            .field("execution_inputs", &self.execution_inputs)
-            .finish()
-    }
-}
-impl<C> rboto::IntoValue for StartExecutionPreviewRequest<C> {
-    fn into_value(self) -> rboto::Value {
-        rboto::Value::Struct(
-            vec![
-                rv::opt(self.document_name), rv::opt(self.document_version), rv::opt(self
-                .execution_inputs)
-            ],
-        )
-    }
-}
-#[derive(Clone, PartialEq)]
-pub struct StartSessionRequest<C = ()> {
+rboto::__structure!(
+    StartExecutionPreviewInput "StartExecutionPreviewRequest"[set debug into] {
+    document_name : String, document_version : String, execution_inputs : ExecutionInputs
+    } { _client }
+);
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct StartSessionInput {
     /// The managed node to connect to for the session.
     pub target: Option<String>,
     /// The name of the SSM document you want to use to define the type of session, input parameters, or preferences for the session. For example, `SSM-SessionManagerRunShell`. You can call the GetDocument API to verify the document exists before attempting to start a session. If no document name is provided, a shell to the managed node is launched by default.
@@ -9225,215 +2405,55 @@ pub struct StartSessionRequest<C = ()> {
     pub reason: Option<String>,
     /// The values you want to specify for the parameters defined in the Session document. For more information about these parameters, see [Create a Session Manager preferences document](https://docs.aws.amazon.com/systems-manager/latest/userguide/getting-started-create-preferences-cli.html) in the *Amazon Web Services Systems Manager User Guide*.
     pub parameters: Option<HashMap<String, Vec<String>>>,
-    #[doc(hidden)]
-    pub _client: C,
+    pub(crate) _client: rboto::__private::Bound,
 }
-impl Default for StartSessionRequest {
-    fn default() -> Self {
-        Self::with_client(())
-    }
-}
-impl<C> StartSessionRequest<C> {
-    #[doc(hidden)]
-    pub fn with_client(client: C) -> Self {
-        Self {
-            target: None,
-            document_name: None,
-            reason: None,
-            parameters: None,
-            _client: client,
-        }
-    }
-    /// Sets `Target`.
-    pub fn target(mut self, v: impl Into<String>) -> Self {
-        self.target = Some(v.into());
-        self
-    }
-    /// Sets `DocumentName`.
-    pub fn document_name(mut self, v: impl Into<String>) -> Self {
-        self.document_name = Some(v.into());
-        self
-    }
-    /// Sets `Reason`.
-    pub fn reason(mut self, v: impl Into<String>) -> Self {
-        self.reason = Some(v.into());
-        self
-    }
-    /// Sets `Parameters`.
-    pub fn parameters(mut self, v: impl Into<HashMap<String, Vec<String>>>) -> Self {
-        self.parameters = Some(v.into());
-        self
-    }
-}
-impl<C> ::std::fmt::Debug for StartSessionRequest<C> {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.debug_struct("StartSessionRequest")
-            .field("target", &self.target)
-            .field("document_name", &self.document_name)
-            .field("reason", &self.reason)
-            .field("parameters", &self.parameters)
-            .finish()
-    }
-}
-impl<C> rboto::IntoValue for StartSessionRequest<C> {
-    fn into_value(self) -> rboto::Value {
-        rboto::Value::Struct(
-            vec![
-                rv::opt(self.target), rv::opt(self.document_name), rv::opt(self.reason),
-                rv::opt(self.parameters)
-            ],
-        )
-    }
-}
-#[derive(Clone, PartialEq)]
-pub struct StopAutomationExecutionRequest<C = ()> {
+rboto::__structure!(
+    StartSessionInput "StartSessionRequest"[set debug into] { target : String,
+    document_name : String, reason : String, parameters : HashMap < String, Vec < String
+    > > } { _client }
+);
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct StopAutomationExecutionInput {
     /// The execution ID of the Automation to stop.
     pub automation_execution_id: Option<String>,
     /// The stop request type. Valid types include the following: Cancel and Complete. The default type is Cancel.
     pub type_: Option<StopType>,
-    #[doc(hidden)]
-    pub _client: C,
+    pub(crate) _client: rboto::__private::Bound,
 }
-impl Default for StopAutomationExecutionRequest {
-    fn default() -> Self {
-        Self::with_client(())
-    }
-}
-impl<C> StopAutomationExecutionRequest<C> {
-    #[doc(hidden)]
-    pub fn with_client(client: C) -> Self {
-        Self {
-            automation_execution_id: None,
-            type_: None,
-            _client: client,
-        }
-    }
-    /// Sets `AutomationExecutionId`.
-    pub fn automation_execution_id(mut self, v: impl Into<String>) -> Self {
-        self.automation_execution_id = Some(v.into());
-        self
-    }
-    /// Sets `Type`.
-    pub fn type_(mut self, v: impl Into<StopType>) -> Self {
-        self.type_ = Some(v.into());
-        self
-    }
-}
-impl<C> ::std::fmt::Debug for StopAutomationExecutionRequest<C> {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.debug_struct("StopAutomationExecutionRequest")
-            .field("automation_execution_id", &self.automation_execution_id)
-            .field("type_", &self.type_)
-            .finish()
-    }
-}
-impl<C> rboto::IntoValue for StopAutomationExecutionRequest<C> {
-    fn into_value(self) -> rboto::Value {
-        rboto::Value::Struct(
-            vec![rv::opt(self.automation_execution_id), rv::opt(self.type_)],
-        )
-    }
-}
-#[derive(Clone, PartialEq)]
-pub struct TerminateSessionRequest<C = ()> {
+rboto::__structure!(
+    StopAutomationExecutionInput "StopAutomationExecutionRequest"[set debug into] {
+    automation_execution_id : String, type_ : StopType } { _client }
+);
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct TerminateSessionInput {
     /// The ID of the session to terminate.
     pub session_id: Option<String>,
-    #[doc(hidden)]
-    pub _client: C,
+    pub(crate) _client: rboto::__private::Bound,
 }
-impl Default for TerminateSessionRequest {
-    fn default() -> Self {
-        Self::with_client(())
-    }
-}
-impl<C> TerminateSessionRequest<C> {
-    #[doc(hidden)]
-    pub fn with_client(client: C) -> Self {
-        Self {
-            session_id: None,
-            _client: client,
-        }
-    }
-    /// Sets `SessionId`.
-    pub fn session_id(mut self, v: impl Into<String>) -> Self {
-        self.session_id = Some(v.into());
-        self
-    }
-}
-impl<C> ::std::fmt::Debug for TerminateSessionRequest<C> {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.debug_struct("TerminateSessionRequest")
-            .field("session_id", &self.session_id)
-            .finish()
-    }
-}
-impl<C> rboto::IntoValue for TerminateSessionRequest<C> {
-    fn into_value(self) -> rboto::Value {
-        rboto::Value::Struct(vec![rv::opt(self.session_id)])
-    }
-}
-#[derive(Clone, PartialEq)]
-pub struct UnlabelParameterVersionRequest<C = ()> {
+rboto::__structure!(
+    TerminateSessionInput "TerminateSessionRequest"[set debug into] { session_id : String
+    } { _client }
+);
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct UnlabelParameterVersionInput {
     /// The name of the parameter from which you want to delete one or more labels.
     pub name: Option<String>,
     /// The specific version of the parameter which you want to delete one or more labels from. If it isn't present, the call will fail.
     pub parameter_version: Option<i64>,
     /// One or more labels to delete from the specified parameter version.
     pub labels: Option<Vec<String>>,
-    #[doc(hidden)]
-    pub _client: C,
+    pub(crate) _client: rboto::__private::Bound,
 }
-impl Default for UnlabelParameterVersionRequest {
-    fn default() -> Self {
-        Self::with_client(())
-    }
-}
-impl<C> UnlabelParameterVersionRequest<C> {
-    #[doc(hidden)]
-    pub fn with_client(client: C) -> Self {
-        Self {
-            name: None,
-            parameter_version: None,
-            labels: None,
-            _client: client,
-        }
-    }
-    /// Sets `Name`.
-    pub fn name(mut self, v: impl Into<String>) -> Self {
-        self.name = Some(v.into());
-        self
-    }
-    /// Sets `ParameterVersion`.
-    pub fn parameter_version(mut self, v: i64) -> Self {
-        self.parameter_version = Some(v);
-        self
-    }
-    /// Sets `Labels`.
-    pub fn labels(mut self, v: impl Into<Vec<String>>) -> Self {
-        self.labels = Some(v.into());
-        self
-    }
-}
-impl<C> ::std::fmt::Debug for UnlabelParameterVersionRequest<C> {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.debug_struct("UnlabelParameterVersionRequest")
-            .field("name", &self.name)
-            .field("parameter_version", &self.parameter_version)
-            .field("labels", &self.labels)
-            .finish()
-    }
-}
-impl<C> rboto::IntoValue for UnlabelParameterVersionRequest<C> {
-    fn into_value(self) -> rboto::Value {
-        rboto::Value::Struct(
-            vec![
-                rv::opt(self.name), rv::opt(self.parameter_version), rv::opt(self.labels)
-            ],
-        )
-    }
-}
-#[derive(Clone, PartialEq)]
-pub struct UpdateAssociationRequest<C = ()> {
+rboto::__structure!(
+    UnlabelParameterVersionInput "UnlabelParameterVersionRequest"[set debug into] { name
+    : String, parameter_version = i64, labels : Vec < String > } { _client }
+);
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct UpdateAssociationInput {
     /// The ID of the association you want to update.
     pub association_id: Option<String>,
     /// The parameters you want to update for the association. If you create a parameter using Parameter Store, a tool in Amazon Web Services Systems Manager, you can reference the parameter using `{{ssm:parameter-name}}`.
@@ -9477,276 +2497,39 @@ pub struct UpdateAssociationRequest<C = ()> {
     pub alarm_configuration: Option<AlarmConfiguration>,
     /// A role used by association to take actions on your behalf. State Manager will assume this role and call required APIs when dispatching configurations to nodes. If not specified, [service-linked role for Systems Manager](https://docs.aws.amazon.com/systems-manager/latest/userguide/using-service-linked-roles.html) will be used by default.
     pub association_dispatch_assume_role: Option<String>,
-    #[doc(hidden)]
-    pub _client: C,
+    pub(crate) _client: rboto::__private::Bound,
 }
-impl Default for UpdateAssociationRequest {
-    fn default() -> Self {
-        Self::with_client(())
-    }
-}
-impl<C> UpdateAssociationRequest<C> {
-    #[doc(hidden)]
-    pub fn with_client(client: C) -> Self {
-        Self {
-            association_id: None,
-            parameters: None,
-            document_version: None,
-            schedule_expression: None,
-            output_location: None,
-            name: None,
-            targets: None,
-            association_name: None,
-            association_version: None,
-            automation_target_parameter_name: None,
-            max_errors: None,
-            max_concurrency: None,
-            compliance_severity: None,
-            sync_compliance: None,
-            apply_only_at_cron_interval: None,
-            calendar_names: None,
-            target_locations: None,
-            schedule_offset: None,
-            duration: None,
-            target_maps: None,
-            alarm_configuration: None,
-            association_dispatch_assume_role: None,
-            _client: client,
-        }
-    }
-    /// Sets `AssociationId`.
-    pub fn association_id(mut self, v: impl Into<String>) -> Self {
-        self.association_id = Some(v.into());
-        self
-    }
-    /// Sets `Parameters`.
-    pub fn parameters(mut self, v: impl Into<HashMap<String, Vec<String>>>) -> Self {
-        self.parameters = Some(v.into());
-        self
-    }
-    /// Sets `DocumentVersion`.
-    pub fn document_version(mut self, v: impl Into<String>) -> Self {
-        self.document_version = Some(v.into());
-        self
-    }
-    /// Sets `ScheduleExpression`.
-    pub fn schedule_expression(mut self, v: impl Into<String>) -> Self {
-        self.schedule_expression = Some(v.into());
-        self
-    }
-    /// Sets `OutputLocation`.
-    pub fn output_location(mut self, v: InstanceAssociationOutputLocation) -> Self {
-        self.output_location = Some(v);
-        self
-    }
-    /// Sets `Name`.
-    pub fn name(mut self, v: impl Into<String>) -> Self {
-        self.name = Some(v.into());
-        self
-    }
-    /// Sets `Targets`.
-    pub fn targets(mut self, v: impl Into<Vec<Target>>) -> Self {
-        self.targets = Some(v.into());
-        self
-    }
-    /// Sets `AssociationName`.
-    pub fn association_name(mut self, v: impl Into<String>) -> Self {
-        self.association_name = Some(v.into());
-        self
-    }
-    /// Sets `AssociationVersion`.
-    pub fn association_version(mut self, v: impl Into<String>) -> Self {
-        self.association_version = Some(v.into());
-        self
-    }
-    /// Sets `AutomationTargetParameterName`.
-    pub fn automation_target_parameter_name(mut self, v: impl Into<String>) -> Self {
-        self.automation_target_parameter_name = Some(v.into());
-        self
-    }
-    /// Sets `MaxErrors`.
-    pub fn max_errors(mut self, v: impl Into<String>) -> Self {
-        self.max_errors = Some(v.into());
-        self
-    }
-    /// Sets `MaxConcurrency`.
-    pub fn max_concurrency(mut self, v: impl Into<String>) -> Self {
-        self.max_concurrency = Some(v.into());
-        self
-    }
-    /// Sets `ComplianceSeverity`.
-    pub fn compliance_severity(
-        mut self,
-        v: impl Into<AssociationComplianceSeverity>,
-    ) -> Self {
-        self.compliance_severity = Some(v.into());
-        self
-    }
-    /// Sets `SyncCompliance`.
-    pub fn sync_compliance(mut self, v: impl Into<AssociationSyncCompliance>) -> Self {
-        self.sync_compliance = Some(v.into());
-        self
-    }
-    /// Sets `ApplyOnlyAtCronInterval`.
-    pub fn apply_only_at_cron_interval(mut self, v: bool) -> Self {
-        self.apply_only_at_cron_interval = Some(v);
-        self
-    }
-    /// Sets `CalendarNames`.
-    pub fn calendar_names(mut self, v: impl Into<Vec<String>>) -> Self {
-        self.calendar_names = Some(v.into());
-        self
-    }
-    /// Sets `TargetLocations`.
-    pub fn target_locations(mut self, v: impl Into<Vec<TargetLocation>>) -> Self {
-        self.target_locations = Some(v.into());
-        self
-    }
-    /// Sets `ScheduleOffset`.
-    pub fn schedule_offset(mut self, v: i32) -> Self {
-        self.schedule_offset = Some(v);
-        self
-    }
-    /// Sets `Duration`.
-    pub fn duration(mut self, v: i32) -> Self {
-        self.duration = Some(v);
-        self
-    }
-    /// Sets `TargetMaps`.
-    pub fn target_maps(
-        mut self,
-        v: impl Into<Vec<HashMap<String, Vec<String>>>>,
-    ) -> Self {
-        self.target_maps = Some(v.into());
-        self
-    }
-    /// Sets `AlarmConfiguration`.
-    pub fn alarm_configuration(mut self, v: AlarmConfiguration) -> Self {
-        self.alarm_configuration = Some(v);
-        self
-    }
-    /// Sets `AssociationDispatchAssumeRole`.
-    pub fn association_dispatch_assume_role(mut self, v: impl Into<String>) -> Self {
-        self.association_dispatch_assume_role = Some(v.into());
-        self
-    }
-}
-impl<C> ::std::fmt::Debug for UpdateAssociationRequest<C> {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.debug_struct("UpdateAssociationRequest")
-            .field("association_id", &self.association_id)
-            .field("parameters", &rboto::types::Redacted(&self.parameters))
-            .field("document_version", &self.document_version)
-            .field("schedule_expression", &self.schedule_expression)
-            .field("output_location", &self.output_location)
-            .field("name", &self.name)
-            .field("targets", &self.targets)
-            .field("association_name", &self.association_name)
-            .field("association_version", &self.association_version)
-            .field(
-                "automation_target_parameter_name",
-                &self.automation_target_parameter_name,
-            )
-            .field("max_errors", &self.max_errors)
-            .field("max_concurrency", &self.max_concurrency)
-            .field("compliance_severity", &self.compliance_severity)
-            .field("sync_compliance", &self.sync_compliance)
-            .field("apply_only_at_cron_interval", &self.apply_only_at_cron_interval)
-            .field("calendar_names", &self.calendar_names)
-            .field("target_locations", &self.target_locations)
-            .field("schedule_offset", &self.schedule_offset)
-            .field("duration", &self.duration)
-            .field("target_maps", &self.target_maps)
-            .field("alarm_configuration", &self.alarm_configuration)
-            .field(
-                "association_dispatch_assume_role",
-                &self.association_dispatch_assume_role,
-            )
-            .finish()
-    }
-}
-impl<C> rboto::IntoValue for UpdateAssociationRequest<C> {
-    fn into_value(self) -> rboto::Value {
-        rboto::Value::Struct(
-            vec![
-                rv::opt(self.association_id), rv::opt(self.parameters), rv::opt(self
-                .document_version), rv::opt(self.schedule_expression), rv::opt(self
-                .output_location), rv::opt(self.name), rv::opt(self.targets),
-                rv::opt(self.association_name), rv::opt(self.association_version),
-                rv::opt(self.automation_target_parameter_name), rv::opt(self.max_errors),
-                rv::opt(self.max_concurrency), rv::opt(self.compliance_severity),
-                rv::opt(self.sync_compliance), rv::opt(self.apply_only_at_cron_interval),
-                rv::opt(self.calendar_names), rv::opt(self.target_locations),
-                rv::opt(self.schedule_offset), rv::opt(self.duration), rv::opt(self
-                .target_maps), rv::opt(self.alarm_configuration), rv::opt(self
-                .association_dispatch_assume_role)
-            ],
-        )
-    }
-}
-#[derive(Clone, PartialEq)]
-pub struct UpdateAssociationStatusRequest<C = ()> {
+rboto::__structure!(
+    UpdateAssociationInput "UpdateAssociationRequest"[set debug into] { association_id :
+    String, parameters : HashMap < String, Vec < String > > [sensitive], document_version
+    : String, schedule_expression : String, output_location :
+    InstanceAssociationOutputLocation, name : String, targets : Vec < Target >,
+    association_name : String, association_version : String,
+    automation_target_parameter_name : String, max_errors : String, max_concurrency :
+    String, compliance_severity : AssociationComplianceSeverity, sync_compliance :
+    AssociationSyncCompliance, apply_only_at_cron_interval = bool, calendar_names : Vec <
+    String >, target_locations : Vec < TargetLocation >, schedule_offset = i32, duration
+    = i32, target_maps : Vec < HashMap < String, Vec < String > > >, alarm_configuration
+    : AlarmConfiguration, association_dispatch_assume_role : String } { _client }
+);
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct UpdateAssociationStatusInput {
     /// The name of the SSM document.
     pub name: Option<String>,
     /// The managed node ID.
     pub instance_id: Option<String>,
     /// The association status.
     pub association_status: Option<AssociationStatus>,
-    #[doc(hidden)]
-    pub _client: C,
+    pub(crate) _client: rboto::__private::Bound,
 }
-impl Default for UpdateAssociationStatusRequest {
-    fn default() -> Self {
-        Self::with_client(())
-    }
-}
-impl<C> UpdateAssociationStatusRequest<C> {
-    #[doc(hidden)]
-    pub fn with_client(client: C) -> Self {
-        Self {
-            name: None,
-            instance_id: None,
-            association_status: None,
-            _client: client,
-        }
-    }
-    /// Sets `Name`.
-    pub fn name(mut self, v: impl Into<String>) -> Self {
-        self.name = Some(v.into());
-        self
-    }
-    /// Sets `InstanceId`.
-    pub fn instance_id(mut self, v: impl Into<String>) -> Self {
-        self.instance_id = Some(v.into());
-        self
-    }
-    /// Sets `AssociationStatus`.
-    pub fn association_status(mut self, v: AssociationStatus) -> Self {
-        self.association_status = Some(v);
-        self
-    }
-}
-impl<C> ::std::fmt::Debug for UpdateAssociationStatusRequest<C> {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.debug_struct("UpdateAssociationStatusRequest")
-            .field("name", &self.name)
-            .field("instance_id", &self.instance_id)
-            .field("association_status", &self.association_status)
-            .finish()
-    }
-}
-impl<C> rboto::IntoValue for UpdateAssociationStatusRequest<C> {
-    fn into_value(self) -> rboto::Value {
-        rboto::Value::Struct(
-            vec![
-                rv::opt(self.name), rv::opt(self.instance_id), rv::opt(self
-                .association_status)
-            ],
-        )
-    }
-}
-#[derive(Clone, PartialEq)]
-pub struct UpdateCloudConnectorRequest<C = ()> {
+rboto::__structure!(
+    UpdateAssociationStatusInput "UpdateAssociationStatusRequest"[set debug into] { name
+    : String, instance_id : String, association_status : AssociationStatus } { _client }
+);
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct UpdateCloudConnectorInput {
     /// The ID of the cloud connector to update.
     pub cloud_connector_id: Option<String>,
     /// A new friendly name for the cloud connector.
@@ -9755,176 +2538,44 @@ pub struct UpdateCloudConnectorRequest<C = ()> {
     pub configuration: Option<CloudConnectorConfiguration>,
     /// A new description for the cloud connector.
     pub description: Option<String>,
-    #[doc(hidden)]
-    pub _client: C,
+    pub(crate) _client: rboto::__private::Bound,
 }
-impl Default for UpdateCloudConnectorRequest {
-    fn default() -> Self {
-        Self::with_client(())
-    }
-}
-impl<C> UpdateCloudConnectorRequest<C> {
-    #[doc(hidden)]
-    pub fn with_client(client: C) -> Self {
-        Self {
-            cloud_connector_id: None,
-            display_name: None,
-            configuration: None,
-            description: None,
-            _client: client,
-        }
-    }
-    /// Sets `CloudConnectorId`.
-    pub fn cloud_connector_id(mut self, v: impl Into<String>) -> Self {
-        self.cloud_connector_id = Some(v.into());
-        self
-    }
-    /// Sets `DisplayName`.
-    pub fn display_name(mut self, v: impl Into<String>) -> Self {
-        self.display_name = Some(v.into());
-        self
-    }
-    /// Sets `Configuration`.
-    pub fn configuration(mut self, v: CloudConnectorConfiguration) -> Self {
-        self.configuration = Some(v);
-        self
-    }
-    /// Sets `Description`.
-    pub fn description(mut self, v: impl Into<String>) -> Self {
-        self.description = Some(v.into());
-        self
-    }
-}
-impl<C> ::std::fmt::Debug for UpdateCloudConnectorRequest<C> {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.debug_struct("UpdateCloudConnectorRequest")
-            .field("cloud_connector_id", &self.cloud_connector_id)
-            .field("display_name", &self.display_name)
-            .field("configuration", &self.configuration)
-            .field("description", &self.description)
-            .finish()
-    }
-}
-impl<C> rboto::IntoValue for UpdateCloudConnectorRequest<C> {
-    fn into_value(self) -> rboto::Value {
-        rboto::Value::Struct(
-            vec![
-                rv::opt(self.cloud_connector_id), rv::opt(self.display_name),
-                rv::opt(self.configuration), rv::opt(self.description)
-            ],
-        )
-    }
-}
-#[derive(Clone, PartialEq)]
-pub struct UpdateDocumentDefaultVersionRequest<C = ()> {
+rboto::__structure!(
+    UpdateCloudConnectorInput "UpdateCloudConnectorRequest"[set debug into] {
+    cloud_connector_id : String, display_name : String, configuration :
+    CloudConnectorConfiguration, description : String } { _client }
+);
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct UpdateDocumentDefaultVersionInput {
     /// The name of a custom document that you want to set as the default version.
     pub name: Option<String>,
     /// The version of a custom document that you want to set as the default version.
     pub document_version: Option<String>,
-    #[doc(hidden)]
-    pub _client: C,
+    pub(crate) _client: rboto::__private::Bound,
 }
-impl Default for UpdateDocumentDefaultVersionRequest {
-    fn default() -> Self {
-        Self::with_client(())
-    }
-}
-impl<C> UpdateDocumentDefaultVersionRequest<C> {
-    #[doc(hidden)]
-    pub fn with_client(client: C) -> Self {
-        Self {
-            name: None,
-            document_version: None,
-            _client: client,
-        }
-    }
-    /// Sets `Name`.
-    pub fn name(mut self, v: impl Into<String>) -> Self {
-        self.name = Some(v.into());
-        self
-    }
-    /// Sets `DocumentVersion`.
-    pub fn document_version(mut self, v: impl Into<String>) -> Self {
-        self.document_version = Some(v.into());
-        self
-    }
-}
-impl<C> ::std::fmt::Debug for UpdateDocumentDefaultVersionRequest<C> {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.debug_struct("UpdateDocumentDefaultVersionRequest")
-            .field("name", &self.name)
-            .field("document_version", &self.document_version)
-            .finish()
-    }
-}
-impl<C> rboto::IntoValue for UpdateDocumentDefaultVersionRequest<C> {
-    fn into_value(self) -> rboto::Value {
-        rboto::Value::Struct(vec![rv::opt(self.name), rv::opt(self.document_version)])
-    }
-}
-#[derive(Clone, PartialEq)]
-pub struct UpdateDocumentMetadataRequest<C = ()> {
+rboto::__structure!(
+    UpdateDocumentDefaultVersionInput "UpdateDocumentDefaultVersionRequest"[set debug
+    into] { name : String, document_version : String } { _client }
+);
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct UpdateDocumentMetadataInput {
     /// The name of the change template for which a version's metadata is to be updated.
     pub name: Option<String>,
     /// The version of a change template in which to update approval metadata.
     pub document_version: Option<String>,
     /// The change template review details to update.
     pub document_reviews: Option<DocumentReviews>,
-    #[doc(hidden)]
-    pub _client: C,
+    pub(crate) _client: rboto::__private::Bound,
 }
-impl Default for UpdateDocumentMetadataRequest {
-    fn default() -> Self {
-        Self::with_client(())
-    }
-}
-impl<C> UpdateDocumentMetadataRequest<C> {
-    #[doc(hidden)]
-    pub fn with_client(client: C) -> Self {
-        Self {
-            name: None,
-            document_version: None,
-            document_reviews: None,
-            _client: client,
-        }
-    }
-    /// Sets `Name`.
-    pub fn name(mut self, v: impl Into<String>) -> Self {
-        self.name = Some(v.into());
-        self
-    }
-    /// Sets `DocumentVersion`.
-    pub fn document_version(mut self, v: impl Into<String>) -> Self {
-        self.document_version = Some(v.into());
-        self
-    }
-    /// Sets `DocumentReviews`.
-    pub fn document_reviews(mut self, v: DocumentReviews) -> Self {
-        self.document_reviews = Some(v);
-        self
-    }
-}
-impl<C> ::std::fmt::Debug for UpdateDocumentMetadataRequest<C> {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.debug_struct("UpdateDocumentMetadataRequest")
-            .field("name", &self.name)
-            .field("document_version", &self.document_version)
-            .field("document_reviews", &self.document_reviews)
-            .finish()
-    }
-}
-impl<C> rboto::IntoValue for UpdateDocumentMetadataRequest<C> {
-    fn into_value(self) -> rboto::Value {
-        rboto::Value::Struct(
-            vec![
-                rv::opt(self.name), rv::opt(self.document_version), rv::opt(self
-                .document_reviews)
-            ],
-        )
-    }
-}
-#[derive(Clone, PartialEq)]
-pub struct UpdateDocumentRequest<C = ()> {
+rboto::__structure!(
+    UpdateDocumentMetadataInput "UpdateDocumentMetadataRequest"[set debug into] { name :
+    String, document_version : String, document_reviews : DocumentReviews } { _client }
+);
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct UpdateDocumentInput {
     /// A valid JSON or YAML string.
     pub content: Option<String>,
     /// A list of key-value pairs that describe attachments to a version of a document.
@@ -9941,98 +2592,17 @@ pub struct UpdateDocumentRequest<C = ()> {
     pub document_format: Option<DocumentFormat>,
     /// Specify a new target type for the document.
     pub target_type: Option<String>,
-    #[doc(hidden)]
-    pub _client: C,
+    pub(crate) _client: rboto::__private::Bound,
 }
-impl Default for UpdateDocumentRequest {
-    fn default() -> Self {
-        Self::with_client(())
-    }
-}
-impl<C> UpdateDocumentRequest<C> {
-    #[doc(hidden)]
-    pub fn with_client(client: C) -> Self {
-        Self {
-            content: None,
-            attachments: None,
-            name: None,
-            display_name: None,
-            version_name: None,
-            document_version: None,
-            document_format: None,
-            target_type: None,
-            _client: client,
-        }
-    }
-    /// Sets `Content`.
-    pub fn content(mut self, v: impl Into<String>) -> Self {
-        self.content = Some(v.into());
-        self
-    }
-    /// Sets `Attachments`.
-    pub fn attachments(mut self, v: impl Into<Vec<AttachmentsSource>>) -> Self {
-        self.attachments = Some(v.into());
-        self
-    }
-    /// Sets `Name`.
-    pub fn name(mut self, v: impl Into<String>) -> Self {
-        self.name = Some(v.into());
-        self
-    }
-    /// Sets `DisplayName`.
-    pub fn display_name(mut self, v: impl Into<String>) -> Self {
-        self.display_name = Some(v.into());
-        self
-    }
-    /// Sets `VersionName`.
-    pub fn version_name(mut self, v: impl Into<String>) -> Self {
-        self.version_name = Some(v.into());
-        self
-    }
-    /// Sets `DocumentVersion`.
-    pub fn document_version(mut self, v: impl Into<String>) -> Self {
-        self.document_version = Some(v.into());
-        self
-    }
-    /// Sets `DocumentFormat`.
-    pub fn document_format(mut self, v: impl Into<DocumentFormat>) -> Self {
-        self.document_format = Some(v.into());
-        self
-    }
-    /// Sets `TargetType`.
-    pub fn target_type(mut self, v: impl Into<String>) -> Self {
-        self.target_type = Some(v.into());
-        self
-    }
-}
-impl<C> ::std::fmt::Debug for UpdateDocumentRequest<C> {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.debug_struct("UpdateDocumentRequest")
-            .field("content", &self.content)
-            .field("attachments", &self.attachments)
-            .field("name", &self.name)
-            .field("display_name", &self.display_name)
-            .field("version_name", &self.version_name)
-            .field("document_version", &self.document_version)
-            .field("document_format", &self.document_format)
-            .field("target_type", &self.target_type)
-            .finish()
-    }
-}
-impl<C> rboto::IntoValue for UpdateDocumentRequest<C> {
-    fn into_value(self) -> rboto::Value {
-        rboto::Value::Struct(
-            vec![
-                rv::opt(self.content), rv::opt(self.attachments), rv::opt(self.name),
-                rv::opt(self.display_name), rv::opt(self.version_name), rv::opt(self
-                .document_version), rv::opt(self.document_format), rv::opt(self
-                .target_type)
-            ],
-        )
-    }
-}
-#[derive(Clone, PartialEq)]
-pub struct UpdateMaintenanceWindowRequest<C = ()> {
+rboto::__structure!(
+    UpdateDocumentInput "UpdateDocumentRequest"[set debug into] { content : String,
+    attachments : Vec < AttachmentsSource >, name : String, display_name : String,
+    version_name : String, document_version : String, document_format : DocumentFormat,
+    target_type : String } { _client }
+);
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct UpdateMaintenanceWindowInput {
     /// The ID of the maintenance window to update.
     pub window_id: Option<String>,
     /// The name of the maintenance window.
@@ -10059,135 +2629,18 @@ pub struct UpdateMaintenanceWindowRequest<C = ()> {
     pub enabled: Option<bool>,
     /// If `True`, then all fields that are required by the CreateMaintenanceWindow operation are also required for this API request. Optional fields that aren't specified are set to null.
     pub replace: Option<bool>,
-    #[doc(hidden)]
-    pub _client: C,
+    pub(crate) _client: rboto::__private::Bound,
 }
-impl Default for UpdateMaintenanceWindowRequest {
-    fn default() -> Self {
-        Self::with_client(())
-    }
-}
-impl<C> UpdateMaintenanceWindowRequest<C> {
-    #[doc(hidden)]
-    pub fn with_client(client: C) -> Self {
-        Self {
-            window_id: None,
-            name: None,
-            description: None,
-            start_date: None,
-            end_date: None,
-            schedule: None,
-            schedule_timezone: None,
-            schedule_offset: None,
-            duration: None,
-            cutoff: None,
-            allow_unassociated_targets: None,
-            enabled: None,
-            replace: None,
-            _client: client,
-        }
-    }
-    /// Sets `WindowId`.
-    pub fn window_id(mut self, v: impl Into<String>) -> Self {
-        self.window_id = Some(v.into());
-        self
-    }
-    /// Sets `Name`.
-    pub fn name(mut self, v: impl Into<String>) -> Self {
-        self.name = Some(v.into());
-        self
-    }
-    /// Sets `Description`.
-    pub fn description(mut self, v: impl Into<String>) -> Self {
-        self.description = Some(v.into());
-        self
-    }
-    /// Sets `StartDate`.
-    pub fn start_date(mut self, v: impl Into<String>) -> Self {
-        self.start_date = Some(v.into());
-        self
-    }
-    /// Sets `EndDate`.
-    pub fn end_date(mut self, v: impl Into<String>) -> Self {
-        self.end_date = Some(v.into());
-        self
-    }
-    /// Sets `Schedule`.
-    pub fn schedule(mut self, v: impl Into<String>) -> Self {
-        self.schedule = Some(v.into());
-        self
-    }
-    /// Sets `ScheduleTimezone`.
-    pub fn schedule_timezone(mut self, v: impl Into<String>) -> Self {
-        self.schedule_timezone = Some(v.into());
-        self
-    }
-    /// Sets `ScheduleOffset`.
-    pub fn schedule_offset(mut self, v: i32) -> Self {
-        self.schedule_offset = Some(v);
-        self
-    }
-    /// Sets `Duration`.
-    pub fn duration(mut self, v: i32) -> Self {
-        self.duration = Some(v);
-        self
-    }
-    /// Sets `Cutoff`.
-    pub fn cutoff(mut self, v: i32) -> Self {
-        self.cutoff = Some(v);
-        self
-    }
-    /// Sets `AllowUnassociatedTargets`.
-    pub fn allow_unassociated_targets(mut self, v: bool) -> Self {
-        self.allow_unassociated_targets = Some(v);
-        self
-    }
-    /// Sets `Enabled`.
-    pub fn enabled(mut self, v: bool) -> Self {
-        self.enabled = Some(v);
-        self
-    }
-    /// Sets `Replace`.
-    pub fn replace(mut self, v: bool) -> Self {
-        self.replace = Some(v);
-        self
-    }
-}
-impl<C> ::std::fmt::Debug for UpdateMaintenanceWindowRequest<C> {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.debug_struct("UpdateMaintenanceWindowRequest")
-            .field("window_id", &self.window_id)
-            .field("name", &self.name)
-            .field("description", &rboto::types::Redacted(&self.description))
-            .field("start_date", &self.start_date)
-            .field("end_date", &self.end_date)
-            .field("schedule", &self.schedule)
-            .field("schedule_timezone", &self.schedule_timezone)
-            .field("schedule_offset", &self.schedule_offset)
-            .field("duration", &self.duration)
-            .field("cutoff", &self.cutoff)
-            .field("allow_unassociated_targets", &self.allow_unassociated_targets)
-            .field("enabled", &self.enabled)
-            .field("replace", &self.replace)
-            .finish()
-    }
-}
-impl<C> rboto::IntoValue for UpdateMaintenanceWindowRequest<C> {
-    fn into_value(self) -> rboto::Value {
-        rboto::Value::Struct(
-            vec![
-                rv::opt(self.window_id), rv::opt(self.name), rv::opt(self.description),
-                rv::opt(self.start_date), rv::opt(self.end_date), rv::opt(self.schedule),
-                rv::opt(self.schedule_timezone), rv::opt(self.schedule_offset),
-                rv::opt(self.duration), rv::opt(self.cutoff), rv::opt(self
-                .allow_unassociated_targets), rv::opt(self.enabled), rv::opt(self
-                .replace)
-            ],
-        )
-    }
-}
-#[derive(Clone, PartialEq)]
-pub struct UpdateMaintenanceWindowTargetRequest<C = ()> {
+rboto::__structure!(
+    UpdateMaintenanceWindowInput "UpdateMaintenanceWindowRequest"[set debug into] {
+    window_id : String, name : String, description : String[sensitive], start_date :
+    String, end_date : String, schedule : String, schedule_timezone : String,
+    schedule_offset = i32, duration = i32, cutoff = i32, allow_unassociated_targets =
+    bool, enabled = bool, replace = bool } { _client }
+);
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct UpdateMaintenanceWindowTargetInput {
     /// The maintenance window ID with which to modify the target.
     pub window_id: Option<String>,
     /// The target ID to modify.
@@ -10202,90 +2655,17 @@ pub struct UpdateMaintenanceWindowTargetRequest<C = ()> {
     pub description: Option<String>,
     /// If `True`, then all fields that are required by the RegisterTargetWithMaintenanceWindow operation are also required for this API request. Optional fields that aren't specified are set to null.
     pub replace: Option<bool>,
-    #[doc(hidden)]
-    pub _client: C,
+    pub(crate) _client: rboto::__private::Bound,
 }
-impl Default for UpdateMaintenanceWindowTargetRequest {
-    fn default() -> Self {
-        Self::with_client(())
-    }
-}
-impl<C> UpdateMaintenanceWindowTargetRequest<C> {
-    #[doc(hidden)]
-    pub fn with_client(client: C) -> Self {
-        Self {
-            window_id: None,
-            window_target_id: None,
-            targets: None,
-            owner_information: None,
-            name: None,
-            description: None,
-            replace: None,
-            _client: client,
-        }
-    }
-    /// Sets `WindowId`.
-    pub fn window_id(mut self, v: impl Into<String>) -> Self {
-        self.window_id = Some(v.into());
-        self
-    }
-    /// Sets `WindowTargetId`.
-    pub fn window_target_id(mut self, v: impl Into<String>) -> Self {
-        self.window_target_id = Some(v.into());
-        self
-    }
-    /// Sets `Targets`.
-    pub fn targets(mut self, v: impl Into<Vec<Target>>) -> Self {
-        self.targets = Some(v.into());
-        self
-    }
-    /// Sets `OwnerInformation`.
-    pub fn owner_information(mut self, v: impl Into<String>) -> Self {
-        self.owner_information = Some(v.into());
-        self
-    }
-    /// Sets `Name`.
-    pub fn name(mut self, v: impl Into<String>) -> Self {
-        self.name = Some(v.into());
-        self
-    }
-    /// Sets `Description`.
-    pub fn description(mut self, v: impl Into<String>) -> Self {
-        self.description = Some(v.into());
-        self
-    }
-    /// Sets `Replace`.
-    pub fn replace(mut self, v: bool) -> Self {
-        self.replace = Some(v);
-        self
-    }
-}
-impl<C> ::std::fmt::Debug for UpdateMaintenanceWindowTargetRequest<C> {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.debug_struct("UpdateMaintenanceWindowTargetRequest")
-            .field("window_id", &self.window_id)
-            .field("window_target_id", &self.window_target_id)
-            .field("targets", &self.targets)
-            .field("owner_information", &rboto::types::Redacted(&self.owner_information))
-            .field("name", &self.name)
-            .field("description", &rboto::types::Redacted(&self.description))
-            .field("replace", &self.replace)
-            .finish()
-    }
-}
-impl<C> rboto::IntoValue for UpdateMaintenanceWindowTargetRequest<C> {
-    fn into_value(self) -> rboto::Value {
-        rboto::Value::Struct(
-            vec![
-                rv::opt(self.window_id), rv::opt(self.window_target_id), rv::opt(self
-                .targets), rv::opt(self.owner_information), rv::opt(self.name),
-                rv::opt(self.description), rv::opt(self.replace)
-            ],
-        )
-    }
-}
-#[derive(Clone, PartialEq)]
-pub struct UpdateMaintenanceWindowTaskRequest<C = ()> {
+rboto::__structure!(
+    UpdateMaintenanceWindowTargetInput "UpdateMaintenanceWindowTargetRequest"[set debug
+    into] { window_id : String, window_target_id : String, targets : Vec < Target >,
+    owner_information : String[sensitive], name : String, description :
+    String[sensitive], replace = bool } { _client }
+);
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct UpdateMaintenanceWindowTaskInput {
     /// The maintenance window ID that contains the task to modify.
     pub window_id: Option<String>,
     /// The task ID to modify.
@@ -10320,213 +2700,35 @@ pub struct UpdateMaintenanceWindowTaskRequest<C = ()> {
     pub cutoff_behavior: Option<MaintenanceWindowTaskCutoffBehavior>,
     /// The CloudWatch alarm you want to apply to your maintenance window task.
     pub alarm_configuration: Option<AlarmConfiguration>,
-    #[doc(hidden)]
-    pub _client: C,
+    pub(crate) _client: rboto::__private::Bound,
 }
-impl Default for UpdateMaintenanceWindowTaskRequest {
-    fn default() -> Self {
-        Self::with_client(())
-    }
-}
-impl<C> UpdateMaintenanceWindowTaskRequest<C> {
-    #[doc(hidden)]
-    pub fn with_client(client: C) -> Self {
-        Self {
-            window_id: None,
-            window_task_id: None,
-            targets: None,
-            task_arn: None,
-            service_role_arn: None,
-            task_parameters: None,
-            task_invocation_parameters: None,
-            priority: None,
-            max_concurrency: None,
-            max_errors: None,
-            logging_info: None,
-            name: None,
-            description: None,
-            replace: None,
-            cutoff_behavior: None,
-            alarm_configuration: None,
-            _client: client,
-        }
-    }
-    /// Sets `WindowId`.
-    pub fn window_id(mut self, v: impl Into<String>) -> Self {
-        self.window_id = Some(v.into());
-        self
-    }
-    /// Sets `WindowTaskId`.
-    pub fn window_task_id(mut self, v: impl Into<String>) -> Self {
-        self.window_task_id = Some(v.into());
-        self
-    }
-    /// Sets `Targets`.
-    pub fn targets(mut self, v: impl Into<Vec<Target>>) -> Self {
-        self.targets = Some(v.into());
-        self
-    }
-    /// Sets `TaskArn`.
-    pub fn task_arn(mut self, v: impl Into<String>) -> Self {
-        self.task_arn = Some(v.into());
-        self
-    }
-    /// Sets `ServiceRoleArn`.
-    pub fn service_role_arn(mut self, v: impl Into<String>) -> Self {
-        self.service_role_arn = Some(v.into());
-        self
-    }
-    /// Sets `TaskParameters`.
-    pub fn task_parameters(
-        mut self,
-        v: impl Into<HashMap<String, MaintenanceWindowTaskParameterValueExpression>>,
-    ) -> Self {
-        self.task_parameters = Some(v.into());
-        self
-    }
-    /// Sets `TaskInvocationParameters`.
-    pub fn task_invocation_parameters(
-        mut self,
-        v: MaintenanceWindowTaskInvocationParameters,
-    ) -> Self {
-        self.task_invocation_parameters = Some(v);
-        self
-    }
-    /// Sets `Priority`.
-    pub fn priority(mut self, v: i32) -> Self {
-        self.priority = Some(v);
-        self
-    }
-    /// Sets `MaxConcurrency`.
-    pub fn max_concurrency(mut self, v: impl Into<String>) -> Self {
-        self.max_concurrency = Some(v.into());
-        self
-    }
-    /// Sets `MaxErrors`.
-    pub fn max_errors(mut self, v: impl Into<String>) -> Self {
-        self.max_errors = Some(v.into());
-        self
-    }
-    /// Sets `LoggingInfo`.
-    pub fn logging_info(mut self, v: LoggingInfo) -> Self {
-        self.logging_info = Some(v);
-        self
-    }
-    /// Sets `Name`.
-    pub fn name(mut self, v: impl Into<String>) -> Self {
-        self.name = Some(v.into());
-        self
-    }
-    /// Sets `Description`.
-    pub fn description(mut self, v: impl Into<String>) -> Self {
-        self.description = Some(v.into());
-        self
-    }
-    /// Sets `Replace`.
-    pub fn replace(mut self, v: bool) -> Self {
-        self.replace = Some(v);
-        self
-    }
-    /// Sets `CutoffBehavior`.
-    pub fn cutoff_behavior(
-        mut self,
-        v: impl Into<MaintenanceWindowTaskCutoffBehavior>,
-    ) -> Self {
-        self.cutoff_behavior = Some(v.into());
-        self
-    }
-    /// Sets `AlarmConfiguration`.
-    pub fn alarm_configuration(mut self, v: AlarmConfiguration) -> Self {
-        self.alarm_configuration = Some(v);
-        self
-    }
-}
-impl<C> ::std::fmt::Debug for UpdateMaintenanceWindowTaskRequest<C> {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.debug_struct("UpdateMaintenanceWindowTaskRequest")
-            .field("window_id", &self.window_id)
-            .field("window_task_id", &self.window_task_id)
-            .field("targets", &self.targets)
-            .field("task_arn", &self.task_arn)
-            .field("service_role_arn", &self.service_role_arn)
-            .field("task_parameters", &rboto::types::Redacted(&self.task_parameters))
-            .field("task_invocation_parameters", &self.task_invocation_parameters)
-            .field("priority", &self.priority)
-            .field("max_concurrency", &self.max_concurrency)
-            .field("max_errors", &self.max_errors)
-            .field("logging_info", &self.logging_info)
-            .field("name", &self.name)
-            .field("description", &rboto::types::Redacted(&self.description))
-            .field("replace", &self.replace)
-            .field("cutoff_behavior", &self.cutoff_behavior)
-            .field("alarm_configuration", &self.alarm_configuration)
-            .finish()
-    }
-}
-impl<C> rboto::IntoValue for UpdateMaintenanceWindowTaskRequest<C> {
-    fn into_value(self) -> rboto::Value {
-        rboto::Value::Struct(
-            vec![
-                rv::opt(self.window_id), rv::opt(self.window_task_id), rv::opt(self
-                .targets), rv::opt(self.task_arn), rv::opt(self.service_role_arn),
-                rv::opt(self.task_parameters), rv::opt(self.task_invocation_parameters),
-                rv::opt(self.priority), rv::opt(self.max_concurrency), rv::opt(self
-                .max_errors), rv::opt(self.logging_info), rv::opt(self.name),
-                rv::opt(self.description), rv::opt(self.replace), rv::opt(self
-                .cutoff_behavior), rv::opt(self.alarm_configuration)
-            ],
-        )
-    }
-}
-#[derive(Clone, PartialEq)]
-pub struct UpdateManagedInstanceRoleRequest<C = ()> {
+rboto::__structure!(
+    UpdateMaintenanceWindowTaskInput "UpdateMaintenanceWindowTaskRequest"[set debug into]
+    { window_id : String, window_task_id : String, targets : Vec < Target >, task_arn :
+    String, service_role_arn : String, task_parameters : HashMap < String,
+    MaintenanceWindowTaskParameterValueExpression > [sensitive],
+    task_invocation_parameters : MaintenanceWindowTaskInvocationParameters, priority =
+    i32, max_concurrency : String, max_errors : String, logging_info : LoggingInfo, name
+    : String, description : String[sensitive], replace = bool, cutoff_behavior :
+    MaintenanceWindowTaskCutoffBehavior, alarm_configuration : AlarmConfiguration } {
+    _client }
+);
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct UpdateManagedInstanceRoleInput {
     /// The ID of the managed node where you want to update the role.
     pub instance_id: Option<String>,
     /// The name of the Identity and Access Management (IAM) role that you want to assign to the managed node. This IAM role must provide AssumeRole permissions for the Amazon Web Services Systems Manager service principal `ssm.amazonaws.com`.
     pub iam_role: Option<String>,
-    #[doc(hidden)]
-    pub _client: C,
+    pub(crate) _client: rboto::__private::Bound,
 }
-impl Default for UpdateManagedInstanceRoleRequest {
-    fn default() -> Self {
-        Self::with_client(())
-    }
-}
-impl<C> UpdateManagedInstanceRoleRequest<C> {
-    #[doc(hidden)]
-    pub fn with_client(client: C) -> Self {
-        Self {
-            instance_id: None,
-            iam_role: None,
-            _client: client,
-        }
-    }
-    /// Sets `InstanceId`.
-    pub fn instance_id(mut self, v: impl Into<String>) -> Self {
-        self.instance_id = Some(v.into());
-        self
-    }
-    /// Sets `IamRole`.
-    pub fn iam_role(mut self, v: impl Into<String>) -> Self {
-        self.iam_role = Some(v.into());
-        self
-    }
-}
-impl<C> ::std::fmt::Debug for UpdateManagedInstanceRoleRequest<C> {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.debug_struct("UpdateManagedInstanceRoleRequest")
-            .field("instance_id", &self.instance_id)
-            .field("iam_role", &self.iam_role)
-            .finish()
-    }
-}
-impl<C> rboto::IntoValue for UpdateManagedInstanceRoleRequest<C> {
-    fn into_value(self) -> rboto::Value {
-        rboto::Value::Struct(vec![rv::opt(self.instance_id), rv::opt(self.iam_role)])
-    }
-}
-#[derive(Clone, PartialEq)]
-pub struct UpdateOpsItemRequest<C = ()> {
+rboto::__structure!(
+    UpdateManagedInstanceRoleInput "UpdateManagedInstanceRoleRequest"[set debug into] {
+    instance_id : String, iam_role : String } { _client }
+);
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct UpdateOpsItemInput {
     /// User-defined text that contains information about the OpsItem, in Markdown format.
     pub description: Option<String>,
     /// Add new keys or edit existing key-value pairs of the OperationalData map in the OpsItem object.
@@ -10559,224 +2761,37 @@ pub struct UpdateOpsItemRequest<C = ()> {
     pub planned_end_time: Option<rboto::DateTime>,
     /// The OpsItem Amazon Resource Name (ARN).
     pub ops_item_arn: Option<String>,
-    #[doc(hidden)]
-    pub _client: C,
+    pub(crate) _client: rboto::__private::Bound,
 }
-impl Default for UpdateOpsItemRequest {
-    fn default() -> Self {
-        Self::with_client(())
-    }
-}
-impl<C> UpdateOpsItemRequest<C> {
-    #[doc(hidden)]
-    pub fn with_client(client: C) -> Self {
-        Self {
-            description: None,
-            operational_data: None,
-            operational_data_to_delete: None,
-            notifications: None,
-            priority: None,
-            related_ops_items: None,
-            status: None,
-            ops_item_id: None,
-            title: None,
-            category: None,
-            severity: None,
-            actual_start_time: None,
-            actual_end_time: None,
-            planned_start_time: None,
-            planned_end_time: None,
-            ops_item_arn: None,
-            _client: client,
-        }
-    }
-    /// Sets `Description`.
-    pub fn description(mut self, v: impl Into<String>) -> Self {
-        self.description = Some(v.into());
-        self
-    }
-    /// Sets `OperationalData`.
-    pub fn operational_data(
-        mut self,
-        v: impl Into<HashMap<String, OpsItemDataValue>>,
-    ) -> Self {
-        self.operational_data = Some(v.into());
-        self
-    }
-    /// Sets `OperationalDataToDelete`.
-    pub fn operational_data_to_delete(mut self, v: impl Into<Vec<String>>) -> Self {
-        self.operational_data_to_delete = Some(v.into());
-        self
-    }
-    /// Sets `Notifications`.
-    pub fn notifications(mut self, v: impl Into<Vec<OpsItemNotification>>) -> Self {
-        self.notifications = Some(v.into());
-        self
-    }
-    /// Sets `Priority`.
-    pub fn priority(mut self, v: i32) -> Self {
-        self.priority = Some(v);
-        self
-    }
-    /// Sets `RelatedOpsItems`.
-    pub fn related_ops_items(mut self, v: impl Into<Vec<RelatedOpsItem>>) -> Self {
-        self.related_ops_items = Some(v.into());
-        self
-    }
-    /// Sets `Status`.
-    pub fn status(mut self, v: impl Into<OpsItemStatus>) -> Self {
-        self.status = Some(v.into());
-        self
-    }
-    /// Sets `OpsItemId`.
-    pub fn ops_item_id(mut self, v: impl Into<String>) -> Self {
-        self.ops_item_id = Some(v.into());
-        self
-    }
-    /// Sets `Title`.
-    pub fn title(mut self, v: impl Into<String>) -> Self {
-        self.title = Some(v.into());
-        self
-    }
-    /// Sets `Category`.
-    pub fn category(mut self, v: impl Into<String>) -> Self {
-        self.category = Some(v.into());
-        self
-    }
-    /// Sets `Severity`.
-    pub fn severity(mut self, v: impl Into<String>) -> Self {
-        self.severity = Some(v.into());
-        self
-    }
-    /// Sets `ActualStartTime`.
-    pub fn actual_start_time(mut self, v: impl Into<rboto::DateTime>) -> Self {
-        self.actual_start_time = Some(v.into());
-        self
-    }
-    /// Sets `ActualEndTime`.
-    pub fn actual_end_time(mut self, v: impl Into<rboto::DateTime>) -> Self {
-        self.actual_end_time = Some(v.into());
-        self
-    }
-    /// Sets `PlannedStartTime`.
-    pub fn planned_start_time(mut self, v: impl Into<rboto::DateTime>) -> Self {
-        self.planned_start_time = Some(v.into());
-        self
-    }
-    /// Sets `PlannedEndTime`.
-    pub fn planned_end_time(mut self, v: impl Into<rboto::DateTime>) -> Self {
-        self.planned_end_time = Some(v.into());
-        self
-    }
-    /// Sets `OpsItemArn`.
-    pub fn ops_item_arn(mut self, v: impl Into<String>) -> Self {
-        self.ops_item_arn = Some(v.into());
-        self
-    }
-}
-impl<C> ::std::fmt::Debug for UpdateOpsItemRequest<C> {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.debug_struct("UpdateOpsItemRequest")
-            .field("description", &self.description)
-            .field("operational_data", &self.operational_data)
-            .field("operational_data_to_delete", &self.operational_data_to_delete)
-            .field("notifications", &self.notifications)
-            .field("priority", &self.priority)
-            .field("related_ops_items", &self.related_ops_items)
-            .field("status", &self.status)
-            .field("ops_item_id", &self.ops_item_id)
-            .field("title", &self.title)
-            .field("category", &self.category)
-            .field("severity", &self.severity)
-            .field("actual_start_time", &self.actual_start_time)
-            .field("actual_end_time", &self.actual_end_time)
-            .field("planned_start_time", &self.planned_start_time)
-            .field("planned_end_time", &self.planned_end_time)
-            .field("ops_item_arn", &self.ops_item_arn)
-            .finish()
-    }
-}
-impl<C> rboto::IntoValue for UpdateOpsItemRequest<C> {
-    fn into_value(self) -> rboto::Value {
-        rboto::Value::Struct(
-            vec![
-                rv::opt(self.description), rv::opt(self.operational_data), rv::opt(self
-                .operational_data_to_delete), rv::opt(self.notifications), rv::opt(self
-                .priority), rv::opt(self.related_ops_items), rv::opt(self.status),
-                rv::opt(self.ops_item_id), rv::opt(self.title), rv::opt(self.category),
-                rv::opt(self.severity), rv::opt(self.actual_start_time), rv::opt(self
-                .actual_end_time), rv::opt(self.planned_start_time), rv::opt(self
-                .planned_end_time), rv::opt(self.ops_item_arn)
-            ],
-        )
-    }
-}
-#[derive(Clone, PartialEq)]
-pub struct UpdateOpsMetadataRequest<C = ()> {
+rboto::__structure!(
+    UpdateOpsItemInput "UpdateOpsItemRequest"[set debug into] { description : String,
+    operational_data : HashMap < String, OpsItemDataValue >, operational_data_to_delete :
+    Vec < String >, notifications : Vec < OpsItemNotification >, priority = i32,
+    related_ops_items : Vec < RelatedOpsItem >, status : OpsItemStatus, ops_item_id :
+    String, title : String, category : String, severity : String, actual_start_time :
+    rboto::DateTime, actual_end_time : rboto::DateTime, planned_start_time :
+    rboto::DateTime, planned_end_time : rboto::DateTime, ops_item_arn : String } {
+    _client }
+);
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct UpdateOpsMetadataInput {
     /// The Amazon Resource Name (ARN) of the OpsMetadata Object to update.
     pub ops_metadata_arn: Option<String>,
     /// Metadata to add to an OpsMetadata object.
     pub metadata_to_update: Option<HashMap<String, MetadataValue>>,
     /// The metadata keys to delete from the OpsMetadata object.
     pub keys_to_delete: Option<Vec<String>>,
-    #[doc(hidden)]
-    pub _client: C,
+    pub(crate) _client: rboto::__private::Bound,
 }
-impl Default for UpdateOpsMetadataRequest {
-    fn default() -> Self {
-        Self::with_client(())
-    }
-}
-impl<C> UpdateOpsMetadataRequest<C> {
-    #[doc(hidden)]
-    pub fn with_client(client: C) -> Self {
-        Self {
-            ops_metadata_arn: None,
-            metadata_to_update: None,
-            keys_to_delete: None,
-            _client: client,
-        }
-    }
-    /// Sets `OpsMetadataArn`.
-    pub fn ops_metadata_arn(mut self, v: impl Into<String>) -> Self {
-        self.ops_metadata_arn = Some(v.into());
-        self
-    }
-    /// Sets `MetadataToUpdate`.
-    pub fn metadata_to_update(
-        mut self,
-        v: impl Into<HashMap<String, MetadataValue>>,
-    ) -> Self {
-        self.metadata_to_update = Some(v.into());
-        self
-    }
-    /// Sets `KeysToDelete`.
-    pub fn keys_to_delete(mut self, v: impl Into<Vec<String>>) -> Self {
-        self.keys_to_delete = Some(v.into());
-        self
-    }
-}
-impl<C> ::std::fmt::Debug for UpdateOpsMetadataRequest<C> {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.debug_struct("UpdateOpsMetadataRequest")
-            .field("ops_metadata_arn", &self.ops_metadata_arn)
-            .field("metadata_to_update", &self.metadata_to_update)
-            .field("keys_to_delete", &self.keys_to_delete)
-            .finish()
-    }
-}
-impl<C> rboto::IntoValue for UpdateOpsMetadataRequest<C> {
-    fn into_value(self) -> rboto::Value {
-        rboto::Value::Struct(
-            vec![
-                rv::opt(self.ops_metadata_arn), rv::opt(self.metadata_to_update),
-                rv::opt(self.keys_to_delete)
-            ],
-        )
-    }
-}
-#[derive(Clone, PartialEq)]
-pub struct UpdatePatchBaselineRequest<C = ()> {
+rboto::__structure!(
+    UpdateOpsMetadataInput "UpdateOpsMetadataRequest"[set debug into] { ops_metadata_arn
+    : String, metadata_to_update : HashMap < String, MetadataValue >, keys_to_delete :
+    Vec < String > } { _client }
+);
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct UpdatePatchBaselineInput {
     /// The ID of the patch baseline to update.
     pub baseline_id: Option<String>,
     /// The name of the patch baseline.
@@ -10803,316 +2818,59 @@ pub struct UpdatePatchBaselineRequest<C = ()> {
     pub available_security_updates_compliance_status: Option<PatchComplianceStatus>,
     /// If True, then all fields that are required by the CreatePatchBaseline operation are also required for this API request. Optional fields that aren't specified are set to null.
     pub replace: Option<bool>,
-    #[doc(hidden)]
-    pub _client: C,
+    pub(crate) _client: rboto::__private::Bound,
 }
-impl Default for UpdatePatchBaselineRequest {
-    fn default() -> Self {
-        Self::with_client(())
-    }
-}
-impl<C> UpdatePatchBaselineRequest<C> {
-    #[doc(hidden)]
-    pub fn with_client(client: C) -> Self {
-        Self {
-            baseline_id: None,
-            name: None,
-            global_filters: None,
-            approval_rules: None,
-            approved_patches: None,
-            approved_patches_compliance_level: None,
-            approved_patches_enable_non_security: None,
-            rejected_patches: None,
-            rejected_patches_action: None,
-            description: None,
-            sources: None,
-            available_security_updates_compliance_status: None,
-            replace: None,
-            _client: client,
-        }
-    }
-    /// Sets `BaselineId`.
-    pub fn baseline_id(mut self, v: impl Into<String>) -> Self {
-        self.baseline_id = Some(v.into());
-        self
-    }
-    /// Sets `Name`.
-    pub fn name(mut self, v: impl Into<String>) -> Self {
-        self.name = Some(v.into());
-        self
-    }
-    /// Sets `GlobalFilters`.
-    pub fn global_filters(mut self, v: PatchFilterGroup) -> Self {
-        self.global_filters = Some(v);
-        self
-    }
-    /// Sets `ApprovalRules`.
-    pub fn approval_rules(mut self, v: PatchRuleGroup) -> Self {
-        self.approval_rules = Some(v);
-        self
-    }
-    /// Sets `ApprovedPatches`.
-    pub fn approved_patches(mut self, v: impl Into<Vec<String>>) -> Self {
-        self.approved_patches = Some(v.into());
-        self
-    }
-    /// Sets `ApprovedPatchesComplianceLevel`.
-    pub fn approved_patches_compliance_level(
-        mut self,
-        v: impl Into<PatchComplianceLevel>,
-    ) -> Self {
-        self.approved_patches_compliance_level = Some(v.into());
-        self
-    }
-    /// Sets `ApprovedPatchesEnableNonSecurity`.
-    pub fn approved_patches_enable_non_security(mut self, v: bool) -> Self {
-        self.approved_patches_enable_non_security = Some(v);
-        self
-    }
-    /// Sets `RejectedPatches`.
-    pub fn rejected_patches(mut self, v: impl Into<Vec<String>>) -> Self {
-        self.rejected_patches = Some(v.into());
-        self
-    }
-    /// Sets `RejectedPatchesAction`.
-    pub fn rejected_patches_action(mut self, v: impl Into<PatchAction>) -> Self {
-        self.rejected_patches_action = Some(v.into());
-        self
-    }
-    /// Sets `Description`.
-    pub fn description(mut self, v: impl Into<String>) -> Self {
-        self.description = Some(v.into());
-        self
-    }
-    /// Sets `Sources`.
-    pub fn sources(mut self, v: impl Into<Vec<PatchSource>>) -> Self {
-        self.sources = Some(v.into());
-        self
-    }
-    /// Sets `AvailableSecurityUpdatesComplianceStatus`.
-    pub fn available_security_updates_compliance_status(
-        mut self,
-        v: impl Into<PatchComplianceStatus>,
-    ) -> Self {
-        self.available_security_updates_compliance_status = Some(v.into());
-        self
-    }
-    /// Sets `Replace`.
-    pub fn replace(mut self, v: bool) -> Self {
-        self.replace = Some(v);
-        self
-    }
-}
-impl<C> ::std::fmt::Debug for UpdatePatchBaselineRequest<C> {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.debug_struct("UpdatePatchBaselineRequest")
-            .field("baseline_id", &self.baseline_id)
-            .field("name", &self.name)
-            .field("global_filters", &self.global_filters)
-            .field("approval_rules", &self.approval_rules)
-            .field("approved_patches", &self.approved_patches)
-            .field(
-                "approved_patches_compliance_level",
-                &self.approved_patches_compliance_level,
-            )
-            .field(
-                "approved_patches_enable_non_security",
-                &self.approved_patches_enable_non_security,
-            )
-            .field("rejected_patches", &self.rejected_patches)
-            .field("rejected_patches_action", &self.rejected_patches_action)
-            .field("description", &self.description)
-            .field("sources", &self.sources)
-            .field(
-                "available_security_updates_compliance_status",
-                &self.available_security_updates_compliance_status,
-            )
-            .field("replace", &self.replace)
-            .finish()
-    }
-}
-impl<C> rboto::IntoValue for UpdatePatchBaselineRequest<C> {
-    fn into_value(self) -> rboto::Value {
-        rboto::Value::Struct(
-            vec![
-                rv::opt(self.baseline_id), rv::opt(self.name), rv::opt(self
-                .global_filters), rv::opt(self.approval_rules), rv::opt(self
-                .approved_patches), rv::opt(self.approved_patches_compliance_level),
-                rv::opt(self.approved_patches_enable_non_security), rv::opt(self
-                .rejected_patches), rv::opt(self.rejected_patches_action), rv::opt(self
-                .description), rv::opt(self.sources), rv::opt(self
-                .available_security_updates_compliance_status), rv::opt(self.replace)
-            ],
-        )
-    }
-}
-#[derive(Clone, PartialEq)]
-pub struct UpdateResourceDataSyncRequest<C = ()> {
+rboto::__structure!(
+    UpdatePatchBaselineInput "UpdatePatchBaselineRequest"[set debug into] { baseline_id :
+    String, name : String, global_filters : PatchFilterGroup, approval_rules :
+    PatchRuleGroup, approved_patches : Vec < String >, approved_patches_compliance_level
+    : PatchComplianceLevel, approved_patches_enable_non_security = bool, rejected_patches
+    : Vec < String >, rejected_patches_action : PatchAction, description : String,
+    sources : Vec < PatchSource >, available_security_updates_compliance_status :
+    PatchComplianceStatus, replace = bool } { _client }
+);
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct UpdateResourceDataSyncInput {
     /// The name of the resource data sync you want to update.
     pub sync_name: Option<String>,
     /// The type of resource data sync. The supported `SyncType` is SyncFromSource.
     pub sync_type: Option<String>,
     /// Specify information about the data sources to synchronize.
     pub sync_source: Option<ResourceDataSyncSource>,
-    #[doc(hidden)]
-    pub _client: C,
+    pub(crate) _client: rboto::__private::Bound,
 }
-impl Default for UpdateResourceDataSyncRequest {
-    fn default() -> Self {
-        Self::with_client(())
-    }
-}
-impl<C> UpdateResourceDataSyncRequest<C> {
-    #[doc(hidden)]
-    pub fn with_client(client: C) -> Self {
-        Self {
-            sync_name: None,
-            sync_type: None,
-            sync_source: None,
-            _client: client,
-        }
-    }
-    /// Sets `SyncName`.
-    pub fn sync_name(mut self, v: impl Into<String>) -> Self {
-        self.sync_name = Some(v.into());
-        self
-    }
-    /// Sets `SyncType`.
-    pub fn sync_type(mut self, v: impl Into<String>) -> Self {
-        self.sync_type = Some(v.into());
-        self
-    }
-    /// Sets `SyncSource`.
-    pub fn sync_source(mut self, v: ResourceDataSyncSource) -> Self {
-        self.sync_source = Some(v);
-        self
-    }
-}
-impl<C> ::std::fmt::Debug for UpdateResourceDataSyncRequest<C> {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.debug_struct("UpdateResourceDataSyncRequest")
-            .field("sync_name", &self.sync_name)
-            .field("sync_type", &self.sync_type)
-            .field("sync_source", &self.sync_source)
-            .finish()
-    }
-}
-impl<C> rboto::IntoValue for UpdateResourceDataSyncRequest<C> {
-    fn into_value(self) -> rboto::Value {
-        rboto::Value::Struct(
-            vec![
-                rv::opt(self.sync_name), rv::opt(self.sync_type), rv::opt(self
-                .sync_source)
-            ],
-        )
-    }
-}
+rboto::__structure!(
+    UpdateResourceDataSyncInput "UpdateResourceDataSyncRequest"[set debug into] {
+    sync_name : String, sync_type : String, sync_source : ResourceDataSyncSource } {
+    _client }
+);
 /// The request body of the UpdateServiceSetting API operation.
-#[derive(Clone, PartialEq)]
-pub struct UpdateServiceSettingRequest<C = ()> {
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct UpdateServiceSettingInput {
     /// The Amazon Resource Name (ARN) of the service setting to update. For example, `arn:aws:ssm:us-east-1:111122223333:servicesetting/ssm/parameter-store/high-throughput-enabled`. The setting ID can be one of the following.
     pub setting_id: Option<String>,
     /// The new value to specify for the service setting. The following list specifies the available values for each setting.
     pub setting_value: Option<String>,
-    #[doc(hidden)]
-    pub _client: C,
+    pub(crate) _client: rboto::__private::Bound,
 }
-impl Default for UpdateServiceSettingRequest {
-    fn default() -> Self {
-        Self::with_client(())
-    }
-}
-impl<C> UpdateServiceSettingRequest<C> {
-    #[doc(hidden)]
-    pub fn with_client(client: C) -> Self {
-        Self {
-            setting_id: None,
-            setting_value: None,
-            _client: client,
-        }
-    }
-    /// Sets `SettingId`.
-    pub fn setting_id(mut self, v: impl Into<String>) -> Self {
-        self.setting_id = Some(v.into());
-        self
-    }
-    /// Sets `SettingValue`.
-    pub fn setting_value(mut self, v: impl Into<String>) -> Self {
-        self.setting_value = Some(v.into());
-        self
-    }
-}
-impl<C> ::std::fmt::Debug for UpdateServiceSettingRequest<C> {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.debug_struct("UpdateServiceSettingRequest")
-            .field("setting_id", &self.setting_id)
-            .field("setting_value", &self.setting_value)
-            .finish()
-    }
-}
-impl<C> rboto::IntoValue for UpdateServiceSettingRequest<C> {
-    fn into_value(self) -> rboto::Value {
-        rboto::Value::Struct(vec![rv::opt(self.setting_id), rv::opt(self.setting_value)])
-    }
-}
-#[derive(Clone, PartialEq)]
-pub struct ValidateCloudConnectorRequest<C = ()> {
+rboto::__structure!(
+    UpdateServiceSettingInput "UpdateServiceSettingRequest"[set debug into] { setting_id
+    : String, setting_value : String } { _client }
+);
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct ValidateCloudConnectorInput {
     /// The ID of the cloud connector to validate.
     pub cloud_connector_id: Option<String>,
     /// The maximum number of validation findings to return.
     pub max_results: Option<i32>,
     /// The token for the next set of items to return. (You received this token from a previous call.)
     pub next_token: Option<String>,
-    #[doc(hidden)]
-    pub _client: C,
+    pub(crate) _client: rboto::__private::Bound,
 }
-impl Default for ValidateCloudConnectorRequest {
-    fn default() -> Self {
-        Self::with_client(())
-    }
-}
-impl<C> ValidateCloudConnectorRequest<C> {
-    #[doc(hidden)]
-    pub fn with_client(client: C) -> Self {
-        Self {
-            cloud_connector_id: None,
-            max_results: None,
-            next_token: None,
-            _client: client,
-        }
-    }
-    /// Sets `CloudConnectorId`.
-    pub fn cloud_connector_id(mut self, v: impl Into<String>) -> Self {
-        self.cloud_connector_id = Some(v.into());
-        self
-    }
-    /// Sets `MaxResults`.
-    pub fn max_results(mut self, v: i32) -> Self {
-        self.max_results = Some(v);
-        self
-    }
-    /// Sets `NextToken`.
-    pub fn next_token(mut self, v: impl Into<String>) -> Self {
-        self.next_token = Some(v.into());
-        self
-    }
-}
-impl<C> ::std::fmt::Debug for ValidateCloudConnectorRequest<C> {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.debug_struct("ValidateCloudConnectorRequest")
-            .field("cloud_connector_id", &self.cloud_connector_id)
-            .field("max_results", &self.max_results)
-            .field("next_token", &self.next_token)
-            .finish()
-    }
-}
-impl<C> rboto::IntoValue for ValidateCloudConnectorRequest<C> {
-    fn into_value(self) -> rboto::Value {
-        rboto::Value::Struct(
-            vec![
-                rv::opt(self.cloud_connector_id), rv::opt(self.max_results), rv::opt(self
-                .next_token)
-            ],
-        )
-    }
-}
+rboto::__structure!(
+    ValidateCloudConnectorInput "ValidateCloudConnectorRequest"[set debug into] {
+    cloud_connector_id : String, max_results = i32, next_token : String } { _client }
+);

@@ -2,1922 +2,316 @@
 #[allow(unused_imports)]
 use super::{error::*, input::*, output::*, types::*};
 #[allow(unused_imports)]
-use rboto::value as rv;
+use rboto::__private as rv;
 #[allow(unused_imports)]
 use std::collections::HashMap;
-impl<C> rboto::OperationInput for AddTagsToResourceRequest<C> {
-    type Output = AddTagsToResourceResult;
-    type Error = super::error::Exception;
-    const OPERATION: &'static rboto::schema::Operation = &super::schema::ops::ADD_TAGS_TO_RESOURCE;
-}
-impl AddTagsToResourceRequest<rboto::ServiceClient> {
-    /// Sends the `AddTagsToResource` request.
-    pub async fn send(self) -> Result<AddTagsToResourceResult, super::Error> {
-        let client = self._client.clone();
-        client.call(self).await
-    }
-}
-impl<C> rboto::OperationInput for AssociateOpsItemRelatedItemRequest<C> {
-    type Output = AssociateOpsItemRelatedItemResponse;
-    type Error = super::error::Exception;
-    const OPERATION: &'static rboto::schema::Operation = &super::schema::ops::ASSOCIATE_OPS_ITEM_RELATED_ITEM;
-}
-impl AssociateOpsItemRelatedItemRequest<rboto::ServiceClient> {
-    /// Sends the `AssociateOpsItemRelatedItem` request.
-    pub async fn send(
-        self,
-    ) -> Result<AssociateOpsItemRelatedItemResponse, super::Error> {
-        let client = self._client.clone();
-        client.call(self).await
-    }
-}
-impl<C> rboto::OperationInput for CancelCommandRequest<C> {
-    type Output = CancelCommandResult;
-    type Error = super::error::Exception;
-    const OPERATION: &'static rboto::schema::Operation = &super::schema::ops::CANCEL_COMMAND;
-}
-impl CancelCommandRequest<rboto::ServiceClient> {
-    /// Sends the `CancelCommand` request.
-    pub async fn send(self) -> Result<CancelCommandResult, super::Error> {
-        let client = self._client.clone();
-        client.call(self).await
-    }
-}
-impl<C> rboto::OperationInput for CancelMaintenanceWindowExecutionRequest<C> {
-    type Output = CancelMaintenanceWindowExecutionResult;
-    type Error = super::error::Exception;
-    const OPERATION: &'static rboto::schema::Operation = &super::schema::ops::CANCEL_MAINTENANCE_WINDOW_EXECUTION;
-}
-impl CancelMaintenanceWindowExecutionRequest<rboto::ServiceClient> {
-    /// Sends the `CancelMaintenanceWindowExecution` request.
-    pub async fn send(
-        self,
-    ) -> Result<CancelMaintenanceWindowExecutionResult, super::Error> {
-        let client = self._client.clone();
-        client.call(self).await
-    }
-}
-impl<C> rboto::OperationInput for CreateActivationRequest<C> {
-    type Output = CreateActivationResult;
-    type Error = super::error::Exception;
-    const OPERATION: &'static rboto::schema::Operation = &super::schema::ops::CREATE_ACTIVATION;
-}
-impl CreateActivationRequest<rboto::ServiceClient> {
-    /// Sends the `CreateActivation` request.
-    pub async fn send(self) -> Result<CreateActivationResult, super::Error> {
-        let client = self._client.clone();
-        client.call(self).await
-    }
-}
-impl<C> rboto::OperationInput for CreateAssociationRequest<C> {
-    type Output = CreateAssociationResult;
-    type Error = super::error::Exception;
-    const OPERATION: &'static rboto::schema::Operation = &super::schema::ops::CREATE_ASSOCIATION;
-}
-impl CreateAssociationRequest<rboto::ServiceClient> {
-    /// Sends the `CreateAssociation` request.
-    pub async fn send(self) -> Result<CreateAssociationResult, super::Error> {
-        let client = self._client.clone();
-        client.call(self).await
-    }
-}
-impl<C> rboto::OperationInput for CreateAssociationBatchRequest<C> {
-    type Output = CreateAssociationBatchResult;
-    type Error = super::error::Exception;
-    const OPERATION: &'static rboto::schema::Operation = &super::schema::ops::CREATE_ASSOCIATION_BATCH;
-}
-impl CreateAssociationBatchRequest<rboto::ServiceClient> {
-    /// Sends the `CreateAssociationBatch` request.
-    pub async fn send(self) -> Result<CreateAssociationBatchResult, super::Error> {
-        let client = self._client.clone();
-        client.call(self).await
-    }
-}
-impl<C> rboto::OperationInput for CreateCloudConnectorRequest<C> {
-    type Output = CreateCloudConnectorResult;
-    type Error = super::error::Exception;
-    const OPERATION: &'static rboto::schema::Operation = &super::schema::ops::CREATE_CLOUD_CONNECTOR;
-}
-impl CreateCloudConnectorRequest<rboto::ServiceClient> {
-    /// Sends the `CreateCloudConnector` request.
-    pub async fn send(self) -> Result<CreateCloudConnectorResult, super::Error> {
-        let client = self._client.clone();
-        client.call(self).await
-    }
-}
-impl<C> rboto::OperationInput for CreateDocumentRequest<C> {
-    type Output = CreateDocumentResult;
-    type Error = super::error::Exception;
-    const OPERATION: &'static rboto::schema::Operation = &super::schema::ops::CREATE_DOCUMENT;
-}
-impl CreateDocumentRequest<rboto::ServiceClient> {
-    /// Sends the `CreateDocument` request.
-    pub async fn send(self) -> Result<CreateDocumentResult, super::Error> {
-        let client = self._client.clone();
-        client.call(self).await
-    }
-}
-impl<C> rboto::OperationInput for CreateMaintenanceWindowRequest<C> {
-    type Output = CreateMaintenanceWindowResult;
-    type Error = super::error::Exception;
-    const OPERATION: &'static rboto::schema::Operation = &super::schema::ops::CREATE_MAINTENANCE_WINDOW;
-}
-impl CreateMaintenanceWindowRequest<rboto::ServiceClient> {
-    /// Sends the `CreateMaintenanceWindow` request.
-    pub async fn send(self) -> Result<CreateMaintenanceWindowResult, super::Error> {
-        let client = self._client.clone();
-        client.call(self).await
-    }
-}
-impl<C> rboto::OperationInput for CreateOpsItemRequest<C> {
-    type Output = CreateOpsItemResponse;
-    type Error = super::error::Exception;
-    const OPERATION: &'static rboto::schema::Operation = &super::schema::ops::CREATE_OPS_ITEM;
-}
-impl CreateOpsItemRequest<rboto::ServiceClient> {
-    /// Sends the `CreateOpsItem` request.
-    pub async fn send(self) -> Result<CreateOpsItemResponse, super::Error> {
-        let client = self._client.clone();
-        client.call(self).await
-    }
-}
-impl<C> rboto::OperationInput for CreateOpsMetadataRequest<C> {
-    type Output = CreateOpsMetadataResult;
-    type Error = super::error::Exception;
-    const OPERATION: &'static rboto::schema::Operation = &super::schema::ops::CREATE_OPS_METADATA;
-}
-impl CreateOpsMetadataRequest<rboto::ServiceClient> {
-    /// Sends the `CreateOpsMetadata` request.
-    pub async fn send(self) -> Result<CreateOpsMetadataResult, super::Error> {
-        let client = self._client.clone();
-        client.call(self).await
-    }
-}
-impl<C> rboto::OperationInput for CreatePatchBaselineRequest<C> {
-    type Output = CreatePatchBaselineResult;
-    type Error = super::error::Exception;
-    const OPERATION: &'static rboto::schema::Operation = &super::schema::ops::CREATE_PATCH_BASELINE;
-}
-impl CreatePatchBaselineRequest<rboto::ServiceClient> {
-    /// Sends the `CreatePatchBaseline` request.
-    pub async fn send(self) -> Result<CreatePatchBaselineResult, super::Error> {
-        let client = self._client.clone();
-        client.call(self).await
-    }
-}
-impl<C> rboto::OperationInput for CreateResourceDataSyncRequest<C> {
-    type Output = CreateResourceDataSyncResult;
-    type Error = super::error::Exception;
-    const OPERATION: &'static rboto::schema::Operation = &super::schema::ops::CREATE_RESOURCE_DATA_SYNC;
-}
-impl CreateResourceDataSyncRequest<rboto::ServiceClient> {
-    /// Sends the `CreateResourceDataSync` request.
-    pub async fn send(self) -> Result<CreateResourceDataSyncResult, super::Error> {
-        let client = self._client.clone();
-        client.call(self).await
-    }
-}
-impl<C> rboto::OperationInput for DeleteActivationRequest<C> {
-    type Output = DeleteActivationResult;
-    type Error = super::error::Exception;
-    const OPERATION: &'static rboto::schema::Operation = &super::schema::ops::DELETE_ACTIVATION;
-}
-impl DeleteActivationRequest<rboto::ServiceClient> {
-    /// Sends the `DeleteActivation` request.
-    pub async fn send(self) -> Result<DeleteActivationResult, super::Error> {
-        let client = self._client.clone();
-        client.call(self).await
-    }
-}
-impl<C> rboto::OperationInput for DeleteAssociationRequest<C> {
-    type Output = DeleteAssociationResult;
-    type Error = super::error::Exception;
-    const OPERATION: &'static rboto::schema::Operation = &super::schema::ops::DELETE_ASSOCIATION;
-}
-impl DeleteAssociationRequest<rboto::ServiceClient> {
-    /// Sends the `DeleteAssociation` request.
-    pub async fn send(self) -> Result<DeleteAssociationResult, super::Error> {
-        let client = self._client.clone();
-        client.call(self).await
-    }
-}
-impl<C> rboto::OperationInput for DeleteCloudConnectorRequest<C> {
-    type Output = DeleteCloudConnectorResult;
-    type Error = super::error::Exception;
-    const OPERATION: &'static rboto::schema::Operation = &super::schema::ops::DELETE_CLOUD_CONNECTOR;
-}
-impl DeleteCloudConnectorRequest<rboto::ServiceClient> {
-    /// Sends the `DeleteCloudConnector` request.
-    pub async fn send(self) -> Result<DeleteCloudConnectorResult, super::Error> {
-        let client = self._client.clone();
-        client.call(self).await
-    }
-}
-impl<C> rboto::OperationInput for DeleteDocumentRequest<C> {
-    type Output = DeleteDocumentResult;
-    type Error = super::error::Exception;
-    const OPERATION: &'static rboto::schema::Operation = &super::schema::ops::DELETE_DOCUMENT;
-}
-impl DeleteDocumentRequest<rboto::ServiceClient> {
-    /// Sends the `DeleteDocument` request.
-    pub async fn send(self) -> Result<DeleteDocumentResult, super::Error> {
-        let client = self._client.clone();
-        client.call(self).await
-    }
-}
-impl<C> rboto::OperationInput for DeleteInventoryRequest<C> {
-    type Output = DeleteInventoryResult;
-    type Error = super::error::Exception;
-    const OPERATION: &'static rboto::schema::Operation = &super::schema::ops::DELETE_INVENTORY;
-}
-impl DeleteInventoryRequest<rboto::ServiceClient> {
-    /// Sends the `DeleteInventory` request.
-    pub async fn send(self) -> Result<DeleteInventoryResult, super::Error> {
-        let client = self._client.clone();
-        client.call(self).await
-    }
-}
-impl<C> rboto::OperationInput for DeleteMaintenanceWindowRequest<C> {
-    type Output = DeleteMaintenanceWindowResult;
-    type Error = super::error::Exception;
-    const OPERATION: &'static rboto::schema::Operation = &super::schema::ops::DELETE_MAINTENANCE_WINDOW;
-}
-impl DeleteMaintenanceWindowRequest<rboto::ServiceClient> {
-    /// Sends the `DeleteMaintenanceWindow` request.
-    pub async fn send(self) -> Result<DeleteMaintenanceWindowResult, super::Error> {
-        let client = self._client.clone();
-        client.call(self).await
-    }
-}
-impl<C> rboto::OperationInput for DeleteOpsItemRequest<C> {
-    type Output = DeleteOpsItemResponse;
-    type Error = super::error::Exception;
-    const OPERATION: &'static rboto::schema::Operation = &super::schema::ops::DELETE_OPS_ITEM;
-}
-impl DeleteOpsItemRequest<rboto::ServiceClient> {
-    /// Sends the `DeleteOpsItem` request.
-    pub async fn send(self) -> Result<DeleteOpsItemResponse, super::Error> {
-        let client = self._client.clone();
-        client.call(self).await
-    }
-}
-impl<C> rboto::OperationInput for DeleteOpsMetadataRequest<C> {
-    type Output = DeleteOpsMetadataResult;
-    type Error = super::error::Exception;
-    const OPERATION: &'static rboto::schema::Operation = &super::schema::ops::DELETE_OPS_METADATA;
-}
-impl DeleteOpsMetadataRequest<rboto::ServiceClient> {
-    /// Sends the `DeleteOpsMetadata` request.
-    pub async fn send(self) -> Result<DeleteOpsMetadataResult, super::Error> {
-        let client = self._client.clone();
-        client.call(self).await
-    }
-}
-impl<C> rboto::OperationInput for DeleteParameterRequest<C> {
-    type Output = DeleteParameterResult;
-    type Error = super::error::Exception;
-    const OPERATION: &'static rboto::schema::Operation = &super::schema::ops::DELETE_PARAMETER;
-}
-impl DeleteParameterRequest<rboto::ServiceClient> {
-    /// Sends the `DeleteParameter` request.
-    pub async fn send(self) -> Result<DeleteParameterResult, super::Error> {
-        let client = self._client.clone();
-        client.call(self).await
-    }
-}
-impl<C> rboto::OperationInput for DeleteParametersRequest<C> {
-    type Output = DeleteParametersResult;
-    type Error = super::error::Exception;
-    const OPERATION: &'static rboto::schema::Operation = &super::schema::ops::DELETE_PARAMETERS;
-}
-impl DeleteParametersRequest<rboto::ServiceClient> {
-    /// Sends the `DeleteParameters` request.
-    pub async fn send(self) -> Result<DeleteParametersResult, super::Error> {
-        let client = self._client.clone();
-        client.call(self).await
-    }
-}
-impl<C> rboto::OperationInput for DeletePatchBaselineRequest<C> {
-    type Output = DeletePatchBaselineResult;
-    type Error = super::error::Exception;
-    const OPERATION: &'static rboto::schema::Operation = &super::schema::ops::DELETE_PATCH_BASELINE;
-}
-impl DeletePatchBaselineRequest<rboto::ServiceClient> {
-    /// Sends the `DeletePatchBaseline` request.
-    pub async fn send(self) -> Result<DeletePatchBaselineResult, super::Error> {
-        let client = self._client.clone();
-        client.call(self).await
-    }
-}
-impl<C> rboto::OperationInput for DeleteResourceDataSyncRequest<C> {
-    type Output = DeleteResourceDataSyncResult;
-    type Error = super::error::Exception;
-    const OPERATION: &'static rboto::schema::Operation = &super::schema::ops::DELETE_RESOURCE_DATA_SYNC;
-}
-impl DeleteResourceDataSyncRequest<rboto::ServiceClient> {
-    /// Sends the `DeleteResourceDataSync` request.
-    pub async fn send(self) -> Result<DeleteResourceDataSyncResult, super::Error> {
-        let client = self._client.clone();
-        client.call(self).await
-    }
-}
-impl<C> rboto::OperationInput for DeleteResourcePolicyRequest<C> {
-    type Output = DeleteResourcePolicyResponse;
-    type Error = super::error::Exception;
-    const OPERATION: &'static rboto::schema::Operation = &super::schema::ops::DELETE_RESOURCE_POLICY;
-}
-impl DeleteResourcePolicyRequest<rboto::ServiceClient> {
-    /// Sends the `DeleteResourcePolicy` request.
-    pub async fn send(self) -> Result<DeleteResourcePolicyResponse, super::Error> {
-        let client = self._client.clone();
-        client.call(self).await
-    }
-}
-impl<C> rboto::OperationInput
-for DeregisterDefaultHostManagementConfigurationRequest<C> {
-    type Output = DeregisterDefaultHostManagementConfigurationResult;
-    type Error = super::error::Exception;
-    const OPERATION: &'static rboto::schema::Operation = &super::schema::ops::DEREGISTER_DEFAULT_HOST_MANAGEMENT_CONFIGURATION;
-}
-impl DeregisterDefaultHostManagementConfigurationRequest<rboto::ServiceClient> {
-    /// Sends the `DeregisterDefaultHostManagementConfiguration` request.
-    pub async fn send(
-        self,
-    ) -> Result<DeregisterDefaultHostManagementConfigurationResult, super::Error> {
-        let client = self._client.clone();
-        client.call(self).await
-    }
-}
-impl<C> rboto::OperationInput for DeregisterManagedInstanceRequest<C> {
-    type Output = DeregisterManagedInstanceResult;
-    type Error = super::error::Exception;
-    const OPERATION: &'static rboto::schema::Operation = &super::schema::ops::DEREGISTER_MANAGED_INSTANCE;
-}
-impl DeregisterManagedInstanceRequest<rboto::ServiceClient> {
-    /// Sends the `DeregisterManagedInstance` request.
-    pub async fn send(self) -> Result<DeregisterManagedInstanceResult, super::Error> {
-        let client = self._client.clone();
-        client.call(self).await
-    }
-}
-impl<C> rboto::OperationInput for DeregisterPatchBaselineForPatchGroupRequest<C> {
-    type Output = DeregisterPatchBaselineForPatchGroupResult;
-    type Error = super::error::Exception;
-    const OPERATION: &'static rboto::schema::Operation = &super::schema::ops::DEREGISTER_PATCH_BASELINE_FOR_PATCH_GROUP;
-}
-impl DeregisterPatchBaselineForPatchGroupRequest<rboto::ServiceClient> {
-    /// Sends the `DeregisterPatchBaselineForPatchGroup` request.
-    pub async fn send(
-        self,
-    ) -> Result<DeregisterPatchBaselineForPatchGroupResult, super::Error> {
-        let client = self._client.clone();
-        client.call(self).await
-    }
-}
-impl<C> rboto::OperationInput for DeregisterTargetFromMaintenanceWindowRequest<C> {
-    type Output = DeregisterTargetFromMaintenanceWindowResult;
-    type Error = super::error::Exception;
-    const OPERATION: &'static rboto::schema::Operation = &super::schema::ops::DEREGISTER_TARGET_FROM_MAINTENANCE_WINDOW;
-}
-impl DeregisterTargetFromMaintenanceWindowRequest<rboto::ServiceClient> {
-    /// Sends the `DeregisterTargetFromMaintenanceWindow` request.
-    pub async fn send(
-        self,
-    ) -> Result<DeregisterTargetFromMaintenanceWindowResult, super::Error> {
-        let client = self._client.clone();
-        client.call(self).await
-    }
-}
-impl<C> rboto::OperationInput for DeregisterTaskFromMaintenanceWindowRequest<C> {
-    type Output = DeregisterTaskFromMaintenanceWindowResult;
-    type Error = super::error::Exception;
-    const OPERATION: &'static rboto::schema::Operation = &super::schema::ops::DEREGISTER_TASK_FROM_MAINTENANCE_WINDOW;
-}
-impl DeregisterTaskFromMaintenanceWindowRequest<rboto::ServiceClient> {
-    /// Sends the `DeregisterTaskFromMaintenanceWindow` request.
-    pub async fn send(
-        self,
-    ) -> Result<DeregisterTaskFromMaintenanceWindowResult, super::Error> {
-        let client = self._client.clone();
-        client.call(self).await
-    }
-}
-impl<C> rboto::OperationInput for DescribeActivationsRequest<C> {
-    type Output = DescribeActivationsResult;
-    type Error = super::error::Exception;
-    const OPERATION: &'static rboto::schema::Operation = &super::schema::ops::DESCRIBE_ACTIVATIONS;
-}
-impl DescribeActivationsRequest<rboto::ServiceClient> {
-    /// Sends the `DescribeActivations` request.
-    pub async fn send(self) -> Result<DescribeActivationsResult, super::Error> {
-        let client = self._client.clone();
-        client.call(self).await
-    }
-}
-impl<C> rboto::OperationInput for DescribeAssociationRequest<C> {
-    type Output = DescribeAssociationResult;
-    type Error = super::error::Exception;
-    const OPERATION: &'static rboto::schema::Operation = &super::schema::ops::DESCRIBE_ASSOCIATION;
-}
-impl DescribeAssociationRequest<rboto::ServiceClient> {
-    /// Sends the `DescribeAssociation` request.
-    pub async fn send(self) -> Result<DescribeAssociationResult, super::Error> {
-        let client = self._client.clone();
-        client.call(self).await
-    }
-}
-impl<C> rboto::OperationInput for DescribeAssociationExecutionTargetsRequest<C> {
-    type Output = DescribeAssociationExecutionTargetsResult;
-    type Error = super::error::Exception;
-    const OPERATION: &'static rboto::schema::Operation = &super::schema::ops::DESCRIBE_ASSOCIATION_EXECUTION_TARGETS;
-}
-impl DescribeAssociationExecutionTargetsRequest<rboto::ServiceClient> {
-    /// Sends the `DescribeAssociationExecutionTargets` request.
-    pub async fn send(
-        self,
-    ) -> Result<DescribeAssociationExecutionTargetsResult, super::Error> {
-        let client = self._client.clone();
-        client.call(self).await
-    }
-}
-impl<C> rboto::OperationInput for DescribeAssociationExecutionsRequest<C> {
-    type Output = DescribeAssociationExecutionsResult;
-    type Error = super::error::Exception;
-    const OPERATION: &'static rboto::schema::Operation = &super::schema::ops::DESCRIBE_ASSOCIATION_EXECUTIONS;
-}
-impl DescribeAssociationExecutionsRequest<rboto::ServiceClient> {
-    /// Sends the `DescribeAssociationExecutions` request.
-    pub async fn send(
-        self,
-    ) -> Result<DescribeAssociationExecutionsResult, super::Error> {
-        let client = self._client.clone();
-        client.call(self).await
-    }
-}
-impl<C> rboto::OperationInput for DescribeAutomationExecutionsRequest<C> {
-    type Output = DescribeAutomationExecutionsResult;
-    type Error = super::error::Exception;
-    const OPERATION: &'static rboto::schema::Operation = &super::schema::ops::DESCRIBE_AUTOMATION_EXECUTIONS;
-}
-impl DescribeAutomationExecutionsRequest<rboto::ServiceClient> {
-    /// Sends the `DescribeAutomationExecutions` request.
-    pub async fn send(self) -> Result<DescribeAutomationExecutionsResult, super::Error> {
-        let client = self._client.clone();
-        client.call(self).await
-    }
-}
-impl<C> rboto::OperationInput for DescribeAutomationStepExecutionsRequest<C> {
-    type Output = DescribeAutomationStepExecutionsResult;
-    type Error = super::error::Exception;
-    const OPERATION: &'static rboto::schema::Operation = &super::schema::ops::DESCRIBE_AUTOMATION_STEP_EXECUTIONS;
-}
-impl DescribeAutomationStepExecutionsRequest<rboto::ServiceClient> {
-    /// Sends the `DescribeAutomationStepExecutions` request.
-    pub async fn send(
-        self,
-    ) -> Result<DescribeAutomationStepExecutionsResult, super::Error> {
-        let client = self._client.clone();
-        client.call(self).await
-    }
-}
-impl<C> rboto::OperationInput for DescribeAvailablePatchesRequest<C> {
-    type Output = DescribeAvailablePatchesResult;
-    type Error = super::error::Exception;
-    const OPERATION: &'static rboto::schema::Operation = &super::schema::ops::DESCRIBE_AVAILABLE_PATCHES;
-}
-impl DescribeAvailablePatchesRequest<rboto::ServiceClient> {
-    /// Sends the `DescribeAvailablePatches` request.
-    pub async fn send(self) -> Result<DescribeAvailablePatchesResult, super::Error> {
-        let client = self._client.clone();
-        client.call(self).await
-    }
-}
-impl<C> rboto::OperationInput for DescribeDocumentRequest<C> {
-    type Output = DescribeDocumentResult;
-    type Error = super::error::Exception;
-    const OPERATION: &'static rboto::schema::Operation = &super::schema::ops::DESCRIBE_DOCUMENT;
-}
-impl DescribeDocumentRequest<rboto::ServiceClient> {
-    /// Sends the `DescribeDocument` request.
-    pub async fn send(self) -> Result<DescribeDocumentResult, super::Error> {
-        let client = self._client.clone();
-        client.call(self).await
-    }
-}
-impl<C> rboto::OperationInput for DescribeDocumentPermissionRequest<C> {
-    type Output = DescribeDocumentPermissionResponse;
-    type Error = super::error::Exception;
-    const OPERATION: &'static rboto::schema::Operation = &super::schema::ops::DESCRIBE_DOCUMENT_PERMISSION;
-}
-impl DescribeDocumentPermissionRequest<rboto::ServiceClient> {
-    /// Sends the `DescribeDocumentPermission` request.
-    pub async fn send(self) -> Result<DescribeDocumentPermissionResponse, super::Error> {
-        let client = self._client.clone();
-        client.call(self).await
-    }
-}
-impl<C> rboto::OperationInput for DescribeEffectiveInstanceAssociationsRequest<C> {
-    type Output = DescribeEffectiveInstanceAssociationsResult;
-    type Error = super::error::Exception;
-    const OPERATION: &'static rboto::schema::Operation = &super::schema::ops::DESCRIBE_EFFECTIVE_INSTANCE_ASSOCIATIONS;
-}
-impl DescribeEffectiveInstanceAssociationsRequest<rboto::ServiceClient> {
-    /// Sends the `DescribeEffectiveInstanceAssociations` request.
-    pub async fn send(
-        self,
-    ) -> Result<DescribeEffectiveInstanceAssociationsResult, super::Error> {
-        let client = self._client.clone();
-        client.call(self).await
-    }
-}
-impl<C> rboto::OperationInput for DescribeEffectivePatchesForPatchBaselineRequest<C> {
-    type Output = DescribeEffectivePatchesForPatchBaselineResult;
-    type Error = super::error::Exception;
-    const OPERATION: &'static rboto::schema::Operation = &super::schema::ops::DESCRIBE_EFFECTIVE_PATCHES_FOR_PATCH_BASELINE;
-}
-impl DescribeEffectivePatchesForPatchBaselineRequest<rboto::ServiceClient> {
-    /// Sends the `DescribeEffectivePatchesForPatchBaseline` request.
-    pub async fn send(
-        self,
-    ) -> Result<DescribeEffectivePatchesForPatchBaselineResult, super::Error> {
-        let client = self._client.clone();
-        client.call(self).await
-    }
-}
-impl<C> rboto::OperationInput for DescribeInstanceAssociationsStatusRequest<C> {
-    type Output = DescribeInstanceAssociationsStatusResult;
-    type Error = super::error::Exception;
-    const OPERATION: &'static rboto::schema::Operation = &super::schema::ops::DESCRIBE_INSTANCE_ASSOCIATIONS_STATUS;
-}
-impl DescribeInstanceAssociationsStatusRequest<rboto::ServiceClient> {
-    /// Sends the `DescribeInstanceAssociationsStatus` request.
-    pub async fn send(
-        self,
-    ) -> Result<DescribeInstanceAssociationsStatusResult, super::Error> {
-        let client = self._client.clone();
-        client.call(self).await
-    }
-}
-impl<C> rboto::OperationInput for DescribeInstanceInformationRequest<C> {
-    type Output = DescribeInstanceInformationResult;
-    type Error = super::error::Exception;
-    const OPERATION: &'static rboto::schema::Operation = &super::schema::ops::DESCRIBE_INSTANCE_INFORMATION;
-}
-impl DescribeInstanceInformationRequest<rboto::ServiceClient> {
-    /// Sends the `DescribeInstanceInformation` request.
-    pub async fn send(self) -> Result<DescribeInstanceInformationResult, super::Error> {
-        let client = self._client.clone();
-        client.call(self).await
-    }
-}
-impl<C> rboto::OperationInput for DescribeInstancePatchStatesRequest<C> {
-    type Output = DescribeInstancePatchStatesResult;
-    type Error = super::error::Exception;
-    const OPERATION: &'static rboto::schema::Operation = &super::schema::ops::DESCRIBE_INSTANCE_PATCH_STATES;
-}
-impl DescribeInstancePatchStatesRequest<rboto::ServiceClient> {
-    /// Sends the `DescribeInstancePatchStates` request.
-    pub async fn send(self) -> Result<DescribeInstancePatchStatesResult, super::Error> {
-        let client = self._client.clone();
-        client.call(self).await
-    }
-}
-impl<C> rboto::OperationInput for DescribeInstancePatchStatesForPatchGroupRequest<C> {
-    type Output = DescribeInstancePatchStatesForPatchGroupResult;
-    type Error = super::error::Exception;
-    const OPERATION: &'static rboto::schema::Operation = &super::schema::ops::DESCRIBE_INSTANCE_PATCH_STATES_FOR_PATCH_GROUP;
-}
-impl DescribeInstancePatchStatesForPatchGroupRequest<rboto::ServiceClient> {
-    /// Sends the `DescribeInstancePatchStatesForPatchGroup` request.
-    pub async fn send(
-        self,
-    ) -> Result<DescribeInstancePatchStatesForPatchGroupResult, super::Error> {
-        let client = self._client.clone();
-        client.call(self).await
-    }
-}
-impl<C> rboto::OperationInput for DescribeInstancePatchesRequest<C> {
-    type Output = DescribeInstancePatchesResult;
-    type Error = super::error::Exception;
-    const OPERATION: &'static rboto::schema::Operation = &super::schema::ops::DESCRIBE_INSTANCE_PATCHES;
-}
-impl DescribeInstancePatchesRequest<rboto::ServiceClient> {
-    /// Sends the `DescribeInstancePatches` request.
-    pub async fn send(self) -> Result<DescribeInstancePatchesResult, super::Error> {
-        let client = self._client.clone();
-        client.call(self).await
-    }
-}
-impl<C> rboto::OperationInput for DescribeInstancePropertiesRequest<C> {
-    type Output = DescribeInstancePropertiesResult;
-    type Error = super::error::Exception;
-    const OPERATION: &'static rboto::schema::Operation = &super::schema::ops::DESCRIBE_INSTANCE_PROPERTIES;
-}
-impl DescribeInstancePropertiesRequest<rboto::ServiceClient> {
-    /// Sends the `DescribeInstanceProperties` request.
-    pub async fn send(self) -> Result<DescribeInstancePropertiesResult, super::Error> {
-        let client = self._client.clone();
-        client.call(self).await
-    }
-}
-impl<C> rboto::OperationInput for DescribeInventoryDeletionsRequest<C> {
-    type Output = DescribeInventoryDeletionsResult;
-    type Error = super::error::Exception;
-    const OPERATION: &'static rboto::schema::Operation = &super::schema::ops::DESCRIBE_INVENTORY_DELETIONS;
-}
-impl DescribeInventoryDeletionsRequest<rboto::ServiceClient> {
-    /// Sends the `DescribeInventoryDeletions` request.
-    pub async fn send(self) -> Result<DescribeInventoryDeletionsResult, super::Error> {
-        let client = self._client.clone();
-        client.call(self).await
-    }
-}
-impl<C> rboto::OperationInput
-for DescribeMaintenanceWindowExecutionTaskInvocationsRequest<C> {
-    type Output = DescribeMaintenanceWindowExecutionTaskInvocationsResult;
-    type Error = super::error::Exception;
-    const OPERATION: &'static rboto::schema::Operation = &super::schema::ops::DESCRIBE_MAINTENANCE_WINDOW_EXECUTION_TASK_INVOCATIONS;
-}
-impl DescribeMaintenanceWindowExecutionTaskInvocationsRequest<rboto::ServiceClient> {
-    /// Sends the `DescribeMaintenanceWindowExecutionTaskInvocations` request.
-    pub async fn send(
-        self,
-    ) -> Result<DescribeMaintenanceWindowExecutionTaskInvocationsResult, super::Error> {
-        let client = self._client.clone();
-        client.call(self).await
-    }
-}
-impl<C> rboto::OperationInput for DescribeMaintenanceWindowExecutionTasksRequest<C> {
-    type Output = DescribeMaintenanceWindowExecutionTasksResult;
-    type Error = super::error::Exception;
-    const OPERATION: &'static rboto::schema::Operation = &super::schema::ops::DESCRIBE_MAINTENANCE_WINDOW_EXECUTION_TASKS;
-}
-impl DescribeMaintenanceWindowExecutionTasksRequest<rboto::ServiceClient> {
-    /// Sends the `DescribeMaintenanceWindowExecutionTasks` request.
-    pub async fn send(
-        self,
-    ) -> Result<DescribeMaintenanceWindowExecutionTasksResult, super::Error> {
-        let client = self._client.clone();
-        client.call(self).await
-    }
-}
-impl<C> rboto::OperationInput for DescribeMaintenanceWindowExecutionsRequest<C> {
-    type Output = DescribeMaintenanceWindowExecutionsResult;
-    type Error = super::error::Exception;
-    const OPERATION: &'static rboto::schema::Operation = &super::schema::ops::DESCRIBE_MAINTENANCE_WINDOW_EXECUTIONS;
-}
-impl DescribeMaintenanceWindowExecutionsRequest<rboto::ServiceClient> {
-    /// Sends the `DescribeMaintenanceWindowExecutions` request.
-    pub async fn send(
-        self,
-    ) -> Result<DescribeMaintenanceWindowExecutionsResult, super::Error> {
-        let client = self._client.clone();
-        client.call(self).await
-    }
-}
-impl<C> rboto::OperationInput for DescribeMaintenanceWindowScheduleRequest<C> {
-    type Output = DescribeMaintenanceWindowScheduleResult;
-    type Error = super::error::Exception;
-    const OPERATION: &'static rboto::schema::Operation = &super::schema::ops::DESCRIBE_MAINTENANCE_WINDOW_SCHEDULE;
-}
-impl DescribeMaintenanceWindowScheduleRequest<rboto::ServiceClient> {
-    /// Sends the `DescribeMaintenanceWindowSchedule` request.
-    pub async fn send(
-        self,
-    ) -> Result<DescribeMaintenanceWindowScheduleResult, super::Error> {
-        let client = self._client.clone();
-        client.call(self).await
-    }
-}
-impl<C> rboto::OperationInput for DescribeMaintenanceWindowTargetsRequest<C> {
-    type Output = DescribeMaintenanceWindowTargetsResult;
-    type Error = super::error::Exception;
-    const OPERATION: &'static rboto::schema::Operation = &super::schema::ops::DESCRIBE_MAINTENANCE_WINDOW_TARGETS;
-}
-impl DescribeMaintenanceWindowTargetsRequest<rboto::ServiceClient> {
-    /// Sends the `DescribeMaintenanceWindowTargets` request.
-    pub async fn send(
-        self,
-    ) -> Result<DescribeMaintenanceWindowTargetsResult, super::Error> {
-        let client = self._client.clone();
-        client.call(self).await
-    }
-}
-impl<C> rboto::OperationInput for DescribeMaintenanceWindowTasksRequest<C> {
-    type Output = DescribeMaintenanceWindowTasksResult;
-    type Error = super::error::Exception;
-    const OPERATION: &'static rboto::schema::Operation = &super::schema::ops::DESCRIBE_MAINTENANCE_WINDOW_TASKS;
-}
-impl DescribeMaintenanceWindowTasksRequest<rboto::ServiceClient> {
-    /// Sends the `DescribeMaintenanceWindowTasks` request.
-    pub async fn send(
-        self,
-    ) -> Result<DescribeMaintenanceWindowTasksResult, super::Error> {
-        let client = self._client.clone();
-        client.call(self).await
-    }
-}
-impl<C> rboto::OperationInput for DescribeMaintenanceWindowsRequest<C> {
-    type Output = DescribeMaintenanceWindowsResult;
-    type Error = super::error::Exception;
-    const OPERATION: &'static rboto::schema::Operation = &super::schema::ops::DESCRIBE_MAINTENANCE_WINDOWS;
-}
-impl DescribeMaintenanceWindowsRequest<rboto::ServiceClient> {
-    /// Sends the `DescribeMaintenanceWindows` request.
-    pub async fn send(self) -> Result<DescribeMaintenanceWindowsResult, super::Error> {
-        let client = self._client.clone();
-        client.call(self).await
-    }
-}
-impl<C> rboto::OperationInput for DescribeMaintenanceWindowsForTargetRequest<C> {
-    type Output = DescribeMaintenanceWindowsForTargetResult;
-    type Error = super::error::Exception;
-    const OPERATION: &'static rboto::schema::Operation = &super::schema::ops::DESCRIBE_MAINTENANCE_WINDOWS_FOR_TARGET;
-}
-impl DescribeMaintenanceWindowsForTargetRequest<rboto::ServiceClient> {
-    /// Sends the `DescribeMaintenanceWindowsForTarget` request.
-    pub async fn send(
-        self,
-    ) -> Result<DescribeMaintenanceWindowsForTargetResult, super::Error> {
-        let client = self._client.clone();
-        client.call(self).await
-    }
-}
-impl<C> rboto::OperationInput for DescribeOpsItemsRequest<C> {
-    type Output = DescribeOpsItemsResponse;
-    type Error = super::error::Exception;
-    const OPERATION: &'static rboto::schema::Operation = &super::schema::ops::DESCRIBE_OPS_ITEMS;
-}
-impl DescribeOpsItemsRequest<rboto::ServiceClient> {
-    /// Sends the `DescribeOpsItems` request.
-    pub async fn send(self) -> Result<DescribeOpsItemsResponse, super::Error> {
-        let client = self._client.clone();
-        client.call(self).await
-    }
-}
-impl<C> rboto::OperationInput for DescribeParametersRequest<C> {
-    type Output = DescribeParametersResult;
-    type Error = super::error::Exception;
-    const OPERATION: &'static rboto::schema::Operation = &super::schema::ops::DESCRIBE_PARAMETERS;
-}
-impl DescribeParametersRequest<rboto::ServiceClient> {
-    /// Sends the `DescribeParameters` request.
-    pub async fn send(self) -> Result<DescribeParametersResult, super::Error> {
-        let client = self._client.clone();
-        client.call(self).await
-    }
-}
-impl<C> rboto::OperationInput for DescribePatchBaselinesRequest<C> {
-    type Output = DescribePatchBaselinesResult;
-    type Error = super::error::Exception;
-    const OPERATION: &'static rboto::schema::Operation = &super::schema::ops::DESCRIBE_PATCH_BASELINES;
-}
-impl DescribePatchBaselinesRequest<rboto::ServiceClient> {
-    /// Sends the `DescribePatchBaselines` request.
-    pub async fn send(self) -> Result<DescribePatchBaselinesResult, super::Error> {
-        let client = self._client.clone();
-        client.call(self).await
-    }
-}
-impl<C> rboto::OperationInput for DescribePatchGroupStateRequest<C> {
-    type Output = DescribePatchGroupStateResult;
-    type Error = super::error::Exception;
-    const OPERATION: &'static rboto::schema::Operation = &super::schema::ops::DESCRIBE_PATCH_GROUP_STATE;
-}
-impl DescribePatchGroupStateRequest<rboto::ServiceClient> {
-    /// Sends the `DescribePatchGroupState` request.
-    pub async fn send(self) -> Result<DescribePatchGroupStateResult, super::Error> {
-        let client = self._client.clone();
-        client.call(self).await
-    }
-}
-impl<C> rboto::OperationInput for DescribePatchGroupsRequest<C> {
-    type Output = DescribePatchGroupsResult;
-    type Error = super::error::Exception;
-    const OPERATION: &'static rboto::schema::Operation = &super::schema::ops::DESCRIBE_PATCH_GROUPS;
-}
-impl DescribePatchGroupsRequest<rboto::ServiceClient> {
-    /// Sends the `DescribePatchGroups` request.
-    pub async fn send(self) -> Result<DescribePatchGroupsResult, super::Error> {
-        let client = self._client.clone();
-        client.call(self).await
-    }
-}
-impl<C> rboto::OperationInput for DescribePatchPropertiesRequest<C> {
-    type Output = DescribePatchPropertiesResult;
-    type Error = super::error::Exception;
-    const OPERATION: &'static rboto::schema::Operation = &super::schema::ops::DESCRIBE_PATCH_PROPERTIES;
-}
-impl DescribePatchPropertiesRequest<rboto::ServiceClient> {
-    /// Sends the `DescribePatchProperties` request.
-    pub async fn send(self) -> Result<DescribePatchPropertiesResult, super::Error> {
-        let client = self._client.clone();
-        client.call(self).await
-    }
-}
-impl<C> rboto::OperationInput for DescribeSessionsRequest<C> {
-    type Output = DescribeSessionsResponse;
-    type Error = super::error::Exception;
-    const OPERATION: &'static rboto::schema::Operation = &super::schema::ops::DESCRIBE_SESSIONS;
-}
-impl DescribeSessionsRequest<rboto::ServiceClient> {
-    /// Sends the `DescribeSessions` request.
-    pub async fn send(self) -> Result<DescribeSessionsResponse, super::Error> {
-        let client = self._client.clone();
-        client.call(self).await
-    }
-}
-impl<C> rboto::OperationInput for DisassociateOpsItemRelatedItemRequest<C> {
-    type Output = DisassociateOpsItemRelatedItemResponse;
-    type Error = super::error::Exception;
-    const OPERATION: &'static rboto::schema::Operation = &super::schema::ops::DISASSOCIATE_OPS_ITEM_RELATED_ITEM;
-}
-impl DisassociateOpsItemRelatedItemRequest<rboto::ServiceClient> {
-    /// Sends the `DisassociateOpsItemRelatedItem` request.
-    pub async fn send(
-        self,
-    ) -> Result<DisassociateOpsItemRelatedItemResponse, super::Error> {
-        let client = self._client.clone();
-        client.call(self).await
-    }
-}
-impl<C> rboto::OperationInput for GetAccessTokenRequest<C> {
-    type Output = GetAccessTokenResponse;
-    type Error = super::error::Exception;
-    const OPERATION: &'static rboto::schema::Operation = &super::schema::ops::GET_ACCESS_TOKEN;
-}
-impl GetAccessTokenRequest<rboto::ServiceClient> {
-    /// Sends the `GetAccessToken` request.
-    pub async fn send(self) -> Result<GetAccessTokenResponse, super::Error> {
-        let client = self._client.clone();
-        client.call(self).await
-    }
-}
-impl<C> rboto::OperationInput for GetAutomationExecutionRequest<C> {
-    type Output = GetAutomationExecutionResult;
-    type Error = super::error::Exception;
-    const OPERATION: &'static rboto::schema::Operation = &super::schema::ops::GET_AUTOMATION_EXECUTION;
-}
-impl GetAutomationExecutionRequest<rboto::ServiceClient> {
-    /// Sends the `GetAutomationExecution` request.
-    pub async fn send(self) -> Result<GetAutomationExecutionResult, super::Error> {
-        let client = self._client.clone();
-        client.call(self).await
-    }
-}
-impl<C> rboto::OperationInput for GetCalendarStateRequest<C> {
-    type Output = GetCalendarStateResponse;
-    type Error = super::error::Exception;
-    const OPERATION: &'static rboto::schema::Operation = &super::schema::ops::GET_CALENDAR_STATE;
-}
-impl GetCalendarStateRequest<rboto::ServiceClient> {
-    /// Sends the `GetCalendarState` request.
-    pub async fn send(self) -> Result<GetCalendarStateResponse, super::Error> {
-        let client = self._client.clone();
-        client.call(self).await
-    }
-}
-impl<C> rboto::OperationInput for GetCloudConnectorRequest<C> {
-    type Output = GetCloudConnectorResult;
-    type Error = super::error::Exception;
-    const OPERATION: &'static rboto::schema::Operation = &super::schema::ops::GET_CLOUD_CONNECTOR;
-}
-impl GetCloudConnectorRequest<rboto::ServiceClient> {
-    /// Sends the `GetCloudConnector` request.
-    pub async fn send(self) -> Result<GetCloudConnectorResult, super::Error> {
-        let client = self._client.clone();
-        client.call(self).await
-    }
-}
-impl<C> rboto::OperationInput for GetCommandInvocationRequest<C> {
-    type Output = GetCommandInvocationResult;
-    type Error = super::error::Exception;
-    const OPERATION: &'static rboto::schema::Operation = &super::schema::ops::GET_COMMAND_INVOCATION;
-}
-impl GetCommandInvocationRequest<rboto::ServiceClient> {
-    /// Sends the `GetCommandInvocation` request.
-    pub async fn send(self) -> Result<GetCommandInvocationResult, super::Error> {
-        let client = self._client.clone();
-        client.call(self).await
-    }
-}
-impl<C> rboto::OperationInput for GetConnectionStatusRequest<C> {
-    type Output = GetConnectionStatusResponse;
-    type Error = super::error::Exception;
-    const OPERATION: &'static rboto::schema::Operation = &super::schema::ops::GET_CONNECTION_STATUS;
-}
-impl GetConnectionStatusRequest<rboto::ServiceClient> {
-    /// Sends the `GetConnectionStatus` request.
-    pub async fn send(self) -> Result<GetConnectionStatusResponse, super::Error> {
-        let client = self._client.clone();
-        client.call(self).await
-    }
-}
-impl<C> rboto::OperationInput for GetDefaultPatchBaselineRequest<C> {
-    type Output = GetDefaultPatchBaselineResult;
-    type Error = super::error::Exception;
-    const OPERATION: &'static rboto::schema::Operation = &super::schema::ops::GET_DEFAULT_PATCH_BASELINE;
-}
-impl GetDefaultPatchBaselineRequest<rboto::ServiceClient> {
-    /// Sends the `GetDefaultPatchBaseline` request.
-    pub async fn send(self) -> Result<GetDefaultPatchBaselineResult, super::Error> {
-        let client = self._client.clone();
-        client.call(self).await
-    }
-}
-impl<C> rboto::OperationInput for GetDeployablePatchSnapshotForInstanceRequest<C> {
-    type Output = GetDeployablePatchSnapshotForInstanceResult;
-    type Error = super::error::Exception;
-    const OPERATION: &'static rboto::schema::Operation = &super::schema::ops::GET_DEPLOYABLE_PATCH_SNAPSHOT_FOR_INSTANCE;
-}
-impl GetDeployablePatchSnapshotForInstanceRequest<rboto::ServiceClient> {
-    /// Sends the `GetDeployablePatchSnapshotForInstance` request.
-    pub async fn send(
-        self,
-    ) -> Result<GetDeployablePatchSnapshotForInstanceResult, super::Error> {
-        let client = self._client.clone();
-        client.call(self).await
-    }
-}
-impl<C> rboto::OperationInput for GetDocumentRequest<C> {
-    type Output = GetDocumentResult;
-    type Error = super::error::Exception;
-    const OPERATION: &'static rboto::schema::Operation = &super::schema::ops::GET_DOCUMENT;
-}
-impl GetDocumentRequest<rboto::ServiceClient> {
-    /// Sends the `GetDocument` request.
-    pub async fn send(self) -> Result<GetDocumentResult, super::Error> {
-        let client = self._client.clone();
-        client.call(self).await
-    }
-}
-impl<C> rboto::OperationInput for GetExecutionPreviewRequest<C> {
-    type Output = GetExecutionPreviewResponse;
-    type Error = super::error::Exception;
-    const OPERATION: &'static rboto::schema::Operation = &super::schema::ops::GET_EXECUTION_PREVIEW;
-}
-impl GetExecutionPreviewRequest<rboto::ServiceClient> {
-    /// Sends the `GetExecutionPreview` request.
-    pub async fn send(self) -> Result<GetExecutionPreviewResponse, super::Error> {
-        let client = self._client.clone();
-        client.call(self).await
-    }
-}
-impl<C> rboto::OperationInput for GetInventoryRequest<C> {
-    type Output = GetInventoryResult;
-    type Error = super::error::Exception;
-    const OPERATION: &'static rboto::schema::Operation = &super::schema::ops::GET_INVENTORY;
-}
-impl GetInventoryRequest<rboto::ServiceClient> {
-    /// Sends the `GetInventory` request.
-    pub async fn send(self) -> Result<GetInventoryResult, super::Error> {
-        let client = self._client.clone();
-        client.call(self).await
-    }
-}
-impl<C> rboto::OperationInput for GetInventorySchemaRequest<C> {
-    type Output = GetInventorySchemaResult;
-    type Error = super::error::Exception;
-    const OPERATION: &'static rboto::schema::Operation = &super::schema::ops::GET_INVENTORY_SCHEMA;
-}
-impl GetInventorySchemaRequest<rboto::ServiceClient> {
-    /// Sends the `GetInventorySchema` request.
-    pub async fn send(self) -> Result<GetInventorySchemaResult, super::Error> {
-        let client = self._client.clone();
-        client.call(self).await
-    }
-}
-impl<C> rboto::OperationInput for GetMaintenanceWindowRequest<C> {
-    type Output = GetMaintenanceWindowResult;
-    type Error = super::error::Exception;
-    const OPERATION: &'static rboto::schema::Operation = &super::schema::ops::GET_MAINTENANCE_WINDOW;
-}
-impl GetMaintenanceWindowRequest<rboto::ServiceClient> {
-    /// Sends the `GetMaintenanceWindow` request.
-    pub async fn send(self) -> Result<GetMaintenanceWindowResult, super::Error> {
-        let client = self._client.clone();
-        client.call(self).await
-    }
-}
-impl<C> rboto::OperationInput for GetMaintenanceWindowExecutionRequest<C> {
-    type Output = GetMaintenanceWindowExecutionResult;
-    type Error = super::error::Exception;
-    const OPERATION: &'static rboto::schema::Operation = &super::schema::ops::GET_MAINTENANCE_WINDOW_EXECUTION;
-}
-impl GetMaintenanceWindowExecutionRequest<rboto::ServiceClient> {
-    /// Sends the `GetMaintenanceWindowExecution` request.
-    pub async fn send(
-        self,
-    ) -> Result<GetMaintenanceWindowExecutionResult, super::Error> {
-        let client = self._client.clone();
-        client.call(self).await
-    }
-}
-impl<C> rboto::OperationInput for GetMaintenanceWindowExecutionTaskRequest<C> {
-    type Output = GetMaintenanceWindowExecutionTaskResult;
-    type Error = super::error::Exception;
-    const OPERATION: &'static rboto::schema::Operation = &super::schema::ops::GET_MAINTENANCE_WINDOW_EXECUTION_TASK;
-}
-impl GetMaintenanceWindowExecutionTaskRequest<rboto::ServiceClient> {
-    /// Sends the `GetMaintenanceWindowExecutionTask` request.
-    pub async fn send(
-        self,
-    ) -> Result<GetMaintenanceWindowExecutionTaskResult, super::Error> {
-        let client = self._client.clone();
-        client.call(self).await
-    }
-}
-impl<C> rboto::OperationInput for GetMaintenanceWindowExecutionTaskInvocationRequest<C> {
-    type Output = GetMaintenanceWindowExecutionTaskInvocationResult;
-    type Error = super::error::Exception;
-    const OPERATION: &'static rboto::schema::Operation = &super::schema::ops::GET_MAINTENANCE_WINDOW_EXECUTION_TASK_INVOCATION;
-}
-impl GetMaintenanceWindowExecutionTaskInvocationRequest<rboto::ServiceClient> {
-    /// Sends the `GetMaintenanceWindowExecutionTaskInvocation` request.
-    pub async fn send(
-        self,
-    ) -> Result<GetMaintenanceWindowExecutionTaskInvocationResult, super::Error> {
-        let client = self._client.clone();
-        client.call(self).await
-    }
-}
-impl<C> rboto::OperationInput for GetMaintenanceWindowTaskRequest<C> {
-    type Output = GetMaintenanceWindowTaskResult;
-    type Error = super::error::Exception;
-    const OPERATION: &'static rboto::schema::Operation = &super::schema::ops::GET_MAINTENANCE_WINDOW_TASK;
-}
-impl GetMaintenanceWindowTaskRequest<rboto::ServiceClient> {
-    /// Sends the `GetMaintenanceWindowTask` request.
-    pub async fn send(self) -> Result<GetMaintenanceWindowTaskResult, super::Error> {
-        let client = self._client.clone();
-        client.call(self).await
-    }
-}
-impl<C> rboto::OperationInput for GetOpsItemRequest<C> {
-    type Output = GetOpsItemResponse;
-    type Error = super::error::Exception;
-    const OPERATION: &'static rboto::schema::Operation = &super::schema::ops::GET_OPS_ITEM;
-}
-impl GetOpsItemRequest<rboto::ServiceClient> {
-    /// Sends the `GetOpsItem` request.
-    pub async fn send(self) -> Result<GetOpsItemResponse, super::Error> {
-        let client = self._client.clone();
-        client.call(self).await
-    }
-}
-impl<C> rboto::OperationInput for GetOpsMetadataRequest<C> {
-    type Output = GetOpsMetadataResult;
-    type Error = super::error::Exception;
-    const OPERATION: &'static rboto::schema::Operation = &super::schema::ops::GET_OPS_METADATA;
-}
-impl GetOpsMetadataRequest<rboto::ServiceClient> {
-    /// Sends the `GetOpsMetadata` request.
-    pub async fn send(self) -> Result<GetOpsMetadataResult, super::Error> {
-        let client = self._client.clone();
-        client.call(self).await
-    }
-}
-impl<C> rboto::OperationInput for GetOpsSummaryRequest<C> {
-    type Output = GetOpsSummaryResult;
-    type Error = super::error::Exception;
-    const OPERATION: &'static rboto::schema::Operation = &super::schema::ops::GET_OPS_SUMMARY;
-}
-impl GetOpsSummaryRequest<rboto::ServiceClient> {
-    /// Sends the `GetOpsSummary` request.
-    pub async fn send(self) -> Result<GetOpsSummaryResult, super::Error> {
-        let client = self._client.clone();
-        client.call(self).await
-    }
-}
-impl<C> rboto::OperationInput for GetParameterRequest<C> {
-    type Output = GetParameterResult;
-    type Error = super::error::Exception;
-    const OPERATION: &'static rboto::schema::Operation = &super::schema::ops::GET_PARAMETER;
-}
-impl GetParameterRequest<rboto::ServiceClient> {
-    /// Sends the `GetParameter` request.
-    pub async fn send(self) -> Result<GetParameterResult, super::Error> {
-        let client = self._client.clone();
-        client.call(self).await
-    }
-}
-impl<C> rboto::OperationInput for GetParameterHistoryRequest<C> {
-    type Output = GetParameterHistoryResult;
-    type Error = super::error::Exception;
-    const OPERATION: &'static rboto::schema::Operation = &super::schema::ops::GET_PARAMETER_HISTORY;
-}
-impl GetParameterHistoryRequest<rboto::ServiceClient> {
-    /// Sends the `GetParameterHistory` request.
-    pub async fn send(self) -> Result<GetParameterHistoryResult, super::Error> {
-        let client = self._client.clone();
-        client.call(self).await
-    }
-}
-impl<C> rboto::OperationInput for GetParametersRequest<C> {
-    type Output = GetParametersResult;
-    type Error = super::error::Exception;
-    const OPERATION: &'static rboto::schema::Operation = &super::schema::ops::GET_PARAMETERS;
-}
-impl GetParametersRequest<rboto::ServiceClient> {
-    /// Sends the `GetParameters` request.
-    pub async fn send(self) -> Result<GetParametersResult, super::Error> {
-        let client = self._client.clone();
-        client.call(self).await
-    }
-}
-impl<C> rboto::OperationInput for GetParametersByPathRequest<C> {
-    type Output = GetParametersByPathResult;
-    type Error = super::error::Exception;
-    const OPERATION: &'static rboto::schema::Operation = &super::schema::ops::GET_PARAMETERS_BY_PATH;
-}
-impl GetParametersByPathRequest<rboto::ServiceClient> {
-    /// Sends the `GetParametersByPath` request.
-    pub async fn send(self) -> Result<GetParametersByPathResult, super::Error> {
-        let client = self._client.clone();
-        client.call(self).await
-    }
-}
-impl<C> rboto::OperationInput for GetPatchBaselineRequest<C> {
-    type Output = GetPatchBaselineResult;
-    type Error = super::error::Exception;
-    const OPERATION: &'static rboto::schema::Operation = &super::schema::ops::GET_PATCH_BASELINE;
-}
-impl GetPatchBaselineRequest<rboto::ServiceClient> {
-    /// Sends the `GetPatchBaseline` request.
-    pub async fn send(self) -> Result<GetPatchBaselineResult, super::Error> {
-        let client = self._client.clone();
-        client.call(self).await
-    }
-}
-impl<C> rboto::OperationInput for GetPatchBaselineForPatchGroupRequest<C> {
-    type Output = GetPatchBaselineForPatchGroupResult;
-    type Error = super::error::Exception;
-    const OPERATION: &'static rboto::schema::Operation = &super::schema::ops::GET_PATCH_BASELINE_FOR_PATCH_GROUP;
-}
-impl GetPatchBaselineForPatchGroupRequest<rboto::ServiceClient> {
-    /// Sends the `GetPatchBaselineForPatchGroup` request.
-    pub async fn send(
-        self,
-    ) -> Result<GetPatchBaselineForPatchGroupResult, super::Error> {
-        let client = self._client.clone();
-        client.call(self).await
-    }
-}
-impl<C> rboto::OperationInput for GetResourcePoliciesRequest<C> {
-    type Output = GetResourcePoliciesResponse;
-    type Error = super::error::Exception;
-    const OPERATION: &'static rboto::schema::Operation = &super::schema::ops::GET_RESOURCE_POLICIES;
-}
-impl GetResourcePoliciesRequest<rboto::ServiceClient> {
-    /// Sends the `GetResourcePolicies` request.
-    pub async fn send(self) -> Result<GetResourcePoliciesResponse, super::Error> {
-        let client = self._client.clone();
-        client.call(self).await
-    }
-}
-impl<C> rboto::OperationInput for GetServiceSettingRequest<C> {
-    type Output = GetServiceSettingResult;
-    type Error = super::error::Exception;
-    const OPERATION: &'static rboto::schema::Operation = &super::schema::ops::GET_SERVICE_SETTING;
-}
-impl GetServiceSettingRequest<rboto::ServiceClient> {
-    /// Sends the `GetServiceSetting` request.
-    pub async fn send(self) -> Result<GetServiceSettingResult, super::Error> {
-        let client = self._client.clone();
-        client.call(self).await
-    }
-}
-impl<C> rboto::OperationInput for LabelParameterVersionRequest<C> {
-    type Output = LabelParameterVersionResult;
-    type Error = super::error::Exception;
-    const OPERATION: &'static rboto::schema::Operation = &super::schema::ops::LABEL_PARAMETER_VERSION;
-}
-impl LabelParameterVersionRequest<rboto::ServiceClient> {
-    /// Sends the `LabelParameterVersion` request.
-    pub async fn send(self) -> Result<LabelParameterVersionResult, super::Error> {
-        let client = self._client.clone();
-        client.call(self).await
-    }
-}
-impl<C> rboto::OperationInput for ListAssociationVersionsRequest<C> {
-    type Output = ListAssociationVersionsResult;
-    type Error = super::error::Exception;
-    const OPERATION: &'static rboto::schema::Operation = &super::schema::ops::LIST_ASSOCIATION_VERSIONS;
-}
-impl ListAssociationVersionsRequest<rboto::ServiceClient> {
-    /// Sends the `ListAssociationVersions` request.
-    pub async fn send(self) -> Result<ListAssociationVersionsResult, super::Error> {
-        let client = self._client.clone();
-        client.call(self).await
-    }
-}
-impl<C> rboto::OperationInput for ListAssociationsRequest<C> {
-    type Output = ListAssociationsResult;
-    type Error = super::error::Exception;
-    const OPERATION: &'static rboto::schema::Operation = &super::schema::ops::LIST_ASSOCIATIONS;
-}
-impl ListAssociationsRequest<rboto::ServiceClient> {
-    /// Sends the `ListAssociations` request.
-    pub async fn send(self) -> Result<ListAssociationsResult, super::Error> {
-        let client = self._client.clone();
-        client.call(self).await
-    }
-}
-impl<C> rboto::OperationInput for ListCloudConnectorsRequest<C> {
-    type Output = ListCloudConnectorsResult;
-    type Error = super::error::Exception;
-    const OPERATION: &'static rboto::schema::Operation = &super::schema::ops::LIST_CLOUD_CONNECTORS;
-}
-impl ListCloudConnectorsRequest<rboto::ServiceClient> {
-    /// Sends the `ListCloudConnectors` request.
-    pub async fn send(self) -> Result<ListCloudConnectorsResult, super::Error> {
-        let client = self._client.clone();
-        client.call(self).await
-    }
-}
-impl<C> rboto::OperationInput for ListCommandInvocationsRequest<C> {
-    type Output = ListCommandInvocationsResult;
-    type Error = super::error::Exception;
-    const OPERATION: &'static rboto::schema::Operation = &super::schema::ops::LIST_COMMAND_INVOCATIONS;
-}
-impl ListCommandInvocationsRequest<rboto::ServiceClient> {
-    /// Sends the `ListCommandInvocations` request.
-    pub async fn send(self) -> Result<ListCommandInvocationsResult, super::Error> {
-        let client = self._client.clone();
-        client.call(self).await
-    }
-}
-impl<C> rboto::OperationInput for ListCommandsRequest<C> {
-    type Output = ListCommandsResult;
-    type Error = super::error::Exception;
-    const OPERATION: &'static rboto::schema::Operation = &super::schema::ops::LIST_COMMANDS;
-}
-impl ListCommandsRequest<rboto::ServiceClient> {
-    /// Sends the `ListCommands` request.
-    pub async fn send(self) -> Result<ListCommandsResult, super::Error> {
-        let client = self._client.clone();
-        client.call(self).await
-    }
-}
-impl<C> rboto::OperationInput for ListComplianceItemsRequest<C> {
-    type Output = ListComplianceItemsResult;
-    type Error = super::error::Exception;
-    const OPERATION: &'static rboto::schema::Operation = &super::schema::ops::LIST_COMPLIANCE_ITEMS;
-}
-impl ListComplianceItemsRequest<rboto::ServiceClient> {
-    /// Sends the `ListComplianceItems` request.
-    pub async fn send(self) -> Result<ListComplianceItemsResult, super::Error> {
-        let client = self._client.clone();
-        client.call(self).await
-    }
-}
-impl<C> rboto::OperationInput for ListComplianceSummariesRequest<C> {
-    type Output = ListComplianceSummariesResult;
-    type Error = super::error::Exception;
-    const OPERATION: &'static rboto::schema::Operation = &super::schema::ops::LIST_COMPLIANCE_SUMMARIES;
-}
-impl ListComplianceSummariesRequest<rboto::ServiceClient> {
-    /// Sends the `ListComplianceSummaries` request.
-    pub async fn send(self) -> Result<ListComplianceSummariesResult, super::Error> {
-        let client = self._client.clone();
-        client.call(self).await
-    }
-}
-impl<C> rboto::OperationInput for ListDocumentMetadataHistoryRequest<C> {
-    type Output = ListDocumentMetadataHistoryResponse;
-    type Error = super::error::Exception;
-    const OPERATION: &'static rboto::schema::Operation = &super::schema::ops::LIST_DOCUMENT_METADATA_HISTORY;
-}
-impl ListDocumentMetadataHistoryRequest<rboto::ServiceClient> {
-    /// Sends the `ListDocumentMetadataHistory` request.
-    pub async fn send(
-        self,
-    ) -> Result<ListDocumentMetadataHistoryResponse, super::Error> {
-        let client = self._client.clone();
-        client.call(self).await
-    }
-}
-impl<C> rboto::OperationInput for ListDocumentVersionsRequest<C> {
-    type Output = ListDocumentVersionsResult;
-    type Error = super::error::Exception;
-    const OPERATION: &'static rboto::schema::Operation = &super::schema::ops::LIST_DOCUMENT_VERSIONS;
-}
-impl ListDocumentVersionsRequest<rboto::ServiceClient> {
-    /// Sends the `ListDocumentVersions` request.
-    pub async fn send(self) -> Result<ListDocumentVersionsResult, super::Error> {
-        let client = self._client.clone();
-        client.call(self).await
-    }
-}
-impl<C> rboto::OperationInput for ListDocumentsRequest<C> {
-    type Output = ListDocumentsResult;
-    type Error = super::error::Exception;
-    const OPERATION: &'static rboto::schema::Operation = &super::schema::ops::LIST_DOCUMENTS;
-}
-impl ListDocumentsRequest<rboto::ServiceClient> {
-    /// Sends the `ListDocuments` request.
-    pub async fn send(self) -> Result<ListDocumentsResult, super::Error> {
-        let client = self._client.clone();
-        client.call(self).await
-    }
-}
-impl<C> rboto::OperationInput for ListInventoryEntriesRequest<C> {
-    type Output = ListInventoryEntriesResult;
-    type Error = super::error::Exception;
-    const OPERATION: &'static rboto::schema::Operation = &super::schema::ops::LIST_INVENTORY_ENTRIES;
-}
-impl ListInventoryEntriesRequest<rboto::ServiceClient> {
-    /// Sends the `ListInventoryEntries` request.
-    pub async fn send(self) -> Result<ListInventoryEntriesResult, super::Error> {
-        let client = self._client.clone();
-        client.call(self).await
-    }
-}
-impl<C> rboto::OperationInput for ListNodesRequest<C> {
-    type Output = ListNodesResult;
-    type Error = super::error::Exception;
-    const OPERATION: &'static rboto::schema::Operation = &super::schema::ops::LIST_NODES;
-}
-impl ListNodesRequest<rboto::ServiceClient> {
-    /// Sends the `ListNodes` request.
-    pub async fn send(self) -> Result<ListNodesResult, super::Error> {
-        let client = self._client.clone();
-        client.call(self).await
-    }
-}
-impl<C> rboto::OperationInput for ListNodesSummaryRequest<C> {
-    type Output = ListNodesSummaryResult;
-    type Error = super::error::Exception;
-    const OPERATION: &'static rboto::schema::Operation = &super::schema::ops::LIST_NODES_SUMMARY;
-}
-impl ListNodesSummaryRequest<rboto::ServiceClient> {
-    /// Sends the `ListNodesSummary` request.
-    pub async fn send(self) -> Result<ListNodesSummaryResult, super::Error> {
-        let client = self._client.clone();
-        client.call(self).await
-    }
-}
-impl<C> rboto::OperationInput for ListOpsItemEventsRequest<C> {
-    type Output = ListOpsItemEventsResponse;
-    type Error = super::error::Exception;
-    const OPERATION: &'static rboto::schema::Operation = &super::schema::ops::LIST_OPS_ITEM_EVENTS;
-}
-impl ListOpsItemEventsRequest<rboto::ServiceClient> {
-    /// Sends the `ListOpsItemEvents` request.
-    pub async fn send(self) -> Result<ListOpsItemEventsResponse, super::Error> {
-        let client = self._client.clone();
-        client.call(self).await
-    }
-}
-impl<C> rboto::OperationInput for ListOpsItemRelatedItemsRequest<C> {
-    type Output = ListOpsItemRelatedItemsResponse;
-    type Error = super::error::Exception;
-    const OPERATION: &'static rboto::schema::Operation = &super::schema::ops::LIST_OPS_ITEM_RELATED_ITEMS;
-}
-impl ListOpsItemRelatedItemsRequest<rboto::ServiceClient> {
-    /// Sends the `ListOpsItemRelatedItems` request.
-    pub async fn send(self) -> Result<ListOpsItemRelatedItemsResponse, super::Error> {
-        let client = self._client.clone();
-        client.call(self).await
-    }
-}
-impl<C> rboto::OperationInput for ListOpsMetadataRequest<C> {
-    type Output = ListOpsMetadataResult;
-    type Error = super::error::Exception;
-    const OPERATION: &'static rboto::schema::Operation = &super::schema::ops::LIST_OPS_METADATA;
-}
-impl ListOpsMetadataRequest<rboto::ServiceClient> {
-    /// Sends the `ListOpsMetadata` request.
-    pub async fn send(self) -> Result<ListOpsMetadataResult, super::Error> {
-        let client = self._client.clone();
-        client.call(self).await
-    }
-}
-impl<C> rboto::OperationInput for ListResourceComplianceSummariesRequest<C> {
-    type Output = ListResourceComplianceSummariesResult;
-    type Error = super::error::Exception;
-    const OPERATION: &'static rboto::schema::Operation = &super::schema::ops::LIST_RESOURCE_COMPLIANCE_SUMMARIES;
-}
-impl ListResourceComplianceSummariesRequest<rboto::ServiceClient> {
-    /// Sends the `ListResourceComplianceSummaries` request.
-    pub async fn send(
-        self,
-    ) -> Result<ListResourceComplianceSummariesResult, super::Error> {
-        let client = self._client.clone();
-        client.call(self).await
-    }
-}
-impl<C> rboto::OperationInput for ListResourceDataSyncRequest<C> {
-    type Output = ListResourceDataSyncResult;
-    type Error = super::error::Exception;
-    const OPERATION: &'static rboto::schema::Operation = &super::schema::ops::LIST_RESOURCE_DATA_SYNC;
-}
-impl ListResourceDataSyncRequest<rboto::ServiceClient> {
-    /// Sends the `ListResourceDataSync` request.
-    pub async fn send(self) -> Result<ListResourceDataSyncResult, super::Error> {
-        let client = self._client.clone();
-        client.call(self).await
-    }
-}
-impl<C> rboto::OperationInput for ListTagsForResourceRequest<C> {
-    type Output = ListTagsForResourceResult;
-    type Error = super::error::Exception;
-    const OPERATION: &'static rboto::schema::Operation = &super::schema::ops::LIST_TAGS_FOR_RESOURCE;
-}
-impl ListTagsForResourceRequest<rboto::ServiceClient> {
-    /// Sends the `ListTagsForResource` request.
-    pub async fn send(self) -> Result<ListTagsForResourceResult, super::Error> {
-        let client = self._client.clone();
-        client.call(self).await
-    }
-}
-impl<C> rboto::OperationInput for ModifyDocumentPermissionRequest<C> {
-    type Output = ModifyDocumentPermissionResponse;
-    type Error = super::error::Exception;
-    const OPERATION: &'static rboto::schema::Operation = &super::schema::ops::MODIFY_DOCUMENT_PERMISSION;
-}
-impl ModifyDocumentPermissionRequest<rboto::ServiceClient> {
-    /// Sends the `ModifyDocumentPermission` request.
-    pub async fn send(self) -> Result<ModifyDocumentPermissionResponse, super::Error> {
-        let client = self._client.clone();
-        client.call(self).await
-    }
-}
-impl<C> rboto::OperationInput for PutComplianceItemsRequest<C> {
-    type Output = PutComplianceItemsResult;
-    type Error = super::error::Exception;
-    const OPERATION: &'static rboto::schema::Operation = &super::schema::ops::PUT_COMPLIANCE_ITEMS;
-}
-impl PutComplianceItemsRequest<rboto::ServiceClient> {
-    /// Sends the `PutComplianceItems` request.
-    pub async fn send(self) -> Result<PutComplianceItemsResult, super::Error> {
-        let client = self._client.clone();
-        client.call(self).await
-    }
-}
-impl<C> rboto::OperationInput for PutInventoryRequest<C> {
-    type Output = PutInventoryResult;
-    type Error = super::error::Exception;
-    const OPERATION: &'static rboto::schema::Operation = &super::schema::ops::PUT_INVENTORY;
-}
-impl PutInventoryRequest<rboto::ServiceClient> {
-    /// Sends the `PutInventory` request.
-    pub async fn send(self) -> Result<PutInventoryResult, super::Error> {
-        let client = self._client.clone();
-        client.call(self).await
-    }
-}
-impl<C> rboto::OperationInput for PutParameterRequest<C> {
-    type Output = PutParameterResult;
-    type Error = super::error::Exception;
-    const OPERATION: &'static rboto::schema::Operation = &super::schema::ops::PUT_PARAMETER;
-}
-impl PutParameterRequest<rboto::ServiceClient> {
-    /// Sends the `PutParameter` request.
-    pub async fn send(self) -> Result<PutParameterResult, super::Error> {
-        let client = self._client.clone();
-        client.call(self).await
-    }
-}
-impl<C> rboto::OperationInput for PutResourcePolicyRequest<C> {
-    type Output = PutResourcePolicyResponse;
-    type Error = super::error::Exception;
-    const OPERATION: &'static rboto::schema::Operation = &super::schema::ops::PUT_RESOURCE_POLICY;
-}
-impl PutResourcePolicyRequest<rboto::ServiceClient> {
-    /// Sends the `PutResourcePolicy` request.
-    pub async fn send(self) -> Result<PutResourcePolicyResponse, super::Error> {
-        let client = self._client.clone();
-        client.call(self).await
-    }
-}
-impl<C> rboto::OperationInput for RegisterDefaultHostManagementConfigurationRequest<C> {
-    type Output = RegisterDefaultHostManagementConfigurationResult;
-    type Error = super::error::Exception;
-    const OPERATION: &'static rboto::schema::Operation = &super::schema::ops::REGISTER_DEFAULT_HOST_MANAGEMENT_CONFIGURATION;
-}
-impl RegisterDefaultHostManagementConfigurationRequest<rboto::ServiceClient> {
-    /// Sends the `RegisterDefaultHostManagementConfiguration` request.
-    pub async fn send(
-        self,
-    ) -> Result<RegisterDefaultHostManagementConfigurationResult, super::Error> {
-        let client = self._client.clone();
-        client.call(self).await
-    }
-}
-impl<C> rboto::OperationInput for RegisterDefaultPatchBaselineRequest<C> {
-    type Output = RegisterDefaultPatchBaselineResult;
-    type Error = super::error::Exception;
-    const OPERATION: &'static rboto::schema::Operation = &super::schema::ops::REGISTER_DEFAULT_PATCH_BASELINE;
-}
-impl RegisterDefaultPatchBaselineRequest<rboto::ServiceClient> {
-    /// Sends the `RegisterDefaultPatchBaseline` request.
-    pub async fn send(self) -> Result<RegisterDefaultPatchBaselineResult, super::Error> {
-        let client = self._client.clone();
-        client.call(self).await
-    }
-}
-impl<C> rboto::OperationInput for RegisterPatchBaselineForPatchGroupRequest<C> {
-    type Output = RegisterPatchBaselineForPatchGroupResult;
-    type Error = super::error::Exception;
-    const OPERATION: &'static rboto::schema::Operation = &super::schema::ops::REGISTER_PATCH_BASELINE_FOR_PATCH_GROUP;
-}
-impl RegisterPatchBaselineForPatchGroupRequest<rboto::ServiceClient> {
-    /// Sends the `RegisterPatchBaselineForPatchGroup` request.
-    pub async fn send(
-        self,
-    ) -> Result<RegisterPatchBaselineForPatchGroupResult, super::Error> {
-        let client = self._client.clone();
-        client.call(self).await
-    }
-}
-impl<C> rboto::OperationInput for RegisterTargetWithMaintenanceWindowRequest<C> {
-    type Output = RegisterTargetWithMaintenanceWindowResult;
-    type Error = super::error::Exception;
-    const OPERATION: &'static rboto::schema::Operation = &super::schema::ops::REGISTER_TARGET_WITH_MAINTENANCE_WINDOW;
-}
-impl RegisterTargetWithMaintenanceWindowRequest<rboto::ServiceClient> {
-    /// Sends the `RegisterTargetWithMaintenanceWindow` request.
-    pub async fn send(
-        self,
-    ) -> Result<RegisterTargetWithMaintenanceWindowResult, super::Error> {
-        let client = self._client.clone();
-        client.call(self).await
-    }
-}
-impl<C> rboto::OperationInput for RegisterTaskWithMaintenanceWindowRequest<C> {
-    type Output = RegisterTaskWithMaintenanceWindowResult;
-    type Error = super::error::Exception;
-    const OPERATION: &'static rboto::schema::Operation = &super::schema::ops::REGISTER_TASK_WITH_MAINTENANCE_WINDOW;
-}
-impl RegisterTaskWithMaintenanceWindowRequest<rboto::ServiceClient> {
-    /// Sends the `RegisterTaskWithMaintenanceWindow` request.
-    pub async fn send(
-        self,
-    ) -> Result<RegisterTaskWithMaintenanceWindowResult, super::Error> {
-        let client = self._client.clone();
-        client.call(self).await
-    }
-}
-impl<C> rboto::OperationInput for RemoveTagsFromResourceRequest<C> {
-    type Output = RemoveTagsFromResourceResult;
-    type Error = super::error::Exception;
-    const OPERATION: &'static rboto::schema::Operation = &super::schema::ops::REMOVE_TAGS_FROM_RESOURCE;
-}
-impl RemoveTagsFromResourceRequest<rboto::ServiceClient> {
-    /// Sends the `RemoveTagsFromResource` request.
-    pub async fn send(self) -> Result<RemoveTagsFromResourceResult, super::Error> {
-        let client = self._client.clone();
-        client.call(self).await
-    }
-}
-impl<C> rboto::OperationInput for ResetServiceSettingRequest<C> {
-    type Output = ResetServiceSettingResult;
-    type Error = super::error::Exception;
-    const OPERATION: &'static rboto::schema::Operation = &super::schema::ops::RESET_SERVICE_SETTING;
-}
-impl ResetServiceSettingRequest<rboto::ServiceClient> {
-    /// Sends the `ResetServiceSetting` request.
-    pub async fn send(self) -> Result<ResetServiceSettingResult, super::Error> {
-        let client = self._client.clone();
-        client.call(self).await
-    }
-}
-impl<C> rboto::OperationInput for ResumeSessionRequest<C> {
-    type Output = ResumeSessionResponse;
-    type Error = super::error::Exception;
-    const OPERATION: &'static rboto::schema::Operation = &super::schema::ops::RESUME_SESSION;
-}
-impl ResumeSessionRequest<rboto::ServiceClient> {
-    /// Sends the `ResumeSession` request.
-    pub async fn send(self) -> Result<ResumeSessionResponse, super::Error> {
-        let client = self._client.clone();
-        client.call(self).await
-    }
-}
-impl<C> rboto::OperationInput for SendAutomationSignalRequest<C> {
-    type Output = SendAutomationSignalResult;
-    type Error = super::error::Exception;
-    const OPERATION: &'static rboto::schema::Operation = &super::schema::ops::SEND_AUTOMATION_SIGNAL;
-}
-impl SendAutomationSignalRequest<rboto::ServiceClient> {
-    /// Sends the `SendAutomationSignal` request.
-    pub async fn send(self) -> Result<SendAutomationSignalResult, super::Error> {
-        let client = self._client.clone();
-        client.call(self).await
-    }
-}
-impl<C> rboto::OperationInput for SendCommandRequest<C> {
-    type Output = SendCommandResult;
-    type Error = super::error::Exception;
-    const OPERATION: &'static rboto::schema::Operation = &super::schema::ops::SEND_COMMAND;
-}
-impl SendCommandRequest<rboto::ServiceClient> {
-    /// Sends the `SendCommand` request.
-    pub async fn send(self) -> Result<SendCommandResult, super::Error> {
-        let client = self._client.clone();
-        client.call(self).await
-    }
-}
-impl<C> rboto::OperationInput for StartAccessRequestRequest<C> {
-    type Output = StartAccessRequestResponse;
-    type Error = super::error::Exception;
-    const OPERATION: &'static rboto::schema::Operation = &super::schema::ops::START_ACCESS_REQUEST;
-}
-impl StartAccessRequestRequest<rboto::ServiceClient> {
-    /// Sends the `StartAccessRequest` request.
-    pub async fn send(self) -> Result<StartAccessRequestResponse, super::Error> {
-        let client = self._client.clone();
-        client.call(self).await
-    }
-}
-impl<C> rboto::OperationInput for StartAssociationsOnceRequest<C> {
-    type Output = StartAssociationsOnceResult;
-    type Error = super::error::Exception;
-    const OPERATION: &'static rboto::schema::Operation = &super::schema::ops::START_ASSOCIATIONS_ONCE;
-}
-impl StartAssociationsOnceRequest<rboto::ServiceClient> {
-    /// Sends the `StartAssociationsOnce` request.
-    pub async fn send(self) -> Result<StartAssociationsOnceResult, super::Error> {
-        let client = self._client.clone();
-        client.call(self).await
-    }
-}
-impl<C> rboto::OperationInput for StartAutomationExecutionRequest<C> {
-    type Output = StartAutomationExecutionResult;
-    type Error = super::error::Exception;
-    const OPERATION: &'static rboto::schema::Operation = &super::schema::ops::START_AUTOMATION_EXECUTION;
-}
-impl StartAutomationExecutionRequest<rboto::ServiceClient> {
-    /// Sends the `StartAutomationExecution` request.
-    pub async fn send(self) -> Result<StartAutomationExecutionResult, super::Error> {
-        let client = self._client.clone();
-        client.call(self).await
-    }
-}
-impl<C> rboto::OperationInput for StartChangeRequestExecutionRequest<C> {
-    type Output = StartChangeRequestExecutionResult;
-    type Error = super::error::Exception;
-    const OPERATION: &'static rboto::schema::Operation = &super::schema::ops::START_CHANGE_REQUEST_EXECUTION;
-}
-impl StartChangeRequestExecutionRequest<rboto::ServiceClient> {
-    /// Sends the `StartChangeRequestExecution` request.
-    pub async fn send(self) -> Result<StartChangeRequestExecutionResult, super::Error> {
-        let client = self._client.clone();
-        client.call(self).await
-    }
-}
-impl<C> rboto::OperationInput for StartExecutionPreviewRequest<C> {
-    type Output = StartExecutionPreviewResponse;
-    type Error = super::error::Exception;
-    const OPERATION: &'static rboto::schema::Operation = &super::schema::ops::START_EXECUTION_PREVIEW;
-}
-impl StartExecutionPreviewRequest<rboto::ServiceClient> {
-    /// Sends the `StartExecutionPreview` request.
-    pub async fn send(self) -> Result<StartExecutionPreviewResponse, super::Error> {
-        let client = self._client.clone();
-        client.call(self).await
-    }
-}
-impl<C> rboto::OperationInput for StartSessionRequest<C> {
-    type Output = StartSessionResponse;
-    type Error = super::error::Exception;
-    const OPERATION: &'static rboto::schema::Operation = &super::schema::ops::START_SESSION;
-}
-impl StartSessionRequest<rboto::ServiceClient> {
-    /// Sends the `StartSession` request.
-    pub async fn send(self) -> Result<StartSessionResponse, super::Error> {
-        let client = self._client.clone();
-        client.call(self).await
-    }
-}
-impl<C> rboto::OperationInput for StopAutomationExecutionRequest<C> {
-    type Output = StopAutomationExecutionResult;
-    type Error = super::error::Exception;
-    const OPERATION: &'static rboto::schema::Operation = &super::schema::ops::STOP_AUTOMATION_EXECUTION;
-}
-impl StopAutomationExecutionRequest<rboto::ServiceClient> {
-    /// Sends the `StopAutomationExecution` request.
-    pub async fn send(self) -> Result<StopAutomationExecutionResult, super::Error> {
-        let client = self._client.clone();
-        client.call(self).await
-    }
-}
-impl<C> rboto::OperationInput for TerminateSessionRequest<C> {
-    type Output = TerminateSessionResponse;
-    type Error = super::error::Exception;
-    const OPERATION: &'static rboto::schema::Operation = &super::schema::ops::TERMINATE_SESSION;
-}
-impl TerminateSessionRequest<rboto::ServiceClient> {
-    /// Sends the `TerminateSession` request.
-    pub async fn send(self) -> Result<TerminateSessionResponse, super::Error> {
-        let client = self._client.clone();
-        client.call(self).await
-    }
-}
-impl<C> rboto::OperationInput for UnlabelParameterVersionRequest<C> {
-    type Output = UnlabelParameterVersionResult;
-    type Error = super::error::Exception;
-    const OPERATION: &'static rboto::schema::Operation = &super::schema::ops::UNLABEL_PARAMETER_VERSION;
-}
-impl UnlabelParameterVersionRequest<rboto::ServiceClient> {
-    /// Sends the `UnlabelParameterVersion` request.
-    pub async fn send(self) -> Result<UnlabelParameterVersionResult, super::Error> {
-        let client = self._client.clone();
-        client.call(self).await
-    }
-}
-impl<C> rboto::OperationInput for UpdateAssociationRequest<C> {
-    type Output = UpdateAssociationResult;
-    type Error = super::error::Exception;
-    const OPERATION: &'static rboto::schema::Operation = &super::schema::ops::UPDATE_ASSOCIATION;
-}
-impl UpdateAssociationRequest<rboto::ServiceClient> {
-    /// Sends the `UpdateAssociation` request.
-    pub async fn send(self) -> Result<UpdateAssociationResult, super::Error> {
-        let client = self._client.clone();
-        client.call(self).await
-    }
-}
-impl<C> rboto::OperationInput for UpdateAssociationStatusRequest<C> {
-    type Output = UpdateAssociationStatusResult;
-    type Error = super::error::Exception;
-    const OPERATION: &'static rboto::schema::Operation = &super::schema::ops::UPDATE_ASSOCIATION_STATUS;
-}
-impl UpdateAssociationStatusRequest<rboto::ServiceClient> {
-    /// Sends the `UpdateAssociationStatus` request.
-    pub async fn send(self) -> Result<UpdateAssociationStatusResult, super::Error> {
-        let client = self._client.clone();
-        client.call(self).await
-    }
-}
-impl<C> rboto::OperationInput for UpdateCloudConnectorRequest<C> {
-    type Output = UpdateCloudConnectorResult;
-    type Error = super::error::Exception;
-    const OPERATION: &'static rboto::schema::Operation = &super::schema::ops::UPDATE_CLOUD_CONNECTOR;
-}
-impl UpdateCloudConnectorRequest<rboto::ServiceClient> {
-    /// Sends the `UpdateCloudConnector` request.
-    pub async fn send(self) -> Result<UpdateCloudConnectorResult, super::Error> {
-        let client = self._client.clone();
-        client.call(self).await
-    }
-}
-impl<C> rboto::OperationInput for UpdateDocumentRequest<C> {
-    type Output = UpdateDocumentResult;
-    type Error = super::error::Exception;
-    const OPERATION: &'static rboto::schema::Operation = &super::schema::ops::UPDATE_DOCUMENT;
-}
-impl UpdateDocumentRequest<rboto::ServiceClient> {
-    /// Sends the `UpdateDocument` request.
-    pub async fn send(self) -> Result<UpdateDocumentResult, super::Error> {
-        let client = self._client.clone();
-        client.call(self).await
-    }
-}
-impl<C> rboto::OperationInput for UpdateDocumentDefaultVersionRequest<C> {
-    type Output = UpdateDocumentDefaultVersionResult;
-    type Error = super::error::Exception;
-    const OPERATION: &'static rboto::schema::Operation = &super::schema::ops::UPDATE_DOCUMENT_DEFAULT_VERSION;
-}
-impl UpdateDocumentDefaultVersionRequest<rboto::ServiceClient> {
-    /// Sends the `UpdateDocumentDefaultVersion` request.
-    pub async fn send(self) -> Result<UpdateDocumentDefaultVersionResult, super::Error> {
-        let client = self._client.clone();
-        client.call(self).await
-    }
-}
-impl<C> rboto::OperationInput for UpdateDocumentMetadataRequest<C> {
-    type Output = UpdateDocumentMetadataResponse;
-    type Error = super::error::Exception;
-    const OPERATION: &'static rboto::schema::Operation = &super::schema::ops::UPDATE_DOCUMENT_METADATA;
-}
-impl UpdateDocumentMetadataRequest<rboto::ServiceClient> {
-    /// Sends the `UpdateDocumentMetadata` request.
-    pub async fn send(self) -> Result<UpdateDocumentMetadataResponse, super::Error> {
-        let client = self._client.clone();
-        client.call(self).await
-    }
-}
-impl<C> rboto::OperationInput for UpdateMaintenanceWindowRequest<C> {
-    type Output = UpdateMaintenanceWindowResult;
-    type Error = super::error::Exception;
-    const OPERATION: &'static rboto::schema::Operation = &super::schema::ops::UPDATE_MAINTENANCE_WINDOW;
-}
-impl UpdateMaintenanceWindowRequest<rboto::ServiceClient> {
-    /// Sends the `UpdateMaintenanceWindow` request.
-    pub async fn send(self) -> Result<UpdateMaintenanceWindowResult, super::Error> {
-        let client = self._client.clone();
-        client.call(self).await
-    }
-}
-impl<C> rboto::OperationInput for UpdateMaintenanceWindowTargetRequest<C> {
-    type Output = UpdateMaintenanceWindowTargetResult;
-    type Error = super::error::Exception;
-    const OPERATION: &'static rboto::schema::Operation = &super::schema::ops::UPDATE_MAINTENANCE_WINDOW_TARGET;
-}
-impl UpdateMaintenanceWindowTargetRequest<rboto::ServiceClient> {
-    /// Sends the `UpdateMaintenanceWindowTarget` request.
-    pub async fn send(
-        self,
-    ) -> Result<UpdateMaintenanceWindowTargetResult, super::Error> {
-        let client = self._client.clone();
-        client.call(self).await
-    }
-}
-impl<C> rboto::OperationInput for UpdateMaintenanceWindowTaskRequest<C> {
-    type Output = UpdateMaintenanceWindowTaskResult;
-    type Error = super::error::Exception;
-    const OPERATION: &'static rboto::schema::Operation = &super::schema::ops::UPDATE_MAINTENANCE_WINDOW_TASK;
-}
-impl UpdateMaintenanceWindowTaskRequest<rboto::ServiceClient> {
-    /// Sends the `UpdateMaintenanceWindowTask` request.
-    pub async fn send(self) -> Result<UpdateMaintenanceWindowTaskResult, super::Error> {
-        let client = self._client.clone();
-        client.call(self).await
-    }
-}
-impl<C> rboto::OperationInput for UpdateManagedInstanceRoleRequest<C> {
-    type Output = UpdateManagedInstanceRoleResult;
-    type Error = super::error::Exception;
-    const OPERATION: &'static rboto::schema::Operation = &super::schema::ops::UPDATE_MANAGED_INSTANCE_ROLE;
-}
-impl UpdateManagedInstanceRoleRequest<rboto::ServiceClient> {
-    /// Sends the `UpdateManagedInstanceRole` request.
-    pub async fn send(self) -> Result<UpdateManagedInstanceRoleResult, super::Error> {
-        let client = self._client.clone();
-        client.call(self).await
-    }
-}
-impl<C> rboto::OperationInput for UpdateOpsItemRequest<C> {
-    type Output = UpdateOpsItemResponse;
-    type Error = super::error::Exception;
-    const OPERATION: &'static rboto::schema::Operation = &super::schema::ops::UPDATE_OPS_ITEM;
-}
-impl UpdateOpsItemRequest<rboto::ServiceClient> {
-    /// Sends the `UpdateOpsItem` request.
-    pub async fn send(self) -> Result<UpdateOpsItemResponse, super::Error> {
-        let client = self._client.clone();
-        client.call(self).await
-    }
-}
-impl<C> rboto::OperationInput for UpdateOpsMetadataRequest<C> {
-    type Output = UpdateOpsMetadataResult;
-    type Error = super::error::Exception;
-    const OPERATION: &'static rboto::schema::Operation = &super::schema::ops::UPDATE_OPS_METADATA;
-}
-impl UpdateOpsMetadataRequest<rboto::ServiceClient> {
-    /// Sends the `UpdateOpsMetadata` request.
-    pub async fn send(self) -> Result<UpdateOpsMetadataResult, super::Error> {
-        let client = self._client.clone();
-        client.call(self).await
-    }
-}
-impl<C> rboto::OperationInput for UpdatePatchBaselineRequest<C> {
-    type Output = UpdatePatchBaselineResult;
-    type Error = super::error::Exception;
-    const OPERATION: &'static rboto::schema::Operation = &super::schema::ops::UPDATE_PATCH_BASELINE;
-}
-impl UpdatePatchBaselineRequest<rboto::ServiceClient> {
-    /// Sends the `UpdatePatchBaseline` request.
-    pub async fn send(self) -> Result<UpdatePatchBaselineResult, super::Error> {
-        let client = self._client.clone();
-        client.call(self).await
-    }
-}
-impl<C> rboto::OperationInput for UpdateResourceDataSyncRequest<C> {
-    type Output = UpdateResourceDataSyncResult;
-    type Error = super::error::Exception;
-    const OPERATION: &'static rboto::schema::Operation = &super::schema::ops::UPDATE_RESOURCE_DATA_SYNC;
-}
-impl UpdateResourceDataSyncRequest<rboto::ServiceClient> {
-    /// Sends the `UpdateResourceDataSync` request.
-    pub async fn send(self) -> Result<UpdateResourceDataSyncResult, super::Error> {
-        let client = self._client.clone();
-        client.call(self).await
-    }
-}
-impl<C> rboto::OperationInput for UpdateServiceSettingRequest<C> {
-    type Output = UpdateServiceSettingResult;
-    type Error = super::error::Exception;
-    const OPERATION: &'static rboto::schema::Operation = &super::schema::ops::UPDATE_SERVICE_SETTING;
-}
-impl UpdateServiceSettingRequest<rboto::ServiceClient> {
-    /// Sends the `UpdateServiceSetting` request.
-    pub async fn send(self) -> Result<UpdateServiceSettingResult, super::Error> {
-        let client = self._client.clone();
-        client.call(self).await
-    }
-}
-impl<C> rboto::OperationInput for ValidateCloudConnectorRequest<C> {
-    type Output = ValidateCloudConnectorResult;
-    type Error = super::error::Exception;
-    const OPERATION: &'static rboto::schema::Operation = &super::schema::ops::VALIDATE_CLOUD_CONNECTOR;
-}
-impl ValidateCloudConnectorRequest<rboto::ServiceClient> {
-    /// Sends the `ValidateCloudConnector` request.
-    pub async fn send(self) -> Result<ValidateCloudConnectorResult, super::Error> {
-        let client = self._client.clone();
-        client.call(self).await
-    }
-}
+rboto::__operations!(
+    super::error::Exception; AddTagsToResourceInput => AddTagsToResourceOutput =
+    super::schema::ops::ADD_TAGS_TO_RESOURCE, "AddTagsToResource";
+    AssociateOpsItemRelatedItemInput => AssociateOpsItemRelatedItemOutput =
+    super::schema::ops::ASSOCIATE_OPS_ITEM_RELATED_ITEM, "AssociateOpsItemRelatedItem";
+    CancelCommandInput => CancelCommandOutput = super::schema::ops::CANCEL_COMMAND,
+    "CancelCommand"; CancelMaintenanceWindowExecutionInput =>
+    CancelMaintenanceWindowExecutionOutput =
+    super::schema::ops::CANCEL_MAINTENANCE_WINDOW_EXECUTION,
+    "CancelMaintenanceWindowExecution"; CreateActivationInput => CreateActivationOutput =
+    super::schema::ops::CREATE_ACTIVATION, "CreateActivation"; CreateAssociationInput =>
+    CreateAssociationOutput = super::schema::ops::CREATE_ASSOCIATION,
+    "CreateAssociation"; CreateAssociationBatchInput => CreateAssociationBatchOutput =
+    super::schema::ops::CREATE_ASSOCIATION_BATCH, "CreateAssociationBatch";
+    CreateCloudConnectorInput => CreateCloudConnectorOutput =
+    super::schema::ops::CREATE_CLOUD_CONNECTOR, "CreateCloudConnector";
+    CreateDocumentInput => CreateDocumentOutput = super::schema::ops::CREATE_DOCUMENT,
+    "CreateDocument"; CreateMaintenanceWindowInput => CreateMaintenanceWindowOutput =
+    super::schema::ops::CREATE_MAINTENANCE_WINDOW, "CreateMaintenanceWindow";
+    CreateOpsItemInput => CreateOpsItemOutput = super::schema::ops::CREATE_OPS_ITEM,
+    "CreateOpsItem"; CreateOpsMetadataInput => CreateOpsMetadataOutput =
+    super::schema::ops::CREATE_OPS_METADATA, "CreateOpsMetadata";
+    CreatePatchBaselineInput => CreatePatchBaselineOutput =
+    super::schema::ops::CREATE_PATCH_BASELINE, "CreatePatchBaseline";
+    CreateResourceDataSyncInput => CreateResourceDataSyncOutput =
+    super::schema::ops::CREATE_RESOURCE_DATA_SYNC, "CreateResourceDataSync";
+    DeleteActivationInput => DeleteActivationOutput =
+    super::schema::ops::DELETE_ACTIVATION, "DeleteActivation"; DeleteAssociationInput =>
+    DeleteAssociationOutput = super::schema::ops::DELETE_ASSOCIATION,
+    "DeleteAssociation"; DeleteCloudConnectorInput => DeleteCloudConnectorOutput =
+    super::schema::ops::DELETE_CLOUD_CONNECTOR, "DeleteCloudConnector";
+    DeleteDocumentInput => DeleteDocumentOutput = super::schema::ops::DELETE_DOCUMENT,
+    "DeleteDocument"; DeleteInventoryInput => DeleteInventoryOutput =
+    super::schema::ops::DELETE_INVENTORY, "DeleteInventory"; DeleteMaintenanceWindowInput
+    => DeleteMaintenanceWindowOutput = super::schema::ops::DELETE_MAINTENANCE_WINDOW,
+    "DeleteMaintenanceWindow"; DeleteOpsItemInput => DeleteOpsItemOutput =
+    super::schema::ops::DELETE_OPS_ITEM, "DeleteOpsItem"; DeleteOpsMetadataInput =>
+    DeleteOpsMetadataOutput = super::schema::ops::DELETE_OPS_METADATA,
+    "DeleteOpsMetadata"; DeleteParameterInput => DeleteParameterOutput =
+    super::schema::ops::DELETE_PARAMETER, "DeleteParameter"; DeleteParametersInput =>
+    DeleteParametersOutput = super::schema::ops::DELETE_PARAMETERS, "DeleteParameters";
+    DeletePatchBaselineInput => DeletePatchBaselineOutput =
+    super::schema::ops::DELETE_PATCH_BASELINE, "DeletePatchBaseline";
+    DeleteResourceDataSyncInput => DeleteResourceDataSyncOutput =
+    super::schema::ops::DELETE_RESOURCE_DATA_SYNC, "DeleteResourceDataSync";
+    DeleteResourcePolicyInput => DeleteResourcePolicyOutput =
+    super::schema::ops::DELETE_RESOURCE_POLICY, "DeleteResourcePolicy";
+    DeregisterDefaultHostManagementConfigurationInput =>
+    DeregisterDefaultHostManagementConfigurationOutput =
+    super::schema::ops::DEREGISTER_DEFAULT_HOST_MANAGEMENT_CONFIGURATION,
+    "DeregisterDefaultHostManagementConfiguration"; DeregisterManagedInstanceInput =>
+    DeregisterManagedInstanceOutput = super::schema::ops::DEREGISTER_MANAGED_INSTANCE,
+    "DeregisterManagedInstance"; DeregisterPatchBaselineForPatchGroupInput =>
+    DeregisterPatchBaselineForPatchGroupOutput =
+    super::schema::ops::DEREGISTER_PATCH_BASELINE_FOR_PATCH_GROUP,
+    "DeregisterPatchBaselineForPatchGroup"; DeregisterTargetFromMaintenanceWindowInput =>
+    DeregisterTargetFromMaintenanceWindowOutput =
+    super::schema::ops::DEREGISTER_TARGET_FROM_MAINTENANCE_WINDOW,
+    "DeregisterTargetFromMaintenanceWindow"; DeregisterTaskFromMaintenanceWindowInput =>
+    DeregisterTaskFromMaintenanceWindowOutput =
+    super::schema::ops::DEREGISTER_TASK_FROM_MAINTENANCE_WINDOW,
+    "DeregisterTaskFromMaintenanceWindow"; DescribeActivationsInput =>
+    DescribeActivationsOutput = super::schema::ops::DESCRIBE_ACTIVATIONS,
+    "DescribeActivations"; DescribeAssociationInput => DescribeAssociationOutput =
+    super::schema::ops::DESCRIBE_ASSOCIATION, "DescribeAssociation";
+    DescribeAssociationExecutionTargetsInput => DescribeAssociationExecutionTargetsOutput
+    = super::schema::ops::DESCRIBE_ASSOCIATION_EXECUTION_TARGETS,
+    "DescribeAssociationExecutionTargets"; DescribeAssociationExecutionsInput =>
+    DescribeAssociationExecutionsOutput =
+    super::schema::ops::DESCRIBE_ASSOCIATION_EXECUTIONS, "DescribeAssociationExecutions";
+    DescribeAutomationExecutionsInput => DescribeAutomationExecutionsOutput =
+    super::schema::ops::DESCRIBE_AUTOMATION_EXECUTIONS, "DescribeAutomationExecutions";
+    DescribeAutomationStepExecutionsInput => DescribeAutomationStepExecutionsOutput =
+    super::schema::ops::DESCRIBE_AUTOMATION_STEP_EXECUTIONS,
+    "DescribeAutomationStepExecutions"; DescribeAvailablePatchesInput =>
+    DescribeAvailablePatchesOutput = super::schema::ops::DESCRIBE_AVAILABLE_PATCHES,
+    "DescribeAvailablePatches"; DescribeDocumentInput => DescribeDocumentOutput =
+    super::schema::ops::DESCRIBE_DOCUMENT, "DescribeDocument";
+    DescribeDocumentPermissionInput => DescribeDocumentPermissionOutput =
+    super::schema::ops::DESCRIBE_DOCUMENT_PERMISSION, "DescribeDocumentPermission";
+    DescribeEffectiveInstanceAssociationsInput =>
+    DescribeEffectiveInstanceAssociationsOutput =
+    super::schema::ops::DESCRIBE_EFFECTIVE_INSTANCE_ASSOCIATIONS,
+    "DescribeEffectiveInstanceAssociations";
+    DescribeEffectivePatchesForPatchBaselineInput =>
+    DescribeEffectivePatchesForPatchBaselineOutput =
+    super::schema::ops::DESCRIBE_EFFECTIVE_PATCHES_FOR_PATCH_BASELINE,
+    "DescribeEffectivePatchesForPatchBaseline"; DescribeInstanceAssociationsStatusInput
+    => DescribeInstanceAssociationsStatusOutput =
+    super::schema::ops::DESCRIBE_INSTANCE_ASSOCIATIONS_STATUS,
+    "DescribeInstanceAssociationsStatus"; DescribeInstanceInformationInput =>
+    DescribeInstanceInformationOutput =
+    super::schema::ops::DESCRIBE_INSTANCE_INFORMATION, "DescribeInstanceInformation";
+    DescribeInstancePatchStatesInput => DescribeInstancePatchStatesOutput =
+    super::schema::ops::DESCRIBE_INSTANCE_PATCH_STATES, "DescribeInstancePatchStates";
+    DescribeInstancePatchStatesForPatchGroupInput =>
+    DescribeInstancePatchStatesForPatchGroupOutput =
+    super::schema::ops::DESCRIBE_INSTANCE_PATCH_STATES_FOR_PATCH_GROUP,
+    "DescribeInstancePatchStatesForPatchGroup"; DescribeInstancePatchesInput =>
+    DescribeInstancePatchesOutput = super::schema::ops::DESCRIBE_INSTANCE_PATCHES,
+    "DescribeInstancePatches"; DescribeInstancePropertiesInput =>
+    DescribeInstancePropertiesOutput = super::schema::ops::DESCRIBE_INSTANCE_PROPERTIES,
+    "DescribeInstanceProperties"; DescribeInventoryDeletionsInput =>
+    DescribeInventoryDeletionsOutput = super::schema::ops::DESCRIBE_INVENTORY_DELETIONS,
+    "DescribeInventoryDeletions"; DescribeMaintenanceWindowExecutionTaskInvocationsInput
+    => DescribeMaintenanceWindowExecutionTaskInvocationsOutput =
+    super::schema::ops::DESCRIBE_MAINTENANCE_WINDOW_EXECUTION_TASK_INVOCATIONS,
+    "DescribeMaintenanceWindowExecutionTaskInvocations";
+    DescribeMaintenanceWindowExecutionTasksInput =>
+    DescribeMaintenanceWindowExecutionTasksOutput =
+    super::schema::ops::DESCRIBE_MAINTENANCE_WINDOW_EXECUTION_TASKS,
+    "DescribeMaintenanceWindowExecutionTasks"; DescribeMaintenanceWindowExecutionsInput
+    => DescribeMaintenanceWindowExecutionsOutput =
+    super::schema::ops::DESCRIBE_MAINTENANCE_WINDOW_EXECUTIONS,
+    "DescribeMaintenanceWindowExecutions"; DescribeMaintenanceWindowScheduleInput =>
+    DescribeMaintenanceWindowScheduleOutput =
+    super::schema::ops::DESCRIBE_MAINTENANCE_WINDOW_SCHEDULE,
+    "DescribeMaintenanceWindowSchedule"; DescribeMaintenanceWindowTargetsInput =>
+    DescribeMaintenanceWindowTargetsOutput =
+    super::schema::ops::DESCRIBE_MAINTENANCE_WINDOW_TARGETS,
+    "DescribeMaintenanceWindowTargets"; DescribeMaintenanceWindowTasksInput =>
+    DescribeMaintenanceWindowTasksOutput =
+    super::schema::ops::DESCRIBE_MAINTENANCE_WINDOW_TASKS,
+    "DescribeMaintenanceWindowTasks"; DescribeMaintenanceWindowsInput =>
+    DescribeMaintenanceWindowsOutput = super::schema::ops::DESCRIBE_MAINTENANCE_WINDOWS,
+    "DescribeMaintenanceWindows"; DescribeMaintenanceWindowsForTargetInput =>
+    DescribeMaintenanceWindowsForTargetOutput =
+    super::schema::ops::DESCRIBE_MAINTENANCE_WINDOWS_FOR_TARGET,
+    "DescribeMaintenanceWindowsForTarget"; DescribeOpsItemsInput =>
+    DescribeOpsItemsOutput = super::schema::ops::DESCRIBE_OPS_ITEMS, "DescribeOpsItems";
+    DescribeParametersInput => DescribeParametersOutput =
+    super::schema::ops::DESCRIBE_PARAMETERS, "DescribeParameters";
+    DescribePatchBaselinesInput => DescribePatchBaselinesOutput =
+    super::schema::ops::DESCRIBE_PATCH_BASELINES, "DescribePatchBaselines";
+    DescribePatchGroupStateInput => DescribePatchGroupStateOutput =
+    super::schema::ops::DESCRIBE_PATCH_GROUP_STATE, "DescribePatchGroupState";
+    DescribePatchGroupsInput => DescribePatchGroupsOutput =
+    super::schema::ops::DESCRIBE_PATCH_GROUPS, "DescribePatchGroups";
+    DescribePatchPropertiesInput => DescribePatchPropertiesOutput =
+    super::schema::ops::DESCRIBE_PATCH_PROPERTIES, "DescribePatchProperties";
+    DescribeSessionsInput => DescribeSessionsOutput =
+    super::schema::ops::DESCRIBE_SESSIONS, "DescribeSessions";
+    DisassociateOpsItemRelatedItemInput => DisassociateOpsItemRelatedItemOutput =
+    super::schema::ops::DISASSOCIATE_OPS_ITEM_RELATED_ITEM,
+    "DisassociateOpsItemRelatedItem"; GetAccessTokenInput => GetAccessTokenOutput =
+    super::schema::ops::GET_ACCESS_TOKEN, "GetAccessToken"; GetAutomationExecutionInput
+    => GetAutomationExecutionOutput = super::schema::ops::GET_AUTOMATION_EXECUTION,
+    "GetAutomationExecution"; GetCalendarStateInput => GetCalendarStateOutput =
+    super::schema::ops::GET_CALENDAR_STATE, "GetCalendarState"; GetCloudConnectorInput =>
+    GetCloudConnectorOutput = super::schema::ops::GET_CLOUD_CONNECTOR,
+    "GetCloudConnector"; GetCommandInvocationInput => GetCommandInvocationOutput =
+    super::schema::ops::GET_COMMAND_INVOCATION, "GetCommandInvocation";
+    GetConnectionStatusInput => GetConnectionStatusOutput =
+    super::schema::ops::GET_CONNECTION_STATUS, "GetConnectionStatus";
+    GetDefaultPatchBaselineInput => GetDefaultPatchBaselineOutput =
+    super::schema::ops::GET_DEFAULT_PATCH_BASELINE, "GetDefaultPatchBaseline";
+    GetDeployablePatchSnapshotForInstanceInput =>
+    GetDeployablePatchSnapshotForInstanceOutput =
+    super::schema::ops::GET_DEPLOYABLE_PATCH_SNAPSHOT_FOR_INSTANCE,
+    "GetDeployablePatchSnapshotForInstance"; GetDocumentInput => GetDocumentOutput =
+    super::schema::ops::GET_DOCUMENT, "GetDocument"; GetExecutionPreviewInput =>
+    GetExecutionPreviewOutput = super::schema::ops::GET_EXECUTION_PREVIEW,
+    "GetExecutionPreview"; GetInventoryInput => GetInventoryOutput =
+    super::schema::ops::GET_INVENTORY, "GetInventory"; GetInventorySchemaInput =>
+    GetInventorySchemaOutput = super::schema::ops::GET_INVENTORY_SCHEMA,
+    "GetInventorySchema"; GetMaintenanceWindowInput => GetMaintenanceWindowOutput =
+    super::schema::ops::GET_MAINTENANCE_WINDOW, "GetMaintenanceWindow";
+    GetMaintenanceWindowExecutionInput => GetMaintenanceWindowExecutionOutput =
+    super::schema::ops::GET_MAINTENANCE_WINDOW_EXECUTION,
+    "GetMaintenanceWindowExecution"; GetMaintenanceWindowExecutionTaskInput =>
+    GetMaintenanceWindowExecutionTaskOutput =
+    super::schema::ops::GET_MAINTENANCE_WINDOW_EXECUTION_TASK,
+    "GetMaintenanceWindowExecutionTask"; GetMaintenanceWindowExecutionTaskInvocationInput
+    => GetMaintenanceWindowExecutionTaskInvocationOutput =
+    super::schema::ops::GET_MAINTENANCE_WINDOW_EXECUTION_TASK_INVOCATION,
+    "GetMaintenanceWindowExecutionTaskInvocation"; GetMaintenanceWindowTaskInput =>
+    GetMaintenanceWindowTaskOutput = super::schema::ops::GET_MAINTENANCE_WINDOW_TASK,
+    "GetMaintenanceWindowTask"; GetOpsItemInput => GetOpsItemOutput =
+    super::schema::ops::GET_OPS_ITEM, "GetOpsItem"; GetOpsMetadataInput =>
+    GetOpsMetadataOutput = super::schema::ops::GET_OPS_METADATA, "GetOpsMetadata";
+    GetOpsSummaryInput => GetOpsSummaryOutput = super::schema::ops::GET_OPS_SUMMARY,
+    "GetOpsSummary"; GetParameterInput => GetParameterOutput =
+    super::schema::ops::GET_PARAMETER, "GetParameter"; GetParameterHistoryInput =>
+    GetParameterHistoryOutput = super::schema::ops::GET_PARAMETER_HISTORY,
+    "GetParameterHistory"; GetParametersInput => GetParametersOutput =
+    super::schema::ops::GET_PARAMETERS, "GetParameters"; GetParametersByPathInput =>
+    GetParametersByPathOutput = super::schema::ops::GET_PARAMETERS_BY_PATH,
+    "GetParametersByPath"; GetPatchBaselineInput => GetPatchBaselineOutput =
+    super::schema::ops::GET_PATCH_BASELINE, "GetPatchBaseline";
+    GetPatchBaselineForPatchGroupInput => GetPatchBaselineForPatchGroupOutput =
+    super::schema::ops::GET_PATCH_BASELINE_FOR_PATCH_GROUP,
+    "GetPatchBaselineForPatchGroup"; GetResourcePoliciesInput =>
+    GetResourcePoliciesOutput = super::schema::ops::GET_RESOURCE_POLICIES,
+    "GetResourcePolicies"; GetServiceSettingInput => GetServiceSettingOutput =
+    super::schema::ops::GET_SERVICE_SETTING, "GetServiceSetting";
+    LabelParameterVersionInput => LabelParameterVersionOutput =
+    super::schema::ops::LABEL_PARAMETER_VERSION, "LabelParameterVersion";
+    ListAssociationVersionsInput => ListAssociationVersionsOutput =
+    super::schema::ops::LIST_ASSOCIATION_VERSIONS, "ListAssociationVersions";
+    ListAssociationsInput => ListAssociationsOutput =
+    super::schema::ops::LIST_ASSOCIATIONS, "ListAssociations"; ListCloudConnectorsInput
+    => ListCloudConnectorsOutput = super::schema::ops::LIST_CLOUD_CONNECTORS,
+    "ListCloudConnectors"; ListCommandInvocationsInput => ListCommandInvocationsOutput =
+    super::schema::ops::LIST_COMMAND_INVOCATIONS, "ListCommandInvocations";
+    ListCommandsInput => ListCommandsOutput = super::schema::ops::LIST_COMMANDS,
+    "ListCommands"; ListComplianceItemsInput => ListComplianceItemsOutput =
+    super::schema::ops::LIST_COMPLIANCE_ITEMS, "ListComplianceItems";
+    ListComplianceSummariesInput => ListComplianceSummariesOutput =
+    super::schema::ops::LIST_COMPLIANCE_SUMMARIES, "ListComplianceSummaries";
+    ListDocumentMetadataHistoryInput => ListDocumentMetadataHistoryOutput =
+    super::schema::ops::LIST_DOCUMENT_METADATA_HISTORY, "ListDocumentMetadataHistory";
+    ListDocumentVersionsInput => ListDocumentVersionsOutput =
+    super::schema::ops::LIST_DOCUMENT_VERSIONS, "ListDocumentVersions";
+    ListDocumentsInput => ListDocumentsOutput = super::schema::ops::LIST_DOCUMENTS,
+    "ListDocuments"; ListInventoryEntriesInput => ListInventoryEntriesOutput =
+    super::schema::ops::LIST_INVENTORY_ENTRIES, "ListInventoryEntries"; ListNodesInput =>
+    ListNodesOutput = super::schema::ops::LIST_NODES, "ListNodes"; ListNodesSummaryInput
+    => ListNodesSummaryOutput = super::schema::ops::LIST_NODES_SUMMARY,
+    "ListNodesSummary"; ListOpsItemEventsInput => ListOpsItemEventsOutput =
+    super::schema::ops::LIST_OPS_ITEM_EVENTS, "ListOpsItemEvents";
+    ListOpsItemRelatedItemsInput => ListOpsItemRelatedItemsOutput =
+    super::schema::ops::LIST_OPS_ITEM_RELATED_ITEMS, "ListOpsItemRelatedItems";
+    ListOpsMetadataInput => ListOpsMetadataOutput =
+    super::schema::ops::LIST_OPS_METADATA, "ListOpsMetadata";
+    ListResourceComplianceSummariesInput => ListResourceComplianceSummariesOutput =
+    super::schema::ops::LIST_RESOURCE_COMPLIANCE_SUMMARIES,
+    "ListResourceComplianceSummaries"; ListResourceDataSyncInput =>
+    ListResourceDataSyncOutput = super::schema::ops::LIST_RESOURCE_DATA_SYNC,
+    "ListResourceDataSync"; ListTagsForResourceInput => ListTagsForResourceOutput =
+    super::schema::ops::LIST_TAGS_FOR_RESOURCE, "ListTagsForResource";
+    ModifyDocumentPermissionInput => ModifyDocumentPermissionOutput =
+    super::schema::ops::MODIFY_DOCUMENT_PERMISSION, "ModifyDocumentPermission";
+    PutComplianceItemsInput => PutComplianceItemsOutput =
+    super::schema::ops::PUT_COMPLIANCE_ITEMS, "PutComplianceItems"; PutInventoryInput =>
+    PutInventoryOutput = super::schema::ops::PUT_INVENTORY, "PutInventory";
+    PutParameterInput => PutParameterOutput = super::schema::ops::PUT_PARAMETER,
+    "PutParameter"; PutResourcePolicyInput => PutResourcePolicyOutput =
+    super::schema::ops::PUT_RESOURCE_POLICY, "PutResourcePolicy";
+    RegisterDefaultHostManagementConfigurationInput =>
+    RegisterDefaultHostManagementConfigurationOutput =
+    super::schema::ops::REGISTER_DEFAULT_HOST_MANAGEMENT_CONFIGURATION,
+    "RegisterDefaultHostManagementConfiguration"; RegisterDefaultPatchBaselineInput =>
+    RegisterDefaultPatchBaselineOutput =
+    super::schema::ops::REGISTER_DEFAULT_PATCH_BASELINE, "RegisterDefaultPatchBaseline";
+    RegisterPatchBaselineForPatchGroupInput => RegisterPatchBaselineForPatchGroupOutput =
+    super::schema::ops::REGISTER_PATCH_BASELINE_FOR_PATCH_GROUP,
+    "RegisterPatchBaselineForPatchGroup"; RegisterTargetWithMaintenanceWindowInput =>
+    RegisterTargetWithMaintenanceWindowOutput =
+    super::schema::ops::REGISTER_TARGET_WITH_MAINTENANCE_WINDOW,
+    "RegisterTargetWithMaintenanceWindow"; RegisterTaskWithMaintenanceWindowInput =>
+    RegisterTaskWithMaintenanceWindowOutput =
+    super::schema::ops::REGISTER_TASK_WITH_MAINTENANCE_WINDOW,
+    "RegisterTaskWithMaintenanceWindow"; RemoveTagsFromResourceInput =>
+    RemoveTagsFromResourceOutput = super::schema::ops::REMOVE_TAGS_FROM_RESOURCE,
+    "RemoveTagsFromResource"; ResetServiceSettingInput => ResetServiceSettingOutput =
+    super::schema::ops::RESET_SERVICE_SETTING, "ResetServiceSetting"; ResumeSessionInput
+    => ResumeSessionOutput = super::schema::ops::RESUME_SESSION, "ResumeSession";
+    SendAutomationSignalInput => SendAutomationSignalOutput =
+    super::schema::ops::SEND_AUTOMATION_SIGNAL, "SendAutomationSignal"; SendCommandInput
+    => SendCommandOutput = super::schema::ops::SEND_COMMAND, "SendCommand";
+    StartAccessRequestInput => StartAccessRequestOutput =
+    super::schema::ops::START_ACCESS_REQUEST, "StartAccessRequest";
+    StartAssociationsOnceInput => StartAssociationsOnceOutput =
+    super::schema::ops::START_ASSOCIATIONS_ONCE, "StartAssociationsOnce";
+    StartAutomationExecutionInput => StartAutomationExecutionOutput =
+    super::schema::ops::START_AUTOMATION_EXECUTION, "StartAutomationExecution";
+    StartChangeRequestExecutionInput => StartChangeRequestExecutionOutput =
+    super::schema::ops::START_CHANGE_REQUEST_EXECUTION, "StartChangeRequestExecution";
+    StartExecutionPreviewInput => StartExecutionPreviewOutput =
+    super::schema::ops::START_EXECUTION_PREVIEW, "StartExecutionPreview";
+    StartSessionInput => StartSessionOutput = super::schema::ops::START_SESSION,
+    "StartSession"; StopAutomationExecutionInput => StopAutomationExecutionOutput =
+    super::schema::ops::STOP_AUTOMATION_EXECUTION, "StopAutomationExecution";
+    TerminateSessionInput => TerminateSessionOutput =
+    super::schema::ops::TERMINATE_SESSION, "TerminateSession";
+    UnlabelParameterVersionInput => UnlabelParameterVersionOutput =
+    super::schema::ops::UNLABEL_PARAMETER_VERSION, "UnlabelParameterVersion";
+    UpdateAssociationInput => UpdateAssociationOutput =
+    super::schema::ops::UPDATE_ASSOCIATION, "UpdateAssociation";
+    UpdateAssociationStatusInput => UpdateAssociationStatusOutput =
+    super::schema::ops::UPDATE_ASSOCIATION_STATUS, "UpdateAssociationStatus";
+    UpdateCloudConnectorInput => UpdateCloudConnectorOutput =
+    super::schema::ops::UPDATE_CLOUD_CONNECTOR, "UpdateCloudConnector";
+    UpdateDocumentInput => UpdateDocumentOutput = super::schema::ops::UPDATE_DOCUMENT,
+    "UpdateDocument"; UpdateDocumentDefaultVersionInput =>
+    UpdateDocumentDefaultVersionOutput =
+    super::schema::ops::UPDATE_DOCUMENT_DEFAULT_VERSION, "UpdateDocumentDefaultVersion";
+    UpdateDocumentMetadataInput => UpdateDocumentMetadataOutput =
+    super::schema::ops::UPDATE_DOCUMENT_METADATA, "UpdateDocumentMetadata";
+    UpdateMaintenanceWindowInput => UpdateMaintenanceWindowOutput =
+    super::schema::ops::UPDATE_MAINTENANCE_WINDOW, "UpdateMaintenanceWindow";
+    UpdateMaintenanceWindowTargetInput => UpdateMaintenanceWindowTargetOutput =
+    super::schema::ops::UPDATE_MAINTENANCE_WINDOW_TARGET,
+    "UpdateMaintenanceWindowTarget"; UpdateMaintenanceWindowTaskInput =>
+    UpdateMaintenanceWindowTaskOutput =
+    super::schema::ops::UPDATE_MAINTENANCE_WINDOW_TASK, "UpdateMaintenanceWindowTask";
+    UpdateManagedInstanceRoleInput => UpdateManagedInstanceRoleOutput =
+    super::schema::ops::UPDATE_MANAGED_INSTANCE_ROLE, "UpdateManagedInstanceRole";
+    UpdateOpsItemInput => UpdateOpsItemOutput = super::schema::ops::UPDATE_OPS_ITEM,
+    "UpdateOpsItem"; UpdateOpsMetadataInput => UpdateOpsMetadataOutput =
+    super::schema::ops::UPDATE_OPS_METADATA, "UpdateOpsMetadata";
+    UpdatePatchBaselineInput => UpdatePatchBaselineOutput =
+    super::schema::ops::UPDATE_PATCH_BASELINE, "UpdatePatchBaseline";
+    UpdateResourceDataSyncInput => UpdateResourceDataSyncOutput =
+    super::schema::ops::UPDATE_RESOURCE_DATA_SYNC, "UpdateResourceDataSync";
+    UpdateServiceSettingInput => UpdateServiceSettingOutput =
+    super::schema::ops::UPDATE_SERVICE_SETTING, "UpdateServiceSetting";
+    ValidateCloudConnectorInput => ValidateCloudConnectorOutput =
+    super::schema::ops::VALIDATE_CLOUD_CONNECTOR, "ValidateCloudConnector";
+);

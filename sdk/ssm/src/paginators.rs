@@ -7,10 +7,10 @@ pub static LIST_ASSOCIATIONS: PaginatorSpec = PaginatorSpec::new(
         &["Associations"],
     )
     .limit("MaxResults");
-impl super::input::ListAssociationsRequest<rboto::ServiceClient> {
+impl super::input::ListAssociationsInput {
     /// Pages through `ListAssociations` (botocore's `get_paginator("list_associations")`).
     pub fn into_paginator(self) -> Paginator<Self> {
-        Paginator::new(self._client.clone(), self, &LIST_ASSOCIATIONS)
+        Paginator::of_input(self, &LIST_ASSOCIATIONS)
     }
 }
 pub static LIST_COMMAND_INVOCATIONS: PaginatorSpec = PaginatorSpec::new(
@@ -19,10 +19,10 @@ pub static LIST_COMMAND_INVOCATIONS: PaginatorSpec = PaginatorSpec::new(
         &["CommandInvocations"],
     )
     .limit("MaxResults");
-impl super::input::ListCommandInvocationsRequest<rboto::ServiceClient> {
+impl super::input::ListCommandInvocationsInput {
     /// Pages through `ListCommandInvocations` (botocore's `get_paginator("list_command_invocations")`).
     pub fn into_paginator(self) -> Paginator<Self> {
-        Paginator::new(self._client.clone(), self, &LIST_COMMAND_INVOCATIONS)
+        Paginator::of_input(self, &LIST_COMMAND_INVOCATIONS)
     }
 }
 pub static LIST_COMMANDS: PaginatorSpec = PaginatorSpec::new(
@@ -31,10 +31,10 @@ pub static LIST_COMMANDS: PaginatorSpec = PaginatorSpec::new(
         &["Commands"],
     )
     .limit("MaxResults");
-impl super::input::ListCommandsRequest<rboto::ServiceClient> {
+impl super::input::ListCommandsInput {
     /// Pages through `ListCommands` (botocore's `get_paginator("list_commands")`).
     pub fn into_paginator(self) -> Paginator<Self> {
-        Paginator::new(self._client.clone(), self, &LIST_COMMANDS)
+        Paginator::of_input(self, &LIST_COMMANDS)
     }
 }
 pub static LIST_DOCUMENTS: PaginatorSpec = PaginatorSpec::new(
@@ -43,10 +43,10 @@ pub static LIST_DOCUMENTS: PaginatorSpec = PaginatorSpec::new(
         &["DocumentIdentifiers"],
     )
     .limit("MaxResults");
-impl super::input::ListDocumentsRequest<rboto::ServiceClient> {
+impl super::input::ListDocumentsInput {
     /// Pages through `ListDocuments` (botocore's `get_paginator("list_documents")`).
     pub fn into_paginator(self) -> Paginator<Self> {
-        Paginator::new(self._client.clone(), self, &LIST_DOCUMENTS)
+        Paginator::of_input(self, &LIST_DOCUMENTS)
     }
 }
 pub static DESCRIBE_INSTANCE_INFORMATION: PaginatorSpec = PaginatorSpec::new(
@@ -55,10 +55,10 @@ pub static DESCRIBE_INSTANCE_INFORMATION: PaginatorSpec = PaginatorSpec::new(
         &["InstanceInformationList"],
     )
     .limit("MaxResults");
-impl super::input::DescribeInstanceInformationRequest<rboto::ServiceClient> {
+impl super::input::DescribeInstanceInformationInput {
     /// Pages through `DescribeInstanceInformation` (botocore's `get_paginator("describe_instance_information")`).
     pub fn into_paginator(self) -> Paginator<Self> {
-        Paginator::new(self._client.clone(), self, &DESCRIBE_INSTANCE_INFORMATION)
+        Paginator::of_input(self, &DESCRIBE_INSTANCE_INFORMATION)
     }
 }
 pub static DESCRIBE_ACTIVATIONS: PaginatorSpec = PaginatorSpec::new(
@@ -67,10 +67,10 @@ pub static DESCRIBE_ACTIVATIONS: PaginatorSpec = PaginatorSpec::new(
         &["ActivationList"],
     )
     .limit("MaxResults");
-impl super::input::DescribeActivationsRequest<rboto::ServiceClient> {
+impl super::input::DescribeActivationsInput {
     /// Pages through `DescribeActivations` (botocore's `get_paginator("describe_activations")`).
     pub fn into_paginator(self) -> Paginator<Self> {
-        Paginator::new(self._client.clone(), self, &DESCRIBE_ACTIVATIONS)
+        Paginator::of_input(self, &DESCRIBE_ACTIVATIONS)
     }
 }
 pub static DESCRIBE_PARAMETERS: PaginatorSpec = PaginatorSpec::new(
@@ -79,10 +79,10 @@ pub static DESCRIBE_PARAMETERS: PaginatorSpec = PaginatorSpec::new(
         &["Parameters"],
     )
     .limit("MaxResults");
-impl super::input::DescribeParametersRequest<rboto::ServiceClient> {
+impl super::input::DescribeParametersInput {
     /// Pages through `DescribeParameters` (botocore's `get_paginator("describe_parameters")`).
     pub fn into_paginator(self) -> Paginator<Self> {
-        Paginator::new(self._client.clone(), self, &DESCRIBE_PARAMETERS)
+        Paginator::of_input(self, &DESCRIBE_PARAMETERS)
     }
 }
 pub static DESCRIBE_ASSOCIATION_EXECUTIONS: PaginatorSpec = PaginatorSpec::new(
@@ -91,10 +91,10 @@ pub static DESCRIBE_ASSOCIATION_EXECUTIONS: PaginatorSpec = PaginatorSpec::new(
         &["AssociationExecutions"],
     )
     .limit("MaxResults");
-impl super::input::DescribeAssociationExecutionsRequest<rboto::ServiceClient> {
+impl super::input::DescribeAssociationExecutionsInput {
     /// Pages through `DescribeAssociationExecutions` (botocore's `get_paginator("describe_association_executions")`).
     pub fn into_paginator(self) -> Paginator<Self> {
-        Paginator::new(self._client.clone(), self, &DESCRIBE_ASSOCIATION_EXECUTIONS)
+        Paginator::of_input(self, &DESCRIBE_ASSOCIATION_EXECUTIONS)
     }
 }
 pub static DESCRIBE_ASSOCIATION_EXECUTION_TARGETS: PaginatorSpec = PaginatorSpec::new(
@@ -103,14 +103,10 @@ pub static DESCRIBE_ASSOCIATION_EXECUTION_TARGETS: PaginatorSpec = PaginatorSpec
         &["AssociationExecutionTargets"],
     )
     .limit("MaxResults");
-impl super::input::DescribeAssociationExecutionTargetsRequest<rboto::ServiceClient> {
+impl super::input::DescribeAssociationExecutionTargetsInput {
     /// Pages through `DescribeAssociationExecutionTargets` (botocore's `get_paginator("describe_association_execution_targets")`).
     pub fn into_paginator(self) -> Paginator<Self> {
-        Paginator::new(
-            self._client.clone(),
-            self,
-            &DESCRIBE_ASSOCIATION_EXECUTION_TARGETS,
-        )
+        Paginator::of_input(self, &DESCRIBE_ASSOCIATION_EXECUTION_TARGETS)
     }
 }
 pub static GET_INVENTORY: PaginatorSpec = PaginatorSpec::new(
@@ -119,10 +115,10 @@ pub static GET_INVENTORY: PaginatorSpec = PaginatorSpec::new(
         &["Entities"],
     )
     .limit("MaxResults");
-impl super::input::GetInventoryRequest<rboto::ServiceClient> {
+impl super::input::GetInventoryInput {
     /// Pages through `GetInventory` (botocore's `get_paginator("get_inventory")`).
     pub fn into_paginator(self) -> Paginator<Self> {
-        Paginator::new(self._client.clone(), self, &GET_INVENTORY)
+        Paginator::of_input(self, &GET_INVENTORY)
     }
 }
 pub static GET_PARAMETERS_BY_PATH: PaginatorSpec = PaginatorSpec::new(
@@ -131,10 +127,10 @@ pub static GET_PARAMETERS_BY_PATH: PaginatorSpec = PaginatorSpec::new(
         &["Parameters"],
     )
     .limit("MaxResults");
-impl super::input::GetParametersByPathRequest<rboto::ServiceClient> {
+impl super::input::GetParametersByPathInput {
     /// Pages through `GetParametersByPath` (botocore's `get_paginator("get_parameters_by_path")`).
     pub fn into_paginator(self) -> Paginator<Self> {
-        Paginator::new(self._client.clone(), self, &GET_PARAMETERS_BY_PATH)
+        Paginator::of_input(self, &GET_PARAMETERS_BY_PATH)
     }
 }
 pub static GET_PARAMETER_HISTORY: PaginatorSpec = PaginatorSpec::new(
@@ -143,10 +139,10 @@ pub static GET_PARAMETER_HISTORY: PaginatorSpec = PaginatorSpec::new(
         &["Parameters"],
     )
     .limit("MaxResults");
-impl super::input::GetParameterHistoryRequest<rboto::ServiceClient> {
+impl super::input::GetParameterHistoryInput {
     /// Pages through `GetParameterHistory` (botocore's `get_paginator("get_parameter_history")`).
     pub fn into_paginator(self) -> Paginator<Self> {
-        Paginator::new(self._client.clone(), self, &GET_PARAMETER_HISTORY)
+        Paginator::of_input(self, &GET_PARAMETER_HISTORY)
     }
 }
 pub static DESCRIBE_AUTOMATION_EXECUTIONS: PaginatorSpec = PaginatorSpec::new(
@@ -155,10 +151,10 @@ pub static DESCRIBE_AUTOMATION_EXECUTIONS: PaginatorSpec = PaginatorSpec::new(
         &["AutomationExecutionMetadataList"],
     )
     .limit("MaxResults");
-impl super::input::DescribeAutomationExecutionsRequest<rboto::ServiceClient> {
+impl super::input::DescribeAutomationExecutionsInput {
     /// Pages through `DescribeAutomationExecutions` (botocore's `get_paginator("describe_automation_executions")`).
     pub fn into_paginator(self) -> Paginator<Self> {
-        Paginator::new(self._client.clone(), self, &DESCRIBE_AUTOMATION_EXECUTIONS)
+        Paginator::of_input(self, &DESCRIBE_AUTOMATION_EXECUTIONS)
     }
 }
 pub static DESCRIBE_AUTOMATION_STEP_EXECUTIONS: PaginatorSpec = PaginatorSpec::new(
@@ -167,10 +163,10 @@ pub static DESCRIBE_AUTOMATION_STEP_EXECUTIONS: PaginatorSpec = PaginatorSpec::n
         &["StepExecutions"],
     )
     .limit("MaxResults");
-impl super::input::DescribeAutomationStepExecutionsRequest<rboto::ServiceClient> {
+impl super::input::DescribeAutomationStepExecutionsInput {
     /// Pages through `DescribeAutomationStepExecutions` (botocore's `get_paginator("describe_automation_step_executions")`).
     pub fn into_paginator(self) -> Paginator<Self> {
-        Paginator::new(self._client.clone(), self, &DESCRIBE_AUTOMATION_STEP_EXECUTIONS)
+        Paginator::of_input(self, &DESCRIBE_AUTOMATION_STEP_EXECUTIONS)
     }
 }
 pub static DESCRIBE_AVAILABLE_PATCHES: PaginatorSpec = PaginatorSpec::new(
@@ -179,10 +175,10 @@ pub static DESCRIBE_AVAILABLE_PATCHES: PaginatorSpec = PaginatorSpec::new(
         &["Patches"],
     )
     .limit("MaxResults");
-impl super::input::DescribeAvailablePatchesRequest<rboto::ServiceClient> {
+impl super::input::DescribeAvailablePatchesInput {
     /// Pages through `DescribeAvailablePatches` (botocore's `get_paginator("describe_available_patches")`).
     pub fn into_paginator(self) -> Paginator<Self> {
-        Paginator::new(self._client.clone(), self, &DESCRIBE_AVAILABLE_PATCHES)
+        Paginator::of_input(self, &DESCRIBE_AVAILABLE_PATCHES)
     }
 }
 pub static DESCRIBE_EFFECTIVE_INSTANCE_ASSOCIATIONS: PaginatorSpec = PaginatorSpec::new(
@@ -191,14 +187,10 @@ pub static DESCRIBE_EFFECTIVE_INSTANCE_ASSOCIATIONS: PaginatorSpec = PaginatorSp
         &["Associations"],
     )
     .limit("MaxResults");
-impl super::input::DescribeEffectiveInstanceAssociationsRequest<rboto::ServiceClient> {
+impl super::input::DescribeEffectiveInstanceAssociationsInput {
     /// Pages through `DescribeEffectiveInstanceAssociations` (botocore's `get_paginator("describe_effective_instance_associations")`).
     pub fn into_paginator(self) -> Paginator<Self> {
-        Paginator::new(
-            self._client.clone(),
-            self,
-            &DESCRIBE_EFFECTIVE_INSTANCE_ASSOCIATIONS,
-        )
+        Paginator::of_input(self, &DESCRIBE_EFFECTIVE_INSTANCE_ASSOCIATIONS)
     }
 }
 pub static DESCRIBE_EFFECTIVE_PATCHES_FOR_PATCH_BASELINE: PaginatorSpec = PaginatorSpec::new(
@@ -207,16 +199,10 @@ pub static DESCRIBE_EFFECTIVE_PATCHES_FOR_PATCH_BASELINE: PaginatorSpec = Pagina
         &["EffectivePatches"],
     )
     .limit("MaxResults");
-impl super::input::DescribeEffectivePatchesForPatchBaselineRequest<
-    rboto::ServiceClient,
-> {
+impl super::input::DescribeEffectivePatchesForPatchBaselineInput {
     /// Pages through `DescribeEffectivePatchesForPatchBaseline` (botocore's `get_paginator("describe_effective_patches_for_patch_baseline")`).
     pub fn into_paginator(self) -> Paginator<Self> {
-        Paginator::new(
-            self._client.clone(),
-            self,
-            &DESCRIBE_EFFECTIVE_PATCHES_FOR_PATCH_BASELINE,
-        )
+        Paginator::of_input(self, &DESCRIBE_EFFECTIVE_PATCHES_FOR_PATCH_BASELINE)
     }
 }
 pub static DESCRIBE_INSTANCE_ASSOCIATIONS_STATUS: PaginatorSpec = PaginatorSpec::new(
@@ -225,14 +211,10 @@ pub static DESCRIBE_INSTANCE_ASSOCIATIONS_STATUS: PaginatorSpec = PaginatorSpec:
         &["InstanceAssociationStatusInfos"],
     )
     .limit("MaxResults");
-impl super::input::DescribeInstanceAssociationsStatusRequest<rboto::ServiceClient> {
+impl super::input::DescribeInstanceAssociationsStatusInput {
     /// Pages through `DescribeInstanceAssociationsStatus` (botocore's `get_paginator("describe_instance_associations_status")`).
     pub fn into_paginator(self) -> Paginator<Self> {
-        Paginator::new(
-            self._client.clone(),
-            self,
-            &DESCRIBE_INSTANCE_ASSOCIATIONS_STATUS,
-        )
+        Paginator::of_input(self, &DESCRIBE_INSTANCE_ASSOCIATIONS_STATUS)
     }
 }
 pub static DESCRIBE_INSTANCE_PATCH_STATES: PaginatorSpec = PaginatorSpec::new(
@@ -241,10 +223,10 @@ pub static DESCRIBE_INSTANCE_PATCH_STATES: PaginatorSpec = PaginatorSpec::new(
         &["InstancePatchStates"],
     )
     .limit("MaxResults");
-impl super::input::DescribeInstancePatchStatesRequest<rboto::ServiceClient> {
+impl super::input::DescribeInstancePatchStatesInput {
     /// Pages through `DescribeInstancePatchStates` (botocore's `get_paginator("describe_instance_patch_states")`).
     pub fn into_paginator(self) -> Paginator<Self> {
-        Paginator::new(self._client.clone(), self, &DESCRIBE_INSTANCE_PATCH_STATES)
+        Paginator::of_input(self, &DESCRIBE_INSTANCE_PATCH_STATES)
     }
 }
 pub static DESCRIBE_INSTANCE_PATCH_STATES_FOR_PATCH_GROUP: PaginatorSpec = PaginatorSpec::new(
@@ -253,16 +235,10 @@ pub static DESCRIBE_INSTANCE_PATCH_STATES_FOR_PATCH_GROUP: PaginatorSpec = Pagin
         &["InstancePatchStates"],
     )
     .limit("MaxResults");
-impl super::input::DescribeInstancePatchStatesForPatchGroupRequest<
-    rboto::ServiceClient,
-> {
+impl super::input::DescribeInstancePatchStatesForPatchGroupInput {
     /// Pages through `DescribeInstancePatchStatesForPatchGroup` (botocore's `get_paginator("describe_instance_patch_states_for_patch_group")`).
     pub fn into_paginator(self) -> Paginator<Self> {
-        Paginator::new(
-            self._client.clone(),
-            self,
-            &DESCRIBE_INSTANCE_PATCH_STATES_FOR_PATCH_GROUP,
-        )
+        Paginator::of_input(self, &DESCRIBE_INSTANCE_PATCH_STATES_FOR_PATCH_GROUP)
     }
 }
 pub static DESCRIBE_INSTANCE_PATCHES: PaginatorSpec = PaginatorSpec::new(
@@ -271,10 +247,10 @@ pub static DESCRIBE_INSTANCE_PATCHES: PaginatorSpec = PaginatorSpec::new(
         &["Patches"],
     )
     .limit("MaxResults");
-impl super::input::DescribeInstancePatchesRequest<rboto::ServiceClient> {
+impl super::input::DescribeInstancePatchesInput {
     /// Pages through `DescribeInstancePatches` (botocore's `get_paginator("describe_instance_patches")`).
     pub fn into_paginator(self) -> Paginator<Self> {
-        Paginator::new(self._client.clone(), self, &DESCRIBE_INSTANCE_PATCHES)
+        Paginator::of_input(self, &DESCRIBE_INSTANCE_PATCHES)
     }
 }
 pub static DESCRIBE_INVENTORY_DELETIONS: PaginatorSpec = PaginatorSpec::new(
@@ -283,10 +259,10 @@ pub static DESCRIBE_INVENTORY_DELETIONS: PaginatorSpec = PaginatorSpec::new(
         &["InventoryDeletions"],
     )
     .limit("MaxResults");
-impl super::input::DescribeInventoryDeletionsRequest<rboto::ServiceClient> {
+impl super::input::DescribeInventoryDeletionsInput {
     /// Pages through `DescribeInventoryDeletions` (botocore's `get_paginator("describe_inventory_deletions")`).
     pub fn into_paginator(self) -> Paginator<Self> {
-        Paginator::new(self._client.clone(), self, &DESCRIBE_INVENTORY_DELETIONS)
+        Paginator::of_input(self, &DESCRIBE_INVENTORY_DELETIONS)
     }
 }
 pub static DESCRIBE_MAINTENANCE_WINDOW_EXECUTION_TASK_INVOCATIONS: PaginatorSpec = PaginatorSpec::new(
@@ -295,13 +271,10 @@ pub static DESCRIBE_MAINTENANCE_WINDOW_EXECUTION_TASK_INVOCATIONS: PaginatorSpec
         &["WindowExecutionTaskInvocationIdentities"],
     )
     .limit("MaxResults");
-impl super::input::DescribeMaintenanceWindowExecutionTaskInvocationsRequest<
-    rboto::ServiceClient,
-> {
+impl super::input::DescribeMaintenanceWindowExecutionTaskInvocationsInput {
     /// Pages through `DescribeMaintenanceWindowExecutionTaskInvocations` (botocore's `get_paginator("describe_maintenance_window_execution_task_invocations")`).
     pub fn into_paginator(self) -> Paginator<Self> {
-        Paginator::new(
-            self._client.clone(),
+        Paginator::of_input(
             self,
             &DESCRIBE_MAINTENANCE_WINDOW_EXECUTION_TASK_INVOCATIONS,
         )
@@ -313,14 +286,10 @@ pub static DESCRIBE_MAINTENANCE_WINDOW_EXECUTION_TASKS: PaginatorSpec = Paginato
         &["WindowExecutionTaskIdentities"],
     )
     .limit("MaxResults");
-impl super::input::DescribeMaintenanceWindowExecutionTasksRequest<rboto::ServiceClient> {
+impl super::input::DescribeMaintenanceWindowExecutionTasksInput {
     /// Pages through `DescribeMaintenanceWindowExecutionTasks` (botocore's `get_paginator("describe_maintenance_window_execution_tasks")`).
     pub fn into_paginator(self) -> Paginator<Self> {
-        Paginator::new(
-            self._client.clone(),
-            self,
-            &DESCRIBE_MAINTENANCE_WINDOW_EXECUTION_TASKS,
-        )
+        Paginator::of_input(self, &DESCRIBE_MAINTENANCE_WINDOW_EXECUTION_TASKS)
     }
 }
 pub static DESCRIBE_MAINTENANCE_WINDOW_EXECUTIONS: PaginatorSpec = PaginatorSpec::new(
@@ -329,14 +298,10 @@ pub static DESCRIBE_MAINTENANCE_WINDOW_EXECUTIONS: PaginatorSpec = PaginatorSpec
         &["WindowExecutions"],
     )
     .limit("MaxResults");
-impl super::input::DescribeMaintenanceWindowExecutionsRequest<rboto::ServiceClient> {
+impl super::input::DescribeMaintenanceWindowExecutionsInput {
     /// Pages through `DescribeMaintenanceWindowExecutions` (botocore's `get_paginator("describe_maintenance_window_executions")`).
     pub fn into_paginator(self) -> Paginator<Self> {
-        Paginator::new(
-            self._client.clone(),
-            self,
-            &DESCRIBE_MAINTENANCE_WINDOW_EXECUTIONS,
-        )
+        Paginator::of_input(self, &DESCRIBE_MAINTENANCE_WINDOW_EXECUTIONS)
     }
 }
 pub static DESCRIBE_MAINTENANCE_WINDOW_SCHEDULE: PaginatorSpec = PaginatorSpec::new(
@@ -345,10 +310,10 @@ pub static DESCRIBE_MAINTENANCE_WINDOW_SCHEDULE: PaginatorSpec = PaginatorSpec::
         &["ScheduledWindowExecutions"],
     )
     .limit("MaxResults");
-impl super::input::DescribeMaintenanceWindowScheduleRequest<rboto::ServiceClient> {
+impl super::input::DescribeMaintenanceWindowScheduleInput {
     /// Pages through `DescribeMaintenanceWindowSchedule` (botocore's `get_paginator("describe_maintenance_window_schedule")`).
     pub fn into_paginator(self) -> Paginator<Self> {
-        Paginator::new(self._client.clone(), self, &DESCRIBE_MAINTENANCE_WINDOW_SCHEDULE)
+        Paginator::of_input(self, &DESCRIBE_MAINTENANCE_WINDOW_SCHEDULE)
     }
 }
 pub static DESCRIBE_MAINTENANCE_WINDOW_TARGETS: PaginatorSpec = PaginatorSpec::new(
@@ -357,10 +322,10 @@ pub static DESCRIBE_MAINTENANCE_WINDOW_TARGETS: PaginatorSpec = PaginatorSpec::n
         &["Targets"],
     )
     .limit("MaxResults");
-impl super::input::DescribeMaintenanceWindowTargetsRequest<rboto::ServiceClient> {
+impl super::input::DescribeMaintenanceWindowTargetsInput {
     /// Pages through `DescribeMaintenanceWindowTargets` (botocore's `get_paginator("describe_maintenance_window_targets")`).
     pub fn into_paginator(self) -> Paginator<Self> {
-        Paginator::new(self._client.clone(), self, &DESCRIBE_MAINTENANCE_WINDOW_TARGETS)
+        Paginator::of_input(self, &DESCRIBE_MAINTENANCE_WINDOW_TARGETS)
     }
 }
 pub static DESCRIBE_MAINTENANCE_WINDOW_TASKS: PaginatorSpec = PaginatorSpec::new(
@@ -369,10 +334,10 @@ pub static DESCRIBE_MAINTENANCE_WINDOW_TASKS: PaginatorSpec = PaginatorSpec::new
         &["Tasks"],
     )
     .limit("MaxResults");
-impl super::input::DescribeMaintenanceWindowTasksRequest<rboto::ServiceClient> {
+impl super::input::DescribeMaintenanceWindowTasksInput {
     /// Pages through `DescribeMaintenanceWindowTasks` (botocore's `get_paginator("describe_maintenance_window_tasks")`).
     pub fn into_paginator(self) -> Paginator<Self> {
-        Paginator::new(self._client.clone(), self, &DESCRIBE_MAINTENANCE_WINDOW_TASKS)
+        Paginator::of_input(self, &DESCRIBE_MAINTENANCE_WINDOW_TASKS)
     }
 }
 pub static DESCRIBE_MAINTENANCE_WINDOWS: PaginatorSpec = PaginatorSpec::new(
@@ -381,10 +346,10 @@ pub static DESCRIBE_MAINTENANCE_WINDOWS: PaginatorSpec = PaginatorSpec::new(
         &["WindowIdentities"],
     )
     .limit("MaxResults");
-impl super::input::DescribeMaintenanceWindowsRequest<rboto::ServiceClient> {
+impl super::input::DescribeMaintenanceWindowsInput {
     /// Pages through `DescribeMaintenanceWindows` (botocore's `get_paginator("describe_maintenance_windows")`).
     pub fn into_paginator(self) -> Paginator<Self> {
-        Paginator::new(self._client.clone(), self, &DESCRIBE_MAINTENANCE_WINDOWS)
+        Paginator::of_input(self, &DESCRIBE_MAINTENANCE_WINDOWS)
     }
 }
 pub static DESCRIBE_MAINTENANCE_WINDOWS_FOR_TARGET: PaginatorSpec = PaginatorSpec::new(
@@ -393,14 +358,10 @@ pub static DESCRIBE_MAINTENANCE_WINDOWS_FOR_TARGET: PaginatorSpec = PaginatorSpe
         &["WindowIdentities"],
     )
     .limit("MaxResults");
-impl super::input::DescribeMaintenanceWindowsForTargetRequest<rboto::ServiceClient> {
+impl super::input::DescribeMaintenanceWindowsForTargetInput {
     /// Pages through `DescribeMaintenanceWindowsForTarget` (botocore's `get_paginator("describe_maintenance_windows_for_target")`).
     pub fn into_paginator(self) -> Paginator<Self> {
-        Paginator::new(
-            self._client.clone(),
-            self,
-            &DESCRIBE_MAINTENANCE_WINDOWS_FOR_TARGET,
-        )
+        Paginator::of_input(self, &DESCRIBE_MAINTENANCE_WINDOWS_FOR_TARGET)
     }
 }
 pub static DESCRIBE_PATCH_BASELINES: PaginatorSpec = PaginatorSpec::new(
@@ -409,10 +370,10 @@ pub static DESCRIBE_PATCH_BASELINES: PaginatorSpec = PaginatorSpec::new(
         &["BaselineIdentities"],
     )
     .limit("MaxResults");
-impl super::input::DescribePatchBaselinesRequest<rboto::ServiceClient> {
+impl super::input::DescribePatchBaselinesInput {
     /// Pages through `DescribePatchBaselines` (botocore's `get_paginator("describe_patch_baselines")`).
     pub fn into_paginator(self) -> Paginator<Self> {
-        Paginator::new(self._client.clone(), self, &DESCRIBE_PATCH_BASELINES)
+        Paginator::of_input(self, &DESCRIBE_PATCH_BASELINES)
     }
 }
 pub static DESCRIBE_PATCH_GROUPS: PaginatorSpec = PaginatorSpec::new(
@@ -421,10 +382,10 @@ pub static DESCRIBE_PATCH_GROUPS: PaginatorSpec = PaginatorSpec::new(
         &["Mappings"],
     )
     .limit("MaxResults");
-impl super::input::DescribePatchGroupsRequest<rboto::ServiceClient> {
+impl super::input::DescribePatchGroupsInput {
     /// Pages through `DescribePatchGroups` (botocore's `get_paginator("describe_patch_groups")`).
     pub fn into_paginator(self) -> Paginator<Self> {
-        Paginator::new(self._client.clone(), self, &DESCRIBE_PATCH_GROUPS)
+        Paginator::of_input(self, &DESCRIBE_PATCH_GROUPS)
     }
 }
 pub static DESCRIBE_SESSIONS: PaginatorSpec = PaginatorSpec::new(
@@ -433,10 +394,10 @@ pub static DESCRIBE_SESSIONS: PaginatorSpec = PaginatorSpec::new(
         &["Sessions"],
     )
     .limit("MaxResults");
-impl super::input::DescribeSessionsRequest<rboto::ServiceClient> {
+impl super::input::DescribeSessionsInput {
     /// Pages through `DescribeSessions` (botocore's `get_paginator("describe_sessions")`).
     pub fn into_paginator(self) -> Paginator<Self> {
-        Paginator::new(self._client.clone(), self, &DESCRIBE_SESSIONS)
+        Paginator::of_input(self, &DESCRIBE_SESSIONS)
     }
 }
 pub static GET_INVENTORY_SCHEMA: PaginatorSpec = PaginatorSpec::new(
@@ -445,10 +406,10 @@ pub static GET_INVENTORY_SCHEMA: PaginatorSpec = PaginatorSpec::new(
         &["Schemas"],
     )
     .limit("MaxResults");
-impl super::input::GetInventorySchemaRequest<rboto::ServiceClient> {
+impl super::input::GetInventorySchemaInput {
     /// Pages through `GetInventorySchema` (botocore's `get_paginator("get_inventory_schema")`).
     pub fn into_paginator(self) -> Paginator<Self> {
-        Paginator::new(self._client.clone(), self, &GET_INVENTORY_SCHEMA)
+        Paginator::of_input(self, &GET_INVENTORY_SCHEMA)
     }
 }
 pub static LIST_ASSOCIATION_VERSIONS: PaginatorSpec = PaginatorSpec::new(
@@ -457,10 +418,10 @@ pub static LIST_ASSOCIATION_VERSIONS: PaginatorSpec = PaginatorSpec::new(
         &["AssociationVersions"],
     )
     .limit("MaxResults");
-impl super::input::ListAssociationVersionsRequest<rboto::ServiceClient> {
+impl super::input::ListAssociationVersionsInput {
     /// Pages through `ListAssociationVersions` (botocore's `get_paginator("list_association_versions")`).
     pub fn into_paginator(self) -> Paginator<Self> {
-        Paginator::new(self._client.clone(), self, &LIST_ASSOCIATION_VERSIONS)
+        Paginator::of_input(self, &LIST_ASSOCIATION_VERSIONS)
     }
 }
 pub static LIST_COMPLIANCE_ITEMS: PaginatorSpec = PaginatorSpec::new(
@@ -469,10 +430,10 @@ pub static LIST_COMPLIANCE_ITEMS: PaginatorSpec = PaginatorSpec::new(
         &["ComplianceItems"],
     )
     .limit("MaxResults");
-impl super::input::ListComplianceItemsRequest<rboto::ServiceClient> {
+impl super::input::ListComplianceItemsInput {
     /// Pages through `ListComplianceItems` (botocore's `get_paginator("list_compliance_items")`).
     pub fn into_paginator(self) -> Paginator<Self> {
-        Paginator::new(self._client.clone(), self, &LIST_COMPLIANCE_ITEMS)
+        Paginator::of_input(self, &LIST_COMPLIANCE_ITEMS)
     }
 }
 pub static LIST_COMPLIANCE_SUMMARIES: PaginatorSpec = PaginatorSpec::new(
@@ -481,10 +442,10 @@ pub static LIST_COMPLIANCE_SUMMARIES: PaginatorSpec = PaginatorSpec::new(
         &["ComplianceSummaryItems"],
     )
     .limit("MaxResults");
-impl super::input::ListComplianceSummariesRequest<rboto::ServiceClient> {
+impl super::input::ListComplianceSummariesInput {
     /// Pages through `ListComplianceSummaries` (botocore's `get_paginator("list_compliance_summaries")`).
     pub fn into_paginator(self) -> Paginator<Self> {
-        Paginator::new(self._client.clone(), self, &LIST_COMPLIANCE_SUMMARIES)
+        Paginator::of_input(self, &LIST_COMPLIANCE_SUMMARIES)
     }
 }
 pub static LIST_DOCUMENT_VERSIONS: PaginatorSpec = PaginatorSpec::new(
@@ -493,10 +454,10 @@ pub static LIST_DOCUMENT_VERSIONS: PaginatorSpec = PaginatorSpec::new(
         &["DocumentVersions"],
     )
     .limit("MaxResults");
-impl super::input::ListDocumentVersionsRequest<rboto::ServiceClient> {
+impl super::input::ListDocumentVersionsInput {
     /// Pages through `ListDocumentVersions` (botocore's `get_paginator("list_document_versions")`).
     pub fn into_paginator(self) -> Paginator<Self> {
-        Paginator::new(self._client.clone(), self, &LIST_DOCUMENT_VERSIONS)
+        Paginator::of_input(self, &LIST_DOCUMENT_VERSIONS)
     }
 }
 pub static LIST_RESOURCE_COMPLIANCE_SUMMARIES: PaginatorSpec = PaginatorSpec::new(
@@ -505,10 +466,10 @@ pub static LIST_RESOURCE_COMPLIANCE_SUMMARIES: PaginatorSpec = PaginatorSpec::ne
         &["ResourceComplianceSummaryItems"],
     )
     .limit("MaxResults");
-impl super::input::ListResourceComplianceSummariesRequest<rboto::ServiceClient> {
+impl super::input::ListResourceComplianceSummariesInput {
     /// Pages through `ListResourceComplianceSummaries` (botocore's `get_paginator("list_resource_compliance_summaries")`).
     pub fn into_paginator(self) -> Paginator<Self> {
-        Paginator::new(self._client.clone(), self, &LIST_RESOURCE_COMPLIANCE_SUMMARIES)
+        Paginator::of_input(self, &LIST_RESOURCE_COMPLIANCE_SUMMARIES)
     }
 }
 pub static LIST_RESOURCE_DATA_SYNC: PaginatorSpec = PaginatorSpec::new(
@@ -517,10 +478,10 @@ pub static LIST_RESOURCE_DATA_SYNC: PaginatorSpec = PaginatorSpec::new(
         &["ResourceDataSyncItems"],
     )
     .limit("MaxResults");
-impl super::input::ListResourceDataSyncRequest<rboto::ServiceClient> {
+impl super::input::ListResourceDataSyncInput {
     /// Pages through `ListResourceDataSync` (botocore's `get_paginator("list_resource_data_sync")`).
     pub fn into_paginator(self) -> Paginator<Self> {
-        Paginator::new(self._client.clone(), self, &LIST_RESOURCE_DATA_SYNC)
+        Paginator::of_input(self, &LIST_RESOURCE_DATA_SYNC)
     }
 }
 pub static DESCRIBE_OPS_ITEMS: PaginatorSpec = PaginatorSpec::new(
@@ -529,10 +490,10 @@ pub static DESCRIBE_OPS_ITEMS: PaginatorSpec = PaginatorSpec::new(
         &["OpsItemSummaries"],
     )
     .limit("MaxResults");
-impl super::input::DescribeOpsItemsRequest<rboto::ServiceClient> {
+impl super::input::DescribeOpsItemsInput {
     /// Pages through `DescribeOpsItems` (botocore's `get_paginator("describe_ops_items")`).
     pub fn into_paginator(self) -> Paginator<Self> {
-        Paginator::new(self._client.clone(), self, &DESCRIBE_OPS_ITEMS)
+        Paginator::of_input(self, &DESCRIBE_OPS_ITEMS)
     }
 }
 pub static DESCRIBE_PATCH_PROPERTIES: PaginatorSpec = PaginatorSpec::new(
@@ -541,10 +502,10 @@ pub static DESCRIBE_PATCH_PROPERTIES: PaginatorSpec = PaginatorSpec::new(
         &["Properties"],
     )
     .limit("MaxResults");
-impl super::input::DescribePatchPropertiesRequest<rboto::ServiceClient> {
+impl super::input::DescribePatchPropertiesInput {
     /// Pages through `DescribePatchProperties` (botocore's `get_paginator("describe_patch_properties")`).
     pub fn into_paginator(self) -> Paginator<Self> {
-        Paginator::new(self._client.clone(), self, &DESCRIBE_PATCH_PROPERTIES)
+        Paginator::of_input(self, &DESCRIBE_PATCH_PROPERTIES)
     }
 }
 pub static GET_OPS_SUMMARY: PaginatorSpec = PaginatorSpec::new(
@@ -553,10 +514,10 @@ pub static GET_OPS_SUMMARY: PaginatorSpec = PaginatorSpec::new(
         &["Entities"],
     )
     .limit("MaxResults");
-impl super::input::GetOpsSummaryRequest<rboto::ServiceClient> {
+impl super::input::GetOpsSummaryInput {
     /// Pages through `GetOpsSummary` (botocore's `get_paginator("get_ops_summary")`).
     pub fn into_paginator(self) -> Paginator<Self> {
-        Paginator::new(self._client.clone(), self, &GET_OPS_SUMMARY)
+        Paginator::of_input(self, &GET_OPS_SUMMARY)
     }
 }
 pub static LIST_OPS_ITEM_EVENTS: PaginatorSpec = PaginatorSpec::new(
@@ -565,10 +526,10 @@ pub static LIST_OPS_ITEM_EVENTS: PaginatorSpec = PaginatorSpec::new(
         &["Summaries"],
     )
     .limit("MaxResults");
-impl super::input::ListOpsItemEventsRequest<rboto::ServiceClient> {
+impl super::input::ListOpsItemEventsInput {
     /// Pages through `ListOpsItemEvents` (botocore's `get_paginator("list_ops_item_events")`).
     pub fn into_paginator(self) -> Paginator<Self> {
-        Paginator::new(self._client.clone(), self, &LIST_OPS_ITEM_EVENTS)
+        Paginator::of_input(self, &LIST_OPS_ITEM_EVENTS)
     }
 }
 pub static LIST_OPS_METADATA: PaginatorSpec = PaginatorSpec::new(
@@ -577,10 +538,10 @@ pub static LIST_OPS_METADATA: PaginatorSpec = PaginatorSpec::new(
         &["OpsMetadataList"],
     )
     .limit("MaxResults");
-impl super::input::ListOpsMetadataRequest<rboto::ServiceClient> {
+impl super::input::ListOpsMetadataInput {
     /// Pages through `ListOpsMetadata` (botocore's `get_paginator("list_ops_metadata")`).
     pub fn into_paginator(self) -> Paginator<Self> {
-        Paginator::new(self._client.clone(), self, &LIST_OPS_METADATA)
+        Paginator::of_input(self, &LIST_OPS_METADATA)
     }
 }
 pub static LIST_OPS_ITEM_RELATED_ITEMS: PaginatorSpec = PaginatorSpec::new(
@@ -589,10 +550,10 @@ pub static LIST_OPS_ITEM_RELATED_ITEMS: PaginatorSpec = PaginatorSpec::new(
         &["Summaries"],
     )
     .limit("MaxResults");
-impl super::input::ListOpsItemRelatedItemsRequest<rboto::ServiceClient> {
+impl super::input::ListOpsItemRelatedItemsInput {
     /// Pages through `ListOpsItemRelatedItems` (botocore's `get_paginator("list_ops_item_related_items")`).
     pub fn into_paginator(self) -> Paginator<Self> {
-        Paginator::new(self._client.clone(), self, &LIST_OPS_ITEM_RELATED_ITEMS)
+        Paginator::of_input(self, &LIST_OPS_ITEM_RELATED_ITEMS)
     }
 }
 pub static GET_RESOURCE_POLICIES: PaginatorSpec = PaginatorSpec::new(
@@ -601,10 +562,10 @@ pub static GET_RESOURCE_POLICIES: PaginatorSpec = PaginatorSpec::new(
         &["Policies"],
     )
     .limit("MaxResults");
-impl super::input::GetResourcePoliciesRequest<rboto::ServiceClient> {
+impl super::input::GetResourcePoliciesInput {
     /// Pages through `GetResourcePolicies` (botocore's `get_paginator("get_resource_policies")`).
     pub fn into_paginator(self) -> Paginator<Self> {
-        Paginator::new(self._client.clone(), self, &GET_RESOURCE_POLICIES)
+        Paginator::of_input(self, &GET_RESOURCE_POLICIES)
     }
 }
 pub static DESCRIBE_INSTANCE_PROPERTIES: PaginatorSpec = PaginatorSpec::new(
@@ -613,10 +574,10 @@ pub static DESCRIBE_INSTANCE_PROPERTIES: PaginatorSpec = PaginatorSpec::new(
         &["InstanceProperties"],
     )
     .limit("MaxResults");
-impl super::input::DescribeInstancePropertiesRequest<rboto::ServiceClient> {
+impl super::input::DescribeInstancePropertiesInput {
     /// Pages through `DescribeInstanceProperties` (botocore's `get_paginator("describe_instance_properties")`).
     pub fn into_paginator(self) -> Paginator<Self> {
-        Paginator::new(self._client.clone(), self, &DESCRIBE_INSTANCE_PROPERTIES)
+        Paginator::of_input(self, &DESCRIBE_INSTANCE_PROPERTIES)
     }
 }
 pub static LIST_NODES: PaginatorSpec = PaginatorSpec::new(
@@ -625,10 +586,10 @@ pub static LIST_NODES: PaginatorSpec = PaginatorSpec::new(
         &["Nodes"],
     )
     .limit("MaxResults");
-impl super::input::ListNodesRequest<rboto::ServiceClient> {
+impl super::input::ListNodesInput {
     /// Pages through `ListNodes` (botocore's `get_paginator("list_nodes")`).
     pub fn into_paginator(self) -> Paginator<Self> {
-        Paginator::new(self._client.clone(), self, &LIST_NODES)
+        Paginator::of_input(self, &LIST_NODES)
     }
 }
 pub static LIST_NODES_SUMMARY: PaginatorSpec = PaginatorSpec::new(
@@ -637,10 +598,10 @@ pub static LIST_NODES_SUMMARY: PaginatorSpec = PaginatorSpec::new(
         &["Summary"],
     )
     .limit("MaxResults");
-impl super::input::ListNodesSummaryRequest<rboto::ServiceClient> {
+impl super::input::ListNodesSummaryInput {
     /// Pages through `ListNodesSummary` (botocore's `get_paginator("list_nodes_summary")`).
     pub fn into_paginator(self) -> Paginator<Self> {
-        Paginator::new(self._client.clone(), self, &LIST_NODES_SUMMARY)
+        Paginator::of_input(self, &LIST_NODES_SUMMARY)
     }
 }
 pub static LIST_CLOUD_CONNECTORS: PaginatorSpec = PaginatorSpec::new(
@@ -649,10 +610,10 @@ pub static LIST_CLOUD_CONNECTORS: PaginatorSpec = PaginatorSpec::new(
         &["CloudConnectors"],
     )
     .limit("MaxResults");
-impl super::input::ListCloudConnectorsRequest<rboto::ServiceClient> {
+impl super::input::ListCloudConnectorsInput {
     /// Pages through `ListCloudConnectors` (botocore's `get_paginator("list_cloud_connectors")`).
     pub fn into_paginator(self) -> Paginator<Self> {
-        Paginator::new(self._client.clone(), self, &LIST_CLOUD_CONNECTORS)
+        Paginator::of_input(self, &LIST_CLOUD_CONNECTORS)
     }
 }
 pub static VALIDATE_CLOUD_CONNECTOR: PaginatorSpec = PaginatorSpec::new(
@@ -661,9 +622,9 @@ pub static VALIDATE_CLOUD_CONNECTOR: PaginatorSpec = PaginatorSpec::new(
         &["ValidationFindings"],
     )
     .limit("MaxResults");
-impl super::input::ValidateCloudConnectorRequest<rboto::ServiceClient> {
+impl super::input::ValidateCloudConnectorInput {
     /// Pages through `ValidateCloudConnector` (botocore's `get_paginator("validate_cloud_connector")`).
     pub fn into_paginator(self) -> Paginator<Self> {
-        Paginator::new(self._client.clone(), self, &VALIDATE_CLOUD_CONNECTOR)
+        Paginator::of_input(self, &VALIDATE_CLOUD_CONNECTOR)
     }
 }

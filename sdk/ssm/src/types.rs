@@ -3,128 +3,30 @@
 #[allow(unused_imports)]
 use super::{error::*, input::*, output::*};
 #[allow(unused_imports)]
-use rboto::value as rv;
+use rboto::__private as rv;
 #[allow(unused_imports)]
 use std::collections::HashMap;
-#[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
-#[non_exhaustive]
-pub enum AccessRequestStatus {
-    /// `Approved`
-    Approved,
-    /// `Rejected`
-    Rejected,
-    /// `Revoked`
-    Revoked,
-    /// `Expired`
-    Expired,
-    /// `Pending`
-    Pending,
-    /// A value this version of the SDK does not know.
-    Unknown(String),
-}
-impl AccessRequestStatus {
-    /// Every value the model lists.
-    pub const VALUES: &'static [&'static str] = &[
-        "Approved",
-        "Rejected",
-        "Revoked",
-        "Expired",
-        "Pending",
-    ];
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Approved => "Approved",
-            Self::Rejected => "Rejected",
-            Self::Revoked => "Revoked",
-            Self::Expired => "Expired",
-            Self::Pending => "Pending",
-            Self::Unknown(s) => s,
-        }
-    }
-}
-impl rv::StringEnum for AccessRequestStatus {
-    fn as_str(&self) -> &str {
-        AccessRequestStatus::as_str(self)
-    }
-    fn from_wire(s: String) -> Self {
-        match s.as_str() {
-            "Approved" => Self::Approved,
-            "Rejected" => Self::Rejected,
-            "Revoked" => Self::Revoked,
-            "Expired" => Self::Expired,
-            "Pending" => Self::Pending,
-            _ => Self::Unknown(s),
-        }
-    }
-}
-rboto::enum_value!(str AccessRequestStatus);
-#[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
-#[non_exhaustive]
-pub enum AccessType {
-    /// `Standard`
-    Standard,
-    /// `JustInTime`
-    JustInTime,
-    /// A value this version of the SDK does not know.
-    Unknown(String),
-}
-impl AccessType {
-    /// Every value the model lists.
-    pub const VALUES: &'static [&'static str] = &["Standard", "JustInTime"];
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Standard => "Standard",
-            Self::JustInTime => "JustInTime",
-            Self::Unknown(s) => s,
-        }
-    }
-}
-impl rv::StringEnum for AccessType {
-    fn as_str(&self) -> &str {
-        AccessType::as_str(self)
-    }
-    fn from_wire(s: String) -> Self {
-        match s.as_str() {
-            "Standard" => Self::Standard,
-            "JustInTime" => Self::JustInTime,
-            _ => Self::Unknown(s),
-        }
-    }
-}
-rboto::enum_value!(str AccessType);
+rboto::__string_enum!(
+    AccessRequestStatus { Approved = "Approved", Rejected = "Rejected", Revoked =
+    "Revoked", Expired = "Expired", Pending = "Pending" }
+);
+rboto::__string_enum!(AccessType { Standard = "Standard", JustInTime = "JustInTime" });
 /// Information includes the Amazon Web Services account ID where the current document is shared and the version shared with that account.
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct AccountSharingInfo {
     /// The Amazon Web Services account ID where the current document is shared.
     pub account_id: Option<String>,
     /// The version of the current document shared with the account.
     pub shared_document_version: Option<String>,
 }
-impl AccountSharingInfo {
-    /// Sets `AccountId`.
-    pub fn account_id(mut self, v: impl Into<String>) -> Self {
-        self.account_id = Some(v.into());
-        self
-    }
-    /// Sets `SharedDocumentVersion`.
-    pub fn shared_document_version(mut self, v: impl Into<String>) -> Self {
-        self.shared_document_version = Some(v.into());
-        self
-    }
-}
-impl rboto::FromValue for AccountSharingInfo {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "AccountSharingInfo")?;
-        Ok(Self {
-            account_id: m.take(0)?,
-            shared_document_version: m.take(1)?,
-        })
-    }
-}
+rboto::__structure!(
+    AccountSharingInfo "AccountSharingInfo"[set from] { account_id : String,
+    shared_document_version : String } {}
+);
 /// An activation registers one or more on-premises servers or virtual machines (VMs) with Amazon Web Services so that you can configure those servers or VMs using Run Command. A server or VM that has been registered with Amazon Web Services Systems Manager is called a managed node.
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct Activation {
     /// The ID created by Systems Manager when you submitted the activation.
     pub activation_id: Option<String>,
@@ -147,166 +49,49 @@ pub struct Activation {
     /// Tags assigned to the activation.
     pub tags: Option<Vec<Tag>>,
 }
-impl Activation {
-    /// Sets `ActivationId`.
-    pub fn activation_id(mut self, v: impl Into<String>) -> Self {
-        self.activation_id = Some(v.into());
-        self
-    }
-    /// Sets `Description`.
-    pub fn description(mut self, v: impl Into<String>) -> Self {
-        self.description = Some(v.into());
-        self
-    }
-    /// Sets `DefaultInstanceName`.
-    pub fn default_instance_name(mut self, v: impl Into<String>) -> Self {
-        self.default_instance_name = Some(v.into());
-        self
-    }
-    /// Sets `IamRole`.
-    pub fn iam_role(mut self, v: impl Into<String>) -> Self {
-        self.iam_role = Some(v.into());
-        self
-    }
-    /// Sets `RegistrationLimit`.
-    pub fn registration_limit(mut self, v: i32) -> Self {
-        self.registration_limit = Some(v);
-        self
-    }
-    /// Sets `RegistrationsCount`.
-    pub fn registrations_count(mut self, v: i32) -> Self {
-        self.registrations_count = Some(v);
-        self
-    }
-    /// Sets `ExpirationDate`.
-    pub fn expiration_date(mut self, v: impl Into<rboto::DateTime>) -> Self {
-        self.expiration_date = Some(v.into());
-        self
-    }
-    /// Sets `Expired`.
-    pub fn expired(mut self, v: bool) -> Self {
-        self.expired = Some(v);
-        self
-    }
-    /// Sets `CreatedDate`.
-    pub fn created_date(mut self, v: impl Into<rboto::DateTime>) -> Self {
-        self.created_date = Some(v.into());
-        self
-    }
-    /// Sets `Tags`.
-    pub fn tags(mut self, v: impl Into<Vec<Tag>>) -> Self {
-        self.tags = Some(v.into());
-        self
-    }
-}
-impl rboto::FromValue for Activation {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "Activation")?;
-        Ok(Self {
-            activation_id: m.take(0)?,
-            description: m.take(1)?,
-            default_instance_name: m.take(2)?,
-            iam_role: m.take(3)?,
-            registration_limit: m.take(4)?,
-            registrations_count: m.take(5)?,
-            expiration_date: m.take(6)?,
-            expired: m.take(7)?,
-            created_date: m.take(8)?,
-            tags: m.take(9)?,
-        })
-    }
-}
+rboto::__structure!(
+    Activation "Activation"[set from] { activation_id : String, description : String,
+    default_instance_name : String, iam_role : String, registration_limit = i32,
+    registrations_count = i32, expiration_date : rboto::DateTime, expired = bool,
+    created_date : rboto::DateTime, tags : Vec < Tag > } {}
+);
 /// A CloudWatch alarm you apply to an automation or command.
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct Alarm {
     /// The name of your CloudWatch alarm.
     pub name: Option<String>,
 }
-impl Alarm {
-    /// Sets `Name`.
-    pub fn name(mut self, v: impl Into<String>) -> Self {
-        self.name = Some(v.into());
-        self
-    }
-}
-impl rboto::IntoValue for Alarm {
-    fn into_value(self) -> rboto::Value {
-        rboto::Value::Struct(vec![rv::opt(self.name)])
-    }
-}
-impl rboto::FromValue for Alarm {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "Alarm")?;
-        Ok(Self { name: m.take(0)? })
-    }
-}
+rboto::__structure!(Alarm "Alarm"[set into from] { name : String } {});
 /// The details for the CloudWatch alarm you want to apply to an automation or command.
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct AlarmConfiguration {
     /// When this value is *true*, your automation or command continues to run in cases where we can’t retrieve alarm status information from CloudWatch. In cases where we successfully retrieve an alarm status of OK or INSUFFICIENT_DATA, the automation or command continues to run, regardless of this value. Default is *false*.
     pub ignore_poll_alarm_failure: Option<bool>,
     /// The name of the CloudWatch alarm specified in the configuration.
     pub alarms: Option<Vec<Alarm>>,
 }
-impl AlarmConfiguration {
-    /// Sets `IgnorePollAlarmFailure`.
-    pub fn ignore_poll_alarm_failure(mut self, v: bool) -> Self {
-        self.ignore_poll_alarm_failure = Some(v);
-        self
-    }
-    /// Sets `Alarms`.
-    pub fn alarms(mut self, v: impl Into<Vec<Alarm>>) -> Self {
-        self.alarms = Some(v.into());
-        self
-    }
-}
-impl rboto::IntoValue for AlarmConfiguration {
-    fn into_value(self) -> rboto::Value {
-        rboto::Value::Struct(
-            vec![rv::opt(self.ignore_poll_alarm_failure), rv::opt(self.alarms)],
-        )
-    }
-}
-impl rboto::FromValue for AlarmConfiguration {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "AlarmConfiguration")?;
-        Ok(Self {
-            ignore_poll_alarm_failure: m.take(0)?,
-            alarms: m.take(1)?,
-        })
-    }
-}
+rboto::__structure!(
+    AlarmConfiguration "AlarmConfiguration"[set into from] { ignore_poll_alarm_failure =
+    bool, alarms : Vec < Alarm > } {}
+);
 /// The details about the state of your CloudWatch alarm.
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct AlarmStateInformation {
     /// The name of your CloudWatch alarm.
     pub name: Option<String>,
     /// The state of your CloudWatch alarm.
     pub state: Option<ExternalAlarmState>,
 }
-impl AlarmStateInformation {
-    /// Sets `Name`.
-    pub fn name(mut self, v: impl Into<String>) -> Self {
-        self.name = Some(v.into());
-        self
-    }
-    /// Sets `State`.
-    pub fn state(mut self, v: impl Into<ExternalAlarmState>) -> Self {
-        self.state = Some(v.into());
-        self
-    }
-}
-impl rboto::FromValue for AlarmStateInformation {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "AlarmStateInformation")?;
-        Ok(Self {
-            name: m.take(0)?,
-            state: m.take(1)?,
-        })
-    }
-}
+rboto::__structure!(
+    AlarmStateInformation "AlarmStateInformation"[set from] { name : String, state :
+    ExternalAlarmState } {}
+);
 /// Describes an association of a Amazon Web Services Systems Manager document (SSM document) and a managed node.
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct Association {
     /// The name of the SSM document.
     pub name: Option<String>,
@@ -335,151 +120,21 @@ pub struct Association {
     /// A key-value mapping of document parameters to target resources. Both Targets and TargetMaps can't be specified together.
     pub target_maps: Option<Vec<HashMap<String, Vec<String>>>>,
 }
-impl Association {
-    /// Sets `Name`.
-    pub fn name(mut self, v: impl Into<String>) -> Self {
-        self.name = Some(v.into());
-        self
-    }
-    /// Sets `InstanceId`.
-    pub fn instance_id(mut self, v: impl Into<String>) -> Self {
-        self.instance_id = Some(v.into());
-        self
-    }
-    /// Sets `AssociationId`.
-    pub fn association_id(mut self, v: impl Into<String>) -> Self {
-        self.association_id = Some(v.into());
-        self
-    }
-    /// Sets `AssociationVersion`.
-    pub fn association_version(mut self, v: impl Into<String>) -> Self {
-        self.association_version = Some(v.into());
-        self
-    }
-    /// Sets `DocumentVersion`.
-    pub fn document_version(mut self, v: impl Into<String>) -> Self {
-        self.document_version = Some(v.into());
-        self
-    }
-    /// Sets `Targets`.
-    pub fn targets(mut self, v: impl Into<Vec<Target>>) -> Self {
-        self.targets = Some(v.into());
-        self
-    }
-    /// Sets `LastExecutionDate`.
-    pub fn last_execution_date(mut self, v: impl Into<rboto::DateTime>) -> Self {
-        self.last_execution_date = Some(v.into());
-        self
-    }
-    /// Sets `Overview`.
-    pub fn overview(mut self, v: AssociationOverview) -> Self {
-        self.overview = Some(v);
-        self
-    }
-    /// Sets `ScheduleExpression`.
-    pub fn schedule_expression(mut self, v: impl Into<String>) -> Self {
-        self.schedule_expression = Some(v.into());
-        self
-    }
-    /// Sets `AssociationName`.
-    pub fn association_name(mut self, v: impl Into<String>) -> Self {
-        self.association_name = Some(v.into());
-        self
-    }
-    /// Sets `ScheduleOffset`.
-    pub fn schedule_offset(mut self, v: i32) -> Self {
-        self.schedule_offset = Some(v);
-        self
-    }
-    /// Sets `Duration`.
-    pub fn duration(mut self, v: i32) -> Self {
-        self.duration = Some(v);
-        self
-    }
-    /// Sets `TargetMaps`.
-    pub fn target_maps(
-        mut self,
-        v: impl Into<Vec<HashMap<String, Vec<String>>>>,
-    ) -> Self {
-        self.target_maps = Some(v.into());
-        self
-    }
-}
-impl rboto::FromValue for Association {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "Association")?;
-        Ok(Self {
-            name: m.take(0)?,
-            instance_id: m.take(1)?,
-            association_id: m.take(2)?,
-            association_version: m.take(3)?,
-            document_version: m.take(4)?,
-            targets: m.take(5)?,
-            last_execution_date: m.take(6)?,
-            overview: m.take(7)?,
-            schedule_expression: m.take(8)?,
-            association_name: m.take(9)?,
-            schedule_offset: m.take(10)?,
-            duration: m.take(11)?,
-            target_maps: m.take(12)?,
-        })
-    }
-}
-#[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
-#[non_exhaustive]
-pub enum AssociationComplianceSeverity {
-    /// `CRITICAL`
-    Critical,
-    /// `HIGH`
-    High,
-    /// `MEDIUM`
-    Medium,
-    /// `LOW`
-    Low,
-    /// `UNSPECIFIED`
-    Unspecified,
-    /// A value this version of the SDK does not know.
-    Unknown(String),
-}
-impl AssociationComplianceSeverity {
-    /// Every value the model lists.
-    pub const VALUES: &'static [&'static str] = &[
-        "CRITICAL",
-        "HIGH",
-        "MEDIUM",
-        "LOW",
-        "UNSPECIFIED",
-    ];
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Critical => "CRITICAL",
-            Self::High => "HIGH",
-            Self::Medium => "MEDIUM",
-            Self::Low => "LOW",
-            Self::Unspecified => "UNSPECIFIED",
-            Self::Unknown(s) => s,
-        }
-    }
-}
-impl rv::StringEnum for AssociationComplianceSeverity {
-    fn as_str(&self) -> &str {
-        AssociationComplianceSeverity::as_str(self)
-    }
-    fn from_wire(s: String) -> Self {
-        match s.as_str() {
-            "CRITICAL" => Self::Critical,
-            "HIGH" => Self::High,
-            "MEDIUM" => Self::Medium,
-            "LOW" => Self::Low,
-            "UNSPECIFIED" => Self::Unspecified,
-            _ => Self::Unknown(s),
-        }
-    }
-}
-rboto::enum_value!(str AssociationComplianceSeverity);
+rboto::__structure!(
+    Association "Association"[set from] { name : String, instance_id : String,
+    association_id : String, association_version : String, document_version : String,
+    targets : Vec < Target >, last_execution_date : rboto::DateTime, overview :
+    AssociationOverview, schedule_expression : String, association_name : String,
+    schedule_offset = i32, duration = i32, target_maps : Vec < HashMap < String, Vec <
+    String > > > } {}
+);
+rboto::__string_enum!(
+    AssociationComplianceSeverity { Critical = "CRITICAL", High = "HIGH", Medium =
+    "MEDIUM", Low = "LOW", Unspecified = "UNSPECIFIED" }
+);
 /// Describes the parameters for a document.
 #[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
 pub struct AssociationDescription {
     /// The name of the SSM document.
     pub name: Option<String>,
@@ -541,254 +196,26 @@ pub struct AssociationDescription {
     /// A role used by association to take actions on your behalf. State Manager will assume this role and call required APIs when dispatching configurations to nodes. If not specified, [service-linked role for Systems Manager](https://docs.aws.amazon.com/systems-manager/latest/userguide/using-service-linked-roles.html) will be used by default.
     pub association_dispatch_assume_role: Option<String>,
 }
-impl AssociationDescription {
-    /// Sets `Name`.
-    pub fn name(mut self, v: impl Into<String>) -> Self {
-        self.name = Some(v.into());
-        self
-    }
-    /// Sets `InstanceId`.
-    pub fn instance_id(mut self, v: impl Into<String>) -> Self {
-        self.instance_id = Some(v.into());
-        self
-    }
-    /// Sets `AssociationVersion`.
-    pub fn association_version(mut self, v: impl Into<String>) -> Self {
-        self.association_version = Some(v.into());
-        self
-    }
-    /// Sets `Date`.
-    pub fn date(mut self, v: impl Into<rboto::DateTime>) -> Self {
-        self.date = Some(v.into());
-        self
-    }
-    /// Sets `LastUpdateAssociationDate`.
-    pub fn last_update_association_date(
-        mut self,
-        v: impl Into<rboto::DateTime>,
-    ) -> Self {
-        self.last_update_association_date = Some(v.into());
-        self
-    }
-    /// Sets `Status`.
-    pub fn status(mut self, v: AssociationStatus) -> Self {
-        self.status = Some(v);
-        self
-    }
-    /// Sets `Overview`.
-    pub fn overview(mut self, v: AssociationOverview) -> Self {
-        self.overview = Some(v);
-        self
-    }
-    /// Sets `DocumentVersion`.
-    pub fn document_version(mut self, v: impl Into<String>) -> Self {
-        self.document_version = Some(v.into());
-        self
-    }
-    /// Sets `AutomationTargetParameterName`.
-    pub fn automation_target_parameter_name(mut self, v: impl Into<String>) -> Self {
-        self.automation_target_parameter_name = Some(v.into());
-        self
-    }
-    /// Sets `Parameters`.
-    pub fn parameters(mut self, v: impl Into<HashMap<String, Vec<String>>>) -> Self {
-        self.parameters = Some(v.into());
-        self
-    }
-    /// Sets `AssociationId`.
-    pub fn association_id(mut self, v: impl Into<String>) -> Self {
-        self.association_id = Some(v.into());
-        self
-    }
-    /// Sets `Targets`.
-    pub fn targets(mut self, v: impl Into<Vec<Target>>) -> Self {
-        self.targets = Some(v.into());
-        self
-    }
-    /// Sets `ScheduleExpression`.
-    pub fn schedule_expression(mut self, v: impl Into<String>) -> Self {
-        self.schedule_expression = Some(v.into());
-        self
-    }
-    /// Sets `OutputLocation`.
-    pub fn output_location(mut self, v: InstanceAssociationOutputLocation) -> Self {
-        self.output_location = Some(v);
-        self
-    }
-    /// Sets `LastExecutionDate`.
-    pub fn last_execution_date(mut self, v: impl Into<rboto::DateTime>) -> Self {
-        self.last_execution_date = Some(v.into());
-        self
-    }
-    /// Sets `LastSuccessfulExecutionDate`.
-    pub fn last_successful_execution_date(
-        mut self,
-        v: impl Into<rboto::DateTime>,
-    ) -> Self {
-        self.last_successful_execution_date = Some(v.into());
-        self
-    }
-    /// Sets `AssociationName`.
-    pub fn association_name(mut self, v: impl Into<String>) -> Self {
-        self.association_name = Some(v.into());
-        self
-    }
-    /// Sets `MaxErrors`.
-    pub fn max_errors(mut self, v: impl Into<String>) -> Self {
-        self.max_errors = Some(v.into());
-        self
-    }
-    /// Sets `MaxConcurrency`.
-    pub fn max_concurrency(mut self, v: impl Into<String>) -> Self {
-        self.max_concurrency = Some(v.into());
-        self
-    }
-    /// Sets `ComplianceSeverity`.
-    pub fn compliance_severity(
-        mut self,
-        v: impl Into<AssociationComplianceSeverity>,
-    ) -> Self {
-        self.compliance_severity = Some(v.into());
-        self
-    }
-    /// Sets `SyncCompliance`.
-    pub fn sync_compliance(mut self, v: impl Into<AssociationSyncCompliance>) -> Self {
-        self.sync_compliance = Some(v.into());
-        self
-    }
-    /// Sets `ApplyOnlyAtCronInterval`.
-    pub fn apply_only_at_cron_interval(mut self, v: bool) -> Self {
-        self.apply_only_at_cron_interval = Some(v);
-        self
-    }
-    /// Sets `CalendarNames`.
-    pub fn calendar_names(mut self, v: impl Into<Vec<String>>) -> Self {
-        self.calendar_names = Some(v.into());
-        self
-    }
-    /// Sets `TargetLocations`.
-    pub fn target_locations(mut self, v: impl Into<Vec<TargetLocation>>) -> Self {
-        self.target_locations = Some(v.into());
-        self
-    }
-    /// Sets `ScheduleOffset`.
-    pub fn schedule_offset(mut self, v: i32) -> Self {
-        self.schedule_offset = Some(v);
-        self
-    }
-    /// Sets `Duration`.
-    pub fn duration(mut self, v: i32) -> Self {
-        self.duration = Some(v);
-        self
-    }
-    /// Sets `TargetMaps`.
-    pub fn target_maps(
-        mut self,
-        v: impl Into<Vec<HashMap<String, Vec<String>>>>,
-    ) -> Self {
-        self.target_maps = Some(v.into());
-        self
-    }
-    /// Sets `AlarmConfiguration`.
-    pub fn alarm_configuration(mut self, v: AlarmConfiguration) -> Self {
-        self.alarm_configuration = Some(v);
-        self
-    }
-    /// Sets `TriggeredAlarms`.
-    pub fn triggered_alarms(mut self, v: impl Into<Vec<AlarmStateInformation>>) -> Self {
-        self.triggered_alarms = Some(v.into());
-        self
-    }
-    /// Sets `AssociationDispatchAssumeRole`.
-    pub fn association_dispatch_assume_role(mut self, v: impl Into<String>) -> Self {
-        self.association_dispatch_assume_role = Some(v.into());
-        self
-    }
-}
-impl ::std::fmt::Debug for AssociationDescription {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.debug_struct("AssociationDescription")
-            .field("name", &self.name)
-            .field("instance_id", &self.instance_id)
-            .field("association_version", &self.association_version)
-            .field("date", &self.date)
-            .field("last_update_association_date", &self.last_update_association_date)
-            .field("status", &self.status)
-            .field("overview", &self.overview)
-            .field("document_version", &self.document_version)
-            .field(
-                "automation_target_parameter_name",
-                &self.automation_target_parameter_name,
-            )
-            .field("parameters", &rboto::types::Redacted(&self.parameters))
-            .field("association_id", &self.association_id)
-            .field("targets", &self.targets)
-            .field("schedule_expression", &self.schedule_expression)
-            .field("output_location", &self.output_location)
-            .field("last_execution_date", &self.last_execution_date)
-            .field(
-                "last_successful_execution_date",
-                &self.last_successful_execution_date,
-            )
-            .field("association_name", &self.association_name)
-            .field("max_errors", &self.max_errors)
-            .field("max_concurrency", &self.max_concurrency)
-            .field("compliance_severity", &self.compliance_severity)
-            .field("sync_compliance", &self.sync_compliance)
-            .field("apply_only_at_cron_interval", &self.apply_only_at_cron_interval)
-            .field("calendar_names", &self.calendar_names)
-            .field("target_locations", &self.target_locations)
-            .field("schedule_offset", &self.schedule_offset)
-            .field("duration", &self.duration)
-            .field("target_maps", &self.target_maps)
-            .field("alarm_configuration", &self.alarm_configuration)
-            .field("triggered_alarms", &self.triggered_alarms)
-            .field(
-                "association_dispatch_assume_role",
-                &self.association_dispatch_assume_role,
-            )
-            .finish()
-    }
-}
-impl rboto::FromValue for AssociationDescription {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "AssociationDescription")?;
-        Ok(Self {
-            name: m.take(0)?,
-            instance_id: m.take(1)?,
-            association_version: m.take(2)?,
-            date: m.take(3)?,
-            last_update_association_date: m.take(4)?,
-            status: m.take(5)?,
-            overview: m.take(6)?,
-            document_version: m.take(7)?,
-            automation_target_parameter_name: m.take(8)?,
-            parameters: m.take(9)?,
-            association_id: m.take(10)?,
-            targets: m.take(11)?,
-            schedule_expression: m.take(12)?,
-            output_location: m.take(13)?,
-            last_execution_date: m.take(14)?,
-            last_successful_execution_date: m.take(15)?,
-            association_name: m.take(16)?,
-            max_errors: m.take(17)?,
-            max_concurrency: m.take(18)?,
-            compliance_severity: m.take(19)?,
-            sync_compliance: m.take(20)?,
-            apply_only_at_cron_interval: m.take(21)?,
-            calendar_names: m.take(22)?,
-            target_locations: m.take(23)?,
-            schedule_offset: m.take(24)?,
-            duration: m.take(25)?,
-            target_maps: m.take(26)?,
-            alarm_configuration: m.take(27)?,
-            triggered_alarms: m.take(28)?,
-            association_dispatch_assume_role: m.take(29)?,
-        })
-    }
-}
+rboto::__structure!(
+    AssociationDescription "AssociationDescription"[set debug from] { name : String,
+    instance_id : String, association_version : String, date : rboto::DateTime,
+    last_update_association_date : rboto::DateTime, status : AssociationStatus, overview
+    : AssociationOverview, document_version : String, automation_target_parameter_name :
+    String, parameters : HashMap < String, Vec < String > > [sensitive], association_id :
+    String, targets : Vec < Target >, schedule_expression : String, output_location :
+    InstanceAssociationOutputLocation, last_execution_date : rboto::DateTime,
+    last_successful_execution_date : rboto::DateTime, association_name : String,
+    max_errors : String, max_concurrency : String, compliance_severity :
+    AssociationComplianceSeverity, sync_compliance : AssociationSyncCompliance,
+    apply_only_at_cron_interval = bool, calendar_names : Vec < String >, target_locations
+    : Vec < TargetLocation >, schedule_offset = i32, duration = i32, target_maps : Vec <
+    HashMap < String, Vec < String > > >, alarm_configuration : AlarmConfiguration,
+    triggered_alarms : Vec < AlarmStateInformation >, association_dispatch_assume_role :
+    String } {}
+);
 /// Includes information about the specified association.
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct AssociationExecution {
     /// The association ID.
     pub association_id: Option<String>,
@@ -810,77 +237,16 @@ pub struct AssociationExecution {
     /// The CloudWatch alarms that were invoked by the association.
     pub triggered_alarms: Option<Vec<AlarmStateInformation>>,
 }
-impl AssociationExecution {
-    /// Sets `AssociationId`.
-    pub fn association_id(mut self, v: impl Into<String>) -> Self {
-        self.association_id = Some(v.into());
-        self
-    }
-    /// Sets `AssociationVersion`.
-    pub fn association_version(mut self, v: impl Into<String>) -> Self {
-        self.association_version = Some(v.into());
-        self
-    }
-    /// Sets `ExecutionId`.
-    pub fn execution_id(mut self, v: impl Into<String>) -> Self {
-        self.execution_id = Some(v.into());
-        self
-    }
-    /// Sets `Status`.
-    pub fn status(mut self, v: impl Into<String>) -> Self {
-        self.status = Some(v.into());
-        self
-    }
-    /// Sets `DetailedStatus`.
-    pub fn detailed_status(mut self, v: impl Into<String>) -> Self {
-        self.detailed_status = Some(v.into());
-        self
-    }
-    /// Sets `CreatedTime`.
-    pub fn created_time(mut self, v: impl Into<rboto::DateTime>) -> Self {
-        self.created_time = Some(v.into());
-        self
-    }
-    /// Sets `LastExecutionDate`.
-    pub fn last_execution_date(mut self, v: impl Into<rboto::DateTime>) -> Self {
-        self.last_execution_date = Some(v.into());
-        self
-    }
-    /// Sets `ResourceCountByStatus`.
-    pub fn resource_count_by_status(mut self, v: impl Into<String>) -> Self {
-        self.resource_count_by_status = Some(v.into());
-        self
-    }
-    /// Sets `AlarmConfiguration`.
-    pub fn alarm_configuration(mut self, v: AlarmConfiguration) -> Self {
-        self.alarm_configuration = Some(v);
-        self
-    }
-    /// Sets `TriggeredAlarms`.
-    pub fn triggered_alarms(mut self, v: impl Into<Vec<AlarmStateInformation>>) -> Self {
-        self.triggered_alarms = Some(v.into());
-        self
-    }
-}
-impl rboto::FromValue for AssociationExecution {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "AssociationExecution")?;
-        Ok(Self {
-            association_id: m.take(0)?,
-            association_version: m.take(1)?,
-            execution_id: m.take(2)?,
-            status: m.take(3)?,
-            detailed_status: m.take(4)?,
-            created_time: m.take(5)?,
-            last_execution_date: m.take(6)?,
-            resource_count_by_status: m.take(7)?,
-            alarm_configuration: m.take(8)?,
-            triggered_alarms: m.take(9)?,
-        })
-    }
-}
+rboto::__structure!(
+    AssociationExecution "AssociationExecution"[set from] { association_id : String,
+    association_version : String, execution_id : String, status : String, detailed_status
+    : String, created_time : rboto::DateTime, last_execution_date : rboto::DateTime,
+    resource_count_by_status : String, alarm_configuration : AlarmConfiguration,
+    triggered_alarms : Vec < AlarmStateInformation > } {}
+);
 /// Filters used in the request.
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct AssociationExecutionFilter {
     /// The key value used in the request.
     pub key: Option<AssociationExecutionFilterKey>,
@@ -889,75 +255,18 @@ pub struct AssociationExecutionFilter {
     /// The filter type specified in the request.
     pub type_: Option<AssociationFilterOperatorType>,
 }
-impl AssociationExecutionFilter {
-    /// Sets `Key`.
-    pub fn key(mut self, v: impl Into<AssociationExecutionFilterKey>) -> Self {
-        self.key = Some(v.into());
-        self
-    }
-    /// Sets `Value`.
-    pub fn value(mut self, v: impl Into<String>) -> Self {
-        self.value = Some(v.into());
-        self
-    }
-    /// Sets `Type`.
-    pub fn type_(mut self, v: impl Into<AssociationFilterOperatorType>) -> Self {
-        self.type_ = Some(v.into());
-        self
-    }
-}
-impl rboto::IntoValue for AssociationExecutionFilter {
-    fn into_value(self) -> rboto::Value {
-        rboto::Value::Struct(
-            vec![rv::opt(self.key), rv::opt(self.value), rv::opt(self.type_)],
-        )
-    }
-}
-#[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
-#[non_exhaustive]
-pub enum AssociationExecutionFilterKey {
-    /// `ExecutionId`
-    ExecutionId,
-    /// `Status`
-    Status,
-    /// `CreatedTime`
-    CreatedTime,
-    /// A value this version of the SDK does not know.
-    Unknown(String),
-}
-impl AssociationExecutionFilterKey {
-    /// Every value the model lists.
-    pub const VALUES: &'static [&'static str] = &[
-        "ExecutionId",
-        "Status",
-        "CreatedTime",
-    ];
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::ExecutionId => "ExecutionId",
-            Self::Status => "Status",
-            Self::CreatedTime => "CreatedTime",
-            Self::Unknown(s) => s,
-        }
-    }
-}
-impl rv::StringEnum for AssociationExecutionFilterKey {
-    fn as_str(&self) -> &str {
-        AssociationExecutionFilterKey::as_str(self)
-    }
-    fn from_wire(s: String) -> Self {
-        match s.as_str() {
-            "ExecutionId" => Self::ExecutionId,
-            "Status" => Self::Status,
-            "CreatedTime" => Self::CreatedTime,
-            _ => Self::Unknown(s),
-        }
-    }
-}
-rboto::enum_value!(str AssociationExecutionFilterKey);
+rboto::__structure!(
+    AssociationExecutionFilter "AssociationExecutionFilter"[set into] { key :
+    AssociationExecutionFilterKey, value : String, type_ : AssociationFilterOperatorType
+    } {}
+);
+rboto::__string_enum!(
+    AssociationExecutionFilterKey { ExecutionId = "ExecutionId", Status = "Status",
+    CreatedTime = "CreatedTime" }
+);
 /// Includes information about the specified association execution.
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct AssociationExecutionTarget {
     /// The association ID.
     pub association_id: Option<String>,
@@ -978,276 +287,56 @@ pub struct AssociationExecutionTarget {
     /// The location where the association details are saved.
     pub output_source: Option<OutputSource>,
 }
-impl AssociationExecutionTarget {
-    /// Sets `AssociationId`.
-    pub fn association_id(mut self, v: impl Into<String>) -> Self {
-        self.association_id = Some(v.into());
-        self
-    }
-    /// Sets `AssociationVersion`.
-    pub fn association_version(mut self, v: impl Into<String>) -> Self {
-        self.association_version = Some(v.into());
-        self
-    }
-    /// Sets `ExecutionId`.
-    pub fn execution_id(mut self, v: impl Into<String>) -> Self {
-        self.execution_id = Some(v.into());
-        self
-    }
-    /// Sets `ResourceId`.
-    pub fn resource_id(mut self, v: impl Into<String>) -> Self {
-        self.resource_id = Some(v.into());
-        self
-    }
-    /// Sets `ResourceType`.
-    pub fn resource_type(mut self, v: impl Into<String>) -> Self {
-        self.resource_type = Some(v.into());
-        self
-    }
-    /// Sets `Status`.
-    pub fn status(mut self, v: impl Into<String>) -> Self {
-        self.status = Some(v.into());
-        self
-    }
-    /// Sets `DetailedStatus`.
-    pub fn detailed_status(mut self, v: impl Into<String>) -> Self {
-        self.detailed_status = Some(v.into());
-        self
-    }
-    /// Sets `LastExecutionDate`.
-    pub fn last_execution_date(mut self, v: impl Into<rboto::DateTime>) -> Self {
-        self.last_execution_date = Some(v.into());
-        self
-    }
-    /// Sets `OutputSource`.
-    pub fn output_source(mut self, v: OutputSource) -> Self {
-        self.output_source = Some(v);
-        self
-    }
-}
-impl rboto::FromValue for AssociationExecutionTarget {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "AssociationExecutionTarget")?;
-        Ok(Self {
-            association_id: m.take(0)?,
-            association_version: m.take(1)?,
-            execution_id: m.take(2)?,
-            resource_id: m.take(3)?,
-            resource_type: m.take(4)?,
-            status: m.take(5)?,
-            detailed_status: m.take(6)?,
-            last_execution_date: m.take(7)?,
-            output_source: m.take(8)?,
-        })
-    }
-}
+rboto::__structure!(
+    AssociationExecutionTarget "AssociationExecutionTarget"[set from] { association_id :
+    String, association_version : String, execution_id : String, resource_id : String,
+    resource_type : String, status : String, detailed_status : String,
+    last_execution_date : rboto::DateTime, output_source : OutputSource } {}
+);
 /// Filters for the association execution.
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct AssociationExecutionTargetsFilter {
     /// The key value used in the request.
     pub key: Option<AssociationExecutionTargetsFilterKey>,
     /// The value specified for the key.
     pub value: Option<String>,
 }
-impl AssociationExecutionTargetsFilter {
-    /// Sets `Key`.
-    pub fn key(mut self, v: impl Into<AssociationExecutionTargetsFilterKey>) -> Self {
-        self.key = Some(v.into());
-        self
-    }
-    /// Sets `Value`.
-    pub fn value(mut self, v: impl Into<String>) -> Self {
-        self.value = Some(v.into());
-        self
-    }
-}
-impl rboto::IntoValue for AssociationExecutionTargetsFilter {
-    fn into_value(self) -> rboto::Value {
-        rboto::Value::Struct(vec![rv::opt(self.key), rv::opt(self.value)])
-    }
-}
-#[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
-#[non_exhaustive]
-pub enum AssociationExecutionTargetsFilterKey {
-    /// `Status`
-    Status,
-    /// `ResourceId`
-    ResourceId,
-    /// `ResourceType`
-    ResourceType,
-    /// A value this version of the SDK does not know.
-    Unknown(String),
-}
-impl AssociationExecutionTargetsFilterKey {
-    /// Every value the model lists.
-    pub const VALUES: &'static [&'static str] = &[
-        "Status",
-        "ResourceId",
-        "ResourceType",
-    ];
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Status => "Status",
-            Self::ResourceId => "ResourceId",
-            Self::ResourceType => "ResourceType",
-            Self::Unknown(s) => s,
-        }
-    }
-}
-impl rv::StringEnum for AssociationExecutionTargetsFilterKey {
-    fn as_str(&self) -> &str {
-        AssociationExecutionTargetsFilterKey::as_str(self)
-    }
-    fn from_wire(s: String) -> Self {
-        match s.as_str() {
-            "Status" => Self::Status,
-            "ResourceId" => Self::ResourceId,
-            "ResourceType" => Self::ResourceType,
-            _ => Self::Unknown(s),
-        }
-    }
-}
-rboto::enum_value!(str AssociationExecutionTargetsFilterKey);
+rboto::__structure!(
+    AssociationExecutionTargetsFilter "AssociationExecutionTargetsFilter"[set into] { key
+    : AssociationExecutionTargetsFilterKey, value : String } {}
+);
+rboto::__string_enum!(
+    AssociationExecutionTargetsFilterKey { Status = "Status", ResourceId = "ResourceId",
+    ResourceType = "ResourceType" }
+);
 /// Describes a filter.
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct AssociationFilter {
     /// The name of the filter.
     pub key: Option<AssociationFilterKey>,
     /// The filter value.
     pub value: Option<String>,
 }
-impl AssociationFilter {
-    /// Sets `key`.
-    pub fn key(mut self, v: impl Into<AssociationFilterKey>) -> Self {
-        self.key = Some(v.into());
-        self
-    }
-    /// Sets `value`.
-    pub fn value(mut self, v: impl Into<String>) -> Self {
-        self.value = Some(v.into());
-        self
-    }
-}
-impl rboto::IntoValue for AssociationFilter {
-    fn into_value(self) -> rboto::Value {
-        rboto::Value::Struct(vec![rv::opt(self.key), rv::opt(self.value)])
-    }
-}
-#[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
-#[non_exhaustive]
-pub enum AssociationFilterKey {
-    /// `InstanceId`
-    InstanceId,
-    /// `Name`
-    Name,
-    /// `AssociationId`
-    AssociationId,
-    /// `AssociationStatusName`
-    AssociationStatusName,
-    /// `LastExecutedBefore`
-    LastExecutedBefore,
-    /// `LastExecutedAfter`
-    LastExecutedAfter,
-    /// `AssociationName`
-    AssociationName,
-    /// `ResourceGroupName`
-    ResourceGroupName,
-    /// `CloudConnectorId`
-    CloudConnectorId,
-    /// A value this version of the SDK does not know.
-    Unknown(String),
-}
-impl AssociationFilterKey {
-    /// Every value the model lists.
-    pub const VALUES: &'static [&'static str] = &[
-        "InstanceId",
-        "Name",
-        "AssociationId",
-        "AssociationStatusName",
-        "LastExecutedBefore",
-        "LastExecutedAfter",
-        "AssociationName",
-        "ResourceGroupName",
-        "CloudConnectorId",
-    ];
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::InstanceId => "InstanceId",
-            Self::Name => "Name",
-            Self::AssociationId => "AssociationId",
-            Self::AssociationStatusName => "AssociationStatusName",
-            Self::LastExecutedBefore => "LastExecutedBefore",
-            Self::LastExecutedAfter => "LastExecutedAfter",
-            Self::AssociationName => "AssociationName",
-            Self::ResourceGroupName => "ResourceGroupName",
-            Self::CloudConnectorId => "CloudConnectorId",
-            Self::Unknown(s) => s,
-        }
-    }
-}
-impl rv::StringEnum for AssociationFilterKey {
-    fn as_str(&self) -> &str {
-        AssociationFilterKey::as_str(self)
-    }
-    fn from_wire(s: String) -> Self {
-        match s.as_str() {
-            "InstanceId" => Self::InstanceId,
-            "Name" => Self::Name,
-            "AssociationId" => Self::AssociationId,
-            "AssociationStatusName" => Self::AssociationStatusName,
-            "LastExecutedBefore" => Self::LastExecutedBefore,
-            "LastExecutedAfter" => Self::LastExecutedAfter,
-            "AssociationName" => Self::AssociationName,
-            "ResourceGroupName" => Self::ResourceGroupName,
-            "CloudConnectorId" => Self::CloudConnectorId,
-            _ => Self::Unknown(s),
-        }
-    }
-}
-rboto::enum_value!(str AssociationFilterKey);
-#[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
-#[non_exhaustive]
-pub enum AssociationFilterOperatorType {
-    /// `EQUAL`
-    Equal,
-    /// `LESS_THAN`
-    LessThan,
-    /// `GREATER_THAN`
-    GreaterThan,
-    /// A value this version of the SDK does not know.
-    Unknown(String),
-}
-impl AssociationFilterOperatorType {
-    /// Every value the model lists.
-    pub const VALUES: &'static [&'static str] = &["EQUAL", "LESS_THAN", "GREATER_THAN"];
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Equal => "EQUAL",
-            Self::LessThan => "LESS_THAN",
-            Self::GreaterThan => "GREATER_THAN",
-            Self::Unknown(s) => s,
-        }
-    }
-}
-impl rv::StringEnum for AssociationFilterOperatorType {
-    fn as_str(&self) -> &str {
-        AssociationFilterOperatorType::as_str(self)
-    }
-    fn from_wire(s: String) -> Self {
-        match s.as_str() {
-            "EQUAL" => Self::Equal,
-            "LESS_THAN" => Self::LessThan,
-            "GREATER_THAN" => Self::GreaterThan,
-            _ => Self::Unknown(s),
-        }
-    }
-}
-rboto::enum_value!(str AssociationFilterOperatorType);
+rboto::__structure!(
+    AssociationFilter "AssociationFilter"[set into] { key : AssociationFilterKey, value :
+    String } {}
+);
+rboto::__string_enum!(
+    AssociationFilterKey { InstanceId = "InstanceId", Name = "Name", AssociationId =
+    "AssociationId", AssociationStatusName = "AssociationStatusName", LastExecutedBefore
+    = "LastExecutedBefore", LastExecutedAfter = "LastExecutedAfter", AssociationName =
+    "AssociationName", ResourceGroupName = "ResourceGroupName", CloudConnectorId =
+    "CloudConnectorId" }
+);
+rboto::__string_enum!(
+    AssociationFilterOperatorType { Equal = "EQUAL", LessThan = "LESS_THAN", GreaterThan
+    = "GREATER_THAN" }
+);
 /// Information about the association.
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct AssociationOverview {
     /// The status of the association. Status can be: Pending, Success, or Failed.
     pub status: Option<String>,
@@ -1256,38 +345,14 @@ pub struct AssociationOverview {
     /// Returns the number of targets for the association status. For example, if you created an association with two managed nodes, and one of them was successful, this would return the count of managed nodes by status.
     pub association_status_aggregated_count: Option<HashMap<String, i32>>,
 }
-impl AssociationOverview {
-    /// Sets `Status`.
-    pub fn status(mut self, v: impl Into<String>) -> Self {
-        self.status = Some(v.into());
-        self
-    }
-    /// Sets `DetailedStatus`.
-    pub fn detailed_status(mut self, v: impl Into<String>) -> Self {
-        self.detailed_status = Some(v.into());
-        self
-    }
-    /// Sets `AssociationStatusAggregatedCount`.
-    pub fn association_status_aggregated_count(
-        mut self,
-        v: impl Into<HashMap<String, i32>>,
-    ) -> Self {
-        self.association_status_aggregated_count = Some(v.into());
-        self
-    }
-}
-impl rboto::FromValue for AssociationOverview {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "AssociationOverview")?;
-        Ok(Self {
-            status: m.take(0)?,
-            detailed_status: m.take(1)?,
-            association_status_aggregated_count: m.take(2)?,
-        })
-    }
-}
+rboto::__structure!(
+    AssociationOverview "AssociationOverview"[set from] { status : String,
+    detailed_status : String, association_status_aggregated_count : HashMap < String, i32
+    > } {}
+);
 /// Describes an association status.
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct AssociationStatus {
     /// The date when the status changed.
     pub date: Option<rboto::DateTime>,
@@ -1298,125 +363,17 @@ pub struct AssociationStatus {
     /// A user-defined string.
     pub additional_info: Option<String>,
 }
-impl AssociationStatus {
-    /// Sets `Date`.
-    pub fn date(mut self, v: impl Into<rboto::DateTime>) -> Self {
-        self.date = Some(v.into());
-        self
-    }
-    /// Sets `Name`.
-    pub fn name(mut self, v: impl Into<AssociationStatusName>) -> Self {
-        self.name = Some(v.into());
-        self
-    }
-    /// Sets `Message`.
-    pub fn message(mut self, v: impl Into<String>) -> Self {
-        self.message = Some(v.into());
-        self
-    }
-    /// Sets `AdditionalInfo`.
-    pub fn additional_info(mut self, v: impl Into<String>) -> Self {
-        self.additional_info = Some(v.into());
-        self
-    }
-}
-impl rboto::IntoValue for AssociationStatus {
-    fn into_value(self) -> rboto::Value {
-        rboto::Value::Struct(
-            vec![
-                rv::opt(self.date), rv::opt(self.name), rv::opt(self.message),
-                rv::opt(self.additional_info)
-            ],
-        )
-    }
-}
-impl rboto::FromValue for AssociationStatus {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "AssociationStatus")?;
-        Ok(Self {
-            date: m.take(0)?,
-            name: m.take(1)?,
-            message: m.take(2)?,
-            additional_info: m.take(3)?,
-        })
-    }
-}
-#[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
-#[non_exhaustive]
-pub enum AssociationStatusName {
-    /// `Pending`
-    Pending,
-    /// `Success`
-    Success,
-    /// `Failed`
-    Failed,
-    /// A value this version of the SDK does not know.
-    Unknown(String),
-}
-impl AssociationStatusName {
-    /// Every value the model lists.
-    pub const VALUES: &'static [&'static str] = &["Pending", "Success", "Failed"];
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Pending => "Pending",
-            Self::Success => "Success",
-            Self::Failed => "Failed",
-            Self::Unknown(s) => s,
-        }
-    }
-}
-impl rv::StringEnum for AssociationStatusName {
-    fn as_str(&self) -> &str {
-        AssociationStatusName::as_str(self)
-    }
-    fn from_wire(s: String) -> Self {
-        match s.as_str() {
-            "Pending" => Self::Pending,
-            "Success" => Self::Success,
-            "Failed" => Self::Failed,
-            _ => Self::Unknown(s),
-        }
-    }
-}
-rboto::enum_value!(str AssociationStatusName);
-#[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
-#[non_exhaustive]
-pub enum AssociationSyncCompliance {
-    /// `AUTO`
-    Auto,
-    /// `MANUAL`
-    Manual,
-    /// A value this version of the SDK does not know.
-    Unknown(String),
-}
-impl AssociationSyncCompliance {
-    /// Every value the model lists.
-    pub const VALUES: &'static [&'static str] = &["AUTO", "MANUAL"];
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Auto => "AUTO",
-            Self::Manual => "MANUAL",
-            Self::Unknown(s) => s,
-        }
-    }
-}
-impl rv::StringEnum for AssociationSyncCompliance {
-    fn as_str(&self) -> &str {
-        AssociationSyncCompliance::as_str(self)
-    }
-    fn from_wire(s: String) -> Self {
-        match s.as_str() {
-            "AUTO" => Self::Auto,
-            "MANUAL" => Self::Manual,
-            _ => Self::Unknown(s),
-        }
-    }
-}
-rboto::enum_value!(str AssociationSyncCompliance);
+rboto::__structure!(
+    AssociationStatus "AssociationStatus"[set into from] { date : rboto::DateTime, name :
+    AssociationStatusName, message : String, additional_info : String } {}
+);
+rboto::__string_enum!(
+    AssociationStatusName { Pending = "Pending", Success = "Success", Failed = "Failed" }
+);
+rboto::__string_enum!(AssociationSyncCompliance { Auto = "AUTO", Manual = "MANUAL" });
 /// Information about the association version.
 #[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
 pub struct AssociationVersionInfo {
     /// The ID created by the system when the association was created.
     pub association_id: Option<String>,
@@ -1461,179 +418,21 @@ pub struct AssociationVersionInfo {
     /// A role used by association to take actions on your behalf. State Manager will assume this role and call required APIs when dispatching configurations to nodes. If not specified, [service-linked role for Systems Manager](https://docs.aws.amazon.com/systems-manager/latest/userguide/using-service-linked-roles.html) will be used by default.
     pub association_dispatch_assume_role: Option<String>,
 }
-impl AssociationVersionInfo {
-    /// Sets `AssociationId`.
-    pub fn association_id(mut self, v: impl Into<String>) -> Self {
-        self.association_id = Some(v.into());
-        self
-    }
-    /// Sets `AssociationVersion`.
-    pub fn association_version(mut self, v: impl Into<String>) -> Self {
-        self.association_version = Some(v.into());
-        self
-    }
-    /// Sets `CreatedDate`.
-    pub fn created_date(mut self, v: impl Into<rboto::DateTime>) -> Self {
-        self.created_date = Some(v.into());
-        self
-    }
-    /// Sets `Name`.
-    pub fn name(mut self, v: impl Into<String>) -> Self {
-        self.name = Some(v.into());
-        self
-    }
-    /// Sets `DocumentVersion`.
-    pub fn document_version(mut self, v: impl Into<String>) -> Self {
-        self.document_version = Some(v.into());
-        self
-    }
-    /// Sets `Parameters`.
-    pub fn parameters(mut self, v: impl Into<HashMap<String, Vec<String>>>) -> Self {
-        self.parameters = Some(v.into());
-        self
-    }
-    /// Sets `Targets`.
-    pub fn targets(mut self, v: impl Into<Vec<Target>>) -> Self {
-        self.targets = Some(v.into());
-        self
-    }
-    /// Sets `ScheduleExpression`.
-    pub fn schedule_expression(mut self, v: impl Into<String>) -> Self {
-        self.schedule_expression = Some(v.into());
-        self
-    }
-    /// Sets `OutputLocation`.
-    pub fn output_location(mut self, v: InstanceAssociationOutputLocation) -> Self {
-        self.output_location = Some(v);
-        self
-    }
-    /// Sets `AssociationName`.
-    pub fn association_name(mut self, v: impl Into<String>) -> Self {
-        self.association_name = Some(v.into());
-        self
-    }
-    /// Sets `MaxErrors`.
-    pub fn max_errors(mut self, v: impl Into<String>) -> Self {
-        self.max_errors = Some(v.into());
-        self
-    }
-    /// Sets `MaxConcurrency`.
-    pub fn max_concurrency(mut self, v: impl Into<String>) -> Self {
-        self.max_concurrency = Some(v.into());
-        self
-    }
-    /// Sets `ComplianceSeverity`.
-    pub fn compliance_severity(
-        mut self,
-        v: impl Into<AssociationComplianceSeverity>,
-    ) -> Self {
-        self.compliance_severity = Some(v.into());
-        self
-    }
-    /// Sets `SyncCompliance`.
-    pub fn sync_compliance(mut self, v: impl Into<AssociationSyncCompliance>) -> Self {
-        self.sync_compliance = Some(v.into());
-        self
-    }
-    /// Sets `ApplyOnlyAtCronInterval`.
-    pub fn apply_only_at_cron_interval(mut self, v: bool) -> Self {
-        self.apply_only_at_cron_interval = Some(v);
-        self
-    }
-    /// Sets `CalendarNames`.
-    pub fn calendar_names(mut self, v: impl Into<Vec<String>>) -> Self {
-        self.calendar_names = Some(v.into());
-        self
-    }
-    /// Sets `TargetLocations`.
-    pub fn target_locations(mut self, v: impl Into<Vec<TargetLocation>>) -> Self {
-        self.target_locations = Some(v.into());
-        self
-    }
-    /// Sets `ScheduleOffset`.
-    pub fn schedule_offset(mut self, v: i32) -> Self {
-        self.schedule_offset = Some(v);
-        self
-    }
-    /// Sets `Duration`.
-    pub fn duration(mut self, v: i32) -> Self {
-        self.duration = Some(v);
-        self
-    }
-    /// Sets `TargetMaps`.
-    pub fn target_maps(
-        mut self,
-        v: impl Into<Vec<HashMap<String, Vec<String>>>>,
-    ) -> Self {
-        self.target_maps = Some(v.into());
-        self
-    }
-    /// Sets `AssociationDispatchAssumeRole`.
-    pub fn association_dispatch_assume_role(mut self, v: impl Into<String>) -> Self {
-        self.association_dispatch_assume_role = Some(v.into());
-        self
-    }
-}
-impl ::std::fmt::Debug for AssociationVersionInfo {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.debug_struct("AssociationVersionInfo")
-            .field("association_id", &self.association_id)
-            .field("association_version", &self.association_version)
-            .field("created_date", &self.created_date)
-            .field("name", &self.name)
-            .field("document_version", &self.document_version)
-            .field("parameters", &rboto::types::Redacted(&self.parameters))
-            .field("targets", &self.targets)
-            .field("schedule_expression", &self.schedule_expression)
-            .field("output_location", &self.output_location)
-            .field("association_name", &self.association_name)
-            .field("max_errors", &self.max_errors)
-            .field("max_concurrency", &self.max_concurrency)
-            .field("compliance_severity", &self.compliance_severity)
-            .field("sync_compliance", &self.sync_compliance)
-            .field("apply_only_at_cron_interval", &self.apply_only_at_cron_interval)
-            .field("calendar_names", &self.calendar_names)
-            .field("target_locations", &self.target_locations)
-            .field("schedule_offset", &self.schedule_offset)
-            .field("duration", &self.duration)
-            .field("target_maps", &self.target_maps)
-            .field(
-                "association_dispatch_assume_role",
-                &self.association_dispatch_assume_role,
-            )
-            .finish()
-    }
-}
-impl rboto::FromValue for AssociationVersionInfo {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "AssociationVersionInfo")?;
-        Ok(Self {
-            association_id: m.take(0)?,
-            association_version: m.take(1)?,
-            created_date: m.take(2)?,
-            name: m.take(3)?,
-            document_version: m.take(4)?,
-            parameters: m.take(5)?,
-            targets: m.take(6)?,
-            schedule_expression: m.take(7)?,
-            output_location: m.take(8)?,
-            association_name: m.take(9)?,
-            max_errors: m.take(10)?,
-            max_concurrency: m.take(11)?,
-            compliance_severity: m.take(12)?,
-            sync_compliance: m.take(13)?,
-            apply_only_at_cron_interval: m.take(14)?,
-            calendar_names: m.take(15)?,
-            target_locations: m.take(16)?,
-            schedule_offset: m.take(17)?,
-            duration: m.take(18)?,
-            target_maps: m.take(19)?,
-            association_dispatch_assume_role: m.take(20)?,
-        })
-    }
-}
+rboto::__structure!(
+    AssociationVersionInfo "AssociationVersionInfo"[set debug from] { association_id :
+    String, association_version : String, created_date : rboto::DateTime, name : String,
+    document_version : String, parameters : HashMap < String, Vec < String > >
+    [sensitive], targets : Vec < Target >, schedule_expression : String, output_location
+    : InstanceAssociationOutputLocation, association_name : String, max_errors : String,
+    max_concurrency : String, compliance_severity : AssociationComplianceSeverity,
+    sync_compliance : AssociationSyncCompliance, apply_only_at_cron_interval = bool,
+    calendar_names : Vec < String >, target_locations : Vec < TargetLocation >,
+    schedule_offset = i32, duration = i32, target_maps : Vec < HashMap < String, Vec <
+    String > > >, association_dispatch_assume_role : String } {}
+);
 /// A structure that includes attributes that describe a document attachment.
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct AttachmentContent {
     /// The name of an attachment.
     pub name: Option<String>,
@@ -1646,97 +445,24 @@ pub struct AttachmentContent {
     /// The URL location of the attachment content.
     pub url: Option<String>,
 }
-impl AttachmentContent {
-    /// Sets `Name`.
-    pub fn name(mut self, v: impl Into<String>) -> Self {
-        self.name = Some(v.into());
-        self
-    }
-    /// Sets `Size`.
-    pub fn size(mut self, v: i64) -> Self {
-        self.size = Some(v);
-        self
-    }
-    /// Sets `Hash`.
-    pub fn hash(mut self, v: impl Into<String>) -> Self {
-        self.hash = Some(v.into());
-        self
-    }
-    /// Sets `HashType`.
-    pub fn hash_type(mut self, v: impl Into<AttachmentHashType>) -> Self {
-        self.hash_type = Some(v.into());
-        self
-    }
-    /// Sets `Url`.
-    pub fn url(mut self, v: impl Into<String>) -> Self {
-        self.url = Some(v.into());
-        self
-    }
-}
-impl rboto::FromValue for AttachmentContent {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "AttachmentContent")?;
-        Ok(Self {
-            name: m.take(0)?,
-            size: m.take(1)?,
-            hash: m.take(2)?,
-            hash_type: m.take(3)?,
-            url: m.take(4)?,
-        })
-    }
-}
-#[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
-#[non_exhaustive]
-pub enum AttachmentHashType {
-    /// `Sha256`
-    Sha256,
-    /// A value this version of the SDK does not know.
-    Unknown(String),
-}
-impl AttachmentHashType {
-    /// Every value the model lists.
-    pub const VALUES: &'static [&'static str] = &["Sha256"];
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Sha256 => "Sha256",
-            Self::Unknown(s) => s,
-        }
-    }
-}
-impl rv::StringEnum for AttachmentHashType {
-    fn as_str(&self) -> &str {
-        AttachmentHashType::as_str(self)
-    }
-    fn from_wire(s: String) -> Self {
-        match s.as_str() {
-            "Sha256" => Self::Sha256,
-            _ => Self::Unknown(s),
-        }
-    }
-}
-rboto::enum_value!(str AttachmentHashType);
+rboto::__structure!(
+    AttachmentContent "AttachmentContent"[set from] { name : String, size = i64, hash :
+    String, hash_type : AttachmentHashType, url : String } {}
+);
+rboto::__string_enum!(AttachmentHashType { Sha256 = "Sha256" });
 /// An attribute of an attachment, such as the attachment name.
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct AttachmentInformation {
     /// The name of the attachment.
     pub name: Option<String>,
 }
-impl AttachmentInformation {
-    /// Sets `Name`.
-    pub fn name(mut self, v: impl Into<String>) -> Self {
-        self.name = Some(v.into());
-        self
-    }
-}
-impl rboto::FromValue for AttachmentInformation {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "AttachmentInformation")?;
-        Ok(Self { name: m.take(0)? })
-    }
-}
+rboto::__structure!(
+    AttachmentInformation "AttachmentInformation"[set from] { name : String } {}
+);
 /// Identifying information about a document attachment, including the file name and a key-value pair that identifies the location of an attachment to a document.
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct AttachmentsSource {
     /// The key of a key-value pair that identifies the location of an attachment to a document.
     pub key: Option<AttachmentsSourceKey>,
@@ -1745,75 +471,17 @@ pub struct AttachmentsSource {
     /// The name of the document attachment file.
     pub name: Option<String>,
 }
-impl AttachmentsSource {
-    /// Sets `Key`.
-    pub fn key(mut self, v: impl Into<AttachmentsSourceKey>) -> Self {
-        self.key = Some(v.into());
-        self
-    }
-    /// Sets `Values`.
-    pub fn values(mut self, v: impl Into<Vec<String>>) -> Self {
-        self.values = Some(v.into());
-        self
-    }
-    /// Sets `Name`.
-    pub fn name(mut self, v: impl Into<String>) -> Self {
-        self.name = Some(v.into());
-        self
-    }
-}
-impl rboto::IntoValue for AttachmentsSource {
-    fn into_value(self) -> rboto::Value {
-        rboto::Value::Struct(
-            vec![rv::opt(self.key), rv::opt(self.values), rv::opt(self.name)],
-        )
-    }
-}
-#[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
-#[non_exhaustive]
-pub enum AttachmentsSourceKey {
-    /// `SourceUrl`
-    SourceUrl,
-    /// `S3FileUrl`
-    S3FileUrl,
-    /// `AttachmentReference`
-    AttachmentReference,
-    /// A value this version of the SDK does not know.
-    Unknown(String),
-}
-impl AttachmentsSourceKey {
-    /// Every value the model lists.
-    pub const VALUES: &'static [&'static str] = &[
-        "SourceUrl",
-        "S3FileUrl",
-        "AttachmentReference",
-    ];
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::SourceUrl => "SourceUrl",
-            Self::S3FileUrl => "S3FileUrl",
-            Self::AttachmentReference => "AttachmentReference",
-            Self::Unknown(s) => s,
-        }
-    }
-}
-impl rv::StringEnum for AttachmentsSourceKey {
-    fn as_str(&self) -> &str {
-        AttachmentsSourceKey::as_str(self)
-    }
-    fn from_wire(s: String) -> Self {
-        match s.as_str() {
-            "SourceUrl" => Self::SourceUrl,
-            "S3FileUrl" => Self::S3FileUrl,
-            "AttachmentReference" => Self::AttachmentReference,
-            _ => Self::Unknown(s),
-        }
-    }
-}
-rboto::enum_value!(str AttachmentsSourceKey);
+rboto::__structure!(
+    AttachmentsSource "AttachmentsSource"[set into] { key : AttachmentsSourceKey, values
+    : Vec < String >, name : String } {}
+);
+rboto::__string_enum!(
+    AttachmentsSourceKey { SourceUrl = "SourceUrl", S3FileUrl = "S3FileUrl",
+    AttachmentReference = "AttachmentReference" }
+);
 /// Detailed information about the current state of an individual Automation execution.
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct AutomationExecution {
     /// The execution ID.
     pub automation_execution_id: Option<String>,
@@ -1890,358 +558,49 @@ pub struct AutomationExecution {
     /// A summary of the child executions that a rate control execution started for its targets. This field is returned only for rate control executions.
     pub targets_summary: Option<TargetsSummary>,
 }
-impl AutomationExecution {
-    /// Sets `AutomationExecutionId`.
-    pub fn automation_execution_id(mut self, v: impl Into<String>) -> Self {
-        self.automation_execution_id = Some(v.into());
-        self
-    }
-    /// Sets `DocumentName`.
-    pub fn document_name(mut self, v: impl Into<String>) -> Self {
-        self.document_name = Some(v.into());
-        self
-    }
-    /// Sets `DocumentVersion`.
-    pub fn document_version(mut self, v: impl Into<String>) -> Self {
-        self.document_version = Some(v.into());
-        self
-    }
-    /// Sets `ExecutionStartTime`.
-    pub fn execution_start_time(mut self, v: impl Into<rboto::DateTime>) -> Self {
-        self.execution_start_time = Some(v.into());
-        self
-    }
-    /// Sets `ExecutionEndTime`.
-    pub fn execution_end_time(mut self, v: impl Into<rboto::DateTime>) -> Self {
-        self.execution_end_time = Some(v.into());
-        self
-    }
-    /// Sets `AutomationExecutionStatus`.
-    pub fn automation_execution_status(
-        mut self,
-        v: impl Into<AutomationExecutionStatus>,
-    ) -> Self {
-        self.automation_execution_status = Some(v.into());
-        self
-    }
-    /// Sets `StepExecutions`.
-    pub fn step_executions(mut self, v: impl Into<Vec<StepExecution>>) -> Self {
-        self.step_executions = Some(v.into());
-        self
-    }
-    /// Sets `StepExecutionsTruncated`.
-    pub fn step_executions_truncated(mut self, v: bool) -> Self {
-        self.step_executions_truncated = Some(v);
-        self
-    }
-    /// Sets `Parameters`.
-    pub fn parameters(mut self, v: impl Into<HashMap<String, Vec<String>>>) -> Self {
-        self.parameters = Some(v.into());
-        self
-    }
-    /// Sets `Outputs`.
-    pub fn outputs(mut self, v: impl Into<HashMap<String, Vec<String>>>) -> Self {
-        self.outputs = Some(v.into());
-        self
-    }
-    /// Sets `FailureMessage`.
-    pub fn failure_message(mut self, v: impl Into<String>) -> Self {
-        self.failure_message = Some(v.into());
-        self
-    }
-    /// Sets `WarningMessage`.
-    pub fn warning_message(mut self, v: impl Into<String>) -> Self {
-        self.warning_message = Some(v.into());
-        self
-    }
-    /// Sets `Mode`.
-    pub fn mode(mut self, v: impl Into<ExecutionMode>) -> Self {
-        self.mode = Some(v.into());
-        self
-    }
-    /// Sets `ParentAutomationExecutionId`.
-    pub fn parent_automation_execution_id(mut self, v: impl Into<String>) -> Self {
-        self.parent_automation_execution_id = Some(v.into());
-        self
-    }
-    /// Sets `ExecutedBy`.
-    pub fn executed_by(mut self, v: impl Into<String>) -> Self {
-        self.executed_by = Some(v.into());
-        self
-    }
-    /// Sets `CurrentStepName`.
-    pub fn current_step_name(mut self, v: impl Into<String>) -> Self {
-        self.current_step_name = Some(v.into());
-        self
-    }
-    /// Sets `CurrentAction`.
-    pub fn current_action(mut self, v: impl Into<String>) -> Self {
-        self.current_action = Some(v.into());
-        self
-    }
-    /// Sets `TargetParameterName`.
-    pub fn target_parameter_name(mut self, v: impl Into<String>) -> Self {
-        self.target_parameter_name = Some(v.into());
-        self
-    }
-    /// Sets `Targets`.
-    pub fn targets(mut self, v: impl Into<Vec<Target>>) -> Self {
-        self.targets = Some(v.into());
-        self
-    }
-    /// Sets `TargetMaps`.
-    pub fn target_maps(
-        mut self,
-        v: impl Into<Vec<HashMap<String, Vec<String>>>>,
-    ) -> Self {
-        self.target_maps = Some(v.into());
-        self
-    }
-    /// Sets `ResolvedTargets`.
-    pub fn resolved_targets(mut self, v: ResolvedTargets) -> Self {
-        self.resolved_targets = Some(v);
-        self
-    }
-    /// Sets `MaxConcurrency`.
-    pub fn max_concurrency(mut self, v: impl Into<String>) -> Self {
-        self.max_concurrency = Some(v.into());
-        self
-    }
-    /// Sets `MaxErrors`.
-    pub fn max_errors(mut self, v: impl Into<String>) -> Self {
-        self.max_errors = Some(v.into());
-        self
-    }
-    /// Sets `Target`.
-    pub fn target(mut self, v: impl Into<String>) -> Self {
-        self.target = Some(v.into());
-        self
-    }
-    /// Sets `TargetLocations`.
-    pub fn target_locations(mut self, v: impl Into<Vec<TargetLocation>>) -> Self {
-        self.target_locations = Some(v.into());
-        self
-    }
-    /// Sets `ProgressCounters`.
-    pub fn progress_counters(mut self, v: ProgressCounters) -> Self {
-        self.progress_counters = Some(v);
-        self
-    }
-    /// Sets `AlarmConfiguration`.
-    pub fn alarm_configuration(mut self, v: AlarmConfiguration) -> Self {
-        self.alarm_configuration = Some(v);
-        self
-    }
-    /// Sets `TriggeredAlarms`.
-    pub fn triggered_alarms(mut self, v: impl Into<Vec<AlarmStateInformation>>) -> Self {
-        self.triggered_alarms = Some(v.into());
-        self
-    }
-    /// Sets `TargetLocationsURL`.
-    pub fn target_locations_url(mut self, v: impl Into<String>) -> Self {
-        self.target_locations_url = Some(v.into());
-        self
-    }
-    /// Sets `AutomationSubtype`.
-    pub fn automation_subtype(mut self, v: impl Into<AutomationSubtype>) -> Self {
-        self.automation_subtype = Some(v.into());
-        self
-    }
-    /// Sets `ScheduledTime`.
-    pub fn scheduled_time(mut self, v: impl Into<rboto::DateTime>) -> Self {
-        self.scheduled_time = Some(v.into());
-        self
-    }
-    /// Sets `Runbooks`.
-    pub fn runbooks(mut self, v: impl Into<Vec<Runbook>>) -> Self {
-        self.runbooks = Some(v.into());
-        self
-    }
-    /// Sets `OpsItemId`.
-    pub fn ops_item_id(mut self, v: impl Into<String>) -> Self {
-        self.ops_item_id = Some(v.into());
-        self
-    }
-    /// Sets `AssociationId`.
-    pub fn association_id(mut self, v: impl Into<String>) -> Self {
-        self.association_id = Some(v.into());
-        self
-    }
-    /// Sets `ChangeRequestName`.
-    pub fn change_request_name(mut self, v: impl Into<String>) -> Self {
-        self.change_request_name = Some(v.into());
-        self
-    }
-    /// Sets `Variables`.
-    pub fn variables(mut self, v: impl Into<HashMap<String, Vec<String>>>) -> Self {
-        self.variables = Some(v.into());
-        self
-    }
-    /// Sets `TargetsSummary`.
-    pub fn targets_summary(mut self, v: TargetsSummary) -> Self {
-        self.targets_summary = Some(v);
-        self
-    }
-}
-impl rboto::FromValue for AutomationExecution {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "AutomationExecution")?;
-        Ok(Self {
-            automation_execution_id: m.take(0)?,
-            document_name: m.take(1)?,
-            document_version: m.take(2)?,
-            execution_start_time: m.take(3)?,
-            execution_end_time: m.take(4)?,
-            automation_execution_status: m.take(5)?,
-            step_executions: m.take(6)?,
-            step_executions_truncated: m.take(7)?,
-            parameters: m.take(8)?,
-            outputs: m.take(9)?,
-            failure_message: m.take(10)?,
-            warning_message: m.take(11)?,
-            mode: m.take(12)?,
-            parent_automation_execution_id: m.take(13)?,
-            executed_by: m.take(14)?,
-            current_step_name: m.take(15)?,
-            current_action: m.take(16)?,
-            target_parameter_name: m.take(17)?,
-            targets: m.take(18)?,
-            target_maps: m.take(19)?,
-            resolved_targets: m.take(20)?,
-            max_concurrency: m.take(21)?,
-            max_errors: m.take(22)?,
-            target: m.take(23)?,
-            target_locations: m.take(24)?,
-            progress_counters: m.take(25)?,
-            alarm_configuration: m.take(26)?,
-            triggered_alarms: m.take(27)?,
-            target_locations_url: m.take(28)?,
-            automation_subtype: m.take(29)?,
-            scheduled_time: m.take(30)?,
-            runbooks: m.take(31)?,
-            ops_item_id: m.take(32)?,
-            association_id: m.take(33)?,
-            change_request_name: m.take(34)?,
-            variables: m.take(35)?,
-            targets_summary: m.take(36)?,
-        })
-    }
-}
+rboto::__structure!(
+    AutomationExecution "AutomationExecution"[set from] { automation_execution_id :
+    String, document_name : String, document_version : String, execution_start_time :
+    rboto::DateTime, execution_end_time : rboto::DateTime, automation_execution_status :
+    AutomationExecutionStatus, step_executions : Vec < StepExecution >,
+    step_executions_truncated = bool, parameters : HashMap < String, Vec < String > >,
+    outputs : HashMap < String, Vec < String > >, failure_message : String,
+    warning_message : String, mode : ExecutionMode, parent_automation_execution_id :
+    String, executed_by : String, current_step_name : String, current_action : String,
+    target_parameter_name : String, targets : Vec < Target >, target_maps : Vec < HashMap
+    < String, Vec < String > > >, resolved_targets : ResolvedTargets, max_concurrency :
+    String, max_errors : String, target : String, target_locations : Vec < TargetLocation
+    >, progress_counters : ProgressCounters, alarm_configuration : AlarmConfiguration,
+    triggered_alarms : Vec < AlarmStateInformation >, target_locations_url : String,
+    automation_subtype : AutomationSubtype, scheduled_time : rboto::DateTime, runbooks :
+    Vec < Runbook >, ops_item_id : String, association_id : String, change_request_name :
+    String, variables : HashMap < String, Vec < String > >, targets_summary :
+    TargetsSummary } {}
+);
 /// A filter used to match specific automation executions. This is used to limit the scope of Automation execution information returned.
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct AutomationExecutionFilter {
     /// One or more keys to limit the results.
     pub key: Option<AutomationExecutionFilterKey>,
     /// The values used to limit the execution information associated with the filter's key.
     pub values: Option<Vec<String>>,
 }
-impl AutomationExecutionFilter {
-    /// Sets `Key`.
-    pub fn key(mut self, v: impl Into<AutomationExecutionFilterKey>) -> Self {
-        self.key = Some(v.into());
-        self
-    }
-    /// Sets `Values`.
-    pub fn values(mut self, v: impl Into<Vec<String>>) -> Self {
-        self.values = Some(v.into());
-        self
-    }
-}
-impl rboto::IntoValue for AutomationExecutionFilter {
-    fn into_value(self) -> rboto::Value {
-        rboto::Value::Struct(vec![rv::opt(self.key), rv::opt(self.values)])
-    }
-}
-#[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
-#[non_exhaustive]
-pub enum AutomationExecutionFilterKey {
-    /// `DocumentNamePrefix`
-    DocumentNamePrefix,
-    /// `ExecutionStatus`
-    ExecutionStatus,
-    /// `ExecutionId`
-    ExecutionId,
-    /// `ParentExecutionId`
-    ParentExecutionId,
-    /// `CurrentAction`
-    CurrentAction,
-    /// `StartTimeBefore`
-    StartTimeBefore,
-    /// `StartTimeAfter`
-    StartTimeAfter,
-    /// `AutomationType`
-    AutomationType,
-    /// `TagKey`
-    TagKey,
-    /// `TargetResourceGroup`
-    TargetResourceGroup,
-    /// `AutomationSubtype`
-    AutomationSubtype,
-    /// `OpsItemId`
-    OpsItemId,
-    /// A value this version of the SDK does not know.
-    Unknown(String),
-}
-impl AutomationExecutionFilterKey {
-    /// Every value the model lists.
-    pub const VALUES: &'static [&'static str] = &[
-        "DocumentNamePrefix",
-        "ExecutionStatus",
-        "ExecutionId",
-        "ParentExecutionId",
-        "CurrentAction",
-        "StartTimeBefore",
-        "StartTimeAfter",
-        "AutomationType",
-        "TagKey",
-        "TargetResourceGroup",
-        "AutomationSubtype",
-        "OpsItemId",
-    ];
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::DocumentNamePrefix => "DocumentNamePrefix",
-            Self::ExecutionStatus => "ExecutionStatus",
-            Self::ExecutionId => "ExecutionId",
-            Self::ParentExecutionId => "ParentExecutionId",
-            Self::CurrentAction => "CurrentAction",
-            Self::StartTimeBefore => "StartTimeBefore",
-            Self::StartTimeAfter => "StartTimeAfter",
-            Self::AutomationType => "AutomationType",
-            Self::TagKey => "TagKey",
-            Self::TargetResourceGroup => "TargetResourceGroup",
-            Self::AutomationSubtype => "AutomationSubtype",
-            Self::OpsItemId => "OpsItemId",
-            Self::Unknown(s) => s,
-        }
-    }
-}
-impl rv::StringEnum for AutomationExecutionFilterKey {
-    fn as_str(&self) -> &str {
-        AutomationExecutionFilterKey::as_str(self)
-    }
-    fn from_wire(s: String) -> Self {
-        match s.as_str() {
-            "DocumentNamePrefix" => Self::DocumentNamePrefix,
-            "ExecutionStatus" => Self::ExecutionStatus,
-            "ExecutionId" => Self::ExecutionId,
-            "ParentExecutionId" => Self::ParentExecutionId,
-            "CurrentAction" => Self::CurrentAction,
-            "StartTimeBefore" => Self::StartTimeBefore,
-            "StartTimeAfter" => Self::StartTimeAfter,
-            "AutomationType" => Self::AutomationType,
-            "TagKey" => Self::TagKey,
-            "TargetResourceGroup" => Self::TargetResourceGroup,
-            "AutomationSubtype" => Self::AutomationSubtype,
-            "OpsItemId" => Self::OpsItemId,
-            _ => Self::Unknown(s),
-        }
-    }
-}
-rboto::enum_value!(str AutomationExecutionFilterKey);
+rboto::__structure!(
+    AutomationExecutionFilter "AutomationExecutionFilter"[set into] { key :
+    AutomationExecutionFilterKey, values : Vec < String > } {}
+);
+rboto::__string_enum!(
+    AutomationExecutionFilterKey { DocumentNamePrefix = "DocumentNamePrefix",
+    ExecutionStatus = "ExecutionStatus", ExecutionId = "ExecutionId", ParentExecutionId =
+    "ParentExecutionId", CurrentAction = "CurrentAction", StartTimeBefore =
+    "StartTimeBefore", StartTimeAfter = "StartTimeAfter", AutomationType =
+    "AutomationType", TagKey = "TagKey", TargetResourceGroup = "TargetResourceGroup",
+    AutomationSubtype = "AutomationSubtype", OpsItemId = "OpsItemId" }
+);
 /// Information about the optional inputs that can be specified for an automation execution preview.
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct AutomationExecutionInputs {
     /// Information about parameters that can be specified for the preview operation.
     pub parameters: Option<HashMap<String, Vec<String>>>,
@@ -2256,54 +615,15 @@ pub struct AutomationExecutionInputs {
     /// A publicly accessible URL for a file that contains the `TargetLocations` body. Currently, only files in presigned Amazon S3 buckets are supported.
     pub target_locations_url: Option<String>,
 }
-impl AutomationExecutionInputs {
-    /// Sets `Parameters`.
-    pub fn parameters(mut self, v: impl Into<HashMap<String, Vec<String>>>) -> Self {
-        self.parameters = Some(v.into());
-        self
-    }
-    /// Sets `TargetParameterName`.
-    pub fn target_parameter_name(mut self, v: impl Into<String>) -> Self {
-        self.target_parameter_name = Some(v.into());
-        self
-    }
-    /// Sets `Targets`.
-    pub fn targets(mut self, v: impl Into<Vec<Target>>) -> Self {
-        self.targets = Some(v.into());
-        self
-    }
-    /// Sets `TargetMaps`.
-    pub fn target_maps(
-        mut self,
-        v: impl Into<Vec<HashMap<String, Vec<String>>>>,
-    ) -> Self {
-        self.target_maps = Some(v.into());
-        self
-    }
-    /// Sets `TargetLocations`.
-    pub fn target_locations(mut self, v: impl Into<Vec<TargetLocation>>) -> Self {
-        self.target_locations = Some(v.into());
-        self
-    }
-    /// Sets `TargetLocationsURL`.
-    pub fn target_locations_url(mut self, v: impl Into<String>) -> Self {
-        self.target_locations_url = Some(v.into());
-        self
-    }
-}
-impl rboto::IntoValue for AutomationExecutionInputs {
-    fn into_value(self) -> rboto::Value {
-        rboto::Value::Struct(
-            vec![
-                rv::opt(self.parameters), rv::opt(self.target_parameter_name),
-                rv::opt(self.targets), rv::opt(self.target_maps), rv::opt(self
-                .target_locations), rv::opt(self.target_locations_url)
-            ],
-        )
-    }
-}
+rboto::__structure!(
+    AutomationExecutionInputs "AutomationExecutionInputs"[set into] { parameters :
+    HashMap < String, Vec < String > >, target_parameter_name : String, targets : Vec <
+    Target >, target_maps : Vec < HashMap < String, Vec < String > > >, target_locations
+    : Vec < TargetLocation >, target_locations_url : String } {}
+);
 /// Details about a specific Automation execution.
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct AutomationExecutionMetadata {
     /// The execution ID.
     pub automation_execution_id: Option<String>,
@@ -2370,215 +690,25 @@ pub struct AutomationExecutionMetadata {
     /// The name of the Change Manager change request.
     pub change_request_name: Option<String>,
 }
-impl AutomationExecutionMetadata {
-    /// Sets `AutomationExecutionId`.
-    pub fn automation_execution_id(mut self, v: impl Into<String>) -> Self {
-        self.automation_execution_id = Some(v.into());
-        self
-    }
-    /// Sets `DocumentName`.
-    pub fn document_name(mut self, v: impl Into<String>) -> Self {
-        self.document_name = Some(v.into());
-        self
-    }
-    /// Sets `DocumentVersion`.
-    pub fn document_version(mut self, v: impl Into<String>) -> Self {
-        self.document_version = Some(v.into());
-        self
-    }
-    /// Sets `AutomationExecutionStatus`.
-    pub fn automation_execution_status(
-        mut self,
-        v: impl Into<AutomationExecutionStatus>,
-    ) -> Self {
-        self.automation_execution_status = Some(v.into());
-        self
-    }
-    /// Sets `ExecutionStartTime`.
-    pub fn execution_start_time(mut self, v: impl Into<rboto::DateTime>) -> Self {
-        self.execution_start_time = Some(v.into());
-        self
-    }
-    /// Sets `ExecutionEndTime`.
-    pub fn execution_end_time(mut self, v: impl Into<rboto::DateTime>) -> Self {
-        self.execution_end_time = Some(v.into());
-        self
-    }
-    /// Sets `ExecutedBy`.
-    pub fn executed_by(mut self, v: impl Into<String>) -> Self {
-        self.executed_by = Some(v.into());
-        self
-    }
-    /// Sets `LogFile`.
-    pub fn log_file(mut self, v: impl Into<String>) -> Self {
-        self.log_file = Some(v.into());
-        self
-    }
-    /// Sets `Outputs`.
-    pub fn outputs(mut self, v: impl Into<HashMap<String, Vec<String>>>) -> Self {
-        self.outputs = Some(v.into());
-        self
-    }
-    /// Sets `Mode`.
-    pub fn mode(mut self, v: impl Into<ExecutionMode>) -> Self {
-        self.mode = Some(v.into());
-        self
-    }
-    /// Sets `ParentAutomationExecutionId`.
-    pub fn parent_automation_execution_id(mut self, v: impl Into<String>) -> Self {
-        self.parent_automation_execution_id = Some(v.into());
-        self
-    }
-    /// Sets `CurrentStepName`.
-    pub fn current_step_name(mut self, v: impl Into<String>) -> Self {
-        self.current_step_name = Some(v.into());
-        self
-    }
-    /// Sets `CurrentAction`.
-    pub fn current_action(mut self, v: impl Into<String>) -> Self {
-        self.current_action = Some(v.into());
-        self
-    }
-    /// Sets `FailureMessage`.
-    pub fn failure_message(mut self, v: impl Into<String>) -> Self {
-        self.failure_message = Some(v.into());
-        self
-    }
-    /// Sets `WarningMessage`.
-    pub fn warning_message(mut self, v: impl Into<String>) -> Self {
-        self.warning_message = Some(v.into());
-        self
-    }
-    /// Sets `TargetParameterName`.
-    pub fn target_parameter_name(mut self, v: impl Into<String>) -> Self {
-        self.target_parameter_name = Some(v.into());
-        self
-    }
-    /// Sets `Targets`.
-    pub fn targets(mut self, v: impl Into<Vec<Target>>) -> Self {
-        self.targets = Some(v.into());
-        self
-    }
-    /// Sets `TargetMaps`.
-    pub fn target_maps(
-        mut self,
-        v: impl Into<Vec<HashMap<String, Vec<String>>>>,
-    ) -> Self {
-        self.target_maps = Some(v.into());
-        self
-    }
-    /// Sets `ResolvedTargets`.
-    pub fn resolved_targets(mut self, v: ResolvedTargets) -> Self {
-        self.resolved_targets = Some(v);
-        self
-    }
-    /// Sets `MaxConcurrency`.
-    pub fn max_concurrency(mut self, v: impl Into<String>) -> Self {
-        self.max_concurrency = Some(v.into());
-        self
-    }
-    /// Sets `MaxErrors`.
-    pub fn max_errors(mut self, v: impl Into<String>) -> Self {
-        self.max_errors = Some(v.into());
-        self
-    }
-    /// Sets `Target`.
-    pub fn target(mut self, v: impl Into<String>) -> Self {
-        self.target = Some(v.into());
-        self
-    }
-    /// Sets `AutomationType`.
-    pub fn automation_type(mut self, v: impl Into<AutomationType>) -> Self {
-        self.automation_type = Some(v.into());
-        self
-    }
-    /// Sets `AlarmConfiguration`.
-    pub fn alarm_configuration(mut self, v: AlarmConfiguration) -> Self {
-        self.alarm_configuration = Some(v);
-        self
-    }
-    /// Sets `TriggeredAlarms`.
-    pub fn triggered_alarms(mut self, v: impl Into<Vec<AlarmStateInformation>>) -> Self {
-        self.triggered_alarms = Some(v.into());
-        self
-    }
-    /// Sets `TargetLocationsURL`.
-    pub fn target_locations_url(mut self, v: impl Into<String>) -> Self {
-        self.target_locations_url = Some(v.into());
-        self
-    }
-    /// Sets `AutomationSubtype`.
-    pub fn automation_subtype(mut self, v: impl Into<AutomationSubtype>) -> Self {
-        self.automation_subtype = Some(v.into());
-        self
-    }
-    /// Sets `ScheduledTime`.
-    pub fn scheduled_time(mut self, v: impl Into<rboto::DateTime>) -> Self {
-        self.scheduled_time = Some(v.into());
-        self
-    }
-    /// Sets `Runbooks`.
-    pub fn runbooks(mut self, v: impl Into<Vec<Runbook>>) -> Self {
-        self.runbooks = Some(v.into());
-        self
-    }
-    /// Sets `OpsItemId`.
-    pub fn ops_item_id(mut self, v: impl Into<String>) -> Self {
-        self.ops_item_id = Some(v.into());
-        self
-    }
-    /// Sets `AssociationId`.
-    pub fn association_id(mut self, v: impl Into<String>) -> Self {
-        self.association_id = Some(v.into());
-        self
-    }
-    /// Sets `ChangeRequestName`.
-    pub fn change_request_name(mut self, v: impl Into<String>) -> Self {
-        self.change_request_name = Some(v.into());
-        self
-    }
-}
-impl rboto::FromValue for AutomationExecutionMetadata {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "AutomationExecutionMetadata")?;
-        Ok(Self {
-            automation_execution_id: m.take(0)?,
-            document_name: m.take(1)?,
-            document_version: m.take(2)?,
-            automation_execution_status: m.take(3)?,
-            execution_start_time: m.take(4)?,
-            execution_end_time: m.take(5)?,
-            executed_by: m.take(6)?,
-            log_file: m.take(7)?,
-            outputs: m.take(8)?,
-            mode: m.take(9)?,
-            parent_automation_execution_id: m.take(10)?,
-            current_step_name: m.take(11)?,
-            current_action: m.take(12)?,
-            failure_message: m.take(13)?,
-            warning_message: m.take(14)?,
-            target_parameter_name: m.take(15)?,
-            targets: m.take(16)?,
-            target_maps: m.take(17)?,
-            resolved_targets: m.take(18)?,
-            max_concurrency: m.take(19)?,
-            max_errors: m.take(20)?,
-            target: m.take(21)?,
-            automation_type: m.take(22)?,
-            alarm_configuration: m.take(23)?,
-            triggered_alarms: m.take(24)?,
-            target_locations_url: m.take(25)?,
-            automation_subtype: m.take(26)?,
-            scheduled_time: m.take(27)?,
-            runbooks: m.take(28)?,
-            ops_item_id: m.take(29)?,
-            association_id: m.take(30)?,
-            change_request_name: m.take(31)?,
-        })
-    }
-}
+rboto::__structure!(
+    AutomationExecutionMetadata "AutomationExecutionMetadata"[set from] {
+    automation_execution_id : String, document_name : String, document_version : String,
+    automation_execution_status : AutomationExecutionStatus, execution_start_time :
+    rboto::DateTime, execution_end_time : rboto::DateTime, executed_by : String, log_file
+    : String, outputs : HashMap < String, Vec < String > >, mode : ExecutionMode,
+    parent_automation_execution_id : String, current_step_name : String, current_action :
+    String, failure_message : String, warning_message : String, target_parameter_name :
+    String, targets : Vec < Target >, target_maps : Vec < HashMap < String, Vec < String
+    > > >, resolved_targets : ResolvedTargets, max_concurrency : String, max_errors :
+    String, target : String, automation_type : AutomationType, alarm_configuration :
+    AlarmConfiguration, triggered_alarms : Vec < AlarmStateInformation >,
+    target_locations_url : String, automation_subtype : AutomationSubtype, scheduled_time
+    : rboto::DateTime, runbooks : Vec < Runbook >, ops_item_id : String, association_id :
+    String, change_request_name : String } {}
+);
 /// Information about the results of the execution preview.
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct AutomationExecutionPreview {
     /// Information about the type of impact a runbook step would have on a resource.
     pub step_previews: Option<HashMap<String, i32>>,
@@ -2589,234 +719,30 @@ pub struct AutomationExecutionPreview {
     /// Information about the Amazon Web Services accounts that were included in the execution preview.
     pub total_accounts: Option<i32>,
 }
-impl AutomationExecutionPreview {
-    /// Sets `StepPreviews`.
-    pub fn step_previews(mut self, v: impl Into<HashMap<String, i32>>) -> Self {
-        self.step_previews = Some(v.into());
-        self
+rboto::__structure!(
+    AutomationExecutionPreview "AutomationExecutionPreview"[set from] { step_previews :
+    HashMap < String, i32 >, regions : Vec < String >, target_previews : Vec <
+    TargetPreview >, total_accounts = i32 } {}
+);
+rboto::__string_enum!(
+    AutomationExecutionStatus { Pending = "Pending", InProgress = "InProgress", Waiting =
+    "Waiting", Success = "Success", TimedOut = "TimedOut", Cancelling = "Cancelling",
+    Cancelled = "Cancelled", Failed = "Failed", PendingApproval = "PendingApproval",
+    Approved = "Approved", Rejected = "Rejected", Scheduled = "Scheduled",
+    RunbookInProgress = "RunbookInProgress", PendingChangeCalendarOverride =
+    "PendingChangeCalendarOverride", ChangeCalendarOverrideApproved =
+    "ChangeCalendarOverrideApproved", ChangeCalendarOverrideRejected =
+    "ChangeCalendarOverrideRejected", CompletedWithSuccess = "CompletedWithSuccess",
+    CompletedWithFailure = "CompletedWithFailure", Exited = "Exited" }
+);
+rboto::__string_enum!(
+    AutomationSubtype { ChangeRequest = "ChangeRequest", AccessRequest = "AccessRequest"
     }
-    /// Sets `Regions`.
-    pub fn regions(mut self, v: impl Into<Vec<String>>) -> Self {
-        self.regions = Some(v.into());
-        self
-    }
-    /// Sets `TargetPreviews`.
-    pub fn target_previews(mut self, v: impl Into<Vec<TargetPreview>>) -> Self {
-        self.target_previews = Some(v.into());
-        self
-    }
-    /// Sets `TotalAccounts`.
-    pub fn total_accounts(mut self, v: i32) -> Self {
-        self.total_accounts = Some(v);
-        self
-    }
-}
-impl rboto::FromValue for AutomationExecutionPreview {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "AutomationExecutionPreview")?;
-        Ok(Self {
-            step_previews: m.take(0)?,
-            regions: m.take(1)?,
-            target_previews: m.take(2)?,
-            total_accounts: m.take(3)?,
-        })
-    }
-}
-#[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
-#[non_exhaustive]
-pub enum AutomationExecutionStatus {
-    /// `Pending`
-    Pending,
-    /// `InProgress`
-    InProgress,
-    /// `Waiting`
-    Waiting,
-    /// `Success`
-    Success,
-    /// `TimedOut`
-    TimedOut,
-    /// `Cancelling`
-    Cancelling,
-    /// `Cancelled`
-    Cancelled,
-    /// `Failed`
-    Failed,
-    /// `PendingApproval`
-    PendingApproval,
-    /// `Approved`
-    Approved,
-    /// `Rejected`
-    Rejected,
-    /// `Scheduled`
-    Scheduled,
-    /// `RunbookInProgress`
-    RunbookInProgress,
-    /// `PendingChangeCalendarOverride`
-    PendingChangeCalendarOverride,
-    /// `ChangeCalendarOverrideApproved`
-    ChangeCalendarOverrideApproved,
-    /// `ChangeCalendarOverrideRejected`
-    ChangeCalendarOverrideRejected,
-    /// `CompletedWithSuccess`
-    CompletedWithSuccess,
-    /// `CompletedWithFailure`
-    CompletedWithFailure,
-    /// `Exited`
-    Exited,
-    /// A value this version of the SDK does not know.
-    Unknown(String),
-}
-impl AutomationExecutionStatus {
-    /// Every value the model lists.
-    pub const VALUES: &'static [&'static str] = &[
-        "Pending",
-        "InProgress",
-        "Waiting",
-        "Success",
-        "TimedOut",
-        "Cancelling",
-        "Cancelled",
-        "Failed",
-        "PendingApproval",
-        "Approved",
-        "Rejected",
-        "Scheduled",
-        "RunbookInProgress",
-        "PendingChangeCalendarOverride",
-        "ChangeCalendarOverrideApproved",
-        "ChangeCalendarOverrideRejected",
-        "CompletedWithSuccess",
-        "CompletedWithFailure",
-        "Exited",
-    ];
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Pending => "Pending",
-            Self::InProgress => "InProgress",
-            Self::Waiting => "Waiting",
-            Self::Success => "Success",
-            Self::TimedOut => "TimedOut",
-            Self::Cancelling => "Cancelling",
-            Self::Cancelled => "Cancelled",
-            Self::Failed => "Failed",
-            Self::PendingApproval => "PendingApproval",
-            Self::Approved => "Approved",
-            Self::Rejected => "Rejected",
-            Self::Scheduled => "Scheduled",
-            Self::RunbookInProgress => "RunbookInProgress",
-            Self::PendingChangeCalendarOverride => "PendingChangeCalendarOverride",
-            Self::ChangeCalendarOverrideApproved => "ChangeCalendarOverrideApproved",
-            Self::ChangeCalendarOverrideRejected => "ChangeCalendarOverrideRejected",
-            Self::CompletedWithSuccess => "CompletedWithSuccess",
-            Self::CompletedWithFailure => "CompletedWithFailure",
-            Self::Exited => "Exited",
-            Self::Unknown(s) => s,
-        }
-    }
-}
-impl rv::StringEnum for AutomationExecutionStatus {
-    fn as_str(&self) -> &str {
-        AutomationExecutionStatus::as_str(self)
-    }
-    fn from_wire(s: String) -> Self {
-        match s.as_str() {
-            "Pending" => Self::Pending,
-            "InProgress" => Self::InProgress,
-            "Waiting" => Self::Waiting,
-            "Success" => Self::Success,
-            "TimedOut" => Self::TimedOut,
-            "Cancelling" => Self::Cancelling,
-            "Cancelled" => Self::Cancelled,
-            "Failed" => Self::Failed,
-            "PendingApproval" => Self::PendingApproval,
-            "Approved" => Self::Approved,
-            "Rejected" => Self::Rejected,
-            "Scheduled" => Self::Scheduled,
-            "RunbookInProgress" => Self::RunbookInProgress,
-            "PendingChangeCalendarOverride" => Self::PendingChangeCalendarOverride,
-            "ChangeCalendarOverrideApproved" => Self::ChangeCalendarOverrideApproved,
-            "ChangeCalendarOverrideRejected" => Self::ChangeCalendarOverrideRejected,
-            "CompletedWithSuccess" => Self::CompletedWithSuccess,
-            "CompletedWithFailure" => Self::CompletedWithFailure,
-            "Exited" => Self::Exited,
-            _ => Self::Unknown(s),
-        }
-    }
-}
-rboto::enum_value!(str AutomationExecutionStatus);
-#[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
-#[non_exhaustive]
-pub enum AutomationSubtype {
-    /// `ChangeRequest`
-    ChangeRequest,
-    /// `AccessRequest`
-    AccessRequest,
-    /// A value this version of the SDK does not know.
-    Unknown(String),
-}
-impl AutomationSubtype {
-    /// Every value the model lists.
-    pub const VALUES: &'static [&'static str] = &["ChangeRequest", "AccessRequest"];
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::ChangeRequest => "ChangeRequest",
-            Self::AccessRequest => "AccessRequest",
-            Self::Unknown(s) => s,
-        }
-    }
-}
-impl rv::StringEnum for AutomationSubtype {
-    fn as_str(&self) -> &str {
-        AutomationSubtype::as_str(self)
-    }
-    fn from_wire(s: String) -> Self {
-        match s.as_str() {
-            "ChangeRequest" => Self::ChangeRequest,
-            "AccessRequest" => Self::AccessRequest,
-            _ => Self::Unknown(s),
-        }
-    }
-}
-rboto::enum_value!(str AutomationSubtype);
-#[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
-#[non_exhaustive]
-pub enum AutomationType {
-    /// `CrossAccount`
-    CrossAccount,
-    /// `Local`
-    Local,
-    /// A value this version of the SDK does not know.
-    Unknown(String),
-}
-impl AutomationType {
-    /// Every value the model lists.
-    pub const VALUES: &'static [&'static str] = &["CrossAccount", "Local"];
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::CrossAccount => "CrossAccount",
-            Self::Local => "Local",
-            Self::Unknown(s) => s,
-        }
-    }
-}
-impl rv::StringEnum for AutomationType {
-    fn as_str(&self) -> &str {
-        AutomationType::as_str(self)
-    }
-    fn from_wire(s: String) -> Self {
-        match s.as_str() {
-            "CrossAccount" => Self::CrossAccount,
-            "Local" => Self::Local,
-            _ => Self::Unknown(s),
-        }
-    }
-}
-rboto::enum_value!(str AutomationType);
+);
+rboto::__string_enum!(AutomationType { CrossAccount = "CrossAccount", Local = "Local" });
 /// The access details and targets for connecting to a Microsoft Azure tenant, including the application registration used for authentication and the subscriptions to target.
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct AzureConfiguration {
     /// The ID of the Azure tenant.
     pub tenant_id: Option<String>,
@@ -2829,92 +755,27 @@ pub struct AzureConfiguration {
     /// The target Azure subscriptions for the cloud connector.
     pub targets: Option<ConfigurationTargets>,
 }
-impl AzureConfiguration {
-    /// Sets `TenantId`.
-    pub fn tenant_id(mut self, v: impl Into<String>) -> Self {
-        self.tenant_id = Some(v.into());
-        self
-    }
-    /// Sets `TenantDisplayName`.
-    pub fn tenant_display_name(mut self, v: impl Into<String>) -> Self {
-        self.tenant_display_name = Some(v.into());
-        self
-    }
-    /// Sets `ApplicationId`.
-    pub fn application_id(mut self, v: impl Into<String>) -> Self {
-        self.application_id = Some(v.into());
-        self
-    }
-    /// Sets `ApplicationDisplayName`.
-    pub fn application_display_name(mut self, v: impl Into<String>) -> Self {
-        self.application_display_name = Some(v.into());
-        self
-    }
-    /// Sets `Targets`.
-    pub fn targets(mut self, v: ConfigurationTargets) -> Self {
-        self.targets = Some(v);
-        self
-    }
-}
-impl rboto::IntoValue for AzureConfiguration {
-    fn into_value(self) -> rboto::Value {
-        rboto::Value::Struct(
-            vec![
-                rv::opt(self.tenant_id), rv::opt(self.tenant_display_name), rv::opt(self
-                .application_id), rv::opt(self.application_display_name), rv::opt(self
-                .targets)
-            ],
-        )
-    }
-}
-impl rboto::FromValue for AzureConfiguration {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "AzureConfiguration")?;
-        Ok(Self {
-            tenant_id: m.take(0)?,
-            tenant_display_name: m.take(1)?,
-            application_id: m.take(2)?,
-            application_display_name: m.take(3)?,
-            targets: m.take(4)?,
-        })
-    }
-}
+rboto::__structure!(
+    AzureConfiguration "AzureConfiguration"[set into from] { tenant_id : String,
+    tenant_display_name : String, application_id : String, application_display_name :
+    String, targets : ConfigurationTargets } {}
+);
 /// Information about an Azure subscription targeted by the cloud connector.
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct AzureSubscription {
     /// The ID of the Azure subscription.
     pub id: Option<String>,
     /// The display name of the Azure subscription.
     pub display_name: Option<String>,
 }
-impl AzureSubscription {
-    /// Sets `Id`.
-    pub fn id(mut self, v: impl Into<String>) -> Self {
-        self.id = Some(v.into());
-        self
-    }
-    /// Sets `DisplayName`.
-    pub fn display_name(mut self, v: impl Into<String>) -> Self {
-        self.display_name = Some(v.into());
-        self
-    }
-}
-impl rboto::IntoValue for AzureSubscription {
-    fn into_value(self) -> rboto::Value {
-        rboto::Value::Struct(vec![rv::opt(self.id), rv::opt(self.display_name)])
-    }
-}
-impl rboto::FromValue for AzureSubscription {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "AzureSubscription")?;
-        Ok(Self {
-            id: m.take(0)?,
-            display_name: m.take(1)?,
-        })
-    }
-}
+rboto::__structure!(
+    AzureSubscription "AzureSubscription"[set into from] { id : String, display_name :
+    String } {}
+);
 /// Defines the basic information about a patch baseline override.
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct BaselineOverride {
     /// The operating system rule used by the patch baseline override.
     pub operating_system: Option<OperatingSystem>,
@@ -2935,113 +796,15 @@ pub struct BaselineOverride {
     /// Indicates whether managed nodes for which there are available security-related patches that have not been approved by the baseline are being defined as `COMPLIANT` or `NON_COMPLIANT`. This option is specified when the `CreatePatchBaseline` or `UpdatePatchBaseline` commands are run.
     pub available_security_updates_compliance_status: Option<PatchComplianceStatus>,
 }
-impl BaselineOverride {
-    /// Sets `OperatingSystem`.
-    pub fn operating_system(mut self, v: impl Into<OperatingSystem>) -> Self {
-        self.operating_system = Some(v.into());
-        self
-    }
-    /// Sets `GlobalFilters`.
-    pub fn global_filters(mut self, v: PatchFilterGroup) -> Self {
-        self.global_filters = Some(v);
-        self
-    }
-    /// Sets `ApprovalRules`.
-    pub fn approval_rules(mut self, v: PatchRuleGroup) -> Self {
-        self.approval_rules = Some(v);
-        self
-    }
-    /// Sets `ApprovedPatches`.
-    pub fn approved_patches(mut self, v: impl Into<Vec<String>>) -> Self {
-        self.approved_patches = Some(v.into());
-        self
-    }
-    /// Sets `ApprovedPatchesComplianceLevel`.
-    pub fn approved_patches_compliance_level(
-        mut self,
-        v: impl Into<PatchComplianceLevel>,
-    ) -> Self {
-        self.approved_patches_compliance_level = Some(v.into());
-        self
-    }
-    /// Sets `RejectedPatches`.
-    pub fn rejected_patches(mut self, v: impl Into<Vec<String>>) -> Self {
-        self.rejected_patches = Some(v.into());
-        self
-    }
-    /// Sets `RejectedPatchesAction`.
-    pub fn rejected_patches_action(mut self, v: impl Into<PatchAction>) -> Self {
-        self.rejected_patches_action = Some(v.into());
-        self
-    }
-    /// Sets `ApprovedPatchesEnableNonSecurity`.
-    pub fn approved_patches_enable_non_security(mut self, v: bool) -> Self {
-        self.approved_patches_enable_non_security = Some(v);
-        self
-    }
-    /// Sets `Sources`.
-    pub fn sources(mut self, v: impl Into<Vec<PatchSource>>) -> Self {
-        self.sources = Some(v.into());
-        self
-    }
-    /// Sets `AvailableSecurityUpdatesComplianceStatus`.
-    pub fn available_security_updates_compliance_status(
-        mut self,
-        v: impl Into<PatchComplianceStatus>,
-    ) -> Self {
-        self.available_security_updates_compliance_status = Some(v.into());
-        self
-    }
-}
-impl rboto::IntoValue for BaselineOverride {
-    fn into_value(self) -> rboto::Value {
-        rboto::Value::Struct(
-            vec![
-                rv::opt(self.operating_system), rv::opt(self.global_filters),
-                rv::opt(self.approval_rules), rv::opt(self.approved_patches),
-                rv::opt(self.approved_patches_compliance_level), rv::opt(self
-                .rejected_patches), rv::opt(self.rejected_patches_action), rv::opt(self
-                .approved_patches_enable_non_security), rv::opt(self.sources),
-                rv::opt(self.available_security_updates_compliance_status)
-            ],
-        )
-    }
-}
-#[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
-#[non_exhaustive]
-pub enum CalendarState {
-    /// `OPEN`
-    Open,
-    /// `CLOSED`
-    Closed,
-    /// A value this version of the SDK does not know.
-    Unknown(String),
-}
-impl CalendarState {
-    /// Every value the model lists.
-    pub const VALUES: &'static [&'static str] = &["OPEN", "CLOSED"];
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Open => "OPEN",
-            Self::Closed => "CLOSED",
-            Self::Unknown(s) => s,
-        }
-    }
-}
-impl rv::StringEnum for CalendarState {
-    fn as_str(&self) -> &str {
-        CalendarState::as_str(self)
-    }
-    fn from_wire(s: String) -> Self {
-        match s.as_str() {
-            "OPEN" => Self::Open,
-            "CLOSED" => Self::Closed,
-            _ => Self::Unknown(s),
-        }
-    }
-}
-rboto::enum_value!(str CalendarState);
+rboto::__structure!(
+    BaselineOverride "BaselineOverride"[set into] { operating_system : OperatingSystem,
+    global_filters : PatchFilterGroup, approval_rules : PatchRuleGroup, approved_patches
+    : Vec < String >, approved_patches_compliance_level : PatchComplianceLevel,
+    rejected_patches : Vec < String >, rejected_patches_action : PatchAction,
+    approved_patches_enable_non_security = bool, sources : Vec < PatchSource >,
+    available_security_updates_compliance_status : PatchComplianceStatus } {}
+);
+rboto::__string_enum!(CalendarState { Open = "OPEN", Closed = "CLOSED" });
 /// The configuration that provides access details and targets for connecting to a third-party cloud environment.
 #[derive(Clone, PartialEq)]
 #[derive(Debug)]
@@ -3054,25 +817,21 @@ pub enum CloudConnectorConfiguration {
     /// A member this version of the SDK does not know.
     Unknown,
 }
-impl rboto::IntoValue for CloudConnectorConfiguration {
+impl rv::IntoValue for CloudConnectorConfiguration {
     fn into_value(self) -> rboto::Value {
         match self {
-            Self::AzureConfiguration(v) => {
-                rv::union(2, 0, rboto::IntoValue::into_value(v))
-            }
-            Self::GcpConfiguration(v) => rv::union(2, 1, rboto::IntoValue::into_value(v)),
+            Self::AzureConfiguration(v) => rv::union(2, 0, rv::IntoValue::into_value(v)),
+            Self::GcpConfiguration(v) => rv::union(2, 1, rv::IntoValue::into_value(v)),
             Self::Unknown => rv::union(2, 2, rboto::Value::Bool(false)),
         }
     }
 }
-impl rboto::FromValue for CloudConnectorConfiguration {
+impl rv::FromValue for CloudConnectorConfiguration {
     fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
         Ok(
             match rv::Members::of(v, "CloudConnectorConfiguration")?.take_union() {
-                Some((0, v)) => {
-                    Self::AzureConfiguration(rboto::FromValue::from_value(v)?)
-                }
-                Some((1, v)) => Self::GcpConfiguration(rboto::FromValue::from_value(v)?),
+                Some((0, v)) => Self::AzureConfiguration(rv::FromValue::from_value(v)?),
+                Some((1, v)) => Self::GcpConfiguration(rv::FromValue::from_value(v)?),
                 _ => Self::Unknown,
             },
         )
@@ -3080,79 +839,24 @@ impl rboto::FromValue for CloudConnectorConfiguration {
 }
 /// A filter for listing cloud connectors.
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct CloudConnectorFilter {
     /// The name of the filter key.
     pub filter_key: Option<CloudConnectorFilterKey>,
     /// The filter values. Valid values for each filter key are as follows:
     pub filter_values: Option<Vec<String>>,
 }
-impl CloudConnectorFilter {
-    /// Sets `FilterKey`.
-    pub fn filter_key(mut self, v: impl Into<CloudConnectorFilterKey>) -> Self {
-        self.filter_key = Some(v.into());
-        self
-    }
-    /// Sets `FilterValues`.
-    pub fn filter_values(mut self, v: impl Into<Vec<String>>) -> Self {
-        self.filter_values = Some(v.into());
-        self
-    }
-}
-impl rboto::IntoValue for CloudConnectorFilter {
-    fn into_value(self) -> rboto::Value {
-        rboto::Value::Struct(vec![rv::opt(self.filter_key), rv::opt(self.filter_values)])
-    }
-}
-#[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
-#[non_exhaustive]
-pub enum CloudConnectorFilterKey {
-    /// `SubscriptionId`
-    SubscriptionId,
-    /// `TenantId`
-    TenantId,
-    /// `ProjectId`
-    ProjectId,
-    /// `OrganizationId`
-    OrganizationId,
-    /// A value this version of the SDK does not know.
-    Unknown(String),
-}
-impl CloudConnectorFilterKey {
-    /// Every value the model lists.
-    pub const VALUES: &'static [&'static str] = &[
-        "SubscriptionId",
-        "TenantId",
-        "ProjectId",
-        "OrganizationId",
-    ];
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::SubscriptionId => "SubscriptionId",
-            Self::TenantId => "TenantId",
-            Self::ProjectId => "ProjectId",
-            Self::OrganizationId => "OrganizationId",
-            Self::Unknown(s) => s,
-        }
-    }
-}
-impl rv::StringEnum for CloudConnectorFilterKey {
-    fn as_str(&self) -> &str {
-        CloudConnectorFilterKey::as_str(self)
-    }
-    fn from_wire(s: String) -> Self {
-        match s.as_str() {
-            "SubscriptionId" => Self::SubscriptionId,
-            "TenantId" => Self::TenantId,
-            "ProjectId" => Self::ProjectId,
-            "OrganizationId" => Self::OrganizationId,
-            _ => Self::Unknown(s),
-        }
-    }
-}
-rboto::enum_value!(str CloudConnectorFilterKey);
+rboto::__structure!(
+    CloudConnectorFilter "CloudConnectorFilter"[set into] { filter_key :
+    CloudConnectorFilterKey, filter_values : Vec < String > } {}
+);
+rboto::__string_enum!(
+    CloudConnectorFilterKey { SubscriptionId = "SubscriptionId", TenantId = "TenantId",
+    ProjectId = "ProjectId", OrganizationId = "OrganizationId" }
+);
 /// Summary information about a cloud connector.
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct CloudConnectorSummary {
     /// The ID of the cloud connector.
     pub cloud_connector_id: Option<String>,
@@ -3171,104 +875,28 @@ pub struct CloudConnectorSummary {
     /// The ARN of the Amazon Web Services Config connector associated with this cloud connector. This value is returned only if the cloud connector was created with an Amazon Web Services Config connector.
     pub config_connector_arn: Option<String>,
 }
-impl CloudConnectorSummary {
-    /// Sets `CloudConnectorId`.
-    pub fn cloud_connector_id(mut self, v: impl Into<String>) -> Self {
-        self.cloud_connector_id = Some(v.into());
-        self
-    }
-    /// Sets `DisplayName`.
-    pub fn display_name(mut self, v: impl Into<String>) -> Self {
-        self.display_name = Some(v.into());
-        self
-    }
-    /// Sets `Description`.
-    pub fn description(mut self, v: impl Into<String>) -> Self {
-        self.description = Some(v.into());
-        self
-    }
-    /// Sets `RoleArn`.
-    pub fn role_arn(mut self, v: impl Into<String>) -> Self {
-        self.role_arn = Some(v.into());
-        self
-    }
-    /// Sets `CreatedAt`.
-    pub fn created_at(mut self, v: impl Into<rboto::DateTime>) -> Self {
-        self.created_at = Some(v.into());
-        self
-    }
-    /// Sets `UpdatedAt`.
-    pub fn updated_at(mut self, v: impl Into<rboto::DateTime>) -> Self {
-        self.updated_at = Some(v.into());
-        self
-    }
-    /// Sets `Provider`.
-    pub fn provider(mut self, v: impl Into<Provider>) -> Self {
-        self.provider = Some(v.into());
-        self
-    }
-    /// Sets `ConfigConnectorArn`.
-    pub fn config_connector_arn(mut self, v: impl Into<String>) -> Self {
-        self.config_connector_arn = Some(v.into());
-        self
-    }
-}
-impl rboto::FromValue for CloudConnectorSummary {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "CloudConnectorSummary")?;
-        Ok(Self {
-            cloud_connector_id: m.take(0)?,
-            display_name: m.take(1)?,
-            description: m.take(2)?,
-            role_arn: m.take(3)?,
-            created_at: m.take(4)?,
-            updated_at: m.take(5)?,
-            provider: m.take(6)?,
-            config_connector_arn: m.take(7)?,
-        })
-    }
-}
+rboto::__structure!(
+    CloudConnectorSummary "CloudConnectorSummary"[set from] { cloud_connector_id :
+    String, display_name : String, description : String, role_arn : String, created_at :
+    rboto::DateTime, updated_at : rboto::DateTime, provider : Provider,
+    config_connector_arn : String } {}
+);
 /// Configuration options for sending command output to Amazon CloudWatch Logs.
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct CloudWatchOutputConfig {
     /// The name of the CloudWatch Logs log group where you want to send command output. If you don't specify a group name, Amazon Web Services Systems Manager automatically creates a log group for you. The log group uses the following naming format:
     pub cloud_watch_log_group_name: Option<String>,
     /// Enables Systems Manager to send command output to CloudWatch Logs.
     pub cloud_watch_output_enabled: Option<bool>,
 }
-impl CloudWatchOutputConfig {
-    /// Sets `CloudWatchLogGroupName`.
-    pub fn cloud_watch_log_group_name(mut self, v: impl Into<String>) -> Self {
-        self.cloud_watch_log_group_name = Some(v.into());
-        self
-    }
-    /// Sets `CloudWatchOutputEnabled`.
-    pub fn cloud_watch_output_enabled(mut self, v: bool) -> Self {
-        self.cloud_watch_output_enabled = Some(v);
-        self
-    }
-}
-impl rboto::IntoValue for CloudWatchOutputConfig {
-    fn into_value(self) -> rboto::Value {
-        rboto::Value::Struct(
-            vec![
-                rv::opt(self.cloud_watch_log_group_name), rv::opt(self
-                .cloud_watch_output_enabled)
-            ],
-        )
-    }
-}
-impl rboto::FromValue for CloudWatchOutputConfig {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "CloudWatchOutputConfig")?;
-        Ok(Self {
-            cloud_watch_log_group_name: m.take(0)?,
-            cloud_watch_output_enabled: m.take(1)?,
-        })
-    }
-}
+rboto::__structure!(
+    CloudWatchOutputConfig "CloudWatchOutputConfig"[set into from] {
+    cloud_watch_log_group_name : String, cloud_watch_output_enabled = bool } {}
+);
 /// Describes a command request.
 #[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
 pub struct Command {
     /// A unique identifier for this command.
     pub command_id: Option<String>,
@@ -3323,283 +951,38 @@ pub struct Command {
     /// The CloudWatch alarm that was invoked by the command.
     pub triggered_alarms: Option<Vec<AlarmStateInformation>>,
 }
-impl Command {
-    /// Sets `CommandId`.
-    pub fn command_id(mut self, v: impl Into<String>) -> Self {
-        self.command_id = Some(v.into());
-        self
-    }
-    /// Sets `DocumentName`.
-    pub fn document_name(mut self, v: impl Into<String>) -> Self {
-        self.document_name = Some(v.into());
-        self
-    }
-    /// Sets `DocumentVersion`.
-    pub fn document_version(mut self, v: impl Into<String>) -> Self {
-        self.document_version = Some(v.into());
-        self
-    }
-    /// Sets `Comment`.
-    pub fn comment(mut self, v: impl Into<String>) -> Self {
-        self.comment = Some(v.into());
-        self
-    }
-    /// Sets `ExpiresAfter`.
-    pub fn expires_after(mut self, v: impl Into<rboto::DateTime>) -> Self {
-        self.expires_after = Some(v.into());
-        self
-    }
-    /// Sets `Parameters`.
-    pub fn parameters(mut self, v: impl Into<HashMap<String, Vec<String>>>) -> Self {
-        self.parameters = Some(v.into());
-        self
-    }
-    /// Sets `InstanceIds`.
-    pub fn instance_ids(mut self, v: impl Into<Vec<String>>) -> Self {
-        self.instance_ids = Some(v.into());
-        self
-    }
-    /// Sets `Targets`.
-    pub fn targets(mut self, v: impl Into<Vec<Target>>) -> Self {
-        self.targets = Some(v.into());
-        self
-    }
-    /// Sets `RequestedDateTime`.
-    pub fn requested_date_time(mut self, v: impl Into<rboto::DateTime>) -> Self {
-        self.requested_date_time = Some(v.into());
-        self
-    }
-    /// Sets `Status`.
-    pub fn status(mut self, v: impl Into<CommandStatus>) -> Self {
-        self.status = Some(v.into());
-        self
-    }
-    /// Sets `StatusDetails`.
-    pub fn status_details(mut self, v: impl Into<String>) -> Self {
-        self.status_details = Some(v.into());
-        self
-    }
-    /// Sets `OutputS3Region`.
-    pub fn output_s3_region(mut self, v: impl Into<String>) -> Self {
-        self.output_s3_region = Some(v.into());
-        self
-    }
-    /// Sets `OutputS3BucketName`.
-    pub fn output_s3_bucket_name(mut self, v: impl Into<String>) -> Self {
-        self.output_s3_bucket_name = Some(v.into());
-        self
-    }
-    /// Sets `OutputS3KeyPrefix`.
-    pub fn output_s3_key_prefix(mut self, v: impl Into<String>) -> Self {
-        self.output_s3_key_prefix = Some(v.into());
-        self
-    }
-    /// Sets `MaxConcurrency`.
-    pub fn max_concurrency(mut self, v: impl Into<String>) -> Self {
-        self.max_concurrency = Some(v.into());
-        self
-    }
-    /// Sets `MaxErrors`.
-    pub fn max_errors(mut self, v: impl Into<String>) -> Self {
-        self.max_errors = Some(v.into());
-        self
-    }
-    /// Sets `TargetCount`.
-    pub fn target_count(mut self, v: i32) -> Self {
-        self.target_count = Some(v);
-        self
-    }
-    /// Sets `CompletedCount`.
-    pub fn completed_count(mut self, v: i32) -> Self {
-        self.completed_count = Some(v);
-        self
-    }
-    /// Sets `ErrorCount`.
-    pub fn error_count(mut self, v: i32) -> Self {
-        self.error_count = Some(v);
-        self
-    }
-    /// Sets `DeliveryTimedOutCount`.
-    pub fn delivery_timed_out_count(mut self, v: i32) -> Self {
-        self.delivery_timed_out_count = Some(v);
-        self
-    }
-    /// Sets `ServiceRole`.
-    pub fn service_role(mut self, v: impl Into<String>) -> Self {
-        self.service_role = Some(v.into());
-        self
-    }
-    /// Sets `NotificationConfig`.
-    pub fn notification_config(mut self, v: NotificationConfig) -> Self {
-        self.notification_config = Some(v);
-        self
-    }
-    /// Sets `CloudWatchOutputConfig`.
-    pub fn cloud_watch_output_config(mut self, v: CloudWatchOutputConfig) -> Self {
-        self.cloud_watch_output_config = Some(v);
-        self
-    }
-    /// Sets `TimeoutSeconds`.
-    pub fn timeout_seconds(mut self, v: i32) -> Self {
-        self.timeout_seconds = Some(v);
-        self
-    }
-    /// Sets `AlarmConfiguration`.
-    pub fn alarm_configuration(mut self, v: AlarmConfiguration) -> Self {
-        self.alarm_configuration = Some(v);
-        self
-    }
-    /// Sets `TriggeredAlarms`.
-    pub fn triggered_alarms(mut self, v: impl Into<Vec<AlarmStateInformation>>) -> Self {
-        self.triggered_alarms = Some(v.into());
-        self
-    }
-}
-impl ::std::fmt::Debug for Command {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.debug_struct("Command")
-            .field("command_id", &self.command_id)
-            .field("document_name", &self.document_name)
-            .field("document_version", &self.document_version)
-            .field("comment", &self.comment)
-            .field("expires_after", &self.expires_after)
-            .field("parameters", &rboto::types::Redacted(&self.parameters))
-            .field("instance_ids", &self.instance_ids)
-            .field("targets", &self.targets)
-            .field("requested_date_time", &self.requested_date_time)
-            .field("status", &self.status)
-            .field("status_details", &self.status_details)
-            .field("output_s3_region", &self.output_s3_region)
-            .field("output_s3_bucket_name", &self.output_s3_bucket_name)
-            .field("output_s3_key_prefix", &self.output_s3_key_prefix)
-            .field("max_concurrency", &self.max_concurrency)
-            .field("max_errors", &self.max_errors)
-            .field("target_count", &self.target_count)
-            .field("completed_count", &self.completed_count)
-            .field("error_count", &self.error_count)
-            .field("delivery_timed_out_count", &self.delivery_timed_out_count)
-            .field("service_role", &self.service_role)
-            .field("notification_config", &self.notification_config)
-            .field("cloud_watch_output_config", &self.cloud_watch_output_config)
-            .field("timeout_seconds", &self.timeout_seconds)
-            .field("alarm_configuration", &self.alarm_configuration)
-            .field("triggered_alarms", &self.triggered_alarms)
-            .finish()
-    }
-}
-impl rboto::FromValue for Command {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "Command")?;
-        Ok(Self {
-            command_id: m.take(0)?,
-            document_name: m.take(1)?,
-            document_version: m.take(2)?,
-            comment: m.take(3)?,
-            expires_after: m.take(4)?,
-            parameters: m.take(5)?,
-            instance_ids: m.take(6)?,
-            targets: m.take(7)?,
-            requested_date_time: m.take(8)?,
-            status: m.take(9)?,
-            status_details: m.take(10)?,
-            output_s3_region: m.take(11)?,
-            output_s3_bucket_name: m.take(12)?,
-            output_s3_key_prefix: m.take(13)?,
-            max_concurrency: m.take(14)?,
-            max_errors: m.take(15)?,
-            target_count: m.take(16)?,
-            completed_count: m.take(17)?,
-            error_count: m.take(18)?,
-            delivery_timed_out_count: m.take(19)?,
-            service_role: m.take(20)?,
-            notification_config: m.take(21)?,
-            cloud_watch_output_config: m.take(22)?,
-            timeout_seconds: m.take(23)?,
-            alarm_configuration: m.take(24)?,
-            triggered_alarms: m.take(25)?,
-        })
-    }
-}
+rboto::__structure!(
+    Command "Command"[set debug from] { command_id : String, document_name : String,
+    document_version : String, comment : String, expires_after : rboto::DateTime,
+    parameters : HashMap < String, Vec < String > > [sensitive], instance_ids : Vec <
+    String >, targets : Vec < Target >, requested_date_time : rboto::DateTime, status :
+    CommandStatus, status_details : String, output_s3_region : String,
+    output_s3_bucket_name : String, output_s3_key_prefix : String, max_concurrency :
+    String, max_errors : String, target_count = i32, completed_count = i32, error_count =
+    i32, delivery_timed_out_count = i32, service_role : String, notification_config :
+    NotificationConfig, cloud_watch_output_config : CloudWatchOutputConfig,
+    timeout_seconds = i32, alarm_configuration : AlarmConfiguration, triggered_alarms :
+    Vec < AlarmStateInformation > } {}
+);
 /// Describes a command filter.
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct CommandFilter {
     /// The name of the filter.
     pub key: Option<CommandFilterKey>,
     /// The filter value. Valid values for each filter key are as follows:
     pub value: Option<String>,
 }
-impl CommandFilter {
-    /// Sets `key`.
-    pub fn key(mut self, v: impl Into<CommandFilterKey>) -> Self {
-        self.key = Some(v.into());
-        self
-    }
-    /// Sets `value`.
-    pub fn value(mut self, v: impl Into<String>) -> Self {
-        self.value = Some(v.into());
-        self
-    }
-}
-impl rboto::IntoValue for CommandFilter {
-    fn into_value(self) -> rboto::Value {
-        rboto::Value::Struct(vec![rv::opt(self.key), rv::opt(self.value)])
-    }
-}
-#[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
-#[non_exhaustive]
-pub enum CommandFilterKey {
-    /// `InvokedAfter`
-    InvokedAfter,
-    /// `InvokedBefore`
-    InvokedBefore,
-    /// `Status`
-    Status,
-    /// `ExecutionStage`
-    ExecutionStage,
-    /// `DocumentName`
-    DocumentName,
-    /// A value this version of the SDK does not know.
-    Unknown(String),
-}
-impl CommandFilterKey {
-    /// Every value the model lists.
-    pub const VALUES: &'static [&'static str] = &[
-        "InvokedAfter",
-        "InvokedBefore",
-        "Status",
-        "ExecutionStage",
-        "DocumentName",
-    ];
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::InvokedAfter => "InvokedAfter",
-            Self::InvokedBefore => "InvokedBefore",
-            Self::Status => "Status",
-            Self::ExecutionStage => "ExecutionStage",
-            Self::DocumentName => "DocumentName",
-            Self::Unknown(s) => s,
-        }
-    }
-}
-impl rv::StringEnum for CommandFilterKey {
-    fn as_str(&self) -> &str {
-        CommandFilterKey::as_str(self)
-    }
-    fn from_wire(s: String) -> Self {
-        match s.as_str() {
-            "InvokedAfter" => Self::InvokedAfter,
-            "InvokedBefore" => Self::InvokedBefore,
-            "Status" => Self::Status,
-            "ExecutionStage" => Self::ExecutionStage,
-            "DocumentName" => Self::DocumentName,
-            _ => Self::Unknown(s),
-        }
-    }
-}
-rboto::enum_value!(str CommandFilterKey);
+rboto::__structure!(
+    CommandFilter "CommandFilter"[set into] { key : CommandFilterKey, value : String } {}
+);
+rboto::__string_enum!(
+    CommandFilterKey { InvokedAfter = "InvokedAfter", InvokedBefore = "InvokedBefore",
+    Status = "Status", ExecutionStage = "ExecutionStage", DocumentName = "DocumentName" }
+);
 /// An invocation is a copy of a command sent to a specific managed node. A command can apply to one or more managed nodes. A command invocation applies to one managed node. For example, if a user runs `SendCommand` against three managed nodes, then a command invocation is created for each requested managed node ID. A command invocation returns status and detail information about a command you ran.
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct CommandInvocation {
     /// The command against which this invocation was requested.
     pub command_id: Option<String>,
@@ -3634,181 +1017,23 @@ pub struct CommandInvocation {
     /// Amazon CloudWatch Logs information where you want Amazon Web Services Systems Manager to send the command output.
     pub cloud_watch_output_config: Option<CloudWatchOutputConfig>,
 }
-impl CommandInvocation {
-    /// Sets `CommandId`.
-    pub fn command_id(mut self, v: impl Into<String>) -> Self {
-        self.command_id = Some(v.into());
-        self
-    }
-    /// Sets `InstanceId`.
-    pub fn instance_id(mut self, v: impl Into<String>) -> Self {
-        self.instance_id = Some(v.into());
-        self
-    }
-    /// Sets `InstanceName`.
-    pub fn instance_name(mut self, v: impl Into<String>) -> Self {
-        self.instance_name = Some(v.into());
-        self
-    }
-    /// Sets `Comment`.
-    pub fn comment(mut self, v: impl Into<String>) -> Self {
-        self.comment = Some(v.into());
-        self
-    }
-    /// Sets `DocumentName`.
-    pub fn document_name(mut self, v: impl Into<String>) -> Self {
-        self.document_name = Some(v.into());
-        self
-    }
-    /// Sets `DocumentVersion`.
-    pub fn document_version(mut self, v: impl Into<String>) -> Self {
-        self.document_version = Some(v.into());
-        self
-    }
-    /// Sets `RequestedDateTime`.
-    pub fn requested_date_time(mut self, v: impl Into<rboto::DateTime>) -> Self {
-        self.requested_date_time = Some(v.into());
-        self
-    }
-    /// Sets `Status`.
-    pub fn status(mut self, v: impl Into<CommandInvocationStatus>) -> Self {
-        self.status = Some(v.into());
-        self
-    }
-    /// Sets `StatusDetails`.
-    pub fn status_details(mut self, v: impl Into<String>) -> Self {
-        self.status_details = Some(v.into());
-        self
-    }
-    /// Sets `TraceOutput`.
-    pub fn trace_output(mut self, v: impl Into<String>) -> Self {
-        self.trace_output = Some(v.into());
-        self
-    }
-    /// Sets `StandardOutputUrl`.
-    pub fn standard_output_url(mut self, v: impl Into<String>) -> Self {
-        self.standard_output_url = Some(v.into());
-        self
-    }
-    /// Sets `StandardErrorUrl`.
-    pub fn standard_error_url(mut self, v: impl Into<String>) -> Self {
-        self.standard_error_url = Some(v.into());
-        self
-    }
-    /// Sets `CommandPlugins`.
-    pub fn command_plugins(mut self, v: impl Into<Vec<CommandPlugin>>) -> Self {
-        self.command_plugins = Some(v.into());
-        self
-    }
-    /// Sets `ServiceRole`.
-    pub fn service_role(mut self, v: impl Into<String>) -> Self {
-        self.service_role = Some(v.into());
-        self
-    }
-    /// Sets `NotificationConfig`.
-    pub fn notification_config(mut self, v: NotificationConfig) -> Self {
-        self.notification_config = Some(v);
-        self
-    }
-    /// Sets `CloudWatchOutputConfig`.
-    pub fn cloud_watch_output_config(mut self, v: CloudWatchOutputConfig) -> Self {
-        self.cloud_watch_output_config = Some(v);
-        self
-    }
-}
-impl rboto::FromValue for CommandInvocation {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "CommandInvocation")?;
-        Ok(Self {
-            command_id: m.take(0)?,
-            instance_id: m.take(1)?,
-            instance_name: m.take(2)?,
-            comment: m.take(3)?,
-            document_name: m.take(4)?,
-            document_version: m.take(5)?,
-            requested_date_time: m.take(6)?,
-            status: m.take(7)?,
-            status_details: m.take(8)?,
-            trace_output: m.take(9)?,
-            standard_output_url: m.take(10)?,
-            standard_error_url: m.take(11)?,
-            command_plugins: m.take(12)?,
-            service_role: m.take(13)?,
-            notification_config: m.take(14)?,
-            cloud_watch_output_config: m.take(15)?,
-        })
-    }
-}
-#[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
-#[non_exhaustive]
-pub enum CommandInvocationStatus {
-    /// `Pending`
-    Pending,
-    /// `InProgress`
-    InProgress,
-    /// `Delayed`
-    Delayed,
-    /// `Success`
-    Success,
-    /// `Cancelled`
-    Cancelled,
-    /// `TimedOut`
-    TimedOut,
-    /// `Failed`
-    Failed,
-    /// `Cancelling`
-    Cancelling,
-    /// A value this version of the SDK does not know.
-    Unknown(String),
-}
-impl CommandInvocationStatus {
-    /// Every value the model lists.
-    pub const VALUES: &'static [&'static str] = &[
-        "Pending",
-        "InProgress",
-        "Delayed",
-        "Success",
-        "Cancelled",
-        "TimedOut",
-        "Failed",
-        "Cancelling",
-    ];
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Pending => "Pending",
-            Self::InProgress => "InProgress",
-            Self::Delayed => "Delayed",
-            Self::Success => "Success",
-            Self::Cancelled => "Cancelled",
-            Self::TimedOut => "TimedOut",
-            Self::Failed => "Failed",
-            Self::Cancelling => "Cancelling",
-            Self::Unknown(s) => s,
-        }
-    }
-}
-impl rv::StringEnum for CommandInvocationStatus {
-    fn as_str(&self) -> &str {
-        CommandInvocationStatus::as_str(self)
-    }
-    fn from_wire(s: String) -> Self {
-        match s.as_str() {
-            "Pending" => Self::Pending,
-            "InProgress" => Self::InProgress,
-            "Delayed" => Self::Delayed,
-            "Success" => Self::Success,
-            "Cancelled" => Self::Cancelled,
-            "TimedOut" => Self::TimedOut,
-            "Failed" => Self::Failed,
-            "Cancelling" => Self::Cancelling,
-            _ => Self::Unknown(s),
-        }
-    }
-}
-rboto::enum_value!(str CommandInvocationStatus);
+rboto::__structure!(
+    CommandInvocation "CommandInvocation"[set from] { command_id : String, instance_id :
+    String, instance_name : String, comment : String, document_name : String,
+    document_version : String, requested_date_time : rboto::DateTime, status :
+    CommandInvocationStatus, status_details : String, trace_output : String,
+    standard_output_url : String, standard_error_url : String, command_plugins : Vec <
+    CommandPlugin >, service_role : String, notification_config : NotificationConfig,
+    cloud_watch_output_config : CloudWatchOutputConfig } {}
+);
+rboto::__string_enum!(
+    CommandInvocationStatus { Pending = "Pending", InProgress = "InProgress", Delayed =
+    "Delayed", Success = "Success", Cancelled = "Cancelled", TimedOut = "TimedOut",
+    Failed = "Failed", Cancelling = "Cancelling" }
+);
 /// Describes plugin details.
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct CommandPlugin {
     /// The name of the plugin. Must be one of the following: `aws:updateAgent`, `aws:domainjoin`, `aws:applications`, `aws:runPowerShellScript`, `aws:psmodule`, `aws:cloudWatch`, `aws:runShellScript`, or `aws:updateSSMAgent`.
     pub name: Option<String>,
@@ -3835,210 +1060,26 @@ pub struct CommandPlugin {
     /// The S3 directory path inside the bucket where the responses to the command executions should be stored. This was requested when issuing the command. For example, in the following response:
     pub output_s3_key_prefix: Option<String>,
 }
-impl CommandPlugin {
-    /// Sets `Name`.
-    pub fn name(mut self, v: impl Into<String>) -> Self {
-        self.name = Some(v.into());
-        self
-    }
-    /// Sets `Status`.
-    pub fn status(mut self, v: impl Into<CommandPluginStatus>) -> Self {
-        self.status = Some(v.into());
-        self
-    }
-    /// Sets `StatusDetails`.
-    pub fn status_details(mut self, v: impl Into<String>) -> Self {
-        self.status_details = Some(v.into());
-        self
-    }
-    /// Sets `ResponseCode`.
-    pub fn response_code(mut self, v: i32) -> Self {
-        self.response_code = Some(v);
-        self
-    }
-    /// Sets `ResponseStartDateTime`.
-    pub fn response_start_date_time(mut self, v: impl Into<rboto::DateTime>) -> Self {
-        self.response_start_date_time = Some(v.into());
-        self
-    }
-    /// Sets `ResponseFinishDateTime`.
-    pub fn response_finish_date_time(mut self, v: impl Into<rboto::DateTime>) -> Self {
-        self.response_finish_date_time = Some(v.into());
-        self
-    }
-    /// Sets `Output`.
-    pub fn output(mut self, v: impl Into<String>) -> Self {
-        self.output = Some(v.into());
-        self
-    }
-    /// Sets `StandardOutputUrl`.
-    pub fn standard_output_url(mut self, v: impl Into<String>) -> Self {
-        self.standard_output_url = Some(v.into());
-        self
-    }
-    /// Sets `StandardErrorUrl`.
-    pub fn standard_error_url(mut self, v: impl Into<String>) -> Self {
-        self.standard_error_url = Some(v.into());
-        self
-    }
-    /// Sets `OutputS3Region`.
-    pub fn output_s3_region(mut self, v: impl Into<String>) -> Self {
-        self.output_s3_region = Some(v.into());
-        self
-    }
-    /// Sets `OutputS3BucketName`.
-    pub fn output_s3_bucket_name(mut self, v: impl Into<String>) -> Self {
-        self.output_s3_bucket_name = Some(v.into());
-        self
-    }
-    /// Sets `OutputS3KeyPrefix`.
-    pub fn output_s3_key_prefix(mut self, v: impl Into<String>) -> Self {
-        self.output_s3_key_prefix = Some(v.into());
-        self
-    }
-}
-impl rboto::FromValue for CommandPlugin {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "CommandPlugin")?;
-        Ok(Self {
-            name: m.take(0)?,
-            status: m.take(1)?,
-            status_details: m.take(2)?,
-            response_code: m.take(3)?,
-            response_start_date_time: m.take(4)?,
-            response_finish_date_time: m.take(5)?,
-            output: m.take(6)?,
-            standard_output_url: m.take(7)?,
-            standard_error_url: m.take(8)?,
-            output_s3_region: m.take(9)?,
-            output_s3_bucket_name: m.take(10)?,
-            output_s3_key_prefix: m.take(11)?,
-        })
-    }
-}
-#[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
-#[non_exhaustive]
-pub enum CommandPluginStatus {
-    /// `Pending`
-    Pending,
-    /// `InProgress`
-    InProgress,
-    /// `Success`
-    Success,
-    /// `TimedOut`
-    TimedOut,
-    /// `Cancelled`
-    Cancelled,
-    /// `Failed`
-    Failed,
-    /// A value this version of the SDK does not know.
-    Unknown(String),
-}
-impl CommandPluginStatus {
-    /// Every value the model lists.
-    pub const VALUES: &'static [&'static str] = &[
-        "Pending",
-        "InProgress",
-        "Success",
-        "TimedOut",
-        "Cancelled",
-        "Failed",
-    ];
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Pending => "Pending",
-            Self::InProgress => "InProgress",
-            Self::Success => "Success",
-            Self::TimedOut => "TimedOut",
-            Self::Cancelled => "Cancelled",
-            Self::Failed => "Failed",
-            Self::Unknown(s) => s,
-        }
-    }
-}
-impl rv::StringEnum for CommandPluginStatus {
-    fn as_str(&self) -> &str {
-        CommandPluginStatus::as_str(self)
-    }
-    fn from_wire(s: String) -> Self {
-        match s.as_str() {
-            "Pending" => Self::Pending,
-            "InProgress" => Self::InProgress,
-            "Success" => Self::Success,
-            "TimedOut" => Self::TimedOut,
-            "Cancelled" => Self::Cancelled,
-            "Failed" => Self::Failed,
-            _ => Self::Unknown(s),
-        }
-    }
-}
-rboto::enum_value!(str CommandPluginStatus);
-#[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
-#[non_exhaustive]
-pub enum CommandStatus {
-    /// `Pending`
-    Pending,
-    /// `InProgress`
-    InProgress,
-    /// `Success`
-    Success,
-    /// `Cancelled`
-    Cancelled,
-    /// `Failed`
-    Failed,
-    /// `TimedOut`
-    TimedOut,
-    /// `Cancelling`
-    Cancelling,
-    /// A value this version of the SDK does not know.
-    Unknown(String),
-}
-impl CommandStatus {
-    /// Every value the model lists.
-    pub const VALUES: &'static [&'static str] = &[
-        "Pending",
-        "InProgress",
-        "Success",
-        "Cancelled",
-        "Failed",
-        "TimedOut",
-        "Cancelling",
-    ];
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Pending => "Pending",
-            Self::InProgress => "InProgress",
-            Self::Success => "Success",
-            Self::Cancelled => "Cancelled",
-            Self::Failed => "Failed",
-            Self::TimedOut => "TimedOut",
-            Self::Cancelling => "Cancelling",
-            Self::Unknown(s) => s,
-        }
-    }
-}
-impl rv::StringEnum for CommandStatus {
-    fn as_str(&self) -> &str {
-        CommandStatus::as_str(self)
-    }
-    fn from_wire(s: String) -> Self {
-        match s.as_str() {
-            "Pending" => Self::Pending,
-            "InProgress" => Self::InProgress,
-            "Success" => Self::Success,
-            "Cancelled" => Self::Cancelled,
-            "Failed" => Self::Failed,
-            "TimedOut" => Self::TimedOut,
-            "Cancelling" => Self::Cancelling,
-            _ => Self::Unknown(s),
-        }
-    }
-}
-rboto::enum_value!(str CommandStatus);
+rboto::__structure!(
+    CommandPlugin "CommandPlugin"[set from] { name : String, status :
+    CommandPluginStatus, status_details : String, response_code = i32,
+    response_start_date_time : rboto::DateTime, response_finish_date_time :
+    rboto::DateTime, output : String, standard_output_url : String, standard_error_url :
+    String, output_s3_region : String, output_s3_bucket_name : String,
+    output_s3_key_prefix : String } {}
+);
+rboto::__string_enum!(
+    CommandPluginStatus { Pending = "Pending", InProgress = "InProgress", Success =
+    "Success", TimedOut = "TimedOut", Cancelled = "Cancelled", Failed = "Failed" }
+);
+rboto::__string_enum!(
+    CommandStatus { Pending = "Pending", InProgress = "InProgress", Success = "Success",
+    Cancelled = "Cancelled", Failed = "Failed", TimedOut = "TimedOut", Cancelling =
+    "Cancelling" }
+);
 /// A summary of the call execution that includes an execution ID, the type of execution (for example, `Command`), and the date/time of the execution using a datetime object that is saved in the following format: `yyyy-MM-dd'T'HH:mm:ss'Z'`
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct ComplianceExecutionSummary {
     /// The time the execution ran as a datetime object that is saved in the following format: `yyyy-MM-dd'T'HH:mm:ss'Z'`
     pub execution_time: Option<rboto::DateTime>,
@@ -4047,45 +1088,13 @@ pub struct ComplianceExecutionSummary {
     /// The type of execution. For example, `Command` is a valid execution type.
     pub execution_type: Option<String>,
 }
-impl ComplianceExecutionSummary {
-    /// Sets `ExecutionTime`.
-    pub fn execution_time(mut self, v: impl Into<rboto::DateTime>) -> Self {
-        self.execution_time = Some(v.into());
-        self
-    }
-    /// Sets `ExecutionId`.
-    pub fn execution_id(mut self, v: impl Into<String>) -> Self {
-        self.execution_id = Some(v.into());
-        self
-    }
-    /// Sets `ExecutionType`.
-    pub fn execution_type(mut self, v: impl Into<String>) -> Self {
-        self.execution_type = Some(v.into());
-        self
-    }
-}
-impl rboto::IntoValue for ComplianceExecutionSummary {
-    fn into_value(self) -> rboto::Value {
-        rboto::Value::Struct(
-            vec![
-                rv::opt(self.execution_time), rv::opt(self.execution_id), rv::opt(self
-                .execution_type)
-            ],
-        )
-    }
-}
-impl rboto::FromValue for ComplianceExecutionSummary {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "ComplianceExecutionSummary")?;
-        Ok(Self {
-            execution_time: m.take(0)?,
-            execution_id: m.take(1)?,
-            execution_type: m.take(2)?,
-        })
-    }
-}
+rboto::__structure!(
+    ComplianceExecutionSummary "ComplianceExecutionSummary"[set into from] {
+    execution_time : rboto::DateTime, execution_id : String, execution_type : String } {}
+);
 /// Information about the compliance as defined by the resource type. For example, for a patch resource type, `Items` includes information about the PatchSeverity, Classification, and so on.
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct ComplianceItem {
     /// The compliance type. For example, Association (for a State Manager association), Patch, or Custom:`string` are all valid compliance types.
     pub compliance_type: Option<String>,
@@ -4106,71 +1115,15 @@ pub struct ComplianceItem {
     /// A "Key": "Value" tag combination for the compliance item.
     pub details: Option<HashMap<String, String>>,
 }
-impl ComplianceItem {
-    /// Sets `ComplianceType`.
-    pub fn compliance_type(mut self, v: impl Into<String>) -> Self {
-        self.compliance_type = Some(v.into());
-        self
-    }
-    /// Sets `ResourceType`.
-    pub fn resource_type(mut self, v: impl Into<String>) -> Self {
-        self.resource_type = Some(v.into());
-        self
-    }
-    /// Sets `ResourceId`.
-    pub fn resource_id(mut self, v: impl Into<String>) -> Self {
-        self.resource_id = Some(v.into());
-        self
-    }
-    /// Sets `Id`.
-    pub fn id(mut self, v: impl Into<String>) -> Self {
-        self.id = Some(v.into());
-        self
-    }
-    /// Sets `Title`.
-    pub fn title(mut self, v: impl Into<String>) -> Self {
-        self.title = Some(v.into());
-        self
-    }
-    /// Sets `Status`.
-    pub fn status(mut self, v: impl Into<ComplianceStatus>) -> Self {
-        self.status = Some(v.into());
-        self
-    }
-    /// Sets `Severity`.
-    pub fn severity(mut self, v: impl Into<ComplianceSeverity>) -> Self {
-        self.severity = Some(v.into());
-        self
-    }
-    /// Sets `ExecutionSummary`.
-    pub fn execution_summary(mut self, v: ComplianceExecutionSummary) -> Self {
-        self.execution_summary = Some(v);
-        self
-    }
-    /// Sets `Details`.
-    pub fn details(mut self, v: impl Into<HashMap<String, String>>) -> Self {
-        self.details = Some(v.into());
-        self
-    }
-}
-impl rboto::FromValue for ComplianceItem {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "ComplianceItem")?;
-        Ok(Self {
-            compliance_type: m.take(0)?,
-            resource_type: m.take(1)?,
-            resource_id: m.take(2)?,
-            id: m.take(3)?,
-            title: m.take(4)?,
-            status: m.take(5)?,
-            severity: m.take(6)?,
-            execution_summary: m.take(7)?,
-            details: m.take(8)?,
-        })
-    }
-}
+rboto::__structure!(
+    ComplianceItem "ComplianceItem"[set from] { compliance_type : String, resource_type :
+    String, resource_id : String, id : String, title : String, status : ComplianceStatus,
+    severity : ComplianceSeverity, execution_summary : ComplianceExecutionSummary,
+    details : HashMap < String, String > } {}
+);
 /// Information about a compliance item.
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct ComplianceItemEntry {
     /// The compliance item ID. For example, if the compliance item is a Windows patch, the ID could be the number of the KB article.
     pub id: Option<String>,
@@ -4183,191 +1136,25 @@ pub struct ComplianceItemEntry {
     /// A "Key": "Value" tag combination for the compliance item.
     pub details: Option<HashMap<String, String>>,
 }
-impl ComplianceItemEntry {
-    /// Sets `Id`.
-    pub fn id(mut self, v: impl Into<String>) -> Self {
-        self.id = Some(v.into());
-        self
-    }
-    /// Sets `Title`.
-    pub fn title(mut self, v: impl Into<String>) -> Self {
-        self.title = Some(v.into());
-        self
-    }
-    /// Sets `Severity`.
-    pub fn severity(mut self, v: impl Into<ComplianceSeverity>) -> Self {
-        self.severity = Some(v.into());
-        self
-    }
-    /// Sets `Status`.
-    pub fn status(mut self, v: impl Into<ComplianceStatus>) -> Self {
-        self.status = Some(v.into());
-        self
-    }
-    /// Sets `Details`.
-    pub fn details(mut self, v: impl Into<HashMap<String, String>>) -> Self {
-        self.details = Some(v.into());
-        self
-    }
-}
-impl rboto::IntoValue for ComplianceItemEntry {
-    fn into_value(self) -> rboto::Value {
-        rboto::Value::Struct(
-            vec![
-                rv::opt(self.id), rv::opt(self.title), rv::opt(self.severity),
-                rv::opt(self.status), rv::opt(self.details)
-            ],
-        )
-    }
-}
-#[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
-#[non_exhaustive]
-pub enum ComplianceQueryOperatorType {
-    /// `EQUAL`
-    Equal,
-    /// `NOT_EQUAL`
-    NotEqual,
-    /// `BEGIN_WITH`
-    BeginWith,
-    /// `LESS_THAN`
-    LessThan,
-    /// `GREATER_THAN`
-    GreaterThan,
-    /// A value this version of the SDK does not know.
-    Unknown(String),
-}
-impl ComplianceQueryOperatorType {
-    /// Every value the model lists.
-    pub const VALUES: &'static [&'static str] = &[
-        "EQUAL",
-        "NOT_EQUAL",
-        "BEGIN_WITH",
-        "LESS_THAN",
-        "GREATER_THAN",
-    ];
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Equal => "EQUAL",
-            Self::NotEqual => "NOT_EQUAL",
-            Self::BeginWith => "BEGIN_WITH",
-            Self::LessThan => "LESS_THAN",
-            Self::GreaterThan => "GREATER_THAN",
-            Self::Unknown(s) => s,
-        }
-    }
-}
-impl rv::StringEnum for ComplianceQueryOperatorType {
-    fn as_str(&self) -> &str {
-        ComplianceQueryOperatorType::as_str(self)
-    }
-    fn from_wire(s: String) -> Self {
-        match s.as_str() {
-            "EQUAL" => Self::Equal,
-            "NOT_EQUAL" => Self::NotEqual,
-            "BEGIN_WITH" => Self::BeginWith,
-            "LESS_THAN" => Self::LessThan,
-            "GREATER_THAN" => Self::GreaterThan,
-            _ => Self::Unknown(s),
-        }
-    }
-}
-rboto::enum_value!(str ComplianceQueryOperatorType);
-#[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
-#[non_exhaustive]
-pub enum ComplianceSeverity {
-    /// `CRITICAL`
-    Critical,
-    /// `HIGH`
-    High,
-    /// `MEDIUM`
-    Medium,
-    /// `LOW`
-    Low,
-    /// `INFORMATIONAL`
-    Informational,
-    /// `UNSPECIFIED`
-    Unspecified,
-    /// A value this version of the SDK does not know.
-    Unknown(String),
-}
-impl ComplianceSeverity {
-    /// Every value the model lists.
-    pub const VALUES: &'static [&'static str] = &[
-        "CRITICAL",
-        "HIGH",
-        "MEDIUM",
-        "LOW",
-        "INFORMATIONAL",
-        "UNSPECIFIED",
-    ];
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Critical => "CRITICAL",
-            Self::High => "HIGH",
-            Self::Medium => "MEDIUM",
-            Self::Low => "LOW",
-            Self::Informational => "INFORMATIONAL",
-            Self::Unspecified => "UNSPECIFIED",
-            Self::Unknown(s) => s,
-        }
-    }
-}
-impl rv::StringEnum for ComplianceSeverity {
-    fn as_str(&self) -> &str {
-        ComplianceSeverity::as_str(self)
-    }
-    fn from_wire(s: String) -> Self {
-        match s.as_str() {
-            "CRITICAL" => Self::Critical,
-            "HIGH" => Self::High,
-            "MEDIUM" => Self::Medium,
-            "LOW" => Self::Low,
-            "INFORMATIONAL" => Self::Informational,
-            "UNSPECIFIED" => Self::Unspecified,
-            _ => Self::Unknown(s),
-        }
-    }
-}
-rboto::enum_value!(str ComplianceSeverity);
-#[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
-#[non_exhaustive]
-pub enum ComplianceStatus {
-    /// `COMPLIANT`
-    Compliant,
-    /// `NON_COMPLIANT`
-    NonCompliant,
-    /// A value this version of the SDK does not know.
-    Unknown(String),
-}
-impl ComplianceStatus {
-    /// Every value the model lists.
-    pub const VALUES: &'static [&'static str] = &["COMPLIANT", "NON_COMPLIANT"];
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Compliant => "COMPLIANT",
-            Self::NonCompliant => "NON_COMPLIANT",
-            Self::Unknown(s) => s,
-        }
-    }
-}
-impl rv::StringEnum for ComplianceStatus {
-    fn as_str(&self) -> &str {
-        ComplianceStatus::as_str(self)
-    }
-    fn from_wire(s: String) -> Self {
-        match s.as_str() {
-            "COMPLIANT" => Self::Compliant,
-            "NON_COMPLIANT" => Self::NonCompliant,
-            _ => Self::Unknown(s),
-        }
-    }
-}
-rboto::enum_value!(str ComplianceStatus);
+rboto::__structure!(
+    ComplianceItemEntry "ComplianceItemEntry"[set into] { id : String, title : String,
+    severity : ComplianceSeverity, status : ComplianceStatus, details : HashMap < String,
+    String > } {}
+);
+rboto::__string_enum!(
+    ComplianceQueryOperatorType { Equal = "EQUAL", NotEqual = "NOT_EQUAL", BeginWith =
+    "BEGIN_WITH", LessThan = "LESS_THAN", GreaterThan = "GREATER_THAN" }
+);
+rboto::__string_enum!(
+    ComplianceSeverity { Critical = "CRITICAL", High = "HIGH", Medium = "MEDIUM", Low =
+    "LOW", Informational = "INFORMATIONAL", Unspecified = "UNSPECIFIED" }
+);
+rboto::__string_enum!(
+    ComplianceStatus { Compliant = "COMPLIANT", NonCompliant = "NON_COMPLIANT" }
+);
 /// One or more filters. Use a filter to return a more specific list of results.
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct ComplianceStringFilter {
     /// The name of the filter.
     pub key: Option<String>,
@@ -4376,32 +1163,13 @@ pub struct ComplianceStringFilter {
     /// The type of comparison that should be performed for the value: Equal, NotEqual, BeginWith, LessThan, or GreaterThan.
     pub type_: Option<ComplianceQueryOperatorType>,
 }
-impl ComplianceStringFilter {
-    /// Sets `Key`.
-    pub fn key(mut self, v: impl Into<String>) -> Self {
-        self.key = Some(v.into());
-        self
-    }
-    /// Sets `Values`.
-    pub fn values(mut self, v: impl Into<Vec<String>>) -> Self {
-        self.values = Some(v.into());
-        self
-    }
-    /// Sets `Type`.
-    pub fn type_(mut self, v: impl Into<ComplianceQueryOperatorType>) -> Self {
-        self.type_ = Some(v.into());
-        self
-    }
-}
-impl rboto::IntoValue for ComplianceStringFilter {
-    fn into_value(self) -> rboto::Value {
-        rboto::Value::Struct(
-            vec![rv::opt(self.key), rv::opt(self.values), rv::opt(self.type_)],
-        )
-    }
-}
+rboto::__structure!(
+    ComplianceStringFilter "ComplianceStringFilter"[set into] { key : String, values :
+    Vec < String >, type_ : ComplianceQueryOperatorType } {}
+);
 /// A summary of compliance information by compliance type.
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct ComplianceSummaryItem {
     /// The type of compliance item. For example, the compliance type can be Association, Patch, or Custom:string.
     pub compliance_type: Option<String>,
@@ -4410,97 +1178,27 @@ pub struct ComplianceSummaryItem {
     /// A list of NON_COMPLIANT items for the specified compliance type.
     pub non_compliant_summary: Option<NonCompliantSummary>,
 }
-impl ComplianceSummaryItem {
-    /// Sets `ComplianceType`.
-    pub fn compliance_type(mut self, v: impl Into<String>) -> Self {
-        self.compliance_type = Some(v.into());
-        self
-    }
-    /// Sets `CompliantSummary`.
-    pub fn compliant_summary(mut self, v: CompliantSummary) -> Self {
-        self.compliant_summary = Some(v);
-        self
-    }
-    /// Sets `NonCompliantSummary`.
-    pub fn non_compliant_summary(mut self, v: NonCompliantSummary) -> Self {
-        self.non_compliant_summary = Some(v);
-        self
-    }
-}
-impl rboto::FromValue for ComplianceSummaryItem {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "ComplianceSummaryItem")?;
-        Ok(Self {
-            compliance_type: m.take(0)?,
-            compliant_summary: m.take(1)?,
-            non_compliant_summary: m.take(2)?,
-        })
-    }
-}
-#[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
-#[non_exhaustive]
-pub enum ComplianceUploadType {
-    /// `COMPLETE`
-    Complete,
-    /// `PARTIAL`
-    Partial,
-    /// A value this version of the SDK does not know.
-    Unknown(String),
-}
-impl ComplianceUploadType {
-    /// Every value the model lists.
-    pub const VALUES: &'static [&'static str] = &["COMPLETE", "PARTIAL"];
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Complete => "COMPLETE",
-            Self::Partial => "PARTIAL",
-            Self::Unknown(s) => s,
-        }
-    }
-}
-impl rv::StringEnum for ComplianceUploadType {
-    fn as_str(&self) -> &str {
-        ComplianceUploadType::as_str(self)
-    }
-    fn from_wire(s: String) -> Self {
-        match s.as_str() {
-            "COMPLETE" => Self::Complete,
-            "PARTIAL" => Self::Partial,
-            _ => Self::Unknown(s),
-        }
-    }
-}
-rboto::enum_value!(str ComplianceUploadType);
+rboto::__structure!(
+    ComplianceSummaryItem "ComplianceSummaryItem"[set from] { compliance_type : String,
+    compliant_summary : CompliantSummary, non_compliant_summary : NonCompliantSummary }
+    {}
+);
+rboto::__string_enum!(
+    ComplianceUploadType { Complete = "COMPLETE", Partial = "PARTIAL" }
+);
 /// A summary of resources that are compliant. The summary is organized according to the resource count for each compliance type.
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct CompliantSummary {
     /// The total number of resources that are compliant.
     pub compliant_count: Option<i32>,
     /// A summary of the compliance severity by compliance type.
     pub severity_summary: Option<SeveritySummary>,
 }
-impl CompliantSummary {
-    /// Sets `CompliantCount`.
-    pub fn compliant_count(mut self, v: i32) -> Self {
-        self.compliant_count = Some(v);
-        self
-    }
-    /// Sets `SeveritySummary`.
-    pub fn severity_summary(mut self, v: SeveritySummary) -> Self {
-        self.severity_summary = Some(v);
-        self
-    }
-}
-impl rboto::FromValue for CompliantSummary {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "CompliantSummary")?;
-        Ok(Self {
-            compliant_count: m.take(0)?,
-            severity_summary: m.take(1)?,
-        })
-    }
-}
+rboto::__structure!(
+    CompliantSummary "CompliantSummary"[set from] { compliant_count = i32,
+    severity_summary : SeveritySummary } {}
+);
 /// The target resources in the third-party cloud environment.
 #[derive(Clone, PartialEq)]
 #[derive(Debug)]
@@ -4511,61 +1209,30 @@ pub enum ConfigurationTargets {
     /// A member this version of the SDK does not know.
     Unknown,
 }
-impl rboto::IntoValue for ConfigurationTargets {
+impl rv::IntoValue for ConfigurationTargets {
     fn into_value(self) -> rboto::Value {
         match self {
-            Self::Subscriptions(v) => rv::union(1, 0, rboto::IntoValue::into_value(v)),
+            Self::Subscriptions(v) => rv::union(1, 0, rv::IntoValue::into_value(v)),
             Self::Unknown => rv::union(1, 1, rboto::Value::Bool(false)),
         }
     }
 }
-impl rboto::FromValue for ConfigurationTargets {
+impl rv::FromValue for ConfigurationTargets {
     fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
         Ok(
             match rv::Members::of(v, "ConfigurationTargets")?.take_union() {
-                Some((0, v)) => Self::Subscriptions(rboto::FromValue::from_value(v)?),
+                Some((0, v)) => Self::Subscriptions(rv::FromValue::from_value(v)?),
                 _ => Self::Unknown,
             },
         )
     }
 }
-#[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
-#[non_exhaustive]
-pub enum ConnectionStatus {
-    /// `connected`
-    Connected,
-    /// `notconnected`
-    Notconnected,
-    /// A value this version of the SDK does not know.
-    Unknown(String),
-}
-impl ConnectionStatus {
-    /// Every value the model lists.
-    pub const VALUES: &'static [&'static str] = &["connected", "notconnected"];
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Connected => "connected",
-            Self::Notconnected => "notconnected",
-            Self::Unknown(s) => s,
-        }
-    }
-}
-impl rv::StringEnum for ConnectionStatus {
-    fn as_str(&self) -> &str {
-        ConnectionStatus::as_str(self)
-    }
-    fn from_wire(s: String) -> Self {
-        match s.as_str() {
-            "connected" => Self::Connected,
-            "notconnected" => Self::Notconnected,
-            _ => Self::Unknown(s),
-        }
-    }
-}
-rboto::enum_value!(str ConnectionStatus);
+rboto::__string_enum!(
+    ConnectionStatus { Connected = "connected", Notconnected = "notconnected" }
+);
 /// Describes the association of a Amazon Web Services Systems Manager document (SSM document) and a managed node.
 #[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
 pub struct CreateAssociationBatchRequestEntry {
     /// The name of the SSM document that contains the configuration information for the managed node. You can specify Command or Automation runbooks.
     pub name: Option<String>,
@@ -4607,190 +1274,21 @@ pub struct CreateAssociationBatchRequestEntry {
     pub target_maps: Option<Vec<HashMap<String, Vec<String>>>>,
     pub alarm_configuration: Option<AlarmConfiguration>,
 }
-impl CreateAssociationBatchRequestEntry {
-    /// Sets `Name`.
-    pub fn name(mut self, v: impl Into<String>) -> Self {
-        self.name = Some(v.into());
-        self
-    }
-    /// Sets `InstanceId`.
-    pub fn instance_id(mut self, v: impl Into<String>) -> Self {
-        self.instance_id = Some(v.into());
-        self
-    }
-    /// Sets `Parameters`.
-    pub fn parameters(mut self, v: impl Into<HashMap<String, Vec<String>>>) -> Self {
-        self.parameters = Some(v.into());
-        self
-    }
-    /// Sets `AutomationTargetParameterName`.
-    pub fn automation_target_parameter_name(mut self, v: impl Into<String>) -> Self {
-        self.automation_target_parameter_name = Some(v.into());
-        self
-    }
-    /// Sets `DocumentVersion`.
-    pub fn document_version(mut self, v: impl Into<String>) -> Self {
-        self.document_version = Some(v.into());
-        self
-    }
-    /// Sets `Targets`.
-    pub fn targets(mut self, v: impl Into<Vec<Target>>) -> Self {
-        self.targets = Some(v.into());
-        self
-    }
-    /// Sets `ScheduleExpression`.
-    pub fn schedule_expression(mut self, v: impl Into<String>) -> Self {
-        self.schedule_expression = Some(v.into());
-        self
-    }
-    /// Sets `OutputLocation`.
-    pub fn output_location(mut self, v: InstanceAssociationOutputLocation) -> Self {
-        self.output_location = Some(v);
-        self
-    }
-    /// Sets `AssociationName`.
-    pub fn association_name(mut self, v: impl Into<String>) -> Self {
-        self.association_name = Some(v.into());
-        self
-    }
-    /// Sets `MaxErrors`.
-    pub fn max_errors(mut self, v: impl Into<String>) -> Self {
-        self.max_errors = Some(v.into());
-        self
-    }
-    /// Sets `MaxConcurrency`.
-    pub fn max_concurrency(mut self, v: impl Into<String>) -> Self {
-        self.max_concurrency = Some(v.into());
-        self
-    }
-    /// Sets `ComplianceSeverity`.
-    pub fn compliance_severity(
-        mut self,
-        v: impl Into<AssociationComplianceSeverity>,
-    ) -> Self {
-        self.compliance_severity = Some(v.into());
-        self
-    }
-    /// Sets `SyncCompliance`.
-    pub fn sync_compliance(mut self, v: impl Into<AssociationSyncCompliance>) -> Self {
-        self.sync_compliance = Some(v.into());
-        self
-    }
-    /// Sets `ApplyOnlyAtCronInterval`.
-    pub fn apply_only_at_cron_interval(mut self, v: bool) -> Self {
-        self.apply_only_at_cron_interval = Some(v);
-        self
-    }
-    /// Sets `CalendarNames`.
-    pub fn calendar_names(mut self, v: impl Into<Vec<String>>) -> Self {
-        self.calendar_names = Some(v.into());
-        self
-    }
-    /// Sets `TargetLocations`.
-    pub fn target_locations(mut self, v: impl Into<Vec<TargetLocation>>) -> Self {
-        self.target_locations = Some(v.into());
-        self
-    }
-    /// Sets `ScheduleOffset`.
-    pub fn schedule_offset(mut self, v: i32) -> Self {
-        self.schedule_offset = Some(v);
-        self
-    }
-    /// Sets `Duration`.
-    pub fn duration(mut self, v: i32) -> Self {
-        self.duration = Some(v);
-        self
-    }
-    /// Sets `TargetMaps`.
-    pub fn target_maps(
-        mut self,
-        v: impl Into<Vec<HashMap<String, Vec<String>>>>,
-    ) -> Self {
-        self.target_maps = Some(v.into());
-        self
-    }
-    /// Sets `AlarmConfiguration`.
-    pub fn alarm_configuration(mut self, v: AlarmConfiguration) -> Self {
-        self.alarm_configuration = Some(v);
-        self
-    }
-}
-impl ::std::fmt::Debug for CreateAssociationBatchRequestEntry {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.debug_struct("CreateAssociationBatchRequestEntry")
-            .field("name", &self.name)
-            .field("instance_id", &self.instance_id)
-            .field("parameters", &rboto::types::Redacted(&self.parameters))
-            .field(
-                "automation_target_parameter_name",
-                &self.automation_target_parameter_name,
-            )
-            .field("document_version", &self.document_version)
-            .field("targets", &self.targets)
-            .field("schedule_expression", &self.schedule_expression)
-            .field("output_location", &self.output_location)
-            .field("association_name", &self.association_name)
-            .field("max_errors", &self.max_errors)
-            .field("max_concurrency", &self.max_concurrency)
-            .field("compliance_severity", &self.compliance_severity)
-            .field("sync_compliance", &self.sync_compliance)
-            .field("apply_only_at_cron_interval", &self.apply_only_at_cron_interval)
-            .field("calendar_names", &self.calendar_names)
-            .field("target_locations", &self.target_locations)
-            .field("schedule_offset", &self.schedule_offset)
-            .field("duration", &self.duration)
-            .field("target_maps", &self.target_maps)
-            .field("alarm_configuration", &self.alarm_configuration)
-            .finish()
-    }
-}
-impl rboto::IntoValue for CreateAssociationBatchRequestEntry {
-    fn into_value(self) -> rboto::Value {
-        rboto::Value::Struct(
-            vec![
-                rv::opt(self.name), rv::opt(self.instance_id), rv::opt(self.parameters),
-                rv::opt(self.automation_target_parameter_name), rv::opt(self
-                .document_version), rv::opt(self.targets), rv::opt(self
-                .schedule_expression), rv::opt(self.output_location), rv::opt(self
-                .association_name), rv::opt(self.max_errors), rv::opt(self
-                .max_concurrency), rv::opt(self.compliance_severity), rv::opt(self
-                .sync_compliance), rv::opt(self.apply_only_at_cron_interval),
-                rv::opt(self.calendar_names), rv::opt(self.target_locations),
-                rv::opt(self.schedule_offset), rv::opt(self.duration), rv::opt(self
-                .target_maps), rv::opt(self.alarm_configuration)
-            ],
-        )
-    }
-}
-impl rboto::FromValue for CreateAssociationBatchRequestEntry {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "CreateAssociationBatchRequestEntry")?;
-        Ok(Self {
-            name: m.take(0)?,
-            instance_id: m.take(1)?,
-            parameters: m.take(2)?,
-            automation_target_parameter_name: m.take(3)?,
-            document_version: m.take(4)?,
-            targets: m.take(5)?,
-            schedule_expression: m.take(6)?,
-            output_location: m.take(7)?,
-            association_name: m.take(8)?,
-            max_errors: m.take(9)?,
-            max_concurrency: m.take(10)?,
-            compliance_severity: m.take(11)?,
-            sync_compliance: m.take(12)?,
-            apply_only_at_cron_interval: m.take(13)?,
-            calendar_names: m.take(14)?,
-            target_locations: m.take(15)?,
-            schedule_offset: m.take(16)?,
-            duration: m.take(17)?,
-            target_maps: m.take(18)?,
-            alarm_configuration: m.take(19)?,
-        })
-    }
-}
+rboto::__structure!(
+    CreateAssociationBatchRequestEntry "CreateAssociationBatchRequestEntry"[set debug
+    into from] { name : String, instance_id : String, parameters : HashMap < String, Vec
+    < String > > [sensitive], automation_target_parameter_name : String, document_version
+    : String, targets : Vec < Target >, schedule_expression : String, output_location :
+    InstanceAssociationOutputLocation, association_name : String, max_errors : String,
+    max_concurrency : String, compliance_severity : AssociationComplianceSeverity,
+    sync_compliance : AssociationSyncCompliance, apply_only_at_cron_interval = bool,
+    calendar_names : Vec < String >, target_locations : Vec < TargetLocation >,
+    schedule_offset = i32, duration = i32, target_maps : Vec < HashMap < String, Vec <
+    String > > >, alarm_configuration : AlarmConfiguration } {}
+);
 /// The temporary security credentials, which include an access key ID, a secret access key, and a security (or session) token.
 #[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
 pub struct Credentials {
     /// The access key ID that identifies the temporary security credentials.
     pub access_key_id: Option<String>,
@@ -4801,189 +1299,39 @@ pub struct Credentials {
     /// The datetime on which the current credentials expire.
     pub expiration_time: Option<rboto::DateTime>,
 }
-impl Credentials {
-    /// Sets `AccessKeyId`.
-    pub fn access_key_id(mut self, v: impl Into<String>) -> Self {
-        self.access_key_id = Some(v.into());
-        self
-    }
-    /// Sets `SecretAccessKey`.
-    pub fn secret_access_key(mut self, v: impl Into<String>) -> Self {
-        self.secret_access_key = Some(v.into());
-        self
-    }
-    /// Sets `SessionToken`.
-    pub fn session_token(mut self, v: impl Into<String>) -> Self {
-        self.session_token = Some(v.into());
-        self
-    }
-    /// Sets `ExpirationTime`.
-    pub fn expiration_time(mut self, v: impl Into<rboto::DateTime>) -> Self {
-        self.expiration_time = Some(v.into());
-        self
-    }
-}
-impl ::std::fmt::Debug for Credentials {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.debug_struct("Credentials")
-            .field("access_key_id", &self.access_key_id)
-            .field("secret_access_key", &rboto::types::Redacted(&self.secret_access_key))
-            .field("session_token", &rboto::types::Redacted(&self.session_token))
-            .field("expiration_time", &self.expiration_time)
-            .finish()
-    }
-}
-impl rboto::FromValue for Credentials {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "Credentials")?;
-        Ok(Self {
-            access_key_id: m.take(0)?,
-            secret_access_key: m.take(1)?,
-            session_token: m.take(2)?,
-            expiration_time: m.take(3)?,
-        })
-    }
-}
-#[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
-#[non_exhaustive]
-pub enum DhmcPermissionModel {
-    /// `SERVICE_MANAGED`
-    ServiceManaged,
-    /// `SELF_MANAGED`
-    SelfManaged,
-    /// A value this version of the SDK does not know.
-    Unknown(String),
-}
-impl DhmcPermissionModel {
-    /// Every value the model lists.
-    pub const VALUES: &'static [&'static str] = &["SERVICE_MANAGED", "SELF_MANAGED"];
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::ServiceManaged => "SERVICE_MANAGED",
-            Self::SelfManaged => "SELF_MANAGED",
-            Self::Unknown(s) => s,
-        }
-    }
-}
-impl rv::StringEnum for DhmcPermissionModel {
-    fn as_str(&self) -> &str {
-        DhmcPermissionModel::as_str(self)
-    }
-    fn from_wire(s: String) -> Self {
-        match s.as_str() {
-            "SERVICE_MANAGED" => Self::ServiceManaged,
-            "SELF_MANAGED" => Self::SelfManaged,
-            _ => Self::Unknown(s),
-        }
-    }
-}
-rboto::enum_value!(str DhmcPermissionModel);
-#[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
-#[non_exhaustive]
-pub enum DeletionMode {
-    /// `RemoveSharing`
-    RemoveSharing,
-    /// `RollbackMigration`
-    RollbackMigration,
-    /// A value this version of the SDK does not know.
-    Unknown(String),
-}
-impl DeletionMode {
-    /// Every value the model lists.
-    pub const VALUES: &'static [&'static str] = &["RemoveSharing", "RollbackMigration"];
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::RemoveSharing => "RemoveSharing",
-            Self::RollbackMigration => "RollbackMigration",
-            Self::Unknown(s) => s,
-        }
-    }
-}
-impl rv::StringEnum for DeletionMode {
-    fn as_str(&self) -> &str {
-        DeletionMode::as_str(self)
-    }
-    fn from_wire(s: String) -> Self {
-        match s.as_str() {
-            "RemoveSharing" => Self::RemoveSharing,
-            "RollbackMigration" => Self::RollbackMigration,
-            _ => Self::Unknown(s),
-        }
-    }
-}
-rboto::enum_value!(str DeletionMode);
+rboto::__structure!(
+    Credentials "Credentials"[set debug from] { access_key_id : String, secret_access_key
+    : String[sensitive], session_token : String[sensitive], expiration_time :
+    rboto::DateTime } {}
+);
+rboto::__string_enum!(
+    DhmcPermissionModel { ServiceManaged = "SERVICE_MANAGED", SelfManaged =
+    "SELF_MANAGED" }
+);
+rboto::__string_enum!(
+    DeletionMode { RemoveSharing = "RemoveSharing", RollbackMigration =
+    "RollbackMigration" }
+);
 /// Filter for the DescribeActivation API.
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct DescribeActivationsFilter {
     /// The name of the filter.
     pub filter_key: Option<DescribeActivationsFilterKeys>,
     /// The filter values.
     pub filter_values: Option<Vec<String>>,
 }
-impl DescribeActivationsFilter {
-    /// Sets `FilterKey`.
-    pub fn filter_key(mut self, v: impl Into<DescribeActivationsFilterKeys>) -> Self {
-        self.filter_key = Some(v.into());
-        self
-    }
-    /// Sets `FilterValues`.
-    pub fn filter_values(mut self, v: impl Into<Vec<String>>) -> Self {
-        self.filter_values = Some(v.into());
-        self
-    }
-}
-impl rboto::IntoValue for DescribeActivationsFilter {
-    fn into_value(self) -> rboto::Value {
-        rboto::Value::Struct(vec![rv::opt(self.filter_key), rv::opt(self.filter_values)])
-    }
-}
-#[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
-#[non_exhaustive]
-pub enum DescribeActivationsFilterKeys {
-    /// `ActivationIds`
-    ActivationIds,
-    /// `DefaultInstanceName`
-    DefaultInstanceName,
-    /// `IamRole`
-    IamRole,
-    /// A value this version of the SDK does not know.
-    Unknown(String),
-}
-impl DescribeActivationsFilterKeys {
-    /// Every value the model lists.
-    pub const VALUES: &'static [&'static str] = &[
-        "ActivationIds",
-        "DefaultInstanceName",
-        "IamRole",
-    ];
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::ActivationIds => "ActivationIds",
-            Self::DefaultInstanceName => "DefaultInstanceName",
-            Self::IamRole => "IamRole",
-            Self::Unknown(s) => s,
-        }
-    }
-}
-impl rv::StringEnum for DescribeActivationsFilterKeys {
-    fn as_str(&self) -> &str {
-        DescribeActivationsFilterKeys::as_str(self)
-    }
-    fn from_wire(s: String) -> Self {
-        match s.as_str() {
-            "ActivationIds" => Self::ActivationIds,
-            "DefaultInstanceName" => Self::DefaultInstanceName,
-            "IamRole" => Self::IamRole,
-            _ => Self::Unknown(s),
-        }
-    }
-}
-rboto::enum_value!(str DescribeActivationsFilterKeys);
+rboto::__structure!(
+    DescribeActivationsFilter "DescribeActivationsFilter"[set into] { filter_key :
+    DescribeActivationsFilterKeys, filter_values : Vec < String > } {}
+);
+rboto::__string_enum!(
+    DescribeActivationsFilterKeys { ActivationIds = "ActivationIds", DefaultInstanceName
+    = "DefaultInstanceName", IamRole = "IamRole" }
+);
 /// A default version of a document.
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct DocumentDefaultVersionDescription {
     /// The name of the document.
     pub name: Option<String>,
@@ -4992,35 +1340,13 @@ pub struct DocumentDefaultVersionDescription {
     /// The default version of the artifact associated with the document.
     pub default_version_name: Option<String>,
 }
-impl DocumentDefaultVersionDescription {
-    /// Sets `Name`.
-    pub fn name(mut self, v: impl Into<String>) -> Self {
-        self.name = Some(v.into());
-        self
-    }
-    /// Sets `DefaultVersion`.
-    pub fn default_version(mut self, v: impl Into<String>) -> Self {
-        self.default_version = Some(v.into());
-        self
-    }
-    /// Sets `DefaultVersionName`.
-    pub fn default_version_name(mut self, v: impl Into<String>) -> Self {
-        self.default_version_name = Some(v.into());
-        self
-    }
-}
-impl rboto::FromValue for DocumentDefaultVersionDescription {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "DocumentDefaultVersionDescription")?;
-        Ok(Self {
-            name: m.take(0)?,
-            default_version: m.take(1)?,
-            default_version_name: m.take(2)?,
-        })
-    }
-}
+rboto::__structure!(
+    DocumentDefaultVersionDescription "DocumentDefaultVersionDescription"[set from] {
+    name : String, default_version : String, default_version_name : String } {}
+);
 /// Describes an Amazon Web Services Systems Manager document (SSM document).
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct DocumentDescription {
     /// The SHA1 hash of the document, which you can use for verification.
     pub sha1: Option<String>,
@@ -5083,347 +1409,42 @@ pub struct DocumentDescription {
     /// The value that identifies a document's category.
     pub category_enum: Option<Vec<String>>,
 }
-impl DocumentDescription {
-    /// Sets `Sha1`.
-    pub fn sha1(mut self, v: impl Into<String>) -> Self {
-        self.sha1 = Some(v.into());
-        self
-    }
-    /// Sets `Hash`.
-    pub fn hash(mut self, v: impl Into<String>) -> Self {
-        self.hash = Some(v.into());
-        self
-    }
-    /// Sets `HashType`.
-    pub fn hash_type(mut self, v: impl Into<DocumentHashType>) -> Self {
-        self.hash_type = Some(v.into());
-        self
-    }
-    /// Sets `Name`.
-    pub fn name(mut self, v: impl Into<String>) -> Self {
-        self.name = Some(v.into());
-        self
-    }
-    /// Sets `DisplayName`.
-    pub fn display_name(mut self, v: impl Into<String>) -> Self {
-        self.display_name = Some(v.into());
-        self
-    }
-    /// Sets `VersionName`.
-    pub fn version_name(mut self, v: impl Into<String>) -> Self {
-        self.version_name = Some(v.into());
-        self
-    }
-    /// Sets `Owner`.
-    pub fn owner(mut self, v: impl Into<String>) -> Self {
-        self.owner = Some(v.into());
-        self
-    }
-    /// Sets `CreatedDate`.
-    pub fn created_date(mut self, v: impl Into<rboto::DateTime>) -> Self {
-        self.created_date = Some(v.into());
-        self
-    }
-    /// Sets `Status`.
-    pub fn status(mut self, v: impl Into<DocumentStatus>) -> Self {
-        self.status = Some(v.into());
-        self
-    }
-    /// Sets `StatusInformation`.
-    pub fn status_information(mut self, v: impl Into<String>) -> Self {
-        self.status_information = Some(v.into());
-        self
-    }
-    /// Sets `DocumentVersion`.
-    pub fn document_version(mut self, v: impl Into<String>) -> Self {
-        self.document_version = Some(v.into());
-        self
-    }
-    /// Sets `Description`.
-    pub fn description(mut self, v: impl Into<String>) -> Self {
-        self.description = Some(v.into());
-        self
-    }
-    /// Sets `Parameters`.
-    pub fn parameters(mut self, v: impl Into<Vec<DocumentParameter>>) -> Self {
-        self.parameters = Some(v.into());
-        self
-    }
-    /// Sets `PlatformTypes`.
-    pub fn platform_types(mut self, v: impl Into<Vec<PlatformType>>) -> Self {
-        self.platform_types = Some(v.into());
-        self
-    }
-    /// Sets `DocumentType`.
-    pub fn document_type(mut self, v: impl Into<DocumentType>) -> Self {
-        self.document_type = Some(v.into());
-        self
-    }
-    /// Sets `SchemaVersion`.
-    pub fn schema_version(mut self, v: impl Into<String>) -> Self {
-        self.schema_version = Some(v.into());
-        self
-    }
-    /// Sets `LatestVersion`.
-    pub fn latest_version(mut self, v: impl Into<String>) -> Self {
-        self.latest_version = Some(v.into());
-        self
-    }
-    /// Sets `DefaultVersion`.
-    pub fn default_version(mut self, v: impl Into<String>) -> Self {
-        self.default_version = Some(v.into());
-        self
-    }
-    /// Sets `DocumentFormat`.
-    pub fn document_format(mut self, v: impl Into<DocumentFormat>) -> Self {
-        self.document_format = Some(v.into());
-        self
-    }
-    /// Sets `TargetType`.
-    pub fn target_type(mut self, v: impl Into<String>) -> Self {
-        self.target_type = Some(v.into());
-        self
-    }
-    /// Sets `Tags`.
-    pub fn tags(mut self, v: impl Into<Vec<Tag>>) -> Self {
-        self.tags = Some(v.into());
-        self
-    }
-    /// Sets `AttachmentsInformation`.
-    pub fn attachments_information(
-        mut self,
-        v: impl Into<Vec<AttachmentInformation>>,
-    ) -> Self {
-        self.attachments_information = Some(v.into());
-        self
-    }
-    /// Sets `Requires`.
-    pub fn requires(mut self, v: impl Into<Vec<DocumentRequires>>) -> Self {
-        self.requires = Some(v.into());
-        self
-    }
-    /// Sets `Author`.
-    pub fn author(mut self, v: impl Into<String>) -> Self {
-        self.author = Some(v.into());
-        self
-    }
-    /// Sets `ReviewInformation`.
-    pub fn review_information(mut self, v: impl Into<Vec<ReviewInformation>>) -> Self {
-        self.review_information = Some(v.into());
-        self
-    }
-    /// Sets `ApprovedVersion`.
-    pub fn approved_version(mut self, v: impl Into<String>) -> Self {
-        self.approved_version = Some(v.into());
-        self
-    }
-    /// Sets `PendingReviewVersion`.
-    pub fn pending_review_version(mut self, v: impl Into<String>) -> Self {
-        self.pending_review_version = Some(v.into());
-        self
-    }
-    /// Sets `ReviewStatus`.
-    pub fn review_status(mut self, v: impl Into<ReviewStatus>) -> Self {
-        self.review_status = Some(v.into());
-        self
-    }
-    /// Sets `Category`.
-    pub fn category(mut self, v: impl Into<Vec<String>>) -> Self {
-        self.category = Some(v.into());
-        self
-    }
-    /// Sets `CategoryEnum`.
-    pub fn category_enum(mut self, v: impl Into<Vec<String>>) -> Self {
-        self.category_enum = Some(v.into());
-        self
-    }
-}
-impl rboto::FromValue for DocumentDescription {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "DocumentDescription")?;
-        Ok(Self {
-            sha1: m.take(0)?,
-            hash: m.take(1)?,
-            hash_type: m.take(2)?,
-            name: m.take(3)?,
-            display_name: m.take(4)?,
-            version_name: m.take(5)?,
-            owner: m.take(6)?,
-            created_date: m.take(7)?,
-            status: m.take(8)?,
-            status_information: m.take(9)?,
-            document_version: m.take(10)?,
-            description: m.take(11)?,
-            parameters: m.take(12)?,
-            platform_types: m.take(13)?,
-            document_type: m.take(14)?,
-            schema_version: m.take(15)?,
-            latest_version: m.take(16)?,
-            default_version: m.take(17)?,
-            document_format: m.take(18)?,
-            target_type: m.take(19)?,
-            tags: m.take(20)?,
-            attachments_information: m.take(21)?,
-            requires: m.take(22)?,
-            author: m.take(23)?,
-            review_information: m.take(24)?,
-            approved_version: m.take(25)?,
-            pending_review_version: m.take(26)?,
-            review_status: m.take(27)?,
-            category: m.take(28)?,
-            category_enum: m.take(29)?,
-        })
-    }
-}
+rboto::__structure!(
+    DocumentDescription "DocumentDescription"[set from] { sha1 : String, hash : String,
+    hash_type : DocumentHashType, name : String, display_name : String, version_name :
+    String, owner : String, created_date : rboto::DateTime, status : DocumentStatus,
+    status_information : String, document_version : String, description : String,
+    parameters : Vec < DocumentParameter >, platform_types : Vec < PlatformType >,
+    document_type : DocumentType, schema_version : String, latest_version : String,
+    default_version : String, document_format : DocumentFormat, target_type : String,
+    tags : Vec < Tag >, attachments_information : Vec < AttachmentInformation >, requires
+    : Vec < DocumentRequires >, author : String, review_information : Vec <
+    ReviewInformation >, approved_version : String, pending_review_version : String,
+    review_status : ReviewStatus, category : Vec < String >, category_enum : Vec < String
+    > } {}
+);
 /// This data type is deprecated. Instead, use DocumentKeyValuesFilter.
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct DocumentFilter {
     /// The name of the filter.
     pub key: Option<DocumentFilterKey>,
     /// The value of the filter.
     pub value: Option<String>,
 }
-impl DocumentFilter {
-    /// Sets `key`.
-    pub fn key(mut self, v: impl Into<DocumentFilterKey>) -> Self {
-        self.key = Some(v.into());
-        self
-    }
-    /// Sets `value`.
-    pub fn value(mut self, v: impl Into<String>) -> Self {
-        self.value = Some(v.into());
-        self
-    }
-}
-impl rboto::IntoValue for DocumentFilter {
-    fn into_value(self) -> rboto::Value {
-        rboto::Value::Struct(vec![rv::opt(self.key), rv::opt(self.value)])
-    }
-}
-#[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
-#[non_exhaustive]
-pub enum DocumentFilterKey {
-    /// `Name`
-    Name,
-    /// `Owner`
-    Owner,
-    /// `PlatformTypes`
-    PlatformTypes,
-    /// `DocumentType`
-    DocumentType,
-    /// A value this version of the SDK does not know.
-    Unknown(String),
-}
-impl DocumentFilterKey {
-    /// Every value the model lists.
-    pub const VALUES: &'static [&'static str] = &[
-        "Name",
-        "Owner",
-        "PlatformTypes",
-        "DocumentType",
-    ];
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Name => "Name",
-            Self::Owner => "Owner",
-            Self::PlatformTypes => "PlatformTypes",
-            Self::DocumentType => "DocumentType",
-            Self::Unknown(s) => s,
-        }
-    }
-}
-impl rv::StringEnum for DocumentFilterKey {
-    fn as_str(&self) -> &str {
-        DocumentFilterKey::as_str(self)
-    }
-    fn from_wire(s: String) -> Self {
-        match s.as_str() {
-            "Name" => Self::Name,
-            "Owner" => Self::Owner,
-            "PlatformTypes" => Self::PlatformTypes,
-            "DocumentType" => Self::DocumentType,
-            _ => Self::Unknown(s),
-        }
-    }
-}
-rboto::enum_value!(str DocumentFilterKey);
-#[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
-#[non_exhaustive]
-pub enum DocumentFormat {
-    /// `YAML`
-    Yaml,
-    /// `JSON`
-    Json,
-    /// `TEXT`
-    Text,
-    /// A value this version of the SDK does not know.
-    Unknown(String),
-}
-impl DocumentFormat {
-    /// Every value the model lists.
-    pub const VALUES: &'static [&'static str] = &["YAML", "JSON", "TEXT"];
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Yaml => "YAML",
-            Self::Json => "JSON",
-            Self::Text => "TEXT",
-            Self::Unknown(s) => s,
-        }
-    }
-}
-impl rv::StringEnum for DocumentFormat {
-    fn as_str(&self) -> &str {
-        DocumentFormat::as_str(self)
-    }
-    fn from_wire(s: String) -> Self {
-        match s.as_str() {
-            "YAML" => Self::Yaml,
-            "JSON" => Self::Json,
-            "TEXT" => Self::Text,
-            _ => Self::Unknown(s),
-        }
-    }
-}
-rboto::enum_value!(str DocumentFormat);
-#[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
-#[non_exhaustive]
-pub enum DocumentHashType {
-    /// `Sha256`
-    Sha256,
-    /// `Sha1`
-    Sha1,
-    /// A value this version of the SDK does not know.
-    Unknown(String),
-}
-impl DocumentHashType {
-    /// Every value the model lists.
-    pub const VALUES: &'static [&'static str] = &["Sha256", "Sha1"];
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Sha256 => "Sha256",
-            Self::Sha1 => "Sha1",
-            Self::Unknown(s) => s,
-        }
-    }
-}
-impl rv::StringEnum for DocumentHashType {
-    fn as_str(&self) -> &str {
-        DocumentHashType::as_str(self)
-    }
-    fn from_wire(s: String) -> Self {
-        match s.as_str() {
-            "Sha256" => Self::Sha256,
-            "Sha1" => Self::Sha1,
-            _ => Self::Unknown(s),
-        }
-    }
-}
-rboto::enum_value!(str DocumentHashType);
+rboto::__structure!(
+    DocumentFilter "DocumentFilter"[set into] { key : DocumentFilterKey, value : String }
+    {}
+);
+rboto::__string_enum!(
+    DocumentFilterKey { Name = "Name", Owner = "Owner", PlatformTypes = "PlatformTypes",
+    DocumentType = "DocumentType" }
+);
+rboto::__string_enum!(DocumentFormat { Yaml = "YAML", Json = "JSON", Text = "TEXT" });
+rboto::__string_enum!(DocumentHashType { Sha256 = "Sha256", Sha1 = "Sha1" });
 /// Describes the name of a SSM document.
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct DocumentIdentifier {
     /// The name of the SSM document.
     pub name: Option<String>,
@@ -5456,187 +1477,42 @@ pub struct DocumentIdentifier {
     /// The user in your organization who created the document.
     pub author: Option<String>,
 }
-impl DocumentIdentifier {
-    /// Sets `Name`.
-    pub fn name(mut self, v: impl Into<String>) -> Self {
-        self.name = Some(v.into());
-        self
-    }
-    /// Sets `CreatedDate`.
-    pub fn created_date(mut self, v: impl Into<rboto::DateTime>) -> Self {
-        self.created_date = Some(v.into());
-        self
-    }
-    /// Sets `DisplayName`.
-    pub fn display_name(mut self, v: impl Into<String>) -> Self {
-        self.display_name = Some(v.into());
-        self
-    }
-    /// Sets `Owner`.
-    pub fn owner(mut self, v: impl Into<String>) -> Self {
-        self.owner = Some(v.into());
-        self
-    }
-    /// Sets `VersionName`.
-    pub fn version_name(mut self, v: impl Into<String>) -> Self {
-        self.version_name = Some(v.into());
-        self
-    }
-    /// Sets `PlatformTypes`.
-    pub fn platform_types(mut self, v: impl Into<Vec<PlatformType>>) -> Self {
-        self.platform_types = Some(v.into());
-        self
-    }
-    /// Sets `DocumentVersion`.
-    pub fn document_version(mut self, v: impl Into<String>) -> Self {
-        self.document_version = Some(v.into());
-        self
-    }
-    /// Sets `DocumentType`.
-    pub fn document_type(mut self, v: impl Into<DocumentType>) -> Self {
-        self.document_type = Some(v.into());
-        self
-    }
-    /// Sets `SchemaVersion`.
-    pub fn schema_version(mut self, v: impl Into<String>) -> Self {
-        self.schema_version = Some(v.into());
-        self
-    }
-    /// Sets `DocumentFormat`.
-    pub fn document_format(mut self, v: impl Into<DocumentFormat>) -> Self {
-        self.document_format = Some(v.into());
-        self
-    }
-    /// Sets `TargetType`.
-    pub fn target_type(mut self, v: impl Into<String>) -> Self {
-        self.target_type = Some(v.into());
-        self
-    }
-    /// Sets `Tags`.
-    pub fn tags(mut self, v: impl Into<Vec<Tag>>) -> Self {
-        self.tags = Some(v.into());
-        self
-    }
-    /// Sets `Requires`.
-    pub fn requires(mut self, v: impl Into<Vec<DocumentRequires>>) -> Self {
-        self.requires = Some(v.into());
-        self
-    }
-    /// Sets `ReviewStatus`.
-    pub fn review_status(mut self, v: impl Into<ReviewStatus>) -> Self {
-        self.review_status = Some(v.into());
-        self
-    }
-    /// Sets `Author`.
-    pub fn author(mut self, v: impl Into<String>) -> Self {
-        self.author = Some(v.into());
-        self
-    }
-}
-impl rboto::FromValue for DocumentIdentifier {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "DocumentIdentifier")?;
-        Ok(Self {
-            name: m.take(0)?,
-            created_date: m.take(1)?,
-            display_name: m.take(2)?,
-            owner: m.take(3)?,
-            version_name: m.take(4)?,
-            platform_types: m.take(5)?,
-            document_version: m.take(6)?,
-            document_type: m.take(7)?,
-            schema_version: m.take(8)?,
-            document_format: m.take(9)?,
-            target_type: m.take(10)?,
-            tags: m.take(11)?,
-            requires: m.take(12)?,
-            review_status: m.take(13)?,
-            author: m.take(14)?,
-        })
-    }
-}
+rboto::__structure!(
+    DocumentIdentifier "DocumentIdentifier"[set from] { name : String, created_date :
+    rboto::DateTime, display_name : String, owner : String, version_name : String,
+    platform_types : Vec < PlatformType >, document_version : String, document_type :
+    DocumentType, schema_version : String, document_format : DocumentFormat, target_type
+    : String, tags : Vec < Tag >, requires : Vec < DocumentRequires >, review_status :
+    ReviewStatus, author : String } {}
+);
 /// One or more filters. Use a filter to return a more specific list of documents.
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct DocumentKeyValuesFilter {
     /// The name of the filter key.
     pub key: Option<String>,
     /// The value for the filter key.
     pub values: Option<Vec<String>>,
 }
-impl DocumentKeyValuesFilter {
-    /// Sets `Key`.
-    pub fn key(mut self, v: impl Into<String>) -> Self {
-        self.key = Some(v.into());
-        self
-    }
-    /// Sets `Values`.
-    pub fn values(mut self, v: impl Into<Vec<String>>) -> Self {
-        self.values = Some(v.into());
-        self
-    }
-}
-impl rboto::IntoValue for DocumentKeyValuesFilter {
-    fn into_value(self) -> rboto::Value {
-        rboto::Value::Struct(vec![rv::opt(self.key), rv::opt(self.values)])
-    }
-}
-#[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
-#[non_exhaustive]
-pub enum DocumentMetadataEnum {
-    /// `DocumentReviews`
-    DocumentReviews,
-    /// A value this version of the SDK does not know.
-    Unknown(String),
-}
-impl DocumentMetadataEnum {
-    /// Every value the model lists.
-    pub const VALUES: &'static [&'static str] = &["DocumentReviews"];
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::DocumentReviews => "DocumentReviews",
-            Self::Unknown(s) => s,
-        }
-    }
-}
-impl rv::StringEnum for DocumentMetadataEnum {
-    fn as_str(&self) -> &str {
-        DocumentMetadataEnum::as_str(self)
-    }
-    fn from_wire(s: String) -> Self {
-        match s.as_str() {
-            "DocumentReviews" => Self::DocumentReviews,
-            _ => Self::Unknown(s),
-        }
-    }
-}
-rboto::enum_value!(str DocumentMetadataEnum);
+rboto::__structure!(
+    DocumentKeyValuesFilter "DocumentKeyValuesFilter"[set into] { key : String, values :
+    Vec < String > } {}
+);
+rboto::__string_enum!(DocumentMetadataEnum { DocumentReviews = "DocumentReviews" });
 /// Details about the response to a document review request.
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct DocumentMetadataResponseInfo {
     /// Details about a reviewer's response to a document review request.
     pub reviewer_response: Option<Vec<DocumentReviewerResponseSource>>,
 }
-impl DocumentMetadataResponseInfo {
-    /// Sets `ReviewerResponse`.
-    pub fn reviewer_response(
-        mut self,
-        v: impl Into<Vec<DocumentReviewerResponseSource>>,
-    ) -> Self {
-        self.reviewer_response = Some(v.into());
-        self
-    }
-}
-impl rboto::FromValue for DocumentMetadataResponseInfo {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "DocumentMetadataResponseInfo")?;
-        Ok(Self {
-            reviewer_response: m.take(0)?,
-        })
-    }
-}
+rboto::__structure!(
+    DocumentMetadataResponseInfo "DocumentMetadataResponseInfo"[set from] {
+    reviewer_response : Vec < DocumentReviewerResponseSource > } {}
+);
 /// Parameters specified in a Systems Manager document that run on the server when the command is run.
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct DocumentParameter {
     /// The name of the parameter.
     pub name: Option<String>,
@@ -5647,107 +1523,17 @@ pub struct DocumentParameter {
     /// If specified, the default values for the parameters. Parameters without a default value are required. Parameters with a default value are optional.
     pub default_value: Option<String>,
 }
-impl DocumentParameter {
-    /// Sets `Name`.
-    pub fn name(mut self, v: impl Into<String>) -> Self {
-        self.name = Some(v.into());
-        self
-    }
-    /// Sets `Type`.
-    pub fn type_(mut self, v: impl Into<DocumentParameterType>) -> Self {
-        self.type_ = Some(v.into());
-        self
-    }
-    /// Sets `Description`.
-    pub fn description(mut self, v: impl Into<String>) -> Self {
-        self.description = Some(v.into());
-        self
-    }
-    /// Sets `DefaultValue`.
-    pub fn default_value(mut self, v: impl Into<String>) -> Self {
-        self.default_value = Some(v.into());
-        self
-    }
-}
-impl rboto::FromValue for DocumentParameter {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "DocumentParameter")?;
-        Ok(Self {
-            name: m.take(0)?,
-            type_: m.take(1)?,
-            description: m.take(2)?,
-            default_value: m.take(3)?,
-        })
-    }
-}
-#[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
-#[non_exhaustive]
-pub enum DocumentParameterType {
-    /// `String`
-    String,
-    /// `StringList`
-    StringList,
-    /// A value this version of the SDK does not know.
-    Unknown(String),
-}
-impl DocumentParameterType {
-    /// Every value the model lists.
-    pub const VALUES: &'static [&'static str] = &["String", "StringList"];
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::String => "String",
-            Self::StringList => "StringList",
-            Self::Unknown(s) => s,
-        }
-    }
-}
-impl rv::StringEnum for DocumentParameterType {
-    fn as_str(&self) -> &str {
-        DocumentParameterType::as_str(self)
-    }
-    fn from_wire(s: String) -> Self {
-        match s.as_str() {
-            "String" => Self::String,
-            "StringList" => Self::StringList,
-            _ => Self::Unknown(s),
-        }
-    }
-}
-rboto::enum_value!(str DocumentParameterType);
-#[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
-#[non_exhaustive]
-pub enum DocumentPermissionType {
-    /// `Share`
-    Share,
-    /// A value this version of the SDK does not know.
-    Unknown(String),
-}
-impl DocumentPermissionType {
-    /// Every value the model lists.
-    pub const VALUES: &'static [&'static str] = &["Share"];
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Share => "Share",
-            Self::Unknown(s) => s,
-        }
-    }
-}
-impl rv::StringEnum for DocumentPermissionType {
-    fn as_str(&self) -> &str {
-        DocumentPermissionType::as_str(self)
-    }
-    fn from_wire(s: String) -> Self {
-        match s.as_str() {
-            "Share" => Self::Share,
-            _ => Self::Unknown(s),
-        }
-    }
-}
-rboto::enum_value!(str DocumentPermissionType);
+rboto::__structure!(
+    DocumentParameter "DocumentParameter"[set from] { name : String, type_ :
+    DocumentParameterType, description : String, default_value : String } {}
+);
+rboto::__string_enum!(
+    DocumentParameterType { String = "String", StringList = "StringList" }
+);
+rboto::__string_enum!(DocumentPermissionType { Share = "Share" });
 /// An SSM document required by the current document.
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct DocumentRequires {
     /// The name of the required SSM document. The name can be an Amazon Resource Name (ARN).
     pub name: Option<String>,
@@ -5758,164 +1544,31 @@ pub struct DocumentRequires {
     /// An optional field specifying the version of the artifact associated with the document. For example, 12.6. This value is unique across all versions of a document, and can't be changed.
     pub version_name: Option<String>,
 }
-impl DocumentRequires {
-    /// Sets `Name`.
-    pub fn name(mut self, v: impl Into<String>) -> Self {
-        self.name = Some(v.into());
-        self
-    }
-    /// Sets `Version`.
-    pub fn version(mut self, v: impl Into<String>) -> Self {
-        self.version = Some(v.into());
-        self
-    }
-    /// Sets `RequireType`.
-    pub fn require_type(mut self, v: impl Into<String>) -> Self {
-        self.require_type = Some(v.into());
-        self
-    }
-    /// Sets `VersionName`.
-    pub fn version_name(mut self, v: impl Into<String>) -> Self {
-        self.version_name = Some(v.into());
-        self
-    }
-}
-impl rboto::IntoValue for DocumentRequires {
-    fn into_value(self) -> rboto::Value {
-        rboto::Value::Struct(
-            vec![
-                rv::opt(self.name), rv::opt(self.version), rv::opt(self.require_type),
-                rv::opt(self.version_name)
-            ],
-        )
-    }
-}
-impl rboto::FromValue for DocumentRequires {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "DocumentRequires")?;
-        Ok(Self {
-            name: m.take(0)?,
-            version: m.take(1)?,
-            require_type: m.take(2)?,
-            version_name: m.take(3)?,
-        })
-    }
-}
-#[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
-#[non_exhaustive]
-pub enum DocumentReviewAction {
-    /// `SendForReview`
-    SendForReview,
-    /// `UpdateReview`
-    UpdateReview,
-    /// `Approve`
-    Approve,
-    /// `Reject`
-    Reject,
-    /// A value this version of the SDK does not know.
-    Unknown(String),
-}
-impl DocumentReviewAction {
-    /// Every value the model lists.
-    pub const VALUES: &'static [&'static str] = &[
-        "SendForReview",
-        "UpdateReview",
-        "Approve",
-        "Reject",
-    ];
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::SendForReview => "SendForReview",
-            Self::UpdateReview => "UpdateReview",
-            Self::Approve => "Approve",
-            Self::Reject => "Reject",
-            Self::Unknown(s) => s,
-        }
-    }
-}
-impl rv::StringEnum for DocumentReviewAction {
-    fn as_str(&self) -> &str {
-        DocumentReviewAction::as_str(self)
-    }
-    fn from_wire(s: String) -> Self {
-        match s.as_str() {
-            "SendForReview" => Self::SendForReview,
-            "UpdateReview" => Self::UpdateReview,
-            "Approve" => Self::Approve,
-            "Reject" => Self::Reject,
-            _ => Self::Unknown(s),
-        }
-    }
-}
-rboto::enum_value!(str DocumentReviewAction);
+rboto::__structure!(
+    DocumentRequires "DocumentRequires"[set into from] { name : String, version : String,
+    require_type : String, version_name : String } {}
+);
+rboto::__string_enum!(
+    DocumentReviewAction { SendForReview = "SendForReview", UpdateReview =
+    "UpdateReview", Approve = "Approve", Reject = "Reject" }
+);
 /// Information about comments added to a document review request.
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct DocumentReviewCommentSource {
     /// The type of information added to a review request. Currently, only the value `Comment` is supported.
     pub type_: Option<DocumentReviewCommentType>,
     /// The content of a comment entered by a user who requests a review of a new document version, or who reviews the new version.
     pub content: Option<String>,
 }
-impl DocumentReviewCommentSource {
-    /// Sets `Type`.
-    pub fn type_(mut self, v: impl Into<DocumentReviewCommentType>) -> Self {
-        self.type_ = Some(v.into());
-        self
-    }
-    /// Sets `Content`.
-    pub fn content(mut self, v: impl Into<String>) -> Self {
-        self.content = Some(v.into());
-        self
-    }
-}
-impl rboto::IntoValue for DocumentReviewCommentSource {
-    fn into_value(self) -> rboto::Value {
-        rboto::Value::Struct(vec![rv::opt(self.type_), rv::opt(self.content)])
-    }
-}
-impl rboto::FromValue for DocumentReviewCommentSource {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "DocumentReviewCommentSource")?;
-        Ok(Self {
-            type_: m.take(0)?,
-            content: m.take(1)?,
-        })
-    }
-}
-#[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
-#[non_exhaustive]
-pub enum DocumentReviewCommentType {
-    /// `Comment`
-    Comment,
-    /// A value this version of the SDK does not know.
-    Unknown(String),
-}
-impl DocumentReviewCommentType {
-    /// Every value the model lists.
-    pub const VALUES: &'static [&'static str] = &["Comment"];
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Comment => "Comment",
-            Self::Unknown(s) => s,
-        }
-    }
-}
-impl rv::StringEnum for DocumentReviewCommentType {
-    fn as_str(&self) -> &str {
-        DocumentReviewCommentType::as_str(self)
-    }
-    fn from_wire(s: String) -> Self {
-        match s.as_str() {
-            "Comment" => Self::Comment,
-            _ => Self::Unknown(s),
-        }
-    }
-}
-rboto::enum_value!(str DocumentReviewCommentType);
+rboto::__structure!(
+    DocumentReviewCommentSource "DocumentReviewCommentSource"[set into from] { type_ :
+    DocumentReviewCommentType, content : String } {}
+);
+rboto::__string_enum!(DocumentReviewCommentType { Comment = "Comment" });
 /// Information about a reviewer's response to a document review request.
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct DocumentReviewerResponseSource {
     /// The date and time that a reviewer entered a response to a document review request.
     pub create_time: Option<rboto::DateTime>,
@@ -5928,239 +1581,43 @@ pub struct DocumentReviewerResponseSource {
     /// The user in your organization assigned to review a document request.
     pub reviewer: Option<String>,
 }
-impl DocumentReviewerResponseSource {
-    /// Sets `CreateTime`.
-    pub fn create_time(mut self, v: impl Into<rboto::DateTime>) -> Self {
-        self.create_time = Some(v.into());
-        self
-    }
-    /// Sets `UpdatedTime`.
-    pub fn updated_time(mut self, v: impl Into<rboto::DateTime>) -> Self {
-        self.updated_time = Some(v.into());
-        self
-    }
-    /// Sets `ReviewStatus`.
-    pub fn review_status(mut self, v: impl Into<ReviewStatus>) -> Self {
-        self.review_status = Some(v.into());
-        self
-    }
-    /// Sets `Comment`.
-    pub fn comment(mut self, v: impl Into<Vec<DocumentReviewCommentSource>>) -> Self {
-        self.comment = Some(v.into());
-        self
-    }
-    /// Sets `Reviewer`.
-    pub fn reviewer(mut self, v: impl Into<String>) -> Self {
-        self.reviewer = Some(v.into());
-        self
-    }
-}
-impl rboto::FromValue for DocumentReviewerResponseSource {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "DocumentReviewerResponseSource")?;
-        Ok(Self {
-            create_time: m.take(0)?,
-            updated_time: m.take(1)?,
-            review_status: m.take(2)?,
-            comment: m.take(3)?,
-            reviewer: m.take(4)?,
-        })
-    }
-}
+rboto::__structure!(
+    DocumentReviewerResponseSource "DocumentReviewerResponseSource"[set from] {
+    create_time : rboto::DateTime, updated_time : rboto::DateTime, review_status :
+    ReviewStatus, comment : Vec < DocumentReviewCommentSource >, reviewer : String } {}
+);
 /// Information about a document approval review.
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct DocumentReviews {
     /// The action to take on a document approval review request.
     pub action: Option<DocumentReviewAction>,
     /// A comment entered by a user in your organization about the document review request.
     pub comment: Option<Vec<DocumentReviewCommentSource>>,
 }
-impl DocumentReviews {
-    /// Sets `Action`.
-    pub fn action(mut self, v: impl Into<DocumentReviewAction>) -> Self {
-        self.action = Some(v.into());
-        self
-    }
-    /// Sets `Comment`.
-    pub fn comment(mut self, v: impl Into<Vec<DocumentReviewCommentSource>>) -> Self {
-        self.comment = Some(v.into());
-        self
-    }
-}
-impl rboto::IntoValue for DocumentReviews {
-    fn into_value(self) -> rboto::Value {
-        rboto::Value::Struct(vec![rv::opt(self.action), rv::opt(self.comment)])
-    }
-}
-/// The status of a document.
-#[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
-#[non_exhaustive]
-pub enum DocumentStatus {
-    /// `Creating`
-    Creating,
-    /// `Active`
-    Active,
-    /// `Updating`
-    Updating,
-    /// `Deleting`
-    Deleting,
-    /// `Failed`
-    Failed,
-    /// A value this version of the SDK does not know.
-    Unknown(String),
-}
-impl DocumentStatus {
-    /// Every value the model lists.
-    pub const VALUES: &'static [&'static str] = &[
-        "Creating",
-        "Active",
-        "Updating",
-        "Deleting",
-        "Failed",
-    ];
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Creating => "Creating",
-            Self::Active => "Active",
-            Self::Updating => "Updating",
-            Self::Deleting => "Deleting",
-            Self::Failed => "Failed",
-            Self::Unknown(s) => s,
-        }
-    }
-}
-impl rv::StringEnum for DocumentStatus {
-    fn as_str(&self) -> &str {
-        DocumentStatus::as_str(self)
-    }
-    fn from_wire(s: String) -> Self {
-        match s.as_str() {
-            "Creating" => Self::Creating,
-            "Active" => Self::Active,
-            "Updating" => Self::Updating,
-            "Deleting" => Self::Deleting,
-            "Failed" => Self::Failed,
-            _ => Self::Unknown(s),
-        }
-    }
-}
-rboto::enum_value!(str DocumentStatus);
-#[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
-#[non_exhaustive]
-pub enum DocumentType {
-    /// `Command`
-    Command,
-    /// `Policy`
-    Policy,
-    /// `Automation`
-    Automation,
-    /// `Session`
-    Session,
-    /// `Package`
-    Package,
-    /// `ApplicationConfiguration`
-    ApplicationConfiguration,
-    /// `ApplicationConfigurationSchema`
-    ApplicationConfigurationSchema,
-    /// `DeploymentStrategy`
-    DeploymentStrategy,
-    /// `ChangeCalendar`
-    ChangeCalendar,
-    /// `Automation.ChangeTemplate`
-    AutomationChangeTemplate,
-    /// `ProblemAnalysis`
-    ProblemAnalysis,
-    /// `ProblemAnalysisTemplate`
-    ProblemAnalysisTemplate,
-    /// `CloudFormation`
-    CloudFormation,
-    /// `ConformancePackTemplate`
-    ConformancePackTemplate,
-    /// `QuickSetup`
-    QuickSetup,
-    /// `ManualApprovalPolicy`
-    ManualApprovalPolicy,
-    /// `AutoApprovalPolicy`
-    AutoApprovalPolicy,
-    /// A value this version of the SDK does not know.
-    Unknown(String),
-}
-impl DocumentType {
-    /// Every value the model lists.
-    pub const VALUES: &'static [&'static str] = &[
-        "Command",
-        "Policy",
-        "Automation",
-        "Session",
-        "Package",
-        "ApplicationConfiguration",
-        "ApplicationConfigurationSchema",
-        "DeploymentStrategy",
-        "ChangeCalendar",
-        "Automation.ChangeTemplate",
-        "ProblemAnalysis",
-        "ProblemAnalysisTemplate",
-        "CloudFormation",
-        "ConformancePackTemplate",
-        "QuickSetup",
-        "ManualApprovalPolicy",
-        "AutoApprovalPolicy",
-    ];
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Command => "Command",
-            Self::Policy => "Policy",
-            Self::Automation => "Automation",
-            Self::Session => "Session",
-            Self::Package => "Package",
-            Self::ApplicationConfiguration => "ApplicationConfiguration",
-            Self::ApplicationConfigurationSchema => "ApplicationConfigurationSchema",
-            Self::DeploymentStrategy => "DeploymentStrategy",
-            Self::ChangeCalendar => "ChangeCalendar",
-            Self::AutomationChangeTemplate => "Automation.ChangeTemplate",
-            Self::ProblemAnalysis => "ProblemAnalysis",
-            Self::ProblemAnalysisTemplate => "ProblemAnalysisTemplate",
-            Self::CloudFormation => "CloudFormation",
-            Self::ConformancePackTemplate => "ConformancePackTemplate",
-            Self::QuickSetup => "QuickSetup",
-            Self::ManualApprovalPolicy => "ManualApprovalPolicy",
-            Self::AutoApprovalPolicy => "AutoApprovalPolicy",
-            Self::Unknown(s) => s,
-        }
-    }
-}
-impl rv::StringEnum for DocumentType {
-    fn as_str(&self) -> &str {
-        DocumentType::as_str(self)
-    }
-    fn from_wire(s: String) -> Self {
-        match s.as_str() {
-            "Command" => Self::Command,
-            "Policy" => Self::Policy,
-            "Automation" => Self::Automation,
-            "Session" => Self::Session,
-            "Package" => Self::Package,
-            "ApplicationConfiguration" => Self::ApplicationConfiguration,
-            "ApplicationConfigurationSchema" => Self::ApplicationConfigurationSchema,
-            "DeploymentStrategy" => Self::DeploymentStrategy,
-            "ChangeCalendar" => Self::ChangeCalendar,
-            "Automation.ChangeTemplate" => Self::AutomationChangeTemplate,
-            "ProblemAnalysis" => Self::ProblemAnalysis,
-            "ProblemAnalysisTemplate" => Self::ProblemAnalysisTemplate,
-            "CloudFormation" => Self::CloudFormation,
-            "ConformancePackTemplate" => Self::ConformancePackTemplate,
-            "QuickSetup" => Self::QuickSetup,
-            "ManualApprovalPolicy" => Self::ManualApprovalPolicy,
-            "AutoApprovalPolicy" => Self::AutoApprovalPolicy,
-            _ => Self::Unknown(s),
-        }
-    }
-}
-rboto::enum_value!(str DocumentType);
+rboto::__structure!(
+    DocumentReviews "DocumentReviews"[set into] { action : DocumentReviewAction, comment
+    : Vec < DocumentReviewCommentSource > } {}
+);
+rboto::__string_enum!(
+    #[doc = " The status of a document."] DocumentStatus { Creating = "Creating", Active
+    = "Active", Updating = "Updating", Deleting = "Deleting", Failed = "Failed" }
+);
+rboto::__string_enum!(
+    DocumentType { Command = "Command", Policy = "Policy", Automation = "Automation",
+    Session = "Session", Package = "Package", ApplicationConfiguration =
+    "ApplicationConfiguration", ApplicationConfigurationSchema =
+    "ApplicationConfigurationSchema", DeploymentStrategy = "DeploymentStrategy",
+    ChangeCalendar = "ChangeCalendar", AutomationChangeTemplate =
+    "Automation.ChangeTemplate", ProblemAnalysis = "ProblemAnalysis",
+    ProblemAnalysisTemplate = "ProblemAnalysisTemplate", CloudFormation =
+    "CloudFormation", ConformancePackTemplate = "ConformancePackTemplate", QuickSetup =
+    "QuickSetup", ManualApprovalPolicy = "ManualApprovalPolicy", AutoApprovalPolicy =
+    "AutoApprovalPolicy" }
+);
 /// Version information about the document.
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct DocumentVersionInfo {
     /// The document name.
     pub name: Option<String>,
@@ -6183,104 +1640,25 @@ pub struct DocumentVersionInfo {
     /// The current status of the approval review for the latest version of the document.
     pub review_status: Option<ReviewStatus>,
 }
-impl DocumentVersionInfo {
-    /// Sets `Name`.
-    pub fn name(mut self, v: impl Into<String>) -> Self {
-        self.name = Some(v.into());
-        self
-    }
-    /// Sets `DisplayName`.
-    pub fn display_name(mut self, v: impl Into<String>) -> Self {
-        self.display_name = Some(v.into());
-        self
-    }
-    /// Sets `DocumentVersion`.
-    pub fn document_version(mut self, v: impl Into<String>) -> Self {
-        self.document_version = Some(v.into());
-        self
-    }
-    /// Sets `VersionName`.
-    pub fn version_name(mut self, v: impl Into<String>) -> Self {
-        self.version_name = Some(v.into());
-        self
-    }
-    /// Sets `CreatedDate`.
-    pub fn created_date(mut self, v: impl Into<rboto::DateTime>) -> Self {
-        self.created_date = Some(v.into());
-        self
-    }
-    /// Sets `IsDefaultVersion`.
-    pub fn is_default_version(mut self, v: bool) -> Self {
-        self.is_default_version = Some(v);
-        self
-    }
-    /// Sets `DocumentFormat`.
-    pub fn document_format(mut self, v: impl Into<DocumentFormat>) -> Self {
-        self.document_format = Some(v.into());
-        self
-    }
-    /// Sets `Status`.
-    pub fn status(mut self, v: impl Into<DocumentStatus>) -> Self {
-        self.status = Some(v.into());
-        self
-    }
-    /// Sets `StatusInformation`.
-    pub fn status_information(mut self, v: impl Into<String>) -> Self {
-        self.status_information = Some(v.into());
-        self
-    }
-    /// Sets `ReviewStatus`.
-    pub fn review_status(mut self, v: impl Into<ReviewStatus>) -> Self {
-        self.review_status = Some(v.into());
-        self
-    }
-}
-impl rboto::FromValue for DocumentVersionInfo {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "DocumentVersionInfo")?;
-        Ok(Self {
-            name: m.take(0)?,
-            display_name: m.take(1)?,
-            document_version: m.take(2)?,
-            version_name: m.take(3)?,
-            created_date: m.take(4)?,
-            is_default_version: m.take(5)?,
-            document_format: m.take(6)?,
-            status: m.take(7)?,
-            status_information: m.take(8)?,
-            review_status: m.take(9)?,
-        })
-    }
-}
+rboto::__structure!(
+    DocumentVersionInfo "DocumentVersionInfo"[set from] { name : String, display_name :
+    String, document_version : String, version_name : String, created_date :
+    rboto::DateTime, is_default_version = bool, document_format : DocumentFormat, status
+    : DocumentStatus, status_information : String, review_status : ReviewStatus } {}
+);
 /// The `EffectivePatch` structure defines metadata about a patch along with the approval state of the patch in a particular patch baseline. The approval state includes information about whether the patch is currently approved, due to be approved by a rule, explicitly approved, or explicitly rejected and the date the patch was or will be approved.
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct EffectivePatch {
     /// Provides metadata for a patch, including information such as the KB ID, severity, classification and a URL for where more information can be obtained about the patch.
     pub patch: Option<Patch>,
     /// The status of the patch in a patch baseline. This includes information about whether the patch is currently approved, due to be approved by a rule, explicitly approved, or explicitly rejected and the date the patch was or will be approved.
     pub patch_status: Option<PatchStatus>,
 }
-impl EffectivePatch {
-    /// Sets `Patch`.
-    pub fn patch(mut self, v: Patch) -> Self {
-        self.patch = Some(v);
-        self
-    }
-    /// Sets `PatchStatus`.
-    pub fn patch_status(mut self, v: PatchStatus) -> Self {
-        self.patch_status = Some(v);
-        self
-    }
-}
-impl rboto::FromValue for EffectivePatch {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "EffectivePatch")?;
-        Ok(Self {
-            patch: m.take(0)?,
-            patch_status: m.take(1)?,
-        })
-    }
-}
+rboto::__structure!(
+    EffectivePatch "EffectivePatch"[set from] { patch : Patch, patch_status : PatchStatus
+    } {}
+);
 /// Information about the inputs for an execution preview.
 #[derive(Clone, PartialEq)]
 #[derive(Debug)]
@@ -6291,49 +1669,15 @@ pub enum ExecutionInputs {
     /// A member this version of the SDK does not know.
     Unknown,
 }
-impl rboto::IntoValue for ExecutionInputs {
+impl rv::IntoValue for ExecutionInputs {
     fn into_value(self) -> rboto::Value {
         match self {
-            Self::Automation(v) => rv::union(1, 0, rboto::IntoValue::into_value(v)),
+            Self::Automation(v) => rv::union(1, 0, rv::IntoValue::into_value(v)),
             Self::Unknown => rv::union(1, 1, rboto::Value::Bool(false)),
         }
     }
 }
-#[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
-#[non_exhaustive]
-pub enum ExecutionMode {
-    /// `Auto`
-    Auto,
-    /// `Interactive`
-    Interactive,
-    /// A value this version of the SDK does not know.
-    Unknown(String),
-}
-impl ExecutionMode {
-    /// Every value the model lists.
-    pub const VALUES: &'static [&'static str] = &["Auto", "Interactive"];
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Auto => "Auto",
-            Self::Interactive => "Interactive",
-            Self::Unknown(s) => s,
-        }
-    }
-}
-impl rv::StringEnum for ExecutionMode {
-    fn as_str(&self) -> &str {
-        ExecutionMode::as_str(self)
-    }
-    fn from_wire(s: String) -> Self {
-        match s.as_str() {
-            "Auto" => Self::Auto,
-            "Interactive" => Self::Interactive,
-            _ => Self::Unknown(s),
-        }
-    }
-}
-rboto::enum_value!(str ExecutionMode);
+rboto::__string_enum!(ExecutionMode { Auto = "Auto", Interactive = "Interactive" });
 /// Information about the changes that would be made if an execution were run.
 #[derive(Clone, PartialEq)]
 #[derive(Debug)]
@@ -6344,101 +1688,24 @@ pub enum ExecutionPreview {
     /// A member this version of the SDK does not know.
     Unknown,
 }
-impl rboto::FromValue for ExecutionPreview {
+impl rv::FromValue for ExecutionPreview {
     fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
         Ok(
             match rv::Members::of(v, "ExecutionPreview")?.take_union() {
-                Some((0, v)) => Self::Automation(rboto::FromValue::from_value(v)?),
+                Some((0, v)) => Self::Automation(rv::FromValue::from_value(v)?),
                 _ => Self::Unknown,
             },
         )
     }
 }
-#[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
-#[non_exhaustive]
-pub enum ExecutionPreviewStatus {
-    /// `Pending`
-    Pending,
-    /// `InProgress`
-    InProgress,
-    /// `Success`
-    Success,
-    /// `Failed`
-    Failed,
-    /// A value this version of the SDK does not know.
-    Unknown(String),
-}
-impl ExecutionPreviewStatus {
-    /// Every value the model lists.
-    pub const VALUES: &'static [&'static str] = &[
-        "Pending",
-        "InProgress",
-        "Success",
-        "Failed",
-    ];
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Pending => "Pending",
-            Self::InProgress => "InProgress",
-            Self::Success => "Success",
-            Self::Failed => "Failed",
-            Self::Unknown(s) => s,
-        }
-    }
-}
-impl rv::StringEnum for ExecutionPreviewStatus {
-    fn as_str(&self) -> &str {
-        ExecutionPreviewStatus::as_str(self)
-    }
-    fn from_wire(s: String) -> Self {
-        match s.as_str() {
-            "Pending" => Self::Pending,
-            "InProgress" => Self::InProgress,
-            "Success" => Self::Success,
-            "Failed" => Self::Failed,
-            _ => Self::Unknown(s),
-        }
-    }
-}
-rboto::enum_value!(str ExecutionPreviewStatus);
-#[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
-#[non_exhaustive]
-pub enum ExternalAlarmState {
-    /// `UNKNOWN`
-    UnknownValue,
-    /// `ALARM`
-    Alarm,
-    /// A value this version of the SDK does not know.
-    Unknown(String),
-}
-impl ExternalAlarmState {
-    /// Every value the model lists.
-    pub const VALUES: &'static [&'static str] = &["UNKNOWN", "ALARM"];
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::UnknownValue => "UNKNOWN",
-            Self::Alarm => "ALARM",
-            Self::Unknown(s) => s,
-        }
-    }
-}
-impl rv::StringEnum for ExternalAlarmState {
-    fn as_str(&self) -> &str {
-        ExternalAlarmState::as_str(self)
-    }
-    fn from_wire(s: String) -> Self {
-        match s.as_str() {
-            "UNKNOWN" => Self::UnknownValue,
-            "ALARM" => Self::Alarm,
-            _ => Self::Unknown(s),
-        }
-    }
-}
-rboto::enum_value!(str ExternalAlarmState);
+rboto::__string_enum!(
+    ExecutionPreviewStatus { Pending = "Pending", InProgress = "InProgress", Success =
+    "Success", Failed = "Failed" }
+);
+rboto::__string_enum!(ExternalAlarmState { UnknownValue = "UNKNOWN", Alarm = "ALARM" });
 /// Describes a failed association.
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct FailedCreateAssociation {
     /// The association.
     pub entry: Option<CreateAssociationBatchRequestEntry>,
@@ -6447,35 +1714,13 @@ pub struct FailedCreateAssociation {
     /// The source of the failure.
     pub fault: Option<Fault>,
 }
-impl FailedCreateAssociation {
-    /// Sets `Entry`.
-    pub fn entry(mut self, v: CreateAssociationBatchRequestEntry) -> Self {
-        self.entry = Some(v);
-        self
-    }
-    /// Sets `Message`.
-    pub fn message(mut self, v: impl Into<String>) -> Self {
-        self.message = Some(v.into());
-        self
-    }
-    /// Sets `Fault`.
-    pub fn fault(mut self, v: impl Into<Fault>) -> Self {
-        self.fault = Some(v.into());
-        self
-    }
-}
-impl rboto::FromValue for FailedCreateAssociation {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "FailedCreateAssociation")?;
-        Ok(Self {
-            entry: m.take(0)?,
-            message: m.take(1)?,
-            fault: m.take(2)?,
-        })
-    }
-}
+rboto::__structure!(
+    FailedCreateAssociation "FailedCreateAssociation"[set from] { entry :
+    CreateAssociationBatchRequestEntry, message : String, fault : Fault } {}
+);
 /// Information about an Automation failure.
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct FailureDetails {
     /// The stage of the Automation execution when the failure occurred. The stages include the following: InputValidation, PreVerification, Invocation, PostVerification.
     pub failure_stage: Option<String>,
@@ -6484,74 +1729,16 @@ pub struct FailureDetails {
     /// Detailed information about the Automation step failure.
     pub details: Option<HashMap<String, Vec<String>>>,
 }
-impl FailureDetails {
-    /// Sets `FailureStage`.
-    pub fn failure_stage(mut self, v: impl Into<String>) -> Self {
-        self.failure_stage = Some(v.into());
-        self
-    }
-    /// Sets `FailureType`.
-    pub fn failure_type(mut self, v: impl Into<String>) -> Self {
-        self.failure_type = Some(v.into());
-        self
-    }
-    /// Sets `Details`.
-    pub fn details(mut self, v: impl Into<HashMap<String, Vec<String>>>) -> Self {
-        self.details = Some(v.into());
-        self
-    }
-}
-impl rboto::FromValue for FailureDetails {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "FailureDetails")?;
-        Ok(Self {
-            failure_stage: m.take(0)?,
-            failure_type: m.take(1)?,
-            details: m.take(2)?,
-        })
-    }
-}
-#[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
-#[non_exhaustive]
-pub enum Fault {
-    /// `Client`
-    Client,
-    /// `Server`
-    Server,
-    /// `Unknown`
-    UnknownValue,
-    /// A value this version of the SDK does not know.
-    Unknown(String),
-}
-impl Fault {
-    /// Every value the model lists.
-    pub const VALUES: &'static [&'static str] = &["Client", "Server", "Unknown"];
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Client => "Client",
-            Self::Server => "Server",
-            Self::UnknownValue => "Unknown",
-            Self::Unknown(s) => s,
-        }
-    }
-}
-impl rv::StringEnum for Fault {
-    fn as_str(&self) -> &str {
-        Fault::as_str(self)
-    }
-    fn from_wire(s: String) -> Self {
-        match s.as_str() {
-            "Client" => Self::Client,
-            "Server" => Self::Server,
-            "Unknown" => Self::UnknownValue,
-            _ => Self::Unknown(s),
-        }
-    }
-}
-rboto::enum_value!(str Fault);
+rboto::__structure!(
+    FailureDetails "FailureDetails"[set from] { failure_stage : String, failure_type :
+    String, details : HashMap < String, Vec < String > > } {}
+);
+rboto::__string_enum!(
+    Fault { Client = "Client", Server = "Server", UnknownValue = "Unknown" }
+);
 /// The access details and targets for connecting to a Google Cloud Platform (GCP) environment, including the workload identity pool provider and service account used for authentication and the projects to target.
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct GcpConfiguration {
     /// The ID of the GCP organization.
     pub organization_id: Option<String>,
@@ -6562,50 +1749,11 @@ pub struct GcpConfiguration {
     /// The target GCP projects for the cloud connector.
     pub targets: Option<GcpConfigurationTargets>,
 }
-impl GcpConfiguration {
-    /// Sets `OrganizationId`.
-    pub fn organization_id(mut self, v: impl Into<String>) -> Self {
-        self.organization_id = Some(v.into());
-        self
-    }
-    /// Sets `WorkloadIdentityPoolProvider`.
-    pub fn workload_identity_pool_provider(mut self, v: impl Into<String>) -> Self {
-        self.workload_identity_pool_provider = Some(v.into());
-        self
-    }
-    /// Sets `ServiceAccountEmail`.
-    pub fn service_account_email(mut self, v: impl Into<String>) -> Self {
-        self.service_account_email = Some(v.into());
-        self
-    }
-    /// Sets `Targets`.
-    pub fn targets(mut self, v: GcpConfigurationTargets) -> Self {
-        self.targets = Some(v);
-        self
-    }
-}
-impl rboto::IntoValue for GcpConfiguration {
-    fn into_value(self) -> rboto::Value {
-        rboto::Value::Struct(
-            vec![
-                rv::opt(self.organization_id), rv::opt(self
-                .workload_identity_pool_provider), rv::opt(self.service_account_email),
-                rv::opt(self.targets)
-            ],
-        )
-    }
-}
-impl rboto::FromValue for GcpConfiguration {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "GcpConfiguration")?;
-        Ok(Self {
-            organization_id: m.take(0)?,
-            workload_identity_pool_provider: m.take(1)?,
-            service_account_email: m.take(2)?,
-            targets: m.take(3)?,
-        })
-    }
-}
+rboto::__structure!(
+    GcpConfiguration "GcpConfiguration"[set into from] { organization_id : String,
+    workload_identity_pool_provider : String, service_account_email : String, targets :
+    GcpConfigurationTargets } {}
+);
 /// The target resources in the GCP environment.
 #[derive(Clone, PartialEq)]
 #[derive(Debug)]
@@ -6616,19 +1764,19 @@ pub enum GcpConfigurationTargets {
     /// A member this version of the SDK does not know.
     Unknown,
 }
-impl rboto::IntoValue for GcpConfigurationTargets {
+impl rv::IntoValue for GcpConfigurationTargets {
     fn into_value(self) -> rboto::Value {
         match self {
-            Self::Projects(v) => rv::union(1, 0, rboto::IntoValue::into_value(v)),
+            Self::Projects(v) => rv::union(1, 0, rv::IntoValue::into_value(v)),
             Self::Unknown => rv::union(1, 1, rboto::Value::Bool(false)),
         }
     }
 }
-impl rboto::FromValue for GcpConfigurationTargets {
+impl rv::FromValue for GcpConfigurationTargets {
     fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
         Ok(
             match rv::Members::of(v, "GcpConfigurationTargets")?.take_union() {
-                Some((0, v)) => Self::Projects(rboto::FromValue::from_value(v)?),
+                Some((0, v)) => Self::Projects(rv::FromValue::from_value(v)?),
                 _ => Self::Unknown,
             },
         )
@@ -6636,42 +1784,20 @@ impl rboto::FromValue for GcpConfigurationTargets {
 }
 /// Information about a GCP project targeted by the cloud connector.
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct GcpProject {
     /// The ID of the GCP project.
     pub project_id: Option<String>,
     /// The display name of the GCP project.
     pub project_display_name: Option<String>,
 }
-impl GcpProject {
-    /// Sets `ProjectId`.
-    pub fn project_id(mut self, v: impl Into<String>) -> Self {
-        self.project_id = Some(v.into());
-        self
-    }
-    /// Sets `ProjectDisplayName`.
-    pub fn project_display_name(mut self, v: impl Into<String>) -> Self {
-        self.project_display_name = Some(v.into());
-        self
-    }
-}
-impl rboto::IntoValue for GcpProject {
-    fn into_value(self) -> rboto::Value {
-        rboto::Value::Struct(
-            vec![rv::opt(self.project_id), rv::opt(self.project_display_name)],
-        )
-    }
-}
-impl rboto::FromValue for GcpProject {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "GcpProject")?;
-        Ok(Self {
-            project_id: m.take(0)?,
-            project_display_name: m.take(1)?,
-        })
-    }
-}
+rboto::__structure!(
+    GcpProject "GcpProject"[set into from] { project_id : String, project_display_name :
+    String } {}
+);
 /// A resource policy helps you to define the IAM entity (for example, an Amazon Web Services account) that can manage your Systems Manager resources. Currently, `OpsItemGroup` is the only resource that supports Systems Manager resource policies. The resource policy for `OpsItemGroup` enables Amazon Web Services accounts to view and interact with OpsCenter operational work items (OpsItems).
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct GetResourcePoliciesResponseEntry {
     /// A policy ID.
     pub policy_id: Option<String>,
@@ -6680,110 +1806,31 @@ pub struct GetResourcePoliciesResponseEntry {
     /// A resource policy helps you to define the IAM entity (for example, an Amazon Web Services account) that can manage your Systems Manager resources. Currently, `OpsItemGroup` is the only resource that supports Systems Manager resource policies. The resource policy for `OpsItemGroup` enables Amazon Web Services accounts to view and interact with OpsCenter operational work items (OpsItems).
     pub policy: Option<String>,
 }
-impl GetResourcePoliciesResponseEntry {
-    /// Sets `PolicyId`.
-    pub fn policy_id(mut self, v: impl Into<String>) -> Self {
-        self.policy_id = Some(v.into());
-        self
-    }
-    /// Sets `PolicyHash`.
-    pub fn policy_hash(mut self, v: impl Into<String>) -> Self {
-        self.policy_hash = Some(v.into());
-        self
-    }
-    /// Sets `Policy`.
-    pub fn policy(mut self, v: impl Into<String>) -> Self {
-        self.policy = Some(v.into());
-        self
-    }
-}
-impl rboto::FromValue for GetResourcePoliciesResponseEntry {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "GetResourcePoliciesResponseEntry")?;
-        Ok(Self {
-            policy_id: m.take(0)?,
-            policy_hash: m.take(1)?,
-            policy: m.take(2)?,
-        })
-    }
-}
-#[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
-#[non_exhaustive]
-pub enum ImpactType {
-    /// `Mutating`
-    Mutating,
-    /// `NonMutating`
-    NonMutating,
-    /// `Undetermined`
-    Undetermined,
-    /// A value this version of the SDK does not know.
-    Unknown(String),
-}
-impl ImpactType {
-    /// Every value the model lists.
-    pub const VALUES: &'static [&'static str] = &[
-        "Mutating",
-        "NonMutating",
-        "Undetermined",
-    ];
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Mutating => "Mutating",
-            Self::NonMutating => "NonMutating",
-            Self::Undetermined => "Undetermined",
-            Self::Unknown(s) => s,
-        }
-    }
-}
-impl rv::StringEnum for ImpactType {
-    fn as_str(&self) -> &str {
-        ImpactType::as_str(self)
-    }
-    fn from_wire(s: String) -> Self {
-        match s.as_str() {
-            "Mutating" => Self::Mutating,
-            "NonMutating" => Self::NonMutating,
-            "Undetermined" => Self::Undetermined,
-            _ => Self::Unknown(s),
-        }
-    }
-}
-rboto::enum_value!(str ImpactType);
+rboto::__structure!(
+    GetResourcePoliciesResponseEntry "GetResourcePoliciesResponseEntry"[set from] {
+    policy_id : String, policy_hash : String, policy : String } {}
+);
+rboto::__string_enum!(
+    ImpactType { Mutating = "Mutating", NonMutating = "NonMutating", Undetermined =
+    "Undetermined" }
+);
 /// Status information about the aggregated associations.
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct InstanceAggregatedAssociationOverview {
     /// Detailed status information about the aggregated associations.
     pub detailed_status: Option<String>,
     /// The number of associations for the managed nodes.
     pub instance_association_status_aggregated_count: Option<HashMap<String, i32>>,
 }
-impl InstanceAggregatedAssociationOverview {
-    /// Sets `DetailedStatus`.
-    pub fn detailed_status(mut self, v: impl Into<String>) -> Self {
-        self.detailed_status = Some(v.into());
-        self
-    }
-    /// Sets `InstanceAssociationStatusAggregatedCount`.
-    pub fn instance_association_status_aggregated_count(
-        mut self,
-        v: impl Into<HashMap<String, i32>>,
-    ) -> Self {
-        self.instance_association_status_aggregated_count = Some(v.into());
-        self
-    }
-}
-impl rboto::FromValue for InstanceAggregatedAssociationOverview {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "InstanceAggregatedAssociationOverview")?;
-        Ok(Self {
-            detailed_status: m.take(0)?,
-            instance_association_status_aggregated_count: m.take(1)?,
-        })
-    }
-}
+rboto::__structure!(
+    InstanceAggregatedAssociationOverview "InstanceAggregatedAssociationOverview"[set
+    from] { detailed_status : String, instance_association_status_aggregated_count :
+    HashMap < String, i32 > } {}
+);
 /// One or more association documents on the managed node.
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct InstanceAssociation {
     /// The association ID.
     pub association_id: Option<String>,
@@ -6794,84 +1841,35 @@ pub struct InstanceAssociation {
     /// Version information for the association on the managed node.
     pub association_version: Option<String>,
 }
-impl InstanceAssociation {
-    /// Sets `AssociationId`.
-    pub fn association_id(mut self, v: impl Into<String>) -> Self {
-        self.association_id = Some(v.into());
-        self
-    }
-    /// Sets `InstanceId`.
-    pub fn instance_id(mut self, v: impl Into<String>) -> Self {
-        self.instance_id = Some(v.into());
-        self
-    }
-    /// Sets `Content`.
-    pub fn content(mut self, v: impl Into<String>) -> Self {
-        self.content = Some(v.into());
-        self
-    }
-    /// Sets `AssociationVersion`.
-    pub fn association_version(mut self, v: impl Into<String>) -> Self {
-        self.association_version = Some(v.into());
-        self
-    }
-}
-impl rboto::FromValue for InstanceAssociation {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "InstanceAssociation")?;
-        Ok(Self {
-            association_id: m.take(0)?,
-            instance_id: m.take(1)?,
-            content: m.take(2)?,
-            association_version: m.take(3)?,
-        })
-    }
-}
+rboto::__structure!(
+    InstanceAssociation "InstanceAssociation"[set from] { association_id : String,
+    instance_id : String, content : String, association_version : String } {}
+);
 /// An S3 bucket where you want to store the results of this request.
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct InstanceAssociationOutputLocation {
     /// An S3 bucket where you want to store the results of this request.
     pub s3_location: Option<S3OutputLocation>,
 }
-impl InstanceAssociationOutputLocation {
-    /// Sets `S3Location`.
-    pub fn s3_location(mut self, v: S3OutputLocation) -> Self {
-        self.s3_location = Some(v);
-        self
-    }
-}
-impl rboto::IntoValue for InstanceAssociationOutputLocation {
-    fn into_value(self) -> rboto::Value {
-        rboto::Value::Struct(vec![rv::opt(self.s3_location)])
-    }
-}
-impl rboto::FromValue for InstanceAssociationOutputLocation {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "InstanceAssociationOutputLocation")?;
-        Ok(Self { s3_location: m.take(0)? })
-    }
-}
+rboto::__structure!(
+    InstanceAssociationOutputLocation "InstanceAssociationOutputLocation"[set into from]
+    { s3_location : S3OutputLocation } {}
+);
 /// The URL of S3 bucket where you want to store the results of this request.
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct InstanceAssociationOutputUrl {
     /// The URL of S3 bucket where you want to store the results of this request.
     pub s3_output_url: Option<S3OutputUrl>,
 }
-impl InstanceAssociationOutputUrl {
-    /// Sets `S3OutputUrl`.
-    pub fn s3_output_url(mut self, v: S3OutputUrl) -> Self {
-        self.s3_output_url = Some(v);
-        self
-    }
-}
-impl rboto::FromValue for InstanceAssociationOutputUrl {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "InstanceAssociationOutputUrl")?;
-        Ok(Self { s3_output_url: m.take(0)? })
-    }
-}
+rboto::__structure!(
+    InstanceAssociationOutputUrl "InstanceAssociationOutputUrl"[set from] { s3_output_url
+    : S3OutputUrl } {}
+);
 /// Status information about the association.
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct InstanceAssociationStatusInfo {
     /// The association ID.
     pub association_id: Option<String>,
@@ -6898,89 +1896,16 @@ pub struct InstanceAssociationStatusInfo {
     /// The name of the association applied to the managed node.
     pub association_name: Option<String>,
 }
-impl InstanceAssociationStatusInfo {
-    /// Sets `AssociationId`.
-    pub fn association_id(mut self, v: impl Into<String>) -> Self {
-        self.association_id = Some(v.into());
-        self
-    }
-    /// Sets `Name`.
-    pub fn name(mut self, v: impl Into<String>) -> Self {
-        self.name = Some(v.into());
-        self
-    }
-    /// Sets `DocumentVersion`.
-    pub fn document_version(mut self, v: impl Into<String>) -> Self {
-        self.document_version = Some(v.into());
-        self
-    }
-    /// Sets `AssociationVersion`.
-    pub fn association_version(mut self, v: impl Into<String>) -> Self {
-        self.association_version = Some(v.into());
-        self
-    }
-    /// Sets `InstanceId`.
-    pub fn instance_id(mut self, v: impl Into<String>) -> Self {
-        self.instance_id = Some(v.into());
-        self
-    }
-    /// Sets `ExecutionDate`.
-    pub fn execution_date(mut self, v: impl Into<rboto::DateTime>) -> Self {
-        self.execution_date = Some(v.into());
-        self
-    }
-    /// Sets `Status`.
-    pub fn status(mut self, v: impl Into<String>) -> Self {
-        self.status = Some(v.into());
-        self
-    }
-    /// Sets `DetailedStatus`.
-    pub fn detailed_status(mut self, v: impl Into<String>) -> Self {
-        self.detailed_status = Some(v.into());
-        self
-    }
-    /// Sets `ExecutionSummary`.
-    pub fn execution_summary(mut self, v: impl Into<String>) -> Self {
-        self.execution_summary = Some(v.into());
-        self
-    }
-    /// Sets `ErrorCode`.
-    pub fn error_code(mut self, v: impl Into<String>) -> Self {
-        self.error_code = Some(v.into());
-        self
-    }
-    /// Sets `OutputUrl`.
-    pub fn output_url(mut self, v: InstanceAssociationOutputUrl) -> Self {
-        self.output_url = Some(v);
-        self
-    }
-    /// Sets `AssociationName`.
-    pub fn association_name(mut self, v: impl Into<String>) -> Self {
-        self.association_name = Some(v.into());
-        self
-    }
-}
-impl rboto::FromValue for InstanceAssociationStatusInfo {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "InstanceAssociationStatusInfo")?;
-        Ok(Self {
-            association_id: m.take(0)?,
-            name: m.take(1)?,
-            document_version: m.take(2)?,
-            association_version: m.take(3)?,
-            instance_id: m.take(4)?,
-            execution_date: m.take(5)?,
-            status: m.take(6)?,
-            detailed_status: m.take(7)?,
-            execution_summary: m.take(8)?,
-            error_code: m.take(9)?,
-            output_url: m.take(10)?,
-            association_name: m.take(11)?,
-        })
-    }
-}
+rboto::__structure!(
+    InstanceAssociationStatusInfo "InstanceAssociationStatusInfo"[set from] {
+    association_id : String, name : String, document_version : String,
+    association_version : String, instance_id : String, execution_date : rboto::DateTime,
+    status : String, detailed_status : String, execution_summary : String, error_code :
+    String, output_url : InstanceAssociationOutputUrl, association_name : String } {}
+);
 /// Details about a specific managed node.
 #[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
 pub struct InstanceInfo {
     /// The type of agent installed on the node.
     pub agent_type: Option<String>,
@@ -7015,135 +1940,17 @@ pub struct InstanceInfo {
     /// The Availability Zone ID where the managed node is located.
     pub availability_zone_id: Option<String>,
 }
-impl InstanceInfo {
-    /// Sets `AgentType`.
-    pub fn agent_type(mut self, v: impl Into<String>) -> Self {
-        self.agent_type = Some(v.into());
-        self
-    }
-    /// Sets `AgentVersion`.
-    pub fn agent_version(mut self, v: impl Into<String>) -> Self {
-        self.agent_version = Some(v.into());
-        self
-    }
-    /// Sets `ComputerName`.
-    pub fn computer_name(mut self, v: impl Into<String>) -> Self {
-        self.computer_name = Some(v.into());
-        self
-    }
-    /// Sets `InstanceStatus`.
-    pub fn instance_status(mut self, v: impl Into<String>) -> Self {
-        self.instance_status = Some(v.into());
-        self
-    }
-    /// Sets `IpAddress`.
-    pub fn ip_address(mut self, v: impl Into<String>) -> Self {
-        self.ip_address = Some(v.into());
-        self
-    }
-    /// Sets `ManagedStatus`.
-    pub fn managed_status(mut self, v: impl Into<ManagedStatus>) -> Self {
-        self.managed_status = Some(v.into());
-        self
-    }
-    /// Sets `Name`.
-    pub fn name(mut self, v: impl Into<String>) -> Self {
-        self.name = Some(v.into());
-        self
-    }
-    /// Sets `PlatformType`.
-    pub fn platform_type(mut self, v: impl Into<PlatformType>) -> Self {
-        self.platform_type = Some(v.into());
-        self
-    }
-    /// Sets `PlatformName`.
-    pub fn platform_name(mut self, v: impl Into<String>) -> Self {
-        self.platform_name = Some(v.into());
-        self
-    }
-    /// Sets `PlatformVersion`.
-    pub fn platform_version(mut self, v: impl Into<String>) -> Self {
-        self.platform_version = Some(v.into());
-        self
-    }
-    /// Sets `ResourceType`.
-    pub fn resource_type(mut self, v: impl Into<ResourceType>) -> Self {
-        self.resource_type = Some(v.into());
-        self
-    }
-    /// Sets `SourceType`.
-    pub fn source_type(mut self, v: impl Into<SourceType>) -> Self {
-        self.source_type = Some(v.into());
-        self
-    }
-    /// Sets `SourceId`.
-    pub fn source_id(mut self, v: impl Into<String>) -> Self {
-        self.source_id = Some(v.into());
-        self
-    }
-    /// Sets `SourceLocation`.
-    pub fn source_location(mut self, v: impl Into<String>) -> Self {
-        self.source_location = Some(v.into());
-        self
-    }
-    /// Sets `AvailabilityZone`.
-    pub fn availability_zone(mut self, v: impl Into<String>) -> Self {
-        self.availability_zone = Some(v.into());
-        self
-    }
-    /// Sets `AvailabilityZoneId`.
-    pub fn availability_zone_id(mut self, v: impl Into<String>) -> Self {
-        self.availability_zone_id = Some(v.into());
-        self
-    }
-}
-impl ::std::fmt::Debug for InstanceInfo {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.debug_struct("InstanceInfo")
-            .field("agent_type", &self.agent_type)
-            .field("agent_version", &self.agent_version)
-            .field("computer_name", &self.computer_name)
-            .field("instance_status", &self.instance_status)
-            .field("ip_address", &rboto::types::Redacted(&self.ip_address))
-            .field("managed_status", &self.managed_status)
-            .field("name", &self.name)
-            .field("platform_type", &self.platform_type)
-            .field("platform_name", &self.platform_name)
-            .field("platform_version", &self.platform_version)
-            .field("resource_type", &self.resource_type)
-            .field("source_type", &self.source_type)
-            .field("source_id", &self.source_id)
-            .field("source_location", &self.source_location)
-            .field("availability_zone", &self.availability_zone)
-            .field("availability_zone_id", &self.availability_zone_id)
-            .finish()
-    }
-}
-impl rboto::FromValue for InstanceInfo {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "InstanceInfo")?;
-        Ok(Self {
-            agent_type: m.take(0)?,
-            agent_version: m.take(1)?,
-            computer_name: m.take(2)?,
-            instance_status: m.take(3)?,
-            ip_address: m.take(4)?,
-            managed_status: m.take(5)?,
-            name: m.take(6)?,
-            platform_type: m.take(7)?,
-            platform_name: m.take(8)?,
-            platform_version: m.take(9)?,
-            resource_type: m.take(10)?,
-            source_type: m.take(11)?,
-            source_id: m.take(12)?,
-            source_location: m.take(13)?,
-            availability_zone: m.take(14)?,
-            availability_zone_id: m.take(15)?,
-        })
-    }
-}
+rboto::__structure!(
+    InstanceInfo "InstanceInfo"[set debug from] { agent_type : String, agent_version :
+    String, computer_name : String, instance_status : String, ip_address :
+    String[sensitive], managed_status : ManagedStatus, name : String, platform_type :
+    PlatformType, platform_name : String, platform_version : String, resource_type :
+    ResourceType, source_type : SourceType, source_id : String, source_location : String,
+    availability_zone : String, availability_zone_id : String } {}
+);
 /// Describes a filter for a specific list of managed nodes.
 #[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
 pub struct InstanceInformation {
     /// The managed node ID.
     pub instance_id: Option<String>,
@@ -7190,310 +1997,53 @@ pub struct InstanceInformation {
     /// The location of the source resource in the third-party cloud environment.
     pub source_location: Option<String>,
 }
-impl InstanceInformation {
-    /// Sets `InstanceId`.
-    pub fn instance_id(mut self, v: impl Into<String>) -> Self {
-        self.instance_id = Some(v.into());
-        self
-    }
-    /// Sets `PingStatus`.
-    pub fn ping_status(mut self, v: impl Into<PingStatus>) -> Self {
-        self.ping_status = Some(v.into());
-        self
-    }
-    /// Sets `LastPingDateTime`.
-    pub fn last_ping_date_time(mut self, v: impl Into<rboto::DateTime>) -> Self {
-        self.last_ping_date_time = Some(v.into());
-        self
-    }
-    /// Sets `AgentVersion`.
-    pub fn agent_version(mut self, v: impl Into<String>) -> Self {
-        self.agent_version = Some(v.into());
-        self
-    }
-    /// Sets `IsLatestVersion`.
-    pub fn is_latest_version(mut self, v: bool) -> Self {
-        self.is_latest_version = Some(v);
-        self
-    }
-    /// Sets `PlatformType`.
-    pub fn platform_type(mut self, v: impl Into<PlatformType>) -> Self {
-        self.platform_type = Some(v.into());
-        self
-    }
-    /// Sets `PlatformName`.
-    pub fn platform_name(mut self, v: impl Into<String>) -> Self {
-        self.platform_name = Some(v.into());
-        self
-    }
-    /// Sets `PlatformVersion`.
-    pub fn platform_version(mut self, v: impl Into<String>) -> Self {
-        self.platform_version = Some(v.into());
-        self
-    }
-    /// Sets `ActivationId`.
-    pub fn activation_id(mut self, v: impl Into<String>) -> Self {
-        self.activation_id = Some(v.into());
-        self
-    }
-    /// Sets `IamRole`.
-    pub fn iam_role(mut self, v: impl Into<String>) -> Self {
-        self.iam_role = Some(v.into());
-        self
-    }
-    /// Sets `RegistrationDate`.
-    pub fn registration_date(mut self, v: impl Into<rboto::DateTime>) -> Self {
-        self.registration_date = Some(v.into());
-        self
-    }
-    /// Sets `ResourceType`.
-    pub fn resource_type(mut self, v: impl Into<ResourceType>) -> Self {
-        self.resource_type = Some(v.into());
-        self
-    }
-    /// Sets `Name`.
-    pub fn name(mut self, v: impl Into<String>) -> Self {
-        self.name = Some(v.into());
-        self
-    }
-    /// Sets `IPAddress`.
-    pub fn ip_address(mut self, v: impl Into<String>) -> Self {
-        self.ip_address = Some(v.into());
-        self
-    }
-    /// Sets `ComputerName`.
-    pub fn computer_name(mut self, v: impl Into<String>) -> Self {
-        self.computer_name = Some(v.into());
-        self
-    }
-    /// Sets `AssociationStatus`.
-    pub fn association_status(mut self, v: impl Into<String>) -> Self {
-        self.association_status = Some(v.into());
-        self
-    }
-    /// Sets `LastAssociationExecutionDate`.
-    pub fn last_association_execution_date(
-        mut self,
-        v: impl Into<rboto::DateTime>,
-    ) -> Self {
-        self.last_association_execution_date = Some(v.into());
-        self
-    }
-    /// Sets `LastSuccessfulAssociationExecutionDate`.
-    pub fn last_successful_association_execution_date(
-        mut self,
-        v: impl Into<rboto::DateTime>,
-    ) -> Self {
-        self.last_successful_association_execution_date = Some(v.into());
-        self
-    }
-    /// Sets `AssociationOverview`.
-    pub fn association_overview(
-        mut self,
-        v: InstanceAggregatedAssociationOverview,
-    ) -> Self {
-        self.association_overview = Some(v);
-        self
-    }
-    /// Sets `SourceId`.
-    pub fn source_id(mut self, v: impl Into<String>) -> Self {
-        self.source_id = Some(v.into());
-        self
-    }
-    /// Sets `SourceType`.
-    pub fn source_type(mut self, v: impl Into<SourceType>) -> Self {
-        self.source_type = Some(v.into());
-        self
-    }
-    /// Sets `SourceLocation`.
-    pub fn source_location(mut self, v: impl Into<String>) -> Self {
-        self.source_location = Some(v.into());
-        self
-    }
-}
-impl ::std::fmt::Debug for InstanceInformation {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.debug_struct("InstanceInformation")
-            .field("instance_id", &self.instance_id)
-            .field("ping_status", &self.ping_status)
-            .field("last_ping_date_time", &self.last_ping_date_time)
-            .field("agent_version", &self.agent_version)
-            .field("is_latest_version", &self.is_latest_version)
-            .field("platform_type", &self.platform_type)
-            .field("platform_name", &self.platform_name)
-            .field("platform_version", &self.platform_version)
-            .field("activation_id", &self.activation_id)
-            .field("iam_role", &self.iam_role)
-            .field("registration_date", &self.registration_date)
-            .field("resource_type", &self.resource_type)
-            .field("name", &self.name)
-            .field("ip_address", &rboto::types::Redacted(&self.ip_address))
-            .field("computer_name", &self.computer_name)
-            .field("association_status", &self.association_status)
-            .field(
-                "last_association_execution_date",
-                &self.last_association_execution_date,
-            )
-            .field(
-                "last_successful_association_execution_date",
-                &self.last_successful_association_execution_date,
-            )
-            .field("association_overview", &self.association_overview)
-            .field("source_id", &self.source_id)
-            .field("source_type", &self.source_type)
-            .field("source_location", &self.source_location)
-            .finish()
-    }
-}
-impl rboto::FromValue for InstanceInformation {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "InstanceInformation")?;
-        Ok(Self {
-            instance_id: m.take(0)?,
-            ping_status: m.take(1)?,
-            last_ping_date_time: m.take(2)?,
-            agent_version: m.take(3)?,
-            is_latest_version: m.take(4)?,
-            platform_type: m.take(5)?,
-            platform_name: m.take(6)?,
-            platform_version: m.take(7)?,
-            activation_id: m.take(8)?,
-            iam_role: m.take(9)?,
-            registration_date: m.take(10)?,
-            resource_type: m.take(11)?,
-            name: m.take(12)?,
-            ip_address: m.take(13)?,
-            computer_name: m.take(14)?,
-            association_status: m.take(15)?,
-            last_association_execution_date: m.take(16)?,
-            last_successful_association_execution_date: m.take(17)?,
-            association_overview: m.take(18)?,
-            source_id: m.take(19)?,
-            source_type: m.take(20)?,
-            source_location: m.take(21)?,
-        })
-    }
-}
+rboto::__structure!(
+    InstanceInformation "InstanceInformation"[set debug from] { instance_id : String,
+    ping_status : PingStatus, last_ping_date_time : rboto::DateTime, agent_version :
+    String, is_latest_version = bool, platform_type : PlatformType, platform_name :
+    String, platform_version : String, activation_id : String, iam_role : String,
+    registration_date : rboto::DateTime, resource_type : ResourceType, name : String,
+    ip_address : String[sensitive], computer_name : String, association_status : String,
+    last_association_execution_date : rboto::DateTime,
+    last_successful_association_execution_date : rboto::DateTime, association_overview :
+    InstanceAggregatedAssociationOverview, source_id : String, source_type : SourceType,
+    source_location : String } {}
+);
 /// Describes a filter for a specific list of managed nodes. You can filter node information by using tags. You specify tags by using a key-value mapping.
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct InstanceInformationFilter {
     /// The name of the filter.
     pub key: Option<InstanceInformationFilterKey>,
     /// The filter values.
     pub value_set: Option<Vec<String>>,
 }
-impl InstanceInformationFilter {
-    /// Sets `key`.
-    pub fn key(mut self, v: impl Into<InstanceInformationFilterKey>) -> Self {
-        self.key = Some(v.into());
-        self
-    }
-    /// Sets `valueSet`.
-    pub fn value_set(mut self, v: impl Into<Vec<String>>) -> Self {
-        self.value_set = Some(v.into());
-        self
-    }
-}
-impl rboto::IntoValue for InstanceInformationFilter {
-    fn into_value(self) -> rboto::Value {
-        rboto::Value::Struct(vec![rv::opt(self.key), rv::opt(self.value_set)])
-    }
-}
-#[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
-#[non_exhaustive]
-pub enum InstanceInformationFilterKey {
-    /// `InstanceIds`
-    InstanceIds,
-    /// `AgentVersion`
-    AgentVersion,
-    /// `PingStatus`
-    PingStatus,
-    /// `PlatformTypes`
-    PlatformTypes,
-    /// `ActivationIds`
-    ActivationIds,
-    /// `IamRole`
-    IamRole,
-    /// `ResourceType`
-    ResourceType,
-    /// `AssociationStatus`
-    AssociationStatus,
-    /// A value this version of the SDK does not know.
-    Unknown(String),
-}
-impl InstanceInformationFilterKey {
-    /// Every value the model lists.
-    pub const VALUES: &'static [&'static str] = &[
-        "InstanceIds",
-        "AgentVersion",
-        "PingStatus",
-        "PlatformTypes",
-        "ActivationIds",
-        "IamRole",
-        "ResourceType",
-        "AssociationStatus",
-    ];
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::InstanceIds => "InstanceIds",
-            Self::AgentVersion => "AgentVersion",
-            Self::PingStatus => "PingStatus",
-            Self::PlatformTypes => "PlatformTypes",
-            Self::ActivationIds => "ActivationIds",
-            Self::IamRole => "IamRole",
-            Self::ResourceType => "ResourceType",
-            Self::AssociationStatus => "AssociationStatus",
-            Self::Unknown(s) => s,
-        }
-    }
-}
-impl rv::StringEnum for InstanceInformationFilterKey {
-    fn as_str(&self) -> &str {
-        InstanceInformationFilterKey::as_str(self)
-    }
-    fn from_wire(s: String) -> Self {
-        match s.as_str() {
-            "InstanceIds" => Self::InstanceIds,
-            "AgentVersion" => Self::AgentVersion,
-            "PingStatus" => Self::PingStatus,
-            "PlatformTypes" => Self::PlatformTypes,
-            "ActivationIds" => Self::ActivationIds,
-            "IamRole" => Self::IamRole,
-            "ResourceType" => Self::ResourceType,
-            "AssociationStatus" => Self::AssociationStatus,
-            _ => Self::Unknown(s),
-        }
-    }
-}
-rboto::enum_value!(str InstanceInformationFilterKey);
+rboto::__structure!(
+    InstanceInformationFilter "InstanceInformationFilter"[set into] { key :
+    InstanceInformationFilterKey, value_set : Vec < String > } {}
+);
+rboto::__string_enum!(
+    InstanceInformationFilterKey { InstanceIds = "InstanceIds", AgentVersion =
+    "AgentVersion", PingStatus = "PingStatus", PlatformTypes = "PlatformTypes",
+    ActivationIds = "ActivationIds", IamRole = "IamRole", ResourceType = "ResourceType",
+    AssociationStatus = "AssociationStatus" }
+);
 /// The filters to describe or get information about your managed nodes.
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct InstanceInformationStringFilter {
     /// The filter key name to describe your managed nodes.
     pub key: Option<String>,
     /// The filter values.
     pub values: Option<Vec<String>>,
 }
-impl InstanceInformationStringFilter {
-    /// Sets `Key`.
-    pub fn key(mut self, v: impl Into<String>) -> Self {
-        self.key = Some(v.into());
-        self
-    }
-    /// Sets `Values`.
-    pub fn values(mut self, v: impl Into<Vec<String>>) -> Self {
-        self.values = Some(v.into());
-        self
-    }
-}
-impl rboto::IntoValue for InstanceInformationStringFilter {
-    fn into_value(self) -> rboto::Value {
-        rboto::Value::Struct(vec![rv::opt(self.key), rv::opt(self.values)])
-    }
-}
+rboto::__structure!(
+    InstanceInformationStringFilter "InstanceInformationStringFilter"[set into] { key :
+    String, values : Vec < String > } {}
+);
 /// Defines the high-level patch compliance state for a managed node, providing information about the number of installed, missing, not applicable, and failed patches along with metadata about the operation when this information was gathered for the managed node.
 #[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
 pub struct InstancePatchState {
     /// The ID of the managed node the high-level patch compliance information was collected for.
     pub instance_id: Option<String>,
@@ -7542,199 +2092,22 @@ pub struct InstancePatchState {
     /// The number of patches per node that are specified as other than `Critical` or `Security` but aren't compliant with the patch baseline. The status of these managed nodes is `NON_COMPLIANT`.
     pub other_non_compliant_count: Option<i32>,
 }
-impl InstancePatchState {
-    /// Sets `InstanceId`.
-    pub fn instance_id(mut self, v: impl Into<String>) -> Self {
-        self.instance_id = Some(v.into());
-        self
-    }
-    /// Sets `PatchGroup`.
-    pub fn patch_group(mut self, v: impl Into<String>) -> Self {
-        self.patch_group = Some(v.into());
-        self
-    }
-    /// Sets `BaselineId`.
-    pub fn baseline_id(mut self, v: impl Into<String>) -> Self {
-        self.baseline_id = Some(v.into());
-        self
-    }
-    /// Sets `SnapshotId`.
-    pub fn snapshot_id(mut self, v: impl Into<String>) -> Self {
-        self.snapshot_id = Some(v.into());
-        self
-    }
-    /// Sets `InstallOverrideList`.
-    pub fn install_override_list(mut self, v: impl Into<String>) -> Self {
-        self.install_override_list = Some(v.into());
-        self
-    }
-    /// Sets `OwnerInformation`.
-    pub fn owner_information(mut self, v: impl Into<String>) -> Self {
-        self.owner_information = Some(v.into());
-        self
-    }
-    /// Sets `InstalledCount`.
-    pub fn installed_count(mut self, v: i32) -> Self {
-        self.installed_count = Some(v);
-        self
-    }
-    /// Sets `InstalledOtherCount`.
-    pub fn installed_other_count(mut self, v: i32) -> Self {
-        self.installed_other_count = Some(v);
-        self
-    }
-    /// Sets `InstalledPendingRebootCount`.
-    pub fn installed_pending_reboot_count(mut self, v: i32) -> Self {
-        self.installed_pending_reboot_count = Some(v);
-        self
-    }
-    /// Sets `InstalledRejectedCount`.
-    pub fn installed_rejected_count(mut self, v: i32) -> Self {
-        self.installed_rejected_count = Some(v);
-        self
-    }
-    /// Sets `MissingCount`.
-    pub fn missing_count(mut self, v: i32) -> Self {
-        self.missing_count = Some(v);
-        self
-    }
-    /// Sets `FailedCount`.
-    pub fn failed_count(mut self, v: i32) -> Self {
-        self.failed_count = Some(v);
-        self
-    }
-    /// Sets `UnreportedNotApplicableCount`.
-    pub fn unreported_not_applicable_count(mut self, v: i32) -> Self {
-        self.unreported_not_applicable_count = Some(v);
-        self
-    }
-    /// Sets `NotApplicableCount`.
-    pub fn not_applicable_count(mut self, v: i32) -> Self {
-        self.not_applicable_count = Some(v);
-        self
-    }
-    /// Sets `AvailableSecurityUpdateCount`.
-    pub fn available_security_update_count(mut self, v: i32) -> Self {
-        self.available_security_update_count = Some(v);
-        self
-    }
-    /// Sets `OperationStartTime`.
-    pub fn operation_start_time(mut self, v: impl Into<rboto::DateTime>) -> Self {
-        self.operation_start_time = Some(v.into());
-        self
-    }
-    /// Sets `OperationEndTime`.
-    pub fn operation_end_time(mut self, v: impl Into<rboto::DateTime>) -> Self {
-        self.operation_end_time = Some(v.into());
-        self
-    }
-    /// Sets `Operation`.
-    pub fn operation(mut self, v: impl Into<PatchOperationType>) -> Self {
-        self.operation = Some(v.into());
-        self
-    }
-    /// Sets `LastNoRebootInstallOperationTime`.
-    pub fn last_no_reboot_install_operation_time(
-        mut self,
-        v: impl Into<rboto::DateTime>,
-    ) -> Self {
-        self.last_no_reboot_install_operation_time = Some(v.into());
-        self
-    }
-    /// Sets `RebootOption`.
-    pub fn reboot_option(mut self, v: impl Into<RebootOption>) -> Self {
-        self.reboot_option = Some(v.into());
-        self
-    }
-    /// Sets `CriticalNonCompliantCount`.
-    pub fn critical_non_compliant_count(mut self, v: i32) -> Self {
-        self.critical_non_compliant_count = Some(v);
-        self
-    }
-    /// Sets `SecurityNonCompliantCount`.
-    pub fn security_non_compliant_count(mut self, v: i32) -> Self {
-        self.security_non_compliant_count = Some(v);
-        self
-    }
-    /// Sets `OtherNonCompliantCount`.
-    pub fn other_non_compliant_count(mut self, v: i32) -> Self {
-        self.other_non_compliant_count = Some(v);
-        self
-    }
-}
-impl ::std::fmt::Debug for InstancePatchState {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.debug_struct("InstancePatchState")
-            .field("instance_id", &self.instance_id)
-            .field("patch_group", &self.patch_group)
-            .field("baseline_id", &self.baseline_id)
-            .field("snapshot_id", &self.snapshot_id)
-            .field("install_override_list", &self.install_override_list)
-            .field("owner_information", &rboto::types::Redacted(&self.owner_information))
-            .field("installed_count", &self.installed_count)
-            .field("installed_other_count", &self.installed_other_count)
-            .field(
-                "installed_pending_reboot_count",
-                &self.installed_pending_reboot_count,
-            )
-            .field("installed_rejected_count", &self.installed_rejected_count)
-            .field("missing_count", &self.missing_count)
-            .field("failed_count", &self.failed_count)
-            .field(
-                "unreported_not_applicable_count",
-                &self.unreported_not_applicable_count,
-            )
-            .field("not_applicable_count", &self.not_applicable_count)
-            .field(
-                "available_security_update_count",
-                &self.available_security_update_count,
-            )
-            .field("operation_start_time", &self.operation_start_time)
-            .field("operation_end_time", &self.operation_end_time)
-            .field("operation", &self.operation)
-            .field(
-                "last_no_reboot_install_operation_time",
-                &self.last_no_reboot_install_operation_time,
-            )
-            .field("reboot_option", &self.reboot_option)
-            .field("critical_non_compliant_count", &self.critical_non_compliant_count)
-            .field("security_non_compliant_count", &self.security_non_compliant_count)
-            .field("other_non_compliant_count", &self.other_non_compliant_count)
-            .finish()
-    }
-}
-impl rboto::FromValue for InstancePatchState {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "InstancePatchState")?;
-        Ok(Self {
-            instance_id: m.take(0)?,
-            patch_group: m.take(1)?,
-            baseline_id: m.take(2)?,
-            snapshot_id: m.take(3)?,
-            install_override_list: m.take(4)?,
-            owner_information: m.take(5)?,
-            installed_count: m.take(6)?,
-            installed_other_count: m.take(7)?,
-            installed_pending_reboot_count: m.take(8)?,
-            installed_rejected_count: m.take(9)?,
-            missing_count: m.take(10)?,
-            failed_count: m.take(11)?,
-            unreported_not_applicable_count: m.take(12)?,
-            not_applicable_count: m.take(13)?,
-            available_security_update_count: m.take(14)?,
-            operation_start_time: m.take(15)?,
-            operation_end_time: m.take(16)?,
-            operation: m.take(17)?,
-            last_no_reboot_install_operation_time: m.take(18)?,
-            reboot_option: m.take(19)?,
-            critical_non_compliant_count: m.take(20)?,
-            security_non_compliant_count: m.take(21)?,
-            other_non_compliant_count: m.take(22)?,
-        })
-    }
-}
+rboto::__structure!(
+    InstancePatchState "InstancePatchState"[set debug from] { instance_id : String,
+    patch_group : String, baseline_id : String, snapshot_id : String,
+    install_override_list : String, owner_information : String[sensitive],
+    installed_count = i32, installed_other_count = i32, installed_pending_reboot_count =
+    i32, installed_rejected_count = i32, missing_count = i32, failed_count = i32,
+    unreported_not_applicable_count = i32, not_applicable_count = i32,
+    available_security_update_count = i32, operation_start_time : rboto::DateTime,
+    operation_end_time : rboto::DateTime, operation : PatchOperationType,
+    last_no_reboot_install_operation_time : rboto::DateTime, reboot_option :
+    RebootOption, critical_non_compliant_count = i32, security_non_compliant_count = i32,
+    other_non_compliant_count = i32 } {}
+);
 /// Defines a filter used in DescribeInstancePatchStatesForPatchGroup to scope down the information returned by the API.
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct InstancePatchStateFilter {
     /// The key for the filter. Supported values include the following:
     pub key: Option<String>,
@@ -7743,80 +2116,17 @@ pub struct InstancePatchStateFilter {
     /// The type of comparison that should be performed for the value.
     pub type_: Option<InstancePatchStateOperatorType>,
 }
-impl InstancePatchStateFilter {
-    /// Sets `Key`.
-    pub fn key(mut self, v: impl Into<String>) -> Self {
-        self.key = Some(v.into());
-        self
-    }
-    /// Sets `Values`.
-    pub fn values(mut self, v: impl Into<Vec<String>>) -> Self {
-        self.values = Some(v.into());
-        self
-    }
-    /// Sets `Type`.
-    pub fn type_(mut self, v: impl Into<InstancePatchStateOperatorType>) -> Self {
-        self.type_ = Some(v.into());
-        self
-    }
-}
-impl rboto::IntoValue for InstancePatchStateFilter {
-    fn into_value(self) -> rboto::Value {
-        rboto::Value::Struct(
-            vec![rv::opt(self.key), rv::opt(self.values), rv::opt(self.type_)],
-        )
-    }
-}
-#[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
-#[non_exhaustive]
-pub enum InstancePatchStateOperatorType {
-    /// `Equal`
-    Equal,
-    /// `NotEqual`
-    NotEqual,
-    /// `LessThan`
-    LessThan,
-    /// `GreaterThan`
-    GreaterThan,
-    /// A value this version of the SDK does not know.
-    Unknown(String),
-}
-impl InstancePatchStateOperatorType {
-    /// Every value the model lists.
-    pub const VALUES: &'static [&'static str] = &[
-        "Equal",
-        "NotEqual",
-        "LessThan",
-        "GreaterThan",
-    ];
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Equal => "Equal",
-            Self::NotEqual => "NotEqual",
-            Self::LessThan => "LessThan",
-            Self::GreaterThan => "GreaterThan",
-            Self::Unknown(s) => s,
-        }
-    }
-}
-impl rv::StringEnum for InstancePatchStateOperatorType {
-    fn as_str(&self) -> &str {
-        InstancePatchStateOperatorType::as_str(self)
-    }
-    fn from_wire(s: String) -> Self {
-        match s.as_str() {
-            "Equal" => Self::Equal,
-            "NotEqual" => Self::NotEqual,
-            "LessThan" => Self::LessThan,
-            "GreaterThan" => Self::GreaterThan,
-            _ => Self::Unknown(s),
-        }
-    }
-}
-rboto::enum_value!(str InstancePatchStateOperatorType);
+rboto::__structure!(
+    InstancePatchStateFilter "InstancePatchStateFilter"[set into] { key : String, values
+    : Vec < String >, type_ : InstancePatchStateOperatorType } {}
+);
+rboto::__string_enum!(
+    InstancePatchStateOperatorType { Equal = "Equal", NotEqual = "NotEqual", LessThan =
+    "LessThan", GreaterThan = "GreaterThan" }
+);
 /// An object containing various properties of a managed node.
 #[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
 pub struct InstanceProperty {
     /// The value of the EC2 `Name` tag associated with the node. If a `Name` tag hasn't been applied to the node, this value is blank.
     pub name: Option<String>,
@@ -7874,385 +2184,45 @@ pub struct InstanceProperty {
     /// The Availability Zone where the managed node is located.
     pub availability_zone: Option<String>,
 }
-impl InstanceProperty {
-    /// Sets `Name`.
-    pub fn name(mut self, v: impl Into<String>) -> Self {
-        self.name = Some(v.into());
-        self
-    }
-    /// Sets `InstanceId`.
-    pub fn instance_id(mut self, v: impl Into<String>) -> Self {
-        self.instance_id = Some(v.into());
-        self
-    }
-    /// Sets `InstanceType`.
-    pub fn instance_type(mut self, v: impl Into<String>) -> Self {
-        self.instance_type = Some(v.into());
-        self
-    }
-    /// Sets `InstanceRole`.
-    pub fn instance_role(mut self, v: impl Into<String>) -> Self {
-        self.instance_role = Some(v.into());
-        self
-    }
-    /// Sets `KeyName`.
-    pub fn key_name(mut self, v: impl Into<String>) -> Self {
-        self.key_name = Some(v.into());
-        self
-    }
-    /// Sets `InstanceState`.
-    pub fn instance_state(mut self, v: impl Into<String>) -> Self {
-        self.instance_state = Some(v.into());
-        self
-    }
-    /// Sets `Architecture`.
-    pub fn architecture(mut self, v: impl Into<String>) -> Self {
-        self.architecture = Some(v.into());
-        self
-    }
-    /// Sets `IPAddress`.
-    pub fn ip_address(mut self, v: impl Into<String>) -> Self {
-        self.ip_address = Some(v.into());
-        self
-    }
-    /// Sets `LaunchTime`.
-    pub fn launch_time(mut self, v: impl Into<rboto::DateTime>) -> Self {
-        self.launch_time = Some(v.into());
-        self
-    }
-    /// Sets `PingStatus`.
-    pub fn ping_status(mut self, v: impl Into<PingStatus>) -> Self {
-        self.ping_status = Some(v.into());
-        self
-    }
-    /// Sets `LastPingDateTime`.
-    pub fn last_ping_date_time(mut self, v: impl Into<rboto::DateTime>) -> Self {
-        self.last_ping_date_time = Some(v.into());
-        self
-    }
-    /// Sets `AgentVersion`.
-    pub fn agent_version(mut self, v: impl Into<String>) -> Self {
-        self.agent_version = Some(v.into());
-        self
-    }
-    /// Sets `PlatformType`.
-    pub fn platform_type(mut self, v: impl Into<PlatformType>) -> Self {
-        self.platform_type = Some(v.into());
-        self
-    }
-    /// Sets `PlatformName`.
-    pub fn platform_name(mut self, v: impl Into<String>) -> Self {
-        self.platform_name = Some(v.into());
-        self
-    }
-    /// Sets `PlatformVersion`.
-    pub fn platform_version(mut self, v: impl Into<String>) -> Self {
-        self.platform_version = Some(v.into());
-        self
-    }
-    /// Sets `ActivationId`.
-    pub fn activation_id(mut self, v: impl Into<String>) -> Self {
-        self.activation_id = Some(v.into());
-        self
-    }
-    /// Sets `IamRole`.
-    pub fn iam_role(mut self, v: impl Into<String>) -> Self {
-        self.iam_role = Some(v.into());
-        self
-    }
-    /// Sets `RegistrationDate`.
-    pub fn registration_date(mut self, v: impl Into<rboto::DateTime>) -> Self {
-        self.registration_date = Some(v.into());
-        self
-    }
-    /// Sets `ResourceType`.
-    pub fn resource_type(mut self, v: impl Into<String>) -> Self {
-        self.resource_type = Some(v.into());
-        self
-    }
-    /// Sets `ComputerName`.
-    pub fn computer_name(mut self, v: impl Into<String>) -> Self {
-        self.computer_name = Some(v.into());
-        self
-    }
-    /// Sets `AssociationStatus`.
-    pub fn association_status(mut self, v: impl Into<String>) -> Self {
-        self.association_status = Some(v.into());
-        self
-    }
-    /// Sets `LastAssociationExecutionDate`.
-    pub fn last_association_execution_date(
-        mut self,
-        v: impl Into<rboto::DateTime>,
-    ) -> Self {
-        self.last_association_execution_date = Some(v.into());
-        self
-    }
-    /// Sets `LastSuccessfulAssociationExecutionDate`.
-    pub fn last_successful_association_execution_date(
-        mut self,
-        v: impl Into<rboto::DateTime>,
-    ) -> Self {
-        self.last_successful_association_execution_date = Some(v.into());
-        self
-    }
-    /// Sets `AssociationOverview`.
-    pub fn association_overview(
-        mut self,
-        v: InstanceAggregatedAssociationOverview,
-    ) -> Self {
-        self.association_overview = Some(v);
-        self
-    }
-    /// Sets `SourceId`.
-    pub fn source_id(mut self, v: impl Into<String>) -> Self {
-        self.source_id = Some(v.into());
-        self
-    }
-    /// Sets `SourceType`.
-    pub fn source_type(mut self, v: impl Into<SourceType>) -> Self {
-        self.source_type = Some(v.into());
-        self
-    }
-    /// Sets `SourceLocation`.
-    pub fn source_location(mut self, v: impl Into<String>) -> Self {
-        self.source_location = Some(v.into());
-        self
-    }
-    /// Sets `AvailabilityZone`.
-    pub fn availability_zone(mut self, v: impl Into<String>) -> Self {
-        self.availability_zone = Some(v.into());
-        self
-    }
-}
-impl ::std::fmt::Debug for InstanceProperty {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.debug_struct("InstanceProperty")
-            .field("name", &self.name)
-            .field("instance_id", &self.instance_id)
-            .field("instance_type", &self.instance_type)
-            .field("instance_role", &self.instance_role)
-            .field("key_name", &self.key_name)
-            .field("instance_state", &self.instance_state)
-            .field("architecture", &self.architecture)
-            .field("ip_address", &rboto::types::Redacted(&self.ip_address))
-            .field("launch_time", &self.launch_time)
-            .field("ping_status", &self.ping_status)
-            .field("last_ping_date_time", &self.last_ping_date_time)
-            .field("agent_version", &self.agent_version)
-            .field("platform_type", &self.platform_type)
-            .field("platform_name", &self.platform_name)
-            .field("platform_version", &self.platform_version)
-            .field("activation_id", &self.activation_id)
-            .field("iam_role", &self.iam_role)
-            .field("registration_date", &self.registration_date)
-            .field("resource_type", &self.resource_type)
-            .field("computer_name", &self.computer_name)
-            .field("association_status", &self.association_status)
-            .field(
-                "last_association_execution_date",
-                &self.last_association_execution_date,
-            )
-            .field(
-                "last_successful_association_execution_date",
-                &self.last_successful_association_execution_date,
-            )
-            .field("association_overview", &self.association_overview)
-            .field("source_id", &self.source_id)
-            .field("source_type", &self.source_type)
-            .field("source_location", &self.source_location)
-            .field("availability_zone", &self.availability_zone)
-            .finish()
-    }
-}
-impl rboto::FromValue for InstanceProperty {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "InstanceProperty")?;
-        Ok(Self {
-            name: m.take(0)?,
-            instance_id: m.take(1)?,
-            instance_type: m.take(2)?,
-            instance_role: m.take(3)?,
-            key_name: m.take(4)?,
-            instance_state: m.take(5)?,
-            architecture: m.take(6)?,
-            ip_address: m.take(7)?,
-            launch_time: m.take(8)?,
-            ping_status: m.take(9)?,
-            last_ping_date_time: m.take(10)?,
-            agent_version: m.take(11)?,
-            platform_type: m.take(12)?,
-            platform_name: m.take(13)?,
-            platform_version: m.take(14)?,
-            activation_id: m.take(15)?,
-            iam_role: m.take(16)?,
-            registration_date: m.take(17)?,
-            resource_type: m.take(18)?,
-            computer_name: m.take(19)?,
-            association_status: m.take(20)?,
-            last_association_execution_date: m.take(21)?,
-            last_successful_association_execution_date: m.take(22)?,
-            association_overview: m.take(23)?,
-            source_id: m.take(24)?,
-            source_type: m.take(25)?,
-            source_location: m.take(26)?,
-            availability_zone: m.take(27)?,
-        })
-    }
-}
+rboto::__structure!(
+    InstanceProperty "InstanceProperty"[set debug from] { name : String, instance_id :
+    String, instance_type : String, instance_role : String, key_name : String,
+    instance_state : String, architecture : String, ip_address : String[sensitive],
+    launch_time : rboto::DateTime, ping_status : PingStatus, last_ping_date_time :
+    rboto::DateTime, agent_version : String, platform_type : PlatformType, platform_name
+    : String, platform_version : String, activation_id : String, iam_role : String,
+    registration_date : rboto::DateTime, resource_type : String, computer_name : String,
+    association_status : String, last_association_execution_date : rboto::DateTime,
+    last_successful_association_execution_date : rboto::DateTime, association_overview :
+    InstanceAggregatedAssociationOverview, source_id : String, source_type : SourceType,
+    source_location : String, availability_zone : String } {}
+);
 /// Describes a filter for a specific list of managed nodes. You can filter node information by using tags. You specify tags by using a key-value mapping.
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct InstancePropertyFilter {
     /// The name of the filter.
     pub key: Option<InstancePropertyFilterKey>,
     /// The filter values.
     pub value_set: Option<Vec<String>>,
 }
-impl InstancePropertyFilter {
-    /// Sets `key`.
-    pub fn key(mut self, v: impl Into<InstancePropertyFilterKey>) -> Self {
-        self.key = Some(v.into());
-        self
-    }
-    /// Sets `valueSet`.
-    pub fn value_set(mut self, v: impl Into<Vec<String>>) -> Self {
-        self.value_set = Some(v.into());
-        self
-    }
-}
-impl rboto::IntoValue for InstancePropertyFilter {
-    fn into_value(self) -> rboto::Value {
-        rboto::Value::Struct(vec![rv::opt(self.key), rv::opt(self.value_set)])
-    }
-}
-#[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
-#[non_exhaustive]
-pub enum InstancePropertyFilterKey {
-    /// `InstanceIds`
-    InstanceIds,
-    /// `AgentVersion`
-    AgentVersion,
-    /// `PingStatus`
-    PingStatus,
-    /// `PlatformTypes`
-    PlatformTypes,
-    /// `DocumentName`
-    DocumentName,
-    /// `ActivationIds`
-    ActivationIds,
-    /// `IamRole`
-    IamRole,
-    /// `ResourceType`
-    ResourceType,
-    /// `AssociationStatus`
-    AssociationStatus,
-    /// A value this version of the SDK does not know.
-    Unknown(String),
-}
-impl InstancePropertyFilterKey {
-    /// Every value the model lists.
-    pub const VALUES: &'static [&'static str] = &[
-        "InstanceIds",
-        "AgentVersion",
-        "PingStatus",
-        "PlatformTypes",
-        "DocumentName",
-        "ActivationIds",
-        "IamRole",
-        "ResourceType",
-        "AssociationStatus",
-    ];
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::InstanceIds => "InstanceIds",
-            Self::AgentVersion => "AgentVersion",
-            Self::PingStatus => "PingStatus",
-            Self::PlatformTypes => "PlatformTypes",
-            Self::DocumentName => "DocumentName",
-            Self::ActivationIds => "ActivationIds",
-            Self::IamRole => "IamRole",
-            Self::ResourceType => "ResourceType",
-            Self::AssociationStatus => "AssociationStatus",
-            Self::Unknown(s) => s,
-        }
-    }
-}
-impl rv::StringEnum for InstancePropertyFilterKey {
-    fn as_str(&self) -> &str {
-        InstancePropertyFilterKey::as_str(self)
-    }
-    fn from_wire(s: String) -> Self {
-        match s.as_str() {
-            "InstanceIds" => Self::InstanceIds,
-            "AgentVersion" => Self::AgentVersion,
-            "PingStatus" => Self::PingStatus,
-            "PlatformTypes" => Self::PlatformTypes,
-            "DocumentName" => Self::DocumentName,
-            "ActivationIds" => Self::ActivationIds,
-            "IamRole" => Self::IamRole,
-            "ResourceType" => Self::ResourceType,
-            "AssociationStatus" => Self::AssociationStatus,
-            _ => Self::Unknown(s),
-        }
-    }
-}
-rboto::enum_value!(str InstancePropertyFilterKey);
-#[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
-#[non_exhaustive]
-pub enum InstancePropertyFilterOperator {
-    /// `Equal`
-    Equal,
-    /// `NotEqual`
-    NotEqual,
-    /// `BeginWith`
-    BeginWith,
-    /// `LessThan`
-    LessThan,
-    /// `GreaterThan`
-    GreaterThan,
-    /// A value this version of the SDK does not know.
-    Unknown(String),
-}
-impl InstancePropertyFilterOperator {
-    /// Every value the model lists.
-    pub const VALUES: &'static [&'static str] = &[
-        "Equal",
-        "NotEqual",
-        "BeginWith",
-        "LessThan",
-        "GreaterThan",
-    ];
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Equal => "Equal",
-            Self::NotEqual => "NotEqual",
-            Self::BeginWith => "BeginWith",
-            Self::LessThan => "LessThan",
-            Self::GreaterThan => "GreaterThan",
-            Self::Unknown(s) => s,
-        }
-    }
-}
-impl rv::StringEnum for InstancePropertyFilterOperator {
-    fn as_str(&self) -> &str {
-        InstancePropertyFilterOperator::as_str(self)
-    }
-    fn from_wire(s: String) -> Self {
-        match s.as_str() {
-            "Equal" => Self::Equal,
-            "NotEqual" => Self::NotEqual,
-            "BeginWith" => Self::BeginWith,
-            "LessThan" => Self::LessThan,
-            "GreaterThan" => Self::GreaterThan,
-            _ => Self::Unknown(s),
-        }
-    }
-}
-rboto::enum_value!(str InstancePropertyFilterOperator);
+rboto::__structure!(
+    InstancePropertyFilter "InstancePropertyFilter"[set into] { key :
+    InstancePropertyFilterKey, value_set : Vec < String > } {}
+);
+rboto::__string_enum!(
+    InstancePropertyFilterKey { InstanceIds = "InstanceIds", AgentVersion =
+    "AgentVersion", PingStatus = "PingStatus", PlatformTypes = "PlatformTypes",
+    DocumentName = "DocumentName", ActivationIds = "ActivationIds", IamRole = "IamRole",
+    ResourceType = "ResourceType", AssociationStatus = "AssociationStatus" }
+);
+rboto::__string_enum!(
+    InstancePropertyFilterOperator { Equal = "Equal", NotEqual = "NotEqual", BeginWith =
+    "BeginWith", LessThan = "LessThan", GreaterThan = "GreaterThan" }
+);
 /// The filters to describe or get information about your managed nodes.
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct InstancePropertyStringFilter {
     /// The filter key name to describe your managed nodes.
     pub key: Option<String>,
@@ -8261,32 +2231,13 @@ pub struct InstancePropertyStringFilter {
     /// The operator used by the filter call.
     pub operator: Option<InstancePropertyFilterOperator>,
 }
-impl InstancePropertyStringFilter {
-    /// Sets `Key`.
-    pub fn key(mut self, v: impl Into<String>) -> Self {
-        self.key = Some(v.into());
-        self
-    }
-    /// Sets `Values`.
-    pub fn values(mut self, v: impl Into<Vec<String>>) -> Self {
-        self.values = Some(v.into());
-        self
-    }
-    /// Sets `Operator`.
-    pub fn operator(mut self, v: impl Into<InstancePropertyFilterOperator>) -> Self {
-        self.operator = Some(v.into());
-        self
-    }
-}
-impl rboto::IntoValue for InstancePropertyStringFilter {
-    fn into_value(self) -> rboto::Value {
-        rboto::Value::Struct(
-            vec![rv::opt(self.key), rv::opt(self.values), rv::opt(self.operator)],
-        )
-    }
-}
+rboto::__structure!(
+    InstancePropertyStringFilter "InstancePropertyStringFilter"[set into] { key : String,
+    values : Vec < String >, operator : InstancePropertyFilterOperator } {}
+);
 /// Specifies the inventory type and attribute for the aggregation execution.
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct InventoryAggregator {
     /// The inventory type and attribute name for aggregation.
     pub expression: Option<String>,
@@ -8295,104 +2246,19 @@ pub struct InventoryAggregator {
     /// A user-defined set of one or more filters on which to aggregate inventory data. Groups return a count of resources that match and don't match the specified criteria.
     pub groups: Option<Vec<InventoryGroup>>,
 }
-impl InventoryAggregator {
-    /// Sets `Expression`.
-    pub fn expression(mut self, v: impl Into<String>) -> Self {
-        self.expression = Some(v.into());
-        self
-    }
-    /// Sets `Aggregators`.
-    pub fn aggregators(mut self, v: impl Into<Vec<InventoryAggregator>>) -> Self {
-        self.aggregators = Some(v.into());
-        self
-    }
-    /// Sets `Groups`.
-    pub fn groups(mut self, v: impl Into<Vec<InventoryGroup>>) -> Self {
-        self.groups = Some(v.into());
-        self
-    }
-}
-impl rboto::IntoValue for InventoryAggregator {
-    fn into_value(self) -> rboto::Value {
-        rboto::Value::Struct(
-            vec![
-                rv::opt(self.expression), rv::opt(self.aggregators), rv::opt(self.groups)
-            ],
-        )
-    }
-}
-#[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
-#[non_exhaustive]
-pub enum InventoryAttributeDataType {
-    /// `string`
-    String,
-    /// `number`
-    Number,
-    /// A value this version of the SDK does not know.
-    Unknown(String),
-}
-impl InventoryAttributeDataType {
-    /// Every value the model lists.
-    pub const VALUES: &'static [&'static str] = &["string", "number"];
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::String => "string",
-            Self::Number => "number",
-            Self::Unknown(s) => s,
-        }
-    }
-}
-impl rv::StringEnum for InventoryAttributeDataType {
-    fn as_str(&self) -> &str {
-        InventoryAttributeDataType::as_str(self)
-    }
-    fn from_wire(s: String) -> Self {
-        match s.as_str() {
-            "string" => Self::String,
-            "number" => Self::Number,
-            _ => Self::Unknown(s),
-        }
-    }
-}
-rboto::enum_value!(str InventoryAttributeDataType);
-#[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
-#[non_exhaustive]
-pub enum InventoryDeletionStatus {
-    /// `InProgress`
-    InProgress,
-    /// `Complete`
-    Complete,
-    /// A value this version of the SDK does not know.
-    Unknown(String),
-}
-impl InventoryDeletionStatus {
-    /// Every value the model lists.
-    pub const VALUES: &'static [&'static str] = &["InProgress", "Complete"];
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::InProgress => "InProgress",
-            Self::Complete => "Complete",
-            Self::Unknown(s) => s,
-        }
-    }
-}
-impl rv::StringEnum for InventoryDeletionStatus {
-    fn as_str(&self) -> &str {
-        InventoryDeletionStatus::as_str(self)
-    }
-    fn from_wire(s: String) -> Self {
-        match s.as_str() {
-            "InProgress" => Self::InProgress,
-            "Complete" => Self::Complete,
-            _ => Self::Unknown(s),
-        }
-    }
-}
-rboto::enum_value!(str InventoryDeletionStatus);
+rboto::__structure!(
+    InventoryAggregator "InventoryAggregator"[set into] { expression : String,
+    aggregators : Vec < InventoryAggregator >, groups : Vec < InventoryGroup > } {}
+);
+rboto::__string_enum!(
+    InventoryAttributeDataType { String = "string", Number = "number" }
+);
+rboto::__string_enum!(
+    InventoryDeletionStatus { InProgress = "InProgress", Complete = "Complete" }
+);
 /// Status information returned by the `DeleteInventory` operation.
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct InventoryDeletionStatusItem {
     /// The deletion ID returned by the `DeleteInventory` operation.
     pub deletion_id: Option<String>,
@@ -8409,59 +2275,15 @@ pub struct InventoryDeletionStatusItem {
     /// The UTC timestamp of when the last status report.
     pub last_status_update_time: Option<rboto::DateTime>,
 }
-impl InventoryDeletionStatusItem {
-    /// Sets `DeletionId`.
-    pub fn deletion_id(mut self, v: impl Into<String>) -> Self {
-        self.deletion_id = Some(v.into());
-        self
-    }
-    /// Sets `TypeName`.
-    pub fn type_name(mut self, v: impl Into<String>) -> Self {
-        self.type_name = Some(v.into());
-        self
-    }
-    /// Sets `DeletionStartTime`.
-    pub fn deletion_start_time(mut self, v: impl Into<rboto::DateTime>) -> Self {
-        self.deletion_start_time = Some(v.into());
-        self
-    }
-    /// Sets `LastStatus`.
-    pub fn last_status(mut self, v: impl Into<InventoryDeletionStatus>) -> Self {
-        self.last_status = Some(v.into());
-        self
-    }
-    /// Sets `LastStatusMessage`.
-    pub fn last_status_message(mut self, v: impl Into<String>) -> Self {
-        self.last_status_message = Some(v.into());
-        self
-    }
-    /// Sets `DeletionSummary`.
-    pub fn deletion_summary(mut self, v: InventoryDeletionSummary) -> Self {
-        self.deletion_summary = Some(v);
-        self
-    }
-    /// Sets `LastStatusUpdateTime`.
-    pub fn last_status_update_time(mut self, v: impl Into<rboto::DateTime>) -> Self {
-        self.last_status_update_time = Some(v.into());
-        self
-    }
-}
-impl rboto::FromValue for InventoryDeletionStatusItem {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "InventoryDeletionStatusItem")?;
-        Ok(Self {
-            deletion_id: m.take(0)?,
-            type_name: m.take(1)?,
-            deletion_start_time: m.take(2)?,
-            last_status: m.take(3)?,
-            last_status_message: m.take(4)?,
-            deletion_summary: m.take(5)?,
-            last_status_update_time: m.take(6)?,
-        })
-    }
-}
+rboto::__structure!(
+    InventoryDeletionStatusItem "InventoryDeletionStatusItem"[set from] { deletion_id :
+    String, type_name : String, deletion_start_time : rboto::DateTime, last_status :
+    InventoryDeletionStatus, last_status_message : String, deletion_summary :
+    InventoryDeletionSummary, last_status_update_time : rboto::DateTime } {}
+);
 /// Information about the delete operation.
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct InventoryDeletionSummary {
     /// The total number of items to delete. This count doesn't change during the delete operation.
     pub total_count: Option<i32>,
@@ -8470,38 +2292,13 @@ pub struct InventoryDeletionSummary {
     /// A list of counts and versions for deleted items.
     pub summary_items: Option<Vec<InventoryDeletionSummaryItem>>,
 }
-impl InventoryDeletionSummary {
-    /// Sets `TotalCount`.
-    pub fn total_count(mut self, v: i32) -> Self {
-        self.total_count = Some(v);
-        self
-    }
-    /// Sets `RemainingCount`.
-    pub fn remaining_count(mut self, v: i32) -> Self {
-        self.remaining_count = Some(v);
-        self
-    }
-    /// Sets `SummaryItems`.
-    pub fn summary_items(
-        mut self,
-        v: impl Into<Vec<InventoryDeletionSummaryItem>>,
-    ) -> Self {
-        self.summary_items = Some(v.into());
-        self
-    }
-}
-impl rboto::FromValue for InventoryDeletionSummary {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "InventoryDeletionSummary")?;
-        Ok(Self {
-            total_count: m.take(0)?,
-            remaining_count: m.take(1)?,
-            summary_items: m.take(2)?,
-        })
-    }
-}
+rboto::__structure!(
+    InventoryDeletionSummary "InventoryDeletionSummary"[set from] { total_count = i32,
+    remaining_count = i32, summary_items : Vec < InventoryDeletionSummaryItem > } {}
+);
 /// Either a count, remaining count, or a version number in a delete inventory summary.
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct InventoryDeletionSummaryItem {
     /// The inventory type version.
     pub version: Option<String>,
@@ -8510,35 +2307,13 @@ pub struct InventoryDeletionSummaryItem {
     /// The remaining number of items to delete.
     pub remaining_count: Option<i32>,
 }
-impl InventoryDeletionSummaryItem {
-    /// Sets `Version`.
-    pub fn version(mut self, v: impl Into<String>) -> Self {
-        self.version = Some(v.into());
-        self
-    }
-    /// Sets `Count`.
-    pub fn count(mut self, v: i32) -> Self {
-        self.count = Some(v);
-        self
-    }
-    /// Sets `RemainingCount`.
-    pub fn remaining_count(mut self, v: i32) -> Self {
-        self.remaining_count = Some(v);
-        self
-    }
-}
-impl rboto::FromValue for InventoryDeletionSummaryItem {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "InventoryDeletionSummaryItem")?;
-        Ok(Self {
-            version: m.take(0)?,
-            count: m.take(1)?,
-            remaining_count: m.take(2)?,
-        })
-    }
-}
+rboto::__structure!(
+    InventoryDeletionSummaryItem "InventoryDeletionSummaryItem"[set from] { version :
+    String, count = i32, remaining_count = i32 } {}
+);
 /// One or more filters. Use a filter to return a more specific list of results.
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct InventoryFilter {
     /// The name of the filter key.
     pub key: Option<String>,
@@ -8547,57 +2322,26 @@ pub struct InventoryFilter {
     /// The type of filter.
     pub type_: Option<InventoryQueryOperatorType>,
 }
-impl InventoryFilter {
-    /// Sets `Key`.
-    pub fn key(mut self, v: impl Into<String>) -> Self {
-        self.key = Some(v.into());
-        self
-    }
-    /// Sets `Values`.
-    pub fn values(mut self, v: impl Into<Vec<String>>) -> Self {
-        self.values = Some(v.into());
-        self
-    }
-    /// Sets `Type`.
-    pub fn type_(mut self, v: impl Into<InventoryQueryOperatorType>) -> Self {
-        self.type_ = Some(v.into());
-        self
-    }
-}
-impl rboto::IntoValue for InventoryFilter {
-    fn into_value(self) -> rboto::Value {
-        rboto::Value::Struct(
-            vec![rv::opt(self.key), rv::opt(self.values), rv::opt(self.type_)],
-        )
-    }
-}
+rboto::__structure!(
+    InventoryFilter "InventoryFilter"[set into] { key : String, values : Vec < String >,
+    type_ : InventoryQueryOperatorType } {}
+);
 /// A user-defined set of one or more filters on which to aggregate inventory data. Groups return a count of resources that match and don't match the specified criteria.
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct InventoryGroup {
     /// The name of the group.
     pub name: Option<String>,
     /// Filters define the criteria for the group. The `matchingCount` field displays the number of resources that match the criteria. The `notMatchingCount` field displays the number of resources that don't match the criteria.
     pub filters: Option<Vec<InventoryFilter>>,
 }
-impl InventoryGroup {
-    /// Sets `Name`.
-    pub fn name(mut self, v: impl Into<String>) -> Self {
-        self.name = Some(v.into());
-        self
-    }
-    /// Sets `Filters`.
-    pub fn filters(mut self, v: impl Into<Vec<InventoryFilter>>) -> Self {
-        self.filters = Some(v.into());
-        self
-    }
-}
-impl rboto::IntoValue for InventoryGroup {
-    fn into_value(self) -> rboto::Value {
-        rboto::Value::Struct(vec![rv::opt(self.name), rv::opt(self.filters)])
-    }
-}
+rboto::__structure!(
+    InventoryGroup "InventoryGroup"[set into] { name : String, filters : Vec <
+    InventoryFilter > } {}
+);
 /// Information collected from managed nodes based on your inventory policy document
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct InventoryItem {
     /// The name of the inventory type. Default inventory item type names start with `AWS`. Custom inventory type names will start with Custom. Default inventory item types include the following: `AWS:AWSComponent`, `AWS:Application`, `AWS:InstanceInformation`, `AWS:Network`, and `AWS:WindowsUpdate`.
     pub type_name: Option<String>,
@@ -8612,80 +2356,27 @@ pub struct InventoryItem {
     /// A map of associated properties for a specified inventory type. For example, with this attribute, you can specify the `ExecutionId`, `ExecutionType`, `ComplianceType` properties of the `AWS:ComplianceItem` type.
     pub context: Option<HashMap<String, String>>,
 }
-impl InventoryItem {
-    /// Sets `TypeName`.
-    pub fn type_name(mut self, v: impl Into<String>) -> Self {
-        self.type_name = Some(v.into());
-        self
-    }
-    /// Sets `SchemaVersion`.
-    pub fn schema_version(mut self, v: impl Into<String>) -> Self {
-        self.schema_version = Some(v.into());
-        self
-    }
-    /// Sets `CaptureTime`.
-    pub fn capture_time(mut self, v: impl Into<String>) -> Self {
-        self.capture_time = Some(v.into());
-        self
-    }
-    /// Sets `ContentHash`.
-    pub fn content_hash(mut self, v: impl Into<String>) -> Self {
-        self.content_hash = Some(v.into());
-        self
-    }
-    /// Sets `Content`.
-    pub fn content(mut self, v: impl Into<Vec<HashMap<String, String>>>) -> Self {
-        self.content = Some(v.into());
-        self
-    }
-    /// Sets `Context`.
-    pub fn context(mut self, v: impl Into<HashMap<String, String>>) -> Self {
-        self.context = Some(v.into());
-        self
-    }
-}
-impl rboto::IntoValue for InventoryItem {
-    fn into_value(self) -> rboto::Value {
-        rboto::Value::Struct(
-            vec![
-                rv::opt(self.type_name), rv::opt(self.schema_version), rv::opt(self
-                .capture_time), rv::opt(self.content_hash), rv::opt(self.content),
-                rv::opt(self.context)
-            ],
-        )
-    }
-}
+rboto::__structure!(
+    InventoryItem "InventoryItem"[set into] { type_name : String, schema_version :
+    String, capture_time : String, content_hash : String, content : Vec < HashMap <
+    String, String > >, context : HashMap < String, String > } {}
+);
 /// Attributes are the entries within the inventory item content. It contains name and value.
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct InventoryItemAttribute {
     /// Name of the inventory item attribute.
     pub name: Option<String>,
     /// The data type of the inventory item attribute.
     pub data_type: Option<InventoryAttributeDataType>,
 }
-impl InventoryItemAttribute {
-    /// Sets `Name`.
-    pub fn name(mut self, v: impl Into<String>) -> Self {
-        self.name = Some(v.into());
-        self
-    }
-    /// Sets `DataType`.
-    pub fn data_type(mut self, v: impl Into<InventoryAttributeDataType>) -> Self {
-        self.data_type = Some(v.into());
-        self
-    }
-}
-impl rboto::FromValue for InventoryItemAttribute {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "InventoryItemAttribute")?;
-        Ok(Self {
-            name: m.take(0)?,
-            data_type: m.take(1)?,
-        })
-    }
-}
+rboto::__structure!(
+    InventoryItemAttribute "InventoryItemAttribute"[set from] { name : String, data_type
+    : InventoryAttributeDataType } {}
+);
 /// The inventory item schema definition. Users can use this to compose inventory query filters.
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct InventoryItemSchema {
     /// The name of the inventory type. Default inventory item type names start with Amazon Web Services. Custom inventory type names will start with Custom. Default inventory item types include the following: `AWS:AWSComponent`, `AWS:Application`, `AWS:InstanceInformation`, `AWS:Network`, and `AWS:WindowsUpdate`.
     pub type_name: Option<String>,
@@ -8696,128 +2387,30 @@ pub struct InventoryItemSchema {
     /// The alias name of the inventory type. The alias name is used for display purposes.
     pub display_name: Option<String>,
 }
-impl InventoryItemSchema {
-    /// Sets `TypeName`.
-    pub fn type_name(mut self, v: impl Into<String>) -> Self {
-        self.type_name = Some(v.into());
-        self
-    }
-    /// Sets `Version`.
-    pub fn version(mut self, v: impl Into<String>) -> Self {
-        self.version = Some(v.into());
-        self
-    }
-    /// Sets `Attributes`.
-    pub fn attributes(mut self, v: impl Into<Vec<InventoryItemAttribute>>) -> Self {
-        self.attributes = Some(v.into());
-        self
-    }
-    /// Sets `DisplayName`.
-    pub fn display_name(mut self, v: impl Into<String>) -> Self {
-        self.display_name = Some(v.into());
-        self
-    }
-}
-impl rboto::FromValue for InventoryItemSchema {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "InventoryItemSchema")?;
-        Ok(Self {
-            type_name: m.take(0)?,
-            version: m.take(1)?,
-            attributes: m.take(2)?,
-            display_name: m.take(3)?,
-        })
-    }
-}
-#[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
-#[non_exhaustive]
-pub enum InventoryQueryOperatorType {
-    /// `Equal`
-    Equal,
-    /// `NotEqual`
-    NotEqual,
-    /// `BeginWith`
-    BeginWith,
-    /// `LessThan`
-    LessThan,
-    /// `GreaterThan`
-    GreaterThan,
-    /// `Exists`
-    Exists,
-    /// A value this version of the SDK does not know.
-    Unknown(String),
-}
-impl InventoryQueryOperatorType {
-    /// Every value the model lists.
-    pub const VALUES: &'static [&'static str] = &[
-        "Equal",
-        "NotEqual",
-        "BeginWith",
-        "LessThan",
-        "GreaterThan",
-        "Exists",
-    ];
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Equal => "Equal",
-            Self::NotEqual => "NotEqual",
-            Self::BeginWith => "BeginWith",
-            Self::LessThan => "LessThan",
-            Self::GreaterThan => "GreaterThan",
-            Self::Exists => "Exists",
-            Self::Unknown(s) => s,
-        }
-    }
-}
-impl rv::StringEnum for InventoryQueryOperatorType {
-    fn as_str(&self) -> &str {
-        InventoryQueryOperatorType::as_str(self)
-    }
-    fn from_wire(s: String) -> Self {
-        match s.as_str() {
-            "Equal" => Self::Equal,
-            "NotEqual" => Self::NotEqual,
-            "BeginWith" => Self::BeginWith,
-            "LessThan" => Self::LessThan,
-            "GreaterThan" => Self::GreaterThan,
-            "Exists" => Self::Exists,
-            _ => Self::Unknown(s),
-        }
-    }
-}
-rboto::enum_value!(str InventoryQueryOperatorType);
+rboto::__structure!(
+    InventoryItemSchema "InventoryItemSchema"[set from] { type_name : String, version :
+    String, attributes : Vec < InventoryItemAttribute >, display_name : String } {}
+);
+rboto::__string_enum!(
+    InventoryQueryOperatorType { Equal = "Equal", NotEqual = "NotEqual", BeginWith =
+    "BeginWith", LessThan = "LessThan", GreaterThan = "GreaterThan", Exists = "Exists" }
+);
 /// Inventory query results.
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct InventoryResultEntity {
     /// ID of the inventory result entity. For example, for managed node inventory the result will be the managed node ID. For EC2 instance inventory, the result will be the instance ID.
     pub id: Option<String>,
     /// The data section in the inventory result entity JSON.
     pub data: Option<HashMap<String, InventoryResultItem>>,
 }
-impl InventoryResultEntity {
-    /// Sets `Id`.
-    pub fn id(mut self, v: impl Into<String>) -> Self {
-        self.id = Some(v.into());
-        self
-    }
-    /// Sets `Data`.
-    pub fn data(mut self, v: impl Into<HashMap<String, InventoryResultItem>>) -> Self {
-        self.data = Some(v.into());
-        self
-    }
-}
-impl rboto::FromValue for InventoryResultEntity {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "InventoryResultEntity")?;
-        Ok(Self {
-            id: m.take(0)?,
-            data: m.take(1)?,
-        })
-    }
-}
+rboto::__structure!(
+    InventoryResultEntity "InventoryResultEntity"[set from] { id : String, data : HashMap
+    < String, InventoryResultItem > } {}
+);
 /// The inventory result item.
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct InventoryResultItem {
     /// The name of the inventory result item type.
     pub type_name: Option<String>,
@@ -8830,121 +2423,22 @@ pub struct InventoryResultItem {
     /// Contains all the inventory data of the item type. Results include attribute names and values.
     pub content: Option<Vec<HashMap<String, String>>>,
 }
-impl InventoryResultItem {
-    /// Sets `TypeName`.
-    pub fn type_name(mut self, v: impl Into<String>) -> Self {
-        self.type_name = Some(v.into());
-        self
-    }
-    /// Sets `SchemaVersion`.
-    pub fn schema_version(mut self, v: impl Into<String>) -> Self {
-        self.schema_version = Some(v.into());
-        self
-    }
-    /// Sets `CaptureTime`.
-    pub fn capture_time(mut self, v: impl Into<String>) -> Self {
-        self.capture_time = Some(v.into());
-        self
-    }
-    /// Sets `ContentHash`.
-    pub fn content_hash(mut self, v: impl Into<String>) -> Self {
-        self.content_hash = Some(v.into());
-        self
-    }
-    /// Sets `Content`.
-    pub fn content(mut self, v: impl Into<Vec<HashMap<String, String>>>) -> Self {
-        self.content = Some(v.into());
-        self
-    }
-}
-impl rboto::FromValue for InventoryResultItem {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "InventoryResultItem")?;
-        Ok(Self {
-            type_name: m.take(0)?,
-            schema_version: m.take(1)?,
-            capture_time: m.take(2)?,
-            content_hash: m.take(3)?,
-            content: m.take(4)?,
-        })
-    }
-}
-#[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
-#[non_exhaustive]
-pub enum InventorySchemaDeleteOption {
-    /// `DisableSchema`
-    DisableSchema,
-    /// `DeleteSchema`
-    DeleteSchema,
-    /// A value this version of the SDK does not know.
-    Unknown(String),
-}
-impl InventorySchemaDeleteOption {
-    /// Every value the model lists.
-    pub const VALUES: &'static [&'static str] = &["DisableSchema", "DeleteSchema"];
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::DisableSchema => "DisableSchema",
-            Self::DeleteSchema => "DeleteSchema",
-            Self::Unknown(s) => s,
-        }
-    }
-}
-impl rv::StringEnum for InventorySchemaDeleteOption {
-    fn as_str(&self) -> &str {
-        InventorySchemaDeleteOption::as_str(self)
-    }
-    fn from_wire(s: String) -> Self {
-        match s.as_str() {
-            "DisableSchema" => Self::DisableSchema,
-            "DeleteSchema" => Self::DeleteSchema,
-            _ => Self::Unknown(s),
-        }
-    }
-}
-rboto::enum_value!(str InventorySchemaDeleteOption);
-#[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
-#[non_exhaustive]
-pub enum LastResourceDataSyncStatus {
-    /// `Successful`
-    Successful,
-    /// `Failed`
-    Failed,
-    /// `InProgress`
-    InProgress,
-    /// A value this version of the SDK does not know.
-    Unknown(String),
-}
-impl LastResourceDataSyncStatus {
-    /// Every value the model lists.
-    pub const VALUES: &'static [&'static str] = &["Successful", "Failed", "InProgress"];
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Successful => "Successful",
-            Self::Failed => "Failed",
-            Self::InProgress => "InProgress",
-            Self::Unknown(s) => s,
-        }
-    }
-}
-impl rv::StringEnum for LastResourceDataSyncStatus {
-    fn as_str(&self) -> &str {
-        LastResourceDataSyncStatus::as_str(self)
-    }
-    fn from_wire(s: String) -> Self {
-        match s.as_str() {
-            "Successful" => Self::Successful,
-            "Failed" => Self::Failed,
-            "InProgress" => Self::InProgress,
-            _ => Self::Unknown(s),
-        }
-    }
-}
-rboto::enum_value!(str LastResourceDataSyncStatus);
+rboto::__structure!(
+    InventoryResultItem "InventoryResultItem"[set from] { type_name : String,
+    schema_version : String, capture_time : String, content_hash : String, content : Vec
+    < HashMap < String, String > > } {}
+);
+rboto::__string_enum!(
+    InventorySchemaDeleteOption { DisableSchema = "DisableSchema", DeleteSchema =
+    "DeleteSchema" }
+);
+rboto::__string_enum!(
+    LastResourceDataSyncStatus { Successful = "Successful", Failed = "Failed", InProgress
+    = "InProgress" }
+);
 /// Information about an Amazon Simple Storage Service (Amazon S3) bucket to write managed node-level logs to.
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct LoggingInfo {
     /// The name of an S3 bucket where execution logs are stored.
     pub s3_bucket_name: Option<String>,
@@ -8953,81 +2447,27 @@ pub struct LoggingInfo {
     /// The Amazon Web Services Region where the S3 bucket is located.
     pub s3_region: Option<String>,
 }
-impl LoggingInfo {
-    /// Sets `S3BucketName`.
-    pub fn s3_bucket_name(mut self, v: impl Into<String>) -> Self {
-        self.s3_bucket_name = Some(v.into());
-        self
-    }
-    /// Sets `S3KeyPrefix`.
-    pub fn s3_key_prefix(mut self, v: impl Into<String>) -> Self {
-        self.s3_key_prefix = Some(v.into());
-        self
-    }
-    /// Sets `S3Region`.
-    pub fn s3_region(mut self, v: impl Into<String>) -> Self {
-        self.s3_region = Some(v.into());
-        self
-    }
-}
-impl rboto::IntoValue for LoggingInfo {
-    fn into_value(self) -> rboto::Value {
-        rboto::Value::Struct(
-            vec![
-                rv::opt(self.s3_bucket_name), rv::opt(self.s3_key_prefix), rv::opt(self
-                .s3_region)
-            ],
-        )
-    }
-}
-impl rboto::FromValue for LoggingInfo {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "LoggingInfo")?;
-        Ok(Self {
-            s3_bucket_name: m.take(0)?,
-            s3_key_prefix: m.take(1)?,
-            s3_region: m.take(2)?,
-        })
-    }
-}
+rboto::__structure!(
+    LoggingInfo "LoggingInfo"[set into from] { s3_bucket_name : String, s3_key_prefix :
+    String, s3_region : String } {}
+);
 /// The parameters for an `AUTOMATION` task type.
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct MaintenanceWindowAutomationParameters {
     /// The version of an Automation runbook to use during task execution.
     pub document_version: Option<String>,
     /// The parameters for the `AUTOMATION` task.
     pub parameters: Option<HashMap<String, Vec<String>>>,
 }
-impl MaintenanceWindowAutomationParameters {
-    /// Sets `DocumentVersion`.
-    pub fn document_version(mut self, v: impl Into<String>) -> Self {
-        self.document_version = Some(v.into());
-        self
-    }
-    /// Sets `Parameters`.
-    pub fn parameters(mut self, v: impl Into<HashMap<String, Vec<String>>>) -> Self {
-        self.parameters = Some(v.into());
-        self
-    }
-}
-impl rboto::IntoValue for MaintenanceWindowAutomationParameters {
-    fn into_value(self) -> rboto::Value {
-        rboto::Value::Struct(
-            vec![rv::opt(self.document_version), rv::opt(self.parameters)],
-        )
-    }
-}
-impl rboto::FromValue for MaintenanceWindowAutomationParameters {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "MaintenanceWindowAutomationParameters")?;
-        Ok(Self {
-            document_version: m.take(0)?,
-            parameters: m.take(1)?,
-        })
-    }
-}
+rboto::__structure!(
+    MaintenanceWindowAutomationParameters "MaintenanceWindowAutomationParameters"[set
+    into from] { document_version : String, parameters : HashMap < String, Vec < String >
+    > } {}
+);
 /// Describes the information about an execution of a maintenance window.
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct MaintenanceWindowExecution {
     /// The ID of the maintenance window.
     pub window_id: Option<String>,
@@ -9042,121 +2482,20 @@ pub struct MaintenanceWindowExecution {
     /// The time the execution finished.
     pub end_time: Option<rboto::DateTime>,
 }
-impl MaintenanceWindowExecution {
-    /// Sets `WindowId`.
-    pub fn window_id(mut self, v: impl Into<String>) -> Self {
-        self.window_id = Some(v.into());
-        self
-    }
-    /// Sets `WindowExecutionId`.
-    pub fn window_execution_id(mut self, v: impl Into<String>) -> Self {
-        self.window_execution_id = Some(v.into());
-        self
-    }
-    /// Sets `Status`.
-    pub fn status(mut self, v: impl Into<MaintenanceWindowExecutionStatus>) -> Self {
-        self.status = Some(v.into());
-        self
-    }
-    /// Sets `StatusDetails`.
-    pub fn status_details(mut self, v: impl Into<String>) -> Self {
-        self.status_details = Some(v.into());
-        self
-    }
-    /// Sets `StartTime`.
-    pub fn start_time(mut self, v: impl Into<rboto::DateTime>) -> Self {
-        self.start_time = Some(v.into());
-        self
-    }
-    /// Sets `EndTime`.
-    pub fn end_time(mut self, v: impl Into<rboto::DateTime>) -> Self {
-        self.end_time = Some(v.into());
-        self
-    }
-}
-impl rboto::FromValue for MaintenanceWindowExecution {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "MaintenanceWindowExecution")?;
-        Ok(Self {
-            window_id: m.take(0)?,
-            window_execution_id: m.take(1)?,
-            status: m.take(2)?,
-            status_details: m.take(3)?,
-            start_time: m.take(4)?,
-            end_time: m.take(5)?,
-        })
-    }
-}
-#[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
-#[non_exhaustive]
-pub enum MaintenanceWindowExecutionStatus {
-    /// `PENDING`
-    Pending,
-    /// `IN_PROGRESS`
-    InProgress,
-    /// `SUCCESS`
-    Success,
-    /// `FAILED`
-    Failed,
-    /// `TIMED_OUT`
-    TimedOut,
-    /// `CANCELLING`
-    Cancelling,
-    /// `CANCELLED`
-    Cancelled,
-    /// `SKIPPED_OVERLAPPING`
-    SkippedOverlapping,
-    /// A value this version of the SDK does not know.
-    Unknown(String),
-}
-impl MaintenanceWindowExecutionStatus {
-    /// Every value the model lists.
-    pub const VALUES: &'static [&'static str] = &[
-        "PENDING",
-        "IN_PROGRESS",
-        "SUCCESS",
-        "FAILED",
-        "TIMED_OUT",
-        "CANCELLING",
-        "CANCELLED",
-        "SKIPPED_OVERLAPPING",
-    ];
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Pending => "PENDING",
-            Self::InProgress => "IN_PROGRESS",
-            Self::Success => "SUCCESS",
-            Self::Failed => "FAILED",
-            Self::TimedOut => "TIMED_OUT",
-            Self::Cancelling => "CANCELLING",
-            Self::Cancelled => "CANCELLED",
-            Self::SkippedOverlapping => "SKIPPED_OVERLAPPING",
-            Self::Unknown(s) => s,
-        }
-    }
-}
-impl rv::StringEnum for MaintenanceWindowExecutionStatus {
-    fn as_str(&self) -> &str {
-        MaintenanceWindowExecutionStatus::as_str(self)
-    }
-    fn from_wire(s: String) -> Self {
-        match s.as_str() {
-            "PENDING" => Self::Pending,
-            "IN_PROGRESS" => Self::InProgress,
-            "SUCCESS" => Self::Success,
-            "FAILED" => Self::Failed,
-            "TIMED_OUT" => Self::TimedOut,
-            "CANCELLING" => Self::Cancelling,
-            "CANCELLED" => Self::Cancelled,
-            "SKIPPED_OVERLAPPING" => Self::SkippedOverlapping,
-            _ => Self::Unknown(s),
-        }
-    }
-}
-rboto::enum_value!(str MaintenanceWindowExecutionStatus);
+rboto::__structure!(
+    MaintenanceWindowExecution "MaintenanceWindowExecution"[set from] { window_id :
+    String, window_execution_id : String, status : MaintenanceWindowExecutionStatus,
+    status_details : String, start_time : rboto::DateTime, end_time : rboto::DateTime }
+    {}
+);
+rboto::__string_enum!(
+    MaintenanceWindowExecutionStatus { Pending = "PENDING", InProgress = "IN_PROGRESS",
+    Success = "SUCCESS", Failed = "FAILED", TimedOut = "TIMED_OUT", Cancelling =
+    "CANCELLING", Cancelled = "CANCELLED", SkippedOverlapping = "SKIPPED_OVERLAPPING" }
+);
 /// Information about a task execution performed as part of a maintenance window execution.
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct MaintenanceWindowExecutionTaskIdentity {
     /// The ID of the maintenance window execution that ran the task.
     pub window_execution_id: Option<String>,
@@ -9179,77 +2518,17 @@ pub struct MaintenanceWindowExecutionTaskIdentity {
     /// The CloudWatch alarm that was invoked by the maintenance window task.
     pub triggered_alarms: Option<Vec<AlarmStateInformation>>,
 }
-impl MaintenanceWindowExecutionTaskIdentity {
-    /// Sets `WindowExecutionId`.
-    pub fn window_execution_id(mut self, v: impl Into<String>) -> Self {
-        self.window_execution_id = Some(v.into());
-        self
-    }
-    /// Sets `TaskExecutionId`.
-    pub fn task_execution_id(mut self, v: impl Into<String>) -> Self {
-        self.task_execution_id = Some(v.into());
-        self
-    }
-    /// Sets `Status`.
-    pub fn status(mut self, v: impl Into<MaintenanceWindowExecutionStatus>) -> Self {
-        self.status = Some(v.into());
-        self
-    }
-    /// Sets `StatusDetails`.
-    pub fn status_details(mut self, v: impl Into<String>) -> Self {
-        self.status_details = Some(v.into());
-        self
-    }
-    /// Sets `StartTime`.
-    pub fn start_time(mut self, v: impl Into<rboto::DateTime>) -> Self {
-        self.start_time = Some(v.into());
-        self
-    }
-    /// Sets `EndTime`.
-    pub fn end_time(mut self, v: impl Into<rboto::DateTime>) -> Self {
-        self.end_time = Some(v.into());
-        self
-    }
-    /// Sets `TaskArn`.
-    pub fn task_arn(mut self, v: impl Into<String>) -> Self {
-        self.task_arn = Some(v.into());
-        self
-    }
-    /// Sets `TaskType`.
-    pub fn task_type(mut self, v: impl Into<MaintenanceWindowTaskType>) -> Self {
-        self.task_type = Some(v.into());
-        self
-    }
-    /// Sets `AlarmConfiguration`.
-    pub fn alarm_configuration(mut self, v: AlarmConfiguration) -> Self {
-        self.alarm_configuration = Some(v);
-        self
-    }
-    /// Sets `TriggeredAlarms`.
-    pub fn triggered_alarms(mut self, v: impl Into<Vec<AlarmStateInformation>>) -> Self {
-        self.triggered_alarms = Some(v.into());
-        self
-    }
-}
-impl rboto::FromValue for MaintenanceWindowExecutionTaskIdentity {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "MaintenanceWindowExecutionTaskIdentity")?;
-        Ok(Self {
-            window_execution_id: m.take(0)?,
-            task_execution_id: m.take(1)?,
-            status: m.take(2)?,
-            status_details: m.take(3)?,
-            start_time: m.take(4)?,
-            end_time: m.take(5)?,
-            task_arn: m.take(6)?,
-            task_type: m.take(7)?,
-            alarm_configuration: m.take(8)?,
-            triggered_alarms: m.take(9)?,
-        })
-    }
-}
+rboto::__structure!(
+    MaintenanceWindowExecutionTaskIdentity "MaintenanceWindowExecutionTaskIdentity"[set
+    from] { window_execution_id : String, task_execution_id : String, status :
+    MaintenanceWindowExecutionStatus, status_details : String, start_time :
+    rboto::DateTime, end_time : rboto::DateTime, task_arn : String, task_type :
+    MaintenanceWindowTaskType, alarm_configuration : AlarmConfiguration, triggered_alarms
+    : Vec < AlarmStateInformation > } {}
+);
 /// Describes the information about a task invocation for a particular target as part of a task execution performed as part of a maintenance window execution.
 #[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
 pub struct MaintenanceWindowExecutionTaskInvocationIdentity {
     /// The ID of the maintenance window execution that ran the task.
     pub window_execution_id: Option<String>,
@@ -9276,135 +2555,31 @@ pub struct MaintenanceWindowExecutionTaskInvocationIdentity {
     /// The ID of the target definition in this maintenance window the invocation was performed for.
     pub window_target_id: Option<String>,
 }
-impl MaintenanceWindowExecutionTaskInvocationIdentity {
-    /// Sets `WindowExecutionId`.
-    pub fn window_execution_id(mut self, v: impl Into<String>) -> Self {
-        self.window_execution_id = Some(v.into());
-        self
-    }
-    /// Sets `TaskExecutionId`.
-    pub fn task_execution_id(mut self, v: impl Into<String>) -> Self {
-        self.task_execution_id = Some(v.into());
-        self
-    }
-    /// Sets `InvocationId`.
-    pub fn invocation_id(mut self, v: impl Into<String>) -> Self {
-        self.invocation_id = Some(v.into());
-        self
-    }
-    /// Sets `ExecutionId`.
-    pub fn execution_id(mut self, v: impl Into<String>) -> Self {
-        self.execution_id = Some(v.into());
-        self
-    }
-    /// Sets `TaskType`.
-    pub fn task_type(mut self, v: impl Into<MaintenanceWindowTaskType>) -> Self {
-        self.task_type = Some(v.into());
-        self
-    }
-    /// Sets `Parameters`.
-    pub fn parameters(mut self, v: impl Into<String>) -> Self {
-        self.parameters = Some(v.into());
-        self
-    }
-    /// Sets `Status`.
-    pub fn status(mut self, v: impl Into<MaintenanceWindowExecutionStatus>) -> Self {
-        self.status = Some(v.into());
-        self
-    }
-    /// Sets `StatusDetails`.
-    pub fn status_details(mut self, v: impl Into<String>) -> Self {
-        self.status_details = Some(v.into());
-        self
-    }
-    /// Sets `StartTime`.
-    pub fn start_time(mut self, v: impl Into<rboto::DateTime>) -> Self {
-        self.start_time = Some(v.into());
-        self
-    }
-    /// Sets `EndTime`.
-    pub fn end_time(mut self, v: impl Into<rboto::DateTime>) -> Self {
-        self.end_time = Some(v.into());
-        self
-    }
-    /// Sets `OwnerInformation`.
-    pub fn owner_information(mut self, v: impl Into<String>) -> Self {
-        self.owner_information = Some(v.into());
-        self
-    }
-    /// Sets `WindowTargetId`.
-    pub fn window_target_id(mut self, v: impl Into<String>) -> Self {
-        self.window_target_id = Some(v.into());
-        self
-    }
-}
-impl ::std::fmt::Debug for MaintenanceWindowExecutionTaskInvocationIdentity {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.debug_struct("MaintenanceWindowExecutionTaskInvocationIdentity")
-            .field("window_execution_id", &self.window_execution_id)
-            .field("task_execution_id", &self.task_execution_id)
-            .field("invocation_id", &self.invocation_id)
-            .field("execution_id", &self.execution_id)
-            .field("task_type", &self.task_type)
-            .field("parameters", &rboto::types::Redacted(&self.parameters))
-            .field("status", &self.status)
-            .field("status_details", &self.status_details)
-            .field("start_time", &self.start_time)
-            .field("end_time", &self.end_time)
-            .field("owner_information", &rboto::types::Redacted(&self.owner_information))
-            .field("window_target_id", &self.window_target_id)
-            .finish()
-    }
-}
-impl rboto::FromValue for MaintenanceWindowExecutionTaskInvocationIdentity {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(
-            v,
-            "MaintenanceWindowExecutionTaskInvocationIdentity",
-        )?;
-        Ok(Self {
-            window_execution_id: m.take(0)?,
-            task_execution_id: m.take(1)?,
-            invocation_id: m.take(2)?,
-            execution_id: m.take(3)?,
-            task_type: m.take(4)?,
-            parameters: m.take(5)?,
-            status: m.take(6)?,
-            status_details: m.take(7)?,
-            start_time: m.take(8)?,
-            end_time: m.take(9)?,
-            owner_information: m.take(10)?,
-            window_target_id: m.take(11)?,
-        })
-    }
-}
+rboto::__structure!(
+    MaintenanceWindowExecutionTaskInvocationIdentity
+    "MaintenanceWindowExecutionTaskInvocationIdentity"[set debug from] {
+    window_execution_id : String, task_execution_id : String, invocation_id : String,
+    execution_id : String, task_type : MaintenanceWindowTaskType, parameters :
+    String[sensitive], status : MaintenanceWindowExecutionStatus, status_details :
+    String, start_time : rboto::DateTime, end_time : rboto::DateTime, owner_information :
+    String[sensitive], window_target_id : String } {}
+);
 /// Filter used in the request. Supported filter keys depend on the API operation that includes the filter. API operations that use `MaintenanceWindowFilter>` include the following:
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct MaintenanceWindowFilter {
     /// The name of the filter.
     pub key: Option<String>,
     /// The filter values.
     pub values: Option<Vec<String>>,
 }
-impl MaintenanceWindowFilter {
-    /// Sets `Key`.
-    pub fn key(mut self, v: impl Into<String>) -> Self {
-        self.key = Some(v.into());
-        self
-    }
-    /// Sets `Values`.
-    pub fn values(mut self, v: impl Into<Vec<String>>) -> Self {
-        self.values = Some(v.into());
-        self
-    }
-}
-impl rboto::IntoValue for MaintenanceWindowFilter {
-    fn into_value(self) -> rboto::Value {
-        rboto::Value::Struct(vec![rv::opt(self.key), rv::opt(self.values)])
-    }
-}
+rboto::__structure!(
+    MaintenanceWindowFilter "MaintenanceWindowFilter"[set into] { key : String, values :
+    Vec < String > } {}
+);
 /// Information about the maintenance window.
 #[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
 pub struct MaintenanceWindowIdentity {
     /// The ID of the maintenance window.
     pub window_id: Option<String>,
@@ -9431,136 +2606,28 @@ pub struct MaintenanceWindowIdentity {
     /// The next time the maintenance window will actually run, taking into account any specified times for the maintenance window to become active or inactive.
     pub next_execution_time: Option<String>,
 }
-impl MaintenanceWindowIdentity {
-    /// Sets `WindowId`.
-    pub fn window_id(mut self, v: impl Into<String>) -> Self {
-        self.window_id = Some(v.into());
-        self
-    }
-    /// Sets `Name`.
-    pub fn name(mut self, v: impl Into<String>) -> Self {
-        self.name = Some(v.into());
-        self
-    }
-    /// Sets `Description`.
-    pub fn description(mut self, v: impl Into<String>) -> Self {
-        self.description = Some(v.into());
-        self
-    }
-    /// Sets `Enabled`.
-    pub fn enabled(mut self, v: bool) -> Self {
-        self.enabled = Some(v);
-        self
-    }
-    /// Sets `Duration`.
-    pub fn duration(mut self, v: i32) -> Self {
-        self.duration = Some(v);
-        self
-    }
-    /// Sets `Cutoff`.
-    pub fn cutoff(mut self, v: i32) -> Self {
-        self.cutoff = Some(v);
-        self
-    }
-    /// Sets `Schedule`.
-    pub fn schedule(mut self, v: impl Into<String>) -> Self {
-        self.schedule = Some(v.into());
-        self
-    }
-    /// Sets `ScheduleTimezone`.
-    pub fn schedule_timezone(mut self, v: impl Into<String>) -> Self {
-        self.schedule_timezone = Some(v.into());
-        self
-    }
-    /// Sets `ScheduleOffset`.
-    pub fn schedule_offset(mut self, v: i32) -> Self {
-        self.schedule_offset = Some(v);
-        self
-    }
-    /// Sets `EndDate`.
-    pub fn end_date(mut self, v: impl Into<String>) -> Self {
-        self.end_date = Some(v.into());
-        self
-    }
-    /// Sets `StartDate`.
-    pub fn start_date(mut self, v: impl Into<String>) -> Self {
-        self.start_date = Some(v.into());
-        self
-    }
-    /// Sets `NextExecutionTime`.
-    pub fn next_execution_time(mut self, v: impl Into<String>) -> Self {
-        self.next_execution_time = Some(v.into());
-        self
-    }
-}
-impl ::std::fmt::Debug for MaintenanceWindowIdentity {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.debug_struct("MaintenanceWindowIdentity")
-            .field("window_id", &self.window_id)
-            .field("name", &self.name)
-            .field("description", &rboto::types::Redacted(&self.description))
-            .field("enabled", &self.enabled)
-            .field("duration", &self.duration)
-            .field("cutoff", &self.cutoff)
-            .field("schedule", &self.schedule)
-            .field("schedule_timezone", &self.schedule_timezone)
-            .field("schedule_offset", &self.schedule_offset)
-            .field("end_date", &self.end_date)
-            .field("start_date", &self.start_date)
-            .field("next_execution_time", &self.next_execution_time)
-            .finish()
-    }
-}
-impl rboto::FromValue for MaintenanceWindowIdentity {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "MaintenanceWindowIdentity")?;
-        Ok(Self {
-            window_id: m.take(0)?,
-            name: m.take(1)?,
-            description: m.take(2)?,
-            enabled: m.take(3)?,
-            duration: m.take(4)?,
-            cutoff: m.take(5)?,
-            schedule: m.take(6)?,
-            schedule_timezone: m.take(7)?,
-            schedule_offset: m.take(8)?,
-            end_date: m.take(9)?,
-            start_date: m.take(10)?,
-            next_execution_time: m.take(11)?,
-        })
-    }
-}
+rboto::__structure!(
+    MaintenanceWindowIdentity "MaintenanceWindowIdentity"[set debug from] { window_id :
+    String, name : String, description : String[sensitive], enabled = bool, duration =
+    i32, cutoff = i32, schedule : String, schedule_timezone : String, schedule_offset =
+    i32, end_date : String, start_date : String, next_execution_time : String } {}
+);
 /// The maintenance window to which the specified target belongs.
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct MaintenanceWindowIdentityForTarget {
     /// The ID of the maintenance window.
     pub window_id: Option<String>,
     /// The name of the maintenance window.
     pub name: Option<String>,
 }
-impl MaintenanceWindowIdentityForTarget {
-    /// Sets `WindowId`.
-    pub fn window_id(mut self, v: impl Into<String>) -> Self {
-        self.window_id = Some(v.into());
-        self
-    }
-    /// Sets `Name`.
-    pub fn name(mut self, v: impl Into<String>) -> Self {
-        self.name = Some(v.into());
-        self
-    }
-}
-impl rboto::FromValue for MaintenanceWindowIdentityForTarget {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "MaintenanceWindowIdentityForTarget")?;
-        Ok(Self {
-            window_id: m.take(0)?,
-            name: m.take(1)?,
-        })
-    }
-}
+rboto::__structure!(
+    MaintenanceWindowIdentityForTarget "MaintenanceWindowIdentityForTarget"[set from] {
+    window_id : String, name : String } {}
+);
 /// The parameters for a `LAMBDA` task type.
 #[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
 pub struct MaintenanceWindowLambdaParameters {
     /// Pass client-specific information to the Lambda function that you are invoking. You can then process the client information in your Lambda function as you choose through the context variable.
     pub client_context: Option<String>,
@@ -9569,89 +2636,18 @@ pub struct MaintenanceWindowLambdaParameters {
     /// JSON to provide to your Lambda function as input.
     pub payload: Option<rboto::Blob>,
 }
-impl MaintenanceWindowLambdaParameters {
-    /// Sets `ClientContext`.
-    pub fn client_context(mut self, v: impl Into<String>) -> Self {
-        self.client_context = Some(v.into());
-        self
-    }
-    /// Sets `Qualifier`.
-    pub fn qualifier(mut self, v: impl Into<String>) -> Self {
-        self.qualifier = Some(v.into());
-        self
-    }
-    /// Sets `Payload`.
-    pub fn payload(mut self, v: impl Into<rboto::Blob>) -> Self {
-        self.payload = Some(v.into());
-        self
-    }
-}
-impl ::std::fmt::Debug for MaintenanceWindowLambdaParameters {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.debug_struct("MaintenanceWindowLambdaParameters")
-            .field("client_context", &self.client_context)
-            .field("qualifier", &self.qualifier)
-            .field("payload", &rboto::types::Redacted(&self.payload))
-            .finish()
-    }
-}
-impl rboto::IntoValue for MaintenanceWindowLambdaParameters {
-    fn into_value(self) -> rboto::Value {
-        rboto::Value::Struct(
-            vec![
-                rv::opt(self.client_context), rv::opt(self.qualifier), rv::opt(self
-                .payload)
-            ],
-        )
-    }
-}
-impl rboto::FromValue for MaintenanceWindowLambdaParameters {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "MaintenanceWindowLambdaParameters")?;
-        Ok(Self {
-            client_context: m.take(0)?,
-            qualifier: m.take(1)?,
-            payload: m.take(2)?,
-        })
-    }
-}
-#[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
-#[non_exhaustive]
-pub enum MaintenanceWindowResourceType {
-    /// `INSTANCE`
-    Instance,
-    /// `RESOURCE_GROUP`
-    ResourceGroup,
-    /// A value this version of the SDK does not know.
-    Unknown(String),
-}
-impl MaintenanceWindowResourceType {
-    /// Every value the model lists.
-    pub const VALUES: &'static [&'static str] = &["INSTANCE", "RESOURCE_GROUP"];
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Instance => "INSTANCE",
-            Self::ResourceGroup => "RESOURCE_GROUP",
-            Self::Unknown(s) => s,
-        }
-    }
-}
-impl rv::StringEnum for MaintenanceWindowResourceType {
-    fn as_str(&self) -> &str {
-        MaintenanceWindowResourceType::as_str(self)
-    }
-    fn from_wire(s: String) -> Self {
-        match s.as_str() {
-            "INSTANCE" => Self::Instance,
-            "RESOURCE_GROUP" => Self::ResourceGroup,
-            _ => Self::Unknown(s),
-        }
-    }
-}
-rboto::enum_value!(str MaintenanceWindowResourceType);
+rboto::__structure!(
+    MaintenanceWindowLambdaParameters "MaintenanceWindowLambdaParameters"[set debug into
+    from] { client_context : String, qualifier : String, payload : rboto::Blob[sensitive]
+    } {}
+);
+rboto::__string_enum!(
+    MaintenanceWindowResourceType { Instance = "INSTANCE", ResourceGroup =
+    "RESOURCE_GROUP" }
+);
 /// The parameters for a `RUN_COMMAND` task type.
 #[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
 pub struct MaintenanceWindowRunCommandParameters {
     /// Information about the commands to run.
     pub comment: Option<String>,
@@ -9675,156 +2671,32 @@ pub struct MaintenanceWindowRunCommandParameters {
     /// If this time is reached and the command hasn't already started running, it doesn't run.
     pub timeout_seconds: Option<i32>,
 }
-impl MaintenanceWindowRunCommandParameters {
-    /// Sets `Comment`.
-    pub fn comment(mut self, v: impl Into<String>) -> Self {
-        self.comment = Some(v.into());
-        self
-    }
-    /// Sets `CloudWatchOutputConfig`.
-    pub fn cloud_watch_output_config(mut self, v: CloudWatchOutputConfig) -> Self {
-        self.cloud_watch_output_config = Some(v);
-        self
-    }
-    /// Sets `DocumentHash`.
-    pub fn document_hash(mut self, v: impl Into<String>) -> Self {
-        self.document_hash = Some(v.into());
-        self
-    }
-    /// Sets `DocumentHashType`.
-    pub fn document_hash_type(mut self, v: impl Into<DocumentHashType>) -> Self {
-        self.document_hash_type = Some(v.into());
-        self
-    }
-    /// Sets `DocumentVersion`.
-    pub fn document_version(mut self, v: impl Into<String>) -> Self {
-        self.document_version = Some(v.into());
-        self
-    }
-    /// Sets `NotificationConfig`.
-    pub fn notification_config(mut self, v: NotificationConfig) -> Self {
-        self.notification_config = Some(v);
-        self
-    }
-    /// Sets `OutputS3BucketName`.
-    pub fn output_s3_bucket_name(mut self, v: impl Into<String>) -> Self {
-        self.output_s3_bucket_name = Some(v.into());
-        self
-    }
-    /// Sets `OutputS3KeyPrefix`.
-    pub fn output_s3_key_prefix(mut self, v: impl Into<String>) -> Self {
-        self.output_s3_key_prefix = Some(v.into());
-        self
-    }
-    /// Sets `Parameters`.
-    pub fn parameters(mut self, v: impl Into<HashMap<String, Vec<String>>>) -> Self {
-        self.parameters = Some(v.into());
-        self
-    }
-    /// Sets `ServiceRoleArn`.
-    pub fn service_role_arn(mut self, v: impl Into<String>) -> Self {
-        self.service_role_arn = Some(v.into());
-        self
-    }
-    /// Sets `TimeoutSeconds`.
-    pub fn timeout_seconds(mut self, v: i32) -> Self {
-        self.timeout_seconds = Some(v);
-        self
-    }
-}
-impl ::std::fmt::Debug for MaintenanceWindowRunCommandParameters {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.debug_struct("MaintenanceWindowRunCommandParameters")
-            .field("comment", &self.comment)
-            .field("cloud_watch_output_config", &self.cloud_watch_output_config)
-            .field("document_hash", &self.document_hash)
-            .field("document_hash_type", &self.document_hash_type)
-            .field("document_version", &self.document_version)
-            .field("notification_config", &self.notification_config)
-            .field("output_s3_bucket_name", &self.output_s3_bucket_name)
-            .field("output_s3_key_prefix", &self.output_s3_key_prefix)
-            .field("parameters", &rboto::types::Redacted(&self.parameters))
-            .field("service_role_arn", &self.service_role_arn)
-            .field("timeout_seconds", &self.timeout_seconds)
-            .finish()
-    }
-}
-impl rboto::IntoValue for MaintenanceWindowRunCommandParameters {
-    fn into_value(self) -> rboto::Value {
-        rboto::Value::Struct(
-            vec![
-                rv::opt(self.comment), rv::opt(self.cloud_watch_output_config),
-                rv::opt(self.document_hash), rv::opt(self.document_hash_type),
-                rv::opt(self.document_version), rv::opt(self.notification_config),
-                rv::opt(self.output_s3_bucket_name), rv::opt(self.output_s3_key_prefix),
-                rv::opt(self.parameters), rv::opt(self.service_role_arn), rv::opt(self
-                .timeout_seconds)
-            ],
-        )
-    }
-}
-impl rboto::FromValue for MaintenanceWindowRunCommandParameters {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "MaintenanceWindowRunCommandParameters")?;
-        Ok(Self {
-            comment: m.take(0)?,
-            cloud_watch_output_config: m.take(1)?,
-            document_hash: m.take(2)?,
-            document_hash_type: m.take(3)?,
-            document_version: m.take(4)?,
-            notification_config: m.take(5)?,
-            output_s3_bucket_name: m.take(6)?,
-            output_s3_key_prefix: m.take(7)?,
-            parameters: m.take(8)?,
-            service_role_arn: m.take(9)?,
-            timeout_seconds: m.take(10)?,
-        })
-    }
-}
+rboto::__structure!(
+    MaintenanceWindowRunCommandParameters "MaintenanceWindowRunCommandParameters"[set
+    debug into from] { comment : String, cloud_watch_output_config :
+    CloudWatchOutputConfig, document_hash : String, document_hash_type :
+    DocumentHashType, document_version : String, notification_config :
+    NotificationConfig, output_s3_bucket_name : String, output_s3_key_prefix : String,
+    parameters : HashMap < String, Vec < String > > [sensitive], service_role_arn :
+    String, timeout_seconds = i32 } {}
+);
 /// The parameters for a `STEP_FUNCTIONS` task.
 #[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
 pub struct MaintenanceWindowStepFunctionsParameters {
     /// The inputs for the `STEP_FUNCTIONS` task.
     pub input: Option<String>,
     /// The name of the `STEP_FUNCTIONS` task.
     pub name: Option<String>,
 }
-impl MaintenanceWindowStepFunctionsParameters {
-    /// Sets `Input`.
-    pub fn input(mut self, v: impl Into<String>) -> Self {
-        self.input = Some(v.into());
-        self
-    }
-    /// Sets `Name`.
-    pub fn name(mut self, v: impl Into<String>) -> Self {
-        self.name = Some(v.into());
-        self
-    }
-}
-impl ::std::fmt::Debug for MaintenanceWindowStepFunctionsParameters {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.debug_struct("MaintenanceWindowStepFunctionsParameters")
-            .field("input", &rboto::types::Redacted(&self.input))
-            .field("name", &self.name)
-            .finish()
-    }
-}
-impl rboto::IntoValue for MaintenanceWindowStepFunctionsParameters {
-    fn into_value(self) -> rboto::Value {
-        rboto::Value::Struct(vec![rv::opt(self.input), rv::opt(self.name)])
-    }
-}
-impl rboto::FromValue for MaintenanceWindowStepFunctionsParameters {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "MaintenanceWindowStepFunctionsParameters")?;
-        Ok(Self {
-            input: m.take(0)?,
-            name: m.take(1)?,
-        })
-    }
-}
+rboto::__structure!(
+    MaintenanceWindowStepFunctionsParameters
+    "MaintenanceWindowStepFunctionsParameters"[set debug into from] { input :
+    String[sensitive], name : String } {}
+);
 /// The target registered with the maintenance window.
 #[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
 pub struct MaintenanceWindowTarget {
     /// The ID of the maintenance window to register the target with.
     pub window_id: Option<String>,
@@ -9841,72 +2713,15 @@ pub struct MaintenanceWindowTarget {
     /// A description for the target.
     pub description: Option<String>,
 }
-impl MaintenanceWindowTarget {
-    /// Sets `WindowId`.
-    pub fn window_id(mut self, v: impl Into<String>) -> Self {
-        self.window_id = Some(v.into());
-        self
-    }
-    /// Sets `WindowTargetId`.
-    pub fn window_target_id(mut self, v: impl Into<String>) -> Self {
-        self.window_target_id = Some(v.into());
-        self
-    }
-    /// Sets `ResourceType`.
-    pub fn resource_type(mut self, v: impl Into<MaintenanceWindowResourceType>) -> Self {
-        self.resource_type = Some(v.into());
-        self
-    }
-    /// Sets `Targets`.
-    pub fn targets(mut self, v: impl Into<Vec<Target>>) -> Self {
-        self.targets = Some(v.into());
-        self
-    }
-    /// Sets `OwnerInformation`.
-    pub fn owner_information(mut self, v: impl Into<String>) -> Self {
-        self.owner_information = Some(v.into());
-        self
-    }
-    /// Sets `Name`.
-    pub fn name(mut self, v: impl Into<String>) -> Self {
-        self.name = Some(v.into());
-        self
-    }
-    /// Sets `Description`.
-    pub fn description(mut self, v: impl Into<String>) -> Self {
-        self.description = Some(v.into());
-        self
-    }
-}
-impl ::std::fmt::Debug for MaintenanceWindowTarget {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.debug_struct("MaintenanceWindowTarget")
-            .field("window_id", &self.window_id)
-            .field("window_target_id", &self.window_target_id)
-            .field("resource_type", &self.resource_type)
-            .field("targets", &self.targets)
-            .field("owner_information", &rboto::types::Redacted(&self.owner_information))
-            .field("name", &self.name)
-            .field("description", &rboto::types::Redacted(&self.description))
-            .finish()
-    }
-}
-impl rboto::FromValue for MaintenanceWindowTarget {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "MaintenanceWindowTarget")?;
-        Ok(Self {
-            window_id: m.take(0)?,
-            window_target_id: m.take(1)?,
-            resource_type: m.take(2)?,
-            targets: m.take(3)?,
-            owner_information: m.take(4)?,
-            name: m.take(5)?,
-            description: m.take(6)?,
-        })
-    }
-}
+rboto::__structure!(
+    MaintenanceWindowTarget "MaintenanceWindowTarget"[set debug from] { window_id :
+    String, window_target_id : String, resource_type : MaintenanceWindowResourceType,
+    targets : Vec < Target >, owner_information : String[sensitive], name : String,
+    description : String[sensitive] } {}
+);
 /// Information about a task defined for a maintenance window.
 #[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
 pub struct MaintenanceWindowTask {
     /// The ID of the maintenance window where the task is registered.
     pub window_id: Option<String>,
@@ -9941,169 +2756,22 @@ pub struct MaintenanceWindowTask {
     /// The details for the CloudWatch alarm applied to your maintenance window task.
     pub alarm_configuration: Option<AlarmConfiguration>,
 }
-impl MaintenanceWindowTask {
-    /// Sets `WindowId`.
-    pub fn window_id(mut self, v: impl Into<String>) -> Self {
-        self.window_id = Some(v.into());
-        self
-    }
-    /// Sets `WindowTaskId`.
-    pub fn window_task_id(mut self, v: impl Into<String>) -> Self {
-        self.window_task_id = Some(v.into());
-        self
-    }
-    /// Sets `TaskArn`.
-    pub fn task_arn(mut self, v: impl Into<String>) -> Self {
-        self.task_arn = Some(v.into());
-        self
-    }
-    /// Sets `Type`.
-    pub fn type_(mut self, v: impl Into<MaintenanceWindowTaskType>) -> Self {
-        self.type_ = Some(v.into());
-        self
-    }
-    /// Sets `Targets`.
-    pub fn targets(mut self, v: impl Into<Vec<Target>>) -> Self {
-        self.targets = Some(v.into());
-        self
-    }
-    /// Sets `TaskParameters`.
-    pub fn task_parameters(
-        mut self,
-        v: impl Into<HashMap<String, MaintenanceWindowTaskParameterValueExpression>>,
-    ) -> Self {
-        self.task_parameters = Some(v.into());
-        self
-    }
-    /// Sets `Priority`.
-    pub fn priority(mut self, v: i32) -> Self {
-        self.priority = Some(v);
-        self
-    }
-    /// Sets `LoggingInfo`.
-    pub fn logging_info(mut self, v: LoggingInfo) -> Self {
-        self.logging_info = Some(v);
-        self
-    }
-    /// Sets `ServiceRoleArn`.
-    pub fn service_role_arn(mut self, v: impl Into<String>) -> Self {
-        self.service_role_arn = Some(v.into());
-        self
-    }
-    /// Sets `MaxConcurrency`.
-    pub fn max_concurrency(mut self, v: impl Into<String>) -> Self {
-        self.max_concurrency = Some(v.into());
-        self
-    }
-    /// Sets `MaxErrors`.
-    pub fn max_errors(mut self, v: impl Into<String>) -> Self {
-        self.max_errors = Some(v.into());
-        self
-    }
-    /// Sets `Name`.
-    pub fn name(mut self, v: impl Into<String>) -> Self {
-        self.name = Some(v.into());
-        self
-    }
-    /// Sets `Description`.
-    pub fn description(mut self, v: impl Into<String>) -> Self {
-        self.description = Some(v.into());
-        self
-    }
-    /// Sets `CutoffBehavior`.
-    pub fn cutoff_behavior(
-        mut self,
-        v: impl Into<MaintenanceWindowTaskCutoffBehavior>,
-    ) -> Self {
-        self.cutoff_behavior = Some(v.into());
-        self
-    }
-    /// Sets `AlarmConfiguration`.
-    pub fn alarm_configuration(mut self, v: AlarmConfiguration) -> Self {
-        self.alarm_configuration = Some(v);
-        self
-    }
-}
-impl ::std::fmt::Debug for MaintenanceWindowTask {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.debug_struct("MaintenanceWindowTask")
-            .field("window_id", &self.window_id)
-            .field("window_task_id", &self.window_task_id)
-            .field("task_arn", &self.task_arn)
-            .field("type_", &self.type_)
-            .field("targets", &self.targets)
-            .field("task_parameters", &rboto::types::Redacted(&self.task_parameters))
-            .field("priority", &self.priority)
-            .field("logging_info", &self.logging_info)
-            .field("service_role_arn", &self.service_role_arn)
-            .field("max_concurrency", &self.max_concurrency)
-            .field("max_errors", &self.max_errors)
-            .field("name", &self.name)
-            .field("description", &rboto::types::Redacted(&self.description))
-            .field("cutoff_behavior", &self.cutoff_behavior)
-            .field("alarm_configuration", &self.alarm_configuration)
-            .finish()
-    }
-}
-impl rboto::FromValue for MaintenanceWindowTask {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "MaintenanceWindowTask")?;
-        Ok(Self {
-            window_id: m.take(0)?,
-            window_task_id: m.take(1)?,
-            task_arn: m.take(2)?,
-            type_: m.take(3)?,
-            targets: m.take(4)?,
-            task_parameters: m.take(5)?,
-            priority: m.take(6)?,
-            logging_info: m.take(7)?,
-            service_role_arn: m.take(8)?,
-            max_concurrency: m.take(9)?,
-            max_errors: m.take(10)?,
-            name: m.take(11)?,
-            description: m.take(12)?,
-            cutoff_behavior: m.take(13)?,
-            alarm_configuration: m.take(14)?,
-        })
-    }
-}
-#[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
-#[non_exhaustive]
-pub enum MaintenanceWindowTaskCutoffBehavior {
-    /// `CONTINUE_TASK`
-    ContinueTask,
-    /// `CANCEL_TASK`
-    CancelTask,
-    /// A value this version of the SDK does not know.
-    Unknown(String),
-}
-impl MaintenanceWindowTaskCutoffBehavior {
-    /// Every value the model lists.
-    pub const VALUES: &'static [&'static str] = &["CONTINUE_TASK", "CANCEL_TASK"];
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::ContinueTask => "CONTINUE_TASK",
-            Self::CancelTask => "CANCEL_TASK",
-            Self::Unknown(s) => s,
-        }
-    }
-}
-impl rv::StringEnum for MaintenanceWindowTaskCutoffBehavior {
-    fn as_str(&self) -> &str {
-        MaintenanceWindowTaskCutoffBehavior::as_str(self)
-    }
-    fn from_wire(s: String) -> Self {
-        match s.as_str() {
-            "CONTINUE_TASK" => Self::ContinueTask,
-            "CANCEL_TASK" => Self::CancelTask,
-            _ => Self::Unknown(s),
-        }
-    }
-}
-rboto::enum_value!(str MaintenanceWindowTaskCutoffBehavior);
+rboto::__structure!(
+    MaintenanceWindowTask "MaintenanceWindowTask"[set debug from] { window_id : String,
+    window_task_id : String, task_arn : String, type_ : MaintenanceWindowTaskType,
+    targets : Vec < Target >, task_parameters : HashMap < String,
+    MaintenanceWindowTaskParameterValueExpression > [sensitive], priority = i32,
+    logging_info : LoggingInfo, service_role_arn : String, max_concurrency : String,
+    max_errors : String, name : String, description : String[sensitive], cutoff_behavior
+    : MaintenanceWindowTaskCutoffBehavior, alarm_configuration : AlarmConfiguration } {}
+);
+rboto::__string_enum!(
+    MaintenanceWindowTaskCutoffBehavior { ContinueTask = "CONTINUE_TASK", CancelTask =
+    "CANCEL_TASK" }
+);
 /// The parameters for task execution.
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct MaintenanceWindowTaskInvocationParameters {
     /// The parameters for a `RUN_COMMAND` task type.
     pub run_command: Option<MaintenanceWindowRunCommandParameters>,
@@ -10114,194 +2782,44 @@ pub struct MaintenanceWindowTaskInvocationParameters {
     /// The parameters for a `LAMBDA` task type.
     pub lambda: Option<MaintenanceWindowLambdaParameters>,
 }
-impl MaintenanceWindowTaskInvocationParameters {
-    /// Sets `RunCommand`.
-    pub fn run_command(mut self, v: MaintenanceWindowRunCommandParameters) -> Self {
-        self.run_command = Some(v);
-        self
-    }
-    /// Sets `Automation`.
-    pub fn automation(mut self, v: MaintenanceWindowAutomationParameters) -> Self {
-        self.automation = Some(v);
-        self
-    }
-    /// Sets `StepFunctions`.
-    pub fn step_functions(
-        mut self,
-        v: MaintenanceWindowStepFunctionsParameters,
-    ) -> Self {
-        self.step_functions = Some(v);
-        self
-    }
-    /// Sets `Lambda`.
-    pub fn lambda(mut self, v: MaintenanceWindowLambdaParameters) -> Self {
-        self.lambda = Some(v);
-        self
-    }
-}
-impl rboto::IntoValue for MaintenanceWindowTaskInvocationParameters {
-    fn into_value(self) -> rboto::Value {
-        rboto::Value::Struct(
-            vec![
-                rv::opt(self.run_command), rv::opt(self.automation), rv::opt(self
-                .step_functions), rv::opt(self.lambda)
-            ],
-        )
-    }
-}
-impl rboto::FromValue for MaintenanceWindowTaskInvocationParameters {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "MaintenanceWindowTaskInvocationParameters")?;
-        Ok(Self {
-            run_command: m.take(0)?,
-            automation: m.take(1)?,
-            step_functions: m.take(2)?,
-            lambda: m.take(3)?,
-        })
-    }
-}
+rboto::__structure!(
+    MaintenanceWindowTaskInvocationParameters
+    "MaintenanceWindowTaskInvocationParameters"[set into from] { run_command :
+    MaintenanceWindowRunCommandParameters, automation :
+    MaintenanceWindowAutomationParameters, step_functions :
+    MaintenanceWindowStepFunctionsParameters, lambda : MaintenanceWindowLambdaParameters
+    } {}
+);
 /// Defines the values for a task parameter.
 #[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
 pub struct MaintenanceWindowTaskParameterValueExpression {
     /// This field contains an array of 0 or more strings, each 1 to 255 characters in length.
     pub values: Option<Vec<String>>,
 }
-impl MaintenanceWindowTaskParameterValueExpression {
-    /// Sets `Values`.
-    pub fn values(mut self, v: impl Into<Vec<String>>) -> Self {
-        self.values = Some(v.into());
-        self
-    }
-}
-impl ::std::fmt::Debug for MaintenanceWindowTaskParameterValueExpression {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.write_str(rboto::types::REDACTED)
-    }
-}
-impl rboto::IntoValue for MaintenanceWindowTaskParameterValueExpression {
-    fn into_value(self) -> rboto::Value {
-        rboto::Value::Struct(vec![rv::opt(self.values)])
-    }
-}
-impl rboto::FromValue for MaintenanceWindowTaskParameterValueExpression {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "MaintenanceWindowTaskParameterValueExpression")?;
-        Ok(Self { values: m.take(0)? })
-    }
-}
-#[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
-#[non_exhaustive]
-pub enum MaintenanceWindowTaskType {
-    /// `RUN_COMMAND`
-    RunCommand,
-    /// `AUTOMATION`
-    Automation,
-    /// `STEP_FUNCTIONS`
-    StepFunctions,
-    /// `LAMBDA`
-    Lambda,
-    /// A value this version of the SDK does not know.
-    Unknown(String),
-}
-impl MaintenanceWindowTaskType {
-    /// Every value the model lists.
-    pub const VALUES: &'static [&'static str] = &[
-        "RUN_COMMAND",
-        "AUTOMATION",
-        "STEP_FUNCTIONS",
-        "LAMBDA",
-    ];
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::RunCommand => "RUN_COMMAND",
-            Self::Automation => "AUTOMATION",
-            Self::StepFunctions => "STEP_FUNCTIONS",
-            Self::Lambda => "LAMBDA",
-            Self::Unknown(s) => s,
-        }
-    }
-}
-impl rv::StringEnum for MaintenanceWindowTaskType {
-    fn as_str(&self) -> &str {
-        MaintenanceWindowTaskType::as_str(self)
-    }
-    fn from_wire(s: String) -> Self {
-        match s.as_str() {
-            "RUN_COMMAND" => Self::RunCommand,
-            "AUTOMATION" => Self::Automation,
-            "STEP_FUNCTIONS" => Self::StepFunctions,
-            "LAMBDA" => Self::Lambda,
-            _ => Self::Unknown(s),
-        }
-    }
-}
-rboto::enum_value!(str MaintenanceWindowTaskType);
-#[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
-#[non_exhaustive]
-pub enum ManagedStatus {
-    /// `All`
-    All,
-    /// `Managed`
-    Managed,
-    /// `Unmanaged`
-    Unmanaged,
-    /// A value this version of the SDK does not know.
-    Unknown(String),
-}
-impl ManagedStatus {
-    /// Every value the model lists.
-    pub const VALUES: &'static [&'static str] = &["All", "Managed", "Unmanaged"];
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::All => "All",
-            Self::Managed => "Managed",
-            Self::Unmanaged => "Unmanaged",
-            Self::Unknown(s) => s,
-        }
-    }
-}
-impl rv::StringEnum for ManagedStatus {
-    fn as_str(&self) -> &str {
-        ManagedStatus::as_str(self)
-    }
-    fn from_wire(s: String) -> Self {
-        match s.as_str() {
-            "All" => Self::All,
-            "Managed" => Self::Managed,
-            "Unmanaged" => Self::Unmanaged,
-            _ => Self::Unknown(s),
-        }
-    }
-}
-rboto::enum_value!(str ManagedStatus);
+rboto::__structure!(
+    MaintenanceWindowTaskParameterValueExpression
+    "MaintenanceWindowTaskParameterValueExpression"[set debug_redacted into from] {
+    values : Vec < String > [sensitive] } {}
+);
+rboto::__string_enum!(
+    MaintenanceWindowTaskType { RunCommand = "RUN_COMMAND", Automation = "AUTOMATION",
+    StepFunctions = "STEP_FUNCTIONS", Lambda = "LAMBDA" }
+);
+rboto::__string_enum!(
+    ManagedStatus { All = "All", Managed = "Managed", Unmanaged = "Unmanaged" }
+);
 /// Metadata to assign to an Application Manager application.
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct MetadataValue {
     /// Metadata value to assign to an Application Manager application.
     pub value: Option<String>,
 }
-impl MetadataValue {
-    /// Sets `Value`.
-    pub fn value(mut self, v: impl Into<String>) -> Self {
-        self.value = Some(v.into());
-        self
-    }
-}
-impl rboto::IntoValue for MetadataValue {
-    fn into_value(self) -> rboto::Value {
-        rboto::Value::Struct(vec![rv::opt(self.value)])
-    }
-}
-impl rboto::FromValue for MetadataValue {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "MetadataValue")?;
-        Ok(Self { value: m.take(0)? })
-    }
-}
+rboto::__structure!(MetadataValue "MetadataValue"[set into from] { value : String } {});
 /// Details about an individual managed node.
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct Node {
     /// The UTC timestamp for when the managed node data was last captured.
     pub capture_time: Option<rboto::DateTime>,
@@ -10314,47 +2832,13 @@ pub struct Node {
     /// Information about the type of node.
     pub node_type: Option<NodeType>,
 }
-impl Node {
-    /// Sets `CaptureTime`.
-    pub fn capture_time(mut self, v: impl Into<rboto::DateTime>) -> Self {
-        self.capture_time = Some(v.into());
-        self
-    }
-    /// Sets `Id`.
-    pub fn id(mut self, v: impl Into<String>) -> Self {
-        self.id = Some(v.into());
-        self
-    }
-    /// Sets `Owner`.
-    pub fn owner(mut self, v: NodeOwnerInfo) -> Self {
-        self.owner = Some(v);
-        self
-    }
-    /// Sets `Region`.
-    pub fn region(mut self, v: impl Into<String>) -> Self {
-        self.region = Some(v.into());
-        self
-    }
-    /// Sets `NodeType`.
-    pub fn node_type(mut self, v: NodeType) -> Self {
-        self.node_type = Some(v);
-        self
-    }
-}
-impl rboto::FromValue for Node {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "Node")?;
-        Ok(Self {
-            capture_time: m.take(0)?,
-            id: m.take(1)?,
-            owner: m.take(2)?,
-            region: m.take(3)?,
-            node_type: m.take(4)?,
-        })
-    }
-}
+rboto::__structure!(
+    Node "Node"[set from] { capture_time : rboto::DateTime, id : String, owner :
+    NodeOwnerInfo, region : String, node_type : NodeType } {}
+);
 /// One or more aggregators for viewing counts of nodes using different dimensions.
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct NodeAggregator {
     /// The aggregator type for limiting a node summary. Currently, only `Count` is supported.
     pub aggregator_type: Option<NodeAggregatorType>,
@@ -10365,139 +2849,21 @@ pub struct NodeAggregator {
     /// Information about aggregators used to refine a node summary.
     pub aggregators: Option<Vec<NodeAggregator>>,
 }
-impl NodeAggregator {
-    /// Sets `AggregatorType`.
-    pub fn aggregator_type(mut self, v: impl Into<NodeAggregatorType>) -> Self {
-        self.aggregator_type = Some(v.into());
-        self
-    }
-    /// Sets `TypeName`.
-    pub fn type_name(mut self, v: impl Into<NodeTypeName>) -> Self {
-        self.type_name = Some(v.into());
-        self
-    }
-    /// Sets `AttributeName`.
-    pub fn attribute_name(mut self, v: impl Into<NodeAttributeName>) -> Self {
-        self.attribute_name = Some(v.into());
-        self
-    }
-    /// Sets `Aggregators`.
-    pub fn aggregators(mut self, v: impl Into<Vec<NodeAggregator>>) -> Self {
-        self.aggregators = Some(v.into());
-        self
-    }
-}
-impl rboto::IntoValue for NodeAggregator {
-    fn into_value(self) -> rboto::Value {
-        rboto::Value::Struct(
-            vec![
-                rv::opt(self.aggregator_type), rv::opt(self.type_name), rv::opt(self
-                .attribute_name), rv::opt(self.aggregators)
-            ],
-        )
-    }
-}
-#[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
-#[non_exhaustive]
-pub enum NodeAggregatorType {
-    /// `Count`
-    Count,
-    /// A value this version of the SDK does not know.
-    Unknown(String),
-}
-impl NodeAggregatorType {
-    /// Every value the model lists.
-    pub const VALUES: &'static [&'static str] = &["Count"];
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Count => "Count",
-            Self::Unknown(s) => s,
-        }
-    }
-}
-impl rv::StringEnum for NodeAggregatorType {
-    fn as_str(&self) -> &str {
-        NodeAggregatorType::as_str(self)
-    }
-    fn from_wire(s: String) -> Self {
-        match s.as_str() {
-            "Count" => Self::Count,
-            _ => Self::Unknown(s),
-        }
-    }
-}
-rboto::enum_value!(str NodeAggregatorType);
-#[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
-#[non_exhaustive]
-pub enum NodeAttributeName {
-    /// `AgentVersion`
-    AgentVersion,
-    /// `PlatformName`
-    PlatformName,
-    /// `PlatformType`
-    PlatformType,
-    /// `PlatformVersion`
-    PlatformVersion,
-    /// `Region`
-    Region,
-    /// `ResourceType`
-    ResourceType,
-    /// `SourceType`
-    SourceType,
-    /// `AvailabilityZone`
-    AvailabilityZone,
-    /// A value this version of the SDK does not know.
-    Unknown(String),
-}
-impl NodeAttributeName {
-    /// Every value the model lists.
-    pub const VALUES: &'static [&'static str] = &[
-        "AgentVersion",
-        "PlatformName",
-        "PlatformType",
-        "PlatformVersion",
-        "Region",
-        "ResourceType",
-        "SourceType",
-        "AvailabilityZone",
-    ];
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::AgentVersion => "AgentVersion",
-            Self::PlatformName => "PlatformName",
-            Self::PlatformType => "PlatformType",
-            Self::PlatformVersion => "PlatformVersion",
-            Self::Region => "Region",
-            Self::ResourceType => "ResourceType",
-            Self::SourceType => "SourceType",
-            Self::AvailabilityZone => "AvailabilityZone",
-            Self::Unknown(s) => s,
-        }
-    }
-}
-impl rv::StringEnum for NodeAttributeName {
-    fn as_str(&self) -> &str {
-        NodeAttributeName::as_str(self)
-    }
-    fn from_wire(s: String) -> Self {
-        match s.as_str() {
-            "AgentVersion" => Self::AgentVersion,
-            "PlatformName" => Self::PlatformName,
-            "PlatformType" => Self::PlatformType,
-            "PlatformVersion" => Self::PlatformVersion,
-            "Region" => Self::Region,
-            "ResourceType" => Self::ResourceType,
-            "SourceType" => Self::SourceType,
-            "AvailabilityZone" => Self::AvailabilityZone,
-            _ => Self::Unknown(s),
-        }
-    }
-}
-rboto::enum_value!(str NodeAttributeName);
+rboto::__structure!(
+    NodeAggregator "NodeAggregator"[set into] { aggregator_type : NodeAggregatorType,
+    type_name : NodeTypeName, attribute_name : NodeAttributeName, aggregators : Vec <
+    NodeAggregator > } {}
+);
+rboto::__string_enum!(NodeAggregatorType { Count = "Count" });
+rboto::__string_enum!(
+    NodeAttributeName { AgentVersion = "AgentVersion", PlatformName = "PlatformName",
+    PlatformType = "PlatformType", PlatformVersion = "PlatformVersion", Region =
+    "Region", ResourceType = "ResourceType", SourceType = "SourceType", AvailabilityZone
+    = "AvailabilityZone" }
+);
 /// The filters for the operation.
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct NodeFilter {
     /// The name of the filter.
     pub key: Option<NodeFilterKey>,
@@ -10506,199 +2872,28 @@ pub struct NodeFilter {
     /// The type of filter operator.
     pub type_: Option<NodeFilterOperatorType>,
 }
-impl NodeFilter {
-    /// Sets `Key`.
-    pub fn key(mut self, v: impl Into<NodeFilterKey>) -> Self {
-        self.key = Some(v.into());
-        self
-    }
-    /// Sets `Values`.
-    pub fn values(mut self, v: impl Into<Vec<String>>) -> Self {
-        self.values = Some(v.into());
-        self
-    }
-    /// Sets `Type`.
-    pub fn type_(mut self, v: impl Into<NodeFilterOperatorType>) -> Self {
-        self.type_ = Some(v.into());
-        self
-    }
-}
-impl rboto::IntoValue for NodeFilter {
-    fn into_value(self) -> rboto::Value {
-        rboto::Value::Struct(
-            vec![rv::opt(self.key), rv::opt(self.values), rv::opt(self.type_)],
-        )
-    }
-}
-#[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
-#[non_exhaustive]
-pub enum NodeFilterKey {
-    /// `AgentType`
-    AgentType,
-    /// `AgentVersion`
-    AgentVersion,
-    /// `ComputerName`
-    ComputerName,
-    /// `InstanceId`
-    InstanceId,
-    /// `InstanceStatus`
-    InstanceStatus,
-    /// `IpAddress`
-    IpAddress,
-    /// `ManagedStatus`
-    ManagedStatus,
-    /// `PlatformName`
-    PlatformName,
-    /// `PlatformType`
-    PlatformType,
-    /// `PlatformVersion`
-    PlatformVersion,
-    /// `ResourceType`
-    ResourceType,
-    /// `OrganizationalUnitId`
-    OrganizationalUnitId,
-    /// `OrganizationalUnitPath`
-    OrganizationalUnitPath,
-    /// `Region`
-    Region,
-    /// `AccountId`
-    AccountId,
-    /// `SourceType`
-    SourceType,
-    /// `SourceId`
-    SourceId,
-    /// `SourceLocation`
-    SourceLocation,
-    /// `AvailabilityZone`
-    AvailabilityZone,
-    /// `AvailabilityZoneId`
-    AvailabilityZoneId,
-    /// A value this version of the SDK does not know.
-    Unknown(String),
-}
-impl NodeFilterKey {
-    /// Every value the model lists.
-    pub const VALUES: &'static [&'static str] = &[
-        "AgentType",
-        "AgentVersion",
-        "ComputerName",
-        "InstanceId",
-        "InstanceStatus",
-        "IpAddress",
-        "ManagedStatus",
-        "PlatformName",
-        "PlatformType",
-        "PlatformVersion",
-        "ResourceType",
-        "OrganizationalUnitId",
-        "OrganizationalUnitPath",
-        "Region",
-        "AccountId",
-        "SourceType",
-        "SourceId",
-        "SourceLocation",
-        "AvailabilityZone",
-        "AvailabilityZoneId",
-    ];
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::AgentType => "AgentType",
-            Self::AgentVersion => "AgentVersion",
-            Self::ComputerName => "ComputerName",
-            Self::InstanceId => "InstanceId",
-            Self::InstanceStatus => "InstanceStatus",
-            Self::IpAddress => "IpAddress",
-            Self::ManagedStatus => "ManagedStatus",
-            Self::PlatformName => "PlatformName",
-            Self::PlatformType => "PlatformType",
-            Self::PlatformVersion => "PlatformVersion",
-            Self::ResourceType => "ResourceType",
-            Self::OrganizationalUnitId => "OrganizationalUnitId",
-            Self::OrganizationalUnitPath => "OrganizationalUnitPath",
-            Self::Region => "Region",
-            Self::AccountId => "AccountId",
-            Self::SourceType => "SourceType",
-            Self::SourceId => "SourceId",
-            Self::SourceLocation => "SourceLocation",
-            Self::AvailabilityZone => "AvailabilityZone",
-            Self::AvailabilityZoneId => "AvailabilityZoneId",
-            Self::Unknown(s) => s,
-        }
-    }
-}
-impl rv::StringEnum for NodeFilterKey {
-    fn as_str(&self) -> &str {
-        NodeFilterKey::as_str(self)
-    }
-    fn from_wire(s: String) -> Self {
-        match s.as_str() {
-            "AgentType" => Self::AgentType,
-            "AgentVersion" => Self::AgentVersion,
-            "ComputerName" => Self::ComputerName,
-            "InstanceId" => Self::InstanceId,
-            "InstanceStatus" => Self::InstanceStatus,
-            "IpAddress" => Self::IpAddress,
-            "ManagedStatus" => Self::ManagedStatus,
-            "PlatformName" => Self::PlatformName,
-            "PlatformType" => Self::PlatformType,
-            "PlatformVersion" => Self::PlatformVersion,
-            "ResourceType" => Self::ResourceType,
-            "OrganizationalUnitId" => Self::OrganizationalUnitId,
-            "OrganizationalUnitPath" => Self::OrganizationalUnitPath,
-            "Region" => Self::Region,
-            "AccountId" => Self::AccountId,
-            "SourceType" => Self::SourceType,
-            "SourceId" => Self::SourceId,
-            "SourceLocation" => Self::SourceLocation,
-            "AvailabilityZone" => Self::AvailabilityZone,
-            "AvailabilityZoneId" => Self::AvailabilityZoneId,
-            _ => Self::Unknown(s),
-        }
-    }
-}
-rboto::enum_value!(str NodeFilterKey);
-#[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
-#[non_exhaustive]
-pub enum NodeFilterOperatorType {
-    /// `Equal`
-    Equal,
-    /// `NotEqual`
-    NotEqual,
-    /// `BeginWith`
-    BeginWith,
-    /// A value this version of the SDK does not know.
-    Unknown(String),
-}
-impl NodeFilterOperatorType {
-    /// Every value the model lists.
-    pub const VALUES: &'static [&'static str] = &["Equal", "NotEqual", "BeginWith"];
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Equal => "Equal",
-            Self::NotEqual => "NotEqual",
-            Self::BeginWith => "BeginWith",
-            Self::Unknown(s) => s,
-        }
-    }
-}
-impl rv::StringEnum for NodeFilterOperatorType {
-    fn as_str(&self) -> &str {
-        NodeFilterOperatorType::as_str(self)
-    }
-    fn from_wire(s: String) -> Self {
-        match s.as_str() {
-            "Equal" => Self::Equal,
-            "NotEqual" => Self::NotEqual,
-            "BeginWith" => Self::BeginWith,
-            _ => Self::Unknown(s),
-        }
-    }
-}
-rboto::enum_value!(str NodeFilterOperatorType);
+rboto::__structure!(
+    NodeFilter "NodeFilter"[set into] { key : NodeFilterKey, values : Vec < String >,
+    type_ : NodeFilterOperatorType } {}
+);
+rboto::__string_enum!(
+    NodeFilterKey { AgentType = "AgentType", AgentVersion = "AgentVersion", ComputerName
+    = "ComputerName", InstanceId = "InstanceId", InstanceStatus = "InstanceStatus",
+    IpAddress = "IpAddress", ManagedStatus = "ManagedStatus", PlatformName =
+    "PlatformName", PlatformType = "PlatformType", PlatformVersion = "PlatformVersion",
+    ResourceType = "ResourceType", OrganizationalUnitId = "OrganizationalUnitId",
+    OrganizationalUnitPath = "OrganizationalUnitPath", Region = "Region", AccountId =
+    "AccountId", SourceType = "SourceType", SourceId = "SourceId", SourceLocation =
+    "SourceLocation", AvailabilityZone = "AvailabilityZone", AvailabilityZoneId =
+    "AvailabilityZoneId" }
+);
+rboto::__string_enum!(
+    NodeFilterOperatorType { Equal = "Equal", NotEqual = "NotEqual", BeginWith =
+    "BeginWith" }
+);
 /// Information about ownership of a managed node.
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct NodeOwnerInfo {
     /// The ID of the Amazon Web Services account that owns the managed node.
     pub account_id: Option<String>,
@@ -10707,33 +2902,10 @@ pub struct NodeOwnerInfo {
     /// The path for the organizational unit (OU) that owns the managed node. The path for the OU is built using the IDs of the organization, root, and all OUs in the path down to and including the OU. For example:
     pub organizational_unit_path: Option<String>,
 }
-impl NodeOwnerInfo {
-    /// Sets `AccountId`.
-    pub fn account_id(mut self, v: impl Into<String>) -> Self {
-        self.account_id = Some(v.into());
-        self
-    }
-    /// Sets `OrganizationalUnitId`.
-    pub fn organizational_unit_id(mut self, v: impl Into<String>) -> Self {
-        self.organizational_unit_id = Some(v.into());
-        self
-    }
-    /// Sets `OrganizationalUnitPath`.
-    pub fn organizational_unit_path(mut self, v: impl Into<String>) -> Self {
-        self.organizational_unit_path = Some(v.into());
-        self
-    }
-}
-impl rboto::FromValue for NodeOwnerInfo {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "NodeOwnerInfo")?;
-        Ok(Self {
-            account_id: m.take(0)?,
-            organizational_unit_id: m.take(1)?,
-            organizational_unit_path: m.take(2)?,
-        })
-    }
-}
+rboto::__structure!(
+    NodeOwnerInfo "NodeOwnerInfo"[set from] { account_id : String, organizational_unit_id
+    : String, organizational_unit_path : String } {}
+);
 /// Information about a managed node's type.
 #[derive(Clone, PartialEq)]
 #[derive(Debug)]
@@ -10744,78 +2916,33 @@ pub enum NodeType {
     /// A member this version of the SDK does not know.
     Unknown,
 }
-impl rboto::FromValue for NodeType {
+impl rv::FromValue for NodeType {
     fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
         Ok(
             match rv::Members::of(v, "NodeType")?.take_union() {
-                Some((0, v)) => Self::Instance(rboto::FromValue::from_value(v)?),
+                Some((0, v)) => Self::Instance(rv::FromValue::from_value(v)?),
                 _ => Self::Unknown,
             },
         )
     }
 }
-#[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
-#[non_exhaustive]
-pub enum NodeTypeName {
-    /// `Instance`
-    Instance,
-    /// A value this version of the SDK does not know.
-    Unknown(String),
-}
-impl NodeTypeName {
-    /// Every value the model lists.
-    pub const VALUES: &'static [&'static str] = &["Instance"];
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Instance => "Instance",
-            Self::Unknown(s) => s,
-        }
-    }
-}
-impl rv::StringEnum for NodeTypeName {
-    fn as_str(&self) -> &str {
-        NodeTypeName::as_str(self)
-    }
-    fn from_wire(s: String) -> Self {
-        match s.as_str() {
-            "Instance" => Self::Instance,
-            _ => Self::Unknown(s),
-        }
-    }
-}
-rboto::enum_value!(str NodeTypeName);
+rboto::__string_enum!(NodeTypeName { Instance = "Instance" });
 /// A summary of resources that aren't compliant. The summary is organized according to resource type.
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct NonCompliantSummary {
     /// The total number of compliance items that aren't compliant.
     pub non_compliant_count: Option<i32>,
     /// A summary of the non-compliance severity by compliance type
     pub severity_summary: Option<SeveritySummary>,
 }
-impl NonCompliantSummary {
-    /// Sets `NonCompliantCount`.
-    pub fn non_compliant_count(mut self, v: i32) -> Self {
-        self.non_compliant_count = Some(v);
-        self
-    }
-    /// Sets `SeveritySummary`.
-    pub fn severity_summary(mut self, v: SeveritySummary) -> Self {
-        self.severity_summary = Some(v);
-        self
-    }
-}
-impl rboto::FromValue for NonCompliantSummary {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "NonCompliantSummary")?;
-        Ok(Self {
-            non_compliant_count: m.take(0)?,
-            severity_summary: m.take(1)?,
-        })
-    }
-}
+rboto::__structure!(
+    NonCompliantSummary "NonCompliantSummary"[set from] { non_compliant_count = i32,
+    severity_summary : SeveritySummary } {}
+);
 /// Configurations for sending notifications.
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct NotificationConfig {
     /// An Amazon Resource Name (ARN) for an Amazon Simple Notification Service (Amazon SNS) topic. Run Command pushes notifications about command status changes to this topic.
     pub notification_arn: Option<String>,
@@ -10824,241 +2951,29 @@ pub struct NotificationConfig {
     /// The type of notification.
     pub notification_type: Option<NotificationType>,
 }
-impl NotificationConfig {
-    /// Sets `NotificationArn`.
-    pub fn notification_arn(mut self, v: impl Into<String>) -> Self {
-        self.notification_arn = Some(v.into());
-        self
-    }
-    /// Sets `NotificationEvents`.
-    pub fn notification_events(mut self, v: impl Into<Vec<NotificationEvent>>) -> Self {
-        self.notification_events = Some(v.into());
-        self
-    }
-    /// Sets `NotificationType`.
-    pub fn notification_type(mut self, v: impl Into<NotificationType>) -> Self {
-        self.notification_type = Some(v.into());
-        self
-    }
-}
-impl rboto::IntoValue for NotificationConfig {
-    fn into_value(self) -> rboto::Value {
-        rboto::Value::Struct(
-            vec![
-                rv::opt(self.notification_arn), rv::opt(self.notification_events),
-                rv::opt(self.notification_type)
-            ],
-        )
-    }
-}
-impl rboto::FromValue for NotificationConfig {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "NotificationConfig")?;
-        Ok(Self {
-            notification_arn: m.take(0)?,
-            notification_events: m.take(1)?,
-            notification_type: m.take(2)?,
-        })
-    }
-}
-#[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
-#[non_exhaustive]
-pub enum NotificationEvent {
-    /// `All`
-    All,
-    /// `InProgress`
-    InProgress,
-    /// `Success`
-    Success,
-    /// `TimedOut`
-    TimedOut,
-    /// `Cancelled`
-    Cancelled,
-    /// `Failed`
-    Failed,
-    /// A value this version of the SDK does not know.
-    Unknown(String),
-}
-impl NotificationEvent {
-    /// Every value the model lists.
-    pub const VALUES: &'static [&'static str] = &[
-        "All",
-        "InProgress",
-        "Success",
-        "TimedOut",
-        "Cancelled",
-        "Failed",
-    ];
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::All => "All",
-            Self::InProgress => "InProgress",
-            Self::Success => "Success",
-            Self::TimedOut => "TimedOut",
-            Self::Cancelled => "Cancelled",
-            Self::Failed => "Failed",
-            Self::Unknown(s) => s,
-        }
-    }
-}
-impl rv::StringEnum for NotificationEvent {
-    fn as_str(&self) -> &str {
-        NotificationEvent::as_str(self)
-    }
-    fn from_wire(s: String) -> Self {
-        match s.as_str() {
-            "All" => Self::All,
-            "InProgress" => Self::InProgress,
-            "Success" => Self::Success,
-            "TimedOut" => Self::TimedOut,
-            "Cancelled" => Self::Cancelled,
-            "Failed" => Self::Failed,
-            _ => Self::Unknown(s),
-        }
-    }
-}
-rboto::enum_value!(str NotificationEvent);
-#[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
-#[non_exhaustive]
-pub enum NotificationType {
-    /// `Command`
-    Command,
-    /// `Invocation`
-    Invocation,
-    /// A value this version of the SDK does not know.
-    Unknown(String),
-}
-impl NotificationType {
-    /// Every value the model lists.
-    pub const VALUES: &'static [&'static str] = &["Command", "Invocation"];
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Command => "Command",
-            Self::Invocation => "Invocation",
-            Self::Unknown(s) => s,
-        }
-    }
-}
-impl rv::StringEnum for NotificationType {
-    fn as_str(&self) -> &str {
-        NotificationType::as_str(self)
-    }
-    fn from_wire(s: String) -> Self {
-        match s.as_str() {
-            "Command" => Self::Command,
-            "Invocation" => Self::Invocation,
-            _ => Self::Unknown(s),
-        }
-    }
-}
-rboto::enum_value!(str NotificationType);
-#[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
-#[non_exhaustive]
-pub enum OperatingSystem {
-    /// `WINDOWS`
-    Windows,
-    /// `AMAZON_LINUX`
-    AmazonLinux,
-    /// `AMAZON_LINUX_2`
-    AmazonLinux2,
-    /// `AMAZON_LINUX_2022`
-    AmazonLinux2022,
-    /// `UBUNTU`
-    Ubuntu,
-    /// `REDHAT_ENTERPRISE_LINUX`
-    RedhatEnterpriseLinux,
-    /// `SUSE`
-    Suse,
-    /// `CENTOS`
-    Centos,
-    /// `ORACLE_LINUX`
-    OracleLinux,
-    /// `DEBIAN`
-    Debian,
-    /// `MACOS`
-    Macos,
-    /// `RASPBIAN`
-    Raspbian,
-    /// `ROCKY_LINUX`
-    RockyLinux,
-    /// `ALMA_LINUX`
-    AlmaLinux,
-    /// `AMAZON_LINUX_2023`
-    AmazonLinux2023,
-    /// A value this version of the SDK does not know.
-    Unknown(String),
-}
-impl OperatingSystem {
-    /// Every value the model lists.
-    pub const VALUES: &'static [&'static str] = &[
-        "WINDOWS",
-        "AMAZON_LINUX",
-        "AMAZON_LINUX_2",
-        "AMAZON_LINUX_2022",
-        "UBUNTU",
-        "REDHAT_ENTERPRISE_LINUX",
-        "SUSE",
-        "CENTOS",
-        "ORACLE_LINUX",
-        "DEBIAN",
-        "MACOS",
-        "RASPBIAN",
-        "ROCKY_LINUX",
-        "ALMA_LINUX",
-        "AMAZON_LINUX_2023",
-    ];
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Windows => "WINDOWS",
-            Self::AmazonLinux => "AMAZON_LINUX",
-            Self::AmazonLinux2 => "AMAZON_LINUX_2",
-            Self::AmazonLinux2022 => "AMAZON_LINUX_2022",
-            Self::Ubuntu => "UBUNTU",
-            Self::RedhatEnterpriseLinux => "REDHAT_ENTERPRISE_LINUX",
-            Self::Suse => "SUSE",
-            Self::Centos => "CENTOS",
-            Self::OracleLinux => "ORACLE_LINUX",
-            Self::Debian => "DEBIAN",
-            Self::Macos => "MACOS",
-            Self::Raspbian => "RASPBIAN",
-            Self::RockyLinux => "ROCKY_LINUX",
-            Self::AlmaLinux => "ALMA_LINUX",
-            Self::AmazonLinux2023 => "AMAZON_LINUX_2023",
-            Self::Unknown(s) => s,
-        }
-    }
-}
-impl rv::StringEnum for OperatingSystem {
-    fn as_str(&self) -> &str {
-        OperatingSystem::as_str(self)
-    }
-    fn from_wire(s: String) -> Self {
-        match s.as_str() {
-            "WINDOWS" => Self::Windows,
-            "AMAZON_LINUX" => Self::AmazonLinux,
-            "AMAZON_LINUX_2" => Self::AmazonLinux2,
-            "AMAZON_LINUX_2022" => Self::AmazonLinux2022,
-            "UBUNTU" => Self::Ubuntu,
-            "REDHAT_ENTERPRISE_LINUX" => Self::RedhatEnterpriseLinux,
-            "SUSE" => Self::Suse,
-            "CENTOS" => Self::Centos,
-            "ORACLE_LINUX" => Self::OracleLinux,
-            "DEBIAN" => Self::Debian,
-            "MACOS" => Self::Macos,
-            "RASPBIAN" => Self::Raspbian,
-            "ROCKY_LINUX" => Self::RockyLinux,
-            "ALMA_LINUX" => Self::AlmaLinux,
-            "AMAZON_LINUX_2023" => Self::AmazonLinux2023,
-            _ => Self::Unknown(s),
-        }
-    }
-}
-rboto::enum_value!(str OperatingSystem);
+rboto::__structure!(
+    NotificationConfig "NotificationConfig"[set into from] { notification_arn : String,
+    notification_events : Vec < NotificationEvent >, notification_type : NotificationType
+    } {}
+);
+rboto::__string_enum!(
+    NotificationEvent { All = "All", InProgress = "InProgress", Success = "Success",
+    TimedOut = "TimedOut", Cancelled = "Cancelled", Failed = "Failed" }
+);
+rboto::__string_enum!(
+    NotificationType { Command = "Command", Invocation = "Invocation" }
+);
+rboto::__string_enum!(
+    OperatingSystem { Windows = "WINDOWS", AmazonLinux = "AMAZON_LINUX", AmazonLinux2 =
+    "AMAZON_LINUX_2", AmazonLinux2022 = "AMAZON_LINUX_2022", Ubuntu = "UBUNTU",
+    RedhatEnterpriseLinux = "REDHAT_ENTERPRISE_LINUX", Suse = "SUSE", Centos = "CENTOS",
+    OracleLinux = "ORACLE_LINUX", Debian = "DEBIAN", Macos = "MACOS", Raspbian =
+    "RASPBIAN", RockyLinux = "ROCKY_LINUX", AlmaLinux = "ALMA_LINUX", AmazonLinux2023 =
+    "AMAZON_LINUX_2023" }
+);
 /// One or more aggregators for viewing counts of OpsData using different dimensions such as `Source`, `CreatedTime`, or `Source and CreatedTime`, to name a few.
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct OpsAggregator {
     /// Either a `Range` or `Count` aggregator for limiting an OpsData summary.
     pub aggregator_type: Option<String>,
@@ -11073,109 +2988,40 @@ pub struct OpsAggregator {
     /// A nested aggregator for viewing counts of OpsData.
     pub aggregators: Option<Vec<OpsAggregator>>,
 }
-impl OpsAggregator {
-    /// Sets `AggregatorType`.
-    pub fn aggregator_type(mut self, v: impl Into<String>) -> Self {
-        self.aggregator_type = Some(v.into());
-        self
-    }
-    /// Sets `TypeName`.
-    pub fn type_name(mut self, v: impl Into<String>) -> Self {
-        self.type_name = Some(v.into());
-        self
-    }
-    /// Sets `AttributeName`.
-    pub fn attribute_name(mut self, v: impl Into<String>) -> Self {
-        self.attribute_name = Some(v.into());
-        self
-    }
-    /// Sets `Values`.
-    pub fn values(mut self, v: impl Into<HashMap<String, String>>) -> Self {
-        self.values = Some(v.into());
-        self
-    }
-    /// Sets `Filters`.
-    pub fn filters(mut self, v: impl Into<Vec<OpsFilter>>) -> Self {
-        self.filters = Some(v.into());
-        self
-    }
-    /// Sets `Aggregators`.
-    pub fn aggregators(mut self, v: impl Into<Vec<OpsAggregator>>) -> Self {
-        self.aggregators = Some(v.into());
-        self
-    }
-}
-impl rboto::IntoValue for OpsAggregator {
-    fn into_value(self) -> rboto::Value {
-        rboto::Value::Struct(
-            vec![
-                rv::opt(self.aggregator_type), rv::opt(self.type_name), rv::opt(self
-                .attribute_name), rv::opt(self.values), rv::opt(self.filters),
-                rv::opt(self.aggregators)
-            ],
-        )
-    }
-}
+rboto::__structure!(
+    OpsAggregator "OpsAggregator"[set into] { aggregator_type : String, type_name :
+    String, attribute_name : String, values : HashMap < String, String >, filters : Vec <
+    OpsFilter >, aggregators : Vec < OpsAggregator > } {}
+);
 /// The result of the query.
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct OpsEntity {
     /// The query ID.
     pub id: Option<String>,
     /// The data returned by the query.
     pub data: Option<HashMap<String, OpsEntityItem>>,
 }
-impl OpsEntity {
-    /// Sets `Id`.
-    pub fn id(mut self, v: impl Into<String>) -> Self {
-        self.id = Some(v.into());
-        self
-    }
-    /// Sets `Data`.
-    pub fn data(mut self, v: impl Into<HashMap<String, OpsEntityItem>>) -> Self {
-        self.data = Some(v.into());
-        self
-    }
-}
-impl rboto::FromValue for OpsEntity {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "OpsEntity")?;
-        Ok(Self {
-            id: m.take(0)?,
-            data: m.take(1)?,
-        })
-    }
-}
+rboto::__structure!(
+    OpsEntity "OpsEntity"[set from] { id : String, data : HashMap < String, OpsEntityItem
+    > } {}
+);
 /// The OpsData summary.
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct OpsEntityItem {
     /// The time the OpsData was captured.
     pub capture_time: Option<String>,
     /// The details of an OpsData summary.
     pub content: Option<Vec<HashMap<String, String>>>,
 }
-impl OpsEntityItem {
-    /// Sets `CaptureTime`.
-    pub fn capture_time(mut self, v: impl Into<String>) -> Self {
-        self.capture_time = Some(v.into());
-        self
-    }
-    /// Sets `Content`.
-    pub fn content(mut self, v: impl Into<Vec<HashMap<String, String>>>) -> Self {
-        self.content = Some(v.into());
-        self
-    }
-}
-impl rboto::FromValue for OpsEntityItem {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "OpsEntityItem")?;
-        Ok(Self {
-            capture_time: m.take(0)?,
-            content: m.take(1)?,
-        })
-    }
-}
+rboto::__structure!(
+    OpsEntityItem "OpsEntityItem"[set from] { capture_time : String, content : Vec <
+    HashMap < String, String > > } {}
+);
 /// A filter for viewing OpsData summaries.
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct OpsFilter {
     /// The name of the filter.
     pub key: Option<String>,
@@ -11184,90 +3030,17 @@ pub struct OpsFilter {
     /// The type of filter.
     pub type_: Option<OpsFilterOperatorType>,
 }
-impl OpsFilter {
-    /// Sets `Key`.
-    pub fn key(mut self, v: impl Into<String>) -> Self {
-        self.key = Some(v.into());
-        self
-    }
-    /// Sets `Values`.
-    pub fn values(mut self, v: impl Into<Vec<String>>) -> Self {
-        self.values = Some(v.into());
-        self
-    }
-    /// Sets `Type`.
-    pub fn type_(mut self, v: impl Into<OpsFilterOperatorType>) -> Self {
-        self.type_ = Some(v.into());
-        self
-    }
-}
-impl rboto::IntoValue for OpsFilter {
-    fn into_value(self) -> rboto::Value {
-        rboto::Value::Struct(
-            vec![rv::opt(self.key), rv::opt(self.values), rv::opt(self.type_)],
-        )
-    }
-}
-#[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
-#[non_exhaustive]
-pub enum OpsFilterOperatorType {
-    /// `Equal`
-    Equal,
-    /// `NotEqual`
-    NotEqual,
-    /// `BeginWith`
-    BeginWith,
-    /// `LessThan`
-    LessThan,
-    /// `GreaterThan`
-    GreaterThan,
-    /// `Exists`
-    Exists,
-    /// A value this version of the SDK does not know.
-    Unknown(String),
-}
-impl OpsFilterOperatorType {
-    /// Every value the model lists.
-    pub const VALUES: &'static [&'static str] = &[
-        "Equal",
-        "NotEqual",
-        "BeginWith",
-        "LessThan",
-        "GreaterThan",
-        "Exists",
-    ];
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Equal => "Equal",
-            Self::NotEqual => "NotEqual",
-            Self::BeginWith => "BeginWith",
-            Self::LessThan => "LessThan",
-            Self::GreaterThan => "GreaterThan",
-            Self::Exists => "Exists",
-            Self::Unknown(s) => s,
-        }
-    }
-}
-impl rv::StringEnum for OpsFilterOperatorType {
-    fn as_str(&self) -> &str {
-        OpsFilterOperatorType::as_str(self)
-    }
-    fn from_wire(s: String) -> Self {
-        match s.as_str() {
-            "Equal" => Self::Equal,
-            "NotEqual" => Self::NotEqual,
-            "BeginWith" => Self::BeginWith,
-            "LessThan" => Self::LessThan,
-            "GreaterThan" => Self::GreaterThan,
-            "Exists" => Self::Exists,
-            _ => Self::Unknown(s),
-        }
-    }
-}
-rboto::enum_value!(str OpsFilterOperatorType);
+rboto::__structure!(
+    OpsFilter "OpsFilter"[set into] { key : String, values : Vec < String >, type_ :
+    OpsFilterOperatorType } {}
+);
+rboto::__string_enum!(
+    OpsFilterOperatorType { Equal = "Equal", NotEqual = "NotEqual", BeginWith =
+    "BeginWith", LessThan = "LessThan", GreaterThan = "GreaterThan", Exists = "Exists" }
+);
 /// Operations engineers and IT professionals use Amazon Web Services Systems Manager OpsCenter to view, investigate, and remediate operational work items (OpsItems) impacting the performance and health of their Amazon Web Services resources. OpsCenter is integrated with Amazon EventBridge and Amazon CloudWatch.
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct OpsItem {
     /// The ARN of the Amazon Web Services account that created the OpsItem.
     pub created_by: Option<String>,
@@ -11314,221 +3087,36 @@ pub struct OpsItem {
     /// The OpsItem Amazon Resource Name (ARN).
     pub ops_item_arn: Option<String>,
 }
-impl OpsItem {
-    /// Sets `CreatedBy`.
-    pub fn created_by(mut self, v: impl Into<String>) -> Self {
-        self.created_by = Some(v.into());
-        self
-    }
-    /// Sets `OpsItemType`.
-    pub fn ops_item_type(mut self, v: impl Into<String>) -> Self {
-        self.ops_item_type = Some(v.into());
-        self
-    }
-    /// Sets `CreatedTime`.
-    pub fn created_time(mut self, v: impl Into<rboto::DateTime>) -> Self {
-        self.created_time = Some(v.into());
-        self
-    }
-    /// Sets `Description`.
-    pub fn description(mut self, v: impl Into<String>) -> Self {
-        self.description = Some(v.into());
-        self
-    }
-    /// Sets `LastModifiedBy`.
-    pub fn last_modified_by(mut self, v: impl Into<String>) -> Self {
-        self.last_modified_by = Some(v.into());
-        self
-    }
-    /// Sets `LastModifiedTime`.
-    pub fn last_modified_time(mut self, v: impl Into<rboto::DateTime>) -> Self {
-        self.last_modified_time = Some(v.into());
-        self
-    }
-    /// Sets `Notifications`.
-    pub fn notifications(mut self, v: impl Into<Vec<OpsItemNotification>>) -> Self {
-        self.notifications = Some(v.into());
-        self
-    }
-    /// Sets `Priority`.
-    pub fn priority(mut self, v: i32) -> Self {
-        self.priority = Some(v);
-        self
-    }
-    /// Sets `RelatedOpsItems`.
-    pub fn related_ops_items(mut self, v: impl Into<Vec<RelatedOpsItem>>) -> Self {
-        self.related_ops_items = Some(v.into());
-        self
-    }
-    /// Sets `Status`.
-    pub fn status(mut self, v: impl Into<OpsItemStatus>) -> Self {
-        self.status = Some(v.into());
-        self
-    }
-    /// Sets `OpsItemId`.
-    pub fn ops_item_id(mut self, v: impl Into<String>) -> Self {
-        self.ops_item_id = Some(v.into());
-        self
-    }
-    /// Sets `Version`.
-    pub fn version(mut self, v: impl Into<String>) -> Self {
-        self.version = Some(v.into());
-        self
-    }
-    /// Sets `Title`.
-    pub fn title(mut self, v: impl Into<String>) -> Self {
-        self.title = Some(v.into());
-        self
-    }
-    /// Sets `Source`.
-    pub fn source(mut self, v: impl Into<String>) -> Self {
-        self.source = Some(v.into());
-        self
-    }
-    /// Sets `OperationalData`.
-    pub fn operational_data(
-        mut self,
-        v: impl Into<HashMap<String, OpsItemDataValue>>,
-    ) -> Self {
-        self.operational_data = Some(v.into());
-        self
-    }
-    /// Sets `Category`.
-    pub fn category(mut self, v: impl Into<String>) -> Self {
-        self.category = Some(v.into());
-        self
-    }
-    /// Sets `Severity`.
-    pub fn severity(mut self, v: impl Into<String>) -> Self {
-        self.severity = Some(v.into());
-        self
-    }
-    /// Sets `ActualStartTime`.
-    pub fn actual_start_time(mut self, v: impl Into<rboto::DateTime>) -> Self {
-        self.actual_start_time = Some(v.into());
-        self
-    }
-    /// Sets `ActualEndTime`.
-    pub fn actual_end_time(mut self, v: impl Into<rboto::DateTime>) -> Self {
-        self.actual_end_time = Some(v.into());
-        self
-    }
-    /// Sets `PlannedStartTime`.
-    pub fn planned_start_time(mut self, v: impl Into<rboto::DateTime>) -> Self {
-        self.planned_start_time = Some(v.into());
-        self
-    }
-    /// Sets `PlannedEndTime`.
-    pub fn planned_end_time(mut self, v: impl Into<rboto::DateTime>) -> Self {
-        self.planned_end_time = Some(v.into());
-        self
-    }
-    /// Sets `OpsItemArn`.
-    pub fn ops_item_arn(mut self, v: impl Into<String>) -> Self {
-        self.ops_item_arn = Some(v.into());
-        self
-    }
-}
-impl rboto::FromValue for OpsItem {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "OpsItem")?;
-        Ok(Self {
-            created_by: m.take(0)?,
-            ops_item_type: m.take(1)?,
-            created_time: m.take(2)?,
-            description: m.take(3)?,
-            last_modified_by: m.take(4)?,
-            last_modified_time: m.take(5)?,
-            notifications: m.take(6)?,
-            priority: m.take(7)?,
-            related_ops_items: m.take(8)?,
-            status: m.take(9)?,
-            ops_item_id: m.take(10)?,
-            version: m.take(11)?,
-            title: m.take(12)?,
-            source: m.take(13)?,
-            operational_data: m.take(14)?,
-            category: m.take(15)?,
-            severity: m.take(16)?,
-            actual_start_time: m.take(17)?,
-            actual_end_time: m.take(18)?,
-            planned_start_time: m.take(19)?,
-            planned_end_time: m.take(20)?,
-            ops_item_arn: m.take(21)?,
-        })
-    }
-}
-#[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
-#[non_exhaustive]
-pub enum OpsItemDataType {
-    /// `SearchableString`
-    SearchableString,
-    /// `String`
-    String,
-    /// A value this version of the SDK does not know.
-    Unknown(String),
-}
-impl OpsItemDataType {
-    /// Every value the model lists.
-    pub const VALUES: &'static [&'static str] = &["SearchableString", "String"];
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::SearchableString => "SearchableString",
-            Self::String => "String",
-            Self::Unknown(s) => s,
-        }
-    }
-}
-impl rv::StringEnum for OpsItemDataType {
-    fn as_str(&self) -> &str {
-        OpsItemDataType::as_str(self)
-    }
-    fn from_wire(s: String) -> Self {
-        match s.as_str() {
-            "SearchableString" => Self::SearchableString,
-            "String" => Self::String,
-            _ => Self::Unknown(s),
-        }
-    }
-}
-rboto::enum_value!(str OpsItemDataType);
+rboto::__structure!(
+    OpsItem "OpsItem"[set from] { created_by : String, ops_item_type : String,
+    created_time : rboto::DateTime, description : String, last_modified_by : String,
+    last_modified_time : rboto::DateTime, notifications : Vec < OpsItemNotification >,
+    priority = i32, related_ops_items : Vec < RelatedOpsItem >, status : OpsItemStatus,
+    ops_item_id : String, version : String, title : String, source : String,
+    operational_data : HashMap < String, OpsItemDataValue >, category : String, severity
+    : String, actual_start_time : rboto::DateTime, actual_end_time : rboto::DateTime,
+    planned_start_time : rboto::DateTime, planned_end_time : rboto::DateTime,
+    ops_item_arn : String } {}
+);
+rboto::__string_enum!(
+    OpsItemDataType { SearchableString = "SearchableString", String = "String" }
+);
 /// An object that defines the value of the key and its type in the OperationalData map.
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct OpsItemDataValue {
     /// The value of the OperationalData key.
     pub value: Option<String>,
     /// The type of key-value pair. Valid types include `SearchableString` and `String`.
     pub type_: Option<OpsItemDataType>,
 }
-impl OpsItemDataValue {
-    /// Sets `Value`.
-    pub fn value(mut self, v: impl Into<String>) -> Self {
-        self.value = Some(v.into());
-        self
-    }
-    /// Sets `Type`.
-    pub fn type_(mut self, v: impl Into<OpsItemDataType>) -> Self {
-        self.type_ = Some(v.into());
-        self
-    }
-}
-impl rboto::IntoValue for OpsItemDataValue {
-    fn into_value(self) -> rboto::Value {
-        rboto::Value::Struct(vec![rv::opt(self.value), rv::opt(self.type_)])
-    }
-}
-impl rboto::FromValue for OpsItemDataValue {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "OpsItemDataValue")?;
-        Ok(Self {
-            value: m.take(0)?,
-            type_: m.take(1)?,
-        })
-    }
-}
+rboto::__structure!(
+    OpsItemDataValue "OpsItemDataValue"[set into from] { value : String, type_ :
+    OpsItemDataType } {}
+);
 /// Describes a filter for a specific list of OpsItem events. You can filter event information by using tags. You specify tags by using a key-value pair mapping.
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct OpsItemEventFilter {
     /// The name of the filter key. Currently, the only supported value is `OpsItemId`.
     pub key: Option<OpsItemEventFilterKey>,
@@ -11537,94 +3125,15 @@ pub struct OpsItemEventFilter {
     /// The operator used by the filter call. Currently, the only supported value is `Equal`.
     pub operator: Option<OpsItemEventFilterOperator>,
 }
-impl OpsItemEventFilter {
-    /// Sets `Key`.
-    pub fn key(mut self, v: impl Into<OpsItemEventFilterKey>) -> Self {
-        self.key = Some(v.into());
-        self
-    }
-    /// Sets `Values`.
-    pub fn values(mut self, v: impl Into<Vec<String>>) -> Self {
-        self.values = Some(v.into());
-        self
-    }
-    /// Sets `Operator`.
-    pub fn operator(mut self, v: impl Into<OpsItemEventFilterOperator>) -> Self {
-        self.operator = Some(v.into());
-        self
-    }
-}
-impl rboto::IntoValue for OpsItemEventFilter {
-    fn into_value(self) -> rboto::Value {
-        rboto::Value::Struct(
-            vec![rv::opt(self.key), rv::opt(self.values), rv::opt(self.operator)],
-        )
-    }
-}
-#[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
-#[non_exhaustive]
-pub enum OpsItemEventFilterKey {
-    /// `OpsItemId`
-    OpsItemId,
-    /// A value this version of the SDK does not know.
-    Unknown(String),
-}
-impl OpsItemEventFilterKey {
-    /// Every value the model lists.
-    pub const VALUES: &'static [&'static str] = &["OpsItemId"];
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::OpsItemId => "OpsItemId",
-            Self::Unknown(s) => s,
-        }
-    }
-}
-impl rv::StringEnum for OpsItemEventFilterKey {
-    fn as_str(&self) -> &str {
-        OpsItemEventFilterKey::as_str(self)
-    }
-    fn from_wire(s: String) -> Self {
-        match s.as_str() {
-            "OpsItemId" => Self::OpsItemId,
-            _ => Self::Unknown(s),
-        }
-    }
-}
-rboto::enum_value!(str OpsItemEventFilterKey);
-#[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
-#[non_exhaustive]
-pub enum OpsItemEventFilterOperator {
-    /// `Equal`
-    Equal,
-    /// A value this version of the SDK does not know.
-    Unknown(String),
-}
-impl OpsItemEventFilterOperator {
-    /// Every value the model lists.
-    pub const VALUES: &'static [&'static str] = &["Equal"];
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Equal => "Equal",
-            Self::Unknown(s) => s,
-        }
-    }
-}
-impl rv::StringEnum for OpsItemEventFilterOperator {
-    fn as_str(&self) -> &str {
-        OpsItemEventFilterOperator::as_str(self)
-    }
-    fn from_wire(s: String) -> Self {
-        match s.as_str() {
-            "Equal" => Self::Equal,
-            _ => Self::Unknown(s),
-        }
-    }
-}
-rboto::enum_value!(str OpsItemEventFilterOperator);
+rboto::__structure!(
+    OpsItemEventFilter "OpsItemEventFilter"[set into] { key : OpsItemEventFilterKey,
+    values : Vec < String >, operator : OpsItemEventFilterOperator } {}
+);
+rboto::__string_enum!(OpsItemEventFilterKey { OpsItemId = "OpsItemId" });
+rboto::__string_enum!(OpsItemEventFilterOperator { Equal = "Equal" });
 /// Summary information about an OpsItem event or that associated an OpsItem with a related item.
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct OpsItemEventSummary {
     /// The ID of the OpsItem.
     pub ops_item_id: Option<String>,
@@ -11641,59 +3150,14 @@ pub struct OpsItemEventSummary {
     /// The date and time the OpsItem event was created.
     pub created_time: Option<rboto::DateTime>,
 }
-impl OpsItemEventSummary {
-    /// Sets `OpsItemId`.
-    pub fn ops_item_id(mut self, v: impl Into<String>) -> Self {
-        self.ops_item_id = Some(v.into());
-        self
-    }
-    /// Sets `EventId`.
-    pub fn event_id(mut self, v: impl Into<String>) -> Self {
-        self.event_id = Some(v.into());
-        self
-    }
-    /// Sets `Source`.
-    pub fn source(mut self, v: impl Into<String>) -> Self {
-        self.source = Some(v.into());
-        self
-    }
-    /// Sets `DetailType`.
-    pub fn detail_type(mut self, v: impl Into<String>) -> Self {
-        self.detail_type = Some(v.into());
-        self
-    }
-    /// Sets `Detail`.
-    pub fn detail(mut self, v: impl Into<String>) -> Self {
-        self.detail = Some(v.into());
-        self
-    }
-    /// Sets `CreatedBy`.
-    pub fn created_by(mut self, v: OpsItemIdentity) -> Self {
-        self.created_by = Some(v);
-        self
-    }
-    /// Sets `CreatedTime`.
-    pub fn created_time(mut self, v: impl Into<rboto::DateTime>) -> Self {
-        self.created_time = Some(v.into());
-        self
-    }
-}
-impl rboto::FromValue for OpsItemEventSummary {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "OpsItemEventSummary")?;
-        Ok(Self {
-            ops_item_id: m.take(0)?,
-            event_id: m.take(1)?,
-            source: m.take(2)?,
-            detail_type: m.take(3)?,
-            detail: m.take(4)?,
-            created_by: m.take(5)?,
-            created_time: m.take(6)?,
-        })
-    }
-}
+rboto::__structure!(
+    OpsItemEventSummary "OpsItemEventSummary"[set from] { ops_item_id : String, event_id
+    : String, source : String, detail_type : String, detail : String, created_by :
+    OpsItemIdentity, created_time : rboto::DateTime } {}
+);
 /// Describes an OpsItem filter.
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct OpsItemFilter {
     /// The name of the filter.
     pub key: Option<OpsItemFilterKey>,
@@ -11702,340 +3166,60 @@ pub struct OpsItemFilter {
     /// The operator used by the filter call.
     pub operator: Option<OpsItemFilterOperator>,
 }
-impl OpsItemFilter {
-    /// Sets `Key`.
-    pub fn key(mut self, v: impl Into<OpsItemFilterKey>) -> Self {
-        self.key = Some(v.into());
-        self
-    }
-    /// Sets `Values`.
-    pub fn values(mut self, v: impl Into<Vec<String>>) -> Self {
-        self.values = Some(v.into());
-        self
-    }
-    /// Sets `Operator`.
-    pub fn operator(mut self, v: impl Into<OpsItemFilterOperator>) -> Self {
-        self.operator = Some(v.into());
-        self
-    }
-}
-impl rboto::IntoValue for OpsItemFilter {
-    fn into_value(self) -> rboto::Value {
-        rboto::Value::Struct(
-            vec![rv::opt(self.key), rv::opt(self.values), rv::opt(self.operator)],
-        )
-    }
-}
-#[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
-#[non_exhaustive]
-pub enum OpsItemFilterKey {
-    /// `Status`
-    Status,
-    /// `CreatedBy`
-    CreatedBy,
-    /// `Source`
-    Source,
-    /// `Priority`
-    Priority,
-    /// `Title`
-    Title,
-    /// `OpsItemId`
-    OpsItemId,
-    /// `CreatedTime`
-    CreatedTime,
-    /// `LastModifiedTime`
-    LastModifiedTime,
-    /// `ActualStartTime`
-    ActualStartTime,
-    /// `ActualEndTime`
-    ActualEndTime,
-    /// `PlannedStartTime`
-    PlannedStartTime,
-    /// `PlannedEndTime`
-    PlannedEndTime,
-    /// `OperationalData`
-    OperationalData,
-    /// `OperationalDataKey`
-    OperationalDataKey,
-    /// `OperationalDataValue`
-    OperationalDataValue,
-    /// `ResourceId`
-    ResourceId,
-    /// `AutomationId`
-    AutomationId,
-    /// `Category`
-    Category,
-    /// `Severity`
-    Severity,
-    /// `OpsItemType`
-    OpsItemType,
-    /// `AccessRequestByRequesterArn`
-    AccessRequestByRequesterArn,
-    /// `AccessRequestByRequesterId`
-    AccessRequestByRequesterId,
-    /// `AccessRequestByApproverArn`
-    AccessRequestByApproverArn,
-    /// `AccessRequestByApproverId`
-    AccessRequestByApproverId,
-    /// `AccessRequestBySourceAccountId`
-    AccessRequestBySourceAccountId,
-    /// `AccessRequestBySourceOpsItemId`
-    AccessRequestBySourceOpsItemId,
-    /// `AccessRequestBySourceRegion`
-    AccessRequestBySourceRegion,
-    /// `AccessRequestByIsReplica`
-    AccessRequestByIsReplica,
-    /// `AccessRequestByTargetResourceId`
-    AccessRequestByTargetResourceId,
-    /// `ChangeRequestByRequesterArn`
-    ChangeRequestByRequesterArn,
-    /// `ChangeRequestByRequesterName`
-    ChangeRequestByRequesterName,
-    /// `ChangeRequestByApproverArn`
-    ChangeRequestByApproverArn,
-    /// `ChangeRequestByApproverName`
-    ChangeRequestByApproverName,
-    /// `ChangeRequestByTemplate`
-    ChangeRequestByTemplate,
-    /// `ChangeRequestByTargetsResourceGroup`
-    ChangeRequestByTargetsResourceGroup,
-    /// `InsightByType`
-    InsightByType,
-    /// `AccountId`
-    AccountId,
-    /// A value this version of the SDK does not know.
-    Unknown(String),
-}
-impl OpsItemFilterKey {
-    /// Every value the model lists.
-    pub const VALUES: &'static [&'static str] = &[
-        "Status",
-        "CreatedBy",
-        "Source",
-        "Priority",
-        "Title",
-        "OpsItemId",
-        "CreatedTime",
-        "LastModifiedTime",
-        "ActualStartTime",
-        "ActualEndTime",
-        "PlannedStartTime",
-        "PlannedEndTime",
-        "OperationalData",
-        "OperationalDataKey",
-        "OperationalDataValue",
-        "ResourceId",
-        "AutomationId",
-        "Category",
-        "Severity",
-        "OpsItemType",
-        "AccessRequestByRequesterArn",
-        "AccessRequestByRequesterId",
-        "AccessRequestByApproverArn",
-        "AccessRequestByApproverId",
-        "AccessRequestBySourceAccountId",
-        "AccessRequestBySourceOpsItemId",
-        "AccessRequestBySourceRegion",
-        "AccessRequestByIsReplica",
-        "AccessRequestByTargetResourceId",
-        "ChangeRequestByRequesterArn",
-        "ChangeRequestByRequesterName",
-        "ChangeRequestByApproverArn",
-        "ChangeRequestByApproverName",
-        "ChangeRequestByTemplate",
-        "ChangeRequestByTargetsResourceGroup",
-        "InsightByType",
-        "AccountId",
-    ];
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Status => "Status",
-            Self::CreatedBy => "CreatedBy",
-            Self::Source => "Source",
-            Self::Priority => "Priority",
-            Self::Title => "Title",
-            Self::OpsItemId => "OpsItemId",
-            Self::CreatedTime => "CreatedTime",
-            Self::LastModifiedTime => "LastModifiedTime",
-            Self::ActualStartTime => "ActualStartTime",
-            Self::ActualEndTime => "ActualEndTime",
-            Self::PlannedStartTime => "PlannedStartTime",
-            Self::PlannedEndTime => "PlannedEndTime",
-            Self::OperationalData => "OperationalData",
-            Self::OperationalDataKey => "OperationalDataKey",
-            Self::OperationalDataValue => "OperationalDataValue",
-            Self::ResourceId => "ResourceId",
-            Self::AutomationId => "AutomationId",
-            Self::Category => "Category",
-            Self::Severity => "Severity",
-            Self::OpsItemType => "OpsItemType",
-            Self::AccessRequestByRequesterArn => "AccessRequestByRequesterArn",
-            Self::AccessRequestByRequesterId => "AccessRequestByRequesterId",
-            Self::AccessRequestByApproverArn => "AccessRequestByApproverArn",
-            Self::AccessRequestByApproverId => "AccessRequestByApproverId",
-            Self::AccessRequestBySourceAccountId => "AccessRequestBySourceAccountId",
-            Self::AccessRequestBySourceOpsItemId => "AccessRequestBySourceOpsItemId",
-            Self::AccessRequestBySourceRegion => "AccessRequestBySourceRegion",
-            Self::AccessRequestByIsReplica => "AccessRequestByIsReplica",
-            Self::AccessRequestByTargetResourceId => "AccessRequestByTargetResourceId",
-            Self::ChangeRequestByRequesterArn => "ChangeRequestByRequesterArn",
-            Self::ChangeRequestByRequesterName => "ChangeRequestByRequesterName",
-            Self::ChangeRequestByApproverArn => "ChangeRequestByApproverArn",
-            Self::ChangeRequestByApproverName => "ChangeRequestByApproverName",
-            Self::ChangeRequestByTemplate => "ChangeRequestByTemplate",
-            Self::ChangeRequestByTargetsResourceGroup => {
-                "ChangeRequestByTargetsResourceGroup"
-            }
-            Self::InsightByType => "InsightByType",
-            Self::AccountId => "AccountId",
-            Self::Unknown(s) => s,
-        }
-    }
-}
-impl rv::StringEnum for OpsItemFilterKey {
-    fn as_str(&self) -> &str {
-        OpsItemFilterKey::as_str(self)
-    }
-    fn from_wire(s: String) -> Self {
-        match s.as_str() {
-            "Status" => Self::Status,
-            "CreatedBy" => Self::CreatedBy,
-            "Source" => Self::Source,
-            "Priority" => Self::Priority,
-            "Title" => Self::Title,
-            "OpsItemId" => Self::OpsItemId,
-            "CreatedTime" => Self::CreatedTime,
-            "LastModifiedTime" => Self::LastModifiedTime,
-            "ActualStartTime" => Self::ActualStartTime,
-            "ActualEndTime" => Self::ActualEndTime,
-            "PlannedStartTime" => Self::PlannedStartTime,
-            "PlannedEndTime" => Self::PlannedEndTime,
-            "OperationalData" => Self::OperationalData,
-            "OperationalDataKey" => Self::OperationalDataKey,
-            "OperationalDataValue" => Self::OperationalDataValue,
-            "ResourceId" => Self::ResourceId,
-            "AutomationId" => Self::AutomationId,
-            "Category" => Self::Category,
-            "Severity" => Self::Severity,
-            "OpsItemType" => Self::OpsItemType,
-            "AccessRequestByRequesterArn" => Self::AccessRequestByRequesterArn,
-            "AccessRequestByRequesterId" => Self::AccessRequestByRequesterId,
-            "AccessRequestByApproverArn" => Self::AccessRequestByApproverArn,
-            "AccessRequestByApproverId" => Self::AccessRequestByApproverId,
-            "AccessRequestBySourceAccountId" => Self::AccessRequestBySourceAccountId,
-            "AccessRequestBySourceOpsItemId" => Self::AccessRequestBySourceOpsItemId,
-            "AccessRequestBySourceRegion" => Self::AccessRequestBySourceRegion,
-            "AccessRequestByIsReplica" => Self::AccessRequestByIsReplica,
-            "AccessRequestByTargetResourceId" => Self::AccessRequestByTargetResourceId,
-            "ChangeRequestByRequesterArn" => Self::ChangeRequestByRequesterArn,
-            "ChangeRequestByRequesterName" => Self::ChangeRequestByRequesterName,
-            "ChangeRequestByApproverArn" => Self::ChangeRequestByApproverArn,
-            "ChangeRequestByApproverName" => Self::ChangeRequestByApproverName,
-            "ChangeRequestByTemplate" => Self::ChangeRequestByTemplate,
-            "ChangeRequestByTargetsResourceGroup" => {
-                Self::ChangeRequestByTargetsResourceGroup
-            }
-            "InsightByType" => Self::InsightByType,
-            "AccountId" => Self::AccountId,
-            _ => Self::Unknown(s),
-        }
-    }
-}
-rboto::enum_value!(str OpsItemFilterKey);
-#[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
-#[non_exhaustive]
-pub enum OpsItemFilterOperator {
-    /// `Equal`
-    Equal,
-    /// `Contains`
-    Contains,
-    /// `GreaterThan`
-    GreaterThan,
-    /// `LessThan`
-    LessThan,
-    /// A value this version of the SDK does not know.
-    Unknown(String),
-}
-impl OpsItemFilterOperator {
-    /// Every value the model lists.
-    pub const VALUES: &'static [&'static str] = &[
-        "Equal",
-        "Contains",
-        "GreaterThan",
-        "LessThan",
-    ];
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Equal => "Equal",
-            Self::Contains => "Contains",
-            Self::GreaterThan => "GreaterThan",
-            Self::LessThan => "LessThan",
-            Self::Unknown(s) => s,
-        }
-    }
-}
-impl rv::StringEnum for OpsItemFilterOperator {
-    fn as_str(&self) -> &str {
-        OpsItemFilterOperator::as_str(self)
-    }
-    fn from_wire(s: String) -> Self {
-        match s.as_str() {
-            "Equal" => Self::Equal,
-            "Contains" => Self::Contains,
-            "GreaterThan" => Self::GreaterThan,
-            "LessThan" => Self::LessThan,
-            _ => Self::Unknown(s),
-        }
-    }
-}
-rboto::enum_value!(str OpsItemFilterOperator);
+rboto::__structure!(
+    OpsItemFilter "OpsItemFilter"[set into] { key : OpsItemFilterKey, values : Vec <
+    String >, operator : OpsItemFilterOperator } {}
+);
+rboto::__string_enum!(
+    OpsItemFilterKey { Status = "Status", CreatedBy = "CreatedBy", Source = "Source",
+    Priority = "Priority", Title = "Title", OpsItemId = "OpsItemId", CreatedTime =
+    "CreatedTime", LastModifiedTime = "LastModifiedTime", ActualStartTime =
+    "ActualStartTime", ActualEndTime = "ActualEndTime", PlannedStartTime =
+    "PlannedStartTime", PlannedEndTime = "PlannedEndTime", OperationalData =
+    "OperationalData", OperationalDataKey = "OperationalDataKey", OperationalDataValue =
+    "OperationalDataValue", ResourceId = "ResourceId", AutomationId = "AutomationId",
+    Category = "Category", Severity = "Severity", OpsItemType = "OpsItemType",
+    AccessRequestByRequesterArn = "AccessRequestByRequesterArn",
+    AccessRequestByRequesterId = "AccessRequestByRequesterId", AccessRequestByApproverArn
+    = "AccessRequestByApproverArn", AccessRequestByApproverId =
+    "AccessRequestByApproverId", AccessRequestBySourceAccountId =
+    "AccessRequestBySourceAccountId", AccessRequestBySourceOpsItemId =
+    "AccessRequestBySourceOpsItemId", AccessRequestBySourceRegion =
+    "AccessRequestBySourceRegion", AccessRequestByIsReplica = "AccessRequestByIsReplica",
+    AccessRequestByTargetResourceId = "AccessRequestByTargetResourceId",
+    ChangeRequestByRequesterArn = "ChangeRequestByRequesterArn",
+    ChangeRequestByRequesterName = "ChangeRequestByRequesterName",
+    ChangeRequestByApproverArn = "ChangeRequestByApproverArn",
+    ChangeRequestByApproverName = "ChangeRequestByApproverName", ChangeRequestByTemplate
+    = "ChangeRequestByTemplate", ChangeRequestByTargetsResourceGroup =
+    "ChangeRequestByTargetsResourceGroup", InsightByType = "InsightByType", AccountId =
+    "AccountId" }
+);
+rboto::__string_enum!(
+    OpsItemFilterOperator { Equal = "Equal", Contains = "Contains", GreaterThan =
+    "GreaterThan", LessThan = "LessThan" }
+);
 /// Information about the user or resource that created an OpsItem event.
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct OpsItemIdentity {
     /// The Amazon Resource Name (ARN) of the IAM entity that created the OpsItem event.
     pub arn: Option<String>,
 }
-impl OpsItemIdentity {
-    /// Sets `Arn`.
-    pub fn arn(mut self, v: impl Into<String>) -> Self {
-        self.arn = Some(v.into());
-        self
-    }
-}
-impl rboto::FromValue for OpsItemIdentity {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "OpsItemIdentity")?;
-        Ok(Self { arn: m.take(0)? })
-    }
-}
+rboto::__structure!(OpsItemIdentity "OpsItemIdentity"[set from] { arn : String } {});
 /// A notification about the OpsItem.
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct OpsItemNotification {
     /// The Amazon Resource Name (ARN) of an Amazon Simple Notification Service (Amazon SNS) topic where notifications are sent when this OpsItem is edited or changed.
     pub arn: Option<String>,
 }
-impl OpsItemNotification {
-    /// Sets `Arn`.
-    pub fn arn(mut self, v: impl Into<String>) -> Self {
-        self.arn = Some(v.into());
-        self
-    }
-}
-impl rboto::IntoValue for OpsItemNotification {
-    fn into_value(self) -> rboto::Value {
-        rboto::Value::Struct(vec![rv::opt(self.arn)])
-    }
-}
-impl rboto::FromValue for OpsItemNotification {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "OpsItemNotification")?;
-        Ok(Self { arn: m.take(0)? })
-    }
-}
+rboto::__structure!(
+    OpsItemNotification "OpsItemNotification"[set into from] { arn : String } {}
+);
 /// Summary information about related-item resources for an OpsItem.
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct OpsItemRelatedItemSummary {
     /// The OpsItem ID.
     pub ops_item_id: Option<String>,
@@ -12054,71 +3238,15 @@ pub struct OpsItemRelatedItemSummary {
     /// The time the related-item association was last updated.
     pub last_modified_time: Option<rboto::DateTime>,
 }
-impl OpsItemRelatedItemSummary {
-    /// Sets `OpsItemId`.
-    pub fn ops_item_id(mut self, v: impl Into<String>) -> Self {
-        self.ops_item_id = Some(v.into());
-        self
-    }
-    /// Sets `AssociationId`.
-    pub fn association_id(mut self, v: impl Into<String>) -> Self {
-        self.association_id = Some(v.into());
-        self
-    }
-    /// Sets `ResourceType`.
-    pub fn resource_type(mut self, v: impl Into<String>) -> Self {
-        self.resource_type = Some(v.into());
-        self
-    }
-    /// Sets `AssociationType`.
-    pub fn association_type(mut self, v: impl Into<String>) -> Self {
-        self.association_type = Some(v.into());
-        self
-    }
-    /// Sets `ResourceUri`.
-    pub fn resource_uri(mut self, v: impl Into<String>) -> Self {
-        self.resource_uri = Some(v.into());
-        self
-    }
-    /// Sets `CreatedBy`.
-    pub fn created_by(mut self, v: OpsItemIdentity) -> Self {
-        self.created_by = Some(v);
-        self
-    }
-    /// Sets `CreatedTime`.
-    pub fn created_time(mut self, v: impl Into<rboto::DateTime>) -> Self {
-        self.created_time = Some(v.into());
-        self
-    }
-    /// Sets `LastModifiedBy`.
-    pub fn last_modified_by(mut self, v: OpsItemIdentity) -> Self {
-        self.last_modified_by = Some(v);
-        self
-    }
-    /// Sets `LastModifiedTime`.
-    pub fn last_modified_time(mut self, v: impl Into<rboto::DateTime>) -> Self {
-        self.last_modified_time = Some(v.into());
-        self
-    }
-}
-impl rboto::FromValue for OpsItemRelatedItemSummary {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "OpsItemRelatedItemSummary")?;
-        Ok(Self {
-            ops_item_id: m.take(0)?,
-            association_id: m.take(1)?,
-            resource_type: m.take(2)?,
-            association_type: m.take(3)?,
-            resource_uri: m.take(4)?,
-            created_by: m.take(5)?,
-            created_time: m.take(6)?,
-            last_modified_by: m.take(7)?,
-            last_modified_time: m.take(8)?,
-        })
-    }
-}
+rboto::__structure!(
+    OpsItemRelatedItemSummary "OpsItemRelatedItemSummary"[set from] { ops_item_id :
+    String, association_id : String, resource_type : String, association_type : String,
+    resource_uri : String, created_by : OpsItemIdentity, created_time : rboto::DateTime,
+    last_modified_by : OpsItemIdentity, last_modified_time : rboto::DateTime } {}
+);
 /// Describes a filter for a specific list of related-item resources.
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct OpsItemRelatedItemsFilter {
     /// The name of the filter key. Supported values include `ResourceUri`, `ResourceType`, or `AssociationId`.
     pub key: Option<OpsItemRelatedItemsFilterKey>,
@@ -12127,234 +3255,30 @@ pub struct OpsItemRelatedItemsFilter {
     /// The operator used by the filter call. The only supported operator is `EQUAL`.
     pub operator: Option<OpsItemRelatedItemsFilterOperator>,
 }
-impl OpsItemRelatedItemsFilter {
-    /// Sets `Key`.
-    pub fn key(mut self, v: impl Into<OpsItemRelatedItemsFilterKey>) -> Self {
-        self.key = Some(v.into());
-        self
-    }
-    /// Sets `Values`.
-    pub fn values(mut self, v: impl Into<Vec<String>>) -> Self {
-        self.values = Some(v.into());
-        self
-    }
-    /// Sets `Operator`.
-    pub fn operator(mut self, v: impl Into<OpsItemRelatedItemsFilterOperator>) -> Self {
-        self.operator = Some(v.into());
-        self
-    }
-}
-impl rboto::IntoValue for OpsItemRelatedItemsFilter {
-    fn into_value(self) -> rboto::Value {
-        rboto::Value::Struct(
-            vec![rv::opt(self.key), rv::opt(self.values), rv::opt(self.operator)],
-        )
-    }
-}
-#[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
-#[non_exhaustive]
-pub enum OpsItemRelatedItemsFilterKey {
-    /// `ResourceType`
-    ResourceType,
-    /// `AssociationId`
-    AssociationId,
-    /// `ResourceUri`
-    ResourceUri,
-    /// A value this version of the SDK does not know.
-    Unknown(String),
-}
-impl OpsItemRelatedItemsFilterKey {
-    /// Every value the model lists.
-    pub const VALUES: &'static [&'static str] = &[
-        "ResourceType",
-        "AssociationId",
-        "ResourceUri",
-    ];
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::ResourceType => "ResourceType",
-            Self::AssociationId => "AssociationId",
-            Self::ResourceUri => "ResourceUri",
-            Self::Unknown(s) => s,
-        }
-    }
-}
-impl rv::StringEnum for OpsItemRelatedItemsFilterKey {
-    fn as_str(&self) -> &str {
-        OpsItemRelatedItemsFilterKey::as_str(self)
-    }
-    fn from_wire(s: String) -> Self {
-        match s.as_str() {
-            "ResourceType" => Self::ResourceType,
-            "AssociationId" => Self::AssociationId,
-            "ResourceUri" => Self::ResourceUri,
-            _ => Self::Unknown(s),
-        }
-    }
-}
-rboto::enum_value!(str OpsItemRelatedItemsFilterKey);
-#[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
-#[non_exhaustive]
-pub enum OpsItemRelatedItemsFilterOperator {
-    /// `Equal`
-    Equal,
-    /// A value this version of the SDK does not know.
-    Unknown(String),
-}
-impl OpsItemRelatedItemsFilterOperator {
-    /// Every value the model lists.
-    pub const VALUES: &'static [&'static str] = &["Equal"];
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Equal => "Equal",
-            Self::Unknown(s) => s,
-        }
-    }
-}
-impl rv::StringEnum for OpsItemRelatedItemsFilterOperator {
-    fn as_str(&self) -> &str {
-        OpsItemRelatedItemsFilterOperator::as_str(self)
-    }
-    fn from_wire(s: String) -> Self {
-        match s.as_str() {
-            "Equal" => Self::Equal,
-            _ => Self::Unknown(s),
-        }
-    }
-}
-rboto::enum_value!(str OpsItemRelatedItemsFilterOperator);
-#[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
-#[non_exhaustive]
-pub enum OpsItemStatus {
-    /// `Open`
-    Open,
-    /// `InProgress`
-    InProgress,
-    /// `Resolved`
-    Resolved,
-    /// `Pending`
-    Pending,
-    /// `TimedOut`
-    TimedOut,
-    /// `Cancelling`
-    Cancelling,
-    /// `Cancelled`
-    Cancelled,
-    /// `Failed`
-    Failed,
-    /// `CompletedWithSuccess`
-    CompletedWithSuccess,
-    /// `CompletedWithFailure`
-    CompletedWithFailure,
-    /// `Scheduled`
-    Scheduled,
-    /// `RunbookInProgress`
-    RunbookInProgress,
-    /// `PendingChangeCalendarOverride`
-    PendingChangeCalendarOverride,
-    /// `ChangeCalendarOverrideApproved`
-    ChangeCalendarOverrideApproved,
-    /// `ChangeCalendarOverrideRejected`
-    ChangeCalendarOverrideRejected,
-    /// `PendingApproval`
-    PendingApproval,
-    /// `Approved`
-    Approved,
-    /// `Revoked`
-    Revoked,
-    /// `Rejected`
-    Rejected,
-    /// `Closed`
-    Closed,
-    /// A value this version of the SDK does not know.
-    Unknown(String),
-}
-impl OpsItemStatus {
-    /// Every value the model lists.
-    pub const VALUES: &'static [&'static str] = &[
-        "Open",
-        "InProgress",
-        "Resolved",
-        "Pending",
-        "TimedOut",
-        "Cancelling",
-        "Cancelled",
-        "Failed",
-        "CompletedWithSuccess",
-        "CompletedWithFailure",
-        "Scheduled",
-        "RunbookInProgress",
-        "PendingChangeCalendarOverride",
-        "ChangeCalendarOverrideApproved",
-        "ChangeCalendarOverrideRejected",
-        "PendingApproval",
-        "Approved",
-        "Revoked",
-        "Rejected",
-        "Closed",
-    ];
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Open => "Open",
-            Self::InProgress => "InProgress",
-            Self::Resolved => "Resolved",
-            Self::Pending => "Pending",
-            Self::TimedOut => "TimedOut",
-            Self::Cancelling => "Cancelling",
-            Self::Cancelled => "Cancelled",
-            Self::Failed => "Failed",
-            Self::CompletedWithSuccess => "CompletedWithSuccess",
-            Self::CompletedWithFailure => "CompletedWithFailure",
-            Self::Scheduled => "Scheduled",
-            Self::RunbookInProgress => "RunbookInProgress",
-            Self::PendingChangeCalendarOverride => "PendingChangeCalendarOverride",
-            Self::ChangeCalendarOverrideApproved => "ChangeCalendarOverrideApproved",
-            Self::ChangeCalendarOverrideRejected => "ChangeCalendarOverrideRejected",
-            Self::PendingApproval => "PendingApproval",
-            Self::Approved => "Approved",
-            Self::Revoked => "Revoked",
-            Self::Rejected => "Rejected",
-            Self::Closed => "Closed",
-            Self::Unknown(s) => s,
-        }
-    }
-}
-impl rv::StringEnum for OpsItemStatus {
-    fn as_str(&self) -> &str {
-        OpsItemStatus::as_str(self)
-    }
-    fn from_wire(s: String) -> Self {
-        match s.as_str() {
-            "Open" => Self::Open,
-            "InProgress" => Self::InProgress,
-            "Resolved" => Self::Resolved,
-            "Pending" => Self::Pending,
-            "TimedOut" => Self::TimedOut,
-            "Cancelling" => Self::Cancelling,
-            "Cancelled" => Self::Cancelled,
-            "Failed" => Self::Failed,
-            "CompletedWithSuccess" => Self::CompletedWithSuccess,
-            "CompletedWithFailure" => Self::CompletedWithFailure,
-            "Scheduled" => Self::Scheduled,
-            "RunbookInProgress" => Self::RunbookInProgress,
-            "PendingChangeCalendarOverride" => Self::PendingChangeCalendarOverride,
-            "ChangeCalendarOverrideApproved" => Self::ChangeCalendarOverrideApproved,
-            "ChangeCalendarOverrideRejected" => Self::ChangeCalendarOverrideRejected,
-            "PendingApproval" => Self::PendingApproval,
-            "Approved" => Self::Approved,
-            "Revoked" => Self::Revoked,
-            "Rejected" => Self::Rejected,
-            "Closed" => Self::Closed,
-            _ => Self::Unknown(s),
-        }
-    }
-}
-rboto::enum_value!(str OpsItemStatus);
+rboto::__structure!(
+    OpsItemRelatedItemsFilter "OpsItemRelatedItemsFilter"[set into] { key :
+    OpsItemRelatedItemsFilterKey, values : Vec < String >, operator :
+    OpsItemRelatedItemsFilterOperator } {}
+);
+rboto::__string_enum!(
+    OpsItemRelatedItemsFilterKey { ResourceType = "ResourceType", AssociationId =
+    "AssociationId", ResourceUri = "ResourceUri" }
+);
+rboto::__string_enum!(OpsItemRelatedItemsFilterOperator { Equal = "Equal" });
+rboto::__string_enum!(
+    OpsItemStatus { Open = "Open", InProgress = "InProgress", Resolved = "Resolved",
+    Pending = "Pending", TimedOut = "TimedOut", Cancelling = "Cancelling", Cancelled =
+    "Cancelled", Failed = "Failed", CompletedWithSuccess = "CompletedWithSuccess",
+    CompletedWithFailure = "CompletedWithFailure", Scheduled = "Scheduled",
+    RunbookInProgress = "RunbookInProgress", PendingChangeCalendarOverride =
+    "PendingChangeCalendarOverride", ChangeCalendarOverrideApproved =
+    "ChangeCalendarOverrideApproved", ChangeCalendarOverrideRejected =
+    "ChangeCalendarOverrideRejected", PendingApproval = "PendingApproval", Approved =
+    "Approved", Revoked = "Revoked", Rejected = "Rejected", Closed = "Closed" }
+);
 /// A count of OpsItems.
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct OpsItemSummary {
     /// The Amazon Resource Name (ARN) of the IAM entity that created the OpsItem.
     pub created_by: Option<String>,
@@ -12391,122 +3315,18 @@ pub struct OpsItemSummary {
     /// The time specified in a change request for a runbook workflow to end. Currently supported only for the OpsItem type `/aws/changerequest`.
     pub planned_end_time: Option<rboto::DateTime>,
 }
-impl OpsItemSummary {
-    /// Sets `CreatedBy`.
-    pub fn created_by(mut self, v: impl Into<String>) -> Self {
-        self.created_by = Some(v.into());
-        self
-    }
-    /// Sets `CreatedTime`.
-    pub fn created_time(mut self, v: impl Into<rboto::DateTime>) -> Self {
-        self.created_time = Some(v.into());
-        self
-    }
-    /// Sets `LastModifiedBy`.
-    pub fn last_modified_by(mut self, v: impl Into<String>) -> Self {
-        self.last_modified_by = Some(v.into());
-        self
-    }
-    /// Sets `LastModifiedTime`.
-    pub fn last_modified_time(mut self, v: impl Into<rboto::DateTime>) -> Self {
-        self.last_modified_time = Some(v.into());
-        self
-    }
-    /// Sets `Priority`.
-    pub fn priority(mut self, v: i32) -> Self {
-        self.priority = Some(v);
-        self
-    }
-    /// Sets `Source`.
-    pub fn source(mut self, v: impl Into<String>) -> Self {
-        self.source = Some(v.into());
-        self
-    }
-    /// Sets `Status`.
-    pub fn status(mut self, v: impl Into<OpsItemStatus>) -> Self {
-        self.status = Some(v.into());
-        self
-    }
-    /// Sets `OpsItemId`.
-    pub fn ops_item_id(mut self, v: impl Into<String>) -> Self {
-        self.ops_item_id = Some(v.into());
-        self
-    }
-    /// Sets `Title`.
-    pub fn title(mut self, v: impl Into<String>) -> Self {
-        self.title = Some(v.into());
-        self
-    }
-    /// Sets `OperationalData`.
-    pub fn operational_data(
-        mut self,
-        v: impl Into<HashMap<String, OpsItemDataValue>>,
-    ) -> Self {
-        self.operational_data = Some(v.into());
-        self
-    }
-    /// Sets `Category`.
-    pub fn category(mut self, v: impl Into<String>) -> Self {
-        self.category = Some(v.into());
-        self
-    }
-    /// Sets `Severity`.
-    pub fn severity(mut self, v: impl Into<String>) -> Self {
-        self.severity = Some(v.into());
-        self
-    }
-    /// Sets `OpsItemType`.
-    pub fn ops_item_type(mut self, v: impl Into<String>) -> Self {
-        self.ops_item_type = Some(v.into());
-        self
-    }
-    /// Sets `ActualStartTime`.
-    pub fn actual_start_time(mut self, v: impl Into<rboto::DateTime>) -> Self {
-        self.actual_start_time = Some(v.into());
-        self
-    }
-    /// Sets `ActualEndTime`.
-    pub fn actual_end_time(mut self, v: impl Into<rboto::DateTime>) -> Self {
-        self.actual_end_time = Some(v.into());
-        self
-    }
-    /// Sets `PlannedStartTime`.
-    pub fn planned_start_time(mut self, v: impl Into<rboto::DateTime>) -> Self {
-        self.planned_start_time = Some(v.into());
-        self
-    }
-    /// Sets `PlannedEndTime`.
-    pub fn planned_end_time(mut self, v: impl Into<rboto::DateTime>) -> Self {
-        self.planned_end_time = Some(v.into());
-        self
-    }
-}
-impl rboto::FromValue for OpsItemSummary {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "OpsItemSummary")?;
-        Ok(Self {
-            created_by: m.take(0)?,
-            created_time: m.take(1)?,
-            last_modified_by: m.take(2)?,
-            last_modified_time: m.take(3)?,
-            priority: m.take(4)?,
-            source: m.take(5)?,
-            status: m.take(6)?,
-            ops_item_id: m.take(7)?,
-            title: m.take(8)?,
-            operational_data: m.take(9)?,
-            category: m.take(10)?,
-            severity: m.take(11)?,
-            ops_item_type: m.take(12)?,
-            actual_start_time: m.take(13)?,
-            actual_end_time: m.take(14)?,
-            planned_start_time: m.take(15)?,
-            planned_end_time: m.take(16)?,
-        })
-    }
-}
+rboto::__structure!(
+    OpsItemSummary "OpsItemSummary"[set from] { created_by : String, created_time :
+    rboto::DateTime, last_modified_by : String, last_modified_time : rboto::DateTime,
+    priority = i32, source : String, status : OpsItemStatus, ops_item_id : String, title
+    : String, operational_data : HashMap < String, OpsItemDataValue >, category : String,
+    severity : String, ops_item_type : String, actual_start_time : rboto::DateTime,
+    actual_end_time : rboto::DateTime, planned_start_time : rboto::DateTime,
+    planned_end_time : rboto::DateTime } {}
+);
 /// Operational metadata for an application in Application Manager.
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct OpsMetadata {
     /// The ID of the Application Manager application.
     pub resource_id: Option<String>,
@@ -12519,119 +3339,50 @@ pub struct OpsMetadata {
     /// The date the OpsMetadata objects was created.
     pub creation_date: Option<rboto::DateTime>,
 }
-impl OpsMetadata {
-    /// Sets `ResourceId`.
-    pub fn resource_id(mut self, v: impl Into<String>) -> Self {
-        self.resource_id = Some(v.into());
-        self
-    }
-    /// Sets `OpsMetadataArn`.
-    pub fn ops_metadata_arn(mut self, v: impl Into<String>) -> Self {
-        self.ops_metadata_arn = Some(v.into());
-        self
-    }
-    /// Sets `LastModifiedDate`.
-    pub fn last_modified_date(mut self, v: impl Into<rboto::DateTime>) -> Self {
-        self.last_modified_date = Some(v.into());
-        self
-    }
-    /// Sets `LastModifiedUser`.
-    pub fn last_modified_user(mut self, v: impl Into<String>) -> Self {
-        self.last_modified_user = Some(v.into());
-        self
-    }
-    /// Sets `CreationDate`.
-    pub fn creation_date(mut self, v: impl Into<rboto::DateTime>) -> Self {
-        self.creation_date = Some(v.into());
-        self
-    }
-}
-impl rboto::FromValue for OpsMetadata {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "OpsMetadata")?;
-        Ok(Self {
-            resource_id: m.take(0)?,
-            ops_metadata_arn: m.take(1)?,
-            last_modified_date: m.take(2)?,
-            last_modified_user: m.take(3)?,
-            creation_date: m.take(4)?,
-        })
-    }
-}
+rboto::__structure!(
+    OpsMetadata "OpsMetadata"[set from] { resource_id : String, ops_metadata_arn :
+    String, last_modified_date : rboto::DateTime, last_modified_user : String,
+    creation_date : rboto::DateTime } {}
+);
 /// A filter to limit the number of OpsMetadata objects displayed.
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct OpsMetadataFilter {
     /// A filter key.
     pub key: Option<String>,
     /// A filter value.
     pub values: Option<Vec<String>>,
 }
-impl OpsMetadataFilter {
-    /// Sets `Key`.
-    pub fn key(mut self, v: impl Into<String>) -> Self {
-        self.key = Some(v.into());
-        self
-    }
-    /// Sets `Values`.
-    pub fn values(mut self, v: impl Into<Vec<String>>) -> Self {
-        self.values = Some(v.into());
-        self
-    }
-}
-impl rboto::IntoValue for OpsMetadataFilter {
-    fn into_value(self) -> rboto::Value {
-        rboto::Value::Struct(vec![rv::opt(self.key), rv::opt(self.values)])
-    }
-}
+rboto::__structure!(
+    OpsMetadataFilter "OpsMetadataFilter"[set into] { key : String, values : Vec < String
+    > } {}
+);
 /// The OpsItem data type to return.
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct OpsResultAttribute {
     /// Name of the data type. Valid value: `AWS:OpsItem`, `AWS:EC2InstanceInformation`, `AWS:OpsItemTrendline`, or `AWS:ComplianceSummary`.
     pub type_name: Option<String>,
 }
-impl OpsResultAttribute {
-    /// Sets `TypeName`.
-    pub fn type_name(mut self, v: impl Into<String>) -> Self {
-        self.type_name = Some(v.into());
-        self
-    }
-}
-impl rboto::IntoValue for OpsResultAttribute {
-    fn into_value(self) -> rboto::Value {
-        rboto::Value::Struct(vec![rv::opt(self.type_name)])
-    }
-}
+rboto::__structure!(
+    OpsResultAttribute "OpsResultAttribute"[set into] { type_name : String } {}
+);
 /// Information about the source where the association execution details are stored.
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct OutputSource {
     /// The ID of the output source, for example the URL of an S3 bucket.
     pub output_source_id: Option<String>,
     /// The type of source where the association execution details are stored, for example, Amazon S3.
     pub output_source_type: Option<String>,
 }
-impl OutputSource {
-    /// Sets `OutputSourceId`.
-    pub fn output_source_id(mut self, v: impl Into<String>) -> Self {
-        self.output_source_id = Some(v.into());
-        self
-    }
-    /// Sets `OutputSourceType`.
-    pub fn output_source_type(mut self, v: impl Into<String>) -> Self {
-        self.output_source_type = Some(v.into());
-        self
-    }
-}
-impl rboto::FromValue for OutputSource {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "OutputSource")?;
-        Ok(Self {
-            output_source_id: m.take(0)?,
-            output_source_type: m.take(1)?,
-        })
-    }
-}
+rboto::__structure!(
+    OutputSource "OutputSource"[set from] { output_source_id : String, output_source_type
+    : String } {}
+);
 /// An Amazon Web Services Systems Manager parameter in Parameter Store.
 #[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
 pub struct Parameter {
     /// The name of the parameter.
     pub name: Option<String>,
@@ -12652,86 +3403,14 @@ pub struct Parameter {
     /// The data type of the parameter, such as `text`, `aws:ec2:image`, or `json`. The default is `text`. For the list of data types, see the `DataType` parameter of `PutParameter`.
     pub data_type: Option<String>,
 }
-impl Parameter {
-    /// Sets `Name`.
-    pub fn name(mut self, v: impl Into<String>) -> Self {
-        self.name = Some(v.into());
-        self
-    }
-    /// Sets `Type`.
-    pub fn type_(mut self, v: impl Into<ParameterType>) -> Self {
-        self.type_ = Some(v.into());
-        self
-    }
-    /// Sets `Value`.
-    pub fn value(mut self, v: impl Into<String>) -> Self {
-        self.value = Some(v.into());
-        self
-    }
-    /// Sets `Version`.
-    pub fn version(mut self, v: i64) -> Self {
-        self.version = Some(v);
-        self
-    }
-    /// Sets `Selector`.
-    pub fn selector(mut self, v: impl Into<String>) -> Self {
-        self.selector = Some(v.into());
-        self
-    }
-    /// Sets `SourceResult`.
-    pub fn source_result(mut self, v: impl Into<String>) -> Self {
-        self.source_result = Some(v.into());
-        self
-    }
-    /// Sets `LastModifiedDate`.
-    pub fn last_modified_date(mut self, v: impl Into<rboto::DateTime>) -> Self {
-        self.last_modified_date = Some(v.into());
-        self
-    }
-    /// Sets `ARN`.
-    pub fn arn(mut self, v: impl Into<String>) -> Self {
-        self.arn = Some(v.into());
-        self
-    }
-    /// Sets `DataType`.
-    pub fn data_type(mut self, v: impl Into<String>) -> Self {
-        self.data_type = Some(v.into());
-        self
-    }
-}
-impl ::std::fmt::Debug for Parameter {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.debug_struct("Parameter")
-            .field("name", &self.name)
-            .field("type_", &self.type_)
-            .field("value", &rboto::types::Redacted(&self.value))
-            .field("version", &self.version)
-            .field("selector", &self.selector)
-            .field("source_result", &self.source_result)
-            .field("last_modified_date", &self.last_modified_date)
-            .field("arn", &self.arn)
-            .field("data_type", &self.data_type)
-            .finish()
-    }
-}
-impl rboto::FromValue for Parameter {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "Parameter")?;
-        Ok(Self {
-            name: m.take(0)?,
-            type_: m.take(1)?,
-            value: m.take(2)?,
-            version: m.take(3)?,
-            selector: m.take(4)?,
-            source_result: m.take(5)?,
-            last_modified_date: m.take(6)?,
-            arn: m.take(7)?,
-            data_type: m.take(8)?,
-        })
-    }
-}
+rboto::__structure!(
+    Parameter "Parameter"[set debug from] { name : String, type_ : ParameterType, value :
+    String[sensitive], version = i64, selector : String, source_result : String,
+    last_modified_date : rboto::DateTime, arn : String, data_type : String } {}
+);
 /// Information about parameter usage.
 #[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
 pub struct ParameterHistory {
     /// The name of the parameter.
     pub name: Option<String>,
@@ -12760,114 +3439,16 @@ pub struct ParameterHistory {
     /// The data type of the parameter, such as `text`, `aws:ec2:image`, or `json`. The default is `text`. For the list of data types, see the `DataType` parameter of `PutParameter`.
     pub data_type: Option<String>,
 }
-impl ParameterHistory {
-    /// Sets `Name`.
-    pub fn name(mut self, v: impl Into<String>) -> Self {
-        self.name = Some(v.into());
-        self
-    }
-    /// Sets `Type`.
-    pub fn type_(mut self, v: impl Into<ParameterType>) -> Self {
-        self.type_ = Some(v.into());
-        self
-    }
-    /// Sets `KeyId`.
-    pub fn key_id(mut self, v: impl Into<String>) -> Self {
-        self.key_id = Some(v.into());
-        self
-    }
-    /// Sets `LastModifiedDate`.
-    pub fn last_modified_date(mut self, v: impl Into<rboto::DateTime>) -> Self {
-        self.last_modified_date = Some(v.into());
-        self
-    }
-    /// Sets `LastModifiedUser`.
-    pub fn last_modified_user(mut self, v: impl Into<String>) -> Self {
-        self.last_modified_user = Some(v.into());
-        self
-    }
-    /// Sets `Description`.
-    pub fn description(mut self, v: impl Into<String>) -> Self {
-        self.description = Some(v.into());
-        self
-    }
-    /// Sets `Value`.
-    pub fn value(mut self, v: impl Into<String>) -> Self {
-        self.value = Some(v.into());
-        self
-    }
-    /// Sets `AllowedPattern`.
-    pub fn allowed_pattern(mut self, v: impl Into<String>) -> Self {
-        self.allowed_pattern = Some(v.into());
-        self
-    }
-    /// Sets `Version`.
-    pub fn version(mut self, v: i64) -> Self {
-        self.version = Some(v);
-        self
-    }
-    /// Sets `Labels`.
-    pub fn labels(mut self, v: impl Into<Vec<String>>) -> Self {
-        self.labels = Some(v.into());
-        self
-    }
-    /// Sets `Tier`.
-    pub fn tier(mut self, v: impl Into<ParameterTier>) -> Self {
-        self.tier = Some(v.into());
-        self
-    }
-    /// Sets `Policies`.
-    pub fn policies(mut self, v: impl Into<Vec<ParameterInlinePolicy>>) -> Self {
-        self.policies = Some(v.into());
-        self
-    }
-    /// Sets `DataType`.
-    pub fn data_type(mut self, v: impl Into<String>) -> Self {
-        self.data_type = Some(v.into());
-        self
-    }
-}
-impl ::std::fmt::Debug for ParameterHistory {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.debug_struct("ParameterHistory")
-            .field("name", &self.name)
-            .field("type_", &self.type_)
-            .field("key_id", &self.key_id)
-            .field("last_modified_date", &self.last_modified_date)
-            .field("last_modified_user", &self.last_modified_user)
-            .field("description", &self.description)
-            .field("value", &rboto::types::Redacted(&self.value))
-            .field("allowed_pattern", &self.allowed_pattern)
-            .field("version", &self.version)
-            .field("labels", &self.labels)
-            .field("tier", &self.tier)
-            .field("policies", &self.policies)
-            .field("data_type", &self.data_type)
-            .finish()
-    }
-}
-impl rboto::FromValue for ParameterHistory {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "ParameterHistory")?;
-        Ok(Self {
-            name: m.take(0)?,
-            type_: m.take(1)?,
-            key_id: m.take(2)?,
-            last_modified_date: m.take(3)?,
-            last_modified_user: m.take(4)?,
-            description: m.take(5)?,
-            value: m.take(6)?,
-            allowed_pattern: m.take(7)?,
-            version: m.take(8)?,
-            labels: m.take(9)?,
-            tier: m.take(10)?,
-            policies: m.take(11)?,
-            data_type: m.take(12)?,
-        })
-    }
-}
+rboto::__structure!(
+    ParameterHistory "ParameterHistory"[set debug from] { name : String, type_ :
+    ParameterType, key_id : String, last_modified_date : rboto::DateTime,
+    last_modified_user : String, description : String, value : String[sensitive],
+    allowed_pattern : String, version = i64, labels : Vec < String >, tier :
+    ParameterTier, policies : Vec < ParameterInlinePolicy >, data_type : String } {}
+);
 /// One or more policies assigned to a parameter.
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct ParameterInlinePolicy {
     /// The JSON text of the policy.
     pub policy_text: Option<String>,
@@ -12876,35 +3457,13 @@ pub struct ParameterInlinePolicy {
     /// The status of the policy. Policies report the following statuses: Pending (the policy hasn't been enforced or applied yet), Finished (the policy was applied), Failed (the policy wasn't applied), or InProgress (the policy is being applied now).
     pub policy_status: Option<String>,
 }
-impl ParameterInlinePolicy {
-    /// Sets `PolicyText`.
-    pub fn policy_text(mut self, v: impl Into<String>) -> Self {
-        self.policy_text = Some(v.into());
-        self
-    }
-    /// Sets `PolicyType`.
-    pub fn policy_type(mut self, v: impl Into<String>) -> Self {
-        self.policy_type = Some(v.into());
-        self
-    }
-    /// Sets `PolicyStatus`.
-    pub fn policy_status(mut self, v: impl Into<String>) -> Self {
-        self.policy_status = Some(v.into());
-        self
-    }
-}
-impl rboto::FromValue for ParameterInlinePolicy {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "ParameterInlinePolicy")?;
-        Ok(Self {
-            policy_text: m.take(0)?,
-            policy_type: m.take(1)?,
-            policy_status: m.take(2)?,
-        })
-    }
-}
+rboto::__structure!(
+    ParameterInlinePolicy "ParameterInlinePolicy"[set from] { policy_text : String,
+    policy_type : String, policy_status : String } {}
+);
 /// Metadata includes information like the Amazon Resource Name (ARN) of the last user to update the parameter and the date and time the parameter was last used.
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct ParameterMetadata {
     /// The parameter name.
     pub name: Option<String>,
@@ -12931,89 +3490,16 @@ pub struct ParameterMetadata {
     /// The data type of the parameter, such as `text`, `aws:ec2:image`, or `json`. The default is `text`. For the list of data types, see the `DataType` parameter of `PutParameter`.
     pub data_type: Option<String>,
 }
-impl ParameterMetadata {
-    /// Sets `Name`.
-    pub fn name(mut self, v: impl Into<String>) -> Self {
-        self.name = Some(v.into());
-        self
-    }
-    /// Sets `ARN`.
-    pub fn arn(mut self, v: impl Into<String>) -> Self {
-        self.arn = Some(v.into());
-        self
-    }
-    /// Sets `Type`.
-    pub fn type_(mut self, v: impl Into<ParameterType>) -> Self {
-        self.type_ = Some(v.into());
-        self
-    }
-    /// Sets `KeyId`.
-    pub fn key_id(mut self, v: impl Into<String>) -> Self {
-        self.key_id = Some(v.into());
-        self
-    }
-    /// Sets `LastModifiedDate`.
-    pub fn last_modified_date(mut self, v: impl Into<rboto::DateTime>) -> Self {
-        self.last_modified_date = Some(v.into());
-        self
-    }
-    /// Sets `LastModifiedUser`.
-    pub fn last_modified_user(mut self, v: impl Into<String>) -> Self {
-        self.last_modified_user = Some(v.into());
-        self
-    }
-    /// Sets `Description`.
-    pub fn description(mut self, v: impl Into<String>) -> Self {
-        self.description = Some(v.into());
-        self
-    }
-    /// Sets `AllowedPattern`.
-    pub fn allowed_pattern(mut self, v: impl Into<String>) -> Self {
-        self.allowed_pattern = Some(v.into());
-        self
-    }
-    /// Sets `Version`.
-    pub fn version(mut self, v: i64) -> Self {
-        self.version = Some(v);
-        self
-    }
-    /// Sets `Tier`.
-    pub fn tier(mut self, v: impl Into<ParameterTier>) -> Self {
-        self.tier = Some(v.into());
-        self
-    }
-    /// Sets `Policies`.
-    pub fn policies(mut self, v: impl Into<Vec<ParameterInlinePolicy>>) -> Self {
-        self.policies = Some(v.into());
-        self
-    }
-    /// Sets `DataType`.
-    pub fn data_type(mut self, v: impl Into<String>) -> Self {
-        self.data_type = Some(v.into());
-        self
-    }
-}
-impl rboto::FromValue for ParameterMetadata {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "ParameterMetadata")?;
-        Ok(Self {
-            name: m.take(0)?,
-            arn: m.take(1)?,
-            type_: m.take(2)?,
-            key_id: m.take(3)?,
-            last_modified_date: m.take(4)?,
-            last_modified_user: m.take(5)?,
-            description: m.take(6)?,
-            allowed_pattern: m.take(7)?,
-            version: m.take(8)?,
-            tier: m.take(9)?,
-            policies: m.take(10)?,
-            data_type: m.take(11)?,
-        })
-    }
-}
+rboto::__structure!(
+    ParameterMetadata "ParameterMetadata"[set from] { name : String, arn : String, type_
+    : ParameterType, key_id : String, last_modified_date : rboto::DateTime,
+    last_modified_user : String, description : String, allowed_pattern : String, version
+    = i64, tier : ParameterTier, policies : Vec < ParameterInlinePolicy >, data_type :
+    String } {}
+);
 /// One or more filters. Use a filter to return a more specific list of results.
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct ParameterStringFilter {
     /// The name of the filter.
     pub key: Option<String>,
@@ -13022,182 +3508,37 @@ pub struct ParameterStringFilter {
     /// The value you want to search for.
     pub values: Option<Vec<String>>,
 }
-impl ParameterStringFilter {
-    /// Sets `Key`.
-    pub fn key(mut self, v: impl Into<String>) -> Self {
-        self.key = Some(v.into());
-        self
-    }
-    /// Sets `Option`.
-    pub fn option(mut self, v: impl Into<String>) -> Self {
-        self.option = Some(v.into());
-        self
-    }
-    /// Sets `Values`.
-    pub fn values(mut self, v: impl Into<Vec<String>>) -> Self {
-        self.values = Some(v.into());
-        self
-    }
-}
-impl rboto::IntoValue for ParameterStringFilter {
-    fn into_value(self) -> rboto::Value {
-        rboto::Value::Struct(
-            vec![rv::opt(self.key), rv::opt(self.option), rv::opt(self.values)],
-        )
-    }
-}
-#[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
-#[non_exhaustive]
-pub enum ParameterTier {
-    /// `Standard`
-    Standard,
-    /// `Advanced`
-    Advanced,
-    /// `Intelligent-Tiering`
-    IntelligentTiering,
-    /// A value this version of the SDK does not know.
-    Unknown(String),
-}
-impl ParameterTier {
-    /// Every value the model lists.
-    pub const VALUES: &'static [&'static str] = &[
-        "Standard",
-        "Advanced",
-        "Intelligent-Tiering",
-    ];
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Standard => "Standard",
-            Self::Advanced => "Advanced",
-            Self::IntelligentTiering => "Intelligent-Tiering",
-            Self::Unknown(s) => s,
-        }
-    }
-}
-impl rv::StringEnum for ParameterTier {
-    fn as_str(&self) -> &str {
-        ParameterTier::as_str(self)
-    }
-    fn from_wire(s: String) -> Self {
-        match s.as_str() {
-            "Standard" => Self::Standard,
-            "Advanced" => Self::Advanced,
-            "Intelligent-Tiering" => Self::IntelligentTiering,
-            _ => Self::Unknown(s),
-        }
-    }
-}
-rboto::enum_value!(str ParameterTier);
-#[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
-#[non_exhaustive]
-pub enum ParameterType {
-    /// `String`
-    String,
-    /// `StringList`
-    StringList,
-    /// `SecureString`
-    SecureString,
-    /// A value this version of the SDK does not know.
-    Unknown(String),
-}
-impl ParameterType {
-    /// Every value the model lists.
-    pub const VALUES: &'static [&'static str] = &[
-        "String",
-        "StringList",
-        "SecureString",
-    ];
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::String => "String",
-            Self::StringList => "StringList",
-            Self::SecureString => "SecureString",
-            Self::Unknown(s) => s,
-        }
-    }
-}
-impl rv::StringEnum for ParameterType {
-    fn as_str(&self) -> &str {
-        ParameterType::as_str(self)
-    }
-    fn from_wire(s: String) -> Self {
-        match s.as_str() {
-            "String" => Self::String,
-            "StringList" => Self::StringList,
-            "SecureString" => Self::SecureString,
-            _ => Self::Unknown(s),
-        }
-    }
-}
-rboto::enum_value!(str ParameterType);
+rboto::__structure!(
+    ParameterStringFilter "ParameterStringFilter"[set into] { key : String, option :
+    String, values : Vec < String > } {}
+);
+rboto::__string_enum!(
+    ParameterTier { Standard = "Standard", Advanced = "Advanced", IntelligentTiering =
+    "Intelligent-Tiering" }
+);
+rboto::__string_enum!(
+    ParameterType { String = "String", StringList = "StringList", SecureString =
+    "SecureString" }
+);
 /// This data type is deprecated. Instead, use ParameterStringFilter.
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct ParametersFilter {
     /// The name of the filter.
     pub key: Option<ParametersFilterKey>,
     /// The filter values.
     pub values: Option<Vec<String>>,
 }
-impl ParametersFilter {
-    /// Sets `Key`.
-    pub fn key(mut self, v: impl Into<ParametersFilterKey>) -> Self {
-        self.key = Some(v.into());
-        self
-    }
-    /// Sets `Values`.
-    pub fn values(mut self, v: impl Into<Vec<String>>) -> Self {
-        self.values = Some(v.into());
-        self
-    }
-}
-impl rboto::IntoValue for ParametersFilter {
-    fn into_value(self) -> rboto::Value {
-        rboto::Value::Struct(vec![rv::opt(self.key), rv::opt(self.values)])
-    }
-}
-#[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
-#[non_exhaustive]
-pub enum ParametersFilterKey {
-    /// `Name`
-    Name,
-    /// `Type`
-    Type,
-    /// `KeyId`
-    KeyId,
-    /// A value this version of the SDK does not know.
-    Unknown(String),
-}
-impl ParametersFilterKey {
-    /// Every value the model lists.
-    pub const VALUES: &'static [&'static str] = &["Name", "Type", "KeyId"];
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Name => "Name",
-            Self::Type => "Type",
-            Self::KeyId => "KeyId",
-            Self::Unknown(s) => s,
-        }
-    }
-}
-impl rv::StringEnum for ParametersFilterKey {
-    fn as_str(&self) -> &str {
-        ParametersFilterKey::as_str(self)
-    }
-    fn from_wire(s: String) -> Self {
-        match s.as_str() {
-            "Name" => Self::Name,
-            "Type" => Self::Type,
-            "KeyId" => Self::KeyId,
-            _ => Self::Unknown(s),
-        }
-    }
-}
-rboto::enum_value!(str ParametersFilterKey);
+rboto::__structure!(
+    ParametersFilter "ParametersFilter"[set into] { key : ParametersFilterKey, values :
+    Vec < String > } {}
+);
+rboto::__string_enum!(
+    ParametersFilterKey { Name = "Name", Type = "Type", KeyId = "KeyId" }
+);
 /// A detailed status of the parent step.
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct ParentStepDetails {
     /// The unique ID of a step execution.
     pub step_execution_id: Option<String>,
@@ -13210,47 +3551,13 @@ pub struct ParentStepDetails {
     /// The current value of the specified iterator in the loop.
     pub iterator_value: Option<String>,
 }
-impl ParentStepDetails {
-    /// Sets `StepExecutionId`.
-    pub fn step_execution_id(mut self, v: impl Into<String>) -> Self {
-        self.step_execution_id = Some(v.into());
-        self
-    }
-    /// Sets `StepName`.
-    pub fn step_name(mut self, v: impl Into<String>) -> Self {
-        self.step_name = Some(v.into());
-        self
-    }
-    /// Sets `Action`.
-    pub fn action(mut self, v: impl Into<String>) -> Self {
-        self.action = Some(v.into());
-        self
-    }
-    /// Sets `Iteration`.
-    pub fn iteration(mut self, v: i32) -> Self {
-        self.iteration = Some(v);
-        self
-    }
-    /// Sets `IteratorValue`.
-    pub fn iterator_value(mut self, v: impl Into<String>) -> Self {
-        self.iterator_value = Some(v.into());
-        self
-    }
-}
-impl rboto::FromValue for ParentStepDetails {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "ParentStepDetails")?;
-        Ok(Self {
-            step_execution_id: m.take(0)?,
-            step_name: m.take(1)?,
-            action: m.take(2)?,
-            iteration: m.take(3)?,
-            iterator_value: m.take(4)?,
-        })
-    }
-}
+rboto::__structure!(
+    ParentStepDetails "ParentStepDetails"[set from] { step_execution_id : String,
+    step_name : String, action : String, iteration = i32, iterator_value : String } {}
+);
 /// Represents metadata about a patch.
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct Patch {
     /// The ID of the patch. Applies to Windows patches only.
     pub id: Option<String>,
@@ -13299,190 +3606,21 @@ pub struct Patch {
     /// The source patch repository for the operating system and version, such as `trusty-security` for Ubuntu Server 14.04 LTE and `focal-security` for Ubuntu Server 20.04 LTE. Applies to Linux-based managed nodes only.
     pub repository: Option<String>,
 }
-impl Patch {
-    /// Sets `Id`.
-    pub fn id(mut self, v: impl Into<String>) -> Self {
-        self.id = Some(v.into());
-        self
-    }
-    /// Sets `ReleaseDate`.
-    pub fn release_date(mut self, v: impl Into<rboto::DateTime>) -> Self {
-        self.release_date = Some(v.into());
-        self
-    }
-    /// Sets `Title`.
-    pub fn title(mut self, v: impl Into<String>) -> Self {
-        self.title = Some(v.into());
-        self
-    }
-    /// Sets `Description`.
-    pub fn description(mut self, v: impl Into<String>) -> Self {
-        self.description = Some(v.into());
-        self
-    }
-    /// Sets `ContentUrl`.
-    pub fn content_url(mut self, v: impl Into<String>) -> Self {
-        self.content_url = Some(v.into());
-        self
-    }
-    /// Sets `Vendor`.
-    pub fn vendor(mut self, v: impl Into<String>) -> Self {
-        self.vendor = Some(v.into());
-        self
-    }
-    /// Sets `ProductFamily`.
-    pub fn product_family(mut self, v: impl Into<String>) -> Self {
-        self.product_family = Some(v.into());
-        self
-    }
-    /// Sets `Product`.
-    pub fn product(mut self, v: impl Into<String>) -> Self {
-        self.product = Some(v.into());
-        self
-    }
-    /// Sets `Classification`.
-    pub fn classification(mut self, v: impl Into<String>) -> Self {
-        self.classification = Some(v.into());
-        self
-    }
-    /// Sets `MsrcSeverity`.
-    pub fn msrc_severity(mut self, v: impl Into<String>) -> Self {
-        self.msrc_severity = Some(v.into());
-        self
-    }
-    /// Sets `KbNumber`.
-    pub fn kb_number(mut self, v: impl Into<String>) -> Self {
-        self.kb_number = Some(v.into());
-        self
-    }
-    /// Sets `MsrcNumber`.
-    pub fn msrc_number(mut self, v: impl Into<String>) -> Self {
-        self.msrc_number = Some(v.into());
-        self
-    }
-    /// Sets `Language`.
-    pub fn language(mut self, v: impl Into<String>) -> Self {
-        self.language = Some(v.into());
-        self
-    }
-    /// Sets `AdvisoryIds`.
-    pub fn advisory_ids(mut self, v: impl Into<Vec<String>>) -> Self {
-        self.advisory_ids = Some(v.into());
-        self
-    }
-    /// Sets `BugzillaIds`.
-    pub fn bugzilla_ids(mut self, v: impl Into<Vec<String>>) -> Self {
-        self.bugzilla_ids = Some(v.into());
-        self
-    }
-    /// Sets `CVEIds`.
-    pub fn cve_ids(mut self, v: impl Into<Vec<String>>) -> Self {
-        self.cve_ids = Some(v.into());
-        self
-    }
-    /// Sets `Name`.
-    pub fn name(mut self, v: impl Into<String>) -> Self {
-        self.name = Some(v.into());
-        self
-    }
-    /// Sets `Epoch`.
-    pub fn epoch(mut self, v: i32) -> Self {
-        self.epoch = Some(v);
-        self
-    }
-    /// Sets `Version`.
-    pub fn version(mut self, v: impl Into<String>) -> Self {
-        self.version = Some(v.into());
-        self
-    }
-    /// Sets `Release`.
-    pub fn release(mut self, v: impl Into<String>) -> Self {
-        self.release = Some(v.into());
-        self
-    }
-    /// Sets `Arch`.
-    pub fn arch(mut self, v: impl Into<String>) -> Self {
-        self.arch = Some(v.into());
-        self
-    }
-    /// Sets `Severity`.
-    pub fn severity(mut self, v: impl Into<String>) -> Self {
-        self.severity = Some(v.into());
-        self
-    }
-    /// Sets `Repository`.
-    pub fn repository(mut self, v: impl Into<String>) -> Self {
-        self.repository = Some(v.into());
-        self
-    }
-}
-impl rboto::FromValue for Patch {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "Patch")?;
-        Ok(Self {
-            id: m.take(0)?,
-            release_date: m.take(1)?,
-            title: m.take(2)?,
-            description: m.take(3)?,
-            content_url: m.take(4)?,
-            vendor: m.take(5)?,
-            product_family: m.take(6)?,
-            product: m.take(7)?,
-            classification: m.take(8)?,
-            msrc_severity: m.take(9)?,
-            kb_number: m.take(10)?,
-            msrc_number: m.take(11)?,
-            language: m.take(12)?,
-            advisory_ids: m.take(13)?,
-            bugzilla_ids: m.take(14)?,
-            cve_ids: m.take(15)?,
-            name: m.take(16)?,
-            epoch: m.take(17)?,
-            version: m.take(18)?,
-            release: m.take(19)?,
-            arch: m.take(20)?,
-            severity: m.take(21)?,
-            repository: m.take(22)?,
-        })
-    }
-}
-#[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
-#[non_exhaustive]
-pub enum PatchAction {
-    /// `ALLOW_AS_DEPENDENCY`
-    AllowAsDependency,
-    /// `BLOCK`
-    Block,
-    /// A value this version of the SDK does not know.
-    Unknown(String),
-}
-impl PatchAction {
-    /// Every value the model lists.
-    pub const VALUES: &'static [&'static str] = &["ALLOW_AS_DEPENDENCY", "BLOCK"];
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::AllowAsDependency => "ALLOW_AS_DEPENDENCY",
-            Self::Block => "BLOCK",
-            Self::Unknown(s) => s,
-        }
-    }
-}
-impl rv::StringEnum for PatchAction {
-    fn as_str(&self) -> &str {
-        PatchAction::as_str(self)
-    }
-    fn from_wire(s: String) -> Self {
-        match s.as_str() {
-            "ALLOW_AS_DEPENDENCY" => Self::AllowAsDependency,
-            "BLOCK" => Self::Block,
-            _ => Self::Unknown(s),
-        }
-    }
-}
-rboto::enum_value!(str PatchAction);
+rboto::__structure!(
+    Patch "Patch"[set from] { id : String, release_date : rboto::DateTime, title :
+    String, description : String, content_url : String, vendor : String, product_family :
+    String, product : String, classification : String, msrc_severity : String, kb_number
+    : String, msrc_number : String, language : String, advisory_ids : Vec < String >,
+    bugzilla_ids : Vec < String >, cve_ids : Vec < String >, name : String, epoch = i32,
+    version : String, release : String, arch : String, severity : String, repository :
+    String } {}
+);
+rboto::__string_enum!(
+    PatchAction { AllowAsDependency = "ALLOW_AS_DEPENDENCY", Block = "BLOCK" }
+);
 /// Defines the basic information about a patch baseline.
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct PatchBaselineIdentity {
     /// The ID of the patch baseline.
     pub baseline_id: Option<String>,
@@ -13495,47 +3633,14 @@ pub struct PatchBaselineIdentity {
     /// Indicates whether this is the default baseline. Amazon Web Services Systems Manager supports creating multiple default patch baselines. For example, you can create a default patch baseline for each operating system.
     pub default_baseline: Option<bool>,
 }
-impl PatchBaselineIdentity {
-    /// Sets `BaselineId`.
-    pub fn baseline_id(mut self, v: impl Into<String>) -> Self {
-        self.baseline_id = Some(v.into());
-        self
-    }
-    /// Sets `BaselineName`.
-    pub fn baseline_name(mut self, v: impl Into<String>) -> Self {
-        self.baseline_name = Some(v.into());
-        self
-    }
-    /// Sets `OperatingSystem`.
-    pub fn operating_system(mut self, v: impl Into<OperatingSystem>) -> Self {
-        self.operating_system = Some(v.into());
-        self
-    }
-    /// Sets `BaselineDescription`.
-    pub fn baseline_description(mut self, v: impl Into<String>) -> Self {
-        self.baseline_description = Some(v.into());
-        self
-    }
-    /// Sets `DefaultBaseline`.
-    pub fn default_baseline(mut self, v: bool) -> Self {
-        self.default_baseline = Some(v);
-        self
-    }
-}
-impl rboto::FromValue for PatchBaselineIdentity {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "PatchBaselineIdentity")?;
-        Ok(Self {
-            baseline_id: m.take(0)?,
-            baseline_name: m.take(1)?,
-            operating_system: m.take(2)?,
-            baseline_description: m.take(3)?,
-            default_baseline: m.take(4)?,
-        })
-    }
-}
+rboto::__structure!(
+    PatchBaselineIdentity "PatchBaselineIdentity"[set from] { baseline_id : String,
+    baseline_name : String, operating_system : OperatingSystem, baseline_description :
+    String, default_baseline = bool } {}
+);
 /// Information about the state of a patch on a particular managed node as it relates to the patch baseline used to patch the node.
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct PatchComplianceData {
     /// The title of the patch.
     pub title: Option<String>,
@@ -13552,596 +3657,96 @@ pub struct PatchComplianceData {
     /// The IDs of one or more Common Vulnerabilities and Exposure (CVE) issues that are resolved by the patch.
     pub cve_ids: Option<String>,
 }
-impl PatchComplianceData {
-    /// Sets `Title`.
-    pub fn title(mut self, v: impl Into<String>) -> Self {
-        self.title = Some(v.into());
-        self
-    }
-    /// Sets `KBId`.
-    pub fn kb_id(mut self, v: impl Into<String>) -> Self {
-        self.kb_id = Some(v.into());
-        self
-    }
-    /// Sets `Classification`.
-    pub fn classification(mut self, v: impl Into<String>) -> Self {
-        self.classification = Some(v.into());
-        self
-    }
-    /// Sets `Severity`.
-    pub fn severity(mut self, v: impl Into<String>) -> Self {
-        self.severity = Some(v.into());
-        self
-    }
-    /// Sets `State`.
-    pub fn state(mut self, v: impl Into<PatchComplianceDataState>) -> Self {
-        self.state = Some(v.into());
-        self
-    }
-    /// Sets `InstalledTime`.
-    pub fn installed_time(mut self, v: impl Into<rboto::DateTime>) -> Self {
-        self.installed_time = Some(v.into());
-        self
-    }
-    /// Sets `CVEIds`.
-    pub fn cve_ids(mut self, v: impl Into<String>) -> Self {
-        self.cve_ids = Some(v.into());
-        self
-    }
-}
-impl rboto::FromValue for PatchComplianceData {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "PatchComplianceData")?;
-        Ok(Self {
-            title: m.take(0)?,
-            kb_id: m.take(1)?,
-            classification: m.take(2)?,
-            severity: m.take(3)?,
-            state: m.take(4)?,
-            installed_time: m.take(5)?,
-            cve_ids: m.take(6)?,
-        })
-    }
-}
-#[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
-#[non_exhaustive]
-pub enum PatchComplianceDataState {
-    /// `INSTALLED`
-    Installed,
-    /// `INSTALLED_OTHER`
-    InstalledOther,
-    /// `INSTALLED_PENDING_REBOOT`
-    InstalledPendingReboot,
-    /// `INSTALLED_REJECTED`
-    InstalledRejected,
-    /// `MISSING`
-    Missing,
-    /// `NOT_APPLICABLE`
-    NotApplicable,
-    /// `FAILED`
-    Failed,
-    /// `AVAILABLE_SECURITY_UPDATE`
-    AvailableSecurityUpdate,
-    /// A value this version of the SDK does not know.
-    Unknown(String),
-}
-impl PatchComplianceDataState {
-    /// Every value the model lists.
-    pub const VALUES: &'static [&'static str] = &[
-        "INSTALLED",
-        "INSTALLED_OTHER",
-        "INSTALLED_PENDING_REBOOT",
-        "INSTALLED_REJECTED",
-        "MISSING",
-        "NOT_APPLICABLE",
-        "FAILED",
-        "AVAILABLE_SECURITY_UPDATE",
-    ];
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Installed => "INSTALLED",
-            Self::InstalledOther => "INSTALLED_OTHER",
-            Self::InstalledPendingReboot => "INSTALLED_PENDING_REBOOT",
-            Self::InstalledRejected => "INSTALLED_REJECTED",
-            Self::Missing => "MISSING",
-            Self::NotApplicable => "NOT_APPLICABLE",
-            Self::Failed => "FAILED",
-            Self::AvailableSecurityUpdate => "AVAILABLE_SECURITY_UPDATE",
-            Self::Unknown(s) => s,
-        }
-    }
-}
-impl rv::StringEnum for PatchComplianceDataState {
-    fn as_str(&self) -> &str {
-        PatchComplianceDataState::as_str(self)
-    }
-    fn from_wire(s: String) -> Self {
-        match s.as_str() {
-            "INSTALLED" => Self::Installed,
-            "INSTALLED_OTHER" => Self::InstalledOther,
-            "INSTALLED_PENDING_REBOOT" => Self::InstalledPendingReboot,
-            "INSTALLED_REJECTED" => Self::InstalledRejected,
-            "MISSING" => Self::Missing,
-            "NOT_APPLICABLE" => Self::NotApplicable,
-            "FAILED" => Self::Failed,
-            "AVAILABLE_SECURITY_UPDATE" => Self::AvailableSecurityUpdate,
-            _ => Self::Unknown(s),
-        }
-    }
-}
-rboto::enum_value!(str PatchComplianceDataState);
-#[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
-#[non_exhaustive]
-pub enum PatchComplianceLevel {
-    /// `CRITICAL`
-    Critical,
-    /// `HIGH`
-    High,
-    /// `MEDIUM`
-    Medium,
-    /// `LOW`
-    Low,
-    /// `INFORMATIONAL`
-    Informational,
-    /// `UNSPECIFIED`
-    Unspecified,
-    /// A value this version of the SDK does not know.
-    Unknown(String),
-}
-impl PatchComplianceLevel {
-    /// Every value the model lists.
-    pub const VALUES: &'static [&'static str] = &[
-        "CRITICAL",
-        "HIGH",
-        "MEDIUM",
-        "LOW",
-        "INFORMATIONAL",
-        "UNSPECIFIED",
-    ];
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Critical => "CRITICAL",
-            Self::High => "HIGH",
-            Self::Medium => "MEDIUM",
-            Self::Low => "LOW",
-            Self::Informational => "INFORMATIONAL",
-            Self::Unspecified => "UNSPECIFIED",
-            Self::Unknown(s) => s,
-        }
-    }
-}
-impl rv::StringEnum for PatchComplianceLevel {
-    fn as_str(&self) -> &str {
-        PatchComplianceLevel::as_str(self)
-    }
-    fn from_wire(s: String) -> Self {
-        match s.as_str() {
-            "CRITICAL" => Self::Critical,
-            "HIGH" => Self::High,
-            "MEDIUM" => Self::Medium,
-            "LOW" => Self::Low,
-            "INFORMATIONAL" => Self::Informational,
-            "UNSPECIFIED" => Self::Unspecified,
-            _ => Self::Unknown(s),
-        }
-    }
-}
-rboto::enum_value!(str PatchComplianceLevel);
-#[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
-#[non_exhaustive]
-pub enum PatchComplianceStatus {
-    /// `COMPLIANT`
-    Compliant,
-    /// `NON_COMPLIANT`
-    NonCompliant,
-    /// A value this version of the SDK does not know.
-    Unknown(String),
-}
-impl PatchComplianceStatus {
-    /// Every value the model lists.
-    pub const VALUES: &'static [&'static str] = &["COMPLIANT", "NON_COMPLIANT"];
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Compliant => "COMPLIANT",
-            Self::NonCompliant => "NON_COMPLIANT",
-            Self::Unknown(s) => s,
-        }
-    }
-}
-impl rv::StringEnum for PatchComplianceStatus {
-    fn as_str(&self) -> &str {
-        PatchComplianceStatus::as_str(self)
-    }
-    fn from_wire(s: String) -> Self {
-        match s.as_str() {
-            "COMPLIANT" => Self::Compliant,
-            "NON_COMPLIANT" => Self::NonCompliant,
-            _ => Self::Unknown(s),
-        }
-    }
-}
-rboto::enum_value!(str PatchComplianceStatus);
-#[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
-#[non_exhaustive]
-pub enum PatchDeploymentStatus {
-    /// `APPROVED`
-    Approved,
-    /// `PENDING_APPROVAL`
-    PendingApproval,
-    /// `EXPLICIT_APPROVED`
-    ExplicitApproved,
-    /// `EXPLICIT_REJECTED`
-    ExplicitRejected,
-    /// A value this version of the SDK does not know.
-    Unknown(String),
-}
-impl PatchDeploymentStatus {
-    /// Every value the model lists.
-    pub const VALUES: &'static [&'static str] = &[
-        "APPROVED",
-        "PENDING_APPROVAL",
-        "EXPLICIT_APPROVED",
-        "EXPLICIT_REJECTED",
-    ];
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Approved => "APPROVED",
-            Self::PendingApproval => "PENDING_APPROVAL",
-            Self::ExplicitApproved => "EXPLICIT_APPROVED",
-            Self::ExplicitRejected => "EXPLICIT_REJECTED",
-            Self::Unknown(s) => s,
-        }
-    }
-}
-impl rv::StringEnum for PatchDeploymentStatus {
-    fn as_str(&self) -> &str {
-        PatchDeploymentStatus::as_str(self)
-    }
-    fn from_wire(s: String) -> Self {
-        match s.as_str() {
-            "APPROVED" => Self::Approved,
-            "PENDING_APPROVAL" => Self::PendingApproval,
-            "EXPLICIT_APPROVED" => Self::ExplicitApproved,
-            "EXPLICIT_REJECTED" => Self::ExplicitRejected,
-            _ => Self::Unknown(s),
-        }
-    }
-}
-rboto::enum_value!(str PatchDeploymentStatus);
+rboto::__structure!(
+    PatchComplianceData "PatchComplianceData"[set from] { title : String, kb_id : String,
+    classification : String, severity : String, state : PatchComplianceDataState,
+    installed_time : rboto::DateTime, cve_ids : String } {}
+);
+rboto::__string_enum!(
+    PatchComplianceDataState { Installed = "INSTALLED", InstalledOther =
+    "INSTALLED_OTHER", InstalledPendingReboot = "INSTALLED_PENDING_REBOOT",
+    InstalledRejected = "INSTALLED_REJECTED", Missing = "MISSING", NotApplicable =
+    "NOT_APPLICABLE", Failed = "FAILED", AvailableSecurityUpdate =
+    "AVAILABLE_SECURITY_UPDATE" }
+);
+rboto::__string_enum!(
+    PatchComplianceLevel { Critical = "CRITICAL", High = "HIGH", Medium = "MEDIUM", Low =
+    "LOW", Informational = "INFORMATIONAL", Unspecified = "UNSPECIFIED" }
+);
+rboto::__string_enum!(
+    PatchComplianceStatus { Compliant = "COMPLIANT", NonCompliant = "NON_COMPLIANT" }
+);
+rboto::__string_enum!(
+    PatchDeploymentStatus { Approved = "APPROVED", PendingApproval = "PENDING_APPROVAL",
+    ExplicitApproved = "EXPLICIT_APPROVED", ExplicitRejected = "EXPLICIT_REJECTED" }
+);
 /// Defines which patches should be included in a patch baseline.
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct PatchFilter {
     /// The key for the filter.
     pub key: Option<PatchFilterKey>,
     /// The value for the filter key.
     pub values: Option<Vec<String>>,
 }
-impl PatchFilter {
-    /// Sets `Key`.
-    pub fn key(mut self, v: impl Into<PatchFilterKey>) -> Self {
-        self.key = Some(v.into());
-        self
-    }
-    /// Sets `Values`.
-    pub fn values(mut self, v: impl Into<Vec<String>>) -> Self {
-        self.values = Some(v.into());
-        self
-    }
-}
-impl rboto::IntoValue for PatchFilter {
-    fn into_value(self) -> rboto::Value {
-        rboto::Value::Struct(vec![rv::opt(self.key), rv::opt(self.values)])
-    }
-}
-impl rboto::FromValue for PatchFilter {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "PatchFilter")?;
-        Ok(Self {
-            key: m.take(0)?,
-            values: m.take(1)?,
-        })
-    }
-}
+rboto::__structure!(
+    PatchFilter "PatchFilter"[set into from] { key : PatchFilterKey, values : Vec <
+    String > } {}
+);
 /// A set of patch filters, typically used for approval rules.
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct PatchFilterGroup {
     /// The set of patch filters that make up the group.
     pub patch_filters: Option<Vec<PatchFilter>>,
 }
-impl PatchFilterGroup {
-    /// Sets `PatchFilters`.
-    pub fn patch_filters(mut self, v: impl Into<Vec<PatchFilter>>) -> Self {
-        self.patch_filters = Some(v.into());
-        self
-    }
-}
-impl rboto::IntoValue for PatchFilterGroup {
-    fn into_value(self) -> rboto::Value {
-        rboto::Value::Struct(vec![rv::opt(self.patch_filters)])
-    }
-}
-impl rboto::FromValue for PatchFilterGroup {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "PatchFilterGroup")?;
-        Ok(Self { patch_filters: m.take(0)? })
-    }
-}
-#[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
-#[non_exhaustive]
-pub enum PatchFilterKey {
-    /// `ARCH`
-    Arch,
-    /// `ADVISORY_ID`
-    AdvisoryId,
-    /// `BUGZILLA_ID`
-    BugzillaId,
-    /// `PATCH_SET`
-    PatchSet,
-    /// `PRODUCT`
-    Product,
-    /// `PRODUCT_FAMILY`
-    ProductFamily,
-    /// `CLASSIFICATION`
-    Classification,
-    /// `CVE_ID`
-    CveId,
-    /// `EPOCH`
-    Epoch,
-    /// `MSRC_SEVERITY`
-    MsrcSeverity,
-    /// `NAME`
-    Name,
-    /// `PATCH_ID`
-    PatchId,
-    /// `SECTION`
-    Section,
-    /// `PRIORITY`
-    Priority,
-    /// `REPOSITORY`
-    Repository,
-    /// `RELEASE`
-    Release,
-    /// `SEVERITY`
-    Severity,
-    /// `SECURITY`
-    Security,
-    /// `VERSION`
-    Version,
-    /// A value this version of the SDK does not know.
-    Unknown(String),
-}
-impl PatchFilterKey {
-    /// Every value the model lists.
-    pub const VALUES: &'static [&'static str] = &[
-        "ARCH",
-        "ADVISORY_ID",
-        "BUGZILLA_ID",
-        "PATCH_SET",
-        "PRODUCT",
-        "PRODUCT_FAMILY",
-        "CLASSIFICATION",
-        "CVE_ID",
-        "EPOCH",
-        "MSRC_SEVERITY",
-        "NAME",
-        "PATCH_ID",
-        "SECTION",
-        "PRIORITY",
-        "REPOSITORY",
-        "RELEASE",
-        "SEVERITY",
-        "SECURITY",
-        "VERSION",
-    ];
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Arch => "ARCH",
-            Self::AdvisoryId => "ADVISORY_ID",
-            Self::BugzillaId => "BUGZILLA_ID",
-            Self::PatchSet => "PATCH_SET",
-            Self::Product => "PRODUCT",
-            Self::ProductFamily => "PRODUCT_FAMILY",
-            Self::Classification => "CLASSIFICATION",
-            Self::CveId => "CVE_ID",
-            Self::Epoch => "EPOCH",
-            Self::MsrcSeverity => "MSRC_SEVERITY",
-            Self::Name => "NAME",
-            Self::PatchId => "PATCH_ID",
-            Self::Section => "SECTION",
-            Self::Priority => "PRIORITY",
-            Self::Repository => "REPOSITORY",
-            Self::Release => "RELEASE",
-            Self::Severity => "SEVERITY",
-            Self::Security => "SECURITY",
-            Self::Version => "VERSION",
-            Self::Unknown(s) => s,
-        }
-    }
-}
-impl rv::StringEnum for PatchFilterKey {
-    fn as_str(&self) -> &str {
-        PatchFilterKey::as_str(self)
-    }
-    fn from_wire(s: String) -> Self {
-        match s.as_str() {
-            "ARCH" => Self::Arch,
-            "ADVISORY_ID" => Self::AdvisoryId,
-            "BUGZILLA_ID" => Self::BugzillaId,
-            "PATCH_SET" => Self::PatchSet,
-            "PRODUCT" => Self::Product,
-            "PRODUCT_FAMILY" => Self::ProductFamily,
-            "CLASSIFICATION" => Self::Classification,
-            "CVE_ID" => Self::CveId,
-            "EPOCH" => Self::Epoch,
-            "MSRC_SEVERITY" => Self::MsrcSeverity,
-            "NAME" => Self::Name,
-            "PATCH_ID" => Self::PatchId,
-            "SECTION" => Self::Section,
-            "PRIORITY" => Self::Priority,
-            "REPOSITORY" => Self::Repository,
-            "RELEASE" => Self::Release,
-            "SEVERITY" => Self::Severity,
-            "SECURITY" => Self::Security,
-            "VERSION" => Self::Version,
-            _ => Self::Unknown(s),
-        }
-    }
-}
-rboto::enum_value!(str PatchFilterKey);
+rboto::__structure!(
+    PatchFilterGroup "PatchFilterGroup"[set into from] { patch_filters : Vec <
+    PatchFilter > } {}
+);
+rboto::__string_enum!(
+    PatchFilterKey { Arch = "ARCH", AdvisoryId = "ADVISORY_ID", BugzillaId =
+    "BUGZILLA_ID", PatchSet = "PATCH_SET", Product = "PRODUCT", ProductFamily =
+    "PRODUCT_FAMILY", Classification = "CLASSIFICATION", CveId = "CVE_ID", Epoch =
+    "EPOCH", MsrcSeverity = "MSRC_SEVERITY", Name = "NAME", PatchId = "PATCH_ID", Section
+    = "SECTION", Priority = "PRIORITY", Repository = "REPOSITORY", Release = "RELEASE",
+    Severity = "SEVERITY", Security = "SECURITY", Version = "VERSION" }
+);
 /// The mapping between a patch group and the patch baseline the patch group is registered with.
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct PatchGroupPatchBaselineMapping {
     /// The name of the patch group registered with the patch baseline.
     pub patch_group: Option<String>,
     /// The patch baseline the patch group is registered with.
     pub baseline_identity: Option<PatchBaselineIdentity>,
 }
-impl PatchGroupPatchBaselineMapping {
-    /// Sets `PatchGroup`.
-    pub fn patch_group(mut self, v: impl Into<String>) -> Self {
-        self.patch_group = Some(v.into());
-        self
-    }
-    /// Sets `BaselineIdentity`.
-    pub fn baseline_identity(mut self, v: PatchBaselineIdentity) -> Self {
-        self.baseline_identity = Some(v);
-        self
-    }
-}
-impl rboto::FromValue for PatchGroupPatchBaselineMapping {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "PatchGroupPatchBaselineMapping")?;
-        Ok(Self {
-            patch_group: m.take(0)?,
-            baseline_identity: m.take(1)?,
-        })
-    }
-}
-#[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
-#[non_exhaustive]
-pub enum PatchOperationType {
-    /// `Scan`
-    Scan,
-    /// `Install`
-    Install,
-    /// A value this version of the SDK does not know.
-    Unknown(String),
-}
-impl PatchOperationType {
-    /// Every value the model lists.
-    pub const VALUES: &'static [&'static str] = &["Scan", "Install"];
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Scan => "Scan",
-            Self::Install => "Install",
-            Self::Unknown(s) => s,
-        }
-    }
-}
-impl rv::StringEnum for PatchOperationType {
-    fn as_str(&self) -> &str {
-        PatchOperationType::as_str(self)
-    }
-    fn from_wire(s: String) -> Self {
-        match s.as_str() {
-            "Scan" => Self::Scan,
-            "Install" => Self::Install,
-            _ => Self::Unknown(s),
-        }
-    }
-}
-rboto::enum_value!(str PatchOperationType);
+rboto::__structure!(
+    PatchGroupPatchBaselineMapping "PatchGroupPatchBaselineMapping"[set from] {
+    patch_group : String, baseline_identity : PatchBaselineIdentity } {}
+);
+rboto::__string_enum!(PatchOperationType { Scan = "Scan", Install = "Install" });
 /// Defines a filter used in Patch Manager APIs. Supported filter keys depend on the API operation that includes the filter. Patch Manager API operations that use `PatchOrchestratorFilter` include the following:
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct PatchOrchestratorFilter {
     /// The key for the filter.
     pub key: Option<String>,
     /// The value for the filter.
     pub values: Option<Vec<String>>,
 }
-impl PatchOrchestratorFilter {
-    /// Sets `Key`.
-    pub fn key(mut self, v: impl Into<String>) -> Self {
-        self.key = Some(v.into());
-        self
-    }
-    /// Sets `Values`.
-    pub fn values(mut self, v: impl Into<Vec<String>>) -> Self {
-        self.values = Some(v.into());
-        self
-    }
-}
-impl rboto::IntoValue for PatchOrchestratorFilter {
-    fn into_value(self) -> rboto::Value {
-        rboto::Value::Struct(vec![rv::opt(self.key), rv::opt(self.values)])
-    }
-}
-#[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
-#[non_exhaustive]
-pub enum PatchProperty {
-    /// `PRODUCT`
-    Product,
-    /// `PRODUCT_FAMILY`
-    ProductFamily,
-    /// `CLASSIFICATION`
-    Classification,
-    /// `MSRC_SEVERITY`
-    MsrcSeverity,
-    /// `PRIORITY`
-    Priority,
-    /// `SEVERITY`
-    Severity,
-    /// A value this version of the SDK does not know.
-    Unknown(String),
-}
-impl PatchProperty {
-    /// Every value the model lists.
-    pub const VALUES: &'static [&'static str] = &[
-        "PRODUCT",
-        "PRODUCT_FAMILY",
-        "CLASSIFICATION",
-        "MSRC_SEVERITY",
-        "PRIORITY",
-        "SEVERITY",
-    ];
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Product => "PRODUCT",
-            Self::ProductFamily => "PRODUCT_FAMILY",
-            Self::Classification => "CLASSIFICATION",
-            Self::MsrcSeverity => "MSRC_SEVERITY",
-            Self::Priority => "PRIORITY",
-            Self::Severity => "SEVERITY",
-            Self::Unknown(s) => s,
-        }
-    }
-}
-impl rv::StringEnum for PatchProperty {
-    fn as_str(&self) -> &str {
-        PatchProperty::as_str(self)
-    }
-    fn from_wire(s: String) -> Self {
-        match s.as_str() {
-            "PRODUCT" => Self::Product,
-            "PRODUCT_FAMILY" => Self::ProductFamily,
-            "CLASSIFICATION" => Self::Classification,
-            "MSRC_SEVERITY" => Self::MsrcSeverity,
-            "PRIORITY" => Self::Priority,
-            "SEVERITY" => Self::Severity,
-            _ => Self::Unknown(s),
-        }
-    }
-}
-rboto::enum_value!(str PatchProperty);
+rboto::__structure!(
+    PatchOrchestratorFilter "PatchOrchestratorFilter"[set into] { key : String, values :
+    Vec < String > } {}
+);
+rboto::__string_enum!(
+    PatchProperty { Product = "PRODUCT", ProductFamily = "PRODUCT_FAMILY", Classification
+    = "CLASSIFICATION", MsrcSeverity = "MSRC_SEVERITY", Priority = "PRIORITY", Severity =
+    "SEVERITY" }
+);
 /// Defines an approval rule for a patch baseline.
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct PatchRule {
     /// The patch filter group that defines the criteria for the rule.
     pub patch_filter_group: Option<PatchFilterGroup>,
@@ -14154,117 +3759,25 @@ pub struct PatchRule {
     /// For managed nodes identified by the approval rule filters, enables a patch baseline to apply non-security updates available in the specified repository. The default value is `false`. Applies to Linux managed nodes only.
     pub enable_non_security: Option<bool>,
 }
-impl PatchRule {
-    /// Sets `PatchFilterGroup`.
-    pub fn patch_filter_group(mut self, v: PatchFilterGroup) -> Self {
-        self.patch_filter_group = Some(v);
-        self
-    }
-    /// Sets `ComplianceLevel`.
-    pub fn compliance_level(mut self, v: impl Into<PatchComplianceLevel>) -> Self {
-        self.compliance_level = Some(v.into());
-        self
-    }
-    /// Sets `ApproveAfterDays`.
-    pub fn approve_after_days(mut self, v: i32) -> Self {
-        self.approve_after_days = Some(v);
-        self
-    }
-    /// Sets `ApproveUntilDate`.
-    pub fn approve_until_date(mut self, v: impl Into<String>) -> Self {
-        self.approve_until_date = Some(v.into());
-        self
-    }
-    /// Sets `EnableNonSecurity`.
-    pub fn enable_non_security(mut self, v: bool) -> Self {
-        self.enable_non_security = Some(v);
-        self
-    }
-}
-impl rboto::IntoValue for PatchRule {
-    fn into_value(self) -> rboto::Value {
-        rboto::Value::Struct(
-            vec![
-                rv::opt(self.patch_filter_group), rv::opt(self.compliance_level),
-                rv::opt(self.approve_after_days), rv::opt(self.approve_until_date),
-                rv::opt(self.enable_non_security)
-            ],
-        )
-    }
-}
-impl rboto::FromValue for PatchRule {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "PatchRule")?;
-        Ok(Self {
-            patch_filter_group: m.take(0)?,
-            compliance_level: m.take(1)?,
-            approve_after_days: m.take(2)?,
-            approve_until_date: m.take(3)?,
-            enable_non_security: m.take(4)?,
-        })
-    }
-}
+rboto::__structure!(
+    PatchRule "PatchRule"[set into from] { patch_filter_group : PatchFilterGroup,
+    compliance_level : PatchComplianceLevel, approve_after_days = i32, approve_until_date
+    : String, enable_non_security = bool } {}
+);
 /// A set of rules defining the approval rules for a patch baseline.
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct PatchRuleGroup {
     /// The rules that make up the rule group.
     pub patch_rules: Option<Vec<PatchRule>>,
 }
-impl PatchRuleGroup {
-    /// Sets `PatchRules`.
-    pub fn patch_rules(mut self, v: impl Into<Vec<PatchRule>>) -> Self {
-        self.patch_rules = Some(v.into());
-        self
-    }
-}
-impl rboto::IntoValue for PatchRuleGroup {
-    fn into_value(self) -> rboto::Value {
-        rboto::Value::Struct(vec![rv::opt(self.patch_rules)])
-    }
-}
-impl rboto::FromValue for PatchRuleGroup {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "PatchRuleGroup")?;
-        Ok(Self { patch_rules: m.take(0)? })
-    }
-}
-#[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
-#[non_exhaustive]
-pub enum PatchSet {
-    /// `OS`
-    Os,
-    /// `APPLICATION`
-    Application,
-    /// A value this version of the SDK does not know.
-    Unknown(String),
-}
-impl PatchSet {
-    /// Every value the model lists.
-    pub const VALUES: &'static [&'static str] = &["OS", "APPLICATION"];
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Os => "OS",
-            Self::Application => "APPLICATION",
-            Self::Unknown(s) => s,
-        }
-    }
-}
-impl rv::StringEnum for PatchSet {
-    fn as_str(&self) -> &str {
-        PatchSet::as_str(self)
-    }
-    fn from_wire(s: String) -> Self {
-        match s.as_str() {
-            "OS" => Self::Os,
-            "APPLICATION" => Self::Application,
-            _ => Self::Unknown(s),
-        }
-    }
-}
-rboto::enum_value!(str PatchSet);
+rboto::__structure!(
+    PatchRuleGroup "PatchRuleGroup"[set into from] { patch_rules : Vec < PatchRule > } {}
+);
+rboto::__string_enum!(PatchSet { Os = "OS", Application = "APPLICATION" });
 /// Information about the patches to use to update the managed nodes, including target operating systems and source repository. Applies to Linux managed nodes only.
 #[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
 pub struct PatchSource {
     /// The name specified to identify the patch source.
     pub name: Option<String>,
@@ -14273,51 +3786,13 @@ pub struct PatchSource {
     /// The value of the repo configuration.
     pub configuration: Option<String>,
 }
-impl PatchSource {
-    /// Sets `Name`.
-    pub fn name(mut self, v: impl Into<String>) -> Self {
-        self.name = Some(v.into());
-        self
-    }
-    /// Sets `Products`.
-    pub fn products(mut self, v: impl Into<Vec<String>>) -> Self {
-        self.products = Some(v.into());
-        self
-    }
-    /// Sets `Configuration`.
-    pub fn configuration(mut self, v: impl Into<String>) -> Self {
-        self.configuration = Some(v.into());
-        self
-    }
-}
-impl ::std::fmt::Debug for PatchSource {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.debug_struct("PatchSource")
-            .field("name", &self.name)
-            .field("products", &self.products)
-            .field("configuration", &rboto::types::Redacted(&self.configuration))
-            .finish()
-    }
-}
-impl rboto::IntoValue for PatchSource {
-    fn into_value(self) -> rboto::Value {
-        rboto::Value::Struct(
-            vec![rv::opt(self.name), rv::opt(self.products), rv::opt(self.configuration)],
-        )
-    }
-}
-impl rboto::FromValue for PatchSource {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "PatchSource")?;
-        Ok(Self {
-            name: m.take(0)?,
-            products: m.take(1)?,
-            configuration: m.take(2)?,
-        })
-    }
-}
+rboto::__structure!(
+    PatchSource "PatchSource"[set debug into from] { name : String, products : Vec <
+    String >, configuration : String[sensitive] } {}
+);
 /// Information about the approval status of a patch.
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct PatchStatus {
     /// The approval status of a patch.
     pub deployment_status: Option<PatchDeploymentStatus>,
@@ -14326,117 +3801,20 @@ pub struct PatchStatus {
     /// The date the patch was approved (or will be approved if the status is `PENDING_APPROVAL`).
     pub approval_date: Option<rboto::DateTime>,
 }
-impl PatchStatus {
-    /// Sets `DeploymentStatus`.
-    pub fn deployment_status(mut self, v: impl Into<PatchDeploymentStatus>) -> Self {
-        self.deployment_status = Some(v.into());
-        self
-    }
-    /// Sets `ComplianceLevel`.
-    pub fn compliance_level(mut self, v: impl Into<PatchComplianceLevel>) -> Self {
-        self.compliance_level = Some(v.into());
-        self
-    }
-    /// Sets `ApprovalDate`.
-    pub fn approval_date(mut self, v: impl Into<rboto::DateTime>) -> Self {
-        self.approval_date = Some(v.into());
-        self
-    }
-}
-impl rboto::FromValue for PatchStatus {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "PatchStatus")?;
-        Ok(Self {
-            deployment_status: m.take(0)?,
-            compliance_level: m.take(1)?,
-            approval_date: m.take(2)?,
-        })
-    }
-}
-#[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
-#[non_exhaustive]
-pub enum PingStatus {
-    /// `Online`
-    Online,
-    /// `ConnectionLost`
-    ConnectionLost,
-    /// `Inactive`
-    Inactive,
-    /// A value this version of the SDK does not know.
-    Unknown(String),
-}
-impl PingStatus {
-    /// Every value the model lists.
-    pub const VALUES: &'static [&'static str] = &[
-        "Online",
-        "ConnectionLost",
-        "Inactive",
-    ];
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Online => "Online",
-            Self::ConnectionLost => "ConnectionLost",
-            Self::Inactive => "Inactive",
-            Self::Unknown(s) => s,
-        }
-    }
-}
-impl rv::StringEnum for PingStatus {
-    fn as_str(&self) -> &str {
-        PingStatus::as_str(self)
-    }
-    fn from_wire(s: String) -> Self {
-        match s.as_str() {
-            "Online" => Self::Online,
-            "ConnectionLost" => Self::ConnectionLost,
-            "Inactive" => Self::Inactive,
-            _ => Self::Unknown(s),
-        }
-    }
-}
-rboto::enum_value!(str PingStatus);
-#[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
-#[non_exhaustive]
-pub enum PlatformType {
-    /// `Windows`
-    Windows,
-    /// `Linux`
-    Linux,
-    /// `MacOS`
-    MacOs,
-    /// A value this version of the SDK does not know.
-    Unknown(String),
-}
-impl PlatformType {
-    /// Every value the model lists.
-    pub const VALUES: &'static [&'static str] = &["Windows", "Linux", "MacOS"];
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Windows => "Windows",
-            Self::Linux => "Linux",
-            Self::MacOs => "MacOS",
-            Self::Unknown(s) => s,
-        }
-    }
-}
-impl rv::StringEnum for PlatformType {
-    fn as_str(&self) -> &str {
-        PlatformType::as_str(self)
-    }
-    fn from_wire(s: String) -> Self {
-        match s.as_str() {
-            "Windows" => Self::Windows,
-            "Linux" => Self::Linux,
-            "MacOS" => Self::MacOs,
-            _ => Self::Unknown(s),
-        }
-    }
-}
-rboto::enum_value!(str PlatformType);
+rboto::__structure!(
+    PatchStatus "PatchStatus"[set from] { deployment_status : PatchDeploymentStatus,
+    compliance_level : PatchComplianceLevel, approval_date : rboto::DateTime } {}
+);
+rboto::__string_enum!(
+    PingStatus { Online = "Online", ConnectionLost = "ConnectionLost", Inactive =
+    "Inactive" }
+);
+rboto::__string_enum!(
+    PlatformType { Windows = "Windows", Linux = "Linux", MacOs = "MacOS" }
+);
 /// An aggregate of step execution statuses displayed in the Amazon Web Services Systems Manager console for a multi-Region and multi-account Automation execution.
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct ProgressCounters {
     /// The total number of steps run in all specified Amazon Web Services Regions and Amazon Web Services accounts for the current Automation execution.
     pub total_steps: Option<i32>,
@@ -14449,195 +3827,53 @@ pub struct ProgressCounters {
     /// The total number of steps that timed out in all specified Amazon Web Services Regions and Amazon Web Services accounts for the current Automation execution.
     pub timed_out_steps: Option<i32>,
 }
-impl ProgressCounters {
-    /// Sets `TotalSteps`.
-    pub fn total_steps(mut self, v: i32) -> Self {
-        self.total_steps = Some(v);
-        self
-    }
-    /// Sets `SuccessSteps`.
-    pub fn success_steps(mut self, v: i32) -> Self {
-        self.success_steps = Some(v);
-        self
-    }
-    /// Sets `FailedSteps`.
-    pub fn failed_steps(mut self, v: i32) -> Self {
-        self.failed_steps = Some(v);
-        self
-    }
-    /// Sets `CancelledSteps`.
-    pub fn cancelled_steps(mut self, v: i32) -> Self {
-        self.cancelled_steps = Some(v);
-        self
-    }
-    /// Sets `TimedOutSteps`.
-    pub fn timed_out_steps(mut self, v: i32) -> Self {
-        self.timed_out_steps = Some(v);
-        self
-    }
-}
-impl rboto::FromValue for ProgressCounters {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "ProgressCounters")?;
-        Ok(Self {
-            total_steps: m.take(0)?,
-            success_steps: m.take(1)?,
-            failed_steps: m.take(2)?,
-            cancelled_steps: m.take(3)?,
-            timed_out_steps: m.take(4)?,
-        })
-    }
-}
-#[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
-#[non_exhaustive]
-pub enum Provider {
-    /// `Azure`
-    Azure,
-    /// `GCP`
-    Gcp,
-    /// A value this version of the SDK does not know.
-    Unknown(String),
-}
-impl Provider {
-    /// Every value the model lists.
-    pub const VALUES: &'static [&'static str] = &["Azure", "GCP"];
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Azure => "Azure",
-            Self::Gcp => "GCP",
-            Self::Unknown(s) => s,
-        }
-    }
-}
-impl rv::StringEnum for Provider {
-    fn as_str(&self) -> &str {
-        Provider::as_str(self)
-    }
-    fn from_wire(s: String) -> Self {
-        match s.as_str() {
-            "Azure" => Self::Azure,
-            "GCP" => Self::Gcp,
-            _ => Self::Unknown(s),
-        }
-    }
-}
-rboto::enum_value!(str Provider);
-#[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
-#[non_exhaustive]
-pub enum RebootOption {
-    /// `RebootIfNeeded`
-    RebootIfNeeded,
-    /// `NoReboot`
-    NoReboot,
-    /// A value this version of the SDK does not know.
-    Unknown(String),
-}
-impl RebootOption {
-    /// Every value the model lists.
-    pub const VALUES: &'static [&'static str] = &["RebootIfNeeded", "NoReboot"];
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::RebootIfNeeded => "RebootIfNeeded",
-            Self::NoReboot => "NoReboot",
-            Self::Unknown(s) => s,
-        }
-    }
-}
-impl rv::StringEnum for RebootOption {
-    fn as_str(&self) -> &str {
-        RebootOption::as_str(self)
-    }
-    fn from_wire(s: String) -> Self {
-        match s.as_str() {
-            "RebootIfNeeded" => Self::RebootIfNeeded,
-            "NoReboot" => Self::NoReboot,
-            _ => Self::Unknown(s),
-        }
-    }
-}
-rboto::enum_value!(str RebootOption);
+rboto::__structure!(
+    ProgressCounters "ProgressCounters"[set from] { total_steps = i32, success_steps =
+    i32, failed_steps = i32, cancelled_steps = i32, timed_out_steps = i32 } {}
+);
+rboto::__string_enum!(Provider { Azure = "Azure", Gcp = "GCP" });
+rboto::__string_enum!(
+    RebootOption { RebootIfNeeded = "RebootIfNeeded", NoReboot = "NoReboot" }
+);
 /// Reserved for internal use.
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct RegistrationMetadataItem {
     /// Reserved for internal use.
     pub key: Option<String>,
     /// Reserved for internal use.
     pub value: Option<String>,
 }
-impl RegistrationMetadataItem {
-    /// Sets `Key`.
-    pub fn key(mut self, v: impl Into<String>) -> Self {
-        self.key = Some(v.into());
-        self
-    }
-    /// Sets `Value`.
-    pub fn value(mut self, v: impl Into<String>) -> Self {
-        self.value = Some(v.into());
-        self
-    }
-}
-impl rboto::IntoValue for RegistrationMetadataItem {
-    fn into_value(self) -> rboto::Value {
-        rboto::Value::Struct(vec![rv::opt(self.key), rv::opt(self.value)])
-    }
-}
+rboto::__structure!(
+    RegistrationMetadataItem "RegistrationMetadataItem"[set into] { key : String, value :
+    String } {}
+);
 /// An OpsItems that shares something in common with the current OpsItem. For example, related OpsItems can include OpsItems with similar error messages, impacted resources, or statuses for the impacted resource.
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct RelatedOpsItem {
     /// The ID of an OpsItem related to the current OpsItem.
     pub ops_item_id: Option<String>,
 }
-impl RelatedOpsItem {
-    /// Sets `OpsItemId`.
-    pub fn ops_item_id(mut self, v: impl Into<String>) -> Self {
-        self.ops_item_id = Some(v.into());
-        self
-    }
-}
-impl rboto::IntoValue for RelatedOpsItem {
-    fn into_value(self) -> rboto::Value {
-        rboto::Value::Struct(vec![rv::opt(self.ops_item_id)])
-    }
-}
-impl rboto::FromValue for RelatedOpsItem {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "RelatedOpsItem")?;
-        Ok(Self { ops_item_id: m.take(0)? })
-    }
-}
+rboto::__structure!(
+    RelatedOpsItem "RelatedOpsItem"[set into from] { ops_item_id : String } {}
+);
 /// Information about targets that resolved during the Automation execution.
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct ResolvedTargets {
     /// A list of parameter values sent to targets that resolved during the Automation execution.
     pub parameter_values: Option<Vec<String>>,
     /// A boolean value indicating whether the resolved target list is truncated.
     pub truncated: Option<bool>,
 }
-impl ResolvedTargets {
-    /// Sets `ParameterValues`.
-    pub fn parameter_values(mut self, v: impl Into<Vec<String>>) -> Self {
-        self.parameter_values = Some(v.into());
-        self
-    }
-    /// Sets `Truncated`.
-    pub fn truncated(mut self, v: bool) -> Self {
-        self.truncated = Some(v);
-        self
-    }
-}
-impl rboto::FromValue for ResolvedTargets {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "ResolvedTargets")?;
-        Ok(Self {
-            parameter_values: m.take(0)?,
-            truncated: m.take(1)?,
-        })
-    }
-}
+rboto::__structure!(
+    ResolvedTargets "ResolvedTargets"[set from] { parameter_values : Vec < String >,
+    truncated = bool } {}
+);
 /// Compliance summary information for a specific resource.
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct ResourceComplianceSummaryItem {
     /// The compliance type.
     pub compliance_type: Option<String>,
@@ -14656,133 +3892,41 @@ pub struct ResourceComplianceSummaryItem {
     /// A list of items that aren't compliant for the resource.
     pub non_compliant_summary: Option<NonCompliantSummary>,
 }
-impl ResourceComplianceSummaryItem {
-    /// Sets `ComplianceType`.
-    pub fn compliance_type(mut self, v: impl Into<String>) -> Self {
-        self.compliance_type = Some(v.into());
-        self
-    }
-    /// Sets `ResourceType`.
-    pub fn resource_type(mut self, v: impl Into<String>) -> Self {
-        self.resource_type = Some(v.into());
-        self
-    }
-    /// Sets `ResourceId`.
-    pub fn resource_id(mut self, v: impl Into<String>) -> Self {
-        self.resource_id = Some(v.into());
-        self
-    }
-    /// Sets `Status`.
-    pub fn status(mut self, v: impl Into<ComplianceStatus>) -> Self {
-        self.status = Some(v.into());
-        self
-    }
-    /// Sets `OverallSeverity`.
-    pub fn overall_severity(mut self, v: impl Into<ComplianceSeverity>) -> Self {
-        self.overall_severity = Some(v.into());
-        self
-    }
-    /// Sets `ExecutionSummary`.
-    pub fn execution_summary(mut self, v: ComplianceExecutionSummary) -> Self {
-        self.execution_summary = Some(v);
-        self
-    }
-    /// Sets `CompliantSummary`.
-    pub fn compliant_summary(mut self, v: CompliantSummary) -> Self {
-        self.compliant_summary = Some(v);
-        self
-    }
-    /// Sets `NonCompliantSummary`.
-    pub fn non_compliant_summary(mut self, v: NonCompliantSummary) -> Self {
-        self.non_compliant_summary = Some(v);
-        self
-    }
-}
-impl rboto::FromValue for ResourceComplianceSummaryItem {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "ResourceComplianceSummaryItem")?;
-        Ok(Self {
-            compliance_type: m.take(0)?,
-            resource_type: m.take(1)?,
-            resource_id: m.take(2)?,
-            status: m.take(3)?,
-            overall_severity: m.take(4)?,
-            execution_summary: m.take(5)?,
-            compliant_summary: m.take(6)?,
-            non_compliant_summary: m.take(7)?,
-        })
-    }
-}
+rboto::__structure!(
+    ResourceComplianceSummaryItem "ResourceComplianceSummaryItem"[set from] {
+    compliance_type : String, resource_type : String, resource_id : String, status :
+    ComplianceStatus, overall_severity : ComplianceSeverity, execution_summary :
+    ComplianceExecutionSummary, compliant_summary : CompliantSummary,
+    non_compliant_summary : NonCompliantSummary } {}
+);
 /// Information about the `AwsOrganizationsSource` resource data sync source. A sync source of this type can synchronize data from Organizations or, if an Amazon Web Services organization isn't present, from multiple Amazon Web Services Regions.
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct ResourceDataSyncAwsOrganizationsSource {
     /// If an Amazon Web Services organization is present, this is either `OrganizationalUnits` or `EntireOrganization`. For `OrganizationalUnits`, the data is aggregated from a set of organization units. For `EntireOrganization`, the data is aggregated from the entire Amazon Web Services organization.
     pub organization_source_type: Option<String>,
     /// The Organizations organization units included in the sync.
     pub organizational_units: Option<Vec<ResourceDataSyncOrganizationalUnit>>,
 }
-impl ResourceDataSyncAwsOrganizationsSource {
-    /// Sets `OrganizationSourceType`.
-    pub fn organization_source_type(mut self, v: impl Into<String>) -> Self {
-        self.organization_source_type = Some(v.into());
-        self
-    }
-    /// Sets `OrganizationalUnits`.
-    pub fn organizational_units(
-        mut self,
-        v: impl Into<Vec<ResourceDataSyncOrganizationalUnit>>,
-    ) -> Self {
-        self.organizational_units = Some(v.into());
-        self
-    }
-}
-impl rboto::IntoValue for ResourceDataSyncAwsOrganizationsSource {
-    fn into_value(self) -> rboto::Value {
-        rboto::Value::Struct(
-            vec![
-                rv::opt(self.organization_source_type), rv::opt(self
-                .organizational_units)
-            ],
-        )
-    }
-}
-impl rboto::FromValue for ResourceDataSyncAwsOrganizationsSource {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "ResourceDataSyncAwsOrganizationsSource")?;
-        Ok(Self {
-            organization_source_type: m.take(0)?,
-            organizational_units: m.take(1)?,
-        })
-    }
-}
+rboto::__structure!(
+    ResourceDataSyncAwsOrganizationsSource "ResourceDataSyncAwsOrganizationsSource"[set
+    into from] { organization_source_type : String, organizational_units : Vec <
+    ResourceDataSyncOrganizationalUnit > } {}
+);
 /// Synchronize Amazon Web Services Systems Manager Inventory data from multiple Amazon Web Services accounts defined in Organizations to a centralized Amazon S3 bucket. Data is synchronized to individual key prefixes in the central bucket. Each key prefix represents a different Amazon Web Services account ID.
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct ResourceDataSyncDestinationDataSharing {
     /// The sharing data type. Only `Organization` is supported.
     pub destination_data_sharing_type: Option<String>,
 }
-impl ResourceDataSyncDestinationDataSharing {
-    /// Sets `DestinationDataSharingType`.
-    pub fn destination_data_sharing_type(mut self, v: impl Into<String>) -> Self {
-        self.destination_data_sharing_type = Some(v.into());
-        self
-    }
-}
-impl rboto::IntoValue for ResourceDataSyncDestinationDataSharing {
-    fn into_value(self) -> rboto::Value {
-        rboto::Value::Struct(vec![rv::opt(self.destination_data_sharing_type)])
-    }
-}
-impl rboto::FromValue for ResourceDataSyncDestinationDataSharing {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "ResourceDataSyncDestinationDataSharing")?;
-        Ok(Self {
-            destination_data_sharing_type: m.take(0)?,
-        })
-    }
-}
+rboto::__structure!(
+    ResourceDataSyncDestinationDataSharing "ResourceDataSyncDestinationDataSharing"[set
+    into from] { destination_data_sharing_type : String } {}
+);
 /// Information about a resource data sync configuration, including its current status and last successful sync.
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct ResourceDataSyncItem {
     /// The name of the resource data sync.
     pub sync_name: Option<String>,
@@ -14805,103 +3949,28 @@ pub struct ResourceDataSyncItem {
     /// The status message details reported by the last sync.
     pub last_sync_status_message: Option<String>,
 }
-impl ResourceDataSyncItem {
-    /// Sets `SyncName`.
-    pub fn sync_name(mut self, v: impl Into<String>) -> Self {
-        self.sync_name = Some(v.into());
-        self
-    }
-    /// Sets `SyncType`.
-    pub fn sync_type(mut self, v: impl Into<String>) -> Self {
-        self.sync_type = Some(v.into());
-        self
-    }
-    /// Sets `SyncSource`.
-    pub fn sync_source(mut self, v: ResourceDataSyncSourceWithState) -> Self {
-        self.sync_source = Some(v);
-        self
-    }
-    /// Sets `S3Destination`.
-    pub fn s3_destination(mut self, v: ResourceDataSyncS3Destination) -> Self {
-        self.s3_destination = Some(v);
-        self
-    }
-    /// Sets `LastSyncTime`.
-    pub fn last_sync_time(mut self, v: impl Into<rboto::DateTime>) -> Self {
-        self.last_sync_time = Some(v.into());
-        self
-    }
-    /// Sets `LastSuccessfulSyncTime`.
-    pub fn last_successful_sync_time(mut self, v: impl Into<rboto::DateTime>) -> Self {
-        self.last_successful_sync_time = Some(v.into());
-        self
-    }
-    /// Sets `SyncLastModifiedTime`.
-    pub fn sync_last_modified_time(mut self, v: impl Into<rboto::DateTime>) -> Self {
-        self.sync_last_modified_time = Some(v.into());
-        self
-    }
-    /// Sets `LastStatus`.
-    pub fn last_status(mut self, v: impl Into<LastResourceDataSyncStatus>) -> Self {
-        self.last_status = Some(v.into());
-        self
-    }
-    /// Sets `SyncCreatedTime`.
-    pub fn sync_created_time(mut self, v: impl Into<rboto::DateTime>) -> Self {
-        self.sync_created_time = Some(v.into());
-        self
-    }
-    /// Sets `LastSyncStatusMessage`.
-    pub fn last_sync_status_message(mut self, v: impl Into<String>) -> Self {
-        self.last_sync_status_message = Some(v.into());
-        self
-    }
-}
-impl rboto::FromValue for ResourceDataSyncItem {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "ResourceDataSyncItem")?;
-        Ok(Self {
-            sync_name: m.take(0)?,
-            sync_type: m.take(1)?,
-            sync_source: m.take(2)?,
-            s3_destination: m.take(3)?,
-            last_sync_time: m.take(4)?,
-            last_successful_sync_time: m.take(5)?,
-            sync_last_modified_time: m.take(6)?,
-            last_status: m.take(7)?,
-            sync_created_time: m.take(8)?,
-            last_sync_status_message: m.take(9)?,
-        })
-    }
-}
+rboto::__structure!(
+    ResourceDataSyncItem "ResourceDataSyncItem"[set from] { sync_name : String, sync_type
+    : String, sync_source : ResourceDataSyncSourceWithState, s3_destination :
+    ResourceDataSyncS3Destination, last_sync_time : rboto::DateTime,
+    last_successful_sync_time : rboto::DateTime, sync_last_modified_time :
+    rboto::DateTime, last_status : LastResourceDataSyncStatus, sync_created_time :
+    rboto::DateTime, last_sync_status_message : String } {}
+);
 /// The Organizations organizational unit data source for the sync.
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct ResourceDataSyncOrganizationalUnit {
     /// The Organizations unit ID data source for the sync.
     pub organizational_unit_id: Option<String>,
 }
-impl ResourceDataSyncOrganizationalUnit {
-    /// Sets `OrganizationalUnitId`.
-    pub fn organizational_unit_id(mut self, v: impl Into<String>) -> Self {
-        self.organizational_unit_id = Some(v.into());
-        self
-    }
-}
-impl rboto::IntoValue for ResourceDataSyncOrganizationalUnit {
-    fn into_value(self) -> rboto::Value {
-        rboto::Value::Struct(vec![rv::opt(self.organizational_unit_id)])
-    }
-}
-impl rboto::FromValue for ResourceDataSyncOrganizationalUnit {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "ResourceDataSyncOrganizationalUnit")?;
-        Ok(Self {
-            organizational_unit_id: m.take(0)?,
-        })
-    }
-}
+rboto::__structure!(
+    ResourceDataSyncOrganizationalUnit "ResourceDataSyncOrganizationalUnit"[set into
+    from] { organizational_unit_id : String } {}
+);
 /// Information about the target S3 bucket for the resource data sync.
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct ResourceDataSyncS3Destination {
     /// The name of the S3 bucket where the aggregated data is stored.
     pub bucket_name: Option<String>,
@@ -14916,98 +3985,16 @@ pub struct ResourceDataSyncS3Destination {
     /// Enables destination data sharing. By default, this field is `null`.
     pub destination_data_sharing: Option<ResourceDataSyncDestinationDataSharing>,
 }
-impl ResourceDataSyncS3Destination {
-    /// Sets `BucketName`.
-    pub fn bucket_name(mut self, v: impl Into<String>) -> Self {
-        self.bucket_name = Some(v.into());
-        self
-    }
-    /// Sets `Prefix`.
-    pub fn prefix(mut self, v: impl Into<String>) -> Self {
-        self.prefix = Some(v.into());
-        self
-    }
-    /// Sets `SyncFormat`.
-    pub fn sync_format(mut self, v: impl Into<ResourceDataSyncS3Format>) -> Self {
-        self.sync_format = Some(v.into());
-        self
-    }
-    /// Sets `Region`.
-    pub fn region(mut self, v: impl Into<String>) -> Self {
-        self.region = Some(v.into());
-        self
-    }
-    /// Sets `AWSKMSKeyARN`.
-    pub fn awskms_key_arn(mut self, v: impl Into<String>) -> Self {
-        self.awskms_key_arn = Some(v.into());
-        self
-    }
-    /// Sets `DestinationDataSharing`.
-    pub fn destination_data_sharing(
-        mut self,
-        v: ResourceDataSyncDestinationDataSharing,
-    ) -> Self {
-        self.destination_data_sharing = Some(v);
-        self
-    }
-}
-impl rboto::IntoValue for ResourceDataSyncS3Destination {
-    fn into_value(self) -> rboto::Value {
-        rboto::Value::Struct(
-            vec![
-                rv::opt(self.bucket_name), rv::opt(self.prefix), rv::opt(self
-                .sync_format), rv::opt(self.region), rv::opt(self.awskms_key_arn),
-                rv::opt(self.destination_data_sharing)
-            ],
-        )
-    }
-}
-impl rboto::FromValue for ResourceDataSyncS3Destination {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "ResourceDataSyncS3Destination")?;
-        Ok(Self {
-            bucket_name: m.take(0)?,
-            prefix: m.take(1)?,
-            sync_format: m.take(2)?,
-            region: m.take(3)?,
-            awskms_key_arn: m.take(4)?,
-            destination_data_sharing: m.take(5)?,
-        })
-    }
-}
-#[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
-#[non_exhaustive]
-pub enum ResourceDataSyncS3Format {
-    /// `JsonSerDe`
-    JsonSerDe,
-    /// A value this version of the SDK does not know.
-    Unknown(String),
-}
-impl ResourceDataSyncS3Format {
-    /// Every value the model lists.
-    pub const VALUES: &'static [&'static str] = &["JsonSerDe"];
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::JsonSerDe => "JsonSerDe",
-            Self::Unknown(s) => s,
-        }
-    }
-}
-impl rv::StringEnum for ResourceDataSyncS3Format {
-    fn as_str(&self) -> &str {
-        ResourceDataSyncS3Format::as_str(self)
-    }
-    fn from_wire(s: String) -> Self {
-        match s.as_str() {
-            "JsonSerDe" => Self::JsonSerDe,
-            _ => Self::Unknown(s),
-        }
-    }
-}
-rboto::enum_value!(str ResourceDataSyncS3Format);
+rboto::__structure!(
+    ResourceDataSyncS3Destination "ResourceDataSyncS3Destination"[set into from] {
+    bucket_name : String, prefix : String, sync_format : ResourceDataSyncS3Format, region
+    : String, awskms_key_arn : String, destination_data_sharing :
+    ResourceDataSyncDestinationDataSharing } {}
+);
+rboto::__string_enum!(ResourceDataSyncS3Format { JsonSerDe = "JsonSerDe" });
 /// Information about the source of the data included in the resource data sync.
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct ResourceDataSyncSource {
     /// The type of data source for the resource data sync. `SourceType` is either `AwsOrganizations` (if an organization is present in Organizations) or `SingleAccountMultiRegions`.
     pub source_type: Option<String>,
@@ -15020,49 +4007,15 @@ pub struct ResourceDataSyncSource {
     /// When you create a resource data sync, if you choose one of the Organizations options, then Systems Manager automatically enables all OpsData sources in the selected Amazon Web Services Regions for all Amazon Web Services accounts in your organization (or in the selected organization units).
     pub enable_all_ops_data_sources: Option<bool>,
 }
-impl ResourceDataSyncSource {
-    /// Sets `SourceType`.
-    pub fn source_type(mut self, v: impl Into<String>) -> Self {
-        self.source_type = Some(v.into());
-        self
-    }
-    /// Sets `AwsOrganizationsSource`.
-    pub fn aws_organizations_source(
-        mut self,
-        v: ResourceDataSyncAwsOrganizationsSource,
-    ) -> Self {
-        self.aws_organizations_source = Some(v);
-        self
-    }
-    /// Sets `SourceRegions`.
-    pub fn source_regions(mut self, v: impl Into<Vec<String>>) -> Self {
-        self.source_regions = Some(v.into());
-        self
-    }
-    /// Sets `IncludeFutureRegions`.
-    pub fn include_future_regions(mut self, v: bool) -> Self {
-        self.include_future_regions = Some(v);
-        self
-    }
-    /// Sets `EnableAllOpsDataSources`.
-    pub fn enable_all_ops_data_sources(mut self, v: bool) -> Self {
-        self.enable_all_ops_data_sources = Some(v);
-        self
-    }
-}
-impl rboto::IntoValue for ResourceDataSyncSource {
-    fn into_value(self) -> rboto::Value {
-        rboto::Value::Struct(
-            vec![
-                rv::opt(self.source_type), rv::opt(self.aws_organizations_source),
-                rv::opt(self.source_regions), rv::opt(self.include_future_regions),
-                rv::opt(self.enable_all_ops_data_sources)
-            ],
-        )
-    }
-}
+rboto::__structure!(
+    ResourceDataSyncSource "ResourceDataSyncSource"[set into] { source_type : String,
+    aws_organizations_source : ResourceDataSyncAwsOrganizationsSource, source_regions :
+    Vec < String >, include_future_regions = bool, enable_all_ops_data_sources = bool }
+    {}
+);
 /// The data type name for including resource data sync state. There are four sync states:
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct ResourceDataSyncSourceWithState {
     /// The type of data source for the resource data sync. `SourceType` is either `AwsOrganizations` (if an organization is present in Organizations) or `singleAccountMultiRegions`.
     pub source_type: Option<String>,
@@ -15077,187 +4030,35 @@ pub struct ResourceDataSyncSourceWithState {
     /// When you create a resource data sync, if you choose one of the Organizations options, then Systems Manager automatically enables all OpsData sources in the selected Amazon Web Services Regions for all Amazon Web Services accounts in your organization (or in the selected organization units).
     pub enable_all_ops_data_sources: Option<bool>,
 }
-impl ResourceDataSyncSourceWithState {
-    /// Sets `SourceType`.
-    pub fn source_type(mut self, v: impl Into<String>) -> Self {
-        self.source_type = Some(v.into());
-        self
-    }
-    /// Sets `AwsOrganizationsSource`.
-    pub fn aws_organizations_source(
-        mut self,
-        v: ResourceDataSyncAwsOrganizationsSource,
-    ) -> Self {
-        self.aws_organizations_source = Some(v);
-        self
-    }
-    /// Sets `SourceRegions`.
-    pub fn source_regions(mut self, v: impl Into<Vec<String>>) -> Self {
-        self.source_regions = Some(v.into());
-        self
-    }
-    /// Sets `IncludeFutureRegions`.
-    pub fn include_future_regions(mut self, v: bool) -> Self {
-        self.include_future_regions = Some(v);
-        self
-    }
-    /// Sets `State`.
-    pub fn state(mut self, v: impl Into<String>) -> Self {
-        self.state = Some(v.into());
-        self
-    }
-    /// Sets `EnableAllOpsDataSources`.
-    pub fn enable_all_ops_data_sources(mut self, v: bool) -> Self {
-        self.enable_all_ops_data_sources = Some(v);
-        self
-    }
-}
-impl rboto::FromValue for ResourceDataSyncSourceWithState {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "ResourceDataSyncSourceWithState")?;
-        Ok(Self {
-            source_type: m.take(0)?,
-            aws_organizations_source: m.take(1)?,
-            source_regions: m.take(2)?,
-            include_future_regions: m.take(3)?,
-            state: m.take(4)?,
-            enable_all_ops_data_sources: m.take(5)?,
-        })
-    }
-}
-#[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
-#[non_exhaustive]
-pub enum ResourceType {
-    /// `ManagedInstance`
-    ManagedInstance,
-    /// `EC2Instance`
-    Ec2Instance,
-    /// A value this version of the SDK does not know.
-    Unknown(String),
-}
-impl ResourceType {
-    /// Every value the model lists.
-    pub const VALUES: &'static [&'static str] = &["ManagedInstance", "EC2Instance"];
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::ManagedInstance => "ManagedInstance",
-            Self::Ec2Instance => "EC2Instance",
-            Self::Unknown(s) => s,
-        }
-    }
-}
-impl rv::StringEnum for ResourceType {
-    fn as_str(&self) -> &str {
-        ResourceType::as_str(self)
-    }
-    fn from_wire(s: String) -> Self {
-        match s.as_str() {
-            "ManagedInstance" => Self::ManagedInstance,
-            "EC2Instance" => Self::Ec2Instance,
-            _ => Self::Unknown(s),
-        }
-    }
-}
-rboto::enum_value!(str ResourceType);
-#[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
-#[non_exhaustive]
-pub enum ResourceTypeForTagging {
-    /// `Document`
-    Document,
-    /// `ManagedInstance`
-    ManagedInstance,
-    /// `MaintenanceWindow`
-    MaintenanceWindow,
-    /// `Parameter`
-    Parameter,
-    /// `PatchBaseline`
-    PatchBaseline,
-    /// `OpsItem`
-    OpsItem,
-    /// `OpsMetadata`
-    OpsMetadata,
-    /// `Automation`
-    Automation,
-    /// `Association`
-    Association,
-    /// `CloudConnector`
-    CloudConnector,
-    /// A value this version of the SDK does not know.
-    Unknown(String),
-}
-impl ResourceTypeForTagging {
-    /// Every value the model lists.
-    pub const VALUES: &'static [&'static str] = &[
-        "Document",
-        "ManagedInstance",
-        "MaintenanceWindow",
-        "Parameter",
-        "PatchBaseline",
-        "OpsItem",
-        "OpsMetadata",
-        "Automation",
-        "Association",
-        "CloudConnector",
-    ];
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Document => "Document",
-            Self::ManagedInstance => "ManagedInstance",
-            Self::MaintenanceWindow => "MaintenanceWindow",
-            Self::Parameter => "Parameter",
-            Self::PatchBaseline => "PatchBaseline",
-            Self::OpsItem => "OpsItem",
-            Self::OpsMetadata => "OpsMetadata",
-            Self::Automation => "Automation",
-            Self::Association => "Association",
-            Self::CloudConnector => "CloudConnector",
-            Self::Unknown(s) => s,
-        }
-    }
-}
-impl rv::StringEnum for ResourceTypeForTagging {
-    fn as_str(&self) -> &str {
-        ResourceTypeForTagging::as_str(self)
-    }
-    fn from_wire(s: String) -> Self {
-        match s.as_str() {
-            "Document" => Self::Document,
-            "ManagedInstance" => Self::ManagedInstance,
-            "MaintenanceWindow" => Self::MaintenanceWindow,
-            "Parameter" => Self::Parameter,
-            "PatchBaseline" => Self::PatchBaseline,
-            "OpsItem" => Self::OpsItem,
-            "OpsMetadata" => Self::OpsMetadata,
-            "Automation" => Self::Automation,
-            "Association" => Self::Association,
-            "CloudConnector" => Self::CloudConnector,
-            _ => Self::Unknown(s),
-        }
-    }
-}
-rboto::enum_value!(str ResourceTypeForTagging);
+rboto::__structure!(
+    ResourceDataSyncSourceWithState "ResourceDataSyncSourceWithState"[set from] {
+    source_type : String, aws_organizations_source :
+    ResourceDataSyncAwsOrganizationsSource, source_regions : Vec < String >,
+    include_future_regions = bool, state : String, enable_all_ops_data_sources = bool }
+    {}
+);
+rboto::__string_enum!(
+    ResourceType { ManagedInstance = "ManagedInstance", Ec2Instance = "EC2Instance" }
+);
+rboto::__string_enum!(
+    ResourceTypeForTagging { Document = "Document", ManagedInstance = "ManagedInstance",
+    MaintenanceWindow = "MaintenanceWindow", Parameter = "Parameter", PatchBaseline =
+    "PatchBaseline", OpsItem = "OpsItem", OpsMetadata = "OpsMetadata", Automation =
+    "Automation", Association = "Association", CloudConnector = "CloudConnector" }
+);
 /// The inventory item result attribute.
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct ResultAttribute {
     /// Name of the inventory item type. Valid value: `AWS:InstanceInformation`. Default Value: `AWS:InstanceInformation`.
     pub type_name: Option<String>,
 }
-impl ResultAttribute {
-    /// Sets `TypeName`.
-    pub fn type_name(mut self, v: impl Into<String>) -> Self {
-        self.type_name = Some(v.into());
-        self
-    }
-}
-impl rboto::IntoValue for ResultAttribute {
-    fn into_value(self) -> rboto::Value {
-        rboto::Value::Struct(vec![rv::opt(self.type_name)])
-    }
-}
+rboto::__structure!(
+    ResultAttribute "ResultAttribute"[set into] { type_name : String } {}
+);
 /// Information about the result of a document review request.
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct ReviewInformation {
     /// The time that the reviewer took action on the document review request.
     pub reviewed_time: Option<rboto::DateTime>,
@@ -15266,83 +4067,17 @@ pub struct ReviewInformation {
     /// The reviewer assigned to take action on the document review request.
     pub reviewer: Option<String>,
 }
-impl ReviewInformation {
-    /// Sets `ReviewedTime`.
-    pub fn reviewed_time(mut self, v: impl Into<rboto::DateTime>) -> Self {
-        self.reviewed_time = Some(v.into());
-        self
-    }
-    /// Sets `Status`.
-    pub fn status(mut self, v: impl Into<ReviewStatus>) -> Self {
-        self.status = Some(v.into());
-        self
-    }
-    /// Sets `Reviewer`.
-    pub fn reviewer(mut self, v: impl Into<String>) -> Self {
-        self.reviewer = Some(v.into());
-        self
-    }
-}
-impl rboto::FromValue for ReviewInformation {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "ReviewInformation")?;
-        Ok(Self {
-            reviewed_time: m.take(0)?,
-            status: m.take(1)?,
-            reviewer: m.take(2)?,
-        })
-    }
-}
-#[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
-#[non_exhaustive]
-pub enum ReviewStatus {
-    /// `APPROVED`
-    Approved,
-    /// `NOT_REVIEWED`
-    NotReviewed,
-    /// `PENDING`
-    Pending,
-    /// `REJECTED`
-    Rejected,
-    /// A value this version of the SDK does not know.
-    Unknown(String),
-}
-impl ReviewStatus {
-    /// Every value the model lists.
-    pub const VALUES: &'static [&'static str] = &[
-        "APPROVED",
-        "NOT_REVIEWED",
-        "PENDING",
-        "REJECTED",
-    ];
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Approved => "APPROVED",
-            Self::NotReviewed => "NOT_REVIEWED",
-            Self::Pending => "PENDING",
-            Self::Rejected => "REJECTED",
-            Self::Unknown(s) => s,
-        }
-    }
-}
-impl rv::StringEnum for ReviewStatus {
-    fn as_str(&self) -> &str {
-        ReviewStatus::as_str(self)
-    }
-    fn from_wire(s: String) -> Self {
-        match s.as_str() {
-            "APPROVED" => Self::Approved,
-            "NOT_REVIEWED" => Self::NotReviewed,
-            "PENDING" => Self::Pending,
-            "REJECTED" => Self::Rejected,
-            _ => Self::Unknown(s),
-        }
-    }
-}
-rboto::enum_value!(str ReviewStatus);
+rboto::__structure!(
+    ReviewInformation "ReviewInformation"[set from] { reviewed_time : rboto::DateTime,
+    status : ReviewStatus, reviewer : String } {}
+);
+rboto::__string_enum!(
+    ReviewStatus { Approved = "APPROVED", NotReviewed = "NOT_REVIEWED", Pending =
+    "PENDING", Rejected = "REJECTED" }
+);
 /// Information about an Automation runbook used in a runbook workflow in Change Manager.
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct Runbook {
     /// The name of the Automation runbook used in a runbook workflow.
     pub document_name: Option<String>,
@@ -15363,86 +4098,16 @@ pub struct Runbook {
     /// Information about the Amazon Web Services Regions and Amazon Web Services accounts targeted by the current Runbook operation.
     pub target_locations: Option<Vec<TargetLocation>>,
 }
-impl Runbook {
-    /// Sets `DocumentName`.
-    pub fn document_name(mut self, v: impl Into<String>) -> Self {
-        self.document_name = Some(v.into());
-        self
-    }
-    /// Sets `DocumentVersion`.
-    pub fn document_version(mut self, v: impl Into<String>) -> Self {
-        self.document_version = Some(v.into());
-        self
-    }
-    /// Sets `Parameters`.
-    pub fn parameters(mut self, v: impl Into<HashMap<String, Vec<String>>>) -> Self {
-        self.parameters = Some(v.into());
-        self
-    }
-    /// Sets `TargetParameterName`.
-    pub fn target_parameter_name(mut self, v: impl Into<String>) -> Self {
-        self.target_parameter_name = Some(v.into());
-        self
-    }
-    /// Sets `Targets`.
-    pub fn targets(mut self, v: impl Into<Vec<Target>>) -> Self {
-        self.targets = Some(v.into());
-        self
-    }
-    /// Sets `TargetMaps`.
-    pub fn target_maps(
-        mut self,
-        v: impl Into<Vec<HashMap<String, Vec<String>>>>,
-    ) -> Self {
-        self.target_maps = Some(v.into());
-        self
-    }
-    /// Sets `MaxConcurrency`.
-    pub fn max_concurrency(mut self, v: impl Into<String>) -> Self {
-        self.max_concurrency = Some(v.into());
-        self
-    }
-    /// Sets `MaxErrors`.
-    pub fn max_errors(mut self, v: impl Into<String>) -> Self {
-        self.max_errors = Some(v.into());
-        self
-    }
-    /// Sets `TargetLocations`.
-    pub fn target_locations(mut self, v: impl Into<Vec<TargetLocation>>) -> Self {
-        self.target_locations = Some(v.into());
-        self
-    }
-}
-impl rboto::IntoValue for Runbook {
-    fn into_value(self) -> rboto::Value {
-        rboto::Value::Struct(
-            vec![
-                rv::opt(self.document_name), rv::opt(self.document_version), rv::opt(self
-                .parameters), rv::opt(self.target_parameter_name), rv::opt(self.targets),
-                rv::opt(self.target_maps), rv::opt(self.max_concurrency), rv::opt(self
-                .max_errors), rv::opt(self.target_locations)
-            ],
-        )
-    }
-}
-impl rboto::FromValue for Runbook {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "Runbook")?;
-        Ok(Self {
-            document_name: m.take(0)?,
-            document_version: m.take(1)?,
-            parameters: m.take(2)?,
-            target_parameter_name: m.take(3)?,
-            targets: m.take(4)?,
-            target_maps: m.take(5)?,
-            max_concurrency: m.take(6)?,
-            max_errors: m.take(7)?,
-            target_locations: m.take(8)?,
-        })
-    }
-}
+rboto::__structure!(
+    Runbook "Runbook"[set into from] { document_name : String, document_version : String,
+    parameters : HashMap < String, Vec < String > >, target_parameter_name : String,
+    targets : Vec < Target >, target_maps : Vec < HashMap < String, Vec < String > > >,
+    max_concurrency : String, max_errors : String, target_locations : Vec <
+    TargetLocation > } {}
+);
 /// An S3 bucket where you want to store the results of this request.
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct S3OutputLocation {
     /// The Amazon Web Services Region of the S3 bucket.
     pub output_s3_region: Option<String>,
@@ -15451,64 +4116,21 @@ pub struct S3OutputLocation {
     /// The S3 bucket subfolder.
     pub output_s3_key_prefix: Option<String>,
 }
-impl S3OutputLocation {
-    /// Sets `OutputS3Region`.
-    pub fn output_s3_region(mut self, v: impl Into<String>) -> Self {
-        self.output_s3_region = Some(v.into());
-        self
-    }
-    /// Sets `OutputS3BucketName`.
-    pub fn output_s3_bucket_name(mut self, v: impl Into<String>) -> Self {
-        self.output_s3_bucket_name = Some(v.into());
-        self
-    }
-    /// Sets `OutputS3KeyPrefix`.
-    pub fn output_s3_key_prefix(mut self, v: impl Into<String>) -> Self {
-        self.output_s3_key_prefix = Some(v.into());
-        self
-    }
-}
-impl rboto::IntoValue for S3OutputLocation {
-    fn into_value(self) -> rboto::Value {
-        rboto::Value::Struct(
-            vec![
-                rv::opt(self.output_s3_region), rv::opt(self.output_s3_bucket_name),
-                rv::opt(self.output_s3_key_prefix)
-            ],
-        )
-    }
-}
-impl rboto::FromValue for S3OutputLocation {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "S3OutputLocation")?;
-        Ok(Self {
-            output_s3_region: m.take(0)?,
-            output_s3_bucket_name: m.take(1)?,
-            output_s3_key_prefix: m.take(2)?,
-        })
-    }
-}
+rboto::__structure!(
+    S3OutputLocation "S3OutputLocation"[set into from] { output_s3_region : String,
+    output_s3_bucket_name : String, output_s3_key_prefix : String } {}
+);
 /// A URL for the Amazon Web Services Systems Manager (Systems Manager) bucket where you want to store the results of this request.
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct S3OutputUrl {
     /// A URL for an S3 bucket where you want to store the results of this request.
     pub output_url: Option<String>,
 }
-impl S3OutputUrl {
-    /// Sets `OutputUrl`.
-    pub fn output_url(mut self, v: impl Into<String>) -> Self {
-        self.output_url = Some(v.into());
-        self
-    }
-}
-impl rboto::FromValue for S3OutputUrl {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "S3OutputUrl")?;
-        Ok(Self { output_url: m.take(0)? })
-    }
-}
+rboto::__structure!(S3OutputUrl "S3OutputUrl"[set from] { output_url : String } {});
 /// Information about a scheduled execution for a maintenance window.
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct ScheduledWindowExecution {
     /// The ID of the maintenance window to be run.
     pub window_id: Option<String>,
@@ -15517,35 +4139,13 @@ pub struct ScheduledWindowExecution {
     /// The time, in ISO-8601 Extended format, that the maintenance window is scheduled to be run.
     pub execution_time: Option<String>,
 }
-impl ScheduledWindowExecution {
-    /// Sets `WindowId`.
-    pub fn window_id(mut self, v: impl Into<String>) -> Self {
-        self.window_id = Some(v.into());
-        self
-    }
-    /// Sets `Name`.
-    pub fn name(mut self, v: impl Into<String>) -> Self {
-        self.name = Some(v.into());
-        self
-    }
-    /// Sets `ExecutionTime`.
-    pub fn execution_time(mut self, v: impl Into<String>) -> Self {
-        self.execution_time = Some(v.into());
-        self
-    }
-}
-impl rboto::FromValue for ScheduledWindowExecution {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "ScheduledWindowExecution")?;
-        Ok(Self {
-            window_id: m.take(0)?,
-            name: m.take(1)?,
-            execution_time: m.take(2)?,
-        })
-    }
-}
+rboto::__structure!(
+    ScheduledWindowExecution "ScheduledWindowExecution"[set from] { window_id : String,
+    name : String, execution_time : String } {}
+);
 /// The service setting data structure.
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct ServiceSetting {
     /// The ID of the service setting.
     pub setting_id: Option<String>,
@@ -15560,53 +4160,14 @@ pub struct ServiceSetting {
     /// The status of the service setting. The value can be Default, Customized or PendingUpdate.
     pub status: Option<String>,
 }
-impl ServiceSetting {
-    /// Sets `SettingId`.
-    pub fn setting_id(mut self, v: impl Into<String>) -> Self {
-        self.setting_id = Some(v.into());
-        self
-    }
-    /// Sets `SettingValue`.
-    pub fn setting_value(mut self, v: impl Into<String>) -> Self {
-        self.setting_value = Some(v.into());
-        self
-    }
-    /// Sets `LastModifiedDate`.
-    pub fn last_modified_date(mut self, v: impl Into<rboto::DateTime>) -> Self {
-        self.last_modified_date = Some(v.into());
-        self
-    }
-    /// Sets `LastModifiedUser`.
-    pub fn last_modified_user(mut self, v: impl Into<String>) -> Self {
-        self.last_modified_user = Some(v.into());
-        self
-    }
-    /// Sets `ARN`.
-    pub fn arn(mut self, v: impl Into<String>) -> Self {
-        self.arn = Some(v.into());
-        self
-    }
-    /// Sets `Status`.
-    pub fn status(mut self, v: impl Into<String>) -> Self {
-        self.status = Some(v.into());
-        self
-    }
-}
-impl rboto::FromValue for ServiceSetting {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "ServiceSetting")?;
-        Ok(Self {
-            setting_id: m.take(0)?,
-            setting_value: m.take(1)?,
-            last_modified_date: m.take(2)?,
-            last_modified_user: m.take(3)?,
-            arn: m.take(4)?,
-            status: m.take(5)?,
-        })
-    }
-}
+rboto::__structure!(
+    ServiceSetting "ServiceSetting"[set from] { setting_id : String, setting_value :
+    String, last_modified_date : rboto::DateTime, last_modified_user : String, arn :
+    String, status : String } {}
+);
 /// Information about a Session Manager connection to a managed node.
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct Session {
     /// The ID of the session.
     pub session_id: Option<String>,
@@ -15633,299 +4194,52 @@ pub struct Session {
     /// `Standard` access type is the default for Session Manager sessions. `JustInTime` is the access type for [Just-in-time node access](https://docs.aws.amazon.com/systems-manager/latest/userguide/systems-manager-just-in-time-node-access.html).
     pub access_type: Option<AccessType>,
 }
-impl Session {
-    /// Sets `SessionId`.
-    pub fn session_id(mut self, v: impl Into<String>) -> Self {
-        self.session_id = Some(v.into());
-        self
-    }
-    /// Sets `Target`.
-    pub fn target(mut self, v: impl Into<String>) -> Self {
-        self.target = Some(v.into());
-        self
-    }
-    /// Sets `Status`.
-    pub fn status(mut self, v: impl Into<SessionStatus>) -> Self {
-        self.status = Some(v.into());
-        self
-    }
-    /// Sets `StartDate`.
-    pub fn start_date(mut self, v: impl Into<rboto::DateTime>) -> Self {
-        self.start_date = Some(v.into());
-        self
-    }
-    /// Sets `EndDate`.
-    pub fn end_date(mut self, v: impl Into<rboto::DateTime>) -> Self {
-        self.end_date = Some(v.into());
-        self
-    }
-    /// Sets `DocumentName`.
-    pub fn document_name(mut self, v: impl Into<String>) -> Self {
-        self.document_name = Some(v.into());
-        self
-    }
-    /// Sets `Owner`.
-    pub fn owner(mut self, v: impl Into<String>) -> Self {
-        self.owner = Some(v.into());
-        self
-    }
-    /// Sets `Reason`.
-    pub fn reason(mut self, v: impl Into<String>) -> Self {
-        self.reason = Some(v.into());
-        self
-    }
-    /// Sets `Details`.
-    pub fn details(mut self, v: impl Into<String>) -> Self {
-        self.details = Some(v.into());
-        self
-    }
-    /// Sets `OutputUrl`.
-    pub fn output_url(mut self, v: SessionManagerOutputUrl) -> Self {
-        self.output_url = Some(v);
-        self
-    }
-    /// Sets `MaxSessionDuration`.
-    pub fn max_session_duration(mut self, v: impl Into<String>) -> Self {
-        self.max_session_duration = Some(v.into());
-        self
-    }
-    /// Sets `AccessType`.
-    pub fn access_type(mut self, v: impl Into<AccessType>) -> Self {
-        self.access_type = Some(v.into());
-        self
-    }
-}
-impl rboto::FromValue for Session {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "Session")?;
-        Ok(Self {
-            session_id: m.take(0)?,
-            target: m.take(1)?,
-            status: m.take(2)?,
-            start_date: m.take(3)?,
-            end_date: m.take(4)?,
-            document_name: m.take(5)?,
-            owner: m.take(6)?,
-            reason: m.take(7)?,
-            details: m.take(8)?,
-            output_url: m.take(9)?,
-            max_session_duration: m.take(10)?,
-            access_type: m.take(11)?,
-        })
-    }
-}
+rboto::__structure!(
+    Session "Session"[set from] { session_id : String, target : String, status :
+    SessionStatus, start_date : rboto::DateTime, end_date : rboto::DateTime,
+    document_name : String, owner : String, reason : String, details : String, output_url
+    : SessionManagerOutputUrl, max_session_duration : String, access_type : AccessType }
+    {}
+);
 /// Describes a filter for Session Manager information.
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct SessionFilter {
     /// The name of the filter.
     pub key: Option<SessionFilterKey>,
     /// The filter value. Valid values for each filter key are as follows:
     pub value: Option<String>,
 }
-impl SessionFilter {
-    /// Sets `key`.
-    pub fn key(mut self, v: impl Into<SessionFilterKey>) -> Self {
-        self.key = Some(v.into());
-        self
-    }
-    /// Sets `value`.
-    pub fn value(mut self, v: impl Into<String>) -> Self {
-        self.value = Some(v.into());
-        self
-    }
-}
-impl rboto::IntoValue for SessionFilter {
-    fn into_value(self) -> rboto::Value {
-        rboto::Value::Struct(vec![rv::opt(self.key), rv::opt(self.value)])
-    }
-}
-#[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
-#[non_exhaustive]
-pub enum SessionFilterKey {
-    /// `InvokedAfter`
-    InvokedAfter,
-    /// `InvokedBefore`
-    InvokedBefore,
-    /// `Target`
-    Target,
-    /// `Owner`
-    Owner,
-    /// `Status`
-    Status,
-    /// `SessionId`
-    SessionId,
-    /// `AccessType`
-    AccessType,
-    /// A value this version of the SDK does not know.
-    Unknown(String),
-}
-impl SessionFilterKey {
-    /// Every value the model lists.
-    pub const VALUES: &'static [&'static str] = &[
-        "InvokedAfter",
-        "InvokedBefore",
-        "Target",
-        "Owner",
-        "Status",
-        "SessionId",
-        "AccessType",
-    ];
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::InvokedAfter => "InvokedAfter",
-            Self::InvokedBefore => "InvokedBefore",
-            Self::Target => "Target",
-            Self::Owner => "Owner",
-            Self::Status => "Status",
-            Self::SessionId => "SessionId",
-            Self::AccessType => "AccessType",
-            Self::Unknown(s) => s,
-        }
-    }
-}
-impl rv::StringEnum for SessionFilterKey {
-    fn as_str(&self) -> &str {
-        SessionFilterKey::as_str(self)
-    }
-    fn from_wire(s: String) -> Self {
-        match s.as_str() {
-            "InvokedAfter" => Self::InvokedAfter,
-            "InvokedBefore" => Self::InvokedBefore,
-            "Target" => Self::Target,
-            "Owner" => Self::Owner,
-            "Status" => Self::Status,
-            "SessionId" => Self::SessionId,
-            "AccessType" => Self::AccessType,
-            _ => Self::Unknown(s),
-        }
-    }
-}
-rboto::enum_value!(str SessionFilterKey);
+rboto::__structure!(
+    SessionFilter "SessionFilter"[set into] { key : SessionFilterKey, value : String } {}
+);
+rboto::__string_enum!(
+    SessionFilterKey { InvokedAfter = "InvokedAfter", InvokedBefore = "InvokedBefore",
+    Target = "Target", Owner = "Owner", Status = "Status", SessionId = "SessionId",
+    AccessType = "AccessType" }
+);
 /// Reserved for future use.
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct SessionManagerOutputUrl {
     /// Reserved for future use.
     pub s3_output_url: Option<String>,
     /// Reserved for future use.
     pub cloud_watch_output_url: Option<String>,
 }
-impl SessionManagerOutputUrl {
-    /// Sets `S3OutputUrl`.
-    pub fn s3_output_url(mut self, v: impl Into<String>) -> Self {
-        self.s3_output_url = Some(v.into());
-        self
-    }
-    /// Sets `CloudWatchOutputUrl`.
-    pub fn cloud_watch_output_url(mut self, v: impl Into<String>) -> Self {
-        self.cloud_watch_output_url = Some(v.into());
-        self
-    }
-}
-impl rboto::FromValue for SessionManagerOutputUrl {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "SessionManagerOutputUrl")?;
-        Ok(Self {
-            s3_output_url: m.take(0)?,
-            cloud_watch_output_url: m.take(1)?,
-        })
-    }
-}
-#[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
-#[non_exhaustive]
-pub enum SessionState {
-    /// `Active`
-    Active,
-    /// `History`
-    History,
-    /// A value this version of the SDK does not know.
-    Unknown(String),
-}
-impl SessionState {
-    /// Every value the model lists.
-    pub const VALUES: &'static [&'static str] = &["Active", "History"];
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Active => "Active",
-            Self::History => "History",
-            Self::Unknown(s) => s,
-        }
-    }
-}
-impl rv::StringEnum for SessionState {
-    fn as_str(&self) -> &str {
-        SessionState::as_str(self)
-    }
-    fn from_wire(s: String) -> Self {
-        match s.as_str() {
-            "Active" => Self::Active,
-            "History" => Self::History,
-            _ => Self::Unknown(s),
-        }
-    }
-}
-rboto::enum_value!(str SessionState);
-#[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
-#[non_exhaustive]
-pub enum SessionStatus {
-    /// `Connected`
-    Connected,
-    /// `Connecting`
-    Connecting,
-    /// `Disconnected`
-    Disconnected,
-    /// `Terminated`
-    Terminated,
-    /// `Terminating`
-    Terminating,
-    /// `Failed`
-    Failed,
-    /// A value this version of the SDK does not know.
-    Unknown(String),
-}
-impl SessionStatus {
-    /// Every value the model lists.
-    pub const VALUES: &'static [&'static str] = &[
-        "Connected",
-        "Connecting",
-        "Disconnected",
-        "Terminated",
-        "Terminating",
-        "Failed",
-    ];
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Connected => "Connected",
-            Self::Connecting => "Connecting",
-            Self::Disconnected => "Disconnected",
-            Self::Terminated => "Terminated",
-            Self::Terminating => "Terminating",
-            Self::Failed => "Failed",
-            Self::Unknown(s) => s,
-        }
-    }
-}
-impl rv::StringEnum for SessionStatus {
-    fn as_str(&self) -> &str {
-        SessionStatus::as_str(self)
-    }
-    fn from_wire(s: String) -> Self {
-        match s.as_str() {
-            "Connected" => Self::Connected,
-            "Connecting" => Self::Connecting,
-            "Disconnected" => Self::Disconnected,
-            "Terminated" => Self::Terminated,
-            "Terminating" => Self::Terminating,
-            "Failed" => Self::Failed,
-            _ => Self::Unknown(s),
-        }
-    }
-}
-rboto::enum_value!(str SessionStatus);
+rboto::__structure!(
+    SessionManagerOutputUrl "SessionManagerOutputUrl"[set from] { s3_output_url : String,
+    cloud_watch_output_url : String } {}
+);
+rboto::__string_enum!(SessionState { Active = "Active", History = "History" });
+rboto::__string_enum!(
+    SessionStatus { Connected = "Connected", Connecting = "Connecting", Disconnected =
+    "Disconnected", Terminated = "Terminated", Terminating = "Terminating", Failed =
+    "Failed" }
+);
 /// The number of managed nodes found for each patch severity level defined in the request filter.
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct SeveritySummary {
     /// The total number of resources or compliance items that have a severity level of `Critical`. Critical severity is determined by the organization that published the compliance items.
     pub critical_count: Option<i32>,
@@ -15940,164 +4254,24 @@ pub struct SeveritySummary {
     /// The total number of resources or compliance items that have a severity level of unspecified. Unspecified severity is determined by the organization that published the compliance items.
     pub unspecified_count: Option<i32>,
 }
-impl SeveritySummary {
-    /// Sets `CriticalCount`.
-    pub fn critical_count(mut self, v: i32) -> Self {
-        self.critical_count = Some(v);
-        self
-    }
-    /// Sets `HighCount`.
-    pub fn high_count(mut self, v: i32) -> Self {
-        self.high_count = Some(v);
-        self
-    }
-    /// Sets `MediumCount`.
-    pub fn medium_count(mut self, v: i32) -> Self {
-        self.medium_count = Some(v);
-        self
-    }
-    /// Sets `LowCount`.
-    pub fn low_count(mut self, v: i32) -> Self {
-        self.low_count = Some(v);
-        self
-    }
-    /// Sets `InformationalCount`.
-    pub fn informational_count(mut self, v: i32) -> Self {
-        self.informational_count = Some(v);
-        self
-    }
-    /// Sets `UnspecifiedCount`.
-    pub fn unspecified_count(mut self, v: i32) -> Self {
-        self.unspecified_count = Some(v);
-        self
-    }
-}
-impl rboto::FromValue for SeveritySummary {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "SeveritySummary")?;
-        Ok(Self {
-            critical_count: m.take(0)?,
-            high_count: m.take(1)?,
-            medium_count: m.take(2)?,
-            low_count: m.take(3)?,
-            informational_count: m.take(4)?,
-            unspecified_count: m.take(5)?,
-        })
-    }
-}
-#[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
-#[non_exhaustive]
-pub enum SignalType {
-    /// `Approve`
-    Approve,
-    /// `Reject`
-    Reject,
-    /// `StartStep`
-    StartStep,
-    /// `StopStep`
-    StopStep,
-    /// `Resume`
-    Resume,
-    /// `Revoke`
-    Revoke,
-    /// A value this version of the SDK does not know.
-    Unknown(String),
-}
-impl SignalType {
-    /// Every value the model lists.
-    pub const VALUES: &'static [&'static str] = &[
-        "Approve",
-        "Reject",
-        "StartStep",
-        "StopStep",
-        "Resume",
-        "Revoke",
-    ];
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Approve => "Approve",
-            Self::Reject => "Reject",
-            Self::StartStep => "StartStep",
-            Self::StopStep => "StopStep",
-            Self::Resume => "Resume",
-            Self::Revoke => "Revoke",
-            Self::Unknown(s) => s,
-        }
-    }
-}
-impl rv::StringEnum for SignalType {
-    fn as_str(&self) -> &str {
-        SignalType::as_str(self)
-    }
-    fn from_wire(s: String) -> Self {
-        match s.as_str() {
-            "Approve" => Self::Approve,
-            "Reject" => Self::Reject,
-            "StartStep" => Self::StartStep,
-            "StopStep" => Self::StopStep,
-            "Resume" => Self::Resume,
-            "Revoke" => Self::Revoke,
-            _ => Self::Unknown(s),
-        }
-    }
-}
-rboto::enum_value!(str SignalType);
-#[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
-#[non_exhaustive]
-pub enum SourceType {
-    /// `AWS::EC2::Instance`
-    AwsEc2Instance,
-    /// `AWS::IoT::Thing`
-    AwsIoTThing,
-    /// `AWS::SSM::ManagedInstance`
-    AwsSsmManagedInstance,
-    /// `Microsoft.Compute/virtualMachines`
-    MicrosoftComputeVirtualMachines,
-    /// `compute.googleapis.com/Instance`
-    ComputeGoogleapisComInstance,
-    /// A value this version of the SDK does not know.
-    Unknown(String),
-}
-impl SourceType {
-    /// Every value the model lists.
-    pub const VALUES: &'static [&'static str] = &[
-        "AWS::EC2::Instance",
-        "AWS::IoT::Thing",
-        "AWS::SSM::ManagedInstance",
-        "Microsoft.Compute/virtualMachines",
-        "compute.googleapis.com/Instance",
-    ];
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::AwsEc2Instance => "AWS::EC2::Instance",
-            Self::AwsIoTThing => "AWS::IoT::Thing",
-            Self::AwsSsmManagedInstance => "AWS::SSM::ManagedInstance",
-            Self::MicrosoftComputeVirtualMachines => "Microsoft.Compute/virtualMachines",
-            Self::ComputeGoogleapisComInstance => "compute.googleapis.com/Instance",
-            Self::Unknown(s) => s,
-        }
-    }
-}
-impl rv::StringEnum for SourceType {
-    fn as_str(&self) -> &str {
-        SourceType::as_str(self)
-    }
-    fn from_wire(s: String) -> Self {
-        match s.as_str() {
-            "AWS::EC2::Instance" => Self::AwsEc2Instance,
-            "AWS::IoT::Thing" => Self::AwsIoTThing,
-            "AWS::SSM::ManagedInstance" => Self::AwsSsmManagedInstance,
-            "Microsoft.Compute/virtualMachines" => Self::MicrosoftComputeVirtualMachines,
-            "compute.googleapis.com/Instance" => Self::ComputeGoogleapisComInstance,
-            _ => Self::Unknown(s),
-        }
-    }
-}
-rboto::enum_value!(str SourceType);
+rboto::__structure!(
+    SeveritySummary "SeveritySummary"[set from] { critical_count = i32, high_count = i32,
+    medium_count = i32, low_count = i32, informational_count = i32, unspecified_count =
+    i32 } {}
+);
+rboto::__string_enum!(
+    SignalType { Approve = "Approve", Reject = "Reject", StartStep = "StartStep",
+    StopStep = "StopStep", Resume = "Resume", Revoke = "Revoke" }
+);
+rboto::__string_enum!(
+    SourceType { AwsEc2Instance = "AWS::EC2::Instance", AwsIoTThing = "AWS::IoT::Thing",
+    AwsSsmManagedInstance = "AWS::SSM::ManagedInstance", MicrosoftComputeVirtualMachines
+    = "Microsoft.Compute/virtualMachines", ComputeGoogleapisComInstance =
+    "compute.googleapis.com/Instance" }
+);
 /// Detailed information about an the execution state of an Automation step.
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct StepExecution {
     /// The name of this execution step.
     pub step_name: Option<String>,
@@ -16150,371 +4324,64 @@ pub struct StepExecution {
     /// Information about the parent step.
     pub parent_step_details: Option<ParentStepDetails>,
 }
-impl StepExecution {
-    /// Sets `StepName`.
-    pub fn step_name(mut self, v: impl Into<String>) -> Self {
-        self.step_name = Some(v.into());
-        self
-    }
-    /// Sets `Action`.
-    pub fn action(mut self, v: impl Into<String>) -> Self {
-        self.action = Some(v.into());
-        self
-    }
-    /// Sets `TimeoutSeconds`.
-    pub fn timeout_seconds(mut self, v: i64) -> Self {
-        self.timeout_seconds = Some(v);
-        self
-    }
-    /// Sets `OnFailure`.
-    pub fn on_failure(mut self, v: impl Into<String>) -> Self {
-        self.on_failure = Some(v.into());
-        self
-    }
-    /// Sets `MaxAttempts`.
-    pub fn max_attempts(mut self, v: i32) -> Self {
-        self.max_attempts = Some(v);
-        self
-    }
-    /// Sets `ExecutionStartTime`.
-    pub fn execution_start_time(mut self, v: impl Into<rboto::DateTime>) -> Self {
-        self.execution_start_time = Some(v.into());
-        self
-    }
-    /// Sets `ExecutionEndTime`.
-    pub fn execution_end_time(mut self, v: impl Into<rboto::DateTime>) -> Self {
-        self.execution_end_time = Some(v.into());
-        self
-    }
-    /// Sets `StepStatus`.
-    pub fn step_status(mut self, v: impl Into<AutomationExecutionStatus>) -> Self {
-        self.step_status = Some(v.into());
-        self
-    }
-    /// Sets `ResponseCode`.
-    pub fn response_code(mut self, v: impl Into<String>) -> Self {
-        self.response_code = Some(v.into());
-        self
-    }
-    /// Sets `Inputs`.
-    pub fn inputs(mut self, v: impl Into<HashMap<String, String>>) -> Self {
-        self.inputs = Some(v.into());
-        self
-    }
-    /// Sets `Outputs`.
-    pub fn outputs(mut self, v: impl Into<HashMap<String, Vec<String>>>) -> Self {
-        self.outputs = Some(v.into());
-        self
-    }
-    /// Sets `Response`.
-    pub fn response(mut self, v: impl Into<String>) -> Self {
-        self.response = Some(v.into());
-        self
-    }
-    /// Sets `FailureMessage`.
-    pub fn failure_message(mut self, v: impl Into<String>) -> Self {
-        self.failure_message = Some(v.into());
-        self
-    }
-    /// Sets `WarningMessage`.
-    pub fn warning_message(mut self, v: impl Into<String>) -> Self {
-        self.warning_message = Some(v.into());
-        self
-    }
-    /// Sets `FailureDetails`.
-    pub fn failure_details(mut self, v: FailureDetails) -> Self {
-        self.failure_details = Some(v);
-        self
-    }
-    /// Sets `StepExecutionId`.
-    pub fn step_execution_id(mut self, v: impl Into<String>) -> Self {
-        self.step_execution_id = Some(v.into());
-        self
-    }
-    /// Sets `OverriddenParameters`.
-    pub fn overridden_parameters(
-        mut self,
-        v: impl Into<HashMap<String, Vec<String>>>,
-    ) -> Self {
-        self.overridden_parameters = Some(v.into());
-        self
-    }
-    /// Sets `IsEnd`.
-    pub fn is_end(mut self, v: bool) -> Self {
-        self.is_end = Some(v);
-        self
-    }
-    /// Sets `NextStep`.
-    pub fn next_step(mut self, v: impl Into<String>) -> Self {
-        self.next_step = Some(v.into());
-        self
-    }
-    /// Sets `IsCritical`.
-    pub fn is_critical(mut self, v: bool) -> Self {
-        self.is_critical = Some(v);
-        self
-    }
-    /// Sets `ValidNextSteps`.
-    pub fn valid_next_steps(mut self, v: impl Into<Vec<String>>) -> Self {
-        self.valid_next_steps = Some(v.into());
-        self
-    }
-    /// Sets `Targets`.
-    pub fn targets(mut self, v: impl Into<Vec<Target>>) -> Self {
-        self.targets = Some(v.into());
-        self
-    }
-    /// Sets `TargetLocation`.
-    pub fn target_location(mut self, v: TargetLocation) -> Self {
-        self.target_location = Some(v);
-        self
-    }
-    /// Sets `TriggeredAlarms`.
-    pub fn triggered_alarms(mut self, v: impl Into<Vec<AlarmStateInformation>>) -> Self {
-        self.triggered_alarms = Some(v.into());
-        self
-    }
-    /// Sets `ParentStepDetails`.
-    pub fn parent_step_details(mut self, v: ParentStepDetails) -> Self {
-        self.parent_step_details = Some(v);
-        self
-    }
-}
-impl rboto::FromValue for StepExecution {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "StepExecution")?;
-        Ok(Self {
-            step_name: m.take(0)?,
-            action: m.take(1)?,
-            timeout_seconds: m.take(2)?,
-            on_failure: m.take(3)?,
-            max_attempts: m.take(4)?,
-            execution_start_time: m.take(5)?,
-            execution_end_time: m.take(6)?,
-            step_status: m.take(7)?,
-            response_code: m.take(8)?,
-            inputs: m.take(9)?,
-            outputs: m.take(10)?,
-            response: m.take(11)?,
-            failure_message: m.take(12)?,
-            warning_message: m.take(13)?,
-            failure_details: m.take(14)?,
-            step_execution_id: m.take(15)?,
-            overridden_parameters: m.take(16)?,
-            is_end: m.take(17)?,
-            next_step: m.take(18)?,
-            is_critical: m.take(19)?,
-            valid_next_steps: m.take(20)?,
-            targets: m.take(21)?,
-            target_location: m.take(22)?,
-            triggered_alarms: m.take(23)?,
-            parent_step_details: m.take(24)?,
-        })
-    }
-}
+rboto::__structure!(
+    StepExecution "StepExecution"[set from] { step_name : String, action : String,
+    timeout_seconds = i64, on_failure : String, max_attempts = i32, execution_start_time
+    : rboto::DateTime, execution_end_time : rboto::DateTime, step_status :
+    AutomationExecutionStatus, response_code : String, inputs : HashMap < String, String
+    >, outputs : HashMap < String, Vec < String > >, response : String, failure_message :
+    String, warning_message : String, failure_details : FailureDetails, step_execution_id
+    : String, overridden_parameters : HashMap < String, Vec < String > >, is_end = bool,
+    next_step : String, is_critical = bool, valid_next_steps : Vec < String >, targets :
+    Vec < Target >, target_location : TargetLocation, triggered_alarms : Vec <
+    AlarmStateInformation >, parent_step_details : ParentStepDetails } {}
+);
 /// A filter to limit the amount of step execution information returned by the call.
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct StepExecutionFilter {
     /// One or more keys to limit the results.
     pub key: Option<StepExecutionFilterKey>,
     /// The values of the filter key.
     pub values: Option<Vec<String>>,
 }
-impl StepExecutionFilter {
-    /// Sets `Key`.
-    pub fn key(mut self, v: impl Into<StepExecutionFilterKey>) -> Self {
-        self.key = Some(v.into());
-        self
-    }
-    /// Sets `Values`.
-    pub fn values(mut self, v: impl Into<Vec<String>>) -> Self {
-        self.values = Some(v.into());
-        self
-    }
-}
-impl rboto::IntoValue for StepExecutionFilter {
-    fn into_value(self) -> rboto::Value {
-        rboto::Value::Struct(vec![rv::opt(self.key), rv::opt(self.values)])
-    }
-}
-#[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
-#[non_exhaustive]
-pub enum StepExecutionFilterKey {
-    /// `StartTimeBefore`
-    StartTimeBefore,
-    /// `StartTimeAfter`
-    StartTimeAfter,
-    /// `StepExecutionStatus`
-    StepExecutionStatus,
-    /// `StepExecutionId`
-    StepExecutionId,
-    /// `StepName`
-    StepName,
-    /// `Action`
-    Action,
-    /// `ParentStepExecutionId`
-    ParentStepExecutionId,
-    /// `ParentStepIteration`
-    ParentStepIteration,
-    /// `ParentStepIteratorValue`
-    ParentStepIteratorValue,
-    /// A value this version of the SDK does not know.
-    Unknown(String),
-}
-impl StepExecutionFilterKey {
-    /// Every value the model lists.
-    pub const VALUES: &'static [&'static str] = &[
-        "StartTimeBefore",
-        "StartTimeAfter",
-        "StepExecutionStatus",
-        "StepExecutionId",
-        "StepName",
-        "Action",
-        "ParentStepExecutionId",
-        "ParentStepIteration",
-        "ParentStepIteratorValue",
-    ];
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::StartTimeBefore => "StartTimeBefore",
-            Self::StartTimeAfter => "StartTimeAfter",
-            Self::StepExecutionStatus => "StepExecutionStatus",
-            Self::StepExecutionId => "StepExecutionId",
-            Self::StepName => "StepName",
-            Self::Action => "Action",
-            Self::ParentStepExecutionId => "ParentStepExecutionId",
-            Self::ParentStepIteration => "ParentStepIteration",
-            Self::ParentStepIteratorValue => "ParentStepIteratorValue",
-            Self::Unknown(s) => s,
-        }
-    }
-}
-impl rv::StringEnum for StepExecutionFilterKey {
-    fn as_str(&self) -> &str {
-        StepExecutionFilterKey::as_str(self)
-    }
-    fn from_wire(s: String) -> Self {
-        match s.as_str() {
-            "StartTimeBefore" => Self::StartTimeBefore,
-            "StartTimeAfter" => Self::StartTimeAfter,
-            "StepExecutionStatus" => Self::StepExecutionStatus,
-            "StepExecutionId" => Self::StepExecutionId,
-            "StepName" => Self::StepName,
-            "Action" => Self::Action,
-            "ParentStepExecutionId" => Self::ParentStepExecutionId,
-            "ParentStepIteration" => Self::ParentStepIteration,
-            "ParentStepIteratorValue" => Self::ParentStepIteratorValue,
-            _ => Self::Unknown(s),
-        }
-    }
-}
-rboto::enum_value!(str StepExecutionFilterKey);
-#[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
-#[non_exhaustive]
-pub enum StopType {
-    /// `Complete`
-    Complete,
-    /// `Cancel`
-    Cancel,
-    /// A value this version of the SDK does not know.
-    Unknown(String),
-}
-impl StopType {
-    /// Every value the model lists.
-    pub const VALUES: &'static [&'static str] = &["Complete", "Cancel"];
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Complete => "Complete",
-            Self::Cancel => "Cancel",
-            Self::Unknown(s) => s,
-        }
-    }
-}
-impl rv::StringEnum for StopType {
-    fn as_str(&self) -> &str {
-        StopType::as_str(self)
-    }
-    fn from_wire(s: String) -> Self {
-        match s.as_str() {
-            "Complete" => Self::Complete,
-            "Cancel" => Self::Cancel,
-            _ => Self::Unknown(s),
-        }
-    }
-}
-rboto::enum_value!(str StopType);
+rboto::__structure!(
+    StepExecutionFilter "StepExecutionFilter"[set into] { key : StepExecutionFilterKey,
+    values : Vec < String > } {}
+);
+rboto::__string_enum!(
+    StepExecutionFilterKey { StartTimeBefore = "StartTimeBefore", StartTimeAfter =
+    "StartTimeAfter", StepExecutionStatus = "StepExecutionStatus", StepExecutionId =
+    "StepExecutionId", StepName = "StepName", Action = "Action", ParentStepExecutionId =
+    "ParentStepExecutionId", ParentStepIteration = "ParentStepIteration",
+    ParentStepIteratorValue = "ParentStepIteratorValue" }
+);
+rboto::__string_enum!(StopType { Complete = "Complete", Cancel = "Cancel" });
 /// Metadata that you assign to your Amazon Web Services resources. Tags enable you to categorize your resources in different ways, for example, by purpose, owner, or environment. In Amazon Web Services Systems Manager, you can apply tags to Systems Manager documents (SSM documents), managed nodes, maintenance windows, parameters, patch baselines, OpsItems, and OpsMetadata.
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct Tag {
     /// The name of the tag.
     pub key: Option<String>,
     /// The value of the tag.
     pub value: Option<String>,
 }
-impl Tag {
-    /// Sets `Key`.
-    pub fn key(mut self, v: impl Into<String>) -> Self {
-        self.key = Some(v.into());
-        self
-    }
-    /// Sets `Value`.
-    pub fn value(mut self, v: impl Into<String>) -> Self {
-        self.value = Some(v.into());
-        self
-    }
-}
-impl rboto::IntoValue for Tag {
-    fn into_value(self) -> rboto::Value {
-        rboto::Value::Struct(vec![rv::opt(self.key), rv::opt(self.value)])
-    }
-}
-impl rboto::FromValue for Tag {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "Tag")?;
-        Ok(Self {
-            key: m.take(0)?,
-            value: m.take(1)?,
-        })
-    }
-}
+rboto::__structure!(Tag "Tag"[set into from] { key : String, value : String } {});
 /// An array of search criteria that targets managed nodes using a key-value pair that you specify.
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct Target {
     /// User-defined criteria for sending commands that target managed nodes that meet the criteria.
     pub key: Option<String>,
     /// User-defined criteria that maps to `Key`. For example, if you specified `tag:ServerRole`, you could specify `value:WebServer` to run a command on instances that include EC2 tags of `ServerRole,WebServer`.
     pub values: Option<Vec<String>>,
 }
-impl Target {
-    /// Sets `Key`.
-    pub fn key(mut self, v: impl Into<String>) -> Self {
-        self.key = Some(v.into());
-        self
-    }
-    /// Sets `Values`.
-    pub fn values(mut self, v: impl Into<Vec<String>>) -> Self {
-        self.values = Some(v.into());
-        self
-    }
-}
-impl rboto::IntoValue for Target {
-    fn into_value(self) -> rboto::Value {
-        rboto::Value::Struct(vec![rv::opt(self.key), rv::opt(self.values)])
-    }
-}
-impl rboto::FromValue for Target {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "Target")?;
-        Ok(Self {
-            key: m.take(0)?,
-            values: m.take(1)?,
-        })
-    }
-}
+rboto::__structure!(
+    Target "Target"[set into from] { key : String, values : Vec < String > } {}
+);
 /// The combination of Amazon Web Services Regions and Amazon Web Services accounts targeted by the current Automation execution.
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct TargetLocation {
     /// The Amazon Web Services accounts targeted by the current Automation execution.
     pub accounts: Option<Vec<String>>,
@@ -16538,127 +4405,29 @@ pub struct TargetLocation {
     /// The maximum number of errors that are allowed before the system stops running the automation on additional targets. This `TargetsMaxErrors` parameter takes precedence over the `StartAutomationExecution:MaxErrors` parameter if both are supplied.
     pub targets_max_errors: Option<String>,
 }
-impl TargetLocation {
-    /// Sets `Accounts`.
-    pub fn accounts(mut self, v: impl Into<Vec<String>>) -> Self {
-        self.accounts = Some(v.into());
-        self
-    }
-    /// Sets `Regions`.
-    pub fn regions(mut self, v: impl Into<Vec<String>>) -> Self {
-        self.regions = Some(v.into());
-        self
-    }
-    /// Sets `TargetLocationMaxConcurrency`.
-    pub fn target_location_max_concurrency(mut self, v: impl Into<String>) -> Self {
-        self.target_location_max_concurrency = Some(v.into());
-        self
-    }
-    /// Sets `TargetLocationMaxErrors`.
-    pub fn target_location_max_errors(mut self, v: impl Into<String>) -> Self {
-        self.target_location_max_errors = Some(v.into());
-        self
-    }
-    /// Sets `ExecutionRoleName`.
-    pub fn execution_role_name(mut self, v: impl Into<String>) -> Self {
-        self.execution_role_name = Some(v.into());
-        self
-    }
-    /// Sets `TargetLocationAlarmConfiguration`.
-    pub fn target_location_alarm_configuration(mut self, v: AlarmConfiguration) -> Self {
-        self.target_location_alarm_configuration = Some(v);
-        self
-    }
-    /// Sets `IncludeChildOrganizationUnits`.
-    pub fn include_child_organization_units(mut self, v: bool) -> Self {
-        self.include_child_organization_units = Some(v);
-        self
-    }
-    /// Sets `ExcludeAccounts`.
-    pub fn exclude_accounts(mut self, v: impl Into<Vec<String>>) -> Self {
-        self.exclude_accounts = Some(v.into());
-        self
-    }
-    /// Sets `Targets`.
-    pub fn targets(mut self, v: impl Into<Vec<Target>>) -> Self {
-        self.targets = Some(v.into());
-        self
-    }
-    /// Sets `TargetsMaxConcurrency`.
-    pub fn targets_max_concurrency(mut self, v: impl Into<String>) -> Self {
-        self.targets_max_concurrency = Some(v.into());
-        self
-    }
-    /// Sets `TargetsMaxErrors`.
-    pub fn targets_max_errors(mut self, v: impl Into<String>) -> Self {
-        self.targets_max_errors = Some(v.into());
-        self
-    }
-}
-impl rboto::IntoValue for TargetLocation {
-    fn into_value(self) -> rboto::Value {
-        rboto::Value::Struct(
-            vec![
-                rv::opt(self.accounts), rv::opt(self.regions), rv::opt(self
-                .target_location_max_concurrency), rv::opt(self
-                .target_location_max_errors), rv::opt(self.execution_role_name),
-                rv::opt(self.target_location_alarm_configuration), rv::opt(self
-                .include_child_organization_units), rv::opt(self.exclude_accounts),
-                rv::opt(self.targets), rv::opt(self.targets_max_concurrency),
-                rv::opt(self.targets_max_errors)
-            ],
-        )
-    }
-}
-impl rboto::FromValue for TargetLocation {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "TargetLocation")?;
-        Ok(Self {
-            accounts: m.take(0)?,
-            regions: m.take(1)?,
-            target_location_max_concurrency: m.take(2)?,
-            target_location_max_errors: m.take(3)?,
-            execution_role_name: m.take(4)?,
-            target_location_alarm_configuration: m.take(5)?,
-            include_child_organization_units: m.take(6)?,
-            exclude_accounts: m.take(7)?,
-            targets: m.take(8)?,
-            targets_max_concurrency: m.take(9)?,
-            targets_max_errors: m.take(10)?,
-        })
-    }
-}
+rboto::__structure!(
+    TargetLocation "TargetLocation"[set into from] { accounts : Vec < String >, regions :
+    Vec < String >, target_location_max_concurrency : String, target_location_max_errors
+    : String, execution_role_name : String, target_location_alarm_configuration :
+    AlarmConfiguration, include_child_organization_units = bool, exclude_accounts : Vec <
+    String >, targets : Vec < Target >, targets_max_concurrency : String,
+    targets_max_errors : String } {}
+);
 /// Information about the resources that would be included in the actual runbook execution, if it were to be run.
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct TargetPreview {
     /// The number of resources of a certain type included in an execution preview.
     pub count: Option<i32>,
     /// A type of resource that was included in the execution preview.
     pub target_type: Option<String>,
 }
-impl TargetPreview {
-    /// Sets `Count`.
-    pub fn count(mut self, v: i32) -> Self {
-        self.count = Some(v);
-        self
-    }
-    /// Sets `TargetType`.
-    pub fn target_type(mut self, v: impl Into<String>) -> Self {
-        self.target_type = Some(v.into());
-        self
-    }
-}
-impl rboto::FromValue for TargetPreview {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "TargetPreview")?;
-        Ok(Self {
-            count: m.take(0)?,
-            target_type: m.take(1)?,
-        })
-    }
-}
+rboto::__structure!(
+    TargetPreview "TargetPreview"[set from] { count = i32, target_type : String } {}
+);
 /// The number of targets in a rate control execution, and the status of the child executions that it started for those targets.
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct TargetsSummary {
     /// The total number of targets in the rate control execution.
     pub total_count: Option<i32>,
@@ -16671,47 +4440,13 @@ pub struct TargetsSummary {
     /// The number of child executions that failed, timed out, or were canceled.
     pub failed_count: Option<i32>,
 }
-impl TargetsSummary {
-    /// Sets `TotalCount`.
-    pub fn total_count(mut self, v: i32) -> Self {
-        self.total_count = Some(v);
-        self
-    }
-    /// Sets `StartedCount`.
-    pub fn started_count(mut self, v: i32) -> Self {
-        self.started_count = Some(v);
-        self
-    }
-    /// Sets `CompletedCount`.
-    pub fn completed_count(mut self, v: i32) -> Self {
-        self.completed_count = Some(v);
-        self
-    }
-    /// Sets `SuccessfulCount`.
-    pub fn successful_count(mut self, v: i32) -> Self {
-        self.successful_count = Some(v);
-        self
-    }
-    /// Sets `FailedCount`.
-    pub fn failed_count(mut self, v: i32) -> Self {
-        self.failed_count = Some(v);
-        self
-    }
-}
-impl rboto::FromValue for TargetsSummary {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "TargetsSummary")?;
-        Ok(Self {
-            total_count: m.take(0)?,
-            started_count: m.take(1)?,
-            completed_count: m.take(2)?,
-            successful_count: m.take(3)?,
-            failed_count: m.take(4)?,
-        })
-    }
-}
+rboto::__structure!(
+    TargetsSummary "TargetsSummary"[set from] { total_count = i32, started_count = i32,
+    completed_count = i32, successful_count = i32, failed_count = i32 } {}
+);
 /// A validation finding from a cloud connector validation check.
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct ValidationFinding {
     /// The type of the validation finding.
     pub type_: Option<ValidationFindingType>,
@@ -16724,245 +4459,39 @@ pub struct ValidationFinding {
     /// The scope of the validation finding, identifying the specific resource affected.
     pub scope: Option<ValidationFindingScope>,
 }
-impl ValidationFinding {
-    /// Sets `Type`.
-    pub fn type_(mut self, v: impl Into<ValidationFindingType>) -> Self {
-        self.type_ = Some(v.into());
-        self
-    }
-    /// Sets `Code`.
-    pub fn code(mut self, v: impl Into<ValidationFindingCode>) -> Self {
-        self.code = Some(v.into());
-        self
-    }
-    /// Sets `Message`.
-    pub fn message(mut self, v: impl Into<String>) -> Self {
-        self.message = Some(v.into());
-        self
-    }
-    /// Sets `ProviderMessage`.
-    pub fn provider_message(mut self, v: impl Into<String>) -> Self {
-        self.provider_message = Some(v.into());
-        self
-    }
-    /// Sets `Scope`.
-    pub fn scope(mut self, v: ValidationFindingScope) -> Self {
-        self.scope = Some(v);
-        self
-    }
-}
-impl rboto::FromValue for ValidationFinding {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "ValidationFinding")?;
-        Ok(Self {
-            type_: m.take(0)?,
-            code: m.take(1)?,
-            message: m.take(2)?,
-            provider_message: m.take(3)?,
-            scope: m.take(4)?,
-        })
-    }
-}
-#[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
-#[non_exhaustive]
-pub enum ValidationFindingCode {
-    /// `TargetInaccessible`
-    TargetInaccessible,
-    /// `TargetUnusable`
-    TargetUnusable,
-    /// `TargetMissingPermissions`
-    TargetMissingPermissions,
-    /// `TargetApiDisabled`
-    TargetApiDisabled,
-    /// `TargetStateWarning`
-    TargetStateWarning,
-    /// `AwsRoleAssumptionFailed`
-    AwsRoleAssumptionFailed,
-    /// `WebIdentityTokenFailed`
-    WebIdentityTokenFailed,
-    /// `OutboundWebIdentityFederationDisabled`
-    OutboundWebIdentityFederationDisabled,
-    /// `ProviderCredentialCreationFailed`
-    ProviderCredentialCreationFailed,
-    /// `TenantSummary`
-    TenantSummary,
-    /// `SubscriptionAccessible`
-    SubscriptionAccessible,
-    /// A value this version of the SDK does not know.
-    Unknown(String),
-}
-impl ValidationFindingCode {
-    /// Every value the model lists.
-    pub const VALUES: &'static [&'static str] = &[
-        "TargetInaccessible",
-        "TargetUnusable",
-        "TargetMissingPermissions",
-        "TargetApiDisabled",
-        "TargetStateWarning",
-        "AwsRoleAssumptionFailed",
-        "WebIdentityTokenFailed",
-        "OutboundWebIdentityFederationDisabled",
-        "ProviderCredentialCreationFailed",
-        "TenantSummary",
-        "SubscriptionAccessible",
-    ];
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::TargetInaccessible => "TargetInaccessible",
-            Self::TargetUnusable => "TargetUnusable",
-            Self::TargetMissingPermissions => "TargetMissingPermissions",
-            Self::TargetApiDisabled => "TargetApiDisabled",
-            Self::TargetStateWarning => "TargetStateWarning",
-            Self::AwsRoleAssumptionFailed => "AwsRoleAssumptionFailed",
-            Self::WebIdentityTokenFailed => "WebIdentityTokenFailed",
-            Self::OutboundWebIdentityFederationDisabled => {
-                "OutboundWebIdentityFederationDisabled"
-            }
-            Self::ProviderCredentialCreationFailed => "ProviderCredentialCreationFailed",
-            Self::TenantSummary => "TenantSummary",
-            Self::SubscriptionAccessible => "SubscriptionAccessible",
-            Self::Unknown(s) => s,
-        }
-    }
-}
-impl rv::StringEnum for ValidationFindingCode {
-    fn as_str(&self) -> &str {
-        ValidationFindingCode::as_str(self)
-    }
-    fn from_wire(s: String) -> Self {
-        match s.as_str() {
-            "TargetInaccessible" => Self::TargetInaccessible,
-            "TargetUnusable" => Self::TargetUnusable,
-            "TargetMissingPermissions" => Self::TargetMissingPermissions,
-            "TargetApiDisabled" => Self::TargetApiDisabled,
-            "TargetStateWarning" => Self::TargetStateWarning,
-            "AwsRoleAssumptionFailed" => Self::AwsRoleAssumptionFailed,
-            "WebIdentityTokenFailed" => Self::WebIdentityTokenFailed,
-            "OutboundWebIdentityFederationDisabled" => {
-                Self::OutboundWebIdentityFederationDisabled
-            }
-            "ProviderCredentialCreationFailed" => Self::ProviderCredentialCreationFailed,
-            "TenantSummary" => Self::TenantSummary,
-            "SubscriptionAccessible" => Self::SubscriptionAccessible,
-            _ => Self::Unknown(s),
-        }
-    }
-}
-rboto::enum_value!(str ValidationFindingCode);
+rboto::__structure!(
+    ValidationFinding "ValidationFinding"[set from] { type_ : ValidationFindingType, code
+    : ValidationFindingCode, message : String, provider_message : String, scope :
+    ValidationFindingScope } {}
+);
+rboto::__string_enum!(
+    ValidationFindingCode { TargetInaccessible = "TargetInaccessible", TargetUnusable =
+    "TargetUnusable", TargetMissingPermissions = "TargetMissingPermissions",
+    TargetApiDisabled = "TargetApiDisabled", TargetStateWarning = "TargetStateWarning",
+    AwsRoleAssumptionFailed = "AwsRoleAssumptionFailed", WebIdentityTokenFailed =
+    "WebIdentityTokenFailed", OutboundWebIdentityFederationDisabled =
+    "OutboundWebIdentityFederationDisabled", ProviderCredentialCreationFailed =
+    "ProviderCredentialCreationFailed", TenantSummary = "TenantSummary",
+    SubscriptionAccessible = "SubscriptionAccessible" }
+);
 /// Identifies the specific resource scope of a validation finding.
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct ValidationFindingScope {
     /// The type of the resource scope.
     pub type_: Option<ValidationFindingScopeType>,
     /// The ID of the resource within the scope.
     pub id: Option<String>,
 }
-impl ValidationFindingScope {
-    /// Sets `Type`.
-    pub fn type_(mut self, v: impl Into<ValidationFindingScopeType>) -> Self {
-        self.type_ = Some(v.into());
-        self
-    }
-    /// Sets `Id`.
-    pub fn id(mut self, v: impl Into<String>) -> Self {
-        self.id = Some(v.into());
-        self
-    }
-}
-impl rboto::FromValue for ValidationFindingScope {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "ValidationFindingScope")?;
-        Ok(Self {
-            type_: m.take(0)?,
-            id: m.take(1)?,
-        })
-    }
-}
-#[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
-#[non_exhaustive]
-pub enum ValidationFindingScopeType {
-    /// `azure:tenant`
-    AzureTenant,
-    /// `azure:subscription`
-    AzureSubscription,
-    /// `gcp:organization`
-    GcpOrganization,
-    /// `gcp:project`
-    GcpProject,
-    /// A value this version of the SDK does not know.
-    Unknown(String),
-}
-impl ValidationFindingScopeType {
-    /// Every value the model lists.
-    pub const VALUES: &'static [&'static str] = &[
-        "azure:tenant",
-        "azure:subscription",
-        "gcp:organization",
-        "gcp:project",
-    ];
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::AzureTenant => "azure:tenant",
-            Self::AzureSubscription => "azure:subscription",
-            Self::GcpOrganization => "gcp:organization",
-            Self::GcpProject => "gcp:project",
-            Self::Unknown(s) => s,
-        }
-    }
-}
-impl rv::StringEnum for ValidationFindingScopeType {
-    fn as_str(&self) -> &str {
-        ValidationFindingScopeType::as_str(self)
-    }
-    fn from_wire(s: String) -> Self {
-        match s.as_str() {
-            "azure:tenant" => Self::AzureTenant,
-            "azure:subscription" => Self::AzureSubscription,
-            "gcp:organization" => Self::GcpOrganization,
-            "gcp:project" => Self::GcpProject,
-            _ => Self::Unknown(s),
-        }
-    }
-}
-rboto::enum_value!(str ValidationFindingScopeType);
-#[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
-#[non_exhaustive]
-pub enum ValidationFindingType {
-    /// `INFO`
-    Info,
-    /// `WARN`
-    Warn,
-    /// `ERROR`
-    Error,
-    /// A value this version of the SDK does not know.
-    Unknown(String),
-}
-impl ValidationFindingType {
-    /// Every value the model lists.
-    pub const VALUES: &'static [&'static str] = &["INFO", "WARN", "ERROR"];
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Info => "INFO",
-            Self::Warn => "WARN",
-            Self::Error => "ERROR",
-            Self::Unknown(s) => s,
-        }
-    }
-}
-impl rv::StringEnum for ValidationFindingType {
-    fn as_str(&self) -> &str {
-        ValidationFindingType::as_str(self)
-    }
-    fn from_wire(s: String) -> Self {
-        match s.as_str() {
-            "INFO" => Self::Info,
-            "WARN" => Self::Warn,
-            "ERROR" => Self::Error,
-            _ => Self::Unknown(s),
-        }
-    }
-}
-rboto::enum_value!(str ValidationFindingType);
+rboto::__structure!(
+    ValidationFindingScope "ValidationFindingScope"[set from] { type_ :
+    ValidationFindingScopeType, id : String } {}
+);
+rboto::__string_enum!(
+    ValidationFindingScopeType { AzureTenant = "azure:tenant", AzureSubscription =
+    "azure:subscription", GcpOrganization = "gcp:organization", GcpProject =
+    "gcp:project" }
+);
+rboto::__string_enum!(
+    ValidationFindingType { Info = "INFO", Warn = "WARN", Error = "ERROR" }
+);

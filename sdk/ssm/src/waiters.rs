@@ -17,9 +17,9 @@ pub static COMMAND_EXECUTED: WaiterSpec = WaiterSpec::new(
         Acceptor::new(Retry, Error, "", Str("InvocationDoesNotExist")),
     ],
 );
-impl super::input::GetCommandInvocationRequest<rboto::ServiceClient> {
+impl super::input::GetCommandInvocationInput {
     /// Waits for `CommandExecuted`: polls `GetCommandInvocation` every 5 s, at most 20 times (botocore's `get_waiter("command_executed")`).
     pub fn wait_until_command_executed(self) -> Waiter<Self> {
-        Waiter::new(self._client.clone(), self, &COMMAND_EXECUTED)
+        Waiter::of_input(self, &COMMAND_EXECUTED)
     }
 }

@@ -2,7 +2,7 @@
 #[allow(unused_imports)]
 use super::{error::*, input::*, output::*, types::*};
 #[allow(unused_imports)]
-use rboto::value as rv;
+use rboto::__private as rv;
 #[allow(unused_imports)]
 use std::collections::HashMap;
 /// A client for AWS SSO OIDC.
@@ -24,11 +24,14 @@ impl Client {
         &self.inner
     }
     /// Sends an input built on its own (`Input::default().member(..)`).
-    pub async fn send<I>(&self, input: I) -> Result<I::Output, super::Error>
+    pub fn send<I>(
+        &self,
+        input: I,
+    ) -> rboto::ResponseFuture<I::Output, super::error::Exception>
     where
         I: rboto::OperationInput<Error = super::error::Exception>,
     {
-        self.inner.call(input).await
+        self.inner.send_input(input)
     }
     /// Presigns an input instead of sending it (boto3's `generate_presigned_url`): the
     /// input may come from this client (`client.op().member(..)`) or be built alone.
@@ -43,25 +46,33 @@ impl Client {
         self.inner.presign(input, presign).await
     }
     /// Creates and returns access and refresh tokens for clients that are authenticated using client secrets. The access token can be used to fetch short-lived credentials for the assigned AWS accounts or to access application APIs using `bearer` authentication.
-    pub fn create_token(&self) -> CreateTokenRequest<rboto::ServiceClient> {
-        CreateTokenRequest::with_client(self.inner.clone())
+    pub fn create_token(&self) -> CreateTokenInput {
+        CreateTokenInput {
+            _client: rboto::__private::Bound::to(&self.inner),
+            ..Default::default()
+        }
     }
     /// Creates and returns access and refresh tokens for authorized client applications that are authenticated using any IAM entity, such as a service role or user. These tokens might contain defined scopes that specify permissions such as `read:profile` or `write:data`. Through downscoping, you can use the scopes parameter to request tokens with reduced permissions compared to the original client application's permissions or, if applicable, the refresh token's scopes. The access token can be used to fetch short-lived credentials for the assigned Amazon Web Services accounts or to access application APIs using `bearer` authentication.
     ///
     /// **Note:** This API is used with Signature Version 4. For more information, see [Amazon Web Services Signature Version 4 for API Requests](https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_sigv.html).
-    pub fn create_token_with_iam(
-        &self,
-    ) -> CreateTokenWithIamRequest<rboto::ServiceClient> {
-        CreateTokenWithIamRequest::with_client(self.inner.clone())
+    pub fn create_token_with_iam(&self) -> CreateTokenWithIamInput {
+        CreateTokenWithIamInput {
+            _client: rboto::__private::Bound::to(&self.inner),
+            ..Default::default()
+        }
     }
     /// Registers a public client with IAM Identity Center. This allows clients to perform authorization using the authorization code grant with Proof Key for Code Exchange (PKCE) or the device code grant.
-    pub fn register_client(&self) -> RegisterClientRequest<rboto::ServiceClient> {
-        RegisterClientRequest::with_client(self.inner.clone())
+    pub fn register_client(&self) -> RegisterClientInput {
+        RegisterClientInput {
+            _client: rboto::__private::Bound::to(&self.inner),
+            ..Default::default()
+        }
     }
     /// Initiates device authorization by requesting a pair of verification codes from the authorization service.
-    pub fn start_device_authorization(
-        &self,
-    ) -> StartDeviceAuthorizationRequest<rboto::ServiceClient> {
-        StartDeviceAuthorizationRequest::with_client(self.inner.clone())
+    pub fn start_device_authorization(&self) -> StartDeviceAuthorizationInput {
+        StartDeviceAuthorizationInput {
+            _client: rboto::__private::Bound::to(&self.inner),
+            ..Default::default()
+        }
     }
 }

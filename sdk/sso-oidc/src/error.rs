@@ -58,70 +58,46 @@ impl rboto::ModeledError for Exception {
     fn from_modeled(index: usize, value: rboto::Value) -> Option<Self> {
         Some(
             match index {
-                0 => {
-                    Self::AccessDeniedException(
-                        rboto::FromValue::from_value(value).ok()?,
-                    )
-                }
+                0 => Self::AccessDeniedException(rv::FromValue::from_value(value).ok()?),
                 1 => {
                     Self::AuthorizationPendingException(
-                        rboto::FromValue::from_value(value).ok()?,
+                        rv::FromValue::from_value(value).ok()?,
                     )
                 }
-                2 => {
-                    Self::ExpiredTokenException(
-                        rboto::FromValue::from_value(value).ok()?,
-                    )
-                }
+                2 => Self::ExpiredTokenException(rv::FromValue::from_value(value).ok()?),
                 3 => {
-                    Self::InternalServerException(
-                        rboto::FromValue::from_value(value).ok()?,
-                    )
+                    Self::InternalServerException(rv::FromValue::from_value(value).ok()?)
                 }
-                4 => {
-                    Self::InvalidClientException(
-                        rboto::FromValue::from_value(value).ok()?,
-                    )
-                }
+                4 => Self::InvalidClientException(rv::FromValue::from_value(value).ok()?),
                 5 => {
                     Self::InvalidClientMetadataException(
-                        rboto::FromValue::from_value(value).ok()?,
+                        rv::FromValue::from_value(value).ok()?,
                     )
                 }
-                6 => {
-                    Self::InvalidGrantException(
-                        rboto::FromValue::from_value(value).ok()?,
-                    )
-                }
+                6 => Self::InvalidGrantException(rv::FromValue::from_value(value).ok()?),
                 7 => {
                     Self::InvalidRedirectUriException(
-                        rboto::FromValue::from_value(value).ok()?,
+                        rv::FromValue::from_value(value).ok()?,
                     )
                 }
                 8 => {
-                    Self::InvalidRequestException(
-                        rboto::FromValue::from_value(value).ok()?,
-                    )
+                    Self::InvalidRequestException(rv::FromValue::from_value(value).ok()?)
                 }
                 9 => {
                     Self::InvalidRequestRegionException(
-                        rboto::FromValue::from_value(value).ok()?,
+                        rv::FromValue::from_value(value).ok()?,
                     )
                 }
-                10 => {
-                    Self::InvalidScopeException(
-                        rboto::FromValue::from_value(value).ok()?,
-                    )
-                }
-                11 => Self::SlowDownException(rboto::FromValue::from_value(value).ok()?),
+                10 => Self::InvalidScopeException(rv::FromValue::from_value(value).ok()?),
+                11 => Self::SlowDownException(rv::FromValue::from_value(value).ok()?),
                 12 => {
                     Self::UnauthorizedClientException(
-                        rboto::FromValue::from_value(value).ok()?,
+                        rv::FromValue::from_value(value).ok()?,
                     )
                 }
                 13 => {
                     Self::UnsupportedGrantTypeException(
-                        rboto::FromValue::from_value(value).ok()?,
+                        rv::FromValue::from_value(value).ok()?,
                     )
                 }
                 _ => return None,
@@ -134,11 +110,12 @@ pub type Error = rboto::Error<Exception>;
 #[allow(unused_imports)]
 use super::{input::*, output::*, types::*};
 #[allow(unused_imports)]
-use rboto::value as rv;
+use rboto::__private as rv;
 #[allow(unused_imports)]
 use std::collections::HashMap;
 /// You do not have sufficient access to perform this action.
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct AccessDeniedException {
     /// Single error code. For this exception the value will be `access_denied`.
     pub error: Option<String>,
@@ -147,137 +124,104 @@ pub struct AccessDeniedException {
     /// Human-readable text providing additional information, used to assist the client developer in understanding the error that occurred.
     pub error_description: Option<String>,
 }
-impl rboto::FromValue for AccessDeniedException {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "AccessDeniedException")?;
-        Ok(Self {
-            error: m.take(0)?,
-            reason: m.take(1)?,
-            error_description: m.take(2)?,
-        })
-    }
-}
+rboto::__structure!(
+    AccessDeniedException "AccessDeniedException"[from] { error : String, reason :
+    AccessDeniedExceptionReason, error_description : String } {}
+);
 /// Indicates that a request to authorize a client with an access user session token is pending.
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct AuthorizationPendingException {
     /// Single error code. For this exception the value will be `authorization_pending`.
     pub error: Option<String>,
     /// Human-readable text providing additional information, used to assist the client developer in understanding the error that occurred.
     pub error_description: Option<String>,
 }
-impl rboto::FromValue for AuthorizationPendingException {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "AuthorizationPendingException")?;
-        Ok(Self {
-            error: m.take(0)?,
-            error_description: m.take(1)?,
-        })
-    }
-}
+rboto::__structure!(
+    AuthorizationPendingException "AuthorizationPendingException"[from] { error : String,
+    error_description : String } {}
+);
 /// Indicates that the token issued by the service is expired and is no longer valid.
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct ExpiredTokenException {
     /// Single error code. For this exception the value will be `expired_token`.
     pub error: Option<String>,
     /// Human-readable text providing additional information, used to assist the client developer in understanding the error that occurred.
     pub error_description: Option<String>,
 }
-impl rboto::FromValue for ExpiredTokenException {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "ExpiredTokenException")?;
-        Ok(Self {
-            error: m.take(0)?,
-            error_description: m.take(1)?,
-        })
-    }
-}
+rboto::__structure!(
+    ExpiredTokenException "ExpiredTokenException"[from] { error : String,
+    error_description : String } {}
+);
 /// Indicates that an error from the service occurred while trying to process a request.
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct InternalServerException {
     /// Single error code. For this exception the value will be `server_error`.
     pub error: Option<String>,
     /// Human-readable text providing additional information, used to assist the client developer in understanding the error that occurred.
     pub error_description: Option<String>,
 }
-impl rboto::FromValue for InternalServerException {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "InternalServerException")?;
-        Ok(Self {
-            error: m.take(0)?,
-            error_description: m.take(1)?,
-        })
-    }
-}
+rboto::__structure!(
+    InternalServerException "InternalServerException"[from] { error : String,
+    error_description : String } {}
+);
 /// Indicates that the `clientId` or `clientSecret` in the request is invalid. For example, this can occur when a client sends an incorrect `clientId` or an expired `clientSecret`.
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct InvalidClientException {
     /// Single error code. For this exception the value will be `invalid_client`.
     pub error: Option<String>,
     /// Human-readable text providing additional information, used to assist the client developer in understanding the error that occurred.
     pub error_description: Option<String>,
 }
-impl rboto::FromValue for InvalidClientException {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "InvalidClientException")?;
-        Ok(Self {
-            error: m.take(0)?,
-            error_description: m.take(1)?,
-        })
-    }
-}
+rboto::__structure!(
+    InvalidClientException "InvalidClientException"[from] { error : String,
+    error_description : String } {}
+);
 /// Indicates that the client information sent in the request during registration is invalid.
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct InvalidClientMetadataException {
     /// Single error code. For this exception the value will be `invalid_client_metadata`.
     pub error: Option<String>,
     /// Human-readable text providing additional information, used to assist the client developer in understanding the error that occurred.
     pub error_description: Option<String>,
 }
-impl rboto::FromValue for InvalidClientMetadataException {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "InvalidClientMetadataException")?;
-        Ok(Self {
-            error: m.take(0)?,
-            error_description: m.take(1)?,
-        })
-    }
-}
+rboto::__structure!(
+    InvalidClientMetadataException "InvalidClientMetadataException"[from] { error :
+    String, error_description : String } {}
+);
 /// Indicates that a request contains an invalid grant. This can occur if a client makes a CreateToken request with an invalid grant type.
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct InvalidGrantException {
     /// Single error code. For this exception the value will be `invalid_grant`.
     pub error: Option<String>,
     /// Human-readable text providing additional information, used to assist the client developer in understanding the error that occurred.
     pub error_description: Option<String>,
 }
-impl rboto::FromValue for InvalidGrantException {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "InvalidGrantException")?;
-        Ok(Self {
-            error: m.take(0)?,
-            error_description: m.take(1)?,
-        })
-    }
-}
+rboto::__structure!(
+    InvalidGrantException "InvalidGrantException"[from] { error : String,
+    error_description : String } {}
+);
 /// Indicates that one or more redirect URI in the request is not supported for this operation.
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct InvalidRedirectUriException {
     /// Single error code. For this exception the value will be `invalid_redirect_uri`.
     pub error: Option<String>,
     /// Human-readable text providing additional information, used to assist the client developer in understanding the error that occurred.
     pub error_description: Option<String>,
 }
-impl rboto::FromValue for InvalidRedirectUriException {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "InvalidRedirectUriException")?;
-        Ok(Self {
-            error: m.take(0)?,
-            error_description: m.take(1)?,
-        })
-    }
-}
+rboto::__structure!(
+    InvalidRedirectUriException "InvalidRedirectUriException"[from] { error : String,
+    error_description : String } {}
+);
 /// Indicates that something is wrong with the input to the request. For example, a required parameter might be missing or out of range.
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct InvalidRequestException {
     /// Single error code. For this exception the value will be `invalid_request`.
     pub error: Option<String>,
@@ -286,18 +230,13 @@ pub struct InvalidRequestException {
     /// Human-readable text providing additional information, used to assist the client developer in understanding the error that occurred.
     pub error_description: Option<String>,
 }
-impl rboto::FromValue for InvalidRequestException {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "InvalidRequestException")?;
-        Ok(Self {
-            error: m.take(0)?,
-            reason: m.take(1)?,
-            error_description: m.take(2)?,
-        })
-    }
-}
+rboto::__structure!(
+    InvalidRequestException "InvalidRequestException"[from] { error : String, reason :
+    InvalidRequestExceptionReason, error_description : String } {}
+);
 /// Indicates that a token provided as input to the request was issued by and is only usable by calling IAM Identity Center endpoints in another region.
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct InvalidRequestRegionException {
     /// Single error code. For this exception the value will be `invalid_request`.
     pub error: Option<String>,
@@ -308,82 +247,59 @@ pub struct InvalidRequestRegionException {
     /// Indicates the region which the requester may call with this token.
     pub region: Option<String>,
 }
-impl rboto::FromValue for InvalidRequestRegionException {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "InvalidRequestRegionException")?;
-        Ok(Self {
-            error: m.take(0)?,
-            error_description: m.take(1)?,
-            endpoint: m.take(2)?,
-            region: m.take(3)?,
-        })
-    }
-}
+rboto::__structure!(
+    InvalidRequestRegionException "InvalidRequestRegionException"[from] { error : String,
+    error_description : String, endpoint : String, region : String } {}
+);
 /// Indicates that the scope provided in the request is invalid.
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct InvalidScopeException {
     /// Single error code. For this exception the value will be `invalid_scope`.
     pub error: Option<String>,
     /// Human-readable text providing additional information, used to assist the client developer in understanding the error that occurred.
     pub error_description: Option<String>,
 }
-impl rboto::FromValue for InvalidScopeException {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "InvalidScopeException")?;
-        Ok(Self {
-            error: m.take(0)?,
-            error_description: m.take(1)?,
-        })
-    }
-}
+rboto::__structure!(
+    InvalidScopeException "InvalidScopeException"[from] { error : String,
+    error_description : String } {}
+);
 /// Indicates that the client is making the request too frequently and is more than the service can handle.
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct SlowDownException {
     /// Single error code. For this exception the value will be `slow_down`.
     pub error: Option<String>,
     /// Human-readable text providing additional information, used to assist the client developer in understanding the error that occurred.
     pub error_description: Option<String>,
 }
-impl rboto::FromValue for SlowDownException {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "SlowDownException")?;
-        Ok(Self {
-            error: m.take(0)?,
-            error_description: m.take(1)?,
-        })
-    }
-}
+rboto::__structure!(
+    SlowDownException "SlowDownException"[from] { error : String, error_description :
+    String } {}
+);
 /// Indicates that the client is not currently authorized to make the request. This can happen when a `clientId` is not issued for a public client.
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct UnauthorizedClientException {
     /// Single error code. For this exception the value will be `unauthorized_client`.
     pub error: Option<String>,
     /// Human-readable text providing additional information, used to assist the client developer in understanding the error that occurred.
     pub error_description: Option<String>,
 }
-impl rboto::FromValue for UnauthorizedClientException {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "UnauthorizedClientException")?;
-        Ok(Self {
-            error: m.take(0)?,
-            error_description: m.take(1)?,
-        })
-    }
-}
+rboto::__structure!(
+    UnauthorizedClientException "UnauthorizedClientException"[from] { error : String,
+    error_description : String } {}
+);
 /// Indicates that the grant type in the request is not supported by the service.
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct UnsupportedGrantTypeException {
     /// Single error code. For this exception the value will be `unsupported_grant_type`.
     pub error: Option<String>,
     /// Human-readable text providing additional information, used to assist the client developer in understanding the error that occurred.
     pub error_description: Option<String>,
 }
-impl rboto::FromValue for UnsupportedGrantTypeException {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "UnsupportedGrantTypeException")?;
-        Ok(Self {
-            error: m.take(0)?,
-            error_description: m.take(1)?,
-        })
-    }
-}
+rboto::__structure!(
+    UnsupportedGrantTypeException "UnsupportedGrantTypeException"[from] { error : String,
+    error_description : String } {}
+);

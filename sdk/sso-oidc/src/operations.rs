@@ -2,54 +2,15 @@
 #[allow(unused_imports)]
 use super::{error::*, input::*, output::*, types::*};
 #[allow(unused_imports)]
-use rboto::value as rv;
+use rboto::__private as rv;
 #[allow(unused_imports)]
 use std::collections::HashMap;
-impl<C> rboto::OperationInput for CreateTokenRequest<C> {
-    type Output = CreateTokenResponse;
-    type Error = super::error::Exception;
-    const OPERATION: &'static rboto::schema::Operation = &super::schema::ops::CREATE_TOKEN;
-}
-impl CreateTokenRequest<rboto::ServiceClient> {
-    /// Sends the `CreateToken` request.
-    pub async fn send(self) -> Result<CreateTokenResponse, super::Error> {
-        let client = self._client.clone();
-        client.call(self).await
-    }
-}
-impl<C> rboto::OperationInput for CreateTokenWithIamRequest<C> {
-    type Output = CreateTokenWithIamResponse;
-    type Error = super::error::Exception;
-    const OPERATION: &'static rboto::schema::Operation = &super::schema::ops::CREATE_TOKEN_WITH_IAM;
-}
-impl CreateTokenWithIamRequest<rboto::ServiceClient> {
-    /// Sends the `CreateTokenWithIAM` request.
-    pub async fn send(self) -> Result<CreateTokenWithIamResponse, super::Error> {
-        let client = self._client.clone();
-        client.call(self).await
-    }
-}
-impl<C> rboto::OperationInput for RegisterClientRequest<C> {
-    type Output = RegisterClientResponse;
-    type Error = super::error::Exception;
-    const OPERATION: &'static rboto::schema::Operation = &super::schema::ops::REGISTER_CLIENT;
-}
-impl RegisterClientRequest<rboto::ServiceClient> {
-    /// Sends the `RegisterClient` request.
-    pub async fn send(self) -> Result<RegisterClientResponse, super::Error> {
-        let client = self._client.clone();
-        client.call(self).await
-    }
-}
-impl<C> rboto::OperationInput for StartDeviceAuthorizationRequest<C> {
-    type Output = StartDeviceAuthorizationResponse;
-    type Error = super::error::Exception;
-    const OPERATION: &'static rboto::schema::Operation = &super::schema::ops::START_DEVICE_AUTHORIZATION;
-}
-impl StartDeviceAuthorizationRequest<rboto::ServiceClient> {
-    /// Sends the `StartDeviceAuthorization` request.
-    pub async fn send(self) -> Result<StartDeviceAuthorizationResponse, super::Error> {
-        let client = self._client.clone();
-        client.call(self).await
-    }
-}
+rboto::__operations!(
+    super::error::Exception; CreateTokenInput => CreateTokenOutput =
+    super::schema::ops::CREATE_TOKEN, "CreateToken"; CreateTokenWithIamInput =>
+    CreateTokenWithIamOutput = super::schema::ops::CREATE_TOKEN_WITH_IAM,
+    "CreateTokenWithIAM"; RegisterClientInput => RegisterClientOutput =
+    super::schema::ops::REGISTER_CLIENT, "RegisterClient"; StartDeviceAuthorizationInput
+    => StartDeviceAuthorizationOutput = super::schema::ops::START_DEVICE_AUTHORIZATION,
+    "StartDeviceAuthorization";
+);

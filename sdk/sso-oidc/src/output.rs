@@ -3,11 +3,12 @@
 #[allow(unused_imports)]
 use super::{error::*, input::*, types::*};
 #[allow(unused_imports)]
-use rboto::value as rv;
+use rboto::__private as rv;
 #[allow(unused_imports)]
 use std::collections::HashMap;
 #[derive(Clone, Default, PartialEq)]
-pub struct CreateTokenResponse {
+#[non_exhaustive]
+pub struct CreateTokenOutput {
     /// A bearer token to access Amazon Web Services accounts and applications assigned to a user.
     pub access_token: Option<String>,
     /// Used to notify the client that the returned token is an access token. The supported token type is `Bearer`.
@@ -18,32 +19,16 @@ pub struct CreateTokenResponse {
     pub refresh_token: Option<String>,
     /// The `idToken` is not implemented or supported. For more information about the features and limitations of the current IAM Identity Center OIDC implementation, see *Considerations for Using this Guide* in the [IAM Identity Center OIDC API Reference](https://docs.aws.amazon.com/singlesignon/latest/OIDCAPIReference/Welcome.html).
     pub id_token: Option<String>,
+    pub(crate) _meta: rboto::__private::Meta,
 }
-impl ::std::fmt::Debug for CreateTokenResponse {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.debug_struct("CreateTokenResponse")
-            .field("access_token", &rboto::types::Redacted(&self.access_token))
-            .field("token_type", &self.token_type)
-            .field("expires_in", &self.expires_in)
-            .field("refresh_token", &rboto::types::Redacted(&self.refresh_token))
-            .field("id_token", &rboto::types::Redacted(&self.id_token))
-            .finish()
-    }
-}
-impl rboto::FromValue for CreateTokenResponse {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "CreateTokenResponse")?;
-        Ok(Self {
-            access_token: m.take(0)?,
-            token_type: m.take(1)?,
-            expires_in: m.take(2)?,
-            refresh_token: m.take(3)?,
-            id_token: m.take(4)?,
-        })
-    }
-}
+rboto::__structure!(
+    CreateTokenOutput "CreateTokenResponse"[debug from output] { access_token :
+    String[sensitive], token_type : String, expires_in = i32, refresh_token :
+    String[sensitive], id_token : String[sensitive] } { _meta }
+);
 #[derive(Clone, Default, PartialEq)]
-pub struct CreateTokenWithIamResponse {
+#[non_exhaustive]
+pub struct CreateTokenWithIamOutput {
     /// A bearer token to access Amazon Web Services accounts and applications assigned to a user.
     pub access_token: Option<String>,
     /// Used to notify the requester that the returned token is an access token. The supported token type is `Bearer`.
@@ -60,38 +45,18 @@ pub struct CreateTokenWithIamResponse {
     pub scope: Option<Vec<String>>,
     /// A structure containing information from IAM Identity Center managed user and group information.
     pub aws_additional_details: Option<AwsAdditionalDetails>,
+    pub(crate) _meta: rboto::__private::Meta,
 }
-impl ::std::fmt::Debug for CreateTokenWithIamResponse {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.debug_struct("CreateTokenWithIamResponse")
-            .field("access_token", &rboto::types::Redacted(&self.access_token))
-            .field("token_type", &self.token_type)
-            .field("expires_in", &self.expires_in)
-            .field("refresh_token", &rboto::types::Redacted(&self.refresh_token))
-            .field("id_token", &rboto::types::Redacted(&self.id_token))
-            .field("issued_token_type", &self.issued_token_type)
-            .field("scope", &self.scope)
-            .field("aws_additional_details", &self.aws_additional_details)
-            .finish()
-    }
-}
-impl rboto::FromValue for CreateTokenWithIamResponse {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "CreateTokenWithIAMResponse")?;
-        Ok(Self {
-            access_token: m.take(0)?,
-            token_type: m.take(1)?,
-            expires_in: m.take(2)?,
-            refresh_token: m.take(3)?,
-            id_token: m.take(4)?,
-            issued_token_type: m.take(5)?,
-            scope: m.take(6)?,
-            aws_additional_details: m.take(7)?,
-        })
-    }
-}
+rboto::__structure!(
+    CreateTokenWithIamOutput "CreateTokenWithIAMResponse"[debug from output] {
+    access_token : String[sensitive], token_type : String, expires_in = i32,
+    refresh_token : String[sensitive], id_token : String[sensitive], issued_token_type :
+    String, scope : Vec < String >, aws_additional_details : AwsAdditionalDetails } {
+    _meta }
+);
 #[derive(Clone, Default, PartialEq)]
-pub struct RegisterClientResponse {
+#[non_exhaustive]
+pub struct RegisterClientOutput {
     /// The unique identifier string for each client. This client uses this identifier to get authenticated by the service in subsequent calls.
     pub client_id: Option<String>,
     /// A secret string generated for the client. The client will use this string to get authenticated by the service in subsequent calls.
@@ -104,34 +69,17 @@ pub struct RegisterClientResponse {
     pub authorization_endpoint: Option<String>,
     /// An endpoint that the client can use to create tokens.
     pub token_endpoint: Option<String>,
+    pub(crate) _meta: rboto::__private::Meta,
 }
-impl ::std::fmt::Debug for RegisterClientResponse {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.debug_struct("RegisterClientResponse")
-            .field("client_id", &self.client_id)
-            .field("client_secret", &rboto::types::Redacted(&self.client_secret))
-            .field("client_id_issued_at", &self.client_id_issued_at)
-            .field("client_secret_expires_at", &self.client_secret_expires_at)
-            .field("authorization_endpoint", &self.authorization_endpoint)
-            .field("token_endpoint", &self.token_endpoint)
-            .finish()
-    }
-}
-impl rboto::FromValue for RegisterClientResponse {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "RegisterClientResponse")?;
-        Ok(Self {
-            client_id: m.take(0)?,
-            client_secret: m.take(1)?,
-            client_id_issued_at: m.take(2)?,
-            client_secret_expires_at: m.take(3)?,
-            authorization_endpoint: m.take(4)?,
-            token_endpoint: m.take(5)?,
-        })
-    }
-}
-#[derive(Clone, Debug, Default, PartialEq)]
-pub struct StartDeviceAuthorizationResponse {
+rboto::__structure!(
+    RegisterClientOutput "RegisterClientResponse"[debug from output] { client_id :
+    String, client_secret : String[sensitive], client_id_issued_at = i64,
+    client_secret_expires_at = i64, authorization_endpoint : String, token_endpoint :
+    String } { _meta }
+);
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct StartDeviceAuthorizationOutput {
     /// The short-lived code that is used by the device when polling for a session token.
     pub device_code: Option<String>,
     /// A one-time user verification code. This is needed to authorize an in-use device.
@@ -144,17 +92,10 @@ pub struct StartDeviceAuthorizationResponse {
     pub expires_in: Option<i32>,
     /// Indicates the number of seconds the client must wait between attempts when polling for a session.
     pub interval: Option<i32>,
+    pub(crate) _meta: rboto::__private::Meta,
 }
-impl rboto::FromValue for StartDeviceAuthorizationResponse {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "StartDeviceAuthorizationResponse")?;
-        Ok(Self {
-            device_code: m.take(0)?,
-            user_code: m.take(1)?,
-            verification_uri: m.take(2)?,
-            verification_uri_complete: m.take(3)?,
-            expires_in: m.take(4)?,
-            interval: m.take(5)?,
-        })
-    }
-}
+rboto::__structure!(
+    StartDeviceAuthorizationOutput "StartDeviceAuthorizationResponse"[debug from output]
+    { device_code : String, user_code : String, verification_uri : String,
+    verification_uri_complete : String, expires_in = i32, interval = i32 } { _meta }
+);

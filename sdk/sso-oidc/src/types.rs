@@ -3,106 +3,27 @@
 #[allow(unused_imports)]
 use super::{error::*, input::*, output::*};
 #[allow(unused_imports)]
-use rboto::value as rv;
+use rboto::__private as rv;
 #[allow(unused_imports)]
 use std::collections::HashMap;
-#[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
-#[non_exhaustive]
-pub enum AccessDeniedExceptionReason {
-    /// `KMS_AccessDeniedException`
-    KmsAccessDeniedException,
-    /// A value this version of the SDK does not know.
-    Unknown(String),
-}
-impl AccessDeniedExceptionReason {
-    /// Every value the model lists.
-    pub const VALUES: &'static [&'static str] = &["KMS_AccessDeniedException"];
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::KmsAccessDeniedException => "KMS_AccessDeniedException",
-            Self::Unknown(s) => s,
-        }
+rboto::__string_enum!(
+    AccessDeniedExceptionReason { KmsAccessDeniedException = "KMS_AccessDeniedException"
     }
-}
-impl rv::StringEnum for AccessDeniedExceptionReason {
-    fn as_str(&self) -> &str {
-        AccessDeniedExceptionReason::as_str(self)
-    }
-    fn from_wire(s: String) -> Self {
-        match s.as_str() {
-            "KMS_AccessDeniedException" => Self::KmsAccessDeniedException,
-            _ => Self::Unknown(s),
-        }
-    }
-}
-rboto::enum_value!(str AccessDeniedExceptionReason);
+);
 /// This structure contains Amazon Web Services-specific parameter extensions and the [identity context](https://docs.aws.amazon.com/singlesignon/latest/userguide/trustedidentitypropagation-overview.html).
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct AwsAdditionalDetails {
     /// The trusted context assertion is signed and encrypted by STS. It provides access to `sts:identity_context` claim in the `idToken` without JWT parsing
     pub identity_context: Option<String>,
 }
-impl AwsAdditionalDetails {
-    /// Sets `identityContext`.
-    pub fn identity_context(mut self, v: impl Into<String>) -> Self {
-        self.identity_context = Some(v.into());
-        self
-    }
-}
-impl rboto::FromValue for AwsAdditionalDetails {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "AwsAdditionalDetails")?;
-        Ok(Self {
-            identity_context: m.take(0)?,
-        })
-    }
-}
-#[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
-#[non_exhaustive]
-pub enum InvalidRequestExceptionReason {
-    /// `KMS_NotFoundException`
-    KmsNotFoundException,
-    /// `KMS_InvalidKeyUsageException`
-    KmsInvalidKeyUsageException,
-    /// `KMS_InvalidStateException`
-    KmsInvalidStateException,
-    /// `KMS_DisabledException`
-    KmsDisabledException,
-    /// A value this version of the SDK does not know.
-    Unknown(String),
-}
-impl InvalidRequestExceptionReason {
-    /// Every value the model lists.
-    pub const VALUES: &'static [&'static str] = &[
-        "KMS_NotFoundException",
-        "KMS_InvalidKeyUsageException",
-        "KMS_InvalidStateException",
-        "KMS_DisabledException",
-    ];
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::KmsNotFoundException => "KMS_NotFoundException",
-            Self::KmsInvalidKeyUsageException => "KMS_InvalidKeyUsageException",
-            Self::KmsInvalidStateException => "KMS_InvalidStateException",
-            Self::KmsDisabledException => "KMS_DisabledException",
-            Self::Unknown(s) => s,
-        }
-    }
-}
-impl rv::StringEnum for InvalidRequestExceptionReason {
-    fn as_str(&self) -> &str {
-        InvalidRequestExceptionReason::as_str(self)
-    }
-    fn from_wire(s: String) -> Self {
-        match s.as_str() {
-            "KMS_NotFoundException" => Self::KmsNotFoundException,
-            "KMS_InvalidKeyUsageException" => Self::KmsInvalidKeyUsageException,
-            "KMS_InvalidStateException" => Self::KmsInvalidStateException,
-            "KMS_DisabledException" => Self::KmsDisabledException,
-            _ => Self::Unknown(s),
-        }
-    }
-}
-rboto::enum_value!(str InvalidRequestExceptionReason);
+rboto::__structure!(
+    AwsAdditionalDetails "AwsAdditionalDetails"[set from] { identity_context : String }
+    {}
+);
+rboto::__string_enum!(
+    InvalidRequestExceptionReason { KmsNotFoundException = "KMS_NotFoundException",
+    KmsInvalidKeyUsageException = "KMS_InvalidKeyUsageException",
+    KmsInvalidStateException = "KMS_InvalidStateException", KmsDisabledException =
+    "KMS_DisabledException" }
+);

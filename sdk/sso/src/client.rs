@@ -2,7 +2,7 @@
 #[allow(unused_imports)]
 use super::{error::*, input::*, output::*, types::*};
 #[allow(unused_imports)]
-use rboto::value as rv;
+use rboto::__private as rv;
 #[allow(unused_imports)]
 use std::collections::HashMap;
 /// A client for AWS Single Sign-On.
@@ -24,11 +24,14 @@ impl Client {
         &self.inner
     }
     /// Sends an input built on its own (`Input::default().member(..)`).
-    pub async fn send<I>(&self, input: I) -> Result<I::Output, super::Error>
+    pub fn send<I>(
+        &self,
+        input: I,
+    ) -> rboto::ResponseFuture<I::Output, super::error::Exception>
     where
         I: rboto::OperationInput<Error = super::error::Exception>,
     {
-        self.inner.call(input).await
+        self.inner.send_input(input)
     }
     /// Presigns an input instead of sending it (boto3's `generate_presigned_url`): the
     /// input may come from this client (`client.op().member(..)`) or be built alone.
@@ -43,25 +46,35 @@ impl Client {
         self.inner.presign(input, presign).await
     }
     /// Returns the STS short-term credentials for a given role name that is assigned to the user.
-    pub fn get_role_credentials(
-        &self,
-    ) -> GetRoleCredentialsRequest<rboto::ServiceClient> {
-        GetRoleCredentialsRequest::with_client(self.inner.clone())
+    pub fn get_role_credentials(&self) -> GetRoleCredentialsInput {
+        GetRoleCredentialsInput {
+            _client: rboto::__private::Bound::to(&self.inner),
+            ..Default::default()
+        }
     }
     /// Lists all roles that are assigned to the user for a given AWS account.
-    pub fn list_account_roles(&self) -> ListAccountRolesRequest<rboto::ServiceClient> {
-        ListAccountRolesRequest::with_client(self.inner.clone())
+    pub fn list_account_roles(&self) -> ListAccountRolesInput {
+        ListAccountRolesInput {
+            _client: rboto::__private::Bound::to(&self.inner),
+            ..Default::default()
+        }
     }
     /// Lists all AWS accounts assigned to the user. These AWS accounts are assigned by the administrator of the account. For more information, see [Assign User Access](https://docs.aws.amazon.com/singlesignon/latest/userguide/useraccess.html#assignusers) in the *IAM Identity Center User Guide*. This operation returns a paginated response.
-    pub fn list_accounts(&self) -> ListAccountsRequest<rboto::ServiceClient> {
-        ListAccountsRequest::with_client(self.inner.clone())
+    pub fn list_accounts(&self) -> ListAccountsInput {
+        ListAccountsInput {
+            _client: rboto::__private::Bound::to(&self.inner),
+            ..Default::default()
+        }
     }
     /// Removes the locally stored SSO tokens from the client-side cache and sends an API call to the IAM Identity Center service to invalidate the corresponding server-side IAM Identity Center sign in session.
     ///
     /// **Note:** If a user uses IAM Identity Center to access the AWS CLI, the user’s IAM Identity Center sign in session is used to obtain an IAM session, as specified in the corresponding IAM Identity Center permission set. More specifically, IAM Identity Center assumes an IAM role in the target account on behalf of the user, and the corresponding temporary AWS credentials are returned to the client.
     ///
     /// After user logout, any existing IAM role sessions that were created by using IAM Identity Center permission sets continue based on the duration configured in the permission set. For more information, see [User authentications](https://docs.aws.amazon.com/singlesignon/latest/userguide/authconcept.html) in the *IAM Identity Center User Guide*.
-    pub fn logout(&self) -> LogoutRequest<rboto::ServiceClient> {
-        LogoutRequest::with_client(self.inner.clone())
+    pub fn logout(&self) -> LogoutInput {
+        LogoutInput {
+            _client: rboto::__private::Bound::to(&self.inner),
+            ..Default::default()
+        }
     }
 }

@@ -29,25 +29,19 @@ impl rboto::ModeledError for Exception {
         Some(
             match index {
                 0 => {
-                    Self::InvalidRequestException(
-                        rboto::FromValue::from_value(value).ok()?,
-                    )
+                    Self::InvalidRequestException(rv::FromValue::from_value(value).ok()?)
                 }
                 1 => {
                     Self::ResourceNotFoundException(
-                        rboto::FromValue::from_value(value).ok()?,
+                        rv::FromValue::from_value(value).ok()?,
                     )
                 }
                 2 => {
                     Self::TooManyRequestsException(
-                        rboto::FromValue::from_value(value).ok()?,
+                        rv::FromValue::from_value(value).ok()?,
                     )
                 }
-                3 => {
-                    Self::UnauthorizedException(
-                        rboto::FromValue::from_value(value).ok()?,
-                    )
-                }
+                3 => Self::UnauthorizedException(rv::FromValue::from_value(value).ok()?),
                 _ => return None,
             },
         )
@@ -58,50 +52,42 @@ pub type Error = rboto::Error<Exception>;
 #[allow(unused_imports)]
 use super::{input::*, output::*, types::*};
 #[allow(unused_imports)]
-use rboto::value as rv;
+use rboto::__private as rv;
 #[allow(unused_imports)]
 use std::collections::HashMap;
 /// Indicates that a problem occurred with the input to the request. For example, a required parameter might be missing or out of range.
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct InvalidRequestException {
     pub message: Option<String>,
 }
-impl rboto::FromValue for InvalidRequestException {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "InvalidRequestException")?;
-        Ok(Self { message: m.take(0)? })
-    }
-}
+rboto::__structure!(
+    InvalidRequestException "InvalidRequestException"[from] { message : String } {}
+);
 /// The specified resource doesn't exist.
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct ResourceNotFoundException {
     pub message: Option<String>,
 }
-impl rboto::FromValue for ResourceNotFoundException {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "ResourceNotFoundException")?;
-        Ok(Self { message: m.take(0)? })
-    }
-}
+rboto::__structure!(
+    ResourceNotFoundException "ResourceNotFoundException"[from] { message : String } {}
+);
 /// Indicates that the request is being made too frequently and is more than what the server can handle.
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct TooManyRequestsException {
     pub message: Option<String>,
 }
-impl rboto::FromValue for TooManyRequestsException {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "TooManyRequestsException")?;
-        Ok(Self { message: m.take(0)? })
-    }
-}
+rboto::__structure!(
+    TooManyRequestsException "TooManyRequestsException"[from] { message : String } {}
+);
 /// Indicates that the request is not authorized. This can happen due to an invalid access token in the request.
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct UnauthorizedException {
     pub message: Option<String>,
 }
-impl rboto::FromValue for UnauthorizedException {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "UnauthorizedException")?;
-        Ok(Self { message: m.take(0)? })
-    }
-}
+rboto::__structure!(
+    UnauthorizedException "UnauthorizedException"[from] { message : String } {}
+);

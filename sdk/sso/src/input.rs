@@ -3,72 +3,27 @@
 #[allow(unused_imports)]
 use super::{error::*, output::*, types::*};
 #[allow(unused_imports)]
-use rboto::value as rv;
+use rboto::__private as rv;
 #[allow(unused_imports)]
 use std::collections::HashMap;
-#[derive(Clone, PartialEq)]
-pub struct GetRoleCredentialsRequest<C = ()> {
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct GetRoleCredentialsInput {
     /// The friendly name of the role that is assigned to the user.
     pub role_name: Option<String>,
     /// The identifier for the AWS account that is assigned to the user.
     pub account_id: Option<String>,
     /// The token issued by the `CreateToken` API call. For more information, see [CreateToken](https://docs.aws.amazon.com/singlesignon/latest/OIDCAPIReference/API_CreateToken.html) in the *IAM Identity Center OIDC API Reference Guide*.
     pub access_token: Option<String>,
-    #[doc(hidden)]
-    pub _client: C,
+    pub(crate) _client: rboto::__private::Bound,
 }
-impl Default for GetRoleCredentialsRequest {
-    fn default() -> Self {
-        Self::with_client(())
-    }
-}
-impl<C> GetRoleCredentialsRequest<C> {
-    #[doc(hidden)]
-    pub fn with_client(client: C) -> Self {
-        Self {
-            role_name: None,
-            account_id: None,
-            access_token: None,
-            _client: client,
-        }
-    }
-    /// Sets `roleName`.
-    pub fn role_name(mut self, v: impl Into<String>) -> Self {
-        self.role_name = Some(v.into());
-        self
-    }
-    /// Sets `accountId`.
-    pub fn account_id(mut self, v: impl Into<String>) -> Self {
-        self.account_id = Some(v.into());
-        self
-    }
-    /// Sets `accessToken`.
-    pub fn access_token(mut self, v: impl Into<String>) -> Self {
-        self.access_token = Some(v.into());
-        self
-    }
-}
-impl<C> ::std::fmt::Debug for GetRoleCredentialsRequest<C> {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.debug_struct("GetRoleCredentialsRequest")
-            .field("role_name", &self.role_name)
-            .field("account_id", &self.account_id)
-            .field("access_token", &rboto::types::Redacted(&self.access_token))
-            .finish()
-    }
-}
-impl<C> rboto::IntoValue for GetRoleCredentialsRequest<C> {
-    fn into_value(self) -> rboto::Value {
-        rboto::Value::Struct(
-            vec![
-                rv::opt(self.role_name), rv::opt(self.account_id), rv::opt(self
-                .access_token)
-            ],
-        )
-    }
-}
-#[derive(Clone, PartialEq)]
-pub struct ListAccountRolesRequest<C = ()> {
+rboto::__structure!(
+    GetRoleCredentialsInput "GetRoleCredentialsRequest"[set debug into] { role_name :
+    String, account_id : String, access_token : String[sensitive] } { _client }
+);
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct ListAccountRolesInput {
     /// The page token from the previous response output when you request subsequent pages.
     pub next_token: Option<String>,
     /// The number of items that clients can request per page.
@@ -77,162 +32,36 @@ pub struct ListAccountRolesRequest<C = ()> {
     pub access_token: Option<String>,
     /// The identifier for the AWS account that is assigned to the user.
     pub account_id: Option<String>,
-    #[doc(hidden)]
-    pub _client: C,
+    pub(crate) _client: rboto::__private::Bound,
 }
-impl Default for ListAccountRolesRequest {
-    fn default() -> Self {
-        Self::with_client(())
-    }
-}
-impl<C> ListAccountRolesRequest<C> {
-    #[doc(hidden)]
-    pub fn with_client(client: C) -> Self {
-        Self {
-            next_token: None,
-            max_results: None,
-            access_token: None,
-            account_id: None,
-            _client: client,
-        }
-    }
-    /// Sets `nextToken`.
-    pub fn next_token(mut self, v: impl Into<String>) -> Self {
-        self.next_token = Some(v.into());
-        self
-    }
-    /// Sets `maxResults`.
-    pub fn max_results(mut self, v: i32) -> Self {
-        self.max_results = Some(v);
-        self
-    }
-    /// Sets `accessToken`.
-    pub fn access_token(mut self, v: impl Into<String>) -> Self {
-        self.access_token = Some(v.into());
-        self
-    }
-    /// Sets `accountId`.
-    pub fn account_id(mut self, v: impl Into<String>) -> Self {
-        self.account_id = Some(v.into());
-        self
-    }
-}
-impl<C> ::std::fmt::Debug for ListAccountRolesRequest<C> {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.debug_struct("ListAccountRolesRequest")
-            .field("next_token", &self.next_token)
-            .field("max_results", &self.max_results)
-            .field("access_token", &rboto::types::Redacted(&self.access_token))
-            .field("account_id", &self.account_id)
-            .finish()
-    }
-}
-impl<C> rboto::IntoValue for ListAccountRolesRequest<C> {
-    fn into_value(self) -> rboto::Value {
-        rboto::Value::Struct(
-            vec![
-                rv::opt(self.next_token), rv::opt(self.max_results), rv::opt(self
-                .access_token), rv::opt(self.account_id)
-            ],
-        )
-    }
-}
-#[derive(Clone, PartialEq)]
-pub struct ListAccountsRequest<C = ()> {
+rboto::__structure!(
+    ListAccountRolesInput "ListAccountRolesRequest"[set debug into] { next_token :
+    String, max_results = i32, access_token : String[sensitive], account_id : String } {
+    _client }
+);
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct ListAccountsInput {
     /// (Optional) When requesting subsequent pages, this is the page token from the previous response output.
     pub next_token: Option<String>,
     /// This is the number of items clients can request per page.
     pub max_results: Option<i32>,
     /// The token issued by the `CreateToken` API call. For more information, see [CreateToken](https://docs.aws.amazon.com/singlesignon/latest/OIDCAPIReference/API_CreateToken.html) in the *IAM Identity Center OIDC API Reference Guide*.
     pub access_token: Option<String>,
-    #[doc(hidden)]
-    pub _client: C,
+    pub(crate) _client: rboto::__private::Bound,
 }
-impl Default for ListAccountsRequest {
-    fn default() -> Self {
-        Self::with_client(())
-    }
-}
-impl<C> ListAccountsRequest<C> {
-    #[doc(hidden)]
-    pub fn with_client(client: C) -> Self {
-        Self {
-            next_token: None,
-            max_results: None,
-            access_token: None,
-            _client: client,
-        }
-    }
-    /// Sets `nextToken`.
-    pub fn next_token(mut self, v: impl Into<String>) -> Self {
-        self.next_token = Some(v.into());
-        self
-    }
-    /// Sets `maxResults`.
-    pub fn max_results(mut self, v: i32) -> Self {
-        self.max_results = Some(v);
-        self
-    }
-    /// Sets `accessToken`.
-    pub fn access_token(mut self, v: impl Into<String>) -> Self {
-        self.access_token = Some(v.into());
-        self
-    }
-}
-impl<C> ::std::fmt::Debug for ListAccountsRequest<C> {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.debug_struct("ListAccountsRequest")
-            .field("next_token", &self.next_token)
-            .field("max_results", &self.max_results)
-            .field("access_token", &rboto::types::Redacted(&self.access_token))
-            .finish()
-    }
-}
-impl<C> rboto::IntoValue for ListAccountsRequest<C> {
-    fn into_value(self) -> rboto::Value {
-        rboto::Value::Struct(
-            vec![
-                rv::opt(self.next_token), rv::opt(self.max_results), rv::opt(self
-                .access_token)
-            ],
-        )
-    }
-}
-#[derive(Clone, PartialEq)]
-pub struct LogoutRequest<C = ()> {
+rboto::__structure!(
+    ListAccountsInput "ListAccountsRequest"[set debug into] { next_token : String,
+    max_results = i32, access_token : String[sensitive] } { _client }
+);
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct LogoutInput {
     /// The token issued by the `CreateToken` API call. For more information, see [CreateToken](https://docs.aws.amazon.com/singlesignon/latest/OIDCAPIReference/API_CreateToken.html) in the *IAM Identity Center OIDC API Reference Guide*.
     pub access_token: Option<String>,
-    #[doc(hidden)]
-    pub _client: C,
+    pub(crate) _client: rboto::__private::Bound,
 }
-impl Default for LogoutRequest {
-    fn default() -> Self {
-        Self::with_client(())
-    }
-}
-impl<C> LogoutRequest<C> {
-    #[doc(hidden)]
-    pub fn with_client(client: C) -> Self {
-        Self {
-            access_token: None,
-            _client: client,
-        }
-    }
-    /// Sets `accessToken`.
-    pub fn access_token(mut self, v: impl Into<String>) -> Self {
-        self.access_token = Some(v.into());
-        self
-    }
-}
-impl<C> ::std::fmt::Debug for LogoutRequest<C> {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.debug_struct("LogoutRequest")
-            .field("access_token", &rboto::types::Redacted(&self.access_token))
-            .finish()
-    }
-}
-impl<C> rboto::IntoValue for LogoutRequest<C> {
-    fn into_value(self) -> rboto::Value {
-        rboto::Value::Struct(vec![rv::opt(self.access_token)])
-    }
-}
+rboto::__structure!(
+    LogoutInput "LogoutRequest"[set debug into] { access_token : String[sensitive] } {
+    _client }
+);

@@ -2,54 +2,14 @@
 #[allow(unused_imports)]
 use super::{error::*, input::*, output::*, types::*};
 #[allow(unused_imports)]
-use rboto::value as rv;
+use rboto::__private as rv;
 #[allow(unused_imports)]
 use std::collections::HashMap;
-impl<C> rboto::OperationInput for GetRoleCredentialsRequest<C> {
-    type Output = GetRoleCredentialsResponse;
-    type Error = super::error::Exception;
-    const OPERATION: &'static rboto::schema::Operation = &super::schema::ops::GET_ROLE_CREDENTIALS;
-}
-impl GetRoleCredentialsRequest<rboto::ServiceClient> {
-    /// Sends the `GetRoleCredentials` request.
-    pub async fn send(self) -> Result<GetRoleCredentialsResponse, super::Error> {
-        let client = self._client.clone();
-        client.call(self).await
-    }
-}
-impl<C> rboto::OperationInput for ListAccountRolesRequest<C> {
-    type Output = ListAccountRolesResponse;
-    type Error = super::error::Exception;
-    const OPERATION: &'static rboto::schema::Operation = &super::schema::ops::LIST_ACCOUNT_ROLES;
-}
-impl ListAccountRolesRequest<rboto::ServiceClient> {
-    /// Sends the `ListAccountRoles` request.
-    pub async fn send(self) -> Result<ListAccountRolesResponse, super::Error> {
-        let client = self._client.clone();
-        client.call(self).await
-    }
-}
-impl<C> rboto::OperationInput for ListAccountsRequest<C> {
-    type Output = ListAccountsResponse;
-    type Error = super::error::Exception;
-    const OPERATION: &'static rboto::schema::Operation = &super::schema::ops::LIST_ACCOUNTS;
-}
-impl ListAccountsRequest<rboto::ServiceClient> {
-    /// Sends the `ListAccounts` request.
-    pub async fn send(self) -> Result<ListAccountsResponse, super::Error> {
-        let client = self._client.clone();
-        client.call(self).await
-    }
-}
-impl<C> rboto::OperationInput for LogoutRequest<C> {
-    type Output = ();
-    type Error = super::error::Exception;
-    const OPERATION: &'static rboto::schema::Operation = &super::schema::ops::LOGOUT;
-}
-impl LogoutRequest<rboto::ServiceClient> {
-    /// Sends the `Logout` request.
-    pub async fn send(self) -> Result<(), super::Error> {
-        let client = self._client.clone();
-        client.call(self).await
-    }
-}
+rboto::__operations!(
+    super::error::Exception; GetRoleCredentialsInput => GetRoleCredentialsOutput =
+    super::schema::ops::GET_ROLE_CREDENTIALS, "GetRoleCredentials"; ListAccountRolesInput
+    => ListAccountRolesOutput = super::schema::ops::LIST_ACCOUNT_ROLES,
+    "ListAccountRoles"; ListAccountsInput => ListAccountsOutput =
+    super::schema::ops::LIST_ACCOUNTS, "ListAccounts"; LogoutInput => LogoutOutput =
+    super::schema::ops::LOGOUT, "Logout";
+);

@@ -3,51 +3,49 @@
 #[allow(unused_imports)]
 use super::{error::*, input::*, types::*};
 #[allow(unused_imports)]
-use rboto::value as rv;
+use rboto::__private as rv;
 #[allow(unused_imports)]
 use std::collections::HashMap;
-#[derive(Clone, Debug, Default, PartialEq)]
-pub struct GetRoleCredentialsResponse {
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct GetRoleCredentialsOutput {
     /// The credentials for the role that is assigned to the user.
     pub role_credentials: Option<RoleCredentials>,
+    pub(crate) _meta: rboto::__private::Meta,
 }
-impl rboto::FromValue for GetRoleCredentialsResponse {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "GetRoleCredentialsResponse")?;
-        Ok(Self {
-            role_credentials: m.take(0)?,
-        })
-    }
-}
-#[derive(Clone, Debug, Default, PartialEq)]
-pub struct ListAccountRolesResponse {
+rboto::__structure!(
+    GetRoleCredentialsOutput "GetRoleCredentialsResponse"[debug from output] {
+    role_credentials : RoleCredentials } { _meta }
+);
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct ListAccountRolesOutput {
     /// The page token client that is used to retrieve the list of accounts.
     pub next_token: Option<String>,
     /// A paginated response with the list of roles and the next token if more results are available.
     pub role_list: Option<Vec<RoleInfo>>,
+    pub(crate) _meta: rboto::__private::Meta,
 }
-impl rboto::FromValue for ListAccountRolesResponse {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "ListAccountRolesResponse")?;
-        Ok(Self {
-            next_token: m.take(0)?,
-            role_list: m.take(1)?,
-        })
-    }
-}
-#[derive(Clone, Debug, Default, PartialEq)]
-pub struct ListAccountsResponse {
+rboto::__structure!(
+    ListAccountRolesOutput "ListAccountRolesResponse"[debug from output] { next_token :
+    String, role_list : Vec < RoleInfo > } { _meta }
+);
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct ListAccountsOutput {
     /// The page token client that is used to retrieve the list of accounts.
     pub next_token: Option<String>,
     /// A paginated response with the list of account information and the next token if more results are available.
     pub account_list: Option<Vec<AccountInfo>>,
+    pub(crate) _meta: rboto::__private::Meta,
 }
-impl rboto::FromValue for ListAccountsResponse {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "ListAccountsResponse")?;
-        Ok(Self {
-            next_token: m.take(0)?,
-            account_list: m.take(1)?,
-        })
-    }
+rboto::__structure!(
+    ListAccountsOutput "ListAccountsResponse"[debug from output] { next_token : String,
+    account_list : Vec < AccountInfo > } { _meta }
+);
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct LogoutOutput {
+    pub(crate) _meta: rboto::__private::Meta,
 }
+rboto::__structure!(LogoutOutput "LogoutOutput"[debug from output] {} { _meta });

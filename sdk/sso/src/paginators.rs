@@ -7,10 +7,10 @@ pub static LIST_ACCOUNT_ROLES: PaginatorSpec = PaginatorSpec::new(
         &["roleList"],
     )
     .limit("maxResults");
-impl super::input::ListAccountRolesRequest<rboto::ServiceClient> {
+impl super::input::ListAccountRolesInput {
     /// Pages through `ListAccountRoles` (botocore's `get_paginator("list_account_roles")`).
     pub fn into_paginator(self) -> Paginator<Self> {
-        Paginator::new(self._client.clone(), self, &LIST_ACCOUNT_ROLES)
+        Paginator::of_input(self, &LIST_ACCOUNT_ROLES)
     }
 }
 pub static LIST_ACCOUNTS: PaginatorSpec = PaginatorSpec::new(
@@ -19,9 +19,9 @@ pub static LIST_ACCOUNTS: PaginatorSpec = PaginatorSpec::new(
         &["accountList"],
     )
     .limit("maxResults");
-impl super::input::ListAccountsRequest<rboto::ServiceClient> {
+impl super::input::ListAccountsInput {
     /// Pages through `ListAccounts` (botocore's `get_paginator("list_accounts")`).
     pub fn into_paginator(self) -> Paginator<Self> {
-        Paginator::new(self._client.clone(), self, &LIST_ACCOUNTS)
+        Paginator::of_input(self, &LIST_ACCOUNTS)
     }
 }

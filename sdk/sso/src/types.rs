@@ -3,11 +3,12 @@
 #[allow(unused_imports)]
 use super::{error::*, input::*, output::*};
 #[allow(unused_imports)]
-use rboto::value as rv;
+use rboto::__private as rv;
 #[allow(unused_imports)]
 use std::collections::HashMap;
 /// Provides information about your AWS account.
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct AccountInfo {
     /// The identifier of the AWS account that is assigned to the user.
     pub account_id: Option<String>,
@@ -16,35 +17,13 @@ pub struct AccountInfo {
     /// The email address of the AWS account that is assigned to the user.
     pub email_address: Option<String>,
 }
-impl AccountInfo {
-    /// Sets `accountId`.
-    pub fn account_id(mut self, v: impl Into<String>) -> Self {
-        self.account_id = Some(v.into());
-        self
-    }
-    /// Sets `accountName`.
-    pub fn account_name(mut self, v: impl Into<String>) -> Self {
-        self.account_name = Some(v.into());
-        self
-    }
-    /// Sets `emailAddress`.
-    pub fn email_address(mut self, v: impl Into<String>) -> Self {
-        self.email_address = Some(v.into());
-        self
-    }
-}
-impl rboto::FromValue for AccountInfo {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "AccountInfo")?;
-        Ok(Self {
-            account_id: m.take(0)?,
-            account_name: m.take(1)?,
-            email_address: m.take(2)?,
-        })
-    }
-}
+rboto::__structure!(
+    AccountInfo "AccountInfo"[set from] { account_id : String, account_name : String,
+    email_address : String } {}
+);
 /// Provides information about the role credentials that are assigned to the user.
 #[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
 pub struct RoleCredentials {
     /// The identifier used for the temporary security credentials. For more information, see [Using Temporary Security Credentials to Request Access to AWS Resources](https://docs.aws.amazon.com/IAM/latest/UserGuide/id_credentials_temp_use-resources.html) in the *AWS IAM User Guide*.
     pub access_key_id: Option<String>,
@@ -55,75 +34,20 @@ pub struct RoleCredentials {
     /// The date on which temporary security credentials expire.
     pub expiration: Option<i64>,
 }
-impl RoleCredentials {
-    /// Sets `accessKeyId`.
-    pub fn access_key_id(mut self, v: impl Into<String>) -> Self {
-        self.access_key_id = Some(v.into());
-        self
-    }
-    /// Sets `secretAccessKey`.
-    pub fn secret_access_key(mut self, v: impl Into<String>) -> Self {
-        self.secret_access_key = Some(v.into());
-        self
-    }
-    /// Sets `sessionToken`.
-    pub fn session_token(mut self, v: impl Into<String>) -> Self {
-        self.session_token = Some(v.into());
-        self
-    }
-    /// Sets `expiration`.
-    pub fn expiration(mut self, v: i64) -> Self {
-        self.expiration = Some(v);
-        self
-    }
-}
-impl ::std::fmt::Debug for RoleCredentials {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.debug_struct("RoleCredentials")
-            .field("access_key_id", &self.access_key_id)
-            .field("secret_access_key", &rboto::types::Redacted(&self.secret_access_key))
-            .field("session_token", &rboto::types::Redacted(&self.session_token))
-            .field("expiration", &self.expiration)
-            .finish()
-    }
-}
-impl rboto::FromValue for RoleCredentials {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "RoleCredentials")?;
-        Ok(Self {
-            access_key_id: m.take(0)?,
-            secret_access_key: m.take(1)?,
-            session_token: m.take(2)?,
-            expiration: m.take(3)?,
-        })
-    }
-}
+rboto::__structure!(
+    RoleCredentials "RoleCredentials"[set debug from] { access_key_id : String,
+    secret_access_key : String[sensitive], session_token : String[sensitive], expiration
+    = i64 } {}
+);
 /// Provides information about the role that is assigned to the user.
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct RoleInfo {
     /// The friendly name of the role that is assigned to the user.
     pub role_name: Option<String>,
     /// The identifier of the AWS account assigned to the user.
     pub account_id: Option<String>,
 }
-impl RoleInfo {
-    /// Sets `roleName`.
-    pub fn role_name(mut self, v: impl Into<String>) -> Self {
-        self.role_name = Some(v.into());
-        self
-    }
-    /// Sets `accountId`.
-    pub fn account_id(mut self, v: impl Into<String>) -> Self {
-        self.account_id = Some(v.into());
-        self
-    }
-}
-impl rboto::FromValue for RoleInfo {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "RoleInfo")?;
-        Ok(Self {
-            role_name: m.take(0)?,
-            account_id: m.take(1)?,
-        })
-    }
-}
+rboto::__structure!(
+    RoleInfo "RoleInfo"[set from] { role_name : String, account_id : String } {}
+);

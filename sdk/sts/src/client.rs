@@ -2,7 +2,7 @@
 #[allow(unused_imports)]
 use super::{error::*, input::*, output::*, types::*};
 #[allow(unused_imports)]
-use rboto::value as rv;
+use rboto::__private as rv;
 #[allow(unused_imports)]
 use std::collections::HashMap;
 /// A client for AWS Security Token Service.
@@ -24,11 +24,14 @@ impl Client {
         &self.inner
     }
     /// Sends an input built on its own (`Input::default().member(..)`).
-    pub async fn send<I>(&self, input: I) -> Result<I::Output, super::Error>
+    pub fn send<I>(
+        &self,
+        input: I,
+    ) -> rboto::ResponseFuture<I::Output, super::error::Exception>
     where
         I: rboto::OperationInput<Error = super::error::Exception>,
     {
-        self.inner.call(input).await
+        self.inner.send_input(input)
     }
     /// Presigns an input instead of sending it (boto3's `generate_presigned_url`): the
     /// input may come from this client (`client.op().member(..)`) or be built alone.
@@ -80,8 +83,11 @@ impl Client {
     /// For more information, see [Configuring MFA-Protected API Access](https://docs.aws.amazon.com/IAM/latest/UserGuide/MFAProtectedAPI.html) in the *IAM User Guide* guide.
     ///
     /// To use MFA with `AssumeRole`, you pass values for the `SerialNumber` and `TokenCode` parameters. The `SerialNumber` value identifies the user's hardware or virtual MFA device. The `TokenCode` is the time-based one-time password (TOTP) that the MFA device produces.
-    pub fn assume_role(&self) -> AssumeRoleRequest<rboto::ServiceClient> {
-        AssumeRoleRequest::with_client(self.inner.clone())
+    pub fn assume_role(&self) -> AssumeRoleInput {
+        AssumeRoleInput {
+            _client: rboto::__private::Bound::to(&self.inner),
+            ..Default::default()
+        }
     }
     /// Returns a set of temporary security credentials for users who have been authenticated via a SAML authentication response. This operation provides a mechanism for tying an enterprise identity store or directory to role-based Amazon Web Services access without user-specific credentials or configuration. For a comparison of `AssumeRoleWithSAML` with the other API operations that produce temporary credentials, see [Requesting Temporary Security Credentials](https://docs.aws.amazon.com/IAM/latest/UserGuide/id_credentials_temp_request.html) and [Compare STS credentials](https://docs.aws.amazon.com/IAM/latest/UserGuide/id_credentials_sts-comparison.html) in the *IAM User Guide*.
     ///
@@ -129,10 +135,11 @@ impl Client {
     /// - [Creating SAML Identity Providers](https://docs.aws.amazon.com/IAM/latest/UserGuide/id_roles_providers_create_saml.html) in the *IAM User Guide*.
     /// - [Configuring a Relying Party and Claims](https://docs.aws.amazon.com/IAM/latest/UserGuide/id_roles_providers_create_saml_relying-party.html) in the *IAM User Guide*.
     /// - [Creating a Role for SAML 2.0 Federation](https://docs.aws.amazon.com/IAM/latest/UserGuide/id_roles_create_for-idp_saml.html) in the *IAM User Guide*.
-    pub fn assume_role_with_saml(
-        &self,
-    ) -> AssumeRoleWithSamlRequest<rboto::ServiceClient> {
-        AssumeRoleWithSamlRequest::with_client(self.inner.clone())
+    pub fn assume_role_with_saml(&self) -> AssumeRoleWithSamlInput {
+        AssumeRoleWithSamlInput {
+            _client: rboto::__private::Bound::to(&self.inner),
+            ..Default::default()
+        }
     }
     /// Returns a set of temporary security credentials for users who have been authenticated in a mobile or web application with a web identity provider. Example providers include the OAuth 2.0 providers Login with Amazon and Facebook, or any OpenID Connect-compatible identity provider such as Google or [Amazon Cognito federated identities](https://docs.aws.amazon.com/cognito/latest/developerguide/cognito-identity.html).
     ///
@@ -178,10 +185,11 @@ impl Client {
     ///
     /// - [Using Web Identity Federation API Operations for Mobile Apps](https://docs.aws.amazon.com/IAM/latest/UserGuide/id_roles_providers_oidc_manual.html) and [Federation Through a Web-based Identity Provider](https://docs.aws.amazon.com/IAM/latest/UserGuide/id_credentials_temp_request.html#api_assumerolewithwebidentity).
     /// - [Amazon Web Services SDK for iOS Developer Guide](http://aws.amazon.com/sdkforios/) and [Amazon Web Services SDK for Android Developer Guide](http://aws.amazon.com/sdkforandroid/). These toolkits contain sample apps that show how to invoke the identity providers. The toolkits then show how to use the information from these providers to get and use temporary security credentials.
-    pub fn assume_role_with_web_identity(
-        &self,
-    ) -> AssumeRoleWithWebIdentityRequest<rboto::ServiceClient> {
-        AssumeRoleWithWebIdentityRequest::with_client(self.inner.clone())
+    pub fn assume_role_with_web_identity(&self) -> AssumeRoleWithWebIdentityInput {
+        AssumeRoleWithWebIdentityInput {
+            _client: rboto::__private::Bound::to(&self.inner),
+            ..Default::default()
+        }
     }
     /// Returns a set of short term credentials you can use to perform privileged tasks on a member account in your organization. You must use credentials from an Organizations management account or a delegated administrator account for IAM to call `AssumeRoot`. You cannot use root user credentials to make this call.
     ///
@@ -192,8 +200,11 @@ impl Client {
     /// You can track AssumeRoot in CloudTrail logs to determine what actions were performed in a session. For more information, see [Track privileged tasks in CloudTrail](https://docs.aws.amazon.com/IAM/latest/UserGuide/cloudtrail-track-privileged-tasks.html) in the *IAM User Guide*.
     ///
     /// When granting access to privileged tasks you should only grant the necessary permissions required to perform that task. For more information, see [Security best practices in IAM](https://docs.aws.amazon.com/IAM/latest/UserGuide/best-practices.html). In addition, you can use [service control policies](https://docs.aws.amazon.com/organizations/latest/userguide/orgs_manage_policies_scps.html) (SCPs) to manage and limit permissions in your organization. See [General examples](https://docs.aws.amazon.com/organizations/latest/userguide/orgs_manage_policies_scps_examples_general.html) in the *Organizations User Guide* for more information on SCPs.
-    pub fn assume_root(&self) -> AssumeRootRequest<rboto::ServiceClient> {
-        AssumeRootRequest::with_client(self.inner.clone())
+    pub fn assume_root(&self) -> AssumeRootInput {
+        AssumeRootInput {
+            _client: rboto::__private::Bound::to(&self.inner),
+            ..Default::default()
+        }
     }
     /// Decodes additional information about the authorization status of a request from an encoded message returned in response to an Amazon Web Services request.
     ///
@@ -210,10 +221,11 @@ impl Client {
     /// - The requested action.
     /// - The requested resource.
     /// - The values of condition keys in the context of the user's request.
-    pub fn decode_authorization_message(
-        &self,
-    ) -> DecodeAuthorizationMessageRequest<rboto::ServiceClient> {
-        DecodeAuthorizationMessageRequest::with_client(self.inner.clone())
+    pub fn decode_authorization_message(&self) -> DecodeAuthorizationMessageInput {
+        DecodeAuthorizationMessageInput {
+            _client: rboto::__private::Bound::to(&self.inner),
+            ..Default::default()
+        }
     }
     /// Returns the account identifier for the specified access key ID.
     ///
@@ -222,20 +234,27 @@ impl Client {
     /// When you pass an access key ID to this operation, it returns the ID of the Amazon Web Services account to which the keys belong. Access key IDs beginning with `AKIA` are long-term credentials for an IAM user or the Amazon Web Services account root user. Access key IDs beginning with `ASIA` are temporary credentials that are created using STS operations. If the account in the response belongs to you, you can sign in as the root user and review your root user access keys. Then, you can pull a [credentials report](https://docs.aws.amazon.com/IAM/latest/UserGuide/id_credentials_getting-report.html) to learn which IAM user owns the keys. To learn who requested the temporary credentials for an `ASIA` access key, view the STS events in your [CloudTrail logs](https://docs.aws.amazon.com/IAM/latest/UserGuide/cloudtrail-integration.html) in the *IAM User Guide*.
     ///
     /// This operation does not indicate the state of the access key. The key might be active, inactive, or deleted. Active keys might not have permissions to perform an operation. Providing a deleted access key might return an error that the key doesn't exist.
-    pub fn get_access_key_info(&self) -> GetAccessKeyInfoRequest<rboto::ServiceClient> {
-        GetAccessKeyInfoRequest::with_client(self.inner.clone())
+    pub fn get_access_key_info(&self) -> GetAccessKeyInfoInput {
+        GetAccessKeyInfoInput {
+            _client: rboto::__private::Bound::to(&self.inner),
+            ..Default::default()
+        }
     }
     /// Returns details about the IAM user or role whose credentials are used to call the operation.
     ///
     /// **Note:** No permissions are required to perform this operation. If an administrator attaches a policy to your identity that explicitly denies access to the `sts:GetCallerIdentity` action, you can still perform this operation. Permissions are not required because the same information is returned when access is denied. To view an example response, see [I Am Not Authorized to Perform: iam:DeleteVirtualMFADevice](https://docs.aws.amazon.com/IAM/latest/UserGuide/troubleshoot_general.html#troubleshoot_general_access-denied-delete-mfa) in the *IAM User Guide*.
-    pub fn get_caller_identity(&self) -> GetCallerIdentityRequest<rboto::ServiceClient> {
-        GetCallerIdentityRequest::with_client(self.inner.clone())
+    pub fn get_caller_identity(&self) -> GetCallerIdentityInput {
+        GetCallerIdentityInput {
+            _client: rboto::__private::Bound::to(&self.inner),
+            ..Default::default()
+        }
     }
     /// Exchanges a trade-in token for temporary Amazon Web Services credentials with the permissions associated with the assumed principal. This operation allows you to obtain credentials for a specific principal based on a trade-in token, enabling delegation of access to Amazon Web Services resources.
-    pub fn get_delegated_access_token(
-        &self,
-    ) -> GetDelegatedAccessTokenRequest<rboto::ServiceClient> {
-        GetDelegatedAccessTokenRequest::with_client(self.inner.clone())
+    pub fn get_delegated_access_token(&self) -> GetDelegatedAccessTokenInput {
+        GetDelegatedAccessTokenInput {
+            _client: rboto::__private::Bound::to(&self.inner),
+            ..Default::default()
+        }
     }
     /// Returns a set of temporary security credentials (consisting of an access key ID, a secret access key, and a security token) for a user. A typical use is in a proxy application that gets temporary security credentials on behalf of distributed applications inside a corporate network.
     ///
@@ -273,10 +292,11 @@ impl Client {
     /// An administrator must grant you the permissions necessary to pass session tags. The administrator can also create granular permissions to allow you to pass only specific session tags. For more information, see [Tutorial: Using Tags for Attribute-Based Access Control](https://docs.aws.amazon.com/IAM/latest/UserGuide/tutorial_attribute-based-access-control.html) in the *IAM User Guide*.
     ///
     /// Tag key–value pairs are not case sensitive, but case is preserved. This means that you cannot have separate `Department` and `department` tag keys. Assume that the user that you are federating has the `Department`=`Marketing` tag and you pass the `department`=`engineering` session tag. `Department` and `department` are not saved as separate tags, and the session tag passed in the request takes precedence over the user tag.
-    pub fn get_federation_token(
-        &self,
-    ) -> GetFederationTokenRequest<rboto::ServiceClient> {
-        GetFederationTokenRequest::with_client(self.inner.clone())
+    pub fn get_federation_token(&self) -> GetFederationTokenInput {
+        GetFederationTokenInput {
+            _client: rboto::__private::Bound::to(&self.inner),
+            ..Default::default()
+        }
     }
     /// Returns a set of temporary credentials for an Amazon Web Services account or IAM user. The credentials consist of an access key ID, a secret access key, and a security token. Typically, you use `GetSessionToken` if you want to use MFA to protect programmatic calls to specific Amazon Web Services API operations like Amazon EC2 `StopInstances`.
     ///
@@ -300,15 +320,19 @@ impl Client {
     /// **Note:** Although it is possible to call `GetSessionToken` using the security credentials of an Amazon Web Services account root user rather than an IAM user, we do not recommend it. If `GetSessionToken` is called using root user credentials, the temporary credentials have root user permissions. For more information, see [Safeguard your root user credentials and don't use them for everyday tasks](https://docs.aws.amazon.com/IAM/latest/UserGuide/best-practices.html#lock-away-credentials) in the *IAM User Guide*
     ///
     /// For more information about using `GetSessionToken` to create temporary credentials, see [Temporary Credentials for Users in Untrusted Environments](https://docs.aws.amazon.com/IAM/latest/UserGuide/id_credentials_temp_request.html#api_getsessiontoken) in the *IAM User Guide*.
-    pub fn get_session_token(&self) -> GetSessionTokenRequest<rboto::ServiceClient> {
-        GetSessionTokenRequest::with_client(self.inner.clone())
+    pub fn get_session_token(&self) -> GetSessionTokenInput {
+        GetSessionTokenInput {
+            _client: rboto::__private::Bound::to(&self.inner),
+            ..Default::default()
+        }
     }
     /// Returns a signed JSON Web Token (JWT) that represents the calling Amazon Web Services identity. The returned JWT can be used to authenticate with external services that support OIDC discovery. The token is signed by Amazon Web Services STS and can be publicly verified using the verification keys published at the issuer's JWKS endpoint.
     ///
     /// **Note:** The `GetWebIdentityToken` API is not available on the STS Global endpoint.
-    pub fn get_web_identity_token(
-        &self,
-    ) -> GetWebIdentityTokenRequest<rboto::ServiceClient> {
-        GetWebIdentityTokenRequest::with_client(self.inner.clone())
+    pub fn get_web_identity_token(&self) -> GetWebIdentityTokenInput {
+        GetWebIdentityTokenInput {
+            _client: rboto::__private::Bound::to(&self.inner),
+            ..Default::default()
+        }
     }
 }

@@ -60,64 +60,58 @@ impl rboto::ModeledError for Exception {
     fn from_modeled(index: usize, value: rboto::Value) -> Option<Self> {
         Some(
             match index {
-                0 => {
-                    Self::ExpiredTokenException(
-                        rboto::FromValue::from_value(value).ok()?,
-                    )
-                }
+                0 => Self::ExpiredTokenException(rv::FromValue::from_value(value).ok()?),
                 1 => {
                     Self::ExpiredTradeInTokenException(
-                        rboto::FromValue::from_value(value).ok()?,
+                        rv::FromValue::from_value(value).ok()?,
                     )
                 }
                 2 => {
                     Self::IdpCommunicationErrorException(
-                        rboto::FromValue::from_value(value).ok()?,
+                        rv::FromValue::from_value(value).ok()?,
                     )
                 }
                 3 => {
                     Self::IdpRejectedClaimException(
-                        rboto::FromValue::from_value(value).ok()?,
+                        rv::FromValue::from_value(value).ok()?,
                     )
                 }
                 4 => {
                     Self::InvalidAuthorizationMessageException(
-                        rboto::FromValue::from_value(value).ok()?,
+                        rv::FromValue::from_value(value).ok()?,
                     )
                 }
                 5 => {
                     Self::InvalidIdentityTokenException(
-                        rboto::FromValue::from_value(value).ok()?,
+                        rv::FromValue::from_value(value).ok()?,
                     )
                 }
                 6 => {
                     Self::JwtPayloadSizeExceededException(
-                        rboto::FromValue::from_value(value).ok()?,
+                        rv::FromValue::from_value(value).ok()?,
                     )
                 }
                 7 => {
                     Self::MalformedPolicyDocumentException(
-                        rboto::FromValue::from_value(value).ok()?,
+                        rv::FromValue::from_value(value).ok()?,
                     )
                 }
                 8 => {
                     Self::OutboundWebIdentityFederationDisabledException(
-                        rboto::FromValue::from_value(value).ok()?,
+                        rv::FromValue::from_value(value).ok()?,
                     )
                 }
                 9 => {
                     Self::PackedPolicyTooLargeException(
-                        rboto::FromValue::from_value(value).ok()?,
+                        rv::FromValue::from_value(value).ok()?,
                     )
                 }
                 10 => {
-                    Self::RegionDisabledException(
-                        rboto::FromValue::from_value(value).ok()?,
-                    )
+                    Self::RegionDisabledException(rv::FromValue::from_value(value).ok()?)
                 }
                 11 => {
                     Self::SessionDurationEscalationException(
-                        rboto::FromValue::from_value(value).ok()?,
+                        rv::FromValue::from_value(value).ok()?,
                     )
                 }
                 _ => return None,
@@ -130,141 +124,123 @@ pub type Error = rboto::Error<Exception>;
 #[allow(unused_imports)]
 use super::{input::*, output::*, types::*};
 #[allow(unused_imports)]
-use rboto::value as rv;
+use rboto::__private as rv;
 #[allow(unused_imports)]
 use std::collections::HashMap;
 /// The web identity token that was passed is expired or is not valid. Get a new identity token from the identity provider and then retry the request.
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct ExpiredTokenException {
     pub message: Option<String>,
 }
-impl rboto::FromValue for ExpiredTokenException {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "ExpiredTokenException")?;
-        Ok(Self { message: m.take(0)? })
-    }
-}
+rboto::__structure!(
+    ExpiredTokenException "ExpiredTokenException"[from] { message : String } {}
+);
 /// The trade-in token provided in the request has expired and can no longer be exchanged for credentials. Request a new token and retry the operation.
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct ExpiredTradeInTokenException {
     pub message: Option<String>,
 }
-impl rboto::FromValue for ExpiredTradeInTokenException {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "ExpiredTradeInTokenException")?;
-        Ok(Self { message: m.take(0)? })
-    }
-}
+rboto::__structure!(
+    ExpiredTradeInTokenException "ExpiredTradeInTokenException"[from] { message : String
+    } {}
+);
 /// The request could not be fulfilled because the identity provider (IDP) that was asked to verify the incoming identity token could not be reached. This is often a transient error caused by network conditions. Retry the request a limited number of times so that you don't exceed the request rate. If the error persists, the identity provider might be down or not responding.
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct IdpCommunicationErrorException {
     pub message: Option<String>,
 }
-impl rboto::FromValue for IdpCommunicationErrorException {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "IDPCommunicationErrorException")?;
-        Ok(Self { message: m.take(0)? })
-    }
-}
+rboto::__structure!(
+    IdpCommunicationErrorException "IDPCommunicationErrorException"[from] { message :
+    String } {}
+);
 /// The identity provider (IdP) reported that authentication failed. This might be because the claim is invalid.
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct IdpRejectedClaimException {
     pub message: Option<String>,
 }
-impl rboto::FromValue for IdpRejectedClaimException {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "IDPRejectedClaimException")?;
-        Ok(Self { message: m.take(0)? })
-    }
-}
+rboto::__structure!(
+    IdpRejectedClaimException "IDPRejectedClaimException"[from] { message : String } {}
+);
 /// The error returned if the message passed to `DecodeAuthorizationMessage` was invalid. This can happen if the token contains invalid characters, such as line breaks, or if the message has expired.
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct InvalidAuthorizationMessageException {
     pub message: Option<String>,
 }
-impl rboto::FromValue for InvalidAuthorizationMessageException {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "InvalidAuthorizationMessageException")?;
-        Ok(Self { message: m.take(0)? })
-    }
-}
+rboto::__structure!(
+    InvalidAuthorizationMessageException "InvalidAuthorizationMessageException"[from] {
+    message : String } {}
+);
 /// The web identity token that was passed could not be validated by Amazon Web Services. Get a new identity token from the identity provider and then retry the request.
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct InvalidIdentityTokenException {
     pub message: Option<String>,
 }
-impl rboto::FromValue for InvalidIdentityTokenException {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "InvalidIdentityTokenException")?;
-        Ok(Self { message: m.take(0)? })
-    }
-}
+rboto::__structure!(
+    InvalidIdentityTokenException "InvalidIdentityTokenException"[from] { message :
+    String } {}
+);
 /// The requested token payload size exceeds the maximum allowed size. Reduce the number of request tags included in the `GetWebIdentityToken` API call to reduce the token payload size.
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct JwtPayloadSizeExceededException {
     pub message: Option<String>,
 }
-impl rboto::FromValue for JwtPayloadSizeExceededException {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "JWTPayloadSizeExceededException")?;
-        Ok(Self { message: m.take(0)? })
-    }
-}
+rboto::__structure!(
+    JwtPayloadSizeExceededException "JWTPayloadSizeExceededException"[from] { message :
+    String } {}
+);
 /// The request was rejected because the policy document was malformed. The error message describes the specific error.
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct MalformedPolicyDocumentException {
     pub message: Option<String>,
 }
-impl rboto::FromValue for MalformedPolicyDocumentException {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "MalformedPolicyDocumentException")?;
-        Ok(Self { message: m.take(0)? })
-    }
-}
+rboto::__structure!(
+    MalformedPolicyDocumentException "MalformedPolicyDocumentException"[from] { message :
+    String } {}
+);
 /// The outbound web identity federation feature is not enabled for this account. To use this feature, you must first enable it through the Amazon Web Services Management Console or API.
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct OutboundWebIdentityFederationDisabledException {
     pub message: Option<String>,
 }
-impl rboto::FromValue for OutboundWebIdentityFederationDisabledException {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(
-            v,
-            "OutboundWebIdentityFederationDisabledException",
-        )?;
-        Ok(Self { message: m.take(0)? })
-    }
-}
+rboto::__structure!(
+    OutboundWebIdentityFederationDisabledException
+    "OutboundWebIdentityFederationDisabledException"[from] { message : String } {}
+);
 /// The request was rejected because the total packed size of the session policies and session tags combined was too large. An Amazon Web Services conversion compresses the session policy document, session policy ARNs, and session tags into a packed binary format that has a separate limit. The error message indicates by percentage how close the policies and tags are to the upper size limit.
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct PackedPolicyTooLargeException {
     pub message: Option<String>,
 }
-impl rboto::FromValue for PackedPolicyTooLargeException {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "PackedPolicyTooLargeException")?;
-        Ok(Self { message: m.take(0)? })
-    }
-}
+rboto::__structure!(
+    PackedPolicyTooLargeException "PackedPolicyTooLargeException"[from] { message :
+    String } {}
+);
 /// STS is not activated in the requested region for the account that is being asked to generate credentials. The account administrator must use the IAM console to activate STS in that region.
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct RegionDisabledException {
     pub message: Option<String>,
 }
-impl rboto::FromValue for RegionDisabledException {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "RegionDisabledException")?;
-        Ok(Self { message: m.take(0)? })
-    }
-}
+rboto::__structure!(
+    RegionDisabledException "RegionDisabledException"[from] { message : String } {}
+);
 /// The requested token duration would extend the session beyond its original expiration time. You cannot use this operation to extend the lifetime of a session beyond what was granted when the session was originally created.
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct SessionDurationEscalationException {
     pub message: Option<String>,
 }
-impl rboto::FromValue for SessionDurationEscalationException {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "SessionDurationEscalationException")?;
-        Ok(Self { message: m.take(0)? })
-    }
-}
+rboto::__structure!(
+    SessionDurationEscalationException "SessionDurationEscalationException"[from] {
+    message : String } {}
+);

@@ -3,11 +3,12 @@
 #[allow(unused_imports)]
 use super::{error::*, output::*, types::*};
 #[allow(unused_imports)]
-use rboto::value as rv;
+use rboto::__private as rv;
 #[allow(unused_imports)]
 use std::collections::HashMap;
-#[derive(Clone, PartialEq)]
-pub struct AssumeRoleRequest<C = ()> {
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct AssumeRoleInput {
     /// The Amazon Resource Name (ARN) of the role to assume.
     pub role_arn: Option<String>,
     /// An identifier for the assumed role session.
@@ -33,135 +34,19 @@ pub struct AssumeRoleRequest<C = ()> {
     /// A list of previously acquired trusted context assertions in the format of a JSON array. The trusted context assertion is signed and encrypted by Amazon Web Services STS.
     pub provided_contexts: Option<Vec<ProvidedContext>>,
     pub minimum_session_token_size: Option<i32>,
-    #[doc(hidden)]
-    pub _client: C,
+    pub(crate) _client: rboto::__private::Bound,
 }
-impl Default for AssumeRoleRequest {
-    fn default() -> Self {
-        Self::with_client(())
-    }
-}
-impl<C> AssumeRoleRequest<C> {
-    #[doc(hidden)]
-    pub fn with_client(client: C) -> Self {
-        Self {
-            role_arn: None,
-            role_session_name: None,
-            policy_arns: None,
-            policy: None,
-            duration_seconds: None,
-            tags: None,
-            transitive_tag_keys: None,
-            external_id: None,
-            serial_number: None,
-            token_code: None,
-            source_identity: None,
-            provided_contexts: None,
-            minimum_session_token_size: None,
-            _client: client,
-        }
-    }
-    /// Sets `RoleArn`.
-    pub fn role_arn(mut self, v: impl Into<String>) -> Self {
-        self.role_arn = Some(v.into());
-        self
-    }
-    /// Sets `RoleSessionName`.
-    pub fn role_session_name(mut self, v: impl Into<String>) -> Self {
-        self.role_session_name = Some(v.into());
-        self
-    }
-    /// Sets `PolicyArns`.
-    pub fn policy_arns(mut self, v: impl Into<Vec<PolicyDescriptorType>>) -> Self {
-        self.policy_arns = Some(v.into());
-        self
-    }
-    /// Sets `Policy`.
-    pub fn policy(mut self, v: impl Into<String>) -> Self {
-        self.policy = Some(v.into());
-        self
-    }
-    /// Sets `DurationSeconds`.
-    pub fn duration_seconds(mut self, v: i32) -> Self {
-        self.duration_seconds = Some(v);
-        self
-    }
-    /// Sets `Tags`.
-    pub fn tags(mut self, v: impl Into<Vec<Tag>>) -> Self {
-        self.tags = Some(v.into());
-        self
-    }
-    /// Sets `TransitiveTagKeys`.
-    pub fn transitive_tag_keys(mut self, v: impl Into<Vec<String>>) -> Self {
-        self.transitive_tag_keys = Some(v.into());
-        self
-    }
-    /// Sets `ExternalId`.
-    pub fn external_id(mut self, v: impl Into<String>) -> Self {
-        self.external_id = Some(v.into());
-        self
-    }
-    /// Sets `SerialNumber`.
-    pub fn serial_number(mut self, v: impl Into<String>) -> Self {
-        self.serial_number = Some(v.into());
-        self
-    }
-    /// Sets `TokenCode`.
-    pub fn token_code(mut self, v: impl Into<String>) -> Self {
-        self.token_code = Some(v.into());
-        self
-    }
-    /// Sets `SourceIdentity`.
-    pub fn source_identity(mut self, v: impl Into<String>) -> Self {
-        self.source_identity = Some(v.into());
-        self
-    }
-    /// Sets `ProvidedContexts`.
-    pub fn provided_contexts(mut self, v: impl Into<Vec<ProvidedContext>>) -> Self {
-        self.provided_contexts = Some(v.into());
-        self
-    }
-    /// Sets `MinimumSessionTokenSize`.
-    pub fn minimum_session_token_size(mut self, v: i32) -> Self {
-        self.minimum_session_token_size = Some(v);
-        self
-    }
-}
-impl<C> ::std::fmt::Debug for AssumeRoleRequest<C> {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.debug_struct("AssumeRoleRequest")
-            .field("role_arn", &self.role_arn)
-            .field("role_session_name", &self.role_session_name)
-            .field("policy_arns", &self.policy_arns)
-            .field("policy", &self.policy)
-            .field("duration_seconds", &self.duration_seconds)
-            .field("tags", &self.tags)
-            .field("transitive_tag_keys", &self.transitive_tag_keys)
-            .field("external_id", &self.external_id)
-            .field("serial_number", &self.serial_number)
-            .field("token_code", &self.token_code)
-            .field("source_identity", &self.source_identity)
-            .field("provided_contexts", &self.provided_contexts)
-            .field("minimum_session_token_size", &self.minimum_session_token_size)
-            .finish()
-    }
-}
-impl<C> rboto::IntoValue for AssumeRoleRequest<C> {
-    fn into_value(self) -> rboto::Value {
-        rboto::Value::Struct(
-            vec![
-                rv::opt(self.role_arn), rv::opt(self.role_session_name), rv::opt(self
-                .policy_arns), rv::opt(self.policy), rv::opt(self.duration_seconds),
-                rv::opt(self.tags), rv::opt(self.transitive_tag_keys), rv::opt(self
-                .external_id), rv::opt(self.serial_number), rv::opt(self.token_code),
-                rv::opt(self.source_identity), rv::opt(self.provided_contexts),
-                rv::opt(self.minimum_session_token_size)
-            ],
-        )
-    }
-}
-#[derive(Clone, PartialEq)]
-pub struct AssumeRoleWithSamlRequest<C = ()> {
+rboto::__structure!(
+    AssumeRoleInput "AssumeRoleRequest"[set debug into] { role_arn : String,
+    role_session_name : String, policy_arns : Vec < PolicyDescriptorType >, policy :
+    String, duration_seconds = i32, tags : Vec < Tag >, transitive_tag_keys : Vec <
+    String >, external_id : String, serial_number : String, token_code : String,
+    source_identity : String, provided_contexts : Vec < ProvidedContext >,
+    minimum_session_token_size = i32 } { _client }
+);
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct AssumeRoleWithSamlInput {
     /// The Amazon Resource Name (ARN) of the role that the caller is assuming.
     pub role_arn: Option<String>,
     /// The Amazon Resource Name (ARN) of the SAML provider in IAM that describes the IdP.
@@ -175,90 +60,17 @@ pub struct AssumeRoleWithSamlRequest<C = ()> {
     /// The duration, in seconds, of the role session. Your role session lasts for the duration that you specify for the `DurationSeconds` parameter, or until the time specified in the SAML authentication response's `SessionNotOnOrAfter` value, whichever is shorter. You can provide a `DurationSeconds` value from 900 seconds (15 minutes) up to the maximum session duration setting for the role.
     pub duration_seconds: Option<i32>,
     pub minimum_session_token_size: Option<i32>,
-    #[doc(hidden)]
-    pub _client: C,
+    pub(crate) _client: rboto::__private::Bound,
 }
-impl Default for AssumeRoleWithSamlRequest {
-    fn default() -> Self {
-        Self::with_client(())
-    }
-}
-impl<C> AssumeRoleWithSamlRequest<C> {
-    #[doc(hidden)]
-    pub fn with_client(client: C) -> Self {
-        Self {
-            role_arn: None,
-            principal_arn: None,
-            saml_assertion: None,
-            policy_arns: None,
-            policy: None,
-            duration_seconds: None,
-            minimum_session_token_size: None,
-            _client: client,
-        }
-    }
-    /// Sets `RoleArn`.
-    pub fn role_arn(mut self, v: impl Into<String>) -> Self {
-        self.role_arn = Some(v.into());
-        self
-    }
-    /// Sets `PrincipalArn`.
-    pub fn principal_arn(mut self, v: impl Into<String>) -> Self {
-        self.principal_arn = Some(v.into());
-        self
-    }
-    /// Sets `SAMLAssertion`.
-    pub fn saml_assertion(mut self, v: impl Into<String>) -> Self {
-        self.saml_assertion = Some(v.into());
-        self
-    }
-    /// Sets `PolicyArns`.
-    pub fn policy_arns(mut self, v: impl Into<Vec<PolicyDescriptorType>>) -> Self {
-        self.policy_arns = Some(v.into());
-        self
-    }
-    /// Sets `Policy`.
-    pub fn policy(mut self, v: impl Into<String>) -> Self {
-        self.policy = Some(v.into());
-        self
-    }
-    /// Sets `DurationSeconds`.
-    pub fn duration_seconds(mut self, v: i32) -> Self {
-        self.duration_seconds = Some(v);
-        self
-    }
-    /// Sets `MinimumSessionTokenSize`.
-    pub fn minimum_session_token_size(mut self, v: i32) -> Self {
-        self.minimum_session_token_size = Some(v);
-        self
-    }
-}
-impl<C> ::std::fmt::Debug for AssumeRoleWithSamlRequest<C> {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.debug_struct("AssumeRoleWithSamlRequest")
-            .field("role_arn", &self.role_arn)
-            .field("principal_arn", &self.principal_arn)
-            .field("saml_assertion", &rboto::types::Redacted(&self.saml_assertion))
-            .field("policy_arns", &self.policy_arns)
-            .field("policy", &self.policy)
-            .field("duration_seconds", &self.duration_seconds)
-            .field("minimum_session_token_size", &self.minimum_session_token_size)
-            .finish()
-    }
-}
-impl<C> rboto::IntoValue for AssumeRoleWithSamlRequest<C> {
-    fn into_value(self) -> rboto::Value {
-        rboto::Value::Struct(
-            vec![
-                rv::opt(self.role_arn), rv::opt(self.principal_arn), rv::opt(self
-                .saml_assertion), rv::opt(self.policy_arns), rv::opt(self.policy),
-                rv::opt(self.duration_seconds), rv::opt(self.minimum_session_token_size)
-            ],
-        )
-    }
-}
-#[derive(Clone, PartialEq)]
-pub struct AssumeRoleWithWebIdentityRequest<C = ()> {
+rboto::__structure!(
+    AssumeRoleWithSamlInput "AssumeRoleWithSAMLRequest"[set debug into] { role_arn :
+    String, principal_arn : String, saml_assertion : String[sensitive], policy_arns : Vec
+    < PolicyDescriptorType >, policy : String, duration_seconds = i32,
+    minimum_session_token_size = i32 } { _client }
+);
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct AssumeRoleWithWebIdentityInput {
     /// The Amazon Resource Name (ARN) of the role that the caller is assuming.
     pub role_arn: Option<String>,
     /// An identifier for the assumed role session. Typically, you pass the name or identifier that is associated with the user who is using your application. That way, the temporary security credentials that your application will use are associated with that user. This session name is included as part of the ARN and assumed role ID in the `AssumedRoleUser` response element.
@@ -274,101 +86,18 @@ pub struct AssumeRoleWithWebIdentityRequest<C = ()> {
     /// The duration, in seconds, of the role session. The value can range from 900 seconds (15 minutes) up to the maximum session duration setting for the role. This setting can have a value from 1 hour to 12 hours. If you specify a value higher than this setting, the operation fails.
     pub duration_seconds: Option<i32>,
     pub minimum_session_token_size: Option<i32>,
-    #[doc(hidden)]
-    pub _client: C,
+    pub(crate) _client: rboto::__private::Bound,
 }
-impl Default for AssumeRoleWithWebIdentityRequest {
-    fn default() -> Self {
-        Self::with_client(())
+rboto::__structure!(
+    AssumeRoleWithWebIdentityInput "AssumeRoleWithWebIdentityRequest"[set debug into] {
+    role_arn : String, role_session_name : String, web_identity_token :
+    String[sensitive], provider_id : String, policy_arns : Vec < PolicyDescriptorType >,
+    policy : String, duration_seconds = i32, minimum_session_token_size = i32 } { _client
     }
-}
-impl<C> AssumeRoleWithWebIdentityRequest<C> {
-    #[doc(hidden)]
-    pub fn with_client(client: C) -> Self {
-        Self {
-            role_arn: None,
-            role_session_name: None,
-            web_identity_token: None,
-            provider_id: None,
-            policy_arns: None,
-            policy: None,
-            duration_seconds: None,
-            minimum_session_token_size: None,
-            _client: client,
-        }
-    }
-    /// Sets `RoleArn`.
-    pub fn role_arn(mut self, v: impl Into<String>) -> Self {
-        self.role_arn = Some(v.into());
-        self
-    }
-    /// Sets `RoleSessionName`.
-    pub fn role_session_name(mut self, v: impl Into<String>) -> Self {
-        self.role_session_name = Some(v.into());
-        self
-    }
-    /// Sets `WebIdentityToken`.
-    pub fn web_identity_token(mut self, v: impl Into<String>) -> Self {
-        self.web_identity_token = Some(v.into());
-        self
-    }
-    /// Sets `ProviderId`.
-    pub fn provider_id(mut self, v: impl Into<String>) -> Self {
-        self.provider_id = Some(v.into());
-        self
-    }
-    /// Sets `PolicyArns`.
-    pub fn policy_arns(mut self, v: impl Into<Vec<PolicyDescriptorType>>) -> Self {
-        self.policy_arns = Some(v.into());
-        self
-    }
-    /// Sets `Policy`.
-    pub fn policy(mut self, v: impl Into<String>) -> Self {
-        self.policy = Some(v.into());
-        self
-    }
-    /// Sets `DurationSeconds`.
-    pub fn duration_seconds(mut self, v: i32) -> Self {
-        self.duration_seconds = Some(v);
-        self
-    }
-    /// Sets `MinimumSessionTokenSize`.
-    pub fn minimum_session_token_size(mut self, v: i32) -> Self {
-        self.minimum_session_token_size = Some(v);
-        self
-    }
-}
-impl<C> ::std::fmt::Debug for AssumeRoleWithWebIdentityRequest<C> {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.debug_struct("AssumeRoleWithWebIdentityRequest")
-            .field("role_arn", &self.role_arn)
-            .field("role_session_name", &self.role_session_name)
-            .field(
-                "web_identity_token",
-                &rboto::types::Redacted(&self.web_identity_token),
-            )
-            .field("provider_id", &self.provider_id)
-            .field("policy_arns", &self.policy_arns)
-            .field("policy", &self.policy)
-            .field("duration_seconds", &self.duration_seconds)
-            .field("minimum_session_token_size", &self.minimum_session_token_size)
-            .finish()
-    }
-}
-impl<C> rboto::IntoValue for AssumeRoleWithWebIdentityRequest<C> {
-    fn into_value(self) -> rboto::Value {
-        rboto::Value::Struct(
-            vec![
-                rv::opt(self.role_arn), rv::opt(self.role_session_name), rv::opt(self
-                .web_identity_token), rv::opt(self.provider_id), rv::opt(self
-                .policy_arns), rv::opt(self.policy), rv::opt(self.duration_seconds),
-                rv::opt(self.minimum_session_token_size)
-            ],
-        )
-    }
-}
-#[derive(Clone, PartialEq)]
-pub struct AssumeRootRequest<C = ()> {
+);
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct AssumeRootInput {
     /// The member account principal ARN or account ID.
     pub target_principal: Option<String>,
     /// The identity based policy that scopes the session to the privileged tasks that can be performed. You must use one of following Amazon Web Services managed policies to scope root session actions:
@@ -376,208 +105,57 @@ pub struct AssumeRootRequest<C = ()> {
     /// The duration, in seconds, of the privileged session. The value can range from 0 seconds up to the maximum session duration of 900 seconds (15 minutes). If you specify a value higher than this setting, the operation fails.
     pub duration_seconds: Option<i32>,
     pub minimum_session_token_size: Option<i32>,
-    #[doc(hidden)]
-    pub _client: C,
+    pub(crate) _client: rboto::__private::Bound,
 }
-impl Default for AssumeRootRequest {
-    fn default() -> Self {
-        Self::with_client(())
-    }
-}
-impl<C> AssumeRootRequest<C> {
-    #[doc(hidden)]
-    pub fn with_client(client: C) -> Self {
-        Self {
-            target_principal: None,
-            task_policy_arn: None,
-            duration_seconds: None,
-            minimum_session_token_size: None,
-            _client: client,
-        }
-    }
-    /// Sets `TargetPrincipal`.
-    pub fn target_principal(mut self, v: impl Into<String>) -> Self {
-        self.target_principal = Some(v.into());
-        self
-    }
-    /// Sets `TaskPolicyArn`.
-    pub fn task_policy_arn(mut self, v: PolicyDescriptorType) -> Self {
-        self.task_policy_arn = Some(v);
-        self
-    }
-    /// Sets `DurationSeconds`.
-    pub fn duration_seconds(mut self, v: i32) -> Self {
-        self.duration_seconds = Some(v);
-        self
-    }
-    /// Sets `MinimumSessionTokenSize`.
-    pub fn minimum_session_token_size(mut self, v: i32) -> Self {
-        self.minimum_session_token_size = Some(v);
-        self
-    }
-}
-impl<C> ::std::fmt::Debug for AssumeRootRequest<C> {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.debug_struct("AssumeRootRequest")
-            .field("target_principal", &self.target_principal)
-            .field("task_policy_arn", &self.task_policy_arn)
-            .field("duration_seconds", &self.duration_seconds)
-            .field("minimum_session_token_size", &self.minimum_session_token_size)
-            .finish()
-    }
-}
-impl<C> rboto::IntoValue for AssumeRootRequest<C> {
-    fn into_value(self) -> rboto::Value {
-        rboto::Value::Struct(
-            vec![
-                rv::opt(self.target_principal), rv::opt(self.task_policy_arn),
-                rv::opt(self.duration_seconds), rv::opt(self.minimum_session_token_size)
-            ],
-        )
-    }
-}
-#[derive(Clone, PartialEq)]
-pub struct DecodeAuthorizationMessageRequest<C = ()> {
+rboto::__structure!(
+    AssumeRootInput "AssumeRootRequest"[set debug into] { target_principal : String,
+    task_policy_arn : PolicyDescriptorType, duration_seconds = i32,
+    minimum_session_token_size = i32 } { _client }
+);
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct DecodeAuthorizationMessageInput {
     /// The encoded message that was returned with the response.
     pub encoded_message: Option<String>,
-    #[doc(hidden)]
-    pub _client: C,
+    pub(crate) _client: rboto::__private::Bound,
 }
-impl Default for DecodeAuthorizationMessageRequest {
-    fn default() -> Self {
-        Self::with_client(())
-    }
-}
-impl<C> DecodeAuthorizationMessageRequest<C> {
-    #[doc(hidden)]
-    pub fn with_client(client: C) -> Self {
-        Self {
-            encoded_message: None,
-            _client: client,
-        }
-    }
-    /// Sets `EncodedMessage`.
-    pub fn encoded_message(mut self, v: impl Into<String>) -> Self {
-        self.encoded_message = Some(v.into());
-        self
-    }
-}
-impl<C> ::std::fmt::Debug for DecodeAuthorizationMessageRequest<C> {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.debug_struct("DecodeAuthorizationMessageRequest")
-            .field("encoded_message", &self.encoded_message)
-            .finish()
-    }
-}
-impl<C> rboto::IntoValue for DecodeAuthorizationMessageRequest<C> {
-    fn into_value(self) -> rboto::Value {
-        rboto::Value::Struct(vec![rv::opt(self.encoded_message)])
-    }
-}
-#[derive(Clone, PartialEq)]
-pub struct GetAccessKeyInfoRequest<C = ()> {
+rboto::__structure!(
+    DecodeAuthorizationMessageInput "DecodeAuthorizationMessageRequest"[set debug into] {
+    encoded_message : String } { _client }
+);
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct GetAccessKeyInfoInput {
     /// The identifier of an access key.
     pub access_key_id: Option<String>,
-    #[doc(hidden)]
-    pub _client: C,
+    pub(crate) _client: rboto::__private::Bound,
 }
-impl Default for GetAccessKeyInfoRequest {
-    fn default() -> Self {
-        Self::with_client(())
-    }
+rboto::__structure!(
+    GetAccessKeyInfoInput "GetAccessKeyInfoRequest"[set debug into] { access_key_id :
+    String } { _client }
+);
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct GetCallerIdentityInput {
+    pub(crate) _client: rboto::__private::Bound,
 }
-impl<C> GetAccessKeyInfoRequest<C> {
-    #[doc(hidden)]
-    pub fn with_client(client: C) -> Self {
-        Self {
-            access_key_id: None,
-            _client: client,
-        }
-    }
-    /// Sets `AccessKeyId`.
-    pub fn access_key_id(mut self, v: impl Into<String>) -> Self {
-        self.access_key_id = Some(v.into());
-        self
-    }
-}
-impl<C> ::std::fmt::Debug for GetAccessKeyInfoRequest<C> {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.debug_struct("GetAccessKeyInfoRequest")
-            .field("access_key_id", &self.access_key_id)
-            .finish()
-    }
-}
-impl<C> rboto::IntoValue for GetAccessKeyInfoRequest<C> {
-    fn into_value(self) -> rboto::Value {
-        rboto::Value::Struct(vec![rv::opt(self.access_key_id)])
-    }
-}
-#[derive(Clone, PartialEq)]
-pub struct GetCallerIdentityRequest<C = ()> {
-    #[doc(hidden)]
-    pub _client: C,
-}
-impl Default for GetCallerIdentityRequest {
-    fn default() -> Self {
-        Self::with_client(())
-    }
-}
-impl<C> GetCallerIdentityRequest<C> {
-    #[doc(hidden)]
-    pub fn with_client(client: C) -> Self {
-        Self { _client: client }
-    }
-}
-impl<C> ::std::fmt::Debug for GetCallerIdentityRequest<C> {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.debug_struct("GetCallerIdentityRequest").finish()
-    }
-}
-impl<C> rboto::IntoValue for GetCallerIdentityRequest<C> {
-    fn into_value(self) -> rboto::Value {
-        rboto::Value::Struct(vec![])
-    }
-}
-#[derive(Clone, PartialEq)]
-pub struct GetDelegatedAccessTokenRequest<C = ()> {
+rboto::__structure!(
+    GetCallerIdentityInput "GetCallerIdentityRequest"[set debug into] {} { _client }
+);
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct GetDelegatedAccessTokenInput {
     /// The token to exchange for temporary Amazon Web Services credentials. This token must be valid and unexpired at the time of the request.
     pub trade_in_token: Option<String>,
-    #[doc(hidden)]
-    pub _client: C,
+    pub(crate) _client: rboto::__private::Bound,
 }
-impl Default for GetDelegatedAccessTokenRequest {
-    fn default() -> Self {
-        Self::with_client(())
-    }
-}
-impl<C> GetDelegatedAccessTokenRequest<C> {
-    #[doc(hidden)]
-    pub fn with_client(client: C) -> Self {
-        Self {
-            trade_in_token: None,
-            _client: client,
-        }
-    }
-    /// Sets `TradeInToken`.
-    pub fn trade_in_token(mut self, v: impl Into<String>) -> Self {
-        self.trade_in_token = Some(v.into());
-        self
-    }
-}
-impl<C> ::std::fmt::Debug for GetDelegatedAccessTokenRequest<C> {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.debug_struct("GetDelegatedAccessTokenRequest")
-            .field("trade_in_token", &rboto::types::Redacted(&self.trade_in_token))
-            .finish()
-    }
-}
-impl<C> rboto::IntoValue for GetDelegatedAccessTokenRequest<C> {
-    fn into_value(self) -> rboto::Value {
-        rboto::Value::Struct(vec![rv::opt(self.trade_in_token)])
-    }
-}
-#[derive(Clone, PartialEq)]
-pub struct GetFederationTokenRequest<C = ()> {
+rboto::__structure!(
+    GetDelegatedAccessTokenInput "GetDelegatedAccessTokenRequest"[set debug into] {
+    trade_in_token : String[sensitive] } { _client }
+);
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct GetFederationTokenInput {
     /// The name of the federated user. The name is used as an identifier for the temporary security credentials (such as `Bob`). For example, you can reference the federated user name in a resource-based policy, such as in an Amazon S3 bucket policy.
     pub name: Option<String>,
     /// An IAM policy in JSON format that you want to use as an inline session policy.
@@ -589,83 +167,16 @@ pub struct GetFederationTokenRequest<C = ()> {
     /// A list of session tags. Each session tag consists of a key name and an associated value. For more information about session tags, see [Passing Session Tags in STS](https://docs.aws.amazon.com/IAM/latest/UserGuide/id_session-tags.html) in the *IAM User Guide*.
     pub tags: Option<Vec<Tag>>,
     pub minimum_session_token_size: Option<i32>,
-    #[doc(hidden)]
-    pub _client: C,
+    pub(crate) _client: rboto::__private::Bound,
 }
-impl Default for GetFederationTokenRequest {
-    fn default() -> Self {
-        Self::with_client(())
-    }
-}
-impl<C> GetFederationTokenRequest<C> {
-    #[doc(hidden)]
-    pub fn with_client(client: C) -> Self {
-        Self {
-            name: None,
-            policy: None,
-            policy_arns: None,
-            duration_seconds: None,
-            tags: None,
-            minimum_session_token_size: None,
-            _client: client,
-        }
-    }
-    /// Sets `Name`.
-    pub fn name(mut self, v: impl Into<String>) -> Self {
-        self.name = Some(v.into());
-        self
-    }
-    /// Sets `Policy`.
-    pub fn policy(mut self, v: impl Into<String>) -> Self {
-        self.policy = Some(v.into());
-        self
-    }
-    /// Sets `PolicyArns`.
-    pub fn policy_arns(mut self, v: impl Into<Vec<PolicyDescriptorType>>) -> Self {
-        self.policy_arns = Some(v.into());
-        self
-    }
-    /// Sets `DurationSeconds`.
-    pub fn duration_seconds(mut self, v: i32) -> Self {
-        self.duration_seconds = Some(v);
-        self
-    }
-    /// Sets `Tags`.
-    pub fn tags(mut self, v: impl Into<Vec<Tag>>) -> Self {
-        self.tags = Some(v.into());
-        self
-    }
-    /// Sets `MinimumSessionTokenSize`.
-    pub fn minimum_session_token_size(mut self, v: i32) -> Self {
-        self.minimum_session_token_size = Some(v);
-        self
-    }
-}
-impl<C> ::std::fmt::Debug for GetFederationTokenRequest<C> {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.debug_struct("GetFederationTokenRequest")
-            .field("name", &self.name)
-            .field("policy", &self.policy)
-            .field("policy_arns", &self.policy_arns)
-            .field("duration_seconds", &self.duration_seconds)
-            .field("tags", &self.tags)
-            .field("minimum_session_token_size", &self.minimum_session_token_size)
-            .finish()
-    }
-}
-impl<C> rboto::IntoValue for GetFederationTokenRequest<C> {
-    fn into_value(self) -> rboto::Value {
-        rboto::Value::Struct(
-            vec![
-                rv::opt(self.name), rv::opt(self.policy), rv::opt(self.policy_arns),
-                rv::opt(self.duration_seconds), rv::opt(self.tags), rv::opt(self
-                .minimum_session_token_size)
-            ],
-        )
-    }
-}
-#[derive(Clone, PartialEq)]
-pub struct GetSessionTokenRequest<C = ()> {
+rboto::__structure!(
+    GetFederationTokenInput "GetFederationTokenRequest"[set debug into] { name : String,
+    policy : String, policy_arns : Vec < PolicyDescriptorType >, duration_seconds = i32,
+    tags : Vec < Tag >, minimum_session_token_size = i32 } { _client }
+);
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct GetSessionTokenInput {
     /// The duration, in seconds, that the credentials should remain valid. Acceptable durations for IAM user sessions range from 900 seconds (15 minutes) to 129,600 seconds (36 hours), with 43,200 seconds (12 hours) as the default. Sessions for Amazon Web Services account owners are restricted to a maximum of 3,600 seconds (one hour).
     pub duration_seconds: Option<i32>,
     /// The identification number of the MFA device that is associated with the IAM user who is making the `GetSessionToken` call. Specify this value if the IAM user has a policy that requires MFA authentication. The value is either the serial number for a hardware device (such as `GAHT12345678`) or an Amazon Resource Name (ARN) for a virtual device (such as `arn:aws:iam::123456789012:mfa/user`).
@@ -673,68 +184,16 @@ pub struct GetSessionTokenRequest<C = ()> {
     /// The value provided by the MFA device, if MFA is required. If any policy requires the IAM user to submit an MFA code, specify this value. If MFA authentication is required, the user must provide a code when requesting a set of temporary security credentials. A user who fails to provide the code receives an "access denied" response when requesting resources that require MFA authentication.
     pub token_code: Option<String>,
     pub minimum_session_token_size: Option<i32>,
-    #[doc(hidden)]
-    pub _client: C,
+    pub(crate) _client: rboto::__private::Bound,
 }
-impl Default for GetSessionTokenRequest {
-    fn default() -> Self {
-        Self::with_client(())
-    }
-}
-impl<C> GetSessionTokenRequest<C> {
-    #[doc(hidden)]
-    pub fn with_client(client: C) -> Self {
-        Self {
-            duration_seconds: None,
-            serial_number: None,
-            token_code: None,
-            minimum_session_token_size: None,
-            _client: client,
-        }
-    }
-    /// Sets `DurationSeconds`.
-    pub fn duration_seconds(mut self, v: i32) -> Self {
-        self.duration_seconds = Some(v);
-        self
-    }
-    /// Sets `SerialNumber`.
-    pub fn serial_number(mut self, v: impl Into<String>) -> Self {
-        self.serial_number = Some(v.into());
-        self
-    }
-    /// Sets `TokenCode`.
-    pub fn token_code(mut self, v: impl Into<String>) -> Self {
-        self.token_code = Some(v.into());
-        self
-    }
-    /// Sets `MinimumSessionTokenSize`.
-    pub fn minimum_session_token_size(mut self, v: i32) -> Self {
-        self.minimum_session_token_size = Some(v);
-        self
-    }
-}
-impl<C> ::std::fmt::Debug for GetSessionTokenRequest<C> {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.debug_struct("GetSessionTokenRequest")
-            .field("duration_seconds", &self.duration_seconds)
-            .field("serial_number", &self.serial_number)
-            .field("token_code", &self.token_code)
-            .field("minimum_session_token_size", &self.minimum_session_token_size)
-            .finish()
-    }
-}
-impl<C> rboto::IntoValue for GetSessionTokenRequest<C> {
-    fn into_value(self) -> rboto::Value {
-        rboto::Value::Struct(
-            vec![
-                rv::opt(self.duration_seconds), rv::opt(self.serial_number), rv::opt(self
-                .token_code), rv::opt(self.minimum_session_token_size)
-            ],
-        )
-    }
-}
-#[derive(Clone, PartialEq)]
-pub struct GetWebIdentityTokenRequest<C = ()> {
+rboto::__structure!(
+    GetSessionTokenInput "GetSessionTokenRequest"[set debug into] { duration_seconds =
+    i32, serial_number : String, token_code : String, minimum_session_token_size = i32 }
+    { _client }
+);
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct GetWebIdentityTokenInput {
     /// The intended recipient of the web identity token. This value populates the `aud` claim in the JWT and should identify the service or application that will validate and use the token. The external service should verify this claim to ensure the token was intended for their use.
     pub audience: Option<Vec<String>>,
     /// The duration, in seconds, for which the JSON Web Token (JWT) will remain valid. The value can range from 60 seconds (1 minute) to 3600 seconds (1 hour). If not specified, the default duration is 300 seconds (5 minutes). The token is designed to be short-lived and should be used for proof of identity, then exchanged for credentials or short-lived tokens in the external service.
@@ -743,63 +202,10 @@ pub struct GetWebIdentityTokenRequest<C = ()> {
     pub signing_algorithm: Option<String>,
     /// An optional list of tags to include in the JSON Web Token (JWT). These tags are added as custom claims to the JWT and can be used by the downstream service for authorization decisions.
     pub tags: Option<Vec<Tag>>,
-    #[doc(hidden)]
-    pub _client: C,
+    pub(crate) _client: rboto::__private::Bound,
 }
-impl Default for GetWebIdentityTokenRequest {
-    fn default() -> Self {
-        Self::with_client(())
-    }
-}
-impl<C> GetWebIdentityTokenRequest<C> {
-    #[doc(hidden)]
-    pub fn with_client(client: C) -> Self {
-        Self {
-            audience: None,
-            duration_seconds: None,
-            signing_algorithm: None,
-            tags: None,
-            _client: client,
-        }
-    }
-    /// Sets `Audience`.
-    pub fn audience(mut self, v: impl Into<Vec<String>>) -> Self {
-        self.audience = Some(v.into());
-        self
-    }
-    /// Sets `DurationSeconds`.
-    pub fn duration_seconds(mut self, v: i32) -> Self {
-        self.duration_seconds = Some(v);
-        self
-    }
-    /// Sets `SigningAlgorithm`.
-    pub fn signing_algorithm(mut self, v: impl Into<String>) -> Self {
-        self.signing_algorithm = Some(v.into());
-        self
-    }
-    /// Sets `Tags`.
-    pub fn tags(mut self, v: impl Into<Vec<Tag>>) -> Self {
-        self.tags = Some(v.into());
-        self
-    }
-}
-impl<C> ::std::fmt::Debug for GetWebIdentityTokenRequest<C> {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.debug_struct("GetWebIdentityTokenRequest")
-            .field("audience", &self.audience)
-            .field("duration_seconds", &self.duration_seconds)
-            .field("signing_algorithm", &self.signing_algorithm)
-            .field("tags", &self.tags)
-            .finish()
-    }
-}
-impl<C> rboto::IntoValue for GetWebIdentityTokenRequest<C> {
-    fn into_value(self) -> rboto::Value {
-        rboto::Value::Struct(
-            vec![
-                rv::opt(self.audience), rv::opt(self.duration_seconds), rv::opt(self
-                .signing_algorithm), rv::opt(self.tags)
-            ],
-        )
-    }
-}
+rboto::__structure!(
+    GetWebIdentityTokenInput "GetWebIdentityTokenRequest"[set debug into] { audience :
+    Vec < String >, duration_seconds = i32, signing_algorithm : String, tags : Vec < Tag
+    > } { _client }
+);

@@ -2,138 +2,26 @@
 #[allow(unused_imports)]
 use super::{error::*, input::*, output::*, types::*};
 #[allow(unused_imports)]
-use rboto::value as rv;
+use rboto::__private as rv;
 #[allow(unused_imports)]
 use std::collections::HashMap;
-impl<C> rboto::OperationInput for AssumeRoleRequest<C> {
-    type Output = AssumeRoleResponse;
-    type Error = super::error::Exception;
-    const OPERATION: &'static rboto::schema::Operation = &super::schema::ops::ASSUME_ROLE;
-}
-impl AssumeRoleRequest<rboto::ServiceClient> {
-    /// Sends the `AssumeRole` request.
-    pub async fn send(self) -> Result<AssumeRoleResponse, super::Error> {
-        let client = self._client.clone();
-        client.call(self).await
-    }
-}
-impl<C> rboto::OperationInput for AssumeRoleWithSamlRequest<C> {
-    type Output = AssumeRoleWithSamlResponse;
-    type Error = super::error::Exception;
-    const OPERATION: &'static rboto::schema::Operation = &super::schema::ops::ASSUME_ROLE_WITH_SAML;
-}
-impl AssumeRoleWithSamlRequest<rboto::ServiceClient> {
-    /// Sends the `AssumeRoleWithSAML` request.
-    pub async fn send(self) -> Result<AssumeRoleWithSamlResponse, super::Error> {
-        let client = self._client.clone();
-        client.call(self).await
-    }
-}
-impl<C> rboto::OperationInput for AssumeRoleWithWebIdentityRequest<C> {
-    type Output = AssumeRoleWithWebIdentityResponse;
-    type Error = super::error::Exception;
-    const OPERATION: &'static rboto::schema::Operation = &super::schema::ops::ASSUME_ROLE_WITH_WEB_IDENTITY;
-}
-impl AssumeRoleWithWebIdentityRequest<rboto::ServiceClient> {
-    /// Sends the `AssumeRoleWithWebIdentity` request.
-    pub async fn send(self) -> Result<AssumeRoleWithWebIdentityResponse, super::Error> {
-        let client = self._client.clone();
-        client.call(self).await
-    }
-}
-impl<C> rboto::OperationInput for AssumeRootRequest<C> {
-    type Output = AssumeRootResponse;
-    type Error = super::error::Exception;
-    const OPERATION: &'static rboto::schema::Operation = &super::schema::ops::ASSUME_ROOT;
-}
-impl AssumeRootRequest<rboto::ServiceClient> {
-    /// Sends the `AssumeRoot` request.
-    pub async fn send(self) -> Result<AssumeRootResponse, super::Error> {
-        let client = self._client.clone();
-        client.call(self).await
-    }
-}
-impl<C> rboto::OperationInput for DecodeAuthorizationMessageRequest<C> {
-    type Output = DecodeAuthorizationMessageResponse;
-    type Error = super::error::Exception;
-    const OPERATION: &'static rboto::schema::Operation = &super::schema::ops::DECODE_AUTHORIZATION_MESSAGE;
-}
-impl DecodeAuthorizationMessageRequest<rboto::ServiceClient> {
-    /// Sends the `DecodeAuthorizationMessage` request.
-    pub async fn send(self) -> Result<DecodeAuthorizationMessageResponse, super::Error> {
-        let client = self._client.clone();
-        client.call(self).await
-    }
-}
-impl<C> rboto::OperationInput for GetAccessKeyInfoRequest<C> {
-    type Output = GetAccessKeyInfoResponse;
-    type Error = super::error::Exception;
-    const OPERATION: &'static rboto::schema::Operation = &super::schema::ops::GET_ACCESS_KEY_INFO;
-}
-impl GetAccessKeyInfoRequest<rboto::ServiceClient> {
-    /// Sends the `GetAccessKeyInfo` request.
-    pub async fn send(self) -> Result<GetAccessKeyInfoResponse, super::Error> {
-        let client = self._client.clone();
-        client.call(self).await
-    }
-}
-impl<C> rboto::OperationInput for GetCallerIdentityRequest<C> {
-    type Output = GetCallerIdentityResponse;
-    type Error = super::error::Exception;
-    const OPERATION: &'static rboto::schema::Operation = &super::schema::ops::GET_CALLER_IDENTITY;
-}
-impl GetCallerIdentityRequest<rboto::ServiceClient> {
-    /// Sends the `GetCallerIdentity` request.
-    pub async fn send(self) -> Result<GetCallerIdentityResponse, super::Error> {
-        let client = self._client.clone();
-        client.call(self).await
-    }
-}
-impl<C> rboto::OperationInput for GetDelegatedAccessTokenRequest<C> {
-    type Output = GetDelegatedAccessTokenResponse;
-    type Error = super::error::Exception;
-    const OPERATION: &'static rboto::schema::Operation = &super::schema::ops::GET_DELEGATED_ACCESS_TOKEN;
-}
-impl GetDelegatedAccessTokenRequest<rboto::ServiceClient> {
-    /// Sends the `GetDelegatedAccessToken` request.
-    pub async fn send(self) -> Result<GetDelegatedAccessTokenResponse, super::Error> {
-        let client = self._client.clone();
-        client.call(self).await
-    }
-}
-impl<C> rboto::OperationInput for GetFederationTokenRequest<C> {
-    type Output = GetFederationTokenResponse;
-    type Error = super::error::Exception;
-    const OPERATION: &'static rboto::schema::Operation = &super::schema::ops::GET_FEDERATION_TOKEN;
-}
-impl GetFederationTokenRequest<rboto::ServiceClient> {
-    /// Sends the `GetFederationToken` request.
-    pub async fn send(self) -> Result<GetFederationTokenResponse, super::Error> {
-        let client = self._client.clone();
-        client.call(self).await
-    }
-}
-impl<C> rboto::OperationInput for GetSessionTokenRequest<C> {
-    type Output = GetSessionTokenResponse;
-    type Error = super::error::Exception;
-    const OPERATION: &'static rboto::schema::Operation = &super::schema::ops::GET_SESSION_TOKEN;
-}
-impl GetSessionTokenRequest<rboto::ServiceClient> {
-    /// Sends the `GetSessionToken` request.
-    pub async fn send(self) -> Result<GetSessionTokenResponse, super::Error> {
-        let client = self._client.clone();
-        client.call(self).await
-    }
-}
-impl<C> rboto::OperationInput for GetWebIdentityTokenRequest<C> {
-    type Output = GetWebIdentityTokenResponse;
-    type Error = super::error::Exception;
-    const OPERATION: &'static rboto::schema::Operation = &super::schema::ops::GET_WEB_IDENTITY_TOKEN;
-}
-impl GetWebIdentityTokenRequest<rboto::ServiceClient> {
-    /// Sends the `GetWebIdentityToken` request.
-    pub async fn send(self) -> Result<GetWebIdentityTokenResponse, super::Error> {
-        let client = self._client.clone();
-        client.call(self).await
-    }
-}
+rboto::__operations!(
+    super::error::Exception; AssumeRoleInput => AssumeRoleOutput =
+    super::schema::ops::ASSUME_ROLE, "AssumeRole"; AssumeRoleWithSamlInput =>
+    AssumeRoleWithSamlOutput = super::schema::ops::ASSUME_ROLE_WITH_SAML,
+    "AssumeRoleWithSAML"; AssumeRoleWithWebIdentityInput =>
+    AssumeRoleWithWebIdentityOutput = super::schema::ops::ASSUME_ROLE_WITH_WEB_IDENTITY,
+    "AssumeRoleWithWebIdentity"; AssumeRootInput => AssumeRootOutput =
+    super::schema::ops::ASSUME_ROOT, "AssumeRoot"; DecodeAuthorizationMessageInput =>
+    DecodeAuthorizationMessageOutput = super::schema::ops::DECODE_AUTHORIZATION_MESSAGE,
+    "DecodeAuthorizationMessage"; GetAccessKeyInfoInput => GetAccessKeyInfoOutput =
+    super::schema::ops::GET_ACCESS_KEY_INFO, "GetAccessKeyInfo"; GetCallerIdentityInput
+    => GetCallerIdentityOutput = super::schema::ops::GET_CALLER_IDENTITY,
+    "GetCallerIdentity"; GetDelegatedAccessTokenInput => GetDelegatedAccessTokenOutput =
+    super::schema::ops::GET_DELEGATED_ACCESS_TOKEN, "GetDelegatedAccessToken";
+    GetFederationTokenInput => GetFederationTokenOutput =
+    super::schema::ops::GET_FEDERATION_TOKEN, "GetFederationToken"; GetSessionTokenInput
+    => GetSessionTokenOutput = super::schema::ops::GET_SESSION_TOKEN, "GetSessionToken";
+    GetWebIdentityTokenInput => GetWebIdentityTokenOutput =
+    super::schema::ops::GET_WEB_IDENTITY_TOKEN, "GetWebIdentityToken";
+);

@@ -3,12 +3,13 @@
 #[allow(unused_imports)]
 use super::{error::*, input::*, types::*};
 #[allow(unused_imports)]
-use rboto::value as rv;
+use rboto::__private as rv;
 #[allow(unused_imports)]
 use std::collections::HashMap;
 /// Contains the response to a successful AssumeRole request, including temporary Amazon Web Services credentials that can be used to make Amazon Web Services requests.
-#[derive(Clone, Debug, Default, PartialEq)]
-pub struct AssumeRoleResponse {
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct AssumeRoleOutput {
     /// The temporary security credentials, which include an access key ID, a secret access key, and a security (or session) token.
     pub credentials: Option<Credentials>,
     /// The Amazon Resource Name (ARN) and the assumed role ID, which are identifiers that you can use to refer to the resulting temporary security credentials. For example, you can reference these credentials as a principal in a resource-based policy by using the ARN or assumed role ID. The ARN and ID include the `RoleSessionName` that you specified when you called `AssumeRole`.
@@ -21,23 +22,17 @@ pub struct AssumeRoleResponse {
     pub source_identity: Option<String>,
     pub session_token_utilization: Option<i32>,
     pub session_token_size: Option<i32>,
+    pub(crate) _meta: rboto::__private::Meta,
 }
-impl rboto::FromValue for AssumeRoleResponse {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "AssumeRoleResponse")?;
-        Ok(Self {
-            credentials: m.take(0)?,
-            assumed_role_user: m.take(1)?,
-            packed_policy_size: m.take(2)?,
-            source_identity: m.take(3)?,
-            session_token_utilization: m.take(4)?,
-            session_token_size: m.take(5)?,
-        })
-    }
-}
+rboto::__structure!(
+    AssumeRoleOutput "AssumeRoleResponse"[debug from output] { credentials : Credentials,
+    assumed_role_user : AssumedRoleUser, packed_policy_size = i32, source_identity :
+    String, session_token_utilization = i32, session_token_size = i32 } { _meta }
+);
 /// Contains the response to a successful AssumeRoleWithSAML request, including temporary Amazon Web Services credentials that can be used to make Amazon Web Services requests.
-#[derive(Clone, Debug, Default, PartialEq)]
-pub struct AssumeRoleWithSamlResponse {
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct AssumeRoleWithSamlOutput {
     /// The temporary security credentials, which include an access key ID, a secret access key, and a security (or session) token.
     pub credentials: Option<Credentials>,
     /// The identifiers for the temporary security credentials that the operation returns.
@@ -60,28 +55,19 @@ pub struct AssumeRoleWithSamlResponse {
     pub source_identity: Option<String>,
     pub session_token_utilization: Option<i32>,
     pub session_token_size: Option<i32>,
+    pub(crate) _meta: rboto::__private::Meta,
 }
-impl rboto::FromValue for AssumeRoleWithSamlResponse {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "AssumeRoleWithSAMLResponse")?;
-        Ok(Self {
-            credentials: m.take(0)?,
-            assumed_role_user: m.take(1)?,
-            packed_policy_size: m.take(2)?,
-            subject: m.take(3)?,
-            subject_type: m.take(4)?,
-            issuer: m.take(5)?,
-            audience: m.take(6)?,
-            name_qualifier: m.take(7)?,
-            source_identity: m.take(8)?,
-            session_token_utilization: m.take(9)?,
-            session_token_size: m.take(10)?,
-        })
-    }
-}
+rboto::__structure!(
+    AssumeRoleWithSamlOutput "AssumeRoleWithSAMLResponse"[debug from output] {
+    credentials : Credentials, assumed_role_user : AssumedRoleUser, packed_policy_size =
+    i32, subject : String, subject_type : String, issuer : String, audience : String,
+    name_qualifier : String, source_identity : String, session_token_utilization = i32,
+    session_token_size = i32 } { _meta }
+);
 /// Contains the response to a successful AssumeRoleWithWebIdentity request, including temporary Amazon Web Services credentials that can be used to make Amazon Web Services requests.
-#[derive(Clone, Debug, Default, PartialEq)]
-pub struct AssumeRoleWithWebIdentityResponse {
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct AssumeRoleWithWebIdentityOutput {
     /// The temporary security credentials, which include an access key ID, a secret access key, and a security token.
     pub credentials: Option<Credentials>,
     /// The unique user identifier that is returned by the identity provider. This identifier is associated with the `WebIdentityToken` that was submitted with the `AssumeRoleWithWebIdentity` call. The identifier is typically unique to the user and the application that acquired the `WebIdentityToken` (pairwise identifier).
@@ -100,90 +86,73 @@ pub struct AssumeRoleWithWebIdentityResponse {
     pub source_identity: Option<String>,
     pub session_token_utilization: Option<i32>,
     pub session_token_size: Option<i32>,
+    pub(crate) _meta: rboto::__private::Meta,
 }
-impl rboto::FromValue for AssumeRoleWithWebIdentityResponse {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "AssumeRoleWithWebIdentityResponse")?;
-        Ok(Self {
-            credentials: m.take(0)?,
-            subject_from_web_identity_token: m.take(1)?,
-            assumed_role_user: m.take(2)?,
-            packed_policy_size: m.take(3)?,
-            provider: m.take(4)?,
-            audience: m.take(5)?,
-            source_identity: m.take(6)?,
-            session_token_utilization: m.take(7)?,
-            session_token_size: m.take(8)?,
-        })
-    }
-}
-#[derive(Clone, Debug, Default, PartialEq)]
-pub struct AssumeRootResponse {
+rboto::__structure!(
+    AssumeRoleWithWebIdentityOutput "AssumeRoleWithWebIdentityResponse"[debug from
+    output] { credentials : Credentials, subject_from_web_identity_token : String,
+    assumed_role_user : AssumedRoleUser, packed_policy_size = i32, provider : String,
+    audience : String, source_identity : String, session_token_utilization = i32,
+    session_token_size = i32 } { _meta }
+);
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct AssumeRootOutput {
     /// The temporary security credentials, which include an access key ID, a secret access key, and a security token.
     pub credentials: Option<Credentials>,
     /// The source identity specified by the principal that is calling the `AssumeRoot` operation.
     pub source_identity: Option<String>,
     pub session_token_utilization: Option<i32>,
     pub session_token_size: Option<i32>,
+    pub(crate) _meta: rboto::__private::Meta,
 }
-impl rboto::FromValue for AssumeRootResponse {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "AssumeRootResponse")?;
-        Ok(Self {
-            credentials: m.take(0)?,
-            source_identity: m.take(1)?,
-            session_token_utilization: m.take(2)?,
-            session_token_size: m.take(3)?,
-        })
-    }
-}
+rboto::__structure!(
+    AssumeRootOutput "AssumeRootResponse"[debug from output] { credentials : Credentials,
+    source_identity : String, session_token_utilization = i32, session_token_size = i32 }
+    { _meta }
+);
 /// A document that contains additional information about the authorization status of a request from an encoded message that is returned in response to an Amazon Web Services request.
-#[derive(Clone, Debug, Default, PartialEq)]
-pub struct DecodeAuthorizationMessageResponse {
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct DecodeAuthorizationMessageOutput {
     /// The API returns a response with the decoded message.
     pub decoded_message: Option<String>,
+    pub(crate) _meta: rboto::__private::Meta,
 }
-impl rboto::FromValue for DecodeAuthorizationMessageResponse {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "DecodeAuthorizationMessageResponse")?;
-        Ok(Self {
-            decoded_message: m.take(0)?,
-        })
-    }
-}
-#[derive(Clone, Debug, Default, PartialEq)]
-pub struct GetAccessKeyInfoResponse {
+rboto::__structure!(
+    DecodeAuthorizationMessageOutput "DecodeAuthorizationMessageResponse"[debug from
+    output] { decoded_message : String } { _meta }
+);
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct GetAccessKeyInfoOutput {
     /// The number used to identify the Amazon Web Services account.
     pub account: Option<String>,
+    pub(crate) _meta: rboto::__private::Meta,
 }
-impl rboto::FromValue for GetAccessKeyInfoResponse {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "GetAccessKeyInfoResponse")?;
-        Ok(Self { account: m.take(0)? })
-    }
-}
+rboto::__structure!(
+    GetAccessKeyInfoOutput "GetAccessKeyInfoResponse"[debug from output] { account :
+    String } { _meta }
+);
 /// Contains the response to a successful GetCallerIdentity request, including information about the entity making the request.
-#[derive(Clone, Debug, Default, PartialEq)]
-pub struct GetCallerIdentityResponse {
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct GetCallerIdentityOutput {
     /// The unique identifier of the calling entity. The exact value depends on the type of entity that is making the call. The values returned are those listed in the **aws:userid** column in the [Principal table](https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_variables.html#principaltable) found on the **Policy Variables** reference page in the *IAM User Guide*.
     pub user_id: Option<String>,
     /// The Amazon Web Services account ID number of the account that owns or contains the calling entity.
     pub account: Option<String>,
     /// The Amazon Web Services ARN associated with the calling entity.
     pub arn: Option<String>,
+    pub(crate) _meta: rboto::__private::Meta,
 }
-impl rboto::FromValue for GetCallerIdentityResponse {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "GetCallerIdentityResponse")?;
-        Ok(Self {
-            user_id: m.take(0)?,
-            account: m.take(1)?,
-            arn: m.take(2)?,
-        })
-    }
-}
-#[derive(Clone, Debug, Default, PartialEq)]
-pub struct GetDelegatedAccessTokenResponse {
+rboto::__structure!(
+    GetCallerIdentityOutput "GetCallerIdentityResponse"[debug from output] { user_id :
+    String, account : String, arn : String } { _meta }
+);
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct GetDelegatedAccessTokenOutput {
     pub credentials: Option<Credentials>,
     /// The percentage of the maximum policy size that is used by the session policy. The policy size is calculated as the sum of all the session policies and permission boundaries attached to the session. If the packed size exceeds 100%, the request fails.
     ///
@@ -191,20 +160,17 @@ pub struct GetDelegatedAccessTokenResponse {
     pub packed_policy_size: Option<i32>,
     /// The Amazon Resource Name (ARN) of the principal that was assumed when obtaining the delegated access token. This ARN identifies the IAM entity whose permissions are granted by the temporary credentials.
     pub assumed_principal: Option<String>,
+    pub(crate) _meta: rboto::__private::Meta,
 }
-impl rboto::FromValue for GetDelegatedAccessTokenResponse {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "GetDelegatedAccessTokenResponse")?;
-        Ok(Self {
-            credentials: m.take(0)?,
-            packed_policy_size: m.take(1)?,
-            assumed_principal: m.take(2)?,
-        })
-    }
-}
+rboto::__structure!(
+    GetDelegatedAccessTokenOutput "GetDelegatedAccessTokenResponse"[debug from output] {
+    credentials : Credentials, packed_policy_size = i32, assumed_principal : String } {
+    _meta }
+);
 /// Contains the response to a successful GetFederationToken request, including temporary Amazon Web Services credentials that can be used to make Amazon Web Services requests.
-#[derive(Clone, Debug, Default, PartialEq)]
-pub struct GetFederationTokenResponse {
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct GetFederationTokenOutput {
     /// The temporary security credentials, which include an access key ID, a secret access key, and a security (or session) token.
     pub credentials: Option<Credentials>,
     /// Identifiers for the federated user associated with the credentials (such as `arn:aws:sts::123456789012:federated-user/Bob` or `123456789012:Bob`). You can use the federated user's ARN in your resource-based policies, such as an Amazon S3 bucket policy.
@@ -215,61 +181,37 @@ pub struct GetFederationTokenResponse {
     pub packed_policy_size: Option<i32>,
     pub session_token_utilization: Option<i32>,
     pub session_token_size: Option<i32>,
+    pub(crate) _meta: rboto::__private::Meta,
 }
-impl rboto::FromValue for GetFederationTokenResponse {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "GetFederationTokenResponse")?;
-        Ok(Self {
-            credentials: m.take(0)?,
-            federated_user: m.take(1)?,
-            packed_policy_size: m.take(2)?,
-            session_token_utilization: m.take(3)?,
-            session_token_size: m.take(4)?,
-        })
-    }
-}
+rboto::__structure!(
+    GetFederationTokenOutput "GetFederationTokenResponse"[debug from output] {
+    credentials : Credentials, federated_user : FederatedUser, packed_policy_size = i32,
+    session_token_utilization = i32, session_token_size = i32 } { _meta }
+);
 /// Contains the response to a successful GetSessionToken request, including temporary Amazon Web Services credentials that can be used to make Amazon Web Services requests.
-#[derive(Clone, Debug, Default, PartialEq)]
-pub struct GetSessionTokenResponse {
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct GetSessionTokenOutput {
     /// The temporary security credentials, which include an access key ID, a secret access key, and a security (or session) token.
     pub credentials: Option<Credentials>,
     pub session_token_utilization: Option<i32>,
     pub session_token_size: Option<i32>,
+    pub(crate) _meta: rboto::__private::Meta,
 }
-impl rboto::FromValue for GetSessionTokenResponse {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "GetSessionTokenResponse")?;
-        Ok(Self {
-            credentials: m.take(0)?,
-            session_token_utilization: m.take(1)?,
-            session_token_size: m.take(2)?,
-        })
-    }
-}
+rboto::__structure!(
+    GetSessionTokenOutput "GetSessionTokenResponse"[debug from output] { credentials :
+    Credentials, session_token_utilization = i32, session_token_size = i32 } { _meta }
+);
 #[derive(Clone, Default, PartialEq)]
-pub struct GetWebIdentityTokenResponse {
+#[non_exhaustive]
+pub struct GetWebIdentityTokenOutput {
     /// A signed JSON Web Token (JWT) that represents the caller's Amazon Web Services identity. The token contains standard JWT claims such as subject, audience, expiration time, and additional identity attributes added by STS as custom claims. You can also add your own custom claims to the token by passing tags as request parameters to the `GetWebIdentityToken` API.
     pub web_identity_token: Option<String>,
     /// The date and time when the web identity token expires, in UTC. The expiration is determined by adding the `DurationSeconds` value to the time the token was issued. After this time, the token should no longer be considered valid.
     pub expiration: Option<rboto::DateTime>,
+    pub(crate) _meta: rboto::__private::Meta,
 }
-impl ::std::fmt::Debug for GetWebIdentityTokenResponse {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.debug_struct("GetWebIdentityTokenResponse")
-            .field(
-                "web_identity_token",
-                &rboto::types::Redacted(&self.web_identity_token),
-            )
-            .field("expiration", &self.expiration)
-            .finish()
-    }
-}
-impl rboto::FromValue for GetWebIdentityTokenResponse {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "GetWebIdentityTokenResponse")?;
-        Ok(Self {
-            web_identity_token: m.take(0)?,
-            expiration: m.take(1)?,
-        })
-    }
-}
+rboto::__structure!(
+    GetWebIdentityTokenOutput "GetWebIdentityTokenResponse"[debug from output] {
+    web_identity_token : String[sensitive], expiration : rboto::DateTime } { _meta }
+);

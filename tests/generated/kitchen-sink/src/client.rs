@@ -2,7 +2,7 @@
 #[allow(unused_imports)]
 use super::{error::*, input::*, output::*, types::*};
 #[allow(unused_imports)]
-use rboto::value as rv;
+use rboto::__private as rv;
 #[allow(unused_imports)]
 use std::collections::HashMap;
 /// A client for Kitchen Sink Fixture.
@@ -24,11 +24,14 @@ impl Client {
         &self.inner
     }
     /// Sends an input built on its own (`Input::default().member(..)`).
-    pub async fn send<I>(&self, input: I) -> Result<I::Output, super::Error>
+    pub fn send<I>(
+        &self,
+        input: I,
+    ) -> rboto::ResponseFuture<I::Output, super::error::Exception>
     where
         I: rboto::OperationInput<Error = super::error::Exception>,
     {
-        self.inner.call(input).await
+        self.inner.send_input(input)
     }
     /// Presigns an input instead of sending it (boto3's `generate_presigned_url`): the
     /// input may come from this client (`client.op().member(..)`) or be built alone.
@@ -45,18 +48,30 @@ impl Client {
     /// Stores **everything**. See [the docs](https://example.com/docs).
     ///
     /// Second paragraph.
-    pub fn put_everything(&self) -> Everything<rboto::ServiceClient> {
-        Everything::with_client(self.inner.clone())
+    pub fn put_everything(&self) -> PutEverythingInput {
+        PutEverythingInput {
+            _client: rboto::__private::Bound::to(&self.inner),
+            ..Default::default()
+        }
     }
     /// An operation whose name is a keyword; it has no input and no output.
-    pub fn type_(&self) -> TypeInput<rboto::ServiceClient> {
-        TypeInput::with_client(self.inner.clone())
+    pub fn type_(&self) -> TypeInput {
+        TypeInput {
+            _client: rboto::__private::Bound::to(&self.inner),
+            ..Default::default()
+        }
     }
     #[deprecated]
-    pub fn shared1(&self) -> Shared1Input<rboto::ServiceClient> {
-        Shared1Input::with_client(self.inner.clone())
+    pub fn shared1(&self) -> Shared1Input {
+        Shared1Input {
+            _client: rboto::__private::Bound::to(&self.inner),
+            ..Default::default()
+        }
     }
-    pub fn shared2(&self) -> Shared2Input<rboto::ServiceClient> {
-        Shared2Input::with_client(self.inner.clone())
+    pub fn shared2(&self) -> Shared2Input {
+        Shared2Input {
+            _client: rboto::__private::Bound::to(&self.inner),
+            ..Default::default()
+        }
     }
 }

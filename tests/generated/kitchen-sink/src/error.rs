@@ -23,9 +23,9 @@ impl rboto::ModeledError for Exception {
     fn from_modeled(index: usize, value: rboto::Value) -> Option<Self> {
         Some(
             match index {
-                0 => Self::ErrorShape(rboto::FromValue::from_value(value).ok()?),
-                1 => Self::ThrottledException(rboto::FromValue::from_value(value).ok()?),
-                2 => Self::OptionShape(rboto::FromValue::from_value(value).ok()?),
+                0 => Self::ErrorShape(rv::FromValue::from_value(value).ok()?),
+                1 => Self::ThrottledException(rv::FromValue::from_value(value).ok()?),
+                2 => Self::OptionShape(rv::FromValue::from_value(value).ok()?),
                 _ => return None,
             },
         )
@@ -36,39 +36,26 @@ pub type Error = rboto::Error<Exception>;
 #[allow(unused_imports)]
 use super::{input::*, output::*, types::*};
 #[allow(unused_imports)]
-use rboto::value as rv;
+use rboto::__private as rv;
 #[allow(unused_imports)]
 use std::collections::HashMap;
 /// Named like `Error`.
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct ErrorShape {
     pub message: Option<String>,
     pub reason: Option<String>,
 }
-impl rboto::FromValue for ErrorShape {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "Error")?;
-        Ok(Self {
-            message: m.take(0)?,
-            reason: m.take(1)?,
-        })
-    }
-}
+rboto::__structure!(ErrorShape "Error"[from] { message : String, reason : String } {});
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct ThrottledException {
     pub message: Option<String>,
 }
-impl rboto::FromValue for ThrottledException {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "ThrottledException")?;
-        Ok(Self { message: m.take(0)? })
-    }
-}
+rboto::__structure!(
+    ThrottledException "ThrottledException"[from] { message : String } {}
+);
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct OptionShape {}
-impl rboto::FromValue for OptionShape {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        rv::Members::of(v, "Option")?;
-        Ok(Self {})
-    }
-}
+rboto::__structure!(OptionShape "Option"[from] {} {});

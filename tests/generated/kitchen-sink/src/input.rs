@@ -3,12 +3,13 @@
 #[allow(unused_imports)]
 use super::{error::*, output::*, types::*};
 #[allow(unused_imports)]
-use rboto::value as rv;
+use rboto::__private as rv;
 #[allow(unused_imports)]
 use std::collections::HashMap;
 /// A structure with a member of every kind.
-#[derive(Clone, PartialEq)]
-pub struct Everything<C = ()> {
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct PutEverythingInput {
     /// The `Name`, a host label.
     pub name: Option<String>,
     /// A keyword member with an enum type.
@@ -40,363 +41,39 @@ pub struct Everything<C = ()> {
     pub checksum_algorithm: Option<ChecksumAlgorithm>,
     pub boxed: Option<i32>,
     pub query_named: Option<String>,
-    #[doc(hidden)]
-    pub _client: C,
+    pub(crate) _client: rboto::__private::Bound,
 }
-impl Default for Everything {
-    fn default() -> Self {
-        Self::with_client(())
-    }
+rboto::__structure!(
+    PutEverythingInput "Everything"[set debug into from] { name : String, type_ :
+    InstanceType, self_ = i8, send_ = i16, default_ = i32, match_ = i64, float = f32,
+    double = f64, big = i64, dec = f64, flag = bool, data : rboto::Blob, when :
+    rboto::DateTime, when_epoch : rboto::DateTime, choice : Choice, doc :
+    rboto::Document, level = i32, secret : String[sensitive], password :
+    String[sensitive], tags : HashMap < String, String >, items : Vec < String >, nested
+    : ResultShape, token : String, policy : String, checksum_algorithm :
+    ChecksumAlgorithm, boxed = i32, query_named : String } { _client }
+);
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct TypeInput {
+    pub(crate) _client: rboto::__private::Bound,
 }
-impl<C> Everything<C> {
-    #[doc(hidden)]
-    pub fn with_client(client: C) -> Self {
-        Self {
-            name: None,
-            type_: None,
-            self_: None,
-            send_: None,
-            default_: None,
-            match_: None,
-            float: None,
-            double: None,
-            big: None,
-            dec: None,
-            flag: None,
-            data: None,
-            when: None,
-            when_epoch: None,
-            choice: None,
-            doc: None,
-            level: None,
-            secret: None,
-            password: None,
-            tags: None,
-            items: None,
-            nested: None,
-            token: None,
-            policy: None,
-            checksum_algorithm: None,
-            boxed: None,
-            query_named: None,
-            _client: client,
-        }
-    }
-    /// Sets `Name`.
-    pub fn name(mut self, v: impl Into<String>) -> Self {
-        self.name = Some(v.into());
-        self
-    }
-    /// Sets `type`.
-    pub fn type_(mut self, v: impl Into<InstanceType>) -> Self {
-        self.type_ = Some(v.into());
-        self
-    }
-    /// Sets `Self`.
-    pub fn self_(mut self, v: i8) -> Self {
-        self.self_ = Some(v);
-        self
-    }
-    /// Sets `Send`.
-    pub fn send_(mut self, v: i16) -> Self {
-        self.send_ = Some(v);
-        self
-    }
-    /// Sets `Default`.
-    pub fn default_(mut self, v: i32) -> Self {
-        self.default_ = Some(v);
-        self
-    }
-    /// Sets `match`.
-    pub fn match_(mut self, v: i64) -> Self {
-        self.match_ = Some(v);
-        self
-    }
-    /// Sets `Float`.
-    pub fn float(mut self, v: f32) -> Self {
-        self.float = Some(v);
-        self
-    }
-    /// Sets `Double`.
-    pub fn double(mut self, v: f64) -> Self {
-        self.double = Some(v);
-        self
-    }
-    /// Sets `Big`.
-    pub fn big(mut self, v: i64) -> Self {
-        self.big = Some(v);
-        self
-    }
-    /// Sets `Dec`.
-    pub fn dec(mut self, v: f64) -> Self {
-        self.dec = Some(v);
-        self
-    }
-    /// Sets `Flag`.
-    pub fn flag(mut self, v: bool) -> Self {
-        self.flag = Some(v);
-        self
-    }
-    /// Sets `Data`.
-    pub fn data(mut self, v: impl Into<rboto::Blob>) -> Self {
-        self.data = Some(v.into());
-        self
-    }
-    /// Sets `When`.
-    pub fn when(mut self, v: impl Into<rboto::DateTime>) -> Self {
-        self.when = Some(v.into());
-        self
-    }
-    /// Sets `WhenEpoch`.
-    pub fn when_epoch(mut self, v: impl Into<rboto::DateTime>) -> Self {
-        self.when_epoch = Some(v.into());
-        self
-    }
-    /// Sets `Choice`.
-    pub fn choice(mut self, v: Choice) -> Self {
-        self.choice = Some(v);
-        self
-    }
-    /// Sets `Doc`.
-    pub fn doc(mut self, v: rboto::Document) -> Self {
-        self.doc = Some(v);
-        self
-    }
-    /// Sets `Level`.
-    pub fn level(mut self, v: i32) -> Self {
-        self.level = Some(v);
-        self
-    }
-    /// Sets `Secret`.
-    pub fn secret(mut self, v: impl Into<String>) -> Self {
-        self.secret = Some(v.into());
-        self
-    }
-    /// Sets `Password`.
-    pub fn password(mut self, v: impl Into<String>) -> Self {
-        self.password = Some(v.into());
-        self
-    }
-    /// Sets `Tags`.
-    pub fn tags(mut self, v: impl Into<HashMap<String, String>>) -> Self {
-        self.tags = Some(v.into());
-        self
-    }
-    /// Sets `Items`.
-    pub fn items(mut self, v: impl Into<Vec<String>>) -> Self {
-        self.items = Some(v.into());
-        self
-    }
-    /// Sets `Nested`.
-    pub fn nested(mut self, v: ResultShape) -> Self {
-        self.nested = Some(v);
-        self
-    }
-    /// Sets `Token`.
-    pub fn token(mut self, v: impl Into<String>) -> Self {
-        self.token = Some(v.into());
-        self
-    }
-    /// Sets `Policy`.
-    pub fn policy(mut self, v: impl Into<String>) -> Self {
-        self.policy = Some(v.into());
-        self
-    }
-    /// Sets `ChecksumAlgorithm`.
-    pub fn checksum_algorithm(mut self, v: impl Into<ChecksumAlgorithm>) -> Self {
-        self.checksum_algorithm = Some(v.into());
-        self
-    }
-    /// Sets `Boxed`.
-    pub fn boxed(mut self, v: i32) -> Self {
-        self.boxed = Some(v);
-        self
-    }
-    /// Sets `QueryNamed`.
-    pub fn query_named(mut self, v: impl Into<String>) -> Self {
-        self.query_named = Some(v.into());
-        self
-    }
-}
-impl<C> ::std::fmt::Debug for Everything<C> {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.debug_struct("Everything")
-            .field("name", &self.name)
-            .field("type_", &self.type_)
-            .field("self_", &self.self_)
-            .field("send_", &self.send_)
-            .field("default_", &self.default_)
-            .field("match_", &self.match_)
-            .field("float", &self.float)
-            .field("double", &self.double)
-            .field("big", &self.big)
-            .field("dec", &self.dec)
-            .field("flag", &self.flag)
-            .field("data", &self.data)
-            .field("when", &self.when)
-            .field("when_epoch", &self.when_epoch)
-            .field("choice", &self.choice)
-            .field("doc", &self.doc)
-            .field("level", &self.level)
-            .field("secret", &rboto::types::Redacted(&self.secret))
-            .field("password", &rboto::types::Redacted(&self.password))
-            .field("tags", &self.tags)
-            .field("items", &self.items)
-            .field("nested", &self.nested)
-            .field("token", &self.token)
-            .field("policy", &self.policy)
-            .field("checksum_algorithm", &self.checksum_algorithm)
-            .field("boxed", &self.boxed)
-            .field("query_named", &self.query_named)
-            .finish()
-    }
-}
-impl<C> rboto::IntoValue for Everything<C> {
-    fn into_value(self) -> rboto::Value {
-        rboto::Value::Struct(
-            vec![
-                rv::opt(self.name), rv::opt(self.type_), rv::opt(self.self_),
-                rv::opt(self.send_), rv::opt(self.default_), rv::opt(self.match_),
-                rv::opt(self.float), rv::opt(self.double), rv::opt(self.big),
-                rv::opt(self.dec), rv::opt(self.flag), rv::opt(self.data), rv::opt(self
-                .when), rv::opt(self.when_epoch), rv::opt(self.choice), rv::opt(self
-                .doc), rv::opt(self.level), rv::opt(self.secret), rv::opt(self.password),
-                rv::opt(self.tags), rv::opt(self.items), rv::opt(self.nested),
-                rv::opt(self.token), rv::opt(self.policy), rv::opt(self
-                .checksum_algorithm), rv::opt(self.boxed), rv::opt(self.query_named)
-            ],
-        )
-    }
-}
-impl rboto::FromValue for Everything {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        #[allow(unused_mut)]
-        let mut m = rv::Members::of(v, "Everything")?;
-        Ok(Self {
-            name: m.take(0)?,
-            type_: m.take(1)?,
-            self_: m.take(2)?,
-            send_: m.take(3)?,
-            default_: m.take(4)?,
-            match_: m.take(5)?,
-            float: m.take(6)?,
-            double: m.take(7)?,
-            big: m.take(8)?,
-            dec: m.take(9)?,
-            flag: m.take(10)?,
-            data: m.take(11)?,
-            when: m.take(12)?,
-            when_epoch: m.take(13)?,
-            choice: m.take(14)?,
-            doc: m.take(15)?,
-            level: m.take(16)?,
-            secret: m.take(17)?,
-            password: m.take(18)?,
-            tags: m.take(19)?,
-            items: m.take(20)?,
-            nested: m.take(21)?,
-            token: m.take(22)?,
-            policy: m.take(23)?,
-            checksum_algorithm: m.take(24)?,
-            boxed: m.take(25)?,
-            query_named: m.take(26)?,
-            _client: (),
-        })
-    }
-}
-#[derive(Clone, PartialEq)]
-pub struct TypeInput<C = ()> {
-    #[doc(hidden)]
-    pub _client: C,
-}
-impl Default for TypeInput {
-    fn default() -> Self {
-        Self::with_client(())
-    }
-}
-impl<C> TypeInput<C> {
-    #[doc(hidden)]
-    pub fn with_client(client: C) -> Self {
-        Self { _client: client }
-    }
-}
-impl<C> ::std::fmt::Debug for TypeInput<C> {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.debug_struct("TypeInput").finish()
-    }
-}
-impl<C> rboto::IntoValue for TypeInput<C> {
-    fn into_value(self) -> rboto::Value {
-        rboto::Value::Struct(vec![])
-    }
-}
-#[derive(Clone, PartialEq)]
-pub struct Shared1Input<C = ()> {
+rboto::__structure!(TypeInput "TypeInput"[set debug into] {} { _client });
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct Shared1Input {
     pub value: Option<String>,
-    #[doc(hidden)]
-    pub _client: C,
+    pub(crate) _client: rboto::__private::Bound,
 }
-impl Default for Shared1Input {
-    fn default() -> Self {
-        Self::with_client(())
-    }
-}
-impl<C> Shared1Input<C> {
-    #[doc(hidden)]
-    pub fn with_client(client: C) -> Self {
-        Self {
-            value: None,
-            _client: client,
-        }
-    }
-    /// Sets `Value`.
-    pub fn value(mut self, v: impl Into<String>) -> Self {
-        self.value = Some(v.into());
-        self
-    }
-}
-impl<C> ::std::fmt::Debug for Shared1Input<C> {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.debug_struct("Shared1Input").field("value", &self.value).finish()
-    }
-}
-impl<C> rboto::IntoValue for Shared1Input<C> {
-    fn into_value(self) -> rboto::Value {
-        rboto::Value::Struct(vec![rv::opt(self.value)])
-    }
-}
-#[derive(Clone, PartialEq)]
-pub struct Shared2Input<C = ()> {
+rboto::__structure!(
+    Shared1Input "SharedInput"[set debug into] { value : String } { _client }
+);
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct Shared2Input {
     pub value: Option<String>,
-    #[doc(hidden)]
-    pub _client: C,
+    pub(crate) _client: rboto::__private::Bound,
 }
-impl Default for Shared2Input {
-    fn default() -> Self {
-        Self::with_client(())
-    }
-}
-impl<C> Shared2Input<C> {
-    #[doc(hidden)]
-    pub fn with_client(client: C) -> Self {
-        Self {
-            value: None,
-            _client: client,
-        }
-    }
-    /// Sets `Value`.
-    pub fn value(mut self, v: impl Into<String>) -> Self {
-        self.value = Some(v.into());
-        self
-    }
-}
-impl<C> ::std::fmt::Debug for Shared2Input<C> {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.debug_struct("Shared2Input").field("value", &self.value).finish()
-    }
-}
-impl<C> rboto::IntoValue for Shared2Input<C> {
-    fn into_value(self) -> rboto::Value {
-        rboto::Value::Struct(vec![rv::opt(self.value)])
-    }
-}
+rboto::__structure!(
+    Shared2Input "SharedInput"[set debug into] { value : String } { _client }
+);

@@ -2,54 +2,13 @@
 #[allow(unused_imports)]
 use super::{error::*, input::*, output::*, types::*};
 #[allow(unused_imports)]
-use rboto::value as rv;
+use rboto::__private as rv;
 #[allow(unused_imports)]
 use std::collections::HashMap;
-impl<C> rboto::OperationInput for Everything<C> {
-    type Output = Everything;
-    type Error = super::error::Exception;
-    const OPERATION: &'static rboto::schema::Operation = &super::schema::ops::PUT_EVERYTHING;
-}
-impl Everything<rboto::ServiceClient> {
-    /// Sends the `PutEverything` request.
-    pub async fn send(self) -> Result<Everything, super::Error> {
-        let client = self._client.clone();
-        client.call(self).await
-    }
-}
-impl<C> rboto::OperationInput for TypeInput<C> {
-    type Output = ();
-    type Error = super::error::Exception;
-    const OPERATION: &'static rboto::schema::Operation = &super::schema::ops::TYPE;
-}
-impl TypeInput<rboto::ServiceClient> {
-    /// Sends the `Type` request.
-    pub async fn send(self) -> Result<(), super::Error> {
-        let client = self._client.clone();
-        client.call(self).await
-    }
-}
-impl<C> rboto::OperationInput for Shared1Input<C> {
-    type Output = ();
-    type Error = super::error::Exception;
-    const OPERATION: &'static rboto::schema::Operation = &super::schema::ops::SHARED1;
-}
-impl Shared1Input<rboto::ServiceClient> {
-    /// Sends the `Shared1` request.
-    pub async fn send(self) -> Result<(), super::Error> {
-        let client = self._client.clone();
-        client.call(self).await
-    }
-}
-impl<C> rboto::OperationInput for Shared2Input<C> {
-    type Output = ();
-    type Error = super::error::Exception;
-    const OPERATION: &'static rboto::schema::Operation = &super::schema::ops::SHARED2;
-}
-impl Shared2Input<rboto::ServiceClient> {
-    /// Sends the `Shared2` request.
-    pub async fn send(self) -> Result<(), super::Error> {
-        let client = self._client.clone();
-        client.call(self).await
-    }
-}
+rboto::__operations!(
+    super::error::Exception; PutEverythingInput => PutEverythingOutput =
+    super::schema::ops::PUT_EVERYTHING, "PutEverything"; TypeInput => TypeOutput =
+    super::schema::ops::TYPE, "Type"; Shared1Input => Shared1Output =
+    super::schema::ops::SHARED1, "Shared1"; Shared2Input => Shared2Output =
+    super::schema::ops::SHARED2, "Shared2";
+);

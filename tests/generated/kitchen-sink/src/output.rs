@@ -3,6 +3,71 @@
 #[allow(unused_imports)]
 use super::{error::*, input::*, types::*};
 #[allow(unused_imports)]
-use rboto::value as rv;
+use rboto::__private as rv;
 #[allow(unused_imports)]
 use std::collections::HashMap;
+/// A structure with a member of every kind.
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct PutEverythingOutput {
+    /// The `Name`, a host label.
+    pub name: Option<String>,
+    /// A keyword member with an enum type.
+    pub type_: Option<InstanceType>,
+    pub self_: Option<i8>,
+    pub send_: Option<i16>,
+    pub default_: Option<i32>,
+    pub match_: Option<i64>,
+    pub float: Option<f32>,
+    pub double: Option<f64>,
+    pub big: Option<i64>,
+    pub dec: Option<f64>,
+    ///
+    /// **Deprecated.**
+    pub flag: Option<bool>,
+    pub data: Option<rboto::Blob>,
+    pub when: Option<rboto::DateTime>,
+    pub when_epoch: Option<rboto::DateTime>,
+    pub choice: Option<Choice>,
+    pub doc: Option<rboto::Document>,
+    pub level: Option<i32>,
+    pub secret: Option<String>,
+    pub password: Option<String>,
+    pub tags: Option<HashMap<String, String>>,
+    pub items: Option<Vec<String>>,
+    pub nested: Option<ResultShape>,
+    pub token: Option<String>,
+    pub policy: Option<String>,
+    pub checksum_algorithm: Option<ChecksumAlgorithm>,
+    pub boxed: Option<i32>,
+    pub query_named: Option<String>,
+    pub(crate) _meta: rboto::__private::Meta,
+}
+rboto::__structure!(
+    PutEverythingOutput "Everything"[debug into from output] { name : String, type_ :
+    InstanceType, self_ = i8, send_ = i16, default_ = i32, match_ = i64, float = f32,
+    double = f64, big = i64, dec = f64, flag = bool, data : rboto::Blob, when :
+    rboto::DateTime, when_epoch : rboto::DateTime, choice : Choice, doc :
+    rboto::Document, level = i32, secret : String[sensitive], password :
+    String[sensitive], tags : HashMap < String, String >, items : Vec < String >, nested
+    : ResultShape, token : String, policy : String, checksum_algorithm :
+    ChecksumAlgorithm, boxed = i32, query_named : String } { _meta }
+);
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct TypeOutput {
+    pub(crate) _meta: rboto::__private::Meta,
+}
+rboto::__structure!(TypeOutput "TypeOutput"[debug from output] {} { _meta });
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct Shared1Output {
+    pub(crate) _meta: rboto::__private::Meta,
+}
+rboto::__structure!(Shared1Output "Shared1Output"[debug from output] {} { _meta });
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct Shared2Output {
+    pub(crate) _meta: rboto::__private::Meta,
+}
+rboto::__structure!(Shared2Output "Shared2Output"[debug from output] {} { _meta });

@@ -3,166 +3,78 @@
 #[allow(unused_imports)]
 use super::{error::*, input::*, output::*};
 #[allow(unused_imports)]
-use rboto::value as rv;
+use rboto::__private as rv;
 #[allow(unused_imports)]
 use std::collections::HashMap;
+/// A structure with a member of every kind.
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct Everything {
+    /// The `Name`, a host label.
+    pub name: Option<String>,
+    /// A keyword member with an enum type.
+    pub type_: Option<InstanceType>,
+    pub self_: Option<i8>,
+    pub send_: Option<i16>,
+    pub default_: Option<i32>,
+    pub match_: Option<i64>,
+    pub float: Option<f32>,
+    pub double: Option<f64>,
+    pub big: Option<i64>,
+    pub dec: Option<f64>,
+    ///
+    /// **Deprecated.**
+    pub flag: Option<bool>,
+    pub data: Option<rboto::Blob>,
+    pub when: Option<rboto::DateTime>,
+    pub when_epoch: Option<rboto::DateTime>,
+    pub choice: Option<Choice>,
+    pub doc: Option<rboto::Document>,
+    pub level: Option<i32>,
+    pub secret: Option<String>,
+    pub password: Option<String>,
+    pub tags: Option<HashMap<String, String>>,
+    pub items: Option<Vec<String>>,
+    pub nested: Option<ResultShape>,
+    pub token: Option<String>,
+    pub policy: Option<String>,
+    pub checksum_algorithm: Option<ChecksumAlgorithm>,
+    pub boxed: Option<i32>,
+    pub query_named: Option<String>,
+}
+rboto::__structure!(
+    Everything "Everything"[set debug into from] { name : String, type_ : InstanceType,
+    self_ = i8, send_ = i16, default_ = i32, match_ = i64, float = f32, double = f64, big
+    = i64, dec = f64, flag = bool, data : rboto::Blob, when : rboto::DateTime, when_epoch
+    : rboto::DateTime, choice : Choice, doc : rboto::Document, level = i32, secret :
+    String[sensitive], password : String[sensitive], tags : HashMap < String, String >,
+    items : Vec < String >, nested : ResultShape, token : String, policy : String,
+    checksum_algorithm : ChecksumAlgorithm, boxed = i32, query_named : String } {}
+);
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct SharedInput {
     pub value: Option<String>,
 }
-impl SharedInput {
-    /// Sets `Value`.
-    pub fn value(mut self, v: impl Into<String>) -> Self {
-        self.value = Some(v.into());
-        self
-    }
-}
-impl rboto::IntoValue for SharedInput {
-    fn into_value(self) -> rboto::Value {
-        rboto::Value::Struct(vec![rv::opt(self.value)])
-    }
-}
+rboto::__structure!(SharedInput "SharedInput"[set into] { value : String } {});
 /// Named like the prelude's `Result`.
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct ResultShape {
     /// Recursive: boxed.
     pub inner: Option<Box<ResultShape>>,
     pub peers: Option<Vec<ResultShape>>,
 }
-impl ResultShape {
-    /// Sets `Inner`.
-    pub fn inner(mut self, v: ResultShape) -> Self {
-        self.inner = Some(Box::new(v));
-        self
+rboto::__structure!(
+    ResultShape "Result"[set into from] { inner : Box < ResultShape >, peers : Vec <
+    ResultShape > } {}
+);
+rboto::__string_enum!(
+    InstanceType { T2Micro = "t2.micro", StandardIa = "STANDARD_IA", AwsKms = "aws:kms",
+    Ab = "ab", Ab2 = "AB", UnknownValue = "unknown", Empty = "", Star = "*", V1_0 = "1.0"
     }
-    /// Sets `Peers`.
-    pub fn peers(mut self, v: impl Into<Vec<ResultShape>>) -> Self {
-        self.peers = Some(v.into());
-        self
-    }
-}
-impl rboto::IntoValue for ResultShape {
-    fn into_value(self) -> rboto::Value {
-        rboto::Value::Struct(vec![rv::opt(self.inner), rv::opt(self.peers)])
-    }
-}
-impl rboto::FromValue for ResultShape {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "Result")?;
-        Ok(Self {
-            inner: m.take(0)?,
-            peers: m.take(1)?,
-        })
-    }
-}
-#[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
-#[non_exhaustive]
-pub enum InstanceType {
-    /// `t2.micro`
-    T2Micro,
-    /// `STANDARD_IA`
-    StandardIa,
-    /// `aws:kms`
-    AwsKms,
-    /// `ab`
-    Ab,
-    /// `AB`
-    Ab2,
-    /// `unknown`
-    UnknownValue,
-    /// ``
-    Empty,
-    /// `*`
-    Star,
-    /// `1.0`
-    V1_0,
-    /// A value this version of the SDK does not know.
-    Unknown(String),
-}
-impl InstanceType {
-    /// Every value the model lists.
-    pub const VALUES: &'static [&'static str] = &[
-        "t2.micro",
-        "STANDARD_IA",
-        "aws:kms",
-        "ab",
-        "AB",
-        "unknown",
-        "",
-        "*",
-        "1.0",
-    ];
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::T2Micro => "t2.micro",
-            Self::StandardIa => "STANDARD_IA",
-            Self::AwsKms => "aws:kms",
-            Self::Ab => "ab",
-            Self::Ab2 => "AB",
-            Self::UnknownValue => "unknown",
-            Self::Empty => "",
-            Self::Star => "*",
-            Self::V1_0 => "1.0",
-            Self::Unknown(s) => s,
-        }
-    }
-}
-impl rv::StringEnum for InstanceType {
-    fn as_str(&self) -> &str {
-        InstanceType::as_str(self)
-    }
-    fn from_wire(s: String) -> Self {
-        match s.as_str() {
-            "t2.micro" => Self::T2Micro,
-            "STANDARD_IA" => Self::StandardIa,
-            "aws:kms" => Self::AwsKms,
-            "ab" => Self::Ab,
-            "AB" => Self::Ab2,
-            "unknown" => Self::UnknownValue,
-            "" => Self::Empty,
-            "*" => Self::Star,
-            "1.0" => Self::V1_0,
-            _ => Self::Unknown(s),
-        }
-    }
-}
-rboto::enum_value!(str InstanceType);
-#[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
-#[non_exhaustive]
-pub enum ChecksumAlgorithm {
-    /// `CRC32`
-    Crc32,
-    /// `SHA256`
-    Sha256,
-    /// A value this version of the SDK does not know.
-    Unknown(String),
-}
-impl ChecksumAlgorithm {
-    /// Every value the model lists.
-    pub const VALUES: &'static [&'static str] = &["CRC32", "SHA256"];
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Crc32 => "CRC32",
-            Self::Sha256 => "SHA256",
-            Self::Unknown(s) => s,
-        }
-    }
-}
-impl rv::StringEnum for ChecksumAlgorithm {
-    fn as_str(&self) -> &str {
-        ChecksumAlgorithm::as_str(self)
-    }
-    fn from_wire(s: String) -> Self {
-        match s.as_str() {
-            "CRC32" => Self::Crc32,
-            "SHA256" => Self::Sha256,
-            _ => Self::Unknown(s),
-        }
-    }
-}
-rboto::enum_value!(str ChecksumAlgorithm);
+);
+rboto::__string_enum!(ChecksumAlgorithm { Crc32 = "CRC32", Sha256 = "SHA256" });
 /// A union; one member is named `Unknown`.
 #[derive(Clone, PartialEq)]
 #[non_exhaustive]
@@ -187,25 +99,25 @@ impl ::std::fmt::Debug for Choice {
         }
     }
 }
-impl rboto::IntoValue for Choice {
+impl rv::IntoValue for Choice {
     fn into_value(self) -> rboto::Value {
         match self {
-            Self::Text(v) => rv::union(4, 0, rboto::IntoValue::into_value(v)),
-            Self::Number(v) => rv::union(4, 1, rboto::IntoValue::into_value(v)),
-            Self::UnknownMember(v) => rv::union(4, 2, rboto::IntoValue::into_value(v)),
-            Self::Secret(v) => rv::union(4, 3, rboto::IntoValue::into_value(v)),
+            Self::Text(v) => rv::union(4, 0, rv::IntoValue::into_value(v)),
+            Self::Number(v) => rv::union(4, 1, rv::IntoValue::into_value(v)),
+            Self::UnknownMember(v) => rv::union(4, 2, rv::IntoValue::into_value(v)),
+            Self::Secret(v) => rv::union(4, 3, rv::IntoValue::into_value(v)),
             Self::Unknown => rv::union(4, 4, rboto::Value::Bool(false)),
         }
     }
 }
-impl rboto::FromValue for Choice {
+impl rv::FromValue for Choice {
     fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
         Ok(
             match rv::Members::of(v, "Choice")?.take_union() {
-                Some((0, v)) => Self::Text(rboto::FromValue::from_value(v)?),
-                Some((1, v)) => Self::Number(rboto::FromValue::from_value(v)?),
-                Some((2, v)) => Self::UnknownMember(rboto::FromValue::from_value(v)?),
-                Some((3, v)) => Self::Secret(rboto::FromValue::from_value(v)?),
+                Some((0, v)) => Self::Text(rv::FromValue::from_value(v)?),
+                Some((1, v)) => Self::Number(rv::FromValue::from_value(v)?),
+                Some((2, v)) => Self::UnknownMember(rv::FromValue::from_value(v)?),
+                Some((3, v)) => Self::Secret(rv::FromValue::from_value(v)?),
                 _ => Self::Unknown,
             },
         )

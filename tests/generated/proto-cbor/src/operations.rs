@@ -2,30 +2,11 @@
 #[allow(unused_imports)]
 use super::{error::*, input::*, output::*, types::*};
 #[allow(unused_imports)]
-use rboto::value as rv;
+use rboto::__private as rv;
 #[allow(unused_imports)]
 use std::collections::HashMap;
-impl<C> rboto::OperationInput for PutThingRequest<C> {
-    type Output = PutThingResult;
-    type Error = super::error::Exception;
-    const OPERATION: &'static rboto::schema::Operation = &super::schema::ops::PUT_THING;
-}
-impl PutThingRequest<rboto::ServiceClient> {
-    /// Sends the `PutThing` request.
-    pub async fn send(self) -> Result<PutThingResult, super::Error> {
-        let client = self._client.clone();
-        client.call(self).await
-    }
-}
-impl<C> rboto::OperationInput for ListThingsRequest<C> {
-    type Output = ListThingsResult;
-    type Error = super::error::Exception;
-    const OPERATION: &'static rboto::schema::Operation = &super::schema::ops::LIST_THINGS;
-}
-impl ListThingsRequest<rboto::ServiceClient> {
-    /// Sends the `ListThings` request.
-    pub async fn send(self) -> Result<ListThingsResult, super::Error> {
-        let client = self._client.clone();
-        client.call(self).await
-    }
-}
+rboto::__operations!(
+    super::error::Exception; PutThingInput => PutThingOutput =
+    super::schema::ops::PUT_THING, "PutThing"; ListThingsInput => ListThingsOutput =
+    super::schema::ops::LIST_THINGS, "ListThings";
+);

@@ -2,7 +2,7 @@
 #[allow(unused_imports)]
 use super::{error::*, input::*, output::*, types::*};
 #[allow(unused_imports)]
-use rboto::value as rv;
+use rboto::__private as rv;
 #[allow(unused_imports)]
 use std::collections::HashMap;
 /// A client for proto-ec2.
@@ -24,11 +24,14 @@ impl Client {
         &self.inner
     }
     /// Sends an input built on its own (`Input::default().member(..)`).
-    pub async fn send<I>(&self, input: I) -> Result<I::Output, super::Error>
+    pub fn send<I>(
+        &self,
+        input: I,
+    ) -> rboto::ResponseFuture<I::Output, super::error::Exception>
     where
         I: rboto::OperationInput<Error = super::error::Exception>,
     {
-        self.inner.call(input).await
+        self.inner.send_input(input)
     }
     /// Presigns an input instead of sending it (boto3's `generate_presigned_url`): the
     /// input may come from this client (`client.op().member(..)`) or be built alone.
@@ -42,10 +45,16 @@ impl Client {
     {
         self.inner.presign(input, presign).await
     }
-    pub fn put_thing(&self) -> PutThingRequest<rboto::ServiceClient> {
-        PutThingRequest::with_client(self.inner.clone())
+    pub fn put_thing(&self) -> PutThingInput {
+        PutThingInput {
+            _client: rboto::__private::Bound::to(&self.inner),
+            ..Default::default()
+        }
     }
-    pub fn list_things(&self) -> ListThingsRequest<rboto::ServiceClient> {
-        ListThingsRequest::with_client(self.inner.clone())
+    pub fn list_things(&self) -> ListThingsInput {
+        ListThingsInput {
+            _client: rboto::__private::Bound::to(&self.inner),
+            ..Default::default()
+        }
     }
 }

@@ -3,34 +3,28 @@
 #[allow(unused_imports)]
 use super::{error::*, input::*, types::*};
 #[allow(unused_imports)]
-use rboto::value as rv;
+use rboto::__private as rv;
 #[allow(unused_imports)]
 use std::collections::HashMap;
-#[derive(Clone, Debug, Default, PartialEq)]
-pub struct PutThingResult {
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct PutThingOutput {
     pub id: Option<String>,
     pub created: Option<rboto::DateTime>,
+    pub(crate) _meta: rboto::__private::Meta,
 }
-impl rboto::FromValue for PutThingResult {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "PutThingResult")?;
-        Ok(Self {
-            id: m.take(0)?,
-            created: m.take(1)?,
-        })
-    }
-}
-#[derive(Clone, Debug, Default, PartialEq)]
-pub struct ListThingsResult {
+rboto::__structure!(
+    PutThingOutput "PutThingResult"[debug from output] { id : String, created :
+    rboto::DateTime } { _meta }
+);
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct ListThingsOutput {
     pub things: Option<Vec<String>>,
     pub next_token: Option<String>,
+    pub(crate) _meta: rboto::__private::Meta,
 }
-impl rboto::FromValue for ListThingsResult {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "ListThingsResult")?;
-        Ok(Self {
-            things: m.take(0)?,
-            next_token: m.take(1)?,
-        })
-    }
-}
+rboto::__structure!(
+    ListThingsOutput "ListThingsResult"[debug from output] { things : Vec < String >,
+    next_token : String } { _meta }
+);

@@ -3,6 +3,6 @@
 #[allow(unused_imports)]
 use super::{error::*, input::*, output::*};
 #[allow(unused_imports)]
-use rboto::value as rv;
+use rboto::__private as rv;
 #[allow(unused_imports)]
 use std::collections::HashMap;

@@ -18,7 +18,7 @@ impl rboto::ModeledError for Exception {
     fn from_modeled(index: usize, value: rboto::Value) -> Option<Self> {
         Some(
             match index {
-                0 => Self::ThingNotFound(rboto::FromValue::from_value(value).ok()?),
+                0 => Self::ThingNotFound(rv::FromValue::from_value(value).ok()?),
                 _ => return None,
             },
         )
@@ -29,16 +29,12 @@ pub type Error = rboto::Error<Exception>;
 #[allow(unused_imports)]
 use super::{input::*, output::*, types::*};
 #[allow(unused_imports)]
-use rboto::value as rv;
+use rboto::__private as rv;
 #[allow(unused_imports)]
 use std::collections::HashMap;
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct ThingNotFound {
     pub message: Option<String>,
 }
-impl rboto::FromValue for ThingNotFound {
-    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "ThingNotFound")?;
-        Ok(Self { message: m.take(0)? })
-    }
-}
+rboto::__structure!(ThingNotFound "ThingNotFound"[from] { message : String } {});

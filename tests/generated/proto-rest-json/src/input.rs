@@ -3,11 +3,12 @@
 #[allow(unused_imports)]
 use super::{error::*, output::*, types::*};
 #[allow(unused_imports)]
-use rboto::value as rv;
+use rboto::__private as rv;
 #[allow(unused_imports)]
 use std::collections::HashMap;
-#[derive(Clone, PartialEq)]
-pub struct PutThingRequest<C = ()> {
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct PutThingInput {
     pub id: Option<String>,
     pub count: Option<i32>,
     pub trace: Option<String>,
@@ -15,121 +16,20 @@ pub struct PutThingRequest<C = ()> {
     pub names: Option<Vec<String>>,
     pub created: Option<rboto::DateTime>,
     pub payload: Option<rboto::Blob>,
-    #[doc(hidden)]
-    pub _client: C,
+    pub(crate) _client: rboto::__private::Bound,
 }
-impl Default for PutThingRequest {
-    fn default() -> Self {
-        Self::with_client(())
-    }
-}
-impl<C> PutThingRequest<C> {
-    #[doc(hidden)]
-    pub fn with_client(client: C) -> Self {
-        Self {
-            id: None,
-            count: None,
-            trace: None,
-            meta: None,
-            names: None,
-            created: None,
-            payload: None,
-            _client: client,
-        }
-    }
-    /// Sets `Id`.
-    pub fn id(mut self, v: impl Into<String>) -> Self {
-        self.id = Some(v.into());
-        self
-    }
-    /// Sets `Count`.
-    pub fn count(mut self, v: i32) -> Self {
-        self.count = Some(v);
-        self
-    }
-    /// Sets `Trace`.
-    pub fn trace(mut self, v: impl Into<String>) -> Self {
-        self.trace = Some(v.into());
-        self
-    }
-    /// Sets `Meta`.
-    pub fn meta(mut self, v: impl Into<HashMap<String, String>>) -> Self {
-        self.meta = Some(v.into());
-        self
-    }
-    /// Sets `Names`.
-    pub fn names(mut self, v: impl Into<Vec<String>>) -> Self {
-        self.names = Some(v.into());
-        self
-    }
-    /// Sets `Created`.
-    pub fn created(mut self, v: impl Into<rboto::DateTime>) -> Self {
-        self.created = Some(v.into());
-        self
-    }
-    /// Sets `Payload`.
-    pub fn payload(mut self, v: impl Into<rboto::Blob>) -> Self {
-        self.payload = Some(v.into());
-        self
-    }
-}
-impl<C> ::std::fmt::Debug for PutThingRequest<C> {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.debug_struct("PutThingRequest")
-            .field("id", &self.id)
-            .field("count", &self.count)
-            .field("trace", &self.trace)
-            .field("meta", &self.meta)
-            .field("names", &self.names)
-            .field("created", &self.created)
-            .field("payload", &self.payload)
-            .finish()
-    }
-}
-impl<C> rboto::IntoValue for PutThingRequest<C> {
-    fn into_value(self) -> rboto::Value {
-        rboto::Value::Struct(
-            vec![
-                rv::opt(self.id), rv::opt(self.count), rv::opt(self.trace), rv::opt(self
-                .meta), rv::opt(self.names), rv::opt(self.created), rv::opt(self.payload)
-            ],
-        )
-    }
-}
-#[derive(Clone, PartialEq)]
-pub struct ListThingsRequest<C = ()> {
+rboto::__structure!(
+    PutThingInput "PutThingRequest"[set debug into] { id : String, count = i32, trace :
+    String, meta : HashMap < String, String >, names : Vec < String >, created :
+    rboto::DateTime, payload : rboto::Blob } { _client }
+);
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct ListThingsInput {
     pub next_token: Option<String>,
-    #[doc(hidden)]
-    pub _client: C,
+    pub(crate) _client: rboto::__private::Bound,
 }
-impl Default for ListThingsRequest {
-    fn default() -> Self {
-        Self::with_client(())
+rboto::__structure!(
+    ListThingsInput "ListThingsRequest"[set debug into] { next_token : String } { _client
     }
-}
-impl<C> ListThingsRequest<C> {
-    #[doc(hidden)]
-    pub fn with_client(client: C) -> Self {
-        Self {
-            next_token: None,
-            _client: client,
-        }
-    }
-    /// Sets `NextToken`.
-    pub fn next_token(mut self, v: impl Into<String>) -> Self {
-        self.next_token = Some(v.into());
-        self
-    }
-}
-impl<C> ::std::fmt::Debug for ListThingsRequest<C> {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.debug_struct("ListThingsRequest")
-            .field("next_token", &self.next_token)
-            .finish()
-    }
-}
-impl<C> rboto::IntoValue for ListThingsRequest<C> {
-    fn into_value(self) -> rboto::Value {
-        rboto::Value::Struct(vec![rv::opt(self.next_token)])
-    }
-}
+);
